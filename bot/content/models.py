@@ -1,0 +1,604 @@
+"""Pydantic models of the content files (the contract is /work/notes/content_spec.md).
+
+Every model forbids unknown keys and is frozen: a loaded catalogue is a read-only snapshot.
+Validation messages written here are shown to the German staff by `check`, so they are German.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+
+Lang = Literal["de", "de-simple", "tr", "ar", "ru", "uk", "pl", "fa", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+FALLBACK: tuple[Lang, ...] = ("de-simple", "de")
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+DEFAULT_TIMEZONE = "Europe/Berlin"
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
+OfferKind = Literal["course", "counselling", "micro_project", "meeting_place", "service"]
+TargetGroup = Literal["women", "youth", "seniors", "families", "migrants", "everyone"]
+Signup = Literal["request", "walk_in", "phone"]
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Languages people speak (partner staff, course language): any ISO 639 code, e.g. "ku".
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]+)*$")]
+
+
+@cache
+def zone(name: str = DEFAULT_TIMEZONE) -> ZoneInfo:
+    """Return the time zone `name` (cached; nothing is read at import time)."""
+    return ZoneInfo(name)
+
+
+class _Marker:
+    """Tags a localized field in `Annotated` metadata so translations can be found generically."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"_Marker({self.kind!r})"
+
+
+LOCALIZED_TEXT = _Marker("text")
+LOCALIZED_LIST = _Marker("list")
+
+
+def _require_de(value: dict[Lang, Any]) -> dict[Lang, Any]:
+    if not value.get("de"):
+        raise ValueError("deutscher Text (de) fehlt")
+    return value
+
+
+def _localized_schema(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {lang: item for lang in LANGS},
+        "required": ["de"],
+        "additionalProperties": False,
+    }
+
+
+LocalizedText = Annotated[
+    dict[Lang, Text],
+    AfterValidator(_require_de),
+    WithJsonSchema(_localized_schema({"type": "string", "minLength": 1})),
+    LOCALIZED_TEXT,
+]
+"""A text per language; `de` is required, every text non-empty."""
+
+LocalizedList = Annotated[
+    dict[Lang, tuple[Text, ...]],
+    AfterValidator(_require_de),
+    WithJsonSchema(_localized_schema({"type": "array", "items": {"type": "string", "minLength": 1}})),
+    LOCALIZED_LIST,
+]
+"""Word or question lists per language; `de` is required."""
+
+Keywords = dict[Lang, tuple[Text, ...]]
+
+
+def pick(text: Mapping[str, Any] | None, lang: str) -> tuple[str, str]:
+    """Return (text, language actually used) with the fallback lang → de-simple → de."""
+    if not text:
+        return "", "de"
+    for candidate in (lang, *FALLBACK):
+        value = text.get(candidate)
+        if value:
+            return value, candidate
+    # Unreachable for validated content (de is required); keep callers safe anyway.
+    first = next(iter(text))
+    return text[first], first
+
+
+# --- times -----------------------------------------------------------------------------------------
+
+_CLOCK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+END_OF_DAY = time(23, 59, 59, 999999)
+
+
+def _parse_clock(value: Any) -> Any:
+    """Parse "HH:MM" (also "9:00"; "24:00" means end of day)."""
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise ValueError('Uhrzeit im Format HH:MM erwartet, z. B. "09:30"')
+    match = _CLOCK_RE.match(value)
+    if not match:
+        raise ValueError(f'keine gültige Uhrzeit {value!r} – Format HH:MM, z. B. "09:30"')
+    hour, minute = int(match[1]), int(match[2])
+    if (hour, minute) == (24, 0):
+        return END_OF_DAY
+    if hour > 23 or minute > 59:
+        raise ValueError(f"keine gültige Uhrzeit {value!r} – Stunden 0–23, Minuten 0–59")
+    return time(hour, minute)
+
+
+Clock = Annotated[
+    time,
+    BeforeValidator(_parse_clock),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "examples": ["09:30"]}),
+]
+
+_DATETIME_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})\s*$")
+
+
+def _parse_local_datetime(value: Any) -> Any:
+    if isinstance(value, str):
+        match = _DATETIME_RE.match(value)
+        if not match:
+            raise ValueError(f"kein gültiger Zeitpunkt {value!r} – Format JJJJ-MM-TT HH:MM")
+        try:
+            return datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+        except ValueError:
+            message = f"kein gültiger Zeitpunkt {value!r} – Datum oder Uhrzeit gibt es nicht"
+            raise ValueError(message) from None
+    return value
+
+
+def _attach_berlin(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=zone())
+
+
+LocalDateTime = Annotated[
+    datetime,
+    BeforeValidator(_parse_local_datetime),
+    AfterValidator(_attach_berlin),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}$"}),
+]
+"""A local time "YYYY-MM-DD HH:MM" in Europe/Berlin; always tz-aware after validation."""
+
+
+class ContentModel(BaseModel):
+    """Base of all content models: unknown keys are errors, loaded content is read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+_TIME_RANGE_RE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
+
+
+class TimeRange(ContentModel):
+    """An opening slot within one day, written "HH:MM-HH:MM" in YAML."""
+
+    start: time
+    end: time
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            match = _TIME_RANGE_RE.match(value)
+            if not match:
+                raise ValueError(f'Zeitraum {value!r} ungültig – Format HH:MM-HH:MM, z. B. "09:00-12:30"')
+            return {"start": _parse_clock(match[1]), "end": _parse_clock(match[2])}
+        return value
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> TimeRange:
+        if self.end <= self.start:
+            raise ValueError("Ende muss nach dem Beginn liegen")
+        return self
+
+
+TimeRangeText = Annotated[
+    TimeRange,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$", "examples": ["09:00-12:30"]}
+    ),
+]
+
+
+class Closure(ContentModel):
+    """Closed on these days, both inclusive (holidays, temporary closures)."""
+
+    from_: date = Field(alias="from")
+    until: date
+    reason: LocalizedText | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _until_after_from(cls, value: date, info: ValidationInfo) -> date:
+        start = info.data.get("from_")
+        if start is not None and value < start:
+            raise ValueError("'until' liegt vor 'from'")
+        return value
+
+
+class OpeningHours(ContentModel):
+    """Weekly opening hours; a missing day is closed."""
+
+    timezone: str = DEFAULT_TIMEZONE
+    weekly: dict[Weekday, tuple[TimeRangeText, ...]] = Field(default_factory=dict)
+    appointment_only: bool = False
+    note: LocalizedText | None = None
+    closures: tuple[Closure, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zone(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f'unbekannte Zeitzone {value!r}, z. B. "Europe/Berlin"') from None
+        return value
+
+    def _closed_on(self, day: date) -> bool:
+        return any(c.from_ <= day <= c.until for c in self.closures)
+
+    def _slots(self, day: date) -> list[TimeRange]:
+        return sorted(self.weekly.get(WEEKDAYS[day.weekday()], ()), key=lambda slot: slot.start)
+
+    def _local(self, at: datetime) -> datetime:
+        if at.tzinfo is None:
+            raise ValueError("at must be timezone-aware")
+        return at.astimezone(zone(self.timezone))
+
+    def is_open(self, at: datetime) -> bool:
+        """Whether a resident can walk in at `at` (tz-aware). Appointment-only places are never 'open'."""
+        if self.appointment_only:
+            return False
+        local = self._local(at)
+        if self._closed_on(local.date()):
+            return False
+        now = local.time().replace(tzinfo=None)
+        return any(slot.start <= now < slot.end for slot in self._slots(local.date()))
+
+    def next_opening(self, at: datetime) -> datetime | None:
+        """The first moment at or after `at` when the place is open (`at` itself if open now).
+
+        Returns None for appointment-only places and when nothing opens within a year.
+        The result is in the opening hours' time zone.
+        """
+        if self.appointment_only or not self.weekly:
+            return None
+        tz = zone(self.timezone)
+        local = self._local(at)
+        if self.is_open(local):
+            return local
+        for offset in range(0, 400):
+            day = local.date() + timedelta(days=offset)
+            if self._closed_on(day):
+                continue
+            for slot in self._slots(day):
+                start = datetime.combine(day, slot.start, tzinfo=tz)
+                if start > local:
+                    return start
+        return None
+
+
+class District(ContentModel):
+    """A part of the neighbourhood; residents pick one, offers may be limited to some."""
+
+    name: LocalizedText
+    description: LocalizedText | None = None
+    default: bool = False
+
+
+class IntakeQuestion(ContentModel):
+    """A short question asked in the request flow of a topic."""
+
+    id: Slug
+    question: LocalizedText
+
+
+class Topic(ContentModel):
+    """A main-menu button; requests about it go to `default_partner`."""
+
+    title: LocalizedText
+    icon: str | None = None
+    order: int
+    default_partner: Slug
+    intake: tuple[IntakeQuestion, ...] = ()
+    districts: tuple[Slug, ...] = ()
+
+    @field_validator("intake")
+    @classmethod
+    def _unique_intake_ids(cls, value: tuple[IntakeQuestion, ...]) -> tuple[IntakeQuestion, ...]:
+        ids = [q.id for q in value]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"Fragen-ID doppelt: {', '.join(duplicates)}")
+        return value
+
+
+class Place(ContentModel):
+    """A location residents can go to."""
+
+    name: LocalizedText
+    address: Text
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    accessibility: LocalizedText | None = None
+    district: Slug | None = None
+    example: bool = False
+
+
+class RequestRouting(ContentModel):
+    """Where residents' requests for a partner go and how fast an answer is expected."""
+
+    telegram_chat_id: int | None = None
+    email: str | None = None
+    response_hours: int = Field(default=48, gt=0)
+    escalation_hours: int = Field(default=96, gt=0)
+
+    @field_validator("escalation_hours")
+    @classmethod
+    def _escalation_after_response(cls, value: int, info: ValidationInfo) -> int:
+        response = info.data.get("response_hours")
+        if response is not None and value < response:
+            raise ValueError("escalation_hours muss mindestens so groß wie response_hours sein")
+        return value
+
+    @property
+    def has_destination(self) -> bool:
+        """Whether a request can be delivered at all."""
+        return self.telegram_chat_id is not None or bool(self.email)
+
+
+class Partner(ContentModel):
+    """An organisation that answers residents' requests."""
+
+    name: LocalizedText
+    description: LocalizedText
+    place: Slug | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    example: bool = False
+    languages: tuple[LanguageCode, ...] = ()
+    opening_hours: OpeningHours | None = None
+    requests: RequestRouting = Field(default_factory=RequestRouting)
+    catch_all: bool = False
+    districts: tuple[Slug, ...] = ()
+    keywords: Keywords = Field(default_factory=dict)
+
+
+class WeeklySlot(ContentModel):
+    """A recurring weekly appointment of an offer."""
+
+    day: Weekday
+    start: Clock
+    end: Clock
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("start")
+        if start is not None and value <= start:
+            raise ValueError("Ende muss nach dem Beginn liegen")
+        return value
+
+
+class Session(ContentModel):
+    """A single dated appointment of an offer."""
+
+    date: date
+    start: Clock
+    end: Clock
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("start")
+        if start is not None and value <= start:
+            raise ValueError("Ende muss nach dem Beginn liegen")
+        return value
+
+
+class Schedule(ContentModel):
+    """When an offer takes place."""
+
+    weekly: tuple[WeeklySlot, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    starts: date | None = None
+    ends: date | None = None
+    note: LocalizedText | None = None
+
+    @field_validator("ends")
+    @classmethod
+    def _ends_after_starts(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("starts")
+        if value is not None and start is not None and value < start:
+            raise ValueError("'ends' liegt vor 'starts'")
+        return value
+
+
+class Offer(ContentModel):
+    """A course, counselling hour, micro project, meeting place or service."""
+
+    kind: OfferKind
+    topics: tuple[Slug, ...] = Field(min_length=1)
+    target_groups: tuple[TargetGroup, ...] = ()
+    title: LocalizedText
+    summary: LocalizedText
+    details: LocalizedText | None = None
+    partner: Slug
+    place: Slug | None = None
+    districts: tuple[Slug, ...] = ()
+    schedule: Schedule | None = None
+    cost: LocalizedText | None = None
+    childcare: bool | None = None
+    languages: tuple[LanguageCode, ...] = ()
+    signup: tuple[Signup, ...] = ()
+    keywords: Keywords = Field(default_factory=dict)
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    @field_validator("valid_until")
+    @classmethod
+    def _until_after_from(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("valid_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError("valid_until liegt vor valid_from")
+        return value
+
+    def is_valid_on(self, day: date) -> bool:
+        """Whether the offer is published on `day` (valid_from/valid_until inclusive)."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_until is None or day <= self.valid_until
+
+    def serves_district(self, district_id: str | None) -> bool:
+        """Whether the offer is for `district_id` (no districts = all; None = any district)."""
+        return district_id is None or not self.districts or district_id in self.districts
+
+
+class Event(ContentModel):
+    """A one-off event (festival, information evening)."""
+
+    title: LocalizedText
+    summary: LocalizedText
+    details: LocalizedText | None = None
+    starts: LocalDateTime
+    ends: LocalDateTime | None = None
+    place: Slug | None = None
+    partner: Slug | None = None
+    signup: tuple[Signup, ...] = ()
+    topics: tuple[Slug, ...] = ()
+    districts: tuple[Slug, ...] = ()
+    keywords: Keywords = Field(default_factory=dict)
+
+    @field_validator("ends")
+    @classmethod
+    def _ends_after_starts(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        start = info.data.get("starts")
+        if value is not None and start is not None and value <= start:
+            raise ValueError("'ends' muss nach 'starts' liegen")
+        return value
+
+
+class FaqEntry(ContentModel):
+    """A frequently asked question with its answer and related content."""
+
+    questions: LocalizedList
+    answer: LocalizedText
+    offers: tuple[Slug, ...] = ()
+    partners: tuple[Slug, ...] = ()
+    topics: tuple[Slug, ...] = ()
+    keywords: Keywords = Field(default_factory=dict)
+
+
+class Emergency(ContentModel):
+    """An emergency number shown when a resident's message contains one of the triggers."""
+
+    name: LocalizedText
+    number: Text
+    description: LocalizedText
+    order: int
+    triggers: LocalizedList
+
+
+class PrivacyNotice(ContentModel):
+    """The privacy notice shown before a request is stored."""
+
+    title: LocalizedText
+    text: LocalizedText
+
+
+class ContentFile(ContentModel):
+    """One content file: top-level kinds mapping ids to entries (used for the JSON schema)."""
+
+    districts: dict[Slug, District] | None = None
+    topics: dict[Slug, Topic] | None = None
+    places: dict[Slug, Place] | None = None
+    partners: dict[Slug, Partner] | None = None
+    offers: dict[Slug, Offer] | None = None
+    events: dict[Slug, Event] | None = None
+    faq: dict[Slug, FaqEntry] | None = None
+    emergency: dict[Slug, Emergency] | None = None
+    privacy: dict[Literal["notice"], PrivacyNotice] | None = None
+
+
+Entry = District | Topic | Place | Partner | Offer | Event | FaqEntry | Emergency | PrivacyNotice
+
+KINDS: dict[str, type[ContentModel]] = {
+    "districts": District,
+    "topics": Topic,
+    "places": Place,
+    "partners": Partner,
+    "offers": Offer,
+    "events": Event,
+    "faq": FaqEntry,
+    "emergency": Emergency,
+    "privacy": PrivacyNotice,
+}
+"""Top-level kind → entry model, in the order `check` reports them."""
+
+
+# --- finding localized fields generically ------------------------------------------------------------
+
+
+def _marker_in(annotation: Any) -> _Marker | None:
+    if get_origin(annotation) is Annotated:
+        for meta in annotation.__metadata__:
+            if isinstance(meta, _Marker):
+                return meta
+        return _marker_in(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        for arg in get_args(annotation):
+            found = _marker_in(arg)
+            if found:
+                return found
+    return None
+
+
+def _field_marker(field: FieldInfo) -> _Marker | None:
+    for meta in field.metadata:
+        if isinstance(meta, _Marker):
+            return meta
+    return _marker_in(field.annotation)
+
+
+@cache
+def _localized_fields(model: type[BaseModel]) -> tuple[tuple[str, str, _Marker | None], ...]:
+    return tuple(
+        (name, field.alias or name, _field_marker(field)) for name, field in model.model_fields.items()
+    )
+
+
+LocalizedPath = tuple[str | int, ...]
+
+
+def iter_localized(
+    model: BaseModel, prefix: LocalizedPath = ()
+) -> list[tuple[LocalizedPath, Mapping[str, Any], str]]:
+    """All localized fields below `model`: (path of YAML keys, {lang: value}, "text" | "list")."""
+    found: list[tuple[LocalizedPath, Mapping[str, Any], str]] = []
+    for name, key, marker in _localized_fields(type(model)):
+        value = getattr(model, name)
+        if value is None:
+            continue
+        path = (*prefix, key)
+        if marker is not None:
+            found.append((path, value, marker.kind))
+        elif isinstance(value, BaseModel):
+            found.extend(iter_localized(value, path))
+        elif isinstance(value, tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(iter_localized(item, (*path, index)))
+    return found

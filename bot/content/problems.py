@@ -1,0 +1,60 @@
+"""Problems found in content files, and the one exception that carries them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding, rendered as `offers.kurs.title.tr at content/offers/kurse.yaml:17: <message>`.
+
+    `code` groups findings so `check --strict` can promote some warnings to errors
+    (e.g. "example", "missing_translation", "outdated", "unaccepted").
+    """
+
+    severity: Severity
+    path: str
+    file: str | None
+    line: int | None
+    message: str
+    code: str = ""
+
+    @property
+    def location(self) -> str:
+        """`file:line`, `file` or an empty string."""
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def as_error(self) -> Problem:
+        """The same finding as an error."""
+        return replace(self, severity="error")
+
+    def __str__(self) -> str:
+        where = self.location
+        if self.path and where:
+            return f"{self.path} at {where}: {self.message}"
+        return f"{self.path or where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Content could not be loaded; `problems` holds every error (and warning) of the run."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(self._render())
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Only the errors."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    def _render(self) -> str:
+        errors = self.errors
+        lines = [f"{len(errors)} Fehler im Inhalt:"]
+        lines.extend(f"  {p}" for p in errors)
+        return "\n".join(lines)

@@ -1,0 +1,202 @@
+"""The catalogue: an immutable snapshot of all validated content, and `load_catalogue` to build one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from bot.content.freshness import read_lock, translation_problems
+from bot.content.loader import LoadedSources, load_sources
+from bot.content.models import (
+    District,
+    Emergency,
+    Event,
+    FaqEntry,
+    Offer,
+    Partner,
+    Place,
+    PrivacyNotice,
+    Topic,
+)
+from bot.content.problems import ContentError, Problem
+from bot.content.references import check_references
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def _frozen(entries: Mapping[str, BaseModel], model: type[T]) -> Mapping[str, T]:
+    return MappingProxyType({k: v for k, v in entries.items() if isinstance(v, model)})
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """All content of one successful load. Never changed; a reload builds a new one.
+
+    `topics` and `emergency` are ordered by their `order` field, everything else by file order.
+    """
+
+    districts: Mapping[str, District]
+    topics: Mapping[str, Topic]
+    places: Mapping[str, Place]
+    partners: Mapping[str, Partner]
+    offers: Mapping[str, Offer]
+    events: Mapping[str, Event]
+    faq: Mapping[str, FaqEntry]
+    emergency: Mapping[str, Emergency]
+    privacy: Mapping[str, PrivacyNotice]
+    version: str
+    """Hash of all source files; changes whenever any content file changes."""
+    sources: Mapping[str, tuple[str, int]]
+    """`"<kind>.<id>"` → (file, line) where the entry is written, for staff messages."""
+
+    @classmethod
+    def from_sources(cls, loaded: LoadedSources) -> Catalogue:
+        """Build the snapshot from validated entries (call only when there are no errors)."""
+        e = loaded.entries
+        topics = sorted(_frozen(e["topics"], Topic).items(), key=lambda item: (item[1].order, item[0]))
+        emergency = sorted(
+            _frozen(e["emergency"], Emergency).items(), key=lambda item: (item[1].order, item[0])
+        )
+        return cls(
+            districts=_frozen(e["districts"], District),
+            topics=MappingProxyType(dict(topics)),
+            places=_frozen(e["places"], Place),
+            partners=_frozen(e["partners"], Partner),
+            offers=_frozen(e["offers"], Offer),
+            events=_frozen(e["events"], Event),
+            faq=_frozen(e["faq"], FaqEntry),
+            emergency=MappingProxyType(dict(emergency)),
+            privacy=_frozen(e["privacy"], PrivacyNotice),
+            version=loaded.version,
+            sources=MappingProxyType(
+                {
+                    f"{kind}.{entry_id}": (where.file, where.line)
+                    for (kind, entry_id), where in loaded.locations.items()
+                }
+            ),
+        )
+
+    def entries_by_kind(self) -> dict[str, Mapping[str, BaseModel]]:
+        """Every kind with its entries, in the order of the content spec."""
+        return {
+            "districts": self.districts,
+            "topics": self.topics,
+            "places": self.places,
+            "partners": self.partners,
+            "offers": self.offers,
+            "events": self.events,
+            "faq": self.faq,
+            "emergency": self.emergency,
+            "privacy": self.privacy,
+        }
+
+    @property
+    def privacy_notice(self) -> PrivacyNotice:
+        """The privacy notice (always present in a loaded catalogue)."""
+        return self.privacy["notice"]
+
+    @property
+    def catch_all_partner_id(self) -> str:
+        """Id of the partner who gets what nobody else gets (Quartiersmanagement)."""
+        return next(pid for pid, partner in self.partners.items() if partner.catch_all)
+
+    @property
+    def catch_all_partner(self) -> Partner:
+        """The catch-all partner."""
+        return self.partners[self.catch_all_partner_id]
+
+    @property
+    def default_district_id(self) -> str:
+        """Id of the district used until a resident chooses one."""
+        return next(did for did, district in self.districts.items() if district.default)
+
+    @property
+    def default_district(self) -> District:
+        """The default district."""
+        return self.districts[self.default_district_id]
+
+    def partner_for_offer(self, offer_id: str) -> Partner:
+        """The partner responsible for an offer (KeyError for an unknown offer)."""
+        return self.partners[self.offers[offer_id].partner]
+
+    def partner_for_topic(self, topic_id: str) -> Partner:
+        """Who gets requests about a topic."""
+        return self.partners[self.topics[topic_id].default_partner]
+
+    def topics_for_district(self, district_id: str | None) -> list[tuple[str, Topic]]:
+        """Main-menu topics shown in a district, in menu order."""
+        return [
+            (tid, topic)
+            for tid, topic in self.topics.items()
+            if district_id is None or not topic.districts or district_id in topic.districts
+        ]
+
+    def offers_for_topic(
+        self, topic_id: str, district_id: str | None = None, today: date | None = None
+    ) -> list[tuple[str, Offer]]:
+        """Offers about a topic that serve the district and are valid `today` (None = don't filter)."""
+        return [
+            (oid, offer)
+            for oid, offer in self.offers.items()
+            if topic_id in offer.topics
+            and offer.serves_district(district_id)
+            and (today is None or offer.is_valid_on(today))
+        ]
+
+    def upcoming_events(self, now: datetime, district_id: str | None = None) -> list[tuple[str, Event]]:
+        """Events not yet over at `now` (tz-aware), soonest first."""
+        found = [
+            (eid, event)
+            for eid, event in self.events.items()
+            if (event.ends or event.starts) >= now
+            and (district_id is None or not event.districts or district_id in event.districts)
+        ]
+        return sorted(found, key=lambda item: item[1].starts)
+
+    def where(self, kind: str, entry_id: str) -> str:
+        """`file:line` of an entry for staff messages, or an empty string."""
+        found = self.sources.get(f"{kind}.{entry_id}")
+        return f"{found[0]}:{found[1]}" if found else ""
+
+
+def _example_warnings(loaded: LoadedSources) -> None:
+    for kind in ("places", "partners"):
+        for entry_id, entry in loaded.entries[kind].items():
+            if getattr(entry, "example", False):
+                loaded.warning(
+                    kind,
+                    entry_id,
+                    ("example",),
+                    "Beispieldaten (example: true) – vor dem Start durch echte Daten ersetzen",
+                    code="example",
+                )
+
+
+def validate_content(content_dir: Path) -> LoadedSources:
+    """Load, validate and cross-check everything; all problems are in the result, nothing raised."""
+    loaded = load_sources(content_dir)
+    check_references(loaded)
+    _example_warnings(loaded)
+    lock, lock_problem = read_lock(content_dir)
+    if lock_problem is not None:
+        loaded.problems.append(lock_problem)
+    translation_problems(loaded, lock)
+    return loaded
+
+
+def load_catalogue(content_dir: Path) -> tuple[Catalogue, list[Problem]]:
+    """Load the content below `content_dir`; returns the catalogue and the warnings.
+
+    Raises `ContentError` with every problem when there is at least one error.
+    """
+    loaded = validate_content(content_dir)
+    if any(p.severity == "error" for p in loaded.problems):
+        # Raised here, outside any except block, so the user sees one clear message.
+        raise ContentError(loaded.problems)
+    return Catalogue.from_sources(loaded), loaded.problems

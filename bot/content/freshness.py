@@ -1,0 +1,156 @@
+"""Translation freshness: `content/translations.lock` remembers which German text a translation was made from.
+
+The lock maps `<kind>.<id>.<field path>.<lang>` to a short hash of the German source text at the time the
+translation was accepted (`run_bot.py check --accept`). When the German text changes, the hash differs and
+`check` reports the translation as outdated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from bot.content.loader import LoadedSources, display_name
+from bot.content.models import LANGS, LocalizedPath, iter_localized
+from bot.content.problems import Problem
+
+LOCK_NAME = "translations.lock"
+_LOCK_HEADER = (
+    "# Automatisch erzeugt von `run_bot.py check --accept` – nicht von Hand bearbeiten.\n"
+    "# <art>.<id>.<feld>.<sprache>: Prüfsumme des deutschen Textes, aus dem übersetzt wurde.\n"
+)
+
+OUTDATED_MESSAGE = "Übersetzung veraltet – deutscher Text wurde geändert; prüfen, dann check --accept"
+
+EntriesByKind = Mapping[str, Mapping[str, BaseModel]]
+
+
+def source_hash(text: str) -> str:
+    """Short, stable hash of a German source text."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
+
+
+def translation_key(kind: str, entry_id: str, loc: LocalizedPath, lang: str) -> str:
+    """The lock key `<kind>.<id>.<field path>.<lang>`."""
+    return ".".join(str(part) for part in (kind, entry_id, *loc, lang))
+
+
+def iter_translations(entries: EntriesByKind) -> Iterator[tuple[str, str, LocalizedPath, str, str]]:
+    """Every translated text: (kind, id, field path, lang, German source). Word lists are not tracked."""
+    for kind, by_id in entries.items():
+        for entry_id, entry in by_id.items():
+            for loc, texts, marker in iter_localized(entry):
+                if marker != "text":
+                    continue
+                german = texts["de"]
+                for lang in texts:
+                    if lang != "de":
+                        yield kind, entry_id, loc, lang, german
+
+
+def lock_entries(entries: EntriesByKind) -> dict[str, str]:
+    """What the lock file should contain if every current translation is accepted."""
+    return {
+        translation_key(kind, entry_id, loc, lang): source_hash(german)
+        for kind, entry_id, loc, lang, german in iter_translations(entries)
+    }
+
+
+def read_lock(content_dir: Path) -> tuple[dict[str, str] | None, Problem | None]:
+    """The recorded hashes, or None if there is no lock file yet."""
+    path = content_dir / LOCK_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, None
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, Problem("warning", "", display_name(path), None, f"nicht lesbar: {exc}", "lock")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        data = None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        message = "unlesbar – mit `run_bot.py check --accept` neu schreiben"
+        return None, Problem("warning", "", display_name(path), None, message, "lock")
+    return {str(k): v for k, v in data.items()}, None
+
+
+def write_lock(content_dir: Path, hashes: Mapping[str, str]) -> Path:
+    """Write the lock file atomically (sorted, so diffs stay small)."""
+    path = content_dir / LOCK_NAME
+    body = yaml.safe_dump(dict(sorted(hashes.items())), allow_unicode=True, sort_keys=True, width=200)
+    handle, tmp = tempfile.mkstemp(dir=content_dir, prefix=".translations.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(_LOCK_HEADER + (body if hashes else ""))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def accept(catalogue: object, content_dir: Path) -> int:
+    """Accept every current translation as up to date; returns the number of translations recorded.
+
+    `catalogue` is a loaded `Catalogue` (anything with `entries_by_kind()`).
+    """
+    entries: EntriesByKind = catalogue.entries_by_kind()  # type: ignore[attr-defined]
+    hashes = lock_entries(entries)
+    write_lock(content_dir, hashes)
+    return len(hashes)
+
+
+def _grouped(missing: dict[str, list[str]]) -> str:
+    return "; ".join(f"{lang}: {', '.join(fields)}" for lang, fields in missing.items())
+
+
+def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None) -> None:
+    """Add warnings for missing, outdated and not yet accepted translations to `sources.problems`."""
+    for kind, by_id in sources.entries.items():
+        for entry_id, entry in by_id.items():
+            missing: dict[str, list[str]] = {}
+            unaccepted: dict[str, list[str]] = {}
+            for loc, texts, marker in iter_localized(entry):
+                field = ".".join(str(p) for p in loc)
+                for lang in LANGS[1:]:
+                    if lang not in texts:
+                        missing.setdefault(lang, []).append(field)
+                if marker != "text" or lock is None:
+                    continue
+                current = source_hash(texts["de"])
+                for lang in texts:
+                    if lang == "de":
+                        continue
+                    recorded = lock.get(translation_key(kind, entry_id, loc, lang))
+                    if recorded is None:
+                        unaccepted.setdefault(lang, []).append(field)
+                    elif recorded != current:
+                        sources.warning(
+                            kind,
+                            entry_id,
+                            (*loc, lang),
+                            OUTDATED_MESSAGE,
+                            code="outdated",
+                        )
+            if missing:
+                sources.warning(
+                    kind, entry_id, (), f"Übersetzung fehlt – {_grouped(missing)}", code="missing_translation"
+                )
+            if unaccepted:
+                sources.warning(
+                    kind,
+                    entry_id,
+                    (),
+                    f"Übersetzung noch nicht bestätigt – {_grouped(unaccepted)}",
+                    code="unaccepted",
+                )
+    if lock is None and any(True for _ in iter_translations(sources.entries)):
+        message = f"{LOCK_NAME} fehlt – Übersetzungen prüfen, dann `run_bot.py check --accept` ausführen"
+        sources.problems.append(Problem("warning", "", LOCK_NAME, None, message, "unaccepted"))

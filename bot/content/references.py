@@ -1,0 +1,95 @@
+"""Checks across entries and files: references exist, exactly one catch-all partner and default district."""
+
+from __future__ import annotations
+
+import difflib
+
+from bot.content.loader import LoadedSources
+from bot.content.models import Partner
+from bot.content.problems import Problem
+
+# (kind, field, referenced kind); the field holds one id, None or a tuple of ids.
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("offers", "partner", "partners"),
+    ("offers", "topics", "topics"),
+    ("offers", "place", "places"),
+    ("offers", "districts", "districts"),
+    ("events", "place", "places"),
+    ("events", "partner", "partners"),
+    ("events", "topics", "topics"),
+    ("events", "districts", "districts"),
+    ("topics", "default_partner", "partners"),
+    ("topics", "districts", "districts"),
+    ("places", "district", "districts"),
+    ("partners", "place", "places"),
+    ("partners", "districts", "districts"),
+    ("faq", "offers", "offers"),
+    ("faq", "partners", "partners"),
+    ("faq", "topics", "topics"),
+)
+
+_LABELS = {
+    "partners": "Partner",
+    "topics": "Thema",
+    "places": "Ort",
+    "districts": "Stadtteil",
+    "offers": "Angebot",
+}
+
+
+def _hint(value: str, known: set[str]) -> str:
+    match = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    return f" – meinten Sie '{match[0]}'?" if match else ""
+
+
+def check_references(sources: LoadedSources) -> None:
+    """Add an error to `sources.problems` for every broken reference and every broken global rule."""
+    for kind, field_name, target in REFERENCES:
+        known = sources.known_ids[target]
+        for entry_id, entry in sources.entries[kind].items():
+            value = getattr(entry, field_name)
+            targets: list[tuple[tuple[str | int, ...], str]]
+            if value is None:
+                continue
+            if isinstance(value, str):
+                targets = [((field_name,), value)]
+            else:
+                targets = [((field_name, index), item) for index, item in enumerate(value)]
+            for loc, ref in targets:
+                if ref not in known:
+                    message = f"unbekannter {_LABELS[target]} '{ref}'{_hint(ref, known)}"
+                    sources.error(kind, entry_id, loc, message)
+
+    _exactly_one(sources, "partners", "catch_all", "Partner mit catch_all: true")
+    _exactly_one(sources, "districts", "default", "Stadtteil mit default: true")
+
+    if "notice" not in sources.known_ids["privacy"]:
+        sources.problems.append(_global("privacy.notice", "Datenschutzhinweis fehlt (privacy: notice:)"))
+
+    for entry_id, partner in sources.entries["partners"].items():
+        assert isinstance(partner, Partner)
+        if not partner.requests.has_destination:
+            sources.warning(
+                "partners",
+                entry_id,
+                ("requests",),
+                "Anfragen haben kein Ziel – requests.telegram_chat_id oder requests.email angeben",
+                code="no_destination",
+            )
+
+
+def _global(path: str, message: str) -> Problem:
+    return Problem("error", path, None, None, message)
+
+
+def _exactly_one(sources: LoadedSources, kind: str, flag: str, label: str) -> None:
+    if kind in sources.invalid_kinds:
+        return  # an invalid entry might be the one; its own error is already reported
+    flagged = [entry_id for entry_id, entry in sources.entries[kind].items() if getattr(entry, flag)]
+    if not flagged:
+        sources.problems.append(_global(kind, f"kein {label} – genau einer nötig"))
+    elif len(flagged) > 1:
+        for entry_id in flagged:
+            sources.error(
+                kind, entry_id, (flag,), f"mehrere {label}: {', '.join(flagged)} – genau einer erlaubt"
+            )

@@ -1,0 +1,86 @@
+"""Turn the loaded catalogue into search documents (offers, FAQ, partners, events, topics).
+
+Written against the content spec (/work/notes/content_spec.md) and bot/content/models.py, but only by
+attribute access, so a test can pass small fake objects. Field weights say how strongly a word in that
+field speaks for the entry: a title or a FAQ question variant is what the resident is looking for, a
+detail sentence only mentions a word in passing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot.search.index import SearchDocument
+
+TITLE = 3.0
+QUESTION = 3.0
+KEYWORDS = 2.5
+SUMMARY = 1.2
+ANSWER = 0.8
+DESCRIPTION = 1.0
+DETAILS = 0.5
+
+#: Catalogue attribute → document kind (the "<kind>:<id>" used in results and tests).
+KINDS = {"offers": "offer", "faq": "faq", "partners": "partner", "events": "event", "topics": "topic"}
+
+
+def _add_text(
+    fields: dict[str, list[tuple[str, float]]], text: Mapping[str, Any] | None, weight: float
+) -> None:
+    for lang, value in (text or {}).items():
+        if value:
+            fields.setdefault(lang, []).append((str(value), weight))
+
+
+def _add_lists(
+    fields: dict[str, list[tuple[str, float]]], lists: Mapping[str, Iterable[str]] | None, weight: float
+) -> None:
+    for lang, values in (lists or {}).items():
+        for value in values or ():
+            if value:
+                fields.setdefault(lang, []).append((str(value), weight))
+
+
+def _districts(entry: Any) -> frozenset[str] | None:
+    districts = getattr(entry, "districts", None)
+    return frozenset(districts) if districts else None
+
+
+def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
+    """The search document of one catalogue entry of ``kind`` ("offer", "faq", ...)."""
+    fields: dict[str, list[tuple[str, float]]] = {}
+    if kind == "faq":
+        _add_lists(fields, entry.questions, QUESTION)
+        _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)
+        _add_text(fields, entry.answer, ANSWER)
+    elif kind == "partner":
+        _add_text(fields, entry.name, TITLE)
+        _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)
+        _add_text(fields, entry.description, DESCRIPTION)
+    elif kind == "topic":
+        _add_text(fields, entry.title, TITLE)
+    else:  # offer, event
+        _add_text(fields, entry.title, TITLE)
+        _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)
+        _add_text(fields, entry.summary, SUMMARY)
+        _add_text(fields, getattr(entry, "details", None), DETAILS)
+    return SearchDocument(entry_id, kind, _districts(entry), fields)
+
+
+def documents_from_catalogue(catalogue: Any) -> list[SearchDocument]:
+    """All searchable entries of ``catalogue`` (an object with dict attributes ``offers``, ``faq``, ...)."""
+    docs: list[SearchDocument] = []
+    for attribute, kind in KINDS.items():
+        entries: Mapping[str, Any] = getattr(catalogue, attribute, None) or {}
+        docs.extend(document_for(kind, entry_id, entry) for entry_id, entry in entries.items())
+    return docs
+
+
+def emergency_triggers(catalogue: Any) -> dict[str, dict[str, list[str]]]:
+    """Emergency id → language → trigger phrases from the content."""
+    entries: Mapping[str, Any] = getattr(catalogue, "emergency", None) or {}
+    return {
+        emergency_id: {lang: list(phrases) for lang, phrases in (entry.triggers or {}).items()}
+        for emergency_id, entry in entries.items()
+    }

@@ -1,0 +1,80 @@
+"""The search service the handlers call: emergency first, then small talk, then the index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.search.documents import documents_from_catalogue, emergency_triggers
+from bot.search.emergency import EmergencyDetector, EmergencyMatch
+from bot.search.index import Hit, SearchDocument, SearchIndex
+from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
+
+NotUnderstood = Literal[MessageShape, "no_match"]
+
+#: Tuned on tests/data/questions.jsonl with bench/search_bench.py (see /work/notes/search_bench.md).
+MIN_SCORE = 2.0  # below: only alternatives, never an answer
+MIN_MARGIN = 1.25  # top score must be this many times the runner-up's
+MIN_ALTERNATIVE = 0.35  # alternatives scoring below this share of the top are dropped
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What the bot understood of a message.
+
+    ``answer`` is set only when the best hit is clearly best (absolute score and margin over the
+    runner-up); otherwise the hits are ``alternatives`` for the resident to choose from. ``emergency``
+    means: show the emergency numbers first, whatever else is set. ``reason`` says why nothing was
+    understood ("empty", "emoji", "too_short", "unsupported_script", "no_match").
+    """
+
+    answer: Hit | None = None
+    alternatives: list[Hit] = field(default_factory=list)
+    emergency: bool = False
+    small_talk: SmallTalkKind | None = None
+    understood: bool = False
+    emergency_match: EmergencyMatch | None = None
+    reason: NotUnderstood | None = None
+
+
+class SearchEngine:
+    """Stateless after construction; build it once per catalogue snapshot and share it."""
+
+    def __init__(self, index: SearchIndex, emergency: EmergencyDetector) -> None:
+        self.index = index
+        self.emergency = emergency
+
+    @classmethod
+    def from_documents(
+        cls, docs: list[SearchDocument], emergency_triggers: dict[str, dict[str, list[str]]] | None = None
+    ) -> SearchEngine:
+        return cls(SearchIndex.build(docs), EmergencyDetector.with_builtin(emergency_triggers))
+
+    @classmethod
+    def from_catalogue(cls, catalogue: Any) -> SearchEngine:
+        return cls.from_documents(documents_from_catalogue(catalogue), emergency_triggers(catalogue))
+
+    def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
+        """Classify and answer one resident message."""
+        shape = message_shape(query)
+        if shape in ("empty", "emoji", "unsupported_script"):
+            return SearchResult(reason=shape)
+        match = self.emergency.detect(query)
+        if match is not None:
+            hits = self.index.search(query, lang, district, limit)
+            return SearchResult(alternatives=hits, emergency=True, understood=True, emergency_match=match)
+        kind = small_talk(query)
+        if kind is not None:
+            return SearchResult(small_talk=kind, understood=True)
+        if shape == "too_short":
+            return SearchResult(reason=shape)
+        hits = self.index.search(query, lang, district, limit + 1)
+        if not hits:
+            return SearchResult(reason="no_match")
+        top = hits[0]
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        confident = top.score >= MIN_SCORE and top.score >= MIN_MARGIN * runner_up
+        rest = [h for h in hits[1:] if h.score >= MIN_ALTERNATIVE * top.score]
+        if confident:
+            return SearchResult(answer=top, alternatives=rest[: limit - 1], understood=True)
+        return SearchResult(alternatives=[top, *rest][:limit], understood=True)

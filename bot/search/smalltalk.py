@@ -1,0 +1,132 @@
+"""Small talk (greetings, thanks, goodbyes) and messages that are not a question at all.
+
+A message is small talk only when *all* its words are small-talk words or fillers ("Hallo!",
+"Danke dir vielmals 🙏", "çok teşekkürler abi"); "Hallo, wo ist der Deutschkurs?" is a question.
+If a message mixes kinds, thanks beats goodbye beats greeting ("Hallo, danke!" is a thank-you).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Literal
+
+from rapidfuzz.distance import OSA
+
+from bot.search.normalize import OTHER, fold, raw_tokens, script_of
+
+SmallTalkKind = Literal["greeting", "thanks", "bye"]
+MessageShape = Literal["empty", "emoji", "too_short", "unsupported_script"]
+
+_PHRASES: dict[SmallTalkKind, list[str]] = {
+    "greeting": [
+        # de / de-simple
+        "hallo", "hallöchen", "hi", "hey", "moin", "moinsen", "servus", "guten tag", "guten morgen",
+        "guten abend", "grüß gott", "grüß dich", "na",
+        # tr
+        "merhaba", "merhabalar", "mrb", "selam", "selamlar", "slm", "selamün aleyküm", "selamın aleyküm",
+        "sa", "günaydın", "iyi günler", "iyi akşamlar",
+        # ar
+        "مرحبا", "مرحباً", "اهلا", "أهلا", "أهلا وسهلا", "السلام عليكم", "سلام عليكم", "صباح الخير",
+        "مساء الخير", "هلا",
+        # fa
+        "سلام", "درود", "صبح بخیر", "عصر بخیر", "سلام علیکم",
+        # ru / uk
+        "привет", "приветик", "здравствуйте", "здраствуйте", "добрый день", "доброе утро", "добрый вечер",
+        "привіт", "вітаю", "добрий день", "доброго дня", "доброго ранку", "добрий вечір",
+        # pl
+        "cześć", "dzień dobry", "witam", "witaj", "hej", "siema", "dobry wieczór",
+        # en
+        "hello", "hi there", "good morning", "good evening", "good afternoon", "salam", "salaam",
+    ],
+    "thanks": [
+        "danke", "danke schön", "dankeschön", "vielen dank", "danke sehr", "merci", "dank",
+        "teşekkürler", "teşekkür ederim", "teşekkür", "sağol", "sağ ol", "sağolun", "eyvallah", "tşk",
+        "شكرا", "شكراً", "شكرا جزيلا", "مشكور", "تسلم",
+        "ممنون", "مرسی", "متشکرم", "سپاس", "سپاسگزارم", "مچکرم",
+        "спасибо", "спс", "благодарю", "большое спасибо",
+        "дякую", "щиро дякую", "дуже дякую",
+        "dziękuję", "dzięki", "dziękuje", "wielkie dzięki",
+        "thanks", "thank you", "thx", "cheers", "many thanks",
+    ],
+    "bye": [
+        "tschüss", "tschüs", "tschau", "ciao", "auf wiedersehen", "bis bald", "bis dann", "bis später",
+        "güle güle", "hoşça kal", "görüşürüz", "allaha ısmarladık",
+        "مع السلامة", "إلى اللقاء", "وداعا",
+        "خداحافظ", "خدانگهدار", "بدرود",
+        "пока", "до свидания", "до свиданья", "до встречи",
+        "до побачення", "бувай", "бувайте",
+        "do widzenia", "na razie", "pa", "papa",
+        "bye", "goodbye", "bye bye", "see you",
+    ],
+}  # fmt: skip
+#: Words that may accompany small talk without turning it into a question.
+_FILLERS = {
+    fold(w)
+    for w in """
+    bot quartiersbot lieber liebe liebes ihr dir euch auch so sehr viel vielmals nochmal nochmals mal
+    alle zusammen allen leute und ok okay super gut ja very much so a lot you all everyone again
+    çok cok abi abla hocam kardeşim canım ederim ya tamam iyi
+    جزيلا كثيرا يا اخي أخي اختي
+    خیلی زیاد جان عزیز
+    вам тебе большое очень огромное друзья всем всім
+    bardzo wszystkim serdecznie
+    """.split()
+}
+_PHRASE_TOKENS: list[tuple[tuple[str, ...], SmallTalkKind]] = sorted(
+    ((tuple(fold(t) for t in raw_tokens(p)), kind) for kind, phrases in _PHRASES.items() for p in phrases),
+    key=lambda pk: -len(pk[0]),
+)
+_PRIORITY: tuple[SmallTalkKind, ...] = ("thanks", "bye", "greeting")
+
+
+def _same(word: str, pattern: str) -> bool:
+    if word == pattern:
+        return True
+    # one typo in longer words ("merhba", "spasibo" is another script and stays unmatched)
+    return len(pattern) >= 5 and abs(len(word) - len(pattern)) <= 1 and OSA.distance(word, pattern) <= 1
+
+
+def small_talk(text: str) -> SmallTalkKind | None:
+    """The kind of small talk if the message is nothing else, else None."""
+    words = [fold(w) for w in raw_tokens(text)]
+    if not words:
+        return None
+    found: set[SmallTalkKind] = set()
+    i = 0
+    while i < len(words):
+        for phrase, kind in _PHRASE_TOKENS:
+            n = len(phrase)
+            if all(i + k < len(words) and _same(words[i + k], phrase[k]) for k in range(n)):
+                found.add(kind)
+                i += n
+                break
+        else:
+            # repeated letters ("hallooo", "danke!!") are folded by the typo rule; fillers are skipped
+            if words[i] not in _FILLERS:
+                return None
+            i += 1
+    for kind in _PRIORITY:
+        if kind in found:
+            return kind
+    return None
+
+
+def message_shape(text: str) -> MessageShape | None:
+    """Why a message cannot be searched, or None if it can (it has at least three letters in a script we
+    read). Digits alone ("110") count as searchable."""
+    stripped = text.strip()
+    if not stripped:
+        return "empty"
+    letters = [c for c in stripped if c.isalpha()]
+    digits = [c for c in stripped if c.isdigit()]
+    if not letters and not digits:
+        if any(unicodedata.category(c) in {"So", "Sk", "Cs"} or ord(c) >= 0x1F000 for c in stripped):
+            return "emoji"
+        return "too_short"
+    if letters:
+        other = sum(1 for c in letters if script_of(c) == OTHER)
+        if other * 2 > len(letters):
+            return "unsupported_script"
+    if len(letters) + len(digits) < 3:
+        return "too_short"
+    return None

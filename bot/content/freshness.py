@@ -119,9 +119,9 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
             unaccepted: dict[str, list[str]] = {}
             for loc, texts, marker in iter_localized(entry):
                 field = ".".join(str(p) for p in loc)
-                for lang in LANGS[1:]:
-                    if lang not in texts:
-                        missing.setdefault(lang, []).append(field)
+                for wanted in LANGS[1:]:
+                    if wanted not in texts:
+                        missing.setdefault(wanted, []).append(field)
                 if marker != "text" or lock is None:
                     continue
                 current = source_hash(texts["de"])

@@ -81,7 +81,7 @@ class ContentLoader(_ContentLoaderMixin, yaml.SafeLoader):
 
 if hasattr(yaml, "CSafeLoader"):
 
-    class FastContentLoader(_ContentLoaderMixin, yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    class FastContentLoader(_ContentLoaderMixin, yaml.CSafeLoader):
         """The same loader on libyaml (about ten times faster)."""
 
     _LOADER: type = FastContentLoader

@@ -152,7 +152,8 @@ def _parse_local_datetime(value: Any) -> Any:
         if not match:
             raise ValueError(f"kein gültiger Zeitpunkt {value!r} – Format JJJJ-MM-TT HH:MM")
         try:
-            return datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+            year, month, day, hour, minute = (int(part) for part in match.groups())
+            return datetime(year, month, day, hour, minute)
         except ValueError:
             message = f"kein gültiger Zeitpunkt {value!r} – Datum oder Uhrzeit gibt es nicht"
             raise ValueError(message) from None

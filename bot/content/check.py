@@ -1,0 +1,130 @@
+"""`run_bot.py check` and `run_bot.py schema`: the staff's view of the content.
+
+Output is German: it is read by the staff who write the content.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import BaseModel
+
+from bot.content.catalogue import Catalogue, validate_content
+from bot.content.freshness import accept as accept_translations
+from bot.content.models import LANGS, ContentFile, iter_localized
+from bot.content.problems import Problem
+
+STRICT_CODES = frozenset({"example", "missing_translation"})
+"""Warnings that `--strict` turns into errors: nothing fictitious or untranslated goes live."""
+
+MAX_SHOWN_PER_CODE = 20
+
+_KIND_LABELS = {
+    "districts": "Stadtteile",
+    "topics": "Themen",
+    "places": "Orte",
+    "partners": "Partner",
+    "offers": "Angebote",
+    "events": "Termine",
+    "faq": "FAQ",
+    "emergency": "Notfall",
+    "privacy": "Datenschutz",
+}
+
+
+def coverage(entries: Mapping[str, Mapping[str, BaseModel]]) -> dict[str, dict[str, float | None]]:
+    """Per kind and language: share (0–100) of localized fields that have a text; None = no fields."""
+    table: dict[str, dict[str, float | None]] = {}
+    for kind, by_id in entries.items():
+        total = 0
+        present: dict[str, int] = dict.fromkeys(LANGS, 0)
+        for entry in by_id.values():
+            for _loc, texts, _marker in iter_localized(entry):
+                total += 1
+                for lang in texts:
+                    present[lang] += 1
+        table[kind] = {lang: (100 * present[lang] / total if total else None) for lang in LANGS}
+    return table
+
+
+def format_coverage(table: Mapping[str, Mapping[str, float | None]]) -> str:
+    """The coverage table as fixed-width text."""
+    width = max(len(label) for label in _KIND_LABELS.values())
+    header = "".ljust(width) + "".join(lang.rjust(10) for lang in LANGS)
+    rows = [header]
+    for kind, cells in table.items():
+        values = "".join(("–" if cells[lang] is None else f"{cells[lang]:.0f} %").rjust(10) for lang in LANGS)
+        rows.append(_KIND_LABELS.get(kind, kind).ljust(width) + values)
+    return "\n".join(rows)
+
+
+def apply_strict(problems: list[Problem]) -> list[Problem]:
+    """Promote the warnings that must not go live to errors."""
+    return [p.as_error() if p.severity == "warning" and p.code in STRICT_CODES else p for p in problems]
+
+
+def _print_problems(title: str, problems: list[Problem], out: TextIO, limit: bool) -> None:
+    if not problems:
+        return
+    print(f"{title} ({len(problems)}):", file=out)
+    shown_per_code: dict[str, int] = {}
+    hidden = 0
+    for problem in problems:
+        count = shown_per_code.get(problem.code, 0)
+        if limit and problem.code and count >= MAX_SHOWN_PER_CODE:
+            hidden += 1
+            continue
+        shown_per_code[problem.code] = count + 1
+        print(f"  {problem}", file=out)
+    if hidden:
+        print(f"  … und {hidden} weitere (gleiche Art)", file=out)
+
+
+def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, out: TextIO) -> int:
+    """Validate the content, print every error and warning and a translation table; returns the exit code.
+
+    0 = content can be loaded, 1 = errors (the bot would keep the old content / refuse to start).
+    With `accept`, the current translations are recorded as up to date in `translations.lock`
+    (only when there are no errors).
+    """
+    loaded = validate_content(content_dir)
+    problems = apply_strict(loaded.problems) if strict else loaded.problems
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+
+    _print_problems("Fehler", errors, out, limit=False)
+    _print_problems("Warnungen", warnings, out, limit=True)
+    if errors:
+        print(f"\n{len(errors)} Fehler – Inhalt wird so nicht geladen.", file=out)
+        if accept:
+            print("Übersetzungen nicht bestätigt: erst die Fehler beheben.", file=out)
+        return 1
+
+    # Loading errors would have stopped us above, so the catalogue can be built.
+    catalogue = Catalogue.from_sources(loaded)
+    counts = ", ".join(
+        f"{len(entries)} {_KIND_LABELS[kind]}" for kind, entries in catalogue.entries_by_kind().items()
+    )
+    print(f"\nInhalt in Ordnung: {counts}.", file=out)
+    print("\nÜbersetzt (Anteil der Textfelder je Sprache):", file=out)
+    print(format_coverage(coverage(catalogue.entries_by_kind())), file=out)
+    if accept:
+        count = accept_translations(catalogue, content_dir)
+        print(f"\n{count} Übersetzungen als aktuell bestätigt (translations.lock geschrieben).", file=out)
+    return 0
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of one content file, for editors (yaml-language-server)."""
+    schema = ContentFile.model_json_schema()
+    schema["title"] = "Quartiersbot-Inhalt"
+    schema["description"] = "Eine Inhaltsdatei unter content/ – siehe content/README.md."
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def write_schema(path: Path) -> None:
+    """Write the JSON Schema (stable formatting, so the committed file diffs cleanly)."""
+    path.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

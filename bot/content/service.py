@@ -1,0 +1,110 @@
+"""ContentService: holds the current catalogue and replaces it only with content that loaded cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.content.catalogue import Catalogue, load_catalogue
+from bot.content.problems import ContentError, Problem
+
+logger = logging.getLogger(__name__)
+
+SwapHook = Callable[[Catalogue], Any]
+"""Called with the new catalogue before it becomes current.
+
+A sync hook runs in the worker thread (build an index there); an async hook is awaited on the loop.
+A hook may return a callable without arguments: it is called right at the swap, on the event loop,
+to install what it prepared (e.g. `lambda: setattr(search, "index", new_index)`).
+If any hook raises, nothing is swapped and the old catalogue stays.
+"""
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """Outcome of a reload: `ok` means the new content is live."""
+
+    ok: bool
+    catalogue: Catalogue | None
+    """The catalogue in use after the reload (the old one if `ok` is False)."""
+    problems: list[Problem] = field(default_factory=list)
+    changed: bool = False
+    """True when the content version differs from the previous catalogue."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Only the errors."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Only the warnings."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class ContentService:
+    """The current catalogue of one bot; `reload()` swaps it atomically."""
+
+    def __init__(self, content_dir: Path, catalogue: Catalogue | None = None) -> None:
+        self.content_dir = content_dir
+        self._catalogue = catalogue
+        self.on_swap: list[SwapHook] = []
+        self._lock = asyncio.Lock()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue in use (RuntimeError before the first successful load)."""
+        if self._catalogue is None:
+            raise RuntimeError("content not loaded yet – await ContentService.reload() first")
+        return self._catalogue
+
+    @property
+    def loaded(self) -> bool:
+        """Whether a catalogue is in use."""
+        return self._catalogue is not None
+
+    def _prepare(self) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]], list[SwapHook]]:
+        """Worker thread: load, validate and run the sync hooks. Raises on any failure."""
+        catalogue, warnings = load_catalogue(self.content_dir)
+        commits: list[Callable[[], Any]] = []
+        async_hooks: list[SwapHook] = []
+        for hook in self.on_swap:
+            if inspect.iscoroutinefunction(hook):
+                async_hooks.append(hook)
+                continue
+            commit = hook(catalogue)
+            if callable(commit):
+                commits.append(commit)
+        return catalogue, warnings, commits, async_hooks
+
+    async def reload(self) -> ReloadResult:
+        """Load the content again; the old catalogue stays on any error (content or hook)."""
+        async with self._lock:
+            old = self._catalogue
+            failure: ReloadResult | None = None
+            try:
+                catalogue, warnings, commits, async_hooks = await asyncio.to_thread(self._prepare)
+                for hook in async_hooks:
+                    commit = await hook(catalogue)
+                    if callable(commit):
+                        commits.append(commit)
+            except ContentError as exc:
+                failure = ReloadResult(False, old, exc.problems)
+            except Exception as exc:
+                logger.exception("Content reload failed in a swap hook; keeping the old content")
+                message = f"Neuer Inhalt nicht übernommen: {type(exc).__name__}: {exc}"
+                failure = ReloadResult(False, old, [Problem("error", "", None, None, message)])
+            if failure is not None:
+                logger.warning("Content reload refused: %d errors", len(failure.errors))
+                return failure
+            for commit in commits:
+                commit()
+            self._catalogue = catalogue
+            changed = old is None or old.version != catalogue.version
+            logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
+            return ReloadResult(True, catalogue, warnings, changed)

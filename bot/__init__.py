@@ -1,0 +1,1 @@
+"""Quartiersbot: the multilingual help desk of the Ost- und Westsiedlung in Salzgitter."""

@@ -1,0 +1,102 @@
+"""The application factory. `run_bot.py`, the console chat and the tests all build the bot here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.content.problems import ContentError
+from bot.content.service import ContentService
+from bot.context import AppType, BotData, Context, Services, UserData
+from bot.i18n import I18n
+from bot.settings import Settings
+from bot.storage.db import create_database
+
+logger = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings) -> Services:
+    """Create (but do not start) the long-lived services."""
+    return Services(
+        settings=settings,
+        i18n=I18n(settings.locales_dir),
+        database=create_database(settings.database_url),
+        content=ContentService(settings.content_dir),
+    )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    token: str | None = None,
+    services: Services | None = None,
+    rate_limit: bool = True,
+) -> AppType:
+    """Build the bot. `request` replaces the HTTP transport (console chat, tests)."""
+    services = services or build_services(settings)
+    context_types = ContextTypes(context=Context, bot_data=BotData, user_data=UserData, chat_data=dict)
+    builder: Any = (
+        ApplicationBuilder()
+        .token(token or settings.telegram_bot_token or "")
+        .context_types(context_types)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=None))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url.rstrip("/") + "/bot")
+        builder = builder.base_file_url(
+            (settings.telegram_api_file_url or settings.telegram_api_base_url).rstrip("/") + "/file/bot"
+        )
+    if rate_limit:
+        # Telegram's limits: 30 messages/s overall, 20/min per group, about 1/s per chat.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    app: AppType = builder.build()
+    app.bot_data.services = services
+    handlers.register(app)
+    return app
+
+
+async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Start the services on Telegram; SIGHUP reloads the content (the server admin's reload)."""
+    await start_services(app)
+    services: Services = app.bot_data.services
+
+    def reload_content() -> None:
+        async def reload() -> None:
+            result = await services.content.reload()
+            logger.info("content reload after SIGHUP: %s", "ok" if result.ok else "kept the old content")
+
+        app.create_task(reload())
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content)
+
+
+async def start_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """What `post_init` does; the console and the tests call it after `app.initialize()`."""
+    services: Services = app.bot_data.services
+    await services.database.upgrade()
+    if not services.content.loaded:
+        result = await services.content.reload()
+        if not result.ok:
+            # Without content the bot cannot answer anyone: refuse to start, naming every problem.
+            raise ContentError(result.errors)
+    logger.info("content %s live", services.content.catalogue.version)
+
+
+async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close what post_init opened."""
+    services: Services = app.bot_data.services
+    await services.database.dispose()

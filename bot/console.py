@@ -1,0 +1,126 @@
+"""The offline chat: the resident's side of a Telegram chat in the terminal.
+
+It runs the very same `Application` and handlers as on Telegram; only the transport is replaced by
+`FakeTelegram`. Bot messages are printed with their buttons numbered; typing a number taps a button,
+anything else is sent as a message. Works with piped input, ends with status 0 on EOF.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+import zlib
+from typing import Any, TextIO
+
+from bot.app import build_application, start_services
+from bot.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
+from bot.settings import Settings
+
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def html_to_terminal(text: str, *, color: bool) -> str:
+    """Telegram HTML to plain terminal text (bold shown bold where the terminal can)."""
+    if color:
+        text = text.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
+    text = re.sub(r'<a href="([^"]*)">([^<]*)</a>', r"\2 (\1)", text)
+    return html.unescape(TAG_RE.sub("", text))
+
+
+class ConsolePrinter:
+    """Prints what the bot does in the resident's chat, and the cards it posts to partner groups."""
+
+    def __init__(self, out: TextIO, resident_chat: int, color: bool) -> None:
+        self.out = out
+        self.resident_chat = resident_chat
+        self.color = color
+        self.last_buttons: Sent | None = None
+
+    def __call__(self, event: str, payload: Sent | dict[str, Any]) -> None:
+        if event == "callback_answer":
+            assert isinstance(payload, dict)
+            if payload.get("text"):
+                self._line(f"  ({payload['text']})")
+            return
+        assert isinstance(payload, Sent)
+        if not payload.from_bot:
+            return
+        prefix = "🤖" if payload.chat_id == self.resident_chat else f"📨 [Partnergruppe {payload.chat_id}]"
+        if event == "edit" and payload.chat_id == self.resident_chat:
+            prefix = "🤖 ↻"
+        body = payload.text or ""
+        if payload.kind == "venue":
+            p = payload.params
+            body = f"📍 {p['title']}\n{p['address']}\n({p['latitude']}, {p['longitude']})"
+        elif payload.kind == "location":
+            body = f"📍 ({payload.params['latitude']}, {payload.params['longitude']})"
+        elif payload.kind in {"photo", "document", "voice"}:
+            body = f"[{payload.kind}] {body}"
+        self._line("")
+        for line in html_to_terminal(body, color=self.color).splitlines() or [""]:
+            self._line(f"{prefix} {line}" if prefix else line)
+            prefix = "  " if payload.chat_id == self.resident_chat else "   "
+        if payload.chat_id == self.resident_chat and payload.reply_markup:
+            for number, label in enumerate(payload.labels, start=1):
+                self._line(f"   [{number}] {label}")
+            self.last_buttons = payload
+
+    def _line(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+
+def console_user_id(lang: str | None, name: str) -> int:
+    """A stable simulated user per language and name, so `--lang tr` is a Turkish-speaking resident."""
+    return 100_000 + zlib.crc32(f"{lang}:{name}".encode()) % 900_000
+
+
+async def run_console(
+    settings: Settings,
+    *,
+    lang: str | None,
+    name: str,
+    user_id: int | None = None,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Chat with the bot until EOF; returns the exit status."""
+    telegram = FakeTelegram()
+    app = build_application(settings, request=telegram, token=FAKE_TOKEN, rate_limit=False)
+    uid = user_id or console_user_id(lang, name)
+    printer = ConsolePrinter(out, uid, color=out.isatty())
+    telegram.listeners.append(printer)
+    resident = SimUser(telegram, app, uid, name, language_code=lang)
+    out.write(
+        "Offline-Vorschau von Quartiersbot (kein Telegram). Für den echten Bot TELEGRAM_BOT_TOKEN setzen, "
+        "siehe README. Zahl = Knopf drücken, Strg-D = Ende.\n"
+    )
+    out.flush()
+    async with app:
+        await start_services(app)
+        await app.start()
+        try:
+            while True:
+                if stdin.isatty():
+                    out.write("> ")
+                    out.flush()
+                line = await asyncio.to_thread(stdin.readline)
+                if line == "":
+                    break
+                text = line.rstrip("\n")
+                if not text.strip():
+                    continue
+                if text.strip().isdigit() and printer.last_buttons is not None:
+                    number = int(text.strip())
+                    if 1 <= number <= len(printer.last_buttons.flat_buttons):
+                        await resident.tap(number, printer.last_buttons)
+                        await asyncio.sleep(0)
+                        continue
+                await resident.send(text)
+                await asyncio.sleep(0)
+        finally:
+            await app.stop()
+    out.write("\n")
+    return 0

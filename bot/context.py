@@ -1,0 +1,63 @@
+"""Typed context for handlers: the services every handler may call, and the per-user cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from bot.content.service import ContentService
+    from bot.i18n import I18n, Translator
+    from bot.search.engine import SearchEngine
+    from bot.settings import Settings
+    from bot.storage.db import Database
+
+
+@dataclass
+class Services:
+    """Long-lived services, created in `build_application` and started in `post_init`."""
+
+    settings: Settings
+    i18n: I18n
+    database: Database
+    content: ContentService
+    search: SearchEngine | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class BotData:
+    """`context.bot_data`: holds the services (PTB creates it without arguments)."""
+
+    services: Services
+
+
+@dataclass
+class UserData:
+    """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
+
+    lang: str = "de"
+    district: str | None = None
+    language_confirmed: bool = False
+    is_new: bool = False
+
+
+class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
+    """The context every handler receives."""
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    @property
+    def lang(self) -> str:
+        return self.user_data.lang if self.user_data is not None else self.services.settings.default_language
+
+    @property
+    def t(self) -> Translator:
+        """The translator for the resident of this update."""
+        return self.services.i18n.translator(self.lang)
+
+
+AppType = Application[ExtBot[None], Context, UserData, dict[Any, Any], BotData, Any]

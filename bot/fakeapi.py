@@ -1,0 +1,515 @@
+"""An in-memory Telegram Bot API: the transport of the console chat and of the tests.
+
+`FakeTelegram` is a PTB `BaseRequest`: the real `Application`, handlers and `ExtBot` run unchanged and
+only the HTTP layer is replaced. It answers like Telegram (message ids per chat, dates in seconds,
+`reply_markup` echoed, edits applied) and records every call. `SimUser` is a person on the other side:
+they send texts, commands and attachments, tap inline buttons and reply to messages, in private chats
+and in groups.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+BOT_ID = 7_000_000_001
+BOT_USERNAME = "quartiersbot_preview"
+FAKE_TOKEN = "7000000001:OFFLINE-PREVIEW-TOKEN-not-a-real-one"
+
+Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, Any]] | None"]
+
+
+@dataclass
+class Call:
+    """One Bot API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Sent:
+    """A message as it stands in a chat (after any edits)."""
+
+    chat_id: int
+    message_id: int
+    text: str | None
+    reply_markup: dict[str, Any] | None
+    kind: str = "text"  # text, venue, location, photo, document, voice, copy, contact_request
+    params: dict[str, Any] = field(default_factory=dict)
+    reply_to: int | None = None
+    from_bot: bool = True
+    edits: int = 0
+
+    @property
+    def buttons(self) -> list[list[str]]:
+        """Labels of the inline (or reply) keyboard, row by row."""
+        if not self.reply_markup:
+            return []
+        rows = self.reply_markup.get("inline_keyboard") or self.reply_markup.get("keyboard") or []
+        return [[b["text"] if isinstance(b, dict) else str(b) for b in row] for row in rows]
+
+    @property
+    def flat_buttons(self) -> list[dict[str, Any]]:
+        if not self.reply_markup:
+            return []
+        rows = self.reply_markup.get("inline_keyboard") or self.reply_markup.get("keyboard") or []
+        return [b if isinstance(b, dict) else {"text": str(b)} for row in rows for b in row]
+
+    @property
+    def labels(self) -> list[str]:
+        return [b["text"] for b in self.flat_buttons]
+
+
+class FakeTelegram(BaseRequest):
+    """Answers Bot API calls locally. `fault` may inject errors (429, 500, 403, migration) per call."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.chats: dict[int, dict[int, Sent]] = {}
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self.fault: Fault | None = None
+        self.listeners: list[Callable[[str, Sent | dict[str, Any]], None]] = []
+        self.files: dict[str, bytes] = {}
+        self.group_members: dict[int, set[int]] = {}
+        self.answered_callbacks: list[dict[str, Any]] = []
+        self.bot_settings: dict[str, dict[str, Any]] = {}
+
+    # --- BaseRequest ---------------------------------------------------------------------------
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: float | None = None,
+        write_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        pool_timeout: float | None = None,
+    ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            file_path = url.rsplit("/", 1)[-1]
+            return 200, self.files.get(file_path, b"")
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data and request_data.multipart_data:
+            for name, (filename, _content, _mime) in request_data.multipart_data.items():
+                params.setdefault(name, f"upload:{filename}")
+        self.calls.append(Call(api_method, params))
+        if self.fault is not None:
+            injected = self.fault(api_method, params)
+            if injected is not None:
+                status, body = injected
+                return status, json.dumps(body).encode()
+        handler = getattr(self, f"_api_{api_method}", None)
+        result = handler(params) if handler else True
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # --- state helpers -------------------------------------------------------------------------
+    def next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    def messages(self, chat_id: int) -> list[Sent]:
+        """All messages of a chat, oldest first (both sides)."""
+        return list(self.chats.get(chat_id, {}).values())
+
+    def bot_messages(self, chat_id: int) -> list[Sent]:
+        return [m for m in self.messages(chat_id) if m.from_bot]
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def _store(self, sent: Sent) -> Sent:
+        self.chats.setdefault(sent.chat_id, {})[sent.message_id] = sent
+        for listener in self.listeners:
+            listener("message", sent)
+        return sent
+
+    def _chat_json(self, chat_id: int) -> dict[str, Any]:
+        if chat_id < 0:
+            return {
+                "id": chat_id,
+                "type": "supergroup" if chat_id < -1_000_000_000_000 else "group",
+                "title": f"Group {chat_id}",
+            }
+        return {"id": chat_id, "type": "private", "first_name": "Resident"}
+
+    def _message_json(self, sent: Sent) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": self._chat_json(sent.chat_id),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Quartiersbot", "username": BOT_USERNAME},
+        }
+        if sent.text is not None:
+            data["caption" if sent.kind in {"photo", "document", "voice"} else "text"] = sent.text
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
+            data["reply_markup"] = sent.reply_markup
+        if sent.kind == "venue":
+            p = sent.params
+            data["venue"] = {
+                "location": {"latitude": p["latitude"], "longitude": p["longitude"]},
+                "title": p["title"],
+                "address": p["address"],
+            }
+            data["location"] = data["venue"]["location"]
+        if sent.kind == "location":
+            data["location"] = {"latitude": sent.params["latitude"], "longitude": sent.params["longitude"]}
+        return data
+
+    def _send(self, params: dict[str, Any], kind: str, text_key: str | None = "text") -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        reply = params.get("reply_parameters") or {}
+        sent = Sent(
+            chat_id=chat_id,
+            message_id=self.next_message_id(chat_id),
+            text=params.get(text_key) if text_key else None,
+            reply_markup=params.get("reply_markup"),
+            kind=kind,
+            params=params,
+            reply_to=reply.get("message_id") or params.get("reply_to_message_id"),
+        )
+        return self._message_json(self._store(sent))
+
+    # --- Bot API methods ------------------------------------------------------------------------
+    def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Quartiersbot",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send(params, "text")
+
+    def _api_sendVenue(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send(params, "venue", text_key="title")
+
+    def _api_sendLocation(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send(params, "location", text_key=None)
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send(params, "photo", text_key="caption")
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send(params, "document", text_key="caption")
+
+    def _api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send(params, "voice", text_key="caption")
+
+    def _api_copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        source = self.chats.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
+        copy = dict(params)
+        copy["text"] = params.get("caption") or (source.text if source else None)
+        result = self._send(copy, source.kind if source else "copy")
+        return {"message_id": result["message_id"]}
+
+    def _edit(self, params: dict[str, Any], *, text: bool) -> dict[str, Any] | bool:
+        chat_id = int(params["chat_id"])
+        sent = self.chats.get(chat_id, {}).get(int(params["message_id"]))
+        if sent is None:
+            return True
+        if text:
+            sent.text = params.get("text")
+        sent.reply_markup = params.get("reply_markup")
+        sent.edits += 1
+        for listener in self.listeners:
+            listener("edit", sent)
+        return self._message_json(sent)
+
+    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+        return self._edit(params, text=True)
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+        return self._edit(params, text=False)
+
+    def _api_deleteMessage(self, params: dict[str, Any]) -> bool:
+        self.chats.get(int(params["chat_id"]), {}).pop(int(params["message_id"]), None)
+        return True
+
+    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        self.answered_callbacks.append(params)
+        for listener in self.listeners:
+            listener("callback_answer", params)
+        return True
+
+    def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._chat_json(int(params["chat_id"]))
+
+    def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        member = user_id in self.group_members.get(chat_id, set())
+        return {
+            "status": "member" if member else "left",
+            "user": {"id": user_id, "is_bot": False, "first_name": "User"},
+        }
+
+    def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": file_id,
+        }
+
+    def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        self.bot_settings.setdefault("commands", {})[params.get("language_code", "")] = params["commands"]
+        return True
+
+    def _api_setMyDescription(self, params: dict[str, Any]) -> bool:
+        self.bot_settings.setdefault("description", {})[params.get("language_code", "")] = params.get(
+            "description"
+        )
+        return True
+
+    def _api_setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        self.bot_settings.setdefault("short_description", {})[params.get("language_code", "")] = params.get(
+            "short_description"
+        )
+        return True
+
+    # --- building updates -----------------------------------------------------------------------
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def next_callback_id(self) -> str:
+        return str(next(self._callback_ids))
+
+
+@dataclass
+class SimUser:
+    """A person writing to the bot: in their private chat by default, or in a group (`chat_id` < 0)."""
+
+    telegram: FakeTelegram
+    app: Application[Any, Any, Any, Any, Any, Any]
+    user_id: int
+    first_name: str
+    language_code: str | None = None
+    username: str | None = None
+    chat_id: int | None = None
+
+    @property
+    def chat(self) -> int:
+        return self.chat_id if self.chat_id is not None else self.user_id
+
+    def in_group(self, chat_id: int) -> SimUser:
+        """The same person writing in group `chat_id` (they become a member of it)."""
+        self.telegram.group_members.setdefault(chat_id, set()).add(self.user_id)
+        return SimUser(
+            self.telegram, self.app, self.user_id, self.first_name, self.language_code, self.username, chat_id
+        )
+
+    def _user_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            data["language_code"] = self.language_code
+        if self.username:
+            data["username"] = self.username
+        return data
+
+    def _chat_json(self) -> dict[str, Any]:
+        if self.chat < 0:
+            return self.telegram._chat_json(self.chat)
+        return {"id": self.chat, "type": "private", "first_name": self.first_name}
+
+    async def _message(self, extra: dict[str, Any], reply_to: Sent | None = None) -> Sent:
+        message_id = self.telegram.next_message_id(self.chat)
+        data: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat_json(),
+            "from": self._user_json(),
+            **extra,
+        }
+        if reply_to is not None:
+            data["reply_to_message"] = self.telegram._message_json(reply_to)
+        sent = Sent(
+            self.chat,
+            message_id,
+            extra.get("text") or extra.get("caption"),
+            None,
+            kind=next(
+                (k for k in ("photo", "document", "voice", "sticker", "contact") if k in extra), "text"
+            ),
+            params=extra,
+            reply_to=reply_to.message_id if reply_to else None,
+            from_bot=False,
+        )
+        self.telegram._store(sent)
+        await self._process({"update_id": self.telegram.next_update_id(), "message": data})
+        return sent
+
+    async def _process(self, data: dict[str, Any]) -> None:
+        update = Update.de_json(data, self.app.bot)
+        await self.app.process_update(update)
+
+    async def send(self, text: str, *, reply_to: Sent | None = None) -> Sent:
+        """Send a text message (commands included)."""
+        extra: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            extra["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self._message(extra, reply_to)
+
+    async def send_sticker(self) -> Sent:
+        return await self._message(
+            {
+                "sticker": {
+                    "file_id": "sticker-1",
+                    "file_unique_id": "s1",
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                }
+            }
+        )
+
+    async def send_photo(
+        self, caption: str | None = None, *, size: int = 50_000, reply_to: Sent | None = None
+    ) -> Sent:
+        file_id = f"photo-{self.user_id}-{len(self.telegram.files)}"
+        self.telegram.files[file_id] = b"\xff\xd8" + b"0" * 32
+        extra: dict[str, Any] = {
+            "photo": [
+                {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "width": 800,
+                    "height": 600,
+                    "file_size": size,
+                }
+            ]
+        }
+        if caption:
+            extra["caption"] = caption
+        return await self._message(extra, reply_to)
+
+    async def send_document(
+        self,
+        file_name: str,
+        mime_type: str,
+        *,
+        size: int = 80_000,
+        caption: str | None = None,
+        reply_to: Sent | None = None,
+    ) -> Sent:
+        file_id = f"doc-{self.user_id}-{len(self.telegram.files)}"
+        self.telegram.files[file_id] = b"%PDF-1.4 example"
+        extra: dict[str, Any] = {
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": size,
+            }
+        }
+        if caption:
+            extra["caption"] = caption
+        return await self._message(extra, reply_to)
+
+    async def send_voice(self, *, duration: int = 5, reply_to: Sent | None = None) -> Sent:
+        file_id = f"voice-{self.user_id}-{len(self.telegram.files)}"
+        self.telegram.files[file_id] = b"OggS"
+        extra = {
+            "voice": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "duration": duration,
+                "mime_type": "audio/ogg",
+                "file_size": 9000,
+            }
+        }
+        return await self._message(extra, reply_to)
+
+    async def share_contact(self, phone_number: str) -> Sent:
+        """Tap Telegram's 'share my phone number' button."""
+        return await self._message(
+            {
+                "contact": {
+                    "phone_number": phone_number,
+                    "first_name": self.first_name,
+                    "user_id": self.user_id,
+                }
+            }
+        )
+
+    def last(self) -> Sent:
+        """The bot's latest message in this chat (edits included)."""
+        messages = self.telegram.bot_messages(self.chat)
+        if not messages:
+            raise AssertionError(f"the bot has not written to chat {self.chat}")
+        return messages[-1]
+
+    async def tap(self, button: int | str, message: Sent | None = None) -> None:
+        """Tap an inline button by its position (1-based, reading order) or its label."""
+        message = message or self.last_with_buttons()
+        buttons = message.flat_buttons
+        if isinstance(button, int):
+            if not 1 <= button <= len(buttons):
+                raise AssertionError(f"no button {button}: {message.labels}")
+            chosen = buttons[button - 1]
+        else:
+            matches = [b for b in buttons if b["text"] == button or button in b["text"]]
+            if not matches:
+                raise AssertionError(f"no button {button!r}: {message.labels}")
+            chosen = matches[0]
+        if "callback_data" not in chosen:
+            # A reply-keyboard button or a URL button: it sends its text (URL buttons just open a link).
+            if "url" in chosen:
+                return
+            if chosen.get("request_contact"):
+                await self.share_contact("+49 000 0000000")
+                return
+            await self.send(chosen["text"])
+            return
+        await self.press(chosen["callback_data"], message)
+
+    async def press(self, callback_data: str, message: Sent) -> None:
+        """Send a callback query with `callback_data` from `message` (also for stale/forged data)."""
+        data = {
+            "update_id": self.telegram.next_update_id(),
+            "callback_query": {
+                "id": self.telegram.next_callback_id(),
+                "from": self._user_json(),
+                "chat_instance": str(self.chat),
+                "data": callback_data,
+                "message": self.telegram._message_json(message),
+            },
+        }
+        await self._process(data)
+
+    def last_with_buttons(self) -> Sent:
+        for message in reversed(self.telegram.bot_messages(self.chat)):
+            if message.reply_markup:
+                return message
+        raise AssertionError("no message with buttons in this chat")

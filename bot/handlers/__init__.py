@@ -1,0 +1,42 @@
+"""All handlers, registered in one place. Order matters!"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import AppType
+from bot.handlers import common, errors, start
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def register(app: AppType) -> None:
+    """Register every handler of the bot, in order."""
+    # Group -10: every update first refreshes the resident's row (language, district, last seen).
+    app.add_handler(TypeHandler(Update, common.load_resident), group=-10)
+
+    # Commands in the resident's private chat.
+    app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))
+    app.add_handler(CommandHandler(["menu", "menue"], start.menu, filters=PRIVATE))
+    app.add_handler(CommandHandler("help", start.help_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
+
+    # Buttons of the first minute and of the main menu.
+    app.add_handler(CallbackQueryHandler(start.choose_language, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(start.choose_district, pattern=r"^district:"))
+    app.add_handler(CallbackQueryHandler(start.menu, pattern=r"^menu$"))
+    app.add_handler(CallbackQueryHandler(start.language_command, pattern=r"^language$"))
+
+    # Last: whatever nobody above understood, in the private chat. Groups are ignored unless addressed.
+    app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, errors.unknown_command))
+    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.TEXT, errors.unsupported_message))
+    app.add_handler(CallbackQueryHandler(errors.stale_button))
+
+    app.add_error_handler(errors.error_handler)  # type: ignore[arg-type]

@@ -1,0 +1,66 @@
+"""Steps every update passes through, and helpers for answering."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.context import Context
+from bot.storage import residents
+
+logger = logging.getLogger(__name__)
+
+
+async def load_resident(update: Update, context: Context) -> None:
+    """Remember the resident (first/last seen, language) and cache their settings for this update."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or user.is_bot or chat is None or chat.type != chat.PRIVATE or context.user_data is None:
+        return
+    services = context.services
+    negotiated = services.i18n.negotiate(user.language_code)
+    async with services.database.transaction() as session:
+        resident, is_new = await residents.touch_resident(
+            session, user.id, language=negotiated, first_name=user.first_name
+        )
+        context.user_data.lang = resident.language
+        context.user_data.district = resident.district
+        context.user_data.language_confirmed = resident.language_confirmed
+        context.user_data.is_new = is_new
+
+
+async def show(
+    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Answer with a screen: edit the tapped message in place, or send a new message."""
+    query = update.callback_query
+    if query is not None and query.message is not None and getattr(query.message, "text", None) is not None:
+        try:
+            await query.edit_message_text(
+                text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
+            )
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            # The message is too old to edit or was deleted: fall through and send a new one.
+            logger.info("could not edit message, sending a new one: %s", exc)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await context.bot.send_message(
+        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
+    )
+
+
+async def answer_query(query: CallbackQuery | None, text: str | None = None, alert: bool = False) -> None:
+    """Stop the button's spinner; a failed answer (query too old) is harmless."""
+    if query is None:
+        return
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        logger.debug("callback answer failed: %s", exc)

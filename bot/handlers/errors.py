@@ -1,0 +1,84 @@
+"""The one error handler, and the answers to everything the bot did not understand."""
+
+from __future__ import annotations
+
+import html
+import logging
+import traceback
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, NetworkError, TelegramError
+
+from bot.context import Context
+from bot.handlers.common import answer_query, show
+from bot.render import keyboards
+
+logger = logging.getLogger(__name__)
+
+
+async def error_handler(update: object, context: Context) -> None:
+    """Log with traceback, apologise to the resident in their language, tell the admin chat."""
+    error = context.error
+    if isinstance(error, NetworkError) and not isinstance(error, Forbidden):
+        # Telegram unreachable for a moment: PTB retries polling itself; nothing to tell anyone.
+        logger.warning("network error: %s", error)
+        return
+    logger.error("unhandled error while handling an update", exc_info=error)
+    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                context.t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
+                reply_markup=keyboards.back_to_menu(context.t),
+            )
+        except TelegramError:
+            logger.warning("could not tell the resident about the error")
+    admin_chat = context.services.settings.admin_chat_id
+    if admin_chat is None or error is None:
+        return
+    trace = "".join(traceback.format_exception(None, error, error.__traceback__))
+    # We send the summary and the traceback in two messages to stay below Telegram's length limit; the
+    # update itself is never included (it holds residents' messages).
+    try:
+        await context.bot.send_message(
+            admin_chat, f"⚠️ {html.escape(type(error).__name__)}: {html.escape(str(error))[:500]}"
+        )
+        await context.bot.send_message(
+            admin_chat, f"<pre>{html.escape(trace[-3500:])}</pre>", parse_mode=ParseMode.HTML
+        )
+    except TelegramError:
+        logger.warning("could not notify the admin chat")
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not know."""
+    t = context.t
+    await show(
+        update,
+        context,
+        t.gettext("I don't know this command. Here is the menu, or type /help."),
+        keyboards.back_to_menu(t),
+    )
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """A button whose data this bot no longer understands (old message, content changed)."""
+    await answer_query(update.callback_query, context.t.gettext("This button is out of date."))
+    from bot.handlers.start import show_main_menu
+
+    await show_main_menu(update, context)
+
+
+async def unsupported_message(update: Update, context: Context) -> None:
+    """Stickers, GIFs, locations and media outside a request: explain what the bot can do."""
+    t = context.t
+    await show(
+        update,
+        context,
+        t.gettext(
+            "I can only read text here. Write your question in words, or tap a topic in the menu. "
+            "If you want to send a photo or a letter to a person, start a request with “Ask a question”."
+        ),
+        keyboards.back_to_menu(t),
+    )

@@ -1,0 +1,143 @@
+"""Start, help, language and district: the first minute with the bot."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+
+from bot.context import Context
+from bot.handlers.common import answer_query, show
+from bot.render import keyboards
+from bot.render.callback import decode
+from bot.storage import residents
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start: greet; a new resident confirms their language first, a known one gets the menu."""
+    payload = context.args[0] if context.args else None
+    if payload:
+        from bot.handlers.menu import open_deep_link
+
+        if await open_deep_link(update, context, payload):
+            return
+    user = update.effective_user
+    t = context.t
+    name = html.escape(user.first_name) if user and user.first_name else ""
+    greeting = (
+        t.gettext("Hello {name}! I am the neighbourhood bot of the Quartiersmanagement.").format(name=name)
+        if name
+        else t.gettext("Hello! I am the neighbourhood bot of the Quartiersmanagement.")
+    )
+    intro = t.gettext(
+        "I help you find courses, counselling and help in your neighbourhood, and I pass your questions on "
+        "to the right people."
+    )
+    if context.user_data is not None and not context.user_data.language_confirmed:
+        text = f"{greeting}\n{intro}\n\n" + t.gettext("Which language should I write in?")
+        await show(update, context, text, keyboards.language_picker(context.services.i18n.languages, t.lang))
+        return
+    await show_main_menu(update, context, lead=f"{greeting}\n{intro}")
+
+
+async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
+    """The main menu: topics of the resident's district plus ask, language and emergency."""
+    t = context.t
+    catalogue = context.services.content.catalogue
+    district = context.user_data.district if context.user_data else None
+    topics = [
+        (topic_id, topic.icon, topic.title) for topic_id, topic in catalogue.topics_for_district(district)
+    ]
+    question = t.gettext("What can I help you with? Choose a topic or just write your question.")
+    text = f"{lead}\n\n{question}" if lead else question
+    await show(update, context, text, keyboards.main_menu(t, topics))
+
+
+async def menu(update: Update, context: Context) -> None:
+    """The 🏠 Menu button and /menu."""
+    await answer_query(update.callback_query)
+    await show_main_menu(update, context)
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """/help: what the bot can do, in short sentences."""
+    t = context.t
+    text = "\n".join(
+        [
+            "<b>" + t.gettext("How I can help") + "</b>",
+            "• " + t.gettext("Tap a topic in the menu to see courses, counselling and help nearby."),
+            "• " + t.gettext("Or write your question in your own words, in your language."),
+            "• " + t.gettext("I can pass your question to a person at a partner organisation."),
+            "",
+            "/start – " + t.gettext("main menu"),
+            "/language – " + t.gettext("change the language"),
+            "/requests – " + t.gettext("your requests"),
+            "/privacy – " + t.gettext("what happens with your data"),
+            "",
+            "🆘 " + t.gettext("In an emergency call 112 (ambulance, fire) or 110 (police)."),
+        ]
+    )
+    await show(update, context, text, keyboards.back_to_menu(t))
+
+
+async def language_command(update: Update, context: Context) -> None:
+    """/language and the 🌐 button: show the picker."""
+    await answer_query(update.callback_query)
+    t = context.t
+    await show(
+        update,
+        context,
+        t.gettext("Which language should I write in?"),
+        keyboards.language_picker(context.services.i18n.languages, t.lang),
+    )
+
+
+async def choose_language(update: Update, context: Context) -> None:
+    """A tap on a language: store it, then ask the district once, else show the menu."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None or context.user_data is None:
+        return
+    lang = decode(query.data).arg(0)
+    if lang not in context.services.i18n.languages:
+        await answer_query(query, context.t.gettext("This button is out of date."))
+        await show_main_menu(update, context)
+        return
+    async with context.services.database.transaction() as session:
+        await residents.set_language(session, user.id, lang)
+    context.user_data.lang = lang
+    context.user_data.language_confirmed = True
+    t = context.t
+    await answer_query(query, t.gettext("I will write in {language}.").format(language=t.lang_name))
+    catalogue = context.services.content.catalogue
+    if context.user_data.district is None and len(catalogue.districts) > 1:
+        districts = [(d_id, d.name) for d_id, d in catalogue.districts.items()]
+        await show(
+            update,
+            context,
+            t.gettext("Which neighbourhood do you live in? Then I can show you what is near you."),
+            keyboards.district_picker(t, districts),
+        )
+        return
+    await show_main_menu(update, context)
+
+
+async def choose_district(update: Update, context: Context) -> None:
+    """A tap on a district (or "I don't know", which means the default district)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None or context.user_data is None:
+        return
+    catalogue = context.services.content.catalogue
+    district = decode(query.data).arg(0)
+    if district == "-":
+        district = catalogue.default_district_id
+    if district not in catalogue.districts:
+        await answer_query(query, context.t.gettext("This button is out of date."))
+        await show_main_menu(update, context)
+        return
+    async with context.services.database.transaction() as session:
+        await residents.set_district(session, user.id, district)
+    context.user_data.district = district
+    await answer_query(query)
+    await show_main_menu(update, context)

@@ -1,0 +1,169 @@
+"""Translations of the user interface: gettext catalogs, language negotiation, dates, bidi isolation.
+
+Catalogs live in `locales/<dir>/LC_MESSAGES/bot.po`. They are compiled in memory when the application
+starts, so a fresh clone needs no separate compile step; a broken `.po` fails loudly at start-up.
+Message ids are English sentences with named placeholders; German is the fallback language.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _format_date
+from babel.dates import format_time as _format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "de"
+# The languages the bot speaks, in the order the language picker shows them.
+LANGUAGES: tuple[str, ...] = ("de", "de-simple", "tr", "ar", "ru", "uk", "pl", "fa", "en")
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+TIMEZONE = ZoneInfo("Europe/Berlin")
+
+# Each language's own name, for the picker: a resident must recognise their language without reading German.
+LANGUAGE_NAMES: dict[str, str] = {
+    "de": "Deutsch",
+    "de-simple": "Einfaches Deutsch",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "ru": "Русский",
+    "uk": "Українська",
+    "pl": "Polski",
+    "fa": "فارسی",
+    "en": "English",
+}
+
+# Unicode bidi isolates: FSI ... PDI keeps a phone number or a Latin name in one piece inside RTL text.
+FSI = "\u2068"
+PDI = "\u2069"
+
+
+def catalog_dir_name(lang: str) -> str:
+    """The folder name under locales/ (gettext folders cannot contain '-')."""
+    return lang.replace("-", "_")
+
+
+def babel_locale(lang: str) -> Locale:
+    """The CLDR locale used for dates and plurals; plain German formats like German."""
+    return Locale.parse("de" if lang == "de-simple" else lang)
+
+
+class CatalogError(Exception):
+    """A catalog is missing or cannot be read."""
+
+
+def negotiate(language_code: str | None, available: Iterable[str] = LANGUAGES) -> str:
+    """Map Telegram's `language_code` (e.g. 'fa-IR', 'pt-BR') to a supported language, else German."""
+    if not language_code:
+        return DEFAULT_LANGUAGE
+    available = tuple(available)
+    try:
+        wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
+    except (ValueError, UnknownLocaleError):
+        return DEFAULT_LANGUAGE
+    plain = [a for a in available if "-" not in a]
+    match = Locale.negotiate([str(wanted)], plain, sep="_")
+    return str(match) if match else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything needed to speak to one resident in their language."""
+
+    lang: str
+    translations: _gettext.NullTranslations
+    locale: Locale = field(repr=False)
+
+    @property
+    def rtl(self) -> bool:
+        return self.lang in RTL_LANGUAGES
+
+    @property
+    def lang_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.lang, self.lang)
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def isolate(self, text: str) -> str:
+        """Wrap numbers, addresses and Latin names so they keep their order in right-to-left text."""
+        return f"{FSI}{text}{PDI}" if self.rtl and text else text
+
+    def format_date(self, value: date, fmt: str = "full") -> str:
+        return self.isolate(_format_date(value, format=fmt, locale=self.locale))
+
+    def format_time(self, value: time | datetime) -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(TIMEZONE)
+        return self.isolate(_format_time(value, format="short", locale=self.locale))
+
+    def format_datetime(self, value: datetime, fmt: str = "medium") -> str:
+        if value.tzinfo is not None:
+            value = value.astimezone(TIMEZONE)
+        date_part = _format_date(value.date(), format=fmt, locale=self.locale)
+        time_part = _format_time(value, format="short", locale=self.locale)
+        return self.isolate(f"{date_part}, {time_part}")
+
+    def weekday(self, index: int) -> str:
+        """The name of weekday `index` (0 = Monday) in the resident's language."""
+        return str(self.locale.days["format"]["wide"][index])
+
+
+def _load_catalog(path: Path) -> _gettext.GNUTranslations:
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, abort_invalid=True)
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog {path}: {exc}") from None
+    except Exception as exc:  # babel raises several kinds on malformed files
+        raise CatalogError(f"broken catalog {path}: {exc}") from None
+    buffer = io.BytesIO()
+    # Fuzzy entries are drafts: like msgfmt, we do not ship them.
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+class I18n:
+    """All catalogs, loaded once at start-up."""
+
+    def __init__(self, locales_dir: Path, languages: Iterable[str] = LANGUAGES) -> None:
+        self.languages = tuple(languages)
+        self._translators: dict[str, Translator] = {}
+        for lang in self.languages:
+            path = locales_dir / catalog_dir_name(lang) / "LC_MESSAGES" / "bot.po"
+            if not path.exists():
+                raise CatalogError(f"missing catalog for '{lang}': {path}")
+            translations = _load_catalog(path)
+            self._translators[lang] = Translator(lang, translations, babel_locale(lang))
+        if DEFAULT_LANGUAGE not in self._translators:
+            raise CatalogError("the German catalog is required")
+        # Plain German falls back to German where a sentence has no plain version yet.
+        if "de-simple" in self._translators:
+            self._translators["de-simple"].translations.add_fallback(
+                self._translators[DEFAULT_LANGUAGE].translations
+            )
+
+    def translator(self, lang: str | None) -> Translator:
+        return self._translators.get(lang or DEFAULT_LANGUAGE) or self._translators[DEFAULT_LANGUAGE]
+
+    def negotiate(self, language_code: str | None) -> str:
+        return negotiate(language_code, self.languages)
+
+
+def N_(message: str) -> str:
+    """Mark a module-level string for extraction; translate it later with `translator.gettext`."""
+    return message

@@ -1,0 +1,1 @@
+"""Turning domain objects into Telegram HTML and keyboards. No I/O here."""

@@ -1,0 +1,131 @@
+"""Settings from environment variables and an optional `.env` file.
+
+`load_settings()` is the only entry point; it turns every validation problem into one `SettingsError`
+line that names the variable, so start-up never shows a traceback for a typo.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.i18n import LANGUAGES
+
+TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,}$")
+SUPPORTED_DATABASES = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+class SettingsError(Exception):
+    """A setting is invalid; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. Each field is read from the upper-case environment variable of its name."""
+
+    model_config = SettingsConfigDict(env_file_encoding="utf-8", extra="ignore", frozen=True)
+
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str | None = None
+    telegram_api_file_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    database_url: str = "sqlite+aiosqlite:///data/quartiersbot.db"
+    content_dir: Path = Path("content")
+    locales_dir: Path = Path("locales")
+    default_language: str = "de"
+
+    # Chat of the Quartiersmanagement's staff: errors, failed deliveries, escalations, /reload.
+    admin_chat_id: int | None = None
+    # Telegram user ids allowed to use admin commands in private chat (comma-separated).
+    admin_user_ids: str = ""
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_from: str | None = None
+    smtp_reply_to: str | None = None
+
+    # Questions that found nothing are kept (without the resident's identity) this many days.
+    unanswered_retention_days: int = Field(default=30, ge=1, le=365)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        value = value.strip()
+        if not TOKEN_RE.match(value):
+            # Never echo the token itself: it would end up in logs and terminals.
+            raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"unknown language '{value}', use one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL (e.g. postgresql://user@host/db)") from None
+        backend = url.get_backend_name()
+        if backend not in SUPPORTED_DATABASES:
+            raise ValueError(f"unsupported database '{backend}', use sqlite or postgresql")
+        # Accept the plain forms people copy from their hoster and pick the async driver ourselves.
+        return url.set(drivername=SUPPORTED_DATABASES[backend]).render_as_string(hide_password=False)
+
+    @field_validator("webhook_url", "telegram_api_base_url", "telegram_api_file_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.strip()
+
+    @field_validator("admin_user_ids")
+    @classmethod
+    def _user_ids(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"'{part}' is not a Telegram user id")
+        return value
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        return frozenset(int(p) for p in self.admin_user_ids.split(",") if p.strip())
+
+    @property
+    def mode(self) -> Literal["console", "polling", "webhook"]:
+        if not self.telegram_bot_token:
+            return "console"
+        return "webhook" if self.webhook_url else "polling"
+
+
+def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> Settings:
+    """Read the environment (and `env_file` if it exists); raise SettingsError with one clear line."""
+    try:
+        env = env_file if env_file is not None and env_file.exists() else None
+        return Settings(_env_file=env, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Invalid setting {name}: {message}") from None

@@ -1,0 +1,8 @@
+"""SQLAlchemy models. Every table module is imported here so Alembic sees the whole metadata."""
+
+from bot.storage.models import outbox as outbox  # registers the table
+from bot.storage.models import requests as requests  # registers the tables
+from bot.storage.models.base import Base
+from bot.storage.models.resident import Resident
+
+__all__ = ["Base", "Resident"]

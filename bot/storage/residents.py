@@ -1,0 +1,54 @@
+"""Query functions for residents. They take the session first and never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Resident
+from bot.storage.models.base import utcnow
+
+
+async def get_resident(session: AsyncSession, telegram_id: int) -> Resident | None:
+    return await session.get(Resident, telegram_id)
+
+
+async def touch_resident(
+    session: AsyncSession, telegram_id: int, *, language: str, first_name: str | None
+) -> tuple[Resident, bool]:
+    """Load the resident or create them with the negotiated `language`; update last_seen.
+
+    Returns the resident and whether they are new.
+    """
+    resident = await session.get(Resident, telegram_id)
+    now = utcnow()
+    if resident is None:
+        resident = Resident(
+            telegram_id=telegram_id,
+            language=language,
+            language_confirmed=False,
+            first_name=(first_name or None) and first_name[:64],
+            first_seen=now,
+            last_seen=now,
+        )
+        session.add(resident)
+        await session.flush()
+        return resident, True
+    resident.last_seen = now
+    if first_name:
+        resident.first_name = first_name[:64]
+    # A resident who writes again has evidently unblocked the bot.
+    resident.blocked = False
+    return resident, False
+
+
+async def set_language(session: AsyncSession, telegram_id: int, language: str) -> None:
+    resident = await session.get(Resident, telegram_id)
+    if resident is not None:
+        resident.language = language
+        resident.language_confirmed = True
+
+
+async def set_district(session: AsyncSession, telegram_id: int, district: str) -> None:
+    resident = await session.get(Resident, telegram_id)
+    if resident is not None:
+        resident.district = district

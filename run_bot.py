@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Quartiersbot command line.
+
+Without a subcommand: the console chat when no TELEGRAM_BOT_TOKEN is set, otherwise the bot on Telegram
+(long polling, or a webhook when WEBHOOK_URL is set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run_bot.py",
+        description=(
+            "Quartiersbot, the neighbourhood help desk. Without a command it starts the bot: "
+            "with TELEGRAM_BOT_TOKEN set it runs on Telegram (polling, or webhook if WEBHOOK_URL is set), "
+            "otherwise it opens an offline chat with the bot in this terminal."
+        ),
+    )
+    parser.add_argument("--env-file", type=Path, default=Path(".env"), help="settings file (default: .env)")
+    parser.add_argument("--content", type=Path, help="content folder (default: CONTENT_DIR or content/)")
+    parser.add_argument("--lang", help="console: the simulated resident's Telegram language, e.g. tr, ar")
+    parser.add_argument("--name", default="Anna", help="console: the simulated resident's first name")
+    parser.add_argument("--user-id", type=int, help="console: the simulated resident's Telegram id")
+    parser.add_argument("--console", action="store_true", help="open the console chat even if a token is set")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("run", help="start the bot (same as no command)")
+
+    check = sub.add_parser("check", help="validate the content and print the translation coverage")
+    check.add_argument("--strict", action="store_true", help="going live: fail on example data and gaps")
+    check.add_argument("--accept", action="store_true", help="record the current translations as reviewed")
+
+    schema = sub.add_parser("schema", help="write the JSON Schema of the content files")
+    schema.add_argument("--out", type=Path, help="file to write (default: <content>/schema.json)")
+
+    ask = sub.add_parser("ask", help="print what the bot would answer to a question")
+    ask.add_argument("question", nargs="?", help="the question (or use --batch)")
+    ask.add_argument("--district", help="the resident's district id")
+    ask.add_argument("--json", action="store_true", help="machine-readable output")
+    ask.add_argument("--batch", help="JSON lines file ({'q': ..., 'lang': ...}) or - for stdin")
+
+    db = sub.add_parser("db", help="database tasks")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply all migrations")
+    return parser
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs every request URL, and those URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        overrides = {"content_dir": args.content} if args.content else {}
+        settings = load_settings(args.env_file, **overrides)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    command = args.command or "run"
+
+    if command == "check":
+        from bot.content.check import run_check
+
+        return run_check(settings.content_dir, strict=args.strict, accept=args.accept, out=sys.stdout)
+    if command == "schema":
+        from bot.content.check import write_schema
+
+        target = args.out or settings.content_dir / "schema.json"
+        write_schema(target)
+        print(f"geschrieben: {target}")
+        return 0
+    if command == "ask":
+        from bot.cli_ask import run_ask
+
+        return run_ask(
+            settings,
+            question=args.question,
+            lang=args.lang,
+            district=args.district,
+            as_json=args.json,
+            batch=args.batch,
+        )
+    if command == "db":
+        from bot.storage.db import create_database
+
+        async def upgrade() -> None:
+            database = create_database(settings.database_url)
+            try:
+                await database.upgrade()
+            finally:
+                await database.dispose()
+
+        asyncio.run(upgrade())
+        print("database is up to date")
+        return 0
+
+    configure_logging(settings)
+    from bot.content.problems import ContentError
+    from bot.i18n import CatalogError
+
+    try:
+        if settings.mode == "console" or args.console:
+            logging.getLogger().setLevel(logging.WARNING)
+            from bot.console import run_console
+
+            return asyncio.run(run_console(settings, lang=args.lang, name=args.name, user_id=args.user_id))
+        from bot.telegram_modes import run_telegram
+
+        return run_telegram(settings)
+    except (ContentError, CatalogError) as exc:
+        # Content and catalogs are checked before the bot answers anyone; say what is wrong, no traceback.
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Extract the UI's msgids from bot/ and update every catalog in locales/.
+
+Run after changing sentences in the code:  .venv/bin/python scripts/update_catalogs.py
+New msgids arrive untranslated; removed ones become obsolete (#~). The catalog test then lists what is
+missing per language.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.i18n import LANGUAGES, babel_locale, catalog_dir_name  # noqa: E402
+
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def extract() -> Catalog:
+    template = Catalog(project="Quartiersbot", fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",)
+    ):
+        template.add(message, None, [(f"bot/{filename}", lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def main() -> int:
+    template = extract()
+    with (ROOT / "locales" / "bot.pot").open("wb") as handle:
+        write_po(handle, template, omit_header=False, sort_output=True, include_lineno=False)
+    for lang in LANGUAGES:
+        path = ROOT / "locales" / catalog_dir_name(lang) / "LC_MESSAGES" / "bot.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=str(babel_locale(lang)))
+        else:
+            catalog = Catalog(locale=babel_locale(lang), project="Quartiersbot", fuzzy=False)
+        catalog.update(template, no_fuzzy_matching=True)
+        with path.open("wb") as handle:
+            write_po(
+                handle, catalog, sort_output=True, include_lineno=False, ignore_obsolete=False, width=100
+            )
+        missing = sum(1 for m in catalog if m.id and not m.string)
+        print(f"{lang:10} {len([m for m in catalog if m.id]):4} msgids, {missing:4} untranslated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

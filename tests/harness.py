@@ -1,0 +1,67 @@
+"""The offline harness: the real Application on `FakeTelegram`, and people who talk to it.
+
+async with BotHarness.running(database_url=url) as bot:
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("/start")
+    assert "Merhaba" in ayse.last().text
+    await ayse.tap("Türkçe")
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_application, start_services
+from bot.context import AppType, Services
+from bot.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for tests: nothing from the developer's environment or .env file."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "content_dir": ROOT / "content",
+        "locales_dir": ROOT / "locales",
+        "telegram_bot_token": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class BotHarness:
+    app: AppType
+    telegram: FakeTelegram
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(500_001))
+
+    @property
+    def services(self) -> Services:
+        return self.app.bot_data.services
+
+    @classmethod
+    @asynccontextmanager
+    async def running(cls, *, database_url: str, **overrides: Any) -> AsyncIterator[BotHarness]:
+        telegram = FakeTelegram()
+        app = build_application(
+            test_settings(database_url, **overrides), request=telegram, token=FAKE_TOKEN, rate_limit=False
+        )
+        async with app:
+            await start_services(app)
+            yield cls(app, telegram)
+
+    def resident(self, first_name: str, lang: str | None = "de", *, user_id: int | None = None) -> SimUser:
+        """A resident in their private chat with the bot; `lang` is Telegram's language_code."""
+        return SimUser(self.telegram, self.app, user_id or next(self._ids), first_name, language_code=lang)
+
+    def partner(self, first_name: str, group_chat_id: int, *, user_id: int | None = None) -> SimUser:
+        """A partner organisation's staff member writing in their Telegram group."""
+        person = SimUser(self.telegram, self.app, user_id or next(self._ids), first_name, language_code="de")
+        return person.in_group(group_chat_id)

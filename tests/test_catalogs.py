@@ -1,0 +1,63 @@
+"""Every catalog is complete, and every translation keeps the placeholders and HTML tags of its msgid."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.i18n import LANGUAGES, I18n, catalog_dir_name
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+TAG = re.compile(r"</?[a-z]+[^>]*>")
+
+
+def catalog(lang: str):  # type: ignore[no-untyped-def]
+    path = ROOT / "locales" / catalog_dir_name(lang) / "LC_MESSAGES" / "bot.po"
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def template_ids() -> set[str]:
+    with (ROOT / "locales" / "bot.pot").open("rb") as handle:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_translates_every_msgid(lang: str) -> None:
+    entries = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog(lang) if m.id}
+    missing = sorted(template_ids() - entries.keys())
+    assert not missing, f"{lang}: msgids not in the catalog (run scripts/update_catalogs.py): {missing[:5]}"
+    untranslated = [
+        key
+        for key, m in entries.items()
+        if not (all(m.string) if isinstance(m.string, tuple) else m.string) or m.fuzzy
+    ]
+    assert not untranslated, f"{lang}: {len(untranslated)} untranslated or fuzzy, e.g. {untranslated[:3]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_placeholders_and_tags(lang: str) -> None:
+    problems = []
+    for message in catalog(lang):
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted_placeholders = set(PLACEHOLDER.findall(ids[-1]))
+        wanted_tags = sorted(TAG.findall(ids[0]))
+        for string in strings:
+            if set(PLACEHOLDER.findall(string)) != wanted_placeholders:
+                problems.append(f"placeholders differ: {ids[0]!r} -> {string!r}")
+            if sorted(TAG.findall(string)) != wanted_tags:
+                problems.append(f"HTML tags differ: {ids[0]!r} -> {string!r}")
+    assert not problems, f"{lang}: " + "\n".join(problems[:10])
+
+
+def test_catalogs_load_without_a_compile_step() -> None:
+    i18n = I18n(ROOT / "locales")
+    assert i18n.translator("tr").gettext("Language") != "Language"
+    assert i18n.translator("de").gettext("Language") == "Sprache"

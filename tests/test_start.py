@@ -1,0 +1,75 @@
+"""The first minute: /start, language, district, menu, /help — driven through the real Application."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.storage.models import Resident
+from tests.harness import BotHarness
+
+
+async def test_new_turkish_resident_is_greeted_in_turkish_and_confirms_the_language(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("/start")
+    greeting = ayse.last()
+    assert "Ayşe" in (greeting.text or "")
+    assert greeting.text != bot.services.i18n.translator("de").gettext(
+        "Hello {name}! I am the neighbourhood bot of the Quartiersmanagement."
+    ).format(name="Ayşe")
+    assert greeting.labels[0] == "✓ Türkçe"
+    assert {"Deutsch", "العربية", "فارسی", "Українська"} <= set(greeting.labels)
+
+    await ayse.tap("Türkçe")
+    districts = ayse.last()
+    assert districts.message_id == greeting.message_id  # edited in place, not a new message
+    await ayse.tap("Fredenberg")
+    menu = ayse.last()
+    assert menu.labels[0].endswith("Kurslar ve öğrenme")
+    assert any(label.startswith("🆘") for label in menu.labels)
+
+    async with bot.services.database.sessions() as session:
+        resident = (await session.execute(select(Resident).where(Resident.telegram_id == ayse.user_id))).scalar_one()
+    assert (resident.language, resident.language_confirmed, resident.district) == ("tr", True, "fredenberg")
+
+
+async def test_unsupported_telegram_language_falls_back_to_german(bot: BotHarness) -> None:
+    joao = bot.resident("João", lang="pt-BR")
+    await joao.send("/start")
+    assert joao.last().labels[0] == "✓ Deutsch"
+    assert "Hallo João" in (joao.last().text or "")
+
+
+async def test_returning_resident_gets_the_menu_directly(bot: BotHarness) -> None:
+    olena = bot.resident("Olena", lang="uk")
+    await olena.send("/start")
+    await olena.tap("Українська")
+    await olena.tap(1)
+    await olena.send("/start")
+    assert "Привіт" in (olena.last().text or "")
+    assert any(label.startswith("🆘") for label in olena.last().labels)
+
+
+async def test_language_can_be_changed_any_time(bot: BotHarness) -> None:
+    karim = bot.resident("Karim", lang="de")
+    await karim.send("/language")
+    await karim.tap("العربية")
+    await karim.send("/help")
+    assert "112" in (karim.last().text or "")
+    assert karim.last().text != bot.services.i18n.translator("de").gettext("How I can help")
+
+
+async def test_unknown_command_sticker_and_stale_button_get_friendly_answers(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/gibtsnicht")
+    assert "/help" in (anna.last().text or "")
+    await anna.send_sticker()
+    assert "Text" in (anna.last().text or "")
+    await anna.press("offer:gibt-es-nicht-mehr", anna.last())
+    assert bot.telegram.answered_callbacks[-1].get("text")
+
+
+async def test_messages_in_groups_that_do_not_address_the_bot_are_ignored(bot: BotHarness) -> None:
+    member = bot.partner("Petra", -100_111)
+    before = len(bot.telegram.calls)
+    await member.send("Guten Morgen zusammen")
+    assert [c.method for c in bot.telegram.calls[before:]] == []

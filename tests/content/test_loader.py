@@ -1,0 +1,250 @@
+"""Loading content: every problem names field, file and line; nothing unsafe is executed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.content import ContentError, load_catalogue
+from bot.content.loader import MAX_FILE_BYTES
+
+
+def errors_of(content_dir: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_catalogue(content_dir)
+    # Raised outside an except block: one clear message, no chained traceback.
+    assert caught.value.__context__ is None
+    assert caught.value.__cause__ is None
+    return [str(p) for p in caught.value.errors]
+
+
+def one_error(content_dir: Path) -> str:
+    errors = errors_of(content_dir)
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_valid_content_loads(content_dir: Path) -> None:
+    catalogue, warnings = load_catalogue(content_dir)
+    assert list(catalogue.offers) == ["deutschkurs-frauen"]
+    assert catalogue.catch_all_partner_id == "quartiersmanagement"
+    assert catalogue.default_district_id == "ost"
+    assert all(w.severity == "warning" for w in warnings)
+
+
+def test_unknown_key_names_field_file_line_and_suggestion(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: [sprache]
+            titel: {de: Tippfehler}
+            title: {de: Deutschkurs}
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+        """
+    )
+    message = one_error(content_dir)
+    assert message.startswith("offers.deutschkurs-frauen.titel at ")
+    assert message.endswith("offers/kurse.yaml:6: unbekanntes Feld 'titel' – meinten Sie 'title'?")
+
+
+def test_unknown_language_code_points_at_its_line(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: [sprache]
+            title:
+              de: Deutschkurs
+              tk: Nemes dili kursy
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+        """
+    )
+    message = one_error(content_dir)
+    assert "offers.deutschkurs-frauen.title.tk at " in message
+    assert "kurse.yaml:8: unbekannter Sprachcode 'tk'" in message
+
+
+def test_string_where_list_belongs_and_missing_german(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: sprache
+            title: {tr: Almanca kursu}
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+        """
+    )
+    errors = errors_of(content_dir)
+    assert any(
+        "offers.deutschkurs-frauen.topics at " in e and "kurse.yaml:5: hier wird eine Liste" in e
+        for e in errors
+    )
+    assert any(
+        "offers.deutschkurs-frauen.title at " in e and "kurse.yaml:6: deutscher Text (de) fehlt" in e
+        for e in errors
+    )
+
+
+def test_all_errors_of_all_files_are_reported_at_once(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: seminar
+            topics: [sprache]
+            title: {de: Deutschkurs}
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+            valid_from: 2025-02-30
+        """,
+        broken="offers:\n\tx: 1\n",
+    )
+    errors = errors_of(content_dir)
+    assert any("kind at " in e and "kurse.yaml:4: ungültiger Wert 'seminar'" in e for e in errors)
+    assert any("valid_from at " in e and "kurse.yaml:9: kein gültiges Datum" in e for e in errors)
+    assert any("broken.yaml:3: Tabulatorzeichen" in e for e in errors)
+    assert len(errors) == 3
+
+
+def test_duplicate_key_in_one_mapping_is_an_error(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: [sprache]
+            title: {de: Deutschkurs}
+            title: {de: Noch einmal}
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+        """
+    )
+    assert one_error(content_dir).endswith("kurse.yaml:7: Schlüssel 'title' doppelt (zuerst in Zeile 6)")
+
+
+def test_same_id_in_two_files_is_an_error(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        more="""
+        partners:
+          quartiersmanagement:
+            name: {de: Doppelt}
+            description: {de: Doppelt}
+        """
+    )
+    message = one_error(content_dir)
+    assert message.startswith("partners.quartiersmanagement at ")
+    assert "more.yaml:3: ID 'quartiersmanagement' doppelt (auch in " in message
+    assert "base.yaml:" in message
+
+
+def test_python_tag_is_rejected_and_not_executed(make_content: Callable[..., Path], tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    content_dir = make_content(
+        evil=f"""
+        offers:
+          x: !!python/object/apply:os.system ["touch {marker}"]
+        """
+    )
+    message = one_error(content_dir)
+    assert "evil.yaml:3: unerlaubter YAML-Tag !!python/object/apply:os.system" in message
+    assert not marker.exists()
+
+
+def test_tabs_missing_colon_and_bad_indentation_report_lines(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        tabs="offers:\n\tx: 1\n",
+        indent="offers:\n  x:\n    title:\n      de: a\n     tr: b\n",
+    )
+    errors = errors_of(content_dir)
+    assert any(
+        e.endswith("tabs.yaml:3: Tabulatorzeichen gefunden – zum Einrücken nur Leerzeichen verwenden")
+        for e in errors
+    )
+    assert any("indent.yaml:6: Einrückung stimmt nicht" in e for e in errors)
+
+
+def test_non_utf8_empty_and_unknown_kind(content_dir: Path) -> None:
+    (content_dir / "latin1.yaml").write_bytes(b'offers:\n  x:\n    title: {de: "K\xe4se"}\n')
+    (content_dir / "leer.yaml").write_text("# nur ein Kommentar\n", encoding="utf-8")
+    (content_dir / "kind.yaml").write_text("offer:\n  x: {}\n", encoding="utf-8")
+    errors = errors_of(content_dir)
+    assert any(
+        e.endswith("latin1.yaml:3: Datei ist nicht UTF-8-kodiert (Byte 0xe4) – als UTF-8 speichern")
+        for e in errors
+    )
+    assert any(e.endswith("leer.yaml: Datei ist leer") for e in errors)
+    assert any(
+        e.startswith("offer at ")
+        and e.endswith("kind.yaml:1: unbekannte Art 'offer' – meinten Sie 'offers'?")
+        for e in errors
+    )
+
+
+def test_huge_file_is_refused_without_reading(content_dir: Path) -> None:
+    huge = content_dir / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    assert one_error(content_dir).endswith("huge.yaml: Datei ist zu groß (über 2 MB) – bitte aufteilen")
+
+
+def test_file_deleted_while_loading(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.content import loader
+
+    original = loader.find_content_files
+
+    def listing_then_delete(directory: Path) -> tuple[list[Path], list]:
+        files, problems = original(directory)
+        (directory / "offers" / "kurse.yaml").unlink()
+        return files, problems
+
+    monkeypatch.setattr(loader, "find_content_files", listing_then_delete)
+    errors = errors_of(content_dir)
+    assert any(
+        e.endswith("kurse.yaml: Datei wurde während des Ladens gelöscht oder umbenannt") for e in errors
+    )
+
+
+def test_times_and_numbers_are_not_yaml_1_1_surprises(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        extra="""
+        emergency:
+          polizei:
+            name: {de: Polizei}
+            number: 110
+            description: {de: Notruf}
+            order: 1
+            triggers: {de: [überfall]}
+        partners:
+          telefon:
+            name: {de: Telefon}
+            description: {de: Beratung}
+            phone: 0531123
+            requests: {email: a@example.org}
+            opening_hours:
+              weekly: {mon: ["10:00-12:00"]}
+        offers:
+          treff:
+            kind: meeting_place
+            topics: [sprache]
+            title: {de: Treff}
+            summary: {de: Treff}
+            partner: telefon
+            schedule:
+              weekly:
+                - {day: mon, start: 10:00, end: 12:30}
+        """
+    )
+    catalogue, _ = load_catalogue(content_dir)
+    assert catalogue.emergency["polizei"].number == "110"
+    assert catalogue.partners["telefon"].phone == "0531123"
+    slot = catalogue.offers["treff"].schedule.weekly[0]  # type: ignore[union-attr]
+    assert (slot.start.hour, slot.end.minute) == (10, 30)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from typing import Any
 
 from telegram.constants import ParseMode
@@ -13,10 +14,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import handlers
+from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
 from bot.context import AppType, BotData, Context, Services, UserData
 from bot.i18n import I18n
+from bot.search.engine import SearchEngine
 from bot.settings import Settings
 from bot.storage.db import create_database
 
@@ -25,12 +28,20 @@ logger = logging.getLogger(__name__)
 
 def build_services(settings: Settings) -> Services:
     """Create (but do not start) the long-lived services."""
-    return Services(
+    services = Services(
         settings=settings,
         i18n=I18n(settings.locales_dir),
         database=create_database(settings.database_url),
         content=ContentService(settings.content_dir),
     )
+
+    def rebuild_search(catalogue: Catalogue) -> Callable[[], None]:
+        # Runs in the reload's worker thread; the new index goes live together with the new content.
+        engine = SearchEngine.from_catalogue(catalogue)
+        return lambda: setattr(services, "search", engine)
+
+    services.content.on_swap.append(rebuild_search)
+    return services
 
 
 def build_application(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -24,7 +26,15 @@ class Services:
     database: Database
     content: ContentService
     search: SearchEngine | None = None
+    # The clock of the whole bot (tests set a fixed one): opening hours, next dates, reminders.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def engine(self) -> SearchEngine:
+        if self.search is None:
+            raise RuntimeError("search index not built yet")
+        return self.search
 
 
 class BotData:

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import AppType
-from bot.handlers import common, errors, start
+from bot.handlers import common, errors, menu, questions, start
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -33,6 +33,14 @@ def register(app: AppType) -> None:
     app.add_handler(CallbackQueryHandler(start.choose_district, pattern=r"^district:"))
     app.add_handler(CallbackQueryHandler(start.menu, pattern=r"^menu$"))
     app.add_handler(CallbackQueryHandler(start.language_command, pattern=r"^language$"))
+    app.add_handler(CallbackQueryHandler(menu.emergency, pattern=r"^sos$"))
+    app.add_handler(CallbackQueryHandler(menu.open_topic, pattern=r"^topic:"))
+    app.add_handler(CallbackQueryHandler(menu.open_entry, pattern=r"^(offer|event|partner|faq):"))
+    app.add_handler(CallbackQueryHandler(menu.send_pin, pattern=r"^pin:"))
+    app.add_handler(CallbackQueryHandler(menu.rate_answer, pattern=r"^fb:"))
+
+    # Free text in the private chat: emergency words first, then a running dialogue, then the search.
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, questions.on_text))
 
     # Last: whatever nobody above understood, in the private chat. Groups are ignored unless addressed.
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, errors.unknown_command))

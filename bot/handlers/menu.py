@@ -1,0 +1,160 @@
+"""Browsing: topics, offers, events, partners, FAQ, map pins, emergency, deep links, 'did this help?'."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.context import Context
+from bot.handlers.common import answer_query, show
+from bot.handlers.errors import stale_button
+from bot.render import screens
+from bot.render.callback import decode
+from bot.storage import feedback
+
+logger = logging.getLogger(__name__)
+
+# Deep-link payload prefixes: t.me/<bot>?start=o_deutschkurs-frauen (ids are slugs of ≤ 40 characters).
+DEEP_LINK_KINDS = {"o": "offer", "e": "event", "p": "partner", "t": "topic", "f": "faq"}
+KIND_PREFIX = {kind: prefix for prefix, kind in DEEP_LINK_KINDS.items()}
+
+
+def deep_link_payload(kind: str, entry_id: str) -> str:
+    """The `start` payload for a poster or flyer (fits Telegram's 64 characters)."""
+    return f"{KIND_PREFIX[kind]}_{entry_id}"
+
+
+def _exists(context: Context, kind: str, entry_id: str) -> bool:
+    catalogue = context.services.content.catalogue
+    collection = {
+        "offer": catalogue.offers,
+        "event": catalogue.events,
+        "partner": catalogue.partners,
+        "topic": catalogue.topics,
+        "faq": catalogue.faq,
+    }.get(kind)
+    return collection is not None and entry_id in collection
+
+
+async def open_deep_link(update: Update, context: Context, payload: str) -> bool:
+    """Open the entry a poster links to; False if the payload is unknown (then /start goes on as usual)."""
+    prefix, _, entry_id = payload.partition("_")
+    kind = DEEP_LINK_KINDS.get(prefix)
+    if kind is None or not _exists(context, kind, entry_id):
+        return False
+    await show_entry(update, context, kind, entry_id)
+    return True
+
+
+async def show_entry(
+    update: Update, context: Context, kind: str, entry_id: str, *, feedback_buttons: bool = False
+) -> None:
+    catalogue = context.services.content.catalogue
+    now = context.services.clock()
+    district = context.user_data.district if context.user_data else None
+    if kind == "topic":
+        screen = screens.topic_screen(context.t, catalogue, entry_id, district, 0, now)
+    else:
+        screen = screens.entry_screen(context.t, catalogue, kind, entry_id, now)
+    if feedback_buttons:
+        screen = screens.with_feedback(context.t, screen, kind, entry_id)
+    await show(update, context, *screen)
+
+
+async def open_topic(update: Update, context: Context) -> None:
+    """A topic of the main menu: its offers, events and answers, paged."""
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    topic_id = callback.arg(0)
+    catalogue = context.services.content.catalogue
+    if topic_id not in catalogue.topics:
+        await stale_button(update, context)
+        return
+    try:
+        page = int(callback.arg(1, "0"))
+    except ValueError:
+        page = 0
+    await answer_query(update.callback_query)
+    district = context.user_data.district if context.user_data else None
+    text, keyboard = screens.topic_screen(
+        context.t, catalogue, topic_id, district, page, context.services.clock()
+    )
+    await show(update, context, text, keyboard)
+
+
+async def open_entry(update: Update, context: Context) -> None:
+    """An offer, event, partner or FAQ button."""
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    kind, entry_id = callback.namespace, callback.arg(0)
+    if not _exists(context, kind, entry_id):
+        await stale_button(update, context)
+        return
+    await answer_query(update.callback_query)
+    await show_entry(update, context, kind, entry_id)
+
+
+async def send_pin(update: Update, context: Context) -> None:
+    """📍 Show on the map: a venue message with the place's pin and address."""
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    place_id = callback.arg(1)
+    catalogue = context.services.content.catalogue
+    chat = update.effective_chat
+    if place_id not in catalogue.places or chat is None:
+        await stale_button(update, context)
+        return
+    await answer_query(update.callback_query)
+    place = catalogue.places[place_id]
+    await context.bot.send_venue(
+        chat.id,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        title=screens.Writer(context.t).plain(place.name),
+        address=place.address,
+    )
+
+
+async def emergency(update: Update, context: Context) -> None:
+    """🆘: the emergency numbers, at once."""
+    await answer_query(update.callback_query)
+    text, keyboard = screens.emergency_screen(context.t, context.services.content.catalogue)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    # Always a new message: an emergency answer must not replace what the resident was reading.
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def rate_answer(update: Update, context: Context) -> None:
+    """👍 / 👎 under an answer: counted without any link to the resident; 👎 offers a person."""
+    query = update.callback_query
+    callback = decode(query.data if query else None)
+    vote, kind, entry_id = callback.arg(0), callback.arg(1), callback.arg(2)
+    if vote not in {"up", "down"} or not kind or not entry_id:
+        await stale_button(update, context)
+        return
+    async with context.services.database.transaction() as session:
+        await feedback.record_feedback(session, kind, entry_id, helpful=vote == "up")
+    t = context.t
+    if vote == "up":
+        await answer_query(query, t.gettext("Thank you for your feedback!"))
+        if query is not None and query.message is not None:
+            # Remove the vote buttons so nobody votes twice; keep the navigation.
+            rows = [
+                row
+                for row in (query.message.reply_markup.inline_keyboard if query.message.reply_markup else ())
+                if not any((b.callback_data or "").startswith("fb:") for b in row)
+            ]
+            from telegram import InlineKeyboardMarkup
+
+            await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        return
+    await answer_query(query)
+    text, keyboard = screens.not_found_screen(t, "no_match")
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(
+            chat.id,
+            t.gettext("Sorry that this did not help. A person from the neighbourhood team can answer you."),
+            reply_markup=keyboard,
+        )

@@ -1,0 +1,47 @@
+"""Free-text questions: emergency first, then a running request dialogue, then the search."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.context import Context
+from bot.handlers.common import show
+from bot.handlers.menu import show_entry
+from bot.render import screens
+from bot.storage import feedback
+
+logger = logging.getLogger(__name__)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Any text in the private chat that is not a command."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    services = context.services
+    lang = context.lang
+    district = context.user_data.district if context.user_data else None
+    result = services.engine.answer(message.text, lang, district)
+    if result.emergency:
+        text, keyboard = screens.emergency_screen(context.t, services.content.catalogue)
+        await context.bot.send_message(
+            message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+        return
+    if result.small_talk:
+        await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))
+        return
+    if result.answer is not None:
+        await show_entry(update, context, result.answer.kind, result.answer.id, feedback_buttons=True)
+        return
+    if result.alternatives:
+        hits = [(hit.kind, hit.id) for hit in result.alternatives]
+        await show(update, context, *screens.alternatives_screen(context.t, services.content.catalogue, hits))
+        return
+    if result.reason in {"no_match", "unsupported_script"}:
+        async with services.database.transaction() as session:
+            await feedback.record_unanswered(session, message.text, lang, district)
+    await show(update, context, *screens.not_found_screen(context.t, result.reason))

@@ -1,0 +1,478 @@
+"""Screens residents see: topic lists, offers, events, partners, FAQ answers, emergency, search results.
+
+Every function returns `(html_text, keyboard)`. All content text is HTML-escaped; numbers, addresses,
+times and Latin names are bidi-isolated for Arabic and Farsi readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.content.catalogue import Catalogue
+from bot.content.models import WEEKDAYS, Event, FaqEntry, Offer, OpeningHours, Partner, pick
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.render.callback import encode
+
+PAGE_SIZE = 6
+Screen = tuple[str, InlineKeyboardMarkup]
+
+
+@dataclass
+class Writer:
+    """Picks content text in the resident's language and remembers where it had to fall back."""
+
+    t: Translator
+    fell_back: set[str] = field(default_factory=set)
+
+    def text(self, localized: Mapping[str, Any] | None) -> str:
+        value, used = pick(localized, self.t.lang)
+        if used != self.t.lang and not (self.t.lang == "de-simple" and used == "de"):
+            self.fell_back.add(used)
+        return escape(value)
+
+    def plain(self, localized: Mapping[str, Any] | None) -> str:
+        """For button labels: no HTML, no fallback note."""
+        return pick(localized, self.t.lang)[0]
+
+    def footer(self) -> str:
+        """The note that some text is shown in (plain) German, in the resident's language."""
+        if not self.fell_back:
+            return ""
+        used = "de-simple" if "de-simple" in self.fell_back else "de"
+        return (
+            "\n\n<i>"
+            + escape(
+                self.t.gettext(
+                    "Some of this is not yet translated into {language}. It is shown in {fallback}."
+                ).format(language=self.t.lang_name, fallback=LANGUAGE_NAMES[used])
+            )
+            + "</i>"
+        )
+
+
+def nav_row(t: Translator, back: str | None) -> list[InlineKeyboardButton]:
+    row = []
+    if back:
+        row.append(InlineKeyboardButton("⬅️ " + t.gettext("Back"), callback_data=back))
+    row.append(InlineKeyboardButton("🏠 " + t.gettext("Menu"), callback_data=encode("menu")))
+    return row
+
+
+def person_button(t: Translator, origin: str) -> InlineKeyboardButton:
+    """The way to a person, on every screen that may not answer everything."""
+    return InlineKeyboardButton("🙋 " + t.gettext("Ask a person"), callback_data=encode("ask", origin))
+
+
+# --- helpers for times and places ---------------------------------------------------------------------
+
+
+def weekly_lines(t: Translator, slots: Any) -> list[str]:
+    lines = []
+    for slot in slots:
+        day = t.weekday(WEEKDAYS.index(slot.day))
+        lines.append(
+            t.gettext("{weekday}, {start}–{end}").format(
+                weekday=escape(day), start=t.format_time(slot.start), end=t.format_time(slot.end)
+            )
+        )
+    return lines
+
+
+def opening_state(t: Translator, hours: OpeningHours | None, now: datetime) -> str | None:
+    """'Open now' / 'Opens Tuesday 09:00' / 'By appointment only'."""
+    if hours is None:
+        return None
+    if hours.appointment_only:
+        return t.gettext("By appointment only")
+    if hours.is_open(now):
+        return "🟢 " + t.gettext("Open now")
+    opening = hours.next_opening(now)
+    if opening is None:
+        return t.gettext("Closed at the moment")
+    local_now = now.astimezone(opening.tzinfo)
+    if opening.date() == local_now.date():
+        return "🔴 " + t.gettext("Closed now, opens today at {time}").format(time=t.format_time(opening))
+    return "🔴 " + t.gettext("Closed now, opens {weekday} at {time}").format(
+        weekday=escape(t.weekday(opening.weekday())), time=t.format_time(opening)
+    )
+
+
+def place_lines(w: Writer, catalogue: Catalogue, place_id: str | None) -> list[str]:
+    if not place_id or place_id not in catalogue.places:
+        return []
+    place = catalogue.places[place_id]
+    t = w.t
+    lines = ["📍 " + w.text(place.name) + ", " + t.isolate(escape(place.address))]
+    if place.accessibility:
+        lines.append("♿ " + w.text(place.accessibility))
+    return lines
+
+
+def partner_contact_lines(w: Writer, partner: Partner) -> list[str]:
+    t = w.t
+    lines = []
+    if partner.phone:
+        lines.append("☎️ " + t.isolate(escape(partner.phone)))
+    if partner.email:
+        lines.append("✉️ " + t.isolate(escape(partner.email)))
+    if partner.website:
+        lines.append("🌐 " + t.isolate(escape(partner.website)))
+    return lines
+
+
+def languages_line(t: Translator, codes: Any) -> str | None:
+    names = [LANGUAGE_NAMES.get(code) or code for code in codes]
+    if not names:
+        return None
+    return "🗣 " + t.gettext("Languages spoken: {languages}").format(
+        languages=", ".join(t.isolate(escape(n)) if t.rtl and n.isascii() else escape(n) for n in names)
+    )
+
+
+# --- screens -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicItem:
+    kind: str
+    entry_id: str
+    label: str
+
+
+def topic_items(
+    w: Writer, catalogue: Catalogue, topic_id: str, district: str | None, now: datetime
+) -> list[TopicItem]:
+    """What a topic lists: its offers, upcoming events and FAQ; a topic without any lists the partners."""
+    items = [
+        TopicItem("offer", oid, w.plain(offer.title))
+        for oid, offer in catalogue.offers_for_topic(topic_id, district, now.date())
+    ]
+    items += [
+        TopicItem("event", eid, "📅 " + w.plain(event.title))
+        for eid, event in catalogue.upcoming_events(now, district)
+        if topic_id in event.topics
+    ]
+    items += [
+        TopicItem("faq", fid, "❓ " + faq_question(w, entry))
+        for fid, entry in catalogue.faq.items()
+        if topic_id in entry.topics
+    ]
+    if not items:
+        items = [
+            TopicItem("partner", pid, w.plain(partner.name))
+            for pid, partner in catalogue.partners.items()
+            if district is None or not partner.districts or district in partner.districts
+        ]
+    return items
+
+
+def faq_question(w: Writer, entry: FaqEntry) -> str:
+    questions, _ = pick(entry.questions, w.t.lang)
+    return str(questions[0]) if questions else ""
+
+
+def topic_screen(
+    t: Translator, catalogue: Catalogue, topic_id: str, district: str | None, page: int, now: datetime
+) -> Screen:
+    w = Writer(t)
+    topic = catalogue.topics[topic_id]
+    items = topic_items(w, catalogue, topic_id, district, now)
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    title = f"{topic.icon or ''} <b>{w.text(topic.title)}</b>".strip()
+    lines = [title, ""]
+    if items:
+        lines.append(escape(t.gettext("Choose what interests you:")))
+    else:
+        lines.append(escape(t.gettext("There is nothing here at the moment. You can ask a person.")))
+    if pages > 1:
+        lines.append(escape(t.gettext("Page {page} of {pages}").format(page=page + 1, pages=pages)))
+    rows = [
+        [InlineKeyboardButton(item.label[:60], callback_data=encode(item.kind, item.entry_id))]
+        for item in shown
+    ]
+    paging = []
+    if page > 0:
+        paging.append(InlineKeyboardButton("◀️", callback_data=encode("topic", topic_id, page - 1)))
+    if page < pages - 1:
+        paging.append(InlineKeyboardButton("▶️", callback_data=encode("topic", topic_id, page + 1)))
+    if paging:
+        rows.append(paging)
+    rows.append([person_button(t, f"t.{topic_id}")])
+    rows.append(nav_row(t, None))
+    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+
+
+def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[str]:
+    schedule = offer.schedule
+    if schedule is None:
+        return []
+    lines: list[str] = []
+    upcoming = sorted(s for s in schedule.sessions if s.date >= today)[:3] if schedule.sessions else []
+    for session in upcoming:
+        lines.append(
+            "🗓 "
+            + t.gettext("{date}, {start}–{end}").format(
+                date=t.format_date(session.date, "medium"),
+                start=t.format_time(session.start),
+                end=t.format_time(session.end),
+            )
+        )
+    lines += ["🗓 " + line for line in weekly_lines(t, schedule.weekly)]
+    if schedule.starts and schedule.starts > today:
+        lines.append(t.gettext("Starts on {date}").format(date=t.format_date(schedule.starts, "medium")))
+    if schedule.ends:
+        lines.append(t.gettext("Until {date}").format(date=t.format_date(schedule.ends, "medium")))
+    if schedule.note:
+        lines.append("ℹ️ " + w.text(schedule.note))
+    return lines
+
+
+def offer_screen(
+    t: Translator, catalogue: Catalogue, offer_id: str, now: datetime, back: str | None
+) -> Screen:
+    w = Writer(t)
+    offer = catalogue.offers[offer_id]
+    partner = catalogue.partners[offer.partner]
+    lines = [f"<b>{w.text(offer.title)}</b>", "", w.text(offer.summary)]
+    if offer.details:
+        lines += ["", w.text(offer.details)]
+    when = schedule_lines(t, w, offer, now.date())
+    if when:
+        lines += ["", "<b>" + escape(t.gettext("When")) + "</b>", *when]
+    where = place_lines(w, catalogue, offer.place or partner.place)
+    if where:
+        lines += ["", "<b>" + escape(t.gettext("Where")) + "</b>", *where]
+    facts = []
+    if offer.cost:
+        facts.append("💶 " + escape(t.gettext("Cost:")) + " " + w.text(offer.cost))
+    if offer.childcare is True:
+        facts.append("👶 " + escape(t.gettext("Childcare is available.")))
+    elif offer.childcare is False:
+        facts.append("👶 " + escape(t.gettext("No childcare.")))
+    spoken = languages_line(t, offer.languages)
+    if spoken:
+        facts.append(spoken)
+    if facts:
+        lines += ["", *facts]
+    lines += ["", "🏢 " + w.text(partner.name)]
+    state = opening_state(t, partner.opening_hours, now)
+    if state:
+        lines.append(escape(state))
+    lines += partner_contact_lines(w, partner)
+    rows = []
+    if "request" in offer.signup or not offer.signup:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "✋ " + t.gettext("I'm interested – sign me up"), callback_data=encode("signup", offer_id)
+                )
+            ]
+        )
+    place_id = offer.place or partner.place
+    if place_id and place_id in catalogue.places:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "📍 " + t.gettext("Show on the map"), callback_data=encode("pin", "place", place_id)
+                )
+            ]
+        )
+    rows.append(nav_row(t, back or encode("topic", offer.topics[0], 0)))
+    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+
+
+def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: datetime) -> Screen:
+    w = Writer(t)
+    event: Event = catalogue.events[event_id]
+    lines = [f"📅 <b>{w.text(event.title)}</b>", "", w.text(event.summary)]
+    if event.details:
+        lines += ["", w.text(event.details)]
+    when = t.format_datetime(event.starts, "full")
+    if event.ends:
+        when += " – " + t.format_time(event.ends)
+    lines += ["", "🗓 " + when]
+    lines += place_lines(w, catalogue, event.place)
+    if event.partner and event.partner in catalogue.partners:
+        lines.append("🏢 " + w.text(catalogue.partners[event.partner].name))
+    rows = []
+    if "request" in event.signup:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "✋ " + t.gettext("Sign me up"), callback_data=encode("signup-e", event_id)
+                )
+            ]
+        )
+    if event.place and event.place in catalogue.places:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "📍 " + t.gettext("Show on the map"), callback_data=encode("pin", "place", event.place)
+                )
+            ]
+        )
+    rows.append(nav_row(t, encode("topic", event.topics[0], 0) if event.topics else None))
+    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+
+
+def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: datetime) -> Screen:
+    w = Writer(t)
+    partner = catalogue.partners[partner_id]
+    lines = [f"🏢 <b>{w.text(partner.name)}</b>", "", w.text(partner.description), ""]
+    lines += place_lines(w, catalogue, partner.place)
+    lines += partner_contact_lines(w, partner)
+    hours = partner.opening_hours
+    if hours is not None:
+        lines += ["", "<b>" + escape(t.gettext("Opening hours")) + "</b>"]
+        for index, day in enumerate(WEEKDAYS):
+            for slot in hours.weekly.get(day, ()):
+                lines.append(
+                    t.gettext("{weekday}, {start}–{end}").format(
+                        weekday=escape(t.weekday(index)),
+                        start=t.format_time(slot.start),
+                        end=t.format_time(slot.end),
+                    )
+                )
+        if hours.note:
+            lines.append("ℹ️ " + w.text(hours.note))
+        state = opening_state(t, hours, now)
+        if state:
+            lines.append(escape(state))
+    spoken = languages_line(t, partner.languages)
+    if spoken:
+        lines.append(spoken)
+    rows = [[person_button(t, f"p.{partner_id}")]]
+    if partner.place and partner.place in catalogue.places:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "📍 " + t.gettext("Show on the map"), callback_data=encode("pin", "place", partner.place)
+                )
+            ]
+        )
+    rows.append(nav_row(t, None))
+    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+
+
+def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
+    w = Writer(t)
+    entry = catalogue.faq[faq_id]
+    lines = [f"❓ <b>{escape(faq_question(w, entry))}</b>", "", w.text(entry.answer)]
+    rows = [
+        [InlineKeyboardButton(w.plain(catalogue.offers[oid].title)[:60], callback_data=encode("offer", oid))]
+        for oid in entry.offers
+        if oid in catalogue.offers
+    ]
+    rows += [
+        [
+            InlineKeyboardButton(
+                "🏢 " + w.plain(catalogue.partners[pid].name)[:58], callback_data=encode("partner", pid)
+            )
+        ]
+        for pid in entry.partners
+        if pid in catalogue.partners
+    ]
+    rows.append([person_button(t, f"f.{faq_id}")])
+    rows.append(nav_row(t, None))
+    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+
+
+def emergency_screen(t: Translator, catalogue: Catalogue) -> Screen:
+    w = Writer(t)
+    lines = ["🆘 <b>" + escape(t.gettext("Emergency help – call now:")) + "</b>", ""]
+    for entry in catalogue.emergency.values():
+        lines.append(f"<b>{t.isolate(escape(entry.number))}</b> – {w.text(entry.name)}")
+        lines.append(w.text(entry.description))
+        lines.append("")
+    lines.append(escape(t.gettext("These numbers are free of charge and answer day and night.")))
+    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup([nav_row(t, None)])
+
+
+def entry_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str, now: datetime) -> Screen:
+    """The detail screen of any searchable entry (KeyError if it no longer exists)."""
+    if kind == "offer":
+        return offer_screen(t, catalogue, entry_id, now, None)
+    if kind == "event":
+        return event_screen(t, catalogue, entry_id, now)
+    if kind == "partner":
+        return partner_screen(t, catalogue, entry_id, now)
+    if kind == "faq":
+        return faq_screen(t, catalogue, entry_id)
+    if kind == "topic":
+        return topic_screen(t, catalogue, entry_id, None, 0, now)
+    raise KeyError(kind)
+
+
+def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -> str:
+    w = Writer(t)
+    if kind == "offer":
+        return w.plain(catalogue.offers[entry_id].title)
+    if kind == "event":
+        return "📅 " + w.plain(catalogue.events[entry_id].title)
+    if kind == "partner":
+        return "🏢 " + w.plain(catalogue.partners[entry_id].name)
+    if kind == "faq":
+        return "❓ " + faq_question(w, catalogue.faq[entry_id])
+    if kind == "topic":
+        return w.plain(catalogue.topics[entry_id].title)
+    raise KeyError(kind)
+
+
+def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Screen:
+    """Add 'Did this help? 👍 👎' under an answer found by a free-text question."""
+    text, keyboard = screen
+    rows = [list(row) for row in keyboard.inline_keyboard]
+    rows.insert(
+        0,
+        [
+            InlineKeyboardButton("👍", callback_data=encode("fb", "up", kind, entry_id)),
+            InlineKeyboardButton("👎", callback_data=encode("fb", "down", kind, entry_id)),
+        ],
+    )
+    return text + "\n\n" + escape(t.gettext("Did this help?")), InlineKeyboardMarkup(rows)
+
+
+def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[tuple[str, str]]) -> Screen:
+    rows = [
+        [
+            InlineKeyboardButton(
+                entry_label(t, catalogue, kind, entry_id)[:60], callback_data=encode(kind, entry_id)
+            )
+        ]
+        for kind, entry_id in hits
+    ]
+    rows.append([person_button(t, "q")])
+    rows.append(nav_row(t, None))
+    return escape(t.gettext("I am not sure what you mean. Is it one of these?")), InlineKeyboardMarkup(rows)
+
+
+def not_found_screen(t: Translator, reason: str | None) -> Screen:
+    if reason == "unsupported_script":
+        text = t.gettext(
+            "Sorry, I could not read this language. A person can help you – or choose from the menu."
+        )
+    elif reason in {"empty", "emoji", "too_short"}:
+        text = t.gettext(
+            "Please write your question in a few words, for example “German course with childcare”."
+        )
+    else:
+        text = t.gettext("I did not find an answer to this. Shall I pass your question on to a person?")
+    rows = [[person_button(t, "q")], nav_row(t, None)]
+    return escape(text), InlineKeyboardMarkup(rows)
+
+
+def small_talk_screen(t: Translator, kind: str) -> Screen:
+    texts = {
+        "greeting": t.gettext("Hello! How can I help you? Write your question or choose from the menu."),
+        "thanks": t.gettext("You're welcome! Write to me any time."),
+        "bye": t.gettext("Goodbye! Write to me any time."),
+    }
+    return escape(texts.get(kind, texts["greeting"])), InlineKeyboardMarkup([nav_row(t, None)])

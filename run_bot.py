@@ -16,6 +16,37 @@ from pathlib import Path
 from bot.settings import Settings, SettingsError, load_settings
 
 
+def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options valid before or after the command (`run_bot.py ask ... --lang tr`)."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=default if suppress else Path(".env"),
+        help="settings file (default: .env)",
+    )
+    parser.add_argument(
+        "--content", type=Path, default=default, help="content folder (default: CONTENT_DIR or content/)"
+    )
+    parser.add_argument(
+        "--lang",
+        default=default,
+        help="the resident's language (console: Telegram language of the simulated resident)",
+    )
+    parser.add_argument(
+        "--name", default=default if suppress else "Anna", help="console: the simulated resident's first name"
+    )
+    parser.add_argument(
+        "--user-id", type=int, default=default, help="console: the simulated resident's Telegram id"
+    )
+    parser.add_argument(
+        "--console",
+        action="store_true",
+        default=default if suppress else False,
+        help="open the console chat even if a token is set",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run_bot.py",
@@ -25,30 +56,30 @@ def build_parser() -> argparse.ArgumentParser:
             "otherwise it opens an offline chat with the bot in this terminal."
         ),
     )
-    parser.add_argument("--env-file", type=Path, default=Path(".env"), help="settings file (default: .env)")
-    parser.add_argument("--content", type=Path, help="content folder (default: CONTENT_DIR or content/)")
-    parser.add_argument("--lang", help="console: the simulated resident's Telegram language, e.g. tr, ar")
-    parser.add_argument("--name", default="Anna", help="console: the simulated resident's first name")
-    parser.add_argument("--user-id", type=int, help="console: the simulated resident's Telegram id")
-    parser.add_argument("--console", action="store_true", help="open the console chat even if a token is set")
+    add_common_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("run", help="start the bot (same as no command)")
+    run = sub.add_parser("run", help="start the bot (same as no command)")
+    add_common_options(run, suppress=True)
 
     check = sub.add_parser("check", help="validate the content and print the translation coverage")
+    add_common_options(check, suppress=True)
     check.add_argument("--strict", action="store_true", help="going live: fail on example data and gaps")
     check.add_argument("--accept", action="store_true", help="record the current translations as reviewed")
 
     schema = sub.add_parser("schema", help="write the JSON Schema of the content files")
+    add_common_options(schema, suppress=True)
     schema.add_argument("--out", type=Path, help="file to write (default: <content>/schema.json)")
 
     ask = sub.add_parser("ask", help="print what the bot would answer to a question")
+    add_common_options(ask, suppress=True)
     ask.add_argument("question", nargs="?", help="the question (or use --batch)")
     ask.add_argument("--district", help="the resident's district id")
     ask.add_argument("--json", action="store_true", help="machine-readable output")
     ask.add_argument("--batch", help="JSON lines file ({'q': ..., 'lang': ...}) or - for stdin")
 
     db = sub.add_parser("db", help="database tasks")
+    add_common_options(db, suppress=True)
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply all migrations")
     return parser
 

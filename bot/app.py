@@ -14,6 +14,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import handlers
+from bot.commands import register_commands
 from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
@@ -105,6 +106,7 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None
             # Without content the bot cannot answer anyone: refuse to start, naming every problem.
             raise ContentError(result.errors)
     logger.info("content %s live", services.content.catalogue.version)
+    await register_commands(app.bot, services.i18n)
 
 
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

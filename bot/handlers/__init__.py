@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import AppType
-from bot.handlers import common, errors, menu, questions, start
+from bot.handlers import admin, common, errors, menu, questions, start
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -27,6 +27,11 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["menu", "menue"], start.menu, filters=PRIVATE))
     app.add_handler(CommandHandler("help", start.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
+
+    # Staff commands (they check the admin chat / admin ids themselves, in groups and in private).
+    app.add_handler(CommandHandler("reload", admin.reload_content))
+    app.add_handler(CommandHandler("stats", admin.stats))
 
     # Buttons of the first minute and of the main menu.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=r"^lang:"))

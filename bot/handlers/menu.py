@@ -150,7 +150,7 @@ async def rate_answer(update: Update, context: Context) -> None:
             await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
         return
     await answer_query(query)
-    text, keyboard = screens.not_found_screen(t, "no_match")
+    _, keyboard = screens.not_found_screen(t, "no_match")
     chat = update.effective_chat
     if chat is not None:
         await context.bot.send_message(

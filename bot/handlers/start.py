@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.handlers.common import answer_query, show
 from bot.render import keyboards
 from bot.render.callback import decode
+from bot.render.screens import Writer
 from bot.storage import residents
 
 
@@ -141,3 +142,12 @@ async def choose_district(update: Update, context: Context) -> None:
     context.user_data.district = district
     await answer_query(query)
     await show_main_menu(update, context)
+
+
+async def privacy(update: Update, context: Context) -> None:
+    """/privacy: the privacy notice from the content."""
+    await answer_query(update.callback_query)
+    notice = context.services.content.catalogue.privacy_notice
+    w = Writer(context.t)
+    text = f"<b>{w.text(notice.title)}</b>\n\n{w.text(notice.text)}" + w.footer()
+    await show(update, context, text, keyboards.back_to_menu(context.t))

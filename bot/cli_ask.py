@@ -1,0 +1,101 @@
+"""`run_bot.py ask`: what would the bot answer? For staff checking their content, and for the benchmark.
+
+JSON form (stable; one object per question):
+    {"q": str, "lang": str, "answer": {"id": str, "kind": str, "score": float} | null,
+     "alternatives": [{"id", "kind", "score"}, ...], "emergency": bool,
+     "small_talk": "greeting" | "thanks" | "bye" | null, "reason": str | null}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from bot.content.catalogue import load_catalogue
+from bot.content.problems import ContentError
+from bot.i18n import LANGUAGES
+from bot.search.engine import SearchEngine, SearchResult
+from bot.settings import Settings
+
+
+def result_json(question: str, lang: str, result: SearchResult) -> dict[str, Any]:
+    def hit(h: Any) -> dict[str, Any]:
+        return {"id": h.id, "kind": h.kind, "score": round(float(h.score), 3)}
+
+    return {
+        "q": question,
+        "lang": lang,
+        "answer": hit(result.answer) if result.answer else None,
+        "alternatives": [hit(h) for h in result.alternatives],
+        "emergency": result.emergency,
+        "small_talk": result.small_talk,
+        "reason": result.reason,
+    }
+
+
+def _print_human(out: TextIO, data: dict[str, Any]) -> None:
+    if data["emergency"]:
+        out.write("NOTFALL: die Notfallnummern werden sofort gezeigt.\n")
+    if data["small_talk"]:
+        out.write(f"Smalltalk ({data['small_talk']}): kurze freundliche Antwort.\n")
+    answer = data["answer"]
+    if answer:
+        out.write(f"Antwort: {answer['kind']}:{answer['id']} (Punkte {answer['score']})\n")
+    elif not data["emergency"] and not data["small_talk"]:
+        out.write(
+            "Keine sichere Antwort.\n" if data["alternatives"] else f"Nichts gefunden ({data['reason']}).\n"
+        )
+    for alt in data["alternatives"]:
+        out.write(f"  auch: {alt['kind']}:{alt['id']} (Punkte {alt['score']})\n")
+
+
+def run_ask(
+    settings: Settings,
+    *,
+    question: str | None,
+    lang: str | None,
+    district: str | None,
+    as_json: bool,
+    batch: str | None,
+    out: TextIO = sys.stdout,
+) -> int:
+    lang = lang or settings.default_language
+    if lang not in LANGUAGES:
+        print(f"Unbekannte Sprache '{lang}': {', '.join(LANGUAGES)}", file=sys.stderr)
+        return 2
+    try:
+        catalogue, _warnings = load_catalogue(settings.content_dir)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    engine = SearchEngine.from_catalogue(catalogue)
+    if batch is not None:
+        source = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
+        with source:
+            for number, line in enumerate(source, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    q, q_lang = str(item["q"]), str(item.get("lang") or lang)
+                except (ValueError, KeyError, TypeError):
+                    out.write(
+                        json.dumps({"line": number, "error": 'expected {"q": ..., "lang": ...}'}) + "\n"
+                    )
+                    continue
+                result = engine.answer(q, q_lang, item.get("district", district))
+                out.write(json.dumps(result_json(q, q_lang, result), ensure_ascii=False) + "\n")
+        return 0
+    if not question:
+        print(
+            'Bitte eine Frage angeben, z. B.: run_bot.py ask "Deutschkurs mit Kinderbetreuung"',
+            file=sys.stderr,
+        )
+        return 2
+    data = result_json(question, lang, engine.answer(question, lang, district))
+    if as_json:
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        _print_human(out, data)
+    return 0

@@ -1,0 +1,63 @@
+"""Staff commands: /reload the content, /stats. Only in the admin chat or for admin user ids."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+
+from bot.context import Context
+from bot.storage import feedback
+
+logger = logging.getLogger(__name__)
+MAX_PROBLEMS_SHOWN = 25
+
+
+def is_admin(update: Update, context: Context) -> bool:
+    settings = context.services.settings
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and settings.admin_chat_id is not None and chat.id == settings.admin_chat_id:
+        return True
+    return user is not None and user.id in settings.admin_ids
+
+
+async def reload_content(update: Update, context: Context) -> None:
+    """/reload: validate the content files and swap them in; on errors the old content stays live."""
+    message = update.effective_message
+    if message is None or not is_admin(update, context):
+        return
+    t = context.services.i18n.translator("de")
+    await message.reply_text(t.gettext("Checking the content …"))
+    result = await context.services.content.reload()
+    if result.ok:
+        text = t.gettext("New content is live ({count} warnings).").format(count=len(result.warnings))
+        await message.reply_text(html.escape(text))
+        return
+    lines = [html.escape(t.gettext("The content has errors. The old content stays live."))]
+    lines += [f"• {html.escape(str(problem))}" for problem in result.errors[:MAX_PROBLEMS_SHOWN]]
+    if len(result.errors) > MAX_PROBLEMS_SHOWN:
+        more = len(result.errors) - MAX_PROBLEMS_SHOWN
+        lines.append(
+            html.escape(
+                t.ngettext("… and {count} more error", "… and {count} more errors", more).format(count=more)
+            )
+        )
+    await message.reply_text("\n".join(lines)[:4000])
+
+
+async def stats(update: Update, context: Context) -> None:
+    """/stats: 'did this help?' votes per entry and the latest unanswered questions (anonymous)."""
+    message = update.effective_message
+    if message is None or not is_admin(update, context):
+        return
+    t = context.services.i18n.translator("de")
+    async with context.services.database.sessions() as session:
+        counts = await feedback.feedback_counts(session)
+        unanswered = await feedback.list_unanswered(session, limit=15)
+    lines = ["<b>" + html.escape(t.gettext("Did this help? (👍 / 👎)")) + "</b>"]
+    for (kind, entry_id), (up, down) in sorted(counts.items(), key=lambda item: -sum(item[1]))[:20]:
+        lines.append(f"{html.escape(kind)}:{html.escape(entry_id)} – {up} / {down}")
+    lines += ["", "<b>" + html.escape(t.gettext("Questions without an answer")) + "</b>"]
+    lines += [f"• [{q.language}] {html.escape(q.text[:200])}" for q in unanswered]
+    await message.reply_text("\n".join(lines)[:4000])

@@ -71,7 +71,7 @@ def run_ask(
         return 1
     engine = SearchEngine.from_catalogue(catalogue)
     if batch is not None:
-        source = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
+        source = sys.stdin if batch == "-" else open(batch, encoding="utf-8")
         with source:
             for number, line in enumerate(source, start=1):
                 if not line.strip():

@@ -8,7 +8,7 @@ from typing import Any
 from telegram import BotCommand
 from telegram.error import TelegramError
 
-from bot.i18n import DEFAULT_LANGUAGE, I18n, N_
+from bot.i18n import DEFAULT_LANGUAGE, N_, I18n
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +20,9 @@ COMMANDS = (
     ("privacy", N_("what happens with your data")),
 )
 DESCRIPTION = N_(
-    "The neighbourhood help desk of the Ost- und Westsiedlung and Fredenberg in Salzgitter. Ask about courses, "
-    "counselling, help in everyday life and meeting places – in your language. I pass your question on to the "
-    "right people."
+    "The neighbourhood help desk of the Ost- und Westsiedlung and Fredenberg in Salzgitter. "
+    "Ask about courses, counselling, help in everyday life and meeting places – in your language. "
+    "I pass your question on to the right people."
 )
 SHORT_DESCRIPTION = N_("Courses, counselling and help in your neighbourhood – in your language.")
 

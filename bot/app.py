@@ -111,5 +111,10 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None
 
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Close what post_init opened."""
+    await stop_services(app)
+
+
+async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """What `post_shutdown` does; the console and the tests call it before leaving `async with app`."""
     services: Services = app.bot_data.services
     await services.database.dispose()

@@ -14,7 +14,7 @@ import sys
 import zlib
 from typing import Any, TextIO
 
-from bot.app import build_application, start_services
+from bot.app import build_application, start_services, stop_services
 from bot.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
 from bot.settings import Settings
 
@@ -122,5 +122,6 @@ async def run_console(
                 await asyncio.sleep(0)
         finally:
             await app.stop()
+            await stop_services(app)
     out.write("\n")
     return 0

@@ -10,13 +10,14 @@ async with BotHarness.running(database_url=url) as bot:
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application, start_services
+from bot.app import build_application, start_services, stop_services
 from bot.context import AppType, Services
 from bot.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser
 from bot.settings import Settings
@@ -28,7 +29,8 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
     """Settings for tests: nothing from the developer's environment or .env file."""
     values: dict[str, Any] = {
         "database_url": database_url,
-        "content_dir": ROOT / "content",
+        # TEST_CONTENT_DIR runs the suite against another content folder (e.g. a staff member's draft).
+        "content_dir": Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")),
         "locales_dir": ROOT / "locales",
         "telegram_bot_token": None,
     }
@@ -55,7 +57,10 @@ class BotHarness:
         )
         async with app:
             await start_services(app)
-            yield cls(app, telegram)
+            try:
+                yield cls(app, telegram)
+            finally:
+                await stop_services(app)
 
     def resident(self, first_name: str, lang: str | None = "de", *, user_id: int | None = None) -> SimUser:
         """A resident in their private chat with the bot; `lang` is Telegram's language_code."""

@@ -28,7 +28,9 @@ async def test_new_turkish_resident_is_greeted_in_turkish_and_confirms_the_langu
     assert any(label.startswith("🆘") for label in menu.labels)
 
     async with bot.services.database.sessions() as session:
-        resident = (await session.execute(select(Resident).where(Resident.telegram_id == ayse.user_id))).scalar_one()
+        resident = (
+            await session.execute(select(Resident).where(Resident.telegram_id == ayse.user_id))
+        ).scalar_one()
     assert (resident.language, resident.language_confirmed, resident.district) == ("tr", True, "fredenberg")
 
 

@@ -1,0 +1,163 @@
+"""Residents find answers: menus, free text, emergency, deep links, 'did this help?' — as a resident sees it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.i18n import LANGUAGES
+from bot.render import screens
+from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
+from tests.harness import BotHarness
+from tests.telegram_html import html_problems
+
+# A Tuesday morning: the SOS-Mütterzentrum and most offices are open (example hours in the content).
+TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
+
+
+async def confirmed_resident(bot: BotHarness, name: str, lang: str):  # type: ignore[no-untyped-def]
+    resident = bot.resident(name, lang=lang)
+    await resident.send("/start")
+    await resident.tap(1)  # the negotiated language, ticked and first
+    await resident.tap(1)  # the first district
+    return resident
+
+
+async def test_turkish_resident_goes_from_menu_to_an_offer_its_map_pin_and_sign_up(bot: BotHarness) -> None:
+    bot.services.clock = lambda: TUESDAY_MORNING
+    ayse = await confirmed_resident(bot, "Ayşe", "tr")
+    await ayse.tap("Kurslar")
+    topic = ayse.last()
+    assert any("Almanca" in label for label in topic.labels)
+    await ayse.tap("Almanca")
+    offer = ayse.last()
+    assert "Salı" in (offer.text or "")  # weekday in Turkish
+    assert "09:00" in (offer.text or "")
+    assert "ücretsiz" in (offer.text or "")
+    labels = offer.labels
+    assert any(label.startswith("✋") for label in labels)
+    assert any(label.startswith("📍") for label in labels)
+    await ayse.tap("📍")
+    pin = ayse.last()
+    assert pin.kind == "venue" and 52 < pin.params["latitude"] < 53
+    edits = offer.edits
+    await ayse.tap("⬅️", offer)
+    assert offer.edits == edits + 1  # back edits the same message in place
+    assert any("Almanca" in label for label in offer.labels)
+
+
+async def test_turkish_question_without_diacritics_finds_the_german_course(bot: BotHarness) -> None:
+    ayse = await confirmed_resident(bot, "Ayşe", "tr")
+    await ayse.send("almanca kursu nerde cocuk bakimi var mi")
+    answer = ayse.last()
+    assert "Almanca" in (answer.text or "")
+    assert answer.labels[:2] == ["👍", "👎"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("de", "Mein Mann schlägt mich"),
+        ("tr", "kocam beni dovuyor"),
+        ("ar", "زوجي يضربني"),
+        ("ru", "муж меня бьёт"),
+        ("uk", "я хочу покінчити з собою"),
+        ("pl", "mąż mnie bije"),
+        ("fa", "شوهرم مرا کتک می‌زند"),
+        ("en", "my husband hits me"),
+    ],
+)
+async def test_emergency_words_get_the_emergency_numbers_first(bot: BotHarness, lang: str, sentence: str) -> None:
+    resident = await confirmed_resident(bot, "R", lang)
+    await resident.send(sentence)
+    text = resident.last().text or ""
+    assert "110" in text and "112" in text and "116 016" in text
+
+
+async def test_deep_link_opens_an_offer_in_the_residents_language(bot: BotHarness) -> None:
+    olena = bot.resident("Olena", lang="uk")
+    await olena.send("/start o_deutschkurs-frauen")
+    offer = olena.last()
+    assert "німец" in (offer.text or "").lower()
+    assert any(label.startswith("✋") for label in offer.labels)
+
+
+async def test_unknown_deep_link_falls_back_to_the_greeting(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start o_gibt-es-nicht")
+    assert "Hallo Anna" in (anna.last().text or "")
+
+
+async def test_votes_are_counted_without_the_resident_and_thumbs_down_offers_a_person(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Deutschkurs mit Kinderbetreuung")
+    answer = anna.last()
+    await anna.tap("👍", answer)
+    assert "👍" not in anna.last().labels
+    await anna.send("Deutschkurs mit Kinderbetreuung")
+    await anna.tap("👎")
+    assert any("🙋" in label for label in anna.last().labels)
+    async with bot.services.database.sessions() as session:
+        votes = (await session.execute(select(AnswerFeedback))).scalars().all()
+    assert sorted(v.helpful for v in votes) == [False, True]
+    assert {c.name for c in AnswerFeedback.__table__.columns} == {"id", "kind", "entry_id", "helpful", "created_at"}
+
+
+async def test_a_question_without_answer_offers_a_person_and_is_kept_anonymously(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Wo kann ich mein Fahrrad reparieren lassen Xylophon")
+    reply = anna.last()
+    assert any("🙋" in label for label in reply.labels)
+    async with bot.services.database.sessions() as session:
+        kept = (await session.execute(select(UnansweredQuestion))).scalars().all()
+    assert [q.text for q in kept] == ["Wo kann ich mein Fahrrad reparieren lassen Xylophon"]
+
+
+async def test_greeting_thanks_and_bad_input_get_short_answers(bot: BotHarness) -> None:
+    ayse = await confirmed_resident(bot, "Ayşe", "tr")
+    await ayse.send("merhaba")
+    assert "👍" not in ayse.last().labels
+    await ayse.send("🙂🙂")
+    assert html_problems(ayse.last().text or "") == []
+    await ayse.send("<b>Almanca</b> & <script>" + "kurs " * 1000)
+    assert html_problems(ayse.last().text or "") == []
+
+
+async def test_stale_buttons_after_a_reload_get_a_friendly_answer(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.press("offer:abgeschafft", anna.last())
+    await anna.press("topic:weg:0", anna.last())
+    await anna.press("pin:place:weg", anna.last())
+    await anna.press("fb:maybe", anna.last())
+    assert all(answer.get("text") for answer in bot.telegram.answered_callbacks[-4:])
+
+
+async def test_commands_and_descriptions_are_registered_in_every_language(bot: BotHarness) -> None:
+    commands = bot.telegram.bot_settings["commands"]
+    assert {"", "de", "tr", "ar", "ru", "uk", "pl", "fa", "en"} <= set(commands)
+    assert commands["tr"] != commands["de"]
+    assert all(bot.telegram.bot_settings["short_description"].values())
+
+
+async def test_every_screen_in_every_language_is_valid_telegram_html(bot: BotHarness) -> None:
+    catalogue = bot.services.content.catalogue
+    now = TUESDAY_MORNING
+    problems = []
+    for lang in LANGUAGES:
+        t = bot.services.i18n.translator(lang)
+        rendered = [screens.emergency_screen(t, catalogue), screens.not_found_screen(t, "no_match")]
+        for topic_id in catalogue.topics:
+            rendered.append(screens.topic_screen(t, catalogue, topic_id, None, 0, now))
+        for kind, entries in (("offer", catalogue.offers), ("event", catalogue.events),
+                              ("partner", catalogue.partners), ("faq", catalogue.faq)):
+            for entry_id in entries:
+                rendered.append(screens.with_feedback(t, screens.entry_screen(t, catalogue, kind, entry_id, now),
+                                                      kind, entry_id))
+        for text, keyboard in rendered:
+            problems += [f"{lang}: {p}: {text[:60]!r}" for p in html_problems(text)]
+            for row in keyboard.inline_keyboard:
+                for button in row:
+                    assert button.callback_data is None or len(str(button.callback_data).encode()) <= 64
+    assert not problems, "\n".join(problems[:10])

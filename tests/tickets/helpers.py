@@ -1,0 +1,78 @@
+"""Small steps the ticket and delivery tests share: draft a request, deliver the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.delivery.worker import DeliveryWorker
+from bot.storage.db import Database
+from bot.storage.models.outbox import OutboxMessage
+from bot.storage.models.requests import MessageKind, Request
+from bot.tickets import dialogue, service
+from bot.tickets.context import TicketContext
+from tests.tickets.fakes import RESIDENT, Clock, add_resident
+
+
+def photo(message_id: int = 77, chat_id: int = RESIDENT, caption: str | None = None) -> dialogue.Attachment:
+    return dialogue.Attachment(
+        kind=MessageKind.PHOTO,
+        file_id=f"photo-{message_id}",
+        chat_id=chat_id,
+        message_id=message_id,
+        mime_type="image/jpeg",
+        file_size=50_000,
+        caption=caption,
+    )
+
+
+async def start_draft(
+    database: Database,
+    ctx: TicketContext,
+    *,
+    text: str | None = "Ich möchte zum Deutschkurs <b>bitte</b>",
+    attachments: Sequence[dialogue.Attachment] = (),
+    offer_id: str | None = "deutschkurs",
+    partner_id: str | None = None,
+    resident_id: int = RESIDENT,
+    language: str = "ar",
+) -> str:
+    """A finished draft up to the consent screen; returns the dialogue id the "Send" button carries."""
+    async with database.transaction() as session:
+        await add_resident(session, resident_id, language=language)
+        d = await dialogue.start_dialogue(session, ctx, resident_id, offer_id=offer_id, partner_id=partner_id)
+        dialogue.answer_intake(ctx, d, "2 Kinder, 3 und 5 Jahre")
+        if text:
+            dialogue.add_text(d, text)
+        for attachment in attachments:
+            assert dialogue.add_attachment(d, attachment) is None
+        dialogue.set_contact(d, service.ContactPreference.CHAT)
+        return d.id
+
+
+async def submit(database: Database, ctx: TicketContext, **kwargs: Any) -> Request:
+    dialogue_id = await start_draft(database, ctx, **kwargs)
+    async with database.transaction() as session:
+        result = await service.submit(
+            session, ctx, resident_id=kwargs.get("resident_id", RESIDENT), dialogue_id=dialogue_id
+        )
+        return result.request
+
+
+async def outbox_rows(database: Database) -> list[OutboxMessage]:
+    async with database.sessions() as session:
+        return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+
+
+async def drain(worker: DeliveryWorker, clock: Clock | None = None, rounds: int = 200) -> None:
+    """Run the worker until nothing is left; with a clock, jump to the next retry instead of waiting."""
+    for _ in range(rounds):
+        if await worker.run_once():
+            continue
+        rows = [r for r in await outbox_rows(worker.database) if r.status in ("pending", "sending")]
+        if not rows or clock is None:
+            return
+        clock.now = max(clock.now, min(r.next_attempt_at for r in rows))
+    raise AssertionError("outbox did not drain")

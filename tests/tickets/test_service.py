@@ -1,0 +1,333 @@
+"""The request lifecycle against a real database (SQLite and PostgreSQL), delivered through a fake Bot API."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.delivery.worker import DeliveryWorker
+from bot.storage import requests as store
+from bot.storage.db import Database
+from bot.storage.models.base import utcnow
+from bot.storage.models.requests import RequestStatus
+from bot.tickets import dialogue, service
+from bot.tickets.context import TicketContext
+from bot.tickets.hooks import TicketDeliveryHooks
+from tests.tickets.fakes import (
+    CATCH_ALL_CHAT,
+    OTHER_CHAT,
+    PARTNER_CHAT,
+    RESIDENT,
+    Clock,
+    FakeBot,
+    add_resident,
+    ticket_context,
+)
+from tests.tickets.helpers import drain, outbox_rows, photo, start_draft, submit
+
+
+def worker_for(
+    database: Database, ctx: TicketContext, bot: FakeBot, clock: Clock | None = None
+) -> DeliveryWorker:
+    return DeliveryWorker(
+        database,
+        bot,  # type: ignore[arg-type]
+        hooks=TicketDeliveryHooks(lambda: ctx),
+        clock=clock or utcnow,
+    )
+
+
+async def test_submit_enqueues_card_with_attachments_and_acknowledgement(
+    database: Database, ctx: TicketContext
+) -> None:
+    request = await submit(database, ctx, attachments=[photo(77)])
+
+    rows = await outbox_rows(database)
+    card, attachment, ack = rows
+    assert (card.target, card.method, card.link_role) == (str(PARTNER_CHAT), "sendMessage", "card")
+    text = card.payload["text"]
+    assert f"Request {request.number}" in text
+    assert "From: Amina" in text
+    assert str(RESIDENT) not in text  # never the Telegram id
+    assert "Arabisch (العربية)" in text  # the resident's language, named in the partner's (German)
+    assert "Deutschkurs für Frauen" in text and "Fredenberg" in text
+    assert "Kinderbetreuung?" in text and "2 Kinder, 3 und 5 Jahre" in text
+    assert "&lt;b&gt;bitte&lt;/b&gt;" in text  # resident text is escaped
+    assert card.payload["keyboard"] == [
+        [["Take on", f"req:take:{request.id}"], ["Close", f"req:close:{request.id}"]],
+        [["Hand over to another partner", f"req:handover:{request.id}"]],
+    ]
+    assert attachment.method == "copyMessage"
+    assert attachment.payload["from_chat_id"] == RESIDENT and attachment.payload["message_id"] == 77
+    assert attachment.payload["reply_to_card"] == request.id
+    assert ack.target == str(RESIDENT) and ack.audience == "resident"
+    assert request.number in ack.payload["text"] and "Bildungsträger (ar)" in ack.payload["text"]
+    assert "24 hours" in ack.payload["text"]  # the partner's response_hours
+    async with database.sessions() as session:
+        assert await store.get_dialogue(session, RESIDENT) is None
+
+
+async def test_send_pressed_twice_creates_one_request(database: Database, ctx: TicketContext) -> None:
+    dialogue_id = await start_draft(database, ctx)
+    async with database.transaction() as session:
+        first = await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+    async with database.transaction() as session:
+        second = await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+    assert not first.duplicate and second.duplicate
+    assert second.request.id == first.request.id
+    assert len(await outbox_rows(database)) == 2  # one card, one acknowledgement
+
+
+async def test_empty_or_expired_draft_is_not_sent(database: Database, ctx: TicketContext) -> None:
+    dialogue_id = await start_draft(database, ctx, text=None)
+    async with database.transaction() as session:
+        with pytest.raises(service.SubmitError, match="empty"):
+            await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+    async with database.transaction() as session:
+        assert await dialogue.cancel_dialogue(session, RESIDENT)
+    async with database.transaction() as session:
+        with pytest.raises(service.SubmitError, match="expired"):
+            await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+    assert await outbox_rows(database) == []
+
+
+async def test_draft_refuses_unsupported_and_oversized_files(database: Database, ctx: TicketContext) -> None:
+    async with database.transaction() as session:
+        await add_resident(session)
+        d = await dialogue.start_dialogue(session, ctx, RESIDENT, topic_id="kurse")
+        big = dialogue.Attachment(
+            kind=service.MessageKind.DOCUMENT,
+            file_id="f",
+            chat_id=RESIDENT,
+            message_id=1,
+            file_size=25_000_000,
+        )
+        sticker_like = dialogue.Attachment(
+            kind=service.MessageKind.TEXT, file_id="s", chat_id=RESIDENT, message_id=2
+        )
+        assert dialogue.add_attachment(d, big) is dialogue.AttachmentProblem.TOO_LARGE
+        assert dialogue.add_attachment(d, sticker_like) is dialogue.AttachmentProblem.UNSUPPORTED
+        assert d.data["attachments"] == []
+        assert d.data["partner_id"] == "bildung"  # the topic's default partner
+
+
+async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Arabic resident → card in the group → partner replies → resident answers → partner closes."""
+    bot = FakeBot()
+    worker = worker_for(database, ctx, bot)
+    request = await submit(database, ctx, attachments=[photo(77)])
+    await drain(worker)
+    card, copied = bot.to(PARTNER_CHAT)
+    assert copied.reply_to == card.message_id  # the attachment is copied as a reply to the card
+    assert len(bot.to(RESIDENT)) == 1  # the acknowledgement
+
+    # A partner member replies to the copied attachment (any message of the thread works).
+    async with database.transaction() as session:
+        result = await service.partner_reply(
+            session,
+            ctx,
+            chat_id=PARTNER_CHAT,
+            message_id=500,
+            reply_to_message_id=copied.message_id,
+            staff_name="Aylin",
+            from_user_id=42,
+            text="Montag 10 Uhr, <kommen Sie>",
+        )
+    assert result.outcome is service.Outcome.OK
+    await drain(worker)
+    relay = bot.to(RESIDENT)[-1]
+    assert "Bildungsträger (ar)" in relay.text and "Aylin" not in relay.text
+    assert "&lt;kommen Sie&gt;" in relay.text
+
+    # The resident answers by replying to the relayed message: it lands in the thread, replying to the card.
+    async with database.transaction() as session:
+        result = await service.resident_reply(
+            session,
+            ctx,
+            resident_id=RESIDENT,
+            message_id=9001,
+            reply_to_message_id=relay.message_id,
+            text="Danke, ich komme",
+        )
+    assert result.outcome is service.Outcome.OK
+    await drain(worker)
+    echoed = bot.to(PARTNER_CHAT)[-1]
+    assert echoed.reply_to == card.message_id and "Danke, ich komme" in echoed.text and "Amina" in echoed.text
+
+    async with database.transaction() as session:
+        result = await service.close(
+            session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
+        )
+        assert result.outcome is service.Outcome.OK
+        assert result.request is not None and result.request.status is RequestStatus.CLOSED
+    await drain(worker)
+    assert f"has closed your request {request.number}" in bot.to(RESIDENT)[-1].text
+    # Arabic is right-to-left: the number and the Latin name are isolated so they keep their order.
+    assert f"\u2068{request.number}\u2069" in bot.to(RESIDENT)[-1].raw_text
+
+    # A late reply to the closed request is refused with an explanation; nothing reaches the resident.
+    before = len(bot.to(RESIDENT))
+    async with database.transaction() as session:
+        late = await service.partner_reply(
+            session,
+            ctx,
+            chat_id=PARTNER_CHAT,
+            message_id=501,
+            reply_to_message_id=card.message_id,
+            staff_name="Aylin",
+            from_user_id=42,
+            text="Noch etwas",
+        )
+    assert late.outcome is service.Outcome.CLOSED
+    await drain(worker)
+    assert len(bot.to(RESIDENT)) == before
+    assert "is closed" in bot.to(PARTNER_CHAT)[-1].text and bot.to(PARTNER_CHAT)[-1].reply_to == 501
+
+
+async def test_replies_from_other_groups_and_anonymous_admins_are_refused(
+    database: Database, ctx: TicketContext
+) -> None:
+    bot = FakeBot()
+    worker = worker_for(database, ctx, bot)
+    await submit(database, ctx)
+    await drain(worker)
+    (card,) = bot.to(PARTNER_CHAT)
+    async with database.transaction() as session:
+        # The same message id in another group is not a thread message at all.
+        other = await service.partner_reply(
+            session,
+            ctx,
+            chat_id=OTHER_CHAT,
+            message_id=1,
+            reply_to_message_id=card.message_id,
+            staff_name="X",
+            text="hi",
+        )
+        anonymous = await service.partner_reply(
+            session,
+            ctx,
+            chat_id=PARTNER_CHAT,
+            message_id=600,
+            reply_to_message_id=card.message_id,
+            staff_name="Group",
+            sender_chat_id=PARTNER_CHAT,
+            text="hi",
+        )
+        duplicate_before = await service.partner_reply(
+            session,
+            ctx,
+            chat_id=PARTNER_CHAT,
+            message_id=601,
+            reply_to_message_id=card.message_id,
+            staff_name="Aylin",
+            from_user_id=42,
+            text="hallo",
+        )
+        duplicate = await service.partner_reply(
+            session,
+            ctx,
+            chat_id=PARTNER_CHAT,
+            message_id=601,
+            reply_to_message_id=card.message_id,
+            staff_name="Aylin",
+            from_user_id=42,
+            text="hallo",
+        )
+    assert other.outcome is service.Outcome.NOT_FOUND
+    assert anonymous.outcome is service.Outcome.ANONYMOUS
+    assert duplicate_before.outcome is service.Outcome.OK and duplicate.outcome is service.Outcome.DUPLICATE
+    await drain(worker)
+    assert sum("hallo" in s.text for s in bot.to(RESIDENT)) == 1
+    assert any("anonymously" in s.text for s in bot.to(PARTNER_CHAT))
+
+
+async def test_take_on_twice_tells_the_resident_once(database: Database, ctx: TicketContext) -> None:
+    request = await submit(database, ctx)
+    async with database.transaction() as session:
+        wrong = await service.take_on(
+            session, ctx, request_id=request.id, chat_id=OTHER_CHAT, staff_name="Eve"
+        )
+        first = await service.take_on(
+            session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
+        )
+        again = await service.take_on(
+            session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Ben"
+        )
+    assert (wrong.outcome, first.outcome, again.outcome) == (
+        service.Outcome.WRONG_CHAT,
+        service.Outcome.OK,
+        service.Outcome.ALREADY,
+    )
+    rows = await outbox_rows(database)
+    to_resident = [r for r in rows if r.audience == "resident"]
+    assert len(to_resident) == 2  # acknowledgement + "taken on"
+    assert "has taken on your request" in to_resident[-1].payload["text"]
+    assert "Aylin" not in to_resident[-1].payload["text"]  # the organisation is named, not the staff member
+
+
+async def test_hand_over_sends_a_new_card_and_tells_everyone(database: Database, ctx: TicketContext) -> None:
+    bot = FakeBot()
+    worker = worker_for(database, ctx, bot)
+    request = await submit(database, ctx)
+    await drain(worker)
+    async with database.transaction() as session:
+        assert [pid for pid, _ in service.handover_targets(ctx, request)] == ["beratung", "familie", "qm"]
+        result = await service.hand_over(
+            session, ctx, request_id=request.id, to_partner="familie", chat_id=PARTNER_CHAT
+        )
+    assert result.outcome is service.Outcome.OK
+    await drain(worker)
+    new_card = bot.to(OTHER_CHAT)[0]
+    assert "Handed over from Bildungsträger" in new_card.text
+    assert "was handed over to Familienzentrum" in bot.to(PARTNER_CHAT)[-1].text
+    # The resident reads the partner's name in their own language.
+    assert "handed over to Familienzentrum (ar)" in bot.to(RESIDENT)[-1].text
+    # The old group can no longer act on it.
+    async with database.transaction() as session:
+        late = await service.close(session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="A")
+    assert late.outcome is service.Outcome.WRONG_CHAT
+
+
+async def test_resident_withdraws_and_lists_open_requests(database: Database, ctx: TicketContext) -> None:
+    first = await submit(database, ctx)
+    second = await submit(database, ctx, offer_id=None, partner_id="familie")
+    async with database.transaction() as session:
+        ambiguous = await service.resident_reply(session, ctx, resident_id=RESIDENT, message_id=1, text="?")
+        html, keyboard = await service.open_requests_view(session, ctx, RESIDENT, "ar")
+        assert first.number in html and second.number in html
+        assert keyboard[0][1][1] == f"req:withdraw:{first.id}"
+        stranger = await service.cancel_request(session, ctx, resident_id=999, request_id=first.id)
+        done = await service.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
+        again = await service.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
+        assert [r.id for r in await service.list_open(session, RESIDENT)] == [second.id]
+        added = await service.add_message(
+            session, ctx, resident_id=RESIDENT, request_id=first.id, message_id=2, text="doch noch"
+        )
+    assert ambiguous.outcome is service.Outcome.AMBIGUOUS
+    assert stranger.outcome is service.Outcome.NOT_FOUND
+    assert (done.outcome, again.outcome) == (service.Outcome.OK, service.Outcome.ALREADY)
+    assert added.outcome is service.Outcome.CLOSED
+    rows = await outbox_rows(database)
+    assert any(
+        "withdrew request" in r.payload.get("text", "") and r.target == str(PARTNER_CHAT) for r in rows
+    )
+
+
+async def test_email_partner_gets_the_card_as_email(database: Database, ctx: TicketContext) -> None:
+    request = await submit(database, ctx, offer_id=None, partner_id="beratung", attachments=[photo(78)])
+    card, _ack = await outbox_rows(database)
+    assert (card.channel, card.target, card.method) == ("email", "beratung@example.org", "email")
+    assert request.number in card.payload["subject"]
+    assert card.payload["attachments"] == [
+        {"file_id": "photo-78", "file_name": None, "mime_type": "image/jpeg"}
+    ]
+    assert "&lt;b&gt;bitte" in card.payload["html"] and "<b>bitte" in card.payload["text"]
+    assert card.payload["message_id"].startswith(f"request-{request.number}")
+
+
+async def test_partner_without_destination_goes_to_catch_all(database: Database) -> None:
+    ctx = ticket_context(bildung={"telegram_chat_id": None})
+    request = await submit(database, ctx)
+    assert request.partner_id == "qm"
+    assert (await outbox_rows(database))[0].target == str(CATCH_ALL_CHAT)

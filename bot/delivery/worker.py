@@ -1,0 +1,395 @@
+"""The delivery worker: sends what the outbox holds, with retries, and records where each message landed.
+
+Each round claims due rows (status `sending` plus a lease in `next_attempt_at`) in one short transaction,
+sends them without holding a transaction open, then records the result in a second transaction — together
+with the ThreadLink of the sent message, so a reply can never arrive for a message we did not map. If the
+process dies between sending and recording, the lease runs out and that one message is sent again: the only
+duplicate delivery can produce.
+
+Two workers may run against PostgreSQL (rows are claimed with FOR UPDATE SKIP LOCKED and a conditional
+update); on SQLite run one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import smtplib
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.delivery import outbox
+from bot.storage import requests as store
+from bot.storage.db import Database
+from bot.storage.models.base import utcnow
+from bot.storage.models.outbox import Audience, Channel, OutboxMessage, OutboxStatus
+from bot.storage.models.requests import LinkRole
+
+logger = logging.getLogger(__name__)
+
+# BadRequest texts that mean "this chat is gone for the bot" rather than "this message was wrong".
+UNREACHABLE_CHAT_ERRORS = (
+    "chat not found",
+    "bot was kicked",
+    "bot is not a member",
+    "user is deactivated",
+    "have no rights to send",
+    "not enough rights",
+    "group chat was deactivated",
+)
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, payload: Mapping[str, Any]) -> None: ...
+
+
+class DeliveryHooks(Protocol):
+    """Domain reactions to delivery failures (implemented by `bot.tickets.hooks.TicketDeliveryHooks`)."""
+
+    async def undeliverable(
+        self, session: AsyncSession, row: OutboxMessage, error: str, chat_unreachable: bool
+    ) -> None: ...
+
+    async def chat_migrated(
+        self, session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
+    ) -> None: ...
+
+
+class MailNotConfigured(Exception):
+    """An e-mail is due but no SMTP server is configured: kept and retried, so setting it up delivers it."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    base_delay: float = 5.0  # seconds before the first retry; doubles each attempt
+    max_delay: float = 900.0  # backoff cap (15 minutes): a group unreachable for an hour loses nothing
+    max_attempts: int = 30  # transient failures before a message is given up (about six hours)
+    unreachable_attempts: int = 3  # "chat not found" / Forbidden / SMTP 5xx for a partner before re-routing
+    lease: float = 300.0  # how long a claimed row is ours (rate limiter waits count)
+
+
+class _Kind(Enum):
+    RETRY = "retry"
+    RETRY_AFTER = "retry_after"
+    BLOCKED = "blocked"
+    UNREACHABLE = "unreachable"
+    MIGRATED = "migrated"
+    PERMANENT = "permanent"
+
+
+@dataclass(frozen=True)
+class _Failure:
+    kind: _Kind
+    error: str
+    delay: float = 0.0
+    new_chat_id: int | None = None
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    # PTB 22 deprecates the int form of `retry_after`; accept both without tripping the warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def classify(exc: BaseException, audience: Audience) -> _Failure:
+    """Map a send error to what to do about it. Never includes message bodies."""
+    name = type(exc).__name__
+    if isinstance(exc, RetryAfter):
+        return _Failure(_Kind.RETRY_AFTER, name, delay=retry_after_seconds(exc))
+    if isinstance(exc, ChatMigrated):
+        return _Failure(_Kind.MIGRATED, name, new_chat_id=exc.new_chat_id)
+    if isinstance(exc, Forbidden):
+        kind = _Kind.BLOCKED if audience is Audience.RESIDENT else _Kind.UNREACHABLE
+        return _Failure(kind, f"{name}: {exc.message}")
+    if isinstance(exc, BadRequest):  # before NetworkError: BadRequest is a subclass of it
+        text = exc.message.lower()
+        if any(marker in text for marker in UNREACHABLE_CHAT_ERRORS):
+            kind = _Kind.BLOCKED if audience is Audience.RESIDENT else _Kind.UNREACHABLE
+            return _Failure(kind, f"{name}: {exc.message}")
+        return _Failure(_Kind.PERMANENT, f"{name}: {exc.message}")
+    if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
+        return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        # 5xx: the server refuses for good (unknown mailbox, rejected) — treated like a deleted group.
+        kind = _Kind.UNREACHABLE if exc.smtp_code >= 500 else _Kind.RETRY
+        return _Failure(kind, f"{name}: {exc.smtp_code}")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return _Failure(_Kind.UNREACHABLE, name)
+    if isinstance(exc, TelegramError):
+        return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
+    # Connection refused, SMTP server down, mail not configured, or a bug: retried with backoff.
+    return _Failure(_Kind.RETRY, name)
+
+
+def _markup(keyboard: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
+    )
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """What the worker needs of a claimed row, detached from any session."""
+
+    id: int
+    channel: Channel
+    target: str
+    audience: Audience
+    method: str
+    payload: dict[str, Any]
+    request_id: int | None
+    attempts: int
+
+
+class DeliveryWorker:
+    """Delivers outbox rows: `run_once()` for one round (tests, a job), `start()`/`stop()` to keep polling."""
+
+    def __init__(
+        self,
+        database: Database,
+        bot: Bot,
+        mailer: Mailer | None = None,
+        *,
+        hooks: DeliveryHooks | None = None,
+        policy: RetryPolicy | None = None,
+        batch_size: int = 20,
+        concurrency: int = 8,
+        poll_interval: float = 2.0,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.database = database
+        self.bot = bot
+        self.mailer = mailer
+        self.hooks = hooks
+        self.policy = policy or RetryPolicy()
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.clock = clock
+        self._rng = rng or random.Random()
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    # --- loop ---------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._loop(), name="delivery-worker")
+
+    def wake(self) -> None:
+        """Deliver now instead of at the next poll (call after committing new outbox rows)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            try:
+                delivered = await self.run_once()
+            except Exception:
+                logger.exception("delivery round failed")
+                delivered = 0
+            if delivered == 0 and not self._stopping:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                except TimeoutError:
+                    pass
+
+    # --- one round ----------------------------------------------------------------------------------------
+
+    async def run_once(self) -> int:
+        """Claim and send the rows due now; returns how many were handled (sent or failed)."""
+        now = self.clock()
+        lease_until = now + timedelta(seconds=self.policy.lease)
+        claimed: list[_Claimed] = []
+        async with self.database.transaction() as session:
+            for row_id in await store.due_outbox_ids(session, now, self.batch_size):
+                if await store.claim_outbox(session, row_id, now, lease_until):
+                    row = await session.get(OutboxMessage, row_id)
+                    assert row is not None
+                    claimed.append(
+                        _Claimed(
+                            row.id,
+                            row.channel,
+                            row.target,
+                            row.audience,
+                            row.method,
+                            dict(row.payload),
+                            row.request_id,
+                            row.attempts,
+                        )
+                    )
+        if not claimed:
+            return 0
+        # At most one row per target is claimed, so sending them concurrently keeps each chat's order.
+        await asyncio.gather(*(self._deliver(row) for row in claimed))
+        return len(claimed)
+
+    async def _deliver(self, row: _Claimed) -> None:
+        async with self._semaphore:
+            try:
+                message_id = await self._send(row)
+            except Exception as exc:
+                failure = classify(exc, row.audience)
+                logger.warning(
+                    "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
+                )
+                async with self.database.transaction() as session:
+                    await self._record_failure(session, row, failure)
+                return
+            async with self.database.transaction() as session:
+                await self._record_sent(session, row, message_id)
+
+    async def _send(self, row: _Claimed) -> int | None:
+        if row.channel is Channel.EMAIL:
+            if self.mailer is None:
+                raise MailNotConfigured("no SMTP server configured")
+            await self.mailer.send(row.target, row.payload)
+            return None
+        payload = row.payload
+        chat_id = int(row.target)
+        reply_to = payload.get("reply_to_message_id")
+        if reply_to is None and payload.get("reply_to_card") is not None:
+            async with self.database.sessions() as session:
+                reply_to = await store.card_message_id(session, int(payload["reply_to_card"]), chat_id)
+        reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
+        markup = _markup(payload.get("keyboard"))
+        if row.method == outbox.SEND_MESSAGE:
+            message = await self.bot.send_message(
+                chat_id=chat_id,
+                text=payload["text"],
+                parse_mode=payload.get("parse_mode"),
+                reply_markup=markup,
+                reply_parameters=reply,
+            )
+            return message.message_id
+        if row.method == outbox.COPY_MESSAGE:
+            copied = await self.bot.copy_message(
+                chat_id=chat_id,
+                from_chat_id=payload["from_chat_id"],
+                message_id=payload["message_id"],
+                caption=payload.get("caption"),
+                parse_mode=payload.get("parse_mode"),
+                reply_markup=markup,
+                reply_parameters=reply,
+            )
+            return copied.message_id
+        raise BadRequest(f"unknown outbox method {row.method}")
+
+    # --- results ------------------------------------------------------------------------------------------
+
+    async def _record_sent(self, session: AsyncSession, row: _Claimed, message_id: int | None) -> None:
+        db_row = await session.get(OutboxMessage, row.id)
+        assert db_row is not None
+        db_row.status = OutboxStatus.SENT
+        db_row.attempts += 1
+        db_row.sent_at = self.clock()
+        db_row.result_message_id = message_id
+        db_row.last_error = None
+        if message_id is not None and db_row.link_role and row.request_id is not None:
+            await store.add_thread_link(
+                session, int(row.target), message_id, row.request_id, LinkRole(db_row.link_role)
+            )
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self.policy.max_delay, self.policy.base_delay * 2 ** max(0, attempts - 1))
+        # "Equal jitter": never hammer all at once after an outage, never retry much sooner than planned.
+        return delay / 2 + self._rng.uniform(0, delay / 2)
+
+    async def _record_failure(self, session: AsyncSession, row: _Claimed, failure: _Failure) -> None:
+        db_row = await session.get(OutboxMessage, row.id)
+        assert db_row is not None
+        now = self.clock()
+        db_row.last_error = failure.error[:500]
+        if failure.kind is _Kind.RETRY_AFTER:
+            # Flood control is not the message's fault: does not count as an attempt.
+            db_row.status = OutboxStatus.PENDING
+            db_row.next_attempt_at = now + timedelta(seconds=failure.delay + self._rng.uniform(0, 1))
+            return
+        db_row.attempts += 1
+        if failure.kind is _Kind.MIGRATED:
+            assert failure.new_chat_id is not None
+            await self._migrate(session, db_row, failure.new_chat_id)
+            return
+        if failure.kind is _Kind.BLOCKED:
+            await store.mark_resident_blocked(session, int(row.target))
+            for other in await store.pending_for_target(session, Channel.TELEGRAM, row.target):
+                other.status = OutboxStatus.FAILED
+                other.last_error = db_row.last_error
+            db_row.status = OutboxStatus.FAILED
+            logger.info("outbox %s: the resident blocked the bot; their pending messages are dropped", row.id)
+            return
+        if failure.kind is _Kind.UNREACHABLE and row.audience is Audience.PARTNER:
+            if db_row.attempts < self.policy.unreachable_attempts:
+                db_row.status = OutboxStatus.PENDING
+                db_row.next_attempt_at = now + timedelta(seconds=self._backoff(db_row.attempts))
+                return
+            await self._give_up_target(session, db_row, failure.error)
+            return
+        if failure.kind is _Kind.RETRY and db_row.attempts < self.policy.max_attempts:
+            db_row.status = OutboxStatus.PENDING
+            db_row.next_attempt_at = now + timedelta(seconds=self._backoff(db_row.attempts))
+            return
+        # Permanent error, or retries exhausted.
+        if row.audience is Audience.PARTNER:
+            db_row.status = OutboxStatus.DEAD
+            if self.hooks is not None:
+                await self.hooks.undeliverable(session, db_row, failure.error, chat_unreachable=False)
+        else:
+            db_row.status = OutboxStatus.FAILED if row.audience is Audience.RESIDENT else OutboxStatus.DEAD
+        logger.error("outbox %s given up after %s attempts: %s", row.id, db_row.attempts, failure.error)
+
+    async def _give_up_target(self, session: AsyncSession, db_row: OutboxMessage, error: str) -> None:
+        """The partner's group or mailbox is gone: everything waiting for it is dead and re-routed once."""
+        rows = [db_row, *await store.pending_for_target(session, db_row.channel, db_row.target)]
+        seen_requests: set[int | None] = set()
+        for row in rows:
+            row.status = OutboxStatus.DEAD
+            row.last_error = error[:500]
+        logger.error(
+            "partner %s unreachable at its %s destination: %s", db_row.partner_id, db_row.channel, error
+        )
+        if self.hooks is None:
+            return
+        for row in rows:
+            if row.request_id in seen_requests:
+                continue
+            seen_requests.add(row.request_id)
+            await self.hooks.undeliverable(session, row, error, chat_unreachable=True)
+
+    async def _migrate(self, session: AsyncSession, db_row: OutboxMessage, new_chat_id: int) -> None:
+        """A group became a supergroup: send there from now on, and tell the staff to update the content."""
+        old_chat_id = int(db_row.target)
+        for row in [db_row, *await store.pending_for_target(session, Channel.TELEGRAM, db_row.target)]:
+            row.target = str(new_chat_id)
+            row.status = OutboxStatus.PENDING
+            row.next_attempt_at = self.clock()
+        if db_row.audience is Audience.PARTNER and db_row.partner_id:
+            await store.set_partner_chat(session, db_row.partner_id, old_chat_id, new_chat_id)
+            if self.hooks is not None:
+                await self.hooks.chat_migrated(session, db_row.partner_id, old_chat_id, new_chat_id)
+        else:
+            logger.error("chat %s migrated to %s: update the settings", old_chat_id, new_chat_id)

@@ -1,0 +1,158 @@
+"""Requests (tickets) a resident sends to a partner, their message thread and the running request dialogue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.models.base import Base, UTCDateTime, utcnow
+
+
+def _enum(cls: type[StrEnum], length: int = 16) -> Enum:
+    # Stored as plain strings (no PostgreSQL ENUM type): adding a value never needs an ALTER TYPE migration.
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class RequestStatus(StrEnum):
+    """Lifecycle of a sent request. Drafts are not requests yet: they live in `Dialogue`."""
+
+    OPEN = "open"  # sent, nobody took it on yet
+    TAKEN = "taken"  # a partner member took it on
+    ANSWERED = "answered"  # the partner replied at least once
+    CLOSED = "closed"  # the partner closed it
+    CANCELLED = "cancelled"  # the resident withdrew it
+
+    @property
+    def is_final(self) -> bool:
+        return self in (RequestStatus.CLOSED, RequestStatus.CANCELLED)
+
+
+class ContactPreference(StrEnum):
+    CHAT = "chat"
+    PHONE = "phone"
+
+
+class Direction(StrEnum):
+    TO_PARTNER = "to_partner"
+    TO_RESIDENT = "to_resident"
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    PHOTO = "photo"
+    VOICE = "voice"
+    DOCUMENT = "document"
+
+
+class LinkRole(StrEnum):
+    # The request card in the partner's group: replies to it are relayed, resident replies attach to it.
+    CARD = "card"
+    PARTNER = "partner"  # any other message of the thread in the partner's group
+    RESIDENT = "resident"  # a message in the resident's private chat
+
+
+class Request(Base):
+    """A resident's request to one partner organisation (the ticket)."""
+
+    __tablename__ = "requests"
+    __table_args__ = (Index("ix_requests_status_routed_at", "status", "routed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What residents and partners quote; random so it says nothing about volume or other requests.
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    resident_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("residents.telegram_id", ondelete="CASCADE"), index=True
+    )
+    partner_id: Mapped[str] = mapped_column(String(40))
+    offer_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    topic_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    district: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The resident's language when sending: their messages and our messages to them are in it.
+    language: Mapped[str] = mapped_column(String(16))
+    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus), default=RequestStatus.OPEN)
+    contact: Mapped[ContactPreference] = mapped_column(
+        _enum(ContactPreference), default=ContactPreference.CHAT
+    )
+    # Only set when the resident explicitly tapped "share my phone number".
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    # Intake answers: question id -> answer text.
+    intake: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # What the partner sees instead of the Telegram account: the first name only.
+    first_name: Mapped[str] = mapped_column(String(64), default="")
+    # Who took it on, as shown in the partner's group (a staff first name); never sent to the resident
+    # unless configured.
+    taken_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    handed_over_from: Mapped[str | None] = mapped_column(String(40), default=None)
+    # Makes "Send" pressed twice create one request.
+    dialogue_id: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the current partner received it: response and escalation times count from here.
+    routed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class RequestMessage(Base):
+    """One message of a request's thread, in either direction."""
+
+    __tablename__ = "request_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind))
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    file_id: Mapped[str | None] = mapped_column(String(256), default=None)
+    file_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    mime_type: Mapped[str | None] = mapped_column(String(127), default=None)
+    file_size: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Where the original message lives, so attachments can be copied (not forwarded).
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # A partner member's first name for partner-side display; the resident sees the organisation.
+    author: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreadLink(Base):
+    """A Telegram message that belongs to a request: replies are mapped back by (chat, message id)."""
+
+    __tablename__ = "thread_links"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    role: Mapped[LinkRole] = mapped_column(_enum(LinkRole))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Dialogue(Base):
+    """A resident's request dialogue in progress (one per resident); survives restarts."""
+
+    __tablename__ = "dialogues"
+
+    # A random token, also carried in the "Send" button, so a second press maps to the same request.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("residents.telegram_id", ondelete="CASCADE"), unique=True
+    )
+    step: Mapped[str] = mapped_column(String(24))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PartnerChat(Base):
+    """A partner's current group when it differs from the content (the group migrated to a supergroup)."""
+
+    __tablename__ = "partner_chats"
+
+    partner_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    previous_chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,249 @@
+"""Query functions for requests, their threads, dialogues and the outbox. Session first; they never commit."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.storage.models import Resident
+from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
+from bot.storage.models.requests import (
+    Dialogue,
+    LinkRole,
+    PartnerChat,
+    Request,
+    RequestMessage,
+    RequestStatus,
+    ThreadLink,
+)
+
+OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)
+ACTIVE_OUTBOX = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+# --- requests -----------------------------------------------------------------------------------------
+
+
+async def get_request(session: AsyncSession, request_id: int) -> Request | None:
+    return await session.get(Request, request_id)
+
+
+async def get_request_by_dialogue(session: AsyncSession, dialogue_id: str) -> Request | None:
+    return await session.scalar(select(Request).where(Request.dialogue_id == dialogue_id))
+
+
+async def number_taken(session: AsyncSession, number: str) -> bool:
+    return bool(await session.scalar(select(exists().where(Request.number == number))))
+
+
+async def new_request_number(session: AsyncSession) -> str:
+    """A random six-digit number not used yet (digits read the same in every script residents use)."""
+    while True:
+        number = str(100000 + secrets.randbelow(900000))
+        if not await number_taken(session, number):
+            return number
+
+
+async def list_open_requests(session: AsyncSession, resident_id: int) -> Sequence[Request]:
+    result = await session.scalars(
+        select(Request)
+        .where(Request.resident_id == resident_id, Request.status.in_(OPEN_STATUSES))
+        .order_by(Request.created_at, Request.id)
+    )
+    return result.all()
+
+
+async def transition(
+    session: AsyncSession, request: Request, allowed_from: Iterable[RequestStatus], **values: Any
+) -> bool:
+    """Change a request only if its status is still one of `allowed_from`; True if this call won.
+
+    A conditional UPDATE instead of read-then-write: two partner members pressing "Take on" at the same
+    moment (or a button pressed twice) change the request and enqueue the messages exactly once.
+    """
+    result = await session.execute(
+        update(Request)
+        .where(Request.id == request.id, Request.status.in_(tuple(allowed_from)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    won = bool(result.rowcount)  # type: ignore[attr-defined]
+    await session.refresh(request)
+    return won
+
+
+async def mark_once(session: AsyncSession, request: Request, column: str, when: datetime) -> bool:
+    """Set `reminder_sent_at` or `escalated_at` of an open request if still unset; True if we set it."""
+    col = getattr(Request, column)
+    result = await session.execute(
+        update(Request)
+        .where(Request.id == request.id, col.is_(None), Request.status == RequestStatus.OPEN)
+        .values({column: when})
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(request)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unanswered_requests(session: AsyncSession, routed_before: datetime) -> Sequence[Request]:
+    """Open requests nobody took on, routed before `routed_before`, still due a reminder or escalation."""
+    result = await session.scalars(
+        select(Request)
+        .where(
+            Request.status == RequestStatus.OPEN,
+            Request.routed_at <= routed_before,
+            (Request.reminder_sent_at.is_(None)) | (Request.escalated_at.is_(None)),
+        )
+        .order_by(Request.id)
+    )
+    return result.all()
+
+
+async def request_messages(session: AsyncSession, request_id: int) -> Sequence[RequestMessage]:
+    result = await session.scalars(
+        select(RequestMessage).where(RequestMessage.request_id == request_id).order_by(RequestMessage.id)
+    )
+    return result.all()
+
+
+# --- thread links -------------------------------------------------------------------------------------
+
+
+async def get_thread_link(session: AsyncSession, chat_id: int, message_id: int) -> ThreadLink | None:
+    return await session.get(ThreadLink, (chat_id, message_id))
+
+
+async def add_thread_link(
+    session: AsyncSession, chat_id: int, message_id: int, request_id: int, role: LinkRole
+) -> ThreadLink:
+    link = ThreadLink(chat_id=chat_id, message_id=message_id, request_id=request_id, role=role)
+    session.add(link)
+    await session.flush()
+    return link
+
+
+async def card_message_id(session: AsyncSession, request_id: int, chat_id: int) -> int | None:
+    """The latest request card of `request_id` posted in `chat_id` (a hand-over back posts a new one)."""
+    return await session.scalar(
+        select(ThreadLink.message_id)
+        .where(
+            ThreadLink.request_id == request_id,
+            ThreadLink.chat_id == chat_id,
+            ThreadLink.role == LinkRole.CARD,
+        )
+        .order_by(ThreadLink.created_at.desc(), ThreadLink.message_id.desc())
+        .limit(1)
+    )
+
+
+# --- dialogues ----------------------------------------------------------------------------------------
+
+
+async def get_dialogue(session: AsyncSession, resident_id: int) -> Dialogue | None:
+    return await session.scalar(select(Dialogue).where(Dialogue.resident_id == resident_id))
+
+
+async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
+    await session.delete(dialogue)
+    await session.flush()
+
+
+# --- partner chats ------------------------------------------------------------------------------------
+
+
+async def get_partner_chat(session: AsyncSession, partner_id: str) -> PartnerChat | None:
+    return await session.get(PartnerChat, partner_id)
+
+
+async def set_partner_chat(
+    session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
+) -> None:
+    row = await session.get(PartnerChat, partner_id)
+    if row is None:
+        session.add(PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id))
+    else:
+        row.chat_id = new_chat_id
+        # Keep the id the content still names: the override applies as long as the content says that one.
+        row.previous_chat_id = row.previous_chat_id or old_chat_id
+    await session.flush()
+
+
+# --- residents ----------------------------------------------------------------------------------------
+
+
+async def mark_resident_blocked(session: AsyncSession, telegram_id: int) -> None:
+    await session.execute(update(Resident).where(Resident.telegram_id == telegram_id).values(blocked=True))
+
+
+# --- outbox -------------------------------------------------------------------------------------------
+
+
+async def due_outbox_ids(session: AsyncSession, now: datetime, limit: int) -> list[int]:
+    """Ids of rows due now, oldest first, at most one per target (messages to one chat keep their order).
+
+    A row is due when it is pending (or its sending lease expired: the worker that claimed it died) and no
+    older row for the same target is still waiting. On PostgreSQL the rows are locked with SKIP LOCKED so
+    two workers never claim the same row.
+    """
+    older = aliased(OutboxMessage)
+    stmt = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status.in_(ACTIVE_OUTBOX),
+            OutboxMessage.next_attempt_at <= now,
+            ~exists().where(
+                and_(
+                    older.channel == OutboxMessage.channel,
+                    older.target == OutboxMessage.target,
+                    older.id < OutboxMessage.id,
+                    older.status.in_(ACTIVE_OUTBOX),
+                )
+            ),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
+    return list((await session.scalars(stmt)).all())
+
+
+async def claim_outbox(session: AsyncSession, row_id: int, now: datetime, lease_until: datetime) -> bool:
+    """Mark one due row as being sent until `lease_until`; False if another worker got it first."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status.in_(ACTIVE_OUTBOX),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status=OutboxStatus.SENDING, next_attempt_at=lease_until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def pending_for_target(session: AsyncSession, channel: Channel, target: str) -> Sequence[OutboxMessage]:
+    result = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.target == target,
+            OutboxMessage.status.in_(ACTIVE_OUTBOX),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return result.all()
+
+
+async def outbox_for_request(session: AsyncSession, request_id: int) -> Sequence[OutboxMessage]:
+    result = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.request_id == request_id).order_by(OutboxMessage.id)
+    )
+    return result.all()

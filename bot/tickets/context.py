@@ -1,0 +1,69 @@
+"""What the ticket services need from the rest of the bot: the content snapshot, translations, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+from bot.content.models import District, Offer, Partner, Topic, pick
+from bot.i18n import Translator
+
+
+class CatalogueLike(Protocol):
+    """The part of `bot.content`'s Catalogue the ticket services read."""
+
+    @property
+    def partners(self) -> Mapping[str, Partner]: ...
+    @property
+    def offers(self) -> Mapping[str, Offer]: ...
+    @property
+    def topics(self) -> Mapping[str, Topic]: ...
+    @property
+    def districts(self) -> Mapping[str, District]: ...
+
+
+class TranslatorSource(Protocol):
+    def translator(self, lang: str | None) -> Translator: ...
+
+
+def localized(text: Mapping[Any, str] | None, lang: str) -> str:
+    """A localized content text in `lang`, with the content's fallback (lang → de-simple → de)."""
+    return pick(cast("Mapping[str, str] | None", text), lang)[0]
+
+
+class RoutingError(Exception):
+    """The content names no partner that can receive requests (not even a catch-all)."""
+
+
+@dataclass(frozen=True)
+class TicketContext:
+    """Everything a ticket service call needs besides the session. Cheap: build one per update."""
+
+    catalogue: CatalogueLike
+    i18n: TranslatorSource
+    # The Quartiersmanagement's staff chat (failed deliveries, escalations, migrated groups).
+    admin_chat_id: int | None = None
+    # Partner groups and e-mails are written in this language (the organisations work in German).
+    partner_language: str = "de"
+    # Whether relayed answers name the staff member ("Aylin from Familienzentrum") or only the organisation.
+    show_staff_names: bool = False
+
+    def partner_t(self) -> Translator:
+        return self.i18n.translator(self.partner_language)
+
+    def t(self, lang: str | None) -> Translator:
+        return self.i18n.translator(lang)
+
+    def catch_all_id(self) -> str:
+        for partner_id, partner in self.catalogue.partners.items():
+            if partner.catch_all:
+                return partner_id
+        raise RoutingError("no catch-all partner in the content")
+
+    def partner_name(self, partner_id: str | None, lang: str) -> str:
+        partner = self.catalogue.partners.get(partner_id or "")
+        return localized(partner.name, lang) if partner else (partner_id or "")
+
+    def partner(self, partner_id: str) -> Partner | None:
+        return self.catalogue.partners.get(partner_id)

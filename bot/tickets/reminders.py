@@ -1,0 +1,76 @@
+"""Reminders and escalation, driven by timestamps in the database (a JobQueue job polls every minute).
+
+A request nobody took on within the partner's `response_hours` gets one reminder in the partner's thread;
+after `escalation_hours` the catch-all partner (Quartiersmanagement) gets a copy of the card and the admin
+chat a note. Each step is recorded on the request (`reminder_sent_at`, `escalated_at`) with a conditional
+update, so restarts, overlapping polls and two bot processes never send a step twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage import requests as store
+from bot.tickets import render
+from bot.tickets.context import TicketContext
+from bot.tickets.routing import partner_destination
+from bot.tickets.service import enqueue_card, enqueue_partner, notify_admin
+
+logger = logging.getLogger(__name__)
+
+
+async def run_due_reminders(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
+    """Send due reminders and escalations; returns how many steps were taken."""
+    catch_all = ctx.catch_all_id()
+    shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)
+    steps = 0
+    for request in await store.unanswered_requests(session, now - timedelta(hours=shortest)):
+        partner = ctx.partner(request.partner_id)
+        if partner is None:
+            continue
+        response_hours = partner.requests.response_hours
+        escalation_hours = partner.requests.escalation_hours
+        pt = ctx.partner_t()
+        if (
+            request.reminder_sent_at is None
+            and request.routed_at + timedelta(hours=response_hours) <= now
+            and await store.mark_once(session, request, "reminder_sent_at", now)
+        ):
+            await enqueue_partner(
+                session,
+                ctx,
+                request,
+                render.reminder_note(pt, request.number, response_hours),
+                dedupe_key=f"req:{request.id}:reminder:{request.routed_at.timestamp()}",
+            )
+            steps += 1
+        if (
+            request.escalated_at is None
+            and request.partner_id != catch_all
+            and request.routed_at + timedelta(hours=escalation_hours) <= now
+        ):
+            dest = await partner_destination(session, ctx, catch_all)
+            if dest is None or not await store.mark_once(session, request, "escalated_at", now):
+                continue
+            partner_name = ctx.partner_name(request.partner_id, ctx.partner_language)
+            await enqueue_card(
+                session,
+                ctx,
+                request,
+                catch_all,
+                dest,
+                note=render.escalation_note(pt, partner_name, escalation_hours),
+                key=f"req:{request.id}:escalate:{request.routed_at.timestamp()}",
+            )
+            await notify_admin(
+                session,
+                ctx,
+                render.admin_escalated(pt, partner_name, request.number, escalation_hours),
+                request.id,
+            )
+            logger.info("request %s escalated to %s", request.id, catch_all)
+            steps += 1
+    return steps

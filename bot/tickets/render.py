@@ -1,0 +1,406 @@
+"""Texts of the request flow, PTB-free: functions return HTML (and a keyboard spec where there are buttons).
+
+Every sentence is a gettext msgid with named placeholders; everything a resident or partner wrote, and all
+content, is HTML-escaped here. Partner-facing texts use the partner translator (German by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+from babel import Locale, UnknownLocaleError
+
+from bot.delivery.outbox import Keyboard
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.render.callback import encode
+from bot.storage.models.requests import ContactPreference, Request, RequestStatus
+
+Rendered = tuple[str, Keyboard]
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What a partner sees of a request (never the Telegram username or id)."""
+
+    number: str
+    first_name: str
+    language: str
+    contact: ContactPreference
+    phone: str | None
+    topic: str | None
+    offer: str | None
+    district: str | None
+    intake: Sequence[tuple[str, str]] = ()  # (question, answer)
+    text: str | None = None
+    attachments: int = 0
+    handed_over_from: str | None = None
+    # Set when the card goes to the catch-all because the partner did not react or cannot be reached.
+    escalation_note: str | None = None
+    attachment_names: Sequence[str] = field(default_factory=tuple)
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def language_label(t: Translator, code: str) -> str:
+    """The resident's language named in the reader's language, plus its own name: "Arabisch (العربية)"."""
+    own = LANGUAGE_NAMES.get(code, code)
+    if code == "de-simple":
+        return t.gettext("plain German")
+    try:
+        name = Locale.parse(code).get_display_name(t.locale)
+    except (ValueError, UnknownLocaleError):
+        return own
+    if not name or name == own:
+        return own
+    return f"{name} ({own})"
+
+
+def hours_phrase(t: Translator, hours: int) -> str:
+    if hours >= 48 and hours % 24 == 0:
+        days = hours // 24
+        return t.ngettext("{count} day", "{count} days", days).format(count=days)
+    return t.ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+
+
+def _q(text: str) -> str:
+    return f"<blockquote>{escape(text)}</blockquote>"
+
+
+# --- the partner card ---------------------------------------------------------------------------------
+
+
+def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
+    """(style, plain text) lines shared by the Telegram card and both parts of the e-mail."""
+    lines: list[tuple[str, str]] = [("title", t.gettext("Request {number}").format(number=card.number))]
+    if card.escalation_note:
+        lines.append(("note", card.escalation_note))
+    if card.handed_over_from:
+        lines.append(("note", t.gettext("Handed over from {partner}.").format(partner=card.handed_over_from)))
+    if card.topic:
+        lines.append(("field", t.gettext("Topic: {topic}").format(topic=card.topic)))
+    if card.offer:
+        lines.append(("field", t.gettext("Offer: {offer}").format(offer=card.offer)))
+    if card.district:
+        lines.append(("field", t.gettext("District: {district}").format(district=card.district)))
+    lines.append(("field", t.gettext("From: {name}").format(name=card.first_name or "—")))
+    lines.append(
+        ("field", t.gettext("Writes in: {language}").format(language=language_label(t, card.language)))
+    )
+    if card.contact is ContactPreference.PHONE and card.phone:
+        lines.append(("field", t.gettext("Wants to be called: {phone}").format(phone=card.phone)))
+    else:
+        lines.append(("field", t.gettext("Wants the answer here in the chat.")))
+    for question, answer in card.intake:
+        lines.append(("question", question))
+        lines.append(("answer", answer))
+    if card.text:
+        lines.append(("label", t.gettext("Message:")))
+        lines.append(("quote", card.text))
+    if card.attachments:
+        lines.append(
+            (
+                "field",
+                t.ngettext(
+                    "{count} attachment follows.", "{count} attachments follow.", card.attachments
+                ).format(count=card.attachments),
+            )
+        )
+    return lines
+
+
+def _lines_html(lines: Sequence[tuple[str, str]]) -> str:
+    out = []
+    for style, text in lines:
+        if style == "title":
+            out.append(f"📨 <b>{escape(text)}</b>")
+        elif style in ("note", "question", "label"):
+            out.append(f"<i>{escape(text)}</i>" if style != "label" else f"<b>{escape(text)}</b>")
+        elif style in ("quote", "answer"):
+            out.append(_q(text))
+        else:
+            out.append(escape(text))
+    return "\n".join(out)
+
+
+def _lines_plain(lines: Sequence[tuple[str, str]]) -> str:
+    out: list[str] = []
+    for style, text in lines:
+        if style in ("quote", "answer"):
+            out.extend("> " + line for line in text.splitlines() or [""])
+        else:
+            out.append(text)
+    return "\n".join(out)
+
+
+def partner_keyboard(t: Translator, request_id: int) -> Keyboard:
+    return [
+        [
+            (t.gettext("Take on"), encode("req", "take", request_id)),
+            (t.gettext("Close"), encode("req", "close", request_id)),
+        ],
+        [(t.gettext("Hand over to another partner"), encode("req", "handover", request_id))],
+    ]
+
+
+def partner_card(t: Translator, card: CardView, request_id: int) -> Rendered:
+    """The card posted in the partner's group, with Take on / Close / Hand over."""
+    html = _lines_html(_card_lines(t, card))
+    hint = t.gettext("Reply to this message to answer; the bot passes your reply on to the resident.")
+    return f"{html}\n\n<i>{escape(hint)}</i>", partner_keyboard(t, request_id)
+
+
+def partner_card_email(t: Translator, card: CardView, partner_name: str) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of the card for a partner reached by e-mail."""
+    subject = t.gettext("Request {number} from the Quartiersbot").format(number=card.number)
+    lines = _card_lines(t, card)
+    greeting = t.gettext("Hello {partner},").format(partner=partner_name)
+    intro = t.gettext("a resident sent you a request through the Quartiersbot.")
+    if card.contact is ContactPreference.PHONE and card.phone:
+        footer = t.gettext("Please call the resident at the number above.")
+    else:
+        footer = t.gettext(
+            "The resident has no e-mail address for you. Please answer by replying to this e-mail; "
+            "the Quartiersmanagement passes your answer on. Please keep the request number in the subject."
+        )
+    text = f"{greeting}\n{intro}\n\n{_lines_plain(lines)}\n\n{footer}\n"
+    html = (
+        f"<p>{escape(greeting)}<br>{escape(intro)}</p>\n"
+        f"<div>{_lines_html(lines).replace(chr(10), '<br>' + chr(10))}</div>\n"
+        f"<p>{escape(footer)}</p>\n"
+    )
+    return subject, text, html
+
+
+def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[str, str]]) -> Rendered:
+    """The partners a request can be handed over to: (partner id, name) pairs."""
+    text = t.gettext("Hand over request to which partner?")
+    rows: list[list[tuple[str, str]]] = [
+        [(name, encode("req", "ho", request_id, pid))] for pid, name in partners
+    ]
+    return escape(text), rows
+
+
+# --- partner thread -----------------------------------------------------------------------------------
+
+
+def resident_wrote(t: Translator, number: str, first_name: str, text: str | None) -> str:
+    head = t.gettext("Request {number}: {name} writes:").format(number=number, name=first_name or "—")
+    return f"<b>{escape(head)}</b>" + (f"\n{_q(text)}" if text else "")
+
+
+def partner_note(t: Translator, msgid_text: str) -> str:
+    """A one-line note in the partner thread (already translated and formatted)."""
+    return f"<i>{escape(msgid_text)}</i>"
+
+
+def taken_note(t: Translator, number: str, staff: str) -> str:
+    return partner_note(
+        t, t.gettext("{name} has taken on request {number}.").format(name=staff, number=number)
+    )
+
+
+def closed_note(t: Translator, number: str, staff: str) -> str:
+    return partner_note(t, t.gettext("{name} has closed request {number}.").format(name=staff, number=number))
+
+
+def withdrawn_note(t: Translator, number: str) -> str:
+    return partner_note(t, t.gettext("The resident withdrew request {number}.").format(number=number))
+
+
+def handed_over_note(t: Translator, number: str, partner: str) -> str:
+    return partner_note(
+        t, t.gettext("Request {number} was handed over to {partner}.").format(number=number, partner=partner)
+    )
+
+
+def reminder_note(t: Translator, number: str, hours: int) -> str:
+    return partner_note(
+        t,
+        t.gettext(
+            "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
+            "within {time}."
+        ).format(number=number, time=hours_phrase(t, hours)),
+    )
+
+
+def escalation_note(t: Translator, partner: str, hours: int) -> str:
+    return t.gettext("Escalated: {partner} has not taken this request on within {time}.").format(
+        partner=partner, time=hours_phrase(t, hours)
+    )
+
+
+def undeliverable_note(t: Translator, partner: str) -> str:
+    return t.gettext("Passed on to you because it could not be delivered to {partner}.").format(
+        partner=partner
+    )
+
+
+class Refusal:
+    """Why a partner's message was not passed on; each has its explanation in the group."""
+
+    CLOSED = "closed"
+    WRONG_CHAT = "wrong_chat"
+    ANONYMOUS = "anonymous"
+    RESIDENT_UNREACHABLE = "resident_unreachable"
+
+
+def refusal_note(t: Translator, reason: str, number: str) -> str:
+    if reason == Refusal.CLOSED:
+        text = t.gettext("Request {number} is closed. Your message was not passed on.")
+    elif reason == Refusal.ANONYMOUS:
+        text = t.gettext(
+            "You are writing anonymously as the group, so your message was not passed on to request "
+            "{number}. Please answer with your own account."
+        )
+    elif reason == Refusal.RESIDENT_UNREACHABLE:
+        text = t.gettext(
+            "The resident of request {number} has blocked the bot; your message cannot reach them."
+        )
+    else:
+        text = t.gettext("Request {number} is not handled in this group. Your message was not passed on.")
+    return partner_note(t, text.format(number=number))
+
+
+# --- admin --------------------------------------------------------------------------------------------
+
+
+def admin_undeliverable(
+    t: Translator, partner: str, number: str | None, error: str, rerouted_to: str | None
+) -> str:
+    head = t.gettext("A message to {partner} could not be delivered: {error}").format(
+        partner=partner, error=error
+    )
+    parts = [f"⚠️ {escape(head)}"]
+    if number and rerouted_to:
+        parts.append(
+            escape(
+                t.gettext("Request {number} was passed on to {partner}.").format(
+                    number=number, partner=rerouted_to
+                )
+            )
+        )
+    parts.append(escape(t.gettext("Please check the partner's group or e-mail address in the content.")))
+    return "\n".join(parts)
+
+
+def admin_migrated(t: Translator, partner: str, old_chat_id: int, new_chat_id: int) -> str:
+    return "ℹ️ " + escape(
+        t.gettext(
+            "The Telegram group of {partner} became a supergroup. The bot now sends to chat {new_id} "
+            "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content."
+        ).format(partner=partner, new_id=new_chat_id, old_id=old_chat_id)
+    )
+
+
+def admin_escalated(t: Translator, partner: str, number: str, hours: int) -> str:
+    return "⏰ " + escape(
+        t.gettext("Request {number} to {partner} has not been taken on within {time}; escalated.").format(
+            number=number, partner=partner, time=hours_phrase(t, hours)
+        )
+    )
+
+
+# --- resident side ------------------------------------------------------------------------------------
+
+
+def acknowledgement(t: Translator, number: str, partner: str, response_hours: int, by_phone: bool) -> str:
+    """Sent to the resident right after "Send": the number and when to expect an answer."""
+    lines = [
+        "✅ "
+        + escape(
+            t.gettext("Thank you! Your request {number} was sent to {partner}.").format(
+                number=t.isolate(number), partner=t.isolate(partner)
+            )
+        ),
+        escape(
+            t.gettext("You can expect an answer within {time}.").format(time=hours_phrase(t, response_hours))
+        ),
+    ]
+    if by_phone:
+        lines.append(escape(t.gettext("{partner} will call you.").format(partner=t.isolate(partner))))
+    else:
+        lines.append(escape(t.gettext("The answer will come here in this chat.")))
+    lines.append(
+        escape(t.gettext("To add something, reply to this message. /requests shows your open requests."))
+    )
+    return "\n".join(lines)
+
+
+def status_message(t: Translator, status: RequestStatus, number: str, partner: str) -> str:
+    n, p = t.isolate(number), t.isolate(partner)
+    if status is RequestStatus.TAKEN:
+        text = t.gettext("{partner} has taken on your request {number}.")
+    elif status is RequestStatus.CLOSED:
+        text = t.gettext("{partner} has closed your request {number}.")
+    elif status is RequestStatus.CANCELLED:
+        text = t.gettext("Your request {number} was withdrawn. {partner} has been told.")
+    else:
+        text = t.gettext("Your request {number} is now with {partner}.")
+    return "ℹ️ " + escape(text.format(number=n, partner=p))
+
+
+def handed_over_message(t: Translator, number: str, partner: str) -> str:
+    return "ℹ️ " + escape(
+        t.gettext("Your request {number} was handed over to {partner}, who can help you better.").format(
+            number=t.isolate(number), partner=t.isolate(partner)
+        )
+    )
+
+
+def partner_answer(
+    t: Translator, number: str, partner: str, staff: str | None, text: str | None, edited: bool
+) -> str:
+    """A partner's reply relayed to the resident, naming the organisation."""
+    if edited:
+        head = t.gettext("Correction from {partner} to your request {number}:")
+    elif staff:
+        head = t.gettext("{name} from {partner} answers your request {number}:")
+    else:
+        head = t.gettext("Answer from {partner} to your request {number}:")
+    head = head.format(number=t.isolate(number), partner=t.isolate(partner), name=t.isolate(staff or ""))
+    return f"💬 <b>{escape(head)}</b>" + (f"\n{_q(text)}" if text else "")
+
+
+def open_requests(t: Translator, requests: Sequence[tuple[Request, str]]) -> Rendered:
+    """/requests: the resident's open requests with "add a message" and "withdraw" per request."""
+    if not requests:
+        return escape(t.gettext("You have no open requests.")), []
+    lines = [f"<b>{escape(t.gettext('Your open requests:'))}</b>"]
+    rows: list[list[tuple[str, str]]] = []
+    for request, partner in requests:
+        lines.append(
+            escape(
+                t.gettext("{number} to {partner}, sent {date}: {status}").format(
+                    number=t.isolate(request.number),
+                    partner=t.isolate(partner),
+                    date=t.format_datetime(request.created_at),
+                    status=status_label(t, request.status),
+                )
+            )
+        )
+        rows.append(
+            [
+                (
+                    t.gettext("✏️ Add to {number}").format(number=request.number),
+                    encode("req", "add", request.id),
+                ),
+                (
+                    t.gettext("✖️ Withdraw {number}").format(number=request.number),
+                    encode("req", "withdraw", request.id),
+                ),
+            ]
+        )
+    return "\n".join(lines), rows
+
+
+def status_label(t: Translator, status: RequestStatus) -> str:
+    return {
+        RequestStatus.OPEN: t.gettext("waiting for the partner"),
+        RequestStatus.TAKEN: t.gettext("taken on"),
+        RequestStatus.ANSWERED: t.gettext("answered"),
+        RequestStatus.CLOSED: t.gettext("closed"),
+        RequestStatus.CANCELLED: t.gettext("withdrawn"),
+    }[status]

@@ -1,0 +1,55 @@
+"""Where a partner's requests go: its Telegram group (or the group it migrated to) or its e-mail address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage import requests as store
+from bot.storage.models.outbox import Channel
+from bot.tickets.context import TicketContext
+
+
+@dataclass(frozen=True)
+class Destination:
+    channel: Channel
+    target: str  # chat id as text, or the e-mail address
+
+    @property
+    def chat_id(self) -> int | None:
+        return int(self.target) if self.channel is Channel.TELEGRAM else None
+
+
+async def partner_destination(
+    session: AsyncSession, ctx: TicketContext, partner_id: str
+) -> Destination | None:
+    """The partner's group (Telegram preferred), its e-mail, or None if it cannot receive requests."""
+    partner = ctx.partner(partner_id)
+    if partner is None:
+        return None
+    chat_id = partner.requests.telegram_chat_id
+    if chat_id is not None:
+        override = await store.get_partner_chat(session, partner_id)
+        # The stored id wins only while the content still names the group that migrated; once staff
+        # entered the new id (or another group), the content is the truth again.
+        if override is not None and override.previous_chat_id == chat_id:
+            chat_id = override.chat_id
+        return Destination(Channel.TELEGRAM, str(chat_id))
+    if partner.requests.email:
+        return Destination(Channel.EMAIL, partner.requests.email)
+    return None
+
+
+async def routable_partner(session: AsyncSession, ctx: TicketContext, partner_id: str | None) -> str:
+    """`partner_id` if it exists and can receive requests, else the catch-all (Quartiersmanagement)."""
+    if partner_id and await partner_destination(session, ctx, partner_id) is not None:
+        return partner_id
+    return ctx.catch_all_id()
+
+
+async def admin_destination(session: AsyncSession, ctx: TicketContext) -> Destination | None:
+    """The admin chat, or the catch-all partner's destination when no admin chat is configured."""
+    if ctx.admin_chat_id is not None:
+        return Destination(Channel.TELEGRAM, str(ctx.admin_chat_id))
+    return await partner_destination(session, ctx, ctx.catch_all_id())

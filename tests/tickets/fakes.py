@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gettext
 import random
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.content.models import District, Offer, Partner, Topic
 from bot.i18n import Translator, babel_locale
@@ -180,3 +184,10 @@ def flaky(
         return None
 
     return fail
+
+
+def retry_after(seconds: int) -> RetryAfter:
+    """A 429 answer; PTB 22 warns about its int form even while building it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        return RetryAfter(seconds)

@@ -74,5 +74,6 @@ async def drain(worker: DeliveryWorker, clock: Clock | None = None, rounds: int 
         rows = [r for r in await outbox_rows(worker.database) if r.status in ("pending", "sending")]
         if not rows or clock is None:
             return
-        clock.now = max(clock.now, min(r.next_attempt_at for r in rows))
+        # Rows due already may wait behind an older row for the same chat: jump to the next retry time.
+        clock.now = min((r.next_attempt_at for r in rows if r.next_attempt_at > clock.now), default=clock.now)
     raise AssertionError("outbox did not drain")

@@ -1,0 +1,220 @@
+"""The delivery worker against a real database and a fake Bot API that fails on demand."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
+
+from bot.delivery import outbox
+from bot.delivery.worker import DeliveryWorker, RetryPolicy
+from bot.storage.db import Database
+from bot.storage.models import Resident
+from bot.storage.models.outbox import Audience, Channel
+from bot.storage.models.requests import PartnerChat, Request, ThreadLink
+from bot.tickets import service
+from bot.tickets.context import TicketContext
+from bot.tickets.hooks import TicketDeliveryHooks
+from tests.tickets.fakes import (
+    ADMIN_CHAT,
+    CATCH_ALL_CHAT,
+    PARTNER_CHAT,
+    RESIDENT,
+    Clock,
+    FakeBot,
+    flaky,
+    retry_after,
+)
+from tests.tickets.helpers import drain, outbox_rows, photo, submit
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def make_worker(
+    database: Database, ctx: TicketContext, bot: FakeBot, clock: Clock, **kwargs: Any
+) -> DeliveryWorker:
+    return DeliveryWorker(
+        database,
+        bot,
+        hooks=TicketDeliveryHooks(lambda: ctx),
+        clock=clock,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def test_retry_after_is_honoured_and_network_errors_are_retried(
+    database: Database, ctx: TicketContext
+) -> None:
+    await submit(database, ctx)
+    errors = [retry_after(30), NetworkError("Bad Gateway"), TimedOut()]
+    bot = FakeBot(fail=lambda method, chat, kw: errors.pop(0) if chat == PARTNER_CHAT and errors else None)
+    clock = Clock(datetime.now(UTC))
+    worker = make_worker(database, ctx, bot, clock)
+
+    await worker.run_once()
+    card = (await outbox_rows(database))[0]
+    assert card.status == "pending" and card.attempts == 0  # flood control is not counted as an attempt
+    assert card.next_attempt_at >= clock.now + timedelta(seconds=30)
+    clock.advance(seconds=29)
+    await worker.run_once()
+    assert bot.calls == 2  # only the resident's acknowledgement; the card waits
+    await drain(worker, clock)
+    card = (await outbox_rows(database))[0]
+    assert card.status == "sent" and card.attempts == 3 and card.last_error is None
+    assert len(bot.to(PARTNER_CHAT)) == 1
+
+
+async def test_messages_to_one_chat_keep_their_order(database: Database, ctx: TicketContext) -> None:
+    await submit(database, ctx, attachments=[photo(1), photo(2), photo(3)])
+    failures = [NetworkError("boom")]
+    bot = FakeBot(fail=lambda m, chat, kw: failures.pop() if chat == PARTNER_CHAT and failures else None)
+    clock = Clock(datetime.now(UTC))
+    await drain(make_worker(database, ctx, bot, clock), clock)
+    group = bot.to(PARTNER_CHAT)
+    assert [s.method for s in group] == ["sendMessage", "copyMessage", "copyMessage", "copyMessage"]
+    assert [s.kwargs["source_message_id"] for s in group[1:]] == [1, 2, 3]
+    assert all(s.reply_to == group[0].message_id for s in group[1:])  # attachments hang under the card
+    async with database.sessions() as session:
+        links = (await session.scalars(select(ThreadLink).where(ThreadLink.chat_id == PARTNER_CHAT))).all()
+    assert sorted(link.message_id for link in links) == [s.message_id for s in group]
+
+
+async def test_resident_who_blocked_the_bot_is_marked_and_not_retried(
+    database: Database, ctx: TicketContext
+) -> None:
+    await submit(database, ctx)
+    bot = FakeBot(
+        fail=lambda m, chat, kw: Forbidden("bot was blocked by the user") if chat == RESIDENT else None
+    )
+    clock = Clock(datetime.now(UTC))
+    await drain(make_worker(database, ctx, bot, clock), clock)
+    ack = next(r for r in await outbox_rows(database) if r.audience == "resident")
+    assert ack.status == "failed" and ack.attempts == 1
+    async with database.sessions() as session:
+        resident = await session.get(Resident, RESIDENT)
+        assert resident is not None and resident.blocked
+
+
+async def test_deleted_partner_group_reroutes_to_catch_all_and_tells_admin(
+    database: Database, ctx: TicketContext
+) -> None:
+    request = await submit(database, ctx)
+    bot = FakeBot(fail=lambda m, chat, kw: BadRequest("Chat not found") if chat == PARTNER_CHAT else None)
+    clock = Clock(datetime.now(UTC))
+    await drain(make_worker(database, ctx, bot, clock, policy=RetryPolicy(unreachable_attempts=3)), clock)
+
+    assert bot.calls - len(bot.sent) == 3  # three attempts at the dead group
+    rows = await outbox_rows(database)
+    assert rows[0].status == "dead" and rows[0].attempts == 3
+    (card,) = bot.to(CATCH_ALL_CHAT)
+    assert request.number in card.text and "could not be delivered to Bildungsträger" in card.text
+    (notice,) = bot.to(ADMIN_CHAT)
+    assert "Bildungsträger" in notice.text and "Chat not found" in notice.text
+    async with database.sessions() as session:
+        moved = await session.get(Request, request.id)
+        assert moved is not None and moved.partner_id == "qm" and moved.handed_over_from == "bildung"
+    assert any("handed over to Quartiersmanagement" in s.text for s in bot.to(RESIDENT))
+
+
+async def test_migrated_group_keeps_working_and_staff_are_told(
+    database: Database, ctx: TicketContext
+) -> None:
+    new_chat = -100555
+    request = await submit(database, ctx)
+    bot = FakeBot(fail=lambda m, chat, kw: ChatMigrated(new_chat) if chat == PARTNER_CHAT else None)
+    clock = Clock(datetime.now(UTC))
+    worker = make_worker(database, ctx, bot, clock)
+    await drain(worker, clock)
+    (card,) = bot.to(new_chat)
+    assert request.number in card.text
+    assert "supergroup" in bot.to(ADMIN_CHAT)[0].text and str(new_chat) in bot.to(ADMIN_CHAT)[0].text
+    async with database.sessions() as session:
+        override = await session.get(PartnerChat, "bildung")
+        assert override is not None and (override.chat_id, override.previous_chat_id) == (
+            new_chat,
+            PARTNER_CHAT,
+        )
+    # Replies in the new group map to the request; new messages go there.
+    async with database.transaction() as session:
+        result = await service.partner_reply(
+            session,
+            ctx,
+            chat_id=new_chat,
+            message_id=9,
+            reply_to_message_id=card.message_id,
+            staff_name="A",
+            from_user_id=1,
+            text="Hallo",
+        )
+        assert result.outcome is service.Outcome.OK
+        await service.resident_reply(session, ctx, resident_id=RESIDENT, message_id=10, text="Danke")
+    await drain(worker, clock)
+    assert bot.to(new_chat)[-1].reply_to == card.message_id
+
+
+async def test_chaos_every_message_delivered_once_despite_failures_and_a_restart(
+    database: Database, ctx: TicketContext
+) -> None:
+    """20 % of Bot API calls fail (429, 500, timeouts); the worker dies mid-send and a new one takes over."""
+    for i in range(12):
+        await submit(
+            database, ctx, resident_id=RESIDENT + i, attachments=[photo(i + 1, chat_id=RESIDENT + i)]
+        )
+    async with database.transaction() as session:
+        for i in range(30):
+            await outbox.enqueue(
+                session,
+                channel=Channel.TELEGRAM,
+                target=RESIDENT + i % 5,
+                audience=Audience.RESIDENT,
+                method=outbox.SEND_MESSAGE,
+                payload=outbox.message_payload(f"news {i}"),
+                dedupe_key=f"news:{i}",
+            )
+    total = len(await outbox_rows(database))
+    errors = [lambda: retry_after(3), lambda: NetworkError("Internal Server Error"), lambda: TimedOut()]
+    fail = flaky(0.2, seed=7, errors=errors)
+    kill_after = 25
+    killed: list[str] = []
+
+    class Killed(BaseException):
+        """The process dies: the message reached Telegram, but nothing after that happened."""
+
+    def fail_or_die(method: str, chat: int, kwargs: dict[str, Any]) -> BaseException | None:
+        if len(bot.sent) == kill_after and not killed:
+            killed.append(kwargs.get("text") or str(kwargs.get("source_message_id")))
+            return None
+        return fail(method, chat, kwargs)
+
+    bot = FakeBot(fail=fail_or_die)
+    original = bot._deliver
+
+    def deliver(method: str, chat_id: int, kwargs: dict[str, Any]) -> Any:
+        sent = original(method, chat_id, kwargs)
+        if killed and len(killed) == 1:
+            killed.append("dead")
+            raise Killed
+        return sent
+
+    bot._deliver = deliver  # type: ignore[method-assign]
+    clock = Clock(datetime.now(UTC))
+    first = make_worker(database, ctx, bot, clock, concurrency=1)
+    task = asyncio.create_task(drain(first, clock))
+    try:
+        await task
+    except Killed:
+        pass
+    assert killed, "the worker was never killed"
+    # A new process: the dead worker's claim runs out after its lease, then the new worker takes over.
+    clock.advance(seconds=RetryPolicy().lease + 1)
+    await drain(make_worker(database, ctx, bot, clock), clock)
+
+    rows = await outbox_rows(database)
+    assert len(rows) == total and all(r.status == "sent" for r in rows)
+    keys = [(s.chat_id, s.method, s.text, s.kwargs.get("source_message_id")) for s in bot.sent]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    assert len(duplicates) <= 1  # only the message in flight when the process died
+    assert len(bot.sent) in (total, total + 1)

@@ -742,10 +742,11 @@ async def resident_reply(
         link = await store.get_thread_link(session, resident_id, reply_to_message_id)
         request = await store.get_request(session, link.request_id) if link else None
     if request is None and request_id is None:
+        # Not a reply to a request message (or to an unrelated one): the only open request, if there is one.
         open_requests = await list_open(session, resident_id)
-        if len(open_requests) > 1 and reply_to_message_id is None:
+        if len(open_requests) > 1:
             return Result(Outcome.AMBIGUOUS)
-        if len(open_requests) == 1 and reply_to_message_id is None:
+        if len(open_requests) == 1:
             request = open_requests[0]
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)

@@ -1,7 +1,8 @@
 """Emergency detection: runs before anything else on every message.
 
 A trigger is a word or a phrase. It matches the message's words (folded, so diacritics and case do not
-matter) when every trigger word is found in order, at most ``MAX_GAP`` words apart. A trigger word matches a
+matter) when every trigger word is found close together (in any order: word order is free in most of our
+languages). A trigger word matches a
 message word when they are equal, have the same stem in the trigger's language, differ by one typo (both at
 least six letters long), or — for trigger words written with a trailing ``*`` — the message word starts
 with it (also with one typo in the prefix).
@@ -18,17 +19,22 @@ Matching is on whole words, never substrings: "Feuerwehrfest" does not contain t
   because then the resident is asking about an offer, not reporting an emergency.
 
 Triggers from the content's ``emergency`` entries are hard when they are phrases and soft when they are
-single words (staff list single words like "Gewalt" that also occur in course titles).
+single words (staff list single words like "Gewalt" or "Hilfe!" that also occur in ordinary questions).
+Soft single words from the content match whole words only (and one typo), not other forms of the word:
+"pomocy" (help!) fires, "pomoc w napisaniu CV" (help writing a CV) does not. Finally, the SearchEngine
+drops a *soft* match when the message is confidently answered by an offer ("помогите написать резюме"
+→ job application training); hard matches are never dropped.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.search.normalize import fold, raw_tokens, stem
+from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem
 
 MAX_GAP = 3
 
@@ -305,6 +311,8 @@ class EmergencyMatch:
     trigger: str
     lang: str
     emergency_id: str | None
+    hard: bool = True
+    rest: str = ""  # the message without the words that matched the trigger
 
 
 def _compile(text: str, lang: str, hard: bool, emergency_id: str | None) -> _Trigger | None:
@@ -315,7 +323,8 @@ def _compile(text: str, lang: str, hard: bool, emergency_id: str | None) -> _Tri
         for i, raw in enumerate(tokens):
             word = fold(raw)
             is_prefix = prefix and i == len(tokens) - 1
-            word_stem = stem(raw, lang) if len(word) >= 4 and not is_prefix else ""
+            use_stem = len(word) >= 4 and not is_prefix and (hard or " " in text.strip())
+            word_stem = stem(raw, lang) if use_stem else ""
             words.append(_Word(word, is_prefix, word_stem if len(word_stem) >= 4 else ""))
     if not words:
         return None
@@ -353,11 +362,31 @@ class _Message:
 
 
 class EmergencyDetector:
-    """Finds emergency triggers in a message. Build once (``with_builtin``), then call :meth:`detect`."""
+    """Finds emergency triggers in a message. Build once (``with_builtin``), then call :meth:`detect`.
+
+    Triggers are indexed by their first word (exact form, stem, one-letter deletions for typos); prefix
+    triggers are few and checked directly. Only the candidate triggers of a message are then matched in
+    full, so detection costs microseconds per word, not a pass over hundreds of phrases.
+    """
 
     def __init__(self, triggers: Iterable[_Trigger], context: Iterable[_Trigger]) -> None:
         self._triggers = sorted(triggers, key=lambda t: (not t.hard, -len(t.words)))
         self._context = list(context)
+        self._by_word: dict[str, list[int]] = defaultdict(list)
+        self._by_stem: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._prefixed: list[int] = []
+        for position, trigger in enumerate(self._triggers):
+            first = trigger.words[0]
+            if first.prefix:
+                self._prefixed.append(position)
+                continue
+            self._by_word[first.word].append(position)
+            if len(first.word) >= 6:
+                for deletion in {first.word[:i] + first.word[i + 1 :] for i in range(len(first.word))}:
+                    self._by_word[deletion].append(position)
+            if first.stem:
+                self._by_stem[(trigger.lang, first.stem)].append(position)
+        self._stem_langs = sorted({lang for lang, _ in self._by_stem})
 
     @classmethod
     def with_builtin(
@@ -369,49 +398,68 @@ class EmergencyDetector:
             for lang, phrases in table.items():
                 triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
         for emergency_id, by_lang in (content_triggers or {}).items():
-            for lang, phrases in by_lang.items():
+            for lang, content_phrases in by_lang.items():
                 analyser_lang = "de" if lang == "de-simple" else lang
-                for phrase in phrases:
-                    compiled = _compile(phrase, analyser_lang, False, emergency_id)
+                for phrase in content_phrases:
+                    hard = len(phrase.split()) > 1
+                    compiled = _compile(phrase, analyser_lang, hard, emergency_id)
                     if compiled:
-                        triggers.append(
-                            _Trigger(
-                                compiled.words, analyser_lang, len(compiled.words) > 1, emergency_id, phrase
-                            )
-                        )
+                        triggers.append(compiled)
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
         return cls(triggers, context)
 
     @staticmethod
-    def _find(trigger: _Trigger, message: _Message) -> bool:
+    def _find(trigger: _Trigger, message: _Message) -> set[int] | None:
+        """Positions of all trigger words within a window of ``len(words) + MAX_GAP`` message words, in
+        any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), or None."""
         n = len(message.folded)
+        words = trigger.words
         for start in range(n):
-            if not message.matches(start, trigger.words[0], trigger.lang):
+            if not message.matches(start, words[0], trigger.lang):
                 continue
-            position, ok = start, True
-            for word in trigger.words[1:]:
-                for nxt in range(position + 1, min(n, position + 2 + MAX_GAP)):
-                    if message.matches(nxt, word, trigger.lang):
-                        position = nxt
-                        break
-                else:
-                    ok = False
+            used = {start}
+            window = range(max(0, start - len(words) - MAX_GAP), min(n, start + len(words) + MAX_GAP))
+            for word in words[1:]:
+                found = next(
+                    (i for i in window if i not in used and message.matches(i, word, trigger.lang)), None
+                )
+                if found is None:
                     break
-            if ok:
-                return True
-        return False
+                used.add(found)
+            else:
+                return used
+        return None
+
+    def _candidates(self, message: _Message) -> list[int]:
+        found: set[int] = set(self._prefixed)
+        for i, word in enumerate(message.folded):
+            found.update(self._by_word.get(word, ()))
+            if len(word) >= 5:
+                for deletion in {word[:k] + word[k + 1 :] for k in range(len(word))}:
+                    found.update(self._by_word.get(deletion, ()))
+            if len(word) >= 4:
+                script = script_of(word)
+                for lang in self._stem_langs:
+                    if SCRIPT_OF_LANG[lang] == script:
+                        found.update(self._by_stem.get((lang, message.stem(i, lang)), ()))
+        return sorted(found)
 
     def detect(self, text: str) -> EmergencyMatch | None:
         """The first matching trigger (hard ones first), or None."""
         message = _Message(text)
+        if not message.folded:
+            return None
         in_context: bool | None = None
-        for trigger in self._triggers:
-            if not self._find(trigger, message):
+        for position in self._candidates(message):
+            trigger = self._triggers[position]
+            used = self._find(trigger, message)
+            if used is None:
                 continue
             if not trigger.hard:
                 if in_context is None:
-                    in_context = any(self._find(c, message) for c in self._context)
+                    in_context = any(self._find(c, message) is not None for c in self._context)
                 if in_context:
                     continue
-            return EmergencyMatch(trigger.text, trigger.lang, trigger.emergency_id)
+            rest = " ".join(w for i, w in enumerate(message.raws) if i not in used)
+            return EmergencyMatch(trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest)
         return None

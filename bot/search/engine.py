@@ -24,7 +24,9 @@ class SearchResult:
 
     ``answer`` is set only when the best hit is clearly best (absolute score and margin over the
     runner-up); otherwise the hits are ``alternatives`` for the resident to choose from. ``emergency``
-    means: show the emergency numbers first, whatever else is set. ``reason`` says why nothing was
+    means: show the emergency numbers first, whatever else is set; ``emergency_match`` says which
+    trigger fired (it is also set, with ``emergency`` False, when a soft trigger was overruled by a
+    confident answer). ``reason`` says why nothing was
     understood ("empty", "emoji", "too_short", "unsupported_script", "no_match").
     """
 
@@ -60,14 +62,32 @@ class SearchEngine:
         if shape in ("empty", "emoji", "unsupported_script"):
             return SearchResult(reason=shape)
         match = self.emergency.detect(query)
-        if match is not None:
+        if match is not None and match.hard:
             hits = self.index.search(query, lang, district, limit)
             return SearchResult(alternatives=hits, emergency=True, understood=True, emergency_match=match)
-        kind = small_talk(query)
+        kind = small_talk(query) if match is None else None
         if kind is not None:
             return SearchResult(small_talk=kind, understood=True)
-        if shape == "too_short":
+        if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
+        result = self._search(query, lang, district, limit)
+        if match is not None:
+            # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the
+            # message is confidently answered ("помогите | написать резюме" → job application training);
+            # "حريق | بالعمارة" (fire | in the building) stays an emergency.
+            emergency = (
+                result.answer is None or self._search(match.rest, lang, district, limit).answer is None
+            )
+            return SearchResult(
+                answer=result.answer,
+                alternatives=result.alternatives,
+                emergency=emergency,
+                understood=True,
+                emergency_match=match,
+            )
+        return result
+
+    def _search(self, query: str, lang: str, district: str | None, limit: int) -> SearchResult:
         hits = self.index.search(query, lang, district, limit + 1)
         if not hits:
             return SearchResult(reason="no_match")

@@ -1,0 +1,82 @@
+import pytest
+
+from bot.search.emergency import EmergencyDetector
+from bot.search.engine import SearchEngine
+
+
+@pytest.fixture(scope="module")
+def detector() -> EmergencyDetector:
+    return EmergencyDetector.with_builtin()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mein Mann schlägt mich",
+        "ich will nicht mehr leben",
+        "Mann schlägt mich. Hilfe.",
+        "Er atmet nicht mehr!!",
+        "kocam beni dövüyor",
+        "intihar etmek istiyorum",
+        "kendimi oldurecegim",
+        "babam bayildi",
+        "زوجي يضربني",
+        "أريد أن أموت",
+        "في حريق بالعمارة",
+        "муж меня избил",
+        "не хочу жить",
+        "чоловік мене б'є",
+        "хочу померти",
+        "mąż mnie bije",
+        "maz mnie bije",
+        "chce umrzec",
+        "شوهرم منو کتک میزنه",
+        "میخوام خودکشی کنم",
+        "my husband beats me",
+        "i want to kill myself",
+        "he is not breathing",
+        "Selbstmordgedanken",  # prefix trigger
+        "vergewlatigt",  # typo in a long word
+    ],
+)
+def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, text: str) -> None:
+    assert detector.detect(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wann ist das Feuerwehrfest?",
+        "Gibt es einen Gewaltprävention-Kurs?",
+        "Kurs gegen Gewalt für Jugendliche",
+        "fire safety course",
+        "Deutschkurs für Frauen",
+        "çocuğumun ateşi var",
+        "Bewerbung schreiben",
+    ],
+)
+def test_ordinary_questions_do_not_trigger(detector: EmergencyDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+def test_content_triggers_are_used_and_single_words_are_soft() -> None:
+    detector = EmergencyDetector.with_builtin({"polizei": {"pl": ["pomocy", "mąż mnie bije"]}})
+    soft = detector.detect("pomocy!")
+    assert soft is not None and soft.emergency_id == "polizei" and not soft.hard
+    hard = detector.detect("maz mnie bije")
+    assert hard is not None and hard.hard
+    assert detector.detect("pomoc w napisaniu CV") is None  # whole words only for soft content words
+
+
+def test_engine_puts_emergency_before_everything(engine: SearchEngine) -> None:
+    result = engine.answer("Hallo, ich will sterben", "de", None)
+    assert result.emergency and result.understood and result.small_talk is None
+
+
+def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest() -> None:
+    from .conftest import DOCS
+
+    engine = SearchEngine.from_documents(DOCS, {"polizei": {"ru": ["помогите"]}})
+    assert engine.answer("помогите!", "ru", None).emergency
+    result = engine.answer("помогите Bewerbungstraining Lebenslauf", "ru", None)
+    assert not result.emergency and result.answer is not None

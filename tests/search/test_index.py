@@ -1,0 +1,89 @@
+import pytest
+
+from bot.search.engine import SearchEngine
+from bot.search.index import SearchIndex
+
+from .conftest import DOCS, doc
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build(DOCS)
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ("deutschkurs", "de", "deutschkurs-frauen"),
+        ("Deutsch Kurs", "de", "deutschkurs-frauen"),  # compound written apart
+        ("deutchkurs", "de", "deutschkurs-frauen"),  # typo
+        ("almanca kursu nerde cocuk bakimi var mi", "tr", "deutschkurs-frauen"),  # no diacritics
+        ("Deutschkurs var mı", "tr", "deutschkurs-frauen"),  # mixed languages
+        ("курсы немецкого", "ru", "deutschkurs-frauen"),  # inflection
+        ("kurs niemieckiego", "pl", "deutschkurs-frauen"),
+        ("كلاس آلماني", "fa", "deutschkurs-frauen"),  # Arabic letters in a Persian word
+        ("Bewerbungen schreiben", "de", "bewerbungstraining"),
+        ("Lebenslauf", "en", "bewerbungstraining"),  # language setting does not limit the search
+        ("وصلتني رسالة من الجوب سنتر", "ar", "briefe-aemter"),
+        ("отримав лист з джобцентру", "uk", "briefe-aemter"),
+    ],
+)
+def test_finds_the_entry_despite_typos_diacritics_inflection_and_mixed_languages(
+    index: SearchIndex, query: str, lang: str, expected: str
+) -> None:
+    hits = index.search(query, lang, None)
+    assert hits and hits[0].id == expected, hits
+
+
+def test_district_filter_drops_entries_of_other_districts(index: SearchIndex) -> None:
+    assert [h.id for h in index.search("café", "de", "fredenberg")] == ["frauencafe"]
+    assert [h.id for h in index.search("café", "de", "ost-westsiedlung")] == ["sprachcafe"]
+    assert {h.id for h in index.search("café", "de", None)} == {"frauencafe", "sprachcafe"}
+
+
+def test_limit_is_respected(index: SearchIndex) -> None:
+    assert len(index.search("kurs hilfe café deutsch", "de", None, limit=2)) <= 2
+    assert index.search("kurs", "de", None, limit=0) == []
+
+
+def test_empty_index_and_empty_query_return_nothing() -> None:
+    empty = SearchIndex.build([])
+    assert len(empty) == 0
+    assert empty.search("deutschkurs", "de", None) == []
+    assert SearchIndex.build(DOCS).search("", "de", None) == []
+
+
+def test_documents_without_text_are_indexed_without_error() -> None:
+    index = SearchIndex.build([doc("leer"), doc("x", de="Kurs")])
+    assert [h.id for h in index.search("kurs", "de", None)] == ["x"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<b>Deutschkurs</b> &amp; <script>alert(1)</script>",
+        "Kurs " * 1000,  # 5000 characters
+        "🙂" * 3000,
+        "\x00\u200f\u202e Deutsch",
+        "a'b'c''' ''",
+    ],
+)
+def test_odd_input_does_not_crash(engine: SearchEngine, query: str) -> None:
+    engine.answer(query, "de", None)
+    SearchIndex.build(DOCS).search(query, "de", None)
+
+
+def test_engine_answers_confidently_only_with_a_clear_winner(engine: SearchEngine) -> None:
+    result = engine.answer("Deutschkurs für Frauen mit Kinderbetreuung", "de", None)
+    assert result.understood and result.answer is not None
+    assert result.answer.key == "offer:deutschkurs-frauen"
+    unclear = engine.answer("café", "de", None)
+    assert unclear.answer is None and len(unclear.alternatives) == 2
+
+
+def test_engine_reports_why_nothing_was_understood(engine: SearchEngine) -> None:
+    assert engine.answer("", "de", None).reason == "empty"
+    assert engine.answer("🙂🙂", "de", None).reason == "emoji"
+    assert engine.answer("你好，我想学德语", "de", None).reason == "unsupported_script"
+    assert engine.answer("ok", "de", None).reason == "too_short"
+    assert engine.answer("Xylophon Zeppelin", "de", None).reason == "no_match"

@@ -1,0 +1,70 @@
+import pytest
+
+from bot.search.engine import SearchEngine
+from bot.search.smalltalk import message_shape, small_talk
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Hallo!", "greeting"),
+        ("moin", "greeting"),
+        ("merhaba", "greeting"),
+        ("slm", "greeting"),
+        ("selamün aleyküm", "greeting"),
+        ("مرحبا", "greeting"),
+        ("السلام عليكم", "greeting"),
+        ("سلام", "greeting"),
+        ("Здравствуйте", "greeting"),
+        ("привіт", "greeting"),
+        ("Dzień dobry", "greeting"),
+        ("hi there", "greeting"),
+        ("danke dir vielmals 🙏", "thanks"),
+        ("teşekkürler", "thanks"),
+        ("sağol abi", "thanks"),
+        ("شكرا جزيلا", "thanks"),
+        ("ممنون", "thanks"),
+        ("مرسی", "thanks"),
+        ("спасибо большое", "thanks"),
+        ("дякую", "thanks"),
+        ("dziękuję", "thanks"),
+        ("thanks a lot", "thanks"),
+        ("Hallo, danke!", "thanks"),
+        ("tschüss", "bye"),
+        ("до свидания", "bye"),
+        ("خداحافظ", "bye"),
+        ("merhba", "greeting"),  # typo
+    ],
+)
+def test_small_talk_in_all_languages(text: str, kind: str) -> None:
+    assert small_talk(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text", ["Hallo, wo ist der Deutschkurs?", "danke für den Kurs, wann ist der nächste?", ""]
+)
+def test_questions_are_not_small_talk(text: str) -> None:
+    assert small_talk(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("👍", "emoji"),
+        ("🙂🙂🙂", "emoji"),
+        ("?", "too_short"),
+        ("ok", "too_short"),
+        ("こんにちは", "unsupported_script"),
+        ("Deutschkurs", None),
+        ("110", None),
+    ],
+)
+def test_message_shape(text: str, shape: str | None) -> None:
+    assert message_shape(text) == shape
+
+
+def test_engine_answers_small_talk_without_searching(engine: SearchEngine) -> None:
+    result = engine.answer("Merhaba!", "tr", None)
+    assert result.small_talk == "greeting" and result.understood and not result.alternatives

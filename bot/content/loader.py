@@ -8,9 +8,13 @@ The YAML node tree of each file is kept while loading so that a pydantic error l
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import re
+import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,10 +64,33 @@ def _content_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
     return resolvers
 
 
+_STR, _SEQ, _MAP = (_TAG + name for name in ("str", "seq", "map"))
+_RESOLVERS = _content_resolvers()
+assert None not in _RESOLVERS, "wildcard resolvers are not supported by the fast resolve()"
+
+
 class _ContentLoaderMixin:
     """Shared by the pure-Python and the libyaml loader: plain string keys, safe resolvers."""
 
-    yaml_implicit_resolvers = _content_resolvers()
+    yaml_implicit_resolvers = _RESOLVERS
+    _scalar_resolvers = {first: tuple(entries) for first, entries in _RESOLVERS.items()}
+
+    # The composer asks for every node; without path resolvers these are no-ops, so skip the calls.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """`BaseResolver.resolve` for loaders without path resolvers, without the per-call list copies."""
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._scalar_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         # Keys stay the text the author wrote: `no:` or `2024:` must not turn into False or 2024.
@@ -133,23 +160,70 @@ class NodeLocation:
 # --- results -----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file as it was read: enough to find it again and to notice it changed since."""
+
+    path: Path
+    shown: str
+    sha256: str
+
+
+@dataclass(slots=True)
+class EntryLocation:
+    """Where an entry is written, kept after its file's nodes are dropped: file and line of the id.
+
+    Lines of fields below the entry are looked up lazily (the file is parsed again) and only when a
+    problem is reported, so no node tree has to stay in memory.
+    """
+
+    file: str
+    line: int
+    source: SourceFile | None = None
+
+
+_REOPENED_FILES = 2
+
+
 @dataclass
 class LoadedSources:
     """Validated entries of all files plus everything needed to report on them."""
 
     entries: dict[str, dict[str, ContentModel]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    locations: dict[tuple[str, str], NodeLocation] = field(default_factory=dict)
+    locations: dict[tuple[str, str], EntryLocation] = field(default_factory=dict)
     known_ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
     invalid_kinds: set[str] = field(default_factory=set)
     files: list[tuple[str, str]] = field(default_factory=list)  # (display name, sha256)
     problems: list[Problem] = field(default_factory=list)
+    _live: dict[tuple[str, str], NodeLocation] = field(default_factory=dict, repr=False)
+    """Node locations of the file being validated right now."""
+    _reopened: dict[Path, Node | None] = field(default_factory=dict, repr=False)
+    """The last few files parsed again to find a field's line."""
 
     def locate(self, kind: str, entry_id: str, *loc: str | int) -> tuple[str | None, int | None]:
         """File and line of `kind.entry_id.<loc>` (None, None if unknown)."""
         where = self.locations.get((kind, entry_id))
         if where is None:
             return None, None
-        return where.file, where.line_of(loc)
+        if not loc or loc[0] == "[key]":
+            return where.file, where.line
+        nodes = self._live.get((kind, entry_id)) or self._reopen(kind, entry_id, where)
+        return where.file, (nodes.line_of(loc) if nodes is not None else where.line)
+
+    def _reopen(self, kind: str, entry_id: str, where: EntryLocation) -> NodeLocation | None:
+        """The entry's nodes from the file parsed again; None if the file changed since it was loaded."""
+        source = where.source
+        if source is None:
+            return None
+        if source.path not in self._reopened:
+            while len(self._reopened) >= _REOPENED_FILES:
+                del self._reopened[next(iter(self._reopened))]
+            self._reopened[source.path] = _compose_unchanged(source)
+        root = self._reopened[source.path]
+        id_node, value_node = _child(_child(root, kind)[1], entry_id)
+        if id_node is None or value_node is None or _line(id_node) != where.line:
+            return None
+        return NodeLocation(where.file, id_node, value_node)
 
     def error(
         self, kind: str, entry_id: str, loc: tuple[str | int, ...], message: str, code: str = ""
@@ -177,6 +251,54 @@ class LoadedSources:
         for name, sha in sorted(self.files):
             digest.update(f"{name}\0{sha}\n".encode())
         return digest.hexdigest()[:16]
+
+
+def _child(node: Node | None, key: str) -> tuple[Node | None, Node | None]:
+    """(key node, value node) of `key` in a mapping node, or (None, None)."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return key_node, value_node
+    return None, None
+
+
+def _compose_unchanged(source: SourceFile) -> Node | None:
+    """The file's node tree if its content is still what was loaded, else None."""
+    try:
+        with source.path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if hashlib.sha256(raw).hexdigest() != source.sha256:
+            return None
+        return compose_bytes(raw)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while loading (nests; safe from several threads).
+
+    Loading creates millions of objects and no reference cycles; with the collector on, every
+    generation-2 collection walks all objects loaded so far, which makes loading quadratic.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 # --- reading files ---------------------------------------------------------------------------------
@@ -209,11 +331,11 @@ def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None]:
-    """Read a content file as UTF-8 with size limit; returns (text, raw bytes, problem)."""
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
+    """Read a content file with size limit; returns (raw bytes, problem)."""
 
-    def fail(message: str, line: int | None = None) -> tuple[None, bytes, Problem]:
-        return None, b"", Problem("error", "", shown, line, message)
+    def fail(message: str) -> tuple[None, Problem]:
+        return None, Problem("error", "", shown, None, message)
 
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -226,12 +348,28 @@ def read_text(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None
         return fail(f"Datei nicht lesbar: {exc.strerror or exc}")
     if len(raw) > MAX_FILE_BYTES:
         return fail(f"Datei ist zu groß (über {MAX_FILE_BYTES // (1024 * 1024)} MB) – bitte aufteilen")
+    return raw, None
+
+
+def decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
+    """The file's text (UTF-8, optional BOM) or a problem naming the line of the first bad byte."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         byte = raw[exc.start]
-        return fail(f"Datei ist nicht UTF-8-kodiert (Byte 0x{byte:02x}) – als UTF-8 speichern", line)
+        message = f"Datei ist nicht UTF-8-kodiert (Byte 0x{byte:02x}) – als UTF-8 speichern"
+        return None, Problem("error", "", shown, line, message)
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None]:
+    """Read a content file as UTF-8 with size limit; returns (text, raw bytes, problem)."""
+    raw, problem = read_bytes(path, shown)
+    if raw is None:
+        return None, b"", problem
+    text, problem = decode(raw, shown)
+    if text is None:
+        return None, b"", problem
     return text, raw, None
 
 
@@ -309,7 +447,10 @@ def _inspect_nodes(root: Node, shown: str) -> list[Problem]:
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Any, Node | None, list[Problem]]:
-    """Parse one file: (data, root node, problems). Data is None when the file has errors."""
+    """Parse one file: (data, root node, problems). Data is None when the file has errors.
+
+    The careful path: every node is inspected first, so each problem is reported with its line.
+    """
     loader = _LOADER(text)
     try:
         try:
@@ -330,6 +471,90 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Node | None, list[Problem]]:
         return data, root, []
     finally:
         loader.dispose()
+
+
+class _Unusual(Exception):
+    """The fast path met something only the careful path reports properly (tag, duplicate, …)."""
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def compose_bytes(raw: bytes) -> Node | None:
+    """The node tree of a UTF-8 file (YAMLError/UnicodeDecodeError on broken files)."""
+    loader = _LOADER(raw)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _fast_parse(raw: bytes) -> tuple[Any, Node] | None:
+    """Compose with libyaml and build the data in one walk; None when the careful path must decide.
+
+    Files with `*` (aliases) or `<<` (merge keys) always take the careful path, so this walk only
+    has to handle plain trees: any tag other than str/int/float/bool/null/seq/map, a duplicate
+    or non-text key, or any YAML error sends the file to `parse_yaml`, which reports it.
+    """
+    if b"*" in raw or b"<<" in raw:
+        return None
+    loader = _LOADER(raw)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        return _build(root, loader), root
+    except Exception:  # anything odd (YAML error, `!!bool maybe`, deep nesting): the careful path decides
+        return None
+    finally:
+        loader.dispose()
+
+
+def _build(root: Node, loader: Any) -> Any:
+    """Python data of a node tree without aliases; raises `_Unusual` for anything but plain content."""
+    intern = sys.intern
+    constructors = loader.yaml_constructors
+
+    def scalar(node: Node) -> Any:
+        if node.tag == _STR:
+            return node.value
+        if node.tag not in _SCALAR_TAGS:
+            raise _Unusual
+        return constructors[node.tag](loader, node)
+
+    def build(node: Node) -> Any:
+        kind = type(node)
+        if kind is ScalarNode:
+            return scalar(node)
+        if kind is MappingNode:
+            if node.tag != _MAP:
+                raise _Unusual
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode or key_node.tag not in _KEY_TAGS:
+                    raise _Unusual
+                key = intern(key_node.value)
+                if key in mapping:
+                    raise _Unusual
+                if type(value_node) is ScalarNode and value_node.tag == _STR:
+                    mapping[key] = value_node.value
+                else:
+                    mapping[key] = build(value_node)
+            return mapping
+        if kind is SequenceNode:
+            if node.tag != _SEQ:
+                raise _Unusual
+            return [
+                item.value if type(item) is ScalarNode and item.tag == _STR else build(item)
+                for item in node.value
+            ]
+        raise _Unusual
+
+    return build(root)
+
+
+_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
+_KEY_TAGS = _SCALAR_TAGS
 
 
 # --- validating entries ----------------------------------------------------------------------------
@@ -418,7 +643,10 @@ def german_message(error: Any, field_names: list[str]) -> str:
     return _SIMPLE_MESSAGES.get(kind, error["msg"])
 
 
-def _validate_file(data: Any, root: Node, shown: str, result: LoadedSources, field_names: list[str]) -> None:
+def _validate_file(
+    data: Any, root: Node, source: SourceFile, result: LoadedSources, field_names: list[str]
+) -> None:
+    shown = source.shown
     if not isinstance(root, MappingNode) or not isinstance(data, dict):
         result.problems.append(
             Problem("error", "", shown, _line(root), "Datei muss aus Abschnitten wie 'offers:' bestehen")
@@ -454,7 +682,8 @@ def _validate_file(data: Any, root: Node, shown: str, result: LoadedSources, fie
                     )
                 )
                 continue
-            result.locations[(kind, entry_id)] = where
+            result.locations[(kind, entry_id)] = EntryLocation(shown, _line(id_node), source)
+            result._live[(kind, entry_id)] = where
             result.known_ids[kind].add(entry_id)
             if kind == "privacy" and entry_id != "notice":
                 result.error(kind, entry_id, (), "unter 'privacy' ist nur die ID 'notice' erlaubt")
@@ -481,34 +710,58 @@ def _validate_file(data: Any, root: Node, shown: str, result: LoadedSources, fie
             result.entries[kind][entry_id] = entry
 
 
+_SCHEMA_PREFIX = SCHEMA_COMMENT.encode()
+
+
 def load_sources(content_dir: Path) -> LoadedSources:
-    """Read and validate every `*.yaml` below `content_dir`; never raises for content problems."""
-    result = LoadedSources()
-    paths, result.problems = find_content_files(content_dir)
-    field_names = _known_field_names()
-    for path in paths:
-        shown = display_name(path)
-        text, raw, problem = read_text(path, shown)
-        if problem is not None or text is None:
+    """Read and validate every `*.yaml` below `content_dir`; never raises for content problems.
+
+    One file at a time: its node tree lives only while its entries are validated.
+    """
+    with paused_gc():
+        result = LoadedSources()
+        paths, result.problems = find_content_files(content_dir)
+        field_names = _known_field_names()
+        for path in paths:
+            _load_file(path, content_dir, result, field_names)
+        return result
+
+
+def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names: list[str]) -> None:
+    shown = display_name(path)
+    raw, problem = read_bytes(path, shown)
+    if raw is None:
+        result.problems.append(problem or Problem("error", "", shown, None, "Datei nicht lesbar"))
+        return
+    fast = _fast_parse(raw)
+    problems: list[Problem] = []
+    if fast is not None:
+        data, root = fast
+    else:
+        text, problem = decode(raw, shown)
+        if text is None:
             result.problems.append(problem or Problem("error", "", shown, None, "Datei nicht lesbar"))
-            continue
-        result.files.append((str(path.relative_to(content_dir)), hashlib.sha256(raw).hexdigest()))
+            return
         data, root, problems = parse_yaml(text, shown)
-        result.problems.extend(problems)
-        if data is None or root is None:
-            if not problems:
-                result.problems.append(Problem("error", "", shown, None, "Datei ist leer"))
-            continue
-        if not text.startswith(SCHEMA_COMMENT):
-            result.problems.append(
-                Problem(
-                    "warning",
-                    "",
-                    shown,
-                    1,
-                    f"erste Zeile sollte '{SCHEMA_COMMENT}<Pfad zu content/schema.json>' sein",
-                    code="schema_comment",
-                )
+    sha = hashlib.sha256(raw).hexdigest()
+    result.files.append((str(path.relative_to(content_dir)), sha))
+    result.problems.extend(problems)
+    if data is None or root is None:
+        if not problems:
+            result.problems.append(Problem("error", "", shown, None, "Datei ist leer"))
+        return
+    if not raw.removeprefix(_BOM).startswith(_SCHEMA_PREFIX):
+        result.problems.append(
+            Problem(
+                "warning",
+                "",
+                shown,
+                1,
+                f"erste Zeile sollte '{SCHEMA_COMMENT}<Pfad zu content/schema.json>' sein",
+                code="schema_comment",
             )
-        _validate_file(data, root, shown, result, field_names)
-    return result
+        )
+    try:
+        _validate_file(data, root, SourceFile(path, shown, sha), result, field_names)
+    finally:
+        result._live.clear()

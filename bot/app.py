@@ -13,16 +13,19 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import handlers, jobs
 from bot.commands import register_commands
 from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
 from bot.context import AppType, BotData, Context, Services, UserData
+from bot.delivery.mail import SmtpMailer, SmtpSettings, telegram_file_fetcher
+from bot.delivery.worker import DeliveryWorker
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
 from bot.settings import Settings
 from bot.storage.db import create_database
+from bot.tickets.hooks import TicketDeliveryHooks
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ def build_application(
 
 async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Start the services on Telegram; SIGHUP reloads the content (the server admin's reload)."""
-    await start_services(app)
+    await start_services(app, background=True)
     services: Services = app.bot_data.services
 
     def reload_content() -> None:
@@ -96,8 +99,11 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content)
 
 
-async def start_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """What `post_init` does; the console and the tests call it after `app.initialize()`."""
+async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, background: bool = False) -> None:
+    """What `post_init` does; the console and the tests call it after `app.initialize()`.
+
+    `background` starts the delivery worker and the reminder jobs; tests drive them by hand instead.
+    """
     services: Services = app.bot_data.services
     await services.database.upgrade()
     if not services.content.loaded:
@@ -107,6 +113,32 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None
             raise ContentError(result.errors)
     logger.info("content %s live", services.content.catalogue.version)
     await register_commands(app.bot, services.i18n)
+    services.delivery = build_delivery(app, services)
+    if background:
+        services.delivery.start()
+        if app.job_queue is not None:
+            jobs.schedule(app.job_queue)
+
+
+def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> DeliveryWorker:
+    """The outbox worker, with e-mail when SMTP is configured."""
+    settings = services.settings
+    mailer = None
+    if settings.smtp_host and settings.smtp_from:
+        mailer = SmtpMailer(
+            SmtpSettings(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                user=settings.smtp_user,
+                password=settings.smtp_password,
+                security=settings.smtp_security,
+                from_address=settings.smtp_from,
+                reply_to=settings.smtp_reply_to,
+            ),
+            telegram_file_fetcher(app.bot),
+        )
+    hooks = TicketDeliveryHooks(lambda: jobs.ticket_context(services))
+    return DeliveryWorker(services.database, app.bot, mailer, hooks=hooks, clock=services.clock)
 
 
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -117,4 +149,6 @@ async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """What `post_shutdown` does; the console and the tests call it before leaving `async with app`."""
     services: Services = app.bot_data.services
+    if services.delivery is not None:
+        await services.delivery.stop()
     await services.database.dispose()

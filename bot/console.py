@@ -99,7 +99,7 @@ async def run_console(
     )
     out.flush()
     async with app:
-        await start_services(app)
+        await start_services(app, background=True)
         await app.start()
         try:
             while True:

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
+    from bot.delivery.worker import DeliveryWorker
     from bot.i18n import I18n, Translator
     from bot.search.engine import SearchEngine
     from bot.settings import Settings
@@ -26,6 +27,8 @@ class Services:
     database: Database
     content: ContentService
     search: SearchEngine | None = None
+    # Sends what the outbox holds; started with the bot (tests drive it by hand with `run_once`).
+    delivery: DeliveryWorker | None = None
     # The clock of the whole bot (tests set a fixed one): opening hours, next dates, reminders.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     extras: dict[str, Any] = field(default_factory=dict)
@@ -48,6 +51,7 @@ class UserData:
     """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
 
     lang: str = "de"
+    first_name: str | None = None
     district: str | None = None
     language_confirmed: bool = False
     is_new: bool = False

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import AppType
-from bot.handlers import admin, common, errors, menu, questions, start
+from bot.handlers import admin, common, errors, menu, questions, requests, start
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -28,6 +28,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler("help", start.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
+    app.add_handler(CommandHandler(["requests", "anfragen"], requests.requests_command, filters=PRIVATE))
 
     # Staff commands (they check the admin chat / admin ids themselves, in groups and in private).
     app.add_handler(CommandHandler("reload", admin.reload_content))
@@ -44,12 +45,43 @@ def register(app: AppType) -> None:
     app.add_handler(CallbackQueryHandler(menu.send_pin, pattern=r"^pin:"))
     app.add_handler(CallbackQueryHandler(menu.rate_answer, pattern=r"^fb:"))
 
+    # Requests: the resident's dialogue (consent before anything leaves) and their open requests.
+    app.add_handler(CallbackQueryHandler(requests.start_request, pattern=r"^(signup|signup-e|ask)(:|$)"))
+    app.add_handler(CallbackQueryHandler(requests.dialogue_button, pattern=r"^dlg:"))
+    app.add_handler(CallbackQueryHandler(requests.resident_request_button, pattern=r"^req:(add|withdraw):"))
+    app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
+    app.add_handler(
+        MessageHandler(
+            PRIVATE & filters.UpdateType.MESSAGE & (filters.PHOTO | filters.VOICE | filters.Document.ALL),
+            requests.resident_media,
+        )
+    )
+    # The partner side, in groups: buttons on request cards, and replies to a request's thread.
+    app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=r"^req:(take|close|handover|ho):"))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS
+            & filters.REPLY
+            & (filters.TEXT | filters.PHOTO | filters.VOICE | filters.Document.ALL),
+            requests.partner_message,
+        )
+    )
+
     # Free text in the private chat: emergency words first, then a running dialogue, then the search.
-    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, questions.on_text))
+    app.add_handler(
+        MessageHandler(
+            PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, questions.on_text
+        )
+    )
 
     # Last: whatever nobody above understood, in the private chat. Groups are ignored unless addressed.
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, errors.unknown_command))
-    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.TEXT, errors.unsupported_message))
+    app.add_handler(
+        MessageHandler(
+            PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT,
+            errors.unsupported_message,
+        )
+    )
     app.add_handler(CallbackQueryHandler(errors.stale_button))
 
     app.add_error_handler(errors.error_handler)  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ async def load_resident(update: Update, context: Context) -> None:
             session, user.id, language=negotiated, first_name=user.first_name
         )
         context.user_data.lang = resident.language
+        context.user_data.first_name = resident.first_name
         context.user_data.district = resident.district
         context.user_data.language_confirmed = resident.language_confirmed
         context.user_data.is_new = is_new

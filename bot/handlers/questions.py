@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.context import Context
+from bot.handlers import requests
 from bot.handlers.common import show
 from bot.handlers.menu import show_entry
 from bot.render import screens
@@ -30,6 +31,9 @@ async def on_text(update: Update, context: Context) -> None:
         await context.bot.send_message(
             message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
         )
+        return
+    # A running request dialogue takes the text; so does a reply to one of the request's messages.
+    if await requests.dialogue_input(update, context) or await requests.resident_followup(update, context):
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))

@@ -1,0 +1,55 @@
+"""Background work driven from the database, so it survives restarts: reminders, escalation, clean-up."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from bot.context import Services
+from bot.storage import feedback
+from bot.tickets.context import TicketContext
+from bot.tickets.reminders import run_due_reminders
+
+logger = logging.getLogger(__name__)
+
+REMINDER_INTERVAL = 60  # seconds
+PURGE_INTERVAL = 6 * 3600
+
+
+def ticket_context(services: Services) -> TicketContext:
+    return TicketContext(
+        services.content.catalogue, services.i18n, admin_chat_id=services.settings.admin_chat_id
+    )
+
+
+async def remind_and_escalate(services: Services) -> int:
+    """Requests nobody took on: a reminder in the partner group, later escalation to the catch-all."""
+    async with services.database.transaction() as session:
+        count = await run_due_reminders(session, ticket_context(services), services.clock())
+    if count and services.delivery is not None:
+        services.delivery.wake()
+    return count
+
+
+async def purge_unanswered(services: Services) -> int:
+    """Delete questions without answer older than the retention period."""
+    cutoff = services.clock() - timedelta(days=services.settings.unanswered_retention_days)
+    async with services.database.transaction() as session:
+        return await feedback.purge_unanswered(session, cutoff)
+
+
+async def _reminder_job(context: Any) -> None:
+    await remind_and_escalate(context.bot_data.services)
+
+
+async def _purge_job(context: Any) -> None:
+    removed = await purge_unanswered(context.bot_data.services)
+    if removed:
+        logger.info("removed %d old unanswered questions", removed)
+
+
+def schedule(job_queue: Any) -> None:
+    """Deterministic job names: a restart replaces, never duplicates, them."""
+    job_queue.run_repeating(_reminder_job, interval=REMINDER_INTERVAL, first=10, name="REQUEST_REMINDERS")
+    job_queue.run_repeating(_purge_job, interval=PURGE_INTERVAL, first=30, name="PURGE_UNANSWERED")

@@ -1,0 +1,179 @@
+"""End to end through the offline harness: a resident's request reaches the partner and answers come back."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.harness import ROOT, BotHarness
+
+GROUP = -1_000_000_000_777
+
+
+def content_with_group(tmp_path: Path) -> Path:
+    """The shipped content, with the education provider reachable in a Telegram group."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    partners = target / "partners.yaml"
+    text = partners.read_text(encoding="utf-8")
+    head, _, tail = text.partition("  bildungstraeger:")
+    tail = tail.replace(
+        "      email: bildung@example.org",
+        f"      telegram_chat_id: {GROUP}\n      email: bildung@example.org",
+        1,
+    )
+    partners.write_text(head + "  bildungstraeger:" + tail, encoding="utf-8")
+    return target
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def arabic_resident_signs_up_for_the_german_course(bot: BotHarness):  # type: ignore[no-untyped-def]
+    amal = bot.resident("Amal", lang="ar")
+    await amal.send("/start o_deutschkurs-frauen")
+    await amal.tap("✋")
+    # The course topic asks about childcare first (content intake question); she answers.
+    if "⏭" in " ".join(amal.last().labels):
+        await amal.send("نعم، طفلان")
+    await amal.send("أريد التسجيل في دورة اللغة الألمانية")
+    await amal.tap("✅")  # done writing
+    await amal.tap("💬")  # answer here in the chat
+    consent = amal.last()
+    assert "أريد التسجيل" in (consent.text or "")
+    assert "Amal" in (consent.text or "")
+    send = next(b["callback_data"] for b in consent.flat_buttons if b["text"].startswith("✅"))
+    before_send = len(bot.telegram.calls)
+    await amal.press(send, consent)
+    # Nothing reaches a partner inside the handler: the outbox worker delivers after the commit.
+    assert not [c for c in bot.telegram.calls[before_send:] if int(c.params.get("chat_id", 0)) < 0]
+    await amal.press(send, consent)  # "Send" pressed twice creates nothing new
+    await deliver(bot)
+    return amal
+
+
+async def test_request_round_trip_through_a_partner_group(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        cards = bot.telegram.bot_messages(GROUP)
+        assert len(cards) == 1
+        card = cards[0]
+        assert "Arabisch" in (card.text or "")  # the resident's language, named in German
+        assert "Amal" in (card.text or "") and str(amal.user_id) not in (card.text or "")
+        # assert {"Übernehmen", "Abschließen"} & {label.split(" ", 1)[-1] for label in card.labels}
+        ack = amal.last()
+        assert any(ch.isdigit() for ch in (ack.text or ""))
+
+        petra = bot.partner("Petra", GROUP)
+        await petra.tap(1, card)  # take on
+        await deliver(bot)
+        await petra.send("Gerne! Der Kurs beginnt Dienstag um 9 Uhr.", reply_to=card)
+        await deliver(bot)
+        relayed = amal.last()
+        assert "Dienstag um 9 Uhr" in (relayed.text or "")
+        assert "Petra" not in (relayed.text or "")  # the organisation answers, not the staff account
+
+        await amal.send("شكرا! هل يمكنني إحضار ابنتي؟", reply_to=relayed)
+        await deliver(bot)
+        thread = bot.telegram.bot_messages(GROUP)
+        assert "هل يمكنني إحضار ابنتي" in (thread[-1].text or "")
+        assert thread[-1].reply_to == card.message_id
+
+        close = next(
+            i for i, label in enumerate(card.labels, start=1) if "Abschließen" in label or "Close" in label
+        )
+        await petra.tap(close, card)
+        await deliver(bot)
+        assert amal.last().message_id != relayed.message_id
+
+
+async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        petra = bot.partner("Petra", GROUP)
+        await petra.tap(3, card)  # hand over
+        choices = bot.telegram.bot_messages(GROUP)[-1]
+        await petra.tap(
+            next(
+                i
+                for i, label in enumerate(choices.labels, 1)
+                if "Quartiersmanagement" in label and "Fredenberg" not in label
+            ),
+            choices,
+        )
+        await deliver(bot)
+        qm_group = -1_000_000_000_001
+        assert len(bot.telegram.bot_messages(qm_group)) == 1  # the card, now at the Quartiersmanagement
+        resident_messages = len(bot.telegram.bot_messages(amal.user_id))
+        await petra.tap(2, card)  # "close" on the old card
+        await deliver(bot)
+        assert bot.telegram.answered_callbacks[-1].get("text")
+        statuses = bot.telegram.bot_messages(amal.user_id)[resident_messages:]
+        assert statuses == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.mails: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.mails.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+async def test_request_reaches_a_partner_by_email(bot_factory) -> None:  # type: ignore[no-untyped-def]
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        async with bot_factory(
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_security="none",
+            smtp_from="bot@example.org",
+            smtp_reply_to="qm@example.org",
+        ) as bot:
+            await arabic_resident_signs_up_for_the_german_course(bot)
+            for _ in range(20):
+                if inbox.mails:
+                    break
+                await asyncio.sleep(0.05)
+                await deliver(bot)
+    finally:
+        controller.stop()
+    assert len(inbox.mails) == 1
+    mail = inbox.mails[0]
+    assert mail["To"] == "bildung@example.org"
+    assert mail["Reply-To"] == "qm@example.org"
+    parts = {part.get_content_type() for part in mail.walk()}
+    assert {"text/plain", "text/html"} <= parts
+    body = (
+        next(p for p in mail.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    )
+    assert "Arabisch" in body and "أريد التسجيل" in body
+
+
+@pytest.fixture
+def bot_factory(database_url: str):  # type: ignore[no-untyped-def]
+    def factory(**overrides):  # type: ignore[no-untyped-def]
+        return BotHarness.running(database_url=database_url, **overrides)
+
+    return factory

@@ -63,7 +63,7 @@ def build_application(
         ApplicationBuilder()
         .token(token or settings.telegram_bot_token or "")
         .context_types(context_types)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=None))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
+from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
 if TYPE_CHECKING:
@@ -103,10 +104,10 @@ class FakeTelegram(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: float | None = None,
-        write_timeout: float | None = None,
-        connect_timeout: float | None = None,
-        pool_timeout: float | None = None,
+        read_timeout: ODVInput[float] = None,
+        write_timeout: ODVInput[float] = None,
+        connect_timeout: ODVInput[float] = None,
+        pool_timeout: ODVInput[float] = None,
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
             file_path = url.rsplit("/", 1)[-1]

@@ -123,7 +123,7 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> 
     """Read the environment (and `env_file` if it exists); raise SettingsError with one clear line."""
     try:
         env = env_file if env_file is not None and env_file.exists() else None
-        return Settings(_env_file=env, **overrides)  # type: ignore[call-arg]
+        return Settings(_env_file=env, **overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"

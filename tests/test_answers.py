@@ -1,4 +1,4 @@
-"""Residents find answers: menus, free text, emergency, deep links, 'did this help?' — as a resident sees it."""
+"""Residents find answers: menus, free text, emergency, deep links, votes — as a resident sees it."""
 
 from __future__ import annotations
 
@@ -69,7 +69,9 @@ async def test_turkish_question_without_diacritics_finds_the_german_course(bot: 
         ("en", "my husband hits me"),
     ],
 )
-async def test_emergency_words_get_the_emergency_numbers_first(bot: BotHarness, lang: str, sentence: str) -> None:
+async def test_emergency_words_get_the_emergency_numbers_first(
+    bot: BotHarness, lang: str, sentence: str
+) -> None:
     resident = await confirmed_resident(bot, "R", lang)
     await resident.send(sentence)
     text = resident.last().text or ""
@@ -90,7 +92,9 @@ async def test_unknown_deep_link_falls_back_to_the_greeting(bot: BotHarness) -> 
     assert "Hallo Anna" in (anna.last().text or "")
 
 
-async def test_votes_are_counted_without_the_resident_and_thumbs_down_offers_a_person(bot: BotHarness) -> None:
+async def test_votes_are_counted_without_the_resident_and_thumbs_down_offers_a_person(
+    bot: BotHarness,
+) -> None:
     anna = await confirmed_resident(bot, "Anna", "de")
     await anna.send("Deutschkurs mit Kinderbetreuung")
     answer = anna.last()
@@ -102,7 +106,13 @@ async def test_votes_are_counted_without_the_resident_and_thumbs_down_offers_a_p
     async with bot.services.database.sessions() as session:
         votes = (await session.execute(select(AnswerFeedback))).scalars().all()
     assert sorted(v.helpful for v in votes) == [False, True]
-    assert {c.name for c in AnswerFeedback.__table__.columns} == {"id", "kind", "entry_id", "helpful", "created_at"}
+    assert {c.name for c in AnswerFeedback.__table__.columns} == {
+        "id",
+        "kind",
+        "entry_id",
+        "helpful",
+        "created_at",
+    }
 
 
 async def test_a_question_without_answer_offers_a_person_and_is_kept_anonymously(bot: BotHarness) -> None:
@@ -150,11 +160,18 @@ async def test_every_screen_in_every_language_is_valid_telegram_html(bot: BotHar
         rendered = [screens.emergency_screen(t, catalogue), screens.not_found_screen(t, "no_match")]
         for topic_id in catalogue.topics:
             rendered.append(screens.topic_screen(t, catalogue, topic_id, None, 0, now))
-        for kind, entries in (("offer", catalogue.offers), ("event", catalogue.events),
-                              ("partner", catalogue.partners), ("faq", catalogue.faq)):
+        for kind, entries in (
+            ("offer", catalogue.offers),
+            ("event", catalogue.events),
+            ("partner", catalogue.partners),
+            ("faq", catalogue.faq),
+        ):
             for entry_id in entries:
-                rendered.append(screens.with_feedback(t, screens.entry_screen(t, catalogue, kind, entry_id, now),
-                                                      kind, entry_id))
+                rendered.append(
+                    screens.with_feedback(
+                        t, screens.entry_screen(t, catalogue, kind, entry_id, now), kind, entry_id
+                    )
+                )
         for text, keyboard in rendered:
             problems += [f"{lang}: {p}: {text[:60]!r}" for p in html_problems(text)]
             for row in keyboard.inline_keyboard:

@@ -101,7 +101,7 @@ LocalizedList = Annotated[
 Keywords = dict[Lang, tuple[Text, ...]]
 
 
-def pick(text: Mapping[str, Any] | None, lang: str) -> tuple[str, str]:
+def pick(text: Mapping[Any, Any] | None, lang: str) -> tuple[str, str]:
     """Return (text, language actually used) with the fallback lang → de-simple → de."""
     if not text:
         return "", "de"

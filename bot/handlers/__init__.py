@@ -84,4 +84,4 @@ def register(app: AppType) -> None:
     )
     app.add_handler(CallbackQueryHandler(errors.stale_button))
 
-    app.add_error_handler(errors.error_handler)  # type: ignore[arg-type]
+    app.add_error_handler(errors.error_handler)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import Context
@@ -138,16 +138,15 @@ async def rate_answer(update: Update, context: Context) -> None:
     t = context.t
     if vote == "up":
         await answer_query(query, t.gettext("Thank you for your feedback!"))
-        if query is not None and query.message is not None:
+        message = query.message if query is not None else None
+        if isinstance(message, Message) and message.reply_markup is not None:
             # Remove the vote buttons so nobody votes twice; keep the navigation.
             rows = [
                 row
-                for row in (query.message.reply_markup.inline_keyboard if query.message.reply_markup else ())
-                if not any((b.callback_data or "").startswith("fb:") for b in row)
+                for row in message.reply_markup.inline_keyboard
+                if not any(str(b.callback_data or "").startswith("fb:") for b in row)
             ]
-            from telegram import InlineKeyboardMarkup
-
-            await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+            await message.edit_reply_markup(InlineKeyboardMarkup(rows))
         return
     await answer_query(query)
     _, keyboard = screens.not_found_screen(t, "no_match")

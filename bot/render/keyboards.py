@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,7 +28,9 @@ def language_picker(languages: Iterable[str], current: str | None) -> InlineKeyb
     return InlineKeyboardMarkup(rows_of(buttons, 2))
 
 
-def district_picker(t: Translator, districts: Iterable[tuple[str, dict[str, str]]]) -> InlineKeyboardMarkup:
+def district_picker(
+    t: Translator, districts: Iterable[tuple[str, Mapping[Any, str]]]
+) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(pick(name, t.lang)[0], callback_data=encode("district", district_id))
         for district_id, name in districts
@@ -38,7 +41,7 @@ def district_picker(t: Translator, districts: Iterable[tuple[str, dict[str, str]
 
 
 def main_menu(
-    t: Translator, topics: Iterable[tuple[str, str | None, dict[str, str]]]
+    t: Translator, topics: Iterable[tuple[str, str | None, Mapping[Any, str]]]
 ) -> InlineKeyboardMarkup:
     """Topics from the content, then the fixed entries: ask, language, emergency (always there)."""
     topic_buttons = [

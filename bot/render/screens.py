@@ -30,13 +30,13 @@ class Writer:
     t: Translator
     fell_back: set[str] = field(default_factory=set)
 
-    def text(self, localized: Mapping[str, Any] | None) -> str:
+    def text(self, localized: Mapping[Any, Any] | None) -> str:
         value, used = pick(localized, self.t.lang)
         if used != self.t.lang and not (self.t.lang == "de-simple" and used == "de"):
             self.fell_back.add(used)
         return escape(value)
 
-    def plain(self, localized: Mapping[str, Any] | None) -> str:
+    def plain(self, localized: Mapping[Any, Any] | None) -> str:
         """For button labels: no HTML, no fallback note."""
         return pick(localized, self.t.lang)[0]
 
@@ -215,7 +215,11 @@ def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[
     if schedule is None:
         return []
     lines: list[str] = []
-    upcoming = sorted(s for s in schedule.sessions if s.date >= today)[:3] if schedule.sessions else []
+    upcoming = (
+        sorted((s for s in schedule.sessions if s.date >= today), key=lambda s: (s.date, s.start))[:3]
+        if schedule.sessions
+        else []
+    )
     for session in upcoming:
         lines.append(
             "🗓 "

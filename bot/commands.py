@@ -18,6 +18,7 @@ COMMANDS = (
     ("requests", N_("your requests")),
     ("help", N_("how the bot works")),
     ("privacy", N_("what happens with your data")),
+    ("delete", N_("delete my data")),
 )
 DESCRIPTION = N_(
     "The neighbourhood help desk of the Ost- und Westsiedlung and Fredenberg in Salzgitter. "

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.context import Services
-from bot.storage import feedback
+from bot.storage import feedback, requests
 from bot.tickets.context import TicketContext
 from bot.tickets.reminders import run_due_reminders
 
@@ -32,11 +32,18 @@ async def remind_and_escalate(services: Services) -> int:
     return count
 
 
-async def purge_unanswered(services: Services) -> int:
-    """Delete questions without answer older than the retention period."""
-    cutoff = services.clock() - timedelta(days=services.settings.unanswered_retention_days)
+async def purge_old_data(services: Services) -> int:
+    """Keep the privacy notice's promises: old unanswered questions and finished requests are deleted."""
+    now = services.clock()
+    settings = services.settings
     async with services.database.transaction() as session:
-        return await feedback.purge_unanswered(session, cutoff)
+        removed = await feedback.purge_unanswered(
+            session, now - timedelta(days=settings.unanswered_retention_days)
+        )
+        removed += await requests.purge_finished_requests(
+            session, now - timedelta(days=settings.request_retention_days)
+        )
+    return removed
 
 
 async def _reminder_job(context: Any) -> None:
@@ -44,12 +51,12 @@ async def _reminder_job(context: Any) -> None:
 
 
 async def _purge_job(context: Any) -> None:
-    removed = await purge_unanswered(context.bot_data.services)
+    removed = await purge_old_data(context.bot_data.services)
     if removed:
-        logger.info("removed %d old unanswered questions", removed)
+        logger.info("removed %d old questions and requests", removed)
 
 
 def schedule(job_queue: Any) -> None:
     """Deterministic job names: a restart replaces, never duplicates, them."""
     job_queue.run_repeating(_reminder_job, interval=REMINDER_INTERVAL, first=10, name="REQUEST_REMINDERS")
-    job_queue.run_repeating(_purge_job, interval=PURGE_INTERVAL, first=30, name="PURGE_UNANSWERED")
+    job_queue.run_repeating(_purge_job, interval=PURGE_INTERVAL, first=30, name="PURGE_OLD_DATA")

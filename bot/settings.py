@@ -58,6 +58,8 @@ class Settings(BaseSettings):
 
     # Questions that found nothing are kept (without the resident's identity) this many days.
     unanswered_retention_days: int = Field(default=30, ge=1, le=365)
+    # Closed and withdrawn requests are deleted this many days after their last change.
+    request_retention_days: int = Field(default=180, ge=7, le=3650)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_bot_token")

@@ -1,4 +1,4 @@
-"""A Bot API server over real HTTP on 127.0.0.1, backed by `FakeTelegram`: for testing polling mode end to end."""
+"""A Bot API server over real HTTP on 127.0.0.1, backed by `FakeTelegram`: to test polling end to end."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.fakeapi import Call, FakeTelegram
 
 
 class BotApiServer:
-    """`http://127.0.0.1:<port>/bot<token>/<method>`; updates queued with `push_update` are served by getUpdates."""
+    """Serves `/bot<token>/<method>`; updates queued with `push_text` go out via getUpdates."""
 
     def __init__(self) -> None:
         self.telegram = FakeTelegram()
@@ -25,7 +25,7 @@ class BotApiServer:
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 return
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode()
                 if self.headers.get("Content-Type", "").startswith("application/json"):
@@ -41,7 +41,7 @@ class BotApiServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -9,15 +10,22 @@ import sys
 import time
 from pathlib import Path
 
+from bot.fakeapi import Sent
 from tests.bot_api_server import BotApiServer
 from tests.harness import ROOT, BotHarness
 
 TOKEN = "123456789:AAH-test-token-for-a-local-bot-api-server"
 
 
-async def test_polling_a_bot_api_server_answers_start_like_the_console(
-    tmp_path: Path, database_url: str
-) -> None:
+async def console_answer(tmp_path: Path) -> Sent:
+    """What the same resident gets for /start on the offline transport."""
+    async with BotHarness.running(database_url=f"sqlite+aiosqlite:///{tmp_path}/console.db") as console:
+        ayse = console.resident("Ayşe", lang="tr", user_id=4242)
+        await ayse.send("/start")
+        return ayse.last()
+
+
+def test_polling_a_bot_api_server_answers_start_like_the_console(tmp_path: Path, database_url: str) -> None:
     if not database_url.startswith("sqlite"):
         return  # one backend is enough for the transport; the database tests cover both
     with BotApiServer() as server:
@@ -56,9 +64,6 @@ async def test_polling_a_bot_api_server_answers_start_like_the_console(
         assert TOKEN not in stderr  # the token never appears in logs
         assert "commands" in server.telegram.bot_settings
 
-    async with BotHarness.running(database_url=f"sqlite+aiosqlite:///{tmp_path}/console.db") as console:
-        ayse = console.resident("Ayşe", lang="tr", user_id=4242)
-        await ayse.send("/start")
-        expected = ayse.last()
+    expected = asyncio.run(console_answer(tmp_path))
     assert answered[0].text == expected.text
     assert answered[0].labels == expected.labels

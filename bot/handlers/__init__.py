@@ -29,6 +29,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
     app.add_handler(CommandHandler(["requests", "anfragen"], requests.requests_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["delete", "loeschen"], start.delete_command, filters=PRIVATE))
 
     # Staff commands (they check the admin chat / admin ids themselves, in groups and in private).
     app.add_handler(CommandHandler("reload", admin.reload_content))
@@ -39,6 +40,7 @@ def register(app: AppType) -> None:
     app.add_handler(CallbackQueryHandler(start.choose_district, pattern=r"^district:"))
     app.add_handler(CallbackQueryHandler(start.menu, pattern=r"^menu$"))
     app.add_handler(CallbackQueryHandler(start.language_command, pattern=r"^language$"))
+    app.add_handler(CallbackQueryHandler(start.confirm_delete, pattern=r"^forget:yes$"))
     app.add_handler(CallbackQueryHandler(menu.emergency, pattern=r"^sos$"))
     app.add_handler(CallbackQueryHandler(menu.open_topic, pattern=r"^topic:"))
     app.add_handler(CallbackQueryHandler(menu.open_entry, pattern=r"^(offer|event|partner|faq):"))

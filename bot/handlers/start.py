@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
 from bot.handlers.common import answer_query, show
 from bot.render import keyboards
-from bot.render.callback import decode
+from bot.render.callback import decode, encode
 from bot.render.screens import Writer
 from bot.storage import residents
 
@@ -74,6 +74,7 @@ async def help_command(update: Update, context: Context) -> None:
             "/language – " + t.gettext("change the language"),
             "/requests – " + t.gettext("your requests"),
             "/privacy – " + t.gettext("what happens with your data"),
+            "/delete – " + t.gettext("delete my data"),
             "",
             "🆘 " + t.gettext("In an emergency call 112 (ambulance, fire) or 110 (police)."),
         ]
@@ -151,3 +152,47 @@ async def privacy(update: Update, context: Context) -> None:
     w = Writer(context.t)
     text = f"<b>{w.text(notice.title)}</b>\n\n{w.text(notice.text)}" + w.footer()
     await show(update, context, text, keyboards.back_to_menu(context.t))
+
+
+async def delete_command(update: Update, context: Context) -> None:
+    """/delete: ask once, then forget the resident (the privacy notice promises this)."""
+    t = context.t
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "🗑 " + t.gettext("Yes, delete my data"), callback_data=encode("forget", "yes")
+                )
+            ],
+            [InlineKeyboardButton("✖️ " + t.gettext("No, keep it"), callback_data=encode("menu"))],
+        ]
+    )
+    text = "\n".join(
+        [
+            html.escape(t.gettext("Should I delete everything the bot has stored about you?")),
+            html.escape(
+                t.gettext(
+                    "That is your language, your neighbourhood and your requests. Partners who already got a "
+                    "request from you keep what you sent them."
+                )
+            ),
+        ]
+    )
+    await show(update, context, text, keyboard)
+
+
+async def confirm_delete(update: Update, context: Context) -> None:
+    """The resident confirmed /delete."""
+    user = update.effective_user
+    if user is None:
+        return
+    t = context.t
+    async with context.services.database.transaction() as session:
+        await residents.delete_resident(session, user.id)
+    await answer_query(update.callback_query)
+    await show(
+        update,
+        context,
+        html.escape(t.gettext("Done. I have deleted your data. If you write to me again, I start afresh.")),
+        None,
+    )

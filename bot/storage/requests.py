@@ -247,3 +247,16 @@ async def outbox_for_request(session: AsyncSession, request_id: int) -> Sequence
         select(OutboxMessage).where(OutboxMessage.request_id == request_id).order_by(OutboxMessage.id)
     )
     return result.all()
+
+
+async def purge_finished_requests(session: AsyncSession, updated_before: datetime) -> int:
+    """Delete closed and withdrawn requests (with their messages and thread links) not touched since then."""
+    from sqlalchemy import delete
+
+    result = await session.execute(
+        delete(Request).where(
+            Request.status.in_([RequestStatus.CLOSED, RequestStatus.CANCELLED]),
+            Request.updated_at < updated_before,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Resident
@@ -52,3 +53,18 @@ async def set_district(session: AsyncSession, telegram_id: int, district: str) -
     resident = await session.get(Resident, telegram_id)
     if resident is not None:
         resident.district = district
+
+
+async def delete_resident(session: AsyncSession, telegram_id: int) -> bool:
+    """Forget a resident: row, dialogue, requests, thread links (cascade) and unsent messages to them."""
+    from bot.storage.models.outbox import Audience, OutboxMessage, OutboxStatus
+
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.audience == Audience.RESIDENT,
+            OutboxMessage.target == str(telegram_id),
+            OutboxMessage.status != OutboxStatus.SENT,
+        )
+    )
+    result = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
+    return bool(getattr(result, "rowcount", 0))

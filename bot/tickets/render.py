@@ -368,7 +368,7 @@ def open_requests(t: Translator, requests: Sequence[tuple[Request, str]]) -> Ren
     """/requests: the resident's open requests with "add a message" and "withdraw" per request."""
     if not requests:
         return escape(t.gettext("You have no open requests.")), []
-    lines = [f"<b>{escape(t.gettext('Your open requests:'))}</b>"]
+    lines = ["<b>" + escape(t.gettext("Your open requests:")) + "</b>"]
     rows: list[list[tuple[str, str]]] = []
     for request, partner in requests:
         lines.append(

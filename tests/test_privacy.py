@@ -1,0 +1,58 @@
+"""What the privacy notice promises: /delete forgets the resident, old data is purged."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot import jobs
+from bot.storage.models import Resident
+from bot.storage.models.feedback import UnansweredQuestion
+from bot.storage.models.requests import Request
+from tests.harness import BotHarness
+
+
+async def count(bot: BotHarness, model: type) -> int:
+    async with bot.services.database.sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def test_delete_forgets_the_resident_and_their_requests(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start o_briefe-aemter")
+    await olga.tap("✋")
+    while "⏭" in " ".join(olga.last().labels):
+        await olga.tap("⏭")
+    await olga.send("Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    await olga.tap("💬")
+    await olga.tap("✅")
+    assert await count(bot, Request) == 1
+
+    await olga.send("/delete")
+    assert "🗑" in olga.last().labels[0]
+    await olga.tap(1)
+    assert await count(bot, Request) == 0
+    async with bot.services.database.sessions() as session:
+        assert await session.get(Resident, olga.user_id) is None
+
+
+async def test_privacy_notice_is_shown_in_the_residents_language(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("/privacy")
+    text = ayse.last().text or ""
+    assert text and "Datenschutz" not in text.split("\n")[0]
+
+
+async def test_old_unanswered_questions_and_finished_requests_are_purged(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start")
+    await anna.send("Xylophon Reparatur Mondlandung")
+    assert await count(bot, UnansweredQuestion) == 1
+    now = datetime.now(UTC)
+    bot.services.clock = lambda: now + timedelta(days=29)
+    assert await jobs.purge_old_data(bot.services) == 0
+    bot.services.clock = lambda: now + timedelta(days=31)
+    assert await jobs.purge_old_data(bot.services) == 1
+    assert await count(bot, UnansweredQuestion) == 0

@@ -12,13 +12,15 @@ from telegram.ext import (
 )
 
 from bot.context import AppType
-from bot.handlers import admin, common, errors, menu, questions, requests, start
+from bot.handlers import admin, common, errors, flood, menu, questions, requests, start
 
 PRIVATE = filters.ChatType.PRIVATE
 
 
 def register(app: AppType) -> None:
     """Register every handler of the bot, in order."""
+    # Group -20: a resident sending very many messages is slowed down before anything else runs.
+    app.add_handler(TypeHandler(Update, flood.guard), group=-20)
     # Group -10: every update first refreshes the resident's row (language, district, last seen).
     app.add_handler(TypeHandler(Update, common.load_resident), group=-10)
 

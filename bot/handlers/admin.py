@@ -31,7 +31,10 @@ async def reload_content(update: Update, context: Context) -> None:
     await message.reply_text(t.gettext("Checking the content …"))
     result = await context.services.content.reload()
     if result.ok:
-        text = t.gettext("New content is live ({count} warnings).").format(count=len(result.warnings))
+        count = len(result.warnings)
+        text = t.ngettext(
+            "New content is live ({count} warning).", "New content is live ({count} warnings).", count
+        ).format(count=count)
         await message.reply_text(html.escape(text))
         return
     lines = [html.escape(t.gettext("The content has errors. The old content stays live."))]

@@ -510,51 +510,45 @@ def _fast_parse(raw: bytes) -> tuple[Any, Node] | None:
         loader.dispose()
 
 
-def _build(root: Node, loader: Any) -> Any:
-    """Python data of a node tree without aliases; raises `_Unusual` for anything but plain content."""
-    intern = sys.intern
-    constructors = loader.yaml_constructors
+def _build(node: Node, loader: Any) -> Any:
+    """Python data of a node tree without aliases; raises `_Unusual` for anything but plain content.
 
-    def scalar(node: Node) -> Any:
+    A plain recursive function, not a closure: a self-referencing closure is a reference cycle that
+    would keep the loader (and the file's bytes) alive until the garbage collector runs.
+    """
+    kind = type(node)
+    if kind is ScalarNode:
         if node.tag == _STR:
             return node.value
         if node.tag not in _SCALAR_TAGS:
             raise _Unusual
-        return constructors[node.tag](loader, node)
-
-    def build(node: Node) -> Any:
-        kind = type(node)
-        if kind is ScalarNode:
-            return scalar(node)
-        if kind is MappingNode:
-            if node.tag != _MAP:
+        return loader.yaml_constructors[node.tag](loader, node)
+    if kind is MappingNode:
+        if node.tag != _MAP:
+            raise _Unusual
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode or key_node.tag not in _SCALAR_TAGS:
                 raise _Unusual
-            mapping: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not ScalarNode or key_node.tag not in _KEY_TAGS:
-                    raise _Unusual
-                key = intern(key_node.value)
-                if key in mapping:
-                    raise _Unusual
-                if type(value_node) is ScalarNode and value_node.tag == _STR:
-                    mapping[key] = value_node.value
-                else:
-                    mapping[key] = build(value_node)
-            return mapping
-        if kind is SequenceNode:
-            if node.tag != _SEQ:
+            key = sys.intern(key_node.value)
+            if key in mapping:
                 raise _Unusual
-            return [
-                item.value if type(item) is ScalarNode and item.tag == _STR else build(item)
-                for item in node.value
-            ]
-        raise _Unusual
-
-    return build(root)
+            if type(value_node) is ScalarNode and value_node.tag == _STR:
+                mapping[key] = value_node.value
+            else:
+                mapping[key] = _build(value_node, loader)
+        return mapping
+    if kind is SequenceNode:
+        if node.tag != _SEQ:
+            raise _Unusual
+        return [
+            item.value if type(item) is ScalarNode and item.tag == _STR else _build(item, loader)
+            for item in node.value
+        ]
+    raise _Unusual
 
 
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
-_KEY_TAGS = _SCALAR_TAGS
 
 
 # --- validating entries ----------------------------------------------------------------------------

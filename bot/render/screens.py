@@ -272,14 +272,12 @@ def offer_screen(
         lines.append(escape(state))
     lines += partner_contact_lines(w, partner)
     rows = []
+    # Offers one signs up for through the bot get "sign me up"; walk-in offers still get a way to a person.
     if "request" in offer.signup or not offer.signup:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    "✋ " + t.gettext("I'm interested – sign me up"), callback_data=encode("signup", offer_id)
-                )
-            ]
-        )
+        label = "✋ " + t.gettext("I'm interested – sign me up")
+    else:
+        label = "🙋 " + t.gettext("Ask a person")
+    rows.append([InlineKeyboardButton(label, callback_data=encode("signup", offer_id))])
     place_id = offer.place or partner.place
     if place_id and place_id in catalogue.places:
         rows.append(

@@ -1,0 +1,59 @@
+"""Staff reload the content from Telegram: broken content never replaces working content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.harness import ROOT, BotHarness
+
+ADMIN_CHAT = -1_000_000_000_500
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+async def test_reload_with_broken_content_keeps_the_old_content_and_lists_the_errors(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = copy_content(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT) as bot:
+        offers = content / "offers" / "deutschkurs-frauen.yaml"
+        offers.write_text(offers.read_text(encoding="utf-8").replace("    title:", "    titel:", 1), encoding="utf-8")
+        staff = bot.partner("Nadine", ADMIN_CHAT)
+        await staff.send("/reload")
+        report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+        assert "deutschkurs-frauen" in report and "deutschkurs-frauen.yaml:" in report
+
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("/start o_deutschkurs-frauen")
+        assert "Almanca" in (ayse.last().text or "")  # the old content still answers
+
+
+async def test_reload_with_valid_content_is_live_without_restart(database_url: str, tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT) as bot:
+        offers = content / "offers" / "deutschkurs-frauen.yaml"
+        text = offers.read_text(encoding="utf-8")
+        offers.write_text(text.replace("Deutschkurs für Frauen", "Deutschkurs für Mütter", 1), encoding="utf-8")
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_deutschkurs-frauen")
+        old_card = anna.last()
+        assert "Deutschkurs für Mütter" not in (old_card.text or "")
+
+        await bot.partner("Nadine", ADMIN_CHAT).send("/reload")
+        await anna.send("/start o_deutschkurs-frauen")
+        assert "Deutschkurs für Mütter" in (anna.last().text or "")
+
+
+async def test_reload_is_refused_outside_the_admin_chat(database_url: str, tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT) as bot:
+        mallory = bot.resident("Mallory", lang="en")
+        version = bot.services.content.catalogue.version
+        (content / "districts.yaml").write_text("broken: [", encoding="utf-8")
+        await mallory.send("/reload")
+        assert bot.services.content.catalogue.version == version

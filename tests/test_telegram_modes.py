@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from bot.fakeapi import Sent
@@ -67,3 +71,87 @@ def test_polling_a_bot_api_server_answers_start_like_the_console(tmp_path: Path,
     expected = asyncio.run(console_answer(tmp_path))
     assert answered[0].text == expected.text
     assert answered[0].labels == expected.labels
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def post_update(port: int, update: dict[str, object], secret: str | None) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/telegram",
+        data=json.dumps(update).encode(),
+        headers={
+            "Content-Type": "application/json",
+            **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_webhook_mode_answers_updates_with_the_right_secret_only(tmp_path: Path, database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        return
+    port = free_port()
+    with BotApiServer() as server:
+        env = {
+            **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": server.url,
+            "WEBHOOK_URL": "https://bot.example.org",
+            "WEBHOOK_SECRET": "s3cret-token",
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/webhook.db",
+            "CONTENT_DIR": str(ROOT / "content"),
+            "LOCALES_DIR": str(ROOT / "locales"),
+        }
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not server.telegram.calls_of("setWebhook"):
+                assert process.poll() is None, process.communicate()[1][-2000:]
+                time.sleep(0.1)
+            webhook = server.telegram.calls_of("setWebhook")[0].params
+            assert webhook["url"] == "https://bot.example.org/telegram"
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "chat": {"id": 777, "type": "private", "first_name": "Olena"},
+                    "from": {"id": 777, "is_bot": False, "first_name": "Olena", "language_code": "uk"},
+                    "text": "/start",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                },
+            }
+            status = 0
+            while time.monotonic() < deadline and status != 200:
+                status = post_update(port, update, "s3cret-token")
+                time.sleep(0.1)
+            assert post_update(port, {**update, "update_id": 2}, "wrong") == 403
+            while time.monotonic() < deadline and not server.telegram.bot_messages(777):
+                time.sleep(0.1)
+            time.sleep(0.5)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    answers = server.telegram.bot_messages(777)
+    assert len(answers) == 1  # the update with the wrong secret was refused
+    assert "Українська" in answers[0].labels[0]

@@ -209,7 +209,7 @@ async def due_outbox_ids(session: AsyncSession, now: datetime, limit: int) -> li
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
     return list((await session.scalars(stmt)).all())
 

@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="machine-readable output")
     ask.add_argument("--batch", help="JSON lines file ({'q': ..., 'lang': ...}) or - for stdin")
 
+    links = sub.add_parser("links", help="print the deep links (t.me/<bot>?start=...) for posters and flyers")
+    add_common_options(links, suppress=True)
+    links.add_argument("--bot", default="DEIN_BOT", help="the bot's Telegram username (without @)")
+
     db = sub.add_parser("db", help="database tasks")
     add_common_options(db, suppress=True)
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply all migrations")
@@ -124,6 +128,28 @@ def main(argv: list[str] | None = None) -> int:
             as_json=args.json,
             batch=args.batch,
         )
+    if command == "links":
+        from bot.content.catalogue import load_catalogue
+        from bot.content.problems import ContentError
+        from bot.handlers.menu import deep_link_payload
+
+        try:
+            catalogue, _ = load_catalogue(settings.content_dir)
+        except ContentError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        for kind, entries in (
+            ("topic", catalogue.topics),
+            ("offer", catalogue.offers),
+            ("event", catalogue.events),
+            ("partner", catalogue.partners),
+            ("faq", catalogue.faq),
+        ):
+            for entry_id, entry in entries.items():
+                title = getattr(entry, "title", None) or getattr(entry, "name", None) or {}
+                label = title.get("de", entry_id) if isinstance(title, dict) else entry_id
+                print(f"https://t.me/{args.bot}?start={deep_link_payload(kind, entry_id)}\t{kind}\t{label}")
+        return 0
     if command == "db":
         from bot.storage.db import create_database
 

@@ -178,3 +178,23 @@ async def test_every_screen_in_every_language_is_valid_telegram_html(bot: BotHar
                 for button in row:
                     assert button.callback_data is None or len(str(button.callback_data).encode()) <= 64
     assert not problems, "\n".join(problems[:10])
+
+
+async def test_every_entry_has_a_deep_link_that_fits_and_opens_it(bot: BotHarness) -> None:
+    from bot.handlers.menu import deep_link_payload
+
+    catalogue = bot.services.content.catalogue
+    greeting = bot.services.i18n.translator("pl").gettext("Which language should I write in?")
+    for kind, entries in (
+        ("topic", catalogue.topics),
+        ("offer", catalogue.offers),
+        ("event", catalogue.events),
+        ("partner", catalogue.partners),
+        ("faq", catalogue.faq),
+    ):
+        for entry_id in entries:
+            payload = deep_link_payload(kind, entry_id)
+            assert len(payload) <= 64 and payload.replace("_", "").replace("-", "").isalnum()
+            reader = bot.resident("Ola", lang="pl")
+            await reader.send(f"/start {payload}")
+            assert greeting not in (reader.last().text or ""), payload

@@ -11,7 +11,6 @@ import difflib
 import gc
 import hashlib
 import re
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -182,7 +181,7 @@ class EntryLocation:
     source: SourceFile | None = None
 
 
-_REOPENED_FILES = 2
+_REMEMBERED_TREES = 2
 
 
 @dataclass
@@ -195,10 +194,8 @@ class LoadedSources:
     invalid_kinds: set[str] = field(default_factory=set)
     files: list[tuple[str, str]] = field(default_factory=list)  # (display name, sha256)
     problems: list[Problem] = field(default_factory=list)
-    _live: dict[tuple[str, str], NodeLocation] = field(default_factory=dict, repr=False)
-    """Node locations of the file being validated right now."""
-    _reopened: dict[Path, Node | None] = field(default_factory=dict, repr=False)
-    """The last few files parsed again to find a field's line."""
+    _trees: dict[Path, Node | None] = field(default_factory=dict, repr=False)
+    """Node trees of the last few files parsed (again), to find a field's line."""
 
     def locate(self, kind: str, entry_id: str, *loc: str | int) -> tuple[str | None, int | None]:
         """File and line of `kind.entry_id.<loc>` (None, None if unknown)."""
@@ -207,7 +204,7 @@ class LoadedSources:
             return None, None
         if not loc or loc[0] == "[key]":
             return where.file, where.line
-        nodes = self._live.get((kind, entry_id)) or self._reopen(kind, entry_id, where)
+        nodes = self._reopen(kind, entry_id, where)
         return where.file, (nodes.line_of(loc) if nodes is not None else where.line)
 
     def _reopen(self, kind: str, entry_id: str, where: EntryLocation) -> NodeLocation | None:
@@ -215,15 +212,20 @@ class LoadedSources:
         source = where.source
         if source is None:
             return None
-        if source.path not in self._reopened:
-            while len(self._reopened) >= _REOPENED_FILES:
-                del self._reopened[next(iter(self._reopened))]
-            self._reopened[source.path] = _compose_unchanged(source)
-        root = self._reopened[source.path]
+        if source.path not in self._trees:
+            self.remember_tree(source.path, _compose_unchanged(source))
+        root = self._trees[source.path]
         id_node, value_node = _child(_child(root, kind)[1], entry_id)
         if id_node is None or value_node is None or _line(id_node) != where.line:
             return None
         return NodeLocation(where.file, id_node, value_node)
+
+    def remember_tree(self, path: Path, root: Node | None) -> None:
+        """Keep the node tree of a file just parsed (only the last few are kept)."""
+        self._trees.pop(path, None)
+        while len(self._trees) >= _REMEMBERED_TREES:
+            del self._trees[next(iter(self._trees))]
+        self._trees[path] = root
 
     def error(
         self, kind: str, entry_id: str, loc: tuple[str | int, ...], message: str, code: str = ""
@@ -530,7 +532,7 @@ def _build(node: Node, loader: Any) -> Any:
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode or key_node.tag not in _SCALAR_TAGS:
                 raise _Unusual
-            key = sys.intern(key_node.value)
+            key = key_node.value
             if key in mapping:
                 raise _Unusual
             if type(value_node) is ScalarNode and value_node.tag == _STR:
@@ -637,33 +639,58 @@ def german_message(error: Any, field_names: list[str]) -> str:
     return _SIMPLE_MESSAGES.get(kind, error["msg"])
 
 
+Section = tuple[str, int, tuple[tuple[str, int], ...] | None]
+"""(kind, line of the kind, ((entry id, line of the id), …) or None when the kind holds no mapping)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutline:
+    """Lines of a file's kinds and entry ids, in file order: all that validation needs of the nodes."""
+
+    root_line: int
+    is_mapping: bool
+    sections: tuple[Section, ...]
+
+
+def outline(root: Node) -> FileOutline:
+    """The outline of a parsed file (keys are scalar nodes: the file passed inspection)."""
+    if not isinstance(root, MappingNode):
+        return FileOutline(_line(root), False, ())
+    sections = []
+    for kind_node, entries_node in root.value:
+        ids = (
+            tuple((id_node.value, _line(id_node)) for id_node, _ in entries_node.value)
+            if isinstance(entries_node, MappingNode)
+            else None
+        )
+        sections.append((kind_node.value, _line(kind_node), ids))
+    return FileOutline(_line(root), True, tuple(sections))
+
+
 def _validate_file(
-    data: Any, root: Node, source: SourceFile, result: LoadedSources, field_names: list[str]
+    data: Any, shape: FileOutline, source: SourceFile, result: LoadedSources, field_names: list[str]
 ) -> None:
     shown = source.shown
-    if not isinstance(root, MappingNode) or not isinstance(data, dict):
+    if not shape.is_mapping or not isinstance(data, dict):
         result.problems.append(
-            Problem("error", "", shown, _line(root), "Datei muss aus Abschnitten wie 'offers:' bestehen")
+            Problem("error", "", shown, shape.root_line, "Datei muss aus Abschnitten wie 'offers:' bestehen")
         )
         return
-    for kind_node, entries_node in root.value:
-        kind = kind_node.value
+    for kind, kind_line, ids in shape.sections:
         if kind not in KINDS:
             message = f"unbekannte Art '{kind}'{_suggest(kind, KINDS)}"
-            result.problems.append(Problem("error", kind, shown, _line(kind_node), message))
+            result.problems.append(Problem("error", kind, shown, kind_line, message))
             continue
         entries = data[kind]
         if entries is None:
             continue
-        if not isinstance(entries_node, MappingNode):
+        if ids is None:
             result.problems.append(
-                Problem("error", kind, shown, _line(kind_node), "hier werden Einträge erwartet (id: Felder)")
+                Problem("error", kind, shown, kind_line, "hier werden Einträge erwartet (id: Felder)")
             )
             continue
         model = KINDS[kind]
-        for id_node, value_node in entries_node.value:
-            entry_id = id_node.value
-            where = NodeLocation(shown, id_node, value_node)
+        for entry_id, id_line in ids:
             previous = result.locations.get((kind, entry_id))
             if previous is not None:
                 result.problems.append(
@@ -671,13 +698,12 @@ def _validate_file(
                         "error",
                         f"{kind}.{entry_id}",
                         shown,
-                        _line(id_node),
+                        id_line,
                         f"ID '{entry_id}' doppelt (auch in {previous.file}:{previous.line})",
                     )
                 )
                 continue
-            result.locations[(kind, entry_id)] = EntryLocation(shown, _line(id_node), source)
-            result._live[(kind, entry_id)] = where
+            result.locations[(kind, entry_id)] = EntryLocation(shown, id_line, source)
             result.known_ids[kind].add(entry_id)
             if kind == "privacy" and entry_id != "notice":
                 result.error(kind, entry_id, (), "unter 'privacy' ist nur die ID 'notice' erlaubt")
@@ -696,7 +722,7 @@ def _validate_file(
                             "error",
                             ".".join(str(p) for p in (kind, entry_id, *loc) if p != "[key]"),
                             shown,
-                            where.line_of(loc),
+                            result.locate(kind, entry_id, *loc)[1],
                             german_message(error, field_names),
                         )
                     )
@@ -755,7 +781,5 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names
                 code="schema_comment",
             )
         )
-    try:
-        _validate_file(data, root, SourceFile(path, shown, sha), result, field_names)
-    finally:
-        result._live.clear()
+    result.remember_tree(path, root)
+    _validate_file(data, outline(root), SourceFile(path, shown, sha), result, field_names)

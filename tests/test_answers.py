@@ -198,3 +198,39 @@ async def test_every_entry_has_a_deep_link_that_fits_and_opens_it(bot: BotHarnes
             reader = bot.resident("Ola", lang="pl")
             await reader.send(f"/start {payload}")
             assert greeting not in (reader.last().text or ""), payload
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_a_whole_journey_sends_only_valid_telegram_html(bot: BotHarness, lang: str) -> None:
+    """Every message the bot sends in a full journey, resident and partner side, in every language."""
+    telegram_lang = {"de-simple": "de"}.get(lang, lang)
+    resident = bot.resident("Nour", lang=telegram_lang)
+    await resident.send("/start")
+    await resident.tap(
+        next(i for i, b in enumerate(resident.last().flat_buttons, 1) if b["callback_data"] == f"lang:{lang}")
+    )
+    await resident.tap(1)
+    await resident.send("/help")
+    await resident.send("/privacy")
+    await resident.send("/start o_helfer-tandem-hilfe")
+    await resident.tap("✋")
+    while "⏭" in " ".join(resident.last().labels):
+        await resident.tap("⏭")
+    await resident.send("<b>Hilfe</b> & Einkauf > bitte")
+    await resident.send_photo(caption="Brief")
+    await resident.tap("✅")
+    await resident.tap("📞")
+    await resident.share_contact("+49 000 0000000")
+    await resident.tap("✅")
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+    await resident.send("/requests")
+    await resident.send("/delete")
+    problems = []
+    for chat_id, messages in bot.telegram.chats.items():
+        for message in messages.values():
+            if message.from_bot and message.text and message.params.get("parse_mode", "HTML") == "HTML":
+                problems += [f"{chat_id}: {p}: {message.text[:80]!r}" for p in html_problems(message.text)]
+    assert not problems, "\n".join(problems)
+    assert bot.telegram.bot_messages(-1_000_000_000_003)  # the Hauptschule's group got the card

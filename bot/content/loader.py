@@ -227,6 +227,10 @@ class LoadedSources:
             del self._trees[next(iter(self._trees))]
         self._trees[path] = root
 
+    def forget_tree(self, path: Path) -> None:
+        """Drop a remembered node tree."""
+        self._trees.pop(path, None)
+
     def error(
         self, kind: str, entry_id: str, loc: tuple[str | int, ...], message: str, code: str = ""
     ) -> None:
@@ -781,5 +785,8 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names
                 code="schema_comment",
             )
         )
-    result.remember_tree(path, root)
-    _validate_file(data, outline(root), SourceFile(path, shown, sha), result, field_names)
+    shape = outline(root)
+    result.remember_tree(path, root)  # for the lines of validation errors
+    del root
+    _validate_file(data, shape, SourceFile(path, shown, sha), result, field_names)
+    result.forget_tree(path)  # later lookups (references, translations) parse the file again

@@ -248,3 +248,110 @@ def test_times_and_numbers_are_not_yaml_1_1_surprises(make_content: Callable[...
     assert catalogue.partners["telefon"].phone == "0531123"
     slot = catalogue.offers["treff"].schedule.weekly[0]  # type: ignore[union-attr]
     assert (slot.start.hour, slot.end.minute) == (10, 30)
+
+
+def test_anchors_and_aliases_are_rejected_with_line(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        alias="""
+        districts:
+          nord: &bezirk
+            name: {de: Nord}
+          sued: *bezirk
+        """
+    )
+    assert any(
+        e.endswith("alias.yaml:3: Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben")
+        for e in errors_of(content_dir)
+    )
+
+
+def test_explicit_tags_nulls_and_unicode_load_like_plain_values(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        extra="""
+        emergency:
+          feuer:
+            name: {de: "Feuerwehr – Notruf 🚒", ar: حريق}
+            number: !!str 112
+            description: {de: Brand}
+            order: !!int 2
+            triggers: {de: [feuer], ru: [пожар]}
+        places:
+          treff:
+            name: {de: Treff}
+            address: Weg 1
+            latitude: !!float 52
+            longitude: 10.5
+            accessibility: ~
+            example: !!bool false
+        """
+    )
+    catalogue, _ = load_catalogue(content_dir)
+    assert catalogue.emergency["feuer"].number == "112"
+    assert catalogue.emergency["feuer"].order == 2
+    assert catalogue.emergency["feuer"].name["ar"] == "حريق"
+    assert catalogue.places["treff"].latitude == 52.0
+    assert catalogue.places["treff"].accessibility is None
+
+
+def test_errors_in_many_files_keep_their_field_lines(make_content: Callable[..., Path]) -> None:
+    # Each file's node tree is dropped after its entries are validated; field lines found later
+    # (references are checked after all files are read) come from parsing the file again.
+    bad = """
+    offers:
+      kurs-{n}:
+        kind: course
+        topics: [sprache]
+        title: {{de: Kurs}}
+        summary: {{de: Kurs}}
+        partner: quartiersmanagement
+        place: nirgendwo
+      kinder-{n}:
+        kind: course
+        topics: [sprache]
+        title: {{de: Kurs}}
+        summary: {{de: Kurs}}
+        partner: quartiersmanagement
+        childcare: vielleicht
+    """
+    content_dir = make_content(**{f"offers__more{n}": bad.format(n=n) for n in range(3)})
+    errors = errors_of(content_dir)
+    for n in range(3):
+        assert any(
+            e.startswith(f"offers.kurs-{n}.place at ") and f"more{n}.yaml:9: unbekannter Ort" in e
+            for e in errors
+        ), errors
+        assert any(
+            e.startswith(f"offers.kinder-{n}.childcare at ") and f"more{n}.yaml:16:" in e for e in errors
+        )
+
+
+def test_changed_file_falls_back_to_the_entry_line(content_dir: Path) -> None:
+    from bot.content.loader import load_sources
+
+    loaded = load_sources(content_dir)
+    kurse = content_dir / "offers" / "kurse.yaml"
+    kurse.write_text("# geändert\n" + kurse.read_text(), encoding="utf-8")
+    file, line = loaded.locate("offers", "deutschkurs-frauen", "title", "tr")
+    assert file is not None and file.endswith("kurse.yaml")
+    assert line == 3  # the id's line as loaded, not a line of the changed file
+
+
+def test_field_lines_are_found_after_loading(content_dir: Path) -> None:
+    from bot.content.loader import load_sources
+
+    loaded = load_sources(content_dir)
+    assert loaded.locate("offers", "deutschkurs-frauen", "title", "tr")[1] == 8
+    assert loaded.locate("offers", "deutschkurs-frauen", "signup", 0)[1] == 12
+    assert loaded.locate("offers", "deutschkurs-frauen", "missing")[1] == 3
+    assert loaded.locate("offers", "gibt-es-nicht", "title") == (None, None)
+
+
+def test_garbage_collection_is_back_on_after_loading(make_content: Callable[..., Path]) -> None:
+    import gc
+
+    assert gc.isenabled()
+    load_catalogue(make_content())
+    assert gc.isenabled()
+    with pytest.raises(ContentError):
+        load_catalogue(make_content(broken="offers:\n\tx: 1\n"))
+    assert gc.isenabled()

@@ -37,13 +37,14 @@ _LABELS = {
 }
 
 
-def _hint(value: str, known: set[str]) -> str:
-    match = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+def _hint(value: str, known: list[str]) -> str:
+    match = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     return f" – meinten Sie '{match[0]}'?" if match else ""
 
 
 def check_references(sources: LoadedSources) -> None:
     """Add an error to `sources.problems` for every broken reference and every broken global rule."""
+    sorted_ids: dict[str, list[str]] = {}  # sorted once per kind, and only when a reference is broken
     for kind, field_name, target in REFERENCES:
         known = sources.known_ids[target]
         for entry_id, entry in sources.entries[kind].items():
@@ -57,7 +58,9 @@ def check_references(sources: LoadedSources) -> None:
                 targets = [((field_name, index), item) for index, item in enumerate(value)]
             for loc, ref in targets:
                 if ref not in known:
-                    message = f"unbekannter {_LABELS[target]} '{ref}'{_hint(ref, known)}"
+                    if target not in sorted_ids:
+                        sorted_ids[target] = sorted(known)
+                    message = f"unbekannter {_LABELS[target]} '{ref}'{_hint(ref, sorted_ids[target])}"
                     sources.error(kind, entry_id, loc, message)
 
     _exactly_one(sources, "partners", "catch_all", "Partner mit catch_all: true")

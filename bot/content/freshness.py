@@ -113,15 +113,17 @@ def _grouped(missing: dict[str, list[str]]) -> str:
 
 def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None) -> None:
     """Add warnings for missing, outdated and not yet accepted translations to `sources.problems`."""
+    wanted_langs = LANGS[1:]
     for kind, by_id in sources.entries.items():
         for entry_id, entry in by_id.items():
             missing: dict[str, list[str]] = {}
             unaccepted: dict[str, list[str]] = {}
             for loc, texts, marker in iter_localized(entry):
-                field = ".".join(str(p) for p in loc)
-                for wanted in LANGS[1:]:
-                    if wanted not in texts:
-                        missing.setdefault(wanted, []).append(field)
+                if len(texts) < len(LANGS):  # `texts` only has known languages: something is missing
+                    field = ".".join(str(p) for p in loc)
+                    for wanted in wanted_langs:
+                        if wanted not in texts:
+                            missing.setdefault(wanted, []).append(field)
                 if marker != "text" or lock is None:
                     continue
                 current = source_hash(texts["de"])
@@ -130,7 +132,7 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
                         continue
                     recorded = lock.get(translation_key(kind, entry_id, loc, lang))
                     if recorded is None:
-                        unaccepted.setdefault(lang, []).append(field)
+                        unaccepted.setdefault(lang, []).append(".".join(str(p) for p in loc))
                     elif recorded != current:
                         sources.warning(
                             kind,

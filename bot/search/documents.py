@@ -37,9 +37,10 @@ def _add_lists(
     fields: dict[str, list[tuple[str, float]]], lists: Mapping[str, Iterable[str]] | None, weight: float
 ) -> None:
     for lang, values in (lists or {}).items():
-        for value in values or ():
-            if value:
-                fields.setdefault(lang, []).append((str(value), weight))
+        # One text per list: words are counted the same, and the index analyses one string, not ten.
+        text = "\n".join(str(v) for v in values or () if v)
+        if text:
+            fields.setdefault(lang, []).append((text, weight))
 
 
 def _districts(entry: Any) -> frozenset[str] | None:

@@ -39,13 +39,13 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.search.normalize import LATIN, Token, analyse, analyse_query, script_of
+from bot.search.normalize import LATIN, Token, analyse_query, script_of, text_terms
 
 K1 = 1.2
 B = 0.5
@@ -148,41 +148,37 @@ class SearchIndex:
         term_freqs: list[dict[str, float]] = []
         lengths: list[float] = []
         for doc in docs:
-            per_lang: list[dict[str, float]] = []
-            total_length = 0.0
-            for lang, texts in doc.fields.items():
-                tf: dict[str, float] = defaultdict(float)
-                for text, weight in texts:
-                    for token in analyse(text, lang):
-                        if token.stop:
-                            continue
-                        total_length += weight
-                        tf[token.surface] += weight
-                        for s in token.stems:
-                            tf[s] += weight
-                per_lang.append(tf)
-            # The same word in the German and the Turkish title is one piece of evidence, not two.
             merged: dict[str, float] = {}
-            for tf in per_lang:
+            total_length = 0.0
+            n_langs = 0
+            for lang, texts in doc.fields.items():
+                n_langs += 1
+                tf: dict[str, float] = {}
+                for text, weight in texts:
+                    words, counts = text_terms(text, lang)
+                    total_length += words * weight
+                    for term, count in counts:
+                        tf[term] = tf.get(term, 0.0) + count * weight
+                # The same word in the German and the Turkish title is one piece of evidence, not two.
                 for term, value in tf.items():
                     if value > merged.get(term, 0.0):
                         merged[term] = value
             term_freqs.append(merged)
-            lengths.append(total_length / max(1, len(per_lang)))
+            lengths.append(total_length / max(1, n_langs))
 
         n_docs = len(docs)
         avg_length = (sum(lengths) / n_docs) if n_docs else 1.0
-        doc_freq: dict[str, int] = defaultdict(int)
+        doc_freq: Counter[str] = Counter()
         for tf in term_freqs:
-            for term in tf:
-                doc_freq[term] += 1
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
+            doc_freq.update(tf.keys())
+        idf = {term: math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for term, df in doc_freq.items()}
+        postings: dict[str, dict[int, float]] = {term: {} for term in doc_freq}
+        k1_plus_1 = K1 + 1
         for doc_idx, tf in enumerate(term_freqs):
             norm = K1 * (1 - B + B * lengths[doc_idx] / (avg_length or 1.0))
             for term, value in tf.items():
-                idf = math.log(1 + (n_docs - doc_freq[term] + 0.5) / (doc_freq[term] + 0.5))
-                postings[term][doc_idx] = idf * value * (K1 + 1) / (value + norm)
-        return cls(docs, dict(postings))
+                postings[term][doc_idx] = idf[term] * value * k1_plus_1 / (value + norm)
+        return cls(docs, postings)
 
     # --- querying ----------------------------------------------------------------------------------------
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 import snowballstemmer
 
@@ -304,10 +306,50 @@ def analyse_word(word: str, langs: tuple[str, ...]) -> Token:
     return Token(surface, frozenset(stems), stop)
 
 
+def _content_langs(lang: str) -> tuple[str, ...]:
+    return ("de",) if lang == "de-simple" else (lang,) if lang in _SNOWBALL or lang == "uk" else ()
+
+
 def analyse(text: str, lang: str) -> list[Token]:
     """Tokens of a content text written in ``lang``."""
-    langs = ("de",) if lang == "de-simple" else (lang,) if lang in _SNOWBALL or lang == "uk" else ()
+    langs = _content_langs(lang)
     return [analyse_word(w, langs) for w in raw_tokens(text)]
+
+
+@lru_cache(maxsize=300_000)
+def chunk_terms(chunk: str, lang: str) -> tuple[int, tuple[str, ...]]:
+    """Index terms of one whitespace-separated piece of a content text in ``lang``.
+
+    Returns the number of words that are not stop words and, for each of them, its surface form and
+    stems. The index is built from these: a catalogue repeats the same pieces ("Deutschkurs",
+    "Kinder", "Jobcenter") thousands of times, so each is tokenised, folded and stemmed once.
+    """
+    n = 0
+    terms: list[str] = []
+    langs = _content_langs(lang)
+    for word in raw_tokens(chunk):
+        token = analyse_word(word, langs)
+        if token.stop:
+            continue
+        n += 1
+        terms.append(token.surface)
+        terms.extend(token.stems)
+    return n, tuple(terms)
+
+
+@lru_cache(maxsize=50_000)
+def text_terms(text: str, lang: str) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """Number of (non-stop) words and the index terms with their counts of a content text in ``lang``.
+
+    Cached: identical texts (a title that is the same in German and plain German, a keyword list
+    shared by many entries) are analysed once per catalogue load.
+    """
+    words = 0
+    terms: list[str] = []
+    for n, chunk in map(chunk_terms, text.split(), repeat(lang)):
+        words += n
+        terms += chunk
+    return words, tuple(Counter(terms).items())
 
 
 def analyse_query(text: str) -> list[Token]:

@@ -121,6 +121,11 @@ async def run_console(
                 await resident.send(text)
                 await asyncio.sleep(0)
         finally:
+            # Deliver what is still waiting in the outbox, so a piped preview shows the partner's card too.
+            delivery = app.bot_data.services.delivery
+            for _ in range(10):
+                if delivery is None or not await delivery.run_once():
+                    break
             await app.stop()
             await stop_services(app)
     out.write("\n")

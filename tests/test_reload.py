@@ -20,9 +20,13 @@ async def test_reload_with_broken_content_keeps_the_old_content_and_lists_the_er
     database_url: str, tmp_path: Path
 ) -> None:
     content = copy_content(tmp_path)
-    async with BotHarness.running(database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT) as bot:
+    async with BotHarness.running(
+        database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT
+    ) as bot:
         offers = content / "offers" / "deutschkurs-frauen.yaml"
-        offers.write_text(offers.read_text(encoding="utf-8").replace("    title:", "    titel:", 1), encoding="utf-8")
+        offers.write_text(
+            offers.read_text(encoding="utf-8").replace("    title:", "    titel:", 1), encoding="utf-8"
+        )
         staff = bot.partner("Nadine", ADMIN_CHAT)
         await staff.send("/reload")
         report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
@@ -35,10 +39,14 @@ async def test_reload_with_broken_content_keeps_the_old_content_and_lists_the_er
 
 async def test_reload_with_valid_content_is_live_without_restart(database_url: str, tmp_path: Path) -> None:
     content = copy_content(tmp_path)
-    async with BotHarness.running(database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT) as bot:
+    async with BotHarness.running(
+        database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT
+    ) as bot:
         offers = content / "offers" / "deutschkurs-frauen.yaml"
         text = offers.read_text(encoding="utf-8")
-        offers.write_text(text.replace("Deutschkurs für Frauen", "Deutschkurs für Mütter", 1), encoding="utf-8")
+        offers.write_text(
+            text.replace("Deutschkurs für Frauen", "Deutschkurs für Mütter", 1), encoding="utf-8"
+        )
         anna = bot.resident("Anna", lang="de")
         await anna.send("/start o_deutschkurs-frauen")
         old_card = anna.last()
@@ -51,7 +59,9 @@ async def test_reload_with_valid_content_is_live_without_restart(database_url: s
 
 async def test_reload_is_refused_outside_the_admin_chat(database_url: str, tmp_path: Path) -> None:
     content = copy_content(tmp_path)
-    async with BotHarness.running(database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT) as bot:
+    async with BotHarness.running(
+        database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT
+    ) as bot:
         mallory = bot.resident("Mallory", lang="en")
         version = bot.services.content.catalogue.version
         (content / "districts.yaml").write_text("broken: [", encoding="utf-8")

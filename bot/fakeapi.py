@@ -379,6 +379,23 @@ class SimUser:
             extra["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self._message(extra, reply_to)
 
+    async def edit(self, message: Sent, text: str) -> None:
+        """Edit one of this person's earlier messages (Telegram sends an `edited_message` update)."""
+        message.text = text
+        data: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "edit_date": int(time.time()),
+            "chat": self._chat_json(),
+            "from": self._user_json(),
+            "text": text,
+        }
+        if message.reply_to is not None:
+            original = self.telegram.chats.get(self.chat, {}).get(message.reply_to)
+            if original is not None:
+                data["reply_to_message"] = self.telegram._message_json(original)
+        await self._process({"update_id": self.telegram.next_update_id(), "edited_message": data})
+
     async def send_sticker(self) -> Sent:
         return await self._message(
             {

@@ -234,3 +234,10 @@ async def test_a_whole_journey_sends_only_valid_telegram_html(bot: BotHarness, l
                 problems += [f"{chat_id}: {p}: {message.text[:80]!r}" for p in html_problems(message.text)]
     assert not problems, "\n".join(problems)
     assert bot.telegram.bot_messages(-1_000_000_000_003)  # the Hauptschule's group got the card
+
+
+async def test_an_edited_question_is_answered_again(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    question = await anna.send("Xylophon Mondlandung")
+    await anna.edit(question, "Deutschkurs mit Kinderbetreuung")
+    assert "Deutschkurs" in (anna.last().text or "")

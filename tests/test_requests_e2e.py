@@ -175,3 +175,27 @@ def bot_factory(database_url: str):  # type: ignore[no-untyped-def]
         return BotHarness.running(database_url=database_url, **overrides)
 
     return factory
+
+
+async def test_a_partner_correcting_a_reply_sends_a_correction_and_a_closed_card_loses_its_buttons(
+    bot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        petra = bot.partner("Petra", GROUP)
+        reply = await petra.send("Der Kurs beginnt um 9 Uhr.", reply_to=card)
+        await deliver(bot)
+        await petra.edit(reply, "Der Kurs beginnt um 10 Uhr.")
+        await deliver(bot)
+        assert "10 Uhr" in (amal.last().text or "")
+        close = next(i for i, label in enumerate(card.labels, start=1) if "Abschließen" in label)
+        await petra.tap(close, card)
+        await deliver(bot)
+        assert card.reply_markup is None
+        # A reply to the closed request is refused with an explanation in the group, not relayed.
+        before = len(bot.telegram.bot_messages(amal.user_id))
+        await petra.send("Noch eine Frage?", reply_to=card)
+        await deliver(bot)
+        assert len(bot.telegram.bot_messages(amal.user_id)) == before
+        assert "geschlossen" in (bot.telegram.bot_messages(GROUP)[-1].text or "")

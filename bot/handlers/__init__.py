@@ -74,7 +74,7 @@ def register(app: AppType) -> None:
     # Free text in the private chat: emergency words first, then a running dialogue, then the search.
     app.add_handler(
         MessageHandler(
-            PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, questions.on_text
+            PRIVATE & filters.UpdateType.MESSAGES & filters.TEXT & ~filters.COMMAND, questions.on_text
         )
     )
 

@@ -33,7 +33,11 @@ async def on_text(update: Update, context: Context) -> None:
         )
         return
     # A running request dialogue takes the text; so does a reply to one of the request's messages.
-    if await requests.dialogue_input(update, context) or await requests.resident_followup(update, context):
+    # An edited message is only ever searched again: it must not change a draft or a sent request.
+    edited = update.edited_message is not None
+    if not edited and (
+        await requests.dialogue_input(update, context) or await requests.resident_followup(update, context)
+    ):
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))

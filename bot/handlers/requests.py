@@ -615,6 +615,9 @@ async def partner_button(update: Update, context: Context) -> None:
             await stale_button(update, context)
             return
     wake_delivery(context)
+    if action == "close" and result.outcome is service.Outcome.OK and isinstance(query.message, Message):
+        # A closed card needs no buttons any more; a stale tap would only get "already closed".
+        await query.message.edit_reply_markup(None)
     toasts = {
         service.Outcome.OK: pt.gettext("Done."),
         service.Outcome.ALREADY: pt.gettext("That has already happened."),

@@ -5,8 +5,24 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
-           "blockquote", "span", "tg-emoji"}
+ALLOWED = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "blockquote",
+    "span",
+    "tg-emoji",
+}
 MAX_MESSAGE = 4096
 # Telegram accepts the named entities &lt; &gt; &amp; &quot; and every numeric one.
 BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")

@@ -315,6 +315,7 @@ class Topic(ContentModel):
     default_partner: Slug
     intake: tuple[IntakeQuestion, ...] = ()
     districts: tuple[Slug, ...] = ()
+    keywords: Keywords = Field(default_factory=dict)
 
     @field_validator("intake")
     @classmethod

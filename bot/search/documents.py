@@ -16,6 +16,7 @@ from bot.search.index import SearchDocument
 TITLE = 3.0
 QUESTION = 3.0
 KEYWORDS = 2.5
+TOPIC_KEYWORDS = 1.2  # a menu topic is broad: its words should not outrank the entry that is meant
 SUMMARY = 1.2
 ANSWER = 0.8
 DESCRIPTION = 1.0
@@ -61,6 +62,7 @@ def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
         _add_text(fields, entry.description, DESCRIPTION)
     elif kind == "topic":
         _add_text(fields, entry.title, TITLE)
+        _add_lists(fields, getattr(entry, "keywords", None), TOPIC_KEYWORDS)
     else:  # offer, event
         _add_text(fields, entry.title, TITLE)
         _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)

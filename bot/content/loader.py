@@ -474,9 +474,30 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Node | None, list[Problem]]:
             return None, root, [_yaml_problem(exc, text, shown)]
         except RecursionError:
             return None, root, [Problem("error", "", shown, _line(root), "zu tief verschachtelt")]
+        except (ValueError, KeyError, TypeError):  # e.g. `!!int zwölf`, `!!bool vielleicht`
+            return None, root, [_bad_tagged_value(root, loader, shown)]
         return data, root, []
     finally:
         loader.dispose()
+
+
+def _bad_tagged_value(root: Node, loader: Any, shown: str) -> Problem:
+    """The first scalar whose explicit tag does not fit its text, as a problem with its line."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode) and node.tag in loader.yaml_constructors:
+            try:
+                loader.yaml_constructors[node.tag](loader, node)
+            except (ValueError, KeyError, TypeError):
+                tag = node.tag.replace(_TAG, "!!")
+                message = f"'{node.value}' passt nicht zu {tag} – Tag weglassen oder Wert korrigieren"
+                return Problem("error", "", shown, _line(node), message)
+        elif isinstance(node, MappingNode):
+            stack.extend(value for pair in reversed(node.value) for value in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return Problem("error", "", shown, _line(root), "Wert passt nicht zu seinem YAML-Tag")
 
 
 class _Unusual(Exception):
@@ -697,15 +718,7 @@ def _validate_file(
         for entry_id, id_line in ids:
             previous = result.locations.get((kind, entry_id))
             if previous is not None:
-                result.problems.append(
-                    Problem(
-                        "error",
-                        f"{kind}.{entry_id}",
-                        shown,
-                        id_line,
-                        f"ID '{entry_id}' doppelt (auch in {previous.file}:{previous.line})",
-                    )
-                )
+                result.problems.append(_duplicate(kind, entry_id, shown, id_line, previous))
                 continue
             result.locations[(kind, entry_id)] = EntryLocation(shown, id_line, source)
             result.known_ids[kind].add(entry_id)
@@ -737,26 +750,113 @@ def _validate_file(
 _SCHEMA_PREFIX = SCHEMA_COMMENT.encode()
 
 
+def _schema_warning(shown: str) -> Problem:
+    return Problem(
+        "warning",
+        "",
+        shown,
+        1,
+        f"erste Zeile sollte '{SCHEMA_COMMENT}<Pfad zu content/schema.json>' sein",
+        code="schema_comment",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Validated:
+    """A file that loaded without any problem: its entries can be reused while its bytes stay the same."""
+
+    sha256: str
+    shown: str
+    shape: FileOutline
+    models: dict[tuple[str, str], ContentModel]
+
+
+_reuse_lock = threading.Lock()
+_reusable: tuple[Path | None, dict[Path, _Validated]] = (None, {})
+"""Clean files of the last load (one content folder only), for a fast reload of unchanged files.
+
+The entries are frozen models, so a new catalogue can share them with the previous one.
+"""
+
+
 def load_sources(content_dir: Path) -> LoadedSources:
     """Read and validate every `*.yaml` below `content_dir`; never raises for content problems.
 
-    One file at a time: its node tree lives only while its entries are validated.
+    One file at a time: its node tree lives only while its entries are validated. A file whose bytes
+    are unchanged since the last load of the same folder (and that had no problem then) is not parsed
+    or validated again: its entries are reused.
     """
+    global _reusable
+    folder = content_dir.resolve()
+    with _reuse_lock:
+        last_folder, last = _reusable
+    reusable = last if last_folder == folder else {}
+    clean: dict[Path, _Validated] = {}
     with paused_gc():
         result = LoadedSources()
         paths, result.problems = find_content_files(content_dir)
         field_names = _known_field_names()
         for path in paths:
-            _load_file(path, content_dir, result, field_names)
-        return result
+            validated = _load_file(path, content_dir, result, field_names, reusable.get(path))
+            if validated is not None:
+                clean[path] = validated
+    with _reuse_lock:
+        _reusable = (folder, clean)
+    return result
 
 
-def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names: list[str]) -> None:
+def forget_reusable() -> None:
+    """Parse and validate every file again on the next load (tests, benchmarks)."""
+    global _reusable
+    with _reuse_lock:
+        _reusable = (None, {})
+
+
+def _replay(validated: _Validated, source: SourceFile, result: LoadedSources) -> None:
+    """Register the entries of an unchanged clean file (duplicates with other files are still found)."""
+    for kind, _kind_line, ids in validated.shape.sections:
+        for entry_id, id_line in ids or ():
+            previous = result.locations.get((kind, entry_id))
+            if previous is not None:
+                result.problems.append(_duplicate(kind, entry_id, source.shown, id_line, previous))
+                continue
+            result.locations[(kind, entry_id)] = EntryLocation(source.shown, id_line, source)
+            result.known_ids[kind].add(entry_id)
+            result.entries[kind][entry_id] = validated.models[(kind, entry_id)]
+
+
+def _duplicate(kind: str, entry_id: str, shown: str, line: int, previous: EntryLocation) -> Problem:
+    return Problem(
+        "error",
+        f"{kind}.{entry_id}",
+        shown,
+        line,
+        f"ID '{entry_id}' doppelt (auch in {previous.file}:{previous.line})",
+    )
+
+
+def _load_file(
+    path: Path,
+    content_dir: Path,
+    result: LoadedSources,
+    field_names: list[str],
+    reusable: _Validated | None,
+) -> _Validated | None:
+    """Load one file into `result`; returns what can be reused next time (None if it had problems)."""
     shown = display_name(path)
     raw, problem = read_bytes(path, shown)
     if raw is None:
         result.problems.append(problem or Problem("error", "", shown, None, "Datei nicht lesbar"))
-        return
+        return None
+    sha = hashlib.sha256(raw).hexdigest()
+    schema_ok = raw.removeprefix(_BOM).startswith(_SCHEMA_PREFIX)
+    source = SourceFile(path, shown, sha)
+    if reusable is not None and reusable.sha256 == sha and reusable.shown == shown:
+        result.files.append((str(path.relative_to(content_dir)), sha))
+        if not schema_ok:
+            result.problems.append(_schema_warning(shown))
+        _replay(reusable, source, result)
+        return reusable
     fast = _fast_parse(raw)
     problems: list[Problem] = []
     if fast is not None:
@@ -765,28 +865,27 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names
         text, problem = decode(raw, shown)
         if text is None:
             result.problems.append(problem or Problem("error", "", shown, None, "Datei nicht lesbar"))
-            return
+            return None
         data, root, problems = parse_yaml(text, shown)
-    sha = hashlib.sha256(raw).hexdigest()
     result.files.append((str(path.relative_to(content_dir)), sha))
     result.problems.extend(problems)
     if data is None or root is None:
         if not problems:
             result.problems.append(Problem("error", "", shown, None, "Datei ist leer"))
-        return
-    if not raw.removeprefix(_BOM).startswith(_SCHEMA_PREFIX):
-        result.problems.append(
-            Problem(
-                "warning",
-                "",
-                shown,
-                1,
-                f"erste Zeile sollte '{SCHEMA_COMMENT}<Pfad zu content/schema.json>' sein",
-                code="schema_comment",
-            )
-        )
+        return None
+    if not schema_ok:
+        result.problems.append(_schema_warning(shown))
+    known_problems = len(result.problems)
     shape = outline(root)
     result.remember_tree(path, root)  # for the lines of validation errors
     del root
-    _validate_file(data, shape, SourceFile(path, shown, sha), result, field_names)
+    _validate_file(data, shape, source, result, field_names)
     result.forget_tree(path)  # later lookups (references, translations) parse the file again
+    if len(result.problems) != known_problems:
+        return None
+    models = {
+        (kind, entry_id): result.entries[kind][entry_id]
+        for kind, _kind_line, ids in shape.sections
+        for entry_id, _id_line in ids or ()
+    }
+    return _Validated(sha, shown, shape, models)

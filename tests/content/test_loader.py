@@ -355,3 +355,50 @@ def test_garbage_collection_is_back_on_after_loading(make_content: Callable[...,
     with pytest.raises(ContentError):
         load_catalogue(make_content(broken="offers:\n\tx: 1\n"))
     assert gc.isenabled()
+
+
+def test_reload_reuses_unchanged_files_and_revalidates_changed_ones(content_dir: Path) -> None:
+    first, _ = load_catalogue(content_dir)
+    kurse = content_dir / "offers" / "kurse.yaml"
+    kurse.write_text(kurse.read_text().replace("Mit Kinderbetreuung", "Mit Kinderbetreuung!"))
+    second, _ = load_catalogue(content_dir)
+    assert second.partners["quartiersmanagement"] is first.partners["quartiersmanagement"]
+    assert second.offers["deutschkurs-frauen"] is not first.offers["deutschkurs-frauen"]
+    assert second.offers["deutschkurs-frauen"].summary["de"] == "Mit Kinderbetreuung!"
+    assert second.version != first.version
+    assert second.where("partners", "quartiersmanagement") == first.where("partners", "quartiersmanagement")
+
+    # An unchanged, reused file still takes part in the checks across files.
+    (content_dir / "a.yaml").write_text(
+        "partners:\n  quartiersmanagement:\n    name: {de: Q}\n    description: {de: Q}\n", encoding="utf-8"
+    )
+    errors = errors_of(content_dir)
+    assert any(
+        e.startswith("partners.quartiersmanagement at ")
+        and "base.yaml:20: ID 'quartiersmanagement' doppelt (auch in " in e
+        and e.endswith("a.yaml:2)")
+        for e in errors
+    ), errors
+
+    # A file that had problems is never reused: its errors come back on every load.
+    (content_dir / "a.yaml").unlink()
+    kurse.write_text(kurse.read_text() + "    titel: kaputt\n")
+    assert "unbekanntes Feld 'titel'" in one_error(content_dir)
+    assert "unbekanntes Feld 'titel'" in one_error(content_dir)
+
+
+def test_tagged_value_that_does_not_fit_is_an_error_not_a_crash(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        extra="""
+        emergency:
+          polizei:
+            name: {de: Polizei}
+            number: "110"
+            description: {de: Notruf}
+            order: !!int erste
+            triggers: {de: [überfall]}
+        """
+    )
+    assert one_error(content_dir).endswith(
+        "extra.yaml:7: 'erste' passt nicht zu !!int – Tag weglassen oder Wert korrigieren"
+    )

@@ -24,6 +24,16 @@ Soft single words from the content match whole words only (and one typo), not ot
 "pomocy" (help!) fires, "pomoc w napisaniu CV" (help writing a CV) does not. Finally, the SearchEngine
 drops a *soft* match when the message is confidently answered by an offer ("помогите написать резюме"
 → job application training); hard matches are never dropped.
+
+Calls for help
+--------------
+"допоможіть", "pomocy", "yardım edin" are what a resident in danger writes, but just as often the polite
+start of an ordinary request ("допоможіть з листом від відомства", "yardım edin, Jobcenter'dan mektup
+geldi"). Content triggers ending in ``!`` are *calls for help*: soft even when they are phrases, and the
+SearchEngine drops them whenever the rest of the message clearly names something the bot knows (a strong
+best hit, even if two entries about letters compete for first place). A call for help alone ("pomocy!!"),
+or with words the bot does not know, still shows the emergency numbers; violence or danger words in the
+same message ("yardım edin! kocam beni dövüyor") fire their own, hard, triggers.
 """
 
 from __future__ import annotations
@@ -302,6 +312,7 @@ class _Trigger:
     hard: bool
     emergency_id: str | None
     text: str
+    call: bool = False  # a call for help ("yardım edin!"): soft, even as a phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,9 +324,12 @@ class EmergencyMatch:
     emergency_id: str | None
     hard: bool = True
     rest: str = ""  # the message without the words that matched the trigger
+    call: bool = False  # the trigger is a call for help ("допоможіть!"): asking for help *with* something
 
 
-def _compile(text: str, lang: str, hard: bool, emergency_id: str | None) -> _Trigger | None:
+def _compile(
+    text: str, lang: str, hard: bool, emergency_id: str | None, call: bool = False
+) -> _Trigger | None:
     words: list[_Word] = []
     for part in text.split():
         prefix = part.endswith("*")
@@ -328,7 +342,7 @@ def _compile(text: str, lang: str, hard: bool, emergency_id: str | None) -> _Tri
             words.append(_Word(word, is_prefix, word_stem if len(word_stem) >= 4 else ""))
     if not words:
         return None
-    return _Trigger(tuple(words), lang, hard, emergency_id, text)
+    return _Trigger(tuple(words), lang, hard, emergency_id, text, call)
 
 
 class _Message:
@@ -401,8 +415,11 @@ class EmergencyDetector:
             for lang, content_phrases in by_lang.items():
                 analyser_lang = "de" if lang == "de-simple" else lang
                 for phrase in content_phrases:
-                    hard = len(phrase.split()) > 1
-                    compiled = _compile(phrase, analyser_lang, hard, emergency_id)
+                    # "yardım edin!": a call for help is soft even as a phrase (see the module docstring)
+                    call = phrase.rstrip().endswith("!")
+                    phrase = phrase.rstrip().rstrip("!").rstrip()
+                    hard = len(phrase.split()) > 1 and not call
+                    compiled = _compile(phrase, analyser_lang, hard, emergency_id, call)
                     if compiled:
                         triggers.append(compiled)
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
@@ -461,5 +478,7 @@ class EmergencyDetector:
                 if in_context:
                     continue
             rest = " ".join(w for i, w in enumerate(message.raws) if i not in used)
-            return EmergencyMatch(trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest)
+            return EmergencyMatch(
+                trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest, trigger.call
+            )
         return None

@@ -16,6 +16,7 @@ NotUnderstood = Literal[MessageShape, "no_match"]
 MIN_SCORE = 2.0  # below: only alternatives, never an answer
 MIN_MARGIN = 1.25  # top score must be this many times the runner-up's
 MIN_ALTERNATIVE = 0.35  # alternatives scoring below this share of the top are dropped
+MIN_CALL_SCORE = 9.0  # a call for help ("pomocy!") is a request, not an emergency, if the rest scores this
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +76,7 @@ class SearchEngine:
             # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the
             # message is confidently answered ("помогите | написать резюме" → job application training);
             # "حريق | بالعمارة" (fire | in the building) stays an emergency.
-            emergency = (
-                result.answer is None or self._search(match.rest, lang, district, limit).answer is None
-            )
+            emergency = self._stays_emergency(result, match, lang, district, limit)
             return SearchResult(
                 answer=result.answer,
                 alternatives=result.alternatives,
@@ -86,6 +85,20 @@ class SearchEngine:
                 emergency_match=match,
             )
         return result
+
+    def _stays_emergency(
+        self, result: SearchResult, match: EmergencyMatch, lang: str, district: str | None, limit: int
+    ) -> bool:
+        """Whether a soft trigger still shows the emergency numbers, given what the search found."""
+        rest = self._search(match.rest, lang, district, limit)
+        if match.call:
+            # "допоможіть | з листом від відомства": help *with* something the bot knows well, even if two
+            # entries about letters compete for first place. A weak hit ("допоможіть, тут чужа людина в
+            # квартирі" → a flat) is no reason to hide the emergency numbers.
+            best = rest.answer or (rest.alternatives[0] if rest.alternatives else None)
+            if best is not None and best.score >= MIN_CALL_SCORE:
+                return False
+        return result.answer is None or rest.answer is None
 
     def _search(self, query: str, lang: str, district: str | None, limit: int) -> SearchResult:
         hits = self.index.search(query, lang, district, limit + 1)

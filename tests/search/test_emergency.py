@@ -80,3 +80,54 @@ def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest() -> None:
     assert engine.answer("помогите!", "ru", None).emergency
     result = engine.answer("помогите Bewerbungstraining Lebenslauf", "ru", None)
     assert not result.emergency and result.answer is not None
+
+
+# --- calls for help ("yardım edin!") from the content --------------------------------------------------
+
+_CALL_TRIGGERS = {
+    "polizei": {"tr": ["yardım edin!", "dövüyor"], "uk": ["допоможіть!"], "pl": ["pomocy!"]},
+    "hilfetelefon": {"tr": ["kocam beni dövüyor"]},
+}
+
+
+@pytest.fixture(scope="module")
+def letters_engine() -> SearchEngine:
+    """The shipped content (the score a call for help is weighed against is tuned on it)."""
+    from bot.search.documents import documents_from_catalogue, emergency_triggers
+
+    from .test_quality import _catalogue
+
+    catalogue = _catalogue()
+    return SearchEngine.from_documents(documents_from_catalogue(catalogue), emergency_triggers(catalogue))
+
+
+def test_a_call_for_help_is_soft_even_as_a_phrase() -> None:
+    detector = EmergencyDetector.with_builtin(_CALL_TRIGGERS)
+    match = detector.detect("yardım edin lütfen")
+    assert match is not None and match.call and not match.hard
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "допоможіть з листом від відомства",
+        "yardım edin, Jobcenter'dan mektup geldi anlamadım",
+        "pomocy, dostałem list z urzędu i nie rozumiem",
+    ],
+)
+def test_asking_for_help_with_a_letter_shows_no_emergency_numbers(
+    letters_engine: SearchEngine, text: str
+) -> None:
+    result = letters_engine.answer(text, "de")
+    assert not result.emergency, result
+    hits = ([result.answer] if result.answer else []) + result.alternatives
+    assert hits and hits[0].id in {"briefe-aemter", "briefe-von-aemtern"}
+
+
+@pytest.mark.parametrize(
+    "text", ["yardım edin! kocam beni dövüyor", "yardım edin!!", "pomocy", "допоможіть, тут чужа людина"]
+)
+def test_a_call_for_help_alone_or_with_danger_still_shows_the_emergency_numbers(
+    letters_engine: SearchEngine, text: str
+) -> None:
+    assert letters_engine.answer(text, "de").emergency

@@ -5,7 +5,8 @@
 Each size is loaded in a fresh subprocess so peak RSS belongs to that load alone. With `--baseline REV`
 the content code of that git revision (its `bot/` folder) is loaded from the same generated folder
 in the same run, so before/after numbers are side by side. The search index is always built with
-the current code, after the current load (`SearchEngine.from_catalogue`).
+the current code, after the current load (`SearchEngine.from_catalogue`); then the content is
+loaded again unchanged and with one file changed (a hot reload reuses entries of unchanged files).
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ if {index!r}:
     engine = SearchEngine.from_catalogue(catalogue)
     result["index_seconds"] = time.perf_counter() - start
     result["index_peak_kb"] = peak_kb()
+    del engine
+    # Hot reload as ContentService does it: nothing changed, then one file changed.
+    start = time.perf_counter()
+    catalogue, warnings = load_catalogue(Path({folder!r}))
+    result["reload_seconds"] = time.perf_counter() - start
+    changed = sorted(Path({folder!r}).rglob("*.yaml"))[-1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "# geändert\\n", encoding="utf-8")
+    start = time.perf_counter()
+    catalogue, warnings = load_catalogue(Path({folder!r}))
+    result["reload_one_seconds"] = time.perf_counter() - start
+    result["reload_peak_kb"] = peak_kb()
 print(json.dumps(result))
 """
 
@@ -74,7 +86,10 @@ def main() -> None:
     args = parser.parse_args()
 
     header = f"{'Code':>9} {'Einträge':>9} {'Dateien':>8} {'MB YAML':>8} {'Laden s':>8} {'CPU s':>6}"
-    print(header + f" {'RSS MB':>7} {'+RSS MB':>8} {'Index s':>8} {'RSS+Index':>10}")
+    print(
+        header + f" {'RSS MB':>7} {'+RSS MB':>8} {'Index s':>8} {'RSS+Index':>10}"
+        f" {'Reload s':>9} {'1 neu s':>8}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         roots = [("aktuell", ROOT)]
         if args.baseline:
@@ -93,6 +108,7 @@ def main() -> None:
                 )
                 if index:
                     line += f" {result['index_seconds']:>8.2f} {result['index_peak_kb'] / 1024:>10.0f}"
+                    line += f" {result['reload_seconds']:>9.2f} {result['reload_one_seconds']:>8.2f}"
                 print(line, flush=True)
 
 

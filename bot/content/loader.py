@@ -519,11 +519,11 @@ def compose_bytes(raw: bytes) -> Node | None:
 def _fast_parse(raw: bytes) -> tuple[Any, Node] | None:
     """Compose with libyaml and build the data in one walk; None when the careful path must decide.
 
-    Files with `*` (aliases) or `<<` (merge keys) always take the careful path, so this walk only
-    has to handle plain trees: any tag other than str/int/float/bool/null/seq/map, a duplicate
-    or non-text key, or any YAML error sends the file to `parse_yaml`, which reports it.
+    Files that may hold aliases (`&` and `*`) or merge keys (`<<`) always take the careful path, so
+    this walk only has to handle plain trees: any tag other than str/int/float/bool/null/seq/map, a
+    duplicate or non-text key, or any YAML error sends the file to `parse_yaml`, which reports it.
     """
-    if b"*" in raw or b"<<" in raw:
+    if (b"&" in raw and b"*" in raw) or b"<<" in raw:  # an alias needs an anchor (`&`) to refer to
         return None
     loader = _LOADER(raw)
     try:

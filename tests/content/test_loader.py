@@ -265,6 +265,22 @@ def test_anchors_and_aliases_are_rejected_with_line(make_content: Callable[..., 
     )
 
 
+def test_star_in_text_and_alias_without_anchor(make_content: Callable[..., Path]) -> None:
+    triggers = """
+    emergency:
+      krise:
+        name: {de: Krisendienst}
+        number: "0800 111 0 111"
+        description: {de: "Kaffee & Kuchen? Nein: Hilfe"}
+        order: 1
+        triggers: {de: [suizid*, lebensmüde]}
+    """
+    catalogue, _ = load_catalogue(make_content(extra=triggers))
+    assert catalogue.emergency["krise"].triggers["de"] == ("suizid*", "lebensmüde")
+    message = one_error(make_content(extra="offers:\n  x: *nirgends\n"))
+    assert "extra.yaml:" in message
+
+
 def test_explicit_tags_nulls_and_unicode_load_like_plain_values(make_content: Callable[..., Path]) -> None:
     content_dir = make_content(
         extra="""

@@ -1,7 +1,10 @@
 """Search benchmark: quality per language (ours vs plain BM25) and latency on real and synthetic content.
 
     .venv/bin/python bench/search_bench.py [--content content] [--synthetic 10000] \\
-        [--out /work/notes/search_bench.md]
+        [--out /work/notes/search_bench.md] [--before GIT-REF]
+
+``--before REF`` runs the same benchmark (same questions, same synthetic catalogue) on the code and content
+of REF in a temporary git worktree and prints both side by side.
 
 Quality: each line of tests/data/questions.jsonl has acceptable answers "<kind>:<id>" ("event:*" = any
 event) or "emergency". A search question counts for top-1 if the engine's first hit (answer or first
@@ -29,15 +32,18 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+_CODE = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--code=")), None)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+if _CODE:  # benchmark another checkout's bot.search (used by --before)
+    sys.path.insert(0, _CODE)
 
-from bm25_baseline import BM25Baseline
+from bm25_baseline import BM25Baseline  # noqa: E402
 
-from bot.search import normalize
-from bot.search.documents import documents_from_catalogue, emergency_triggers
-from bot.search.engine import SearchEngine
-from bot.search.index import Hit, SearchDocument, SearchIndex
+from bot.search import normalize  # noqa: E402
+from bot.search.documents import documents_from_catalogue, emergency_triggers  # noqa: E402
+from bot.search.engine import SearchEngine  # noqa: E402
+from bot.search.index import Hit, SearchDocument, SearchIndex  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
@@ -206,7 +212,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("/work/notes/search_bench.md"))
     parser.add_argument("--failures", action="store_true", help="list every question that missed top-1")
+    parser.add_argument("--before", help="git ref to compare with (run in a temporary worktree)")
+    parser.add_argument("--code", help=argparse.SUPPRESS)  # --code=DIR: import bot.search from DIR
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # write the raw numbers here
     args = parser.parse_args()
+    if args.before:
+        compare(args)
+        return
 
     catalogue, how = load_content(args.content)
     docs = documents_from_catalogue(catalogue)
@@ -274,9 +286,96 @@ def main() -> None:
     if result["failures"]:
         lines += ["", "## Misses (top-1)", ""] + [f"- {f}" for f in result["failures"]]
     text = "\n".join(lines) + "\n"
+    if args.json:
+        raw = {
+            "stats": {lang: dict(v) for lang, v in result["stats"].items()},
+            "latency": [
+                {"name": n, "docs": size, "p50": p(w, 50), "p95": p(w, 95), "p95_cold": p(c, 95)}
+                for n, size, w, _, c in rows
+            ],
+            "ratio": ratio,
+            "ratio_cold": ratio_cold,
+            "build_s": build_s,
+        }
+        args.json.write_text(json.dumps(raw), encoding="utf-8")
+        return
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
+
+
+def _run(code: Path | None, content: Path, out: Path, synthetic: int, repeat: int) -> dict[str, Any]:
+    import subprocess
+
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--content", str(content), "--json", str(out)]
+    cmd += ["--synthetic", str(synthetic), "--repeat", str(repeat)]
+    if code:
+        cmd.append(f"--code={code}")
+    subprocess.run(cmd, check=True, cwd=code or ROOT)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Before (``args.before``) and now, side by side, on the current question set."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "before"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.before],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            before = _run(tree, tree / "content", Path(tmp) / "before.json", args.synthetic, args.repeat)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+        after = _run(None, args.content, Path(tmp) / "after.json", args.synthetic, args.repeat)
+    lines = [
+        "| language | questions | top-1 before | top-1 now | top-3 before | top-3 now "
+        "| BM25 top-1 | BM25 top-3 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    tot_b: dict[str, int] = defaultdict(int)
+    tot_a: dict[str, int] = defaultdict(int)
+    for lang in [*LANG_ORDER, "all"]:
+        if lang == "all":
+            b, a, name = tot_b, tot_a, "**all**"
+        else:
+            b, a, name = before["stats"].get(lang, {}), after["stats"].get(lang, {}), lang
+            for k, v in b.items():
+                tot_b[k] += v
+            for k, v in a.items():
+                tot_a[k] += v
+        lines.append(
+            f"| {name} | {a.get('n', 0)} | {pct(b.get('top1', 0), b.get('n', 0))} | "
+            f"{pct(a.get('top1', 0), a.get('n', 0))} | {pct(b.get('top3', 0), b.get('n', 0))} | "
+            f"{pct(a.get('top3', 0), a.get('n', 0))} | {pct(a.get('base_top1', 0), a.get('n', 0))} | "
+            f"{pct(a.get('base_top3', 0), a.get('n', 0))} |"
+        )
+    lines.append(
+        f"| emergency | {tot_a.get('emergency', 0)} | "
+        f"{tot_b.get('emergency_ok', 0)}/{tot_b.get('emergency', 0)} | "
+        f"{tot_a.get('emergency_ok', 0)}/{tot_a.get('emergency', 0)} | | | | |"
+    )
+    lines += [
+        "",
+        "| latency (ms) | before p50 | now p50 | before p95 | now p95 | before p95 cold | now p95 cold |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for lb, la in zip(before["latency"], after["latency"], strict=True):
+        lines.append(
+            f"| {la['name']} | {lb['p50']:.3f} | {la['p50']:.3f} | {lb['p95']:.3f} | {la['p95']:.3f} | "
+            f"{lb['p95_cold']:.3f} | {la['p95_cold']:.3f} |"
+        )
+    lines.append(
+        f"| p95 ratio synthetic/shipped (warm) | | | {before['ratio']:.2f} | {after['ratio']:.2f} | "
+        f"{before['ratio_cold']:.2f} | {after['ratio_cold']:.2f} |"
+    )
+    lines.append(f"| synthetic index build (s) | | | {before['build_s']:.1f} | {after['build_s']:.1f} | | |")
+    print(f"Before = {args.before}, now = working tree; same {sum(1 for _ in open(QUESTIONS))} questions.\n")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -859,6 +859,7 @@ def _load_file(
         return reusable
     fast = _fast_parse(raw)
     problems: list[Problem] = []
+    root: Node | None
     if fast is not None:
         data, root = fast
     else:

@@ -166,7 +166,7 @@ class Catalogue:
 
 
 def _example_warnings(loaded: LoadedSources) -> None:
-    for kind in ("places", "partners"):
+    for kind in ("places", "partners", "offers", "events"):
         for entry_id, entry in loaded.entries[kind].items():
             if getattr(entry, "example", False):
                 loaded.warning(

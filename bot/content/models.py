@@ -449,6 +449,8 @@ class Offer(ContentModel):
     keywords: Keywords = Field(default_factory=dict)
     valid_from: date | None = None
     valid_until: date | None = None
+    example: bool = False
+    """True while schedule or dates are made up: `check --strict` refuses to go live with it."""
 
     @field_validator("valid_until")
     @classmethod
@@ -483,6 +485,8 @@ class Event(ContentModel):
     topics: tuple[Slug, ...] = ()
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)
+    example: bool = False
+    """True while the date is made up: `check --strict` refuses to go live with it."""
 
     @field_validator("ends")
     @classmethod

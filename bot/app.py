@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -112,6 +113,8 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
             # Without content the bot cannot answer anyone: refuse to start, naming every problem.
             raise ContentError(result.errors)
     logger.info("content %s live", services.content.catalogue.version)
+    # The catalogue and index live as long as the process: keep the garbage collector from rescanning them.
+    gc.freeze()
     await register_commands(app.bot, services.i18n)
     services.delivery = build_delivery(app, services)
     if background:

@@ -89,3 +89,9 @@ async def test_a_resident_flooding_the_bot_is_told_once_to_slow_down(bot: BotHar
     assert texts[-1] == bot.services.i18n.translator("en").gettext(
         "You are sending very many messages. Please wait a minute, then write again."
     )
+
+
+async def test_latin_names_are_isolated_in_right_to_left_text(bot: BotHarness) -> None:
+    amal = bot.resident("Amal", lang="ar")
+    await amal.send("/start")
+    assert "\u2068Amal\u2069" in (amal.last().text or "")

@@ -26,7 +26,9 @@ async def start(update: Update, context: Context) -> None:
     t = context.t
     name = html.escape(user.first_name) if user and user.first_name else ""
     greeting = (
-        t.gettext("Hello {name}! I am the neighbourhood bot of the Quartiersmanagement.").format(name=t.isolate(name))
+        t.gettext("Hello {name}! I am the neighbourhood bot of the Quartiersmanagement.").format(
+            name=t.isolate(name)
+        )
         if name
         else t.gettext("Hello! I am the neighbourhood bot of the Quartiersmanagement.")
     )

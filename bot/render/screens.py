@@ -383,7 +383,7 @@ def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
         if pid in catalogue.partners
     ]
     rows.append([person_button(t, f"f.{faq_id}")])
-    rows.append(nav_row(t, None))
+    rows.append(nav_row(t, encode("topic", entry.topics[0], 0) if entry.topics else None))
     return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
 
 

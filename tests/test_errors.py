@@ -1,0 +1,29 @@
+"""One error handler: the resident gets a polite answer in their language, staff get the traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.harness import BotHarness
+
+ADMIN_CHAT = -1_000_000_000_500
+
+
+class BrokenSearch:
+    def answer(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("index exploded")
+
+
+async def test_an_unexpected_error_is_apologised_for_and_reported_to_staff(database_url: str) -> None:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("/start")
+        bot.services.search = BrokenSearch()  # type: ignore[assignment]
+        await ayse.send("gizli sorum: almanca kursu")
+        apology = bot.services.i18n.translator("tr").gettext(
+            "Sorry, something went wrong on my side. Please try again in a moment."
+        )
+        assert ayse.last().text == apology
+        staff = [m.text or "" for m in bot.telegram.bot_messages(ADMIN_CHAT)]
+        assert any("RuntimeError" in text and "index exploded" in text for text in staff)
+        assert not any("gizli sorum" in text for text in staff)  # never a resident's message

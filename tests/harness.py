@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -70,3 +72,22 @@ class BotHarness:
         """A partner organisation's staff member writing in their Telegram group."""
         person = SimUser(self.telegram, self.app, user_id or next(self._ids), first_name, language_code="de")
         return person.in_group(group_chat_id)
+
+
+def run_cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`run_bot.py ARGS` in a clean environment: SQLite in `tmp_path`, the shipped content and catalogs."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
+        "CONTENT_DIR": str(ROOT / "content"),
+        "LOCALES_DIR": str(ROOT / "locales"),
+    }
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.harness import run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
-        "CONTENT_DIR": str(ROOT / "content"),
-        "LOCALES_DIR": str(ROOT / "locales"),
-    }
-    return subprocess.run(
-        [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none"), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
@@ -43,7 +25,7 @@ def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
 def test_ask_answers_the_examples_of_the_issue(
     tmp_path: Path, question: str, lang: str, expected: str
 ) -> None:
-    result = run(tmp_path, "ask", question, "--lang", lang, "--json")
+    result = run_cli(tmp_path, "ask", question, "--lang", lang, "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     found = [data["answer"]["id"]] if data["answer"] else []
@@ -63,7 +45,7 @@ def test_ask_batch_scores_many_questions_in_one_process_and_flags_emergencies(tm
     stdin = "\n".join(
         line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines
     )
-    result = run(tmp_path, "ask", "--batch", "-", stdin=stdin)
+    result = run_cli(tmp_path, "ask", "--batch", "-", stdin=stdin)
     assert result.returncode == 0, result.stderr
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a.get("emergency") for a in answers[:4]] == [True, True, True, False]
@@ -79,7 +61,7 @@ def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> Non
     number = next(i for i, line in enumerate(lines) if line.strip().startswith("childcare:"))
     lines[number] = lines[number].replace("childcare:", "kinderbetreuung:")
     offer.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run(tmp_path, "check", "--content", str(content))
+    result = run_cli(tmp_path, "check", "--content", str(content))
     assert result.returncode != 0
     assert "offers.bewerbungstraining.kinderbetreuung" in result.stdout + result.stderr
     assert f"bewerbungstraining.yaml:{number + 1}" in result.stdout + result.stderr
@@ -87,9 +69,9 @@ def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> Non
 
 def test_schema_links_and_db_upgrade(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
-    assert run(tmp_path, "schema", "--out", str(schema)).returncode == 0
+    assert run_cli(tmp_path, "schema", "--out", str(schema)).returncode == 0
     assert json.loads(schema.read_text()) == json.loads((ROOT / "content" / "schema.json").read_text())
-    links = run(tmp_path, "links", "--bot", "quartiersbot")
+    links = run_cli(tmp_path, "links", "--bot", "quartiersbot")
     assert "https://t.me/quartiersbot?start=o_deutschkurs-frauen" in links.stdout
-    assert run(tmp_path, "db", "upgrade").returncode == 0
+    assert run_cli(tmp_path, "db", "upgrade").returncode == 0
     assert (tmp_path / "cli.db").exists()

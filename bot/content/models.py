@@ -379,36 +379,31 @@ class Partner(ContentModel):
     keywords: Keywords = Field(default_factory=dict)
 
 
-class WeeklySlot(ContentModel):
+class _Slot(ContentModel):
+    """A start and an end time on one day; the end must come after the start."""
+
+    start: Clock
+    end: Clock
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("start")
+        if start is not None and value <= start:
+            raise ValueError("Ende muss nach dem Beginn liegen")
+        return value
+
+
+class WeeklySlot(_Slot):
     """A recurring weekly appointment of an offer."""
 
     day: Weekday
-    start: Clock
-    end: Clock
-
-    @field_validator("end")
-    @classmethod
-    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
-        start = info.data.get("start")
-        if start is not None and value <= start:
-            raise ValueError("Ende muss nach dem Beginn liegen")
-        return value
 
 
-class Session(ContentModel):
+class Session(_Slot):
     """A single dated appointment of an offer."""
 
     date: date
-    start: Clock
-    end: Clock
-
-    @field_validator("end")
-    @classmethod
-    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
-        start = info.data.get("start")
-        if start is not None and value <= start:
-            raise ValueError("Ende muss nach dem Beginn liegen")
-        return value
 
 
 class Schedule(ContentModel):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +13,7 @@ from sqlalchemy import select
 from bot.i18n import LANGUAGES
 from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
-from tests.harness import BotHarness
+from tests.harness import ROOT, BotHarness
 from tests.telegram_html import html_problems
 
 # A Tuesday morning: the SOS-Mütterzentrum and most offices are open (example hours in the content).
@@ -241,3 +244,37 @@ async def test_an_edited_question_is_answered_again(bot: BotHarness) -> None:
     question = await anna.send("Xylophon Mondlandung")
     await anna.edit(question, "Deutschkurs mit Kinderbetreuung")
     assert "Deutschkurs" in (anna.last().text or "")
+
+
+async def test_missing_translation_falls_back_to_plain_german_and_says_so(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    offer = content / "offers" / "sprachcafe.yaml"
+    kept = [
+        line for line in offer.read_text(encoding="utf-8").splitlines() if not line.startswith("      tr:")
+    ]
+    offer.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        t = bot.services.i18n.translator("tr")
+        text, _ = screens.offer_screen(t, bot.services.content.catalogue, "sprachcafe", TUESDAY_MORNING, None)
+    catalogue_offer = bot.services.content.catalogue.offers["sprachcafe"]
+    assert escape(catalogue_offer.title["de-simple"]) in text  # plain German comes before German
+    note = t.gettext("Some of this is not yet translated into {language}. It is shown in {fallback}.")
+    assert note.format(language="Türkçe", fallback="Einfaches Deutsch") in text
+
+
+async def test_phone_numbers_and_addresses_are_isolated_for_arabic_and_farsi(bot: BotHarness) -> None:
+    catalogue = bot.services.content.catalogue
+    for lang in ("ar", "fa"):
+        t = bot.services.i18n.translator(lang)
+        text, _ = screens.partner_screen(t, catalogue, "quartiersmanagement", TUESDAY_MORNING)
+        partner = catalogue.partners["quartiersmanagement"]
+        assert f"\u2068{escape(partner.phone or '')}\u2069" in text
+        address = catalogue.places[partner.place or ""].address
+        assert f"\u2068{escape(address)}\u2069" in text
+        text_de, _ = screens.partner_screen(
+            bot.services.i18n.translator("de"), catalogue, "quartiersmanagement", TUESDAY_MORNING
+        )
+        assert "\u2068" not in text_de

@@ -27,7 +27,9 @@ BOT_ID = 7_000_000_001
 BOT_USERNAME = "quartiersbot_preview"
 FAKE_TOKEN = "7000000001:OFFLINE-PREVIEW-TOKEN-not-a-real-one"
 
-Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, Any]] | None"]
+# A fault injector: returns None (answer normally), an HTTP status with a Bot API error body, or an
+# exception to raise (e.g. telegram.error.TimedOut) as the transport would.
+Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, Any]] | BaseException | None"]
 
 
 @dataclass
@@ -120,6 +122,8 @@ class FakeTelegram(BaseRequest):
         self.calls.append(Call(api_method, params))
         if self.fault is not None:
             injected = self.fault(api_method, params)
+            if isinstance(injected, BaseException):
+                raise injected
             if injected is not None:
                 status, body = injected
                 return status, json.dumps(body).encode()

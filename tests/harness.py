@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -52,8 +53,11 @@ class BotHarness:
 
     @classmethod
     @asynccontextmanager
-    async def running(cls, *, database_url: str, **overrides: Any) -> AsyncIterator[BotHarness]:
-        telegram = FakeTelegram()
+    async def running(
+        cls, *, database_url: str, telegram: FakeTelegram | None = None, **overrides: Any
+    ) -> AsyncIterator[BotHarness]:
+        """The bot on the offline transport; pass `telegram` to keep chats across a simulated restart."""
+        telegram = telegram or FakeTelegram()
         app = build_application(
             test_settings(database_url, **overrides), request=telegram, token=FAKE_TOKEN, rate_limit=False
         )
@@ -72,6 +76,19 @@ class BotHarness:
         """A partner organisation's staff member writing in their Telegram group."""
         person = SimUser(self.telegram, self.app, user_id or next(self._ids), first_name, language_code="de")
         return person.in_group(group_chat_id)
+
+
+def content_with_partner_group(tmp_path: Path, partner_id: str, chat_id: int) -> Path:
+    """A copy of the shipped content in which `partner_id` receives requests in Telegram group `chat_id`."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    partners = target / "partners.yaml"
+    head, marker, tail = partners.read_text(encoding="utf-8").partition(f"\n  {partner_id}:\n")
+    requests_block = "\n    requests:\n"
+    position = tail.index(requests_block) + len(requests_block)
+    tail = tail[:position] + f"      telegram_chat_id: {chat_id}\n" + tail[position:]
+    partners.write_text(head + marker + tail, encoding="utf-8")
+    return target
 
 
 def run_cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

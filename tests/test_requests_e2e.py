@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
 from email import message_from_bytes
 from email.message import Message
@@ -12,25 +11,14 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.harness import ROOT, BotHarness
+from tests.harness import BotHarness, content_with_partner_group
 
 GROUP = -1_000_000_000_777
 
 
 def content_with_group(tmp_path: Path) -> Path:
     """The shipped content, with the education provider reachable in a Telegram group."""
-    target = tmp_path / "content"
-    shutil.copytree(ROOT / "content", target)
-    partners = target / "partners.yaml"
-    text = partners.read_text(encoding="utf-8")
-    head, _, tail = text.partition("  bildungstraeger:")
-    tail = tail.replace(
-        "      email: bildung@example.org",
-        f"      telegram_chat_id: {GROUP}\n      email: bildung@example.org",
-        1,
-    )
-    partners.write_text(head + "  bildungstraeger:" + tail, encoding="utf-8")
-    return target
+    return content_with_partner_group(tmp_path, "bildungstraeger", GROUP)
 
 
 async def deliver(bot: BotHarness) -> None:

@@ -10,6 +10,7 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
+from aiosmtpd.smtp import SMTP
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -20,12 +21,14 @@ from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
 from bot.context import AppType, BotData, Context, Services, UserData
+from bot.delivery.inbound import ReplyHandler
 from bot.delivery.mail import SmtpMailer, SmtpSettings, telegram_file_fetcher
 from bot.delivery.worker import DeliveryWorker
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
 from bot.settings import Settings
 from bot.storage.db import create_database
+from bot.tickets import service as ticket_service
 from bot.tickets.hooks import TicketDeliveryHooks
 
 logger = logging.getLogger(__name__)
@@ -117,10 +120,53 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
     gc.freeze()
     await register_commands(app.bot, services.i18n)
     services.delivery = build_delivery(app, services)
+    services.inbound = await start_inbound_mail(services)
     if background:
         services.delivery.start()
         if app.job_queue is not None:
             jobs.schedule(app.job_queue)
+
+
+async def start_inbound_mail(services: Services) -> asyncio.Server | None:
+    """Listen for partners' e-mail replies (MAIL_INBOUND_PORT); each one is relayed to its resident."""
+    settings = services.settings
+    if not (settings.mail_inbound_port and settings.mail_reply_domain and settings.mail_reply_secret):
+        return None
+
+    async def on_reply(number: str, sender: str, text: str, message_id: str) -> str:
+        async with services.database.transaction() as session:
+            result = await ticket_service.partner_email_reply(
+                session,
+                jobs.ticket_context(services),
+                number=number,
+                from_address=sender,
+                text=text,
+                mail_message_id=message_id,
+            )
+        outcome = result.outcome
+        if outcome in (ticket_service.Outcome.OK, ticket_service.Outcome.DUPLICATE):
+            if services.delivery is not None:
+                services.delivery.wake()
+            return "250 OK"
+        reasons = {
+            ticket_service.Outcome.WRONG_CHAT: "550 5.7.1 This sender may not answer this request",
+            ticket_service.Outcome.CLOSED: "550 5.7.1 This request is closed",
+            ticket_service.Outcome.EMPTY: "550 5.6.0 The reply is empty",
+        }
+        return reasons.get(outcome, "550 5.1.1 No such request")
+
+    handler = ReplyHandler(settings.mail_reply_domain, settings.mail_reply_secret, on_reply)
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(handler, hostname=settings.mail_reply_domain),
+        settings.mail_inbound_host,
+        settings.mail_inbound_port,
+    )
+    logger.info(
+        "listening for partners' e-mail replies on %s:%s",
+        settings.mail_inbound_host,
+        settings.mail_inbound_port,
+    )
+    return server
 
 
 def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> DeliveryWorker:
@@ -137,6 +183,8 @@ def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Ser
                 security=settings.smtp_security,
                 from_address=settings.smtp_from,
                 reply_to=settings.smtp_reply_to,
+                reply_domain=settings.mail_reply_domain,
+                reply_secret=settings.mail_reply_secret,
             ),
             telegram_file_fetcher(app.bot),
         )
@@ -154,4 +202,7 @@ async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     services: Services = app.bot_data.services
     if services.delivery is not None:
         await services.delivery.stop()
+    if services.inbound is not None:
+        services.inbound.close()
+        await services.inbound.wait_closed()
     await services.database.dispose()

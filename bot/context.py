@@ -29,6 +29,8 @@ class Services:
     search: SearchEngine | None = None
     # Sends what the outbox holds; started with the bot (tests drive it by hand with `run_once`).
     delivery: DeliveryWorker | None = None
+    # The SMTP listener for partners' e-mail replies, when configured.
+    inbound: Any = None
     # The clock of the whole bot (tests set a fixed one): opening hours, next dates, reminders.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     extras: dict[str, Any] = field(default_factory=dict)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     smtp_from: str | None = None
     smtp_reply_to: str | None = None
+    # Partners' e-mail replies straight back to the resident: the bot listens for them (bot.delivery.inbound).
+    mail_inbound_host: str = "127.0.0.1"
+    mail_inbound_port: int | None = Field(default=None, ge=1, le=65535)
+    mail_reply_domain: str | None = None
+    mail_reply_secret: str | None = None
 
     # Questions that found nothing are kept (without the resident's identity) this many days.
     unanswered_retention_days: int = Field(default=30, ge=1, le=365)
@@ -110,6 +115,14 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{part}' is not a Telegram user id")
         return value
 
+    @model_validator(mode="after")
+    def _inbound_mail_complete(self) -> Settings:
+        if self.mail_inbound_port and not (self.mail_reply_domain and self.mail_reply_secret):
+            raise ValueError("MAIL_INBOUND_PORT needs MAIL_REPLY_DOMAIN and MAIL_REPLY_SECRET")
+        if self.mail_reply_secret is not None and len(self.mail_reply_secret) < 16:
+            raise ValueError("MAIL_REPLY_SECRET must be at least 16 characters")
+        return self
+
     @property
     def admin_ids(self) -> frozenset[int]:
         return frozenset(int(p) for p in self.admin_user_ids.split(",") if p.strip())
@@ -128,6 +141,6 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> 
         return Settings(_env_file=env, **overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        name = str(first["loc"][0]).upper() if first["loc"] else "MAIL_INBOUND_PORT"
         message = first["msg"].removeprefix("Value error, ")
         raise SettingsError(f"Invalid setting {name}: {message}") from None

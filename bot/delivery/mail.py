@@ -7,6 +7,8 @@ treats a 5xx refusal like a deleted group (re-routed to the catch-all after a fe
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import mimetypes
 import smtplib
@@ -38,6 +40,10 @@ class SmtpSettings:
     security: Literal["starttls", "ssl", "none"] = "starttls"
     # Where partners' replies go (the Quartiersmanagement's mailbox); the From address if unset.
     reply_to: str | None = None
+    # With inbound mail (bot.delivery.inbound): replies to a request go to an address of this domain that
+    # names the request and carries a signature, and the bot relays them to the resident.
+    reply_domain: str | None = None
+    reply_secret: str | None = None
     timeout: float = 30.0
 
     @property
@@ -53,6 +59,15 @@ def telegram_file_fetcher(bot: Bot) -> FileFetcher:
     return fetch
 
 
+def reply_signature(request_number: str, secret: str) -> str:
+    """A short HMAC so nobody can answer a request by guessing its number."""
+    return hmac.new(secret.encode(), request_number.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def reply_address(request_number: str, domain: str, secret: str) -> str:
+    return f"antwort+{request_number}-{reply_signature(request_number, secret)}@{domain}"
+
+
 class SmtpMailer:
     """Builds the e-mail from an outbox payload (plain text + HTML alternative + attachments) and sends it."""
 
@@ -63,12 +78,18 @@ class SmtpMailer:
     def _msgid(self, key: str) -> str:
         return f"<{key}@{self.settings.domain}>"
 
+    def reply_address(self, request_number: str | None) -> str:
+        s = self.settings
+        if request_number and s.reply_domain and s.reply_secret:
+            return reply_address(request_number, s.reply_domain, s.reply_secret)
+        return s.reply_to or s.from_address
+
     async def build(self, to: str, payload: Mapping[str, Any]) -> EmailMessage:
         message = EmailMessage()
         message["Subject"] = payload["subject"]
         message["From"] = self.settings.from_address
         message["To"] = to
-        message["Reply-To"] = self.settings.reply_to or self.settings.from_address
+        message["Reply-To"] = self.reply_address(payload.get("reply_key"))
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = self._msgid(payload["message_id"])
         if payload.get("in_reply_to"):

@@ -82,6 +82,7 @@ def email_payload(
     message_id: str,
     in_reply_to: str | None = None,
     attachments: Sequence[dict[str, Any]] = (),
+    reply_key: str | None = None,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "subject": subject,
@@ -92,6 +93,9 @@ def email_payload(
     }
     if in_reply_to:
         payload["in_reply_to"] = in_reply_to
+    if reply_key:
+        # The request number: with inbound mail configured, Reply-To becomes an address that leads back to it.
+        payload["reply_key"] = reply_key
     return payload
 
 

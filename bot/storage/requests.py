@@ -260,3 +260,12 @@ async def purge_finished_requests(session: AsyncSession, updated_before: datetim
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
+    return (await session.execute(select(Request).where(Request.number == number))).scalar_one_or_none()
+
+
+async def outbox_key_exists(session: AsyncSession, dedupe_key: str) -> bool:
+    found = await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
+    return found.first() is not None

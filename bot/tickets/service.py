@@ -7,6 +7,7 @@ imports `telegram`, and nothing here sends.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import uuid
@@ -197,6 +198,7 @@ async def enqueue_card(
             html=html,
             message_id=_mail_key(request, key.rsplit(":", 1)[-1]),
             attachments=[_attachment_json(m) for m in attachments],
+            reply_key=request.number,
         ),
         dedupe_key=f"{key}:card",
         request_id=request.id,
@@ -250,6 +252,7 @@ async def enqueue_partner(
             message_id=_mail_key(request, uuid.uuid4().hex[:12]),
             in_reply_to=_mail_key(request),
             attachments=[_attachment_json(attachment)] if attachment is not None else [],
+            reply_key=request.number,
         )
     return await outbox.enqueue(
         session,
@@ -819,4 +822,52 @@ async def cancel_request(
         ),
         dedupe_key=f"req:{request.id}:cancelled",
     )
+    return Result(Outcome.OK, request)
+
+
+# --- partners answering by e-mail -----------------------------------------------------------------------
+
+
+async def partner_email_reply(
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    number: str,
+    from_address: str,
+    text: str,
+    mail_message_id: str,
+) -> Result:
+    """A partner answered a request card by e-mail (to the request's signed reply address): relay it.
+
+    Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer;
+    a closed request refuses; the same e-mail delivered twice is relayed once.
+    """
+    request = await store.get_request_by_number(session, number)
+    if request is None:
+        return Result(Outcome.NOT_FOUND)
+    allowed = set()
+    partners = [request.partner_id] + ([ctx.catch_all_id()] if request.escalated_at is not None else [])
+    for partner_id in partners:
+        partner = ctx.partner(partner_id)
+        if partner is not None:
+            allowed |= {a.lower() for a in (partner.requests.email, partner.email) if a}
+    if from_address.lower() not in allowed:
+        return Result(Outcome.WRONG_CHAT, request)
+    if request.status.is_final:
+        return Result(Outcome.CLOSED, request)
+    if not text.strip():
+        return Result(Outcome.EMPTY, request)
+    dedupe_key = "mail:" + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
+    if await store.outbox_key_exists(session, dedupe_key):
+        return Result(Outcome.DUPLICATE, request)
+    message = await _add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None)
+    if request.status in (RequestStatus.OPEN, RequestStatus.TAKEN):
+        await store.transition(
+            session, request, [request.status], status=RequestStatus.ANSWERED, updated_at=utcnow()
+        )
+    t = ctx.t(request.language)
+    html = render.partner_answer(
+        t, request.number, ctx.partner_name(request.partner_id, request.language), None, message.text, False
+    )
+    await enqueue_resident(session, request, html, dedupe_key=dedupe_key)
     return Result(Outcome.OK, request)

@@ -1,0 +1,96 @@
+"""Partners answer request cards by e-mail: a small SMTP server for the replies.
+
+Outgoing cards carry `Reply-To: antwort+<number>-<signature>@<MAIL_REPLY_DOMAIN>`. The city's mail server
+forwards that domain (or just that address pattern) to this listener (`MAIL_INBOUND_PORT`). The recipient
+address maps the e-mail to its request — like message ids on Telegram, never by reading the text — and
+the signature keeps strangers from answering by guessing numbers. Refusals are SMTP errors, so the partner's
+mail server bounces them with the reason.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from bot.delivery.mail import reply_signature
+
+logger = logging.getLogger(__name__)
+
+ADDRESS_RE = re.compile(
+    r"^antwort\+(?P<number>[0-9A-Za-z]{1,16})-(?P<sig>[0-9a-f]{12})@(?P<domain>.+)$", re.I
+)
+# Where the quoted original starts in common mail programs (German and English).
+QUOTE_START = re.compile(
+    r"^(>|-{2,}\s*(Original|Ursprüngliche)|(Am|On) .{4,200}(schrieb|wrote)|Von:|From:)", re.I | re.M
+)
+MAX_TEXT = 4000
+MAX_MAIL_BYTES = 10 * 1024 * 1024
+
+# (number, sender address, text, Message-ID) → an SMTP status line ("250 OK", "550 ...").
+ReplyCallback = Callable[[str, str, str, str], Awaitable[str]]
+
+
+def reply_text(mail: EmailMessage) -> str:
+    """The new part of a reply: the plain-text body without the quoted original."""
+    part = mail.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    content = str(part.get_content())
+    if part.get_content_type() == "text/html":
+        content = re.sub(r"<[^>]+>", " ", content)
+    match = QUOTE_START.search(content)
+    if match:
+        content = content[: match.start()]
+    return content.strip()[:MAX_TEXT]
+
+
+class ReplyHandler:
+    """aiosmtpd handler: accepts only signed reply addresses of our domain, hands each e-mail over."""
+
+    def __init__(self, domain: str, secret: str, on_reply: ReplyCallback) -> None:
+        self.domain = domain.lower()
+        self.secret = secret
+        self.on_reply = on_reply
+
+    def _number(self, address: str) -> str | None:
+        match = ADDRESS_RE.match(address.strip())
+        if match is None or match["domain"].lower() != self.domain:
+            return None
+        if not hmac.compare_digest(match["sig"].lower(), reply_signature(match["number"], self.secret)):
+            return None
+        return match["number"]
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if self._number(address) is None:
+            return "550 5.1.1 No such request address"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content or b""
+        if not isinstance(raw, bytes) or len(raw) > MAX_MAIL_BYTES:
+            return "552 5.3.4 Message too big"
+        mail: Any = message_from_bytes(raw, policy=policy.default)
+        sender = parseaddr(str(mail.get("From", "")))[1] or str(envelope.mail_from or "")
+        message_id = str(mail.get("Message-ID") or "") or f"<no-id-{hash(raw)}>"
+        text = reply_text(mail)
+        status = "250 OK"
+        for address in envelope.rcpt_tos:
+            number = self._number(address)
+            if number is None:
+                continue
+            status = await self.on_reply(number, sender, text, message_id)
+            if not status.startswith("250"):
+                break
+        logger.info("reply e-mail for a request: %s", status)
+        return status

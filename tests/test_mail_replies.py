@@ -1,0 +1,89 @@
+"""Partners reached by e-mail answer by replying; the answer reaches the resident in the chat."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+import socket
+from email import message_from_bytes
+from email.message import EmailMessage, Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.harness import BotHarness
+from tests.test_requests_e2e import arabic_resident_signs_up_for_the_german_course, deliver
+
+SECRET = "a-long-test-secret-for-reply-addresses"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.mails: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.mails.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def reply(port: int, to: str, sender: str, body: str, message_id: str) -> None:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"], mail["Message-ID"] = sender, to, "Re: Anfrage", message_id
+    mail.set_content(body)
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.send_message(mail)
+
+
+async def test_an_email_reply_reaches_the_resident_and_strangers_are_refused(database_url: str) -> None:
+    inbox, out_port, in_port = Inbox(), free_port(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=out_port)
+    controller.start()
+    try:
+        async with BotHarness.running(
+            database_url=database_url,
+            smtp_host="127.0.0.1",
+            smtp_port=out_port,
+            smtp_security="none",
+            smtp_from="bot@example.org",
+            mail_inbound_port=in_port,
+            mail_reply_domain="antworten.example.org",
+            mail_reply_secret=SECRET,
+        ) as bot:
+            amal = await arabic_resident_signs_up_for_the_german_course(bot)
+            for _ in range(40):
+                if inbox.mails:
+                    break
+                await asyncio.sleep(0.05)
+                await deliver(bot)
+            card = inbox.mails[0]
+            address = str(card["Reply-To"])
+            assert address.startswith("antwort+") and address.endswith("@antworten.example.org")
+
+            answer = "Gerne, der Kurs beginnt am Dienstag.\n\nAm 25.11. schrieb Quartiersbot:\n> Anfrage ..."
+            await asyncio.to_thread(
+                reply, in_port, address, "bildung@example.org", answer, "<r1@example.org>"
+            )
+            await asyncio.to_thread(
+                reply, in_port, address, "bildung@example.org", answer, "<r1@example.org>"
+            )
+            await deliver(bot)
+            relayed = [
+                m.text or "" for m in bot.telegram.bot_messages(amal.user_id) if "Dienstag" in (m.text or "")
+            ]
+            assert len(relayed) == 1  # delivered twice by the mail server, relayed once
+            assert "schrieb" not in relayed[0] and "Anfrage ..." not in relayed[0]  # quoted original cut off
+
+            with pytest.raises(smtplib.SMTPDataError) as refused:
+                await asyncio.to_thread(reply, in_port, address, "mallory@example.net", "Hallo", "<r2@x>")
+            assert refused.value.smtp_code == 550
+            forged = address.replace(address.split("-")[-1].split("@")[0], "0" * 12)
+            with pytest.raises(smtplib.SMTPRecipientsRefused):
+                await asyncio.to_thread(reply, in_port, forged, "bildung@example.org", "Hallo", "<r3@x>")
+    finally:
+        controller.stop()

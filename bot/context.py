@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.flood import FloodGuard
+
 if TYPE_CHECKING:
     from bot.content.service import ContentService
     from bot.delivery.worker import DeliveryWorker
@@ -33,7 +35,8 @@ class Services:
     inbound: Any = None
     # The clock of the whole bot (tests set a fixed one): opening hours, next dates, reminders.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Per-resident message counters (in memory: a restart only resets them).
+    flood: FloodGuard = field(default_factory=lambda: FloodGuard())
 
     @property
     def engine(self) -> SearchEngine:

@@ -152,6 +152,10 @@ async def test_commands_and_descriptions_are_registered_in_every_language(bot: B
     assert {"", "de", "tr", "ar", "ru", "uk", "pl", "fa", "en"} <= set(commands)
     assert commands["tr"] != commands["de"]
     assert all(bot.telegram.bot_settings["short_description"].values())
+    # Telegram's limits: description ≤ 512, short description ≤ 120, command description 1–256 characters.
+    assert all(len(d) <= 512 for d in bot.telegram.bot_settings["description"].values())
+    assert all(len(d) <= 120 for d in bot.telegram.bot_settings["short_description"].values())
+    assert all(1 <= len(c["description"]) <= 256 for cs in commands.values() for c in cs)
 
 
 async def test_every_screen_in_every_language_is_valid_telegram_html(bot: BotHarness) -> None:

@@ -78,15 +78,21 @@ class BotHarness:
         return person.in_group(group_chat_id)
 
 
-def content_with_partner_group(tmp_path: Path, partner_id: str, chat_id: int) -> Path:
-    """A copy of the shipped content in which `partner_id` receives requests in Telegram group `chat_id`."""
+def content_with_partner_group(
+    tmp_path: Path, partner_id: str, chat_id: int, topic_id: int | None = None
+) -> Path:
+    """A copy of the shipped content in which `partner_id` receives requests in Telegram group `chat_id`
+    (in forum topic `topic_id` if given)."""
     target = tmp_path / "content"
     shutil.copytree(ROOT / "content", target)
     partners = target / "partners.yaml"
     head, marker, tail = partners.read_text(encoding="utf-8").partition(f"\n  {partner_id}:\n")
     requests_block = "\n    requests:\n"
     position = tail.index(requests_block) + len(requests_block)
-    tail = tail[:position] + f"      telegram_chat_id: {chat_id}\n" + tail[position:]
+    routing = f"      telegram_chat_id: {chat_id}\n"
+    if topic_id is not None:
+        routing += f"      telegram_topic_id: {topic_id}\n"
+    tail = tail[:position] + routing + tail[position:]
     partners.write_text(head + marker + tail, encoding="utf-8")
     return target
 

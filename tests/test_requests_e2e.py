@@ -187,3 +187,11 @@ async def test_a_partner_correcting_a_reply_sends_a_correction_and_a_closed_card
         await deliver(bot)
         assert len(bot.telegram.bot_messages(amal.user_id)) == before
         assert "geschlossen" in (bot.telegram.bot_messages(GROUP)[-1].text or "")
+
+
+async def test_cards_go_into_the_partners_forum_topic(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    content = content_with_partner_group(tmp_path, "bildungstraeger", GROUP, topic_id=42)
+    async with bot_factory(content_dir=content) as bot:
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        cards = [c for c in bot.telegram.calls_of("sendMessage") if int(c.params["chat_id"]) == GROUP]
+        assert cards and all(c.params.get("message_thread_id") == 42 for c in cards)

@@ -343,6 +343,8 @@ class RequestRouting(ContentModel):
     """Where residents' requests for a partner go and how fast an answer is expected."""
 
     telegram_chat_id: int | None = None
+    telegram_topic_id: int | None = None
+    """In a forum supergroup: the topic (message thread id) where request cards are posted."""
     email: str | None = None
     response_hours: int = Field(default=48, gt=0)
     escalation_hours: int = Field(default=96, gt=0)

@@ -44,8 +44,11 @@ def message_payload(
     keyboard: Keyboard | None = None,
     reply_to_message_id: int | None = None,
     reply_to_card: int | None = None,
+    thread_id: int | None = None,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
+    if thread_id is not None:
+        payload["message_thread_id"] = thread_id
     if keyboard:
         payload["keyboard"] = [[[label, data] for label, data in row] for row in keyboard]
     if reply_to_message_id is not None:
@@ -62,8 +65,11 @@ def copy_payload(
     caption: str | None = None,
     reply_to_message_id: int | None = None,
     reply_to_card: int | None = None,
+    thread_id: int | None = None,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {"from_chat_id": from_chat_id, "message_id": message_id}
+    if thread_id is not None:
+        payload["message_thread_id"] = thread_id
     if caption is not None:
         payload["caption"] = caption
         payload["parse_mode"] = "HTML"

@@ -284,6 +284,7 @@ class DeliveryWorker:
                 parse_mode=payload.get("parse_mode"),
                 reply_markup=markup,
                 reply_parameters=reply,
+                message_thread_id=payload.get("message_thread_id"),
             )
             return message.message_id
         if row.method == outbox.COPY_MESSAGE:
@@ -295,6 +296,7 @@ class DeliveryWorker:
                 parse_mode=payload.get("parse_mode"),
                 reply_markup=markup,
                 reply_parameters=reply,
+                message_thread_id=payload.get("message_thread_id"),
             )
             return copied.message_id
         raise BadRequest(f"unknown outbox method {row.method}")

@@ -15,6 +15,7 @@ from bot.tickets.context import TicketContext
 class Destination:
     channel: Channel
     target: str  # chat id as text, or the e-mail address
+    thread_id: int | None = None  # the forum topic of a partner's supergroup, if it uses topics
 
     @property
     def chat_id(self) -> int | None:
@@ -35,7 +36,7 @@ async def partner_destination(
         # entered the new id (or another group), the content is the truth again.
         if override is not None and override.previous_chat_id == chat_id:
             chat_id = override.chat_id
-        return Destination(Channel.TELEGRAM, str(chat_id))
+        return Destination(Channel.TELEGRAM, str(chat_id), partner.requests.telegram_topic_id)
     if partner.requests.email:
         return Destination(Channel.EMAIL, partner.requests.email)
     return None

@@ -156,7 +156,7 @@ async def enqueue_card(
             channel=dest.channel,
             target=dest.target,
             method=outbox.SEND_MESSAGE,
-            payload=outbox.message_payload(html, keyboard=keyboard),
+            payload=outbox.message_payload(html, keyboard=keyboard, thread_id=dest.thread_id),
             link_role=LinkRole.CARD,
             dedupe_key=f"{key}:card",
             request_id=request.id,
@@ -176,6 +176,7 @@ async def enqueue_card(
                     message.source_message_id,
                     caption=caption,
                     reply_to_card=request.id,
+                    thread_id=dest.thread_id,
                 ),
                 link_role=LinkRole.PARTNER,
                 dedupe_key=f"{key}:att:{message.id}",
@@ -236,10 +237,14 @@ async def enqueue_partner(
             caption=html,
             reply_to_message_id=reply_to_message_id,
             reply_to_card=reply_to_card,
+            thread_id=dest.thread_id,
         )
     elif dest.channel is Channel.TELEGRAM:
         payload = outbox.message_payload(
-            html, reply_to_message_id=reply_to_message_id, reply_to_card=reply_to_card
+            html,
+            reply_to_message_id=reply_to_message_id,
+            reply_to_card=reply_to_card,
+            thread_id=dest.thread_id,
         )
     else:
         t = ctx.partner_t()

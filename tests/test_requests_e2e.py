@@ -195,3 +195,48 @@ async def test_cards_go_into_the_partners_forum_topic(bot_factory, tmp_path: Pat
         await arabic_resident_signs_up_for_the_german_course(bot)
         cards = [c for c in bot.telegram.calls_of("sendMessage") if int(c.params["chat_id"]) == GROUP]
         assert cards and all(c.params.get("message_thread_id") == 42 for c in cards)
+
+
+async def test_bad_input_in_the_request_dialogue_has_a_defined_outcome(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start")
+    await olga.tap(1)
+    await olga.tap(1)
+    await olga.press("ask", olga.last())  # "Ask a question" in the main menu: no offer, words are needed
+    while "⏭" in " ".join(olga.last().labels):
+        await olga.tap("⏭")
+    await olga.tap("✅")  # "Done" without a word: refused with an alert, nothing changes
+    assert bot.telegram.answered_callbacks[-1].get("show_alert")
+    await olga.send_document("brief.pdf", "application/pdf", size=21 * 1024 * 1024)  # over 20 MB
+    await olga.send_document("virus.exe", "application/x-msdownload", size=1000)
+    await olga.send_sticker()
+    texts = [m.text or "" for m in bot.telegram.bot_messages(olga.user_id)[-6:]]
+    t = bot.services.i18n.translator("ru")
+    assert (
+        t.gettext("This file is too big (more than 20 MB). Please send a photo of the page instead.") in texts
+    )
+    await olga.send("Письмо из джобцентра")
+    await olga.tap("✖️")  # cancel mid-way
+    assert t.gettext("Cancelled. Nothing was sent.") in (olga.last().text or "")
+    while await bot.services.delivery.run_once():  # type: ignore[union-attr]
+        pass
+    assert not [c for c in bot.telegram.calls if int(c.params.get("chat_id", 0) or 0) < 0]  # nothing left
+    stale = olga.last()
+    await olga.press("dlg:send:gone", stale)  # a button of the cancelled dialogue
+    assert bot.telegram.answered_callbacks[-1].get("text")
+
+
+async def test_buttons_of_a_closed_request_get_a_friendly_answer(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        request_id = card.flat_buttons[0]["callback_data"].split(":")[-1]
+        await amal.send("/requests")
+        listing = amal.last()
+        await amal.tap(2, listing)  # withdraw
+        await deliver(bot)
+        await amal.press(f"req:add:{request_id}", listing)  # a button of the now closed request
+        assert bot.telegram.answered_callbacks[-1].get("text")
+        petra = bot.partner("Petra", GROUP)
+        await petra.press(f"req:take:{request_id}", card)
+        assert bot.telegram.answered_callbacks[-1].get("text")

@@ -23,29 +23,47 @@ are indexed, with an optional linking "s") is replaced by both parts.
 A document's score is the sum over groups of the best ``weight × BM25(term, document)`` in the group, so a
 word never counts twice because several of its forms matched.
 
-Why it stays fast on 10 000 entries
------------------------------------
-- BM25 contributions are static per (term, document) and computed at build time.
-- Candidate documents come from each term's *champion list* (its best ``CHAMPIONS`` documents); only those
-  candidates are scored exactly by dictionary look-ups. A frequent word ("kurs" in thousands of entries)
-  therefore costs ``CHAMPIONS`` steps, not thousands.
+Why it stays fast and small on 10 000 entries
+---------------------------------------------
+- The build is one pass over the documents: each whitespace piece of text is analysed once per language
+  (:class:`~bot.search.normalize.ChunkTerms`, C-level ``map`` over ``text.split()``), term frequencies go
+  straight into per-term arrays, and the cyclic garbage collector is paused (nothing built has cycles).
+- Postings are two flat arrays (document, BM25 contribution) addressed by term id: per term its best
+  ``CHAMPIONS`` documents by contribution (the *champion list*, highest first), then the rest ordered by
+  document. About 12 bytes per posting instead of a dict entry and a float object. The index keeps no
+  document texts, only id, kind and districts.
+- A query walks only the champion lists of its terms: at most ``CHAMPIONS`` steps per term, however
+  many documents contain it. Candidates are the champions (``EXPANSION_CHAMPIONS`` for inflection, typo
+  and compound-part terms). A candidate that is not a champion of some long list gets that term's
+  contribution from the document-ordered rest by bisection, best candidates first, and only while it can
+  still reach the top: a champion list's last contribution bounds everything after it. With lists no
+  longer than ``CHAMPIONS`` (every list of the shipped content) nothing is left out: the scores are the
+  full BM25 sums over the candidates.
 - Typo candidates come from a deletion neighbourhood (SymSpell): every vocabulary term of ≥ 4 letters is
   stored under itself and its one-letter deletions; a query word looks up its own deletions and the hits
-  are verified with rapidfuzz's optimal string alignment distance. No scan over the vocabulary.
-- Word analyses (8 snowball stemmers) are cached.
+  are verified with rapidfuzz's optimal string alignment distance. No scan over the vocabulary. This table,
+  the inflection prefixes and the compound parts are sorted arrays of (hash of key, term id) packed into
+  one 64-bit integer each, looked up by bisection; every hit is checked against the term itself.
+- Word analyses of queries (8 snowball stemmers) are cached.
 """
 
 from __future__ import annotations
 
+import collections
+import gc
 import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, compress
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from bot.search.normalize import LATIN, Token, analyse_query, script_of, text_terms
+from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script_of
 
 K1 = 1.2
 B = 0.5
@@ -53,6 +71,7 @@ CHAMPIONS = 64
 EXPANSION_CHAMPIONS = 16  # for inflection, typo and compound-part candidates
 MAX_QUERY_TOKENS = 32
 MAX_EXPANSIONS = 24  # per word and kind of expansion (compound parts, typos)
+MAX_COMPLETIONS = 48  # candidates completed from the rest of long posting lists, per query
 
 W_EXACT = 1.0
 W_STEM = 0.9
@@ -61,6 +80,15 @@ W_TYPO_1 = 0.7
 W_TYPO_2 = 0.55
 W_PART = 0.5
 W_SPLIT = 0.8
+
+_TID_BITS = 24  # term ids in the packed lookup tables (16.7 million terms)
+_TID_MASK = (1 << _TID_BITS) - 1
+_HASH_MASK = (1 << (63 - _TID_BITS)) - 1
+
+# Counter's C helper (counts[item] += 1 over an iterable) without Counter's per-call type checks.
+_count_elements: Callable[[dict[Any, int], Iterable[Any]], None] = getattr(
+    collections, "_count_elements", lambda counts, items: counts.update(collections.Counter(items))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,137 +124,260 @@ def _deletions(term: str) -> set[str]:
     return {term[:i] + term[i + 1 :] for i in range(len(term))}
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while building: the build allocates millions of small objects and
+    no cycles, and every full collection would also walk the whole loaded catalogue."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _TermTable:
+    """An immutable multimap string → term ids: sorted ``hash(key) << 24 | term id`` in one array.
+
+    A few bytes per entry instead of a dict entry, a key string and a list. Hashes are truncated, so a
+    lookup can (very rarely) return a term stored under another key: callers check the terms they get.
+    Built and used in one process (``str`` hashes are salted per process).
+    """
+
+    __slots__ = ("_packed",)
+
+    def __init__(self, packed: Iterable[int]) -> None:
+        self._packed = array("q", sorted(set(packed)))
+
+    @staticmethod
+    def pack(key: str, term_id: int) -> int:
+        return (hash(key) & _HASH_MASK) << _TID_BITS | term_id
+
+    def get(self, key: str) -> list[int]:
+        """Term ids stored under ``key``, in ascending order (= order of first appearance in the docs)."""
+        packed = self._packed
+        low = (hash(key) & _HASH_MASK) << _TID_BITS
+        lo = bisect_left(packed, low)
+        if lo == len(packed) or packed[lo] >> _TID_BITS != low >> _TID_BITS:
+            return []
+        hi = bisect_left(packed, low + _TID_MASK + 1, lo)
+        return [p & _TID_MASK for p in packed[lo:hi]]
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
 class SearchIndex:
     """Immutable inverted index; build it with :meth:`build` and share it between requests."""
 
     def __init__(
         self,
-        docs: Sequence[SearchDocument],
-        postings: dict[str, dict[int, float]],
+        docs: Iterable[tuple[str, str, frozenset[str] | None]],
+        terms: list[str],
+        offsets: array[int],
+        post_docs: array[int],
+        post_scores: array[float],
     ) -> None:
-        self._docs = list(docs)
-        self._postings = postings
-        self._champions: dict[str, tuple[int, ...]] = {
-            term: tuple(sorted(p, key=p.__getitem__, reverse=True)[:CHAMPIONS])
-            for term, p in postings.items()
-        }
-        self._deletes: dict[str, list[str]] = defaultdict(list)
-        self._prefixes: dict[str, list[str]] = defaultdict(list)
-        self._parts: dict[str, list[str]] = defaultdict(list)
-        for term in postings:
+        """``docs``: (id, kind, district ids) per document; ``terms``: the vocabulary by term id;
+        postings of term ``t`` at ``offsets[t]:offsets[t + 1]`` of ``post_docs``/``post_scores``:
+        champions by contribution first, then the rest by document."""
+        self._ids: list[str] = []
+        self._kinds: list[str] = []
+        self._districts: list[frozenset[str] | None] = []
+        for doc_id, kind, districts in docs:
+            self._ids.append(doc_id)
+            self._kinds.append(kind)
+            self._districts.append(districts)
+        self._terms = terms
+        self._term_ids: dict[str, int] = {term: i for i, term in enumerate(terms)}
+        self._offsets = offsets
+        self._post_docs = post_docs
+        self._post_scores = post_scores
+        self._build_expansions()
+
+    def _build_expansions(self) -> None:
+        known = self._term_ids
+        pack = _TermTable.pack
+        deletes: list[int] = []
+        prefixes: list[int] = []
+        parts: list[int] = []
+        for tid, term in enumerate(self._terms):
             n = len(term)
             if n >= 4:
-                self._deletes[term].append(term)
-                for d in _deletions(term):
-                    self._deletes[d].append(term)
+                deletes.append(pack(term, tid))
+                deletes.extend(pack(d, tid) for d in _deletions(term))
             if n >= 5:
-                for k in range(max(4, n - 3), n):
-                    self._prefixes[term[:k]].append(term)
+                prefixes.extend(pack(term[:k], tid) for k in range(max(4, n - 3), n))
             if n >= 7 and script_of(term) == LATIN:
                 for i in range(3, n - 3):
                     head, modifier = term[i:], term[:i]
-                    known_head = len(head) >= 4 and head in postings
+                    known_head = len(head) >= 4 and head in known
                     if known_head:
-                        self._parts[head].append(term)
-                    if len(modifier) >= 4 and (known_head or modifier in postings):
-                        self._parts[modifier].append(term)
-                    if (
-                        len(modifier) >= 5
-                        and modifier.endswith("s")
-                        and (known_head or modifier[:-1] in postings)
-                    ):
-                        self._parts[modifier[:-1]].append(term)  # linking s: Bewerbung-s-training
-        self._deletes = dict(self._deletes)
-        self._prefixes = dict(self._prefixes)
-        self._parts = dict(self._parts)
+                        parts.append(pack(head, tid))
+                    if len(modifier) >= 4 and (known_head or modifier in known):
+                        parts.append(pack(modifier, tid))
+                    linked = modifier[:-1]
+                    if len(modifier) >= 5 and modifier.endswith("s") and (known_head or linked in known):
+                        parts.append(pack(modifier[:-1], tid))  # linking s: Bewerbung-s-training
+        self._deletes = _TermTable(deletes)
+        self._prefixes = _TermTable(prefixes)
+        self._parts = _TermTable(parts)
 
     # --- building ----------------------------------------------------------------------------------------
 
     @classmethod
     def build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
-        docs = list(docs)
-        term_freqs: list[dict[str, float]] = []
+        with _gc_paused():
+            return cls._build(docs)
+
+    @classmethod
+    def _build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
+        analysers: dict[str, ChunkTerms] = {}
+        term_ids: dict[str, int] = {}
+        terms: list[str] = []
+        tf_docs: list[array[int]] = []  # per term id: documents, ascending
+        tf_values: list[array[float]] = []  # per term id: weighted term frequency
         lengths: list[float] = []
-        for doc in docs:
+        meta: list[tuple[str, str, frozenset[str] | None]] = []
+        for doc_idx, doc in enumerate(docs):
+            meta.append((doc.id, doc.kind, doc.district_ids))
             merged: dict[str, float] = {}
             total_length = 0.0
             n_langs = 0
             for lang, texts in doc.fields.items():
                 n_langs += 1
+                key = "de" if lang == "de-simple" else lang
+                analyser = analysers.get(key)
+                if analyser is None:
+                    analyser = analysers[key] = ChunkTerms(lang)
+                words_of = analyser.words
                 tf: dict[str, float] = {}
                 for text, weight in texts:
-                    words, counts = text_terms(text, lang)
-                    total_length += words * weight
-                    for term, count in counts:
+                    chunks = text.split()
+                    counts: dict[str, int] = {}
+                    _count_elements(counts, chain.from_iterable(map(analyser.__getitem__, chunks)))
+                    total_length += sum(map(words_of.__getitem__, chunks)) * weight
+                    for term, count in counts.items():
                         tf[term] = tf.get(term, 0.0) + count * weight
                 # The same word in the German and the Turkish title is one piece of evidence, not two.
-                for term, value in tf.items():
-                    if value > merged.get(term, 0.0):
-                        merged[term] = value
-            term_freqs.append(merged)
+                if merged:
+                    for term, value in tf.items():
+                        if value > merged.get(term, 0.0):
+                            merged[term] = value
+                else:
+                    merged = tf
+            for term, value in merged.items():
+                tid = term_ids.get(term)
+                if tid is None:
+                    tid = term_ids[term] = len(terms)
+                    terms.append(term)
+                    tf_docs.append(array("I"))
+                    tf_values.append(array("d"))
+                tf_docs[tid].append(doc_idx)
+                tf_values[tid].append(value)
             lengths.append(total_length / max(1, n_langs))
+        if len(terms) > _TID_MASK:
+            raise ValueError(f"too many distinct terms for the index: {len(terms)}")
 
-        n_docs = len(docs)
+        n_docs = len(meta)
         avg_length = (sum(lengths) / n_docs) if n_docs else 1.0
-        doc_freq: Counter[str] = Counter()
-        for tf in term_freqs:
-            doc_freq.update(tf.keys())
-        idf = {term: math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for term, df in doc_freq.items()}
-        postings: dict[str, dict[int, float]] = {term: {} for term in doc_freq}
+        norms = [K1 * (1 - B + B * length / (avg_length or 1.0)) for length in lengths]
         k1_plus_1 = K1 + 1
-        for doc_idx, tf in enumerate(term_freqs):
-            norm = K1 * (1 - B + B * lengths[doc_idx] / (avg_length or 1.0))
-            for term, value in tf.items():
-                postings[term][doc_idx] = idf[term] * value * k1_plus_1 / (value + norm)
-        return cls(docs, postings)
+        offsets = array("I", [0])
+        post_docs = array("I")
+        post_scores = array("d")
+        for tid in range(len(terms)):
+            doc_ids, values = tf_docs[tid], tf_values[tid]
+            df = len(doc_ids)
+            idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+            scores = [
+                idf * value * k1_plus_1 / (value + norms[d]) for d, value in zip(doc_ids, values, strict=True)
+            ]
+            # Champions: best contribution first, ties by document (as a stable sort would order them).
+            top = heapq.nlargest(CHAMPIONS, range(df), key=scores.__getitem__)
+            post_docs.extend(map(doc_ids.__getitem__, top))
+            post_scores.extend(map(scores.__getitem__, top))
+            if df > CHAMPIONS:  # the rest, by document, for completing candidates by bisection
+                rest = bytearray(b"\x01") * df
+                for i in top:
+                    rest[i] = 0
+                post_docs.extend(compress(doc_ids, rest))
+                post_scores.extend(compress(scores, rest))
+            offsets.append(len(post_docs))
+            tf_docs[tid], tf_values[tid] = array("I"), array("d")  # free as we go
+        return cls(meta, terms, offsets, post_docs, post_scores)
 
     # --- querying ----------------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._docs)
-
-    @property
-    def documents(self) -> list[SearchDocument]:
-        return list(self._docs)
+        return len(self._ids)
 
     def has_term(self, term: str) -> bool:
-        return term in self._postings
+        return term in self._term_ids
 
     def _typos(self, word: str) -> list[tuple[str, float]]:
         max_distance = 2 if len(word) >= 8 else 1
-        seen: set[str] = set()
+        terms = self._terms
+        seen: set[int] = set()
         out: list[tuple[str, float]] = []
         for key in (word, *_deletions(word)):
-            for term in self._deletes.get(key, ()):
-                if term in seen:
+            for tid in self._deletes.get(key):
+                if tid in seen:
                     continue
-                seen.add(term)
+                seen.add(tid)
+                term = terms[tid]
                 distance = OSA.distance(word, term, score_cutoff=max_distance)
                 if distance <= max_distance:
                     out.append((term, W_TYPO_1 if distance <= 1 else W_TYPO_2))
         out.sort(key=lambda tw: -tw[1])
         return out[:MAX_EXPANSIONS]
 
+    def _longer(self, form: str) -> list[str]:
+        """Vocabulary terms that are ``form`` plus one to three letters (first ``MAX_EXPANSIONS``)."""
+        terms = self._terms
+        out = []
+        for tid in self._prefixes.get(form):
+            term = terms[tid]
+            if term.startswith(form):
+                out.append(term)
+                if len(out) == MAX_EXPANSIONS:
+                    break
+        return out
+
+    def _compounds(self, part: str) -> list[str]:
+        """Vocabulary compounds with ``part`` as head or modifier (first ``MAX_EXPANSIONS``)."""
+        terms = self._terms
+        out = []
+        for tid in self._parts.get(part):
+            term = terms[tid]
+            if term.endswith(part) or term.startswith(part):
+                out.append(term)
+                if len(out) == MAX_EXPANSIONS:
+                    break
+        return out
+
     def _split(self, word: str) -> list[str] | None:
         """Two vocabulary words that make up ``word`` (German compound), preferring a long head."""
+        known = self._term_ids
         for i in range(3, len(word) - 3):
             modifier, head = word[:i], word[i:]
-            if head not in self._postings:
+            if head not in known:
                 continue
-            if modifier in self._postings:
+            if modifier in known:
                 return [modifier, head]
-            if modifier.endswith("s") and modifier[:-1] in self._postings:
+            if modifier.endswith("s") and modifier[:-1] in known:
                 return [modifier[:-1], head]
         return None
 
     def expand(self, token: Token) -> list[dict[str, float]]:
         """Candidate index terms (with weights) for one query word; a split compound gives two groups."""
-        postings = self._postings
+        known = self._term_ids
         word = token.surface
         group: dict[str, float] = {}
 
         def offer(term: str, weight: float) -> None:
-            if term in postings and weight > group.get(term, 0.0):
+            if term in known and weight > group.get(term, 0.0):
                 group[term] = weight
 
         offer(word, W_EXACT)
@@ -238,10 +389,10 @@ class SearchIndex:
                 offer(word[:k], W_INFLECTION)
             for forms in (token.stems, (word,)):
                 for form in forms:
-                    for term in self._prefixes.get(form, ())[:MAX_EXPANSIONS]:
+                    for term in self._longer(form):
                         offer(term, W_INFLECTION)
             for k in range(max(4, len(word) - 3), len(word) + 1):  # "bewerbungen" → "bewerbung|s|training"
-                for term in self._parts.get(word[:k], ())[:MAX_EXPANSIONS]:
+                for term in self._compounds(word[:k]):
                     offer(term, W_PART)
             if not exact:
                 for term, weight in self._typos(word):
@@ -271,28 +422,86 @@ class SearchIndex:
         """Sum over groups of the best ``weight × BM25`` per document, for the champion candidates."""
         if not groups or limit <= 0:
             return []
+        term_ids = self._term_ids
+        offsets = self._offsets
+        post_docs = self._post_docs
+        post_scores = self._post_scores
         candidates: set[int] = set()
-        for group in groups:
-            for term, weight in group.items():
-                champions = self._champions[term]
-                candidates.update(champions if weight >= W_STEM else champions[:EXPANSION_CHAMPIONS])
-        docs = self._docs
-        if district is not None:
-            candidates = {d for d in candidates if district in (docs[d].district_ids or (district,))}
-        postings = self._postings
-        totals: dict[int, float] = defaultdict(float)
+        bests: list[dict[int, float]] = []
+        # Per group: the long lists' rests (start, end, weight, champions) and the bound on what they add.
+        rests: list[list[tuple[int, int, float, set[int]]]] = []
+        bound = 0.0
         for group in groups:
             best: dict[int, float] = {}
+            get = best.get
+            group_rests: list[tuple[int, int, float, set[int]]] = []
+            group_bound = 0.0
             for term, weight in group.items():
-                posting = postings[term]
-                # set intersection runs in C; a frequent term costs len(candidates), not its df
-                for doc_idx in (
-                    candidates & posting.keys() if len(posting) > 8 else posting.keys() & candidates
-                ):
-                    value = posting[doc_idx] * weight
-                    if value > best.get(doc_idx, 0.0):
+                tid = term_ids[term]
+                start, end = offsets[tid], offsets[tid + 1]
+                head = min(end, start + CHAMPIONS)
+                champions = post_docs[start:head]
+                candidates.update(champions if weight >= W_STEM else champions[:EXPANSION_CHAMPIONS])
+                for doc_idx, value in zip(champions, post_scores[start:head], strict=True):
+                    value *= weight
+                    if value > get(doc_idx, 0.0):
                         best[doc_idx] = value
-            for doc_idx, value in best.items():
-                totals[doc_idx] += value
+                if end > head:
+                    group_rests.append((head, end, weight, set(champions)))
+                    group_bound = max(group_bound, post_scores[head - 1] * weight)
+            bests.append(best)
+            rests.append(group_rests)
+            bound += group_bound
+        if district is not None:
+            districts = self._districts
+            candidates = {d for d in candidates if district in (districts[d] or (district,))}
+        totals: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        for best in bests:
+            for doc_idx in candidates.intersection(best):
+                totals[doc_idx] += best[doc_idx]
+        if bound > 0.0:
+            totals = self._complete(totals, bests, rests, bound, limit)
         ranked = heapq.nlargest(limit, totals.items(), key=lambda item: (item[1], -item[0]))
-        return [Hit(docs[i].id, docs[i].kind, round(score, 4)) for i, score in ranked]
+        return [Hit(self._ids[i], self._kinds[i], round(score, 4)) for i, score in ranked]
+
+    def _complete(
+        self,
+        partial: dict[int, float],
+        bests: list[dict[int, float]],
+        rests: list[list[tuple[int, int, float, set[int]]]],
+        bound: float,
+        limit: int,
+    ) -> dict[int, float]:
+        """Exact scores of the candidates that can still reach the top ``limit``, best partial first.
+
+        ``partial`` counts only champion-list contributions; a posting after a champion list is worth at
+        most that list's last contribution, so a candidate's exact score is at most ``partial + bound``.
+        """
+        post_docs = self._post_docs
+        post_scores = self._post_scores
+        exact: dict[int, float] = {}
+        kth: list[tuple[float, int]] = []  # min-heap of the best ``limit`` (score, -doc)
+        order = sorted(partial.items(), key=lambda item: (item[1], -item[0]), reverse=True)
+        for n, (doc_idx, score) in enumerate(order):
+            if len(kth) == limit and score + bound < kth[0][0]:
+                break
+            if n >= MAX_COMPLETIONS:  # keep the query cost bounded; the rest keep their partial scores
+                exact.update(order[n:])
+                break
+            total = 0.0
+            for best, group_rests in zip(bests, rests, strict=True):
+                value = best.get(doc_idx, 0.0)
+                for lo, hi, weight, champions in group_rests:
+                    if doc_idx not in champions:
+                        i = bisect_left(post_docs, doc_idx, lo, hi)
+                        if i < hi and post_docs[i] == doc_idx and post_scores[i] * weight > value:
+                            value = post_scores[i] * weight
+                if value > 0.0:
+                    total += value
+            exact[doc_idx] = total
+            item = (total, -doc_idx)
+            if len(kth) < limit:
+                heapq.heappush(kth, item)
+            elif item > kth[0]:
+                heapq.heapreplace(kth, item)
+        return exact

@@ -91,12 +91,24 @@ def _fold_char(ch: str) -> str:
     return "".join(_CHAR_FOLD.get(c, c) for c in base)
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each code point the first time it is seen (C-speed after)."""
+
+    def __missing__(self, code_point: int) -> str:
+        folded = _fold_char(chr(code_point))
+        self[code_point] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive form of ``text`` (the same for every language)."""
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 _TOKEN_RE = re.compile(r"\w+(?:'\w+)*")
@@ -279,6 +291,9 @@ def stem(word: str, lang: str) -> str:
     return fold(_stemmer(lang)(prepared))
 
 
+_stem_uncached: Callable[[str, str], str] = stem.__wrapped__
+
+
 # --- analysis --------------------------------------------------------------------------------------------
 
 
@@ -291,19 +306,23 @@ class Token:
     stop: bool
 
 
-@lru_cache(maxsize=100_000)
-def analyse_word(word: str, langs: tuple[str, ...]) -> Token:
-    """Analyse one lower-cased word under the given analysers (the ones matching its script are used)."""
+def _analyse(word: str, langs: tuple[str, ...], stem_fn: Callable[[str, str], str]) -> Token:
     surface = fold(word)
     script = script_of(word)
-    stems = {stem(word, lang) for lang in langs if SCRIPT_OF_LANG.get(lang) == script}
+    stems = {stem_fn(word, lang) for lang in langs if SCRIPT_OF_LANG.get(lang) == script}
     if script == CYRILLIC and "uk" in langs:
-        stems.add(stem(word, "ru"))  # Ukrainian and Russian share many stems; ru snowball is better
+        stems.add(stem_fn(word, "ru"))  # Ukrainian and Russian share many stems; ru snowball is better
     stems.discard(surface)
     stems.discard("")
     stop_lists = [STOPWORDS[lang] for lang in langs]
     stop = any(surface in s for s in stop_lists)
     return Token(surface, frozenset(stems), stop)
+
+
+@lru_cache(maxsize=100_000)
+def analyse_word(word: str, langs: tuple[str, ...]) -> Token:
+    """Analyse one lower-cased word under the given analysers (the ones matching its script are used)."""
+    return _analyse(word, langs, stem)
 
 
 def _content_langs(lang: str) -> tuple[str, ...]:
@@ -350,6 +369,39 @@ def text_terms(text: str, lang: str) -> tuple[int, tuple[tuple[str, int], ...]]:
         words += n
         terms += chunk
     return words, tuple(Counter(terms).items())
+
+
+class ChunkTerms(dict[str, tuple[str, ...]]):
+    """Index terms of the whitespace pieces of content texts in one language, for one index build.
+
+    ``terms[chunk]`` is the second half of :func:`chunk_terms` and ``terms.words[chunk]`` the first; the
+    build maps whole texts through both in C (``map(terms.__getitem__, text.split())``). It lives only
+    as long as the build and analyses without the module caches, so building a big catalogue neither
+    keeps hundreds of thousands of content words alive afterwards nor evicts the words of queries.
+    """
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.langs = _content_langs(lang)
+        self.words: dict[str, int] = {}
+        self._tokens: dict[str, Token] = {}
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        n = 0
+        terms: list[str] = []
+        for word in raw_tokens(chunk):
+            token = self._tokens.get(word)
+            if token is None:
+                token = self._tokens[word] = _analyse(word, self.langs, _stem_uncached)
+            if token.stop:
+                continue
+            n += 1
+            terms.append(token.surface)
+            terms.extend(token.stems)
+        result = tuple(terms)
+        self[chunk] = result
+        self.words[chunk] = n
+        return result
 
 
 def analyse_query(text: str) -> list[Token]:

@@ -34,11 +34,12 @@ Why it stays fast and small on 10 000 entries
   document texts, only id, kind and districts.
 - A query walks only the champion lists of its terms: at most ``CHAMPIONS`` steps per term, however
   many documents contain it. Candidates are the champions (``EXPANSION_CHAMPIONS`` for inflection, typo
-  and compound-part terms). A candidate that is not a champion of some long list gets that term's
-  contribution from the document-ordered rest by bisection, best candidates first, and only while it can
-  still reach the top: a champion list's last contribution bounds everything after it. With lists no
-  longer than ``CHAMPIONS`` (every list of the shipped content) nothing is left out: the scores are the
-  full BM25 sums over the candidates.
+  and compound-part terms; of a long list, > ``CHAMPIONS``, only those are read for such terms). A
+  candidate that is not a champion of a long list of an exact or stem term gets that term's contribution
+  from the document-ordered rest by bisection, best candidates first (at most ``MAX_COMPLETIONS``), and
+  only while it can still reach the top: a champion list's last contribution bounds everything after it.
+  With lists no longer than ``CHAMPIONS`` (every list of the shipped content) nothing is left out: the
+  scores are the full BM25 sums over the candidates, exactly as with a dict of postings.
 - Typo candidates come from a deletion neighbourhood (SymSpell): every vocabulary term of ≥ 4 letters is
   stored under itself and its one-letter deletions; a query word looks up its own deletions and the hits
   are verified with rapidfuzz's optimal string alignment distance. No scan over the vocabulary. This table,
@@ -58,7 +59,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import accumulate, chain, compress
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -71,7 +72,7 @@ CHAMPIONS = 64
 EXPANSION_CHAMPIONS = 16  # for inflection, typo and compound-part candidates
 MAX_QUERY_TOKENS = 32
 MAX_EXPANSIONS = 24  # per word and kind of expansion (compound parts, typos)
-MAX_COMPLETIONS = 48  # candidates completed from the rest of long posting lists, per query
+MAX_COMPLETIONS = 16  # candidates completed from the rest of long posting lists, per query
 
 W_EXACT = 1.0
 W_STEM = 0.9
@@ -145,10 +146,18 @@ class _TermTable:
     Built and used in one process (``str`` hashes are salted per process).
     """
 
-    __slots__ = ("_packed",)
+    __slots__ = ("_buckets", "_packed", "_shift")
 
     def __init__(self, packed: Iterable[int]) -> None:
         self._packed = array("q", sorted(set(packed)))
+        # Directory by the top bits of the hash: bucket b is _packed[_buckets[b]:_buckets[b + 1]]
+        # so a lookup is two array reads and a tiny slice, no bisection.
+        bits = len(self._packed).bit_length() + 1  # 2-4 buckets per entry: most misses find an empty one
+        self._shift = _TID_BITS + (63 - _TID_BITS) - bits
+        counts = [0] * ((1 << bits) + 1)
+        for p in self._packed:
+            counts[(p >> self._shift) + 1] += 1
+        self._buckets = array("I", accumulate(counts))
 
     @staticmethod
     def pack(key: str, term_id: int) -> int:
@@ -156,13 +165,13 @@ class _TermTable:
 
     def get(self, key: str) -> list[int]:
         """Term ids stored under ``key``, in ascending order (= order of first appearance in the docs)."""
-        packed = self._packed
-        low = (hash(key) & _HASH_MASK) << _TID_BITS
-        lo = bisect_left(packed, low)
-        if lo == len(packed) or packed[lo] >> _TID_BITS != low >> _TID_BITS:
+        h = hash(key) & _HASH_MASK
+        b = (h << _TID_BITS) >> self._shift
+        buckets = self._buckets
+        lo, hi = buckets[b], buckets[b + 1]
+        if lo == hi:
             return []
-        hi = bisect_left(packed, low + _TID_MASK + 1, lo)
-        return [p & _TID_MASK for p in packed[lo:hi]]
+        return [p & _TID_MASK for p in self._packed[lo:hi] if p >> _TID_BITS == h]
 
     def __len__(self) -> int:
         return len(self._packed)
@@ -439,9 +448,15 @@ class SearchIndex:
             for term, weight in group.items():
                 tid = term_ids[term]
                 start, end = offsets[tid], offsets[tid + 1]
-                head = min(end, start + CHAMPIONS)
-                champions = post_docs[start:head]
-                candidates.update(champions if weight >= W_STEM else champions[:EXPANSION_CHAMPIONS])
+                strong = weight >= W_STEM
+                if strong or end - start <= CHAMPIONS:
+                    head = min(end, start + CHAMPIONS)
+                    champions = post_docs[start:head]
+                    candidates.update(champions if strong else champions[:EXPANSION_CHAMPIONS])
+                else:  # a long list of an inflection, typo or part: its first few, never completed
+                    head = end = start + EXPANSION_CHAMPIONS
+                    champions = post_docs[start:head]
+                    candidates.update(champions)
                 for doc_idx, value in zip(champions, post_scores[start:head], strict=True):
                     value *= weight
                     if value > get(doc_idx, 0.0):

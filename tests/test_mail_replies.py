@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-import socket
-from email import message_from_bytes
-from email.message import EmailMessage, Message
+from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from tests.harness import BotHarness
-from tests.test_requests_e2e import arabic_resident_signs_up_for_the_german_course, deliver
+from tests.test_requests_e2e import Inbox, arabic_resident_signs_up_for_the_german_course, deliver, free_port
 
 SECRET = "a-long-test-secret-for-reply-addresses"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.mails: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.mails.append(message_from_bytes(envelope.content))
-        return "250 OK"
 
 
 def reply(port: int, to: str, sender: str, body: str, message_id: str) -> None:

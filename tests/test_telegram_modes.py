@@ -21,6 +21,27 @@ from tests.harness import ROOT, BotHarness
 TOKEN = "123456789:AAH-test-token-for-a-local-bot-api-server"
 
 
+def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subprocess.Popen[str]:
+    """`run_bot.py` on Telegram, but against the local Bot API server, with a fresh SQLite database."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": server.url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+        "CONTENT_DIR": str(ROOT / "content"),
+        "LOCALES_DIR": str(ROOT / "locales"),
+        **settings,
+    }
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 async def console_answer(tmp_path: Path) -> Sent:
     """What the same resident gets for /start on the offline transport."""
     async with BotHarness.running(database_url=f"sqlite+aiosqlite:///{tmp_path}/console.db") as console:
@@ -34,22 +55,7 @@ def test_polling_a_bot_api_server_answers_start_like_the_console(tmp_path: Path,
         return  # one backend is enough for the transport; the database tests cover both
     with BotApiServer() as server:
         server.push_text(4242, "Ayşe", "tr", "/start")
-        env = {
-            **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": server.url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/polling.db",
-            "CONTENT_DIR": str(ROOT / "content"),
-            "LOCALES_DIR": str(ROOT / "locales"),
-        }
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_bot(tmp_path, server)
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and not server.telegram.bot_messages(4242):
@@ -100,25 +106,13 @@ def test_webhook_mode_answers_updates_with_the_right_secret_only(tmp_path: Path,
         return
     port = free_port()
     with BotApiServer() as server:
-        env = {
-            **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": server.url,
-            "WEBHOOK_URL": "https://bot.example.org",
-            "WEBHOOK_SECRET": "s3cret-token",
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "WEBHOOK_PORT": str(port),
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/webhook.db",
-            "CONTENT_DIR": str(ROOT / "content"),
-            "LOCALES_DIR": str(ROOT / "locales"),
-        }
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        process = start_bot(
+            tmp_path,
+            server,
+            WEBHOOK_URL="https://bot.example.org",
+            WEBHOOK_SECRET="s3cret-token",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
         )
         try:
             deadline = time.monotonic() + 60

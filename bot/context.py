@@ -60,6 +60,9 @@ class UserData:
     district: str | None = None
     language_confirmed: bool = False
     is_new: bool = False
+    # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
+    # resident need not type it again (memory only; after a restart they are simply asked to write it).
+    last_question: str | None = None
 
 
 class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -240,3 +240,15 @@ async def test_buttons_of_a_closed_request_get_a_friendly_answer(bot_factory, tm
         petra = bot.partner("Petra", GROUP)
         await petra.press(f"req:take:{request_id}", card)
         assert bot.telegram.answered_callbacks[-1].get("text")
+
+
+async def test_asking_a_person_after_a_failed_search_passes_the_question_on(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start")
+    await anna.tap(1)
+    await anna.tap(1)
+    await anna.send("Wer repariert mein Fahrrad Xylophon")
+    await anna.tap("🙋")
+    await anna.tap("✅")  # nothing more to add: the question is already the message
+    await anna.tap("💬")
+    assert "Wer repariert mein Fahrrad Xylophon" in (anna.last().text or "")

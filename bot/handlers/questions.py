@@ -42,6 +42,8 @@ async def on_text(update: Update, context: Context) -> None:
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))
         return
+    if context.user_data is not None and result.reason not in {"empty", "emoji", "too_short"}:
+        context.user_data.last_question = message.text
     if result.answer is not None:
         await show_entry(update, context, result.answer.kind, result.answer.id, feedback_buttons=True)
         return

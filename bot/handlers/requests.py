@@ -143,6 +143,11 @@ async def start_request(update: Update, context: Context) -> None:
             partner_id = entry_id
         elif kind == "f" and entry_id in catalogue.faq and catalogue.faq[entry_id].partners:
             partner_id = catalogue.faq[entry_id].partners[0]
+    # "Ask a person" after a question the bot could not answer: the question starts the message, so the
+    # resident need not type it again (shown on the consent screen like anything else they wrote).
+    question = None
+    if callback.namespace == "ask" and context.user_data is not None:
+        question, context.user_data.last_question = context.user_data.last_question, None
     await answer_query(query)
     async with context.services.database.transaction() as session:
         dialogue = await dialogues.start_dialogue(
@@ -153,6 +158,8 @@ async def start_request(update: Update, context: Context) -> None:
             topic_id=topic_id,
             partner_id=partner_id,
         )
+        if question and (callback.arg(0) == "q" or callback.arg(0).startswith("f.")):
+            dialogues.add_text(dialogue, question)
         text, keyboard = step_screen(context, dialogue)
     await show(update, context, text, keyboard)
 

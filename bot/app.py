@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -99,8 +100,10 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
         app.create_task(reload())
 
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content)
+    # Windows has no SIGHUP; outside the main thread signal handlers cannot be installed.
+    if sys.platform != "win32":
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content)
 
 
 async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, background: bool = False) -> None:

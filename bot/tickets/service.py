@@ -473,6 +473,20 @@ async def _authorized(
     return request, None
 
 
+async def _tell_resident(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    status: RequestStatus,
+    dedupe_key: str | None = None,
+) -> None:
+    """The status change, in the resident's language, naming the organisation."""
+    t = ctx.t(request.language)
+    partner = ctx.partner_name(request.partner_id, request.language)
+    html = render.status_message(t, status, request.number, partner)
+    await enqueue_resident(session, request, html, dedupe_key=dedupe_key)
+
+
 async def take_on(
     session: AsyncSession, ctx: TicketContext, *, request_id: int, chat_id: int, staff_name: str
 ) -> Result:
@@ -502,11 +516,7 @@ async def take_on(
     await enqueue_partner(
         session, ctx, request, render.taken_note(pt, request.number, request.taken_by or "")
     )
-    t = ctx.t(request.language)
-    partner = ctx.partner_name(request.partner_id, request.language)
-    await enqueue_resident(
-        session, request, render.status_message(t, RequestStatus.TAKEN, request.number, partner)
-    )
+    await _tell_resident(session, ctx, request, RequestStatus.TAKEN)
     return Result(Outcome.OK, request)
 
 
@@ -526,14 +536,7 @@ async def close(
         return Result(Outcome.ALREADY, request)
     pt = ctx.partner_t()
     await enqueue_partner(session, ctx, request, render.closed_note(pt, request.number, staff_name or "—"))
-    t = ctx.t(request.language)
-    partner = ctx.partner_name(request.partner_id, request.language)
-    await enqueue_resident(
-        session,
-        request,
-        render.status_message(t, RequestStatus.CLOSED, request.number, partner),
-        dedupe_key=f"req:{request.id}:closed",
-    )
+    await _tell_resident(session, ctx, request, RequestStatus.CLOSED, dedupe_key=f"req:{request.id}:closed")
     return Result(Outcome.OK, request)
 
 
@@ -818,14 +821,8 @@ async def cancel_request(
     ):
         return Result(Outcome.ALREADY, request)
     await enqueue_partner(session, ctx, request, render.withdrawn_note(ctx.partner_t(), request.number))
-    t = ctx.t(request.language)
-    await enqueue_resident(
-        session,
-        request,
-        render.status_message(
-            t, RequestStatus.CANCELLED, request.number, ctx.partner_name(request.partner_id, request.language)
-        ),
-        dedupe_key=f"req:{request.id}:cancelled",
+    await _tell_resident(
+        session, ctx, request, RequestStatus.CANCELLED, dedupe_key=f"req:{request.id}:cancelled"
     )
     return Result(Outcome.OK, request)
 

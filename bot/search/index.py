@@ -55,11 +55,12 @@ import gc
 import heapq
 import math
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
+from operator import neg as _neg
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -68,11 +69,12 @@ from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script
 
 K1 = 1.2
 B = 0.5
-CHAMPIONS = 64
+CHAMPIONS = 24  # ≥ the longest posting list of the shipped content (17; tests/search guard it)
 EXPANSION_CHAMPIONS = 16  # for inflection, typo and compound-part candidates
 MAX_QUERY_TOKENS = 32
 MAX_EXPANSIONS = 24  # per word and kind of expansion (compound parts, typos)
-MAX_COMPLETIONS = 16  # candidates completed from the rest of long posting lists, per query
+MAX_COMPLETIONS = 32  # candidates completed from unread parts of posting lists, per query
+_EPS = 1e-9  # float slack: sums in another order may differ in the last bits
 
 W_EXACT = 1.0
 W_STEM = 0.9
@@ -428,54 +430,104 @@ class SearchIndex:
         return self.score(groups, district, limit)
 
     def score(self, groups: list[dict[str, float]], district: str | None, limit: int) -> list[Hit]:
-        """Sum over groups of the best ``weight × BM25`` per document, for the champion candidates."""
+        """Sum over groups of the best ``weight × BM25`` per document, for the champion candidates.
+
+        MaxScore-style: the champion lists of exact and stem terms are read first; the ``limit``-th best
+        partial score then bounds what the rest must reach, so an expansion term (inflection, typo,
+        part) is read only as far as its contributions could still lift a document it alone finds into
+        the top. What was left unread is added by probing, best upper bound first, for the candidates
+        that can still reach the top. With every list read in full this is the plain sum.
+        """
         if not groups or limit <= 0:
             return []
         term_ids = self._term_ids
         offsets = self._offsets
         post_docs = self._post_docs
         post_scores = self._post_scores
+        n_groups = len(groups)
+        bests: list[dict[int, float]] = [{} for _ in range(n_groups)]
+        weak: list[tuple[int, int, int, float]] = []  # (group, start, head, weight)
+        tops = [0.0] * n_groups  # per group: the most any document can get from it
+        # Per group: the unread parts (lo, hi, weight, bound, sorted by document) and the most they can add.
+        unread: list[list[tuple[int, int, float, float, bool]]] = [[] for _ in range(n_groups)]
+        residual = [0.0] * n_groups
         candidates: set[int] = set()
-        bests: list[dict[int, float]] = []
-        # Per group: the long lists' rests (start, end, weight, champions) and the bound on what they add.
-        rests: list[list[tuple[int, int, float, set[int]]]] = []
-        bound = 0.0
-        for group in groups:
-            best: dict[int, float] = {}
+        for g, group in enumerate(groups):
+            best = bests[g]
             get = best.get
-            group_rests: list[tuple[int, int, float, set[int]]] = []
-            group_bound = 0.0
             for term, weight in group.items():
                 tid = term_ids[term]
                 start, end = offsets[tid], offsets[tid + 1]
-                strong = weight >= W_STEM
-                if strong or end - start <= CHAMPIONS:
-                    head = min(end, start + CHAMPIONS)
-                    champions = post_docs[start:head]
-                    candidates.update(champions if strong else champions[:EXPANSION_CHAMPIONS])
-                else:  # a long list of an inflection, typo or part: its first few, never completed
-                    head = end = start + EXPANSION_CHAMPIONS
-                    champions = post_docs[start:head]
-                    candidates.update(champions)
+                top = post_scores[start] * weight
+                if top > tops[g]:
+                    tops[g] = top
+                if weight < W_STEM:  # expansions: a long list's first few only, read below
+                    weak.append(
+                        (
+                            g,
+                            start,
+                            min(
+                                end, start + (CHAMPIONS if end - start <= CHAMPIONS else EXPANSION_CHAMPIONS)
+                            ),
+                            weight,
+                        )
+                    )
+                    continue
+                head = min(end, start + CHAMPIONS)
+                champions = post_docs[start:head]
+                candidates.update(champions)
                 for doc_idx, value in zip(champions, post_scores[start:head], strict=True):
                     value *= weight
                     if value > get(doc_idx, 0.0):
                         best[doc_idx] = value
-                if end > head:
-                    group_rests.append((head, end, weight, set(champions)))
-                    group_bound = max(group_bound, post_scores[head - 1] * weight)
-            bests.append(best)
-            rests.append(group_rests)
-            bound += group_bound
+                if end > head:  # the rest, by document: probed for the candidates that need it
+                    bound = post_scores[head - 1] * weight
+                    unread[g].append((head, end, weight, bound, True))
+                    residual[g] = max(residual[g], bound)
+        districts = self._districts
+        if weak:
+            # Lower bound of the limit-th best score: partial sums of the exact and stem terms.
+            theta = 0.0
+            if candidates:
+                partial = dict.fromkeys(candidates, 0.0)
+                for best in bests:
+                    for doc_idx, value in best.items():
+                        partial[doc_idx] += value
+                if district is not None:
+                    values = [v for d, v in partial.items() if district in (districts[d] or (district,))]
+                else:
+                    values = list(partial.values())
+                if len(values) >= limit:
+                    theta = heapq.nlargest(limit, values)[-1]
+            others = sum(tops)
+            for g, start, head, weight in weak:
+                cutoff = theta - (others - tops[g]) - _EPS
+                if cutoff > 0.0:  # a document found only here needs more than this to reach the top
+                    stop = bisect_right(post_scores, -cutoff / weight, start, head, key=_neg)
+                    if stop < head:
+                        bound = post_scores[stop] * weight
+                        unread[g].append((stop, head, weight, bound, False))
+                        residual[g] = max(residual[g], bound)
+                else:
+                    stop = head
+                if stop == start:
+                    continue
+                best = bests[g]
+                get = best.get
+                champions = post_docs[start:stop]
+                candidates.update(champions)
+                for doc_idx, value in zip(champions, post_scores[start:stop], strict=True):
+                    value *= weight
+                    if value > get(doc_idx, 0.0):
+                        best[doc_idx] = value
         if district is not None:
-            districts = self._districts
             candidates = {d for d in candidates if district in (districts[d] or (district,))}
         totals: dict[int, float] = dict.fromkeys(candidates, 0.0)
         for best in bests:
             for doc_idx in candidates.intersection(best):
                 totals[doc_idx] += best[doc_idx]
-        if bound > 0.0:
-            totals = self._complete(totals, bests, rests, bound, limit)
+        if any(residual):
+            totals = self._complete(totals, bests, unread, residual, limit)
         ranked = heapq.nlargest(limit, totals.items(), key=lambda item: (item[1], -item[0]))
         return [Hit(self._ids[i], self._kinds[i], round(score, 4)) for i, score in ranked]
 
@@ -483,40 +535,64 @@ class SearchIndex:
         self,
         partial: dict[int, float],
         bests: list[dict[int, float]],
-        rests: list[list[tuple[int, int, float, set[int]]]],
-        bound: float,
+        unread: list[list[tuple[int, int, float, float, bool]]],
+        residual: list[float],
         limit: int,
     ) -> dict[int, float]:
-        """Exact scores of the candidates that can still reach the top ``limit``, best partial first.
+        """Exact scores of the candidates that can still reach the top ``limit``, best upper bound first.
 
-        ``partial`` counts only champion-list contributions; a posting after a champion list is worth at
-        most that list's last contribution, so a candidate's exact score is at most ``partial + bound``.
+        ``partial`` counts only what was read; what is unread in a group adds at most ``residual`` of that
+        group (a champion list's last contribution bounds everything after it), so a candidate's exact
+        score is at most the sum over groups of the larger of what it has and that residual.
         """
         post_docs = self._post_docs
         post_scores = self._post_scores
-        exact: dict[int, float] = {}
-        kth: list[tuple[float, int]] = []  # min-heap of the best ``limit`` (score, -doc)
-        order = sorted(partial.items(), key=lambda item: (item[1], -item[0]), reverse=True)
-        for n, (doc_idx, score) in enumerate(order):
-            if len(kth) == limit and score + bound < kth[0][0]:
+        kth = heapq.nlargest(limit, partial.values())
+        floor = kth[-1] if len(kth) == limit else 0.0  # the limit-th exact score is at least this
+        slack = sum(residual)
+        bounds: list[tuple[float, int]] = []
+        live = [(best, res) for best, res in zip(bests, residual, strict=True) if res > 0.0]
+        for doc_idx, score in partial.items():
+            if score + slack < floor - _EPS:
+                continue
+            bound = score + slack
+            for best, res in live:
+                bound -= min(best.get(doc_idx, 0.0), res)
+            if bound >= floor - _EPS:
+                bounds.append((-bound, doc_idx))
+        bounds.sort()
+        exact = partial.copy()
+        top: list[tuple[float, int]] = []  # min-heap of the best ``limit`` exact (score, -doc)
+        by_doc: dict[tuple[int, int], dict[int, float]] = {}
+        for n, (neg_bound, doc_idx) in enumerate(bounds):
+            if len(top) == limit and -neg_bound < top[0][0] - _EPS:
                 break
             if n >= MAX_COMPLETIONS:  # keep the query cost bounded; the rest keep their partial scores
-                exact.update(order[n:])
                 break
             total = 0.0
-            for best, group_rests in zip(bests, rests, strict=True):
+            for best, parts in zip(bests, unread, strict=True):
                 value = best.get(doc_idx, 0.0)
-                for lo, hi, weight, champions in group_rests:
-                    if doc_idx not in champions:
+                for lo, hi, weight, bound, sorted_by_doc in parts:
+                    if bound <= value:
+                        continue
+                    if sorted_by_doc:
                         i = bisect_left(post_docs, doc_idx, lo, hi)
-                        if i < hi and post_docs[i] == doc_idx and post_scores[i] * weight > value:
-                            value = post_scores[i] * weight
+                        found = post_scores[i] if i < hi and post_docs[i] == doc_idx else 0.0
+                    else:
+                        table = by_doc.get((lo, hi))
+                        if table is None:
+                            table = by_doc[lo, hi] = dict(
+                                zip(post_docs[lo:hi], post_scores[lo:hi], strict=True)
+                            )
+                        found = table.get(doc_idx, 0.0)
+                    if found * weight > value:
+                        value = found * weight
                 if value > 0.0:
                     total += value
             exact[doc_idx] = total
             item = (total, -doc_idx)
-            if len(kth) < limit:
-                heapq.heappush(kth, item)
-            elif item > kth[0]:
-                heapq.heapreplace(kth, item)
+            if len(top) < limit:
+                heapq.heappush(top, item)
+            elif item > top[0]:
+                heapq.heapreplace(top, item)
         return exact

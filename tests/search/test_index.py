@@ -89,11 +89,6 @@ def test_engine_reports_why_nothing_was_understood(engine: SearchEngine) -> None
     assert engine.answer("Xylophon Zeppelin", "de", None).reason == "no_match"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit: completion from long lists stops after MAX_COMPLETIONS (16) candidates; here 150 "
-    "tied one-word documents come first (see BENCHMARKS.md, Search, Open)",
-)
 def test_long_posting_lists_still_score_every_query_word() -> None:
     """More documents with a word than its champion list holds: candidates are completed from the rest."""
     filler = [doc(f"k{i}", de="Kurs Kurs Kurs am Abend im Garten der Nachbarschaft") for i in range(150)]

@@ -70,7 +70,8 @@ from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script
 K1 = 1.2
 B = 0.5
 CHAMPIONS = 24  # ≥ the longest posting list of the shipped content (17; tests/search guard it)
-EXPANSION_CHAMPIONS = 16  # for inflection, typo and compound-part candidates
+EXPANSION_CHAMPIONS = 8  # read of long lists of inflection, typo and compound-part candidates
+LONG_CHAMPIONS = 8  # read of long lists (> CHAMPIONS) of exact and stem terms; the rest is probed
 MAX_QUERY_TOKENS = 32
 MAX_EXPANSIONS = 24  # per word and kind of expansion (compound parts, typos)
 MAX_COMPLETIONS = 32  # candidates completed from unread parts of posting lists, per query
@@ -474,9 +475,14 @@ class SearchIndex:
                     )
                     continue
                 head = min(end, start + CHAMPIONS)
-                champions = post_docs[start:head]
+                read = head if end == head else start + LONG_CHAMPIONS
+                champions = post_docs[start:read]
                 candidates.update(champions)
-                for doc_idx, value in zip(champions, post_scores[start:head], strict=True):
+                if read < head:  # the rest of a long list's champions: probed like its rest
+                    bound = post_scores[read] * weight
+                    unread[g].append((read, head, weight, bound, False))
+                    residual[g] = max(residual[g], bound)
+                for doc_idx, value in zip(champions, post_scores[start:read], strict=True):
                     value *= weight
                     if value > get(doc_idx, 0.0):
                         best[doc_idx] = value
@@ -565,8 +571,10 @@ class SearchIndex:
         top: list[tuple[float, int]] = []  # min-heap of the best ``limit`` exact (score, -doc)
         by_doc: dict[tuple[int, int], dict[int, float]] = {}
         for n, (neg_bound, doc_idx) in enumerate(bounds):
-            if len(top) == limit and -neg_bound < top[0][0] - _EPS:
-                break
+            if len(top) == limit:  # sorted by bound, then document: no later one can beat the limit-th
+                kth_score, kth_doc = top[0]
+                if -neg_bound < kth_score - _EPS or (-neg_bound <= kth_score + _EPS and -doc_idx < kth_doc):
+                    break
             if n >= MAX_COMPLETIONS:  # keep the query cost bounded; the rest keep their partial scores
                 break
             total = 0.0

@@ -453,6 +453,7 @@ class SearchIndex:
         unread: list[list[tuple[int, int, float, float, bool]]] = [[] for _ in range(n_groups)]
         residual = [0.0] * n_groups
         candidates: set[int] = set()
+        long_weak = False  # an expansion term with a long list: worth a threshold to read less of it
         for g, group in enumerate(groups):
             best = bests[g]
             get = best.get
@@ -463,16 +464,11 @@ class SearchIndex:
                 if top > tops[g]:
                     tops[g] = top
                 if weight < W_STEM:  # expansions: a long list's first few only, read below
-                    weak.append(
-                        (
-                            g,
-                            start,
-                            min(
-                                end, start + (CHAMPIONS if end - start <= CHAMPIONS else EXPANSION_CHAMPIONS)
-                            ),
-                            weight,
-                        )
-                    )
+                    if end - start <= CHAMPIONS:
+                        weak.append((g, start, end, weight))
+                    else:
+                        long_weak = True
+                        weak.append((g, start, start + EXPANSION_CHAMPIONS, weight))
                     continue
                 head = min(end, start + CHAMPIONS)
                 read = head if end == head else start + LONG_CHAMPIONS
@@ -492,9 +488,11 @@ class SearchIndex:
                     residual[g] = max(residual[g], bound)
         districts = self._districts
         if weak:
-            # Lower bound of the limit-th best score: partial sums of the exact and stem terms.
+            # Lower bound of the limit-th best score: partial sums of the exact and stem terms. Only worth
+            # it when an expansion list is long: short ones (every list of the shipped content) are read
+            # in full, which costs less than the threshold and probing what it would leave unread.
             theta = 0.0
-            if candidates:
+            if long_weak and candidates:
                 partial = dict.fromkeys(candidates, 0.0)
                 for best in bests:
                     for doc_idx, value in best.items():
@@ -534,8 +532,15 @@ class SearchIndex:
                 totals[doc_idx] += best[doc_idx]
         if any(residual):
             totals = self._complete(totals, bests, unread, residual, limit)
-        ranked = heapq.nlargest(limit, totals.items(), key=lambda item: (item[1], -item[0]))
-        return [Hit(self._ids[i], self._kinds[i], round(score, 4)) for i, score in ranked]
+        # The best ``limit`` by score, ties by document: everything at least the limit-th score, sorted (no
+        # Python key function over every candidate).
+        kth = heapq.nlargest(limit, totals.values())
+        if not kth:
+            return []
+        ranked = sorted(
+            [(-score, doc_idx) for doc_idx, score in totals.items() if score >= kth[-1]],
+        )[:limit]
+        return [Hit(self._ids[i], self._kinds[i], round(-neg, 4)) for neg, i in ranked]
 
     def _complete(
         self,
@@ -556,17 +561,18 @@ class SearchIndex:
         kth = heapq.nlargest(limit, partial.values())
         floor = kth[-1] if len(kth) == limit else 0.0  # the limit-th exact score is at least this
         slack = sum(residual)
-        bounds: list[tuple[float, int]] = []
-        live = [(best, res) for best, res in zip(bests, residual, strict=True) if res > 0.0]
-        for doc_idx, score in partial.items():
-            if score + slack < floor - _EPS:
-                continue
-            bound = score + slack
-            for best, res in live:
-                bound -= min(best.get(doc_idx, 0.0), res)
-            if bound >= floor - _EPS:
-                bounds.append((-bound, doc_idx))
-        bounds.sort()
+        low = floor - _EPS
+        # Upper bounds in bulk: start every candidate at partial + all residuals, then per group take back
+        # what its read part already gave (at most that group's residual). One pass over each group's read
+        # entries instead of one look-up per candidate and group; the same operations in the same order
+        # per document as summing per candidate.
+        upper = {doc_idx: score + slack for doc_idx, score in partial.items() if score + slack >= low}
+        for best, res in zip(bests, residual, strict=True):
+            if res > 0.0:
+                for doc_idx in upper.keys() & best.keys():
+                    value = best[doc_idx]
+                    upper[doc_idx] -= value if value < res else res
+        bounds = sorted([(-bound, doc_idx) for doc_idx, bound in upper.items() if bound >= low])
         exact = partial.copy()
         top: list[tuple[float, int]] = []  # min-heap of the best ``limit`` exact (score, -doc)
         by_doc: dict[tuple[int, int], dict[int, float]] = {}

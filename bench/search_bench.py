@@ -213,6 +213,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/work/notes/search_bench.md"))
     parser.add_argument("--failures", action="store_true", help="list every question that missed top-1")
     parser.add_argument("--before", help="git ref to compare with (run in a temporary worktree)")
+    parser.add_argument("--rounds", type=int, default=3, help="with --before: alternating runs of each")
     parser.add_argument("--code", help=argparse.SUPPRESS)  # --code=DIR: import bot.search from DIR
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # write the raw numbers here
     args = parser.parse_args()
@@ -315,6 +316,18 @@ def _run(code: Path | None, content: Path, out: Path, synthetic: int, repeat: in
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def _median_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run's quality with the median of every latency number over the runs."""
+    out = dict(runs[0])
+    out["latency"] = [
+        {**rows[0], **{k: statistics.median(r[k] for r in rows) for k in ("p50", "p95", "p95_cold")}}
+        for rows in zip(*(run["latency"] for run in runs), strict=True)
+    ]
+    for key in ("ratio", "ratio_cold", "build_s"):
+        out[key] = statistics.median(run[key] for run in runs)
+    return out
+
+
 def compare(args: argparse.Namespace) -> None:
     """Before (``args.before``) and now, side by side, on the current question set."""
     import subprocess
@@ -327,11 +340,20 @@ def compare(args: argparse.Namespace) -> None:
             check=True,
             capture_output=True,
         )
+        # Before and now alternate (--rounds times): on a shared machine the speed drifts by tens of per
+        # cent within minutes, so one run of each can favour either side. Latencies are the median of
+        # the rounds' percentiles; quality is the same every round.
+        befores, afters = [], []
         try:
-            before = _run(tree, tree / "content", Path(tmp) / "before.json", args.synthetic, args.repeat)
+            for r in range(args.rounds):
+                out = Path(tmp) / f"before{r}.json"
+                befores.append(_run(tree, tree / "content", out, args.synthetic, args.repeat))
+                afters.append(
+                    _run(None, args.content, Path(tmp) / f"after{r}.json", args.synthetic, args.repeat)
+                )
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
-        after = _run(None, args.content, Path(tmp) / "after.json", args.synthetic, args.repeat)
+        before, after = _median_runs(befores), _median_runs(afters)
     lines = [
         "| language | questions | top-1 before | top-1 now | top-3 before | top-3 now "
         "| BM25 top-1 | BM25 top-3 |",
@@ -374,7 +396,10 @@ def compare(args: argparse.Namespace) -> None:
         f"{before['ratio_cold']:.2f} | {after['ratio_cold']:.2f} |"
     )
     lines.append(f"| synthetic index build (s) | | | {before['build_s']:.1f} | {after['build_s']:.1f} | | |")
-    print(f"Before = {args.before}, now = working tree; same {sum(1 for _ in open(QUESTIONS))} questions.\n")
+    print(
+        f"Before = {args.before}, now = working tree; same {sum(1 for _ in open(QUESTIONS))} questions; "
+        f"latency: median of {args.rounds} alternating runs each.\n"
+    )
     print("\n".join(lines))
 
 

@@ -28,7 +28,7 @@ from tests.tickets.fakes import (
     flaky,
     retry_after,
 )
-from tests.tickets.helpers import drain, outbox_rows, photo, submit
+from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, submit
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -139,7 +139,7 @@ async def test_migrated_group_keeps_working_and_staff_are_told(
         )
     # Replies in the new group map to the request; new messages go there.
     async with database.transaction() as session:
-        result = await service.partner_reply(
+        result = await partner_says(
             session,
             ctx,
             chat_id=new_chat,

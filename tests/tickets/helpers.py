@@ -13,7 +13,7 @@ from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import MessageKind, Request
 from bot.tickets import dialogue, service
 from bot.tickets.context import TicketContext
-from tests.tickets.fakes import RESIDENT, Clock, add_resident
+from tests.tickets.fakes import PARTNER_CHAT, RESIDENT, Clock, add_resident
 
 
 def photo(message_id: int = 77, chat_id: int = RESIDENT, caption: str | None = None) -> dialogue.Attachment:
@@ -77,3 +77,29 @@ async def drain(worker: DeliveryWorker, clock: Clock | None = None, rounds: int 
         # Rows due already may wait behind an older row for the same chat: jump to the next retry time.
         clock.now = min((r.next_attempt_at for r in rows if r.next_attempt_at > clock.now), default=clock.now)
     raise AssertionError("outbox did not drain")
+
+
+async def partner_says(
+    session: Any,
+    ctx: TicketContext,
+    *,
+    message_id: int,
+    reply_to_message_id: int,
+    text: str,
+    chat_id: int = PARTNER_CHAT,
+    staff_name: str = "Aylin",
+    from_user_id: int | None = 42,
+    **extra: Any,
+) -> service.Result:
+    """A member of the partner group (Aylin by default) replies to a message of a request's thread."""
+    return await service.partner_reply(
+        session,
+        ctx,
+        chat_id=chat_id,
+        message_id=message_id,
+        reply_to_message_id=reply_to_message_id,
+        staff_name=staff_name,
+        from_user_id=from_user_id,
+        text=text,
+        **extra,
+    )

@@ -22,7 +22,7 @@ from tests.tickets.fakes import (
     add_resident,
     ticket_context,
 )
-from tests.tickets.helpers import drain, outbox_rows, photo, start_draft, submit
+from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, start_draft, submit
 
 
 def worker_for(
@@ -124,14 +124,11 @@ async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread
 
     # A partner member replies to the copied attachment (any message of the thread works).
     async with database.transaction() as session:
-        result = await service.partner_reply(
+        result = await partner_says(
             session,
             ctx,
-            chat_id=PARTNER_CHAT,
             message_id=500,
             reply_to_message_id=copied.message_id,
-            staff_name="Aylin",
-            from_user_id=42,
             text="Montag 10 Uhr, <kommen Sie>",
         )
     assert result.outcome is service.Outcome.OK
@@ -169,15 +166,8 @@ async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread
     # A late reply to the closed request is refused with an explanation; nothing reaches the resident.
     before = len(bot.to(RESIDENT))
     async with database.transaction() as session:
-        late = await service.partner_reply(
-            session,
-            ctx,
-            chat_id=PARTNER_CHAT,
-            message_id=501,
-            reply_to_message_id=card.message_id,
-            staff_name="Aylin",
-            from_user_id=42,
-            text="Noch etwas",
+        late = await partner_says(
+            session, ctx, message_id=501, reply_to_message_id=card.message_id, text="Noch etwas"
         )
     assert late.outcome is service.Outcome.CLOSED
     await drain(worker)
@@ -195,7 +185,7 @@ async def test_replies_from_other_groups_and_anonymous_admins_are_refused(
     (card,) = bot.to(PARTNER_CHAT)
     async with database.transaction() as session:
         # The same message id in another group is not a thread message at all.
-        other = await service.partner_reply(
+        other = await partner_says(
             session,
             ctx,
             chat_id=OTHER_CHAT,
@@ -203,36 +193,23 @@ async def test_replies_from_other_groups_and_anonymous_admins_are_refused(
             reply_to_message_id=card.message_id,
             staff_name="X",
             text="hi",
+            from_user_id=None,
         )
-        anonymous = await service.partner_reply(
+        anonymous = await partner_says(
             session,
             ctx,
-            chat_id=PARTNER_CHAT,
             message_id=600,
             reply_to_message_id=card.message_id,
             staff_name="Group",
             sender_chat_id=PARTNER_CHAT,
             text="hi",
+            from_user_id=None,
         )
-        duplicate_before = await service.partner_reply(
-            session,
-            ctx,
-            chat_id=PARTNER_CHAT,
-            message_id=601,
-            reply_to_message_id=card.message_id,
-            staff_name="Aylin",
-            from_user_id=42,
-            text="hallo",
+        duplicate_before = await partner_says(
+            session, ctx, message_id=601, reply_to_message_id=card.message_id, text="hallo"
         )
-        duplicate = await service.partner_reply(
-            session,
-            ctx,
-            chat_id=PARTNER_CHAT,
-            message_id=601,
-            reply_to_message_id=card.message_id,
-            staff_name="Aylin",
-            from_user_id=42,
-            text="hallo",
+        duplicate = await partner_says(
+            session, ctx, message_id=601, reply_to_message_id=card.message_id, text="hallo"
         )
     assert other.outcome is service.Outcome.NOT_FOUND
     assert anonymous.outcome is service.Outcome.ANONYMOUS

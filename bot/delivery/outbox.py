@@ -38,6 +38,18 @@ COPY_MESSAGE = "copyMessage"
 EMAIL = "email"
 
 
+def _placement(
+    reply_to_message_id: int | None, reply_to_card: int | None, thread_id: int | None
+) -> dict[str, Any]:
+    """Where in the chat a message goes: as a reply (to a message, or to a request's card), in a topic."""
+    optional = {
+        "reply_to_message_id": reply_to_message_id,
+        "reply_to_card": reply_to_card,
+        "message_thread_id": thread_id,
+    }
+    return {key: value for key, value in optional.items() if value is not None}
+
+
 def message_payload(
     text: str,
     *,
@@ -47,15 +59,9 @@ def message_payload(
     thread_id: int | None = None,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
-    if thread_id is not None:
-        payload["message_thread_id"] = thread_id
     if keyboard:
         payload["keyboard"] = [[[label, data] for label, data in row] for row in keyboard]
-    if reply_to_message_id is not None:
-        payload["reply_to_message_id"] = reply_to_message_id
-    if reply_to_card is not None:
-        payload["reply_to_card"] = reply_to_card
-    return payload
+    return payload | _placement(reply_to_message_id, reply_to_card, thread_id)
 
 
 def copy_payload(
@@ -68,16 +74,10 @@ def copy_payload(
     thread_id: int | None = None,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {"from_chat_id": from_chat_id, "message_id": message_id}
-    if thread_id is not None:
-        payload["message_thread_id"] = thread_id
     if caption is not None:
         payload["caption"] = caption
         payload["parse_mode"] = "HTML"
-    if reply_to_message_id is not None:
-        payload["reply_to_message_id"] = reply_to_message_id
-    if reply_to_card is not None:
-        payload["reply_to_card"] = reply_to_card
-    return payload
+    return payload | _placement(reply_to_message_id, reply_to_card, thread_id)
 
 
 def email_payload(

@@ -27,3 +27,29 @@ async def test_an_unexpected_error_is_apologised_for_and_reported_to_staff(datab
         staff = [m.text or "" for m in bot.telegram.bot_messages(ADMIN_CHAT)]
         assert any("RuntimeError" in text and "index exploded" in text for text in staff)
         assert not any("gizli sorum" in text for text in staff)  # never a resident's message
+
+
+class RejectedHtml:
+    def answer(self, *args: Any, **kwargs: Any) -> Any:
+        from telegram.error import BadRequest
+
+        raise BadRequest("Can't parse entities: unexpected end tag")
+
+
+async def test_a_rejected_message_is_reported_not_taken_for_a_network_hiccup(database_url: str) -> None:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        olga = bot.resident("Olga", lang="ru")
+        await olga.send("/start")
+        bot.services.search = RejectedHtml()  # type: ignore[assignment]
+        await olga.send("вопрос")
+        assert any("BadRequest" in (m.text or "") for m in bot.telegram.bot_messages(ADMIN_CHAT))
+
+
+async def test_a_stale_button_on_a_partner_card_leaves_the_card_alone(bot: BotHarness) -> None:
+    petra = bot.partner("Petra", -1_000_000_000_003)
+    await petra.send("Hallo zusammen")
+    card = bot.telegram.messages(-1_000_000_000_003)[-1]
+    before = len(bot.telegram.bot_messages(-1_000_000_000_003))
+    await petra.press("offer:gibt-es-nicht", card)
+    assert bot.telegram.answered_callbacks[-1].get("text")
+    assert len(bot.telegram.bot_messages(-1_000_000_000_003)) == before

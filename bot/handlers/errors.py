@@ -8,7 +8,7 @@ import traceback
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.context import Context
 from bot.handlers.common import answer_query, show
@@ -20,8 +20,9 @@ logger = logging.getLogger(__name__)
 async def error_handler(update: object, context: Context) -> None:
     """Log with traceback, apologise to the resident in their language, tell the admin chat."""
     error = context.error
-    if isinstance(error, NetworkError) and not isinstance(error, Forbidden):
-        # Telegram unreachable for a moment: PTB retries polling itself; nothing to tell anyone.
+    # In PTB, BadRequest is a NetworkError too; only a real connection problem is harmless here
+    # (PTB retries polling itself). A BadRequest means our message was wrong: that must be reported.
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         logger.warning("network error: %s", error)
         return
     logger.error("unhandled error while handling an update", exc_info=error)
@@ -65,6 +66,10 @@ async def unknown_command(update: Update, context: Context) -> None:
 async def stale_button(update: Update, context: Context) -> None:
     """A button whose data this bot no longer understands (old message, content changed)."""
     await answer_query(update.callback_query, context.t.gettext("This button is out of date."))
+    chat = update.effective_chat
+    if chat is None or chat.type != chat.PRIVATE:
+        # In a partner group the tapped message is a request card: never replace it with a menu.
+        return
     from bot.handlers.start import show_main_menu
 
     await show_main_menu(update, context)

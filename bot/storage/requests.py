@@ -60,16 +60,21 @@ async def list_open_requests(session: AsyncSession, resident_id: int) -> Sequenc
 
 
 async def transition(
-    session: AsyncSession, request: Request, allowed_from: Iterable[RequestStatus], **values: Any
+    session: AsyncSession,
+    request: Request,
+    allowed_from: Iterable[RequestStatus],
+    *conditions: Any,
+    **values: Any,
 ) -> bool:
     """Change a request only if its status is still one of `allowed_from`; True if this call won.
 
     A conditional UPDATE instead of read-then-write: two partner members pressing "Take on" at the same
     moment (or a button pressed twice) change the request and enqueue the messages exactly once.
+    `conditions` are further column conditions the row must still meet (e.g. nobody took it on yet).
     """
     result = await session.execute(
         update(Request)
-        .where(Request.id == request.id, Request.status.in_(tuple(allowed_from)))
+        .where(Request.id == request.id, Request.status.in_(tuple(allowed_from)), *conditions)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -502,15 +502,18 @@ async def take_on(
     now = utcnow()
     # Taking on an already answered request keeps "answered"; the resident still learns who took it on.
     new_status = RequestStatus.TAKEN if request.status is RequestStatus.OPEN else request.status
+    # Only if nobody took it on in the meantime: two presses at once (even by two people with the same
+    # first name) let exactly one win.
     won = await store.transition(
         session,
         request,
         [request.status],
+        Request.taken_by.is_(None),
         status=new_status,
         taken_by=staff_name[:64] or "—",
         updated_at=now,
     )
-    if not won or request.taken_by != (staff_name[:64] or "—"):
+    if not won:
         return Result(Outcome.ALREADY, request)
     pt = ctx.partner_t()
     await enqueue_partner(

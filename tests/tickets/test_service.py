@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.delivery.worker import DeliveryWorker
 from bot.storage import requests as store
@@ -308,3 +309,26 @@ async def test_partner_without_destination_goes_to_catch_all(database: Database)
     request = await submit(database, ctx)
     assert request.partner_id == "qm"
     assert (await outbox_rows(database))[0].target == str(CATCH_ALL_CHAT)
+
+
+async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
+    database: Database, ctx: TicketContext
+) -> None:
+    request = await submit(database, ctx)
+    async with database.transaction() as session:  # a partner answered before anyone took it on
+        loaded = await store.get_request(session, request.id)
+        assert loaded is not None
+        await store.transition(session, loaded, [RequestStatus.OPEN], status=RequestStatus.ANSWERED)
+    async with database.transaction() as session:
+        other = await service.take_on(
+            session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
+        )
+    async with database.transaction() as session:
+        # The second press read the request before the first one committed: it still sees nobody.
+        stale = await store.get_request(session, request.id)
+        assert stale is not None
+        set_committed_value(stale, "taken_by", None)
+        late = await service.take_on(
+            session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
+        )
+    assert (other.outcome, late.outcome) == (service.Outcome.OK, service.Outcome.ALREADY)

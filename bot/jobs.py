@@ -33,7 +33,7 @@ async def remind_and_escalate(services: Services) -> int:
 
 
 async def purge_old_data(services: Services) -> int:
-    """Keep the privacy notice's promises: old unanswered questions and finished requests are deleted."""
+    """Keep the privacy promises: old unanswered questions, finished requests and sent messages go."""
     now = services.clock()
     settings = services.settings
     async with services.database.transaction() as session:
@@ -43,6 +43,8 @@ async def purge_old_data(services: Services) -> int:
         removed += await requests.purge_finished_requests(
             session, now - timedelta(days=settings.request_retention_days)
         )
+        # Sent messages keep their text in the outbox: they go after the same period as the requests.
+        removed += await requests.purge_outbox(session, now - timedelta(days=settings.request_retention_days))
     return removed
 
 

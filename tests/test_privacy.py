@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot import jobs
 from bot.storage.models import Resident
 from bot.storage.models.feedback import UnansweredQuestion
+from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import Request
 from tests.harness import BotHarness
 
@@ -30,10 +31,16 @@ async def test_delete_forgets_the_resident_and_their_requests(bot: BotHarness) -
     await olga.tap("✅")
     assert await count(bot, Request) == 1
 
+    assert await count(bot, OutboxMessage) >= 2  # the card and the acknowledgement, not yet sent
+
     await olga.send("/delete")
     assert "🗑" in olga.last().labels[0]
     await olga.tap(1)
     assert await count(bot, Request) == 0
+    assert await count(bot, OutboxMessage) == 0  # her words do not wait in the outbox either
+    while await bot.services.delivery.run_once():  # type: ignore[union-attr]
+        pass
+    assert not bot.telegram.bot_messages(-1_000_000_000_001)  # the card never reached the partner
     async with bot.services.database.sessions() as session:
         assert await session.get(Resident, olga.user_id) is None
 
@@ -56,3 +63,28 @@ async def test_old_unanswered_questions_and_finished_requests_are_purged(bot: Bo
     bot.services.clock = lambda: now + timedelta(days=31)
     assert await jobs.purge_old_data(bot.services) == 1
     assert await count(bot, UnansweredQuestion) == 0
+
+
+async def test_sent_messages_leave_the_outbox_after_the_retention_period(bot: BotHarness) -> None:
+    from bot.storage.models.outbox import Audience, Channel, OutboxStatus
+
+    now = datetime.now(UTC)
+    async with bot.services.database.transaction() as session:
+        for age, status in ((200, OutboxStatus.SENT), (10, OutboxStatus.SENT), (200, OutboxStatus.PENDING)):
+            session.add(
+                OutboxMessage(
+                    channel=Channel.TELEGRAM,
+                    target="1",
+                    audience=Audience.RESIDENT,
+                    method="sendMessage",
+                    payload={"text": "Antwort"},
+                    status=status,
+                    dedupe_key=f"old-{age}-{status}",
+                    created_at=now - timedelta(days=age),
+                )
+            )
+    bot.services.clock = lambda: now
+    await jobs.purge_old_data(bot.services)
+    async with bot.services.database.sessions() as session:
+        left = sorted(key for key in (await session.execute(select(OutboxMessage.dedupe_key))).scalars())
+    assert left == ["old-10-sent", "old-200-pending"]  # only finished rows past the retention go

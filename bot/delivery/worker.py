@@ -33,7 +33,7 @@ from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage, OutboxStatus
-from bot.storage.models.requests import LinkRole
+from bot.storage.models.requests import LinkRole, Request
 
 logger = logging.getLogger(__name__)
 
@@ -305,15 +305,23 @@ class DeliveryWorker:
 
     async def _record_sent(self, session: AsyncSession, row: _Claimed, message_id: int | None) -> None:
         db_row = await session.get(OutboxMessage, row.id)
-        assert db_row is not None
+        if db_row is None:
+            # Deleted while we were sending (the resident used /delete): nothing left to record.
+            logger.info("outbox %s vanished while being sent", row.id)
+            return
         db_row.status = OutboxStatus.SENT
         db_row.attempts += 1
         db_row.sent_at = self.clock()
         db_row.result_message_id = message_id
         db_row.last_error = None
-        if message_id is not None and db_row.link_role and row.request_id is not None:
+        if (
+            message_id is not None
+            and db_row.link_role
+            and db_row.request_id is not None
+            and await session.get(Request, db_row.request_id) is not None
+        ):
             await store.add_thread_link(
-                session, int(row.target), message_id, row.request_id, LinkRole(db_row.link_role)
+                session, int(row.target), message_id, db_row.request_id, LinkRole(db_row.link_role)
             )
 
     def _backoff(self, attempts: int) -> float:

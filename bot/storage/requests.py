@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -256,8 +256,6 @@ async def outbox_for_request(session: AsyncSession, request_id: int) -> Sequence
 
 async def purge_finished_requests(session: AsyncSession, updated_before: datetime) -> int:
     """Delete closed and withdrawn requests (with their messages and thread links) not touched since then."""
-    from sqlalchemy import delete
-
     result = await session.execute(
         delete(Request).where(
             Request.status.in_([RequestStatus.CLOSED, RequestStatus.CANCELLED]),
@@ -274,3 +272,14 @@ async def get_request_by_number(session: AsyncSession, number: str) -> Request |
 async def outbox_key_exists(session: AsyncSession, dedupe_key: str) -> bool:
     found = await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
     return found.first() is not None
+
+
+async def purge_outbox(session: AsyncSession, created_before: datetime) -> int:
+    """Delete finished outbox rows (sent, failed, given up) older than the retention: they hold texts."""
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DEAD]),
+            OutboxMessage.created_at < created_before,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

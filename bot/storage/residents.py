@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Resident
@@ -56,14 +56,17 @@ async def set_district(session: AsyncSession, telegram_id: int, district: str) -
 
 
 async def delete_resident(session: AsyncSession, telegram_id: int) -> bool:
-    """Forget a resident: row, dialogue, requests, thread links (cascade) and unsent messages to them."""
-    from bot.storage.models.outbox import Audience, OutboxMessage, OutboxStatus
+    """Forget a resident: their row, dialogue, requests and thread links (cascade) and every outbox row to
+    them or about their requests — sent or not. A row a worker is sending right now is left to finish.
+    """
+    from bot.storage.models.outbox import OutboxMessage, OutboxStatus
+    from bot.storage.models.requests import Request
 
+    their_requests = select(Request.id).where(Request.resident_id == telegram_id)
     await session.execute(
         delete(OutboxMessage).where(
-            OutboxMessage.audience == Audience.RESIDENT,
-            OutboxMessage.target == str(telegram_id),
-            OutboxMessage.status != OutboxStatus.SENT,
+            or_(OutboxMessage.target == str(telegram_id), OutboxMessage.request_id.in_(their_requests)),
+            OutboxMessage.status != OutboxStatus.SENDING,
         )
     )
     result = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))

@@ -141,6 +141,8 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> 
         return Settings(_env_file=env, **overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "MAIL_INBOUND_PORT"
         message = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"Invalid setting {name}: {message}") from None
+        if not first["loc"]:
+            # A rule across several settings: its message names them.
+            raise SettingsError(f"Invalid settings: {message}") from None
+        raise SettingsError(f"Invalid setting {str(first['loc'][0]).upper()}: {message}") from None

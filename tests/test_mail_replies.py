@@ -70,3 +70,16 @@ async def test_an_email_reply_reaches_the_resident_and_strangers_are_refused(dat
                 await asyncio.to_thread(reply, in_port, forged, "bildung@example.org", "Hallo", "<r3@x>")
     finally:
         controller.stop()
+
+
+def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:
+    from email import message_from_string, policy
+
+    from bot.delivery.inbound import reply_text
+
+    mail = message_from_string(
+        "Content-Type: text/html; charset=utf-8\n\n<p>Termin am Montag &amp; Dienstag</p>"
+        "<p>Am 25.11. schrieb Quartiersbot:</p><blockquote>alt</blockquote>",
+        policy=policy.default,
+    )
+    assert reply_text(mail) == "Termin am Montag & Dienstag"  # type: ignore[arg-type]

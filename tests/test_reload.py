@@ -67,3 +67,12 @@ async def test_reload_is_refused_outside_the_admin_chat(database_url: str, tmp_p
         (content / "districts.yaml").write_text("broken: [", encoding="utf-8")
         await mallory.send("/reload")
         assert bot.services.content.catalogue.version == version
+
+
+def test_long_staff_reports_are_cut_between_lines_never_inside_html() -> None:
+    from bot.handlers.admin import join_within_limit
+
+    lines = [f"• <b>offers.kurs-{i}</b> &amp; mehr" for i in range(500)]
+    text = join_within_limit(lines)
+    assert len(text) <= 4000 and text.endswith("…")
+    assert all(line in lines or line == "…" for line in text.split("\n"))

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
         ("DATABASE_URL", "::::", "DATABASE_URL"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT"),
         ("ADMIN_USER_IDS", "12,abc", "ADMIN_USER_IDS"),
+        ("MAIL_INBOUND_PORT", "2525", "MAIL_REPLY_DOMAIN"),
+        ("MAIL_REPLY_SECRET", "short", "MAIL_REPLY_SECRET"),
     ],
 )
 def test_invalid_setting_names_the_variable(

@@ -9,7 +9,9 @@ mail server bounces them with the reason.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import html
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -45,7 +47,9 @@ def reply_text(mail: EmailMessage) -> str:
         return ""
     content = str(part.get_content())
     if part.get_content_type() == "text/html":
-        content = re.sub(r"<[^>]+>", " ", content)
+        # Block tags become line breaks, so the start of the quoted original is found at a line start.
+        content = re.sub(r"<(?:br|/?p|/?div|/?blockquote)\b[^>]*>", "\n", content, flags=re.I)
+        content = html.unescape(re.sub(r"<[^>]+>", " ", content))
     match = QUOTE_START.search(content)
     if match:
         content = content[: match.start()]
@@ -82,7 +86,7 @@ class ReplyHandler:
             return "552 5.3.4 Message too big"
         mail: Any = message_from_bytes(raw, policy=policy.default)
         sender = parseaddr(str(mail.get("From", "")))[1] or str(envelope.mail_from or "")
-        message_id = str(mail.get("Message-ID") or "") or f"<no-id-{hash(raw)}>"
+        message_id = str(mail.get("Message-ID") or "") or f"<no-id-{hashlib.sha256(raw).hexdigest()}>"
         text = reply_text(mail)
         status = "250 OK"
         for address in envelope.rcpt_tos:

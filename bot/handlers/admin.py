@@ -14,6 +14,19 @@ logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 25
 
 
+def join_within_limit(lines: list[str], limit: int = 4000) -> str:
+    """Whole lines only, up to Telegram's length: cutting mid-line could break an HTML entity or tag."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        size += len(line) + 1
+        if size > limit:
+            kept.append("…")
+            break
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def is_admin(update: Update, context: Context) -> bool:
     settings = context.services.settings
     chat, user = update.effective_chat, update.effective_user
@@ -46,7 +59,7 @@ async def reload_content(update: Update, context: Context) -> None:
                 t.ngettext("… and {count} more error", "… and {count} more errors", more).format(count=more)
             )
         )
-    await message.reply_text("\n".join(lines)[:4000])
+    await message.reply_text(join_within_limit(lines))
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -63,4 +76,4 @@ async def stats(update: Update, context: Context) -> None:
         lines.append(f"{html.escape(kind)}:{html.escape(entry_id)} – {up} / {down}")
     lines += ["", "<b>" + html.escape(t.gettext("Questions without an answer")) + "</b>"]
     lines += [f"• [{q.language}] {html.escape(q.text[:200])}" for q in unanswered]
-    await message.reply_text("\n".join(lines)[:4000])
+    await message.reply_text(join_within_limit(lines))

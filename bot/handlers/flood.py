@@ -21,7 +21,8 @@ async def guard(update: Update, context: Context) -> None:
     if allowed:
         return
     if warn:
-        t = context.services.i18n.translator(context.services.i18n.negotiate(user.language_code))
+        # The cached language of the previous update (this one's refresh has not run: we are first).
+        t = context.t
         await context.bot.send_message(
             chat.id, t.gettext("You are sending very many messages. Please wait a minute, then write again.")
         )

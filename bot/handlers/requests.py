@@ -218,7 +218,8 @@ def consent_screen(
     user = context.user_data
     lines = [
         "<b>" + html.escape(t.gettext("Please check before sending")) + "</b>",
-        html.escape(t.gettext("This goes to: {partner}").format(partner=t.isolate(partner))),
+        # `partner` is escaped already: escape the sentence, then insert it.
+        html.escape(t.gettext("This goes to: {partner}")).format(partner=t.isolate(partner)),
         "",
         html.escape(t.gettext("They will see:")),
     ]

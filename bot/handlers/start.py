@@ -191,6 +191,11 @@ async def confirm_delete(update: Update, context: Context) -> None:
     t = context.t
     async with context.services.database.transaction() as session:
         await residents.delete_resident(session, user.id)
+    # Forget what memory holds too (e.g. the last question); language answers this last message only.
+    if context.user_data is not None:
+        context.user_data.last_question = None
+        context.user_data.first_name = None
+        context.user_data.district = None
     await answer_query(update.callback_query)
     await show(
         update,

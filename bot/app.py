@@ -39,7 +39,7 @@ def build_services(settings: Settings) -> Services:
     """Create (but do not start) the long-lived services."""
     services = Services(
         settings=settings,
-        i18n=I18n(settings.locales_dir),
+        i18n=I18n(settings.locales_dir, default=settings.default_language),
         database=create_database(settings.database_url),
         content=ContentService(settings.content_dir),
     )

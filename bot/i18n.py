@@ -62,18 +62,20 @@ class CatalogError(Exception):
     """A catalog is missing or cannot be read."""
 
 
-def negotiate(language_code: str | None, available: Iterable[str] = LANGUAGES) -> str:
-    """Map Telegram's `language_code` (e.g. 'fa-IR', 'pt-BR') to a supported language, else German."""
+def negotiate(
+    language_code: str | None, available: Iterable[str] = LANGUAGES, default: str = DEFAULT_LANGUAGE
+) -> str:
+    """Map Telegram's `language_code` (e.g. 'fa-IR', 'pt-BR') to a supported language, else `default`."""
     if not language_code:
-        return DEFAULT_LANGUAGE
+        return default
     available = tuple(available)
     try:
         wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
     except (ValueError, UnknownLocaleError):
-        return DEFAULT_LANGUAGE
+        return default
     plain = [a for a in available if "-" not in a]
     match = Locale.negotiate([str(wanted)], plain, sep="_")
-    return str(match) if match else DEFAULT_LANGUAGE
+    return str(match) if match else default
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,12 @@ def _load_catalog(path: Path) -> _gettext.GNUTranslations:
 class I18n:
     """All catalogs, loaded once at start-up."""
 
-    def __init__(self, locales_dir: Path, languages: Iterable[str] = LANGUAGES) -> None:
+    def __init__(
+        self, locales_dir: Path, languages: Iterable[str] = LANGUAGES, default: str = DEFAULT_LANGUAGE
+    ) -> None:
         self.languages = tuple(languages)
+        # For residents whose Telegram language the bot does not speak (DEFAULT_LANGUAGE setting).
+        self.default = default
         self._translators: dict[str, Translator] = {}
         for lang in self.languages:
             path = locales_dir / catalog_dir_name(lang) / "LC_MESSAGES" / "bot.po"
@@ -158,10 +164,10 @@ class I18n:
             )
 
     def translator(self, lang: str | None) -> Translator:
-        return self._translators.get(lang or DEFAULT_LANGUAGE) or self._translators[DEFAULT_LANGUAGE]
+        return self._translators.get(lang or self.default) or self._translators[self.default]
 
     def negotiate(self, language_code: str | None) -> str:
-        return negotiate(language_code, self.languages)
+        return negotiate(language_code, self.languages, self.default)
 
 
 def N_(message: str) -> str:

@@ -51,3 +51,10 @@ def test_plain_german_falls_back_to_german_sentences() -> None:
 def test_unknown_language_gets_german() -> None:
     i18n = I18n(ROOT / "locales")
     assert i18n.translator("xx").lang == "de"
+
+
+def test_the_default_language_setting_decides_for_unsupported_telegram_languages() -> None:
+    i18n = I18n(ROOT / "locales", default="en")
+    assert i18n.negotiate("pt-BR") == "en"
+    assert i18n.negotiate("tr") == "tr"
+    assert i18n.translator("xx").lang == "en"

@@ -140,7 +140,7 @@ async def start_inbound_mail(services: Services) -> asyncio.Server | None:
         async with services.database.transaction() as session:
             result = await ticket_service.partner_email_reply(
                 session,
-                jobs.ticket_context(services),
+                services.ticket_context(),
                 number=number,
                 from_address=sender,
                 text=text,
@@ -191,7 +191,7 @@ def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Ser
             ),
             telegram_file_fetcher(app.bot),
         )
-    hooks = TicketDeliveryHooks(lambda: jobs.ticket_context(services))
+    hooks = TicketDeliveryHooks(lambda: services.ticket_context())
     return DeliveryWorker(services.database, app.bot, mailer, hooks=hooks, clock=services.clock)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.flood import FloodGuard
+from bot.tickets.context import TicketContext
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
@@ -37,6 +38,10 @@ class Services:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Per-resident message counters (in memory: a restart only resets them).
     flood: FloodGuard = field(default_factory=lambda: FloodGuard())
+
+    def ticket_context(self) -> TicketContext:
+        """What the request services need, for the content that is live right now."""
+        return TicketContext(self.content.catalogue, self.i18n, admin_chat_id=self.settings.admin_chat_id)
 
     @property
     def engine(self) -> SearchEngine:

@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.context import Services
 from bot.storage import feedback, requests
-from bot.tickets.context import TicketContext
 from bot.tickets.reminders import run_due_reminders
 
 logger = logging.getLogger(__name__)
@@ -17,16 +16,10 @@ REMINDER_INTERVAL = 60  # seconds
 PURGE_INTERVAL = 6 * 3600
 
 
-def ticket_context(services: Services) -> TicketContext:
-    return TicketContext(
-        services.content.catalogue, services.i18n, admin_chat_id=services.settings.admin_chat_id
-    )
-
-
 async def remind_and_escalate(services: Services) -> int:
     """Requests nobody took on: a reminder in the partner group, later escalation to the catch-all."""
     async with services.database.transaction() as session:
-        count = await run_due_reminders(session, ticket_context(services), services.clock())
+        count = await run_due_reminders(session, services.ticket_context(), services.clock())
     if count and services.delivery is not None:
         services.delivery.wake()
     return count

@@ -21,7 +21,6 @@ from telegram.error import TimedOut
 from telegram.ext import ExtBot
 from telegram.request import RequestData
 
-from bot import jobs
 from bot.delivery.worker import DeliveryWorker
 from bot.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
@@ -83,7 +82,7 @@ async def pending(bot: BotHarness) -> int:
 async def worker_for(bot: BotHarness, api: FlakyBotApi, clock: list[datetime]) -> DeliveryWorker:
     flaky = ExtBot(FAKE_TOKEN, request=api, get_updates_request=api)
     await flaky.initialize()
-    hooks = TicketDeliveryHooks(lambda: jobs.ticket_context(bot.services))
+    hooks = TicketDeliveryHooks(lambda: bot.services.ticket_context())
     return DeliveryWorker(bot.services.database, flaky, None, hooks=hooks, clock=lambda: clock[0])
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.context import Context
 from bot.handlers import requests
 from bot.handlers.common import show
-from bot.handlers.menu import show_entry
+from bot.handlers.menu import emergency, show_entry
 from bot.render import screens
 from bot.storage import feedback
 
@@ -27,10 +26,7 @@ async def on_text(update: Update, context: Context) -> None:
     district = context.user_data.district if context.user_data else None
     result = services.engine.answer(message.text, lang, district)
     if result.emergency:
-        text, keyboard = screens.emergency_screen(context.t, services.content.catalogue)
-        await context.bot.send_message(
-            message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
+        await emergency(update, context)
         return
     # A running request dialogue takes the text; so does a reply to one of the request's messages.
     # An edited message is only ever searched again: it must not change a draft or a sent request.

@@ -34,18 +34,10 @@ from bot.storage.models.requests import ContactPreference, Dialogue, LinkRole, M
 from bot.tickets import dialogue as dialogues
 from bot.tickets import render as ticket_render
 from bot.tickets import service
-from bot.tickets.context import TicketContext
 from bot.tickets.dialogue import Attachment, AttachmentProblem, DialogueStep, Draft
 
 logger = logging.getLogger(__name__)
 PREVIEW_CHARS = 600
-
-
-def ticket_context(context: Context) -> TicketContext:
-    services = context.services
-    return TicketContext(
-        services.content.catalogue, services.i18n, admin_chat_id=services.settings.admin_chat_id
-    )
 
 
 def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -152,7 +144,7 @@ async def start_request(update: Update, context: Context) -> None:
     async with context.services.database.transaction() as session:
         dialogue = await dialogues.start_dialogue(
             session,
-            ticket_context(context),
+            context.services.ticket_context(),
             user.id,
             offer_id=offer_id,
             topic_id=topic_id,
@@ -167,7 +159,7 @@ async def start_request(update: Update, context: Context) -> None:
 def step_screen(context: Context, dialogue: Dialogue) -> tuple[str, InlineKeyboardMarkup]:
     """The screen of the dialogue's current step, in the resident's language."""
     t = context.t
-    ctx = ticket_context(context)
+    ctx = context.services.ticket_context()
     draft = Draft.of(dialogue)
     partner = html.escape(ctx.partner_name(draft.partner_id, t.lang))
     cancel = InlineKeyboardButton(
@@ -302,7 +294,7 @@ async def dialogue_button(update: Update, context: Context) -> None:
     callback = decode(query.data)
     action, dialogue_id = callback.arg(0), callback.arg(1)
     t = context.t
-    ctx = ticket_context(context)
+    ctx = context.services.ticket_context()
     async with context.services.database.transaction() as session:
         if action == "send":
             try:
@@ -336,7 +328,6 @@ async def dialogue_button(update: Update, context: Context) -> None:
                 dialogues.set_step(dialogue, DialogueStep.CONTACT)
             elif action == "chat":
                 dialogues.set_contact(dialogue, ContactPreference.CHAT)
-                dialogues.set_step(dialogue, DialogueStep.CONFIRM)
             elif action == "phone":
                 await answer_query(query)
                 await ask_for_phone(update, context)
@@ -402,7 +393,6 @@ async def on_contact(update: Update, context: Context) -> None:
             screen = None
         else:
             dialogues.set_contact(dialogue, ContactPreference.PHONE, message.contact.phone_number)
-            dialogues.set_step(dialogue, DialogueStep.CONFIRM)
             screen = step_screen(context, dialogue)
     await message.reply_text(html.escape(t.gettext("Thank you.")), reply_markup=ReplyKeyboardRemove())
     if screen is None:
@@ -423,7 +413,7 @@ async def dialogue_input(update: Update, context: Context) -> bool:
     if message is None or user is None:
         return False
     t = context.t
-    ctx = ticket_context(context)
+    ctx = context.services.ticket_context()
     notice = None
     async with context.services.database.transaction() as session:
         dialogue = await store.get_dialogue(session, user.id)
@@ -470,7 +460,7 @@ async def resident_followup(update: Update, context: Context) -> bool:
             return False
         result = await service.resident_reply(
             session,
-            ticket_context(context),
+            context.services.ticket_context(),
             resident_id=user.id,
             message_id=message.message_id,
             reply_to_message_id=message.reply_to_message.message_id,
@@ -489,7 +479,7 @@ async def reply_outcome(update: Update, context: Context, t: Translator, result:
     if outcome is service.Outcome.OK:
         wake_delivery(context)
         text = t.gettext("Passed on to {partner}.").format(
-            partner=ticket_context(context).partner_name(
+            partner=context.services.ticket_context().partner_name(
                 result.request.partner_id if result.request else None, t.lang
             )
         )
@@ -513,7 +503,9 @@ async def requests_command(update: Update, context: Context) -> None:
         return
     await answer_query(update.callback_query)
     async with context.services.database.sessions() as session:
-        text, rows = await service.open_requests_view(session, ticket_context(context), user.id, context.lang)
+        text, rows = await service.open_requests_view(
+            session, context.services.ticket_context(), user.id, context.lang
+        )
     keyboard = inline([*rows, [("🏠 " + context.t.gettext("Menu"), encode("menu"))]])
     await show(update, context, text, keyboard)
 
@@ -532,7 +524,7 @@ async def resident_request_button(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     t = context.t
-    ctx = ticket_context(context)
+    ctx = context.services.ticket_context()
     if callback.arg(0) == "withdraw":
         async with context.services.database.transaction() as session:
             result = await service.cancel_request(session, ctx, resident_id=user.id, request_id=request_id)
@@ -587,7 +579,7 @@ async def partner_button(update: Update, context: Context) -> None:
     except ValueError:
         await stale_button(update, context)
         return
-    ctx = ticket_context(context)
+    ctx = context.services.ticket_context()
     pt = ctx.partner_t()
     staff = user.first_name or "?"
     async with context.services.database.transaction() as session:
@@ -645,7 +637,7 @@ async def partner_message(update: Update, context: Context) -> None:
     async with context.services.database.transaction() as session:
         await service.partner_reply(
             session,
-            ticket_context(context),
+            context.services.ticket_context(),
             chat_id=chat.id,
             message_id=message.message_id,
             reply_to_message_id=message.reply_to_message.message_id,

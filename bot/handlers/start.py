@@ -6,6 +6,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.commands import COMMANDS
 from bot.context import Context
 from bot.handlers.common import answer_query, show
 from bot.render import keyboards
@@ -65,22 +66,20 @@ async def menu(update: Update, context: Context) -> None:
 async def help_command(update: Update, context: Context) -> None:
     """/help: what the bot can do, in short sentences."""
     t = context.t
-    text = "\n".join(
-        [
-            "<b>" + t.gettext("How I can help") + "</b>",
-            "• " + t.gettext("Tap a topic in the menu to see courses, counselling and help nearby."),
-            "• " + t.gettext("Or write your question in your own words, in your language."),
-            "• " + t.gettext("I can pass your question to a person at a partner organisation."),
-            "",
-            "/start – " + t.gettext("main menu"),
-            "/language – " + t.gettext("change the language"),
-            "/requests – " + t.gettext("your requests"),
-            "/privacy – " + t.gettext("what happens with your data"),
-            "/delete – " + t.gettext("delete my data"),
-            "",
-            "🆘 " + t.gettext("In an emergency call 112 (ambulance, fire) or 110 (police)."),
-        ]
-    )
+    lines = [
+        "<b>" + html.escape(t.gettext("How I can help")) + "</b>",
+        "• " + html.escape(t.gettext("Tap a topic in the menu to see courses, counselling and help nearby.")),
+        "• " + html.escape(t.gettext("Or write your question in your own words, in your language.")),
+        "• " + html.escape(t.gettext("I can pass your question to a person at a partner organisation.")),
+        "",
+    ]
+    # The same list Telegram shows in its command menu.
+    lines += [f"/{name} – {html.escape(t.gettext(description))}" for name, description in COMMANDS]
+    lines += [
+        "",
+        "🆘 " + html.escape(t.gettext("In an emergency call 112 (ambulance, fire) or 110 (police).")),
+    ]
+    text = "\n".join(lines)
     await show(update, context, text, keyboards.back_to_menu(t))
 
 

@@ -2,7 +2,7 @@
 
 JSON form (stable; one object per question):
     {"q": str, "lang": str, "answer": {"id": str, "kind": str, "score": float} | null,
-     "alternatives": [{"id", "kind", "score"}, ...], "emergency": bool,
+     "alternatives": [{"id", "kind", "score"}, ...], "emergency": bool, "emergency_trigger": str | null,
      "small_talk": "greeting" | "thanks" | "bye" | null, "reason": str | null}
 """
 
@@ -29,6 +29,8 @@ def result_json(question: str, lang: str, result: SearchResult) -> dict[str, Any
         "answer": hit(result.answer) if result.answer else None,
         "alternatives": [hit(h) for h in result.alternatives],
         "emergency": result.emergency,
+        # Which trigger word or phrase fired, so staff can see why (and tune content/emergency.yaml).
+        "emergency_trigger": result.emergency_match.trigger if result.emergency_match else None,
         "small_talk": result.small_talk,
         "reason": result.reason,
     }
@@ -36,7 +38,8 @@ def result_json(question: str, lang: str, result: SearchResult) -> dict[str, Any
 
 def _print_human(out: TextIO, data: dict[str, Any]) -> None:
     if data["emergency"]:
-        out.write("NOTFALL: die Notfallnummern werden sofort gezeigt.\n")
+        trigger = data["emergency_trigger"]
+        out.write(f"NOTFALL: die Notfallnummern werden sofort gezeigt (Auslöser: {trigger}).\n")
     if data["small_talk"]:
         out.write(f"Smalltalk ({data['small_talk']}): kurze freundliche Antwort.\n")
     answer = data["answer"]

@@ -49,6 +49,7 @@ def test_ask_batch_scores_many_questions_in_one_process_and_flags_emergencies(tm
     assert result.returncode == 0, result.stderr
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a.get("emergency") for a in answers[:4]] == [True, True, True, False]
+    assert answers[0]["emergency_trigger"] and answers[3]["emergency_trigger"] is None
     assert answers[3]["answer"]["id"] == "deutschkurs-frauen"
     assert answers[4]["error"]
 

@@ -116,18 +116,9 @@ class Catalogue:
         """Id of the district used until a resident chooses one."""
         return next(did for did, district in self.districts.items() if district.default)
 
-    @property
-    def default_district(self) -> District:
-        """The default district."""
-        return self.districts[self.default_district_id]
-
     def partner_for_offer(self, offer_id: str) -> Partner:
         """The partner responsible for an offer (KeyError for an unknown offer)."""
         return self.partners[self.offers[offer_id].partner]
-
-    def partner_for_topic(self, topic_id: str) -> Partner:
-        """Who gets requests about a topic."""
-        return self.partners[self.topics[topic_id].default_partner]
 
     def topics_for_district(self, district_id: str | None) -> list[tuple[str, Topic]]:
         """Main-menu topics shown in a district, in menu order."""

@@ -805,13 +805,6 @@ def load_sources(content_dir: Path) -> LoadedSources:
     return result
 
 
-def forget_reusable() -> None:
-    """Parse and validate every file again on the next load (tests, benchmarks)."""
-    global _reusable
-    with _reuse_lock:
-        _reusable = (None, {})
-
-
 def _replay(validated: _Validated, source: SourceFile, result: LoadedSources) -> None:
     """Register the entries of an unchanged clean file (duplicates with other files are still found)."""
     for kind, _kind_line, ids in validated.shape.sections:

@@ -536,8 +536,6 @@ class ContentFile(ContentModel):
     privacy: dict[Literal["notice"], PrivacyNotice] | None = None
 
 
-Entry = District | Topic | Place | Partner | Offer | Event | FaqEntry | Emergency | PrivacyNotice
-
 KINDS: dict[str, type[ContentModel]] = {
     "districts": District,
     "topics": Topic,

@@ -23,14 +23,13 @@ async def load_resident(update: Update, context: Context) -> None:
     services = context.services
     negotiated = services.i18n.negotiate(user.language_code)
     async with services.database.transaction() as session:
-        resident, is_new = await residents.touch_resident(
+        resident, _ = await residents.touch_resident(
             session, user.id, language=negotiated, first_name=user.first_name
         )
         context.user_data.lang = resident.language
         context.user_data.first_name = resident.first_name
         context.user_data.district = resident.district
         context.user_data.language_confirmed = resident.language_confirmed
-        context.user_data.is_new = is_new
 
 
 async def show(

@@ -325,9 +325,6 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def has_term(self, term: str) -> bool:
-        return term in self._term_ids
-
     def _typos(self, word: str) -> list[tuple[str, float]]:
         max_distance = 2 if len(word) >= 8 else 1
         terms = self._terms

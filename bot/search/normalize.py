@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 
 import snowballstemmer
 
@@ -162,14 +160,6 @@ def script_of(word: str) -> str:
     return DIGIT
 
 
-#: Which analysers can make sense of a word in a script (the query is analysed by all of them).
-LANGS_BY_SCRIPT = {
-    LATIN: ("de", "tr", "pl", "en"),
-    CYRILLIC: ("ru", "uk"),
-    ARABIC: ("ar", "fa"),
-    DIGIT: (),
-    OTHER: (),
-}
 SCRIPT_OF_LANG = {
     "de": LATIN,
     "de-simple": LATIN,
@@ -227,7 +217,6 @@ STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(fold(w) for w in words.split()) for lang, words in _STOP_RAW.items()
 }
 STOPWORDS["de-simple"] = STOPWORDS["de"]
-ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
 
 
 # --- stemming --------------------------------------------------------------------------------------------
@@ -354,21 +343,6 @@ def chunk_terms(chunk: str, lang: str) -> tuple[int, tuple[str, ...]]:
         terms.append(token.surface)
         terms.extend(token.stems)
     return n, tuple(terms)
-
-
-@lru_cache(maxsize=50_000)
-def text_terms(text: str, lang: str) -> tuple[int, tuple[tuple[str, int], ...]]:
-    """Number of (non-stop) words and the index terms with their counts of a content text in ``lang``.
-
-    Cached: identical texts (a title that is the same in German and plain German, a keyword list
-    shared by many entries) are analysed once per catalogue load.
-    """
-    words = 0
-    terms: list[str] = []
-    for n, chunk in map(chunk_terms, text.split(), repeat(lang)):
-        words += n
-        terms += chunk
-    return words, tuple(Counter(terms).items())
 
 
 class ChunkTerms(dict[str, tuple[str, ...]]):

@@ -247,13 +247,6 @@ async def pending_for_target(session: AsyncSession, channel: Channel, target: st
     return result.all()
 
 
-async def outbox_for_request(session: AsyncSession, request_id: int) -> Sequence[OutboxMessage]:
-    result = await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.request_id == request_id).order_by(OutboxMessage.id)
-    )
-    return result.all()
-
-
 async def purge_finished_requests(session: AsyncSession, updated_before: datetime) -> int:
     """Delete closed and withdrawn requests (with their messages and thread links) not touched since then."""
     result = await session.execute(

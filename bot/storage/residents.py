@@ -9,10 +9,6 @@ from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 
 
-async def get_resident(session: AsyncSession, telegram_id: int) -> Resident | None:
-    return await session.get(Resident, telegram_id)
-
-
 async def touch_resident(
     session: AsyncSession, telegram_id: int, *, language: str, first_name: str | None
 ) -> tuple[Resident, bool]:

@@ -7,7 +7,7 @@ content, is HTML-escaped here. Partner-facing texts use the partner translator (
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from babel import Locale, UnknownLocaleError
@@ -38,7 +38,6 @@ class CardView:
     handed_over_from: str | None = None
     # Set when the card goes to the catch-all because the partner did not react or cannot be reached.
     escalation_note: str | None = None
-    attachment_names: Sequence[str] = field(default_factory=tuple)
 
 
 # --- helpers ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -286,7 +287,10 @@ def update_first_name(context: Context) -> str | None:
 
 
 async def dialogue_button(update: Update, context: Context) -> None:
-    """Skip / Done / chat / phone / Send / Change / Cancel inside the dialogue."""
+    """Skip / Done / chat / phone / Send / Change / Cancel inside the dialogue.
+
+    The state changes in one transaction; what to show is decided there and sent only after the commit.
+    """
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
@@ -294,67 +298,71 @@ async def dialogue_button(update: Update, context: Context) -> None:
     callback = decode(query.data)
     action, dialogue_id = callback.arg(0), callback.arg(1)
     t = context.t
-    ctx = context.services.ticket_context()
     async with context.services.database.transaction() as session:
-        if action == "send":
-            try:
-                result = await service.submit(session, ctx, resident_id=user.id, dialogue_id=dialogue_id)
-            except service.SubmitError as exc:
-                if exc.reason == "empty":
-                    await answer_query(query, t.gettext("Please write a few words first."), alert=True)
-                    return
-                await answer_query(query, t.gettext("This request was already sent or cancelled."))
-                return
-            number = result.request.number
-        else:
-            dialogue = await store.get_dialogue(session, user.id)
-            if dialogue is None or dialogue.id != dialogue_id:
-                await answer_query(query, t.gettext("This request was already sent or cancelled."))
-                return
-            if action == "cancel":
-                await dialogues.cancel_dialogue(session, user.id)
-            elif action == "skip":
-                dialogues.answer_intake(ctx, dialogue, None)
-            elif action == "done":
-                draft = Draft.of(dialogue)
-                if draft.is_empty and not draft.offer_id:
-                    await answer_query(query, t.gettext("Please write a few words first."), alert=True)
-                    return
-                if draft.is_empty:
-                    # Signing up needs no words; the card says which offer, the partner sees this sentence.
-                    dialogues.add_text(
-                        dialogue, ctx.partner_t().gettext("I would like to sign up for this offer.")
-                    )
-                dialogues.set_step(dialogue, DialogueStep.CONTACT)
-            elif action == "chat":
-                dialogues.set_contact(dialogue, ContactPreference.CHAT)
-            elif action == "phone":
-                await answer_query(query)
-                await ask_for_phone(update, context)
-                return
-            elif action == "change":
-                dialogues.set_step(dialogue, DialogueStep.MESSAGE)
-            else:
-                await stale_button(update, context)
-                return
-            screen = None if action == "cancel" else step_screen(context, dialogue)
+        outcome = await _apply_dialogue_action(context, session, user.id, action, dialogue_id)
+    kind, value = outcome[0], outcome[1]
+    if kind in {"toast", "alert"}:
+        await answer_query(query, value, alert=kind == "alert")
+        return
+    if kind == "stale":
+        await stale_button(update, context)
+        return
     await answer_query(query)
-    if action == "send":
+    if kind == "phone":
+        await ask_for_phone(update, context)
+    elif kind == "sent":
         wake_delivery(context)
-        await show(
-            update,
-            context,
-            "✅ "
-            + html.escape(
-                t.gettext("Sent. Your request number is {number}.").format(number=t.isolate(number))
-            ),
-            back_to_menu(t),
+        sent = html.escape(t.gettext("Sent. Your request number is {number}.")).format(
+            number=t.isolate(value)
         )
-        return
-    if screen is None:
+        await show(update, context, "✅ " + sent, back_to_menu(t))
+    elif kind == "cancelled":
         await show(update, context, html.escape(t.gettext("Cancelled. Nothing was sent.")), back_to_menu(t))
-        return
-    await show(update, context, *screen)
+    else:
+        await show(update, context, *outcome[2])
+
+
+async def _apply_dialogue_action(
+    context: Context, session: Any, resident_id: int, action: str, dialogue_id: str
+) -> tuple[Any, ...]:
+    """Apply one button of the dialogue and say what to show: ("toast" | "alert", text), ("stale", ""),
+    ("phone", ""), ("sent", number), ("cancelled", "") or ("screen", "", (text, keyboard))."""
+    t = context.t
+    ctx = context.services.ticket_context()
+    gone = t.gettext("This request was already sent or cancelled.")
+    if action == "send":
+        try:
+            result = await service.submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
+        except service.SubmitError as exc:
+            if exc.reason == "empty":
+                return ("alert", t.gettext("Please write a few words first."))
+            return ("toast", gone)
+        return ("sent", result.request.number)
+    dialogue = await store.get_dialogue(session, resident_id)
+    if dialogue is None or dialogue.id != dialogue_id:
+        return ("toast", gone)
+    if action == "cancel":
+        await dialogues.cancel_dialogue(session, resident_id)
+        return ("cancelled", "")
+    if action == "phone":
+        return ("phone", "")
+    if action == "skip":
+        dialogues.answer_intake(ctx, dialogue, None)
+    elif action == "done":
+        draft = Draft.of(dialogue)
+        if draft.is_empty and not draft.offer_id:
+            return ("alert", t.gettext("Please write a few words first."))
+        if draft.is_empty:
+            # Signing up needs no words; the card says which offer, the partner sees this sentence.
+            dialogues.add_text(dialogue, ctx.partner_t().gettext("I would like to sign up for this offer."))
+        dialogues.set_step(dialogue, DialogueStep.CONTACT)
+    elif action == "chat":
+        dialogues.set_contact(dialogue, ContactPreference.CHAT)
+    elif action == "change":
+        dialogues.set_step(dialogue, DialogueStep.MESSAGE)
+    else:
+        return ("stale", "")
+    return ("screen", "", step_screen(context, dialogue))
 
 
 async def ask_for_phone(update: Update, context: Context) -> None:
@@ -532,23 +540,24 @@ async def resident_request_button(update: Update, context: Context) -> None:
         wake_delivery(context)
         await requests_command(update, context)
         return
-    async with context.services.database.transaction() as session:
+    # Read, then talk to Telegram, then record: no network call while a transaction is open.
+    async with context.services.database.sessions() as session:
         request = await store.get_request(session, request_id)
-        if request is None or request.resident_id != user.id or request.status.is_final:
-            await answer_query(
-                query, t.gettext("This request is closed. Start a new one with “Ask a question” in the menu.")
-            )
-            return
-        await answer_query(query)
-        prompt = await context.bot.send_message(
-            chat.id,
-            html.escape(
-                t.gettext(
-                    "Write what you want to add to request {number} and send it as a reply to this message."
-                ).format(number=t.isolate(request.number))
-            ),
-            reply_markup=None,
+    if request is None or request.resident_id != user.id or request.status.is_final:
+        await answer_query(
+            query, t.gettext("This request is closed. Start a new one with “Ask a question” in the menu.")
         )
+        return
+    await answer_query(query)
+    prompt = await context.bot.send_message(
+        chat.id,
+        html.escape(
+            t.gettext(
+                "Write what you want to add to request {number} and send it as a reply to this message."
+            )
+        ).format(number=t.isolate(request.number)),
+    )
+    async with context.services.database.transaction() as session:
         # The prompt belongs to the request's thread: the resident's reply to it maps back by message id.
         await store.add_thread_link(session, user.id, prompt.message_id, request.id, LinkRole.RESIDENT)
 
@@ -582,6 +591,9 @@ async def partner_button(update: Update, context: Context) -> None:
     ctx = context.services.ticket_context()
     pt = ctx.partner_t()
     staff = user.first_name or "?"
+    result: service.Result | None = None
+    choices: ticket_render.Rendered | None = None
+    unknown = False
     async with context.services.database.transaction() as session:
         if action == "take":
             result = await service.take_on(
@@ -597,23 +609,28 @@ async def partner_button(update: Update, context: Context) -> None:
             )
         elif action == "handover":
             request = await store.get_request(session, request_id)
-            if request is None or request.status.is_final:
-                await answer_query(query, pt.gettext("This request is already closed."))
-                return
-            text, rows = ticket_render.handover_choices(
-                pt, request_id, service.handover_targets(ctx, request)
+            choices = (
+                None
+                if request is None or request.status.is_final
+                else ticket_render.handover_choices(pt, request_id, service.handover_targets(ctx, request))
             )
-            await answer_query(query)
-            await context.bot.send_message(
-                chat.id,
-                text,
-                reply_markup=inline(rows),
-                reply_to_message_id=query.message.message_id if query.message else None,
-            )
-            return
         else:
-            await stale_button(update, context)
+            unknown = True
+    if unknown:
+        await stale_button(update, context)
+        return
+    if result is None:  # "Hand over": show the choices (after the transaction, never inside it)
+        if choices is None:
+            await answer_query(query, pt.gettext("This request is already closed."))
             return
+        await answer_query(query)
+        await context.bot.send_message(
+            chat.id,
+            choices[0],
+            reply_markup=inline(choices[1]),
+            reply_to_message_id=query.message.message_id if query.message else None,
+        )
+        return
     wake_delivery(context)
     if action == "close" and result.outcome is service.Outcome.OK and isinstance(query.message, Message):
         # A closed card needs no buttons any more; a stale tap would only get "already closed".

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
+
+LAST_SEEN_PRECISION = timedelta(minutes=15)
 
 
 async def touch_resident(
@@ -30,11 +34,14 @@ async def touch_resident(
         session.add(resident)
         await session.flush()
         return resident, True
-    resident.last_seen = now
-    if first_name:
+    # Write only what changed: every tap passes here, and on SQLite each write takes the database lock.
+    if now - resident.last_seen > LAST_SEEN_PRECISION:
+        resident.last_seen = now
+    if first_name and resident.first_name != first_name[:64]:
         resident.first_name = first_name[:64]
-    # A resident who writes again has evidently unblocked the bot.
-    resident.blocked = False
+    if resident.blocked:
+        # A resident who writes again has evidently unblocked the bot.
+        resident.blocked = False
     return resident, False
 
 

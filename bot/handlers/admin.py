@@ -41,7 +41,7 @@ async def reload_content(update: Update, context: Context) -> None:
     if message is None or not is_admin(update, context):
         return
     t = context.services.i18n.translator("de")
-    await message.reply_text(t.gettext("Checking the content …"))
+    await message.reply_text(html.escape(t.gettext("Checking the content …")))
     result = await context.services.content.reload()
     if result.ok:
         count = len(result.warnings)

@@ -30,7 +30,9 @@ async def error_handler(update: object, context: Context) -> None:
         try:
             await context.bot.send_message(
                 update.effective_chat.id,
-                context.t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
+                html.escape(
+                    context.t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
+                ),
                 reply_markup=keyboards.back_to_menu(context.t),
             )
         except TelegramError:
@@ -58,7 +60,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     await show(
         update,
         context,
-        t.gettext("I don't know this command. Here is the menu, or type /help."),
+        html.escape(t.gettext("I don't know this command. Here is the menu, or type /help.")),
         keyboards.back_to_menu(t),
     )
 
@@ -81,9 +83,11 @@ async def unsupported_message(update: Update, context: Context) -> None:
     await show(
         update,
         context,
-        t.gettext(
-            "I can only read text here. Write your question in words, or tap a topic in the menu. "
-            "If you want to send a photo or a letter to a person, start a request with “Ask a question”."
+        html.escape(
+            t.gettext(
+                "I can only read text here. Write your question in words, or tap a topic in the menu. "
+                "If you want to send a photo or a letter to a person, start a request with “Ask a question”."
+            )
         ),
         keyboards.back_to_menu(t),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,9 @@ async def guard(update: Update, context: Context) -> None:
         # The cached language of the previous update (this one's refresh has not run: we are first).
         t = context.t
         await context.bot.send_message(
-            chat.id, t.gettext("You are sending very many messages. Please wait a minute, then write again.")
+            chat.id,
+            html.escape(
+                t.gettext("You are sending very many messages. Please wait a minute, then write again.")
+            ),
         )
     raise ApplicationHandlerStop

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -154,6 +155,10 @@ async def rate_answer(update: Update, context: Context) -> None:
     if chat is not None:
         await context.bot.send_message(
             chat.id,
-            t.gettext("Sorry that this did not help. A person from the neighbourhood team can answer you."),
+            html.escape(
+                t.gettext(
+                    "Sorry that this did not help. A person from the neighbourhood team can answer you."
+                )
+            ),
             reply_markup=keyboard,
         )

@@ -179,19 +179,19 @@ def step_screen(context: Context, dialogue: Dialogue) -> tuple[str, InlineKeyboa
         step = DialogueStep.MESSAGE
     if step is DialogueStep.MESSAGE:
         lines = [
-            t.gettext("Write your message to {partner}.").format(partner=t.isolate(partner)),
-            t.gettext("You can also send a photo of a letter, a voice message or a document."),
+            html.escape(t.gettext("Write your message to {partner}.")).format(partner=t.isolate(partner)),
+            html.escape(t.gettext("You can also send a photo of a letter, a voice message or a document.")),
         ]
         if draft.text or draft.attachments:
-            lines.append(t.gettext("Got it. You can add more, or tap “Done”."))
+            lines.append(html.escape(t.gettext("Got it. You can add more, or tap “Done”.")))
         elif draft.offer_id:
-            lines.append(t.gettext("Or just tap “Done” to sign up."))
+            lines.append(html.escape(t.gettext("Or just tap “Done” to sign up.")))
         done = InlineKeyboardButton(
             "✅ " + t.gettext("Done"), callback_data=encode("dlg", "done", dialogue.id)
         )
         return "\n".join(lines), InlineKeyboardMarkup([[done], [cancel]])
     if step is DialogueStep.CONTACT:
-        text = t.gettext("How should {partner} answer you?").format(partner=t.isolate(partner))
+        text = html.escape(t.gettext("How should {partner} answer you?")).format(partner=t.isolate(partner))
         chat = InlineKeyboardButton(
             "💬 " + t.gettext("Here in this chat"), callback_data=encode("dlg", "chat", dialogue.id)
         )

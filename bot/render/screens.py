@@ -72,16 +72,15 @@ def person_button(t: Translator, origin: str) -> InlineKeyboardButton:
 # --- helpers for times and places ---------------------------------------------------------------------
 
 
+def slot_line(t: Translator, day: str, start: Any, end: Any) -> str:
+    """'Tuesday, 09:00–11:30' in the resident's language."""
+    return escape(t.gettext("{weekday}, {start}–{end}")).format(
+        weekday=escape(t.weekday(WEEKDAYS.index(day))), start=t.format_time(start), end=t.format_time(end)
+    )
+
+
 def weekly_lines(t: Translator, slots: Any) -> list[str]:
-    lines = []
-    for slot in slots:
-        day = t.weekday(WEEKDAYS.index(slot.day))
-        lines.append(
-            t.gettext("{weekday}, {start}–{end}").format(
-                weekday=escape(day), start=t.format_time(slot.start), end=t.format_time(slot.end)
-            )
-        )
-    return lines
+    return [slot_line(t, slot.day, slot.start, slot.end) for slot in slots]
 
 
 def opening_state(t: Translator, hours: OpeningHours | None, now: datetime) -> str | None:
@@ -130,7 +129,7 @@ def languages_line(t: Translator, codes: Any) -> str | None:
     names = [LANGUAGE_NAMES.get(code) or code for code in codes]
     if not names:
         return None
-    return "🗣 " + t.gettext("Languages spoken: {languages}").format(
+    return "🗣 " + escape(t.gettext("Languages spoken: {languages}")).format(
         languages=", ".join(t.isolate(escape(n)) if t.rtl and n.isascii() else escape(n) for n in names)
     )
 
@@ -223,7 +222,7 @@ def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[
     for session in upcoming:
         lines.append(
             "🗓 "
-            + t.gettext("{date}, {start}–{end}").format(
+            + escape(t.gettext("{date}, {start}–{end}")).format(
                 date=t.format_date(session.date, "medium"),
                 start=t.format_time(session.start),
                 end=t.format_time(session.end),
@@ -231,9 +230,11 @@ def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[
         )
     lines += ["🗓 " + line for line in weekly_lines(t, schedule.weekly)]
     if schedule.starts and schedule.starts > today:
-        lines.append(t.gettext("Starts on {date}").format(date=t.format_date(schedule.starts, "medium")))
+        lines.append(
+            escape(t.gettext("Starts on {date}")).format(date=t.format_date(schedule.starts, "medium"))
+        )
     if schedule.ends:
-        lines.append(t.gettext("Until {date}").format(date=t.format_date(schedule.ends, "medium")))
+        lines.append(escape(t.gettext("Until {date}")).format(date=t.format_date(schedule.ends, "medium")))
     if schedule.note:
         lines.append("ℹ️ " + w.text(schedule.note))
     return lines
@@ -334,15 +335,9 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
     hours = partner.opening_hours
     if hours is not None:
         lines += ["", "<b>" + escape(t.gettext("Opening hours")) + "</b>"]
-        for index, day in enumerate(WEEKDAYS):
-            for slot in hours.weekly.get(day, ()):
-                lines.append(
-                    t.gettext("{weekday}, {start}–{end}").format(
-                        weekday=escape(t.weekday(index)),
-                        start=t.format_time(slot.start),
-                        end=t.format_time(slot.end),
-                    )
-                )
+        lines += [
+            slot_line(t, day, slot.start, slot.end) for day in WEEKDAYS for slot in hours.weekly.get(day, ())
+        ]
         if hours.note:
             lines.append("ℹ️ " + w.text(hours.note))
         state = opening_state(t, hours, now)

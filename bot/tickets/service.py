@@ -40,7 +40,7 @@ from bot.tickets.routing import Destination, admin_destination, partner_destinat
 
 logger = logging.getLogger(__name__)
 
-OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)
+OPEN_STATUSES = store.OPEN_STATUSES
 # Telegram's bot for anonymous group admins: such messages carry no person.
 GROUP_ANONYMOUS_BOT_ID = 1087968824
 

@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     links = sub.add_parser("links", help="print the deep links (t.me/<bot>?start=...) for posters and flyers")
     add_common_options(links, suppress=True)
-    links.add_argument("--bot", default="DEIN_BOT", help="the bot's Telegram username (without @)")
+    links.add_argument("--bot", required=True, help="the bot's Telegram username (without @)")
 
     db = sub.add_parser("db", help="database tasks")
     add_common_options(db, suppress=True)

@@ -12,6 +12,7 @@ import html
 import re
 import sys
 import zlib
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from bot.app import build_application, start_services, stop_services
@@ -72,6 +73,19 @@ class ConsolePrinter:
         self.out.flush()
 
 
+class ConsoleMailer:
+    """Without SMTP settings the preview shows the e-mails partners would get, instead of queueing them."""
+
+    def __init__(self, printer: ConsolePrinter) -> None:
+        self.printer = printer
+
+    async def send(self, to: str, payload: Mapping[str, Any]) -> None:
+        self.printer._line("")
+        self.printer._line(f"✉️ [E-Mail an {to}] {payload.get('subject', '')}")
+        for line in str(payload.get("text", "")).splitlines():
+            self.printer._line(f"   {line}")
+
+
 def console_user_id(lang: str | None, name: str) -> int:
     """A stable simulated user per language and name, so `--lang tr` is a Turkish-speaking resident."""
     return 100_000 + zlib.crc32(f"{lang}:{name}".encode()) % 900_000
@@ -100,6 +114,9 @@ async def run_console(
     out.flush()
     async with app:
         await start_services(app, background=True)
+        delivery = app.bot_data.services.delivery
+        if delivery is not None and delivery.mailer is None:
+            delivery.mailer = ConsoleMailer(printer)
         await app.start()
         try:
             while True:

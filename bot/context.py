@@ -41,7 +41,13 @@ class Services:
 
     def ticket_context(self) -> TicketContext:
         """What the request services need, for the content that is live right now."""
-        return TicketContext(self.content.catalogue, self.i18n, admin_chat_id=self.settings.admin_chat_id)
+        settings = self.settings
+        return TicketContext(
+            self.content.catalogue,
+            self.i18n,
+            admin_chat_id=settings.admin_chat_id,
+            email_replies_relayed=bool(settings.mail_inbound_port and settings.mail_reply_domain),
+        )
 
     @property
     def engine(self) -> SearchEngine:

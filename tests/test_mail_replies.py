@@ -45,6 +45,10 @@ async def test_an_email_reply_reaches_the_resident_and_strangers_are_refused(dat
                 await asyncio.sleep(0.05)
                 await deliver(bot)
             card = inbox.mails[0]
+            body = next(p for p in card.walk() if p.get_content_type() == "text/plain").get_payload(
+                decode=True
+            )
+            assert "direkt in ihrem Chat" in body.decode()  # the card says the reply reaches the resident
             address = str(card["Reply-To"])
             assert address.startswith("antwort+") and address.endswith("@antworten.example.org")
 

@@ -48,6 +48,8 @@ class TicketContext:
     partner_language: str = "de"
     # Whether relayed answers name the staff member ("Aylin from Familienzentrum") or only the organisation.
     show_staff_names: bool = False
+    # Partners' e-mail replies come back to the bot (MAIL_INBOUND_*) and reach the resident directly.
+    email_replies_relayed: bool = False
 
     def partner_t(self) -> Translator:
         return self.i18n.translator(self.partner_language)

@@ -151,14 +151,24 @@ def partner_card(t: Translator, card: CardView, request_id: int) -> Rendered:
     return f"{html}\n\n<i>{escape(hint)}</i>", partner_keyboard(t, request_id)
 
 
-def partner_card_email(t: Translator, card: CardView, partner_name: str) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of the card for a partner reached by e-mail."""
+def partner_card_email(
+    t: Translator, card: CardView, partner_name: str, replies_relayed: bool = False
+) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of the card for a partner reached by e-mail.
+
+    `replies_relayed`: the bot receives replies itself (inbound mail) and passes them to the resident.
+    """
     subject = t.gettext("Request {number} from the Quartiersbot").format(number=card.number)
     lines = _card_lines(t, card)
     greeting = t.gettext("Hello {partner},").format(partner=partner_name)
     intro = t.gettext("a resident sent you a request through the Quartiersbot.")
     if card.contact is ContactPreference.PHONE and card.phone:
         footer = t.gettext("Please call the resident at the number above.")
+    elif replies_relayed:
+        footer = t.gettext(
+            "Please answer by replying to this e-mail: your answer reaches the resident in their chat "
+            "with the Quartiersbot. Please write only your answer above the quoted text."
+        )
     else:
         footer = t.gettext(
             "The resident has no e-mail address for you. Please answer by replying to this e-mail; "

@@ -186,7 +186,7 @@ async def enqueue_card(
             )
         return
     subject, text, html = render.partner_card_email(
-        t, view, ctx.partner_name(partner_id, ctx.partner_language)
+        t, view, ctx.partner_name(partner_id, ctx.partner_language), ctx.email_replies_relayed
     )
     await outbox.enqueue(
         session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -52,8 +52,8 @@ class Catalogue:
     privacy: Mapping[str, PrivacyNotice]
     version: str
     """Hash of all source files; changes whenever any content file changes."""
-    sources: Mapping[str, tuple[str, int]]
-    """`"<kind>.<id>"` → (file, line) where the entry is written, for staff messages."""
+    locate: Callable[[str, str], tuple[str | None, int | None]]
+    """(kind, id) → (file, line) where the entry is written, for staff messages (lines looked up lazily)."""
 
     @classmethod
     def from_sources(cls, loaded: LoadedSources) -> Catalogue:
@@ -74,12 +74,7 @@ class Catalogue:
             emergency=MappingProxyType(dict(emergency)),
             privacy=_frozen(e["privacy"], PrivacyNotice),
             version=loaded.version,
-            sources=MappingProxyType(
-                {
-                    f"{kind}.{entry_id}": (where.file, where.line)
-                    for (kind, entry_id), where in loaded.locations.items()
-                }
-            ),
+            locate=loaded.locate,
         )
 
     def entries_by_kind(self) -> dict[str, Mapping[str, BaseModel]]:
@@ -152,8 +147,10 @@ class Catalogue:
 
     def where(self, kind: str, entry_id: str) -> str:
         """`file:line` of an entry for staff messages, or an empty string."""
-        found = self.sources.get(f"{kind}.{entry_id}")
-        return f"{found[0]}:{found[1]}" if found else ""
+        file, line = self.locate(kind, entry_id)
+        if file is None:
+            return ""
+        return f"{file}:{line}" if line is not None else file
 
 
 def _example_warnings(loaded: LoadedSources) -> None:
@@ -179,6 +176,7 @@ def validate_content(content_dir: Path) -> LoadedSources:
         if lock_problem is not None:
             loaded.problems.append(lock_problem)
         translation_problems(loaded, lock)
+    loaded.forget_trees()  # node trees parsed again for problem lines are not needed any more
     return loaded
 
 

@@ -172,12 +172,13 @@ class SourceFile:
 class EntryLocation:
     """Where an entry is written, kept after its file's nodes are dropped: file and line of the id.
 
-    Lines of fields below the entry are looked up lazily (the file is parsed again) and only when a
-    problem is reported, so no node tree has to stay in memory.
+    `line` is None for files read by the fast parser (it gives no positions). Lines are looked up
+    lazily (the file is parsed again with positions) and only when a problem is reported, so no node
+    tree has to stay in memory and clean files never pay for positions.
     """
 
     file: str
-    line: int
+    line: int | None
     source: SourceFile | None = None
 
 
@@ -202,23 +203,37 @@ class LoadedSources:
         where = self.locations.get((kind, entry_id))
         if where is None:
             return None, None
-        if not loc or loc[0] == "[key]":
+        if (not loc or loc[0] == "[key]") and where.line is not None:
             return where.file, where.line
         nodes = self._reopen(kind, entry_id, where)
-        return where.file, (nodes.line_of(loc) if nodes is not None else where.line)
+        if nodes is None:
+            return where.file, where.line
+        if where.line is None:
+            where.line = nodes.line
+        return where.file, (nodes.line_of(loc) if loc and loc[0] != "[key]" else nodes.line)
+
+    def entry_line(self, kind: str, entry_id: str) -> int | None:
+        """Line of the id of `kind.entry_id` (looked up in the file if the fast parser read it)."""
+        return self.locate(kind, entry_id)[1]
 
     def _reopen(self, kind: str, entry_id: str, where: EntryLocation) -> NodeLocation | None:
         """The entry's nodes from the file parsed again; None if the file changed since it was loaded."""
-        source = where.source
-        if source is None:
+        if where.source is None:
             return None
+        nodes = self.nodes_in(where.source, kind, entry_id)
+        if nodes is None or (where.line is not None and nodes.line != where.line):
+            return None
+        return nodes
+
+    def nodes_in(self, source: SourceFile, kind: str, entry_id: str) -> NodeLocation | None:
+        """Nodes of `kind.entry_id` in `source` parsed again (None if not there or the file changed)."""
         if source.path not in self._trees:
             self.remember_tree(source.path, _compose_unchanged(source))
         root = self._trees[source.path]
         id_node, value_node = _child(_child(root, kind)[1], entry_id)
-        if id_node is None or value_node is None or _line(id_node) != where.line:
+        if id_node is None or value_node is None:
             return None
-        return NodeLocation(where.file, id_node, value_node)
+        return NodeLocation(source.shown, id_node, value_node)
 
     def remember_tree(self, path: Path, root: Node | None) -> None:
         """Keep the node tree of a file just parsed (only the last few are kept)."""
@@ -230,6 +245,10 @@ class LoadedSources:
     def forget_tree(self, path: Path) -> None:
         """Drop a remembered node tree."""
         self._trees.pop(path, None)
+
+    def forget_trees(self) -> None:
+        """Drop every remembered node tree (they are parsed again when needed)."""
+        self._trees.clear()
 
     def error(
         self, kind: str, entry_id: str, loc: tuple[str | int, ...], message: str, code: str = ""
@@ -664,15 +683,17 @@ def german_message(error: Any, field_names: list[str]) -> str:
     return _SIMPLE_MESSAGES.get(kind, error["msg"])
 
 
-Section = tuple[str, int, tuple[tuple[str, int], ...] | None]
-"""(kind, line of the kind, ((entry id, line of the id), …) or None when the kind holds no mapping)."""
+Section = tuple[str, int | None, tuple[tuple[str, int | None], ...] | None]
+"""(kind, line of the kind, ((entry id, line of the id), …) or None when the kind holds no mapping).
+
+Lines are None for files read by the fast parser."""
 
 
 @dataclass(frozen=True, slots=True)
 class FileOutline:
     """Lines of a file's kinds and entry ids, in file order: all that validation needs of the nodes."""
 
-    root_line: int
+    root_line: int | None
     is_mapping: bool
     sections: tuple[Section, ...]
 
@@ -718,7 +739,7 @@ def _validate_file(
         for entry_id, id_line in ids:
             previous = result.locations.get((kind, entry_id))
             if previous is not None:
-                result.problems.append(_duplicate(kind, entry_id, shown, id_line, previous))
+                result.problems.append(_duplicate(kind, entry_id, source, id_line, result))
                 continue
             result.locations[(kind, entry_id)] = EntryLocation(shown, id_line, source)
             result.known_ids[kind].add(entry_id)
@@ -811,21 +832,150 @@ def _replay(validated: _Validated, source: SourceFile, result: LoadedSources) ->
         for entry_id, id_line in ids or ():
             previous = result.locations.get((kind, entry_id))
             if previous is not None:
-                result.problems.append(_duplicate(kind, entry_id, source.shown, id_line, previous))
+                result.problems.append(_duplicate(kind, entry_id, source, id_line, result))
                 continue
             result.locations[(kind, entry_id)] = EntryLocation(source.shown, id_line, source)
             result.known_ids[kind].add(entry_id)
             result.entries[kind][entry_id] = validated.models[(kind, entry_id)]
 
 
-def _duplicate(kind: str, entry_id: str, shown: str, line: int, previous: EntryLocation) -> Problem:
-    return Problem(
-        "error",
-        f"{kind}.{entry_id}",
-        shown,
-        line,
-        f"ID '{entry_id}' doppelt (auch in {previous.file}:{previous.line})",
+def _duplicate(
+    kind: str, entry_id: str, source: SourceFile, line: int | None, result: LoadedSources
+) -> Problem:
+    """The second definition of an id (`line` None: look it up); the first is in `result` already."""
+    if line is None:
+        nodes = result.nodes_in(source, kind, entry_id)
+        line = nodes.line if nodes is not None else None
+    previous = result.locations[(kind, entry_id)]
+    previous_line = result.entry_line(kind, entry_id)
+    where = f"{previous.file}:{previous_line}" if previous_line is not None else previous.file
+    message = f"ID '{entry_id}' doppelt (auch in {where})"
+    return Problem("error", f"{kind}.{entry_id}", source.shown, line, message)
+
+
+# --- the quick path: yaml-rs without positions ---------------------------------------------------------
+
+try:  # yaml-rs (Rust) builds plain data ~5x faster than libyaml's node tree; optional, see _quick_parse
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - without it every file takes the positioned path (same result)
+    _yaml_rs = None  # type: ignore[assignment]
+
+# Plain scalars that YAML 1.2 (yaml-rs) reads differently from our YAML 1.1 subset: `0531` is the number
+# 531 there but the text "0531" here (a phone number!), likewise `0x1F`, `0o17`, `1_000`, `.inf`, `.nan`;
+# and tags (`!!str`, `!foo`), which yaml-rs would ignore. A file with anything that looks like one of
+# them takes the positioned path (false alarms only cost time). Each pattern starts with a literal
+# character, so the regex engine can skip ahead quickly. (Exponents such as `1e5` are not checked: both
+# read them as the same number where a number is expected.)
+_QUICK_SUSPECTS = tuple(
+    re.compile(pattern, re.MULTILINE)
+    for pattern in (
+        rb"!(?<=[\s\[{,]!)",
+        rb"0(?<=[\s\[{,]0)[0-9_xXoO][0-9_a-fA-F]*(?=[ \t]*(?:\r?$|#|[,\]}]))",
+        rb"0(?<=[\s\[{,][-+]0)[0-9_xXoO][0-9_a-fA-F]*(?=[ \t]*(?:\r?$|#|[,\]}]))",
+        rb"_(?<=[0-9]_)[0-9]",
+        rb"\.(?:inf|Inf|INF|nan|NaN|NAN)\b",
     )
+)
+
+
+def _quick_parse(raw: bytes) -> dict[Any, Any] | None:
+    """Plain data of a file read by yaml-rs, or None when only the positioned path can judge the file.
+
+    yaml-rs gives no positions, so its data is used only for files that then validate without any
+    problem. Anything unusual (aliases, merge keys, tags, YAML 1.2 number forms, duplicate keys, syntax
+    errors, no mapping at the top) returns None, and the file is read again with positions so every
+    message names its line.
+    """
+    if _yaml_rs is None or (b"&" in raw and b"*" in raw) or b"<<" in raw:
+        return None
+    if any(pattern.search(raw) for pattern in _QUICK_SUSPECTS):
+        return None
+    try:
+        data = _yaml_rs.loads(
+            raw.decode("utf-8-sig"),
+            parse_datetime=False,
+            duplicate_key_policy=_yaml_rs.DuplicateKeyPolicy.Error,
+        )
+    except Exception:  # YAML or UTF-8 errors: the positioned path reports them with their line
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# Keys at the left edge / at one indentation. Each pattern starts with a newline (a literal, so the regex
+# engine skips ahead quickly); the text is searched with a newline put in front.
+_KEY = rb"([^\s#\-'\"{\[!&*|>%@`][^:\n]*?)[ \t]*:(?=[ \t]|\r?\n)"
+_TOP_KEY = re.compile(rb"\n" + _KEY)
+_FIRST_CHILD = re.compile(rb"\n( +)[^\s#]")
+
+
+def _text_outline(raw: bytes, data: dict[Any, Any]) -> FileOutline | None:
+    """Lines of the kinds and entry ids of a quickly parsed file, found in its text.
+
+    Works for the block style staff write (`offers:` at the left edge, each id on its own line at one
+    indentation); returns None for anything else (quoted or flow-style keys, comments between the
+    kinds' keys are fine). The lines are then looked up by parsing the file again, and only when a
+    problem has to name them.
+    """
+    text = b"\n" + raw + b"\n"  # offsets in `text` are offsets in `raw` + 1
+    tops = [(m.start(), m.group(1).decode("utf-8", "replace")) for m in _TOP_KEY.finditer(text)]
+    if [kind for _, kind in tops] != list(data):
+        return None
+    position, line = 0, 0
+
+    def line_at(offset: int) -> int:  # the line of the character after text[offset] ("\n")
+        nonlocal position, line
+        line += text.count(b"\n", position, offset + 1)
+        position = offset + 1
+        return line
+
+    sections: list[Section] = []
+    for number, (start, kind) in enumerate(tops):
+        end = tops[number + 1][0] if number + 1 < len(tops) else len(text)
+        kind_line = line_at(start)
+        entries = data[kind] or {}
+        ids: list[tuple[str, int | None]] = []
+        if entries:
+            first = _FIRST_CHILD.search(text, start + 1, end)
+            if first is None:
+                return None
+            pattern = re.compile(rb"\n" + b" " * len(first.group(1)) + _KEY)
+            found = [
+                (m.start(), m.group(1).decode("utf-8", "replace"))
+                for m in pattern.finditer(text, start + 1, end)
+            ]
+            if [entry_id for _, entry_id in found] != list(entries):
+                return None
+            ids = [(entry_id, line_at(offset)) for offset, entry_id in found]
+        sections.append((kind, kind_line, tuple(ids)))
+    return FileOutline(1, True, tuple(sections))
+
+
+def _validate_quietly(
+    raw: bytes, data: dict[Any, Any], result: LoadedSources
+) -> tuple[FileOutline, dict[tuple[str, str], ContentModel]] | None:
+    """Validate a quickly parsed file; None at its first problem (the positioned path reports them all)."""
+    models: dict[tuple[str, str], ContentModel] = {}
+    sections: list[Section] = []
+    for kind, entries in data.items():
+        model = KINDS.get(kind) if isinstance(kind, str) else None
+        if model is None or not (entries is None or isinstance(entries, dict)):
+            return None
+        ids: list[tuple[str, int | None]] = []
+        for entry_id, value in (entries or {}).items():
+            if (
+                not isinstance(entry_id, str)
+                or not _SLUG_RE.match(entry_id)
+                or (kind == "privacy" and entry_id != "notice")
+                or (kind, entry_id) in result.locations
+            ):
+                return None
+            try:
+                models[(kind, entry_id)] = model.model_validate(value)
+            except ValidationError:
+                return None
+            ids.append((entry_id, None))
+        sections.append((kind, None, tuple(ids)))
+    return _text_outline(raw, data) or FileOutline(None, True, tuple(sections)), models
 
 
 def _load_file(
@@ -850,6 +1000,29 @@ def _load_file(
             result.problems.append(_schema_warning(shown))
         _replay(reusable, source, result)
         return reusable
+    quick = _quick_parse(raw)
+    checked = _validate_quietly(raw, quick, result) if quick is not None else None
+    del quick
+    if checked is not None:
+        result.files.append((str(path.relative_to(content_dir)), sha))
+        if not schema_ok:
+            result.problems.append(_schema_warning(shown))
+        validated = _Validated(sha, shown, *checked)
+        _replay(validated, source, result)
+        return validated
+    return _load_positioned(raw, source, content_dir, result, field_names, schema_ok)
+
+
+def _load_positioned(
+    raw: bytes,
+    source: SourceFile,
+    content_dir: Path,
+    result: LoadedSources,
+    field_names: list[str],
+    schema_ok: bool,
+) -> _Validated | None:
+    """Load one file from its node tree, so that every problem is reported with its line."""
+    path, shown, sha = source.path, source.shown, source.sha256
     fast = _fast_parse(raw)
     problems: list[Problem] = []
     root: Node | None

@@ -10,7 +10,12 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import logging
+import os
+import pickle
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +36,7 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema="
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "merge")}
 _SLUG_RE = re.compile(SLUG_PATTERN)
+logger = logging.getLogger(__name__)
 
 
 # --- YAML loader ---------------------------------------------------------------------------------------
@@ -790,6 +796,7 @@ class _Validated:
     shown: str
     shape: FileOutline
     models: dict[tuple[str, str], ContentModel]
+    size: int
 
 
 _reuse_lock = threading.Lock()
@@ -805,7 +812,8 @@ def load_sources(content_dir: Path) -> LoadedSources:
 
     One file at a time: its node tree lives only while its entries are validated. A file whose bytes
     are unchanged since the last load of the same folder (and that had no problem then) is not parsed
-    or validated again: its entries are reused.
+    or validated again: its entries are reused. When there is a lot to read and more than one CPU, a
+    helper process reads the second part of the files (quick path only) while this one reads the first.
     """
     global _reusable
     folder = content_dir.resolve()
@@ -817,13 +825,143 @@ def load_sources(content_dir: Path) -> LoadedSources:
         result = LoadedSources()
         paths, result.problems = find_content_files(content_dir)
         field_names = _known_field_names()
-        for path in paths:
-            validated = _load_file(path, content_dir, result, field_names, reusable.get(path))
-            if validated is not None:
-                clean[path] = validated
+        helper = QuickReadHelper.start_for([p for p in paths if not _unchanged(p, reusable.get(p))])
+        try:
+            for path in paths:
+                prepared = helper.result(path) if helper is not None else None
+                validated = _load_file(path, content_dir, result, field_names, reusable.get(path), prepared)
+                if validated is not None:
+                    clean[path] = validated
+        finally:
+            if helper is not None:
+                helper.close()
     with _reuse_lock:
         _reusable = (folder, clean)
     return result
+
+
+def _unchanged(path: Path, reusable: _Validated | None) -> bool:
+    """Probably reusable (size and name unchanged; `_load_file` compares the hash to be sure)."""
+    return reusable is not None and reusable.size == _size(path)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A file read by the helper process: its hash, schema comment and quick result (None: read again)."""
+
+    sha256: str
+    schema_ok: bool
+    checked: Checked | None
+
+
+def prepare(path: Path) -> Prepared | None:
+    """Read a file on the quick path (in the helper process); None if it cannot be read as it is."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    sha = hashlib.sha256(raw).hexdigest()
+    return Prepared(sha, raw.removeprefix(_BOM).startswith(_SCHEMA_PREFIX), quick_read(raw))
+
+
+class QuickReadHelper:
+    """A second Python process that reads a share of the files while this one reads the rest.
+
+    Results come back pickled through a pipe, one file at a time, in file order (a thread collects
+    them). Anything that goes wrong (no helper, crash, timeout, a changed file) only means that this
+    process reads the file itself, so the result is the same as without the helper.
+    """
+
+    MIN_BYTES = 12 * 1024 * 1024  # below this, starting a process (~0.5 s) costs more than it saves
+    SHARE = 0.45  # of the bytes to read: the helper starts later (imports) and pickles its results
+    TIMEOUT = 120.0
+    COMMAND = (sys.executable, "-m", "bot.content.helper")
+
+    def __init__(self, paths: list[Path]) -> None:
+        self._wanted = {str(p) for p in paths}
+        self._results: dict[str, Prepared | None] = {}
+        self._done = threading.Event()
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+        self._process = subprocess.Popen(
+            list(self.COMMAND),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(pickle.dumps([str(p) for p in paths]))
+            self._process.stdin.close()
+        except OSError:
+            logger.warning("content helper process did not start; reading everything here")
+        self._thread = threading.Thread(target=self._collect, name="content-helper", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start_for(cls, paths: list[Path]) -> QuickReadHelper | None:
+        """A helper for the last files (about SHARE of the bytes), or None when it is not worth it."""
+        if _yaml_rs is None or len(os.sched_getaffinity(0)) < 2:
+            return None
+        sizes = [max(_size(p), 0) for p in paths]
+        total = sum(sizes)
+        if total < cls.MIN_BYTES:
+            return None
+        taken, share = 0, []
+        for path, size in zip(reversed(paths), reversed(sizes), strict=True):
+            if taken + size > total * cls.SHARE:
+                break
+            taken += size
+            share.append(path)
+        try:
+            return cls(share[::-1]) if share else None
+        except OSError:
+            logger.warning("content helper process could not be started; reading everything here")
+            return None
+
+    def _collect(self) -> None:
+        stdout = self._process.stdout
+        assert stdout is not None
+        try:
+            while True:
+                path, prepared = pickle.load(stdout)
+                self._results[path] = prepared
+        except EOFError:
+            pass
+        except Exception:  # a broken helper: the files it did not deliver are read here
+            logger.warning("content helper process failed; reading its files here", exc_info=True)
+        finally:
+            self._done.set()
+
+    def result(self, path: Path) -> Prepared | None:
+        """The helper's result for `path` (waits for the helper), or None: read it here."""
+        key = str(path)
+        if key not in self._wanted:
+            return None
+        if not self._done.wait(self.TIMEOUT):
+            logger.warning("content helper process timed out; reading its files here")
+            self.close()
+            self._wanted.clear()
+            return None
+        return self._results.get(key)
+
+    def close(self) -> None:
+        """Stop the helper process (if it still runs) and release the pipe."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
 
 def _replay(validated: _Validated, source: SourceFile, result: LoadedSources) -> None:
@@ -950,9 +1088,20 @@ def _text_outline(raw: bytes, data: dict[Any, Any]) -> FileOutline | None:
     return FileOutline(1, True, tuple(sections))
 
 
-def _validate_quietly(
-    raw: bytes, data: dict[Any, Any], result: LoadedSources
-) -> tuple[FileOutline, dict[tuple[str, str], ContentModel]] | None:
+Checked = tuple["FileOutline", dict[tuple[str, str], ContentModel]]
+"""A file's outline and its validated entries."""
+
+
+def quick_read(raw: bytes) -> Checked | None:
+    """Parse and validate a file on the quick path; None if the positioned path must read it.
+
+    Ids defined in other files too are not noticed here: `_replay` reports them with their lines.
+    """
+    data = _quick_parse(raw)
+    return None if data is None else _validate_quietly(raw, data)
+
+
+def _validate_quietly(raw: bytes, data: dict[Any, Any]) -> Checked | None:
     """Validate a quickly parsed file; None at its first problem (the positioned path reports them all)."""
     models: dict[tuple[str, str], ContentModel] = {}
     sections: list[Section] = []
@@ -966,7 +1115,6 @@ def _validate_quietly(
                 not isinstance(entry_id, str)
                 or not _SLUG_RE.match(entry_id)
                 or (kind == "privacy" and entry_id != "notice")
-                or (kind, entry_id) in result.locations
             ):
                 return None
             try:
@@ -984,9 +1132,16 @@ def _load_file(
     result: LoadedSources,
     field_names: list[str],
     reusable: _Validated | None,
+    prepared: Prepared | None = None,
 ) -> _Validated | None:
-    """Load one file into `result`; returns what can be reused next time (None if it had problems)."""
+    """Load one file into `result`; returns what can be reused next time (None if it had problems).
+
+    `prepared`: the helper process's quick result for this file, if it has one.
+    """
     shown = display_name(path)
+    if prepared is not None and prepared.checked is not None:
+        source = SourceFile(path, shown, prepared.sha256)
+        return _register_quick(source, content_dir, result, prepared.schema_ok, prepared.checked, _size(path))
     raw, problem = read_bytes(path, shown)
     if raw is None:
         result.problems.append(problem or Problem("error", "", shown, None, "Datei nicht lesbar"))
@@ -1000,17 +1155,27 @@ def _load_file(
             result.problems.append(_schema_warning(shown))
         _replay(reusable, source, result)
         return reusable
-    quick = _quick_parse(raw)
-    checked = _validate_quietly(raw, quick, result) if quick is not None else None
-    del quick
+    checked = quick_read(raw)
     if checked is not None:
-        result.files.append((str(path.relative_to(content_dir)), sha))
-        if not schema_ok:
-            result.problems.append(_schema_warning(shown))
-        validated = _Validated(sha, shown, *checked)
-        _replay(validated, source, result)
-        return validated
+        return _register_quick(source, content_dir, result, schema_ok, checked, len(raw))
     return _load_positioned(raw, source, content_dir, result, field_names, schema_ok)
+
+
+def _register_quick(
+    source: SourceFile,
+    content_dir: Path,
+    result: LoadedSources,
+    schema_ok: bool,
+    checked: Checked,
+    size: int,
+) -> _Validated:
+    """Add the entries of a file read on the quick path to `result`."""
+    result.files.append((str(source.path.relative_to(content_dir)), source.sha256))
+    if not schema_ok:
+        result.problems.append(_schema_warning(source.shown))
+    validated = _Validated(source.sha256, source.shown, *checked, size)
+    _replay(validated, source, result)
+    return validated
 
 
 def _load_positioned(
@@ -1055,4 +1220,4 @@ def _load_positioned(
         for kind, _kind_line, ids in shape.sections
         for entry_id, _id_line in ids or ()
     }
-    return _Validated(sha, shown, shape, models)
+    return _Validated(sha, shown, shape, models, len(raw))

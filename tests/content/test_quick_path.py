@@ -6,13 +6,15 @@ problem, and files with scalars the two YAML versions read differently take the 
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.content import loader
-from bot.content.loader import LoadedSources, compose_bytes, load_sources, outline
+from bot.content.loader import LoadedSources, Prepared, QuickReadHelper, compose_bytes, load_sources, outline
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,3 +138,71 @@ def test_problems_in_a_quickly_read_file_name_their_lines(make_content: Callable
     problem = loaded.problems[-1]
     assert problem.file is not None and problem.file.endswith("extra.yaml")
     assert problem.line == 8
+
+
+def _generated(tmp_path: Path, entries: int) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from gen_catalogue import LANGS, generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    folder = tmp_path / "generated"
+    generate(folder, entries, LANGS, per_file=20)
+    return folder
+
+
+def _load_with_helper(folder: Path, monkeypatch: pytest.MonkeyPatch, **helper: object) -> LoadedSources:
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "_reusable", (None, {}))
+        patch.setattr(QuickReadHelper, "MIN_BYTES", 0)
+        patch.setattr(QuickReadHelper, "SHARE", 0.5)
+        for name, value in helper.items():
+            patch.setattr(QuickReadHelper, name, value)
+        return load_sources(folder)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper process needs a second CPU")
+def test_helper_process_reads_a_share_of_the_files_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _generated(tmp_path, 300)
+    broken = folder / "offers" / "offers-008.yaml"  # in the helper's share: read again here, with lines
+    broken.write_text(broken.read_text(encoding="utf-8").replace("kind: course", "kind: kurs", 1), "utf-8")
+    delivered: list[Path] = []
+    original = QuickReadHelper.result
+
+    def spy(self: QuickReadHelper, path: Path) -> Prepared | None:
+        prepared = original(self, path)
+        if prepared is not None and prepared.checked is not None:
+            delivered.append(path)
+        return prepared
+
+    monkeypatch.setattr(QuickReadHelper, "result", spy)
+    with_helper = _load_with_helper(folder, monkeypatch)
+    monkeypatch.setattr(loader, "_reusable", (None, {}))
+    alone = load_sources(folder)  # below MIN_BYTES: no helper
+    assert len(delivered) >= 3
+    assert broken not in delivered
+    assert with_helper.entries == alone.entries
+    assert _problems(with_helper) == _problems(alone)
+    assert any(p.message.startswith("ungültiger Wert 'kurs'") and p.line for p in with_helper.problems)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (sys.executable, "-c", "import sys; sys.exit(3)"),  # dies at once
+        (sys.executable, "-c", "print('kaputt')"),  # answers garbage
+        ("/nonexistent/python",),  # cannot start
+    ],
+)
+def test_a_failing_helper_process_changes_nothing(
+    command: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _generated(tmp_path, 150)
+    with_helper = _load_with_helper(folder, monkeypatch, COMMAND=command)
+    monkeypatch.setattr(loader, "_reusable", (None, {}))
+    alone = load_sources(folder)
+    assert with_helper.entries == alone.entries
+    assert _problems(with_helper) == _problems(alone)
+    assert not [p for p in alone.problems if p.severity == "error"]

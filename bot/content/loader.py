@@ -1002,8 +1002,7 @@ except ImportError:  # pragma: no cover - without it every file takes the positi
 # 531 there but the text "0531" here (a phone number!), likewise `0x1F`, `0o17`, `1_000`, `.inf`, `.nan`;
 # and tags (`!!str`, `!foo`), which yaml-rs would ignore. A file with anything that looks like one of
 # them takes the positioned path (false alarms only cost time). Each pattern starts with a literal
-# character, so the regex engine can skip ahead quickly. (Exponents such as `1e5` are not checked: both
-# read them as the same number where a number is expected.)
+# character, so the regex engine can skip ahead quickly.
 _QUICK_SUSPECTS = tuple(
     re.compile(pattern, re.MULTILINE)
     for pattern in (
@@ -1011,6 +1010,8 @@ _QUICK_SUSPECTS = tuple(
         rb"0(?<=[\s\[{,]0)[0-9_xXoO][0-9_a-fA-F]*(?=[ \t]*(?:\r?$|#|[,\]}]))",
         rb"0(?<=[\s\[{,][-+]0)[0-9_xXoO][0-9_a-fA-F]*(?=[ \t]*(?:\r?$|#|[,\]}]))",
         rb"_(?<=[0-9]_)[0-9]",
+        rb"e(?<=[0-9]e)[-+]?[0-9]",  # 1e5: a number there, text here (text fields take numbers as text)
+        rb"E(?<=[0-9]E)[-+]?[0-9]",
         rb"\.(?:inf|Inf|INF|nan|NaN|NAN)\b",
     )
 )

@@ -82,6 +82,10 @@ def test_text_outline_gives_up_on_keys_it_cannot_see() -> None:
         "110",
         "052.5",
         "1e5",
+        "3E-2",
+        "12.5e3",
+        "52.1",
+        "-7",
         "true",
         "no",
         "2027-03-01",
@@ -91,17 +95,27 @@ def test_text_outline_gives_up_on_keys_it_cannot_see() -> None:
         "'0531'",
     ],
 )
+@pytest.mark.parametrize("where", ["text", "number"])
 def test_tricky_scalars_give_the_same_result_on_both_paths(
-    scalar: str, make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    scalar: str, where: str, make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    content_dir = make_content(
-        extra=f"""
+    if where == "text":  # text fields take numbers as text: "0531" must not become "531"
+        extra = f"""
         partners:
           telefon:
             name: {{de: {scalar}}}
             description: {{de: Beratung}}
             phone: {scalar}
             requests: {{email: a@example.org}}
+        places:
+          ort:
+            name: {{de: Ort}}
+            address: {scalar}
+            latitude: 52.1
+            longitude: 10.3
+        """
+    else:
+        extra = f"""
         topics:
           zahlen:
             title: {{de: Zahlen}}
@@ -109,11 +123,11 @@ def test_tricky_scalars_give_the_same_result_on_both_paths(
         places:
           ort:
             name: {{de: Ort}}
-            address: {scalar}
+            address: Weg 1
             latitude: {scalar}
             longitude: 10.3
         """
-    )
+    content_dir = make_content(extra=extra)
     quick, positioned = _both(content_dir, monkeypatch)
     assert quick.entries == positioned.entries
     assert _problems(quick) == _problems(positioned)

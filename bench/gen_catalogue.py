@@ -24,10 +24,61 @@ WORDS = {
     "en": "course counselling women children meeting neighbours help work housing school".split(),
 }
 HEADER = "# yaml-language-server: $schema=../schema.json\n"
+SHIPPED = Path(__file__).resolve().parents[1] / "content"
+
+
+def _shipped_words() -> dict[str, list[str]]:
+    """Every word of the shipped content's texts per language, with repetitions (so frequent words stay
+    frequent): generated texts then have a real vocabulary, real word lengths and scripts, instead of a
+    handful of words repeated (which compress and index unrealistically well)."""
+    words: dict[str, list[str]] = {lang: [] for lang in LANGS}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in words and isinstance(value, str):
+                    words[key].extend(value.split())
+                elif key in words and isinstance(value, list):
+                    words[key].extend(w for item in value if isinstance(item, str) for w in item.split())
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for path in sorted(SHIPPED.rglob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return {lang: found or WORDS[lang] for lang, found in words.items()}
+
+
+_VOCABULARY: dict[str, list[str]] = {}
+
+
+def vocabulary(realistic: bool = True) -> dict[str, list[str]]:
+    """Words to draw from: the shipped content's (default) or the old ten words per language."""
+    if not realistic:
+        return WORDS
+    if not _VOCABULARY:
+        _VOCABULARY.update(_shipped_words())
+    return _VOCABULARY
+
+
+_WORDS_IN_USE: dict[str, list[str]] = WORDS
+
+
+def _keyword_words(lang: str) -> list[str]:
+    """Words for keyword lists: no bare numbers (staff list words; `- 0800` would also make the whole
+    file take the loader's slower positioned path, see bot/content/loader.py `_QUICK_SUSPECTS`)."""
+    if lang not in _KEYWORDS:
+        _KEYWORDS[lang] = [w for w in _WORDS_IN_USE[lang] if not w.strip(".,;:!?()").isdigit()]
+    return _KEYWORDS[lang]
+
+
+_KEYWORDS: dict[str, list[str]] = {}
 
 
 def text(rng: random.Random, langs: list[str], words: int) -> dict[str, str]:
-    return {lang: " ".join(rng.choices(WORDS[lang], k=words)).capitalize() for lang in langs}
+    return {lang: " ".join(rng.choices(_WORDS_IN_USE[lang], k=words)).capitalize() for lang in langs}
 
 
 def base(langs: list[str]) -> dict[str, object]:
@@ -80,12 +131,19 @@ def offer(rng: random.Random, langs: list[str], i: int) -> dict[str, object]:
         "schedule": {"weekly": [{"day": "tue", "start": "10:00", "end": "12:00"}]},
         "languages": ["de"],
         "signup": ["request"],
-        "keywords": {lang: rng.choices(WORDS[lang], k=3) for lang in langs},
+        "keywords": {lang: rng.choices(_keyword_words(lang), k=3) for lang in langs},
     }
 
 
-def generate(out: Path, entries: int, langs: list[str], per_file: int = 100) -> int:
-    """Write the folder; returns the number of files written."""
+def generate(out: Path, entries: int, langs: list[str], per_file: int = 100, realistic: bool = True) -> int:
+    """Write the folder; returns the number of files written.
+
+    `realistic`: words drawn from the shipped content (default); False: ten words per language, as
+    until 2026-11-25 (hundreds of near-identical entries; kept to compare with older numbers).
+    """
+    global _WORDS_IN_USE
+    _WORDS_IN_USE = vocabulary(realistic)
+    _KEYWORDS.clear()
     out.mkdir(parents=True, exist_ok=True)
     dump = {"allow_unicode": True, "sort_keys": False, "width": 200}
     (out / "base.yaml").write_text(HEADER + yaml.safe_dump(base(langs), **dump), encoding="utf-8")
@@ -106,8 +164,10 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--languages", type=int, default=len(LANGS), help="how many of the 9 languages")
+    parser.add_argument("--ten-words", action="store_true", help="the old vocabulary: ten words per language")
     args = parser.parse_args()
-    files = generate(args.out, args.entries, LANGS[: max(1, min(args.languages, len(LANGS)))])
+    langs = LANGS[: max(1, min(args.languages, len(LANGS)))]
+    files = generate(args.out, args.entries, langs, realistic=not args.ten_words)
     print(f"{args.entries} entries in {files} files written to {args.out}")
 
 

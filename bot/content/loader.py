@@ -998,23 +998,60 @@ try:  # yaml-rs (Rust) builds plain data ~5x faster than libyaml's node tree; op
 except ImportError:  # pragma: no cover - without it every file takes the positioned path (same result)
     _yaml_rs = None  # type: ignore[assignment]
 
-# Plain scalars that YAML 1.2 (yaml-rs) reads differently from our YAML 1.1 subset: `0531` is the number
-# 531 there but the text "0531" here (a phone number!), likewise `0x1F`, `0o17`, `1_000`, `.inf`, `.nan`;
-# and tags (`!!str`, `!foo`), which yaml-rs would ignore. A file with anything that looks like one of
-# them takes the positioned path (false alarms only cost time). Each pattern starts with a literal
-# character, so the regex engine can skip ahead quickly.
+# What only the positioned path reads right. (1) Plain scalars that YAML 1.2 (yaml-rs) reads differently
+# from our YAML 1.1 subset: `0531` is the number 531 there but the text "0531" here (a phone number!),
+# likewise `0x1F`, `0o17`, `1_000`, `1e5` (text fields take numbers as text), `.inf`, `.nan`. (2) Tags
+# (`!!str`, `!foo`), which yaml-rs would ignore, and anchors/aliases (`&a`, `*a`), which it would expand.
+# Each pattern finds a candidate quickly (it starts with a literal character); a candidate counts only
+# if it starts a value (after `key: `, `- `, `[`, `{`, `,` or at the start of a line), so the `*` in
+# "Bewohner*innen", the `&` in "Kinder & Jugend" or "Tel. 0800" inside a text do not (false alarms
+# would only cost time).
+_END = rb"(?=[ \t\r]*(?:$|#|[,\]}]))"
 _QUICK_SUSPECTS = tuple(
     re.compile(pattern, re.MULTILINE)
     for pattern in (
-        rb"!(?<=[\s\[{,]!)",
-        rb"0(?<=[\s\[{,]0)[0-9_xXoO][0-9_a-fA-F]*(?=[ \t]*(?:\r?$|#|[,\]}]))",
-        rb"0(?<=[\s\[{,][-+]0)[0-9_xXoO][0-9_a-fA-F]*(?=[ \t]*(?:\r?$|#|[,\]}]))",
-        rb"_(?<=[0-9]_)[0-9]",
-        rb"e(?<=[0-9]e)[-+]?[0-9]",  # 1e5: a number there, text here (text fields take numbers as text)
-        rb"E(?<=[0-9]E)[-+]?[0-9]",
-        rb"\.(?:inf|Inf|INF|nan|NaN|NAN)\b",
+        rb"!",
+        rb"[&*](?=[^\s,\]}])",
+        rb"0[0-9_xXoO][0-9_a-fA-F]*" + _END,
+        rb"_(?<=[0-9]_)[0-9_]*" + _END,
+        rb"e(?<=[0-9]e)[-+]?[0-9]+" + _END,
+        rb"E(?<=[0-9]E)[-+]?[0-9]+" + _END,
+        rb"\.(?:inf|Inf|INF|nan|NaN|NAN)" + _END,
     )
 )
+_DIGITS = frozenset(b"0123456789.")
+_FLOW_START = frozenset(b"[{,")
+
+
+def _starts_value(raw: bytes, position: int) -> bool:
+    """Does the candidate at `position` start a YAML value (rather than sit inside a text)?"""
+    if raw[position] in b"_eE":  # 1_000, 1e5: back to the first digit
+        while position > 0 and raw[position - 1] in _DIGITS:
+            position -= 1
+    if raw[position] not in b"!&*" and position > 0 and raw[position - 1] in b"+-":
+        position -= 1  # a sign
+    spaces = position
+    while position > 0 and raw[position - 1] in b" \t":
+        position -= 1
+    if position == 0:
+        return True
+    before = raw[position - 1]
+    if before in _FLOW_START or (before == 0x3A and spaces > position):  # `[`, `{`, `,` or `: `
+        return True
+    if before not in b"-?" or spaces == position:
+        return False
+    # `- ` and `? ` are indicators only at the start of a line (after indentation or another `- `)
+    position -= 1
+    while position > 0 and raw[position - 1] in b" \t-":
+        position -= 1
+    return position == 0 or raw[position - 1] == 0x0A
+
+
+def _suspect(raw: bytes) -> bool:
+    """Anything in the file the quick path could read differently from the positioned path?"""
+    if b"<<" in raw:  # merge keys
+        return True
+    return any(_starts_value(raw, m.start()) for pattern in _QUICK_SUSPECTS for m in pattern.finditer(raw))
 
 
 def _quick_parse(raw: bytes) -> dict[Any, Any] | None:
@@ -1025,9 +1062,7 @@ def _quick_parse(raw: bytes) -> dict[Any, Any] | None:
     errors, no mapping at the top) returns None, and the file is read again with positions so every
     message names its line.
     """
-    if _yaml_rs is None or (b"&" in raw and b"*" in raw) or b"<<" in raw:
-        return None
-    if any(pattern.search(raw) for pattern in _QUICK_SUSPECTS):
+    if _yaml_rs is None or _suspect(raw):
         return None
     try:
         data = _yaml_rs.loads(

@@ -220,3 +220,29 @@ def test_a_failing_helper_process_changes_nothing(
     assert with_helper.entries == alone.entries
     assert _problems(with_helper) == _problems(alone)
     assert not [p for p in alone.problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bewohner*innen willkommen!",
+        "Kinder & Jugend",
+        "Tel. 0800 111 0 111",
+        "Termine ab 2027-03-01",
+        "Raum 1_2",
+        "Hilfe rund um die Uhr 0800",
+        "Mehr unter https://example.org/?a=1&b=2",
+    ],
+)
+def test_texts_with_special_characters_take_the_quick_path(text: str) -> None:
+    raw = f"offers:\n  kurs:\n    title:\n      de: {text}\n    starts: 2027-03-01\n".encode()
+    assert loader._quick_parse(raw) is not None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0531", "-0531", "[0531, 1]", "1_000", "1e5", "!!str 1", "&anker x", "*anker", ".inf", "\n      - 0800"],
+)
+def test_values_yaml_versions_read_differently_take_the_positioned_path(value: str) -> None:
+    raw = f"partners:\n  p:\n    phone: {value}\n".encode()
+    assert loader._quick_parse(raw) is None

@@ -7,6 +7,7 @@ The YAML node tree of each file is kept while loading so that a pydantic error l
 
 from __future__ import annotations
 
+import ctypes
 import difflib
 import gc
 import hashlib
@@ -29,6 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.content.models import KINDS, SLUG_PATTERN, ContentModel
 from bot.content.problems import Problem
+from bot.content.texts import TextStore, collecting
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -330,6 +332,25 @@ def paused_gc() -> Iterator[None]:
             _gc_pauses -= 1
             if _gc_pauses == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+def return_free_memory() -> None:
+    """Give memory freed after a load back to the operating system (glibc only; no-op elsewhere).
+
+    Loading parses tens of MB into short-lived objects; glibc keeps the freed heap for later use, so
+    the process would stay as large as at the load's peak. `malloc_trim` releases the free pages.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL(None).malloc_trim
+        except (AttributeError, OSError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
 
 
 # --- reading files ---------------------------------------------------------------------------------
@@ -821,7 +842,7 @@ def load_sources(content_dir: Path) -> LoadedSources:
         last_folder, last = _reusable
     reusable = last if last_folder == folder else {}
     clean: dict[Path, _Validated] = {}
-    with paused_gc():
+    with paused_gc(), collecting(TextStore()):  # the texts of this load go to one temporary file
         result = LoadedSources()
         paths, result.problems = find_content_files(content_dir)
         field_names = _known_field_names()

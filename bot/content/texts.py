@@ -1,11 +1,15 @@
 """Compact, read-only storage of a field's texts in every language.
 
-A catalogue of 10,000 entries in 9 languages holds about half a million texts. As a dict of `str` per
-field, the per-object overhead (a dict, one `str` object per language, a tuple per word list) costs more
-memory than the letters themselves, and Cyrillic, Arabic, Turkish or Polish texts take two bytes per
-character in a `str`. Here a field keeps one `bytes` object (UTF-8, languages separated by control
-characters YAML cannot contain) and a shared tuple of its language codes; a text is decoded when it is
-read (a microsecond or two for a screen's worth of text).
+A catalogue of 10,000 entries in 9 languages holds about half a million texts, ~50 MB of letters. As a
+dict of `str` per field, the per-object overhead (a dict, one `str` object per language, a tuple per word
+list) costs as much again, and Cyrillic, Arabic, Turkish or Polish texts take two bytes per character
+in a `str`. Here a field's texts are one UTF-8 `bytes` blob (languages separated by control characters
+YAML cannot contain) plus a shared tuple of its language codes; a text is decoded when it is read.
+
+While content is loaded (`collecting`), the blobs go to a `TextStore`: an unlinked temporary file, so
+the bot process keeps only offsets and the letters live in the operating system's page cache (read back
+with one `pread` when a screen or the search index needs them, like the stored fields of a search
+engine). Without an active store (tests, the content helper process) blobs stay in memory.
 
 Both classes are `Mapping`s, so everything that reads `{lang: text}` keeps working; they compare equal
 to dicts with the same items.
@@ -13,8 +17,15 @@ to dicts with the same items.
 
 from __future__ import annotations
 
+import logging
+import os
+import tempfile
+import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 _LANG_SEP = "\x1f"  # between languages (YAML rejects C0 control characters, so no text contains it)
 _ITEM_SEP = "\x1e"  # between the items of a list
@@ -27,24 +38,111 @@ def _intern(langs: tuple[str, ...]) -> tuple[str, ...]:
     return _interned.setdefault(langs, langs)
 
 
+class TextStore:
+    """Append-only blobs in an unlinked temporary file (deleted when the last text using it is gone)."""
+
+    FLUSH_BYTES = 1 << 20
+
+    def __init__(self) -> None:
+        self._file: Any = None
+        self._flushed = 0  # bytes in the file; later ones are still in `_pending`
+        self._pending = bytearray()
+        self._lock = threading.Lock()
+
+    def put(self, blob: bytes) -> int | None:
+        """Store `blob`; its position (offset << 32 | length), or None if no file could be made."""
+        with self._lock:
+            if self._file is None:
+                try:
+                    self._file = tempfile.TemporaryFile(prefix="quartiersbot-texts-")
+                except OSError:
+                    logger.warning("no temporary file for content texts: they stay in memory", exc_info=True)
+                    return None
+            offset = self._flushed + len(self._pending)
+            self._pending += blob
+            if len(self._pending) >= self.FLUSH_BYTES:
+                self._flush()
+        return offset << 32 | len(blob)
+
+    def _flush(self) -> None:
+        view = memoryview(self._pending)
+        fd = self._file.fileno()
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        self._flushed += len(self._pending)
+        self._pending = bytearray()
+
+    def get(self, position: int) -> bytes:
+        """The blob stored at `position`."""
+        offset, length = position >> 32, position & 0xFFFFFFFF
+        with self._lock:
+            if offset >= self._flushed:
+                start = offset - self._flushed
+                return bytes(self._pending[start : start + length])
+            fd = self._file.fileno()
+        data = os.pread(fd, length, offset)
+        while len(data) < length:  # a short read (unusual for regular files)
+            more = os.pread(fd, length - len(data), offset + len(data))
+            if not more:
+                raise OSError(f"content text store truncated at {offset + len(data)}")
+            data += more
+        return data
+
+
+_active: TextStore | None = None
+
+
+@contextmanager
+def collecting(store: TextStore | None) -> Iterator[None]:
+    """Texts packed inside this block (in any thread) go to `store`."""
+    global _active
+    previous, _active = _active, store
+    try:
+        yield
+    finally:
+        _active = previous
+
+
+def _restore(cls: type[_Packed], langs: tuple[str, ...], blob: bytes) -> _Packed:
+    return cls._make(langs, blob)
+
+
 class _Packed(Mapping[str, Any]):
-    __slots__ = ("_blob", "_langs")
+    __slots__ = ("_data", "_langs", "_store")
 
-    _blob: bytes
+    _data: bytes | int  # the blob itself, or its position in `_store`
     _langs: tuple[str, ...]
+    _store: TextStore | None
 
-    def __init__(self, langs: tuple[str, ...], blob: bytes) -> None:
+    def __init__(self, langs: tuple[str, ...], data: bytes | int, store: TextStore | None = None) -> None:
         object.__setattr__(self, "_langs", _intern(langs))
-        object.__setattr__(self, "_blob", blob)
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_store", store)
+
+    @classmethod
+    def _make(cls, langs: tuple[str, ...], blob: bytes) -> Any:
+        store = _active
+        position = store.put(blob) if store is not None else None
+        if position is None:
+            return cls(langs, blob)
+        return cls(langs, position, store)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is read-only")
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled by the content helper process
-        return (type(self), (self._langs, self._blob))
+        return (_restore, (type(self), self._langs, self._blob()))
+
+    def _blob(self) -> bytes:
+        data = self._data
+        if isinstance(data, bytes):
+            return data
+        assert self._store is not None
+        return self._store.get(data)
 
     def _parts(self) -> list[str]:
-        return self._blob.decode("utf-8").split(_LANG_SEP)
+        return self._blob().decode("utf-8").split(_LANG_SEP)
 
     def _decode(self, part: str) -> Any:
         raise NotImplementedError
@@ -73,7 +171,7 @@ class _Packed(Mapping[str, Any]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Packed) and type(other) is type(self):
-            return self._langs == other._langs and self._blob == other._blob
+            return self._langs == other._langs and self._blob() == other._blob()
         if isinstance(other, Mapping):
             return dict(self.items()) == dict(other.items())
         return NotImplemented
@@ -95,7 +193,7 @@ class Texts(_Packed):
         joined = _LANG_SEP.join(texts.values())
         if joined.count(_LANG_SEP) != len(texts) - 1 or _ITEM_SEP in joined:
             return texts
-        return cls(tuple(texts), joined.encode("utf-8"))
+        return cls._make(tuple(texts), joined.encode("utf-8"))
 
     def _decode(self, part: str) -> str:
         return part
@@ -116,7 +214,7 @@ class TextLists(_Packed):
             len(items) - 1 for items in lists.values()
         ):
             return lists
-        return cls(tuple(lists), joined.encode("utf-8"))
+        return cls._make(tuple(lists), joined.encode("utf-8"))
 
     def _decode(self, part: str) -> tuple[str, ...]:
         return tuple(part.split(_ITEM_SEP))

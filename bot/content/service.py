@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.catalogue import Catalogue, load_catalogue
+from bot.content.loader import return_free_memory
 from bot.content.problems import ContentError, Problem
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class ContentService:
         """Load the content again; the old catalogue stays on any error (content or hook)."""
         async with self._lock:
             old = self._catalogue
+            old_version = old.version if old is not None else None
             failure: ReloadResult | None = None
             try:
                 catalogue, warnings, commits, async_hooks = await asyncio.to_thread(self._prepare)
@@ -105,6 +107,8 @@ class ContentService:
             for commit in commits:
                 commit()
             self._catalogue = catalogue
-            changed = old is None or old.version != catalogue.version
+            del old
+            return_free_memory()  # what the load parsed, and the old catalogue and index
+            changed = old_version != catalogue.version
             logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
             return ReloadResult(True, catalogue, warnings, changed)

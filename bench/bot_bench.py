@@ -1,0 +1,113 @@
+"""Benchmark: the whole bot starting with a content folder — load + validate + index time and memory.
+
+    .venv/bin/python bench/bot_bench.py [--entries 10000] [--ten-words] [--rounds 3] [--content DIR ...]
+
+This is what issue 3 asks about: the running bot (the real `Application` with its database, catalogs,
+delivery worker and jobs, on the offline Telegram transport) with the shipped content and with a
+generated 10,000-entry catalogue (bench/gen_catalogue.py, 9 languages, words from the shipped content).
+Each start runs in a fresh process; the rounds alternate between the folders and medians are reported.
+
+Columns: content reload (load + validate + search index, what a start or `/reload` waits for), the
+whole start (also database migrations, command registration), RSS when the bot is ready (VmRSS: the
+running bot) and the peak RSS of the process (ru_maxrss: includes the load's transient peak).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+_CHILD = """
+import asyncio, json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+started = time.perf_counter()
+from bot.app import build_application, start_services, stop_services
+from bot.fakeapi import FAKE_TOKEN, FakeTelegram
+from bot.settings import Settings
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        return int(status.read().split("VmRSS:")[1].split()[0]) / 1024
+
+settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///{db}", content_dir=Path({content!r}),
+                    locales_dir=Path({root!r}) / "locales", telegram_bot_token=None)
+app = build_application(settings, request=FakeTelegram(), token=FAKE_TOKEN, rate_limit=False)
+
+async def main():
+    async with app:
+        services = app.bot_data.services
+        imported = time.perf_counter() - started
+        begin = time.perf_counter()
+        result = await services.content.reload()
+        assert result.ok, result.errors
+        reload_s = time.perf_counter() - begin
+        await start_services(app, background=True)
+        ready_s = time.perf_counter() - started
+        hits = services.search.index.search("Deutschkurs", "de")
+        out = dict(imported=imported, reload=reload_s, ready=ready_s, rss=rss_mb(),
+                   peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                   entries=sum(len(v) for v in services.content.catalogue.entries_by_kind().values()),
+                   hits=len(hits))
+        await stop_services(app)
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def measure(content: Path, db: Path) -> dict[str, float]:
+    db.unlink(missing_ok=True)
+    code = _CHILD.format(root=str(ROOT), content=str(content), db=str(db))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:] or done.stdout)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    from gen_catalogue import LANGS, generate
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, nargs="*", default=[10_000])
+    parser.add_argument("--ten-words", action="store_true", help="generate with the old ten-word vocabulary")
+    parser.add_argument("--content", type=Path, nargs="*", default=[], help="also measure these folders")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = [("shipped", ROOT / "content")] + [(str(p), p) for p in args.content]
+        for entries in args.entries:
+            folder = Path(tmp) / f"content-{entries}"
+            generate(folder, entries, LANGS, realistic=not args.ten_words)
+            size = sum(p.stat().st_size for p in folder.rglob("*.yaml")) / 1e6
+            folders.append((f"{entries} ({size:.0f} MB YAML)", folder))
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in folders}
+        for round_ in range(args.rounds):
+            for label, folder in folders:
+                runs[label].append(measure(folder, Path(tmp) / "bench.db"))
+                print(f"round {round_ + 1}: {label}: {runs[label][-1]}", file=sys.stderr, flush=True)
+    print("| content | entries | load+validate+index (s) | bot ready (s) | RSS ready (MB) | peak RSS (MB) |")
+    print("|---|---|---|---|---|---|")
+    for label, results in runs.items():
+
+        def median(key: str, results: list[dict[str, float]] = results) -> float:
+            return statistics.median(r[key] for r in results)
+
+        print(
+            f"| {label} | {int(median('entries')):,} | {median('reload'):.2f} | {median('ready'):.2f}"
+            f" | {median('rss'):.0f} | {median('peak'):.0f} |"
+        )
+    print(f"\nmedians of {args.rounds} rounds, each start in a fresh process")
+
+
+if __name__ == "__main__":
+    main()

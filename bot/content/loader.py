@@ -1031,8 +1031,9 @@ _END = rb"(?=[ \t\r]*(?:$|#|[,\]}]))"
 _QUICK_SUSPECTS = tuple(
     re.compile(pattern, re.MULTILINE)
     for pattern in (
-        rb"!",
-        rb"[&*](?=[^\s,\]}])",
+        rb"!(?<=[\s\[{,]!)",  # after a space or a flow indicator (not "Willkommen!")
+        rb"&(?<=[\s\[{,]&)(?=[^\s,\]}])",
+        rb"\*(?<=[\s\[{,]\*)(?=[^\s,\]}])",
         rb"0[0-9_xXoO][0-9_a-fA-F]*" + _END,
         rb"_(?<=[0-9]_)[0-9_]*" + _END,
         rb"e(?<=[0-9]e)[-+]?[0-9]+" + _END,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.search.index import SearchDocument
+from bot.search.index import SearchDocument, _gc_paused
 
 TITLE = 3.0
 QUESTION = 3.0
@@ -72,11 +72,16 @@ def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
 
 
 def documents_from_catalogue(catalogue: Any) -> list[SearchDocument]:
-    """All searchable entries of ``catalogue`` (an object with dict attributes ``offers``, ``faq``, ...)."""
+    """All searchable entries of ``catalogue`` (an object with dict attributes ``offers``, ``faq``, ...).
+
+    The cyclic garbage collector is paused meanwhile: this makes hundreds of thousands of small objects
+    (no cycles), and every collection they trigger would also walk the whole loaded catalogue (that was
+    two thirds of the time for 10,000 entries)."""
     docs: list[SearchDocument] = []
-    for attribute, kind in KINDS.items():
-        entries: Mapping[str, Any] = getattr(catalogue, attribute, None) or {}
-        docs.extend(document_for(kind, entry_id, entry) for entry_id, entry in entries.items())
+    with _gc_paused():
+        for attribute, kind in KINDS.items():
+            entries: Mapping[str, Any] = getattr(catalogue, attribute, None) or {}
+            docs.extend(document_for(kind, entry_id, entry) for entry_id, entry in entries.items())
     return docs
 
 

@@ -33,13 +33,13 @@ Why it stays fast and small on 10 000 entries
   document. About 12 bytes per posting instead of a dict entry and a float object. The index keeps no
   document texts, only id, kind and districts.
 - A query walks only the champion lists of its terms: at most ``CHAMPIONS`` steps per term, however
-  many documents contain it. Candidates are the champions (``EXPANSION_CHAMPIONS`` for inflection, typo
-  and compound-part terms; of a long list, > ``CHAMPIONS``, only those are read for such terms). A
-  candidate that is not a champion of a long list of an exact or stem term gets that term's contribution
-  from the document-ordered rest by bisection, best candidates first (at most ``MAX_COMPLETIONS``), and
-  only while it can still reach the top: a champion list's last contribution bounds everything after it.
-  With lists no longer than ``CHAMPIONS`` (every list of the shipped content) nothing is left out: the
-  scores are the full BM25 sums over the candidates, exactly as with a dict of postings.
+  many documents contain it. Candidates are the champions (of a long list, > ``CHAMPIONS``, only the first
+  ``EXPANSION_CHAMPIONS`` of an inflection, typo or compound-part term and the first ``LONG_CHAMPIONS``
+  of an exact or stem term). The ``MAX_COMPLETIONS`` candidates with the best partial sums get the rest
+  of their exact/stem contributions from the unread champions (a dict) and the document-ordered rest (by
+  bisection), skipping the lists a bitmap says they are not in. With lists no longer than ``CHAMPIONS``
+  (every list of the shipped content) nothing is left out: the scores are the full BM25 sums over the
+  candidates, exactly as with a dict of postings.
 - Typo candidates come from a deletion neighbourhood (SymSpell): every vocabulary term of ≥ 4 letters is
   stored under itself and its one-letter deletions; a query word looks up its own deletions and the hits
   are verified with rapidfuzz's optimal string alignment distance. No scan over the vocabulary. This table,
@@ -55,12 +55,11 @@ import gc
 import heapq
 import math
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
-from operator import neg as _neg
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -74,8 +73,9 @@ EXPANSION_CHAMPIONS = 8  # read of long lists of inflection, typo and compound-p
 LONG_CHAMPIONS = 8  # read of long lists (> CHAMPIONS) of exact and stem terms; the rest is probed
 MAX_QUERY_TOKENS = 32
 MAX_EXPANSIONS = 24  # per word and kind of expansion (compound parts, typos)
+BITMAP_MIN = 64  # long exact/stem lists from this length are probed (with a bitmap), shorter read
+BITMAPS_KEPT = 2048  # bitmaps of long lists kept for the next queries (least recently used go)
 MAX_COMPLETIONS = 32  # candidates completed from unread parts of posting lists, per query
-_EPS = 1e-9  # float slack: sums in another order may differ in the last bits
 
 W_EXACT = 1.0
 W_STEM = 0.9
@@ -207,6 +207,7 @@ class SearchIndex:
         self._post_docs = post_docs
         self._post_scores = post_scores
         self._build_expansions()
+        self._bitmaps: dict[int, bytes] = {}  # of long lists, made on first use (_bitmap)
 
     def _build_expansions(self) -> None:
         known = self._term_ids
@@ -431,11 +432,12 @@ class SearchIndex:
     def score(self, groups: list[dict[str, float]], district: str | None, limit: int) -> list[Hit]:
         """Sum over groups of the best ``weight × BM25`` per document, for the champion candidates.
 
-        MaxScore-style: the champion lists of exact and stem terms are read first; the ``limit``-th best
-        partial score then bounds what the rest must reach, so an expansion term (inflection, typo,
-        part) is read only as far as its contributions could still lift a document it alone finds into
-        the top. What was left unread is added by probing, best upper bound first, for the candidates
-        that can still reach the top. With every list read in full this is the plain sum.
+        Lists of up to ``CHAMPIONS`` entries (every list of the shipped content) are read in full; then
+        the scores are the plain sums over the candidates. Of a long list of an expansion term
+        (inflection, typo, part) only its first ``EXPANSION_CHAMPIONS`` count. A long list of an exact or
+        stem term is read in full below ``BITMAP_MIN`` entries, otherwise only its first
+        ``LONG_CHAMPIONS``: the rest is probed for the ``MAX_COMPLETIONS`` candidates with the best
+        partial sums (:meth:`_complete`), the others keep their partial sums.
         """
         if not groups or limit <= 0:
             return []
@@ -445,91 +447,45 @@ class SearchIndex:
         post_scores = self._post_scores
         n_groups = len(groups)
         bests: list[dict[int, float]] = [{} for _ in range(n_groups)]
-        weak: list[tuple[int, int, int, float]] = []  # (group, start, head, weight)
-        tops = [0.0] * n_groups  # per group: the most any document can get from it
-        # Per group: the unread parts (lo, hi, weight, bound, sorted by document) and the most they can add.
+        # Per group: the unread parts of its long exact/stem lists (lo, hi, weight, bound, sorted by
+        # document), the most they can add to a document, and the lists' term ids.
         unread: list[list[tuple[int, int, float, float, bool]]] = [[] for _ in range(n_groups)]
         residual = [0.0] * n_groups
+        probed: list[list[int]] = [[] for _ in range(n_groups)]
         candidates: set[int] = set()
-        long_weak = False  # an expansion term with a long list: worth a threshold to read less of it
         for g, group in enumerate(groups):
             best = bests[g]
             get = best.get
             for term, weight in group.items():
                 tid = term_ids[term]
                 start, end = offsets[tid], offsets[tid + 1]
-                top = post_scores[start] * weight
-                if top > tops[g]:
-                    tops[g] = top
-                if weight < W_STEM:  # expansions: a long list's first few only, read below
-                    if end - start <= CHAMPIONS:
-                        weak.append((g, start, end, weight))
-                    else:
-                        long_weak = True
-                        weak.append((g, start, start + EXPANSION_CHAMPIONS, weight))
-                    continue
-                head = min(end, start + CHAMPIONS)
-                read = head if end == head else start + LONG_CHAMPIONS
+                if end - start <= CHAMPIONS:
+                    read = end
+                elif weight < W_STEM:  # expansions: a long list's champions only
+                    read = start + EXPANSION_CHAMPIONS
+                elif end - start < BITMAP_MIN:
+                    read = end
+                else:  # the rest of the champions, then the rest by document: probed later
+                    read, head = start + LONG_CHAMPIONS, start + CHAMPIONS
+                    unread[g].append((read, head, weight, post_scores[read] * weight, False))
+                    unread[g].append((head, end, weight, post_scores[head - 1] * weight, True))
+                    residual[g] = max(residual[g], post_scores[read] * weight)
+                    probed[g].append(tid)
                 champions = post_docs[start:read]
                 candidates.update(champions)
-                if read < head:  # the rest of a long list's champions: probed like its rest
-                    bound = post_scores[read] * weight
-                    unread[g].append((read, head, weight, bound, False))
-                    residual[g] = max(residual[g], bound)
                 for doc_idx, value in zip(champions, post_scores[start:read], strict=True):
                     value *= weight
                     if value > get(doc_idx, 0.0):
                         best[doc_idx] = value
-                if end > head:  # the rest, by document: probed for the candidates that need it
-                    bound = post_scores[head - 1] * weight
-                    unread[g].append((head, end, weight, bound, True))
-                    residual[g] = max(residual[g], bound)
-        districts = self._districts
-        if weak:
-            # Lower bound of the limit-th best score: partial sums of the exact and stem terms. Only worth
-            # it when an expansion list is long: short ones (every list of the shipped content) are read
-            # in full, which costs less than the threshold and probing what it would leave unread.
-            theta = 0.0
-            if long_weak and candidates:
-                partial = dict.fromkeys(candidates, 0.0)
-                for best in bests:
-                    for doc_idx, value in best.items():
-                        partial[doc_idx] += value
-                if district is not None:
-                    values = [v for d, v in partial.items() if district in (districts[d] or (district,))]
-                else:
-                    values = list(partial.values())
-                if len(values) >= limit:
-                    theta = heapq.nlargest(limit, values)[-1]
-            others = sum(tops)
-            for g, start, head, weight in weak:
-                cutoff = theta - (others - tops[g]) - _EPS
-                if cutoff > 0.0:  # a document found only here needs more than this to reach the top
-                    stop = bisect_right(post_scores, -cutoff / weight, start, head, key=_neg)
-                    if stop < head:
-                        bound = post_scores[stop] * weight
-                        unread[g].append((stop, head, weight, bound, False))
-                        residual[g] = max(residual[g], bound)
-                else:
-                    stop = head
-                if stop == start:
-                    continue
-                best = bests[g]
-                get = best.get
-                champions = post_docs[start:stop]
-                candidates.update(champions)
-                for doc_idx, value in zip(champions, post_scores[start:stop], strict=True):
-                    value *= weight
-                    if value > get(doc_idx, 0.0):
-                        best[doc_idx] = value
         if district is not None:
+            districts = self._districts
             candidates = {d for d in candidates if district in (districts[d] or (district,))}
         totals: dict[int, float] = dict.fromkeys(candidates, 0.0)
         for best in bests:
             for doc_idx in candidates.intersection(best):
                 totals[doc_idx] += best[doc_idx]
         if any(residual):
-            totals = self._complete(totals, bests, unread, residual, limit)
+            totals = self._complete(totals, bests, unread, residual, probed)
         # The best ``limit`` by score, ties by document: everything at least the limit-th score, sorted (no
         # Python key function over every candidate).
         kth = heapq.nlargest(limit, totals.values())
@@ -546,44 +502,34 @@ class SearchIndex:
         bests: list[dict[int, float]],
         unread: list[list[tuple[int, int, float, float, bool]]],
         residual: list[float],
-        limit: int,
+        probed: list[list[int]],
     ) -> dict[int, float]:
-        """Exact scores of the candidates that can still reach the top ``limit``, best upper bound first.
+        """``partial`` with exact scores for the ``MAX_COMPLETIONS`` candidates with the best partial sums
+        (ties by document).
 
-        ``partial`` counts only what was read; what is unread in a group adds at most ``residual`` of that
-        group (a champion list's last contribution bounds everything after it), so a candidate's exact
-        score is at most the sum over groups of the larger of what it has and that residual.
+        The candidates with the best partial sums are the ones that have several query words among the
+        champions read, and the ones likeliest to end on top. A candidate outside the bitmap of a group's
+        probed lists (:meth:`_bitmap`) skips their bisections: most candidates lack most words. Per
+        document the groups are added in order, as the partial sums were.
         """
         post_docs = self._post_docs
         post_scores = self._post_scores
-        kth = heapq.nlargest(limit, partial.values())
-        floor = kth[-1] if len(kth) == limit else 0.0  # the limit-th exact score is at least this
-        slack = sum(residual)
-        low = floor - _EPS
-        # Upper bounds in bulk: start every candidate at partial + all residuals, then per group take back
-        # what its read part already gave (at most that group's residual). One pass over each group's read
-        # entries instead of one look-up per candidate and group; the same operations in the same order
-        # per document as summing per candidate.
-        upper = {doc_idx: score + slack for doc_idx, score in partial.items() if score + slack >= low}
-        for best, res in zip(bests, residual, strict=True):
-            if res > 0.0:
-                for doc_idx in upper.keys() & best.keys():
-                    value = best[doc_idx]
-                    upper[doc_idx] -= value if value < res else res
-        bounds = sorted([(-bound, doc_idx) for doc_idx, bound in upper.items() if bound >= low])
+        chosen = sorted([(-score, doc_idx) for doc_idx, score in partial.items()])[:MAX_COMPLETIONS]
+        active = []
+        for g, parts in enumerate(unread):
+            if parts:
+                bitmaps = [self._bitmap(tid) for tid in probed[g]]
+                members = bitmaps[0] if len(bitmaps) == 1 else _union(bitmaps)
+                active.append((g, bests[g], parts, residual[g], members))
+        tails: dict[int, dict[int, float]] = {}  # unread champions of a long list, by document
         exact = partial.copy()
-        top: list[tuple[float, int]] = []  # min-heap of the best ``limit`` exact (score, -doc)
-        by_doc: dict[tuple[int, int], dict[int, float]] = {}
-        for n, (neg_bound, doc_idx) in enumerate(bounds):
-            if len(top) == limit:  # sorted by bound, then document: no later one can beat the limit-th
-                kth_score, kth_doc = top[0]
-                if -neg_bound < kth_score - _EPS or (-neg_bound <= kth_score + _EPS and -doc_idx < kth_doc):
-                    break
-            if n >= MAX_COMPLETIONS:  # keep the query cost bounded; the rest keep their partial scores
-                break
-            total = 0.0
-            for best, parts in zip(bests, unread, strict=True):
-                value = best.get(doc_idx, 0.0)
+        for _, doc_idx in chosen:
+            found_more: list[tuple[int, float]] = []
+            byte, bit = doc_idx >> 3, doc_idx & 7
+            for g, best, parts, most, members in active:
+                known = value = best.get(doc_idx, 0.0)
+                if known >= most or not members[byte] >> bit & 1:
+                    continue
                 for lo, hi, weight, bound, sorted_by_doc in parts:
                     if bound <= value:
                         continue
@@ -591,20 +537,42 @@ class SearchIndex:
                         i = bisect_left(post_docs, doc_idx, lo, hi)
                         found = post_scores[i] if i < hi and post_docs[i] == doc_idx else 0.0
                     else:
-                        table = by_doc.get((lo, hi))
-                        if table is None:
-                            table = by_doc[lo, hi] = dict(
-                                zip(post_docs[lo:hi], post_scores[lo:hi], strict=True)
-                            )
-                        found = table.get(doc_idx, 0.0)
+                        tail = tails.get(lo)
+                        if tail is None:
+                            tail = tails[lo] = dict(zip(post_docs[lo:hi], post_scores[lo:hi], strict=True))
+                        found = tail.get(doc_idx, 0.0)
                     if found * weight > value:
                         value = found * weight
-                if value > 0.0:
-                    total += value
-            exact[doc_idx] = total
-            item = (total, -doc_idx)
-            if len(top) < limit:
-                heapq.heappush(top, item)
-            elif item > top[0]:
-                heapq.heapreplace(top, item)
+                if value > known:
+                    found_more.append((g, value))
+            if found_more:
+                values = [best.get(doc_idx, 0.0) for best in bests]
+                for g, value in found_more:
+                    values[g] = value
+                exact[doc_idx] = sum(values)
         return exact
+
+    def _bitmap(self, tid: int) -> bytes:
+        """The documents of term ``tid``'s list as a bitmap (bit ``d & 7`` of byte ``d >> 3``), made on
+        first use (~0.2 µs per posting) and kept for the ``BITMAPS_KEPT`` lists used last (1.25 KB each at
+        10,000 documents, so at most ~2.5 MB there), not made for all lists at build time: most lists are
+        never queried."""
+        bitmaps = self._bitmaps
+        bitmap = bitmaps.pop(tid, None)
+        if bitmap is None:
+            n = len(self._ids)
+            chars = bytearray(b"0") * n
+            for d in self._post_docs[self._offsets[tid] : self._offsets[tid + 1]]:
+                chars[d] = 49  # "1"
+            bitmap = int(chars[::-1], 2).to_bytes((n + 7) // 8, "little")
+            if len(bitmaps) >= BITMAPS_KEPT:
+                del bitmaps[next(iter(bitmaps))]  # the least recently used
+        bitmaps[tid] = bitmap
+        return bitmap
+
+
+def _union(bitmaps: list[bytes]) -> bytes:
+    merged = 0
+    for bitmap in bitmaps:
+        merged |= int.from_bytes(bitmap, "little")
+    return merged.to_bytes(len(bitmaps[0]), "little")

@@ -96,3 +96,73 @@ def test_long_posting_lists_still_score_every_query_word() -> None:
     women = [doc(f"f{i}", de="Frauen Frauen Frauen") for i in range(150)]
     index = SearchIndex.build([*filler, both, *women])
     assert index.search("Kurs Frauen", "de", None, limit=1)[0].id == "both"
+
+
+def _exhaustive(index: SearchIndex, query: str, district: str | None) -> dict[str, float]:
+    """Every document's score by reading every posting (of a long expansion list its champions only, as
+    the index means to count them): the reference the probing search must reproduce for what it returns."""
+    from bot.search.index import CHAMPIONS, EXPANSION_CHAMPIONS, MAX_QUERY_TOKENS, W_STEM
+    from bot.search.normalize import analyse_query
+
+    tokens = analyse_query(query)[:MAX_QUERY_TOKENS]
+    content = [t for t in tokens if not t.stop] or tokens
+    groups = [g for t in dict((t.surface, t) for t in content).values() for g in index.expand(t)]
+    totals: dict[int, float] = {}
+    for group in groups:
+        best: dict[int, float] = {}
+        for term, weight in group.items():
+            tid = index._term_ids[term]
+            start, end = index._offsets[tid], index._offsets[tid + 1]
+            if weight < W_STEM and end - start > CHAMPIONS:
+                end = start + EXPANSION_CHAMPIONS
+            for d, value in zip(index._post_docs[start:end], index._post_scores[start:end], strict=True):
+                best[d] = max(best.get(d, 0.0), value * weight)
+        for d, value in best.items():
+            totals[d] = totals.get(d, 0.0) + value
+    return {
+        index._ids[d]: v
+        for d, v in totals.items()
+        if district is None or district in (index._districts[d] or (district,))
+    }
+
+
+def test_probed_scores_are_exact_on_long_lists() -> None:
+    """Lists far longer than the champions (and than ``BITMAP_MIN``, so candidates are probed behind a
+    bitmap), stems and exact forms of one word in one group: every returned score is the document's
+    full score (probing finds every contribution the champions left out)."""
+    import random
+
+    from bot.search.index import BITMAP_MIN, CHAMPIONS
+
+    rng = random.Random(3)
+    words = "Kurs Kurse Kursen Frau Frauen Kind Kinder Hilfe Brief Briefe Amt Garten Abend Café".split()
+    docs = [
+        doc(
+            f"d{i}",
+            districts={"ost"} if i % 3 == 0 else None,
+            de=" ".join(rng.choices(words, k=rng.randint(2, 9))),
+        )
+        for i in range(600)
+    ]
+    index = SearchIndex.build(docs)
+    assert min(len(_exhaustive(index, w, None)) for w in ("Kurs", "Frau", "Hilfe")) > max(
+        BITMAP_MIN, CHAMPIONS
+    )
+    queries = [
+        "Kurs Frauen",
+        "Kursen für Kinder",
+        "Hilfe Brief Amt",
+        "Frau Kind Garten Abend",
+        "Café",
+        "Briefe",
+    ]
+    for query in queries:
+        for district in (None, "ost"):
+            reference = _exhaustive(index, query, district)
+            hits = index.search(query, "de", district, limit=3)
+            assert hits
+            for hit in hits:
+                assert hit.score == round(reference[hit.id], 4), (query, hit)
+                if district:
+                    assert "ost" in (index._districts[index._ids.index(hit.id)] or {"ost"})
+    assert index._bitmaps  # the probing path ran

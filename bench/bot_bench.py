@@ -1,11 +1,13 @@
 """Benchmark: the whole bot starting with a content folder — load + validate + index time and memory.
 
     .venv/bin/python bench/bot_bench.py [--entries 10000] [--ten-words] [--rounds 3] [--content DIR ...]
+                                        [--before REF]
 
 This is what issue 3 asks about: the running bot (the real `Application` with its database, catalogs,
 delivery worker and jobs, on the offline Telegram transport) with the shipped content and with a
 generated 10,000-entry catalogue (bench/gen_catalogue.py, 9 languages, words from the shipped content).
-Each start runs in a fresh process; the rounds alternate between the folders and medians are reported.
+Each start runs in a fresh process; the rounds alternate between the folders (and, with `--before`, between
+the code of REF and the work tree, both on the same generated folders) and medians are reported.
 
 The database exists already (it is migrated before, as on every restart).
 
@@ -22,7 +24,9 @@ import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
+from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,16 +71,30 @@ asyncio.run(main())
 """
 
 
-def measure(content: Path, db: Path) -> dict[str, float]:
-    """One start of the bot in a fresh process, on a database that already exists (a restart)."""
+def measure(content: Path, db: Path, root: Path = ROOT) -> dict[str, float]:
+    """One start of the bot (the code in `root`) in a fresh process, on a migrated database (a restart)."""
     if not db.exists():
         env = dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{db}")
-        subprocess.run([sys.executable, "run_bot.py", "db", "upgrade"], cwd=ROOT, env=env, check=True)
-    code = _CHILD.format(root=str(ROOT), content=str(content), db=str(db))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "run_bot.py", "db", "upgrade"],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    code = _CHILD.format(root=str(root), content=str(content), db=str(db))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:] or done.stdout)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def checkout(ref: str, into: Path) -> Path:
+    """The whole tree of git `ref`, unpacked into `into` (nothing in the work tree changes)."""
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True)
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into
 
 
 def main() -> None:
@@ -87,29 +105,38 @@ def main() -> None:
     parser.add_argument("--ten-words", action="store_true", help="generate with the old ten-word vocabulary")
     parser.add_argument("--content", type=Path, nargs="*", default=[], help="also measure these folders")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", metavar="REF", help="also start the bot of git REF, alternating")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
+        codes = [("now", ROOT)]
+        if args.before:
+            codes.insert(0, (args.before, checkout(args.before, Path(tmp) / "before")))
         folders = [("shipped", ROOT / "content")] + [(str(p), p) for p in args.content]
         for entries in args.entries:
             folder = Path(tmp) / f"content-{entries}"
             generate(folder, entries, LANGS, realistic=not args.ten_words)
             size = sum(p.stat().st_size for p in folder.rglob("*.yaml")) / 1e6
             folders.append((f"{entries} ({size:.0f} MB YAML)", folder))
-        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in folders}
+        runs: dict[tuple[str, str], list[dict[str, float]]] = {}
         for round_ in range(args.rounds):
             for label, folder in folders:
-                runs[label].append(measure(folder, Path(tmp) / "bench.db"))
-                print(f"round {round_ + 1}: {label}: {runs[label][-1]}", file=sys.stderr, flush=True)
-    print("| content | entries | load+validate+index (s) | bot ready (s) | RSS ready (MB) | peak RSS (MB) |")
-    print("|---|---|---|---|---|---|")
-    for label, results in runs.items():
+                for code, root in codes:
+                    result = measure(folder, Path(tmp) / f"bench-{code}.db", root)
+                    runs.setdefault((label, code), []).append(result)
+                    print(f"round {round_ + 1}: {label}, {code}: {result}", file=sys.stderr, flush=True)
+    print(
+        "| content | code | entries | load+validate+index (s) | ready (s) | RSS ready (MB) | peak RSS (MB) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for (label, code), results in runs.items():
 
         def median(key: str, results: list[dict[str, float]] = results) -> float:
             return statistics.median(r[key] for r in results)
 
+        entries = int(median("entries"))
         print(
-            f"| {label} | {int(median('entries')):,} | {median('reload'):.2f} | {median('ready'):.2f}"
+            f"| {label} | {code} | {entries:,} | {median('reload'):.2f} | {median('ready'):.2f}"
             f" | {median('rss'):.0f} | {median('peak'):.0f} |"
         )
     print(f"\nmedians of {args.rounds} rounds, each start in a fresh process")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.search.documents import documents_from_catalogue, emergency_triggers
+from bot.search.documents import emergency_triggers, iter_documents
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.index import Hit, SearchDocument, SearchIndex
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
@@ -49,13 +50,14 @@ class SearchEngine:
 
     @classmethod
     def from_documents(
-        cls, docs: list[SearchDocument], emergency_triggers: dict[str, dict[str, list[str]]] | None = None
+        cls, docs: Iterable[SearchDocument], emergency_triggers: dict[str, dict[str, list[str]]] | None = None
     ) -> SearchEngine:
         return cls(SearchIndex.build(docs), EmergencyDetector.with_builtin(emergency_triggers))
 
     @classmethod
     def from_catalogue(cls, catalogue: Any) -> SearchEngine:
-        return cls.from_documents(documents_from_catalogue(catalogue), emergency_triggers(catalogue))
+        # Documents are made while the index reads them: their decoded texts never exist all at once.
+        return cls.from_documents(iter_documents(catalogue), emergency_triggers(catalogue))
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""

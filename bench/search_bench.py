@@ -4,7 +4,9 @@
         [--generator copies|varied] [--out /work/notes/search_bench.md] [--before GIT-REF]
 
 ``--before REF`` runs the same benchmark (same questions, same synthetic catalogue) on the code and content
-of REF in a temporary git worktree and prints both side by side.
+of REF in a temporary git worktree and prints both side by side. ``--before REF --interleaved`` times only
+SearchIndex.search of REF's and the working tree's index module in one process, alternating query by query
+(steadier on a shared machine than alternating whole runs; see :func:`interleaved`).
 
 Quality: each line of tests/data/questions.jsonl has acceptable answers "<kind>:<id>" ("event:*" = any
 event) or "emergency". A search question counts for top-1 if the engine's first hit (answer or first
@@ -255,9 +257,17 @@ def main() -> None:
     parser.add_argument("--failures", action="store_true", help="list every question that missed top-1")
     parser.add_argument("--before", help="git ref to compare with (run in a temporary worktree)")
     parser.add_argument("--rounds", type=int, default=3, help="with --before: alternating runs of each")
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="with --before: REF's bot/search/index.py and the working tree's in one process, query by query",
+    )
     parser.add_argument("--code", help=argparse.SUPPRESS)  # --code=DIR: import bot.search from DIR
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # write the raw numbers here
     args = parser.parse_args()
+    if args.before and args.interleaved:
+        interleaved(args)
+        return
     if args.before:
         compare(args)
         return
@@ -383,6 +393,81 @@ def _median_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
     for key in ("ratio", "ratio_cold", "build_s"):
         out[key] = statistics.median(run[key] for run in runs)
     return out
+
+
+def interleaved(args: argparse.Namespace) -> None:
+    """SearchIndex.search of REF and of the working tree in one process, on the same documents.
+
+    Only REF's ``bot/search/index.py`` is loaded (as a separate module); everything it imports
+    (normalisation, stemmers) is the working tree's, so this compares the index code alone. Both versions
+    build their own indexes from the same documents; then every question runs ``--repeat`` times per
+    version, the versions alternating query by query (and which goes first alternating per pass), so
+    drifting machine load hits both alike. Reported per question: the minimum over the passes (the
+    query's own cost) and every timing (with the noise); percentiles over the questions.
+    """
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    catalogue, _ = load_content(args.content)
+    docs = documents_from_catalogue(catalogue)
+    big_docs = synthetic_documents(docs, args.synthetic, generator=args.generator)
+    queries = [q["q"] for q in load_questions()]
+    versions: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "before"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.before],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            spec = importlib.util.spec_from_file_location("before_index", tree / "bot/search/index.py")
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module  # dataclasses look their module up
+            spec.loader.exec_module(module)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+    for name, index_class in (("before", module.SearchIndex), ("now", SearchIndex)):
+        t0 = time.perf_counter()
+        versions[name] = (index_class.build(docs), index_class.build(big_docs))
+        print(f"{name}: synthetic build {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    for small, big in versions.values():  # first pass: fills caches and whatever is made on first use
+        for q in queries:
+            small.search(q, "de", None)
+            big.search(q, "de", None)
+    names = list(versions)
+    every: dict[tuple[str, int], list[float]] = {(n, k): [] for n in names for k in (0, 1)}
+    least: dict[tuple[str, int], list[float]] = {
+        (n, k): [float("inf")] * len(queries) for n in names for k in (0, 1)
+    }
+    for r in range(args.repeat):
+        order = names if r % 2 == 0 else names[::-1]
+        for i, q in enumerate(queries):
+            for name in order:
+                for k, index in enumerate(versions[name]):
+                    t0 = time.perf_counter()
+                    index.search(q, "de", None)
+                    dt = (time.perf_counter() - t0) * 1000
+                    every[name, k].append(dt)
+                    least[name, k][i] = min(least[name, k][i], dt)
+    print(
+        f"Before = {args.before} (its bot/search/index.py only), now = working tree; interleaved in one "
+        f"process, {args.repeat} passes; synthetic {args.synthetic:,} ({args.generator}).\n"
+    )
+    lines = [
+        "| timings | version | shipped p50 | shipped p95 | synthetic p50 | synthetic p95 | p95 ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, samples in (("per-query minimum", least), ("all", every)):
+        for name in names:
+            small, big = samples[name, 0], samples[name, 1]
+            lines.append(
+                f"| {label} | {name} | {p(small, 50):.3f} | {p(small, 95):.3f} | {p(big, 50):.3f} | "
+                f"{p(big, 95):.3f} | {p(big, 95) / p(small, 95):.2f} |"
+            )
+    print("\n".join(lines))
 
 
 def compare(args: argparse.Namespace) -> None:

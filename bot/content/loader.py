@@ -344,7 +344,7 @@ def return_free_memory() -> None:
     if _malloc_trim is None:
         try:
             _malloc_trim = ctypes.CDLL(None).malloc_trim
-        except (AttributeError, OSError):
+        except (AttributeError, OSError, TypeError):  # not glibc (macOS, musl) or Windows
             _malloc_trim = False
     if _malloc_trim:
         _malloc_trim(0)
@@ -861,6 +861,14 @@ def load_sources(content_dir: Path) -> LoadedSources:
     return result
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (`sched_getaffinity` is Linux-only)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 def _unchanged(path: Path, reusable: _Validated | None) -> bool:
     """Probably reusable (size and name unchanged; `_load_file` compares the hash to be sure)."""
     return reusable is not None and reusable.size == _size(path)
@@ -932,7 +940,7 @@ class QuickReadHelper:
     @classmethod
     def start_for(cls, paths: list[Path]) -> QuickReadHelper | None:
         """A helper for the last files (about SHARE of the bytes), or None when it is not worth it."""
-        if _yaml_rs is None or len(os.sched_getaffinity(0)) < 2:
+        if _yaml_rs is None or _usable_cpus() < 2:
             return None
         sizes = [max(_size(p), 0) for p in paths]
         total = sum(sizes)

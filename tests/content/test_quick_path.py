@@ -246,3 +246,9 @@ def test_texts_with_special_characters_take_the_quick_path(text: str) -> None:
 def test_values_yaml_versions_read_differently_take_the_positioned_path(value: str) -> None:
     raw = f"partners:\n  p:\n    phone: {value}\n".encode()
     assert loader._quick_parse(raw) is None
+
+
+def test_helper_needs_no_linux_only_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert QuickReadHelper.start_for([ROOT / "content" / "faq.yaml"]) is None

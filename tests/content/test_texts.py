@@ -65,3 +65,12 @@ def test_the_shipped_catalogue_keeps_its_texts_in_a_store() -> None:
     title = catalogue.offers["deutschkurs-frauen"].title
     assert isinstance(title, Texts) and isinstance(title._data, int)
     assert title["de"].startswith("Deutsch")
+
+
+def test_without_pread_texts_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.delattr(os, "pread")
+    with collecting(TextStore()):
+        texts = Texts.pack({"de": "Hallo"})
+    assert texts == {"de": "Hallo"} and isinstance(texts._data, bytes)

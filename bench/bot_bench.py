@@ -24,9 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,16 +87,9 @@ def measure(content: Path, db: Path, root: Path = ROOT) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def checkout(ref: str, into: Path) -> Path:
-    """The whole tree of git `ref`, unpacked into `into` (nothing in the work tree changes)."""
-    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True)
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def main() -> None:
     from gen_catalogue import LANGS, generate
+    from revisions import checkout
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, nargs="*", default=[10_000])

@@ -15,9 +15,7 @@ import argparse
 import json
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,16 +66,9 @@ def measure(folder: Path, root: Path = ROOT, index: bool = False) -> dict[str, f
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def checkout(rev: str, into: Path) -> Path:
-    """The `bot/` folder of `rev`, unpacked below `into` (nothing in the work tree changes)."""
-    archive = subprocess.run(["git", "archive", rev, "bot"], cwd=ROOT, capture_output=True, check=True)
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def main() -> None:
     from gen_catalogue import LANGS, generate
+    from revisions import checkout
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, nargs="+", default=[1_000, 10_000])
@@ -93,7 +84,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         roots = [("aktuell", ROOT)]
         if args.baseline:
-            roots.insert(0, (args.baseline[:9], checkout(args.baseline, Path(tmp) / "baseline")))
+            roots.insert(0, (args.baseline[:9], checkout(args.baseline, Path(tmp) / "baseline", "bot")))
         for entries in args.entries:
             folder = Path(tmp) / f"content-{entries}"
             files = generate(folder, entries, LANGS)

@@ -21,9 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,16 +87,9 @@ def measure(folder: Path, root: Path) -> dict[str, float | str]:
     return result
 
 
-def checkout(rev: str, into: Path) -> Path:
-    """The `bot/` folder of `rev`, unpacked below `into` (nothing in the work tree changes)."""
-    archive = subprocess.run(["git", "archive", rev, "bot"], cwd=ROOT, capture_output=True, check=True)
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def main() -> None:
     from gen_catalogue import LANGS, generate
+    from revisions import checkout
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, nargs="+", default=[1_000, 10_000])
@@ -113,7 +104,7 @@ def main() -> None:
         f" {'peak +MB':>9} {'index MB':>9}  (median of {args.rounds}; RSS before build: MB)"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        roots = [(args.before[:8], checkout(args.before, Path(tmp) / "before")), ("new", ROOT)]
+        roots = [(args.before[:8], checkout(args.before, Path(tmp) / "before", "bot")), ("new", ROOT)]
         for entries in args.entries:
             folder = Path(tmp) / f"content-{entries}"
             if entries == 10_000 and args.folder_10000:

@@ -1063,8 +1063,8 @@ def _starts_value(raw: bytes, position: int) -> bool:
     spaces = position
     while position > 0 and raw[position - 1] in b" \t":
         position -= 1
-    if position == 0:
-        return True
+    if position == 0 or raw[position - 1] == 0x0A:  # at the start of a line (a multi-line flow list, a
+        return True  # value on the line after its key; in a text only a whole line of digits: a false alarm)
     before = raw[position - 1]
     if before in _FLOW_START or (before == 0x3A and spaces > position):  # `[`, `{`, `,` or `: `
         return True

@@ -241,7 +241,21 @@ def test_texts_with_special_characters_take_the_quick_path(text: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["0531", "-0531", "[0531, 1]", "1_000", "1e5", "!!str 1", "&anker x", "*anker", ".inf", "\n      - 0800"],
+    [
+        "0531",
+        "-0531",
+        "[0531, 1]",
+        "[\n      1,\n      0531]",
+        "\n      0531",
+        "1_000",
+        "1e5",
+        "!!str 1",
+        "&anker x",
+        "*anker",
+        "\n      *anker",
+        ".inf",
+        "\n      - 0800",
+    ],
 )
 def test_values_yaml_versions_read_differently_take_the_positioned_path(value: str) -> None:
     raw = f"partners:\n  p:\n    phone: {value}\n".encode()

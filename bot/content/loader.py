@@ -1029,8 +1029,9 @@ except ImportError:  # pragma: no cover - without it every file takes the positi
 
 # What only the positioned path reads right. (1) Plain scalars that YAML 1.2 (yaml-rs) reads differently
 # from our YAML 1.1 subset: `0531` is the number 531 there but the text "0531" here (a phone number!),
-# likewise `0x1F`, `0o17`, `1_000`, `1e5` (text fields take numbers as text), `.inf`, `.nan`. (2) Tags
-# (`!!str`, `!foo`), which yaml-rs would ignore, and anchors/aliases (`&a`, `*a`), which it would expand.
+# likewise `0x1F`, `0o17`, `0b101`, `1_000`, `_282`, `1e5` (text fields take numbers as text), `.inf`,
+# `.nan`. (2) Tags (`!!str`, `!foo`), which yaml-rs would ignore, and anchors/aliases (`&a`, `*a`), which it
+# would expand.
 # Each pattern finds a candidate quickly (it starts with a literal character); a candidate counts only
 # if it starts a value (after `key: `, `- `, `[`, `{`, `,` or at the start of a line), so the `*` in
 # "Bewohner*innen", the `&` in "Kinder & Jugend" or "Tel. 0800" inside a text do not (false alarms
@@ -1042,21 +1043,21 @@ _QUICK_SUSPECTS = tuple(
         rb"!(?<=[\s\[{,]!)",  # after a space or a flow indicator (not "Willkommen!")
         rb"&(?<=[\s\[{,]&)(?=[^\s,\]}])",
         rb"\*(?<=[\s\[{,]\*)(?=[^\s,\]}])",
-        rb"0[0-9_xXoO][0-9_a-fA-F]*" + _END,
-        rb"_(?<=[0-9]_)[0-9_]*" + _END,
+        rb"0[0-9_xXoObB][0-9_a-fA-F]*" + _END,
+        rb"_[0-9_.eE+-]*" + _END,  # yaml-rs reads `_282`, `1_0.5`, `4E6_` as numbers
         rb"e(?<=[0-9]e)[-+]?[0-9]+" + _END,
         rb"E(?<=[0-9]E)[-+]?[0-9]+" + _END,
         rb"\.(?:inf|Inf|INF|nan|NaN|NAN)" + _END,
     )
 )
-_DIGITS = frozenset(b"0123456789.")
+_NUMBER_CHARS = frozenset(b"0123456789._eE+-")
 _FLOW_START = frozenset(b"[{,")
 
 
 def _starts_value(raw: bytes, position: int) -> bool:
     """Does the candidate at `position` start a YAML value (rather than sit inside a text)?"""
-    if raw[position] in b"_eE":  # 1_000, 1e5: back to the first digit
-        while position > 0 and raw[position - 1] in _DIGITS:
+    if raw[position] in b"_eE":  # 1_000, 1e5, _282: back to the start of the token
+        while position > 0 and raw[position - 1] in _NUMBER_CHARS:
             position -= 1
     if raw[position] not in b"!&*" and position > 0 and raw[position - 1] in b"+-":
         position -= 1  # a sign

@@ -266,3 +266,31 @@ def test_helper_needs_no_linux_only_call(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delattr(os, "sched_getaffinity")
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert QuickReadHelper.start_for([ROOT / "content" / "faq.yaml"]) is None
+
+
+def test_every_number_form_yaml_rs_reads_differently_is_caught() -> None:
+    """Random number-like scalars in five positions: wherever yaml-rs and our loader disagree, the file
+    must take the positioned path (yaml-rs reads `_282`, `0b101`, `4E6_`, `1_0.5` as numbers)."""
+    import random
+
+    import yaml
+
+    from bot.content.loader import ContentLoader
+
+    rng = random.Random(7)
+    alphabet = "0123456789._eE+-xobB"
+    values = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(2500)}
+    values |= {sign + word for sign in ("", "+", "-") for word in (".inf", ".Inf", ".NaN", "0531", "1e5")}
+    checked = 0
+    for context in ("a: {}\n", "a: [{}]\n", "- {}\n", "a: [x, {}]\n", "a:\n  {}\n"):
+        for value in sorted(values):
+            raw = context.format(value).encode()
+            try:
+                theirs = loader._yaml_rs.loads(raw.decode(), parse_datetime=False)
+                ours = yaml.load(raw, Loader=ContentLoader)  # a SafeLoader subclass
+            except Exception:
+                continue  # a syntax error: the positioned path reports it anyway
+            checked += 1
+            if repr(theirs) != repr(ours):
+                assert loader._suspect(raw), (value, theirs, ours)
+    assert checked > 5000

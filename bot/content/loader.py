@@ -1048,7 +1048,13 @@ _QUICK_SUSPECTS = tuple(
         rb"e(?<=[0-9]e)[-+]?[0-9]+" + _END,
         rb"E(?<=[0-9]E)[-+]?[0-9]+" + _END,
         rb"\.(?:inf|Inf|INF|nan|NaN|NAN)" + _END,
+        rb"\?(?<=[\s\[{,]\?)(?=\S)",  # `[?x]`: a plain text in YAML 1.2, a mapping for PyYAML
     )
+)
+# A block scalar (`|`, `>`) with no lines: "\n" for yaml-rs at the end of a file, "" for PyYAML.
+_BLOCK_HEADER = tuple(
+    re.compile(pattern)
+    for pattern in (rb"\|(?=[-+0-9]*[ \t]*(?:#[^\n]*)?\r?\n)", rb">(?=[-+0-9]*[ \t]*(?:#[^\n]*)?\r?\n)")
 )
 _NUMBER_CHARS = frozenset(b"0123456789._eE+-")
 _FLOW_START = frozenset(b"[{,")
@@ -1059,7 +1065,7 @@ def _starts_value(raw: bytes, position: int) -> bool:
     if raw[position] in b"_eE":  # 1_000, 1e5, _282: back to the start of the token
         while position > 0 and raw[position - 1] in _NUMBER_CHARS:
             position -= 1
-    if raw[position] not in b"!&*" and position > 0 and raw[position - 1] in b"+-":
+    if raw[position] in _NUMBER_CHARS and position > 0 and raw[position - 1] in b"+-":
         position -= 1  # a sign
     spaces = position
     while position > 0 and raw[position - 1] in b" \t":
@@ -1078,11 +1084,34 @@ def _starts_value(raw: bytes, position: int) -> bool:
     return position == 0 or raw[position - 1] == 0x0A
 
 
+def _empty_block(raw: bytes, position: int) -> bool:
+    """Is the block scalar whose header is at `position` without any line of text?"""
+    line_start = raw.rfind(b"\n", 0, position) + 1
+    header = raw[line_start:position]
+    indent = len(header) - len(header.lstrip(b" "))  # the text must be indented more than its key
+    next_line = raw.find(b"\n", position) + 1
+    while 0 < next_line < len(raw):
+        end = raw.find(b"\n", next_line)
+        line = raw[next_line : end if end >= 0 else len(raw)]
+        if line.strip(b" \t\r"):
+            return len(line) - len(line.lstrip(b" ")) <= indent
+        if end < 0:
+            break
+        next_line = end + 1
+    return True
+
+
 def _suspect(raw: bytes) -> bool:
     """Anything in the file the quick path could read differently from the positioned path?"""
-    if b"<<" in raw:  # merge keys
+    if b"<<" in raw or raw.removeprefix(_BOM)[:1] in (b"!", b"&", b"*", b"?"):  # merge keys; a first line
         return True
-    return any(_starts_value(raw, m.start()) for pattern in _QUICK_SUSPECTS for m in pattern.finditer(raw))
+    if any(_starts_value(raw, m.start()) for pattern in _QUICK_SUSPECTS for m in pattern.finditer(raw)):
+        return True
+    return any(
+        _starts_value(raw, m.start()) and _empty_block(raw, m.start())
+        for pattern in _BLOCK_HEADER
+        for m in pattern.finditer(raw)
+    )
 
 
 def _quick_parse(raw: bytes) -> dict[Any, Any] | None:

@@ -294,3 +294,67 @@ def test_every_number_form_yaml_rs_reads_differently_is_caught() -> None:
             if repr(theirs) != repr(ours):
                 assert loader._suspect(raw), (value, theirs, ours)
     assert checked > 5000
+
+
+def _keys_differ_only(theirs: object, ours: object) -> bool:
+    """yaml-rs reads keys like `5:`, `true:`, `~:` or `? x` as numbers, booleans, None or tuples: the
+    models accept only text keys (numbers as text, `5` → "5"), so such a file fails validation and
+    takes the positioned path anyway."""
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        if len(theirs) != len(ours):
+            return False
+        if any(not isinstance(key, str) for key in theirs):
+            return True
+        return all(_keys_differ_only(theirs[k], ours.get(k)) or theirs[k] == ours.get(k) for k in theirs)
+    if isinstance(theirs, list) and isinstance(ours, list) and len(theirs) == len(ours):
+        return all(a == b or _keys_differ_only(a, b) for a, b in zip(theirs, ours, strict=True))
+    return False
+
+
+def test_texts_yaml_rs_reads_differently_are_caught() -> None:
+    """Random texts with YAML's special characters in ten styles (plain, quoted, block, folded, flow, keys):
+    wherever both readers accept a document but read it differently, the positioned path must take it,
+    unless only key types differ (see `_keys_differ_only`) or the document is not a mapping of kinds."""
+    import random
+
+    import yaml
+
+    from bot.content.loader import ContentLoader
+
+    rng = random.Random(11)
+    pieces = [*"abcäßçğış Бв عرب", " ", ": ", "#", " #", "- ", "?", "!", "&", "*", "'", '"', "\\", "|", ">"]
+    pieces += [
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\t",
+        "0",
+        "1",
+        ".",
+        "e",
+        "_",
+        "~",
+        "null",
+        "true",
+        "https://a.b/?c=d&e=f",
+    ]
+    pieces += ["\\n", "\\x1f", "\\u00e9", "''", '\\"', "€", "🙂"]
+    styles = [
+        "a: {t}\n", "a: '{t}'\n", 'a: "{t}"\n', "a: |\n  {t}\n  {t}\n", "a: >-\n  {t}\n\n  {t}\n",
+        "a:\n  - {t}\n  - {t}\n", "a: [{t}]\n", "a: {{de: {t}}}\n", "a: {t}\n  {t}\n", "{t}: 1\n", "a: |\n",
+    ]  # fmt: skip
+    compared = 0
+    for _ in range(6000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        raw = rng.choice(styles).format(t=text).encode()
+        try:
+            theirs = loader._yaml_rs.loads(raw.decode(), parse_datetime=False)
+            ours = yaml.load(raw, Loader=ContentLoader)  # a SafeLoader subclass
+        except Exception:
+            continue  # rejected by either: the positioned path reports it
+        compared += 1
+        if repr(theirs) != repr(ours) and isinstance(theirs, dict) and not _keys_differ_only(theirs, ours):
+            assert loader._suspect(raw), (raw, theirs, ours)
+    assert compared > 3000

@@ -1031,7 +1031,8 @@ except ImportError:  # pragma: no cover - without it every file takes the positi
 # from our YAML 1.1 subset: `0531` is the number 531 there but the text "0531" here (a phone number!),
 # likewise `0x1F`, `0o17`, `0b101`, `1_000`, `_282`, `1e5` (text fields take numbers as text), `.inf`,
 # `.nan`. (2) Tags (`!!str`, `!foo`), which yaml-rs would ignore, and anchors/aliases (`&a`, `*a`), which it
-# would expand.
+# would expand. (3) `[?x]` and block scalars without lines (`_BLOCK_HEADER`). tests/content/test_quick_path.py
+# fuzzes numbers and texts in many positions and fails if any of these checks is missing.
 # Each pattern finds a candidate quickly (it starts with a literal character); a candidate counts only
 # if it starts a value (after `key: `, `- `, `[`, `{`, `,` or at the start of a line), so the `*` in
 # "Bewohner*innen", the `&` in "Kinder & Jugend" or "Tel. 0800" inside a text do not (false alarms

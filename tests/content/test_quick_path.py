@@ -13,22 +13,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import loader
+from bot.content import loader, quick
 from bot.content.loader import LoadedSources, Prepared, QuickReadHelper, compose_bytes, load_sources, outline
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(loader._yaml_rs is None, reason="yaml-rs is not installed")
+pytestmark = pytest.mark.skipif(not quick.available(), reason="yaml-rs is not installed")
 
 
 def _both(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[LoadedSources, LoadedSources]:
     monkeypatch.setattr(loader, "_reusable", (None, {}))
-    quick = load_sources(content_dir)
+    fast = load_sources(content_dir)
     with monkeypatch.context() as patch:
-        patch.setattr(loader, "_yaml_rs", None)
+        patch.setattr(quick, "_yaml_rs", None)
         patch.setattr(loader, "_reusable", (None, {}))  # nothing reused: every file is read again
         positioned = load_sources(content_dir)
-    return quick, positioned
+    return fast, positioned
 
 
 def _problems(loaded: LoadedSources) -> list[tuple[str, str, str | None, int | None, str]]:
@@ -40,10 +40,10 @@ def _lines(loaded: LoadedSources) -> dict[tuple[str, str], int | None]:
 
 
 def test_shipped_content_loads_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch) -> None:
-    quick, positioned = _both(ROOT / "content", monkeypatch)
-    assert quick.entries == positioned.entries
-    assert _problems(quick) == _problems(positioned)
-    assert _lines(quick) == _lines(positioned)
+    fast, positioned = _both(ROOT / "content", monkeypatch)
+    assert fast.entries == positioned.entries
+    assert _problems(fast) == _problems(positioned)
+    assert _lines(fast) == _lines(positioned)
 
 
 def test_text_outline_finds_the_same_lines_as_the_node_tree() -> None:
@@ -51,18 +51,18 @@ def test_text_outline_finds_the_same_lines_as_the_node_tree() -> None:
     assert files
     for path in files:
         raw = path.read_bytes()
-        data = loader._quick_parse(raw)
+        data = quick.parse(raw)
         assert data is not None, f"{path} should take the quick path"
-        found = loader._text_outline(raw, data)
+        found = quick.text_outline(raw, data)
         assert found is not None, path
-        assert found.sections == outline(compose_bytes(raw)).sections, path
+        assert found == outline(compose_bytes(raw)).sections, path
 
 
 def test_text_outline_gives_up_on_keys_it_cannot_see() -> None:
     raw = b'offers:\n  "kurs":\n    kind: course\n'
-    data = loader._quick_parse(raw)
+    data = quick.parse(raw)
     assert data is not None
-    assert loader._text_outline(raw, data) is None
+    assert quick.text_outline(raw, data) is None
 
 
 @pytest.mark.parametrize(
@@ -128,9 +128,9 @@ def test_tricky_scalars_give_the_same_result_on_both_paths(
             longitude: 10.3
         """
     content_dir = make_content(extra=extra)
-    quick, positioned = _both(content_dir, monkeypatch)
-    assert quick.entries == positioned.entries
-    assert _problems(quick) == _problems(positioned)
+    fast, positioned = _both(content_dir, monkeypatch)
+    assert fast.entries == positioned.entries
+    assert _problems(fast) == _problems(positioned)
 
 
 def test_problems_in_a_quickly_read_file_name_their_lines(make_content: Callable[..., Path]) -> None:
@@ -236,7 +236,7 @@ def test_a_failing_helper_process_changes_nothing(
 )
 def test_texts_with_special_characters_take_the_quick_path(text: str) -> None:
     raw = f"offers:\n  kurs:\n    title:\n      de: {text}\n    starts: 2027-03-01\n".encode()
-    assert loader._quick_parse(raw) is not None
+    assert quick.parse(raw) is not None
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_texts_with_special_characters_take_the_quick_path(text: str) -> None:
 )
 def test_values_yaml_versions_read_differently_take_the_positioned_path(value: str) -> None:
     raw = f"partners:\n  p:\n    phone: {value}\n".encode()
-    assert loader._quick_parse(raw) is None
+    assert quick.parse(raw) is None
 
 
 def test_helper_needs_no_linux_only_call(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,13 +286,13 @@ def test_every_number_form_yaml_rs_reads_differently_is_caught() -> None:
         for value in sorted(values):
             raw = context.format(value).encode()
             try:
-                theirs = loader._yaml_rs.loads(raw.decode(), parse_datetime=False)
+                theirs = quick._yaml_rs.loads(raw.decode(), parse_datetime=False)
                 ours = yaml.load(raw, Loader=ContentLoader)  # a SafeLoader subclass
             except Exception:
                 continue  # a syntax error: the positioned path reports it anyway
             checked += 1
             if repr(theirs) != repr(ours):
-                assert loader._suspect(raw), (value, theirs, ours)
+                assert quick.suspect(raw), (value, theirs, ours)
     assert checked > 5000
 
 
@@ -350,11 +350,11 @@ def test_texts_yaml_rs_reads_differently_are_caught() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
         raw = rng.choice(styles).format(t=text).encode()
         try:
-            theirs = loader._yaml_rs.loads(raw.decode(), parse_datetime=False)
+            theirs = quick._yaml_rs.loads(raw.decode(), parse_datetime=False)
             ours = yaml.load(raw, Loader=ContentLoader)  # a SafeLoader subclass
         except Exception:
             continue  # rejected by either: the positioned path reports it
         compared += 1
         if repr(theirs) != repr(ours) and isinstance(theirs, dict) and not _keys_differ_only(theirs, ours):
-            assert loader._suspect(raw), (raw, theirs, ours)
+            assert quick.suspect(raw), (raw, theirs, ours)
     assert compared > 3000

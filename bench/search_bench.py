@@ -4,9 +4,10 @@
         [--generator copies|varied] [--out /work/notes/search_bench.md] [--before GIT-REF]
 
 ``--before REF`` runs the same benchmark (same questions, same synthetic catalogue) on the code and content
-of REF in a temporary git worktree and prints both side by side. ``--before REF --interleaved`` times only
-SearchIndex.search of REF's and the working tree's index module in one process, alternating query by query
-(steadier on a shared machine than alternating whole runs; see :func:`interleaved`).
+of REF (unpacked from git into a temporary folder) and prints both side by side.
+``--before REF --interleaved`` times only SearchIndex.search of REF's and the working tree's index module
+in one process, alternating query by query (steadier on a shared machine than alternating whole runs;
+see :func:`interleaved`).
 
 Quality: each line of tests/data/questions.jsonl has acceptable answers "<kind>:<id>" ("event:*" = any
 event) or "emergency". A search question counts for top-1 if the engine's first hit (answer or first
@@ -43,6 +44,7 @@ if _CODE:  # benchmark another checkout's bot.search (used by --before)
     sys.path.insert(0, _CODE)
 
 from bm25_baseline import BM25Baseline  # noqa: E402
+from revisions import checkout  # noqa: E402
 
 from bot.search import normalize  # noqa: E402
 from bot.search.documents import documents_from_catalogue, emergency_triggers  # noqa: E402
@@ -255,7 +257,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("/work/notes/search_bench.md"))
     parser.add_argument("--failures", action="store_true", help="list every question that missed top-1")
-    parser.add_argument("--before", help="git ref to compare with (run in a temporary worktree)")
+    parser.add_argument("--before", help="git ref to compare with (unpacked into a temporary folder)")
     parser.add_argument("--rounds", type=int, default=3, help="with --before: alternating runs of each")
     parser.add_argument(
         "--interleaved",
@@ -406,7 +408,6 @@ def interleaved(args: argparse.Namespace) -> None:
     query's own cost) and every timing (with the noise); percentiles over the questions.
     """
     import importlib.util
-    import subprocess
     import tempfile
 
     catalogue, _ = load_content(args.content)
@@ -416,19 +417,12 @@ def interleaved(args: argparse.Namespace) -> None:
     versions: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "before"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.before],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            spec = importlib.util.spec_from_file_location("before_index", tree / "bot/search/index.py")
-            assert spec and spec.loader
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = module  # dataclasses look their module up
-            spec.loader.exec_module(module)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+        checkout(args.before, tree)  # REF's whole tree; gone with the temporary folder
+        spec = importlib.util.spec_from_file_location("before_index", tree / "bot/search/index.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
     for name, index_class in (("before", module.SearchIndex), ("now", SearchIndex)):
         t0 = time.perf_counter()
         versions[name] = (index_class.build(docs), index_class.build(big_docs))
@@ -472,28 +466,20 @@ def interleaved(args: argparse.Namespace) -> None:
 
 def compare(args: argparse.Namespace) -> None:
     """Before (``args.before``) and now, side by side, on the current question set."""
-    import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "before"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.before],
-            check=True,
-            capture_output=True,
-        )
+        checkout(args.before, tree)  # REF's whole tree; gone with the temporary folder
         # Before and now alternate (--rounds times): on a shared machine the speed drifts by tens of per
         # cent within minutes, so one run of each can favour either side. Latencies are the median of
         # the rounds' percentiles; quality is the same every round.
         befores, afters = [], []
-        try:
-            for r in range(args.rounds):
-                out = Path(tmp) / f"before{r}.json"
-                befores.append(_run(tree, tree / "content", out, args.synthetic, args.repeat, args.generator))
-                after = Path(tmp) / f"after{r}.json"
-                afters.append(_run(None, args.content, after, args.synthetic, args.repeat, args.generator))
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+        for r in range(args.rounds):
+            out = Path(tmp) / f"before{r}.json"
+            befores.append(_run(tree, tree / "content", out, args.synthetic, args.repeat, args.generator))
+            after = Path(tmp) / f"after{r}.json"
+            afters.append(_run(None, args.content, after, args.synthetic, args.repeat, args.generator))
         before, after = _median_runs(befores), _median_runs(afters)
     lines = [
         "| language | questions | top-1 before | top-1 now | top-3 before | top-3 now "

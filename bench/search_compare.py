@@ -3,12 +3,12 @@
     .venv/bin/python bench/search_compare.py --before GIT-REF [--content content]
     .venv/bin/python bench/search_compare.py --before GIT-REF --synthetic 10000 [--generator varied]
 
-Runs a broad query set on the shipped content with the working tree's code and with REF's code (in a
-temporary git worktree, REF's own content folder is not used: both run on ``--content``) and prints every
-difference. Queries: the question set, each question's first half, second half and every question without
-one of its words, every distinct single word; three district settings (none and the two most frequent),
-limit 10; plus ``SearchEngine.answer`` (answer, alternatives, emergency) for every question. Exit status
-1 if anything differs.
+Runs a broad query set on the shipped content with the working tree's code and with REF's code (unpacked
+from git into a temporary folder; REF's own content folder is not used: both run on ``--content``) and
+prints every difference. Queries: the question set, each question's first half, second half and every
+question without one of its words, every distinct single word; three district settings (none and the two
+most frequent), limit 10; plus ``SearchEngine.answer`` (answer, alternatives, emergency) for every
+question. Exit status 1 if anything differs.
 
 ``--synthetic N``: agreement on bench/search_bench.py's synthetic catalogue instead (built from
 ``--content`` with the current generator, the same documents for both sides). The questions, without and
@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from revisions import checkout  # noqa: E402
 
 
 def queries() -> list[str]:
@@ -216,21 +219,14 @@ def main() -> None:
         parser.error("--before REF is required")
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "before"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.before],
-            check=True,
-            capture_output=True,
-        )
+        checkout(args.before, tree)  # REF's whole tree; gone with the temporary folder
         synthetic = (
             ["--synthetic", str(args.synthetic), "--generator", args.generator] if args.synthetic else []
         )
-        try:
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--dump", f"{tmp}/b.json", *synthetic]
-            subprocess.run(
-                [*cmd, "--content", str(args.content.resolve()), f"--code={tree}"], check=True, cwd=tree
-            )
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--dump", f"{tmp}/b.json", *synthetic]
+        subprocess.run(
+            [*cmd, "--content", str(args.content.resolve()), f"--code={tree}"], check=True, cwd=tree
+        )
         subprocess.run(
             [
                 sys.executable,

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 _LANG_SEP = "\x1f"  # between languages (YAML rejects C0 control characters, so no text contains it)
 _ITEM_SEP = "\x1e"  # between the items of a list
+_LANG_SEP_BYTE = _LANG_SEP.encode()
 
 _interned: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -147,14 +148,16 @@ class _Packed(Mapping[str, Any]):
         return self._blob().decode("utf-8").split(_LANG_SEP)
 
     def _decode(self, part: str) -> Any:
-        raise NotImplementedError
+        """One language's value from its text (`TextLists` splits it into items)."""
+        return part
 
     def __getitem__(self, lang: str) -> Any:
         try:
             index = self._langs.index(lang)
         except ValueError:
             raise KeyError(lang) from None
-        return self._decode(self._parts()[index])
+        # Only this language is decoded: the separator is ASCII, so splitting UTF-8 bytes is safe.
+        return self._decode(self._blob().split(_LANG_SEP_BYTE)[index].decode("utf-8"))
 
     def __contains__(self, lang: object) -> bool:
         return lang in self._langs
@@ -196,9 +199,6 @@ class Texts(_Packed):
         if joined.count(_LANG_SEP) != len(texts) - 1 or _ITEM_SEP in joined:
             return texts
         return cls._make(tuple(texts), joined.encode("utf-8"))
-
-    def _decode(self, part: str) -> str:
-        return part
 
 
 class TextLists(_Packed):

@@ -1084,7 +1084,8 @@ def _load_file(
             result.problems.append(_schema_warning(shown))
         _replay(reusable, source, result)
         return reusable
-    checked = quick_read(raw)
+    # The helper process already tried the quick path for a file it prepared: no second attempt.
+    checked = quick_read(raw) if prepared is None else None
     if checked is not None:
         return _register_quick(source, content_dir, result, schema_ok, checked, len(raw))
     return _load_positioned(raw, source, content_dir, result, field_names, schema_ok)

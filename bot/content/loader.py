@@ -182,7 +182,7 @@ class SourceFile:
 class EntryLocation:
     """Where an entry is written, kept after its file's nodes are dropped: file and line of the id.
 
-    `line` is None for files read by the fast parser (it gives no positions). Lines are looked up
+    `line` is None for files read on the quick path (yaml-rs gives no positions). Lines are looked up
     lazily (the file is parsed again with positions) and only when a problem is reported, so no node
     tree has to stay in memory and clean files never pay for positions.
     """
@@ -223,7 +223,7 @@ class LoadedSources:
         return where.file, (nodes.line_of(loc) if loc and loc[0] != "[key]" else nodes.line)
 
     def entry_line(self, kind: str, entry_id: str) -> int | None:
-        """Line of the id of `kind.entry_id` (looked up in the file if the fast parser read it)."""
+        """Line of the id of `kind.entry_id` (looked up in the file if the quick path read it)."""
         return self.locate(kind, entry_id)[1]
 
     def _reopen(self, kind: str, entry_id: str, where: EntryLocation) -> NodeLocation | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+STARTS = ("off", "cold", "warm")
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 _CHILD = """
@@ -39,12 +41,13 @@ from bot.app import build_application, start_services, stop_services
 from bot.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.settings import Settings
 
-def rss_mb():
+def rss_mb(key="VmRSS"):
     with open("/proc/self/status") as status:
-        return int(status.read().split("VmRSS:")[1].split()[0]) / 1024
+        return int(status.read().split(key + ":")[1].split()[0]) / 1024
 
 settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///{db}", content_dir=Path({content!r}),
-                    locales_dir=Path({root!r}) / "locales", telegram_bot_token=None)
+                    locales_dir=Path({root!r}) / "locales", telegram_bot_token=None,
+                    content_cache_dir={cache!r} and Path({cache!r}))
 app = build_application(settings, request=FakeTelegram(), token=FAKE_TOKEN, rate_limit=False)
 
 async def main():
@@ -57,20 +60,30 @@ async def main():
         reload_s = time.perf_counter() - begin
         await start_services(app, background=True)
         ready_s = time.perf_counter() - started
+        rss, anon = rss_mb(), rss_mb("RssAnon")
         hits = services.search.index.search("Deutschkurs", "de")
-        out = dict(imported=imported, reload=reload_s, ready=ready_s, rss=rss_mb(),
-                   peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        for line in open({questions!r}, encoding="utf-8"):  # touch what residents' questions touch
+            question = json.loads(line)
+            services.search.answer(question["q"], question.get("lang", "de"))
+        out = dict(imported=imported, reload=reload_s, ready=ready_s, rss=rss, anon=anon,
+                   queried=rss_mb(), peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                    entries=sum(len(v) for v in services.content.catalogue.entries_by_kind().values()),
                    hits=len(hits))
         await stop_services(app)
+    try:
+        from bot.content.loader import wait_for_snapshots
+        wait_for_snapshots()
+    except ImportError:
+        pass
     print(json.dumps(out))
 
 asyncio.run(main())
 """
 
 
-def measure(content: Path, db: Path, root: Path = ROOT) -> dict[str, float]:
-    """One start of the bot (the code in `root`) in a fresh process, on a migrated database (a restart)."""
+def measure(content: Path, db: Path, root: Path = ROOT, cache: Path | None = None) -> dict[str, float]:
+    """One start of the bot (the code in `root`) in a fresh process, on a migrated database (a restart),
+    with snapshots in `cache` (None: off)."""
     if not db.exists():
         env = dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{db}")
         subprocess.run(
@@ -80,7 +93,10 @@ def measure(content: Path, db: Path, root: Path = ROOT) -> dict[str, float]:
             check=True,
             capture_output=True,
         )
-    code = _CHILD.format(root=str(root), content=str(content), db=str(db))
+    questions = str(ROOT / "tests" / "data" / "questions.jsonl")
+    code = _CHILD.format(
+        root=str(root), content=str(content), db=str(db), cache=cache and str(cache), questions=questions
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:] or done.stdout)
@@ -97,6 +113,13 @@ def main() -> None:
     parser.add_argument("--content", type=Path, nargs="*", default=[], help="also measure these folders")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", metavar="REF", help="also start the bot of git REF, alternating")
+    parser.add_argument(
+        "--starts",
+        nargs="*",
+        choices=STARTS,
+        default=list(STARTS),
+        help="off: no snapshots; cold: an empty snapshot folder; warm: the snapshots the cold start left",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,26 +132,39 @@ def main() -> None:
             generate(folder, entries, LANGS, realistic=not args.ten_words)
             size = sum(p.stat().st_size for p in folder.rglob("*.yaml")) / 1e6
             folders.append((f"{entries} ({size:.0f} MB YAML)", folder))
-        runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+        runs: dict[tuple[str, str, str], list[dict[str, float]]] = {}
         for round_ in range(args.rounds):
-            for label, folder in folders:
+            for n, (label, folder) in enumerate(folders):
                 for code, root in codes:
-                    result = measure(folder, Path(tmp) / f"bench-{code}.db", root)
-                    runs.setdefault((label, code), []).append(result)
-                    print(f"round {round_ + 1}: {label}, {code}: {result}", file=sys.stderr, flush=True)
+                    # The code of REF has no snapshots (or other ones): it starts "off" only.
+                    for start in args.starts if code == "now" else ["off"]:
+                        cache = None
+                        if start != "off":
+                            cache = Path(tmp) / f"cache-{n}-{round_}"
+                            if start == "cold" or not cache.exists():
+                                shutil.rmtree(cache, ignore_errors=True)
+                                if start == "warm":  # no cold start in this run: make the snapshots
+                                    measure(folder, Path(tmp) / f"bench-{code}.db", root, cache)
+                        result = measure(folder, Path(tmp) / f"bench-{code}.db", root, cache)
+                        runs.setdefault((label, code, start), []).append(result)
+                        step = f"round {round_ + 1}: {label}, {code}, {start}"
+                        print(f"{step}: {result}", file=sys.stderr, flush=True)
     print(
-        "| content | code | entries | load+validate+index (s) | ready (s) | RSS ready (MB) | peak RSS (MB) |"
+        "| content | code | start | load+validate+index (s) | ready (s) | RSS ready (MB) | of it anonymous"
+        " | RSS after 218 questions | peak RSS (MB) |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for (label, code), results in runs.items():
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (label, code, start), results in runs.items():
 
         def median(key: str, results: list[dict[str, float]] = results) -> float:
             return statistics.median(r[key] for r in results)
 
         entries = int(median("entries"))
+        anon = f"{median('anon'):.0f}" if all("anon" in r for r in results) else "–"
+        queried = f"{median('queried'):.0f}" if all("queried" in r for r in results) else "–"
         print(
-            f"| {label} | {code} | {entries:,} | {median('reload'):.2f} | {median('ready'):.2f}"
-            f" | {median('rss'):.0f} | {median('peak'):.0f} |"
+            f"| {label} ({entries:,} entries) | {code} | {start} | {median('reload'):.2f}"
+            f" | {median('ready'):.2f} | {median('rss'):.0f} | {anon} | {queried} | {median('peak'):.0f} |"
         )
     print(f"\nmedians of {args.rounds} rounds, each start in a fresh process")
 

@@ -28,6 +28,7 @@ from bot.delivery.worker import DeliveryWorker
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
 from bot.settings import Settings
+from bot.snapshots import SnapshotStore, folder_key
 from bot.storage.db import create_database
 from bot.tickets import service as ticket_service
 from bot.tickets.hooks import TicketDeliveryHooks
@@ -41,12 +42,13 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         i18n=I18n(settings.locales_dir, default=settings.default_language),
         database=create_database(settings.database_url),
-        content=ContentService(settings.content_dir),
+        content=ContentService(settings.content_dir, snapshots=SnapshotStore(settings.content_cache_dir)),
     )
+    index_name = f"search-{folder_key(settings.content_dir)}"
 
     def rebuild_search(catalogue: Catalogue) -> Callable[[], None]:
         # Runs in the reload's worker thread; the new index goes live together with the new content.
-        engine = SearchEngine.from_catalogue(catalogue)
+        engine = SearchEngine.from_catalogue(catalogue, services.content.snapshots, index_name)
         return lambda: setattr(services, "search", engine)
 
     services.content.on_swap.append(rebuild_search)

@@ -26,6 +26,7 @@ from bot.content.models import (
 )
 from bot.content.problems import ContentError, Problem
 from bot.content.references import check_references
+from bot.snapshots import SnapshotStore
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -166,10 +167,13 @@ def _example_warnings(loaded: LoadedSources) -> None:
                 )
 
 
-def validate_content(content_dir: Path) -> LoadedSources:
-    """Load, validate and cross-check everything; all problems are in the result, nothing raised."""
+def validate_content(content_dir: Path, snapshots: SnapshotStore | None = None) -> LoadedSources:
+    """Load, validate and cross-check everything; all problems are in the result, nothing raised.
+
+    With `snapshots`, files unchanged since an earlier process loaded them are not parsed and validated
+    again (bot/snapshots.py); the cross-checks below always run on everything."""
     with paused_gc():  # millions of new objects and no cycles: see `paused_gc`
-        loaded = load_sources(content_dir)
+        loaded = load_sources(content_dir, snapshots)
         check_references(loaded)
         _example_warnings(loaded)
         lock, lock_problem = read_lock(content_dir)
@@ -180,12 +184,14 @@ def validate_content(content_dir: Path) -> LoadedSources:
     return loaded
 
 
-def load_catalogue(content_dir: Path) -> tuple[Catalogue, list[Problem]]:
+def load_catalogue(
+    content_dir: Path, snapshots: SnapshotStore | None = None
+) -> tuple[Catalogue, list[Problem]]:
     """Load the content below `content_dir`; returns the catalogue and the warnings.
 
     Raises `ContentError` with every problem when there is at least one error.
     """
-    loaded = validate_content(content_dir)
+    loaded = validate_content(content_dir, snapshots)
     if any(p.severity == "error" for p in loaded.problems):
         # Raised here, outside any except block, so the user sees one clear message.
         raise ContentError(loaded.problems)

@@ -28,11 +28,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.content import quick
+from bot.content import quick, texts
 from bot.content.models import KINDS, SLUG_PATTERN, ContentModel
 from bot.content.problems import Problem
 from bot.content.quick import Section
 from bot.content.texts import TextStore, collecting
+from bot.snapshots import SnapshotStore, folder_key
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -824,21 +825,27 @@ The entries are frozen models, so a new catalogue can share them with the previo
 """
 
 
-def load_sources(content_dir: Path) -> LoadedSources:
+def load_sources(content_dir: Path, snapshots: SnapshotStore | None = None) -> LoadedSources:
     """Read and validate every `*.yaml` below `content_dir`; never raises for content problems.
 
     One file at a time: its node tree lives only while its entries are validated. A file whose bytes
     are unchanged since the last load of the same folder (and that had no problem then) is not parsed
-    or validated again: its entries are reused. When there is a lot to read and more than one CPU, a
-    helper process reads the second part of the files (quick path only) while this one reads the first.
+    or validated again: its entries are reused. With `snapshots`, "the last load" may also be one of
+    an earlier process (bot/snapshots.py): the clean files' entries are written there after a load that
+    changed them, in a background thread (`wait_for_snapshots`). When there is a lot to read and more
+    than one CPU, a helper process reads the second part of the files (quick path only) while this one
+    reads the first.
     """
     global _reusable
     folder = content_dir.resolve()
+    name = f"content-{folder_key(folder)}"
     with _reuse_lock:
         last_folder, last = _reusable
-    reusable = last if last_folder == folder else {}
     clean: dict[Path, _Validated] = {}
     with paused_gc(), collecting(TextStore()):  # the texts of this load go to one temporary file
+        reusable = last if last_folder == folder else None
+        if reusable is None:
+            reusable = _snapshot_entries(snapshots, name, folder) or {}
         result = LoadedSources()
         paths, result.problems = find_content_files(content_dir)
         field_names = _known_field_names()
@@ -854,7 +861,54 @@ def load_sources(content_dir: Path) -> LoadedSources:
                 helper.close()
     with _reuse_lock:
         _reusable = (folder, clean)
+    if snapshots is not None and snapshots.enabled and _fingerprints(clean) != _fingerprints(reusable):
+        _save_in_background(snapshots, name, str(folder), clean)
     return result
+
+
+def _fingerprints(files: dict[Path, _Validated]) -> set[tuple[Path, str]]:
+    return {(path, validated.sha256) for path, validated in files.items()}
+
+
+def _snapshot_entries(
+    snapshots: SnapshotStore | None, name: str, folder: Path
+) -> dict[Path, _Validated] | None:
+    """The clean files of an earlier process's load of `folder`, if it left a usable snapshot."""
+    handle = snapshots.open(name, str(folder)) if snapshots is not None else None
+    if handle is None:
+        return None
+    with handle:
+        try:
+            entries = texts.load(handle)  # the texts keep reading from the file (a descriptor of their own)
+        except Exception:  # truncated, or classes that changed without the fingerprint noticing
+            logger.warning("content snapshot %s unusable; reading every file", handle.name, exc_info=True)
+            return None
+    return entries if isinstance(entries, dict) else None
+
+
+_saving: list[threading.Thread] = []
+
+
+def _save_in_background(snapshots: SnapshotStore, name: str, key: str, clean: dict[Path, _Validated]) -> None:
+    """Write the snapshot of `clean` without making the load wait (pickling 60 MB takes ~0.5 s).
+
+    Not a daemon thread: a process that ends right after a load (`run_bot.py ask`) still finishes it.
+    """
+
+    def save() -> None:
+        snapshots.save(name, key, write=lambda handle: texts.dump(clean, handle))
+        return_free_memory()  # the pickle was built in memory before it was written
+
+    thread = threading.Thread(target=save, name="content-snapshot")
+    _saving[:] = [t for t in _saving if t.is_alive()]
+    _saving.append(thread)
+    thread.start()
+
+
+def wait_for_snapshots() -> None:
+    """Wait until snapshots being written in the background are written (tests, benchmarks)."""
+    for thread in list(_saving):
+        thread.join()
 
 
 def _usable_cpus() -> int:

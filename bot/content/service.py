@@ -13,6 +13,7 @@ from typing import Any
 from bot.content.catalogue import Catalogue, load_catalogue
 from bot.content.loader import return_free_memory
 from bot.content.problems import ContentError, Problem
+from bot.snapshots import SnapshotStore
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,12 @@ class ReloadResult:
 class ContentService:
     """The current catalogue of one bot; `reload()` swaps it atomically."""
 
-    def __init__(self, content_dir: Path, catalogue: Catalogue | None = None) -> None:
+    def __init__(
+        self, content_dir: Path, catalogue: Catalogue | None = None, snapshots: SnapshotStore | None = None
+    ) -> None:
         self.content_dir = content_dir
+        self.snapshots = snapshots or SnapshotStore(None)
+        """Where loads leave what they computed for the next process (bot/snapshots.py); off if None."""
         self._catalogue = catalogue
         self.on_swap: list[SwapHook] = []
         self._lock = asyncio.Lock()
@@ -71,7 +76,7 @@ class ContentService:
 
     def _prepare(self) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]], list[SwapHook]]:
         """Worker thread: load, validate and run the sync hooks. Raises on any failure."""
-        catalogue, warnings = load_catalogue(self.content_dir)
+        catalogue, warnings = load_catalogue(self.content_dir, self.snapshots)
         commits: list[Callable[[], Any]] = []
         async_hooks: list[SwapHook] = []
         for hook in self.on_swap:

@@ -17,13 +17,15 @@ to dicts with the same items.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import pickle
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, BinaryIO
 
 logger = logging.getLogger(__name__)
 
@@ -40,19 +42,28 @@ def _intern(langs: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class TextStore:
-    """Append-only blobs in an unlinked temporary file (deleted when the last text using it is gone)."""
+    """Append-only blobs in an unlinked temporary file (deleted when the last text using it is gone).
+
+    `TextStore(file)` reads the blobs of an open snapshot file instead (see `load`); it takes none.
+    """
 
     FLUSH_BYTES = 1 << 20
 
-    def __init__(self) -> None:
-        self._file: Any = None
-        self._flushed = 0  # bytes in the file; later ones are still in `_pending`
+    def __init__(self, file: Any = None) -> None:
+        self._file: Any = file
+        # bytes in the file; later ones are still in `_pending`
+        self._flushed = os.fstat(file.fileno()).st_size if file is not None else 0
+        self._read_only = file is not None
         self._pending = bytearray()
         self._lock = threading.Lock()
 
+    def __del__(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
     def put(self, blob: bytes) -> int | None:
         """Store `blob`; its position (offset << 32 | length), or None if no file could be made."""
-        if not hasattr(os, "pread"):  # Windows: keep the texts in memory
+        if not hasattr(os, "pread") or self._read_only:  # Windows: keep the texts in memory
             return None
         with self._lock:
             if self._file is None:
@@ -220,3 +231,55 @@ class TextLists(_Packed):
 
     def _decode(self, part: str) -> tuple[str, ...]:
         return tuple(part.split(_ITEM_SEP))
+
+
+def dump(value: Any, handle: BinaryIO) -> None:
+    """Pickle `value` to `handle` with the blob of every packed text written raw, not into the pickle.
+
+    Layout from the handle's position: the length of the blob region (8 bytes), the blobs, the pickle.
+    `load` makes the texts read their blobs from this file, so a snapshot's texts are never copied.
+    """
+    start = handle.tell()
+    handle.write(bytes(8))
+    region_start = handle.tell()
+
+    class _Pickler(pickle.Pickler):
+        def persistent_id(self, obj: Any) -> Any:
+            if not isinstance(obj, _Packed):
+                return None
+            blob = obj._blob()
+            position = handle.tell() << 32 | len(blob)
+            handle.write(blob)
+            return (type(obj) is TextLists, obj._langs, position)
+
+    pickled = io.BytesIO()
+    _Pickler(pickled, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    region_end = handle.tell()
+    handle.write(pickled.getbuffer())
+    handle.seek(start)
+    handle.write((region_end - region_start).to_bytes(8, "little"))
+    handle.seek(0, os.SEEK_END)
+
+
+def load(handle: BinaryIO) -> Any:
+    """What `dump` wrote at the handle's position. The texts read their blobs from the same file (through
+    a file descriptor of their own: the caller may close `handle`); without `pread` (Windows) they are
+    read into memory now."""
+    region = int.from_bytes(handle.read(8), "little")
+    store = TextStore(open(os.dup(handle.fileno()), "rb", buffering=0)) if hasattr(os, "pread") else None
+    handle.seek(region, os.SEEK_CUR)
+
+    class _Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid: Any) -> Any:
+            is_lists, langs, position = pid
+            cls = TextLists if is_lists else Texts
+            if store is not None:
+                return cls(langs, position, store)
+            offset, length = position >> 32, position & 0xFFFFFFFF
+            here = handle.tell()
+            handle.seek(offset)
+            blob = handle.read(length)
+            handle.seek(here)
+            return cls(langs, blob)
+
+    return _Unpickler(handle).load()

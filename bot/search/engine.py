@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -10,6 +11,9 @@ from bot.search.documents import emergency_triggers, iter_documents
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.index import Hit, SearchDocument, SearchIndex
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
+from bot.snapshots import SnapshotStore
+
+logger = logging.getLogger(__name__)
 
 NotUnderstood = Literal[MessageShape, "no_match"]
 
@@ -55,9 +59,26 @@ class SearchEngine:
         return cls(SearchIndex.build(docs), EmergencyDetector.with_builtin(emergency_triggers))
 
     @classmethod
-    def from_catalogue(cls, catalogue: Any) -> SearchEngine:
-        # Documents are made while the index reads them: their decoded texts never exist all at once.
-        return cls.from_documents(iter_documents(catalogue), emergency_triggers(catalogue))
+    def from_catalogue(
+        cls, catalogue: Any, snapshots: SnapshotStore | None = None, name: str = "search-index"
+    ) -> SearchEngine:
+        """The engine for `catalogue`. With `snapshots` the index is taken from the snapshot `name` when
+        it was built from the same content (`catalogue.version`) by the same code; else it is built and
+        written there, and in both cases its postings are mapped from that file (:meth:`SearchIndex.mapped`).
+        """
+        emergency = EmergencyDetector.with_builtin(emergency_triggers(catalogue))
+        if snapshots is None or not snapshots.enabled:
+            # Documents are made while the index reads them: their decoded texts never exist all at once.
+            return cls(SearchIndex.build(iter_documents(catalogue)), emergency)
+        index = _mapped(snapshots, name, catalogue.version)
+        if index is None:
+            built = SearchIndex.build(iter_documents(catalogue))
+            written = snapshots.save(name, catalogue.version, write=built.write)
+            index = _mapped(snapshots, name, catalogue.version) if written is not None else None
+            if index is None:
+                index = built
+            del built
+        return cls(index, emergency)
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
@@ -113,3 +134,16 @@ class SearchEngine:
         if confident:
             return SearchResult(answer=top, alternatives=rest[: limit - 1], understood=True)
         return SearchResult(alternatives=[top, *rest][:limit], understood=True)
+
+
+def _mapped(snapshots: SnapshotStore, name: str, version: str) -> SearchIndex | None:
+    """The index of snapshot `name` if it was built from content `version`; None if there is none."""
+    handle = snapshots.open(name, version)
+    if handle is None:
+        return None
+    with handle:
+        try:
+            return SearchIndex.mapped(handle)
+        except Exception:
+            logger.warning("index snapshot %s unusable; building the index", handle.name, exc_info=True)
+            return None

@@ -54,13 +54,17 @@ import collections
 import gc
 import heapq
 import math
+import mmap
+import pickle
+import shutil
+import tempfile
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
-from typing import Any
+from typing import Any, BinaryIO
 
 from rapidfuzz.distance import OSA
 
@@ -122,6 +126,14 @@ class Hit:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.id}"
+
+
+_PAGE = 4096
+
+
+def _typecode(values: Any) -> str:
+    """The item type of an array or memoryview ("H", "I", "d")."""
+    return values.typecode if isinstance(values, array) else values.format
 
 
 def _deletions(term: str) -> set[str]:
@@ -188,8 +200,8 @@ class SearchIndex:
         docs: Iterable[tuple[str, str, frozenset[str] | None]],
         terms: list[str],
         offsets: array[int],
-        post_docs: array[int],
-        post_scores: array[float],
+        post_docs: array[int] | memoryview,
+        post_scores: array[float] | memoryview,
     ) -> None:
         """``docs``: (id, kind, district ids) per document; ``terms``: the vocabulary by term id;
         postings of term ``t`` at ``offsets[t]:offsets[t + 1]`` of ``post_docs``/``post_scores``:
@@ -321,6 +333,52 @@ class SearchIndex:
             offsets.append(len(post_docs))
             tf_docs[tid], tf_values[tid] = array("I"), array("d")  # free as we go
         return cls(meta, terms, offsets, post_docs, post_scores)
+
+    # --- snapshots ---------------------------------------------------------------------------------------
+
+    def write(self, handle: BinaryIO) -> None:
+        """Write the index to an open file for :meth:`mapped`: a pickled head (documents, vocabulary,
+        offsets), then the two posting arrays, each starting at a page boundary of the file."""
+        arrays = (self._post_docs, self._post_scores)
+        shapes = [(_typecode(a), len(a)) for a in arrays]
+        meta = list(zip(self._ids, self._kinds, self._districts, strict=True))
+        head = pickle.dumps((meta, self._terms, array("I", self._offsets), shapes), pickle.HIGHEST_PROTOCOL)
+        handle.write(len(head).to_bytes(8, "little"))
+        handle.write(head)
+        for values in arrays:
+            handle.write(bytes(-handle.tell() % _PAGE))
+            handle.write(memoryview(values).cast("B"))
+
+    @classmethod
+    def mapped(cls, handle: BinaryIO) -> SearchIndex:
+        """The index :meth:`write` wrote to `handle` (positioned where writing began).
+
+        The posting arrays are not read into the process: they are copied (by the kernel) to an unlinked
+        temporary file and mapped from there read-only. So they live in the operating system's page
+        cache, only the parts queries touched count in the bot's memory, the kernel can drop them again
+        under memory pressure, and no other program can change the mapped file (a mapped file that
+        shrinks kills the process).
+        """
+        size = int.from_bytes(handle.read(8), "little")
+        meta, terms, offsets, shapes = pickle.loads(handle.read(size))
+        position = handle.tell()  # in the snapshot file; the arrays follow, each at a page boundary
+        start = position - position % _PAGE  # the copy begins here, so it keeps the alignment
+        if not any(count for _typecode, count in shapes):
+            return cls(meta, terms, offsets, *(array(typecode) for typecode, _count in shapes))
+        with tempfile.TemporaryFile(prefix="quartiersbot-index-") as private:
+            handle.seek(start)
+            shutil.copyfileobj(handle, private, 1 << 20)
+            private.flush()
+            mapping = mmap.mmap(private.fileno(), 0, access=mmap.ACCESS_READ)  # valid after the close
+        views: list[Any] = []
+        for typecode, count in shapes:
+            position += -position % _PAGE
+            end = position + count * array(typecode).itemsize
+            if end - start > len(mapping):
+                raise ValueError(f"index snapshot truncated: {end - start} > {len(mapping)} bytes")
+            views.append(memoryview(mapping)[position - start : end - start].cast(typecode))
+            position = end
+        return cls(meta, terms, offsets, views[0], views[1])
 
     # --- querying ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,168 @@
+"""Snapshots on disk of what loading the content computed, so a restart with unchanged content is quick.
+
+Loading 10,000 entries means parsing ~60 MB of YAML, validating every entry and building the search
+index: many seconds of CPU. The result depends only on the bytes of the content files and on the code
+that read them. So after a load, the validated entries of every clean file and the search index are
+written here; the next start (or the first reload of a process) reads them back instead of doing the
+work again, like Python's own `.pyc` files:
+
+- each snapshot carries a key: the SHA-256 of the content it was made from (per file for the entries,
+  of all files for the index) **and** of the code that made it (the sources of `bot/content/`,
+  `bot/search/` and this module, plus the versions of Python, pydantic, PyYAML, yaml-rs, snowballstemmer
+  and rapidfuzz). Change one byte of either and the snapshot is not used;
+- a content file is still read and hashed on every load; only its parsing and validation are skipped
+  when its hash is the one its snapshot was made from;
+- anything wrong with a snapshot (missing, truncated, from other code, unreadable) only means the work
+  is done again; writing one never fails a load (a full disk is logged).
+
+Snapshots are pickles, and unpickling runs code, so the folder must be as private as the database: it is
+created readable only by the bot's user, and a snapshot (or folder) that another user owns or could write
+is ignored (POSIX). Delete the folder at any time; set `CONTENT_CACHE_DIR=` (empty) to switch them off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO
+
+logger = logging.getLogger(__name__)
+
+_MAGIC = b"QBSNAP1\n"
+_CODE_DIRS = ("content", "search")
+_PACKAGES = ("pydantic", "pydantic-core", "PyYAML", "yaml-rs", "snowballstemmer", "rapidfuzz")
+
+_fingerprint_lock = threading.Lock()
+_fingerprint: str | None = None
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of everything that decides what a load computes (sources and library versions)."""
+    global _fingerprint
+    with _fingerprint_lock:
+        if _fingerprint is None:
+            digest = hashlib.sha256(sys.version.encode())
+            for package in _PACKAGES:
+                try:
+                    version = importlib.metadata.version(package)
+                except importlib.metadata.PackageNotFoundError:
+                    version = "-"
+                digest.update(f"\0{package}={version}".encode())
+            bot_dir = Path(__file__).resolve().parent
+            sources = [Path(__file__).resolve()]
+            for name in _CODE_DIRS:
+                sources.extend(sorted((bot_dir / name).glob("*.py")))
+            for source in sources:
+                digest.update(b"\0" + source.name.encode() + b"\0" + source.read_bytes())
+            _fingerprint = digest.hexdigest()
+        return _fingerprint
+
+
+def folder_key(folder: Path) -> str:
+    """A short name for a content folder, so that several folders can share one snapshot folder."""
+    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+
+
+class SnapshotStore:
+    """A folder of named snapshots; one file per name, replaced atomically by `save`."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def path(self, name: str) -> Path | None:
+        return self.folder / f"{name}.snapshot" if self.folder is not None else None
+
+    def _key(self, key: str) -> bytes:
+        return hashlib.sha256(f"{code_fingerprint()}\0{key}".encode()).hexdigest().encode()
+
+    def open(self, name: str, key: str) -> BinaryIO | None:
+        """The snapshot `name` positioned after its header if it was made from `key`, else None.
+
+        The caller reads it (and closes it); the file stays valid even if a newer one replaces it."""
+        path = self.path(name)
+        if path is None:
+            return None
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            return None
+        except OSError:
+            logger.warning("snapshot %s not readable", path, exc_info=True)
+            return None
+        try:
+            if not (_private(path.parent) and _private(path, handle.fileno())):
+                logger.warning("snapshot %s ignored: another user owns it or may change it", path)
+                handle.close()
+                return None
+            header = handle.read(len(_MAGIC) + 64 + 1)
+            if header != _MAGIC + self._key(key) + b"\n":
+                handle.close()
+                return None
+            return handle
+        except OSError:
+            handle.close()
+            logger.warning("snapshot %s not readable", path, exc_info=True)
+            return None
+
+    def load(self, name: str, key: str) -> Any | None:
+        """The object saved under `name` if it was made from `key` by this code, else None."""
+        handle = self.open(name, key)
+        if handle is None:
+            return None
+        with handle:
+            try:
+                return pickle.load(handle)
+            except Exception:  # truncated, or classes that changed without the fingerprint noticing
+                logger.warning("snapshot %s unusable; doing the work again", handle.name, exc_info=True)
+                return None
+
+    def save(self, name: str, key: str, value: Any = None, *, write: Any = None) -> Path | None:
+        """Write `value` (pickled) or call `write(file)` as the snapshot `name` for `key`.
+
+        Returns the file written, or None (disabled, or any failure, which is logged)."""
+        path = self.path(name)
+        if path is None:
+            return None
+        temporary: str | None = None
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not _private(path.parent):
+                logger.warning("snapshots not written: %s is shared with other users", path.parent)
+                return None
+            fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + self._key(key) + b"\n")
+                if write is not None:
+                    write(handle)
+                else:
+                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+            return path
+        except Exception:
+            logger.warning("snapshot %s not written", path, exc_info=True)
+            if temporary is not None:
+                try:
+                    os.unlink(temporary)
+                except OSError:
+                    pass
+            return None
+
+
+def _private(path: Path, fd: int | None = None) -> bool:
+    """Owned by this user and writable by nobody else (always true where there are no such modes)."""
+    if not hasattr(os, "getuid"):
+        return True
+    info = os.fstat(fd) if fd is not None else path.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

@@ -1,0 +1,241 @@
+"""Snapshots of the checked content and the search index: a restart with unchanged content skips the work,
+and a snapshot that does not match, or is damaged, is never used."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.content import loader
+from bot.content.catalogue import Catalogue, load_catalogue
+from bot.content.texts import TextLists, Texts, TextStore, collecting, dump, load
+from bot.search.engine import SearchEngine
+from bot.search.index import SearchIndex
+from bot.snapshots import SnapshotStore
+from tests.harness import ROOT, BotHarness
+
+QUERIES = [
+    ("Deutschkurs mit Kinderbetreuung", "de"),
+    ("almanca kursu çocuk bakımı", "tr"),
+    ("работа для женщин", "ru"),
+    ("دورة لغة", "ar"),
+    ("bewerbung schreiben", "de"),
+    ("help with letters from authorities", "en"),
+    ("Viertel-Lauf", "de"),
+    ("senioren hilfe einkaufen", "de"),
+]
+
+
+@pytest.fixture
+def new_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Forget what this process loaded before, as a freshly started bot would."""
+    monkeypatch.setattr(loader, "_reusable", (None, {}))
+    yield
+
+
+class Parsed:
+    """Counts the content files that were really parsed (quick path or positioned path)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        quick_read, positioned = loader.quick_read, loader._load_positioned
+
+        def counted_quick(raw: bytes) -> Any:
+            self.count += 1
+            return quick_read(raw)
+
+        def counted_positioned(*args: Any) -> Any:
+            self.count += 1
+            return positioned(*args)
+
+        monkeypatch.setattr(loader, "quick_read", counted_quick)
+        monkeypatch.setattr(loader, "_load_positioned", counted_positioned)
+
+
+def dumped(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
+    """Every entry by kind and id (models compare field by field, packed texts by their letters)."""
+    return {kind: dict(entries) for kind, entries in catalogue.entries_by_kind().items()}
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+# --- the store -------------------------------------------------------------------------------------------
+
+
+def test_a_snapshot_is_used_only_for_the_key_it_was_made_from(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path / "cache")
+    assert store.load("x", "k1") is None
+    assert store.save("x", "k1", {"a": [1, 2]}) is not None
+    assert store.load("x", "k1") == {"a": [1, 2]}
+    assert store.load("x", "k2") is None
+    assert stat.S_IMODE((tmp_path / "cache").stat().st_mode) & 0o077 == 0
+
+
+def test_a_snapshot_of_other_code_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SnapshotStore(tmp_path)
+    store.save("x", "k", 42)
+    monkeypatch.setattr("bot.snapshots._fingerprint", "another version of bot/content or bot/search")
+    assert store.load("x", "k") is None
+
+
+def test_a_damaged_snapshot_is_ignored(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    path = store.save("x", "k", list(range(10_000)))
+    assert path is not None
+    path.write_bytes(path.read_bytes()[:-100])
+    assert store.load("x", "k") is None
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file modes")
+def test_a_snapshot_others_may_change_is_never_unpickled(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    path = store.save("x", "k", 42)
+    assert path is not None
+    path.chmod(0o666)
+    assert store.load("x", "k") is None
+
+
+def test_writing_a_snapshot_never_fails_the_caller(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert SnapshotStore(blocked).save("x", "k", 42) is None
+    assert SnapshotStore(None).save("x", "k", 42) is None
+    assert list(tmp_path.iterdir()) == [blocked]
+
+
+def test_packed_texts_are_written_once_and_read_from_the_snapshot_file(tmp_path: Path) -> None:
+    with collecting(TextStore()):
+        title = Texts.pack({"de": "Deutschkurs für Frauen", "ar": "دورة ألمانية للنساء"})
+        words = TextLists.pack({"de": ("Kurs", "Kita"), "uk": ("курс",)})
+    path = tmp_path / "t"
+    with path.open("wb") as handle:
+        dump({"title": title, "words": words, "n": 3}, handle)
+    with path.open("rb") as handle:
+        value = load(handle)
+    assert value["title"] == {"de": "Deutschkurs für Frauen", "ar": "دورة ألمانية للنساء"}
+    assert value["words"]["de"] == ("Kurs", "Kita") and value["words"]["uk"] == ("курс",)
+    assert isinstance(value["title"]._data, int)  # a position in the file, not a copy of the text
+    assert value["n"] == 3
+
+
+# --- content and index through their services ------------------------------------------------------------
+
+
+def test_a_restart_with_unchanged_content_parses_no_file_and_builds_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: None
+) -> None:
+    store = SnapshotStore(tmp_path / "cache")
+    first, first_warnings = load_catalogue(ROOT / "content", store)
+    first_engine = SearchEngine.from_catalogue(first, store)
+    loader.wait_for_snapshots()
+
+    monkeypatch.setattr(loader, "_reusable", (None, {}))  # the next process
+    parsed = Parsed(monkeypatch)
+
+    def no_build(*args: Any) -> SearchIndex:
+        raise AssertionError("the index was built although its snapshot matches")
+
+    monkeypatch.setattr(SearchIndex, "build", no_build)
+    second, second_warnings = load_catalogue(ROOT / "content", store)
+    second_engine = SearchEngine.from_catalogue(second, store)
+
+    assert parsed.count == 0
+    assert second.version == first.version
+    assert dumped(second) == dumped(first)
+    assert second_warnings == first_warnings  # the cross-checks ran again
+    assert isinstance(second_engine.index._post_scores, memoryview)  # mapped from the snapshot
+    for query, lang in QUERIES:
+        assert second_engine.index.search(query, lang, limit=5) == first_engine.index.search(
+            query, lang, limit=5
+        )
+        assert second_engine.answer(query, lang) == first_engine.answer(query, lang)
+
+
+def test_after_a_change_only_the_changed_file_is_parsed_and_the_index_is_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: None
+) -> None:
+    content = copy_content(tmp_path)
+    store = SnapshotStore(tmp_path / "cache")
+    load_catalogue(content, store)
+    loader.wait_for_snapshots()
+
+    offers = content / "offers" / "deutschkurs-frauen.yaml"
+    offers.write_text(
+        offers.read_text(encoding="utf-8").replace("Deutschkurs für Frauen", "Deutschkurs für Mütter", 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(loader, "_reusable", (None, {}))
+    parsed = Parsed(monkeypatch)
+    catalogue, _ = load_catalogue(content, store)
+    engine = SearchEngine.from_catalogue(catalogue, store)
+
+    assert parsed.count == 1
+    assert catalogue.offers["deutschkurs-frauen"].title["de"].startswith("Deutschkurs für Mütter")
+    hits = engine.index.search("Mütter Deutschkurs", "de")
+    assert hits and hits[0].id == "deutschkurs-frauen"
+
+
+def test_damaged_snapshots_mean_a_full_load_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: None
+) -> None:
+    cache = tmp_path / "cache"
+    store = SnapshotStore(cache)
+    first, _ = load_catalogue(ROOT / "content", store)
+    first_engine = SearchEngine.from_catalogue(first, store)
+    loader.wait_for_snapshots()
+    for path in cache.iterdir():
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+    monkeypatch.setattr(loader, "_reusable", (None, {}))
+    parsed = Parsed(monkeypatch)
+    second, _ = load_catalogue(ROOT / "content", store)
+    second_engine = SearchEngine.from_catalogue(second, store)
+    assert parsed.count == len(list((ROOT / "content").rglob("*.yaml")))
+    assert dumped(second) == dumped(first)
+    for query, lang in QUERIES:
+        assert second_engine.index.search(query, lang) == first_engine.index.search(query, lang)
+
+
+# --- the bot ---------------------------------------------------------------------------------------------
+
+
+async def test_the_restarted_bot_answers_from_its_snapshots_and_a_reload_still_shows_changes(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: None
+) -> None:
+    content = copy_content(tmp_path)
+    cache = tmp_path / "cache"
+    settings = {"database_url": database_url, "content_dir": content, "content_cache_dir": cache}
+    async with BotHarness.running(**settings) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("Gibt es einen Deutschkurs mit Kinderbetreuung?")
+        before = anna.last()
+    loader.wait_for_snapshots()
+    assert sorted(p.suffix for p in cache.iterdir()) == [".snapshot", ".snapshot"]
+
+    monkeypatch.setattr(loader, "_reusable", (None, {}))  # a restart
+    parsed = Parsed(monkeypatch)
+    async with BotHarness.running(**settings) as bot:
+        assert parsed.count == 0
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("Gibt es einen Deutschkurs mit Kinderbetreuung?")
+        assert anna.last().text == before.text
+        assert anna.last().buttons == before.buttons
+
+        offers = content / "offers" / "deutschkurs-frauen.yaml"
+        text = offers.read_text(encoding="utf-8")
+        changed = text.replace("Deutschkurs für Frauen", "Deutschkurs für Mütter", 1)
+        offers.write_text(changed, encoding="utf-8")
+        assert (await bot.services.content.reload()).ok
+        await anna.send("/start o_deutschkurs-frauen")
+        assert "Deutschkurs für Mütter" in (anna.last().text or "")
+        assert parsed.count == 1

@@ -66,7 +66,8 @@ async def main():
             question = json.loads(line)
             services.search.answer(question["q"], question.get("lang", "de"))
         out = dict(imported=imported, reload=reload_s, ready=ready_s, rss=rss, anon=anon,
-                   queried=rss_mb(), peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                   queried=rss_mb(), queried_anon=rss_mb("RssAnon"),
+                   peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                    entries=sum(len(v) for v in services.content.catalogue.entries_by_kind().values()),
                    hits=len(hits))
         await stop_services(app)
@@ -151,9 +152,9 @@ def main() -> None:
                         print(f"{step}: {result}", file=sys.stderr, flush=True)
     print(
         "| content | code | start | load+validate+index (s) | ready (s) | RSS ready (MB) | of it anonymous"
-        " | RSS after 218 questions | peak RSS (MB) |"
+        " | RSS after 218 questions | of it anonymous | peak RSS (MB) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for (label, code, start), results in runs.items():
 
         def median(key: str, results: list[dict[str, float]] = results) -> float:
@@ -162,9 +163,11 @@ def main() -> None:
         entries = int(median("entries"))
         anon = f"{median('anon'):.0f}" if all("anon" in r for r in results) else "–"
         queried = f"{median('queried'):.0f}" if all("queried" in r for r in results) else "–"
+        queried_anon = f"{median('queried_anon'):.0f}" if all("queried_anon" in r for r in results) else "–"
         print(
             f"| {label} ({entries:,} entries) | {code} | {start} | {median('reload'):.2f}"
-            f" | {median('ready'):.2f} | {median('rss'):.0f} | {anon} | {queried} | {median('peak'):.0f} |"
+            f" | {median('ready'):.2f} | {median('rss'):.0f} | {anon} | {queried} | {queried_anon}"
+            f" | {median('peak'):.0f} |"
         )
     print(f"\nmedians of {args.rounds} rounds, each start in a fresh process")
 

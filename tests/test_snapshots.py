@@ -15,6 +15,7 @@ import pytest
 from bot.content import loader
 from bot.content.catalogue import Catalogue, load_catalogue
 from bot.content.texts import TextLists, Texts, TextStore, collecting, dump, load
+from bot.search.documents import documents_from_catalogue
 from bot.search.engine import SearchEngine
 from bot.search.index import SearchIndex
 from bot.snapshots import SnapshotStore
@@ -239,3 +240,22 @@ async def test_the_restarted_bot_answers_from_its_snapshots_and_a_reload_still_s
         await anna.send("/start o_deutschkurs-frauen")
         assert "Deutschkurs für Mütter" in (anna.last().text or "")
         assert parsed.count == 1
+
+
+def test_without_snapshots_the_postings_are_mapped_too_and_answer_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catalogue, _ = load_catalogue(ROOT / "content")
+    engine = SearchEngine.from_catalogue(catalogue)
+    assert isinstance(engine.index._post_docs, memoryview)
+    in_memory = SearchIndex.build(documents_from_catalogue(catalogue))
+    for query, lang in QUERIES:
+        assert engine.index.search(query, lang, limit=5) == in_memory.search(query, lang, limit=5)
+
+    def no_temporary_file(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr("bot.search.index.tempfile.TemporaryFile", no_temporary_file)
+    fallback = SearchEngine.from_catalogue(catalogue)  # the postings stay in memory, nothing fails
+    assert not isinstance(fallback.index._post_docs, memoryview)
+    assert fallback.index.search("Deutschkurs", "de") == in_memory.search("Deutschkurs", "de")

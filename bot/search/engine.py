@@ -64,19 +64,17 @@ class SearchEngine:
     ) -> SearchEngine:
         """The engine for `catalogue`. With `snapshots` the index is taken from the snapshot `name` when
         it was built from the same content (`catalogue.version`) by the same code; else it is built and
-        written there, and in both cases its postings are mapped from that file (:meth:`SearchIndex.mapped`).
+        written there. Either way its postings end up mapped from a file (:meth:`SearchIndex.mapped`).
         """
         emergency = EmergencyDetector.with_builtin(emergency_triggers(catalogue))
-        if snapshots is None or not snapshots.enabled:
-            # Documents are made while the index reads them: their decoded texts never exist all at once.
-            return cls(SearchIndex.build(iter_documents(catalogue)), emergency)
-        index = _mapped(snapshots, name, catalogue.version)
+        index = _mapped(snapshots, name, catalogue.version) if snapshots is not None else None
         if index is None:
+            # Documents are made while the index reads them: their decoded texts never exist all at once.
             built = SearchIndex.build(iter_documents(catalogue))
-            written = snapshots.save(name, catalogue.version, write=built.write)
-            index = _mapped(snapshots, name, catalogue.version) if written is not None else None
+            written = snapshots.save(name, catalogue.version, write=built.write) if snapshots else None
+            index = _mapped(snapshots, name, catalogue.version) if snapshots and written else None
             if index is None:
-                index = built
+                index = built.in_page_cache()
             del built
         return cls(index, emergency)
 

@@ -53,6 +53,7 @@ from __future__ import annotations
 import collections
 import gc
 import heapq
+import logging
 import math
 import mmap
 import pickle
@@ -129,6 +130,7 @@ class Hit:
 
 
 _PAGE = 4096
+logger = logging.getLogger(__name__)
 
 
 def _typecode(values: Any) -> str:
@@ -350,26 +352,30 @@ class SearchIndex:
             handle.write(memoryview(values).cast("B"))
 
     @classmethod
-    def mapped(cls, handle: BinaryIO) -> SearchIndex:
+    def mapped(cls, handle: BinaryIO, *, private: bool = False) -> SearchIndex:
         """The index :meth:`write` wrote to `handle` (positioned where writing began).
 
-        The posting arrays are not read into the process: they are copied (by the kernel) to an unlinked
-        temporary file and mapped from there read-only. So they live in the operating system's page
-        cache, only the parts queries touched count in the bot's memory, the kernel can drop them again
-        under memory pressure, and no other program can change the mapped file (a mapped file that
-        shrinks kills the process).
+        The posting arrays are not read into the process but mapped from a file, read-only: they live in
+        the operating system's page cache, only the parts queries touched count in the bot's memory, and
+        the kernel can drop them again under memory pressure. A mapped file that shrinks kills the
+        process, so the postings are first copied (by the kernel) to an unlinked temporary file no other
+        program can reach, unless `private` says `handle` is such a file already.
         """
         size = int.from_bytes(handle.read(8), "little")
         meta, terms, offsets, shapes = pickle.loads(handle.read(size))
-        position = handle.tell()  # in the snapshot file; the arrays follow, each at a page boundary
-        start = position - position % _PAGE  # the copy begins here, so it keeps the alignment
+        position = handle.tell()  # the arrays follow, each at a page boundary
         if not any(count for _typecode, count in shapes):
             return cls(meta, terms, offsets, *(array(typecode) for typecode, _count in shapes))
-        with tempfile.TemporaryFile(prefix="quartiersbot-index-") as private:
-            handle.seek(start)
-            shutil.copyfileobj(handle, private, 1 << 20)
-            private.flush()
-            mapping = mmap.mmap(private.fileno(), 0, access=mmap.ACCESS_READ)  # valid after the close
+        if private:
+            start = 0
+            mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        else:
+            start = position - position % _PAGE  # the copy begins here, so it keeps the alignment
+            with tempfile.TemporaryFile(prefix="quartiersbot-index-") as copy:
+                handle.seek(start)
+                shutil.copyfileobj(handle, copy, 1 << 20)
+                copy.flush()
+                mapping = mmap.mmap(copy.fileno(), 0, access=mmap.ACCESS_READ)  # valid after the close
         views: list[Any] = []
         for typecode, count in shapes:
             position += -position % _PAGE
@@ -379,6 +385,19 @@ class SearchIndex:
             views.append(memoryview(mapping)[position - start : end - start].cast(typecode))
             position = end
         return cls(meta, terms, offsets, views[0], views[1])
+
+    def in_page_cache(self) -> SearchIndex:
+        """This index with its postings in an unlinked temporary file, mapped (see :meth:`mapped`); itself
+        if no temporary file can be written."""
+        try:
+            with tempfile.TemporaryFile(prefix="quartiersbot-index-") as private:
+                self.write(private)
+                private.flush()
+                private.seek(0)
+                return self.mapped(private, private=True)
+        except OSError:
+            logger.warning("no temporary file for the index: postings stay in memory", exc_info=True)
+            return self
 
     # --- querying ----------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -15,7 +16,9 @@ from bot.tickets.context import TicketContext
 if TYPE_CHECKING:
     from bot.content.service import ContentService
     from bot.delivery.worker import DeliveryWorker
+    from bot.feedback import FeedbackService
     from bot.i18n import I18n, Translator
+    from bot.residents import ResidentService
     from bot.search.engine import SearchEngine
     from bot.settings import Settings
     from bot.storage.db import Database
@@ -48,6 +51,20 @@ class Services:
             admin_chat_id=settings.admin_chat_id,
             email_replies_relayed=bool(settings.mail_inbound_port and settings.mail_reply_domain),
         )
+
+    @cached_property
+    def residents(self) -> ResidentService:
+        """Residents' language, neighbourhood and /delete."""
+        from bot.residents import ResidentService
+
+        return ResidentService(self.database)
+
+    @cached_property
+    def feedback(self) -> FeedbackService:
+        """Anonymous votes and unanswered questions."""
+        from bot.feedback import FeedbackService
+
+        return FeedbackService(self.database)
 
     @property
     def engine(self) -> SearchEngine:

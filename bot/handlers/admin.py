@@ -8,7 +8,6 @@ import logging
 from telegram import Update
 
 from bot.context import Context
-from bot.storage import feedback
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 25
@@ -68,12 +67,10 @@ async def stats(update: Update, context: Context) -> None:
     if message is None or not is_admin(update, context):
         return
     t = context.services.i18n.translator("de")
-    async with context.services.database.sessions() as session:
-        counts = await feedback.feedback_counts(session)
-        unanswered = await feedback.list_unanswered(session, limit=15)
+    report = await context.services.feedback.report(entries=20, questions=15)
     lines = ["<b>" + html.escape(t.gettext("Did this help? (👍 / 👎)")) + "</b>"]
-    for (kind, entry_id), (up, down) in sorted(counts.items(), key=lambda item: -sum(item[1]))[:20]:
+    for kind, entry_id, up, down in report.votes:
         lines.append(f"{html.escape(kind)}:{html.escape(entry_id)} – {up} / {down}")
     lines += ["", "<b>" + html.escape(t.gettext("Questions without an answer")) + "</b>"]
-    lines += [f"• [{q.language}] {html.escape(q.text[:200])}" for q in unanswered]
+    lines += [f"• [{q.language}] {html.escape(q.text[:200])}" for q in report.unanswered]
     await message.reply_text(join_within_limit(lines))

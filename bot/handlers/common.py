@@ -9,7 +9,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import Context
-from bot.storage import residents
 
 logger = logging.getLogger(__name__)
 
@@ -22,14 +21,11 @@ async def load_resident(update: Update, context: Context) -> None:
         return
     services = context.services
     negotiated = services.i18n.negotiate(user.language_code)
-    async with services.database.transaction() as session:
-        resident, _ = await residents.touch_resident(
-            session, user.id, language=negotiated, first_name=user.first_name
-        )
-        context.user_data.lang = resident.language
-        context.user_data.first_name = resident.first_name
-        context.user_data.district = resident.district
-        context.user_data.language_confirmed = resident.language_confirmed
+    resident = await services.residents.arrive(user.id, language=negotiated, first_name=user.first_name)
+    context.user_data.lang = resident.language
+    context.user_data.first_name = resident.first_name
+    context.user_data.district = resident.district
+    context.user_data.language_confirmed = resident.language_confirmed
 
 
 async def show(

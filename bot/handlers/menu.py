@@ -13,7 +13,6 @@ from bot.handlers.common import answer_query, show
 from bot.handlers.errors import stale_button
 from bot.render import screens
 from bot.render.callback import decode
-from bot.storage import feedback
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +133,7 @@ async def rate_answer(update: Update, context: Context) -> None:
     if vote not in {"up", "down"} or not kind or not entry_id:
         await stale_button(update, context)
         return
-    async with context.services.database.transaction() as session:
-        await feedback.record_feedback(session, kind, entry_id, helpful=vote == "up")
+    await context.services.feedback.vote(kind, entry_id, helpful=vote == "up")
     t = context.t
     if vote == "up":
         await answer_query(query, t.gettext("Thank you for your feedback!"))

@@ -11,7 +11,6 @@ from bot.handlers import requests
 from bot.handlers.common import show
 from bot.handlers.menu import emergency, show_entry
 from bot.render import screens
-from bot.storage import feedback
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +47,5 @@ async def on_text(update: Update, context: Context) -> None:
         await show(update, context, *screens.alternatives_screen(context.t, services.content.catalogue, hits))
         return
     if result.reason in {"no_match", "unsupported_script"}:
-        async with services.database.transaction() as session:
-            await feedback.record_unanswered(session, message.text, lang, district)
+        await services.feedback.unanswered(message.text, lang, district)
     await show(update, context, *screens.not_found_screen(context.t, result.reason))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -30,12 +29,18 @@ from bot.handlers.errors import stale_button, unsupported_message
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import decode, encode
 from bot.render.keyboards import back_to_menu
-from bot.storage import requests as store
-from bot.storage.models.requests import ContactPreference, Dialogue, LinkRole, MessageKind
 from bot.tickets import dialogue as dialogues
 from bot.tickets import render as ticket_render
 from bot.tickets import service
-from bot.tickets.dialogue import Attachment, AttachmentProblem, DialogueStep, Draft
+from bot.tickets.dialogue import (
+    Attachment,
+    AttachmentProblem,
+    ContactPreference,
+    Dialogue,
+    DialogueStep,
+    Draft,
+    MessageKind,
+)
 
 logger = logging.getLogger(__name__)
 PREVIEW_CHARS = 600
@@ -296,73 +301,37 @@ async def dialogue_button(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     callback = decode(query.data)
-    action, dialogue_id = callback.arg(0), callback.arg(1)
     t = context.t
+    ctx = context.services.ticket_context()
+    screen = None
     async with context.services.database.transaction() as session:
-        outcome = await _apply_dialogue_action(context, session, user.id, action, dialogue_id)
-    kind, value = outcome[0], outcome[1]
-    if kind in {"toast", "alert"}:
-        await answer_query(query, value, alert=kind == "alert")
+        outcome = await service.dialogue_action(
+            session, ctx, resident_id=user.id, action=callback.arg(0), dialogue_id=callback.arg(1)
+        )
+        if outcome.dialogue is not None:
+            screen = step_screen(context, outcome.dialogue)
+    if outcome.kind == "gone":
+        await answer_query(query, t.gettext("This request was already sent or cancelled."))
         return
-    if kind == "stale":
+    if outcome.kind == "empty":
+        await answer_query(query, t.gettext("Please write a few words first."), alert=True)
+        return
+    if outcome.kind == "stale":
         await stale_button(update, context)
         return
     await answer_query(query)
-    if kind == "phone":
+    if outcome.kind == "phone":
         await ask_for_phone(update, context)
-    elif kind == "sent":
+    elif outcome.kind == "sent":
         wake_delivery(context)
         sent = html.escape(t.gettext("Sent. Your request number is {number}.")).format(
-            number=t.isolate(value)
+            number=t.isolate(outcome.number or "")
         )
         await show(update, context, "✅ " + sent, back_to_menu(t))
-    elif kind == "cancelled":
+    elif outcome.kind == "cancelled":
         await show(update, context, html.escape(t.gettext("Cancelled. Nothing was sent.")), back_to_menu(t))
-    else:
-        await show(update, context, *outcome[2])
-
-
-async def _apply_dialogue_action(
-    context: Context, session: Any, resident_id: int, action: str, dialogue_id: str
-) -> tuple[Any, ...]:
-    """Apply one button of the dialogue and say what to show: ("toast" | "alert", text), ("stale", ""),
-    ("phone", ""), ("sent", number), ("cancelled", "") or ("screen", "", (text, keyboard))."""
-    t = context.t
-    ctx = context.services.ticket_context()
-    gone = t.gettext("This request was already sent or cancelled.")
-    if action == "send":
-        try:
-            result = await service.submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
-        except service.SubmitError as exc:
-            if exc.reason == "empty":
-                return ("alert", t.gettext("Please write a few words first."))
-            return ("toast", gone)
-        return ("sent", result.request.number)
-    dialogue = await store.get_dialogue(session, resident_id)
-    if dialogue is None or dialogue.id != dialogue_id:
-        return ("toast", gone)
-    if action == "cancel":
-        await dialogues.cancel_dialogue(session, resident_id)
-        return ("cancelled", "")
-    if action == "phone":
-        return ("phone", "")
-    if action == "skip":
-        dialogues.answer_intake(ctx, dialogue, None)
-    elif action == "done":
-        draft = Draft.of(dialogue)
-        if draft.is_empty and not draft.offer_id:
-            return ("alert", t.gettext("Please write a few words first."))
-        if draft.is_empty:
-            # Signing up needs no words; the card says which offer, the partner sees this sentence.
-            dialogues.add_text(dialogue, ctx.partner_t().gettext("I would like to sign up for this offer."))
-        dialogues.set_step(dialogue, DialogueStep.CONTACT)
-    elif action == "chat":
-        dialogues.set_contact(dialogue, ContactPreference.CHAT)
-    elif action == "change":
-        dialogues.set_step(dialogue, DialogueStep.MESSAGE)
-    else:
-        return ("stale", "")
-    return ("screen", "", step_screen(context, dialogue))
+    elif screen is not None:
+        await show(update, context, *screen)
 
 
 async def ask_for_phone(update: Update, context: Context) -> None:
@@ -396,7 +365,7 @@ async def on_contact(update: Update, context: Context) -> None:
         await message.reply_text(html.escape(t.gettext("Please share your own phone number.")))
         return
     async with context.services.database.transaction() as session:
-        dialogue = await store.get_dialogue(session, user.id)
+        dialogue = await dialogues.get_dialogue(session, user.id)
         if dialogue is None:
             screen = None
         else:
@@ -424,7 +393,7 @@ async def dialogue_input(update: Update, context: Context) -> bool:
     ctx = context.services.ticket_context()
     notice = None
     async with context.services.database.transaction() as session:
-        dialogue = await store.get_dialogue(session, user.id)
+        dialogue = await dialogues.get_dialogue(session, user.id)
         if dialogue is None:
             return False
         step = DialogueStep(dialogue.step)
@@ -463,8 +432,7 @@ async def resident_followup(update: Update, context: Context) -> bool:
         return False
     t = context.t
     async with context.services.database.transaction() as session:
-        link = await store.get_thread_link(session, user.id, message.reply_to_message.message_id)
-        if link is None:
+        if not await service.is_request_thread(session, user.id, message.reply_to_message.message_id):
             return False
         result = await service.resident_reply(
             session,
@@ -542,8 +510,8 @@ async def resident_request_button(update: Update, context: Context) -> None:
         return
     # Read, then talk to Telegram, then record: no network call while a transaction is open.
     async with context.services.database.sessions() as session:
-        request = await store.get_request(session, request_id)
-    if request is None or request.resident_id != user.id or request.status.is_final:
+        request = await service.open_request_of(session, user.id, request_id)
+    if request is None:
         await answer_query(
             query, t.gettext("This request is closed. Start a new one with “Ask a question” in the menu.")
         )
@@ -559,7 +527,7 @@ async def resident_request_button(update: Update, context: Context) -> None:
     )
     async with context.services.database.transaction() as session:
         # The prompt belongs to the request's thread: the resident's reply to it maps back by message id.
-        await store.add_thread_link(session, user.id, prompt.message_id, request.id, LinkRole.RESIDENT)
+        await service.link_resident_prompt(session, user.id, prompt.message_id, request.id)
 
 
 async def resident_media(update: Update, context: Context) -> None:
@@ -608,12 +576,8 @@ async def partner_button(update: Update, context: Context) -> None:
                 session, ctx, request_id=request_id, to_partner=callback.arg(2), chat_id=chat.id
             )
         elif action == "handover":
-            request = await store.get_request(session, request_id)
-            choices = (
-                None
-                if request is None or request.status.is_final
-                else ticket_render.handover_choices(pt, request_id, service.handover_targets(ctx, request))
-            )
+            targets = await service.handover_choices(session, ctx, request_id)
+            choices = None if targets is None else ticket_render.handover_choices(pt, request_id, targets)
         else:
             unknown = True
     if unknown:

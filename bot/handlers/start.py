@@ -12,7 +12,6 @@ from bot.handlers.common import answer_query, show
 from bot.render import keyboards
 from bot.render.callback import decode, encode
 from bot.render.screens import Writer
-from bot.storage import residents
 
 
 async def start(update: Update, context: Context) -> None:
@@ -106,8 +105,7 @@ async def choose_language(update: Update, context: Context) -> None:
         await answer_query(query, context.t.gettext("This button is out of date."))
         await show_main_menu(update, context)
         return
-    async with context.services.database.transaction() as session:
-        await residents.set_language(session, user.id, lang)
+    await context.services.residents.choose_language(user.id, lang)
     context.user_data.lang = lang
     context.user_data.language_confirmed = True
     t = context.t
@@ -139,8 +137,7 @@ async def choose_district(update: Update, context: Context) -> None:
         await answer_query(query, context.t.gettext("This button is out of date."))
         await show_main_menu(update, context)
         return
-    async with context.services.database.transaction() as session:
-        await residents.set_district(session, user.id, district)
+    await context.services.residents.choose_district(user.id, district)
     context.user_data.district = district
     await answer_query(query)
     await show_main_menu(update, context)
@@ -188,8 +185,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     if user is None:
         return
     t = context.t
-    async with context.services.database.transaction() as session:
-        await residents.delete_resident(session, user.id)
+    await context.services.residents.forget(user.id)
     # Forget what memory holds too (e.g. the last question); language answers this last message only.
     if context.user_data is not None:
         context.user_data.last_question = None

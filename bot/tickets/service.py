@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from html import unescape
+from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage
 from bot.storage.models.requests import (
     ContactPreference,
+    Dialogue,
     Direction,
     LinkRole,
     MessageKind,
@@ -35,7 +37,18 @@ from bot.storage.models.requests import (
 )
 from bot.tickets import render
 from bot.tickets.context import TicketContext, localized
-from bot.tickets.dialogue import Attachment, AttachmentProblem, Draft, check_attachment
+from bot.tickets.dialogue import (
+    Attachment,
+    AttachmentProblem,
+    DialogueStep,
+    Draft,
+    add_text,
+    answer_intake,
+    cancel_dialogue,
+    check_attachment,
+    set_contact,
+    set_step,
+)
 from bot.tickets.routing import Destination, admin_destination, partner_destination, routable_partner
 
 logger = logging.getLogger(__name__)
@@ -460,6 +473,91 @@ async def submit(
 
 
 # --- partner actions ------------------------------------------------------------------------------------
+
+
+DialogueOutcomeKind = Literal["gone", "empty", "stale", "phone", "sent", "cancelled", "screen"]
+
+
+@dataclass(frozen=True)
+class DialogueOutcome:
+    """What one button of the request dialogue led to.
+
+    "gone": the dialogue was sent or cancelled meanwhile; "empty": nothing written yet; "stale": an unknown
+    button; "phone": ask for the phone number; "sent": the request `number` exists now; "cancelled";
+    "screen": show the dialogue's next step (`dialogue`, valid inside the transaction).
+    """
+
+    kind: DialogueOutcomeKind
+    number: str | None = None
+    dialogue: Dialogue | None = None
+
+
+async def dialogue_action(
+    session: AsyncSession, ctx: TicketContext, *, resident_id: int, action: str, dialogue_id: str
+) -> DialogueOutcome:
+    """Skip / Done / chat / phone / Send / Change / Cancel inside the resident's dialogue."""
+    if action == "send":
+        try:
+            result = await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
+        except SubmitError as exc:
+            return DialogueOutcome("empty" if exc.reason == "empty" else "gone")
+        return DialogueOutcome("sent", number=result.request.number)
+    dialogue = await store.get_dialogue(session, resident_id)
+    if dialogue is None or dialogue.id != dialogue_id:
+        return DialogueOutcome("gone")
+    if action == "cancel":
+        await cancel_dialogue(session, resident_id)
+        return DialogueOutcome("cancelled")
+    if action == "phone":
+        return DialogueOutcome("phone")
+    if action == "skip":
+        answer_intake(ctx, dialogue, None)
+    elif action == "done":
+        draft = Draft.of(dialogue)
+        if draft.is_empty and not draft.offer_id:
+            return DialogueOutcome("empty")
+        if draft.is_empty:
+            # Signing up needs no words; the card says which offer, the partner sees this sentence.
+            add_text(dialogue, ctx.partner_t().gettext("I would like to sign up for this offer."))
+        set_step(dialogue, DialogueStep.CONTACT)
+    elif action == "chat":
+        set_contact(dialogue, ContactPreference.CHAT)
+    elif action == "change":
+        set_step(dialogue, DialogueStep.MESSAGE)
+    else:
+        return DialogueOutcome("stale")
+    return DialogueOutcome("screen", dialogue=dialogue)
+
+
+async def is_request_thread(session: AsyncSession, resident_id: int, message_id: int) -> bool:
+    """Whether the resident's message `message_id` belongs to one of their requests' threads."""
+    return await store.get_thread_link(session, resident_id, message_id) is not None
+
+
+async def open_request_of(session: AsyncSession, resident_id: int, request_id: int) -> Request | None:
+    """The resident's request `request_id` if it is theirs and still open, else None."""
+    request = await store.get_request(session, request_id)
+    if request is None or request.resident_id != resident_id or request.status.is_final:
+        return None
+    return request
+
+
+async def link_resident_prompt(
+    session: AsyncSession, resident_id: int, message_id: int, request_id: int
+) -> None:
+    """The bot's message `message_id` to the resident belongs to request `request_id`: a reply to it
+    goes there."""
+    await store.add_thread_link(session, resident_id, message_id, request_id, LinkRole.RESIDENT)
+
+
+async def handover_choices(
+    session: AsyncSession, ctx: TicketContext, request_id: int
+) -> list[tuple[str, str]] | None:
+    """Partners the request can be handed over to; None if the request is gone or closed."""
+    request = await store.get_request(session, request_id)
+    if request is None or request.status.is_final:
+        return None
+    return handover_targets(ctx, request)
 
 
 async def _authorized(

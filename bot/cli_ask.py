@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from bot.content.catalogue import load_catalogue
 from bot.content.problems import ContentError
-from bot.i18n import LANGUAGES
+from bot.languages import LANGUAGES
 from bot.search.engine import SearchEngine, SearchResult
 from bot.settings import Settings
 

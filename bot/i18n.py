@@ -22,11 +22,11 @@ from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.languages import LANGUAGES
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "de"
-# The languages the bot speaks, in the order the language picker shows them.
-LANGUAGES: tuple[str, ...] = ("de", "de-simple", "tr", "ar", "ru", "uk", "pl", "fa", "en")
 RTL_LANGUAGES = frozenset({"ar", "fa"})
 TIMEZONE = ZoneInfo("Europe/Berlin")
 

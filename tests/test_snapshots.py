@@ -259,3 +259,25 @@ def test_without_snapshots_the_postings_are_mapped_too_and_answer_the_same(
     fallback = SearchEngine.from_catalogue(catalogue)  # the postings stay in memory, nothing fails
     assert not isinstance(fallback.index._post_docs, memoryview)
     assert fallback.index.search("Deutschkurs", "de") == in_memory.search("Deutschkurs", "de")
+
+
+def test_the_code_fingerprint_covers_every_module_the_content_and_search_code_imports() -> None:
+    """A change to any module the content or search code imports must invalidate the snapshots."""
+    import ast
+
+    from bot import snapshots
+
+    covered = {"bot.snapshots", *(f"bot.{name.removesuffix('.py')}" for name in snapshots._CODE_FILES)}
+    folders = [ROOT / "bot" / name for name in snapshots._CODE_DIRS]
+    imported: set[str] = set()
+    for folder in folders:
+        for path in folder.glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bot"):
+                    imported.add(node.module)
+    outside = {
+        module
+        for module in imported
+        if module != "bot" and module.split(".")[1] not in snapshots._CODE_DIRS and module not in covered
+    }
+    assert not outside, f"add these to bot/snapshots.py's fingerprint: {sorted(outside)}"

@@ -29,9 +29,9 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from bot.content.texts import TextLists, Texts
+from bot.languages import LANGUAGES, Lang
 
-Lang = Literal["de", "de-simple", "tr", "ar", "ru", "uk", "pl", "fa", "en"]
-LANGS: tuple[Lang, ...] = get_args(Lang)
+LANGS = LANGUAGES
 FALLBACK: tuple[Lang, ...] = ("de-simple", "de")
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"

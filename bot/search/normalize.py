@@ -21,9 +21,11 @@ from functools import lru_cache
 
 import snowballstemmer
 
-LANGS: tuple[str, ...] = ("de", "de-simple", "tr", "ar", "ru", "uk", "pl", "fa", "en")
+from bot.languages import LANGUAGES
+
+LANGS: tuple[str, ...] = LANGUAGES
 #: Languages that have their own analyser; "de-simple" is analysed as German.
-ANALYSER_LANGS: tuple[str, ...] = ("de", "tr", "ar", "ru", "uk", "pl", "fa", "en")
+ANALYSER_LANGS: tuple[str, ...] = tuple(lang for lang in LANGUAGES if lang != "de-simple")
 
 _SNOWBALL = {
     "de": "german",

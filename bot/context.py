@@ -50,6 +50,7 @@ class Services:
             self.i18n,
             admin_chat_id=settings.admin_chat_id,
             email_replies_relayed=bool(settings.mail_inbound_port and settings.mail_reply_domain),
+            show_staff_names=settings.show_staff_names,
         )
 
     @cached_property

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     mail_reply_domain: str | None = None
     mail_reply_secret: str | None = None
 
+    # Whether residents see the first name of the partner's staff member who answered ("Petra from …")
+    # or only the organisation. Off by default: staff decide themselves whether to be named.
+    show_staff_names: bool = False
     # Questions that found nothing are kept (without the resident's identity) this many days.
     unanswered_retention_days: int = Field(default=30, ge=1, le=365)
     # Closed and withdrawn requests are deleted this many days after their last change.

@@ -83,6 +83,17 @@ async def test_request_round_trip_through_a_partner_group(bot_factory, tmp_path:
         assert amal.last().message_id != relayed.message_id
 
 
+async def test_with_show_staff_names_the_resident_sees_who_answered(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path), show_staff_names=True) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        await bot.partner("Petra", GROUP).send("Gerne! Der Kurs beginnt Dienstag um 9 Uhr.", reply_to=card)
+        await deliver(bot)
+        relayed = amal.last().text or ""
+        assert "Dienstag um 9 Uhr" in relayed
+        assert "Petra" in relayed.split("\n", 1)[0]  # named in the head line, in Arabic
+
+
 async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)

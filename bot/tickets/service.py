@@ -560,15 +560,19 @@ async def handover_choices(
     return handover_targets(ctx, request)
 
 
-async def _authorized(
-    session: AsyncSession, ctx: TicketContext, request_id: int, chat_id: int
-) -> tuple[Request | None, Outcome | None]:
+async def _actionable(
+    session: AsyncSession, ctx: TicketContext, request_id: int, chat_id: int | None, if_final: Outcome
+) -> Request | Result:
+    """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: unknown,
+    pressed in another partner's chat, or already final (`if_final`). `chat_id` None: the system acts."""
     request = await store.get_request(session, request_id)
     if request is None:
-        return None, Outcome.NOT_FOUND
-    if chat_id not in await _partner_chat_ids(session, ctx, request):
-        return request, Outcome.WRONG_CHAT
-    return request, None
+        return Result(Outcome.NOT_FOUND)
+    if chat_id is not None and chat_id not in await _partner_chat_ids(session, ctx, request):
+        return Result(Outcome.WRONG_CHAT, request)
+    if request.status.is_final:
+        return Result(if_final, request)
+    return request
 
 
 async def _tell_resident(
@@ -589,12 +593,9 @@ async def take_on(
     session: AsyncSession, ctx: TicketContext, *, request_id: int, chat_id: int, staff_name: str
 ) -> Result:
     """A partner member pressed "Take on" in the partner group."""
-    request, refused = await _authorized(session, ctx, request_id, chat_id)
-    if refused is not None:
-        return Result(refused, request)
-    assert request is not None
-    if request.status.is_final:
-        return Result(Outcome.CLOSED, request)
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    if isinstance(request, Result):
+        return request
     if request.taken_by is not None:
         return Result(Outcome.ALREADY, request)
     now = utcnow()
@@ -625,12 +626,9 @@ async def close(
     session: AsyncSession, ctx: TicketContext, *, request_id: int, chat_id: int, staff_name: str
 ) -> Result:
     """A partner member pressed "Close"."""
-    request, refused = await _authorized(session, ctx, request_id, chat_id)
-    if refused is not None:
-        return Result(refused, request)
-    assert request is not None
-    if request.status.is_final:
-        return Result(Outcome.ALREADY, request)
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.ALREADY)
+    if isinstance(request, Result):
+        return request
     if not await store.transition(
         session, request, OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=utcnow()
     ):
@@ -667,17 +665,9 @@ async def hand_over(
 
     `chat_id` is the group the button was pressed in; None when the system re-routes (undeliverable).
     """
-    if chat_id is None:
-        request = await store.get_request(session, request_id)
-        if request is None:
-            return Result(Outcome.NOT_FOUND)
-    else:
-        request, refused = await _authorized(session, ctx, request_id, chat_id)
-        if refused is not None:
-            return Result(refused, request)
-    assert request is not None
-    if request.status.is_final:
-        return Result(Outcome.CLOSED, request)
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    if isinstance(request, Result):
+        return request
     if to_partner == request.partner_id:
         return Result(Outcome.ALREADY, request)
     dest = await partner_destination(session, ctx, to_partner)

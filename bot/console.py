@@ -1,16 +1,21 @@
-"""The offline chat: the resident's side of a Telegram chat in the terminal.
+"""The offline chat: a Telegram chat in the terminal, as a resident and, on request, as a partner.
 
 It runs the very same `Application` and handlers as on Telegram; only the transport is replaced by
 `FakeTelegram`. Bot messages are printed with their buttons numbered; typing a number taps a button,
-anything else is sent as a message. Works with piped input, ends with status 0 on EOF.
+anything else is sent as a message. `:partner` switches to a staff member of the partner group that got
+the last request card (numbers tap the card's buttons, text answers the request as a reply to the card),
+`:bewohner` switches back; the resident's chat keeps printing, so staff see both sides. Works with piped
+input, ends with status 0 on EOF.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import sys
+import time
 import zlib
 from collections.abc import Mapping
 from typing import Any, TextIO
@@ -20,6 +25,7 @@ from bot.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
 from bot.settings import Settings
 
 TAG_RE = re.compile(r"<[^>]+>")
+logger = logging.getLogger(__name__)
 
 
 def html_to_terminal(text: str, *, color: bool) -> str:
@@ -37,7 +43,9 @@ class ConsolePrinter:
         self.out = out
         self.resident_chat = resident_chat
         self.color = color
+        self.acting_in = resident_chat  # the chat whose buttons are numbered (and tapped by numbers)
         self.last_buttons: Sent | None = None
+        self.cards: dict[int, Sent] = {}  # per partner group: the bot's last message with buttons
 
     def __call__(self, event: str, payload: Sent | dict[str, Any]) -> None:
         if event == "callback_answer":
@@ -63,7 +71,10 @@ class ConsolePrinter:
         for line in html_to_terminal(body, color=self.color).splitlines() or [""]:
             self._line(f"{prefix} {line}" if prefix else line)
             prefix = "  " if payload.chat_id == self.resident_chat else "   "
-        if payload.chat_id == self.resident_chat and payload.reply_markup:
+        if payload.chat_id < 0 and payload.reply_markup:
+            self.cards.pop(payload.chat_id, None)  # the group with the newest card comes last
+            self.cards[payload.chat_id] = payload
+        if payload.chat_id == self.acting_in and payload.reply_markup:
             for number, label in enumerate(payload.labels, start=1):
                 self._line(f"   [{number}] {label}")
             self.last_buttons = payload
@@ -86,6 +97,52 @@ class ConsoleMailer:
             self.printer._line(f"   {line}")
 
 
+HELP = """Befehle der Vorschau:
+  :partner [Name]  als Mitarbeiterin der Partnergruppe schreiben, die die letzte Anfrage bekam
+                   (Zahl = Knopf der Karte, Text = Antwort an die Bewohnerin)
+  :bewohner        wieder als Bewohnerin schreiben
+  :hilfe           diese Hilfe"""
+STAFF_USER_ID = 900_001
+
+
+def switch_role(
+    command: str, printer: ConsolePrinter, resident: SimUser, actor: SimUser, out: TextIO
+) -> SimUser:
+    """A `:` command of the preview: who writes next (the resident or a partner's staff member)."""
+    word, _, rest = command[1:].strip().partition(" ")
+    word = word.casefold()
+    if word in {"partner", "partnerin"}:
+        if not printer.cards:
+            out.write("(Noch keine Anfrage in einer Partnergruppe: erst als Bewohnerin eine senden.)\n")
+            return actor
+        chat_id = next(reversed(printer.cards))
+        staff = SimUser(resident.telegram, resident.app, STAFF_USER_ID, rest.strip() or "Petra", "de")
+        actor = staff.in_group(chat_id)
+        printer.acting_in, printer.last_buttons = chat_id, printer.cards[chat_id]
+        out.write(f"(Sie schreiben jetzt als {actor.first_name} in der Partnergruppe {chat_id}.)\n")
+        for number, label in enumerate(printer.last_buttons.labels, start=1):
+            out.write(f"   [{number}] {label}\n")
+        return actor
+    if word in {"bewohner", "bewohnerin", "resident"}:
+        printer.acting_in, printer.last_buttons = resident.chat, None
+        out.write("(Sie schreiben wieder als Bewohnerin.)\n")
+        return resident
+    out.write(HELP + "\n")
+    return actor
+
+
+async def deliver(app: Any) -> None:
+    """Send what the outbox holds now, so the resident's side shows a partner's answer at once (a failure
+    is logged and left to the delivery worker's retries, as on Telegram)."""
+    delivery = app.bot_data.services.delivery
+    try:
+        for _ in range(10):
+            if delivery is None or not await delivery.run_once():
+                break
+    except Exception:
+        logger.exception("delivery in the preview failed; the worker retries")
+
+
 def console_user_id(lang: str | None, name: str) -> int:
     """A stable simulated user per language and name, so `--lang tr` is a Turkish-speaking resident."""
     return 100_000 + zlib.crc32(f"{lang}:{name}".encode()) % 900_000
@@ -101,7 +158,8 @@ async def run_console(
     out: TextIO = sys.stdout,
 ) -> int:
     """Chat with the bot until EOF; returns the exit status."""
-    telegram = FakeTelegram()
+    # Message ids from the clock (ms): the database keeps thread links of earlier previews by message id.
+    telegram = FakeTelegram(first_message_id=int(time.time() * 1000))
     app = build_application(settings, request=telegram, token=FAKE_TOKEN, rate_limit=False)
     uid = user_id or console_user_id(lang, name)
     printer = ConsolePrinter(out, uid, color=out.isatty())
@@ -109,9 +167,10 @@ async def run_console(
     resident = SimUser(telegram, app, uid, name, language_code=lang)
     out.write(
         "Offline-Vorschau von Quartiersbot (kein Telegram). Für den echten Bot TELEGRAM_BOT_TOKEN setzen, "
-        "siehe README. Zahl = Knopf drücken, Strg-D = Ende.\n"
+        "siehe README. Zahl = Knopf drücken, :hilfe = Befehle der Vorschau, Strg-D = Ende.\n"
     )
     out.flush()
+    actor = resident
     async with app:
         await start_services(app, background=True)
         delivery = app.bot_data.services.delivery
@@ -129,20 +188,27 @@ async def run_console(
                 text = line.rstrip("\n")
                 if not text.strip():
                     continue
+                if text.startswith(":"):
+                    await deliver(app)  # a card still in the outbox is shown (and usable) first
+                    actor = switch_role(text, printer, resident, actor, out)
+                    continue
                 if text.strip().isdigit() and printer.last_buttons is not None:
                     number = int(text.strip())
                     if 1 <= number <= len(printer.last_buttons.flat_buttons):
-                        await resident.tap(number, printer.last_buttons)
+                        await actor.tap(number, printer.last_buttons)
+                        if actor is not resident:
+                            await deliver(app)
                         await asyncio.sleep(0)
                         continue
-                await resident.send(text)
+                if actor is resident:
+                    await resident.send(text)
+                else:  # a partner's answer: a reply to the request card, as in the group on Telegram
+                    await actor.send(text, reply_to=printer.cards.get(actor.chat))
+                    await deliver(app)
                 await asyncio.sleep(0)
         finally:
             # Deliver what is still waiting in the outbox, so a piped preview shows the partner's card too.
-            delivery = app.bot_data.services.delivery
-            for _ in range(10):
-                if delivery is None or not await delivery.run_once():
-                    break
+            await deliver(app)
             await app.stop()
             await stop_services(app)
     out.write("\n")

@@ -77,9 +77,12 @@ class Sent:
 class FakeTelegram(BaseRequest):
     """Answers Bot API calls locally. `fault` may inject errors (429, 500, 403, migration) per call."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_message_id: int = 1) -> None:
+        """`first_message_id`: where every chat's message ids start (the console starts them from the clock:
+        its database outlives the process, and Telegram never reuses a message id in a chat)."""
         self.calls: list[Call] = []
         self.chats: dict[int, dict[int, Sent]] = {}
+        self._first_message_id = first_message_id
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -133,7 +136,7 @@ class FakeTelegram(BaseRequest):
 
     # --- state helpers -------------------------------------------------------------------------
     def next_message_id(self, chat_id: int) -> int:
-        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        counter = self._message_ids.setdefault(chat_id, itertools.count(self._first_message_id))
         return next(counter)
 
     def messages(self, chat_id: int) -> list[Sent]:

@@ -29,3 +29,26 @@ def test_numbers_tap_buttons_and_a_request_reaches_the_partner_group(tmp_path: P
     assert "Partnergruppe -1000000000002" in result.stdout  # the SOS-Mütterzentrum's card
     assert "Darf ich mein Baby mitbringen?" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_staff_can_answer_as_the_partner_and_see_what_the_resident_gets(tmp_path: Path) -> None:
+    script = (
+        "/start o_frauencafe\n1\nDarf ich mein Baby mitbringen?\n1\n1\n1\n"
+        ":partner Petra\n1\nJa, gerne! Wir haben eine Spielecke.\n:bewohner\n/requests\n"
+    )
+    result = run_cli(tmp_path, "--lang", "tr", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Partnergruppe -1000000000002" in out
+    assert "Petra hat Anfrage" in out  # the card's "take on" button, tapped as Petra
+    relayed = out.index("Ja, gerne! Wir haben eine Spielecke.", out.index("Petra hat Anfrage"))
+    assert "🤖" in out[out.rindex("\n\n", 0, relayed) : relayed]  # it reached the resident's chat
+    assert "Traceback" not in result.stderr
+
+
+def test_the_partner_role_needs_a_request_first_and_help_lists_the_commands(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--lang", "de", stdin=":partner\n:hilfe\n/start\n")
+    assert result.returncode == 0, result.stderr
+    assert "Noch keine Anfrage" in result.stdout
+    assert ":bewohner" in result.stdout
+    assert "Hallo" in result.stdout  # still the resident

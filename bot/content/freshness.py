@@ -16,9 +16,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from bot.content.loader import LoadedSources, display_name
+from bot.content.loader import LoadedSources
 from bot.content.models import LANGS, LocalizedPath, iter_localized
 from bot.content.problems import Problem
+from bot.content.yamlfile import display_name
 
 LOCK_NAME = "translations.lock"
 _LOCK_HEADER = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentError, load_catalogue
-from bot.content.loader import MAX_FILE_BYTES
+from bot.content.yamlfile import MAX_FILE_BYTES
 
 
 def errors_of(content_dir: Path) -> list[str]:

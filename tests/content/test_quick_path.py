@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import loader, quick
-from bot.content.loader import LoadedSources, Prepared, QuickReadHelper, compose_bytes, load_sources, outline
+from bot.content.loader import LoadedSources, Prepared, QuickReadHelper, load_sources, outline
+from bot.content.yamlfile import compose_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -275,7 +276,7 @@ def test_every_number_form_yaml_rs_reads_differently_is_caught() -> None:
 
     import yaml
 
-    from bot.content.loader import ContentLoader
+    from bot.content.yamlfile import ContentLoader
 
     rng = random.Random(7)
     alphabet = "0123456789._eE+-xobB"
@@ -319,7 +320,7 @@ def test_texts_yaml_rs_reads_differently_are_caught() -> None:
 
     import yaml
 
-    from bot.content.loader import ContentLoader
+    from bot.content.yamlfile import ContentLoader
 
     rng = random.Random(11)
     pieces = [*"abcäßçğış Бв عرب", " ", ": ", "#", " #", "- ", "?", "!", "&", "*", "'", '"', "\\", "|", ">"]

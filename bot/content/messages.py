@@ -1,0 +1,94 @@
+"""German messages for validation errors, for staff who are not programmers (with "did you mean …?")."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.content.models import KINDS, SLUG_PATTERN
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> Iterator[str]:
+    if model in seen:
+        return
+    seen.add(model)
+    for name, info in model.model_fields.items():
+        yield info.alias or name
+        annotation = info.annotation
+        for candidate in _types_in(annotation):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                yield from _field_names(candidate, seen)
+
+
+def _types_in(annotation: Any) -> Iterator[Any]:
+    yield annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        yield from _types_in(arg)
+
+
+def known_field_names() -> list[str]:
+    seen: set[type[BaseModel]] = set()
+    return sorted({name for model in KINDS.values() for name in _field_names(model, seen)})
+
+
+def suggest(word: str, options: Any) -> str:
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" – meinten Sie '{match[0]}'?" if match else ""
+
+
+_SIMPLE_MESSAGES = {
+    "list_type": "hier wird eine Liste erwartet (jede Zeile mit '- ' beginnen)",
+    "tuple_type": "hier wird eine Liste erwartet (jede Zeile mit '- ' beginnen)",
+    "dict_type": "hier werden Felder erwartet (Schlüssel: Wert)",
+    "model_type": "hier werden Felder erwartet (Schlüssel: Wert)",
+    "model_attributes_type": "hier werden Felder erwartet (Schlüssel: Wert)",
+    "string_type": "hier wird Text erwartet",
+    "string_too_short": "darf nicht leer sein",
+    "int_type": "hier wird eine ganze Zahl erwartet",
+    "int_parsing": "hier wird eine ganze Zahl erwartet",
+    "int_from_float": "hier wird eine ganze Zahl erwartet",
+    "float_type": "hier wird eine Zahl erwartet (mit Punkt, z. B. 52.15)",
+    "float_parsing": "hier wird eine Zahl erwartet (mit Punkt, z. B. 52.15)",
+    "bool_type": "hier wird true oder false erwartet",
+    "bool_parsing": "hier wird true oder false erwartet",
+    "date_type": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
+    "date_parsing": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
+    "date_from_datetime_parsing": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
+    "date_from_datetime_inexact": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
+    "too_short": "mindestens ein Eintrag nötig",
+    "greater_than": "Wert zu klein",
+    "greater_than_equal": "Wert zu klein",
+    "less_than_equal": "Wert zu groß",
+}
+
+
+def german_message(error: Any, field_names: list[str]) -> str:
+    """A short German message for one pydantic error."""
+    kind = error["type"]
+    loc = error["loc"]
+    ctx = error.get("ctx") or {}
+    last = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        return f"Pflichtfeld '{last}' fehlt"
+    if kind == "extra_forbidden":
+        return f"unbekanntes Feld '{last}'{suggest(last, field_names)}"
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        if loc and loc[-1] == "[key]" and "de-simple" in expected:
+            return f"unbekannter Sprachcode '{error['input']}' – erlaubt: {expected}"
+        return f"ungültiger Wert '{error['input']}' – erlaubt: {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"ungültiges Format '{error['input']}'" + (
+            " – nur a-z, 0-9 und '-', höchstens 40 Zeichen" if ctx.get("pattern") == SLUG_PATTERN else ""
+        )
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", error["msg"]))
+    if kind.startswith("time"):
+        return "keine gültige Uhrzeit – Format HH:MM"
+    if kind in ("greater_than", "greater_than_equal", "less_than_equal") and ctx:
+        limit = next(iter(ctx.values()))
+        return f"{_SIMPLE_MESSAGES[kind]} (Grenze: {limit})"
+    return _SIMPLE_MESSAGES.get(kind, error["msg"])

@@ -8,8 +8,9 @@ work again, like Python's own `.pyc` files:
 
 - each snapshot carries a key: the SHA-256 of the content it was made from (per file for the entries,
   of all files for the index) **and** of the code that made it (the sources of `bot/content/`,
-  `bot/search/`, `bot/languages.py` and this module, plus the versions of Python, pydantic, PyYAML,
-  yaml-rs, snowballstemmer and rapidfuzz). Change one byte of either and the snapshot is not used;
+  `bot/search/`, `bot/languages.py`, `bot/memory.py` and this module, plus the versions of Python,
+  pydantic, PyYAML, yaml-rs, snowballstemmer and rapidfuzz). Change one byte of either and the
+  snapshot is not used;
 - a content file is still read and hashed on every load; only its parsing and validation are skipped
   when its hash is the one its snapshot was made from;
 - anything wrong with a snapshot (missing, truncated, from other code, unreadable) only means the work
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 _MAGIC = b"QBSNAP1\n"
 _CODE_DIRS = ("content", "search")  # and every other module these import:
-_CODE_FILES = ("languages.py", "snapshots.py")
+_CODE_FILES = ("languages.py", "memory.py", "snapshots.py")
 _PACKAGES = ("pydantic", "pydantic-core", "PyYAML", "yaml-rs", "snowballstemmer", "rapidfuzz")
 
 _fingerprint_lock = threading.Lock()

@@ -12,7 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from bot.content.freshness import read_lock, translation_problems
-from bot.content.loader import LoadedSources, load_sources, paused_gc
+from bot.content.loader import LoadedSources, load_sources
 from bot.content.models import (
     District,
     Emergency,
@@ -26,6 +26,7 @@ from bot.content.models import (
 )
 from bot.content.problems import ContentError, Problem
 from bot.content.references import check_references
+from bot.memory import paused_gc
 from bot.snapshots import SnapshotStore
 
 T = TypeVar("T", bound=BaseModel)

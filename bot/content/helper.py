@@ -10,7 +10,8 @@ import pickle
 import sys
 from pathlib import Path
 
-from bot.content.loader import paused_gc, prepare
+from bot.content.loader import prepare
+from bot.memory import paused_gc
 
 
 def main() -> None:

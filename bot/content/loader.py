@@ -7,8 +7,6 @@ The YAML node tree of each file is kept while loading so that a pydantic error l
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import hashlib
 import logging
 import os
@@ -17,8 +15,6 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +43,7 @@ from bot.content.yamlfile import (
     parse_yaml,
     read_bytes,
 )
+from bot.memory import paused_gc, return_free_memory
 from bot.snapshots import SnapshotStore, folder_key
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -187,52 +184,6 @@ def _compose_unchanged(source: SourceFile) -> Node | None:
         return compose_bytes(raw)
     except (OSError, yaml.YAMLError, UnicodeDecodeError, RecursionError):
         return None
-
-
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while loading (nests; safe from several threads).
-
-    Loading creates millions of objects and no reference cycles; with the collector on, every
-    generation-2 collection walks all objects loaded so far, which makes loading quadratic.
-    """
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
-
-
-def return_free_memory() -> None:
-    """Give memory freed after a load back to the operating system (glibc only; no-op elsewhere).
-
-    Loading parses tens of MB into short-lived objects; glibc keeps the freed heap for later use, so
-    the process would stay as large as at the load's peak. `malloc_trim` releases the free pages.
-    """
-    global _malloc_trim
-    if _malloc_trim is None:
-        try:
-            _malloc_trim = ctypes.CDLL(None).malloc_trim
-        except (AttributeError, OSError, TypeError):  # not glibc (macOS, musl) or Windows
-            _malloc_trim = False
-    if _malloc_trim:
-        _malloc_trim(0)
-
-
-_malloc_trim: Any = None
 
 
 # --- validating entries ----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.catalogue import Catalogue, load_catalogue
-from bot.content.loader import return_free_memory
 from bot.content.problems import ContentError, Problem
+from bot.memory import return_free_memory
 from bot.snapshots import SnapshotStore
 
 logger = logging.getLogger(__name__)

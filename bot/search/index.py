@@ -51,7 +51,6 @@ Why it stays fast and small on 10 000 entries
 from __future__ import annotations
 
 import collections
-import gc
 import heapq
 import logging
 import math
@@ -61,14 +60,14 @@ import shutil
 import tempfile
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
 from typing import Any, BinaryIO
 
 from rapidfuzz.distance import OSA
 
+from bot.memory import paused_gc
 from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script_of
 
 K1 = 1.2
@@ -140,19 +139,6 @@ def _typecode(values: Any) -> str:
 
 def _deletions(term: str) -> set[str]:
     return {term[:i] + term[i + 1 :] for i in range(len(term))}
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while building: the build allocates millions of small objects and
-    no cycles, and every full collection would also walk the whole loaded catalogue."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _TermTable:
@@ -255,7 +241,7 @@ class SearchIndex:
 
     @classmethod
     def build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
-        with _gc_paused():
+        with paused_gc():
             return cls._build(docs)
 
     @classmethod

@@ -72,10 +72,11 @@ async def main():
                    hits=len(hits))
         await stop_services(app)
     try:
-        from bot.content.loader import wait_for_snapshots
-        wait_for_snapshots()
-    except ImportError:
+        from bot.snapshots import wait_for_snapshots
+    except ImportError:  # code from before snapshots (--before REF)
         pass
+    else:
+        wait_for_snapshots()
     print(json.dumps(out))
 
 asyncio.run(main())

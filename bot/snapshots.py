@@ -35,6 +35,8 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from bot.memory import return_free_memory
+
 logger = logging.getLogger(__name__)
 
 _MAGIC = b"QBSNAP1\n"
@@ -160,6 +162,35 @@ class SnapshotStore:
                 except OSError:
                     pass
             return None
+
+    def save_in_background(self, name: str, key: str, *, write: Any) -> None:
+        """`save` in a thread of its own, so a load does not wait for its snapshot to be written; the
+        memory used for writing is given back afterwards. Not a daemon thread: a process that ends right
+        after a load (`run_bot.py ask`) still finishes writing."""
+        if self.folder is None:
+            return
+
+        def save() -> None:
+            self.save(name, key, write=write)
+            return_free_memory()
+
+        thread = threading.Thread(target=save, name=f"snapshot-{name}")
+        with _saving_lock:
+            _saving[:] = [t for t in _saving if t.is_alive()]
+            _saving.append(thread)
+        thread.start()
+
+
+_saving_lock = threading.Lock()
+_saving: list[threading.Thread] = []
+
+
+def wait_for_snapshots() -> None:
+    """Wait until the snapshots being written in the background are written (tests, benchmarks)."""
+    with _saving_lock:
+        threads = list(_saving)
+    for thread in threads:
+        thread.join()
 
 
 def _private(path: Path, fd: int | None = None) -> bool:

@@ -18,7 +18,7 @@ from bot.content.texts import TextLists, Texts, TextStore, collecting, dump, loa
 from bot.search.documents import documents_from_catalogue
 from bot.search.engine import SearchEngine
 from bot.search.index import SearchIndex
-from bot.snapshots import SnapshotStore
+from bot.snapshots import SnapshotStore, wait_for_snapshots
 from tests.harness import ROOT, BotHarness
 
 QUERIES = [
@@ -138,7 +138,7 @@ def test_a_restart_with_unchanged_content_parses_no_file_and_builds_no_index(
     store = SnapshotStore(tmp_path / "cache")
     first, first_warnings = load_catalogue(ROOT / "content", store)
     first_engine = SearchEngine.from_catalogue(first, store)
-    loader.wait_for_snapshots()
+    wait_for_snapshots()
 
     monkeypatch.setattr(loader, "_reusable", (None, {}))  # the next process
     parsed = Parsed(monkeypatch)
@@ -168,7 +168,7 @@ def test_after_a_change_only_the_changed_file_is_parsed_and_the_index_is_new(
     content = copy_content(tmp_path)
     store = SnapshotStore(tmp_path / "cache")
     load_catalogue(content, store)
-    loader.wait_for_snapshots()
+    wait_for_snapshots()
 
     offers = content / "offers" / "deutschkurs-frauen.yaml"
     offers.write_text(
@@ -193,7 +193,7 @@ def test_damaged_snapshots_mean_a_full_load_with_the_same_result(
     store = SnapshotStore(cache)
     first, _ = load_catalogue(ROOT / "content", store)
     first_engine = SearchEngine.from_catalogue(first, store)
-    loader.wait_for_snapshots()
+    wait_for_snapshots()
     for path in cache.iterdir():
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
@@ -220,7 +220,7 @@ async def test_the_restarted_bot_answers_from_its_snapshots_and_a_reload_still_s
         anna = bot.resident("Anna", lang="de")
         await anna.send("Gibt es einen Deutschkurs mit Kinderbetreuung?")
         before = anna.last()
-    loader.wait_for_snapshots()
+    wait_for_snapshots()
     assert sorted(p.suffix for p in cache.iterdir()) == [".snapshot", ".snapshot"]
 
     monkeypatch.setattr(loader, "_reusable", (None, {}))  # a restart

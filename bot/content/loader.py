@@ -43,7 +43,7 @@ from bot.content.yamlfile import (
     parse_yaml,
     read_bytes,
 )
-from bot.memory import paused_gc, return_free_memory
+from bot.memory import paused_gc
 from bot.snapshots import SnapshotStore, folder_key
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -308,9 +308,8 @@ def load_sources(content_dir: Path, snapshots: SnapshotStore | None = None) -> L
     are unchanged since the last load of the same folder (and that had no problem then) is not parsed
     or validated again: its entries are reused. With `snapshots`, "the last load" may also be one of
     an earlier process (bot/snapshots.py): the clean files' entries are written there after a load that
-    changed them, in a background thread (`wait_for_snapshots`). When there is a lot to read and more
-    than one CPU, a helper process reads the second part of the files (quick path only) while this one
-    reads the first.
+    changed them, in a background thread. When there is a lot to read and more than one CPU, a helper
+    process reads the second part of the files (quick path only) while this one reads the first.
     """
     global _reusable
     folder = content_dir.resolve()
@@ -362,29 +361,13 @@ def _snapshot_entries(
     return entries if isinstance(entries, dict) else None
 
 
-_saving: list[threading.Thread] = []
-
-
 def _save_in_background(snapshots: SnapshotStore, name: str, key: str, clean: dict[Path, _Validated]) -> None:
-    """Write the snapshot of `clean` without making the load wait (pickling 60 MB takes ~0.5 s).
+    """Write the snapshot of `clean` without making the load wait (pickling 60 MB takes ~0.5 s)."""
 
-    Not a daemon thread: a process that ends right after a load (`run_bot.py ask`) still finishes it.
-    """
+    def write(handle: Any) -> None:
+        texts.dump(clean, handle)
 
-    def save() -> None:
-        snapshots.save(name, key, write=lambda handle: texts.dump(clean, handle))
-        return_free_memory()  # the pickle was built in memory before it was written
-
-    thread = threading.Thread(target=save, name="content-snapshot")
-    _saving[:] = [t for t in _saving if t.is_alive()]
-    _saving.append(thread)
-    thread.start()
-
-
-def wait_for_snapshots() -> None:
-    """Wait until snapshots being written in the background are written (tests, benchmarks)."""
-    for thread in list(_saving):
-        thread.join()
+    snapshots.save_in_background(name, key, write=write)
 
 
 def _usable_cpus() -> int:

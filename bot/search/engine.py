@@ -63,19 +63,17 @@ class SearchEngine:
         cls, catalogue: Any, snapshots: SnapshotStore | None = None, name: str = "search-index"
     ) -> SearchEngine:
         """The engine for `catalogue`. With `snapshots` the index is taken from the snapshot `name` when
-        it was built from the same content (`catalogue.version`) by the same code; else it is built and
-        written there. Either way its postings end up mapped from a file (:meth:`SearchIndex.mapped`).
+        it was built from the same content (`catalogue.version`) by the same code; else it is built (and
+        written there in the background). Either way its postings are mapped from a file
+        (:meth:`SearchIndex.mapped`).
         """
         emergency = EmergencyDetector.with_builtin(emergency_triggers(catalogue))
         index = _mapped(snapshots, name, catalogue.version) if snapshots is not None else None
         if index is None:
             # Documents are made while the index reads them: their decoded texts never exist all at once.
-            built = SearchIndex.build(iter_documents(catalogue))
-            written = snapshots.save(name, catalogue.version, write=built.write) if snapshots else None
-            index = _mapped(snapshots, name, catalogue.version) if snapshots and written else None
-            if index is None:
-                index = built.in_page_cache()
-            del built
+            index = SearchIndex.build(iter_documents(catalogue)).in_page_cache()
+            if snapshots is not None:  # written from the mapped postings while the bot already answers
+                snapshots.save_in_background(name, catalogue.version, write=index.write)
         return cls(index, emergency)
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:

@@ -281,3 +281,20 @@ def test_the_code_fingerprint_covers_every_module_the_content_and_search_code_im
         if module != "bot" and module.split(".")[1] not in snapshots._CODE_DIRS and module not in covered
     }
     assert not outside, f"add these to bot/snapshots.py's fingerprint: {sorted(outside)}"
+
+
+def test_a_mapped_index_writes_the_same_snapshot_as_the_built_one(tmp_path: Path) -> None:
+    catalogue, _ = load_catalogue(ROOT / "content")
+    built = SearchIndex.build(documents_from_catalogue(catalogue))
+    files = [tmp_path / name for name in ("built", "in-page-cache", "from-snapshot")]
+    with files[0].open("wb") as handle:
+        built.write(handle)
+    in_cache = built.in_page_cache()
+    assert in_cache._backing is not None  # its postings are copied from the file, not the mapping
+    with files[1].open("wb") as handle:
+        in_cache.write(handle)
+    with files[1].open("rb") as handle:
+        from_snapshot = SearchIndex.mapped(handle)
+    with files[2].open("wb") as handle:
+        from_snapshot.write(handle)
+    assert files[0].read_bytes() == files[1].read_bytes() == files[2].read_bytes()

@@ -55,6 +55,7 @@ import heapq
 import logging
 import math
 import mmap
+import os
 import pickle
 import shutil
 import tempfile
@@ -208,6 +209,8 @@ class SearchIndex:
         self._post_scores = post_scores
         self._build_expansions()
         self._bitmaps: dict[int, bytes] = {}  # of long lists, made on first use (_bitmap)
+        # The open file the postings are mapped from, and where each array is in it (see `mapped`).
+        self._backing: tuple[BinaryIO, list[tuple[int, int]]] | None = None
 
     def _build_expansions(self) -> None:
         known = self._term_ids
@@ -326,16 +329,29 @@ class SearchIndex:
 
     def write(self, handle: BinaryIO) -> None:
         """Write the index to an open file for :meth:`mapped`: a pickled head (documents, vocabulary,
-        offsets), then the two posting arrays, each starting at a page boundary of the file."""
+        offsets), then the two posting arrays, each starting at a page boundary of the file.
+
+        Postings mapped from a file are copied from that file with `pread`, not through the mapping, so
+        writing a snapshot does not make them count in the process's memory."""
         arrays = (self._post_docs, self._post_scores)
         shapes = [(_typecode(a), len(a)) for a in arrays]
         meta = list(zip(self._ids, self._kinds, self._districts, strict=True))
         head = pickle.dumps((meta, self._terms, array("I", self._offsets), shapes), pickle.HIGHEST_PROTOCOL)
         handle.write(len(head).to_bytes(8, "little"))
         handle.write(head)
-        for values in arrays:
+        for n, values in enumerate(arrays):
             handle.write(bytes(-handle.tell() % _PAGE))
-            handle.write(memoryview(values).cast("B"))
+            if self._backing is not None and hasattr(os, "pread"):
+                backing, regions = self._backing
+                offset, size = regions[n]
+                while size > 0:
+                    chunk = os.pread(backing.fileno(), min(size, 1 << 20), offset)
+                    if not chunk:
+                        raise OSError("the index's temporary file is shorter than its postings")
+                    handle.write(chunk)
+                    offset, size = offset + len(chunk), size - len(chunk)
+            else:
+                handle.write(memoryview(values).cast("B"))
 
     @classmethod
     def mapped(cls, handle: BinaryIO, *, private: bool = False) -> SearchIndex:
@@ -345,7 +361,8 @@ class SearchIndex:
         the operating system's page cache, only the parts queries touched count in the bot's memory, and
         the kernel can drop them again under memory pressure. A mapped file that shrinks kills the
         process, so the postings are first copied (by the kernel) to an unlinked temporary file no other
-        program can reach, unless `private` says `handle` is such a file already.
+        program can reach, unless `private` says `handle` is such a file already (the index then keeps it
+        open).
         """
         size = int.from_bytes(handle.read(8), "little")
         meta, terms, offsets, shapes = pickle.loads(handle.read(size))
@@ -353,35 +370,46 @@ class SearchIndex:
         if not any(count for _typecode, count in shapes):
             return cls(meta, terms, offsets, *(array(typecode) for typecode, _count in shapes))
         if private:
-            start = 0
-            mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            start, backing = 0, handle
         else:
             start = position - position % _PAGE  # the copy begins here, so it keeps the alignment
-            with tempfile.TemporaryFile(prefix="quartiersbot-index-") as copy:
+            backing = tempfile.TemporaryFile(prefix="quartiersbot-index-")
+            try:
                 handle.seek(start)
-                shutil.copyfileobj(handle, copy, 1 << 20)
-                copy.flush()
-                mapping = mmap.mmap(copy.fileno(), 0, access=mmap.ACCESS_READ)  # valid after the close
+                shutil.copyfileobj(handle, backing, 1 << 20)
+                backing.flush()
+            except BaseException:
+                backing.close()
+                raise
+        mapping = mmap.mmap(backing.fileno(), 0, access=mmap.ACCESS_READ)
         views: list[Any] = []
+        regions: list[tuple[int, int]] = []
         for typecode, count in shapes:
             position += -position % _PAGE
             end = position + count * array(typecode).itemsize
             if end - start > len(mapping):
+                backing.close()
                 raise ValueError(f"index snapshot truncated: {end - start} > {len(mapping)} bytes")
             views.append(memoryview(mapping)[position - start : end - start].cast(typecode))
+            regions.append((position - start, end - position))
             position = end
-        return cls(meta, terms, offsets, views[0], views[1])
+        index = cls(meta, terms, offsets, views[0], views[1])
+        index._backing = (backing, regions)
+        return index
 
     def in_page_cache(self) -> SearchIndex:
         """This index with its postings in an unlinked temporary file, mapped (see :meth:`mapped`); itself
         if no temporary file can be written."""
+        private = None
         try:
-            with tempfile.TemporaryFile(prefix="quartiersbot-index-") as private:
-                self.write(private)
-                private.flush()
-                private.seek(0)
-                return self.mapped(private, private=True)
+            private = tempfile.TemporaryFile(prefix="quartiersbot-index-")
+            self.write(private)
+            private.flush()
+            private.seek(0)
+            return self.mapped(private, private=True)
         except OSError:
+            if private is not None:
+                private.close()
             logger.warning("no temporary file for the index: postings stay in memory", exc_info=True)
             return self
 

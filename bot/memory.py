@@ -1,15 +1,21 @@
-"""Memory habits of loading big content: no cyclic garbage collection while building, and giving freed
-memory back to the operating system afterwards. Used by the content loader and the search index.
+"""Memory habits of loading big content: no cyclic garbage collection while building, giving freed
+memory back to the operating system afterwards, and private files for data the bot keeps in the page
+cache instead of its own memory. Used by the content loader and the search index.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import logging
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 _gc_lock = threading.Lock()
 _gc_pauses = 0
@@ -55,3 +61,13 @@ def return_free_memory() -> None:
 
 
 _malloc_trim: Any = None
+
+
+def private_file(prefix: str, directory: Path | None) -> Any:
+    """An unlinked temporary file in `directory` (if it exists), else in TMPDIR."""
+    if directory is not None and directory.is_dir():
+        try:
+            return tempfile.TemporaryFile(prefix=prefix, dir=directory)
+        except OSError:
+            logger.warning("no temporary file in %s; using TMPDIR", directory, exc_info=True)
+    return tempfile.TemporaryFile(prefix=prefix)

@@ -6,15 +6,18 @@ that read them. So after a load, the validated entries of every clean file and t
 written here; the next start (or the first reload of a process) reads them back instead of doing the
 work again, like Python's own `.pyc` files:
 
-- each snapshot carries a key: the SHA-256 of the content it was made from (per file for the entries,
-  of all files for the index) **and** of the code that made it (the sources of `bot/content/`,
+- each snapshot carries a key: what it was made from (the content folder for the entries, whose files'
+  SHA-256 are stored and compared per file; the catalogue version, a hash of all files, for the index)
+  **and** the SHA-256 of the code that made it (the sources of `bot/content/`,
   `bot/search/`, `bot/languages.py`, `bot/memory.py` and this module, plus the versions of Python,
   pydantic, PyYAML, yaml-rs, snowballstemmer and rapidfuzz). Change one byte of either and the
   snapshot is not used;
 - a content file is still read and hashed on every load; only its parsing and validation are skipped
   when its hash is the one its snapshot was made from;
 - anything wrong with a snapshot (missing, truncated, from other code, unreadable) only means the work
-  is done again; writing one never fails a load (a full disk is logged).
+  is done again; writing one never fails a load (a full disk is logged). A snapshot is written to a
+  temporary name, flushed to disk (`fsync`) and then renamed, so a crash leaves the old one or the new
+  one, never a mix; what the bot reads from a snapshot it first copies to a private temporary file.
 
 Snapshots are pickles, and unpickling runs code, so the folder must be as private as the database: it is
 created readable only by the bot's user, and a snapshot (or folder) that another user owns or could write
@@ -27,11 +30,11 @@ import hashlib
 import importlib.metadata
 import logging
 import os
-import pickle
 import stat
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -120,22 +123,9 @@ class SnapshotStore:
             logger.warning("snapshot %s not readable", path, exc_info=True)
             return None
 
-    def load(self, name: str, key: str) -> Any | None:
-        """The object saved under `name` if it was made from `key` by this code, else None."""
-        handle = self.open(name, key)
-        if handle is None:
-            return None
-        with handle:
-            try:
-                return pickle.load(handle)
-            except Exception:  # truncated, or classes that changed without the fingerprint noticing
-                logger.warning("snapshot %s unusable; doing the work again", handle.name, exc_info=True)
-                return None
-
-    def save(self, name: str, key: str, value: Any = None, *, write: Any = None) -> Path | None:
-        """Write `value` (pickled) or call `write(file)` as the snapshot `name` for `key`.
-
-        Returns the file written, or None (disabled, or any failure, which is logged)."""
+    def save(self, name: str, key: str, *, write: Any) -> Path | None:
+        """Call `write(file)` to write the snapshot `name` for `key`; the file written, or None (disabled,
+        or any failure, which is logged)."""
         path = self.path(name)
         if path is None:
             return None
@@ -145,14 +135,15 @@ class SnapshotStore:
             if not _private(path.parent):
                 logger.warning("snapshots not written: %s is shared with other users", path.parent)
                 return None
+            _remove_leftovers(path.parent, name)
             fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_MAGIC + self._key(key) + b"\n")
-                if write is not None:
-                    write(handle)
-                else:
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
             os.replace(temporary, path)
+            _fsync_folder(path.parent)
             return path
         except Exception:
             logger.warning("snapshot %s not written", path, exc_info=True)
@@ -165,13 +156,22 @@ class SnapshotStore:
 
     def save_in_background(self, name: str, key: str, *, write: Any) -> None:
         """`save` in a thread of its own, so a load does not wait for its snapshot to be written; the
-        memory used for writing is given back afterwards. Not a daemon thread: a process that ends right
-        after a load (`run_bot.py ask`) still finishes writing."""
+        memory used for writing is given back afterwards.
+
+        Writes of one name happen one after the other, and one that a newer write of the same name
+        overtook while it waited is skipped (two quick reloads: the snapshot ends up from the second).
+        Not a daemon thread: a process that ends right after a load (the console chat) still finishes."""
         if self.folder is None:
             return
+        with _saving_lock:
+            generation = _generations[name] = _generations.get(name, 0) + 1
+            lock = _name_locks.setdefault(name, threading.Lock())
 
         def save() -> None:
-            self.save(name, key, write=write)
+            with lock:
+                if _generations.get(name) != generation:
+                    return
+                self.save(name, key, write=write)
             return_free_memory()
 
         thread = threading.Thread(target=save, name=f"snapshot-{name}")
@@ -183,6 +183,9 @@ class SnapshotStore:
 
 _saving_lock = threading.Lock()
 _saving: list[threading.Thread] = []
+_generations: dict[str, int] = {}
+_name_locks: dict[str, threading.Lock] = {}
+LEFTOVER_SECONDS = 600
 
 
 def wait_for_snapshots() -> None:
@@ -191,6 +194,31 @@ def wait_for_snapshots() -> None:
         threads = list(_saving)
     for thread in threads:
         thread.join()
+
+
+def _remove_leftovers(folder: Path, name: str) -> None:
+    """Temporary files of `name` that a killed process left behind (older than `LEFTOVER_SECONDS`)."""
+    now = time.time()
+    for leftover in folder.glob(f".{name}.*"):
+        try:
+            if now - leftover.stat().st_mtime > LEFTOVER_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable (POSIX; folders cannot be opened for this on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _private(path: Path, fd: int | None = None) -> bool:

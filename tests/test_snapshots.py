@@ -4,8 +4,10 @@ and a snapshot that does not match, or is damaged, is never used."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,45 +75,91 @@ def copy_content(tmp_path: Path) -> Path:
 # --- the store -------------------------------------------------------------------------------------------
 
 
+def save(store: SnapshotStore, name: str, key: str, value: Any) -> Path | None:
+    return store.save(name, key, write=lambda handle: pickle.dump(value, handle))
+
+
+def read(store: SnapshotStore, name: str, key: str) -> Any:
+    """The pickled value of snapshot `name` for `key`, or None where the store refuses it."""
+    handle = store.open(name, key)
+    if handle is None:
+        return None
+    with handle:
+        return pickle.load(handle)
+
+
 def test_a_snapshot_is_used_only_for_the_key_it_was_made_from(tmp_path: Path) -> None:
     store = SnapshotStore(tmp_path / "cache")
-    assert store.load("x", "k1") is None
-    assert store.save("x", "k1", {"a": [1, 2]}) is not None
-    assert store.load("x", "k1") == {"a": [1, 2]}
-    assert store.load("x", "k2") is None
+    assert read(store, "x", "k1") is None
+    assert save(store, "x", "k1", {"a": [1, 2]}) is not None
+    assert read(store, "x", "k1") == {"a": [1, 2]}
+    assert read(store, "x", "k2") is None
     assert stat.S_IMODE((tmp_path / "cache").stat().st_mode) & 0o077 == 0
 
 
 def test_a_snapshot_of_other_code_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = SnapshotStore(tmp_path)
-    store.save("x", "k", 42)
+    save(store, "x", "k", 42)
     monkeypatch.setattr("bot.snapshots._fingerprint", "another version of bot/content or bot/search")
-    assert store.load("x", "k") is None
-
-
-def test_a_damaged_snapshot_is_ignored(tmp_path: Path) -> None:
-    store = SnapshotStore(tmp_path)
-    path = store.save("x", "k", list(range(10_000)))
-    assert path is not None
-    path.write_bytes(path.read_bytes()[:-100])
-    assert store.load("x", "k") is None
+    assert read(store, "x", "k") is None
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file modes")
 def test_a_snapshot_others_may_change_is_never_unpickled(tmp_path: Path) -> None:
-    store = SnapshotStore(tmp_path)
-    path = store.save("x", "k", 42)
+    store = SnapshotStore(tmp_path / "cache")
+    path = save(store, "x", "k", 42)
     assert path is not None
     path.chmod(0o666)
-    assert store.load("x", "k") is None
+    assert read(store, "x", "k") is None
+    path.chmod(0o600)
+    assert read(store, "x", "k") == 42
+    path.parent.chmod(0o770)  # the folder writable by the group: anyone there could swap the file
+    assert read(store, "x", "k") is None
+    assert save(store, "x", "k", 43) is None  # and nothing is written there either
 
 
 def test_writing_a_snapshot_never_fails_the_caller(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    assert SnapshotStore(blocked).save("x", "k", 42) is None
-    assert SnapshotStore(None).save("x", "k", 42) is None
-    assert list(tmp_path.iterdir()) == [blocked]
+    assert save(SnapshotStore(blocked), "x", "k", 42) is None
+    assert save(SnapshotStore(None), "x", "k", 42) is None
+
+    def broken(handle: Any) -> None:
+        handle.write(b"half a snapshot")
+        raise OSError("No space left on device")
+
+    assert SnapshotStore(tmp_path / "cache").save("x", "k", write=broken) is None
+    assert list((tmp_path / "cache").iterdir()) == []  # no half-written file stays behind
+    assert sorted(tmp_path.iterdir()) == [blocked, tmp_path / "cache"]
+
+
+def test_leftovers_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    old, fresh = tmp_path / ".x.abc123", tmp_path / ".x.def456"
+    old.write_bytes(b"a process was killed while writing this")
+    fresh.write_bytes(b"another process is writing this right now")
+    os.utime(old, (0, 0))
+    save(store, "x", "k", 42)
+    assert not old.exists() and fresh.exists()
+
+
+def test_of_two_background_writes_of_one_snapshot_the_newer_wins(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    started, release = threading.Event(), threading.Event()
+
+    def slow(handle: Any) -> None:
+        started.set()
+        release.wait(5)
+        pickle.dump("first reload", handle)
+
+    store.save_in_background("x", "v1", write=slow)
+    started.wait(5)
+    store.save_in_background("x", "v2", write=lambda handle: pickle.dump("second reload", handle))
+    store.save_in_background("x", "v3", write=lambda handle: pickle.dump("third reload", handle))
+    release.set()
+    wait_for_snapshots()
+    assert read(store, "x", "v3") == "third reload"  # v2 was overtaken while it waited: never written
+    assert read(store, "x", "v1") is None
 
 
 def test_packed_texts_are_written_once_and_read_from_the_snapshot_file(tmp_path: Path) -> None:
@@ -167,22 +215,23 @@ def test_after_a_change_only_the_changed_file_is_parsed_and_the_index_is_new(
 ) -> None:
     content = copy_content(tmp_path)
     store = SnapshotStore(tmp_path / "cache")
-    load_catalogue(content, store)
+    old, _ = load_catalogue(content, store)
+    old_engine = SearchEngine.from_catalogue(old, store)
     wait_for_snapshots()
 
     offers = content / "offers" / "deutschkurs-frauen.yaml"
-    offers.write_text(
-        offers.read_text(encoding="utf-8").replace("Deutschkurs für Frauen", "Deutschkurs für Mütter", 1),
-        encoding="utf-8",
-    )
+    text = offers.read_text(encoding="utf-8")
+    changed = text.replace("Deutschkurs für Frauen", "Deutschkurs für Zauberlehrlinge", 1)
+    offers.write_text(changed, encoding="utf-8")
     monkeypatch.setattr(loader, "_reusable", (None, {}))
     parsed = Parsed(monkeypatch)
     catalogue, _ = load_catalogue(content, store)
     engine = SearchEngine.from_catalogue(catalogue, store)
 
     assert parsed.count == 1
-    assert catalogue.offers["deutschkurs-frauen"].title["de"].startswith("Deutschkurs für Mütter")
-    hits = engine.index.search("Mütter Deutschkurs", "de")
+    assert catalogue.offers["deutschkurs-frauen"].title["de"].startswith("Deutschkurs für Zauberlehrlinge")
+    assert not old_engine.index.search("Zauberlehrlinge", "de")  # a word only the new content has
+    hits = engine.index.search("Zauberlehrlinge", "de")
     assert hits and hits[0].id == "deutschkurs-frauen"
 
 
@@ -255,7 +304,7 @@ def test_without_snapshots_the_postings_are_mapped_too_and_answer_the_same(
     def no_temporary_file(*args: Any, **kwargs: Any) -> Any:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr("bot.search.index.tempfile.TemporaryFile", no_temporary_file)
+    monkeypatch.setattr("bot.memory.tempfile.TemporaryFile", no_temporary_file)
     fallback = SearchEngine.from_catalogue(catalogue)  # the postings stay in memory, nothing fails
     assert not isinstance(fallback.index._post_docs, memoryview)
     assert fallback.index.search("Deutschkurs", "de") == in_memory.search("Deutschkurs", "de")
@@ -298,3 +347,32 @@ def test_a_mapped_index_writes_the_same_snapshot_as_the_built_one(tmp_path: Path
     with files[2].open("wb") as handle:
         from_snapshot.write(handle)
     assert files[0].read_bytes() == files[1].read_bytes() == files[2].read_bytes()
+
+
+def test_without_pread_snapshot_texts_are_read_into_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has no os.pread: texts then live in memory, read back correctly all the same."""
+    with collecting(TextStore()):
+        title = Texts.pack({"de": "Hausaufgabenhilfe", "fa": "کمک به تکالیف مدرسه"})
+        lists = TextLists.pack({"ru": ("помощь", "уроки"), "tr": ("ödev",)})
+    path = tmp_path / "t"
+    with path.open("wb") as handle:
+        dump([title, lists], handle)
+    monkeypatch.delattr(os, "pread")
+    with path.open("rb") as handle:
+        title_back, lists_back = load(handle)
+    assert isinstance(title_back._data, bytes) and isinstance(lists_back._data, bytes)
+    assert title_back == {"de": "Hausaufgabenhilfe", "fa": "کمک به تکالیف مدرسه"}
+    assert lists_back["ru"] == ("помощь", "уроки") and lists_back["tr"] == ("ödev",)
+
+
+def test_a_truncated_content_snapshot_is_refused_before_any_text_is_read(tmp_path: Path) -> None:
+    with collecting(TextStore()):
+        title = Texts.pack({"de": "Frauencafé " * 200, "tr": "Kadın kafesi " * 200})
+    path = tmp_path / "t"
+    with path.open("wb") as handle:
+        dump({"title": title}, handle)
+    path.write_bytes(path.read_bytes()[:-10])
+    with path.open("rb") as handle, pytest.raises(ValueError, match="truncated"):
+        load(handle)

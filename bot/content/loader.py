@@ -317,7 +317,8 @@ def load_sources(content_dir: Path, snapshots: SnapshotStore | None = None) -> L
     with _reuse_lock:
         last_folder, last = _reusable
     clean: dict[Path, _Validated] = {}
-    with paused_gc(), collecting(TextStore()):  # the texts of this load go to one temporary file
+    # The texts of this load go to one temporary file (in the snapshot folder if there is one: on disk).
+    with paused_gc(), collecting(TextStore(snapshots.folder if snapshots is not None else None)):
         reusable = last if last_folder == folder else None
         if reusable is None:
             reusable = _snapshot_entries(snapshots, name, folder) or {}
@@ -349,12 +350,14 @@ def _snapshot_entries(
     snapshots: SnapshotStore | None, name: str, folder: Path
 ) -> dict[Path, _Validated] | None:
     """The clean files of an earlier process's load of `folder`, if it left a usable snapshot."""
-    handle = snapshots.open(name, str(folder)) if snapshots is not None else None
+    if snapshots is None:
+        return None
+    handle = snapshots.open(name, str(folder))
     if handle is None:
         return None
     with handle:
         try:
-            entries = texts.load(handle)  # the texts keep reading from the file (a descriptor of their own)
+            entries = texts.load(handle, snapshots.folder)  # texts: from a private copy of the file
         except Exception:  # truncated, or classes that changed without the fingerprint noticing
             logger.warning("content snapshot %s unusable; reading every file", handle.name, exc_info=True)
             return None
@@ -365,7 +368,7 @@ def _save_in_background(snapshots: SnapshotStore, name: str, key: str, clean: di
     """Write the snapshot of `clean` without making the load wait (pickling 60 MB takes ~0.5 s)."""
 
     def write(handle: Any) -> None:
-        texts.dump(clean, handle)
+        texts.dump(clean, handle, snapshots.folder)
 
     snapshots.save_in_background(name, key, write=write)
 

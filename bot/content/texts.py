@@ -17,15 +17,17 @@ to dicts with the same items.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import pickle
-import tempfile
+import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, BinaryIO
+
+from bot.memory import private_file
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +46,15 @@ def _intern(langs: tuple[str, ...]) -> tuple[str, ...]:
 class TextStore:
     """Append-only blobs in an unlinked temporary file (deleted when the last text using it is gone).
 
-    `TextStore(file)` reads the blobs of an open snapshot file instead (see `load`); it takes none.
+    The file is made in `directory` (default: TMPDIR). Put it on a disk-backed file system: on tmpfs the
+    texts would be shared memory, which the kernel cannot drop without swap. `TextStore(file=…)` reads the
+    blobs of a finished file instead (see `load`) and takes no new ones.
     """
 
     FLUSH_BYTES = 1 << 20
 
-    def __init__(self, file: Any = None) -> None:
+    def __init__(self, directory: Path | None = None, *, file: Any = None) -> None:
+        self._directory = directory
         self._file: Any = file
         # bytes in the file; later ones are still in `_pending`
         self._flushed = os.fstat(file.fileno()).st_size if file is not None else 0
@@ -68,7 +73,7 @@ class TextStore:
         with self._lock:
             if self._file is None:
                 try:
-                    self._file = tempfile.TemporaryFile(prefix="quartiersbot-texts-")
+                    self._file = private_file("quartiersbot-texts-", self._directory)
                 except OSError:
                     logger.warning("no temporary file for content texts: they stay in memory", exc_info=True)
                     return None
@@ -233,53 +238,81 @@ class TextLists(_Packed):
         return tuple(part.split(_ITEM_SEP))
 
 
-def dump(value: Any, handle: BinaryIO) -> None:
+def dump(value: Any, handle: BinaryIO, directory: Path | None = None) -> None:
     """Pickle `value` to `handle` with the blob of every packed text written raw, not into the pickle.
 
-    Layout from the handle's position: the length of the blob region (8 bytes), the blobs, the pickle.
-    `load` makes the texts read their blobs from this file, so a snapshot's texts are never copied.
+    Layout from the handle's position: the lengths of the pickle and of the blobs (8 bytes each), the
+    pickle, the blobs. The pickle streams into `handle` (no copy of it in memory); the blobs wait in a
+    temporary file meanwhile.
     """
     start = handle.tell()
-    handle.write(bytes(8))
-    region_start = handle.tell()
-
-    class _Pickler(pickle.Pickler):
-        def persistent_id(self, obj: Any) -> Any:
-            if not isinstance(obj, _Packed):
-                return None
-            blob = obj._blob()
-            position = handle.tell() << 32 | len(blob)
-            handle.write(blob)
-            return (type(obj) is TextLists, obj._langs, position)
-
-    pickled = io.BytesIO()
-    _Pickler(pickled, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    region_end = handle.tell()
-    handle.write(pickled.getbuffer())
-    handle.seek(start)
-    handle.write((region_end - region_start).to_bytes(8, "little"))
-    handle.seek(0, os.SEEK_END)
+    handle.write(bytes(16))
+    with private_file("quartiersbot-blobs-", directory) as blobs:
+        _TextPickler(handle, blobs).dump(value)
+        end = handle.tell()
+        handle.seek(start)
+        handle.write((end - start - 16).to_bytes(8, "little") + blobs.tell().to_bytes(8, "little"))
+        handle.seek(end)
+        blobs.seek(0)
+        shutil.copyfileobj(blobs, handle, 1 << 20)
 
 
-def load(handle: BinaryIO) -> Any:
-    """What `dump` wrote at the handle's position. The texts read their blobs from the same file (through
-    a file descriptor of their own: the caller may close `handle`); without `pread` (Windows) they are
-    read into memory now."""
-    region = int.from_bytes(handle.read(8), "little")
-    store = TextStore(open(os.dup(handle.fileno()), "rb", buffering=0)) if hasattr(os, "pread") else None
-    handle.seek(region, os.SEEK_CUR)
+def load(handle: BinaryIO, directory: Path | None = None) -> Any:
+    """What `dump` wrote at the handle's position.
 
-    class _Unpickler(pickle.Unpickler):
-        def persistent_load(self, pid: Any) -> Any:
-            is_lists, langs, position = pid
-            cls = TextLists if is_lists else Texts
-            if store is not None:
-                return cls(langs, position, store)
-            offset, length = position >> 32, position & 0xFFFFFFFF
-            here = handle.tell()
-            handle.seek(offset)
-            blob = handle.read(length)
-            handle.seek(here)
-            return cls(langs, blob)
+    The blobs are copied to an unlinked temporary file in `directory` that only this process can reach,
+    and the texts read from there: whatever happens to the snapshot file later (overwritten in place by a
+    restore, deleted) cannot change a live text. Without `pread` (Windows) they are read into memory."""
+    start = handle.tell()
+    lengths = handle.read(16)
+    size, blob_bytes = int.from_bytes(lengths[:8], "little"), int.from_bytes(lengths[8:], "little")
+    copy = private_file("quartiersbot-texts-", directory)
+    try:
+        handle.seek(start + 16 + size)
+        shutil.copyfileobj(handle, copy, 1 << 20)
+        copy.flush()
+        if len(lengths) != 16 or copy.tell() != blob_bytes:
+            raise ValueError(f"texts truncated: {copy.tell()} of {blob_bytes} bytes")
+        handle.seek(start + 16)
+        if hasattr(os, "pread"):
+            store: TextStore | bytes = TextStore(file=copy)
+        else:
+            copy.seek(0)
+            store = copy.read()
+            copy.close()
+        return _TextUnpickler(handle, store).load()
+    except BaseException:
+        copy.close()
+        raise
 
-    return _Unpickler(handle).load()
+
+class _TextPickler(pickle.Pickler):
+    """Pickles packed texts as a reference to their blob in `blobs` (position relative to its start)."""
+
+    def __init__(self, handle: BinaryIO, blobs: BinaryIO) -> None:
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self._blobs = blobs
+
+    def persistent_id(self, obj: Any) -> Any:
+        if not isinstance(obj, _Packed):
+            return None
+        blob = obj._blob()
+        position = self._blobs.tell() << 32 | len(blob)
+        self._blobs.write(blob)
+        return (type(obj) is TextLists, obj._langs, position)
+
+
+class _TextUnpickler(pickle.Unpickler):
+    """Makes packed texts that read their blobs from `store` (or slice them out of the blob bytes)."""
+
+    def __init__(self, handle: BinaryIO, store: TextStore | bytes) -> None:
+        super().__init__(handle)
+        self._store = store
+
+    def persistent_load(self, pid: Any) -> Any:
+        is_lists, langs, position = pid
+        cls = TextLists if is_lists else Texts
+        if isinstance(self._store, TextStore):
+            return cls(langs, position, self._store)
+        offset, length = position >> 32, position & 0xFFFFFFFF
+        return cls(langs, self._store[offset : offset + length])

@@ -71,7 +71,8 @@ class SearchEngine:
         index = _mapped(snapshots, name, catalogue.version) if snapshots is not None else None
         if index is None:
             # Documents are made while the index reads them: their decoded texts never exist all at once.
-            index = SearchIndex.build(iter_documents(catalogue)).in_page_cache()
+            folder = snapshots.folder if snapshots is not None else None
+            index = SearchIndex.build(iter_documents(catalogue)).in_page_cache(folder)
             if snapshots is not None:  # written from the mapped postings while the bot already answers
                 snapshots.save_in_background(name, catalogue.version, write=index.write)
         return cls(index, emergency)
@@ -139,7 +140,7 @@ def _mapped(snapshots: SnapshotStore, name: str, version: str) -> SearchIndex | 
         return None
     with handle:
         try:
-            return SearchIndex.mapped(handle)
+            return SearchIndex.mapped(handle, directory=snapshots.folder)
         except Exception:
             logger.warning("index snapshot %s unusable; building the index", handle.name, exc_info=True)
             return None

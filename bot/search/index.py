@@ -58,17 +58,17 @@ import mmap
 import os
 import pickle
 import shutil
-import tempfile
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from rapidfuzz.distance import OSA
 
-from bot.memory import paused_gc
+from bot.memory import paused_gc, private_file
 from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script_of
 
 K1 = 1.2
@@ -191,10 +191,12 @@ class SearchIndex:
         offsets: array[int],
         post_docs: array[int] | memoryview,
         post_scores: array[float] | memoryview,
+        expansions: tuple[_TermTable, _TermTable, _TermTable] | None = None,
     ) -> None:
         """``docs``: (id, kind, district ids) per document; ``terms``: the vocabulary by term id;
         postings of term ``t`` at ``offsets[t]:offsets[t + 1]`` of ``post_docs``/``post_scores``:
-        champions by contribution first, then the rest by document."""
+        champions by contribution first, then the rest by document. ``expansions``: the lookup tables of
+        an index with the same vocabulary (else they are made from ``terms``)."""
         self._ids: list[str] = []
         self._kinds: list[str] = []
         self._districts: list[frozenset[str] | None] = []
@@ -207,7 +209,10 @@ class SearchIndex:
         self._offsets = offsets
         self._post_docs = post_docs
         self._post_scores = post_scores
-        self._build_expansions()
+        if expansions is None:
+            self._build_expansions()
+        else:
+            self._deletes, self._prefixes, self._parts = expansions
         self._bitmaps: dict[int, bytes] = {}  # of long lists, made on first use (_bitmap)
         # The open file the postings are mapped from, and where each array is in it (see `mapped`).
         self._backing: tuple[BinaryIO, list[tuple[int, int]]] | None = None
@@ -239,6 +244,11 @@ class SearchIndex:
         self._deletes = _TermTable(deletes)
         self._prefixes = _TermTable(prefixes)
         self._parts = _TermTable(parts)
+
+    def __del__(self) -> None:
+        backing = getattr(self, "_backing", None)
+        if backing is not None:
+            backing[0].close()  # the mapping stays valid until the last posting view is gone
 
     # --- building ----------------------------------------------------------------------------------------
 
@@ -354,26 +364,34 @@ class SearchIndex:
                 handle.write(memoryview(values).cast("B"))
 
     @classmethod
-    def mapped(cls, handle: BinaryIO, *, private: bool = False) -> SearchIndex:
+    def mapped(
+        cls,
+        handle: BinaryIO,
+        *,
+        private: bool = False,
+        directory: Path | None = None,
+        expansions: tuple[_TermTable, _TermTable, _TermTable] | None = None,
+    ) -> SearchIndex:
         """The index :meth:`write` wrote to `handle` (positioned where writing began).
 
         The posting arrays are not read into the process but mapped from a file, read-only: they live in
         the operating system's page cache, only the parts queries touched count in the bot's memory, and
-        the kernel can drop them again under memory pressure. A mapped file that shrinks kills the
-        process, so the postings are first copied (by the kernel) to an unlinked temporary file no other
-        program can reach, unless `private` says `handle` is such a file already (the index then keeps it
-        open).
+        the kernel can drop them again under memory pressure (if the file system is on disk: keep
+        `directory`, default TMPDIR, off tmpfs). A mapped file that shrinks kills the process, so the
+        postings are first copied to an unlinked temporary file in `directory` that no other program can
+        reach, unless `private` says `handle` is such a file already (the index then keeps it open).
         """
         size = int.from_bytes(handle.read(8), "little")
         meta, terms, offsets, shapes = pickle.loads(handle.read(size))
         position = handle.tell()  # the arrays follow, each at a page boundary
         if not any(count for _typecode, count in shapes):
-            return cls(meta, terms, offsets, *(array(typecode) for typecode, _count in shapes))
+            docs, scores = (array(typecode) for typecode, _count in shapes)
+            return cls(meta, terms, offsets, docs, scores, expansions)
         if private:
             start, backing = 0, handle
         else:
             start = position - position % _PAGE  # the copy begins here, so it keeps the alignment
-            backing = tempfile.TemporaryFile(prefix="quartiersbot-index-")
+            backing = private_file("quartiersbot-index-", directory)
             try:
                 handle.seek(start)
                 shutil.copyfileobj(handle, backing, 1 << 20)
@@ -393,20 +411,20 @@ class SearchIndex:
             views.append(memoryview(mapping)[position - start : end - start].cast(typecode))
             regions.append((position - start, end - position))
             position = end
-        index = cls(meta, terms, offsets, views[0], views[1])
+        index = cls(meta, terms, offsets, views[0], views[1], expansions)
         index._backing = (backing, regions)
         return index
 
-    def in_page_cache(self) -> SearchIndex:
-        """This index with its postings in an unlinked temporary file, mapped (see :meth:`mapped`); itself
-        if no temporary file can be written."""
+    def in_page_cache(self, directory: Path | None = None) -> SearchIndex:
+        """This index with its postings in an unlinked temporary file in `directory`, mapped (see
+        :meth:`mapped`); itself if no temporary file can be written."""
         private = None
         try:
-            private = tempfile.TemporaryFile(prefix="quartiersbot-index-")
+            private = private_file("quartiersbot-index-", directory)
             self.write(private)
             private.flush()
             private.seek(0)
-            return self.mapped(private, private=True)
+            return self.mapped(private, private=True, expansions=(self._deletes, self._prefixes, self._parts))
         except OSError:
             if private is not None:
                 private.close()

@@ -67,7 +67,6 @@ async def main():
             services.search.answer(question["q"], question.get("lang", "de"))
         out = dict(imported=imported, reload=reload_s, ready=ready_s, rss=rss, anon=anon,
                    queried=rss_mb(), queried_anon=rss_mb("RssAnon"),
-                   peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                    entries=sum(len(v) for v in services.content.catalogue.entries_by_kind().values()),
                    hits=len(hits))
         await stop_services(app)
@@ -77,6 +76,8 @@ async def main():
         pass
     else:
         wait_for_snapshots()
+    # Peak after the snapshots written in the background are done: their memory counts too.
+    out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
 asyncio.run(main())

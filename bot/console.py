@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from bot.app import build_application, start_services, stop_services
 from bot.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
+from bot.render.callback import encode
 from bot.settings import Settings
 
 TAG_RE = re.compile(r"<[^>]+>")
@@ -71,7 +72,7 @@ class ConsolePrinter:
         for line in html_to_terminal(body, color=self.color).splitlines() or [""]:
             self._line(f"{prefix} {line}" if prefix else line)
             prefix = "  " if payload.chat_id == self.resident_chat else "   "
-        if payload.chat_id < 0 and payload.reply_markup:
+        if payload.chat_id < 0 and _is_request_card(payload):
             self.cards.pop(payload.chat_id, None)  # the group with the newest card comes last
             self.cards[payload.chat_id] = payload
         if payload.chat_id == self.acting_in and payload.reply_markup:
@@ -103,6 +104,20 @@ HELP = """Befehle der Vorschau:
   :bewohner        wieder als Bewohnerin schreiben
   :hilfe           diese Hilfe"""
 STAFF_USER_ID = 900_001
+
+
+COMMANDS = frozenset({"partner", "partnerin", "bewohner", "bewohnerin", "resident", "hilfe", "help"})
+
+
+def _is_request_card(message: Sent) -> bool:
+    """A request card in a partner group (it has the "take on" button), not e.g. a staff-chat report."""
+    take_on = encode("req", "take", "")  # as bot/tickets/render.py makes the card's buttons
+    return any(str(b.get("callback_data", "")).startswith(take_on) for b in message.flat_buttons)
+
+
+def is_preview_command(text: str) -> bool:
+    """`:partner`, `:bewohner`, `:hilfe` (anything else starting with ":" is a message, e.g. ":)")."""
+    return text.startswith(":") and text[1:].strip().partition(" ")[0].casefold() in COMMANDS
 
 
 def switch_role(
@@ -188,7 +203,7 @@ async def run_console(
                 text = line.rstrip("\n")
                 if not text.strip():
                     continue
-                if text.startswith(":"):
+                if is_preview_command(text):
                     await deliver(app)  # a card still in the outbox is shown (and usable) first
                     actor = switch_role(text, printer, resident, actor, out)
                     continue

@@ -47,8 +47,9 @@ def test_staff_can_answer_as_the_partner_and_see_what_the_resident_gets(tmp_path
 
 
 def test_the_partner_role_needs_a_request_first_and_help_lists_the_commands(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "--lang", "de", stdin=":partner\n:hilfe\n/start\n")
+    result = run_cli(tmp_path, "--lang", "de", stdin=":partner\n:hilfe\n/start\n:)\n")
     assert result.returncode == 0, result.stderr
     assert "Noch keine Anfrage" in result.stdout
     assert ":bewohner" in result.stdout
     assert "Hallo" in result.stdout  # still the resident
+    assert result.stdout.count(":bewohner") == 1  # ":)" is a message to the bot, not a preview command

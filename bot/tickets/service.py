@@ -561,14 +561,21 @@ async def handover_choices(
 
 
 async def _actionable(
-    session: AsyncSession, ctx: TicketContext, request_id: int, chat_id: int | None, if_final: Outcome
+    session: AsyncSession,
+    ctx: TicketContext,
+    request_id: int,
+    chat_id: int | None,
+    if_final: Outcome,
+    *,
+    system: bool = False,
 ) -> Request | Result:
     """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: unknown,
-    pressed in another partner's chat, or already final (`if_final`). `chat_id` None: the system acts."""
+    pressed in another partner's chat, or already final (`if_final`). Only `system=True` (the bot itself
+    re-routes) skips the chat check; a missing chat is refused otherwise."""
     request = await store.get_request(session, request_id)
     if request is None:
         return Result(Outcome.NOT_FOUND)
-    if chat_id is not None and chat_id not in await _partner_chat_ids(session, ctx, request):
+    if not system and (chat_id is None or chat_id not in await _partner_chat_ids(session, ctx, request)):
         return Result(Outcome.WRONG_CHAT, request)
     if request.status.is_final:
         return Result(if_final, request)
@@ -665,7 +672,8 @@ async def hand_over(
 
     `chat_id` is the group the button was pressed in; None when the system re-routes (undeliverable).
     """
-    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    system = chat_id is None  # the bot re-routes an undeliverable request
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED, system=system)
     if isinstance(request, Result):
         return request
     if to_partner == request.partner_id:

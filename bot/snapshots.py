@@ -155,8 +155,9 @@ class SnapshotStore:
             return None
 
     def save_in_background(self, name: str, key: str, *, write: Any) -> None:
-        """`save` in a thread of its own, so a load does not wait for its snapshot to be written; the
-        memory used for writing is given back afterwards.
+        """`save` in a thread of its own, started by `start_deferred` (when the new content is live: the
+        writing then does not slow the load down), so a load does not wait for its snapshot; the memory
+        used for writing is given back afterwards.
 
         Writes of one name happen one after the other, and one that a newer write of the same name
         overtook while it waited is skipped (two quick reloads: the snapshot ends up from the second).
@@ -176,20 +177,30 @@ class SnapshotStore:
 
         thread = threading.Thread(target=save, name=f"snapshot-{name}")
         with _saving_lock:
-            _saving[:] = [t for t in _saving if t.is_alive()]
+            _saving[:] = [t for t in _saving if t.is_alive() or t.ident is None]  # running or not yet started
             _saving.append(thread)
-        thread.start()
+            _deferred.append(thread)
 
 
 _saving_lock = threading.Lock()
 _saving: list[threading.Thread] = []
+_deferred: list[threading.Thread] = []
 _generations: dict[str, int] = {}
 _name_locks: dict[str, threading.Lock] = {}
 LEFTOVER_SECONDS = 600
 
 
+def start_deferred() -> None:
+    """Start writing the snapshots that loads asked for (ContentService does it after the swap)."""
+    with _saving_lock:
+        threads, _deferred[:] = list(_deferred), []
+    for thread in threads:
+        thread.start()
+
+
 def wait_for_snapshots() -> None:
-    """Wait until the snapshots being written in the background are written (tests, benchmarks)."""
+    """Start and wait for the snapshots being written in the background (tests, benchmarks)."""
+    start_deferred()
     with _saving_lock:
         threads = list(_saving)
     for thread in threads:

@@ -13,7 +13,7 @@ from typing import Any
 from bot.content.catalogue import Catalogue, load_catalogue
 from bot.content.problems import ContentError, Problem
 from bot.memory import return_free_memory
-from bot.snapshots import SnapshotStore
+from bot.snapshots import SnapshotStore, start_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,7 @@ class ContentService:
                 message = f"Neuer Inhalt nicht übernommen: {type(exc).__name__}: {exc}"
                 failure = ReloadResult(False, old, [Problem("error", "", None, None, message)])
             if failure is not None:
+                start_deferred()  # what the load could check is still worth keeping for the next one
                 logger.warning("Content reload refused: %d errors", len(failure.errors))
                 return failure
             for commit in commits:
@@ -114,6 +115,7 @@ class ContentService:
             self._catalogue = catalogue
             del old
             return_free_memory()  # what the load parsed, and the old catalogue and index
+            start_deferred()  # snapshots are written while the new content already answers
             changed = old_version != catalogue.version
             logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
             return ReloadResult(True, catalogue, warnings, changed)

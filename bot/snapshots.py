@@ -202,7 +202,7 @@ def wait_for_snapshots() -> None:
     """Start and wait for the snapshots being written in the background (tests, benchmarks)."""
     start_deferred()
     with _saving_lock:
-        threads = list(_saving)
+        threads = [t for t in _saving if t.ident is not None]  # one queued meanwhile waits for its load
     for thread in threads:
         thread.join()
 

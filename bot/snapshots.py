@@ -16,8 +16,9 @@ work again, like Python's own `.pyc` files:
   when its hash is the one its snapshot was made from;
 - anything wrong with a snapshot (missing, truncated, from other code, unreadable) only means the work
   is done again; writing one never fails a load (a full disk is logged). A snapshot is written to a
-  temporary name, flushed to disk (`fsync`) and then renamed, so a crash leaves the old one or the new
-  one, never a mix; what the bot reads from a snapshot it first copies to a private temporary file.
+  temporary name with a CRC-32 of its body, flushed to disk (`fsync`) and then renamed, so a crash leaves
+  the old one or the new one, never a mix, and a snapshot whose bytes changed on disk is not used; what
+  the bot reads from a snapshot it first copies to a private temporary file.
 
 Snapshots are pickles, and unpickling runs code, so the folder must be as private as the database: it is
 created readable only by the bot's user, and a snapshot (or folder) that another user owns or could write
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -42,7 +44,11 @@ from bot.memory import return_free_memory
 
 logger = logging.getLogger(__name__)
 
-_MAGIC = b"QBSNAP1\n"
+_MAGIC = b"QBSNAP2\n"
+_HEADER_BYTES = len(_MAGIC) + 64 + 1  # magic, key (hex SHA-256), newline
+_TRAILER_MAGIC = b"QBEND"  # then the CRC-32 of the body (4 bytes) and its length (8 bytes)
+_TRAILER_BYTES = len(_TRAILER_MAGIC) + 4 + 8
+_CHUNK = 1 << 20
 _CODE_DIRS = ("content", "search")  # and every other module these import:
 _CODE_FILES = ("languages.py", "memory.py", "snapshots.py")
 _PACKAGES = ("pydantic", "pydantic-core", "PyYAML", "yaml-rs", "snowballstemmer", "rapidfuzz")
@@ -113,10 +119,15 @@ class SnapshotStore:
                 logger.warning("snapshot %s ignored: another user owns it or may change it", path)
                 handle.close()
                 return None
-            header = handle.read(len(_MAGIC) + 64 + 1)
+            header = handle.read(_HEADER_BYTES)
             if header != _MAGIC + self._key(key) + b"\n":
                 handle.close()
                 return None
+            if not _intact(handle):
+                logger.warning("snapshot %s ignored: damaged (checksum)", path)
+                handle.close()
+                return None
+            handle.seek(_HEADER_BYTES)
             return handle
         except OSError:
             handle.close()
@@ -137,9 +148,14 @@ class SnapshotStore:
                 return None
             _remove_leftovers(path.parent, name)
             fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=path.parent)
-            with os.fdopen(fd, "wb") as handle:
+            with os.fdopen(fd, "w+b") as handle:
                 handle.write(_MAGIC + self._key(key) + b"\n")
                 write(handle)
+                handle.seek(0, os.SEEK_END)
+                handle.flush()
+                body = handle.tell() - _HEADER_BYTES
+                crc = _crc32(handle.fileno(), _HEADER_BYTES, body)
+                handle.write(_TRAILER_MAGIC + crc.to_bytes(4, "little") + body.to_bytes(8, "little"))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, path)
@@ -205,6 +221,40 @@ def wait_for_snapshots() -> None:
         threads = [t for t in _saving if t.ident is not None]  # one queued meanwhile waits for its load
     for thread in threads:
         thread.join()
+
+
+def _crc32(fd: int, offset: int, size: int) -> int:
+    """CRC-32 of `size` bytes of the file at `offset` (read in chunks, never all in memory)."""
+    crc = 0
+    while size > 0:
+        chunk = _read_at(fd, offset, min(size, _CHUNK))
+        if not chunk:
+            break
+        crc = zlib.crc32(chunk, crc)
+        offset, size = offset + len(chunk), size - len(chunk)
+    return crc
+
+
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # Windows (the caller seeks the handle again afterwards)
+    return os.read(fd, size)
+
+
+def _intact(handle: BinaryIO) -> bool:
+    """Whether the body of the snapshot is exactly what was written (length and CRC-32 of the trailer)."""
+    fd = handle.fileno()
+    size = os.fstat(fd).st_size
+    if size < _HEADER_BYTES + _TRAILER_BYTES:
+        return False
+    handle.seek(size - _TRAILER_BYTES)
+    trailer = handle.read(_TRAILER_BYTES)
+    if not trailer.startswith(_TRAILER_MAGIC):
+        return False
+    crc = int.from_bytes(trailer[len(_TRAILER_MAGIC) : len(_TRAILER_MAGIC) + 4], "little")
+    body = int.from_bytes(trailer[len(_TRAILER_MAGIC) + 4 :], "little")
+    return body == size - _HEADER_BYTES - _TRAILER_BYTES and _crc32(fd, _HEADER_BYTES, body) == crc
 
 
 def _remove_leftovers(folder: Path, name: str) -> None:

@@ -104,6 +104,18 @@ def test_a_snapshot_of_other_code_is_not_used(tmp_path: Path, monkeypatch: pytes
     assert read(store, "x", "k") is None
 
 
+def test_a_snapshot_whose_bytes_changed_on_disk_is_not_used(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    path = save(store, "x", "k", list(range(10_000)))
+    assert path is not None and read(store, "x", "k") == list(range(10_000))
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one flipped bit (bit rot, a block lost in a crash)
+    path.write_bytes(bytes(data))
+    assert read(store, "x", "k") is None
+    path.write_bytes(bytes(data[: len(data) // 2]))  # cut short
+    assert read(store, "x", "k") is None
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file modes")
 def test_a_snapshot_others_may_change_is_never_unpickled(tmp_path: Path) -> None:
     store = SnapshotStore(tmp_path / "cache")

@@ -269,7 +269,13 @@ def load(handle: BinaryIO, directory: Path | None = None) -> Any:
     copy = private_file("quartiersbot-texts-", directory)
     try:
         handle.seek(start + 16 + size)
-        shutil.copyfileobj(handle, copy, 1 << 20)
+        left = blob_bytes
+        while left > 0:
+            chunk = handle.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            copy.write(chunk)
+            left -= len(chunk)
         copy.flush()
         if len(lengths) != 16 or copy.tell() != blob_bytes:
             raise ValueError(f"texts truncated: {copy.tell()} of {blob_bytes} bytes")

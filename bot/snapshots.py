@@ -90,10 +90,6 @@ class SnapshotStore:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
 
-    @property
-    def enabled(self) -> bool:
-        return self.folder is not None
-
     def path(self, name: str) -> Path | None:
         return self.folder / f"{name}.snapshot" if self.folder is not None else None
 

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram.error import BadRequest
+
 from tests.harness import BotHarness
 
 ADMIN_CHAT = -1_000_000_000_500
 
 
-class BrokenSearch:
+class FailingSearch:
+    """A search service that raises `error` for every question."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
     def answer(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("index exploded")
+        raise self.error
 
 
 async def test_an_unexpected_error_is_apologised_for_and_reported_to_staff(database_url: str) -> None:
     async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
         ayse = bot.resident("Ayşe", lang="tr")
         await ayse.send("/start")
-        bot.services.search = BrokenSearch()  # type: ignore[assignment]
+        bot.services.search = FailingSearch(RuntimeError("index exploded"))  # type: ignore[assignment]
         await ayse.send("gizli sorum: almanca kursu")
         apology = bot.services.i18n.translator("tr").gettext(
             "Sorry, something went wrong on my side. Please try again in a moment."
@@ -29,18 +36,12 @@ async def test_an_unexpected_error_is_apologised_for_and_reported_to_staff(datab
         assert not any("gizli sorum" in text for text in staff)  # never a resident's message
 
 
-class RejectedHtml:
-    def answer(self, *args: Any, **kwargs: Any) -> Any:
-        from telegram.error import BadRequest
-
-        raise BadRequest("Can't parse entities: unexpected end tag")
-
-
 async def test_a_rejected_message_is_reported_not_taken_for_a_network_hiccup(database_url: str) -> None:
     async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
         olga = bot.resident("Olga", lang="ru")
         await olga.send("/start")
-        bot.services.search = RejectedHtml()  # type: ignore[assignment]
+        rejected = BadRequest("Can't parse entities: unexpected end tag")
+        bot.services.search = FailingSearch(rejected)  # type: ignore[assignment]
         await olga.send("вопрос")
         assert any("BadRequest" in (m.text or "") for m in bot.telegram.bot_messages(ADMIN_CHAT))
 

@@ -337,7 +337,7 @@ def load_sources(content_dir: Path, snapshots: SnapshotStore | None = None) -> L
                 helper.close()
     with _reuse_lock:
         _reusable = (folder, clean)
-    if snapshots is not None and snapshots.enabled and _fingerprints(clean) != _fingerprints(reusable):
+    if snapshots is not None and _fingerprints(clean) != _fingerprints(reusable):
         _save_in_background(snapshots, name, str(folder), clean)
     return result
 

@@ -5,7 +5,9 @@
     python tasks.py test [pytest arguments]      lint, type-check and run the whole test suite
 
 The first call creates `.venv/` and installs the dependencies from pyproject.toml; later calls reinstall
-only when pyproject.toml changed.
+only when pyproject.toml, setup.py or the compiled scorer's source (bot/search/_scorer.c) changed. With a
+C compiler at hand the search index's scorer is compiled (faster on large catalogues); without one the
+installation goes on and the pure-Python scorer gives the same answers.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
+# What the installation is made from: a change to any of them reinstalls (and rebuilds the C scorer).
+INSTALL_INPUTS = ("pyproject.toml", "setup.py", "bot/search/_scorer.c")
 
 
 def ensure_venv() -> None:
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in INSTALL_INPUTS)).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
         return
     if not PYTHON.exists():

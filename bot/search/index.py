@@ -71,6 +71,11 @@ from rapidfuzz.distance import OSA
 from bot.memory import paused_gc, private_file
 from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script_of
 
+try:  # built from _scorer.c at installation when a C compiler is at hand (setup.py)
+    from bot.search import _scorer
+except ImportError:  # pragma: no cover - the pure-Python scorer below gives the same results, slower
+    _scorer = None  # type: ignore[assignment]
+
 K1 = 1.2
 B = 0.5
 CHAMPIONS = 24  # ≥ the longest posting list of the shipped content (17; tests/search guard it)
@@ -89,6 +94,8 @@ W_TYPO_1 = 0.7
 W_TYPO_2 = 0.55
 W_PART = 0.5
 W_SPLIT = 0.8
+# What the compiled scorer needs to know of the rules above (bot/search/_scorer.c).
+_SCORER_PARAMS = (CHAMPIONS, EXPANSION_CHAMPIONS, LONG_CHAMPIONS, BITMAP_MIN, MAX_COMPLETIONS, W_STEM)
 
 _TID_BITS = 24  # term ids in the packed lookup tables (16.7 million terms)
 _TID_MASK = (1 << _TID_BITS) - 1
@@ -214,6 +221,8 @@ class SearchIndex:
         else:
             self._deletes, self._prefixes, self._parts = expansions
         self._bitmaps: dict[int, bytes] = {}  # of long lists, made on first use (_bitmap)
+        self._district_masks: dict[str, bytes] = {}  # per district one byte per document (compiled scorer)
+        self.compiled = _scorer is not None  # score with bot/search/_scorer.c (tests switch it off)
         # The open file the postings are mapped from, and where each array is in it (see `mapped`).
         self._backing: tuple[BinaryIO, list[tuple[int, int]]] | None = None
 
@@ -550,6 +559,8 @@ class SearchIndex:
         """
         if not groups or limit <= 0:
             return []
+        if self.compiled:
+            return self._score_compiled(groups, district, limit)
         term_ids = self._term_ids
         offsets = self._offsets
         post_docs = self._post_docs
@@ -604,6 +615,35 @@ class SearchIndex:
             [(-score, doc_idx) for doc_idx, score in totals.items() if score >= kth[-1]],
         )[:limit]
         return [Hit(self._ids[i], self._kinds[i], round(-neg, 4)) for neg, i in ranked]
+
+    def _score_compiled(self, groups: list[dict[str, float]], district: str | None, limit: int) -> list[Hit]:
+        """:meth:`score` by bot/search/_scorer.c: the same algorithm and the same floating-point
+        operations in the same order, so the same hits with the same scores (tests/search/test_scorer.py)."""
+        term_ids = self._term_ids
+        terms = [
+            (g, term_ids[term], weight) for g, group in enumerate(groups) for term, weight in group.items()
+        ]
+        allowed = None
+        if district is not None:
+            allowed = self._district_masks.get(district)
+            if allowed is None:
+                allowed = self._district_masks[district] = bytes(
+                    district in (ds or (district,)) for ds in self._districts
+                )
+        assert _scorer is not None
+        ranked = _scorer.score(
+            self._post_docs,
+            self._post_scores,
+            self._offsets,
+            terms,
+            len(groups),
+            len(self._ids),
+            allowed,
+            limit,
+            _SCORER_PARAMS,
+        )
+        ids, kinds = self._ids, self._kinds
+        return [Hit(ids[i], kinds[i], round(total, 4)) for i, total in ranked]
 
     def _complete(
         self,

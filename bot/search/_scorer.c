@@ -40,6 +40,7 @@ static inline int before(double ta, Py_ssize_t da, double tb, Py_ssize_t db) {
 static Py_ssize_t best_of(const Py_ssize_t *docs, const double *totals, const unsigned char *excluded,
                           Py_ssize_t n, Py_ssize_t k, Py_ssize_t *out) {
     Py_ssize_t count = 0;
+    if (k <= 0) return 0;
     for (Py_ssize_t c = 0; c < n; c++) {
         if (excluded[c]) continue;
         if (count == k && !before(totals[c], docs[c], totals[out[k - 1]], docs[out[k - 1]])) continue;
@@ -158,12 +159,14 @@ static PyObject *score(PyObject *self, PyObject *args) {
         } else if (end - start < bitmap_min) {
             read = end;
         } else { /* the rest of the champions, then the rest by document: completed later */
-            Py_ssize_t head = start + champions;
-            read = start + long_champions;
+            Py_ssize_t head = start + champions < end ? start + champions : end;
+            read = start + long_champions < head ? start + long_champions : head;
             parts[n_parts++] = (Part){g, read, head, weight, 0};
             parts[n_parts++] = (Part){g, head, end, weight, 1};
-            double bound = post.scores[read] * weight;
-            if (bound > residual[g]) residual[g] = bound;
+            if (read < end) {
+                double bound = post.scores[read] * weight;
+                if (bound > residual[g]) residual[g] = bound;
+            }
         }
         if (read > end) read = end;
         term_group[t] = g;

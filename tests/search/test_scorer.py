@@ -132,3 +132,23 @@ def test_bad_arguments_raise_instead_of_reading_out_of_bounds() -> None:
     with pytest.raises(TypeError):
         scorer.score(*args, [(0, "kurs", 1.0)], 1, len(index), None, 3, params)
     assert scorer.score(*args, [(0, 0, 1.0)], 1, len(index), None, 0, params) == []
+
+
+@compiled_only
+def test_same_hits_for_random_groups_of_any_terms_and_weights() -> None:
+    """Groups the analyser would not make (any term, any weight, a term in several groups, empty
+    groups, many groups): still the same hits."""
+    index = SearchIndex.build(_long_list_catalogue(500))
+    rng = random.Random(5)
+    weights = [1.0, 0.9, 0.75, 0.7, 0.55, 0.5, 0.8, 0.3]
+    for _ in range(300):
+        groups = [
+            {rng.choice(index._terms): rng.choice(weights) for _ in range(rng.randint(0, 6))}
+            for _ in range(rng.randint(1, 40))
+        ]
+        for district in (None, "ost"):
+            limit = rng.choice([1, 3, 5, 40])
+            index.compiled = False
+            expected = index.score(groups, district, limit)
+            index.compiled = True
+            assert index.score(groups, district, limit) == expected

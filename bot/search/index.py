@@ -75,6 +75,7 @@ try:  # built from _scorer.c at installation when a C compiler is at hand (setup
     from bot.search import _scorer
 except ImportError:  # pragma: no cover - the pure-Python scorer below gives the same results, slower
     _scorer = None  # type: ignore[assignment]
+COMPILED_SCORER = _scorer is not None  # logged at start: large catalogues want it
 
 K1 = 1.2
 B = 0.5
@@ -222,7 +223,7 @@ class SearchIndex:
             self._deletes, self._prefixes, self._parts = expansions
         self._bitmaps: dict[int, bytes] = {}  # of long lists, made on first use (_bitmap)
         self._district_masks: dict[str, bytes] = {}  # per district one byte per document (compiled scorer)
-        self.compiled = _scorer is not None  # score with bot/search/_scorer.c (tests switch it off)
+        self.compiled = COMPILED_SCORER  # score with bot/search/_scorer.c (tests switch it off)
         # The open file the postings are mapped from, and where each array is in it (see `mapped`).
         self._backing: tuple[BinaryIO, list[tuple[int, int]]] | None = None
 

@@ -7,13 +7,4 @@ catalogues; see BENCHMARKS.md).
 
 from setuptools import Extension, setup
 
-setup(
-    ext_modules=[
-        Extension(
-            "bot.search._scorer",
-            ["bot/search/_scorer.c"],
-            optional=True,
-            extra_compile_args=["-O2"],
-        )
-    ]
-)
+setup(ext_modules=[Extension("bot.search._scorer", ["bot/search/_scorer.c"], optional=True)])

@@ -22,6 +22,13 @@ typedef struct {
 } Part;
 
 typedef struct {
+    Py_ssize_t group;
+    Py_ssize_t start;
+    Py_ssize_t read; /* champions start:read are read now */
+    double weight;
+} Term;
+
+typedef struct {
     const void *docs;
     int wide; /* 4-byte document numbers, else 2-byte */
     const double *scores;
@@ -80,8 +87,8 @@ static PyObject *score(PyObject *self, PyObject *args) {
     int have_docs = 0, have_scores = 0, have_offsets = 0, have_allowed = 0;
     PyObject *result = NULL, *seq = NULL;
     Part *parts = NULL;
-    Py_ssize_t *term_group = NULL, *term_start = NULL, *term_read = NULL;
-    double *term_weight = NULL, *residual = NULL, *values = NULL, *totals = NULL;
+    Term *read_terms = NULL;
+    double *residual = NULL, *values = NULL, *totals = NULL;
     int32_t *slot = NULL;
     Py_ssize_t *cand_docs = NULL, *chosen = NULL;
     unsigned char *excluded = NULL;
@@ -117,13 +124,10 @@ static PyObject *score(PyObject *self, PyObject *args) {
     seq = PySequence_Fast(terms, "terms: a sequence of (group, term id, weight)");
     if (seq == NULL) goto done;
     Py_ssize_t n_terms = PySequence_Fast_GET_SIZE(seq);
-    term_group = PyMem_Malloc(sizeof(Py_ssize_t) * (n_terms + 1));
-    term_start = PyMem_Malloc(sizeof(Py_ssize_t) * (n_terms + 1));
-    term_read = PyMem_Malloc(sizeof(Py_ssize_t) * (n_terms + 1));
-    term_weight = PyMem_Malloc(sizeof(double) * (n_terms + 1));
+    read_terms = PyMem_Malloc(sizeof(Term) * (n_terms + 1));
     parts = PyMem_Malloc(sizeof(Part) * (2 * n_terms + 1));
     residual = PyMem_Calloc(n_groups, sizeof(double));
-    if (!term_group || !term_start || !term_read || !term_weight || !parts || !residual) {
+    if (!read_terms || !parts || !residual) {
         PyErr_NoMemory();
         goto done;
     }
@@ -169,10 +173,7 @@ static PyObject *score(PyObject *self, PyObject *args) {
             }
         }
         if (read > end) read = end;
-        term_group[t] = g;
-        term_start[t] = start;
-        term_read[t] = read;
-        term_weight[t] = weight;
+        read_terms[t] = (Term){g, start, read, weight};
         n_read += read - start;
     }
 
@@ -187,9 +188,9 @@ static PyObject *score(PyObject *self, PyObject *args) {
     memset(slot, 0xff, sizeof(int32_t) * n_docs);
     Py_ssize_t n_cands = 0;
     for (Py_ssize_t t = 0; t < n_terms; t++) {
-        Py_ssize_t g = term_group[t];
-        double weight = term_weight[t];
-        for (Py_ssize_t i = term_start[t]; i < term_read[t]; i++) {
+        Py_ssize_t g = read_terms[t].group;
+        double weight = read_terms[t].weight;
+        for (Py_ssize_t i = read_terms[t].start; i < read_terms[t].read; i++) {
             Py_ssize_t d = doc_at(&post, i);
             if (d >= n_docs) {
                 PyErr_SetString(PyExc_IndexError, "document number out of range");
@@ -270,10 +271,7 @@ static PyObject *score(PyObject *self, PyObject *args) {
     }
 
 done:
-    PyMem_Free(term_group);
-    PyMem_Free(term_start);
-    PyMem_Free(term_read);
-    PyMem_Free(term_weight);
+    PyMem_Free(read_terms);
     PyMem_Free(parts);
     PyMem_Free(residual);
     PyMem_Free(slot);

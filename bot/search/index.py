@@ -540,6 +540,10 @@ class SearchIndex:
         """The best ``limit`` documents for ``query`` (``lang`` is the resident's setting; the query is
         analysed under every language anyway). Documents of other districts are left out."""
         del lang  # every analyser runs; kept in the signature for ranking by language later
+        return self.score(self.groups(query), district, limit)
+
+    def groups(self, query: str) -> list[dict[str, float]]:
+        """The query's groups of candidate terms (:meth:`expand` of each distinct content word)."""
         tokens = analyse_query(query)[:MAX_QUERY_TOKENS]
         content = [t for t in tokens if not t.stop] or tokens
         groups: list[dict[str, float]] = []
@@ -549,7 +553,7 @@ class SearchIndex:
                 continue
             seen_words.add(token.surface)
             groups.extend(self.expand(token))
-        return self.score(groups, district, limit)
+        return groups
 
     def score(self, groups: list[dict[str, float]], district: str | None, limit: int) -> list[Hit]:
         """Sum over groups of the best ``weight × BM25`` per document, for the champion candidates.

@@ -101,12 +101,9 @@ def test_long_posting_lists_still_score_every_query_word() -> None:
 def _exhaustive(index: SearchIndex, query: str, district: str | None) -> dict[str, float]:
     """Every document's score by reading every posting (of a long expansion list its champions only, as
     the index means to count them): the reference the probing search must reproduce for what it returns."""
-    from bot.search.index import CHAMPIONS, EXPANSION_CHAMPIONS, MAX_QUERY_TOKENS, W_STEM
-    from bot.search.normalize import analyse_query
+    from bot.search.index import CHAMPIONS, EXPANSION_CHAMPIONS, W_STEM
 
-    tokens = analyse_query(query)[:MAX_QUERY_TOKENS]
-    content = [t for t in tokens if not t.stop] or tokens
-    groups = [g for t in dict((t.surface, t) for t in content).values() for g in index.expand(t)]
+    groups = index.groups(query)
     totals: dict[int, float] = {}
     for group in groups:
         best: dict[int, float] = {}

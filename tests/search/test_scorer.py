@@ -16,8 +16,7 @@ import pytest
 
 from bot.search import index as index_module
 from bot.search.documents import documents_from_catalogue
-from bot.search.index import BITMAP_MIN, CHAMPIONS, SearchIndex
-from bot.search.normalize import analyse_query
+from bot.search.index import BITMAP_MIN, CHAMPIONS, SearchDocument, SearchIndex
 from tests.search.conftest import doc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,16 +31,10 @@ def test_ci_builds_the_compiled_scorer() -> None:
         assert index_module._scorer is not None
 
 
-def _groups(index: SearchIndex, query: str) -> list[dict[str, float]]:
-    tokens = analyse_query(query)[: index_module.MAX_QUERY_TOKENS]
-    content = [t for t in tokens if not t.stop] or tokens
-    return [g for t in dict((t.surface, t) for t in content).values() for g in index.expand(t)]
-
-
 def _assert_same(index: SearchIndex, queries: list[str], districts: tuple[str | None, ...]) -> int:
     compared = 0
     for query in queries:
-        groups = _groups(index, query)
+        groups = index.groups(query)
         for district in districts:
             for limit in (1, 3, 10):
                 index.compiled = False
@@ -52,7 +45,7 @@ def _assert_same(index: SearchIndex, queries: list[str], districts: tuple[str | 
     return compared
 
 
-def _long_list_catalogue(n: int = 700) -> list:
+def _long_list_catalogue(n: int = 700) -> list[SearchDocument]:
     """Lists far longer than the champions and than BITMAP_MIN (so candidates are completed), several
     forms of a word per group, documents of two districts and of all."""
     rng = random.Random(11)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ class Services:
             admin_chat_id=settings.admin_chat_id,
             email_replies_relayed=bool(settings.mail_inbound_port and settings.mail_reply_domain),
             show_staff_names=settings.show_staff_names,
+            draft_lifetime=timedelta(hours=settings.draft_retention_hours),
         )
 
     @cached_property

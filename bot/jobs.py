@@ -26,7 +26,8 @@ async def remind_and_escalate(services: Services) -> int:
 
 
 async def purge_old_data(services: Services) -> int:
-    """Keep the privacy promises: old unanswered questions, finished requests and sent messages go."""
+    """Keep the privacy promises: old unanswered questions, abandoned drafts, finished requests and sent
+    messages go."""
     now = services.clock()
     settings = services.settings
     async with services.database.transaction() as session:
@@ -35,6 +36,9 @@ async def purge_old_data(services: Services) -> int:
         )
         removed += await requests.purge_finished_requests(
             session, now - timedelta(days=settings.request_retention_days)
+        )
+        removed += await requests.purge_idle_dialogues(
+            session, now - timedelta(hours=settings.draft_retention_hours)
         )
         # Sent messages keep their text in the outbox: they go after the same period as the requests.
         removed += await requests.purge_outbox(session, now - timedelta(days=settings.request_retention_days))

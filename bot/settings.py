@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     show_staff_names: bool = False
     # Questions that found nothing are kept (without the resident's identity) this many days.
     unanswered_retention_days: int = Field(default=30, ge=1, le=365)
+    # An unsent request draft (a sign-up left half done) is dropped this many hours after its last change.
+    draft_retention_hours: int = Field(default=24, ge=1, le=720)
     # Closed and withdrawn requests are deleted this many days after their last change.
     request_retention_days: int = Field(default=180, ge=7, le=3650)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

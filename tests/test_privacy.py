@@ -65,6 +65,21 @@ async def test_old_unanswered_questions_and_finished_requests_are_purged(bot: Bo
     assert await count(bot, UnansweredQuestion) == 0
 
 
+async def test_drafts_nobody_came_back_to_are_purged(bot: BotHarness) -> None:
+    from bot.storage.models.requests import Dialogue
+
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start o_briefe-aemter")
+    await olga.tap("✋")
+    assert await count(bot, Dialogue) == 1
+    now = datetime.now(UTC)
+    bot.services.clock = lambda: now + timedelta(hours=23)
+    assert await jobs.purge_old_data(bot.services) == 0
+    bot.services.clock = lambda: now + timedelta(hours=25)  # DRAFT_RETENTION_HOURS = 24
+    assert await jobs.purge_old_data(bot.services) == 1
+    assert await count(bot, Dialogue) == 0
+
+
 async def test_sent_messages_leave_the_outbox_after_the_retention_period(bot: BotHarness) -> None:
     from bot.storage.models.outbox import Audience, Channel, OutboxStatus
 

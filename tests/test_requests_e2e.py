@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import func, select, update
 
 from tests.harness import BotHarness, content_with_partner_group
 
@@ -235,6 +237,38 @@ async def test_bad_input_in_the_request_dialogue_has_a_defined_outcome(bot: BotH
     stale = olga.last()
     await olga.press("dlg:send:gone", stale)  # a button of the cancelled dialogue
     assert bot.telegram.answered_callbacks[-1].get("text")
+
+
+async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(bot: BotHarness) -> None:
+    """A sign-up left half done: within DRAFT_RETENTION_HOURS the next message continues it; after that
+    the draft is dropped (nothing of it was sent), the message is a question again, and the old
+    dialogue's buttons get a friendly answer."""
+    from bot.storage.models.requests import Dialogue
+
+    async def drafts() -> int:
+        async with bot.services.database.sessions() as session:
+            return int((await session.execute(select(func.count()).select_from(Dialogue))).scalar_one())
+
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start o_briefe-aemter")
+    await olga.tap("✋")
+    first_question = olga.last()
+    await olga.send("Jobcenter")  # still fresh: the answer to the first intake question
+    assert olga.last().text != first_question.text and "⏭" in " ".join(olga.last().labels)
+    abandoned = olga.last()
+    async with bot.services.database.transaction() as session:
+        await session.execute(update(Dialogue).values(updated_at=datetime.now(UTC) - timedelta(hours=25)))
+
+    await olga.send("курсы немецкого для женщин с детьми")  # a day later: a question
+    answer = olga.last()
+    assert "⏭" not in " ".join(answer.labels)
+    assert "✋" in " ".join(answer.labels)  # the German course, with its own sign-up button
+    assert await drafts() == 0
+    await olga.tap("⏭", abandoned)  # a button of the dropped draft
+    assert bot.telegram.answered_callbacks[-1].get("text")
+    while await bot.services.delivery.run_once():  # type: ignore[union-attr]
+        pass
+    assert not [c for c in bot.telegram.calls if int(c.params.get("chat_id", 0) or 0) < 0]  # nothing sent
 
 
 async def test_buttons_of_a_closed_request_get_a_friendly_answer(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

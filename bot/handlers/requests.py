@@ -365,7 +365,7 @@ async def on_contact(update: Update, context: Context) -> None:
         await message.reply_text(html.escape(t.gettext("Please share your own phone number.")))
         return
     async with context.services.database.transaction() as session:
-        dialogue = await dialogues.get_dialogue(session, user.id)
+        dialogue = await dialogues.get_dialogue(session, context.services.ticket_context(), user.id)
         if dialogue is None:
             screen = None
         else:
@@ -393,7 +393,7 @@ async def dialogue_input(update: Update, context: Context) -> bool:
     ctx = context.services.ticket_context()
     notice = None
     async with context.services.database.transaction() as session:
-        dialogue = await dialogues.get_dialogue(session, user.id)
+        dialogue = await dialogues.get_dialogue(session, ctx, user.id)
         if dialogue is None:
             return False
         step = DialogueStep(dialogue.step)

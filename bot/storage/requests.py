@@ -258,6 +258,12 @@ async def purge_finished_requests(session: AsyncSession, updated_before: datetim
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def purge_idle_dialogues(session: AsyncSession, updated_before: datetime) -> int:
+    """Delete request drafts (never sent) not touched since then."""
+    result = await session.execute(delete(Dialogue).where(Dialogue.updated_at < updated_before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
     return (await session.execute(select(Request).where(Request.number == number))).scalar_one_or_none()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol, cast
 
 from bot.content.models import District, Offer, Partner, Topic, pick
@@ -50,6 +51,9 @@ class TicketContext:
     show_staff_names: bool = False
     # Partners' e-mail replies come back to the bot (MAIL_INBOUND_*) and reach the resident directly.
     email_replies_relayed: bool = False
+    # An unsent request draft untouched this long is dropped (DRAFT_RETENTION_HOURS): the resident walked
+    # away from it, so their next message is a question again, and an unsent draft is not kept for ever.
+    draft_lifetime: timedelta = timedelta(hours=24)
 
     def partner_t(self) -> Translator:
         return self.i18n.translator(self.partner_language)

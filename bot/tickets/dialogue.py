@@ -155,8 +155,14 @@ async def start_dialogue(
     return dialogue
 
 
-async def get_dialogue(session: AsyncSession, resident_id: int) -> Dialogue | None:
-    return await store.get_dialogue(session, resident_id)
+async def get_dialogue(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Dialogue | None:
+    """The resident's running dialogue. One untouched for longer than ``ctx.draft_lifetime`` is deleted
+    here (the purge job deletes the ones nobody comes back to): nothing of it was sent."""
+    dialogue = await store.get_dialogue(session, resident_id)
+    if dialogue is not None and dialogue.updated_at < utcnow() - ctx.draft_lifetime:
+        await store.delete_dialogue(session, dialogue)
+        return None
+    return dialogue
 
 
 def intake_questions(ctx: TicketContext, dialogue: Dialogue) -> tuple[IntakeQuestion, ...]:

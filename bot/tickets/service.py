@@ -46,6 +46,7 @@ from bot.tickets.dialogue import (
     answer_intake,
     cancel_dialogue,
     check_attachment,
+    get_dialogue,
     set_contact,
     set_step,
 )
@@ -404,7 +405,7 @@ async def submit(
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
         return SubmitResult(existing, duplicate=True)
-    dialogue = await store.get_dialogue(session, resident_id)
+    dialogue = await get_dialogue(session, ctx, resident_id)
     if dialogue is None or dialogue.id != dialogue_id:
         raise SubmitError("expired")
     draft = Draft.of(dialogue)
@@ -502,7 +503,7 @@ async def dialogue_action(
         except SubmitError as exc:
             return DialogueOutcome("empty" if exc.reason == "empty" else "gone")
         return DialogueOutcome("sent", number=result.request.number)
-    dialogue = await store.get_dialogue(session, resident_id)
+    dialogue = await get_dialogue(session, ctx, resident_id)
     if dialogue is None or dialogue.id != dialogue_id:
         return DialogueOutcome("gone")
     if action == "cancel":

@@ -25,7 +25,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 # What the installation is made from: a change to any of them reinstalls (and rebuilds the C scorer).
-INSTALL_INPUTS = ("pyproject.toml", "setup.py", "bot/search/_scorer.c")
+INSTALL_INPUTS = ("pyproject.toml", "setup.py", "bot/search/_scorer.c", "bot/search/_builder.c")
 
 
 def ensure_venv() -> None:

@@ -27,7 +27,7 @@ from bot.delivery.mail import SmtpMailer, SmtpSettings, telegram_file_fetcher
 from bot.delivery.worker import DeliveryWorker
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
-from bot.search.index import COMPILED_SCORER
+from bot.search.index import COMPILED_BUILDER, COMPILED_SCORER
 from bot.settings import Settings
 from bot.snapshots import SnapshotStore, folder_key
 from bot.storage.db import create_database
@@ -122,9 +122,11 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
             # Without content the bot cannot answer anyone: refuse to start, naming every problem.
             raise ContentError(result.errors)
     logger.info(
-        "content %s live; search scorer: %s",
+        "content %s live; search index: %s",
         services.content.catalogue.version,
-        "compiled" if COMPILED_SCORER else "pure Python (install a C compiler and reinstall for speed)",
+        "compiled"
+        if COMPILED_SCORER and COMPILED_BUILDER
+        else "pure Python (slower on big catalogues: reinstall with a C compiler)",
     )
     # The catalogue and index live as long as the process: keep the garbage collector from rescanning them.
     gc.freeze()

@@ -79,6 +79,11 @@ try:  # built from _scorer.c at installation when a C compiler is at hand (setup
 except ImportError:  # pragma: no cover - the pure-Python scorer below gives the same results, slower
     _scorer = None  # type: ignore[assignment]
 COMPILED_SCORER = _scorer is not None  # logged at start: large catalogues want it
+try:  # the build's hot loops, from _builder.c (same conditions)
+    from bot.search import _builder
+except ImportError:  # pragma: no cover - the pure-Python build below makes the same index, slower
+    _builder = None  # type: ignore[assignment]
+COMPILED_BUILDER = _builder is not None
 
 K1 = 1.2
 B = 0.5
@@ -201,7 +206,7 @@ class SearchIndex:
         terms: list[str],
         offsets: array[int],
         post_docs: array[int] | memoryview,
-        post_scores: array[float] | memoryview,
+        post_scores: array[float] | memoryview[float],
         expansions: tuple[_TermTable, _TermTable, _TermTable] | None = None,
     ) -> None:
         """``docs``: (id, kind, district ids) per document; ``terms``: the vocabulary by term id;
@@ -266,9 +271,62 @@ class SearchIndex:
     # --- building ----------------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
+    def build(cls, docs: Iterable[SearchDocument], *, compiled: bool = COMPILED_BUILDER) -> SearchIndex:
+        """The index of ``docs``; ``compiled`` uses bot/search/_builder.c for the hot loops (same index,
+        bit for bit: tests/search/test_builder.py)."""
         with paused_gc():
-            return cls._build(docs)
+            return cls._build_compiled(docs) if compiled else cls._build(docs)
+
+    @classmethod
+    def _build_compiled(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
+        """:meth:`_build` with its per-term loops in C: adding a text's counts to the language's term
+        frequencies, merging languages, appending postings, and the BM25/champion pass (without the GIL)."""
+        assert _builder is not None
+        add_scaled, merge_max = _builder.add_scaled, _builder.merge_max
+        postings = _builder.Postings()
+        analysers: dict[str, ChunkTerms] = {}
+        term_ids: dict[str, int] = {}
+        terms: list[str] = []
+        lengths: list[float] = []
+        meta: list[tuple[str, str, frozenset[str] | None]] = []
+        for doc_idx, doc in enumerate(docs):
+            meta.append((doc.id, doc.kind, doc.district_ids))
+            merged: dict[str, float] = {}
+            total_length = 0.0
+            n_langs = 0
+            for lang, texts in doc.fields.items():
+                n_langs += 1
+                key = "de" if lang == "de-simple" else lang
+                analyser = analysers.get(key)
+                if analyser is None:
+                    analyser = analysers[key] = ChunkTerms(lang)
+                words_of = analyser.words
+                tf: dict[str, float] = {}
+                for text, weight in texts:
+                    chunks = text.split()
+                    counts: dict[str, int] = {}
+                    _count_elements(counts, chain.from_iterable(map(analyser.__getitem__, chunks)))
+                    total_length += sum(map(words_of.__getitem__, chunks)) * weight
+                    add_scaled(tf, counts, weight)
+                if merged:  # the same word in two languages' titles is one piece of evidence
+                    merge_max(merged, tf)
+                else:
+                    merged = tf
+            postings.add(doc_idx, merged, term_ids, terms)
+            lengths.append(total_length / max(1, n_langs))
+        if len(terms) > _TID_MASK:
+            raise ValueError(f"too many distinct terms for the index: {len(terms)}")
+        n_docs = len(meta)
+        avg_length = (sum(lengths) / n_docs) if n_docs else 1.0
+        norms = array("d", [K1 * (1 - B + B * length / (avg_length or 1.0)) for length in lengths])
+        offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS)
+        return cls(
+            meta,
+            terms,
+            array("I", memoryview(offsets).cast("I")),
+            memoryview(post_docs).cast("H" if n_docs <= 0xFFFF else "I"),
+            memoryview(post_scores).cast("d"),
+        )
 
     @classmethod
     def _build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:

@@ -80,7 +80,7 @@ QUERIES = [
 def test_same_hits_on_long_lists_with_two_byte_documents() -> None:
     index = SearchIndex.build(_long_list_catalogue())
     assert index.compiled
-    assert index._post_docs.typecode == "H"
+    assert index_module._typecode(index._post_docs) == "H"
     assert max(index._offsets[t + 1] - index._offsets[t] for t in range(len(index._terms))) > max(
         BITMAP_MIN, CHAMPIONS
     )

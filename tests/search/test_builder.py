@@ -1,0 +1,104 @@
+"""The compiled build loops (bot/search/_builder.c) make the pure-Python build's index, bit for bit.
+
+Built at installation when a C compiler is at hand (setup.py), like the compiled scorer; CI must have it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from array import array
+from pathlib import Path
+
+import pytest
+
+from bot.search import index as index_module
+from bot.search.documents import documents_from_catalogue
+from bot.search.index import CHAMPIONS, SearchDocument, SearchIndex
+from tests.search.conftest import doc
+
+ROOT = Path(__file__).resolve().parents[2]
+compiled_only = pytest.mark.skipif(
+    index_module._builder is None, reason="no compiled build loops (no C compiler at installation)"
+)
+
+
+def test_ci_builds_the_compiled_build_loops() -> None:
+    if os.environ.get("CI"):
+        assert index_module._builder is not None
+
+
+def assert_identical(docs: list[SearchDocument]) -> SearchIndex:
+    python = SearchIndex.build(docs, compiled=False)
+    compiled = SearchIndex.build(docs, compiled=True)
+    assert compiled._terms == python._terms
+    assert compiled._term_ids == python._term_ids
+    assert list(compiled._offsets) == list(python._offsets)
+    assert bytes(memoryview(compiled._post_docs)) == bytes(memoryview(python._post_docs))
+    assert bytes(memoryview(compiled._post_scores)) == bytes(memoryview(python._post_scores))  # bit for bit
+    assert (compiled._ids, compiled._kinds, compiled._districts) == (
+        python._ids,
+        python._kinds,
+        python._districts,
+    )
+    return compiled
+
+
+@compiled_only
+def test_same_index_for_the_shipped_content() -> None:
+    from bot.content.catalogue import load_catalogue
+
+    catalogue, _ = load_catalogue(ROOT / "content")
+    index = assert_identical(list(documents_from_catalogue(catalogue)))
+    assert index.search("almanca kursu nerde cocuk bakimi var mi", "tr")[0].id == "deutschkurs-frauen"
+
+
+@compiled_only
+def test_same_index_with_long_lists_weights_languages_and_repeated_words() -> None:
+    rng = random.Random(17)
+    german = (
+        "Kurs Kurse Kursen Frau Frauen Kind Kinder Hilfe Brief Briefe Amt Garten Abend Café der die".split()
+    )
+    turkish = "kurs kursu almanca kadın kadınlar çocuk yardım mektup bahçe akşam ve".split()
+    docs = []
+    for i in range(400):
+        fields = {
+            "de": [(" ".join(rng.choices(german, k=rng.randint(0, 15))), w) for w in (3.0, 1.5, 1.0)],
+            "de-simple": [(" ".join(rng.choices(german, k=rng.randint(0, 5))), 1.0)],
+            "tr": [(" ".join(rng.choices(turkish, k=rng.randint(0, 8))), rng.choice([0.5, 1.0, 3.0]))],
+        }
+        if i % 7 == 0:
+            fields["en"] = [("", 1.0)]  # an empty text
+        docs.append(SearchDocument(f"d{i}", "offer", None if i % 2 else frozenset({"ost"}), fields))
+    index = assert_identical(docs)
+    assert max(index._offsets[t + 1] - index._offsets[t] for t in range(len(index._terms))) > CHAMPIONS
+
+
+@compiled_only
+def test_same_index_with_four_byte_documents_and_nothing_at_all() -> None:
+    docs = [doc(f"d{i}", de="Kurs" if i % 5000 else "Kurs Frauen") for i in range(70_000)]
+    index = assert_identical(docs)
+    assert index_module._typecode(index._post_docs) == "I"
+    assert index.search("Frauen Kurs", "de", limit=1)[0].id == "d0"
+    empty = assert_identical([])
+    assert len(empty) == 0 and empty.search("Kurs", "de") == []
+
+
+@compiled_only
+def test_postings_refuse_misuse() -> None:
+    builder = index_module._builder
+    assert builder is not None
+    postings = builder.Postings()
+    term_ids: dict[str, int] = {}
+    terms: list[str] = []
+    postings.add(0, {"kurs": 1.0}, term_ids, terms)
+    with pytest.raises(ValueError):
+        postings.add(0, {"kurs": 1.0}, term_ids, terms)  # documents in ascending order, once each
+    with pytest.raises(ValueError):
+        postings.add(1, {"neu": 1.0}, term_ids, [])  # terms list out of step with the postings
+    with pytest.raises(ValueError):
+        postings.finish(array("d"), 1.2, CHAMPIONS)  # fewer norms than documents
+    offsets, docs, scores = postings.finish(array("d", [1.0]), 1.2, CHAMPIONS)
+    assert list(memoryview(offsets).cast("I")) == [0, 1] and len(docs) == 2 and len(scores) == 8
+    with pytest.raises(RuntimeError):
+        postings.finish(array("d", [1.0]), 1.2, CHAMPIONS)

@@ -71,8 +71,9 @@ def code_fingerprint() -> str:
                 digest.update(f"\0{package}={version}".encode())
             bot_dir = Path(__file__).resolve().parent
             sources = [bot_dir / name for name in _CODE_FILES]
-            for name in _CODE_DIRS:
+            for name in _CODE_DIRS:  # Python and the compiled parts' C sources (bot/search/_builder.c)
                 sources.extend(sorted((bot_dir / name).glob("*.py")))
+                sources.extend(sorted((bot_dir / name).glob("*.c")))
             for source in sources:
                 digest.update(b"\0" + source.name.encode() + b"\0" + source.read_bytes())
             _fingerprint = digest.hexdigest()

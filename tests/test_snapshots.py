@@ -308,7 +308,7 @@ def test_without_snapshots_the_postings_are_mapped_too_and_answer_the_same(
 ) -> None:
     catalogue, _ = load_catalogue(ROOT / "content")
     engine = SearchEngine.from_catalogue(catalogue)
-    assert isinstance(engine.index._post_docs, memoryview)
+    assert engine.index._backing is not None  # mapped from an unlinked temporary file
     in_memory = SearchIndex.build(documents_from_catalogue(catalogue))
     for query, lang in QUERIES:
         assert engine.index.search(query, lang, limit=5) == in_memory.search(query, lang, limit=5)
@@ -318,7 +318,7 @@ def test_without_snapshots_the_postings_are_mapped_too_and_answer_the_same(
 
     monkeypatch.setattr("bot.memory.tempfile.TemporaryFile", no_temporary_file)
     fallback = SearchEngine.from_catalogue(catalogue)  # the postings stay in memory, nothing fails
-    assert not isinstance(fallback.index._post_docs, memoryview)
+    assert fallback.index._backing is None
     assert fallback.index.search("Deutschkurs", "de") == in_memory.search("Deutschkurs", "de")
 
 

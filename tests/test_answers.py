@@ -81,6 +81,39 @@ async def test_emergency_words_get_the_emergency_numbers_first(
     assert "110" in text and "112" in text and "116 016" in text
 
 
+async def test_a_call_for_help_that_may_be_a_request_offers_entries_and_a_person(bot: BotHarness) -> None:
+    """'I'm new in Salzgitter, I need help': "pomocy" is a call for help the search could not overrule, so
+    the numbers come first, but the resident is not left at a dead end: the best entries and a person."""
+    ola = await confirmed_resident(bot, "Ola", "pl")
+    question = "jestem nowa w salzgitter, potrzebuje pomocy"
+    await ola.send(question)
+    screen = ola.last()
+    text = screen.text or ""
+    assert "110" in text and "112" in text
+    t = bot.services.i18n.translator("pl")
+    assert t.gettext("No emergency? Maybe one of these helps:") in text
+    assert any(b["callback_data"] == "offer:integrationscoaching" for b in screen.flat_buttons)
+    assert "🙋" in " ".join(screen.labels)
+    await ola.tap("🙋", screen)  # the way to a person carries the message
+    while "⏭" in " ".join(ola.last().labels):
+        await ola.tap("⏭")
+    await ola.tap("✅")  # done writing: the message is there already
+    await ola.tap("💬")  # answer in the chat
+    assert question in (ola.last().text or "")  # the consent screen shows what will be sent
+
+
+async def test_hard_emergencies_and_the_sos_button_show_numbers_and_a_person_only(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Ich will nicht mehr leben, Deutschkurs")
+    screen = anna.last()
+    assert "0800 111 0 111" in (screen.text or "")
+    assert not [b for b in screen.flat_buttons if str(b.get("callback_data", "")).startswith("offer:")]
+    assert "🙋" in " ".join(screen.labels)
+    await anna.send("/start")
+    await anna.tap("🆘")
+    assert "🙋" in " ".join(anna.last().labels) and "112" in (anna.last().text or "")
+
+
 async def test_deep_link_opens_an_offer_in_the_residents_language(bot: BotHarness) -> None:
     olena = bot.resident("Olena", lang="uk")
     await olena.send("/start o_deutschkurs-frauen")

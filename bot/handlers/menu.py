@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -114,10 +115,12 @@ async def send_pin(update: Update, context: Context) -> None:
     )
 
 
-async def emergency(update: Update, context: Context) -> None:
-    """🆘: the emergency numbers, at once."""
+async def emergency(
+    update: Update, context: Context, hits: Sequence[tuple[str, str]] = (), origin: str = "sos"
+) -> None:
+    """🆘 and emergency words: the emergency numbers, at once (`hits`: entries that may be meant too)."""
     await answer_query(update.callback_query)
-    text, keyboard = screens.emergency_screen(context.t, context.services.content.catalogue)
+    text, keyboard = screens.emergency_screen(context.t, context.services.content.catalogue, hits, origin)
     chat = update.effective_chat
     if chat is None:
         return

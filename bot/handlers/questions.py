@@ -25,7 +25,16 @@ async def on_text(update: Update, context: Context) -> None:
     district = context.user_data.district if context.user_data else None
     result = services.engine.answer(message.text, lang, district)
     if result.emergency:
-        await emergency(update, context)
+        hits = []
+        if result.emergency_match is not None and not result.emergency_match.hard:
+            # Soft words ("pomocy", "Hilfe!") also start ordinary requests: the best entries go below the
+            # numbers, and "Ask a person" carries the message.
+            hits = [
+                (hit.kind, hit.id) for hit in ([result.answer] if result.answer else []) + result.alternatives
+            ]
+        if context.user_data is not None:
+            context.user_data.last_question = message.text
+        await emergency(update, context, hits[:3], origin="q")
         return
     # A running request dialogue takes the text; so does a reply to one of the request's messages.
     # An edited message is only ever searched again: it must not change a draft or a sent request.

@@ -6,7 +6,7 @@ times and Latin names are bidi-isolated for Arabic and Farsi readers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import escape
@@ -382,7 +382,12 @@ def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
     return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
 
 
-def emergency_screen(t: Translator, catalogue: Catalogue) -> Screen:
+def emergency_screen(
+    t: Translator, catalogue: Catalogue, hits: Sequence[tuple[str, str]] = (), origin: str = "sos"
+) -> Screen:
+    """The emergency numbers first. A message that may also be an ordinary request ("I'm new here and
+    need help": a soft trigger the search could not overrule) gets the search's best entries below them;
+    every emergency screen has the way to a person (`origin` as in :func:`person_button`)."""
     w = Writer(t)
     lines = ["🆘 <b>" + escape(t.gettext("Emergency help – call now:")) + "</b>", ""]
     for entry in catalogue.emergency.values():
@@ -390,7 +395,18 @@ def emergency_screen(t: Translator, catalogue: Catalogue) -> Screen:
         lines.append(w.text(entry.description))
         lines.append("")
     lines.append(escape(t.gettext("These numbers are free of charge and answer day and night.")))
-    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup([nav_row(t, None)])
+    rows = [
+        [
+            InlineKeyboardButton(
+                entry_label(t, catalogue, kind, entry_id)[:60], callback_data=encode(kind, entry_id)
+            )
+        ]
+        for kind, entry_id in hits
+    ]
+    if rows:
+        lines += ["", escape(t.gettext("No emergency? Maybe one of these helps:"))]
+    rows += [[person_button(t, origin)], nav_row(t, None)]
+    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
 
 
 def entry_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str, now: datetime) -> Screen:

@@ -4,14 +4,23 @@
  * installation); this module does the same floating-point operations in the same order, so both build
  * bit-identical indexes (tests/search/test_builder.py):
  *
- *   add_scaled(tf, counts, weight)   tf[term] = tf.get(term, 0.0) + count * weight for counts' items
- *   merge_max(merged, tf)            merged[term] = value where value > merged.get(term, 0.0)
  *   Postings()                       per term id its documents and weighted term frequencies
- *     .add(doc, merged, term_ids, terms)   new terms get the next id, in the order of `merged`
- *     .finish(norms, k1, champions)  -> (offsets, documents, scores) as bytearrays: per term its BM25
- *                                       champions (best first, ties by document), then the rest by
- *                                       document. Runs without the GIL: a reload builds in a worker
- *                                       thread while residents are answered.
+ *     .add_document(doc, fields, analysers) -> total length
+ *                                    one document: for each language (`fields`: language -> [(text,
+ *                                    weight)]) each text is split on whitespace (str.split()), each piece
+ *                                    looked up in `analysers[language]` (a dict whose values are packed
+ *                                    uint32: word count, then term ids; a missing piece is analysed by
+ *                                    the dict's __missing__), term counts scaled by the weight are summed
+ *                                    per language, languages merged by maximum, and the document appended
+ *                                    to each term's list. Returns the sum of word count × weight.
+ *     .finish(norms, k1, champions, n_terms) -> (offsets, documents, scores) as bytearrays: per term its
+ *                                    BM25 champions (best first, ties by document), then the rest by
+ *                                    document. Runs without the GIL: a reload builds in a worker thread
+ *                                    while residents are answered.
+ *
+ * Counting uses arrays indexed by term id (with lists of the ids touched, reset after each text,
+ * language and document) instead of dicts of strings: the build touches ~27 million term occurrences
+ * for 10,000 entries in nine languages.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -19,51 +28,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* --- dict helpers ------------------------------------------------------------------------------------ */
-
-static PyObject *add_scaled(PyObject *self, PyObject *args) {
-    PyObject *tf, *counts;
-    double weight;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!d", &PyDict_Type, &tf, &PyDict_Type, &counts, &weight)) return NULL;
-    Py_ssize_t pos = 0;
-    PyObject *term, *count;
-    while (PyDict_Next(counts, &pos, &term, &count)) {
-        double n = PyFloat_AsDouble(count); /* int → float, exact for counts */
-        if (n == -1.0 && PyErr_Occurred()) return NULL;
-        PyObject *old = PyDict_GetItemWithError(tf, term);
-        if (old == NULL && PyErr_Occurred()) return NULL;
-        double value = old == NULL ? 0.0 : PyFloat_AsDouble(old);
-        if (value == -1.0 && PyErr_Occurred()) return NULL;
-        double scaled = n * weight;
-        PyObject *sum = PyFloat_FromDouble(value + scaled);
-        if (sum == NULL || PyDict_SetItem(tf, term, sum) < 0) {
-            Py_XDECREF(sum);
-            return NULL;
-        }
-        Py_DECREF(sum);
-    }
-    Py_RETURN_NONE;
-}
-
-static PyObject *merge_max(PyObject *self, PyObject *args) {
-    PyObject *merged, *tf;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyDict_Type, &merged, &PyDict_Type, &tf)) return NULL;
-    Py_ssize_t pos = 0;
-    PyObject *term, *value;
-    while (PyDict_Next(tf, &pos, &term, &value)) {
-        double v = PyFloat_AsDouble(value);
-        if (v == -1.0 && PyErr_Occurred()) return NULL;
-        PyObject *old = PyDict_GetItemWithError(merged, term);
-        if (old == NULL && PyErr_Occurred()) return NULL;
-        double o = old == NULL ? 0.0 : PyFloat_AsDouble(old);
-        if (o == -1.0 && PyErr_Occurred()) return NULL;
-        if (v > o && PyDict_SetItem(merged, term, value) < 0) return NULL;
-    }
-    Py_RETURN_NONE;
-}
 
 /* --- Postings ---------------------------------------------------------------------------------------- */
 
@@ -81,7 +45,31 @@ typedef struct {
     uint32_t last_doc; /* documents come in ascending order */
     int any_doc;
     int finished;
+    /* scratch of add_document, `capacity` long: per term id its count in the current text, its weighted
+     * frequency in the current language and its merged frequency in the current document, whether it is
+     * in the language's and the document's sums, and the ids touched at each level */
+    uint32_t *count;
+    double *tf, *merged;
+    unsigned char *in_tf, *in_merged;
+    uint32_t *text_ids, *tf_ids, *merged_ids;
+    Py_ssize_t n_text, n_tf, n_merged;
 } Postings;
+
+static void free_scratch(Postings *self) {
+    PyMem_RawFree(self->count);
+    PyMem_RawFree(self->tf);
+    PyMem_RawFree(self->merged);
+    PyMem_RawFree(self->in_tf);
+    PyMem_RawFree(self->in_merged);
+    PyMem_RawFree(self->text_ids);
+    PyMem_RawFree(self->tf_ids);
+    PyMem_RawFree(self->merged_ids);
+    self->count = NULL;
+    self->tf = self->merged = NULL;
+    self->in_tf = self->in_merged = NULL;
+    self->text_ids = self->tf_ids = self->merged_ids = NULL;
+    self->n_text = self->n_tf = self->n_merged = 0;
+}
 
 static void free_lists(Postings *self) {
     if (self->lists != NULL) {
@@ -93,6 +81,7 @@ static void free_lists(Postings *self) {
     }
     self->lists = NULL;
     self->n_terms = self->capacity = 0;
+    free_scratch(self);
 }
 
 static void Postings_dealloc(Postings *self) {
@@ -117,12 +106,93 @@ static int push(List *list, uint32_t doc, double value) {
     return 0;
 }
 
-static PyObject *Postings_add(Postings *self, PyObject *args) {
+#define GROW(field, type)                                                                                   \
+    do {                                                                                                    \
+        type *grown = PyMem_RawRealloc(self->field, sizeof(type) * (size_t)capacity);                       \
+        if (grown == NULL) return -1;                                                                       \
+        self->field = grown;                                                                                \
+    } while (0)
+
+/* Room for term ids below `n` (0 or -1 with MemoryError); new terms have empty lists. */
+static int reserve_terms(Postings *self, Py_ssize_t n) {
+    if (n > self->capacity) {
+        Py_ssize_t capacity = self->capacity ? self->capacity : 1024;
+        while (capacity < n) capacity *= 2;
+        if ((size_t)capacity > SIZE_MAX / sizeof(List)) return -1;
+        GROW(lists, List);
+        GROW(count, uint32_t);
+        GROW(tf, double);
+        GROW(merged, double);
+        GROW(in_tf, unsigned char);
+        GROW(in_merged, unsigned char);
+        GROW(text_ids, uint32_t);
+        GROW(tf_ids, uint32_t);
+        GROW(merged_ids, uint32_t);
+        Py_ssize_t old = self->capacity;
+        memset(self->count + old, 0, sizeof(uint32_t) * (size_t)(capacity - old));
+        memset(self->in_tf + old, 0, (size_t)(capacity - old));
+        memset(self->in_merged + old, 0, (size_t)(capacity - old));
+        self->capacity = capacity;
+    }
+    for (Py_ssize_t t = self->n_terms; t < n; t++) self->lists[t] = (List){NULL, NULL, 0, 0};
+    if (n > self->n_terms) self->n_terms = n;
+    return 0;
+}
+
+/* Forget what a failed add_document left in the scratch arrays. */
+static void reset_scratch(Postings *self) {
+    for (Py_ssize_t i = 0; i < self->n_text; i++) self->count[self->text_ids[i]] = 0;
+    for (Py_ssize_t i = 0; i < self->n_tf; i++) self->in_tf[self->tf_ids[i]] = 0;
+    for (Py_ssize_t i = 0; i < self->n_merged; i++) self->in_merged[self->merged_ids[i]] = 0;
+    self->n_text = self->n_tf = self->n_merged = 0;
+}
+
+/* Count the term ids of one text's pieces into `count`; adds its word count to *words. */
+static int count_text(Postings *self, PyObject *analyser, PyObject *text, long long *words) {
+    PyObject *chunks = PyUnicode_Split(text, NULL, -1);
+    if (chunks == NULL) return -1;
+    Py_ssize_t n = PyList_GET_SIZE(chunks);
+    for (Py_ssize_t c = 0; c < n; c++) {
+        PyObject *chunk = PyList_GET_ITEM(chunks, c);
+        PyObject *packed = PyDict_GetItemWithError(analyser, chunk); /* borrowed */
+        PyObject *owned = NULL;
+        if (packed == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            packed = owned = PyObject_GetItem(analyser, chunk); /* __missing__ analyses it */
+            if (packed == NULL) goto fail;
+        }
+        Py_ssize_t size = PyBytes_Check(packed) ? PyBytes_GET_SIZE(packed) : -1;
+        if (size < 4 || size % 4 != 0) {
+            Py_XDECREF(owned);
+            PyErr_SetString(PyExc_TypeError, "analyser values must be packed uint32 (word count, term ids)");
+            goto fail;
+        }
+        const char *raw = PyBytes_AS_STRING(packed);
+        uint32_t value;
+        memcpy(&value, raw, 4);
+        *words += value;
+        for (Py_ssize_t k = 4; k < size; k += 4) {
+            memcpy(&value, raw + k, 4);
+            if ((Py_ssize_t)value >= self->n_terms && reserve_terms(self, (Py_ssize_t)value + 1) < 0) {
+                Py_XDECREF(owned);
+                PyErr_NoMemory();
+                goto fail;
+            }
+            if (self->count[value]++ == 0) self->text_ids[self->n_text++] = value;
+        }
+        Py_XDECREF(owned);
+    }
+    Py_DECREF(chunks);
+    return 0;
+fail:
+    Py_DECREF(chunks);
+    return -1;
+}
+
+static PyObject *Postings_add_document(Postings *self, PyObject *args) {
     Py_ssize_t doc;
-    PyObject *merged, *term_ids, *terms;
-    if (!PyArg_ParseTuple(args, "nO!O!O!", &doc, &PyDict_Type, &merged, &PyDict_Type, &term_ids, &PyList_Type,
-                          &terms))
-        return NULL;
+    PyObject *fields, *analysers;
+    if (!PyArg_ParseTuple(args, "nO!O", &doc, &PyDict_Type, &fields, &analysers)) return NULL;
     if (self->finished) {
         PyErr_SetString(PyExc_RuntimeError, "postings already finished");
         return NULL;
@@ -131,48 +201,95 @@ static PyObject *Postings_add(Postings *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "documents must be added once each, in ascending order");
         return NULL;
     }
+    double total_length = 0.0;
     Py_ssize_t pos = 0;
-    PyObject *term, *value;
-    while (PyDict_Next(merged, &pos, &term, &value)) {
-        double v = PyFloat_AsDouble(value);
-        if (v == -1.0 && PyErr_Occurred()) return NULL;
-        PyObject *id = PyDict_GetItemWithError(term_ids, term);
-        Py_ssize_t tid;
-        if (id != NULL) {
-            tid = PyLong_AsSsize_t(id);
-            if (tid == -1 && PyErr_Occurred()) return NULL;
-            if (tid < 0 || tid >= self->n_terms) {
-                PyErr_SetString(PyExc_IndexError, "term id unknown to these postings");
-                return NULL;
-            }
-        } else {
-            if (PyErr_Occurred()) return NULL;
-            tid = PyList_GET_SIZE(terms);
-            if (tid != self->n_terms) {
-                PyErr_SetString(PyExc_ValueError, "terms list and postings disagree");
-                return NULL;
-            }
-            if (self->n_terms == self->capacity) {
-                Py_ssize_t capacity = self->capacity ? self->capacity * 2 : 1024;
-                List *lists = PyMem_RawRealloc(self->lists, sizeof(List) * capacity);
-                if (lists == NULL) return PyErr_NoMemory();
-                self->lists = lists;
-                self->capacity = capacity;
-            }
-            PyObject *id_obj = PyLong_FromSsize_t(tid);
-            if (id_obj == NULL) return NULL;
-            int failed = PyDict_SetItem(term_ids, term, id_obj) < 0 || PyList_Append(terms, term) < 0;
-            Py_DECREF(id_obj);
-            if (failed) return NULL;
-            self->lists[tid] = (List){NULL, NULL, 0, 0};
-            self->n_terms++;
+    PyObject *lang, *texts;
+    while (PyDict_Next(fields, &pos, &lang, &texts)) {
+        PyObject *analyser = PyObject_GetItem(analysers, lang);
+        if (analyser == NULL) goto fail;
+        if (!PyDict_Check(analyser) || !PyList_Check(texts)) {
+            Py_DECREF(analyser);
+            PyErr_SetString(PyExc_TypeError, "fields: language -> list of (text, weight); analysers: dicts");
+            goto fail;
         }
-        if (push(&self->lists[tid], (uint32_t)doc, v) < 0) return PyErr_NoMemory();
+        Py_INCREF(texts); /* __missing__ runs Python code */
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
+            PyObject *item = PyList_GET_ITEM(texts, i);
+            PyObject *text;
+            double weight;
+            if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Ud", &text, &weight)) {
+                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "texts: (text, weight) tuples");
+                Py_DECREF(texts);
+                Py_DECREF(analyser);
+                goto fail;
+            }
+            long long words = 0;
+            Py_INCREF(text);
+            int failed = count_text(self, analyser, text, &words);
+            Py_DECREF(text);
+            if (failed) {
+                Py_DECREF(texts);
+                Py_DECREF(analyser);
+                goto fail;
+            }
+            total_length += (double)words * weight;
+            /* tf[term] = tf.get(term, 0.0) + count * weight */
+            for (Py_ssize_t k = 0; k < self->n_text; k++) {
+                uint32_t t = self->text_ids[k];
+                double scaled = (double)self->count[t] * weight;
+                if (self->in_tf[t]) {
+                    self->tf[t] = self->tf[t] + scaled;
+                } else {
+                    self->tf[t] = 0.0 + scaled;
+                    self->in_tf[t] = 1;
+                    self->tf_ids[self->n_tf++] = t;
+                }
+                self->count[t] = 0;
+            }
+            self->n_text = 0;
+        }
+        Py_DECREF(texts);
+        Py_DECREF(analyser);
+        /* the first language with terms is taken as it is, later ones only where they are higher */
+        int first = self->n_merged == 0;
+        for (Py_ssize_t k = 0; k < self->n_tf; k++) {
+            uint32_t t = self->tf_ids[k];
+            double v = self->tf[t];
+            self->in_tf[t] = 0;
+            if (first) {
+                self->merged[t] = v;
+            } else if (v > (self->in_merged[t] ? self->merged[t] : 0.0)) {
+                self->merged[t] = v;
+            } else {
+                continue;
+            }
+            if (!self->in_merged[t]) {
+                self->in_merged[t] = 1;
+                self->merged_ids[self->n_merged++] = t;
+            }
+        }
+        self->n_tf = 0;
+    }
+    for (Py_ssize_t k = 0; k < self->n_merged; k++) {
+        uint32_t t = self->merged_ids[k];
+        self->in_merged[t] = 0;
+        if (push(&self->lists[t], (uint32_t)doc, self->merged[t]) < 0) {
+            /* the lists of this document's first k terms have it: the postings cannot be used any more */
+            for (Py_ssize_t j = k + 1; j < self->n_merged; j++) self->in_merged[self->merged_ids[j]] = 0;
+            self->n_merged = 0;
+            self->finished = 1;
+            return PyErr_NoMemory();
+        }
         self->n_postings++;
     }
+    self->n_merged = 0;
     self->last_doc = (uint32_t)doc;
     self->any_doc = 1;
-    Py_RETURN_NONE;
+    return PyFloat_FromDouble(total_length);
+
+fail:
+    reset_scratch(self);
+    return NULL;
 }
 
 /* i ranks before j: higher score, then lower position (= lower document). */
@@ -183,12 +300,17 @@ static inline int ranks_before(const double *scores, Py_ssize_t i, Py_ssize_t j)
 static PyObject *Postings_finish(Postings *self, PyObject *args) {
     PyObject *norms_obj;
     double k1;
-    Py_ssize_t champions;
-    if (!PyArg_ParseTuple(args, "Odn", &norms_obj, &k1, &champions)) return NULL;
+    Py_ssize_t champions, n_terms_wanted;
+    if (!PyArg_ParseTuple(args, "Odnn", &norms_obj, &k1, &champions, &n_terms_wanted)) return NULL;
     if (self->finished) {
         PyErr_SetString(PyExc_RuntimeError, "postings already finished");
         return NULL;
     }
+    if (n_terms_wanted < self->n_terms || n_terms_wanted > UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "n_terms: the number of terms in the vocabulary (all ids below it)");
+        return NULL;
+    }
+    if (reserve_terms(self, n_terms_wanted) < 0) return PyErr_NoMemory();
     if (champions < 0) champions = 0;
     Py_buffer norms_view;
     if (PyObject_GetBuffer(norms_obj, &norms_view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return NULL;
@@ -296,10 +418,11 @@ static PyObject *Postings_len(Postings *self, void *closure) {
 }
 
 static PyMethodDef Postings_methods[] = {
-    {"add", (PyCFunction)Postings_add, METH_VARARGS,
-     "add(doc, merged, term_ids, terms): the document's weighted term frequencies (documents ascending)."},
+    {"add_document", (PyCFunction)Postings_add_document, METH_VARARGS,
+     "add_document(doc, fields, analysers) -> total length: one document's terms (documents ascending)."},
     {"finish", (PyCFunction)Postings_finish, METH_VARARGS,
-     "finish(norms, k1, champions) -> (offsets, documents, scores) as bytearrays ('I', 'H' or 'I', 'd')."},
+     "finish(norms, k1, champions, n_terms) -> (offsets, documents, scores) as bytearrays ('I', 'H' or "
+     "'I', 'd')."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -320,8 +443,6 @@ static PyTypeObject PostingsType = {
 };
 
 static PyMethodDef methods[] = {
-    {"add_scaled", add_scaled, METH_VARARGS, "add_scaled(tf, counts, weight): tf[t] = tf.get(t, 0.0) + n * weight"},
-    {"merge_max", merge_max, METH_VARARGS, "merge_max(merged, tf): merged[t] = v where v > merged.get(t, 0.0)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,14 +1,17 @@
 # Type stub of the compiled build loops (bot/search/_builder.c); see SearchIndex._build_compiled.
-from typing_extensions import Buffer
+from collections.abc import Mapping
 
-def add_scaled(tf: dict[str, float], counts: dict[str, int], weight: float, /) -> None: ...
-def merge_max(merged: dict[str, float], tf: dict[str, float], /) -> None: ...
+from typing_extensions import Buffer
 
 class Postings:
     n_postings: int
-    def add(
-        self, doc: int, merged: dict[str, float], term_ids: dict[str, int], terms: list[str], /
-    ) -> None: ...
+    def add_document(
+        self,
+        doc: int,
+        fields: dict[str, list[tuple[str, float]]],
+        analysers: Mapping[str, dict[str, bytes]],
+        /,
+    ) -> float: ...
     def finish(
-        self, norms: Buffer, k1: float, champions: int, /
+        self, norms: Buffer, k1: float, champions: int, n_terms: int, /
     ) -> tuple[bytearray, bytearray, bytearray]: ...

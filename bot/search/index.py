@@ -26,8 +26,10 @@ word never counts twice because several of its forms matched.
 Why it stays fast and small on 10 000 entries
 ---------------------------------------------
 - The build is one pass over the documents: each whitespace piece of text is analysed once per language
-  (:class:`~bot.search.normalize.ChunkTerms`, C-level ``map`` over ``text.split()``), term frequencies go
-  straight into per-term arrays, and the cyclic garbage collector is paused (nothing built has cycles).
+  into term ids (:class:`~bot.search.normalize.ChunkTerms`); where the installation compiled
+  ``_builder.c`` a document's texts are split, counted, summed per language and merged in C over arrays
+  indexed by term id (else in Python over dicts, with the same float operations), and the cyclic
+  garbage collector is paused (nothing built has cycles).
 - Postings are two flat arrays (document, BM25 contribution) addressed by term id: per term its best
   ``CHAMPIONS`` documents by contribution (the *champion list*, highest first), then the rest ordered by
   document. About 12 bytes per posting instead of a dict entry and a float object. The index keeps no
@@ -197,6 +199,22 @@ class _TermTable:
         return len(self._packed)
 
 
+class _Analysers(dict[str, ChunkTerms]):
+    """One :class:`ChunkTerms` per content language of a build (plain German shares German's)."""
+
+    def __init__(self, term_ids: dict[str, int], terms: list[str], *, packed: bool = False) -> None:
+        super().__init__()
+        self._term_ids, self._terms, self._packed = term_ids, terms, packed
+
+    def __missing__(self, lang: str) -> ChunkTerms:
+        key = "de" if lang == "de-simple" else lang
+        analyser = self.get(key)
+        if analyser is None:
+            analyser = self[key] = ChunkTerms(lang, self._term_ids, self._terms, packed=self._packed)
+        self[lang] = analyser
+        return analyser
+
+
 class SearchIndex:
     """Immutable inverted index; build it with :meth:`build` and share it between requests."""
 
@@ -279,47 +297,27 @@ class SearchIndex:
 
     @classmethod
     def _build_compiled(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
-        """:meth:`_build` with its per-term loops in C: adding a text's counts to the language's term
-        frequencies, merging languages, appending postings, and the BM25/champion pass (without the GIL)."""
+        """:meth:`_build` with its per-document work in C: splitting the texts, counting their term ids,
+        summing and merging the languages, appending postings, and the BM25/champion pass (without
+        the GIL)."""
         assert _builder is not None
-        add_scaled, merge_max = _builder.add_scaled, _builder.merge_max
         postings = _builder.Postings()
-        analysers: dict[str, ChunkTerms] = {}
         term_ids: dict[str, int] = {}
         terms: list[str] = []
+        analysers = _Analysers(term_ids, terms, packed=True)
+        add_document = postings.add_document
         lengths: list[float] = []
         meta: list[tuple[str, str, frozenset[str] | None]] = []
         for doc_idx, doc in enumerate(docs):
             meta.append((doc.id, doc.kind, doc.district_ids))
-            merged: dict[str, float] = {}
-            total_length = 0.0
-            n_langs = 0
-            for lang, texts in doc.fields.items():
-                n_langs += 1
-                key = "de" if lang == "de-simple" else lang
-                analyser = analysers.get(key)
-                if analyser is None:
-                    analyser = analysers[key] = ChunkTerms(lang)
-                words_of = analyser.words
-                tf: dict[str, float] = {}
-                for text, weight in texts:
-                    chunks = text.split()
-                    counts: dict[str, int] = {}
-                    _count_elements(counts, chain.from_iterable(map(analyser.__getitem__, chunks)))
-                    total_length += sum(map(words_of.__getitem__, chunks)) * weight
-                    add_scaled(tf, counts, weight)
-                if merged:  # the same word in two languages' titles is one piece of evidence
-                    merge_max(merged, tf)
-                else:
-                    merged = tf
-            postings.add(doc_idx, merged, term_ids, terms)
-            lengths.append(total_length / max(1, n_langs))
+            total_length = add_document(doc_idx, doc.fields, analysers)
+            lengths.append(total_length / max(1, len(doc.fields)))
         if len(terms) > _TID_MASK:
             raise ValueError(f"too many distinct terms for the index: {len(terms)}")
         n_docs = len(meta)
         avg_length = (sum(lengths) / n_docs) if n_docs else 1.0
         norms = array("d", [K1 * (1 - B + B * length / (avg_length or 1.0)) for length in lengths])
-        offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS)
+        offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS, len(terms))
         return cls(
             meta,
             terms,
@@ -330,52 +328,47 @@ class SearchIndex:
 
     @classmethod
     def _build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
-        analysers: dict[str, ChunkTerms] = {}
-        term_ids: dict[str, int] = {}
+        term_ids: dict[str, int] = {}  # terms get ids as pieces of text are first analysed
         terms: list[str] = []
+        analysers = _Analysers(term_ids, terms)
         tf_docs: list[array[int]] = []  # per term id: documents, ascending
         tf_values: list[array[float]] = []  # per term id: weighted term frequency
         lengths: list[float] = []
         meta: list[tuple[str, str, frozenset[str] | None]] = []
         for doc_idx, doc in enumerate(docs):
             meta.append((doc.id, doc.kind, doc.district_ids))
-            merged: dict[str, float] = {}
+            merged: dict[int, float] = {}
             total_length = 0.0
-            n_langs = 0
             for lang, texts in doc.fields.items():
-                n_langs += 1
-                key = "de" if lang == "de-simple" else lang
-                analyser = analysers.get(key)
-                if analyser is None:
-                    analyser = analysers[key] = ChunkTerms(lang)
+                analyser = analysers[lang]
                 words_of = analyser.words
-                tf: dict[str, float] = {}
+                tf: dict[int, float] = {}
                 for text, weight in texts:
                     chunks = text.split()
-                    counts: dict[str, int] = {}
+                    counts: dict[int, int] = {}
                     _count_elements(counts, chain.from_iterable(map(analyser.__getitem__, chunks)))
                     total_length += sum(map(words_of.__getitem__, chunks)) * weight
-                    for term, count in counts.items():
-                        tf[term] = tf.get(term, 0.0) + count * weight
+                    for tid, count in counts.items():
+                        tf[tid] = tf.get(tid, 0.0) + count * weight
                 # The same word in the German and the Turkish title is one piece of evidence, not two.
                 if merged:
-                    for term, value in tf.items():
-                        if value > merged.get(term, 0.0):
-                            merged[term] = value
+                    for tid, value in tf.items():
+                        if value > merged.get(tid, 0.0):
+                            merged[tid] = value
                 else:
                     merged = tf
-            for term, value in merged.items():
-                tid = term_ids.get(term)
-                if tid is None:
-                    tid = term_ids[term] = len(terms)
-                    terms.append(term)
-                    tf_docs.append(array("I"))
-                    tf_values.append(array("d"))
+            for _ in range(len(tf_docs), len(terms)):
+                tf_docs.append(array("I"))
+                tf_values.append(array("d"))
+            for tid, value in merged.items():
                 tf_docs[tid].append(doc_idx)
                 tf_values[tid].append(value)
-            lengths.append(total_length / max(1, n_langs))
+            lengths.append(total_length / max(1, len(doc.fields)))
         if len(terms) > _TID_MASK:
             raise ValueError(f"too many distinct terms for the index: {len(terms)}")
+        for _ in range(len(tf_docs), len(terms)):
+            tf_docs.append(array("I"))
+            tf_values.append(array("d"))
 
         n_docs = len(meta)
         avg_length = (sum(lengths) / n_docs) if n_docs else 1.0

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 
@@ -347,24 +349,33 @@ def chunk_terms(chunk: str, lang: str) -> tuple[int, tuple[str, ...]]:
     return n, tuple(terms)
 
 
-class ChunkTerms(dict[str, tuple[str, ...]]):
-    """Index terms of the whitespace pieces of content texts in one language, for one index build.
+class ChunkTerms(dict[str, Any]):
+    """Term ids of the whitespace pieces of content texts in one language, for one index build.
 
-    ``terms[chunk]`` is the second half of :func:`chunk_terms` and ``terms.words[chunk]`` the first; the
-    build maps whole texts through both in C (``map(terms.__getitem__, text.split())``). It lives only
-    as long as the build and analyses without the module caches, so building a big catalogue neither
-    keeps hundreds of thousands of content words alive afterwards nor evicts the words of queries.
+    ``terms[chunk]`` is the second half of :func:`chunk_terms` as term ids, in the vocabulary
+    ``term_ids``/``vocabulary`` shared by all languages of the build (a new term gets the next id when a
+    piece containing it is first analysed); ``terms.words[chunk]`` is the first half. With ``packed``
+    the value is instead ``array("I", [words, *ids]).tobytes()``, what the compiled build reads
+    (bot/search/_builder.c). It lives only as long as the build and analyses without the module caches,
+    so building a big catalogue neither keeps hundreds of thousands of content words alive afterwards nor
+    evicts the words of queries.
     """
 
-    def __init__(self, lang: str) -> None:
+    def __init__(
+        self, lang: str, term_ids: dict[str, int], vocabulary: list[str], *, packed: bool = False
+    ) -> None:
         super().__init__()
         self.langs = _content_langs(lang)
         self.words: dict[str, int] = {}
         self._tokens: dict[str, Token] = {}
+        self._term_ids = term_ids
+        self._vocabulary = vocabulary
+        self._packed = packed
 
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
+    def __missing__(self, chunk: str) -> tuple[int, ...] | bytes:
         n = 0
-        terms: list[str] = []
+        ids: list[int] = []
+        term_ids, vocabulary = self._term_ids, self._vocabulary
         for word in raw_tokens(chunk):
             token = self._tokens.get(word)
             if token is None:
@@ -372,11 +383,19 @@ class ChunkTerms(dict[str, tuple[str, ...]]):
             if token.stop:
                 continue
             n += 1
-            terms.append(token.surface)
-            terms.extend(token.stems)
-        result = tuple(terms)
+            for term in (token.surface, *sorted(token.stems)):  # sorted: the same ids in every process
+                tid = term_ids.get(term)
+                if tid is None:
+                    tid = term_ids[term] = len(vocabulary)
+                    vocabulary.append(term)
+                ids.append(tid)
+        result: tuple[int, ...] | bytes
+        if self._packed:
+            result = array("I", [n, *ids]).tobytes()
+        else:
+            result = tuple(ids)
+            self.words[chunk] = n
         self[chunk] = result
-        self.words[chunk] = n
         return result
 
 

@@ -85,20 +85,40 @@ def test_same_index_with_four_byte_documents_and_nothing_at_all() -> None:
 
 
 @compiled_only
-def test_postings_refuse_misuse() -> None:
+def test_postings_refuse_misuse_and_recover_from_a_failed_document() -> None:
     builder = index_module._builder
     assert builder is not None
+
+    class Failing(dict[str, bytes]):
+        def __missing__(self, chunk: str) -> bytes:
+            raise LookupError(chunk)
+
+    known = {"kurs": array("I", [1, 0]).tobytes(), "frauen": array("I", [1, 1, 2]).tobytes()}
+    analysers = {"de": dict(known), "tr": Failing(known), "xx": {"kurs": b"odd"}}
     postings = builder.Postings()
-    term_ids: dict[str, int] = {}
-    terms: list[str] = []
-    postings.add(0, {"kurs": 1.0}, term_ids, terms)
+    assert postings.add_document(0, {"de": [("kurs kurs", 2.0)]}, analysers) == 4.0
     with pytest.raises(ValueError):
-        postings.add(0, {"kurs": 1.0}, term_ids, terms)  # documents in ascending order, once each
+        postings.add_document(
+            0, {"de": [("kurs", 1.0)]}, analysers
+        )  # documents in ascending order, once each
+    with pytest.raises(LookupError):  # the analysis failed half-way: nothing of the document is kept
+        postings.add_document(1, {"de": [("frauen kurs", 1.0)], "tr": [("kurs unbekannt", 1.0)]}, analysers)
+    with pytest.raises(TypeError):
+        postings.add_document(1, {"xx": [("kurs", 1.0)]}, analysers)  # not packed uint32
+    with pytest.raises(TypeError):
+        postings.add_document(1, {"de": ["kurs"]}, analysers)  # not (text, weight)
+    with pytest.raises(KeyError):
+        postings.add_document(1, {"fr": [("kurs", 1.0)]}, analysers)  # no analyser for the language
+    assert postings.add_document(1, {"de": [("frauen", 1.0)]}, analysers) == 1.0
+    assert postings.n_postings == 3
     with pytest.raises(ValueError):
-        postings.add(1, {"neu": 1.0}, term_ids, [])  # terms list out of step with the postings
+        postings.finish(array("d", [1.0, 1.0]), 1.2, CHAMPIONS, 2)  # term id 2 is in the postings
     with pytest.raises(ValueError):
-        postings.finish(array("d"), 1.2, CHAMPIONS)  # fewer norms than documents
-    offsets, docs, scores = postings.finish(array("d", [1.0]), 1.2, CHAMPIONS)
-    assert list(memoryview(offsets).cast("I")) == [0, 1] and len(docs) == 2 and len(scores) == 8
+        postings.finish(array("d", [1.0]), 1.2, CHAMPIONS, 3)  # fewer norms than documents
+    offsets, docs, scores = postings.finish(array("d", [1.0, 1.0]), 1.2, CHAMPIONS, 4)
+    assert list(memoryview(offsets).cast("I")) == [0, 1, 2, 3, 3]  # term 3: no postings
+    assert list(memoryview(docs).cast("H")) == [0, 1, 1] and len(scores) == 24
     with pytest.raises(RuntimeError):
-        postings.finish(array("d", [1.0]), 1.2, CHAMPIONS)
+        postings.finish(array("d", [1.0, 1.0]), 1.2, CHAMPIONS, 4)
+    with pytest.raises(RuntimeError):
+        postings.add_document(2, {"de": [("kurs", 1.0)]}, analysers)

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 _LANG_SEP = "\x1f"  # between languages (YAML rejects C0 control characters, so no text contains it)
 _ITEM_SEP = "\x1e"  # between the items of a list
 _LANG_SEP_BYTE = _LANG_SEP.encode()
+ITEM_SEP_BYTE = _ITEM_SEP.encode()
 
 _interned: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -189,6 +190,11 @@ class _Packed(Mapping[str, Any]):
 
     def values(self) -> Any:
         return [self._decode(part) for part in self._parts()]
+
+    def encoded(self) -> list[tuple[str, bytes]]:
+        """`(lang, UTF-8 text)` without decoding; a list's items are separated by `ITEM_SEP_BYTE`, which
+        `str.split()` counts as whitespace (what the search index build reads: bot/search/documents.py)."""
+        return list(zip(self._langs, self._blob().split(_LANG_SEP_BYTE), strict=True))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Packed) and type(other) is type(self):

@@ -37,6 +37,129 @@ typedef struct {
     Py_ssize_t size, capacity;
 } List;
 
+/* --- the pieces of text already analysed ------------------------------------------------------------- */
+
+/* A whitespace piece of a text ("Deutschkurs", "Kinder,") recurs thousands of times in a catalogue. The
+ * analyser (a Python dict with __missing__) is asked once per analyser and piece; after that the piece's
+ * UTF-8 bytes are looked up here, without making a Python string of it. */
+
+#define MAX_ANALYSERS 32
+
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t key; /* offset of the piece's bytes in `keys` */
+    Py_ssize_t value; /* offset of word count and term ids in `values` */
+    uint32_t key_len, value_len; /* value_len: term ids (without the word count) */
+    int analyser;
+    int used;
+} Slot;
+
+typedef struct {
+    Slot *slots;
+    Py_ssize_t n_slots, n_used; /* n_slots: a power of two */
+    char *keys;
+    Py_ssize_t keys_len, keys_cap;
+    uint32_t *values;
+    Py_ssize_t values_len, values_cap;
+} Cache;
+
+static void cache_free(Cache *cache) {
+    PyMem_RawFree(cache->slots);
+    PyMem_RawFree(cache->keys);
+    PyMem_RawFree(cache->values);
+    memset(cache, 0, sizeof(*cache));
+}
+
+static inline uint64_t piece_hash(const unsigned char *data, Py_ssize_t len, int analyser) {
+    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)analyser; /* FNV-1a */
+    for (Py_ssize_t i = 0; i < len; i++) {
+        h ^= data[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+/* The slot of the piece, or the empty slot where it belongs. */
+static inline Slot *cache_find(Cache *cache, uint64_t hash, const char *data, Py_ssize_t len, int analyser) {
+    size_t mask = (size_t)cache->n_slots - 1;
+    for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+        Slot *slot = &cache->slots[i];
+        if (!slot->used) return slot;
+        if (slot->hash == hash && slot->analyser == analyser && slot->key_len == (uint32_t)len &&
+            memcmp(cache->keys + slot->key, data, (size_t)len) == 0)
+            return slot;
+    }
+}
+
+static int grow_bytes(void **buffer, Py_ssize_t *capacity, Py_ssize_t needed, size_t item) {
+    if (needed <= *capacity) return 0;
+    Py_ssize_t capacity_new = *capacity ? *capacity : 4096;
+    while (capacity_new < needed) capacity_new *= 2;
+    void *grown = PyMem_RawRealloc(*buffer, (size_t)capacity_new * item);
+    if (grown == NULL) return -1;
+    *buffer = grown;
+    *capacity = capacity_new;
+    return 0;
+}
+
+/* Room for one more piece (the table is at most half full). */
+static int cache_reserve(Cache *cache) {
+    if ((cache->n_used + 1) * 2 <= cache->n_slots) return 0;
+    Py_ssize_t n_slots = cache->n_slots ? cache->n_slots * 2 : 4096;
+    Slot *slots = PyMem_RawCalloc((size_t)n_slots, sizeof(Slot));
+    if (slots == NULL) return -1;
+    for (Py_ssize_t i = 0; i < cache->n_slots; i++) {
+        Slot *old = &cache->slots[i];
+        if (!old->used) continue;
+        size_t mask = (size_t)n_slots - 1, j = (size_t)old->hash & mask;
+        while (slots[j].used) j = (j + 1) & mask;
+        slots[j] = *old;
+    }
+    PyMem_RawFree(cache->slots);
+    cache->slots = slots;
+    cache->n_slots = n_slots;
+    return 0;
+}
+
+/* Python's str.split() separators (str.isspace()), read from UTF-8: the length of the character at
+ * `p` (1 to 4) and whether it separates. Invalid UTF-8 counts as a one-byte letter: the piece's
+ * decoding reports it. */
+static inline int next_char(const unsigned char *p, const unsigned char *end, int *space) {
+    unsigned char c = p[0];
+    if (c < 0x80) {
+        *space = Py_UNICODE_ISSPACE(c);
+        return 1;
+    }
+    Py_UCS4 cp;
+    int n;
+    if ((c & 0xE0) == 0xC0) {
+        cp = c & 0x1F;
+        n = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+        cp = c & 0x0F;
+        n = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+        cp = c & 0x07;
+        n = 4;
+    } else {
+        *space = 0;
+        return 1;
+    }
+    if (end - p < n) {
+        *space = 0;
+        return 1;
+    }
+    for (int k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80) {
+            *space = 0;
+            return 1;
+        }
+        cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    *space = Py_UNICODE_ISSPACE(cp);
+    return n;
+}
+
 typedef struct {
     PyObject_HEAD
     List *lists;
@@ -53,6 +176,10 @@ typedef struct {
     unsigned char *in_tf, *in_merged;
     uint32_t *text_ids, *tf_ids, *merged_ids;
     Py_ssize_t n_text, n_tf, n_merged;
+    /* the analysers met so far (strong references) and what they said about each piece of text */
+    PyObject *analysers[MAX_ANALYSERS];
+    int n_analysers;
+    Cache cache;
 } Postings;
 
 static void free_scratch(Postings *self) {
@@ -82,6 +209,9 @@ static void free_lists(Postings *self) {
     self->lists = NULL;
     self->n_terms = self->capacity = 0;
     free_scratch(self);
+    cache_free(&self->cache);
+    for (int i = 0; i < self->n_analysers; i++) Py_CLEAR(self->analysers[i]);
+    self->n_analysers = 0;
 }
 
 static void Postings_dealloc(Postings *self) {
@@ -147,46 +277,96 @@ static void reset_scratch(Postings *self) {
     self->n_text = self->n_tf = self->n_merged = 0;
 }
 
-/* Count the term ids of one text's pieces into `count`; adds its word count to *words. */
-static int count_text(Postings *self, PyObject *analyser, PyObject *text, long long *words) {
-    PyObject *chunks = PyUnicode_Split(text, NULL, -1);
-    if (chunks == NULL) return -1;
-    Py_ssize_t n = PyList_GET_SIZE(chunks);
-    for (Py_ssize_t c = 0; c < n; c++) {
-        PyObject *chunk = PyList_GET_ITEM(chunks, c);
-        PyObject *packed = PyDict_GetItemWithError(analyser, chunk); /* borrowed */
-        PyObject *owned = NULL;
-        if (packed == NULL) {
-            if (PyErr_Occurred()) goto fail;
-            packed = owned = PyObject_GetItem(analyser, chunk); /* __missing__ analyses it */
-            if (packed == NULL) goto fail;
-        }
-        Py_ssize_t size = PyBytes_Check(packed) ? PyBytes_GET_SIZE(packed) : -1;
-        if (size < 4 || size % 4 != 0) {
-            Py_XDECREF(owned);
-            PyErr_SetString(PyExc_TypeError, "analyser values must be packed uint32 (word count, term ids)");
-            goto fail;
-        }
-        const char *raw = PyBytes_AS_STRING(packed);
-        uint32_t value;
-        memcpy(&value, raw, 4);
-        *words += value;
-        for (Py_ssize_t k = 4; k < size; k += 4) {
-            memcpy(&value, raw + k, 4);
-            if ((Py_ssize_t)value >= self->n_terms && reserve_terms(self, (Py_ssize_t)value + 1) < 0) {
-                Py_XDECREF(owned);
-                PyErr_NoMemory();
-                goto fail;
-            }
-            if (self->count[value]++ == 0) self->text_ids[self->n_text++] = value;
-        }
-        Py_XDECREF(owned);
+/* Ask the analyser about a piece not seen before and remember the answer in the cache. */
+static Slot *analyse_piece(Postings *self, int which, const char *data, Py_ssize_t len, uint64_t hash) {
+    Cache *cache = &self->cache;
+    PyObject *piece = PyUnicode_DecodeUTF8(data, len, "strict");
+    if (piece == NULL) return NULL;
+    PyObject *packed = PyObject_GetItem(self->analysers[which], piece); /* __missing__ analyses it */
+    Py_DECREF(piece);
+    if (packed == NULL) return NULL;
+    Py_ssize_t size = PyBytes_Check(packed) ? PyBytes_GET_SIZE(packed) : -1;
+    if (size < 4 || size % 4 != 0 || size / 4 > UINT32_MAX) {
+        Py_DECREF(packed);
+        PyErr_SetString(PyExc_TypeError, "analyser values must be packed uint32 (word count, term ids)");
+        return NULL;
     }
-    Py_DECREF(chunks);
+    Py_ssize_t n_values = size / 4;
+    if (len > UINT32_MAX || cache_reserve(cache) < 0 ||
+        grow_bytes((void **)&cache->keys, &cache->keys_cap, cache->keys_len + len, 1) < 0 ||
+        grow_bytes((void **)&cache->values, &cache->values_cap, cache->values_len + n_values, 4) < 0) {
+        Py_DECREF(packed);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(cache->values + cache->values_len, PyBytes_AS_STRING(packed), (size_t)size);
+    Py_DECREF(packed);
+    for (Py_ssize_t k = 1; k < n_values; k++) { /* term ids: room in the per-term arrays */
+        uint32_t tid = cache->values[cache->values_len + k];
+        if ((Py_ssize_t)tid >= self->n_terms && reserve_terms(self, (Py_ssize_t)tid + 1) < 0) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+    }
+    memcpy(cache->keys + cache->keys_len, data, (size_t)len);
+    Slot *slot = cache_find(cache, hash, data, len, which); /* the empty slot (the table may have grown) */
+    *slot = (Slot){hash, cache->keys_len, cache->values_len, (uint32_t)len, (uint32_t)(n_values - 1), which, 1};
+    cache->keys_len += len;
+    cache->values_len += n_values;
+    cache->n_used++;
+    return slot;
+}
+
+/* Count the term ids of one text's pieces (UTF-8, split as str.split() does) into `count`; adds its
+ * word count to *words. */
+static int count_text(Postings *self, int which, const char *text, Py_ssize_t len, long long *words) {
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    while (p < end) {
+        int space;
+        int n = next_char(p, end, &space);
+        if (space) {
+            p += n;
+            continue;
+        }
+        const unsigned char *start = p;
+        p += n;
+        while (p < end) {
+            n = next_char(p, end, &space);
+            if (space) break;
+            p += n;
+        }
+        Py_ssize_t piece_len = p - start;
+        uint64_t hash = piece_hash(start, piece_len, which);
+        Slot *slot = NULL;
+        if (self->cache.n_slots) {
+            slot = cache_find(&self->cache, hash, (const char *)start, piece_len, which);
+            if (!slot->used) slot = NULL;
+        }
+        if (slot == NULL) {
+            slot = analyse_piece(self, which, (const char *)start, piece_len, hash);
+            if (slot == NULL) return -1;
+        }
+        const uint32_t *value = self->cache.values + slot->value;
+        *words += value[0];
+        for (uint32_t k = 1; k <= slot->value_len; k++) {
+            uint32_t t = value[k];
+            if (self->count[t]++ == 0) self->text_ids[self->n_text++] = t;
+        }
+    }
     return 0;
-fail:
-    Py_DECREF(chunks);
-    return -1;
+}
+
+/* The slot of `analyser` in self->analysers (it is kept alive there). */
+static int analyser_slot(Postings *self, PyObject *analyser) {
+    for (int i = 0; i < self->n_analysers; i++)
+        if (self->analysers[i] == analyser) return i;
+    if (self->n_analysers == MAX_ANALYSERS) {
+        PyErr_SetString(PyExc_ValueError, "too many analysers for one build");
+        return -1;
+    }
+    Py_INCREF(analyser);
+    self->analysers[self->n_analysers] = analyser;
+    return self->n_analysers++;
 }
 
 static PyObject *Postings_add_document(Postings *self, PyObject *args) {
@@ -212,24 +392,34 @@ static PyObject *Postings_add_document(Postings *self, PyObject *args) {
             PyErr_SetString(PyExc_TypeError, "fields: language -> list of (text, weight); analysers: dicts");
             goto fail;
         }
+        int which = analyser_slot(self, analyser);
+        Py_DECREF(analyser); /* kept alive by self->analysers */
+        if (which < 0) goto fail;
         Py_INCREF(texts); /* __missing__ runs Python code */
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
             PyObject *item = PyList_GET_ITEM(texts, i);
             PyObject *text;
             double weight;
-            if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Ud", &text, &weight)) {
+            if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Od", &text, &weight) ||
+                !(PyUnicode_Check(text) || PyBytes_Check(text))) {
                 if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "texts: (text, weight) tuples");
                 Py_DECREF(texts);
-                Py_DECREF(analyser);
                 goto fail;
             }
             long long words = 0;
             Py_INCREF(text);
-            int failed = count_text(self, analyser, text, &words);
+            const char *utf8;
+            Py_ssize_t size;
+            if (PyBytes_Check(text)) {
+                utf8 = PyBytes_AS_STRING(text);
+                size = PyBytes_GET_SIZE(text);
+            } else {
+                utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+            }
+            int failed = utf8 == NULL || count_text(self, which, utf8, size, &words) < 0;
             Py_DECREF(text);
             if (failed) {
                 Py_DECREF(texts);
-                Py_DECREF(analyser);
                 goto fail;
             }
             total_length += (double)words * weight;
@@ -249,7 +439,6 @@ static PyObject *Postings_add_document(Postings *self, PyObject *args) {
             self->n_text = 0;
         }
         Py_DECREF(texts);
-        Py_DECREF(analyser);
         /* the first language with terms is taken as it is, later ones only where they are higher */
         int first = self->n_merged == 0;
         for (Py_ssize_t k = 0; k < self->n_tf; k++) {

@@ -8,7 +8,7 @@ class Postings:
     def add_document(
         self,
         doc: int,
-        fields: dict[str, list[tuple[str, float]]],
+        fields: dict[str, list[tuple[str | bytes, float]]],
         analysers: Mapping[str, dict[str, bytes]],
         /,
     ) -> float: ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from bot.content.texts import ITEM_SEP_BYTE, TextLists, Texts
 from bot.memory import paused_gc
 from bot.search.index import SearchDocument
 
@@ -28,16 +29,28 @@ KINDS = {"offers": "offer", "faq": "faq", "partners": "partner", "events": "even
 
 
 def _add_text(
-    fields: dict[str, list[tuple[str, float]]], text: Mapping[str, Any] | None, weight: float
+    fields: dict[str, list[tuple[str | bytes, float]]], text: Mapping[str, Any] | None, weight: float
 ) -> None:
+    if isinstance(text, Texts):  # packed content: the UTF-8 bytes as they are (the index build reads them)
+        for lang, encoded in text.encoded():
+            if encoded:
+                fields.setdefault(lang, []).append((encoded, weight))
+        return
     for lang, value in (text or {}).items():
         if value:
             fields.setdefault(lang, []).append((str(value), weight))
 
 
 def _add_lists(
-    fields: dict[str, list[tuple[str, float]]], lists: Mapping[str, Iterable[str]] | None, weight: float
+    fields: dict[str, list[tuple[str | bytes, float]]],
+    lists: Mapping[str, Iterable[str]] | None,
+    weight: float,
 ) -> None:
+    if isinstance(lists, TextLists):  # items separated by a character str.split() takes for whitespace
+        for lang, encoded in lists.encoded():
+            if encoded.strip(ITEM_SEP_BYTE):
+                fields.setdefault(lang, []).append((encoded, weight))
+        return
     for lang, values in (lists or {}).items():
         # One text per list: words are counted the same, and the index analyses one string, not ten.
         text = "\n".join(str(v) for v in values or () if v)
@@ -52,7 +65,7 @@ def _districts(entry: Any) -> frozenset[str] | None:
 
 def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
     """The search document of one catalogue entry of ``kind`` ("offer", "faq", ...)."""
-    fields: dict[str, list[tuple[str, float]]] = {}
+    fields: dict[str, list[tuple[str | bytes, float]]] = {}
     if kind == "faq":
         _add_lists(fields, entry.questions, QUESTION)
         _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)

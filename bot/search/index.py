@@ -122,14 +122,15 @@ _count_elements: Callable[[dict[Any, int], Iterable[Any]], None] = getattr(
 class SearchDocument:
     """Something a resident can be shown: an offer, a FAQ entry, a partner, an event or a topic.
 
-    ``fields`` maps a language to its texts with weights (title high, summary medium, details low);
-    ``district_ids`` is None when the entry applies to every district.
+    ``fields`` maps a language to its texts with weights (title high, summary medium, details low), each
+    text a ``str`` or its UTF-8 ``bytes`` (what packed content gives without decoding); only languages
+    with a non-empty text are in it. ``district_ids`` is None when the entry applies to every district.
     """
 
     id: str
     kind: str
     district_ids: frozenset[str] | None
-    fields: dict[str, list[tuple[str, float]]]
+    fields: dict[str, list[tuple[str | bytes, float]]]
 
     @property
     def key(self) -> str:
@@ -344,7 +345,7 @@ class SearchIndex:
                 words_of = analyser.words
                 tf: dict[int, float] = {}
                 for text, weight in texts:
-                    chunks = text.split()
+                    chunks = (text.decode() if isinstance(text, bytes) else text).split()
                     counts: dict[int, int] = {}
                     _count_elements(counts, chain.from_iterable(map(analyser.__getitem__, chunks)))
                     total_length += sum(map(words_of.__getitem__, chunks)) * weight

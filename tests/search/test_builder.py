@@ -84,6 +84,45 @@ def test_same_index_with_four_byte_documents_and_nothing_at_all() -> None:
     assert len(empty) == 0 and empty.search("Kurs", "de") == []
 
 
+# Every character str.split() takes for whitespace, a few that look like it but are not, and letters of
+# one to four bytes in UTF-8: the compiled build splits UTF-8 bytes itself and must cut where Python does.
+_SEPARATORS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000"
+_LOOKALIKES = "\u200b\u200c\u200d\u2060\ufeff\xad-_"
+_LETTERS = "kurs ÇocukÄmter курс دورة کلاس 子供 😀 ß İ".split()
+
+
+@compiled_only
+def test_utf8_texts_split_like_python_strings() -> None:
+    rng = random.Random(5)
+    texts = []
+    for _ in range(300):
+        pieces = rng.choices(_LETTERS + list(_LOOKALIKES), k=rng.randint(0, 12))
+        text = "".join(p + rng.choice(_SEPARATORS) * rng.randint(0, 2) for p in pieces)
+        texts.append(rng.choice(_SEPARATORS) * rng.randint(0, 1) + text)
+    as_str = [
+        SearchDocument(f"d{i}", "offer", None, {"de": [(t, 1.0)], "tr": [(t, 0.5)]})
+        for i, t in enumerate(texts)
+    ]
+    as_bytes = [
+        SearchDocument(
+            d.id, d.kind, None, {lang: [(t.encode(), w) for t, w in ts] for lang, ts in d.fields.items()}
+        )
+        for d in as_str
+    ]
+    from_str = assert_identical(as_str)
+    from_bytes = assert_identical(as_bytes)
+    assert from_bytes._terms == from_str._terms
+    assert bytes(memoryview(from_bytes._post_scores)) == bytes(memoryview(from_str._post_scores))
+
+
+@compiled_only
+def test_invalid_utf8_is_refused_by_both_builds() -> None:
+    docs = [SearchDocument("d0", "offer", None, {"de": [(b"Kurs \xa0 Frauen", 1.0)]})]
+    for compiled in (False, True):
+        with pytest.raises(UnicodeDecodeError):
+            SearchIndex.build(docs, compiled=compiled)
+
+
 @compiled_only
 def test_postings_refuse_misuse_and_recover_from_a_failed_document() -> None:
     builder = index_module._builder

@@ -19,7 +19,7 @@ class BM25Baseline:
         self.docs = list(docs)
         self.k1, self.b = k1, b
         self.tfs = [
-            Counter(self.tokens(" ".join(t for texts in d.fields.values() for t, _ in texts))) for d in docs
+            Counter(self.tokens(" ".join(t for texts in d.texts().values() for t, _ in texts))) for d in docs
         ]
         self.lengths = [sum(tf.values()) for tf in self.tfs]
         self.avg = sum(self.lengths) / len(self.lengths) if self.lengths else 1.0

@@ -187,7 +187,7 @@ def synthetic_documents(
     }
     vocabulary: dict[str, list[str]] = defaultdict(list)  # per language every word of the shipped texts
     for doc in real:
-        for lang, texts in doc.fields.items():
+        for lang, texts in doc.texts().items():
             for text, _ in texts:
                 vocabulary[lang].extend(text.split())
 
@@ -218,7 +218,7 @@ def synthetic_documents(
     out = []
     for i in range(n):
         template = real[i % len(real)]
-        fields = {lang: [(mutate(t, lang), w) for t, w in texts] for lang, texts in template.fields.items()}
+        fields = {lang: [(mutate(t, lang), w) for t, w in texts] for lang, texts in template.texts().items()}
         out.append(SearchDocument(f"syn-{i}", template.kind, rng.choice(districts), fields))
     return out
 

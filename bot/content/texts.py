@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 _LANG_SEP = "\x1f"  # between languages (YAML rejects C0 control characters, so no text contains it)
 _ITEM_SEP = "\x1e"  # between the items of a list
-_LANG_SEP_BYTE = _LANG_SEP.encode()
+LANG_SEP_BYTE = _LANG_SEP_BYTE = _LANG_SEP.encode()
 ITEM_SEP_BYTE = _ITEM_SEP.encode()
 
 _interned: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -191,10 +191,10 @@ class _Packed(Mapping[str, Any]):
     def values(self) -> Any:
         return [self._decode(part) for part in self._parts()]
 
-    def encoded(self) -> list[tuple[str, bytes]]:
-        """`(lang, UTF-8 text)` without decoding; a list's items are separated by `ITEM_SEP_BYTE`, which
-        `str.split()` counts as whitespace (what the search index build reads: bot/search/documents.py)."""
-        return list(zip(self._langs, self._blob().split(_LANG_SEP_BYTE), strict=True))
+    def raw(self) -> tuple[tuple[str, ...], bytes]:
+        """The languages and the UTF-8 blob as stored: `LANG_SEP_BYTE` between the languages' texts,
+        `ITEM_SEP_BYTE` between a list's items (the search index build reads it so, without decoding)."""
+        return self._langs, self._blob()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Packed) and type(other) is type(self):

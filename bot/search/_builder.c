@@ -5,14 +5,24 @@
  * bit-identical indexes (tests/search/test_builder.py):
  *
  *   Postings()                       per term id its documents and weighted term frequencies
- *     .add_document(doc, fields, analysers) -> total length
+ *     .add_document(doc, fields, analysers) -> length
  *                                    one document: for each language (`fields`: language -> [(text,
- *                                    weight)]) each text is split on whitespace (str.split()), each piece
- *                                    looked up in `analysers[language]` (a dict whose values are packed
- *                                    uint32: word count, then term ids; a missing piece is analysed by
- *                                    the dict's __missing__), term counts scaled by the weight are summed
- *                                    per language, languages merged by maximum, and the document appended
- *                                    to each term's list. Returns the sum of word count × weight.
+ *                                    weight)], text a str or UTF-8 bytes) each text is split on
+ *                                    whitespace as str.split() splits, each piece looked up in
+ *                                    `analysers[language]` (a dict whose values are packed uint32: word
+ *                                    count, then term ids; a missing piece is analysed by the dict's
+ *                                    __missing__, once: the answer is kept here, by the piece's bytes),
+ *                                    term counts scaled by the weight are summed per language, languages
+ *                                    merged by maximum, and the document appended to each term's list.
+ *                                    Returns the sum of word count × weight over the texts divided by the
+ *                                    number of languages.
+ *     .add_packed(doc, parts, analysers) -> length
+ *                                    the same for packed content (bot/content/texts.py): `parts` is a
+ *                                    tuple of (languages, UTF-8 blob, weight), the blob holding one text
+ *                                    per language separated by 0x1f; a language's text counts if it has
+ *                                    a byte other than 0x1e (the item separator, whitespace to split()).
+ *                                    Languages come in the order they first have a text, as
+ *                                    SearchDocument.texts() orders them.
  *     .finish(norms, k1, champions, n_terms) -> (offsets, documents, scores) as bytearrays: per term its
  *                                    BM25 champions (best first, ties by document), then the rest by
  *                                    document. Runs without the GIL: a reload builds in a worker thread
@@ -369,96 +379,54 @@ static int analyser_slot(Postings *self, PyObject *analyser) {
     return self->n_analysers++;
 }
 
-static PyObject *Postings_add_document(Postings *self, PyObject *args) {
-    Py_ssize_t doc;
-    PyObject *fields, *analysers;
-    if (!PyArg_ParseTuple(args, "nO!O", &doc, &PyDict_Type, &fields, &analysers)) return NULL;
-    if (self->finished) {
-        PyErr_SetString(PyExc_RuntimeError, "postings already finished");
-        return NULL;
-    }
-    if (doc < 0 || doc > UINT32_MAX || (self->any_doc && (uint32_t)doc <= self->last_doc)) {
-        PyErr_SetString(PyExc_ValueError, "documents must be added once each, in ascending order");
-        return NULL;
-    }
-    double total_length = 0.0;
-    Py_ssize_t pos = 0;
-    PyObject *lang, *texts;
-    while (PyDict_Next(fields, &pos, &lang, &texts)) {
-        PyObject *analyser = PyObject_GetItem(analysers, lang);
-        if (analyser == NULL) goto fail;
-        if (!PyDict_Check(analyser) || !PyList_Check(texts)) {
-            Py_DECREF(analyser);
-            PyErr_SetString(PyExc_TypeError, "fields: language -> list of (text, weight); analysers: dicts");
-            goto fail;
+/* One text of the current language: its counts × weight go into the language's sums. */
+static int add_text(Postings *self, int which, const char *utf8, Py_ssize_t size, double weight, double *total) {
+    long long words = 0;
+    if (count_text(self, which, utf8, size, &words) < 0) return -1;
+    *total += (double)words * weight;
+    /* tf[term] = tf.get(term, 0.0) + count * weight */
+    for (Py_ssize_t k = 0; k < self->n_text; k++) {
+        uint32_t t = self->text_ids[k];
+        double scaled = (double)self->count[t] * weight;
+        if (self->in_tf[t]) {
+            self->tf[t] = self->tf[t] + scaled;
+        } else {
+            self->tf[t] = 0.0 + scaled;
+            self->in_tf[t] = 1;
+            self->tf_ids[self->n_tf++] = t;
         }
-        int which = analyser_slot(self, analyser);
-        Py_DECREF(analyser); /* kept alive by self->analysers */
-        if (which < 0) goto fail;
-        Py_INCREF(texts); /* __missing__ runs Python code */
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
-            PyObject *item = PyList_GET_ITEM(texts, i);
-            PyObject *text;
-            double weight;
-            if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Od", &text, &weight) ||
-                !(PyUnicode_Check(text) || PyBytes_Check(text))) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "texts: (text, weight) tuples");
-                Py_DECREF(texts);
-                goto fail;
-            }
-            long long words = 0;
-            Py_INCREF(text);
-            const char *utf8;
-            Py_ssize_t size;
-            if (PyBytes_Check(text)) {
-                utf8 = PyBytes_AS_STRING(text);
-                size = PyBytes_GET_SIZE(text);
-            } else {
-                utf8 = PyUnicode_AsUTF8AndSize(text, &size);
-            }
-            int failed = utf8 == NULL || count_text(self, which, utf8, size, &words) < 0;
-            Py_DECREF(text);
-            if (failed) {
-                Py_DECREF(texts);
-                goto fail;
-            }
-            total_length += (double)words * weight;
-            /* tf[term] = tf.get(term, 0.0) + count * weight */
-            for (Py_ssize_t k = 0; k < self->n_text; k++) {
-                uint32_t t = self->text_ids[k];
-                double scaled = (double)self->count[t] * weight;
-                if (self->in_tf[t]) {
-                    self->tf[t] = self->tf[t] + scaled;
-                } else {
-                    self->tf[t] = 0.0 + scaled;
-                    self->in_tf[t] = 1;
-                    self->tf_ids[self->n_tf++] = t;
-                }
-                self->count[t] = 0;
-            }
-            self->n_text = 0;
-        }
-        Py_DECREF(texts);
-        /* the first language with terms is taken as it is, later ones only where they are higher */
-        int first = self->n_merged == 0;
-        for (Py_ssize_t k = 0; k < self->n_tf; k++) {
-            uint32_t t = self->tf_ids[k];
-            double v = self->tf[t];
-            self->in_tf[t] = 0;
-            if (first) {
-                self->merged[t] = v;
-            } else if (v > (self->in_merged[t] ? self->merged[t] : 0.0)) {
-                self->merged[t] = v;
-            } else {
-                continue;
-            }
-            if (!self->in_merged[t]) {
-                self->in_merged[t] = 1;
-                self->merged_ids[self->n_merged++] = t;
-            }
-        }
-        self->n_tf = 0;
+        self->count[t] = 0;
     }
+    self->n_text = 0;
+    return 0;
+}
+
+/* The current language is complete: the first language with terms is taken as it is, later ones only
+ * where they are higher (the same word in the German and the Turkish title is one piece of evidence). */
+static void end_language(Postings *self) {
+    int first = self->n_merged == 0;
+    for (Py_ssize_t k = 0; k < self->n_tf; k++) {
+        uint32_t t = self->tf_ids[k];
+        double v = self->tf[t];
+        self->in_tf[t] = 0;
+        if (first) {
+            self->merged[t] = v;
+        } else if (v > (self->in_merged[t] ? self->merged[t] : 0.0)) {
+            self->merged[t] = v;
+        } else {
+            continue;
+        }
+        if (!self->in_merged[t]) {
+            self->in_merged[t] = 1;
+            self->merged_ids[self->n_merged++] = t;
+        }
+    }
+    self->n_tf = 0;
+}
+
+/* The document is complete: append it to its terms' lists; returns its length (the word counts ×
+ * weights summed over its languages, divided by their number), or NULL. */
+static PyObject *end_document(Postings *self, Py_ssize_t doc, double total, Py_ssize_t n_langs) {
     for (Py_ssize_t k = 0; k < self->n_merged; k++) {
         uint32_t t = self->merged_ids[k];
         self->in_merged[t] = 0;
@@ -474,11 +442,179 @@ static PyObject *Postings_add_document(Postings *self, PyObject *args) {
     self->n_merged = 0;
     self->last_doc = (uint32_t)doc;
     self->any_doc = 1;
-    return PyFloat_FromDouble(total_length);
+    return PyFloat_FromDouble(total / (double)(n_langs > 1 ? n_langs : 1));
+}
+
+static int check_document(Postings *self, Py_ssize_t doc) {
+    if (self->finished) {
+        PyErr_SetString(PyExc_RuntimeError, "postings already finished");
+        return -1;
+    }
+    if (doc < 0 || doc > UINT32_MAX || (self->any_doc && (uint32_t)doc <= self->last_doc)) {
+        PyErr_SetString(PyExc_ValueError, "documents must be added once each, in ascending order");
+        return -1;
+    }
+    return 0;
+}
+
+/* The analyser slot for `lang`, or -1. */
+static int analyser_for(Postings *self, PyObject *analysers, PyObject *lang) {
+    PyObject *analyser = PyObject_GetItem(analysers, lang);
+    if (analyser == NULL) return -1;
+    if (!PyDict_Check(analyser)) {
+        Py_DECREF(analyser);
+        PyErr_SetString(PyExc_TypeError, "analysers: language -> dict");
+        return -1;
+    }
+    int which = analyser_slot(self, analyser);
+    Py_DECREF(analyser); /* kept alive by self->analysers */
+    return which;
+}
+
+static PyObject *Postings_add_document(Postings *self, PyObject *args) {
+    Py_ssize_t doc;
+    PyObject *fields, *analysers;
+    if (!PyArg_ParseTuple(args, "nO!O", &doc, &PyDict_Type, &fields, &analysers)) return NULL;
+    if (check_document(self, doc) < 0) return NULL;
+    double total_length = 0.0;
+    Py_ssize_t pos = 0;
+    PyObject *lang, *texts;
+    while (PyDict_Next(fields, &pos, &lang, &texts)) {
+        if (!PyList_Check(texts)) {
+            PyErr_SetString(PyExc_TypeError, "fields: language -> list of (text, weight)");
+            goto fail;
+        }
+        int which = analyser_for(self, analysers, lang);
+        if (which < 0) goto fail;
+        Py_INCREF(texts); /* __missing__ runs Python code */
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
+            PyObject *item = PyList_GET_ITEM(texts, i);
+            PyObject *text;
+            double weight;
+            if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Od", &text, &weight) ||
+                !(PyUnicode_Check(text) || PyBytes_Check(text))) {
+                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "texts: (text, weight) tuples");
+                Py_DECREF(texts);
+                goto fail;
+            }
+            Py_INCREF(text);
+            const char *utf8;
+            Py_ssize_t size;
+            if (PyBytes_Check(text)) {
+                utf8 = PyBytes_AS_STRING(text);
+                size = PyBytes_GET_SIZE(text);
+            } else {
+                utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+            }
+            int failed = utf8 == NULL || add_text(self, which, utf8, size, weight, &total_length) < 0;
+            Py_DECREF(text);
+            if (failed) {
+                Py_DECREF(texts);
+                goto fail;
+            }
+        }
+        Py_DECREF(texts);
+        end_language(self);
+    }
+    return end_document(self, doc, total_length, PyDict_GET_SIZE(fields));
 
 fail:
     reset_scratch(self);
     return NULL;
+}
+
+/* --- packed content ------------------------------------------------------------------------------------ */
+
+#define LANG_SEP 0x1f /* between the languages of a packed field (bot/content/texts.py) */
+#define ITEM_SEP 0x1e /* between the items of a packed list: whitespace to str.split() */
+
+typedef struct {
+    const char *text;
+    Py_ssize_t size;
+    double weight;
+    int lang; /* index into the document's languages, in order of first appearance */
+} Segment;
+
+/* A language's text in a packed field counts if it has a character besides item separators (an empty
+ * text, or a list of empty items, is left out as bot/search/documents.py leaves it out). */
+static int has_text(const char *text, Py_ssize_t size) {
+    for (Py_ssize_t i = 0; i < size; i++)
+        if ((unsigned char)text[i] != ITEM_SEP) return 1;
+    return 0;
+}
+
+static PyObject *Postings_add_packed(Postings *self, PyObject *args) {
+    Py_ssize_t doc;
+    PyObject *parts, *analysers;
+    if (!PyArg_ParseTuple(args, "nO!O", &doc, &PyTuple_Type, &parts, &analysers)) return NULL;
+    if (check_document(self, doc) < 0) return NULL;
+    Segment *segments = NULL;
+    PyObject **langs = NULL; /* borrowed from the parts' language tuples */
+    Py_ssize_t n_segments = 0, n_langs = 0, capacity = 0;
+    PyObject *result = NULL;
+    Py_INCREF(parts);
+    for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(parts); p++) {
+        PyObject *part = PyTuple_GET_ITEM(parts, p), *part_langs, *blob;
+        double weight;
+        if (!PyTuple_Check(part) || !PyArg_ParseTuple(part, "O!O!d", &PyTuple_Type, &part_langs, &PyBytes_Type,
+                                                      &blob, &weight)) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "parts: (languages, UTF-8 blob, weight)");
+            goto done;
+        }
+        const char *text = PyBytes_AS_STRING(blob), *end = text + PyBytes_GET_SIZE(blob);
+        Py_ssize_t n = PyTuple_GET_SIZE(part_langs);
+        if (capacity < n_segments + n) {
+            capacity = (n_segments + n) * 2;
+            Segment *grown = PyMem_Realloc(segments, sizeof(Segment) * (size_t)capacity);
+            PyObject **grown_langs = grown ? PyMem_Realloc(langs, sizeof(PyObject *) * (size_t)capacity) : NULL;
+            if (grown) segments = grown;
+            if (grown_langs) langs = grown_langs;
+            if (!grown || !grown_langs) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const char *stop = memchr(text, LANG_SEP, (size_t)(end - text));
+            if ((stop == NULL) != (i == n - 1)) {
+                PyErr_SetString(PyExc_ValueError, "packed field: one text per language expected");
+                goto done;
+            }
+            if (stop == NULL) stop = end;
+            if (has_text(text, stop - text)) {
+                PyObject *lang = PyTuple_GET_ITEM(part_langs, i);
+                Py_ssize_t l = 0;
+                while (l < n_langs && langs[l] != lang) {
+                    int equal = PyObject_RichCompareBool(langs[l], lang, Py_EQ);
+                    if (equal < 0) goto done;
+                    if (equal) break;
+                    l++;
+                }
+                if (l == n_langs) langs[n_langs++] = lang;
+                segments[n_segments++] = (Segment){text, stop - text, weight, (int)l};
+            }
+            text = stop + 1;
+        }
+    }
+    double total_length = 0.0;
+    for (Py_ssize_t l = 0; l < n_langs; l++) {
+        int which = analyser_for(self, analysers, langs[l]);
+        if (which < 0) goto done;
+        for (Py_ssize_t i = 0; i < n_segments; i++) {
+            if (segments[i].lang != l) continue;
+            if (add_text(self, which, segments[i].text, segments[i].size, segments[i].weight, &total_length) < 0)
+                goto done;
+        }
+        end_language(self);
+    }
+    result = end_document(self, doc, total_length, n_langs);
+
+done:
+    if (result == NULL) reset_scratch(self);
+    PyMem_Free(segments);
+    PyMem_Free(langs);
+    Py_DECREF(parts);
+    return result;
 }
 
 /* i ranks before j: higher score, then lower position (= lower document). */
@@ -608,7 +744,9 @@ static PyObject *Postings_len(Postings *self, void *closure) {
 
 static PyMethodDef Postings_methods[] = {
     {"add_document", (PyCFunction)Postings_add_document, METH_VARARGS,
-     "add_document(doc, fields, analysers) -> total length: one document's terms (documents ascending)."},
+     "add_document(doc, fields, analysers) -> length: one document's terms (documents ascending)."},
+    {"add_packed", (PyCFunction)Postings_add_packed, METH_VARARGS,
+     "add_packed(doc, parts, analysers) -> length: add_document of packed content."},
     {"finish", (PyCFunction)Postings_finish, METH_VARARGS,
      "finish(norms, k1, champions, n_terms) -> (offsets, documents, scores) as bytearrays ('I', 'H' or "
      "'I', 'd')."},

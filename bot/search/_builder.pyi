@@ -12,6 +12,13 @@ class Postings:
         analysers: Mapping[str, dict[str, bytes]],
         /,
     ) -> float: ...
+    def add_packed(
+        self,
+        doc: int,
+        parts: tuple[tuple[tuple[str, ...], bytes, float], ...],
+        analysers: Mapping[str, dict[str, bytes]],
+        /,
+    ) -> float: ...
     def finish(
         self, norms: Buffer, k1: float, champions: int, n_terms: int, /
     ) -> tuple[bytearray, bytearray, bytearray]: ...

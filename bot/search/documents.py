@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from bot.content.texts import ITEM_SEP_BYTE, TextLists, Texts
+from bot.content.texts import TextLists, Texts
 from bot.memory import paused_gc
 from bot.search.index import SearchDocument
 
@@ -31,11 +31,6 @@ KINDS = {"offers": "offer", "faq": "faq", "partners": "partner", "events": "even
 def _add_text(
     fields: dict[str, list[tuple[str | bytes, float]]], text: Mapping[str, Any] | None, weight: float
 ) -> None:
-    if isinstance(text, Texts):  # packed content: the UTF-8 bytes as they are (the index build reads them)
-        for lang, encoded in text.encoded():
-            if encoded:
-                fields.setdefault(lang, []).append((encoded, weight))
-        return
     for lang, value in (text or {}).items():
         if value:
             fields.setdefault(lang, []).append((str(value), weight))
@@ -46,11 +41,6 @@ def _add_lists(
     lists: Mapping[str, Iterable[str]] | None,
     weight: float,
 ) -> None:
-    if isinstance(lists, TextLists):  # items separated by a character str.split() takes for whitespace
-        for lang, encoded in lists.encoded():
-            if encoded.strip(ITEM_SEP_BYTE):
-                fields.setdefault(lang, []).append((encoded, weight))
-        return
     for lang, values in (lists or {}).items():
         # One text per list: words are counted the same, and the index analyses one string, not ten.
         text = "\n".join(str(v) for v in values or () if v)
@@ -63,25 +53,43 @@ def _districts(entry: Any) -> frozenset[str] | None:
     return frozenset(districts) if districts else None
 
 
-def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
-    """The search document of one catalogue entry of ``kind`` ("offer", "faq", ...)."""
-    fields: dict[str, list[tuple[str | bytes, float]]] = {}
+def _sources(kind: str, entry: Any) -> list[tuple[Any, float, bool]]:
+    """The searchable fields of an entry: (value, weight, is a list of texts)."""
     if kind == "faq":
-        _add_lists(fields, entry.questions, QUESTION)
-        _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)
-        _add_text(fields, entry.answer, ANSWER)
-    elif kind == "partner":
-        _add_text(fields, entry.name, TITLE)
-        _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)
-        _add_text(fields, entry.description, DESCRIPTION)
-    elif kind == "topic":
-        _add_text(fields, entry.title, TITLE)
-        _add_lists(fields, getattr(entry, "keywords", None), TOPIC_KEYWORDS)
-    else:  # offer, event
-        _add_text(fields, entry.title, TITLE)
-        _add_lists(fields, getattr(entry, "keywords", None), KEYWORDS)
-        _add_text(fields, entry.summary, SUMMARY)
-        _add_text(fields, getattr(entry, "details", None), DETAILS)
+        return [
+            (entry.questions, QUESTION, True),
+            (getattr(entry, "keywords", None), KEYWORDS, True),
+            (entry.answer, ANSWER, False),
+        ]
+    if kind == "partner":
+        return [
+            (entry.name, TITLE, False),
+            (getattr(entry, "keywords", None), KEYWORDS, True),
+            (entry.description, DESCRIPTION, False),
+        ]
+    if kind == "topic":
+        return [(entry.title, TITLE, False), (getattr(entry, "keywords", None), TOPIC_KEYWORDS, True)]
+    return [  # offer, event
+        (entry.title, TITLE, False),
+        (getattr(entry, "keywords", None), KEYWORDS, True),
+        (entry.summary, SUMMARY, False),
+        (getattr(entry, "details", None), DETAILS, False),
+    ]
+
+
+def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
+    """The search document of one catalogue entry of ``kind`` ("offer", "faq", ...).
+
+    When every field is packed content (bot/content/texts.py) the document carries the packed UTF-8
+    blobs as they are (`SearchDocument.packed`): nothing is decoded, the index build splits them itself.
+    """
+    sources = [(value, weight, is_list) for value, weight, is_list in _sources(kind, entry) if value]
+    if all(isinstance(value, Texts | TextLists) for value, _, _ in sources):
+        packed = tuple((*value.raw(), weight) for value, weight, _ in sources)
+        return SearchDocument(entry_id, kind, _districts(entry), packed=packed)
+    fields: dict[str, list[tuple[str | bytes, float]]] = {}
+    for value, weight, is_list in sources:
+        (_add_lists if is_list else _add_text)(fields, value, weight)
     return SearchDocument(entry_id, kind, _districts(entry), fields)
 
 

@@ -66,7 +66,7 @@ import shutil
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -118,19 +118,41 @@ _count_elements: Callable[[dict[Any, int], Iterable[Any]], None] = getattr(
 )
 
 
+PACKED_LANG_SEP = b"\x1f"
+"""Between the languages' texts of a packed part (the content's own format: bot/content/texts.py)."""
+PACKED_ITEM_SEP = b"\x1e"
+"""Between the items of a packed list; whitespace to ``str.split()``, so the items are split apart."""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
     """Something a resident can be shown: an offer, a FAQ entry, a partner, an event or a topic.
 
     ``fields`` maps a language to its texts with weights (title high, summary medium, details low), each
-    text a ``str`` or its UTF-8 ``bytes`` (what packed content gives without decoding); only languages
-    with a non-empty text are in it. ``district_ids`` is None when the entry applies to every district.
+    text a ``str`` or its UTF-8 ``bytes``; only languages with a non-empty text are in it. Content that is
+    stored packed comes as ``packed`` instead: per field ``(languages, UTF-8 blob, weight)``, the blob
+    holding one text per language separated by ``PACKED_LANG_SEP`` (:meth:`texts` gives both forms as
+    ``fields``). ``district_ids`` is None when the entry applies to every district.
     """
 
     id: str
     kind: str
     district_ids: frozenset[str] | None
-    fields: dict[str, list[tuple[str | bytes, float]]]
+    fields: dict[str, list[tuple[str | bytes, float]]] = field(default_factory=dict)
+    packed: tuple[tuple[tuple[str, ...], bytes, float], ...] | None = None
+
+    def texts(self) -> dict[str, list[tuple[str, float]]]:
+        """Language → texts (decoded) with weights, from ``fields`` or from ``packed``."""
+        texts: dict[str, list[tuple[str, float]]] = {}
+        if self.packed is None:
+            for lang, items in self.fields.items():
+                texts[lang] = [(t.decode() if isinstance(t, bytes) else t, w) for t, w in items]
+            return texts
+        for langs, blob, weight in self.packed:
+            for lang, text in zip(langs, blob.split(PACKED_LANG_SEP), strict=True):
+                if text.strip(PACKED_ITEM_SEP):  # a list of empty items is no text
+                    texts.setdefault(lang, []).append((text.decode(), weight))
+        return texts
 
     @property
     def key(self) -> str:
@@ -309,10 +331,13 @@ class SearchIndex:
         add_document = postings.add_document
         lengths: list[float] = []
         meta: list[tuple[str, str, frozenset[str] | None]] = []
+        add_packed = postings.add_packed
         for doc_idx, doc in enumerate(docs):
             meta.append((doc.id, doc.kind, doc.district_ids))
-            total_length = add_document(doc_idx, doc.fields, analysers)
-            lengths.append(total_length / max(1, len(doc.fields)))
+            if doc.packed is not None:
+                lengths.append(add_packed(doc_idx, doc.packed, analysers))
+            else:
+                lengths.append(add_document(doc_idx, doc.fields, analysers))
         if len(terms) > _TID_MASK:
             raise ValueError(f"too many distinct terms for the index: {len(terms)}")
         n_docs = len(meta)
@@ -340,12 +365,13 @@ class SearchIndex:
             meta.append((doc.id, doc.kind, doc.district_ids))
             merged: dict[int, float] = {}
             total_length = 0.0
-            for lang, texts in doc.fields.items():
+            fields = doc.texts()
+            for lang, texts in fields.items():
                 analyser = analysers[lang]
                 words_of = analyser.words
                 tf: dict[int, float] = {}
                 for text, weight in texts:
-                    chunks = (text.decode() if isinstance(text, bytes) else text).split()
+                    chunks = text.split()
                     counts: dict[int, int] = {}
                     _count_elements(counts, chain.from_iterable(map(analyser.__getitem__, chunks)))
                     total_length += sum(map(words_of.__getitem__, chunks)) * weight
@@ -364,7 +390,7 @@ class SearchIndex:
             for tid, value in merged.items():
                 tf_docs[tid].append(doc_idx)
                 tf_values[tid].append(value)
-            lengths.append(total_length / max(1, len(doc.fields)))
+            lengths.append(total_length / max(1, len(fields)))
         if len(terms) > _TID_MASK:
             raise ValueError(f"too many distinct terms for the index: {len(terms)}")
         for _ in range(len(tf_docs), len(terms)):

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.texts import _ITEM_SEP as ITEM_SEP
+from bot.content.texts import _LANG_SEP as LANG_SEP
 from bot.search import index as index_module
 from bot.search.documents import documents_from_catalogue
-from bot.search.index import CHAMPIONS, SearchDocument, SearchIndex
+from bot.search.index import CHAMPIONS, PACKED_ITEM_SEP, PACKED_LANG_SEP, SearchDocument, SearchIndex
 from tests.search.conftest import doc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,6 +115,65 @@ def test_utf8_texts_split_like_python_strings() -> None:
     from_bytes = assert_identical(as_bytes)
     assert from_bytes._terms == from_str._terms
     assert bytes(memoryview(from_bytes._post_scores)) == bytes(memoryview(from_str._post_scores))
+
+
+def _packed(
+    *fields: tuple[dict[str, str | tuple[str, ...]], float],
+) -> tuple[tuple[tuple[str, ...], bytes, float], ...]:
+    """Fields packed as bot/content/texts.py packs them (lists: items joined by the item separator)."""
+    parts = []
+    for texts, weight in fields:
+        values = [v if isinstance(v, str) else ITEM_SEP.join(v) for v in texts.values()]
+        parts.append((tuple(texts), LANG_SEP.join(values).encode(), weight))
+    return tuple(parts)
+
+
+def test_packed_documents_use_the_contents_separators() -> None:
+    from bot.content import texts
+
+    assert texts.LANG_SEP_BYTE == PACKED_LANG_SEP and texts.ITEM_SEP_BYTE == PACKED_ITEM_SEP
+    assert LANG_SEP.encode() == PACKED_LANG_SEP and ITEM_SEP.encode() == PACKED_ITEM_SEP
+
+
+@compiled_only
+def test_packed_documents_index_as_their_texts() -> None:
+    rng = random.Random(9)
+    words = "Kurs Kurse Frauen Kinder Hilfe kadın çocuk kurs курс діти دورة کلاس".split()
+
+    def text() -> str:
+        return " ".join(rng.choices(words, k=rng.randint(0, 6)))
+
+    docs = []
+    for i in range(300):
+        langs = rng.sample(["de", "de-simple", "tr", "ru", "uk", "ar", "fa"], k=rng.randint(1, 5))
+        fields = [
+            ({lang: text() for lang in langs}, 3.0),  # titles; some empty
+            ({lang: tuple(text() for _ in range(rng.randint(1, 3))) for lang in rng.sample(langs, k=1)}, 2.5),
+            ({lang: ("", "") for lang in langs[:1]}, 2.5),  # a list of empty items: no text
+            ({lang: text() for lang in reversed(langs)}, 0.5),  # a language's first text may come late
+        ]
+        docs.append(SearchDocument(f"d{i}", "offer", None, packed=_packed(*fields)))
+    as_texts = [SearchDocument(d.id, d.kind, None, d.texts()) for d in docs]
+    packed = assert_identical(docs)
+    plain = assert_identical(as_texts)
+    assert packed._terms == plain._terms
+    assert bytes(memoryview(packed._post_scores)) == bytes(memoryview(plain._post_scores))
+    assert packed.search("kurs frauen", "de")
+
+
+@compiled_only
+def test_packed_parts_must_hold_one_text_per_language() -> None:
+    builder = index_module._builder
+    assert builder is not None
+    analysers = {"de": {"kurs": array("I", [1, 0]).tobytes()}, "tr": {"kurs": array("I", [1, 0]).tobytes()}}
+    postings = builder.Postings()
+    with pytest.raises(ValueError):
+        postings.add_packed(0, ((("de",), b"kurs\x1fkurs", 1.0),), analysers)  # two texts, one language
+    with pytest.raises(ValueError):
+        postings.add_packed(0, ((("de", "tr"), b"kurs", 1.0),), analysers)  # one text, two languages
+    with pytest.raises(TypeError):
+        postings.add_packed(0, ((("de",), "kurs", 1.0),), analysers)  # not bytes
+    assert postings.add_packed(0, ((("de", "tr"), b"kurs\x1fkurs kurs", 1.0),), analysers) == 1.5
 
 
 @compiled_only

@@ -35,7 +35,7 @@ def test_catalogue_entries_become_documents_with_kind_and_districts() -> None:
     assert set(docs) == {"offer:deutschkurs", "faq:brief", "partner:mz", "topic:kurse"}
     assert docs["offer:deutschkurs"].district_ids == frozenset({"ost-westsiedlung"})
     assert docs["topic:kurse"].district_ids is None
-    assert ("sprachkurs", 2.5) in docs["offer:deutschkurs"].fields["de"]
+    assert ("sprachkurs", 2.5) in docs["offer:deutschkurs"].texts()["de"]
 
 
 def test_faq_question_variants_are_searchable_and_emergency_triggers_are_read() -> None:

@@ -72,7 +72,7 @@ class SearchEngine:
         if index is None:
             # Documents are made while the index reads them: their decoded texts never exist all at once.
             folder = snapshots.folder if snapshots is not None else None
-            index = SearchIndex.build(iter_documents(catalogue)).in_page_cache(folder)
+            index = SearchIndex.build(iter_documents(catalogue), page_cache=True, directory=folder)
             if snapshots is not None:  # written from the mapped postings while the bot already answers
                 snapshots.save_in_background(name, catalogue.version, write=index.write)
         return cls(index, emergency)

@@ -69,7 +69,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from rapidfuzz.distance import OSA
 
@@ -107,6 +107,8 @@ W_PART = 0.5
 W_SPLIT = 0.8
 # What the compiled scorer needs to know of the rules above (bot/search/_scorer.c).
 _SCORER_PARAMS = (CHAMPIONS, EXPANSION_CHAMPIONS, LONG_CHAMPIONS, BITMAP_MIN, MAX_COMPLETIONS, W_STEM)
+
+_Typecode = Literal["H", "I", "d"]  # of the posting arrays
 
 _TID_BITS = 24  # term ids in the packed lookup tables (16.7 million terms)
 _TID_MASK = (1 << _TID_BITS) - 1
@@ -312,14 +314,28 @@ class SearchIndex:
     # --- building ----------------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, docs: Iterable[SearchDocument], *, compiled: bool = COMPILED_BUILDER) -> SearchIndex:
+    def build(
+        cls,
+        docs: Iterable[SearchDocument],
+        *,
+        compiled: bool = COMPILED_BUILDER,
+        page_cache: bool = False,
+        directory: Path | None = None,
+    ) -> SearchIndex:
         """The index of ``docs``; ``compiled`` uses bot/search/_builder.c for the hot loops (same index,
-        bit for bit: tests/search/test_builder.py)."""
+        bit for bit: tests/search/test_builder.py). With ``page_cache`` the postings end up in an
+        unlinked temporary file in ``directory``, mapped (:meth:`in_page_cache`); the compiled build
+        writes them there directly, so they never exist in the process's memory as a whole."""
         with paused_gc():
-            return cls._build_compiled(docs) if compiled else cls._build(docs)
+            if not compiled:
+                index = cls._build(docs)
+                return index.in_page_cache(directory) if page_cache else index
+            return cls._build_compiled(docs, page_cache=page_cache, directory=directory)
 
     @classmethod
-    def _build_compiled(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
+    def _build_compiled(
+        cls, docs: Iterable[SearchDocument], *, page_cache: bool = False, directory: Path | None = None
+    ) -> SearchIndex:
         """:meth:`_build` with its per-document work in C: splitting the texts, counting their term ids,
         summing and merging the languages, appending postings, and the BM25/champion pass (without
         the GIL)."""
@@ -343,14 +359,36 @@ class SearchIndex:
         n_docs = len(meta)
         avg_length = (sum(lengths) / n_docs) if n_docs else 1.0
         norms = array("d", [K1 * (1 - B + B * length / (avg_length or 1.0)) for length in lengths])
-        offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS, len(terms))
-        return cls(
-            meta,
-            terms,
-            array("I", memoryview(offsets).cast("I")),
-            memoryview(post_docs).cast("H" if n_docs <= 0xFFFF else "I"),
-            memoryview(post_scores).cast("d"),
-        )
+        typecode: Literal["H", "I"] = "H" if n_docs <= 0xFFFF else "I"
+        n_postings = postings.n_postings
+        private = None
+        if page_cache and n_postings and hasattr(os, "pwrite"):
+            try:
+                private = private_file("quartiersbot-index-", directory)
+            except OSError:
+                logger.warning("no temporary file for the index: postings stay in memory", exc_info=True)
+        if private is None:
+            offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS, len(terms))
+            index = cls(
+                meta,
+                terms,
+                array("I", memoryview(offsets).cast("I")),
+                memoryview(post_docs).cast(typecode),
+                memoryview(post_scores).cast("d"),
+            )
+            return index.in_page_cache(directory) if page_cache and n_postings else index
+        # Documents at the start of the file, scores from the next page boundary (as `mapped` reads them).
+        docs_size = n_postings * array(typecode).itemsize
+        scores_at = docs_size + -docs_size % _PAGE
+        try:
+            offsets, _, _ = postings.finish(norms, K1, CHAMPIONS, len(terms), private.fileno(), scores_at)
+            regions = [(0, docs_size), (scores_at, n_postings * 8)]
+            return cls._over_file(
+                meta, terms, array("I", memoryview(offsets).cast("I")), private, [typecode, "d"], regions
+            )
+        except BaseException:
+            private.close()
+            raise
 
     @classmethod
     def _build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
@@ -490,18 +528,38 @@ class SearchIndex:
             except BaseException:
                 backing.close()
                 raise
-        mapping = mmap.mmap(backing.fileno(), 0, access=mmap.ACCESS_READ)
-        views: list[Any] = []
         regions: list[tuple[int, int]] = []
         for typecode, count in shapes:
             position += -position % _PAGE
             end = position + count * array(typecode).itemsize
-            if end - start > len(mapping):
-                backing.close()
-                raise ValueError(f"index snapshot truncated: {end - start} > {len(mapping)} bytes")
-            views.append(memoryview(mapping)[position - start : end - start].cast(typecode))
             regions.append((position - start, end - position))
             position = end
+        typecodes = [typecode for typecode, _count in shapes]
+        return cls._over_file(meta, terms, offsets, backing, typecodes, regions, expansions)
+
+    @classmethod
+    def _over_file(
+        cls,
+        meta: list[tuple[str, str, frozenset[str] | None]],
+        terms: list[str],
+        offsets: array[int],
+        backing: BinaryIO,
+        typecodes: list[_Typecode],
+        regions: list[tuple[int, int]],
+        expansions: tuple[_TermTable, _TermTable, _TermTable] | None = None,
+    ) -> SearchIndex:
+        """An index whose two posting arrays are mapped, read-only, from ``regions`` (offset, size) of
+        the open file ``backing``, which the index keeps (and closes when it is gone)."""
+        try:
+            mapping = mmap.mmap(backing.fileno(), 0, access=mmap.ACCESS_READ)
+            views: list[Any] = []
+            for typecode, (offset, size) in zip(typecodes, regions, strict=True):
+                if offset + size > len(mapping):
+                    raise ValueError(f"index snapshot truncated: {offset + size} > {len(mapping)} bytes")
+                views.append(memoryview(mapping)[offset : offset + size].cast(typecode))
+        except BaseException:
+            backing.close()
+            raise
         index = cls(meta, terms, offsets, views[0], views[1], expansions)
         index._backing = (backing, regions)
         return index

@@ -185,6 +185,44 @@ def test_invalid_utf8_is_refused_by_both_builds() -> None:
 
 
 @compiled_only
+def test_a_build_into_the_page_cache_is_the_same_index(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    words = "Kurs Frauen Kinder Hilfe Brief Amt Garten kadın çocuk курс діти دورة".split()
+    docs = [
+        SearchDocument(
+            f"d{i}", "offer", None, {"de": [(" ".join(rng.choices(words, k=rng.randint(1, 9))), 1.0)]}
+        )
+        for i in range(500)
+    ]
+    memory = SearchIndex.build(docs, compiled=True)
+    assert memory._backing is None
+    for compiled in (True, False):
+        paged = SearchIndex.build(docs, compiled=compiled, page_cache=True, directory=tmp_path)
+        assert paged._backing is not None  # postings mapped from an unlinked file
+        assert paged._terms == memory._terms and list(paged._offsets) == list(memory._offsets)
+        assert bytes(memoryview(paged._post_docs)) == bytes(memoryview(memory._post_docs))
+        assert bytes(memoryview(paged._post_scores)) == bytes(memoryview(memory._post_scores))
+        assert paged.search("kurs frauen", "de") == memory.search("kurs frauen", "de")
+    assert not list(tmp_path.iterdir())  # nothing left behind
+    empty = SearchIndex.build([], page_cache=True, directory=tmp_path)
+    assert len(empty) == 0 and empty.search("Kurs", "de") == []
+
+
+@compiled_only
+def test_postings_written_to_a_file_report_write_errors(tmp_path: Path) -> None:
+    builder = index_module._builder
+    assert builder is not None
+    analysers = {"de": {"kurs": array("I", [1, 0]).tobytes()}}
+    target = tmp_path / "postings"
+    target.write_bytes(b"")
+    for scores_at, error in ((1, ValueError), (4096, OSError)):
+        postings = builder.Postings()
+        postings.add_document(0, {"de": [("kurs", 1.0)]}, analysers)
+        with target.open("rb") as read_only, pytest.raises(error):  # documents would overlap / not writable
+            postings.finish(array("d", [1.0]), 1.2, CHAMPIONS, 1, read_only.fileno(), scores_at)
+
+
+@compiled_only
 def test_postings_refuse_misuse_and_recover_from_a_failed_document() -> None:
     builder = index_module._builder
     assert builder is not None

@@ -103,3 +103,21 @@ async def test_sent_messages_leave_the_outbox_after_the_retention_period(bot: Bo
     async with bot.services.database.sessions() as session:
         left = sorted(key for key in (await session.execute(select(OutboxMessage.dedupe_key))).scalars())
     assert left == ["old-10-sent", "old-200-pending"]  # only finished rows past the retention go
+
+
+def test_the_shipped_privacy_notice_names_the_default_retention_periods_in_every_language() -> None:
+    """The notice is content, the periods are settings: a changed default must change the text too."""
+    from pathlib import Path
+
+    from bot.content.catalogue import load_catalogue
+    from bot.settings import Settings
+
+    defaults = Settings.model_fields
+    hours = defaults["draft_retention_hours"].default
+    days = defaults["unanswered_retention_days"].default
+    months = defaults["request_retention_days"].default // 30
+    persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    catalogue, _ = load_catalogue(Path(__file__).resolve().parents[1] / "content")
+    for lang, text in catalogue.privacy_notice.text.items():
+        for period in (hours, days, months):
+            assert str(period) in text or str(period).translate(persian) in text, (lang, period)

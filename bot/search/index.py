@@ -12,7 +12,8 @@ folded surface form                       1.0     "kurs"
 stem under any analyser                   0.9     "kursen" → "kurs" (de)
 inflection: vocabulary term is a prefix   0.75    "kursu" → "kurs", "kurs" → "kursu"
   of the word or vice versa (≤ 3 letters)
-typo: edit distance 1 (2 for ≥ 8 letters) 0.7/0.55 "deutchkurs" → "deutschkurs" (only if nothing exact)
+typo: edit distance 1 (2 for ≥ 8 letters) 0.7/0.55 "deutchkurs" → "deutschkurs" (only if nothing exact;
+  of words with ≥ 5 letters)
 compound part: the word is the head or    0.5     "kurs" → "deutschkurs"
   modifier of a vocabulary compound
 ========================================  ======  =========================================================
@@ -96,6 +97,7 @@ MAX_QUERY_TOKENS = 32
 MAX_EXPANSIONS = 24  # per word and kind of expansion (compound parts, typos)
 BITMAP_MIN = 64  # long exact/stem lists from this length are probed (with a bitmap), shorter read
 BITMAPS_KEPT = 2048  # bitmaps of long lists kept for the next queries (least recently used go)
+TYPO_MIN_LETTERS = 5  # shorter words have too many neighbours one letter away ("quit" → "suit")
 MAX_COMPLETIONS = 32  # candidates completed from unread parts of posting lists, per query
 
 W_EXACT = 1.0
@@ -663,7 +665,7 @@ class SearchIndex:
             for k in range(max(4, len(word) - 3), len(word) + 1):  # "bewerbungen" → "bewerbung|s|training"
                 for term in self._compounds(word[:k]):
                     offer(term, W_PART)
-            if not exact:
+            if not exact and len(word) >= TYPO_MIN_LETTERS:
                 for term, weight in self._typos(word):
                     offer(term, weight)
                 if len(word) >= 8 and not group:

@@ -35,6 +35,24 @@ def test_finds_the_entry_despite_typos_diacritics_inflection_and_mixed_languages
     assert hits and hits[0].id == expected, hits
 
 
+def test_short_words_are_not_read_as_typos_of_other_short_words() -> None:
+    """ "quit" is one letter from "suit", "nein" from "sein", "wort" from "work": a four-letter word has so
+    many neighbours that a typo match there is mostly a wrong answer (the bot answered "quit" with the
+    apprenticeship offer, "which job suits you"). Longer words keep their typo tolerance."""
+    index = SearchIndex.build(
+        [
+            doc("beruf", en="Which job suits you? Work experience"),
+            doc("kosten", de="Muss ich etwas bezahlen? Es kann sein, dass es kostet"),
+            doc("kurs", de="Deutschkurs für Frauen"),
+        ]
+    )
+    for word in ("quit", "nein", "wort"):
+        assert index.search(word, "de") == [], word
+    assert index.search("suits", "en")[0].id == "beruf"
+    assert index.search("deutchkurs", "de")[0].id == "kurs"  # ten letters, one missing: still found
+    assert index.search("bezalen", "de")[0].id == "kosten"  # seven letters, one missing
+
+
 def test_district_filter_drops_entries_of_other_districts(index: SearchIndex) -> None:
     assert [h.id for h in index.search("café", "de", "fredenberg")] == ["frauencafe"]
     assert [h.id for h in index.search("café", "de", "ost-westsiedlung")] == ["sprachcafe"]

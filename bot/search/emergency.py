@@ -33,7 +33,9 @@ geldi"). Content triggers ending in ``!`` are *calls for help*: soft even when t
 SearchEngine drops them whenever the rest of the message clearly names something the bot knows (a strong
 best hit, even if two entries about letters compete for first place). A call for help alone ("pomocy!!"),
 or with words the bot does not know, still shows the emergency numbers; violence or danger words in the
-same message ("yardım edin! kocam beni dövüyor") fire their own, hard, triggers.
+same message ("yardım edin! kocam beni dövüyor") fire their own, hard, triggers. Where the call is also
+the object of an ordinary request (Polish "potrzebuję pomocy", I need help), it does not count right after
+the request word.
 """
 
 from __future__ import annotations
@@ -259,6 +261,15 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "in danger",
     ],
 }
+#: A call for help right after one of these words (folded) is the object of a request, not a cry: Polish
+#: "pomocy" is both "help!" and the genitive in "potrzebuję pomocy" (I need help), "szukam pomocy" (I am
+#: looking for help), "bez pomocy" (without help).
+REQUEST_WORDS: dict[str, frozenset[str]] = {
+    "pl": frozenset(
+        {"potrzebuje", "potrzebujemy", "potrzebujesz", "potrzeba", "trzeba", "szukam", "szukamy", "bez"}
+    ),
+}
+
 #: A message naming one of these asks about an offer, so soft triggers do not fire ("Kurs gegen Gewalt").
 CONTEXT_WORDS = [
     "kurs*",
@@ -428,11 +439,15 @@ class EmergencyDetector:
     @staticmethod
     def _find(trigger: _Trigger, message: _Message) -> set[int] | None:
         """Positions of all trigger words within a window of ``len(words) + MAX_GAP`` message words, in
-        any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), or None."""
+        any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), or None. A one-word
+        call for help right after a request word (``REQUEST_WORDS``) does not count there."""
         n = len(message.folded)
         words = trigger.words
+        requests = REQUEST_WORDS.get(trigger.lang, frozenset()) if trigger.call and len(words) == 1 else None
         for start in range(n):
             if not message.matches(start, words[0], trigger.lang):
+                continue
+            if requests and start > 0 and message.folded[start - 1] in requests:
                 continue
             used = {start}
             window = range(max(0, start - len(words) - MAX_GAP), min(n, start + len(words) + MAX_GAP))

@@ -131,3 +131,25 @@ def test_a_call_for_help_alone_or_with_danger_still_shows_the_emergency_numbers(
     letters_engine: SearchEngine, text: str
 ) -> None:
     assert letters_engine.answer(text, "de").emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("potrzebuję pomocy", False),  # I need help: a request, "pomocy" its object
+        ("jestem nowa w salzgitter, potrzebuje pomocy", False),
+        ("szukam pomocy", False),
+        ("pomocy! potrzebuję pomocy", True),  # the cry itself still counts
+        ("potrzebuję pomocy, mąż mnie bije", True),  # and danger words fire their own triggers
+    ],
+)
+def test_a_call_for_help_that_is_the_object_of_a_request_is_no_call(text: str, emergency: bool) -> None:
+    detector = EmergencyDetector.with_builtin(_CALL_TRIGGERS | {"hilfetelefon": {"pl": ["mąż mnie bije"]}})
+    assert (detector.detect(text) is not None) is emergency, detector.detect(text)
+
+
+def test_a_polish_newcomer_asking_for_help_gets_the_integration_offers(letters_engine: SearchEngine) -> None:
+    result = letters_engine.answer("jestem nowa w salzgitter, potrzebuje pomocy", "pl")
+    assert not result.emergency
+    hits = ([result.answer] if result.answer else []) + result.alternatives
+    assert {"integrationscoaching", "integrationsbeauftragter"} & {h.id for h in hits[:3]}

@@ -82,10 +82,15 @@ async def test_emergency_words_get_the_emergency_numbers_first(
 
 
 async def test_a_call_for_help_that_may_be_a_request_offers_entries_and_a_person(bot: BotHarness) -> None:
-    """'I'm new in Salzgitter, I need help': "pomocy" is a call for help the search could not overrule, so
-    the numbers come first, but the resident is not left at a dead end: the best entries and a person."""
+    """'Help, I'm new here': "pomocy!" is a call for help the search could not overrule, so the numbers
+    come first, but the resident is not left at a dead end: the best entries and a person. ("I need help",
+    "potrzebuję pomocy", is a request, not a call: no numbers at all.)"""
     ola = await confirmed_resident(bot, "Ola", "pl")
-    question = "jestem nowa w salzgitter, potrzebuje pomocy"
+    await ola.send("jestem nowa w salzgitter, potrzebuje pomocy")
+    request = ola.last()
+    assert "110" not in (request.text or "")
+    assert any(b["callback_data"] == "offer:integrationscoaching" for b in request.flat_buttons)
+    question = "pomocy, jestem nowa tutaj"
     await ola.send(question)
     screen = ola.last()
     text = screen.text or ""

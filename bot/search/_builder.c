@@ -159,8 +159,9 @@ static int cache_reserve(Cache *cache) {
 }
 
 /* Python's str.split() separators (str.isspace()), read from UTF-8: the length of the character at
- * `p` (1 to 4) and whether it separates. Invalid UTF-8 counts as a one-byte letter: the piece's
- * decoding reports it. */
+ * `p` (1 to 4) and whether it separates. Invalid UTF-8 (also overlong forms, surrogates and code points
+ * above U+10FFFF, which Python's decoder refuses) counts as a one-byte letter: the piece's decoding
+ * reports it. */
 static inline int next_char(const unsigned char *p, const unsigned char *end, int *space) {
     unsigned char c = p[0];
     if (c < 0x80) {
@@ -193,6 +194,11 @@ static inline int next_char(const unsigned char *p, const unsigned char *end, in
         }
         cp = (cp << 6) | (p[k] & 0x3F);
     }
+    static const Py_UCS4 smallest[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < smallest[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { /* overlong, surrogate */
+        *space = 0;
+        return 1;
+    }
     *space = Py_UNICODE_ISSPACE(cp);
     return n;
 }
@@ -206,6 +212,7 @@ typedef struct {
     uint32_t last_doc; /* documents come in ascending order */
     int any_doc;
     int finished;
+    int busy; /* a method is running (an analyser's __missing__ or another thread must not come in) */
     /* scratch of add_document, `capacity` long: per term id its count in the current text, its weighted
      * frequency in the current language and its merged frequency in the current document, whether it is
      * in the language's and the document's sums, and the ids touched at each level */
@@ -518,7 +525,7 @@ static int analyser_for(Postings *self, PyObject *analysers, PyObject *lang) {
     return which;
 }
 
-static PyObject *Postings_add_document(Postings *self, PyObject *args) {
+static PyObject *add_document_impl(Postings *self, PyObject *args) {
     Py_ssize_t doc;
     PyObject *fields, *analysers;
     if (!PyArg_ParseTuple(args, "nO!O", &doc, &PyDict_Type, &fields, &analysers)) return NULL;
@@ -531,9 +538,14 @@ static PyObject *Postings_add_document(Postings *self, PyObject *args) {
             PyErr_SetString(PyExc_TypeError, "fields: language -> list of (text, weight)");
             goto fail;
         }
+        Py_INCREF(texts); /* analysers and __missing__ run Python code */
+        Py_INCREF(lang);
         int which = analyser_for(self, analysers, lang);
-        if (which < 0) goto fail;
-        Py_INCREF(texts); /* __missing__ runs Python code */
+        Py_DECREF(lang);
+        if (which < 0) {
+            Py_DECREF(texts);
+            goto fail;
+        }
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
             PyObject *item = PyList_GET_ITEM(texts, i);
             PyObject *text;
@@ -590,7 +602,7 @@ static int has_text(const char *text, Py_ssize_t size) {
     return 0;
 }
 
-static PyObject *Postings_add_packed(Postings *self, PyObject *args) {
+static PyObject *add_packed_impl(Postings *self, PyObject *args) {
     Py_ssize_t doc;
     PyObject *parts, *analysers;
     if (!PyArg_ParseTuple(args, "nO!O", &doc, &PyTuple_Type, &parts, &analysers)) return NULL;
@@ -610,6 +622,10 @@ static PyObject *Postings_add_packed(Postings *self, PyObject *args) {
         }
         const char *text = PyBytes_AS_STRING(blob), *end = text + PyBytes_GET_SIZE(blob);
         Py_ssize_t n = PyTuple_GET_SIZE(part_langs);
+        if (n == 0) {
+            PyErr_SetString(PyExc_ValueError, "packed field: one text per language expected");
+            goto done;
+        }
         if (capacity < n_segments + n) {
             capacity = (n_segments + n) * 2;
             Segment *grown = PyMem_Realloc(segments, sizeof(Segment) * (size_t)capacity);
@@ -640,7 +656,7 @@ static PyObject *Postings_add_packed(Postings *self, PyObject *args) {
                 if (l == n_langs) langs[n_langs++] = lang;
                 segments[n_segments++] = (Segment){text, stop - text, weight, (int)l};
             }
-            text = stop + 1;
+            if (stop < end) text = stop + 1;
         }
     }
     double total_length = 0.0;
@@ -686,6 +702,8 @@ static void out_flush(Out *out) {
         ssize_t written = pwrite(out->fd, out->buffer + done, out->used - done, (off_t)(out->at + (long long)done));
         if (written < 0) {
             if (errno != EINTR) out->error = errno;
+        } else if (written == 0) {
+            out->error = EIO; /* no progress: do not spin without the GIL */
         } else {
             done += (size_t)written;
         }
@@ -706,7 +724,7 @@ static inline void out_put(Out *out, const void *data, size_t size) {
     out->used += size;
 }
 
-static PyObject *Postings_finish(Postings *self, PyObject *args) {
+static PyObject *finish_impl(Postings *self, PyObject *args) {
     PyObject *norms_obj;
     double k1;
     Py_ssize_t champions, n_terms_wanted;
@@ -778,6 +796,7 @@ static PyObject *Postings_finish(Postings *self, PyObject *args) {
     Py_ssize_t longest = 0;
     for (Py_ssize_t t = 0; t < n_terms; t++)
         if (self->lists[t].size > longest) longest = self->lists[t].size;
+    if (champions > longest) champions = longest; /* no list has more: the same output, a bounded buffer */
     term_scores = PyMem_RawMalloc(sizeof(double) * (longest + 1));
     term_docs = PyMem_RawMalloc(sizeof(uint32_t) * (longest + 1));
     top = PyMem_RawMalloc(sizeof(Py_ssize_t) * (champions + 1));
@@ -867,6 +886,23 @@ done:
     return result;
 }
 
+/* The methods refuse to run while one of them runs: an analyser's __missing__ calling back, or another
+ * thread while finish runs without the GIL, would change the lists and scratch arrays under it. */
+static PyObject *guarded(Postings *self, PyObject *args, PyObject *(*impl)(Postings *, PyObject *)) {
+    if (self->busy) {
+        PyErr_SetString(PyExc_RuntimeError, "Postings are in use by another call");
+        return NULL;
+    }
+    self->busy = 1;
+    PyObject *result = impl(self, args);
+    self->busy = 0;
+    return result;
+}
+
+static PyObject *Postings_add_document(Postings *self, PyObject *args) { return guarded(self, args, add_document_impl); }
+static PyObject *Postings_add_packed(Postings *self, PyObject *args) { return guarded(self, args, add_packed_impl); }
+static PyObject *Postings_finish(Postings *self, PyObject *args) { return guarded(self, args, finish_impl); }
+
 static PyObject *Postings_len(Postings *self, void *closure) {
     (void)closure;
     return PyLong_FromSsize_t(self->n_postings);
@@ -878,8 +914,9 @@ static PyMethodDef Postings_methods[] = {
     {"add_packed", (PyCFunction)Postings_add_packed, METH_VARARGS,
      "add_packed(doc, parts, analysers) -> length: add_document of packed content."},
     {"finish", (PyCFunction)Postings_finish, METH_VARARGS,
-     "finish(norms, k1, champions, n_terms) -> (offsets, documents, scores) as bytearrays ('I', 'H' or "
-     "'I', 'd')."},
+     "finish(norms, k1, champions, n_terms[, fd, scores_at]) -> (offsets, documents, scores) as bytearrays "
+     "('I', 'H' or 'I', 'd'); with fd the documents and scores are written to that file (at 0 and at "
+     "scores_at) and None is returned for them."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -173,15 +173,51 @@ def test_packed_parts_must_hold_one_text_per_language() -> None:
         postings.add_packed(0, ((("de", "tr"), b"kurs", 1.0),), analysers)  # one text, two languages
     with pytest.raises(TypeError):
         postings.add_packed(0, ((("de",), "kurs", 1.0),), analysers)  # not bytes
+    with pytest.raises(ValueError):
+        postings.add_packed(0, (((), b"kurs", 1.0),), analysers)  # no language
     assert postings.add_packed(0, ((("de", "tr"), b"kurs\x1fkurs kurs", 1.0),), analysers) == 1.5
 
 
 @compiled_only
-def test_invalid_utf8_is_refused_by_both_builds() -> None:
-    docs = [SearchDocument("d0", "offer", None, {"de": [(b"Kurs \xa0 Frauen", 1.0)]})]
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"Kurs \xa0 Frauen",  # a continuation byte alone
+        b"Kurs\xc0\xa0Frauen",  # an overlong space (str.split() must not cut there: Python refuses it)
+        b"Kurs\xe0\x80\xa0Frauen",  # the same in three bytes
+        b"Kurs \xed\xa0\x80",  # a surrogate
+        b"Kurs \xf4\x90\x80\x80",  # above U+10FFFF
+        b"Kurs \xe2\x80",  # cut off at the end
+    ],
+)
+def test_invalid_utf8_is_refused_by_both_builds(text: bytes) -> None:
+    docs = [SearchDocument("d0", "offer", None, {"de": [(text, 1.0)]})]
+    packed = [SearchDocument("d0", "offer", None, packed=((("de", "tr"), b"Kurs\x1f" + text, 1.0),))]
     for compiled in (False, True):
-        with pytest.raises(UnicodeDecodeError):
-            SearchIndex.build(docs, compiled=compiled)
+        for these in (docs, packed):
+            with pytest.raises(UnicodeDecodeError):
+                SearchIndex.build(these, compiled=compiled)
+
+
+@compiled_only
+def test_postings_refuse_to_be_used_from_within_an_analysis() -> None:
+    builder = index_module._builder
+    assert builder is not None
+    postings = builder.Postings()
+
+    class Reentrant(dict[str, bytes]):
+        def __missing__(self, chunk: str) -> bytes:
+            postings.add_document(5, {"de": [("kurs", 1.0)]}, {"de": {}})
+            return b""
+
+    with pytest.raises(RuntimeError, match="in use"):
+        postings.add_document(0, {"de": [("kurs", 1.0)]}, {"de": Reentrant()})
+    assert (
+        postings.add_document(0, {"de": [("kurs", 1.0)]}, {"de": {"kurs": array("I", [1, 0]).tobytes()}})
+        == 1.0
+    )
+    offsets, docs, _ = postings.finish(array("d", [1.0]), 1.2, 2**61, 1)  # champions: more than any list has
+    assert list(memoryview(offsets).cast("I")) == [0, 1] and list(memoryview(docs).cast("H")) == [0]
 
 
 @compiled_only

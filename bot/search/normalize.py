@@ -356,7 +356,8 @@ class ChunkTerms(dict[str, Any]):
     ``term_ids``/``vocabulary`` shared by all languages of the build (a new term gets the next id when a
     piece containing it is first analysed); ``terms.words[chunk]`` is the first half. With ``packed``
     the value is instead ``array("I", [words, *ids]).tobytes()``, what the compiled build reads
-    (bot/search/_builder.c). It lives only as long as the build and analyses without the module caches,
+    (bot/search/_builder.c), and it is not kept here (the compiled build asks once per piece and keeps
+    the answer itself). It lives only as long as the build and analyses without the module caches,
     so building a big catalogue neither keeps hundreds of thousands of content words alive afterwards nor
     evicts the words of queries.
     """
@@ -389,12 +390,10 @@ class ChunkTerms(dict[str, Any]):
                     tid = term_ids[term] = len(vocabulary)
                     vocabulary.append(term)
                 ids.append(tid)
-        result: tuple[int, ...] | bytes
-        if self._packed:
-            result = array("I", [n, *ids]).tobytes()
-        else:
-            result = tuple(ids)
-            self.words[chunk] = n
+        if self._packed:  # not kept here: the compiled build keeps it, by the piece's UTF-8 bytes
+            return array("I", [n, *ids]).tobytes()
+        result = tuple(ids)
+        self.words[chunk] = n
         self[chunk] = result
         return result
 

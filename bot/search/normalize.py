@@ -188,7 +188,7 @@ _STOP_RAW = {
         mich dich ihm ihn uns euch mein meine meinen meiner dein deine was wo wie wer wann welche welcher
         welches kann konnen kannst muss mussen will mochte mochten hier da dort auch noch schon nicht kein
         keine ja nein bitte mal denn doch so sehr man wird werden hat habe haben hast etwas jemand gerne
-        irgendwo irgendwie ob dass wenn als um """,
+        irgendwo irgendwie ob dass wenn als um tun """,
     "tr": """
         ve veya ile bir bu su o da de mi mu mı mü ne nerede nerde nereye nasil nasıl kim hangi icin için
         ben sen biz siz onlar var yok mi ama gibi daha cok çok en ya ki dan den ta te tan ten a e ya ye
@@ -208,7 +208,7 @@ _STOP_RAW = {
     "pl": """
         i oraz lub albo ale w we na z ze do od po za dla o u co gdzie jak kto kiedy jaki jaka jakie
         ja ty on ona my wy oni mi mnie moj moja moje mój to ten ta jest sa są nie czy tak prosze
-        proszę tu tam jeszcze bardzo chce chcę mozna można sie się jakis jakiś """,
+        proszę tu tam jeszcze bardzo chce chcę mozna można sie się jakis jakiś jestem """,
     "fa": """
         و یا در به از با برای که این آن را تا هم چه چی کجا چطور چگونه کی کدام من تو او ما شما آنها
         است هست هستم نیست آیا بله نه می یک ها های ای """,

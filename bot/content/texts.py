@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 _LANG_SEP = "\x1f"  # between languages (YAML rejects C0 control characters, so no text contains it)
 _ITEM_SEP = "\x1e"  # between the items of a list
-LANG_SEP_BYTE = _LANG_SEP_BYTE = _LANG_SEP.encode()
+LANG_SEP_BYTE = _LANG_SEP.encode()  # what the search index build splits packed texts on
 ITEM_SEP_BYTE = _ITEM_SEP.encode()
 
 _interned: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -174,7 +174,7 @@ class _Packed(Mapping[str, Any]):
         except ValueError:
             raise KeyError(lang) from None
         # Only this language is decoded: the separator is ASCII, so splitting UTF-8 bytes is safe.
-        return self._decode(self._blob().split(_LANG_SEP_BYTE)[index].decode("utf-8"))
+        return self._decode(self._blob().split(LANG_SEP_BYTE)[index].decode("utf-8"))
 
     def __contains__(self, lang: object) -> bool:
         return lang in self._langs

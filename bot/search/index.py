@@ -75,6 +75,7 @@ from typing import Any, BinaryIO, Literal
 
 from rapidfuzz.distance import OSA
 
+from bot.content.texts import ITEM_SEP_BYTE, LANG_SEP_BYTE
 from bot.memory import paused_gc, private_file
 from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script_of
 
@@ -130,10 +131,9 @@ _count_elements: Callable[[dict[Any, int], Iterable[Any]], None] = getattr(
 )
 
 
-PACKED_LANG_SEP = b"\x1f"
-"""Between the languages' texts of a packed part (the content's own format: bot/content/texts.py)."""
-PACKED_ITEM_SEP = b"\x1e"
-"""Between the items of a packed list; whitespace to ``str.split()``, so the items are split apart."""
+# Packed content's separators (bot/content/texts.py): between the languages' texts of a packed part, and
+# between the items of a list (whitespace to ``str.split()``, so the items are split apart).
+PACKED_LANG_SEP, PACKED_ITEM_SEP = LANG_SEP_BYTE, ITEM_SEP_BYTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,10 +354,9 @@ class SearchIndex:
         term_ids: dict[str, int] = {}
         terms: list[str] = []
         analysers = _Analysers(term_ids, terms, packed=True)
-        add_document = postings.add_document
+        add_document, add_packed = postings.add_document, postings.add_packed
         lengths: list[float] = []
         meta: list[tuple[str, str, frozenset[str] | None]] = []
-        add_packed = postings.add_packed
         for doc_idx, doc in enumerate(docs):
             if doc_idx % YIELD_EVERY == YIELD_EVERY - 1:
                 time.sleep(YIELD_SECONDS)  # see YIELD_EVERY
@@ -374,11 +373,12 @@ class SearchIndex:
         typecode: Literal["H", "I"] = "H" if n_docs <= 0xFFFF else "I"
         n_postings = postings.n_postings
         private = None
-        if page_cache and n_postings and hasattr(os, "pwrite"):
+        if page_cache and n_postings:
             try:
-                private = private_file("quartiersbot-index-", directory)
+                private = private_file("quartiersbot-index-", directory) if hasattr(os, "pwrite") else None
             except OSError:
                 logger.warning("no temporary file for the index: postings stay in memory", exc_info=True)
+                page_cache = False  # `in_page_cache` would only try again
         if private is None:
             offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS, len(terms))
             index = cls(

@@ -328,33 +328,14 @@ def analyse(text: str, lang: str) -> list[Token]:
     return [analyse_word(w, langs) for w in raw_tokens(text)]
 
 
-@lru_cache(maxsize=300_000)
-def chunk_terms(chunk: str, lang: str) -> tuple[int, tuple[str, ...]]:
-    """Index terms of one whitespace-separated piece of a content text in ``lang``.
-
-    Returns the number of words that are not stop words and, for each of them, its surface form and
-    stems. The index is built from these: a catalogue repeats the same pieces ("Deutschkurs",
-    "Kinder", "Jobcenter") thousands of times, so each is tokenised, folded and stemmed once.
-    """
-    n = 0
-    terms: list[str] = []
-    langs = _content_langs(lang)
-    for word in raw_tokens(chunk):
-        token = analyse_word(word, langs)
-        if token.stop:
-            continue
-        n += 1
-        terms.append(token.surface)
-        terms.extend(token.stems)
-    return n, tuple(terms)
-
-
 class ChunkTerms(dict[str, Any]):
     """Term ids of the whitespace pieces of content texts in one language, for one index build.
 
-    ``terms[chunk]`` is the second half of :func:`chunk_terms` as term ids, in the vocabulary
-    ``term_ids``/``vocabulary`` shared by all languages of the build (a new term gets the next id when a
-    piece containing it is first analysed); ``terms.words[chunk]`` is the first half. With ``packed``
+    A catalogue repeats the same pieces ("Deutschkurs", "Kinder,", "Jobcenter") thousands of times, so
+    each is tokenised, folded and stemmed once. ``terms[chunk]`` are the ids of the surface form and the
+    stems of each of its words that is not a stop word, in the vocabulary ``term_ids``/``vocabulary``
+    shared by all languages of the build (a new term gets the next id when a piece containing it is
+    first analysed); ``terms.words[chunk]`` is the number of those words. With ``packed``
     the value is instead ``array("I", [words, *ids]).tobytes()``, what the compiled build reads
     (bot/search/_builder.c), and it is not kept here (the compiled build asks once per piece and keeps
     the answer itself). It lives only as long as the build and analyses without the module caches,

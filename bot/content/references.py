@@ -28,12 +28,12 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("faq", "topics", "topics"),
 )
 
-_LABELS = {
-    "partners": "Partner",
-    "topics": "Thema",
-    "places": "Ort",
-    "districts": "Stadtteil",
-    "offers": "Angebot",
+_LABELS = {  # with the adjective's ending: der Partner, das Thema, ...
+    "partners": "unbekannter Partner",
+    "topics": "unbekanntes Thema",
+    "places": "unbekannter Ort",
+    "districts": "unbekannter Stadtteil",
+    "offers": "unbekanntes Angebot",
 }
 
 
@@ -60,7 +60,7 @@ def check_references(sources: LoadedSources) -> None:
                 if ref not in known:
                     if target not in sorted_ids:
                         sorted_ids[target] = sorted(known)
-                    message = f"unbekannter {_LABELS[target]} '{ref}'{_hint(ref, sorted_ids[target])}"
+                    message = f"{_LABELS[target]} '{ref}'{_hint(ref, sorted_ids[target])}"
                     sources.error(kind, entry_id, loc, message)
 
     _exactly_one(sources, "partners", "catch_all", "Partner mit catch_all: true")

@@ -108,8 +108,8 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names
         return
     result.files.append((str(path.relative_to(content_dir)), hashlib.sha256(raw).hexdigest()))
     data, lines, problems = parse_yaml(text, shown)
-    if problems:
-        result.problems.extend(problems)
+    if problems or data is None:
+        result.problems.extend(problems or [Problem("error", "", shown, None, "Datei ist leer")])
         return
     if not text.startswith(SCHEMA_COMMENT):
         message = f"erste Zeile sollte '{SCHEMA_COMMENT}<Pfad zu content/schema.json>' sein"

@@ -1,8 +1,8 @@
 """Reading content files: YAML with line numbers, safely.
 
 A file is read as bytes (size limit, UTF-8 with a clear message) and parsed by PyYAML's safe loader with
-the surprising YAML 1.1 resolvers removed. One walk over its node tree then builds the data, refuses
-tags, aliases and duplicate keys, and records the line of every key and list item
+the surprising YAML 1.1 resolvers removed. The loader builds the data straight from the parser's events,
+refuses tags, anchors, aliases and duplicate keys, and records the line of every key and list item
 (`offers.kurs.title.tr` → 17), so a validation error can name its line (the dagster pattern).
 `bot.content.loader` validates what these functions read.
 """
@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 from bot.content.problems import Problem
 
@@ -30,19 +39,15 @@ Lines = dict[Loc, int]
 """Line of each key and list item of a file, by its place."""
 
 
-def _content_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
-    """YAML 1.1 resolvers minus the surprises.
+def _plain_scalar_tags() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """What a scalar without quotes can be besides text, by its first character.
 
-    Dropped: sexagesimal numbers (`10:30` would become 630), octal (`0531` a number),
-    yes/no/on/off booleans, timestamps (an impossible date would crash the constructor; pydantic
-    parses date strings with a proper message instead) and merge keys (`<<` is an unknown field).
+    Narrower than YAML 1.1: no sexagesimal numbers (`10:30` would become 630), octal (`0531` a number),
+    yes/no/on/off booleans or timestamps (pydantic parses dates with a proper message instead), no merge
+    keys (`<<` is an unknown field).
     """
-    replaced = {_TAG + name for name in ("bool", "int", "float", "timestamp", "merge")}
-    resolvers = {
-        first: [(tag, regexp) for tag, regexp in entries if tag not in replaced]
-        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    extra = [
+    kinds = [
+        (_TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
         (_TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
         (_TAG + "int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")),
         (
@@ -51,36 +56,136 @@ def _content_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
             list("-+0123456789."),
         ),
     ]
-    for tag, regexp, firsts in extra:
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, regexp, firsts in kinds:
         for first in firsts:
-            resolvers.setdefault(first, []).append((tag, regexp))
-    return resolvers
+            table.setdefault(first, []).append((tag, regexp))
+    return table
 
 
-_RESOLVERS = _content_resolvers()
-# libyaml (C) composes about ten times faster than the pure-Python parser; both give the same nodes.
+_PLAIN_SCALAR_TAGS = _plain_scalar_tags()
+# libyaml (C) parses about ten times faster than the pure-Python parser; both give the same events.
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ContentLoader(_Base):
-    """SafeLoader without YAML 1.1 number/date surprises."""
+    """A SafeLoader without YAML 1.1 surprises that reads one file's data and the line of every key and
+    list item in it (`lines[("offers", "kurs", "title", "tr")] == 17`).
 
-    yaml_implicit_resolvers = _RESOLVERS
+    The data is built from the parser's events, not from a node tree: nothing of the file but the data
+    outlives a line of YAML (half the time of composing nodes for a city's catalogue). What a content file
+    must not contain is reported with its line in `problems`: anchors and aliases, tags other than the
+    plain ones, keys that are not text, duplicate keys, more than one document.
+    """
 
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        """`BaseResolver.resolve` without path resolvers and its list copies per call (they took a third
-        of the parse of a big catalogue)."""
-        if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _RESOLVERS.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+    def __init__(self, text: str, shown: str) -> None:
+        super().__init__(text)
+        self.shown = shown
+        self.lines: Lines = {}
+        self.problems: list[Problem] = []
+
+    def data(self) -> Any:
+        """The data of the file's one document (None for an empty file)."""
+        self.get_event()  # stream start
+        if self.check_event(StreamEndEvent):
+            return None
+        self.get_event()  # document start
+        self.lines[()] = _line(self.peek_event())
+        data = self._value(())
+        self.get_event()  # document end
+        if self.check_event(DocumentStartEvent):
+            self._refuse(
+                self.peek_event(), "nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)"
+            )
+        return data
+
+    def _refuse(self, event: Any, message: str) -> None:
+        self.problems.append(Problem("error", "", self.shown, _line(event), message))
+
+    def _value(self, path: Loc) -> Any:
+        """The value that starts with the next event; lines below it are recorded under `path`."""
+        event = self.get_event()
+        refused = isinstance(event, AliasEvent) or event.anchor is not None
+        if refused:
+            self._refuse(event, "Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben")
+            if isinstance(event, AliasEvent):
+                return None
+        if isinstance(event, ScalarEvent):
+            return None if refused else self._scalar(event)
+        tag = event.tag
+        plain = _SEQ if isinstance(event, SequenceStartEvent) else _MAP
+        if tag not in (None, "!", plain):
+            self._refuse(
+                event, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
+            )
+            refused = True
+        value = self._mapping(path) if plain == _MAP else self._sequence(path)
+        return None if refused else value  # what is inside was still read, so its problems are reported
+
+    def _scalar(self, event: ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _plain_tag(event.value) if event.implicit[0] else _STR
+        if tag == _STR:
+            return event.value
+        if tag not in _SCALAR_TAGS:
+            self._refuse(
+                event, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
+            )
+            return None
+        try:
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)  # type: ignore[arg-type]
+            return self.construct_object(node)
+        except (ValueError, KeyError, TypeError):  # e.g. `!!int zwölf`, `!!bool vielleicht`
+            tag = tag.replace(_TAG, "!!")
+            self._refuse(event, f"'{event.value}' passt nicht zu {tag} – Tag weglassen oder Wert korrigieren")
+            return None
+
+    def _sequence(self, path: Loc) -> list[Any]:
+        items: list[Any] = []
+        while not self.check_event(SequenceEndEvent):
+            child = (*path, len(items))
+            self.lines[child] = _line(self.peek_event())
+            items.append(self._value(child))
+        self.get_event()
+        return items
+
+    def _mapping(self, path: Loc) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        while not self.check_event(MappingEndEvent):
+            key_event = self.peek_event()
+            if not isinstance(key_event, ScalarEvent):
+                if not isinstance(key_event, AliasEvent):
+                    self._refuse(key_event, "Schlüssel muss einfacher Text sein")
+                self._value(path)  # the key
+                self._value(path)  # its value
+                continue
+            if key_event.anchor is None and key_event.tag is None:
+                self.get_event()
+            else:
+                self._value(path)  # the key: its anchor or tag is refused like a value's
+            key = key_event.value  # as written: `no:` or `2024:` stay text
+            child = (*path, key)
+            if key in mapping:
+                self._refuse(key_event, f"Schlüssel '{key}' doppelt (zuerst in Zeile {self.lines[child]})")
+                self._value(child)
+                continue
+            self.lines[child] = _line(key_event)
+            mapping[key] = self._value(child)
+        self.get_event()
+        return mapping
 
 
-def node_line(node: Node) -> int:
-    return node.start_mark.line + 1
+def _plain_tag(value: str) -> str:
+    """The tag of a scalar written without quotes: `12` is an int, `true` a bool, `Kurs` text."""
+    for tag, regexp in _PLAIN_SCALAR_TAGS.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+def _line(event: Any) -> int:
+    return int(event.start_mark.line) + 1
 
 
 def display_name(path: Path) -> str:
@@ -172,87 +277,17 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Any, Lines, list[Problem]]:
-    """Parse one file: (data, lines, problems). Data is None when the file has problems."""
-    loader = ContentLoader(text)
+    """Parse one file: (data, lines, problems). Data is None when the file has problems or is empty."""
+    loader = ContentLoader(text, shown)
     try:
         try:
-            root = loader.get_single_node()
+            data = loader.data()
         except yaml.YAMLError as exc:
             return None, {}, [_yaml_problem(exc, text, shown)]
-        if root is None:
-            return None, {}, [Problem("error", "", shown, None, "Datei ist leer")]
-        walk = _Walk(loader, shown)
-        try:
-            data = walk.value(root, ())
         except RecursionError:
-            return None, {}, [Problem("error", "", shown, node_line(root), "zu tief verschachtelt")]
-        walk.lines[()] = node_line(root)
-        if walk.problems:
-            walk.problems.sort(key=lambda p: p.line or 0)
-            return None, walk.lines, walk.problems
-        return data, walk.lines, []
+            return None, {}, [Problem("error", "", shown, loader.lines.get(()), "zu tief verschachtelt")]
+        if loader.problems:
+            return None, loader.lines, sorted(loader.problems, key=lambda p: p.line or 0)
+        return data, loader.lines, []
     finally:
         loader.dispose()
-
-
-class _Walk:
-    """One pass over a node tree: the data, the line of every key and list item, and what is refused."""
-
-    def __init__(self, loader: Any, shown: str) -> None:
-        self.loader = loader
-        self.shown = shown
-        self.lines: Lines = {}
-        self.problems: list[Problem] = []
-        self._seen: set[int] = set()  # an alias is a node met a second time
-
-    def _refuse(self, node: Node, message: str) -> None:
-        self.problems.append(Problem("error", "", self.shown, node_line(node), message))
-
-    def _allowed(self, node: Node) -> bool:
-        if id(node) in self._seen:
-            self._refuse(node, "Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben")
-            return False
-        self._seen.add(id(node))
-        tag = node.tag
-        allowed = _SCALAR_TAGS if isinstance(node, ScalarNode) else (_MAP, _SEQ)
-        if tag in allowed:
-            return True
-        self._refuse(node, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt")
-        return False
-
-    def value(self, node: Node, path: Loc) -> Any:
-        """The data of `node`; lines of everything below it are recorded under `path`."""
-        if not self._allowed(node):
-            return None
-        if isinstance(node, ScalarNode):
-            if node.tag == _STR:
-                return node.value
-            try:
-                return self.loader.construct_object(node)
-            except (ValueError, KeyError, TypeError):  # e.g. `!!int zwölf`, `!!bool vielleicht`
-                tag = node.tag.replace(_TAG, "!!")
-                message = f"'{node.value}' passt nicht zu {tag} – Tag weglassen oder Wert korrigieren"
-                self._refuse(node, message)
-                return None
-        if isinstance(node, SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                self.lines[(*path, index)] = node_line(item)
-                items.append(self.value(item, (*path, index)))
-            return items
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self._refuse(key_node, "Schlüssel muss einfacher Text sein")
-                continue
-            if not self._allowed(key_node):
-                continue
-            key = key_node.value  # as written: `no:` or `2024:` stay text
-            child = (*path, key)
-            if key in mapping:
-                first = self.lines[child]
-                self._refuse(key_node, f"Schlüssel '{key}' doppelt (zuerst in Zeile {first})")
-                continue
-            self.lines[child] = node_line(key_node)
-            mapping[key] = self.value(value_node, child)
-        return mapping

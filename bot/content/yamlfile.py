@@ -90,21 +90,20 @@ class ContentLoader(_Base):
         if self.check_event(StreamEndEvent):
             return None
         self.get_event()  # document start
-        self.lines[()] = _line(self.peek_event())
-        data = self._value(())
+        root = self.get_event()
+        self.lines[()] = _line(root)
+        data = self._value(root, ())
         self.get_event()  # document end
         if self.check_event(DocumentStartEvent):
-            self._refuse(
-                self.peek_event(), "nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)"
-            )
+            message = "nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)"
+            self._refuse(self.peek_event(), message)
         return data
 
     def _refuse(self, event: Any, message: str) -> None:
         self.problems.append(Problem("error", "", self.shown, _line(event), message))
 
-    def _value(self, path: Loc) -> Any:
-        """The value that starts with the next event; lines below it are recorded under `path`."""
-        event = self.get_event()
+    def _value(self, event: Any, path: Loc) -> Any:
+        """The value that starts with `event`; the lines of what is inside are recorded under `path`."""
         refused = isinstance(event, AliasEvent) or event.anchor is not None
         if refused:
             self._refuse(event, "Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben")
@@ -115,9 +114,8 @@ class ContentLoader(_Base):
         tag = event.tag
         plain = _SEQ if isinstance(event, SequenceStartEvent) else _MAP
         if tag not in (None, "!", plain):
-            self._refuse(
-                event, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
-            )
+            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
+            self._refuse(event, message)
             refused = True
         value = self._mapping(path) if plain == _MAP else self._sequence(path)
         return None if refused else value  # what is inside was still read, so its problems are reported
@@ -129,9 +127,8 @@ class ContentLoader(_Base):
         if tag == _STR:
             return event.value
         if tag not in _SCALAR_TAGS:
-            self._refuse(
-                event, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
-            )
+            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
+            self._refuse(event, message)
             return None
         try:
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)  # type: ignore[arg-type]
@@ -143,36 +140,31 @@ class ContentLoader(_Base):
 
     def _sequence(self, path: Loc) -> list[Any]:
         items: list[Any] = []
-        while not self.check_event(SequenceEndEvent):
+        while not isinstance(event := self.get_event(), SequenceEndEvent):
             child = (*path, len(items))
-            self.lines[child] = _line(self.peek_event())
-            items.append(self._value(child))
-        self.get_event()
+            self.lines[child] = _line(event)
+            items.append(self._value(event, child))
         return items
 
     def _mapping(self, path: Loc) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
-        while not self.check_event(MappingEndEvent):
-            key_event = self.peek_event()
+        while not isinstance(key_event := self.get_event(), MappingEndEvent):
             if not isinstance(key_event, ScalarEvent):
                 if not isinstance(key_event, AliasEvent):
                     self._refuse(key_event, "Schlüssel muss einfacher Text sein")
-                self._value(path)  # the key
-                self._value(path)  # its value
+                self._value(key_event, path)
+                self._value(self.get_event(), path)  # its value
                 continue
-            if key_event.anchor is None and key_event.tag is None:
-                self.get_event()
-            else:
-                self._value(path)  # the key: its anchor or tag is refused like a value's
+            if key_event.anchor is not None or key_event.tag is not None:
+                self._value(key_event, path)  # a key's anchor or tag is refused like a value's
             key = key_event.value  # as written: `no:` or `2024:` stay text
             child = (*path, key)
             if key in mapping:
                 self._refuse(key_event, f"Schlüssel '{key}' doppelt (zuerst in Zeile {self.lines[child]})")
-                self._value(child)
+                self._value(self.get_event(), child)
                 continue
             self.lines[child] = _line(key_event)
-            mapping[key] = self._value(child)
-        self.get_event()
+            mapping[key] = self._value(self.get_event(), child)
         return mapping
 
 

@@ -445,3 +445,16 @@ def test_merge_keys_are_an_unknown_field_not_a_merge(make_content: Callable[...,
     )
     errors = errors_of(content_dir)
     assert any(e.endswith("extra.yaml:4: unbekanntes Feld '<<'") for e in errors), errors
+
+
+def test_second_document_and_keys_that_are_not_text_are_named_with_their_line(
+    content_dir: Path,
+) -> None:
+    (content_dir / "zwei.yaml").write_text("places: {}\n---\noffers: {}\n", encoding="utf-8")
+    (content_dir / "schluessel.yaml").write_text("places:\n  ? [a, b]\n  : 1\n", encoding="utf-8")
+    errors = errors_of(content_dir)
+    assert any(
+        e.endswith("zwei.yaml:2: nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)")
+        for e in errors
+    ), errors
+    assert any(e.endswith("schluessel.yaml:2: Schlüssel muss einfacher Text sein") for e in errors), errors

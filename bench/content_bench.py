@@ -1,18 +1,19 @@
-"""Benchmark: load + validate time and peak memory of a synthetic catalogue, and the search index build.
+"""Benchmark: load + validate time and peak memory of the shipped content and of a generated catalogue.
 
-    .venv/bin/python bench/content_bench.py [--entries 1000 10000] [--baseline REV] [--no-index]
+    .venv/bin/python bench/content_bench.py [--entries 2000] [--rounds 5] [--baseline REV]
 
-Each size is loaded in a fresh subprocess so peak RSS belongs to that load alone. With `--baseline REV`
-the content code of that git revision (its `bot/` folder) is loaded from the same generated folder
-in the same run, so before/after numbers are side by side. The search index is always built with
-the current code, after the current load (`SearchEngine.from_catalogue`); then the content is
-loaded again unchanged and with one file changed (a hot reload reuses entries of unchanged files).
+What `run_bot.py check`, a start and `/reload` do before the search index is built: `load_catalogue`
+(read, parse, validate, cross-check, translation freshness). Each load runs in a fresh process, so its
+peak RSS (ru_maxrss) is its own; "+RSS" is the peak minus the RSS after the imports. The generated
+catalogue has all 9 languages (bench/gen_catalogue.py). With `--baseline REV` the code of that git
+revision loads the same folders in the same run, alternating with the work tree; medians are printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,42 +28,26 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 from bot.content import load_catalogue
 
-def peak_kb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def rss_mb(key="VmRSS"):
+    with open("/proc/self/status") as status:
+        return int(status.read().split(key + ":")[1].split()[0]) / 1024
 
-before = peak_kb()
+before = rss_mb()
 start, cpu = time.perf_counter(), time.process_time()
 catalogue, warnings = load_catalogue(Path({folder!r}))
-result = {{"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
-          "peak_kb": peak_kb(), "base_kb": before,
-          "entries": sum(len(v) for v in catalogue.entries_by_kind().values()),
-          "warnings": len(warnings)}}
-if {index!r}:
-    from bot.search import SearchEngine
-    start = time.perf_counter()
-    engine = SearchEngine.from_catalogue(catalogue)
-    result["index_seconds"] = time.perf_counter() - start
-    result["index_peak_kb"] = peak_kb()
-    del engine
-    # Hot reload as ContentService does it: nothing changed, then one file changed.
-    start = time.perf_counter()
-    catalogue, warnings = load_catalogue(Path({folder!r}))
-    result["reload_seconds"] = time.perf_counter() - start
-    changed = sorted(Path({folder!r}).rglob("*.yaml"))[-1]
-    changed.write_text(changed.read_text(encoding="utf-8") + "# geändert\\n", encoding="utf-8")
-    start = time.perf_counter()
-    catalogue, warnings = load_catalogue(Path({folder!r}))
-    result["reload_one_seconds"] = time.perf_counter() - start
-    result["reload_peak_kb"] = peak_kb()
-print(json.dumps(result))
+print(json.dumps({{"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "before": before,
+                  "after": rss_mb(),
+                  "entries": sum(len(v) for v in catalogue.entries_by_kind().values())}}))
 """
 
 
-def measure(folder: Path, root: Path = ROOT, index: bool = False) -> dict[str, float]:
-    code = _CHILD.format(root=str(root), folder=str(folder), index=index)
+def measure(folder: Path, root: Path) -> dict[str, float]:
+    """One load of `folder` by the code in `root`, in a fresh process."""
+    code = _CHILD.format(root=str(root), folder=str(folder))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     if done.returncode:
-        raise SystemExit(done.stderr or done.stdout)
+        raise SystemExit(done.stderr[-3000:] or done.stdout)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -71,36 +56,41 @@ def main() -> None:
     from revisions import checkout
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, nargs="+", default=[1_000, 10_000])
-    parser.add_argument("--baseline", metavar="REV", help="also load with the content code of REV")
-    parser.add_argument("--no-index", action="store_true", help="skip building the search index")
+    parser.add_argument("--entries", type=int, nargs="*", default=[2_000])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--baseline", metavar="REV", help="also load with the code of git REV, alternating")
     args = parser.parse_args()
 
-    header = f"{'Code':>9} {'Einträge':>9} {'Dateien':>8} {'MB YAML':>8} {'Laden s':>8} {'CPU s':>6}"
-    print(
-        header + f" {'RSS MB':>7} {'+RSS MB':>8} {'Index s':>8} {'RSS+Index':>10}"
-        f" {'Reload s':>9} {'1 neu s':>8}"
-    )
     with tempfile.TemporaryDirectory() as tmp:
-        roots = [("aktuell", ROOT)]
+        codes = [("work tree", ROOT)]
         if args.baseline:
-            roots.insert(0, (args.baseline[:9], checkout(args.baseline, Path(tmp) / "baseline", "bot")))
+            codes.insert(0, (args.baseline, checkout(args.baseline, Path(tmp) / "baseline")))
+        folders = [("shipped", ROOT / "content")]
         for entries in args.entries:
             folder = Path(tmp) / f"content-{entries}"
-            files = generate(folder, entries, LANGS)
+            generate(folder, entries, LANGS)
             size = sum(p.stat().st_size for p in folder.rglob("*.yaml")) / 1e6
-            for label, root in roots:
-                index = root == ROOT and not args.no_index
-                result = measure(folder, root, index)
-                line = (
-                    f"{label:>9} {result['entries']:>9} {files:>8} {size:>8.1f} {result['seconds']:>8.2f}"
-                    f" {result['cpu']:>6.2f} {result['peak_kb'] / 1024:>7.0f}"
-                    f" {(result['peak_kb'] - result['base_kb']) / 1024:>8.0f}"
-                )
-                if index:
-                    line += f" {result['index_seconds']:>8.2f} {result['index_peak_kb'] / 1024:>10.0f}"
-                    line += f" {result['reload_seconds']:>9.2f} {result['reload_one_seconds']:>8.2f}"
-                print(line, flush=True)
+            folders.append((f"generated, 9 languages, {size:.1f} MB YAML", folder))
+        runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+        for round_ in range(args.rounds):
+            for label, folder in folders:
+                for code, root in codes:
+                    result = measure(folder, root)
+                    runs.setdefault((label, code), []).append(result)
+                    print(f"round {round_ + 1}: {label}, {code}: {result}", file=sys.stderr, flush=True)
+    print("| content | code | load + validate (s) | CPU (s) | peak RSS (MB) | +RSS (MB) | RSS after (MB) |")
+    print("|---|---|---|---|---|---|---|")
+    for (label, code), results in runs.items():
+
+        def median(key: str, results: list[dict[str, float]] = results) -> float:
+            return statistics.median(r[key] for r in results)
+
+        entries = int(median("entries"))
+        print(
+            f"| {label} ({entries:,} entries) | {code} | {median('seconds'):.2f} | {median('cpu'):.2f}"
+            f" | {median('peak'):.0f} | {median('peak') - median('before'):.0f} | {median('after'):.0f} |"
+        )
+    print(f"\nmedians of {args.rounds} rounds, each load in a fresh process")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
     .venv/bin/python bench/reload_bench.py --content DIR [--idle 20]
 
 The real bot (Application, SQLite, offline Telegram transport) runs with the shipped content; then a
-reload to DIR (e.g. a generated 10k catalogue, bench/gen_catalogue.py) starts — without snapshots, so the
-whole load, validation and index build happen — and while it runs, new residents keep asking a question
+reload to DIR (e.g. a generated 2,000-entry catalogue, bench/gen_catalogue.py) starts — the whole load,
+validation and index build, in a worker thread — and while it runs, new residents keep asking a question
 (a new one every ~50 ms; a new resident each time, so flood control never answers instead). Printed: the
 time from sending to the bot's answer, idle (before the reload) and during the reload.
 """
@@ -43,7 +43,6 @@ async def measure(content: Path, idle_questions: int, db: Path) -> None:
         content_dir=ROOT / "content",
         locales_dir=ROOT / "locales",
         telegram_bot_token=None,
-        content_cache_dir=None,
     )
     telegram = FakeTelegram()
     app = build_application(settings, request=telegram, token=FAKE_TOKEN, rate_limit=False)

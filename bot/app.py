@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 import sys
@@ -29,7 +28,6 @@ from bot.i18n import I18n
 from bot.search.engine import SearchEngine
 from bot.search.index import COMPILED_BUILDER, COMPILED_SCORER
 from bot.settings import Settings
-from bot.snapshots import SnapshotStore, folder_key
 from bot.storage.db import create_database
 from bot.tickets import service as ticket_service
 from bot.tickets.hooks import TicketDeliveryHooks
@@ -43,13 +41,12 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         i18n=I18n(settings.locales_dir, default=settings.default_language),
         database=create_database(settings.database_url),
-        content=ContentService(settings.content_dir, snapshots=SnapshotStore(settings.content_cache_dir)),
+        content=ContentService(settings.content_dir),
     )
-    index_name = f"search-{folder_key(settings.content_dir)}"
 
     def rebuild_search(catalogue: Catalogue) -> Callable[[], None]:
         # Runs in the reload's worker thread; the new index goes live together with the new content.
-        engine = SearchEngine.from_catalogue(catalogue, services.content.snapshots, index_name)
+        engine = SearchEngine.from_catalogue(catalogue)
         return lambda: setattr(services, "search", engine)
 
     services.content.on_swap.append(rebuild_search)
@@ -128,8 +125,6 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
         if COMPILED_SCORER and COMPILED_BUILDER
         else "pure Python (slower on big catalogues: reinstall with a C compiler)",
     )
-    # The catalogue and index live as long as the process: keep the garbage collector from rescanning them.
-    gc.freeze()
     await register_commands(app.bot, services.i18n)
     services.delivery = build_delivery(app, services)
     services.inbound = await start_inbound_mail(services)

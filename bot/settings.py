@@ -40,9 +40,6 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///data/quartiersbot.db"
     content_dir: Path = Path("content")
-    # Snapshots of the validated content and the search index for a quick restart (bot/snapshots.py);
-    # empty: off.
-    content_cache_dir: Path | None = Path("data/cache")
     locales_dir: Path = Path("locales")
     default_language: str = "de"
 
@@ -85,11 +82,6 @@ class Settings(BaseSettings):
             # Never echo the token itself: it would end up in logs and terminals.
             raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
         return value
-
-    @field_validator("content_cache_dir", mode="before")
-    @classmethod
-    def _empty_is_off(cls, value: object) -> object:
-        return None if value == "" else value
 
     @field_validator("default_language")
     @classmethod

@@ -36,7 +36,6 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "content_dir": Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")),
         "locales_dir": ROOT / "locales",
         "telegram_bot_token": None,
-        "content_cache_dir": None,  # tests that want snapshots give a folder of their own
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -73,6 +73,8 @@ def test_schema_links_and_db_upgrade(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "schema", "--out", str(schema)).returncode == 0
     assert json.loads(schema.read_text()) == json.loads((ROOT / "content" / "schema.json").read_text())
     links = run_cli(tmp_path, "links", "--bot", "quartiersbot")
-    assert "https://t.me/quartiersbot?start=o_deutschkurs-frauen" in links.stdout
+    # Each link with its entry's German title, so staff can tell the poster links apart.
+    link = "https://t.me/quartiersbot?start=o_deutschkurs-frauen"
+    assert f"{link}\toffer\tDeutschkurs für Frauen mit Kinderbetreuung" in links.stdout.splitlines()
     assert run_cli(tmp_path, "db", "upgrade").returncode == 0
     assert (tmp_path / "cli.db").exists()

@@ -1,4 +1,4 @@
-"""Content: YAML files under content/ → validated, immutable `Catalogue` snapshots.
+"""Content: YAML files under content/ → a validated, immutable `Catalogue`.
 
 Public API (import from here):
     load_catalogue(content_dir) -> (Catalogue, warnings)      raises ContentError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +26,6 @@ from bot.content.models import (
 )
 from bot.content.problems import ContentError, Problem
 from bot.content.references import check_references
-from bot.memory import paused_gc
-from bot.snapshots import SnapshotStore
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -54,8 +52,6 @@ class Catalogue:
     privacy: Mapping[str, PrivacyNotice]
     version: str
     """Hash of all source files; changes whenever any content file changes."""
-    locate: Callable[[str, str], tuple[str | None, int | None]]
-    """(kind, id) → (file, line) where the entry is written, for staff messages (lines looked up lazily)."""
 
     @classmethod
     def from_sources(cls, loaded: LoadedSources) -> Catalogue:
@@ -76,7 +72,6 @@ class Catalogue:
             emergency=MappingProxyType(dict(emergency)),
             privacy=_frozen(e["privacy"], PrivacyNotice),
             version=loaded.version,
-            locate=loaded.locate,
         )
 
     def entries_by_kind(self) -> dict[str, Mapping[str, BaseModel]]:
@@ -147,13 +142,6 @@ class Catalogue:
         ]
         return sorted(found, key=lambda item: item[1].starts)
 
-    def where(self, kind: str, entry_id: str) -> str:
-        """`file:line` of an entry for staff messages, or an empty string."""
-        file, line = self.locate(kind, entry_id)
-        if file is None:
-            return ""
-        return f"{file}:{line}" if line is not None else file
-
 
 def _example_warnings(loaded: LoadedSources) -> None:
     for kind in ("places", "partners", "offers", "events"):
@@ -168,31 +156,24 @@ def _example_warnings(loaded: LoadedSources) -> None:
                 )
 
 
-def validate_content(content_dir: Path, snapshots: SnapshotStore | None = None) -> LoadedSources:
-    """Load, validate and cross-check everything; all problems are in the result, nothing raised.
-
-    With `snapshots`, files unchanged since an earlier process loaded them are not parsed and validated
-    again (bot/snapshots.py); the cross-checks below always run on everything."""
-    with paused_gc():  # millions of new objects and no cycles: see `paused_gc`
-        loaded = load_sources(content_dir, snapshots)
-        check_references(loaded)
-        _example_warnings(loaded)
-        lock, lock_problem = read_lock(content_dir)
-        if lock_problem is not None:
-            loaded.problems.append(lock_problem)
-        translation_problems(loaded, lock)
-    loaded.forget_trees()  # node trees parsed again for problem lines are not needed any more
+def validate_content(content_dir: Path) -> LoadedSources:
+    """Load, validate and cross-check everything; all problems are in the result, nothing raised."""
+    loaded = load_sources(content_dir)
+    check_references(loaded)
+    _example_warnings(loaded)
+    lock, lock_problem = read_lock(content_dir)
+    if lock_problem is not None:
+        loaded.problems.append(lock_problem)
+    translation_problems(loaded, lock)
     return loaded
 
 
-def load_catalogue(
-    content_dir: Path, snapshots: SnapshotStore | None = None
-) -> tuple[Catalogue, list[Problem]]:
+def load_catalogue(content_dir: Path) -> tuple[Catalogue, list[Problem]]:
     """Load the content below `content_dir`; returns the catalogue and the warnings.
 
     Raises `ContentError` with every problem when there is at least one error.
     """
-    loaded = validate_content(content_dir, snapshots)
+    loaded = validate_content(content_dir)
     if any(p.severity == "error" for p in loaded.problems):
         # Raised here, outside any except block, so the user sees one clear message.
         raise ContentError(loaded.problems)

@@ -1,4 +1,4 @@
-"""Pydantic models of the content files (the contract is /work/notes/content_spec.md).
+"""Pydantic models of the content files (content/README.md explains them to the staff).
 
 Every model forbids unknown keys and is frozen: a loaded catalogue is a read-only snapshot.
 Validation messages written here are shown to the German staff by `check`, so they are German.
@@ -28,7 +28,6 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from bot.content.texts import TextLists, Texts
 from bot.languages import LANGUAGES, Lang
 
 LANGS = LANGUAGES
@@ -84,12 +83,9 @@ def _localized_schema(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# After validation the dicts are packed (bot.content.texts): a catalogue of 10,000 entries would
-# otherwise spend more memory on dict and str objects than on the letters. They stay `Mapping`s.
 LocalizedText = Annotated[
     dict[Lang, Text],
     AfterValidator(_require_de),
-    AfterValidator(Texts.pack),
     WithJsonSchema(_localized_schema({"type": "string", "minLength": 1})),
     LOCALIZED_TEXT,
 ]
@@ -98,13 +94,13 @@ LocalizedText = Annotated[
 LocalizedList = Annotated[
     dict[Lang, tuple[Text, ...]],
     AfterValidator(_require_de),
-    AfterValidator(TextLists.pack),
     WithJsonSchema(_localized_schema({"type": "array", "items": {"type": "string", "minLength": 1}})),
     LOCALIZED_LIST,
 ]
 """Word or question lists per language; `de` is required."""
 
-Keywords = Annotated[dict[Lang, tuple[Text, ...]], AfterValidator(TextLists.pack)]
+Keywords = dict[Lang, tuple[Text, ...]]
+"""Extra search words per language (optional, also without German)."""
 
 
 def pick(text: Mapping[Any, Any] | None, lang: str) -> tuple[str, str]:
@@ -179,23 +175,10 @@ LocalDateTime = Annotated[
 """A local time "YYYY-MM-DD HH:MM" in Europe/Berlin; always tz-aware after validation."""
 
 
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-
-
 class ContentModel(BaseModel):
     """Base of all content models: unknown keys are errors, loaded content is read-only."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Share the set of given field names between instances (memory of large catalogues).
-
-        pydantic keeps a set of the fields given in YAML per instance (~700 bytes for an offer, more than
-        the instance itself); entries mostly give the same fields. The models are frozen, so the shared
-        set is never changed.
-        """
-        given = self.__pydantic_fields_set__
-        object.__setattr__(self, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(given), given))
 
 
 _TIME_RANGE_RE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")

@@ -12,8 +12,6 @@ from typing import Any
 
 from bot.content.catalogue import Catalogue, load_catalogue
 from bot.content.problems import ContentError, Problem
-from bot.memory import return_free_memory
-from bot.snapshots import SnapshotStore, start_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +50,8 @@ class ReloadResult:
 class ContentService:
     """The current catalogue of one bot; `reload()` swaps it atomically."""
 
-    def __init__(
-        self, content_dir: Path, catalogue: Catalogue | None = None, snapshots: SnapshotStore | None = None
-    ) -> None:
+    def __init__(self, content_dir: Path, catalogue: Catalogue | None = None) -> None:
         self.content_dir = content_dir
-        self.snapshots = snapshots or SnapshotStore(None)
-        """Where loads leave what they computed for the next process (bot/snapshots.py); off if None."""
         self._catalogue = catalogue
         self.on_swap: list[SwapHook] = []
         self._lock = asyncio.Lock()
@@ -76,7 +70,7 @@ class ContentService:
 
     def _prepare(self) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]], list[SwapHook]]:
         """Worker thread: load, validate and run the sync hooks. Raises on any failure."""
-        catalogue, warnings = load_catalogue(self.content_dir, self.snapshots)
+        catalogue, warnings = load_catalogue(self.content_dir)
         commits: list[Callable[[], Any]] = []
         async_hooks: list[SwapHook] = []
         for hook in self.on_swap:
@@ -107,15 +101,11 @@ class ContentService:
                 message = f"Neuer Inhalt nicht übernommen: {type(exc).__name__}: {exc}"
                 failure = ReloadResult(False, old, [Problem("error", "", None, None, message)])
             if failure is not None:
-                start_deferred()  # what the load could check is still worth keeping for the next one
                 logger.warning("Content reload refused: %d errors", len(failure.errors))
                 return failure
             for commit in commits:
                 commit()
             self._catalogue = catalogue
-            del old
-            return_free_memory()  # what the load parsed, and the old catalogue and index
-            start_deferred()  # snapshots are written while the new content already answers
             changed = old_version != catalogue.version
             logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
             return ReloadResult(True, catalogue, warnings, changed)

@@ -1,41 +1,53 @@
 """Reading content files: YAML with line numbers, safely.
 
-A file is read as bytes (size limit, UTF-8 with a clear message), parsed by PyYAML's safe loader with the
-surprising YAML 1.1 resolvers removed, duplicate keys and tags refused, and its node tree kept so that any
-field's line can be found (`NodeLocation`). `bot.content.loader` validates what these functions read.
+A file is read as bytes (size limit, UTF-8 with a clear message) and parsed by PyYAML's safe loader with
+the surprising YAML 1.1 resolvers removed. The loader builds the data straight from the parser's events,
+refuses tags, anchors, aliases and duplicate keys, and records the line of every key and list item
+(`offers.kurs.title.tr` → 17), so a validation error can name its line (the dagster pattern).
+`bot.content.loader` validates what these functions read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 from bot.content.problems import Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _TAG = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "merge")}
-_STR, _SEQ, _MAP = (_TAG + name for name in ("str", "seq", "map"))
+_STR = _TAG + "str"
+_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
+_MAP, _SEQ = _TAG + "map", _TAG + "seq"
+
+Loc = tuple[str | int, ...]
+"""A place in a file: keys and list positions from the top (`("offers", "kurs", "title", "tr")`)."""
+Lines = dict[Loc, int]
+"""Line of each key and list item of a file, by its place."""
 
 
-def _content_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
-    """YAML 1.1 resolvers minus the surprises.
+def _plain_scalar_tags() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """What a scalar without quotes can be besides text, by its first character.
 
-    Dropped: sexagesimal numbers (`10:30` would become 630), octal (`0531` a number),
-    yes/no/on/off booleans and timestamps (an impossible date would crash the constructor;
-    pydantic parses date strings with a proper message instead).
+    Narrower than YAML 1.1: no sexagesimal numbers (`10:30` would become 630), octal (`0531` a number),
+    yes/no/on/off booleans or timestamps (pydantic parses dates with a proper message instead), no merge
+    keys (`<<` is an unknown field).
     """
-    replaced = {_TAG + name for name in ("bool", "int", "float", "timestamp")}
-    resolvers = {
-        first: [(tag, regexp) for tag, regexp in entries if tag not in replaced]
-        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    extra = [
+    kinds = [
+        (_TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
         (_TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
         (_TAG + "int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")),
         (
@@ -44,108 +56,128 @@ def _content_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
             list("-+0123456789."),
         ),
     ]
-    for tag, regexp, firsts in extra:
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, regexp, firsts in kinds:
         for first in firsts:
-            resolvers.setdefault(first, []).append((tag, regexp))
-    return resolvers
+            table.setdefault(first, []).append((tag, regexp))
+    return table
 
 
-RESOLVERS = _content_resolvers()
-assert None not in RESOLVERS, "wildcard resolvers are not supported by the fast resolve()"
+_PLAIN_SCALAR_TAGS = _plain_scalar_tags()
+# libyaml (C) parses about ten times faster than the pure-Python parser; both give the same events.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _ContentLoaderMixin:
-    """Shared by the pure-Python and the libyaml loader: plain string keys, safe resolvers."""
+class ContentLoader(_Base):
+    """A SafeLoader without YAML 1.1 surprises that reads one file's data and the line of every key and
+    list item in it (`lines[("offers", "kurs", "title", "tr")] == 17`).
 
-    yaml_implicit_resolvers = RESOLVERS
-    _scalar_resolvers = {first: tuple(entries) for first, entries in RESOLVERS.items()}
+    The data is built from the parser's events, not from a node tree: nothing of the file but the data
+    outlives a line of YAML (half the time of composing nodes for a city's catalogue). What a content file
+    must not contain is reported with its line in `problems`: anchors and aliases, tags other than the
+    plain ones, keys that are not text, duplicate keys, more than one document.
+    """
 
-    # The composer asks for every node; without path resolvers these are no-ops, so skip the calls.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
+    def __init__(self, text: str, shown: str) -> None:
+        super().__init__(text)
+        self.shown = shown
+        self.lines: Lines = {}
+        self.problems: list[Problem] = []
 
-    def ascend_resolver(self) -> None:
-        pass
+    def data(self) -> Any:
+        """The data of the file's one document (None for an empty file)."""
+        self.get_event()  # stream start
+        if self.check_event(StreamEndEvent):
+            return None
+        self.get_event()  # document start
+        root = self.get_event()
+        self.lines[()] = _line(root)
+        data = self._value(root, ())
+        self.get_event()  # document end
+        if self.check_event(DocumentStartEvent):
+            message = "nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)"
+            self._refuse(self.peek_event(), message)
+        return data
 
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        """`BaseResolver.resolve` for loaders without path resolvers, without the per-call list copies."""
-        if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self._scalar_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+    def _refuse(self, event: Any, message: str) -> None:
+        self.problems.append(Problem("error", "", self.shown, _line(event), message))
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        # Keys stay the text the author wrote: `no:` or `2024:` must not turn into False or 2024.
-        self.flatten_mapping(node)  # type: ignore[attr-defined]
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            mapping[key] = self.construct_object(value_node, deep=deep)  # type: ignore[attr-defined]
+    def _value(self, event: Any, path: Loc) -> Any:
+        """The value that starts with `event`; the lines of what is inside are recorded under `path`."""
+        refused = isinstance(event, AliasEvent) or event.anchor is not None
+        if refused:
+            self._refuse(event, "Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben")
+            if isinstance(event, AliasEvent):
+                return None
+        if isinstance(event, ScalarEvent):
+            return None if refused else self._scalar(event)
+        tag = event.tag
+        plain = _SEQ if isinstance(event, SequenceStartEvent) else _MAP
+        if tag not in (None, "!", plain):
+            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
+            self._refuse(event, message)
+            refused = True
+        value = self._mapping(path) if plain == _MAP else self._sequence(path)
+        return None if refused else value  # what is inside was still read, so its problems are reported
+
+    def _scalar(self, event: ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _plain_tag(event.value) if event.implicit[0] else _STR
+        if tag == _STR:
+            return event.value
+        if tag not in _SCALAR_TAGS:
+            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
+            self._refuse(event, message)
+            return None
+        try:
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)  # type: ignore[arg-type]
+            return self.construct_object(node)
+        except (ValueError, KeyError, TypeError):  # e.g. `!!int zwölf`, `!!bool vielleicht`
+            tag = tag.replace(_TAG, "!!")
+            self._refuse(event, f"'{event.value}' passt nicht zu {tag} – Tag weglassen oder Wert korrigieren")
+            return None
+
+    def _sequence(self, path: Loc) -> list[Any]:
+        items: list[Any] = []
+        while not isinstance(event := self.get_event(), SequenceEndEvent):
+            child = (*path, len(items))
+            self.lines[child] = _line(event)
+            items.append(self._value(event, child))
+        return items
+
+    def _mapping(self, path: Loc) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        while not isinstance(key_event := self.get_event(), MappingEndEvent):
+            if not isinstance(key_event, ScalarEvent):
+                if not isinstance(key_event, AliasEvent):
+                    self._refuse(key_event, "Schlüssel muss einfacher Text sein")
+                self._value(key_event, path)
+                self._value(self.get_event(), path)  # its value
+                continue
+            if key_event.anchor is not None or key_event.tag is not None:
+                self._value(key_event, path)  # a key's anchor or tag is refused like a value's
+            key = key_event.value  # as written: `no:` or `2024:` stay text
+            child = (*path, key)
+            if key in mapping:
+                self._refuse(key_event, f"Schlüssel '{key}' doppelt (zuerst in Zeile {self.lines[child]})")
+                self._value(self.get_event(), child)
+                continue
+            self.lines[child] = _line(key_event)
+            mapping[key] = self._value(self.get_event(), child)
         return mapping
 
 
-class ContentLoader(_ContentLoaderMixin, yaml.SafeLoader):
-    """SafeLoader with string keys and without YAML 1.1 number/date surprises."""
+def _plain_tag(value: str) -> str:
+    """The tag of a scalar written without quotes: `12` is an int, `true` a bool, `Kurs` text."""
+    for tag, regexp in _PLAIN_SCALAR_TAGS.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return _STR
 
 
-if hasattr(yaml, "CSafeLoader"):
-
-    class FastContentLoader(_ContentLoaderMixin, yaml.CSafeLoader):
-        """The same loader on libyaml (about ten times faster)."""
-
-    _LOADER: type = FastContentLoader
-else:  # pragma: no cover - libyaml missing
-    _LOADER = ContentLoader
-
-
-def node_line(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-@dataclass(slots=True)
-class NodeLocation:
-    """Where an entry is written: file and YAML nodes, to find the line of any field below it."""
-
-    file: str
-    key: Node
-    value: Node
-
-    @property
-    def line(self) -> int:
-        """Line of the entry's id."""
-        return node_line(self.key)
-
-    def line_of(self, loc: tuple[str | int, ...]) -> int:
-        """The line of the deepest node on `loc` that exists (a missing field → its parent's line)."""
-        key, value = self.key, self.value
-        for part in loc:
-            if part == "[key]":
-                break
-            if isinstance(value, MappingNode):
-                for k, v in value.value:
-                    if isinstance(k, ScalarNode) and k.value == str(part):
-                        key, value = k, v
-                        break
-                else:
-                    break
-            elif isinstance(value, SequenceNode) and isinstance(part, int) and part < len(value.value):
-                value = value.value[part]
-                key = value
-            else:
-                break
-        return node_line(key)
-
-
-def child_nodes(node: Node | None, key: str) -> tuple[Node | None, Node | None]:
-    """(key node, value node) of `key` in a mapping node, or (None, None)."""
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return key_node, value_node
-    return None, None
+def _line(event: Any) -> int:
+    return int(event.start_mark.line) + 1
 
 
 def display_name(path: Path) -> str:
@@ -181,9 +213,10 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
     def fail(message: str) -> tuple[None, Problem]:
         return None, Problem("error", "", shown, None, message)
 
+    too_big = f"Datei ist zu groß (über {MAX_FILE_BYTES // (1024 * 1024)} MB) – bitte aufteilen"
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return fail(f"Datei ist zu groß (über {MAX_FILE_BYTES // (1024 * 1024)} MB) – bitte aufteilen")
+            return fail(too_big)
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
@@ -191,7 +224,7 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
     except OSError as exc:
         return fail(f"Datei nicht lesbar: {exc.strerror or exc}")
     if len(raw) > MAX_FILE_BYTES:
-        return fail(f"Datei ist zu groß (über {MAX_FILE_BYTES // (1024 * 1024)} MB) – bitte aufteilen")
+        return fail(too_big)
     return raw, None
 
 
@@ -204,17 +237,6 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
         byte = raw[exc.start]
         message = f"Datei ist nicht UTF-8-kodiert (Byte 0x{byte:02x}) – als UTF-8 speichern"
         return None, Problem("error", "", shown, line, message)
-
-
-def read_text(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None]:
-    """Read a content file as UTF-8 with size limit; returns (text, raw bytes, problem)."""
-    raw, problem = read_bytes(path, shown)
-    if raw is None:
-        return None, b"", problem
-    text, problem = decode(raw, shown)
-    if text is None:
-        return None, b"", problem
-    return text, raw, None
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
@@ -246,171 +268,18 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
     return Problem("error", "", shown, line, message)
 
 
-def _inspect_nodes(root: Node, shown: str) -> list[Problem]:
-    """Reject tags, aliases, non-text keys and duplicate keys; report every occurrence with its line."""
-    problems: list[Problem] = []
-    seen: set[int] = set()
-    stack: list[Node] = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            message = "Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben"
-            problems.append(Problem("error", "", shown, node_line(node), message))
-            continue
-        seen.add(id(node))
-        if node.tag not in _ALLOWED_TAGS:
-            tag = node.tag.replace(_TAG, "!!")
-            message = f"unerlaubter YAML-Tag {tag} – nur einfache Werte erlaubt"
-            problems.append(Problem("error", "", shown, node_line(node), message))
-            continue
-        if isinstance(node, MappingNode):
-            first_line: dict[str, int] = {}
-            for key, value in node.value:
-                if not isinstance(key, ScalarNode):
-                    message = "Schlüssel muss einfacher Text sein"
-                    problems.append(Problem("error", "", shown, node_line(key), message))
-                    continue
-                if key.value in first_line:
-                    problems.append(
-                        Problem(
-                            "error",
-                            "",
-                            shown,
-                            node_line(key),
-                            f"Schlüssel '{key.value}' doppelt (zuerst in Zeile {first_line[key.value]})",
-                        )
-                    )
-                else:
-                    first_line[key.value] = node_line(key)
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
-    problems.sort(key=lambda p: p.line or 0)
-    return problems
-
-
-def parse_yaml(text: str, shown: str) -> tuple[Any, Node | None, list[Problem]]:
-    """Parse one file: (data, root node, problems). Data is None when the file has errors.
-
-    The careful path: every node is inspected first, so each problem is reported with its line.
-    """
-    loader = _LOADER(text)
+def parse_yaml(text: str, shown: str) -> tuple[Any, Lines, list[Problem]]:
+    """Parse one file: (data, lines, problems). Data is None when the file has problems or is empty."""
+    loader = ContentLoader(text, shown)
     try:
         try:
-            root = loader.get_single_node()
+            data = loader.data()
         except yaml.YAMLError as exc:
-            return None, None, [_yaml_problem(exc, text, shown)]
-        if root is None:
-            return None, None, [Problem("error", "", shown, None, "Datei ist leer")]
-        problems = _inspect_nodes(root, shown)
-        if problems:
-            return None, root, problems
-        try:
-            data = loader.construct_document(root)
-        except yaml.YAMLError as exc:
-            return None, root, [_yaml_problem(exc, text, shown)]
+            return None, {}, [_yaml_problem(exc, text, shown)]
         except RecursionError:
-            return None, root, [Problem("error", "", shown, node_line(root), "zu tief verschachtelt")]
-        except (ValueError, KeyError, TypeError):  # e.g. `!!int zwölf`, `!!bool vielleicht`
-            return None, root, [_bad_tagged_value(root, loader, shown)]
-        return data, root, []
+            return None, {}, [Problem("error", "", shown, loader.lines.get(()), "zu tief verschachtelt")]
+        if loader.problems:
+            return None, loader.lines, sorted(loader.problems, key=lambda p: p.line or 0)
+        return data, loader.lines, []
     finally:
         loader.dispose()
-
-
-def _bad_tagged_value(root: Node, loader: Any, shown: str) -> Problem:
-    """The first scalar whose explicit tag does not fit its text, as a problem with its line."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ScalarNode) and node.tag in loader.yaml_constructors:
-            try:
-                loader.yaml_constructors[node.tag](loader, node)
-            except (ValueError, KeyError, TypeError):
-                tag = node.tag.replace(_TAG, "!!")
-                message = f"'{node.value}' passt nicht zu {tag} – Tag weglassen oder Wert korrigieren"
-                return Problem("error", "", shown, node_line(node), message)
-        elif isinstance(node, MappingNode):
-            stack.extend(value for pair in reversed(node.value) for value in reversed(pair))
-        elif isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
-    return Problem("error", "", shown, node_line(root), "Wert passt nicht zu seinem YAML-Tag")
-
-
-class _Unusual(Exception):
-    """The fast path met something only the careful path reports properly (tag, duplicate, …)."""
-
-
-BOM = b"\xef\xbb\xbf"
-
-
-def compose_bytes(raw: bytes) -> Node | None:
-    """The node tree of a UTF-8 file (YAMLError/UnicodeDecodeError on broken files)."""
-    loader = _LOADER(raw)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
-
-
-def fast_parse(raw: bytes) -> tuple[Any, Node] | None:
-    """Compose with libyaml and build the data in one walk; None when the careful path must decide.
-
-    Files that may hold aliases (`&` and `*`) or merge keys (`<<`) always take the careful path, so
-    this walk only has to handle plain trees: any tag other than str/int/float/bool/null/seq/map, a
-    duplicate or non-text key, or any YAML error sends the file to `parse_yaml`, which reports it.
-    """
-    if (b"&" in raw and b"*" in raw) or b"<<" in raw:  # an alias needs an anchor (`&`) to refer to
-        return None
-    loader = _LOADER(raw)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        return _build(root, loader), root
-    except Exception:  # anything odd (YAML error, `!!bool maybe`, deep nesting): the careful path decides
-        return None
-    finally:
-        loader.dispose()
-
-
-def _build(node: Node, loader: Any) -> Any:
-    """Python data of a node tree without aliases; raises `_Unusual` for anything but plain content.
-
-    A plain recursive function, not a closure: a self-referencing closure is a reference cycle that
-    would keep the loader (and the file's bytes) alive until the garbage collector runs.
-    """
-    kind = type(node)
-    if kind is ScalarNode:
-        if node.tag == _STR:
-            return node.value
-        if node.tag not in _SCALAR_TAGS:
-            raise _Unusual
-        return loader.yaml_constructors[node.tag](loader, node)
-    if kind is MappingNode:
-        if node.tag != _MAP:
-            raise _Unusual
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode or key_node.tag not in _SCALAR_TAGS:
-                raise _Unusual
-            key = key_node.value
-            if key in mapping:
-                raise _Unusual
-            if type(value_node) is ScalarNode and value_node.tag == _STR:
-                mapping[key] = value_node.value
-            else:
-                mapping[key] = _build(value_node, loader)
-        return mapping
-    if kind is SequenceNode:
-        if node.tag != _SEQ:
-            raise _Unusual
-        return [
-            item.value if type(item) is ScalarNode and item.tag == _STR else _build(item, loader)
-            for item in node.value
-        ]
-    raise _Unusual
-
-
-_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}

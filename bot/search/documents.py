@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from bot.content.texts import TextLists, Texts
-from bot.memory import paused_gc
 from bot.search.index import SearchDocument
 
 TITLE = 3.0
@@ -78,15 +76,8 @@ def _sources(kind: str, entry: Any) -> list[tuple[Any, float, bool]]:
 
 
 def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
-    """The search document of one catalogue entry of ``kind`` ("offer", "faq", ...).
-
-    When every field is packed content (bot/content/texts.py) the document carries the packed UTF-8
-    blobs as they are (`SearchDocument.packed`): nothing is decoded, the index build splits them itself.
-    """
+    """The search document of one catalogue entry of ``kind`` ("offer", "faq", ...)."""
     sources = [(value, weight, is_list) for value, weight, is_list in _sources(kind, entry) if value]
-    if all(isinstance(value, Texts | TextLists) for value, _, _ in sources):
-        packed = tuple((*value.raw(), weight) for value, weight, _ in sources)
-        return SearchDocument(entry_id, kind, _districts(entry), packed=packed)
     fields: dict[str, list[tuple[str | bytes, float]]] = {}
     for value, weight, is_list in sources:
         (_add_lists if is_list else _add_text)(fields, value, weight)
@@ -94,19 +85,12 @@ def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
 
 
 def documents_from_catalogue(catalogue: Any) -> list[SearchDocument]:
-    """All searchable entries of ``catalogue`` (an object with dict attributes ``offers``, ``faq``, ...).
-
-    The cyclic garbage collector is paused meanwhile: this makes hundreds of thousands of small objects
-    (no cycles), and every collection they trigger would also walk the whole loaded catalogue (that was
-    two thirds of the time for 10,000 entries)."""
-    with paused_gc():
-        return list(iter_documents(catalogue))
+    """All searchable entries of ``catalogue`` (an object with dict attributes ``offers``, ``faq``, ...)."""
+    return list(iter_documents(catalogue))
 
 
 def iter_documents(catalogue: Any) -> Iterator[SearchDocument]:
-    """The documents of :func:`documents_from_catalogue` one at a time: the index build takes them so,
-    and only one document's decoded texts exist at a time (not the whole catalogue's, ~100 MB at 10,000
-    entries in 9 languages)."""
+    """The documents of :func:`documents_from_catalogue` one at a time, as the index build takes them."""
     for attribute, kind in KINDS.items():
         entries: Mapping[str, Any] = getattr(catalogue, attribute, None) or {}
         for entry_id, entry in entries.items():

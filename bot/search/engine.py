@@ -11,7 +11,6 @@ from bot.search.documents import emergency_triggers, iter_documents
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.index import Hit, SearchDocument, SearchIndex
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
-from bot.snapshots import SnapshotStore
 
 logger = logging.getLogger(__name__)
 
@@ -59,23 +58,10 @@ class SearchEngine:
         return cls(SearchIndex.build(docs), EmergencyDetector.with_builtin(emergency_triggers))
 
     @classmethod
-    def from_catalogue(
-        cls, catalogue: Any, snapshots: SnapshotStore | None = None, name: str = "search-index"
-    ) -> SearchEngine:
-        """The engine for `catalogue`. With `snapshots` the index is taken from the snapshot `name` when
-        it was built from the same content (`catalogue.version`) by the same code; else it is built (and
-        written there in the background). Either way its postings are mapped from a file
-        (:meth:`SearchIndex.mapped`).
-        """
+    def from_catalogue(cls, catalogue: Any) -> SearchEngine:
+        """The engine for `catalogue`."""
         emergency = EmergencyDetector.with_builtin(emergency_triggers(catalogue))
-        index = _mapped(snapshots, name, catalogue.version) if snapshots is not None else None
-        if index is None:
-            # Documents are made while the index reads them: their decoded texts never exist all at once.
-            folder = snapshots.folder if snapshots is not None else None
-            index = SearchIndex.build(iter_documents(catalogue), page_cache=True, directory=folder)
-            if snapshots is not None:  # written from the mapped postings while the bot already answers
-                snapshots.save_in_background(name, catalogue.version, write=index.write)
-        return cls(index, emergency)
+        return cls(SearchIndex.build(iter_documents(catalogue)), emergency)
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
@@ -131,16 +117,3 @@ class SearchEngine:
         if confident:
             return SearchResult(answer=top, alternatives=rest[: limit - 1], understood=True)
         return SearchResult(alternatives=[top, *rest][:limit], understood=True)
-
-
-def _mapped(snapshots: SnapshotStore, name: str, version: str) -> SearchIndex | None:
-    """The index of snapshot `name` if it was built from content `version`; None if there is none."""
-    handle = snapshots.open(name, version)
-    if handle is None:
-        return None
-    with handle:
-        try:
-            return SearchIndex.mapped(handle, directory=snapshots.folder)
-        except Exception:
-            logger.warning("index snapshot %s unusable; building the index", handle.name, exc_info=True)
-            return None

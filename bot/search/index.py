@@ -29,8 +29,7 @@ Why it stays fast and small on 10 000 entries
 - The build is one pass over the documents: each whitespace piece of text is analysed once per language
   into term ids (:class:`~bot.search.normalize.ChunkTerms`); where the installation compiled
   ``_builder.c`` a document's texts are split, counted, summed per language and merged in C over arrays
-  indexed by term id (else in Python over dicts, with the same float operations), and the cyclic
-  garbage collector is paused (nothing built has cycles).
+  indexed by term id (else in Python over dicts, with the same float operations).
 - Postings are two flat arrays (document, BM25 contribution) addressed by term id: per term its best
   ``CHAMPIONS`` documents by contribution (the *champion list*, highest first), then the rest ordered by
   document. About 12 bytes per posting instead of a dict entry and a float object. The index keeps no
@@ -60,23 +59,15 @@ import collections
 import heapq
 import logging
 import math
-import mmap
-import os
-import pickle
-import shutil
-import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress
-from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from rapidfuzz.distance import OSA
 
-from bot.content.texts import ITEM_SEP_BYTE, LANG_SEP_BYTE
-from bot.memory import paused_gc, private_file
 from bot.search.normalize import LATIN, ChunkTerms, Token, analyse_query, script_of
 
 try:  # built from _scorer.c at installation when a C compiler is at hand (setup.py)
@@ -109,17 +100,8 @@ W_TYPO_1 = 0.7
 W_TYPO_2 = 0.55
 W_PART = 0.5
 W_SPLIT = 0.8
-# A reload builds in a worker thread while the event loop answers residents. Reading each document's texts
-# (`pread`) releases the GIL for microseconds thousands of times a second; CPython's waiting thread forces a
-# switch only after 5 ms without any, so such a loop can starve it for 100s of ms (the "convoy effect").
-# Every YIELD_EVERY documents (~5 ms of work at 10,000 entries) the build sleeps briefly: the GIL goes to
-# whoever waits. Costs ~1 % of the build.
-YIELD_EVERY = 64
-YIELD_SECONDS = 0.0001
 # What the compiled scorer needs to know of the rules above (bot/search/_scorer.c).
 _SCORER_PARAMS = (CHAMPIONS, EXPANSION_CHAMPIONS, LONG_CHAMPIONS, BITMAP_MIN, MAX_COMPLETIONS, W_STEM)
-
-_Typecode = Literal["H", "I", "d"]  # of the posting arrays
 
 _TID_BITS = 24  # term ids in the packed lookup tables (16.7 million terms)
 _TID_MASK = (1 << _TID_BITS) - 1
@@ -131,9 +113,9 @@ _count_elements: Callable[[dict[Any, int], Iterable[Any]], None] = getattr(
 )
 
 
-# Packed content's separators (bot/content/texts.py): between the languages' texts of a packed part, and
-# between the items of a list (whitespace to ``str.split()``, so the items are split apart).
-PACKED_LANG_SEP, PACKED_ITEM_SEP = LANG_SEP_BYTE, ITEM_SEP_BYTE
+# Separators of a packed part: between the languages' texts, and between the items of a list (whitespace
+# to ``str.split()``, so the items are split apart). Control characters no YAML text can contain.
+PACKED_LANG_SEP, PACKED_ITEM_SEP = b"\x1f", b"\x1e"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +164,6 @@ class Hit:
         return f"{self.kind}:{self.id}"
 
 
-_PAGE = 4096
 logger = logging.getLogger(__name__)
 
 
@@ -285,8 +266,6 @@ class SearchIndex:
         self._bitmaps: dict[int, bytes] = {}  # of long lists, made on first use (_bitmap)
         self._district_masks: dict[str, bytes] = {}  # per district one byte per document (compiled scorer)
         self.compiled = COMPILED_SCORER  # score with bot/search/_scorer.c (tests switch it off)
-        # The open file the postings are mapped from, and where each array is in it (see `mapped`).
-        self._backing: tuple[BinaryIO, list[tuple[int, int]]] | None = None
 
     def _build_expansions(self) -> None:
         known = self._term_ids
@@ -316,11 +295,6 @@ class SearchIndex:
         self._prefixes = _TermTable(prefixes)
         self._parts = _TermTable(parts)
 
-    def __del__(self) -> None:
-        backing = getattr(self, "_backing", None)
-        if backing is not None:
-            backing[0].close()  # the mapping stays valid until the last posting view is gone
-
     # --- building ----------------------------------------------------------------------------------------
 
     @classmethod
@@ -329,23 +303,13 @@ class SearchIndex:
         docs: Iterable[SearchDocument],
         *,
         compiled: bool = COMPILED_BUILDER,
-        page_cache: bool = False,
-        directory: Path | None = None,
     ) -> SearchIndex:
         """The index of ``docs``; ``compiled`` uses bot/search/_builder.c for the hot loops (same index,
-        bit for bit: tests/search/test_builder.py). With ``page_cache`` the postings end up in an
-        unlinked temporary file in ``directory``, mapped (:meth:`in_page_cache`); the compiled build
-        writes them there directly, so they never exist in the process's memory as a whole."""
-        with paused_gc():
-            if not compiled:
-                index = cls._build(docs)
-                return index.in_page_cache(directory) if page_cache else index
-            return cls._build_compiled(docs, page_cache=page_cache, directory=directory)
+        bit for bit: tests/search/test_builder.py)."""
+        return cls._build_compiled(docs) if compiled else cls._build(docs)
 
     @classmethod
-    def _build_compiled(
-        cls, docs: Iterable[SearchDocument], *, page_cache: bool = False, directory: Path | None = None
-    ) -> SearchIndex:
+    def _build_compiled(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
         """:meth:`_build` with its per-document work in C: splitting the texts, counting their term ids,
         summing and merging the languages, appending postings, and the BM25/champion pass (without
         the GIL)."""
@@ -358,8 +322,6 @@ class SearchIndex:
         lengths: list[float] = []
         meta: list[tuple[str, str, frozenset[str] | None]] = []
         for doc_idx, doc in enumerate(docs):
-            if doc_idx % YIELD_EVERY == YIELD_EVERY - 1:
-                time.sleep(YIELD_SECONDS)  # see YIELD_EVERY
             meta.append((doc.id, doc.kind, doc.district_ids))
             if doc.packed is not None:
                 lengths.append(add_packed(doc_idx, doc.packed, analysers))
@@ -371,36 +333,14 @@ class SearchIndex:
         avg_length = (sum(lengths) / n_docs) if n_docs else 1.0
         norms = array("d", [K1 * (1 - B + B * length / (avg_length or 1.0)) for length in lengths])
         typecode: Literal["H", "I"] = "H" if n_docs <= 0xFFFF else "I"
-        n_postings = postings.n_postings
-        private = None
-        if page_cache and n_postings:
-            try:
-                private = private_file("quartiersbot-index-", directory) if hasattr(os, "pwrite") else None
-            except OSError:
-                logger.warning("no temporary file for the index: postings stay in memory", exc_info=True)
-                page_cache = False  # `in_page_cache` would only try again
-        if private is None:
-            offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS, len(terms))
-            index = cls(
-                meta,
-                terms,
-                array("I", memoryview(offsets).cast("I")),
-                memoryview(post_docs).cast(typecode),
-                memoryview(post_scores).cast("d"),
-            )
-            return index.in_page_cache(directory) if page_cache and n_postings else index
-        # Documents at the start of the file, scores from the next page boundary (as `mapped` reads them).
-        docs_size = n_postings * array(typecode).itemsize
-        scores_at = docs_size + -docs_size % _PAGE
-        try:
-            offsets, _, _ = postings.finish(norms, K1, CHAMPIONS, len(terms), private.fileno(), scores_at)
-            regions = [(0, docs_size), (scores_at, n_postings * 8)]
-            return cls._over_file(
-                meta, terms, array("I", memoryview(offsets).cast("I")), private, [typecode, "d"], regions
-            )
-        except BaseException:
-            private.close()
-            raise
+        offsets, post_docs, post_scores = postings.finish(norms, K1, CHAMPIONS, len(terms))
+        return cls(
+            meta,
+            terms,
+            array("I", memoryview(offsets).cast("I")),
+            memoryview(post_docs).cast(typecode),
+            memoryview(post_scores).cast("d"),
+        )
 
     @classmethod
     def _build(cls, docs: Iterable[SearchDocument]) -> SearchIndex:
@@ -475,122 +415,6 @@ class SearchIndex:
             offsets.append(len(post_docs))
             tf_docs[tid], tf_values[tid] = array("I"), array("d")  # free as we go
         return cls(meta, terms, offsets, post_docs, post_scores)
-
-    # --- snapshots ---------------------------------------------------------------------------------------
-
-    def write(self, handle: BinaryIO) -> None:
-        """Write the index to an open file for :meth:`mapped`: a pickled head (documents, vocabulary,
-        offsets), then the two posting arrays, each starting at a page boundary of the file.
-
-        Postings mapped from a file are copied from that file with `pread`, not through the mapping, so
-        writing a snapshot does not make them count in the process's memory."""
-        arrays = (self._post_docs, self._post_scores)
-        shapes = [(_typecode(a), len(a)) for a in arrays]
-        meta = list(zip(self._ids, self._kinds, self._districts, strict=True))
-        head = pickle.dumps((meta, self._terms, array("I", self._offsets), shapes), pickle.HIGHEST_PROTOCOL)
-        handle.write(len(head).to_bytes(8, "little"))
-        handle.write(head)
-        for n, values in enumerate(arrays):
-            handle.write(bytes(-handle.tell() % _PAGE))
-            if self._backing is not None and hasattr(os, "pread"):
-                backing, regions = self._backing
-                offset, size = regions[n]
-                while size > 0:
-                    chunk = os.pread(backing.fileno(), min(size, 1 << 20), offset)
-                    if not chunk:
-                        raise OSError("the index's temporary file is shorter than its postings")
-                    handle.write(chunk)
-                    offset, size = offset + len(chunk), size - len(chunk)
-            else:
-                handle.write(memoryview(values).cast("B"))
-
-    @classmethod
-    def mapped(
-        cls,
-        handle: BinaryIO,
-        *,
-        private: bool = False,
-        directory: Path | None = None,
-        expansions: tuple[_TermTable, _TermTable, _TermTable] | None = None,
-    ) -> SearchIndex:
-        """The index :meth:`write` wrote to `handle` (positioned where writing began).
-
-        The posting arrays are not read into the process but mapped from a file, read-only: they live in
-        the operating system's page cache, only the parts queries touched count in the bot's memory, and
-        the kernel can drop them again under memory pressure (if the file system is on disk: keep
-        `directory`, default TMPDIR, off tmpfs). A mapped file that shrinks kills the process, so the
-        postings are first copied to an unlinked temporary file in `directory` that no other program can
-        reach, unless `private` says `handle` is such a file already (the index then keeps it open).
-        """
-        size = int.from_bytes(handle.read(8), "little")
-        meta, terms, offsets, shapes = pickle.loads(handle.read(size))
-        position = handle.tell()  # the arrays follow, each at a page boundary
-        if not any(count for _typecode, count in shapes):
-            docs, scores = (array(typecode) for typecode, _count in shapes)
-            return cls(meta, terms, offsets, docs, scores, expansions)
-        if private:
-            start, backing = 0, handle
-        else:
-            start = position - position % _PAGE  # the copy begins here, so it keeps the alignment
-            backing = private_file("quartiersbot-index-", directory)
-            try:
-                handle.seek(start)
-                shutil.copyfileobj(handle, backing, 1 << 20)
-                backing.flush()
-            except BaseException:
-                backing.close()
-                raise
-        regions: list[tuple[int, int]] = []
-        for typecode, count in shapes:
-            position += -position % _PAGE
-            end = position + count * array(typecode).itemsize
-            regions.append((position - start, end - position))
-            position = end
-        typecodes = [typecode for typecode, _count in shapes]
-        return cls._over_file(meta, terms, offsets, backing, typecodes, regions, expansions)
-
-    @classmethod
-    def _over_file(
-        cls,
-        meta: list[tuple[str, str, frozenset[str] | None]],
-        terms: list[str],
-        offsets: array[int],
-        backing: BinaryIO,
-        typecodes: list[_Typecode],
-        regions: list[tuple[int, int]],
-        expansions: tuple[_TermTable, _TermTable, _TermTable] | None = None,
-    ) -> SearchIndex:
-        """An index whose two posting arrays are mapped, read-only, from ``regions`` (offset, size) of
-        the open file ``backing``, which the index keeps (and closes when it is gone)."""
-        try:
-            mapping = mmap.mmap(backing.fileno(), 0, access=mmap.ACCESS_READ)
-            views: list[Any] = []
-            for typecode, (offset, size) in zip(typecodes, regions, strict=True):
-                if offset + size > len(mapping):
-                    raise ValueError(f"index snapshot truncated: {offset + size} > {len(mapping)} bytes")
-                views.append(memoryview(mapping)[offset : offset + size].cast(typecode))
-        except BaseException:
-            backing.close()
-            raise
-        index = cls(meta, terms, offsets, views[0], views[1], expansions)
-        index._backing = (backing, regions)
-        return index
-
-    def in_page_cache(self, directory: Path | None = None) -> SearchIndex:
-        """This index with its postings in an unlinked temporary file in `directory`, mapped (see
-        :meth:`mapped`); itself if no temporary file can be written."""
-        private = None
-        try:
-            private = private_file("quartiersbot-index-", directory)
-            self.write(private)
-            private.flush()
-            private.seek(0)
-            return self.mapped(private, private=True, expansions=(self._deletes, self._prefixes, self._parts))
-        except OSError:
-            if private is not None:
-                private.close()
-            logger.warning("no temporary file for the index: postings stay in memory", exc_info=True)
-            return self
 
     # --- querying ----------------------------------------------------------------------------------------
 

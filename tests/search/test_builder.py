@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.texts import _ITEM_SEP as ITEM_SEP
-from bot.content.texts import _LANG_SEP as LANG_SEP
 from bot.search import index as index_module
 from bot.search.documents import documents_from_catalogue
 from bot.search.index import CHAMPIONS, PACKED_ITEM_SEP, PACKED_LANG_SEP, SearchDocument, SearchIndex
@@ -120,16 +118,19 @@ def test_utf8_texts_split_like_python_strings() -> None:
 def _packed(
     *fields: tuple[dict[str, str | tuple[str, ...]], float],
 ) -> tuple[tuple[tuple[str, ...], bytes, float], ...]:
-    """Fields packed as bot/content/texts.py packs them (lists: items joined by the item separator)."""
+    """Fields packed for `SearchDocument.packed` (lists: items joined by the item separator)."""
     parts = []
     for texts, weight in fields:
-        values = [v if isinstance(v, str) else ITEM_SEP.join(v) for v in texts.values()]
-        parts.append((tuple(texts), LANG_SEP.join(values).encode(), weight))
+        values = [
+            v.encode() if isinstance(v, str) else PACKED_ITEM_SEP.join(i.encode() for i in v)
+            for v in texts.values()
+        ]
+        parts.append((tuple(texts), PACKED_LANG_SEP.join(values), weight))
     return tuple(parts)
 
 
-def test_packed_documents_use_the_contents_separators() -> None:
-    assert LANG_SEP.encode() == PACKED_LANG_SEP and ITEM_SEP.encode() == PACKED_ITEM_SEP
+def test_packed_separators_split_like_whitespace() -> None:
+    assert PACKED_LANG_SEP == b"\x1f" and PACKED_ITEM_SEP == b"\x1e"
     assert "\x1e".isspace() and "\x1f".isspace()  # str.split() cuts there: items split apart, like "\n"
 
 
@@ -216,30 +217,6 @@ def test_postings_refuse_to_be_used_from_within_an_analysis() -> None:
     )
     offsets, docs, _ = postings.finish(array("d", [1.0]), 1.2, 2**61, 1)  # champions: more than any list has
     assert list(memoryview(offsets).cast("I")) == [0, 1] and list(memoryview(docs).cast("H")) == [0]
-
-
-@compiled_only
-def test_a_build_into_the_page_cache_is_the_same_index(tmp_path: Path) -> None:
-    rng = random.Random(3)
-    words = "Kurs Frauen Kinder Hilfe Brief Amt Garten kadın çocuk курс діти دورة".split()
-    docs = [
-        SearchDocument(
-            f"d{i}", "offer", None, {"de": [(" ".join(rng.choices(words, k=rng.randint(1, 9))), 1.0)]}
-        )
-        for i in range(500)
-    ]
-    memory = SearchIndex.build(docs, compiled=True)
-    assert memory._backing is None
-    for compiled in (True, False):
-        paged = SearchIndex.build(docs, compiled=compiled, page_cache=True, directory=tmp_path)
-        assert paged._backing is not None  # postings mapped from an unlinked file
-        assert paged._terms == memory._terms and list(paged._offsets) == list(memory._offsets)
-        assert bytes(memoryview(paged._post_docs)) == bytes(memoryview(memory._post_docs))
-        assert bytes(memoryview(paged._post_scores)) == bytes(memoryview(memory._post_scores))
-        assert paged.search("kurs frauen", "de") == memory.search("kurs frauen", "de")
-    assert not list(tmp_path.iterdir())  # nothing left behind
-    empty = SearchIndex.build([], page_cache=True, directory=tmp_path)
-    assert len(empty) == 0 and empty.search("Kurs", "de") == []
 
 
 @compiled_only

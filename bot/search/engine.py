@@ -1,39 +1,72 @@
-"""The search service the handlers call: emergency first, then small talk, then the index."""
+"""The search service the handlers call: emergency first, then small talk, then the hybrid ranking.
+
+Two kinds of evidence are fused per entry: the sentence-embedding model's similarity of the question to
+the entry's passages (meaning, across languages and wordings) and BM25 over the analysed words (names,
+numbers, typos, words the model does not know). The fused ranking then ends in one of three outcomes:
+
+- **answer**: strong, agreeing evidence for one entry, clearly ahead of the next one;
+- **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
+- **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
+
+A wrong confident answer is worse than a choice list, so the thresholds lean to choices. They were
+tuned on ``bench/eval/shipped-dev.jsonl`` and ``shipped-dev-oos.jsonl`` only (bench/search_eval.py).
+Until the vectors of the content are computed (first start) or if the model cannot be loaded, the
+ranking is lexical alone, with its own, stricter thresholds.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.search.documents import emergency_triggers, iter_documents
+from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
-from bot.search.index import Hit, SearchDocument, SearchIndex
+from bot.search.lexical import LexicalHits, LexicalIndex
+from bot.search.normalize import scope
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
-from bot.snapshots import SnapshotStore
-
-logger = logging.getLogger(__name__)
+from bot.search.vectors import Embedder, SemanticIndex
 
 NotUnderstood = Literal[MessageShape, "no_match"]
+Outcome = Literal["answer", "choices", "unknown"]
 
-#: Tuned on tests/data/questions.jsonl with bench/search_bench.py (see /work/notes/search_bench.md).
-MIN_SCORE = 2.0  # below: only alternatives, never an answer
-MIN_MARGIN = 1.25  # top score must be this many times the runner-up's
-MIN_ALTERNATIVE = 0.35  # alternatives scoring below this share of the top are dropped
-MIN_CALL_SCORE = 9.0  # a call for help ("pomocy!") is a request, not an emergency, if the rest scores this
+# --- fusion and confidence (tuned on the dev questions only: bench/search_eval.py, BENCHMARKS.md) -------
+# fused = cosine + LEX_WEIGHT × BM25/(BM25 + LEX_HALF) × share of the question's words found in the entry:
+# a lexical match of one word out of five ("kostet" in "Was kostet ein Döner am Bahnhof?") adds little.
+LEX_WEIGHT = 0.3
+LEX_HALF = 6.0
+FLOOR = 0.90  # below: "I don't know" (out of scope, or nothing close enough)
+ANSWER = 0.95  # a confident answer needs this much...
+MARGIN = 0.04  # ...this lead over the runner-up, and the lexical ranking's best entry must be the same
+CHOICE_GAP = 0.06  # choices within this distance of the best one are shown
+# Lexical alone (no vectors yet, or no model):
+LEX_ANSWER = 8.0
+LEX_RATIO = 1.5
+LEX_CHOICE = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    kind: str
+    score: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """What the bot understood of a message.
 
-    ``answer`` is set only when the best hit is clearly best (absolute score and margin over the
-    runner-up); otherwise the hits are ``alternatives`` for the resident to choose from. ``emergency``
-    means: show the emergency numbers first, whatever else is set; ``emergency_match`` says which
-    trigger fired (it is also set, with ``emergency`` False, when a soft trigger was overruled by a
-    confident answer). ``reason`` says why nothing was
-    understood ("empty", "emoji", "too_short", "unsupported_script", "no_match").
+    ``answer`` is set only for a confident answer; otherwise ``alternatives`` are the choices ("is it one
+    of these?"), and with neither the bot does not know (``reason`` "no_match"). ``confidence`` (0–1) is
+    the evidence for the best entry. ``emergency`` means: show the emergency numbers first, whatever else
+    is set; ``emergency_match`` says which trigger fired (it is also set, with ``emergency`` False, when
+    a soft trigger was overruled by a confident answer). ``reason`` says why nothing was understood
+    ("empty", "emoji", "too_short", "unsupported_script", "no_match").
     """
 
     answer: Hit | None = None
@@ -43,39 +76,58 @@ class SearchResult:
     understood: bool = False
     emergency_match: EmergencyMatch | None = None
     reason: NotUnderstood | None = None
+    confidence: float = 0.0
+    semantic: bool = False  # whether the meaning-based evidence was used
+
+    @property
+    def outcome(self) -> Outcome:
+        return "answer" if self.answer else "choices" if self.alternatives else "unknown"
 
 
 class SearchEngine:
-    """Stateless after construction; build it once per catalogue snapshot and share it."""
+    """Build it once per catalogue and share it; :meth:`answer` is thread-safe."""
 
-    def __init__(self, index: SearchIndex, emergency: EmergencyDetector) -> None:
-        self.index = index
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        emergency: EmergencyDetector,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.entries = list(entries)
         self.emergency = emergency
+        self.lexical = LexicalIndex(self.entries)
+        self.semantic = SemanticIndex(self.entries)
+        self.embedder = embedder
+        if embedder is not None:
+            embedder.prepare(self.semantic)
 
     @classmethod
-    def from_documents(
-        cls, docs: Iterable[SearchDocument], emergency_triggers: dict[str, dict[str, list[str]]] | None = None
-    ) -> SearchEngine:
-        return cls(SearchIndex.build(docs), EmergencyDetector.with_builtin(emergency_triggers))
+    def from_catalogue(cls, catalogue: Any, embedder: Embedder | None = None) -> SearchEngine:
+        """The engine for ``catalogue``; with ``embedder`` its vectors are computed in the background."""
+        return cls(
+            entries_from_catalogue(catalogue),
+            EmergencyDetector.with_builtin(emergency_triggers(catalogue)),
+            embedder,
+        )
 
     @classmethod
-    def from_catalogue(
-        cls, catalogue: Any, snapshots: SnapshotStore | None = None, name: str = "search-index"
+    def from_entries(
+        cls,
+        entries: Iterable[Entry],
+        emergency_triggers: dict[str, dict[str, list[str]]] | None = None,
+        embedder: Embedder | None = None,
     ) -> SearchEngine:
-        """The engine for `catalogue`. With `snapshots` the index is taken from the snapshot `name` when
-        it was built from the same content (`catalogue.version`) by the same code; else it is built (and
-        written there in the background). Either way its postings are mapped from a file
-        (:meth:`SearchIndex.mapped`).
-        """
-        emergency = EmergencyDetector.with_builtin(emergency_triggers(catalogue))
-        index = _mapped(snapshots, name, catalogue.version) if snapshots is not None else None
-        if index is None:
-            # Documents are made while the index reads them: their decoded texts never exist all at once.
-            folder = snapshots.folder if snapshots is not None else None
-            index = SearchIndex.build(iter_documents(catalogue), page_cache=True, directory=folder)
-            if snapshots is not None:  # written from the mapped postings while the bot already answers
-                snapshots.save_in_background(name, catalogue.version, write=index.write)
-        return cls(index, emergency)
+        return cls(list(entries), EmergencyDetector.with_builtin(emergency_triggers), embedder)
+
+    @property
+    def semantic_ready(self) -> bool:
+        return self.semantic.ready.is_set()
+
+    async def answer_async(
+        self, query: str, lang: str, district: str | None = None, limit: int = 3
+    ) -> SearchResult:
+        """:meth:`answer` in a worker thread: embedding a question must not hold up the event loop."""
+        return await asyncio.to_thread(self.answer, query, lang, district, limit)
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
@@ -84,63 +136,110 @@ class SearchEngine:
             return SearchResult(reason=shape)
         match = self.emergency.detect(query)
         if match is not None and match.hard:
-            hits = self.index.search(query, lang, district, limit)
-            return SearchResult(alternatives=hits, emergency=True, understood=True, emergency_match=match)
+            result = self.search(query, lang, district, limit)
+            hits = ([result.answer] if result.answer else []) + result.alternatives
+            return SearchResult(
+                alternatives=hits[:limit], emergency=True, understood=True, emergency_match=match
+            )
         kind = small_talk(query) if match is None else None
         if kind is not None:
             return SearchResult(small_talk=kind, understood=True)
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
-        result = self._search(query, lang, district, limit)
-        if match is not None:
-            # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the
-            # message is confidently answered ("помогите | написать резюме" → job application training);
-            # "حريق | بالعمارة" (fire | in the building) stays an emergency.
-            emergency = self._stays_emergency(result, match, lang, district, limit)
-            return SearchResult(
-                answer=result.answer,
-                alternatives=result.alternatives,
-                emergency=emergency,
-                understood=True,
-                emergency_match=match,
-            )
-        return result
+        result = self.search(query, lang, district, limit)
+        if match is None:
+            return result
+        # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the message is
+        # confidently answered ("помогите | написать резюме" → job application training); "حريق |
+        # بالعمارة" (fire | in the building) stays an emergency.
+        rest = self.search(match.rest, lang, district, limit) if match.rest.strip() else SearchResult()
+        stays = rest.answer is None or (not match.call and result.answer is None)
+        return SearchResult(
+            answer=result.answer,
+            alternatives=result.alternatives,
+            emergency=stays,
+            understood=True,
+            emergency_match=match,
+            confidence=result.confidence,
+            semantic=result.semantic,
+        )
 
-    def _stays_emergency(
-        self, result: SearchResult, match: EmergencyMatch, lang: str, district: str | None, limit: int
-    ) -> bool:
-        """Whether a soft trigger still shows the emergency numbers, given what the search found."""
-        rest = self._search(match.rest, lang, district, limit)
-        if match.call:
-            # "допоможіть | з листом від відомства": help *with* something the bot knows well, even if two
-            # entries about letters compete for first place. A weak hit ("допоможіть, тут чужа людина в
-            # квартирі" → a flat) is no reason to hide the emergency numbers.
-            best = rest.answer or (rest.alternatives[0] if rest.alternatives else None)
-            if best is not None and best.score >= MIN_CALL_SCORE:
-                return False
-        return result.answer is None or rest.answer is None
+    def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
+        """The ranking and its outcome, without emergency or small-talk detection."""
+        lexical = self.lexical.search(query, lang)
+        vector = self.embedder.query(query) if self.embedder is not None and self.semantic_ready else None
+        if vector is not None:
+            dense = self.semantic.scores(vector, scope(lang))
+            return self._hybrid(lexical, dense, district, limit)
+        return self._lexical(lexical, district, limit)
 
-    def _search(self, query: str, lang: str, district: str | None, limit: int) -> SearchResult:
-        hits = self.index.search(query, lang, district, limit + 1)
-        if not hits:
-            return SearchResult(reason="no_match")
-        top = hits[0]
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        confident = top.score >= MIN_SCORE and top.score >= MIN_MARGIN * runner_up
-        rest = [h for h in hits[1:] if h.score >= MIN_ALTERNATIVE * top.score]
+    def _serves(self, index: int, district: str | None) -> bool:
+        return self.entries[index].serves(district)
+
+    def _hit(self, index: int, score: float) -> Hit:
+        entry = self.entries[index]
+        return Hit(entry.id, entry.kind, score)
+
+    def _hybrid(
+        self, lexical: LexicalHits, dense: dict[int, float], district: str | None, limit: int
+    ) -> SearchResult:
+        def fuse(index: int, cosine: float) -> float:
+            score = lexical.scores.get(index, 0.0)
+            if not score:
+                return cosine
+            share = lexical.matched[index] / lexical.words
+            return cosine + LEX_WEIGHT * score / (score + LEX_HALF) * share
+
+        fused = {i: fuse(i, s) for i, s in dense.items() if self._serves(i, district)}
+        if not fused:
+            return SearchResult(reason="no_match", semantic=True)
+        ranked = sorted(fused, key=lambda i: -fused[i])
+        top = ranked[0]
+        best = fused[top]
+        confidence = _confidence(best)
+        if best < FLOOR:
+            return SearchResult(reason="no_match", confidence=confidence, semantic=True)
+        runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
+        lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
+        confident = best >= ANSWER and best - runner_up >= MARGIN and lexical_best == top
+        near = [i for i in ranked[1:limit] if fused[i] >= max(FLOOR, best - CHOICE_GAP)]
+        hits = [self._hit(i, fused[i]) for i in near]
         if confident:
-            return SearchResult(answer=top, alternatives=rest[: limit - 1], understood=True)
-        return SearchResult(alternatives=[top, *rest][:limit], understood=True)
+            return SearchResult(
+                answer=self._hit(top, best),
+                alternatives=hits,
+                understood=True,
+                confidence=confidence,
+                semantic=True,
+            )
+        return SearchResult(
+            alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence, semantic=True
+        )
+
+    def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
+        scores = {i: s for i, s in lexical.scores.items() if self._serves(i, district)}
+        if not scores:
+            return SearchResult(reason="no_match")
+        ranked = sorted(scores, key=lambda i: -scores[i])
+        top = ranked[0]
+        if scores[top] < LEX_CHOICE:
+            return SearchResult(reason="no_match")
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        # One word never carries an answer on its own when the question has more to say.
+        words_ok = lexical.matched.get(top, 0) >= min(2, lexical.words)
+        confident = scores[top] >= LEX_ANSWER and scores[top] >= LEX_RATIO * runner_up and words_ok
+        confidence = scores[top] / (scores[top] + LEX_ANSWER)
+        near = [i for i in ranked[1:limit] if scores[i] >= 0.5 * scores[top]]
+        hits = [self._hit(i, scores[i]) for i in near]
+        if confident:
+            return SearchResult(
+                answer=self._hit(top, scores[top]), alternatives=hits, understood=True, confidence=confidence
+            )
+        return SearchResult(
+            alternatives=[self._hit(top, scores[top]), *hits], understood=True, confidence=confidence
+        )
 
 
-def _mapped(snapshots: SnapshotStore, name: str, version: str) -> SearchIndex | None:
-    """The index of snapshot `name` if it was built from content `version`; None if there is none."""
-    handle = snapshots.open(name, version)
-    if handle is None:
-        return None
-    with handle:
-        try:
-            return SearchIndex.mapped(handle, directory=snapshots.folder)
-        except Exception:
-            logger.warning("index snapshot %s unusable; building the index", handle.name, exc_info=True)
-            return None
+def _confidence(fused: float) -> float:
+    """The fused score spread over 0–1: 0.5 at the floor of "I don't know", 0.75 at a confident answer."""
+    return round(min(1.0, max(0.0, 0.5 + (fused - FLOOR) / (ANSWER - FLOOR) * 0.25)), 3)

@@ -102,6 +102,7 @@ def build_engine(content: Path, cache: Path | None, lexical: bool) -> SearchEngi
     catalogue, _warnings = load_catalogue(content)
     embedder = None if lexical else Embedder(cache)
     engine = SearchEngine.from_catalogue(catalogue, embedder)
+    engine.start_vectors()
     if embedder is not None:
         started = time.perf_counter()
         while not engine.semantic.ready.wait(1.0):

@@ -82,3 +82,21 @@ async def bot(database_url: str) -> AsyncIterator[object]:
 
     async with BotHarness.running(database_url=database_url) as harness:
         yield harness
+
+
+@pytest.fixture(scope="session")
+def shipped_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vector cache of the content the tests run on, computed once per session with the real search
+    model (under a minute on two busy cores); bots and commands given it are meaning-based at once."""
+    from bot.content.catalogue import load_catalogue
+    from bot.search import Embedder, SearchEngine
+
+    folder = tmp_path_factory.mktemp("vectors")
+    catalogue, _warnings = load_catalogue(Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")))
+    embedder = Embedder(folder)
+    engine = SearchEngine.from_catalogue(catalogue, embedder)
+    engine.start_vectors()
+    while not engine.semantic.ready.wait(1.0):
+        assert embedder.status != "failed", embedder.error
+    embedder.close()
+    return folder

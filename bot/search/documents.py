@@ -97,7 +97,7 @@ def entry_for(kind: str, entry_id: str, entry: Any) -> Entry:
 
 
 def entries_from_catalogue(catalogue: Any) -> list[Entry]:
-    """All searchable entries of ``catalogue`` (an object with mapping attributes ``offers``, ``faq``, ...)."""
+    """All searchable entries of ``catalogue`` (with mapping attributes ``offers``, ``faq``, ...)."""
     return list(iter_entries(catalogue))
 
 

@@ -41,9 +41,9 @@ ANSWER = 0.95  # a confident answer needs this much...
 MARGIN = 0.04  # ...this lead over the runner-up, and the lexical ranking's best entry must be the same
 CHOICE_GAP = 0.06  # choices within this distance of the best one are shown
 # Lexical alone (no vectors yet, or no model):
-LEX_ANSWER = 8.0
+LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
+LEX_ANSWER = 6.0
 LEX_RATIO = 1.5
-LEX_CHOICE = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +98,16 @@ class SearchEngine:
         self.lexical = LexicalIndex(self.entries)
         self.semantic = SemanticIndex(self.entries)
         self.embedder = embedder
-        if embedder is not None:
-            embedder.prepare(self.semantic)
+
+    def start_vectors(self) -> None:
+        """Have the embedder compute this catalogue's vectors (in the background; at once if all are known).
+        Call it when the engine goes live: it supersedes the job of the engine before."""
+        if self.embedder is not None:
+            self.embedder.prepare(self.semantic)
 
     @classmethod
     def from_catalogue(cls, catalogue: Any, embedder: Embedder | None = None) -> SearchEngine:
-        """The engine for ``catalogue``; with ``embedder`` its vectors are computed in the background."""
+        """The engine for ``catalogue``; with ``embedder`` meaning-based after :meth:`start_vectors`."""
         return cls(
             entries_from_catalogue(catalogue),
             EmergencyDetector.with_builtin(emergency_triggers(catalogue)),
@@ -122,6 +126,13 @@ class SearchEngine:
     @property
     def semantic_ready(self) -> bool:
         return self.semantic.ready.is_set()
+
+    async def wait_semantic(self, seconds: float) -> bool:
+        """Wait (off the event loop) until the vectors are there; False after ``seconds`` or when there is
+        no model."""
+        if self.embedder is None or self.embedder.status in ("off", "failed"):
+            return False
+        return await asyncio.to_thread(self.semantic.ready.wait, seconds)
 
     async def answer_async(
         self, query: str, lang: str, district: str | None = None, limit: int = 3
@@ -217,26 +228,28 @@ class SearchEngine:
         )
 
     def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
-        scores = {i: s for i, s in lexical.scores.items() if self._serves(i, district)}
-        if not scores:
-            return SearchResult(reason="no_match")
+        # As in the fusion, a match of few of the question's words counts for less.
+        scores = {
+            i: s * lexical.matched[i] / lexical.words
+            for i, s in lexical.scores.items()
+            if self._serves(i, district)
+        }
         ranked = sorted(scores, key=lambda i: -scores[i])
-        top = ranked[0]
-        if scores[top] < LEX_CHOICE:
+        if not ranked or scores[ranked[0]] < LEX_FLOOR:
             return SearchResult(reason="no_match")
+        top = ranked[0]
+        best = scores[top]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
-        # One word never carries an answer on its own when the question has more to say.
-        words_ok = lexical.matched.get(top, 0) >= min(2, lexical.words)
-        confident = scores[top] >= LEX_ANSWER and scores[top] >= LEX_RATIO * runner_up and words_ok
-        confidence = scores[top] / (scores[top] + LEX_ANSWER)
-        near = [i for i in ranked[1:limit] if scores[i] >= 0.5 * scores[top]]
+        confident = best >= LEX_ANSWER and best >= LEX_RATIO * runner_up
+        confidence = round(0.5 + 0.25 * min(2.0, (best - LEX_FLOOR) / (LEX_ANSWER - LEX_FLOOR)), 3)
+        near = [i for i in ranked[1:limit] if scores[i] >= max(LEX_FLOOR, best / LEX_RATIO)]
         hits = [self._hit(i, scores[i]) for i in near]
         if confident:
             return SearchResult(
-                answer=self._hit(top, scores[top]), alternatives=hits, understood=True, confidence=confidence
+                answer=self._hit(top, best), alternatives=hits, understood=True, confidence=confidence
             )
         return SearchResult(
-            alternatives=[self._hit(top, scores[top]), *hits], understood=True, confidence=confidence
+            alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
         )
 
 

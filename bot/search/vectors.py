@@ -150,6 +150,7 @@ class Embedder:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._loaded_cache = False
+        self._on_disk: set[bytes] = set()  # the keys the cache file holds
 
     # --- the resident's question (called from a worker thread, off the event loop) -------------------
 
@@ -173,11 +174,39 @@ class Embedder:
         with self._lock:
             if self._closed:
                 return
+            if self._complete(index):  # a reload with known texts is meaning-based at once
+                self._job = None
+                return
             self._job = index
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="search-vectors", daemon=True)
                 self._thread.start()
             self._lock.notify_all()
+
+    def _complete(self, index: SemanticIndex) -> bool:
+        """Install ``index``'s matrix if the model is loaded and every vector is known."""
+        if self.model is None or not self._loaded_cache:
+            return False
+        memo = self._vectors
+        if not all(key in memo for key in index.keys):
+            return False
+        index.install(self._matrix(index))
+        return True
+
+    def _matrix(self, index: SemanticIndex) -> np.ndarray:
+        memo = self._vectors
+        if not index.keys:
+            return np.zeros((0, 1), np.float32)
+        return np.stack([memo[key] for key in index.keys])
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(passages with a vector, passages) of the current job; (0, 0) when there is none."""
+        job = self._job
+        if job is None or self.model is None:
+            return (0, 0)
+        memo = self._vectors
+        return (sum(1 for key in job.keys if key in memo), len(job.keys))
 
     def close(self) -> None:
         """Stop the background thread after its current batch."""
@@ -242,6 +271,7 @@ class Embedder:
                 memo = self._vectors
                 for key, vector in zip(keys.tolist(), vectors, strict=True):
                     memo.setdefault(key, vector)
+                self._on_disk = set(keys.tolist())
         except Exception as exc:
             logger.warning("vector cache %s unreadable (%s); computing the vectors again", path, exc)
             with contextlib.suppress(OSError):
@@ -263,6 +293,7 @@ class Embedder:
                     vectors=np.stack([memo[k] for k in kept]) if kept else np.zeros((0, 1), np.float32),
                 )
             os.replace(temporary, path)
+            self._on_disk = set(kept)
         except OSError as exc:
             logger.warning("vector cache %s not written: %s", path, exc)
             with contextlib.suppress(OSError, UnboundLocalError):
@@ -296,7 +327,7 @@ class Embedder:
                 len(job.keys),
                 time.perf_counter() - started,
             )
+        if not self._on_disk.issuperset(job.keys):
             self._write_cache(job.keys)
-        matrix = np.stack([memo[key] for key in job.keys]) if job.keys else np.zeros((0, 384), np.float32)
-        job.install(matrix)
+        job.install(self._matrix(job))
         return True

@@ -77,10 +77,22 @@ async def database(database_url: str) -> AsyncIterator[object]:
 
 @pytest.fixture
 async def bot(database_url: str) -> AsyncIterator[object]:
-    """The real Application on the offline transport, with the shipped content and catalogs."""
+    """The real Application on the offline transport, with the shipped content and catalogs; the search
+    answers from the words alone (as before the content's vectors are computed)."""
     from tests.harness import BotHarness
 
     async with BotHarness.running(database_url=database_url) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def bot_with_model(database_url: str, shipped_vectors: Path) -> AsyncIterator[object]:
+    """`bot` with the search model, meaning-based from the first message (the session's vectors)."""
+    from tests.harness import BotHarness
+
+    settings = {"search_model": True, "vector_cache_dir": shipped_vectors}
+    async with BotHarness.running(database_url=database_url, **settings) as harness:
+        assert await harness.services.engine.wait_semantic(60), harness.services.embedder
         yield harness
 
 

@@ -17,6 +17,7 @@ ranking is lexical alone, with its own, stricter thresholds.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -40,6 +41,7 @@ FLOOR = 0.90  # below: "I don't know" (out of scope, or nothing close enough)
 ANSWER = 0.95  # a confident answer needs this much...
 MARGIN = 0.04  # ...this lead over the runner-up, and the lexical ranking's best entry must be the same
 CHOICE_GAP = 0.06  # choices within this distance of the best one are shown
+MAX_EMBEDDED = 600  # characters of a message given to the model
 # Lexical alone (no vectors yet, or no model):
 LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
 LEX_ANSWER = 6.0
@@ -130,9 +132,18 @@ class SearchEngine:
     async def wait_semantic(self, seconds: float) -> bool:
         """Wait (off the event loop) until the vectors are there; False after ``seconds`` or when there is
         no model."""
-        if self.embedder is None or self.embedder.status in ("off", "failed"):
+        embedder = self.embedder
+        if embedder is None:
             return False
-        return await asyncio.to_thread(self.semantic.ready.wait, seconds)
+
+        def wait() -> bool:
+            deadline = time.monotonic() + seconds
+            while embedder.status not in ("off", "failed") and time.monotonic() < deadline:
+                if self.semantic.ready.wait(0.05):
+                    return True
+            return self.semantic.ready.is_set()
+
+        return await asyncio.to_thread(wait)
 
     async def answer_async(
         self, query: str, lang: str, district: str | None = None, limit: int = 3
@@ -164,6 +175,9 @@ class SearchEngine:
         # confidently answered ("помогите | написать резюме" → job application training); "حريق |
         # بالعمارة" (fire | in the building) stays an emergency.
         rest = self.search(match.rest, lang, district, limit) if match.rest.strip() else SearchResult()
+        # A call for help ("допоможіть | з листом від відомства") needs only the rest to be answered
+        # confidently; a call alone, or with a rest the bot is not sure about ("допоможіть, тут чужа
+        # людина"), keeps the emergency numbers (the screen lists the best entries below them).
         stays = rest.answer is None or (not match.call and result.answer is None)
         return SearchResult(
             answer=result.answer,
@@ -178,7 +192,10 @@ class SearchEngine:
     def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """The ranking and its outcome, without emergency or small-talk detection."""
         lexical = self.lexical.search(query, lang)
-        vector = self.embedder.query(query) if self.embedder is not None and self.semantic_ready else None
+        semantic = self.embedder is not None and self.semantic_ready
+        # What a question is about is said at its start; a pasted letter of 4,000 characters would cost
+        # the model a second.
+        vector = self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
         if vector is not None:
             dense = self.semantic.scores(vector, scope(lang))
             return self._hybrid(lexical, dense, district, limit)

@@ -21,7 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.search.documents import Entry, single_keywords
-from bot.search.normalize import content_words, query_words, scope
+from bot.search.normalize import Word, content_words, query_words, scope
 
 K1 = 1.2
 B = 0.75
@@ -86,7 +86,7 @@ class LexicalIndex:
         """BM25 scores of the entries for a resident's message written in ``lang``."""
         langs = [code for code in scope(lang) if code in self.languages]
         keep = set().union(*(self.keep.get(code, set()) for code in langs))
-        words = {}
+        words: dict[str, Word] = {}
         for word in query_words(text, lang):
             if not word.number and (not word.stop or word.surface in keep):
                 words.setdefault(word.surface, word)

@@ -13,9 +13,12 @@ the three outcomes). What the resident *sees* is scored:
 - top-3: an acceptable entry is among what is shown (the answer alone, or the 2–3 choices);
 - confident precision: share of confident answers (to any question, out of scope included) that are right;
 - confident share: share of the answerable questions that got a confident answer;
-- out of scope declined: questions with ``expect: []`` that got "I don't know" (no answer, no choices);
+- out of scope declined: questions with ``expect: []`` that got no confident answer (choices or "I don't
+  know", as bench/eval/README.md counts it); "I don't know": those that got neither answer nor choices;
 - emergency recall: ``["emergency"]`` questions that raised the emergency screen; false alarms: the others
-  that did.
+  that did, and among them the everyday phrases tagged ``false_alarm``.
+
+Questions are asked in the content's default district, as a resident who confirmed it would.
 
 The vectors are cached in ``--cache`` (default ``data/bench-vectors``), so a second run starts at once.
 """
@@ -37,6 +40,7 @@ from bot.content.catalogue import load_catalogue  # noqa: E402
 from bot.search import Embedder, SearchEngine, SearchResult  # noqa: E402
 
 LANG_ORDER = ["de", "de-simple", "tr", "ar", "ru", "uk", "pl", "fa", "en"]
+DISTRICT: str | None = None  # the content's default district (set by build_engine)
 
 
 def acceptable(key: str, expect: list[str]) -> bool:
@@ -54,11 +58,11 @@ class Tally:
     def __init__(self) -> None:
         self.n = self.top1 = self.top3 = 0
         self.confident = self.confident_right = self.confident_in_scope = 0
-        self.oos = self.oos_declined = 0
+        self.oos = self.oos_declined = self.oos_unknown = 0
         self.emergencies = self.emergency_found = 0
-        self.other = self.false_alarms = 0
+        self.other = self.false_alarms = self.tagged = self.tagged_alarms = 0
 
-    def add(self, expect: list[str], result: SearchResult) -> bool:
+    def add(self, expect: list[str], result: SearchResult, tag: str | None = None) -> bool:
         """Count one question; True if the bot did what was expected."""
         if expect == ["emergency"]:
             self.emergencies += 1
@@ -66,14 +70,18 @@ class Tally:
             return result.emergency
         self.other += 1
         self.false_alarms += result.emergency
+        if tag == "false_alarm":
+            self.tagged += 1
+            self.tagged_alarms += result.emergency
         if result.answer is not None:
             self.confident += 1
             self.confident_right += acceptable(result.answer.key, expect)
         if not expect:
             self.oos += 1
-            declined = result.answer is None and not result.alternatives and not result.emergency
-            self.oos_declined += declined
-            return declined
+            self.oos_declined += result.answer is None
+            unknown = result.answer is None and not result.alternatives and not result.emergency
+            self.oos_unknown += unknown
+            return unknown
         self.n += 1
         self.confident_in_scope += result.answer is not None
         keys = [] if result.emergency else shown(result)
@@ -93,13 +101,17 @@ class Tally:
             "confident_precision": pct(self.confident_right, self.confident),
             "confident_share": pct(self.confident_in_scope, self.n),
             "oos_declined": f"{self.oos_declined}/{self.oos}" if self.oos else None,
+            "oos_dont_know": f"{self.oos_unknown}/{self.oos}" if self.oos else None,
             "emergency_recall": f"{self.emergency_found}/{self.emergencies}" if self.emergencies else None,
             "false_alarms": f"{self.false_alarms}/{self.other}",
+            "false_alarms_tagged": f"{self.tagged_alarms}/{self.tagged}" if self.tagged else None,
         }
 
 
 def build_engine(content: Path, cache: Path | None, lexical: bool) -> SearchEngine:
     catalogue, _warnings = load_catalogue(content)
+    global DISTRICT
+    DISTRICT = next((i for i, d in catalogue.districts.items() if d.default), None)
     embedder = None if lexical else Embedder(cache)
     engine = SearchEngine.from_catalogue(catalogue, embedder)
     engine.start_vectors()
@@ -119,9 +131,10 @@ def evaluate(engine: SearchEngine, paths: list[Path], misses: bool) -> dict[str,
             if not line.strip():
                 continue
             item = json.loads(line)
-            result = engine.answer(item["q"], item["lang"])
-            ok = tallies[item["lang"]].add(item["expect"], result)
-            tallies["all"].add(item["expect"], result)
+            result = engine.answer(item["q"], item["lang"], DISTRICT)
+            tag = item.get("tag")
+            ok = tallies[item["lang"]].add(item["expect"], result, tag)
+            tallies["all"].add(item["expect"], result, tag)
             if misses and not ok:
                 got = "EMERGENCY" if result.emergency else result.outcome
                 print(

@@ -37,10 +37,13 @@ Outcome = Literal["answer", "choices", "unknown"]
 # a lexical match of one word out of five ("kostet" in "Was kostet ein Döner am Bahnhof?") adds little.
 LEX_WEIGHT = 0.3
 LEX_HALF = 6.0
-FLOOR = 0.90  # below: "I don't know" (out of scope, or nothing close enough)
+FLOOR = 0.86  # below: "I don't know" (out of scope, or nothing close enough)
 ANSWER = 0.95  # a confident answer needs this much...
 MARGIN = 0.04  # ...this lead over the runner-up, and the lexical ranking's best entry must be the same
 CHOICE_GAP = 0.06  # choices within this distance of the best one are shown
+SITUATION = 0.84  # a message this close to an emergency situation...
+SITUATION_MARGIN = 0.02  # ...and this much closer to it than to any entry raises the emergency screen
+SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
 MAX_EMBEDDED = 600  # characters of a message given to the model
 # Lexical alone (no vectors yet, or no model):
 LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
@@ -80,6 +83,7 @@ class SearchResult:
     reason: NotUnderstood | None = None
     confidence: float = 0.0
     semantic: bool = False  # whether the meaning-based evidence was used
+    alarming: bool = False  # closer by meaning to an emergency situation than to any entry
 
     @property
     def outcome(self) -> Outcome:
@@ -169,6 +173,18 @@ class SearchEngine:
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
         result = self.search(query, lang, district, limit)
+        if match is None and result.alarming and result.answer is None:
+            # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
+            # a trigger word: the numbers first, the best entries below them (bot/search/situations.py).
+            match = EmergencyMatch(SITUATION_TRIGGER, lang, None, hard=False, rest=query)
+            return SearchResult(
+                alternatives=([result.answer] if result.answer else []) + result.alternatives,
+                emergency=True,
+                understood=True,
+                emergency_match=match,
+                confidence=result.confidence,
+                semantic=True,
+            )
         if match is None:
             return result
         # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the message is
@@ -218,15 +234,19 @@ class SearchEngine:
             share = lexical.matched[index] / lexical.words
             return cosine + LEX_WEIGHT * score / (score + LEX_HALF) * share
 
+        situation = dense.pop(self.semantic.emergency, 0.0)
+        closest = max(dense.values(), default=0.0)
+        # Closer to an emergency situation than to anything the content offers: the numbers come first.
+        alarming = situation >= SITUATION and situation - closest >= SITUATION_MARGIN
         fused = {i: fuse(i, s) for i, s in dense.items() if self._serves(i, district)}
         if not fused:
-            return SearchResult(reason="no_match", semantic=True)
+            return SearchResult(reason="no_match", semantic=True, alarming=alarming)
         ranked = sorted(fused, key=lambda i: -fused[i])
         top = ranked[0]
         best = fused[top]
         confidence = _confidence(best)
         if best < FLOOR:
-            return SearchResult(reason="no_match", confidence=confidence, semantic=True)
+            return SearchResult(reason="no_match", confidence=confidence, semantic=True, alarming=alarming)
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
         confident = best >= ANSWER and best - runner_up >= MARGIN and lexical_best == top
@@ -239,9 +259,14 @@ class SearchEngine:
                 understood=True,
                 confidence=confidence,
                 semantic=True,
+                alarming=alarming,
             )
         return SearchResult(
-            alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence, semantic=True
+            alternatives=[self._hit(top, best), *hits],
+            understood=True,
+            confidence=confidence,
+            semantic=True,
+            alarming=alarming,
         )
 
     def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:

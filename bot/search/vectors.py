@@ -32,6 +32,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from bot.search.documents import Entry
+from bot.search.situations import SITUATIONS
 
 logger = logging.getLogger(__name__)
 
@@ -77,17 +78,20 @@ def text_key(text: str) -> bytes:
 
 
 class SemanticIndex:
-    """The passages of one catalogue and, once computed, their vectors (one row each)."""
+    """The passages of one catalogue and, once computed, their vectors (one row each). The emergency
+    situations (bot/search/situations.py) are one more owner, ``len(entries)``."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.texts: list[str] = []
         owners: list[int] = []
         langs: list[str] = []
-        for index, entry in enumerate(entries):
-            for lang, _what, text in entry.passages:
+        situations = [(lang, "situation", text) for lang, texts in SITUATIONS.items() for text in texts]
+        for index, passages in enumerate([*(entry.passages for entry in entries), situations]):
+            for lang, _what, text in passages:
                 self.texts.append(text)
                 owners.append(index)
                 langs.append(lang)
+        self.emergency = len(entries)
         self.keys = [text_key(t) for t in self.texts]
         self._owners = np.asarray(owners, dtype=np.int64)
         self._langs = np.asarray(langs, dtype=object)

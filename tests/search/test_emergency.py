@@ -90,6 +90,7 @@ def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest(engine: Sea
         ("my bike tyre has no air", "en"),
         ("Hilfe beim Umzug", "de"),
         ("Kann mir jemand beim Umzug helfen?", "de"),
+        ("Mein Akku ist leer, wo kann ich laden?", "de"),
     ],
 )
 def test_everyday_phrases_raise_no_alarm(engine: SearchEngine, text: str, lang: str) -> None:
@@ -110,6 +111,19 @@ def test_real_cries_about_breathing_and_bleeding_still_raise_the_alarm(
     engine: SearchEngine, text: str, lang: str
 ) -> None:
     assert engine.answer(text, lang).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("the baby drank some bleach", "en"), ("جاري يكسر باب بيتي ويصرخ", "ar")],  # no trigger word in either
+)
+def test_an_emergency_told_in_own_words_raises_the_alarm_by_meaning(
+    engine: SearchEngine, lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert not lexical_engine.answer(text, lang).emergency  # the trigger lists do not know these words
+    result = engine.answer(text, lang)
+    assert result.emergency and result.emergency_match is not None
+    assert result.emergency_match.trigger == "(meaning)" and not result.emergency_match.hard
 
 
 # --- calls for help ("yardım edin!") from the content --------------------------------------------------

@@ -46,7 +46,12 @@ def test_a_question_that_fits_several_entries_gets_choices(engine: SearchEngine)
 )
 def test_out_of_scope_questions_get_no_answer(engine: SearchEngine, text: str, lang: str) -> None:
     result = engine.answer(text, lang)
-    assert result.outcome == "unknown" and result.reason == "no_match" and not result.emergency
+    assert result.answer is None and not result.emergency  # at most "is it one of these?"
+
+
+def test_a_question_far_from_everything_gets_i_dont_know(engine: SearchEngine) -> None:
+    result = engine.answer("где купить дешевый телевизор", "ru")
+    assert result.outcome == "unknown" and result.reason == "no_match" and not result.alternatives
 
 
 def test_a_question_in_mixed_scripts_is_read_by_the_parts_the_bot_knows(engine: SearchEngine) -> None:

@@ -76,7 +76,7 @@ def test_a_restart_with_unchanged_content_embeds_nothing_and_a_changed_text_only
 ) -> None:
     first = WordModel()
     engine, embedder = engine_with(first, tmp_path)
-    assert engine.semantic.ready.wait(10) and len(first.embedded) == 4
+    assert engine.semantic.ready.wait(10) and len(first.embedded) == len(engine.semantic.texts)
     embedder.close()
 
     again = WordModel()
@@ -103,10 +103,10 @@ def test_a_corrupt_vector_cache_is_rebuilt(
 
     model = WordModel()
     engine, embedder = engine_with(model, tmp_path)
-    assert engine.semantic.ready.wait(10) and len(model.embedded) == 4
+    assert engine.semantic.ready.wait(10) and len(model.embedded) == len(engine.semantic.texts)
     assert engine.answer("Viertel-Lauf im Mai", "de").semantic
     assert "unreadable" in caplog.text
-    assert np.load(cache_file)["keys"].shape == (4,)  # written anew
+    assert np.load(cache_file)["keys"].shape == (len(engine.semantic.texts),)  # written anew
     embedder.close()
 
 

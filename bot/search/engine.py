@@ -40,7 +40,7 @@ LEX_HALF = 6.0
 FLOOR = 0.86  # below: "I don't know" (out of scope, or nothing close enough)
 ANSWER = 0.95  # a confident answer needs this much...
 MARGIN = 0.04  # ...this lead over the runner-up, and the lexical ranking's best entry must be the same
-CHOICE_GAP = 0.06  # choices within this distance of the best one are shown
+CHOICE_GAP = 0.06  # with a confident answer: the entries within this distance of it
 SITUATION = 0.84  # a message this close to an emergency situation...
 SITUATION_MARGIN = 0.02  # ...and this much closer to it than to any entry raises the emergency screen
 SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
@@ -250,7 +250,9 @@ class SearchEngine:
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
         confident = best >= ANSWER and best - runner_up >= MARGIN and lexical_best == top
-        near = [i for i in ranked[1:limit] if fused[i] >= max(FLOOR, best - CHOICE_GAP)]
+        # A confident answer keeps the entries almost as close (ask --json shows them); a choice is always
+        # between the best two or three ("is it one of these?" with one entry is no choice).
+        near = [i for i in ranked[1:limit] if not confident or fused[i] >= best - CHOICE_GAP]
         hits = [self._hit(i, fused[i]) for i in near]
         if confident:
             return SearchResult(

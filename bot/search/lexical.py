@@ -6,8 +6,8 @@ A query word counts once per entry (the best of its surface form and its stems);
 not know at all may be a typo of one it knows (one edit, two from eight letters on, words of five
 letters or more). Stop words and numbers carry nothing.
 
-At the users' scale (≤ 2,000 entries in 9 languages) plain dictionaries are enough: building the index
-for 2,000 entries takes about a second, a query a few milliseconds (BENCHMARKS.md).
+At the users' scale (≤ 2,000 entries in 9 languages) a dictionary of numpy arrays per language is enough
+(BENCHMARKS.md has the build time, memory and query time at 2,000 entries).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.search.documents import Entry, single_keywords
-from bot.search.normalize import Word, content_words, query_words, scope
+from bot.search.normalize import Word, analyse_word, analyser_lang, query_words, raw_tokens, scope
 
 K1 = 1.2
 B = 0.75
@@ -38,21 +39,56 @@ class LexicalHits:
 
 
 class _Language:
-    """The BM25 statistics of the entries' texts in one language."""
+    """The BM25 statistics of the entries' texts in one language: per term the entries that contain it
+    and its weighted frequency there, as slices of two numpy arrays (at 2,000 entries in 9 languages a
+    million postings: as Python tuples they took ~200 MB, as arrays ~12 MB)."""
 
-    def __init__(self) -> None:
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self.lengths: dict[int, float] = {}
+    def __init__(self, lang: str, size: int, keep: set[str]) -> None:
+        self.lang = lang
+        self.size = size  # entries of the catalogue (the length of the per-entry arrays)
+        self._keep = keep
+        self._ids: dict[str, int] = {}
+        # A word of the texts → the ids of its terms, or None for a stop word or a number. Words repeat
+        # all over a catalogue: each is analysed once per build.
+        self.words: dict[str, tuple[int, ...] | None] = {}
+        self._terms: list[int] = []
+        self._entries: list[int] = []
+        self._values: list[float] = []
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.lengths = np.zeros(size)
         self.idf: dict[str, float] = {}
         self.surfaces: list[str] = []
-        self.average = 1.0
+        self.norms = np.ones(size)
+
+    def term_ids(self, raw: str) -> tuple[int, ...] | None:
+        word = analyse_word(raw, (analyser_lang(self.lang),))
+        ids: tuple[int, ...] | None = None
+        if not word.number and (not word.stop or word.surface in self._keep):
+            ids = tuple(self._ids.setdefault(term, len(self._ids)) for term in word.terms)
+        self.words[raw] = ids
+        return ids
+
+    def add(self, index: int, tf: dict[int, float], length: float) -> None:
+        self.lengths[index] = length
+        self._terms.extend(tf)
+        self._entries.extend([index] * len(tf))
+        self._values.extend(tf.values())
 
     def finish(self) -> None:
-        n = len(self.lengths)
-        self.average = (sum(self.lengths.values()) / n) if n else 1.0
-        for term, postings in self.postings.items():
-            df = len(postings)
-            self.idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        has_text = self.lengths > 0
+        n = int(has_text.sum())
+        average = float(self.lengths[has_text].mean()) if n else 1.0
+        self.norms = K1 * (1 - B + B * self.lengths / average)
+        terms = np.asarray(self._terms, dtype=np.int64)
+        order = np.argsort(terms, kind="stable")
+        entries = np.asarray(self._entries, dtype=np.int32)[order]
+        values = np.asarray(self._values)[order]
+        bounds = np.searchsorted(terms[order], np.arange(len(self._ids) + 1))
+        for term, tid in self._ids.items():
+            start, end = int(bounds[tid]), int(bounds[tid + 1])
+            self.idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
+            self.postings[term] = (entries[start:end], values[start:end])
+        self._ids, self.words, self._terms, self._entries, self._values = {}, {}, [], [], []
         self.surfaces = sorted(t for t in self.postings if ":" not in t)
 
 
@@ -62,23 +98,30 @@ class LexicalIndex:
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = entries
         self.keep = single_keywords(entries)
-        self.languages: dict[str, _Language] = defaultdict(_Language)
+        self.languages: dict[str, _Language] = {}
         for index, entry in enumerate(entries):
-            by_lang: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+            by_lang: dict[str, tuple[dict[int, float], list[float]]] = {}
             for lang, text, weight in entry.fields:
-                keep = self.keep.get(lang, set())
-                tf = by_lang[lang]
-                for word in content_words(text, lang):
-                    if word.number or (word.stop and word.surface not in keep):
+                language = self.languages.get(lang)
+                if language is None:
+                    language = self.languages[lang] = _Language(
+                        lang, len(entries), self.keep.get(lang, set())
+                    )
+                known, term_ids = language.words, language.term_ids
+                tf, length = by_lang.setdefault(lang, (defaultdict(float), [0.0]))
+                counted = 0
+                for raw in raw_tokens(text):
+                    ids = known.get(raw, ())
+                    if ids == ():
+                        ids = term_ids(raw)
+                    if ids is None:
                         continue
-                    for term in word.terms:
-                        tf[term] += weight
-                    tf["\0length"] += weight
-            for lang, tf in by_lang.items():
-                language = self.languages[lang]
-                language.lengths[index] = tf.pop("\0length", 0.0)
-                for term, value in tf.items():
-                    language.postings[term].append((index, value))
+                    counted += 1
+                    for tid in ids:
+                        tf[tid] += weight
+                length[0] += weight * counted
+            for lang, (tf, length) in by_lang.items():
+                self.languages[lang].add(index, tf, length[0])
         for language in self.languages.values():
             language.finish()
 
@@ -90,39 +133,43 @@ class LexicalIndex:
         for word in query_words(text, lang):
             if not word.number and (not word.stop or word.surface in keep):
                 words.setdefault(word.surface, word)
-        best: dict[int, float] = {}
-        best_matched: dict[int, int] = {}
+        best = np.zeros(len(self.entries))
+        best_matched = np.zeros(len(self.entries), dtype=np.int32)
         for code in langs:
             language = self.languages[code]
-            scores: dict[int, float] = defaultdict(float)
-            matched: dict[int, int] = defaultdict(int)
+            scores = np.zeros(language.size)
+            matched = np.zeros(language.size, dtype=np.int32)
             for word in words.values():
-                contributions = self._word(language, word.terms, 1.0)
-                if not contributions and len(word.surface) >= 5:
-                    contributions = self._word(language, self._typos(language, word.surface), TYPO_WEIGHT)
-                for index, value in contributions.items():
-                    scores[index] += value
-                    matched[index] += 1
-            for index, score in scores.items():
-                if score > best.get(index, 0.0):
-                    best[index] = score
-                    best_matched[index] = matched[index]
-        return LexicalHits(best, best_matched, len(words))
+                contribution = self._word(language, word.terms, 1.0)
+                if contribution is None and len(word.surface) >= 5:
+                    contribution = self._word(language, self._typos(language, word.surface), TYPO_WEIGHT)
+                if contribution is not None:
+                    scores += contribution
+                    matched += contribution > 0
+            better = scores > best
+            best = np.where(better, scores, best)
+            best_matched = np.where(better, matched, best_matched)
+        found = np.flatnonzero(best)
+        return LexicalHits(
+            dict(zip(found.tolist(), best[found].tolist(), strict=True)),
+            dict(zip(found.tolist(), best_matched[found].tolist(), strict=True)),
+            len(words),
+        )
 
     @staticmethod
-    def _word(language: _Language, terms: frozenset[str], factor: float) -> dict[int, float]:
-        """Entry index → the best BM25 term score of any of ``terms`` (one word counts once)."""
-        out: dict[int, float] = {}
+    def _word(language: _Language, terms: frozenset[str], factor: float) -> np.ndarray | None:
+        """Per entry, the best BM25 term score of any of ``terms`` (one word counts once); None if no term
+        occurs in this language."""
+        out: np.ndarray | None = None
         for term in terms:
             postings = language.postings.get(term)
-            if not postings:
+            if postings is None:
                 continue
-            idf = language.idf[term] * factor
-            for index, tf in postings:
-                norm = K1 * (1 - B + B * language.lengths[index] / language.average)
-                value = idf * tf * (K1 + 1) / (tf + norm)
-                if value > out.get(index, 0.0):
-                    out[index] = value
+            entries, tf = postings
+            values = language.idf[term] * factor * tf * (K1 + 1) / (tf + language.norms[entries])
+            if out is None:
+                out = np.zeros(language.size)
+            out[entries] = np.maximum(out[entries], values)
         return out
 
     @staticmethod

@@ -123,9 +123,12 @@ def lower(text: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Lower-cased words of any script. An apostrophe suffix is dropped ("Jobcenter'dan" → "jobcenter")."""
+    lowered = lower(text).replace("\u200c", "")
+    words = _TOKEN_RE.findall(lowered)
+    if "'" not in lowered and "_" not in lowered:
+        return words  # the usual case, without a Python loop over the words
     out: list[str] = []
-    for match in _TOKEN_RE.finditer(lower(text).replace("\u200c", "")):
-        word = match.group()
+    for word in words:
         if "'" in word:
             # Ukrainian writes the apostrophe inside words (вб'ю, п'ять); elsewhere it starts a suffix.
             word = word.replace("'", "") if script_of(word) == CYRILLIC else word.split("'", 1)[0]

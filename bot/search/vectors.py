@@ -201,7 +201,10 @@ class Embedder:
         memo = self._vectors
         if not index.keys:
             return np.zeros((0, 1), np.float32)
-        return np.stack([memo[key] for key in index.keys])
+        matrix = np.stack([memo[key] for key in index.keys])
+        for key, row in zip(index.keys, matrix, strict=True):
+            memo[key] = row  # a view of the matrix: the vectors are not held twice
+        return matrix
 
     @property
     def progress(self) -> tuple[int, int]:

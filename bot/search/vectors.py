@@ -72,30 +72,41 @@ class E5Model:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
+KEY_BYTES = 16
+
+
 def text_key(text: str) -> bytes:
     """The cache key of a passage text."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=KEY_BYTES).digest()
 
 
 class SemanticIndex:
-    """The passages of one catalogue and, once computed, their vectors (one row each). The emergency
-    situations (bot/search/situations.py) are one more owner, ``len(entries)``."""
+    """The passages of one catalogue and, once computed, their vectors (one row each), ordered by language
+    and entry: a question is compared with the rows of its languages as slices of the matrix (no copy).
+    The emergency situations (bot/search/situations.py) are one more owner, ``len(entries)``."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        self.texts: list[str] = []
-        owners: list[int] = []
-        langs: list[str] = []
         situations = [(lang, "situation", text) for lang, texts in SITUATIONS.items() for text in texts]
-        for index, passages in enumerate([*(entry.passages for entry in entries), situations]):
-            for lang, _what, text in passages:
-                self.texts.append(text)
-                owners.append(index)
-                langs.append(lang)
-        self.emergency = len(entries)
+        rows = [
+            (lang, index, text)
+            for index, passages in enumerate([*(entry.passages for entry in entries), situations])
+            for lang, _what, text in passages
+        ]
+        rows.sort(key=lambda row: (row[0], row[1]))  # stable: an entry's passages keep their order
+        self.texts = [text for _, _, text in rows]
         self.keys = [text_key(t) for t in self.texts]
-        self._owners = np.asarray(owners, dtype=np.int64)
-        self._langs = np.asarray(langs, dtype=object)
-        self._groups: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.emergency = len(entries)
+        self._size = len(entries) + 1
+        # language → (first row, end row, where each owner's rows start (relative), the owners)
+        self._blocks: dict[str, tuple[int, int, np.ndarray, np.ndarray]] = {}
+        owners = np.asarray([index for _, index, _ in rows], dtype=np.int64)
+        start = 0
+        for lang in dict.fromkeys(lang for lang, _, _ in rows):
+            end = start + sum(1 for row in rows[start:] if row[0] == lang)
+            block = owners[start:end]
+            firsts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+            self._blocks[lang] = (start, end, firsts, block[firsts])
+            start = end
         self.matrix: np.ndarray | None = None
         self.ready = threading.Event()
 
@@ -104,27 +115,21 @@ class SemanticIndex:
         self.matrix = matrix
         self.ready.set()
 
-    def _group(self, langs: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows of the passages in ``langs``, ordered by entry; where each entry's rows start; the entries."""
-        group = self._groups.get(langs)
-        if group is None:
-            rows = np.flatnonzero(np.isin(self._langs, list(langs)))
-            rows = rows[np.argsort(self._owners[rows], kind="stable")]
-            owners = self._owners[rows]
-            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(rows) else rows
-            group = self._groups[langs] = (rows, starts, owners[starts] if len(rows) else rows)
-        return group
-
     def scores(self, query: np.ndarray, langs: tuple[str, ...]) -> dict[int, float]:
         """Entry index → the best cosine similarity of the query to one of its passages in ``langs``."""
         matrix = self.matrix
         if matrix is None:
             return {}
-        rows, starts, owners = self._group(langs)
-        if not len(rows):
-            return {}
-        best = np.maximum.reduceat(matrix[rows] @ query, starts)
-        return dict(zip(owners.tolist(), best.tolist(), strict=True))
+        best = np.full(self._size, -np.inf)
+        for lang in dict.fromkeys(langs):
+            block = self._blocks.get(lang)
+            if block is None:
+                continue
+            start, end, firsts, owners = block
+            similarity = np.maximum.reduceat(matrix[start:end] @ query, firsts)
+            best[owners] = np.maximum(best[owners], similarity)
+        found = np.flatnonzero(best > -np.inf)
+        return dict(zip(found.tolist(), best[found].tolist(), strict=True))
 
 
 class Embedder:
@@ -272,13 +277,17 @@ class Embedder:
             return
         try:
             with np.load(path, allow_pickle=False) as data:
-                keys, vectors = data["keys"], data["vectors"]
-                if keys.dtype != np.dtype("S16") or vectors.ndim != 2 or len(keys) != len(vectors):
-                    raise ValueError("unexpected shape")
+                raw, vectors = data["keys"], data["vectors"]
+                if raw.dtype != np.uint8 or raw.ndim != 2 or raw.shape[1] != KEY_BYTES:
+                    raise ValueError("unexpected keys")
+                if vectors.ndim != 2 or len(raw) != len(vectors):
+                    raise ValueError("unexpected vectors")
+                flat = raw.tobytes()
+                keys = [flat[i : i + KEY_BYTES] for i in range(0, len(flat), KEY_BYTES)]
                 memo = self._vectors
-                for key, vector in zip(keys.tolist(), vectors, strict=True):
+                for key, vector in zip(keys, vectors, strict=True):
                     memo.setdefault(key, vector)
-                self._on_disk = set(keys.tolist())
+                self._on_disk = set(keys)
         except Exception as exc:
             logger.warning("vector cache %s unreadable (%s); computing the vectors again", path, exc)
             with contextlib.suppress(OSError):
@@ -296,7 +305,8 @@ class Embedder:
             with os.fdopen(handle, "wb") as out:
                 np.savez(
                     out,
-                    keys=np.asarray(kept, dtype="S16"),
+                    # raw bytes: numpy's "S16" would drop a key's trailing zero bytes
+                    keys=np.frombuffer(b"".join(kept), dtype=np.uint8).reshape(-1, KEY_BYTES),
                     vectors=np.stack([memo[k] for k in kept]) if kept else np.zeros((0, 1), np.float32),
                 )
             os.replace(temporary, path)

@@ -106,7 +106,7 @@ def test_a_corrupt_vector_cache_is_rebuilt(
     assert engine.semantic.ready.wait(10) and len(model.embedded) == len(engine.semantic.texts)
     assert engine.answer("Viertel-Lauf im Mai", "de").semantic
     assert "unreadable" in caplog.text
-    assert np.load(cache_file)["keys"].shape == (len(engine.semantic.texts),)  # written anew
+    assert np.load(cache_file)["keys"].shape == (len(engine.semantic.texts), 16)  # written anew
     embedder.close()
 
 

@@ -128,3 +128,17 @@ def test_without_the_model_the_bot_answers_from_the_words_and_says_so_once(
     assert embedder.status == "failed" and "libgomp" in (embedder.error or "")
     assert all(not r.semantic and r.alternatives[0].id == "brief" for r in results)
     assert len([r for r in caplog.records if "could not be loaded" in r.message]) == 1
+
+
+def test_every_cached_vector_is_found_again_whatever_bytes_its_key_ends_with(tmp_path: Path) -> None:
+    from bot.search.vectors import text_key
+
+    title = next(f"Kurs {n}" for n in range(10_000) if text_key(f"Kurs {n}").endswith(b"\0"))
+    course = content(title)
+    engine, embedder = engine_with(WordModel(), tmp_path, catalogue=course)
+    assert engine.semantic.ready.wait(10)
+    embedder.close()
+    again = WordModel()
+    engine, embedder = engine_with(again, tmp_path, catalogue=course)
+    assert engine.semantic.ready.wait(10) and again.embedded == []
+    embedder.close()

@@ -13,7 +13,6 @@ At the users' scale (≤ 2,000 entries in 9 languages) a dictionary of numpy arr
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,54 +40,58 @@ class LexicalHits:
 class _Language:
     """The BM25 statistics of the entries' texts in one language: per term the entries that contain it
     and its weighted frequency there, as slices of two numpy arrays (at 2,000 entries in 9 languages a
-    million postings: as Python tuples they took ~200 MB, as arrays ~12 MB)."""
+    million postings: as Python tuples they took ~200 MB, as arrays ~12 MB).
 
-    def __init__(self, lang: str, size: int, keep: set[str]) -> None:
+    Built in one go from every word of every text (:meth:`build`): each distinct word is analysed once,
+    the counting is numpy's."""
+
+    def __init__(self, lang: str, size: int) -> None:
         self.lang = lang
         self.size = size  # entries of the catalogue (the length of the per-entry arrays)
-        self._keep = keep
-        self._ids: dict[str, int] = {}
-        # A word of the texts → the ids of its terms, or None for a stop word or a number. Words repeat
-        # all over a catalogue: each is analysed once per build.
-        self.words: dict[str, tuple[int, ...] | None] = {}
-        self._terms: list[int] = []
-        self._entries: list[int] = []
-        self._values: list[float] = []
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.lengths = np.zeros(size)
         self.idf: dict[str, float] = {}
         self.surfaces: list[str] = []
-        self.norms = np.ones(size)
+        self.norms: np.ndarray = np.ones(size)
 
-    def term_ids(self, raw: str) -> tuple[int, ...] | None:
-        word = analyse_word(raw, (analyser_lang(self.lang),))
-        ids: tuple[int, ...] | None = None
-        if not word.number and (not word.stop or word.surface in self._keep):
-            ids = tuple(self._ids.setdefault(term, len(self._ids)) for term in word.terms)
-        self.words[raw] = ids
-        return ids
-
-    def add(self, index: int, tf: dict[int, float], length: float) -> None:
-        self.lengths[index] = length
-        self._terms.extend(tf)
-        self._entries.extend([index] * len(tf))
-        self._values.extend(tf.values())
-
-    def finish(self) -> None:
-        has_text = self.lengths > 0
+    def build(self, words: list[str], entries: list[int], weights: list[float], keep: set[str]) -> None:
+        """``words[i]`` was written in entry ``entries[i]``, in a field of weight ``weights[i]``."""
+        vocabulary: dict[str, int] = {}
+        word_ids = np.fromiter(
+            (vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64, count=len(words)
+        )
+        # Per distinct word: its two terms (surface, "<lang>:<stem>"), or -1 for a stop word or a number.
+        term_ids: dict[str, int] = {}
+        columns = np.full((len(vocabulary), 2), -1, dtype=np.int64)
+        langs = (analyser_lang(self.lang),)
+        for raw, wid in vocabulary.items():
+            word = analyse_word(raw, langs)
+            if word.number or (word.stop and word.surface not in keep):
+                continue
+            for column, term in enumerate(sorted(word.terms)):
+                columns[wid, column] = term_ids.setdefault(term, len(term_ids))
+        owner = np.asarray(entries, dtype=np.int64)
+        weight = np.asarray(weights)
+        counted = columns[word_ids, 0] >= 0
+        lengths = np.bincount(owner[counted], weights=weight[counted], minlength=self.size)
+        # (term, entry) pairs of every counted word, both columns; summed per pair.
+        terms = columns[word_ids[counted]].ravel()
+        pair_entries = np.repeat(owner[counted], 2)
+        pair_weights = np.repeat(weight[counted], 2)
+        keep_pairs = terms >= 0
+        keys = terms[keep_pairs] * self.size + pair_entries[keep_pairs]
+        unique, inverse = np.unique(keys, return_inverse=True)
+        values = np.bincount(inverse, weights=pair_weights[keep_pairs])
+        term_of, entry_of = np.divmod(unique, self.size)
+        bounds = np.searchsorted(term_of, np.arange(len(term_ids) + 1))
+        has_text = lengths > 0
         n = int(has_text.sum())
-        average = float(self.lengths[has_text].mean()) if n else 1.0
-        self.norms = K1 * (1 - B + B * self.lengths / average)
-        terms = np.asarray(self._terms, dtype=np.int64)
-        order = np.argsort(terms, kind="stable")
-        entries = np.asarray(self._entries, dtype=np.int32)[order]
-        values = np.asarray(self._values)[order]
-        bounds = np.searchsorted(terms[order], np.arange(len(self._ids) + 1))
-        for term, tid in self._ids.items():
+        average = float(lengths[has_text].mean()) if n else 1.0
+        self.norms = K1 * (1 - B + B * lengths / average)
+        entry_of = entry_of.astype(np.int32)
+        for term, tid in term_ids.items():
             start, end = int(bounds[tid]), int(bounds[tid + 1])
             self.idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
-            self.postings[term] = (entries[start:end], values[start:end])
-        self._ids, self.words, self._terms, self._entries, self._values = {}, {}, [], [], []
+            self.postings[term] = (entry_of[start:end], values[start:end])
         self.surfaces = sorted(t for t in self.postings if ":" not in t)
 
 
@@ -98,32 +101,18 @@ class LexicalIndex:
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = entries
         self.keep = single_keywords(entries)
-        self.languages: dict[str, _Language] = {}
+        texts: dict[str, tuple[list[str], list[int], list[float]]] = {}
         for index, entry in enumerate(entries):
-            by_lang: dict[str, tuple[dict[int, float], list[float]]] = {}
             for lang, text, weight in entry.fields:
-                language = self.languages.get(lang)
-                if language is None:
-                    language = self.languages[lang] = _Language(
-                        lang, len(entries), self.keep.get(lang, set())
-                    )
-                known, term_ids = language.words, language.term_ids
-                tf, length = by_lang.setdefault(lang, (defaultdict(float), [0.0]))
-                counted = 0
-                for raw in raw_tokens(text):
-                    ids = known.get(raw, ())
-                    if ids == ():
-                        ids = term_ids(raw)
-                    if ids is None:
-                        continue
-                    counted += 1
-                    for tid in ids:
-                        tf[tid] += weight
-                length[0] += weight * counted
-            for lang, (tf, length) in by_lang.items():
-                self.languages[lang].add(index, tf, length[0])
-        for language in self.languages.values():
-            language.finish()
+                words, owners, weights = texts.setdefault(lang, ([], [], []))
+                found = raw_tokens(text)
+                words.extend(found)
+                owners.extend([index] * len(found))
+                weights.extend([weight] * len(found))
+        self.languages: dict[str, _Language] = {}
+        for lang, (words, owners, weights) in texts.items():
+            language = self.languages[lang] = _Language(lang, len(entries))
+            language.build(words, owners, weights, self.keep.get(lang, set()))
 
     def search(self, text: str, lang: str) -> LexicalHits:
         """BM25 scores of the entries for a resident's message written in ``lang``."""

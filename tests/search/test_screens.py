@@ -91,3 +91,13 @@ async def test_without_the_model_residents_get_answers_and_staff_are_told(
         await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
         report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
         assert "Suche: nur nach Wörtern – das Suchmodell konnte nicht geladen werden (OSError" in report
+
+
+async def test_a_reload_with_unchanged_texts_stays_meaning_based_at_once(bot: BotHarness) -> None:
+    before = bot.services.search
+    assert (await bot.services.content.reload()).ok
+    after = bot.services.search
+    assert after is not before and after is not None and after.semantic_ready  # no text to embed again
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Deutschkurs für Frauen mit Kinderbetreuung")
+    assert anna.last().labels[:2] == ["👍", "👎"]

@@ -4,10 +4,8 @@
     python tasks.py run [run_bot.py arguments]   start the bot (console chat without a token)
     python tasks.py test [pytest arguments]      lint, type-check and run the whole test suite
 
-The first call creates `.venv/` and installs the dependencies from pyproject.toml; later calls reinstall
-only when pyproject.toml, setup.py or the compiled scorer's source (bot/search/_scorer.c) changed. With a
-C compiler at hand the search index's scorer is compiled (faster on large catalogues); without one the
-installation goes on and the pure-Python scorer gives the same answers.
+The first call creates `.venv/` and installs the dependencies from pyproject.toml (among them the search
+model, ~90 MB to download once); later calls reinstall only when pyproject.toml changed.
 """
 
 from __future__ import annotations
@@ -24,8 +22,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
-# What the installation is made from: a change to any of them reinstalls (and rebuilds the C scorer).
-INSTALL_INPUTS = ("pyproject.toml", "setup.py", "bot/search/_scorer.c", "bot/search/_builder.c")
+# What the installation is made from: a change to it reinstalls.
+INSTALL_INPUTS = ("pyproject.toml",)
 
 
 def ensure_venv() -> None:

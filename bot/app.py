@@ -26,7 +26,7 @@ from bot.delivery.mail import SmtpMailer, SmtpSettings, telegram_file_fetcher
 from bot.delivery.worker import DeliveryWorker
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
-from bot.search.index import COMPILED_BUILDER, COMPILED_SCORER
+from bot.search.vectors import E5Model, Embedder
 from bot.settings import Settings
 from bot.storage.db import create_database
 from bot.tickets import service as ticket_service
@@ -43,11 +43,19 @@ def build_services(settings: Settings) -> Services:
         database=create_database(settings.database_url),
         content=ContentService(settings.content_dir),
     )
+    # One model per process, loaded by the embedder's background thread (never at import time).
+    services.embedder = Embedder(settings.vector_cache_dir, loader=E5Model if settings.search_model else None)
 
     def rebuild_search(catalogue: Catalogue) -> Callable[[], None]:
-        # Runs in the reload's worker thread; the new index goes live together with the new content.
-        engine = SearchEngine.from_catalogue(catalogue)
-        return lambda: setattr(services, "search", engine)
+        # Runs in the reload's worker thread; the new engine goes live together with the new content and
+        # then gets its vectors (at once when their texts are known, else in the background).
+        engine = SearchEngine.from_catalogue(catalogue, services.embedder)
+
+        def go_live() -> None:
+            services.search = engine
+            engine.start_vectors()
+
+        return go_live
 
     services.content.on_swap.append(rebuild_search)
     return services
@@ -118,13 +126,7 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
         if not result.ok:
             # Without content the bot cannot answer anyone: refuse to start, naming every problem.
             raise ContentError(result.errors)
-    logger.info(
-        "content %s live; search index: %s",
-        services.content.catalogue.version,
-        "compiled"
-        if COMPILED_SCORER and COMPILED_BUILDER
-        else "pure Python (slower on big catalogues: reinstall with a C compiler)",
-    )
+    logger.info("content %s live", services.content.catalogue.version)
     await register_commands(app.bot, services.i18n)
     services.delivery = build_delivery(app, services)
     services.inbound = await start_inbound_mail(services)
@@ -207,6 +209,8 @@ async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """What `post_shutdown` does; the console and the tests call it before leaving `async with app`."""
     services: Services = app.bot_data.services
+    if services.embedder is not None:
+        services.embedder.close()
     if services.delivery is not None:
         await services.delivery.stop()
     if services.inbound is not None:

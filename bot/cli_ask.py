@@ -3,7 +3,11 @@
 JSON form (stable; one object per question):
     {"q": str, "lang": str, "answer": {"id": str, "kind": str, "score": float} | null,
      "alternatives": [{"id", "kind", "score"}, ...], "emergency": bool, "emergency_trigger": str | null,
-     "small_talk": "greeting" | "thanks" | "bye" | null, "reason": str | null}
+     "small_talk": "greeting" | "thanks" | "bye" | null, "reason": str | null, "confidence": float}
+
+``answer`` is the confident answer, ``alternatives`` the choices the resident is shown ("is it one of
+these?"); with neither the bot says it does not know. ``confidence`` (0–1) is the evidence for the best
+entry: from 0.5 it is shown at all, from 0.75 it can be a confident answer.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from bot.content.catalogue import load_catalogue
 from bot.content.problems import ContentError
 from bot.languages import LANGUAGES
 from bot.search.engine import SearchEngine, SearchResult
+from bot.search.vectors import E5Model, Embedder
 from bot.settings import Settings
 
 
@@ -33,6 +38,7 @@ def result_json(question: str, lang: str, result: SearchResult) -> dict[str, Any
         "emergency_trigger": result.emergency_match.trigger if result.emergency_match else None,
         "small_talk": result.small_talk,
         "reason": result.reason,
+        "confidence": result.confidence,
     }
 
 
@@ -43,14 +49,18 @@ def _print_human(out: TextIO, data: dict[str, Any]) -> None:
     if data["small_talk"]:
         out.write(f"Smalltalk ({data['small_talk']}): kurze freundliche Antwort.\n")
     answer = data["answer"]
+    confidence = data["confidence"]
     if answer:
-        out.write(f"Antwort: {answer['kind']}:{answer['id']} (Punkte {answer['score']})\n")
+        out.write(f"Antwort: {answer['kind']}:{answer['id']} (Sicherheit {confidence})\n")
     elif not data["emergency"] and not data["small_talk"]:
-        out.write(
-            "Keine sichere Antwort.\n" if data["alternatives"] else f"Nichts gefunden ({data['reason']}).\n"
-        )
+        if data["alternatives"]:
+            out.write(f"Keine sichere Antwort (Sicherheit {confidence}); zur Auswahl:\n")
+        elif data["reason"] == "no_match":
+            out.write(f"Weiß ich nicht (Sicherheit {confidence}): „Eine Person fragen“ wird angeboten.\n")
+        else:
+            out.write(f"Keine Frage erkannt ({data['reason']}).\n")
     for alt in data["alternatives"]:
-        out.write(f"  auch: {alt['kind']}:{alt['id']} (Punkte {alt['score']})\n")
+        out.write(f"  {'auch' if answer else '-'}: {alt['kind']}:{alt['id']} (Punkte {alt['score']})\n")
 
 
 def run_ask(
@@ -72,7 +82,15 @@ def run_ask(
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
-    engine = SearchEngine.from_catalogue(catalogue)
+    embedder = Embedder(settings.vector_cache_dir, loader=E5Model if settings.search_model else None)
+    engine = SearchEngine.from_catalogue(catalogue, embedder)
+    engine.start_vectors()
+    if settings.search_model and not engine.semantic.ready.wait(0.5):
+        print("Berechne die Vektoren der Inhalte (beim ersten Mal etwa eine Minute) …", file=sys.stderr)
+        while not engine.semantic.ready.wait(1.0) and embedder.status != "failed":
+            pass
+    if embedder.status == "failed":
+        print(f"Suchmodell nicht geladen ({embedder.error}): nur Wortsuche.", file=sys.stderr)
     if batch is not None:
         source = sys.stdin if batch == "-" else open(batch, encoding="utf-8")
         with source:

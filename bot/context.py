@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.i18n import I18n, Translator
     from bot.residents import ResidentService
     from bot.search.engine import SearchEngine
+    from bot.search.vectors import Embedder
     from bot.settings import Settings
     from bot.storage.db import Database
 
@@ -33,6 +34,8 @@ class Services:
     database: Database
     content: ContentService
     search: SearchEngine | None = None
+    # The search model and the content's vectors (one per process; bot/search/vectors.py).
+    embedder: Embedder | None = None
     # Sends what the outbox holds; started with the bot (tests drive it by hand with `run_once`).
     delivery: DeliveryWorker | None = None
     # The SMTP listener for partners' e-mail replies, when configured.

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     locales_dir: Path = Path("locales")
     default_language: str = "de"
 
+    # The search's sentence-embedding model (multilingual-e5-small, bot/search/vectors.py); false: the bot
+    # answers from the words alone.
+    search_model: bool = True
+    # The vectors of the content's texts, kept for the next start (a changed text is embedded again, no
+    # other); empty: off (every start embeds the whole content, ~1 min for the shipped content).
+    vector_cache_dir: Path | None = Path("data/vectors")
+
     # Chat of the Quartiersmanagement's staff: errors, failed deliveries, escalations, /reload.
     admin_chat_id: int | None = None
     # Telegram user ids allowed to use admin commands in private chat (comma-separated).
@@ -82,6 +89,11 @@ class Settings(BaseSettings):
             # Never echo the token itself: it would end up in logs and terminals.
             raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
         return value
+
+    @field_validator("vector_cache_dir", mode="before")
+    @classmethod
+    def _no_vector_cache(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("default_language")
     @classmethod

@@ -77,8 +77,38 @@ async def database(database_url: str) -> AsyncIterator[object]:
 
 @pytest.fixture
 async def bot(database_url: str) -> AsyncIterator[object]:
-    """The real Application on the offline transport, with the shipped content and catalogs."""
+    """The real Application on the offline transport, with the shipped content and catalogs; the search
+    answers from the words alone (as before the content's vectors are computed)."""
     from tests.harness import BotHarness
 
     async with BotHarness.running(database_url=database_url) as harness:
         yield harness
+
+
+@pytest.fixture
+async def bot_with_model(database_url: str, shipped_vectors: Path) -> AsyncIterator[object]:
+    """`bot` with the search model, meaning-based from the first message (the session's vectors)."""
+    from tests.harness import BotHarness
+
+    settings = {"search_model": True, "vector_cache_dir": shipped_vectors}
+    async with BotHarness.running(database_url=database_url, **settings) as harness:
+        assert await harness.services.engine.wait_semantic(60), harness.services.embedder
+        yield harness
+
+
+@pytest.fixture(scope="session")
+def shipped_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vector cache of the content the tests run on, computed once per session with the real search
+    model (under a minute on two busy cores); bots and commands given it are meaning-based at once."""
+    from bot.content.catalogue import load_catalogue
+    from bot.search import Embedder, SearchEngine
+
+    folder = tmp_path_factory.mktemp("vectors")
+    catalogue, _warnings = load_catalogue(Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")))
+    embedder = Embedder(folder)
+    engine = SearchEngine.from_catalogue(catalogue, embedder)
+    engine.start_vectors()
+    while not engine.semantic.ready.wait(1.0):
+        assert embedder.status != "failed", embedder.error
+    embedder.close()
+    return folder

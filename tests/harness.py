@@ -36,6 +36,10 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "content_dir": Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")),
         "locales_dir": ROOT / "locales",
         "telegram_bot_token": None,
+        # Words only unless a test asks for the model (with the `shipped_vectors` cache: no minute-long
+        # embedding per test, and answers do not depend on how far a background thread has come).
+        "search_model": False,
+        "vector_cache_dir": None,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -97,13 +101,18 @@ def content_with_partner_group(
     return target
 
 
-def run_cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """`run_bot.py ARGS` in a clean environment: SQLite in `tmp_path`, the shipped content and catalogs."""
+def run_cli(
+    tmp_path: Path, *args: str, stdin: str | None = None, vectors: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`run_bot.py ARGS` in a clean environment: SQLite in `tmp_path`, the shipped content and catalogs;
+    the search model only with `vectors` (a cache of the shipped content's vectors, `shipped_vectors`)."""
     env = {
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
         "CONTENT_DIR": str(ROOT / "content"),
         "LOCALES_DIR": str(ROOT / "locales"),
+        "SEARCH_MODEL": "true" if vectors else "false",
+        "VECTOR_CACHE_DIR": str(vectors or ""),
     }
     return subprocess.run(
         [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none"), *args],

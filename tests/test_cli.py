@@ -23,29 +23,45 @@ ROOT = Path(__file__).resolve().parent.parent
     ],
 )
 def test_ask_answers_the_examples_of_the_issue(
-    tmp_path: Path, question: str, lang: str, expected: str
+    tmp_path: Path, shipped_vectors: Path, question: str, lang: str, expected: str
 ) -> None:
-    result = run_cli(tmp_path, "ask", question, "--lang", lang, "--json")
+    result = run_cli(tmp_path, "ask", question, "--lang", lang, "--json", vectors=shipped_vectors)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     found = [data["answer"]["id"]] if data["answer"] else []
     found += [alt["id"] for alt in data["alternatives"]]
     assert data["answer"] is not None and found[0] in expected, data
     assert data["emergency"] is False
+    assert 0.75 <= data["confidence"] <= 1
+    assert set(data) == {
+        "q", "lang", "answer", "alternatives", "emergency", "emergency_trigger", "small_talk", "reason",
+        "confidence",
+    }  # fmt: skip
 
 
-def test_ask_batch_scores_many_questions_in_one_process_and_flags_emergencies(tmp_path: Path) -> None:
+def test_ask_says_when_it_does_not_know(tmp_path: Path, shipped_vectors: Path) -> None:
+    result = run_cli(tmp_path, "ask", "Wie wird das Wetter am Wochenende?", "--json", vectors=shipped_vectors)
+    data = json.loads(result.stdout)
+    assert data["answer"] is None and data["alternatives"] == [] and data["reason"] == "no_match"
+    assert data["confidence"] < 0.5
+    human = run_cli(tmp_path, "ask", "Wie wird das Wetter am Wochenende?", vectors=shipped_vectors)
+    assert "Weiß ich nicht" in human.stdout
+
+
+def test_ask_batch_scores_many_questions_in_one_process_and_flags_emergencies(
+    tmp_path: Path, shipped_vectors: Path
+) -> None:
     lines = [
         {"q": "Mein Mann schlägt mich", "lang": "de"},
         {"q": "kocam beni dovuyor", "lang": "tr"},
         {"q": "Я хочу умереть", "lang": "ru"},
-        {"q": "Deutschkurs mit Kinderbetreuung", "lang": "de"},
+        {"q": "Deutschkurs für Frauen mit Kinderbetreuung", "lang": "de"},
         "not json",
     ]
     stdin = "\n".join(
         line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines
     )
-    result = run_cli(tmp_path, "ask", "--batch", "-", stdin=stdin)
+    result = run_cli(tmp_path, "ask", "--batch", "-", stdin=stdin, vectors=shipped_vectors)
     assert result.returncode == 0, result.stderr
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a.get("emergency") for a in answers[:4]] == [True, True, True, False]

@@ -20,6 +20,9 @@ class FailingSearch:
     def answer(self, *args: Any, **kwargs: Any) -> Any:
         raise self.error
 
+    async def answer_async(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.error
+
 
 async def test_an_unexpected_error_is_apologised_for_and_reported_to_staff(database_url: str) -> None:
     async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:

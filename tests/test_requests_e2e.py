@@ -239,11 +239,15 @@ async def test_bad_input_in_the_request_dialogue_has_a_defined_outcome(bot: BotH
     assert bot.telegram.answered_callbacks[-1].get("text")
 
 
-async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(bot: BotHarness) -> None:
+async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(
+    bot_with_model: BotHarness,
+) -> None:
     """A sign-up left half done: within DRAFT_RETENTION_HOURS the next message continues it; after that
     the draft is dropped (nothing of it was sent), the message is a question again, and the old
     dialogue's buttons get a friendly answer."""
     from bot.storage.models.requests import Dialogue
+
+    bot = bot_with_model
 
     async def drafts() -> int:
         async with bot.services.database.sessions() as session:

@@ -73,4 +73,24 @@ async def stats(update: Update, context: Context) -> None:
         lines.append(f"{html.escape(kind)}:{html.escape(entry_id)} – {up} / {down}")
     lines += ["", "<b>" + html.escape(t.gettext("Questions without an answer")) + "</b>"]
     lines += [f"• [{q.language}] {html.escape(q.text[:200])}" for q in report.unanswered]
+    lines += ["", html.escape(search_status(context))]
     await message.reply_text(join_within_limit(lines))
+
+
+def search_status(context: Context) -> str:
+    """One line for staff: is the search meaning-based, still computing, or words only (and why)?"""
+    services = context.services
+    t = services.i18n.translator("de")
+    embedder, engine = services.embedder, services.search
+    if embedder is None or embedder.status == "off":
+        return t.gettext("Search: words only (the search model is switched off).")
+    if embedder.status == "failed":
+        return t.gettext("Search: words only – the search model could not be loaded ({error}).").format(
+            error=embedder.error or "?"
+        )
+    if engine is not None and engine.semantic_ready:
+        return t.gettext("Search: by meaning and words (search model ready).")
+    done, total = embedder.progress
+    return t.gettext(
+        "Search: words only for now – the search model is reading the content ({done} of {total})."
+    ).format(done=done, total=total)

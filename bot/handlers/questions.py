@@ -23,7 +23,8 @@ async def on_text(update: Update, context: Context) -> None:
     services = context.services
     lang = context.lang
     district = context.user_data.district if context.user_data else None
-    result = services.engine.answer(message.text, lang, district)
+    # In a worker thread: embedding the question must not hold up other residents.
+    result = await services.engine.answer_async(message.text, lang, district)
     if result.emergency:
         hits = []
         if result.emergency_match is not None and not result.emergency_match.hard:
@@ -57,4 +58,7 @@ async def on_text(update: Update, context: Context) -> None:
         return
     if result.reason in {"no_match", "unsupported_script"}:
         await services.feedback.unanswered(message.text, lang, district)
+    if result.reason == "no_match":
+        await show(update, context, *screens.unknown_screen(context.t))
+        return
     await show(update, context, *screens.not_found_screen(context.t, result.reason))

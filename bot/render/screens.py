@@ -467,17 +467,32 @@ def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[tuple[st
     return escape(t.gettext("I am not sure what you mean. Is it one of these?")), InlineKeyboardMarkup(rows)
 
 
+def unknown_screen(t: Translator) -> Screen:
+    """The search found nothing close enough (or the question is about something else): say so plainly
+    and offer a person, who gets the question without it being typed again."""
+    text = "\n\n".join(
+        [
+            "🤷 <b>" + escape(t.gettext("I don't know the answer to this.")) + "</b>",
+            escape(
+                t.gettext(
+                    "A person from the neighbourhood team can help. "
+                    "Tap “Ask a person” and I will pass your question on."
+                )
+            ),
+        ]
+    )
+    return text, InlineKeyboardMarkup([[person_button(t, "q")], nav_row(t, None)])
+
+
 def not_found_screen(t: Translator, reason: str | None) -> Screen:
     if reason == "unsupported_script":
         text = t.gettext(
             "Sorry, I could not read this language. A person can help you – or choose from the menu."
         )
-    elif reason in {"empty", "emoji", "too_short"}:
+    else:
         text = t.gettext(
             "Please write your question in a few words, for example “German course with childcare”."
         )
-    else:
-        text = t.gettext("I did not find an answer to this. Shall I pass your question on to a person?")
     rows = [[person_button(t, "q")], nav_row(t, None)]
     return escape(text), InlineKeyboardMarkup(rows)
 

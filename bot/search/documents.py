@@ -1,17 +1,23 @@
-"""Turn the loaded catalogue into search documents (offers, FAQ, partners, events, topics).
+"""Turn the loaded catalogue into search entries (offers, FAQ, partners, events, topics).
 
-Written against the content spec (/work/notes/content_spec.md) and bot/content/models.py, but only by
-attribute access, so a test can pass small fake objects. Field weights say how strongly a word in that
-field speaks for the entry: a title or a FAQ question variant is what the resident is looking for, a
-detail sentence only mentions a word in passing.
+Only attribute access and ``Mapping`` reads: a text field is a mapping language → text, a list field a
+mapping language → texts, so a test can pass small fake objects and the content's own types may change.
+
+Each entry gives two views of itself:
+
+- ``fields``, for the lexical index: (language, text, weight). The weight says how strongly a word in
+  that field speaks for the entry: a title or a FAQ question is what the resident is looking for, a
+  detail sentence only mentions a word in passing.
+- ``passages``, for the sentence-embedding model: (language, what, text), a few short texts that say
+  what the entry is about (title with summary, the keywords, each FAQ question). Long details are left
+  out: they blur what an entry is *for*.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
-
-from bot.search.index import SearchDocument
 
 TITLE = 3.0
 QUESTION = 3.0
@@ -22,79 +28,99 @@ ANSWER = 0.8
 DESCRIPTION = 1.0
 DETAILS = 0.5
 
-#: Catalogue attribute → document kind (the "<kind>:<id>" used in results and tests).
+#: Catalogue attribute → entry kind (the "<kind>:<id>" used in results and tests).
 KINDS = {"offers": "offer", "faq": "faq", "partners": "partner", "events": "event", "topics": "topic"}
 
 
-def _add_text(
-    fields: dict[str, list[tuple[str | bytes, float]]], text: Mapping[str, Any] | None, weight: float
-) -> None:
-    for lang, value in (text or {}).items():
-        if value:
-            fields.setdefault(lang, []).append((str(value), weight))
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One searchable catalogue entry."""
+
+    kind: str
+    id: str
+    districts: frozenset[str] | None
+    fields: tuple[tuple[str, str, float], ...]
+    passages: tuple[tuple[str, str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    def serves(self, district: str | None) -> bool:
+        """Whether the entry is for ``district`` (no districts = all; None = any)."""
+        return district is None or self.districts is None or district in self.districts
 
 
-def _add_lists(
-    fields: dict[str, list[tuple[str | bytes, float]]],
-    lists: Mapping[str, Iterable[str]] | None,
-    weight: float,
-) -> None:
-    for lang, values in (lists or {}).items():
-        # One text per list: words are counted the same, and the index analyses one string, not ten.
-        text = "\n".join(str(v) for v in values or () if v)
-        if text:
-            fields.setdefault(lang, []).append((text, weight))
+def _texts(value: Mapping[str, Any] | None) -> dict[str, str]:
+    return {lang: str(text) for lang, text in (value or {}).items() if text}
 
 
-def _districts(entry: Any) -> frozenset[str] | None:
-    districts = getattr(entry, "districts", None)
-    return frozenset(districts) if districts else None
+def _lists(value: Mapping[str, Iterable[Any]] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for lang, texts in (value or {}).items():
+        kept = [str(text) for text in texts or () if text]
+        if kept:
+            out[lang] = kept
+    return out
 
 
-def _sources(kind: str, entry: Any) -> list[tuple[Any, float, bool]]:
-    """The searchable fields of an entry: (value, weight, is a list of texts)."""
+def entry_for(kind: str, entry_id: str, entry: Any) -> Entry:
+    """The search entry of one catalogue entry of ``kind`` ("offer", "faq", ...)."""
+    fields: list[tuple[str, str, float]] = []
+    passages: list[tuple[str, str, str]] = []
+    keywords = _lists(getattr(entry, "keywords", None))
     if kind == "faq":
-        return [
-            (entry.questions, QUESTION, True),
-            (getattr(entry, "keywords", None), KEYWORDS, True),
-            (entry.answer, ANSWER, False),
-        ]
-    if kind == "partner":
-        return [
-            (entry.name, TITLE, False),
-            (getattr(entry, "keywords", None), KEYWORDS, True),
-            (entry.description, DESCRIPTION, False),
-        ]
-    if kind == "topic":
-        return [(entry.title, TITLE, False), (getattr(entry, "keywords", None), TOPIC_KEYWORDS, True)]
-    return [  # offer, event
-        (entry.title, TITLE, False),
-        (getattr(entry, "keywords", None), KEYWORDS, True),
-        (entry.summary, SUMMARY, False),
-        (getattr(entry, "details", None), DETAILS, False),
-    ]
+        for lang, questions in _lists(entry.questions).items():
+            fields.append((lang, "\n".join(questions), QUESTION))
+            passages.extend((lang, "question", q) for q in questions)
+        fields.extend((lang, text, ANSWER) for lang, text in _texts(entry.answer).items())
+    else:
+        title_attr, about_attr, about_weight = {
+            "partner": ("name", "description", DESCRIPTION),
+            "topic": ("title", None, 0.0),
+        }.get(kind, ("title", "summary", SUMMARY))
+        titles = _texts(getattr(entry, title_attr))
+        about = _texts(getattr(entry, about_attr)) if about_attr else {}
+        for lang, title in titles.items():
+            fields.append((lang, title, TITLE))
+            passages.append((lang, "title", f"{title}. {about[lang]}" if lang in about else title))
+        fields.extend((lang, text, about_weight) for lang, text in about.items())
+        if kind in ("offer", "event"):
+            details = _texts(getattr(entry, "details", None))
+            fields.extend((lang, text, DETAILS) for lang, text in details.items())
+    weight = TOPIC_KEYWORDS if kind == "topic" else KEYWORDS
+    for lang, words in keywords.items():
+        fields.append((lang, "\n".join(words), weight))
+        passages.append((lang, "keywords", ", ".join(words)))
+    districts = getattr(entry, "districts", None)
+    return Entry(kind, entry_id, frozenset(districts) if districts else None, tuple(fields), tuple(passages))
 
 
-def document_for(kind: str, entry_id: str, entry: Any) -> SearchDocument:
-    """The search document of one catalogue entry of ``kind`` ("offer", "faq", ...)."""
-    sources = [(value, weight, is_list) for value, weight, is_list in _sources(kind, entry) if value]
-    fields: dict[str, list[tuple[str | bytes, float]]] = {}
-    for value, weight, is_list in sources:
-        (_add_lists if is_list else _add_text)(fields, value, weight)
-    return SearchDocument(entry_id, kind, _districts(entry), fields)
+def entries_from_catalogue(catalogue: Any) -> list[Entry]:
+    """All searchable entries of ``catalogue`` (with mapping attributes ``offers``, ``faq``, ...)."""
+    return list(iter_entries(catalogue))
 
 
-def documents_from_catalogue(catalogue: Any) -> list[SearchDocument]:
-    """All searchable entries of ``catalogue`` (an object with dict attributes ``offers``, ``faq``, ...)."""
-    return list(iter_documents(catalogue))
-
-
-def iter_documents(catalogue: Any) -> Iterator[SearchDocument]:
-    """The documents of :func:`documents_from_catalogue` one at a time, as the index build takes them."""
+def iter_entries(catalogue: Any) -> Iterator[Entry]:
     for attribute, kind in KINDS.items():
         entries: Mapping[str, Any] = getattr(catalogue, attribute, None) or {}
         for entry_id, entry in entries.items():
-            yield document_for(kind, entry_id, entry)
+            yield entry_for(kind, entry_id, entry)
+
+
+def single_keywords(entries: Iterable[Entry]) -> dict[str, set[str]]:
+    """Language → the keywords that are one word on their own ("course"): staff mean them as content
+    words even where a stop-word list says otherwise."""
+    from bot.search.normalize import fold
+
+    out: dict[str, set[str]] = {}
+    for entry in entries:
+        for lang, what, text in entry.passages:
+            if what == "keywords":
+                out.setdefault(lang, set()).update(
+                    fold(word) for word in text.split(", ") if word and " " not in word.strip()
+                )
+    return out
 
 
 def emergency_triggers(catalogue: Any) -> dict[str, dict[str, list[str]]]:

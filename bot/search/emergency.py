@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem
+from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 
 MAX_GAP = 3
 
@@ -70,7 +70,10 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "atmet nicht",
         "atmet nicht mehr",
         "kann nicht atmen",
-        "keine luft",
+        "bekomme keine luft",
+        "bekommt keine luft",
+        "kriege keine luft",
+        "kriegt keine luft",
         "blutet stark",
         "blutet sehr",
         "viel blut",
@@ -270,6 +273,52 @@ REQUEST_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+#: Things that hold air: a soft trigger about air ("keine Luft") is about them, not a person, when the
+#: message names one ("Mein Fahrradreifen hat keine Luft mehr"). A person's breathing has hard triggers
+#: of its own ("bekomme keine Luft", "atmet nicht").
+AIR_WORDS = {
+    "luft",
+    "air",
+    "hava",
+    "воздух",
+    "воздуха",
+    "повітря",
+    "powietrze",
+    "powietrza",
+    "هواء",
+    "هوا",
+    "باد",
+}
+AIR_THINGS = [
+    "reifen*",
+    "fahrrad*",
+    "fahrradreifen*",
+    "schlauch*",
+    "ball",
+    "luftmatratze*",
+    "tyre*",
+    "tire*",
+    "bike*",
+    "bicycle*",
+    "lastik*",
+    "bisiklet*",
+    "шин*",
+    "колес*",
+    "велосипед*",
+    "мяч*",
+    "опон*",
+    "м'яч*",
+    "opon*",
+    "rower*",
+    "dętk*",
+    "piłk*",
+    "إطار",
+    "دراجة",
+    "الدراجة",
+    "لاستیک",
+    "دوچرخه",
+]
+
 #: A message naming one of these asks about an offer, so soft triggers do not fire ("Kurs gegen Gewalt").
 CONTEXT_WORDS = [
     "kurs*",
@@ -338,6 +387,12 @@ class EmergencyMatch:
     call: bool = False  # the trigger is a call for help ("допоможіть!"): asking for help *with* something
 
 
+def _content_words(phrase: str, lang: str) -> int:
+    """How many words of ``phrase`` are not stop words: "keine Luft" is one word's worth ("Luft")."""
+    stops = stop_words(lang)
+    return sum(1 for word in raw_tokens(phrase.replace("*", "")) if fold(word) not in stops)
+
+
 def _compile(
     text: str, lang: str, hard: bool, emergency_id: str | None, call: bool = False
 ) -> _Trigger | None:
@@ -394,9 +449,12 @@ class EmergencyDetector:
     full, so detection costs microseconds per word, not a pass over hundreds of phrases.
     """
 
-    def __init__(self, triggers: Iterable[_Trigger], context: Iterable[_Trigger]) -> None:
+    def __init__(
+        self, triggers: Iterable[_Trigger], context: Iterable[_Trigger], air: Iterable[_Trigger] = ()
+    ) -> None:
         self._triggers = sorted(triggers, key=lambda t: (not t.hard, -len(t.words)))
         self._context = list(context)
+        self._air = list(air)
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._by_stem: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._prefixed: list[int] = []
@@ -429,12 +487,13 @@ class EmergencyDetector:
                     # "yardım edin!": a call for help is soft even as a phrase (see the module docstring)
                     call = phrase.rstrip().endswith("!")
                     phrase = phrase.rstrip().rstrip("!").rstrip()
-                    hard = len(phrase.split()) > 1 and not call
+                    hard = _content_words(phrase, analyser_lang) > 1 and not call
                     compiled = _compile(phrase, analyser_lang, hard, emergency_id, call)
                     if compiled:
                         triggers.append(compiled)
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
-        return cls(triggers, context)
+        air = [t for p in AIR_THINGS if (t := _compile(p, "de", False, None))]
+        return cls(triggers, context, air)
 
     @staticmethod
     def _find(trigger: _Trigger, message: _Message) -> set[int] | None:
@@ -491,6 +550,10 @@ class EmergencyDetector:
                 if in_context is None:
                     in_context = any(self._find(c, message) is not None for c in self._context)
                 if in_context:
+                    continue
+                if any(w.word in AIR_WORDS for w in trigger.words) and any(
+                    self._find(c, message) is not None for c in self._air
+                ):
                     continue
             rest = " ".join(w for i, w in enumerate(message.raws) if i not in used)
             return EmergencyMatch(

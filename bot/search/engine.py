@@ -1,38 +1,77 @@
-"""The search service the handlers call: emergency first, then small talk, then the index."""
+"""The search service the handlers call: emergency first, then small talk, then the hybrid ranking.
+
+Two kinds of evidence are fused per entry: the sentence-embedding model's similarity of the question to
+the entry's passages (meaning, across languages and wordings) and BM25 over the analysed words (names,
+numbers, typos, words the model does not know). The fused ranking then ends in one of three outcomes:
+
+- **answer**: strong, agreeing evidence for one entry, clearly ahead of the next one;
+- **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
+- **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
+
+A wrong confident answer is worse than a choice list, so the thresholds lean to choices. They were
+tuned on ``bench/eval/shipped-dev.jsonl`` and ``shipped-dev-oos.jsonl`` only (bench/search_eval.py).
+Until the vectors of the content are computed (first start) or if the model cannot be loaded, the
+ranking is lexical alone, with its own, stricter thresholds.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
+import asyncio
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.search.documents import emergency_triggers, iter_documents
+from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
-from bot.search.index import Hit, SearchDocument, SearchIndex
+from bot.search.lexical import LexicalHits, LexicalIndex
+from bot.search.normalize import scope
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
-
-logger = logging.getLogger(__name__)
+from bot.search.vectors import Embedder, SemanticIndex
 
 NotUnderstood = Literal[MessageShape, "no_match"]
+Outcome = Literal["answer", "choices", "unknown"]
 
-#: Tuned on tests/data/questions.jsonl with bench/search_bench.py (see /work/notes/search_bench.md).
-MIN_SCORE = 2.0  # below: only alternatives, never an answer
-MIN_MARGIN = 1.25  # top score must be this many times the runner-up's
-MIN_ALTERNATIVE = 0.35  # alternatives scoring below this share of the top are dropped
-MIN_CALL_SCORE = 9.0  # a call for help ("pomocy!") is a request, not an emergency, if the rest scores this
+# --- fusion and confidence (tuned on the dev questions only: bench/search_eval.py, BENCHMARKS.md) -------
+# fused = cosine + LEX_WEIGHT × BM25/(BM25 + LEX_HALF) × share of the question's words found in the entry:
+# a lexical match of one word out of five ("kostet" in "Was kostet ein Döner am Bahnhof?") adds little.
+LEX_WEIGHT = 0.3
+LEX_HALF = 6.0
+FLOOR = 0.86  # below: "I don't know" (out of scope, or nothing close enough)
+ANSWER = 0.95  # a confident answer needs this much...
+MARGIN = 0.04  # ...this lead over the runner-up, and the lexical ranking's best entry must be the same
+CHOICE_GAP = 0.06  # with a confident answer: the entries within this distance of it
+SITUATION = 0.84  # a message this close to an emergency situation...
+SITUATION_MARGIN = 0.02  # ...and this much closer to it than to any entry raises the emergency screen
+SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
+MAX_EMBEDDED = 600  # characters of a message given to the model
+# Lexical alone (no vectors yet, or no model):
+LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
+LEX_ANSWER = 6.0
+LEX_RATIO = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    kind: str
+    score: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """What the bot understood of a message.
 
-    ``answer`` is set only when the best hit is clearly best (absolute score and margin over the
-    runner-up); otherwise the hits are ``alternatives`` for the resident to choose from. ``emergency``
-    means: show the emergency numbers first, whatever else is set; ``emergency_match`` says which
-    trigger fired (it is also set, with ``emergency`` False, when a soft trigger was overruled by a
-    confident answer). ``reason`` says why nothing was
-    understood ("empty", "emoji", "too_short", "unsupported_script", "no_match").
+    ``answer`` is set only for a confident answer; otherwise ``alternatives`` are the choices ("is it one
+    of these?"), and with neither the bot does not know (``reason`` "no_match"). ``confidence`` (0–1) is
+    the evidence for the best entry. ``emergency`` means: show the emergency numbers first, whatever else
+    is set; ``emergency_match`` says which trigger fired (it is also set, with ``emergency`` False, when
+    a soft trigger was overruled by a confident answer). ``reason`` says why nothing was understood
+    ("empty", "emoji", "too_short", "unsupported_script", "no_match").
     """
 
     answer: Hit | None = None
@@ -42,26 +81,79 @@ class SearchResult:
     understood: bool = False
     emergency_match: EmergencyMatch | None = None
     reason: NotUnderstood | None = None
+    confidence: float = 0.0
+    semantic: bool = False  # whether the meaning-based evidence was used
+    alarming: bool = False  # closer by meaning to an emergency situation than to any entry
+
+    @property
+    def outcome(self) -> Outcome:
+        return "answer" if self.answer else "choices" if self.alternatives else "unknown"
 
 
 class SearchEngine:
-    """Stateless after construction; build it once per catalogue snapshot and share it."""
+    """Build it once per catalogue and share it; :meth:`answer` is thread-safe."""
 
-    def __init__(self, index: SearchIndex, emergency: EmergencyDetector) -> None:
-        self.index = index
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        emergency: EmergencyDetector,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.entries = list(entries)
         self.emergency = emergency
+        self.lexical = LexicalIndex(self.entries)
+        self.semantic = SemanticIndex(self.entries)
+        self.embedder = embedder
+
+    def start_vectors(self) -> None:
+        """Have the embedder compute this catalogue's vectors (in the background; at once if all are known).
+        Call it when the engine goes live: it supersedes the job of the engine before."""
+        if self.embedder is not None:
+            self.embedder.prepare(self.semantic)
 
     @classmethod
-    def from_documents(
-        cls, docs: Iterable[SearchDocument], emergency_triggers: dict[str, dict[str, list[str]]] | None = None
+    def from_catalogue(cls, catalogue: Any, embedder: Embedder | None = None) -> SearchEngine:
+        """The engine for ``catalogue``; with ``embedder`` meaning-based after :meth:`start_vectors`."""
+        return cls(
+            entries_from_catalogue(catalogue),
+            EmergencyDetector.with_builtin(emergency_triggers(catalogue)),
+            embedder,
+        )
+
+    @classmethod
+    def from_entries(
+        cls,
+        entries: Iterable[Entry],
+        emergency_triggers: dict[str, dict[str, list[str]]] | None = None,
+        embedder: Embedder | None = None,
     ) -> SearchEngine:
-        return cls(SearchIndex.build(docs), EmergencyDetector.with_builtin(emergency_triggers))
+        return cls(list(entries), EmergencyDetector.with_builtin(emergency_triggers), embedder)
 
-    @classmethod
-    def from_catalogue(cls, catalogue: Any) -> SearchEngine:
-        """The engine for `catalogue`."""
-        emergency = EmergencyDetector.with_builtin(emergency_triggers(catalogue))
-        return cls(SearchIndex.build(iter_documents(catalogue)), emergency)
+    @property
+    def semantic_ready(self) -> bool:
+        return self.semantic.ready.is_set()
+
+    async def wait_semantic(self, seconds: float) -> bool:
+        """Wait (off the event loop) until the vectors are there; False after ``seconds`` or when there is
+        no model."""
+        embedder = self.embedder
+        if embedder is None:
+            return False
+
+        def wait() -> bool:
+            deadline = time.monotonic() + seconds
+            while embedder.status not in ("off", "failed") and time.monotonic() < deadline:
+                if self.semantic.ready.wait(0.05):
+                    return True
+            return self.semantic.ready.is_set()
+
+        return await asyncio.to_thread(wait)
+
+    async def answer_async(
+        self, query: str, lang: str, district: str | None = None, limit: int = 3
+    ) -> SearchResult:
+        """:meth:`answer` in a worker thread: embedding a question must not hold up the event loop."""
+        return await asyncio.to_thread(self.answer, query, lang, district, limit)
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
@@ -70,50 +162,141 @@ class SearchEngine:
             return SearchResult(reason=shape)
         match = self.emergency.detect(query)
         if match is not None and match.hard:
-            hits = self.index.search(query, lang, district, limit)
-            return SearchResult(alternatives=hits, emergency=True, understood=True, emergency_match=match)
+            result = self.search(query, lang, district, limit)
+            hits = ([result.answer] if result.answer else []) + result.alternatives
+            return SearchResult(
+                alternatives=hits[:limit], emergency=True, understood=True, emergency_match=match
+            )
         kind = small_talk(query) if match is None else None
         if kind is not None:
             return SearchResult(small_talk=kind, understood=True)
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
-        result = self._search(query, lang, district, limit)
-        if match is not None:
-            # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the
-            # message is confidently answered ("помогите | написать резюме" → job application training);
-            # "حريق | بالعمارة" (fire | in the building) stays an emergency.
-            emergency = self._stays_emergency(result, match, lang, district, limit)
+        result = self.search(query, lang, district, limit)
+        if match is None and result.alarming and result.answer is None:
+            # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
+            # a trigger word: the numbers first, the best entries below them (bot/search/situations.py).
+            match = EmergencyMatch(SITUATION_TRIGGER, lang, None, hard=False, rest=query)
             return SearchResult(
-                answer=result.answer,
-                alternatives=result.alternatives,
-                emergency=emergency,
+                alternatives=([result.answer] if result.answer else []) + result.alternatives,
+                emergency=True,
                 understood=True,
                 emergency_match=match,
+                confidence=result.confidence,
+                semantic=True,
             )
-        return result
+        if match is None:
+            return result
+        # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the message is
+        # confidently answered ("помогите | написать резюме" → job application training); "حريق |
+        # بالعمارة" (fire | in the building) stays an emergency.
+        rest = self.search(match.rest, lang, district, limit) if match.rest.strip() else SearchResult()
+        # A call for help ("допоможіть | з листом від відомства") needs only the rest to be answered
+        # confidently; a call alone, or with a rest the bot is not sure about ("допоможіть, тут чужа
+        # людина"), keeps the emergency numbers (the screen lists the best entries below them).
+        stays = rest.answer is None or (not match.call and result.answer is None)
+        return SearchResult(
+            answer=result.answer,
+            alternatives=result.alternatives,
+            emergency=stays,
+            understood=True,
+            emergency_match=match,
+            confidence=result.confidence,
+            semantic=result.semantic,
+        )
 
-    def _stays_emergency(
-        self, result: SearchResult, match: EmergencyMatch, lang: str, district: str | None, limit: int
-    ) -> bool:
-        """Whether a soft trigger still shows the emergency numbers, given what the search found."""
-        rest = self._search(match.rest, lang, district, limit)
-        if match.call:
-            # "допоможіть | з листом від відомства": help *with* something the bot knows well, even if two
-            # entries about letters compete for first place. A weak hit ("допоможіть, тут чужа людина в
-            # квартирі" → a flat) is no reason to hide the emergency numbers.
-            best = rest.answer or (rest.alternatives[0] if rest.alternatives else None)
-            if best is not None and best.score >= MIN_CALL_SCORE:
-                return False
-        return result.answer is None or rest.answer is None
+    def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
+        """The ranking and its outcome, without emergency or small-talk detection."""
+        lexical = self.lexical.search(query, lang)
+        semantic = self.embedder is not None and self.semantic_ready
+        # What a question is about is said at its start; a pasted letter of 4,000 characters would cost
+        # the model a second.
+        vector = self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
+        if vector is not None:
+            dense = self.semantic.scores(vector, scope(lang))
+            return self._hybrid(lexical, dense, district, limit)
+        return self._lexical(lexical, district, limit)
 
-    def _search(self, query: str, lang: str, district: str | None, limit: int) -> SearchResult:
-        hits = self.index.search(query, lang, district, limit + 1)
-        if not hits:
-            return SearchResult(reason="no_match")
-        top = hits[0]
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        confident = top.score >= MIN_SCORE and top.score >= MIN_MARGIN * runner_up
-        rest = [h for h in hits[1:] if h.score >= MIN_ALTERNATIVE * top.score]
+    def _serves(self, index: int, district: str | None) -> bool:
+        return self.entries[index].serves(district)
+
+    def _hit(self, index: int, score: float) -> Hit:
+        entry = self.entries[index]
+        return Hit(entry.id, entry.kind, score)
+
+    def _hybrid(
+        self, lexical: LexicalHits, dense: dict[int, float], district: str | None, limit: int
+    ) -> SearchResult:
+        def fuse(index: int, cosine: float) -> float:
+            score = lexical.scores.get(index, 0.0)
+            if not score:
+                return cosine
+            share = lexical.matched[index] / lexical.words
+            return cosine + LEX_WEIGHT * score / (score + LEX_HALF) * share
+
+        situation = dense.pop(self.semantic.emergency, 0.0)
+        closest = max(dense.values(), default=0.0)
+        # Closer to an emergency situation than to anything the content offers: the numbers come first.
+        alarming = situation >= SITUATION and situation - closest >= SITUATION_MARGIN
+        fused = {i: fuse(i, s) for i, s in dense.items() if self._serves(i, district)}
+        if not fused:
+            return SearchResult(reason="no_match", semantic=True, alarming=alarming)
+        ranked = sorted(fused, key=lambda i: -fused[i])
+        top = ranked[0]
+        best = fused[top]
+        confidence = _confidence(best)
+        if best < FLOOR:
+            return SearchResult(reason="no_match", confidence=confidence, semantic=True, alarming=alarming)
+        runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
+        lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
+        confident = best >= ANSWER and best - runner_up >= MARGIN and lexical_best == top
+        # A confident answer keeps the entries almost as close (ask --json shows them); a choice is always
+        # between the best two or three ("is it one of these?" with one entry is no choice).
+        near = [i for i in ranked[1:limit] if not confident or fused[i] >= best - CHOICE_GAP]
+        hits = [self._hit(i, fused[i]) for i in near]
         if confident:
-            return SearchResult(answer=top, alternatives=rest[: limit - 1], understood=True)
-        return SearchResult(alternatives=[top, *rest][:limit], understood=True)
+            return SearchResult(
+                answer=self._hit(top, best),
+                alternatives=hits,
+                understood=True,
+                confidence=confidence,
+                semantic=True,
+                alarming=alarming,
+            )
+        return SearchResult(
+            alternatives=[self._hit(top, best), *hits],
+            understood=True,
+            confidence=confidence,
+            semantic=True,
+            alarming=alarming,
+        )
+
+    def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
+        # As in the fusion, a match of few of the question's words counts for less.
+        scores = {
+            i: s * lexical.matched[i] / lexical.words
+            for i, s in lexical.scores.items()
+            if self._serves(i, district)
+        }
+        ranked = sorted(scores, key=lambda i: -scores[i])
+        if not ranked or scores[ranked[0]] < LEX_FLOOR:
+            return SearchResult(reason="no_match")
+        top = ranked[0]
+        best = scores[top]
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        confident = best >= LEX_ANSWER and best >= LEX_RATIO * runner_up
+        confidence = round(0.5 + 0.25 * min(2.0, (best - LEX_FLOOR) / (LEX_ANSWER - LEX_FLOOR)), 3)
+        near = [i for i in ranked[1:limit] if scores[i] >= max(LEX_FLOOR, best / LEX_RATIO)]
+        hits = [self._hit(i, scores[i]) for i in near]
+        if confident:
+            return SearchResult(
+                answer=self._hit(top, best), alternatives=hits, understood=True, confidence=confidence
+            )
+        return SearchResult(
+            alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
+        )
+
+
+def _confidence(fused: float) -> float:
+    """The fused score spread over 0–1: 0.5 at the floor of "I don't know", 0.75 at a confident answer."""
+    return round(min(1.0, max(0.0, 0.5 + (fused - FLOOR) / (ANSWER - FLOOR) * 0.25)), 3)

@@ -9,17 +9,19 @@ mapped by hand (ı ł ß ...), Arabic and Persian letter variants unified into o
 Stemming uses snowball on the lower-cased (not yet folded) word, because the Turkish and German stemmers
 look at ü/ı/ä, and the stem is folded afterwards. Ukrainian has no snowball stemmer; it gets a small
 suffix stripper. All stems are cached: snowball is pure Python and costs 10-80 µs per word.
+
+A content text is read in its own language; a resident's message in their :func:`scope` only (their
+language, German, English), and a stem is written with its language (``"de:bewerb"``), so a Turkish word
+never meets a Polish stem. Stop words come from a kept list (stopwords-iso) for every language.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import snowballstemmer
 
@@ -125,9 +127,12 @@ def lower(text: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Lower-cased words of any script. An apostrophe suffix is dropped ("Jobcenter'dan" → "jobcenter")."""
+    lowered = lower(text).replace("\u200c", "")
+    words = _TOKEN_RE.findall(lowered)
+    if "'" not in lowered and "_" not in lowered:
+        return words  # the usual case, without a Python loop over the words
     out: list[str] = []
-    for match in _TOKEN_RE.finditer(lower(text).replace("\u200c", "")):
-        word = match.group()
+    for word in words:
         if "'" in word:
             # Ukrainian writes the apostrophe inside words (вб'ю, п'ять); elsewhere it starts a suffix.
             word = word.replace("'", "") if script_of(word) == CYRILLIC else word.split("'", 1)[0]
@@ -178,49 +183,29 @@ SCRIPT_OF_LANG = {
 
 
 # --- stop words ------------------------------------------------------------------------------------------
-# Small lists of function words and question words that carry no topic. Words that are content words in
-# another of our languages are left out on purpose (e.g. "var" is kept out of German, "die" out of English).
+# From stopwords-iso (the `stopwordsiso` package, MIT), one kept list per language, folded like the text.
+# Not edited here: a word that a list marks as a stop word but that staff gave as a keyword of its own
+# ("course", "work") is kept by the lexical index of that catalogue (bot/search/lexical.py).
 
-_STOP_RAW = {
-    "de": """
-        der die das den dem des ein eine einen einem einer eines und oder aber in im ins an am auf aus bei
-        mit nach von vom zu zum zur fur uber unter ist sind bin bist war gibt es ich du er sie wir ihr mir
-        mich dich ihm ihn uns euch mein meine meinen meiner dein deine was wo wie wer wann welche welcher
-        welches kann konnen kannst muss mussen will mochte mochten hier da dort auch noch schon nicht kein
-        keine ja nein bitte mal denn doch so sehr man wird werden hat habe haben hast etwas jemand gerne
-        irgendwo irgendwie ob dass wenn als um tun """,
-    "tr": """
-        ve veya ile bir bu su o da de mi mu mı mü ne nerede nerde nereye nasil nasıl kim hangi icin için
-        ben sen biz siz onlar var yok mi ama gibi daha cok çok en ya ki dan den ta te tan ten a e ya ye
-        in ın un ün nin nın nun nün i ı u ü lutfen lütfen acaba bana beni bize sana olur olabilir
-        istiyorum lazim lazım """,
-    "ar": """
-        في من على الى إلى عن مع هل ما ماذا اين أين كيف متى من هذا هذه ذلك تلك انا أنا انت أنت نحن هو
-        هي لي لك عند او أو و ثم اي أي كل هناك يوجد توجد ان أن إن لا نعم ممكن اريد أريد الذي التي """,
-    "ru": """
-        и или но в во на с со к ко у о об от до по за из для что где как кто когда какой какая какие
-        я ты он она мы вы они мне меня мой моя мои это этот эта есть нет не ли бы же да можно нужно
-        пожалуйста здесь там тут ещё еще очень хочу """,
-    "uk": """
-        і й та або але в у на з із зі до по за від для що де як хто коли який яка які я ти він вона ми
-        ви вони мені мене мій моя мої це цей ця є немає не чи б би ж так можна треба потрібно будь
-        ласка тут там ще дуже хочу """,
-    "pl": """
-        i oraz lub albo ale w we na z ze do od po za dla o u co gdzie jak kto kiedy jaki jaka jakie
-        ja ty on ona my wy oni mi mnie moj moja moje mój to ten ta jest sa są nie czy tak prosze
-        proszę tu tam jeszcze bardzo chce chcę mozna można sie się jakis jakiś jestem """,
-    "fa": """
-        و یا در به از با برای که این آن را تا هم چه چی کجا چطور چگونه کی کدام من تو او ما شما آنها
-        است هست هستم نیست آیا بله نه می یک ها های ای """,
-    "en": """
-        the a an and or but in on at to of for with from by about is are am was be i you he she we
-        they me my your our it this that there here what where how who when which can could would
-        should do does is any some please want need get not no yes""",
-}
-STOPWORDS: dict[str, frozenset[str]] = {
-    lang: frozenset(fold(w) for w in words.split()) for lang, words in _STOP_RAW.items()
-}
-STOPWORDS["de-simple"] = STOPWORDS["de"]
+
+@lru_cache(maxsize=16)
+def stop_words(lang: str) -> frozenset[str]:
+    """The folded stop words of ``lang`` ("de-simple" = German)."""
+    import stopwordsiso
+
+    words = stopwordsiso.stopwords(analyser_lang(lang))
+    return frozenset(f for f in (fold(w) for w in words) if f)
+
+
+def analyser_lang(lang: str) -> str:
+    """The language whose stemmer and stop words analyse ``lang`` ("de-simple" is German)."""
+    return "de" if lang == "de-simple" else lang
+
+
+def scope(lang: str) -> tuple[str, ...]:
+    """The languages a resident writing in ``lang`` is read in: their own, German (Jobcenter, Anmeldung)
+    and English. Never the others: a Turkish word must not meet a Polish stem."""
+    return tuple(dict.fromkeys((lang, "de", "en")))
 
 
 # --- stemming --------------------------------------------------------------------------------------------
@@ -291,94 +276,37 @@ _stem_uncached: Callable[[str, str], str] = stem.__wrapped__
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
-    """One word: its folded surface form, its stems, and whether it is a stop word."""
+class Word:
+    """One word of a text: its folded surface form, the terms it matches (the surface and its stem in each
+    language it was read in, written ``"<lang>:<stem>"``), and whether it is a stop word or a number."""
 
     surface: str
-    stems: frozenset[str]
+    terms: frozenset[str]
     stop: bool
-
-
-def _analyse(word: str, langs: tuple[str, ...], stem_fn: Callable[[str, str], str]) -> Token:
-    surface = fold(word)
-    script = script_of(word)
-    stems = {stem_fn(word, lang) for lang in langs if SCRIPT_OF_LANG.get(lang) == script}
-    if script == CYRILLIC and "uk" in langs:
-        stems.add(stem_fn(word, "ru"))  # Ukrainian and Russian share many stems; ru snowball is better
-    stems.discard(surface)
-    stems.discard("")
-    stop_lists = [STOPWORDS[lang] for lang in langs]
-    stop = any(surface in s for s in stop_lists)
-    return Token(surface, frozenset(stems), stop)
+    number: bool
 
 
 @lru_cache(maxsize=100_000)
-def analyse_word(word: str, langs: tuple[str, ...]) -> Token:
-    """Analyse one lower-cased word under the given analysers (the ones matching its script are used)."""
-    return _analyse(word, langs, stem)
+def analyse_word(word: str, langs: tuple[str, ...]) -> Word:
+    """A lower-cased ``word`` read in those of ``langs`` whose script it is written in."""
+    surface = fold(word)
+    script = script_of(word)
+    if script == DIGIT:
+        return Word(surface, frozenset({surface}), False, True)
+    readers = [lang for lang in langs if SCRIPT_OF_LANG.get(lang) == script]
+    terms = {surface}
+    terms.update(f"{analyser_lang(lang)}:{stem(word, lang)}" for lang in readers)
+    stop = any(surface in stop_words(lang) for lang in readers)
+    return Word(surface, frozenset(terms), stop, False)
 
 
-def _content_langs(lang: str) -> tuple[str, ...]:
-    return ("de",) if lang == "de-simple" else (lang,) if lang in _SNOWBALL or lang == "uk" else ()
-
-
-def analyse(text: str, lang: str) -> list[Token]:
-    """Tokens of a content text written in ``lang``."""
-    langs = _content_langs(lang)
+def content_words(text: str, lang: str) -> list[Word]:
+    """The words of a content text written in ``lang``."""
+    langs = (analyser_lang(lang),)
     return [analyse_word(w, langs) for w in raw_tokens(text)]
 
 
-class ChunkTerms(dict[str, Any]):
-    """Term ids of the whitespace pieces of content texts in one language, for one index build.
-
-    A catalogue repeats the same pieces ("Deutschkurs", "Kinder,", "Jobcenter") thousands of times, so
-    each is tokenised, folded and stemmed once. ``terms[chunk]`` are the ids of the surface form and the
-    stems of each of its words that is not a stop word, in the vocabulary ``term_ids``/``vocabulary``
-    shared by all languages of the build (a new term gets the next id when a piece containing it is
-    first analysed); ``terms.words[chunk]`` is the number of those words. With ``packed``
-    the value is instead ``array("I", [words, *ids]).tobytes()``, what the compiled build reads
-    (bot/search/_builder.c), and it is not kept here (the compiled build asks once per piece and keeps
-    the answer itself). It lives only as long as the build and analyses without the module caches,
-    so building a big catalogue neither keeps hundreds of thousands of content words alive afterwards nor
-    evicts the words of queries.
-    """
-
-    def __init__(
-        self, lang: str, term_ids: dict[str, int], vocabulary: list[str], *, packed: bool = False
-    ) -> None:
-        super().__init__()
-        self.langs = _content_langs(lang)
-        self.words: dict[str, int] = {}
-        self._tokens: dict[str, Token] = {}
-        self._term_ids = term_ids
-        self._vocabulary = vocabulary
-        self._packed = packed
-
-    def __missing__(self, chunk: str) -> tuple[int, ...] | bytes:
-        n = 0
-        ids: list[int] = []
-        term_ids, vocabulary = self._term_ids, self._vocabulary
-        for word in raw_tokens(chunk):
-            token = self._tokens.get(word)
-            if token is None:
-                token = self._tokens[word] = _analyse(word, self.langs, _stem_uncached)
-            if token.stop:
-                continue
-            n += 1
-            for term in (token.surface, *sorted(token.stems)):  # sorted: the same ids in every process
-                tid = term_ids.get(term)
-                if tid is None:
-                    tid = term_ids[term] = len(vocabulary)
-                    vocabulary.append(term)
-                ids.append(tid)
-        if self._packed:  # not kept here: the compiled build keeps it, by the piece's UTF-8 bytes
-            return array("I", [n, *ids]).tobytes()
-        result = tuple(ids)
-        self.words[chunk] = n
-        self[chunk] = result
-        return result
-
-
-def analyse_query(text: str) -> list[Token]:
-    """Tokens of a resident's message, analysed under every language whose script matches each word."""
-    return [analyse_word(w, ANALYSER_LANGS) for w in raw_tokens(text)]
+def query_words(text: str, lang: str) -> list[Word]:
+    """The words of a resident's message, read in the resident's :func:`scope`."""
+    langs = tuple(dict.fromkeys(analyser_lang(code) for code in scope(lang)))
+    return [analyse_word(w, langs) for w in raw_tokens(text)]

@@ -68,18 +68,62 @@ def test_content_triggers_are_used_and_single_words_are_soft() -> None:
     assert detector.detect("pomoc w napisaniu CV") is None  # whole words only for soft content words
 
 
-def test_engine_puts_emergency_before_everything(engine: SearchEngine) -> None:
-    result = engine.answer("Hallo, ich will sterben", "de", None)
+def test_engine_puts_emergency_before_everything(lexical_engine: SearchEngine) -> None:
+    result = lexical_engine.answer("Hallo, ich will sterben", "de", None)
     assert result.emergency and result.understood and result.small_talk is None
 
 
-def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest() -> None:
-    from .conftest import DOCS
-
-    engine = SearchEngine.from_documents(DOCS, {"polizei": {"ru": ["помогите"]}})
+def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest(engine: SearchEngine) -> None:
     assert engine.answer("помогите!", "ru", None).emergency
-    result = engine.answer("помогите Bewerbungstraining Lebenslauf", "ru", None)
-    assert not result.emergency and result.answer is not None
+    result = engine.answer("помогите написать резюме", "ru", None)
+    assert not result.emergency and result.alternatives[0].id == "bewerbungstraining"
+
+
+# --- everyday phrases and real cries ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Mein Fahrradreifen hat keine Luft mehr", "de"),
+        ("der Ball hat keine Luft mehr, wo kann ich ihn aufpumpen", "de"),
+        ("my bike tyre has no air", "en"),
+        ("Hilfe beim Umzug", "de"),
+        ("Kann mir jemand beim Umzug helfen?", "de"),
+        ("Mein Akku ist leer, wo kann ich laden?", "de"),
+    ],
+)
+def test_everyday_phrases_raise_no_alarm(engine: SearchEngine, text: str, lang: str) -> None:
+    assert not engine.answer(text, lang).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ich bekomme keine Luft mehr", "de"),
+        ("mein Mann kriegt keine Luft!", "de"),
+        ("keine Luft!!", "de"),
+        ("Mein Sohn ist vom Fahrrad gefallen und blutet", "de"),
+        ("Hilfe, mein Vater atmet nicht", "de"),
+    ],
+)
+def test_real_cries_about_breathing_and_bleeding_still_raise_the_alarm(
+    engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert engine.answer(text, lang).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("the baby drank some bleach", "en"), ("جاري يكسر باب بيتي ويصرخ", "ar")],  # no trigger word in either
+)
+def test_an_emergency_told_in_own_words_raises_the_alarm_by_meaning(
+    engine: SearchEngine, lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert not lexical_engine.answer(text, lang).emergency  # the trigger lists do not know these words
+    result = engine.answer(text, lang)
+    assert result.emergency and result.emergency_match is not None
+    assert result.emergency_match.trigger == "(meaning)" and not result.emergency_match.hard
 
 
 # --- calls for help ("yardım edin!") from the content --------------------------------------------------
@@ -90,17 +134,6 @@ _CALL_TRIGGERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def letters_engine() -> SearchEngine:
-    """The shipped content (the score a call for help is weighed against is tuned on it)."""
-    from bot.search.documents import documents_from_catalogue, emergency_triggers
-
-    from .test_quality import _catalogue
-
-    catalogue = _catalogue()
-    return SearchEngine.from_documents(documents_from_catalogue(catalogue), emergency_triggers(catalogue))
-
-
 def test_a_call_for_help_is_soft_even_as_a_phrase() -> None:
     detector = EmergencyDetector.with_builtin(_CALL_TRIGGERS)
     match = detector.detect("yardım edin lütfen")
@@ -108,29 +141,42 @@ def test_a_call_for_help_is_soft_even_as_a_phrase() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "lang"),
     [
-        "допоможіть з листом від відомства",
-        "yardım edin, Jobcenter'dan mektup geldi anlamadım",
-        "pomocy, dostałem list z urzędu i nie rozumiem",
+        ("допоможіть з листом від відомства", "uk"),
+        ("pomocy, dostałem list z urzędu i nie rozumiem", "pl"),
     ],
 )
 def test_asking_for_help_with_a_letter_shows_no_emergency_numbers(
-    letters_engine: SearchEngine, text: str
+    engine: SearchEngine, text: str, lang: str
 ) -> None:
-    result = letters_engine.answer(text, "de")
+    result = engine.answer(text, lang)
     assert not result.emergency, result
     hits = ([result.answer] if result.answer else []) + result.alternatives
     assert hits and hits[0].id in {"briefe-aemter", "briefe-von-aemtern"}
 
 
+def test_a_call_for_help_with_a_rest_that_is_not_quite_clear_keeps_the_numbers_and_lists_entries(
+    engine: SearchEngine,
+) -> None:
+    result = engine.answer("yardım edin, Jobcenter'dan mektup geldi anlamadım", "tr")
+    assert result.emergency and result.answer is None  # two entries about letters share the first place
+    assert {hit.id for hit in result.alternatives[:2]} == {"briefe-aemter", "briefe-von-aemtern"}
+
+
 @pytest.mark.parametrize(
-    "text", ["yardım edin! kocam beni dövüyor", "yardım edin!!", "pomocy", "допоможіть, тут чужа людина"]
+    ("text", "lang"),
+    [
+        ("yardım edin! kocam beni dövüyor", "tr"),
+        ("yardım edin!!", "tr"),
+        ("pomocy", "pl"),
+        ("допоможіть, тут чужа людина", "uk"),
+    ],
 )
 def test_a_call_for_help_alone_or_with_danger_still_shows_the_emergency_numbers(
-    letters_engine: SearchEngine, text: str
+    engine: SearchEngine, text: str, lang: str
 ) -> None:
-    assert letters_engine.answer(text, "de").emergency
+    assert engine.answer(text, lang).emergency
 
 
 @pytest.mark.parametrize(
@@ -148,8 +194,8 @@ def test_a_call_for_help_that_is_the_object_of_a_request_is_no_call(text: str, e
     assert (detector.detect(text) is not None) is emergency, detector.detect(text)
 
 
-def test_a_polish_newcomer_asking_for_help_gets_the_integration_offers(letters_engine: SearchEngine) -> None:
-    result = letters_engine.answer("jestem nowa w salzgitter, potrzebuje pomocy", "pl")
+def test_a_polish_newcomer_asking_for_help_gets_the_integration_offers(engine: SearchEngine) -> None:
+    result = engine.answer("jestem nowa w salzgitter, potrzebuje pomocy", "pl")
     assert not result.emergency
     hits = ([result.answer] if result.answer else []) + result.alternatives
     assert {"integrationscoaching", "integrationsbeauftragter"} & {h.id for h in hits[:3]}

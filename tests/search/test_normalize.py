@@ -1,4 +1,4 @@
-from bot.search.normalize import analyse, analyse_query, fold, raw_tokens, tokenize
+from bot.search.normalize import content_words, fold, query_words, raw_tokens, scope, stop_words
 
 
 def test_fold_removes_diacritics_of_all_latin_languages() -> None:
@@ -14,28 +14,31 @@ def test_fold_unifies_arabic_and_persian_letter_variants() -> None:
     assert fold("عـــربي") == fold("عربي")  # tatweel
 
 
-def test_fold_keeps_short_i_and_maps_yo() -> None:
-    assert fold("Ёлка") == "елка"
-    assert fold("мій") == "мій"
-
-
-def test_persian_zwnj_is_removed_inside_words() -> None:
-    assert tokenize("می‌خواهم") == tokenize("میخواهم")
-
-
 def test_tokenizer_handles_apostrophes_per_script() -> None:
     assert raw_tokens("Jobcenter'dan mektup") == ["jobcenter", "mektup"]
     assert raw_tokens("він мене б'є") == ["він", "мене", "бє"]
 
 
-def test_stems_are_found_under_the_text_language() -> None:
-    (token,) = analyse("Bewerbungen", "de")
-    assert "bewerb" in token.stems
-    (token,) = analyse("письмами", "ru")
-    assert "письм" in token.stems
+def test_a_resident_is_read_in_their_language_german_and_english_only() -> None:
+    assert scope("tr") == ("tr", "de", "en")
+    assert scope("de-simple") == ("de-simple", "de", "en")
+    (word,) = query_words("kursu", "tr")
+    languages = {term.split(":")[0] for term in word.terms if ":" in term}
+    assert languages == {"tr", "de", "en"}  # never Polish, Russian, ... stems
+    (word,) = query_words("kursu", "pl")
+    assert {term.split(":")[0] for term in word.terms if ":" in term} == {"pl", "de", "en"}
 
 
-def test_query_is_analysed_under_every_language_of_its_script() -> None:
-    tokens = analyse_query("Deutschkurs var mı")
-    assert [t.surface for t in tokens] == ["deutschkurs", "var", "mi"]
-    assert tokens[1].stop and tokens[2].stop
+def test_content_is_read_in_its_own_language_only() -> None:
+    (word,) = content_words("Bewerbungen", "de")
+    assert word.terms == {"bewerbungen", "de:bewerb"}
+    (word,) = content_words("письмами", "ru")
+    assert word.terms == {"письмами", "ru:письм"}
+
+
+def test_function_words_and_numbers_come_from_the_kept_lists_and_carry_nothing() -> None:
+    words = {w.surface: w for w in query_words("just 2 mehr nur а Deutschkurs", "ru")}
+    assert words["just"].stop and words["mehr"].stop and words["nur"].stop  # English, German
+    assert words["а"].stop  # Russian
+    assert words["2"].number and not words["deutschkurs"].stop
+    assert {"mehr", "nur", "und"} <= stop_words("de-simple")

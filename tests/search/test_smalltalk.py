@@ -65,6 +65,6 @@ def test_message_shape(text: str, shape: str | None) -> None:
     assert message_shape(text) == shape
 
 
-def test_engine_answers_small_talk_without_searching(engine: SearchEngine) -> None:
-    result = engine.answer("Merhaba!", "tr", None)
+def test_engine_answers_small_talk_without_searching(lexical_engine: SearchEngine) -> None:
+    result = lexical_engine.answer("Merhaba!", "tr", None)
     assert result.small_talk == "greeting" and result.understood and not result.alternatives

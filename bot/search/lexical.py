@@ -1,0 +1,168 @@
+"""Lexical evidence: BM25 over the analysed words of each entry, one document per entry and language.
+
+A resident is read in their :func:`~bot.search.normalize.scope` (their language, German, English), and
+only the entries' texts in those languages are searched: a Turkish question never meets a Polish text.
+A query word counts once per entry (the best of its surface form and its stems); a word the index does
+not know at all may be a typo of one it knows (one edit, two from eight letters on, words of five
+letters or more). Stop words and numbers carry nothing.
+
+At the users' scale (≤ 2,000 entries in 9 languages) a dictionary of numpy arrays per language is enough
+(BENCHMARKS.md has the build time, memory and query time at 2,000 entries).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.search.documents import Entry, single_keywords
+from bot.search.normalize import Word, analyse_word, analyser_lang, query_words, raw_tokens, scope
+
+K1 = 1.2
+B = 0.75
+TYPO_WEIGHT = 0.7  # a word found only through a typo counts for less
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalHits:
+    """Scores of one query: entry index → BM25 score, and → how many of the query's words it matched."""
+
+    scores: dict[int, float]
+    matched: dict[int, int]
+    words: int  # the query's words that can carry an answer (not stop words, not numbers)
+
+
+class _Language:
+    """The BM25 statistics of the entries' texts in one language: per term the entries that contain it
+    and its weighted frequency there, as slices of two numpy arrays (at 2,000 entries in 9 languages a
+    million postings: as Python tuples they took ~200 MB, as arrays ~12 MB).
+
+    Built in one go from every word of every text (:meth:`build`): each distinct word is analysed once,
+    the counting is numpy's."""
+
+    def __init__(self, lang: str, size: int) -> None:
+        self.lang = lang
+        self.size = size  # entries of the catalogue (the length of the per-entry arrays)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.idf: dict[str, float] = {}
+        self.surfaces: list[str] = []
+        self.norms: np.ndarray = np.ones(size)
+
+    def build(self, words: list[str], entries: list[int], weights: list[float], keep: set[str]) -> None:
+        """``words[i]`` was written in entry ``entries[i]``, in a field of weight ``weights[i]``."""
+        vocabulary: dict[str, int] = {}
+        word_ids = np.fromiter(
+            (vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64, count=len(words)
+        )
+        # Per distinct word: its two terms (surface, "<lang>:<stem>"), or -1 for a stop word or a number.
+        term_ids: dict[str, int] = {}
+        columns = np.full((len(vocabulary), 2), -1, dtype=np.int64)
+        langs = (analyser_lang(self.lang),)
+        for raw, wid in vocabulary.items():
+            word = analyse_word(raw, langs)
+            if word.number or (word.stop and word.surface not in keep):
+                continue
+            for column, term in enumerate(sorted(word.terms)):
+                columns[wid, column] = term_ids.setdefault(term, len(term_ids))
+        owner = np.asarray(entries, dtype=np.int64)
+        weight = np.asarray(weights)
+        counted = columns[word_ids, 0] >= 0
+        lengths = np.bincount(owner[counted], weights=weight[counted], minlength=self.size)
+        # (term, entry) pairs of every counted word, both columns; summed per pair.
+        terms = columns[word_ids[counted]].ravel()
+        pair_entries = np.repeat(owner[counted], 2)
+        pair_weights = np.repeat(weight[counted], 2)
+        keep_pairs = terms >= 0
+        keys = terms[keep_pairs] * self.size + pair_entries[keep_pairs]
+        unique, inverse = np.unique(keys, return_inverse=True)
+        values = np.bincount(inverse, weights=pair_weights[keep_pairs])
+        term_of, entry_of = np.divmod(unique, self.size)
+        bounds = np.searchsorted(term_of, np.arange(len(term_ids) + 1))
+        has_text = lengths > 0
+        n = int(has_text.sum())
+        average = float(lengths[has_text].mean()) if n else 1.0
+        self.norms = K1 * (1 - B + B * lengths / average)
+        entry_of = entry_of.astype(np.int32)
+        for term, tid in term_ids.items():
+            start, end = int(bounds[tid]), int(bounds[tid + 1])
+            self.idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
+            self.postings[term] = (entry_of[start:end], values[start:end])
+        self.surfaces = sorted(t for t in self.postings if ":" not in t)
+
+
+class LexicalIndex:
+    """Build once per catalogue; :meth:`search` is read-only and thread-safe."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = entries
+        self.keep = single_keywords(entries)
+        texts: dict[str, tuple[list[str], list[int], list[float]]] = {}
+        for index, entry in enumerate(entries):
+            for lang, text, weight in entry.fields:
+                words, owners, weights = texts.setdefault(lang, ([], [], []))
+                found = raw_tokens(text)
+                words.extend(found)
+                owners.extend([index] * len(found))
+                weights.extend([weight] * len(found))
+        self.languages: dict[str, _Language] = {}
+        for lang, (words, owners, weights) in texts.items():
+            language = self.languages[lang] = _Language(lang, len(entries))
+            language.build(words, owners, weights, self.keep.get(lang, set()))
+
+    def search(self, text: str, lang: str) -> LexicalHits:
+        """BM25 scores of the entries for a resident's message written in ``lang``."""
+        langs = [code for code in scope(lang) if code in self.languages]
+        keep = set().union(*(self.keep.get(code, set()) for code in langs))
+        words: dict[str, Word] = {}
+        for word in query_words(text, lang):
+            if not word.number and (not word.stop or word.surface in keep):
+                words.setdefault(word.surface, word)
+        best = np.zeros(len(self.entries))
+        best_matched = np.zeros(len(self.entries), dtype=np.int32)
+        for code in langs:
+            language = self.languages[code]
+            scores = np.zeros(language.size)
+            matched = np.zeros(language.size, dtype=np.int32)
+            for word in words.values():
+                contribution = self._word(language, word.terms, 1.0)
+                if contribution is None and len(word.surface) >= 5:
+                    contribution = self._word(language, self._typos(language, word.surface), TYPO_WEIGHT)
+                if contribution is not None:
+                    scores += contribution
+                    matched += contribution > 0
+            better = scores > best
+            best = np.where(better, scores, best)
+            best_matched = np.where(better, matched, best_matched)
+        found = np.flatnonzero(best)
+        return LexicalHits(
+            dict(zip(found.tolist(), best[found].tolist(), strict=True)),
+            dict(zip(found.tolist(), best_matched[found].tolist(), strict=True)),
+            len(words),
+        )
+
+    @staticmethod
+    def _word(language: _Language, terms: frozenset[str], factor: float) -> np.ndarray | None:
+        """Per entry, the best BM25 term score of any of ``terms`` (one word counts once); None if no term
+        occurs in this language."""
+        out: np.ndarray | None = None
+        for term in terms:
+            postings = language.postings.get(term)
+            if postings is None:
+                continue
+            entries, tf = postings
+            values = language.idf[term] * factor * tf * (K1 + 1) / (tf + language.norms[entries])
+            if out is None:
+                out = np.zeros(language.size)
+            out[entries] = np.maximum(out[entries], values)
+        return out
+
+    @staticmethod
+    def _typos(language: _Language, surface: str) -> frozenset[str]:
+        limit = 2 if len(surface) >= 8 else 1
+        found = process.extract(surface, language.surfaces, scorer=OSA.distance, score_cutoff=limit, limit=3)
+        return frozenset(term for term, _, _ in found if len(term) >= 5)

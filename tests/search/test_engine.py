@@ -1,0 +1,77 @@
+"""The engine with the model, on the shipped content: three outcomes, out of scope, awkward input.
+
+Quality as a number is measured by bench/search_eval.py on the evaluation sets; these are behaviours."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.search import SearchEngine
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("çocuklu kadınlar için almanca kursu", "tr"),
+        ("دورة ألمانية للنساء مع رعاية الأطفال", "ar"),
+        ("Курс німецької для жінок із доглядом за дітьми", "uk"),
+        ("سلام، کلاس آلمانی برای خانم‌ها کجاست؟", "fa"),  # right to left, with a zero-width non-joiner
+    ],
+)
+def test_a_clear_question_gets_a_confident_answer(engine: SearchEngine, text: str, lang: str) -> None:
+    result = engine.answer(text, lang)
+    assert result.outcome == "answer" and result.answer is not None
+    assert result.answer.key == "offer:deutschkurs-frauen" and result.semantic
+    assert result.confidence >= 0.75
+
+
+def test_a_question_that_fits_several_entries_gets_choices(engine: SearchEngine) -> None:
+    result = engine.answer("course for women", "en")
+    assert result.outcome == "choices" and result.answer is None
+    keys = [hit.key for hit in result.alternatives]
+    assert 2 <= len(keys) <= 3
+    assert {"offer:qualifizierung-frauen", "offer:deutschkurs-frauen"} <= set(keys)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("где купить дешевый телевизор", "ru"),
+        ("Wo kann ich heute Abend Pizza bestellen?", "de"),
+        ("bu akşam hangi film var sinemada", "tr"),
+        ("Was kostet ein Flug nach Antalya?", "de-simple"),
+        ("How do I renew my US passport?", "en"),
+        ("¿Dónde hay un curso de alemán?", "de"),  # a language the bot does not speak
+    ],
+)
+def test_out_of_scope_questions_get_no_answer(engine: SearchEngine, text: str, lang: str) -> None:
+    result = engine.answer(text, lang)
+    assert result.answer is None and not result.emergency  # at most "is it one of these?"
+
+
+def test_a_question_far_from_everything_gets_i_dont_know(engine: SearchEngine) -> None:
+    result = engine.answer("где купить дешевый телевизор", "ru")
+    assert result.outcome == "unknown" and result.reason == "no_match" and not result.alternatives
+
+
+def test_a_question_in_mixed_scripts_is_read_by_the_parts_the_bot_knows(engine: SearchEngine) -> None:
+    result = engine.answer("Deutschkurs для мам 你好", "ru")
+    assert result.outcome != "unknown"
+    assert (result.answer or result.alternatives[0]).key == "offer:deutschkurs-frauen"
+
+
+def test_a_very_long_message_is_answered(engine: SearchEngine) -> None:
+    letter = "Sehr geehrte Frau Müller, bezüglich Ihres Antrags auf Leistungen teilen wir Ihnen mit … " * 46
+    question = "Ich verstehe diesen Brief vom Jobcenter nicht, wer hilft mir? " + letter
+    assert len(question) > 4000
+    result = engine.answer(question, "de")
+    assert not result.emergency and result.outcome != "unknown"
+    assert (result.answer or result.alternatives[0]).id in {"briefe-aemter", "briefe-von-aemtern"}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("", "empty"), ("🙏🙏", "emoji"), ("こんにちは、ドイツ語コース", "unsupported_script")],
+)
+def test_messages_that_are_no_question_say_why(engine: SearchEngine, text: str, reason: str) -> None:
+    assert engine.answer(text, "de").reason == reason

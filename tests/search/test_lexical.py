@@ -1,0 +1,80 @@
+"""The lexical side on its own: BM25 over words read in the resident's languages."""
+
+from types import SimpleNamespace
+
+from bot.search.documents import entries_from_catalogue, entry_for, single_keywords
+from bot.search.engine import SearchEngine
+from bot.search.lexical import LexicalIndex
+
+
+def offer(**titles: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        title={lang.replace("_", "-"): text for lang, text in titles.items()},
+        summary={},
+        details=None,
+        keywords={},
+        districts=(),
+    )
+
+
+def catalogue(**offers: SimpleNamespace) -> SimpleNamespace:
+    return SimpleNamespace(offers=offers, faq={}, partners={}, events={}, topics={}, emergency={})
+
+
+def test_entries_carry_fields_for_words_and_passages_for_the_model() -> None:
+    faq = SimpleNamespace(
+        questions={"de": ("Wer hilft mir bei einem Brief?", "Brief vom Jobcenter")},
+        answer={"de": "Das Quartiersbüro."},
+        keywords={"de": ("brief", "amt post")},
+    )
+    entry = entry_for("faq", "brief", faq)
+    assert entry.key == "faq:brief" and entry.districts is None
+    assert ("de", "question", "Brief vom Jobcenter") in entry.passages
+    assert ("de", "keywords", "brief, amt post") in entry.passages
+    assert single_keywords([entry]) == {"de": {"brief"}}  # "amt post" is two words
+
+
+def test_a_turkish_question_never_meets_a_polish_text() -> None:
+    entries = entries_from_catalogue(
+        catalogue(polnisch=offer(pl="Kursy dla kobiet"), deutsch=offer(de="Kurs für Frauen"))
+    )
+    index = LexicalIndex(entries)
+    hits = index.search("Kurs kadınlar için", "tr")
+    assert [entries[i].id for i in hits.scores] == ["deutsch"]  # German is in every resident's scope
+
+
+def test_stop_words_and_numbers_do_not_match_anything() -> None:
+    entries = entries_from_catalogue(
+        catalogue(a=offer(de="Nur noch 2 Plätze mehr"), b=offer(de="Sprachcafé"))
+    )
+    index = LexicalIndex(entries)
+    assert index.search("nur mehr 2", "de").scores == {}
+    assert index.search("nur mehr 2", "de").words == 0
+
+
+def test_a_keyword_of_its_own_is_a_content_word_even_if_a_list_calls_it_a_stop_word() -> None:
+    kurs = offer(en="Evening class")
+    kurs.keywords = {"en": ("course",)}
+    entries = entries_from_catalogue(catalogue(kurs=kurs))
+    assert LexicalIndex(entries).search("course", "en").scores  # "course" is in the English stop list
+
+
+def test_a_typo_in_a_long_word_is_forgiven() -> None:
+    entries = entries_from_catalogue(catalogue(b=offer(de="Bewerbungstraining"), c=offer(de="Sprachcafé")))
+    hits = LexicalIndex(entries).search("bewerbungstrainig", "de")
+    assert [entries[i].id for i in hits.scores] == ["b"]
+
+
+def test_without_the_model_one_word_of_a_long_question_finds_nothing() -> None:
+    engine = SearchEngine.from_catalogue(
+        catalogue(
+            kosten=offer(de="Was kostet der Kurs?"),
+            cafe=offer(de="Sprachcafé am Dienstag"),
+            frauen=offer(de="Frauenfrühstück"),
+            lauf=offer(de="Viertel-Lauf im Mai"),
+        )
+    )
+    found = engine.answer("Was kostet der Kurs?", "de")
+    assert found.outcome != "unknown" and found.alternatives[0].id == "kosten"
+    result = engine.answer("Was kostet ein Döner am Bahnhof beim Türken?", "de")
+    assert result.outcome == "unknown" and result.reason == "no_match"

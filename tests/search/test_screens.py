@@ -1,0 +1,103 @@
+"""The three outcomes of a question as a resident sees them, and the search's state as staff see it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from tests.harness import BotHarness
+
+ADMIN_CHAT = -1_000_000_000_500
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, shipped_vectors: Path) -> AsyncIterator[BotHarness]:
+    """The bot with the search model (SQLite: the search does not touch the database's kind)."""
+    async with BotHarness.running(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+        admin_chat_id=ADMIN_CHAT,
+        search_model=True,
+        vector_cache_dir=shipped_vectors,
+    ) as harness:
+        assert await harness.services.engine.wait_semantic(60)
+        yield harness
+
+
+async def test_a_clear_question_opens_the_offer_with_did_this_help(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("çocuklu kadınlar için almanca kursu")
+    answer = ayse.last()
+    title = bot.services.content.catalogue.offers["deutschkurs-frauen"].title["tr"]
+    assert title in (answer.text or "")
+    assert answer.labels[:2] == ["👍", "👎"]
+
+
+async def test_a_question_that_fits_several_entries_offers_two_or_three_and_a_person(bot: BotHarness) -> None:
+    emma = bot.resident("Emma", lang="en")
+    await emma.send("course for women")
+    choices = emma.last()
+    t = bot.services.i18n.translator("en")
+    assert choices.text == escape(t.gettext("I am not sure what you mean. Is it one of these?"))
+    entries = [
+        b["callback_data"] for b in choices.flat_buttons if str(b["callback_data"]).startswith("offer:")
+    ]
+    assert 2 <= len(entries) <= 3 and "offer:deutschkurs-frauen" in entries
+    assert choices.labels[-2:] == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+    await emma.press("offer:deutschkurs-frauen", choices)
+    assert "German course for women" in (emma.last().text or "")
+
+
+async def test_an_out_of_scope_question_gets_i_dont_know_and_the_way_to_a_person(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    question = "где купить дешевый телевизор"
+    await olga.send(question)
+    reply = olga.last()
+    t = bot.services.i18n.translator("ru")
+    assert escape(t.gettext("I don't know the answer to this.")) in (reply.text or "")
+    assert "Спросить человека" in (reply.text or "")  # the text names the button it asks to tap
+    assert reply.labels == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+    await olga.tap("🙋", reply)  # the question goes along: nobody has to type it again
+    while "⏭" in " ".join(olga.last().labels):
+        await olga.tap("⏭")
+    await olga.tap("✅")
+    await olga.tap("💬")
+    assert question in (olga.last().text or "")
+
+
+async def test_staff_see_whether_the_search_is_meaning_based(bot: BotHarness) -> None:
+    await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+    report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+    assert "Suche: nach Bedeutung und Wörtern (Suchmodell bereit)." in report
+
+
+async def test_without_the_model_residents_get_answers_and_staff_are_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Missing:
+        def __init__(self) -> None:
+            raise OSError("libgomp.so.1: cannot open shared object file")
+
+    monkeypatch.setattr("bot.app.E5Model", Missing)
+    async with BotHarness.running(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db", admin_chat_id=ADMIN_CHAT, search_model=True
+    ) as bot:
+        assert not await bot.services.engine.wait_semantic(10)
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("Bewerbungstraining Lebenslauf")
+        assert "Bewerbungstraining" in (anna.last().text or "") + " ".join(anna.last().labels)
+        await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+        report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+        assert "Suche: nur nach Wörtern – das Suchmodell konnte nicht geladen werden (OSError" in report
+
+
+async def test_a_reload_with_unchanged_texts_stays_meaning_based_at_once(bot: BotHarness) -> None:
+    before = bot.services.search
+    assert (await bot.services.content.reload()).ok
+    after = bot.services.search
+    assert after is not before and after is not None and after.semantic_ready  # no text to embed again
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Deutschkurs für Frauen mit Kinderbetreuung")
+    assert anna.last().labels[:2] == ["👍", "👎"]

@@ -36,27 +36,48 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
+        """A session inside one write transaction: committed on success, rolled back on error.
+
+        On SQLite it starts as a write transaction (`BEGIN IMMEDIATE`): it waits for the write lock up
+        front, where SQLite's busy timeout applies, instead of failing with "database is locked" when a
+        read turns into a write while another connection writes. Read-only work uses `sessions()`.
+        """
         async with self.sessions() as session, session.begin():
+            await session.connection(execution_options={WRITE: True})
             yield session
 
     async def upgrade(self) -> None:
         """Apply all Alembic migrations up to head (idempotent)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(_run_upgrade)
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(**{WRITE: True})
+            async with conn.begin():
+                await conn.run_sync(_run_upgrade)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
+WRITE = "quartiersbot_write"
+"""Execution option of a connection whose transaction writes (SQLite: `BEGIN IMMEDIATE`)."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the console, a reload and the delivery worker read while one writes; foreign keys are off
-    # by default in SQLite.
+    # WAL lets the residents' reads, a reload and the delivery worker read while one writes; foreign keys
+    # are off by default in SQLite. The driver's own BEGIN is switched off: `_sqlite_begin` emits it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A deferred transaction that reads and then writes cannot wait for the lock: if another connection
+    # wrote since its read, SQLite fails at once ("database is locked", busy timeout or not). Writers
+    # therefore take the lock at BEGIN; readers never block in WAL mode.
+    immediate = conn.get_execution_options().get(WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_database(url: str, *, echo: bool = False) -> Database:
@@ -76,6 +97,7 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
 
 

@@ -615,6 +615,8 @@ async def partner_message(update: Update, context: Context) -> None:
     if message is None or chat is None or message.reply_to_message is None:
         return
     user = update.effective_user
+    replied = message.reply_to_message
+    replied_from_bot = replied.from_user is not None and replied.from_user.id == context.bot.id
     async with context.services.database.transaction() as session:
         await service.partner_reply(
             session,
@@ -628,5 +630,7 @@ async def partner_message(update: Update, context: Context) -> None:
             text=message.text or message.caption,
             attachment=attachment_of(message),
             edited=update.edited_message is not None,
+            edit_date=int(message.edit_date.timestamp()) if message.edit_date else None,
+            replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
         )
     wake_delivery(context)

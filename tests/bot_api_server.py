@@ -268,7 +268,7 @@ def _error(code: int, description: str, parameters: dict[str, Any] | None = None
 
 
 class HttpUser:
-    """A person writing to the bot through the server: in their private chat, or in a group (`chat_id` < 0)."""
+    """A person writing to the bot through the server: in their private chat, or in group `chat_id` (< 0)."""
 
     def __init__(
         self,
@@ -327,7 +327,7 @@ class HttpUser:
         return sent
 
     def press(self, callback_data: str, message: Sent) -> str:
-        """Tap a button; returns the callback query's id (answered or not: `server.log.answered_callbacks`)."""
+        """Tap a button; returns the callback query's id (see `server.log.answered_callbacks`)."""
         telegram = self.server.telegram
         with self.server.lock:
             query_id = telegram.next_callback_id()

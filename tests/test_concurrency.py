@@ -1,4 +1,4 @@
-"""Many residents at once: every "Send" is answered, none gets "something went wrong" from a locked database."""
+"""Many residents at once: every "Send" is answered, none with "something went wrong" (a locked database)."""
 
 from __future__ import annotations
 

@@ -165,6 +165,16 @@ async def get_dialogue(session: AsyncSession, ctx: TicketContext, resident_id: i
     return dialogue
 
 
+def first_time(dialogue: Dialogue, input_key: str) -> bool:
+    """Whether the resident's input `input_key` (a message or a button tap) is new to this dialogue; records
+    it. The same update processed again after a restart (`bot.inbox`) finds its key and changes nothing
+    twice. Updates of one chat are processed in order, so only the latest input can come again."""
+    if dialogue.data.get("last_input") == input_key:
+        return False
+    _update(dialogue, last_input=input_key)
+    return True
+
+
 def intake_questions(ctx: TicketContext, dialogue: Dialogue) -> tuple[IntakeQuestion, ...]:
     topic = ctx.catalogue.topics.get(dialogue.data.get("topic_id") or "")
     return topic.intake if topic else ()

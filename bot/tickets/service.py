@@ -46,6 +46,7 @@ from bot.tickets.dialogue import (
     answer_intake,
     cancel_dialogue,
     check_attachment,
+    first_time,
     get_dialogue,
     set_contact,
     set_step,
@@ -510,9 +511,18 @@ class DialogueOutcome:
 
 
 async def dialogue_action(
-    session: AsyncSession, ctx: TicketContext, *, resident_id: int, action: str, dialogue_id: str
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    resident_id: int,
+    action: str,
+    dialogue_id: str,
+    input_key: str | None = None,
 ) -> DialogueOutcome:
-    """Skip / Done / chat / phone / Send / Change / Cancel inside the resident's dialogue."""
+    """Skip / Done / chat / phone / Send / Change / Cancel inside the resident's dialogue.
+
+    `input_key` names the tap: the same tap processed again shows the screen without a second step.
+    """
     if action == "send":
         try:
             result = await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
@@ -527,6 +537,8 @@ async def dialogue_action(
         return DialogueOutcome("cancelled")
     if action == "phone":
         return DialogueOutcome("phone")
+    if input_key is not None and not first_time(dialogue, input_key):
+        return DialogueOutcome("screen", dialogue=dialogue)
     if action == "skip":
         answer_intake(ctx, dialogue, None)
     elif action == "done":

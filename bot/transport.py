@@ -52,7 +52,7 @@ class RetryingRequest(BaseRequest):
         self,
         inner: BaseRequest,
         *,
-        attempts: int = 3,
+        attempts: int = 5,
         base_delay: float = 0.5,
         max_retry_after: float = 5.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -74,7 +74,7 @@ class RetryingRequest(BaseRequest):
         await self.inner.shutdown()
 
     def _backoff(self, attempt: int) -> float:
-        delay = self.base_delay * 2 ** (attempt - 1)
+        delay = min(4.0, self.base_delay * 2 ** (attempt - 1))
         return delay / 2 + random.uniform(0, delay / 2)
 
     async def do_request(

@@ -62,14 +62,14 @@ async def test_a_short_retry_after_is_waited_out_and_a_long_one_is_the_callers()
     assert status == 429  # PTB raises RetryAfter: the delivery worker reschedules the row
 
 
-async def test_a_call_keeps_failing_only_after_three_tries_and_a_bad_request_is_not_retried() -> None:
+async def test_a_call_keeps_failing_only_after_five_tries_and_a_bad_request_is_not_retried() -> None:
     async def sleep(seconds: float) -> None:
         return None
 
-    telegram = failing([TimedOut(), TimedOut(), TimedOut(), TimedOut()])
+    telegram = failing([TimedOut()] * 6)
     with pytest.raises(TimedOut):
         await RetryingRequest(telegram, sleep=sleep).do_request(URL, "POST", MESSAGE)
-    assert len(telegram.calls) == 3
+    assert len(telegram.calls) == 5
 
     telegram = failing([BadRequest("Message text is empty")])
     with pytest.raises(BadRequest):

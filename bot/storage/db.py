@@ -5,9 +5,11 @@ Nothing here runs at import time: `create_database()` builds the engine when the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,12 +29,18 @@ HEAD_REVISION = "0004"
 upgraded, and Alembic (~11 MB of memory for the bot's lifetime) is not even imported."""
 
 
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
 @dataclass(frozen=True)
 class Database:
     """The engine plus its session factory; one per running application."""
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # SQLite has one writer at a time: the process's write transactions queue here, in order, instead of
+    # polling for the file lock (SQLite's busy handler sleeps up to 100 ms between tries).
+    write_lock: asyncio.Lock | None = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -41,10 +49,22 @@ class Database:
         On SQLite it starts as a write transaction (`BEGIN IMMEDIATE`): it waits for the write lock up
         front, where SQLite's busy timeout applies, instead of failing with "database is locked" when a
         read turns into a write while another connection writes. Read-only work uses `sessions()`.
+        A write transaction inside another one of the same task would wait for itself: it is refused.
         """
-        async with self.sessions() as session, session.begin():
-            await session.connection(execution_options={WRITE: True})
-            yield session
+        if self.write_lock is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        if _writing.get():
+            raise RuntimeError("a write transaction inside another one (SQLite has one writer)")
+        async with self.write_lock:
+            token = _writing.set(True)
+            try:
+                async with self.sessions() as session, session.begin():
+                    await session.connection(execution_options={WRITE: True})
+                    yield session
+            finally:
+                _writing.reset(token)
 
     async def upgrade(self) -> None:
         """Apply all Alembic migrations up to head (idempotent)."""
@@ -95,10 +115,12 @@ def create_database(url: str, *, echo: bool = False) -> Database:
             parsed = parsed.difference_update_query(["search_path"])
             kwargs["connect_args"] = {"server_settings": {"search_path": str(search_path)}}
     engine = create_async_engine(parsed, **kwargs)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
-    return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
+        return Database(engine=engine, sessions=sessions, write_lock=asyncio.Lock())
+    return Database(engine=engine, sessions=sessions)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -248,7 +248,7 @@ async def test_a_slow_send_keeps_its_row_while_another_worker_looks(
     database: Database, ctx: TicketContext
 ) -> None:
     await submit(database, ctx)
-    policy = RetryPolicy(lease=0.3)  # renewed every 0.1 s
+    policy = RetryPolicy(lease=1.5)  # renewed every 0.5 s
     release = asyncio.Event()
 
     class SlowBot(FakeBot):
@@ -261,7 +261,7 @@ async def test_a_slow_send_keeps_its_row_while_another_worker_looks(
     first = make_worker(database, ctx, slow, now, policy=policy)  # type: ignore[arg-type]
     second = make_worker(database, ctx, other, now, policy=policy)  # type: ignore[arg-type]
     busy = asyncio.create_task(first.run_once())
-    for _ in range(10):  # a second longer than the lease: the first worker keeps renewing it
+    for _ in range(25):  # a second longer than the lease: the first worker keeps renewing it
         await asyncio.sleep(0.1)
         await second.run_once()
     release.set()

@@ -12,12 +12,14 @@ import contextlib
 import logging
 import signal
 import sys
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
 
 from bot.app import build_application, post_init, post_shutdown
-from bot.context import AppType
+from bot.context import AppType, Context
+from bot.handlers.errors import is_transient
 from bot.inbox.polling import Poller
 from bot.inbox.webhook import start_webhook
 from bot.inbox.worker import InboxWorker
@@ -32,12 +34,41 @@ def run_telegram(settings: Settings) -> int:
     return asyncio.run(serve(settings))
 
 
+# Waits before handling an update again whose handlers could not reach the Bot API (after the transport's
+# own retries): the chat waits, the other chats go on.
+RERUN_DELAYS = (2.0, 5.0, 15.0, 30.0)
+_unreachable: ContextVar[list[BaseException] | None] = ContextVar("unreachable", default=None)
+
+
+async def note_unreachable(update: object, context: Context) -> None:
+    """Error handler: remember that this update's handlers failed only because of the Bot API."""
+    failures = _unreachable.get()
+    if failures is not None and is_transient(context.error):
+        failures.append(context.error)  # type: ignore[arg-type]
+
+
 def update_processor(app: AppType) -> Any:
-    """What the inbox worker runs for one stored update: PTB's handlers, unchanged."""
+    """What the inbox worker runs for one stored update: PTB's handlers, unchanged.
+
+    If the Bot API stayed unreachable for one of its calls (a screen, a button's answer), the whole update
+    is handled again a little later, up to `len(RERUN_DELAYS)` times: handlers are safe to run again (see
+    `bot.inbox`), so the resident gets the screen instead of a spinning button.
+    """
 
     async def process(payload: dict[str, Any]) -> None:
-        update = Update.de_json(payload, app.bot)
-        await app.process_update(update)
+        for delay in (*RERUN_DELAYS, None):
+            failures: list[BaseException] = []
+            token = _unreachable.set(failures)
+            try:
+                await app.process_update(Update.de_json(payload, app.bot))
+            finally:
+                _unreachable.reset(token)
+            if not failures or delay is None:
+                return
+            logger.info(
+                "update %s: Bot API unreachable, handling it again in %.0f s", payload.get("update_id"), delay
+            )
+            await asyncio.sleep(delay)
 
     return process
 
@@ -56,6 +87,7 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
     try:
         await post_init(app)
         await app.start()  # the job queue (reminders, clean-up)
+        app.add_error_handler(note_unreachable)
         inbox = InboxWorker(app.bot_data.services.database, update_processor(app))
         app.bot_data.services.inbox = inbox
         inbox.start()

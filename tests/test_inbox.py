@@ -172,3 +172,27 @@ async def test_updates_processed_again_after_a_restart_change_nothing_twice(
         texts = [m.text or "" for m in bot.telegram.bot_messages(amal.user_id)]
         assert len([t for t in texts if "Dienstag um 9" in t]) == 1
         assert len([t for t in texts if "Mittwoch um 9" in t]) == 1
+
+
+async def test_an_update_whose_screen_could_not_be_sent_is_handled_again(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import telegram_modes
+    from bot.fakeapi import FakeTelegram
+
+    telegram = FakeTelegram()
+    flood = {"ok": False, "error_code": 429, "description": "Too Many Requests", "parameters": {}}
+    flood["parameters"]["retry_after"] = 0
+    failures = [(429, flood)] * 5  # more than the transport tries for one call
+    telegram.fault = lambda method, params: failures.pop() if failures and method == "sendMessage" else None
+    monkeypatch.setattr(telegram_modes, "RERUN_DELAYS", (0.01,))
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        bot.app.add_error_handler(telegram_modes.note_unreachable)
+        worker = InboxWorker(bot.services.database, telegram_modes.update_processor(bot.app))
+        start = update(1, 4711, "/start")
+        start["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": 6}]
+        await worker.store([start])
+        await worker.wait_idle()
+        texts = [m.text or "" for m in telegram.bot_messages(4711)]
+        assert not failures
+        assert len(texts) == 1 and "Türkçe" in " ".join(telegram.bot_messages(4711)[0].labels)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from bot.delivery.worker import DeliveryWorker
     from bot.feedback import FeedbackService
     from bot.i18n import I18n, Translator
-    from bot.inbox.worker import InboxWorker
     from bot.residents import ResidentService
     from bot.search.engine import SearchEngine
     from bot.settings import Settings
@@ -36,8 +35,6 @@ class Services:
     search: SearchEngine | None = None
     # Sends what the outbox holds; started with the bot (tests drive it by hand with `run_once`).
     delivery: DeliveryWorker | None = None
-    # Stores and processes Telegram's updates (polling and webhook; the console and tests call PTB directly).
-    inbox: InboxWorker | None = None
     # The SMTP listener for partners' e-mail replies, when configured.
     inbound: Any = None
     # The clock of the whole bot (tests set a fixed one): opening hours, next dates, reminders.

@@ -89,7 +89,6 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
         await app.start()  # the job queue (reminders, clean-up)
         app.add_error_handler(note_unreachable)
         inbox = InboxWorker(app.bot_data.services.database, update_processor(app))
-        app.bot_data.services.inbox = inbox
         inbox.start()
         if settings.mode == "webhook":
             assert settings.webhook_url is not None

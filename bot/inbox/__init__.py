@@ -18,6 +18,8 @@ What it guarantees:
   Handlers make that safe where it matters: their lasting effects are keyed by the Telegram message or
   update that caused them (request per dialogue, relay per partner message, outbox rows by key), so a
   replay changes nothing in the database; at worst a screen is sent twice.
+- An update whose handlers could not reach the Bot API (after `bot.transport`'s retries) is handled again
+  a few times, seconds apart (`bot.telegram_modes.update_processor`), for the same reason.
 - An update that killed the process `max_attempts` times is given up (status `failed`, logged), so one
   poisonous update cannot keep the bot from starting.
 """

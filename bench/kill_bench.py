@@ -14,7 +14,8 @@ at once on the same database.
 
 It prints one Markdown table row for BENCHMARKS.md:
 - updates lost: updates Telegram handed over (polling: below the offset the bot confirmed; webhook:
-  answered 200) that the bot's inbox never finished; plus residents whose journey never completed.
+  answered 200) that the bot's inbox never finished. Residents whose next screen did not come within
+  STEP_TIMEOUT are listed apart ("stuck", by step): a late screen is not a lost update, but it is a failure.
 - processed twice: effects an update caused twice (a second request of one resident, a message added
   twice to a draft, a partner's answer relayed twice). "Handled again" counts updates whose handlers ran
   again after a kill (at most one per chat per kill): allowed, as long as nothing happens twice.
@@ -296,8 +297,8 @@ class Bench:
             "calls": calls,
             "faults": dict(faults),
             "handed_over": handed,
-            "lost": max(0, handed - counts["done_updates"]) + len(stuck),
-            "stuck": Counter(r.stuck for r in stuck),
+            "lost": max(0, handed - counts["done_updates"]),
+            "stuck": dict(Counter(r.stuck for r in stuck)),
             "twice": counts["twice"],
             "handled_again": counts["handled_again"],
             "replies_dropped": len(self.replied) - counts["relays"],

@@ -20,6 +20,7 @@ import logging
 import random
 import secrets
 import smtplib
+from asyncio import FIRST_COMPLETED
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -162,7 +163,7 @@ class DeliveryWorker:
         hooks: DeliveryHooks | None = None,
         policy: RetryPolicy | None = None,
         batch_size: int = 20,
-        concurrency: int = 8,
+        concurrency: int = 20,
         poll_interval: float = 2.0,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
@@ -202,28 +203,60 @@ class DeliveryWorker:
             self._task = None
 
     async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                delivered = await self.run_once()
-            except Exception:
-                logger.exception("delivery round failed")
-                delivered = 0
-            if delivered == 0 and not self._stopping:
+        """Keeps up to `batch_size` sends under way: when one finishes, its chat's next message is claimed
+        at once; a slow send (a timeout, flood control) holds its own chat, not everyone's."""
+        sending: set[int] = set()
+        tasks: set[asyncio.Task[None]] = set()
+        renewal = asyncio.create_task(self._renew_leases(sending, forever=True), name="delivery-lease")
+        try:
+            while not self._stopping:
                 self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
-                except TimeoutError:
-                    pass
+                free = self.batch_size - len(tasks)
+                claimed: list[_Claimed] = []
+                if free > 0:
+                    try:
+                        claimed = await self._claim(free)
+                    except Exception:
+                        logger.exception("claiming outbox rows failed")
+                for row in claimed:
+                    sending.add(row.id)
+                    task = asyncio.create_task(self._deliver(row, sending), name=f"outbox-{row.id}")
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                if claimed and len(claimed) == free:
+                    continue  # perhaps more are due
+                wake = asyncio.create_task(self._wake.wait())
+                await asyncio.wait({wake, *tasks}, timeout=self.poll_interval, return_when=FIRST_COMPLETED)
+                wake.cancel()
+        finally:
+            await asyncio.gather(*tasks, return_exceptions=True)
+            renewal.cancel()
+            await asyncio.gather(renewal, return_exceptions=True)
 
     # --- one round ----------------------------------------------------------------------------------------
 
     async def run_once(self) -> int:
         """Claim and send the rows due now; returns how many were handled (sent or failed)."""
+        claimed = await self._claim(self.batch_size)
+        if not claimed:
+            return 0
+        # At most one row per target is claimed, so sending them concurrently keeps each chat's order.
+        sending = {row.id for row in claimed}
+        renewal = asyncio.create_task(self._renew_leases(sending), name="delivery-lease")
+        try:
+            await asyncio.gather(*(self._deliver(row, sending) for row in claimed))
+        finally:
+            renewal.cancel()
+            await asyncio.gather(renewal, return_exceptions=True)
+        return len(claimed)
+
+    async def _claim(self, limit: int) -> list[_Claimed]:
+        """Claim up to `limit` due rows (at most one per target; none for a target still being sent to)."""
         now = self.clock()
         lease_until = now + timedelta(seconds=self.policy.lease)
         claimed: list[_Claimed] = []
         async with self.database.transaction() as session:
-            for row_id in await store.due_outbox_ids(session, now, self.batch_size):
+            for row_id in await store.due_outbox_ids(session, now, limit):
                 if await store.claim_outbox(session, row_id, now, lease_until, self.worker_id):
                     row = await session.get(OutboxMessage, row_id)
                     assert row is not None
@@ -239,22 +272,14 @@ class DeliveryWorker:
                             row.attempts,
                         )
                     )
-        if not claimed:
-            return 0
-        # At most one row per target is claimed, so sending them concurrently keeps each chat's order.
-        sending = {row.id for row in claimed}
-        renewal = asyncio.create_task(self._renew_leases(sending), name="delivery-lease")
-        try:
-            await asyncio.gather(*(self._deliver(row, sending) for row in claimed))
-        finally:
-            renewal.cancel()
-            await asyncio.gather(renewal, return_exceptions=True)
-        return len(claimed)
+        return claimed
 
-    async def _renew_leases(self, sending: set[int]) -> None:
+    async def _renew_leases(self, sending: set[int], *, forever: bool = False) -> None:
         """Keep the rows being sent ours while they take (waits for the rate limiter, retries)."""
-        while sending:
+        while sending or forever:
             await asyncio.sleep(self.policy.lease / 3)
+            if not sending:
+                continue
             try:
                 async with self.database.transaction() as session:
                     until = self.clock() + timedelta(seconds=self.policy.lease)

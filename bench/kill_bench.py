@@ -246,6 +246,7 @@ class Bench:
             began = time.monotonic()
             backlog: tuple[int, int, float] | None = None
             drained_at: float | None = None
+            updates_at: float | None = None
             checked = 0.0
             while waiting or active:
                 while waiting and len(active) < args.parallel:
@@ -264,12 +265,15 @@ class Bench:
                     with self.server.lock:
                         # What the dead process left: updates handed over, outbox rows written so far.
                         backlog = (len(self.server.updates), self.server.log.pushed_ok, time.time())
-                    drained_at = None
+                    drained_at = updates_at = None
                     time.sleep(self.rng.uniform(0, 1.0))
                     self.start()
                 if backlog is not None and drained_at is None and time.monotonic() - checked > 0.5:
                     checked = time.monotonic()
-                    if not asyncio.run(self._backlog_left(backlog[0], backlog[2])):
+                    updates_left, rows_left = asyncio.run(self._backlog_left(backlog[0], backlog[2]))
+                    if not updates_left and updates_at is None:
+                        updates_at = checked - self.last_start
+                    if not updates_left and not rows_left:
                         drained_at = checked - self.last_start
                 assert self.process is not None
                 if self.process.poll() is not None:
@@ -306,6 +310,7 @@ class Bench:
             "dup_kill": duplicates[1],
             "buttons": f"{len(answered & set(self.pressed))}/{len(self.pressed)}",
             "drain": round(drained_at, 1) if drained_at is not None else None,
+            "drain_updates": round(updates_at, 1) if updates_at is not None else None,
             "journeys_after_last_start": round(journeys_done - self.last_start, 1),
             "run": round(drained - began, 1),
             "empty": empty,
@@ -331,7 +336,7 @@ class Bench:
                     by_kill += 1
         return by_timeout, by_kill
 
-    async def _backlog_left(self, last_update: int, killed_at: float) -> int:
+    async def _backlog_left(self, last_update: int, killed_at: float) -> tuple[int, int]:
         """Updates up to `last_update` not processed and outbox rows from before `killed_at` not sent."""
         database = create_database(self.database_url)
         try:
@@ -347,7 +352,7 @@ class Bench:
                     ),
                     {"t": self._timestamp(killed_at)},
                 )
-            return int(updates or 0) + int(rows or 0)
+            return int(updates or 0), int(rows or 0)
         finally:
             await database.dispose()
 

@@ -89,7 +89,7 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
         await app.start()  # the job queue (reminders, clean-up)
         app.add_error_handler(note_unreachable)
         inbox = InboxWorker(app.bot_data.services.database, update_processor(app))
-        inbox.start()
+        await inbox.start()  # leftovers first, before the intake stores anything new
         if settings.mode == "webhook":
             assert settings.webhook_url is not None
             webhook = await start_webhook(

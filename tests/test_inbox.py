@@ -98,12 +98,26 @@ async def test_updates_a_killed_process_left_are_processed_after_the_restart(dat
 
     second = Recorder()
     restarted = InboxWorker(database, second)
-    restarted.start()
+    await restarted.start()
     await until(lambda: len([e for e in second.events if e[0] == "end"]) == 3)
     await restarted.stop()
     assert [e[1] for e in second.events if e[0] == "start" and e[1] != 2] == [1, 3]  # chat 100 in order
     rows = await statuses(database)
     assert rows[1] == ("done", 2) and rows[2] == ("done", 2) and rows[3] == ("done", 1)
+
+
+async def test_a_chats_leftover_update_comes_before_its_new_ones_after_a_restart(database: Database) -> None:
+    async with database.transaction() as session:  # the dead process had started it
+        session.add(
+            InboxUpdate(update_id=1, chat_id=100, payload=update(1, 100), attempts=1, status="pending")
+        )
+    recorder = Recorder()
+    worker = InboxWorker(database, recorder)
+    await worker.start()
+    await worker.store([update(2, 100)])  # the resident's next tap, fetched right after the start
+    await worker.wait_idle()
+    await worker.stop()
+    assert [event for event in recorder.events if event[0] == "start"] == [("start", 1), ("start", 2)]
 
 
 async def test_an_update_that_kills_the_process_every_time_is_given_up(database: Database) -> None:
@@ -112,7 +126,7 @@ async def test_an_update_that_kills_the_process_every_time_is_given_up(database:
         session.add(
             InboxUpdate(update_id=9, chat_id=100, payload=update(9, 100), attempts=3, status="pending")
         )
-    worker.start()
+    await worker.start()
     await until(lambda: worker._scanner is not None and not worker._known and not worker._lanes)
     await asyncio.sleep(0.05)
     await worker.stop()

@@ -3,7 +3,7 @@
 Each round claims due rows (status `sending`, `claimed_by` this worker, a lease in `next_attempt_at`) in one
 short transaction, sends them without holding a transaction open, then records the result in a second
 transaction — together with the ThreadLink of the sent message, so a reply can never arrive for a message
-we did not map. The lease is short (`RetryPolicy.lease`, 15 s) and renewed every few seconds while the
+we did not map. The lease is short (`RetryPolicy.lease`, 10 s) and renewed every few seconds while the
 rows are being sent (rate-limiter waits and retries included), so the rows of a process that died are
 taken over by the next worker within seconds. If the process dies between sending and recording, that one
 message is sent again: the only duplicate a kill can produce. (A send that timed out but arrived is sent
@@ -79,7 +79,7 @@ class RetryPolicy:
     max_delay: float = 900.0  # backoff cap (15 minutes): a group unreachable for an hour loses nothing
     max_attempts: int = 30  # transient failures before a message is given up (about six hours)
     unreachable_attempts: int = 3  # "chat not found" / Forbidden / SMTP 5xx for a partner before re-routing
-    lease: float = 15.0  # how long a claimed row is ours without renewal; renewed every lease/3 while sending
+    lease: float = 10.0  # how long a claimed row is ours without renewal; renewed every lease/3 while sending
 
 
 class _Kind(Enum):

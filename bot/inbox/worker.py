@@ -87,10 +87,14 @@ class InboxWorker:
 
     # --- running --------------------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Process what is stored and pending (left by an earlier process), then keep scanning."""
+    async def start(self) -> None:
+        """Queue what an earlier process left pending, then keep scanning. Call before the intake stores
+        anything: a chat's leftover update must come before its new ones."""
         if self._scanner is None:
             self._stopping = False
+            count = await self.scan()
+            if count:
+                logger.info("inbox: %d stored updates left to process", count)
             self._scanner = asyncio.create_task(self._scan_loop(), name="inbox-scan")
 
     async def stop(self, grace: float = 10.0) -> None:
@@ -121,14 +125,15 @@ class InboxWorker:
         return len(fresh)
 
     async def _scan_loop(self) -> None:
+        # What another process stored (this one's own updates are queued when stored).
         while not self._stopping:
+            await asyncio.sleep(self.scan_interval)
             try:
                 count = await self.scan()
                 if count:
                     logger.info("inbox: %d stored updates to process", count)
             except Exception:
                 logger.exception("inbox scan failed")
-            await asyncio.sleep(self.scan_interval)
 
     def _queue(self, items: Sequence[tuple[int, int | None]]) -> None:
         for update_id, chat in items:

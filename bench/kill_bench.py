@@ -94,8 +94,9 @@ class Bench:
         self._group_seen = dict.fromkeys(self.groups, 0)
         self.pressed: list[str] = []
         self.replied: set[int] = set()
+        self.schema: str | None = None
         if args.postgres:
-            schema = f"kill_{uuid.uuid4().hex[:8]}"
+            schema = self.schema = f"kill_{uuid.uuid4().hex[:8]}"
             asyncio.run(self._sql(args.postgres, f'CREATE SCHEMA "{schema}"'))
             self.database_url = f"{args.postgres}?search_path={schema}"
         else:
@@ -468,11 +469,14 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, database)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kill-bench-"))
+    bench = Bench(args, workdir)
     try:
-        result = Bench(args, workdir).run()
+        result = bench.run()
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+            if bench.schema is not None:
+                asyncio.run(bench._sql(args.postgres, f'DROP SCHEMA "{bench.schema}" CASCADE'))
     print(result)
     backend = "PostgreSQL" if args.postgres else "SQLite"
     mode = "webhook" if args.webhook else "polling"

@@ -102,15 +102,14 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
                 drop_pending_updates=False,
             )
             logger.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
-            intake = asyncio.create_task(stop.wait(), name="webhook")  # type: ignore[arg-type]
         else:
             logger.info("starting long polling")
             intake = asyncio.create_task(Poller(app.bot, inbox).run(), name="polling")
         stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait({intake, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({stopper} | ({intake} if intake else set()), return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
-        if intake.done() and not stop.is_set():
-            intake.result()  # the intake gave up (e.g. an invalid token): raise its error
+        if intake is not None and intake.done():
+            intake.result()  # polling gave up (e.g. an invalid token): raise its error
         return 0
     finally:
         if intake is not None:

@@ -75,7 +75,8 @@ class MailNotConfigured(Exception):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    base_delay: float = 5.0  # seconds before the first retry; doubles each attempt
+    # Seconds before the first retry; doubles each attempt. Short: the transport already tried a few times.
+    base_delay: float = 2.0
     max_delay: float = 900.0  # backoff cap (15 minutes): a group unreachable for an hour loses nothing
     max_attempts: int = 30  # transient failures before a message is given up (about six hours)
     unreachable_attempts: int = 3  # "chat not found" / Forbidden / SMTP 5xx for a partner before re-routing

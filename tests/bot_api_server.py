@@ -56,6 +56,8 @@ class Fault:
 class ServerLog:
     faults: list[Fault] = field(default_factory=list)
     answered_callbacks: set[str] = field(default_factory=set)
+    # (chat id, method) whose call failed `attempts_of_the_bot` times in a row: the bot gave that call up.
+    exhausted: list[tuple[int | None, str]] = field(default_factory=list)
     pushed_ok: int = 0  # webhook deliveries answered 200
     push_failures: int = 0
 
@@ -82,6 +84,8 @@ class BotApiServer:
         # (method, chat id or None for any, kind): forced faults, each used once, in order.
         self.fail_next: list[tuple[str, int | None, str]] = []
         self.held: dict[int, float] = {}  # chat id -> delay before answering calls for it
+        self.attempts_of_the_bot = 5  # bot.transport.RetryingRequest's tries per call
+        self._streaks: dict[tuple[int | None, str], int] = {}
         self.log = ServerLog()
         self._stopping = threading.Event()
         self._pusher: threading.Thread | None = None
@@ -142,6 +146,10 @@ class BotApiServer:
         chat_id = _int(params.get("chat_id"))
         with self.lock:
             kind = self._fault_for(method, chat_id)
+            streak = self._streaks.get((chat_id, method), 0) + 1 if kind else 0
+            self._streaks[(chat_id, method)] = streak
+            if streak == self.attempts_of_the_bot:
+                self.log.exhausted.append((chat_id, method))
             delay = self.held.get(chat_id, 0.0) if chat_id is not None else 0.0
             if kind == "429":
                 self.log.faults.append(Fault(method, kind, chat_id))

@@ -13,7 +13,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers, jobs
 from bot.commands import register_commands
@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.storage.db import create_database
 from bot.tickets import service as ticket_service
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.transport import RetryingRequest
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,11 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    # No PTB Updater: updates come in through the durable inbox (bot.inbox), which confirms them to
+    # Telegram only once they are stored. Every other Bot API call retries transient failures.
+    builder = builder.updater(None)
+    transport = request or HTTPXRequest(connection_pool_size=64)
+    builder = builder.request(RetryingRequest(transport)).get_updates_request(request or HTTPXRequest())
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url.rstrip("/") + "/bot")
         builder = builder.base_file_url(

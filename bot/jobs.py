@@ -7,13 +7,16 @@ from datetime import timedelta
 from typing import Any
 
 from bot.context import Services
-from bot.storage import feedback, requests
+from bot.storage import feedback, inbox, requests
 from bot.tickets.reminders import run_due_reminders
 
 logger = logging.getLogger(__name__)
 
 REMINDER_INTERVAL = 60  # seconds
 PURGE_INTERVAL = 6 * 3600
+# Processed updates keep only their id (payloads go when processed); Telegram sends an update again for at
+# most a day, so after that the id cannot be needed to recognise a second copy.
+INBOX_RETENTION = timedelta(days=1)
 
 
 async def remind_and_escalate(services: Services) -> int:
@@ -42,6 +45,7 @@ async def purge_old_data(services: Services) -> int:
         )
         # Sent messages keep their text in the outbox: they go after the same period as the requests.
         removed += await requests.purge_outbox(session, now - timedelta(days=settings.request_retention_days))
+        await inbox.purge_inbox(session, now - INBOX_RETENTION)
     return removed
 
 

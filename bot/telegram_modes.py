@@ -1,32 +1,127 @@
-"""Running on Telegram: long polling or a webhook."""
+"""Running on Telegram: long polling or a webhook, both into the durable inbox (`bot.inbox`).
+
+`run_telegram` builds the bot, starts its services (`post_init`), the inbox worker and the intake, and on
+SIGINT/SIGTERM stops them in reverse: the intake first (nothing new comes in), then the inbox worker
+(updates being handled finish; queued ones stay stored for the next start), then the services.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
+import sys
+from contextvars import ContextVar
+from typing import Any
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, post_init, post_shutdown
+from bot.context import AppType, Context
+from bot.handlers.errors import is_transient
+from bot.inbox.polling import Poller
+from bot.inbox.webhook import start_webhook
+from bot.inbox.worker import InboxWorker
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+WEBHOOK_PATH = "telegram"
 
 
 def run_telegram(settings: Settings) -> int:
     """Block until stopped (Ctrl-C / SIGTERM). `kill -HUP <pid>` reloads the content."""
-    app = build_application(settings)
-    if settings.mode == "webhook":
-        assert settings.webhook_url is not None
-        logger.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        logger.info("starting long polling")
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    return asyncio.run(serve(settings))
+
+
+# Waits before handling an update again whose handlers could not reach the Bot API (after the transport's
+# own retries): the chat waits, the other chats go on.
+RERUN_DELAYS = (2.0, 5.0, 15.0, 30.0)
+_unreachable: ContextVar[list[BaseException] | None] = ContextVar("unreachable", default=None)
+
+
+async def note_unreachable(update: object, context: Context) -> None:
+    """Error handler: remember that this update's handlers failed only because of the Bot API."""
+    failures = _unreachable.get()
+    if failures is not None and is_transient(context.error):
+        failures.append(context.error)  # type: ignore[arg-type]
+
+
+def update_processor(app: AppType) -> Any:
+    """What the inbox worker runs for one stored update: PTB's handlers, unchanged.
+
+    If the Bot API stayed unreachable for one of its calls (a screen, a button's answer), the whole update
+    is handled again a little later, up to `len(RERUN_DELAYS)` times: handlers are safe to run again (see
+    `bot.inbox`), so the resident gets the screen instead of a spinning button.
+    """
+
+    async def process(payload: dict[str, Any]) -> None:
+        for delay in (*RERUN_DELAYS, None):
+            failures: list[BaseException] = []
+            token = _unreachable.set(failures)
+            try:
+                await app.process_update(Update.de_json(payload, app.bot))
+            finally:
+                _unreachable.reset(token)
+            if not failures or delay is None:
+                return
+            logger.info(
+                "update %s: Bot API unreachable, handling it again in %.0f s", payload.get("update_id"), delay
+            )
+            await asyncio.sleep(delay)
+
+    return process
+
+
+async def serve(settings: Settings, app: AppType | None = None) -> int:
+    app = app or build_application(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    if sys.platform != "win32":
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    intake: asyncio.Task[None] | None = None
+    webhook = None
+    inbox: InboxWorker | None = None
+    try:
+        await post_init(app)
+        await app.start()  # the job queue (reminders, clean-up)
+        app.add_error_handler(note_unreachable)
+        inbox = InboxWorker(app.bot_data.services.database, update_processor(app))
+        await inbox.start()  # leftovers first, before the intake stores anything new
+        if settings.mode == "webhook":
+            assert settings.webhook_url is not None
+            webhook = await start_webhook(
+                settings.webhook_listen, settings.webhook_port, WEBHOOK_PATH, inbox, settings.webhook_secret
+            )
+            await app.bot.set_webhook(
+                url=settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+            )
+            logger.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+        else:
+            logger.info("starting long polling")
+            intake = asyncio.create_task(Poller(app.bot, inbox).run(), name="polling")
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({stopper} | ({intake} if intake else set()), return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if intake is not None and intake.done():
+            intake.result()  # polling gave up (e.g. an invalid token): raise its error
+        return 0
+    finally:
+        if intake is not None:
+            intake.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await intake
+        if webhook is not None:
+            webhook.stop()
+            await webhook.close_all_connections()
+        if inbox is not None:
+            await inbox.stop()
+        if app.running:
+            await app.stop()
+        await post_shutdown(app)
+        await app.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alembic import command
 from sqlalchemy import text
 
 from bot.storage.db import HEAD_REVISION, alembic_config, create_database, current_revision
@@ -23,15 +24,37 @@ async def test_upgrade_migrates_a_database_behind_head_and_skips_one_at_head(dat
         await db.upgrade()
         async with db.engine.begin() as conn:
             assert await conn.run_sync(current_revision) == HEAD_REVISION
-            # Pretend the database is one migration behind: the next start upgrades it again.
-            await conn.execute(text("DROP TABLE answer_feedback"))
-            await conn.execute(text("DROP TABLE unanswered_questions"))
-            await conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+            # Take the database two migrations back: the next start upgrades it again.
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0002"))
+            assert await conn.run_sync(current_revision) == "0002"
         await db.upgrade()
         async with db.engine.begin() as conn:
             assert await conn.run_sync(current_revision) == HEAD_REVISION
             rows: Any = await conn.execute(text("SELECT count(*) FROM answer_feedback"))
             assert rows.scalar() == 0
+            rows = await conn.execute(text("SELECT count(*) FROM inbox"))
+            assert rows.scalar() == 0
         await db.upgrade()  # at head: nothing to do
+    finally:
+        await db.dispose()
+
+
+async def test_the_migrations_build_exactly_the_models_tables(database_url: str) -> None:
+    """A model changed without a migration (or the other way round) is caught here, on both databases."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.storage.models import Base
+
+    db = create_database(database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.connect() as conn:
+            diff = await conn.run_sync(
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata
+                )
+            )
+        assert diff == []
     finally:
         await db.dispose()

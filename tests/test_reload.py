@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from bot.content.service import ContentService
+from bot.handlers.admin import RELOAD_TASK
 from tests.harness import ROOT, BotHarness
 
 ADMIN_CHAT = -1_000_000_000_500
+
+
+async def reload_done() -> None:
+    """Until the staff's /reload finished (it runs beside the updates)."""
+    await asyncio.gather(*(task for task in asyncio.all_tasks() if task.get_name() == RELOAD_TASK))
 
 
 def copy_content(tmp_path: Path) -> Path:
@@ -29,6 +41,7 @@ async def test_reload_with_broken_content_keeps_the_old_content_and_lists_the_er
         )
         staff = bot.partner("Nadine", ADMIN_CHAT)
         await staff.send("/reload")
+        await reload_done()
         report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
         assert "deutschkurs-frauen" in report and "deutschkurs-frauen.yaml:" in report
 
@@ -53,6 +66,7 @@ async def test_reload_with_valid_content_is_live_without_restart(database_url: s
         assert "Deutschkurs für Mütter" not in (old_card.text or "")
 
         await bot.partner("Nadine", ADMIN_CHAT).send("/reload")
+        await reload_done()
         await anna.send("/start o_deutschkurs-frauen")
         assert "Deutschkurs für Mütter" in (anna.last().text or "")
 
@@ -67,6 +81,32 @@ async def test_reload_is_refused_outside_the_admin_chat(database_url: str, tmp_p
         (content / "districts.yaml").write_text("broken: [", encoding="utf-8")
         await mallory.send("/reload")
         assert bot.services.content.catalogue.version == version
+
+
+async def test_residents_are_answered_while_a_slow_reload_runs_and_staff_get_the_result_after(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = copy_content(tmp_path)
+    release = threading.Event()
+    prepare = ContentService._prepare
+
+    def slow_prepare(self: ContentService) -> Any:
+        release.wait(10)  # a big catalogue being checked
+        return prepare(self)
+
+    async with BotHarness.running(
+        database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT
+    ) as bot:
+        monkeypatch.setattr(ContentService, "_prepare", slow_prepare)
+        # The /reload update is handled (and would be marked done) while the reload still runs.
+        await asyncio.wait_for(bot.partner("Nadine", ADMIN_CHAT).send("/reload"), 5)
+        assert "Die Inhalte werden geprüft" in (bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or "")
+        ayse = bot.resident("Ayşe", lang="tr")
+        await asyncio.wait_for(ayse.send("/start"), 5)
+        assert ayse.last().labels  # answered during the reload
+        release.set()
+        await reload_done()
+        assert "Neue Inhalte sind online" in (bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or "")
 
 
 def test_long_staff_reports_are_cut_between_lines_never_inside_html() -> None:

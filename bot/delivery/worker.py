@@ -1,10 +1,13 @@
 """The delivery worker: sends what the outbox holds, with retries, and records where each message landed.
 
-Each round claims due rows (status `sending` plus a lease in `next_attempt_at`) in one short transaction,
-sends them without holding a transaction open, then records the result in a second transaction — together
-with the ThreadLink of the sent message, so a reply can never arrive for a message we did not map. If the
-process dies between sending and recording, the lease runs out and that one message is sent again: the only
-duplicate delivery can produce.
+Each round claims due rows (status `sending`, `claimed_by` this worker, a lease in `next_attempt_at`) in one
+short transaction, sends them without holding a transaction open, then records the result in a second
+transaction — together with the ThreadLink of the sent message, so a reply can never arrive for a message
+we did not map. The lease is short (`RetryPolicy.lease`, 10 s) and renewed every few seconds while the
+rows are being sent (rate-limiter waits and retries included), so the rows of a process that died are
+taken over by the next worker within seconds. If the process dies between sending and recording, that one
+message is sent again: the only duplicate a kill can produce. (A send that timed out but arrived is sent
+again too; replies to either copy still find the request, see `bot.tickets.service.partner_reply`.)
 
 Two workers may run against PostgreSQL (rows are claimed with FOR UPDATE SKIP LOCKED and a conditional
 update); on SQLite run one.
@@ -15,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import secrets
 import smtplib
-import warnings
+from asyncio import FIRST_COMPLETED
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +30,6 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import outbox
 from bot.storage import requests as store
@@ -34,6 +37,7 @@ from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import LinkRole, Request
+from bot.transport import retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +75,12 @@ class MailNotConfigured(Exception):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    base_delay: float = 5.0  # seconds before the first retry; doubles each attempt
+    # Seconds before the first retry; doubles each attempt. Short: the transport already tried a few times.
+    base_delay: float = 2.0
     max_delay: float = 900.0  # backoff cap (15 minutes): a group unreachable for an hour loses nothing
     max_attempts: int = 30  # transient failures before a message is given up (about six hours)
     unreachable_attempts: int = 3  # "chat not found" / Forbidden / SMTP 5xx for a partner before re-routing
-    lease: float = 300.0  # how long a claimed row is ours (rate limiter waits count)
+    lease: float = 10.0  # how long a claimed row is ours without renewal; renewed every lease/3 while sending
 
 
 class _Kind(Enum):
@@ -93,14 +98,6 @@ class _Failure:
     error: str
     delay: float = 0.0
     new_chat_id: int | None = None
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    # PTB 22 deprecates the int form of `retry_after`; accept both without tripping the warning.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def classify(exc: BaseException, audience: Audience) -> _Failure:
@@ -167,7 +164,7 @@ class DeliveryWorker:
         hooks: DeliveryHooks | None = None,
         policy: RetryPolicy | None = None,
         batch_size: int = 20,
-        concurrency: int = 8,
+        concurrency: int = 20,
         poll_interval: float = 2.0,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
@@ -185,6 +182,8 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Who claims rows: one id per worker (per process start), so only the owner renews a lease.
+        self.worker_id = secrets.token_hex(8)
 
     # --- loop ---------------------------------------------------------------------------------------------
 
@@ -205,29 +204,61 @@ class DeliveryWorker:
             self._task = None
 
     async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                delivered = await self.run_once()
-            except Exception:
-                logger.exception("delivery round failed")
-                delivered = 0
-            if delivered == 0 and not self._stopping:
+        """Keeps up to `batch_size` sends under way: when one finishes, its chat's next message is claimed
+        at once; a slow send (a timeout, flood control) holds its own chat, not everyone's."""
+        sending: set[int] = set()
+        tasks: set[asyncio.Task[None]] = set()
+        renewal = asyncio.create_task(self._renew_leases(sending, forever=True), name="delivery-lease")
+        try:
+            while not self._stopping:
                 self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
-                except TimeoutError:
-                    pass
+                free = self.batch_size - len(tasks)
+                claimed: list[_Claimed] = []
+                if free > 0:
+                    try:
+                        claimed = await self._claim(free)
+                    except Exception:
+                        logger.exception("claiming outbox rows failed")
+                for row in claimed:
+                    sending.add(row.id)
+                    task = asyncio.create_task(self._deliver(row, sending), name=f"outbox-{row.id}")
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                if claimed and len(claimed) == free:
+                    continue  # perhaps more are due
+                wake = asyncio.create_task(self._wake.wait())
+                await asyncio.wait({wake, *tasks}, timeout=self.poll_interval, return_when=FIRST_COMPLETED)
+                wake.cancel()
+        finally:
+            await asyncio.gather(*tasks, return_exceptions=True)
+            renewal.cancel()
+            await asyncio.gather(renewal, return_exceptions=True)
 
     # --- one round ----------------------------------------------------------------------------------------
 
     async def run_once(self) -> int:
         """Claim and send the rows due now; returns how many were handled (sent or failed)."""
+        claimed = await self._claim(self.batch_size)
+        if not claimed:
+            return 0
+        # At most one row per target is claimed, so sending them concurrently keeps each chat's order.
+        sending = {row.id for row in claimed}
+        renewal = asyncio.create_task(self._renew_leases(sending), name="delivery-lease")
+        try:
+            await asyncio.gather(*(self._deliver(row, sending) for row in claimed))
+        finally:
+            renewal.cancel()
+            await asyncio.gather(renewal, return_exceptions=True)
+        return len(claimed)
+
+    async def _claim(self, limit: int) -> list[_Claimed]:
+        """Claim up to `limit` due rows (at most one per target; none for a target still being sent to)."""
         now = self.clock()
         lease_until = now + timedelta(seconds=self.policy.lease)
         claimed: list[_Claimed] = []
         async with self.database.transaction() as session:
-            for row_id in await store.due_outbox_ids(session, now, self.batch_size):
-                if await store.claim_outbox(session, row_id, now, lease_until):
+            for row_id in await store.due_outbox_ids(session, now, limit):
+                if await store.claim_outbox(session, row_id, now, lease_until, self.worker_id):
                     row = await session.get(OutboxMessage, row_id)
                     assert row is not None
                     claimed.append(
@@ -242,17 +273,27 @@ class DeliveryWorker:
                             row.attempts,
                         )
                     )
-        if not claimed:
-            return 0
-        # At most one row per target is claimed, so sending them concurrently keeps each chat's order.
-        await asyncio.gather(*(self._deliver(row) for row in claimed))
-        return len(claimed)
+        return claimed
 
-    async def _deliver(self, row: _Claimed) -> None:
+    async def _renew_leases(self, sending: set[int], *, forever: bool = False) -> None:
+        """Keep the rows being sent ours while they take (waits for the rate limiter, retries)."""
+        while sending or forever:
+            await asyncio.sleep(self.policy.lease / 3)
+            if not sending:
+                continue
+            try:
+                async with self.database.transaction() as session:
+                    until = self.clock() + timedelta(seconds=self.policy.lease)
+                    await store.renew_outbox_leases(session, list(sending), self.worker_id, until)
+            except Exception:
+                logger.exception("could not renew the outbox leases")
+
+    async def _deliver(self, row: _Claimed, sending: set[int]) -> None:
         async with self._semaphore:
             try:
                 message_id = await self._send(row)
             except Exception as exc:
+                sending.discard(row.id)
                 failure = classify(exc, row.audience)
                 logger.warning(
                     "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
@@ -260,6 +301,7 @@ class DeliveryWorker:
                 async with self.database.transaction() as session:
                     await self._record_failure(session, row, failure)
                 return
+            sending.discard(row.id)
             async with self.database.transaction() as session:
                 await self._record_sent(session, row, message_id)
 

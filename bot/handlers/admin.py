@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.context import Context
 
@@ -34,13 +35,38 @@ def is_admin(update: Update, context: Context) -> bool:
     return user is not None and user.id in settings.admin_ids
 
 
+RELOAD_TASK = "staff-reload"
+
+
 async def reload_content(update: Update, context: Context) -> None:
-    """/reload: validate the content files and swap them in; on errors the old content stays live."""
+    """/reload: validate the content files and swap them in; on errors the old content stays live.
+
+    The reload runs beside the residents' updates (and the staff chat's next ones): this handler only
+    acknowledges; the result is posted when the reload is done.
+    """
     message = update.effective_message
     if message is None or not is_admin(update, context):
         return
     t = context.services.i18n.translator("de")
     await message.reply_text(html.escape(t.gettext("Checking the content …")))
+    task = asyncio.create_task(report_reload(update, message, context), name=RELOAD_TASK)
+    _running.add(task)  # keep a reference until it is done
+    task.add_done_callback(_running.discard)
+
+
+_running: set[asyncio.Task[None]] = set()
+
+
+async def report_reload(update: Update, message: Message, context: Context) -> None:
+    """Reload the content and answer the staff's /reload with the result (errors go to the error handler)."""
+    try:
+        await _reload_and_answer(message, context)
+    except Exception as exc:
+        await context.application.process_error(update, exc)
+
+
+async def _reload_and_answer(message: Message, context: Context) -> None:
+    t = context.services.i18n.translator("de")
     result = await context.services.content.reload()
     if result.ok:
         count = len(result.warnings)

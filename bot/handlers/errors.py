@@ -8,7 +8,7 @@ import traceback
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Context
 from bot.handlers.common import answer_query, show
@@ -17,13 +17,21 @@ from bot.render import keyboards
 logger = logging.getLogger(__name__)
 
 
+def is_transient(error: object) -> bool:
+    """The Bot API could not be reached or asked us to wait: nothing was wrong with the update."""
+    return isinstance(error, RetryAfter) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    )
+
+
 async def error_handler(update: object, context: Context) -> None:
     """Log with traceback, apologise to the resident in their language, tell the admin chat."""
     error = context.error
-    # In PTB, BadRequest is a NetworkError too; only a real connection problem is harmless here
-    # (PTB retries polling itself). A BadRequest means our message was wrong: that must be reported.
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        logger.warning("network error: %s", error)
+    # In PTB, BadRequest is a NetworkError too; only a real connection problem or flood control is harmless
+    # here: the transport retried it, and the inbox processes the update again (bot.inbox.transient).
+    # A BadRequest means our message was wrong: that must be reported.
+    if is_transient(error):
+        logger.warning("Bot API unavailable: %s", error)
         return
     logger.error("unhandled error while handling an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":

@@ -306,7 +306,12 @@ async def dialogue_button(update: Update, context: Context) -> None:
     screen = None
     async with context.services.database.transaction() as session:
         outcome = await service.dialogue_action(
-            session, ctx, resident_id=user.id, action=callback.arg(0), dialogue_id=callback.arg(1)
+            session,
+            ctx,
+            resident_id=user.id,
+            action=callback.arg(0),
+            dialogue_id=callback.arg(1),
+            input_key=f"q:{query.id}",
         )
         if outcome.dialogue is not None:
             screen = step_screen(context, outcome.dialogue)
@@ -398,7 +403,9 @@ async def dialogue_input(update: Update, context: Context) -> bool:
             return False
         step = DialogueStep(dialogue.step)
         attachment = attachment_of(message)
-        if message.text is not None and step is DialogueStep.INTAKE:
+        if not dialogues.first_time(dialogue, f"m:{message.message_id}"):
+            pass  # the same message again (processed before a restart): show the screen, add nothing
+        elif message.text is not None and step is DialogueStep.INTAKE:
             dialogues.answer_intake(ctx, dialogue, message.text[:500])
         elif attachment is not None:
             problem = dialogues.add_attachment(dialogue, attachment)
@@ -615,6 +622,8 @@ async def partner_message(update: Update, context: Context) -> None:
     if message is None or chat is None or message.reply_to_message is None:
         return
     user = update.effective_user
+    replied = message.reply_to_message
+    replied_from_bot = replied.from_user is not None and replied.from_user.id == context.bot.id
     async with context.services.database.transaction() as session:
         await service.partner_reply(
             session,
@@ -628,5 +637,7 @@ async def partner_message(update: Update, context: Context) -> None:
             text=message.text or message.caption,
             attachment=attachment_of(message),
             edited=update.edited_message is not None,
+            edit_date=int(message.edit_date.timestamp()) if message.edit_date else None,
+            replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
         )
     wake_delivery(context)

@@ -5,9 +5,11 @@ Nothing here runs at import time: `create_database()` builds the engine when the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,9 +24,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The newest migration (tests/storage check it is Alembic's head). A database already there is not
 upgraded, and Alembic (~11 MB of memory for the bot's lifetime) is not even imported."""
+
+
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 @dataclass(frozen=True)
@@ -33,30 +38,66 @@ class Database:
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # SQLite has one writer at a time: the process's write transactions queue here, in order, instead of
+    # polling for the file lock (SQLite's busy handler sleeps up to 100 ms between tries).
+    write_lock: asyncio.Lock | None = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """A session inside one write transaction: committed on success, rolled back on error.
+
+        On SQLite it starts as a write transaction (`BEGIN IMMEDIATE`): it waits for the write lock up
+        front, where SQLite's busy timeout applies, instead of failing with "database is locked" when a
+        read turns into a write while another connection writes. Read-only work uses `sessions()`.
+        A write transaction inside another one of the same task would wait for itself: it is refused.
+        """
+        if self.write_lock is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        if _writing.get():
+            raise RuntimeError("a write transaction inside another one (SQLite has one writer)")
+        async with self.write_lock:
+            token = _writing.set(True)
+            try:
+                async with self.sessions() as session, session.begin():
+                    await session.connection(execution_options={WRITE: True})
+                    yield session
+            finally:
+                _writing.reset(token)
 
     async def upgrade(self) -> None:
         """Apply all Alembic migrations up to head (idempotent)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(_run_upgrade)
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(**{WRITE: True})
+            async with conn.begin():
+                await conn.run_sync(_run_upgrade)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
+WRITE = "quartiersbot_write"
+"""Execution option of a connection whose transaction writes (SQLite: `BEGIN IMMEDIATE`)."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the console, a reload and the delivery worker read while one writes; foreign keys are off
-    # by default in SQLite.
+    # WAL lets the residents' reads, a reload and the delivery worker read while one writes; foreign keys
+    # are off by default in SQLite. The driver's own BEGIN is switched off: `_sqlite_begin` emits it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A deferred transaction that reads and then writes cannot wait for the lock: if another connection
+    # wrote since its read, SQLite fails at once ("database is locked", busy timeout or not). Writers
+    # therefore take the lock at BEGIN; readers never block in WAL mode.
+    immediate = conn.get_execution_options().get(WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_database(url: str, *, echo: bool = False) -> Database:
@@ -74,9 +115,12 @@ def create_database(url: str, *, echo: bool = False) -> Database:
             parsed = parsed.difference_update_query(["search_path"])
             kwargs["connect_args"] = {"server_settings": {"search_path": str(search_path)}}
     engine = create_async_engine(parsed, **kwargs)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        return Database(engine=engine, sessions=sessions, write_lock=asyncio.Lock())
+    return Database(engine=engine, sessions=sessions)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

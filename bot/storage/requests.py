@@ -219,8 +219,11 @@ async def due_outbox_ids(session: AsyncSession, now: datetime, limit: int) -> li
     return list((await session.scalars(stmt)).all())
 
 
-async def claim_outbox(session: AsyncSession, row_id: int, now: datetime, lease_until: datetime) -> bool:
-    """Mark one due row as being sent until `lease_until`; False if another worker got it first."""
+async def claim_outbox(
+    session: AsyncSession, row_id: int, now: datetime, lease_until: datetime, worker_id: str
+) -> bool:
+    """Mark one due row as being sent by `worker_id` until `lease_until`; False if another worker got it
+    first."""
     result = await session.execute(
         update(OutboxMessage)
         .where(
@@ -228,10 +231,26 @@ async def claim_outbox(session: AsyncSession, row_id: int, now: datetime, lease_
             OutboxMessage.status.in_(ACTIVE_OUTBOX),
             OutboxMessage.next_attempt_at <= now,
         )
-        .values(status=OutboxStatus.SENDING, next_attempt_at=lease_until)
+        .values(status=OutboxStatus.SENDING, next_attempt_at=lease_until, claimed_by=worker_id)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def renew_outbox_leases(
+    session: AsyncSession, row_ids: Sequence[int], worker_id: str, lease_until: datetime
+) -> None:
+    """Extend the lease of rows `worker_id` is still sending (a row taken over by another is left alone)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(row_ids),
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_by == worker_id,
+        )
+        .values(next_attempt_at=lease_until)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def pending_for_target(session: AsyncSession, channel: Channel, target: str) -> Sequence[OutboxMessage]:

@@ -165,6 +165,21 @@ async def get_dialogue(session: AsyncSession, ctx: TicketContext, resident_id: i
     return dialogue
 
 
+RECENT_INPUTS = 8
+
+
+def first_time(dialogue: Dialogue, input_key: str) -> bool:
+    """Whether the resident's input `input_key` (a message or a button tap) is new to this dialogue; records
+    it. The same update processed again after a restart (`bot.inbox`) finds its key and changes nothing
+    twice. Updates of one chat are processed in order, so only the latest input can come again; the last
+    few are kept all the same."""
+    recent = list(dialogue.data.get("inputs", []))
+    if input_key in recent:
+        return False
+    _update(dialogue, inputs=[*recent[-(RECENT_INPUTS - 1) :], input_key])
+    return True
+
+
 def intake_questions(ctx: TicketContext, dialogue: Dialogue) -> tuple[IntakeQuestion, ...]:
     topic = ctx.catalogue.topics.get(dialogue.data.get("topic_id") or "")
     return topic.intake if topic else ()

@@ -46,6 +46,7 @@ from bot.tickets.dialogue import (
     answer_intake,
     cancel_dialogue,
     check_attachment,
+    first_time,
     get_dialogue,
     set_contact,
     set_step,
@@ -378,6 +379,22 @@ async def _add_message(
     return message
 
 
+REQUEST_NUMBER = re.compile(r"(?<!\d)\d{6}(?!\d)")  # see store.new_request_number
+
+
+async def _request_named_in(
+    session: AsyncSession, ctx: TicketContext, chat_id: int, text: str
+) -> Request | None:
+    """The one request whose number the bot's message `text` carries and that partner chat `chat_id`
+    handles; None if there is none or more than one. Only a fallback: message ids map threads."""
+    found = {}
+    for number in set(REQUEST_NUMBER.findall(text)):
+        request = await store.get_request_by_number(session, number)
+        if request is not None and chat_id in await _partner_chat_ids(session, ctx, request):
+            found[request.id] = request
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 async def _partner_chat_ids(session: AsyncSession, ctx: TicketContext, request: Request) -> set[int]:
     """Groups allowed to act on `request`: the current partner's, plus the catch-all's once escalated."""
     partners = [request.partner_id]
@@ -494,9 +511,18 @@ class DialogueOutcome:
 
 
 async def dialogue_action(
-    session: AsyncSession, ctx: TicketContext, *, resident_id: int, action: str, dialogue_id: str
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    resident_id: int,
+    action: str,
+    dialogue_id: str,
+    input_key: str | None = None,
 ) -> DialogueOutcome:
-    """Skip / Done / chat / phone / Send / Change / Cancel inside the resident's dialogue."""
+    """Skip / Done / chat / phone / Send / Change / Cancel inside the resident's dialogue.
+
+    `input_key` names the tap: the same tap processed again shows the screen without a second step.
+    """
     if action == "send":
         try:
             result = await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
@@ -511,6 +537,8 @@ async def dialogue_action(
         return DialogueOutcome("cancelled")
     if action == "phone":
         return DialogueOutcome("phone")
+    if input_key is not None and not first_time(dialogue, input_key):
+        return DialogueOutcome("screen", dialogue=dialogue)
     if action == "skip":
         answer_intake(ctx, dialogue, None)
     elif action == "done":
@@ -740,19 +768,40 @@ async def partner_reply(
     text: str | None = None,
     attachment: Attachment | None = None,
     edited: bool = False,
+    edit_date: int | None = None,
+    replied_bot_text: str | None = None,
 ) -> Result:
     """A message in a partner group that replies to a message of a request thread: relay it to the resident.
 
+    The thread is found by the replied-to message's id. When that id is unknown and the replied-to message
+    is the bot's own (`replied_bot_text`, its text or caption), the request number in it decides: a copy
+    the bot sent again after a timeout, whose first copy arrived anyway, still leads to its request.
     Refused (with an explanation in the group): anonymous admins / channel posts, groups that are not the
     request's partner, closed or withdrawn requests. Not a reply to a thread message: NOT_FOUND, say nothing.
+    Processing the same message (or the same edit) again changes nothing.
     """
     link = await store.get_thread_link(session, chat_id, reply_to_message_id)
-    if link is None:
-        return Result(Outcome.NOT_FOUND)
-    request = await store.get_request(session, link.request_id)
+    if link is not None:
+        request = await store.get_request(session, link.request_id)
+    elif replied_bot_text:
+        request = await _request_named_in(session, ctx, chat_id, replied_bot_text)
+        if request is not None:
+            # That copy belongs to the thread now: the next reply to it maps by id.
+            await store.add_thread_link(session, chat_id, reply_to_message_id, request.id, LinkRole.PARTNER)
+    else:
+        request = None
     if request is None:
         return Result(Outcome.NOT_FOUND)
     if not edited and await store.get_thread_link(session, chat_id, message_id) is not None:
+        return Result(Outcome.DUPLICATE, request)
+    # What this message (or this edit of it) causes is keyed by it: a replay finds it and stops here.
+    effect = f"pmsg:{chat_id}:{message_id}"
+    if edited:  # each correction once (two edits within a second differ in their text)
+        digest = hashlib.sha256((text or "").encode()).hexdigest()[:8]
+        effect += f":e{edit_date or 0}:{digest}"
+    if await store.outbox_key_exists(session, effect) or await store.outbox_key_exists(
+        session, f"{effect}:refusal"
+    ):
         return Result(Outcome.DUPLICATE, request)
     pt = ctx.partner_t()
     refusal: str | None = None
@@ -780,6 +829,7 @@ async def partner_reply(
                 render.refusal_note(pt, refusal, request.number), reply_to_message_id=message_id
             ),
             request_id=request.id,
+            dedupe_key=f"{effect}:refusal",
         )
         return Result(outcome, request)
     if attachment is not None and (problem := check_attachment(attachment)) is AttachmentProblem.UNSUPPORTED:
@@ -810,7 +860,7 @@ async def partner_reply(
         edited,
     )
     await enqueue_resident(
-        session, request, html, attachment=message if attachment else None, dedupe_key=f"msg:{message.id}"
+        session, request, html, attachment=message if attachment else None, dedupe_key=effect
     )
     return Result(Outcome.OK, request)
 

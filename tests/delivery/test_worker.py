@@ -218,3 +218,54 @@ async def test_chaos_every_message_delivered_once_despite_failures_and_a_restart
     duplicates = {k for k in keys if keys.count(k) > 1}
     assert len(duplicates) <= 1  # only the message in flight when the process died
     assert len(bot.sent) in (total, total + 1)
+
+
+async def test_rows_of_a_worker_that_died_are_taken_over_within_seconds(
+    database: Database, ctx: TicketContext
+) -> None:
+    await submit(database, ctx)
+
+    class Killed(BaseException):
+        """The process dies while its rows are claimed."""
+
+    dying = FakeBot(fail=lambda method, chat, kw: Killed())
+    clock = Clock(datetime.now(UTC))
+    try:
+        await make_worker(database, ctx, dying, clock).run_once()
+    except Killed:
+        pass
+    rows = await outbox_rows(database)
+    assert rows and all(r.status == "sending" for r in rows)
+
+    clock.advance(seconds=20)  # a restart takes seconds, not minutes
+    bot = FakeBot()
+    await drain(make_worker(database, ctx, bot, clock), None)
+    assert all(r.status == "sent" for r in await outbox_rows(database))
+    assert len(bot.sent) == len(rows)
+
+
+async def test_a_slow_send_keeps_its_row_while_another_worker_looks(
+    database: Database, ctx: TicketContext
+) -> None:
+    await submit(database, ctx)
+    policy = RetryPolicy(lease=1.5)  # renewed every 0.5 s
+    release = asyncio.Event()
+
+    class SlowBot(FakeBot):
+        async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
+            await release.wait()  # the rate limiter or a retry keeps this send busy
+            return await super().send_message(chat_id, text, **kwargs)
+
+    slow, other = SlowBot(), FakeBot()
+    now = lambda: datetime.now(UTC)  # noqa: E731 - real time: the renewal runs on it
+    first = make_worker(database, ctx, slow, now, policy=policy)  # type: ignore[arg-type]
+    second = make_worker(database, ctx, other, now, policy=policy)  # type: ignore[arg-type]
+    busy = asyncio.create_task(first.run_once())
+    for _ in range(25):  # a second longer than the lease: the first worker keeps renewing it
+        await asyncio.sleep(0.1)
+        await second.run_once()
+    release.set()
+    await busy
+    await drain(first, None)
+    assert [s.chat_id for s in other.sent].count(PARTNER_CHAT) == 0  # the card went out once, by the first
+    assert len([s for s in slow.sent if s.chat_id == PARTNER_CHAT]) == 1

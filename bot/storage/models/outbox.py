@@ -25,7 +25,7 @@ class Audience(StrEnum):
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"  # waiting for (another) attempt at next_attempt_at
-    SENDING = "sending"  # claimed by a worker until next_attempt_at (the lease); reclaimed after
+    SENDING = "sending"  # claimed by worker `claimed_by` until next_attempt_at (a short lease it renews)
     SENT = "sent"
     FAILED = "failed"  # permanently refused and nobody else needs to act (e.g. the resident blocked the bot)
     DEAD = "dead"  # given up; the admin chat was told and the request re-routed where possible
@@ -62,6 +62,8 @@ class OutboxMessage(Base):
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The worker (one per process start) sending it now; only it renews the lease.
+    claimed_by: Mapped[str | None] = mapped_column(String(32), default=None)
     last_error: Mapped[str | None] = mapped_column(String(500), default=None)
     result_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # Makes enqueueing the same logical message twice fail loudly instead of sending it twice.

@@ -1,0 +1,88 @@
+"""Long polling into the inbox.
+
+Telegram forgets an update once a `getUpdates` call asks for an offset past it. This loop asks for the next
+batch only after the previous one is committed to the inbox, so an update confirmed to Telegram is always
+stored. After a restart the first call has no offset: Telegram sends every unconfirmed update again, and
+those stored already are ignored. (PTB's `Updater` confirms a batch before the handlers run; the bot does
+not use it.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from telegram import Bot, Update
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
+
+from bot.inbox.worker import InboxWorker
+from bot.transport import retry_after_seconds
+
+logger = logging.getLogger(__name__)
+
+
+class Poller:
+    """`run()` polls until cancelled; raises InvalidToken (nothing to retry)."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        inbox: InboxWorker,
+        *,
+        timeout: int = 30,
+        allowed_updates: Sequence[str] = Update.ALL_TYPES,
+        max_backoff: float = 30.0,
+    ) -> None:
+        self.bot = bot
+        self.inbox = inbox
+        self.timeout = timeout
+        self.allowed_updates = list(allowed_updates)
+        self.max_backoff = max_backoff
+
+    async def run(self) -> None:
+        await self._until_done("deleteWebhook", lambda: self.bot.delete_webhook(drop_pending_updates=False))
+        offset: int | None = None
+        backoff = 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self.timeout, allowed_updates=self.allowed_updates
+                )
+            except InvalidToken:
+                raise
+            except TimedOut:
+                continue  # a long poll that outlived the network's patience: just ask again
+            except Conflict as exc:
+                logger.error("another process polls with this token (%s); retrying", exc.message)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            except RetryAfter as exc:
+                await asyncio.sleep(retry_after_seconds(exc))
+                continue
+            except TelegramError as exc:
+                logger.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            backoff = 1.0
+            if not updates:
+                continue
+            await self._until_done("storing updates", functools.partial(self.inbox.store, updates))
+            # Only now may Telegram forget them: the next call confirms everything below the offset.
+            offset = updates[-1].update_id + 1
+
+    async def _until_done(self, what: str, call: Callable[[], Awaitable[object]]) -> None:
+        delay = 1.0
+        while True:
+            try:
+                await call()
+                return
+            except InvalidToken:
+                raise
+            except Exception as exc:
+                logger.warning("%s failed (%s); retrying in %.0f s", what, type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.max_backoff)

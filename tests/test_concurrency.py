@@ -1,0 +1,50 @@
+"""Many residents at once: every "Send" is answered, none with "something went wrong" (a locked database)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.fakeapi import SimUser
+from tests.harness import BotHarness, content_with_partner_group
+
+GROUP = -1_000_000_000_555
+
+
+async def fill_in_a_request(resident: SimUser, text: str) -> None:
+    """From the offer to the consent screen (everything before "Send")."""
+    await resident.send("/start o_deutschkurs-frauen")
+    await resident.tap("✋")
+    while "⏭" in " ".join(resident.last().labels):
+        await resident.tap("⏭")
+    await resident.send(text)
+    await resident.tap("✅")
+    await resident.tap("💬")
+
+
+async def test_twenty_residents_pressing_send_at_once_all_get_their_request_number(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = content_with_partner_group(tmp_path, "bildungstraeger", GROUP)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        residents = [bot.resident(f"R{i}", lang="de") for i in range(20)]
+        await asyncio.gather(*(fill_in_a_request(r, f"Anmeldung {i}") for i, r in enumerate(residents)))
+        delivery = bot.services.delivery
+        assert delivery is not None
+
+        async def deliver_meanwhile() -> None:
+            for _ in range(20):
+                await delivery.run_once()
+                await asyncio.sleep(0)
+
+        # Twenty "Send" taps processed concurrently (as the inbox worker does for different chats), while
+        # the outbox worker writes too.
+        await asyncio.gather(*(r.tap("✅") for r in residents), deliver_meanwhile())
+        for resident in residents:
+            texts = [m.text or "" for m in bot.telegram.bot_messages(resident.user_id)]
+            assert not any("went wrong" in text for text in texts), texts[-1]
+            assert any(text.startswith("✅ Gesendet. Ihre Anfrage hat die Nr.") for text in texts), texts
+        while await delivery.run_once():
+            pass
+        cards = [m for m in bot.telegram.bot_messages(GROUP) if "Anmeldung" in (m.text or "")]
+        assert len(cards) == 20

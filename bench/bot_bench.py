@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 started = time.perf_counter()
 from bot.app import build_application, start_services, stop_services
-from bot.fakeapi import FAKE_TOKEN, FakeTelegram
+from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.settings import Settings
 
 def rss_mb(key="VmRSS"):

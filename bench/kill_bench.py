@@ -54,8 +54,8 @@ sys.path[:0] = [str(ROOT)]
 
 from sqlalchemy import text  # noqa: E402
 
-from bot.fakeapi import Sent  # noqa: E402
 from bot.storage.db import create_database  # noqa: E402
+from bot.testing.fakeapi import Sent  # noqa: E402
 from tests.bot_api_server import BotApiServer, HttpUser  # noqa: E402
 
 TOKEN = "123456789:AAH-bench-token-for-a-local-bot-api-server"

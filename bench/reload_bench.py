@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application, start_services, stop_services  # noqa: E402
-from bot.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser  # noqa: E402
 
 QUESTION = "Deutschkurs mit Kinderbetreuung"
 

@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from bot.app import build_application, start_services, stop_services
-from bot.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
 from bot.render.callback import encode
 from bot.settings import Settings
+from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
 
 TAG_RE = re.compile(r"<[^>]+>")
 logger = logging.getLogger(__name__)

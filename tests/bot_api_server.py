@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.fakeapi import Call, FakeTelegram, Sent
+from bot.testing.fakeapi import Call, FakeTelegram, Sent
 
 # Calls the bot makes to start; failing them tests start-up retries, not what this server is for.
 SPARED = {
@@ -302,7 +302,7 @@ class HttpUser:
 
     def _chat(self) -> dict[str, Any]:
         if self.chat < 0:
-            return self.server.telegram._chat_json(self.chat)
+            return self.server.telegram.chat_json(self.chat)
         return {"id": self.chat, "type": "private", "first_name": self.first_name}
 
     def send(self, text: str, *, reply_to: Sent | None = None) -> Sent:
@@ -320,7 +320,7 @@ class HttpUser:
             if text.startswith("/"):
                 data["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
             if reply_to is not None:
-                data["reply_to_message"] = telegram._message_json(reply_to)
+                data["reply_to_message"] = telegram.message_json(reply_to)
             sent = Sent(
                 self.chat,
                 message_id,
@@ -330,7 +330,7 @@ class HttpUser:
                 reply_to=reply_to.message_id if reply_to else None,
                 from_bot=False,
             )
-            telegram._store(sent)
+            telegram.store(sent)
             self.server.push({"message": data})
         return sent
 
@@ -346,7 +346,7 @@ class HttpUser:
                         "from": self._user(),
                         "chat_instance": str(self.chat),
                         "data": callback_data,
-                        "message": telegram._message_json(message),
+                        "message": telegram.message_json(message),
                     }
                 }
             )

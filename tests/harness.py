@@ -22,8 +22,8 @@ from typing import Any
 
 from bot.app import build_application, start_services, stop_services
 from bot.context import AppType, Services
-from bot.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser
 from bot.settings import Settings
+from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser
 
 ROOT = Path(__file__).resolve().parent.parent
 

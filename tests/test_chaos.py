@@ -22,8 +22,8 @@ from telegram.ext import ExtBot
 from telegram.request import RequestData
 
 from bot.delivery.worker import DeliveryWorker
-from bot.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
+from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.tickets.hooks import TicketDeliveryHooks
 from tests.harness import BotHarness, content_with_partner_group
 

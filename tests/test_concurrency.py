@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.fakeapi import SimUser
+from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, content_with_partner_group
 
 GROUP = -1_000_000_000_555

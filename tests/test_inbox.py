@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.fakeapi import SimUser
 from bot.inbox.worker import InboxWorker
 from bot.storage.db import Database
 from bot.storage.models.inbox import InboxStatus, InboxUpdate
+from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, content_with_partner_group
 
 GROUP = -1_000_000_000_333
@@ -192,7 +192,7 @@ async def test_an_update_whose_screen_could_not_be_sent_is_handled_again(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot import telegram_modes
-    from bot.fakeapi import FakeTelegram
+    from bot.testing.fakeapi import FakeTelegram
 
     telegram = FakeTelegram()
     flood = {"ok": False, "error_code": 429, "description": "Too Many Requests", "parameters": {}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.fakeapi import Sent
+from bot.testing.fakeapi import Sent
 from tests.harness import BotHarness, content_with_partner_group
 
 GROUP = -1_000_000_000_222
@@ -15,7 +15,7 @@ def unrecorded_copy(bot: BotHarness, card: Sent, chat_id: int) -> Sent:
     """The card as it arrived a second time (a send that timed out and was repeated): the bot has no id."""
     telegram = bot.telegram
     copy = Sent(chat_id, telegram.next_message_id(chat_id), card.text, card.reply_markup)
-    return telegram._store(copy)
+    return telegram.store(copy)
 
 
 async def test_a_reply_to_an_unrecorded_copy_of_the_card_reaches_the_resident(

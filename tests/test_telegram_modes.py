@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from bot.fakeapi import Sent
+from bot.testing.fakeapi import Sent
 from tests.bot_api_server import BotApiServer, HttpUser
 from tests.harness import ROOT, BotHarness, content_with_partner_group
 

@@ -10,7 +10,7 @@ from telegram.error import BadRequest, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.fakeapi import FakeTelegram
+from bot.testing.fakeapi import FakeTelegram
 from bot.transport import RetryingRequest
 from tests.harness import BotHarness
 

@@ -1,4 +1,4 @@
-"""An in-memory Telegram Bot API: the transport of the console chat and of the tests.
+"""An in-memory Telegram Bot API: the transport of the offline console chat, the tests and the benchmarks.
 
 `FakeTelegram` is a PTB `BaseRequest`: the real `Application`, handlers and `ExtBot` run unchanged and
 only the HTTP layer is replaced. It answers like Telegram (message ids per chat, dates in seconds,
@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
 if TYPE_CHECKING:
@@ -109,10 +108,12 @@ class FakeTelegram(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = None,
-        write_timeout: ODVInput[float] = None,
-        connect_timeout: ODVInput[float] = None,
-        pool_timeout: ODVInput[float] = None,
+        # PTB passes a float, None or its DEFAULT_NONE sentinel; the fake never waits, so they are unused
+        # (typed `object`, which accepts all three without PTB's private type alias).
+        read_timeout: object = None,
+        write_timeout: object = None,
+        connect_timeout: object = None,
+        pool_timeout: object = None,
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
             file_path = url.rsplit("/", 1)[-1]
@@ -149,13 +150,15 @@ class FakeTelegram(BaseRequest):
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    def _store(self, sent: Sent) -> Sent:
+    def store(self, sent: Sent) -> Sent:
+        """Put a message into its chat (as sent by the bot or, `from_bot=False`, by a person)."""
         self.chats.setdefault(sent.chat_id, {})[sent.message_id] = sent
         for listener in self.listeners:
             listener("message", sent)
         return sent
 
-    def _chat_json(self, chat_id: int) -> dict[str, Any]:
+    def chat_json(self, chat_id: int) -> dict[str, Any]:
+        """The Bot API `Chat` object of a chat: a group or supergroup below 0, else a private chat."""
         if chat_id < 0:
             return {
                 "id": chat_id,
@@ -164,11 +167,12 @@ class FakeTelegram(BaseRequest):
             }
         return {"id": chat_id, "type": "private", "first_name": "Resident"}
 
-    def _message_json(self, sent: Sent) -> dict[str, Any]:
+    def message_json(self, sent: Sent) -> dict[str, Any]:
+        """A message of the bot as the Bot API `Message` object (e.g. inside a reply or a callback query)."""
         data: dict[str, Any] = {
             "message_id": sent.message_id,
             "date": int(time.time()),
-            "chat": self._chat_json(sent.chat_id),
+            "chat": self.chat_json(sent.chat_id),
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Quartiersbot", "username": BOT_USERNAME},
         }
         if sent.text is not None:
@@ -199,7 +203,7 @@ class FakeTelegram(BaseRequest):
             params=params,
             reply_to=reply.get("message_id") or params.get("reply_to_message_id"),
         )
-        return self._message_json(self._store(sent))
+        return self.message_json(self.store(sent))
 
     # --- Bot API methods ------------------------------------------------------------------------
     def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -249,7 +253,7 @@ class FakeTelegram(BaseRequest):
         sent.edits += 1
         for listener in self.listeners:
             listener("edit", sent)
-        return self._message_json(sent)
+        return self.message_json(sent)
 
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
         return self._edit(params, text=True)
@@ -268,7 +272,7 @@ class FakeTelegram(BaseRequest):
         return True
 
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._chat_json(int(params["chat_id"]))
+        return self.chat_json(int(params["chat_id"]))
 
     def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
@@ -344,7 +348,7 @@ class SimUser:
 
     def _chat_json(self) -> dict[str, Any]:
         if self.chat < 0:
-            return self.telegram._chat_json(self.chat)
+            return self.telegram.chat_json(self.chat)
         return {"id": self.chat, "type": "private", "first_name": self.first_name}
 
     async def _message(self, extra: dict[str, Any], reply_to: Sent | None = None) -> Sent:
@@ -357,7 +361,7 @@ class SimUser:
             **extra,
         }
         if reply_to is not None:
-            data["reply_to_message"] = self.telegram._message_json(reply_to)
+            data["reply_to_message"] = self.telegram.message_json(reply_to)
         sent = Sent(
             self.chat,
             message_id,
@@ -370,7 +374,7 @@ class SimUser:
             reply_to=reply_to.message_id if reply_to else None,
             from_bot=False,
         )
-        self.telegram._store(sent)
+        self.telegram.store(sent)
         await self._process({"update_id": self.telegram.next_update_id(), "message": data})
         return sent
 
@@ -400,7 +404,7 @@ class SimUser:
         if message.reply_to is not None:
             original = self.telegram.chats.get(self.chat, {}).get(message.reply_to)
             if original is not None:
-                data["reply_to_message"] = self.telegram._message_json(original)
+                data["reply_to_message"] = self.telegram.message_json(original)
         await self._process({"update_id": self.telegram.next_update_id(), "edited_message": data})
 
     async def send_sticker(self) -> Sent:
@@ -528,7 +532,7 @@ class SimUser:
                 "from": self._user_json(),
                 "chat_instance": str(self.chat),
                 "data": callback_data,
-                "message": self.telegram._message_json(message),
+                "message": self.telegram.message_json(message),
             },
         }
         await self._process(data)

@@ -13,7 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import SecretFilter, Settings, SettingsError, StartupError, load_settings
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -88,12 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings) -> SecretFilter:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    # httpx logs every request URL, and those URLs contain the bot token.
+    # Every line any logger writes passes the handlers: there the secrets are masked (the bot token is part
+    # of every Bot API URL, and PTB names it in some errors).
+    mask = SecretFilter(settings.secrets())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(mask)
+    # httpx logs every request URL; one line per Bot API call is noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    return mask
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,11 +166,16 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 await database.dispose()
 
-        asyncio.run(upgrade())
+        try:
+            asyncio.run(upgrade())
+        except Exception as exc:  # unreachable, refused, not writable: one line, never the password
+            error = StartupError("DATABASE_URL", "cannot open the database", exc)
+            print(SecretFilter(settings.secrets()).mask(str(error)), file=sys.stderr)
+            return 2
         print("database is up to date")
         return 0
 
-    configure_logging(settings)
+    mask = configure_logging(settings)
     from bot.content.problems import ContentError
     from bot.i18n import CatalogError
 
@@ -177,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.telegram_modes import run_telegram
 
         return run_telegram(settings)
+    except StartupError as exc:
+        # A setting that does not work (token, database, webhook): one line naming it, never a secret.
+        print(mask.mask(str(exc)), file=sys.stderr)
+        return 2
     except (ContentError, CatalogError) as exc:
         # Content and catalogs are checked before the bot answers anyone; say what is wrong, no traceback.
         print(exc, file=sys.stderr)

@@ -27,7 +27,7 @@ from bot.delivery.worker import DeliveryWorker
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
 from bot.search.vectors import E5Model, Embedder
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 from bot.storage.db import create_database
 from bot.tickets import service as ticket_service
 from bot.tickets.hooks import TicketDeliveryHooks
@@ -38,10 +38,14 @@ logger = logging.getLogger(__name__)
 
 def build_services(settings: Settings) -> Services:
     """Create (but do not start) the long-lived services."""
+    try:
+        database = create_database(settings.database_url)
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        raise StartupError("DATABASE_URL", "cannot create the database's folder", exc) from None
     services = Services(
         settings=settings,
         i18n=I18n(settings.locales_dir, default=settings.default_language),
-        database=create_database(settings.database_url),
+        database=database,
         content=ContentService(settings.content_dir),
     )
     # One model per process, loaded by the embedder's background thread (never at import time).
@@ -124,7 +128,10 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
     `background` starts the delivery worker and the reminder jobs; tests drive them by hand instead.
     """
     services: Services = app.bot_data.services
-    await services.database.upgrade()
+    try:
+        await services.database.upgrade()
+    except Exception as exc:  # unreachable, refused, not writable: the driver's error says which
+        raise StartupError("DATABASE_URL", "cannot open the database", exc) from None
     if not services.content.loaded:
         result = await services.content.reload()
         if not result.ok:
@@ -133,7 +140,12 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
     logger.info("content %s live", services.content.catalogue.version)
     await register_commands(app.bot, services.i18n)
     services.delivery = build_delivery(app, services)
-    services.inbound = await start_inbound_mail(services)
+    try:
+        services.inbound = await start_inbound_mail(services)
+    except OSError as exc:
+        settings = services.settings
+        where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
+        raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None
     if background:
         services.delivery.start()
         if app.job_queue is not None:

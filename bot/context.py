@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.flood import FloodGuard
 from bot.tickets.context import TicketContext
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
     from bot.delivery.worker import DeliveryWorker
     from bot.feedback import FeedbackService
+    from bot.flood import FloodGuard
     from bot.i18n import I18n, Translator
     from bot.residents import ResidentService
     from bot.search.engine import SearchEngine
@@ -42,8 +42,6 @@ class Services:
     inbound: Any = None
     # The clock of the whole bot (tests set a fixed one): opening hours, next dates, reminders.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    # Per-resident message counters (in memory: a restart only resets them).
-    flood: FloodGuard = field(default_factory=lambda: FloodGuard())
 
     def ticket_context(self) -> TicketContext:
         """What the request services need, for the content that is live right now."""
@@ -63,6 +61,13 @@ class Services:
         from bot.residents import ResidentService
 
         return ResidentService(self.database)
+
+    @cached_property
+    def flood(self) -> FloodGuard:
+        """Per-resident message counters (in the database: a restart does not reset them)."""
+        from bot.flood import FloodGuard
+
+        return FloodGuard(self.database)
 
     @cached_property
     def feedback(self) -> FeedbackService:

@@ -1,31 +1,34 @@
-"""Counting a resident's messages per minute (the rule; the handler in bot.handlers.flood applies it)."""
+"""How many messages a resident may send: the rule (the handler in bot.handlers.flood applies it).
+
+The counters live in the database (`bot.storage.flood`): a restart, or a second process, does not reset
+them.
+"""
 
 from __future__ import annotations
 
-from collections import deque
+from datetime import datetime, timedelta
 
-WINDOW_SECONDS = 60.0
+from bot.storage import flood as store
+from bot.storage.db import Database
+
+WINDOW = timedelta(minutes=1)
 MAX_UPDATES = 20
 
 
 class FloodGuard:
-    """Per-user sliding window kept in memory: losing it on restart only resets the counters."""
+    """At most `limit` updates per person and `window` (fixed windows); one warning per window."""
 
-    def __init__(self, limit: int = MAX_UPDATES, window: float = WINDOW_SECONDS) -> None:
+    def __init__(self, database: Database, limit: int = MAX_UPDATES, window: timedelta = WINDOW) -> None:
+        self.database = database
         self.limit = limit
         self.window = window
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
 
-    def allow(self, user_id: int, now: float) -> tuple[bool, bool]:
+    async def allow(self, user_id: int, now: datetime) -> tuple[bool, bool]:
         """(allowed, warn now)."""
-        times = self._seen.setdefault(user_id, deque())
-        while times and now - times[0] > self.window:
-            times.popleft()
-        if len(times) < self.limit:
-            times.append(now)
-            self._warned.discard(user_id)
-            return True, False
-        first_warning = user_id not in self._warned
-        self._warned.add(user_id)
-        return False, first_warning
+        async with self.database.transaction() as session:
+            return await store.count_message(session, user_id, now, self.window, self.limit)
+
+    async def purge(self, now: datetime) -> int:
+        """Forget the counters of windows that are over."""
+        async with self.database.transaction() as session:
+            return await store.purge_flood_counters(session, now - self.window)

@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.context import Services
-from bot.storage import feedback, inbox, requests
+from bot.flood import WINDOW as FLOOD_WINDOW
+from bot.storage import feedback, flood, inbox, requests
 from bot.tickets.reminders import run_due_reminders
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ async def purge_old_data(services: Services) -> int:
         # Sent messages keep their text in the outbox: they go after the same period as the requests.
         removed += await requests.purge_outbox(session, now - timedelta(days=settings.request_retention_days))
         await inbox.purge_inbox(session, now - INBOX_RETENTION)
+        await flood.purge_flood_counters(session, now - FLOOD_WINDOW)
     return removed
 
 

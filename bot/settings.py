@@ -1,12 +1,16 @@
 """Settings from environment variables and an optional `.env` file.
 
 `load_settings()` is the only entry point; it turns every validation problem into one `SettingsError`
-line that names the variable, so start-up never shows a traceback for a typo.
+line that names the variable, so start-up never shows a traceback for a typo. A dependency that fails at
+start (Telegram refuses the token, the database cannot be opened, ...) is a `StartupError`: one line
+naming the setting and the cause. `SecretFilter` keeps the secret settings out of every log line.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -18,11 +22,35 @@ from sqlalchemy.exc import ArgumentError
 from bot.languages import LANGUAGES
 
 TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,}$")
+# Anything shaped like a bot token, wherever it appears (URLs of the Bot API, error messages).
+ANY_TOKEN_RE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,}")
+# What Telegram accepts as a webhook's secret token.
+WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MASK = "***"
 SUPPORTED_DATABASES = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
 class SettingsError(Exception):
     """A setting is invalid; the message is one line naming the variable."""
+
+
+class StartupError(SettingsError):
+    """A setting passed validation but does not work (e.g. Telegram rejects the token): one line naming the
+    setting and the cause, never a secret. `run_bot.py` prints it and exits with code 2."""
+
+    def __init__(self, setting: str, problem: str, cause: BaseException | None = None) -> None:
+        line = f"{setting}: {problem}"
+        if cause is not None:
+            line += f" ({describe(cause)})"
+        super().__init__(line)
+
+
+def describe(exc: BaseException) -> str:
+    """An error in one line: its type and the first line of its message (the driver's, under SQLAlchemy)."""
+    inner = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    text = str(inner).strip().splitlines()[0] if str(inner).strip() else ""
+    name = type(inner).__name__
+    return f"{name}: {text[:200]}" if text else name
 
 
 class Settings(BaseSettings):
@@ -34,7 +62,10 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     telegram_api_file_url: str | None = None
     webhook_url: str | None = None
+    # Telegram sends it with every update; updates without it are refused. Webhook mode needs it ...
     webhook_secret: str | None = None
+    # ... unless this is set: then anyone who finds the webhook's address can send the bot updates.
+    webhook_insecure: bool = False
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 
@@ -90,6 +121,16 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not WEBHOOK_SECRET_RE.match(value.strip()):
+            # Telegram's rule; never echo the secret.
+            raise ValueError("may only contain letters A-Z/a-z, digits, _ and - (1 to 256 characters)")
+        return value.strip()
+
     @field_validator("vector_cache_dir", mode="before")
     @classmethod
     def _no_vector_cache(cls, value: object) -> object:
@@ -133,12 +174,28 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _webhook_secured(self) -> Settings:
+        secured = self.webhook_secret or self.webhook_insecure
+        if self.telegram_bot_token and self.webhook_url and not secured:
+            raise ValueError(
+                "WEBHOOK_URL needs WEBHOOK_SECRET (letters, digits, _ and -), or WEBHOOK_INSECURE=1 to "
+                "accept unauthenticated updates"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _inbound_mail_complete(self) -> Settings:
         if self.mail_inbound_port and not (self.mail_reply_domain and self.mail_reply_secret):
             raise ValueError("MAIL_INBOUND_PORT needs MAIL_REPLY_DOMAIN and MAIL_REPLY_SECRET")
         if self.mail_reply_secret is not None and len(self.mail_reply_secret) < 16:
             raise ValueError("MAIL_REPLY_SECRET must be at least 16 characters")
         return self
+
+    def secrets(self) -> list[str]:
+        """The values no log line may show."""
+        values = [self.telegram_bot_token, self.webhook_secret, self.smtp_password, self.mail_reply_secret]
+        values.append(make_url(self.database_url).password)
+        return [value for value in values if value]
 
     @property
     def admin_ids(self) -> frozenset[int]:
@@ -163,3 +220,34 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> 
             # A rule across several settings: its message names them.
             raise SettingsError(f"Invalid settings: {message}") from None
         raise SettingsError(f"Invalid setting {str(first['loc'][0]).upper()}: {message}") from None
+
+
+class SecretFilter(logging.Filter):
+    """Masks the secret settings, and anything shaped like a bot token, in a log record: its message, its
+    arguments and its traceback. Installed on the log handlers by `run_bot.py`, so every logger's records
+    pass through it."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        # Longest first, so a secret that contains another one is masked whole. Very short values would
+        # mask ordinary words.
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def mask(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return ANY_TOKEN_RE.sub(MASK, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = self.mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and record.exc_info[0] is not None:
+            # Formatters use `exc_text` when it is set: the traceback is rendered (and masked) once, here.
+            record.exc_text = self.mask(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = self.mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.mask(record.stack_info)
+        return True

@@ -3,6 +3,9 @@
 `run_telegram` builds the bot, starts its services (`post_init`), the inbox worker and the intake, and on
 SIGINT/SIGTERM stops them in reverse: the intake first (nothing new comes in), then the inbox worker
 (updates being handled finish; queued ones stay stored for the next start), then the services.
+
+Whatever fails while starting (Telegram refuses the token, the Bot API cannot be reached, the database
+cannot be opened, Telegram refuses the webhook) ends as one `StartupError` line naming the setting.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application, post_init, post_shutdown
 from bot.context import AppType, Context
@@ -23,7 +27,7 @@ from bot.handlers.errors import is_transient
 from bot.inbox.polling import Poller
 from bot.inbox.webhook import start_webhook
 from bot.inbox.worker import InboxWorker
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 
 logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "telegram"
@@ -73,6 +77,42 @@ def update_processor(app: AppType) -> Any:
     return process
 
 
+def api_failure(settings: Settings, exc: TelegramError) -> StartupError:
+    """What a failed Bot API call at start says about the settings."""
+    api = settings.telegram_api_base_url or "https://api.telegram.org"
+    if isinstance(exc, InvalidToken):
+        return StartupError(
+            "TELEGRAM_BOT_TOKEN",
+            f"the Bot API at {api} rejects the token (revoked or mistyped? get the current one from "
+            "@BotFather)",
+        )
+    if isinstance(exc, NetworkError):  # no answer, or not one the Bot API gives
+        return StartupError("TELEGRAM_API_BASE_URL", f"the Bot API at {api} cannot be reached", exc)
+    return StartupError("TELEGRAM_API_BASE_URL", f"the Bot API at {api} answers with an error", exc)
+
+
+async def initialize(settings: Settings, app: AppType) -> None:
+    """Ask Telegram who the bot is (`getMe`): the token and the Bot API's address are checked here."""
+    try:
+        await app.initialize()
+    except TelegramError as exc:
+        raise api_failure(settings, exc) from None
+
+
+async def set_webhook(settings: Settings, app: AppType) -> None:
+    assert settings.webhook_url is not None
+    try:
+        await app.bot.set_webhook(
+            url=settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    except TelegramError as exc:
+        setting = "WEBHOOK_SECRET" if "secret" in exc.message.lower() else "WEBHOOK_URL"
+        raise StartupError(setting, "Telegram refuses the webhook", exc) from None
+
+
 async def serve(settings: Settings, app: AppType | None = None) -> int:
     app = app or build_application(settings)
     stop = asyncio.Event()
@@ -80,7 +120,7 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
     if sys.platform != "win32":
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-    await app.initialize()
+    await initialize(settings, app)
     intake: asyncio.Task[None] | None = None
     webhook = None
     inbox: InboxWorker | None = None
@@ -91,16 +131,18 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
         inbox = InboxWorker(app.bot_data.services.database, update_processor(app))
         await inbox.start()  # leftovers first, before the intake stores anything new
         if settings.mode == "webhook":
-            assert settings.webhook_url is not None
-            webhook = await start_webhook(
-                settings.webhook_listen, settings.webhook_port, WEBHOOK_PATH, inbox, settings.webhook_secret
-            )
-            await app.bot.set_webhook(
-                url=settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
-                secret_token=settings.webhook_secret,
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-            )
+            if settings.webhook_secret is None:
+                logger.warning(
+                    "WEBHOOK_INSECURE=1: the webhook accepts updates without a secret; anyone who finds its "
+                    "address can send the bot updates. Set WEBHOOK_SECRET."
+                )
+            try:
+                listen, port = settings.webhook_listen, settings.webhook_port
+                webhook = await start_webhook(listen, port, WEBHOOK_PATH, inbox, settings.webhook_secret)
+            except OSError as exc:
+                where = f"{settings.webhook_listen}:{settings.webhook_port}"
+                raise StartupError("WEBHOOK_PORT", f"cannot listen on {where}", exc) from None
+            await set_webhook(settings, app)
             logger.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
         else:
             logger.info("starting long polling")
@@ -109,7 +151,10 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
         await asyncio.wait({stopper} | ({intake} if intake else set()), return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
         if intake is not None and intake.done():
-            intake.result()  # polling gave up (e.g. an invalid token): raise its error
+            try:
+                intake.result()  # polling gave up: the token was revoked
+            except InvalidToken as exc:
+                raise api_failure(settings, exc) from None
         return 0
     finally:
         if intake is not None:

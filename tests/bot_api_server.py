@@ -83,6 +83,8 @@ class BotApiServer:
         self.retry_after = retry_after
         # (method, chat id or None for any, kind): forced faults, each used once, in order.
         self.fail_next: list[tuple[str, int | None, str]] = []
+        # method -> (HTTP status, description): Telegram refuses every such call (a revoked token: getMe 401).
+        self.refuse: dict[str, tuple[int, str]] = {}
         self.held: dict[int, float] = {}  # chat id -> delay before answering calls for it
         self.attempts_of_the_bot = 5  # bot.transport.RetryingRequest's tries per call
         self._streaks: dict[tuple[int | None, str], int] = {}
@@ -139,6 +141,9 @@ class BotApiServer:
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
         """(HTTP status, JSON answer, seconds to wait before answering)."""
+        if method in self.refuse:
+            status, description = self.refuse[method]
+            return status, _error(status, description), 0.0
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}, 0.0
         if method in {"deleteWebhook", "close", "logOut"}:

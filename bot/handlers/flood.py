@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import time
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -18,7 +17,7 @@ async def guard(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != chat.PRIVATE:
         return
-    allowed, warn = context.services.flood.allow(user.id, time.monotonic())
+    allowed, warn = await context.services.flood.allow(user.id, context.services.clock())
     if allowed:
         return
     if warn:

@@ -1,0 +1,197 @@
+"""A setting or dependency that fails at start ends `run_bot.py` with exit code 2 and one line naming the
+setting and the cause, never a secret; secrets never reach a log line; webhook mode needs its secret."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SecretFilter, SettingsError, load_settings
+from tests.bot_api_server import BotApiServer
+from tests.harness import ROOT
+
+TOKEN = "123456789:AAH-start-up-token-that-must-never-be-printed"
+DB_PASSWORD = "pw-never-printed-4711"
+SECRET = "webhook-secret-never-printed"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+        "CONTENT_DIR": str(ROOT / "content"),
+        "LOCALES_DIR": str(ROOT / "locales"),
+        "SEARCH_MODEL": "false",
+        "VECTOR_CACHE_DIR": "",
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
+
+
+def run_bot(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
+        env=bot_env(tmp_path, **settings),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_one_line_naming(result: subprocess.CompletedProcess[str], setting: str) -> str:
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, output[-3000:]
+    assert lines[0].startswith(f"{setting}: "), lines[0]
+    for secret in (TOKEN, TOKEN.split(":")[1], DB_PASSWORD, SECRET):
+        assert secret not in output
+    return lines[0]
+
+
+def test_a_revoked_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    with BotApiServer() as server:
+        server.refuse["getMe"] = (401, "Unauthorized")
+        result = run_bot(tmp_path, TELEGRAM_API_BASE_URL=server.url)
+    line = assert_one_line_naming(result, "TELEGRAM_BOT_TOKEN")
+    assert "rejects the token" in line
+
+
+def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    line = assert_one_line_naming(run_bot(tmp_path, TELEGRAM_API_BASE_URL=nowhere), "TELEGRAM_API_BASE_URL")
+    assert nowhere in line and "cannot be reached" in line
+
+
+def test_an_unreachable_postgresql_is_one_line_without_the_password(tmp_path: Path) -> None:
+    url = f"postgresql://bot:{DB_PASSWORD}@127.0.0.1:{free_port()}/quartier"
+    with BotApiServer() as server:
+        result = run_bot(tmp_path, TELEGRAM_API_BASE_URL=server.url, DATABASE_URL=url)
+    line = assert_one_line_naming(result, "DATABASE_URL")
+    assert "cannot open the database" in line
+
+
+def test_an_sqlite_path_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    url = f"sqlite+aiosqlite:///{tmp_path}/a-file/bot.db"
+    with BotApiServer() as server:
+        result = run_bot(tmp_path, TELEGRAM_API_BASE_URL=server.url, DATABASE_URL=url)
+    assert_one_line_naming(result, "DATABASE_URL")
+
+
+def test_the_database_command_names_the_setting_too(tmp_path: Path) -> None:
+    url = f"postgresql://bot:{DB_PASSWORD}@127.0.0.1:{free_port()}/quartier"
+    env = bot_env(tmp_path, DATABASE_URL=url)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none"), "db", "upgrade"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert_one_line_naming(result, "DATABASE_URL")
+
+
+def test_a_webhook_telegram_refuses_is_one_line_without_the_secret(tmp_path: Path) -> None:
+    with BotApiServer() as server:
+        server.refuse["setWebhook"] = (400, "Bad Request: bad webhook: Failed to resolve host")
+        result = run_bot(
+            tmp_path,
+            TELEGRAM_API_BASE_URL=server.url,
+            WEBHOOK_URL="https://bot.invalid",
+            WEBHOOK_SECRET=SECRET,
+            WEBHOOK_PORT=str(free_port()),
+        )
+    line = assert_one_line_naming(result, "WEBHOOK_URL")
+    assert "failed to resolve host" in line.lower()
+
+
+def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, WEBHOOK_URL="https://bot.example.org")
+    line = assert_one_line_naming(result, "Invalid settings")
+    assert "WEBHOOK_SECRET" in line and "WEBHOOK_INSECURE" in line
+
+
+@pytest.mark.parametrize("secret", ["has spaces in it", "ümlaut", "x" * 257])
+def test_a_webhook_secret_telegram_would_refuse_is_refused_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    with pytest.raises(SettingsError) as error:
+        load_settings(None)
+    assert "WEBHOOK_SECRET" in str(error.value) and secret not in str(error.value)
+
+
+def test_webhook_insecure_starts_and_warns(tmp_path: Path) -> None:
+    with BotApiServer() as server:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
+            env=bot_env(
+                tmp_path,
+                TELEGRAM_API_BASE_URL=server.url,
+                WEBHOOK_URL="https://bot.example.org",
+                WEBHOOK_INSECURE="1",
+                WEBHOOK_PORT=str(free_port()),
+            ),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not server.calls_of("setWebhook"):
+                assert process.poll() is None, process.communicate()[1][-2000:]
+                time.sleep(0.05)
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=30)
+    webhook = server.calls_of("setWebhook")[0].params
+    assert "secret_token" not in webhook
+    assert "WEBHOOK_INSECURE=1" in stderr and "without a secret" in stderr
+    assert process.returncode == 0, stderr[-2000:]
+
+
+def test_the_secret_filter_masks_messages_arguments_and_tracebacks() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    handler.addFilter(SecretFilter([SECRET, DB_PASSWORD]))
+    logger = logging.getLogger("tests.secret_filter")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("calling https://api.telegram.org/bot%s/getMe", TOKEN)
+        logger.warning(f"database at postgresql://bot:{DB_PASSWORD}@db/quartier")
+        try:
+            raise RuntimeError(f"The token `{TOKEN}` was rejected; secret {SECRET}")
+        except RuntimeError:
+            logger.exception("start failed")
+        # A token that is not the configured one (an old one in an error message) is masked as well.
+        logger.error("another token 987654321:ZZZ-another-token-of-thirty-characters")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "Traceback" in written and "RuntimeError" in written  # the traceback itself is kept
+    for secret in (TOKEN, TOKEN.split(":")[1], SECRET, DB_PASSWORD, "ZZZ-another-token"):
+        assert secret not in written
+    assert written.count("***") == 5

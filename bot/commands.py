@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 COMMANDS = (
     ("start", N_("main menu")),
     ("language", N_("change the language")),
+    ("district", N_("change your neighbourhood")),
     ("requests", N_("your requests")),
     ("help", N_("how the bot works")),
     ("privacy", N_("what happens with your data")),

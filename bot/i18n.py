@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -46,6 +47,21 @@ LANGUAGE_NAMES: dict[str, str] = {
 # Unicode bidi isolates: FSI ... PDI keeps a phone number or a Latin name in one piece inside RTL text.
 FSI = "\u2068"
 PDI = "\u2069"
+# LRI ... PDI: digits have no strong direction of their own, so a number is isolated left-to-right.
+LRI = "\u2066"
+# A run of digits with single separators between them ("0800 111 0 222", "14:00–20:00", "+49 5341 1234"),
+# or a bot command ("/delete"), whose leading slash would otherwise jump to the other end.
+_LTR_RUN = re.compile(r"\+?\d+(?:[ \u00a0./:\u2013-]\d+)*|(?<!\w)/[a-z_]+\b")
+
+
+def isolate_digits(text: str) -> str:
+    """Wrap every run of digits (and every /command) in right-to-left prose in LRI…PDI, so that
+    "0800 111 0 222" keeps its order in Arabic and Farsi text instead of being shown as "222 0 111 0800".
+
+    For text from the content, at render time: staff never type invisible bidi characters into YAML
+    (the content check refuses them).
+    """
+    return _LTR_RUN.sub(lambda match: f"{LRI}{match[0]}{PDI}", text)
 
 
 def catalog_dir_name(lang: str) -> str:

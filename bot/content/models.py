@@ -14,6 +14,7 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -43,7 +44,21 @@ TargetGroup = Literal["women", "youth", "seniors", "families", "migrants", "ever
 Signup = Literal["request", "walk_in", "phone"]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _no_bidi_controls(value: str) -> str:
+    if _BIDI_CONTROLS.search(value):
+        raise ValueError(
+            "unsichtbare Steuerzeichen für die Schreibrichtung im Text – bitte löschen, "
+            "der Bot setzt sie bei Arabisch und Persisch selbst"
+        )
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_bidi_controls)
+]
 # Languages people speak (partner staff, course language): any ISO 639 code, e.g. "ku".
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]+)*$")]
 
@@ -215,30 +230,49 @@ TimeRangeText = Annotated[
 ]
 
 
+HOLIDAY_COUNTRY = "DE"
+HOLIDAY_SUBDIVISION = "NI"
+"""Public holidays of Lower Saxony (Salzgitter): every place with opening hours is closed on them."""
+
+
+@cache
+def _holidays(year: int) -> Mapping[date, str]:
+    return holidays.country_holidays(HOLIDAY_COUNTRY, subdiv=HOLIDAY_SUBDIVISION, years=year, language="de")
+
+
+def public_holiday(day: date) -> str | None:
+    """The German name of the public holiday on `day` in Lower Saxony, or None on a working day."""
+    return _holidays(day.year).get(day)
+
+
 class Closure(ContentModel):
-    """Closed on these days, both inclusive (holidays, temporary closures)."""
+    """Closed on these days, both inclusive (Christmas break, renovation)."""
 
     from_: date = Field(alias="from")
-    until: date
-    reason: LocalizedText | None = None
+    to: date
+    note: LocalizedText | None = None
 
-    @field_validator("until")
+    @field_validator("to")
     @classmethod
-    def _until_after_from(cls, value: date, info: ValidationInfo) -> date:
+    def _to_after_from(cls, value: date, info: ValidationInfo) -> date:
         start = info.data.get("from_")
         if start is not None and value < start:
-            raise ValueError("'until' liegt vor 'from'")
+            raise ValueError("'to' liegt vor 'from'")
         return value
+
+    def covers(self, day: date) -> bool:
+        """Whether `day` lies inside the closure."""
+        return self.from_ <= day <= self.to
 
 
 class OpeningHours(ContentModel):
-    """Weekly opening hours; a missing day is closed."""
+    """Weekly opening hours; a missing day is closed, and so are public holidays and `closed` days."""
 
     timezone: str = DEFAULT_TIMEZONE
     weekly: dict[Weekday, tuple[TimeRangeText, ...]] = Field(default_factory=dict)
     appointment_only: bool = False
     note: LocalizedText | None = None
-    closures: tuple[Closure, ...] = ()
+    closed: tuple[Closure, ...] = ()
 
     @field_validator("timezone")
     @classmethod
@@ -249,13 +283,24 @@ class OpeningHours(ContentModel):
             raise ValueError(f'unbekannte Zeitzone {value!r}, z. B. "Europe/Berlin"') from None
         return value
 
-    def _closed_on(self, day: date) -> bool:
-        return any(c.from_ <= day <= c.until for c in self.closures)
+    def closure_on(self, day: date) -> Closure | None:
+        """The content's closure covering `day` (the one ending last if several overlap)."""
+        covering = [c for c in self.closed if c.covers(day)]
+        return max(covering, key=lambda c: c.to) if covering else None
+
+    def closed_on(self, day: date) -> bool:
+        """Closed all day: inside a closure or a public holiday."""
+        return self.closure_on(day) is not None or public_holiday(day) is not None
 
     def _slots(self, day: date) -> list[TimeRange]:
         return sorted(self.weekly.get(WEEKDAYS[day.weekday()], ()), key=lambda slot: slot.start)
 
-    def _local(self, at: datetime) -> datetime:
+    def opens_on(self, day: date) -> bool:
+        """Whether the weekly hours have a slot on `day`'s weekday (ignoring holidays and closures)."""
+        return bool(self._slots(day))
+
+    def local(self, at: datetime) -> datetime:
+        """`at` (tz-aware) in the opening hours' time zone."""
         if at.tzinfo is None:
             raise ValueError("at must be timezone-aware")
         return at.astimezone(zone(self.timezone))
@@ -264,8 +309,8 @@ class OpeningHours(ContentModel):
         """Whether a resident can walk in at `at` (tz-aware). Appointment-only places are never 'open'."""
         if self.appointment_only:
             return False
-        local = self._local(at)
-        if self._closed_on(local.date()):
+        local = self.local(at)
+        if self.closed_on(local.date()):
             return False
         now = local.time().replace(tzinfo=None)
         return any(slot.start <= now < slot.end for slot in self._slots(local.date()))
@@ -279,12 +324,12 @@ class OpeningHours(ContentModel):
         if self.appointment_only or not self.weekly:
             return None
         tz = zone(self.timezone)
-        local = self._local(at)
+        local = self.local(at)
         if self.is_open(local):
             return local
         for offset in range(0, 400):
             day = local.date() + timedelta(days=offset)
-            if self._closed_on(day):
+            if self.closed_on(day):
                 continue
             for slot in self._slots(day):
                 start = datetime.combine(day, slot.start, tzinfo=tz)
@@ -315,6 +360,8 @@ class Topic(ContentModel):
     icon: str | None = None
     order: int
     default_partner: Slug
+    partners: tuple[Slug, ...] = ()
+    """Partners listed on the topic's page, first (e.g. the offices with their hours under "Kontakt")."""
     intake: tuple[IntakeQuestion, ...] = ()
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)
@@ -381,6 +428,10 @@ class Partner(ContentModel):
     catch_all: bool = False
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)
+
+    def serves_district(self, district_id: str | None) -> bool:
+        """Whether the partner is for `district_id` (no districts = all; None = any district)."""
+        return district_id is None or not self.districts or district_id in self.districts
 
 
 class _Slot(ContentModel):
@@ -515,6 +566,18 @@ class Emergency(ContentModel):
     description: LocalizedText
     order: int
     triggers: LocalizedList
+    free: bool = False
+    """The call costs nothing."""
+    around_the_clock: bool = False
+    """Reachable day and night, every day – only when the operator publishes it so."""
+    hours: LocalizedText | None = None
+    """When the number is reachable if not day and night, as the operator publishes it."""
+
+    @model_validator(mode="after")
+    def _one_availability(self) -> Emergency:
+        if self.around_the_clock and self.hours is not None:
+            raise ValueError("entweder around_the_clock: true oder hours angeben, nicht beides")
+        return self
 
 
 class PrivacyNotice(ContentModel):

@@ -19,6 +19,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("events", "topics", "topics"),
     ("events", "districts", "districts"),
     ("topics", "default_partner", "partners"),
+    ("topics", "partners", "partners"),
     ("topics", "districts", "districts"),
     ("places", "district", "districts"),
     ("partners", "place", "places"),

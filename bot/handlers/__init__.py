@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import AppType
-from bot.handlers import admin, common, errors, flood, menu, questions, requests, start
+from bot.handlers import admin, common, district, errors, flood, menu, questions, requests, start
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -29,6 +29,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["menu", "menue"], start.menu, filters=PRIVATE))
     app.add_handler(CommandHandler("help", start.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["district", "stadtteil"], district.district_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
     app.add_handler(CommandHandler(["requests", "anfragen"], requests.requests_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["delete", "loeschen"], start.delete_command, filters=PRIVATE))
@@ -40,6 +41,7 @@ def register(app: AppType) -> None:
     # Buttons of the first minute and of the main menu.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=r"^lang:"))
     app.add_handler(CallbackQueryHandler(start.choose_district, pattern=r"^district:"))
+    app.add_handler(CallbackQueryHandler(district.district_command, pattern=r"^district$"))
     app.add_handler(CallbackQueryHandler(start.menu, pattern=r"^menu$"))
     app.add_handler(CallbackQueryHandler(start.language_command, pattern=r"^language$"))
     app.add_handler(CallbackQueryHandler(start.confirm_delete, pattern=r"^forget:yes$"))

@@ -53,7 +53,9 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
     ]
     question = t.gettext("What can I help you with? Choose a topic or just write your question.")
     text = f"{lead}\n\n{question}" if lead else question
-    await show(update, context, text, keyboards.main_menu(t, topics))
+    shown = district or catalogue.default_district_id
+    district_name = catalogue.districts[shown].name if len(catalogue.districts) > 1 else None
+    await show(update, context, text, keyboards.main_menu(t, topics, district_name))
 
 
 async def menu(update: Update, context: Context) -> None:

@@ -29,10 +29,14 @@ def language_picker(languages: Iterable[str], current: str | None) -> InlineKeyb
 
 
 def district_picker(
-    t: Translator, districts: Iterable[tuple[str, Mapping[Any, str]]]
+    t: Translator, districts: Iterable[tuple[str, Mapping[Any, str]]], current: str | None = None
 ) -> InlineKeyboardMarkup:
+    """Every district; the `current` one ticked (when the resident changes it with /district)."""
     buttons = [
-        InlineKeyboardButton(pick(name, t.lang)[0], callback_data=encode("district", district_id))
+        InlineKeyboardButton(
+            ("✓ " if district_id == current else "") + pick(name, t.lang)[0],
+            callback_data=encode("district", district_id),
+        )
         for district_id, name in districts
     ]
     rows = [[b] for b in buttons]
@@ -41,9 +45,12 @@ def district_picker(
 
 
 def main_menu(
-    t: Translator, topics: Iterable[tuple[str, str | None, Mapping[Any, str]]]
+    t: Translator,
+    topics: Iterable[tuple[str, str | None, Mapping[Any, str]]],
+    district: Mapping[Any, str] | None = None,
 ) -> InlineKeyboardMarkup:
-    """Topics from the content, then the fixed entries: ask, language, emergency (always there)."""
+    """Topics from the content, then the fixed entries: ask, the resident's district (to change it, when
+    the content has more than one), language, emergency (always there)."""
     topic_buttons = [
         InlineKeyboardButton(
             f"{icon} {pick(title, t.lang)[0]}".strip(), callback_data=encode("topic", topic_id, 0)
@@ -52,6 +59,10 @@ def main_menu(
     ]
     rows = rows_of(topic_buttons, 2)
     rows.append([InlineKeyboardButton("💬 " + t.gettext("Ask a question"), callback_data=encode("ask"))])
+    if district is not None:
+        rows.append(
+            [InlineKeyboardButton("🏘 " + pick(district, t.lang)[0], callback_data=encode("district"))]
+        )
     rows.append(
         [
             InlineKeyboardButton("🌐 " + t.gettext("Language"), callback_data=encode("language")),

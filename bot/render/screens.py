@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content.catalogue import Catalogue
-from bot.content.models import WEEKDAYS, Event, FaqEntry, Offer, OpeningHours, Partner, pick
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.content.models import (
+    WEEKDAYS,
+    Emergency,
+    Event,
+    FaqEntry,
+    Offer,
+    OpeningHours,
+    Partner,
+    pick,
+    public_holiday,
+)
+from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
 from bot.render.callback import encode
 
 PAGE_SIZE = 6
@@ -34,11 +44,16 @@ class Writer:
         value, used = pick(localized, self.t.lang)
         if used != self.t.lang and not (self.t.lang == "de-simple" and used == "de"):
             self.fell_back.add(used)
-        return escape(value)
+        return escape(self._directed(value))
 
     def plain(self, localized: Mapping[Any, Any] | None) -> str:
         """For button labels: no HTML, no fallback note."""
-        return pick(localized, self.t.lang)[0]
+        return self._directed(pick(localized, self.t.lang)[0])
+
+    def _directed(self, value: str) -> str:
+        # Numbers and /commands in Arabic and Farsi prose keep their reading order (isolated here, at
+        # render time, never by hand in the YAML).
+        return isolate_digits(value) if self.t.rtl else value
 
     def footer(self) -> str:
         """The note that some text is shown in (plain) German, in the resident's language."""
@@ -83,23 +98,84 @@ def weekly_lines(t: Translator, slots: Any) -> list[str]:
     return [slot_line(t, slot.day, slot.start, slot.end) for slot in slots]
 
 
-def opening_state(t: Translator, hours: OpeningHours | None, now: datetime) -> str | None:
-    """'Open now' / 'Opens Tuesday 09:00' / 'By appointment only'."""
+UPCOMING_HOLIDAY_DAYS = 14
+"""The partner page names public holidays this many days ahead (on days the place would be open)."""
+
+
+def opening_state(w: Writer, hours: OpeningHours | None, now: datetime) -> str | None:
+    """'Open now' / 'Closed until 3 January: Christmas break' / 'Opens Tuesday at 09:00' (HTML).
+
+    Public holidays of Lower Saxony and the content's closures count; an opening more than six days
+    ahead is named with its date, so "Monday" never means the Monday after next.
+    """
     if hours is None:
         return None
+    t = w.t
     if hours.appointment_only:
-        return t.gettext("By appointment only")
+        return escape(t.gettext("By appointment only"))
     if hours.is_open(now):
-        return "🟢 " + t.gettext("Open now")
+        return "🟢 " + escape(t.gettext("Open now"))
+    local = hours.local(now)
+    today = local.date()
+    lines = []
+    closure = hours.closure_on(today)
+    if closure is not None:
+        until = t.format_date(closure.to, "long")
+        if closure.note:
+            text = escape(t.gettext("Closed until {date}: {note}")).format(
+                date=until, note=w.text(closure.note)
+            )
+        else:
+            text = escape(t.gettext("Closed until {date}.")).format(date=until)
+        lines.append("🔴 " + text)
+    elif public_holiday(today) is not None and hours.opens_on(today):
+        lines.append("🔴 " + escape(t.gettext("Closed today (public holiday).")))
     opening = hours.next_opening(now)
     if opening is None:
-        return t.gettext("Closed at the moment")
-    local_now = now.astimezone(opening.tzinfo)
-    if opening.date() == local_now.date():
-        return "🔴 " + t.gettext("Closed now, opens today at {time}").format(time=t.format_time(opening))
-    return "🔴 " + t.gettext("Closed now, opens {weekday} at {time}").format(
-        weekday=escape(t.weekday(opening.weekday())), time=t.format_time(opening)
-    )
+        return "\n".join(lines) if lines else "🔴 " + escape(t.gettext("Closed at the moment"))
+    clock = t.format_time(opening)
+    soon = opening.date() - today < timedelta(days=7)
+    weekday = escape(t.weekday(opening.weekday()))
+    day = t.format_date(opening.date(), "full")
+    if lines:  # closed all day today: say when it opens again
+        if soon:
+            when = escape(t.gettext("Opens again {weekday} at {time}")).format(weekday=weekday, time=clock)
+        else:
+            when = escape(t.gettext("Opens again on {date} at {time}")).format(date=day, time=clock)
+        return "\n".join([*lines, when])
+    if opening.date() == today:
+        text = escape(t.gettext("Closed now, opens today at {time}")).format(time=clock)
+    elif soon:
+        text = escape(t.gettext("Closed now, opens {weekday} at {time}")).format(weekday=weekday, time=clock)
+    else:
+        text = escape(t.gettext("Closed now, opens on {date} at {time}")).format(date=day, time=clock)
+    return "🔴 " + text
+
+
+def closure_lines(w: Writer, hours: OpeningHours, now: datetime) -> list[str]:
+    """Coming closures and public holidays for the partner page (a running closure is in the state)."""
+    t = w.t
+    today = hours.local(now).date()
+    lines = []
+    for closure in sorted(hours.closed, key=lambda c: c.from_):
+        if closure.from_ <= today:
+            continue
+        text = escape(t.gettext("Closed from {start} to {end}")).format(
+            start=t.format_date(closure.from_, "long"), end=t.format_date(closure.to, "long")
+        )
+        if closure.note:
+            text += ": " + w.text(closure.note)
+        lines.append("📅 " + text)
+    for offset in range(1, UPCOMING_HOLIDAY_DAYS + 1):
+        day = today + timedelta(days=offset)
+        if public_holiday(day) and hours.opens_on(day) and hours.closure_on(day) is None:
+            lines.append(
+                "📅 "
+                + escape(t.gettext("Closed on {date} (public holiday)")).format(
+                    date=t.format_date(day, "full")
+                )
+            )
+    return lines
 
 
 def place_lines(w: Writer, catalogue: Catalogue, place_id: str | None) -> list[str]:
@@ -149,6 +225,11 @@ def topic_items(
 ) -> list[TopicItem]:
     """What a topic lists: its offers, upcoming events and FAQ; a topic without any lists the partners."""
     items = [
+        TopicItem("partner", pid, "🏢 " + w.plain(catalogue.partners[pid].name))
+        for pid in catalogue.topics[topic_id].partners
+        if catalogue.partners[pid].serves_district(district)
+    ]
+    items += [
         TopicItem("offer", oid, w.plain(offer.title))
         for oid, offer in catalogue.offers_for_topic(topic_id, district, now.date())
     ]
@@ -166,7 +247,7 @@ def topic_items(
         items = [
             TopicItem("partner", pid, w.plain(partner.name))
             for pid, partner in catalogue.partners.items()
-            if district is None or not partner.districts or district in partner.districts
+            if partner.serves_district(district)
         ]
     return items
 
@@ -268,9 +349,9 @@ def offer_screen(
     if facts:
         lines += ["", *facts]
     lines += ["", "🏢 " + w.text(partner.name)]
-    state = opening_state(t, partner.opening_hours, now)
+    state = opening_state(w, partner.opening_hours, now)
     if state:
-        lines.append(escape(state))
+        lines.append(state)
     lines += partner_contact_lines(w, partner)
     rows = []
     # Offers one signs up for through the bot get "sign me up"; walk-in offers still get a way to a person.
@@ -340,9 +421,12 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
         ]
         if hours.note:
             lines.append("ℹ️ " + w.text(hours.note))
-        state = opening_state(t, hours, now)
+        if hours.weekly:
+            lines.append("ℹ️ " + escape(t.gettext("Closed on public holidays.")))
+        lines += closure_lines(w, hours, now)
+        state = opening_state(w, hours, now)
         if state:
-            lines.append(escape(state))
+            lines.append(state)
     spoken = languages_line(t, partner.languages)
     if spoken:
         lines.append(spoken)
@@ -389,12 +473,14 @@ def emergency_screen(
     need help": a soft trigger the search could not overrule) gets the search's best entries below them;
     every emergency screen has the way to a person (`origin` as in :func:`person_button`)."""
     w = Writer(t)
-    lines = ["🆘 <b>" + escape(t.gettext("Emergency help – call now:")) + "</b>", ""]
+    lines = ["🆘 <b>" + escape(t.gettext("Emergency help – call now:")) + "</b>"]
     for entry in catalogue.emergency.values():
+        lines.append("")
         lines.append(f"<b>{t.isolate(escape(entry.number))}</b> – {w.text(entry.name)}")
         lines.append(w.text(entry.description))
-        lines.append("")
-    lines.append(escape(t.gettext("These numbers are free of charge and answer day and night.")))
+        reachable = availability_line(w, entry)
+        if reachable:
+            lines.append(reachable)
     rows = [
         [
             InlineKeyboardButton(
@@ -407,6 +493,19 @@ def emergency_screen(
         lines += ["", escape(t.gettext("No emergency? Maybe one of these helps:"))]
     rows += [[person_button(t, origin)], nav_row(t, None)]
     return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+
+
+def availability_line(w: Writer, entry: Emergency) -> str | None:
+    """When a number answers and whether it is free, only as the content states it (never assumed)."""
+    t = w.t
+    parts = []
+    if entry.around_the_clock:
+        parts.append(escape(t.gettext("Reachable day and night.")))
+    elif entry.hours:
+        parts.append(escape(t.gettext("Reachable: {hours}")).format(hours=w.text(entry.hours)))
+    if entry.free:
+        parts.append(escape(t.gettext("Free of charge.")))
+    return "🕐 " + " ".join(parts) if parts else None
 
 
 def entry_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str, now: datetime) -> Screen:

@@ -14,7 +14,7 @@ import pytest
 from bot.content import ContentError, ContentService, load_catalogue, pick, run_check
 from bot.content.check import json_schema
 from bot.content.freshness import LOCK_NAME
-from bot.content.models import OpeningHours
+from bot.content.models import OpeningHours, public_holiday
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,7 +199,7 @@ def test_pick_falls_back_to_simple_german_then_german() -> None:
 HOURS = OpeningHours.model_validate(
     {
         "weekly": {"mon": ["09:00-12:00", "14:00-16:00"], "wed": ["10:00-12:00"]},
-        "closures": [{"from": "2025-12-22", "until": "2026-01-02"}],
+        "closed": [{"from": "2025-12-22", "to": "2026-01-02"}],
     }
 )
 
@@ -221,6 +221,25 @@ def test_opening_hours_respect_closures_and_appointments() -> None:
     by_appointment = HOURS.model_copy(update={"appointment_only": True})
     assert not by_appointment.is_open(datetime(2025, 3, 3, 10, 0, tzinfo=BERLIN))
     assert by_appointment.next_opening(datetime(2025, 3, 3, 10, 0, tzinfo=BERLIN)) is None
+
+
+def test_public_holidays_of_lower_saxony_are_closed_days() -> None:
+    ascension_day = datetime(2027, 5, 6, 10, 0, tzinfo=BERLIN)  # Christi Himmelfahrt, a Thursday
+    thursdays = OpeningHours.model_validate({"weekly": {"thu": ["09:00-12:00"]}})
+    assert public_holiday(ascension_day.date()) == "Christi Himmelfahrt"
+    assert not thursdays.is_open(ascension_day)
+    assert thursdays.next_opening(ascension_day) == datetime(2027, 5, 13, 9, 0, tzinfo=BERLIN)
+    # Reformation Day is a holiday in Lower Saxony (not everywhere in Germany); Corpus Christi is not.
+    assert public_holiday(date(2027, 10, 31)) == "Reformationstag"
+    assert public_holiday(date(2027, 5, 27)) is None
+
+
+def test_a_holiday_inside_a_closure_belongs_to_the_closure() -> None:
+    new_year = datetime(2026, 1, 1, 10, 0, tzinfo=BERLIN)  # inside the closure of HOURS
+    closure = HOURS.closure_on(new_year.date())
+    assert closure is not None and closure.to == date(2026, 1, 2)
+    assert HOURS.closed_on(new_year.date())
+    assert HOURS.next_opening(new_year) == datetime(2026, 1, 5, 9, 0, tzinfo=BERLIN)
 
 
 def test_time_slot_must_end_after_start() -> None:

@@ -458,3 +458,66 @@ def test_second_document_and_keys_that_are_not_text_are_named_with_their_line(
         for e in errors
     ), errors
     assert any(e.endswith("schluessel.yaml:2: Schlüssel muss einfacher Text sein") for e in errors), errors
+
+
+def test_a_closure_ending_before_it_starts_names_its_line(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        partners="""
+        partners:
+          muetterzentrum:
+            name: {de: SOS-Mütterzentrum}
+            description: {de: Treffpunkt}
+            opening_hours:
+              weekly: {mon: ["09:00-12:00"]}
+              closed:
+                - from: 2027-01-03
+                  to: 2026-12-23
+                  note: {de: Weihnachtspause}
+        """
+    )
+    message = one_error(content_dir)
+    assert message.startswith("partners.muetterzentrum.opening_hours.closed.0.to at ")
+    assert message.endswith("partners.yaml:10: 'to' liegt vor 'from'")
+
+
+def test_bidi_controls_typed_into_the_yaml_are_refused(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        emergency="""
+        emergency:
+          seelsorge:
+            order: 1
+            number: "0800 111 0 111"
+            name: {de: TelefonSeelsorge}
+            description:
+              de: Auch unter 0800 111 0 222.
+              ar: "أو على الرقم \\u20660800 111 0 222\\u2069."
+            triggers: {de: [will sterben]}
+        """
+    )
+    message = one_error(content_dir)
+    assert message.startswith("emergency.seelsorge.description.ar at ")
+    assert message.endswith(
+        "emergency.yaml:9: unsichtbare Steuerzeichen für die Schreibrichtung im Text – "
+        "bitte löschen, der Bot setzt sie bei Arabisch und Persisch selbst"
+    )
+
+
+def test_an_emergency_number_is_either_around_the_clock_or_has_hours(
+    make_content: Callable[..., Path],
+) -> None:
+    content_dir = make_content(
+        emergency="""
+        emergency:
+          kummer:
+            order: 1
+            number: "116 111"
+            name: {de: Nummer gegen Kummer}
+            description: {de: Für Kinder und Jugendliche}
+            triggers: {de: [mobbing]}
+            around_the_clock: true
+            hours: {de: montags bis samstags 14–20 Uhr}
+        """
+    )
+    message = one_error(content_dir)
+    assert message.startswith("emergency.kummer at ")
+    assert message.endswith("entweder around_the_clock: true oder hours angeben, nicht beides")

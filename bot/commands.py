@@ -19,6 +19,7 @@ COMMANDS = (
     ("requests", N_("your requests")),
     ("help", N_("how the bot works")),
     ("privacy", N_("what happens with your data")),
+    ("mydata", N_("see what the bot has stored about you")),
     ("delete", N_("delete my data")),
 )
 DESCRIPTION = N_(

@@ -67,7 +67,10 @@ class ConsolePrinter:
         elif payload.kind == "location":
             body = f"📍 ({payload.params['latitude']}, {payload.params['longitude']})"
         elif payload.kind in {"photo", "document", "voice"}:
-            body = f"[{payload.kind}] {body}"
+            # An uploaded file is one line: its name (the bytes stay in the fake's `uploads`).
+            upload = str(payload.params.get(payload.kind, ""))
+            name = upload.removeprefix("upload:") if upload.startswith("upload:") else ""
+            body = f"[{payload.kind}{': ' + name if name else ''}] {body}"
         self._line("")
         for line in html_to_terminal(body, color=self.color).splitlines() or [""]:
             self._line(f"{prefix} {line}" if prefix else line)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.feedback import FeedbackService
     from bot.flood import FloodGuard
     from bot.i18n import I18n, Translator
+    from bot.personal_data import PersonalDataService
     from bot.residents import ResidentService
     from bot.search.engine import SearchEngine
     from bot.search.vectors import Embedder
@@ -75,6 +76,13 @@ class Services:
         from bot.feedback import FeedbackService
 
         return FeedbackService(self.database)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataService:
+        """/mydata: everything stored about one resident."""
+        from bot.personal_data import PersonalDataService
+
+        return PersonalDataService(self.database)
 
     @property
     def engine(self) -> SearchEngine:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.fakeapi import FakeTelegram
 from bot.flood import MAX_UPDATES
+from bot.testing.fakeapi import FakeTelegram
 from tests.harness import BotHarness
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import AppType
-from bot.handlers import admin, common, district, errors, flood, menu, questions, requests, start
+from bot.handlers import admin, common, district, errors, flood, menu, privacy, questions, requests, start
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -33,6 +33,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
     app.add_handler(CommandHandler(["requests", "anfragen"], requests.requests_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["delete", "loeschen"], start.delete_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["mydata", "meinedaten"], privacy.mydata, filters=PRIVATE))
 
     # Staff commands (they check the admin chat / admin ids themselves, in groups and in private).
     app.add_handler(CommandHandler("reload", admin.reload_content))

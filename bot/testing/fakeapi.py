@@ -88,6 +88,8 @@ class FakeTelegram(BaseRequest):
         self.fault: Fault | None = None
         self.listeners: list[Callable[[str, Sent | dict[str, Any]], None]] = []
         self.files: dict[str, bytes] = {}
+        # Files the bot uploaded (send_document with bytes), by file name: the last upload of each name.
+        self.uploads: dict[str, bytes] = {}
         self.group_members: dict[int, set[int]] = {}
         self.answered_callbacks: list[dict[str, Any]] = []
         self.bot_settings: dict[str, dict[str, Any]] = {}
@@ -121,8 +123,9 @@ class FakeTelegram(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         if request_data and request_data.multipart_data:
-            for name, (filename, _content, _mime) in request_data.multipart_data.items():
+            for name, (filename, content, _mime) in request_data.multipart_data.items():
                 params.setdefault(name, f"upload:{filename}")
+                self.uploads[filename] = content if isinstance(content, bytes) else content.read()
         self.calls.append(Call(api_method, params))
         if self.fault is not None:
             injected = self.fault(api_method, params)

@@ -1,0 +1,35 @@
+"""/mydata: what the bot has stored about the resident (DSGVO Art. 15), as a message and as a file."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.context import Context
+from bot.render import keyboards
+from bot.render.personal_data import file_name, personal_data_json, personal_data_text
+from bot.render.split import split_html
+
+
+async def mydata(update: Update, context: Context) -> None:
+    """/mydata: everything stored about the resident, readable (in parts if long), then as a JSON file."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    t = context.t
+    services = context.services
+    data = await services.personal_data.collect(user.id)
+    now = services.clock()
+    parts = split_html(personal_data_text(t, services.content.catalogue, data))
+    for part in parts:
+        await context.bot.send_message(
+            chat.id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        )
+    await context.bot.send_document(
+        chat.id,
+        document=personal_data_json(data, now),
+        filename=file_name(now),
+        caption=t.gettext("Your data as a file (JSON)"),
+        reply_markup=keyboards.back_to_menu(t),
+    )

@@ -1,0 +1,158 @@
+"""/mydata as the resident reads it: one message (split by the sender where it is long) and a JSON file.
+
+The message is in the resident's language, with content names (partners, offers, topics) as the resident sees
+them elsewhere; the file has the same data with stable English keys and the stored values, so it can be read
+by a program or handed to someone who helps the resident.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from bot.content.catalogue import Catalogue
+from bot.content.models import pick
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.personal_data import PersonalData, ThreadMessage
+from bot.storage.models.requests import RequestStatus
+from bot.tickets.render import status_label
+
+KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}
+
+
+def _name(collection: Any, entry_id: str | None, t: Translator, field: str) -> str:
+    """The content name of an entry in the resident's language, or its id if the content no longer has it."""
+    entry = collection.get(entry_id or "")
+    return pick(getattr(entry, field), t.lang)[0] if entry is not None else (entry_id or "")
+
+
+def _thread_line(t: Translator, message: ThreadMessage, partner: str) -> str:
+    when = t.format_datetime(message.created_at)
+    if message.direction == "to_partner":
+        head = t.gettext("You ({date}):").format(date=when)
+    else:
+        head = t.gettext("{partner} ({date}):").format(partner=t.isolate(partner), date=when)
+    body = escape(message.text or "")
+    if message.kind in KIND_ICONS:
+        attachment = KIND_ICONS[message.kind] + (" " + escape(message.file_name) if message.file_name else "")
+        body = f"{attachment} {body}".rstrip()
+    return f"<i>{escape(head)}</i> {body}"
+
+
+def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData | None) -> str:
+    """Everything stored about the resident as one (possibly long) Telegram HTML text."""
+    title = "<b>" + escape(t.gettext("What the bot has stored about you")) + "</b>"
+    if data is None:
+        return title + "\n" + escape(t.gettext("The bot has stored nothing about you."))
+    not_chosen = t.gettext("not chosen")
+    lines = [
+        title,
+        escape(t.gettext("Your Telegram ID: {id}").format(id=t.isolate(str(data.telegram_id)))),
+        escape(
+            t.gettext("Language: {language}").format(
+                language=LANGUAGE_NAMES.get(data.language, data.language)
+            )
+        ),
+        escape(
+            t.gettext("District: {district}").format(
+                district=_name(catalogue.districts, data.district, t, "name") if data.district else not_chosen
+            )
+        ),
+        escape(t.gettext("First name: {name}").format(name=t.isolate(data.first_name or "—"))),
+        escape(t.gettext("First contact: {date}").format(date=t.format_datetime(data.first_seen))),
+        escape(t.gettext("Last contact: {date}").format(date=t.format_datetime(data.last_seen))),
+        "",
+    ]
+    if not data.requests:
+        lines.append(escape(t.gettext("You have not sent any requests.")))
+    else:
+        lines.append("<b>" + escape(t.gettext("Your requests:")) + "</b>")
+    for request in data.requests:
+        partner = _name(catalogue.partners, request.partner_id, t, "name")
+        lines.append("")
+        lines.append(
+            "<b>"
+            + escape(
+                t.gettext("{number} to {partner}, sent {date}: {status}").format(
+                    number=t.isolate(request.number),
+                    partner=t.isolate(partner),
+                    date=t.format_datetime(request.created_at),
+                    status=status_label(t, RequestStatus(request.status)),
+                )
+            )
+            + "</b>"
+        )
+        if request.offer_id:
+            offer = _name(catalogue.offers, request.offer_id, t, "title")
+            lines.append(escape(t.gettext("Offer: {offer}").format(offer=offer)))
+        if request.topic_id:
+            topic = _name(catalogue.topics, request.topic_id, t, "title")
+            lines.append(escape(t.gettext("Topic: {topic}").format(topic=topic)))
+        if request.first_name:
+            lines.append(escape(t.gettext("First name: {name}").format(name=t.isolate(request.first_name))))
+        if request.phone:
+            lines.append(
+                escape(t.gettext("your phone number: {phone}").format(phone=t.isolate(request.phone)))
+            )
+        for answer in request.intake.values():
+            lines.append("• " + escape(answer))
+        lines += [_thread_line(t, message, partner) for message in request.messages]
+    if data.draft is not None:
+        draft = data.draft.data
+        partner = _name(catalogue.partners, draft.get("partner_id"), t, "name")
+        lines += [
+            "",
+            "<b>"
+            + escape(t.gettext("Your unsent request to {partner}:").format(partner=t.isolate(partner)))
+            + "</b>",
+        ]
+        lines += ["• " + escape(str(answer)) for answer in (draft.get("intake") or {}).values()]
+        if draft.get("text"):
+            lines.append(escape(str(draft["text"])))
+        for attachment in draft.get("attachments") or []:
+            icon = KIND_ICONS.get(str(attachment.get("kind")), "📎")
+            lines.append(f"{icon} {escape(str(attachment.get('file_name') or ''))}".rstrip())
+        if draft.get("phone"):
+            lines.append(
+                escape(t.gettext("your phone number: {phone}").format(phone=t.isolate(str(draft["phone"]))))
+            )
+    lines += [
+        "",
+        escape(
+            t.gettext(
+                "Questions the bot could not answer are kept without your name: they cannot be linked to you."
+            )
+        ),
+        escape(
+            t.gettext("The next message has the same data as a file. To delete everything, type /delete.")
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    return value
+
+
+def personal_data_json(data: PersonalData | None, exported_at: datetime) -> bytes:
+    """The same data as a JSON file (UTF-8, readable indentation)."""
+    document: dict[str, Any] = {"exported_at": exported_at.isoformat(), "resident": None}
+    if data is not None:
+        resident = _json_value(asdict(data))
+        document["requests"] = resident.pop("requests")
+        document["unsent_request"] = resident.pop("draft")
+        document["resident"] = resident
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def file_name(exported_at: datetime) -> str:
+    return f"mydata-{exported_at:%Y-%m-%d}.json"

@@ -500,12 +500,12 @@ def availability_line(w: Writer, entry: Emergency) -> str | None:
     t = w.t
     parts = []
     if entry.around_the_clock:
-        parts.append(escape(t.gettext("Reachable day and night.")))
+        parts.append(escape(t.gettext("Reachable day and night")))
     elif entry.hours:
         parts.append(escape(t.gettext("Reachable: {hours}")).format(hours=w.text(entry.hours)))
     if entry.free:
-        parts.append(escape(t.gettext("Free of charge.")))
-    return "🕐 " + " ".join(parts) if parts else None
+        parts.append(escape(t.gettext("Free of charge")))
+    return "🕐 " + " · ".join(parts) if parts else None
 
 
 def entry_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str, now: datetime) -> Screen:

@@ -1,0 +1,78 @@
+"""Content from the city's action plan, as residents reach it: the offices under "Kontakt", the
+Begleitausschuss's dates under "Veranstaltungen", what STÄRKEN vor Ort is, the Jobcenter and the
+Arbeitsagentur (the plan's "ARGE" and "Arbeitsagentur") as partners with example contact data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.fakeapi import SimUser
+from tests.harness import BotHarness
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+async def resident_in(bot: BotHarness, district: int, lang: str = "de") -> SimUser:
+    bot.services.clock = lambda: datetime(2026, 12, 8, 10, 0, tzinfo=BERLIN)  # a Tuesday, office open
+    resident = bot.resident("Elif", lang=lang)
+    await resident.send("/start")
+    await resident.tap(1)  # the negotiated language
+    await resident.tap(district)  # 1: Ost- und Westsiedlung, 2: Fredenberg
+    return resident
+
+
+async def test_kontakt_lists_the_office_of_the_residents_district_with_address_and_hours(
+    bot: BotHarness,
+) -> None:
+    elif_ = await resident_in(bot, 1)
+    await elif_.tap("Kontakt")
+    kontakt = elif_.last().labels  # before the tap below edits the message
+    assert kontakt[0] == "🏢 Quartiersmanagement Ost- und Westsiedlung"
+    assert "🏢 Quartiersmanagement Fredenberg" not in kontakt
+    await elif_.tap("🏢 Quartiersmanagement Ost- und Westsiedlung")
+    page = elif_.last().text or ""
+    assert "Beispielstraße 1, 38226 Salzgitter" in page  # example data, marked as such in the content
+    assert "Öffnungszeiten" in page and "Jetzt geöffnet" in page
+    # The FAQ that sends residents to "Kontakt" for the address now points at something real.
+    assert any("Quartiersbüro" in label for label in kontakt)
+
+    fredenberg = await resident_in(bot, 2)
+    await fredenberg.tap("Kontakt")
+    assert fredenberg.last().labels[0] == "🏢 Quartiersmanagement Fredenberg"
+
+
+async def test_the_begleitausschuss_dates_are_under_veranstaltungen(bot: BotHarness) -> None:
+    elif_ = await resident_in(bot, 1, lang="tr")
+    await elif_.tap("Etkinlikler")
+    events = elif_.last()
+    meetings = [b for b in events.flat_buttons if b["callback_data"].startswith("event:begleitausschuss-")]
+    assert len(meetings) == 2
+    await elif_.tap(meetings[0]["text"])
+    page = elif_.last().text or ""
+    assert "İzleme komitesi toplantısı" in page
+    assert "2027" in page and "17:00" in page
+
+
+async def test_what_staerken_vor_ort_is_answers_from_the_mitmachen_menu(bot: BotHarness) -> None:
+    elif_ = await resident_in(bot, 1, lang="ru")
+    await elif_.tap("Участвовать и высказаться")
+    await elif_.tap("▶️")  # the second page
+    await elif_.tap("Что такое STÄRKEN vor Ort?")
+    answer = elif_.last()
+    text = answer.text or ""
+    assert "Европейский социальный фонд" in text and "Begleitausschuss" in text
+    assert "offer:begleitausschuss" in [b["callback_data"] for b in answer.flat_buttons]
+
+
+async def test_jobcenter_and_arbeitsagentur_are_partners_with_example_contacts(bot: BotHarness) -> None:
+    catalogue = bot.services.content.catalogue
+    for partner_id in ("jobcenter", "arbeitsagentur"):
+        partner = catalogue.partners[partner_id]
+        assert partner.example and partner.email and partner.email.endswith("@example.org")
+        assert catalogue.places[partner.place or ""].example
+    resident = bot.resident("Oleh", lang="uk")
+    await resident.send("/start p_jobcenter")
+    page = resident.last().text or ""
+    assert "Jobcenter Salzgitter" in page and "ARGE" in page
+    assert "jobcenter@example.org" in page

@@ -1,0 +1,88 @@
+"""Districts: offers are for everyone unless the content makes them local; residents change their
+district with /district or the 🏘 button of the main menu."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.fakeapi import SimUser
+from tests.harness import BotHarness
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+async def resident_in(bot: BotHarness, district_label: str, lang: str = "de") -> SimUser:
+    bot.services.clock = lambda: datetime(2027, 3, 2, 10, 0, tzinfo=BERLIN)
+    resident = bot.resident("Nora", lang=lang)
+    await resident.send("/start")
+    await resident.tap(1)  # the negotiated language
+    await resident.tap(district_label)
+    return resident
+
+
+def offer_ids(screen_buttons: list[dict[str, str]]) -> set[str]:
+    return {
+        str(b.get("callback_data", ""))[6:]
+        for b in screen_buttons
+        if b.get("callback_data", "").startswith("offer:")
+    }
+
+
+async def test_fredenberg_residents_find_something_behind_every_topic(bot: BotHarness) -> None:
+    nora = await resident_in(bot, "Fredenberg")
+    menu = nora.last()
+    assert "🏘 Fredenberg" in menu.labels
+    topics = [b for b in menu.flat_buttons if str(b.get("callback_data", "")).startswith("topic:")]
+    assert len(topics) == len(bot.services.content.catalogue.topics)
+    nothing = bot.services.i18n.translator("de").gettext(
+        "There is nothing here at the moment. You can ask a person."
+    )
+    for topic in topics:
+        await nora.send("/menu")
+        await nora.tap(topic["text"])
+        screen = nora.last()
+        assert nothing not in (screen.text or ""), topic["text"]
+        entries = [
+            b
+            for b in screen.flat_buttons
+            if b["callback_data"].split(":")[0] in {"offer", "event", "partner"}
+        ]
+        assert entries, topic["text"]  # something to go to, not only general questions
+
+
+async def test_local_offers_stay_local_and_the_others_are_open_to_both_districts(bot: BotHarness) -> None:
+    nora = await resident_in(bot, "Fredenberg")
+    await nora.tap("Alltagshilfe")
+    fredenberg = offer_ids(nora.last().flat_buttons)
+    assert (
+        "helfer-tandem-hilfe" not in fredenberg
+    )  # the helper tandems belong to the Hauptschule's all-day school
+    assert "briefe-aemter" in fredenberg
+    await nora.send("/menu")
+    await nora.tap("Kurse")
+    assert {"deutschkurs-frauen", "qualifizierung-frauen"} <= offer_ids(nora.last().flat_buttons)
+
+
+async def test_district_command_changes_the_district_and_the_menus(bot: BotHarness) -> None:
+    nora = await resident_in(bot, "Fredenberg")
+    await nora.send("/district")
+    picker = nora.last()
+    assert "✓ Fredenberg" in picker.labels
+    await nora.tap("Ost- und Westsiedlung")
+    menu = nora.last()
+    assert "🏘 Ost- und Westsiedlung" in menu.labels
+    await nora.tap("Alltagshilfe")
+    assert "helfer-tandem-hilfe" in offer_ids(nora.last().flat_buttons)
+    # The same from the main menu's 🏘 button, and it is remembered for the next /start.
+    await nora.send("/menu")
+    await nora.tap("🏘")
+    assert "✓ Ost- und Westsiedlung" in nora.last().labels
+    await nora.tap("Fredenberg")
+    await nora.send("/start")
+    assert "🏘 Fredenberg" in nora.last().labels
+
+
+async def test_the_district_button_speaks_the_residents_language(bot: BotHarness) -> None:
+    nora = await resident_in(bot, "فريدنبرغ", lang="ar")
+    assert "🏘 فريدنبرغ (Fredenberg)" in nora.last().labels

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.fakeapi import SimUser
+from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
 
 BERLIN = ZoneInfo("Europe/Berlin")

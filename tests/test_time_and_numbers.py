@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.fakeapi import SimUser
 from bot.i18n import LRI, PDI
+from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from bot.content.freshness import read_lock, translation_problems
 from bot.content.loader import LoadedSources, load_sources
 from bot.content.models import (
+    BIDI_CONTROLS,
     District,
     Emergency,
     Event,
@@ -23,6 +24,7 @@ from bot.content.models import (
     Place,
     PrivacyNotice,
     Topic,
+    iter_localized,
 )
 from bot.content.problems import ContentError, Problem
 from bot.content.references import check_references
@@ -156,11 +158,30 @@ def _example_warnings(loaded: LoadedSources) -> None:
                 )
 
 
+def _bidi_warnings(loaded: LoadedSources) -> None:
+    """Direction marks typed or pasted into a text: the bot isolates numbers itself (`--strict`: an error)."""
+    for kind, entries in loaded.entries.items():
+        for entry_id, entry in entries.items():
+            for loc, texts, _marker in iter_localized(entry):
+                for lang, value in texts.items():
+                    values = value if isinstance(value, tuple) else (value,)
+                    if any(BIDI_CONTROLS.search(item) for item in values):
+                        loaded.warning(
+                            kind,
+                            entry_id,
+                            (*loc, lang),
+                            "unsichtbare Steuerzeichen für die Schreibrichtung im Text – bitte löschen, "
+                            "der Bot setzt sie bei Arabisch und Persisch selbst",
+                            code="bidi_controls",
+                        )
+
+
 def validate_content(content_dir: Path) -> LoadedSources:
     """Load, validate and cross-check everything; all problems are in the result, nothing raised."""
     loaded = load_sources(content_dir)
     check_references(loaded)
     _example_warnings(loaded)
+    _bidi_warnings(loaded)
     lock, lock_problem = read_lock(content_dir)
     if lock_problem is not None:
         loaded.problems.append(lock_problem)

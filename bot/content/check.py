@@ -17,7 +17,7 @@ from bot.content.freshness import accept as accept_translations
 from bot.content.models import LANGS, ContentFile, iter_localized
 from bot.content.problems import Problem
 
-STRICT_CODES = frozenset({"example", "missing_translation"})
+STRICT_CODES = frozenset({"example", "missing_translation", "bidi_controls"})
 """Warnings that `--strict` turns into errors: nothing fictitious or untranslated goes live."""
 
 MAX_SHOWN_PER_CODE = 20

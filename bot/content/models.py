@@ -44,21 +44,11 @@ TargetGroup = Literal["women", "youth", "seniors", "families", "migrants", "ever
 Signup = Literal["request", "walk_in", "phone"]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Invisible direction marks and isolates: the renderer sets them, staff never type them into YAML."""
 
 
-def _no_bidi_controls(value: str) -> str:
-    if _BIDI_CONTROLS.search(value):
-        raise ValueError(
-            "unsichtbare Steuerzeichen für die Schreibrichtung im Text – bitte löschen, "
-            "der Bot setzt sie bei Arabisch und Persisch selbst"
-        )
-    return value
-
-
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_bidi_controls)
-]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Languages people speak (partner staff, course language): any ISO 639 code, e.g. "ku".
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]+)*$")]
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_catalogue
+from bot.content import ContentError, load_catalogue, run_check
 from bot.content.yamlfile import MAX_FILE_BYTES
 
 
@@ -480,7 +481,9 @@ def test_a_closure_ending_before_it_starts_names_its_line(make_content: Callable
     assert message.endswith("partners.yaml:10: 'to' liegt vor 'from'")
 
 
-def test_bidi_controls_typed_into_the_yaml_are_refused(make_content: Callable[..., Path]) -> None:
+def test_bidi_controls_typed_into_the_yaml_are_named_and_refused_for_going_live(
+    make_content: Callable[..., Path],
+) -> None:
     content_dir = make_content(
         emergency="""
         emergency:
@@ -494,12 +497,14 @@ def test_bidi_controls_typed_into_the_yaml_are_refused(make_content: Callable[..
             triggers: {de: [will sterben]}
         """
     )
-    message = one_error(content_dir)
-    assert message.startswith("emergency.seelsorge.description.ar at ")
-    assert message.endswith(
+    _catalogue, warnings = load_catalogue(content_dir)  # the bot still runs with it
+    (warning,) = [str(w) for w in warnings if w.code == "bidi_controls"]
+    assert warning.startswith("emergency.seelsorge.description.ar at ")
+    assert warning.endswith(
         "emergency.yaml:9: unsichtbare Steuerzeichen für die Schreibrichtung im Text – "
         "bitte löschen, der Bot setzt sie bei Arabisch und Persisch selbst"
     )
+    assert run_check(content_dir, strict=True, accept=False, out=io.StringIO()) == 1
 
 
 def test_an_emergency_number_is_either_around_the_clock_or_has_hours(

@@ -9,6 +9,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 
 from bot.i18n import DEFAULT_LANGUAGE, N_, I18n
+from bot.languages import language
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ SHORT_DESCRIPTION = N_("Courses, counselling and help in your neighbourhood – 
 async def register_commands(bot: Any, i18n: I18n) -> None:
     """setMyCommands / setMyDescription / setMyShortDescription for each language (German as default)."""
     for lang in (None, *i18n.languages):
-        if lang == "de-simple":
+        if lang is not None and not language(lang).telegram_code:
             continue  # Telegram knows no such language code; plain German residents see German.
         t = i18n.translator(lang or DEFAULT_LANGUAGE)
         commands = [BotCommand(name, t.gettext(description)) for name, description in COMMANDS]

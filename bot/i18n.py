@@ -23,26 +23,16 @@ from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.languages import LANGUAGES
+from bot.languages import LANGUAGES, REGISTRY, counts_as, language
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "de"
-RTL_LANGUAGES = frozenset({"ar", "fa"})
 TIMEZONE = ZoneInfo("Europe/Berlin")
 
-# Each language's own name, for the picker: a resident must recognise their language without reading German.
-LANGUAGE_NAMES: dict[str, str] = {
-    "de": "Deutsch",
-    "de-simple": "Einfaches Deutsch",
-    "tr": "Türkçe",
-    "ar": "العربية",
-    "ru": "Русский",
-    "uk": "Українська",
-    "pl": "Polski",
-    "fa": "فارسی",
-    "en": "English",
-}
+# Each language's own name (from bot/languages.py), for the picker and the fallback note.
+LANGUAGE_NAMES: dict[str, str] = {entry.code: entry.name for entry in REGISTRY}
+RTL_LANGUAGES = frozenset(entry.code for entry in REGISTRY if entry.rtl)
 
 # Unicode bidi isolates: FSI ... PDI keeps a phone number or a Latin name in one piece inside RTL text.
 FSI = "\u2068"
@@ -64,14 +54,14 @@ def isolate_digits(text: str) -> str:
     return _LTR_RUN.sub(lambda match: f"{LRI}{match[0]}{PDI}", text)
 
 
-def catalog_dir_name(lang: str) -> str:
-    """The folder name under locales/ (gettext folders cannot contain '-')."""
-    return lang.replace("-", "_")
-
-
 def babel_locale(lang: str) -> Locale:
     """The CLDR locale used for dates and plurals; plain German formats like German."""
-    return Locale.parse("de" if lang == "de-simple" else lang)
+    return Locale.parse(language(lang).babel_locale)
+
+
+def catalog_dir_name(lang: str) -> str:
+    """The folder name under locales/ (gettext folders cannot contain '-')."""
+    return language(lang).catalog_dir
 
 
 class CatalogError(Exception):
@@ -89,8 +79,9 @@ def negotiate(
         wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
     except (ValueError, UnknownLocaleError):
         return default
-    plain = [a for a in available if "-" not in a]
-    match = Locale.negotiate([str(wanted)], plain, sep="_")
+    # Only languages Telegram has a code for: no client reports plain German.
+    reported = [a for a in available if language(a).telegram_code]
+    match = Locale.negotiate([str(wanted)], reported, sep="_")
     return str(match) if match else default
 
 
@@ -166,7 +157,7 @@ class I18n:
         self.default = default
         self._translators: dict[str, Translator] = {}
         for lang in self.languages:
-            path = locales_dir / catalog_dir_name(lang) / "LC_MESSAGES" / "bot.po"
+            path = locales_dir / language(lang).catalog_dir / "LC_MESSAGES" / "bot.po"
             if not path.exists():
                 raise CatalogError(f"missing catalog for '{lang}': {path}")
             translations = _load_catalog(path)
@@ -174,10 +165,10 @@ class I18n:
         if DEFAULT_LANGUAGE not in self._translators:
             raise CatalogError("the German catalog is required")
         # Plain German falls back to German where a sentence has no plain version yet.
-        if "de-simple" in self._translators:
-            self._translators["de-simple"].translations.add_fallback(
-                self._translators[DEFAULT_LANGUAGE].translations
-            )
+        for lang, translator in self._translators.items():
+            base = self._translators.get(counts_as(lang))
+            if base is not None and base is not translator:
+                translator.translations.add_fallback(base.translations)
 
     def translator(self, lang: str | None) -> Translator:
         return self._translators.get(lang or self.default) or self._translators[self.default]

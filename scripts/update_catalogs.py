@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n import LANGUAGES, babel_locale, catalog_dir_name  # noqa: E402
+from bot.languages import REGISTRY  # noqa: E402
 
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
 
@@ -35,21 +35,21 @@ def main() -> int:
     template = extract()
     with (ROOT / "locales" / "bot.pot").open("wb") as handle:
         write_po(handle, template, omit_header=False, sort_output=True, include_lineno=False)
-    for lang in LANGUAGES:
-        path = ROOT / "locales" / catalog_dir_name(lang) / "LC_MESSAGES" / "bot.po"
+    for language in REGISTRY:
+        path = ROOT / "locales" / language.catalog_dir / "LC_MESSAGES" / "bot.po"
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             with path.open("rb") as handle:
-                catalog = read_po(handle, locale=str(babel_locale(lang)))
+                catalog = read_po(handle, locale=language.babel_locale)
         else:
-            catalog = Catalog(locale=babel_locale(lang), project="Quartiersbot", fuzzy=False)
+            catalog = Catalog(locale=language.babel_locale, project="Quartiersbot", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
         with path.open("wb") as handle:
             write_po(
                 handle, catalog, sort_output=True, include_lineno=False, ignore_obsolete=False, width=100
             )
         missing = sum(1 for m in catalog if m.id and not m.string)
-        print(f"{lang:10} {len([m for m in catalog if m.id]):4} msgids, {missing:4} untranslated")
+        print(f"{language.code:10} {len([m for m in catalog if m.id]):4} msgids, {missing:4} untranslated")
     return 0
 
 

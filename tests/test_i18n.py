@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import get_args
 
 import pytest
+import snowballstemmer
+from babel import Locale
 
 from bot.i18n import FSI, PDI, I18n, negotiate
+from bot.languages import LANGUAGES, REGISTRY, Lang, counts_as, same_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,9 +47,32 @@ def test_dates_and_weekdays_are_formatted_in_the_residents_locale() -> None:
     assert arabic.startswith(FSI) and arabic.endswith(PDI)
 
 
-def test_plain_german_falls_back_to_german_sentences() -> None:
-    i18n = I18n(ROOT / "locales")
-    assert i18n.translator("de-simple").gettext("Language") in {"Sprache", "Sprache wählen"}
+def _write_po(folder: Path, entries: dict[str, str]) -> None:
+    folder.mkdir(parents=True)
+    body = "".join(f'msgid "{msgid}"\nmsgstr "{msgstr}"\n\n' for msgid, msgstr in entries.items())
+    header = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (folder / "bot.po").write_text(header + body, encoding="utf-8")
+
+
+def test_plain_german_falls_back_to_german_sentences(tmp_path: Path) -> None:
+    """A sentence without a plain version is shown in German, not as its msgid."""
+    _write_po(tmp_path / "de" / "LC_MESSAGES", {"Language": "Sprache", "Back": "Zurück"})
+    _write_po(tmp_path / "de_simple" / "LC_MESSAGES", {"Back": "Zurück zum Anfang"})
+    plain = I18n(tmp_path, languages=("de", "de-simple")).translator("de-simple")
+    assert plain.gettext("Language") == "Sprache"
+    assert plain.gettext("Back") == "Zurück zum Anfang"
+    assert plain.format_date(date(2027, 3, 2)) == "Dienstag, 2. März 2027"
+
+
+def test_the_language_registry_lists_every_code_of_the_content_type_once() -> None:
+    assert tuple(entry.code for entry in REGISTRY) == LANGUAGES == get_args(Lang)
+    for entry in REGISTRY:
+        assert counts_as(entry.counts_as) == entry.counts_as, entry  # no chains
+        assert entry.snowball is None or entry.snowball in snowballstemmer.algorithms(), entry
+        assert Locale.parse(entry.babel_locale), entry
+        assert (ROOT / "locales" / entry.catalog_dir / "LC_MESSAGES" / "bot.po").exists(), entry
+    assert same_language("de-simple", "de") and not same_language("de-simple", "tr")
+    assert [entry.code for entry in REGISTRY if entry.rtl] == ["ar", "fa"]
 
 
 def test_unknown_language_gets_german() -> None:

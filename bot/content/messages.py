@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.content.models import KINDS, SLUG_PATTERN
+from bot.languages import LANGUAGES
 
 
 def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> Iterator[str]:
@@ -77,7 +78,7 @@ def german_message(error: Any, field_names: list[str]) -> str:
         return f"unbekanntes Feld '{last}'{suggest(last, field_names)}"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        if loc and loc[-1] == "[key]" and "de-simple" in expected:
+        if loc and loc[-1] == "[key]" and expected == ", ".join(LANGUAGES):
             return f"unbekannter Sprachcode '{error['input']}' – erlaubt: {expected}"
         return f"ungültiger Wert '{error['input']}' – erlaubt: {expected}"
     if kind == "string_pattern_mismatch":

@@ -29,10 +29,10 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from bot.languages import LANGUAGES, Lang
+from bot.languages import CONTENT_FALLBACK, LANGUAGES, Lang
 
 LANGS = LANGUAGES
-FALLBACK: tuple[Lang, ...] = ("de-simple", "de")
+FALLBACK = CONTENT_FALLBACK
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 DEFAULT_TIMEZONE = "Europe/Berlin"

@@ -27,6 +27,7 @@ from bot.content.models import (
     public_holiday,
 )
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
+from bot.languages import CONTENT_FALLBACK, same_language
 from bot.render.callback import encode
 
 PAGE_SIZE = 6
@@ -42,7 +43,7 @@ class Writer:
 
     def text(self, localized: Mapping[Any, Any] | None) -> str:
         value, used = pick(localized, self.t.lang)
-        if used != self.t.lang and not (self.t.lang == "de-simple" and used == "de"):
+        if not same_language(used, self.t.lang):
             self.fell_back.add(used)
         return escape(self._directed(value))
 
@@ -59,7 +60,7 @@ class Writer:
         """The note that some text is shown in (plain) German, in the resident's language."""
         if not self.fell_back:
             return ""
-        used = "de-simple" if "de-simple" in self.fell_back else "de"
+        used = next((code for code in CONTENT_FALLBACK if code in self.fell_back), "de")
         return (
             "\n\n<i>"
             + escape(

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from bot.languages import counts_as
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 
 MAX_GAP = 3
@@ -482,7 +483,7 @@ class EmergencyDetector:
                 triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
-                analyser_lang = "de" if lang == "de-simple" else lang
+                analyser_lang = counts_as(lang)
                 for phrase in content_phrases:
                     # "yardım edin!": a call for help is soft even as a phrase (see the module docstring)
                     call = phrase.rstrip().endswith("!")

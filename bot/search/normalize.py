@@ -25,21 +25,13 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.languages import LANGUAGES
+from bot.languages import LANGUAGES, REGISTRY, counts_as
 
 LANGS: tuple[str, ...] = LANGUAGES
 #: Languages that have their own analyser; "de-simple" is analysed as German.
-ANALYSER_LANGS: tuple[str, ...] = tuple(lang for lang in LANGUAGES if lang != "de-simple")
+ANALYSER_LANGS: tuple[str, ...] = tuple(entry.code for entry in REGISTRY if entry.counts_as == entry.code)
 
-_SNOWBALL = {
-    "de": "german",
-    "tr": "turkish",
-    "ar": "arabic",
-    "ru": "russian",
-    "pl": "polish",
-    "fa": "persian",
-    "en": "english",
-}
+_SNOWBALL: dict[str, str] = {entry.code: entry.snowball for entry in REGISTRY if entry.snowball}
 
 #: Letters that NFD does not decompose, plus Arabic-script variants unified for every language.
 _CHAR_FOLD = {
@@ -169,17 +161,7 @@ def script_of(word: str) -> str:
     return DIGIT
 
 
-SCRIPT_OF_LANG = {
-    "de": LATIN,
-    "de-simple": LATIN,
-    "tr": LATIN,
-    "pl": LATIN,
-    "en": LATIN,
-    "ru": CYRILLIC,
-    "uk": CYRILLIC,
-    "ar": ARABIC,
-    "fa": ARABIC,
-}
+SCRIPT_OF_LANG: dict[str, str] = {entry.code: entry.script for entry in REGISTRY}
 
 
 # --- stop words ------------------------------------------------------------------------------------------
@@ -199,7 +181,7 @@ def stop_words(lang: str) -> frozenset[str]:
 
 def analyser_lang(lang: str) -> str:
     """The language whose stemmer and stop words analyse ``lang`` ("de-simple" is German)."""
-    return "de" if lang == "de-simple" else lang
+    return counts_as(lang)
 
 
 def scope(lang: str) -> tuple[str, ...]:
@@ -262,7 +244,7 @@ def _stemmer(lang: str) -> Callable[[str], str]:
 @lru_cache(maxsize=200_000)
 def stem(word: str, lang: str) -> str:
     """Folded stem of a lower-cased ``word`` under ``lang``'s stemmer ("de-simple" = German)."""
-    lang = "de" if lang == "de-simple" else lang
+    lang = counts_as(lang)
     if len(word) < 4 or script_of(word) != SCRIPT_OF_LANG[lang]:
         return fold(word)
     prepared = word.translate(_PRE_STEM[lang]) if lang in _PRE_STEM else word

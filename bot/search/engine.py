@@ -28,7 +28,7 @@ from typing import Any, Literal
 from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
-from bot.search.normalize import scope
+from bot.search.normalize import latin_reading, scope
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
 
@@ -165,6 +165,9 @@ class SearchEngine:
         shape = message_shape(query)
         if shape in ("empty", "emoji", "unsupported_script"):
             return SearchResult(reason=shape)
+        reading = latin_reading(query, lang)
+        if reading is not None:
+            query = f"{query}\n{reading}"  # "muzh upal" is also "муж упал" (see search())
         match = self.emergency.detect(query)
         if match is not None and match.hard:
             result = self.search(query, lang, district, limit)
@@ -216,6 +219,10 @@ class SearchEngine:
 
     def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """The ranking and its outcome, without emergency or small-talk detection."""
+        reading = latin_reading(query, lang)
+        if reading is not None:
+            # Both readings: a Russian resident may also write German or English in Latin letters.
+            query = f"{query}\n{reading}"
         lexical = self.lexical.search(query, lang)
         semantic = self.embedder is not None and self.semantic_ready
         # What a question is about is said at its start; a pasted letter of 4,000 characters would cost

@@ -8,8 +8,11 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
-A wrong confident answer is worse than a choice list, so the thresholds lean to choices. They were
-tuned on ``bench/eval/shipped-dev.jsonl`` and ``shipped-dev-oos.jsonl`` only (bench/search_eval.py).
+A wrong confident answer is worse than a choice list, so the thresholds lean to choices. "Nothing is
+close" is measured per catalogue and language with everyday off-topic questions (bot/search/offtopic.py):
+the model's similarities sit higher for one content or language than for another. The constants were
+tuned on the dev sets only (``bench/eval/shipped-dev*.jsonl`` and the Grone district,
+bench/search_eval.py).
 Until the vectors of the content are computed (first start) or if the model cannot be loaded, the
 ranking is lexical alone, with its own, stricter thresholds.
 """
@@ -25,9 +28,9 @@ from typing import Any, Literal
 from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
-from bot.search.normalize import scope
+from bot.search.normalize import latin_reading, scope
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
-from bot.search.vectors import Embedder, SemanticIndex
+from bot.search.vectors import Calibration, Embedder, SemanticIndex
 
 NotUnderstood = Literal[MessageShape, "no_match"]
 Outcome = Literal["answer", "choices", "unknown"]
@@ -37,8 +40,10 @@ Outcome = Literal["answer", "choices", "unknown"]
 # a lexical match of one word out of five ("kostet" in "Was kostet ein Döner am Bahnhof?") adds little.
 LEX_WEIGHT = 0.3
 LEX_HALF = 6.0
-FLOOR = 0.86  # below: "I don't know" (out of scope, or nothing close enough)
-ANSWER = 0.95  # a confident answer needs this much...
+# "I don't know" below the floor of the resident's language in this catalogue: where everyday off-topic
+# questions land (bot/search/offtopic.py, vectors.Calibration); FLOOR where there is no calibration.
+FLOOR = 0.86
+ANSWER = 0.95  # a confident answer needs this much (or the language's calibrated threshold)...
 MARGIN = 0.04  # ...this lead over the runner-up, and the lexical ranking's best entry must be the same
 CHOICE_GAP = 0.06  # with a confident answer: the entries within this distance of it
 SITUATION = 0.84  # a message this close to an emergency situation...
@@ -160,6 +165,9 @@ class SearchEngine:
         shape = message_shape(query)
         if shape in ("empty", "emoji", "unsupported_script"):
             return SearchResult(reason=shape)
+        reading = latin_reading(query, lang)
+        if reading is not None:
+            query = f"{query}\n{reading}"  # "muzh upal" is also "муж упал" (see search())
         match = self.emergency.detect(query)
         if match is not None and match.hard:
             result = self.search(query, lang, district, limit)
@@ -191,10 +199,14 @@ class SearchEngine:
         # confidently answered ("помогите | написать резюме" → job application training); "حريق |
         # بالعمارة" (fire | in the building) stays an emergency.
         rest = self.search(match.rest, lang, district, limit) if match.rest.strip() else SearchResult()
-        # A call for help ("допоможіть | з листом від відомства") needs only the rest to be answered
-        # confidently; a call alone, or with a rest the bot is not sure about ("допоможіть, тут чужа
-        # людина"), keeps the emergency numbers (the screen lists the best entries below them).
-        stays = rest.answer is None or (not match.call and result.answer is None)
+        # A call for help ("допоможіть | з листом від відомства") needs only the rest, or the whole
+        # message, to be answered confidently; a call alone, or with a rest the bot is not sure about
+        # ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen lists the best entries
+        # below them).
+        if match.call:
+            stays = not match.rest.strip() or (rest.answer is None and result.answer is None)
+        else:
+            stays = rest.answer is None or result.answer is None
         return SearchResult(
             answer=result.answer,
             alternatives=result.alternatives,
@@ -207,6 +219,10 @@ class SearchEngine:
 
     def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """The ranking and its outcome, without emergency or small-talk detection."""
+        reading = latin_reading(query, lang)
+        if reading is not None:
+            # Both readings: a Russian resident may also write German or English in Latin letters.
+            query = f"{query}\n{reading}"
         lexical = self.lexical.search(query, lang)
         semantic = self.embedder is not None and self.semantic_ready
         # What a question is about is said at its start; a pasted letter of 4,000 characters would cost
@@ -214,7 +230,7 @@ class SearchEngine:
         vector = self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
         if vector is not None:
             dense = self.semantic.scores(vector, scope(lang))
-            return self._hybrid(lexical, dense, district, limit)
+            return self._hybrid(lexical, dense, district, limit, self.semantic.calibrations.get(lang))
         return self._lexical(lexical, district, limit)
 
     def _serves(self, index: int, district: str | None) -> bool:
@@ -225,9 +241,19 @@ class SearchEngine:
         return Hit(entry.id, entry.kind, score)
 
     def _hybrid(
-        self, lexical: LexicalHits, dense: dict[int, float], district: str | None, limit: int
+        self,
+        lexical: LexicalHits,
+        dense: dict[int, float],
+        district: str | None,
+        limit: int,
+        calibration: Calibration | None,
     ) -> SearchResult:
+        floor = calibration.floor if calibration is not None else FLOOR
+        answer = calibration.answer if calibration is not None else ANSWER
+
         def fuse(index: int, cosine: float) -> float:
+            if calibration is not None:
+                cosine -= calibration.background[index]  # a hub close to everything counts for less
             score = lexical.scores.get(index, 0.0)
             if not score:
                 return cosine
@@ -244,12 +270,12 @@ class SearchEngine:
         ranked = sorted(fused, key=lambda i: -fused[i])
         top = ranked[0]
         best = fused[top]
-        confidence = _confidence(best)
-        if best < FLOOR:
+        confidence = _confidence(best, floor, answer)
+        if best < floor:
             return SearchResult(reason="no_match", confidence=confidence, semantic=True, alarming=alarming)
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
-        confident = best >= ANSWER and best - runner_up >= MARGIN and lexical_best == top
+        confident = best >= answer and best - runner_up >= MARGIN and lexical_best == top
         # A confident answer keeps the entries almost as close (ask --json shows them); a choice is always
         # between the best two or three ("is it one of these?" with one entry is no choice).
         near = [i for i in ranked[1:limit] if not confident or fused[i] >= best - CHOICE_GAP]
@@ -297,6 +323,6 @@ class SearchEngine:
         )
 
 
-def _confidence(fused: float) -> float:
+def _confidence(fused: float, floor: float, answer: float) -> float:
     """The fused score spread over 0–1: 0.5 at the floor of "I don't know", 0.75 at a confident answer."""
-    return round(min(1.0, max(0.0, 0.5 + (fused - FLOOR) / (ANSWER - FLOOR) * 0.25)), 3)
+    return round(min(1.0, max(0.0, 0.5 + (fused - floor) / max(answer - floor, 0.01) * 0.25)), 3)

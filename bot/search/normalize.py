@@ -184,6 +184,26 @@ def analyser_lang(lang: str) -> str:
     return counts_as(lang)
 
 
+#: Residents whose language is written in Cyrillic often type it in Latin letters on a German phone
+#: ("gde mozhno vzyat igrushki"); cyrtranslit's Russian scheme reads that back into Cyrillic letters.
+_LATIN_READINGS = {"ru": "ru"}
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+
+
+def latin_reading(text: str, lang: str) -> str | None:
+    """``text`` in its language's own letters, if a resident of ``lang`` wrote it in Latin letters only;
+    None otherwise (the message is read as written)."""
+    scheme = _LATIN_READINGS.get(lang)
+    if scheme is None or any(script_of(word) not in (LATIN, DIGIT) for word in raw_tokens(text)):
+        return None
+    lowered = text.casefold()
+    if not _LATIN_WORD.search(lowered):
+        return None
+    import cyrtranslit
+
+    return str(cyrtranslit.to_cyrillic(lowered, scheme))
+
+
 def scope(lang: str) -> tuple[str, ...]:
     """The languages a resident writing in ``lang`` is read in: their own, German (Jobcenter, Anmeldung)
     and English. Never the others: a Turkish word must not meet a Polish stem."""

@@ -26,12 +26,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 
+from bot.languages import LANGUAGES
 from bot.search.documents import Entry
+from bot.search.normalize import analyser_lang, scope
+from bot.search.offtopic import OFF_TOPIC
 from bot.search.situations import SITUATIONS
 
 logger = logging.getLogger(__name__)
@@ -80,6 +84,33 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=KEY_BYTES).digest()
 
 
+def query_key(text: str) -> bytes:
+    """The cache key of a text embedded as a question (its vector differs from the passage's)."""
+    return text_key("query: " + text)
+
+
+#: Where a language's thresholds sit among its off-topic questions' best similarities (tuned on the dev
+#: sets, bench/search_eval.py): "I don't know" below the 90th percentile; a confident answer needs 0.09
+#: more than the 75th.
+FLOOR_QUANTILE = 0.9
+ANSWER_QUANTILE = 0.75
+ANSWER_ABOVE = 0.09
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """What the off-topic questions (bot/search/offtopic.py) of one language found in a catalogue.
+
+    ``floor``: below this similarity a question of this language is not close to anything; ``answer``:
+    from this similarity on it may be answered confidently. ``background``: per owner, how much closer
+    it is to the off-topic questions than the average entry: a hub that is close to everything; the engine
+    subtracts it."""
+
+    floor: float
+    answer: float
+    background: np.ndarray
+
+
 class SemanticIndex:
     """The passages of one catalogue and, once computed, their vectors (one row each), ordered by language
     and entry: a question is compared with the rows of its languages as slices of the matrix (no copy).
@@ -93,8 +124,14 @@ class SemanticIndex:
             for lang, _what, text in passages
         ]
         rows.sort(key=lambda row: (row[0], row[1]))  # stable: an entry's passages keep their order
-        self.texts = [text for _, _, text in rows]
-        self.keys = [text_key(t) for t in self.texts]
+        # The passages, then the off-topic questions (embedded as questions: the rows after ``passages``).
+        probe_texts = [text for texts in OFF_TOPIC.values() for text in texts]
+        self.probes: dict[str, tuple[int, int]] = {}  # language → (first row, count) among the questions
+        for lang, texts in OFF_TOPIC.items():
+            self.probes[lang] = (sum(count for _, count in self.probes.values()), len(texts))
+        self.passages = len(rows)
+        self.texts = [text for _, _, text in rows] + probe_texts
+        self.keys = [text_key(t) for t in self.texts[: self.passages]] + [query_key(t) for t in probe_texts]
         self.emergency = len(entries)
         self._size = len(entries) + 1
         # language → (first row, end row, where each owner's rows start (relative), the owners)
@@ -108,12 +145,47 @@ class SemanticIndex:
             self._blocks[lang] = (start, end, firsts, block[firsts])
             start = end
         self.matrix: np.ndarray | None = None
+        self.calibrations: dict[str, Calibration] = {}
         self.ready = threading.Event()
 
-    def install(self, matrix: np.ndarray) -> None:
-        """Called by the embedder's thread when every passage has its vector."""
+    def install(self, vectors: np.ndarray) -> None:
+        """Called by the embedder's thread when every passage and off-topic question has its vector."""
+        matrix, probes = vectors[: self.passages], vectors[self.passages :]
+        if len(probes) and len(matrix):
+            self.calibrations = self._calibrate(matrix, probes)
         self.matrix = matrix
         self.ready.set()
+
+    def _calibrate(self, matrix: np.ndarray, probes: np.ndarray) -> dict[str, Calibration]:
+        """Each resident language's :class:`Calibration`, from one matrix product of the off-topic
+        questions with every passage."""
+        similarity = probes @ matrix.T
+        out: dict[str, Calibration] = {}
+        for lang in LANGUAGES:
+            first, count = self.probes.get(analyser_lang(lang), (0, 0))
+            if not count:
+                continue
+            rows = similarity[first : first + count]
+            best = np.full((count, self._size), -np.inf)
+            for code in dict.fromkeys(scope(lang)):
+                block = self._blocks.get(code)
+                if block is None:
+                    continue
+                start, end, firsts, owners = block
+                per_owner = np.maximum.reduceat(rows[:, start:end], firsts, axis=1)
+                best[:, owners] = np.maximum(best[:, owners], per_owner)
+            entries = best[:, : self.emergency]
+            found = np.isfinite(entries[0])
+            if not found.any():
+                continue
+            closeness = np.where(found, entries, 0.0).mean(axis=0)
+            background = np.zeros(self._size)
+            background[: self.emergency] = np.where(found, closeness - closeness[found].mean(), 0.0)
+            tops = entries[:, found].max(axis=1)
+            floor = float(np.quantile(tops, FLOOR_QUANTILE))
+            answer = float(np.quantile(tops, ANSWER_QUANTILE)) + ANSWER_ABOVE
+            out[lang] = Calibration(floor, answer, background)
+        return out
 
     def scores(self, query: np.ndarray, langs: tuple[str, ...]) -> dict[int, float]:
         """Entry index → the best cosine similarity of the query to one of its passages in ``langs``."""
@@ -331,7 +403,10 @@ class Embedder:
                         self._write_cache(job.keys)
                     return False
             batch = missing[offset : offset + BATCH]
-            vectors = self.model.passages([job.texts[i] for i in batch])
+            texts = [job.texts[i] for i in batch if i < job.passages]
+            vectors = list(self.model.passages(texts)) if texts else []
+            # The off-topic questions are embedded as questions, like a resident's.
+            vectors += [self.model.query(job.texts[i]) for i in batch if i >= job.passages]
             for i, vector in zip(batch, vectors, strict=True):
                 memo[job.keys[i]] = vector
             if time.perf_counter() - last_save > SAVE_EVERY:

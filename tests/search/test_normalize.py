@@ -1,4 +1,12 @@
-from bot.search.normalize import content_words, fold, query_words, raw_tokens, scope, stop_words
+from bot.search.normalize import (
+    content_words,
+    fold,
+    latin_reading,
+    query_words,
+    raw_tokens,
+    scope,
+    stop_words,
+)
 
 
 def test_fold_removes_diacritics_of_all_latin_languages() -> None:
@@ -42,3 +50,20 @@ def test_function_words_and_numbers_come_from_the_kept_lists_and_carry_nothing()
     assert words["а"].stop  # Russian
     assert words["2"].number and not words["deutschkurs"].stop
     assert {"mehr", "nur", "und"} <= stop_words("de-simple")
+
+
+def test_russian_typed_in_latin_letters_is_also_read_in_cyrillic() -> None:
+    reading = latin_reading("gde mozhno vzyat igrushki dlya rebenka", "ru")
+    assert reading is not None and "игрушки" in reading and "для" in reading
+    assert latin_reading("где взять игрушки, Jobcenter", "ru") is None  # already in its own letters
+    assert latin_reading("oyuncak nerede", "tr") is None  # Turkish is written in Latin letters anyway
+    assert latin_reading("123 !!", "ru") is None
+
+
+def test_a_russian_resident_typing_latin_letters_finds_the_russian_words(lexical_engine: object) -> None:
+    from bot.search import SearchEngine
+
+    assert isinstance(lexical_engine, SearchEngine)
+    latin = lexical_engine.search("kurs nemetskogo dlya zhenshchin s rebenkom", "ru")
+    shown = ([latin.answer] if latin.answer else []) + latin.alternatives
+    assert shown and shown[0].key == "offer:deutschkurs-frauen"

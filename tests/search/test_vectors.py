@@ -76,7 +76,7 @@ def test_a_restart_with_unchanged_content_embeds_nothing_and_a_changed_text_only
 ) -> None:
     first = WordModel()
     engine, embedder = engine_with(first, tmp_path)
-    assert engine.semantic.ready.wait(10) and len(first.embedded) == len(engine.semantic.texts)
+    assert engine.semantic.ready.wait(10) and len(first.embedded) == engine.semantic.passages
     embedder.close()
 
     again = WordModel()
@@ -103,7 +103,7 @@ def test_a_corrupt_vector_cache_is_rebuilt(
 
     model = WordModel()
     engine, embedder = engine_with(model, tmp_path)
-    assert engine.semantic.ready.wait(10) and len(model.embedded) == len(engine.semantic.texts)
+    assert engine.semantic.ready.wait(10) and len(model.embedded) == engine.semantic.passages
     assert engine.answer("Viertel-Lauf im Mai", "de").semantic
     assert "unreadable" in caplog.text
     assert np.load(cache_file)["keys"].shape == (len(engine.semantic.texts), 16)  # written anew
@@ -142,3 +142,21 @@ def test_every_cached_vector_is_found_again_whatever_bytes_its_key_ends_with(tmp
     engine, embedder = engine_with(again, tmp_path, catalogue=course)
     assert engine.semantic.ready.wait(10) and again.embedded == []
     embedder.close()
+
+
+def test_each_language_gets_its_own_floor_and_an_entry_close_to_everything_counts_for_less(
+    tmp_path: Path,
+) -> None:
+    from bot.languages import LANGUAGES
+
+    # A catch-all offer that shares words with the everyday off-topic questions (bot/search/offtopic.py).
+    hub = offer(de="Wie wird das Wetter, wer hat gewonnen, welches Handy, welcher Film: wir wissen es")
+    engine, embedder = engine_with(WordModel(), tmp_path, catalogue=catalogue(hub=hub, kurs=offer(de="Kurs")))
+    assert engine.semantic.ready.wait(10)
+    embedder.close()
+    calibrations = engine.semantic.calibrations
+    assert set(calibrations) == set(LANGUAGES)  # de-simple is measured with the German questions
+    german = calibrations["de"]
+    hub_index = [entry.id for entry in engine.entries].index("hub")
+    assert german.background[hub_index] > 0 > german.background[1 - hub_index]
+    assert 0 < german.floor < 1

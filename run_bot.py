@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "links":
         from bot.content.catalogue import load_catalogue
         from bot.content.problems import ContentError
-        from bot.handlers.menu import deep_link_payload
+        from bot.render.callback import deep_link_payload
 
         try:
             catalogue, _ = load_catalogue(settings.content_dir)

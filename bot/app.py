@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from aiosmtpd.smtp import SMTP
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -20,16 +19,16 @@ from bot.commands import register_commands
 from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
-from bot.context import AppType, BotData, Context, Services, UserData
-from bot.delivery.inbound import ReplyHandler
+from bot.delivery import inbound
 from bot.delivery.mail import SmtpMailer, SmtpSettings, telegram_file_fetcher
 from bot.delivery.worker import DeliveryWorker
+from bot.handlers.context import AppType, BotData, Context, UserData
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
 from bot.search.vectors import E5Model, Embedder
+from bot.services import Services
 from bot.settings import Settings, StartupError
 from bot.storage.db import create_database
-from bot.tickets import service as ticket_service
 from bot.tickets.hooks import TicketDeliveryHooks
 from bot.transport import RetryingRequest
 
@@ -157,41 +156,13 @@ async def start_inbound_mail(services: Services) -> asyncio.Server | None:
     settings = services.settings
     if not (settings.mail_inbound_port and settings.mail_reply_domain and settings.mail_reply_secret):
         return None
-
-    async def on_reply(number: str, sender: str, text: str, message_id: str) -> str:
-        async with services.database.transaction() as session:
-            result = await ticket_service.partner_email_reply(
-                session,
-                services.ticket_context(),
-                number=number,
-                from_address=sender,
-                text=text,
-                mail_message_id=message_id,
-            )
-        outcome = result.outcome
-        if outcome in (ticket_service.Outcome.OK, ticket_service.Outcome.DUPLICATE):
-            if services.delivery is not None:
-                services.delivery.wake()
-            return "250 OK"
-        reasons = {
-            ticket_service.Outcome.WRONG_CHAT: "550 5.7.1 This sender may not answer this request",
-            ticket_service.Outcome.CLOSED: "550 5.7.1 This request is closed",
-            ticket_service.Outcome.EMPTY: "550 5.6.0 The reply is empty",
-        }
-        return reasons.get(outcome, "550 5.1.1 No such request")
-
-    handler = ReplyHandler(settings.mail_reply_domain, settings.mail_reply_secret, on_reply)
-    server = await asyncio.get_running_loop().create_server(
-        lambda: SMTP(handler, hostname=settings.mail_reply_domain),
+    return await inbound.listen(
         settings.mail_inbound_host,
         settings.mail_inbound_port,
+        settings.mail_reply_domain,
+        settings.mail_reply_secret,
+        services.requests.email_reply,
     )
-    logger.info(
-        "listening for partners' e-mail replies on %s:%s",
-        settings.mail_inbound_host,
-        settings.mail_inbound_port,
-    )
-    return server
 
 
 def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> DeliveryWorker:

@@ -22,6 +22,7 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
 
 from bot.languages import LANGUAGES, REGISTRY, counts_as, language
 
@@ -106,6 +107,15 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
+
+    def html(self, message: str, /, **values: object) -> str:
+        """`message` translated for Telegram HTML: the sentence escaped once, every value escaped on
+        insertion (a `markupsafe.Markup` value is inserted as it is)."""
+        return str(Markup(escape(self.gettext(message))).format(**values))
+
+    def nhtml(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """`html` for a sentence with a plural form; `{count}` is `n`."""
+        return str(Markup(escape(self.ngettext(singular, plural, n))).format(count=n, **values))
 
     def isolate(self, text: str) -> str:
         """Wrap numbers, addresses and Latin names so they keep their order in right-to-left text."""

@@ -6,10 +6,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.context import Services
 from bot.flood import WINDOW as FLOOD_WINDOW
+from bot.services import Services
 from bot.storage import feedback, flood, inbox, requests
-from bot.tickets.reminders import run_due_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -22,11 +21,7 @@ INBOX_RETENTION = timedelta(days=1)
 
 async def remind_and_escalate(services: Services) -> int:
     """Requests nobody took on: a reminder in the partner group, later escalation to the catch-all."""
-    async with services.database.transaction() as session:
-        count = await run_due_reminders(session, services.ticket_context(), services.clock())
-    if count and services.delivery is not None:
-        services.delivery.wake()
-    return count
+    return await services.requests.remind_and_escalate(services.clock())
 
 
 async def purge_old_data(services: Services) -> int:

@@ -22,7 +22,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application, post_init, post_shutdown
-from bot.context import AppType, Context
+from bot.handlers.context import AppType, Context
 from bot.handlers.errors import is_transient
 from bot.inbox.polling import Poller
 from bot.inbox.webhook import start_webhook

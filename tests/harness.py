@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_application, start_services, stop_services
-from bot.context import AppType, Services
+from bot.handlers.context import AppType
+from bot.services import Services
 from bot.settings import Settings
 from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser
 

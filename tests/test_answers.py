@@ -243,7 +243,7 @@ async def test_every_screen_in_every_language_is_valid_telegram_html(bot: BotHar
 
 
 async def test_every_entry_has_a_deep_link_that_fits_and_opens_it(bot: BotHarness) -> None:
-    from bot.handlers.menu import deep_link_payload
+    from bot.render.callback import deep_link_payload
 
     catalogue = bot.services.content.catalogue
     greeting = bot.services.i18n.translator("pl").gettext("Which language should I write in?")

@@ -9,6 +9,7 @@ mail server bounces them with the reason.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import html
@@ -36,8 +37,18 @@ QUOTE_START = re.compile(
 MAX_TEXT = 4000
 MAX_MAIL_BYTES = 10 * 1024 * 1024
 
-# (number, sender address, text, Message-ID) → an SMTP status line ("250 OK", "550 ...").
+# (number, sender address, text, Message-ID) → what became of the reply: "ok", "duplicate", "wrong_chat"
+# (a sender the request's partner does not name), "closed", "empty", or anything else for "no such request".
 ReplyCallback = Callable[[str, str, str, str], Awaitable[str]]
+# The outcome as the SMTP answer: a refusal bounces back to the partner with its reason.
+SMTP_ANSWERS = {
+    "ok": "250 OK",
+    "duplicate": "250 OK",
+    "wrong_chat": "550 5.7.1 This sender may not answer this request",
+    "closed": "550 5.7.1 This request is closed",
+    "empty": "550 5.6.0 The reply is empty",
+}
+NO_SUCH_REQUEST = "550 5.1.1 No such request"
 
 
 def reply_text(mail: EmailMessage) -> str:
@@ -93,8 +104,20 @@ class ReplyHandler:
             number = self._number(address)
             if number is None:
                 continue
-            status = await self.on_reply(number, sender, text, message_id)
+            status = SMTP_ANSWERS.get(
+                str(await self.on_reply(number, sender, text, message_id)), NO_SUCH_REQUEST
+            )
             if not status.startswith("250"):
                 break
         logger.info("reply e-mail for a request: %s", status)
         return status
+
+
+async def listen(host: str, port: int, domain: str, secret: str, on_reply: ReplyCallback) -> asyncio.Server:
+    """Start the SMTP listener for partners' replies on `host:port`."""
+    handler = ReplyHandler(domain, secret, on_reply)
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(handler, hostname=domain), host, port
+    )
+    logger.info("listening for partners' e-mail replies on %s:%s", host, port)
+    return server

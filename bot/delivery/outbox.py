@@ -21,17 +21,18 @@ it as a ThreadLink with `link_role` (when set), so replies to it map back to the
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.render.keyboards import Keyboard
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage
 from bot.storage.models.requests import LinkRole
-
-Keyboard = Sequence[Sequence[tuple[str, str]]]
-"""Rows of (label, callback data); JSON-friendly, turned into an InlineKeyboardMarkup when sent."""
 
 SEND_MESSAGE = "sendMessage"
 COPY_MESSAGE = "copyMessage"
@@ -137,3 +138,112 @@ async def enqueue(
     session.add(row)
     await session.flush()
     return row
+
+
+# --- one message to one destination, in the shape its channel needs ------------------------------------
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a message goes: a Telegram chat (and forum topic), or an e-mail address."""
+
+    channel: Channel
+    target: str  # chat id as text, or the e-mail address
+    thread_id: int | None = None  # the forum topic of a partner's supergroup, if it uses topics
+
+    @property
+    def chat_id(self) -> int | None:
+        return int(self.target) if self.channel is Channel.TELEGRAM else None
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A resident's or partner's photo, voice message or document: copied on Telegram, attached to e-mail."""
+
+    chat_id: int
+    message_id: int
+    file_id: str | None
+    file_name: str | None
+    mime_type: str | None
+
+    def as_mail_attachment(self) -> dict[str, str | None]:
+        return {"file_id": self.file_id, "file_name": self.file_name, "mime_type": self.mime_type}
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of the bot's own HTML (for e-mails); never used on HTML a person wrote."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+async def enqueue_to(
+    session: AsyncSession,
+    dest: Destination,
+    html: str,
+    *,
+    audience: Audience,
+    subject: str,
+    mail_id: str,
+    text: str | None = None,
+    mail_html: str | None = None,
+    keyboard: Keyboard | None = None,
+    copy: Copy | None = None,
+    mail_attachments: Sequence[Copy] = (),
+    reply_to_message_id: int | None = None,
+    reply_to_card: int | None = None,
+    in_reply_to: str | None = None,
+    reply_key: str | None = None,
+    request_id: int | None = None,
+    partner_id: str | None = None,
+    link_role: LinkRole | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """`html` as a Telegram message (a copy of `copy` with `html` as caption) or as an e-mail.
+
+    E-mail only: `subject`, `mail_id` (its Message-ID), `text`/`mail_html` when the plain and HTML parts
+    are not simply `html` (`copy` and `mail_attachments` become attachments). Telegram only: `keyboard`,
+    the reply placement and `link_role` (the sent message joins a request's thread).
+    """
+    if dest.channel is Channel.TELEGRAM:
+        if copy is not None:
+            method = COPY_MESSAGE
+            payload = copy_payload(
+                copy.chat_id,
+                copy.message_id,
+                caption=html,
+                reply_to_message_id=reply_to_message_id,
+                reply_to_card=reply_to_card,
+                thread_id=dest.thread_id,
+            )
+        else:
+            method = SEND_MESSAGE
+            payload = message_payload(
+                html,
+                keyboard=keyboard,
+                reply_to_message_id=reply_to_message_id,
+                reply_to_card=reply_to_card,
+                thread_id=dest.thread_id,
+            )
+    else:
+        method, link_role = EMAIL, None
+        files = [*([copy] if copy is not None else []), *mail_attachments]
+        payload = email_payload(
+            subject=subject,
+            text=text if text is not None else html_to_text(html),
+            html=mail_html if mail_html is not None else f"<p>{html.replace(chr(10), '<br>')}</p>",
+            message_id=mail_id,
+            in_reply_to=in_reply_to,
+            attachments=[f.as_mail_attachment() for f in files],
+            reply_key=reply_key,
+        )
+    return await enqueue(
+        session,
+        channel=dest.channel,
+        target=dest.target,
+        audience=audience,
+        method=method,
+        payload=payload,
+        request_id=request_id,
+        partner_id=partner_id,
+        link_role=link_role,
+        dedupe_key=dedupe_key,
+    )

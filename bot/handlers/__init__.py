@@ -11,8 +11,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import AppType
-from bot.handlers import admin, common, district, errors, flood, menu, privacy, questions, requests, start
+from bot.handlers import (
+    admin,
+    common,
+    district,
+    errors,
+    flood,
+    menu,
+    navigation,
+    privacy,
+    questions,
+    requests,
+    start,
+)
+from bot.handlers.context import AppType
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -89,6 +101,6 @@ def register(app: AppType) -> None:
             errors.unsupported_message,
         )
     )
-    app.add_handler(CallbackQueryHandler(errors.stale_button))
+    app.add_handler(CallbackQueryHandler(navigation.stale_button))
 
     app.add_error_handler(errors.error_handler)

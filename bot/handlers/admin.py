@@ -8,7 +8,7 @@ import logging
 
 from telegram import Message, Update
 
-from bot.context import Context
+from bot.handlers.context import Context
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 25

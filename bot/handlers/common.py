@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.context import Context
+from bot.handlers.context import Context
+from bot.render.keyboards import Keyboard
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,21 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.language_confirmed = resident.language_confirmed
 
 
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """The render layer's keyboard as Telegram's inline keyboard."""
+    if keyboard is None:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
+    )
+
+
 async def show(
-    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None
+    update: Update, context: Context, text: str, keyboard: Keyboard | InlineKeyboardMarkup | None = None
 ) -> None:
     """Answer with a screen: edit the tapped message in place, or send a new message."""
+    if not isinstance(keyboard, InlineKeyboardMarkup):
+        keyboard = markup(keyboard)
     query = update.callback_query
     if query is not None and query.message is not None and getattr(query.message, "text", None) is not None:
         try:

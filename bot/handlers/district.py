@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import Context
 from bot.handlers.common import answer_query, show
+from bot.handlers.context import Context
 from bot.render import keyboards
 
 

@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.context import Context
-from bot.handlers.common import answer_query, show
+from bot.handlers.common import show
+from bot.handlers.context import Context
 from bot.render import keyboards
 
 logger = logging.getLogger(__name__)
@@ -71,18 +71,6 @@ async def unknown_command(update: Update, context: Context) -> None:
         html.escape(t.gettext("I don't know this command. Here is the menu, or type /help.")),
         keyboards.back_to_menu(t),
     )
-
-
-async def stale_button(update: Update, context: Context) -> None:
-    """A button whose data this bot no longer understands (old message, content changed)."""
-    await answer_query(update.callback_query, context.t.gettext("This button is out of date."))
-    chat = update.effective_chat
-    if chat is None or chat.type != chat.PRIVATE:
-        # In a partner group the tapped message is a request card: never replace it with a menu.
-        return
-    from bot.handlers.start import show_main_menu
-
-    await show_main_menu(update, context)
 
 
 async def unsupported_message(update: Update, context: Context) -> None:

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 if TYPE_CHECKING:
-    from bot.context import Context
+    from bot.handlers.context import Context
 
 
 async def guard(update: Update, context: Context) -> None:

@@ -9,22 +9,13 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.context import Context
 from bot.handlers.common import answer_query, show
-from bot.handlers.errors import stale_button
+from bot.handlers.context import Context
+from bot.handlers.navigation import stale_button
 from bot.render import screens
-from bot.render.callback import decode
+from bot.render.callback import decode, parse_deep_link
 
 logger = logging.getLogger(__name__)
-
-# Deep-link payload prefixes: t.me/<bot>?start=o_deutschkurs-frauen (ids are slugs of ≤ 40 characters).
-DEEP_LINK_KINDS = {"o": "offer", "e": "event", "p": "partner", "t": "topic", "f": "faq"}
-KIND_PREFIX = {kind: prefix for prefix, kind in DEEP_LINK_KINDS.items()}
-
-
-def deep_link_payload(kind: str, entry_id: str) -> str:
-    """The `start` payload for a poster or flyer (fits Telegram's 64 characters)."""
-    return f"{KIND_PREFIX[kind]}_{entry_id}"
 
 
 def _exists(context: Context, kind: str, entry_id: str) -> bool:
@@ -41,10 +32,10 @@ def _exists(context: Context, kind: str, entry_id: str) -> bool:
 
 async def open_deep_link(update: Update, context: Context, payload: str) -> bool:
     """Open the entry a poster links to; False if the payload is unknown (then /start goes on as usual)."""
-    prefix, _, entry_id = payload.partition("_")
-    kind = DEEP_LINK_KINDS.get(prefix)
-    if kind is None or not _exists(context, kind, entry_id):
+    link = parse_deep_link(payload)
+    if link is None or not _exists(context, *link):
         return False
+    kind, entry_id = link
     await show_entry(update, context, kind, entry_id)
     return True
 

@@ -6,9 +6,9 @@ import logging
 
 from telegram import Update
 
-from bot.context import Context
 from bot.handlers import requests
 from bot.handlers.common import show
+from bot.handlers.context import Context
 from bot.handlers.menu import emergency, show_entry
 from bot.render import screens
 

@@ -7,8 +7,10 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.commands import COMMANDS
-from bot.context import Context
 from bot.handlers.common import answer_query, show
+from bot.handlers.context import Context
+from bot.handlers.menu import open_deep_link
+from bot.handlers.navigation import show_main_menu
 from bot.render import keyboards
 from bot.render.callback import decode, encode
 from bot.render.screens import Writer
@@ -18,8 +20,6 @@ async def start(update: Update, context: Context) -> None:
     """/start: greet; a new resident confirms their language first, a known one gets the menu."""
     payload = context.args[0] if context.args else None
     if payload:
-        from bot.handlers.menu import open_deep_link
-
         if await open_deep_link(update, context, payload):
             return
     user = update.effective_user
@@ -41,21 +41,6 @@ async def start(update: Update, context: Context) -> None:
         await show(update, context, text, keyboards.language_picker(context.services.i18n.languages, t.lang))
         return
     await show_main_menu(update, context, lead=f"{greeting}\n{intro}")
-
-
-async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
-    """The main menu: topics of the resident's district plus ask, language and emergency."""
-    t = context.t
-    catalogue = context.services.content.catalogue
-    district = context.user_data.district if context.user_data else None
-    topics = [
-        (topic_id, topic.icon, topic.title) for topic_id, topic in catalogue.topics_for_district(district)
-    ]
-    question = t.gettext("What can I help you with? Choose a topic or just write your question.")
-    text = f"{lead}\n\n{question}" if lead else question
-    shown = district or catalogue.default_district_id
-    district_name = catalogue.districts[shown].name if len(catalogue.districts) > 1 else None
-    await show(update, context, text, keyboards.main_menu(t, topics, district_name))
 
 
 async def menu(update: Update, context: Context) -> None:

@@ -36,3 +36,20 @@ def decode(data: str | None) -> Callback:
         raise CallbackDataError("empty callback data")
     namespace, *args = data.split(":")
     return Callback(namespace, tuple(args))
+
+
+# Deep links for posters and flyers: t.me/<bot>?start=o_deutschkurs-frauen (ids are slugs of ≤ 40 characters).
+DEEP_LINK_KINDS = {"o": "offer", "e": "event", "p": "partner", "t": "topic", "f": "faq"}
+_KIND_PREFIX = {kind: prefix for prefix, kind in DEEP_LINK_KINDS.items()}
+
+
+def deep_link_payload(kind: str, entry_id: str) -> str:
+    """The `start` payload for a poster or flyer (fits Telegram's 64 characters)."""
+    return f"{_KIND_PREFIX[kind]}_{entry_id}"
+
+
+def parse_deep_link(payload: str) -> tuple[str, str] | None:
+    """(kind, entry id) of a `start` payload; None if it names no kind of entry."""
+    prefix, _, entry_id = payload.partition("_")
+    kind = DEEP_LINK_KINDS.get(prefix)
+    return (kind, entry_id) if kind else None

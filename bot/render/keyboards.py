@@ -11,6 +11,17 @@ from bot.content.models import pick
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
 
+Button = tuple[str, str]
+"""(label, callback data)."""
+Keyboard = Sequence[Sequence[Button]]
+"""Rows of buttons: the one keyboard model of every screen and of the outbox (JSON-friendly)."""
+Screen = tuple[str, Keyboard]
+"""HTML text and its keyboard."""
+
+
+def menu_button(t: Translator) -> list[Button]:
+    return [("🏠 " + t.gettext("Menu"), encode("menu"))]
+
 
 def rows_of(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
     return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]

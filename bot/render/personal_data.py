@@ -17,8 +17,8 @@ from bot.content.catalogue import Catalogue
 from bot.content.models import pick
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.personal_data import PersonalData, ThreadMessage
+from bot.render.requests import status_label
 from bot.storage.models.requests import RequestStatus
-from bot.tickets.render import status_label
 
 KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}
 

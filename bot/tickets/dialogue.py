@@ -1,37 +1,32 @@
-"""The resident's request dialogue (a draft): kept in the database so it survives restarts.
+"""The resident's request dialogue as a state machine: steps, inputs, transitions and their validation.
 
-The handlers drive the steps; these functions only store what the resident chose and check it. Nothing here
-leaves the bot: only `service.submit` (after the resident pressed "Send") creates a request.
+`advance(draft, input)` is pure (no database, no Telegram, nothing sent): it returns the next draft and
+what the resident is to see. `bot.tickets.intake` loads the draft from the `dialogues` table (so it survives
+restarts), advances it and stores it again, in one transaction. Only "Send" turns a draft into a request.
+
+    INTAKE ─answer / Skip (after the last question)─► MESSAGE ─Done─► CONTACT ─chat / shared phone─► CONFIRM
+    CONFIRM ─Change─► MESSAGE     text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
 """
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.content.models import IntakeQuestion
-from bot.storage import requests as store
-from bot.storage.models.base import utcnow
-from bot.storage.models.requests import ContactPreference, Dialogue, MessageKind
-from bot.tickets.context import TicketContext
-from bot.tickets.routing import routable_partner
+from bot.storage.models.requests import ContactPreference, DialogueStep, MessageKind
 
 # Telegram lets bots download files up to 20 MB; bigger files could not be attached to e-mails.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 10
 MAX_TEXT_CHARS = 3000
+MAX_ANSWER_CHARS = 500
+MAX_PHONE_CHARS = 32
 ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.DOCUMENT})
-
-
-class DialogueStep(StrEnum):
-    INTAKE = "intake"  # answering the topic's intake questions (data["intake_index"] is the next one)
-    MESSAGE = "message"  # writing the message / sending attachments
-    CONTACT = "contact"  # choosing chat or phone
-    CONFIRM = "confirm"  # the consent screen: Send / Change / Cancel
+# Inputs of one chat are processed in order, so only the latest can come again (a replay after a restart);
+# the last few are remembered all the same.
+RECENT_INPUTS = 8
 
 
 class AttachmentProblem(StrEnum):
@@ -59,7 +54,7 @@ class Attachment:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Attachment:
+    def from_json(cls, data: Mapping[str, Any]) -> Attachment:
         return cls(**{**data, "kind": MessageKind(data["kind"])})
 
 
@@ -73,179 +68,210 @@ def check_attachment(attachment: Attachment, already: int = 0) -> AttachmentProb
     return None
 
 
+# --- the state ----------
+
+
 @dataclass(frozen=True)
 class Draft:
-    """A typed view of `Dialogue.data`."""
+    """A request being written. `questions` are the ids of the topic's intake questions (from the content,
+    not stored); `inputs` the keys of the latest inputs, so a replayed update changes nothing twice."""
 
+    id: str
+    step: DialogueStep
     partner_id: str
-    offer_id: str | None
-    topic_id: str | None
-    intake: dict[str, str]
-    text: str | None
-    attachments: tuple[Attachment, ...]
-    contact: ContactPreference
-    phone: str | None
-
-    @classmethod
-    def of(cls, dialogue: Dialogue) -> Draft:
-        d = dialogue.data
-        return cls(
-            partner_id=d["partner_id"],
-            offer_id=d.get("offer_id"),
-            topic_id=d.get("topic_id"),
-            intake=dict(d.get("intake", {})),
-            text=d.get("text"),
-            attachments=tuple(Attachment.from_json(a) for a in d.get("attachments", [])),
-            contact=ContactPreference(d.get("contact", ContactPreference.CHAT.value)),
-            phone=d.get("phone"),
-        )
+    offer_id: str | None = None
+    topic_id: str | None = None
+    questions: tuple[str, ...] = ()
+    intake: Mapping[str, str] = field(default_factory=dict)
+    intake_index: int = 0
+    text: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    contact: ContactPreference = ContactPreference.CHAT
+    phone: str | None = None
+    inputs: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not (self.text and self.text.strip()) and not self.attachments
 
+    @property
+    def question(self) -> str | None:
+        """The id of the intake question to ask next (in INTAKE)."""
+        return self.questions[self.intake_index] if self.intake_index < len(self.questions) else None
 
-def _update(dialogue: Dialogue, step: DialogueStep | None = None, **changes: Any) -> None:
-    # JSON columns do not notice in-place changes: assign a new dict.
-    dialogue.data = {**dialogue.data, **changes}
-    if step is not None:
-        dialogue.step = step.value
-    dialogue.updated_at = utcnow()
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "partner_id": self.partner_id,
+            "offer_id": self.offer_id,
+            "topic_id": self.topic_id,
+            "intake": dict(self.intake),
+            "intake_index": self.intake_index,
+            "text": self.text,
+            "attachments": [a.to_json() for a in self.attachments],
+            "contact": self.contact.value,
+            "phone": self.phone,
+            "inputs": list(self.inputs),
+        }
+
+    @classmethod
+    def from_json(
+        cls, dialogue_id: str, step: str, data: Mapping[str, Any], questions: Sequence[str]
+    ) -> Draft:
+        return settle(
+            cls(
+                id=dialogue_id,
+                step=DialogueStep(step),
+                partner_id=data["partner_id"],
+                offer_id=data.get("offer_id"),
+                topic_id=data.get("topic_id"),
+                questions=tuple(questions),
+                intake=dict(data.get("intake", {})),
+                intake_index=int(data.get("intake_index", 0)),
+                text=data.get("text"),
+                attachments=tuple(Attachment.from_json(a) for a in data.get("attachments", [])),
+                contact=ContactPreference(data.get("contact", ContactPreference.CHAT.value)),
+                phone=data.get("phone"),
+                inputs=tuple(data.get("inputs", [])),
+            )
+        )
 
 
-async def start_dialogue(
-    session: AsyncSession,
-    ctx: TicketContext,
-    resident_id: int,
+def new_draft(
+    dialogue_id: str,
+    partner_id: str,
     *,
     offer_id: str | None = None,
     topic_id: str | None = None,
-    partner_id: str | None = None,
-) -> Dialogue:
-    """Start (or restart) the request dialogue; the partner comes from the offer, else the topic's default
-    partner, else the catch-all. A running dialogue is replaced.
-    """
-    offer = ctx.catalogue.offers.get(offer_id or "")
-    topic = ctx.catalogue.topics.get(topic_id or "")
-    if topic is None and offer is not None and offer.topics:
-        topic_id, topic = offer.topics[0], ctx.catalogue.topics.get(offer.topics[0])
-    wanted = partner_id or (offer.partner if offer else None) or (topic.default_partner if topic else None)
-    chosen = await routable_partner(session, ctx, wanted)
-    old = await store.get_dialogue(session, resident_id)
-    if old is not None:
-        await store.delete_dialogue(session, old)
-    dialogue = Dialogue(
-        id=secrets.token_urlsafe(9),
-        resident_id=resident_id,
-        step=(DialogueStep.INTAKE if topic and topic.intake else DialogueStep.MESSAGE).value,
-        data={
-            "partner_id": chosen,
-            "offer_id": offer_id if offer else None,
-            "topic_id": topic_id if topic else None,
-            "intake": {},
-            "intake_index": 0,
-            "text": None,
-            "attachments": [],
-            "contact": ContactPreference.CHAT.value,
-            "phone": None,
-        },
-    )
-    session.add(dialogue)
-    await session.flush()
-    return dialogue
+    questions: Sequence[str] = (),
+) -> Draft:
+    """A fresh draft: the intake questions first if the topic has any, else the message."""
+    step = DialogueStep.INTAKE if questions else DialogueStep.MESSAGE
+    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, tuple(questions))
 
 
-async def get_dialogue(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Dialogue | None:
-    """The resident's running dialogue. One untouched for longer than ``ctx.draft_lifetime`` is deleted
-    here (the purge job deletes the ones nobody comes back to): nothing of it was sent."""
-    dialogue = await store.get_dialogue(session, resident_id)
-    if dialogue is not None and dialogue.updated_at < utcnow() - ctx.draft_lifetime:
-        await store.delete_dialogue(session, dialogue)
-        return None
-    return dialogue
+def settle(draft: Draft) -> Draft:
+    """No INTAKE step without a question left (the content may have changed since)."""
+    if draft.step is DialogueStep.INTAKE and draft.question is None:
+        return replace(draft, step=DialogueStep.MESSAGE)
+    return draft
 
 
-RECENT_INPUTS = 8
-
-
-def first_time(dialogue: Dialogue, input_key: str) -> bool:
-    """Whether the resident's input `input_key` (a message or a button tap) is new to this dialogue; records
-    it. The same update processed again after a restart (`bot.inbox`) finds its key and changes nothing
-    twice. Updates of one chat are processed in order, so only the latest input can come again; the last
-    few are kept all the same."""
-    recent = list(dialogue.data.get("inputs", []))
-    if input_key in recent:
-        return False
-    _update(dialogue, inputs=[*recent[-(RECENT_INPUTS - 1) :], input_key])
-    return True
-
-
-def intake_questions(ctx: TicketContext, dialogue: Dialogue) -> tuple[IntakeQuestion, ...]:
-    topic = ctx.catalogue.topics.get(dialogue.data.get("topic_id") or "")
-    return topic.intake if topic else ()
-
-
-def next_intake_question(ctx: TicketContext, dialogue: Dialogue) -> IntakeQuestion | None:
-    questions = intake_questions(ctx, dialogue)
-    index = int(dialogue.data.get("intake_index", 0))
-    return questions[index] if index < len(questions) else None
-
-
-def answer_intake(ctx: TicketContext, dialogue: Dialogue, answer: str | None) -> IntakeQuestion | None:
-    """Store the answer to the current intake question (None = skipped); returns the next question, if any."""
-    question = next_intake_question(ctx, dialogue)
-    if question is None:
-        _update(dialogue, DialogueStep.MESSAGE)
-        return None
-    intake = dict(dialogue.data.get("intake", {}))
-    if answer and answer.strip():
-        intake[question.id] = answer.strip()[:MAX_TEXT_CHARS]
-    index = int(dialogue.data.get("intake_index", 0)) + 1
-    _update(dialogue, intake=intake, intake_index=index)
-    following = next_intake_question(ctx, dialogue)
-    if following is None:
-        _update(dialogue, DialogueStep.MESSAGE)
-    return following
-
-
-def add_text(dialogue: Dialogue, text: str) -> None:
+def add_text(draft: Draft, text: str) -> Draft:
     """Append the resident's text (several messages become one paragraph each)."""
     text = text.strip()
     if not text:
-        return
-    current = dialogue.data.get("text")
-    combined = f"{current}\n\n{text}" if current else text
-    _update(dialogue, text=combined[:MAX_TEXT_CHARS])
+        return draft
+    combined = f"{draft.text}\n\n{text}" if draft.text else text
+    return replace(draft, text=combined[:MAX_TEXT_CHARS])
 
 
-def add_attachment(dialogue: Dialogue, attachment: Attachment) -> AttachmentProblem | None:
-    attachments = list(dialogue.data.get("attachments", []))
-    problem = check_attachment(attachment, len(attachments))
-    if problem is None:
-        _update(dialogue, attachments=[*attachments, attachment.to_json()])
-    return problem
+def _answer(draft: Draft, answer: str | None) -> Draft:
+    """Store the answer to the current intake question (None: skipped) and go on to the next one."""
+    question = draft.question
+    if question is None:
+        return draft
+    intake = dict(draft.intake)
+    if answer and answer.strip():
+        intake[question] = answer.strip()[:MAX_ANSWER_CHARS]
+    return replace(draft, intake=intake, intake_index=draft.intake_index + 1)
 
 
-def set_contact(dialogue: Dialogue, contact: ContactPreference, phone: str | None = None) -> None:
-    """Chat, or phone with the number from Telegram's "share my phone number" (only on that explicit tap)."""
-    if contact is ContactPreference.PHONE and not phone:
-        raise ValueError("a phone contact needs the shared number")
-    _update(
-        dialogue,
-        DialogueStep.CONFIRM,
-        contact=contact.value,
-        phone=phone[:32] if contact is ContactPreference.PHONE and phone else None,
-    )
+# --- inputs and transitions ----------
 
 
-def set_step(dialogue: Dialogue, step: DialogueStep) -> None:
-    _update(dialogue, step)
+@dataclass(frozen=True)
+class Text:
+    text: str
 
 
-async def cancel_dialogue(session: AsyncSession, resident_id: int) -> bool:
-    """Drop the running dialogue; nothing was sent. False if there was none."""
-    dialogue = await store.get_dialogue(session, resident_id)
-    if dialogue is None:
-        return False
-    await store.delete_dialogue(session, dialogue)
-    return True
+@dataclass(frozen=True)
+class Attach:
+    attachment: Attachment
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A message the dialogue cannot take (a sticker, a location)."""
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button of the dialogue: skip, done, chat, phone, change, cancel or send."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class SharedPhone:
+    number: str
+
+
+Input = Text | Attach | Unsupported | Press | SharedPhone
+BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send"})
+
+
+class Effect(StrEnum):
+    """What follows a transition, for the resident."""
+
+    SCREEN = "screen"  # show the draft's step (with `Transition.problem` explained first, if set)
+    ASK_PHONE = "ask_phone"  # Telegram's own "share my phone number" button
+    EMPTY = "empty"  # "Done" with nothing written: ask for a few words
+    SEND = "send"  # create the request from the draft
+    CANCEL = "cancel"  # drop the draft; nothing was sent
+    STALE = "stale"  # a button this dialogue does not know
+
+
+@dataclass(frozen=True)
+class Transition:
+    draft: Draft
+    effect: Effect = Effect.SCREEN
+    problem: AttachmentProblem | None = None
+
+
+def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_text: str = "") -> Transition:
+    """The draft after `event`. `input_key` names the update (a message id, a button tap): an input seen
+    before shows the screen again and changes nothing. `signup_text` becomes the message when the resident
+    taps "Done" on an offer without writing anything (signing up needs no words)."""
+    if isinstance(event, Press):
+        if event.action not in BUTTONS:
+            return Transition(draft, Effect.STALE)
+        if event.action in ("send", "cancel", "phone"):
+            effect = {"send": Effect.SEND, "cancel": Effect.CANCEL, "phone": Effect.ASK_PHONE}[event.action]
+            return Transition(draft, effect)
+    if input_key is not None:
+        if input_key in draft.inputs:
+            return Transition(draft)
+        draft = replace(draft, inputs=(*draft.inputs[-(RECENT_INPUTS - 1) :], input_key))
+    step = draft.step
+    problem = None
+    if isinstance(event, Press) and event.action == "skip":
+        draft = _answer(draft, None)
+    elif isinstance(event, Press) and event.action == "done":
+        if draft.is_empty and not draft.offer_id:
+            return Transition(draft, Effect.EMPTY)
+        if draft.is_empty:
+            draft = add_text(draft, signup_text)
+        draft = replace(draft, step=DialogueStep.CONTACT)
+    elif isinstance(event, Press) and event.action == "chat":
+        draft = replace(draft, contact=ContactPreference.CHAT, phone=None, step=DialogueStep.CONFIRM)
+    elif isinstance(event, Press):  # change
+        draft = replace(draft, step=DialogueStep.MESSAGE)
+    elif isinstance(event, SharedPhone):
+        phone = event.number.strip()[:MAX_PHONE_CHARS]
+        if phone:
+            draft = replace(draft, contact=ContactPreference.PHONE, phone=phone, step=DialogueStep.CONFIRM)
+    elif isinstance(event, Text) and step is DialogueStep.INTAKE:
+        draft = _answer(draft, event.text)
+    elif isinstance(event, Text):
+        draft = add_text(draft, event.text)
+        if step is DialogueStep.CONTACT:
+            draft = replace(draft, step=DialogueStep.MESSAGE)
+    elif isinstance(event, Attach):
+        problem = check_attachment(event.attachment, len(draft.attachments))
+        if problem is None:
+            draft = replace(draft, attachments=(*draft.attachments, event.attachment))
+            if step is not DialogueStep.CONFIRM:
+                draft = replace(draft, step=DialogueStep.MESSAGE)
+    else:
+        problem = AttachmentProblem.UNSUPPORTED
+    return Transition(settle(draft), Effect.SCREEN, problem)

@@ -7,11 +7,13 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.render import partners as render
 from bot.storage import requests as store
 from bot.storage.models.outbox import Audience, OutboxMessage
-from bot.tickets import render
-from bot.tickets.context import TicketContext
-from bot.tickets.service import Outcome, hand_over, notify_admin
+from bot.tickets.deps import TicketContext
+from bot.tickets.notify import notify_admin
+from bot.tickets.outcome import Outcome
+from bot.tickets.partners import hand_over
 
 logger = logging.getLogger(__name__)
 

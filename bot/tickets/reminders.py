@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.render import partners as render
 from bot.storage import requests as store
-from bot.tickets import render
-from bot.tickets.context import TicketContext
+from bot.tickets.deps import TicketContext
+from bot.tickets.notify import enqueue_card, enqueue_partner, notify_admin
 from bot.tickets.routing import partner_destination
-from bot.tickets.service import enqueue_card, enqueue_partner, notify_admin
 
 logger = logging.getLogger(__name__)
 

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.outbox import Destination
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.tickets.context import TicketContext
-
-
-@dataclass(frozen=True)
-class Destination:
-    channel: Channel
-    target: str  # chat id as text, or the e-mail address
-    thread_id: int | None = None  # the forum topic of a partner's supergroup, if it uses topics
-
-    @property
-    def chat_id(self) -> int | None:
-        return int(self.target) if self.channel is Channel.TELEGRAM else None
+from bot.storage.models.requests import Request
+from bot.tickets.deps import TicketContext
 
 
 async def partner_destination(
@@ -54,3 +43,16 @@ async def admin_destination(session: AsyncSession, ctx: TicketContext) -> Destin
     if ctx.admin_chat_id is not None:
         return Destination(Channel.TELEGRAM, str(ctx.admin_chat_id))
     return await partner_destination(session, ctx, ctx.catch_all_id())
+
+
+async def partner_chat_ids(session: AsyncSession, ctx: TicketContext, request: Request) -> set[int]:
+    """Groups allowed to act on `request`: the current partner's, plus the catch-all's once escalated."""
+    partners = [request.partner_id]
+    if request.escalated_at is not None:
+        partners.append(ctx.catch_all_id())
+    chats = set()
+    for partner_id in partners:
+        dest = await partner_destination(session, ctx, partner_id)
+        if dest is not None and dest.chat_id is not None:
+            chats.add(dest.chat_id)
+    return chats

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tickets.context import TicketContext
+from bot.tickets.deps import TicketContext
 from tests.tickets.fakes import ticket_context
 
 

@@ -17,7 +17,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from bot.delivery.mail import SmtpMailer, SmtpSettings
 from bot.delivery.worker import DeliveryWorker
 from bot.storage.db import Database
-from bot.tickets.context import TicketContext
+from bot.tickets.deps import TicketContext
 from bot.tickets.hooks import TicketDeliveryHooks
 from tests.tickets.fakes import Clock, FakeBot
 from tests.tickets.helpers import drain, outbox_rows, photo, submit

@@ -15,9 +15,10 @@ from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import PartnerChat, Request, ThreadLink
-from bot.tickets import service
-from bot.tickets.context import TicketContext
+from bot.tickets import relay
+from bot.tickets.deps import TicketContext
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.outcome import Outcome
 from tests.tickets.fakes import (
     ADMIN_CHAT,
     CATCH_ALL_CHAT,
@@ -149,8 +150,8 @@ async def test_migrated_group_keeps_working_and_staff_are_told(
             from_user_id=1,
             text="Hallo",
         )
-        assert result.outcome is service.Outcome.OK
-        await service.resident_reply(session, ctx, resident_id=RESIDENT, message_id=10, text="Danke")
+        assert result.outcome is Outcome.OK
+        await relay.resident_reply(session, ctx, resident_id=RESIDENT, message_id=10, text="Danke")
     await drain(worker, clock)
     assert bot.to(new_chat)[-1].reply_to == card.message_id
 

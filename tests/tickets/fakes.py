@@ -18,7 +18,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.content.models import District, Offer, Partner, Topic
 from bot.i18n import Translator, babel_locale
 from bot.storage import residents
-from bot.tickets.context import TicketContext
+from bot.tickets.deps import TicketContext
 
 PARTNER_CHAT = -1001
 CATCH_ALL_CHAT = -1009

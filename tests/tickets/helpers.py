@@ -11,8 +11,9 @@ from bot.delivery.worker import DeliveryWorker
 from bot.storage.db import Database
 from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import MessageKind, Request
-from bot.tickets import dialogue, service
-from bot.tickets.context import TicketContext
+from bot.tickets import dialogue, intake, relay
+from bot.tickets.deps import TicketContext
+from bot.tickets.outcome import Result
 from tests.tickets.fakes import PARTNER_CHAT, RESIDENT, Clock, add_resident
 
 
@@ -42,20 +43,24 @@ async def start_draft(
     """A finished draft up to the consent screen; returns the dialogue id the "Send" button carries."""
     async with database.transaction() as session:
         await add_resident(session, resident_id, language=language)
-        d = await dialogue.start_dialogue(session, ctx, resident_id, offer_id=offer_id, partner_id=partner_id)
-        dialogue.answer_intake(ctx, d, "2 Kinder, 3 und 5 Jahre")
+        draft = await intake.start(session, ctx, resident_id, offer_id=offer_id, partner_id=partner_id)
+        events: list[dialogue.Input] = []
+        if draft.question is not None:
+            events.append(dialogue.Text("2 Kinder, 3 und 5 Jahre"))
         if text:
-            dialogue.add_text(d, text)
-        for attachment in attachments:
-            assert dialogue.add_attachment(d, attachment) is None
-        dialogue.set_contact(d, service.ContactPreference.CHAT)
-        return d.id
+            events.append(dialogue.Text(text))
+        events += [dialogue.Attach(attachment) for attachment in attachments]
+        events.append(dialogue.Press("chat"))
+        for event in events:
+            step = await intake.advance(session, ctx, resident_id, event)
+            assert step.effect == "screen" and step.problem is None
+        return draft.id
 
 
 async def submit(database: Database, ctx: TicketContext, **kwargs: Any) -> Request:
     dialogue_id = await start_draft(database, ctx, **kwargs)
     async with database.transaction() as session:
-        result = await service.submit(
+        result = await intake.submit(
             session, ctx, resident_id=kwargs.get("resident_id", RESIDENT), dialogue_id=dialogue_id
         )
         return result.request
@@ -90,9 +95,9 @@ async def partner_says(
     staff_name: str = "Aylin",
     from_user_id: int | None = 42,
     **extra: Any,
-) -> service.Result:
+) -> Result:
     """A member of the partner group (Aylin by default) replies to a message of a request's thread."""
-    return await service.partner_reply(
+    return await relay.partner_reply(
         session,
         ctx,
         chat_id=chat_id,

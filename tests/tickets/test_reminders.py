@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.storage.db import Database
-from bot.tickets import service
-from bot.tickets.context import TicketContext
+from bot.tickets import partners
+from bot.tickets.deps import TicketContext
+from bot.tickets.outcome import Outcome
 from bot.tickets.reminders import run_due_reminders
 from tests.tickets.fakes import ADMIN_CHAT, CATCH_ALL_CHAT, PARTNER_CHAT
 from tests.tickets.helpers import outbox_rows, submit
@@ -40,16 +41,16 @@ async def test_reminder_after_response_time_then_escalation_once(
 
     # The catch-all's group may now act on the request.
     async with database.transaction() as session:
-        taken = await service.take_on(
+        taken = await partners.take_on(
             session, ctx, request_id=request.id, chat_id=CATCH_ALL_CHAT, staff_name="QM"
         )
-    assert taken.outcome is service.Outcome.OK
+    assert taken.outcome is Outcome.OK
 
 
 async def test_taken_requests_get_no_reminder(database: Database, ctx: TicketContext) -> None:
     request = await submit(database, ctx)
     async with database.transaction() as session:
-        await service.take_on(session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="A")
+        await partners.take_on(session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="A")
     before = len(await outbox_rows(database))
     async with database.transaction() as session:
         assert await run_due_reminders(session, ctx, request.routed_at + timedelta(days=10)) == 0

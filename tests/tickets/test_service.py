@@ -6,13 +6,16 @@ import pytest
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.delivery.worker import DeliveryWorker
+from bot.render import requests as render
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import RequestStatus
-from bot.tickets import dialogue, service
-from bot.tickets.context import TicketContext
+from bot.tickets import intake, partners, relay
+from bot.tickets.deps import TicketContext
+from bot.tickets.desk import RequestDesk
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.outcome import Outcome
 from tests.tickets.fakes import (
     CATCH_ALL_CHAT,
     OTHER_CHAT,
@@ -20,7 +23,6 @@ from tests.tickets.fakes import (
     RESIDENT,
     Clock,
     FakeBot,
-    add_resident,
     ticket_context,
 )
 from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, start_draft, submit
@@ -70,9 +72,9 @@ async def test_submit_enqueues_card_with_attachments_and_acknowledgement(
 async def test_send_pressed_twice_creates_one_request(database: Database, ctx: TicketContext) -> None:
     dialogue_id = await start_draft(database, ctx)
     async with database.transaction() as session:
-        first = await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+        first = await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
     async with database.transaction() as session:
-        second = await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+        second = await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
     assert not first.duplicate and second.duplicate
     assert second.request.id == first.request.id
     assert len(await outbox_rows(database)) == 2  # one card, one acknowledgement
@@ -81,34 +83,14 @@ async def test_send_pressed_twice_creates_one_request(database: Database, ctx: T
 async def test_empty_or_expired_draft_is_not_sent(database: Database, ctx: TicketContext) -> None:
     dialogue_id = await start_draft(database, ctx, text=None)
     async with database.transaction() as session:
-        with pytest.raises(service.SubmitError, match="empty"):
-            await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+        with pytest.raises(intake.SubmitError, match="empty"):
+            await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
     async with database.transaction() as session:
-        assert await dialogue.cancel_dialogue(session, RESIDENT)
+        assert await intake.cancel_dialogue(session, RESIDENT)
     async with database.transaction() as session:
-        with pytest.raises(service.SubmitError, match="expired"):
-            await service.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+        with pytest.raises(intake.SubmitError, match="expired"):
+            await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
     assert await outbox_rows(database) == []
-
-
-async def test_draft_refuses_unsupported_and_oversized_files(database: Database, ctx: TicketContext) -> None:
-    async with database.transaction() as session:
-        await add_resident(session)
-        d = await dialogue.start_dialogue(session, ctx, RESIDENT, topic_id="kurse")
-        big = dialogue.Attachment(
-            kind=service.MessageKind.DOCUMENT,
-            file_id="f",
-            chat_id=RESIDENT,
-            message_id=1,
-            file_size=25_000_000,
-        )
-        sticker_like = dialogue.Attachment(
-            kind=service.MessageKind.TEXT, file_id="s", chat_id=RESIDENT, message_id=2
-        )
-        assert dialogue.add_attachment(d, big) is dialogue.AttachmentProblem.TOO_LARGE
-        assert dialogue.add_attachment(d, sticker_like) is dialogue.AttachmentProblem.UNSUPPORTED
-        assert d.data["attachments"] == []
-        assert d.data["partner_id"] == "bildung"  # the topic's default partner
 
 
 async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread(
@@ -132,32 +114,32 @@ async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread
             reply_to_message_id=copied.message_id,
             text="Montag 10 Uhr, <kommen Sie>",
         )
-    assert result.outcome is service.Outcome.OK
+    assert result.outcome is Outcome.OK
     await drain(worker)
-    relay = bot.to(RESIDENT)[-1]
-    assert "Bildungsträger (ar)" in relay.text and "Aylin" not in relay.text
-    assert "&lt;kommen Sie&gt;" in relay.text
+    relayed = bot.to(RESIDENT)[-1]
+    assert "Bildungsträger (ar)" in relayed.text and "Aylin" not in relayed.text
+    assert "&lt;kommen Sie&gt;" in relayed.text
 
     # The resident answers by replying to the relayed message: it lands in the thread, replying to the card.
     async with database.transaction() as session:
-        result = await service.resident_reply(
+        result = await relay.resident_reply(
             session,
             ctx,
             resident_id=RESIDENT,
             message_id=9001,
-            reply_to_message_id=relay.message_id,
+            reply_to_message_id=relayed.message_id,
             text="Danke, ich komme",
         )
-    assert result.outcome is service.Outcome.OK
+    assert result.outcome is Outcome.OK
     await drain(worker)
     echoed = bot.to(PARTNER_CHAT)[-1]
     assert echoed.reply_to == card.message_id and "Danke, ich komme" in echoed.text and "Amina" in echoed.text
 
     async with database.transaction() as session:
-        result = await service.close(
+        result = await partners.close(
             session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
         )
-        assert result.outcome is service.Outcome.OK
+        assert result.outcome is Outcome.OK
         assert result.request is not None and result.request.status is RequestStatus.CLOSED
     await drain(worker)
     assert f"has closed your request {request.number}" in bot.to(RESIDENT)[-1].text
@@ -170,7 +152,7 @@ async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread
         late = await partner_says(
             session, ctx, message_id=501, reply_to_message_id=card.message_id, text="Noch etwas"
         )
-    assert late.outcome is service.Outcome.CLOSED
+    assert late.outcome is Outcome.CLOSED
     await drain(worker)
     assert len(bot.to(RESIDENT)) == before
     assert "is closed" in bot.to(PARTNER_CHAT)[-1].text and bot.to(PARTNER_CHAT)[-1].reply_to == 501
@@ -212,9 +194,9 @@ async def test_replies_from_other_groups_and_anonymous_admins_are_refused(
         duplicate = await partner_says(
             session, ctx, message_id=601, reply_to_message_id=card.message_id, text="hallo"
         )
-    assert other.outcome is service.Outcome.NOT_FOUND
-    assert anonymous.outcome is service.Outcome.ANONYMOUS
-    assert duplicate_before.outcome is service.Outcome.OK and duplicate.outcome is service.Outcome.DUPLICATE
+    assert other.outcome is Outcome.NOT_FOUND
+    assert anonymous.outcome is Outcome.ANONYMOUS
+    assert duplicate_before.outcome is Outcome.OK and duplicate.outcome is Outcome.DUPLICATE
     await drain(worker)
     assert sum("hallo" in s.text for s in bot.to(RESIDENT)) == 1
     assert any("anonymously" in s.text for s in bot.to(PARTNER_CHAT))
@@ -223,19 +205,19 @@ async def test_replies_from_other_groups_and_anonymous_admins_are_refused(
 async def test_take_on_twice_tells_the_resident_once(database: Database, ctx: TicketContext) -> None:
     request = await submit(database, ctx)
     async with database.transaction() as session:
-        wrong = await service.take_on(
+        wrong = await partners.take_on(
             session, ctx, request_id=request.id, chat_id=OTHER_CHAT, staff_name="Eve"
         )
-        first = await service.take_on(
+        first = await partners.take_on(
             session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
         )
-        again = await service.take_on(
+        again = await partners.take_on(
             session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Ben"
         )
     assert (wrong.outcome, first.outcome, again.outcome) == (
-        service.Outcome.WRONG_CHAT,
-        service.Outcome.OK,
-        service.Outcome.ALREADY,
+        Outcome.WRONG_CHAT,
+        Outcome.OK,
+        Outcome.ALREADY,
     )
     rows = await outbox_rows(database)
     to_resident = [r for r in rows if r.audience == "resident"]
@@ -250,11 +232,11 @@ async def test_hand_over_sends_a_new_card_and_tells_everyone(database: Database,
     request = await submit(database, ctx)
     await drain(worker)
     async with database.transaction() as session:
-        assert [pid for pid, _ in service.handover_targets(ctx, request)] == ["beratung", "familie", "qm"]
-        result = await service.hand_over(
+        assert [pid for pid, _ in partners.handover_targets(ctx, request)] == ["beratung", "familie", "qm"]
+        result = await partners.hand_over(
             session, ctx, request_id=request.id, to_partner="familie", chat_id=PARTNER_CHAT
         )
-    assert result.outcome is service.Outcome.OK
+    assert result.outcome is Outcome.OK
     await drain(worker)
     new_card = bot.to(OTHER_CHAT)[0]
     assert "Handed over from Bildungsträger" in new_card.text
@@ -263,29 +245,31 @@ async def test_hand_over_sends_a_new_card_and_tells_everyone(database: Database,
     assert "handed over to Familienzentrum (ar)" in bot.to(RESIDENT)[-1].text
     # The old group can no longer act on it.
     async with database.transaction() as session:
-        late = await service.close(session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="A")
-    assert late.outcome is service.Outcome.WRONG_CHAT
+        late = await partners.close(session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="A")
+    assert late.outcome is Outcome.WRONG_CHAT
 
 
 async def test_resident_withdraws_and_lists_open_requests(database: Database, ctx: TicketContext) -> None:
     first = await submit(database, ctx)
     second = await submit(database, ctx, offer_id=None, partner_id="familie")
     async with database.transaction() as session:
-        ambiguous = await service.resident_reply(session, ctx, resident_id=RESIDENT, message_id=1, text="?")
-        html, keyboard = await service.open_requests_view(session, ctx, RESIDENT, "ar")
-        assert first.number in html and second.number in html
-        assert keyboard[0][1][1] == f"req:withdraw:{first.id}"
-        stranger = await service.cancel_request(session, ctx, resident_id=999, request_id=first.id)
-        done = await service.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
-        again = await service.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
-        assert [r.id for r in await service.list_open(session, RESIDENT)] == [second.id]
-        added = await service.add_message(
+        ambiguous = await relay.resident_reply(session, ctx, resident_id=RESIDENT, message_id=1, text="?")
+        stranger = await intake.cancel_request(session, ctx, resident_id=999, request_id=first.id)
+        done = await intake.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
+        again = await intake.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
+        assert [r.id for r in await intake.list_open(session, RESIDENT)] == [second.id]
+        added = await relay.resident_reply(
             session, ctx, resident_id=RESIDENT, request_id=first.id, message_id=2, text="doch noch"
         )
-    assert ambiguous.outcome is service.Outcome.AMBIGUOUS
-    assert stranger.outcome is service.Outcome.NOT_FOUND
-    assert (done.outcome, again.outcome) == (service.Outcome.OK, service.Outcome.ALREADY)
-    assert added.outcome is service.Outcome.CLOSED
+    desk = RequestDesk(database, lambda: ctx)
+    listed = await desk.open_requests(RESIDENT, "ar")
+    assert [r.number for r in listed] == [second.number]
+    html, keyboard = render.open_requests(ctx.t("ar"), listed)
+    assert second.number in html and keyboard[0][1][1] == f"req:withdraw:{second.id}"
+    assert ambiguous.outcome is Outcome.AMBIGUOUS
+    assert stranger.outcome is Outcome.NOT_FOUND
+    assert (done.outcome, again.outcome) == (Outcome.OK, Outcome.ALREADY)
+    assert added.outcome is Outcome.CLOSED
     rows = await outbox_rows(database)
     assert any(
         "withdrew request" in r.payload.get("text", "") and r.target == str(PARTNER_CHAT) for r in rows
@@ -320,7 +304,7 @@ async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
         assert loaded is not None
         await store.transition(session, loaded, [RequestStatus.OPEN], status=RequestStatus.ANSWERED)
     async with database.transaction() as session:
-        other = await service.take_on(
+        other = await partners.take_on(
             session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
         )
     async with database.transaction() as session:
@@ -328,7 +312,7 @@ async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
         stale = await store.get_request(session, request.id)
         assert stale is not None
         set_committed_value(stale, "taken_by", None)
-        late = await service.take_on(
+        late = await partners.take_on(
             session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
         )
-    assert (other.outcome, late.outcome) == (service.Outcome.OK, service.Outcome.ALREADY)
+    assert (other.outcome, late.outcome) == (Outcome.OK, Outcome.ALREADY)

@@ -36,6 +36,15 @@ class ContactPreference(StrEnum):
     PHONE = "phone"
 
 
+class DialogueStep(StrEnum):
+    """Where a request dialogue stands (`Dialogue.step`; the transitions: bot/tickets/dialogue.py)."""
+
+    INTAKE = "intake"  # answering the topic's intake questions
+    MESSAGE = "message"  # writing the message / sending attachments
+    CONTACT = "contact"  # choosing chat or phone
+    CONFIRM = "confirm"  # the consent screen: Send / Change / Cancel
+
+
 class Direction(StrEnum):
     TO_PARTNER = "to_partner"
     TO_RESIDENT = "to_resident"

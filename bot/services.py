@@ -1,4 +1,4 @@
-"""Typed context for handlers: the services every handler may call, and the per-user cache."""
+"""The long-lived services of one bot process: created in `build_application`, started in `post_init`."""
 
 from __future__ import annotations
 
@@ -8,22 +8,21 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
-
-from bot.tickets.context import TicketContext
+from bot.tickets.deps import TicketContext
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
     from bot.delivery.worker import DeliveryWorker
     from bot.feedback import FeedbackService
     from bot.flood import FloodGuard
-    from bot.i18n import I18n, Translator
+    from bot.i18n import I18n
     from bot.personal_data import PersonalDataService
     from bot.residents import ResidentService
     from bot.search.engine import SearchEngine
     from bot.search.vectors import Embedder
     from bot.settings import Settings
     from bot.storage.db import Database
+    from bot.tickets.desk import RequestDesk
 
 
 @dataclass
@@ -55,6 +54,17 @@ class Services:
             show_staff_names=settings.show_staff_names,
             draft_lifetime=timedelta(hours=settings.draft_retention_hours),
         )
+
+    @cached_property
+    def requests(self) -> RequestDesk:
+        """Requests to partners: the dialogue, sending, relaying, partner actions, reminders."""
+        from bot.tickets.desk import RequestDesk
+
+        def wake() -> None:
+            if self.delivery is not None:
+                self.delivery.wake()
+
+        return RequestDesk(self.database, self.ticket_context, wake)
 
     @cached_property
     def residents(self) -> ResidentService:
@@ -89,42 +99,3 @@ class Services:
         if self.search is None:
             raise RuntimeError("search index not built yet")
         return self.search
-
-
-class BotData:
-    """`context.bot_data`: holds the services (PTB creates it without arguments)."""
-
-    services: Services
-
-
-@dataclass
-class UserData:
-    """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
-
-    lang: str = "de"
-    first_name: str | None = None
-    district: str | None = None
-    language_confirmed: bool = False
-    # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
-    # resident need not type it again (memory only; after a restart they are simply asked to write it).
-    last_question: str | None = None
-
-
-class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
-    """The context every handler receives."""
-
-    @property
-    def services(self) -> Services:
-        return self.bot_data.services
-
-    @property
-    def lang(self) -> str:
-        return self.user_data.lang if self.user_data is not None else self.services.settings.default_language
-
-    @property
-    def t(self) -> Translator:
-        """The translator for the resident of this update."""
-        return self.services.i18n.translator(self.lang)
-
-
-AppType = Application[ExtBot[None], Context, UserData, dict[Any, Any], BotData, Any]

@@ -1,4 +1,4 @@
-"""What the ticket services need from the rest of the bot: the content snapshot, translations, settings."""
+"""What the ticket services depend on from the rest of the bot: the live content, translations, settings."""
 
 from __future__ import annotations
 

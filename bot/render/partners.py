@@ -1,8 +1,6 @@
-"""Texts of the request flow, PTB-free: functions return HTML (and a keyboard spec where there are buttons).
-
-Every sentence is a gettext msgid with named placeholders; everything a resident or partner wrote, and all
-content, is HTML-escaped here. Partner-facing texts use the partner translator (German by default).
-"""
+"""What partners and staff see of requests: the card (Telegram and e-mail), notes in the request's thread,
+refusals, and notices for the Quartiersmanagement. Written with the partner translator (German by default);
+everything a resident or partner wrote, and all content, is escaped here."""
 
 from __future__ import annotations
 
@@ -12,12 +10,11 @@ from html import escape
 
 from babel import Locale, UnknownLocaleError
 
-from bot.delivery.outbox import Keyboard
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
-from bot.storage.models.requests import ContactPreference, Request, RequestStatus
-
-Rendered = tuple[str, Keyboard]
+from bot.render.keyboards import Keyboard, Screen
+from bot.render.requests import hours_phrase, quote
+from bot.storage.models.requests import ContactPreference
 
 
 @dataclass(frozen=True)
@@ -55,17 +52,6 @@ def language_label(t: Translator, code: str) -> str:
     if not name or name == own:
         return own
     return f"{name} ({own})"
-
-
-def hours_phrase(t: Translator, hours: int) -> str:
-    if hours >= 48 and hours % 24 == 0:
-        days = hours // 24
-        return t.ngettext("{count} day", "{count} days", days).format(count=days)
-    return t.ngettext("{count} hour", "{count} hours", hours).format(count=hours)
-
-
-def _q(text: str) -> str:
-    return f"<blockquote>{escape(text)}</blockquote>"
 
 
 # --- the partner card ---------------------------------------------------------------------------------
@@ -118,7 +104,7 @@ def _lines_html(lines: Sequence[tuple[str, str]]) -> str:
         elif style in ("note", "question", "label"):
             out.append(f"<i>{escape(text)}</i>" if style != "label" else f"<b>{escape(text)}</b>")
         elif style in ("quote", "answer"):
-            out.append(_q(text))
+            out.append(quote(text))
         else:
             out.append(escape(text))
     return "\n".join(out)
@@ -144,7 +130,7 @@ def partner_keyboard(t: Translator, request_id: int) -> Keyboard:
     ]
 
 
-def partner_card(t: Translator, card: CardView, request_id: int) -> Rendered:
+def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
     """The card posted in the partner's group, with Take on / Close / Hand over."""
     html = _lines_html(_card_lines(t, card))
     hint = t.gettext("Reply to this message to answer; the bot passes your reply on to the resident.")
@@ -183,7 +169,7 @@ def partner_card_email(
     return subject, text, html
 
 
-def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[str, str]]) -> Rendered:
+def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[str, str]]) -> Screen:
     """The partners a request can be handed over to: (partner id, name) pairs."""
     text = t.gettext("Hand over request to which partner?")
     rows: list[list[tuple[str, str]]] = [
@@ -197,7 +183,7 @@ def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[st
 
 def resident_wrote(t: Translator, number: str, first_name: str, text: str | None) -> str:
     head = t.gettext("Request {number}: {name} writes:").format(number=number, name=first_name or "—")
-    return f"<b>{escape(head)}</b>" + (f"\n{_q(text)}" if text else "")
+    return f"<b>{escape(head)}</b>" + (f"\n{quote(text)}" if text else "")
 
 
 def partner_note(t: Translator, msgid_text: str) -> str:
@@ -310,106 +296,3 @@ def admin_escalated(t: Translator, partner: str, number: str, hours: int) -> str
             number=number, partner=partner, time=hours_phrase(t, hours)
         )
     )
-
-
-# --- resident side ------------------------------------------------------------------------------------
-
-
-def acknowledgement(t: Translator, number: str, partner: str, response_hours: int, by_phone: bool) -> str:
-    """Sent to the resident right after "Send": the number and when to expect an answer."""
-    lines = [
-        "✅ "
-        + escape(
-            t.gettext("Thank you! Your request {number} was sent to {partner}.").format(
-                number=t.isolate(number), partner=t.isolate(partner)
-            )
-        ),
-        escape(
-            t.gettext("You can expect an answer within {time}.").format(time=hours_phrase(t, response_hours))
-        ),
-    ]
-    if by_phone:
-        lines.append(escape(t.gettext("{partner} will call you.").format(partner=t.isolate(partner))))
-    else:
-        lines.append(escape(t.gettext("The answer will come here in this chat.")))
-    lines.append(
-        escape(t.gettext("To add something, reply to this message. /requests shows your open requests."))
-    )
-    return "\n".join(lines)
-
-
-def status_message(t: Translator, status: RequestStatus, number: str, partner: str) -> str:
-    n, p = t.isolate(number), t.isolate(partner)
-    if status is RequestStatus.TAKEN:
-        text = t.gettext("{partner} has taken on your request {number}.")
-    elif status is RequestStatus.CLOSED:
-        text = t.gettext("{partner} has closed your request {number}.")
-    elif status is RequestStatus.CANCELLED:
-        text = t.gettext("Your request {number} was withdrawn. {partner} has been told.")
-    else:
-        text = t.gettext("Your request {number} is now with {partner}.")
-    return "ℹ️ " + escape(text.format(number=n, partner=p))
-
-
-def handed_over_message(t: Translator, number: str, partner: str) -> str:
-    return "ℹ️ " + escape(
-        t.gettext("Your request {number} was handed over to {partner}, who can help you better.").format(
-            number=t.isolate(number), partner=t.isolate(partner)
-        )
-    )
-
-
-def partner_answer(
-    t: Translator, number: str, partner: str, staff: str | None, text: str | None, edited: bool
-) -> str:
-    """A partner's reply relayed to the resident, naming the organisation."""
-    if edited:
-        head = t.gettext("Correction from {partner} to your request {number}:")
-    elif staff:
-        head = t.gettext("{name} from {partner} answers your request {number}:")
-    else:
-        head = t.gettext("Answer from {partner} to your request {number}:")
-    head = head.format(number=t.isolate(number), partner=t.isolate(partner), name=t.isolate(staff or ""))
-    return f"💬 <b>{escape(head)}</b>" + (f"\n{_q(text)}" if text else "")
-
-
-def open_requests(t: Translator, requests: Sequence[tuple[Request, str]]) -> Rendered:
-    """/requests: the resident's open requests with "add a message" and "withdraw" per request."""
-    if not requests:
-        return escape(t.gettext("You have no open requests.")), []
-    lines = ["<b>" + escape(t.gettext("Your open requests:")) + "</b>"]
-    rows: list[list[tuple[str, str]]] = []
-    for request, partner in requests:
-        lines.append(
-            escape(
-                t.gettext("{number} to {partner}, sent {date}: {status}").format(
-                    number=t.isolate(request.number),
-                    partner=t.isolate(partner),
-                    date=t.format_datetime(request.created_at),
-                    status=status_label(t, request.status),
-                )
-            )
-        )
-        rows.append(
-            [
-                (
-                    t.gettext("✏️ Add to {number}").format(number=request.number),
-                    encode("req", "add", request.id),
-                ),
-                (
-                    t.gettext("✖️ Withdraw {number}").format(number=request.number),
-                    encode("req", "withdraw", request.id),
-                ),
-            ]
-        )
-    return "\n".join(lines), rows
-
-
-def status_label(t: Translator, status: RequestStatus) -> str:
-    return {
-        RequestStatus.OPEN: t.gettext("waiting for the partner"),
-        RequestStatus.TAKEN: t.gettext("taken on"),
-        RequestStatus.ANSWERED: t.gettext("answered"),
-        RequestStatus.CLOSED: t.gettext("closed"),
-        RequestStatus.CANCELLED: t.gettext("withdrawn"),
-    }[status]

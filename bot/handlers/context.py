@@ -1,0 +1,51 @@
+"""The typed PTB context every handler receives: the services, and the resident's cached settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from bot.i18n import Translator
+    from bot.services import Services
+
+
+class BotData:
+    """`context.bot_data`: holds the services (PTB creates it without arguments)."""
+
+    services: Services
+
+
+@dataclass
+class UserData:
+    """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
+
+    lang: str = "de"
+    first_name: str | None = None
+    district: str | None = None
+    language_confirmed: bool = False
+    # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
+    # resident need not type it again (memory only; after a restart they are simply asked to write it).
+    last_question: str | None = None
+
+
+class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
+    """The context every handler receives."""
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    @property
+    def lang(self) -> str:
+        return self.user_data.lang if self.user_data is not None else self.services.settings.default_language
+
+    @property
+    def t(self) -> Translator:
+        """The translator for the resident of this update."""
+        return self.services.i18n.translator(self.lang)
+
+
+AppType = Application[ExtBot[None], Context, UserData, dict[Any, Any], BotData, Any]

@@ -1,0 +1,34 @@
+"""Ways back to the main menu that every area uses: the menu itself and the answer to an outdated button."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.handlers.common import answer_query, show
+from bot.handlers.context import Context
+from bot.render import keyboards
+
+
+async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
+    """The main menu: topics of the resident's district plus ask, language and emergency."""
+    t = context.t
+    catalogue = context.services.content.catalogue
+    district = context.user_data.district if context.user_data else None
+    topics = [
+        (topic_id, topic.icon, topic.title) for topic_id, topic in catalogue.topics_for_district(district)
+    ]
+    question = t.gettext("What can I help you with? Choose a topic or just write your question.")
+    text = f"{lead}\n\n{question}" if lead else question
+    shown = district or catalogue.default_district_id
+    district_name = catalogue.districts[shown].name if len(catalogue.districts) > 1 else None
+    await show(update, context, text, keyboards.main_menu(t, topics, district_name))
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """A button whose data this bot no longer understands (old message, content changed)."""
+    await answer_query(update.callback_query, context.t.gettext("This button is out of date."))
+    chat = update.effective_chat
+    if chat is None or chat.type != chat.PRIVATE:
+        # In a partner group the tapped message is a request card: never replace it with a menu.
+        return
+    await show_main_menu(update, context)

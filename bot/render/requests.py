@@ -1,0 +1,270 @@
+"""What a resident sees of their requests: the dialogue's screens, the acknowledgement, status changes,
+partners' answers and /requests. Every function returns HTML (and a keyboard where there are buttons)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.render.callback import encode
+from bot.render.keyboards import Button, Screen, menu_button
+from bot.storage.models.requests import DialogueStep, RequestStatus
+
+PREVIEW_CHARS = 600
+
+
+def hours_phrase(t: Translator, hours: int) -> str:
+    if hours >= 48 and hours % 24 == 0:
+        days = hours // 24
+        return t.ngettext("{count} day", "{count} days", days).format(count=days)
+    return t.ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+
+
+def quote(text: str) -> str:
+    return f"<blockquote>{escape(text)}</blockquote>"
+
+
+# --- the dialogue ----------
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A draft as its resident sees it: content and partner names already in their language."""
+
+    dialogue_id: str
+    step: DialogueStep
+    partner: str
+    question: str | None  # INTAKE: the question to answer
+    offer: str | None  # the offer signed up for
+    first_name: str | None
+    language: str
+    intake: Sequence[tuple[str, str]]  # (question, answer)
+    text: str | None
+    attachments: int
+    phone: str | None  # set when the partner is to call
+
+
+def dialogue_screen(t: Translator, view: DraftView) -> Screen:
+    """The screen of the draft's current step."""
+
+    def button(label: str, action: str) -> list[tuple[str, str]]:
+        return [(label, encode("dlg", action, view.dialogue_id))]
+
+    cancel = button("✖️ " + t.gettext("Cancel"), "cancel")
+    partner = t.isolate(view.partner)
+    if view.step is DialogueStep.INTAKE and view.question is not None:
+        return "❓ " + escape(view.question), [button("⏭ " + t.gettext("Skip"), "skip"), cancel]
+    if view.step in (DialogueStep.INTAKE, DialogueStep.MESSAGE):
+        lines = [
+            t.html("Write your message to {partner}.", partner=partner),
+            t.html("You can also send a photo of a letter, a voice message or a document."),
+        ]
+        if view.text or view.attachments:
+            lines.append(t.html("Got it. You can add more, or tap “Done”."))
+        elif view.offer:
+            lines.append(t.html("Or just tap “Done” to sign up."))
+        return "\n".join(lines), [button("✅ " + t.gettext("Done"), "done"), cancel]
+    if view.step is DialogueStep.CONTACT:
+        return t.html("How should {partner} answer you?", partner=partner), [
+            button("💬 " + t.gettext("Here in this chat"), "chat"),
+            button("📞 " + t.gettext("Call me"), "phone"),
+            cancel,
+        ]
+    return consent_screen(t, view)
+
+
+def consent_screen(t: Translator, view: DraftView) -> Screen:
+    """Exactly what will be sent, to whom; nothing leaves before “Send”."""
+    lines = [
+        "<b>" + t.html("Please check before sending") + "</b>",
+        t.html("This goes to: {partner}", partner=t.isolate(view.partner)),
+        "",
+        t.html("They will see:"),
+    ]
+    first_name = (view.first_name or "").strip()
+    if first_name:
+        lines.append("• " + t.html("your first name: {name}", name=t.isolate(first_name)))
+    lines.append(
+        "• " + t.html("your language: {language}", language=LANGUAGE_NAMES.get(view.language, "Deutsch"))
+    )
+    if view.offer:
+        lines.append("• " + t.html("the offer: {offer}", offer=view.offer))
+    lines += [f"• {escape(question)} {escape(answer)}" for question, answer in view.intake]
+    if view.text:
+        preview = view.text if len(view.text) <= PREVIEW_CHARS else view.text[:PREVIEW_CHARS] + " …"
+        lines.append("• " + t.html("your message:") + "\n<i>" + escape(preview) + "</i>")
+    if view.attachments:
+        lines.append("• " + t.nhtml("{count} attachment", "{count} attachments", view.attachments))
+    if view.phone:
+        lines.append("• " + t.html("your phone number: {phone}", phone=t.isolate(view.phone)))
+    else:
+        lines.append("• " + t.html("that you want the answer here in this chat"))
+    lines += ["", t.html("They will not see your Telegram name, username or account.")]
+    keyboard = [
+        [("✅ " + t.gettext("Send"), encode("dlg", "send", view.dialogue_id))],
+        [
+            ("✏️ " + t.gettext("Change"), encode("dlg", "change", view.dialogue_id)),
+            ("✖️ " + t.gettext("Cancel"), encode("dlg", "cancel", view.dialogue_id)),
+        ],
+    ]
+    return "\n".join(lines), keyboard
+
+
+def attachment_problem(t: Translator, problem: str) -> str:
+    """Why a file was not added (`bot.tickets.dialogue.AttachmentProblem`)."""
+    if problem == "too_large":
+        return t.html("This file is too big (more than 20 MB). Please send a photo of the page instead.")
+    if problem == "too_many":
+        return t.html("That is enough attachments for one request. Please tap “Done”.")
+    return t.html("I can pass on photos, voice messages and documents (PDF), but not this kind of file.")
+
+
+def share_phone_prompt(t: Translator) -> tuple[str, str]:
+    """(text, button label) of Telegram's own “share my phone number” keyboard."""
+    return (
+        t.html("Tap the button below to share your phone number. Only then will it be shared."),
+        "📞 " + t.gettext("Share my phone number"),
+    )
+
+
+def sent_screen(t: Translator, number: str) -> Screen:
+    return "✅ " + t.html("Sent. Your request number is {number}.", number=t.isolate(number)), [
+        menu_button(t)
+    ]
+
+
+def cancelled_screen(t: Translator) -> Screen:
+    return t.html("Cancelled. Nothing was sent."), [menu_button(t)]
+
+
+def gone_screen(t: Translator) -> Screen:
+    return t.html("This request was already sent or cancelled."), [menu_button(t)]
+
+
+def add_prompt(t: Translator, number: str) -> str:
+    return t.html(
+        "Write what you want to add to request {number} and send it as a reply to this message.",
+        number=t.isolate(number),
+    )
+
+
+def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
+    """The answer to a resident's message about a sent request (`bot.tickets.outcome.Outcome`)."""
+    if outcome == "ok":
+        return t.html("Passed on to {partner}.", partner=partner)
+    if outcome == "closed":
+        return t.html("This request is closed. Start a new one with “Ask a question” in the menu.")
+    if outcome == "invalid" and problem is not None:
+        return attachment_problem(t, problem)
+    if outcome == "empty":
+        return t.html("Please write a few words first.")
+    if outcome == "duplicate":
+        return None
+    return t.html("I could not find this request. /requests shows your open requests.")
+
+
+# --- after "Send" (sent through the outbox) ----------
+
+
+def acknowledgement(t: Translator, number: str, partner: str, response_hours: int, by_phone: bool) -> str:
+    """Sent to the resident right after "Send": the number and when to expect an answer."""
+    n, p = t.isolate(number), t.isolate(partner)
+    lines = [
+        "✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p),
+        t.html("You can expect an answer within {time}.", time=hours_phrase(t, response_hours)),
+    ]
+    if by_phone:
+        lines.append(t.html("{partner} will call you.", partner=p))
+    else:
+        lines.append(t.html("The answer will come here in this chat."))
+    lines.append(t.html("To add something, reply to this message. /requests shows your open requests."))
+    return "\n".join(lines)
+
+
+def status_message(t: Translator, status: RequestStatus, number: str, partner: str) -> str:
+    values = {"number": t.isolate(number), "partner": t.isolate(partner)}
+    if status is RequestStatus.TAKEN:
+        return "ℹ️ " + t.html("{partner} has taken on your request {number}.", **values)
+    if status is RequestStatus.CLOSED:
+        return "ℹ️ " + t.html("{partner} has closed your request {number}.", **values)
+    if status is RequestStatus.CANCELLED:
+        return "ℹ️ " + t.html("Your request {number} was withdrawn. {partner} has been told.", **values)
+    return "ℹ️ " + t.html("Your request {number} is now with {partner}.", **values)
+
+
+def handed_over_message(t: Translator, number: str, partner: str) -> str:
+    return "ℹ️ " + t.html(
+        "Your request {number} was handed over to {partner}, who can help you better.",
+        number=t.isolate(number),
+        partner=t.isolate(partner),
+    )
+
+
+def partner_answer(
+    t: Translator, number: str, partner: str, staff: str | None, text: str | None, edited: bool
+) -> str:
+    """A partner's reply relayed to the resident, naming the organisation."""
+    values = {"number": t.isolate(number), "partner": t.isolate(partner), "name": t.isolate(staff or "")}
+    if edited:
+        head = t.html("Correction from {partner} to your request {number}:", **values)
+    elif staff:
+        head = t.html("{name} from {partner} answers your request {number}:", **values)
+    else:
+        head = t.html("Answer from {partner} to your request {number}:", **values)
+    return f"💬 <b>{head}</b>" + (f"\n{quote(text)}" if text else "")
+
+
+# --- /requests ----------
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    id: int
+    number: str
+    partner: str
+    created_at: datetime
+    status: RequestStatus
+
+
+def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
+    """/requests: the resident's open requests with "add a message" and "withdraw" per request."""
+    keyboard: list[list[Button]] = []
+    if not requests:
+        return t.html("You have no open requests."), [menu_button(t)]
+    lines = ["<b>" + t.html("Your open requests:") + "</b>"]
+    for request in requests:
+        lines.append(
+            t.html(
+                "{number} to {partner}, sent {date}: {status}",
+                number=t.isolate(request.number),
+                partner=t.isolate(request.partner),
+                date=t.format_datetime(request.created_at),
+                status=status_label(t, request.status),
+            )
+        )
+        keyboard.append(
+            [
+                (
+                    t.gettext("✏️ Add to {number}").format(number=request.number),
+                    encode("req", "add", request.id),
+                ),
+                (
+                    t.gettext("✖️ Withdraw {number}").format(number=request.number),
+                    encode("req", "withdraw", request.id),
+                ),
+            ]
+        )
+    return "\n".join(lines), [*keyboard, menu_button(t)]
+
+
+def status_label(t: Translator, status: RequestStatus) -> str:
+    return {
+        RequestStatus.OPEN: t.gettext("waiting for the partner"),
+        RequestStatus.TAKEN: t.gettext("taken on"),
+        RequestStatus.ANSWERED: t.gettext("answered"),
+        RequestStatus.CLOSED: t.gettext("closed"),
+        RequestStatus.CANCELLED: t.gettext("withdrawn"),
+    }[status]

@@ -1,0 +1,278 @@
+"""The request desk: what handlers, the e-mail listener and the jobs ask of the request lifecycle.
+
+Every method is one transaction (the functions of intake, relay and partners do the work inside it) and
+returns plain values, never ORM objects; the delivery worker is woken after a commit that wrote to the
+outbox. Nothing here knows Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.i18n import Translator
+from bot.render.requests import DraftView, OpenRequest
+from bot.storage.db import Database
+from bot.storage.models import Resident
+from bot.storage.models.requests import MessageKind
+from bot.tickets import intake, partners, relay
+from bot.tickets.deps import TicketContext
+from bot.tickets.dialogue import Attach, Attachment, Input, Press, SharedPhone, Text, Unsupported
+from bot.tickets.outcome import Outcome
+from bot.tickets.reminders import run_due_reminders
+
+__all__ = [
+    "Attach",
+    "Attachment",
+    "DialogueReply",
+    "MessageKind",
+    "Outcome",
+    "Press",
+    "Relayed",
+    "RequestDesk",
+    "Text",
+    "Unsupported",
+]
+
+
+@dataclass(frozen=True)
+class DialogueReply:
+    """What an input to the dialogue led to: `effect` is one of `bot.tickets.dialogue.Effect` ("screen",
+    "ask_phone", "empty", "cancel", "stale"), "sent" (`number`) or "gone" (the draft was sent or dropped)."""
+
+    effect: str
+    view: DraftView | None = None
+    problem: str | None = None  # why a file was not added (`AttachmentProblem`)
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """A resident's message about a sent request: the outcome and the partner's name in their language."""
+
+    outcome: Outcome
+    partner: str = ""
+    problem: str | None = None
+
+
+class RequestDesk:
+    def __init__(
+        self,
+        database: Database,
+        context: Callable[[], TicketContext],
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        # `context` is called per use, so a content reload is picked up at once.
+        self._database = database
+        self._context = context
+        self._wake = wake
+
+    def partner_t(self) -> Translator:
+        """The translator for partner groups (the organisations work in German)."""
+        return self._context().partner_t()
+
+    # --- the resident's dialogue ---------------------------------------------------------------------------
+
+    async def start(
+        self,
+        resident_id: int,
+        *,
+        offer_id: str | None = None,
+        topic_id: str | None = None,
+        partner_id: str | None = None,
+        text: str | None = None,
+    ) -> DialogueReply:
+        """Start a request: to the offer's partner, the topic's, the given partner, else the catch-all."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            draft = await intake.start(
+                session,
+                ctx,
+                resident_id,
+                offer_id=offer_id,
+                topic_id=topic_id,
+                partner_id=partner_id,
+                text=text,
+            )
+            resident = await session.get(Resident, resident_id)
+            return DialogueReply("screen", intake.draft_view(ctx, draft, resident))
+
+    async def _advance(
+        self, resident_id: int, event: Input, *, dialogue_id: str | None = None, input_key: str | None = None
+    ) -> DialogueReply:
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            step = await intake.advance(
+                session, ctx, resident_id, event, dialogue_id=dialogue_id, input_key=input_key
+            )
+            view = None
+            if step.draft is not None:
+                view = intake.draft_view(ctx, step.draft, await session.get(Resident, resident_id))
+        if step.effect == "sent":
+            self._wake()
+        return DialogueReply(step.effect, view, step.problem, step.number)
+
+    async def write(
+        self, resident_id: int, event: Text | Attach | Unsupported, input_key: str
+    ) -> DialogueReply | None:
+        """Text or a file while a dialogue runs; None when there is none (then it is something else)."""
+        reply = await self._advance(resident_id, event, input_key=input_key)
+        return None if reply.effect == "gone" else reply
+
+    async def press(self, resident_id: int, dialogue_id: str, action: str, input_key: str) -> DialogueReply:
+        """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send."""
+        return await self._advance(resident_id, Press(action), dialogue_id=dialogue_id, input_key=input_key)
+
+    async def share_phone(self, resident_id: int, number: str) -> DialogueReply:
+        """The resident shared their own phone number (Telegram's contact button)."""
+        return await self._advance(resident_id, SharedPhone(number))
+
+    # --- the resident's sent requests -------------------------------------------------------------------
+
+    async def follow_up(
+        self,
+        resident_id: int,
+        *,
+        message_id: int,
+        reply_to_message_id: int,
+        text: str | None,
+        attachment: Attachment | None,
+    ) -> Relayed | None:
+        """A reply to one of the bot's request messages goes into that request's thread; None if the
+        message replied to belongs to no request."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            if not await relay.is_request_thread(session, resident_id, reply_to_message_id):
+                return None
+            result = await relay.resident_reply(
+                session,
+                ctx,
+                resident_id=resident_id,
+                message_id=message_id,
+                reply_to_message_id=reply_to_message_id,
+                text=text,
+                attachment=attachment,
+            )
+            request = result.request
+            partner = ctx.partner_name(request.partner_id, request.language) if request else ""
+        if result.ok:
+            self._wake()
+        problem = result.attachment_problem.value if result.attachment_problem else None
+        return Relayed(result.outcome, partner, problem)
+
+    async def open_requests(self, resident_id: int, lang: str) -> list[OpenRequest]:
+        """/requests: the resident's open requests, partners named in `lang`."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            requests = await intake.list_open(session, resident_id)
+            return [
+                OpenRequest(r.id, r.number, ctx.partner_name(r.partner_id, lang), r.created_at, r.status)
+                for r in requests
+            ]
+
+    async def withdraw(self, resident_id: int, request_id: int) -> bool:
+        """The resident withdrew a request; False if there was nothing to withdraw."""
+        async with self._database.transaction() as session:
+            result = await intake.cancel_request(
+                session, self._context(), resident_id=resident_id, request_id=request_id
+            )
+        self._wake()
+        return result.ok
+
+    async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
+        """The number of the resident's request `request_id` while it is open, else None."""
+        async with self._database.sessions() as session:
+            request = await intake.open_request_of(session, resident_id, request_id)
+            return request.number if request else None
+
+    async def link_prompt(self, resident_id: int, message_id: int, request_id: int) -> None:
+        """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there."""
+        async with self._database.transaction() as session:
+            await relay.link_resident_prompt(session, resident_id, message_id, request_id)
+
+    # --- partners --------------------------------------------------------------------------------------
+
+    async def act(
+        self, action: str, request_id: int, *, chat_id: int, staff_name: str, to_partner: str = ""
+    ) -> Outcome:
+        """A button on a request card: "take", "close", or "ho" (hand over to `to_partner`)."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            if action == "take":
+                result = await partners.take_on(
+                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
+                )
+            elif action == "close":
+                result = await partners.close(
+                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
+                )
+            else:
+                result = await partners.hand_over(
+                    session, ctx, request_id=request_id, to_partner=to_partner, chat_id=chat_id
+                )
+        self._wake()
+        return result.outcome
+
+    async def handover_choices(self, request_id: int) -> Sequence[tuple[str, str]] | None:
+        """(partner id, name) the request can be handed over to; None if it is gone or closed."""
+        async with self._database.sessions() as session:
+            return await partners.handover_choices(session, self._context(), request_id)
+
+    async def partner_message(
+        self,
+        *,
+        chat_id: int,
+        message_id: int,
+        reply_to_message_id: int,
+        staff_name: str,
+        from_user_id: int | None,
+        sender_chat_id: int | None,
+        text: str | None,
+        attachment: Attachment | None,
+        edited: bool,
+        edit_date: int | None,
+        replied_bot_text: str | None,
+    ) -> Outcome:
+        """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""
+        async with self._database.transaction() as session:
+            result = await relay.partner_reply(
+                session,
+                self._context(),
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_to_message_id=reply_to_message_id,
+                staff_name=staff_name,
+                from_user_id=from_user_id,
+                sender_chat_id=sender_chat_id,
+                text=text,
+                attachment=attachment,
+                edited=edited,
+                edit_date=edit_date,
+                replied_bot_text=replied_bot_text,
+            )
+        self._wake()
+        return result.outcome
+
+    async def email_reply(self, number: str, sender: str, text: str, message_id: str) -> Outcome:
+        """A partner's e-mail reply to request `number` (already authenticated by its signed address)."""
+        async with self._database.transaction() as session:
+            result = await relay.partner_email_reply(
+                session,
+                self._context(),
+                number=number,
+                from_address=sender,
+                text=text,
+                mail_message_id=message_id,
+            )
+        if result.ok:
+            self._wake()
+        return result.outcome
+
+    async def remind_and_escalate(self, now: datetime) -> int:
+        """Due reminders in partner groups and escalations to the catch-all; how many steps were taken."""
+        async with self._database.transaction() as session:
+            count = await run_due_reminders(session, self._context(), now)
+        if count:
+            self._wake()
+        return count

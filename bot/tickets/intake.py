@@ -1,0 +1,304 @@
+"""Intake: a resident writes a request (the dialogue, kept in the database), sends it, lists and withdraws
+their open requests. Each function works in the caller's transaction; `bot.tickets.desk` owns them."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.render import partners as partner_render
+from bot.render import requests as render
+from bot.storage import requests as store
+from bot.storage.models import Resident
+from bot.storage.models.base import utcnow
+from bot.storage.models.requests import (
+    ContactPreference,
+    Dialogue,
+    Direction,
+    Request,
+    RequestStatus,
+)
+from bot.tickets import dialogue as machine
+from bot.tickets.deps import TicketContext, localized
+from bot.tickets.dialogue import Draft, Effect, Input
+from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
+from bot.tickets.outcome import Outcome, Result
+from bot.tickets.relay import add_message
+from bot.tickets.routing import partner_destination, routable_partner
+
+logger = logging.getLogger(__name__)
+
+
+class SubmitError(Exception):
+    """The draft cannot be sent: `reason` is "expired" (no such dialogue) or "empty"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    request: Request
+    duplicate: bool  # True when "Send" was pressed again: nothing new was created or enqueued
+
+
+# --- the draft in the database ----------
+
+
+def _questions(ctx: TicketContext, topic_id: str | None) -> tuple[str, ...]:
+    topic = ctx.catalogue.topics.get(topic_id or "")
+    return tuple(q.id for q in topic.intake) if topic else ()
+
+
+def _save(row: Dialogue, draft: Draft) -> None:
+    data = draft.to_json()
+    if row.step != draft.step.value or row.data != data:
+        # JSON columns do not notice in-place changes: a new dict is assigned.
+        row.step, row.data, row.updated_at = draft.step.value, data, utcnow()
+
+
+async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> tuple[Dialogue, Draft] | None:
+    """The resident's running dialogue. One untouched for longer than `ctx.draft_lifetime` is deleted here
+    (the purge job deletes those nobody comes back to): nothing of it was sent."""
+    row = await store.get_dialogue(session, resident_id)
+    if row is None:
+        return None
+    if row.updated_at < utcnow() - ctx.draft_lifetime:
+        await store.delete_dialogue(session, row)
+        return None
+    return row, Draft.from_json(row.id, row.step, row.data, _questions(ctx, row.data.get("topic_id")))
+
+
+async def start(
+    session: AsyncSession,
+    ctx: TicketContext,
+    resident_id: int,
+    *,
+    offer_id: str | None = None,
+    topic_id: str | None = None,
+    partner_id: str | None = None,
+    text: str | None = None,
+) -> Draft:
+    """Start (or restart) the dialogue; the partner comes from the offer, else the topic's default partner,
+    else the catch-all. A running dialogue is replaced. `text` starts the message (a question the search
+    could not answer, so the resident need not type it again)."""
+    offer = ctx.catalogue.offers.get(offer_id or "")
+    topic = ctx.catalogue.topics.get(topic_id or "")
+    if topic is None and offer is not None and offer.topics:
+        topic_id, topic = offer.topics[0], ctx.catalogue.topics.get(offer.topics[0])
+    wanted = partner_id or (offer.partner if offer else None) or (topic.default_partner if topic else None)
+    chosen = await routable_partner(session, ctx, wanted)
+    old = await store.get_dialogue(session, resident_id)
+    if old is not None:
+        await store.delete_dialogue(session, old)
+    draft = machine.new_draft(
+        secrets.token_urlsafe(9),
+        chosen,
+        offer_id=offer_id if offer else None,
+        topic_id=topic_id if topic else None,
+        questions=_questions(ctx, topic_id if topic else None),
+    )
+    if text:
+        draft = machine.add_text(draft, text)
+    session.add(Dialogue(id=draft.id, resident_id=resident_id, step=draft.step.value, data=draft.to_json()))
+    await session.flush()
+    return draft
+
+
+async def cancel_dialogue(session: AsyncSession, resident_id: int) -> bool:
+    """Drop the running dialogue; nothing was sent. False if there was none."""
+    row = await store.get_dialogue(session, resident_id)
+    if row is None:
+        return False
+    await store.delete_dialogue(session, row)
+    return True
+
+
+# --- one input ----------
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one input to the dialogue led to: `effect` (or "gone": no such dialogue any more, "sent"),
+    the draft to show, the request number once sent."""
+
+    effect: str
+    draft: Draft | None = None
+    problem: str | None = None
+    number: str | None = None
+
+
+async def advance(
+    session: AsyncSession,
+    ctx: TicketContext,
+    resident_id: int,
+    event: Input,
+    *,
+    dialogue_id: str | None = None,
+    input_key: str | None = None,
+) -> Step:
+    """Apply one input to the resident's dialogue (`dialogue_id`: the one the button belongs to)."""
+    if event == machine.Press("send") and dialogue_id is not None:
+        try:
+            result = await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
+        except SubmitError as exc:
+            return Step("empty" if exc.reason == "empty" else "gone")
+        return Step("sent", number=result.request.number)
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None or (dialogue_id is not None and loaded[0].id != dialogue_id):
+        return Step("gone")
+    row, draft = loaded
+    signup = ctx.partner_t().gettext("I would like to sign up for this offer.")
+    transition = machine.advance(draft, event, input_key=input_key, signup_text=signup)
+    if transition.effect is Effect.CANCEL:
+        await store.delete_dialogue(session, row)
+        return Step(Effect.CANCEL.value)
+    _save(row, transition.draft)
+    problem = transition.problem.value if transition.problem else None
+    return Step(transition.effect.value, transition.draft, problem)
+
+
+def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> render.DraftView:
+    """The draft in its resident's language, for `bot.render.requests.dialogue_screen`."""
+    lang = resident.language if resident else ctx.partner_language
+    catalogue = ctx.catalogue
+    topic = catalogue.topics.get(draft.topic_id or "")
+    questions = {q.id: localized(q.question, lang) for q in topic.intake} if topic else {}
+    offer = catalogue.offers.get(draft.offer_id or "")
+    return render.DraftView(
+        dialogue_id=draft.id,
+        step=draft.step,
+        partner=ctx.partner_name(draft.partner_id, lang),
+        question=questions.get(draft.question or ""),
+        offer=localized(offer.title, lang) if offer else None,
+        first_name=resident.first_name if resident else None,
+        language=lang,
+        intake=[(questions[qid], draft.intake[qid]) for qid in questions if draft.intake.get(qid)],
+        text=draft.text,
+        attachments=len(draft.attachments),
+        phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
+    )
+
+
+# --- "Send" ----------
+
+
+async def submit(
+    session: AsyncSession, ctx: TicketContext, *, resident_id: int, dialogue_id: str
+) -> SubmitResult:
+    """The resident pressed "Send": create the request, enqueue the card and the acknowledgement.
+
+    Pressing "Send" again (or a retried update) returns the same request with `duplicate=True`.
+    Raises SubmitError("expired") when the dialogue is gone, SubmitError("empty") without text or files.
+    """
+    existing = await store.get_request_by_dialogue(session, dialogue_id)
+    if existing is not None and existing.resident_id == resident_id:
+        return SubmitResult(existing, duplicate=True)
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None or loaded[0].id != dialogue_id:
+        raise SubmitError("expired")
+    row, draft = loaded
+    if draft.is_empty:
+        raise SubmitError("empty")
+    resident = await session.get(Resident, resident_id)
+    partner_id = await routable_partner(session, ctx, draft.partner_id)
+    now = utcnow()
+    try:
+        async with session.begin_nested():
+            request = Request(
+                number=await store.new_request_number(session),
+                resident_id=resident_id,
+                partner_id=partner_id,
+                offer_id=draft.offer_id,
+                topic_id=draft.topic_id,
+                district=resident.district if resident else None,
+                language=resident.language if resident else ctx.partner_language,
+                status=RequestStatus.OPEN,
+                contact=draft.contact,
+                phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
+                intake=dict(draft.intake),
+                first_name=(resident.first_name if resident else None) or "",
+                dialogue_id=dialogue_id,
+                created_at=now,
+                updated_at=now,
+                routed_at=now,
+            )
+            session.add(request)
+            await session.flush()
+    except IntegrityError:
+        # Another "Send" of the same dialogue committed first.
+        existing = await store.get_request_by_dialogue(session, dialogue_id)
+        if existing is None:
+            raise
+        return SubmitResult(existing, duplicate=True)
+    if draft.text and draft.text.strip():
+        await add_message(session, request, Direction.TO_PARTNER, text=draft.text.strip(), attachment=None)
+    for attachment in draft.attachments:
+        await add_message(session, request, Direction.TO_PARTNER, text=None, attachment=attachment)
+    # Same timestamp as the request: these messages make up the card.
+    for message in await store.request_messages(session, request.id):
+        message.created_at = now
+    await store.delete_dialogue(session, row)
+
+    dest = await partner_destination(session, ctx, partner_id)
+    assert dest is not None  # routable_partner checked it
+    await enqueue_card(session, ctx, request, partner_id, dest, key=f"req:{request.id}:to:{partner_id}:0")
+    partner = ctx.partner(partner_id)
+    await enqueue_resident(
+        session,
+        request,
+        render.acknowledgement(
+            ctx.t(request.language),
+            request.number,
+            ctx.partner_name(partner_id, request.language),
+            partner.requests.response_hours if partner else 48,
+            by_phone=request.contact is ContactPreference.PHONE,
+        ),
+        dedupe_key=f"req:{request.id}:ack",
+    )
+    logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
+    return SubmitResult(request, duplicate=False)
+
+
+# --- the resident's open requests ----------
+
+
+async def list_open(session: AsyncSession, resident_id: int) -> Sequence[Request]:
+    """The resident's requests that are not closed or withdrawn, oldest first."""
+    return await store.list_open_requests(session, resident_id)
+
+
+async def open_request_of(session: AsyncSession, resident_id: int, request_id: int) -> Request | None:
+    """The resident's request `request_id` if it is theirs and still open, else None."""
+    request = await store.get_request(session, request_id)
+    if request is None or request.resident_id != resident_id or request.status.is_final:
+        return None
+    return request
+
+
+async def cancel_request(
+    session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int
+) -> Result:
+    """The resident withdrew a request: the partner thread gets a note, the resident a confirmation."""
+    request = await store.get_request(session, request_id)
+    if request is None or request.resident_id != resident_id:
+        return Result(Outcome.NOT_FOUND)
+    if request.status.is_final:
+        return Result(Outcome.ALREADY, request)
+    if not await store.transition(
+        session, request, store.OPEN_STATUSES, status=RequestStatus.CANCELLED, updated_at=utcnow()
+    ):
+        return Result(Outcome.ALREADY, request)
+    await enqueue_partner(
+        session, ctx, request, partner_render.withdrawn_note(ctx.partner_t(), request.number)
+    )
+    await tell_resident(
+        session, ctx, request, RequestStatus.CANCELLED, dedupe_key=f"req:{request.id}:cancelled"
+    )
+    return Result(Outcome.OK, request)

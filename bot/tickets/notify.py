@@ -1,0 +1,246 @@
+"""Notifications of the request lifecycle: the card for a partner, messages into the partner's thread, to
+the resident and to the Quartiersmanagement. Each is an outbox row written in the caller's transaction;
+the delivery worker sends it after the commit."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery import outbox
+from bot.delivery.outbox import Copy, Destination
+from bot.render import partners as render
+from bot.render.requests import status_message
+from bot.storage import requests as store
+from bot.storage.models import Resident
+from bot.storage.models.outbox import Audience, Channel, OutboxMessage
+from bot.storage.models.requests import (
+    Direction,
+    LinkRole,
+    MessageKind,
+    Request,
+    RequestMessage,
+    RequestStatus,
+)
+from bot.tickets.deps import TicketContext, localized
+from bot.tickets.routing import admin_destination, partner_destination
+
+logger = logging.getLogger(__name__)
+
+
+def mail_id(request: Request, suffix: str | None = None) -> str:
+    """The e-mail Message-ID of a request's card (`suffix`: of a later message in its thread)."""
+    return f"request-{request.number}" + (f".{suffix}" if suffix else "")
+
+
+def copy_of(message: RequestMessage) -> Copy:
+    assert message.source_chat_id is not None and message.source_message_id is not None
+    return Copy(
+        message.source_chat_id,
+        message.source_message_id,
+        message.file_id,
+        message.file_name,
+        message.mime_type,
+    )
+
+
+async def card_view(
+    session: AsyncSession, ctx: TicketContext, request: Request, note: str | None = None
+) -> tuple[render.CardView, list[RequestMessage]]:
+    """The card's content in the partner language, and the attachments sent with the request."""
+    lang = ctx.partner_language
+    catalogue = ctx.catalogue
+    topic = catalogue.topics.get(request.topic_id or "")
+    offer = catalogue.offers.get(request.offer_id or "")
+    district = catalogue.districts.get(request.district or "")
+    questions = {q.id: localized(q.question, lang) for q in topic.intake} if topic else {}
+    messages = [
+        m for m in await store.request_messages(session, request.id) if m.direction is Direction.TO_PARTNER
+    ]
+    # The card holds the request as sent; later additions were relayed into the thread on their own.
+    first = [m for m in messages if m.created_at <= request.created_at]
+    text = "\n\n".join(m.text for m in first if m.kind is MessageKind.TEXT and m.text) or None
+    attachments = [m for m in first if m.kind is not MessageKind.TEXT]
+    view = render.CardView(
+        number=request.number,
+        first_name=request.first_name,
+        language=request.language,
+        contact=request.contact,
+        phone=request.phone,
+        topic=localized(topic.title, lang) if topic else None,
+        offer=localized(offer.title, lang) if offer else None,
+        district=localized(district.name, lang) if district else None,
+        intake=[(questions.get(qid, qid), answer) for qid, answer in request.intake.items()],
+        text=text,
+        attachments=len(attachments),
+        handed_over_from=ctx.partner_name(request.handed_over_from, lang)
+        if request.handed_over_from
+        else None,
+        escalation_note=note,
+    )
+    return view, attachments
+
+
+async def enqueue_card(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    partner_id: str,
+    dest: Destination,
+    *,
+    note: str | None = None,
+    key: str,
+) -> None:
+    """The request card plus its attachments (copied) for `partner_id` at `dest`."""
+    t = ctx.partner_t()
+    view, attachments = await card_view(session, ctx, request, note)
+    if dest.channel is Channel.TELEGRAM:
+        html, keyboard = render.partner_card(t, view, request.id)
+        await outbox.enqueue_to(
+            session,
+            dest,
+            html,
+            subject="",
+            mail_id="",
+            keyboard=keyboard,
+            link_role=LinkRole.CARD,
+            dedupe_key=f"{key}:card",
+            request_id=request.id,
+            partner_id=partner_id,
+            audience=Audience.PARTNER,
+        )
+        for message in attachments:
+            await outbox.enqueue_to(
+                session,
+                dest,
+                render.resident_wrote(t, request.number, request.first_name, message.text),
+                subject="",
+                mail_id="",
+                copy=copy_of(message),
+                reply_to_card=request.id,
+                link_role=LinkRole.PARTNER,
+                dedupe_key=f"{key}:att:{message.id}",
+                request_id=request.id,
+                partner_id=partner_id,
+                audience=Audience.PARTNER,
+            )
+        return
+    subject, text, html = render.partner_card_email(
+        t, view, ctx.partner_name(partner_id, ctx.partner_language), ctx.email_replies_relayed
+    )
+    await outbox.enqueue_to(
+        session,
+        dest,
+        html,
+        subject=subject,
+        text=text,
+        mail_html=html,
+        mail_id=mail_id(request, key.rsplit(":", 1)[-1]),
+        mail_attachments=[copy_of(m) for m in attachments],
+        reply_key=request.number,
+        dedupe_key=f"{key}:card",
+        request_id=request.id,
+        partner_id=partner_id,
+        audience=Audience.PARTNER,
+    )
+
+
+async def enqueue_partner(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    html: str,
+    *,
+    attachment: RequestMessage | None = None,
+    reply_to_message_id: int | None = None,
+    dedupe_key: str | None = None,
+    partner_id: str | None = None,
+) -> OutboxMessage | None:
+    """A message into the current partner's thread (a reply to the card), or an e-mail to the partner."""
+    partner_id = partner_id or request.partner_id
+    dest = await partner_destination(session, ctx, partner_id)
+    if dest is None:
+        logger.warning("request %s: partner %s has no destination any more", request.id, partner_id)
+        return None
+    subject = "Re: " + ctx.partner_t().gettext("Request {number} from the Quartiersbot").format(
+        number=request.number
+    )
+    return await outbox.enqueue_to(
+        session,
+        dest,
+        html,
+        audience=Audience.PARTNER,
+        subject=subject,
+        mail_id=mail_id(request, uuid.uuid4().hex[:12]),
+        in_reply_to=mail_id(request),
+        reply_key=request.number,
+        copy=copy_of(attachment) if attachment is not None else None,
+        reply_to_message_id=reply_to_message_id,
+        reply_to_card=None if reply_to_message_id else request.id,
+        request_id=request.id,
+        partner_id=partner_id,
+        link_role=LinkRole.PARTNER,
+        dedupe_key=dedupe_key,
+    )
+
+
+async def enqueue_resident(
+    session: AsyncSession,
+    request: Request,
+    html: str,
+    *,
+    attachment: RequestMessage | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """A message to the resident about `request`; replies to it map back to the request."""
+    resident = await session.get(Resident, request.resident_id)
+    if resident is not None and resident.blocked:
+        return None
+    return await outbox.enqueue_to(
+        session,
+        Destination(Channel.TELEGRAM, str(request.resident_id)),
+        html,
+        audience=Audience.RESIDENT,
+        subject="",
+        mail_id="",
+        copy=copy_of(attachment) if attachment is not None else None,
+        request_id=request.id,
+        link_role=LinkRole.RESIDENT,
+        dedupe_key=dedupe_key,
+    )
+
+
+async def tell_resident(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    status: RequestStatus,
+    dedupe_key: str | None = None,
+) -> None:
+    """The status change, in the resident's language, naming the organisation."""
+    t = ctx.t(request.language)
+    partner = ctx.partner_name(request.partner_id, request.language)
+    await enqueue_resident(
+        session, request, status_message(t, status, request.number, partner), dedupe_key=dedupe_key
+    )
+
+
+async def notify_admin(
+    session: AsyncSession, ctx: TicketContext, html: str, request_id: int | None = None
+) -> None:
+    """A note for the Quartiersmanagement's staff (admin chat, else the catch-all's group or e-mail)."""
+    dest = await admin_destination(session, ctx)
+    if dest is None:
+        logger.error("no admin chat and no catch-all destination for an admin notice")
+        return
+    await outbox.enqueue_to(
+        session,
+        dest,
+        html,
+        audience=Audience.ADMIN,
+        subject=outbox.html_to_text(html).splitlines()[0][:120],
+        mail_id=uuid.uuid4().hex,
+        request_id=request_id,
+    )

@@ -1,0 +1,184 @@
+"""Partner actions on a request card: take on, close, hand over to another partner (also the bot's own
+re-routing when a partner cannot be reached). Each function works in the caller's transaction;
+`bot.tickets.desk` owns them."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.render import partners as render
+from bot.render.requests import handed_over_message
+from bot.storage import requests as store
+from bot.storage.models.base import utcnow
+from bot.storage.models.requests import Request, RequestStatus
+from bot.tickets.deps import TicketContext, localized
+from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
+from bot.tickets.outcome import Outcome, Result
+from bot.tickets.routing import partner_chat_ids, partner_destination
+
+logger = logging.getLogger(__name__)
+OPEN_STATUSES = store.OPEN_STATUSES
+
+
+async def handover_choices(
+    session: AsyncSession, ctx: TicketContext, request_id: int
+) -> list[tuple[str, str]] | None:
+    """Partners the request can be handed over to; None if the request is gone or closed."""
+    request = await store.get_request(session, request_id)
+    if request is None or request.status.is_final:
+        return None
+    return handover_targets(ctx, request)
+
+
+async def _actionable(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request_id: int,
+    chat_id: int | None,
+    if_final: Outcome,
+    *,
+    system: bool = False,
+) -> Request | Result:
+    """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: unknown,
+    pressed in another partner's chat, or already final (`if_final`). Only `system=True` (the bot itself
+    re-routes) skips the chat check; a missing chat is refused otherwise."""
+    request = await store.get_request(session, request_id)
+    if request is None:
+        return Result(Outcome.NOT_FOUND)
+    if not system and (chat_id is None or chat_id not in await partner_chat_ids(session, ctx, request)):
+        return Result(Outcome.WRONG_CHAT, request)
+    if request.status.is_final:
+        return Result(if_final, request)
+    return request
+
+
+async def take_on(
+    session: AsyncSession, ctx: TicketContext, *, request_id: int, chat_id: int, staff_name: str
+) -> Result:
+    """A partner member pressed "Take on" in the partner group."""
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    if isinstance(request, Result):
+        return request
+    if request.taken_by is not None:
+        return Result(Outcome.ALREADY, request)
+    now = utcnow()
+    # Taking on an already answered request keeps "answered"; the resident still learns who took it on.
+    new_status = RequestStatus.TAKEN if request.status is RequestStatus.OPEN else request.status
+    # Only if nobody took it on in the meantime: two presses at once (even by two people with the same
+    # first name) let exactly one win.
+    won = await store.transition(
+        session,
+        request,
+        [request.status],
+        Request.taken_by.is_(None),
+        status=new_status,
+        taken_by=staff_name[:64] or "—",
+        updated_at=now,
+    )
+    if not won:
+        return Result(Outcome.ALREADY, request)
+    pt = ctx.partner_t()
+    await enqueue_partner(
+        session, ctx, request, render.taken_note(pt, request.number, request.taken_by or "")
+    )
+    await tell_resident(session, ctx, request, RequestStatus.TAKEN)
+    return Result(Outcome.OK, request)
+
+
+async def close(
+    session: AsyncSession, ctx: TicketContext, *, request_id: int, chat_id: int, staff_name: str
+) -> Result:
+    """A partner member pressed "Close"."""
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.ALREADY)
+    if isinstance(request, Result):
+        return request
+    if not await store.transition(
+        session, request, OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=utcnow()
+    ):
+        return Result(Outcome.ALREADY, request)
+    pt = ctx.partner_t()
+    await enqueue_partner(session, ctx, request, render.closed_note(pt, request.number, staff_name or "—"))
+    await tell_resident(session, ctx, request, RequestStatus.CLOSED, dedupe_key=f"req:{request.id}:closed")
+    return Result(Outcome.OK, request)
+
+
+def handover_targets(ctx: TicketContext, request: Request) -> list[tuple[str, str]]:
+    """(partner id, name) of every partner that can receive requests, except the current one."""
+    lang = ctx.partner_language
+    return sorted(
+        (
+            (pid, localized(p.name, lang))
+            for pid, p in ctx.catalogue.partners.items()
+            if pid != request.partner_id and p.requests.has_destination
+        ),
+        key=lambda item: item[1].casefold(),
+    )
+
+
+async def hand_over(
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    request_id: int,
+    to_partner: str,
+    chat_id: int | None,
+    note: str | None = None,
+) -> Result:
+    """Give the request to another partner: new card there, a note in the old thread, the resident told.
+
+    `chat_id` is the group the button was pressed in; None when the system re-routes (undeliverable).
+    """
+    system = chat_id is None  # the bot re-routes an undeliverable request
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED, system=system)
+    if isinstance(request, Result):
+        return request
+    if to_partner == request.partner_id:
+        return Result(Outcome.ALREADY, request)
+    dest = await partner_destination(session, ctx, to_partner)
+    if dest is None:
+        return Result(Outcome.INVALID, request)
+    old_partner = request.partner_id
+    now = utcnow()
+    won = await store.transition(
+        session,
+        request,
+        OPEN_STATUSES,
+        partner_id=to_partner,
+        handed_over_from=old_partner,
+        status=RequestStatus.OPEN,
+        taken_by=None,
+        routed_at=now,
+        updated_at=now,
+        reminder_sent_at=None,
+        escalated_at=None,
+    )
+    if not won:
+        return Result(Outcome.CLOSED, request)
+    pt = ctx.partner_t()
+    if chat_id is not None:
+        await enqueue_partner(
+            session,
+            ctx,
+            request,
+            render.handed_over_note(pt, request.number, ctx.partner_name(to_partner, ctx.partner_language)),
+            partner_id=old_partner,
+        )
+    await enqueue_card(
+        session,
+        ctx,
+        request,
+        to_partner,
+        dest,
+        note=note,
+        key=f"req:{request.id}:to:{to_partner}:{now.timestamp()}",
+    )
+    t = ctx.t(request.language)
+    await enqueue_resident(
+        session,
+        request,
+        handed_over_message(t, request.number, ctx.partner_name(to_partner, request.language)),
+    )
+    logger.info("request %s handed over from %s to %s", request.id, old_partner, to_partner)
+    return Result(Outcome.OK, request)

@@ -1,0 +1,306 @@
+"""Relay: messages between a resident and the partner handling their request, both ways, mapped by message
+ids (never by reading text, except the request number in the bot's own message as a fallback). Each
+function works in the caller's transaction; `bot.tickets.desk` owns them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery import outbox
+from bot.delivery.outbox import Destination
+from bot.render import partners as partner_render
+from bot.render.requests import partner_answer
+from bot.storage import requests as store
+from bot.storage.models import Resident
+from bot.storage.models.base import utcnow
+from bot.storage.models.outbox import Audience, Channel
+from bot.storage.models.requests import (
+    Direction,
+    LinkRole,
+    MessageKind,
+    Request,
+    RequestMessage,
+    RequestStatus,
+)
+from bot.tickets.deps import TicketContext
+from bot.tickets.dialogue import Attachment, AttachmentProblem, check_attachment
+from bot.tickets.notify import enqueue_partner, enqueue_resident
+from bot.tickets.outcome import Outcome, Result
+from bot.tickets.routing import partner_chat_ids
+
+# Telegram's bot for anonymous group admins: such messages carry no person.
+GROUP_ANONYMOUS_BOT_ID = 1087968824
+REQUEST_NUMBER = re.compile(r"(?<!\d)\d{6}(?!\d)")  # see store.new_request_number
+
+
+async def add_message(
+    session: AsyncSession,
+    request: Request,
+    direction: Direction,
+    *,
+    text: str | None,
+    attachment: Attachment | None,
+    author: str | None = None,
+) -> RequestMessage:
+    """One message of the request's thread, as stored."""
+    message = RequestMessage(
+        request_id=request.id,
+        direction=direction,
+        kind=attachment.kind if attachment else MessageKind.TEXT,
+        text=(attachment.caption if attachment else text) or None,
+        file_id=attachment.file_id if attachment else None,
+        file_name=attachment.file_name if attachment else None,
+        mime_type=attachment.mime_type if attachment else None,
+        file_size=attachment.file_size if attachment else None,
+        source_chat_id=attachment.chat_id if attachment else None,
+        source_message_id=attachment.message_id if attachment else None,
+        author=author,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+async def _answered(session: AsyncSession, request: Request) -> None:
+    if request.status in (RequestStatus.OPEN, RequestStatus.TAKEN):
+        await store.transition(
+            session, request, [request.status], status=RequestStatus.ANSWERED, updated_at=utcnow()
+        )
+
+
+# --- resident → partner ----------
+
+
+async def is_request_thread(session: AsyncSession, resident_id: int, message_id: int) -> bool:
+    """Whether the resident's message `message_id` belongs to one of their requests' threads."""
+    return await store.get_thread_link(session, resident_id, message_id) is not None
+
+
+async def link_resident_prompt(
+    session: AsyncSession, resident_id: int, message_id: int, request_id: int
+) -> None:
+    """The bot's message `message_id` to the resident belongs to request `request_id`: a reply to it
+    goes there."""
+    await store.add_thread_link(session, resident_id, message_id, request_id, LinkRole.RESIDENT)
+
+
+async def resident_reply(
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    resident_id: int,
+    message_id: int,
+    reply_to_message_id: int | None = None,
+    request_id: int | None = None,
+    text: str | None = None,
+    attachment: Attachment | None = None,
+) -> Result:
+    """The resident wrote about a request: relay it into the partner's thread (as a reply to the card).
+
+    Which request: `request_id` (from "Add to …"), else the message replied to, else the only open request.
+    """
+    request: Request | None = None
+    if request_id is not None:
+        request = await store.get_request(session, request_id)
+    elif reply_to_message_id is not None:
+        link = await store.get_thread_link(session, resident_id, reply_to_message_id)
+        request = await store.get_request(session, link.request_id) if link else None
+    if request is None and request_id is None:
+        # Not a reply to a request message (or to an unrelated one): the only open request, if there is one.
+        open_requests = await store.list_open_requests(session, resident_id)
+        if len(open_requests) > 1:
+            return Result(Outcome.AMBIGUOUS)
+        if len(open_requests) == 1:
+            request = open_requests[0]
+    if request is None or request.resident_id != resident_id:
+        return Result(Outcome.NOT_FOUND)
+    if request.status.is_final:
+        return Result(Outcome.CLOSED, request)
+    if not (text and text.strip()) and attachment is None:
+        return Result(Outcome.EMPTY, request)
+    if attachment is not None and (problem := check_attachment(attachment)) is not None:
+        return Result(Outcome.INVALID, request, problem)
+    if await store.get_thread_link(session, resident_id, message_id) is not None:
+        return Result(Outcome.DUPLICATE, request)
+    message = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=attachment)
+    await store.add_thread_link(session, resident_id, message_id, request.id, LinkRole.RESIDENT)
+    request.updated_at = utcnow()
+    html = partner_render.resident_wrote(ctx.partner_t(), request.number, request.first_name, message.text)
+    await enqueue_partner(
+        session,
+        ctx,
+        request,
+        html,
+        attachment=message if attachment else None,
+        dedupe_key=f"msg:{message.id}",
+    )
+    return Result(Outcome.OK, request)
+
+
+# --- partner → resident ----------
+
+
+async def _request_named_in(
+    session: AsyncSession, ctx: TicketContext, chat_id: int, text: str
+) -> Request | None:
+    """The one request whose number the bot's message `text` carries and that partner chat `chat_id`
+    handles; None if there is none or more than one. Only a fallback: message ids map threads."""
+    found = {}
+    for number in set(REQUEST_NUMBER.findall(text)):
+        request = await store.get_request_by_number(session, number)
+        if request is not None and chat_id in await partner_chat_ids(session, ctx, request):
+            found[request.id] = request
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+async def partner_reply(
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    chat_id: int,
+    message_id: int,
+    reply_to_message_id: int,
+    staff_name: str,
+    from_user_id: int | None = None,
+    sender_chat_id: int | None = None,
+    text: str | None = None,
+    attachment: Attachment | None = None,
+    edited: bool = False,
+    edit_date: int | None = None,
+    replied_bot_text: str | None = None,
+) -> Result:
+    """A message in a partner group that replies to a message of a request thread: relay it to the resident.
+
+    The thread is found by the replied-to message's id. When that id is unknown and the replied-to message
+    is the bot's own (`replied_bot_text`, its text or caption), the request number in it decides: a copy
+    the bot sent again after a timeout, whose first copy arrived anyway, still leads to its request.
+    Refused (with an explanation in the group): anonymous admins / channel posts, groups that are not the
+    request's partner, closed or withdrawn requests. Not a reply to a thread message: NOT_FOUND, say nothing.
+    Processing the same message (or the same edit) again changes nothing.
+    """
+    link = await store.get_thread_link(session, chat_id, reply_to_message_id)
+    if link is not None:
+        request = await store.get_request(session, link.request_id)
+    elif replied_bot_text:
+        request = await _request_named_in(session, ctx, chat_id, replied_bot_text)
+        if request is not None:
+            # That copy belongs to the thread now: the next reply to it maps by id.
+            await store.add_thread_link(session, chat_id, reply_to_message_id, request.id, LinkRole.PARTNER)
+    else:
+        request = None
+    if request is None:
+        return Result(Outcome.NOT_FOUND)
+    if not edited and await store.get_thread_link(session, chat_id, message_id) is not None:
+        return Result(Outcome.DUPLICATE, request)
+    # What this message (or this edit of it) causes is keyed by it: a replay finds it and stops here.
+    effect = f"pmsg:{chat_id}:{message_id}"
+    if edited:  # each correction once (two edits within a second differ in their text)
+        digest = hashlib.sha256((text or "").encode()).hexdigest()[:8]
+        effect += f":e{edit_date or 0}:{digest}"
+    if await store.outbox_key_exists(session, effect) or await store.outbox_key_exists(
+        session, f"{effect}:refusal"
+    ):
+        return Result(Outcome.DUPLICATE, request)
+    refusal: str | None = None
+    outcome = Outcome.OK
+    if sender_chat_id is not None or from_user_id == GROUP_ANONYMOUS_BOT_ID:
+        refusal, outcome = partner_render.Refusal.ANONYMOUS, Outcome.ANONYMOUS
+    elif chat_id not in await partner_chat_ids(session, ctx, request):
+        refusal, outcome = partner_render.Refusal.WRONG_CHAT, Outcome.WRONG_CHAT
+    elif request.status.is_final:
+        refusal, outcome = partner_render.Refusal.CLOSED, Outcome.CLOSED
+    elif not (text and text.strip()) and attachment is None:
+        return Result(Outcome.EMPTY, request)
+    else:
+        resident = await session.get(Resident, request.resident_id)
+        if resident is not None and resident.blocked:
+            refusal, outcome = partner_render.Refusal.RESIDENT_UNREACHABLE, Outcome.RESIDENT_UNREACHABLE
+    if refusal is not None:
+        await outbox.enqueue_to(
+            session,
+            Destination(Channel.TELEGRAM, str(chat_id)),
+            partner_render.refusal_note(ctx.partner_t(), refusal, request.number),
+            audience=Audience.PARTNER,
+            subject="",
+            mail_id="",
+            reply_to_message_id=message_id,
+            request_id=request.id,
+            dedupe_key=f"{effect}:refusal",
+        )
+        return Result(outcome, request)
+    if attachment is not None and (problem := check_attachment(attachment)) is AttachmentProblem.UNSUPPORTED:
+        return Result(Outcome.INVALID, request, problem)
+
+    message = await add_message(
+        session,
+        request,
+        Direction.TO_RESIDENT,
+        text=text,
+        attachment=attachment,
+        author=staff_name[:64] or None,
+    )
+    if not edited:
+        # The partner's own message joins the thread: a colleague may reply to it.
+        await store.add_thread_link(session, chat_id, message_id, request.id, LinkRole.PARTNER)
+    await _answered(session, request)
+    html = partner_answer(
+        ctx.t(request.language),
+        request.number,
+        ctx.partner_name(request.partner_id, request.language),
+        staff_name if ctx.show_staff_names else None,
+        message.text,
+        edited,
+    )
+    await enqueue_resident(
+        session, request, html, attachment=message if attachment else None, dedupe_key=effect
+    )
+    return Result(Outcome.OK, request)
+
+
+async def partner_email_reply(
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    number: str,
+    from_address: str,
+    text: str,
+    mail_message_id: str,
+) -> Result:
+    """A partner answered a request card by e-mail (to the request's signed reply address): relay it.
+
+    Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer;
+    a closed request refuses; the same e-mail delivered twice is relayed once.
+    """
+    request = await store.get_request_by_number(session, number)
+    if request is None:
+        return Result(Outcome.NOT_FOUND)
+    allowed = set()
+    partners = [request.partner_id] + ([ctx.catch_all_id()] if request.escalated_at is not None else [])
+    for partner_id in partners:
+        partner = ctx.partner(partner_id)
+        if partner is not None:
+            allowed |= {a.lower() for a in (partner.requests.email, partner.email) if a}
+    if from_address.lower() not in allowed:
+        return Result(Outcome.WRONG_CHAT, request)
+    if request.status.is_final:
+        return Result(Outcome.CLOSED, request)
+    if not text.strip():
+        return Result(Outcome.EMPTY, request)
+    dedupe_key = "mail:" + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
+    if await store.outbox_key_exists(session, dedupe_key):
+        return Result(Outcome.DUPLICATE, request)
+    message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None)
+    await _answered(session, request)
+    html = partner_answer(
+        ctx.t(request.language),
+        request.number,
+        ctx.partner_name(request.partner_id, request.language),
+        None,
+        message.text,
+        False,
+    )
+    await enqueue_resident(session, request, html, dedupe_key=dedupe_key)
+    return Result(Outcome.OK, request)

@@ -1,0 +1,127 @@
+"""The request dialogue's state machine, without database or Telegram: every step and every input."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.storage.models.requests import ContactPreference, DialogueStep, MessageKind
+from bot.tickets.dialogue import (
+    MAX_ATTACHMENTS,
+    Attach,
+    Attachment,
+    AttachmentProblem,
+    Draft,
+    Effect,
+    Press,
+    SharedPhone,
+    Text,
+    Unsupported,
+    advance,
+    new_draft,
+)
+
+SIGNUP = "Ich möchte mich für dieses Angebot anmelden."
+
+
+def photo(message_id: int = 1, size: int = 50_000) -> Attachment:
+    return Attachment(
+        MessageKind.PHOTO, f"p{message_id}", 5, message_id, mime_type="image/jpeg", file_size=size
+    )
+
+
+def draft_with_intake() -> Draft:
+    return new_draft("d1", "bildung", topic_id="kurse", questions=("kinder", "zeit"))
+
+
+def test_a_topic_with_intake_questions_asks_them_one_by_one_then_the_message() -> None:
+    draft = draft_with_intake()
+    assert (draft.step, draft.question) == (DialogueStep.INTAKE, "kinder")
+    draft = advance(draft, Text("  zwei  ")).draft
+    assert (draft.step, draft.question, dict(draft.intake)) == (
+        DialogueStep.INTAKE,
+        "zeit",
+        {"kinder": "zwei"},
+    )
+    draft = advance(draft, Press("skip")).draft
+    assert draft.step is DialogueStep.MESSAGE and dict(draft.intake) == {"kinder": "zwei"}
+    assert draft.text is None  # answers are not the message
+
+
+def test_without_intake_questions_the_dialogue_starts_with_the_message() -> None:
+    assert new_draft("d", "bildung").step is DialogueStep.MESSAGE
+    # A draft stored in INTAKE whose topic lost its questions (content changed) moves on by itself.
+    stored = Draft.from_json("d", "intake", {"partner_id": "bildung", "intake_index": 0}, questions=())
+    assert stored.step is DialogueStep.MESSAGE
+
+
+def test_text_and_files_make_up_the_message_and_done_asks_how_to_answer() -> None:
+    draft = new_draft("d", "bildung")
+    draft = advance(draft, Text("Hallo")).draft
+    draft = advance(draft, Text("noch etwas")).draft
+    draft = advance(draft, Attach(photo())).draft
+    assert draft.text == "Hallo\n\nnoch etwas" and len(draft.attachments) == 1
+    transition = advance(draft, Press("done"))
+    assert transition.effect is Effect.SCREEN and transition.draft.step is DialogueStep.CONTACT
+
+
+def test_done_without_a_message_asks_for_words_except_when_signing_up_for_an_offer() -> None:
+    empty = new_draft("d", "bildung")
+    assert advance(empty, Press("done"), signup_text=SIGNUP).effect is Effect.EMPTY
+    offer = new_draft("d", "bildung", offer_id="deutschkurs")
+    transition = advance(offer, Press("done"), signup_text=SIGNUP)
+    assert transition.draft.step is DialogueStep.CONTACT and transition.draft.text == SIGNUP
+
+
+def test_chat_or_a_shared_phone_number_leads_to_the_consent_screen() -> None:
+    contact = replace(new_draft("d", "bildung", offer_id="o"), step=DialogueStep.CONTACT)
+    chat = advance(contact, Press("chat")).draft
+    assert (chat.step, chat.contact, chat.phone) == (DialogueStep.CONFIRM, ContactPreference.CHAT, None)
+    asked = advance(contact, Press("phone"))
+    assert asked.effect is Effect.ASK_PHONE and asked.draft == contact
+    phone = advance(contact, SharedPhone(" +49 5341 123456 ")).draft
+    assert (phone.step, phone.contact, phone.phone) == (
+        DialogueStep.CONFIRM,
+        ContactPreference.PHONE,
+        "+49 5341 123456",
+    )
+
+
+def test_change_goes_back_to_the_message_and_text_while_choosing_contact_too() -> None:
+    confirm = replace(new_draft("d", "bildung"), step=DialogueStep.CONFIRM, text="x")
+    assert advance(confirm, Press("change")).draft.step is DialogueStep.MESSAGE
+    contact = replace(confirm, step=DialogueStep.CONTACT)
+    after = advance(contact, Text("doch noch")).draft
+    assert after.step is DialogueStep.MESSAGE and after.text == "x\n\ndoch noch"
+    # On the consent screen a file is added and the screen stays.
+    assert advance(confirm, Attach(photo())).draft.step is DialogueStep.CONFIRM
+
+
+def test_send_and_cancel_are_effects_the_machine_does_not_carry_out_itself() -> None:
+    draft = replace(new_draft("d", "bildung"), step=DialogueStep.CONFIRM, text="x")
+    assert advance(draft, Press("send")).effect is Effect.SEND
+    assert advance(draft, Press("cancel")).effect is Effect.CANCEL
+    assert advance(draft, Press("nonsense")).effect is Effect.STALE
+
+
+def test_files_that_cannot_be_passed_on_are_refused_and_change_nothing() -> None:
+    draft = new_draft("d", "bildung")
+    too_big = advance(draft, Attach(photo(size=25_000_000)))
+    assert too_big.problem is AttachmentProblem.TOO_LARGE and too_big.draft.attachments == ()
+    sticker = Attachment(MessageKind.TEXT, "s", 5, 2)
+    assert advance(draft, Attach(sticker)).problem is AttachmentProblem.UNSUPPORTED
+    assert advance(draft, Unsupported()).problem is AttachmentProblem.UNSUPPORTED
+    full = replace(draft, attachments=tuple(photo(i) for i in range(MAX_ATTACHMENTS)))
+    assert advance(full, Attach(photo(99))).problem is AttachmentProblem.TOO_MANY
+
+
+def test_the_same_input_again_changes_nothing() -> None:
+    draft = new_draft("d", "bildung")
+    once = advance(draft, Text("Hallo"), input_key="m:7").draft
+    again = advance(once, Text("Hallo"), input_key="m:7")
+    assert again.effect is Effect.SCREEN and again.draft == once and once.text == "Hallo"
+
+
+def test_a_draft_survives_storage_unchanged() -> None:
+    draft = advance(advance(draft_with_intake(), Text("zwei")).draft, Attach(photo())).draft
+    stored = Draft.from_json(draft.id, draft.step.value, draft.to_json(), draft.questions)
+    assert stored == draft

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.languages import REGISTRY  # noqa: E402
 
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "html": None, "nhtml": (1, 2)}
 
 
 def extract() -> Catalog:

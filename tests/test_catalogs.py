@@ -28,6 +28,25 @@ def template_ids() -> set[str]:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
 
 
+def test_template_holds_every_msgid_of_the_code() -> None:
+    """A sentence the code translates (t.html, ...) but the extractor misses would show in German."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_catalogs", ROOT / "scripts" / "update_catalogs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    in_code = {m.id if isinstance(m.id, str) else m.id[0] for m in module.extract() if m.id}
+    called = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        called |= set(re.findall(r"\bt\.(?:html|gettext)\(\s*\"([^\"\n]+)\"\s*[,)]", text))
+    assert called, "the code's translated sentences were not found"
+    assert not sorted(called - in_code), "translated in the code but not extracted"
+    missing = sorted(in_code - template_ids())
+    assert not missing, "extracted but not in locales/bot.pot: run scripts/update_catalogs.py"
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalog_translates_every_msgid(lang: str) -> None:
     entries = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog(lang) if m.id}

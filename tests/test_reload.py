@@ -110,7 +110,7 @@ async def test_residents_are_answered_while_a_slow_reload_runs_and_staff_get_the
 
 
 def test_long_staff_reports_are_cut_between_lines_never_inside_html() -> None:
-    from bot.handlers.admin import join_within_limit
+    from bot.render.staff import join_within_limit
 
     lines = [f"• <b>offers.kurs-{i}</b> &amp; mehr" for i in range(500)]
     text = join_within_limit(lines)

@@ -25,6 +25,7 @@ from bot.handlers import (
     start,
 )
 from bot.handlers.context import AppType
+from bot.render.callback import pattern
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -52,22 +53,32 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler("stats", admin.stats))
 
     # Buttons of the first minute and of the main menu.
-    app.add_handler(CallbackQueryHandler(start.choose_language, pattern=r"^lang:"))
-    app.add_handler(CallbackQueryHandler(start.choose_district, pattern=r"^district:"))
-    app.add_handler(CallbackQueryHandler(district.district_command, pattern=r"^district$"))
-    app.add_handler(CallbackQueryHandler(start.menu, pattern=r"^menu$"))
-    app.add_handler(CallbackQueryHandler(start.language_command, pattern=r"^language$"))
-    app.add_handler(CallbackQueryHandler(start.confirm_delete, pattern=r"^forget:yes$"))
-    app.add_handler(CallbackQueryHandler(menu.emergency, pattern=r"^sos$"))
-    app.add_handler(CallbackQueryHandler(menu.open_topic, pattern=r"^topic:"))
-    app.add_handler(CallbackQueryHandler(menu.open_entry, pattern=r"^(offer|event|partner|faq):"))
-    app.add_handler(CallbackQueryHandler(menu.send_pin, pattern=r"^pin:"))
-    app.add_handler(CallbackQueryHandler(menu.rate_answer, pattern=r"^fb:"))
+    app.add_handler(CallbackQueryHandler(start.choose_language, pattern=pattern("lang")))
+    app.add_handler(CallbackQueryHandler(start.choose_district, pattern=pattern("district")))
+    app.add_handler(CallbackQueryHandler(district.district_command, pattern=pattern("district", args="none")))
+    app.add_handler(CallbackQueryHandler(start.menu, pattern=pattern("menu", args="none")))
+    app.add_handler(CallbackQueryHandler(start.language_command, pattern=pattern("language", args="none")))
+    app.add_handler(CallbackQueryHandler(start.confirm_delete, pattern=pattern("forget", first=["yes"])))
+    app.add_handler(CallbackQueryHandler(menu.emergency, pattern=pattern("sos", args="none")))
+    app.add_handler(CallbackQueryHandler(menu.open_topic, pattern=pattern("topic")))
+    app.add_handler(
+        CallbackQueryHandler(menu.open_entry, pattern=pattern("offer", "event", "partner", "faq"))
+    )
+    app.add_handler(CallbackQueryHandler(menu.send_pin, pattern=pattern("pin")))
+    app.add_handler(CallbackQueryHandler(menu.rate_answer, pattern=pattern("fb")))
 
     # Requests: the resident's dialogue (consent before anything leaves) and their open requests.
-    app.add_handler(CallbackQueryHandler(requests.start_request, pattern=r"^(signup|signup-e|ask)(:|$)"))
-    app.add_handler(CallbackQueryHandler(requests.dialogue_button, pattern=r"^dlg:"))
-    app.add_handler(CallbackQueryHandler(requests.resident_request_button, pattern=r"^req:(add|withdraw):"))
+    app.add_handler(
+        CallbackQueryHandler(
+            requests.start_request, pattern=pattern("signup", "signup-e", "ask", args="optional")
+        )
+    )
+    app.add_handler(CallbackQueryHandler(requests.dialogue_button, pattern=pattern("dlg")))
+    app.add_handler(
+        CallbackQueryHandler(
+            requests.resident_request_button, pattern=pattern("req", first=["add", "withdraw"])
+        )
+    )
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(
         MessageHandler(
@@ -76,7 +87,11 @@ def register(app: AppType) -> None:
         )
     )
     # The partner side, in groups: buttons on request cards, and replies to a request's thread.
-    app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=r"^req:(take|close|handover|ho):"))
+    app.add_handler(
+        CallbackQueryHandler(
+            requests.partner_button, pattern=pattern("req", first=["take", "close", "handover", "ho"])
+        )
+    )
     app.add_handler(
         MessageHandler(
             filters.ChatType.GROUPS

@@ -38,17 +38,14 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     )
 
 
-async def show(
-    update: Update, context: Context, text: str, keyboard: Keyboard | InlineKeyboardMarkup | None = None
-) -> None:
+async def show(update: Update, context: Context, text: str, keyboard: Keyboard | None = None) -> None:
     """Answer with a screen: edit the tapped message in place, or send a new message."""
-    if not isinstance(keyboard, InlineKeyboardMarkup):
-        keyboard = markup(keyboard)
+    reply_markup = markup(keyboard)
     query = update.callback_query
     if query is not None and query.message is not None and getattr(query.message, "text", None) is not None:
         try:
             await query.edit_message_text(
-                text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
+                text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, disable_web_page_preview=True
             )
             return
         except BadRequest as exc:
@@ -60,7 +57,7 @@ async def show(
     if chat is None:
         return
     await context.bot.send_message(
-        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
+        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, disable_web_page_preview=True
     )
 
 

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
-from bot.render import keyboards
+from bot.render import start as screens
 
 
 async def district_command(update: Update, context: Context) -> None:
@@ -17,8 +17,5 @@ async def district_command(update: Update, context: Context) -> None:
     current = context.user_data.district if context.user_data else None
     districts = [(district_id, district.name) for district_id, district in catalogue.districts.items()]
     await show(
-        update,
-        context,
-        t.gettext("Which neighbourhood do you live in? Then I can show you what is near you."),
-        keyboards.district_picker(t, districts, current or catalogue.default_district_id),
+        update, context, *screens.district_screen(t, districts, current or catalogue.default_district_id)
     )

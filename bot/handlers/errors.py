@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.handlers.common import show
+from bot.handlers.common import markup, show
 from bot.handlers.context import Context
-from bot.render import keyboards
+from bot.render import start as screens
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +35,12 @@ async def error_handler(update: object, context: Context) -> None:
         return
     logger.error("unhandled error while handling an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
+        text, keyboard = screens.apology(context.t)
         try:
             await context.bot.send_message(
                 update.effective_chat.id,
-                html.escape(
-                    context.t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
-                ),
-                reply_markup=keyboards.back_to_menu(context.t),
+                text,
+                reply_markup=markup(keyboard),
             )
         except TelegramError:
             logger.warning("could not tell the resident about the error")
@@ -64,26 +63,9 @@ async def error_handler(update: object, context: Context) -> None:
 
 async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know."""
-    t = context.t
-    await show(
-        update,
-        context,
-        html.escape(t.gettext("I don't know this command. Here is the menu, or type /help.")),
-        keyboards.back_to_menu(t),
-    )
+    await show(update, context, *screens.unknown_command(context.t))
 
 
 async def unsupported_message(update: Update, context: Context) -> None:
     """Stickers, GIFs, locations and media outside a request: explain what the bot can do."""
-    t = context.t
-    await show(
-        update,
-        context,
-        html.escape(
-            t.gettext(
-                "I can only read text here. Write your question in words, or tap a topic in the menu. "
-                "If you want to send a photo or a letter to a person, start a request with “Ask a question”."
-            )
-        ),
-        keyboards.back_to_menu(t),
-    )
+    await show(update, context, *screens.unsupported_message(context.t))

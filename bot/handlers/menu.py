@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.handlers.common import answer_query, show
+from bot.handlers.common import answer_query, markup, show
 from bot.handlers.context import Context
 from bot.handlers.navigation import stale_button
 from bot.render import screens
@@ -116,7 +115,7 @@ async def emergency(
     if chat is None:
         return
     # Always a new message: an emergency answer must not replace what the resident was reading.
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard))
 
 
 async def rate_answer(update: Update, context: Context) -> None:
@@ -142,15 +141,7 @@ async def rate_answer(update: Update, context: Context) -> None:
             await message.edit_reply_markup(InlineKeyboardMarkup(rows))
         return
     await answer_query(query)
-    _, keyboard = screens.not_found_screen(t, "no_match")
+    text, keyboard = screens.not_helpful_screen(t)
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(
-            chat.id,
-            html.escape(
-                t.gettext(
-                    "Sorry that this did not help. A person from the neighbourhood team can answer you."
-                )
-            ),
-            reply_markup=keyboard,
-        )
+        await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
-from bot.render import keyboards
+from bot.render import start as screens
 
 
 async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
@@ -17,11 +17,9 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
     topics = [
         (topic_id, topic.icon, topic.title) for topic_id, topic in catalogue.topics_for_district(district)
     ]
-    question = t.gettext("What can I help you with? Choose a topic or just write your question.")
-    text = f"{lead}\n\n{question}" if lead else question
     shown = district or catalogue.default_district_id
     district_name = catalogue.districts[shown].name if len(catalogue.districts) > 1 else None
-    await show(update, context, text, keyboards.main_menu(t, topics, district_name))
+    await show(update, context, *screens.main_menu_screen(t, topics, district_name, lead))
 
 
 async def stale_button(update: Update, context: Context) -> None:

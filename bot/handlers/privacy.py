@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
+from bot.handlers.common import markup
 from bot.handlers.context import Context
 from bot.render import keyboards
 from bot.render.personal_data import file_name, personal_data_json, personal_data_text
@@ -31,5 +32,5 @@ async def mydata(update: Update, context: Context) -> None:
         document=personal_data_json(data, now),
         filename=file_name(now),
         caption=t.gettext("Your data as a file (JSON)"),
-        reply_markup=keyboards.back_to_menu(t),
+        reply_markup=markup(keyboards.back_to_menu(t)),
     )

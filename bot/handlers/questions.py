@@ -6,10 +6,10 @@ import logging
 
 from telegram import Update
 
-from bot.handlers import requests
 from bot.handlers.common import show
 from bot.handlers.context import Context
 from bot.handlers.menu import emergency, show_entry
+from bot.handlers.requests import dialogue_input, resident_followup
 from bot.render import screens
 
 logger = logging.getLogger(__name__)
@@ -40,9 +40,7 @@ async def on_text(update: Update, context: Context) -> None:
     # A running request dialogue takes the text; so does a reply to one of the request's messages.
     # An edited message is only ever searched again: it must not change a draft or a sent request.
     edited = update.edited_message is not None
-    if not edited and (
-        await requests.dialogue_input(update, context) or await requests.resident_followup(update, context)
-    ):
+    if not edited and (await dialogue_input(update, context) or await resident_followup(update, context)):
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))

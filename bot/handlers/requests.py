@@ -15,7 +15,16 @@ from bot.handlers.navigation import stale_button
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import decode
-from bot.tickets.desk import Attach, Attachment, DialogueReply, MessageKind, Outcome, Text, Unsupported
+from bot.tickets.desk import (
+    Attach,
+    Attachment,
+    DialogueReply,
+    GroupMessage,
+    MessageKind,
+    Outcome,
+    Text,
+    Unsupported,
+)
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -323,7 +332,7 @@ async def partner_message(update: Update, context: Context) -> None:
     user = update.effective_user
     replied = message.reply_to_message
     replied_from_bot = replied.from_user is not None and replied.from_user.id == context.bot.id
-    await context.services.requests.partner_message(
+    message_of_group = GroupMessage(
         chat_id=chat.id,
         message_id=message.message_id,
         reply_to_message_id=replied.message_id,
@@ -336,3 +345,4 @@ async def partner_message(update: Update, context: Context) -> None:
         edit_date=int(message.edit_date.timestamp()) if message.edit_date else None,
         replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
     )
+    await context.services.requests.partner_message(message_of_group)

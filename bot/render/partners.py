@@ -271,28 +271,26 @@ def admin_undeliverable(
     parts = [f"⚠️ {escape(head)}"]
     if number and rerouted_to:
         parts.append(
-            escape(
-                t.gettext("Request {number} was passed on to {partner}.").format(
-                    number=number, partner=rerouted_to
-                )
-            )
+            t.html("Request {number} was passed on to {partner}.", number=number, partner=rerouted_to)
         )
-    parts.append(escape(t.gettext("Please check the partner's group or e-mail address in the content.")))
+    parts.append(t.html("Please check the partner's group or e-mail address in the content."))
     return "\n".join(parts)
 
 
 def admin_migrated(t: Translator, partner: str, old_chat_id: int, new_chat_id: int) -> str:
-    return "ℹ️ " + escape(
-        t.gettext(
-            "The Telegram group of {partner} became a supergroup. The bot now sends to chat {new_id} "
-            "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content."
-        ).format(partner=partner, new_id=new_chat_id, old_id=old_chat_id)
+    return "ℹ️ " + t.html(
+        "The Telegram group of {partner} became a supergroup. The bot now sends to chat {new_id} "
+        "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content.",
+        partner=partner,
+        new_id=new_chat_id,
+        old_id=old_chat_id,
     )
 
 
 def admin_escalated(t: Translator, partner: str, number: str, hours: int) -> str:
-    return "⏰ " + escape(
-        t.gettext("Request {number} to {partner} has not been taken on within {time}; escalated.").format(
-            number=number, partner=partner, time=hours_phrase(t, hours)
-        )
+    return "⏰ " + t.html(
+        "Request {number} to {partner} has not been taken on within {time}; escalated.",
+        number=number,
+        partner=partner,
+        time=hours_phrase(t, hours),
     )

@@ -44,59 +44,51 @@ def _thread_line(t: Translator, message: ThreadMessage, partner: str) -> str:
 
 def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData | None) -> str:
     """Everything stored about the resident as one (possibly long) Telegram HTML text."""
-    title = "<b>" + escape(t.gettext("What the bot has stored about you")) + "</b>"
+    title = "<b>" + t.html("What the bot has stored about you") + "</b>"
     if data is None:
-        return title + "\n" + escape(t.gettext("The bot has stored nothing about you."))
+        return title + "\n" + t.html("The bot has stored nothing about you.")
     not_chosen = t.gettext("not chosen")
     lines = [
         title,
-        escape(t.gettext("Your Telegram ID: {id}").format(id=t.isolate(str(data.telegram_id)))),
-        escape(
-            t.gettext("Language: {language}").format(
-                language=LANGUAGE_NAMES.get(data.language, data.language)
-            )
+        t.html("Your Telegram ID: {id}", id=t.isolate(str(data.telegram_id))),
+        t.html("Language: {language}", language=LANGUAGE_NAMES.get(data.language, data.language)),
+        t.html(
+            "District: {district}",
+            district=_name(catalogue.districts, data.district, t, "name") if data.district else not_chosen,
         ),
-        escape(
-            t.gettext("District: {district}").format(
-                district=_name(catalogue.districts, data.district, t, "name") if data.district else not_chosen
-            )
-        ),
-        escape(t.gettext("First name: {name}").format(name=t.isolate(data.first_name or "—"))),
-        escape(t.gettext("First contact: {date}").format(date=t.format_datetime(data.first_seen))),
-        escape(t.gettext("Last contact: {date}").format(date=t.format_datetime(data.last_seen))),
+        t.html("First name: {name}", name=t.isolate(data.first_name or "—")),
+        t.html("First contact: {date}", date=t.format_datetime(data.first_seen)),
+        t.html("Last contact: {date}", date=t.format_datetime(data.last_seen)),
         "",
     ]
     if not data.requests:
-        lines.append(escape(t.gettext("You have not sent any requests.")))
+        lines.append(t.html("You have not sent any requests."))
     else:
-        lines.append("<b>" + escape(t.gettext("Your requests:")) + "</b>")
+        lines.append("<b>" + t.html("Your requests:") + "</b>")
     for request in data.requests:
         partner = _name(catalogue.partners, request.partner_id, t, "name")
         lines.append("")
         lines.append(
             "<b>"
-            + escape(
-                t.gettext("{number} to {partner}, sent {date}: {status}").format(
-                    number=t.isolate(request.number),
-                    partner=t.isolate(partner),
-                    date=t.format_datetime(request.created_at),
-                    status=status_label(t, RequestStatus(request.status)),
-                )
+            + t.html(
+                "{number} to {partner}, sent {date}: {status}",
+                number=t.isolate(request.number),
+                partner=t.isolate(partner),
+                date=t.format_datetime(request.created_at),
+                status=status_label(t, RequestStatus(request.status)),
             )
             + "</b>"
         )
         if request.offer_id:
             offer = _name(catalogue.offers, request.offer_id, t, "title")
-            lines.append(escape(t.gettext("Offer: {offer}").format(offer=offer)))
+            lines.append(t.html("Offer: {offer}", offer=offer))
         if request.topic_id:
             topic = _name(catalogue.topics, request.topic_id, t, "title")
-            lines.append(escape(t.gettext("Topic: {topic}").format(topic=topic)))
+            lines.append(t.html("Topic: {topic}", topic=topic))
         if request.first_name:
-            lines.append(escape(t.gettext("First name: {name}").format(name=t.isolate(request.first_name))))
+            lines.append(t.html("First name: {name}", name=t.isolate(request.first_name)))
         if request.phone:
-            lines.append(
-                escape(t.gettext("your phone number: {phone}").format(phone=t.isolate(request.phone)))
-            )
+            lines.append(t.html("your phone number: {phone}", phone=t.isolate(request.phone)))
         for answer in request.intake.values():
             lines.append("• " + escape(answer))
         lines += [_thread_line(t, message, partner) for message in request.messages]
@@ -105,9 +97,7 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
         partner = _name(catalogue.partners, draft.get("partner_id"), t, "name")
         lines += [
             "",
-            "<b>"
-            + escape(t.gettext("Your unsent request to {partner}:").format(partner=t.isolate(partner)))
-            + "</b>",
+            "<b>" + t.html("Your unsent request to {partner}:", partner=t.isolate(partner)) + "</b>",
         ]
         lines += ["• " + escape(str(answer)) for answer in (draft.get("intake") or {}).values()]
         if draft.get("text"):
@@ -116,19 +106,13 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
             icon = KIND_ICONS.get(str(attachment.get("kind")), "📎")
             lines.append(f"{icon} {escape(str(attachment.get('file_name') or ''))}".rstrip())
         if draft.get("phone"):
-            lines.append(
-                escape(t.gettext("your phone number: {phone}").format(phone=t.isolate(str(draft["phone"]))))
-            )
+            lines.append(t.html("your phone number: {phone}", phone=t.isolate(str(draft["phone"]))))
     lines += [
         "",
-        escape(
-            t.gettext(
-                "Questions the bot could not answer are kept without your name: they cannot be linked to you."
-            )
+        t.html(
+            "Questions the bot could not answer are kept without your name: they cannot be linked to you."
         ),
-        escape(
-            t.gettext("The next message has the same data as a file. To delete everything, type /delete.")
-        ),
+        t.html("The next message has the same data as a file. To delete everything, type /delete."),
     ]
     return "\n".join(lines)
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from markupsafe import Markup
 
 from bot.content.catalogue import Catalogue
 from bot.content.models import (
@@ -29,9 +29,9 @@ from bot.content.models import (
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, same_language
 from bot.render.callback import encode
+from bot.render.keyboards import Button, Screen, button
 
 PAGE_SIZE = 6
-Screen = tuple[str, InlineKeyboardMarkup]
 
 
 @dataclass
@@ -63,26 +63,26 @@ class Writer:
         used = next((code for code in CONTENT_FALLBACK if code in self.fell_back), "de")
         return (
             "\n\n<i>"
-            + escape(
-                self.t.gettext(
-                    "Some of this is not yet translated into {language}. It is shown in {fallback}."
-                ).format(language=self.t.lang_name, fallback=LANGUAGE_NAMES[used])
+            + self.t.html(
+                "Some of this is not yet translated into {language}. It is shown in {fallback}.",
+                language=self.t.lang_name,
+                fallback=LANGUAGE_NAMES[used],
             )
             + "</i>"
         )
 
 
-def nav_row(t: Translator, back: str | None) -> list[InlineKeyboardButton]:
+def nav_row(t: Translator, back: str | None) -> list[Button]:
     row = []
     if back:
-        row.append(InlineKeyboardButton("⬅️ " + t.gettext("Back"), callback_data=back))
-    row.append(InlineKeyboardButton("🏠 " + t.gettext("Menu"), callback_data=encode("menu")))
+        row.append(button("⬅️ " + t.gettext("Back"), data=back))
+    row.append(button("🏠 " + t.gettext("Menu"), data=encode("menu")))
     return row
 
 
-def person_button(t: Translator, origin: str) -> InlineKeyboardButton:
+def person_button(t: Translator, origin: str) -> Button:
     """The way to a person, on every screen that may not answer everything."""
-    return InlineKeyboardButton("🙋 " + t.gettext("Ask a person"), callback_data=encode("ask", origin))
+    return button("🙋 " + t.gettext("Ask a person"), data=encode("ask", origin))
 
 
 # --- helpers for times and places ---------------------------------------------------------------------
@@ -90,8 +90,11 @@ def person_button(t: Translator, origin: str) -> InlineKeyboardButton:
 
 def slot_line(t: Translator, day: str, start: Any, end: Any) -> str:
     """'Tuesday, 09:00–11:30' in the resident's language."""
-    return escape(t.gettext("{weekday}, {start}–{end}")).format(
-        weekday=escape(t.weekday(WEEKDAYS.index(day))), start=t.format_time(start), end=t.format_time(end)
+    return t.html(
+        "{weekday}, {start}–{end}",
+        weekday=t.weekday(WEEKDAYS.index(day)),
+        start=t.format_time(start),
+        end=t.format_time(end),
     )
 
 
@@ -113,9 +116,9 @@ def opening_state(w: Writer, hours: OpeningHours | None, now: datetime) -> str |
         return None
     t = w.t
     if hours.appointment_only:
-        return escape(t.gettext("By appointment only"))
+        return t.html("By appointment only")
     if hours.is_open(now):
-        return "🟢 " + escape(t.gettext("Open now"))
+        return "🟢 " + t.html("Open now")
     local = hours.local(now)
     today = local.date()
     lines = []
@@ -123,33 +126,31 @@ def opening_state(w: Writer, hours: OpeningHours | None, now: datetime) -> str |
     if closure is not None:
         until = t.format_date(closure.to, "long")
         if closure.note:
-            text = escape(t.gettext("Closed until {date}: {note}")).format(
-                date=until, note=w.text(closure.note)
-            )
+            text = t.html("Closed until {date}: {note}", date=until, note=Markup(w.text(closure.note)))
         else:
-            text = escape(t.gettext("Closed until {date}.")).format(date=until)
+            text = t.html("Closed until {date}.", date=until)
         lines.append("🔴 " + text)
     elif public_holiday(today) is not None and hours.opens_on(today):
-        lines.append("🔴 " + escape(t.gettext("Closed today (public holiday).")))
+        lines.append("🔴 " + t.html("Closed today (public holiday)."))
     opening = hours.next_opening(now)
     if opening is None:
-        return "\n".join(lines) if lines else "🔴 " + escape(t.gettext("Closed at the moment"))
+        return "\n".join(lines) if lines else "🔴 " + t.html("Closed at the moment")
     clock = t.format_time(opening)
     soon = opening.date() - today < timedelta(days=7)
-    weekday = escape(t.weekday(opening.weekday()))
+    weekday = t.weekday(opening.weekday())
     day = t.format_date(opening.date(), "full")
     if lines:  # closed all day today: say when it opens again
         if soon:
-            when = escape(t.gettext("Opens again {weekday} at {time}")).format(weekday=weekday, time=clock)
+            when = t.html("Opens again {weekday} at {time}", weekday=weekday, time=clock)
         else:
-            when = escape(t.gettext("Opens again on {date} at {time}")).format(date=day, time=clock)
+            when = t.html("Opens again on {date} at {time}", date=day, time=clock)
         return "\n".join([*lines, when])
     if opening.date() == today:
-        text = escape(t.gettext("Closed now, opens today at {time}")).format(time=clock)
+        text = t.html("Closed now, opens today at {time}", time=clock)
     elif soon:
-        text = escape(t.gettext("Closed now, opens {weekday} at {time}")).format(weekday=weekday, time=clock)
+        text = t.html("Closed now, opens {weekday} at {time}", weekday=weekday, time=clock)
     else:
-        text = escape(t.gettext("Closed now, opens on {date} at {time}")).format(date=day, time=clock)
+        text = t.html("Closed now, opens on {date} at {time}", date=day, time=clock)
     return "🔴 " + text
 
 
@@ -161,8 +162,10 @@ def closure_lines(w: Writer, hours: OpeningHours, now: datetime) -> list[str]:
     for closure in sorted(hours.closed, key=lambda c: c.from_):
         if closure.from_ <= today:
             continue
-        text = escape(t.gettext("Closed from {start} to {end}")).format(
-            start=t.format_date(closure.from_, "long"), end=t.format_date(closure.to, "long")
+        text = t.html(
+            "Closed from {start} to {end}",
+            start=t.format_date(closure.from_, "long"),
+            end=t.format_date(closure.to, "long"),
         )
         if closure.note:
             text += ": " + w.text(closure.note)
@@ -170,12 +173,7 @@ def closure_lines(w: Writer, hours: OpeningHours, now: datetime) -> list[str]:
     for offset in range(1, UPCOMING_HOLIDAY_DAYS + 1):
         day = today + timedelta(days=offset)
         if public_holiday(day) and hours.opens_on(day) and hours.closure_on(day) is None:
-            lines.append(
-                "📅 "
-                + escape(t.gettext("Closed on {date} (public holiday)")).format(
-                    date=t.format_date(day, "full")
-                )
-            )
+            lines.append("📅 " + t.html("Closed on {date} (public holiday)", date=t.format_date(day, "full")))
     return lines
 
 
@@ -206,8 +204,9 @@ def languages_line(t: Translator, codes: Any) -> str | None:
     names = [LANGUAGE_NAMES.get(code) or code for code in codes]
     if not names:
         return None
-    return "🗣 " + escape(t.gettext("Languages spoken: {languages}")).format(
-        languages=", ".join(t.isolate(escape(n)) if t.rtl and n.isascii() else escape(n) for n in names)
+    return "🗣 " + t.html(
+        "Languages spoken: {languages}",
+        languages=", ".join(t.isolate(n) if t.rtl and n.isascii() else n for n in names),
     )
 
 
@@ -270,25 +269,22 @@ def topic_screen(
     title = f"{topic.icon or ''} <b>{w.text(topic.title)}</b>".strip()
     lines = [title, ""]
     if items:
-        lines.append(escape(t.gettext("Choose what interests you:")))
+        lines.append(t.html("Choose what interests you:"))
     else:
-        lines.append(escape(t.gettext("There is nothing here at the moment. You can ask a person.")))
+        lines.append(t.html("There is nothing here at the moment. You can ask a person."))
     if pages > 1:
-        lines.append(escape(t.gettext("Page {page} of {pages}").format(page=page + 1, pages=pages)))
-    rows = [
-        [InlineKeyboardButton(item.label[:60], callback_data=encode(item.kind, item.entry_id))]
-        for item in shown
-    ]
+        lines.append(t.html("Page {page} of {pages}", page=page + 1, pages=pages))
+    rows = [[button(item.label[:60], data=encode(item.kind, item.entry_id))] for item in shown]
     paging = []
     if page > 0:
-        paging.append(InlineKeyboardButton("◀️", callback_data=encode("topic", topic_id, page - 1)))
+        paging.append(button("◀️", data=encode("topic", topic_id, page - 1)))
     if page < pages - 1:
-        paging.append(InlineKeyboardButton("▶️", callback_data=encode("topic", topic_id, page + 1)))
+        paging.append(button("▶️", data=encode("topic", topic_id, page + 1)))
     if paging:
         rows.append(paging)
     rows.append([person_button(t, f"t.{topic_id}")])
     rows.append(nav_row(t, None))
-    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+    return "\n".join(lines) + w.footer(), rows
 
 
 def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[str]:
@@ -304,7 +300,8 @@ def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[
     for session in upcoming:
         lines.append(
             "🗓 "
-            + escape(t.gettext("{date}, {start}–{end}")).format(
+            + t.html(
+                "{date}, {start}–{end}",
                 date=t.format_date(session.date, "medium"),
                 start=t.format_time(session.start),
                 end=t.format_time(session.end),
@@ -312,11 +309,9 @@ def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[
         )
     lines += ["🗓 " + line for line in weekly_lines(t, schedule.weekly)]
     if schedule.starts and schedule.starts > today:
-        lines.append(
-            escape(t.gettext("Starts on {date}")).format(date=t.format_date(schedule.starts, "medium"))
-        )
+        lines.append(t.html("Starts on {date}", date=t.format_date(schedule.starts, "medium")))
     if schedule.ends:
-        lines.append(escape(t.gettext("Until {date}")).format(date=t.format_date(schedule.ends, "medium")))
+        lines.append(t.html("Until {date}", date=t.format_date(schedule.ends, "medium")))
     if schedule.note:
         lines.append("ℹ️ " + w.text(schedule.note))
     return lines
@@ -333,17 +328,17 @@ def offer_screen(
         lines += ["", w.text(offer.details)]
     when = schedule_lines(t, w, offer, now.date())
     if when:
-        lines += ["", "<b>" + escape(t.gettext("When")) + "</b>", *when]
+        lines += ["", "<b>" + t.html("When") + "</b>", *when]
     where = place_lines(w, catalogue, offer.place or partner.place)
     if where:
-        lines += ["", "<b>" + escape(t.gettext("Where")) + "</b>", *where]
+        lines += ["", "<b>" + t.html("Where") + "</b>", *where]
     facts = []
     if offer.cost:
-        facts.append("💶 " + escape(t.gettext("Cost:")) + " " + w.text(offer.cost))
+        facts.append("💶 " + t.html("Cost:") + " " + w.text(offer.cost))
     if offer.childcare is True:
-        facts.append("👶 " + escape(t.gettext("Childcare is available.")))
+        facts.append("👶 " + t.html("Childcare is available."))
     elif offer.childcare is False:
-        facts.append("👶 " + escape(t.gettext("No childcare.")))
+        facts.append("👶 " + t.html("No childcare."))
     spoken = languages_line(t, offer.languages)
     if spoken:
         facts.append(spoken)
@@ -360,18 +355,12 @@ def offer_screen(
         label = "✋ " + t.gettext("I'm interested – sign me up")
     else:
         label = "🙋 " + t.gettext("Ask a person")
-    rows.append([InlineKeyboardButton(label, callback_data=encode("signup", offer_id))])
+    rows.append([button(label, data=encode("signup", offer_id))])
     place_id = offer.place or partner.place
     if place_id and place_id in catalogue.places:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    "📍 " + t.gettext("Show on the map"), callback_data=encode("pin", "place", place_id)
-                )
-            ]
-        )
+        rows.append([button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", place_id))])
     rows.append(nav_row(t, back or encode("topic", offer.topics[0], 0)))
-    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+    return "\n".join(lines) + w.footer(), rows
 
 
 def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: datetime) -> Screen:
@@ -389,23 +378,11 @@ def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: dateti
         lines.append("🏢 " + w.text(catalogue.partners[event.partner].name))
     rows = []
     if "request" in event.signup:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    "✋ " + t.gettext("Sign me up"), callback_data=encode("signup-e", event_id)
-                )
-            ]
-        )
+        rows.append([button("✋ " + t.gettext("Sign me up"), data=encode("signup-e", event_id))])
     if event.place and event.place in catalogue.places:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    "📍 " + t.gettext("Show on the map"), callback_data=encode("pin", "place", event.place)
-                )
-            ]
-        )
+        rows.append([button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", event.place))])
     rows.append(nav_row(t, encode("topic", event.topics[0], 0) if event.topics else None))
-    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+    return "\n".join(lines) + w.footer(), rows
 
 
 def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: datetime) -> Screen:
@@ -416,14 +393,14 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
     lines += partner_contact_lines(w, partner)
     hours = partner.opening_hours
     if hours is not None:
-        lines += ["", "<b>" + escape(t.gettext("Opening hours")) + "</b>"]
+        lines += ["", "<b>" + t.html("Opening hours") + "</b>"]
         lines += [
             slot_line(t, day, slot.start, slot.end) for day in WEEKDAYS for slot in hours.weekly.get(day, ())
         ]
         if hours.note:
             lines.append("ℹ️ " + w.text(hours.note))
         if hours.weekly:
-            lines.append("ℹ️ " + escape(t.gettext("Closed on public holidays.")))
+            lines.append("ℹ️ " + t.html("Closed on public holidays."))
         lines += closure_lines(w, hours, now)
         state = opening_state(w, hours, now)
         if state:
@@ -434,14 +411,10 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
     rows = [[person_button(t, f"p.{partner_id}")]]
     if partner.place and partner.place in catalogue.places:
         rows.append(
-            [
-                InlineKeyboardButton(
-                    "📍 " + t.gettext("Show on the map"), callback_data=encode("pin", "place", partner.place)
-                )
-            ]
+            [button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", partner.place))]
         )
     rows.append(nav_row(t, None))
-    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+    return "\n".join(lines) + w.footer(), rows
 
 
 def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
@@ -449,22 +422,18 @@ def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
     entry = catalogue.faq[faq_id]
     lines = [f"❓ <b>{escape(faq_question(w, entry))}</b>", "", w.text(entry.answer)]
     rows = [
-        [InlineKeyboardButton(w.plain(catalogue.offers[oid].title)[:60], callback_data=encode("offer", oid))]
+        [button(w.plain(catalogue.offers[oid].title)[:60], data=encode("offer", oid))]
         for oid in entry.offers
         if oid in catalogue.offers
     ]
     rows += [
-        [
-            InlineKeyboardButton(
-                "🏢 " + w.plain(catalogue.partners[pid].name)[:58], callback_data=encode("partner", pid)
-            )
-        ]
+        [button("🏢 " + w.plain(catalogue.partners[pid].name)[:58], data=encode("partner", pid))]
         for pid in entry.partners
         if pid in catalogue.partners
     ]
     rows.append([person_button(t, f"f.{faq_id}")])
     rows.append(nav_row(t, encode("topic", entry.topics[0], 0) if entry.topics else None))
-    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+    return "\n".join(lines) + w.footer(), rows
 
 
 def emergency_screen(
@@ -474,7 +443,7 @@ def emergency_screen(
     need help": a soft trigger the search could not overrule) gets the search's best entries below them;
     every emergency screen has the way to a person (`origin` as in :func:`person_button`)."""
     w = Writer(t)
-    lines = ["🆘 <b>" + escape(t.gettext("Emergency help – call now:")) + "</b>"]
+    lines = ["🆘 <b>" + t.html("Emergency help – call now:") + "</b>"]
     for entry in catalogue.emergency.values():
         lines.append("")
         lines.append(f"<b>{t.isolate(escape(entry.number))}</b> – {w.text(entry.name)}")
@@ -483,17 +452,13 @@ def emergency_screen(
         if reachable:
             lines.append(reachable)
     rows = [
-        [
-            InlineKeyboardButton(
-                entry_label(t, catalogue, kind, entry_id)[:60], callback_data=encode(kind, entry_id)
-            )
-        ]
+        [button(entry_label(t, catalogue, kind, entry_id)[:60], data=encode(kind, entry_id))]
         for kind, entry_id in hits
     ]
     if rows:
-        lines += ["", escape(t.gettext("No emergency? Maybe one of these helps:"))]
+        lines += ["", t.html("No emergency? Maybe one of these helps:")]
     rows += [[person_button(t, origin)], nav_row(t, None)]
-    return "\n".join(lines) + w.footer(), InlineKeyboardMarkup(rows)
+    return "\n".join(lines) + w.footer(), rows
 
 
 def availability_line(w: Writer, entry: Emergency) -> str | None:
@@ -501,11 +466,11 @@ def availability_line(w: Writer, entry: Emergency) -> str | None:
     t = w.t
     parts = []
     if entry.around_the_clock:
-        parts.append(escape(t.gettext("Reachable day and night")))
+        parts.append(t.html("Reachable day and night"))
     elif entry.hours:
-        parts.append(escape(t.gettext("Reachable: {hours}")).format(hours=w.text(entry.hours)))
+        parts.append(t.html("Reachable: {hours}", hours=Markup(w.text(entry.hours))))
     if entry.free:
-        parts.append(escape(t.gettext("Free of charge")))
+        parts.append(t.html("Free of charge"))
     return "🕐 " + " · ".join(parts) if parts else None
 
 
@@ -542,29 +507,25 @@ def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -
 def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Screen:
     """Add 'Did this help? 👍 👎' under an answer found by a free-text question."""
     text, keyboard = screen
-    rows = [list(row) for row in keyboard.inline_keyboard]
+    rows = [list(row) for row in keyboard]
     rows.insert(
         0,
         [
-            InlineKeyboardButton("👍", callback_data=encode("fb", "up", kind, entry_id)),
-            InlineKeyboardButton("👎", callback_data=encode("fb", "down", kind, entry_id)),
+            button("👍", data=encode("fb", "up", kind, entry_id)),
+            button("👎", data=encode("fb", "down", kind, entry_id)),
         ],
     )
-    return text + "\n\n" + escape(t.gettext("Did this help?")), InlineKeyboardMarkup(rows)
+    return text + "\n\n" + t.html("Did this help?"), rows
 
 
 def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[tuple[str, str]]) -> Screen:
     rows = [
-        [
-            InlineKeyboardButton(
-                entry_label(t, catalogue, kind, entry_id)[:60], callback_data=encode(kind, entry_id)
-            )
-        ]
+        [button(entry_label(t, catalogue, kind, entry_id)[:60], data=encode(kind, entry_id))]
         for kind, entry_id in hits
     ]
     rows.append([person_button(t, "q")])
     rows.append(nav_row(t, None))
-    return escape(t.gettext("I am not sure what you mean. Is it one of these?")), InlineKeyboardMarkup(rows)
+    return t.html("I am not sure what you mean. Is it one of these?"), rows
 
 
 def unknown_screen(t: Translator) -> Screen:
@@ -572,16 +533,14 @@ def unknown_screen(t: Translator) -> Screen:
     and offer a person, who gets the question without it being typed again."""
     text = "\n\n".join(
         [
-            "🤷 <b>" + escape(t.gettext("I don't know the answer to this.")) + "</b>",
-            escape(
-                t.gettext(
-                    "A person from the neighbourhood team can help. "
-                    "Tap “Ask a person” and I will pass your question on."
-                )
+            "🤷 <b>" + t.html("I don't know the answer to this.") + "</b>",
+            t.html(
+                "A person from the neighbourhood team can help. "
+                "Tap “Ask a person” and I will pass your question on."
             ),
         ]
     )
-    return text, InlineKeyboardMarkup([[person_button(t, "q")], nav_row(t, None)])
+    return text, [[person_button(t, "q")], nav_row(t, None)]
 
 
 def not_found_screen(t: Translator, reason: str | None) -> Screen:
@@ -594,7 +553,13 @@ def not_found_screen(t: Translator, reason: str | None) -> Screen:
             "Please write your question in a few words, for example “German course with childcare”."
         )
     rows = [[person_button(t, "q")], nav_row(t, None)]
-    return escape(text), InlineKeyboardMarkup(rows)
+    return escape(text), rows
+
+
+def not_helpful_screen(t: Translator) -> Screen:
+    """👎 under an answer: the way to a person."""
+    text = t.html("Sorry that this did not help. A person from the neighbourhood team can answer you.")
+    return text, [[person_button(t, "q")], nav_row(t, None)]
 
 
 def small_talk_screen(t: Translator, kind: str) -> Screen:
@@ -603,4 +568,4 @@ def small_talk_screen(t: Translator, kind: str) -> Screen:
         "thanks": t.gettext("You're welcome! Write to me any time."),
         "bye": t.gettext("Goodbye! Write to me any time."),
     }
-    return escape(texts.get(kind, texts["greeting"])), InlineKeyboardMarkup([nav_row(t, None)])
+    return escape(texts.get(kind, texts["greeting"])), [nav_row(t, None)]

@@ -20,12 +20,14 @@ from bot.tickets import intake, partners, relay
 from bot.tickets.deps import TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Input, Press, SharedPhone, Text, Unsupported
 from bot.tickets.outcome import Outcome
+from bot.tickets.relay import GroupMessage
 from bot.tickets.reminders import run_due_reminders
 
 __all__ = [
     "Attach",
     "Attachment",
     "DialogueReply",
+    "GroupMessage",
     "MessageKind",
     "Outcome",
     "Press",
@@ -219,38 +221,10 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await partners.handover_choices(session, self._context(), request_id)
 
-    async def partner_message(
-        self,
-        *,
-        chat_id: int,
-        message_id: int,
-        reply_to_message_id: int,
-        staff_name: str,
-        from_user_id: int | None,
-        sender_chat_id: int | None,
-        text: str | None,
-        attachment: Attachment | None,
-        edited: bool,
-        edit_date: int | None,
-        replied_bot_text: str | None,
-    ) -> Outcome:
+    async def partner_message(self, message: GroupMessage) -> Outcome:
         """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""
         async with self._database.transaction() as session:
-            result = await relay.partner_reply(
-                session,
-                self._context(),
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_to_message_id=reply_to_message_id,
-                staff_name=staff_name,
-                from_user_id=from_user_id,
-                sender_chat_id=sender_chat_id,
-                text=text,
-                attachment=attachment,
-                edited=edited,
-                edit_date=edit_date,
-                replied_bot_text=replied_bot_text,
-            )
+            result = await relay.partner_reply(session, self._context(), message)
         self._wake()
         return result.outcome
 

@@ -111,15 +111,6 @@ async def start(
     return draft
 
 
-async def cancel_dialogue(session: AsyncSession, resident_id: int) -> bool:
-    """Drop the running dialogue; nothing was sent. False if there was none."""
-    row = await store.get_dialogue(session, resident_id)
-    if row is None:
-        return False
-    await store.delete_dialogue(session, row)
-    return True
-
-
 # --- one input ----------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -156,22 +157,24 @@ async def _request_named_in(
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-async def partner_reply(
-    session: AsyncSession,
-    ctx: TicketContext,
-    *,
-    chat_id: int,
-    message_id: int,
-    reply_to_message_id: int,
-    staff_name: str,
-    from_user_id: int | None = None,
-    sender_chat_id: int | None = None,
-    text: str | None = None,
-    attachment: Attachment | None = None,
-    edited: bool = False,
-    edit_date: int | None = None,
-    replied_bot_text: str | None = None,
-) -> Result:
+@dataclass(frozen=True)
+class GroupMessage:
+    """A message in a partner group that replies to another message (`reply_to_message_id`)."""
+
+    chat_id: int
+    message_id: int
+    reply_to_message_id: int
+    staff_name: str
+    from_user_id: int | None = None
+    sender_chat_id: int | None = None  # set when an anonymous admin or a channel wrote
+    text: str | None = None
+    attachment: Attachment | None = None
+    edited: bool = False
+    edit_date: int | None = None
+    replied_bot_text: str | None = None  # the text of the replied-to message, if it is the bot's own
+
+
+async def partner_reply(session: AsyncSession, ctx: TicketContext, message: GroupMessage) -> Result:
     """A message in a partner group that replies to a message of a request thread: relay it to the resident.
 
     The thread is found by the replied-to message's id. When that id is unknown and the replied-to message
@@ -181,38 +184,43 @@ async def partner_reply(
     request's partner, closed or withdrawn requests. Not a reply to a thread message: NOT_FOUND, say nothing.
     Processing the same message (or the same edit) again changes nothing.
     """
-    link = await store.get_thread_link(session, chat_id, reply_to_message_id)
+    link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
     if link is not None:
         request = await store.get_request(session, link.request_id)
-    elif replied_bot_text:
-        request = await _request_named_in(session, ctx, chat_id, replied_bot_text)
+    elif message.replied_bot_text:
+        request = await _request_named_in(session, ctx, message.chat_id, message.replied_bot_text)
         if request is not None:
             # That copy belongs to the thread now: the next reply to it maps by id.
-            await store.add_thread_link(session, chat_id, reply_to_message_id, request.id, LinkRole.PARTNER)
+            await store.add_thread_link(
+                session, message.chat_id, message.reply_to_message_id, request.id, LinkRole.PARTNER
+            )
     else:
         request = None
     if request is None:
         return Result(Outcome.NOT_FOUND)
-    if not edited and await store.get_thread_link(session, chat_id, message_id) is not None:
+    if (
+        not message.edited
+        and await store.get_thread_link(session, message.chat_id, message.message_id) is not None
+    ):
         return Result(Outcome.DUPLICATE, request)
     # What this message (or this edit of it) causes is keyed by it: a replay finds it and stops here.
-    effect = f"pmsg:{chat_id}:{message_id}"
-    if edited:  # each correction once (two edits within a second differ in their text)
-        digest = hashlib.sha256((text or "").encode()).hexdigest()[:8]
-        effect += f":e{edit_date or 0}:{digest}"
+    effect = f"pmsg:{message.chat_id}:{message.message_id}"
+    if message.edited:  # each correction once (two edits within a second differ in their text)
+        digest = hashlib.sha256((message.text or "").encode()).hexdigest()[:8]
+        effect += f":e{message.edit_date or 0}:{digest}"
     if await store.outbox_key_exists(session, effect) or await store.outbox_key_exists(
         session, f"{effect}:refusal"
     ):
         return Result(Outcome.DUPLICATE, request)
     refusal: str | None = None
     outcome = Outcome.OK
-    if sender_chat_id is not None or from_user_id == GROUP_ANONYMOUS_BOT_ID:
+    if message.sender_chat_id is not None or message.from_user_id == GROUP_ANONYMOUS_BOT_ID:
         refusal, outcome = partner_render.Refusal.ANONYMOUS, Outcome.ANONYMOUS
-    elif chat_id not in await partner_chat_ids(session, ctx, request):
+    elif message.chat_id not in await partner_chat_ids(session, ctx, request):
         refusal, outcome = partner_render.Refusal.WRONG_CHAT, Outcome.WRONG_CHAT
     elif request.status.is_final:
         refusal, outcome = partner_render.Refusal.CLOSED, Outcome.CLOSED
-    elif not (text and text.strip()) and attachment is None:
+    elif not (message.text and message.text.strip()) and message.attachment is None:
         return Result(Outcome.EMPTY, request)
     else:
         resident = await session.get(Resident, request.resident_id)
@@ -221,41 +229,46 @@ async def partner_reply(
     if refusal is not None:
         await outbox.enqueue_to(
             session,
-            Destination(Channel.TELEGRAM, str(chat_id)),
+            Destination(Channel.TELEGRAM, str(message.chat_id)),
             partner_render.refusal_note(ctx.partner_t(), refusal, request.number),
             audience=Audience.PARTNER,
             subject="",
             mail_id="",
-            reply_to_message_id=message_id,
+            reply_to_message_id=message.message_id,
             request_id=request.id,
             dedupe_key=f"{effect}:refusal",
         )
         return Result(outcome, request)
-    if attachment is not None and (problem := check_attachment(attachment)) is AttachmentProblem.UNSUPPORTED:
+    if (
+        message.attachment is not None
+        and (problem := check_attachment(message.attachment)) is AttachmentProblem.UNSUPPORTED
+    ):
         return Result(Outcome.INVALID, request, problem)
 
-    message = await add_message(
+    relayed = await add_message(
         session,
         request,
         Direction.TO_RESIDENT,
-        text=text,
-        attachment=attachment,
-        author=staff_name[:64] or None,
+        text=message.text,
+        attachment=message.attachment,
+        author=message.staff_name[:64] or None,
     )
-    if not edited:
+    if not message.edited:
         # The partner's own message joins the thread: a colleague may reply to it.
-        await store.add_thread_link(session, chat_id, message_id, request.id, LinkRole.PARTNER)
+        await store.add_thread_link(
+            session, message.chat_id, message.message_id, request.id, LinkRole.PARTNER
+        )
     await _answered(session, request)
     html = partner_answer(
         ctx.t(request.language),
         request.number,
         ctx.partner_name(request.partner_id, request.language),
-        staff_name if ctx.show_staff_names else None,
-        message.text,
-        edited,
+        message.staff_name if ctx.show_staff_names else None,
+        relayed.text,
+        message.edited,
     )
     await enqueue_resident(
-        session, request, html, attachment=message if attachment else None, dedupe_key=effect
+        session, request, html, attachment=relayed if message.attachment else None, dedupe_key=effect
     )
     return Result(Outcome.OK, request)
 

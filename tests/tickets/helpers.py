@@ -97,9 +97,7 @@ async def partner_says(
     **extra: Any,
 ) -> Result:
     """A member of the partner group (Aylin by default) replies to a message of a request's thread."""
-    return await relay.partner_reply(
-        session,
-        ctx,
+    message = relay.GroupMessage(
         chat_id=chat_id,
         message_id=message_id,
         reply_to_message_id=reply_to_message_id,
@@ -108,3 +106,4 @@ async def partner_says(
         text=text,
         **extra,
     )
+    return await relay.partner_reply(session, ctx, message)

@@ -13,7 +13,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import RequestStatus
 from bot.tickets import intake, partners, relay
 from bot.tickets.deps import TicketContext
-from bot.tickets.desk import RequestDesk
+from bot.tickets.desk import Press, RequestDesk
 from bot.tickets.hooks import TicketDeliveryHooks
 from bot.tickets.outcome import Outcome
 from tests.tickets.fakes import (
@@ -86,7 +86,7 @@ async def test_empty_or_expired_draft_is_not_sent(database: Database, ctx: Ticke
         with pytest.raises(intake.SubmitError, match="empty"):
             await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
     async with database.transaction() as session:
-        assert await intake.cancel_dialogue(session, RESIDENT)
+        assert (await intake.advance(session, ctx, RESIDENT, Press("cancel"))).effect == "cancel"
     async with database.transaction() as session:
         with pytest.raises(intake.SubmitError, match="expired"):
             await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)

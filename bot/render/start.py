@@ -1,0 +1,112 @@
+"""Screens of the first minute and of the resident's own settings (welcome, language, district, main menu,
+help, privacy, /delete), and the answers to what the bot did not understand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from bot.content.models import PrivacyNotice
+from bot.i18n import Translator
+from bot.render.callback import encode
+from bot.render.keyboards import Screen, back_to_menu, district_picker, language_picker, main_menu
+from bot.render.screens import Writer
+
+
+def welcome(t: Translator, first_name: str | None) -> str:
+    """The greeting and what the bot does (the language picker or the main menu follows)."""
+    if first_name:
+        greeting = t.html(
+            "Hello {name}! I am the neighbourhood bot of the Quartiersmanagement.", name=t.isolate(first_name)
+        )
+    else:
+        greeting = t.html("Hello! I am the neighbourhood bot of the Quartiersmanagement.")
+    intro = t.html(
+        "I help you find courses, counselling and help in your neighbourhood, and I pass your questions on "
+        "to the right people."
+    )
+    return f"{greeting}\n{intro}"
+
+
+def help_screen(t: Translator, commands: Sequence[tuple[str, str]]) -> Screen:
+    """/help: what the bot can do, in short sentences, and the commands of Telegram's menu."""
+    lines = [
+        "<b>" + t.html("How I can help") + "</b>",
+        "• " + t.html("Tap a topic in the menu to see courses, counselling and help nearby."),
+        "• " + t.html("Or write your question in your own words, in your language."),
+        "• " + t.html("I can pass your question to a person at a partner organisation."),
+        "",
+    ]
+    lines += [f"/{name} – {t.html(description)}" for name, description in commands]
+    lines += ["", "🆘 " + t.html("In an emergency call 112 (ambulance, fire) or 110 (police).")]
+    return "\n".join(lines), back_to_menu(t)
+
+
+def privacy_screen(t: Translator, notice: PrivacyNotice) -> Screen:
+    w = Writer(t)
+    return f"<b>{w.text(notice.title)}</b>\n\n{w.text(notice.text)}" + w.footer(), back_to_menu(t)
+
+
+def delete_question(t: Translator) -> Screen:
+    """/delete asks once before anything is deleted."""
+    text = "\n".join(
+        [
+            t.html("Should I delete everything the bot has stored about you?"),
+            t.html(
+                "That is your language, your neighbourhood and your requests. Partners who already got a "
+                "request from you keep what you sent them."
+            ),
+        ]
+    )
+    keyboard = [
+        [("🗑 " + t.gettext("Yes, delete my data"), encode("forget", "yes"))],
+        [("✖️ " + t.gettext("No, keep it"), encode("menu"))],
+    ]
+    return text, keyboard
+
+
+def deleted(t: Translator) -> str:
+    return t.html("Done. I have deleted your data. If you write to me again, I start afresh.")
+
+
+def language_screen(t: Translator, languages: Iterable[str], lead: str | None = None) -> Screen:
+    """The language picker, the resident's language first (after the welcome, at the very start)."""
+    question = t.html("Which language should I write in?")
+    return (f"{lead}\n\n{question}" if lead else question), language_picker(languages, t.lang)
+
+
+def district_screen(
+    t: Translator, districts: Iterable[tuple[str, Mapping[Any, str]]], current: str | None = None
+) -> Screen:
+    question = t.html("Which neighbourhood do you live in? Then I can show you what is near you.")
+    return question, district_picker(t, districts, current)
+
+
+def main_menu_screen(
+    t: Translator,
+    topics: Iterable[tuple[str, str | None, Mapping[Any, str]]],
+    district: Mapping[Any, str] | None,
+    lead: str | None = None,
+) -> Screen:
+    """The main menu: topics of the resident's district plus ask, district, language and emergency."""
+    question = t.html("What can I help you with? Choose a topic or just write your question.")
+    return (f"{lead}\n\n{question}" if lead else question), main_menu(t, topics, district)
+
+
+# --- what the bot did not understand ------------------------------------------------------------------
+
+
+def apology(t: Translator) -> Screen:
+    return t.html("Sorry, something went wrong on my side. Please try again in a moment."), back_to_menu(t)
+
+
+def unknown_command(t: Translator) -> Screen:
+    return t.html("I don't know this command. Here is the menu, or type /help."), back_to_menu(t)
+
+
+def unsupported_message(t: Translator) -> Screen:
+    text = t.html(
+        "I can only read text here. Write your question in words, or tap a topic in the menu. "
+        "If you want to send a photo or a letter to a person, start a request with “Ask a question”."
+    )
+    return text, back_to_menu(t)

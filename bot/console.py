@@ -114,7 +114,7 @@ COMMANDS = frozenset({"partner", "partnerin", "bewohner", "bewohnerin", "residen
 
 def _is_request_card(message: Sent) -> bool:
     """A request card in a partner group (it has the "take on" button), not e.g. a staff-chat report."""
-    take_on = encode("req", "take", "")  # as bot/tickets/render.py makes the card's buttons
+    take_on = encode("req", "take", "")  # as bot/render/partners.py makes the card's buttons
     return any(str(b.get("callback_data", "")).startswith(take_on) for b in message.flat_buttons)
 
 

@@ -7,7 +7,7 @@ the delivery worker's sends both go through it (the worker keeps its own, slower
 
 A call that timed out may have reached Telegram: retrying it can show a message twice. For a resident that
 is better than a screen that never comes; the request numbers in the bot's messages let a partner's reply
-to either copy find its request (`bot.tickets.service.partner_reply`).
+to either copy find its request (`bot.tickets.relay.partner_reply`).
 """
 
 from __future__ import annotations

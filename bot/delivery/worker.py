@@ -7,7 +7,7 @@ we did not map. The lease is short (`RetryPolicy.lease`, 10 s) and renewed every
 rows are being sent (rate-limiter waits and retries included), so the rows of a process that died are
 taken over by the next worker within seconds. If the process dies between sending and recording, that one
 message is sent again: the only duplicate a kill can produce. (A send that timed out but arrived is sent
-again too; replies to either copy still find the request, see `bot.tickets.service.partner_reply`.)
+again too; replies to either copy still find the request, see `bot.tickets.relay.partner_reply`.)
 
 Two workers may run against PostgreSQL (rows are claimed with FOR UPDATE SKIP LOCKED and a conditional
 update); on SQLite run one.

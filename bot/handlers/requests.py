@@ -86,37 +86,16 @@ async def start_request(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     callback = decode(query.data)
-    catalogue = context.services.content.catalogue
-    origin: dict[str, str | None] = {}
-    if callback.namespace == "signup":
-        if callback.arg(0) not in catalogue.offers:
-            await stale_button(update, context)
-            return
-        origin["offer_id"] = callback.arg(0)
-    elif callback.namespace == "signup-e":
-        event = catalogue.events.get(callback.arg(0))
-        if event is None:
-            await stale_button(update, context)
-            return
-        origin = {"partner_id": event.partner, "topic_id": event.topics[0] if event.topics else None}
-    else:  # ask:<origin>: t.<topic>, p.<partner>, f.<faq>, q (a question nobody answered)
-        kind, _, entry_id = callback.arg(0).partition(".")
-        if kind == "t" and entry_id in catalogue.topics:
-            origin["topic_id"] = entry_id
-        elif kind == "p" and entry_id in catalogue.partners:
-            origin["partner_id"] = entry_id
-        elif kind == "f" and entry_id in catalogue.faq and catalogue.faq[entry_id].partners:
-            origin["partner_id"] = catalogue.faq[entry_id].partners[0]
     # "Ask a person" after a question the bot could not answer: the question starts the message, so the
     # resident need not type it again (shown on the consent screen like anything else they wrote).
-    question = None
+    question = context.user_data.last_question if context.user_data is not None else None
+    reply = await context.services.requests.start_from(user.id, callback.namespace, callback.arg(0), question)
+    if reply is None or reply.view is None:
+        await stale_button(update, context)
+        return
     if callback.namespace == "ask" and context.user_data is not None:
-        question, context.user_data.last_question = context.user_data.last_question, None
-        if not (callback.arg(0) == "q" or callback.arg(0).startswith("f.")):
-            question = None
+        context.user_data.last_question = None
     await answer_query(query)
-    reply = await context.services.requests.start(user.id, text=question, **origin)
-    assert reply.view is not None
     await show(update, context, *render.dialogue_screen(context.t, reply.view))
 
 

@@ -2,6 +2,10 @@
 
 Every function returns `(html_text, keyboard)`. All content text is HTML-escaped; numbers, addresses,
 times and Latin names are bidi-isolated for Arabic and Farsi readers.
+
+Longer than most modules (~570 lines) on purpose: every screen made of content entries is here, because
+they share the `Writer` (language fallback and its note), the opening-hours lines and the navigation rows;
+split by entry kind they would import each other.
 """
 
 from __future__ import annotations

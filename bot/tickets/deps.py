@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol, cast
 
-from bot.content.models import District, Offer, Partner, Topic, pick
+from bot.content.models import District, Event, FaqEntry, Offer, Partner, Topic, pick
 from bot.i18n import Translator
 
 
@@ -22,6 +22,10 @@ class CatalogueLike(Protocol):
     def topics(self) -> Mapping[str, Topic]: ...
     @property
     def districts(self) -> Mapping[str, District]: ...
+    @property
+    def events(self) -> Mapping[str, Event]: ...
+    @property
+    def faq(self) -> Mapping[str, FaqEntry]: ...
 
 
 class TranslatorSource(Protocol):

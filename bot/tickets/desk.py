@@ -76,27 +76,20 @@ class RequestDesk:
 
     # --- the resident's dialogue ---------------------------------------------------------------------------
 
-    async def start(
-        self,
-        resident_id: int,
-        *,
-        offer_id: str | None = None,
-        topic_id: str | None = None,
-        partner_id: str | None = None,
-        text: str | None = None,
-    ) -> DialogueReply:
-        """Start a request: to the offer's partner, the topic's, the given partner, else the catch-all."""
+    async def start_from(
+        self, resident_id: int, button: str, origin: str, question: str | None = None
+    ) -> DialogueReply | None:
+        """A button that starts a request (see `intake.origin_of`); None if it names something the content
+        no longer has. After a question nobody answered ("ask:q") or an answer ("ask:f.<id>"), `question`
+        starts the message."""
         ctx = self._context()
+        chosen = intake.origin_of(ctx.catalogue, button, origin)
+        if chosen is None:
+            return None
+        if not (button == "ask" and (origin == "q" or origin.startswith("f."))):
+            question = None
         async with self._database.transaction() as session:
-            draft = await intake.start(
-                session,
-                ctx,
-                resident_id,
-                offer_id=offer_id,
-                topic_id=topic_id,
-                partner_id=partner_id,
-                text=text,
-            )
+            draft = await intake.start(session, ctx, resident_id, text=question, **chosen)
             resident = await session.get(Resident, resident_id)
             return DialogueReply("screen", intake.draft_view(ctx, draft, resident))
 

@@ -24,7 +24,7 @@ from bot.storage.models.requests import (
     RequestStatus,
 )
 from bot.tickets import dialogue as machine
-from bot.tickets.deps import TicketContext, localized
+from bot.tickets.deps import CatalogueLike, TicketContext, localized
 from bot.tickets.dialogue import Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
 from bot.tickets.outcome import Outcome, Result
@@ -73,6 +73,28 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
         await store.delete_dialogue(session, row)
         return None
     return row, Draft.from_json(row.id, row.step, row.data, _questions(ctx, row.data.get("topic_id")))
+
+
+def origin_of(catalogue: CatalogueLike, button: str, origin: str) -> dict[str, str | None] | None:
+    """What a button starts a request about: "signup" an offer, "signup-e" an event (its partner and
+    topic), "ask" with origin t.<topic>, p.<partner>, f.<faq> (its first partner), q or nothing (the
+    catch-all). None if the offer or event is gone."""
+    if button == "signup":
+        return {"offer_id": origin} if origin in catalogue.offers else None
+    if button == "signup-e":
+        event = catalogue.events.get(origin)
+        if event is None:
+            return None
+        return {"partner_id": event.partner, "topic_id": event.topics[0] if event.topics else None}
+    kind, _, entry_id = origin.partition(".")
+    if kind == "t" and entry_id in catalogue.topics:
+        return {"topic_id": entry_id}
+    if kind == "p" and entry_id in catalogue.partners:
+        return {"partner_id": entry_id}
+    faq = catalogue.faq.get(entry_id) if kind == "f" else None
+    if faq is not None and faq.partners:
+        return {"partner_id": faq.partners[0]}
+    return {}
 
 
 async def start(

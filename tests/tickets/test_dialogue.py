@@ -125,3 +125,30 @@ def test_a_draft_survives_storage_unchanged() -> None:
     draft = advance(advance(draft_with_intake(), Text("zwei")).draft, Attach(photo())).draft
     stored = Draft.from_json(draft.id, draft.step.value, draft.to_json(), draft.questions)
     assert stored == draft
+
+
+def test_the_button_that_starts_a_request_decides_its_partner_and_topic() -> None:
+    """Offer, event, topic, partner or answer; a vanished offer or event is a stale button (None)."""
+    from pathlib import Path
+
+    from bot.content.catalogue import load_catalogue
+    from bot.tickets.intake import origin_of
+
+    catalogue, _ = load_catalogue(Path(__file__).resolve().parents[2] / "content")
+    assert origin_of(catalogue, "signup", "bewerbungstraining") == {"offer_id": "bewerbungstraining"}
+    assert origin_of(catalogue, "signup", "gone") is None
+    assert origin_of(catalogue, "signup-e", "viertel-lauf-2027") == {
+        "partner_id": "quartiersmanagement",
+        "topic_id": "veranstaltungen",
+    }
+    assert origin_of(catalogue, "signup-e", "gone") is None
+    assert origin_of(catalogue, "ask", "t.kurse") == {"topic_id": "kurse"}
+    assert origin_of(catalogue, "ask", "p.stadt-soziale-stadt") == {"partner_id": "stadt-soziale-stadt"}
+    assert origin_of(catalogue, "ask", "f.briefe-von-aemtern") == {"partner_id": "quartiersmanagement"}
+    # A question nobody answered, the menu's "Ask a question", an origin the content lost: the catch-all.
+    assert (
+        origin_of(catalogue, "ask", "q")
+        == origin_of(catalogue, "ask", "")
+        == origin_of(catalogue, "ask", "t.x")
+        == {}
+    )

@@ -204,6 +204,29 @@ def latin_reading(text: str, lang: str) -> str | None:
     return str(cyrtranslit.to_cyrillic(lowered, scheme))
 
 
+#: German loan words written in Cyrillic letters ("кіндергельд", "анмельдунг", "джобцентр") spelled back
+#: the German way, so that they meet the German word (exactly, or as a typo: "jobzentr" ~ "jobcenter").
+_GERMAN_LETTERS = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "w", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "je", "ё": "o",
+        "ж": "sch", "з": "s", "и": "i", "і": "i", "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m",
+        "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "ch",
+        "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "ъ": "", "ы": "y", "ь": "", "э": "e",
+        "ю": "ju", "я": "ja",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def german_letters(word: str) -> str | None:
+    """A lower-cased Cyrillic ``word`` of five letters or more in German spelling; None for other words
+    (short words are function words far more often than loan words)."""
+    if len(word) < 5 or script_of(word) != CYRILLIC:
+        return None
+    spelled = word.replace("дж", "j").translate(_GERMAN_LETTERS)
+    return spelled if spelled.isascii() and spelled.isalpha() else None
+
+
 def scope(lang: str) -> tuple[str, ...]:
     """The languages a resident writing in ``lang`` is read in: their own, German (Jobcenter, Anmeldung)
     and English. Never the others: a Turkish word must not meet a Polish stem."""

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.languages import LANGUAGES, REGISTRY, counts_as
+from bot.languages import LANGUAGES, REGISTRY, counts_as, language
 
 LANGS: tuple[str, ...] = LANGUAGES
 #: Languages that have their own analyser; "de-simple" is analysed as German.
@@ -184,16 +184,15 @@ def analyser_lang(lang: str) -> str:
     return counts_as(lang)
 
 
-#: Residents whose language is written in Cyrillic often type it in Latin letters on a German phone
-#: ("gde mozhno vzyat igrushki"); cyrtranslit's Russian scheme reads that back into Cyrillic letters.
-_LATIN_READINGS = {"ru": "ru"}
+# Residents whose language is written in Cyrillic often type it in Latin letters on a German phone
+# ("gde mozhno vzyat igrushki"); the registry names the cyrtranslit scheme that reads it back.
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 
 
 def latin_reading(text: str, lang: str) -> str | None:
     """``text`` in its language's own letters, if a resident of ``lang`` wrote it in Latin letters only;
     None otherwise (the message is read as written)."""
-    scheme = _LATIN_READINGS.get(lang)
+    scheme = language(lang).latin_scheme if lang in LANGUAGES else None
     if scheme is None or any(script_of(word) not in (LATIN, DIGIT) for word in raw_tokens(text)):
         return None
     lowered = text.casefold()

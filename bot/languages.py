@@ -35,6 +35,10 @@ class Language:
     """Written right to left (Arabic script): numbers and Latin names are bidi-isolated."""
     telegram_code: bool = True
     """A language code Telegram clients report and `setMyCommands` accepts (plain German is none)."""
+    latin_scheme: str | None = None
+    """cyrtranslit's scheme that reads this language typed in Latin letters back into its own letters
+    ("gde mozhno" → "где можно"), for the search; None where there is none that reads residents' usual
+    spelling."""
 
     @property
     def babel_locale(self) -> str:
@@ -52,7 +56,7 @@ REGISTRY: tuple[Language, ...] = (
     Language("de-simple", "Einfaches Deutsch", "latin", "de", None, telegram_code=False),
     Language("tr", "Türkçe", "latin", "tr", "turkish"),
     Language("ar", "العربية", "arabic", "ar", "arabic", rtl=True),
-    Language("ru", "Русский", "cyrillic", "ru", "russian"),
+    Language("ru", "Русский", "cyrillic", "ru", "russian", latin_scheme="ru"),
     Language("uk", "Українська", "cyrillic", "uk", None),
     Language("pl", "Polski", "latin", "pl", "polish"),
     Language("fa", "فارسی", "arabic", "fa", "persian", rtl=True),

@@ -21,7 +21,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.search.documents import Entry, single_keywords
-from bot.search.normalize import Word, analyse_word, analyser_lang, query_words, raw_tokens, scope
+from bot.search.normalize import (
+    Word,
+    analyse_word,
+    analyser_lang,
+    german_letters,
+    query_words,
+    raw_tokens,
+    scope,
+)
 
 K1 = 1.2
 B = 0.75
@@ -129,9 +137,18 @@ class LexicalIndex:
             scores = np.zeros(language.size)
             matched = np.zeros(language.size, dtype=np.int32)
             for word in words.values():
-                contribution = self._word(language, word.terms, 1.0)
-                if contribution is None and len(word.surface) >= 5:
-                    contribution = self._word(language, self._typos(language, word.surface), TYPO_WEIGHT)
+                terms, surfaces = word.terms, [word.surface]
+                # A loan word in Cyrillic letters ("з джобцентру"): the German spelling of it and of its
+                # stem as well.
+                for form in (word.surface, *(term.split(":", 1)[1] for term in word.terms if ":" in term)):
+                    spelled = german_letters(form)
+                    if spelled is not None and spelled not in surfaces:
+                        terms = terms | analyse_word(spelled, (analyser_lang(code),)).terms
+                        surfaces.append(spelled)
+                contribution = self._word(language, terms, 1.0)
+                for surface in surfaces:
+                    if contribution is None and len(surface) >= 5:
+                        contribution = self._word(language, self._typos(language, surface), TYPO_WEIGHT)
                 if contribution is not None:
                     scores += contribution
                     matched += contribution > 0

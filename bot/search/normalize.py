@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.languages import LANGUAGES, REGISTRY, counts_as
+from bot.languages import LANGUAGES, REGISTRY, counts_as, language
 
 LANGS: tuple[str, ...] = LANGUAGES
 #: Languages that have their own analyser; "de-simple" is analysed as German.
@@ -184,16 +184,15 @@ def analyser_lang(lang: str) -> str:
     return counts_as(lang)
 
 
-#: Residents whose language is written in Cyrillic often type it in Latin letters on a German phone
-#: ("gde mozhno vzyat igrushki"); cyrtranslit's Russian scheme reads that back into Cyrillic letters.
-_LATIN_READINGS = {"ru": "ru"}
+# Residents whose language is written in Cyrillic often type it in Latin letters on a German phone
+# ("gde mozhno vzyat igrushki"); the registry names the cyrtranslit scheme that reads it back.
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 
 
 def latin_reading(text: str, lang: str) -> str | None:
     """``text`` in its language's own letters, if a resident of ``lang`` wrote it in Latin letters only;
     None otherwise (the message is read as written)."""
-    scheme = _LATIN_READINGS.get(lang)
+    scheme = language(lang).latin_scheme if lang in LANGUAGES else None
     if scheme is None or any(script_of(word) not in (LATIN, DIGIT) for word in raw_tokens(text)):
         return None
     lowered = text.casefold()
@@ -202,6 +201,29 @@ def latin_reading(text: str, lang: str) -> str | None:
     import cyrtranslit
 
     return str(cyrtranslit.to_cyrillic(lowered, scheme))
+
+
+#: German loan words written in Cyrillic letters ("кіндергельд", "анмельдунг", "джобцентр") spelled back
+#: the German way, so that they meet the German word (exactly, or as a typo: "jobzentr" ~ "jobcenter").
+_GERMAN_LETTERS = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "w", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "je", "ё": "o",
+        "ж": "sch", "з": "s", "и": "i", "і": "i", "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m",
+        "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "ch",
+        "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "ъ": "", "ы": "y", "ь": "", "э": "e",
+        "ю": "ju", "я": "ja",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def german_letters(word: str) -> str | None:
+    """A lower-cased Cyrillic ``word`` of five letters or more in German spelling; None for other words
+    (short words are function words far more often than loan words)."""
+    if len(word) < 5 or script_of(word) != CYRILLIC:
+        return None
+    spelled = word.replace("дж", "j").translate(_GERMAN_LETTERS)
+    return spelled if spelled.isascii() and spelled.isalpha() else None
 
 
 def scope(lang: str) -> tuple[str, ...]:

@@ -78,3 +78,18 @@ def test_without_the_model_one_word_of_a_long_question_finds_nothing() -> None:
     assert found.outcome != "unknown" and found.alternatives[0].id == "kosten"
     result = engine.answer("Was kostet ein Döner am Bahnhof beim Türken?", "de")
     assert result.outcome == "unknown" and result.reason == "no_match"
+
+
+def test_a_german_loan_word_in_cyrillic_letters_meets_the_german_word() -> None:
+    index = LexicalIndex(
+        entries_from_catalogue(
+            catalogue(
+                formulare=offer(de="Hilfe beim Kindergeld", uk="Допомога з формулярами"),
+                jobcenter=offer(de="Beratung zum Jobcenter", uk="Консультація"),
+            )
+        )
+    )
+    for question, key in (("Хто заповнить кіндергельд?", "formulare"), ("лист з джобцентру", "jobcenter")):
+        hits = index.search(question, "uk")
+        assert max(hits.scores, key=hits.scores.__getitem__) == [e.id for e in index.entries].index(key)
+    assert index.search("мама тато", "uk").scores == {}  # short words are not read as German

@@ -84,4 +84,3 @@ def counts_as(code: str) -> str:
 def same_language(a: str, b: str) -> bool:
     """Whether `a` and `b` are one language for grammar and search (German and plain German are)."""
     return counts_as(a) == counts_as(b)
-

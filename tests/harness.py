@@ -63,13 +63,19 @@ class BotHarness:
     @classmethod
     @asynccontextmanager
     async def running(
-        cls, *, database_url: str, telegram: FakeTelegram | None = None, **overrides: Any
+        cls,
+        *,
+        database_url: str,
+        telegram: FakeTelegram | None = None,
+        time_scale: float = TIME_SCALE,
+        **overrides: Any,
     ) -> AsyncIterator[BotHarness]:
-        """The bot on the offline transport; pass `telegram` to keep chats across a simulated restart."""
-        telegram = telegram or FakeTelegram(limits=TELEGRAM_LIMITS.scaled(TIME_SCALE))
+        """The bot on the offline transport; pass `telegram` to keep chats across a simulated restart.
+        `time_scale`: how much faster than Telegram's the clock of its limits and of the bot's pacing runs."""
+        telegram = telegram or FakeTelegram(limits=TELEGRAM_LIMITS.scaled(time_scale))
         settings = test_settings(database_url, **overrides)
         # The bot paces its messages as on Telegram, on the fake's faster clock.
-        pacing = Pacing().scaled(TIME_SCALE)
+        pacing = Pacing().scaled(time_scale)
         app = build_application(settings, request=telegram, token=FAKE_TOKEN, pacing=pacing)
         async with app:
             await start_services(app)

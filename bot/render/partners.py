@@ -263,7 +263,12 @@ def refusal_note(t: Translator, reason: str, number: str) -> str:
 
 
 def admin_undeliverable(
-    t: Translator, partner: str, number: str | None, error: str, rerouted_to: str | None
+    t: Translator,
+    partner: str,
+    number: str | None,
+    error: str,
+    rerouted_to: str | None,
+    chat_unreachable: bool = True,
 ) -> str:
     head = t.gettext("A message to {partner} could not be delivered: {error}").format(
         partner=partner, error=error
@@ -277,8 +282,37 @@ def admin_undeliverable(
                 )
             )
         )
-    parts.append(escape(t.gettext("Please check the partner's group or e-mail address in the content.")))
+    if chat_unreachable:
+        parts.append(escape(t.gettext("Please check the partner's group or e-mail address in the content.")))
+    else:
+        parts.append(escape(t.gettext("Telegram refused this message itself; the sender has been told.")))
     return "\n".join(parts)
+
+
+def admin_resident_undeliverable(t: Translator, number: str, error: str) -> str:
+    """For the staff: a message to the resident of request `number` was refused for good."""
+    head = t.gettext("A message to the resident of request {number} could not be delivered: {error}")
+    return f"⚠️ {escape(head.format(number=number, error=error))}"
+
+
+def not_delivered_to_resident(t: Translator, number: str) -> str:
+    """For the partner whose answer did not reach the resident."""
+    return "⚠️ " + escape(
+        t.gettext(
+            "Your message for request {number} could not be delivered to the resident. "
+            "The Quartiersmanagement has been told."
+        ).format(number=number)
+    )
+
+
+def not_passed_on(t: Translator, number: str) -> str:
+    """For the resident whose message (or request) did not reach the partner."""
+    return "⚠️ " + escape(
+        t.gettext(
+            "Your message about request {number} could not be passed on. The Quartiersmanagement has been "
+            "told and will take care of it."
+        ).format(number=number)
+    )
 
 
 def admin_migrated(t: Translator, partner: str, old_chat_id: int, new_chat_id: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -104,6 +105,9 @@ def configure_logging(settings: Settings) -> SecretFilter:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # PTB 22's coming form of durations (a 429's `retry_after` as a timedelta), without its deprecation
+    # warning on every 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
         overrides = {"content_dir": args.content} if args.content else {}
         settings = load_settings(args.env_file, **overrides)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers, jobs
@@ -30,7 +30,7 @@ from bot.services import Services
 from bot.settings import Settings, StartupError
 from bot.storage.db import create_database
 from bot.tickets.hooks import TicketDeliveryHooks
-from bot.transport import RetryingRequest
+from bot.transport import ChatPacer, Pacing, RetryingRequest
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +72,11 @@ def build_application(
     token: str | None = None,
     services: Services | None = None,
     rate_limit: bool = True,
+    pacing: Pacing | None = None,
 ) -> AppType:
-    """Build the bot. `request` replaces the HTTP transport (console chat, tests)."""
+    """Build the bot. `request` replaces the HTTP transport (console chat, tests); `pacing` replaces
+    Telegram's limits (tests: the same limits on a faster clock); without `rate_limit` nothing is paced
+    and a 429 is not waited out."""
     services = services or build_services(settings)
     context_types = ContextTypes(context=Context, bot_data=BotData, user_data=UserData, chat_data=dict)
     builder: Any = (
@@ -95,8 +98,8 @@ def build_application(
             (settings.telegram_api_file_url or settings.telegram_api_base_url).rstrip("/") + "/file/bot"
         )
     if rate_limit:
-        # Telegram's limits: 30 messages/s overall, 20/min per group, about 1/s per chat.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        # Telegram's limits: 30 messages/s overall, 20/min per group, about 1/s per chat; 429s waited out.
+        builder = builder.rate_limiter(ChatPacer(pacing))
     app: AppType = builder.build()
     app.bot_data.services = services
     handlers.register(app)

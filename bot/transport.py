@@ -1,9 +1,14 @@
-"""The Bot API transport of the bot: every call retries transient failures a few times, in this one place.
+"""The Bot API transport of the bot, in two layers with one job each.
 
-`RetryingRequest` wraps PTB's `HTTPXRequest` (or the offline fake) below PTB's error handling and rate
-limiter. It retries a call that timed out or could not connect, one answered with a 5xx, and one answered
-429 whose `retry_after` is short, after that wait; other answers go up unchanged. The handlers' screens and
-the delivery worker's sends both go through it (the worker keeps its own, slower, retries on top).
+`ChatPacer` (PTB's rate limiter) paces the bot's messages within Telegram's limits, per chat and in all,
+and is the one owner of 429 ("Too Many Requests"): it waits out `retry_after` and makes the call again,
+for every call of the bot (screens, relays, cards, admin notices). A wait longer than `Pacing.max_wait`
+goes up as `RetryAfter`: the delivery worker keeps the outbox row for later, a handler's update is handled
+again later (`bot.telegram_modes`).
+
+`RetryingRequest` wraps PTB's `HTTPXRequest` (or the offline fake) below it and retries the failures of
+the network: a call that timed out or could not connect, and one answered with a 5xx. Other answers
+(a 429 included) go up unchanged. The delivery worker keeps its own, slower, retries on top.
 
 A call that timed out may have reached Telegram: retrying it can show a message twice. For a resident that
 is better than a screen that never comes; the request numbers in the bot's messages let a partner's reply
@@ -13,16 +18,20 @@ to either copy find its request (`bot.tickets.relay.partner_reply`).
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import logging
 import random
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
@@ -37,14 +46,6 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _retry_after(body: bytes) -> float | None:
-    try:
-        value = json.loads(body)["parameters"]["retry_after"]
-        return float(value)
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
 class RetryingRequest(BaseRequest):
     """`inner` with up to `attempts` tries per call (see the module docstring)."""
 
@@ -54,13 +55,11 @@ class RetryingRequest(BaseRequest):
         *,
         attempts: int = 5,
         base_delay: float = 0.5,
-        max_retry_after: float = 5.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.inner = inner
         self.attempts = attempts
         self.base_delay = base_delay
-        self.max_retry_after = max_retry_after
         self._sleep = sleep
 
     @property
@@ -100,16 +99,128 @@ class RetryingRequest(BaseRequest):
                 logger.info("%s: %s, trying again", endpoint, type(exc).__name__)
                 await self._sleep(self._backoff(attempt))
                 continue
-            if status == 429:
-                wait = _retry_after(body)
-                if last or wait is None or wait > self.max_retry_after:
-                    return status, body
-                logger.info("%s: flood control, trying again in %.0f s", endpoint, wait)
-                await self._sleep(wait + random.uniform(0, 0.5))
-                continue
             if status >= 500 and not last:
                 logger.info("%s: server error %s, trying again", endpoint, status)
                 await self._sleep(self._backoff(attempt))
                 continue
             return status, body
         raise AssertionError("unreachable")
+
+
+# --- pacing --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`burst` messages at once, then one every `every` seconds (a leaky bucket)."""
+
+    burst: int
+    every: float
+
+    def limiter(self) -> AsyncLimiter:
+        return AsyncLimiter(self.burst, self.burst * self.every)
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How fast the bot sends. Telegram: about one message a second per chat (short bursts tolerated),
+    20 a minute per group, 30 a second in all; beyond that it answers 429 with `retry_after`."""
+
+    private: Rate = Rate(3, 1.0)
+    group: Rate = Rate(18, 3.0)
+    overall: Rate = Rate(25, 1 / 30)
+    # 429s one call waits out before it fails; a longer `retry_after` than `max_wait` fails at once (the
+    # outbox keeps its row and sends it later; a handler's update is handled again, see telegram_modes).
+    max_retries: int = 5
+    max_wait: float = 60.0
+
+    def scaled(self, factor: float) -> Pacing:
+        """The same limits on a faster clock (tests: `factor` 0.02 makes a second 20 ms)."""
+        return Pacing(
+            Rate(self.private.burst, self.private.every * factor),
+            Rate(self.group.burst, self.group.every * factor),
+            Rate(self.overall.burst, self.overall.every * factor),
+            self.max_retries,
+            self.max_wait * factor,
+        )
+
+
+def paced(endpoint: str) -> bool:
+    """Calls that put a message into a chat (what Telegram's limits count); edits, answers to buttons
+    and reads are not held back."""
+    return endpoint.startswith(("send", "copyMessage", "forwardMessage")) and endpoint != "sendChatAction"
+
+
+class ChatPacer(BaseRateLimiter[int]):
+    """PTB's rate limiter for the bot: paces messages per chat and in all, and is the one place where a
+    429 is waited out and the call made again.
+
+    Not PTB's `AIORateLimiter`: it does not pace private chats at all, and while one call waits out a
+    429 it holds back every other call of the bot, to every chat. Here a 429 pauses only its own chat.
+    """
+
+    def __init__(self, pacing: Pacing | None = None) -> None:
+        self.pacing = pacing or Pacing()
+        self._overall = self.pacing.overall.limiter()
+        self._chats: dict[int | str, AsyncLimiter] = {}
+        self._paused_until: dict[int | str, float] = {}
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def _limiter(self, chat_id: int | str) -> AsyncLimiter:
+        if len(self._chats) > 1000:
+            # Forget the chats that have been quiet long enough to be back at full burst.
+            for key, limiter in list(self._chats.items()):
+                if limiter.has_capacity(limiter.max_rate):
+                    del self._chats[key]
+        if chat_id not in self._chats:
+            private = isinstance(chat_id, int) and chat_id > 0
+            self._chats[chat_id] = (self.pacing.private if private else self.pacing.group).limiter()
+        return self._chats[chat_id]
+
+    async def _wait_for_chat(self, chat_id: int | str) -> None:
+        loop = asyncio.get_running_loop()
+        delay = self._paused_until.get(chat_id, 0.0) - loop.time()
+        while delay > 0:  # another call's 429 may extend the pause meanwhile
+            await asyncio.sleep(delay)
+            delay = self._paused_until.get(chat_id, 0.0) - loop.time()
+        self._paused_until.pop(chat_id, None)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id: Any = data.get("chat_id")
+        with contextlib.suppress(TypeError, ValueError):
+            chat_id = int(chat_id)
+        retries = self.pacing.max_retries if rate_limit_args is None else rate_limit_args
+        attempt = 0
+        while True:
+            if chat_id is not None:
+                await self._wait_for_chat(chat_id)
+            try:
+                if chat_id is not None and paced(endpoint):
+                    async with self._limiter(chat_id), self._overall:
+                        return await callback(*args, **kwargs)
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                wait = retry_after_seconds(exc)
+                if attempt >= retries or wait > self.pacing.max_wait:
+                    raise
+                attempt += 1
+                logger.info("%s to %s: flood control, trying again in %.1f s", endpoint, chat_id, wait)
+                if chat_id is not None:
+                    loop = asyncio.get_running_loop()
+                    until = loop.time() + wait
+                    self._paused_until[chat_id] = max(until, self._paused_until.get(chat_id, 0.0))
+                else:
+                    await asyncio.sleep(wait)

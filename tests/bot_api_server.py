@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.testing.fakeapi import Call, FakeTelegram, Sent
+from bot.testing.fakeapi import TELEGRAM_LIMITS, Call, FakeTelegram, Sent
 
 # Calls the bot makes to start; failing them tests start-up retries, not what this server is for.
 SPARED = {
@@ -73,7 +73,8 @@ class BotApiServer:
         timeout_delay: float = 6.0,
         retry_after: int = 1,
     ) -> None:
-        self.telegram = FakeTelegram()
+        # Telegram's rules, its flood limits included, in real time: the bot runs with its real pacing.
+        self.telegram = FakeTelegram(limits=TELEGRAM_LIMITS)
         self.updates: list[dict[str, Any]] = []
         self.confirmed = 0  # polling: the highest offset the bot asked for (updates below are gone)
         self.lock = threading.RLock()
@@ -164,8 +165,10 @@ class BotApiServer:
                 self.log.faults.append(Fault(method, kind, chat_id))
                 return 500, _error(500, "Internal Server Error"), delay
             self.telegram.calls.append(Call(method, params))
-            handler = getattr(self.telegram, f"_api_{method}", None)
-            result = handler(params) if handler else True
+            status, answer = self.telegram.answer(method, params)
+            if status != 200:  # Telegram's rules: too long, too fast
+                return status, answer, delay
+            result = answer["result"]
             if method == "answerCallbackQuery":
                 self.log.answered_callbacks.add(str(params.get("callback_query_id")))
             if kind == "timeout":

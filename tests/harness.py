@@ -24,9 +24,13 @@ from bot.app import build_application, start_services, stop_services
 from bot.handlers.context import AppType
 from bot.services import Services
 from bot.settings import Settings
-from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, SimUser
+from bot.testing.fakeapi import FAKE_TOKEN, TELEGRAM_LIMITS, FakeTelegram, SimUser
+from bot.transport import Pacing
 
 ROOT = Path(__file__).resolve().parent.parent
+# Telegram's flood limits (enforced by the fake) and the bot's pacing run this much faster in tests: one
+# message a second per chat becomes one per 20 ms.
+TIME_SCALE = 0.02
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
@@ -59,13 +63,20 @@ class BotHarness:
     @classmethod
     @asynccontextmanager
     async def running(
-        cls, *, database_url: str, telegram: FakeTelegram | None = None, **overrides: Any
+        cls,
+        *,
+        database_url: str,
+        telegram: FakeTelegram | None = None,
+        time_scale: float = TIME_SCALE,
+        **overrides: Any,
     ) -> AsyncIterator[BotHarness]:
-        """The bot on the offline transport; pass `telegram` to keep chats across a simulated restart."""
-        telegram = telegram or FakeTelegram()
-        app = build_application(
-            test_settings(database_url, **overrides), request=telegram, token=FAKE_TOKEN, rate_limit=False
-        )
+        """The bot on the offline transport; pass `telegram` to keep chats across a simulated restart.
+        `time_scale`: how much faster than Telegram's the clock of its limits and of the bot's pacing runs."""
+        telegram = telegram or FakeTelegram(limits=TELEGRAM_LIMITS.scaled(time_scale))
+        settings = test_settings(database_url, **overrides)
+        # The bot paces its messages as on Telegram, on the fake's faster clock.
+        pacing = Pacing().scaled(time_scale)
+        app = build_application(settings, request=telegram, token=FAKE_TOKEN, pacing=pacing)
         async with app:
             await start_services(app)
             try:

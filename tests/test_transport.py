@@ -1,17 +1,17 @@
-"""Every Bot API call retries transient failures: a resident's screen survives a flaky API."""
+"""Every Bot API call retries transient failures: a resident's screen survives a flaky API; a 429 is waited
+out in one place, the pacer."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from telegram.error import BadRequest, TimedOut
+from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.testing.fakeapi import FakeTelegram
-from bot.transport import RetryingRequest
+from bot.transport import ChatPacer, Pacing, RetryingRequest
 from tests.harness import BotHarness
 
 URL = "https://api.telegram.org/botTOKEN/sendMessage"
@@ -25,7 +25,7 @@ def failing(faults: list[Any]) -> FakeTelegram:
     return telegram
 
 
-def too_many(seconds: int) -> tuple[int, dict[str, Any]]:
+def too_many(seconds: float) -> tuple[int, dict[str, Any]]:
     body = {"ok": False, "error_code": 429, "description": "Too Many Requests", "parameters": {}}
     body["parameters"]["retry_after"] = seconds
     return 429, body
@@ -46,20 +46,41 @@ async def test_the_start_screen_arrives_although_the_api_timed_out_and_failed_fi
         assert not any("went wrong" in (m.text or "") for m in bot.telegram.bot_messages(ayse.user_id))
 
 
-async def test_a_short_retry_after_is_waited_out_and_a_long_one_is_the_callers() -> None:
-    waits: list[float] = []
+async def test_a_429_is_waited_out_once_by_the_pacer_not_again_by_the_transport(database_url: str) -> None:
+    faults: list[Any] = [too_many(0.05)]
+    async with BotHarness.running(database_url=database_url, telegram=failing(faults)) as bot:
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("/start")
+        assert not faults
+        assert "Türkçe" in " ".join(ayse.last().labels)
+        # One call answered 429, one after the wait: the transport passed the 429 up at once.
+        assert len(bot.telegram.calls_of("sendMessage")) == 2
 
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
 
-    request = RetryingRequest(failing([too_many(2)]), sleep=sleep)
-    status, body = await request.do_request(URL, "POST", MESSAGE)
-    assert status == 200 and json.loads(body)["ok"]
-    assert 2 <= waits[0] < 3
+async def test_the_pacer_gives_a_long_retry_after_to_the_caller() -> None:
+    calls: list[float] = []
 
-    request = RetryingRequest(failing([too_many(60)]), sleep=sleep)
-    status, _ = await request.do_request(URL, "POST", MESSAGE)
-    assert status == 429  # PTB raises RetryAfter: the delivery worker reschedules the row
+    async def call(wait: float) -> bool:
+        calls.append(wait)
+        if len(calls) == 1:
+            raise RetryAfter(wait)
+        return True
+
+    pacer = ChatPacer(Pacing(max_wait=1.0))
+    data = {"chat_id": 42, "text": "Hallo"}
+    assert await pacer.process_request(call, (0.01,), {}, "sendMessage", data, None) is True
+    assert calls == [0.01, 0.01]
+
+    calls.clear()
+    with pytest.raises(RetryAfter):  # the delivery worker keeps its row for later
+        await pacer.process_request(call, (5.0,), {}, "sendMessage", data, None)
+    assert calls == [5.0]
+
+
+async def test_the_transport_passes_a_429_up_unchanged() -> None:
+    telegram = failing([too_many(1)])
+    status, _ = await RetryingRequest(telegram).do_request(URL, "POST", MESSAGE)
+    assert status == 429 and len(telegram.calls) == 1
 
 
 async def test_a_call_keeps_failing_only_after_five_tries_and_a_bad_request_is_not_retried() -> None:

@@ -9,6 +9,10 @@ taken over by the next worker within seconds. If the process dies between sendin
 message is sent again: the only duplicate a kill can produce. (A send that timed out but arrived is sent
 again too; replies to either copy still find the request, see `bot.tickets.relay.partner_reply`.)
 
+A text longer than Telegram takes (4,096 characters; a caption 1,024) goes out in numbered parts
+(`bot.render.split`), the keyboard on the last. If a part fails, the parts sent so far are recorded with the
+row (`parts_sent`), so the retry sends only the rest.
+
 Two workers may run against PostgreSQL (rows are claimed with FOR UPDATE SKIP LOCKED and a conditional
 update); on SQLite run one.
 """
@@ -32,6 +36,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParam
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery import outbox
+from bot.render.split import CAPTION_LIMIT, MESSAGE_LIMIT, split_html
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
@@ -71,6 +76,16 @@ class DeliveryHooks(Protocol):
 
 class MailNotConfigured(Exception):
     """An e-mail is due but no SMTP server is configured: kept and retried, so setting it up delivers it."""
+
+
+class PartlySent(Exception):
+    """Parts of a long message went out (`message_ids`, `parts_sent` in all), then one failed (`error`)."""
+
+    def __init__(self, message_ids: list[int], parts_sent: int, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.message_ids = message_ids
+        self.parts_sent = parts_sent
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,19 @@ def _markup(keyboard: list[list[list[str]]] | None) -> InlineKeyboardMarkup | No
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
     )
+
+
+def _parts(method: str, payload: Mapping[str, Any]) -> list[str | None]:
+    """What one outbox row sends, in order: a text in parts that each fit one message; a copy with a caption
+    too long for one caption carries its first part, the rest follow as messages."""
+    html = (payload.get("parse_mode") or "").upper() == "HTML"
+    if method == outbox.COPY_MESSAGE:
+        caption = payload.get("caption")
+        if caption is None or not html:
+            return [caption]
+        return list(split_html(caption, CAPTION_LIMIT))
+    text = payload["text"]
+    return list(split_html(text, MESSAGE_LIMIT)) if html else [text]
 
 
 @dataclass(frozen=True)
@@ -291,26 +319,32 @@ class DeliveryWorker:
     async def _deliver(self, row: _Claimed, sending: set[int]) -> None:
         async with self._semaphore:
             try:
-                message_id = await self._send(row)
+                message_ids = await self._send(row)
             except Exception as exc:
                 sending.discard(row.id)
-                failure = classify(exc, row.audience)
+                partly = exc if isinstance(exc, PartlySent) else None
+                failure = classify(partly.error if partly else exc, row.audience)
                 logger.warning(
                     "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
                 )
                 async with self.database.transaction() as session:
+                    if partly is not None:
+                        await self._record_parts(session, row, partly)
                     await self._record_failure(session, row, failure)
                 return
             sending.discard(row.id)
             async with self.database.transaction() as session:
-                await self._record_sent(session, row, message_id)
+                await self._record_sent(session, row, message_ids)
 
-    async def _send(self, row: _Claimed) -> int | None:
+    async def _send(self, row: _Claimed) -> list[int]:
+        """The ids of the messages sent (a long text: one per part; none for an e-mail)."""
         if row.channel is Channel.EMAIL:
             if self.mailer is None:
                 raise MailNotConfigured("no SMTP server configured")
             await self.mailer.send(row.target, row.payload)
-            return None
+            return []
+        if row.method not in (outbox.SEND_MESSAGE, outbox.COPY_MESSAGE):
+            raise BadRequest(f"unknown outbox method {row.method}")
         payload = row.payload
         chat_id = int(row.target)
         reply_to = payload.get("reply_to_message_id")
@@ -319,33 +353,46 @@ class DeliveryWorker:
                 reply_to = await store.card_message_id(session, int(payload["reply_to_card"]), chat_id)
         reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
         markup = _markup(payload.get("keyboard"))
-        if row.method == outbox.SEND_MESSAGE:
-            message = await self.bot.send_message(
-                chat_id=chat_id,
-                text=payload["text"],
-                parse_mode=payload.get("parse_mode"),
-                reply_markup=markup,
-                reply_parameters=reply,
-                message_thread_id=payload.get("message_thread_id"),
-            )
-            return message.message_id
-        if row.method == outbox.COPY_MESSAGE:
-            copied = await self.bot.copy_message(
-                chat_id=chat_id,
-                from_chat_id=payload["from_chat_id"],
-                message_id=payload["message_id"],
-                caption=payload.get("caption"),
-                parse_mode=payload.get("parse_mode"),
-                reply_markup=markup,
-                reply_parameters=reply,
-                message_thread_id=payload.get("message_thread_id"),
-            )
-            return copied.message_id
-        raise BadRequest(f"unknown outbox method {row.method}")
+        parts = _parts(row.method, payload)
+        done = int(payload.get("parts_sent", 0))
+        sent: list[int] = []
+        for index, text in enumerate(parts):
+            if index < done:
+                continue
+            last = index == len(parts) - 1
+            try:
+                if index == 0 and row.method == outbox.COPY_MESSAGE:
+                    copied = await self.bot.copy_message(
+                        chat_id=chat_id,
+                        from_chat_id=payload["from_chat_id"],
+                        message_id=payload["message_id"],
+                        caption=text,
+                        parse_mode=payload.get("parse_mode"),
+                        reply_markup=markup if last else None,
+                        reply_parameters=reply,
+                        message_thread_id=payload.get("message_thread_id"),
+                    )
+                    sent.append(copied.message_id)
+                    continue
+                assert text is not None
+                message = await self.bot.send_message(
+                    chat_id=chat_id,
+                    text=text,
+                    parse_mode=payload.get("parse_mode"),
+                    reply_markup=markup if last else None,
+                    reply_parameters=reply if index == 0 else None,
+                    message_thread_id=payload.get("message_thread_id"),
+                )
+                sent.append(message.message_id)
+            except Exception as exc:
+                if not sent:
+                    raise
+                raise PartlySent(sent, index, exc) from exc
+        return sent
 
     # --- results ------------------------------------------------------------------------------------------
 
-    async def _record_sent(self, session: AsyncSession, row: _Claimed, message_id: int | None) -> None:
+    async def _record_sent(self, session: AsyncSession, row: _Claimed, message_ids: list[int]) -> None:
         db_row = await session.get(OutboxMessage, row.id)
         if db_row is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
@@ -354,17 +401,28 @@ class DeliveryWorker:
         db_row.status = OutboxStatus.SENT
         db_row.attempts += 1
         db_row.sent_at = self.clock()
-        db_row.result_message_id = message_id
+        db_row.result_message_id = message_ids[-1] if message_ids else None
         db_row.last_error = None
-        if (
-            message_id is not None
-            and db_row.link_role
-            and db_row.request_id is not None
-            and await session.get(Request, db_row.request_id) is not None
-        ):
+        await self._link(session, db_row, message_ids)
+
+    async def _link(self, session: AsyncSession, db_row: OutboxMessage, message_ids: list[int]) -> None:
+        """Map the sent messages (every part of a long one) to the request: a reply to any of them counts."""
+        if not (message_ids and db_row.link_role and db_row.request_id is not None):
+            return
+        if await session.get(Request, db_row.request_id) is None:
+            return
+        for message_id in message_ids:
             await store.add_thread_link(
-                session, int(row.target), message_id, db_row.request_id, LinkRole(db_row.link_role)
+                session, int(db_row.target), message_id, db_row.request_id, LinkRole(db_row.link_role)
             )
+
+    async def _record_parts(self, session: AsyncSession, row: _Claimed, partly: PartlySent) -> None:
+        """The first parts of a long message went out: the next try sends only the rest."""
+        db_row = await session.get(OutboxMessage, row.id)
+        if db_row is None:
+            return
+        db_row.payload = {**db_row.payload, "parts_sent": partly.parts_sent}
+        await self._link(session, db_row, partly.message_ids)
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.policy.max_delay, self.policy.base_delay * 2 ** max(0, attempts - 1))
@@ -405,13 +463,14 @@ class DeliveryWorker:
             db_row.status = OutboxStatus.PENDING
             db_row.next_attempt_at = now + timedelta(seconds=self._backoff(db_row.attempts))
             return
-        # Permanent error, or retries exhausted.
+        # Permanent error, or retries exhausted: never reported as delivered; the hooks tell the sender and
+        # the staff.
         if row.audience is Audience.PARTNER:
             db_row.status = OutboxStatus.DEAD
-            if self.hooks is not None:
-                await self.hooks.undeliverable(session, db_row, failure.error, chat_unreachable=False)
         else:
             db_row.status = OutboxStatus.FAILED if row.audience is Audience.RESIDENT else OutboxStatus.DEAD
+        if self.hooks is not None and row.audience is not Audience.ADMIN:
+            await self.hooks.undeliverable(session, db_row, failure.error, chat_unreachable=False)
         logger.error("outbox %s given up after %s attempts: %s", row.id, db_row.attempts, failure.error)
 
     async def _give_up_target(self, session: AsyncSession, db_row: OutboxMessage, error: str) -> None:

@@ -263,7 +263,12 @@ def refusal_note(t: Translator, reason: str, number: str) -> str:
 
 
 def admin_undeliverable(
-    t: Translator, partner: str, number: str | None, error: str, rerouted_to: str | None
+    t: Translator,
+    partner: str,
+    number: str | None,
+    error: str,
+    rerouted_to: str | None,
+    chat_unreachable: bool = True,
 ) -> str:
     head = t.gettext("A message to {partner} could not be delivered: {error}").format(
         partner=partner, error=error
@@ -273,8 +278,36 @@ def admin_undeliverable(
         parts.append(
             t.html("Request {number} was passed on to {partner}.", number=number, partner=rerouted_to)
         )
-    parts.append(t.html("Please check the partner's group or e-mail address in the content."))
+    if chat_unreachable:
+        parts.append(t.html("Please check the partner's group or e-mail address in the content."))
+    else:
+        parts.append(t.html("Telegram refused this message itself; the sender has been told."))
     return "\n".join(parts)
+
+
+def admin_resident_undeliverable(t: Translator, number: str, error: str) -> str:
+    """For the staff: a message to the resident of request `number` was refused for good."""
+    return "⚠️ " + t.html(
+        "A message to the resident of request {number} could not be delivered: {error}", number=number, error=error
+    )
+
+
+def not_delivered_to_resident(t: Translator, number: str) -> str:
+    """For the partner whose answer did not reach the resident."""
+    return "⚠️ " + t.html(
+        "Your message for request {number} could not be delivered to the resident. "
+        "The Quartiersmanagement has been told.",
+        number=number,
+    )
+
+
+def not_passed_on(t: Translator, number: str) -> str:
+    """For the resident whose message (or request) did not reach the partner."""
+    return "⚠️ " + t.html(
+        "Your message about request {number} could not be passed on. The Quartiersmanagement has been "
+        "told and will take care of it.",
+        number=number,
+    )
 
 
 def admin_migrated(t: Translator, partner: str, old_chat_id: int, new_chat_id: int) -> str:

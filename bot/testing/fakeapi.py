@@ -2,21 +2,27 @@
 
 `FakeTelegram` is a PTB `BaseRequest`: the real `Application`, handlers and `ExtBot` run unchanged and
 only the HTTP layer is replaced. It answers like Telegram (message ids per chat, dates in seconds,
-`reply_markup` echoed, edits applied) and records every call. `SimUser` is a person on the other side:
-they send texts, commands and attachments, tap inline buttons and reply to messages, in private chats
-and in groups.
+`reply_markup` echoed, edits applied) and records every call. It enforces Telegram's rules: a text longer
+than 4,096 characters after parsing its markup (a caption: 1,024) or an empty one is refused with 400, and
+with `limits` a chat that gets messages faster than Telegram allows is answered 429 with `retry_after`
+(`Limits.scaled` keeps tests fast: the same limits on a faster clock). Every refusal is kept in `refused`.
+`SimUser` is a person on the other side: they send texts, commands and attachments, tap inline buttons
+and reply to messages, in private chats and in groups.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 if TYPE_CHECKING:
@@ -29,6 +35,115 @@ FAKE_TOKEN = "7000000001:OFFLINE-PREVIEW-TOKEN-not-a-real-one"
 # A fault injector: returns None (answer normally), an HTTP status with a Bot API error body, or an
 # exception to raise (e.g. telegram.error.TimedOut) as the transport would.
 Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, Any]] | BaseException | None"]
+
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+# Calls that put a message into a chat: what Telegram's flood limits count.
+SENDING = {
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "sendVoice",
+    "sendAudio",
+    "sendVideo",
+    "sendAnimation",
+    "sendSticker",
+    "sendVenue",
+    "sendLocation",
+    "sendContact",
+    "sendPoll",
+    "sendMediaGroup",
+    "copyMessage",
+    "forwardMessage",
+}
+CAPTIONED = {
+    "sendPhoto",
+    "sendDocument",
+    "sendVoice",
+    "sendAudio",
+    "sendVideo",
+    "sendAnimation",
+    "copyMessage",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's flood limits as token buckets: `burst` messages at once, then one every `every` seconds,
+    per private chat, per group and in all."""
+
+    private_burst: int = 5
+    private_every: float = 1.0  # about one message a second per chat
+    group_burst: int = 20
+    group_every: float = 3.0  # 20 messages a minute per group
+    overall_burst: int = 30
+    overall_every: float = 1 / 30  # 30 messages a second in all
+    whole_seconds: bool = True  # `retry_after` in whole seconds, as Telegram gives it
+
+    def scaled(self, factor: float) -> Limits:
+        """The same limits on a clock `1/factor` times faster (`retry_after` then in fractions)."""
+        return replace(
+            self,
+            private_every=self.private_every * factor,
+            group_every=self.group_every * factor,
+            overall_every=self.overall_every * factor,
+            whole_seconds=False,
+        )
+
+
+TELEGRAM_LIMITS = Limits()
+
+
+class _Bucket:
+    def __init__(self, burst: int, every: float, now: float) -> None:
+        self.burst, self.every = burst, every
+        self.tokens, self.at = float(burst), now
+
+    def wait(self, now: float) -> float:
+        """0 if a message may go now (and it is counted), else the seconds until one may."""
+        self.tokens = min(self.burst, self.tokens + (now - self.at) / self.every)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) * self.every
+
+
+class _TextLength(HTMLParser):
+    """What Telegram counts of an HTML text: its characters after parsing, in UTF-16 code units."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.length = 0
+
+    def handle_data(self, data: str) -> None:
+        self.length += len(data.encode("utf-16-le")) // 2
+
+    def handle_entityref(self, name: str) -> None:
+        self.length += 1
+
+    def handle_charref(self, name: str) -> None:
+        self.length += 1
+
+
+def text_length(text: str, parse_mode: str | None) -> int:
+    if (parse_mode or "").upper() != "HTML":
+        return len(text.encode("utf-16-le")) // 2
+    parser = _TextLength()
+    parser.feed(text)
+    parser.close()
+    return parser.length
+
+
+@dataclass
+class Refused:
+    """A call the fake refused as Telegram would."""
+
+    method: str
+    chat_id: int | None
+    status: int
+    description: str
 
 
 @dataclass
@@ -76,9 +191,22 @@ class Sent:
 class FakeTelegram(BaseRequest):
     """Answers Bot API calls locally. `fault` may inject errors (429, 500, 403, migration) per call."""
 
-    def __init__(self, first_message_id: int = 1) -> None:
+    def __init__(
+        self,
+        first_message_id: int = 1,
+        *,
+        limits: Limits | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         """`first_message_id`: where every chat's message ids start (the console starts them from the clock:
-        its database outlives the process, and Telegram never reuses a message id in a chat)."""
+        its database outlives the process, and Telegram never reuses a message id in a chat). `limits`:
+        the flood limits to enforce (none without)."""
+        self.limits = limits
+        self.clock = clock
+        self._buckets: dict[int | str, _Bucket] = {}
+        self.refused: list[Refused] = []
+        # Sends that reach the chat although their answer is lost: the bot sees a timeout.
+        self.deliver_then_time_out: Callable[[str, dict[str, Any]], bool] | None = None
         self.calls: list[Call] = []
         self.chats: dict[int, dict[int, Sent]] = {}
         self._first_message_id = first_message_id
@@ -134,9 +262,59 @@ class FakeTelegram(BaseRequest):
             if injected is not None:
                 status, body = injected
                 return status, json.dumps(body).encode()
-        handler = getattr(self, f"_api_{api_method}", None)
+        status, answer = self.answer(api_method, params)
+        if status == 200 and self.deliver_then_time_out and self.deliver_then_time_out(api_method, params):
+            raise TimedOut("the answer was lost (the message arrived)")
+        return status, json.dumps(answer).encode()
+
+    # --- Telegram's rules ----------------------------------------------------------------------
+    def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """What Telegram answers to `method` (the call is not recorded here): HTTP status and JSON body."""
+        chat_id = _chat_id(params.get("chat_id"))
+        refusal = self._broken_rule(method, params, chat_id)
+        if refusal is not None:
+            status, description, retry_after = refusal
+            self.refused.append(Refused(method, chat_id, status, description))
+            body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return status, body
+        handler = getattr(self, f"_api_{method}", None)
         result = handler(params) if handler else True
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return 200, {"ok": True, "result": result}
+
+    def _broken_rule(
+        self, method: str, params: dict[str, Any], chat_id: int | None
+    ) -> tuple[int, str, float | None] | None:
+        parse_mode = params.get("parse_mode")
+        if method in {"sendMessage", "editMessageText"}:
+            length = text_length(str(params.get("text") or ""), parse_mode)
+            if length == 0:
+                return 400, "Bad Request: message text is empty", None
+            if length > MESSAGE_LIMIT:
+                return 400, "Bad Request: message is too long", None
+        if method in CAPTIONED | {"editMessageCaption"} and params.get("caption"):
+            if text_length(str(params["caption"]), parse_mode) > CAPTION_LIMIT:
+                return 400, "Bad Request: message caption is too long", None
+        if self.limits is None or method not in SENDING or chat_id is None:
+            return None
+        limits, now = self.limits, self.clock()
+        if chat_id > 0:
+            burst, every = limits.private_burst, limits.private_every
+        else:
+            burst, every = limits.group_burst, limits.group_every
+        chat = self._buckets.setdefault(chat_id, _Bucket(burst, every, now))
+        overall = self._buckets.setdefault("all", _Bucket(limits.overall_burst, limits.overall_every, now))
+        wait = chat.wait(now)
+        if not wait:
+            wait = overall.wait(now)
+            if wait:
+                chat.tokens += 1  # not sent after all
+        if not wait:
+            return None
+        retry_after = float(math.ceil(wait)) if limits.whole_seconds else round(wait + 0.001, 3)
+        shown = int(retry_after) if limits.whole_seconds else retry_after
+        return 429, f"Too Many Requests: retry after {shown}", shown
 
     # --- state helpers -------------------------------------------------------------------------
     def next_message_id(self, chat_id: int) -> int:
@@ -316,6 +494,13 @@ class FakeTelegram(BaseRequest):
 
     def next_callback_id(self) -> str:
         return str(next(self._callback_ids))
+
+
+def _chat_id(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass

@@ -13,6 +13,7 @@ from telegram.ext import (
 
 from bot.handlers import (
     admin,
+    buttons,
     common,
     district,
     errors,
@@ -34,6 +35,8 @@ def register(app: AppType) -> None:
     """Register every handler of the bot, in order."""
     # Group -20: a resident sending very many messages is slowed down before anything else runs.
     app.add_handler(TypeHandler(Update, flood.guard), group=-20)
+    # Group -15: a button pressed in a chat where it never appears (forged, or forwarded) goes no further.
+    app.add_handler(TypeHandler(Update, buttons.check_chat), group=-15)
     # Group -10: every update first refreshes the resident's row (language, district, last seen).
     app.add_handler(TypeHandler(Update, common.load_resident), group=-10)
 
@@ -52,6 +55,9 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler("reload", admin.reload_content))
     app.add_handler(CommandHandler("stats", admin.stats))
 
+    # A button without data (forged, or a game button) would match the first handler with a pattern
+    # below: PTB skips the pattern when there is no data. It is out of date, whatever it was.
+    app.add_handler(CallbackQueryHandler(navigation.stale_button, pattern=r"^$"))
     # Buttons of the first minute and of the main menu.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(start.choose_district, pattern=pattern("district")))

@@ -8,16 +8,15 @@ state to whoever pressed it. Such presses are answered as out of date and go no 
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.handlers.context import Context
 from bot.handlers.common import answer_query
+from bot.handlers.context import Context
+from bot.render import callback
 
 # The buttons of a request card in a partner's group (bot/tickets: take on, close, hand over).
-PARTNER_BUTTON = re.compile(r"^req:(take|close|handover|ho):")
+PARTNER_BUTTON = callback.pattern("req", first=("take", "close", "handover", "ho"))
 
 
 async def check_chat(update: Update, context: Context) -> None:

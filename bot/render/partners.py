@@ -288,7 +288,9 @@ def admin_undeliverable(
 def admin_resident_undeliverable(t: Translator, number: str, error: str) -> str:
     """For the staff: a message to the resident of request `number` was refused for good."""
     return "⚠️ " + t.html(
-        "A message to the resident of request {number} could not be delivered: {error}", number=number, error=error
+        "A message to the resident of request {number} could not be delivered: {error}",
+        number=number,
+        error=error,
     )
 
 

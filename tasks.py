@@ -45,10 +45,14 @@ def run(argv: list[str]) -> int:
 
 
 def test(argv: list[str]) -> int:
+    # Two test processes (pytest-xdist), each taking the next test when it is free: while one waits for a
+    # bot process or the database, the other runs. `-n 0` (or `-p no:xdist`) runs in one process.
+    chosen = any(a.startswith(("-n", "--numprocesses", "-p")) for a in argv)
+    parallel = [] if chosen else ["-n", "2", "--dist", "worksteal"]
     steps = [
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "mypy")],
-        [str(PYTHON), "-m", "pytest", *argv],
+        [str(PYTHON), "-m", "pytest", *parallel, *argv],
     ]
     for step in steps:
         print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)), flush=True)

@@ -35,15 +35,16 @@ from bot.transport import ChatPacer, Pacing, RetryingRequest
 logger = logging.getLogger(__name__)
 
 
-def build_services(settings: Settings) -> Services:
-    """Create (but do not start) the long-lived services."""
+def build_services(settings: Settings, *, i18n: I18n | None = None) -> Services:
+    """Create (but do not start) the long-lived services; `i18n` may be given ready-made (the tests compile
+    the catalogs once for all their bots)."""
     try:
         database = create_database(settings.database_url)
     except OSError as exc:  # the SQLite file's folder cannot be created
         raise StartupError("DATABASE_URL", "cannot create the database's folder", exc) from None
     services = Services(
         settings=settings,
-        i18n=I18n(settings.locales_dir, default=settings.default_language),
+        i18n=i18n or I18n(settings.locales_dir, default=settings.default_language),
         database=database,
         content=ContentService(settings.content_dir),
     )

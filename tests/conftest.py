@@ -1,17 +1,40 @@
-"""Shared fixtures: databases (SQLite and PostgreSQL) and the offline bot harness."""
+"""Shared fixtures: databases (SQLite and PostgreSQL), the session's search, and the offline bot.
+
+Every database test runs on both databases. What a test gets, cheapest first:
+- `database` and `bot`: on PostgreSQL one connection inside a transaction that is rolled back after the
+  test (the services' own transactions become savepoints, their writes queue as on SQLite); on SQLite a
+  copy of a migrated template file (a copy takes a millisecond, migrating a quarter of a second).
+- `database_url`: a database with real commits, for tests with several connections, workers, processes
+  or restarts: on SQLite a copy of the template, on PostgreSQL this process's schema, emptied afterwards.
+- `empty_database_url`: nothing migrated yet (the migration tests).
+PostgreSQL tests use one schema per test process (pytest-xdist runs two), migrated once. Without
+PostgreSQL they are skipped with the reason; with CI set they fail.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` to its end from synchronous code, also while a test's event loop is running (an
+    async fixture may need a session fixture first): in a thread of its own."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _postgres_available() -> str | None:
@@ -23,10 +46,35 @@ def _postgres_available() -> str | None:
         await conn.close()
 
     try:
-        asyncio.run(probe())
+        _run(probe())
     except Exception as exc:  # any connection problem means: not available
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+async def _postgres(*statements: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(POSTGRES_URL.replace("+asyncpg", ""))
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def _migrate(url: str) -> None:
+    from bot.storage.db import create_database
+
+    db = create_database(url)
+    try:
+        await db.upgrade()
+    finally:
+        await db.dispose()
+
+
+def _schema_url(schema: str) -> str:
+    return f"{POSTGRES_URL}?search_path={schema}"
 
 
 @pytest.fixture(scope="session")
@@ -35,42 +83,105 @@ def postgres_status() -> str | None:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_status: str | None
-) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or its own schema in the PostgreSQL test database."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
-        return
-    if postgres_status is not None:
+def backend(request: pytest.FixtureRequest, postgres_status: str | None) -> str:
+    """The database a test runs on (every database test runs on both)."""
+    if request.param == "postgres" and postgres_status is not None:
         message = f"PostgreSQL not reachable at {POSTGRES_URL}: {postgres_status}"
         if os.environ.get("CI"):
             pytest.fail(message + " (CI must run the PostgreSQL tests)")
         pytest.skip(message)
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated to head, copied for every test that needs one."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    _run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@dataclass(frozen=True)
+class PostgresSchema:
+    """This test process's schema, and the statement that empties it again."""
+
+    name: str
+    empty: str
+
+
+async def _emptying_statement(schema: str) -> str:
+    """DELETE every row the bot stores and restart the id sequences, in one round trip (TRUNCATE and
+    ALTER SEQUENCE change the catalog: a tenth of a second each on a busy machine)."""
+    import asyncpg
+
+    from bot.storage.models import Base
+
+    conn = await asyncpg.connect(POSTGRES_URL.replace("+asyncpg", ""))
+    try:
+        sequences = await conn.fetch(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = $1", schema
+        )
+    finally:
+        await conn.close()
+    tables = [f'DELETE FROM "{schema}"."{table.name}"' for table in reversed(Base.metadata.sorted_tables)]
+    restart = ", ".join(f"""setval('"{schema}"."{row[0]}"', 1, false)""" for row in sequences)
+    return ";\n".join(["BEGIN", *tables, *([f"SELECT {restart}"] if restart else []), "COMMIT"])
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_status: str | None) -> Iterator[PostgresSchema]:
+    """This test process's schema in the PostgreSQL test database, migrated once (named at random: other
+    test runs may use the same database at the same time)."""
+    if postgres_status is not None:
+        pytest.skip(f"PostgreSQL not reachable: {postgres_status}")
     schema = f"t_{uuid.uuid4().hex[:12]}"
+    _run(_postgres(f'CREATE SCHEMA "{schema}"'))
+    try:
+        _run(_migrate(_schema_url(schema)))
+        yield PostgresSchema(schema, _run(_emptying_statement(schema)))
+    finally:
+        _run(_postgres(f'DROP SCHEMA "{schema}" CASCADE'))
 
-    async def run(sql: str) -> None:
-        import asyncpg
 
-        conn = await asyncpg.connect(POSTGRES_URL.replace("+asyncpg", ""))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run(f'CREATE SCHEMA "{schema}"'))
-    # Every connection of the test works inside its own schema (see bot.storage.db.create_database).
-    yield f"{POSTGRES_URL}?search_path={schema}"
-    asyncio.run(run(f'DROP SCHEMA "{schema}" CASCADE'))
+def _sqlite_copy(template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "test.db"
+    shutil.copyfile(template, target)
+    return f"sqlite+aiosqlite:///{target}"
 
 
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[object]:
-    """A migrated database (`bot.storage.db.Database`)."""
+def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated database with real commits (several connections, workers, processes may share it)."""
+    if backend == "sqlite":
+        yield _sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+        return
+    schema: PostgresSchema = request.getfixturevalue("postgres_schema")
+    try:
+        yield _schema_url(schema.name)
+    finally:
+        _run(_postgres(schema.empty))
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database without any table (SQLite: a new file; PostgreSQL: a new schema)."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/empty.db"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    _run(_postgres(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _schema_url(schema)
+    finally:
+        _run(_postgres(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Any]:
+    """A migrated database (`bot.storage.db.Database`) with real commits."""
     from bot.storage.db import create_database
 
     db = create_database(database_url)
-    await db.upgrade()
     yield db
     await db.dispose()
 
@@ -86,29 +197,41 @@ async def bot(database_url: str) -> AsyncIterator[object]:
 
 
 @pytest.fixture
-async def bot_with_model(database_url: str, shipped_vectors: Path) -> AsyncIterator[object]:
-    """`bot` with the search model, meaning-based from the first message (the session's vectors)."""
+async def bot_with_model(database_url: str, shipped_search: Any) -> AsyncIterator[object]:
+    """`bot` with the search model, meaning-based from the first message (the session's engine)."""
     from tests.harness import BotHarness
 
-    settings = {"search_model": True, "vector_cache_dir": shipped_vectors}
-    async with BotHarness.running(database_url=database_url, **settings) as harness:
-        assert await harness.services.engine.wait_semantic(60), harness.services.embedder
+    settings = {"search_model": True, "vector_cache_dir": shipped_search.embedder.cache_dir}
+    async with BotHarness.running(
+        database_url=database_url, search=shipped_search, **settings
+    ) as harness:
+        assert harness.services.engine.semantic_ready, harness.services.embedder
         yield harness
 
 
 @pytest.fixture(scope="session")
-def shipped_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A vector cache of the content the tests run on, computed once per session with the real search
-    model (under a minute on two busy cores); bots and commands given it are meaning-based at once."""
-    from bot.content.catalogue import load_catalogue
-    from bot.search import Embedder, SearchEngine
+def shipped_search(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The shipped content's search with the real model and all vectors, for the whole session.
 
-    folder = tmp_path_factory.mktemp("vectors")
-    catalogue, _warnings = load_catalogue(Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")))
+    The vectors are kept in pytest's cache folder (.pytest_cache), keyed by the model version and each
+    text's hash like the bot's own cache: a run computes only the texts that changed since the last one
+    (the first run, or a new model, takes about a minute on two busy cores)."""
+    from bot.search import Embedder, SearchEngine
+    from tests.harness import Search, shipped_words_only
+
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("search-vectors") if cache is not None else tmp_path_factory.mktemp("vectors")
+    catalogue = shipped_words_only().catalogue
     embedder = Embedder(folder)
     engine = SearchEngine.from_catalogue(catalogue, embedder)
     engine.start_vectors()
     while not engine.semantic.ready.wait(1.0):
         assert embedder.status != "failed", embedder.error
+    yield Search(catalogue, engine, embedder)
     embedder.close()
-    return folder
+
+
+@pytest.fixture(scope="session")
+def shipped_vectors(shipped_search: Any) -> Path:
+    """The folder with the shipped content's vectors: bots and commands given it are meaning-based at once."""
+    return Path(shipped_search.embedder.cache_dir)

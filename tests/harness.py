@@ -9,6 +9,7 @@ async with BotHarness.running(database_url=url) as bot:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -20,8 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application, start_services, stop_services
+from bot.app import build_application, build_services, start_services, stop_services
+from bot.content.catalogue import Catalogue, load_catalogue
+from bot.content.service import ContentService
 from bot.handlers.context import AppType
+from bot.i18n import I18n
+from bot.search import Embedder, SearchEngine
 from bot.services import Services
 from bot.settings import Settings
 from bot.testing.fakeapi import FAKE_TOKEN, TELEGRAM_LIMITS, FakeTelegram, SimUser
@@ -31,6 +36,34 @@ ROOT = Path(__file__).resolve().parent.parent
 # Telegram's flood limits (enforced by the fake) and the bot's pacing run this much faster in tests: one
 # message a second per chat becomes one per 20 ms.
 TIME_SCALE = 0.02
+SHIPPED_CONTENT = Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content"))
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search engine live on the shipped content, with the embedder it asks (shared by a test session:
+    neither changes while it answers)."""
+
+    catalogue: Catalogue
+    engine: SearchEngine
+    embedder: Embedder
+
+
+@functools.cache
+def shared_i18n(locales_dir: Path, default: str) -> I18n:
+    """The catalogs, compiled once per test process (a bot compiles them at every start; they never change
+    while it runs)."""
+    return I18n(locales_dir, default=default)
+
+
+@functools.cache
+def shipped_words_only() -> Search:
+    """The shipped content and its search without the model, loaded once per test process."""
+    catalogue, _warnings = load_catalogue(SHIPPED_CONTENT)
+    embedder = Embedder(None, loader=None)
+    engine = SearchEngine.from_catalogue(catalogue, embedder)
+    engine.start_vectors()
+    return Search(catalogue, engine, embedder)
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
@@ -38,7 +71,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": database_url,
         # TEST_CONTENT_DIR runs the suite against another content folder (e.g. a staff member's draft).
-        "content_dir": Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")),
+        "content_dir": SHIPPED_CONTENT,
         "locales_dir": ROOT / "locales",
         "telegram_bot_token": None,
         # Words only unless a test asks for the model (with the `shipped_vectors` cache: no minute-long
@@ -68,15 +101,28 @@ class BotHarness:
         database_url: str,
         telegram: FakeTelegram | None = None,
         time_scale: float = TIME_SCALE,
+        search: Search | None = None,
         **overrides: Any,
     ) -> AsyncIterator[BotHarness]:
         """The bot on the offline transport; pass `telegram` to keep chats across a simulated restart.
-        `time_scale`: how much faster than Telegram's the clock of its limits and of the bot's pacing runs."""
+        `time_scale`: how much faster than Telegram's the clock of its limits and of the bot's pacing runs.
+
+        On the shipped content the bot starts with the process's catalogue and search (`search`, else the
+        one without the model) instead of loading and indexing them again; a reload loads from disk."""
         telegram = telegram or FakeTelegram(limits=TELEGRAM_LIMITS.scaled(time_scale))
         settings = test_settings(database_url, **overrides)
+        services = build_services(settings, i18n=shared_i18n(settings.locales_dir, settings.default_language))
+        if settings.content_dir == SHIPPED_CONTENT and (search or not settings.search_model):
+            preloaded = search or shipped_words_only()
+            content = ContentService(settings.content_dir, catalogue=preloaded.catalogue)
+            content.on_swap.extend(services.content.on_swap)
+            services.content = content
+            services.search, services.embedder = preloaded.engine, preloaded.embedder
         # The bot paces its messages as on Telegram, on the fake's faster clock.
         pacing = Pacing().scaled(time_scale)
-        app = build_application(settings, request=telegram, token=FAKE_TOKEN, pacing=pacing)
+        app = build_application(
+            settings, request=telegram, token=FAKE_TOKEN, services=services, pacing=pacing
+        )
         async with app:
             await start_services(app)
             try:

@@ -1,91 +1,138 @@
-"""The data flow of README's "How it is built", checked on the import graph:
+"""The data flow of README's "How it is built", checked on the import graph of bot/:
 
     update → handlers → services (tickets, residents, feedback, content, search) → storage / outbox
-                      ↘ render (text + keyboards, no Telegram types) ↙
+                      ↘ render (text + keyboards: no Telegram types, no I/O) ↙
 
 Every import counts, also those inside functions and under TYPE_CHECKING: an import hidden in a function
-still makes two modules depend on each other.
+still makes two modules depend on each other. Nothing imports upwards, no module imports itself round a
+cycle, and the test infrastructure (bot/testing) is reached only by the offline console.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BOT = ROOT / "bot"
+
+# The layers, top to bottom (a module belongs to the first group one of whose names is its name or package).
+ENTRY = ("bot.app", "bot.console", "bot.telegram_modes", "bot.cli_ask")
+HANDLERS = ("bot.handlers",)
+RENDER = ("bot.render",)
+DOMAIN = (
+    "bot.content",
+    "bot.search",
+    "bot.tickets",
+    "bot.residents",
+    "bot.feedback",
+    "bot.personal_data",
+    "bot.flood",
+)
+SERVICES = (*DOMAIN, "bot.delivery", "bot.inbox")
+STORAGE = ("bot.storage",)
+TESTING = ("bot.testing",)
+# What "no I/O" means for render: no database, no network, no processes, no files, no event loop.
+IO_MODULES = (
+    "sqlalchemy",
+    "bot.storage.db",
+    "bot.delivery",
+    "bot.inbox",
+    "bot.content.loader",
+    "asyncio",
+    "socket",
+    "subprocess",
+    "urllib",
+    "httpx",
+    "smtplib",
+    "aiosmtpd",
+    "shutil",
+)
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
-MODULES = {module_name(path): path for path in sorted(BOT.rglob("*.py")) if "migrations" not in path.parts}
+@cache
+def modules() -> dict[str, Path]:
+    """Every module of bot/ (the Alembic migrations are scripts, not modules)."""
+    return {
+        module_name(path): path
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if "migrations" not in path.relative_to(ROOT).parts
+    }
 
 
-def imported_modules(path: Path) -> set[str]:
-    """Everything `path` imports (modules and names), wherever the import statement stands."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+@cache
+def imports(module: str, *, runtime_only: bool = False) -> frozenset[str]:
+    """What `module` of bot/ imports (see `imports_in`)."""
+    path = modules()[module]
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    return imports_in(path.read_text(encoding="utf-8"), package, set(modules()), runtime_only=runtime_only)
+
+
+def imports_in(
+    source: str, package: list[str], known: set[str], *, runtime_only: bool = False
+) -> frozenset[str]:
+    """What `source` (a module in `package`) imports, anywhere in it, functions included:
+    `from bot.x import y` counts as bot.x.y when that is one of the `known` modules, else as bot.x.
+    `runtime_only` leaves out `if TYPE_CHECKING:` blocks."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if runtime_only and isinstance(child, ast.If) and _is_type_checking(child):
+                for alternative in child.orelse:
+                    visit_node(alternative)
+                continue
+            visit_node(child)
+
+    def visit_node(node: ast.AST) -> None:
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # from bot import storage
-    return names
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # from . import x / from ..y import z
+                anchor = package[: len(package) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                found.add(submodule if submodule in known else base)
+        visit(node)
+
+    visit(ast.parse(source))
+    return frozenset(found)
 
 
-def bot_imports(module: str) -> set[str]:
-    """The bot's own modules `module` imports; `from package import submodule` counts as the submodule."""
-    found = set()
-    for name in imported_modules(MODULES[module]):
-        if name in MODULES and name != module:
-            found.add(name)
-    # `from bot.handlers import requests` names the package and its submodule: only the submodule counts.
-    return {name for name in found if not any(other.startswith(name + ".") for other in found)}
+def within(name: str, groups: Iterable[str]) -> bool:
+    return any(name == group or name.startswith(group + ".") for group in groups)
 
 
-GRAPH = {module: bot_imports(module) for module in MODULES}
+def arrows(sources: Iterable[str], forbidden: Iterable[str]) -> list[str]:
+    """Every import of a module in `sources` that reaches into `forbidden`."""
+    forbidden = tuple(forbidden)
+    return sorted(
+        f"{module} imports {target}"
+        for module in modules()
+        if within(module, sources)
+        for target in imports(module)
+        if within(target, forbidden)
+    )
 
 
-def test_the_import_graph_has_no_cycle() -> None:
-    """Tarjan's strongly connected components: every component must be a single module."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    cycles: list[list[str]] = []
-
-    def visit(module: str) -> None:
-        index[module] = low[module] = len(index)
-        stack.append(module)
-        on_stack.add(module)
-        for imported in GRAPH[module]:
-            if imported not in index:
-                visit(imported)
-                low[module] = min(low[module], low[imported])
-            elif imported in on_stack:
-                low[module] = min(low[module], index[imported])
-        if low[module] == index[module]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == module:
-                    break
-            if len(component) > 1:
-                cycles.append(sorted(component))
-
-    for module in GRAPH:
-        if module not in index:
-            visit(module)
-    assert not cycles
-
-
-# What each layer must not import: nothing points upwards (towards the update).
+# What each layer must not import, in addition: nothing points upwards (towards the update).
 FORBIDDEN = {
     "bot.storage": ("bot.render", "bot.delivery", "bot.tickets", "bot.handlers", "bot.services", "bot.app"),
     "bot.content": ("bot.render", "bot.delivery", "bot.tickets", "bot.handlers", "bot.services", "bot.app"),
@@ -94,50 +141,125 @@ FORBIDDEN = {
     "bot.tickets": ("bot.handlers", "bot.services", "bot.app"),
     "bot.residents": ("bot.handlers", "bot.services", "bot.app"),
     "bot.feedback": ("bot.handlers", "bot.services", "bot.app"),
-    "bot.handlers": ("bot.app", "bot.console", "bot.telegram_modes"),
+    "bot.handlers": ENTRY,
 }
 
 
 def test_no_module_imports_a_layer_above_its_own() -> None:
-    offenders = {
-        f"{module} imports {imported}"
-        for module, imports in GRAPH.items()
-        for layer, forbidden in FORBIDDEN.items()
-        if module == layer or module.startswith(layer + ".")
-        for imported in imports
-        if imported.startswith(forbidden)
-    }
-    assert not offenders
+    offenders = [line for layer, forbidden in FORBIDDEN.items() for line in arrows((layer,), forbidden)]
+    assert offenders == []
 
 
-def test_handlers_reach_the_database_only_through_domain_services() -> None:
-    """Handlers import no storage module and no SQLAlchemy: requests go through the request desk (which
-    owns each transaction), residents' settings and statistics through bot.residents and bot.feedback."""
-    offenders = {
-        f"{path.relative_to(ROOT)} imports {module}"
-        for path in sorted((BOT / "handlers").glob("*.py"))
-        for module in imported_modules(path)
-        if module.startswith(("bot.storage", "sqlalchemy"))
-    }
-    assert not offenders, "handlers must call a service (bot.residents, bot.feedback, bot.tickets.desk, …)"
+def test_storage_imports_nothing_above_it() -> None:
+    assert arrows(STORAGE, (*ENTRY, *HANDLERS, *RENDER, *SERVICES, "bot.services", "telegram")) == []
+
+
+def test_services_import_neither_handlers_nor_the_application() -> None:
+    assert arrows(SERVICES, (*ENTRY, *HANDLERS)) == []
 
 
 def test_services_and_screens_do_not_know_telegram() -> None:
-    """Rules and screens are tested without PTB: only handlers, delivery and the app speak Telegram."""
-    packages = ("content", "search", "tickets", "render")
-    paths = [p for package in packages for p in sorted((BOT / package).glob("*.py"))]
-    paths += [BOT / "residents.py", BOT / "feedback.py"]
-    offenders = {
-        f"{path.relative_to(ROOT)} imports {module}"
-        for path in paths
-        for module in imported_modules(path)
-        if module == "telegram" or module.startswith("telegram.")
+    """Rules and screens are tested without PTB: only handlers, delivery, the inbox and the app speak
+    Telegram."""
+    assert arrows((*DOMAIN, *RENDER), ("telegram",)) == []
+
+
+def test_handlers_reach_the_database_only_through_services() -> None:
+    """Handlers import no storage module and no SQLAlchemy: requests go through the request desk (which
+    owns each transaction), residents' settings and statistics through bot.residents and bot.feedback."""
+    assert arrows(HANDLERS, (*STORAGE, "sqlalchemy", *ENTRY)) == []
+
+
+def test_render_does_no_io_and_knows_no_handler() -> None:
+    assert arrows(RENDER, (*IO_MODULES, *HANDLERS, *ENTRY)) == []
+    opened = [
+        f"{module} calls open()"
+        for module in modules()
+        if within(module, RENDER)
+        for node in ast.walk(ast.parse(modules()[module].read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
+    ]
+    assert opened == []
+
+
+def test_only_the_console_uses_the_test_infrastructure() -> None:
+    users = {line.split(" imports ")[0] for line in arrows(("bot",), TESTING)}
+    assert users - {"bot.console"} - {m for m in modules() if within(m, TESTING)} == set()
+
+
+# --- cycles --------------------------------------------------------------------------------------------
+
+
+def strongly_connected(graph: dict[str, list[str]]) -> list[tuple[str, ...]]:
+    """The parts of `graph` (node → the nodes it points to) in which every node reaches every other, if
+    they have more than one node: the cycles (Tarjan's algorithm, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[tuple[str, ...]] = []
+
+    def enter(node: str) -> tuple[str, Iterator[str]]:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        return node, iter(graph.get(node, ()))
+
+    for start in graph:
+        if start in index:
+            continue
+        work = [enter(start)]
+        while work:
+            node, targets = work[-1]
+            for target in targets:
+                if target not in index:
+                    work.append(enter(target))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    part: list[str] = []
+                    while not part or part[-1] != node:
+                        part.append(stack.pop())
+                        on_stack.discard(part[-1])
+                    if len(part) > 1:
+                        found.append(tuple(sorted(part)))
+    return sorted(found)
+
+
+def cycles() -> list[tuple[str, ...]]:
+    """The import cycles among bot's modules (every import: inside functions and for type checkers too)."""
+    graph = {
+        module: sorted(t for t in imports(module) if t in modules() and t != module) for module in modules()
     }
-    assert not offenders
+    return strongly_connected(graph)
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    assert cycles() == []
 
 
 def test_the_architecture_tests_see_the_whole_bot() -> None:
     """A guard for the guards: the graph covers the packages the rules above are about."""
     for package in ("bot.handlers", "bot.tickets", "bot.render", "bot.delivery", "bot.storage"):
-        assert any(module.startswith(package + ".") for module in GRAPH), package
-    assert "bot.tickets.desk" in GRAPH["bot.handlers.requests"]
+        assert any(module.startswith(package + ".") for module in modules()), package
+    assert "bot.tickets.desk" in imports("bot.handlers.requests")
+
+
+def test_the_cycle_check_sees_an_import_hidden_in_a_function() -> None:
+    """The check itself: an import inside a function is an arrow; one only for type checkers is not."""
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from bot.c import C\n"
+        "def later():\n    from bot import b\n"
+    )
+    known = {"bot.a", "bot.b", "bot.c"}
+    assert imports_in(source, ["bot"], known, runtime_only=True) == {"typing", "bot.b"}
+    assert imports_in(source, ["bot"], known) == {"typing", "bot.b", "bot.c"}
+    graph = {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"], "e": []}
+    assert strongly_connected(graph) == [("a", "b", "c")]

@@ -16,8 +16,8 @@ def test_head_revision_constant_is_alembics_head() -> None:
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
 
-async def test_upgrade_migrates_a_database_behind_head_and_skips_one_at_head(database_url: str) -> None:
-    db = create_database(database_url)
+async def test_upgrade_migrates_a_database_behind_head_and_skips_one_at_head(empty_database_url: str) -> None:
+    db = create_database(empty_database_url)
     try:
         async with db.engine.begin() as conn:
             assert await conn.run_sync(current_revision) is None
@@ -39,14 +39,14 @@ async def test_upgrade_migrates_a_database_behind_head_and_skips_one_at_head(dat
         await db.dispose()
 
 
-async def test_the_migrations_build_exactly_the_models_tables(database_url: str) -> None:
+async def test_the_migrations_build_exactly_the_models_tables(empty_database_url: str) -> None:
     """A model changed without a migration (or the other way round) is caught here, on both databases."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from bot.storage.models import Base
 
-    db = create_database(database_url)
+    db = create_database(empty_database_url)
     try:
         await db.upgrade()
         async with db.engine.connect() as conn:

@@ -56,9 +56,9 @@ async def console_answer(tmp_path: Path) -> Sent:
         return ayse.last()
 
 
-def test_polling_a_bot_api_server_answers_start_like_the_console(tmp_path: Path, database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        return  # one backend is enough for the transport; the database tests cover both
+def test_polling_a_bot_api_server_answers_start_like_the_console(tmp_path: Path) -> None:
+    # The process has its own SQLite database: one backend is enough for the transport; the database tests
+    # cover both.
     with BotApiServer() as server:
         server.push_text(4242, "Ayşe", "tr", "/start")
         process = start_bot(tmp_path, server)
@@ -107,9 +107,7 @@ def post_update(port: int, update: dict[str, object], secret: str | None) -> int
         return int(error.code)
 
 
-def test_webhook_mode_answers_updates_with_the_right_secret_only(tmp_path: Path, database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        return
+def test_webhook_mode_answers_updates_with_the_right_secret_only(tmp_path: Path) -> None:
     port = free_port()
     with BotApiServer() as server:
         process = start_bot(
@@ -307,17 +305,10 @@ def unfinished_updates(database: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM inbox WHERE status != 'done'").fetchone()[0])
 
 
-def test_polling_journey_loses_nothing_when_the_bot_is_killed_and_restarted(
-    tmp_path: Path, database_url: str
-) -> None:
-    if not database_url.startswith("sqlite"):
-        return  # the process reads its own settings; the database tests cover PostgreSQL
+def test_polling_journey_loses_nothing_when_the_bot_is_killed_and_restarted(tmp_path: Path) -> None:
+    # The process has its own SQLite database (bench/kill_bench.py runs the same kill on PostgreSQL).
     journey_with_a_kill(tmp_path, webhook=False)
 
 
-def test_webhook_journey_loses_nothing_when_the_bot_is_killed_and_restarted(
-    tmp_path: Path, database_url: str
-) -> None:
-    if not database_url.startswith("sqlite"):
-        return
+def test_webhook_journey_loses_nothing_when_the_bot_is_killed_and_restarted(tmp_path: Path) -> None:
     journey_with_a_kill(tmp_path, webhook=True)

@@ -1,22 +1,17 @@
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.content.catalogue import load_catalogue
-from bot.search import Embedder, SearchEngine
-
-ROOT = Path(__file__).resolve().parents[2]
+from bot.search import SearchEngine
+from tests.harness import shipped_words_only
 
 
 @pytest.fixture(scope="session")
 def catalogue() -> Any:
     """The content the tests run on (the shipped content unless TEST_CONTENT_DIR says otherwise)."""
-    loaded, _warnings = load_catalogue(Path(os.environ.get("TEST_CONTENT_DIR", ROOT / "content")))
-    return loaded
+    return shipped_words_only().catalogue
 
 
 @pytest.fixture(scope="session")
@@ -26,11 +21,6 @@ def lexical_engine(catalogue: Any) -> SearchEngine:
 
 
 @pytest.fixture(scope="session")
-def engine(catalogue: Any, shipped_vectors: Path) -> SearchEngine:
-    """The engine as it runs: the model and the content's vectors (from the session's cache)."""
-    embedder = Embedder(shipped_vectors)
-    built = SearchEngine.from_catalogue(catalogue, embedder)
-    built.start_vectors()
-    assert built.semantic.ready.wait(120), embedder.error
-    embedder.close()
-    return built
+def engine(shipped_search: Any) -> SearchEngine:
+    """The engine as it runs: the model and the content's vectors (the session's, tests/conftest.py)."""
+    return shipped_search.engine

@@ -152,7 +152,7 @@ async def test_admin_notices_are_paced_for_the_group_and_all_arrive(database_url
     admin = -1_000_000_000_999
     # A group takes 20 messages a minute, then one every 3 s: here every 0.3 s (the worker is faster).
     async with BotHarness.running(database_url=database_url, admin_chat_id=admin, time_scale=0.1) as bot:
-        from bot.tickets.service import notify_admin
+        from bot.tickets.notify import notify_admin
 
         async with bot.services.database.transaction() as session:
             for i in range(25):
@@ -166,7 +166,7 @@ async def test_admin_notices_are_paced_for_the_group_and_all_arrive(database_url
 async def test_a_429_is_waited_out_for_an_admin_notice_too(database_url: str) -> None:
     admin = -1_000_000_000_999
     async with BotHarness.running(database_url=database_url, admin_chat_id=admin) as bot:
-        from bot.tickets.service import notify_admin
+        from bot.tickets.notify import notify_admin
 
         flood = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 0.05"}
         faults = [(429, {**flood, "parameters": {"retry_after": 0.05}})] * 2

@@ -19,6 +19,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -224,11 +225,29 @@ def shipped_search(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     catalogue = shipped_words_only().catalogue
     embedder = Embedder(folder)
     engine = SearchEngine.from_catalogue(catalogue, embedder)
-    engine.start_vectors()
-    while not engine.semantic.ready.wait(1.0):
-        assert embedder.status != "failed", embedder.error
+    # One test process computes what is missing, the other waits and then reads the cache.
+    with _exclusive(folder / "computing.lock"):
+        engine.start_vectors()
+        while not engine.semantic.ready.wait(1.0):
+            assert embedder.status != "failed", embedder.error
     yield Search(catalogue, engine, embedder)
     embedder.close()
+
+
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (shared by the test processes of one run); no lock without fcntl."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: both processes compute, which only costs time
+        yield
+        return
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")

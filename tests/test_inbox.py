@@ -127,10 +127,13 @@ async def test_an_update_that_kills_the_process_every_time_is_given_up(database:
             InboxUpdate(update_id=9, chat_id=100, payload=update(9, 100), attempts=3, status="pending")
         )
     await worker.start()
-    await until(lambda: worker._scanner is not None and not worker._known and not worker._lanes)
-    await asyncio.sleep(0.05)
+    for _ in range(500):  # until the start's scan has given it up (not a fixed wait: the scan decides)
+        if (await statuses(database))[9][0] != "pending":
+            break
+        await asyncio.sleep(0.01)
     await worker.stop()
     assert (await statuses(database))[9] == (InboxStatus.FAILED.value, 4)
+    assert worker._scanner is None and not worker._known and not worker._lanes
 
 
 # --- replays through the real handlers ----------------------------------------------------------------------

@@ -249,7 +249,7 @@ async def test_a_slow_send_keeps_its_row_while_another_worker_looks(
     database: Database, ctx: TicketContext
 ) -> None:
     await submit(database, ctx)
-    policy = RetryPolicy(lease=1.5)  # renewed every 0.5 s
+    policy = RetryPolicy(lease=0.06)  # renewed every 20 ms; whether it ran out is judged on the test's clock
     release = asyncio.Event()
 
     class SlowBot(FakeBot):
@@ -257,13 +257,23 @@ async def test_a_slow_send_keeps_its_row_while_another_worker_looks(
             await release.wait()  # the rate limiter or a retry keeps this send busy
             return await super().send_message(chat_id, text, **kwargs)
 
+    async def until_rows(condition: Any) -> None:
+        for _ in range(500):  # not a fixed wait: the first worker's renewal task decides when
+            rows = [r for r in await outbox_rows(database) if r.status == "sending"]
+            if rows and all(condition(r) for r in rows):
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the first worker neither claimed nor renewed its rows")
+
     slow, other = SlowBot(), FakeBot()
-    now = lambda: datetime.now(UTC)  # noqa: E731 - real time: the renewal runs on it
-    first = make_worker(database, ctx, slow, now, policy=policy)  # type: ignore[arg-type]
-    second = make_worker(database, ctx, other, now, policy=policy)  # type: ignore[arg-type]
+    clock = Clock(datetime.now(UTC))
+    first = make_worker(database, ctx, slow, clock, policy=policy)
+    second = make_worker(database, ctx, other, clock, policy=policy)
     busy = asyncio.create_task(first.run_once())
-    for _ in range(25):  # a second longer than the lease: the first worker keeps renewing it
-        await asyncio.sleep(0.1)
+    await until_rows(lambda row: row.claimed_by == first.worker_id)
+    for _ in range(5):  # five leases long: each time the lease would have run out, but was renewed first
+        clock.advance(seconds=0.05)
+        await until_rows(lambda row: row.next_attempt_at >= clock.now + timedelta(seconds=policy.lease))
         await second.run_once()
     release.set()
     await busy

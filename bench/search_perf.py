@@ -117,7 +117,7 @@ def main() -> None:
     result = {
         "content": str(content.relative_to(ROOT) if content.is_relative_to(ROOT) else content.name),
         "entries": len(engine.entries),
-        "passages": len(engine.semantic.texts),
+        "passages": engine.semantic.passages,
         "content_load_s": round(loaded, 2),
         "lexical_ready_s": round(lexical_ready, 2),
         "semantic_ready_s": round(semantic_ready, 2),

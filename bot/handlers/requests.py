@@ -6,7 +6,16 @@ the transaction and decides) and its answer into a screen of `bot.render.request
 
 from __future__ import annotations
 
-from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    Document,
+    KeyboardButton,
+    Message,
+    PhotoSize,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+    Voice,
+)
 
 from bot.handlers.common import answer_query, markup, show
 from bot.handlers.context import Context
@@ -29,44 +38,20 @@ from bot.tickets.desk import (
 
 def attachment_of(message: Message) -> Attachment | None:
     """A photo, voice message or document as a request attachment (other media: unsupported)."""
-    chat_id, message_id, caption = message.chat_id, message.message_id, message.caption
+    media: PhotoSize | Voice | Document
+    name: str | None
+    mime: str | None
     if message.photo:
-        photo = message.photo[-1]
-        return Attachment(
-            MessageKind.PHOTO,
-            photo.file_id,
-            chat_id,
-            message_id,
-            None,
-            "image/jpeg",
-            photo.file_size,
-            caption,
-        )
-    if message.voice:
-        voice = message.voice
-        return Attachment(
-            MessageKind.VOICE,
-            voice.file_id,
-            chat_id,
-            message_id,
-            None,
-            voice.mime_type,
-            voice.file_size,
-            caption,
-        )
-    if message.document:
-        doc = message.document
-        return Attachment(
-            MessageKind.DOCUMENT,
-            doc.file_id,
-            chat_id,
-            message_id,
-            doc.file_name,
-            doc.mime_type,
-            doc.file_size,
-            caption,
-        )
-    return None
+        kind, media, name, mime = MessageKind.PHOTO, message.photo[-1], None, "image/jpeg"
+    elif message.voice:
+        kind, media, name, mime = MessageKind.VOICE, message.voice, None, message.voice.mime_type
+    elif message.document:
+        media = message.document
+        kind, name, mime = MessageKind.DOCUMENT, media.file_name, media.mime_type
+    else:
+        return None
+    chat_id, message_id, size = message.chat_id, message.message_id, media.file_size
+    return Attachment(kind, media.file_id, chat_id, message_id, name, mime, size, message.caption)
 
 
 def request_id_of(data: str | None) -> int | None:

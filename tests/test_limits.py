@@ -12,11 +12,13 @@ import html
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.render.split import visible_length
 from bot.testing.fakeapi import CAPTION_LIMIT, MESSAGE_LIMIT, Sent
+from bot.tickets.notify import notify_admin
 from tests.harness import BotHarness
 from tests.test_requests_e2e import GROUP, arabic_resident_signs_up_for_the_german_course, content_with_group
 
@@ -152,8 +154,6 @@ async def test_admin_notices_are_paced_for_the_group_and_all_arrive(database_url
     admin = -1_000_000_000_999
     # A group takes 20 messages a minute, then one every 3 s: here every 0.3 s (the worker is faster).
     async with BotHarness.running(database_url=database_url, admin_chat_id=admin, time_scale=0.1) as bot:
-        from bot.tickets.notify import notify_admin
-
         async with bot.services.database.transaction() as session:
             for i in range(25):
                 await notify_admin(session, bot.services.ticket_context(), f"Hinweis {i}")
@@ -166,8 +166,6 @@ async def test_admin_notices_are_paced_for_the_group_and_all_arrive(database_url
 async def test_a_429_is_waited_out_for_an_admin_notice_too(database_url: str) -> None:
     admin = -1_000_000_000_999
     async with BotHarness.running(database_url=database_url, admin_chat_id=admin) as bot:
-        from bot.tickets.notify import notify_admin
-
         flood = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 0.05"}
         faults = [(429, {**flood, "parameters": {"retry_after": 0.05}})] * 2
         bot.telegram.fault = lambda method, _: faults.pop() if faults and method == "sendMessage" else None
@@ -283,3 +281,18 @@ async def test_a_long_message_whose_second_part_failed_sends_only_the_rest_again
     await deliver(bot)
     parts = numbered_parts(bot.telegram.bot_messages(amal.user_id))
     assert len(parts) == 3  # part 1 once, then 2 and 3
+
+
+async def test_a_send_whose_answer_was_lost_arrived_and_is_not_apologised_for(bot: BotHarness) -> None:
+    lost = [1]
+
+    def first_answer_lost(method: str, params: dict[str, Any]) -> bool:
+        return bool(method == "sendMessage" and lost and lost.pop())
+
+    bot.telegram.deliver_then_time_out = first_answer_lost
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("/start")
+    screens = bot.telegram.bot_messages(ayse.user_id)
+    # The transport tried again: the screen is there twice (Telegram had it the first time), no apology.
+    assert len(screens) == 2 and screens[0].text == screens[1].text
+    assert "Türkçe" in " ".join(screens[-1].labels)

@@ -296,3 +296,39 @@ async def test_a_send_whose_answer_was_lost_arrived_and_is_not_apologised_for(bo
     # The transport tried again: the screen is there twice (Telegram had it the first time), no apology.
     assert len(screens) == 2 and screens[0].text == screens[1].text
     assert "Türkçe" in " ".join(screens[-1].labels)
+
+
+async def test_a_resident_with_the_most_open_requests_is_asked_to_wait_and_keeps_the_draft(
+    with_group: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import func, select
+
+    from bot.storage.models.requests import Request
+    from bot.tickets import intake
+
+    bot = with_group
+    monkeypatch.setattr(intake, "MAX_OPEN_REQUESTS", 1)
+    amal = await arabic_resident_signs_up_for_the_german_course(bot)
+    cards = len(bot.telegram.bot_messages(GROUP))
+    await amal.send("/start o_deutschkurs-frauen")
+    await amal.tap("✋")
+    if "⏭" in " ".join(amal.last().labels):
+        await amal.send("نعم")
+    await amal.send("سؤال آخر عن الدورة")
+    await amal.tap("✅")
+    await amal.tap("💬")
+    consent = amal.last()
+    send = next(b["callback_data"] for b in consent.flat_buttons if b["text"].startswith("✅"))
+    await amal.press(send, consent)
+    await deliver(bot)
+
+    alert = bot.telegram.answered_callbacks[-1]
+    wait = bot.services.i18n.translator("ar").gettext(
+        "You already have {count} open requests. Please wait until one of them is answered or closed, "
+        "then send this one."
+    )
+    assert alert["text"] == wait.format(count=1) and alert.get("show_alert")
+    assert len(bot.telegram.bot_messages(GROUP)) == cards  # no new card
+    async with bot.services.database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Request)) == 1
+    assert amal.last().message_id == consent.message_id  # the draft is still there, "Send" works later

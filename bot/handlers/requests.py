@@ -24,6 +24,7 @@ from bot.handlers.navigation import stale_button
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import decode
+from bot.tickets import intake
 from bot.tickets.desk import (
     Attach,
     Attachment,
@@ -97,6 +98,12 @@ async def dialogue_button(update: Update, context: Context) -> None:
         await answer_query(query, t.gettext("This request was already sent or cancelled."))
     elif reply.effect == "empty":
         await answer_query(query, t.gettext("Please write a few words first."), alert=True)
+    elif reply.effect == "too_many":
+        text = t.gettext(
+            "You already have {count} open requests. Please wait until one of them is answered or closed, "
+            "then send this one."
+        )
+        await answer_query(query, text.format(count=intake.MAX_OPEN_REQUESTS), alert=True)
     elif reply.effect == "stale":
         await stale_button(update, context)
     else:

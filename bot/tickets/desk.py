@@ -41,7 +41,8 @@ __all__ = [
 @dataclass(frozen=True)
 class DialogueReply:
     """What an input to the dialogue led to: `effect` is one of `bot.tickets.dialogue.Effect` ("screen",
-    "ask_phone", "empty", "cancel", "stale"), "sent" (`number`) or "gone" (the draft was sent or dropped)."""
+    "ask_phone", "empty", "cancel", "stale"), "sent" (`number`), "too_many" (open requests: the draft waits)
+    or "gone" (the draft was sent or dropped)."""
 
     effect: str
     view: DraftView | None = None

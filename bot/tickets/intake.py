@@ -34,8 +34,13 @@ from bot.tickets.routing import partner_destination, routable_partner
 logger = logging.getLogger(__name__)
 
 
+# Requests one resident may have open at once: enough for real needs, too few to flood the partners.
+MAX_OPEN_REQUESTS = 5
+
+
 class SubmitError(Exception):
-    """The draft cannot be sent: `reason` is "expired" (no such dialogue) or "empty"."""
+    """The draft cannot be sent: `reason` is "expired" (no such dialogue), "empty", or "too_many" (the
+    resident has `MAX_OPEN_REQUESTS` open already; the draft stays for later)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -161,7 +166,7 @@ async def advance(
         try:
             result = await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
         except SubmitError as exc:
-            return Step("empty" if exc.reason == "empty" else "gone")
+            return Step(exc.reason if exc.reason in ("empty", "too_many") else "gone")
         return Step("sent", number=result.request.number)
     loaded = await load(session, ctx, resident_id)
     if loaded is None or (dialogue_id is not None and loaded[0].id != dialogue_id):
@@ -219,6 +224,8 @@ async def submit(
     row, draft = loaded
     if draft.is_empty:
         raise SubmitError("empty")
+    if len(await store.list_open_requests(session, resident_id)) >= MAX_OPEN_REQUESTS:
+        raise SubmitError("too_many")
     resident = await session.get(Resident, resident_id)
     partner_id = await routable_partner(session, ctx, draft.partner_id)
     now = utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -103,6 +104,9 @@ async def test_votes_are_in_mydata_and_gone_after_delete(bot: BotHarness) -> Non
     await anna.send("/mydata")
     text = "\n".join(m.text or "" for m in bot.telegram.bot_messages(anna.chat)[-3:])
     assert "Ihre Bewertungen von Antworten:" in text and "👎 Frauencafé" in text
+    upload = next(name for name in reversed(bot.telegram.uploads) if name.startswith("mydata-"))
+    [vote] = json.loads(bot.telegram.uploads[upload])["votes"]
+    assert (vote["kind"], vote["entry_id"], vote["helpful"]) == ("offer", "frauencafe", False)
     await anna.send("/delete")
     await anna.tap("🗑")
     assert await votes(bot) == []

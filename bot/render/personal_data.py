@@ -154,6 +154,7 @@ def personal_data_json(data: PersonalData | None, exported_at: datetime) -> byte
         resident = _json_value(asdict(data))
         document["requests"] = resident.pop("requests")
         document["unsent_request"] = resident.pop("draft")
+        document["votes"] = resident.pop("votes")
         document["resident"] = resident
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 

@@ -1,7 +1,8 @@
-"""Anonymous answer statistics for the staff: "did this help?" votes and questions without an answer.
+"""Answer statistics for the staff: "did this help?" votes and questions without an answer.
 
 The domain service the handlers and jobs call; each call is one transaction (bot/storage/feedback.py has
-the queries). No vote or question is linked to the resident who gave it.
+the queries). A vote counts once per resident and entry; staff see only the counts. No unanswered question
+is linked to the resident who asked it.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ class FeedbackService:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    async def vote(self, kind: str, entry_id: str, *, helpful: bool) -> None:
-        """👍 or 👎 under an answer."""
+    async def vote(self, resident_id: int, kind: str, entry_id: str, *, helpful: bool) -> None:
+        """👍 or 👎 under an answer, once per resident and entry (a second tap changes the vote). The caller
+        checks that the entry exists."""
         async with self._database.transaction() as session:
-            await store.record_feedback(session, kind, entry_id, helpful)
+            await store.record_feedback(session, resident_id, kind, entry_id, helpful)
 
     async def unanswered(self, text: str, language: str, district: str | None) -> None:
         """A question the search found nothing for (kept shortened, without who asked)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.storage import feedback as feedback_store
 from bot.storage import personal_data as store
 from bot.storage.db import Database
 
@@ -54,6 +55,16 @@ class DraftRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class VoteRecord:
+    """A 👍 (helpful) or 👎 under an answer."""
+
+    kind: str  # offer, event, partner, faq
+    entry_id: str
+    helpful: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PersonalData:
     telegram_id: int
     language: str
@@ -65,6 +76,7 @@ class PersonalData:
     last_seen: datetime
     requests: tuple[RequestRecord, ...]
     draft: DraftRecord | None
+    votes: tuple[VoteRecord, ...]
 
 
 class PersonalDataService:
@@ -80,6 +92,7 @@ class PersonalDataService:
             requests = await store.requests_of(session, telegram_id)
             messages = await store.messages_of(session, [r.id for r in requests])
             dialogue = await store.dialogue_of(session, telegram_id)
+            votes = await feedback_store.votes_of(session, telegram_id)
         threads: dict[int, list[ThreadMessage]] = {}
         for m in messages:
             threads.setdefault(m.request_id, []).append(
@@ -116,4 +129,5 @@ class PersonalDataService:
             draft=None
             if dialogue is None
             else DraftRecord(dialogue.step, dict(dialogue.data or {}), dialogue.updated_at),
+            votes=tuple(VoteRecord(v.kind, v.entry_id, v.helpful, v.created_at) for v in votes),
         )

@@ -82,7 +82,7 @@ class Services:
 
     @cached_property
     def feedback(self) -> FeedbackService:
-        """Anonymous votes and unanswered questions."""
+        """Votes (once per resident and entry) and anonymous unanswered questions."""
         from bot.feedback import FeedbackService
 
         return FeedbackService(self.database)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -69,3 +76,22 @@ async def answer_query(query: CallbackQuery | None, text: str | None = None, ale
         await query.answer(text, show_alert=alert)
     except BadRequest as exc:
         logger.debug("callback answer failed: %s", exc)
+
+
+# What Telegram answers to an edit that has nothing to do: the same content again (a double tap), a message
+# that is gone or too old. They are normal outcomes of buttons, not errors.
+EDIT_NOTHING_TO_DO = ("not modified", "message to edit not found", "message can't be edited")
+
+
+async def edit_buttons(
+    message: MaybeInaccessibleMessage | None, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    """Replace the buttons of the message a button was pressed on; nothing to do is fine."""
+    if not isinstance(message, Message):
+        return
+    try:
+        await message.edit_reply_markup(keyboard)
+    except BadRequest as exc:
+        if not any(reason in str(exc).lower() for reason in EDIT_NOTHING_TO_DO):
+            raise
+        logger.debug("buttons not changed: %s", exc)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.handlers.common import answer_query, markup, show
+from bot.handlers.common import answer_query, edit_buttons, markup, show
 from bot.handlers.context import Context
 from bot.handlers.navigation import stale_button
 from bot.render import screens
@@ -119,26 +119,27 @@ async def emergency(
 
 
 async def rate_answer(update: Update, context: Context) -> None:
-    """👍 / 👎 under an answer: counted without any link to the resident; 👎 offers a person."""
+    """👍 / 👎 under an answer: counted once per resident and entry; 👎 offers a person."""
     query = update.callback_query
+    user = update.effective_user
     callback = decode(query.data if query else None)
     vote, kind, entry_id = callback.arg(0), callback.arg(1), callback.arg(2)
-    if vote not in {"up", "down"} or not kind or not entry_id:
+    if user is None or vote not in {"up", "down"} or not _exists(context, kind, entry_id):
         await stale_button(update, context)
         return
-    await context.services.feedback.vote(kind, entry_id, helpful=vote == "up")
+    await context.services.feedback.vote(user.id, kind, entry_id, helpful=vote == "up")
     t = context.t
     if vote == "up":
         await answer_query(query, t.gettext("Thank you for your feedback!"))
         message = query.message if query is not None else None
         if isinstance(message, Message) and message.reply_markup is not None:
-            # Remove the vote buttons so nobody votes twice; keep the navigation.
+            # Remove the vote buttons (a second tap would only change the vote); keep the navigation.
             rows = [
                 row
                 for row in message.reply_markup.inline_keyboard
                 if not any(str(b.callback_data or "").startswith("fb:") for b in row)
             ]
-            await message.edit_reply_markup(InlineKeyboardMarkup(rows))
+            await edit_buttons(message, InlineKeyboardMarkup(rows))
         return
     await answer_query(query)
     text, keyboard = screens.not_helpful_screen(t)

@@ -17,7 +17,7 @@ from telegram import (
     Voice,
 )
 
-from bot.handlers.common import answer_query, markup, show
+from bot.handlers.common import answer_query, edit_buttons, markup, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import stale_button
@@ -265,10 +265,17 @@ async def partner_button(update: Update, context: Context) -> None:
         return
     desk = context.services.requests
     pt = desk.partner_t()
+    toasts = {
+        Outcome.OK: pt.gettext("Done."),
+        Outcome.ALREADY: pt.gettext("That has already happened."),
+        Outcome.CLOSED: pt.gettext("This request is already closed."),
+        Outcome.WRONG_CHAT: pt.gettext("This request belongs to another organisation."),
+    }
     if action == "handover":
-        targets = await desk.handover_choices(request_id)
-        if targets is None:
-            await answer_query(query, pt.gettext("This request is already closed."))
+        # The choices only in the request's partner chat: elsewhere they would tell whether it is open.
+        targets = await desk.handover_choices(request_id, chat_id=chat.id)
+        if isinstance(targets, Outcome):
+            await answer_query(query, toasts.get(targets, pt.gettext("That did not work.")))
             return
         await answer_query(query)
         text, keyboard = partner_render.handover_choices(pt, request_id, targets)
@@ -282,15 +289,9 @@ async def partner_button(update: Update, context: Context) -> None:
     outcome = await desk.act(
         action, request_id, chat_id=chat.id, staff_name=user.first_name or "?", to_partner=callback.arg(2)
     )
-    if action == "close" and outcome is Outcome.OK and isinstance(query.message, Message):
+    if action == "close" and outcome is Outcome.OK:
         # A closed card needs no buttons any more; a stale tap would only get "already closed".
-        await query.message.edit_reply_markup(None)
-    toasts = {
-        Outcome.OK: pt.gettext("Done."),
-        Outcome.ALREADY: pt.gettext("That has already happened."),
-        Outcome.CLOSED: pt.gettext("This request is already closed."),
-        Outcome.WRONG_CHAT: pt.gettext("This request belongs to another organisation."),
-    }
+        await edit_buttons(query.message, None)
     await answer_query(query, toasts.get(outcome, pt.gettext("That did not work.")))
 
 

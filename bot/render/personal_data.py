@@ -29,6 +29,20 @@ def _name(collection: Any, entry_id: str | None, t: Translator, field: str) -> s
     return pick(getattr(entry, field), t.lang)[0] if entry is not None else (entry_id or "")
 
 
+def _entry_title(catalogue: Catalogue, kind: str, entry_id: str, t: Translator) -> str:
+    """What a vote was about: the offer's, event's or partner's name, or the FAQ entry's first question."""
+    if kind == "faq":
+        entry = catalogue.faq.get(entry_id)
+        questions = pick(entry.questions, t.lang)[0] if entry is not None else None
+        return str(questions[0]) if questions else entry_id
+    collection, field = {
+        "offer": (catalogue.offers, "title"),
+        "event": (catalogue.events, "title"),
+        "partner": (catalogue.partners, "name"),
+    }.get(kind, ({}, "title"))
+    return _name(collection, entry_id, t, field)
+
+
 def _thread_line(t: Translator, message: ThreadMessage, partner: str) -> str:
     when = t.format_datetime(message.created_at)
     if message.direction == "to_partner":
@@ -107,6 +121,12 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
             lines.append(f"{icon} {escape(str(attachment.get('file_name') or ''))}".rstrip())
         if draft.get("phone"):
             lines.append(t.html("your phone number: {phone}", phone=t.isolate(str(draft["phone"]))))
+    if data.votes:
+        lines += ["", "<b>" + t.html("Your ratings of answers:") + "</b>"]
+        for vote in data.votes:
+            entry = _entry_title(catalogue, vote.kind, vote.entry_id, t)
+            when = t.format_datetime(vote.created_at)
+            lines.append(f"{'👍' if vote.helpful else '👎'} {escape(entry)} ({when})")
     lines += [
         "",
         t.html(
@@ -134,6 +154,7 @@ def personal_data_json(data: PersonalData | None, exported_at: datetime) -> byte
         resident = _json_value(asdict(data))
         document["requests"] = resident.pop("requests")
         document["unsent_request"] = resident.pop("draft")
+        document["votes"] = resident.pop("votes")
         document["resident"] = resident
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 

@@ -5,15 +5,45 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 
 MAX_QUESTION_CHARS = 500
 
 
-async def record_feedback(session: AsyncSession, kind: str, entry_id: str, helpful: bool) -> None:
-    session.add(AnswerFeedback(kind=kind, entry_id=entry_id, helpful=helpful))
+async def record_feedback(
+    session: AsyncSession, resident_id: int, kind: str, entry_id: str, helpful: bool
+) -> None:
+    """The resident's vote on the entry: a new one, or their earlier one changed.
+
+    One statement (INSERT … ON CONFLICT, in SQLite and PostgreSQL alike), so two taps at the same moment,
+    even in two processes, still leave one vote.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(AnswerFeedback).values(
+        resident_id=resident_id, kind=kind, entry_id=entry_id, helpful=helpful, created_at=utcnow()
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["resident_id", "kind", "entry_id"],
+            set_={"helpful": statement.excluded.helpful},
+        )
+    )
+
+
+async def votes_of(session: AsyncSession, resident_id: int) -> list[AnswerFeedback]:
+    """The resident's votes, oldest first (for /mydata)."""
+    rows = await session.scalars(
+        select(AnswerFeedback)
+        .where(AnswerFeedback.resident_id == resident_id)
+        .order_by(AnswerFeedback.created_at, AnswerFeedback.id)
+    )
+    return list(rows)
 
 
 async def record_unanswered(session: AsyncSession, text: str, language: str, district: str | None) -> None:

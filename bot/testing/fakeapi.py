@@ -3,8 +3,9 @@
 `FakeTelegram` is a PTB `BaseRequest`: the real `Application`, handlers and `ExtBot` run unchanged and
 only the HTTP layer is replaced. It answers like Telegram (message ids per chat, dates in seconds,
 `reply_markup` echoed, edits applied) and records every call. It enforces Telegram's rules: a text longer
-than 4,096 characters after parsing its markup (a caption: 1,024) or an empty one is refused with 400, and
-with `limits` a chat that gets messages faster than Telegram allows is answered 429 with `retry_after`
+than 4,096 characters after parsing its markup (a caption: 1,024) or an empty one is refused with 400, as
+is an edit of a message that is not there or that changes nothing ("message is not modified"), and with
+`limits` a chat that gets messages faster than Telegram allows is answered 429 with `retry_after`
 (`Limits.scaled` keeps tests fast: the same limits on a faster clock). Every refusal is kept in `refused`.
 `SimUser` is a person on the other side: they send texts, commands and attachments, tap inline buttons
 and reply to messages, in private chats and in groups.
@@ -93,6 +94,8 @@ class Limits:
 
 
 TELEGRAM_LIMITS = Limits()
+# Telegram's answers to an edit with nothing to do: errors to the bot, but no message was refused.
+EDIT_NO_OPS = ("Bad Request: message to edit not found", "Bad Request: message is not modified")
 
 
 class _Bucket:
@@ -274,7 +277,8 @@ class FakeTelegram(BaseRequest):
         refusal = self._broken_rule(method, params, chat_id)
         if refusal is not None:
             status, description, retry_after = refusal
-            self.refused.append(Refused(method, chat_id, status, description))
+            if not description.startswith(EDIT_NO_OPS):  # a double tap's edit is no refused message
+                self.refused.append(Refused(method, chat_id, status, description))
             body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
             if retry_after is not None:
                 body["parameters"] = {"retry_after": retry_after}
@@ -296,6 +300,10 @@ class FakeTelegram(BaseRequest):
         if method in CAPTIONED | {"editMessageCaption"} and params.get("caption"):
             if text_length(str(params["caption"]), parse_mode) > CAPTION_LIMIT:
                 return 400, "Bad Request: message caption is too long", None
+        if method in {"editMessageText", "editMessageReplyMarkup"} and chat_id is not None:
+            edited = self._edit_problem(params, chat_id, text=method == "editMessageText")
+            if edited is not None:
+                return 400, edited, None
         if self.limits is None or method not in SENDING or chat_id is None:
             return None
         limits, now = self.limits, self.clock()
@@ -422,6 +430,19 @@ class FakeTelegram(BaseRequest):
         copy["text"] = params.get("caption") or (source.text if source else None)
         result = self._send(copy, source.kind if source else "copy")
         return {"message_id": result["message_id"]}
+
+    def _edit_problem(self, params: dict[str, Any], chat_id: int, *, text: bool) -> str | None:
+        """Why Telegram refuses an edit: the message is not there (deleted, or never was), or the edit
+        changes nothing (a double tap)."""
+        sent = self.chats.get(chat_id, {}).get(int(params.get("message_id") or 0))
+        if sent is None:
+            return "Bad Request: message to edit not found"
+        if (not text or params.get("text") == sent.text) and params.get("reply_markup") == sent.reply_markup:
+            return (
+                "Bad Request: message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        return None
 
     def _edit(self, params: dict[str, Any], *, text: bool) -> dict[str, Any] | bool:
         chat_id = int(params["chat_id"])

@@ -19,7 +19,7 @@ from bot.storage.models.requests import MessageKind
 from bot.tickets import intake, partners, relay
 from bot.tickets.deps import TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Input, Press, SharedPhone, Text, Unsupported
-from bot.tickets.outcome import Outcome
+from bot.tickets.outcome import Outcome, Result
 from bot.tickets.relay import GroupMessage
 from bot.tickets.reminders import run_due_reminders
 
@@ -210,10 +210,12 @@ class RequestDesk:
         self._wake()
         return result.outcome
 
-    async def handover_choices(self, request_id: int) -> Sequence[tuple[str, str]] | None:
-        """(partner id, name) the request can be handed over to; None if it is gone or closed."""
+    async def handover_choices(self, request_id: int, *, chat_id: int) -> Sequence[tuple[str, str]] | Outcome:
+        """(partner id, name) the request can be handed over to, asked in partner chat `chat_id`; else why
+        not (not found, another partner's chat, closed)."""
         async with self._database.sessions() as session:
-            return await partners.handover_choices(session, self._context(), request_id)
+            choices = await partners.handover_choices(session, self._context(), request_id, chat_id)
+        return choices.outcome if isinstance(choices, Result) else choices
 
     async def partner_message(self, message: GroupMessage) -> Outcome:
         """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""

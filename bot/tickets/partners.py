@@ -23,12 +23,13 @@ OPEN_STATUSES = store.OPEN_STATUSES
 
 
 async def handover_choices(
-    session: AsyncSession, ctx: TicketContext, request_id: int
-) -> list[tuple[str, str]] | None:
-    """Partners the request can be handed over to; None if the request is gone or closed."""
-    request = await store.get_request(session, request_id)
-    if request is None or request.status.is_final:
-        return None
+    session: AsyncSession, ctx: TicketContext, request_id: int, chat_id: int
+) -> list[tuple[str, str]] | Result:
+    """Partners the request can be handed over to, or the Result that refuses to show them: unknown, asked
+    in another partner's chat (which learns nothing about the request), or closed."""
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    if isinstance(request, Result):
+        return request
     return handover_targets(ctx, request)
 
 

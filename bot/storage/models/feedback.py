@@ -1,22 +1,29 @@
-"""Anonymous answer statistics: 'did this help?' votes and questions the bot could not answer.
+"""Answer statistics: 'did this help?' votes and questions the bot could not answer.
 
-Neither table has any column that identifies a resident: staff see what was asked, not who asked.
+A vote keeps who gave it, so that it counts once per resident and entry (a second tap changes it); it is
+theirs: /mydata shows it, /delete removes it, and staff only ever see the counts. Unanswered questions have
+no column that identifies a resident: staff see what was asked, not who asked.
 """
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, UTCDateTime, utcnow
 
 
 class AnswerFeedback(Base):
-    """One 👍 or 👎 under an answer: which entry, helpful or not, when."""
+    """One resident's 👍 or 👎 under an answer: which entry, helpful or not, when."""
 
     __tablename__ = "answer_feedback"
+    __table_args__ = (UniqueConstraint("resident_id", "kind", "entry_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None for the anonymous votes given before votes were counted once per resident.
+    resident_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("residents.telegram_id", ondelete="CASCADE"), default=None
+    )
     kind: Mapped[str] = mapped_column(String(16))
     entry_id: Mapped[str] = mapped_column(String(40), index=True)
     helpful: Mapped[bool] = mapped_column(Boolean)

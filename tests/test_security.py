@@ -1,0 +1,60 @@
+"""SECURITY.md names only tests that exist; what it promises about stored data that no other test shows."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.inbox.worker import InboxWorker
+from bot.storage.db import Database
+from bot.storage.models.inbox import InboxUpdate
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
+
+
+def test_security_md_names_only_tests_that_exist() -> None:
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    references = TEST_REFERENCE.findall(text)
+    assert len(references) >= 20
+    missing = []
+    for path, name in references:
+        file = ROOT / path
+        defined = (
+            {
+                node.name
+                for node in ast.walk(ast.parse(file.read_text(encoding="utf-8")))
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+            if file.exists()
+            else set()
+        )
+        if name not in defined:
+            missing.append(f"{path}::{name}")
+    assert not missing, missing
+
+
+async def test_a_processed_updates_payload_is_dropped_from_the_inbox(database: Database) -> None:
+    async def process(payload: dict[str, Any]) -> None:
+        return None
+
+    worker = InboxWorker(database, process)
+    update = {
+        "update_id": 41,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 100, "type": "private", "first_name": "R"},
+            "from": {"id": 100, "is_bot": False, "first_name": "R"},
+            "text": "Mein Brief vom Jobcenter",
+        },
+    }
+    assert await worker.store([update]) == 1
+    await worker.wait_idle()
+    async with database.sessions() as session:
+        [row] = (await session.scalars(select(InboxUpdate))).all()
+    assert row.payload is None  # the resident's words are not kept once handled

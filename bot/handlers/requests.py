@@ -63,6 +63,22 @@ def request_id_of(data: str | None) -> int | None:
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
 
+# Buttons that belong to a request dialogue (or start one, replacing any draft): they do not park it.
+DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb"})
+
+
+async def park_on_navigation(update: Update, context: Context) -> None:
+    """/start, any command or a menu button parks a running draft: it never swallows the next question."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE:
+        return
+    message, query = update.message, update.callback_query
+    if message is not None and (message.text or "").startswith("/"):
+        await context.services.requests.park(user.id)
+    elif query is not None and (query.data or "").split(":", 1)[0] not in DIALOGUE_NAMESPACES:
+        await context.services.requests.park(user.id)
+
 
 async def start_request(update: Update, context: Context) -> None:
     """“I'm interested”, “Ask a person”, a failed search or a topic: start the dialogue."""
@@ -139,8 +155,9 @@ async def on_contact(update: Update, context: Context) -> None:
     await show_dialogue(update, context, reply)
 
 
-async def dialogue_input(update: Update, context: Context) -> bool:
-    """Text or an attachment while a dialogue runs; False if there is no dialogue (then it's a question)."""
+async def dialogue_input(update: Update, context: Context, *, confident: bool = False) -> bool:
+    """Text or an attachment while a dialogue runs; False if there is no active dialogue (then it's a
+    question). `confident`: the search would answer the text (it may be a new question, not an answer)."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -150,12 +167,16 @@ async def dialogue_input(update: Update, context: Context) -> bool:
     if attachment is not None:
         event = Attach(attachment)
     elif message.text is not None:
-        event = Text(message.text)
+        event = Text(message.text, confident)
     else:
         event = Unsupported()
     reply = await context.services.requests.write(user.id, event, f"m:{message.message_id}")
     if reply is None or reply.view is None:
         return False
+    if reply.effect == "ask_new":
+        text, keyboard = render.ask_new_screen(context.t, reply.view)
+        await context.bot.send_message(message.chat_id, text, reply_markup=markup(keyboard))
+        return True
     if reply.problem:
         await message.reply_text(render.attachment_problem(context.t, reply.problem))
     text, keyboard = render.dialogue_screen(context.t, reply.view)
@@ -193,8 +214,14 @@ async def requests_command(update: Update, context: Context) -> None:
     if user is None:
         return
     await answer_query(update.callback_query)
-    requests = await context.services.requests.open_requests(user.id, context.lang)
-    await show(update, context, *render.open_requests(context.t, requests))
+    desk = context.services.requests
+    requests = await desk.open_requests(user.id, context.lang)
+    text, keyboard = render.open_requests(context.t, requests)
+    parked = await desk.parked_draft(user.id)
+    if parked is not None:
+        notice, buttons = render.parked_notice(context.t, parked)
+        text, keyboard = f"{notice}\n\n{text}", [*buttons, *keyboard]
+    await show(update, context, text, keyboard)
 
 
 async def resident_request_button(update: Update, context: Context) -> None:

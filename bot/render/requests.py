@@ -45,6 +45,7 @@ class DraftView:
     text: str | None
     attachments: int
     phone: str | None  # set when the partner is to call
+    pending: str | None = None  # a text held until the resident says whether it is their answer
 
 
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
@@ -74,6 +75,28 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             cancel,
         ]
     return consent_screen(t, view)
+
+
+def ask_new_screen(t: Translator, view: DraftView) -> Screen:
+    """A text that looks like a new question arrived while the draft waits for an answer."""
+    lines = [t.html("Is this your answer to {partner}, or a new question?", partner=t.isolate(view.partner))]
+    if view.pending:
+        lines.append(quote(view.pending[:PREVIEW_CHARS]))
+    return "\n".join(lines), [
+        [("✍️ " + t.gettext("My answer"), encode("dlg", "mine", view.dialogue_id))],
+        [("🔎 " + t.gettext("A new question"), encode("dlg", "new", view.dialogue_id))],
+    ]
+
+
+def parked_notice(t: Translator, view: DraftView) -> Screen:
+    """A line and buttons for the menu and /requests: the resident left a draft unfinished."""
+    text = "📝 " + t.html("You have an unfinished request to {partner}.", partner=t.isolate(view.partner))
+    return text, [
+        [
+            ("▶️ " + t.gettext("Continue"), encode("dlg", "resume", view.dialogue_id)),
+            ("🗑 " + t.gettext("Discard"), encode("dlg", "cancel", view.dialogue_id)),
+        ]
+    ]
 
 
 def consent_screen(t: Translator, view: DraftView) -> Screen:

@@ -47,6 +47,7 @@ class DialogueReply:
     view: DraftView | None = None
     problem: str | None = None  # why a file was not added (`AttachmentProblem`)
     number: str | None = None
+    question: str | None = None  # "question": the text the resident meant as a new question
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,33 @@ class RequestDesk:
                 view = intake.draft_view(ctx, step.draft, await session.get(Resident, resident_id))
         if step.effect == "sent":
             self._wake()
-        return DialogueReply(step.effect, view, step.problem, step.number)
+        return DialogueReply(step.effect, view, step.problem, step.number, step.question)
 
     async def write(
         self, resident_id: int, event: Text | Attach | Unsupported, input_key: str
     ) -> DialogueReply | None:
-        """Text or a file while a dialogue runs; None when there is none (then it is something else)."""
+        """Text or a file while a dialogue runs; None when there is none or it is parked (then the text is
+        something else). "ask_new": the text may be a new question; the resident is asked."""
         reply = await self._advance(resident_id, event, input_key=input_key)
-        return None if reply.effect == "gone" else reply
+        return None if reply.effect in ("gone", "parked") else reply
+
+    async def park(self, resident_id: int) -> None:
+        """The resident navigated away (/start, a command, a menu tap): the draft waits for "Continue"."""
+        # Most navigation happens without a draft: look before taking the write lock.
+        async with self._database.sessions() as session:
+            if not await intake.has_active_draft(session, resident_id):
+                return
+        async with self._database.transaction() as session:
+            await intake.park(session, self._context(), resident_id)
+
+    async def parked_draft(self, resident_id: int) -> DraftView | None:
+        """The resident's parked draft ("You have an unfinished request: continue / discard"), if any."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            draft = await intake.parked_draft(session, ctx, resident_id)
+            if draft is None:
+                return None
+            return intake.draft_view(ctx, draft, await session.get(Resident, resident_id))
 
     async def press(self, resident_id: int, dialogue_id: str, action: str, input_key: str) -> DialogueReply:
         """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send."""

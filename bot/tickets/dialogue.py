@@ -6,6 +6,12 @@ restarts), advances it and stores it again, in one transaction. Only "Send" turn
 
     INTAKE ─answer / Skip (after the last question)─► MESSAGE ─Done─► CONTACT ─chat / shared phone─► CONFIRM
     CONFIRM ─Change─► MESSAGE     text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
+
+Beside the step, a draft is active or parked. Navigation (/start, a command, a menu tap) parks it: a parked
+draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
+button of the dialogue; a file resumes it. A text that looks like a new question while the draft waits for
+an answer is held (`pending`) until the resident says whether it is their answer ("mine") or a new
+question ("new": the draft is parked and the text goes to the search).
 """
 
 from __future__ import annotations
@@ -89,6 +95,8 @@ class Draft:
     contact: ContactPreference = ContactPreference.CHAT
     phone: str | None = None
     inputs: tuple[str, ...] = ()
+    parked: bool = False
+    pending: str | None = None  # a text held while the resident says whether it is an answer
 
     @property
     def is_empty(self) -> bool:
@@ -111,6 +119,8 @@ class Draft:
             "contact": self.contact.value,
             "phone": self.phone,
             "inputs": list(self.inputs),
+            "parked": self.parked,
+            "pending": self.pending,
         }
 
     @classmethod
@@ -132,6 +142,8 @@ class Draft:
                 contact=ContactPreference(data.get("contact", ContactPreference.CHAT.value)),
                 phone=data.get("phone"),
                 inputs=tuple(data.get("inputs", [])),
+                parked=bool(data.get("parked", False)),
+                pending=data.get("pending"),
             )
         )
 
@@ -181,7 +193,11 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
 
 @dataclass(frozen=True)
 class Text:
+    """The resident's text; `confident`: the search would answer it with certainty (it may be a new
+    question rather than an answer)."""
+
     text: str
+    confident: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,8 +222,26 @@ class SharedPhone:
     number: str
 
 
-Input = Text | Attach | Unsupported | Press | SharedPhone
-BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send"})
+@dataclass(frozen=True)
+class Park:
+    """The resident navigated away (/start, a command, a menu button): the draft waits, untouched."""
+
+
+Input = Text | Attach | Unsupported | Press | SharedPhone | Park
+BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send", "resume", "mine", "new"})
+QUESTION_MARKS = ("?", "\u061f", "\u00bf")  # Latin, Arabic/Persian, Spanish-style
+
+
+def question_form(text: str) -> bool:
+    """Whether the text is phrased as a question (ends with a question mark in any of our scripts)."""
+    return text.rstrip().endswith(QUESTION_MARKS)
+
+
+def looks_new(draft: Draft, event: Text) -> bool:
+    """Whether a text may be a new question rather than the answer the draft waits for. Only an intake
+    question waits for an answer that is not a question itself (a confident search hit or a question mark
+    is suspicious there); the message to the partner is very often a question, so it is taken as it is."""
+    return draft.step is DialogueStep.INTAKE and (event.confident or question_form(event.text))
 
 
 class Effect(StrEnum):
@@ -219,6 +253,9 @@ class Effect(StrEnum):
     SEND = "send"  # create the request from the draft
     CANCEL = "cancel"  # drop the draft; nothing was sent
     STALE = "stale"  # a button this dialogue does not know
+    PARKED = "parked"  # the draft is parked: the input is not for it (nothing changed)
+    ASK_NEW = "ask_new"  # "is this your answer or a new question?" (the text is held in `pending`)
+    QUESTION = "question"  # the held text is a new question: search it (`Transition.question`)
 
 
 @dataclass(frozen=True)
@@ -226,15 +263,37 @@ class Transition:
     draft: Draft
     effect: Effect = Effect.SCREEN
     problem: AttachmentProblem | None = None
+    question: str | None = None
 
 
 def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_text: str = "") -> Transition:
     """The draft after `event`. `input_key` names the update (a message id, a button tap): an input seen
     before shows the screen again and changes nothing. `signup_text` becomes the message when the resident
     taps "Done" on an offer without writing anything (signing up needs no words)."""
+    if isinstance(event, Park):
+        return Transition(replace(draft, parked=True, pending=None), Effect.PARKED)
+    if isinstance(event, Text) and draft.parked:
+        return Transition(draft, Effect.PARKED)
     if isinstance(event, Press):
         if event.action not in BUTTONS:
             return Transition(draft, Effect.STALE)
+        if event.action == "new":
+            if draft.pending is None:
+                return Transition(draft, Effect.STALE)
+            return Transition(replace(draft, parked=True, pending=None), Effect.QUESTION, None, draft.pending)
+        if event.action == "mine":
+            if draft.pending is None:
+                return Transition(replace(draft, parked=False))
+            event = Text(draft.pending)
+        # Any other button of the dialogue is the resident coming back to it.
+        draft = replace(draft, parked=False, pending=None)
+    elif isinstance(event, Text):
+        if looks_new(draft, event):
+            return Transition(replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS]), Effect.ASK_NEW)
+        draft = replace(draft, pending=None)
+    elif isinstance(event, Attach):
+        draft = replace(draft, parked=False, pending=None)
+    if isinstance(event, Press):
         if event.action in ("send", "cancel", "phone"):
             effect = {"send": Effect.SEND, "cancel": Effect.CANCEL, "phone": Effect.ASK_PHONE}[event.action]
             return Transition(draft, effect)
@@ -244,7 +303,9 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_
         draft = replace(draft, inputs=(*draft.inputs[-(RECENT_INPUTS - 1) :], input_key))
     step = draft.step
     problem = None
-    if isinstance(event, Press) and event.action == "skip":
+    if isinstance(event, Press) and event.action == "resume":
+        pass
+    elif isinstance(event, Press) and event.action == "skip":
         draft = _answer(draft, None)
     elif isinstance(event, Press) and event.action == "done":
         if draft.is_empty and not draft.offer_id:

@@ -145,6 +145,7 @@ class Step:
     draft: Draft | None = None
     problem: str | None = None
     number: str | None = None
+    question: str | None = None  # QUESTION: the held text, to be searched
 
 
 async def advance(
@@ -174,7 +175,30 @@ async def advance(
         return Step(Effect.CANCEL.value)
     _save(row, transition.draft)
     problem = transition.problem.value if transition.problem else None
-    return Step(transition.effect.value, transition.draft, problem)
+    return Step(transition.effect.value, transition.draft, problem, question=transition.question)
+
+
+async def has_active_draft(session: AsyncSession, resident_id: int) -> bool:
+    """Whether the resident has a draft that is not parked (read only)."""
+    row = await store.get_dialogue(session, resident_id)
+    return row is not None and not row.data.get("parked", False)
+
+
+async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
+    """The resident navigated away: their running draft waits (parked) instead of taking the next text.
+    False if there is no draft to park."""
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None or loaded[1].parked:
+        return False
+    row, draft = loaded
+    _save(row, machine.advance(draft, machine.Park()).draft)
+    return True
+
+
+async def parked_draft(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Draft | None:
+    """The resident's parked draft, to offer "continue / discard" (None: none, or it is active)."""
+    loaded = await load(session, ctx, resident_id)
+    return loaded[1] if loaded is not None and loaded[1].parked else None
 
 
 def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> render.DraftView:
@@ -196,6 +220,7 @@ def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> r
         text=draft.text,
         attachments=len(draft.attachments),
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
+        pending=draft.pending,
     )
 
 

@@ -3,7 +3,12 @@ questions; a partner's question opens a conversation; photos start a request."""
 
 from __future__ import annotations
 
-from bot.testing.fakeapi import SimUser
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from bot.storage.models.requests import Request
+from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness
 
 
@@ -77,3 +82,118 @@ async def test_a_question_while_an_intake_question_waits_asks_whether_it_is_the_
     await ayse.tap("✅")
     await ayse.tap("💬")
     assert "Ja, für zwei Kinder?" in screen(ayse)  # the consent screen shows her answer
+
+
+# --- 1. the open conversation ----------
+
+MUETTERZENTRUM = -1_000_000_000_002  # the shipped content's partner groups
+QUARTIERSMANAGEMENT = -1_000_000_000_001
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def send_request(bot: BotHarness, person: SimUser, offer: str, text: str) -> Sent:
+    """`person` sends a request about `offer`; the card as it reached the partner's group."""
+    await person.send(f"/start o_{offer}")
+    await person.tap(1)  # the offer's request button
+    await skip_questions(person)
+    await person.send(text)
+    await person.tap("✅")
+    await person.tap("💬")
+    await person.tap("✅")
+    await deliver(bot)
+    return next(
+        m for chat in bot.telegram.chats for m in bot.telegram.bot_messages(chat) if text in (m.text or "")
+    )
+
+
+def group_texts(bot: BotHarness, group: int) -> list[str]:
+    return [m.text or "" for m in bot.telegram.bot_messages(group)]
+
+
+async def test_after_a_partners_question_plain_messages_reach_the_partner_until_end(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Gerne! Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)
+    await deliver(bot)
+    answer = ayse.last()
+    assert "Donnerstag 15 Uhr" in (answer.text or "")
+    assert "Ihre Nachrichten gehen an SOS-Mütterzentrum" in (answer.text or "")
+    assert answer.labels == ["⏹ Beenden"]
+
+    # No swipe-reply: a plain message, then a photo, reach the partner's thread.
+    await ayse.send("Ja, passt gut, danke!")
+    assert "An SOS-Mütterzentrum weitergeleitet" in screen(ayse)
+    await ayse.send_photo("Der Brief")
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)
+    assert "Ja, passt gut, danke!" in (thread[-2].text or "") and thread[-2].reply_to == card.message_id
+    assert thread[-1].kind == "photo" and "Der Brief" in (thread[-1].text or "")
+
+    # An emergency still gets the emergency screen first, and is not passed on.
+    before = len(thread)
+    await ayse.send("Hilfe, mein Kind atmet nicht!")
+    assert "112" in screen(ayse)
+    await ayse.tap("⏹ Beenden", answer)
+    assert "Ihre Nachrichten gehen nicht mehr an SOS-Mütterzentrum" in screen(ayse)
+    await ayse.send("Wo ist das Quartiersbüro?")
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
+
+
+async def test_several_open_conversations_ask_which_request_and_a_quiet_period_ends_them(
+    bot: BotHarness,
+) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    cafe = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    letter = await send_request(bot, ayse, "briefe-aemter", "Ich habe einen Brief vom Jobcenter.")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja. Wie alt ist das Baby?", reply_to=cafe)
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Bringen Sie ihn am Montag mit?", reply_to=letter)
+    await deliver(bot)
+    await ayse.send("Ja, gut")
+    which = ayse.last()
+    assert "Zu welcher Anfrage gehört diese Nachricht?" in (which.text or "")
+    assert len(which.labels) == 2 and any("Quartiersmanagement" in label for label in which.labels)
+    await ayse.tap("Quartiersmanagement", which)
+    await deliver(bot)
+    assert "Ja, gut" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+    assert not any("Ja, gut" in text for text in group_texts(bot, MUETTERZENTRUM))
+    assert screen(ayse).startswith("An Quartiersmanagement")
+
+    # After the quiet period (a setting) nothing is passed on any more: the text is a question again.
+    async with bot.services.database.transaction() as session:
+        await session.execute(update(Request).values(conversation_at=datetime.now(UTC) - timedelta(hours=13)))
+    await ayse.send("Danke!")
+    await deliver(bot)
+    assert not any("Danke!" in text for text in group_texts(bot, QUARTIERSMANAGEMENT))
+    assert not any("Danke!" in text for text in group_texts(bot, MUETTERZENTRUM))
+
+
+async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await ayse.send("/start o_briefe-aemter")
+    await ayse.tap(1)  # a second request, half written
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne. Wie alt ist es?", reply_to=card)
+    await deliver(bot)
+    await ayse.send("Acht Monate")
+    await deliver(bot)
+    assert "Acht Monate" in group_texts(bot, MUETTERZENTRUM)[-1]
+    await ayse.send("/menu")
+    assert "Sie haben eine unfertige Anfrage an Quartiersmanagement" in screen(ayse)
+
+
+async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await ayse.send("/requests")
+    await ayse.tap("✏️")
+    assert "Ihre Nachrichten gehen dorthin" in screen(ayse)
+    await ayse.send_voice()
+    await deliver(bot)
+    assert bot.telegram.bot_messages(MUETTERZENTRUM)[-1].kind == "voice"

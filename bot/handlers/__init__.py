@@ -89,6 +89,9 @@ def register(app: AppType) -> None:
             requests.resident_request_button, pattern=pattern("req", first=["add", "withdraw"])
         )
     )
+    app.add_handler(
+        CallbackQueryHandler(requests.conversation_button, pattern=pattern("conv", first=["end", "to"]))
+    )
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(
         MessageHandler(

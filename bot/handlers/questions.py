@@ -10,7 +10,7 @@ from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
 from bot.handlers.menu import emergency, show_entry
 from bot.handlers.navigation import stale_button
-from bot.handlers.requests import dialogue_input, resident_followup
+from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
 from bot.render import screens
 from bot.render.callback import decode
 
@@ -59,11 +59,14 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
             context.user_data.last_question = text
         await emergency(update, context, hits[:3], origin="q")
         return
-    # A running request dialogue takes the text; so does a reply to one of the request's messages.
+    # A running request dialogue takes the text; so does a reply to one of the request's messages, and an
+    # open conversation (a request waiting for the resident).
     # An edited message is only ever searched again: it must not change a draft or a sent request.
     confident = result.answer is not None
     if dialogue and (
-        await dialogue_input(update, context, confident=confident) or await resident_followup(update, context)
+        await dialogue_input(update, context, confident=confident)
+        or await resident_followup(update, context)
+        or await conversation_input(update, context)
     ):
         return
     if result.small_talk:

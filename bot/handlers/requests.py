@@ -31,6 +31,7 @@ from bot.tickets.desk import (
     GroupMessage,
     MessageKind,
     Outcome,
+    Relayed,
     Text,
     Unsupported,
 )
@@ -208,6 +209,83 @@ async def resident_followup(update: Update, context: Context) -> bool:
     return True
 
 
+async def conversation_input(update: Update, context: Context) -> bool:
+    """A plain message while a request waits for the resident goes to its thread (several: ask which)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return False
+    relayed = await context.services.requests.converse(
+        user.id,
+        message_id=message.message_id,
+        text=message.text or message.caption,
+        attachment=attachment_of(message),
+    )
+    if relayed is None:
+        return False
+    t = context.t
+    if relayed.outcome is Outcome.AMBIGUOUS:
+        text, keyboard = render.which_request(t, relayed.choices)
+        # The question replies to the message: the tapped answer finds it there (nothing is held meanwhile).
+        await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+        return True
+    await reply_relayed(message, context, relayed)
+    return True
+
+
+async def reply_relayed(message: Message, context: Context, relayed: Relayed) -> None:
+    """What became of a message for a request: passed on (the conversation goes on), or why not."""
+    t = context.t
+    if relayed.outcome is Outcome.OK and relayed.request_id is not None:
+        text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
+        await message.reply_text(text, reply_markup=markup(keyboard))
+        return
+    answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
+    if answer is not None:
+        await message.reply_text(answer)
+
+
+async def conversation_button(update: Update, context: Context) -> None:
+    """⏹ End (the conversation with a request), or the request a message is for (several were open)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    request_id = request_id_of(query.data)
+    if request_id is None:
+        await stale_button(update, context)
+        return
+    t = context.t
+    desk = context.services.requests
+    if decode(query.data).arg(0) == "end":
+        partner = await desk.end_conversation(user.id, request_id)
+        if partner is None:
+            await answer_query(query, t.gettext("Nothing to change."))
+            return
+        await answer_query(query)
+        text, keyboard = render.conversation_ended(t, partner)
+        chat = update.effective_chat
+        if chat is not None:
+            await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
+        return
+    prompt = query.message if isinstance(query.message, Message) else None
+    original = prompt.reply_to_message if prompt is not None else None
+    if prompt is None or original is None:
+        await stale_button(update, context)
+        return
+    relayed = await desk.converse(
+        user.id,
+        message_id=original.message_id,
+        text=original.text or original.caption,
+        attachment=attachment_of(original),
+        request_id=request_id,
+    )
+    await answer_query(query)
+    await prompt.edit_reply_markup(None)
+    if relayed is not None:
+        await reply_relayed(original, context, relayed)
+
+
 async def requests_command(update: Update, context: Context) -> None:
     """/requests: open requests with “add” and “withdraw”."""
     user = update.effective_user
@@ -250,16 +328,21 @@ async def resident_request_button(update: Update, context: Context) -> None:
         )
         return
     await answer_query(query)
-    prompt = await context.bot.send_message(chat.id, render.add_prompt(t, number))
-    # The prompt belongs to the request's thread: the resident's reply to it maps back by message id.
+    text, keyboard = render.add_prompt(t, number, request_id)
+    prompt = await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
+    # The prompt belongs to the request's thread: a reply to it maps back by message id, and the next plain
+    # messages go there too (the conversation opens).
     await desk.link_prompt(user.id, prompt.message_id, request_id)
 
 
 async def resident_media(update: Update, context: Context) -> None:
-    """Photo, voice or document in the private chat: part of a dialogue or a reply, else explain."""
+    """Photo, voice or document in the private chat: part of a dialogue, a reply or a conversation, else
+    explain."""
     if await dialogue_input(update, context):
         return
     if await resident_followup(update, context):
+        return
+    if await conversation_input(update, context):
         return
     await unsupported_message(update, context)
 

@@ -167,11 +167,13 @@ def gone_screen(t: Translator) -> Screen:
     return t.html("This request was already sent or cancelled."), [menu_button(t)]
 
 
-def add_prompt(t: Translator, number: str) -> str:
-    return t.html(
-        "Write what you want to add to request {number} and send it as a reply to this message.",
+def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
+    """“Add to …”: the next messages go to the request (the conversation opens)."""
+    text = t.html(
+        "Write what you want to add to request {number}. Your messages go there until you tap “End”.",
         number=t.isolate(number),
     )
+    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
 
 
 def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
@@ -187,6 +189,45 @@ def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None
     if outcome == "duplicate":
         return None
     return t.html("I could not find this request. /requests shows your open requests.")
+
+
+# --- the open conversation ----------
+
+
+def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
+    """Below a partner's message or the "add" prompt: plain messages now go to the partner."""
+    text = "↩️ " + t.html(
+        "Just write here: your messages go to {partner} until you tap “End”.", partner=t.isolate(partner)
+    )
+    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+
+
+def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
+    """A message of the open conversation reached the partner's thread."""
+    text = t.html("Passed on to {partner}.", partner=t.isolate(partner))
+    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+
+
+@dataclass(frozen=True)
+class ConversationChoice:
+    id: int
+    number: str
+    partner: str
+
+
+def which_request(t: Translator, choices: Sequence[ConversationChoice]) -> Screen:
+    """Several requests wait for the resident: which one is the message for?"""
+    keyboard = [
+        [(f"{choice.number} · {choice.partner}", encode("conv", "to", choice.id))] for choice in choices
+    ]
+    return t.html("Which request is this message for?"), keyboard
+
+
+def conversation_ended(t: Translator, partner: str) -> Screen:
+    return t.html(
+        "Your messages no longer go to {partner}. /requests shows your open requests.",
+        partner=t.isolate(partner),
+    ), [menu_button(t)]
 
 
 # --- after "Send" (sent through the outbox) ----------

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.i18n import Translator
-from bot.render.requests import DraftView, OpenRequest
+from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.requests import MessageKind
-from bot.tickets import intake, partners, relay
+from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Input, Press, SharedPhone, Text, Unsupported
 from bot.tickets.outcome import Outcome
@@ -52,11 +52,14 @@ class DialogueReply:
 
 @dataclass(frozen=True)
 class Relayed:
-    """A resident's message about a sent request: the outcome and the partner's name in their language."""
+    """A resident's message about a sent request: the outcome and the partner's name in their language;
+    `choices` when several conversations are open (AMBIGUOUS)."""
 
     outcome: Outcome
     partner: str = ""
     problem: str | None = None
+    request_id: int | None = None
+    choices: Sequence[ConversationChoice] = ()
 
 
 class RequestDesk:
@@ -176,6 +179,58 @@ class RequestDesk:
         problem = result.attachment_problem.value if result.attachment_problem else None
         return Relayed(result.outcome, partner, problem)
 
+    async def converse(
+        self,
+        resident_id: int,
+        *,
+        message_id: int,
+        text: str | None,
+        attachment: Attachment | None,
+        request_id: int | None = None,
+    ) -> Relayed | None:
+        """A plain message while a request waits for the resident: into its thread (`request_id`: the one
+        the resident chose). None when no conversation is open (then the message is something else)."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            chosen = await conversation.choose(session, ctx, resident_id, request_id)
+            if chosen is None:
+                return None
+            if chosen.outcome is Outcome.AMBIGUOUS:
+                resident = await session.get(Resident, resident_id)
+                lang = resident.language if resident else ctx.partner_language
+                choices = [
+                    ConversationChoice(r.id, r.number, ctx.partner_name(r.partner_id, lang))
+                    for r in await conversation.open_conversations(session, ctx, resident_id)
+                ]
+                return Relayed(Outcome.AMBIGUOUS, choices=choices)
+            request = chosen.request
+            if request is None:
+                return Relayed(chosen.outcome)
+            result = await relay.resident_reply(
+                session,
+                ctx,
+                resident_id=resident_id,
+                message_id=message_id,
+                request_id=request.id,
+                text=text,
+                attachment=attachment,
+            )
+            if result.ok:
+                conversation.touch(request)
+            partner = ctx.partner_name(request.partner_id, request.language)
+        if result.ok:
+            self._wake()
+        problem = result.attachment_problem.value if result.attachment_problem else None
+        return Relayed(result.outcome, partner, problem, request.id)
+
+    async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
+        """ "End": the resident's messages no longer go to the request; the partner's name, None if no
+        conversation was open."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            request = await conversation.end(session, resident_id, request_id)
+            return ctx.partner_name(request.partner_id, request.language) if request else None
+
     async def open_requests(self, resident_id: int, lang: str) -> list[OpenRequest]:
         """/requests: the resident's open requests, partners named in `lang`."""
         ctx = self._context()
@@ -202,9 +257,13 @@ class RequestDesk:
             return request.number if request else None
 
     async def link_prompt(self, resident_id: int, message_id: int, request_id: int) -> None:
-        """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there."""
+        """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there,
+        and so do the resident's next plain messages (the conversation opens)."""
         async with self._database.transaction() as session:
             await relay.link_resident_prompt(session, resident_id, message_id, request_id)
+            request = await intake.open_request_of(session, resident_id, request_id)
+            if request is not None:
+                await conversation.open_for(session, request)
 
     # --- partners --------------------------------------------------------------------------------------
 

@@ -4,12 +4,13 @@ questions; a partner's question opens a conversation; photos start a request."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import update
 
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness
+from tests.harness import BotHarness, run_cli
 
 
 def screen(person: SimUser) -> str:
@@ -197,3 +198,57 @@ async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
     await ayse.send_voice()
     await deliver(bot)
     assert bot.telegram.bot_messages(MUETTERZENTRUM)[-1].kind == "voice"
+
+
+# --- 3. media start a request ----------
+
+
+async def test_a_photo_outside_a_request_asks_who_gets_it_and_flows_into_the_consent(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    await ayse.send_photo("Brief vom Amt")
+    asked = ayse.last()
+    assert "Wem soll ich das schicken?" in (asked.text or "")
+    assert any("Beratung" in label for label in asked.labels)
+    assert any("Quartiersmanagement" in label for label in asked.labels)
+    await ayse.tap("Quartiersmanagement", asked)
+    assert "Schreiben Sie Ihre Nachricht an Quartiersmanagement" in screen(ayse)
+    await ayse.send_voice()
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    consent = screen(ayse)
+    assert "Bitte vor dem Senden prüfen" in consent and "2 Anhänge" in consent
+    await ayse.tap("✅")
+    await deliver(bot)
+    group = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)
+    assert [m.kind for m in group[-2:]] == ["photo", "voice"]
+
+
+async def test_an_album_of_five_photos_is_one_request(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    for _ in range(5):
+        await ayse.send_photo(media_group="album-1")
+    screens = [
+        m for m in bot.telegram.bot_messages(ayse.chat) if "Wem soll ich das schicken?" in (m.text or "")
+    ]
+    assert len(screens) == 1  # one question for the album, not five
+    await ayse.tap("Beratung", screens[0])
+    await skip_questions(ayse)
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "5 Anhänge" in screen(ayse)
+
+
+async def test_a_file_over_telegrams_limit_gets_a_clear_answer_and_starts_nothing(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    await ayse.send_document("Scan.pdf", "application/pdf", size=30 * 1024 * 1024)
+    assert "zu groß" in screen(ayse)
+    await ayse.send("/menu")
+    assert "unfertige Anfrage" not in screen(ayse)
+
+
+def test_the_console_simulates_an_album_and_a_voice_message(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--lang", "de", stdin="/menu\n:album 5\n1\n:sprache\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Wem soll ich das schicken?") == 1
+    assert "Schreiben Sie Ihre Nachricht an" in result.stdout
+    assert "Traceback" not in result.stderr

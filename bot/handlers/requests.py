@@ -52,7 +52,9 @@ def attachment_of(message: Message) -> Attachment | None:
     else:
         return None
     chat_id, message_id, size = message.chat_id, message.message_id, media.file_size
-    return Attachment(kind, media.file_id, chat_id, message_id, name, mime, size, message.caption)
+    return Attachment(
+        kind, media.file_id, chat_id, message_id, name, mime, size, message.caption, message.media_group_id
+    )
 
 
 def request_id_of(data: str | None) -> int | None:
@@ -108,7 +110,9 @@ async def dialogue_button(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     callback = decode(query.data)
-    reply = await context.services.requests.press(user.id, callback.arg(1), callback.arg(0), f"q:{query.id}")
+    reply = await context.services.requests.press(
+        user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", target=callback.arg(2) or None
+    )
     t = context.t
     if reply.effect == "gone":
         await answer_query(query, t.gettext("This request was already sent or cancelled."))
@@ -174,6 +178,8 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
     reply = await context.services.requests.write(user.id, event, f"m:{message.message_id}")
     if reply is None or reply.view is None:
         return False
+    if reply.effect == "quiet":  # another photo of the same album: the screen is already there
+        return True
     if reply.effect == "ask_new":
         text, keyboard = render.ask_new_screen(context.t, reply.view)
         await context.bot.send_message(message.chat_id, text, reply_markup=markup(keyboard))
@@ -335,6 +341,22 @@ async def resident_request_button(update: Update, context: Context) -> None:
     await desk.link_prompt(user.id, prompt.message_id, request_id)
 
 
+async def media_request(update: Update, context: Context) -> bool:
+    """A photo, voice message or document outside any request: “Who should I send this to?”"""
+    message = update.effective_message
+    user = update.effective_user
+    attachment = attachment_of(message) if message is not None else None
+    if message is None or user is None or attachment is None:
+        return False
+    reply = await context.services.requests.start_media(user.id, attachment)
+    if reply.view is None:
+        await message.reply_text(render.attachment_problem(context.t, reply.problem or "unsupported"))
+        return True
+    text, keyboard = render.dialogue_screen(context.t, reply.view)
+    await message.reply_text(text, reply_markup=markup(keyboard))
+    return True
+
+
 async def resident_media(update: Update, context: Context) -> None:
     """Photo, voice or document in the private chat: part of a dialogue, a reply or a conversation, else
     explain."""
@@ -343,6 +365,8 @@ async def resident_media(update: Update, context: Context) -> None:
     if await resident_followup(update, context):
         return
     if await conversation_input(update, context):
+        return
+    if await media_request(update, context):
         return
     await unsupported_message(update, context)
 

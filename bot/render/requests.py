@@ -46,6 +46,7 @@ class DraftView:
     attachments: int
     phone: str | None  # set when the partner is to call
     pending: str | None = None  # a text held until the resident says whether it is their answer
+    choices: Sequence[tuple[str, str]] = ()  # ROUTE: (topic id, label) to choose who gets the files
 
 
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
@@ -56,6 +57,12 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
 
     cancel = button("✖️ " + t.gettext("Cancel"), "cancel")
     partner = t.isolate(view.partner)
+    if view.step is DialogueStep.ROUTE:
+        return route_screen(t, view), [
+            *[[(label, encode("dlg", "to", view.dialogue_id, topic))] for topic, label in view.choices],
+            [("🏢 " + view.partner, encode("dlg", "to", view.dialogue_id, "-"))],
+            cancel,
+        ]
     if view.step is DialogueStep.INTAKE and view.question is not None:
         return "❓ " + escape(view.question), [button("⏭ " + t.gettext("Skip"), "skip"), cancel]
     if view.step in (DialogueStep.INTAKE, DialogueStep.MESSAGE):
@@ -75,6 +82,19 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             cancel,
         ]
     return consent_screen(t, view)
+
+
+def route_screen(t: Translator, view: DraftView) -> str:
+    """A file came without a request: who should get it? (Nothing is sent before the consent screen.)"""
+    return "\n".join(
+        [
+            "📎 " + t.html("Who should I send this to?"),
+            t.html(
+                "Choose a topic, or {partner}, who will pass it on. You can still add a few words.",
+                partner=t.isolate(view.partner),
+            ),
+        ]
+    )
 
 
 def ask_new_screen(t: Translator, view: DraftView) -> Screen:

@@ -621,8 +621,14 @@ class SimUser:
         )
 
     async def send_photo(
-        self, caption: str | None = None, *, size: int = 50_000, reply_to: Sent | None = None
+        self,
+        caption: str | None = None,
+        *,
+        size: int = 50_000,
+        reply_to: Sent | None = None,
+        media_group: str | None = None,
     ) -> Sent:
+        """A photo (`media_group`: one of an album, which Telegram delivers as one message per photo)."""
         file_id = f"photo-{self.user_id}-{len(self.telegram.files)}"
         self.telegram.files[file_id] = b"\xff\xd8" + b"0" * 32
         extra: dict[str, Any] = {
@@ -638,6 +644,8 @@ class SimUser:
         }
         if caption:
             extra["caption"] = caption
+        if media_group:
+            extra["media_group_id"] = media_group
         return await self._message(extra, reply_to)
 
     async def send_document(

@@ -18,7 +18,16 @@ from bot.storage.models import Resident
 from bot.storage.models.requests import MessageKind
 from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import TicketContext
-from bot.tickets.dialogue import Attach, Attachment, Input, Press, SharedPhone, Text, Unsupported
+from bot.tickets.dialogue import (
+    Attach,
+    Attachment,
+    AttachmentProblem,
+    Input,
+    Press,
+    SharedPhone,
+    Text,
+    Unsupported,
+)
 from bot.tickets.outcome import Outcome
 from bot.tickets.relay import GroupMessage
 from bot.tickets.reminders import run_due_reminders
@@ -98,12 +107,24 @@ class RequestDesk:
             return DialogueReply("screen", intake.draft_view(ctx, draft, resident))
 
     async def _advance(
-        self, resident_id: int, event: Input, *, dialogue_id: str | None = None, input_key: str | None = None
+        self,
+        resident_id: int,
+        event: Input,
+        *,
+        dialogue_id: str | None = None,
+        input_key: str | None = None,
+        target: str | None = None,
     ) -> DialogueReply:
         ctx = self._context()
         async with self._database.transaction() as session:
             step = await intake.advance(
-                session, ctx, resident_id, event, dialogue_id=dialogue_id, input_key=input_key
+                session,
+                ctx,
+                resident_id,
+                event,
+                dialogue_id=dialogue_id,
+                input_key=input_key,
+                target=target,
             )
             view = None
             if step.draft is not None:
@@ -138,9 +159,25 @@ class RequestDesk:
                 return None
             return intake.draft_view(ctx, draft, await session.get(Resident, resident_id))
 
-    async def press(self, resident_id: int, dialogue_id: str, action: str, input_key: str) -> DialogueReply:
-        """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send."""
-        return await self._advance(resident_id, Press(action), dialogue_id=dialogue_id, input_key=input_key)
+    async def press(
+        self, resident_id: int, dialogue_id: str, action: str, input_key: str, target: str | None = None
+    ) -> DialogueReply:
+        """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send, ...;
+        `target`: the topic chosen with "to" ("-": the Quartiersmanagement)."""
+        return await self._advance(
+            resident_id, Press(action), dialogue_id=dialogue_id, input_key=input_key, target=target
+        )
+
+    async def start_media(self, resident_id: int, attachment: Attachment) -> DialogueReply:
+        """A photo, voice message or document outside a request: a draft that asks who should get it.
+        "refused" (with `problem`) when the file cannot be passed on."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            started = await intake.start_media(session, ctx, resident_id, attachment)
+            if isinstance(started, AttachmentProblem):
+                return DialogueReply("refused", problem=started.value)
+            resident = await session.get(Resident, resident_id)
+            return DialogueReply("screen", intake.draft_view(ctx, started, resident))
 
     async def share_phone(self, resident_id: int, number: str) -> DialogueReply:
         """The resident shared their own phone number (Telegram's contact button)."""

@@ -6,6 +6,10 @@ restarts), advances it and stores it again, in one transaction. Only "Send" turn
 
     INTAKE ─answer / Skip (after the last question)─► MESSAGE ─Done─► CONTACT ─chat / shared phone─► CONFIRM
     CONFIRM ─Change─► MESSAGE     text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
+    ROUTE ─a topic or the Quartiersmanagement chosen─► INTAKE / MESSAGE   (a file sent outside a request)
+
+The files of one album (a media group) arrive one by one: the first shows the screen, the others join
+the draft quietly.
 
 Beside the step, a draft is active or parked. Navigation (/start, a command, a menu tap) parks it: a parked
 draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
@@ -53,6 +57,7 @@ class Attachment:
     mime_type: str | None = None
     file_size: int | None = None
     caption: str | None = None
+    media_group: str | None = None  # Telegram's media_group_id: the files of one album
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -148,6 +153,12 @@ class Draft:
         )
 
 
+def new_media_draft(dialogue_id: str, partner_id: str, attachment: Attachment) -> Draft:
+    """A draft begun by a photo, voice message or document: the resident chooses who gets it first."""
+    text = attachment.caption.strip() if attachment.caption else None
+    return Draft(dialogue_id, DialogueStep.ROUTE, partner_id, attachments=(attachment,), text=text or None)
+
+
 def new_draft(
     dialogue_id: str,
     partner_id: str,
@@ -212,9 +223,20 @@ class Unsupported:
 
 @dataclass(frozen=True)
 class Press:
-    """A button of the dialogue: skip, done, chat, phone, change, cancel or send."""
+    """A button of the dialogue: skip, done, chat, phone, change, cancel or send (and the others of
+    `BUTTONS`)."""
 
     action: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """In ROUTE, the resident chose who gets the files: a topic (its partner, its intake questions) or
+    the Quartiersmanagement (no topic). The ticket service resolves the choice against the content."""
+
+    partner_id: str
+    topic_id: str | None = None
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,7 +249,7 @@ class Park:
     """The resident navigated away (/start, a command, a menu button): the draft waits, untouched."""
 
 
-Input = Text | Attach | Unsupported | Press | SharedPhone | Park
+Input = Text | Attach | Unsupported | Press | SharedPhone | Park | Route
 BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send", "resume", "mine", "new"})
 QUESTION_MARKS = ("?", "\u061f", "\u00bf")  # Latin, Arabic/Persian, Spanish-style
 
@@ -256,6 +278,7 @@ class Effect(StrEnum):
     PARKED = "parked"  # the draft is parked: the input is not for it (nothing changed)
     ASK_NEW = "ask_new"  # "is this your answer or a new question?" (the text is held in `pending`)
     QUESTION = "question"  # the held text is a new question: search it (`Transition.question`)
+    QUIET = "quiet"  # another file of an album: added, nothing to show
 
 
 @dataclass(frozen=True)
@@ -303,7 +326,22 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_
         draft = replace(draft, inputs=(*draft.inputs[-(RECENT_INPUTS - 1) :], input_key))
     step = draft.step
     problem = None
-    if isinstance(event, Press) and event.action == "resume":
+    if step is DialogueStep.ROUTE and (
+        isinstance(event, SharedPhone) or (isinstance(event, Press) and event.action not in ("resume", "to"))
+    ):
+        # Nobody is chosen yet: an old button of another step changes nothing.
+        return Transition(draft)
+    if isinstance(event, Route):
+        if step is DialogueStep.ROUTE:
+            draft = replace(
+                draft,
+                partner_id=event.partner_id,
+                topic_id=event.topic_id,
+                questions=event.questions,
+                intake_index=0,
+                step=DialogueStep.INTAKE if event.questions else DialogueStep.MESSAGE,
+            )
+    elif isinstance(event, Press) and event.action in ("resume", "to"):
         pass
     elif isinstance(event, Press) and event.action == "skip":
         draft = _answer(draft, None)
@@ -330,9 +368,13 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_
     elif isinstance(event, Attach):
         problem = check_attachment(event.attachment, len(draft.attachments))
         if problem is None:
+            group = event.attachment.media_group
+            album = group is not None and any(a.media_group == group for a in draft.attachments)
             draft = replace(draft, attachments=(*draft.attachments, event.attachment))
-            if step is not DialogueStep.CONFIRM:
+            if step not in (DialogueStep.CONFIRM, DialogueStep.ROUTE):
                 draft = replace(draft, step=DialogueStep.MESSAGE)
+            if album:
+                return Transition(settle(draft), Effect.QUIET)
     else:
         problem = AttachmentProblem.UNSUPPORTED
     return Transition(settle(draft), Effect.SCREEN, problem)

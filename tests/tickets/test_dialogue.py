@@ -203,3 +203,41 @@ def test_parked_and_pending_survive_the_database_round_trip() -> None:
     draft = replace(draft_with_intake(), parked=True, pending="Wo?")
     stored = Draft.from_json(draft.id, draft.step.value, draft.to_json(), draft.questions)
     assert stored.parked and stored.pending == "Wo?"
+
+
+# --- a file that starts a request ----------
+
+
+def test_a_file_outside_a_request_waits_for_the_choice_of_who_gets_it() -> None:
+    from bot.tickets.dialogue import Route, new_media_draft
+
+    draft = new_media_draft("d", "qm", replace(photo(1), caption="Brief"))
+    assert draft.step is DialogueStep.ROUTE and draft.text == "Brief" and len(draft.attachments) == 1
+    # Buttons of other steps change nothing before the choice; text and files are kept.
+    assert advance(draft, Press("done")).draft == draft
+    draft = advance(draft, Text("vom Jobcenter")).draft
+    assert draft.step is DialogueStep.ROUTE and draft.text == "Brief\n\nvom Jobcenter"
+    routed = advance(draft, Route("beratung-partner", "beratung", ("anliegen",))).draft
+    assert (routed.step, routed.partner_id, routed.topic_id, routed.question) == (
+        DialogueStep.INTAKE,
+        "beratung-partner",
+        "beratung",
+        "anliegen",
+    )
+    # The Quartiersmanagement: no topic, no questions, straight to the message.
+    assert advance(draft, Route("qm")).draft.step is DialogueStep.MESSAGE
+
+
+def test_the_photos_of_one_album_join_the_draft_quietly() -> None:
+    from bot.tickets.dialogue import new_media_draft
+
+    draft = new_media_draft("d", "qm", replace(photo(1), media_group="g"))
+    for message_id in range(2, 6):
+        step = advance(
+            draft, Attach(replace(photo(message_id), media_group="g")), input_key=f"m:{message_id}"
+        )
+        assert step.effect is Effect.QUIET
+        draft = step.draft
+    assert len(draft.attachments) == 5 and draft.step is DialogueStep.ROUTE
+    # A photo that is not part of the album shows the screen again.
+    assert advance(draft, Attach(photo(9))).effect is Effect.SCREEN

@@ -39,6 +39,7 @@ class ContactPreference(StrEnum):
 class DialogueStep(StrEnum):
     """Where a request dialogue stands (`Dialogue.step`; the transitions: bot/tickets/dialogue.py)."""
 
+    ROUTE = "route"  # a photo, voice message or document came first: who should get it?
     INTAKE = "intake"  # answering the topic's intake questions
     MESSAGE = "message"  # writing the message / sending attachments
     CONTACT = "contact"  # choosing chat or phone

@@ -105,6 +105,9 @@ HELP = """Befehle der Vorschau:
   :partner [Name]  als Mitarbeiterin der Partnergruppe schreiben, die die letzte Anfrage bekam
                    (Zahl = Knopf der Karte, Text = Antwort an die Bewohnerin)
   :bewohner        wieder als Bewohnerin schreiben
+  :foto [Text]     ein Foto schicken (mit Bildunterschrift); :album 3 = drei Fotos als ein Album
+  :sprache         eine Sprachnachricht schicken
+  :dokument        ein PDF-Dokument schicken
   :hilfe           diese Hilfe"""
 STAFF_USER_ID = 900_001
 
@@ -116,6 +119,32 @@ def _is_request_card(message: Sent) -> bool:
     """A request card in a partner group (it has the "take on" button), not e.g. a staff-chat report."""
     take_on = encode("req", "take", "")  # as bot/render/partners.py makes the card's buttons
     return any(str(b.get("callback_data", "")).startswith(take_on) for b in message.flat_buttons)
+
+
+MEDIA_WORDS = frozenset({"foto", "photo", "album", "sprache", "voice", "dokument", "document"})
+
+
+def media_word(text: str) -> tuple[str, str] | None:
+    """`:foto Text`, `:album 3`, `:sprache`, `:dokument`: (word, rest) of a simulated file, else None."""
+    if not text.startswith(":"):
+        return None
+    word, _, rest = text[1:].strip().partition(" ")
+    return (word.casefold(), rest.strip()) if word.casefold() in MEDIA_WORDS else None
+
+
+async def send_media(person: SimUser, word: str, rest: str) -> None:
+    """The resident sends a simulated photo, album, voice message or document (as on a phone)."""
+    if word in {"foto", "photo"}:
+        await person.send_photo(rest or None)
+    elif word == "album":
+        count = int(rest) if rest.isdigit() else 3
+        group = f"album-{time.time_ns()}"
+        for _ in range(max(1, min(count, 10))):
+            await person.send_photo(media_group=group)
+    elif word in {"sprache", "voice"}:
+        await person.send_voice()
+    else:
+        await person.send_document(rest or "Brief.pdf", "application/pdf")
 
 
 def is_preview_command(text: str) -> bool:
@@ -205,6 +234,13 @@ async def run_console(
                     break
                 text = line.rstrip("\n")
                 if not text.strip():
+                    continue
+                media = media_word(text)
+                if media is not None:
+                    await send_media(actor, *media)
+                    if actor is not resident:
+                        await deliver(app)
+                    await asyncio.sleep(0)
                     continue
                 if is_preview_command(text):
                     await deliver(app)  # a card still in the outbox is shown (and usable) first

@@ -53,6 +53,7 @@ class Services:
             email_replies_relayed=bool(settings.mail_inbound_port and settings.mail_reply_domain),
             show_staff_names=settings.show_staff_names,
             draft_lifetime=timedelta(hours=settings.draft_retention_hours),
+            conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),
         )
 
     @cached_property

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     unanswered_retention_days: int = Field(default=30, ge=1, le=365)
     # An unsent request draft (a sign-up left half done) is dropped this many hours after its last change.
     draft_retention_hours: int = Field(default=24, ge=1, le=720)
+    # While a request waits for the resident, their plain messages go to it; the conversation ends after
+    # this many hours without a message (or by "End", or when the request is closed).
+    conversation_quiet_hours: int = Field(default=12, ge=1, le=168)
     # Closed and withdrawn requests are deleted this many days after their last change.
     request_retention_days: int = Field(default=180, ge=7, le=3650)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -39,6 +39,8 @@ def register(app: AppType) -> None:
     app.add_handler(TypeHandler(Update, buttons.check_chat), group=-15)
     # Group -10: every update first refreshes the resident's row (language, district, last seen).
     app.add_handler(TypeHandler(Update, common.load_resident), group=-10)
+    # Group -5: navigation (/start, a command, a menu tap) parks a running request draft.
+    app.add_handler(TypeHandler(Update, requests.park_on_navigation), group=-5)
 
     # Commands in the resident's private chat.
     app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))
@@ -79,11 +81,16 @@ def register(app: AppType) -> None:
             requests.start_request, pattern=pattern("signup", "signup-e", "ask", args="optional")
         )
     )
+    # "A new question", not an answer to the draft: the held text goes to the search.
+    app.add_handler(CallbackQueryHandler(questions.new_question, pattern=pattern("dlg", first=["new"])))
     app.add_handler(CallbackQueryHandler(requests.dialogue_button, pattern=pattern("dlg")))
     app.add_handler(
         CallbackQueryHandler(
             requests.resident_request_button, pattern=pattern("req", first=["add", "withdraw"])
         )
+    )
+    app.add_handler(
+        CallbackQueryHandler(requests.conversation_button, pattern=pattern("conv", first=["end", "to"]))
     )
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(

@@ -6,11 +6,13 @@ import logging
 
 from telegram import Update
 
-from bot.handlers.common import show
+from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
 from bot.handlers.menu import emergency, show_entry
-from bot.handlers.requests import dialogue_input, resident_followup
+from bot.handlers.navigation import stale_button
+from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
 from bot.render import screens
+from bot.render.callback import decode
 
 logger = logging.getLogger(__name__)
 
@@ -20,11 +22,31 @@ async def on_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
+    await answer(update, context, message.text, dialogue=update.edited_message is None)
+
+
+async def new_question(update: Update, context: Context) -> None:
+    """“A new question”: the text held by the draft is searched; the draft waits (parked)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    callback = decode(query.data)
+    reply = await context.services.requests.press(user.id, callback.arg(1), "new", f"q:{query.id}")
+    if reply.effect != "question" or not reply.question:
+        await stale_button(update, context)
+        return
+    await answer_query(query)
+    await answer(update, context, reply.question, dialogue=False)
+
+
+async def answer(update: Update, context: Context, text: str, *, dialogue: bool) -> None:
+    """Emergency first, then (`dialogue`) a running request dialogue or thread, then the search."""
     services = context.services
     lang = context.lang
     district = context.user_data.district if context.user_data else None
     # In a worker thread: embedding the question must not hold up other residents.
-    result = await services.engine.answer_async(message.text, lang, district)
+    result = await services.engine.answer_async(text, lang, district)
     if result.emergency:
         hits = []
         if result.emergency_match is not None and not result.emergency_match.hard:
@@ -34,19 +56,24 @@ async def on_text(update: Update, context: Context) -> None:
                 (hit.kind, hit.id) for hit in ([result.answer] if result.answer else []) + result.alternatives
             ]
         if context.user_data is not None:
-            context.user_data.last_question = message.text
+            context.user_data.last_question = text
         await emergency(update, context, hits[:3], origin="q")
         return
-    # A running request dialogue takes the text; so does a reply to one of the request's messages.
+    # A running request dialogue takes the text; so does a reply to one of the request's messages, and an
+    # open conversation (a request waiting for the resident).
     # An edited message is only ever searched again: it must not change a draft or a sent request.
-    edited = update.edited_message is not None
-    if not edited and (await dialogue_input(update, context) or await resident_followup(update, context)):
+    confident = result.answer is not None
+    if dialogue and (
+        await dialogue_input(update, context, confident=confident)
+        or await resident_followup(update, context)
+        or await conversation_input(update, context)
+    ):
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))
         return
     if context.user_data is not None and result.reason not in {"empty", "emoji", "too_short"}:
-        context.user_data.last_question = message.text
+        context.user_data.last_question = text
     if result.answer is not None:
         await show_entry(update, context, result.answer.kind, result.answer.id, feedback_buttons=True)
         return
@@ -55,7 +82,7 @@ async def on_text(update: Update, context: Context) -> None:
         await show(update, context, *screens.alternatives_screen(context.t, services.content.catalogue, hits))
         return
     if result.reason in {"no_match", "unsupported_script"}:
-        await services.feedback.unanswered(message.text, lang, district)
+        await services.feedback.unanswered(text, lang, district)
     if result.reason == "no_match":
         await show(update, context, *screens.unknown_screen(context.t))
         return

@@ -32,6 +32,7 @@ from bot.tickets.desk import (
     GroupMessage,
     MessageKind,
     Outcome,
+    Relayed,
     Text,
     Unsupported,
 )
@@ -52,7 +53,9 @@ def attachment_of(message: Message) -> Attachment | None:
     else:
         return None
     chat_id, message_id, size = message.chat_id, message.message_id, media.file_size
-    return Attachment(kind, media.file_id, chat_id, message_id, name, mime, size, message.caption)
+    return Attachment(
+        kind, media.file_id, chat_id, message_id, name, mime, size, message.caption, message.media_group_id
+    )
 
 
 def request_id_of(data: str | None) -> int | None:
@@ -63,6 +66,22 @@ def request_id_of(data: str | None) -> int | None:
 
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
+
+# Buttons that belong to a request dialogue (or start one, replacing any draft): they do not park it.
+DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb"})
+
+
+async def park_on_navigation(update: Update, context: Context) -> None:
+    """/start, any command or a menu button parks a running draft: it never swallows the next question."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE:
+        return
+    message, query = update.message, update.callback_query
+    if message is not None and (message.text or "").startswith("/"):
+        await context.services.requests.park(user.id)
+    elif query is not None and (query.data or "").split(":", 1)[0] not in DIALOGUE_NAMESPACES:
+        await context.services.requests.park(user.id)
 
 
 async def start_request(update: Update, context: Context) -> None:
@@ -92,7 +111,9 @@ async def dialogue_button(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     callback = decode(query.data)
-    reply = await context.services.requests.press(user.id, callback.arg(1), callback.arg(0), f"q:{query.id}")
+    reply = await context.services.requests.press(
+        user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", target=callback.arg(2) or None
+    )
     t = context.t
     if reply.effect == "gone":
         await answer_query(query, t.gettext("This request was already sent or cancelled."))
@@ -146,8 +167,9 @@ async def on_contact(update: Update, context: Context) -> None:
     await show_dialogue(update, context, reply)
 
 
-async def dialogue_input(update: Update, context: Context) -> bool:
-    """Text or an attachment while a dialogue runs; False if there is no dialogue (then it's a question)."""
+async def dialogue_input(update: Update, context: Context, *, confident: bool = False) -> bool:
+    """Text or an attachment while a dialogue runs; False if there is no active dialogue (then it's a
+    question). `confident`: the search would answer the text (it may be a new question, not an answer)."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -157,12 +179,18 @@ async def dialogue_input(update: Update, context: Context) -> bool:
     if attachment is not None:
         event = Attach(attachment)
     elif message.text is not None:
-        event = Text(message.text)
+        event = Text(message.text, confident)
     else:
         event = Unsupported()
     reply = await context.services.requests.write(user.id, event, f"m:{message.message_id}")
     if reply is None or reply.view is None:
         return False
+    if reply.effect == "quiet":  # another photo of the same album: the screen is already there
+        return True
+    if reply.effect == "ask_new":
+        text, keyboard = render.ask_new_screen(context.t, reply.view)
+        await context.bot.send_message(message.chat_id, text, reply_markup=markup(keyboard))
+        return True
     if reply.problem:
         await message.reply_text(render.attachment_problem(context.t, reply.problem))
     text, keyboard = render.dialogue_screen(context.t, reply.view)
@@ -194,14 +222,97 @@ async def resident_followup(update: Update, context: Context) -> bool:
     return True
 
 
+async def conversation_input(update: Update, context: Context) -> bool:
+    """A plain message while a request waits for the resident goes to its thread (several: ask which)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return False
+    relayed = await context.services.requests.converse(
+        user.id,
+        message_id=message.message_id,
+        text=message.text or message.caption,
+        attachment=attachment_of(message),
+    )
+    if relayed is None:
+        return False
+    t = context.t
+    if relayed.outcome is Outcome.AMBIGUOUS:
+        text, keyboard = render.which_request(t, relayed.choices)
+        # The question replies to the message: the tapped answer finds it there (nothing is held meanwhile).
+        await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+        return True
+    await reply_relayed(message, context, relayed)
+    return True
+
+
+async def reply_relayed(message: Message, context: Context, relayed: Relayed) -> None:
+    """What became of a message for a request: passed on (the conversation goes on), or why not."""
+    t = context.t
+    if relayed.outcome is Outcome.OK and relayed.request_id is not None:
+        text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
+        await message.reply_text(text, reply_markup=markup(keyboard))
+        return
+    answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
+    if answer is not None:
+        await message.reply_text(answer)
+
+
+async def conversation_button(update: Update, context: Context) -> None:
+    """⏹ End (the conversation with a request), or the request a message is for (several were open)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    request_id = request_id_of(query.data)
+    if request_id is None:
+        await stale_button(update, context)
+        return
+    t = context.t
+    desk = context.services.requests
+    if decode(query.data).arg(0) == "end":
+        partner = await desk.end_conversation(user.id, request_id)
+        if partner is None:
+            await answer_query(query, t.gettext("Nothing to change."))
+            return
+        await answer_query(query)
+        text, keyboard = render.conversation_ended(t, partner)
+        chat = update.effective_chat
+        if chat is not None:
+            await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
+        return
+    prompt = query.message if isinstance(query.message, Message) else None
+    original = prompt.reply_to_message if prompt is not None else None
+    if prompt is None or original is None:
+        await stale_button(update, context)
+        return
+    relayed = await desk.converse(
+        user.id,
+        message_id=original.message_id,
+        text=original.text or original.caption,
+        attachment=attachment_of(original),
+        request_id=request_id,
+    )
+    await answer_query(query)
+    await prompt.edit_reply_markup(None)
+    if relayed is not None:
+        await reply_relayed(original, context, relayed)
+
+
 async def requests_command(update: Update, context: Context) -> None:
     """/requests: open requests with “add” and “withdraw”."""
     user = update.effective_user
     if user is None:
         return
     await answer_query(update.callback_query)
-    requests = await context.services.requests.open_requests(user.id, context.lang)
-    await show(update, context, *render.open_requests(context.t, requests))
+    desk = context.services.requests
+    requests = await desk.open_requests(user.id, context.lang)
+    text, keyboard = render.open_requests(context.t, requests)
+    parked = await desk.parked_draft(user.id)
+    if parked is not None:
+        notice, buttons = render.parked_notice(context.t, parked)
+        text, keyboard = f"{notice}\n\n{text}", [*buttons, *keyboard]
+    await show(update, context, text, keyboard)
 
 
 async def resident_request_button(update: Update, context: Context) -> None:
@@ -230,16 +341,39 @@ async def resident_request_button(update: Update, context: Context) -> None:
         )
         return
     await answer_query(query)
-    prompt = await context.bot.send_message(chat.id, render.add_prompt(t, number))
-    # The prompt belongs to the request's thread: the resident's reply to it maps back by message id.
+    text, keyboard = render.add_prompt(t, number, request_id)
+    prompt = await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
+    # The prompt belongs to the request's thread: a reply to it maps back by message id, and the next plain
+    # messages go there too (the conversation opens).
     await desk.link_prompt(user.id, prompt.message_id, request_id)
 
 
+async def media_request(update: Update, context: Context) -> bool:
+    """A photo, voice message or document outside any request: “Who should I send this to?”"""
+    message = update.effective_message
+    user = update.effective_user
+    attachment = attachment_of(message) if message is not None else None
+    if message is None or user is None or attachment is None:
+        return False
+    reply = await context.services.requests.start_media(user.id, attachment)
+    if reply.view is None:
+        await message.reply_text(render.attachment_problem(context.t, reply.problem or "unsupported"))
+        return True
+    text, keyboard = render.dialogue_screen(context.t, reply.view)
+    await message.reply_text(text, reply_markup=markup(keyboard))
+    return True
+
+
 async def resident_media(update: Update, context: Context) -> None:
-    """Photo, voice or document in the private chat: part of a dialogue or a reply, else explain."""
+    """Photo, voice or document in the private chat: part of a dialogue, a reply or a conversation, else
+    explain."""
     if await dialogue_input(update, context):
         return
     if await resident_followup(update, context):
+        return
+    if await conversation_input(update, context):
+        return
+    if await media_request(update, context):
         return
     await unsupported_message(update, context)
 

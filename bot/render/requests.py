@@ -45,6 +45,8 @@ class DraftView:
     text: str | None
     attachments: int
     phone: str | None  # set when the partner is to call
+    pending: str | None = None  # a text held until the resident says whether it is their answer
+    choices: Sequence[tuple[str, str]] = ()  # ROUTE: (topic id, label) to choose who gets the files
 
 
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
@@ -55,6 +57,12 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
 
     cancel = button("✖️ " + t.gettext("Cancel"), "cancel")
     partner = t.isolate(view.partner)
+    if view.step is DialogueStep.ROUTE:
+        return route_screen(t, view), [
+            *[[(label, encode("dlg", "to", view.dialogue_id, topic))] for topic, label in view.choices],
+            [("🏢 " + view.partner, encode("dlg", "to", view.dialogue_id, "-"))],
+            cancel,
+        ]
     if view.step is DialogueStep.INTAKE and view.question is not None:
         return "❓ " + escape(view.question), [button("⏭ " + t.gettext("Skip"), "skip"), cancel]
     if view.step in (DialogueStep.INTAKE, DialogueStep.MESSAGE):
@@ -74,6 +82,41 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             cancel,
         ]
     return consent_screen(t, view)
+
+
+def route_screen(t: Translator, view: DraftView) -> str:
+    """A file came without a request: who should get it? (Nothing is sent before the consent screen.)"""
+    return "\n".join(
+        [
+            "📎 " + t.html("Who should I send this to?"),
+            t.html(
+                "Choose a topic, or {partner}, who will pass it on. You can still add a few words.",
+                partner=t.isolate(view.partner),
+            ),
+        ]
+    )
+
+
+def ask_new_screen(t: Translator, view: DraftView) -> Screen:
+    """A text that looks like a new question arrived while the draft waits for an answer."""
+    lines = [t.html("Is this your answer to {partner}, or a new question?", partner=t.isolate(view.partner))]
+    if view.pending:
+        lines.append(quote(view.pending[:PREVIEW_CHARS]))
+    return "\n".join(lines), [
+        [("✍️ " + t.gettext("My answer"), encode("dlg", "mine", view.dialogue_id))],
+        [("🔎 " + t.gettext("A new question"), encode("dlg", "new", view.dialogue_id))],
+    ]
+
+
+def parked_notice(t: Translator, view: DraftView) -> Screen:
+    """A line and buttons for the menu and /requests: the resident left a draft unfinished."""
+    text = "📝 " + t.html("You have an unfinished request to {partner}.", partner=t.isolate(view.partner))
+    return text, [
+        [
+            ("▶️ " + t.gettext("Continue"), encode("dlg", "resume", view.dialogue_id)),
+            ("🗑 " + t.gettext("Discard"), encode("dlg", "cancel", view.dialogue_id)),
+        ]
+    ]
 
 
 def consent_screen(t: Translator, view: DraftView) -> Screen:
@@ -144,11 +187,13 @@ def gone_screen(t: Translator) -> Screen:
     return t.html("This request was already sent or cancelled."), [menu_button(t)]
 
 
-def add_prompt(t: Translator, number: str) -> str:
-    return t.html(
-        "Write what you want to add to request {number} and send it as a reply to this message.",
+def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
+    """“Add to …”: the next messages go to the request (the conversation opens)."""
+    text = t.html(
+        "Write what you want to add to request {number}. Your messages go there until you tap “End”.",
         number=t.isolate(number),
     )
+    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
 
 
 def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
@@ -164,6 +209,45 @@ def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None
     if outcome == "duplicate":
         return None
     return t.html("I could not find this request. /requests shows your open requests.")
+
+
+# --- the open conversation ----------
+
+
+def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
+    """Below a partner's message or the "add" prompt: plain messages now go to the partner."""
+    text = "↩️ " + t.html(
+        "Just write here: your messages go to {partner} until you tap “End”.", partner=t.isolate(partner)
+    )
+    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+
+
+def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
+    """A message of the open conversation reached the partner's thread."""
+    text = t.html("Passed on to {partner}.", partner=t.isolate(partner))
+    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+
+
+@dataclass(frozen=True)
+class ConversationChoice:
+    id: int
+    number: str
+    partner: str
+
+
+def which_request(t: Translator, choices: Sequence[ConversationChoice]) -> Screen:
+    """Several requests wait for the resident: which one is the message for?"""
+    keyboard = [
+        [(f"{choice.number} · {choice.partner}", encode("conv", "to", choice.id))] for choice in choices
+    ]
+    return t.html("Which request is this message for?"), keyboard
+
+
+def conversation_ended(t: Translator, partner: str) -> Screen:
+    return t.html(
+        "Your messages no longer go to {partner}. /requests shows your open requests.",
+        partner=t.isolate(partner),
+    ), [menu_button(t)]
 
 
 # --- after "Send" (sent through the outbox) ----------

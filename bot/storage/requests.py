@@ -59,6 +59,21 @@ async def list_open_requests(session: AsyncSession, resident_id: int) -> Sequenc
     return result.all()
 
 
+async def list_conversations(session: AsyncSession, resident_id: int, since: datetime) -> Sequence[Request]:
+    """The resident's open requests whose conversation was active after `since`, most recent first."""
+    result = await session.scalars(
+        select(Request)
+        .where(
+            Request.resident_id == resident_id,
+            Request.status.in_(OPEN_STATUSES),
+            Request.conversation_at.is_not(None),
+            Request.conversation_at >= since,
+        )
+        .order_by(Request.conversation_at.desc(), Request.id.desc())
+    )
+    return result.all()
+
+
 async def transition(
     session: AsyncSession,
     request: Request,

@@ -356,14 +356,24 @@ class FakeTelegram(BaseRequest):
             }
         return {"id": chat_id, "type": "private", "first_name": "Resident"}
 
-    def message_json(self, sent: Sent) -> dict[str, Any]:
-        """A message of the bot as the Bot API `Message` object (e.g. inside a reply or a callback query)."""
+    def message_json(self, sent: Sent, *, nested: bool = False) -> dict[str, Any]:
+        """A message of the bot as the Bot API `Message` object (e.g. inside a reply or a callback query),
+        with the message it replies to (one level, as Telegram does)."""
         data: dict[str, Any] = {
             "message_id": sent.message_id,
             "date": int(time.time()),
             "chat": self.chat_json(sent.chat_id),
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Quartiersbot", "username": BOT_USERNAME},
         }
+        if not nested and sent.reply_to is not None:
+            original = self.chats.get(sent.chat_id, {}).get(sent.reply_to)
+            if original is not None:
+                data["reply_to_message"] = self.message_json(original, nested=True)
+        if not sent.from_bot and sent.chat_id > 0:
+            # A resident's own message (replied to by the bot): their text or media, as they sent it.
+            data["from"] = {"id": sent.chat_id, "is_bot": False, "first_name": "Resident"}
+            data.update(sent.params)
+            return data
         if sent.text is not None:
             data["caption" if sent.kind in {"photo", "document", "voice"} else "text"] = sent.text
         if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
@@ -632,8 +642,14 @@ class SimUser:
         )
 
     async def send_photo(
-        self, caption: str | None = None, *, size: int = 50_000, reply_to: Sent | None = None
+        self,
+        caption: str | None = None,
+        *,
+        size: int = 50_000,
+        reply_to: Sent | None = None,
+        media_group: str | None = None,
     ) -> Sent:
+        """A photo (`media_group`: one of an album, which Telegram delivers as one message per photo)."""
         file_id = f"photo-{self.user_id}-{len(self.telegram.files)}"
         self.telegram.files[file_id] = b"\xff\xd8" + b"0" * 32
         extra: dict[str, Any] = {
@@ -649,6 +665,8 @@ class SimUser:
         }
         if caption:
             extra["caption"] = caption
+        if media_group:
+            extra["media_group_id"] = media_group
         return await self._message(extra, reply_to)
 
     async def send_document(

@@ -58,6 +58,8 @@ class TicketContext:
     # An unsent request draft untouched this long is dropped (DRAFT_RETENTION_HOURS): the resident walked
     # away from it, so their next message is a question again, and an unsent draft is not kept for ever.
     draft_lifetime: timedelta = timedelta(hours=24)
+    # A request's open conversation ends after this long without a message (CONVERSATION_QUIET_HOURS).
+    conversation_quiet: timedelta = timedelta(hours=12)
 
     def partner_t(self) -> Translator:
         return self.i18n.translator(self.partner_language)

@@ -12,13 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.i18n import Translator
-from bot.render.requests import DraftView, OpenRequest
+from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.requests import MessageKind
-from bot.tickets import intake, partners, relay
+from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import TicketContext
-from bot.tickets.dialogue import Attach, Attachment, Input, Press, SharedPhone, Text, Unsupported
+from bot.tickets.dialogue import (
+    Attach,
+    Attachment,
+    AttachmentProblem,
+    Input,
+    Press,
+    SharedPhone,
+    Text,
+    Unsupported,
+)
 from bot.tickets.outcome import Outcome, Result
 from bot.tickets.relay import GroupMessage
 from bot.tickets.reminders import run_due_reminders
@@ -48,15 +57,19 @@ class DialogueReply:
     view: DraftView | None = None
     problem: str | None = None  # why a file was not added (`AttachmentProblem`)
     number: str | None = None
+    question: str | None = None  # "question": the text the resident meant as a new question
 
 
 @dataclass(frozen=True)
 class Relayed:
-    """A resident's message about a sent request: the outcome and the partner's name in their language."""
+    """A resident's message about a sent request: the outcome and the partner's name in their language;
+    `choices` when several conversations are open (AMBIGUOUS)."""
 
     outcome: Outcome
     partner: str = ""
     problem: str | None = None
+    request_id: int | None = None
+    choices: Sequence[ConversationChoice] = ()
 
 
 class RequestDesk:
@@ -95,30 +108,77 @@ class RequestDesk:
             return DialogueReply("screen", intake.draft_view(ctx, draft, resident))
 
     async def _advance(
-        self, resident_id: int, event: Input, *, dialogue_id: str | None = None, input_key: str | None = None
+        self,
+        resident_id: int,
+        event: Input,
+        *,
+        dialogue_id: str | None = None,
+        input_key: str | None = None,
+        target: str | None = None,
     ) -> DialogueReply:
         ctx = self._context()
         async with self._database.transaction() as session:
             step = await intake.advance(
-                session, ctx, resident_id, event, dialogue_id=dialogue_id, input_key=input_key
+                session,
+                ctx,
+                resident_id,
+                event,
+                dialogue_id=dialogue_id,
+                input_key=input_key,
+                target=target,
             )
             view = None
             if step.draft is not None:
                 view = intake.draft_view(ctx, step.draft, await session.get(Resident, resident_id))
         if step.effect == "sent":
             self._wake()
-        return DialogueReply(step.effect, view, step.problem, step.number)
+        return DialogueReply(step.effect, view, step.problem, step.number, step.question)
 
     async def write(
         self, resident_id: int, event: Text | Attach | Unsupported, input_key: str
     ) -> DialogueReply | None:
-        """Text or a file while a dialogue runs; None when there is none (then it is something else)."""
+        """Text or a file while a dialogue runs; None when there is none or it is parked (then the text is
+        something else). "ask_new": the text may be a new question; the resident is asked."""
         reply = await self._advance(resident_id, event, input_key=input_key)
-        return None if reply.effect == "gone" else reply
+        return None if reply.effect in ("gone", "parked") else reply
 
-    async def press(self, resident_id: int, dialogue_id: str, action: str, input_key: str) -> DialogueReply:
-        """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send."""
-        return await self._advance(resident_id, Press(action), dialogue_id=dialogue_id, input_key=input_key)
+    async def park(self, resident_id: int) -> None:
+        """The resident navigated away (/start, a command, a menu tap): the draft waits for "Continue"."""
+        # Most navigation happens without a draft: look before taking the write lock.
+        async with self._database.sessions() as session:
+            if not await intake.has_active_draft(session, resident_id):
+                return
+        async with self._database.transaction() as session:
+            await intake.park(session, self._context(), resident_id)
+
+    async def parked_draft(self, resident_id: int) -> DraftView | None:
+        """The resident's parked draft ("You have an unfinished request: continue / discard"), if any."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            draft = await intake.parked_draft(session, ctx, resident_id)
+            if draft is None:
+                return None
+            return intake.draft_view(ctx, draft, await session.get(Resident, resident_id))
+
+    async def press(
+        self, resident_id: int, dialogue_id: str, action: str, input_key: str, target: str | None = None
+    ) -> DialogueReply:
+        """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send, ...;
+        `target`: the topic chosen with "to" ("-": the Quartiersmanagement)."""
+        return await self._advance(
+            resident_id, Press(action), dialogue_id=dialogue_id, input_key=input_key, target=target
+        )
+
+    async def start_media(self, resident_id: int, attachment: Attachment) -> DialogueReply:
+        """A photo, voice message or document outside a request: a draft that asks who should get it.
+        "refused" (with `problem`) when the file cannot be passed on."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            started = await intake.start_media(session, ctx, resident_id, attachment)
+            if isinstance(started, AttachmentProblem):
+                return DialogueReply("refused", problem=started.value)
+            resident = await session.get(Resident, resident_id)
+            return DialogueReply("screen", intake.draft_view(ctx, started, resident))
 
     async def share_phone(self, resident_id: int, number: str) -> DialogueReply:
         """The resident shared their own phone number (Telegram's contact button)."""
@@ -157,6 +217,58 @@ class RequestDesk:
         problem = result.attachment_problem.value if result.attachment_problem else None
         return Relayed(result.outcome, partner, problem)
 
+    async def converse(
+        self,
+        resident_id: int,
+        *,
+        message_id: int,
+        text: str | None,
+        attachment: Attachment | None,
+        request_id: int | None = None,
+    ) -> Relayed | None:
+        """A plain message while a request waits for the resident: into its thread (`request_id`: the one
+        the resident chose). None when no conversation is open (then the message is something else)."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            chosen = await conversation.choose(session, ctx, resident_id, request_id)
+            if chosen is None:
+                return None
+            if chosen.outcome is Outcome.AMBIGUOUS:
+                resident = await session.get(Resident, resident_id)
+                lang = resident.language if resident else ctx.partner_language
+                choices = [
+                    ConversationChoice(r.id, r.number, ctx.partner_name(r.partner_id, lang))
+                    for r in await conversation.open_conversations(session, ctx, resident_id)
+                ]
+                return Relayed(Outcome.AMBIGUOUS, choices=choices)
+            request = chosen.request
+            if request is None:
+                return Relayed(chosen.outcome)
+            result = await relay.resident_reply(
+                session,
+                ctx,
+                resident_id=resident_id,
+                message_id=message_id,
+                request_id=request.id,
+                text=text,
+                attachment=attachment,
+            )
+            if result.ok:
+                conversation.touch(request)
+            partner = ctx.partner_name(request.partner_id, request.language)
+        if result.ok:
+            self._wake()
+        problem = result.attachment_problem.value if result.attachment_problem else None
+        return Relayed(result.outcome, partner, problem, request.id)
+
+    async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
+        """ "End": the resident's messages no longer go to the request; the partner's name, None if no
+        conversation was open."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            request = await conversation.end(session, resident_id, request_id)
+            return ctx.partner_name(request.partner_id, request.language) if request else None
+
     async def open_requests(self, resident_id: int, lang: str) -> list[OpenRequest]:
         """/requests: the resident's open requests, partners named in `lang`."""
         ctx = self._context()
@@ -183,9 +295,13 @@ class RequestDesk:
             return request.number if request else None
 
     async def link_prompt(self, resident_id: int, message_id: int, request_id: int) -> None:
-        """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there."""
+        """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there,
+        and so do the resident's next plain messages (the conversation opens)."""
         async with self._database.transaction() as session:
             await relay.link_resident_prompt(session, resident_id, message_id, request_id)
+            request = await intake.open_request_of(session, resident_id, request_id)
+            if request is not None:
+                await conversation.open_for(session, request)
 
     # --- partners --------------------------------------------------------------------------------------
 

@@ -6,6 +6,16 @@ restarts), advances it and stores it again, in one transaction. Only "Send" turn
 
     INTAKE ─answer / Skip (after the last question)─► MESSAGE ─Done─► CONTACT ─chat / shared phone─► CONFIRM
     CONFIRM ─Change─► MESSAGE     text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
+    ROUTE ─a topic or the Quartiersmanagement chosen─► INTAKE / MESSAGE   (a file sent outside a request)
+
+The files of one album (a media group) arrive one by one: the first shows the screen, the others join
+the draft quietly.
+
+Beside the step, a draft is active or parked. Navigation (/start, a command, a menu tap) parks it: a parked
+draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
+button of the dialogue; a file resumes it. A text that looks like a new question while the draft waits for
+an answer is held (`pending`) until the resident says whether it is their answer ("mine") or a new
+question ("new": the draft is parked and the text goes to the search).
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ class Attachment:
     mime_type: str | None = None
     file_size: int | None = None
     caption: str | None = None
+    media_group: str | None = None  # Telegram's media_group_id: the files of one album
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -89,6 +100,8 @@ class Draft:
     contact: ContactPreference = ContactPreference.CHAT
     phone: str | None = None
     inputs: tuple[str, ...] = ()
+    parked: bool = False
+    pending: str | None = None  # a text held while the resident says whether it is an answer
 
     @property
     def is_empty(self) -> bool:
@@ -111,6 +124,8 @@ class Draft:
             "contact": self.contact.value,
             "phone": self.phone,
             "inputs": list(self.inputs),
+            "parked": self.parked,
+            "pending": self.pending,
         }
 
     @classmethod
@@ -132,8 +147,16 @@ class Draft:
                 contact=ContactPreference(data.get("contact", ContactPreference.CHAT.value)),
                 phone=data.get("phone"),
                 inputs=tuple(data.get("inputs", [])),
+                parked=bool(data.get("parked", False)),
+                pending=data.get("pending"),
             )
         )
+
+
+def new_media_draft(dialogue_id: str, partner_id: str, attachment: Attachment) -> Draft:
+    """A draft begun by a photo, voice message or document: the resident chooses who gets it first."""
+    text = attachment.caption.strip() if attachment.caption else None
+    return Draft(dialogue_id, DialogueStep.ROUTE, partner_id, attachments=(attachment,), text=text or None)
 
 
 def new_draft(
@@ -181,7 +204,11 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
 
 @dataclass(frozen=True)
 class Text:
+    """The resident's text; `confident`: the search would answer it with certainty (it may be a new
+    question rather than an answer)."""
+
     text: str
+    confident: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,9 +223,20 @@ class Unsupported:
 
 @dataclass(frozen=True)
 class Press:
-    """A button of the dialogue: skip, done, chat, phone, change, cancel or send."""
+    """A button of the dialogue: skip, done, chat, phone, change, cancel or send (and the others of
+    `BUTTONS`)."""
 
     action: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """In ROUTE, the resident chose who gets the files: a topic (its partner, its intake questions) or
+    the Quartiersmanagement (no topic). The ticket service resolves the choice against the content."""
+
+    partner_id: str
+    topic_id: str | None = None
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,8 +244,26 @@ class SharedPhone:
     number: str
 
 
-Input = Text | Attach | Unsupported | Press | SharedPhone
-BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send"})
+@dataclass(frozen=True)
+class Park:
+    """The resident navigated away (/start, a command, a menu button): the draft waits, untouched."""
+
+
+Input = Text | Attach | Unsupported | Press | SharedPhone | Park | Route
+BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send", "resume", "mine", "new"})
+QUESTION_MARKS = ("?", "\u061f", "\u00bf")  # Latin, Arabic/Persian, Spanish-style
+
+
+def question_form(text: str) -> bool:
+    """Whether the text is phrased as a question (ends with a question mark in any of our scripts)."""
+    return text.rstrip().endswith(QUESTION_MARKS)
+
+
+def looks_new(draft: Draft, event: Text) -> bool:
+    """Whether a text may be a new question rather than the answer the draft waits for. Only an intake
+    question waits for an answer that is not a question itself (a confident search hit or a question mark
+    is suspicious there); the message to the partner is very often a question, so it is taken as it is."""
+    return draft.step is DialogueStep.INTAKE and (event.confident or question_form(event.text))
 
 
 class Effect(StrEnum):
@@ -219,6 +275,10 @@ class Effect(StrEnum):
     SEND = "send"  # create the request from the draft
     CANCEL = "cancel"  # drop the draft; nothing was sent
     STALE = "stale"  # a button this dialogue does not know
+    PARKED = "parked"  # the draft is parked: the input is not for it (nothing changed)
+    ASK_NEW = "ask_new"  # "is this your answer or a new question?" (the text is held in `pending`)
+    QUESTION = "question"  # the held text is a new question: search it (`Transition.question`)
+    QUIET = "quiet"  # another file of an album: added, nothing to show
 
 
 @dataclass(frozen=True)
@@ -226,15 +286,37 @@ class Transition:
     draft: Draft
     effect: Effect = Effect.SCREEN
     problem: AttachmentProblem | None = None
+    question: str | None = None
 
 
 def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_text: str = "") -> Transition:
     """The draft after `event`. `input_key` names the update (a message id, a button tap): an input seen
     before shows the screen again and changes nothing. `signup_text` becomes the message when the resident
     taps "Done" on an offer without writing anything (signing up needs no words)."""
+    if isinstance(event, Park):
+        return Transition(replace(draft, parked=True, pending=None), Effect.PARKED)
+    if isinstance(event, Text) and draft.parked:
+        return Transition(draft, Effect.PARKED)
     if isinstance(event, Press):
         if event.action not in BUTTONS:
             return Transition(draft, Effect.STALE)
+        if event.action == "new":
+            if draft.pending is None:
+                return Transition(draft, Effect.STALE)
+            return Transition(replace(draft, parked=True, pending=None), Effect.QUESTION, None, draft.pending)
+        if event.action == "mine":
+            if draft.pending is None:
+                return Transition(replace(draft, parked=False))
+            event = Text(draft.pending)
+        # Any other button of the dialogue is the resident coming back to it.
+        draft = replace(draft, parked=False, pending=None)
+    elif isinstance(event, Text):
+        if looks_new(draft, event):
+            return Transition(replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS]), Effect.ASK_NEW)
+        draft = replace(draft, pending=None)
+    elif isinstance(event, Attach):
+        draft = replace(draft, parked=False, pending=None)
+    if isinstance(event, Press):
         if event.action in ("send", "cancel", "phone"):
             effect = {"send": Effect.SEND, "cancel": Effect.CANCEL, "phone": Effect.ASK_PHONE}[event.action]
             return Transition(draft, effect)
@@ -244,7 +326,24 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_
         draft = replace(draft, inputs=(*draft.inputs[-(RECENT_INPUTS - 1) :], input_key))
     step = draft.step
     problem = None
-    if isinstance(event, Press) and event.action == "skip":
+    if step is DialogueStep.ROUTE and (
+        isinstance(event, SharedPhone) or (isinstance(event, Press) and event.action not in ("resume", "to"))
+    ):
+        # Nobody is chosen yet: an old button of another step changes nothing.
+        return Transition(draft)
+    if isinstance(event, Route):
+        if step is DialogueStep.ROUTE:
+            draft = replace(
+                draft,
+                partner_id=event.partner_id,
+                topic_id=event.topic_id,
+                questions=event.questions,
+                intake_index=0,
+                step=DialogueStep.INTAKE if event.questions else DialogueStep.MESSAGE,
+            )
+    elif isinstance(event, Press) and event.action in ("resume", "to"):
+        pass
+    elif isinstance(event, Press) and event.action == "skip":
         draft = _answer(draft, None)
     elif isinstance(event, Press) and event.action == "done":
         if draft.is_empty and not draft.offer_id:
@@ -269,9 +368,13 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_
     elif isinstance(event, Attach):
         problem = check_attachment(event.attachment, len(draft.attachments))
         if problem is None:
+            group = event.attachment.media_group
+            album = group is not None and any(a.media_group == group for a in draft.attachments)
             draft = replace(draft, attachments=(*draft.attachments, event.attachment))
-            if step is not DialogueStep.CONFIRM:
+            if step not in (DialogueStep.CONFIRM, DialogueStep.ROUTE):
                 draft = replace(draft, step=DialogueStep.MESSAGE)
+            if album:
+                return Transition(settle(draft), Effect.QUIET)
     else:
         problem = AttachmentProblem.UNSUPPORTED
     return Transition(settle(draft), Effect.SCREEN, problem)

@@ -19,6 +19,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import (
     ContactPreference,
     Dialogue,
+    DialogueStep,
     Direction,
     Request,
     RequestStatus,
@@ -138,6 +139,35 @@ async def start(
     return draft
 
 
+async def start_media(
+    session: AsyncSession, ctx: TicketContext, resident_id: int, attachment: machine.Attachment
+) -> Draft | machine.AttachmentProblem:
+    """A photo, voice message or document outside a request starts a draft that asks who should get it
+    (until then the Quartiersmanagement would). A file that cannot be passed on starts nothing."""
+    problem = machine.check_attachment(attachment)
+    if problem is not None:
+        return problem
+    old = await store.get_dialogue(session, resident_id)
+    if old is not None:
+        await store.delete_dialogue(session, old)
+    partner_id = await routable_partner(session, ctx, None)
+    draft = machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
+    session.add(Dialogue(id=draft.id, resident_id=resident_id, step=draft.step.value, data=draft.to_json()))
+    await session.flush()
+    return draft
+
+
+async def _route(session: AsyncSession, ctx: TicketContext, target: str) -> machine.Route | None:
+    """The resident's choice in ROUTE: a topic id, or "-" for the Quartiersmanagement (the catch-all)."""
+    if target == "-":
+        return machine.Route(await routable_partner(session, ctx, None))
+    topic = ctx.catalogue.topics.get(target)
+    if topic is None:
+        return None
+    partner_id = await routable_partner(session, ctx, topic.default_partner)
+    return machine.Route(partner_id, target, _questions(ctx, target))
+
+
 # --- one input ----------
 
 
@@ -150,6 +180,7 @@ class Step:
     draft: Draft | None = None
     problem: str | None = None
     number: str | None = None
+    question: str | None = None  # QUESTION: the held text, to be searched
 
 
 async def advance(
@@ -160,8 +191,10 @@ async def advance(
     *,
     dialogue_id: str | None = None,
     input_key: str | None = None,
+    target: str | None = None,
 ) -> Step:
-    """Apply one input to the resident's dialogue (`dialogue_id`: the one the button belongs to)."""
+    """Apply one input to the resident's dialogue (`dialogue_id`: the one the button belongs to;
+    `target`: the topic chosen with "to")."""
     if event == machine.Press("send") and dialogue_id is not None:
         try:
             result = await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
@@ -172,6 +205,11 @@ async def advance(
     if loaded is None or (dialogue_id is not None and loaded[0].id != dialogue_id):
         return Step("gone")
     row, draft = loaded
+    if event == machine.Press("to"):
+        route = await _route(session, ctx, target or "")
+        if route is None:
+            return Step(Effect.STALE.value, draft)
+        event = route
     signup = ctx.partner_t().gettext("I would like to sign up for this offer.")
     transition = machine.advance(draft, event, input_key=input_key, signup_text=signup)
     if transition.effect is Effect.CANCEL:
@@ -179,7 +217,30 @@ async def advance(
         return Step(Effect.CANCEL.value)
     _save(row, transition.draft)
     problem = transition.problem.value if transition.problem else None
-    return Step(transition.effect.value, transition.draft, problem)
+    return Step(transition.effect.value, transition.draft, problem, question=transition.question)
+
+
+async def has_active_draft(session: AsyncSession, resident_id: int) -> bool:
+    """Whether the resident has a draft that is not parked (read only)."""
+    row = await store.get_dialogue(session, resident_id)
+    return row is not None and not row.data.get("parked", False)
+
+
+async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
+    """The resident navigated away: their running draft waits (parked) instead of taking the next text.
+    False if there is no draft to park."""
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None or loaded[1].parked:
+        return False
+    row, draft = loaded
+    _save(row, machine.advance(draft, machine.Park()).draft)
+    return True
+
+
+async def parked_draft(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Draft | None:
+    """The resident's parked draft, to offer "continue / discard" (None: none, or it is active)."""
+    loaded = await load(session, ctx, resident_id)
+    return loaded[1] if loaded is not None and loaded[1].parked else None
 
 
 def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> render.DraftView:
@@ -201,7 +262,17 @@ def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> r
         text=draft.text,
         attachments=len(draft.attachments),
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
+        pending=draft.pending,
+        choices=_route_choices(catalogue, lang) if draft.step is DialogueStep.ROUTE else (),
     )
+
+
+def _route_choices(catalogue: CatalogueLike, lang: str) -> list[tuple[str, str]]:
+    """(topic id, label) for "who should get this?": every topic, in the content's order."""
+    topics = sorted(catalogue.topics.items(), key=lambda item: item[1].order)
+    return [
+        (topic_id, f"{topic.icon or ''} {localized(topic.title, lang)}".strip()) for topic_id, topic in topics
+    ]
 
 
 # --- "Send" ----------

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery import outbox
 from bot.delivery.outbox import Copy, Destination
 from bot.render import partners as render
+from bot.render.keyboards import Keyboard
 from bot.render.requests import status_message
 from bot.storage import requests as store
 from bot.storage.models import Resident
@@ -193,6 +194,7 @@ async def enqueue_resident(
     *,
     attachment: RequestMessage | None = None,
     dedupe_key: str | None = None,
+    keyboard: Keyboard | None = None,
 ) -> OutboxMessage | None:
     """A message to the resident about `request`; replies to it map back to the request."""
     resident = await session.get(Resident, request.resident_id)
@@ -206,6 +208,7 @@ async def enqueue_resident(
         subject="",
         mail_id="",
         copy=copy_of(attachment) if attachment is not None else None,
+        keyboard=keyboard,
         request_id=request.id,
         link_role=LinkRole.RESIDENT,
         dedupe_key=dedupe_key,

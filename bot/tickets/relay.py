@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery import outbox
 from bot.delivery.outbox import Destination
 from bot.render import partners as partner_render
-from bot.render.requests import partner_answer
+from bot.render.requests import conversation_hint, partner_answer
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
@@ -26,6 +26,7 @@ from bot.storage.models.requests import (
     RequestMessage,
     RequestStatus,
 )
+from bot.tickets.conversation import open_for
 from bot.tickets.deps import TicketContext
 from bot.tickets.dialogue import Attachment, AttachmentProblem, check_attachment
 from bot.tickets.notify import enqueue_partner, enqueue_resident
@@ -259,17 +260,23 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
             session, message.chat_id, message.message_id, request.id, LinkRole.PARTNER
         )
     await _answered(session, request)
+    t, partner = ctx.t(request.language), ctx.partner_name(request.partner_id, request.language)
     html = partner_answer(
-        ctx.t(request.language),
+        t,
         request.number,
-        ctx.partner_name(request.partner_id, request.language),
+        partner,
         message.staff_name if ctx.show_staff_names else None,
         relayed.text,
         message.edited,
     )
-    await enqueue_resident(
-        session, request, html, attachment=relayed if message.attachment else None, dedupe_key=effect
-    )
+    # The request now waits for the resident: their next plain message answers it.
+    await open_for(session, request)
+    if message.attachment is None:
+        hint, keyboard = conversation_hint(t, partner, request.id)
+        await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=effect, keyboard=keyboard)
+    else:
+        # A copied file carries the answer as its caption (at most 1,024 characters): no hint, no button.
+        await enqueue_resident(session, request, html, attachment=relayed, dedupe_key=effect)
     return Result(Outcome.OK, request)
 
 
@@ -307,13 +314,9 @@ async def partner_email_reply(
         return Result(Outcome.DUPLICATE, request)
     message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None)
     await _answered(session, request)
-    html = partner_answer(
-        ctx.t(request.language),
-        request.number,
-        ctx.partner_name(request.partner_id, request.language),
-        None,
-        message.text,
-        False,
-    )
-    await enqueue_resident(session, request, html, dedupe_key=dedupe_key)
+    t, name = ctx.t(request.language), ctx.partner_name(request.partner_id, request.language)
+    html = partner_answer(t, request.number, name, None, message.text, False)
+    await open_for(session, request)
+    hint, keyboard = conversation_hint(t, name, request.id)
+    await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard)
     return Result(Outcome.OK, request)

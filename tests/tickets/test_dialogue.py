@@ -152,3 +152,92 @@ def test_the_button_that_starts_a_request_decides_its_partner_and_topic() -> Non
         == origin_of(catalogue, "ask", "t.x")
         == {}
     )
+
+
+# --- parked drafts and texts that look like new questions ----------
+
+
+def test_navigation_parks_the_draft_and_a_parked_draft_takes_no_text() -> None:
+    from bot.tickets.dialogue import Park
+
+    draft = draft_with_intake()
+    parked = advance(draft, Park())
+    assert parked.effect is Effect.PARKED and parked.draft.parked
+    ignored = advance(parked.draft, Text("Wo ist das Quartiersbüro?"), input_key="m:2")
+    assert ignored.effect is Effect.PARKED and ignored.draft == parked.draft  # the text is not an answer
+    resumed = advance(parked.draft, Press("resume"), input_key="q:1")
+    assert resumed.effect is Effect.SCREEN and not resumed.draft.parked
+    assert resumed.draft.question == "kinder"  # where it was left
+    # A file resumes the draft too (it is not navigation), and any button of the dialogue does.
+    assert not advance(parked.draft, Attach(photo())).draft.parked
+    assert not advance(parked.draft, Press("skip")).draft.parked
+
+
+def test_a_question_while_an_intake_question_waits_is_held_until_the_resident_says_what_it_is() -> None:
+    draft = draft_with_intake()
+    for text, confident in (("Wo ist das Quartiersbüro?", False), ("Deutschkurs Montag", True)):
+        held = advance(draft, Text(text, confident))
+        assert held.effect is Effect.ASK_NEW and held.draft.pending == text
+        assert held.draft.intake == {} and held.draft.question == "kinder"
+        # "It is my answer": the held text answers the question.
+        mine = advance(held.draft, Press("mine"), input_key="q:1").draft
+        assert dict(mine.intake) == {"kinder": text} and mine.pending is None
+        # "A new question": the draft is parked and the text goes to the search.
+        new = advance(held.draft, Press("new"), input_key="q:2")
+        assert new.effect is Effect.QUESTION and new.question == text
+        assert new.draft.parked and new.draft.pending is None and new.draft.intake == {}
+
+
+def test_the_message_to_the_partner_is_never_held_even_when_it_is_a_question() -> None:
+    draft = new_draft("d", "bildung")
+    # The message to a partner is often a question itself: taken as it is.
+    taken = advance(draft, Text("Darf ich mein Baby mitbringen?", confident=True))
+    assert taken.effect is Effect.SCREEN and taken.draft.text == "Darf ich mein Baby mitbringen?"
+    # Arabic and Persian question marks count as well.
+    assert advance(draft_with_intake(), Text("أين المكتب؟")).effect is Effect.ASK_NEW
+    # "new" without a held text is an outdated button.
+    assert advance(draft, Press("new")).effect is Effect.STALE
+
+
+def test_parked_and_pending_survive_the_database_round_trip() -> None:
+    draft = replace(draft_with_intake(), parked=True, pending="Wo?")
+    stored = Draft.from_json(draft.id, draft.step.value, draft.to_json(), draft.questions)
+    assert stored.parked and stored.pending == "Wo?"
+
+
+# --- a file that starts a request ----------
+
+
+def test_a_file_outside_a_request_waits_for_the_choice_of_who_gets_it() -> None:
+    from bot.tickets.dialogue import Route, new_media_draft
+
+    draft = new_media_draft("d", "qm", replace(photo(1), caption="Brief"))
+    assert draft.step is DialogueStep.ROUTE and draft.text == "Brief" and len(draft.attachments) == 1
+    # Buttons of other steps change nothing before the choice; text and files are kept.
+    assert advance(draft, Press("done")).draft == draft
+    draft = advance(draft, Text("vom Jobcenter")).draft
+    assert draft.step is DialogueStep.ROUTE and draft.text == "Brief\n\nvom Jobcenter"
+    routed = advance(draft, Route("beratung-partner", "beratung", ("anliegen",))).draft
+    assert (routed.step, routed.partner_id, routed.topic_id, routed.question) == (
+        DialogueStep.INTAKE,
+        "beratung-partner",
+        "beratung",
+        "anliegen",
+    )
+    # The Quartiersmanagement: no topic, no questions, straight to the message.
+    assert advance(draft, Route("qm")).draft.step is DialogueStep.MESSAGE
+
+
+def test_the_photos_of_one_album_join_the_draft_quietly() -> None:
+    from bot.tickets.dialogue import new_media_draft
+
+    draft = new_media_draft("d", "qm", replace(photo(1), media_group="g"))
+    for message_id in range(2, 6):
+        step = advance(
+            draft, Attach(replace(photo(message_id), media_group="g")), input_key=f"m:{message_id}"
+        )
+        assert step.effect is Effect.QUIET
+        draft = step.draft
+    assert len(draft.attachments) == 5 and draft.step is DialogueStep.ROUTE
+    # A photo that is not part of the album shows the screen again.
+    assert advance(draft, Attach(photo(9))).effect is Effect.SCREEN

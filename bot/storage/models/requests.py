@@ -39,6 +39,7 @@ class ContactPreference(StrEnum):
 class DialogueStep(StrEnum):
     """Where a request dialogue stands (`Dialogue.step`; the transitions: bot/tickets/dialogue.py)."""
 
+    ROUTE = "route"  # a photo, voice message or document came first: who should get it?
     INTAKE = "intake"  # answering the topic's intake questions
     MESSAGE = "message"  # writing the message / sending attachments
     CONTACT = "contact"  # choosing chat or phone
@@ -104,6 +105,9 @@ class Request(Base):
     routed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The open conversation (bot/tickets/conversation.py): when the request last waited for the resident or
+    # heard from them; the resident's plain messages go to its thread for a quiet period. None: not open.
+    conversation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class RequestMessage(Base):

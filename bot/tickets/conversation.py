@@ -1,0 +1,80 @@
+"""The open conversation: while a request waits for the resident, their plain messages go to its thread.
+
+Most residents never use Telegram's swipe-reply. So a request that waits for the resident (its partner asked
+something, or the resident tapped "Add to …") takes their next messages, texts and files alike:
+
+    closed ─partner's message relayed / "Add to …"─► open ─each message─► open (the quiet period restarts)
+    open ─"End" / request closed or withdrawn / `quiet` without a message─► closed
+
+With several open conversations the resident is asked which request a message is for. A running (active)
+draft comes first; a partner's message parks it, since the resident answers what they saw last. Each
+function works in the caller's transaction; `bot.tickets.desk` owns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage import requests as store
+from bot.storage.models.base import utcnow
+from bot.storage.models.requests import Request, RequestStatus
+from bot.tickets.deps import TicketContext
+from bot.tickets.outcome import Outcome, Result
+
+
+def is_open(conversation_at: datetime | None, status: RequestStatus, now: datetime, quiet: timedelta) -> bool:
+    """Whether a request's conversation is open at `now` (the rule, without the database)."""
+    return conversation_at is not None and not status.is_final and now - conversation_at <= quiet
+
+
+async def open_for(session: AsyncSession, request: Request) -> None:
+    """The request waits for its resident: open (or refresh) the conversation and park a running draft."""
+    request.conversation_at = utcnow()
+    row = await store.get_dialogue(session, request.resident_id)
+    if row is not None and not row.data.get("parked"):
+        # Same as `dialogue.advance(draft, Park())`, without loading the content's intake questions.
+        row.data = {**row.data, "parked": True, "pending": None}
+
+
+async def open_conversations(
+    session: AsyncSession, ctx: TicketContext, resident_id: int
+) -> Sequence[Request]:
+    """The resident's requests whose conversation is open, most recent first."""
+    now = utcnow()
+    requests = await store.list_conversations(session, resident_id, now - ctx.conversation_quiet)
+    return [r for r in requests if is_open(r.conversation_at, r.status, now, ctx.conversation_quiet)]
+
+
+async def choose(
+    session: AsyncSession, ctx: TicketContext, resident_id: int, request_id: int | None = None
+) -> Result | None:
+    """The request a plain message goes to: the one open conversation (or `request_id`, the one the
+    resident chose when several were open). None: no conversation is open (the message is something
+    else); AMBIGUOUS: several are open and the resident must choose; CLOSED: the chosen one has ended."""
+    requests = await open_conversations(session, ctx, resident_id)
+    if request_id is not None:
+        requests = [r for r in requests if r.id == request_id]
+        if not requests:
+            return Result(Outcome.CLOSED)
+    if not requests:
+        return None
+    if len(requests) > 1:
+        return Result(Outcome.AMBIGUOUS)
+    return Result(Outcome.OK, requests[0])
+
+
+def touch(request: Request) -> None:
+    """The resident wrote through the conversation: the quiet period starts again."""
+    request.conversation_at = utcnow()
+
+
+async def end(session: AsyncSession, resident_id: int, request_id: int) -> Request | None:
+    """The resident tapped "End": their messages no longer go to the request. None if none was open."""
+    request = await store.get_request(session, request_id)
+    if request is None or request.resident_id != resident_id or request.conversation_at is None:
+        return None
+    request.conversation_at = None
+    return request

@@ -1,0 +1,254 @@
+"""Requests as people chat, end to end through the real handlers: drafts never swallow navigation or new
+questions; a partner's question opens a conversation; photos start a request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from bot.storage.models.requests import Request
+from bot.testing.fakeapi import Sent, SimUser
+from tests.harness import BotHarness, run_cli
+
+
+def screen(person: SimUser) -> str:
+    return person.last().text or ""
+
+
+async def skip_questions(person: SimUser) -> None:
+    while any("⏭" in label for label in person.last().labels):
+        await person.tap("⏭")
+
+
+async def start_course_signup(bot: BotHarness) -> SimUser:
+    """A resident signs up for the women's German course: the course topic first asks about childcare."""
+    ayse = bot.resident("Ayşe", lang="de")
+    await ayse.send("/start")
+    await ayse.tap("Deutsch")
+    if "Stadtteil" in screen(ayse):
+        await ayse.tap(1)
+    await ayse.send("/start o_deutschkurs-frauen")
+    await ayse.tap("✋")
+    assert "Kinderbetreuung" in screen(ayse)
+    return ayse
+
+
+async def test_navigation_parks_the_draft_and_the_menu_offers_to_continue_it(bot: BotHarness) -> None:
+    ayse = await start_course_signup(bot)
+    await ayse.send("/start")
+    menu = ayse.last()
+    assert "Sie haben eine unfertige Anfrage an" in (menu.text or "")
+    assert menu.labels[:2] == ["▶️ Weiter", "🗑 Verwerfen"]
+    # The next question goes to the search, not into the draft as the answer about childcare.
+    await ayse.send("Wo ist das Quartiersbüro?")
+    assert "Kinderbetreuung" not in screen(ayse)
+    assert "Ist das Ihre Antwort" not in screen(ayse)
+    await ayse.send("/anfragen")
+    assert "Sie haben eine unfertige Anfrage an" in screen(ayse)
+    await ayse.tap("▶️ Weiter")
+    assert "Kinderbetreuung" in screen(ayse)  # the draft, where she left it
+    await ayse.send("Nein, danke")
+    await skip_questions(ayse)
+    assert "Schreiben Sie Ihre Nachricht an" in screen(ayse)
+    # A tap on the (older) menu parks it again; "Discard" drops it.
+    await ayse.tap("Kurse", menu)
+    await ayse.send("/menu")
+    await ayse.tap("🗑 Verwerfen")
+    assert "Abgebrochen" in screen(ayse)
+    await ayse.send("/menu")
+    assert "unfertige Anfrage" not in screen(ayse)
+
+
+async def test_a_question_while_an_intake_question_waits_asks_whether_it_is_the_answer(
+    bot: BotHarness,
+) -> None:
+    ayse = await start_course_signup(bot)
+    await ayse.send("Wo ist das Quartiersbüro?")
+    asked = ayse.last()
+    assert "Ist das Ihre Antwort an" in (asked.text or "") and "oder eine neue Frage?" in (asked.text or "")
+    assert asked.labels == ["✍️ Meine Antwort", "🔎 Eine neue Frage"]
+    await ayse.tap("🔎 Eine neue Frage")
+    answer = screen(ayse)
+    assert "Ist das Ihre Antwort" not in answer and "Kinderbetreuung" not in answer
+    # The draft waits; from the menu she continues it and answers the question after all.
+    await ayse.send("/menu")
+    await ayse.tap("▶️ Weiter")
+    assert "Kinderbetreuung" in screen(ayse)
+    await ayse.send("Ja, für zwei Kinder?")
+    await ayse.tap("✍️ Meine Antwort")
+    await skip_questions(ayse)
+    assert "Schreiben Sie Ihre Nachricht an" in screen(ayse)
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "Ja, für zwei Kinder?" in screen(ayse)  # the consent screen shows her answer
+
+
+# --- 1. the open conversation ----------
+
+MUETTERZENTRUM = -1_000_000_000_002  # the shipped content's partner groups
+QUARTIERSMANAGEMENT = -1_000_000_000_001
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def send_request(bot: BotHarness, person: SimUser, offer: str, text: str) -> Sent:
+    """`person` sends a request about `offer`; the card as it reached the partner's group."""
+    await person.send(f"/start o_{offer}")
+    await person.tap(1)  # the offer's request button
+    await skip_questions(person)
+    await person.send(text)
+    await person.tap("✅")
+    await person.tap("💬")
+    await person.tap("✅")
+    await deliver(bot)
+    return next(
+        m for chat in bot.telegram.chats for m in bot.telegram.bot_messages(chat) if text in (m.text or "")
+    )
+
+
+def group_texts(bot: BotHarness, group: int) -> list[str]:
+    return [m.text or "" for m in bot.telegram.bot_messages(group)]
+
+
+async def test_after_a_partners_question_plain_messages_reach_the_partner_until_end(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Gerne! Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)
+    await deliver(bot)
+    answer = ayse.last()
+    assert "Donnerstag 15 Uhr" in (answer.text or "")
+    assert "Ihre Nachrichten gehen an SOS-Mütterzentrum" in (answer.text or "")
+    assert answer.labels == ["⏹ Beenden"]
+
+    # No swipe-reply: a plain message, then a photo, reach the partner's thread.
+    await ayse.send("Ja, passt gut, danke!")
+    assert "An SOS-Mütterzentrum weitergeleitet" in screen(ayse)
+    await ayse.send_photo("Der Brief")
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)
+    assert "Ja, passt gut, danke!" in (thread[-2].text or "") and thread[-2].reply_to == card.message_id
+    assert thread[-1].kind == "photo" and "Der Brief" in (thread[-1].text or "")
+
+    # An emergency still gets the emergency screen first, and is not passed on.
+    before = len(thread)
+    await ayse.send("Hilfe, mein Kind atmet nicht!")
+    assert "112" in screen(ayse)
+    await ayse.tap("⏹ Beenden", answer)
+    assert "Ihre Nachrichten gehen nicht mehr an SOS-Mütterzentrum" in screen(ayse)
+    await ayse.send("Wo ist das Quartiersbüro?")
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
+
+
+async def test_several_open_conversations_ask_which_request_and_a_quiet_period_ends_them(
+    bot: BotHarness,
+) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    cafe = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    letter = await send_request(bot, ayse, "briefe-aemter", "Ich habe einen Brief vom Jobcenter.")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja. Wie alt ist das Baby?", reply_to=cafe)
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Bringen Sie ihn am Montag mit?", reply_to=letter)
+    await deliver(bot)
+    await ayse.send("Ja, gut")
+    which = ayse.last()
+    assert "Zu welcher Anfrage gehört diese Nachricht?" in (which.text or "")
+    assert len(which.labels) == 2 and any("Quartiersmanagement" in label for label in which.labels)
+    await ayse.tap("Quartiersmanagement", which)
+    await deliver(bot)
+    assert "Ja, gut" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+    assert not any("Ja, gut" in text for text in group_texts(bot, MUETTERZENTRUM))
+    assert screen(ayse).startswith("An Quartiersmanagement")
+
+    # After the quiet period (a setting) nothing is passed on any more: the text is a question again.
+    async with bot.services.database.transaction() as session:
+        await session.execute(update(Request).values(conversation_at=datetime.now(UTC) - timedelta(hours=13)))
+    await ayse.send("Danke!")
+    await deliver(bot)
+    assert not any("Danke!" in text for text in group_texts(bot, QUARTIERSMANAGEMENT))
+    assert not any("Danke!" in text for text in group_texts(bot, MUETTERZENTRUM))
+
+
+async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await ayse.send("/start o_briefe-aemter")
+    await ayse.tap(1)  # a second request, half written
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne. Wie alt ist es?", reply_to=card)
+    await deliver(bot)
+    await ayse.send("Acht Monate")
+    await deliver(bot)
+    assert "Acht Monate" in group_texts(bot, MUETTERZENTRUM)[-1]
+    await ayse.send("/menu")
+    assert "Sie haben eine unfertige Anfrage an Quartiersmanagement" in screen(ayse)
+
+
+async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await ayse.send("/requests")
+    await ayse.tap("✏️")
+    assert "Ihre Nachrichten gehen dorthin" in screen(ayse)
+    await ayse.send_voice()
+    await deliver(bot)
+    assert bot.telegram.bot_messages(MUETTERZENTRUM)[-1].kind == "voice"
+
+
+# --- 3. media start a request ----------
+
+
+async def test_a_photo_outside_a_request_asks_who_gets_it_and_flows_into_the_consent(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    await ayse.send_photo("Brief vom Amt")
+    asked = ayse.last()
+    assert "Wem soll ich das schicken?" in (asked.text or "")
+    assert any("Beratung" in label for label in asked.labels)
+    assert any("Quartiersmanagement" in label for label in asked.labels)
+    await ayse.tap("Quartiersmanagement", asked)
+    assert "Schreiben Sie Ihre Nachricht an Quartiersmanagement" in screen(ayse)
+    await ayse.send_voice()
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    consent = screen(ayse)
+    assert "Bitte vor dem Senden prüfen" in consent and "2 Anhänge" in consent
+    await ayse.tap("✅")
+    await deliver(bot)
+    group = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)
+    assert [m.kind for m in group[-2:]] == ["photo", "voice"]
+
+
+async def test_an_album_of_five_photos_is_one_request(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    for _ in range(5):
+        await ayse.send_photo(media_group="album-1")
+    screens = [
+        m for m in bot.telegram.bot_messages(ayse.chat) if "Wem soll ich das schicken?" in (m.text or "")
+    ]
+    assert len(screens) == 1  # one question for the album, not five
+    await ayse.tap("Beratung", screens[0])
+    await skip_questions(ayse)
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "5 Anhänge" in screen(ayse)
+
+
+async def test_a_file_over_telegrams_limit_gets_a_clear_answer_and_starts_nothing(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    await ayse.send_document("Scan.pdf", "application/pdf", size=30 * 1024 * 1024)
+    assert "zu groß" in screen(ayse)
+    await ayse.send("/menu")
+    assert "unfertige Anfrage" not in screen(ayse)
+
+
+def test_the_console_simulates_an_album_and_a_voice_message(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--lang", "de", stdin="/menu\n:album 5\n1\n:sprache\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Wem soll ich das schicken?") == 1
+    assert "Schreiben Sie Ihre Nachricht an" in result.stdout
+    assert "Traceback" not in result.stderr

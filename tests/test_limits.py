@@ -11,6 +11,7 @@ import asyncio
 import html
 import logging
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -332,3 +333,31 @@ async def test_a_resident_with_the_most_open_requests_is_asked_to_wait_and_keeps
     async with bot.services.database.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Request)) == 1
     assert amal.last().message_id == consent.message_id  # the draft is still there, "Send" works later
+
+
+def content_with_long_note(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", content)
+    offer = content / "offers" / "deutschkurs-frauen.yaml"
+    note = "de: Einstieg jederzeit möglich, solange Plätze frei sind."
+    assert note in offer.read_text(encoding="utf-8")
+    offer.write_text(
+        offer.read_text(encoding="utf-8").replace(note, "de: " + long_text(500, "Hinweis")), encoding="utf-8"
+    )
+    return content
+
+
+async def test_a_screen_longer_than_a_message_arrives_in_numbered_parts_with_the_buttons_last(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Staff wrote a very long note for an offer: the offer's page no longer fits one message.
+    content = content_with_long_note(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_deutschkurs-frauen")
+
+        parts = numbered_parts(bot.telegram.bot_messages(anna.chat))
+        assert len(parts) == 2
+        assert all(visible_length(p.text or "") <= MESSAGE_LIMIT for p in parts)
+        assert parts[0].labels == [] and "✋ Ich möchte mich anmelden" in parts[1].labels
+        assert_no_rule_broken(bot)

@@ -17,6 +17,7 @@ from telegram.error import BadRequest
 
 from bot.handlers.context import Context
 from bot.render.keyboards import Keyboard
+from bot.render.split import split_html
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +47,22 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 
 async def show(update: Update, context: Context, text: str, keyboard: Keyboard | None = None) -> None:
-    """Answer with a screen: edit the tapped message in place, or send a new message."""
+    """Answer with a screen: edit the tapped message in place, or send a new message.
+
+    A screen longer than a Telegram message (a long draft with its answers, say) goes out in numbered
+    parts; the first replaces the tapped message, the buttons come with the last part."""
     reply_markup = markup(keyboard)
+    parts = split_html(text)
     query = update.callback_query
     if query is not None and query.message is not None and getattr(query.message, "text", None) is not None:
         try:
             await query.edit_message_text(
-                text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, disable_web_page_preview=True
+                parts[0],
+                parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup if len(parts) == 1 else None,
+                disable_web_page_preview=True,
             )
-            return
+            parts = parts[1:]
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return
@@ -63,9 +71,14 @@ async def show(update: Update, context: Context, text: str, keyboard: Keyboard |
     chat = update.effective_chat
     if chat is None:
         return
-    await context.bot.send_message(
-        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, disable_web_page_preview=True
-    )
+    for number, part in enumerate(parts, start=1):
+        await context.bot.send_message(
+            chat.id,
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup if number == len(parts) else None,
+            disable_web_page_preview=True,
+        )
 
 
 async def answer_query(query: CallbackQuery | None, text: str | None = None, alert: bool = False) -> None:

@@ -163,7 +163,11 @@ async def test_updates_processed_again_after_a_restart_change_nothing_twice(
         await amal.tap("✋")
         if "⏭" in " ".join(amal.last().labels):
             await amal.tap("⏭")
+            second = amal.last().text
             await amal._process(replayable[-1])  # the same "skip" again: no second question skipped
+            assert amal.last().text == second
+        while "⏭" in " ".join(amal.last().labels):  # the course asks more than one question
+            await amal.tap("⏭")
         await amal.send("Ich möchte mich anmelden")
         await amal._process(replayable[-1])  # the same message again
         await amal.tap("✅")

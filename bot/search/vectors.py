@@ -13,6 +13,9 @@ are. It is loaded in the background thread that computes vectors, never at impor
   one background thread computes what is missing and then hands the matrix to the waiting
   :class:`SemanticIndex`. A content reload supersedes the job of the old content (the vectors computed
   so far stay in memory and on disk).
+- With the passages, the everyday off-topic questions of bot/search/offtopic.py are embedded (as
+  questions, cached like the passages); when the matrix is installed they set each language's
+  thresholds and discount the entries that are close to everything (:class:`Calibration`).
 - If the model cannot be loaded, the bot answers lexically, logs it once, and ``/stats`` says so.
 """
 

@@ -203,9 +203,7 @@ async def bot_with_model(database_url: str, shipped_search: Any) -> AsyncIterato
     from tests.harness import BotHarness
 
     settings = {"search_model": True, "vector_cache_dir": shipped_search.embedder.cache_dir}
-    async with BotHarness.running(
-        database_url=database_url, search=shipped_search, **settings
-    ) as harness:
+    async with BotHarness.running(database_url=database_url, search=shipped_search, **settings) as harness:
         assert harness.services.engine.semantic_ready, harness.services.embedder
         yield harness
 

@@ -3,6 +3,7 @@ questions; a partner's question opens a conversation; photos start a request."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from sqlalchemy import update
 
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness, run_cli
+from tests.harness import ROOT, BotHarness, run_cli
 
 
 def screen(person: SimUser) -> str:
@@ -252,3 +253,67 @@ def test_the_console_simulates_an_album_and_a_voice_message(tmp_path: Path) -> N
     assert result.stdout.count("Wem soll ich das schicken?") == 1
     assert "Schreiben Sie Ihre Nachricht an" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# --- 5. consent for a hand-over ----------
+
+
+async def propose_hand_over(bot: BotHarness, card: Sent, group: int, target: str) -> SimUser:
+    petra = bot.partner("Petra", group)
+    await petra.tap("übergeben", card)
+    choices = bot.telegram.bot_messages(group)[-1]
+    await petra.tap(next(i for i, label in enumerate(choices.labels, 1) if label.startswith(target)), choices)
+    await deliver(bot)
+    return petra
+
+
+async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    assert bot.telegram.answered_callbacks[-1].get("text") == "Die Person wird zuerst gefragt."
+    question = ayse.last()
+    text = question.text or ""
+    assert "SOS-Mütterzentrum möchte Ihre Anfrage" in text and "Quartiersmanagement" in text
+    assert "Vornamen, Ihre Sprache, Ihre Antworten und Ihre Nachrichten" in text
+    assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before  # nothing reached them yet
+    assert "wird gefragt" in group_texts(bot, MUETTERZENTRUM)[-1]
+
+    await ayse.tap("✖️ Nein", question)
+    await deliver(bot)
+    assert "Ihre Anfrage bleibt bei SOS-Mütterzentrum" in screen(ayse)
+    assert "nicht zugestimmt" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before
+
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    await ayse.tap("✅", ayse.last())
+    await deliver(bot)
+    new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1]
+    assert "Darf ich mein Baby mitbringen?" in (new_card.text or "")
+    assert "zugestimmt" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "weitergegeben" in screen(ayse) or "Quartiersmanagement" in screen(ayse)
+
+
+async def test_a_hand_over_to_a_partner_without_any_channel_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    partners = content / "partners.yaml"
+    # "now" gets requests by e-mail only; without the address it has no channel at all.
+    partners.write_text(partners.read_text(encoding="utf-8").replace("      email: now@example.org\n", ""))
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        ayse = bot.resident("Ayşe", lang="de")
+        card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+        petra = bot.partner("Petra", MUETTERZENTRUM)
+        before = len(bot.telegram.bot_messages(ayse.chat))
+        await petra.press(f"req:ho:{card_request_id(card)}:now", card)
+        assert "kann keine Anfragen empfangen" in (bot.telegram.answered_callbacks[-1].get("text") or "")
+        await deliver(bot)
+        assert len(bot.telegram.bot_messages(ayse.chat)) == before  # the resident is not even asked
+
+
+def card_request_id(card: Sent) -> str:
+    take = next(b["callback_data"] for b in card.flat_buttons if b["callback_data"].startswith("req:take:"))
+    return str(take.split(":")[2])

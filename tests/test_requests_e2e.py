@@ -112,6 +112,8 @@ async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_p
             choices,
         )
         await deliver(bot)
+        await amal.tap("✅", amal.last())  # she agrees to the hand-over (asked first)
+        await deliver(bot)
         qm_group = -1_000_000_000_001
         assert len(bot.telegram.bot_messages(qm_group)) == 1  # the card, now at the Quartiersmanagement
         resident_messages = len(bot.telegram.bot_messages(amal.user_id))

@@ -92,6 +92,9 @@ def register(app: AppType) -> None:
     app.add_handler(
         CallbackQueryHandler(requests.conversation_button, pattern=pattern("conv", first=["end", "to"]))
     )
+    app.add_handler(
+        CallbackQueryHandler(requests.handover_answer, pattern=pattern("hoc", first=["yes", "no"]))
+    )
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(
         MessageHandler(

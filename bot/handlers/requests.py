@@ -378,6 +378,31 @@ async def resident_media(update: Update, context: Context) -> None:
     await unsupported_message(update, context)
 
 
+async def handover_answer(update: Update, context: Context) -> None:
+    """The resident's yes or no to a partner's proposal to hand their request over."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    request_id = request_id_of(query.data)
+    if request_id is None:
+        await stale_button(update, context)
+        return
+    agreed = decode(query.data).arg(0) == "yes"
+    outcome, partner = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
+    t = context.t
+    if outcome is not Outcome.OK:
+        await answer_query(query, t.gettext("Nothing to change."))
+        return
+    await answer_query(query)
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(None)
+    if not agreed:
+        chat = update.effective_chat
+        if chat is not None:
+            await context.bot.send_message(chat.id, render.handover_kept(t, partner))
+
+
 # --- the partner group --------------------------------------------------------------------------------------
 
 
@@ -401,6 +426,7 @@ async def partner_button(update: Update, context: Context) -> None:
     pt = desk.partner_t()
     toasts = {
         Outcome.OK: pt.gettext("Done."),
+        Outcome.INVALID: pt.gettext("This organisation cannot receive requests (no group, no e-mail)."),
         Outcome.ALREADY: pt.gettext("That has already happened."),
         Outcome.CLOSED: pt.gettext("This request is already closed."),
         Outcome.WRONG_CHAT: pt.gettext("This request belongs to another organisation."),
@@ -426,6 +452,9 @@ async def partner_button(update: Update, context: Context) -> None:
     if action == "close" and outcome is Outcome.OK:
         # A closed card needs no buttons any more; a stale tap would only get "already closed".
         await edit_buttons(query.message, None)
+    if action == "ho" and outcome is Outcome.OK:
+        await answer_query(query, pt.gettext("The resident is asked first."))
+        return
     await answer_query(query, toasts.get(outcome, pt.gettext("That did not work.")))
 
 

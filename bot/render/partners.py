@@ -211,6 +211,34 @@ def handed_over_note(t: Translator, number: str, partner: str) -> str:
     )
 
 
+def handover_asked_note(t: Translator, number: str, partner: str) -> str:
+    return partner_note(
+        t,
+        t.gettext(
+            "The resident is asked whether request {number} may go to {partner}. Nothing is passed on "
+            "before they agree."
+        ).format(number=number, partner=partner),
+    )
+
+
+def handover_agreed_note(t: Translator, number: str, partner: str) -> str:
+    return partner_note(
+        t,
+        t.gettext("The resident agreed: request {number} was handed over to {partner}.").format(
+            number=number, partner=partner
+        ),
+    )
+
+
+def handover_declined_note(t: Translator, number: str, partner: str) -> str:
+    return partner_note(
+        t,
+        t.gettext(
+            "The resident did not agree to hand request {number} over to {partner}. It stays with you."
+        ).format(number=number, partner=partner),
+    )
+
+
 def reminder_note(t: Translator, number: str, hours: int) -> str:
     return partner_note(
         t,

@@ -320,11 +320,24 @@ class RequestDesk:
                     session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
                 )
             else:
-                result = await partners.hand_over(
+                # Nothing reaches the new partner before the resident agrees (`answer_hand_over`).
+                result = await partners.propose_hand_over(
                     session, ctx, request_id=request_id, to_partner=to_partner, chat_id=chat_id
                 )
         self._wake()
         return result.outcome
+
+    async def answer_hand_over(self, resident_id: int, request_id: int, agreed: bool) -> tuple[Outcome, str]:
+        """The resident's yes or no to a proposed hand-over; the outcome and the (current) partner's name."""
+        ctx = self._context()
+        async with self._database.transaction() as session:
+            result = await partners.answer_hand_over(
+                session, ctx, resident_id=resident_id, request_id=request_id, agreed=agreed
+            )
+            request = result.request
+            partner = ctx.partner_name(request.partner_id, request.language) if request else ""
+        self._wake()
+        return result.outcome, partner
 
     async def handover_choices(self, request_id: int, *, chat_id: int) -> Sequence[tuple[str, str]] | Outcome:
         """(partner id, name) the request can be handed over to, asked in partner chat `chat_id`; else why

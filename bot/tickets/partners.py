@@ -9,7 +9,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
-from bot.render.requests import handed_over_message
+from bot.render.requests import handed_over_message, handover_question
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
@@ -183,3 +183,71 @@ async def hand_over(
     )
     logger.info("request %s handed over from %s to %s", request.id, old_partner, to_partner)
     return Result(Outcome.OK, request)
+
+
+# --- hand-over with the resident's consent ----------
+
+
+async def propose_hand_over(
+    session: AsyncSession, ctx: TicketContext, *, request_id: int, to_partner: str, chat_id: int
+) -> Result:
+    """A partner pressed "Hand over" to `to_partner`: nothing reaches the new partner yet. The resident is
+    asked first (who, why, what they will see); the old thread gets a note. A partner without any channel
+    (no group, no e-mail) is refused (INVALID)."""
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    if isinstance(request, Result):
+        return request
+    if to_partner == request.partner_id or request.handover_to == to_partner:
+        return Result(Outcome.ALREADY, request)
+    if ctx.partner(to_partner) is None or await partner_destination(session, ctx, to_partner) is None:
+        return Result(Outcome.INVALID, request)
+    request.handover_to = to_partner
+    request.updated_at = utcnow()
+    pt, lang = ctx.partner_t(), request.language
+    new_name = ctx.partner_name(to_partner, ctx.partner_language)
+    await enqueue_partner(session, ctx, request, render.handover_asked_note(pt, request.number, new_name))
+    html, keyboard = handover_question(
+        ctx.t(lang),
+        request.number,
+        ctx.partner_name(request.partner_id, lang),
+        ctx.partner_name(to_partner, lang),
+        request.id,
+    )
+    # A second tap finds `handover_to` set (ALREADY): no key needed against doubles; asking again after a
+    # "no" is a new question.
+    await enqueue_resident(session, request, html, keyboard=keyboard)
+    return Result(Outcome.OK, request)
+
+
+async def answer_hand_over(
+    session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int, agreed: bool
+) -> Result:
+    """The resident answered the hand-over question. Yes: the request goes to the new partner (card
+    there, resident and old partner told). No: it stays; the old partner is told."""
+    request = await store.get_request(session, request_id)
+    if request is None or request.resident_id != resident_id:
+        return Result(Outcome.NOT_FOUND)
+    to_partner = request.handover_to
+    if to_partner is None:
+        return Result(Outcome.ALREADY, request)
+    if request.status.is_final:
+        return Result(Outcome.CLOSED, request)
+    request.handover_to = None
+    pt = ctx.partner_t()
+    new_name = ctx.partner_name(to_partner, ctx.partner_language)
+    if not agreed:
+        await enqueue_partner(
+            session, ctx, request, render.handover_declined_note(pt, request.number, new_name)
+        )
+        return Result(Outcome.OK, request)
+    old_partner = request.partner_id
+    result = await hand_over(session, ctx, request_id=request.id, to_partner=to_partner, chat_id=None)
+    if result.ok:
+        await enqueue_partner(
+            session,
+            ctx,
+            request,
+            render.handover_agreed_note(pt, request.number, new_name),
+            partner_id=old_partner,
+        )
+    return result

@@ -108,6 +108,8 @@ class Request(Base):
     # The open conversation (bot/tickets/conversation.py): when the request last waited for the resident or
     # heard from them; the resident's plain messages go to its thread for a quiet period. None: not open.
     conversation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # A partner proposed handing the request over to this partner: it waits for the resident's consent.
+    handover_to: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class RequestMessage(Base):

@@ -258,6 +258,7 @@ class World:
     ids: dict[str, str] = field(default_factory=dict)
     checked_calls: int = 0
     checked_refusals: int = 0
+    touched: list[Sent] = field(default_factory=list)
     clock: float = field(default_factory=time.time)
 
     @property
@@ -288,9 +289,17 @@ class World:
             **extra,
         }
 
+    def last_message(self, chat_id: int, *, from_bot: bool) -> Sent | None:
+        """The newest message of the bot (or of a person) in a chat, without listing the whole chat."""
+        messages = self.telegram.chats.get(chat_id, {})
+        return next((m for m in reversed(messages.values()) if m.from_bot == from_bot), None)
+
     def last_bot_message(self, actor: str) -> Sent | None:
-        messages = self.telegram.bot_messages(self.chat_of(actor))
-        return messages[-1] if messages else None
+        return self.last_message(self.chat_of(actor), from_bot=True)
+
+    def card(self) -> Sent | None:
+        """Alpha's request card: the bot's first message in the partner's group."""
+        return next((m for m in self.telegram.chats.get(QM_GROUP, {}).values() if m.from_bot), None)
 
     def resolve(self, data: str) -> str:
         for key, value in self.ids.items():
@@ -304,8 +313,7 @@ class World:
             person = self.people[actor]
             replied = self.last_bot_message(actor) if as_reply else None
             if actor in {"partner", "stranger", "alpha_in_group"} and as_reply:
-                cards = self.telegram.bot_messages(QM_GROUP)
-                replied = cards[0] if cards else None
+                replied = self.card()
             if text.startswith("/") and actor in {"alpha", "beta"} and text.split()[0].startswith("/delete"):
                 actor, person = "gamma", self.people["gamma"]  # the residents with secrets stay
             extra: dict[str, Any] = {"text": text}
@@ -334,8 +342,7 @@ class World:
             if target == "last":
                 message = self.last_bot_message(actor)
             elif target == "card":  # a partner's card, pressed wherever this person is
-                cards = self.telegram.bot_messages(QM_GROUP)
-                message = cards[0] if cards else None
+                message = self.card()
                 if message is not None:
                     message = Sent(person.chat, message.message_id, message.text, message.reply_markup)
             elif target == "missing":
@@ -347,13 +354,13 @@ class World:
             await self.process({"callback_query": query})
         elif kind == "edit":
             _, actor, text = action
-            mine = [m for m in self.telegram.messages(self.chat_of(actor)) if not m.from_bot]
-            message_id = mine[-1].message_id if mine else 1
+            mine = self.last_message(self.chat_of(actor), from_bot=False)
+            message_id = mine.message_id if mine else 1
             data = self.message(actor, {"text": text or "?", "edit_date": int(self.clock)})
             data["message_id"] = message_id
-            cards = self.telegram.bot_messages(QM_GROUP)
-            if actor == "partner" and cards:
-                data["reply_to_message"] = self.telegram.message_json(cards[0])
+            card = self.card()
+            if actor == "partner" and card is not None:
+                data["reply_to_message"] = self.telegram.message_json(card)
             await self.process({"edited_message": data})
         elif kind == "media":
             _, actor, media, caption = action
@@ -596,16 +603,22 @@ class World:
         return problems
 
     def leaks(self) -> list[str]:
-        """A resident's secrets anywhere but their own chat and the partner's group."""
+        """A resident's secrets anywhere but their own chat and the partner's group, in the bot's messages
+        sent or edited since the last check."""
         found = []
-        for owner, secrets in SECRETS.items():
-            for chat_id, messages in self.telegram.chats.items():
-                if chat_id in {self.chat_of(owner), QM_GROUP}:
+        touched, self.touched = self.touched, []
+        for message in touched:
+            for owner, secrets in SECRETS.items():
+                if message.chat_id in {self.chat_of(owner), QM_GROUP} or not message.from_bot:
                     continue
-                for message in messages.values():
-                    if message.from_bot and any(s in (message.text or "") for s in secrets):
-                        found.append(f"{owner}'s data in chat {chat_id}: {message.text!r:.200}")
+                if any(s in (message.text or "") for s in secrets):
+                    found.append(f"{owner}'s data in chat {message.chat_id}: {message.text!r:.200}")
         return found
+
+    def watch(self, event: str, payload: Any) -> None:
+        """The fake's listener: every message the bot sends or edits is checked once (not all, each time)."""
+        if event in {"message", "edit"} and isinstance(payload, Sent):
+            self.touched.append(payload)
 
 
 async def send_request(resident: SimUser, text: str) -> None:
@@ -682,6 +695,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         built = runner.run(build_world(runner, bot))
         built.checked_calls = len(bot.telegram.calls)
         built.checked_refusals = len(bot.telegram.refused)
+        bot.telegram.listeners.append(built.watch)
         built.errors = errors  # type: ignore[attr-defined]
         yield built
     finally:

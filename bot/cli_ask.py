@@ -71,8 +71,9 @@ def run_ask(
     district: str | None,
     as_json: bool,
     batch: str | None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
+    out = out or sys.stdout  # looked up now, not at import (the tests capture it in-process)
     lang = lang or settings.default_language
     if lang not in LANGUAGES:
         print(f"Unbekannte Sprache '{lang}': {', '.join(LANGUAGES)}", file=sys.stderr)

@@ -9,8 +9,11 @@ async with BotHarness.running(database_url=url) as bot:
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import itertools
+import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from bot.app import build_application, build_services, start_services, stop_services
 from bot.content.catalogue import Catalogue, load_catalogue
@@ -159,12 +163,8 @@ def content_with_partner_group(
     return target
 
 
-def run_cli(
-    tmp_path: Path, *args: str, stdin: str | None = None, vectors: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`run_bot.py ARGS` in a clean environment: SQLite in `tmp_path`, the shipped content and catalogs;
-    the search model only with `vectors` (a cache of the shipped content's vectors, `shipped_vectors`)."""
-    env = {
+def cli_environment(tmp_path: Path, vectors: Path | None) -> dict[str, str]:
+    return {
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
         "CONTENT_DIR": str(ROOT / "content"),
@@ -172,6 +172,41 @@ def run_cli(
         "SEARCH_MODEL": "true" if vectors else "false",
         "VECTOR_CACHE_DIR": str(vectors or ""),
     }
+
+
+def run_cli_here(
+    tmp_path: Path, *args: str, stdin: str | None = None, vectors: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`run_cli` in this test process: `run_bot.main(ARGS)` with the same environment, input and working
+    folder, its output and its log captured (no interpreter start and no imports again: a second each).
+    Its exceptions propagate; what it changes in the process (environment, logging) is put back."""
+    import run_bot
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers = []  # so that run_bot's logging.basicConfig writes to the captured stderr
+    try:
+        with (
+            mock.patch.dict(os.environ, cli_environment(tmp_path, vectors), clear=True),
+            mock.patch.object(sys, "stdin", io.StringIO(stdin or "")),
+            contextlib.redirect_stdout(stdout),
+            contextlib.redirect_stderr(stderr),
+            contextlib.chdir(tmp_path),
+        ):
+            code = run_bot.main(["--env-file", str(tmp_path / "none"), *args])
+    finally:
+        root.handlers, root.level = handlers, level
+        logging.getLogger("httpx").setLevel(logging.NOTSET)
+    return subprocess.CompletedProcess(["run_bot.py", *args], code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_cli(
+    tmp_path: Path, *args: str, stdin: str | None = None, vectors: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`run_bot.py ARGS` in a clean environment: SQLite in `tmp_path`, the shipped content and catalogs;
+    the search model only with `vectors` (a cache of the shipped content's vectors, `shipped_vectors`)."""
+    env = cli_environment(tmp_path, vectors)
     return subprocess.run(
         [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none"), *args],
         input=stdin,

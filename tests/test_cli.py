@@ -1,4 +1,5 @@
-"""The staff commands of run_bot.py: ask, check, schema, links, db upgrade."""
+"""The staff commands of run_bot.py: ask, check, schema, links, db upgrade (in this process, `run_cli_here`;
+each command family also once as its own process, `run_cli`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import run_cli
+from tests.harness import run_cli, run_cli_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_ask_answers_the_examples_of_the_issue(
     tmp_path: Path, shipped_vectors: Path, question: str, lang: str, expected: str
 ) -> None:
-    result = run_cli(tmp_path, "ask", question, "--lang", lang, "--json", vectors=shipped_vectors)
+    result = run_cli_here(tmp_path, "ask", question, "--lang", lang, "--json", vectors=shipped_vectors)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     found = [data["answer"]["id"]] if data["answer"] else []
@@ -40,11 +41,13 @@ def test_ask_answers_the_examples_of_the_issue(
 
 
 def test_ask_says_when_it_does_not_know(tmp_path: Path, shipped_vectors: Path) -> None:
-    result = run_cli(tmp_path, "ask", "Wie wird das Wetter am Wochenende?", "--json", vectors=shipped_vectors)
+    result = run_cli_here(
+        tmp_path, "ask", "Wie wird das Wetter am Wochenende?", "--json", vectors=shipped_vectors
+    )
     data = json.loads(result.stdout)
     assert data["answer"] is None and data["alternatives"] == [] and data["reason"] == "no_match"
     assert data["confidence"] < 0.5
-    human = run_cli(tmp_path, "ask", "Wie wird das Wetter am Wochenende?", vectors=shipped_vectors)
+    human = run_cli_here(tmp_path, "ask", "Wie wird das Wetter am Wochenende?", vectors=shipped_vectors)
     assert "Weiß ich nicht" in human.stdout
 
 
@@ -78,7 +81,7 @@ def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> Non
     number = next(i for i, line in enumerate(lines) if line.strip().startswith("childcare:"))
     lines[number] = lines[number].replace("childcare:", "kinderbetreuung:")
     offer.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_cli(tmp_path, "check", "--content", str(content))
+    result = run_cli_here(tmp_path, "check", "--content", str(content))
     assert result.returncode != 0
     assert "offers.bewerbungstraining.kinderbetreuung" in result.stdout + result.stderr
     assert f"bewerbungstraining.yaml:{number + 1}" in result.stdout + result.stderr
@@ -86,9 +89,9 @@ def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> Non
 
 def test_schema_links_and_db_upgrade(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
-    assert run_cli(tmp_path, "schema", "--out", str(schema)).returncode == 0
+    assert run_cli_here(tmp_path, "schema", "--out", str(schema)).returncode == 0
     assert json.loads(schema.read_text()) == json.loads((ROOT / "content" / "schema.json").read_text())
-    links = run_cli(tmp_path, "links", "--bot", "quartiersbot")
+    links = run_cli_here(tmp_path, "links", "--bot", "quartiersbot")
     # Each link with its entry's German title, so staff can tell the poster links apart.
     link = "https://t.me/quartiersbot?start=o_deutschkurs-frauen"
     assert f"{link}\toffer\tDeutschkurs für Frauen mit Kinderbetreuung" in links.stdout.splitlines()

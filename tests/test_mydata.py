@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.render.split import MESSAGE_LIMIT, visible_length
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, run_cli
+from tests.harness import BotHarness, run_cli_here
 
 QM_GROUP = -1_000_000_000_001  # the shipped content's group of the Quartiersmanagement
 
@@ -112,7 +112,7 @@ async def test_privacy_and_help_name_mydata_the_right_of_access_and_the_authorit
 
 
 def test_mydata_works_in_the_console_and_shows_the_file_as_one_line(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "--lang", "de", stdin="/start\n1\n/mydata\n")
+    result = run_cli_here(tmp_path, "--lang", "de", stdin="/start\n1\n/mydata\n")
     assert result.returncode == 0, result.stderr
     assert "Was der Bot über Sie gespeichert hat" in result.stdout
     [line] = [line for line in result.stdout.splitlines() if "[document" in line]

@@ -21,6 +21,10 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.languages import LANGUAGES
 
+# Defaults are inside the project folder wherever the bot is started from (a value set in the environment
+# is taken as it is: relative to the working directory).
+PROJECT = Path(__file__).resolve().parent.parent
+
 TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,}$")
 # Anything shaped like a bot token, wherever it appears (URLs of the Bot API, error messages).
 ANY_TOKEN_RE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,}")
@@ -69,9 +73,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 
-    database_url: str = "sqlite+aiosqlite:///data/quartiersbot.db"
-    content_dir: Path = Path("content")
-    locales_dir: Path = Path("locales")
+    database_url: str = f"sqlite+aiosqlite:///{PROJECT / 'data' / 'quartiersbot.db'}"
+    content_dir: Path = PROJECT / "content"
+    locales_dir: Path = PROJECT / "locales"
     default_language: str = "de"
 
     # The search's sentence-embedding model (multilingual-e5-small, bot/search/vectors.py); false: the bot
@@ -79,7 +83,7 @@ class Settings(BaseSettings):
     search_model: bool = True
     # The vectors of the content's texts, kept for the next start (a changed text is embedded again, no
     # other); empty: off (every start embeds the whole content, ~1 min for the shipped content).
-    vector_cache_dir: Path | None = Path("data/vectors")
+    vector_cache_dir: Path | None = PROJECT / "data" / "vectors"
 
     # Chat of the Quartiersmanagement's staff: errors, failed deliveries, escalations, /reload.
     admin_chat_id: int | None = None

@@ -61,3 +61,16 @@ def test_bad_setting_on_the_command_line_is_one_line_and_exit_code_2(tmp_path: P
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_defaults_are_the_project_folders_wherever_the_bot_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("CONTENT_DIR", "LOCALES_DIR", "DATABASE_URL", "VECTOR_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # `python /path/to/run_bot.py` from another folder
+    settings = load_settings(None)
+    assert (settings.content_dir / "topics.yaml").is_file()
+    assert (settings.locales_dir / "de" / "LC_MESSAGES" / "bot.po").is_file()
+    assert str(tmp_path) not in settings.database_url
+    assert settings.vector_cache_dir is not None and settings.vector_cache_dir.is_absolute()

@@ -54,6 +54,7 @@ class Services:
             show_staff_names=settings.show_staff_names,
             draft_lifetime=timedelta(hours=settings.draft_retention_hours),
             conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),
+            reopen_window=timedelta(days=settings.reopen_days),
         )
 
     @cached_property

@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     # While a request waits for the resident, their plain messages go to it; the conversation ends after
     # this many hours without a message (or by "End", or when the request is closed).
     conversation_quiet_hours: int = Field(default=12, ge=1, le=168)
+    # A request the partner closed can be reopened this many days after (by the partner's card, or the
+    # resident is offered it when they write about it); later a new request starts.
+    reopen_days: int = Field(default=14, ge=0, le=180)
     # Closed and withdrawn requests are deleted this many days after their last change.
     request_retention_days: int = Field(default=180, ge=7, le=3650)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

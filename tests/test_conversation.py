@@ -317,3 +317,57 @@ async def test_a_hand_over_to_a_partner_without_any_channel_is_refused(
 def card_request_id(card: Sent) -> str:
     take = next(b["callback_data"] for b in card.flat_buttons if b["callback_data"].startswith("req:take:"))
     return str(take.split(":")[2])
+
+
+# --- 6. reopen ----------
+
+
+async def close_card(bot: BotHarness, card: Sent, group: int) -> SimUser:
+    petra = bot.partner("Petra", group)
+    await petra.tap("Abschließen", card)
+    await deliver(bot)
+    return petra
+
+
+async def test_a_partner_reopens_from_the_card_and_the_resident_can_answer(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    card = bot.telegram.chats[MUETTERZENTRUM][card.message_id]
+    assert card.labels == ["↩️ Wieder öffnen"]
+    await petra.tap("Wieder öffnen", card)
+    await deliver(bot)
+    assert "Übernehmen" in " ".join(card.labels)
+    assert "Petra hat Anfrage" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "SOS-Mütterzentrum hat Ihre Anfrage" in screen(ayse) and "wieder geöffnet" in screen(ayse)
+    await ayse.send("Danke, ich komme am Donnerstag.")
+    await deliver(bot)
+    assert "ich komme am Donnerstag" in group_texts(bot, MUETTERZENTRUM)[-1]
+
+
+async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Ja, gerne.", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("Noch eine Frage: gibt es dort Parkplätze?")
+    offer = ayse.last()
+    assert "Diese Anfrage ist abgeschlossen. Soll ich sie wieder öffnen?" in (offer.text or "")
+    await ayse.tap("↩️ Wieder öffnen", offer)
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Die Person hat Anfrage" in texts[-2] and "Parkplätze" in texts[-1]
+
+
+async def test_after_delete_the_closed_request_is_gone_and_cannot_be_reopened(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("/delete")
+    await ayse.tap("🗑")
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    assert bot.telegram.answered_callbacks[-1].get("text")  # refused: the request no longer exists
+    assert "wieder geöffnet" not in screen(ayse)

@@ -95,6 +95,7 @@ def register(app: AppType) -> None:
     app.add_handler(
         CallbackQueryHandler(requests.handover_answer, pattern=pattern("hoc", first=["yes", "no"]))
     )
+    app.add_handler(CallbackQueryHandler(requests.reopen_button, pattern=pattern("reopen")))
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(
         MessageHandler(
@@ -105,7 +106,8 @@ def register(app: AppType) -> None:
     # The partner side, in groups: buttons on request cards, and replies to a request's thread.
     app.add_handler(
         CallbackQueryHandler(
-            requests.partner_button, pattern=pattern("req", first=["take", "close", "handover", "ho"])
+            requests.partner_button,
+            pattern=pattern("req", first=["take", "close", "handover", "ho", "reopen"]),
         )
     )
     app.add_handler(

@@ -16,7 +16,7 @@ from bot.handlers.context import Context
 from bot.render import callback
 
 # The buttons of a request card in a partner's group (bot/tickets: take on, close, hand over).
-PARTNER_BUTTON = callback.pattern("req", first=("take", "close", "handover", "ho"))
+PARTNER_BUTTON = callback.pattern("req", first=("take", "close", "handover", "ho", "reopen"))
 
 
 async def check_chat(update: Update, context: Context) -> None:

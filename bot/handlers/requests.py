@@ -58,9 +58,9 @@ def attachment_of(message: Message) -> Attachment | None:
     )
 
 
-def request_id_of(data: str | None) -> int | None:
+def request_id_of(data: str | None, index: int = 1) -> int | None:
     try:
-        return int(decode(data).arg(1))
+        return int(decode(data).arg(index))
     except ValueError:
         return None
 
@@ -253,6 +253,11 @@ async def reply_relayed(message: Message, context: Context, relayed: Relayed) ->
         text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
         await message.reply_text(text, reply_markup=markup(keyboard))
         return
+    if relayed.outcome is Outcome.CLOSED and relayed.reopenable and relayed.request_id is not None:
+        # The offer replies to the message: after "Reopen" it is passed on (nothing is held meanwhile).
+        text, keyboard = render.reopen_offer(t, relayed.partner, relayed.request_id)
+        await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+        return
     answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
     if answer is not None:
         await message.reply_text(answer)
@@ -378,6 +383,41 @@ async def resident_media(update: Update, context: Context) -> None:
     await unsupported_message(update, context)
 
 
+async def reopen_button(update: Update, context: Context) -> None:
+    """“Reopen” under a message about a recently closed request: open it, then pass the message on."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    request_id = request_id_of(query.data, index=0)
+    if request_id is None:
+        await stale_button(update, context)
+        return
+    desk = context.services.requests
+    t = context.t
+    outcome = await desk.reopen(user.id, request_id)
+    if outcome is not Outcome.OK:
+        await answer_query(
+            query, t.gettext("This request is closed. Start a new one with “Ask a question” in the menu.")
+        )
+        return
+    await answer_query(query)
+    prompt = query.message if isinstance(query.message, Message) else None
+    await edit_buttons(prompt, None)
+    original = prompt.reply_to_message if prompt is not None else None
+    if original is None:
+        return
+    relayed = await desk.converse(
+        user.id,
+        message_id=original.message_id,
+        text=original.text or original.caption,
+        attachment=attachment_of(original),
+        request_id=request_id,
+    )
+    if relayed is not None:
+        await reply_relayed(original, context, relayed)
+
+
 async def handover_answer(update: Update, context: Context) -> None:
     """The resident's yes or no to a partner's proposal to hand their request over."""
     query = update.callback_query
@@ -417,7 +457,7 @@ async def partner_button(update: Update, context: Context) -> None:
     action, request_id = callback.arg(0), request_id_of(query.data)
     if (
         request_id is None
-        or action not in ("take", "close", "handover", "ho")
+        or action not in ("take", "close", "handover", "ho", "reopen")
         or (action == "ho" and not callback.arg(2))
     ):
         await stale_button(update, context)
@@ -450,8 +490,10 @@ async def partner_button(update: Update, context: Context) -> None:
         action, request_id, chat_id=chat.id, staff_name=user.first_name or "?", to_partner=callback.arg(2)
     )
     if action == "close" and outcome is Outcome.OK:
-        # A closed card needs no buttons any more; a stale tap would only get "already closed".
-        await edit_buttons(query.message, None)
+        # A closed card keeps one button: reopen (within REOPEN_DAYS; later the tap says so).
+        await edit_buttons(query.message, markup(partner_render.reopen_keyboard(pt, request_id)))
+    if action == "reopen" and outcome is Outcome.OK:
+        await edit_buttons(query.message, markup(partner_render.partner_keyboard(pt, request_id)))
     if action == "ho" and outcome is Outcome.OK:
         await answer_query(query, pt.gettext("The resident is asked first."))
         return

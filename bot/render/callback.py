@@ -33,6 +33,7 @@ NAMESPACES = {
     "ask": "ask[:<origin>], start a request to a person (origin t.<topic>, p.<partner>, f.<faq>, q)",
     "dlg": "dlg:<action>:<dialogue>, a button of the request dialogue",
     "req": "req:<action>:<request>[:<partner>], the resident's /requests and the partner's card",
+    "reopen": "reopen:<request>, the resident opens a recently closed request again",
     "hoc": "hoc:yes|no:<request>, the resident's consent to a hand-over",
     "conv": "conv:end|to:<request>, the resident's open conversation with a request (end it, or choose it)",
 }

@@ -211,6 +211,19 @@ def handed_over_note(t: Translator, number: str, partner: str) -> str:
     )
 
 
+def reopened_note(t: Translator, number: str, staff: str) -> str:
+    return partner_note(t, t.gettext("{name} reopened request {number}.").format(name=staff, number=number))
+
+
+def reopened_by_resident_note(t: Translator, number: str) -> str:
+    return partner_note(t, t.gettext("The resident reopened request {number}.").format(number=number))
+
+
+def reopen_keyboard(t: Translator, request_id: int) -> list[list[tuple[str, str]]]:
+    """A closed card keeps one button: open it again."""
+    return [[("↩️ " + t.gettext("Reopen"), encode("req", "reopen", request_id))]]
+
+
 def handover_asked_note(t: Translator, number: str, partner: str) -> str:
     return partner_note(
         t,

@@ -288,6 +288,21 @@ def handover_question(t: Translator, number: str, old: str, new: str, request_id
     ]
 
 
+def reopened_message(t: Translator, number: str, partner: str) -> str:
+    return "ℹ️ " + t.html(
+        "{partner} has reopened your request {number}.", number=t.isolate(number), partner=t.isolate(partner)
+    )
+
+
+def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:
+    """The resident wrote about a recently closed request: open it again instead of starting over?"""
+    text = t.html(
+        "This request is closed. Shall I reopen it? Then your message goes to {partner}.",
+        partner=t.isolate(partner),
+    )
+    return text, [[("↩️ " + t.gettext("Reopen"), encode("reopen", request_id))]]
+
+
 def handover_kept(t: Translator, partner: str) -> str:
     return t.html("Your request stays with {partner}.", partner=t.isolate(partner))
 

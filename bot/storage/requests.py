@@ -74,6 +74,23 @@ async def list_conversations(session: AsyncSession, resident_id: int, since: dat
     return result.all()
 
 
+async def last_closed_conversation(
+    session: AsyncSession, resident_id: int, since: datetime
+) -> Request | None:
+    """The resident's request that was closed while its conversation was active after `since`."""
+    return await session.scalar(
+        select(Request)
+        .where(
+            Request.resident_id == resident_id,
+            Request.status == RequestStatus.CLOSED,
+            Request.conversation_at.is_not(None),
+            Request.conversation_at >= since,
+        )
+        .order_by(Request.conversation_at.desc(), Request.id.desc())
+        .limit(1)
+    )
+
+
 async def transition(
     session: AsyncSession,
     request: Request,

@@ -60,7 +60,10 @@ async def choose(
         if not requests:
             return Result(Outcome.CLOSED)
     if not requests:
-        return None
+        # The partner closed the request while the conversation ran: the message is about it (the resident
+        # is offered to reopen it instead of starting over).
+        closed = await store.last_closed_conversation(session, resident_id, utcnow() - ctx.conversation_quiet)
+        return Result(Outcome.CLOSED, closed) if closed is not None else None
     if len(requests) > 1:
         return Result(Outcome.AMBIGUOUS)
     return Result(Outcome.OK, requests[0])

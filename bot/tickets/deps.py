@@ -60,6 +60,8 @@ class TicketContext:
     draft_lifetime: timedelta = timedelta(hours=24)
     # A request's open conversation ends after this long without a message (CONVERSATION_QUIET_HOURS).
     conversation_quiet: timedelta = timedelta(hours=12)
+    # A closed request can be reopened (by its partner, or offered to its resident) this long (REOPEN_DAYS).
+    reopen_window: timedelta = timedelta(days=14)
 
     def partner_t(self) -> Translator:
         return self.i18n.translator(self.partner_language)

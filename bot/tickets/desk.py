@@ -70,6 +70,7 @@ class Relayed:
     problem: str | None = None
     request_id: int | None = None
     choices: Sequence[ConversationChoice] = ()
+    reopenable: bool = False  # CLOSED: the partner closed it recently, the resident may reopen it
 
 
 class RequestDesk:
@@ -212,10 +213,11 @@ class RequestDesk:
             )
             request = result.request
             partner = ctx.partner_name(request.partner_id, request.language) if request else ""
+            reopen = request is not None and partners.reopenable(ctx, request)
         if result.ok:
             self._wake()
         problem = result.attachment_problem.value if result.attachment_problem else None
-        return Relayed(result.outcome, partner, problem)
+        return Relayed(result.outcome, partner, problem, request.id if request else None, reopenable=reopen)
 
     async def converse(
         self,
@@ -244,6 +246,11 @@ class RequestDesk:
             request = chosen.request
             if request is None:
                 return Relayed(chosen.outcome)
+            if chosen.outcome is Outcome.CLOSED:
+                partner = ctx.partner_name(request.partner_id, request.language)
+                return Relayed(
+                    Outcome.CLOSED, partner, None, request.id, reopenable=partners.reopenable(ctx, request)
+                )
             result = await relay.resident_reply(
                 session,
                 ctx,
@@ -260,6 +267,15 @@ class RequestDesk:
             self._wake()
         problem = result.attachment_problem.value if result.attachment_problem else None
         return Relayed(result.outcome, partner, problem, request.id)
+
+    async def reopen(self, resident_id: int, request_id: int) -> Outcome:
+        """The resident reopens a request the partner closed recently (their message follows)."""
+        async with self._database.transaction() as session:
+            result = await partners.reopen(
+                session, self._context(), request_id=request_id, resident_id=resident_id
+            )
+        self._wake()
+        return result.outcome
 
     async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
         """ "End": the resident's messages no longer go to the request; the partner's name, None if no
@@ -313,6 +329,10 @@ class RequestDesk:
         async with self._database.transaction() as session:
             if action == "take":
                 result = await partners.take_on(
+                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
+                )
+            elif action == "reopen":
+                result = await partners.reopen(
                     session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
                 )
             elif action == "close":

@@ -9,10 +9,11 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
-from bot.render.requests import handed_over_message, handover_question
+from bot.render.requests import conversation_hint, handed_over_message, handover_question, reopened_message
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
+from bot.tickets.conversation import open_for
 from bot.tickets.deps import TicketContext, localized
 from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
 from bot.tickets.outcome import Outcome, Result
@@ -251,3 +252,66 @@ async def answer_hand_over(
             partner_id=old_partner,
         )
     return result
+
+
+# --- reopening a closed request ----------
+
+
+def reopenable(ctx: TicketContext, request: Request) -> bool:
+    """A request the partner closed within `ctx.reopen_window` can be opened again (a withdrawn one is the
+    resident's decision, and one deleted by /delete no longer exists)."""
+    return request.status is RequestStatus.CLOSED and utcnow() - request.updated_at <= ctx.reopen_window
+
+
+async def reopen(
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    request_id: int,
+    chat_id: int | None = None,
+    resident_id: int | None = None,
+    staff_name: str = "",
+) -> Result:
+    """Open a closed request again: by its partner (the card's button in `chat_id`) or by its resident
+    (`resident_id`). The other side is told; the resident's next messages go to it (conversation)."""
+    request = await store.get_request(session, request_id)
+    if request is None or (resident_id is not None and request.resident_id != resident_id):
+        return Result(Outcome.NOT_FOUND)
+    if resident_id is None and (
+        chat_id is None or chat_id not in await partner_chat_ids(session, ctx, request)
+    ):
+        return Result(Outcome.WRONG_CHAT, request)
+    if not request.status.is_final:
+        return Result(Outcome.ALREADY, request)
+    if not reopenable(ctx, request):
+        return Result(Outcome.CLOSED, request)
+    now = utcnow()
+    if not await store.transition(
+        session,
+        request,
+        [RequestStatus.CLOSED],
+        status=RequestStatus.ANSWERED,
+        updated_at=now,
+        routed_at=now,
+        reminder_sent_at=None,
+        escalated_at=None,
+    ):
+        return Result(Outcome.ALREADY, request)
+    pt = ctx.partner_t()
+    if resident_id is None:
+        note = render.reopened_note(pt, request.number, staff_name or "—")
+    else:
+        note = render.reopened_by_resident_note(pt, request.number)
+    await enqueue_partner(session, ctx, request, note)
+    t = ctx.t(request.language)
+    partner = ctx.partner_name(request.partner_id, request.language)
+    await open_for(session, request)
+    if resident_id is None:
+        hint, keyboard = conversation_hint(t, partner, request.id)
+        await enqueue_resident(
+            session,
+            request,
+            f"{reopened_message(t, request.number, partner)}\n\n{hint}",
+            keyboard=keyboard,
+        )
+    return Result(Outcome.OK, request)

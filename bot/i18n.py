@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
+from babel.dates import format_skeleton as _format_skeleton
 from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -133,6 +134,14 @@ class Translator:
         if value.tzinfo is not None:
             value = value.astimezone(TIMEZONE)
         date_part = _format_date(value.date(), format=fmt, locale=self.locale)
+        time_part = _format_time(value, format="short", locale=self.locale)
+        return self.isolate(f"{date_part}, {time_part}")
+
+    def format_when(self, value: datetime) -> str:
+        """Weekday, day and month with the time, short enough for a button ("Sa., 12. Dez., 15:00")."""
+        if value.tzinfo is not None:
+            value = value.astimezone(TIMEZONE)
+        date_part = _format_skeleton("MMMEd", value, locale=self.locale)
         time_part = _format_time(value, format="short", locale=self.locale)
         return self.isolate(f"{date_part}, {time_part}")
 

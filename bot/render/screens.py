@@ -238,7 +238,7 @@ def topic_items(
         for oid, offer in catalogue.offers_for_topic(topic_id, district, now.date())
     ]
     items += [
-        TopicItem("event", eid, "📅 " + w.plain(event.title))
+        TopicItem("event", eid, event_label(w, event))
         for eid, event in catalogue.upcoming_events(now, district)
         if topic_id in event.topics
     ]
@@ -254,6 +254,11 @@ def topic_items(
             if partner.serves_district(district)
         ]
     return items
+
+
+def event_label(w: Writer, event: Event) -> str:
+    """An event in a list: its date and time first, so the list reads as a calendar."""
+    return f"📅 {w.t.format_when(event.starts)} · {w.plain(event.title)}"
 
 
 def faq_question(w: Writer, entry: FaqEntry) -> str:
@@ -278,7 +283,8 @@ def topic_screen(
         lines.append(t.html("There is nothing here at the moment. You can ask a person."))
     if pages > 1:
         lines.append(t.html("Page {page} of {pages}", page=page + 1, pages=pages))
-    rows = [[button(item.label[:60], data=encode(item.kind, item.entry_id))] for item in shown]
+    # Telegram's apps shorten long labels themselves; the cut only keeps runaway titles in check.
+    rows = [[button(item.label[:90], data=encode(item.kind, item.entry_id))] for item in shown]
     paging = []
     if page > 0:
         paging.append(button("◀️", data=encode("topic", topic_id, page - 1)))
@@ -498,7 +504,7 @@ def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -
     if kind == "offer":
         return w.plain(catalogue.offers[entry_id].title)
     if kind == "event":
-        return "📅 " + w.plain(catalogue.events[entry_id].title)
+        return event_label(w, catalogue.events[entry_id])
     if kind == "partner":
         return "🏢 " + w.plain(catalogue.partners[entry_id].name)
     if kind == "faq":

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from datetime import datetime
+from email import message_from_bytes
+from email.message import Message
 from zoneinfo import ZoneInfo
+
+from aiosmtpd.controller import Controller
 
 from tests.harness import BotHarness, SimUser
 
@@ -31,3 +37,88 @@ async def test_the_event_list_shows_each_events_date_and_time_in_the_residents_l
     olena = await resident_in(bot, lang="uk")
     await olena.tap("Заходи")
     assert any(label.startswith("📅 ср, 17 лют., 17:00 · ") for label in olena.last().labels)
+
+
+QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def signs_up_for_the_akteursforum(bot: BotHarness, lang: str) -> SimUser:
+    resident = await resident_in(bot, lang=lang)
+    await resident.send("/start e_akteursforum-2027-03")
+    await resident.tap("✋")
+    while "⏭" in " ".join(resident.last().labels):  # the topic's intake questions, if any
+        await resident.tap("⏭")
+    await resident.tap("✅")  # nothing to add: signing up is the message
+    await resident.tap("💬")
+    return resident
+
+
+async def test_an_event_sign_up_names_the_event_and_its_date_on_consent_and_card(bot: BotHarness) -> None:
+    ahmad = await signs_up_for_the_akteursforum(bot, "ar")
+    consent = ahmad.last().text or ""
+    # The event's title in Arabic and its date, as Arabic readers write it (CLDR).
+    assert "• الفعالية: منتدى الفاعلين في Ost- und Westsiedlung (Akteursforum)، " in consent
+    assert "الأربعاء، 10 مارس 2027" in consent
+    send = next(b["callback_data"] for b in ahmad.last().flat_buttons if b["text"].startswith("✅"))
+    await ahmad.press(send, ahmad.last())
+    await deliver(bot)
+    card = bot.telegram.bot_messages(QM_GROUP)[-1].text or ""
+    assert "Veranstaltung: Akteursforum Ost- und Westsiedlung, Mittwoch, 10. März 2027, 18:00" in card
+    assert "Ich möchte mich für diese Veranstaltung anmelden." in card
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.mails: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.mails.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+async def test_an_event_sign_up_by_email_names_the_event_and_its_date(database_url: str) -> None:
+    inbox = Inbox()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        async with BotHarness.running(
+            database_url=database_url,
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_security="none",
+            smtp_from="bot@example.org",
+        ) as bot:
+            olena = await resident_in(bot, lang="uk")
+            await olena.send("/start e_begleitausschuss-2027-02")
+            await olena.tap("✋")
+            while "⏭" in " ".join(olena.last().labels):
+                await olena.tap("⏭")
+            await olena.send("Можна прийти з донькою?")
+            await olena.tap("✅")
+            await olena.tap("💬")
+            assert "• захід: " in (olena.last().text or "")
+            send = next(b["callback_data"] for b in olena.last().flat_buttons if b["text"].startswith("✅"))
+            await olena.press(send, olena.last())
+            assert bot.services.delivery is not None
+            for _ in range(40):
+                await deliver(bot)
+                if inbox.mails:
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        controller.stop()
+    assert [mail["To"] for mail in inbox.mails] == ["soziale-stadt@example.org"]
+    for part in inbox.mails[0].walk():
+        if part.get_content_type() in ("text/plain", "text/html"):
+            body = part.get_payload(decode=True).decode()
+            assert "Begleitausschuss STÄRKEN vor Ort – Sitzung, Mittwoch, 17. Februar 2027, 17:00" in body
+            assert "Можна прийти з донькою?" in body

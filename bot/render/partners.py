@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from babel import Locale, UnknownLocaleError
@@ -29,6 +30,8 @@ class CardView:
     topic: str | None
     offer: str | None
     district: str | None
+    event: str | None = None  # the event signed up for, and when it starts
+    event_starts: datetime | None = None
     intake: Sequence[tuple[str, str]] = ()  # (question, answer)
     text: str | None = None
     attachments: int = 0
@@ -68,6 +71,9 @@ def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
         lines.append(("field", t.gettext("Topic: {topic}").format(topic=card.topic)))
     if card.offer:
         lines.append(("field", t.gettext("Offer: {offer}").format(offer=card.offer)))
+    if card.event and card.event_starts:
+        when = t.format_datetime(card.event_starts, "full")
+        lines.append(("field", t.gettext("Event: {event}, {date}").format(event=card.event, date=when)))
     if card.district:
         lines.append(("field", t.gettext("District: {district}").format(district=card.district)))
     lines.append(("field", t.gettext("From: {name}").format(name=card.first_name or "—")))

@@ -47,6 +47,8 @@ class DraftView:
     phone: str | None  # set when the partner is to call
     pending: str | None = None  # a text held until the resident says whether it is their answer
     choices: Sequence[tuple[str, str]] = ()  # ROUTE: (topic id, label) to choose who gets the files
+    event: str | None = None  # the event signed up for, and when it starts
+    event_starts: datetime | None = None
 
 
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
@@ -72,7 +74,7 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         ]
         if view.text or view.attachments:
             lines.append(t.html("Got it. You can add more, or tap “Done”."))
-        elif view.offer:
+        elif view.offer or view.event:
             lines.append(t.html("Or just tap “Done” to sign up."))
         return "\n".join(lines), [button("✅ " + t.gettext("Done"), "done"), cancel]
     if view.step is DialogueStep.CONTACT:
@@ -135,6 +137,9 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
     )
     if view.offer:
         lines.append("• " + t.html("the offer: {offer}", offer=view.offer))
+    if view.event and view.event_starts:
+        when = t.format_datetime(view.event_starts, "full")
+        lines.append("• " + t.html("the event: {event}, {date}", event=view.event, date=when))
     lines += [f"• {escape(question)} {escape(answer)}" for question, answer in view.intake]
     if view.text:
         preview = view.text if len(view.text) <= PREVIEW_CHARS else view.text[:PREVIEW_CHARS] + " …"

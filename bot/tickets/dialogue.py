@@ -93,6 +93,7 @@ class Draft:
     offer_id: str | None = None
     topic_id: str | None = None
     questions: tuple[str, ...] = ()
+    event_id: str | None = None  # an event signed up for
     intake: Mapping[str, str] = field(default_factory=dict)
     intake_index: int = 0
     text: str | None = None
@@ -117,6 +118,7 @@ class Draft:
             "partner_id": self.partner_id,
             "offer_id": self.offer_id,
             "topic_id": self.topic_id,
+            "event_id": self.event_id,
             "intake": dict(self.intake),
             "intake_index": self.intake_index,
             "text": self.text,
@@ -140,6 +142,7 @@ class Draft:
                 offer_id=data.get("offer_id"),
                 topic_id=data.get("topic_id"),
                 questions=tuple(questions),
+                event_id=data.get("event_id"),
                 intake=dict(data.get("intake", {})),
                 intake_index=int(data.get("intake_index", 0)),
                 text=data.get("text"),
@@ -165,11 +168,12 @@ def new_draft(
     *,
     offer_id: str | None = None,
     topic_id: str | None = None,
+    event_id: str | None = None,
     questions: Sequence[str] = (),
 ) -> Draft:
     """A fresh draft: the intake questions first if the topic has any, else the message."""
     step = DialogueStep.INTAKE if questions else DialogueStep.MESSAGE
-    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, tuple(questions))
+    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, tuple(questions), event_id)
 
 
 def settle(draft: Draft) -> Draft:
@@ -346,7 +350,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_
     elif isinstance(event, Press) and event.action == "skip":
         draft = _answer(draft, None)
     elif isinstance(event, Press) and event.action == "done":
-        if draft.is_empty and not draft.offer_id:
+        if draft.is_empty and not (draft.offer_id or draft.event_id):
             return Transition(draft, Effect.EMPTY)
         if draft.is_empty:
             draft = add_text(draft, signup_text)

@@ -91,7 +91,8 @@ def origin_of(catalogue: CatalogueLike, button: str, origin: str) -> dict[str, s
         event = catalogue.events.get(origin)
         if event is None:
             return None
-        return {"partner_id": event.partner, "topic_id": event.topics[0] if event.topics else None}
+        topic_id = event.topics[0] if event.topics else None
+        return {"event_id": origin, "partner_id": event.partner, "topic_id": topic_id}
     kind, _, entry_id = origin.partition(".")
     if kind == "t" and entry_id in catalogue.topics:
         return {"topic_id": entry_id}
@@ -111,12 +112,14 @@ async def start(
     offer_id: str | None = None,
     topic_id: str | None = None,
     partner_id: str | None = None,
+    event_id: str | None = None,
     text: str | None = None,
 ) -> Draft:
     """Start (or restart) the dialogue; the partner comes from the offer, else the topic's default partner,
     else the catch-all. A running dialogue is replaced. `text` starts the message (a question the search
     could not answer, so the resident need not type it again)."""
     offer = ctx.catalogue.offers.get(offer_id or "")
+    event = ctx.catalogue.events.get(event_id or "")
     topic = ctx.catalogue.topics.get(topic_id or "")
     if topic is None and offer is not None and offer.topics:
         topic_id, topic = offer.topics[0], ctx.catalogue.topics.get(offer.topics[0])
@@ -130,6 +133,7 @@ async def start(
         chosen,
         offer_id=offer_id if offer else None,
         topic_id=topic_id if topic else None,
+        event_id=event_id if event else None,
         questions=_questions(ctx, topic_id if topic else None),
     )
     if text:
@@ -210,7 +214,11 @@ async def advance(
         if route is None:
             return Step(Effect.STALE.value, draft)
         event = route
-    signup = ctx.partner_t().gettext("I would like to sign up for this offer.")
+    partner_t = ctx.partner_t()
+    if draft.event_id:
+        signup = partner_t.gettext("I would like to sign up for this event.")
+    else:
+        signup = partner_t.gettext("I would like to sign up for this offer.")
     transition = machine.advance(draft, event, input_key=input_key, signup_text=signup)
     if transition.effect is Effect.CANCEL:
         await store.delete_dialogue(session, row)
@@ -250,12 +258,15 @@ def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> r
     topic = catalogue.topics.get(draft.topic_id or "")
     questions = {q.id: localized(q.question, lang) for q in topic.intake} if topic else {}
     offer = catalogue.offers.get(draft.offer_id or "")
+    event = catalogue.events.get(draft.event_id or "")
     return render.DraftView(
         dialogue_id=draft.id,
         step=draft.step,
         partner=ctx.partner_name(draft.partner_id, lang),
         question=questions.get(draft.question or ""),
         offer=localized(offer.title, lang) if offer else None,
+        event=localized(event.title, lang) if event else None,
+        event_starts=event.starts if event else None,
         first_name=resident.first_name if resident else None,
         language=lang,
         intake=[(questions[qid], draft.intake[qid]) for qid in questions if draft.intake.get(qid)],
@@ -307,6 +318,7 @@ async def submit(
                 resident_id=resident_id,
                 partner_id=partner_id,
                 offer_id=draft.offer_id,
+                event_id=draft.event_id,
                 topic_id=draft.topic_id,
                 district=resident.district if resident else None,
                 language=resident.language if resident else ctx.partner_language,

@@ -55,6 +55,7 @@ async def card_view(
     catalogue = ctx.catalogue
     topic = catalogue.topics.get(request.topic_id or "")
     offer = catalogue.offers.get(request.offer_id or "")
+    event = catalogue.events.get(request.event_id or "")
     district = catalogue.districts.get(request.district or "")
     questions = {q.id: localized(q.question, lang) for q in topic.intake} if topic else {}
     messages = [
@@ -72,6 +73,8 @@ async def card_view(
         phone=request.phone,
         topic=localized(topic.title, lang) if topic else None,
         offer=localized(offer.title, lang) if offer else None,
+        event=localized(event.title, lang) if event else None,
+        event_starts=event.starts if event else None,
         district=localized(district.name, lang) if district else None,
         intake=[(questions.get(qid, qid), answer) for qid, answer in request.intake.items()],
         text=text,

@@ -15,7 +15,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.content.models import District, Offer, Partner, Topic
+from bot.content.models import District, Event, Offer, Partner, Topic
 from bot.i18n import Translator, babel_locale
 from bot.storage import residents
 from bot.tickets.deps import TicketContext
@@ -33,6 +33,7 @@ class FakeCatalogue:
     offers: Mapping[str, Offer]
     topics: Mapping[str, Topic]
     districts: Mapping[str, District]
+    events: Mapping[str, Event] = field(default_factory=dict)
 
 
 def catalogue(**routing_overrides: dict[str, Any]) -> FakeCatalogue:

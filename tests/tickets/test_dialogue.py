@@ -138,6 +138,7 @@ def test_the_button_that_starts_a_request_decides_its_partner_and_topic() -> Non
     assert origin_of(catalogue, "signup", "bewerbungstraining") == {"offer_id": "bewerbungstraining"}
     assert origin_of(catalogue, "signup", "gone") is None
     assert origin_of(catalogue, "signup-e", "viertel-lauf-2027") == {
+        "event_id": "viertel-lauf-2027",
         "partner_id": "quartiersmanagement",
         "topic_id": "veranstaltungen",
     }

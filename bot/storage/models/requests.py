@@ -79,6 +79,7 @@ class Request(Base):
     )
     partner_id: Mapped[str] = mapped_column(String(40))
     offer_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    event_id: Mapped[str | None] = mapped_column(String(40), default=None)
     topic_id: Mapped[str | None] = mapped_column(String(40), default=None)
     district: Mapped[str | None] = mapped_column(String(40), default=None)
     # The resident's language when sending: their messages and our messages to them are in it.

@@ -122,3 +122,39 @@ async def test_an_event_sign_up_by_email_names_the_event_and_its_date(database_u
             body = part.get_payload(decode=True).decode()
             assert "Begleitausschuss STÄRKEN vor Ort – Sitzung, Mittwoch, 17. Februar 2027, 17:00" in body
             assert "Можна прийти з донькою?" in body
+
+
+SCHOOL_GROUP = -1_000_000_000_003  # the Hauptschule's group in the shipped content
+
+
+async def test_a_pupil_signing_up_as_a_tandem_helper_is_asked_helper_questions(bot: BotHarness) -> None:
+    emre = await resident_in(bot, lang="tr")
+    await emre.send("/start o_helfer-tandem-mitmachen")
+    assert "✋ Yardım etmek istiyorum" in emre.last().labels  # the offer's own label
+    await emre.tap("✋ Yardım etmek istiyorum")
+    assert "Ne zaman yardım edebilirsiniz?" in (emre.last().text or "")
+    await emre.send("Pazartesi ve çarşamba öğleden sonra")
+    assert "Neleri iyi yaparsınız" in (emre.last().text or "")
+    await emre.send("Telefon ve bilgisayar")
+    if any(label.startswith("✍️") for label in emre.last().labels):  # "your answer or a new question?"
+        await emre.tap("✍️")
+    assert "Hangi yaş grubundasınız?" in (emre.last().text or "")
+    await emre.send("Öğrenciyim, 15 yaşındayım")
+    await emre.tap("✅")  # nothing more to say: the answers are the sign-up
+    await emre.tap("💬")
+    consent = emre.last()
+    assert "Telefon ve bilgisayar" in (consent.text or "")
+    assert "Wobei" not in (consent.text or "") and "Ne konuda" not in (consent.text or "")
+    send = next(b["callback_data"] for b in consent.flat_buttons if b["text"].startswith("✅"))
+    await emre.press(send, consent)
+    await deliver(bot)
+    card = bot.telegram.bot_messages(SCHOOL_GROUP)[-1].text or ""
+    assert "Wann haben Sie Zeit zu helfen? (Tage und Uhrzeit)" in card
+    assert "Pazartesi ve çarşamba öğleden sonra" in card
+    assert "Zu welcher Altersgruppe gehören Sie?" in card and "15 yaşındayım" in card
+    assert "Wobei brauchen Sie Hilfe?" not in card
+
+    # Asking for help with everyday things still gets the topic's question.
+    await emre.send("/start o_helfer-tandem-hilfe")
+    await emre.tap("✋")
+    assert "⏭" in " ".join(emre.last().labels) and "Hangi yaş" not in (emre.last().text or "")

@@ -337,10 +337,22 @@ class District(ContentModel):
 
 
 class IntakeQuestion(ContentModel):
-    """A short question asked in the request flow of a topic."""
+    """A short question asked in the request flow of a topic, offer or event."""
 
     id: Slug
     question: LocalizedText
+
+
+def _unique_intake_ids(value: tuple[IntakeQuestion, ...]) -> tuple[IntakeQuestion, ...]:
+    ids = [q.id for q in value]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"Fragen-ID doppelt: {', '.join(duplicates)}")
+    return value
+
+
+IntakeQuestions = Annotated[tuple[IntakeQuestion, ...], AfterValidator(_unique_intake_ids)]
+"""The questions asked before the resident's message; ids unique within the list."""
 
 
 class Topic(ContentModel):
@@ -352,18 +364,9 @@ class Topic(ContentModel):
     default_partner: Slug
     partners: tuple[Slug, ...] = ()
     """Partners listed on the topic's page, first (e.g. the offices with their hours under "Kontakt")."""
-    intake: tuple[IntakeQuestion, ...] = ()
+    intake: IntakeQuestions = ()
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)
-
-    @field_validator("intake")
-    @classmethod
-    def _unique_intake_ids(cls, value: tuple[IntakeQuestion, ...]) -> tuple[IntakeQuestion, ...]:
-        ids = [q.id for q in value]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"Fragen-ID doppelt: {', '.join(duplicates)}")
-        return value
 
 
 class Place(ContentModel):
@@ -486,6 +489,10 @@ class Offer(ContentModel):
     childcare: bool | None = None
     languages: tuple[LanguageCode, ...] = ()
     signup: tuple[Signup, ...] = ()
+    signup_label: LocalizedText | None = None
+    """The sign-up button's words (e.g. "Ich möchte helfen") instead of the usual ones."""
+    intake: IntakeQuestions = ()
+    """Questions asked on signing up, instead of the topic's."""
     keywords: Keywords = Field(default_factory=dict)
     valid_from: date | None = None
     valid_until: date | None = None
@@ -522,6 +529,10 @@ class Event(ContentModel):
     place: Slug | None = None
     partner: Slug | None = None
     signup: tuple[Signup, ...] = ()
+    signup_label: LocalizedText | None = None
+    """The sign-up button's words instead of the usual ones."""
+    intake: IntakeQuestions = ()
+    """Questions asked on signing up, instead of the topic's."""
     topics: tuple[Slug, ...] = ()
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)

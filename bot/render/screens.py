@@ -361,7 +361,9 @@ def offer_screen(
     lines += partner_contact_lines(w, partner)
     rows = []
     # Offers one signs up for through the bot get "sign me up"; walk-in offers still get a way to a person.
-    if "request" in offer.signup or not offer.signup:
+    if offer.signup_label and ("request" in offer.signup or not offer.signup):
+        label = "✋ " + w.plain(offer.signup_label)
+    elif "request" in offer.signup or not offer.signup:
         label = "✋ " + t.gettext("I'm interested – sign me up")
     else:
         label = "🙋 " + t.gettext("Ask a person")
@@ -388,7 +390,8 @@ def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: dateti
         lines.append("🏢 " + w.text(catalogue.partners[event.partner].name))
     rows = []
     if "request" in event.signup:
-        rows.append([button("✋ " + t.gettext("Sign me up"), data=encode("signup-e", event_id))])
+        label = w.plain(event.signup_label) if event.signup_label else t.gettext("Sign me up")
+        rows.append([button("✋ " + label, data=encode("signup-e", event_id))])
     if event.place and event.place in catalogue.places:
         rows.append([button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", event.place))])
     rows.append(nav_row(t, encode("topic", event.topics[0], 0) if event.topics else None))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol, cast
 
-from bot.content.models import District, Event, FaqEntry, Offer, Partner, Topic, pick
+from bot.content.models import District, Event, FaqEntry, IntakeQuestion, Offer, Partner, Topic, pick
 from bot.i18n import Translator
 
 
@@ -35,6 +35,20 @@ class TranslatorSource(Protocol):
 def localized(text: Mapping[Any, str] | None, lang: str) -> str:
     """A localized content text in `lang`, with the content's fallback (lang → de-simple → de)."""
     return pick(cast("Mapping[str, str] | None", text), lang)[0]
+
+
+def intake_questions(
+    catalogue: CatalogueLike, offer_id: str | None, event_id: str | None, topic_id: str | None
+) -> tuple[IntakeQuestion, ...]:
+    """The questions a request asks first: the offer's or the event's own, else its topic's."""
+    offer = catalogue.offers.get(offer_id or "")
+    if offer is not None and offer.intake:
+        return offer.intake
+    event = catalogue.events.get(event_id or "")
+    if event is not None and event.intake:
+        return event.intake
+    topic = catalogue.topics.get(topic_id or "")
+    return topic.intake if topic else ()
 
 
 class RoutingError(Exception):

@@ -25,7 +25,7 @@ from bot.storage.models.requests import (
     RequestStatus,
 )
 from bot.tickets import dialogue as machine
-from bot.tickets.deps import CatalogueLike, TicketContext, localized
+from bot.tickets.deps import CatalogueLike, TicketContext, intake_questions, localized
 from bot.tickets.dialogue import Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
 from bot.tickets.outcome import Outcome, Result
@@ -57,9 +57,10 @@ class SubmitResult:
 # --- the draft in the database ----------
 
 
-def _questions(ctx: TicketContext, topic_id: str | None) -> tuple[str, ...]:
-    topic = ctx.catalogue.topics.get(topic_id or "")
-    return tuple(q.id for q in topic.intake) if topic else ()
+def _questions(
+    ctx: TicketContext, topic_id: str | None, offer_id: str | None = None, event_id: str | None = None
+) -> tuple[str, ...]:
+    return tuple(q.id for q in intake_questions(ctx.catalogue, offer_id, event_id, topic_id))
 
 
 def _save(row: Dialogue, draft: Draft) -> None:
@@ -78,7 +79,9 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
     if row.updated_at < utcnow() - ctx.draft_lifetime:
         await store.delete_dialogue(session, row)
         return None
-    return row, Draft.from_json(row.id, row.step, row.data, _questions(ctx, row.data.get("topic_id")))
+    data = row.data
+    questions = _questions(ctx, data.get("topic_id"), data.get("offer_id"), data.get("event_id"))
+    return row, Draft.from_json(row.id, row.step, data, questions)
 
 
 def origin_of(catalogue: CatalogueLike, button: str, origin: str) -> dict[str, str | None] | None:
@@ -134,7 +137,9 @@ async def start(
         offer_id=offer_id if offer else None,
         topic_id=topic_id if topic else None,
         event_id=event_id if event else None,
-        questions=_questions(ctx, topic_id if topic else None),
+        questions=_questions(
+            ctx, topic_id if topic else None, offer_id if offer else None, event_id if event else None
+        ),
     )
     if text:
         draft = machine.add_text(draft, text)
@@ -255,8 +260,8 @@ def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> r
     """The draft in its resident's language, for `bot.render.requests.dialogue_screen`."""
     lang = resident.language if resident else ctx.partner_language
     catalogue = ctx.catalogue
-    topic = catalogue.topics.get(draft.topic_id or "")
-    questions = {q.id: localized(q.question, lang) for q in topic.intake} if topic else {}
+    asked = intake_questions(catalogue, draft.offer_id, draft.event_id, draft.topic_id)
+    questions = {q.id: localized(q.question, lang) for q in asked}
     offer = catalogue.offers.get(draft.offer_id or "")
     event = catalogue.events.get(draft.event_id or "")
     return render.DraftView(

@@ -25,7 +25,7 @@ from bot.storage.models.requests import (
     RequestMessage,
     RequestStatus,
 )
-from bot.tickets.deps import TicketContext, localized
+from bot.tickets.deps import TicketContext, intake_questions, localized
 from bot.tickets.routing import admin_destination, partner_destination
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,8 @@ async def card_view(
     offer = catalogue.offers.get(request.offer_id or "")
     event = catalogue.events.get(request.event_id or "")
     district = catalogue.districts.get(request.district or "")
-    questions = {q.id: localized(q.question, lang) for q in topic.intake} if topic else {}
+    asked = intake_questions(catalogue, request.offer_id, request.event_id, request.topic_id)
+    questions = {q.id: localized(q.question, lang) for q in asked}
     messages = [
         m for m in await store.request_messages(session, request.id) if m.direction is Direction.TO_PARTNER
     ]

@@ -526,3 +526,22 @@ def test_an_emergency_number_is_either_around_the_clock_or_has_hours(
     message = one_error(content_dir)
     assert message.startswith("emergency.kummer at ")
     assert message.endswith("entweder around_the_clock: true oder hours angeben, nicht beides")
+
+
+def test_an_offers_own_intake_questions_need_unique_ids(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: [sprache]
+            title: {de: Deutschkurs}
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+            signup_label: {de: Ich möchte helfen}
+            intake:
+              - {id: wann, question: {de: Wann haben Sie Zeit?}}
+              - {id: wann, question: {de: Was können Sie gut?}}
+        """
+    )
+    assert one_error(content_dir).endswith("kurse.yaml:10: Fragen-ID doppelt: wann")

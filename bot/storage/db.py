@@ -109,11 +109,14 @@ def create_database(url: str, *, echo: bool = False) -> Database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     else:
         kwargs["pool_pre_ping"] = True
+        # A server that does not answer at all is reported after 10 s, not asyncpg's 60 s.
+        connect_args: dict[str, Any] = {"timeout": 10}
         # `?search_path=myschema` puts the bot's tables into their own PostgreSQL schema.
         search_path = parsed.query.get("search_path")
         if search_path:
             parsed = parsed.difference_update_query(["search_path"])
-            kwargs["connect_args"] = {"server_settings": {"search_path": str(search_path)}}
+            connect_args["server_settings"] = {"search_path": str(search_path)}
+        kwargs["connect_args"] = connect_args
     engine = create_async_engine(parsed, **kwargs)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     if parsed.get_backend_name() == "sqlite":

@@ -68,7 +68,7 @@ def test_defaults_are_the_project_folders_wherever_the_bot_is_started(
 ) -> None:
     for name in ("CONTENT_DIR", "LOCALES_DIR", "DATABASE_URL", "VECTOR_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)  # `python /path/to/run_bot.py` from another folder
+    monkeypatch.chdir(tmp_path)  # run_bot.py started from another folder
     settings = load_settings(None)
     assert (settings.content_dir / "topics.yaml").is_file()
     assert (settings.locales_dir / "de" / "LC_MESSAGES" / "bot.po").is_file()

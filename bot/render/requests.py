@@ -269,7 +269,7 @@ def acknowledgement(t: Translator, number: str, partner: str, response_hours: in
         lines.append(t.html("{partner} will call you.", partner=p))
     else:
         lines.append(t.html("The answer will come here in this chat."))
-    lines.append(t.html("To add something, reply to this message. /requests shows your open requests."))
+    lines.append(t.html("To add something later, open /requests and tap ✏️."))
     return "\n".join(lines)
 
 

@@ -2,6 +2,10 @@
 
 Every model forbids unknown keys and is frozen: a loaded catalogue is a read-only snapshot.
 Validation messages written here are shown to the German staff by `check`, so they are German.
+
+Longer than most modules on purpose: one model per kind of content file (topics, offers, events,
+partners, places, districts, FAQ, emergency, privacy) with the validation the staff rely on, sharing the
+field types defined at the top.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ row (`parts_sent`), so the retry sends only the rest.
 
 Two workers may run against PostgreSQL (rows are claimed with FOR UPDATE SKIP LOCKED and a conditional
 update); on SQLite run one.
+
+Longer than most modules on purpose: claiming, sending (in parts where a text is long), recording and
+the lease renewal are one protocol with one reader; split up, the order of those steps would be hidden.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Each handler turns the update into one call of the request desk (`context.services.requests`, which owns
 the transaction and decides) and its answer into a screen of `bot.render.requests` / `bot.render.partners`.
+
+Longer than most modules on purpose: every message and button of the request journey, the resident's
+and the partner group's, is translated here; each handler is a few lines and decides nothing.
 """
 
 from __future__ import annotations

@@ -36,6 +36,9 @@ or with words the bot does not know, still shows the emergency numbers; violence
 same message ("yardım edin! kocam beni dövüyor") fire their own, hard, triggers. Where the call is also
 the object of an ordinary request (Polish "potrzebuję pomocy", I need help), it does not count right after
 the request word.
+
+Longer than most modules on purpose: about half of it is data, the built-in trigger lists of the nine
+languages (`BUILTIN_HARD`, `BUILTIN_SOFT`), kept beside the matcher that reads them.
 """
 
 from __future__ import annotations

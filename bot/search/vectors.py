@@ -17,6 +17,9 @@ are. It is loaded in the background thread that computes vectors, never at impor
   questions, cached like the passages); when the matrix is installed they set each language's
   thresholds and discount the entries that are close to everything (:class:`Calibration`).
 - If the model cannot be loaded, the bot answers lexically, logs it once, and ``/stats`` says so.
+
+Longer than most modules on purpose: loading the model, the cache file and the background computation
+share one lifecycle (lexical first, semantic when the vectors are there) that reads best in one place.
 """
 
 from __future__ import annotations

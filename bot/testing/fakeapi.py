@@ -9,6 +9,9 @@ is an edit of a message that is not there or that changes nothing ("message is n
 (`Limits.scaled` keeps tests fast: the same limits on a faster clock). Every refusal is kept in `refused`.
 `SimUser` is a person on the other side: they send texts, commands and attachments, tap inline buttons
 and reply to messages, in private chats and in groups.
+
+Longer than most modules on purpose: it is test infrastructure, not product code, and mirrors the part of
+the Bot API the bot uses together with Telegram's rules for it.
 """
 
 from __future__ import annotations

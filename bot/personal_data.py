@@ -32,6 +32,7 @@ class RequestRecord:
     number: str
     partner_id: str
     offer_id: str | None
+    event_id: str | None
     topic_id: str | None
     district: str | None
     language: str
@@ -112,6 +113,7 @@ class PersonalDataService:
                     number=r.number,
                     partner_id=r.partner_id,
                     offer_id=r.offer_id,
+                    event_id=r.event_id,
                     topic_id=r.topic_id,
                     district=r.district,
                     language=r.language,

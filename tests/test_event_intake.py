@@ -158,3 +158,12 @@ async def test_a_pupil_signing_up_as_a_tandem_helper_is_asked_helper_questions(b
     await emre.send("/start o_helfer-tandem-hilfe")
     await emre.tap("✋")
     assert "⏭" in " ".join(emre.last().labels) and "Hangi yaş" not in (emre.last().text or "")
+
+
+async def test_mydata_names_the_event_a_request_was_about(bot: BotHarness) -> None:
+    anna = await signs_up_for_the_akteursforum(bot, "de")
+    send = next(b["callback_data"] for b in anna.last().flat_buttons if b["text"].startswith("✅"))
+    await anna.press(send, anna.last())
+    await anna.send("/mydata")
+    data = " ".join(m.text or "" for m in bot.telegram.bot_messages(anna.chat)[-3:])
+    assert "Veranstaltung: Akteursforum Ost- und Westsiedlung, Mittwoch, 10. März 2027, 18:00" in data

@@ -96,6 +96,10 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
         if request.offer_id:
             offer = _name(catalogue.offers, request.offer_id, t, "title")
             lines.append(t.html("Offer: {offer}", offer=offer))
+        event = catalogue.events.get(request.event_id or "")
+        if event is not None:
+            when = t.format_datetime(event.starts, "full")
+            lines.append(t.html("Event: {event}, {date}", event=pick(event.title, t.lang)[0], date=when))
         if request.topic_id:
             topic = _name(catalogue.topics, request.topic_id, t, "title")
             lines.append(t.html("Topic: {topic}", topic=topic))

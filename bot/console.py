@@ -46,6 +46,7 @@ class ConsolePrinter:
         self.color = color
         self.acting_in = resident_chat  # the chat whose buttons are numbered (and tapped by numbers)
         self.last_buttons: Sent | None = None
+        self.resident_buttons: Sent | None = None  # the resident's newest message with buttons
         self.cards: dict[int, Sent] = {}  # per partner group: the bot's last message with buttons
 
     def __call__(self, event: str, payload: Sent | dict[str, Any]) -> None:
@@ -78,6 +79,8 @@ class ConsolePrinter:
         if payload.chat_id < 0 and _is_request_card(payload):
             self.cards.pop(payload.chat_id, None)  # the group with the newest card comes last
             self.cards[payload.chat_id] = payload
+        if payload.chat_id == self.resident_chat and payload.reply_markup:
+            self.resident_buttons = payload
         if payload.chat_id == self.acting_in and payload.reply_markup:
             for number, label in enumerate(payload.labels, start=1):
                 self._line(f"   [{number}] {label}")
@@ -171,8 +174,11 @@ def switch_role(
             out.write(f"   [{number}] {label}\n")
         return actor
     if word in {"bewohner", "bewohnerin", "resident"}:
-        printer.acting_in, printer.last_buttons = resident.chat, None
+        # The buttons of what the resident got meanwhile (a partner's answer has ⏹ End) can be tapped.
+        printer.acting_in, printer.last_buttons = resident.chat, printer.resident_buttons
         out.write("(Sie schreiben wieder als Bewohnerin.)\n")
+        for number, label in enumerate(printer.last_buttons.labels if printer.last_buttons else (), start=1):
+            out.write(f"   [{number}] {label}\n")
         return resident
     out.write(HELP + "\n")
     return actor

@@ -55,3 +55,16 @@ def test_the_partner_role_needs_a_request_first_and_help_lists_the_commands(tmp_
     assert ":bewohner" in result.stdout
     assert "Hallo" in result.stdout  # still the resident
     assert result.stdout.count(":bewohner") == 1  # ":)" is a message to the bot, not a preview command
+
+
+def test_back_as_the_resident_the_partners_answer_can_be_ended_by_its_number(tmp_path: Path) -> None:
+    script = (
+        "/start o_frauencafe\n1\nDarf ich mein Baby mitbringen?\n1\n1\n1\n"
+        ":partner Petra\n1\nJa, gerne! Kommen Sie Dienstag?\n:bewohner\n1\n"
+    )
+    result = run_cli_here(tmp_path, "--lang", "de", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    back = out.index("(Sie schreiben wieder als Bewohnerin.)")
+    assert out[back:].split("\n")[1].strip() == "[1] ⏹ Beenden"  # the answer's button, numbered again
+    assert "Ihre Nachrichten gehen nicht mehr an SOS-Mütterzentrum." in out[back:]  # "1" tapped it

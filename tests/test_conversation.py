@@ -161,9 +161,13 @@ async def test_several_open_conversations_ask_which_request_and_a_quiet_period_e
     which = ayse.last()
     assert "Zu welcher Anfrage gehört diese Nachricht?" in (which.text or "")
     assert len(which.labels) == 2 and any("Quartiersmanagement" in label for label in which.labels)
+    qm = next(b["callback_data"] for b in which.flat_buttons if "Quartiersmanagement" in b["text"])
     await ayse.tap("Quartiersmanagement", which)
+    await ayse.press(qm, which)  # a double tap: passed on once, no error
     await deliver(bot)
     assert "Ja, gut" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+    assert sum("Ja, gut" in text for text in group_texts(bot, QUARTIERSMANAGEMENT)) == 1
+    assert not any("schiefgelaufen" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
     assert not any("Ja, gut" in text for text in group_texts(bot, MUETTERZENTRUM))
     assert screen(ayse).startswith("An Quartiersmanagement")
 

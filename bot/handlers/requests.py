@@ -10,6 +10,7 @@ and the partner group's, is translated here; each handler is a few lines and dec
 from __future__ import annotations
 
 from telegram import (
+    CallbackQuery,
     Document,
     KeyboardButton,
     Message,
@@ -17,6 +18,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    User,
     Voice,
 )
 
@@ -266,16 +268,25 @@ async def reply_relayed(message: Message, context: Context, relayed: Relayed) ->
         await message.reply_text(answer)
 
 
-async def conversation_button(update: Update, context: Context) -> None:
-    """⏹ End (the conversation with a request), or the request a message is for (several were open)."""
+async def pressed_request(update: Update, context: Context) -> tuple[CallbackQuery, User, int] | None:
+    """The button press, its presser and the request its data names; a press naming no request is stale."""
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
-        return
+        return None
     request_id = request_id_of(query.data)
     if request_id is None:
         await stale_button(update, context)
+        return None
+    return query, user, request_id
+
+
+async def conversation_button(update: Update, context: Context) -> None:
+    """⏹ End (the conversation with a request), or the request a message is for (several were open)."""
+    pressed = await pressed_request(update, context)
+    if pressed is None:
         return
+    query, user, request_id = pressed
     t = context.t
     desk = context.services.requests
     if decode(query.data).arg(0) == "end":
@@ -302,7 +313,7 @@ async def conversation_button(update: Update, context: Context) -> None:
         request_id=request_id,
     )
     await answer_query(query)
-    await prompt.edit_reply_markup(None)
+    await edit_buttons(prompt, None)
     if relayed is not None:
         await reply_relayed(original, context, relayed)
 
@@ -325,15 +336,11 @@ async def requests_command(update: Update, context: Context) -> None:
 
 async def resident_request_button(update: Update, context: Context) -> None:
     """✏️ Add to … (the next reply goes to that request) and ✖️ Withdraw …"""
-    query = update.callback_query
-    user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None:
+    pressed = await pressed_request(update, context)
+    if chat is None or pressed is None:
         return
-    request_id = request_id_of(query.data)
-    if request_id is None:
-        await stale_button(update, context)
-        return
+    query, user, request_id = pressed
     t = context.t
     desk = context.services.requests
     if decode(query.data).arg(0) == "withdraw":
@@ -423,14 +430,10 @@ async def reopen_button(update: Update, context: Context) -> None:
 
 async def handover_answer(update: Update, context: Context) -> None:
     """The resident's yes or no to a partner's proposal to hand their request over."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    pressed = await pressed_request(update, context)
+    if pressed is None:
         return
-    request_id = request_id_of(query.data)
-    if request_id is None:
-        await stale_button(update, context)
-        return
+    query, user, request_id = pressed
     agreed = decode(query.data).arg(0) == "yes"
     outcome, partner = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
     t = context.t
@@ -438,8 +441,7 @@ async def handover_answer(update: Update, context: Context) -> None:
         await answer_query(query, t.gettext("Nothing to change."))
         return
     await answer_query(query)
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(None)
+    await edit_buttons(query.message, None)
     if not agreed:
         chat = update.effective_chat
         if chat is not None:

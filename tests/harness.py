@@ -216,3 +216,15 @@ def run_cli(
         cwd=tmp_path,
         timeout=120,
     )
+
+
+async def fill_in_request(resident: SimUser, offer: str, text: str, answer_by: str = "💬") -> None:
+    """From an offer's page through its intake questions (skipped) and the message to "how should they
+    answer you?" (`answer_by`: 💬 in the chat, 📞 a call): everything before the consent screen's Send."""
+    await resident.send(f"/start o_{offer}")
+    await resident.tap("✋")
+    while "⏭" in " ".join(resident.last().labels):
+        await resident.tap("⏭")
+    await resident.send(text)
+    await resident.tap("✅")
+    await resident.tap(answer_by)

@@ -5,21 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, content_with_partner_group
+from tests.harness import BotHarness, content_with_partner_group, fill_in_request
 
 GROUP = -1_000_000_000_555
-
-
-async def fill_in_a_request(resident: SimUser, text: str) -> None:
-    """From the offer to the consent screen (everything before "Send")."""
-    await resident.send("/start o_deutschkurs-frauen")
-    await resident.tap("✋")
-    while "⏭" in " ".join(resident.last().labels):
-        await resident.tap("⏭")
-    await resident.send(text)
-    await resident.tap("✅")
-    await resident.tap("💬")
 
 
 async def test_twenty_residents_pressing_send_at_once_all_get_their_request_number(
@@ -28,7 +16,9 @@ async def test_twenty_residents_pressing_send_at_once_all_get_their_request_numb
     content = content_with_partner_group(tmp_path, "bildungstraeger", GROUP)
     async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
         residents = [bot.resident(f"R{i}", lang="de") for i in range(20)]
-        await asyncio.gather(*(fill_in_a_request(r, f"Anmeldung {i}") for i, r in enumerate(residents)))
+        await asyncio.gather(
+            *(fill_in_request(r, "deutschkurs-frauen", f"Anmeldung {i}") for i, r in enumerate(residents))
+        )
         delivery = bot.services.delivery
         assert delivery is not None
 

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from bot.flood import FloodGuard
 from bot.render.split import CAPTION_LIMIT, MESSAGE_LIMIT, visible_length
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness
+from tests.harness import BotHarness, fill_in_request
 from tests.telegram_html import html_problems
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
@@ -622,13 +622,7 @@ class World:
 
 
 async def send_request(resident: SimUser, text: str) -> None:
-    await resident.send("/start o_briefe-aemter")
-    await resident.tap("✋")
-    while "⏭" in " ".join(resident.last().labels):
-        await resident.tap("⏭")
-    await resident.send(text)
-    await resident.tap("✅")
-    await resident.tap("📞")
+    await fill_in_request(resident, "briefe-aemter", text, answer_by="📞")
     phone = next(secrets[2] for secrets in SECRETS.values() if secrets[0] == resident.first_name)
     await resident.share_contact(phone)
     await resident.tap("✅")

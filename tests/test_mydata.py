@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.render.split import MESSAGE_LIMIT, visible_length
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, run_cli_here
+from tests.harness import BotHarness, fill_in_request, run_cli_here
 
 QM_GROUP = -1_000_000_000_001  # the shipped content's group of the Quartiersmanagement
 
@@ -20,13 +20,7 @@ async def deliver(bot: BotHarness) -> None:
 
 async def send_request(resident: SimUser, text: str) -> None:
     """A request about letters from the authorities, answered here in the chat."""
-    await resident.send("/start o_briefe-aemter")
-    await resident.tap("✋")
-    while "⏭" in " ".join(resident.last().labels):
-        await resident.tap("⏭")
-    await resident.send(text)
-    await resident.tap("✅")
-    await resident.tap("💬")
+    await fill_in_request(resident, "briefe-aemter", text)
     await resident.tap("✅")
 
 

@@ -148,6 +148,42 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
 
 
+async def test_an_album_in_an_open_conversation_reaches_the_partner_with_one_confirmation(
+    bot: BotHarness,
+) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    cafe = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    letter = await send_request(bot, ayse, "briefe-aemter", "Ich habe einen Brief vom Jobcenter.")
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Schicken Sie mir Fotos vom Brief?", reply_to=letter)
+    await deliver(bot)
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    for page in range(3):
+        await ayse.send_photo(f"Seite {page + 1}" if page == 0 else None, media_group="brief")
+    await deliver(bot)
+    replies = bot.telegram.bot_messages(ayse.chat)[before:]
+    assert [m.text for m in replies if "weitergeleitet" in (m.text or "")] == [replies[0].text]
+    assert len(replies) == 1
+    photos = [m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if m.kind == "photo"]
+    assert len(photos) == 3
+
+    # With a second conversation open, the album's first photo asks which request; once it is answered,
+    # the album's later photos follow it without asking again.
+    await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt ist das Baby?", reply_to=cafe)
+    await deliver(bot)
+    await ayse.send_photo("Noch eine Seite", media_group="brief-2")
+    which = ayse.last()
+    assert "Zu welcher Anfrage gehört diese Nachricht?" in (which.text or "")
+    await ayse.tap("Quartiersmanagement", which)
+    assert screen(ayse).startswith("An Quartiersmanagement")
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.send_photo(None, media_group="brief-2")
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(ayse.chat)) == before  # quietly into the same request
+    photos = [m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if m.kind == "photo"]
+    assert len(photos) == 5
+    assert not any(m.kind == "photo" for m in bot.telegram.bot_messages(MUETTERZENTRUM))
+
+
 async def test_several_open_conversations_ask_which_request_and_a_quiet_period_ends_them(
     bot: BotHarness,
 ) -> None:

@@ -221,6 +221,8 @@ async def resident_followup(update: Update, context: Context) -> bool:
     )
     if relayed is None:
         return False
+    if relayed.album:
+        return True  # the album's first file was confirmed
     text = render.reply_outcome(context.t, relayed.outcome.value, relayed.partner, relayed.problem)
     if text is not None:
         await message.reply_text(text)
@@ -251,9 +253,14 @@ async def conversation_input(update: Update, context: Context) -> bool:
     return True
 
 
-async def reply_relayed(message: Message, context: Context, relayed: Relayed) -> None:
-    """What became of a message for a request: passed on (the conversation goes on), or why not."""
+async def reply_relayed(
+    message: Message, context: Context, relayed: Relayed, *, tapped: bool = False
+) -> None:
+    """What became of a message for a request: passed on (the conversation goes on), or why not. A further
+    file of an album gets no answer of its own, unless the resident tapped for it."""
     t = context.t
+    if relayed.album and not tapped:
+        return  # the album's first file was confirmed
     if relayed.outcome is Outcome.OK and relayed.request_id is not None:
         text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
         await message.reply_text(text, reply_markup=markup(keyboard))
@@ -315,7 +322,7 @@ async def conversation_button(update: Update, context: Context) -> None:
     await answer_query(query)
     await edit_buttons(prompt, None)
     if relayed is not None:
-        await reply_relayed(original, context, relayed)
+        await reply_relayed(original, context, relayed, tapped=True)
 
 
 async def requests_command(update: Update, context: Context) -> None:

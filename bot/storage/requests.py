@@ -149,6 +149,16 @@ async def request_messages(session: AsyncSession, request_id: int) -> Sequence[R
     return result.all()
 
 
+async def album_requests(session: AsyncSession, request_ids: Sequence[int], media_group: str) -> set[int]:
+    """Which of the requests `request_ids` already hold a photo or file of the album `media_group`."""
+    result = await session.scalars(
+        select(RequestMessage.request_id)
+        .where(RequestMessage.request_id.in_(request_ids), RequestMessage.media_group == media_group)
+        .distinct()
+    )
+    return set(result.all())
+
+
 # --- thread links -------------------------------------------------------------------------------------
 
 

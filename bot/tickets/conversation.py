@@ -49,12 +49,21 @@ async def open_conversations(
 
 
 async def choose(
-    session: AsyncSession, ctx: TicketContext, resident_id: int, request_id: int | None = None
+    session: AsyncSession,
+    ctx: TicketContext,
+    resident_id: int,
+    request_id: int | None = None,
+    media_group: str | None = None,
 ) -> Result | None:
     """The request a plain message goes to: the one open conversation (or `request_id`, the one the
-    resident chose when several were open). None: no conversation is open (the message is something
-    else); AMBIGUOUS: several are open and the resident must choose; CLOSED: the chosen one has ended."""
+    resident chose when several were open; or the one that got the album `media_group`'s first file).
+    None: no conversation is open (the message is something else); AMBIGUOUS: several are open and the
+    resident must choose; CLOSED: the chosen one has ended."""
     requests = await open_conversations(session, ctx, resident_id)
+    if request_id is None and media_group is not None and len(requests) > 1:
+        album = await store.album_requests(session, [r.id for r in requests], media_group)
+        if len(album) == 1:
+            request_id = album.pop()
     if request_id is not None:
         requests = [r for r in requests if r.id == request_id]
         if not requests:

@@ -71,6 +71,7 @@ class Relayed:
     request_id: int | None = None
     choices: Sequence[ConversationChoice] = ()
     reopenable: bool = False  # CLOSED: the partner closed it recently, the resident may reopen it
+    album: bool = False  # OK for a further file of an album: its first file was confirmed already
 
 
 class RequestDesk:
@@ -217,7 +218,14 @@ class RequestDesk:
         if result.ok:
             self._wake()
         problem = result.attachment_problem.value if result.attachment_problem else None
-        return Relayed(result.outcome, partner, problem, request.id if request else None, reopenable=reopen)
+        return Relayed(
+            result.outcome,
+            partner,
+            problem,
+            request.id if request else None,
+            reopenable=reopen,
+            album=result.album,
+        )
 
     async def converse(
         self,
@@ -232,7 +240,8 @@ class RequestDesk:
         the resident chose). None when no conversation is open (then the message is something else)."""
         ctx = self._context()
         async with self._database.transaction() as session:
-            chosen = await conversation.choose(session, ctx, resident_id, request_id)
+            album = attachment.media_group if attachment else None
+            chosen = await conversation.choose(session, ctx, resident_id, request_id, album)
             if chosen is None:
                 return None
             if chosen.outcome is Outcome.AMBIGUOUS:
@@ -266,7 +275,7 @@ class RequestDesk:
         if result.ok:
             self._wake()
         problem = result.attachment_problem.value if result.attachment_problem else None
-        return Relayed(result.outcome, partner, problem, request.id)
+        return Relayed(result.outcome, partner, problem, request.id, album=result.album)
 
     async def reopen(self, resident_id: int, request_id: int) -> Outcome:
         """The resident reopens a request the partner closed recently (their message follows)."""

@@ -28,6 +28,7 @@ class Result:
     outcome: Outcome
     request: Request | None = None
     attachment_problem: AttachmentProblem | None = None
+    album: bool = False  # OK for one more file of an album whose first file went to the same request
 
     @property
     def ok(self) -> bool:

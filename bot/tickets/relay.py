@@ -59,6 +59,7 @@ async def add_message(
         file_size=attachment.file_size if attachment else None,
         source_chat_id=attachment.chat_id if attachment else None,
         source_message_id=attachment.message_id if attachment else None,
+        media_group=attachment.media_group if attachment else None,
         author=author,
     )
     session.add(message)
@@ -127,6 +128,8 @@ async def resident_reply(
         return Result(Outcome.INVALID, request, problem)
     if await store.get_thread_link(session, resident_id, message_id) is not None:
         return Result(Outcome.DUPLICATE, request)
+    group = attachment.media_group if attachment else None
+    album = group is not None and request.id in await store.album_requests(session, [request.id], group)
     message = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=attachment)
     await store.add_thread_link(session, resident_id, message_id, request.id, LinkRole.RESIDENT)
     request.updated_at = utcnow()
@@ -139,7 +142,7 @@ async def resident_reply(
         attachment=message if attachment else None,
         dedupe_key=f"msg:{message.id}",
     )
-    return Result(Outcome.OK, request)
+    return Result(Outcome.OK, request, album=album)
 
 
 # --- partner → resident ----------

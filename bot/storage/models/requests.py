@@ -130,6 +130,8 @@ class RequestMessage(Base):
     # Where the original message lives, so attachments can be copied (not forwarded).
     source_chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     source_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Telegram's media_group_id: the photos of one album arrive as separate messages.
+    media_group: Mapped[str | None] = mapped_column(String(64), default=None)
     # A partner member's first name for partner-side display; the resident sees the organisation.
     author: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -65,6 +65,8 @@ async def test_an_event_sign_up_names_the_event_and_its_date_on_consent_and_card
     # The event's title in Arabic and its date, as Arabic readers write it (CLDR).
     assert "• الفعالية: منتدى الفاعلين في Ost- und Westsiedlung (Akteursforum)، " in consent
     assert "الأربعاء، 10 مارس 2027" in consent
+    # Nothing written: the sign-up is the message, said to him in Arabic and to the partner in German.
+    assert "أرغب في التسجيل في هذه الفعالية." in consent and "anmelden" not in consent
     send = next(b["callback_data"] for b in ahmad.last().flat_buttons if b["text"].startswith("✅"))
     await ahmad.press(send, ahmad.last())
     await deliver(bot)

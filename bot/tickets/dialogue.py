@@ -103,10 +103,12 @@ class Draft:
     inputs: tuple[str, ...] = ()
     parked: bool = False
     pending: str | None = None  # a text held while the resident says whether it is an answer
+    # "Done" without a word on a sign-up: "I would like to sign up", said in each reader's language.
+    signup: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not (self.text and self.text.strip()) and not self.attachments
+        return not (self.text and self.text.strip()) and not self.attachments and not self.signup
 
     @property
     def question(self) -> str | None:
@@ -128,6 +130,7 @@ class Draft:
             "inputs": list(self.inputs),
             "parked": self.parked,
             "pending": self.pending,
+            "signup": self.signup,
         }
 
     @classmethod
@@ -152,6 +155,7 @@ class Draft:
                 inputs=tuple(data.get("inputs", [])),
                 parked=bool(data.get("parked", False)),
                 pending=data.get("pending"),
+                signup=bool(data.get("signup", False)),
             )
         )
 
@@ -293,10 +297,10 @@ class Transition:
     question: str | None = None
 
 
-def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_text: str = "") -> Transition:
+def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Transition:
     """The draft after `event`. `input_key` names the update (a message id, a button tap): an input seen
-    before shows the screen again and changes nothing. `signup_text` becomes the message when the resident
-    taps "Done" on an offer without writing anything (signing up needs no words)."""
+    before shows the screen again and changes nothing. "Done" on an offer or event without a word makes
+    the draft a sign-up (signing up needs no words)."""
     if isinstance(event, Park):
         return Transition(replace(draft, parked=True, pending=None), Effect.PARKED)
     if isinstance(event, Text) and draft.parked:
@@ -353,7 +357,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None, signup_
         if draft.is_empty and not (draft.offer_id or draft.event_id):
             return Transition(draft, Effect.EMPTY)
         if draft.is_empty:
-            draft = add_text(draft, signup_text)
+            draft = replace(draft, signup=True)
         draft = replace(draft, step=DialogueStep.CONTACT)
     elif isinstance(event, Press) and event.action == "chat":
         draft = replace(draft, contact=ContactPreference.CHAT, phone=None, step=DialogueStep.CONFIRM)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import Translator
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.storage import requests as store
@@ -219,12 +220,7 @@ async def advance(
         if route is None:
             return Step(Effect.STALE.value, draft)
         event = route
-    partner_t = ctx.partner_t()
-    if draft.event_id:
-        signup = partner_t.gettext("I would like to sign up for this event.")
-    else:
-        signup = partner_t.gettext("I would like to sign up for this offer.")
-    transition = machine.advance(draft, event, input_key=input_key, signup_text=signup)
+    transition = machine.advance(draft, event, input_key=input_key)
     if transition.effect is Effect.CANCEL:
         await store.delete_dialogue(session, row)
         return Step(Effect.CANCEL.value)
@@ -256,6 +252,18 @@ async def parked_draft(session: AsyncSession, ctx: TicketContext, resident_id: i
     return loaded[1] if loaded is not None and loaded[1].parked else None
 
 
+def message_text(draft: Draft, t: Translator) -> str | None:
+    """The draft's message as the reader of `t` sees it: a sign-up says so in their language."""
+    text = draft.text.strip() if draft.text else ""
+    if draft.signup:
+        if draft.event_id:
+            signup = t.gettext("I would like to sign up for this event.")
+        else:
+            signup = t.gettext("I would like to sign up for this offer.")
+        text = f"{signup}\n{text}" if text else signup
+    return text or None
+
+
 def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> render.DraftView:
     """The draft in its resident's language, for `bot.render.requests.dialogue_screen`."""
     lang = resident.language if resident else ctx.partner_language
@@ -275,7 +283,7 @@ def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> r
         first_name=resident.first_name if resident else None,
         language=lang,
         intake=[(questions[qid], draft.intake[qid]) for qid in questions if draft.intake.get(qid)],
-        text=draft.text,
+        text=message_text(draft, ctx.t(lang)),
         attachments=len(draft.attachments),
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
         pending=draft.pending,
@@ -345,8 +353,8 @@ async def submit(
         if existing is None:
             raise
         return SubmitResult(existing, duplicate=True)
-    if draft.text and draft.text.strip():
-        await add_message(session, request, Direction.TO_PARTNER, text=draft.text.strip(), attachment=None)
+    if text := message_text(draft, ctx.partner_t()):
+        await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
     for attachment in draft.attachments:
         await add_message(session, request, Direction.TO_PARTNER, text=None, attachment=attachment)
     # Same timestamp as the request: these messages make up the card.

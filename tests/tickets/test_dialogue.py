@@ -20,7 +20,6 @@ from bot.tickets.dialogue import (
     new_draft,
 )
 
-SIGNUP = "Ich möchte mich für dieses Angebot anmelden."
 
 
 def photo(message_id: int = 1, size: int = 50_000) -> Attachment:
@@ -66,10 +65,11 @@ def test_text_and_files_make_up_the_message_and_done_asks_how_to_answer() -> Non
 
 def test_done_without_a_message_asks_for_words_except_when_signing_up_for_an_offer() -> None:
     empty = new_draft("d", "bildung")
-    assert advance(empty, Press("done"), signup_text=SIGNUP).effect is Effect.EMPTY
+    assert advance(empty, Press("done")).effect is Effect.EMPTY
     offer = new_draft("d", "bildung", offer_id="deutschkurs")
-    transition = advance(offer, Press("done"), signup_text=SIGNUP)
-    assert transition.draft.step is DialogueStep.CONTACT and transition.draft.text == SIGNUP
+    transition = advance(offer, Press("done"))
+    assert transition.draft.step is DialogueStep.CONTACT and transition.draft.signup
+    assert not transition.draft.is_empty and transition.draft.text is None  # said in each reader's language
 
 
 def test_chat_or_a_shared_phone_number_leads_to_the_consent_screen() -> None:

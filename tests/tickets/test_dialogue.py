@@ -21,7 +21,6 @@ from bot.tickets.dialogue import (
 )
 
 
-
 def photo(message_id: int = 1, size: int = 50_000) -> Attachment:
     return Attachment(
         MessageKind.PHOTO, f"p{message_id}", 5, message_id, mime_type="image/jpeg", file_size=size

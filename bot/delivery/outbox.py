@@ -29,6 +29,7 @@ from html import unescape
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.keyboards import Keyboard
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage
@@ -63,6 +64,16 @@ def message_payload(
     if keyboard:
         payload["keyboard"] = [[[label, data] for label, data in row] for row in keyboard]
     return payload | _placement(reply_to_message_id, reply_to_card, thread_id)
+
+
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """The keyboard model (a screen's, or a payload's JSON rows) as Telegram's inline keyboard: the one place
+    it becomes a Telegram type, for the worker and the handlers alike."""
+    if keyboard is None:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
+    )
 
 
 def copy_payload(

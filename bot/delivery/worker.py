@@ -35,7 +35,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery import outbox
@@ -146,14 +146,6 @@ def classify(exc: BaseException, audience: Audience) -> _Failure:
         return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
     # Connection refused, SMTP server down, mail not configured, or a bug: retried with backoff.
     return _Failure(_Kind.RETRY, name)
-
-
-def _markup(keyboard: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
-    if not keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
-    )
 
 
 def _parts(method: str, payload: Mapping[str, Any]) -> list[str | None]:
@@ -355,7 +347,7 @@ class DeliveryWorker:
             async with self.database.sessions() as session:
                 reply_to = await store.card_message_id(session, int(payload["reply_to_card"]), chat_id)
         reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
-        markup = _markup(payload.get("keyboard"))
+        markup = outbox.markup(payload.get("keyboard"))
         parts = _parts(row.method, payload)
         done = int(payload.get("parts_sent", 0))
         sent: list[int] = []

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    MaybeInaccessibleMessage,
-    Message,
-    Update,
-)
+from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.delivery.outbox import markup
 from bot.handlers.context import Context
 from bot.render.keyboards import Keyboard
 from bot.render.split import split_html
@@ -35,15 +29,6 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.first_name = resident.first_name
     context.user_data.district = resident.district
     context.user_data.language_confirmed = resident.language_confirmed
-
-
-def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
-    """The render layer's keyboard as Telegram's inline keyboard."""
-    if keyboard is None:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
-    )
 
 
 async def show(update: Update, context: Context, text: str, keyboard: Keyboard | None = None) -> None:

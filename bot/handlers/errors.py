@@ -10,7 +10,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.handlers.common import markup, show
+from bot.delivery.outbox import markup
+from bot.handlers.common import show
 from bot.handlers.context import Context
 from bot.render import start as screens
 

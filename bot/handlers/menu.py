@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.handlers.common import answer_query, edit_buttons, markup, show
+from bot.delivery.outbox import markup
+from bot.handlers.common import answer_query, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.navigation import stale_button
 from bot.render import screens

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot.handlers.common import markup
+from bot.delivery.outbox import markup
 from bot.handlers.context import Context
 from bot.render import keyboards
 from bot.render.personal_data import file_name, personal_data_json, personal_data_text

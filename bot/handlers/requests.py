@@ -22,7 +22,8 @@ from telegram import (
     Voice,
 )
 
-from bot.handlers.common import answer_query, edit_buttons, markup, show
+from bot.delivery.outbox import markup
+from bot.handlers.common import answer_query, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import stale_button

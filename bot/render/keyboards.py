@@ -1,6 +1,6 @@
 """The one keyboard model (rows of (label, callback data), no Telegram types) and the keyboards many screens
 share: language and district pickers, the main menu, navigation. Handlers turn a keyboard into Telegram's
-inline keyboard (`bot.handlers.common.markup`); the outbox stores it as JSON."""
+inline keyboard (`bot.delivery.outbox.markup`); the outbox stores it as JSON."""
 
 from __future__ import annotations
 

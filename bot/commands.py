@@ -8,8 +8,8 @@ from typing import Any
 from telegram import BotCommand
 from telegram.error import TelegramError
 
-from bot.i18n import DEFAULT_LANGUAGE, N_, I18n
-from bot.languages import language
+from bot.i18n import DEFAULT_LANGUAGE, I18n
+from bot.languages import N_, language
 
 logger = logging.getLogger(__name__)
 

@@ -194,8 +194,3 @@ class I18n:
 
     def negotiate(self, language_code: str | None) -> str:
         return negotiate(language_code, self.languages, self.default)
-
-
-def N_(message: str) -> str:
-    """Mark a module-level string for extraction; translate it later with `translator.gettext`."""
-    return message

@@ -18,6 +18,11 @@ below holds one entry per code, in this order (tests/test_i18n.py checks it)."""
 Script = Literal["latin", "cyrillic", "arabic"]
 
 
+def N_(message: str) -> str:
+    """Mark a module-level string for extraction; translate it later with `translator.gettext`."""
+    return message
+
+
 @dataclass(frozen=True)
 class Language:
     """One language of the bot and everything the code needs to know about it."""
@@ -39,6 +44,9 @@ class Language:
     """cyrtranslit's scheme that reads this language typed in Latin letters back into its own letters
     ("gde mozhno" → "где можно"), for the search; None where there is none that reads residents' usual
     spelling."""
+    other_name: str | None = None
+    """How the other languages name it, a msgid, where CLDR has no name for it (plain German); else the
+    partner card names it with Babel."""
 
     @property
     def babel_locale(self) -> str:
@@ -53,7 +61,15 @@ class Language:
 
 REGISTRY: tuple[Language, ...] = (
     Language("de", "Deutsch", "latin", "de", "german"),
-    Language("de-simple", "Einfaches Deutsch", "latin", "de", None, telegram_code=False),
+    Language(
+        "de-simple",
+        "Einfaches Deutsch",
+        "latin",
+        "de",
+        None,
+        telegram_code=False,
+        other_name=N_("plain German"),
+    ),
     Language("tr", "Türkçe", "latin", "tr", "turkish"),
     Language("ar", "العربية", "arabic", "ar", "arabic", rtl=True),
     Language("ru", "Русский", "cyrillic", "ru", "russian", latin_scheme="ru"),
@@ -69,7 +85,14 @@ LANGUAGES: tuple[Lang, ...] = tuple(language.code for language in REGISTRY)
 
 _BY_CODE: dict[str, Language] = {language.code: language for language in REGISTRY}
 
-CONTENT_FALLBACK: tuple[Lang, ...] = ("de-simple", "de")
+CONTENT_SOURCE: Lang = "de"
+"""The language every content text is written in first (required); the others are its translations,
+tracked in content/translations.lock."""
+
+TRANSLATED: tuple[Lang, ...] = tuple(code for code in LANGUAGES if code != CONTENT_SOURCE)
+"""The languages the content is translated into (a missing one is reported by `run_bot.py check`)."""
+
+CONTENT_FALLBACK: tuple[Lang, ...] = ("de-simple", CONTENT_SOURCE)
 """Where a content text missing in a resident's language is looked up: plain German first (easier to read
 for someone learning German), then German, which every text has."""
 

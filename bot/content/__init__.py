@@ -10,12 +10,11 @@ Public API (import from here):
 
 from bot.content.catalogue import Catalogue, load_catalogue, validate_content
 from bot.content.check import json_schema, run_check, write_schema
-from bot.content.models import LANGS, Lang, LocalizedText, OpeningHours, pick
+from bot.content.models import Lang, LocalizedText, OpeningHours, pick
 from bot.content.problems import ContentError, Problem
 from bot.content.service import ContentService, ReloadResult
 
 __all__ = [
-    "LANGS",
     "Catalogue",
     "ContentError",
     "ContentService",

@@ -14,8 +14,9 @@ from pydantic import BaseModel
 
 from bot.content.catalogue import Catalogue, validate_content
 from bot.content.freshness import accept as accept_translations
-from bot.content.models import LANGS, ContentFile, iter_localized
+from bot.content.models import ContentFile, iter_localized
 from bot.content.problems import Problem
+from bot.languages import LANGUAGES
 
 STRICT_CODES = frozenset({"example", "missing_translation", "bidi_controls"})
 """Warnings that `--strict` turns into errors: nothing fictitious or untranslated goes live."""
@@ -40,23 +41,25 @@ def coverage(entries: Mapping[str, Mapping[str, BaseModel]]) -> dict[str, dict[s
     table: dict[str, dict[str, float | None]] = {}
     for kind, by_id in entries.items():
         total = 0
-        present: dict[str, int] = dict.fromkeys(LANGS, 0)
+        present: dict[str, int] = dict.fromkeys(LANGUAGES, 0)
         for entry in by_id.values():
             for _loc, texts, _marker in iter_localized(entry):
                 total += 1
                 for lang in texts:
                     present[lang] += 1
-        table[kind] = {lang: (100 * present[lang] / total if total else None) for lang in LANGS}
+        table[kind] = {lang: (100 * present[lang] / total if total else None) for lang in LANGUAGES}
     return table
 
 
 def format_coverage(table: Mapping[str, Mapping[str, float | None]]) -> str:
     """The coverage table as fixed-width text."""
     width = max(len(label) for label in _KIND_LABELS.values())
-    header = "".ljust(width) + "".join(lang.rjust(10) for lang in LANGS)
+    header = "".ljust(width) + "".join(lang.rjust(10) for lang in LANGUAGES)
     rows = [header]
     for kind, cells in table.items():
-        values = "".join(("–" if cells[lang] is None else f"{cells[lang]:.0f} %").rjust(10) for lang in LANGS)
+        values = "".join(
+            ("–" if cells[lang] is None else f"{cells[lang]:.0f} %").rjust(10) for lang in LANGUAGES
+        )
         rows.append(_KIND_LABELS.get(kind, kind).ljust(width) + values)
     return "\n".join(rows)
 

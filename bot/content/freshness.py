@@ -17,9 +17,10 @@ import yaml
 from pydantic import BaseModel
 
 from bot.content.loader import LoadedSources
-from bot.content.models import LANGS, LocalizedPath, iter_localized
+from bot.content.models import LocalizedPath, iter_localized
 from bot.content.problems import Problem
 from bot.content.yamlfile import display_name
+from bot.languages import CONTENT_SOURCE, LANGUAGES, TRANSLATED
 
 LOCK_NAME = "translations.lock"
 _LOCK_HEADER = (
@@ -49,9 +50,9 @@ def iter_translations(entries: EntriesByKind) -> Iterator[tuple[str, str, Locali
             for loc, texts, marker in iter_localized(entry):
                 if marker != "text":
                     continue
-                german = texts["de"]
+                german = texts[CONTENT_SOURCE]
                 for lang in texts:
-                    if lang != "de":
+                    if lang != CONTENT_SOURCE:
                         yield kind, entry_id, loc, lang, german
 
 
@@ -114,22 +115,21 @@ def _grouped(missing: dict[str, list[str]]) -> str:
 
 def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None) -> None:
     """Add warnings for missing, outdated and not yet accepted translations to `sources.problems`."""
-    wanted_langs = LANGS[1:]
     for kind, by_id in sources.entries.items():
         for entry_id, entry in by_id.items():
             missing: dict[str, list[str]] = {}
             unaccepted: dict[str, list[str]] = {}
             for loc, texts, marker in iter_localized(entry):
-                if len(texts) < len(LANGS):  # `texts` only has known languages: something is missing
+                if len(texts) < len(LANGUAGES):  # `texts` only has known languages: something is missing
                     field = ".".join(str(p) for p in loc)
-                    for wanted in wanted_langs:
+                    for wanted in TRANSLATED:
                         if wanted not in texts:
                             missing.setdefault(wanted, []).append(field)
                 if marker != "text" or lock is None:
                     continue
-                current = source_hash(texts["de"])
+                current = source_hash(texts[CONTENT_SOURCE])
                 for lang in texts:
-                    if lang == "de":
+                    if lang == CONTENT_SOURCE:
                         continue
                     recorded = lock.get(translation_key(kind, entry_id, loc, lang))
                     if recorded is None:

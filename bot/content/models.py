@@ -33,10 +33,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from bot.languages import CONTENT_FALLBACK, LANGUAGES, Lang
-
-LANGS = LANGUAGES
-FALLBACK = CONTENT_FALLBACK
+from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, LANGUAGES, Lang
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -78,7 +75,7 @@ LOCALIZED_LIST = _Marker("list")
 
 
 def _require_de(value: dict[Lang, Any]) -> dict[Lang, Any]:
-    if not value.get("de"):
+    if not value.get(CONTENT_SOURCE):
         raise ValueError("deutscher Text (de) fehlt")
     return value
 
@@ -86,8 +83,8 @@ def _require_de(value: dict[Lang, Any]) -> dict[Lang, Any]:
 def _localized_schema(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
-        "properties": {lang: item for lang in LANGS},
-        "required": ["de"],
+        "properties": {lang: item for lang in LANGUAGES},
+        "required": [CONTENT_SOURCE],
         "additionalProperties": False,
     }
 
@@ -115,8 +112,8 @@ Keywords = dict[Lang, tuple[Text, ...]]
 def pick(text: Mapping[Any, Any] | None, lang: str) -> tuple[str, str]:
     """Return (text, language actually used) with the fallback lang → de-simple → de."""
     if not text:
-        return "", "de"
-    for candidate in (lang, *FALLBACK):
+        return "", CONTENT_SOURCE
+    for candidate in (lang, *CONTENT_FALLBACK):
         value = text.get(candidate)
         if value:
             return value, candidate

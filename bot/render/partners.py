@@ -12,6 +12,7 @@ from html import escape
 from babel import Locale, UnknownLocaleError
 
 from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.languages import language
 from bot.render.callback import encode
 from bot.render.keyboards import Keyboard, Screen
 from bot.render.requests import hours_phrase, quote
@@ -46,8 +47,8 @@ class CardView:
 def language_label(t: Translator, code: str) -> str:
     """The resident's language named in the reader's language, plus its own name: "Arabisch (العربية)"."""
     own = LANGUAGE_NAMES.get(code, code)
-    if code == "de-simple":
-        return t.gettext("plain German")
+    if code in LANGUAGE_NAMES and (other_name := language(code).other_name):
+        return t.gettext(other_name)
     try:
         name = Locale.parse(code).get_display_name(t.locale)
     except (ValueError, UnknownLocaleError):

@@ -31,7 +31,7 @@ from bot.content.models import (
     public_holiday,
 )
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
-from bot.languages import CONTENT_FALLBACK, same_language
+from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, same_language
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Screen, button
 
@@ -64,7 +64,7 @@ class Writer:
         """The note that some text is shown in (plain) German, in the resident's language."""
         if not self.fell_back:
             return ""
-        used = next((code for code in CONTENT_FALLBACK if code in self.fell_back), "de")
+        used = next((code for code in CONTENT_FALLBACK if code in self.fell_back), CONTENT_SOURCE)
         return (
             "\n\n<i>"
             + self.t.html(

@@ -218,13 +218,18 @@ def run_cli(
     )
 
 
+async def skip_questions(resident: SimUser) -> None:
+    """Skip every intake question the request dialogue asks (none, one or several)."""
+    while "⏭" in " ".join(resident.last().labels):
+        await resident.tap("⏭")
+
+
 async def fill_in_request(resident: SimUser, offer: str, text: str, answer_by: str = "💬") -> None:
     """From an offer's page through its intake questions (skipped) and the message to "how should they
     answer you?" (`answer_by`: 💬 in the chat, 📞 a call): everything before the consent screen's Send."""
     await resident.send(f"/start o_{offer}")
     await resident.tap("✋")
-    while "⏭" in " ".join(resident.last().labels):
-        await resident.tap("⏭")
+    await skip_questions(resident)
     await resident.send(text)
     await resident.tap("✅")
     await resident.tap(answer_by)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.i18n import LANGUAGES
 from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
-from tests.harness import ROOT, BotHarness
+from tests.harness import ROOT, BotHarness, skip_questions
 from tests.telegram_html import html_problems
 
 # A Tuesday morning: the SOS-Mütterzentrum and most offices are open (example hours in the content).
@@ -107,8 +107,7 @@ async def test_a_call_for_help_that_may_be_a_request_offers_entries_and_a_person
     assert any(b["callback_data"] == "offer:integrationscoaching" for b in screen.flat_buttons)
     assert "🙋" in " ".join(screen.labels)
     await ola.tap("🙋", screen)  # the way to a person carries the message
-    while "⏭" in " ".join(ola.last().labels):
-        await ola.tap("⏭")
+    await skip_questions(ola)
     await ola.tap("✅")  # done writing: the message is there already
     await ola.tap("💬")  # answer in the chat
     assert question in (ola.last().text or "")  # the consent screen shows what will be sent
@@ -270,8 +269,7 @@ async def test_a_whole_journey_sends_only_valid_telegram_html(bot: BotHarness, l
     await resident.send("/privacy")
     await resident.send("/start o_helfer-tandem-hilfe")
     await resident.tap("✋")
-    while "⏭" in " ".join(resident.last().labels):
-        await resident.tap("⏭")
+    await skip_questions(resident)
     await resident.send("<b>Hilfe</b> & Einkauf > bitte")
     await resident.send_photo(caption="Brief")
     await resident.tap("✅")

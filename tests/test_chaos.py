@@ -25,7 +25,7 @@ from bot.delivery.worker import DeliveryWorker
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.tickets.hooks import TicketDeliveryHooks
-from tests.harness import BotHarness, content_with_partner_group
+from tests.harness import BotHarness, content_with_partner_group, fill_in_request
 
 GROUP = -1_000_000_000_888
 LANGS = ["ar", "tr", "uk", "fa", "ru", "pl", "en", "de"]
@@ -106,13 +106,7 @@ async def test_flaky_telegram_and_a_killed_worker_lose_nothing(database_url: str
         residents = []
         for index, lang in enumerate(LANGS):
             resident = bot.resident(f"R{index}", lang=lang)
-            await resident.send("/start o_deutschkurs-frauen")
-            await resident.tap("✋")
-            while "⏭" in " ".join(resident.last().labels):
-                await resident.tap("⏭")
-            await resident.send(f"Anmeldung Nummer {index}")
-            await resident.tap("✅")
-            await resident.tap("💬")
+            await fill_in_request(resident, "deutschkurs-frauen", f"Anmeldung Nummer {index}")
             await resident.tap("✅")
             residents.append(resident)
 

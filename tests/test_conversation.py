@@ -11,16 +11,11 @@ from sqlalchemy import update
 
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import ROOT, BotHarness, run_cli
+from tests.harness import ROOT, BotHarness, run_cli, skip_questions
 
 
 def screen(person: SimUser) -> str:
     return person.last().text or ""
-
-
-async def skip_questions(person: SimUser) -> None:
-    while any("⏭" in label for label in person.last().labels):
-        await person.tap("⏭")
 
 
 async def start_course_signup(bot: BotHarness) -> SimUser:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 
-from tests.harness import BotHarness, SimUser
+from tests.harness import BotHarness, SimUser, skip_questions
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -52,8 +52,7 @@ async def signs_up_for_the_akteursforum(bot: BotHarness, lang: str) -> SimUser:
     resident = await resident_in(bot, lang=lang)
     await resident.send("/start e_akteursforum-2027-03")
     await resident.tap("✋")
-    while "⏭" in " ".join(resident.last().labels):  # the topic's intake questions, if any
-        await resident.tap("⏭")
+    await skip_questions(resident)  # the topic's intake questions, if any
     await resident.tap("✅")  # nothing to add: signing up is the message
     await resident.tap("💬")
     return resident
@@ -102,8 +101,7 @@ async def test_an_event_sign_up_by_email_names_the_event_and_its_date(database_u
             olena = await resident_in(bot, lang="uk")
             await olena.send("/start e_begleitausschuss-2027-02")
             await olena.tap("✋")
-            while "⏭" in " ".join(olena.last().labels):
-                await olena.tap("⏭")
+            await skip_questions(olena)
             await olena.send("Можна прийти з донькою?")
             await olena.tap("✅")
             await olena.tap("💬")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.render.split import MESSAGE_LIMIT, visible_length
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, fill_in_request, run_cli_here
+from tests.harness import BotHarness, fill_in_request, run_cli_here, skip_questions
 
 QM_GROUP = -1_000_000_000_001  # the shipped content's group of the Quartiersmanagement
 
@@ -69,8 +69,7 @@ async def test_mydata_shows_an_unsent_draft_and_says_when_there_are_no_requests(
     anna = bot.resident("Anna", lang="de")
     await anna.send("/start o_briefe-aemter")
     await anna.tap("✋")
-    while "⏭" in " ".join(anna.last().labels):
-        await anna.tap("⏭")
+    await skip_questions(anna)
     await anna.send("Ich habe einen Brief von der Krankenkasse")
     await anna.send("/mydata")
     text = "\n".join(m.text or "" for m in bot.telegram.bot_messages(anna.chat)[-3:])

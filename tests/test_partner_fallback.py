@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.testing.fakeapi import Sent
-from tests.harness import BotHarness, content_with_partner_group
+from tests.harness import BotHarness, content_with_partner_group, fill_in_request
 
 GROUP = -1_000_000_000_222
 OTHER_GROUP = -1_000_000_000_223
@@ -24,13 +24,7 @@ async def test_a_reply_to_an_unrecorded_copy_of_the_card_reaches_the_resident(
     content = content_with_partner_group(tmp_path, "bildungstraeger", GROUP)
     async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
         amal = bot.resident("Amal", lang="de")
-        await amal.send("/start o_deutschkurs-frauen")
-        await amal.tap("✋")
-        while "⏭" in " ".join(amal.last().labels):
-            await amal.tap("⏭")
-        await amal.send("Ich möchte mich anmelden")
-        await amal.tap("✅")
-        await amal.tap("💬")
+        await fill_in_request(amal, "deutschkurs-frauen", "Ich möchte mich anmelden")
         await amal.tap("✅")
         delivery = bot.services.delivery
         assert delivery is not None

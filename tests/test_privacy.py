@@ -11,7 +11,7 @@ from bot.storage.models import Resident
 from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import Request
-from tests.harness import BotHarness
+from tests.harness import BotHarness, fill_in_request
 
 
 async def count(bot: BotHarness, model: type) -> int:
@@ -21,13 +21,7 @@ async def count(bot: BotHarness, model: type) -> int:
 
 async def test_delete_forgets_the_resident_and_their_requests(bot: BotHarness) -> None:
     olga = bot.resident("Olga", lang="ru")
-    await olga.send("/start o_briefe-aemter")
-    await olga.tap("✋")
-    while "⏭" in " ".join(olga.last().labels):
-        await olga.tap("⏭")
-    await olga.send("Письмо из джобцентра, ничего не понимаю")
-    await olga.tap("✅")
-    await olga.tap("💬")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
     await olga.tap("✅")
     assert await count(bot, Request) == 1
 

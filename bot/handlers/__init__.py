@@ -104,12 +104,7 @@ def register(app: AppType) -> None:
         )
     )
     # The partner side, in groups: buttons on request cards, and replies to a request's thread.
-    app.add_handler(
-        CallbackQueryHandler(
-            requests.partner_button,
-            pattern=pattern("req", first=["take", "close", "handover", "ho", "reopen"]),
-        )
-    )
+    app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=buttons.PARTNER_BUTTON))
     app.add_handler(
         MessageHandler(
             filters.ChatType.GROUPS

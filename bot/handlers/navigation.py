@@ -7,7 +7,7 @@ from telegram import Update
 from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
 from bot.render import start as screens
-from bot.render.requests import parked_notice
+from bot.render.requests import with_parked_notice
 
 
 async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
@@ -20,14 +20,11 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
     ]
     shown = district or catalogue.default_district_id
     district_name = catalogue.districts[shown].name if len(catalogue.districts) > 1 else None
-    text, keyboard = screens.main_menu_screen(t, topics, district_name, lead)
+    screen = screens.main_menu_screen(t, topics, district_name, lead)
     user = update.effective_user
+    # An unfinished request waits: continue or discard it, first thing.
     parked = await context.services.requests.parked_draft(user.id) if user else None
-    if parked is not None:
-        # An unfinished request waits: continue or discard it, first thing.
-        notice, buttons = parked_notice(t, parked)
-        text, keyboard = f"{notice}\n\n{text}", [*buttons, *keyboard]
-    await show(update, context, text, keyboard)
+    await show(update, context, *with_parked_notice(t, parked, screen))
 
 
 async def stale_button(update: Update, context: Context) -> None:

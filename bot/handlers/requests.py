@@ -195,11 +195,10 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
         return True
     if reply.effect == "ask_new":
         text, keyboard = render.ask_new_screen(context.t, reply.view)
-        await context.bot.send_message(message.chat_id, text, reply_markup=markup(keyboard))
-        return True
-    if reply.problem:
-        await message.reply_text(render.attachment_problem(context.t, reply.problem))
-    text, keyboard = render.dialogue_screen(context.t, reply.view)
+    else:
+        if reply.problem:
+            await message.reply_text(render.attachment_problem(context.t, reply.problem))
+        text, keyboard = render.dialogue_screen(context.t, reply.view)
     await context.bot.send_message(message.chat_id, text, reply_markup=markup(keyboard))
     return True
 
@@ -276,13 +275,16 @@ async def reply_relayed(
         await message.reply_text(answer)
 
 
-async def pressed_request(update: Update, context: Context) -> tuple[CallbackQuery, User, int] | None:
-    """The button press, its presser and the request its data names; a press naming no request is stale."""
+async def pressed_request(
+    update: Update, context: Context, index: int = 1
+) -> tuple[CallbackQuery, User, int] | None:
+    """The button press, its presser and the request its data names (argument `index`); a press naming no
+    request is stale."""
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
         return None
-    request_id = request_id_of(query.data)
+    request_id = request_id_of(query.data, index)
     if request_id is None:
         await stale_button(update, context)
         return None
@@ -309,19 +311,27 @@ async def conversation_button(update: Update, context: Context) -> None:
             await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
         return
     prompt = query.message if isinstance(query.message, Message) else None
-    original = prompt.reply_to_message if prompt is not None else None
-    if prompt is None or original is None:
+    if prompt is None or prompt.reply_to_message is None:
         await stale_button(update, context)
         return
-    relayed = await desk.converse(
+    await answer_query(query)
+    await pass_on_replied(prompt, context, user, request_id)
+
+
+async def pass_on_replied(prompt: Message | None, context: Context, user: User, request_id: int) -> None:
+    """The bot's question (`prompt`: which request? reopen?) replied to the resident's message: its buttons
+    go, and the message goes to the request now chosen or reopened (nothing was held meanwhile)."""
+    await edit_buttons(prompt, None)
+    original = prompt.reply_to_message if prompt is not None else None
+    if original is None:
+        return
+    relayed = await context.services.requests.converse(
         user.id,
         message_id=original.message_id,
         text=original.text or original.caption,
         attachment=attachment_of(original),
         request_id=request_id,
     )
-    await answer_query(query)
-    await edit_buttons(prompt, None)
     if relayed is not None:
         await reply_relayed(original, context, relayed, tapped=True)
 
@@ -334,12 +344,10 @@ async def requests_command(update: Update, context: Context) -> None:
     await answer_query(update.callback_query)
     desk = context.services.requests
     requests = await desk.open_requests(user.id, context.lang)
-    text, keyboard = render.open_requests(context.t, requests)
-    parked = await desk.parked_draft(user.id)
-    if parked is not None:
-        notice, buttons = render.parked_notice(context.t, parked)
-        text, keyboard = f"{notice}\n\n{text}", [*buttons, *keyboard]
-    await show(update, context, text, keyboard)
+    screen = render.open_requests(context.t, requests)
+    await show(
+        update, context, *render.with_parked_notice(context.t, await desk.parked_draft(user.id), screen)
+    )
 
 
 async def resident_request_button(update: Update, context: Context) -> None:
@@ -403,37 +411,20 @@ async def resident_media(update: Update, context: Context) -> None:
 
 async def reopen_button(update: Update, context: Context) -> None:
     """“Reopen” under a message about a recently closed request: open it, then pass the message on."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    pressed = await pressed_request(update, context, index=0)
+    if pressed is None:
         return
-    request_id = request_id_of(query.data, index=0)
-    if request_id is None:
-        await stale_button(update, context)
-        return
-    desk = context.services.requests
-    t = context.t
-    outcome = await desk.reopen(user.id, request_id)
-    if outcome is not Outcome.OK:
+    query, user, request_id = pressed
+    if await context.services.requests.reopen(user.id, request_id) is not Outcome.OK:
         await answer_query(
-            query, t.gettext("This request is closed. Start a new one with “Ask a question” in the menu.")
+            query,
+            context.t.gettext("This request is closed. Start a new one with “Ask a question” in the menu."),
         )
         return
     await answer_query(query)
-    prompt = query.message if isinstance(query.message, Message) else None
-    await edit_buttons(prompt, None)
-    original = prompt.reply_to_message if prompt is not None else None
-    if original is None:
-        return
-    relayed = await desk.converse(
-        user.id,
-        message_id=original.message_id,
-        text=original.text or original.caption,
-        attachment=attachment_of(original),
-        request_id=request_id,
+    await pass_on_replied(
+        query.message if isinstance(query.message, Message) else None, context, user, request_id
     )
-    if relayed is not None:
-        await reply_relayed(original, context, relayed)
 
 
 async def handover_answer(update: Update, context: Context) -> None:
@@ -468,11 +459,8 @@ async def partner_button(update: Update, context: Context) -> None:
         return
     callback = decode(query.data)
     action, request_id = callback.arg(0), request_id_of(query.data)
-    if (
-        request_id is None
-        or action not in ("take", "close", "handover", "ho", "reopen")
-        or (action == "ho" and not callback.arg(2))
-    ):
+    # The pattern (`bot.handlers.buttons.PARTNER_BUTTON`) admits only the card's actions.
+    if request_id is None or (action == "ho" and not callback.arg(2)):
         await stale_button(update, context)
         return
     desk = context.services.requests

@@ -8,7 +8,7 @@ from bot.commands import COMMANDS
 from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
 from bot.handlers.menu import open_deep_link
-from bot.handlers.navigation import show_main_menu
+from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import start as screens
 from bot.render.callback import decode
 
@@ -53,8 +53,7 @@ async def choose_language(update: Update, context: Context) -> None:
         return
     lang = decode(query.data).arg(0)
     if lang not in context.services.i18n.languages:
-        await answer_query(query, context.t.gettext("This button is out of date."))
-        await show_main_menu(update, context)
+        await stale_button(update, context)
         return
     await context.services.residents.choose_language(user.id, lang)
     context.user_data.lang = lang
@@ -80,8 +79,7 @@ async def choose_district(update: Update, context: Context) -> None:
     if district == "-":
         district = catalogue.default_district_id
     if district not in catalogue.districts:
-        await answer_query(query, context.t.gettext("This button is out of date."))
-        await show_main_menu(update, context)
+        await stale_button(update, context)
         return
     await context.services.residents.choose_district(user.id, district)
     context.user_data.district = district

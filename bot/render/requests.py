@@ -110,14 +110,17 @@ def ask_new_screen(t: Translator, view: DraftView) -> Screen:
     ]
 
 
-def parked_notice(t: Translator, view: DraftView) -> Screen:
-    """A line and buttons for the menu and /requests: the resident left a draft unfinished."""
+def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) -> Screen:
+    """The menu or /requests with a line and buttons on top when the resident left a draft unfinished."""
+    if view is None:
+        return screen
     text = "📝 " + t.html("You have an unfinished request to {partner}.", partner=t.isolate(view.partner))
-    return text, [
+    return f"{text}\n\n{screen[0]}", [
         [
             ("▶️ " + t.gettext("Continue"), encode("dlg", "resume", view.dialogue_id)),
             ("🗑 " + t.gettext("Discard"), encode("dlg", "cancel", view.dialogue_id)),
-        ]
+        ],
+        *screen[1],
     ]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import Select, and_, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -38,15 +38,11 @@ async def get_request_by_dialogue(session: AsyncSession, dialogue_id: str) -> Re
     return await session.scalar(select(Request).where(Request.dialogue_id == dialogue_id))
 
 
-async def number_taken(session: AsyncSession, number: str) -> bool:
-    return bool(await session.scalar(select(exists().where(Request.number == number))))
-
-
 async def new_request_number(session: AsyncSession) -> str:
     """A random six-digit number not used yet (digits read the same in every script residents use)."""
     while True:
         number = str(100000 + secrets.randbelow(900000))
-        if not await number_taken(session, number):
+        if not await session.scalar(select(exists().where(Request.number == number))):
             return number
 
 
@@ -59,36 +55,29 @@ async def list_open_requests(session: AsyncSession, resident_id: int) -> Sequenc
     return result.all()
 
 
-async def list_conversations(session: AsyncSession, resident_id: int, since: datetime) -> Sequence[Request]:
-    """The resident's open requests whose conversation was active after `since`, most recent first."""
-    result = await session.scalars(
+def _conversations(resident_id: int, since: datetime, statuses: Iterable[RequestStatus]) -> Select[Request]:
+    """The resident's requests in `statuses` with a conversation active after `since`, latest first."""
+    return (
         select(Request)
         .where(
             Request.resident_id == resident_id,
-            Request.status.in_(OPEN_STATUSES),
+            Request.status.in_(tuple(statuses)),
             Request.conversation_at.is_not(None),
             Request.conversation_at >= since,
         )
         .order_by(Request.conversation_at.desc(), Request.id.desc())
     )
-    return result.all()
+
+
+async def list_conversations(session: AsyncSession, resident_id: int, since: datetime) -> Sequence[Request]:
+    return (await session.scalars(_conversations(resident_id, since, OPEN_STATUSES))).all()
 
 
 async def last_closed_conversation(
     session: AsyncSession, resident_id: int, since: datetime
 ) -> Request | None:
-    """The resident's request that was closed while its conversation was active after `since`."""
-    return await session.scalar(
-        select(Request)
-        .where(
-            Request.resident_id == resident_id,
-            Request.status == RequestStatus.CLOSED,
-            Request.conversation_at.is_not(None),
-            Request.conversation_at >= since,
-        )
-        .order_by(Request.conversation_at.desc(), Request.id.desc())
-        .limit(1)
-    )
+    """The request that was closed while its conversation was active after `since`."""
+    return await session.scalar(_conversations(resident_id, since, [RequestStatus.CLOSED]).limit(1))
 
 
 async def transition(
@@ -117,15 +106,8 @@ async def transition(
 
 async def mark_once(session: AsyncSession, request: Request, column: str, when: datetime) -> bool:
     """Set `reminder_sent_at` or `escalated_at` of an open request if still unset; True if we set it."""
-    col = getattr(Request, column)
-    result = await session.execute(
-        update(Request)
-        .where(Request.id == request.id, col.is_(None), Request.status == RequestStatus.OPEN)
-        .values({column: when})
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(request)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    condition = getattr(Request, column).is_(None)
+    return await transition(session, request, [RequestStatus.OPEN], condition, **{column: when})
 
 
 async def unanswered_requests(session: AsyncSession, routed_before: datetime) -> Sequence[Request]:

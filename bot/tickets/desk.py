@@ -13,9 +13,10 @@ from datetime import datetime
 
 from bot.i18n import Translator
 from bot.render.requests import ConversationChoice, DraftView, OpenRequest
+from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models import Resident
-from bot.storage.models.requests import MessageKind
+from bot.storage.models.requests import LinkRole, MessageKind
 from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import TicketContext
 from bot.tickets.dialogue import (
@@ -106,8 +107,7 @@ class RequestDesk:
             question = None
         async with self._database.transaction() as session:
             draft = await intake.start(session, ctx, resident_id, text=question, **chosen)
-            resident = await session.get(Resident, resident_id)
-            return DialogueReply("screen", intake.draft_view(ctx, draft, resident))
+            return DialogueReply("screen", await intake.draft_view(session, ctx, draft, resident_id))
 
     async def _advance(
         self,
@@ -131,7 +131,7 @@ class RequestDesk:
             )
             view = None
             if step.draft is not None:
-                view = intake.draft_view(ctx, step.draft, await session.get(Resident, resident_id))
+                view = await intake.draft_view(session, ctx, step.draft, resident_id)
         if step.effect == "sent":
             self._wake()
         return DialogueReply(step.effect, view, step.problem, step.number, step.question)
@@ -160,7 +160,7 @@ class RequestDesk:
             draft = await intake.parked_draft(session, ctx, resident_id)
             if draft is None:
                 return None
-            return intake.draft_view(ctx, draft, await session.get(Resident, resident_id))
+            return await intake.draft_view(session, ctx, draft, resident_id)
 
     async def press(
         self, resident_id: int, dialogue_id: str, action: str, input_key: str, target: str | None = None
@@ -179,8 +179,7 @@ class RequestDesk:
             started = await intake.start_media(session, ctx, resident_id, attachment)
             if isinstance(started, AttachmentProblem):
                 return DialogueReply("refused", problem=started.value)
-            resident = await session.get(Resident, resident_id)
-            return DialogueReply("screen", intake.draft_view(ctx, started, resident))
+            return DialogueReply("screen", await intake.draft_view(session, ctx, started, resident_id))
 
     async def share_phone(self, resident_id: int, number: str) -> DialogueReply:
         """The resident shared their own phone number (Telegram's contact button)."""
@@ -201,7 +200,7 @@ class RequestDesk:
         message replied to belongs to no request."""
         ctx = self._context()
         async with self._database.transaction() as session:
-            if not await relay.is_request_thread(session, resident_id, reply_to_message_id):
+            if await store.get_thread_link(session, resident_id, reply_to_message_id) is None:
                 return None
             result = await relay.resident_reply(
                 session,
@@ -323,7 +322,7 @@ class RequestDesk:
         """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there,
         and so do the resident's next plain messages (the conversation opens)."""
         async with self._database.transaction() as session:
-            await relay.link_resident_prompt(session, resident_id, message_id, request_id)
+            await store.add_thread_link(session, resident_id, message_id, request_id, LinkRole.RESIDENT)
             request = await intake.open_request_of(session, resident_id, request_id)
             if request is not None:
                 await conversation.open_for(session, request)

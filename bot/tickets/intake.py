@@ -129,9 +129,6 @@ async def start(
         topic_id, topic = offer.topics[0], ctx.catalogue.topics.get(offer.topics[0])
     wanted = partner_id or (offer.partner if offer else None) or (topic.default_partner if topic else None)
     chosen = await routable_partner(session, ctx, wanted)
-    old = await store.get_dialogue(session, resident_id)
-    if old is not None:
-        await store.delete_dialogue(session, old)
     draft = machine.new_draft(
         secrets.token_urlsafe(9),
         chosen,
@@ -142,8 +139,14 @@ async def start(
             ctx, topic_id if topic else None, offer_id if offer else None, event_id if event else None
         ),
     )
-    if text:
-        draft = machine.add_text(draft, text)
+    return await _begin(session, resident_id, machine.add_text(draft, text) if text else draft)
+
+
+async def _begin(session: AsyncSession, resident_id: int, draft: Draft) -> Draft:
+    """Keep `draft` as the resident's dialogue; a running one is replaced."""
+    old = await store.get_dialogue(session, resident_id)
+    if old is not None:
+        await store.delete_dialogue(session, old)
     session.add(Dialogue(id=draft.id, resident_id=resident_id, step=draft.step.value, data=draft.to_json()))
     await session.flush()
     return draft
@@ -157,14 +160,10 @@ async def start_media(
     problem = machine.check_attachment(attachment)
     if problem is not None:
         return problem
-    old = await store.get_dialogue(session, resident_id)
-    if old is not None:
-        await store.delete_dialogue(session, old)
     partner_id = await routable_partner(session, ctx, None)
-    draft = machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
-    session.add(Dialogue(id=draft.id, resident_id=resident_id, step=draft.step.value, data=draft.to_json()))
-    await session.flush()
-    return draft
+    return await _begin(
+        session, resident_id, machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
+    )
 
 
 async def _route(session: AsyncSession, ctx: TicketContext, target: str) -> machine.Route | None:
@@ -264,8 +263,11 @@ def message_text(draft: Draft, t: Translator) -> str | None:
     return text or None
 
 
-def draft_view(ctx: TicketContext, draft: Draft, resident: Resident | None) -> render.DraftView:
+async def draft_view(
+    session: AsyncSession, ctx: TicketContext, draft: Draft, resident_id: int
+) -> render.DraftView:
     """The draft in its resident's language, for `bot.render.requests.dialogue_screen`."""
+    resident = await session.get(Resident, resident_id)
     lang = resident.language if resident else ctx.partner_language
     catalogue = ctx.catalogue
     asked = intake_questions(catalogue, draft.offer_id, draft.event_id, draft.topic_id)

@@ -67,27 +67,33 @@ async def add_message(
     return message
 
 
-async def _answered(session: AsyncSession, request: Request) -> None:
+async def _to_resident(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    answer: RequestMessage,
+    dedupe_key: str,
+    staff: str | None = None,
+    edited: bool = False,
+) -> None:
+    """A partner's answer (stored as `answer`) goes to the resident; the request is answered and waits
+    for them: their next plain message answers it (the conversation opens)."""
     if request.status in (RequestStatus.OPEN, RequestStatus.TAKEN):
         await store.transition(
             session, request, [request.status], status=RequestStatus.ANSWERED, updated_at=utcnow()
         )
+    t, partner = ctx.t(request.language), ctx.partner_name(request.partner_id, request.language)
+    html = partner_answer(t, request.number, partner, staff, answer.text, edited)
+    await open_for(session, request)
+    if answer.kind is not MessageKind.TEXT:
+        # A copied file carries the answer as its caption (at most 1,024 characters): no hint, no button.
+        await enqueue_resident(session, request, html, attachment=answer, dedupe_key=dedupe_key)
+        return
+    hint, keyboard = conversation_hint(t, partner, request.id)
+    await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard)
 
 
 # --- resident → partner ----------
-
-
-async def is_request_thread(session: AsyncSession, resident_id: int, message_id: int) -> bool:
-    """Whether the resident's message `message_id` belongs to one of their requests' threads."""
-    return await store.get_thread_link(session, resident_id, message_id) is not None
-
-
-async def link_resident_prompt(
-    session: AsyncSession, resident_id: int, message_id: int, request_id: int
-) -> None:
-    """The bot's message `message_id` to the resident belongs to request `request_id`: a reply to it
-    goes there."""
-    await store.add_thread_link(session, resident_id, message_id, request_id, LinkRole.RESIDENT)
 
 
 async def resident_reply(
@@ -262,24 +268,8 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         await store.add_thread_link(
             session, message.chat_id, message.message_id, request.id, LinkRole.PARTNER
         )
-    await _answered(session, request)
-    t, partner = ctx.t(request.language), ctx.partner_name(request.partner_id, request.language)
-    html = partner_answer(
-        t,
-        request.number,
-        partner,
-        message.staff_name if ctx.show_staff_names else None,
-        relayed.text,
-        message.edited,
-    )
-    # The request now waits for the resident: their next plain message answers it.
-    await open_for(session, request)
-    if message.attachment is None:
-        hint, keyboard = conversation_hint(t, partner, request.id)
-        await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=effect, keyboard=keyboard)
-    else:
-        # A copied file carries the answer as its caption (at most 1,024 characters): no hint, no button.
-        await enqueue_resident(session, request, html, attachment=relayed, dedupe_key=effect)
+    staff = message.staff_name if ctx.show_staff_names else None
+    await _to_resident(session, ctx, request, relayed, effect, staff, message.edited)
     return Result(Outcome.OK, request)
 
 
@@ -316,10 +306,5 @@ async def partner_email_reply(
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
     message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None)
-    await _answered(session, request)
-    t, name = ctx.t(request.language), ctx.partner_name(request.partner_id, request.language)
-    html = partner_answer(t, request.number, name, None, message.text, False)
-    await open_for(session, request)
-    hint, keyboard = conversation_hint(t, name, request.id)
-    await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard)
+    await _to_resident(session, ctx, request, message, dedupe_key)
     return Result(Outcome.OK, request)

@@ -116,11 +116,7 @@ class Catalogue:
 
     def topics_for_district(self, district_id: str | None) -> list[tuple[str, Topic]]:
         """Main-menu topics shown in a district, in menu order."""
-        return [
-            (tid, topic)
-            for tid, topic in self.topics.items()
-            if district_id is None or not topic.districts or district_id in topic.districts
-        ]
+        return [(tid, topic) for tid, topic in self.topics.items() if topic.serves_district(district_id)]
 
     def offers_for_topic(
         self, topic_id: str, district_id: str | None = None, today: date | None = None
@@ -139,8 +135,7 @@ class Catalogue:
         found = [
             (eid, event)
             for eid, event in self.events.items()
-            if (event.ends or event.starts) >= now
-            and (district_id is None or not event.districts or district_id in event.districts)
+            if (event.ends or event.starts) >= now and event.serves_district(district_id)
         ]
         return sorted(found, key=lambda item: item[1].starts)
 

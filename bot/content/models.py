@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -187,6 +187,30 @@ class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
+def _after(earlier: str, message: str, *, strictly: bool = False) -> Any:
+    """A field validator: the field, when set, must not come before the field `earlier` (nor at the same
+    time, `strictly`)."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        start = info.data.get(earlier)
+        if value is not None and start is not None and (value <= start if strictly else value < start):
+            raise ValueError(message)
+        return value
+
+    return check
+
+
+class _ForDistricts:
+    """An entry that may be limited to some districts (each model declares its `districts` field)."""
+
+    if TYPE_CHECKING:
+        districts: tuple[str, ...]
+
+    def serves_district(self, district_id: str | None) -> bool:
+        """Whether the entry is for `district_id` (no districts = all; None = any district)."""
+        return district_id is None or not self.districts or district_id in self.districts
+
+
 _TIME_RANGE_RE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -243,13 +267,7 @@ class Closure(ContentModel):
     to: date
     note: LocalizedText | None = None
 
-    @field_validator("to")
-    @classmethod
-    def _to_after_from(cls, value: date, info: ValidationInfo) -> date:
-        start = info.data.get("from_")
-        if start is not None and value < start:
-            raise ValueError("'to' liegt vor 'from'")
-        return value
+    _to_after_from = field_validator("to")(_after("from_", "'to' liegt vor 'from'"))
 
     def covers(self, day: date) -> bool:
         """Whether `day` lies inside the closure."""
@@ -356,7 +374,7 @@ IntakeQuestions = Annotated[tuple[IntakeQuestion, ...], AfterValidator(_unique_i
 """The questions asked before the resident's message; ids unique within the list."""
 
 
-class Topic(ContentModel):
+class Topic(_ForDistricts, ContentModel):
     """A main-menu button; requests about it go to `default_partner`."""
 
     title: LocalizedText
@@ -392,13 +410,9 @@ class RequestRouting(ContentModel):
     response_hours: int = Field(default=48, gt=0)
     escalation_hours: int = Field(default=96, gt=0)
 
-    @field_validator("escalation_hours")
-    @classmethod
-    def _escalation_after_response(cls, value: int, info: ValidationInfo) -> int:
-        response = info.data.get("response_hours")
-        if response is not None and value < response:
-            raise ValueError("escalation_hours muss mindestens so groß wie response_hours sein")
-        return value
+    _escalation_after_response = field_validator("escalation_hours")(
+        _after("response_hours", "escalation_hours muss mindestens so groß wie response_hours sein")
+    )
 
     @property
     def has_destination(self) -> bool:
@@ -406,7 +420,7 @@ class RequestRouting(ContentModel):
         return self.telegram_chat_id is not None or bool(self.email)
 
 
-class Partner(ContentModel):
+class Partner(_ForDistricts, ContentModel):
     """An organisation that answers residents' requests."""
 
     name: LocalizedText
@@ -423,10 +437,6 @@ class Partner(ContentModel):
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)
 
-    def serves_district(self, district_id: str | None) -> bool:
-        """Whether the partner is for `district_id` (no districts = all; None = any district)."""
-        return district_id is None or not self.districts or district_id in self.districts
-
 
 class _Slot(ContentModel):
     """A start and an end time on one day; the end must come after the start."""
@@ -434,13 +444,9 @@ class _Slot(ContentModel):
     start: Clock
     end: Clock
 
-    @field_validator("end")
-    @classmethod
-    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
-        start = info.data.get("start")
-        if start is not None and value <= start:
-            raise ValueError("Ende muss nach dem Beginn liegen")
-        return value
+    _end_after_start = field_validator("end")(
+        _after("start", "Ende muss nach dem Beginn liegen", strictly=True)
+    )
 
 
 class WeeklySlot(_Slot):
@@ -464,16 +470,10 @@ class Schedule(ContentModel):
     ends: date | None = None
     note: LocalizedText | None = None
 
-    @field_validator("ends")
-    @classmethod
-    def _ends_after_starts(cls, value: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("starts")
-        if value is not None and start is not None and value < start:
-            raise ValueError("'ends' liegt vor 'starts'")
-        return value
+    _ends_after_starts = field_validator("ends")(_after("starts", "'ends' liegt vor 'starts'"))
 
 
-class Offer(ContentModel):
+class Offer(_ForDistricts, ContentModel):
     """A course, counselling hour, micro project, meeting place or service."""
 
     kind: OfferKind
@@ -500,13 +500,9 @@ class Offer(ContentModel):
     example: bool = False
     """True while schedule or dates are made up: `check --strict` refuses to go live with it."""
 
-    @field_validator("valid_until")
-    @classmethod
-    def _until_after_from(cls, value: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("valid_from")
-        if value is not None and start is not None and value < start:
-            raise ValueError("valid_until liegt vor valid_from")
-        return value
+    _until_after_from = field_validator("valid_until")(
+        _after("valid_from", "valid_until liegt vor valid_from")
+    )
 
     def is_valid_on(self, day: date) -> bool:
         """Whether the offer is published on `day` (valid_from/valid_until inclusive)."""
@@ -514,12 +510,8 @@ class Offer(ContentModel):
             return False
         return self.valid_until is None or day <= self.valid_until
 
-    def serves_district(self, district_id: str | None) -> bool:
-        """Whether the offer is for `district_id` (no districts = all; None = any district)."""
-        return district_id is None or not self.districts or district_id in self.districts
 
-
-class Event(ContentModel):
+class Event(_ForDistricts, ContentModel):
     """A one-off event (festival, information evening)."""
 
     title: LocalizedText
@@ -540,13 +532,9 @@ class Event(ContentModel):
     example: bool = False
     """True while the date is made up: `check --strict` refuses to go live with it."""
 
-    @field_validator("ends")
-    @classmethod
-    def _ends_after_starts(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
-        start = info.data.get("starts")
-        if value is not None and start is not None and value <= start:
-            raise ValueError("'ends' muss nach 'starts' liegen")
-        return value
+    _ends_after_starts = field_validator("ends")(
+        _after("starts", "'ends' muss nach 'starts' liegen", strictly=True)
+    )
 
 
 class FaqEntry(ContentModel):

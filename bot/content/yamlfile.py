@@ -39,31 +39,15 @@ Lines = dict[Loc, int]
 """Line of each key and list item of a file, by its place."""
 
 
-def _plain_scalar_tags() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """What a scalar without quotes can be besides text, by its first character.
-
-    Narrower than YAML 1.1: no sexagesimal numbers (`10:30` would become 630), octal (`0531` a number),
-    yes/no/on/off booleans or timestamps (pydantic parses dates with a proper message instead), no merge
-    keys (`<<` is an unknown field).
-    """
-    kinds = [
-        (_TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
-        (_TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
-        (_TAG + "int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")),
-        (
-            _TAG + "float",
-            re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
-            list("-+0123456789."),
-        ),
-    ]
-    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for tag, regexp, firsts in kinds:
-        for first in firsts:
-            table.setdefault(first, []).append((tag, regexp))
-    return table
-
-
-_PLAIN_SCALAR_TAGS = _plain_scalar_tags()
+# What a scalar without quotes can be besides text. Narrower than YAML 1.1: no sexagesimal numbers (`10:30`
+# would become 630), octal (`0531` a number), yes/no/on/off booleans or timestamps (pydantic parses dates
+# with a proper message instead), no merge keys (`<<` is an unknown field).
+_PLAIN_SCALAR = re.compile(
+    r"(?P<null>~|null|Null|NULL|)"
+    r"|(?P<bool>true|True|TRUE|false|False|FALSE)"
+    r"|(?P<int>[-+]?(?:0|[1-9][0-9]*))"
+    r"|(?P<float>[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
+)
 # libyaml (C) parses about ten times faster than the pure-Python parser; both give the same events.
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -170,10 +154,8 @@ class ContentLoader(_Base):
 
 def _plain_tag(value: str) -> str:
     """The tag of a scalar written without quotes: `12` is an int, `true` a bool, `Kurs` text."""
-    for tag, regexp in _PLAIN_SCALAR_TAGS.get(value[:1], ()):
-        if regexp.match(value):
-            return tag
-    return _STR
+    match = _PLAIN_SCALAR.fullmatch(value)
+    return _TAG + str(match.lastgroup) if match else _STR
 
 
 def _line(event: Any) -> int:

@@ -1,5 +1,10 @@
 """What a resident sees of their requests: the dialogue's screens, the acknowledgement, status changes,
-partners' answers and /requests. Every function returns HTML (and a keyboard where there are buttons)."""
+partners' answers and /requests. Every function returns HTML (and a keyboard where there are buttons).
+
+Longer than most modules on purpose: every text a resident reads about a request, from the first question
+to the last status, is here, so its wording and buttons stay consistent; split by moment, the parts would
+share the dialogue's and the conversation's buttons across modules.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from html import escape
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Screen, menu_button
+from bot.render.keyboards import Button, Keyboard, Screen, menu_button
 from bot.storage.models.requests import DialogueStep, RequestStatus
 
 PREVIEW_CHARS = 600
@@ -201,7 +206,7 @@ def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
         "Write what you want to add to request {number}. Your messages go there until you tap “End”.",
         number=t.isolate(number),
     )
-    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+    return text, end_keyboard(t, request_id)
 
 
 def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
@@ -222,18 +227,23 @@ def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None
 # --- the open conversation ----------
 
 
+def end_keyboard(t: Translator, request_id: int) -> Keyboard:
+    """⏹ End: the resident's plain messages no longer go to the request."""
+    return [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+
+
 def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
     """Below a partner's message or the "add" prompt: plain messages now go to the partner."""
     text = "↩️ " + t.html(
         "Just write here: your messages go to {partner} until you tap “End”.", partner=t.isolate(partner)
     )
-    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+    return text, end_keyboard(t, request_id)
 
 
 def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
     """A message of the open conversation reached the partner's thread."""
     text = t.html("Passed on to {partner}.", partner=t.isolate(partner))
-    return text, [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+    return text, end_keyboard(t, request_id)
 
 
 @dataclass(frozen=True)

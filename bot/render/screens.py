@@ -3,7 +3,7 @@
 Every function returns `(html_text, keyboard)`. All content text is HTML-escaped; numbers, addresses,
 times and Latin names are bidi-isolated for Arabic and Farsi readers.
 
-Longer than most modules (~570 lines) on purpose: every screen made of content entries is here, because
+Longer than most modules on purpose: every screen made of content entries is here, because
 they share the `Writer` (language fallback and its note), the opening-hours lines and the navigation rows;
 split by entry kind they would import each other.
 """
@@ -33,7 +33,7 @@ from bot.content.models import (
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, same_language
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Screen, button
+from bot.render.keyboards import Button, Screen, button, menu_button
 
 PAGE_SIZE = 6
 
@@ -77,16 +77,31 @@ class Writer:
 
 
 def nav_row(t: Translator, back: str | None) -> list[Button]:
-    row = []
-    if back:
-        row.append(button("⬅️ " + t.gettext("Back"), data=back))
-    row.append(button("🏠 " + t.gettext("Menu"), data=encode("menu")))
-    return row
+    return [*([button("⬅️ " + t.gettext("Back"), data=back)] if back else []), *menu_button(t)]
 
 
 def person_button(t: Translator, origin: str) -> Button:
     """The way to a person, on every screen that may not answer everything."""
     return button("🙋 " + t.gettext("Ask a person"), data=encode("ask", origin))
+
+
+def person_and_menu(t: Translator, origin: str = "q") -> list[list[Button]]:
+    return [[person_button(t, origin)], nav_row(t, None)]
+
+
+def map_rows(t: Translator, catalogue: Catalogue, place_id: str | None) -> list[list[Button]]:
+    """ "Show on the map" for a place the content knows."""
+    if not place_id or place_id not in catalogue.places:
+        return []
+    return [[button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", place_id))]]
+
+
+def hit_rows(t: Translator, catalogue: Catalogue, hits: Sequence[tuple[str, str]]) -> list[list[Button]]:
+    """A button for each of the search's entries (kind, id)."""
+    return [
+        [button(entry_label(t, catalogue, kind, entry_id)[:60], data=encode(kind, entry_id))]
+        for kind, entry_id in hits
+    ]
 
 
 # --- helpers for times and places ---------------------------------------------------------------------
@@ -292,9 +307,7 @@ def topic_screen(
         paging.append(button("▶️", data=encode("topic", topic_id, page + 1)))
     if paging:
         rows.append(paging)
-    rows.append([person_button(t, f"t.{topic_id}")])
-    rows.append(nav_row(t, None))
-    return "\n".join(lines) + w.footer(), rows
+    return "\n".join(lines) + w.footer(), [*rows, *person_and_menu(t, f"t.{topic_id}")]
 
 
 def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[str]:
@@ -368,9 +381,7 @@ def offer_screen(
     else:
         label = "🙋 " + t.gettext("Ask a person")
     rows.append([button(label, data=encode("signup", offer_id))])
-    place_id = offer.place or partner.place
-    if place_id and place_id in catalogue.places:
-        rows.append([button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", place_id))])
+    rows += map_rows(t, catalogue, offer.place or partner.place)
     rows.append(nav_row(t, back or encode("topic", offer.topics[0], 0)))
     return "\n".join(lines) + w.footer(), rows
 
@@ -392,8 +403,7 @@ def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: dateti
     if "request" in event.signup:
         label = w.plain(event.signup_label) if event.signup_label else t.gettext("Sign me up")
         rows.append([button("✋ " + label, data=encode("signup-e", event_id))])
-    if event.place and event.place in catalogue.places:
-        rows.append([button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", event.place))])
+    rows += map_rows(t, catalogue, event.place)
     rows.append(nav_row(t, encode("topic", event.topics[0], 0) if event.topics else None))
     return "\n".join(lines) + w.footer(), rows
 
@@ -421,13 +431,8 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
     spoken = languages_line(t, partner.languages)
     if spoken:
         lines.append(spoken)
-    rows = [[person_button(t, f"p.{partner_id}")]]
-    if partner.place and partner.place in catalogue.places:
-        rows.append(
-            [button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", partner.place))]
-        )
-    rows.append(nav_row(t, None))
-    return "\n".join(lines) + w.footer(), rows
+    rows = [[person_button(t, f"p.{partner_id}")], *map_rows(t, catalogue, partner.place)]
+    return "\n".join(lines) + w.footer(), [*rows, nav_row(t, None)]
 
 
 def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
@@ -464,14 +469,9 @@ def emergency_screen(
         reachable = availability_line(w, entry)
         if reachable:
             lines.append(reachable)
-    rows = [
-        [button(entry_label(t, catalogue, kind, entry_id)[:60], data=encode(kind, entry_id))]
-        for kind, entry_id in hits
-    ]
-    if rows:
+    if hits:
         lines += ["", t.html("No emergency? Maybe one of these helps:")]
-    rows += [[person_button(t, origin)], nav_row(t, None)]
-    return "\n".join(lines) + w.footer(), rows
+    return "\n".join(lines) + w.footer(), [*hit_rows(t, catalogue, hits), *person_and_menu(t, origin)]
 
 
 def availability_line(w: Writer, entry: Emergency) -> str | None:
@@ -532,13 +532,10 @@ def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Sc
 
 
 def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[tuple[str, str]]) -> Screen:
-    rows = [
-        [button(entry_label(t, catalogue, kind, entry_id)[:60], data=encode(kind, entry_id))]
-        for kind, entry_id in hits
+    return t.html("I am not sure what you mean. Is it one of these?"), [
+        *hit_rows(t, catalogue, hits),
+        *person_and_menu(t),
     ]
-    rows.append([person_button(t, "q")])
-    rows.append(nav_row(t, None))
-    return t.html("I am not sure what you mean. Is it one of these?"), rows
 
 
 def unknown_screen(t: Translator) -> Screen:
@@ -553,7 +550,7 @@ def unknown_screen(t: Translator) -> Screen:
             ),
         ]
     )
-    return text, [[person_button(t, "q")], nav_row(t, None)]
+    return text, person_and_menu(t)
 
 
 def not_found_screen(t: Translator, reason: str | None) -> Screen:
@@ -565,14 +562,13 @@ def not_found_screen(t: Translator, reason: str | None) -> Screen:
         text = t.gettext(
             "Please write your question in a few words, for example “German course with childcare”."
         )
-    rows = [[person_button(t, "q")], nav_row(t, None)]
-    return escape(text), rows
+    return escape(text), person_and_menu(t)
 
 
 def not_helpful_screen(t: Translator) -> Screen:
     """👎 under an answer: the way to a person."""
     text = t.html("Sorry that this did not help. A person from the neighbourhood team can answer you.")
-    return text, [[person_button(t, "q")], nav_row(t, None)]
+    return text, person_and_menu(t)
 
 
 def small_talk_screen(t: Translator, kind: str) -> Screen:

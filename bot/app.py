@@ -86,7 +86,7 @@ def build_application(
         .context_types(context_types)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(post_init)
-        .post_shutdown(post_shutdown)
+        .post_shutdown(stop_services)
     )
     # No PTB Updater: updates come in through the durable inbox (bot.inbox), which confirms them to
     # Telegram only once they are stored. Every other Bot API call retries transient failures.
@@ -192,13 +192,9 @@ def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Ser
     return DeliveryWorker(services.database, app.bot, mailer, hooks=hooks, clock=services.clock)
 
 
-async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Close what post_init opened."""
-    await stop_services(app)
-
-
 async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """What `post_shutdown` does; the console and the tests call it before leaving `async with app`."""
+    """Close what `start_services` opened: PTB's post_shutdown; the console and the tests call it before
+    leaving `async with app`."""
     services: Services = app.bot_data.services
     if services.embedder is not None:
         services.embedder.close()

@@ -13,7 +13,9 @@ from typing import Any
 
 from bot.storage import feedback as feedback_store
 from bot.storage import personal_data as store
+from bot.storage import requests as requests_store
 from bot.storage.db import Database
+from bot.storage.models import Resident
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +89,12 @@ class PersonalDataService:
     async def collect(self, telegram_id: int) -> PersonalData | None:
         """Everything stored about the resident `telegram_id`; None if the bot knows nothing about them."""
         async with self._database.sessions() as session:
-            resident = await store.get_resident(session, telegram_id)
+            resident = await session.get(Resident, telegram_id)
             if resident is None:
                 return None
             requests = await store.requests_of(session, telegram_id)
             messages = await store.messages_of(session, [r.id for r in requests])
-            dialogue = await store.dialogue_of(session, telegram_id)
+            dialogue = await requests_store.get_dialogue(session, telegram_id)
             votes = await feedback_store.votes_of(session, telegram_id)
         threads: dict[int, list[ThreadMessage]] = {}
         for m in messages:

@@ -21,7 +21,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.app import build_application, post_init, post_shutdown
+from bot.app import build_application, post_init, stop_services
 from bot.handlers.context import AppType, Context
 from bot.handlers.errors import is_transient
 from bot.inbox.polling import Poller
@@ -168,5 +168,5 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
             await inbox.stop()
         if app.running:
             await app.stop()
-        await post_shutdown(app)
+        await stop_services(app)
         await app.shutdown()

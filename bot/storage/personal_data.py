@@ -7,12 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Resident
-from bot.storage.models.requests import Dialogue, Request, RequestMessage
-
-
-async def get_resident(session: AsyncSession, telegram_id: int) -> Resident | None:
-    return await session.get(Resident, telegram_id)
+from bot.storage.models.requests import Request, RequestMessage
 
 
 async def requests_of(session: AsyncSession, resident_id: int) -> Sequence[Request]:
@@ -31,7 +26,3 @@ async def messages_of(session: AsyncSession, request_ids: Sequence[int]) -> Sequ
         select(RequestMessage).where(RequestMessage.request_id.in_(request_ids)).order_by(RequestMessage.id)
     )
     return result.all()
-
-
-async def dialogue_of(session: AsyncSession, resident_id: int) -> Dialogue | None:
-    return await session.scalar(select(Dialogue).where(Dialogue.resident_id == resident_id))

@@ -334,17 +334,10 @@ class RequestDesk:
     ) -> Outcome:
         """A button on a request card: "take", "close", or "ho" (hand over to `to_partner`)."""
         ctx = self._context()
+        act = {"take": partners.take_on, "reopen": partners.reopen, "close": partners.close}.get(action)
         async with self._database.transaction() as session:
-            if action == "take":
-                result = await partners.take_on(
-                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
-                )
-            elif action == "reopen":
-                result = await partners.reopen(
-                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
-                )
-            elif action == "close":
-                result = await partners.close(
+            if act is not None:
+                result = await act(
                     session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
                 )
             else:

@@ -1,5 +1,10 @@
 """Intake: a resident writes a request (the dialogue, kept in the database), sends it, lists and withdraws
-their open requests. Each function works in the caller's transaction; `bot.tickets.desk` owns them."""
+their open requests. Each function works in the caller's transaction; `bot.tickets.desk` owns them.
+
+Longer than most modules on purpose: the draft's whole life in the database (start, each input through
+`bot.tickets.dialogue`, park, "Send" creating the request with its card and acknowledgement) is one
+protocol over one table; split, each part would need the others' loading and saving.
+"""
 
 from __future__ import annotations
 

@@ -193,37 +193,32 @@ def resident_wrote(t: Translator, number: str, first_name: str, text: str | None
     return f"<b>{escape(head)}</b>" + (f"\n{quote(text)}" if text else "")
 
 
-def partner_note(t: Translator, msgid_text: str) -> str:
-    """A one-line note in the partner thread (already translated and formatted)."""
-    return f"<i>{escape(msgid_text)}</i>"
-
-
 def taken_note(t: Translator, number: str, staff: str) -> str:
-    return partner_note(
-        t, t.gettext("{name} has taken on request {number}.").format(name=staff, number=number)
-    )
+    return "<i>" + t.html("{name} has taken on request {number}.", name=staff, number=number) + "</i>"
 
 
 def closed_note(t: Translator, number: str, staff: str) -> str:
-    return partner_note(t, t.gettext("{name} has closed request {number}.").format(name=staff, number=number))
+    return "<i>" + t.html("{name} has closed request {number}.", name=staff, number=number) + "</i>"
 
 
 def withdrawn_note(t: Translator, number: str) -> str:
-    return partner_note(t, t.gettext("The resident withdrew request {number}.").format(number=number))
+    return "<i>" + t.html("The resident withdrew request {number}.", number=number) + "</i>"
 
 
 def handed_over_note(t: Translator, number: str, partner: str) -> str:
-    return partner_note(
-        t, t.gettext("Request {number} was handed over to {partner}.").format(number=number, partner=partner)
+    return (
+        "<i>"
+        + t.html("Request {number} was handed over to {partner}.", number=number, partner=partner)
+        + "</i>"
     )
 
 
 def reopened_note(t: Translator, number: str, staff: str) -> str:
-    return partner_note(t, t.gettext("{name} reopened request {number}.").format(name=staff, number=number))
+    return "<i>" + t.html("{name} reopened request {number}.", name=staff, number=number) + "</i>"
 
 
 def reopened_by_resident_note(t: Translator, number: str) -> str:
-    return partner_note(t, t.gettext("The resident reopened request {number}.").format(number=number))
+    return "<i>" + t.html("The resident reopened request {number}.", number=number) + "</i>"
 
 
 def reopen_keyboard(t: Translator, request_id: int) -> list[list[tuple[str, str]]]:
@@ -232,41 +227,39 @@ def reopen_keyboard(t: Translator, request_id: int) -> list[list[tuple[str, str]
 
 
 def handover_asked_note(t: Translator, number: str, partner: str) -> str:
-    return partner_note(
-        t,
-        t.gettext(
-            "The resident is asked whether request {number} may go to {partner}. Nothing is passed on "
-            "before they agree."
-        ).format(number=number, partner=partner),
+    text = t.html(
+        "The resident is asked whether request {number} may go to {partner}. Nothing is passed on "
+        "before they agree.",
+        number=number,
+        partner=partner,
     )
+    return f"<i>{text}</i>"
 
 
 def handover_agreed_note(t: Translator, number: str, partner: str) -> str:
-    return partner_note(
-        t,
-        t.gettext("The resident agreed: request {number} was handed over to {partner}.").format(
-            number=number, partner=partner
-        ),
+    text = t.html(
+        "The resident agreed: request {number} was handed over to {partner}.", number=number, partner=partner
     )
+    return f"<i>{text}</i>"
 
 
 def handover_declined_note(t: Translator, number: str, partner: str) -> str:
-    return partner_note(
-        t,
-        t.gettext(
-            "The resident did not agree to hand request {number} over to {partner}. It stays with you."
-        ).format(number=number, partner=partner),
+    text = t.html(
+        "The resident did not agree to hand request {number} over to {partner}. It stays with you.",
+        number=number,
+        partner=partner,
     )
+    return f"<i>{text}</i>"
 
 
 def reminder_note(t: Translator, number: str, hours: int) -> str:
-    return partner_note(
-        t,
-        t.gettext(
-            "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
-            "within {time}."
-        ).format(number=number, time=hours_phrase(t, hours)),
+    text = t.html(
+        "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
+        "within {time}.",
+        number=number,
+        time=hours_phrase(t, hours),
     )
+    return f"<i>{text}</i>"
 
 
 def escalation_note(t: Translator, partner: str, hours: int) -> str:
@@ -292,19 +285,23 @@ class Refusal:
 
 def refusal_note(t: Translator, reason: str, number: str) -> str:
     if reason == Refusal.CLOSED:
-        text = t.gettext("Request {number} is closed. Your message was not passed on.")
+        text = t.html("Request {number} is closed. Your message was not passed on.", number=number)
     elif reason == Refusal.ANONYMOUS:
-        text = t.gettext(
+        text = t.html(
             "You are writing anonymously as the group, so your message was not passed on to request "
-            "{number}. Please answer with your own account."
+            "{number}. Please answer with your own account.",
+            number=number,
         )
     elif reason == Refusal.RESIDENT_UNREACHABLE:
-        text = t.gettext(
-            "The resident of request {number} has blocked the bot; your message cannot reach them."
+        text = t.html(
+            "The resident of request {number} has blocked the bot; your message cannot reach them.",
+            number=number,
         )
     else:
-        text = t.gettext("Request {number} is not handled in this group. Your message was not passed on.")
-    return partner_note(t, text.format(number=number))
+        text = t.html(
+            "Request {number} is not handled in this group. Your message was not passed on.", number=number
+        )
+    return f"<i>{text}</i>"
 
 
 # --- admin --------------------------------------------------------------------------------------------

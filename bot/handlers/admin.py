@@ -46,16 +46,12 @@ _running: set[asyncio.Task[None]] = set()
 async def report_reload(update: Update, message: Message, context: Context) -> None:
     """Reload the content and answer the staff's /reload with the result (errors go to the error handler)."""
     try:
-        await _reload_and_answer(message, context)
+        result = await context.services.content.reload()
+        errors = [] if result.ok else result.errors
+        t = context.services.i18n.translator("de")
+        await message.reply_text(staff.reload_report(t, len(result.warnings), errors))
     except Exception as exc:
         await context.application.process_error(update, exc)
-
-
-async def _reload_and_answer(message: Message, context: Context) -> None:
-    t = context.services.i18n.translator("de")
-    result = await context.services.content.reload()
-    errors = [] if result.ok else result.errors
-    await message.reply_text(staff.reload_report(t, len(result.warnings), errors))
 
 
 async def stats(update: Update, context: Context) -> None:

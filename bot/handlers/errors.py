@@ -38,11 +38,7 @@ async def error_handler(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         text, keyboard = screens.apology(context.t)
         try:
-            await context.bot.send_message(
-                update.effective_chat.id,
-                text,
-                reply_markup=markup(keyboard),
-            )
+            await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup(keyboard))
         except TelegramError:
             logger.warning("could not tell the resident about the error")
     admin_chat = context.services.settings.admin_chat_id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -24,9 +23,6 @@ async def guard(update: Update, context: Context) -> None:
         # The cached language of the previous update (this one's refresh has not run: we are first).
         t = context.t
         await context.bot.send_message(
-            chat.id,
-            html.escape(
-                t.gettext("You are sending very many messages. Please wait a minute, then write again.")
-            ),
+            chat.id, t.html("You are sending very many messages. Please wait a minute, then write again.")
         )
     raise ApplicationHandlerStop

@@ -19,11 +19,6 @@ PURGE_INTERVAL = 6 * 3600
 INBOX_RETENTION = timedelta(days=1)
 
 
-async def remind_and_escalate(services: Services) -> int:
-    """Requests nobody took on: a reminder in the partner group, later escalation to the catch-all."""
-    return await services.requests.remind_and_escalate(services.clock())
-
-
 async def purge_old_data(services: Services) -> int:
     """Keep the privacy promises: old unanswered questions, abandoned drafts, finished requests and sent
     messages go."""
@@ -47,7 +42,9 @@ async def purge_old_data(services: Services) -> int:
 
 
 async def _reminder_job(context: Any) -> None:
-    await remind_and_escalate(context.bot_data.services)
+    """Requests nobody took on: a reminder in the partner group, later escalation to the catch-all."""
+    services: Services = context.bot_data.services
+    await services.requests.remind_and_escalate(services.clock())
 
 
 async def _purge_job(context: Any) -> None:

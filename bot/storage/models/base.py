@@ -1,8 +1,9 @@
 """The declarative base shared by all tables."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -14,6 +15,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def string_enum(cls: type[StrEnum]) -> Enum:
+    """An enum column stored as plain strings (no PostgreSQL ENUM type): adding a value never needs an
+    ALTER TYPE migration."""
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 def utcnow() -> datetime:

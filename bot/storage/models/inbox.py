@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, Index, Integer
+from sqlalchemy import JSON, BigInteger, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models.base import Base, UTCDateTime, utcnow
+from bot.storage.models.base import Base, UTCDateTime, string_enum, utcnow
 
 
 class InboxStatus(StrEnum):
@@ -29,10 +29,7 @@ class InboxUpdate(Base):
     chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # The update's JSON; dropped once processed (it holds residents' messages).
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    status: Mapped[InboxStatus] = mapped_column(
-        Enum(InboxStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
-        default=InboxStatus.PENDING,
-    )
+    status: Mapped[InboxStatus] = mapped_column(string_enum(InboxStatus), default=InboxStatus.PENDING)
     # How often processing started: an update that keeps killing the process is given up after a few.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

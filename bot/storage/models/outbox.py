@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models.base import Base, UTCDateTime, utcnow
+from bot.storage.models.base import Base, UTCDateTime, string_enum, utcnow
 
 
 class Channel(StrEnum):
@@ -31,10 +31,6 @@ class OutboxStatus(StrEnum):
     DEAD = "dead"  # given up; the admin chat was told and the request re-routed where possible
 
 
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
-
 class OutboxMessage(Base):
     """One message to deliver. See `bot.delivery` for the payload format."""
 
@@ -45,10 +41,10 @@ class OutboxMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel))
     # A Telegram chat id (as text) or an e-mail address.
     target: Mapped[str] = mapped_column(String(320))
-    audience: Mapped[Audience] = mapped_column(_enum(Audience))
+    audience: Mapped[Audience] = mapped_column(string_enum(Audience))
     # The partner the target belongs to (for re-routing and ChatMigrated), if the audience is a partner.
     partner_id: Mapped[str | None] = mapped_column(String(40), default=None)
     # Bot API method ("sendMessage", "copyMessage") or "email".
@@ -59,7 +55,7 @@ class OutboxMessage(Base):
     )
     # When set, the sent message is recorded as a ThreadLink with this role.
     link_role: Mapped[str | None] = mapped_column(String(16), default=None)
-    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(string_enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The worker (one per process start) sending it now; only it renews the lease.

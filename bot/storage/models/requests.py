@@ -6,15 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models.base import Base, UTCDateTime, utcnow
-
-
-def _enum(cls: type[StrEnum], length: int = 16) -> Enum:
-    # Stored as plain strings (no PostgreSQL ENUM type): adding a value never needs an ALTER TYPE migration.
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+from bot.storage.models.base import Base, UTCDateTime, string_enum, utcnow
 
 
 class RequestStatus(StrEnum):
@@ -84,9 +79,9 @@ class Request(Base):
     district: Mapped[str | None] = mapped_column(String(40), default=None)
     # The resident's language when sending: their messages and our messages to them are in it.
     language: Mapped[str] = mapped_column(String(16))
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus), default=RequestStatus.OPEN)
+    status: Mapped[RequestStatus] = mapped_column(string_enum(RequestStatus), default=RequestStatus.OPEN)
     contact: Mapped[ContactPreference] = mapped_column(
-        _enum(ContactPreference), default=ContactPreference.CHAT
+        string_enum(ContactPreference), default=ContactPreference.CHAT
     )
     # Only set when the resident explicitly tapped "share my phone number".
     phone: Mapped[str | None] = mapped_column(String(32), default=None)
@@ -120,8 +115,8 @@ class RequestMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
-    direction: Mapped[Direction] = mapped_column(_enum(Direction))
-    kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind))
+    direction: Mapped[Direction] = mapped_column(string_enum(Direction))
+    kind: Mapped[MessageKind] = mapped_column(string_enum(MessageKind))
     text: Mapped[str | None] = mapped_column(Text, default=None)
     file_id: Mapped[str | None] = mapped_column(String(256), default=None)
     file_name: Mapped[str | None] = mapped_column(String(255), default=None)
@@ -145,7 +140,7 @@ class ThreadLink(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
-    role: Mapped[LinkRole] = mapped_column(_enum(LinkRole))
+    role: Mapped[LinkRole] = mapped_column(string_enum(LinkRole))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

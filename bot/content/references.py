@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
-
 from bot.content.loader import LoadedSources
+from bot.content.messages import suggest
 from bot.content.models import Partner
 from bot.content.problems import Problem
 
@@ -38,11 +37,6 @@ _LABELS = {  # with the adjective's ending: der Partner, das Thema, ...
 }
 
 
-def _hint(value: str, known: list[str]) -> str:
-    match = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return f" – meinten Sie '{match[0]}'?" if match else ""
-
-
 def check_references(sources: LoadedSources) -> None:
     """Add an error to `sources.problems` for every broken reference and every broken global rule."""
     sorted_ids: dict[str, list[str]] = {}  # sorted once per kind, and only when a reference is broken
@@ -61,7 +55,7 @@ def check_references(sources: LoadedSources) -> None:
                 if ref not in known:
                     if target not in sorted_ids:
                         sorted_ids[target] = sorted(known)
-                    message = f"{_LABELS[target]} '{ref}'{_hint(ref, sorted_ids[target])}"
+                    message = f"{_LABELS[target]} '{ref}'{suggest(ref, sorted_ids[target])}"
                     sources.error(kind, entry_id, loc, message)
 
     _exactly_one(sources, "partners", "catch_all", "Partner mit catch_all: true")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,10 +15,8 @@ from bot.content.problems import ContentError, Problem
 logger = logging.getLogger(__name__)
 
 SwapHook = Callable[[Catalogue], Any]
-"""Called with the new catalogue before it becomes current.
-
-A sync hook runs in the worker thread (build an index there); an async hook is awaited on the loop.
-A hook may return a callable without arguments: it is called right at the swap, on the event loop,
+"""Called with the new catalogue before it becomes current, in the reload's worker thread (build an index
+there). A hook may return a callable without arguments: it is called right at the swap, on the event loop,
 to install what it prepared (e.g. `lambda: setattr(search, "index", new_index)`).
 If any hook raises, nothing is swapped and the old catalogue stays.
 """
@@ -68,19 +65,11 @@ class ContentService:
         """Whether a catalogue is in use."""
         return self._catalogue is not None
 
-    def _prepare(self) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]], list[SwapHook]]:
-        """Worker thread: load, validate and run the sync hooks. Raises on any failure."""
+    def _prepare(self) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]]]:
+        """Worker thread: load, validate and run the hooks. Raises on any failure."""
         catalogue, warnings = load_catalogue(self.content_dir)
-        commits: list[Callable[[], Any]] = []
-        async_hooks: list[SwapHook] = []
-        for hook in self.on_swap:
-            if inspect.iscoroutinefunction(hook):
-                async_hooks.append(hook)
-                continue
-            commit = hook(catalogue)
-            if callable(commit):
-                commits.append(commit)
-        return catalogue, warnings, commits, async_hooks
+        commits = [commit for hook in self.on_swap if callable(commit := hook(catalogue))]
+        return catalogue, warnings, commits
 
     async def reload(self) -> ReloadResult:
         """Load the content again; the old catalogue stays on any error (content or hook)."""
@@ -89,11 +78,7 @@ class ContentService:
             old_version = old.version if old is not None else None
             failure: ReloadResult | None = None
             try:
-                catalogue, warnings, commits, async_hooks = await asyncio.to_thread(self._prepare)
-                for hook in async_hooks:
-                    commit = await hook(catalogue)
-                    if callable(commit):
-                        commits.append(commit)
+                catalogue, warnings, commits = await asyncio.to_thread(self._prepare)
             except ContentError as exc:
                 failure = ReloadResult(False, old, exc.problems)
             except Exception as exc:

@@ -27,8 +27,3 @@ class FloodGuard:
         """(allowed, warn now)."""
         async with self.database.transaction() as session:
             return await store.count_message(session, user_id, now, self.window, self.limit)
-
-    async def purge(self, now: datetime) -> int:
-        """Forget the counters of windows that are over."""
-        async with self.database.transaction() as session:
-            return await store.purge_flood_counters(session, now - self.window)

@@ -91,8 +91,9 @@ def build_application(
     # No PTB Updater: updates come in through the durable inbox (bot.inbox), which confirms them to
     # Telegram only once they are stored. Every other Bot API call retries transient failures.
     builder = builder.updater(None)
-    transport = request or HTTPXRequest(connection_pool_size=64)
-    builder = builder.request(RetryingRequest(transport)).get_updates_request(request or HTTPXRequest())
+    transport = request or HTTPXRequest(connection_pool_size=64, read_timeout=settings.telegram_timeout)
+    retrying = RetryingRequest(transport, base_delay=settings.telegram_retry_delay)
+    builder = builder.request(retrying).get_updates_request(request or HTTPXRequest())
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url.rstrip("/") + "/bot")
         builder = builder.base_file_url(

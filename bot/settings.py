@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = None
     telegram_api_base_url: str | None = None
     telegram_api_file_url: str | None = None
+    # Seconds the bot waits for the Bot API's answer to a call (not to a long poll) before it counts as
+    # timed out; a failed call is tried again after `telegram_retry_delay` seconds, doubling each time
+    # (at most 4 s, five tries). Tests shorten both.
+    telegram_timeout: float = Field(default=5.0, gt=0, le=300)
+    telegram_retry_delay: float = Field(default=0.5, gt=0, le=4)
     webhook_url: str | None = None
     # Telegram sends it with every update; updates without it are refused. Webhook mode needs it ...
     webhook_secret: str | None = None

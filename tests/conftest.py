@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import tempfile
+import threading
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -208,28 +210,85 @@ async def bot_with_model(database_url: str, shipped_search: Any) -> AsyncIterato
         yield harness
 
 
-@pytest.fixture(scope="session")
-def shipped_search(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The shipped content's search with the real model and all vectors, for the whole session.
+class _ShippedVectors:
+    """The shipped content's search with the real model, its vectors computed in a background thread.
 
     The vectors are kept in pytest's cache folder (.pytest_cache), keyed by the model version and each
     text's hash like the bot's own cache: a run computes only the texts that changed since the last one
-    (the first run, or a new model, takes about a minute on two busy cores)."""
-    from bot.search import Embedder, SearchEngine
-    from tests.harness import Search, shipped_words_only
+    (the first run, or a new model, takes about a minute on two busy cores). One test process computes
+    what is missing, the other waits for its lock (in its thread, running other tests) and then reads
+    the cache."""
 
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir("search-vectors") if cache is not None else tmp_path_factory.mktemp("vectors")
-    catalogue = shipped_words_only().catalogue
-    embedder = Embedder(folder)
-    engine = SearchEngine.from_catalogue(catalogue, embedder)
-    # One test process computes what is missing, the other waits and then reads the cache.
-    with _exclusive(folder / "computing.lock"):
-        engine.start_vectors()
-        while not engine.semantic.ready.wait(1.0):
-            assert embedder.status != "failed", embedder.error
-    yield Search(catalogue, engine, embedder)
-    embedder.close()
+    def __init__(self, folder: Path) -> None:
+        from bot.search import Embedder, SearchEngine
+        from tests.harness import Search, shipped_words_only
+
+        catalogue = shipped_words_only().catalogue
+        embedder = Embedder(folder)
+        self.search = Search(catalogue, SearchEngine.from_catalogue(catalogue, embedder), embedder)
+        self._lock = folder / "computing.lock"
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._compute, name="test-vectors", daemon=True).start()
+
+    def _compute(self) -> None:
+        engine, embedder = self.search.engine, self.search.embedder
+        try:
+            with _exclusive(self._lock):
+                engine.start_vectors()
+                while not engine.semantic.ready.wait(0.05) and embedder.status != "failed":
+                    pass
+        except BaseException as exc:  # reported by `ready`, in the test that needs the vectors
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def ready(self) -> Any:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self.search.embedder.status != "failed", self.search.embedder.error
+        return self.search
+
+
+_shipped_vectors: _ShippedVectors | None = None
+
+
+def _vectors_folder(config: pytest.Config) -> Path:
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        return Path(cache.mkdir("search-vectors"))
+    return Path(tempfile.mkdtemp(prefix="search-vectors-"))
+
+
+def _start_vectors(config: pytest.Config) -> _ShippedVectors:
+    global _shipped_vectors
+    if _shipped_vectors is None:
+        _shipped_vectors = _ShippedVectors(_vectors_folder(config))
+    return _shipped_vectors
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m deselected what does not run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests with the search model run last, and their vectors are prepared from now on: on a cold
+    cache the computation overlaps the other tests instead of holding up a test process."""
+    with_model = [item for item in items if "shipped_search" in getattr(item, "fixturenames", ())]
+    if not with_model or config.option.collectonly:
+        return
+    chosen = set(with_model)
+    items[:] = [item for item in items if item not in chosen] + with_model
+    _start_vectors(config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _shipped_vectors is not None:
+        _shipped_vectors.search.embedder.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_search(request: pytest.FixtureRequest) -> Any:
+    """The shipped content's search with the real model and all vectors, for the whole session."""
+    return _start_vectors(request.config).ready()
 
 
 @contextmanager

@@ -114,6 +114,9 @@ class BotHarness:
         On the shipped content the bot starts with the process's catalogue and search (`search`, else the
         one without the model) instead of loading and indexing them again; a reload loads from disk."""
         telegram = telegram or FakeTelegram(limits=TELEGRAM_LIMITS.scaled(time_scale))
+        # The transport's retries after a network failure or a 5xx wait on the same faster clock.
+        retry_delay = Settings.model_fields["telegram_retry_delay"].default
+        overrides.setdefault("telegram_retry_delay", retry_delay * time_scale)
         settings = test_settings(database_url, **overrides)
         services = build_services(settings, i18n=shared_i18n(settings.locales_dir, settings.default_language))
         if settings.content_dir == SHIPPED_CONTENT and (search or not settings.search_model):

@@ -40,6 +40,8 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
         "SEARCH_MODEL": "false",
         "VECTOR_CACHE_DIR": "",
         "LOG_LEVEL": "WARNING",
+        # A Bot API that cannot be reached is tried five times: 10 ms apart instead of half a second.
+        "TELEGRAM_RETRY_DELAY": "0.01",
         **settings,
     }
 

@@ -25,6 +25,8 @@ T = TypeVar("T")
 GROUP = -1_000_000_000_444
 
 TOKEN = "123456789:AAH-test-token-for-a-local-bot-api-server"
+# How long the bots here wait for an answer of the Bot API; a "timeout" fault answers half a second later.
+BOT_TIMEOUT = 2.5
 
 
 def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subprocess.Popen[str]:
@@ -36,6 +38,14 @@ def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subproce
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
         "CONTENT_DIR": str(ROOT / "content"),
         "LOCALES_DIR": str(ROOT / "locales"),
+        # Words only: nothing here asks the search, and the model would embed the whole content meanwhile
+        # (a core busy for the process's whole life).
+        "SEARCH_MODEL": "false",
+        "VECTOR_CACHE_DIR": "",
+        # A call the Bot API does not answer times out after 2.5 s (Telegram's bot: 5 s), and a failed call
+        # is tried again 50 ms later (half a second).
+        "TELEGRAM_TIMEOUT": str(BOT_TIMEOUT),
+        "TELEGRAM_RETRY_DELAY": "0.05",
         **settings,
     }
     return subprocess.Popen(
@@ -214,7 +224,7 @@ def journey_with_a_kill(tmp_path: Path, *, webhook: bool) -> None:
             "WEBHOOK_LISTEN": "127.0.0.1",
             "WEBHOOK_PORT": str(port),
         }
-    with BotApiServer() as server:
+    with BotApiServer(timeout_delay=BOT_TIMEOUT + 0.5) as server:
         process = start_bot(tmp_path, server, **settings)
         try:
             if webhook:
@@ -236,7 +246,7 @@ def journey_with_a_kill(tmp_path: Path, *, webhook: bool) -> None:
 
             # The Bot API answers slowly for Amal's chat; her "Send" and two other residents' /start arrive.
             # The partner's card will time out on its way and arrive anyway (sent before or after the kill).
-            server.held[4242] = 3.0
+            server.held[4242] = BOT_TIMEOUT - 0.5  # slow, but not timed out
             server.fail_next.append(("sendMessage", GROUP, "timeout"))
             amal.tap("✅", consent)
             olena, mehmet = HttpUser(server, 777, "Olena", "uk"), HttpUser(server, 888, "Mehmet", "tr")

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -124,6 +126,16 @@ def create_database(url: str, *, echo: bool = False) -> Database:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return Database(engine=engine, sessions=sessions, write_lock=asyncio.Lock())
     return Database(engine=engine, sessions=sessions)
+
+
+def upsert_insert(session: AsyncSession) -> Any:
+    """`insert` with ON CONFLICT for the session's database (SQLite and PostgreSQL spell it alike)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def changed_rows(result: Any) -> int:
+    """How many rows an UPDATE or DELETE changed."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.db import changed_rows, upsert_insert
 from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 
@@ -23,9 +22,7 @@ async def record_feedback(
     One statement (INSERT … ON CONFLICT, in SQLite and PostgreSQL alike), so two taps at the same moment,
     even in two processes, still leave one vote.
     """
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(AnswerFeedback).values(
+    statement = upsert_insert(session)(AnswerFeedback).values(
         resident_id=resident_id, kind=kind, entry_id=entry_id, helpful=helpful, created_at=utcnow()
     )
     await session.execute(
@@ -52,10 +49,8 @@ async def record_unanswered(session: AsyncSession, text: str, language: str, dis
 
 
 async def purge_unanswered(session: AsyncSession, older_than: datetime) -> int:
-    result = await session.execute(
-        delete(UnansweredQuestion).where(UnansweredQuestion.created_at < older_than)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    statement = delete(UnansweredQuestion).where(UnansweredQuestion.created_at < older_than)
+    return changed_rows(await session.execute(statement))
 
 
 async def feedback_counts(session: AsyncSession) -> dict[tuple[str, str], tuple[int, int]]:

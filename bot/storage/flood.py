@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.db import changed_rows, upsert_insert
 from bot.storage.models.flood import FloodCounter
 
 
@@ -21,9 +20,8 @@ async def count_message(
     The row is locked (PostgreSQL; SQLite's write transaction is exclusive anyway), so two processes
     counting the same person at once both count.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(FloodCounter)
+        upsert_insert(session)(FloodCounter)
         .values(user_id=user_id, window_start=now, count=0, warned=False)
         .on_conflict_do_nothing(index_elements=["user_id"])
     )
@@ -47,5 +45,4 @@ async def count_message(
 
 async def purge_flood_counters(session: AsyncSession, before: datetime) -> int:
     """Drop the counters of windows that began before `before` (they count nothing any more)."""
-    result = await session.execute(delete(FloodCounter).where(FloodCounter.window_start < before))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return changed_rows(await session.execute(delete(FloodCounter).where(FloodCounter.window_start < before)))

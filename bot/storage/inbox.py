@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.db import changed_rows, upsert_insert
 from bot.storage.models.inbox import InboxStatus, InboxUpdate
 
 
@@ -23,9 +22,8 @@ async def store_updates(
     """
     if not updates:
         return []
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (
-        insert(InboxUpdate)
+        upsert_insert(session)(InboxUpdate)
         .values(
             [
                 {
@@ -83,9 +81,7 @@ async def finish_update(session: AsyncSession, update_id: int, status: InboxStat
 
 async def purge_inbox(session: AsyncSession, done_before: datetime) -> int:
     """Forget processed updates finished before `done_before` (only their ids and times are left)."""
-    result = await session.execute(
-        delete(InboxUpdate).where(
-            InboxUpdate.status != InboxStatus.PENDING, InboxUpdate.done_at < done_before
-        )
+    statement = delete(InboxUpdate).where(
+        InboxUpdate.status != InboxStatus.PENDING, InboxUpdate.done_at < done_before
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return changed_rows(await session.execute(statement))

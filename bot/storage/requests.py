@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.storage.db import changed_rows
 from bot.storage.models import Resident
 from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
@@ -99,7 +100,7 @@ async def transition(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    won = bool(result.rowcount)  # type: ignore[attr-defined]
+    won = bool(changed_rows(result))
     await session.refresh(request)
     return won
 
@@ -292,19 +293,16 @@ async def pending_for_target(session: AsyncSession, channel: Channel, target: st
 
 async def purge_finished_requests(session: AsyncSession, updated_before: datetime) -> int:
     """Delete closed and withdrawn requests (with their messages and thread links) not touched since then."""
-    result = await session.execute(
-        delete(Request).where(
-            Request.status.in_([RequestStatus.CLOSED, RequestStatus.CANCELLED]),
-            Request.updated_at < updated_before,
-        )
+    statement = delete(Request).where(
+        Request.status.in_([RequestStatus.CLOSED, RequestStatus.CANCELLED]),
+        Request.updated_at < updated_before,
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return changed_rows(await session.execute(statement))
 
 
 async def purge_idle_dialogues(session: AsyncSession, updated_before: datetime) -> int:
     """Delete request drafts (never sent) not touched since then."""
-    result = await session.execute(delete(Dialogue).where(Dialogue.updated_at < updated_before))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return changed_rows(await session.execute(delete(Dialogue).where(Dialogue.updated_at < updated_before)))
 
 
 async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
@@ -318,10 +316,8 @@ async def outbox_key_exists(session: AsyncSession, dedupe_key: str) -> bool:
 
 async def purge_outbox(session: AsyncSession, created_before: datetime) -> int:
     """Delete finished outbox rows (sent, failed, given up) older than the retention: they hold texts."""
-    result = await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DEAD]),
-            OutboxMessage.created_at < created_before,
-        )
+    statement = delete(OutboxMessage).where(
+        OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DEAD]),
+        OutboxMessage.created_at < created_before,
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return changed_rows(await session.execute(statement))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.db import changed_rows
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 
@@ -72,5 +73,6 @@ async def delete_resident(session: AsyncSession, telegram_id: int) -> bool:
             OutboxMessage.status != OutboxStatus.SENDING,
         )
     )
-    result = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
-    return bool(getattr(result, "rowcount", 0))
+    return bool(
+        changed_rows(await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id)))
+    )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.delivery.outbox import markup
 from bot.handlers.context import Context
+from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard
 from bot.render.split import split_html
 
@@ -64,6 +65,12 @@ async def show(update: Update, context: Context, text: str, keyboard: Keyboard |
             reply_markup=reply_markup if number == len(parts) else None,
             disable_web_page_preview=True,
         )
+
+
+def button_press(update: Update) -> tuple[CallbackQuery, User, Callback] | None:
+    """The button press, its presser and its decoded data; None for an update without them."""
+    query, user = update.callback_query, update.effective_user
+    return (query, user, decode(query.data)) if query is not None and user is not None else None
 
 
 async def answer_query(query: CallbackQuery | None, text: str | None = None, alert: bool = False) -> None:

@@ -6,13 +6,12 @@ import logging
 
 from telegram import Update
 
-from bot.handlers.common import answer_query, show
+from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
 from bot.handlers.menu import emergency, show_entry
 from bot.handlers.navigation import stale_button
 from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
 from bot.render import screens
-from bot.render.callback import decode
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +26,9 @@ async def on_text(update: Update, context: Context) -> None:
 
 async def new_question(update: Update, context: Context) -> None:
     """“A new question”: the text held by the draft is searched; the draft waits (parked)."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    if (press := button_press(update)) is None:
         return
-    callback = decode(query.data)
+    query, user, callback = press
     reply = await context.services.requests.press(user.id, callback.arg(1), "new", f"q:{query.id}")
     if reply.effect != "question" or not reply.question:
         await stale_button(update, context)

@@ -23,7 +23,7 @@ from telegram import (
 )
 
 from bot.delivery.outbox import markup
-from bot.handlers.common import answer_query, edit_buttons, show
+from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import stale_button
@@ -92,11 +92,9 @@ async def park_on_navigation(update: Update, context: Context) -> None:
 
 async def start_request(update: Update, context: Context) -> None:
     """“I'm interested”, “Ask a person”, a failed search or a topic: start the dialogue."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    if (press := button_press(update)) is None:
         return
-    callback = decode(query.data)
+    query, user, callback = press
     # "Ask a person" after a question the bot could not answer: the question starts the message, so the
     # resident need not type it again (shown on the consent screen like anything else they wrote).
     question = context.user_data.last_question if context.user_data is not None else None
@@ -112,11 +110,9 @@ async def start_request(update: Update, context: Context) -> None:
 
 async def dialogue_button(update: Update, context: Context) -> None:
     """Skip / Done / chat / phone / Send / Change / Cancel inside the dialogue."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    if (press := button_press(update)) is None:
         return
-    callback = decode(query.data)
+    query, user, callback = press
     reply = await context.services.requests.press(
         user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", target=callback.arg(2) or None
     )
@@ -280,10 +276,9 @@ async def pressed_request(
 ) -> tuple[CallbackQuery, User, int] | None:
     """The button press, its presser and the request its data names (argument `index`); a press naming no
     request is stale."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    if (press := button_press(update)) is None:
         return None
+    query, user, _callback = press
     request_id = request_id_of(query.data, index)
     if request_id is None:
         await stale_button(update, context)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.commands import COMMANDS
-from bot.handlers.common import answer_query, show
+from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
 from bot.handlers.menu import open_deep_link
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import start as screens
-from bot.render.callback import decode
 
 
 async def start(update: Update, context: Context) -> None:
@@ -47,11 +46,10 @@ async def language_command(update: Update, context: Context) -> None:
 
 async def choose_language(update: Update, context: Context) -> None:
     """A tap on a language: store it, then ask the district once, else show the menu."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None or context.user_data is None:
+    if (press := button_press(update)) is None or context.user_data is None:
         return
-    lang = decode(query.data).arg(0)
+    query, user, callback = press
+    lang = callback.arg(0)
     if lang not in context.services.i18n.languages:
         await stale_button(update, context)
         return
@@ -70,12 +68,11 @@ async def choose_language(update: Update, context: Context) -> None:
 
 async def choose_district(update: Update, context: Context) -> None:
     """A tap on a district (or "I don't know", which means the default district)."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None or context.user_data is None:
+    if (press := button_press(update)) is None or context.user_data is None:
         return
+    query, user, callback = press
     catalogue = context.services.content.catalogue
-    district = decode(query.data).arg(0)
+    district = callback.arg(0)
     if district == "-":
         district = catalogue.default_district_id
     if district not in catalogue.districts:

@@ -23,10 +23,6 @@ def menu_button(t: Translator) -> list[Button]:
     return [("🏠 " + t.gettext("Menu"), encode("menu"))]
 
 
-def button(label: str, data: str) -> Button:
-    return (label, data)
-
-
 def rows_of(buttons: Sequence[Button], width: int) -> list[list[Button]]:
     return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
 
@@ -35,8 +31,7 @@ def language_picker(languages: Iterable[str], current: str | None) -> Keyboard:
     """Every language in its own name; the current one first and ticked."""
     ordered = sorted(languages, key=lambda lang: lang != current)
     buttons = [
-        button(("✓ " if lang == current else "") + LANGUAGE_NAMES[lang], data=encode("lang", lang))
-        for lang in ordered
+        (("✓ " if lang == current else "") + LANGUAGE_NAMES[lang], encode("lang", lang)) for lang in ordered
     ]
     return rows_of(buttons, 2)
 
@@ -46,14 +41,11 @@ def district_picker(
 ) -> Keyboard:
     """Every district; the `current` one ticked (when the resident changes it with /district)."""
     buttons = [
-        button(
-            ("✓ " if district_id == current else "") + pick(name, t.lang)[0],
-            data=encode("district", district_id),
-        )
+        (("✓ " if district_id == current else "") + pick(name, t.lang)[0], encode("district", district_id))
         for district_id, name in districts
     ]
     rows = [[b] for b in buttons]
-    rows.append([button(t.gettext("I don't know"), data=encode("district", "-"))])
+    rows.append([(t.gettext("I don't know"), encode("district", "-"))])
     return rows
 
 
@@ -65,17 +57,17 @@ def main_menu(
     """Topics from the content, then the fixed entries: ask, the resident's district (to change it, when
     the content has more than one), language, emergency (always there)."""
     topic_buttons = [
-        button(f"{icon} {pick(title, t.lang)[0]}".strip(), data=encode("topic", topic_id, 0))
+        (f"{icon} {pick(title, t.lang)[0]}".strip(), encode("topic", topic_id, 0))
         for topic_id, icon, title in topics
     ]
     rows = rows_of(topic_buttons, 2)
-    rows.append([button("💬 " + t.gettext("Ask a question"), data=encode("ask"))])
+    rows.append([("💬 " + t.gettext("Ask a question"), encode("ask"))])
     if district is not None:
-        rows.append([button("🏘 " + pick(district, t.lang)[0], data=encode("district"))])
+        rows.append([("🏘 " + pick(district, t.lang)[0], encode("district"))])
     rows.append(
         [
-            button("🌐 " + t.gettext("Language"), data=encode("language")),
-            button("🆘 " + t.gettext("Emergency"), data=encode("sos")),
+            ("🌐 " + t.gettext("Language"), encode("language")),
+            ("🆘 " + t.gettext("Emergency"), encode("sos")),
         ]
     )
     return rows

@@ -33,7 +33,7 @@ from bot.content.models import (
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, same_language
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Screen, button, menu_button
+from bot.render.keyboards import Button, Screen, menu_button
 
 PAGE_SIZE = 6
 
@@ -77,12 +77,12 @@ class Writer:
 
 
 def nav_row(t: Translator, back: str | None) -> list[Button]:
-    return [*([button("⬅️ " + t.gettext("Back"), data=back)] if back else []), *menu_button(t)]
+    return [*([("⬅️ " + t.gettext("Back"), back)] if back else []), *menu_button(t)]
 
 
 def person_button(t: Translator, origin: str) -> Button:
     """The way to a person, on every screen that may not answer everything."""
-    return button("🙋 " + t.gettext("Ask a person"), data=encode("ask", origin))
+    return ("🙋 " + t.gettext("Ask a person"), encode("ask", origin))
 
 
 def person_and_menu(t: Translator, origin: str = "q") -> list[list[Button]]:
@@ -93,14 +93,13 @@ def map_rows(t: Translator, catalogue: Catalogue, place_id: str | None) -> list[
     """ "Show on the map" for a place the content knows."""
     if not place_id or place_id not in catalogue.places:
         return []
-    return [[button("📍 " + t.gettext("Show on the map"), data=encode("pin", "place", place_id))]]
+    return [[("📍 " + t.gettext("Show on the map"), encode("pin", "place", place_id))]]
 
 
 def hit_rows(t: Translator, catalogue: Catalogue, hits: Sequence[tuple[str, str]]) -> list[list[Button]]:
     """A button for each of the search's entries (kind, id)."""
     return [
-        [button(entry_label(t, catalogue, kind, entry_id)[:60], data=encode(kind, entry_id))]
-        for kind, entry_id in hits
+        [(entry_label(t, catalogue, kind, entry_id)[:60], encode(kind, entry_id))] for kind, entry_id in hits
     ]
 
 
@@ -299,12 +298,12 @@ def topic_screen(
     if pages > 1:
         lines.append(t.html("Page {page} of {pages}", page=page + 1, pages=pages))
     # Telegram's apps shorten long labels themselves; the cut only keeps runaway titles in check.
-    rows = [[button(item.label[:90], data=encode(item.kind, item.entry_id))] for item in shown]
+    rows = [[(item.label[:90], encode(item.kind, item.entry_id))] for item in shown]
     paging = []
     if page > 0:
-        paging.append(button("◀️", data=encode("topic", topic_id, page - 1)))
+        paging.append(("◀️", encode("topic", topic_id, page - 1)))
     if page < pages - 1:
-        paging.append(button("▶️", data=encode("topic", topic_id, page + 1)))
+        paging.append(("▶️", encode("topic", topic_id, page + 1)))
     if paging:
         rows.append(paging)
     return "\n".join(lines) + w.footer(), [*rows, *person_and_menu(t, f"t.{topic_id}")]
@@ -380,7 +379,7 @@ def offer_screen(
         label = "✋ " + t.gettext("I'm interested – sign me up")
     else:
         label = "🙋 " + t.gettext("Ask a person")
-    rows.append([button(label, data=encode("signup", offer_id))])
+    rows.append([(label, encode("signup", offer_id))])
     rows += map_rows(t, catalogue, offer.place or partner.place)
     rows.append(nav_row(t, back or encode("topic", offer.topics[0], 0)))
     return "\n".join(lines) + w.footer(), rows
@@ -402,7 +401,7 @@ def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: dateti
     rows = []
     if "request" in event.signup:
         label = w.plain(event.signup_label) if event.signup_label else t.gettext("Sign me up")
-        rows.append([button("✋ " + label, data=encode("signup-e", event_id))])
+        rows.append([("✋ " + label, encode("signup-e", event_id))])
     rows += map_rows(t, catalogue, event.place)
     rows.append(nav_row(t, encode("topic", event.topics[0], 0) if event.topics else None))
     return "\n".join(lines) + w.footer(), rows
@@ -440,12 +439,12 @@ def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
     entry = catalogue.faq[faq_id]
     lines = [f"❓ <b>{escape(faq_question(w, entry))}</b>", "", w.text(entry.answer)]
     rows = [
-        [button(w.plain(catalogue.offers[oid].title)[:60], data=encode("offer", oid))]
+        [(w.plain(catalogue.offers[oid].title)[:60], encode("offer", oid))]
         for oid in entry.offers
         if oid in catalogue.offers
     ]
     rows += [
-        [button("🏢 " + w.plain(catalogue.partners[pid].name)[:58], data=encode("partner", pid))]
+        [("🏢 " + w.plain(catalogue.partners[pid].name)[:58], encode("partner", pid))]
         for pid in entry.partners
         if pid in catalogue.partners
     ]
@@ -524,8 +523,8 @@ def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Sc
     rows.insert(
         0,
         [
-            button("👍", data=encode("fb", "up", kind, entry_id)),
-            button("👎", data=encode("fb", "down", kind, entry_id)),
+            ("👍", encode("fb", "up", kind, entry_id)),
+            ("👎", encode("fb", "down", kind, entry_id)),
         ],
     )
     return text + "\n\n" + t.html("Did this help?"), rows

@@ -54,9 +54,13 @@ def test(argv: list[str]) -> int:
         [str(BIN / "mypy")],
         [str(PYTHON), "-m", "pytest", *parallel, *argv],
     ]
+    # Bytecode caches even where PYTHONDONTWRITEBYTECODE is set (containers often set it): without them
+    # every test process compiles the project and pytest rewrites every test module's asserts again
+    # (collecting: 3.4 instead of 2.5 CPU-s per test process).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     for step in steps:
         print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)), flush=True)
-        code = subprocess.call(step, cwd=ROOT)
+        code = subprocess.call(step, cwd=ROOT, env=env)
         if code != 0:
             return code
     return 0

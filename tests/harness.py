@@ -17,6 +17,7 @@ import itertools
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -212,20 +213,27 @@ def cli_environment(tmp_path: Path, vectors: Path | None) -> dict[str, str]:
 
 
 def run_cli_here(
-    tmp_path: Path, *args: str, stdin: str | None = None, vectors: Path | None = None
+    tmp_path: Path,
+    *args: str,
+    stdin: str | None = None,
+    vectors: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """`run_cli` in this test process: `run_bot.main(ARGS)` with the same environment, input and working
-    folder, its output and its log captured (no interpreter start and no imports again: a second each).
-    Its exceptions propagate; what it changes in the process (environment, logging) is put back."""
+    """`run_cli` in this test process: `run_bot.main(ARGS)` with the same environment (`env` instead, if
+    given), input and working folder, its output and its log captured (no interpreter start and no
+    imports again: a second each). Its exceptions propagate; what it changes in the process (environment,
+    logging) is put back."""
     import run_bot
 
     stdout, stderr = io.StringIO(), io.StringIO()
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    # A bot started here sets its own (its event loop's) handlers for SIGINT and SIGTERM.
+    signals = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     root.handlers = []  # so that run_bot's logging.basicConfig writes to the captured stderr
     try:
         with (
-            mock.patch.dict(os.environ, cli_environment(tmp_path, vectors), clear=True),
+            mock.patch.dict(os.environ, env or cli_environment(tmp_path, vectors), clear=True),
             mock.patch.object(sys, "stdin", io.StringIO(stdin or "")),
             contextlib.redirect_stdout(stdout),
             contextlib.redirect_stderr(stderr),
@@ -234,6 +242,9 @@ def run_cli_here(
             code = run_bot.main(["--env-file", str(tmp_path / "none"), *args])
     finally:
         root.handlers, root.level = handlers, level
+        for number, handler in signals.items():
+            if handler is not None:
+                signal.signal(number, handler)
         logging.getLogger("httpx").setLevel(logging.NOTSET)
     return subprocess.CompletedProcess(["run_bot.py", *args], code, stdout.getvalue(), stderr.getvalue())
 

@@ -14,6 +14,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -49,17 +50,34 @@ def test(argv: list[str]) -> int:
     # bot process or the database, the other runs. `-n 0` (or `-p no:xdist`) runs in one process.
     chosen = any(a.startswith(("-n", "--numprocesses", "-p")) for a in argv)
     parallel = [] if chosen else ["-n", "2", "--dist", "worksteal"]
-    steps = [
-        [str(BIN / "ruff"), "check", "."],
-        [str(BIN / "mypy")],
-        [str(PYTHON), "-m", "pytest", *parallel, *argv],
-    ]
-    for step in steps:
-        print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)), flush=True)
-        code = subprocess.call(step, cwd=ROOT)
-        if code != 0:
-            return code
-    return 0
+    ruff = [str(BIN / "ruff"), "check", "."]
+    mypy = [str(BIN / "mypy")]
+    pytest = [str(PYTHON), "-m", "pytest", *parallel, *argv]
+    # Bytecode caches even where PYTHONDONTWRITEBYTECODE is set (containers often set it): without them
+    # every test process compiles the project and pytest rewrites every test module's asserts again
+    # (collecting: 3.4 instead of 2.5 CPU-s per test process).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    show(ruff)
+    code = subprocess.call(ruff, cwd=ROOT, env=env)
+    if code != 0:
+        return code
+    # mypy checks while the tests run, its report after theirs: it uses one core, and without its cache
+    # (a fresh clone) it takes ~18 s, while the tests wait for processes and the database part of the time.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as report:
+        checking = subprocess.Popen(mypy, cwd=ROOT, env=env, stdout=report, stderr=subprocess.STDOUT)
+        try:
+            show(pytest)
+            tested = subprocess.call(pytest, cwd=ROOT, env=env)
+        finally:
+            typed = checking.wait()
+        show(mypy)
+        report.seek(0)
+        print(report.read(), end="", flush=True)
+    return tested or typed
+
+
+def show(step: list[str]) -> None:
+    print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)), flush=True)
 
 
 def main() -> int:

@@ -1,14 +1,15 @@
 """Shared fixtures: databases (SQLite and PostgreSQL), the session's search, and the offline bot.
 
-Every database test runs on both databases. What a test gets, cheapest first:
-- `database` and `bot`: on PostgreSQL one connection inside a transaction that is rolled back after the
-  test (the services' own transactions become savepoints, their writes queue as on SQLite); on SQLite a
-  copy of a migrated template file (a copy takes a millisecond, migrating a quarter of a second).
-- `database_url`: a database with real commits, for tests with several connections, workers, processes
-  or restarts: on SQLite a copy of the template, on PostgreSQL this process's schema, emptied afterwards.
+Every database test runs on both databases. What a test gets:
+- `database_url` (and `database`, `bot` on it): a migrated database with real commits: on SQLite a copy
+  of a migrated template file (a copy takes a millisecond, migrating a quarter of a second), on
+  PostgreSQL this test process's schema, migrated once and emptied after each test by one round trip of
+  DELETEs (15-50 ms). Not a transaction rolled back per test: the services open their own transactions
+  on several connections at once (workers, concurrent taps, SELECT ... FOR UPDATE), which one connection
+  in one transaction could not serve without serialising them.
 - `empty_database_url`: nothing migrated yet (the migration tests).
-PostgreSQL tests use one schema per test process (pytest-xdist runs two), migrated once. Without
-PostgreSQL they are skipped with the reason; with CI set they fail.
+PostgreSQL tests use one schema per test process (pytest-xdist runs two). Without PostgreSQL they are
+skipped with the reason; with CI set they fail.
 """
 
 from __future__ import annotations

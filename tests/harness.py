@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
 import itertools
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -27,6 +29,7 @@ from unittest import mock
 
 from bot.app import build_application, build_services, start_services, stop_services
 from bot.content.catalogue import Catalogue, load_catalogue
+from bot.content.problems import ContentError
 from bot.content.service import ContentService
 from bot.handlers.context import AppType
 from bot.i18n import I18n
@@ -68,6 +71,32 @@ def shipped_words_only() -> Search:
     engine = SearchEngine.from_catalogue(catalogue, embedder)
     engine.start_vectors()
     return Search(catalogue, engine, embedder)
+
+
+# Each distinct content folder's catalogue and search without the model, by the hash of its files (None:
+# the content has errors, a bot start reports them itself).
+_loaded_content: dict[str, Search | None] = {}
+
+
+def preloaded_content(content_dir: Path) -> Search | None:
+    """The content in `content_dir` loaded and indexed once per test process, like the shipped content's
+    (the copies with a partner's Telegram group are the same for many tests). Keyed by the files' bytes:
+    a test that changes a file gets its content loaded again."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in content_dir.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(content_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    key = digest.hexdigest()
+    if key not in _loaded_content:
+        try:
+            catalogue, _warnings = load_catalogue(content_dir)
+        except ContentError:
+            _loaded_content[key] = None
+        else:
+            embedder = Embedder(None, loader=None)
+            engine = SearchEngine.from_catalogue(catalogue, embedder)
+            engine.start_vectors()
+            _loaded_content[key] = Search(catalogue, engine, embedder)
+    return _loaded_content[key]
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
@@ -112,15 +141,21 @@ class BotHarness:
         `time_scale`: how much faster than Telegram's the clock of its limits and of the bot's pacing runs.
 
         On the shipped content the bot starts with the process's catalogue and search (`search`, else the
-        one without the model) instead of loading and indexing them again; a reload loads from disk."""
+        one without the model) instead of loading and indexing them again, on another content folder
+        without problems with the process's copy of that content (`preloaded_content`); a reload loads
+        from disk."""
         telegram = telegram or FakeTelegram(limits=TELEGRAM_LIMITS.scaled(time_scale))
         # The transport's retries after a network failure or a 5xx wait on the same faster clock.
         retry_delay = Settings.model_fields["telegram_retry_delay"].default
         overrides.setdefault("telegram_retry_delay", retry_delay * time_scale)
         settings = test_settings(database_url, **overrides)
         services = build_services(settings, i18n=shared_i18n(settings.locales_dir, settings.default_language))
+        preloaded: Search | None = None
         if settings.content_dir == SHIPPED_CONTENT and (search or not settings.search_model):
             preloaded = search or shipped_words_only()
+        elif search is None and not settings.search_model:
+            preloaded = preloaded_content(Path(settings.content_dir))
+        if preloaded is not None:
             content = ContentService(settings.content_dir, catalogue=preloaded.catalogue)
             content.on_swap.extend(services.content.on_swap)
             services.content = content
@@ -178,20 +213,27 @@ def cli_environment(tmp_path: Path, vectors: Path | None) -> dict[str, str]:
 
 
 def run_cli_here(
-    tmp_path: Path, *args: str, stdin: str | None = None, vectors: Path | None = None
+    tmp_path: Path,
+    *args: str,
+    stdin: str | None = None,
+    vectors: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """`run_cli` in this test process: `run_bot.main(ARGS)` with the same environment, input and working
-    folder, its output and its log captured (no interpreter start and no imports again: a second each).
-    Its exceptions propagate; what it changes in the process (environment, logging) is put back."""
+    """`run_cli` in this test process: `run_bot.main(ARGS)` with the same environment (`env` instead, if
+    given), input and working folder, its output and its log captured (no interpreter start and no
+    imports again: a second each). Its exceptions propagate; what it changes in the process (environment,
+    logging) is put back."""
     import run_bot
 
     stdout, stderr = io.StringIO(), io.StringIO()
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    # A bot started here sets its own (its event loop's) handlers for SIGINT and SIGTERM.
+    signals = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     root.handlers = []  # so that run_bot's logging.basicConfig writes to the captured stderr
     try:
         with (
-            mock.patch.dict(os.environ, cli_environment(tmp_path, vectors), clear=True),
+            mock.patch.dict(os.environ, env or cli_environment(tmp_path, vectors), clear=True),
             mock.patch.object(sys, "stdin", io.StringIO(stdin or "")),
             contextlib.redirect_stdout(stdout),
             contextlib.redirect_stderr(stderr),
@@ -200,6 +242,9 @@ def run_cli_here(
             code = run_bot.main(["--env-file", str(tmp_path / "none"), *args])
     finally:
         root.handlers, root.level = handlers, level
+        for number, handler in signals.items():
+            if handler is not None:
+                signal.signal(number, handler)
         logging.getLogger("httpx").setLevel(logging.NOTSET)
     return subprocess.CompletedProcess(["run_bot.py", *args], code, stdout.getvalue(), stderr.getvalue())
 

@@ -1,5 +1,9 @@
 """A setting or dependency that fails at start ends `run_bot.py` with exit code 2 and one line naming the
-setting and the cause, never a secret; secrets never reach a log line; webhook mode needs its secret."""
+setting and the cause, never a secret; secrets never reach a log line; webhook mode needs its secret.
+
+A failed start is checked once as its own process (`run_bot`: the exit code and everything the process
+writes); the other failures run `run_bot.main` in this process (`run_bot_here`: its return code, its
+output and its log; a bot process costs a second of imports)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import pytest
 
 from bot.settings import SecretFilter, SettingsError, load_settings
 from tests.bot_api_server import BotApiServer
-from tests.harness import ROOT
+from tests.harness import ROOT, run_cli_here
 
 TOKEN = "123456789:AAH-start-up-token-that-must-never-be-printed"
 DB_PASSWORD = "pw-never-printed-4711"
@@ -57,6 +61,10 @@ def run_bot(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]
     )
 
 
+def run_bot_here(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    return run_cli_here(tmp_path, *args, env=bot_env(tmp_path, **settings))
+
+
 def assert_one_line_naming(result: subprocess.CompletedProcess[str], setting: str) -> str:
     output = result.stdout + result.stderr
     assert result.returncode == 2, output[-3000:]
@@ -79,14 +87,15 @@ def test_a_revoked_token_is_one_line_without_the_token(tmp_path: Path) -> None:
 
 def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
     nowhere = f"http://127.0.0.1:{free_port()}"
-    line = assert_one_line_naming(run_bot(tmp_path, TELEGRAM_API_BASE_URL=nowhere), "TELEGRAM_API_BASE_URL")
+    result = run_bot_here(tmp_path, TELEGRAM_API_BASE_URL=nowhere)
+    line = assert_one_line_naming(result, "TELEGRAM_API_BASE_URL")
     assert nowhere in line and "cannot be reached" in line
 
 
 def test_an_unreachable_postgresql_is_one_line_without_the_password(tmp_path: Path) -> None:
     url = f"postgresql://bot:{DB_PASSWORD}@127.0.0.1:{free_port()}/quartier"
     with BotApiServer() as server:
-        result = run_bot(tmp_path, TELEGRAM_API_BASE_URL=server.url, DATABASE_URL=url)
+        result = run_bot_here(tmp_path, TELEGRAM_API_BASE_URL=server.url, DATABASE_URL=url)
     line = assert_one_line_naming(result, "DATABASE_URL")
     assert "cannot open the database" in line
 
@@ -95,22 +104,13 @@ def test_an_sqlite_path_that_cannot_be_created_is_one_line(tmp_path: Path) -> No
     (tmp_path / "a-file").write_text("not a folder")
     url = f"sqlite+aiosqlite:///{tmp_path}/a-file/bot.db"
     with BotApiServer() as server:
-        result = run_bot(tmp_path, TELEGRAM_API_BASE_URL=server.url, DATABASE_URL=url)
+        result = run_bot_here(tmp_path, TELEGRAM_API_BASE_URL=server.url, DATABASE_URL=url)
     assert_one_line_naming(result, "DATABASE_URL")
 
 
 def test_the_database_command_names_the_setting_too(tmp_path: Path) -> None:
     url = f"postgresql://bot:{DB_PASSWORD}@127.0.0.1:{free_port()}/quartier"
-    env = bot_env(tmp_path, DATABASE_URL=url)
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none"), "db", "upgrade"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert_one_line_naming(result, "DATABASE_URL")
+    assert_one_line_naming(run_bot_here(tmp_path, "db", "upgrade", DATABASE_URL=url), "DATABASE_URL")
 
 
 def test_a_webhook_telegram_refuses_is_one_line_without_the_secret(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_a_webhook_telegram_refuses_is_one_line_without_the_secret(tmp_path: Pat
 
 
 def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
-    result = run_bot(tmp_path, WEBHOOK_URL="https://bot.example.org")
+    result = run_bot_here(tmp_path, WEBHOOK_URL="https://bot.example.org")
     line = assert_one_line_naming(result, "Invalid settings")
     assert "WEBHOOK_SECRET" in line and "WEBHOOK_INSECURE" in line
 

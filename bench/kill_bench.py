@@ -26,7 +26,10 @@ It prints one Markdown table row for BENCHMARKS.md:
 - buttons answered: taps whose spinner the bot stopped (answerCallbackQuery reached the API).
 - drain: seconds from the last restart until everything the killed process left was done: every update
   Telegram had handed over before the kill processed, every outbox row written before it sent. (Updates
-  that keep coming in after the restart are not backlog.)
+  that keep coming in after the restart are not backlog.) Also apart: the updates, the rows to private
+  chats, the rows to groups. A group takes 20 messages a minute (Telegram's limit, kept by the bot and
+  enforced by the fake), so its part cannot be shorter than its backlog at the kill allows: printed with
+  the groups' demand (the most rows one group was given in any 60 s of the run).
 """
 
 from __future__ import annotations
@@ -246,8 +249,7 @@ class Bench:
             finished: list[Resident] = []
             began = time.monotonic()
             backlog: tuple[int, int, float] | None = None
-            drained_at: float | None = None
-            updates_at: float | None = None
+            drained: dict[str, float] = {}  # part ("updates", "private", "groups", "all") -> seconds
             checked = 0.0
             while waiting or active:
                 while waiting and len(active) < args.parallel:
@@ -266,28 +268,28 @@ class Bench:
                     with self.server.lock:
                         # What the dead process left: updates handed over, outbox rows written so far.
                         backlog = (len(self.server.updates), self.server.log.pushed_ok, time.time())
-                    drained_at = updates_at = None
+                    drained = {}
                     time.sleep(self.rng.uniform(0, 1.0))
                     self.start()
-                if backlog is not None and drained_at is None and time.monotonic() - checked > 0.5:
+                if backlog is not None and "all" not in drained and time.monotonic() - checked > 0.5:
                     checked = time.monotonic()
-                    updates_left, rows_left = asyncio.run(self._backlog_left(backlog[0], backlog[2]))
-                    if not updates_left and updates_at is None:
-                        updates_at = checked - self.last_start
-                    if not updates_left and not rows_left:
-                        drained_at = checked - self.last_start
+                    left = asyncio.run(self._backlog_left(backlog[0], backlog[2]))
+                    done = [part for part, n in left.items() if not n]
+                    for part in done + (["all"] if len(done) == len(left) else []):
+                        drained.setdefault(part, checked - self.last_start)
                 assert self.process is not None
                 if self.process.poll() is not None:
                     raise SystemExit(f"the bot died: see {self.workdir}/bot-{self.starts}.log")
                 time.sleep(0.02)
             journeys_done = time.monotonic()
             empty = asyncio.run(self._wait_empty())
-            if backlog is not None and drained_at is None:  # the journeys ended first
-                drained_at = time.monotonic() - self.last_start
-            drained = time.monotonic()
+            for part in ("updates", "private", "groups", "all"):  # the journeys ended first
+                drained.setdefault(part, time.monotonic() - self.last_start)
+            ended = time.monotonic()
             self.process.terminate()
             self.process.wait(timeout=30)
             counts = asyncio.run(self._effects())
+            groups = asyncio.run(self._group_load(backlog[2] if backlog else time.time()))
             with self.server.lock:
                 handed = self.server.log.pushed_ok if args.webhook else self.server.confirmed - 1
                 faults = Counter(f.kind for f in self.server.log.faults)
@@ -313,10 +315,13 @@ class Bench:
             "dup_rerun": duplicates[1],
             "dup_kill": duplicates[2],
             "buttons": f"{len(answered & set(self.pressed))}/{len(self.pressed)}",
-            "drain": round(drained_at, 1) if drained_at is not None else None,
-            "drain_updates": round(updates_at, 1) if updates_at is not None else None,
+            "drain": round(drained["all"], 1),
+            "drain_updates": round(drained["updates"], 1),
+            "drain_private": round(drained["private"], 1),
+            "drain_groups": round(drained["groups"], 1),
+            **groups,
             "journeys_after_last_start": round(journeys_done - self.last_start, 1),
-            "run": round(drained - began, 1),
+            "run": round(ended - began, 1),
             "empty": empty,
         }
 
@@ -343,8 +348,9 @@ class Bench:
                     by_kill += 1
         return by_timeout, by_rerun, by_kill
 
-    async def _backlog_left(self, last_update: int, killed_at: float) -> tuple[int, int]:
-        """Updates up to `last_update` not processed and outbox rows from before `killed_at` not sent."""
+    async def _backlog_left(self, last_update: int, killed_at: float) -> dict[str, int]:
+        """Updates up to `last_update` not processed, and outbox rows from before `killed_at` not sent to
+        private chats and to groups (their ids are negative)."""
         database = create_database(self.database_url)
         try:
             async with database.sessions() as session:
@@ -352,20 +358,66 @@ class Bench:
                     text("SELECT count(*) FROM inbox WHERE status = 'pending' AND update_id <= :last"),
                     {"last": last_update},
                 )
-                rows = await session.scalar(
-                    text(
-                        "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
-                        " AND created_at <= :t"
-                    ),
-                    {"t": self._timestamp(killed_at)},
-                )
-            return int(updates or 0), int(rows or 0)
+                rows = (
+                    await session.execute(
+                        text(
+                            "SELECT target LIKE '-%' AS grp, count(*) FROM outbox"
+                            " WHERE status IN ('pending', 'sending') AND created_at <= :t GROUP BY grp"
+                        ),
+                        {"t": self._timestamp(killed_at)},
+                    )
+                ).all()
+            left = {bool(grp): int(n) for grp, n in rows}
+            return {"updates": int(updates or 0), "private": left.get(False, 0), "groups": left.get(True, 0)}
         finally:
             await database.dispose()
+
+    async def _group_load(self, killed_at: float) -> dict[str, object]:
+        """What the groups were asked to take: the most rows one group got in any 60 s of the run (Telegram
+        lets 20 through), and the rows the last killed process left for the fullest group, with the
+        seconds 20 a minute need for them."""
+        database = create_database(self.database_url)
+        try:
+            async with database.sessions() as session:
+                rows = (
+                    await session.execute(
+                        text("SELECT target, created_at, sent_at FROM outbox WHERE target LIKE '-%'")
+                    )
+                ).all()
+        finally:
+            await database.dispose()
+        created: dict[str, list[float]] = {}
+        left: Counter[str] = Counter()
+        for target, created_at, sent_at in rows:
+            made = self._seconds(created_at)
+            created.setdefault(target, []).append(made)
+            if made <= killed_at and (sent_at is None or self._seconds(sent_at) > killed_at):
+                left[target] += 1
+        peak = 0
+        for times in created.values():
+            times.sort()
+            start = 0
+            for end, moment in enumerate(times):
+                while moment - times[start] >= 60:
+                    start += 1
+                peak = max(peak, end - start + 1)
+        fullest = max(left.values(), default=0)
+        return {
+            "group_peak_per_min": peak,
+            "group_rows_left": fullest,
+            # Telegram's 20 a minute, once the group's burst is used: one message every 3 s.
+            "group_drain_floor": round(fullest * 3.0, 1),
+        }
 
     def _timestamp(self, seconds: float) -> datetime:
         moment = datetime.fromtimestamp(seconds, UTC)
         return moment if self.args.postgres else moment.replace(tzinfo=None)  # SQLite stores naive UTC
+
+    @staticmethod
+    def _seconds(moment: datetime | str) -> float:
+        if isinstance(moment, str):  # SQLite through a text() query: naive UTC as text
+            moment = datetime.fromisoformat(moment)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
     async def _wait_empty(self) -> bool:
         """Until the bot's inbox and outbox hold nothing left to do (at most 120 s)."""
@@ -489,14 +541,20 @@ def main() -> int:
     print(
         "| backend | mode | requests + relays | kills | calls (faults) | updates lost | processed twice"
         " (handled again) | partner replies dropped | duplicates: timeout / re-run / kill | buttons answered"
-        " | drain (s) |"
+        " | drain (s): all (updates / private chats / groups) |"
     )
     print(
         f"| {backend} | {mode} | {result['requests']} + {result['relays']} | {result['kills']} | "
         f"{result['calls']} ({sum(result['faults'].values())}) | {result['lost']} | "  # type: ignore[attr-defined]
         f"{result['twice']} ({result['handled_again']}) | {result['replies_dropped']} | "
         f"{result['dup_timeout']} / {result['dup_rerun']} / {result['dup_kill']} | {result['buttons']} | "
-        f"{result['drain']} |"
+        f"{result['drain']} ({result['drain_updates']} / {result['drain_private']} / "
+        f"{result['drain_groups']}) |"
+    )
+    print(
+        f"groups: at most {result['group_peak_per_min']} rows for one group in 60 s (Telegram: 20);"
+        f" the fullest group had {result['group_rows_left']} rows left at the last kill: at 20 a minute"
+        f" (its burst used up) they need {result['group_drain_floor']} s"
     )
     print(f"{platform.node()} {os.cpu_count()} CPUs, Python {platform.python_version()}")
     return 0

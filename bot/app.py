@@ -190,7 +190,8 @@ def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Ser
             telegram_file_fetcher(app.bot),
         )
     hooks = TicketDeliveryHooks(lambda: services.ticket_context())
-    return DeliveryWorker(services.database, app.bot, mailer, hooks=hooks, clock=services.clock)
+    pacer = app.bot.rate_limiter if isinstance(app.bot.rate_limiter, ChatPacer) else None
+    return DeliveryWorker(services.database, app.bot, mailer, hooks=hooks, clock=services.clock, pacer=pacer)
 
 
 async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
@@ -27,7 +28,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.error import BadRequest, NetworkError, RetryAfter
@@ -112,13 +112,33 @@ class RetryingRequest(BaseRequest):
 
 @dataclass(frozen=True)
 class Rate:
-    """`burst` messages at once, then one every `every` seconds (a leaky bucket)."""
+    """`burst` messages at once, then one every `every` seconds."""
 
     burst: int
     every: float
 
-    def limiter(self) -> AsyncLimiter:
-        return AsyncLimiter(self.burst, self.burst * self.every)
+
+class Schedule:
+    """One limit (a chat's, or all of the bot's) as a schedule: each message reserves its moment when it
+    asks (GCRA), so those waiting go in the order they asked, and how long the next one would wait is known
+    before it asks (the delivery worker leaves a chat's rows alone until then)."""
+
+    def __init__(self, rate: Rate) -> None:
+        self.rate = rate
+        self._full_at = -math.inf  # when the burst is back in full
+
+    def wait(self, now: float) -> float:
+        """Seconds a message asking at `now` would wait."""
+        return max(0.0, self._full_at - (self.rate.burst - 1) * self.rate.every - now)
+
+    def reserve(self, now: float) -> float:
+        """Take the next moment; the seconds until it comes."""
+        wait = self.wait(now)
+        self._full_at = max(self._full_at, now) + self.rate.every
+        return wait
+
+    def idle(self, now: float) -> bool:
+        return self._full_at <= now
 
 
 @dataclass(frozen=True)
@@ -159,10 +179,19 @@ class ChatPacer(BaseRateLimiter[int]):
     429 it holds back every other call of the bot, to every chat. Here a 429 pauses only its own chat.
     """
 
-    def __init__(self, pacing: Pacing | None = None) -> None:
+    def __init__(
+        self,
+        pacing: Pacing | None = None,
+        *,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """`clock` (the event loop's by default) and `sleep` go together: a test moves both."""
         self.pacing = pacing or Pacing()
-        self._overall = self.pacing.overall.limiter()
-        self._chats: dict[int | str, AsyncLimiter] = {}
+        self._clock = clock or (lambda: asyncio.get_running_loop().time())
+        self._sleep = sleep
+        self._overall = Schedule(self.pacing.overall)
+        self._chats: dict[int | str, Schedule] = {}
         self._paused_until: dict[int | str, float] = {}
 
     async def initialize(self) -> None:
@@ -171,23 +200,36 @@ class ChatPacer(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         return None
 
-    def _limiter(self, chat_id: int | str) -> AsyncLimiter:
+    def _schedule(self, chat_id: int | str) -> Schedule:
         if len(self._chats) > 1000:
             # Forget the chats that have been quiet long enough to be back at full burst.
-            for key, limiter in list(self._chats.items()):
-                if limiter.has_capacity(limiter.max_rate):
+            now = self._clock()
+            for key, schedule in list(self._chats.items()):
+                if schedule.idle(now):
                     del self._chats[key]
         if chat_id not in self._chats:
             private = isinstance(chat_id, int) and chat_id > 0
-            self._chats[chat_id] = (self.pacing.private if private else self.pacing.group).limiter()
+            self._chats[chat_id] = Schedule(self.pacing.private if private else self.pacing.group)
         return self._chats[chat_id]
 
+    def waiting_chats(self) -> dict[int | str, float]:
+        """Chats a message would have to wait for now (their pace, or a 429's pause): the seconds each."""
+        now = self._clock()
+        waits = {chat: schedule.wait(now) for chat, schedule in self._chats.items()}
+        for chat, until in self._paused_until.items():
+            waits[chat] = max(waits.get(chat, 0.0), until - now)
+        return {chat: wait for chat, wait in waits.items() if wait > 0}
+
+    async def _take(self, schedule: Schedule) -> None:
+        wait = schedule.reserve(self._clock())
+        if wait > 0:
+            await self._sleep(wait)
+
     async def _wait_for_chat(self, chat_id: int | str) -> None:
-        loop = asyncio.get_running_loop()
-        delay = self._paused_until.get(chat_id, 0.0) - loop.time()
+        delay = self._paused_until.get(chat_id, 0.0) - self._clock()
         while delay > 0:  # another call's 429 may extend the pause meanwhile
-            await asyncio.sleep(delay)
-            delay = self._paused_until.get(chat_id, 0.0) - loop.time()
+            await self._sleep(delay)
+            delay = self._paused_until.get(chat_id, 0.0) - self._clock()
         self._paused_until.pop(chat_id, None)
 
     async def process_request(
@@ -209,8 +251,8 @@ class ChatPacer(BaseRateLimiter[int]):
                 await self._wait_for_chat(chat_id)
             try:
                 if chat_id is not None and paced(endpoint):
-                    async with self._limiter(chat_id), self._overall:
-                        return await callback(*args, **kwargs)
+                    await self._take(self._schedule(chat_id))
+                    await self._take(self._overall)
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
@@ -219,8 +261,7 @@ class ChatPacer(BaseRateLimiter[int]):
                 attempt += 1
                 logger.info("%s to %s: flood control, trying again in %.1f s", endpoint, chat_id, wait)
                 if chat_id is not None:
-                    loop = asyncio.get_running_loop()
-                    until = loop.time() + wait
+                    until = self._clock() + wait
                     self._paused_until[chat_id] = max(until, self._paused_until.get(chat_id, 0.0))
                 else:
-                    await asyncio.sleep(wait)
+                    await self._sleep(wait)

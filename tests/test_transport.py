@@ -96,3 +96,24 @@ async def test_a_call_keeps_failing_only_after_five_tries_and_a_bad_request_is_n
     with pytest.raises(BadRequest):
         await RetryingRequest(telegram, sleep=sleep).do_request(URL, "POST", MESSAGE)
     assert len(telegram.calls) == 1
+
+
+async def test_the_pacer_tells_which_chats_must_wait_and_for_how_long() -> None:
+    now = [0.0]
+    pacer = ChatPacer(Pacing(), clock=lambda: now[0])
+
+    async def sent() -> bool:
+        return True
+
+    async def send(chat_id: int, times: int, endpoint: str = "sendMessage") -> None:
+        for _ in range(times):
+            await pacer.process_request(sent, (), {}, endpoint, {"chat_id": chat_id}, None)
+
+    await send(-100, Pacing().group.burst)  # a group's burst, at once
+    await send(42, Pacing().private.burst)  # a private chat's
+    await send(43, 10, "editMessageText")  # edits are not what Telegram's limits count
+    assert pacer.waiting_chats() == {-100: 3.0, 42: 1.0}
+    now[0] = 1.0
+    assert pacer.waiting_chats() == {-100: 2.0}
+    now[0] = 3.0
+    assert pacer.waiting_chats() == {}

@@ -45,7 +45,7 @@ from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import LinkRole, Request
-from bot.transport import retry_after_seconds
+from bot.transport import ChatPacer, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +191,7 @@ class DeliveryWorker:
         poll_interval: float = 2.0,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
+        pacer: ChatPacer | None = None,
     ) -> None:
         self.database = database
         self.bot = bot
@@ -201,6 +202,9 @@ class DeliveryWorker:
         self.poll_interval = poll_interval
         self.clock = clock
         self._rng = rng or random.Random()
+        # The bot's pacer: a chat that must wait for its pace (a group's 20 a minute) is not claimed until
+        # it may send, so its backlog never holds the sends other chats are waiting for.
+        self.pacer = pacer
         self._semaphore = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -228,7 +232,9 @@ class DeliveryWorker:
 
     async def _loop(self) -> None:
         """Keeps up to `batch_size` sends under way: when one finishes, its chat's next message is claimed
-        at once; a slow send (a timeout, flood control) holds its own chat, not everyone's."""
+        at once; a slow send (a timeout, flood control) holds its own chat, not everyone's. A chat that must
+        wait for its pace (a group's 20 messages a minute) holds no slot: its next row stays unclaimed until
+        the chat may send, so the others' messages never queue behind a group's backlog."""
         sending: set[int] = set()
         tasks: set[asyncio.Task[None]] = set()
         renewal = asyncio.create_task(self._renew_leases(sending, forever=True), name="delivery-lease")
@@ -237,9 +243,10 @@ class DeliveryWorker:
                 self._wake.clear()
                 free = self.batch_size - len(tasks)
                 claimed: list[_Claimed] = []
+                soonest: float | None = None
                 if free > 0:
                     try:
-                        claimed = await self._claim(free)
+                        claimed, soonest = await self._claim(free, paced=self._paced_chats())
                     except Exception:
                         logger.exception("claiming outbox rows failed")
                 for row in claimed:
@@ -249,19 +256,28 @@ class DeliveryWorker:
                     task.add_done_callback(tasks.discard)
                 if claimed and len(claimed) == free:
                     continue  # perhaps more are due
+                # A paced chat with a row due: look again the moment it may send.
+                timeout = self.poll_interval if soonest is None else min(self.poll_interval, soonest)
                 wake = asyncio.create_task(self._wake.wait())
-                await asyncio.wait({wake, *tasks}, timeout=self.poll_interval, return_when=FIRST_COMPLETED)
+                await asyncio.wait({wake, *tasks}, timeout=timeout, return_when=FIRST_COMPLETED)
                 wake.cancel()
         finally:
             await asyncio.gather(*tasks, return_exceptions=True)
             renewal.cancel()
             await asyncio.gather(renewal, return_exceptions=True)
 
+    def _paced_chats(self) -> dict[str, float]:
+        """Targets (chat ids as text) that must wait for their pace now, with the seconds each."""
+        if self.pacer is None:
+            return {}
+        return {str(chat): wait for chat, wait in self.pacer.waiting_chats().items()}
+
     # --- one round ----------------------------------------------------------------------------------------
 
     async def run_once(self) -> int:
-        """Claim and send the rows due now; returns how many were handled (sent or failed)."""
-        claimed = await self._claim(self.batch_size)
+        """Claim and send the rows due now (a chat's pace is waited for); returns how many were handled
+        (sent or failed)."""
+        claimed, _ = await self._claim(self.batch_size)
         if not claimed:
             return 0
         # At most one row per target is claimed, so sending them concurrently keeps each chat's order.
@@ -274,13 +290,27 @@ class DeliveryWorker:
             await asyncio.gather(renewal, return_exceptions=True)
         return len(claimed)
 
-    async def _claim(self, limit: int) -> list[_Claimed]:
-        """Claim up to `limit` due rows (at most one per target; none for a target still being sent to)."""
+    async def _claim(
+        self, limit: int, *, paced: Mapping[str, float] | None = None
+    ) -> tuple[list[_Claimed], float | None]:
+        """Claim up to `limit` due rows (at most one per target; none for a target still being sent to).
+
+        `paced`: targets that must wait for their pace, with the seconds each; their rows stay unclaimed.
+        Also returns the soonest of those waits among the paced targets with a row due (None: none has).
+        """
+        paced = paced or {}
         now = self.clock()
         lease_until = now + timedelta(seconds=self.policy.lease)
         claimed: list[_Claimed] = []
+        waits: list[float] = []
         async with self.database.transaction() as session:
-            for row_id in await store.due_outbox_ids(session, now, limit):
+            # One row per target at most: `len(paced)` more than `limit` leave room for all paced ones.
+            for row_id, target in await store.due_outbox(session, now, limit + len(paced)):
+                if target in paced:
+                    waits.append(paced[target])
+                    continue
+                if len(claimed) == limit:
+                    break
                 if await store.claim_outbox(session, row_id, now, lease_until, self.worker_id):
                     row = await session.get(OutboxMessage, row_id)
                     assert row is not None
@@ -296,7 +326,7 @@ class DeliveryWorker:
                             row.attempts,
                         )
                     )
-        return claimed
+        return claimed, min(waits, default=None)
 
     async def _renew_leases(self, sending: set[int], *, forever: bool = False) -> None:
         """Keep the rows being sent ours while they take (waits for the rate limiter, retries)."""

@@ -214,8 +214,9 @@ async def mark_resident_blocked(session: AsyncSession, telegram_id: int) -> None
 # --- outbox -------------------------------------------------------------------------------------------
 
 
-async def due_outbox_ids(session: AsyncSession, now: datetime, limit: int) -> list[int]:
-    """Ids of rows due now, oldest first, at most one per target (messages to one chat keep their order).
+async def due_outbox(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """(id, target) of rows due now, oldest first, at most one per target (messages to one chat keep
+    their order).
 
     A row is due when it is pending (or its sending lease expired: the worker that claimed it died) and no
     older row for the same target is still waiting. On PostgreSQL the rows are locked with SKIP LOCKED so
@@ -223,7 +224,7 @@ async def due_outbox_ids(session: AsyncSession, now: datetime, limit: int) -> li
     """
     older = aliased(OutboxMessage)
     stmt = (
-        select(OutboxMessage.id)
+        select(OutboxMessage.id, OutboxMessage.target)
         .where(
             OutboxMessage.status.in_(ACTIVE_OUTBOX),
             OutboxMessage.next_attempt_at <= now,
@@ -241,7 +242,7 @@ async def due_outbox_ids(session: AsyncSession, now: datetime, limit: int) -> li
     )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
-    return list((await session.scalars(stmt)).all())
+    return [(row_id, target) for row_id, target in (await session.execute(stmt)).all()]
 
 
 async def claim_outbox(

@@ -19,6 +19,7 @@ from bot.tickets import relay
 from bot.tickets.deps import TicketContext
 from bot.tickets.hooks import TicketDeliveryHooks
 from bot.tickets.outcome import Outcome
+from bot.transport import ChatPacer, Pacing, Rate
 from tests.tickets.fakes import (
     ADMIN_CHAT,
     CATCH_ALL_CHAT,
@@ -280,3 +281,82 @@ async def test_a_slow_send_keeps_its_row_while_another_worker_looks(
     await drain(first, None)
     assert [s.chat_id for s in other.sent].count(PARTNER_CHAT) == 0  # the card went out once, by the first
     assert len([s for s in slow.sent if s.chat_id == PARTNER_CHAT]) == 1
+
+
+class Ticker:
+    """The pacer's clock, moved by the test; a paced send sleeps until the test moves it far enough."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._moved = asyncio.Event()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        until = self.now + seconds
+        while self.now < until:
+            self._moved.clear()
+            await self._moved.wait()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        self._moved.set()
+
+
+async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_their_pace(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Two partner groups have used up Telegram's 20 messages a minute and each has a card waiting; the
+    resident's message written after them goes out at once, and the cards when their groups may send."""
+    groups = [PARTNER_CHAT, CATCH_ALL_CHAT]
+    async with database.transaction() as session:
+        for chat_id, audience in [(g, Audience.PARTNER) for g in groups] + [(RESIDENT, Audience.RESIDENT)]:
+            await outbox.enqueue(
+                session,
+                channel=Channel.TELEGRAM,
+                target=chat_id,
+                audience=audience,
+                method=outbox.SEND_MESSAGE,
+                payload=outbox.message_payload(f"to {chat_id}"),
+            )
+    ticker = Ticker()
+    pacer = ChatPacer(Pacing(overall=Rate(100, 1 / 30)), clock=ticker, sleep=ticker.sleep)
+
+    async def nothing() -> bool:
+        return True
+
+    for chat_id in groups:  # the groups' burst is used up: the next message may go in 3 s
+        for _ in range(pacer.pacing.group.burst):
+            await pacer.process_request(nothing, (), {}, "sendMessage", {"chat_id": chat_id}, None)
+    assert pacer.waiting_chats() == {g: pacer.pacing.group.every for g in groups}
+
+    arrived = {chat_id: asyncio.Event() for chat_id in [*groups, RESIDENT]}
+
+    class PacedBot(FakeBot):
+        """Sends through the pacer, as the bot's own rate limiter does."""
+
+        async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
+            send = super().send_message
+            data = {"chat_id": chat_id}
+            message = await pacer.process_request(send, (chat_id, text), kwargs, "sendMessage", data, None)
+            arrived[chat_id].set()
+            return message
+
+    bot = PacedBot()
+    # Two send slots: without regard to the pace, both would hold a group's card while it waits.
+    # Only a wake-up or a finished send makes it look again, never its poll.
+    clock = Clock(datetime.now(UTC))
+    worker = make_worker(database, ctx, bot, clock, batch_size=2, pacer=pacer, poll_interval=3600)
+    worker.start()
+    try:
+        await asyncio.wait_for(arrived[RESIDENT].wait(), timeout=10)
+        assert [s.chat_id for s in bot.sent] == [RESIDENT]  # the cards wait for their groups' pace
+
+        ticker.advance(pacer.pacing.group.every)
+        worker.wake()
+        await asyncio.wait_for(asyncio.gather(*(arrived[g].wait() for g in groups)), timeout=10)
+    finally:
+        ticker.advance(3600)  # nothing may stay asleep when the worker stops
+        await worker.stop()
+    assert sorted(s.chat_id for s in bot.sent) == sorted([*groups, RESIDENT])

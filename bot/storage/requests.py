@@ -8,11 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.storage.db import changed_rows
 from bot.storage.models import Resident
+from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
     Dialogue,
@@ -151,11 +154,15 @@ async def get_thread_link(session: AsyncSession, chat_id: int, message_id: int) 
 
 async def add_thread_link(
     session: AsyncSession, chat_id: int, message_id: int, request_id: int, role: LinkRole
-) -> ThreadLink:
-    link = ThreadLink(chat_id=chat_id, message_id=message_id, request_id=request_id, role=role)
-    session.add(link)
-    await session.flush()
-    return link
+) -> None:
+    """Map a message to its request; a message mapped already keeps its link. (The delivery worker records
+    a card's link after sending it; a partner's reply naming the card's number may record it meanwhile.)"""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(ThreadLink)
+        .values(chat_id=chat_id, message_id=message_id, request_id=request_id, role=role, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
+    )
 
 
 async def card_message_id(session: AsyncSession, request_id: int, chat_id: int) -> int | None:

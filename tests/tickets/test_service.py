@@ -10,7 +10,7 @@ from bot.render import requests as render
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
-from bot.storage.models.requests import RequestStatus
+from bot.storage.models.requests import LinkRole, RequestStatus
 from bot.tickets import intake, partners, relay
 from bot.tickets.deps import TicketContext
 from bot.tickets.desk import Press, RequestDesk
@@ -316,3 +316,40 @@ async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
             session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin"
         )
     assert (other.outcome, late.outcome) == (Outcome.OK, Outcome.ALREADY)
+
+
+async def test_a_reply_naming_a_card_whose_link_is_recorded_meanwhile_reaches_the_resident(
+    database: Database, ctx: TicketContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The partner answers the card within milliseconds: the handler looks the card up before the delivery
+    worker has recorded it, finds it by the number in its text, and the worker's record lands before the
+    handler's own (seen in the kill benchmark: the answer was lost to a duplicate key)."""
+    bot = FakeBot()
+    worker = worker_for(database, ctx, bot)
+    request = await submit(database, ctx)
+    await drain(worker)
+    card = bot.to(PARTNER_CHAT)[0]
+    looked_up = store.get_thread_link
+
+    async def before_the_worker_recorded_it(session: object, chat_id: int, message_id: int) -> object:
+        if (chat_id, message_id) == (PARTNER_CHAT, card.message_id):
+            return None  # the handler's transaction began before the card's link was committed
+        return await looked_up(session, chat_id, message_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "get_thread_link", before_the_worker_recorded_it)
+    async with database.transaction() as session:
+        result = await partner_says(
+            session,
+            ctx,
+            message_id=500,
+            reply_to_message_id=card.message_id,
+            text="Dienstag um 9",
+            replied_bot_text=card.text,
+        )
+    assert result.outcome is Outcome.OK
+    await drain(worker)
+    assert "Dienstag um 9" in bot.to(RESIDENT)[-1].text
+    monkeypatch.undo()
+    async with database.sessions() as session:
+        link = await store.get_thread_link(session, PARTNER_CHAT, card.message_id)
+    assert link is not None and link.request_id == request.id and link.role is LinkRole.CARD

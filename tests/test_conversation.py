@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import ROOT, BotHarness, run_cli, skip_questions
+from tests.harness import ROOT, BotHarness, run_cli_here, skip_questions
 
 
 def screen(person: SimUser) -> str:
@@ -283,7 +283,8 @@ async def test_a_file_over_telegrams_limit_gets_a_clear_answer_and_starts_nothin
 
 
 def test_the_console_simulates_an_album_and_a_voice_message(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "--lang", "de", stdin="/menu\n:album 5\n1\n:sprache\n")
+    # In this process: the console as its own process is tests/test_console.py's.
+    result = run_cli_here(tmp_path, "--lang", "de", stdin="/menu\n:album 5\n1\n:sprache\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Wem soll ich das schicken?") == 1
     assert "Schreiben Sie Ihre Nachricht an" in result.stdout

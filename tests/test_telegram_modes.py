@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+
 from bot.testing.fakeapi import Sent
 from tests.bot_api_server import BotApiServer, HttpUser
 from tests.harness import ROOT, BotHarness, content_with_partner_group
@@ -27,6 +30,14 @@ GROUP = -1_000_000_000_444
 TOKEN = "123456789:AAH-test-token-for-a-local-bot-api-server"
 # How long the bots here wait for an answer of the Bot API; a "timeout" fault answers half a second later.
 BOT_TIMEOUT = 2.5
+
+
+@pytest.fixture(autouse=True)
+def migrated_database(tmp_path: Path, sqlite_template: Path) -> None:
+    """The bot processes' SQLite file, migrated already (a copy of the session's template): a process
+    that finds its database at the newest revision does not import Alembic (migrating is
+    tests/test_migrations.py's and `db upgrade`'s, tests/test_cli.py)."""
+    shutil.copyfile(sqlite_template, tmp_path / "bot.db")
 
 
 def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subprocess.Popen[str]:

@@ -8,12 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, exists, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.storage.db import changed_rows
+from bot.storage.db import changed_rows, upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
@@ -157,9 +155,8 @@ async def add_thread_link(
 ) -> None:
     """Map a message to its request; a message mapped already keeps its link. (The delivery worker records
     a card's link after sending it; a partner's reply naming the card's number may record it meanwhile.)"""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(ThreadLink)
+        upsert_insert(session)(ThreadLink)
         .values(chat_id=chat_id, message_id=message_id, request_id=request_id, role=role, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
     )

@@ -48,7 +48,8 @@ def run(argv: list[str]) -> int:
 def test(argv: list[str]) -> int:
     # Two test processes (pytest-xdist), each taking the next test when it is free: while one waits for a
     # bot process or the database, the other runs. `-n 0` (or `-p no:xdist`) runs in one process.
-    chosen = any(a.startswith(("-n", "--numprocesses", "-p")) for a in argv)
+    joined = " ".join(argv).replace("-p no:", "-pno:")
+    chosen = any(a.startswith(("-n", "--numprocesses")) for a in argv) or "-pno:xdist" in joined
     parallel = [] if chosen else ["-n", "2", "--dist", "worksteal"]
     ruff = [str(BIN / "ruff"), "check", "."]
     mypy = [str(BIN / "mypy")]

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
+import json
 import os
 import platform
 import random
@@ -51,6 +53,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
@@ -59,13 +62,30 @@ from sqlalchemy import text  # noqa: E402
 
 from bot.storage.db import create_database  # noqa: E402
 from bot.testing.fakeapi import Sent  # noqa: E402
-from tests.bot_api_server import BotApiServer, HttpUser  # noqa: E402
+from tests.bot_api_server import SENDS, BotApiServer, HttpUser  # noqa: E402
 
 TOKEN = "123456789:AAH-bench-token-for-a-local-bot-api-server"
 FIRST_GROUP = -1_000_000_001_000  # partner k's group is FIRST_GROUP - k
 # A resident gives up on a screen after this long (counted as stuck).
 STEP_TIMEOUT = float(os.environ.get("KILL_BENCH_STEP_TIMEOUT", 180))
 NUMBER = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+class TimedServer(BotApiServer):
+    """The fake, noting when each message a send created was posted (wall clock): the duplicates a kill
+    left are placed against the kill's moment."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.posted_at: dict[tuple[int, int], float] = {}  # (chat id, message id) -> time.time()
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
+        status, answer, delay = super().handle(method, params)
+        result = answer.get("result")
+        if method in SENDS and status == 200 and isinstance(result, dict) and "message_id" in result:
+            with self.lock:
+                self.posted_at[(int(result["chat"]["id"]), int(result["message_id"]))] = time.time()
+        return status, answer, delay
 
 
 @dataclass
@@ -85,13 +105,14 @@ class Bench:
         self.args = args
         self.workdir = workdir
         self.rng = random.Random(args.seed)
-        self.server = BotApiServer(fault_rate=args.faults, seed=args.seed, retry_after=1)
+        self.server = TimedServer(fault_rate=args.faults, seed=args.seed, retry_after=1)
         self.content, self.groups = content_with_groups(workdir)
         self.offers = sorted(p.stem for p in (self.content / "offers").glob("*.yaml"))
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.last_start = 0.0
+        self.kills: list[float] = []  # time.time() of each SIGKILL
         self.partners = {g: HttpUser(self.server, 9_000_001, "Petra", "de", chat_id=g) for g in self.groups}
         self.cards: dict[int, list[Sent]] = {}  # resident index -> copies of their card
         self._group_seen = dict.fromkeys(self.groups, 0)
@@ -149,6 +170,7 @@ class Bench:
         assert self.process is not None
         self.process.kill()
         self.process.wait()
+        self.kills.append(time.time())
 
     # --- residents ---------------------------------------------------------------------------------------
 
@@ -297,6 +319,13 @@ class Bench:
                 answered = self.server.log.answered_callbacks
                 timeouts = {(f.chat_id, f.message_id) for f in self.server.log.faults if f.kind == "timeout"}
                 duplicates = self._duplicates(timeouts)
+                posted_at = dict(self.server.posted_at)
+            dup_details, record_window = asyncio.run(self._explain(duplicates[3], posted_at))
+            (self.workdir / "duplicates.json").write_text(
+                json.dumps(
+                    {"kills": self.kills, "duplicates": dup_details, "window": record_window}, indent=1
+                )
+            )
             stuck = [r for r in finished if r.stuck]
         return {
             "requests": args.requests,
@@ -314,6 +343,8 @@ class Bench:
             "dup_timeout": duplicates[0],
             "dup_rerun": duplicates[1],
             "dup_kill": duplicates[2],
+            "dup_kill_details": dup_details,
+            "record_window": record_window,
             "buttons": f"{len(answered & set(self.pressed))}/{len(self.pressed)}",
             "drain": round(drained["all"], 1),
             "drain_updates": round(drained["updates"], 1),
@@ -325,11 +356,15 @@ class Bench:
             "empty": empty,
         }
 
-    def _duplicates(self, timeouts: set[tuple[int | None, int | None]]) -> tuple[int, int, int]:
+    def _duplicates(
+        self, timeouts: set[tuple[int | None, int | None]]
+    ) -> tuple[int, int, int, list[tuple[int, str, list[tuple[int, float]]]]]:
         """Messages a chat got more than once: (after a timeout that delivered, in a chat where a call
-        failed as often as the bot tries, so its update was handled again, otherwise: a kill)."""
+        failed as often as the bot tries, so its update was handled again, otherwise: a kill), and for the
+        last kind the chat, the text and every copy (message id, when it was posted)."""
         gave_up = {chat for chat, _ in self.server.log.exhausted}
         by_timeout = by_rerun = by_kill = 0
+        killed: list[tuple[int, str, list[tuple[int, float]]]] = []
         for chat_id, messages in self.server.telegram.chats.items():
             seen: dict[str, Sent] = {}
             for message in messages.values():
@@ -346,7 +381,106 @@ class Bench:
                     by_rerun += 1
                 else:
                     by_kill += 1
-        return by_timeout, by_rerun, by_kill
+                    copies = [
+                        (m.message_id, self.server.posted_at.get((chat_id, m.message_id), 0.0))
+                        for m in [*before, message]
+                    ]
+                    killed.append((chat_id, message.text, copies))
+        return by_timeout, by_rerun, by_kill, killed
+
+    async def _explain(
+        self, killed: list[tuple[int, str, list[tuple[int, float]]]], posted_at: dict[tuple[int, int], float]
+    ) -> tuple[list[dict[str, object]], dict[str, object]]:
+        """For every duplicate put down to a kill: the chat, what it was (the outbox rows whose sent
+        message is a copy, or whose text it is; none: a handler's own send), each copy's moment against the
+        nearest kill, and whether the first copy's row was recorded as sent. And over all sent rows: how
+        long after the message was posted its row was recorded (`sent_at`, set in the recording
+        transaction) — the window in which a kill duplicates."""
+        database = create_database(self.database_url)
+        try:
+            async with database.sessions() as session:
+                rows = (
+                    await session.execute(
+                        text(
+                            "SELECT id, target, method, audience, dedupe_key, status, attempts,"
+                            " result_message_id, created_at, sent_at, payload FROM outbox"
+                            " WHERE channel = 'telegram'"
+                        )
+                    )
+                ).all()
+        finally:
+            await database.dispose()
+        by_message: dict[tuple[int, int], Any] = {}
+        by_text: dict[tuple[int, str], list[Any]] = {}
+        lags: list[float] = []
+        for row in rows:
+            payload = row.payload if isinstance(row.payload, dict) else json.loads(row.payload)
+            plain = html.unescape(
+                re.sub(r"<[^>]+>", "", str(payload.get("text") or payload.get("caption") or ""))
+            )
+            by_text.setdefault((int(row.target), plain.strip()), []).append(row)
+            if row.result_message_id is not None:
+                key = (int(row.target), int(row.result_message_id))
+                by_message[key] = row
+                if row.sent_at is not None and key in posted_at:
+                    lags.append(self._seconds(row.sent_at) - posted_at[key])
+
+        def since_kill(moment: float) -> float:
+            nearest = min(self.kills, key=lambda k: abs(moment - k), default=moment)
+            return round(moment - nearest, 3)
+
+        details: list[dict[str, object]] = []
+        for chat_id, message_text, copies in killed:
+            found = {mid: by_message.get((chat_id, mid)) for mid, _ in copies}
+            candidates = {r.id: r for r in by_text.get((chat_id, message_text.strip()), [])}
+            candidates |= {r.id: r for r in found.values() if r is not None}
+            kind = (
+                "handler send (no outbox row)"
+                if not candidates
+                else ", ".join(sorted({str(r.dedupe_key).split(":")[0] for r in candidates.values()}))
+            )
+            details.append(
+                {
+                    "chat": chat_id,
+                    "kind": ("group " if chat_id < 0 else "private ") + kind,
+                    "text": message_text[:60],
+                    "copies": [
+                        {
+                            "message": mid,
+                            "vs_kill_s": since_kill(moment) if moment else None,
+                            "row": getattr(found[mid], "id", None),
+                        }
+                        for mid, moment in copies
+                    ],
+                    "rows": [
+                        {
+                            "id": r.id,
+                            "key": r.dedupe_key,
+                            "status": r.status,
+                            "attempts": r.attempts,
+                            "result": r.result_message_id,
+                            "created_vs_kill_s": since_kill(self._seconds(r.created_at)),
+                            "sent_vs_kill_s": since_kill(self._seconds(r.sent_at)) if r.sent_at else None,
+                        }
+                        for r in candidates.values()
+                    ],
+                    "first_copy_recorded": found[copies[0][0]] is not None,
+                }
+            )
+        lags.sort()
+
+        def pct(q: float) -> float | None:
+            return round(lags[min(len(lags) - 1, int(q * len(lags)))], 3) if lags else None
+
+        window: dict[str, object] = {
+            "rows": len(lags),
+            "p50": pct(0.5),
+            "p90": pct(0.9),
+            "p99": pct(0.99),
+            "max": round(lags[-1], 3) if lags else None,
+            "over_1s": sum(1 for lag in lags if lag > 1),
+        }
+        return details, window
 
     async def _backlog_left(self, last_update: int, killed_at: float) -> dict[str, int]:
         """Updates up to `last_update` not processed, and outbox rows from before `killed_at` not sent to
@@ -556,6 +690,10 @@ def main() -> int:
         f" the fullest group had {result['group_rows_left']} rows left at the last kill: at 20 a minute"
         f" (its burst used up) they need {result['group_drain_floor']} s"
     )
+    for detail in result["dup_kill_details"]:  # type: ignore[attr-defined]
+        print("duplicate by a kill:", json.dumps(detail, default=str))
+    print(f"from a message posted to its row recorded as sent: {result['record_window']}")
+    print(f"load average {os.getloadavg()}; work folder {bench.workdir}")
     print(f"{platform.node()} {os.cpu_count()} CPUs, Python {platform.python_version()}")
     return 0
 

@@ -1,7 +1,7 @@
 """Benchmark: nothing lost when the bot is killed again and again under a flaky Bot API (issue 14).
 
     .venv/bin/python bench/kill_bench.py [--requests 1000] [--kills 6] [--faults 0.2] [--webhook]
-                                         [--postgres URL] [--parallel 40] [--seed 14]
+                                         [--postgres URL] [--parallel 40] [--per-minute 0] [--seed 14]
 
 The bot runs as its own process (`run_bot.py`, polling or webhook) against the HTTP Bot API fake of the
 tests (tests/bot_api_server.py) on 127.0.0.1. `--requests` residents each sign up for a course through the
@@ -248,6 +248,12 @@ class Bench:
             r.stuck = r.step
         return False
 
+    def _may_start(self, started: int, began: float) -> bool:
+        """`--per-minute`: residents start evenly spaced, one every 60/N s, instead of whenever one of the
+        `--parallel` finished (which starts them in waves)."""
+        rate = self.args.per_minute
+        return not rate or started < (time.monotonic() - began) * rate / 60 + 1
+
     @staticmethod
     def _wait(r: Resident, step: str) -> bool:
         r.step, r.waiting_since = step, time.monotonic()
@@ -274,7 +280,11 @@ class Bench:
             drained: dict[str, float] = {}  # part ("updates", "private", "groups", "all") -> seconds
             checked = 0.0
             while waiting or active:
-                while waiting and len(active) < args.parallel:
+                while (
+                    waiting
+                    and len(active) < args.parallel
+                    and self._may_start(len(finished) + len(active), began)
+                ):
                     active.append(waiting.pop(0))
                 self._new_group_messages()
                 for r in list(active):
@@ -655,6 +665,12 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=6)
     parser.add_argument("--faults", type=float, default=0.2)
     parser.add_argument("--parallel", type=int, default=40, help="residents under way at once")
+    parser.add_argument(
+        "--per-minute",
+        type=float,
+        default=0,
+        help="start at most this many residents a minute, evenly spaced (0: as --parallel allows)",
+    )
     parser.add_argument("--webhook", action="store_true")
     parser.add_argument("--postgres", help="e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--seed", type=int, default=14)

@@ -352,13 +352,15 @@ class DeliveryWorker:
                 logger.warning(
                     "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
                 )
-                async with self.database.transaction() as session:
+                async with self.database.transaction(urgent=partly is not None) as session:
                     if partly is not None:
                         await self._record_parts(session, row, partly)
                     await self._record_failure(session, row, failure)
                 return
             sending.discard(row.id)
-            async with self.database.transaction() as session:
+            # Urgent: until this commits, a kill sends the message again (on SQLite it goes before the
+            # inbox's and the handlers' writes waiting for the one writer).
+            async with self.database.transaction(urgent=True) as session:
                 await self._record_sent(session, row, message_ids)
 
     async def _send(self, row: _Claimed) -> list[int]:

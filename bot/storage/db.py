@@ -34,24 +34,55 @@ upgraded, and Alembic (~11 MB of memory for the bot's lifetime) is not even impo
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
+class WriteLock:
+    """SQLite's one writer, taken in turn by the process's write transactions, except that an urgent one
+    (the record of a message Telegram has just accepted) goes before every ordinary one still waiting: until
+    that record is committed a kill would send the message again, so it must not queue behind the inbox
+    and the handlers' writes."""
+
+    def __init__(self) -> None:
+        self._turn = asyncio.Condition()
+        self._held = False
+        self._urgent = 0  # urgent transactions waiting
+
+    @asynccontextmanager
+    async def hold(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        async with self._turn:
+            self._urgent += urgent
+            try:
+                await self._turn.wait_for(lambda: not self._held and (urgent or not self._urgent))
+            finally:
+                self._urgent -= urgent
+                if urgent and not self._urgent:
+                    self._turn.notify_all()  # ordinary ones waited for us (also if we were cancelled)
+            self._held = True
+        try:
+            yield
+        finally:
+            async with self._turn:
+                self._held = False
+                self._turn.notify_all()
+
+
 @dataclass(frozen=True)
 class Database:
     """The engine plus its session factory; one per running application."""
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    # SQLite has one writer at a time: the process's write transactions queue here, in order, instead of
-    # polling for the file lock (SQLite's busy handler sleeps up to 100 ms between tries).
-    write_lock: asyncio.Lock | None = None
+    # SQLite has one writer at a time: the process's write transactions queue here, in order (the urgent
+    # ones first), instead of polling for the file lock (SQLite's busy handler sleeps up to 100 ms).
+    write_lock: WriteLock | None = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         """A session inside one write transaction: committed on success, rolled back on error.
 
         On SQLite it starts as a write transaction (`BEGIN IMMEDIATE`): it waits for the write lock up
         front, where SQLite's busy timeout applies, instead of failing with "database is locked" when a
         read turns into a write while another connection writes. Read-only work uses `sessions()`.
         A write transaction inside another one of the same task would wait for itself: it is refused.
+        `urgent`: on SQLite it goes before the ordinary write transactions waiting (see `WriteLock`).
         """
         if self.write_lock is None:
             async with self.sessions() as session, session.begin():
@@ -59,7 +90,7 @@ class Database:
             return
         if _writing.get():
             raise RuntimeError("a write transaction inside another one (SQLite has one writer)")
-        async with self.write_lock:
+        async with self.write_lock.hold(urgent=urgent):
             token = _writing.set(True)
             try:
                 async with self.sessions() as session, session.begin():
@@ -124,7 +155,7 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
-        return Database(engine=engine, sessions=sessions, write_lock=asyncio.Lock())
+        return Database(engine=engine, sessions=sessions, write_lock=WriteLock())
     return Database(engine=engine, sessions=sessions)
 
 

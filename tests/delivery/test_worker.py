@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
@@ -360,3 +361,62 @@ async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_thei
         ticker.advance(3600)  # nothing may stay asleep when the worker stops
         await worker.stop()
     assert sorted(s.chat_id for s in bot.sent) == sorted([*groups, RESIDENT])
+
+
+async def test_a_sent_message_is_recorded_before_the_writes_already_waiting(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Until the record of a message Telegram accepted is committed, a kill sends it again (the next process
+    takes the row over once its lease runs out). On SQLite's one writer that record must not queue behind
+    the inbox's and the handlers' writes: it goes first (the kill benchmark's duplicates, issue 14)."""
+    if database.write_lock is None:
+        pytest.skip("PostgreSQL has no process-wide write lock: a record waits for no other writer")
+    async with database.transaction() as session:
+        await outbox.enqueue(
+            session,
+            channel=Channel.TELEGRAM,
+            target=RESIDENT,
+            audience=Audience.RESIDENT,
+            method=outbox.SEND_MESSAGE,
+            payload=outbox.message_payload("hello"),
+        )
+    calling, answer, answered = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    class WaitingBot(FakeBot):
+        async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
+            calling.set()  # the claim is committed
+            await answer.wait()  # Telegram takes its time; meanwhile others write
+            message = await super().send_message(chat_id, text, **kwargs)
+            answered.set()
+            return message
+
+    clock = Clock(datetime.now(UTC))
+    worker = make_worker(database, ctx, WaitingBot(), clock)
+    sending = asyncio.create_task(worker.run_once())
+    await calling.wait()
+
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def handler() -> None:  # a handler's transaction, open while the message is answered
+        async with database.transaction():
+            holding.set()
+            await release.wait()
+
+    seen: list[str] = []
+
+    async def inbox() -> None:  # an ordinary write that queued before the record
+        async with database.transaction():
+            seen.extend(r.status for r in await outbox_rows(database))
+
+    held = asyncio.create_task(handler())
+    await holding.wait()
+    queued = asyncio.create_task(inbox())
+    for _ in range(3):
+        await asyncio.sleep(0)  # the ordinary write reaches the lock and waits
+    answer.set()
+    await answered.wait()
+    for _ in range(3):
+        await asyncio.sleep(0)  # the record reaches the lock and waits
+    release.set()
+    await asyncio.gather(held, queued, sending)
+    assert seen == ["sent"]  # the record went first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.storage.db import WriteLock
 from tests.harness import BotHarness, content_with_partner_group, fill_in_request
 
 GROUP = -1_000_000_000_555
@@ -38,3 +39,29 @@ async def test_twenty_residents_pressing_send_at_once_all_get_their_request_numb
             pass
         cards = [m for m in bot.telegram.bot_messages(GROUP) if "Anmeldung" in (m.text or "")]
         assert len(cards) == 20
+
+
+async def test_sqlite_writers_take_turns_in_order_and_an_urgent_one_goes_first() -> None:
+    """The process's writers queue for SQLite's one writer in order; the record of a sent message (urgent)
+    goes before those waiting (an urgent one that gave up waiting takes no turn)."""
+    lock = WriteLock()
+    order: list[str] = []
+    release = asyncio.Event()
+
+    async def write(name: str, *, urgent: bool = False) -> None:
+        async with lock.hold(urgent=urgent):
+            order.append(name)
+            if name == "first":
+                await release.wait()
+
+    first = asyncio.create_task(write("first"))
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(write(name)) for name in ("a", "b")]
+    gone = asyncio.create_task(write("gives up", urgent=True))
+    urgent = asyncio.create_task(write("urgent", urgent=True))
+    for _ in range(3):
+        await asyncio.sleep(0)  # everyone is waiting for the first
+    gone.cancel()
+    release.set()
+    await asyncio.gather(first, *waiting, urgent)
+    assert order == ["first", "urgent", "a", "b"]

@@ -8,7 +8,9 @@ tests (tests/bot_api_server.py) on 127.0.0.1. `--requests` residents each sign u
 whole dialogue (offer, "I'm interested", intake skipped, a message, Done, "here in the chat", Send); the
 partner group answers each card (a reply to the first copy of it), and the answer must reach the resident:
 that is one request and one relay per resident. `--faults` of the bot's calls fail: 429 with retry_after
-1 s, 500, or a timeout that still delivered (the answer comes after the bot's 5 s read timeout). The bot
+1 s, 500, or a timeout that still delivered (the answer comes after the bot's 5 s read timeout). `--parallel`
+residents are under way at once; with `--per-minute N` they also start evenly spaced, one every 60/N s (a
+load whose busiest group stays within Telegram's 20 a minute: N = 45 with the shipped offers). The bot
 is killed with SIGKILL `--kills` times, at random moments while requests are under way, and started again
 at once on the same database.
 
@@ -22,7 +24,10 @@ It prints one Markdown table row for BENCHMARKS.md:
 - partner replies dropped: answers that never reached their resident.
 - outbound duplicates: a message (not an edit) the bot sent twice to one chat, split by cause: a send that
   timed out but had arrived (retried by design); a chat where one call failed as often as the bot tries,
-  so the update was handled again (by design); otherwise a kill (sent, not recorded).
+  so the update was handled again (by design); otherwise a kill (sent, not recorded). Each one put down to
+  a kill is listed (chat, outbox rows, each copy's moment against the nearest kill, whether the first
+  copy's row was recorded as sent), and the record window is printed: from a message posted to its row
+  recorded as sent, over all rows (while a row is in it, a kill sends its message again).
 - buttons answered: taps whose spinner the bot stopped (answerCallbackQuery reached the API).
 - drain: seconds from the last restart until everything the killed process left was done: every update
   Telegram had handed over before the kill processed, every outbox row written before it sent. (Updates

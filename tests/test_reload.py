@@ -81,6 +81,10 @@ async def test_reload_is_refused_outside_the_admin_chat(database_url: str, tmp_p
         (content / "districts.yaml").write_text("broken: [", encoding="utf-8")
         await mallory.send("/reload")
         assert bot.services.content.catalogue.version == version
+        # To her it is a command the bot does not know: she gets that answer, not silence (nor any report).
+        assert "know this command" in (mallory.last().text or "")
+        await mallory.send("/stats")
+        assert "know this command" in (mallory.last().text or "")
 
 
 async def test_residents_are_answered_while_a_slow_reload_runs_and_staff_get_the_result_after(

@@ -8,9 +8,21 @@ import logging
 from telegram import Message, Update
 
 from bot.handlers.context import Context
+from bot.handlers.errors import unknown_command
 from bot.render import staff
 
 logger = logging.getLogger(__name__)
+
+
+async def refused(update: Update, context: Context) -> bool:
+    """Whether a staff command comes from someone else: in a private chat it is a command the resident's
+    bot does not know (she gets that answer, not silence); in other groups the bot stays quiet."""
+    if is_admin(update, context):
+        return False
+    chat = update.effective_chat
+    if chat is not None and chat.type == chat.PRIVATE:
+        await unknown_command(update, context)
+    return True
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -31,7 +43,7 @@ async def reload_content(update: Update, context: Context) -> None:
     acknowledges; the result is posted when the reload is done.
     """
     message = update.effective_message
-    if message is None or not is_admin(update, context):
+    if message is None or await refused(update, context):
         return
     t = context.services.i18n.translator("de")
     await message.reply_text(t.html("Checking the content …"))
@@ -57,7 +69,7 @@ async def report_reload(update: Update, message: Message, context: Context) -> N
 async def stats(update: Update, context: Context) -> None:
     """/stats: 'did this help?' votes per entry and the latest unanswered questions (anonymous)."""
     message = update.effective_message
-    if message is None or not is_admin(update, context):
+    if message is None or await refused(update, context):
         return
     t = context.services.i18n.translator("de")
     report = await context.services.feedback.report(entries=20, questions=15)

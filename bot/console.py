@@ -270,6 +270,10 @@ async def run_console(
                 await asyncio.sleep(0)
         finally:
             # Deliver what is still waiting in the outbox, so a piped preview shows the partner's card too.
+            # The background worker stops first: a chat it is sending to would be skipped, and its next
+            # message would appear only in the next preview.
+            if delivery is not None:
+                await delivery.stop()
             await deliver(app)
             await app.stop()
             await stop_services(app)

@@ -15,7 +15,6 @@ from bot.handlers import (
     admin,
     buttons,
     common,
-    district,
     errors,
     flood,
     menu,
@@ -47,7 +46,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["menu", "menue"], start.menu, filters=PRIVATE))
     app.add_handler(CommandHandler("help", start.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
-    app.add_handler(CommandHandler(["district", "stadtteil"], district.district_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["district", "stadtteil"], start.district_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
     app.add_handler(CommandHandler(["requests", "anfragen"], requests.requests_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["delete", "loeschen"], start.delete_command, filters=PRIVATE))
@@ -63,14 +62,13 @@ def register(app: AppType) -> None:
     # Buttons of the first minute and of the main menu.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(start.choose_district, pattern=pattern("district")))
-    app.add_handler(CallbackQueryHandler(district.district_command, pattern=pattern("district", args="none")))
+    app.add_handler(CallbackQueryHandler(start.district_command, pattern=pattern("district", args="none")))
     app.add_handler(CallbackQueryHandler(start.menu, pattern=pattern("menu", args="none")))
     app.add_handler(CallbackQueryHandler(start.language_command, pattern=pattern("language", args="none")))
     app.add_handler(CallbackQueryHandler(start.confirm_delete, pattern=pattern("forget", first=["yes"])))
     app.add_handler(CallbackQueryHandler(menu.emergency, pattern=pattern("sos", args="none")))
-    app.add_handler(CallbackQueryHandler(menu.open_topic, pattern=pattern("topic")))
     app.add_handler(
-        CallbackQueryHandler(menu.open_entry, pattern=pattern("offer", "event", "partner", "faq"))
+        CallbackQueryHandler(menu.open_entry, pattern=pattern("topic", "offer", "event", "partner", "faq"))
     )
     app.add_handler(CallbackQueryHandler(menu.send_pin, pattern=pattern("pin")))
     app.add_handler(CallbackQueryHandler(menu.rate_answer, pattern=pattern("fb")))

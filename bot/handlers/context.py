@@ -43,6 +43,10 @@ class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
         return self.user_data.lang if self.user_data is not None else self.services.settings.default_language
 
     @property
+    def district(self) -> str | None:
+        return self.user_data.district if self.user_data is not None else None
+
+    @property
     def t(self) -> Translator:
         """The translator for the resident of this update."""
         return self.services.i18n.translator(self.lang)

@@ -41,49 +41,37 @@ async def open_deep_link(update: Update, context: Context, payload: str) -> bool
 
 
 async def show_entry(
-    update: Update, context: Context, kind: str, entry_id: str, *, feedback_buttons: bool = False
+    update: Update,
+    context: Context,
+    kind: str,
+    entry_id: str,
+    *,
+    page: int = 0,
+    feedback_buttons: bool = False,
 ) -> None:
+    t = context.t
     catalogue = context.services.content.catalogue
-    now = context.services.clock()
-    district = context.user_data.district if context.user_data else None
-    if kind == "topic":
-        screen = screens.topic_screen(context.t, catalogue, entry_id, district, 0, now)
-    else:
-        screen = screens.entry_screen(context.t, catalogue, kind, entry_id, now)
+    screen = screens.entry_screen(
+        t, catalogue, kind, entry_id, context.services.clock(), context.district, page
+    )
     if feedback_buttons:
-        screen = screens.with_feedback(context.t, screen, kind, entry_id)
+        screen = screens.with_feedback(t, screen, kind, entry_id)
     await show(update, context, *screen)
 
 
-async def open_topic(update: Update, context: Context) -> None:
-    """A topic of the main menu: its offers, events and answers, paged."""
-    callback = decode(update.callback_query.data if update.callback_query else None)
-    topic_id = callback.arg(0)
-    catalogue = context.services.content.catalogue
-    if topic_id not in catalogue.topics:
-        await stale_button(update, context)
-        return
-    try:
-        page = int(callback.arg(1, "0"))
-    except ValueError:
-        page = 0
-    await answer_query(update.callback_query)
-    district = context.user_data.district if context.user_data else None
-    text, keyboard = screens.topic_screen(
-        context.t, catalogue, topic_id, district, page, context.services.clock()
-    )
-    await show(update, context, text, keyboard)
-
-
 async def open_entry(update: Update, context: Context) -> None:
-    """An offer, event, partner or FAQ button."""
+    """A topic (its offers, events and answers, paged), offer, event, partner or FAQ button."""
     callback = decode(update.callback_query.data if update.callback_query else None)
     kind, entry_id = callback.namespace, callback.arg(0)
     if not _exists(context, kind, entry_id):
         await stale_button(update, context)
         return
+    try:
+        page = int(callback.arg(1, "0")) if kind == "topic" else 0
+    except ValueError:
+        page = 0
     await answer_query(update.callback_query)
-    await show_entry(update, context, kind, entry_id)
+    await show_entry(update, context, kind, entry_id, page=page)
 
 
 async def send_pin(update: Update, context: Context) -> None:

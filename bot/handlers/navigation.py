@@ -14,7 +14,7 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
     """The main menu: topics of the resident's district plus ask, language and emergency."""
     t = context.t
     catalogue = context.services.content.catalogue
-    district = context.user_data.district if context.user_data else None
+    district = context.district
     topics = [
         (topic_id, topic.icon, topic.title) for topic_id, topic in catalogue.topics_for_district(district)
     ]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.delivery.outbox import markup
+from bot.handlers.common import show
 from bot.handlers.context import Context
 from bot.render import keyboards
 from bot.render.personal_data import file_name, personal_data_json, personal_data_text
-from bot.render.split import split_html
 
 
 async def mydata(update: Update, context: Context) -> None:
@@ -18,19 +17,14 @@ async def mydata(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if user is None or chat is None:
         return
-    t = context.t
     services = context.services
     data = await services.personal_data.collect(user.id)
     now = services.clock()
-    parts = split_html(personal_data_text(t, services.content.catalogue, data))
-    for part in parts:
-        await context.bot.send_message(
-            chat.id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-        )
+    await show(update, context, personal_data_text(context.t, services.content.catalogue, data))
     await context.bot.send_document(
         chat.id,
         document=personal_data_json(data, now),
         filename=file_name(now),
-        caption=t.gettext("Your data as a file (JSON)"),
-        reply_markup=markup(keyboards.back_to_menu(t)),
+        caption=context.t.gettext("Your data as a file (JSON)"),
+        reply_markup=markup(keyboards.back_to_menu(context.t)),
     )

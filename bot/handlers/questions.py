@@ -41,7 +41,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     """Emergency first, then (`dialogue`) a running request dialogue or thread, then the search."""
     services = context.services
     lang = context.lang
-    district = context.user_data.district if context.user_data else None
+    district = context.district
     # In a worker thread: embedding the question must not hold up other residents.
     result = await services.engine.answer_async(text, lang, district)
     if result.emergency:

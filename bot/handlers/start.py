@@ -58,12 +58,19 @@ async def choose_language(update: Update, context: Context) -> None:
     context.user_data.language_confirmed = True
     t = context.t
     await answer_query(query, t.gettext("I will write in {language}.").format(language=t.lang_name))
-    catalogue = context.services.content.catalogue
-    if context.user_data.district is None and len(catalogue.districts) > 1:
-        districts = [(d_id, d.name) for d_id, d in catalogue.districts.items()]
+    districts = context.services.content.catalogue.districts
+    if context.user_data.district is None and len(districts) > 1:
         await show(update, context, *screens.district_screen(t, districts))
         return
     await show_main_menu(update, context)
+
+
+async def district_command(update: Update, context: Context) -> None:
+    """/district and the 🏘 button: the district picker with the current district ticked."""
+    await answer_query(update.callback_query)
+    catalogue = context.services.content.catalogue
+    current = context.district or catalogue.default_district_id
+    await show(update, context, *screens.district_screen(context.t, catalogue.districts, current))
 
 
 async def choose_district(update: Update, context: Context) -> None:

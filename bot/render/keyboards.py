@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.content.models import pick
+from bot.content.models import District, pick
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
 
@@ -36,17 +36,18 @@ def language_picker(languages: Iterable[str], current: str | None) -> Keyboard:
     return rows_of(buttons, 2)
 
 
-def district_picker(
-    t: Translator, districts: Iterable[tuple[str, Mapping[Any, str]]], current: str | None = None
-) -> Keyboard:
+def district_picker(t: Translator, districts: Mapping[str, District], current: str | None = None) -> Keyboard:
     """Every district; the `current` one ticked (when the resident changes it with /district)."""
-    buttons = [
-        (("✓ " if district_id == current else "") + pick(name, t.lang)[0], encode("district", district_id))
-        for district_id, name in districts
+    rows = [
+        [
+            (
+                ("✓ " if district_id == current else "") + pick(district.name, t.lang)[0],
+                encode("district", district_id),
+            )
+        ]
+        for district_id, district in districts.items()
     ]
-    rows = [[b] for b in buttons]
-    rows.append([(t.gettext("I don't know"), encode("district", "-"))])
-    return rows
+    return [*rows, [(t.gettext("I don't know"), encode("district", "-"))]]
 
 
 def main_menu(

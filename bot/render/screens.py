@@ -486,8 +486,17 @@ def availability_line(w: Writer, entry: Emergency) -> str | None:
     return "🕐 " + " · ".join(parts) if parts else None
 
 
-def entry_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str, now: datetime) -> Screen:
-    """The detail screen of any searchable entry (KeyError if it no longer exists)."""
+def entry_screen(
+    t: Translator,
+    catalogue: Catalogue,
+    kind: str,
+    entry_id: str,
+    now: datetime,
+    district: str | None = None,
+    page: int = 0,
+) -> Screen:
+    """The detail screen of any searchable entry (KeyError if it no longer exists); a topic lists what is
+    in the resident's `district`, `page` by page."""
     if kind == "offer":
         return offer_screen(t, catalogue, entry_id, now, None)
     if kind == "event":
@@ -497,7 +506,7 @@ def entry_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str, 
     if kind == "faq":
         return faq_screen(t, catalogue, entry_id)
     if kind == "topic":
-        return topic_screen(t, catalogue, entry_id, None, 0, now)
+        return topic_screen(t, catalogue, entry_id, district, page, now)
     raise KeyError(kind)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.content.models import PrivacyNotice
+from bot.content.models import District, PrivacyNotice
 from bot.i18n import Translator
 from bot.render.callback import encode
 from bot.render.keyboards import Screen, back_to_menu, district_picker, language_picker, main_menu
@@ -75,9 +75,7 @@ def language_screen(t: Translator, languages: Iterable[str], lead: str | None = 
     return (f"{lead}\n\n{question}" if lead else question), language_picker(languages, t.lang)
 
 
-def district_screen(
-    t: Translator, districts: Iterable[tuple[str, Mapping[Any, str]]], current: str | None = None
-) -> Screen:
+def district_screen(t: Translator, districts: Mapping[str, District], current: str | None = None) -> Screen:
     question = t.html("Which neighbourhood do you live in? Then I can show you what is near you.")
     return question, district_picker(t, districts, current)
 

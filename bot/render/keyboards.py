@@ -19,8 +19,12 @@ Screen = tuple[str, Keyboard]
 """HTML text and its keyboard."""
 
 
-def menu_button(t: Translator) -> list[Button]:
-    return [("🏠 " + t.gettext("Menu"), encode("menu"))]
+def nav_row(t: Translator, back: str | None = None) -> list[Button]:
+    """⬅️ Back (when there is somewhere to go back to, `back` being its callback data) and 🏠 Menu."""
+    return [
+        *([("⬅️ " + t.gettext("Back"), back)] if back else []),
+        ("🏠 " + t.gettext("Menu"), encode("menu")),
+    ]
 
 
 def rows_of(buttons: Sequence[Button], width: int) -> list[list[Button]]:
@@ -75,4 +79,4 @@ def main_menu(
 
 
 def back_to_menu(t: Translator) -> Keyboard:
-    return [menu_button(t)]
+    return [nav_row(t)]

@@ -103,18 +103,14 @@ def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
     return lines
 
 
+_HTML_STYLES = {"title": "📨 <b>{}</b>", "note": "<i>{}</i>", "question": "<i>{}</i>", "label": "<b>{}</b>"}
+
+
 def _lines_html(lines: Sequence[tuple[str, str]]) -> str:
-    out = []
-    for style, text in lines:
-        if style == "title":
-            out.append(f"📨 <b>{escape(text)}</b>")
-        elif style in ("note", "question", "label"):
-            out.append(f"<i>{escape(text)}</i>" if style != "label" else f"<b>{escape(text)}</b>")
-        elif style in ("quote", "answer"):
-            out.append(quote(text))
-        else:
-            out.append(escape(text))
-    return "\n".join(out)
+    return "\n".join(
+        quote(text) if style in ("quote", "answer") else _HTML_STYLES.get(style, "{}").format(escape(text))
+        for style, text in lines
+    )
 
 
 def _lines_plain(lines: Sequence[tuple[str, str]]) -> str:

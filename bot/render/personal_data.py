@@ -17,7 +17,7 @@ from bot.content.catalogue import Catalogue
 from bot.content.models import pick
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.personal_data import PersonalData, ThreadMessage
-from bot.render.requests import status_label
+from bot.render.requests import request_line
 from bot.storage.models.requests import RequestStatus
 
 KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}
@@ -82,17 +82,8 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
     for request in data.requests:
         partner = _name(catalogue.partners, request.partner_id, t, "name")
         lines.append("")
-        lines.append(
-            "<b>"
-            + t.html(
-                "{number} to {partner}, sent {date}: {status}",
-                number=t.isolate(request.number),
-                partner=t.isolate(partner),
-                date=t.format_datetime(request.created_at),
-                status=status_label(t, RequestStatus(request.status)),
-            )
-            + "</b>"
-        )
+        status = RequestStatus(request.status)
+        lines.append(f"<b>{request_line(t, request.number, partner, request.created_at, status)}</b>")
         if request.offer_id:
             offer = _name(catalogue.offers, request.offer_id, t, "title")
             lines.append(t.html("Offer: {offer}", offer=offer))

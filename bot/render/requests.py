@@ -15,7 +15,7 @@ from html import escape
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Keyboard, Screen, menu_button
+from bot.render.keyboards import Button, Keyboard, Screen, back_to_menu, nav_row
 from bot.storage.models.requests import DialogueStep, RequestStatus
 
 PREVIEW_CHARS = 600
@@ -187,17 +187,15 @@ def share_phone_prompt(t: Translator) -> tuple[str, str]:
 
 
 def sent_screen(t: Translator, number: str) -> Screen:
-    return "✅ " + t.html("Sent. Your request number is {number}.", number=t.isolate(number)), [
-        menu_button(t)
-    ]
+    return "✅ " + t.html("Sent. Your request number is {number}.", number=t.isolate(number)), back_to_menu(t)
 
 
 def cancelled_screen(t: Translator) -> Screen:
-    return t.html("Cancelled. Nothing was sent."), [menu_button(t)]
+    return t.html("Cancelled. Nothing was sent."), back_to_menu(t)
 
 
 def gone_screen(t: Translator) -> Screen:
-    return t.html("This request was already sent or cancelled."), [menu_button(t)]
+    return t.html("This request was already sent or cancelled."), back_to_menu(t)
 
 
 def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
@@ -265,7 +263,7 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
     return t.html(
         "Your messages no longer go to {partner}. /requests shows your open requests.",
         partner=t.isolate(partner),
-    ), [menu_button(t)]
+    ), back_to_menu(t)
 
 
 # --- after "Send" (sent through the outbox) ----------
@@ -374,18 +372,10 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
     """/requests: the resident's open requests with "add a message" and "withdraw" per request."""
     keyboard: list[list[Button]] = []
     if not requests:
-        return t.html("You have no open requests."), [menu_button(t)]
+        return t.html("You have no open requests."), back_to_menu(t)
     lines = ["<b>" + t.html("Your open requests:") + "</b>"]
     for request in requests:
-        lines.append(
-            t.html(
-                "{number} to {partner}, sent {date}: {status}",
-                number=t.isolate(request.number),
-                partner=t.isolate(request.partner),
-                date=t.format_datetime(request.created_at),
-                status=status_label(t, request.status),
-            )
-        )
+        lines.append(request_line(t, request.number, request.partner, request.created_at, request.status))
         keyboard.append(
             [
                 (
@@ -398,7 +388,20 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
                 ),
             ]
         )
-    return "\n".join(lines), [*keyboard, menu_button(t)]
+    return "\n".join(lines), [*keyboard, nav_row(t)]
+
+
+def request_line(
+    t: Translator, number: str, partner: str, created_at: datetime, status: RequestStatus
+) -> str:
+    """A request in /requests and /mydata: number, partner, date, status."""
+    return t.html(
+        "{number} to {partner}, sent {date}: {status}",
+        number=t.isolate(number),
+        partner=t.isolate(partner),
+        date=t.format_datetime(created_at),
+        status=status_label(t, status),
+    )
 
 
 def status_label(t: Translator, status: RequestStatus) -> str:

@@ -33,7 +33,7 @@ from bot.content.models import (
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, same_language
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Screen, menu_button
+from bot.render.keyboards import Button, Screen, nav_row
 
 PAGE_SIZE = 6
 
@@ -76,8 +76,9 @@ class Writer:
         )
 
 
-def nav_row(t: Translator, back: str | None) -> list[Button]:
-    return [*([("⬅️ " + t.gettext("Back"), back)] if back else []), *menu_button(t)]
+def topic_back(topics: Sequence[str]) -> str | None:
+    """Back from an entry leads to the first page of its first topic."""
+    return encode("topic", topics[0], 0) if topics else None
 
 
 def person_button(t: Translator, origin: str) -> Button:
@@ -86,7 +87,7 @@ def person_button(t: Translator, origin: str) -> Button:
 
 
 def person_and_menu(t: Translator, origin: str = "q") -> list[list[Button]]:
-    return [[person_button(t, origin)], nav_row(t, None)]
+    return [[person_button(t, origin)], nav_row(t)]
 
 
 def map_rows(t: Translator, catalogue: Catalogue, place_id: str | None) -> list[list[Button]]:
@@ -96,8 +97,12 @@ def map_rows(t: Translator, catalogue: Catalogue, place_id: str | None) -> list[
     return [[("📍 " + t.gettext("Show on the map"), encode("pin", "place", place_id))]]
 
 
-def hit_rows(t: Translator, catalogue: Catalogue, hits: Sequence[tuple[str, str]]) -> list[list[Button]]:
-    """A button for each of the search's entries (kind, id)."""
+Hit = tuple[str, str]
+"""An entry as (kind, id): a search hit, a topic's item, an entry an answer links to."""
+
+
+def hit_rows(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]) -> list[list[Button]]:
+    """A button for each entry."""
     return [
         [(entry_label(t, catalogue, kind, entry_id)[:60], encode(kind, entry_id))] for kind, entry_id in hits
     ]
@@ -114,10 +119,6 @@ def slot_line(t: Translator, day: str, start: Any, end: Any) -> str:
         start=t.format_time(start),
         end=t.format_time(end),
     )
-
-
-def weekly_lines(t: Translator, slots: Any) -> list[str]:
-    return [slot_line(t, slot.day, slot.start, slot.end) for slot in slots]
 
 
 UPCOMING_HOLIDAY_DAYS = 14
@@ -206,16 +207,9 @@ def place_lines(w: Writer, catalogue: Catalogue, place_id: str | None) -> list[s
     return lines
 
 
-def partner_contact_lines(w: Writer, partner: Partner) -> list[str]:
-    t = w.t
-    lines = []
-    if partner.phone:
-        lines.append("☎️ " + t.isolate(escape(partner.phone)))
-    if partner.email:
-        lines.append("✉️ " + t.isolate(escape(partner.email)))
-    if partner.website:
-        lines.append("🌐 " + t.isolate(escape(partner.website)))
-    return lines
+def partner_contact_lines(t: Translator, partner: Partner) -> list[str]:
+    contacts = (("☎️", partner.phone), ("✉️", partner.email), ("🌐", partner.website))
+    return [f"{icon} {t.isolate(escape(value))}" for icon, value in contacts if value]
 
 
 def languages_line(t: Translator, codes: Any) -> str | None:
@@ -231,43 +225,19 @@ def languages_line(t: Translator, codes: Any) -> str | None:
 # --- screens -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TopicItem:
-    kind: str
-    entry_id: str
-    label: str
-
-
-def topic_items(
-    w: Writer, catalogue: Catalogue, topic_id: str, district: str | None, now: datetime
-) -> list[TopicItem]:
-    """What a topic lists: its offers, upcoming events and FAQ; a topic without any lists the partners."""
-    items = [
-        TopicItem("partner", pid, "🏢 " + w.plain(catalogue.partners[pid].name))
-        for pid in catalogue.topics[topic_id].partners
-        if catalogue.partners[pid].serves_district(district)
+def topic_entries(catalogue: Catalogue, topic_id: str, district: str | None, now: datetime) -> list[Hit]:
+    """What a topic lists: its partners, offers, upcoming events and FAQ."""
+    topic = catalogue.topics[topic_id]
+    return [
+        *(("partner", pid) for pid in topic.partners if catalogue.partners[pid].serves_district(district)),
+        *(("offer", oid) for oid, _ in catalogue.offers_for_topic(topic_id, district, now.date())),
+        *(
+            ("event", eid)
+            for eid, event in catalogue.upcoming_events(now, district)
+            if topic_id in event.topics
+        ),
+        *(("faq", fid) for fid, entry in catalogue.faq.items() if topic_id in entry.topics),
     ]
-    items += [
-        TopicItem("offer", oid, w.plain(offer.title))
-        for oid, offer in catalogue.offers_for_topic(topic_id, district, now.date())
-    ]
-    items += [
-        TopicItem("event", eid, event_label(w, event))
-        for eid, event in catalogue.upcoming_events(now, district)
-        if topic_id in event.topics
-    ]
-    items += [
-        TopicItem("faq", fid, "❓ " + faq_question(w, entry))
-        for fid, entry in catalogue.faq.items()
-        if topic_id in entry.topics
-    ]
-    if not items:
-        items = [
-            TopicItem("partner", pid, w.plain(partner.name))
-            for pid, partner in catalogue.partners.items()
-            if partner.serves_district(district)
-        ]
-    return items
 
 
 def event_label(w: Writer, event: Event) -> str:
@@ -285,7 +255,17 @@ def topic_screen(
 ) -> Screen:
     w = Writer(t)
     topic = catalogue.topics[topic_id]
-    items = topic_items(w, catalogue, topic_id, district, now)
+    # Telegram's apps shorten long labels themselves; the cut only keeps runaway titles in check.
+    items = [
+        (entry_label(t, catalogue, kind, entry_id)[:90], encode(kind, entry_id))
+        for kind, entry_id in topic_entries(catalogue, topic_id, district, now)
+    ]
+    if not items:  # a topic without entries lists the district's partners
+        items = [
+            (w.plain(partner.name)[:90], encode("partner", pid))
+            for pid, partner in catalogue.partners.items()
+            if partner.serves_district(district)
+        ]
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -297,8 +277,7 @@ def topic_screen(
         lines.append(t.html("There is nothing here at the moment. You can ask a person."))
     if pages > 1:
         lines.append(t.html("Page {page} of {pages}", page=page + 1, pages=pages))
-    # Telegram's apps shorten long labels themselves; the cut only keeps runaway titles in check.
-    rows = [[(item.label[:90], encode(item.kind, item.entry_id))] for item in shown]
+    rows = [[item] for item in shown]
     paging = []
     if page > 0:
         paging.append(("◀️", encode("topic", topic_id, page - 1)))
@@ -309,27 +288,23 @@ def topic_screen(
     return "\n".join(lines) + w.footer(), [*rows, *person_and_menu(t, f"t.{topic_id}")]
 
 
-def schedule_lines(t: Translator, w: Writer, offer: Offer, today: date) -> list[str]:
-    schedule = offer.schedule
+def schedule_lines(w: Writer, offer: Offer, today: date) -> list[str]:
+    """The next three dated sessions, the weekly slots, start, end and the schedule's note."""
+    t, schedule = w.t, offer.schedule
     if schedule is None:
         return []
-    lines: list[str] = []
-    upcoming = (
-        sorted((s for s in schedule.sessions if s.date >= today), key=lambda s: (s.date, s.start))[:3]
-        if schedule.sessions
-        else []
-    )
-    for session in upcoming:
-        lines.append(
-            "🗓 "
-            + t.html(
-                "{date}, {start}–{end}",
-                date=t.format_date(session.date, "medium"),
-                start=t.format_time(session.start),
-                end=t.format_time(session.end),
-            )
+    upcoming = sorted((s for s in schedule.sessions if s.date >= today), key=lambda s: (s.date, s.start))
+    lines = [
+        "🗓 "
+        + t.html(
+            "{date}, {start}–{end}",
+            date=t.format_date(session.date, "medium"),
+            start=t.format_time(session.start),
+            end=t.format_time(session.end),
         )
-    lines += ["🗓 " + line for line in weekly_lines(t, schedule.weekly)]
+        for session in upcoming[:3]
+    ]
+    lines += ["🗓 " + slot_line(t, slot.day, slot.start, slot.end) for slot in schedule.weekly]
     if schedule.starts and schedule.starts > today:
         lines.append(t.html("Starts on {date}", date=t.format_date(schedule.starts, "medium")))
     if schedule.ends:
@@ -348,7 +323,7 @@ def offer_screen(
     lines = [f"<b>{w.text(offer.title)}</b>", "", w.text(offer.summary)]
     if offer.details:
         lines += ["", w.text(offer.details)]
-    when = schedule_lines(t, w, offer, now.date())
+    when = schedule_lines(w, offer, now.date())
     if when:
         lines += ["", "<b>" + t.html("When") + "</b>", *when]
     where = place_lines(w, catalogue, offer.place or partner.place)
@@ -370,18 +345,14 @@ def offer_screen(
     state = opening_state(w, partner.opening_hours, now)
     if state:
         lines.append(state)
-    lines += partner_contact_lines(w, partner)
-    rows = []
+    lines += partner_contact_lines(t, partner)
     # Offers one signs up for through the bot get "sign me up"; walk-in offers still get a way to a person.
-    if offer.signup_label and ("request" in offer.signup or not offer.signup):
-        label = "✋ " + w.plain(offer.signup_label)
-    elif "request" in offer.signup or not offer.signup:
-        label = "✋ " + t.gettext("I'm interested – sign me up")
+    if "request" in offer.signup or not offer.signup:
+        label = "✋ " + (w.plain(offer.signup_label) or t.gettext("I'm interested – sign me up"))
     else:
         label = "🙋 " + t.gettext("Ask a person")
-    rows.append([(label, encode("signup", offer_id))])
-    rows += map_rows(t, catalogue, offer.place or partner.place)
-    rows.append(nav_row(t, back or encode("topic", offer.topics[0], 0)))
+    rows = [[(label, encode("signup", offer_id))], *map_rows(t, catalogue, offer.place or partner.place)]
+    rows.append(nav_row(t, back or topic_back(offer.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
@@ -400,10 +371,10 @@ def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: dateti
         lines.append("🏢 " + w.text(catalogue.partners[event.partner].name))
     rows = []
     if "request" in event.signup:
-        label = w.plain(event.signup_label) if event.signup_label else t.gettext("Sign me up")
+        label = w.plain(event.signup_label) or t.gettext("Sign me up")
         rows.append([("✋ " + label, encode("signup-e", event_id))])
     rows += map_rows(t, catalogue, event.place)
-    rows.append(nav_row(t, encode("topic", event.topics[0], 0) if event.topics else None))
+    rows.append(nav_row(t, topic_back(event.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
@@ -412,7 +383,7 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
     partner = catalogue.partners[partner_id]
     lines = [f"🏢 <b>{w.text(partner.name)}</b>", "", w.text(partner.description), ""]
     lines += place_lines(w, catalogue, partner.place)
-    lines += partner_contact_lines(w, partner)
+    lines += partner_contact_lines(t, partner)
     hours = partner.opening_hours
     if hours is not None:
         lines += ["", "<b>" + t.html("Opening hours") + "</b>"]
@@ -431,30 +402,22 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
     if spoken:
         lines.append(spoken)
     rows = [[person_button(t, f"p.{partner_id}")], *map_rows(t, catalogue, partner.place)]
-    return "\n".join(lines) + w.footer(), [*rows, nav_row(t, None)]
+    return "\n".join(lines) + w.footer(), [*rows, nav_row(t)]
 
 
 def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
     w = Writer(t)
     entry = catalogue.faq[faq_id]
     lines = [f"❓ <b>{escape(faq_question(w, entry))}</b>", "", w.text(entry.answer)]
-    rows = [
-        [(w.plain(catalogue.offers[oid].title)[:60], encode("offer", oid))]
-        for oid in entry.offers
-        if oid in catalogue.offers
-    ]
-    rows += [
-        [("🏢 " + w.plain(catalogue.partners[pid].name)[:58], encode("partner", pid))]
-        for pid in entry.partners
-        if pid in catalogue.partners
-    ]
-    rows.append([person_button(t, f"f.{faq_id}")])
-    rows.append(nav_row(t, encode("topic", entry.topics[0], 0) if entry.topics else None))
+    links = [("offer", oid) for oid in entry.offers if oid in catalogue.offers]
+    links += [("partner", pid) for pid in entry.partners if pid in catalogue.partners]
+    rows = [*hit_rows(t, catalogue, links), [person_button(t, f"f.{faq_id}")]]
+    rows.append(nav_row(t, topic_back(entry.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
 def emergency_screen(
-    t: Translator, catalogue: Catalogue, hits: Sequence[tuple[str, str]] = (), origin: str = "sos"
+    t: Translator, catalogue: Catalogue, hits: Sequence[Hit] = (), origin: str = "sos"
 ) -> Screen:
     """The emergency numbers first. A message that may also be an ordinary request ("I'm new here and
     need help": a soft trigger the search could not overrule) gets the search's best entries below them;
@@ -539,7 +502,7 @@ def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Sc
     return text + "\n\n" + t.html("Did this help?"), rows
 
 
-def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[tuple[str, str]]) -> Screen:
+def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[Hit]) -> Screen:
     return t.html("I am not sure what you mean. Is it one of these?"), [
         *hit_rows(t, catalogue, hits),
         *person_and_menu(t),
@@ -585,4 +548,4 @@ def small_talk_screen(t: Translator, kind: str) -> Screen:
         "thanks": t.gettext("You're welcome! Write to me any time."),
         "bye": t.gettext("Goodbye! Write to me any time."),
     }
-    return escape(texts.get(kind, texts["greeting"])), [nav_row(t, None)]
+    return escape(texts.get(kind, texts["greeting"])), [nav_row(t)]

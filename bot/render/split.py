@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -83,31 +84,17 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def _best_cut(pieces: list[_Piece], start: int, end: int, budget: int) -> int:
     """Where to end the part that may hold pieces[start:end]: after a paragraph, a line, a word."""
     floor = start + 1
-    filled = 0
-    threshold = budget * _MIN_FILL
-    # Index from which on the part is at least `threshold` wide: earlier breaks leave it too empty.
-    full_from = end
-    for index in range(start, end):
-        filled += pieces[index].width
-        if filled >= threshold:
-            full_from = index + 1
-            break
-    for accept in (_after_paragraph, _after_line):
+    # The index from which on the part is full enough: earlier breaks would leave it too empty.
+    widths = accumulate(piece.width for piece in pieces[start:end])
+    full_from = next((start + i + 1 for i, width in enumerate(widths) if width >= budget * _MIN_FILL), end)
+    for paragraph in (True, False):
         for index in range(end - 1, max(full_from, floor) - 1, -1):
-            if accept(pieces, index):
+            if pieces[index].raw == "\n" and (not paragraph or (index > 0 and pieces[index - 1].raw == "\n")):
                 return index + 1
     for index in range(end - 1, floor - 1, -1):
         if pieces[index].tag is None and pieces[index].raw.isspace():
             return index + 1
     return max(end, floor)
-
-
-def _after_paragraph(pieces: list[_Piece], index: int) -> bool:
-    return pieces[index].raw == "\n" and index > 0 and pieces[index - 1].raw == "\n"
-
-
-def _after_line(pieces: list[_Piece], index: int) -> bool:
-    return pieces[index].raw == "\n"
 
 
 def _has_text(pieces: list[_Piece]) -> bool:

@@ -15,12 +15,12 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
     t = context.t
     catalogue = context.services.content.catalogue
     district = context.district
-    topics = [
-        (topic_id, topic.icon, topic.title) for topic_id, topic in catalogue.topics_for_district(district)
-    ]
-    shown = district or catalogue.default_district_id
-    district_name = catalogue.districts[shown].name if len(catalogue.districts) > 1 else None
-    screen = screens.main_menu_screen(t, topics, district_name, lead)
+    shown = (
+        catalogue.districts[district or catalogue.default_district_id]
+        if len(catalogue.districts) > 1
+        else None
+    )
+    screen = screens.main_menu_screen(t, catalogue.topics_for_district(district), shown, lead)
     user = update.effective_user
     # An unfinished request waits: continue or discard it, first thing.
     parked = await context.services.requests.parked_draft(user.id) if user else None

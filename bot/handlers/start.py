@@ -93,7 +93,6 @@ async def choose_district(update: Update, context: Context) -> None:
 
 async def privacy(update: Update, context: Context) -> None:
     """/privacy: the privacy notice from the content."""
-    await answer_query(update.callback_query)
     await show(
         update, context, *screens.privacy_screen(context.t, context.services.content.catalogue.privacy_notice)
     )

@@ -4,12 +4,11 @@ help, privacy, /delete), and the answers to what the bot did not understand."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
-from bot.content.models import District, PrivacyNotice
-from bot.i18n import Translator
+from bot.content.models import District, PrivacyNotice, Topic, pick
+from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
-from bot.render.keyboards import Screen, back_to_menu, district_picker, language_picker, main_menu
+from bot.render.keyboards import Button, Screen, back_to_menu
 from bot.render.screens import Writer
 
 
@@ -69,26 +68,54 @@ def deleted(t: Translator) -> str:
     return t.html("Done. I have deleted your data. If you write to me again, I start afresh.")
 
 
+def rows_of(buttons: Sequence[Button], width: int) -> list[list[Button]]:
+    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+
+
 def language_screen(t: Translator, languages: Iterable[str], lead: str | None = None) -> Screen:
-    """The language picker, the resident's language first (after the welcome, at the very start)."""
+    """Every language in its own name, the resident's first and ticked (after the welcome, at the very
+    start)."""
     question = t.html("Which language should I write in?")
-    return (f"{lead}\n\n{question}" if lead else question), language_picker(languages, t.lang)
+    ordered = sorted(languages, key=lambda lang: lang != t.lang)
+    buttons = [
+        (("✓ " if lang == t.lang else "") + LANGUAGE_NAMES[lang], encode("lang", lang)) for lang in ordered
+    ]
+    return (f"{lead}\n\n{question}" if lead else question), rows_of(buttons, 2)
 
 
 def district_screen(t: Translator, districts: Mapping[str, District], current: str | None = None) -> Screen:
+    """Every district; the `current` one ticked (when the resident changes it with /district)."""
     question = t.html("Which neighbourhood do you live in? Then I can show you what is near you.")
-    return question, district_picker(t, districts, current)
+    rows = [
+        [
+            (
+                ("✓ " if district_id == current else "") + pick(district.name, t.lang)[0],
+                encode("district", district_id),
+            )
+        ]
+        for district_id, district in districts.items()
+    ]
+    return question, [*rows, [(t.gettext("I don't know"), encode("district", "-"))]]
 
 
 def main_menu_screen(
-    t: Translator,
-    topics: Iterable[tuple[str, str | None, Mapping[Any, str]]],
-    district: Mapping[Any, str] | None,
-    lead: str | None = None,
+    t: Translator, topics: Iterable[tuple[str, Topic]], district: District | None, lead: str | None = None
 ) -> Screen:
-    """The main menu: topics of the resident's district plus ask, district, language and emergency."""
+    """The main menu: topics of the resident's district from the content, then the fixed entries: ask, the
+    resident's `district` (to change it, when the content has more than one), language, emergency (always
+    there)."""
     question = t.html("What can I help you with? Choose a topic or just write your question.")
-    return (f"{lead}\n\n{question}" if lead else question), main_menu(t, topics, district)
+    topic_buttons = [
+        (f"{topic.icon or ''} {pick(topic.title, t.lang)[0]}".strip(), encode("topic", topic_id, 0))
+        for topic_id, topic in topics
+    ]
+    rows = [*rows_of(topic_buttons, 2), [("💬 " + t.gettext("Ask a question"), encode("ask"))]]
+    if district is not None:
+        rows.append([("🏘 " + pick(district.name, t.lang)[0], encode("district"))])
+    rows.append(
+        [("🌐 " + t.gettext("Language"), encode("language")), ("🆘 " + t.gettext("Emergency"), encode("sos"))]
+    )
+    return (f"{lead}\n\n{question}" if lead else question), rows
 
 
 # --- what the bot did not understand ------------------------------------------------------------------

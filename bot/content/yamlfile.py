@@ -25,7 +25,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from bot.content.problems import Problem
+from bot.content.problems import Loc, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _TAG = "tag:yaml.org,2002:"
@@ -33,8 +33,6 @@ _STR = _TAG + "str"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
 _MAP, _SEQ = _TAG + "map", _TAG + "seq"
 
-Loc = tuple[str | int, ...]
-"""A place in a file: keys and list positions from the top (`("offers", "kurs", "title", "tr")`)."""
 Lines = dict[Loc, int]
 """Line of each key and list item of a file, by its place."""
 

@@ -187,36 +187,27 @@ def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
-    """Read a content file with size limit; returns (raw bytes, problem)."""
-
-    def fail(message: str) -> tuple[None, Problem]:
-        return None, Problem("error", "", shown, None, message)
-
+def read_text(path: Path, shown: str) -> tuple[bytes, str] | Problem:
+    """A content file's bytes and its text (UTF-8, optional BOM), or the problem: too big, gone, unreadable,
+    or not UTF-8 (with the line of the first bad byte)."""
     too_big = f"Datei ist zu groß (über {MAX_FILE_BYTES // (1024 * 1024)} MB) – bitte aufteilen"
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return fail(too_big)
+            return Problem("error", "", shown, None, too_big)
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        return fail("Datei wurde während des Ladens gelöscht oder umbenannt")
+        return Problem("error", "", shown, None, "Datei wurde während des Ladens gelöscht oder umbenannt")
     except OSError as exc:
-        return fail(f"Datei nicht lesbar: {exc.strerror or exc}")
+        return Problem("error", "", shown, None, f"Datei nicht lesbar: {exc.strerror or exc}")
     if len(raw) > MAX_FILE_BYTES:
-        return fail(too_big)
-    return raw, None
-
-
-def decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
-    """The file's text (UTF-8, optional BOM) or a problem naming the line of the first bad byte."""
+        return Problem("error", "", shown, None, too_big)
     try:
-        return raw.decode("utf-8-sig"), None
+        return raw, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start]
-        message = f"Datei ist nicht UTF-8-kodiert (Byte 0x{byte:02x}) – als UTF-8 speichern"
-        return None, Problem("error", "", shown, line, message)
+        message = f"Datei ist nicht UTF-8-kodiert (Byte 0x{raw[exc.start]:02x}) – als UTF-8 speichern"
+        return Problem("error", "", shown, line, message)
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -15,6 +15,7 @@ from bot.content.freshness import read_lock, translation_problems
 from bot.content.loader import LoadedSources, load_sources
 from bot.content.models import (
     BIDI_CONTROLS,
+    KINDS,
     District,
     Emergency,
     Event,
@@ -28,12 +29,6 @@ from bot.content.models import (
 )
 from bot.content.problems import ContentError, Problem
 from bot.content.references import check_references
-
-T = TypeVar("T", bound=BaseModel)
-
-
-def _frozen(entries: Mapping[str, BaseModel], model: type[T]) -> Mapping[str, T]:
-    return MappingProxyType({k: v for k, v in entries.items() if isinstance(v, model)})
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,37 +53,15 @@ class Catalogue:
     @classmethod
     def from_sources(cls, loaded: LoadedSources) -> Catalogue:
         """Build the snapshot from validated entries (call only when there are no errors)."""
-        e = loaded.entries
-        topics = sorted(_frozen(e["topics"], Topic).items(), key=lambda item: (item[1].order, item[0]))
-        emergency = sorted(
-            _frozen(e["emergency"], Emergency).items(), key=lambda item: (item[1].order, item[0])
-        )
-        return cls(
-            districts=_frozen(e["districts"], District),
-            topics=MappingProxyType(dict(topics)),
-            places=_frozen(e["places"], Place),
-            partners=_frozen(e["partners"], Partner),
-            offers=_frozen(e["offers"], Offer),
-            events=_frozen(e["events"], Event),
-            faq=_frozen(e["faq"], FaqEntry),
-            emergency=MappingProxyType(dict(emergency)),
-            privacy=_frozen(e["privacy"], PrivacyNotice),
-            version=loaded.version,
-        )
+        by_kind: dict[str, Any] = {kind: dict(entries) for kind, entries in loaded.entries.items()}
+        for kind in ("topics", "emergency"):
+            by_kind[kind] = dict(sorted(by_kind[kind].items(), key=lambda item: (item[1].order, item[0])))
+        frozen = {kind: MappingProxyType(entries) for kind, entries in by_kind.items()}
+        return cls(**frozen, version=loaded.version)
 
     def entries_by_kind(self) -> dict[str, Mapping[str, BaseModel]]:
         """Every kind with its entries, in the order of the content spec."""
-        return {
-            "districts": self.districts,
-            "topics": self.topics,
-            "places": self.places,
-            "partners": self.partners,
-            "offers": self.offers,
-            "events": self.events,
-            "faq": self.faq,
-            "emergency": self.emergency,
-            "privacy": self.privacy,
-        }
+        return {kind: getattr(self, kind) for kind in KINDS}
 
     @property
     def privacy_notice(self) -> PrivacyNotice:
@@ -101,18 +74,9 @@ class Catalogue:
         return next(pid for pid, partner in self.partners.items() if partner.catch_all)
 
     @property
-    def catch_all_partner(self) -> Partner:
-        """The catch-all partner."""
-        return self.partners[self.catch_all_partner_id]
-
-    @property
     def default_district_id(self) -> str:
         """Id of the district used until a resident chooses one."""
         return next(did for did, district in self.districts.items() if district.default)
-
-    def partner_for_offer(self, offer_id: str) -> Partner:
-        """The partner responsible for an offer (KeyError for an unknown offer)."""
-        return self.partners[self.offers[offer_id].partner]
 
     def topics_for_district(self, district_id: str | None) -> list[tuple[str, Topic]]:
         """Main-menu topics shown in a district, in menu order."""
@@ -157,7 +121,7 @@ def _bidi_warnings(loaded: LoadedSources) -> None:
     """Direction marks typed or pasted into a text: the bot isolates numbers itself (`--strict`: an error)."""
     for kind, entries in loaded.entries.items():
         for entry_id, entry in entries.items():
-            for loc, texts, _marker in iter_localized(entry):
+            for loc, texts in iter_localized(entry):
                 for lang, value in texts.items():
                     values = value if isinstance(value, tuple) else (value,)
                     if any(BIDI_CONTROLS.search(item) for item in values):

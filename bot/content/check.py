@@ -43,7 +43,7 @@ def coverage(entries: Mapping[str, Mapping[str, BaseModel]]) -> dict[str, dict[s
         total = 0
         present: dict[str, int] = dict.fromkeys(LANGUAGES, 0)
         for entry in by_id.values():
-            for _loc, texts, _marker in iter_localized(entry):
+            for _loc, texts in iter_localized(entry):
                 total += 1
                 for lang in texts:
                     present[lang] += 1
@@ -115,7 +115,7 @@ def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, 
     print("\nÜbersetzt (Anteil der Textfelder je Sprache):", file=out)
     print(format_coverage(coverage(catalogue.entries_by_kind())), file=out)
     if accept:
-        count = accept_translations(catalogue, content_dir)
+        count = accept_translations(catalogue.entries_by_kind(), content_dir)
         print(f"\n{count} Übersetzungen als aktuell bestätigt (translations.lock geschrieben).", file=out)
     return 0
 

@@ -17,10 +17,10 @@ import yaml
 from pydantic import BaseModel
 
 from bot.content.loader import LoadedSources
-from bot.content.models import LocalizedPath, iter_localized
-from bot.content.problems import Problem
+from bot.content.models import iter_localized
+from bot.content.problems import Loc, Problem
 from bot.content.yamlfile import display_name
-from bot.languages import CONTENT_SOURCE, LANGUAGES, TRANSLATED
+from bot.languages import CONTENT_SOURCE, TRANSLATED
 
 LOCK_NAME = "translations.lock"
 _LOCK_HEADER = (
@@ -28,7 +28,7 @@ _LOCK_HEADER = (
     "# <art>.<id>.<feld>.<sprache>: Prüfsumme des deutschen Textes, aus dem übersetzt wurde.\n"
 )
 
-OUTDATED_MESSAGE = "Übersetzung veraltet – deutscher Text wurde geändert; prüfen, dann check --accept"
+OUTDATED = "Übersetzung veraltet – deutscher Text wurde geändert; prüfen, dann check --accept"
 
 EntriesByKind = Mapping[str, Mapping[str, BaseModel]]
 
@@ -38,30 +38,21 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
 
 
-def translation_key(kind: str, entry_id: str, loc: LocalizedPath, lang: str) -> str:
+def translation_key(kind: str, entry_id: str, loc: Loc, lang: str) -> str:
     """The lock key `<kind>.<id>.<field path>.<lang>`."""
     return ".".join(str(part) for part in (kind, entry_id, *loc, lang))
 
 
-def iter_translations(entries: EntriesByKind) -> Iterator[tuple[str, str, LocalizedPath, str, str]]:
+def iter_translations(entries: EntriesByKind) -> Iterator[tuple[str, str, Loc, str, str]]:
     """Every translated text: (kind, id, field path, lang, German source). Word lists are not tracked."""
     for kind, by_id in entries.items():
         for entry_id, entry in by_id.items():
-            for loc, texts, marker in iter_localized(entry):
-                if marker != "text":
-                    continue
+            for loc, texts in iter_localized(entry):
                 german = texts[CONTENT_SOURCE]
-                for lang in texts:
-                    if lang != CONTENT_SOURCE:
-                        yield kind, entry_id, loc, lang, german
-
-
-def lock_entries(entries: EntriesByKind) -> dict[str, str]:
-    """What the lock file should contain if every current translation is accepted."""
-    return {
-        translation_key(kind, entry_id, loc, lang): source_hash(german)
-        for kind, entry_id, loc, lang, german in iter_translations(entries)
-    }
+                if isinstance(german, str):
+                    for lang in texts:
+                        if lang != CONTENT_SOURCE:
+                            yield kind, entry_id, loc, lang, german
 
 
 def read_lock(content_dir: Path) -> tuple[dict[str, str] | None, Problem | None]:
@@ -83,34 +74,23 @@ def read_lock(content_dir: Path) -> tuple[dict[str, str] | None, Problem | None]
     return {str(k): v for k, v in data.items()}, None
 
 
-def write_lock(content_dir: Path, hashes: Mapping[str, str]) -> Path:
-    """Write the lock file atomically (sorted, so diffs stay small)."""
-    path = content_dir / LOCK_NAME
+def accept(entries: EntriesByKind, content_dir: Path) -> int:
+    """Record every current translation as up to date in the lock file, written atomically and sorted (so
+    diffs stay small); returns the number of translations recorded."""
+    hashes = {
+        translation_key(kind, entry_id, loc, lang): source_hash(german)
+        for kind, entry_id, loc, lang, german in iter_translations(entries)
+    }
     body = yaml.safe_dump(dict(sorted(hashes.items())), allow_unicode=True, sort_keys=True, width=200)
     handle, tmp = tempfile.mkstemp(dir=content_dir, prefix=".translations.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(_LOCK_HEADER + (body if hashes else ""))
-        os.replace(tmp, path)
+        os.replace(tmp, content_dir / LOCK_NAME)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
-
-
-def accept(catalogue: object, content_dir: Path) -> int:
-    """Accept every current translation as up to date; returns the number of translations recorded.
-
-    `catalogue` is a loaded `Catalogue` (anything with `entries_by_kind()`).
-    """
-    entries: EntriesByKind = catalogue.entries_by_kind()  # type: ignore[attr-defined]
-    hashes = lock_entries(entries)
-    write_lock(content_dir, hashes)
     return len(hashes)
-
-
-def _grouped(missing: dict[str, list[str]]) -> str:
-    return "; ".join(f"{lang}: {', '.join(fields)}" for lang, fields in missing.items())
 
 
 def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None) -> None:
@@ -119,41 +99,30 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
         for entry_id, entry in by_id.items():
             missing: dict[str, list[str]] = {}
             unaccepted: dict[str, list[str]] = {}
-            for loc, texts, marker in iter_localized(entry):
-                if len(texts) < len(LANGUAGES):  # `texts` only has known languages: something is missing
-                    field = ".".join(str(p) for p in loc)
-                    for wanted in TRANSLATED:
-                        if wanted not in texts:
-                            missing.setdefault(wanted, []).append(field)
-                if marker != "text" or lock is None:
+            for loc, texts in iter_localized(entry):
+                field = ".".join(str(p) for p in loc)
+                for lang in TRANSLATED:
+                    if lang not in texts:
+                        missing.setdefault(lang, []).append(field)
+                german = texts[CONTENT_SOURCE]
+                if lock is None or not isinstance(german, str):  # word lists are not tracked
                     continue
-                current = source_hash(texts[CONTENT_SOURCE])
+                current = source_hash(german)
                 for lang in texts:
                     if lang == CONTENT_SOURCE:
                         continue
                     recorded = lock.get(translation_key(kind, entry_id, loc, lang))
                     if recorded is None:
-                        unaccepted.setdefault(lang, []).append(".".join(str(p) for p in loc))
+                        unaccepted.setdefault(lang, []).append(field)
                     elif recorded != current:
-                        sources.warning(
-                            kind,
-                            entry_id,
-                            (*loc, lang),
-                            OUTDATED_MESSAGE,
-                            code="outdated",
-                        )
-            if missing:
-                sources.warning(
-                    kind, entry_id, (), f"Übersetzung fehlt – {_grouped(missing)}", code="missing_translation"
-                )
-            if unaccepted:
-                sources.warning(
-                    kind,
-                    entry_id,
-                    (),
-                    f"Übersetzung noch nicht bestätigt – {_grouped(unaccepted)}",
-                    code="unaccepted",
-                )
-    if lock is None and any(True for _ in iter_translations(sources.entries)):
+                        sources.warning(kind, entry_id, (*loc, lang), OUTDATED, code="outdated")
+            for code, label, by_lang in (
+                ("missing_translation", "Übersetzung fehlt", missing),
+                ("unaccepted", "Übersetzung noch nicht bestätigt", unaccepted),
+            ):
+                if by_lang:
+                    grouped = "; ".join(f"{lang}: {', '.join(fields)}" for lang, fields in by_lang.items())
+                    sources.warning(kind, entry_id, (), f"{label} – {grouped}", code=code)
+    if lock is None and next(iter_translations(sources.entries), None) is not None:
         message = f"{LOCK_NAME} fehlt – Übersetzungen prüfen, dann `run_bot.py check --accept` ausführen"
         sources.problems.append(Problem("warning", "", LOCK_NAME, None, message, "unaccepted"))

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.content.messages import german_message, known_field_names, suggest
+from bot.content.messages import german_message, suggest
 from bot.content.models import KINDS, SLUG_PATTERN, ContentModel
-from bot.content.problems import Problem, Severity
-from bot.content.yamlfile import Lines, decode, display_name, find_content_files, parse_yaml, read_bytes
+from bot.content.problems import Loc, Problem, Severity
+from bot.content.yamlfile import Lines, display_name, find_content_files, parse_yaml, read_text
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 
@@ -30,19 +30,18 @@ class LoadedSources:
     """Validated entries of all files plus everything needed to report on them."""
 
     entries: dict[str, dict[str, ContentModel]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    known_ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
     invalid_kinds: set[str] = field(default_factory=set)
     files: list[tuple[str, str]] = field(default_factory=list)  # (name below the folder, sha256)
     problems: list[Problem] = field(default_factory=list)
-    files_of: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(kind, id) → the file that defines it (as shown to staff)."""
+    defined_in: dict[str, dict[str, str]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    """Kind → every id found (valid or not) → the file that defines it (as shown to staff)."""
     lines: dict[str, Lines] = field(default_factory=dict, repr=False)
     """File → line of every key and list item in it."""
 
     def locate(self, kind: str, entry_id: str, *loc: str | int) -> tuple[str | None, int | None]:
         """File and line of `kind.entry_id.<loc>`: of the deepest part of `loc` that is written in the
         file (a missing field → its entry's line); (None, None) for an unknown entry."""
-        file = self.files_of.get((kind, entry_id))
+        file = self.defined_in[kind].get(entry_id)
         if file is None:
             return None, None
         lines = self.lines.get(file, {})
@@ -53,27 +52,15 @@ class LoadedSources:
             path = path[:-1]
         return file, None
 
-    def error(
-        self, kind: str, entry_id: str, loc: tuple[str | int, ...], message: str, code: str = ""
-    ) -> None:
+    def error(self, kind: str, entry_id: str, loc: Loc, message: str, code: str = "") -> None:
         """Record an error at `kind.entry_id.<loc>`."""
         self._add("error", kind, entry_id, loc, message, code)
 
-    def warning(
-        self, kind: str, entry_id: str, loc: tuple[str | int, ...], message: str, code: str = ""
-    ) -> None:
+    def warning(self, kind: str, entry_id: str, loc: Loc, message: str, code: str = "") -> None:
         """Record a warning at `kind.entry_id.<loc>`."""
         self._add("warning", kind, entry_id, loc, message, code)
 
-    def _add(
-        self,
-        severity: Severity,
-        kind: str,
-        entry_id: str,
-        loc: tuple[str | int, ...],
-        message: str,
-        code: str,
-    ) -> None:
+    def _add(self, severity: Severity, kind: str, entry_id: str, loc: Loc, message: str, code: str) -> None:
         file, line = self.locate(kind, entry_id, *loc)
         path = ".".join(str(p) for p in (kind, entry_id, *loc) if p != "[key]")
         self.problems.append(Problem(severity, path, file, line, message, code))
@@ -91,25 +78,22 @@ def load_sources(content_dir: Path) -> LoadedSources:
     """Read and validate every `*.yaml` below `content_dir`; never raises for content problems."""
     result = LoadedSources()
     paths, result.problems = find_content_files(content_dir)
-    field_names = known_field_names()
     for path in paths:
-        _load_file(path, content_dir, result, field_names)
+        _load_file(path, content_dir, result)
         # A reload runs in a thread beside the event loop and holds the GIL while it parses; a short sleep
         # between files lets residents' answers through at once instead of every 5 ms (bench/reload_bench.py).
         time.sleep(0.001)
     return result
 
 
-def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names: list[str]) -> None:
+def _load_file(path: Path, content_dir: Path, result: LoadedSources) -> None:
     """Read, parse and validate one file into `result`."""
     shown = display_name(path)
-    raw, problem = read_bytes(path, shown)
-    text = None
-    if raw is not None:
-        text, problem = decode(raw, shown)
-    if raw is None or text is None:
-        result.problems.append(problem or Problem("error", "", shown, None, "Datei nicht lesbar"))
+    read = read_text(path, shown)
+    if isinstance(read, Problem):
+        result.problems.append(read)
         return
+    raw, text = read
     result.files.append((str(path.relative_to(content_dir)), hashlib.sha256(raw).hexdigest()))
     data, lines, problems = parse_yaml(text, shown)
     if problems or data is None:
@@ -129,16 +113,14 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources, field_names
             result.problems.append(Problem("error", kind, shown, lines.get((kind,)), message))
         elif isinstance(entries, dict):
             for entry_id, value in entries.items():
-                _validate_entry(kind, entry_id, value, shown, result, field_names)
+                _validate_entry(kind, entry_id, value, shown, result)
         elif entries is not None:
             message = "hier werden Einträge erwartet (id: Felder)"
             result.problems.append(Problem("error", kind, shown, lines.get((kind,)), message))
 
 
-def _validate_entry(
-    kind: str, entry_id: str, value: object, shown: str, result: LoadedSources, field_names: list[str]
-) -> None:
-    first_file = result.files_of.get((kind, entry_id))
+def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result: LoadedSources) -> None:
+    first_file = result.defined_in[kind].get(entry_id)
     if first_file is not None:
         _, first_line = result.locate(kind, entry_id)
         where = f"{first_file}:{first_line}" if first_line is not None else first_file
@@ -146,8 +128,7 @@ def _validate_entry(
         message = f"ID '{entry_id}' doppelt (auch in {where})"
         result.problems.append(Problem("error", f"{kind}.{entry_id}", shown, line, message))
         return
-    result.files_of[(kind, entry_id)] = shown
-    result.known_ids[kind].add(entry_id)
+    result.defined_in[kind][entry_id] = shown
     if kind == "privacy" and entry_id != "notice":
         result.error(kind, entry_id, (), "unter 'privacy' ist nur die ID 'notice' erlaubt")
         result.invalid_kinds.add(kind)
@@ -159,6 +140,6 @@ def _validate_entry(
     except ValidationError as exc:
         result.invalid_kinds.add(kind)
         for error in exc.errors():
-            result.error(kind, entry_id, tuple(error["loc"]), german_message(error, field_names))
+            result.error(kind, entry_id, tuple(error["loc"]), german_message(error))
         return
     result.entries[kind][entry_id] = entry

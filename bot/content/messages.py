@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
-
-from bot.content.models import KINDS, SLUG_PATTERN
+from bot.content.models import SLUG_PATTERN, ContentFile
 from bot.languages import LANGUAGES
 
 
-def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> Iterator[str]:
-    if model in seen:
-        return
-    seen.add(model)
-    for name, info in model.model_fields.items():
-        yield info.alias or name
-        annotation = info.annotation
-        for candidate in _types_in(annotation):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                yield from _field_names(candidate, seen)
-
-
-def _types_in(annotation: Any) -> Iterator[Any]:
-    yield annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        yield from _types_in(arg)
-
-
+@cache
 def known_field_names() -> list[str]:
-    seen: set[type[BaseModel]] = set()
-    return sorted({name for model in KINDS.values() for name in _field_names(model, seen)})
+    """Every field name staff can write: the properties of every model in the JSON schema."""
+    models = ContentFile.model_json_schema()["$defs"].values()
+    return sorted({name for model in models for name in model.get("properties", {})})
 
 
 def suggest(word: str, options: Any) -> str:
@@ -66,7 +48,7 @@ _SIMPLE_MESSAGES = {
 }
 
 
-def german_message(error: Any, field_names: list[str]) -> str:
+def german_message(error: Any) -> str:
     """A short German message for one pydantic error."""
     kind = error["type"]
     loc = error["loc"]
@@ -75,7 +57,7 @@ def german_message(error: Any, field_names: list[str]) -> str:
     if kind == "missing":
         return f"Pflichtfeld '{last}' fehlt"
     if kind == "extra_forbidden":
-        return f"unbekanntes Feld '{last}'{suggest(last, field_names)}"
+        return f"unbekanntes Feld '{last}'{suggest(last, known_field_names())}"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         if loc and loc[-1] == "[key]" and expected == ", ".join(LANGUAGES):

@@ -14,8 +14,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from types import UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -31,8 +30,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.fields import FieldInfo
 
+from bot.content.problems import Loc
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, LANGUAGES, Lang
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -60,24 +59,15 @@ def zone(name: str = DEFAULT_TIMEZONE) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-class _Marker:
-    """Tags a localized field in `Annotated` metadata so translations can be found generically."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"_Marker({self.kind!r})"
-
-
-LOCALIZED_TEXT = _Marker("text")
-LOCALIZED_LIST = _Marker("list")
+class Localized(dict[Lang, Any]):
+    """The value of a localized field (`{lang: text}` or `{lang: words}`): `iter_localized` finds the
+    translatable fields of an entry by this type."""
 
 
 def _require_de(value: dict[Lang, Any]) -> dict[Lang, Any]:
     if not value.get(CONTENT_SOURCE):
         raise ValueError("deutscher Text (de) fehlt")
-    return value
+    return Localized(value)
 
 
 def _localized_schema(item: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +83,6 @@ LocalizedText = Annotated[
     dict[Lang, Text],
     AfterValidator(_require_de),
     WithJsonSchema(_localized_schema({"type": "string", "minLength": 1})),
-    LOCALIZED_TEXT,
 ]
 """A text per language; `de` is required, every text non-empty."""
 
@@ -101,7 +90,6 @@ LocalizedList = Annotated[
     dict[Lang, tuple[Text, ...]],
     AfterValidator(_require_de),
     WithJsonSchema(_localized_schema({"type": "array", "items": {"type": "string", "minLength": 1}})),
-    LOCALIZED_LIST,
 ]
 """Word or question lists per language; `de` is required."""
 
@@ -605,52 +593,14 @@ KINDS: dict[str, type[ContentModel]] = {
 """Top-level kind → entry model, in the order `check` reports them."""
 
 
-# --- finding localized fields generically ------------------------------------------------------------
-
-
-def _marker_in(annotation: Any) -> _Marker | None:
-    if get_origin(annotation) is Annotated:
-        for meta in annotation.__metadata__:
-            if isinstance(meta, _Marker):
-                return meta
-        return _marker_in(get_args(annotation)[0])
-    if get_origin(annotation) in (Union, UnionType):
-        for arg in get_args(annotation):
-            found = _marker_in(arg)
-            if found:
-                return found
-    return None
-
-
-def _field_marker(field: FieldInfo) -> _Marker | None:
-    for meta in field.metadata:
-        if isinstance(meta, _Marker):
-            return meta
-    return _marker_in(field.annotation)
-
-
-@cache
-def _localized_fields(model: type[BaseModel]) -> tuple[tuple[str, str, _Marker | None], ...]:
-    return tuple(
-        (name, field.alias or name, _field_marker(field)) for name, field in model.model_fields.items()
-    )
-
-
-LocalizedPath = tuple[str | int, ...]
-
-
-def iter_localized(
-    model: BaseModel, prefix: LocalizedPath = ()
-) -> list[tuple[LocalizedPath, Mapping[str, Any], str]]:
-    """All localized fields below `model`: (path of YAML keys, {lang: value}, "text" | "list")."""
-    found: list[tuple[LocalizedPath, Mapping[str, Any], str]] = []
-    for name, key, marker in _localized_fields(type(model)):
+def iter_localized(model: BaseModel, prefix: Loc = ()) -> list[tuple[Loc, Localized]]:
+    """All localized fields below `model`, each with its path of YAML keys."""
+    found: list[tuple[Loc, Localized]] = []
+    for name, field in type(model).model_fields.items():
         value = getattr(model, name)
-        if value is None:
-            continue
-        path = (*prefix, key)
-        if marker is not None:
-            found.append((path, value, marker.kind))
+        path = (*prefix, field.alias or name)
+        if isinstance(value, Localized):
+            found.append((path, value))
         elif isinstance(value, BaseModel):
             found.extend(iter_localized(value, path))
         elif isinstance(value, tuple):

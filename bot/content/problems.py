@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+Loc = tuple[str | int, ...]
+"""A place in a file: keys and list positions from the top (`("offers", "kurs", "title", "tr")`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content.loader import LoadedSources
 from bot.content.messages import suggest
 from bot.content.models import Partner
-from bot.content.problems import Problem
+from bot.content.problems import Loc, Problem
 
 # (kind, field, referenced kind); the field holds one id, None or a tuple of ids.
 REFERENCES: tuple[tuple[str, str, str], ...] = (
@@ -39,30 +39,25 @@ _LABELS = {  # with the adjective's ending: der Partner, das Thema, ...
 
 def check_references(sources: LoadedSources) -> None:
     """Add an error to `sources.problems` for every broken reference and every broken global rule."""
-    sorted_ids: dict[str, list[str]] = {}  # sorted once per kind, and only when a reference is broken
     for kind, field_name, target in REFERENCES:
-        known = sources.known_ids[target]
+        known = sources.defined_in[target]
         for entry_id, entry in sources.entries[kind].items():
             value = getattr(entry, field_name)
-            targets: list[tuple[tuple[str | int, ...], str]]
-            if value is None:
-                continue
+            refs: list[tuple[Loc, str]]
             if isinstance(value, str):
-                targets = [((field_name,), value)]
+                refs = [((field_name,), value)]
             else:
-                targets = [((field_name, index), item) for index, item in enumerate(value)]
-            for loc, ref in targets:
+                refs = [((field_name, index), item) for index, item in enumerate(value or ())]
+            for loc, ref in refs:
                 if ref not in known:
-                    if target not in sorted_ids:
-                        sorted_ids[target] = sorted(known)
-                    message = f"{_LABELS[target]} '{ref}'{suggest(ref, sorted_ids[target])}"
-                    sources.error(kind, entry_id, loc, message)
+                    sources.error(kind, entry_id, loc, f"{_LABELS[target]} '{ref}'{suggest(ref, known)}")
 
     _exactly_one(sources, "partners", "catch_all", "Partner mit catch_all: true")
     _exactly_one(sources, "districts", "default", "Stadtteil mit default: true")
 
-    if "notice" not in sources.known_ids["privacy"]:
-        sources.problems.append(_global("privacy.notice", "Datenschutzhinweis fehlt (privacy: notice:)"))
+    if "notice" not in sources.defined_in["privacy"]:
+        message = "Datenschutzhinweis fehlt (privacy: notice:)"
+        sources.problems.append(Problem("error", "privacy.notice", None, None, message))
 
     for entry_id, partner in sources.entries["partners"].items():
         assert isinstance(partner, Partner)
@@ -76,16 +71,12 @@ def check_references(sources: LoadedSources) -> None:
             )
 
 
-def _global(path: str, message: str) -> Problem:
-    return Problem("error", path, None, None, message)
-
-
 def _exactly_one(sources: LoadedSources, kind: str, flag: str, label: str) -> None:
     if kind in sources.invalid_kinds:
         return  # an invalid entry might be the one; its own error is already reported
     flagged = [entry_id for entry_id, entry in sources.entries[kind].items() if getattr(entry, flag)]
     if not flagged:
-        sources.problems.append(_global(kind, f"kein {label} – genau einer nötig"))
+        sources.problems.append(Problem("error", kind, None, None, f"kein {label} – genau einer nötig"))
     elif len(flagged) > 1:
         for entry_id in flagged:
             sources.error(

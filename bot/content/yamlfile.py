@@ -25,7 +25,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from bot.content.problems import Problem
+from bot.content.problems import Loc, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _TAG = "tag:yaml.org,2002:"
@@ -33,8 +33,6 @@ _STR = _TAG + "str"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
 _MAP, _SEQ = _TAG + "map", _TAG + "seq"
 
-Loc = tuple[str | int, ...]
-"""A place in a file: keys and list positions from the top (`("offers", "kurs", "title", "tr")`)."""
 Lines = dict[Loc, int]
 """Line of each key and list item of a file, by its place."""
 
@@ -189,36 +187,27 @@ def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
-    """Read a content file with size limit; returns (raw bytes, problem)."""
-
-    def fail(message: str) -> tuple[None, Problem]:
-        return None, Problem("error", "", shown, None, message)
-
+def read_text(path: Path, shown: str) -> tuple[bytes, str] | Problem:
+    """A content file's bytes and its text (UTF-8, optional BOM), or the problem: too big, gone, unreadable,
+    or not UTF-8 (with the line of the first bad byte)."""
     too_big = f"Datei ist zu groß (über {MAX_FILE_BYTES // (1024 * 1024)} MB) – bitte aufteilen"
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return fail(too_big)
+            return Problem("error", "", shown, None, too_big)
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        return fail("Datei wurde während des Ladens gelöscht oder umbenannt")
+        return Problem("error", "", shown, None, "Datei wurde während des Ladens gelöscht oder umbenannt")
     except OSError as exc:
-        return fail(f"Datei nicht lesbar: {exc.strerror or exc}")
+        return Problem("error", "", shown, None, f"Datei nicht lesbar: {exc.strerror or exc}")
     if len(raw) > MAX_FILE_BYTES:
-        return fail(too_big)
-    return raw, None
-
-
-def decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
-    """The file's text (UTF-8, optional BOM) or a problem naming the line of the first bad byte."""
+        return Problem("error", "", shown, None, too_big)
     try:
-        return raw.decode("utf-8-sig"), None
+        return raw, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start]
-        message = f"Datei ist nicht UTF-8-kodiert (Byte 0x{byte:02x}) – als UTF-8 speichern"
-        return None, Problem("error", "", shown, line, message)
+        message = f"Datei ist nicht UTF-8-kodiert (Byte 0x{raw[exc.start]:02x}) – als UTF-8 speichern"
+        return Problem("error", "", shown, line, message)
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:

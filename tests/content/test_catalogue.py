@@ -186,7 +186,7 @@ def test_offers_for_topic_respects_district_and_validity(make_content: Callable[
     ids = lambda district, day: [oid for oid, _ in catalogue.offers_for_topic("sprache", district, day)]  # noqa: E731
     assert ids("ost", date(2025, 7, 1)) == ["sommer"]
     assert ids("fredenberg", date(2025, 9, 1)) == ["nur-fredenberg"]
-    assert catalogue.partner_for_offer("sommer") is catalogue.catch_all_partner
+    assert catalogue.offers["sommer"].partner == catalogue.catch_all_partner_id
 
 
 def test_pick_falls_back_to_simple_german_then_german() -> None:

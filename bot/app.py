@@ -20,7 +20,7 @@ from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
 from bot.delivery import inbound
-from bot.delivery.mail import SmtpMailer, SmtpSettings, telegram_file_fetcher
+from bot.delivery.mail import SmtpMailer, telegram_file_fetcher
 from bot.delivery.worker import DeliveryWorker
 from bot.handlers.context import AppType, BotData, Context, UserData
 from bot.i18n import I18n
@@ -175,20 +175,7 @@ def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Ser
     settings = services.settings
     mailer = None
     if settings.smtp_host and settings.smtp_from:
-        mailer = SmtpMailer(
-            SmtpSettings(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                user=settings.smtp_user,
-                password=settings.smtp_password,
-                security=settings.smtp_security,
-                from_address=settings.smtp_from,
-                reply_to=settings.smtp_reply_to,
-                reply_domain=settings.mail_reply_domain,
-                reply_secret=settings.mail_reply_secret,
-            ),
-            telegram_file_fetcher(app.bot),
-        )
+        mailer = SmtpMailer(settings, telegram_file_fetcher(app.bot))
     hooks = TicketDeliveryHooks(lambda: services.ticket_context())
     pacer = app.bot.rate_limiter if isinstance(app.bot.rate_limiter, ChatPacer) else None
     return DeliveryWorker(services.database, app.bot, mailer, hooks=hooks, clock=services.clock, pacer=pacer)

@@ -14,13 +14,14 @@ import mimetypes
 import smtplib
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any, Literal
+from typing import Any
 
 from telegram import Bot
 from telegram.error import BadRequest
+
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +29,7 @@ FileFetcher = Callable[[str], Awaitable[bytes]]
 """Downloads a Telegram file by file_id (see `telegram_file_fetcher`)."""
 
 DEFAULT_NAMES = {"image/jpeg": "photo.jpg", "audio/ogg": "voice.ogg"}
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    from_address: str
-    port: int = 587
-    user: str | None = None
-    password: str | None = None
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    # Where partners' replies go (the Quartiersmanagement's mailbox); the From address if unset.
-    reply_to: str | None = None
-    # With inbound mail (bot.delivery.inbound): replies to a request go to an address of this domain that
-    # names the request and carries a signature, and the bot relays them to the resident.
-    reply_domain: str | None = None
-    reply_secret: str | None = None
-    timeout: float = 30.0
-
-    @property
-    def domain(self) -> str:
-        return self.from_address.rpartition("@")[2] or "quartiersbot.invalid"
+SMTP_TIMEOUT = 30.0  # seconds
 
 
 def telegram_file_fetcher(bot: Bot) -> FileFetcher:
@@ -64,30 +45,33 @@ def reply_signature(request_number: str, secret: str) -> str:
     return hmac.new(secret.encode(), request_number.encode(), hashlib.sha256).hexdigest()[:12]
 
 
-def reply_address(request_number: str, domain: str, secret: str) -> str:
-    return f"antwort+{request_number}-{reply_signature(request_number, secret)}@{domain}"
-
-
 class SmtpMailer:
     """Builds the e-mail from an outbox payload (plain text + HTML alternative + attachments) and sends it."""
 
-    def __init__(self, settings: SmtpSettings, fetch_file: FileFetcher | None = None) -> None:
+    def __init__(self, settings: Settings, fetch_file: FileFetcher | None = None) -> None:
+        assert settings.smtp_host and settings.smtp_from, "SMTP_HOST and SMTP_FROM configure the mailer"
         self.settings = settings
         self.fetch_file = fetch_file
+        self.from_address = settings.smtp_from
+        self.domain = self.from_address.rpartition("@")[2] or "quartiersbot.invalid"
 
     def _msgid(self, key: str) -> str:
-        return f"<{key}@{self.settings.domain}>"
+        return f"<{key}@{self.domain}>"
 
     def reply_address(self, request_number: str | None) -> str:
+        """Where the partner's reply goes: with inbound mail (bot.delivery.inbound), an address of
+        MAIL_REPLY_DOMAIN that names the request and carries a signature, so the bot relays the reply to
+        the resident; else the Quartiersmanagement's mailbox (SMTP_REPLY_TO) or the From address."""
         s = self.settings
-        if request_number and s.reply_domain and s.reply_secret:
-            return reply_address(request_number, s.reply_domain, s.reply_secret)
-        return s.reply_to or s.from_address
+        if request_number and s.mail_reply_domain and s.mail_reply_secret:
+            signature = reply_signature(request_number, s.mail_reply_secret)
+            return f"antwort+{request_number}-{signature}@{s.mail_reply_domain}"
+        return s.smtp_reply_to or self.from_address
 
     async def build(self, to: str, payload: Mapping[str, Any]) -> EmailMessage:
         message = EmailMessage()
         message["Subject"] = payload["subject"]
-        message["From"] = self.settings.from_address
+        message["From"] = self.from_address
         message["To"] = to
         message["Reply-To"] = self.reply_address(payload.get("reply_key"))
         message["Date"] = formatdate(localtime=False)
@@ -131,15 +115,16 @@ class SmtpMailer:
 
     def _send_sync(self, message: EmailMessage) -> None:
         s = self.settings
+        assert s.smtp_host is not None
         context = ssl.create_default_context()
         smtp: smtplib.SMTP
-        if s.security == "ssl":
-            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        if s.smtp_security == "ssl":
+            smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT, context=context)
         else:
-            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT)
         with smtp:
-            if s.security == "starttls":
+            if s.smtp_security == "starttls":
                 smtp.starttls(context=context)
-            if s.user and s.password:
-                smtp.login(s.user, s.password)
+            if s.smtp_user and s.smtp_password:
+                smtp.login(s.smtp_user, s.smtp_password)
             smtp.send_message(message)

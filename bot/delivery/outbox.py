@@ -40,30 +40,15 @@ COPY_MESSAGE = "copyMessage"
 EMAIL = "email"
 
 
-def _placement(
-    reply_to_message_id: int | None, reply_to_card: int | None, thread_id: int | None
-) -> dict[str, Any]:
-    """Where in the chat a message goes: as a reply (to a message, or to a request's card), in a topic."""
-    optional = {
-        "reply_to_message_id": reply_to_message_id,
-        "reply_to_card": reply_to_card,
-        "message_thread_id": thread_id,
-    }
-    return {key: value for key, value in optional.items() if value is not None}
-
-
 def message_payload(
-    text: str,
-    *,
-    keyboard: Keyboard | None = None,
-    reply_to_message_id: int | None = None,
-    reply_to_card: int | None = None,
-    thread_id: int | None = None,
+    text: str, *, keyboard: Keyboard | None = None, **placement: int | None
 ) -> dict[str, Any]:
+    """A sendMessage payload; `placement`: `reply_to_message_id`, `reply_to_card`, `message_thread_id`
+    (where in the chat it goes; None values are left out)."""
     payload: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
     if keyboard:
         payload["keyboard"] = [[[label, data] for label, data in row] for row in keyboard]
-    return payload | _placement(reply_to_message_id, reply_to_card, thread_id)
+    return payload | {key: value for key, value in placement.items() if value is not None}
 
 
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -74,47 +59,6 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
     )
-
-
-def copy_payload(
-    from_chat_id: int,
-    message_id: int,
-    *,
-    caption: str | None = None,
-    reply_to_message_id: int | None = None,
-    reply_to_card: int | None = None,
-    thread_id: int | None = None,
-) -> dict[str, Any]:
-    payload: dict[str, Any] = {"from_chat_id": from_chat_id, "message_id": message_id}
-    if caption is not None:
-        payload["caption"] = caption
-        payload["parse_mode"] = "HTML"
-    return payload | _placement(reply_to_message_id, reply_to_card, thread_id)
-
-
-def email_payload(
-    *,
-    subject: str,
-    text: str,
-    html: str,
-    message_id: str,
-    in_reply_to: str | None = None,
-    attachments: Sequence[dict[str, Any]] = (),
-    reply_key: str | None = None,
-) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "subject": subject,
-        "text": text,
-        "html": html,
-        "message_id": message_id,
-        "attachments": list(attachments),
-    }
-    if in_reply_to:
-        payload["in_reply_to"] = in_reply_to
-    if reply_key:
-        # The request number: with inbound mail configured, Reply-To becomes an address that leads back to it.
-        payload["reply_key"] = reply_key
-    return payload
 
 
 async def enqueue(
@@ -177,9 +121,6 @@ class Copy:
     file_name: str | None
     mime_type: str | None
 
-    def as_mail_attachment(self) -> dict[str, str | None]:
-        return {"file_id": self.file_id, "file_name": self.file_name, "mime_type": self.mime_type}
-
 
 def html_to_text(html: str) -> str:
     """Plain text of the bot's own HTML (for e-mails); never used on HTML a person wrote."""
@@ -215,37 +156,36 @@ async def enqueue_to(
     the reply placement and `link_role` (the sent message joins a request's thread).
     """
     if dest.channel is Channel.TELEGRAM:
-        if copy is not None:
+        method = SEND_MESSAGE
+        payload = message_payload(
+            html,
+            keyboard=None if copy else keyboard,
+            reply_to_message_id=reply_to_message_id,
+            reply_to_card=reply_to_card,
+            message_thread_id=dest.thread_id,
+        )
+        if copy is not None:  # the attachment, with `html` as its caption (and without keyboard)
             method = COPY_MESSAGE
-            payload = copy_payload(
-                copy.chat_id,
-                copy.message_id,
-                caption=html,
-                reply_to_message_id=reply_to_message_id,
-                reply_to_card=reply_to_card,
-                thread_id=dest.thread_id,
-            )
-        else:
-            method = SEND_MESSAGE
-            payload = message_payload(
-                html,
-                keyboard=keyboard,
-                reply_to_message_id=reply_to_message_id,
-                reply_to_card=reply_to_card,
-                thread_id=dest.thread_id,
-            )
+            payload["caption"] = payload.pop("text")
+            payload |= {"from_chat_id": copy.chat_id, "message_id": copy.message_id}
     else:
         method, link_role = EMAIL, None
         files = [*([copy] if copy is not None else []), *mail_attachments]
-        payload = email_payload(
-            subject=subject,
-            text=text if text is not None else html_to_text(html),
-            html=mail_html if mail_html is not None else f"<p>{html.replace(chr(10), '<br>')}</p>",
-            message_id=mail_id,
-            in_reply_to=in_reply_to,
-            attachments=[f.as_mail_attachment() for f in files],
-            reply_key=reply_key,
-        )
+        payload = {
+            "subject": subject,
+            "text": text if text is not None else html_to_text(html),
+            "html": mail_html if mail_html is not None else f"<p>{html.replace(chr(10), '<br>')}</p>",
+            "message_id": mail_id,
+            "attachments": [
+                {"file_id": f.file_id, "file_name": f.file_name, "mime_type": f.mime_type} for f in files
+            ],
+        }
+        if in_reply_to:
+            payload["in_reply_to"] = in_reply_to
+        if reply_key:
+            # The request number: with inbound mail configured, Reply-To becomes an address that leads back
+            # to it.
+            payload["reply_key"] = reply_key
     return await enqueue(
         session,
         channel=dest.channel,

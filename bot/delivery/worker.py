@@ -125,15 +125,12 @@ def classify(exc: BaseException, audience: Audience) -> _Failure:
         return _Failure(_Kind.RETRY_AFTER, name, delay=retry_after_seconds(exc))
     if isinstance(exc, ChatMigrated):
         return _Failure(_Kind.MIGRATED, name, new_chat_id=exc.new_chat_id)
-    if isinstance(exc, Forbidden):
+    if isinstance(exc, Forbidden | BadRequest):  # before NetworkError: BadRequest is a subclass of it
+        text = exc.message.lower()
+        if isinstance(exc, BadRequest) and not any(marker in text for marker in UNREACHABLE_CHAT_ERRORS):
+            return _Failure(_Kind.PERMANENT, f"{name}: {exc.message}")
         kind = _Kind.BLOCKED if audience is Audience.RESIDENT else _Kind.UNREACHABLE
         return _Failure(kind, f"{name}: {exc.message}")
-    if isinstance(exc, BadRequest):  # before NetworkError: BadRequest is a subclass of it
-        text = exc.message.lower()
-        if any(marker in text for marker in UNREACHABLE_CHAT_ERRORS):
-            kind = _Kind.BLOCKED if audience is Audience.RESIDENT else _Kind.UNREACHABLE
-            return _Failure(kind, f"{name}: {exc.message}")
-        return _Failure(_Kind.PERMANENT, f"{name}: {exc.message}")
     if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
         return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -159,20 +156,6 @@ def _parts(method: str, payload: Mapping[str, Any]) -> list[str | None]:
         return list(split_html(caption, CAPTION_LIMIT))
     text = payload["text"]
     return list(split_html(text, MESSAGE_LIMIT)) if html else [text]
-
-
-@dataclass(frozen=True)
-class _Claimed:
-    """What the worker needs of a claimed row, detached from any session."""
-
-    id: int
-    channel: Channel
-    target: str
-    audience: Audience
-    method: str
-    payload: dict[str, Any]
-    request_id: int | None
-    attempts: int
 
 
 class DeliveryWorker:
@@ -237,16 +220,16 @@ class DeliveryWorker:
         the chat may send, so the others' messages never queue behind a group's backlog."""
         sending: set[int] = set()
         tasks: set[asyncio.Task[None]] = set()
-        renewal = asyncio.create_task(self._renew_leases(sending, forever=True), name="delivery-lease")
+        renewal = asyncio.create_task(self._renew_leases(sending), name="delivery-lease")
         try:
             while not self._stopping:
                 self._wake.clear()
                 free = self.batch_size - len(tasks)
-                claimed: list[_Claimed] = []
+                claimed: list[OutboxMessage] = []
                 soonest: float | None = None
                 if free > 0:
                     try:
-                        claimed, soonest = await self._claim(free, paced=self._paced_chats())
+                        claimed, soonest = await self._claim(free, paced=True)
                     except Exception:
                         logger.exception("claiming outbox rows failed")
                 for row in claimed:
@@ -266,12 +249,6 @@ class DeliveryWorker:
             renewal.cancel()
             await asyncio.gather(renewal, return_exceptions=True)
 
-    def _paced_chats(self) -> dict[str, float]:
-        """Targets (chat ids as text) that must wait for their pace now, with the seconds each."""
-        if self.pacer is None:
-            return {}
-        return {str(chat): wait for chat, wait in self.pacer.waiting_chats().items()}
-
     # --- one round ----------------------------------------------------------------------------------------
 
     async def run_once(self) -> int:
@@ -290,47 +267,38 @@ class DeliveryWorker:
             await asyncio.gather(renewal, return_exceptions=True)
         return len(claimed)
 
-    async def _claim(
-        self, limit: int, *, paced: Mapping[str, float] | None = None
-    ) -> tuple[list[_Claimed], float | None]:
+    async def _claim(self, limit: int, *, paced: bool = False) -> tuple[list[OutboxMessage], float | None]:
         """Claim up to `limit` due rows (at most one per target; none for a target still being sent to).
 
-        `paced`: targets that must wait for their pace, with the seconds each; their rows stay unclaimed.
-        Also returns the soonest of those waits among the paced targets with a row due (None: none has).
+        `paced`: the rows of chats that must wait for their pace stay unclaimed; then it also returns the
+        soonest of those waits among the chats with a row due (None: none has).
         """
-        paced = paced or {}
+        waiting = self.pacer.waiting_chats() if paced and self.pacer is not None else {}
+        paced_targets = {str(chat): wait for chat, wait in waiting.items()}
         now = self.clock()
         lease_until = now + timedelta(seconds=self.policy.lease)
-        claimed: list[_Claimed] = []
+        claimed: list[OutboxMessage] = []
         waits: list[float] = []
         async with self.database.transaction() as session:
-            # One row per target at most: `len(paced)` more than `limit` leave room for all paced ones.
-            for row_id, target in await store.due_outbox(session, now, limit + len(paced)):
-                if target in paced:
-                    waits.append(paced[target])
+            # One row per target at most: as many more as chats are paced leave room for all of them.
+            for row_id, target in await store.due_outbox(session, now, limit + len(paced_targets)):
+                if target in paced_targets:
+                    waits.append(paced_targets[target])
                     continue
                 if len(claimed) == limit:
                     break
                 if await store.claim_outbox(session, row_id, now, lease_until, self.worker_id):
+                    # Read after the claim; it stays readable once the session is closed (sessions do not
+                    # expire on commit), and the results are recorded on a fresh copy.
                     row = await session.get(OutboxMessage, row_id)
                     assert row is not None
-                    claimed.append(
-                        _Claimed(
-                            row.id,
-                            row.channel,
-                            row.target,
-                            row.audience,
-                            row.method,
-                            dict(row.payload),
-                            row.request_id,
-                            row.attempts,
-                        )
-                    )
+                    claimed.append(row)
         return claimed, min(waits, default=None)
 
-    async def _renew_leases(self, sending: set[int], *, forever: bool = False) -> None:
-        """Keep the rows being sent ours while they take (waits for the rate limiter, retries)."""
-        while sending or forever:
+    async def _renew_leases(self, sending: set[int]) -> None:
+        """Keep the rows being sent ours while they take (waits for the rate limiter, retries); runs until
+        cancelled."""
+        while True:
             await asyncio.sleep(self.policy.lease / 3)
             if not sending:
                 continue
@@ -341,7 +309,7 @@ class DeliveryWorker:
             except Exception:
                 logger.exception("could not renew the outbox leases")
 
-    async def _deliver(self, row: _Claimed, sending: set[int]) -> None:
+    async def _deliver(self, row: OutboxMessage, sending: set[int]) -> None:
         async with self._semaphore:
             try:
                 message_ids = await self._send(row)
@@ -363,7 +331,7 @@ class DeliveryWorker:
             async with self.database.transaction(urgent=True) as session:
                 await self._record_sent(session, row, message_ids)
 
-    async def _send(self, row: _Claimed) -> list[int]:
+    async def _send(self, row: OutboxMessage) -> list[int]:
         """The ids of the messages sent (a long text: one per part; none for an e-mail)."""
         if row.channel is Channel.EMAIL:
             if self.mailer is None:
@@ -386,31 +354,20 @@ class DeliveryWorker:
         for index, text in enumerate(parts):
             if index < done:
                 continue
-            last = index == len(parts) - 1
+            common: dict[str, Any] = {
+                "chat_id": chat_id,
+                "parse_mode": payload.get("parse_mode"),
+                "reply_markup": markup if index == len(parts) - 1 else None,
+                "reply_parameters": reply if index == 0 else None,
+                "message_thread_id": payload.get("message_thread_id"),
+            }
             try:
                 if index == 0 and row.method == outbox.COPY_MESSAGE:
-                    copied = await self.bot.copy_message(
-                        chat_id=chat_id,
-                        from_chat_id=payload["from_chat_id"],
-                        message_id=payload["message_id"],
-                        caption=text,
-                        parse_mode=payload.get("parse_mode"),
-                        reply_markup=markup if last else None,
-                        reply_parameters=reply,
-                        message_thread_id=payload.get("message_thread_id"),
-                    )
-                    sent.append(copied.message_id)
-                    continue
-                assert text is not None
-                message = await self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    parse_mode=payload.get("parse_mode"),
-                    reply_markup=markup if last else None,
-                    reply_parameters=reply if index == 0 else None,
-                    message_thread_id=payload.get("message_thread_id"),
-                )
-                sent.append(message.message_id)
+                    source = {"from_chat_id": payload["from_chat_id"], "message_id": payload["message_id"]}
+                    sent.append((await self.bot.copy_message(caption=text, **source, **common)).message_id)
+                else:
+                    assert text is not None
+                    sent.append((await self.bot.send_message(text=text, **common)).message_id)
             except Exception as exc:
                 if not sent:
                     raise
@@ -419,7 +376,7 @@ class DeliveryWorker:
 
     # --- results ------------------------------------------------------------------------------------------
 
-    async def _record_sent(self, session: AsyncSession, row: _Claimed, message_ids: list[int]) -> None:
+    async def _record_sent(self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]) -> None:
         db_row = await session.get(OutboxMessage, row.id)
         if db_row is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
@@ -443,7 +400,7 @@ class DeliveryWorker:
                 session, int(db_row.target), message_id, db_row.request_id, LinkRole(db_row.link_role)
             )
 
-    async def _record_parts(self, session: AsyncSession, row: _Claimed, partly: PartlySent) -> None:
+    async def _record_parts(self, session: AsyncSession, row: OutboxMessage, partly: PartlySent) -> None:
         """The first parts of a long message went out: the next try sends only the rest."""
         db_row = await session.get(OutboxMessage, row.id)
         if db_row is None:
@@ -456,14 +413,14 @@ class DeliveryWorker:
         # "Equal jitter": never hammer all at once after an outage, never retry much sooner than planned.
         return delay / 2 + self._rng.uniform(0, delay / 2)
 
-    async def _record_failure(self, session: AsyncSession, row: _Claimed, failure: _Failure) -> None:
+    async def _record_failure(self, session: AsyncSession, row: OutboxMessage, failure: _Failure) -> None:
         db_row = await session.get(OutboxMessage, row.id)
         assert db_row is not None
         now = self.clock()
         db_row.last_error = failure.error[:500]
+        db_row.status = OutboxStatus.PENDING
         if failure.kind is _Kind.RETRY_AFTER:
             # Flood control is not the message's fault: does not count as an attempt.
-            db_row.status = OutboxStatus.PENDING
             db_row.next_attempt_at = now + timedelta(seconds=failure.delay + self._rng.uniform(0, 1))
             return
         db_row.attempts += 1
@@ -479,23 +436,18 @@ class DeliveryWorker:
             db_row.status = OutboxStatus.FAILED
             logger.info("outbox %s: the resident blocked the bot; their pending messages are dropped", row.id)
             return
-        if failure.kind is _Kind.UNREACHABLE and row.audience is Audience.PARTNER:
-            if db_row.attempts < self.policy.unreachable_attempts:
-                db_row.status = OutboxStatus.PENDING
-                db_row.next_attempt_at = now + timedelta(seconds=self._backoff(db_row.attempts))
-                return
-            await self._give_up_target(session, db_row, failure.error)
-            return
-        if failure.kind is _Kind.RETRY and db_row.attempts < self.policy.max_attempts:
-            db_row.status = OutboxStatus.PENDING
+        unreachable = failure.kind is _Kind.UNREACHABLE and row.audience is Audience.PARTNER
+        if (unreachable and db_row.attempts < self.policy.unreachable_attempts) or (
+            failure.kind is _Kind.RETRY and db_row.attempts < self.policy.max_attempts
+        ):
             db_row.next_attempt_at = now + timedelta(seconds=self._backoff(db_row.attempts))
+            return
+        if unreachable:
+            await self._give_up_target(session, db_row, failure.error)
             return
         # Permanent error, or retries exhausted: never reported as delivered; the hooks tell the sender and
         # the staff.
-        if row.audience is Audience.PARTNER:
-            db_row.status = OutboxStatus.DEAD
-        else:
-            db_row.status = OutboxStatus.FAILED if row.audience is Audience.RESIDENT else OutboxStatus.DEAD
+        db_row.status = OutboxStatus.FAILED if row.audience is Audience.RESIDENT else OutboxStatus.DEAD
         if self.hooks is not None and row.audience is not Audience.ADMIN:
             await self.hooks.undeliverable(session, db_row, failure.error, chat_unreachable=False)
         logger.error("outbox %s given up after %s attempts: %s", row.id, db_row.attempts, failure.error)

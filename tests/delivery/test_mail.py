@@ -14,8 +14,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from bot.delivery.mail import SmtpMailer, SmtpSettings
+from bot.delivery.mail import SmtpMailer
 from bot.delivery.worker import DeliveryWorker
+from bot.settings import Settings
 from bot.storage.db import Database
 from bot.tickets.deps import TicketContext
 from bot.tickets.hooks import TicketDeliveryHooks
@@ -71,13 +72,13 @@ def mailer(port: int) -> SmtpMailer:
         assert file_id == "photo-78"
         return PHOTO_BYTES
 
-    settings = SmtpSettings(
-        host="127.0.0.1",
-        port=port,
-        security="none",
-        from_address="bot@quartier.example",
-        reply_to="qm@quartier.example",
-        timeout=5,
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        smtp_from="bot@quartier.example",
+        smtp_reply_to="qm@quartier.example",
     )
     return SmtpMailer(settings, fetch)
 

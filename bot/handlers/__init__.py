@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Literal
+
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot.handlers import (
     admin,
@@ -24,10 +21,21 @@ from bot.handlers import (
     requests,
     start,
 )
-from bot.handlers.context import AppType
+from bot.handlers.context import AppType, Context
 from bot.render.callback import pattern
 
 PRIVATE = filters.ChatType.PRIVATE
+FILES = filters.PHOTO | filters.VOICE | filters.Document.ALL
+
+
+def on_button(
+    callback: Callable[[Update, Context], Coroutine[Any, Any, None]],
+    *namespaces: str,
+    first: Iterable[str] = (),
+    args: Literal["required", "none", "optional"] = "required",
+) -> CallbackQueryHandler[Context, None]:
+    """A handler for the buttons of `namespaces` (the arguments as in `bot.render.callback.pattern`)."""
+    return CallbackQueryHandler(callback, pattern=pattern(*namespaces, first=first, args=args))
 
 
 def register(app: AppType) -> None:
@@ -60,57 +68,32 @@ def register(app: AppType) -> None:
     # below: PTB skips the pattern when there is no data. It is out of date, whatever it was.
     app.add_handler(CallbackQueryHandler(navigation.stale_button, pattern=r"^$"))
     # Buttons of the first minute and of the main menu.
-    app.add_handler(CallbackQueryHandler(start.choose_language, pattern=pattern("lang")))
-    app.add_handler(CallbackQueryHandler(start.choose_district, pattern=pattern("district")))
-    app.add_handler(CallbackQueryHandler(start.district_command, pattern=pattern("district", args="none")))
-    app.add_handler(CallbackQueryHandler(start.menu, pattern=pattern("menu", args="none")))
-    app.add_handler(CallbackQueryHandler(start.language_command, pattern=pattern("language", args="none")))
-    app.add_handler(CallbackQueryHandler(start.confirm_delete, pattern=pattern("forget", first=["yes"])))
-    app.add_handler(CallbackQueryHandler(menu.emergency, pattern=pattern("sos", args="none")))
-    app.add_handler(
-        CallbackQueryHandler(menu.open_entry, pattern=pattern("topic", "offer", "event", "partner", "faq"))
-    )
-    app.add_handler(CallbackQueryHandler(menu.send_pin, pattern=pattern("pin")))
-    app.add_handler(CallbackQueryHandler(menu.rate_answer, pattern=pattern("fb")))
+    app.add_handler(on_button(start.choose_language, "lang"))
+    app.add_handler(on_button(start.choose_district, "district"))
+    app.add_handler(on_button(start.district_command, "district", args="none"))
+    app.add_handler(on_button(start.menu, "menu", args="none"))
+    app.add_handler(on_button(start.language_command, "language", args="none"))
+    app.add_handler(on_button(start.confirm_delete, "forget", first=["yes"]))
+    app.add_handler(on_button(menu.emergency, "sos", args="none"))
+    app.add_handler(on_button(menu.open_entry, "topic", "offer", "event", "partner", "faq"))
+    app.add_handler(on_button(menu.send_pin, "pin"))
+    app.add_handler(on_button(menu.rate_answer, "fb"))
 
     # Requests: the resident's dialogue (consent before anything leaves) and their open requests.
-    app.add_handler(
-        CallbackQueryHandler(
-            requests.start_request, pattern=pattern("signup", "signup-e", "ask", args="optional")
-        )
-    )
+    app.add_handler(on_button(requests.start_request, "signup", "signup-e", "ask", args="optional"))
     # "A new question", not an answer to the draft: the held text goes to the search.
-    app.add_handler(CallbackQueryHandler(questions.new_question, pattern=pattern("dlg", first=["new"])))
-    app.add_handler(CallbackQueryHandler(requests.dialogue_button, pattern=pattern("dlg")))
-    app.add_handler(
-        CallbackQueryHandler(
-            requests.resident_request_button, pattern=pattern("req", first=["add", "withdraw"])
-        )
-    )
-    app.add_handler(
-        CallbackQueryHandler(requests.conversation_button, pattern=pattern("conv", first=["end", "to"]))
-    )
-    app.add_handler(
-        CallbackQueryHandler(requests.handover_answer, pattern=pattern("hoc", first=["yes", "no"]))
-    )
-    app.add_handler(CallbackQueryHandler(requests.reopen_button, pattern=pattern("reopen")))
+    app.add_handler(on_button(questions.new_question, "dlg", first=["new"]))
+    app.add_handler(on_button(requests.dialogue_button, "dlg"))
+    app.add_handler(on_button(requests.resident_request_button, "req", first=["add", "withdraw"]))
+    app.add_handler(on_button(requests.conversation_button, "conv", first=["end", "to"]))
+    app.add_handler(on_button(requests.handover_answer, "hoc", first=["yes", "no"]))
+    app.add_handler(on_button(requests.reopen_button, "reopen"))
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
-    app.add_handler(
-        MessageHandler(
-            PRIVATE & filters.UpdateType.MESSAGE & (filters.PHOTO | filters.VOICE | filters.Document.ALL),
-            requests.resident_media,
-        )
-    )
+    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & FILES, requests.resident_media))
     # The partner side, in groups: buttons on request cards, and replies to a request's thread.
     app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=buttons.PARTNER_BUTTON))
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.GROUPS
-            & filters.REPLY
-            & (filters.TEXT | filters.PHOTO | filters.VOICE | filters.Document.ALL),
-            requests.partner_message,
-        )
-    )
+    group_replies = filters.ChatType.GROUPS & filters.REPLY & (filters.TEXT | FILES)
+    app.add_handler(MessageHandler(group_replies, requests.partner_message))
 
     # Free text in the private chat: emergency words first, then a running dialogue, then the search.
     app.add_handler(

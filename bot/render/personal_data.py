@@ -132,26 +132,16 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
     return "\n".join(lines)
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _json_value(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_value(item) for item in value]
-    return value
-
-
 def personal_data_json(data: PersonalData | None, exported_at: datetime) -> bytes:
-    """The same data as a JSON file (UTF-8, readable indentation)."""
-    document: dict[str, Any] = {"exported_at": exported_at.isoformat(), "resident": None}
+    """The same data as a JSON file (UTF-8, readable indentation, times in ISO 8601)."""
+    document: dict[str, Any] = {"exported_at": exported_at, "resident": None}
     if data is not None:
-        resident = _json_value(asdict(data))
+        resident = asdict(data)
         document["requests"] = resident.pop("requests")
         document["unsent_request"] = resident.pop("draft")
         document["votes"] = resident.pop("votes")
         document["resident"] = resident
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, indent=2, default=datetime.isoformat).encode("utf-8")
 
 
 def file_name(exported_at: datetime) -> str:

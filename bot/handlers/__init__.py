@@ -16,7 +16,6 @@ from bot.handlers import (
     flood,
     menu,
     navigation,
-    privacy,
     questions,
     requests,
     start,
@@ -58,7 +57,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
     app.add_handler(CommandHandler(["requests", "anfragen"], requests.requests_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["delete", "loeschen"], start.delete_command, filters=PRIVATE))
-    app.add_handler(CommandHandler(["mydata", "meinedaten"], privacy.mydata, filters=PRIVATE))
+    app.add_handler(CommandHandler(["mydata", "meinedaten"], start.mydata, filters=PRIVATE))
 
     # Staff commands (they check the admin chat / admin ids themselves, in groups and in private).
     app.add_handler(CommandHandler("reload", admin.reload_content))

@@ -32,15 +32,22 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.language_confirmed = resident.language_confirmed
 
 
-async def show(update: Update, context: Context, text: str, keyboard: Keyboard | None = None) -> None:
-    """Answer with a screen: edit the tapped message in place, or send a new message.
+async def show(
+    update: Update,
+    context: Context,
+    text: str,
+    keyboard: Keyboard | None = None,
+    *,
+    new_message: bool = False,
+) -> None:
+    """Answer with a screen: edit the tapped message in place (unless `new_message`), or send a new message.
 
     A screen longer than a Telegram message (a long draft with its answers, say) goes out in numbered
     parts; the first replaces the tapped message, the buttons come with the last part."""
     reply_markup = markup(keyboard)
     parts = split_html(text)
     query = update.callback_query
-    if query is not None and query.message is not None and getattr(query.message, "text", None) is not None:
+    if not new_message and query is not None and getattr(query.message, "text", None) is not None:
         try:
             await query.edit_message_text(
                 parts[0],

@@ -6,9 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 
-from bot.delivery.outbox import markup
 from bot.handlers.common import answer_query, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.navigation import stale_button
@@ -99,12 +97,9 @@ async def emergency(
 ) -> None:
     """🆘 and emergency words: the emergency numbers, at once (`hits`: entries that may be meant too)."""
     await answer_query(update.callback_query)
-    text, keyboard = screens.emergency_screen(context.t, context.services.content.catalogue, hits, origin)
-    chat = update.effective_chat
-    if chat is None:
-        return
+    screen = screens.emergency_screen(context.t, context.services.content.catalogue, hits, origin)
     # Always a new message: an emergency answer must not replace what the resident was reading.
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard))
+    await show(update, context, *screen, new_message=True)
 
 
 async def rate_answer(update: Update, context: Context) -> None:
@@ -131,7 +126,4 @@ async def rate_answer(update: Update, context: Context) -> None:
             await edit_buttons(message, InlineKeyboardMarkup(rows))
         return
     await answer_query(query)
-    text, keyboard = screens.not_helpful_screen(t)
-    chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
+    await show(update, context, *screens.not_helpful_screen(t), new_message=True)

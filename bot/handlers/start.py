@@ -1,15 +1,19 @@
-"""Start, help, language and district: the first minute with the bot."""
+"""Start, help, language and district: the first minute with the bot; and the resident's own data (/privacy,
+/mydata, /delete)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.commands import COMMANDS
+from bot.delivery.outbox import markup
 from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
 from bot.handlers.menu import open_deep_link
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import start as screens
+from bot.render.keyboards import back_to_menu
+from bot.render.personal_data import file_name, personal_data_json, personal_data_text
 
 
 async def start(update: Update, context: Context) -> None:
@@ -95,6 +99,26 @@ async def privacy(update: Update, context: Context) -> None:
     """/privacy: the privacy notice from the content."""
     await show(
         update, context, *screens.privacy_screen(context.t, context.services.content.catalogue.privacy_notice)
+    )
+
+
+async def mydata(update: Update, context: Context) -> None:
+    """/mydata: everything stored about the resident (DSGVO Art. 15), readable (in parts if long), then as a
+    JSON file."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    services = context.services
+    data = await services.personal_data.collect(user.id)
+    now = services.clock()
+    await show(update, context, personal_data_text(context.t, services.content.catalogue, data))
+    await context.bot.send_document(
+        chat.id,
+        document=personal_data_json(data, now),
+        filename=file_name(now),
+        caption=context.t.gettext("Your data as a file (JSON)"),
+        reply_markup=markup(back_to_menu(context.t)),
     )
 
 

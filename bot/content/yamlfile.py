@@ -84,6 +84,9 @@ class ContentLoader(_Base):
     def _refuse(self, event: Any, message: str) -> None:
         self.problems.append(Problem("error", "", self.shown, _line(event), message))
 
+    def _refuse_tag(self, event: Any, tag: str) -> None:
+        self._refuse(event, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt")
+
     def _value(self, event: Any, path: Loc) -> Any:
         """The value that starts with `event`; the lines of what is inside are recorded under `path`."""
         refused = isinstance(event, AliasEvent) or event.anchor is not None
@@ -96,8 +99,7 @@ class ContentLoader(_Base):
         tag = event.tag
         plain = _SEQ if isinstance(event, SequenceStartEvent) else _MAP
         if tag not in (None, "!", plain):
-            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
-            self._refuse(event, message)
+            self._refuse_tag(event, tag)
             refused = True
         value = self._mapping(path) if plain == _MAP else self._sequence(path)
         return None if refused else value  # what is inside was still read, so its problems are reported
@@ -109,8 +111,7 @@ class ContentLoader(_Base):
         if tag == _STR:
             return event.value
         if tag not in _SCALAR_TAGS:
-            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
-            self._refuse(event, message)
+            self._refuse_tag(event, tag)
             return None
         try:
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)  # type: ignore[arg-type]

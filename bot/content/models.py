@@ -245,10 +245,6 @@ class Closure(ContentModel):
 
     _to_after_from = field_validator("to")(_after("from_", "'to' liegt vor 'from'"))
 
-    def covers(self, day: date) -> bool:
-        """Whether `day` lies inside the closure."""
-        return self.from_ <= day <= self.to
-
 
 class OpeningHours(ContentModel):
     """Weekly opening hours; a missing day is closed, and so are public holidays and `closed` days."""
@@ -270,7 +266,7 @@ class OpeningHours(ContentModel):
 
     def closure_on(self, day: date) -> Closure | None:
         """The content's closure covering `day` (the one ending last if several overlap)."""
-        covering = [c for c in self.closed if c.covers(day)]
+        covering = [closure for closure in self.closed if closure.from_ <= day <= closure.to]
         return max(covering, key=lambda c: c.to) if covering else None
 
     def closed_on(self, day: date) -> bool:
@@ -499,9 +495,7 @@ class Event(_ForDistricts, ContentModel):
     partner: Slug | None = None
     signup: tuple[Signup, ...] = ()
     signup_label: LocalizedText | None = None
-    """The sign-up button's words instead of the usual ones."""
     intake: IntakeQuestions = ()
-    """Questions asked on signing up, instead of the topic's."""
     topics: tuple[Slug, ...] = ()
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)

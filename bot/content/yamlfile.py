@@ -1,9 +1,5 @@
-"""Reading content files: YAML with line numbers, safely.
-
-A file is read as bytes (size limit, UTF-8 with a clear message) and parsed by PyYAML's safe loader with
-the surprising YAML 1.1 resolvers removed. The loader builds the data straight from the parser's events,
-refuses tags, anchors, aliases and duplicate keys, and records the line of every key and list item
-(`offers.kurs.title.tr` → 17), so a validation error can name its line (the dagster pattern).
+"""Reading content files safely: bytes with a size limit, UTF-8 with a clear message, YAML with the line of
+every key and list item, so a validation error can name its line (the dagster pattern).
 `bot.content.loader` validates what these functions read.
 """
 
@@ -229,8 +225,6 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
         message = "Doppelpunkt fehlt (Schlüssel: Wert)"
     elif "mapping values are not allowed" in problem:
         message = "unerwarteter Doppelpunkt – Einrückung prüfen oder Text mit ':' in Anführungszeichen setzen"
-    elif "expected a single document" in problem or "but found another document" in problem:
-        message = "nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)"
     elif "block end" in problem or "expected key" in problem or "'-' indicator" in problem:
         message = "Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
     elif isinstance(exc, yaml.reader.ReaderError):

@@ -26,7 +26,7 @@ _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from bot.content import load_catalogue
+from bot.content.catalogue import load_catalogue
 
 def rss_mb(key="VmRSS"):
     with open("/proc/self/status") as status:

@@ -61,9 +61,9 @@ def babel_locale(lang: str) -> Locale:
     return Locale.parse(language(lang).babel_locale)
 
 
-def catalog_dir_name(lang: str) -> str:
-    """The folder name under locales/ (gettext folders cannot contain '-')."""
-    return language(lang).catalog_dir
+def _in_berlin(value: datetime) -> datetime:
+    """A tz-aware datetime as the bot shows it, in Berlin time (a naive one stays as it is)."""
+    return value.astimezone(TIMEZONE) if value.tzinfo is not None else value
 
 
 class CatalogError(Exception):
@@ -126,24 +126,21 @@ class Translator:
         return self.isolate(_format_date(value, format=fmt, locale=self.locale))
 
     def format_time(self, value: time | datetime) -> str:
-        if isinstance(value, datetime):
-            value = value.astimezone(TIMEZONE)
-        return self.isolate(_format_time(value, format="short", locale=self.locale))
+        return self.isolate(self._clock(value))
 
     def format_datetime(self, value: datetime, fmt: str = "medium") -> str:
-        if value.tzinfo is not None:
-            value = value.astimezone(TIMEZONE)
-        date_part = _format_date(value.date(), format=fmt, locale=self.locale)
-        time_part = _format_time(value, format="short", locale=self.locale)
-        return self.isolate(f"{date_part}, {time_part}")
+        day = _format_date(_in_berlin(value).date(), format=fmt, locale=self.locale)
+        return self.isolate(f"{day}, {self._clock(value)}")
 
     def format_when(self, value: datetime) -> str:
         """Weekday, day and month with the time, short enough for a button ("Sa., 12. Dez., 15:00")."""
-        if value.tzinfo is not None:
-            value = value.astimezone(TIMEZONE)
-        date_part = _format_skeleton("MMMEd", value, locale=self.locale)
-        time_part = _format_time(value, format="short", locale=self.locale)
-        return self.isolate(f"{date_part}, {time_part}")
+        day = _format_skeleton("MMMEd", _in_berlin(value), locale=self.locale)
+        return self.isolate(f"{day}, {self._clock(value)}")
+
+    def _clock(self, value: time | datetime) -> str:
+        if isinstance(value, datetime):
+            value = _in_berlin(value)
+        return _format_time(value, format="short", locale=self.locale)
 
     def weekday(self, index: int) -> str:
         """The name of weekday `index` (0 = Monday) in the resident's language."""

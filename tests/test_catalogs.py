@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.i18n import LANGUAGES, I18n, catalog_dir_name
+from bot.i18n import LANGUAGES, I18n
+from bot.languages import language
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -18,7 +19,7 @@ TAG = re.compile(r"</?[a-z]+[^>]*>")
 
 
 def catalog(lang: str):  # type: ignore[no-untyped-def]
-    path = ROOT / "locales" / catalog_dir_name(lang) / "LC_MESSAGES" / "bot.po"
+    path = ROOT / "locales" / language(lang).catalog_dir / "LC_MESSAGES" / "bot.po"
     with path.open("rb") as handle:
         return read_po(handle)
 

@@ -104,43 +104,32 @@ class Catalogue:
         return sorted(found, key=lambda item: item[1].starts)
 
 
-def _example_warnings(loaded: LoadedSources) -> None:
-    for kind in ("places", "partners", "offers", "events"):
-        for entry_id, entry in loaded.entries[kind].items():
-            if getattr(entry, "example", False):
-                loaded.warning(
-                    kind,
-                    entry_id,
-                    ("example",),
-                    "Beispieldaten (example: true) – vor dem Start durch echte Daten ersetzen",
-                    code="example",
-                )
+EXAMPLE = "Beispieldaten (example: true) – vor dem Start durch echte Daten ersetzen"
+BIDI = (
+    "unsichtbare Steuerzeichen für die Schreibrichtung im Text – bitte löschen, "
+    "der Bot setzt sie bei Arabisch und Persisch selbst"
+)
 
 
-def _bidi_warnings(loaded: LoadedSources) -> None:
-    """Direction marks typed or pasted into a text: the bot isolates numbers itself (`--strict`: an error)."""
+def _entry_warnings(loaded: LoadedSources) -> None:
+    """Made-up entries, and direction marks typed or pasted into a text: the bot isolates numbers itself
+    (`--strict` makes both errors)."""
     for kind, entries in loaded.entries.items():
         for entry_id, entry in entries.items():
+            if getattr(entry, "example", False):
+                loaded.warning(kind, entry_id, ("example",), EXAMPLE, code="example")
             for loc, texts in iter_localized(entry):
                 for lang, value in texts.items():
                     values = value if isinstance(value, tuple) else (value,)
                     if any(BIDI_CONTROLS.search(item) for item in values):
-                        loaded.warning(
-                            kind,
-                            entry_id,
-                            (*loc, lang),
-                            "unsichtbare Steuerzeichen für die Schreibrichtung im Text – bitte löschen, "
-                            "der Bot setzt sie bei Arabisch und Persisch selbst",
-                            code="bidi_controls",
-                        )
+                        loaded.warning(kind, entry_id, (*loc, lang), BIDI, code="bidi_controls")
 
 
 def validate_content(content_dir: Path) -> LoadedSources:
     """Load, validate and cross-check everything; all problems are in the result, nothing raised."""
     loaded = load_sources(content_dir)
     check_references(loaded)
-    _example_warnings(loaded)
-    _bidi_warnings(loaded)
+    _entry_warnings(loaded)
     lock, lock_problem = read_lock(content_dir)
     if lock_problem is not None:
         loaded.problems.append(lock_problem)

@@ -36,37 +36,18 @@ _KIND_LABELS = {
 }
 
 
-def coverage(entries: Mapping[str, Mapping[str, BaseModel]]) -> dict[str, dict[str, float | None]]:
-    """Per kind and language: share (0–100) of localized fields that have a text; None = no fields."""
-    table: dict[str, dict[str, float | None]] = {}
-    for kind, by_id in entries.items():
-        total = 0
-        present: dict[str, int] = dict.fromkeys(LANGUAGES, 0)
-        for entry in by_id.values():
-            for _loc, texts in iter_localized(entry):
-                total += 1
-                for lang in texts:
-                    present[lang] += 1
-        table[kind] = {lang: (100 * present[lang] / total if total else None) for lang in LANGUAGES}
-    return table
-
-
-def format_coverage(table: Mapping[str, Mapping[str, float | None]]) -> str:
-    """The coverage table as fixed-width text."""
+def _coverage_table(entries: Mapping[str, Mapping[str, BaseModel]]) -> str:
+    """Per kind and language, the share of localized fields that have a text ("–": the kind has none)."""
     width = max(len(label) for label in _KIND_LABELS.values())
-    header = "".ljust(width) + "".join(lang.rjust(10) for lang in LANGUAGES)
-    rows = [header]
-    for kind, cells in table.items():
-        values = "".join(
-            ("–" if cells[lang] is None else f"{cells[lang]:.0f} %").rjust(10) for lang in LANGUAGES
-        )
-        rows.append(_KIND_LABELS.get(kind, kind).ljust(width) + values)
+    rows = ["".ljust(width) + "".join(lang.rjust(10) for lang in LANGUAGES)]
+    for kind, by_id in entries.items():
+        fields = [texts for entry in by_id.values() for _loc, texts in iter_localized(entry)]
+        row = _KIND_LABELS[kind].ljust(width)
+        for lang in LANGUAGES:
+            share = f"{100 * sum(lang in texts for texts in fields) / len(fields):.0f} %" if fields else "–"
+            row += share.rjust(10)
+        rows.append(row)
     return "\n".join(rows)
-
-
-def apply_strict(problems: list[Problem]) -> list[Problem]:
-    """Promote the warnings that must not go live to errors."""
-    return [p.as_error() if p.severity == "warning" and p.code in STRICT_CODES else p for p in problems]
 
 
 def _print_problems(title: str, problems: list[Problem], out: TextIO, limit: bool) -> None:
@@ -94,7 +75,10 @@ def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, 
     (only when there are no errors).
     """
     loaded = validate_content(content_dir)
-    problems = apply_strict(loaded.problems) if strict else loaded.problems
+    problems = [
+        p.as_error() if strict and p.severity == "warning" and p.code in STRICT_CODES else p
+        for p in loaded.problems
+    ]
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
 
@@ -113,7 +97,7 @@ def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, 
     )
     print(f"\nInhalt in Ordnung: {counts}.", file=out)
     print("\nÜbersetzt (Anteil der Textfelder je Sprache):", file=out)
-    print(format_coverage(coverage(catalogue.entries_by_kind())), file=out)
+    print(_coverage_table(catalogue.entries_by_kind()), file=out)
     if accept:
         count = accept_translations(catalogue.entries_by_kind(), content_dir)
         print(f"\n{count} Übersetzungen als aktuell bestätigt (translations.lock geschrieben).", file=out)

@@ -53,12 +53,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]+)*$")]
 
 
-@cache
-def zone(name: str = DEFAULT_TIMEZONE) -> ZoneInfo:
-    """Return the time zone `name` (cached; nothing is read at import time)."""
-    return ZoneInfo(name)
-
-
 class Localized(dict[Lang, Any]):
     """The value of a localized field (`{lang: text}` or `{lang: words}`): `iter_localized` finds the
     translatable fields of an entry by this type."""
@@ -142,28 +136,26 @@ Clock = Annotated[
 _DATETIME_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})\s*$")
 
 
-def _parse_local_datetime(value: Any) -> Any:
+def _local_datetime(value: Any) -> Any:
+    """Parse "YYYY-MM-DD HH:MM" as a time in Europe/Berlin; a datetime without a time zone is one too."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
     if isinstance(value, str):
         match = _DATETIME_RE.match(value)
         if not match:
             raise ValueError(f"kein gültiger Zeitpunkt {value!r} – Format JJJJ-MM-TT HH:MM")
         try:
             year, month, day, hour, minute = (int(part) for part in match.groups())
-            return datetime(year, month, day, hour, minute)
+            return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
         except ValueError:
             message = f"kein gültiger Zeitpunkt {value!r} – Datum oder Uhrzeit gibt es nicht"
             raise ValueError(message) from None
     return value
 
 
-def _attach_berlin(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=zone())
-
-
 LocalDateTime = Annotated[
     datetime,
-    BeforeValidator(_parse_local_datetime),
-    AfterValidator(_attach_berlin),
+    BeforeValidator(_local_datetime),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}$"}),
 ]
 """A local time "YYYY-MM-DD HH:MM" in Europe/Berlin; always tz-aware after validation."""
@@ -233,14 +225,10 @@ TimeRangeText = Annotated[
 ]
 
 
-HOLIDAY_COUNTRY = "DE"
-HOLIDAY_SUBDIVISION = "NI"
-"""Public holidays of Lower Saxony (Salzgitter): every place with opening hours is closed on them."""
-
-
 @cache
 def _holidays(year: int) -> Mapping[date, str]:
-    return holidays.country_holidays(HOLIDAY_COUNTRY, subdiv=HOLIDAY_SUBDIVISION, years=year, language="de")
+    """Public holidays of Lower Saxony (Salzgitter): every place with opening hours is closed on them."""
+    return holidays.country_holidays("DE", subdiv="NI", years=year, language="de")
 
 
 def public_holiday(day: date) -> str | None:
@@ -257,10 +245,6 @@ class Closure(ContentModel):
 
     _to_after_from = field_validator("to")(_after("from_", "'to' liegt vor 'from'"))
 
-    def covers(self, day: date) -> bool:
-        """Whether `day` lies inside the closure."""
-        return self.from_ <= day <= self.to
-
 
 class OpeningHours(ContentModel):
     """Weekly opening hours; a missing day is closed, and so are public holidays and `closed` days."""
@@ -275,14 +259,14 @@ class OpeningHours(ContentModel):
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
-            zone(value)
+            ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f'unbekannte Zeitzone {value!r}, z. B. "Europe/Berlin"') from None
         return value
 
     def closure_on(self, day: date) -> Closure | None:
         """The content's closure covering `day` (the one ending last if several overlap)."""
-        covering = [c for c in self.closed if c.covers(day)]
+        covering = [closure for closure in self.closed if closure.from_ <= day <= closure.to]
         return max(covering, key=lambda c: c.to) if covering else None
 
     def closed_on(self, day: date) -> bool:
@@ -300,7 +284,7 @@ class OpeningHours(ContentModel):
         """`at` (tz-aware) in the opening hours' time zone."""
         if at.tzinfo is None:
             raise ValueError("at must be timezone-aware")
-        return at.astimezone(zone(self.timezone))
+        return at.astimezone(ZoneInfo(self.timezone))
 
     def is_open(self, at: datetime) -> bool:
         """Whether a resident can walk in at `at` (tz-aware). Appointment-only places are never 'open'."""
@@ -320,7 +304,7 @@ class OpeningHours(ContentModel):
         """
         if self.appointment_only or not self.weekly:
             return None
-        tz = zone(self.timezone)
+        tz = ZoneInfo(self.timezone)
         local = self.local(at)
         if self.is_open(local):
             return local
@@ -511,9 +495,7 @@ class Event(_ForDistricts, ContentModel):
     partner: Slug | None = None
     signup: tuple[Signup, ...] = ()
     signup_label: LocalizedText | None = None
-    """The sign-up button's words instead of the usual ones."""
     intake: IntakeQuestions = ()
-    """Questions asked on signing up, instead of the topic's."""
     topics: tuple[Slug, ...] = ()
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)

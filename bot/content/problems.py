@@ -25,19 +25,13 @@ class Problem:
     message: str
     code: str = ""
 
-    @property
-    def location(self) -> str:
-        """`file:line`, `file` or an empty string."""
-        if self.file is None:
-            return ""
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
-
     def as_error(self) -> Problem:
-        """The same finding as an error."""
         return replace(self, severity="error")
 
     def __str__(self) -> str:
-        where = self.location
+        where = self.file or ""
+        if where and self.line is not None:
+            where += f":{self.line}"
         if self.path and where:
             return f"{self.path} at {where}: {self.message}"
         return f"{self.path or where}: {self.message}"
@@ -52,11 +46,7 @@ class ContentError(Exception):
 
     @property
     def errors(self) -> list[Problem]:
-        """Only the errors."""
         return [p for p in self.problems if p.severity == "error"]
 
     def _render(self) -> str:
-        errors = self.errors
-        lines = [f"{len(errors)} Fehler im Inhalt:"]
-        lines.extend(f"  {p}" for p in errors)
-        return "\n".join(lines)
+        return "\n".join([f"{len(self.errors)} Fehler im Inhalt:", *(f"  {p}" for p in self.errors)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +24,18 @@ If any hook raises, nothing is swapped and the old catalogue stays.
 
 @dataclass(frozen=True)
 class ReloadResult:
-    """Outcome of a reload: `ok` means the new content is live."""
+    """Outcome of a reload: `ok` means the new content is live, `changed` that its version is new."""
 
     ok: bool
-    catalogue: Catalogue | None
-    """The catalogue in use after the reload (the old one if `ok` is False)."""
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
     changed: bool = False
-    """True when the content version differs from the previous catalogue."""
 
     @property
     def errors(self) -> list[Problem]:
-        """Only the errors."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
-        """Only the warnings."""
         return [p for p in self.problems if p.severity == "warning"]
 
 
@@ -62,7 +57,6 @@ class ContentService:
 
     @property
     def loaded(self) -> bool:
-        """Whether a catalogue is in use."""
         return self._catalogue is not None
 
     def _prepare(self) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]]]:
@@ -74,23 +68,18 @@ class ContentService:
     async def reload(self) -> ReloadResult:
         """Load the content again; the old catalogue stays on any error (content or hook)."""
         async with self._lock:
-            old = self._catalogue
-            old_version = old.version if old is not None else None
-            failure: ReloadResult | None = None
             try:
                 catalogue, warnings, commits = await asyncio.to_thread(self._prepare)
             except ContentError as exc:
-                failure = ReloadResult(False, old, exc.problems)
+                logger.warning("Content reload refused: %d errors", len(exc.errors))
+                return ReloadResult(False, exc.problems)
             except Exception as exc:
                 logger.exception("Content reload failed in a swap hook; keeping the old content")
                 message = f"Neuer Inhalt nicht übernommen: {type(exc).__name__}: {exc}"
-                failure = ReloadResult(False, old, [Problem("error", "", None, None, message)])
-            if failure is not None:
-                logger.warning("Content reload refused: %d errors", len(failure.errors))
-                return failure
+                return ReloadResult(False, [Problem("error", "", None, None, message)])
             for commit in commits:
                 commit()
+            changed = self._catalogue is None or self._catalogue.version != catalogue.version
             self._catalogue = catalogue
-            changed = old_version != catalogue.version
             logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
-            return ReloadResult(True, catalogue, warnings, changed)
+            return ReloadResult(True, warnings, changed)

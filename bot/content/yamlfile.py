@@ -1,9 +1,5 @@
-"""Reading content files: YAML with line numbers, safely.
-
-A file is read as bytes (size limit, UTF-8 with a clear message) and parsed by PyYAML's safe loader with
-the surprising YAML 1.1 resolvers removed. The loader builds the data straight from the parser's events,
-refuses tags, anchors, aliases and duplicate keys, and records the line of every key and list item
-(`offers.kurs.title.tr` → 17), so a validation error can name its line (the dagster pattern).
+"""Reading content files safely: bytes with a size limit, UTF-8 with a clear message, YAML with the line of
+every key and list item, so a validation error can name its line (the dagster pattern).
 `bot.content.loader` validates what these functions read.
 """
 
@@ -84,6 +80,9 @@ class ContentLoader(_Base):
     def _refuse(self, event: Any, message: str) -> None:
         self.problems.append(Problem("error", "", self.shown, _line(event), message))
 
+    def _refuse_tag(self, event: Any, tag: str) -> None:
+        self._refuse(event, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt")
+
     def _value(self, event: Any, path: Loc) -> Any:
         """The value that starts with `event`; the lines of what is inside are recorded under `path`."""
         refused = isinstance(event, AliasEvent) or event.anchor is not None
@@ -96,8 +95,7 @@ class ContentLoader(_Base):
         tag = event.tag
         plain = _SEQ if isinstance(event, SequenceStartEvent) else _MAP
         if tag not in (None, "!", plain):
-            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
-            self._refuse(event, message)
+            self._refuse_tag(event, tag)
             refused = True
         value = self._mapping(path) if plain == _MAP else self._sequence(path)
         return None if refused else value  # what is inside was still read, so its problems are reported
@@ -109,8 +107,7 @@ class ContentLoader(_Base):
         if tag == _STR:
             return event.value
         if tag not in _SCALAR_TAGS:
-            message = f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt"
-            self._refuse(event, message)
+            self._refuse_tag(event, tag)
             return None
         try:
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)  # type: ignore[arg-type]
@@ -228,8 +225,6 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
         message = "Doppelpunkt fehlt (Schlüssel: Wert)"
     elif "mapping values are not allowed" in problem:
         message = "unerwarteter Doppelpunkt – Einrückung prüfen oder Text mit ':' in Anführungszeichen setzen"
-    elif "expected a single document" in problem or "but found another document" in problem:
-        message = "nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)"
     elif "block end" in problem or "expected key" in problem or "'-' indicator" in problem:
         message = "Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
     elif isinstance(exc, yaml.reader.ReaderError):

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import ContentError, ContentService, load_catalogue, pick, run_check
-from bot.content.check import json_schema
+from bot.content.catalogue import load_catalogue
+from bot.content.check import json_schema, run_check
 from bot.content.freshness import LOCK_NAME
-from bot.content.models import OpeningHours, public_holiday
+from bot.content.models import OpeningHours, pick, public_holiday
+from bot.content.problems import ContentError
+from bot.content.service import ContentService
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ROOT = Path(__file__).resolve().parents[2]

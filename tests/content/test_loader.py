@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_catalogue, run_check
+from bot.content.catalogue import load_catalogue
+from bot.content.check import run_check
+from bot.content.problems import ContentError
 from bot.content.yamlfile import MAX_FILE_BYTES
 
 

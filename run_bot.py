@@ -16,75 +16,61 @@ from pathlib import Path
 
 from bot.settings import SecretFilter, Settings, SettingsError, StartupError, load_settings
 
-
-def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """Options valid before or after the command (`run_bot.py ask ... --lang tr`)."""
-    default = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--env-file",
-        type=Path,
-        default=default if suppress else Path(".env"),
-        help="settings file (default: .env)",
-    )
-    parser.add_argument(
-        "--content", type=Path, default=default, help="content folder (default: CONTENT_DIR or content/)"
-    )
-    parser.add_argument(
-        "--lang",
-        default=default,
-        help="the resident's language (console: Telegram language of the simulated resident)",
-    )
-    parser.add_argument(
-        "--name", default=default if suppress else "Anna", help="console: the simulated resident's first name"
-    )
-    parser.add_argument(
-        "--user-id", type=int, default=default, help="console: the simulated resident's Telegram id"
-    )
-    parser.add_argument(
-        "--console",
-        action="store_true",
-        default=default if suppress else False,
-        help="open the console chat even if a token is set",
-    )
+# The options valid before or after the command (`run_bot.py ask ... --lang tr`), and their defaults: set
+# once, so that a subcommand's parser never resets one given before the command.
+DEFAULTS = {
+    "env_file": Path(".env"),
+    "content": None,
+    "lang": None,
+    "name": "Anna",
+    "user_id": None,
+    "console": False,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common.add_argument("--env-file", type=Path, help="settings file (default: .env)")
+    common.add_argument("--content", type=Path, help="content folder (default: CONTENT_DIR or content/)")
+    common.add_argument(
+        "--lang", help="the resident's language (console: Telegram language of the simulated resident)"
+    )
+    common.add_argument("--name", help="console: the simulated resident's first name (default: Anna)")
+    common.add_argument("--user-id", type=int, help="console: the simulated resident's Telegram id")
+    common.add_argument("--console", action="store_true", help="open the console chat even if a token is set")
     parser = argparse.ArgumentParser(
         prog="run_bot.py",
+        parents=[common],
         description=(
             "Quartiersbot, the neighbourhood help desk. Without a command it starts the bot: "
             "with TELEGRAM_BOT_TOKEN set it runs on Telegram (polling, or webhook if WEBHOOK_URL is set), "
             "otherwise it opens an offline chat with the bot in this terminal."
         ),
     )
-    add_common_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", parents=[common], help="start the bot (same as no command)")
 
-    run = sub.add_parser("run", help="start the bot (same as no command)")
-    add_common_options(run, suppress=True)
-
-    check = sub.add_parser("check", help="validate the content and print the translation coverage")
-    add_common_options(check, suppress=True)
+    check = sub.add_parser(
+        "check", parents=[common], help="validate the content and print the translation coverage"
+    )
     check.add_argument("--strict", action="store_true", help="going live: fail on example data and gaps")
     check.add_argument("--accept", action="store_true", help="record the current translations as reviewed")
 
-    schema = sub.add_parser("schema", help="write the JSON Schema of the content files")
-    add_common_options(schema, suppress=True)
+    schema = sub.add_parser("schema", parents=[common], help="write the JSON Schema of the content files")
     schema.add_argument("--out", type=Path, help="file to write (default: <content>/schema.json)")
 
-    ask = sub.add_parser("ask", help="print what the bot would answer to a question")
-    add_common_options(ask, suppress=True)
+    ask = sub.add_parser("ask", parents=[common], help="print what the bot would answer to a question")
     ask.add_argument("question", nargs="?", help="the question (or use --batch)")
     ask.add_argument("--district", help="the resident's district id")
     ask.add_argument("--json", action="store_true", help="machine-readable output")
     ask.add_argument("--batch", help="JSON lines file ({'q': ..., 'lang': ...}) or - for stdin")
 
-    links = sub.add_parser("links", help="print the deep links (t.me/<bot>?start=...) for posters and flyers")
-    add_common_options(links, suppress=True)
+    links = sub.add_parser(
+        "links", parents=[common], help="print the deep links (t.me/<bot>?start=...) for posters and flyers"
+    )
     links.add_argument("--bot", required=True, help="the bot's Telegram username (without @)")
 
-    db = sub.add_parser("db", help="database tasks")
-    add_common_options(db, suppress=True)
+    db = sub.add_parser("db", parents=[common], help="database tasks")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply all migrations")
     return parser
 
@@ -104,7 +90,7 @@ def configure_logging(settings: Settings) -> SecretFilter:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv, namespace=argparse.Namespace(**DEFAULTS))
     # PTB 22's coming form of durations (a 429's `retry_after` as a timedelta), without its deprecation
     # warning on every 429.
     os.environ.setdefault("PTB_TIMEDELTA", "true")

@@ -143,42 +143,26 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
             raise ContentError(result.errors)
     logger.info("content %s live", services.content.catalogue.version)
     await register_commands(app.bot, services.i18n)
-    services.delivery = build_delivery(app, services)
-    try:
-        services.inbound = await start_inbound_mail(services)
-    except OSError as exc:
-        settings = services.settings
-        where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
-        raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None
-    if background:
-        services.delivery.start()
-        if app.job_queue is not None:
-            jobs.schedule(app.job_queue)
-
-
-async def start_inbound_mail(services: Services) -> asyncio.Server | None:
-    """Listen for partners' e-mail replies (MAIL_INBOUND_PORT); each one is relayed to its resident."""
-    settings = services.settings
-    if not (settings.mail_inbound_port and settings.mail_reply_domain and settings.mail_reply_secret):
-        return None
-    return await inbound.listen(
-        settings.mail_inbound_host,
-        settings.mail_inbound_port,
-        settings.mail_reply_domain,
-        settings.mail_reply_secret,
-        services.requests.email_reply,
-    )
-
-
-def build_delivery(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> DeliveryWorker:
-    """The outbox worker, with e-mail when SMTP is configured."""
     settings = services.settings
     mailer = None
     if settings.smtp_host and settings.smtp_from:
         mailer = SmtpMailer(settings, telegram_file_fetcher(app.bot))
-    hooks = TicketDeliveryHooks(lambda: services.ticket_context())
     pacer = app.bot.rate_limiter if isinstance(app.bot.rate_limiter, ChatPacer) else None
-    return DeliveryWorker(services.database, app.bot, mailer, hooks=hooks, clock=services.clock, pacer=pacer)
+    hooks = TicketDeliveryHooks(services.ticket_context)
+    services.delivery = DeliveryWorker(
+        services.database, app.bot, mailer, hooks=hooks, clock=services.clock, pacer=pacer
+    )
+    if settings.mail_inbound_port and settings.mail_reply_domain and settings.mail_reply_secret:
+        # Partners' e-mail replies, each relayed to its resident.
+        try:
+            services.inbound = await inbound.listen(settings, services.requests.email_reply)
+        except OSError as exc:
+            where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
+            raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None
+    if background:
+        services.delivery.start()
+        if app.job_queue is not None:
+            jobs.schedule(app.job_queue)
 
 
 async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

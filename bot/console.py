@@ -82,9 +82,13 @@ class ConsolePrinter:
         if payload.chat_id == self.resident_chat and payload.reply_markup:
             self.resident_buttons = payload
         if payload.chat_id == self.acting_in and payload.reply_markup:
-            for number, label in enumerate(payload.labels, start=1):
-                self._line(f"   [{number}] {label}")
-            self.last_buttons = payload
+            self.show_buttons(payload)
+
+    def show_buttons(self, message: Sent | None) -> None:
+        """Number the buttons of `message`: typing a number taps one."""
+        self.last_buttons = message
+        for number, label in enumerate(message.labels if message else (), start=1):
+            self._line(f"   [{number}] {label}")
 
     def _line(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -124,61 +128,57 @@ def _is_request_card(message: Sent) -> bool:
     return any(str(b.get("callback_data", "")).startswith(take_on) for b in message.flat_buttons)
 
 
-MEDIA_WORDS = frozenset({"foto", "photo", "album", "sprache", "voice", "dokument", "document"})
-
-
-def media_word(text: str) -> tuple[str, str] | None:
-    """`:foto Text`, `:album 3`, `:sprache`, `:dokument`: (word, rest) of a simulated file, else None."""
+def preview_word(text: str) -> tuple[str, str]:
+    """`:word rest` → (word, rest); ("", "") for a line not starting with ":"."""
     if not text.startswith(":"):
-        return None
+        return "", ""
     word, _, rest = text[1:].strip().partition(" ")
-    return (word.casefold(), rest.strip()) if word.casefold() in MEDIA_WORDS else None
+    return word.casefold(), rest.strip()
 
 
-async def send_media(person: SimUser, word: str, rest: str) -> None:
-    """The resident sends a simulated photo, album, voice message or document (as on a phone)."""
+async def act(person: SimUser, text: str, printer: ConsolePrinter) -> None:
+    """What one line does: `:foto Text`, `:album 3`, `:sprache`, `:dokument` send a simulated file (as on a
+    phone), a number taps a numbered button, anything else is a message (a partner's answers the request
+    card, as in the group on Telegram)."""
+    word, rest = preview_word(text)
+    buttons = printer.last_buttons
     if word in {"foto", "photo"}:
         await person.send_photo(rest or None)
     elif word == "album":
-        count = int(rest) if rest.isdigit() else 3
         group = f"album-{time.time_ns()}"
-        for _ in range(max(1, min(count, 10))):
+        for _ in range(max(1, min(int(rest) if rest.isdigit() else 3, 10))):
             await person.send_photo(media_group=group)
     elif word in {"sprache", "voice"}:
         await person.send_voice()
-    else:
+    elif word in {"dokument", "document"}:
         await person.send_document(rest or "Brief.pdf", "application/pdf")
-
-
-def is_preview_command(text: str) -> bool:
-    """`:partner`, `:bewohner`, `:hilfe` (anything else starting with ":" is a message, e.g. ":)")."""
-    return text.startswith(":") and text[1:].strip().partition(" ")[0].casefold() in COMMANDS
+    elif buttons is not None and text.strip().isdigit() and 1 <= int(text) <= len(buttons.flat_buttons):
+        await person.tap(int(text), buttons)
+    else:
+        await person.send(text, reply_to=printer.cards.get(person.chat))
 
 
 def switch_role(
     command: str, printer: ConsolePrinter, resident: SimUser, actor: SimUser, out: TextIO
 ) -> SimUser:
     """A `:` command of the preview: who writes next (the resident or a partner's staff member)."""
-    word, _, rest = command[1:].strip().partition(" ")
-    word = word.casefold()
+    word, rest = preview_word(command)
     if word in {"partner", "partnerin"}:
         if not printer.cards:
             out.write("(Noch keine Anfrage in einer Partnergruppe: erst als Bewohnerin eine senden.)\n")
             return actor
         chat_id = next(reversed(printer.cards))
-        staff = SimUser(resident.telegram, resident.app, STAFF_USER_ID, rest.strip() or "Petra", "de")
+        staff = SimUser(resident.telegram, resident.app, STAFF_USER_ID, rest or "Petra", "de")
         actor = staff.in_group(chat_id)
-        printer.acting_in, printer.last_buttons = chat_id, printer.cards[chat_id]
+        printer.acting_in = chat_id
         out.write(f"(Sie schreiben jetzt als {actor.first_name} in der Partnergruppe {chat_id}.)\n")
-        for number, label in enumerate(printer.last_buttons.labels, start=1):
-            out.write(f"   [{number}] {label}\n")
+        printer.show_buttons(printer.cards[chat_id])
         return actor
     if word in {"bewohner", "bewohnerin", "resident"}:
         # The buttons of what the resident got meanwhile (a partner's answer has ⏹ End) can be tapped.
-        printer.acting_in, printer.last_buttons = resident.chat, printer.resident_buttons
+        printer.acting_in = resident.chat
         out.write("(Sie schreiben wieder als Bewohnerin.)\n")
-        for number, label in enumerate(printer.last_buttons.labels if printer.last_buttons else (), start=1):
-            out.write(f"   [{number}] {label}\n")
+        printer.show_buttons(printer.resident_buttons)
         return resident
     out.write(HELP + "\n")
     return actor
@@ -243,29 +243,12 @@ async def run_console(
                 text = line.rstrip("\n")
                 if not text.strip():
                     continue
-                media = media_word(text)
-                if media is not None:
-                    await send_media(actor, *media)
-                    if actor is not resident:
-                        await deliver(app)
-                    await asyncio.sleep(0)
-                    continue
-                if is_preview_command(text):
+                if preview_word(text)[0] in COMMANDS:  # anything else starting with ":" is a message: ":)"
                     await deliver(app)  # a card still in the outbox is shown (and usable) first
                     actor = switch_role(text, printer, resident, actor, out)
                     continue
-                if text.strip().isdigit() and printer.last_buttons is not None:
-                    number = int(text.strip())
-                    if 1 <= number <= len(printer.last_buttons.flat_buttons):
-                        await actor.tap(number, printer.last_buttons)
-                        if actor is not resident:
-                            await deliver(app)
-                        await asyncio.sleep(0)
-                        continue
-                if actor is resident:
-                    await resident.send(text)
-                else:  # a partner's answer: a reply to the request card, as in the group on Telegram
-                    await actor.send(text, reply_to=printer.cards.get(actor.chat))
+                await act(actor, text, printer)
+                if actor is not resident:
                     await deliver(app)
                 await asyncio.sleep(0)
         finally:

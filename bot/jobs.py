@@ -6,9 +6,16 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import delete
+
 from bot.flood import WINDOW as FLOOD_WINDOW
 from bot.services import Services
-from bot.storage import feedback, flood, inbox, requests
+from bot.storage.db import changed_rows
+from bot.storage.models.feedback import UnansweredQuestion
+from bot.storage.models.flood import FloodCounter
+from bot.storage.models.inbox import InboxStatus, InboxUpdate
+from bot.storage.models.outbox import OutboxMessage, OutboxStatus
+from bot.storage.models.requests import Dialogue, Request, RequestStatus
 
 logger = logging.getLogger(__name__)
 
@@ -17,27 +24,40 @@ PURGE_INTERVAL = 6 * 3600
 # Processed updates keep only their id (payloads go when processed); Telegram sends an update again for at
 # most a day, so after that the id cannot be needed to recognise a second copy.
 INBOX_RETENTION = timedelta(days=1)
+FINAL_STATUSES = (RequestStatus.CLOSED, RequestStatus.CANCELLED)
+FINISHED_OUTBOX = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DEAD)
 
 
 async def purge_old_data(services: Services) -> int:
-    """Keep the privacy promises: old unanswered questions, abandoned drafts, finished requests and sent
-    messages go."""
+    """Keep the privacy promises: old unanswered questions, abandoned drafts, finished requests (with their
+    messages and thread links) and sent messages go; returns how many of those."""
     now = services.clock()
     settings = services.settings
-    async with services.database.transaction() as session:
-        removed = await feedback.purge_unanswered(
-            session, now - timedelta(days=settings.unanswered_retention_days)
-        )
-        removed += await requests.purge_finished_requests(
-            session, now - timedelta(days=settings.request_retention_days)
-        )
-        removed += await requests.purge_idle_dialogues(
-            session, now - timedelta(hours=settings.draft_retention_hours)
-        )
+    finished_before = now - timedelta(days=settings.request_retention_days)
+    counted = (
+        delete(UnansweredQuestion).where(
+            UnansweredQuestion.created_at < now - timedelta(days=settings.unanswered_retention_days)
+        ),
+        delete(Request).where(Request.status.in_(FINAL_STATUSES), Request.updated_at < finished_before),
+        delete(Dialogue).where(Dialogue.updated_at < now - timedelta(hours=settings.draft_retention_hours)),
         # Sent messages keep their text in the outbox: they go after the same period as the requests.
-        removed += await requests.purge_outbox(session, now - timedelta(days=settings.request_retention_days))
-        await inbox.purge_inbox(session, now - INBOX_RETENTION)
-        await flood.purge_flood_counters(session, now - FLOOD_WINDOW)
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(FINISHED_OUTBOX), OutboxMessage.created_at < finished_before
+        ),
+    )
+    housekeeping = (
+        delete(InboxUpdate).where(
+            InboxUpdate.status != InboxStatus.PENDING, InboxUpdate.done_at < now - INBOX_RETENTION
+        ),
+        # The counters of windows that are over count nothing any more.
+        delete(FloodCounter).where(FloodCounter.window_start < now - FLOOD_WINDOW),
+    )
+    removed = 0
+    async with services.database.transaction() as session:
+        for statement in counted:
+            removed += changed_rows(await session.execute(statement))
+        for statement in housekeeping:
+            await session.execute(statement)
     return removed
 
 

@@ -1,21 +1,23 @@
 """/mydata: everything the bot has stored about one resident (DSGVO Art. 15, the right of access).
 
-The domain service the handler calls; one read transaction (bot/storage/personal_data.py has the queries).
+The domain service the handler calls; one read transaction.
 What it returns is plain data: bot/render/personal_data.py turns it into a message and a JSON file. Only the
 resident's own data is included: the first names of partner staff in a thread are theirs, not the resident's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
-from bot.storage import feedback as feedback_store
-from bot.storage import personal_data as store
-from bot.storage import requests as requests_store
+from sqlalchemy import select
+
 from bot.storage.db import Database
 from bot.storage.models import Resident
+from bot.storage.models.feedback import AnswerFeedback
+from bot.storage.models.requests import Dialogue, Request, RequestMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,19 @@ class PersonalData:
     votes: tuple[VoteRecord, ...]
 
 
+_R = TypeVar("_R")
+
+
+def _record(record: type[_R], row: object, **values: Any) -> _R:
+    """`record` with the values given, its other fields from the same-named attributes of `row` (enums as
+    their stored values)."""
+    for name in (f.name for f in fields(record)):  # type: ignore[arg-type]
+        if name not in values:
+            value = getattr(row, name)
+            values[name] = value.value if isinstance(value, Enum) else value
+    return record(**values)
+
+
 class PersonalDataService:
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -92,46 +107,41 @@ class PersonalDataService:
             resident = await session.get(Resident, telegram_id)
             if resident is None:
                 return None
-            requests = await store.requests_of(session, telegram_id)
-            messages = await store.messages_of(session, [r.id for r in requests])
-            dialogue = await requests_store.get_dialogue(session, telegram_id)
-            votes = await feedback_store.votes_of(session, telegram_id)
-        threads: dict[int, list[ThreadMessage]] = {}
-        for m in messages:
-            threads.setdefault(m.request_id, []).append(
-                ThreadMessage(m.direction.value, m.kind.value, m.text, m.file_name, m.created_at)
-            )
-        return PersonalData(
-            telegram_id=resident.telegram_id,
-            language=resident.language,
-            language_confirmed=resident.language_confirmed,
-            district=resident.district,
-            first_name=resident.first_name,
-            blocked=resident.blocked,
-            first_seen=resident.first_seen,
-            last_seen=resident.last_seen,
-            requests=tuple(
-                RequestRecord(
-                    number=r.number,
-                    partner_id=r.partner_id,
-                    offer_id=r.offer_id,
-                    event_id=r.event_id,
-                    topic_id=r.topic_id,
-                    district=r.district,
-                    language=r.language,
-                    status=r.status.value,
-                    contact=r.contact.value,
-                    phone=r.phone,
-                    first_name=r.first_name,
-                    intake=dict(r.intake or {}),
-                    created_at=r.created_at,
-                    updated_at=r.updated_at,
-                    messages=tuple(threads.get(r.id, ())),
+            requests = (
+                await session.scalars(
+                    select(Request)
+                    .where(Request.resident_id == telegram_id)
+                    .order_by(Request.created_at, Request.id)
                 )
-                for r in requests
-            ),
-            draft=None
-            if dialogue is None
-            else DraftRecord(dialogue.step, dict(dialogue.data or {}), dialogue.updated_at),
-            votes=tuple(VoteRecord(v.kind, v.entry_id, v.helpful, v.created_at) for v in votes),
-        )
+            ).all()
+            messages = await session.scalars(
+                select(RequestMessage)
+                .where(RequestMessage.request_id.in_([r.id for r in requests]))
+                .order_by(RequestMessage.id)
+            )
+            threads: dict[int, list[ThreadMessage]] = {}
+            for message in messages:
+                threads.setdefault(message.request_id, []).append(_record(ThreadMessage, message))
+            dialogue = await session.scalar(select(Dialogue).where(Dialogue.resident_id == telegram_id))
+            votes = await session.scalars(
+                select(AnswerFeedback)
+                .where(AnswerFeedback.resident_id == telegram_id)
+                .order_by(AnswerFeedback.created_at, AnswerFeedback.id)
+            )
+            return _record(
+                PersonalData,
+                resident,
+                requests=tuple(
+                    _record(
+                        RequestRecord,
+                        r,
+                        intake=dict(r.intake or {}),
+                        messages=tuple(threads.get(r.id, ())),
+                    )
+                    for r in requests
+                ),
+                draft=None
+                if dialogue is None
+                else _record(DraftRecord, dialogue, data=dict(dialogue.data or {})),
+                votes=tuple(_record(VoteRecord, vote) for vote in votes),
+            )

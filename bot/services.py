@@ -5,24 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from bot.feedback import FeedbackService
+from bot.flood import FloodGuard
+from bot.personal_data import PersonalDataService
+from bot.residents import ResidentService
 from bot.tickets.deps import TicketContext
+from bot.tickets.desk import RequestDesk
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
     from bot.delivery.worker import DeliveryWorker
-    from bot.feedback import FeedbackService
-    from bot.flood import FloodGuard
     from bot.i18n import I18n
-    from bot.personal_data import PersonalDataService
-    from bot.residents import ResidentService
     from bot.search.engine import SearchEngine
     from bot.search.vectors import Embedder
     from bot.settings import Settings
     from bot.storage.db import Database
-    from bot.tickets.desk import RequestDesk
 
 
 @dataclass
@@ -42,6 +41,23 @@ class Services:
     inbound: Any = None
     # The clock of the whole bot (tests set a fixed one): opening hours, next dates, reminders.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # Requests to partners: the dialogue, sending, relaying, partner actions, reminders.
+    requests: RequestDesk = field(init=False)
+    # Residents' language, neighbourhood and /delete.
+    residents: ResidentService = field(init=False)
+    # Per-resident message counters (in the database: a restart does not reset them).
+    flood: FloodGuard = field(init=False)
+    # Votes (once per resident and entry) and anonymous unanswered questions.
+    feedback: FeedbackService = field(init=False)
+    # /mydata: everything stored about one resident.
+    personal_data: PersonalDataService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.requests = RequestDesk(self.database, self.ticket_context, self._wake_delivery)
+        self.residents = ResidentService(self.database)
+        self.flood = FloodGuard(self.database)
+        self.feedback = FeedbackService(self.database)
+        self.personal_data = PersonalDataService(self.database)
 
     def ticket_context(self) -> TicketContext:
         """What the request services need, for the content that is live right now."""
@@ -57,44 +73,9 @@ class Services:
             reopen_window=timedelta(days=settings.reopen_days),
         )
 
-    @cached_property
-    def requests(self) -> RequestDesk:
-        """Requests to partners: the dialogue, sending, relaying, partner actions, reminders."""
-        from bot.tickets.desk import RequestDesk
-
-        def wake() -> None:
-            if self.delivery is not None:
-                self.delivery.wake()
-
-        return RequestDesk(self.database, self.ticket_context, wake)
-
-    @cached_property
-    def residents(self) -> ResidentService:
-        """Residents' language, neighbourhood and /delete."""
-        from bot.residents import ResidentService
-
-        return ResidentService(self.database)
-
-    @cached_property
-    def flood(self) -> FloodGuard:
-        """Per-resident message counters (in the database: a restart does not reset them)."""
-        from bot.flood import FloodGuard
-
-        return FloodGuard(self.database)
-
-    @cached_property
-    def feedback(self) -> FeedbackService:
-        """Votes (once per resident and entry) and anonymous unanswered questions."""
-        from bot.feedback import FeedbackService
-
-        return FeedbackService(self.database)
-
-    @cached_property
-    def personal_data(self) -> PersonalDataService:
-        """/mydata: everything stored about one resident."""
-        from bot.personal_data import PersonalDataService
-
-        return PersonalDataService(self.database)
+    def _wake_delivery(self) -> None:
+        if self.delivery is not None:
+            self.delivery.wake()
 
     @property
     def engine(self) -> SearchEngine:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -25,11 +25,26 @@ from bot.languages import LANGUAGES
 # is taken as it is: relative to the working directory).
 PROJECT = Path(__file__).resolve().parent.parent
 
-TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,}$")
 # Anything shaped like a bot token, wherever it appears (URLs of the Bot API, error messages).
 ANY_TOKEN_RE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,}")
-# What Telegram accepts as a webhook's secret token.
-WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+HTTP_URL = (re.compile(r"^https?://"), "must start with http:// or https://")
+# The settings a pattern checks, with what to say when it does not match.
+SHAPES = {
+    "telegram_bot_token": (
+        re.compile(rf"^{ANY_TOKEN_RE.pattern}$"),
+        "does not look like a bot token from @BotFather (digits:letters)",
+    ),
+    # What Telegram accepts as a webhook's secret token.
+    "webhook_secret": (
+        re.compile(r"^[A-Za-z0-9_-]{1,256}$"),
+        "may only contain letters A-Z/a-z, digits, _ and - (1 to 256 characters)",
+    ),
+    "webhook_url": HTTP_URL,
+    "telegram_api_base_url": HTTP_URL,
+    "telegram_api_file_url": HTTP_URL,
+}
+# Settings that an empty variable leaves unset; their values lose surrounding spaces.
+OPTIONAL_TEXT = (*SHAPES, "vector_cache_dir")
 MASK = "***"
 SUPPORTED_DATABASES = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
@@ -125,31 +140,19 @@ class Settings(BaseSettings):
     request_retention_days: int = Field(default=180, ge=7, le=3650)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("telegram_bot_token")
+    @field_validator(*OPTIONAL_TEXT, mode="before")
     @classmethod
-    def _token_shape(cls, value: str | None) -> str | None:
-        if value is None or value.strip() == "":
-            return None
-        value = value.strip()
-        if not TOKEN_RE.match(value):
-            # Never echo the token itself: it would end up in logs and terminals.
-            raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
+    def _blank_is_unset(cls, value: object) -> object:
+        """An empty variable (`WEBHOOK_URL=` in .env) counts as not set."""
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator(*SHAPES)
+    @classmethod
+    def _shape(cls, value: str | None, info: ValidationInfo) -> str | None:
+        pattern, problem = SHAPES[str(info.field_name)]
+        if value is not None and not pattern.match(value):
+            raise ValueError(problem)  # never the value: tokens and secrets must not reach logs or terminals
         return value
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _webhook_secret(cls, value: str | None) -> str | None:
-        if value is None or value.strip() == "":
-            return None
-        if not WEBHOOK_SECRET_RE.match(value.strip()):
-            # Telegram's rule; never echo the secret.
-            raise ValueError("may only contain letters A-Z/a-z, digits, _ and - (1 to 256 characters)")
-        return value.strip()
-
-    @field_validator("vector_cache_dir", mode="before")
-    @classmethod
-    def _no_vector_cache(cls, value: object) -> object:
-        return None if value == "" else value
 
     @field_validator("default_language")
     @classmethod
@@ -170,15 +173,6 @@ class Settings(BaseSettings):
             raise ValueError(f"unsupported database '{backend}', use sqlite or postgresql")
         # Accept the plain forms people copy from their hoster and pick the async driver ourselves.
         return url.set(drivername=SUPPORTED_DATABASES[backend]).render_as_string(hide_password=False)
-
-    @field_validator("webhook_url", "telegram_api_base_url", "telegram_api_file_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is None or value.strip() == "":
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.strip()
 
     @field_validator("admin_user_ids")
     @classmethod

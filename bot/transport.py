@@ -38,6 +38,13 @@ from telegram.warnings import PTBDeprecationWarning
 logger = logging.getLogger(__name__)
 
 
+def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+    """Seconds to wait after failed try `attempt` (from 1): `base` doubling each try, at most `cap`, with
+    "equal jitter": never all at once after an outage, never much sooner than planned."""
+    delay = min(cap, base * 2 ** max(0, attempt - 1))
+    return delay / 2 + (rng or random).uniform(0, delay / 2)
+
+
 def retry_after_seconds(exc: RetryAfter) -> float:
     """The wait Telegram asked for. PTB 22 deprecates the int form of `retry_after`; both are accepted."""
     with warnings.catch_warnings():
@@ -72,10 +79,6 @@ class RetryingRequest(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
-    def _backoff(self, attempt: int) -> float:
-        delay = min(4.0, self.base_delay * 2 ** (attempt - 1))
-        return delay / 2 + random.uniform(0, delay / 2)
-
     async def do_request(
         self,
         url: str,
@@ -97,11 +100,11 @@ class RetryingRequest(BaseRequest):
                 if last or isinstance(exc, BadRequest):
                     raise
                 logger.info("%s: %s, trying again", endpoint, type(exc).__name__)
-                await self._sleep(self._backoff(attempt))
+                await self._sleep(backoff(attempt, self.base_delay, 4.0))
                 continue
             if status >= 500 and not last:
                 logger.info("%s: server error %s, trying again", endpoint, status)
-                await self._sleep(self._backoff(attempt))
+                await self._sleep(backoff(attempt, self.base_delay, 4.0))
                 continue
             return status, body
         raise AssertionError("unreachable")

@@ -24,6 +24,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.delivery.mail import reply_signature
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -113,11 +114,13 @@ class ReplyHandler:
         return status
 
 
-async def listen(host: str, port: int, domain: str, secret: str, on_reply: ReplyCallback) -> asyncio.Server:
-    """Start the SMTP listener for partners' replies on `host:port`."""
+async def listen(settings: Settings, on_reply: ReplyCallback) -> asyncio.Server:
+    """Start the SMTP listener for partners' replies (MAIL_INBOUND_HOST, MAIL_INBOUND_PORT)."""
+    domain, secret = settings.mail_reply_domain, settings.mail_reply_secret
+    assert domain and secret, "MAIL_INBOUND_PORT needs MAIL_REPLY_DOMAIN and MAIL_REPLY_SECRET"
     handler = ReplyHandler(domain, secret, on_reply)
-    server = await asyncio.get_running_loop().create_server(
-        lambda: SMTP(handler, hostname=domain), host, port
-    )
+    host, port = settings.mail_inbound_host, settings.mail_inbound_port
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(handler, hostname=domain), host, port)
     logger.info("listening for partners' e-mail replies on %s:%s", host, port)
     return server

@@ -45,7 +45,7 @@ from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import LinkRole, Request
-from bot.transport import ChatPacer, retry_after_seconds
+from bot.transport import ChatPacer, backoff, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -408,11 +408,6 @@ class DeliveryWorker:
         db_row.payload = {**db_row.payload, "parts_sent": partly.parts_sent}
         await self._link(session, db_row, partly.message_ids)
 
-    def _backoff(self, attempts: int) -> float:
-        delay = min(self.policy.max_delay, self.policy.base_delay * 2 ** max(0, attempts - 1))
-        # "Equal jitter": never hammer all at once after an outage, never retry much sooner than planned.
-        return delay / 2 + self._rng.uniform(0, delay / 2)
-
     async def _record_failure(self, session: AsyncSession, row: OutboxMessage, failure: _Failure) -> None:
         db_row = await session.get(OutboxMessage, row.id)
         assert db_row is not None
@@ -440,7 +435,8 @@ class DeliveryWorker:
         if (unreachable and db_row.attempts < self.policy.unreachable_attempts) or (
             failure.kind is _Kind.RETRY and db_row.attempts < self.policy.max_attempts
         ):
-            db_row.next_attempt_at = now + timedelta(seconds=self._backoff(db_row.attempts))
+            delay = backoff(db_row.attempts, self.policy.base_delay, self.policy.max_delay, self._rng)
+            db_row.next_attempt_at = now + timedelta(seconds=delay)
             return
         if unreachable:
             await self._give_up_target(session, db_row, failure.error)

@@ -54,16 +54,13 @@ class Poller:
                 raise
             except TimedOut:
                 continue  # a long poll that outlived the network's patience: just ask again
-            except Conflict as exc:
-                logger.error("another process polls with this token (%s); retrying", exc.message)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
-                continue
             except RetryAfter as exc:
                 await asyncio.sleep(retry_after_seconds(exc))
                 continue
             except TelegramError as exc:
-                logger.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
+                # Conflict: another process polls with this token.
+                level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
+                logger.log(level, "getUpdates failed (%s); retrying in %.0f s", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue

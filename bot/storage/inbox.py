@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.db import changed_rows, upsert_insert
+from bot.storage.db import upsert_insert
 from bot.storage.models.inbox import InboxStatus, InboxUpdate
 
 
@@ -77,11 +77,3 @@ async def finish_update(session: AsyncSession, update_id: int, status: InboxStat
         .where(InboxUpdate.update_id == update_id)
         .values(status=status, payload=None, done_at=now)
     )
-
-
-async def purge_inbox(session: AsyncSession, done_before: datetime) -> int:
-    """Forget processed updates finished before `done_before` (only their ids and times are left)."""
-    statement = delete(InboxUpdate).where(
-        InboxUpdate.status != InboxStatus.PENDING, InboxUpdate.done_at < done_before
-    )
-    return changed_rows(await session.execute(statement))

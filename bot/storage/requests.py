@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, select, update
+from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -296,20 +296,6 @@ async def pending_for_target(session: AsyncSession, channel: Channel, target: st
     return result.all()
 
 
-async def purge_finished_requests(session: AsyncSession, updated_before: datetime) -> int:
-    """Delete closed and withdrawn requests (with their messages and thread links) not touched since then."""
-    statement = delete(Request).where(
-        Request.status.in_([RequestStatus.CLOSED, RequestStatus.CANCELLED]),
-        Request.updated_at < updated_before,
-    )
-    return changed_rows(await session.execute(statement))
-
-
-async def purge_idle_dialogues(session: AsyncSession, updated_before: datetime) -> int:
-    """Delete request drafts (never sent) not touched since then."""
-    return changed_rows(await session.execute(delete(Dialogue).where(Dialogue.updated_at < updated_before)))
-
-
 async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
     return (await session.execute(select(Request).where(Request.number == number))).scalar_one_or_none()
 
@@ -317,12 +303,3 @@ async def get_request_by_number(session: AsyncSession, number: str) -> Request |
 async def outbox_key_exists(session: AsyncSession, dedupe_key: str) -> bool:
     found = await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
     return found.first() is not None
-
-
-async def purge_outbox(session: AsyncSession, created_before: datetime) -> int:
-    """Delete finished outbox rows (sent, failed, given up) older than the retention: they hold texts."""
-    statement = delete(OutboxMessage).where(
-        OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DEAD]),
-        OutboxMessage.created_at < created_before,
-    )
-    return changed_rows(await session.execute(statement))

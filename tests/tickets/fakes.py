@@ -17,7 +17,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.content.models import District, Event, Offer, Partner, Topic
 from bot.i18n import Translator, babel_locale
-from bot.storage import residents
+from bot.storage.models import Resident
 from bot.tickets.deps import TicketContext
 
 PARTNER_CHAT = -1001
@@ -101,7 +101,10 @@ def ticket_context(**routing_overrides: dict[str, Any]) -> TicketContext:
 async def add_resident(
     session: Any, telegram_id: int = RESIDENT, language: str = "ar", name: str = "Amina"
 ) -> None:
-    resident, _ = await residents.touch_resident(session, telegram_id, language=language, first_name=name)
+    resident = await session.get(Resident, telegram_id)
+    if resident is None:
+        resident = Resident(telegram_id=telegram_id, language=language, first_name=name)
+        session.add(resident)
     resident.district = "fredenberg"
 
 

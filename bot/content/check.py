@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel
 
-from bot.content.catalogue import Catalogue, validate_content
+from bot.content.catalogue import validate_content
 from bot.content.freshness import accept as accept_translations
 from bot.content.models import ContentFile, iter_localized
 from bot.content.problems import Problem
@@ -90,16 +90,13 @@ def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, 
             print("Übersetzungen nicht bestätigt: erst die Fehler beheben.", file=out)
         return 1
 
-    # Loading errors would have stopped us above, so the catalogue can be built.
-    catalogue = Catalogue.from_sources(loaded)
-    counts = ", ".join(
-        f"{len(entries)} {_KIND_LABELS[kind]}" for kind, entries in catalogue.entries_by_kind().items()
-    )
+    entries = loaded.entries
+    counts = ", ".join(f"{len(by_id)} {_KIND_LABELS[kind]}" for kind, by_id in entries.items())
     print(f"\nInhalt in Ordnung: {counts}.", file=out)
     print("\nÜbersetzt (Anteil der Textfelder je Sprache):", file=out)
-    print(_coverage_table(catalogue.entries_by_kind()), file=out)
+    print(_coverage_table(entries), file=out)
     if accept:
-        count = accept_translations(catalogue.entries_by_kind(), content_dir)
+        count = accept_translations(entries, content_dir)
         print(f"\n{count} Übersetzungen als aktuell bestätigt (translations.lock geschrieben).", file=out)
     return 0
 

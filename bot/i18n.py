@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,8 +25,6 @@ from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
 from bot.languages import LANGUAGES, REGISTRY, counts_as, language
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "de"
 TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -76,7 +73,6 @@ def negotiate(
     """Map Telegram's `language_code` (e.g. 'fa-IR', 'pt-BR') to a supported language, else `default`."""
     if not language_code:
         return default
-    available = tuple(available)
     try:
         wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
     except (ValueError, UnknownLocaleError):

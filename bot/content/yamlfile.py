@@ -238,14 +238,13 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Lines, list[Problem]]:
     """Parse one file: (data, lines, problems). Data is None when the file has problems or is empty."""
     loader = ContentLoader(text, shown)
     try:
-        try:
-            data = loader.data()
-        except yaml.YAMLError as exc:
-            return None, {}, [_yaml_problem(exc, text, shown)]
-        except RecursionError:
-            return None, {}, [Problem("error", "", shown, loader.lines.get(()), "zu tief verschachtelt")]
-        if loader.problems:
-            return None, loader.lines, sorted(loader.problems, key=lambda p: p.line or 0)
-        return data, loader.lines, []
+        data = loader.data()
+    except yaml.YAMLError as exc:
+        return None, {}, [_yaml_problem(exc, text, shown)]
+    except RecursionError:
+        return None, {}, [Problem("error", "", shown, loader.lines.get(()), "zu tief verschachtelt")]
     finally:
         loader.dispose()
+    if loader.problems:
+        return None, loader.lines, sorted(loader.problems, key=lambda p: p.line or 0)
+    return data, loader.lines, []

@@ -21,8 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
-from bot.tickets.deps import TicketContext
-from bot.tickets.outcome import Outcome, Result
+from bot.tickets.deps import Outcome, Result, TicketContext
 
 
 def is_open(conversation_at: datetime | None, status: RequestStatus, now: datetime, quiet: timedelta) -> bool:

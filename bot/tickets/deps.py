@@ -1,35 +1,21 @@
-"""What the ticket services depend on from the rest of the bot: the live content, translations, settings."""
+"""What every ticket module shares: the context of a call (the live content, translations, settings) and
+the outcome of one."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol, cast
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, cast
 
-from bot.content.models import District, Event, FaqEntry, IntakeQuestion, Offer, Partner, Topic, pick
-from bot.i18n import Translator
+from bot.content.models import IntakeQuestion, Partner, pick
+from bot.storage.models.requests import Request
+from bot.tickets.dialogue import AttachmentProblem
 
-
-class CatalogueLike(Protocol):
-    """The part of `bot.content`'s Catalogue the ticket services read."""
-
-    @property
-    def partners(self) -> Mapping[str, Partner]: ...
-    @property
-    def offers(self) -> Mapping[str, Offer]: ...
-    @property
-    def topics(self) -> Mapping[str, Topic]: ...
-    @property
-    def districts(self) -> Mapping[str, District]: ...
-    @property
-    def events(self) -> Mapping[str, Event]: ...
-    @property
-    def faq(self) -> Mapping[str, FaqEntry]: ...
-
-
-class TranslatorSource(Protocol):
-    def translator(self, lang: str | None) -> Translator: ...
+if TYPE_CHECKING:
+    from bot.content.catalogue import Catalogue
+    from bot.i18n import I18n, Translator
 
 
 def localized(text: Mapping[Any, str] | None, lang: str) -> str:
@@ -38,7 +24,7 @@ def localized(text: Mapping[Any, str] | None, lang: str) -> str:
 
 
 def intake_questions(
-    catalogue: CatalogueLike, offer_id: str | None, event_id: str | None, topic_id: str | None
+    catalogue: Catalogue, offer_id: str | None, event_id: str | None, topic_id: str | None
 ) -> tuple[IntakeQuestion, ...]:
     """The questions a request asks first: the offer's or the event's own, else its topic's."""
     offer = catalogue.offers.get(offer_id or "")
@@ -59,8 +45,8 @@ class RoutingError(Exception):
 class TicketContext:
     """Everything a ticket service call needs besides the session. Cheap: build one per update."""
 
-    catalogue: CatalogueLike
-    i18n: TranslatorSource
+    catalogue: Catalogue
+    i18n: I18n
     # The Quartiersmanagement's staff chat (failed deliveries, escalations, migrated groups).
     admin_chat_id: int | None = None
     # Partner groups and e-mails are written in this language (the organisations work in German).
@@ -89,9 +75,36 @@ class TicketContext:
                 return partner_id
         raise RoutingError("no catch-all partner in the content")
 
-    def partner_name(self, partner_id: str | None, lang: str) -> str:
+    def partner_name(self, partner_id: str | None, lang: str | None = None) -> str:
+        """The partner's name in `lang`, by default in the partner language."""
         partner = self.catalogue.partners.get(partner_id or "")
-        return localized(partner.name, lang) if partner else (partner_id or "")
+        return localized(partner.name, lang or self.partner_language) if partner else (partner_id or "")
 
     def partner(self, partner_id: str) -> Partner | None:
         return self.catalogue.partners.get(partner_id)
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    DUPLICATE = "duplicate"  # the same update again (a retried webhook, a button pressed twice)
+    ALREADY = "already"  # the request already is in the wanted state
+    NOT_FOUND = "not_found"  # no such request for this resident / this message belongs to no request
+    AMBIGUOUS = "ambiguous"  # the resident has several open requests: ask which one
+    CLOSED = "closed"  # the request is closed or withdrawn
+    WRONG_CHAT = "wrong_chat"  # the chat is not the request's partner group
+    ANONYMOUS = "anonymous"  # an anonymous admin or a channel wrote: nobody to attribute the reply to
+    EMPTY = "empty"
+    RESIDENT_UNREACHABLE = "resident_unreachable"  # the resident blocked the bot
+    INVALID = "invalid"  # e.g. hand over to an unknown partner or to the same one
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    request: Request | None = None
+    attachment_problem: AttachmentProblem | None = None
+    album: bool = False  # OK for one more file of an album whose first file went to the same request
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK

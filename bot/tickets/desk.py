@@ -7,9 +7,12 @@ outbox. Nothing here knows Telegram.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.render.requests import ConversationChoice, DraftView, OpenRequest
@@ -18,20 +21,14 @@ from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.requests import LinkRole, MessageKind
 from bot.tickets import conversation, intake, partners, relay
-from bot.tickets.deps import TicketContext
-from bot.tickets.dialogue import (
-    Attach,
-    Attachment,
-    AttachmentProblem,
-    Input,
-    Press,
-    SharedPhone,
-    Text,
-    Unsupported,
-)
-from bot.tickets.outcome import Outcome, Result
+from bot.tickets.deps import Outcome, Result, TicketContext
+from bot.tickets.dialogue import Attach, Attachment, Press, SharedPhone, Text, Unsupported
+from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage
 from bot.tickets.reminders import run_due_reminders
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 __all__ = [
     "Attach",
@@ -49,19 +46,6 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class DialogueReply:
-    """What an input to the dialogue led to: `effect` is one of `bot.tickets.dialogue.Effect` ("screen",
-    "ask_phone", "empty", "cancel", "stale"), "sent" (`number`), "too_many" (open requests: the draft waits)
-    or "gone" (the draft was sent or dropped)."""
-
-    effect: str
-    view: DraftView | None = None
-    problem: str | None = None  # why a file was not added (`AttachmentProblem`)
-    number: str | None = None
-    question: str | None = None  # "question": the text the resident meant as a new question
-
-
-@dataclass(frozen=True)
 class Relayed:
     """A resident's message about a sent request: the outcome and the partner's name in their language;
     `choices` when several conversations are open (AMBIGUOUS)."""
@@ -73,6 +57,20 @@ class Relayed:
     choices: Sequence[ConversationChoice] = ()
     reopenable: bool = False  # CLOSED: the partner closed it recently, the resident may reopen it
     album: bool = False  # OK for a further file of an album: its first file was confirmed already
+
+
+def _relayed(ctx: TicketContext, result: Result) -> Relayed:
+    request = result.request
+    if request is None:
+        return Relayed(result.outcome)
+    return Relayed(
+        result.outcome,
+        ctx.partner_name(request.partner_id, request.language),
+        result.attachment_problem.value if result.attachment_problem else None,
+        request.id,
+        reopenable=partners.reopenable(ctx, request),
+        album=result.album,
+    )
 
 
 class RequestDesk:
@@ -91,6 +89,18 @@ class RequestDesk:
         """The translator for partner groups (the organisations work in German)."""
         return self._context().partner_t()
 
+    async def _write(
+        self,
+        action: Callable[Concatenate[AsyncSession, TicketContext, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`action(session, ctx, ...)` in one transaction; the delivery worker is woken after the commit."""
+        async with self._database.transaction() as session:
+            result = await action(session, self._context(), *args, **kwargs)
+        self._wake()
+        return result
+
     # --- the resident's dialogue ---------------------------------------------------------------------------
 
     async def start_from(
@@ -99,49 +109,19 @@ class RequestDesk:
         """A button that starts a request (see `intake.origin_of`); None if it names something the content
         no longer has. After a question nobody answered ("ask:q") or an answer ("ask:f.<id>"), `question`
         starts the message."""
-        ctx = self._context()
-        chosen = intake.origin_of(ctx.catalogue, button, origin)
+        chosen = intake.origin_of(self._context().catalogue, button, origin)
         if chosen is None:
             return None
         if not (button == "ask" and (origin == "q" or origin.startswith("f."))):
             question = None
-        async with self._database.transaction() as session:
-            draft = await intake.start(session, ctx, resident_id, text=question, **chosen)
-            return DialogueReply("screen", await intake.draft_view(session, ctx, draft, resident_id))
-
-    async def _advance(
-        self,
-        resident_id: int,
-        event: Input,
-        *,
-        dialogue_id: str | None = None,
-        input_key: str | None = None,
-        target: str | None = None,
-    ) -> DialogueReply:
-        ctx = self._context()
-        async with self._database.transaction() as session:
-            step = await intake.advance(
-                session,
-                ctx,
-                resident_id,
-                event,
-                dialogue_id=dialogue_id,
-                input_key=input_key,
-                target=target,
-            )
-            view = None
-            if step.draft is not None:
-                view = await intake.draft_view(session, ctx, step.draft, resident_id)
-        if step.effect == "sent":
-            self._wake()
-        return DialogueReply(step.effect, view, step.problem, step.number, step.question)
+        return await self._write(intake.start, resident_id, text=question, **chosen)
 
     async def write(
         self, resident_id: int, event: Text | Attach | Unsupported, input_key: str
     ) -> DialogueReply | None:
         """Text or a file while a dialogue runs; None when there is none or it is parked (then the text is
         something else). "ask_new": the text may be a new question; the resident is asked."""
-        reply = await self._advance(resident_id, event, input_key=input_key)
+        reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in ("gone", "parked") else reply
 
     async def park(self, resident_id: int) -> None:
@@ -155,35 +135,31 @@ class RequestDesk:
 
     async def parked_draft(self, resident_id: int) -> DraftView | None:
         """The resident's parked draft ("You have an unfinished request: continue / discard"), if any."""
-        ctx = self._context()
         async with self._database.sessions() as session:
-            draft = await intake.parked_draft(session, ctx, resident_id)
-            if draft is None:
-                return None
-            return await intake.draft_view(session, ctx, draft, resident_id)
+            return await intake.parked_draft(session, self._context(), resident_id)
 
     async def press(
         self, resident_id: int, dialogue_id: str, action: str, input_key: str, target: str | None = None
     ) -> DialogueReply:
         """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send, ...;
         `target`: the topic chosen with "to" ("-": the Quartiersmanagement)."""
-        return await self._advance(
-            resident_id, Press(action), dialogue_id=dialogue_id, input_key=input_key, target=target
+        return await self._write(
+            intake.advance,
+            resident_id,
+            Press(action),
+            dialogue_id=dialogue_id,
+            input_key=input_key,
+            target=target,
         )
 
     async def start_media(self, resident_id: int, attachment: Attachment) -> DialogueReply:
         """A photo, voice message or document outside a request: a draft that asks who should get it.
         "refused" (with `problem`) when the file cannot be passed on."""
-        ctx = self._context()
-        async with self._database.transaction() as session:
-            started = await intake.start_media(session, ctx, resident_id, attachment)
-            if isinstance(started, AttachmentProblem):
-                return DialogueReply("refused", problem=started.value)
-            return DialogueReply("screen", await intake.draft_view(session, ctx, started, resident_id))
+        return await self._write(intake.start_media, resident_id, attachment)
 
     async def share_phone(self, resident_id: int, number: str) -> DialogueReply:
         """The resident shared their own phone number (Telegram's contact button)."""
-        return await self._advance(resident_id, SharedPhone(number))
+        return await self._write(intake.advance, resident_id, SharedPhone(number))
 
     # --- the resident's sent requests -------------------------------------------------------------------
 
@@ -200,31 +176,21 @@ class RequestDesk:
         message replied to belongs to no request."""
         ctx = self._context()
         async with self._database.transaction() as session:
-            if await store.get_thread_link(session, resident_id, reply_to_message_id) is None:
+            link = await store.get_thread_link(session, resident_id, reply_to_message_id)
+            if link is None:
                 return None
             result = await relay.resident_reply(
                 session,
                 ctx,
                 resident_id=resident_id,
                 message_id=message_id,
-                reply_to_message_id=reply_to_message_id,
+                request_id=link.request_id,
                 text=text,
                 attachment=attachment,
             )
-            request = result.request
-            partner = ctx.partner_name(request.partner_id, request.language) if request else ""
-            reopen = request is not None and partners.reopenable(ctx, request)
         if result.ok:
             self._wake()
-        problem = result.attachment_problem.value if result.attachment_problem else None
-        return Relayed(
-            result.outcome,
-            partner,
-            problem,
-            request.id if request else None,
-            reopenable=reopen,
-            album=result.album,
-        )
+        return _relayed(ctx, result)
 
     async def converse(
         self,
@@ -251,38 +217,26 @@ class RequestDesk:
                     for r in await conversation.open_conversations(session, ctx, resident_id)
                 ]
                 return Relayed(Outcome.AMBIGUOUS, choices=choices)
-            request = chosen.request
-            if request is None:
-                return Relayed(chosen.outcome)
-            if chosen.outcome is Outcome.CLOSED:
-                partner = ctx.partner_name(request.partner_id, request.language)
-                return Relayed(
-                    Outcome.CLOSED, partner, None, request.id, reopenable=partners.reopenable(ctx, request)
-                )
+            if chosen.request is None or not chosen.ok:
+                return _relayed(ctx, chosen)
             result = await relay.resident_reply(
                 session,
                 ctx,
                 resident_id=resident_id,
                 message_id=message_id,
-                request_id=request.id,
+                request_id=chosen.request.id,
                 text=text,
                 attachment=attachment,
             )
             if result.ok:
-                conversation.touch(request)
-            partner = ctx.partner_name(request.partner_id, request.language)
+                conversation.touch(chosen.request)
         if result.ok:
             self._wake()
-        problem = result.attachment_problem.value if result.attachment_problem else None
-        return Relayed(result.outcome, partner, problem, request.id, album=result.album)
+        return _relayed(ctx, result)
 
     async def reopen(self, resident_id: int, request_id: int) -> Outcome:
         """The resident reopens a request the partner closed recently (their message follows)."""
-        async with self._database.transaction() as session:
-            result = await partners.reopen(
-                session, self._context(), request_id=request_id, resident_id=resident_id
-            )
-        self._wake()
+        result = await self._write(partners.reopen, request_id=request_id, resident_id=resident_id)
         return result.outcome
 
     async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
@@ -297,7 +251,7 @@ class RequestDesk:
         """/requests: the resident's open requests, partners named in `lang`."""
         ctx = self._context()
         async with self._database.sessions() as session:
-            requests = await intake.list_open(session, resident_id)
+            requests = await store.list_open_requests(session, resident_id)
             return [
                 OpenRequest(r.id, r.number, ctx.partner_name(r.partner_id, lang), r.created_at, r.status)
                 for r in requests
@@ -305,11 +259,7 @@ class RequestDesk:
 
     async def withdraw(self, resident_id: int, request_id: int) -> bool:
         """The resident withdrew a request; False if there was nothing to withdraw."""
-        async with self._database.transaction() as session:
-            result = await intake.cancel_request(
-                session, self._context(), resident_id=resident_id, request_id=request_id
-            )
-        self._wake()
+        result = await self._write(intake.cancel_request, resident_id=resident_id, request_id=request_id)
         return result.ok
 
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
@@ -332,33 +282,24 @@ class RequestDesk:
     async def act(
         self, action: str, request_id: int, *, chat_id: int, staff_name: str, to_partner: str = ""
     ) -> Outcome:
-        """A button on a request card: "take", "close", or "ho" (hand over to `to_partner`)."""
-        ctx = self._context()
+        """A button on a request card: "take", "reopen", "close", or "ho" (hand over to `to_partner`)."""
         act = {"take": partners.take_on, "reopen": partners.reopen, "close": partners.close}.get(action)
-        async with self._database.transaction() as session:
-            if act is not None:
-                result = await act(
-                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
-                )
-            else:
-                # Nothing reaches the new partner before the resident agrees (`answer_hand_over`).
-                result = await partners.propose_hand_over(
-                    session, ctx, request_id=request_id, to_partner=to_partner, chat_id=chat_id
-                )
-        self._wake()
+        if act is not None:
+            result = await self._write(act, request_id=request_id, chat_id=chat_id, staff_name=staff_name)
+        else:
+            # Nothing reaches the new partner before the resident agrees (`answer_hand_over`).
+            result = await self._write(
+                partners.propose_hand_over, request_id=request_id, to_partner=to_partner, chat_id=chat_id
+            )
         return result.outcome
 
     async def answer_hand_over(self, resident_id: int, request_id: int, agreed: bool) -> tuple[Outcome, str]:
         """The resident's yes or no to a proposed hand-over; the outcome and the (current) partner's name."""
-        ctx = self._context()
-        async with self._database.transaction() as session:
-            result = await partners.answer_hand_over(
-                session, ctx, resident_id=resident_id, request_id=request_id, agreed=agreed
-            )
-            request = result.request
-            partner = ctx.partner_name(request.partner_id, request.language) if request else ""
-        self._wake()
-        return result.outcome, partner
+        result = await self._write(
+            partners.answer_hand_over, resident_id=resident_id, request_id=request_id, agreed=agreed
+        )
+        request, ctx = result.request, self._context()
+        return result.outcome, ctx.partner_name(request.partner_id, request.language) if request else ""
 
     async def handover_choices(self, request_id: int, *, chat_id: int) -> Sequence[tuple[str, str]] | Outcome:
         """(partner id, name) the request can be handed over to, asked in partner chat `chat_id`; else why
@@ -369,30 +310,19 @@ class RequestDesk:
 
     async def partner_message(self, message: GroupMessage) -> Outcome:
         """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""
-        async with self._database.transaction() as session:
-            result = await relay.partner_reply(session, self._context(), message)
-        self._wake()
-        return result.outcome
+        return (await self._write(relay.partner_reply, message)).outcome
 
     async def email_reply(self, number: str, sender: str, text: str, message_id: str) -> Outcome:
         """A partner's e-mail reply to request `number` (already authenticated by its signed address)."""
-        async with self._database.transaction() as session:
-            result = await relay.partner_email_reply(
-                session,
-                self._context(),
-                number=number,
-                from_address=sender,
-                text=text,
-                mail_message_id=message_id,
-            )
-        if result.ok:
-            self._wake()
+        result = await self._write(
+            relay.partner_email_reply,
+            number=number,
+            from_address=sender,
+            text=text,
+            mail_message_id=message_id,
+        )
         return result.outcome
 
     async def remind_and_escalate(self, now: datetime) -> int:
         """Due reminders in partner groups and escalations to the catch-all; how many steps were taken."""
-        async with self._database.transaction() as session:
-            count = await run_due_reminders(session, self._context(), now)
-        if count:
-            self._wake()
-        return count
+        return await self._write(run_due_reminders, now)

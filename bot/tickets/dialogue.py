@@ -21,7 +21,7 @@ question ("new": the draft is parked and the text goes to the search).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -116,48 +116,29 @@ class Draft:
         return self.questions[self.intake_index] if self.intake_index < len(self.questions) else None
 
     def to_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_STORED}
         return {
-            "partner_id": self.partner_id,
-            "offer_id": self.offer_id,
-            "topic_id": self.topic_id,
-            "event_id": self.event_id,
+            **data,
             "intake": dict(self.intake),
-            "intake_index": self.intake_index,
-            "text": self.text,
             "attachments": [a.to_json() for a in self.attachments],
             "contact": self.contact.value,
-            "phone": self.phone,
             "inputs": list(self.inputs),
-            "parked": self.parked,
-            "pending": self.pending,
-            "signup": self.signup,
         }
 
     @classmethod
     def from_json(
         cls, dialogue_id: str, step: str, data: Mapping[str, Any], questions: Sequence[str]
     ) -> Draft:
-        return settle(
-            cls(
-                id=dialogue_id,
-                step=DialogueStep(step),
-                partner_id=data["partner_id"],
-                offer_id=data.get("offer_id"),
-                topic_id=data.get("topic_id"),
-                questions=tuple(questions),
-                event_id=data.get("event_id"),
-                intake=dict(data.get("intake", {})),
-                intake_index=int(data.get("intake_index", 0)),
-                text=data.get("text"),
-                attachments=tuple(Attachment.from_json(a) for a in data.get("attachments", [])),
-                contact=ContactPreference(data.get("contact", ContactPreference.CHAT.value)),
-                phone=data.get("phone"),
-                inputs=tuple(data.get("inputs", [])),
-                parked=bool(data.get("parked", False)),
-                pending=data.get("pending"),
-                signup=bool(data.get("signup", False)),
-            )
-        )
+        # A draft stored by an older version may lack the fields added since: they keep their defaults.
+        stored = {f.name: data[f.name] for f in fields(cls) if f.name in data and f.name not in _NOT_STORED}
+        stored["attachments"] = tuple(Attachment.from_json(a) for a in data.get("attachments", []))
+        stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
+        stored["inputs"] = tuple(data.get("inputs", []))
+        return settle(cls(id=dialogue_id, step=DialogueStep(step), questions=tuple(questions), **stored))
+
+
+# The id and the step have columns of their own; the questions come from the content.
+_NOT_STORED = frozenset({"id", "step", "questions"})
 
 
 def new_media_draft(dialogue_id: str, partner_id: str, attachment: Attachment) -> Draft:
@@ -262,16 +243,12 @@ BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send"
 QUESTION_MARKS = ("?", "\u061f", "\u00bf")  # Latin, Arabic/Persian, Spanish-style
 
 
-def question_form(text: str) -> bool:
-    """Whether the text is phrased as a question (ends with a question mark in any of our scripts)."""
-    return text.rstrip().endswith(QUESTION_MARKS)
-
-
 def looks_new(draft: Draft, event: Text) -> bool:
     """Whether a text may be a new question rather than the answer the draft waits for. Only an intake
     question waits for an answer that is not a question itself (a confident search hit or a question mark
     is suspicious there); the message to the partner is very often a question, so it is taken as it is."""
-    return draft.step is DialogueStep.INTAKE and (event.confident or question_form(event.text))
+    asks = event.text.rstrip().endswith(QUESTION_MARKS)
+    return draft.step is DialogueStep.INTAKE and (event.confident or asks)
 
 
 class Effect(StrEnum):

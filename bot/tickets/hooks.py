@@ -7,27 +7,16 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import outbox
 from bot.render import partners as render
 from bot.storage import requests as store
-from bot.storage.models.outbox import Audience, Channel, OutboxMessage
+from bot.storage.models.outbox import Audience, OutboxMessage
 from bot.storage.models.requests import LinkRole
-from bot.tickets.deps import TicketContext
-from bot.tickets.notify import enqueue_resident, notify_admin
-from bot.tickets.outcome import Outcome
+from bot.tickets.deps import Outcome, TicketContext
+from bot.tickets.notify import enqueue_resident, notify_admin, reply_in_group
 from bot.tickets.partners import hand_over
+from bot.tickets.relay import PARTNER_MESSAGE_KEY
 
 logger = logging.getLogger(__name__)
-
-
-# The outbox key of what a partner's message in their group caused ("pmsg:<chat>:<message>", see
-# `bot.tickets.relay.partner_reply`).
-PARTNER_MESSAGE_KEY = "pmsg:"
-
-
-def _carries_residents_words(row: OutboxMessage) -> bool:
-    """The request card, or a resident's message relayed to the partner (keyed "msg:<id>")."""
-    return row.link_role == LinkRole.CARD.value or row.dedupe_key.startswith("msg:")
 
 
 class TicketDeliveryHooks:
@@ -51,11 +40,29 @@ class TicketDeliveryHooks:
         request = await store.get_request(session, row.request_id) if row.request_id else None
         if row.audience is Audience.RESIDENT:
             # (A resident who blocked the bot is marked by the worker and not reported here.)
-            if request is not None:
-                await self._resident_missed(session, ctx, row, request.number, error)
+            if request is None:
+                return
+            if row.dedupe_key.startswith(PARTNER_MESSAGE_KEY):
+                # A partner's answer (keyed by the partner's message): they learn it in their group.
+                _, chat_id, message_id = row.dedupe_key.split(":")[:3]
+                html = render.not_delivered_to_resident(pt, request.number)
+                await reply_in_group(
+                    session,
+                    int(chat_id),
+                    int(message_id),
+                    html,
+                    request_id=request.id,
+                    dedupe_key=f"{row.dedupe_key}:lost",
+                )
+            await notify_admin(
+                session, ctx, render.admin_resident_undeliverable(pt, request.number, error), request.id
+            )
             return
-        partner = ctx.partner_name(row.partner_id, ctx.partner_language)
-        if request is not None and not chat_unreachable and _carries_residents_words(row):
+        partner = ctx.partner_name(row.partner_id)
+        # The card, or a resident's message relayed to the partner (keyed "msg:<id>"), carries the
+        # resident's words: they learn that these were not passed on.
+        residents_words = row.link_role == LinkRole.CARD.value or row.dedupe_key.startswith("msg:")
+        if request is not None and not chat_unreachable and residents_words:
             t = ctx.t(request.language)
             await enqueue_resident(
                 session, request, render.not_passed_on(t, request.number), dedupe_key=f"{row.dedupe_key}:lost"
@@ -68,16 +75,12 @@ class TicketDeliveryHooks:
             and request.partner_id == row.partner_id
             and row.partner_id != catch_all
         ):
+            note = render.undeliverable_note(pt, partner)
             result = await hand_over(
-                session,
-                ctx,
-                request_id=request.id,
-                to_partner=catch_all,
-                chat_id=None,
-                note=render.undeliverable_note(pt, partner),
+                session, ctx, request_id=request.id, to_partner=catch_all, chat_id=None, note=note
             )
             if result.outcome is Outcome.OK:
-                rerouted_to = ctx.partner_name(catch_all, ctx.partner_language)
+                rerouted_to = ctx.partner_name(catch_all)
         await notify_admin(
             session,
             ctx,
@@ -87,38 +90,9 @@ class TicketDeliveryHooks:
             row.request_id,
         )
 
-    async def _resident_missed(
-        self, session: AsyncSession, ctx: TicketContext, row: OutboxMessage, number: str, error: str
-    ) -> None:
-        pt = ctx.partner_t()
-        if row.dedupe_key.startswith(PARTNER_MESSAGE_KEY):
-            # A partner's answer (keyed by the partner's message): they learn it in their group.
-            _, chat_id, message_id = row.dedupe_key.split(":")[:3]
-            await outbox.enqueue(
-                session,
-                channel=Channel.TELEGRAM,
-                target=int(chat_id),
-                audience=Audience.PARTNER,
-                method=outbox.SEND_MESSAGE,
-                payload=outbox.message_payload(
-                    render.not_delivered_to_resident(pt, number), reply_to_message_id=int(message_id)
-                ),
-                request_id=row.request_id,
-                dedupe_key=f"{row.dedupe_key}:lost",
-            )
-        await notify_admin(
-            session, ctx, render.admin_resident_undeliverable(pt, number, error), row.request_id
-        )
-
     async def chat_migrated(
         self, session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
     ) -> None:
         ctx = self._context()
-        pt = ctx.partner_t()
-        await notify_admin(
-            session,
-            ctx,
-            render.admin_migrated(
-                pt, ctx.partner_name(partner_id, ctx.partner_language), old_chat_id, new_chat_id
-            ),
-        )
+        html = render.admin_migrated(ctx.partner_t(), ctx.partner_name(partner_id), old_chat_id, new_chat_id)
+        await notify_admin(session, ctx, html)

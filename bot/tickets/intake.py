@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,12 +31,14 @@ from bot.storage.models.requests import (
     RequestStatus,
 )
 from bot.tickets import dialogue as machine
-from bot.tickets.deps import CatalogueLike, TicketContext, intake_questions, localized
+from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions, localized
 from bot.tickets.dialogue import Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
-from bot.tickets.outcome import Outcome, Result
 from bot.tickets.relay import add_message
 from bot.tickets.routing import partner_destination, routable_partner
+
+if TYPE_CHECKING:
+    from bot.content.catalogue import Catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -45,19 +47,18 @@ logger = logging.getLogger(__name__)
 MAX_OPEN_REQUESTS = 5
 
 
-class SubmitError(Exception):
-    """The draft cannot be sent: `reason` is "expired" (no such dialogue), "empty", or "too_many" (the
-    resident has `MAX_OPEN_REQUESTS` open already; the draft stays for later)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass(frozen=True)
-class SubmitResult:
-    request: Request
-    duplicate: bool  # True when "Send" was pressed again: nothing new was created or enqueued
+class DialogueReply:
+    """What an input to the dialogue led to: `effect` is one of `bot.tickets.dialogue.Effect` ("screen",
+    "ask_phone", "empty", "cancel", "stale", ...), "sent" (`number`), "too_many" (open requests: the draft
+    waits), "refused" (a file that cannot be passed on: `problem`) or "gone" (the draft was sent or dropped).
+    """
+
+    effect: str
+    view: render.DraftView | None = None
+    problem: str | None = None  # why a file was not added (`AttachmentProblem`)
+    number: str | None = None
+    question: str | None = None  # "question": the text the resident meant as a new question
 
 
 # --- the draft in the database ----------
@@ -90,7 +91,7 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
     return row, Draft.from_json(row.id, row.step, data, questions)
 
 
-def origin_of(catalogue: CatalogueLike, button: str, origin: str) -> dict[str, str | None] | None:
+def origin_of(catalogue: Catalogue, button: str, origin: str) -> dict[str, str | None] | None:
     """What a button starts a request about: "signup" an offer, "signup-e" an event (its partner and
     topic), "ask" with origin t.<topic>, p.<partner>, f.<faq> (its first partner), q or nothing (the
     catch-all). None if the offer or event is gone."""
@@ -123,52 +124,52 @@ async def start(
     partner_id: str | None = None,
     event_id: str | None = None,
     text: str | None = None,
-) -> Draft:
+) -> DialogueReply:
     """Start (or restart) the dialogue; the partner comes from the offer, else the topic's default partner,
     else the catch-all. A running dialogue is replaced. `text` starts the message (a question the search
     could not answer, so the resident need not type it again)."""
-    offer = ctx.catalogue.offers.get(offer_id or "")
-    event = ctx.catalogue.events.get(event_id or "")
-    topic = ctx.catalogue.topics.get(topic_id or "")
-    if topic is None and offer is not None and offer.topics:
-        topic_id, topic = offer.topics[0], ctx.catalogue.topics.get(offer.topics[0])
+    catalogue = ctx.catalogue
+    offer = catalogue.offers.get(offer_id or "")
+    if topic_id not in catalogue.topics and offer is not None and offer.topics:
+        topic_id = offer.topics[0]
+    topic = catalogue.topics.get(topic_id or "")
+    # What the content no longer has is left out.
+    offer_id = offer_id if offer else None
+    topic_id = topic_id if topic else None
+    event_id = event_id if event_id in catalogue.events else None
     wanted = partner_id or (offer.partner if offer else None) or (topic.default_partner if topic else None)
-    chosen = await routable_partner(session, ctx, wanted)
     draft = machine.new_draft(
         secrets.token_urlsafe(9),
-        chosen,
-        offer_id=offer_id if offer else None,
-        topic_id=topic_id if topic else None,
-        event_id=event_id if event else None,
-        questions=_questions(
-            ctx, topic_id if topic else None, offer_id if offer else None, event_id if event else None
-        ),
+        await routable_partner(session, ctx, wanted),
+        offer_id=offer_id,
+        topic_id=topic_id,
+        event_id=event_id,
+        questions=_questions(ctx, topic_id, offer_id, event_id),
     )
-    return await _begin(session, resident_id, machine.add_text(draft, text) if text else draft)
+    return await _begin(session, ctx, resident_id, machine.add_text(draft, text) if text else draft)
 
 
-async def _begin(session: AsyncSession, resident_id: int, draft: Draft) -> Draft:
+async def _begin(session: AsyncSession, ctx: TicketContext, resident_id: int, draft: Draft) -> DialogueReply:
     """Keep `draft` as the resident's dialogue; a running one is replaced."""
     old = await store.get_dialogue(session, resident_id)
     if old is not None:
         await store.delete_dialogue(session, old)
     session.add(Dialogue(id=draft.id, resident_id=resident_id, step=draft.step.value, data=draft.to_json()))
     await session.flush()
-    return draft
+    return DialogueReply("screen", await draft_view(session, ctx, draft, resident_id))
 
 
 async def start_media(
     session: AsyncSession, ctx: TicketContext, resident_id: int, attachment: machine.Attachment
-) -> Draft | machine.AttachmentProblem:
+) -> DialogueReply:
     """A photo, voice message or document outside a request starts a draft that asks who should get it
     (until then the Quartiersmanagement would). A file that cannot be passed on starts nothing."""
     problem = machine.check_attachment(attachment)
     if problem is not None:
-        return problem
+        return DialogueReply("refused", problem=problem.value)
     partner_id = await routable_partner(session, ctx, None)
-    return await _begin(
-        session, resident_id, machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
-    )
+    draft = machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
+    return await _begin(session, ctx, resident_id, draft)
 
 
 async def _route(session: AsyncSession, ctx: TicketContext, target: str) -> machine.Route | None:
@@ -185,18 +186,6 @@ async def _route(session: AsyncSession, ctx: TicketContext, target: str) -> mach
 # --- one input ----------
 
 
-@dataclass(frozen=True)
-class Step:
-    """What one input to the dialogue led to: `effect` (or "gone": no such dialogue any more, "sent"),
-    the draft to show, the request number once sent."""
-
-    effect: str
-    draft: Draft | None = None
-    problem: str | None = None
-    number: str | None = None
-    question: str | None = None  # QUESTION: the held text, to be searched
-
-
 async def advance(
     session: AsyncSession,
     ctx: TicketContext,
@@ -206,31 +195,31 @@ async def advance(
     dialogue_id: str | None = None,
     input_key: str | None = None,
     target: str | None = None,
-) -> Step:
+) -> DialogueReply:
     """Apply one input to the resident's dialogue (`dialogue_id`: the one the button belongs to;
     `target`: the topic chosen with "to")."""
     if event == machine.Press("send") and dialogue_id is not None:
-        try:
-            result = await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
-        except SubmitError as exc:
-            return Step(exc.reason if exc.reason in ("empty", "too_many") else "gone")
-        return Step("sent", number=result.request.number)
+        return await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
     loaded = await load(session, ctx, resident_id)
     if loaded is None or (dialogue_id is not None and loaded[0].id != dialogue_id):
-        return Step("gone")
+        return DialogueReply("gone")
     row, draft = loaded
     if event == machine.Press("to"):
         route = await _route(session, ctx, target or "")
         if route is None:
-            return Step(Effect.STALE.value, draft)
+            return DialogueReply(Effect.STALE.value)
         event = route
     transition = machine.advance(draft, event, input_key=input_key)
     if transition.effect is Effect.CANCEL:
         await store.delete_dialogue(session, row)
-        return Step(Effect.CANCEL.value)
+        return DialogueReply(Effect.CANCEL.value)
     _save(row, transition.draft)
-    problem = transition.problem.value if transition.problem else None
-    return Step(transition.effect.value, transition.draft, problem, question=transition.question)
+    return DialogueReply(
+        transition.effect.value,
+        await draft_view(session, ctx, transition.draft, resident_id),
+        transition.problem.value if transition.problem else None,
+        question=transition.question,
+    )
 
 
 async def has_active_draft(session: AsyncSession, resident_id: int) -> bool:
@@ -250,10 +239,14 @@ async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> b
     return True
 
 
-async def parked_draft(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Draft | None:
+async def parked_draft(
+    session: AsyncSession, ctx: TicketContext, resident_id: int
+) -> render.DraftView | None:
     """The resident's parked draft, to offer "continue / discard" (None: none, or it is active)."""
     loaded = await load(session, ctx, resident_id)
-    return loaded[1] if loaded is not None and loaded[1].parked else None
+    if loaded is None or not loaded[1].parked:
+        return None
+    return await draft_view(session, ctx, loaded[1], resident_id)
 
 
 def message_text(draft: Draft, t: Translator) -> str | None:
@@ -298,7 +291,7 @@ async def draft_view(
     )
 
 
-def _route_choices(catalogue: CatalogueLike, lang: str) -> list[tuple[str, str]]:
+def _route_choices(catalogue: Catalogue, lang: str) -> list[tuple[str, str]]:
     """(topic id, label) for "who should get this?": every topic, in the content's order."""
     topics = sorted(catalogue.topics.items(), key=lambda item: item[1].order)
     return [
@@ -311,23 +304,24 @@ def _route_choices(catalogue: CatalogueLike, lang: str) -> list[tuple[str, str]]
 
 async def submit(
     session: AsyncSession, ctx: TicketContext, *, resident_id: int, dialogue_id: str
-) -> SubmitResult:
+) -> DialogueReply:
     """The resident pressed "Send": create the request, enqueue the card and the acknowledgement.
 
-    Pressing "Send" again (or a retried update) returns the same request with `duplicate=True`.
-    Raises SubmitError("expired") when the dialogue is gone, SubmitError("empty") without text or files.
+    Pressing "Send" again (or a retried update) is "sent" with the same number, and creates nothing.
+    "gone" when the dialogue is gone, "empty" without text or files, "too_many" when the resident has
+    `MAX_OPEN_REQUESTS` open already (the draft stays for later).
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
-        return SubmitResult(existing, duplicate=True)
+        return DialogueReply("sent", number=existing.number)
     loaded = await load(session, ctx, resident_id)
     if loaded is None or loaded[0].id != dialogue_id:
-        raise SubmitError("expired")
+        return DialogueReply("gone")
     row, draft = loaded
     if draft.is_empty:
-        raise SubmitError("empty")
+        return DialogueReply("empty")
     if len(await store.list_open_requests(session, resident_id)) >= MAX_OPEN_REQUESTS:
-        raise SubmitError("too_many")
+        return DialogueReply("too_many")
     resident = await session.get(Resident, resident_id)
     partner_id = await routable_partner(session, ctx, draft.partner_id)
     now = utcnow()
@@ -359,7 +353,7 @@ async def submit(
         existing = await store.get_request_by_dialogue(session, dialogue_id)
         if existing is None:
             raise
-        return SubmitResult(existing, duplicate=True)
+        return DialogueReply("sent", number=existing.number)
     if text := message_text(draft, ctx.partner_t()):
         await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
     for attachment in draft.attachments:
@@ -386,15 +380,10 @@ async def submit(
         dedupe_key=f"req:{request.id}:ack",
     )
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
-    return SubmitResult(request, duplicate=False)
+    return DialogueReply("sent", number=request.number)
 
 
 # --- the resident's open requests ----------
-
-
-async def list_open(session: AsyncSession, resident_id: int) -> Sequence[Request]:
-    """The resident's requests that are not closed or withdrawn, oldest first."""
-    return await store.list_open_requests(session, resident_id)
 
 
 async def open_request_of(session: AsyncSession, resident_id: int, request_id: int) -> Request | None:

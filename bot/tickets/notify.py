@@ -101,55 +101,50 @@ async def enqueue_card(
     """The request card plus its attachments (copied) for `partner_id` at `dest`."""
     t = ctx.partner_t()
     view, attachments = await card_view(session, ctx, request, note)
-    if dest.channel is Channel.TELEGRAM:
+    telegram = dest.channel is Channel.TELEGRAM
+    if telegram:
         html, keyboard = render.partner_card(t, view, request.id)
-        await outbox.enqueue_to(
-            session,
-            dest,
-            html,
-            subject="",
-            mail_id="",
-            keyboard=keyboard,
-            link_role=LinkRole.CARD,
-            dedupe_key=f"{key}:card",
-            request_id=request.id,
-            partner_id=partner_id,
-            audience=Audience.PARTNER,
+        subject, text, mail_html = "", None, None
+    else:
+        keyboard = None
+        subject, text, html = render.partner_card_email(
+            t, view, ctx.partner_name(partner_id), ctx.email_replies_relayed
         )
-        for message in attachments:
-            await outbox.enqueue_to(
-                session,
-                dest,
-                render.resident_wrote(t, request.number, request.first_name, message.text),
-                subject="",
-                mail_id="",
-                copy=copy_of(message),
-                reply_to_card=request.id,
-                link_role=LinkRole.PARTNER,
-                dedupe_key=f"{key}:att:{message.id}",
-                request_id=request.id,
-                partner_id=partner_id,
-                audience=Audience.PARTNER,
-            )
-        return
-    subject, text, html = render.partner_card_email(
-        t, view, ctx.partner_name(partner_id, ctx.partner_language), ctx.email_replies_relayed
-    )
+        mail_html = html
     await outbox.enqueue_to(
         session,
         dest,
         html,
         subject=subject,
         text=text,
-        mail_html=html,
+        mail_html=mail_html,
         mail_id=mail_id(request, key.rsplit(":", 1)[-1]),
         mail_attachments=[copy_of(m) for m in attachments],
         reply_key=request.number,
+        keyboard=keyboard,
+        link_role=LinkRole.CARD,
         dedupe_key=f"{key}:card",
         request_id=request.id,
         partner_id=partner_id,
         audience=Audience.PARTNER,
     )
+    if not telegram:
+        return  # the e-mail carries the files as attachments; in a group each follows the card as a reply
+    for message in attachments:
+        await outbox.enqueue_to(
+            session,
+            dest,
+            render.resident_wrote(t, request.number, request.first_name, message.text),
+            subject="",
+            mail_id="",
+            copy=copy_of(message),
+            reply_to_card=request.id,
+            link_role=LinkRole.PARTNER,
+            dedupe_key=f"{key}:att:{message.id}",
+            request_id=request.id,
+            partner_id=partner_id,
+            audience=Audience.PARTNER,
+        )
 
 
 async def enqueue_partner(
@@ -215,6 +210,23 @@ async def enqueue_resident(
         keyboard=keyboard,
         request_id=request.id,
         link_role=LinkRole.RESIDENT,
+        dedupe_key=dedupe_key,
+    )
+
+
+async def reply_in_group(
+    session: AsyncSession, chat_id: int, message_id: int, html: str, *, request_id: int, dedupe_key: str
+) -> None:
+    """A note in a partner group, replying to the message (`message_id`) it is about."""
+    await outbox.enqueue_to(
+        session,
+        Destination(Channel.TELEGRAM, str(chat_id)),
+        html,
+        audience=Audience.PARTNER,
+        subject="",
+        mail_id="",
+        reply_to_message_id=message_id,
+        request_id=request_id,
         dedupe_key=dedupe_key,
     )
 

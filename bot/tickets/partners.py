@@ -14,13 +14,11 @@ from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
-from bot.tickets.deps import TicketContext, localized
+from bot.tickets.deps import Outcome, Result, TicketContext, localized
 from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
-from bot.tickets.outcome import Outcome, Result
 from bot.tickets.routing import partner_chat_ids, partner_destination
 
 logger = logging.getLogger(__name__)
-OPEN_STATUSES = store.OPEN_STATUSES
 
 
 async def handover_choices(
@@ -97,7 +95,7 @@ async def close(
     if isinstance(request, Result):
         return request
     if not await store.transition(
-        session, request, OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=utcnow()
+        session, request, store.OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=utcnow()
     ):
         return Result(Outcome.ALREADY, request)
     pt = ctx.partner_t()
@@ -146,7 +144,7 @@ async def hand_over(
     won = await store.transition(
         session,
         request,
-        OPEN_STATUSES,
+        store.OPEN_STATUSES,
         partner_id=to_partner,
         handed_over_from=old_partner,
         status=RequestStatus.OPEN,
@@ -164,7 +162,7 @@ async def hand_over(
             session,
             ctx,
             request,
-            render.handed_over_note(pt, request.number, ctx.partner_name(to_partner, ctx.partner_language)),
+            render.handed_over_note(pt, request.number, ctx.partner_name(to_partner)),
             partner_id=old_partner,
         )
     await enqueue_card(
@@ -200,12 +198,12 @@ async def propose_hand_over(
         return request
     if to_partner == request.partner_id or request.handover_to == to_partner:
         return Result(Outcome.ALREADY, request)
-    if ctx.partner(to_partner) is None or await partner_destination(session, ctx, to_partner) is None:
+    if await partner_destination(session, ctx, to_partner) is None:
         return Result(Outcome.INVALID, request)
     request.handover_to = to_partner
     request.updated_at = utcnow()
     pt, lang = ctx.partner_t(), request.language
-    new_name = ctx.partner_name(to_partner, ctx.partner_language)
+    new_name = ctx.partner_name(to_partner)
     await enqueue_partner(session, ctx, request, render.handover_asked_note(pt, request.number, new_name))
     html, keyboard = handover_question(
         ctx.t(lang),
@@ -235,7 +233,7 @@ async def answer_hand_over(
         return Result(Outcome.CLOSED, request)
     request.handover_to = None
     pt = ctx.partner_t()
-    new_name = ctx.partner_name(to_partner, ctx.partner_language)
+    new_name = ctx.partner_name(to_partner)
     if not agreed:
         await enqueue_partner(
             session, ctx, request, render.handover_declined_note(pt, request.number, new_name)

@@ -10,14 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import outbox
-from bot.delivery.outbox import Destination
 from bot.render import partners as partner_render
 from bot.render.requests import conversation_hint, partner_answer
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
-from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import (
     Direction,
     LinkRole,
@@ -27,15 +24,16 @@ from bot.storage.models.requests import (
     RequestStatus,
 )
 from bot.tickets.conversation import open_for
-from bot.tickets.deps import TicketContext
+from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, AttachmentProblem, check_attachment
-from bot.tickets.notify import enqueue_partner, enqueue_resident
-from bot.tickets.outcome import Outcome, Result
-from bot.tickets.routing import partner_chat_ids
+from bot.tickets.notify import enqueue_partner, enqueue_resident, reply_in_group
+from bot.tickets.routing import partner_chat_ids, responsible_partners
 
 # Telegram's bot for anonymous group admins: such messages carry no person.
 GROUP_ANONYMOUS_BOT_ID = 1087968824
 REQUEST_NUMBER = re.compile(r"(?<!\d)\d{6}(?!\d)")  # see store.new_request_number
+# The outbox key of what a partner's message in their group caused ("pmsg:<chat>:<message>").
+PARTNER_MESSAGE_KEY = "pmsg:"
 
 
 async def add_message(
@@ -102,28 +100,13 @@ async def resident_reply(
     *,
     resident_id: int,
     message_id: int,
-    reply_to_message_id: int | None = None,
-    request_id: int | None = None,
+    request_id: int,
     text: str | None = None,
     attachment: Attachment | None = None,
 ) -> Result:
-    """The resident wrote about a request: relay it into the partner's thread (as a reply to the card).
-
-    Which request: `request_id` (from "Add to …"), else the message replied to, else the only open request.
-    """
-    request: Request | None = None
-    if request_id is not None:
-        request = await store.get_request(session, request_id)
-    elif reply_to_message_id is not None:
-        link = await store.get_thread_link(session, resident_id, reply_to_message_id)
-        request = await store.get_request(session, link.request_id) if link else None
-    if request is None and request_id is None:
-        # Not a reply to a request message (or to an unrelated one): the only open request, if there is one.
-        open_requests = await store.list_open_requests(session, resident_id)
-        if len(open_requests) > 1:
-            return Result(Outcome.AMBIGUOUS)
-        if len(open_requests) == 1:
-            request = open_requests[0]
+    """The resident wrote about request `request_id`: relay it into the partner's thread (as a reply to the
+    card)."""
+    request = await store.get_request(session, request_id)
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
     if request.status.is_final:
@@ -214,7 +197,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     ):
         return Result(Outcome.DUPLICATE, request)
     # What this message (or this edit of it) causes is keyed by it: a replay finds it and stops here.
-    effect = f"pmsg:{message.chat_id}:{message.message_id}"
+    effect = f"{PARTNER_MESSAGE_KEY}{message.chat_id}:{message.message_id}"
     if message.edited:  # each correction once (two edits within a second differ in their text)
         digest = hashlib.sha256((message.text or "").encode()).hexdigest()[:8]
         effect += f":e{message.edit_date or 0}:{digest}"
@@ -237,14 +220,11 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         if resident is not None and resident.blocked:
             refusal, outcome = partner_render.Refusal.RESIDENT_UNREACHABLE, Outcome.RESIDENT_UNREACHABLE
     if refusal is not None:
-        await outbox.enqueue_to(
+        await reply_in_group(
             session,
-            Destination(Channel.TELEGRAM, str(message.chat_id)),
+            message.chat_id,
+            message.message_id,
             partner_render.refusal_note(ctx.partner_t(), refusal, request.number),
-            audience=Audience.PARTNER,
-            subject="",
-            mail_id="",
-            reply_to_message_id=message.message_id,
             request_id=request.id,
             dedupe_key=f"{effect}:refusal",
         )
@@ -291,8 +271,7 @@ async def partner_email_reply(
     if request is None:
         return Result(Outcome.NOT_FOUND)
     allowed = set()
-    partners = [request.partner_id] + ([ctx.catch_all_id()] if request.escalated_at is not None else [])
-    for partner_id in partners:
+    for partner_id in responsible_partners(ctx, request):
         partner = ctx.partner(partner_id)
         if partner is not None:
             allowed |= {a.lower() for a in (partner.requests.email, partner.email) if a}

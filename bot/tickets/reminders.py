@@ -55,7 +55,7 @@ async def run_due_reminders(session: AsyncSession, ctx: TicketContext, now: date
             dest = await partner_destination(session, ctx, catch_all)
             if dest is None or not await store.mark_once(session, request, "escalated_at", now):
                 continue
-            partner_name = ctx.partner_name(request.partner_id, ctx.partner_language)
+            partner_name = ctx.partner_name(request.partner_id)
             await enqueue_card(
                 session,
                 ctx,

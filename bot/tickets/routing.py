@@ -45,13 +45,15 @@ async def admin_destination(session: AsyncSession, ctx: TicketContext) -> Destin
     return await partner_destination(session, ctx, ctx.catch_all_id())
 
 
+def responsible_partners(ctx: TicketContext, request: Request) -> list[str]:
+    """Who may act on and answer `request`: its partner, plus the catch-all once escalated."""
+    return [request.partner_id] + ([ctx.catch_all_id()] if request.escalated_at is not None else [])
+
+
 async def partner_chat_ids(session: AsyncSession, ctx: TicketContext, request: Request) -> set[int]:
-    """Groups allowed to act on `request`: the current partner's, plus the catch-all's once escalated."""
-    partners = [request.partner_id]
-    if request.escalated_at is not None:
-        partners.append(ctx.catch_all_id())
+    """The groups of the `responsible_partners`."""
     chats = set()
-    for partner_id in partners:
+    for partner_id in responsible_partners(ctx, request):
         dest = await partner_destination(session, ctx, partner_id)
         if dest is not None and dest.chat_id is not None:
             chats.add(dest.chat_id)

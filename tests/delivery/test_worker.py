@@ -17,9 +17,8 @@ from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import PartnerChat, Request, ThreadLink
 from bot.tickets import relay
-from bot.tickets.deps import TicketContext
+from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.hooks import TicketDeliveryHooks
-from bot.tickets.outcome import Outcome
 from bot.transport import ChatPacer, Pacing, Rate
 from tests.tickets.fakes import (
     ADMIN_CHAT,
@@ -153,7 +152,9 @@ async def test_migrated_group_keeps_working_and_staff_are_told(
             text="Hallo",
         )
         assert result.outcome is Outcome.OK
-        await relay.resident_reply(session, ctx, resident_id=RESIDENT, message_id=10, text="Danke")
+        await relay.resident_reply(
+            session, ctx, resident_id=RESIDENT, message_id=10, request_id=request.id, text="Danke"
+        )
     await drain(worker, clock)
     assert bot.to(new_chat)[-1].reply_to == card.message_id
 

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.delivery.worker import DeliveryWorker
+from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import MessageKind, Request
 from bot.tickets import dialogue, intake, relay
-from bot.tickets.deps import TicketContext
-from bot.tickets.outcome import Result
+from bot.tickets.deps import Result, TicketContext
 from tests.tickets.fakes import PARTNER_CHAT, RESIDENT, Clock, add_resident
 
 
@@ -43,9 +43,10 @@ async def start_draft(
     """A finished draft up to the consent screen; returns the dialogue id the "Send" button carries."""
     async with database.transaction() as session:
         await add_resident(session, resident_id, language=language)
-        draft = await intake.start(session, ctx, resident_id, offer_id=offer_id, partner_id=partner_id)
+        started = await intake.start(session, ctx, resident_id, offer_id=offer_id, partner_id=partner_id)
+        assert started.view is not None
         events: list[dialogue.Input] = []
-        if draft.question is not None:
+        if started.view.question is not None:
             events.append(dialogue.Text("2 Kinder, 3 und 5 Jahre"))
         if text:
             events.append(dialogue.Text(text))
@@ -54,16 +55,19 @@ async def start_draft(
         for event in events:
             step = await intake.advance(session, ctx, resident_id, event)
             assert step.effect == "screen" and step.problem is None
-        return draft.id
+        return started.view.dialogue_id
 
 
 async def submit(database: Database, ctx: TicketContext, **kwargs: Any) -> Request:
     dialogue_id = await start_draft(database, ctx, **kwargs)
     async with database.transaction() as session:
-        result = await intake.submit(
+        reply = await intake.submit(
             session, ctx, resident_id=kwargs.get("resident_id", RESIDENT), dialogue_id=dialogue_id
         )
-        return result.request
+        assert reply.effect == "sent" and reply.number is not None
+        request = await store.get_request_by_number(session, reply.number)
+        assert request is not None
+        return request
 
 
 async def outbox_rows(database: Database) -> list[OutboxMessage]:

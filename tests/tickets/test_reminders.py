@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from bot.storage.db import Database
 from bot.tickets import partners
-from bot.tickets.deps import TicketContext
-from bot.tickets.outcome import Outcome
+from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.reminders import run_due_reminders
 from tests.tickets.fakes import ADMIN_CHAT, CATCH_ALL_CHAT, PARTNER_CHAT
 from tests.tickets.helpers import outbox_rows, submit

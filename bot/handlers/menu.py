@@ -17,15 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def _exists(context: Context, kind: str, entry_id: str) -> bool:
-    catalogue = context.services.content.catalogue
-    collection = {
-        "offer": catalogue.offers,
-        "event": catalogue.events,
-        "partner": catalogue.partners,
-        "topic": catalogue.topics,
-        "faq": catalogue.faq,
-    }.get(kind)
-    return collection is not None and entry_id in collection
+    return entry_id in screens.entries(context.services.content.catalogue, kind)
 
 
 async def open_deep_link(update: Update, context: Context, payload: str) -> bool:

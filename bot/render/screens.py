@@ -449,6 +449,17 @@ def availability_line(w: Writer, entry: Emergency) -> str | None:
     return "🕐 " + " · ".join(parts) if parts else None
 
 
+def entries(catalogue: Catalogue, kind: str) -> Mapping[str, Any]:
+    """The entries of a kind that a button, a deep link, a search hit or a vote names (none for any other)."""
+    return {
+        "offer": catalogue.offers,
+        "event": catalogue.events,
+        "partner": catalogue.partners,
+        "topic": catalogue.topics,
+        "faq": catalogue.faq,
+    }.get(kind, {})
+
+
 def entry_screen(
     t: Translator,
     catalogue: Catalogue,

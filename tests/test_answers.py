@@ -310,7 +310,7 @@ async def test_missing_translation_falls_back_to_plain_german_and_says_so(
     offer.write_text("\n".join(kept) + "\n", encoding="utf-8")
     async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
         t = bot.services.i18n.translator("tr")
-        text, _ = screens.offer_screen(t, bot.services.content.catalogue, "sprachcafe", TUESDAY_MORNING, None)
+        text, _ = screens.offer_screen(t, bot.services.content.catalogue, "sprachcafe", TUESDAY_MORNING)
     catalogue_offer = bot.services.content.catalogue.offers["sprachcafe"]
     assert escape(catalogue_offer.title["de-simple"]) in text  # plain German comes before German
     note = t.gettext("Some of this is not yet translated into {language}. It is shown in {fallback}.")

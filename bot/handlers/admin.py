@@ -15,22 +15,17 @@ logger = logging.getLogger(__name__)
 
 
 async def refused(update: Update, context: Context) -> bool:
-    """Whether a staff command comes from someone else: in a private chat it is a command the resident's
-    bot does not know (she gets that answer, not silence); in other groups the bot stays quiet."""
-    if is_admin(update, context):
+    """Whether a staff command comes from someone else than the admin chat or an admin: in a private chat it
+    is a command the resident's bot does not know (she gets that answer, not silence); in other groups the
+    bot stays quiet."""
+    settings = context.services.settings
+    chat, user = update.effective_chat, update.effective_user
+    in_admin_chat = chat is not None and chat.id == settings.admin_chat_id
+    if in_admin_chat or (user is not None and user.id in settings.admin_ids):
         return False
-    chat = update.effective_chat
     if chat is not None and chat.type == chat.PRIVATE:
         await unknown_command(update, context)
     return True
-
-
-def is_admin(update: Update, context: Context) -> bool:
-    settings = context.services.settings
-    chat, user = update.effective_chat, update.effective_user
-    if chat is not None and settings.admin_chat_id is not None and chat.id == settings.admin_chat_id:
-        return True
-    return user is not None and user.id in settings.admin_ids
 
 
 RELOAD_TASK = "staff-reload"

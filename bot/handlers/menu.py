@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot.handlers.common import answer_query, edit_buttons, show
+from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.navigation import stale_button
 from bot.render import screens
@@ -17,15 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def _exists(context: Context, kind: str, entry_id: str) -> bool:
-    catalogue = context.services.content.catalogue
-    collection = {
-        "offer": catalogue.offers,
-        "event": catalogue.events,
-        "partner": catalogue.partners,
-        "topic": catalogue.topics,
-        "faq": catalogue.faq,
-    }.get(kind)
-    return collection is not None and entry_id in collection
+    return entry_id in screens.entries(context.services.content.catalogue, kind)
 
 
 async def open_deep_link(update: Update, context: Context, payload: str) -> bool:
@@ -104,18 +96,17 @@ async def emergency(
 
 async def rate_answer(update: Update, context: Context) -> None:
     """👍 / 👎 under an answer: counted once per resident and entry; 👎 offers a person."""
-    query = update.callback_query
-    user = update.effective_user
-    callback = decode(query.data if query else None)
+    if (press := button_press(update)) is None:
+        return
+    query, user, callback = press
     vote, kind, entry_id = callback.arg(0), callback.arg(1), callback.arg(2)
-    if user is None or vote not in {"up", "down"} or not _exists(context, kind, entry_id):
+    if vote not in {"up", "down"} or not _exists(context, kind, entry_id):
         await stale_button(update, context)
         return
     await context.services.feedback.vote(user.id, kind, entry_id, helpful=vote == "up")
-    t = context.t
     if vote == "up":
-        await answer_query(query, t.gettext("Thank you for your feedback!"))
-        message = query.message if query is not None else None
+        await answer_query(query, context.t.gettext("Thank you for your feedback!"))
+        message = query.message
         if isinstance(message, Message) and message.reply_markup is not None:
             # Remove the vote buttons (a second tap would only change the vote); keep the navigation.
             rows = [
@@ -126,4 +117,4 @@ async def rate_answer(update: Update, context: Context) -> None:
             await edit_buttons(message, InlineKeyboardMarkup(rows))
         return
     await answer_query(query)
-    await show(update, context, *screens.not_helpful_screen(t), new_message=True)
+    await show(update, context, *screens.not_helpful_screen(context.t), new_message=True)

@@ -174,11 +174,8 @@ def partner_card_email(
 
 def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[str, str]]) -> Screen:
     """The partners a request can be handed over to: (partner id, name) pairs."""
-    text = t.gettext("Hand over request to which partner?")
-    rows: list[list[tuple[str, str]]] = [
-        [(name, encode("req", "ho", request_id, pid))] for pid, name in partners
-    ]
-    return escape(text), rows
+    rows = [[(name, encode("req", "ho", request_id, pid))] for pid, name in partners]
+    return t.html("Hand over request to which partner?"), rows
 
 
 # --- partner thread -----------------------------------------------------------------------------------
@@ -217,7 +214,7 @@ def reopened_by_resident_note(t: Translator, number: str) -> str:
     return "<i>" + t.html("The resident reopened request {number}.", number=number) + "</i>"
 
 
-def reopen_keyboard(t: Translator, request_id: int) -> list[list[tuple[str, str]]]:
+def reopen_keyboard(t: Translator, request_id: int) -> Keyboard:
     """A closed card keeps one button: open it again."""
     return [[("↩️ " + t.gettext("Reopen"), encode("req", "reopen", request_id))]]
 

@@ -18,6 +18,7 @@ from bot.content.models import pick
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.personal_data import PersonalData, ThreadMessage
 from bot.render.requests import request_line
+from bot.render.screens import entries
 from bot.storage.models.requests import RequestStatus
 
 KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}
@@ -35,12 +36,7 @@ def _entry_title(catalogue: Catalogue, kind: str, entry_id: str, t: Translator) 
         entry = catalogue.faq.get(entry_id)
         questions = pick(entry.questions, t.lang)[0] if entry is not None else None
         return str(questions[0]) if questions else entry_id
-    collection, field = {
-        "offer": (catalogue.offers, "title"),
-        "event": (catalogue.events, "title"),
-        "partner": (catalogue.partners, "name"),
-    }.get(kind, ({}, "title"))
-    return _name(collection, entry_id, t, field)
+    return _name(entries(catalogue, kind), entry_id, t, "name" if kind == "partner" else "title")
 
 
 def _thread_line(t: Translator, message: ThreadMessage, partner: str) -> str:

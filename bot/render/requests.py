@@ -370,23 +370,16 @@ class OpenRequest:
 
 def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
     """/requests: the resident's open requests with "add a message" and "withdraw" per request."""
-    keyboard: list[list[Button]] = []
     if not requests:
         return t.html("You have no open requests."), back_to_menu(t)
     lines = ["<b>" + t.html("Your open requests:") + "</b>"]
+    keyboard: list[list[Button]] = []
     for request in requests:
         lines.append(request_line(t, request.number, request.partner, request.created_at, request.status))
+        add = t.gettext("✏️ Add to {number}").format(number=request.number)
+        withdraw = t.gettext("✖️ Withdraw {number}").format(number=request.number)
         keyboard.append(
-            [
-                (
-                    t.gettext("✏️ Add to {number}").format(number=request.number),
-                    encode("req", "add", request.id),
-                ),
-                (
-                    t.gettext("✖️ Withdraw {number}").format(number=request.number),
-                    encode("req", "withdraw", request.id),
-                ),
-            ]
+            [(add, encode("req", "add", request.id)), (withdraw, encode("req", "withdraw", request.id))]
         )
     return "\n".join(lines), [*keyboard, nav_row(t)]
 

@@ -314,9 +314,7 @@ def schedule_lines(w: Writer, offer: Offer, today: date) -> list[str]:
     return lines
 
 
-def offer_screen(
-    t: Translator, catalogue: Catalogue, offer_id: str, now: datetime, back: str | None
-) -> Screen:
+def offer_screen(t: Translator, catalogue: Catalogue, offer_id: str, now: datetime) -> Screen:
     w = Writer(t)
     offer = catalogue.offers[offer_id]
     partner = catalogue.partners[offer.partner]
@@ -352,13 +350,13 @@ def offer_screen(
     else:
         label = "🙋 " + t.gettext("Ask a person")
     rows = [[(label, encode("signup", offer_id))], *map_rows(t, catalogue, offer.place or partner.place)]
-    rows.append(nav_row(t, back or topic_back(offer.topics)))
+    rows.append(nav_row(t, topic_back(offer.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
 def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: datetime) -> Screen:
     w = Writer(t)
-    event: Event = catalogue.events[event_id]
+    event = catalogue.events[event_id]
     lines = [f"📅 <b>{w.text(event.title)}</b>", "", w.text(event.summary)]
     if event.details:
         lines += ["", w.text(event.details)]
@@ -449,6 +447,17 @@ def availability_line(w: Writer, entry: Emergency) -> str | None:
     return "🕐 " + " · ".join(parts) if parts else None
 
 
+def entries(catalogue: Catalogue, kind: str) -> Mapping[str, Any]:
+    """The entries of a kind that a button, a deep link, a search hit or a vote names (none for any other)."""
+    return {
+        "offer": catalogue.offers,
+        "event": catalogue.events,
+        "partner": catalogue.partners,
+        "topic": catalogue.topics,
+        "faq": catalogue.faq,
+    }.get(kind, {})
+
+
 def entry_screen(
     t: Translator,
     catalogue: Catalogue,
@@ -461,7 +470,7 @@ def entry_screen(
     """The detail screen of any searchable entry (KeyError if it no longer exists); a topic lists what is
     in the resident's `district`, `page` by page."""
     if kind == "offer":
-        return offer_screen(t, catalogue, entry_id, now, None)
+        return offer_screen(t, catalogue, entry_id, now)
     if kind == "event":
         return event_screen(t, catalogue, entry_id, now)
     if kind == "partner":

@@ -321,9 +321,7 @@ class DeliveryWorker:
                     "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
                 )
                 async with self.database.transaction(urgent=partly is not None) as session:
-                    if partly is not None:
-                        await self._record_parts(session, row, partly)
-                    await self._record_failure(session, row, failure)
+                    await self._record_failure(session, row, failure, partly)
                 return
             sending.discard(row.id)
             # Urgent: until this commits, a kill sends the message again (on SQLite it goes before the
@@ -400,17 +398,15 @@ class DeliveryWorker:
                 session, int(db_row.target), message_id, db_row.request_id, LinkRole(db_row.link_role)
             )
 
-    async def _record_parts(self, session: AsyncSession, row: OutboxMessage, partly: PartlySent) -> None:
-        """The first parts of a long message went out: the next try sends only the rest."""
-        db_row = await session.get(OutboxMessage, row.id)
-        if db_row is None:
-            return
-        db_row.payload = {**db_row.payload, "parts_sent": partly.parts_sent}
-        await self._link(session, db_row, partly.message_ids)
-
-    async def _record_failure(self, session: AsyncSession, row: OutboxMessage, failure: _Failure) -> None:
+    async def _record_failure(
+        self, session: AsyncSession, row: OutboxMessage, failure: _Failure, partly: PartlySent | None
+    ) -> None:
         db_row = await session.get(OutboxMessage, row.id)
         assert db_row is not None
+        if partly is not None:
+            # The first parts of a long message went out: the next try sends only the rest.
+            db_row.payload = {**db_row.payload, "parts_sent": partly.parts_sent}
+            await self._link(session, db_row, partly.message_ids)
         now = self.clock()
         db_row.last_error = failure.error[:500]
         db_row.status = OutboxStatus.PENDING

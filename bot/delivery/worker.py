@@ -167,7 +167,7 @@ class DeliveryWorker:
         bot: Bot,
         mailer: Mailer | None = None,
         *,
-        hooks: DeliveryHooks | None = None,
+        hooks: DeliveryHooks,
         policy: RetryPolicy | None = None,
         batch_size: int = 20,
         concurrency: int = 20,
@@ -440,7 +440,7 @@ class DeliveryWorker:
         # Permanent error, or retries exhausted: never reported as delivered; the hooks tell the sender and
         # the staff.
         db_row.status = OutboxStatus.FAILED if row.audience is Audience.RESIDENT else OutboxStatus.DEAD
-        if self.hooks is not None and row.audience is not Audience.ADMIN:
+        if row.audience is not Audience.ADMIN:
             await self.hooks.undeliverable(session, db_row, failure.error, chat_unreachable=False)
         logger.error("outbox %s given up after %s attempts: %s", row.id, db_row.attempts, failure.error)
 
@@ -454,13 +454,10 @@ class DeliveryWorker:
         logger.error(
             "partner %s unreachable at its %s destination: %s", db_row.partner_id, db_row.channel, error
         )
-        if self.hooks is None:
-            return
         for row in rows:
-            if row.request_id in seen_requests:
-                continue
-            seen_requests.add(row.request_id)
-            await self.hooks.undeliverable(session, row, error, chat_unreachable=True)
+            if row.request_id not in seen_requests:
+                seen_requests.add(row.request_id)
+                await self.hooks.undeliverable(session, row, error, chat_unreachable=True)
 
     async def _migrate(self, session: AsyncSession, db_row: OutboxMessage, new_chat_id: int) -> None:
         """A group became a supergroup: send there from now on, and tell the staff to update the content."""
@@ -471,7 +468,6 @@ class DeliveryWorker:
             row.next_attempt_at = self.clock()
         if db_row.audience is Audience.PARTNER and db_row.partner_id:
             await store.set_partner_chat(session, db_row.partner_id, old_chat_id, new_chat_id)
-            if self.hooks is not None:
-                await self.hooks.chat_migrated(session, db_row.partner_id, old_chat_id, new_chat_id)
+            await self.hooks.chat_migrated(session, db_row.partner_id, old_chat_id, new_chat_id)
         else:
             logger.error("chat %s migrated to %s: update the settings", old_chat_id, new_chat_id)

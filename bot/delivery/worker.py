@@ -277,22 +277,20 @@ class DeliveryWorker:
         paced_targets = {str(chat): wait for chat, wait in waiting.items()}
         now = self.clock()
         lease_until = now + timedelta(seconds=self.policy.lease)
-        claimed: list[OutboxMessage] = []
+        due: list[int] = []
         waits: list[float] = []
         async with self.database.transaction() as session:
             # One row per target at most: as many more as chats are paced leave room for all of them.
             for row_id, target in await store.due_outbox(session, now, limit + len(paced_targets)):
                 if target in paced_targets:
                     waits.append(paced_targets[target])
-                    continue
-                if len(claimed) == limit:
+                elif len(due) == limit:
                     break
-                if await store.claim_outbox(session, row_id, now, lease_until, self.worker_id):
-                    # Read after the claim; it stays readable once the session is closed (sessions do not
-                    # expire on commit), and the results are recorded on a fresh copy.
-                    row = await session.get(OutboxMessage, row_id)
-                    assert row is not None
-                    claimed.append(row)
+                else:
+                    due.append(row_id)
+            # The rows stay readable once the session is closed (sessions do not expire on commit); the
+            # results are recorded on a fresh copy.
+            claimed = await store.claim_outbox(session, due, now, lease_until, self.worker_id) if due else []
         return claimed, min(waits, default=None)
 
     async def _renew_leases(self, sending: set[int]) -> None:

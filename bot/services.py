@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 @dataclass
 class Services:
-    """Long-lived services, created in `build_application` and started in `post_init`."""
-
     settings: Settings
     i18n: I18n
     database: Database

@@ -89,25 +89,22 @@ class RetryingRequest(BaseRequest):
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        for attempt in range(1, self.attempts + 1):
-            last = attempt == self.attempts
+        attempt = 1
+        while True:
             try:
                 status, body = await self.inner.do_request(
                     url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
                 )
+                problem = f"server error {status}" if status >= 500 else None
             except NetworkError as exc:  # TimedOut included
-                if last or isinstance(exc, BadRequest):
+                if attempt == self.attempts or isinstance(exc, BadRequest):
                     raise
-                logger.info("%s: %s, trying again", endpoint, type(exc).__name__)
-                await self._sleep(backoff(attempt, self.base_delay, 4.0))
-                continue
-            if status >= 500 and not last:
-                logger.info("%s: server error %s, trying again", endpoint, status)
-                await self._sleep(backoff(attempt, self.base_delay, 4.0))
-                continue
-            return status, body
-        raise AssertionError("unreachable")
+                problem = type(exc).__name__
+            if problem is None or attempt == self.attempts:
+                return status, body
+            logger.info("%s: %s, trying again", url.rsplit("/", 1)[-1], problem)
+            await self._sleep(backoff(attempt, self.base_delay, 4.0))
+            attempt += 1
 
 
 # --- pacing --------------------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ class DeliveryWorker:
         bot: Bot,
         mailer: Mailer | None = None,
         *,
-        hooks: DeliveryHooks | None = None,
+        hooks: DeliveryHooks,
         policy: RetryPolicy | None = None,
         batch_size: int = 20,
         concurrency: int = 20,
@@ -277,22 +277,20 @@ class DeliveryWorker:
         paced_targets = {str(chat): wait for chat, wait in waiting.items()}
         now = self.clock()
         lease_until = now + timedelta(seconds=self.policy.lease)
-        claimed: list[OutboxMessage] = []
+        due: list[int] = []
         waits: list[float] = []
         async with self.database.transaction() as session:
             # One row per target at most: as many more as chats are paced leave room for all of them.
             for row_id, target in await store.due_outbox(session, now, limit + len(paced_targets)):
                 if target in paced_targets:
                     waits.append(paced_targets[target])
-                    continue
-                if len(claimed) == limit:
+                elif len(due) == limit:
                     break
-                if await store.claim_outbox(session, row_id, now, lease_until, self.worker_id):
-                    # Read after the claim; it stays readable once the session is closed (sessions do not
-                    # expire on commit), and the results are recorded on a fresh copy.
-                    row = await session.get(OutboxMessage, row_id)
-                    assert row is not None
-                    claimed.append(row)
+                else:
+                    due.append(row_id)
+            # The rows stay readable once the session is closed (sessions do not expire on commit); the
+            # results are recorded on a fresh copy.
+            claimed = await store.claim_outbox(session, due, now, lease_until, self.worker_id) if due else []
         return claimed, min(waits, default=None)
 
     async def _renew_leases(self, sending: set[int]) -> None:
@@ -321,9 +319,7 @@ class DeliveryWorker:
                     "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
                 )
                 async with self.database.transaction(urgent=partly is not None) as session:
-                    if partly is not None:
-                        await self._record_parts(session, row, partly)
-                    await self._record_failure(session, row, failure)
+                    await self._record_failure(session, row, failure, partly)
                 return
             sending.discard(row.id)
             # Urgent: until this commits, a kill sends the message again (on SQLite it goes before the
@@ -400,17 +396,15 @@ class DeliveryWorker:
                 session, int(db_row.target), message_id, db_row.request_id, LinkRole(db_row.link_role)
             )
 
-    async def _record_parts(self, session: AsyncSession, row: OutboxMessage, partly: PartlySent) -> None:
-        """The first parts of a long message went out: the next try sends only the rest."""
-        db_row = await session.get(OutboxMessage, row.id)
-        if db_row is None:
-            return
-        db_row.payload = {**db_row.payload, "parts_sent": partly.parts_sent}
-        await self._link(session, db_row, partly.message_ids)
-
-    async def _record_failure(self, session: AsyncSession, row: OutboxMessage, failure: _Failure) -> None:
+    async def _record_failure(
+        self, session: AsyncSession, row: OutboxMessage, failure: _Failure, partly: PartlySent | None
+    ) -> None:
         db_row = await session.get(OutboxMessage, row.id)
         assert db_row is not None
+        if partly is not None:
+            # The first parts of a long message went out: the next try sends only the rest.
+            db_row.payload = {**db_row.payload, "parts_sent": partly.parts_sent}
+            await self._link(session, db_row, partly.message_ids)
         now = self.clock()
         db_row.last_error = failure.error[:500]
         db_row.status = OutboxStatus.PENDING
@@ -444,7 +438,7 @@ class DeliveryWorker:
         # Permanent error, or retries exhausted: never reported as delivered; the hooks tell the sender and
         # the staff.
         db_row.status = OutboxStatus.FAILED if row.audience is Audience.RESIDENT else OutboxStatus.DEAD
-        if self.hooks is not None and row.audience is not Audience.ADMIN:
+        if row.audience is not Audience.ADMIN:
             await self.hooks.undeliverable(session, db_row, failure.error, chat_unreachable=False)
         logger.error("outbox %s given up after %s attempts: %s", row.id, db_row.attempts, failure.error)
 
@@ -458,13 +452,10 @@ class DeliveryWorker:
         logger.error(
             "partner %s unreachable at its %s destination: %s", db_row.partner_id, db_row.channel, error
         )
-        if self.hooks is None:
-            return
         for row in rows:
-            if row.request_id in seen_requests:
-                continue
-            seen_requests.add(row.request_id)
-            await self.hooks.undeliverable(session, row, error, chat_unreachable=True)
+            if row.request_id not in seen_requests:
+                seen_requests.add(row.request_id)
+                await self.hooks.undeliverable(session, row, error, chat_unreachable=True)
 
     async def _migrate(self, session: AsyncSession, db_row: OutboxMessage, new_chat_id: int) -> None:
         """A group became a supergroup: send there from now on, and tell the staff to update the content."""
@@ -475,7 +466,6 @@ class DeliveryWorker:
             row.next_attempt_at = self.clock()
         if db_row.audience is Audience.PARTNER and db_row.partner_id:
             await store.set_partner_chat(session, db_row.partner_id, old_chat_id, new_chat_id)
-            if self.hooks is not None:
-                await self.hooks.chat_migrated(session, db_row.partner_id, old_chat_id, new_chat_id)
+            await self.hooks.chat_migrated(session, db_row.partner_id, old_chat_id, new_chat_id)
         else:
             logger.error("chat %s migrated to %s: update the settings", old_chat_id, new_chat_id)

@@ -81,8 +81,7 @@ class InboxWorker:
                 rows.append((int(item["update_id"]), chat_of(Update.de_json(item, None)), item))
         async with self.database.transaction() as session:
             new = await store.store_updates(session, rows, self.clock())
-        chats = {update_id: chat for update_id, chat, _ in rows}
-        self._queue([(update_id, chats[update_id]) for update_id in new])
+        self._queue(new)
         return len(new)
 
     # --- running --------------------------------------------------------------------------------------------

@@ -165,7 +165,6 @@ def upsert_insert(session: AsyncSession) -> Any:
 
 
 def changed_rows(result: Any) -> int:
-    """How many rows an UPDATE or DELETE changed."""
     return int(getattr(result, "rowcount", 0) or 0)
 
 

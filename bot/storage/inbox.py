@@ -15,10 +15,10 @@ from bot.storage.models.inbox import InboxStatus, InboxUpdate
 
 async def store_updates(
     session: AsyncSession, updates: Sequence[tuple[int, int | None, dict[str, Any]]], now: datetime
-) -> list[int]:
+) -> list[tuple[int, int | None]]:
     """Insert (update_id, chat_id, payload) rows; an update stored before is left alone.
 
-    Returns the ids that are new, in the order given.
+    Returns (update_id, chat_id) of the new ones, in the order given.
     """
     if not updates:
         return []
@@ -41,7 +41,7 @@ async def store_updates(
         .returning(InboxUpdate.update_id)
     )
     new = set((await session.scalars(stmt)).all())
-    return [update_id for update_id, _, _ in updates if update_id in new]
+    return [(update_id, chat_id) for update_id, chat_id, _ in updates if update_id in new]
 
 
 async def pending_updates(session: AsyncSession, limit: int) -> list[tuple[int, int | None]]:

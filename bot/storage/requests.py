@@ -250,21 +250,22 @@ async def due_outbox(session: AsyncSession, now: datetime, limit: int) -> list[t
 
 
 async def claim_outbox(
-    session: AsyncSession, row_id: int, now: datetime, lease_until: datetime, worker_id: str
-) -> bool:
-    """Mark one due row as being sent by `worker_id` until `lease_until`; False if another worker got it
-    first."""
-    result = await session.execute(
+    session: AsyncSession, row_ids: Sequence[int], now: datetime, lease_until: datetime, worker_id: str
+) -> list[OutboxMessage]:
+    """Mark due rows as being sent by `worker_id` until `lease_until`; the rows claimed, by id (one another
+    worker got first is not among them)."""
+    rows = await session.scalars(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == row_id,
+            OutboxMessage.id.in_(row_ids),
             OutboxMessage.status.in_(ACTIVE_OUTBOX),
             OutboxMessage.next_attempt_at <= now,
         )
         .values(status=OutboxStatus.SENDING, next_attempt_at=lease_until, claimed_by=worker_id)
+        .returning(OutboxMessage)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return sorted(rows, key=lambda row: row.id)
 
 
 async def renew_outbox_leases(

@@ -54,6 +54,4 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
-    """Base class of all tables."""
-
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

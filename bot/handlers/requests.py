@@ -31,17 +31,11 @@ from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import decode
 from bot.tickets import intake
-from bot.tickets.desk import (
-    Attach,
-    Attachment,
-    DialogueReply,
-    GroupMessage,
-    MessageKind,
-    Outcome,
-    Relayed,
-    Text,
-    Unsupported,
-)
+from bot.tickets.deps import Outcome
+from bot.tickets.desk import Relayed
+from bot.tickets.dialogue import Attach, Attachment, MessageKind, Text, Unsupported
+from bot.tickets.intake import DialogueReply
+from bot.tickets.relay import GroupMessage
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -217,11 +211,7 @@ async def resident_followup(update: Update, context: Context) -> bool:
     )
     if relayed is None:
         return False
-    if relayed.album:
-        return True  # the album's first file was confirmed
-    text = render.reply_outcome(context.t, relayed.outcome.value, relayed.partner, relayed.problem)
-    if text is not None:
-        await message.reply_text(text)
+    await reply_relayed(message, context, relayed, conversation=False)
     return True
 
 
@@ -250,22 +240,24 @@ async def conversation_input(update: Update, context: Context) -> bool:
 
 
 async def reply_relayed(
-    message: Message, context: Context, relayed: Relayed, *, tapped: bool = False
+    message: Message, context: Context, relayed: Relayed, *, tapped: bool = False, conversation: bool = True
 ) -> None:
-    """What became of a message for a request: passed on (the conversation goes on), or why not. A further
-    file of an album gets no answer of its own, unless the resident tapped for it."""
+    """What became of a message for a request: passed on, or why not. In a `conversation` (not a reply to
+    one of the request's messages) it goes on ("End") and a recently closed request can be reopened. A
+    further file of an album gets no answer of its own, unless the resident tapped for it."""
     t = context.t
     if relayed.album and not tapped:
         return  # the album's first file was confirmed
-    if relayed.outcome is Outcome.OK and relayed.request_id is not None:
-        text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
-        await message.reply_text(text, reply_markup=markup(keyboard))
-        return
-    if relayed.outcome is Outcome.CLOSED and relayed.reopenable and relayed.request_id is not None:
-        # The offer replies to the message: after "Reopen" it is passed on (nothing is held meanwhile).
-        text, keyboard = render.reopen_offer(t, relayed.partner, relayed.request_id)
-        await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
-        return
+    if conversation and relayed.request_id is not None:
+        if relayed.outcome is Outcome.OK:
+            text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
+            await message.reply_text(text, reply_markup=markup(keyboard))
+            return
+        if relayed.outcome is Outcome.CLOSED and relayed.reopenable:
+            # The offer replies to the message: after "Reopen" it is passed on (nothing is held meanwhile).
+            text, keyboard = render.reopen_offer(t, relayed.partner, relayed.request_id)
+            await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+            return
     answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
     if answer is not None:
         await message.reply_text(answer)

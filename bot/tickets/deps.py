@@ -37,10 +37,6 @@ def intake_questions(
     return topic.intake if topic else ()
 
 
-class RoutingError(Exception):
-    """The content names no partner that can receive requests (not even a catch-all)."""
-
-
 @dataclass(frozen=True)
 class TicketContext:
     """Everything a ticket service call needs besides the session. Cheap: build one per update."""
@@ -70,10 +66,10 @@ class TicketContext:
         return self.i18n.translator(lang)
 
     def catch_all_id(self) -> str:
-        for partner_id, partner in self.catalogue.partners.items():
-            if partner.catch_all:
-                return partner_id
-        raise RoutingError("no catch-all partner in the content")
+        # The content has exactly one (`bot.content.references`).
+        return next(
+            partner_id for partner_id, partner in self.catalogue.partners.items() if partner.catch_all
+        )
 
     def partner_name(self, partner_id: str | None, lang: str | None = None) -> str:
         """The partner's name in `lang`, by default in the partner language."""

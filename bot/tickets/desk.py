@@ -19,7 +19,7 @@ from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models import Resident
-from bot.storage.models.requests import LinkRole, MessageKind
+from bot.storage.models.requests import LinkRole
 from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Press, SharedPhone, Text, Unsupported
@@ -29,20 +29,6 @@ from bot.tickets.reminders import run_due_reminders
 
 T = TypeVar("T")
 P = ParamSpec("P")
-
-__all__ = [
-    "Attach",
-    "Attachment",
-    "DialogueReply",
-    "GroupMessage",
-    "MessageKind",
-    "Outcome",
-    "Press",
-    "Relayed",
-    "RequestDesk",
-    "Text",
-    "Unsupported",
-]
 
 
 @dataclass(frozen=True)
@@ -210,8 +196,7 @@ class RequestDesk:
             if chosen is None:
                 return None
             if chosen.outcome is Outcome.AMBIGUOUS:
-                resident = await session.get(Resident, resident_id)
-                lang = resident.language if resident else ctx.partner_language
+                lang = (await session.get_one(Resident, resident_id)).language
                 choices = [
                     ConversationChoice(r.id, r.number, ctx.partner_name(r.partner_id, lang))
                     for r in await conversation.open_conversations(session, ctx, resident_id)
@@ -305,8 +290,7 @@ class RequestDesk:
         """(partner id, name) the request can be handed over to, asked in partner chat `chat_id`; else why
         not (not found, another partner's chat, closed)."""
         async with self._database.sessions() as session:
-            choices = await partners.handover_choices(session, self._context(), request_id, chat_id)
-        return choices.outcome if isinstance(choices, Result) else choices
+            return await partners.handover_choices(session, self._context(), request_id, chat_id)
 
     async def partner_message(self, message: GroupMessage) -> Outcome:
         """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""

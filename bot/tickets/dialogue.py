@@ -266,6 +266,10 @@ class Effect(StrEnum):
     QUIET = "quiet"  # another file of an album: added, nothing to show
 
 
+# Buttons whose effect the caller carries out (the draft itself does not change).
+_HANDED_ON = {"send": Effect.SEND, "cancel": Effect.CANCEL, "phone": Effect.ASK_PHONE}
+
+
 @dataclass(frozen=True)
 class Transition:
     draft: Draft
@@ -301,10 +305,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft = replace(draft, pending=None)
     elif isinstance(event, Attach):
         draft = replace(draft, parked=False, pending=None)
-    if isinstance(event, Press):
-        if event.action in ("send", "cancel", "phone"):
-            effect = {"send": Effect.SEND, "cancel": Effect.CANCEL, "phone": Effect.ASK_PHONE}[event.action]
-            return Transition(draft, effect)
+    if isinstance(event, Press) and event.action in _HANDED_ON:
+        return Transition(draft, _HANDED_ON[event.action])
     if input_key is not None:
         if input_key in draft.inputs:
             return Transition(draft)
@@ -312,7 +314,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     step = draft.step
     problem = None
     if step is DialogueStep.ROUTE and (
-        isinstance(event, SharedPhone) or (isinstance(event, Press) and event.action not in ("resume", "to"))
+        isinstance(event, SharedPhone) or (isinstance(event, Press) and event.action != "resume")
     ):
         # Nobody is chosen yet: an old button of another step changes nothing.
         return Transition(draft)
@@ -326,7 +328,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
                 intake_index=0,
                 step=DialogueStep.INTAKE if event.questions else DialogueStep.MESSAGE,
             )
-    elif isinstance(event, Press) and event.action in ("resume", "to"):
+    elif isinstance(event, Press) and event.action == "resume":
         pass
     elif isinstance(event, Press) and event.action == "skip":
         draft = _answer(draft, None)

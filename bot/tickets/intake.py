@@ -265,8 +265,8 @@ async def draft_view(
     session: AsyncSession, ctx: TicketContext, draft: Draft, resident_id: int
 ) -> render.DraftView:
     """The draft in its resident's language, for `bot.render.requests.dialogue_screen`."""
-    resident = await session.get(Resident, resident_id)
-    lang = resident.language if resident else ctx.partner_language
+    resident = await session.get_one(Resident, resident_id)
+    lang = resident.language
     catalogue = ctx.catalogue
     asked = intake_questions(catalogue, draft.offer_id, draft.event_id, draft.topic_id)
     questions = {q.id: localized(q.question, lang) for q in asked}
@@ -280,7 +280,7 @@ async def draft_view(
         offer=localized(offer.title, lang) if offer else None,
         event=localized(event.title, lang) if event else None,
         event_starts=event.starts if event else None,
-        first_name=resident.first_name if resident else None,
+        first_name=resident.first_name,
         language=lang,
         intake=[(questions[qid], draft.intake[qid]) for qid in questions if draft.intake.get(qid)],
         text=message_text(draft, ctx.t(lang)),
@@ -322,7 +322,7 @@ async def submit(
         return DialogueReply("empty")
     if len(await store.list_open_requests(session, resident_id)) >= MAX_OPEN_REQUESTS:
         return DialogueReply("too_many")
-    resident = await session.get(Resident, resident_id)
+    resident = await session.get_one(Resident, resident_id)
     partner_id = await routable_partner(session, ctx, draft.partner_id)
     now = utcnow()
     try:
@@ -334,13 +334,13 @@ async def submit(
                 offer_id=draft.offer_id,
                 event_id=draft.event_id,
                 topic_id=draft.topic_id,
-                district=resident.district if resident else None,
-                language=resident.language if resident else ctx.partner_language,
+                district=resident.district,
+                language=resident.language,
                 status=RequestStatus.OPEN,
                 contact=draft.contact,
                 phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
                 intake=dict(draft.intake),
-                first_name=(resident.first_name if resident else None) or "",
+                first_name=resident.first_name or "",
                 dialogue_id=dialogue_id,
                 created_at=now,
                 updated_at=now,

@@ -16,7 +16,7 @@ from bot.render.keyboards import Keyboard
 from bot.render.requests import status_message
 from bot.storage import requests as store
 from bot.storage.models import Resident
-from bot.storage.models.outbox import Audience, Channel, OutboxMessage
+from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import (
     Direction,
     LinkRole,
@@ -154,20 +154,19 @@ async def enqueue_partner(
     html: str,
     *,
     attachment: RequestMessage | None = None,
-    reply_to_message_id: int | None = None,
     dedupe_key: str | None = None,
     partner_id: str | None = None,
-) -> OutboxMessage | None:
+) -> None:
     """A message into the current partner's thread (a reply to the card), or an e-mail to the partner."""
     partner_id = partner_id or request.partner_id
     dest = await partner_destination(session, ctx, partner_id)
     if dest is None:
         logger.warning("request %s: partner %s has no destination any more", request.id, partner_id)
-        return None
+        return
     subject = "Re: " + ctx.partner_t().gettext("Request {number} from the Quartiersbot").format(
         number=request.number
     )
-    return await outbox.enqueue_to(
+    await outbox.enqueue_to(
         session,
         dest,
         html,
@@ -177,8 +176,7 @@ async def enqueue_partner(
         in_reply_to=mail_id(request),
         reply_key=request.number,
         copy=copy_of(attachment) if attachment is not None else None,
-        reply_to_message_id=reply_to_message_id,
-        reply_to_card=None if reply_to_message_id else request.id,
+        reply_to_card=request.id,
         request_id=request.id,
         partner_id=partner_id,
         link_role=LinkRole.PARTNER,
@@ -194,12 +192,12 @@ async def enqueue_resident(
     attachment: RequestMessage | None = None,
     dedupe_key: str | None = None,
     keyboard: Keyboard | None = None,
-) -> OutboxMessage | None:
+) -> None:
     """A message to the resident about `request`; replies to it map back to the request."""
     resident = await session.get(Resident, request.resident_id)
     if resident is not None and resident.blocked:
-        return None
-    return await outbox.enqueue_to(
+        return
+    await outbox.enqueue_to(
         session,
         Destination(Channel.TELEGRAM, str(request.resident_id)),
         html,

@@ -14,7 +14,7 @@ from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
-from bot.tickets.deps import Outcome, Result, TicketContext, localized
+from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
 from bot.tickets.routing import partner_chat_ids, partner_destination
 
@@ -23,13 +23,11 @@ logger = logging.getLogger(__name__)
 
 async def handover_choices(
     session: AsyncSession, ctx: TicketContext, request_id: int, chat_id: int
-) -> list[tuple[str, str]] | Result:
-    """Partners the request can be handed over to, or the Result that refuses to show them: unknown, asked
-    in another partner's chat (which learns nothing about the request), or closed."""
+) -> list[tuple[str, str]] | Outcome:
+    """Partners the request can be handed over to, or why they are not shown: unknown, asked in another
+    partner's chat (which learns nothing about the request), or closed."""
     request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
-    if isinstance(request, Result):
-        return request
-    return handover_targets(ctx, request)
+    return request.outcome if isinstance(request, Result) else handover_targets(ctx, request)
 
 
 async def _actionable(
@@ -38,16 +36,14 @@ async def _actionable(
     request_id: int,
     chat_id: int | None,
     if_final: Outcome,
-    *,
-    system: bool = False,
 ) -> Request | Result:
     """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: unknown,
-    pressed in another partner's chat, or already final (`if_final`). Only `system=True` (the bot itself
-    re-routes) skips the chat check; a missing chat is refused otherwise."""
+    pressed in another partner's chat, or already final (`if_final`). Without a chat (the bot itself
+    re-routes) there is no chat to check."""
     request = await store.get_request(session, request_id)
     if request is None:
         return Result(Outcome.NOT_FOUND)
-    if not system and (chat_id is None or chat_id not in await partner_chat_ids(session, ctx, request)):
+    if chat_id is not None and chat_id not in await partner_chat_ids(session, ctx, request):
         return Result(Outcome.WRONG_CHAT, request)
     if request.status.is_final:
         return Result(if_final, request)
@@ -106,10 +102,9 @@ async def close(
 
 def handover_targets(ctx: TicketContext, request: Request) -> list[tuple[str, str]]:
     """(partner id, name) of every partner that can receive requests, except the current one."""
-    lang = ctx.partner_language
     return sorted(
         (
-            (pid, localized(p.name, lang))
+            (pid, ctx.partner_name(pid))
             for pid, p in ctx.catalogue.partners.items()
             if pid != request.partner_id and p.requests.has_destination
         ),
@@ -130,8 +125,7 @@ async def hand_over(
 
     `chat_id` is the group the button was pressed in; None when the system re-routes (undeliverable).
     """
-    system = chat_id is None  # the bot re-routes an undeliverable request
-    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED, system=system)
+    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request
     if to_partner == request.partner_id:

@@ -205,30 +205,30 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         session, f"{effect}:refusal"
     ):
         return Result(Outcome.DUPLICATE, request)
-    refusal: str | None = None
-    outcome = Outcome.OK
+    # A refusal is explained in the group; its outcome names the explanation (`partner_render.Refusal`).
+    refusal = None
     if message.sender_chat_id is not None or message.from_user_id == GROUP_ANONYMOUS_BOT_ID:
-        refusal, outcome = partner_render.Refusal.ANONYMOUS, Outcome.ANONYMOUS
+        refusal = Outcome.ANONYMOUS
     elif message.chat_id not in await partner_chat_ids(session, ctx, request):
-        refusal, outcome = partner_render.Refusal.WRONG_CHAT, Outcome.WRONG_CHAT
+        refusal = Outcome.WRONG_CHAT
     elif request.status.is_final:
-        refusal, outcome = partner_render.Refusal.CLOSED, Outcome.CLOSED
+        refusal = Outcome.CLOSED
     elif not (message.text and message.text.strip()) and message.attachment is None:
         return Result(Outcome.EMPTY, request)
     else:
         resident = await session.get(Resident, request.resident_id)
         if resident is not None and resident.blocked:
-            refusal, outcome = partner_render.Refusal.RESIDENT_UNREACHABLE, Outcome.RESIDENT_UNREACHABLE
+            refusal = Outcome.RESIDENT_UNREACHABLE
     if refusal is not None:
         await reply_in_group(
             session,
             message.chat_id,
             message.message_id,
-            partner_render.refusal_note(ctx.partner_t(), refusal, request.number),
+            partner_render.refusal_note(ctx.partner_t(), refusal.value, request.number),
             request_id=request.id,
             dedupe_key=f"{effect}:refusal",
         )
-        return Result(outcome, request)
+        return Result(refusal, request)
     if (
         message.attachment is not None
         and (problem := check_attachment(message.attachment)) is AttachmentProblem.UNSUPPORTED

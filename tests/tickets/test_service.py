@@ -13,7 +13,8 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import LinkRole, RequestStatus
 from bot.tickets import intake, partners, relay
 from bot.tickets.deps import Outcome, TicketContext
-from bot.tickets.desk import Press, RequestDesk
+from bot.tickets.desk import RequestDesk
+from bot.tickets.dialogue import Press
 from bot.tickets.hooks import TicketDeliveryHooks
 from tests.tickets.fakes import (
     CATCH_ALL_CHAT,

@@ -208,7 +208,7 @@ def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
 
 
 def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
-    """The answer to a resident's message about a sent request (`bot.tickets.outcome.Outcome`)."""
+    """The answer to a resident's message about a sent request (`bot.tickets.deps.Outcome`)."""
     if outcome == "ok":
         return t.html("Passed on to {partner}.", partner=partner)
     if outcome == "closed":

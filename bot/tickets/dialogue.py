@@ -82,6 +82,10 @@ def check_attachment(attachment: Attachment, already: int = 0) -> AttachmentProb
 # --- the state ----------
 
 
+# The id and the step have columns of their own; the questions come from the content.
+_NOT_STORED = frozenset({"id", "step", "questions"})
+
+
 @dataclass(frozen=True)
 class Draft:
     """A request being written. `questions` are the ids of the topic's intake questions (from the content,
@@ -135,10 +139,6 @@ class Draft:
         stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
         stored["inputs"] = tuple(data.get("inputs", []))
         return settle(cls(id=dialogue_id, step=DialogueStep(step), questions=tuple(questions), **stored))
-
-
-# The id and the step have columns of their own; the questions come from the content.
-_NOT_STORED = frozenset({"id", "step", "questions"})
 
 
 def new_media_draft(dialogue_id: str, partner_id: str, attachment: Attachment) -> Draft:

@@ -13,14 +13,7 @@ from bot.render.requests import with_parked_notice
 async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
     """The main menu: topics of the resident's district plus ask, language and emergency."""
     t = context.t
-    catalogue = context.services.content.catalogue
-    district = context.district
-    shown = (
-        catalogue.districts[district or catalogue.default_district_id]
-        if len(catalogue.districts) > 1
-        else None
-    )
-    screen = screens.main_menu_screen(t, catalogue.topics_for_district(district), shown, lead)
+    screen = screens.main_menu_screen(t, context.services.content.catalogue, context.district, lead)
     user = update.effective_user
     # An unfinished request waits: continue or discard it, first thing.
     parked = await context.services.requests.parked_draft(user.id) if user else None

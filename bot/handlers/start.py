@@ -18,10 +18,9 @@ from bot.render.personal_data import file_name, personal_data_json, personal_dat
 
 async def start(update: Update, context: Context) -> None:
     """/start: greet; a new resident confirms their language first, a known one gets the menu."""
-    payload = context.args[0] if context.args else None
-    if payload:
-        if await open_deep_link(update, context, payload):
-            return
+    # A poster's link (t.me/<bot>?start=o_<offer>) opens its entry; an unknown one greets as usual.
+    if context.args and await open_deep_link(update, context, context.args[0]):
+        return
     user = update.effective_user
     t = context.t
     welcome = screens.welcome(t, user.first_name if user else None)
@@ -132,7 +131,6 @@ async def confirm_delete(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
-    t = context.t
     await context.services.residents.forget(user.id)
     # Forget what memory holds too (e.g. the last question); language answers this last message only.
     if context.user_data is not None:
@@ -140,4 +138,4 @@ async def confirm_delete(update: Update, context: Context) -> None:
         context.user_data.first_name = None
         context.user_data.district = None
     await answer_query(update.callback_query)
-    await show(update, context, screens.deleted(t))
+    await show(update, context, screens.deleted(context.t))

@@ -56,22 +56,30 @@ class DraftView:
     event_starts: datetime | None = None
 
 
+def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
+    return (label, encode("dlg", action, view.dialogue_id, *args))
+
+
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
     """The screen of the draft's current step."""
-
-    def button(label: str, action: str) -> list[tuple[str, str]]:
-        return [(label, encode("dlg", action, view.dialogue_id))]
-
-    cancel = button("✖️ " + t.gettext("Cancel"), "cancel")
+    cancel = [dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel")]
     partner = t.isolate(view.partner)
     if view.step is DialogueStep.ROUTE:
-        return route_screen(t, view), [
-            *[[(label, encode("dlg", "to", view.dialogue_id, topic))] for topic, label in view.choices],
-            [("🏢 " + view.partner, encode("dlg", "to", view.dialogue_id, "-"))],
+        # A file came without a request: who should get it? (Nothing is sent before the consent screen.)
+        lines = [
+            "📎 " + t.html("Who should I send this to?"),
+            t.html(
+                "Choose a topic, or {partner}, who will pass it on. You can still add a few words.",
+                partner=partner,
+            ),
+        ]
+        rows = [[dialogue_button(view, label, "to", topic)] for topic, label in view.choices]
+        return "\n".join(lines), [*rows, [dialogue_button(view, "🏢 " + view.partner, "to", "-")], cancel]
+    if view.step is DialogueStep.INTAKE and view.question is not None:
+        return "❓ " + escape(view.question), [
+            [dialogue_button(view, "⏭ " + t.gettext("Skip"), "skip")],
             cancel,
         ]
-    if view.step is DialogueStep.INTAKE and view.question is not None:
-        return "❓ " + escape(view.question), [button("⏭ " + t.gettext("Skip"), "skip"), cancel]
     if view.step in (DialogueStep.INTAKE, DialogueStep.MESSAGE):
         lines = [
             t.html("Write your message to {partner}.", partner=partner),
@@ -81,27 +89,14 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             lines.append(t.html("Got it. You can add more, or tap “Done”."))
         elif view.offer or view.event:
             lines.append(t.html("Or just tap “Done” to sign up."))
-        return "\n".join(lines), [button("✅ " + t.gettext("Done"), "done"), cancel]
+        return "\n".join(lines), [[dialogue_button(view, "✅ " + t.gettext("Done"), "done")], cancel]
     if view.step is DialogueStep.CONTACT:
         return t.html("How should {partner} answer you?", partner=partner), [
-            button("💬 " + t.gettext("Here in this chat"), "chat"),
-            button("📞 " + t.gettext("Call me"), "phone"),
+            [dialogue_button(view, "💬 " + t.gettext("Here in this chat"), "chat")],
+            [dialogue_button(view, "📞 " + t.gettext("Call me"), "phone")],
             cancel,
         ]
     return consent_screen(t, view)
-
-
-def route_screen(t: Translator, view: DraftView) -> str:
-    """A file came without a request: who should get it? (Nothing is sent before the consent screen.)"""
-    return "\n".join(
-        [
-            "📎 " + t.html("Who should I send this to?"),
-            t.html(
-                "Choose a topic, or {partner}, who will pass it on. You can still add a few words.",
-                partner=t.isolate(view.partner),
-            ),
-        ]
-    )
 
 
 def ask_new_screen(t: Translator, view: DraftView) -> Screen:
@@ -110,8 +105,8 @@ def ask_new_screen(t: Translator, view: DraftView) -> Screen:
     if view.pending:
         lines.append(quote(view.pending[:PREVIEW_CHARS]))
     return "\n".join(lines), [
-        [("✍️ " + t.gettext("My answer"), encode("dlg", "mine", view.dialogue_id))],
-        [("🔎 " + t.gettext("A new question"), encode("dlg", "new", view.dialogue_id))],
+        [dialogue_button(view, "✍️ " + t.gettext("My answer"), "mine")],
+        [dialogue_button(view, "🔎 " + t.gettext("A new question"), "new")],
     ]
 
 
@@ -122,8 +117,8 @@ def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) ->
     text = "📝 " + t.html("You have an unfinished request to {partner}.", partner=t.isolate(view.partner))
     return f"{text}\n\n{screen[0]}", [
         [
-            ("▶️ " + t.gettext("Continue"), encode("dlg", "resume", view.dialogue_id)),
-            ("🗑 " + t.gettext("Discard"), encode("dlg", "cancel", view.dialogue_id)),
+            dialogue_button(view, "▶️ " + t.gettext("Continue"), "resume"),
+            dialogue_button(view, "🗑 " + t.gettext("Discard"), "cancel"),
         ],
         *screen[1],
     ]
@@ -160,10 +155,10 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
         lines.append("• " + t.html("that you want the answer here in this chat"))
     lines += ["", t.html("They will not see your Telegram name, username or account.")]
     keyboard = [
-        [("✅ " + t.gettext("Send"), encode("dlg", "send", view.dialogue_id))],
+        [dialogue_button(view, "✅ " + t.gettext("Send"), "send")],
         [
-            ("✏️ " + t.gettext("Change"), encode("dlg", "change", view.dialogue_id)),
-            ("✖️ " + t.gettext("Cancel"), encode("dlg", "cancel", view.dialogue_id)),
+            dialogue_button(view, "✏️ " + t.gettext("Change"), "change"),
+            dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel"),
         ],
     ]
     return "\n".join(lines), keyboard

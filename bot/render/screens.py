@@ -500,15 +500,8 @@ def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -
 def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Screen:
     """Add 'Did this help? 👍 👎' under an answer found by a free-text question."""
     text, keyboard = screen
-    rows = [list(row) for row in keyboard]
-    rows.insert(
-        0,
-        [
-            ("👍", encode("fb", "up", kind, entry_id)),
-            ("👎", encode("fb", "down", kind, entry_id)),
-        ],
-    )
-    return text + "\n\n" + t.html("Did this help?"), rows
+    votes = [("👍", encode("fb", "up", kind, entry_id)), ("👎", encode("fb", "down", kind, entry_id))]
+    return text + "\n\n" + t.html("Did this help?"), [votes, *keyboard]
 
 
 def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[Hit]) -> Screen:

@@ -39,13 +39,11 @@ def _pieces(text: str) -> list[_Piece]:
     pieces = []
     for match in _PIECE.finditer(text):
         raw = match.group()
-        if raw.startswith("<") and len(raw) > 1:
-            tag = _TAG.match(raw)
-            if tag is not None:
-                pieces.append(_Piece(raw, 0, tag.group(2).lower(), bool(tag.group(1))))
-                continue
-        width = 1 if raw.startswith("&") else len(raw.encode("utf-16-le")) // 2
-        pieces.append(_Piece(raw, width))
+        if tag := _TAG.match(raw):
+            pieces.append(_Piece(raw, 0, tag.group(2).lower(), bool(tag.group(1))))
+        else:
+            width = 1 if raw.startswith("&") else len(raw.encode("utf-16-le")) // 2
+            pieces.append(_Piece(raw, width))
     return pieces
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from bot.content.models import District, PrivacyNotice, Topic, pick
+from bot.content.catalogue import Catalogue
+from bot.content.models import District, PrivacyNotice, pick
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Screen, back_to_menu
@@ -99,19 +100,19 @@ def district_screen(t: Translator, districts: Mapping[str, District], current: s
 
 
 def main_menu_screen(
-    t: Translator, topics: Iterable[tuple[str, Topic]], district: District | None, lead: str | None = None
+    t: Translator, catalogue: Catalogue, district: str | None, lead: str | None = None
 ) -> Screen:
-    """The main menu: topics of the resident's district from the content, then the fixed entries: ask, the
-    resident's `district` (to change it, when the content has more than one), language, emergency (always
-    there)."""
+    """The main menu: the topics of the resident's `district`, then the fixed entries: ask, the district (to
+    change it, when the content has more than one), language, emergency (always there)."""
     question = t.html("What can I help you with? Choose a topic or just write your question.")
     topic_buttons = [
         (f"{topic.icon or ''} {pick(topic.title, t.lang)[0]}".strip(), encode("topic", topic_id, 0))
-        for topic_id, topic in topics
+        for topic_id, topic in catalogue.topics_for_district(district)
     ]
     rows = [*rows_of(topic_buttons, 2), [("💬 " + t.gettext("Ask a question"), encode("ask"))]]
-    if district is not None:
-        rows.append([("🏘 " + pick(district.name, t.lang)[0], encode("district"))])
+    if len(catalogue.districts) > 1:
+        shown = catalogue.districts[district or catalogue.default_district_id]
+        rows.append([("🏘 " + pick(shown.name, t.lang)[0], encode("district"))])
     rows.append(
         [("🌐 " + t.gettext("Language"), encode("language")), ("🆘 " + t.gettext("Emergency"), encode("sos"))]
     )

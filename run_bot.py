@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from bot.content.problems import ContentError
+from bot.i18n import CatalogError
 from bot.settings import SecretFilter, Settings, SettingsError, StartupError, load_settings
 
 # The options valid before or after the command (`run_bot.py ask ... --lang tr`), and their defaults: set
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(settings: Settings) -> SecretFilter:
+def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
@@ -86,7 +88,6 @@ def configure_logging(settings: Settings) -> SecretFilter:
         handler.addFilter(mask)
     # httpx logs every request URL; one line per Bot API call is noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    return mask
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,8 +101,23 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    command = args.command or "run"
+    try:
+        return run(args, settings)
+    except StartupError as exc:
+        # A setting that does not work (token, database, webhook): one line naming it, never a secret.
+        print(SecretFilter(settings.secrets()).mask(str(exc)), file=sys.stderr)
+        return 2
+    except (ContentError, CatalogError) as exc:
+        # Content and catalogs are checked before the bot answers anyone; say what is wrong, no traceback.
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
 
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """The command (without one: the bot, on Telegram or in the console); returns the exit status."""
+    command = args.command or "run"
     if command == "check":
         from bot.content.check import run_check
 
@@ -126,14 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     if command == "links":
         from bot.content.catalogue import load_catalogue
-        from bot.content.problems import ContentError
         from bot.render.callback import deep_link_payload
 
-        try:
-            catalogue, _ = load_catalogue(settings.content_dir)
-        except ContentError as exc:
-            print(exc, file=sys.stderr)
-            return 1
+        catalogue, _ = load_catalogue(settings.content_dir)
         for kind, entries in (
             ("topic", catalogue.topics),
             ("offer", catalogue.offers),
@@ -158,36 +169,20 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             asyncio.run(upgrade())
-        except Exception as exc:  # unreachable, refused, not writable: one line, never the password
-            error = StartupError("DATABASE_URL", "cannot open the database", exc)
-            print(SecretFilter(settings.secrets()).mask(str(error)), file=sys.stderr)
-            return 2
+        except Exception as exc:  # unreachable, refused, not writable: the driver's error says which
+            raise StartupError("DATABASE_URL", "cannot open the database", exc) from None
         print("database is up to date")
         return 0
 
-    mask = configure_logging(settings)
-    from bot.content.problems import ContentError
-    from bot.i18n import CatalogError
+    configure_logging(settings)
+    if settings.mode == "console" or args.console:
+        logging.getLogger().setLevel(logging.WARNING)
+        from bot.console import run_console
 
-    try:
-        if settings.mode == "console" or args.console:
-            logging.getLogger().setLevel(logging.WARNING)
-            from bot.console import run_console
+        return asyncio.run(run_console(settings, lang=args.lang, name=args.name, user_id=args.user_id))
+    from bot.telegram_modes import run_telegram
 
-            return asyncio.run(run_console(settings, lang=args.lang, name=args.name, user_id=args.user_id))
-        from bot.telegram_modes import run_telegram
-
-        return run_telegram(settings)
-    except StartupError as exc:
-        # A setting that does not work (token, database, webhook): one line naming it, never a secret.
-        print(mask.mask(str(exc)), file=sys.stderr)
-        return 2
-    except (ContentError, CatalogError) as exc:
-        # Content and catalogs are checked before the bot answers anyone; say what is wrong, no traceback.
-        print(exc, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
+    return run_telegram(settings)
 
 
 if __name__ == "__main__":

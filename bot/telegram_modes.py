@@ -91,14 +91,6 @@ def api_failure(settings: Settings, exc: TelegramError) -> StartupError:
     return StartupError("TELEGRAM_API_BASE_URL", f"the Bot API at {api} answers with an error", exc)
 
 
-async def initialize(settings: Settings, app: AppType) -> None:
-    """Ask Telegram who the bot is (`getMe`): the token and the Bot API's address are checked here."""
-    try:
-        await app.initialize()
-    except TelegramError as exc:
-        raise api_failure(settings, exc) from None
-
-
 async def set_webhook(settings: Settings, app: AppType) -> None:
     assert settings.webhook_url is not None
     try:
@@ -120,7 +112,10 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
     if sys.platform != "win32":
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-    await initialize(settings, app)
+    try:
+        await app.initialize()  # `getMe`: the token and the Bot API's address are checked here
+    except TelegramError as exc:
+        raise api_failure(settings, exc) from None
     intake: asyncio.Task[None] | None = None
     webhook = None
     inbox: InboxWorker | None = None
@@ -136,14 +131,13 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
                     "WEBHOOK_INSECURE=1: the webhook accepts updates without a secret; anyone who finds its "
                     "address can send the bot updates. Set WEBHOOK_SECRET."
                 )
+            listen, port = settings.webhook_listen, settings.webhook_port
             try:
-                listen, port = settings.webhook_listen, settings.webhook_port
                 webhook = await start_webhook(listen, port, WEBHOOK_PATH, inbox, settings.webhook_secret)
             except OSError as exc:
-                where = f"{settings.webhook_listen}:{settings.webhook_port}"
-                raise StartupError("WEBHOOK_PORT", f"cannot listen on {where}", exc) from None
+                raise StartupError("WEBHOOK_PORT", f"cannot listen on {listen}:{port}", exc) from None
             await set_webhook(settings, app)
-            logger.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+            logger.info("webhook listening on %s:%s", listen, port)
         else:
             logger.info("starting long polling")
             intake = asyncio.create_task(Poller(app.bot, inbox).run(), name="polling")

@@ -1,6 +1,9 @@
 """Shared fixtures: databases (SQLite and PostgreSQL), the session's search, and the offline bot.
 
-Every database test runs on both databases. What a test gets:
+Every database test runs on both databases (storage, concurrency, inbox and outbox, migrations, requests
+end to end, and every screen that reads or writes). One exception: a test repeated only to show the same
+screens in each language runs on PostgreSQL for one of them (its database calls do not depend on the
+language), with its own `backend` parametrization. What a test gets:
 - `database_url` (and `database`, `bot` on it): a migrated database with real commits: on SQLite a copy
   of a migrated template file (a copy takes a millisecond, migrating a quarter of a second), on
   PostgreSQL this test process's schema, migrated once and emptied after each test by one round trip of
@@ -10,6 +13,14 @@ Every database test runs on both databases. What a test gets:
 - `empty_database_url`: nothing migrated yet (the migration tests).
 PostgreSQL tests use one schema per test process (pytest-xdist runs two). Without PostgreSQL they are
 skipped with the reason; with CI set they fail.
+
+The test databases are thrown away after the run: their commits do not wait for the disk (SQLite:
+`synchronous=NORMAL` in WAL mode, PostgreSQL: `synchronous_commit=off`). Both lose committed transactions
+only on a power cut or an operating-system crash, never when a process is killed, so every kill and
+restart a test makes behaves as on a production database.
+
+The tests run longest first, dealt alternately to the two test processes (the durations of the last run,
+kept in .pytest_cache): a long test started last would hold up the run alone.
 """
 
 from __future__ import annotations
@@ -28,10 +39,23 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+@event.listens_for(Engine, "connect")
+def _commit_without_waiting_for_the_disk(dbapi_connection: Any, _record: Any) -> None:
+    """Every connection a test process opens (see the module's docstring)."""
+    if type(dbapi_connection).__module__.startswith("sqlalchemy.dialects.sqlite"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+    else:
+        dbapi_connection.run_async(lambda connection: connection.execute("SET synchronous_commit = off"))
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -269,21 +293,62 @@ def _start_vectors(config: pytest.Config) -> _ShippedVectors:
     return _shipped_vectors
 
 
+DURATIONS_KEY = "quartiersbot/durations"
+# A test the last runs did not time (new, or a fresh clone): about the median.
+UNTIMED = 0.3
+
+
 @pytest.hookimpl(trylast=True)  # after -k and -m deselected what does not run
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests with the search model run last, and their vectors are prepared from now on: on a cold
-    cache the computation overlaps the other tests instead of holding up a test process."""
+    """Each test process gets its share longest first; the tests with the search model run last, and their
+    vectors are prepared from now on: on a cold cache the computation overlaps the other tests instead of
+    holding up a test process."""
     with_model = [item for item in items if "shipped_search" in getattr(item, "fixturenames", ())]
-    if not with_model or config.option.collectonly:
-        return
     chosen = set(with_model)
-    items[:] = [item for item in items if item not in chosen] + with_model
-    _start_vectors(config)
+    others = [item for item in items if item not in chosen]
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers > 1:
+        cache = getattr(config, "cache", None)
+        durations: dict[str, float] = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+        others.sort(key=lambda item: -durations.get(item.nodeid, UNTIMED))
+        others = _dealt(others + with_model, workers)
+        with_model = []
+    items[:] = others + with_model
+    if chosen and not config.option.collectonly:
+        _start_vectors(config)
+
+
+def _dealt(ranked: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """`ranked` dealt like cards to `workers` hands, one after the other: pytest-xdist's work stealing
+    gives each test process one contiguous share of the list at the start (the first len // workers to
+    the first, and so on) and later moves tests from the end of the longest queue to an idle one."""
+    sizes, left = [], len(ranked)
+    for share in range(workers):
+        sizes.append(left // (workers - share))
+        left -= sizes[-1]
+    hands: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    turn = 0
+    for item in ranked:
+        while len(hands[turn]) == sizes[turn]:
+            turn = (turn + 1) % workers
+        hands[turn].append(item)
+        turn = (turn + 1) % workers
+    return [item for hand in hands for item in hand]
+
+
+_durations: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _shipped_vectors is not None:
         _shipped_vectors.search.embedder.close()
+    cache = getattr(session.config, "cache", None)
+    if _durations and cache is not None and not hasattr(session.config, "workerinput"):
+        cache.set(DURATIONS_KEY, {**cache.get(DURATIONS_KEY, {}), **_durations})
 
 
 @pytest.fixture(scope="session")

@@ -62,18 +62,23 @@ async def test_turkish_question_without_diacritics_finds_the_german_course(
     assert answer.labels[:2] == ["👍", "👎"]
 
 
+EMERGENCY_SENTENCES = [
+    ("de", "Mein Mann schlägt mich"),
+    ("tr", "kocam beni dovuyor"),
+    ("ar", "زوجي يضربني"),
+    ("ru", "муж меня бьёт"),
+    ("uk", "я хочу покінчити з собою"),
+    ("pl", "mąż mnie bije"),
+    ("fa", "شوهرم مرا کتک می‌زند"),
+    ("en", "my husband hits me"),
+]
+
+
+# Every language on SQLite, one on PostgreSQL (conftest: what is stored does not depend on the language).
 @pytest.mark.parametrize(
-    ("lang", "sentence"),
-    [
-        ("de", "Mein Mann schlägt mich"),
-        ("tr", "kocam beni dovuyor"),
-        ("ar", "زوجي يضربني"),
-        ("ru", "муж меня бьёт"),
-        ("uk", "я хочу покінчити з собою"),
-        ("pl", "mąż mnie bije"),
-        ("fa", "شوهرم مرا کتک می‌زند"),
-        ("en", "my husband hits me"),
-    ],
+    ("backend", "lang", "sentence"),
+    [*(("sqlite", *case) for case in EMERGENCY_SENTENCES), ("postgres", *EMERGENCY_SENTENCES[2])],
+    indirect=["backend"],
 )
 async def test_emergency_words_get_the_emergency_numbers_first(
     bot: BotHarness, lang: str, sentence: str
@@ -255,7 +260,11 @@ async def test_every_entry_has_a_deep_link_that_fits_and_opens_it(bot: BotHarnes
             assert greeting not in (reader.last().text or ""), payload
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+# Every language on SQLite, one on PostgreSQL (conftest: what is stored does not depend on the language):
+# Arabic, whose texts, written right to left, are stored and read back.
+@pytest.mark.parametrize(
+    ("backend", "lang"), [*(("sqlite", lang) for lang in LANGUAGES), ("postgres", "ar")], indirect=["backend"]
+)
 async def test_a_whole_journey_sends_only_valid_telegram_html(bot: BotHarness, lang: str) -> None:
     """Every message the bot sends in a full journey, resident and partner side, in every language."""
     telegram_lang = {"de-simple": "de"}.get(lang, lang)

@@ -50,17 +50,6 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     }
 
 
-def run_bot(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
-        env=bot_env(tmp_path, **settings),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def run_bot_here(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     return run_cli_here(tmp_path, *args, env=bot_env(tmp_path, **settings))
 
@@ -80,7 +69,7 @@ def assert_one_line_naming(result: subprocess.CompletedProcess[str], setting: st
 def test_a_revoked_token_is_one_line_without_the_token(tmp_path: Path) -> None:
     with BotApiServer() as server:
         server.refuse["getMe"] = (401, "Unauthorized")
-        result = run_bot(tmp_path, TELEGRAM_API_BASE_URL=server.url)
+        result = run_bot_here(tmp_path, TELEGRAM_API_BASE_URL=server.url)
     line = assert_one_line_naming(result, "TELEGRAM_BOT_TOKEN")
     assert "rejects the token" in line
 
@@ -116,7 +105,7 @@ def test_the_database_command_names_the_setting_too(tmp_path: Path) -> None:
 def test_a_webhook_telegram_refuses_is_one_line_without_the_secret(tmp_path: Path) -> None:
     with BotApiServer() as server:
         server.refuse["setWebhook"] = (400, "Bad Request: bad webhook: Failed to resolve host")
-        result = run_bot(
+        result = run_bot_here(
             tmp_path,
             TELEGRAM_API_BASE_URL=server.url,
             WEBHOOK_URL="https://bot.invalid",

@@ -54,6 +54,8 @@ def visible_length(text: str) -> int:
 
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """`text` as one part if it fits within `limit`, else as numbered parts that each fit."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return [text]  # fits even if its tags and entities counted (most texts: no pieces to build)
     pieces = _pieces(text)
     if sum(piece.width for piece in pieces) <= limit:
         return [text]

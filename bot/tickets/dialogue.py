@@ -303,7 +303,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         if looks_new(draft, event):
             return Transition(replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS]), Effect.ASK_NEW)
         draft = replace(draft, pending=None)
-    elif isinstance(event, Attach):
+    elif isinstance(event, Attach | Route):
         draft = replace(draft, parked=False, pending=None)
     if isinstance(event, Press) and event.action in _HANDED_ON:
         return Transition(draft, _HANDED_ON[event.action])

@@ -228,6 +228,20 @@ def test_a_file_outside_a_request_waits_for_the_choice_of_who_gets_it() -> None:
     assert advance(draft, Route("qm")).draft.step is DialogueStep.MESSAGE
 
 
+def test_choosing_who_gets_a_file_resumes_a_parked_draft() -> None:
+    from bot.tickets.dialogue import Park, Route, new_media_draft
+
+    # The resident sent a photo, went to the menu, then tapped a topic on the older "who gets it?" screen.
+    parked = advance(new_media_draft("d", "qm", photo(1)), Park()).draft
+    routed = advance(parked, Route("beratung-partner", "beratung", ("anliegen",)), input_key="q:1").draft
+    assert not routed.parked and routed.question == "anliegen"
+    # So her next text answers the question instead of going to the search.
+    answered = advance(routed, Text("Brief vom Jobcenter"), input_key="m:2")
+    assert answered.effect is Effect.SCREEN and dict(answered.draft.intake) == {
+        "anliegen": "Brief vom Jobcenter"
+    }
+
+
 def test_the_photos_of_one_album_join_the_draft_quietly() -> None:
     from bot.tickets.dialogue import new_media_draft
 

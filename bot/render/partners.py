@@ -12,7 +12,7 @@ from html import escape
 from babel import Locale, UnknownLocaleError
 
 from bot.i18n import LANGUAGE_NAMES, Translator
-from bot.languages import language
+from bot.languages import N_, language
 from bot.render.callback import encode
 from bot.render.keyboards import Keyboard, Screen
 from bot.render.requests import hours_phrase, quote
@@ -186,63 +186,34 @@ def resident_wrote(t: Translator, number: str, first_name: str, text: str | None
     return f"<b>{escape(head)}</b>" + (f"\n{quote(text)}" if text else "")
 
 
-def taken_note(t: Translator, number: str, staff: str) -> str:
-    return "<i>" + t.html("{name} has taken on request {number}.", name=staff, number=number) + "</i>"
+# The notes in a request's thread, in italics. Each names the request ({number}) and, where the sentence says
+# so, the staff member ({name}) or the partner ({partner}).
+THREAD_NOTES = {
+    "taken": N_("{name} has taken on request {number}."),
+    "closed": N_("{name} has closed request {number}."),
+    "withdrawn": N_("The resident withdrew request {number}."),
+    "handed_over": N_("Request {number} was handed over to {partner}."),
+    "reopened": N_("{name} reopened request {number}."),
+    "reopened_by_resident": N_("The resident reopened request {number}."),
+    "handover_asked": N_(
+        "The resident is asked whether request {number} may go to {partner}. Nothing is passed on "
+        "before they agree."
+    ),
+    "handover_agreed": N_("The resident agreed: request {number} was handed over to {partner}."),
+    "handover_declined": N_(
+        "The resident did not agree to hand request {number} over to {partner}. It stays with you."
+    ),
+}
 
 
-def closed_note(t: Translator, number: str, staff: str) -> str:
-    return "<i>" + t.html("{name} has closed request {number}.", name=staff, number=number) + "</i>"
-
-
-def withdrawn_note(t: Translator, number: str) -> str:
-    return "<i>" + t.html("The resident withdrew request {number}.", number=number) + "</i>"
-
-
-def handed_over_note(t: Translator, number: str, partner: str) -> str:
-    return (
-        "<i>"
-        + t.html("Request {number} was handed over to {partner}.", number=number, partner=partner)
-        + "</i>"
-    )
-
-
-def reopened_note(t: Translator, number: str, staff: str) -> str:
-    return "<i>" + t.html("{name} reopened request {number}.", name=staff, number=number) + "</i>"
-
-
-def reopened_by_resident_note(t: Translator, number: str) -> str:
-    return "<i>" + t.html("The resident reopened request {number}.", number=number) + "</i>"
+def thread_note(t: Translator, kind: str, number: str, **values: str) -> str:
+    """The note `kind` (a key of `THREAD_NOTES`) about request `number`."""
+    return f"<i>{t.html(THREAD_NOTES[kind], number=number, **values)}</i>"
 
 
 def reopen_keyboard(t: Translator, request_id: int) -> Keyboard:
     """A closed card keeps one button: open it again."""
     return [[("↩️ " + t.gettext("Reopen"), encode("req", "reopen", request_id))]]
-
-
-def handover_asked_note(t: Translator, number: str, partner: str) -> str:
-    text = t.html(
-        "The resident is asked whether request {number} may go to {partner}. Nothing is passed on "
-        "before they agree.",
-        number=number,
-        partner=partner,
-    )
-    return f"<i>{text}</i>"
-
-
-def handover_agreed_note(t: Translator, number: str, partner: str) -> str:
-    text = t.html(
-        "The resident agreed: request {number} was handed over to {partner}.", number=number, partner=partner
-    )
-    return f"<i>{text}</i>"
-
-
-def handover_declined_note(t: Translator, number: str, partner: str) -> str:
-    text = t.html(
-        "The resident did not agree to hand request {number} over to {partner}. It stays with you.",
-        number=number,
-        partner=partner,
-    )
-    return f"<i>{text}</i>"
 
 
 def reminder_note(t: Translator, number: str, hours: int) -> str:
@@ -267,34 +238,23 @@ def undeliverable_note(t: Translator, partner: str) -> str:
     )
 
 
-class Refusal:
-    """Why a partner's message was not passed on; each has its explanation in the group."""
-
-    CLOSED = "closed"
-    WRONG_CHAT = "wrong_chat"
-    ANONYMOUS = "anonymous"
-    RESIDENT_UNREACHABLE = "resident_unreachable"
+# Why a partner's message was not passed on (the `Outcome` of `bot.tickets.relay.partner_reply`): each has
+# its explanation in the group.
+REFUSALS = {
+    "closed": N_("Request {number} is closed. Your message was not passed on."),
+    "wrong_chat": N_("Request {number} is not handled in this group. Your message was not passed on."),
+    "anonymous": N_(
+        "You are writing anonymously as the group, so your message was not passed on to request "
+        "{number}. Please answer with your own account."
+    ),
+    "resident_unreachable": N_(
+        "The resident of request {number} has blocked the bot; your message cannot reach them."
+    ),
+}
 
 
 def refusal_note(t: Translator, reason: str, number: str) -> str:
-    if reason == Refusal.CLOSED:
-        text = t.html("Request {number} is closed. Your message was not passed on.", number=number)
-    elif reason == Refusal.ANONYMOUS:
-        text = t.html(
-            "You are writing anonymously as the group, so your message was not passed on to request "
-            "{number}. Please answer with your own account.",
-            number=number,
-        )
-    elif reason == Refusal.RESIDENT_UNREACHABLE:
-        text = t.html(
-            "The resident of request {number} has blocked the bot; your message cannot reach them.",
-            number=number,
-        )
-    else:
-        text = t.html(
-            "Request {number} is not handled in this group. Your message was not passed on.", number=number
-        )
-    return f"<i>{text}</i>"
+    return f"<i>{t.html(REFUSALS[reason], number=number)}</i>"
 
 
 # --- admin --------------------------------------------------------------------------------------------

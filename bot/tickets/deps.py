@@ -3,11 +3,10 @@ the outcome of one."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from bot.content.models import IntakeQuestion, Partner, pick
 from bot.storage.models.requests import Request
@@ -16,11 +15,6 @@ from bot.tickets.dialogue import AttachmentProblem
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
     from bot.i18n import I18n, Translator
-
-
-def localized(text: Mapping[Any, str] | None, lang: str) -> str:
-    """A localized content text in `lang`, with the content's fallback (lang → de-simple → de)."""
-    return pick(cast("Mapping[str, str] | None", text), lang)[0]
 
 
 def intake_questions(
@@ -65,16 +59,10 @@ class TicketContext:
     def t(self, lang: str | None) -> Translator:
         return self.i18n.translator(lang)
 
-    def catch_all_id(self) -> str:
-        # The content has exactly one (`bot.content.references`).
-        return next(
-            partner_id for partner_id, partner in self.catalogue.partners.items() if partner.catch_all
-        )
-
     def partner_name(self, partner_id: str | None, lang: str | None = None) -> str:
         """The partner's name in `lang`, by default in the partner language."""
         partner = self.catalogue.partners.get(partner_id or "")
-        return localized(partner.name, lang or self.partner_language) if partner else (partner_id or "")
+        return pick(partner.name, lang or self.partner_language)[0] if partner else (partner_id or "")
 
     def partner(self, partner_id: str) -> Partner | None:
         return self.catalogue.partners.get(partner_id)

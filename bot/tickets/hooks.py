@@ -68,7 +68,7 @@ class TicketDeliveryHooks:
                 session, request, render.not_passed_on(t, request.number), dedupe_key=f"{row.dedupe_key}:lost"
             )
         rerouted_to = None
-        catch_all = ctx.catch_all_id()
+        catch_all = ctx.catalogue.catch_all_partner_id
         if (
             request is not None
             and chat_unreachable

@@ -77,7 +77,7 @@ async def take_on(
         return Result(Outcome.ALREADY, request)
     pt = ctx.partner_t()
     await enqueue_partner(
-        session, ctx, request, render.taken_note(pt, request.number, request.taken_by or "")
+        session, ctx, request, render.thread_note(pt, "taken", request.number, name=request.taken_by or "")
     )
     await tell_resident(session, ctx, request, RequestStatus.TAKEN)
     return Result(Outcome.OK, request)
@@ -95,7 +95,9 @@ async def close(
     ):
         return Result(Outcome.ALREADY, request)
     pt = ctx.partner_t()
-    await enqueue_partner(session, ctx, request, render.closed_note(pt, request.number, staff_name or "—"))
+    await enqueue_partner(
+        session, ctx, request, render.thread_note(pt, "closed", request.number, name=staff_name or "—")
+    )
     await tell_resident(session, ctx, request, RequestStatus.CLOSED, dedupe_key=f"req:{request.id}:closed")
     return Result(Outcome.OK, request)
 
@@ -156,7 +158,7 @@ async def hand_over(
             session,
             ctx,
             request,
-            render.handed_over_note(pt, request.number, ctx.partner_name(to_partner)),
+            render.thread_note(pt, "handed_over", request.number, partner=ctx.partner_name(to_partner)),
             partner_id=old_partner,
         )
     await enqueue_card(
@@ -198,7 +200,9 @@ async def propose_hand_over(
     request.updated_at = utcnow()
     pt, lang = ctx.partner_t(), request.language
     new_name = ctx.partner_name(to_partner)
-    await enqueue_partner(session, ctx, request, render.handover_asked_note(pt, request.number, new_name))
+    await enqueue_partner(
+        session, ctx, request, render.thread_note(pt, "handover_asked", request.number, partner=new_name)
+    )
     html, keyboard = handover_question(
         ctx.t(lang),
         request.number,
@@ -230,7 +234,10 @@ async def answer_hand_over(
     new_name = ctx.partner_name(to_partner)
     if not agreed:
         await enqueue_partner(
-            session, ctx, request, render.handover_declined_note(pt, request.number, new_name)
+            session,
+            ctx,
+            request,
+            render.thread_note(pt, "handover_declined", request.number, partner=new_name),
         )
         return Result(Outcome.OK, request)
     old_partner = request.partner_id
@@ -240,7 +247,7 @@ async def answer_hand_over(
             session,
             ctx,
             request,
-            render.handover_agreed_note(pt, request.number, new_name),
+            render.thread_note(pt, "handover_agreed", request.number, partner=new_name),
             partner_id=old_partner,
         )
     return result
@@ -291,9 +298,9 @@ async def reopen(
         return Result(Outcome.ALREADY, request)
     pt = ctx.partner_t()
     if resident_id is None:
-        note = render.reopened_note(pt, request.number, staff_name or "—")
+        note = render.thread_note(pt, "reopened", request.number, name=staff_name or "—")
     else:
-        note = render.reopened_by_resident_note(pt, request.number)
+        note = render.thread_note(pt, "reopened_by_resident", request.number)
     await enqueue_partner(session, ctx, request, note)
     t = ctx.t(request.language)
     partner = ctx.partner_name(request.partner_id, request.language)

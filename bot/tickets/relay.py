@@ -205,7 +205,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         session, f"{effect}:refusal"
     ):
         return Result(Outcome.DUPLICATE, request)
-    # A refusal is explained in the group; its outcome names the explanation (`partner_render.Refusal`).
+    # A refusal is explained in the group; its outcome names the explanation (`partner_render.REFUSALS`).
     refusal = None
     if message.sender_chat_id is not None or message.from_user_id == GROUP_ANONYMOUS_BOT_ID:
         refusal = Outcome.ANONYMOUS

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 async def run_due_reminders(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
     """Send due reminders and escalations; returns how many steps were taken."""
-    catch_all = ctx.catch_all_id()
+    catch_all = ctx.catalogue.catch_all_partner_id
     shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)
     steps = 0
     for request in await store.unanswered_requests(session, now - timedelta(hours=shortest)):

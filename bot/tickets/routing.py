@@ -35,19 +35,21 @@ async def routable_partner(session: AsyncSession, ctx: TicketContext, partner_id
     """`partner_id` if it exists and can receive requests, else the catch-all (Quartiersmanagement)."""
     if partner_id and await partner_destination(session, ctx, partner_id) is not None:
         return partner_id
-    return ctx.catch_all_id()
+    return ctx.catalogue.catch_all_partner_id
 
 
 async def admin_destination(session: AsyncSession, ctx: TicketContext) -> Destination | None:
     """The admin chat, or the catch-all partner's destination when no admin chat is configured."""
     if ctx.admin_chat_id is not None:
         return Destination(Channel.TELEGRAM, str(ctx.admin_chat_id))
-    return await partner_destination(session, ctx, ctx.catch_all_id())
+    return await partner_destination(session, ctx, ctx.catalogue.catch_all_partner_id)
 
 
 def responsible_partners(ctx: TicketContext, request: Request) -> list[str]:
     """Who may act on and answer `request`: its partner, plus the catch-all once escalated."""
-    return [request.partner_id] + ([ctx.catch_all_id()] if request.escalated_at is not None else [])
+    return [request.partner_id] + (
+        [ctx.catalogue.catch_all_partner_id] if request.escalated_at is not None else []
+    )
 
 
 async def partner_chat_ids(session: AsyncSession, ctx: TicketContext, request: Request) -> set[int]:

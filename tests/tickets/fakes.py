@@ -35,6 +35,10 @@ class FakeCatalogue:
     districts: Mapping[str, District]
     events: Mapping[str, Event] = field(default_factory=dict)
 
+    @property
+    def catch_all_partner_id(self) -> str:
+        return next(pid for pid, partner in self.partners.items() if partner.catch_all)
+
 
 def catalogue(**routing_overrides: dict[str, Any]) -> FakeCatalogue:
     def partner(name: str, **requests: Any) -> Partner:

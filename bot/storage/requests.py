@@ -32,10 +32,6 @@ ACTIVE_OUTBOX = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 # --- requests -----------------------------------------------------------------------------------------
 
 
-async def get_request(session: AsyncSession, request_id: int) -> Request | None:
-    return await session.get(Request, request_id)
-
-
 async def get_request_by_dialogue(session: AsyncSession, dialogue_id: str) -> Request | None:
     return await session.scalar(select(Request).where(Request.dialogue_id == dialogue_id))
 
@@ -191,10 +187,6 @@ async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
 # --- partner chats ------------------------------------------------------------------------------------
 
 
-async def get_partner_chat(session: AsyncSession, partner_id: str) -> PartnerChat | None:
-    return await session.get(PartnerChat, partner_id)
-
-
 async def set_partner_chat(
     session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
 ) -> None:
@@ -298,7 +290,7 @@ async def pending_for_target(session: AsyncSession, channel: Channel, target: st
 
 
 async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
-    return (await session.execute(select(Request).where(Request.number == number))).scalar_one_or_none()
+    return await session.scalar(select(Request).where(Request.number == number))
 
 
 async def outbox_key_exists(session: AsyncSession, dedupe_key: str) -> bool:

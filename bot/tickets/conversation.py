@@ -84,7 +84,7 @@ def touch(request: Request) -> None:
 
 async def end(session: AsyncSession, resident_id: int, request_id: int) -> Request | None:
     """The resident tapped "End": their messages no longer go to the request. None if none was open."""
-    request = await store.get_request(session, request_id)
+    request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id or request.conversation_at is None:
         return None
     request.conversation_at = None

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
-from bot.storage import requests as store
 from bot.storage.models.outbox import Audience, OutboxMessage
-from bot.storage.models.requests import LinkRole
+from bot.storage.models.requests import LinkRole, Request
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.notify import enqueue_resident, notify_admin, reply_in_group
 from bot.tickets.partners import hand_over
@@ -37,7 +36,7 @@ class TicketDeliveryHooks:
             return  # admin notices must not loop
         ctx = self._context()
         pt = ctx.partner_t()
-        request = await store.get_request(session, row.request_id) if row.request_id else None
+        request = await session.get(Request, row.request_id) if row.request_id else None
         if row.audience is Audience.RESIDENT:
             # (A resident who blocked the bot is marked by the worker and not reported here.)
             if request is None:

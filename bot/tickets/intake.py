@@ -389,7 +389,7 @@ async def submit(
 
 async def open_request_of(session: AsyncSession, resident_id: int, request_id: int) -> Request | None:
     """The resident's request `request_id` if it is theirs and still open, else None."""
-    request = await store.get_request(session, request_id)
+    request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id or request.status.is_final:
         return None
     return request
@@ -399,7 +399,7 @@ async def cancel_request(
     session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int
 ) -> Result:
     """The resident withdrew a request: the partner thread gets a note, the resident a confirmation."""
-    request = await store.get_request(session, request_id)
+    request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
     if request.status.is_final:

@@ -106,7 +106,7 @@ async def resident_reply(
 ) -> Result:
     """The resident wrote about request `request_id`: relay it into the partner's thread (as a reply to the
     card)."""
-    request = await store.get_request(session, request_id)
+    request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
     if request.status.is_final:
@@ -179,7 +179,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     """
     link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
     if link is not None:
-        request = await store.get_request(session, link.request_id)
+        request = await session.get(Request, link.request_id)
     elif message.replied_bot_text:
         request = await _request_named_in(session, ctx, message.chat_id, message.replied_bot_text)
         if request is not None:

@@ -10,7 +10,7 @@ from bot.render import requests as render
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
-from bot.storage.models.requests import LinkRole, RequestStatus
+from bot.storage.models.requests import LinkRole, Request, RequestStatus
 from bot.tickets import intake, partners, relay
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.desk import RequestDesk
@@ -295,7 +295,7 @@ async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
 ) -> None:
     request = await submit(database, ctx)
     async with database.transaction() as session:  # a partner answered before anyone took it on
-        loaded = await store.get_request(session, request.id)
+        loaded = await session.get(Request, request.id)
         assert loaded is not None
         await store.transition(session, loaded, [RequestStatus.OPEN], status=RequestStatus.ANSWERED)
     async with database.transaction() as session:
@@ -304,7 +304,7 @@ async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
         )
     async with database.transaction() as session:
         # The second press read the request before the first one committed: it still sees nobody.
-        stale = await store.get_request(session, request.id)
+        stale = await session.get(Request, request.id)
         assert stale is not None
         set_committed_value(stale, "taken_by", None)
         late = await partners.take_on(

@@ -143,16 +143,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "links":
         from bot.content.catalogue import load_catalogue
         from bot.render.callback import deep_link_payload
+        from bot.render.screens import entries
 
         catalogue, _ = load_catalogue(settings.content_dir)
-        for kind, entries in (
-            ("topic", catalogue.topics),
-            ("offer", catalogue.offers),
-            ("event", catalogue.events),
-            ("partner", catalogue.partners),
-            ("faq", catalogue.faq),
-        ):
-            for entry_id, entry in entries.items():
+        for kind in ("topic", "offer", "event", "partner", "faq"):
+            for entry_id, entry in entries(catalogue, kind).items():
                 title = getattr(entry, "title", None) or getattr(entry, "name", None) or {}
                 label = title.get("de", entry_id) if isinstance(title, dict) else entry_id
                 print(f"https://t.me/{args.bot}?start={deep_link_payload(kind, entry_id)}\t{kind}\t{label}")

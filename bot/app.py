@@ -152,7 +152,7 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
     services.delivery = DeliveryWorker(
         services.database, app.bot, mailer, hooks=hooks, clock=services.clock, pacer=pacer
     )
-    if settings.mail_inbound_port and settings.mail_reply_domain and settings.mail_reply_secret:
+    if settings.relays_email_replies:
         # Partners' e-mail replies, each relayed to its resident.
         try:
             services.inbound = await inbound.listen(settings, services.requests.email_reply)

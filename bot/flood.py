@@ -1,4 +1,4 @@
-"""How many messages a resident may send: the rule (the handler in bot.handlers.flood applies it).
+"""How many messages a resident may send: the rule (`flood_guard` in bot.handlers.common applies it).
 
 The counters live in the database: a restart, or a second process, does not reset them.
 """

@@ -24,7 +24,7 @@ PURGE_INTERVAL = 6 * 3600
 # Processed updates keep only their id (payloads go when processed); Telegram sends an update again for at
 # most a day, so after that the id cannot be needed to recognise a second copy.
 INBOX_RETENTION = timedelta(days=1)
-FINAL_STATUSES = (RequestStatus.CLOSED, RequestStatus.CANCELLED)
+FINAL_STATUSES = tuple(status for status in RequestStatus if status.is_final)
 FINISHED_OUTBOX = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DEAD)
 
 

@@ -64,7 +64,7 @@ class Services:
             self.content.catalogue,
             self.i18n,
             admin_chat_id=settings.admin_chat_id,
-            email_replies_relayed=bool(settings.mail_inbound_port and settings.mail_reply_domain),
+            email_replies_relayed=settings.relays_email_replies,
             show_staff_names=settings.show_staff_names,
             draft_lifetime=timedelta(hours=settings.draft_retention_hours),
             conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),

@@ -211,6 +211,11 @@ class Settings(BaseSettings):
         return frozenset(int(p) for p in self.admin_user_ids.split(",") if p.strip())
 
     @property
+    def relays_email_replies(self) -> bool:
+        """Partners' e-mail replies come back to the bot (validation: the port needs domain and secret)."""
+        return self.mail_inbound_port is not None
+
+    @property
     def mode(self) -> Literal["console", "polling", "webhook"]:
         if not self.telegram_bot_token:
             return "console"

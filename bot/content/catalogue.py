@@ -9,13 +9,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel
-
 from bot.content.freshness import read_lock, translation_problems
 from bot.content.loader import LoadedSources, load_sources
 from bot.content.models import (
     BIDI_CONTROLS,
-    KINDS,
     District,
     Emergency,
     Event,
@@ -58,10 +55,6 @@ class Catalogue:
             by_kind[kind] = dict(sorted(by_kind[kind].items(), key=lambda item: (item[1].order, item[0])))
         frozen = {kind: MappingProxyType(entries) for kind, entries in by_kind.items()}
         return cls(**frozen, version=loaded.version)
-
-    def entries_by_kind(self) -> dict[str, Mapping[str, BaseModel]]:
-        """Every kind with its entries, in the order of the content spec."""
-        return {kind: getattr(self, kind) for kind in KINDS}
 
     @property
     def privacy_notice(self) -> PrivacyNotice:

@@ -104,6 +104,11 @@ def pick(text: Mapping[Any, Any] | None, lang: str) -> tuple[str, str]:
     return text[first], first
 
 
+def localized(text: Mapping[Any, Any] | None, lang: str) -> str:
+    """A localized content text in `lang`, with the content's fallback (lang → de-simple → de)."""
+    return pick(text, lang)[0]
+
+
 # --- times -----------------------------------------------------------------------------------------
 
 _CLOCK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")

@@ -8,18 +8,7 @@ from typing import Any, Literal
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.handlers import (
-    admin,
-    buttons,
-    common,
-    errors,
-    flood,
-    menu,
-    navigation,
-    questions,
-    requests,
-    start,
-)
+from bot.handlers import admin, common, errors, menu, navigation, questions, requests, start
 from bot.handlers.context import AppType, Context
 from bot.render.callback import pattern
 
@@ -40,9 +29,9 @@ def on_button(
 def register(app: AppType) -> None:
     """Register every handler of the bot, in order."""
     # Group -20: a resident sending very many messages is slowed down before anything else runs.
-    app.add_handler(TypeHandler(Update, flood.guard), group=-20)
+    app.add_handler(TypeHandler(Update, common.flood_guard), group=-20)
     # Group -15: a button pressed in a chat where it never appears (forged, or forwarded) goes no further.
-    app.add_handler(TypeHandler(Update, buttons.check_chat), group=-15)
+    app.add_handler(TypeHandler(Update, common.check_button_chat), group=-15)
     # Group -10: every update first refreshes the resident's row (language, district, last seen).
     app.add_handler(TypeHandler(Update, common.load_resident), group=-10)
     # Group -5: navigation (/start, a command, a menu tap) parks a running request draft.
@@ -90,7 +79,7 @@ def register(app: AppType) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & FILES, requests.resident_media))
     # The partner side, in groups: buttons on request cards, and replies to a request's thread.
-    app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=buttons.PARTNER_BUTTON))
+    app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=common.PARTNER_BUTTON))
     group_replies = filters.ChatType.GROUPS & filters.REPLY & (filters.TEXT | FILES)
     app.add_handler(MessageHandler(group_replies, requests.partner_message))
 

@@ -1,4 +1,4 @@
-"""Steps every update passes through, and helpers for answering."""
+"""Steps every update passes through (registered in negative groups), and helpers for answering."""
 
 from __future__ import annotations
 
@@ -7,18 +7,59 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop
 
 from bot.delivery.outbox import markup
 from bot.handlers.context import Context
-from bot.render.callback import Callback, decode
+from bot.render.callback import Callback, decode, pattern
 from bot.render.keyboards import Keyboard
 from bot.render.split import split_html
 
 logger = logging.getLogger(__name__)
 
+# The buttons of a request card in a partner's group (bot/tickets: take on, close, hand over).
+PARTNER_BUTTON = pattern("req", first=("take", "close", "handover", "ho", "reopen"))
+
+
+async def flood_guard(update: Update, context: Context) -> None:
+    """Group -20: drop a resident's updates beyond the limit, telling them once to slow down, so the bot
+    stays usable for all."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE:
+        return
+    allowed, warn = await context.services.flood.allow(user.id, context.services.clock())
+    if allowed:
+        return
+    if warn:
+        # The cached language of the previous update (this one's refresh has not run: we are first).
+        t = context.t
+        await context.bot.send_message(
+            chat.id, t.html("You are sending very many messages. Please wait a minute, then write again.")
+        )
+    raise ApplicationHandlerStop
+
+
+async def check_button_chat(update: Update, context: Context) -> None:
+    """Group -15: stop a button pressed in a chat where it never appears.
+
+    Telegram delivers a button press with the data the bot gave the button, but the update can be forged,
+    and an old message can be forwarded: a resident's button pressed in a group (or without a message)
+    would act for a person who is not a resident there, and a card's button in a private chat would show a
+    request's state to whoever pressed it. Such presses are answered as out of date and go no further.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    chat = update.effective_chat
+    partner_button = PARTNER_BUTTON.match(query.data or "") is not None
+    if chat is not None and (chat.type == chat.PRIVATE) != partner_button:
+        return
+    await answer_query(query, context.t.gettext("This button is out of date."))
+    raise ApplicationHandlerStop
+
 
 async def load_resident(update: Update, context: Context) -> None:
-    """Remember the resident (first/last seen, language) and cache their settings for this update."""
+    """Group -10: remember the resident (first/last seen, language), cache their settings for this update."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or user.is_bot or chat is None or chat.type != chat.PRIVATE or context.user_data is None:

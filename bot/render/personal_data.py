@@ -14,11 +14,11 @@ from html import escape
 from typing import Any
 
 from bot.content.catalogue import Catalogue
-from bot.content.models import pick
+from bot.content.models import localized
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.personal_data import PersonalData, ThreadMessage
 from bot.render.requests import request_line
-from bot.render.screens import entries
+from bot.render.screens import entries, faq_question
 from bot.storage.models.requests import RequestStatus
 
 KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}
@@ -27,15 +27,14 @@ KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}
 def _name(collection: Any, entry_id: str | None, t: Translator, field: str) -> str:
     """The content name of an entry in the resident's language, or its id if the content no longer has it."""
     entry = collection.get(entry_id or "")
-    return pick(getattr(entry, field), t.lang)[0] if entry is not None else (entry_id or "")
+    return localized(getattr(entry, field), t.lang) if entry is not None else (entry_id or "")
 
 
 def _entry_title(catalogue: Catalogue, kind: str, entry_id: str, t: Translator) -> str:
     """What a vote was about: the offer's, event's or partner's name, or the FAQ entry's first question."""
     if kind == "faq":
         entry = catalogue.faq.get(entry_id)
-        questions = pick(entry.questions, t.lang)[0] if entry is not None else None
-        return str(questions[0]) if questions else entry_id
+        return (faq_question(t, entry) if entry is not None else "") or entry_id
     return _name(entries(catalogue, kind), entry_id, t, "name" if kind == "partner" else "title")
 
 
@@ -86,7 +85,7 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
         event = catalogue.events.get(request.event_id or "")
         if event is not None:
             when = t.format_datetime(event.starts, "full")
-            lines.append(t.html("Event: {event}, {date}", event=pick(event.title, t.lang)[0], date=when))
+            lines.append(t.html("Event: {event}, {date}", event=localized(event.title, t.lang), date=when))
         if request.topic_id:
             topic = _name(catalogue.topics, request.topic_id, t, "title")
             lines.append(t.html("Topic: {topic}", topic=topic))

@@ -27,6 +27,7 @@ from bot.content.models import (
     Offer,
     OpeningHours,
     Partner,
+    localized,
     pick,
     public_holiday,
 )
@@ -45,15 +46,15 @@ class Writer:
     t: Translator
     fell_back: set[str] = field(default_factory=set)
 
-    def text(self, localized: Mapping[Any, Any] | None) -> str:
-        value, used = pick(localized, self.t.lang)
+    def text(self, text: Mapping[Any, Any] | None) -> str:
+        value, used = pick(text, self.t.lang)
         if not same_language(used, self.t.lang):
             self.fell_back.add(used)
         return escape(self._directed(value))
 
-    def plain(self, localized: Mapping[Any, Any] | None) -> str:
+    def plain(self, text: Mapping[Any, Any] | None) -> str:
         """For button labels: no HTML, no fallback note."""
-        return self._directed(pick(localized, self.t.lang)[0])
+        return self._directed(localized(text, self.t.lang))
 
     def _directed(self, value: str) -> str:
         # Numbers and /commands in Arabic and Farsi prose keep their reading order (isolated here, at
@@ -245,8 +246,9 @@ def event_label(w: Writer, event: Event) -> str:
     return f"📅 {w.t.format_when(event.starts)} · {w.plain(event.title)}"
 
 
-def faq_question(w: Writer, entry: FaqEntry) -> str:
-    questions, _ = pick(entry.questions, w.t.lang)
+def faq_question(t: Translator, entry: FaqEntry) -> str:
+    """An FAQ entry's first question in the resident's language (its title in lists)."""
+    questions = localized(entry.questions, t.lang)
     return str(questions[0]) if questions else ""
 
 
@@ -406,7 +408,7 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
 def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
     w = Writer(t)
     entry = catalogue.faq[faq_id]
-    lines = [f"❓ <b>{escape(faq_question(w, entry))}</b>", "", w.text(entry.answer)]
+    lines = [f"❓ <b>{escape(faq_question(t, entry))}</b>", "", w.text(entry.answer)]
     links = [("offer", oid) for oid in entry.offers if oid in catalogue.offers]
     links += [("partner", pid) for pid in entry.partners if pid in catalogue.partners]
     rows = [*hit_rows(t, catalogue, links), [person_button(t, f"f.{faq_id}")]]
@@ -491,7 +493,7 @@ def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -
     if kind == "partner":
         return "🏢 " + w.plain(catalogue.partners[entry_id].name)
     if kind == "faq":
-        return "❓ " + faq_question(w, catalogue.faq[entry_id])
+        return "❓ " + faq_question(t, catalogue.faq[entry_id])
     if kind == "topic":
         return w.plain(catalogue.topics[entry_id].title)
     raise KeyError(kind)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.content.catalogue import Catalogue
-from bot.content.models import District, PrivacyNotice, pick
+from bot.content.models import District, PrivacyNotice, localized
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Screen, back_to_menu
@@ -90,7 +90,7 @@ def district_screen(t: Translator, districts: Mapping[str, District], current: s
     rows = [
         [
             (
-                ("✓ " if district_id == current else "") + pick(district.name, t.lang)[0],
+                ("✓ " if district_id == current else "") + localized(district.name, t.lang),
                 encode("district", district_id),
             )
         ]
@@ -106,13 +106,13 @@ def main_menu_screen(
     change it, when the content has more than one), language, emergency (always there)."""
     question = t.html("What can I help you with? Choose a topic or just write your question.")
     topic_buttons = [
-        (f"{topic.icon or ''} {pick(topic.title, t.lang)[0]}".strip(), encode("topic", topic_id, 0))
+        (f"{topic.icon or ''} {localized(topic.title, t.lang)}".strip(), encode("topic", topic_id, 0))
         for topic_id, topic in catalogue.topics_for_district(district)
     ]
     rows = [*rows_of(topic_buttons, 2), [("💬 " + t.gettext("Ask a question"), encode("ask"))]]
     if len(catalogue.districts) > 1:
         shown = catalogue.districts[district or catalogue.default_district_id]
-        rows.append([("🏘 " + pick(shown.name, t.lang)[0], encode("district"))])
+        rows.append([("🏘 " + localized(shown.name, t.lang), encode("district"))])
     rows.append(
         [("🌐 " + t.gettext("Language"), encode("language")), ("🆘 " + t.gettext("Emergency"), encode("sos"))]
     )

@@ -1,20 +1,27 @@
-"""The resident's own settings: who they are to the bot (language, neighbourhood) and forgetting them.
+"""The resident's own data: who they are to the bot (language, neighbourhood), everything stored about them
+(/mydata, DSGVO Art. 15, the right of access) and forgetting them (/delete, the right to erasure).
 
 The domain service the handlers call; each call is one transaction. Nothing here knows Telegram.
+What /mydata returns is plain data: bot/render/personal_data.py turns it into a message and a JSON file.
+Only the resident's own data is included: the first names of partner staff in a thread are theirs, not the
+resident's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, or_, select
 
 from bot.storage.db import Database, changed_rows
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
+from bot.storage.models.feedback import AnswerFeedback
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
-from bot.storage.models.requests import Request
+from bot.storage.models.requests import Dialogue, Request, RequestMessage
 
 LAST_SEEN_PRECISION = timedelta(minutes=15)
 
@@ -27,6 +34,83 @@ class ResidentSettings:
     first_name: str | None
     district: str | None
     language_confirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    """One message of a request's thread: from the resident (`to_partner`) or from the partner."""
+
+    direction: str  # "to_partner" or "to_resident"
+    kind: str  # text, photo, voice, document
+    text: str | None
+    file_name: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    number: str
+    partner_id: str
+    offer_id: str | None
+    event_id: str | None
+    topic_id: str | None
+    district: str | None
+    language: str
+    status: str
+    contact: str
+    phone: str | None
+    first_name: str
+    intake: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+    messages: tuple[ThreadMessage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """A request the resident started but did not send (deleted after the draft retention time)."""
+
+    step: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRecord:
+    """A 👍 (helpful) or 👎 under an answer."""
+
+    kind: str  # offer, event, partner, faq
+    entry_id: str
+    helpful: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    telegram_id: int
+    language: str
+    language_confirmed: bool
+    district: str | None
+    first_name: str | None
+    blocked: bool
+    first_seen: datetime
+    last_seen: datetime
+    requests: tuple[RequestRecord, ...]
+    draft: DraftRecord | None
+    votes: tuple[VoteRecord, ...]
+
+
+_R = TypeVar("_R")
+
+
+def _record(record: type[_R], row: object, **values: Any) -> _R:
+    """`record` with the values given, its other fields from the same-named attributes of `row` (enums as
+    their stored values)."""
+    for name in (f.name for f in fields(record)):  # type: ignore[arg-type]
+        if name not in values:
+            value = getattr(row, name)
+            values[name] = value.value if isinstance(value, Enum) else value
+    return record(**values)
 
 
 class ResidentService:
@@ -90,3 +174,48 @@ class ResidentService:
             )
             deleted = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
             return bool(changed_rows(deleted))
+
+    async def collect(self, telegram_id: int) -> PersonalData | None:
+        """Everything stored about the resident `telegram_id`; None if the bot knows nothing about them."""
+        async with self._database.sessions() as session:
+            resident = await session.get(Resident, telegram_id)
+            if resident is None:
+                return None
+            requests = (
+                await session.scalars(
+                    select(Request)
+                    .where(Request.resident_id == telegram_id)
+                    .order_by(Request.created_at, Request.id)
+                )
+            ).all()
+            messages = await session.scalars(
+                select(RequestMessage)
+                .where(RequestMessage.request_id.in_([r.id for r in requests]))
+                .order_by(RequestMessage.id)
+            )
+            threads: dict[int, list[ThreadMessage]] = {}
+            for message in messages:
+                threads.setdefault(message.request_id, []).append(_record(ThreadMessage, message))
+            dialogue = await session.scalar(select(Dialogue).where(Dialogue.resident_id == telegram_id))
+            votes = await session.scalars(
+                select(AnswerFeedback)
+                .where(AnswerFeedback.resident_id == telegram_id)
+                .order_by(AnswerFeedback.created_at, AnswerFeedback.id)
+            )
+            return _record(
+                PersonalData,
+                resident,
+                requests=tuple(
+                    _record(
+                        RequestRecord,
+                        r,
+                        intake=dict(r.intake or {}),
+                        messages=tuple(threads.get(r.id, ())),
+                    )
+                    for r in requests
+                ),
+                draft=None
+                if dialogue is None
+                else _record(DraftRecord, dialogue, data=dict(dialogue.data or {})),
+                votes=tuple(_record(VoteRecord, vote) for vote in votes),
+            )

@@ -27,7 +27,6 @@ DOMAIN = (
     "bot.tickets",
     "bot.residents",
     "bot.feedback",
-    "bot.personal_data",
     "bot.flood",
 )
 SERVICES = (*DOMAIN, "bot.delivery", "bot.inbox")

@@ -109,7 +109,7 @@ async def mydata(update: Update, context: Context) -> None:
     if user is None or chat is None:
         return
     services = context.services
-    data = await services.personal_data.collect(user.id)
+    data = await services.residents.collect(user.id)
     now = services.clock()
     await show(update, context, personal_data_text(context.t, services.content.catalogue, data))
     await context.bot.send_document(

@@ -16,9 +16,9 @@ from typing import Any
 from bot.content.catalogue import Catalogue
 from bot.content.models import localized
 from bot.i18n import LANGUAGE_NAMES, Translator
-from bot.personal_data import PersonalData, ThreadMessage
 from bot.render.requests import request_line
 from bot.render.screens import entries, faq_question
+from bot.residents import PersonalData, ThreadMessage
 from bot.storage.models.requests import RequestStatus
 
 KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}

@@ -446,7 +446,7 @@ async def partner_button(update: Update, context: Context) -> None:
         return
     callback = decode(query.data)
     action, request_id = callback.arg(0), request_id_of(query.data)
-    # The pattern (`bot.handlers.buttons.PARTNER_BUTTON`) admits only the card's actions.
+    # The pattern (`bot.handlers.common.PARTNER_BUTTON`) admits only the card's actions.
     if request_id is None or (action == "ho" and not callback.arg(2)):
         await stale_button(update, context)
         return

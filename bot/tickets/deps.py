@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bot.content.models import IntakeQuestion, Partner, pick
+from bot.content.models import IntakeQuestion, Partner, localized
 from bot.storage.models.requests import Request
 from bot.tickets.dialogue import AttachmentProblem
 
@@ -62,7 +62,7 @@ class TicketContext:
     def partner_name(self, partner_id: str | None, lang: str | None = None) -> str:
         """The partner's name in `lang`, by default in the partner language."""
         partner = self.catalogue.partners.get(partner_id or "")
-        return pick(partner.name, lang or self.partner_language)[0] if partner else (partner_id or "")
+        return localized(partner.name, lang or self.partner_language) if partner else (partner_id or "")
 
     def partner(self, partner_id: str) -> Partner | None:
         return self.catalogue.partners.get(partner_id)

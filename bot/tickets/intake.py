@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.models import pick
+from bot.content.models import localized
 from bot.i18n import Translator
 from bot.render import partners as partner_render
 from bot.render import requests as render
@@ -270,7 +270,7 @@ async def draft_view(
     lang = resident.language
     catalogue = ctx.catalogue
     asked = intake_questions(catalogue, draft.offer_id, draft.event_id, draft.topic_id)
-    questions = {q.id: pick(q.question, lang)[0] for q in asked}
+    questions = {q.id: localized(q.question, lang) for q in asked}
     offer = catalogue.offers.get(draft.offer_id or "")
     event = catalogue.events.get(draft.event_id or "")
     return render.DraftView(
@@ -278,8 +278,8 @@ async def draft_view(
         step=draft.step,
         partner=ctx.partner_name(draft.partner_id, lang),
         question=questions.get(draft.question or ""),
-        offer=pick(offer.title, lang)[0] if offer else None,
-        event=pick(event.title, lang)[0] if event else None,
+        offer=localized(offer.title, lang) if offer else None,
+        event=localized(event.title, lang) if event else None,
         event_starts=event.starts if event else None,
         first_name=resident.first_name,
         language=lang,
@@ -296,7 +296,7 @@ def _route_choices(catalogue: Catalogue, lang: str) -> list[tuple[str, str]]:
     """(topic id, label) for "who should get this?": every topic, in the content's order."""
     topics = sorted(catalogue.topics.items(), key=lambda item: item[1].order)
     return [
-        (topic_id, f"{topic.icon or ''} {pick(topic.title, lang)[0]}".strip()) for topic_id, topic in topics
+        (topic_id, f"{topic.icon or ''} {localized(topic.title, lang)}".strip()) for topic_id, topic in topics
     ]
 
 

@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.models import pick
+from bot.content.models import localized
 from bot.delivery import outbox
 from bot.delivery.outbox import Copy, Destination
 from bot.render import partners as render
@@ -59,7 +59,7 @@ async def card_view(
     event = catalogue.events.get(request.event_id or "")
     district = catalogue.districts.get(request.district or "")
     asked = intake_questions(catalogue, request.offer_id, request.event_id, request.topic_id)
-    questions = {q.id: pick(q.question, lang)[0] for q in asked}
+    questions = {q.id: localized(q.question, lang) for q in asked}
     messages = [
         m for m in await store.request_messages(session, request.id) if m.direction is Direction.TO_PARTNER
     ]
@@ -73,11 +73,11 @@ async def card_view(
         language=request.language,
         contact=request.contact,
         phone=request.phone,
-        topic=pick(topic.title, lang)[0] if topic else None,
-        offer=pick(offer.title, lang)[0] if offer else None,
-        event=pick(event.title, lang)[0] if event else None,
+        topic=localized(topic.title, lang) if topic else None,
+        offer=localized(offer.title, lang) if offer else None,
+        event=localized(event.title, lang) if event else None,
         event_starts=event.starts if event else None,
-        district=pick(district.name, lang)[0] if district else None,
+        district=localized(district.name, lang) if district else None,
         intake=[(questions.get(qid, qid), answer) for qid, answer in request.intake.items()],
         text=text,
         attachments=len(attachments),

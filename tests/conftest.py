@@ -1,9 +1,12 @@
 """Shared fixtures: databases (SQLite and PostgreSQL), the session's search, and the offline bot.
 
 Every database test runs on both databases (storage, concurrency, inbox and outbox, migrations, requests
-end to end, and every screen that reads or writes). One exception: a test repeated only to show the same
-screens in each language runs on PostgreSQL for one of them (its database calls do not depend on the
-language), with its own `backend` parametrization. What a test gets:
+end to end, privacy, every store a test checks), except the tests marked `screens`: what residents see
+(menus, pages, languages, districts, opening hours, answers) runs on SQLite only, because the database
+calls behind those screens are the same ones other tests make on PostgreSQL (a coverage run of the
+PostgreSQL tests with and without them executes the same lines of bot/storage, bot/tickets, bot/delivery
+and bot/inbox). A `screens` test that stores something it checks names both databases itself
+(`@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)`). What a test gets:
 - `database_url` (and `database`, `bot` on it): a migrated database with real commits: on SQLite a copy
   of a migrated template file (a copy takes a millisecond, migrating a quarter of a second), on
   PostgreSQL this test process's schema, migrated once and emptied after each test by one round trip of
@@ -108,6 +111,15 @@ def _schema_url(schema: str) -> str:
 @pytest.fixture(scope="session")
 def postgres_status() -> str | None:
     return _postgres_available()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest reads the parametrize marks
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A `screens` test on SQLite only, unless it names its databases itself (see the module's docstring)."""
+    test = metafunc.definition
+    named = any("backend" in mark.args[0] for mark in test.iter_markers("parametrize"))
+    if "backend" in metafunc.fixturenames and test.get_closest_marker("screens") and not named:
+        test.add_marker(pytest.mark.parametrize("backend", ["sqlite"], indirect=True))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -7,8 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
+
+# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
+pytestmark = pytest.mark.screens
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -16,6 +16,9 @@ from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from tests.harness import ROOT, BotHarness, skip_questions
 from tests.telegram_html import html_problems
 
+# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
+pytestmark = pytest.mark.screens
+
 # A Tuesday morning: the SOS-Mütterzentrum and most offices are open (example hours in the content).
 TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -74,12 +77,7 @@ EMERGENCY_SENTENCES = [
 ]
 
 
-# Every language on SQLite, one on PostgreSQL (conftest: what is stored does not depend on the language).
-@pytest.mark.parametrize(
-    ("backend", "lang", "sentence"),
-    [*(("sqlite", *case) for case in EMERGENCY_SENTENCES), ("postgres", *EMERGENCY_SENTENCES[2])],
-    indirect=["backend"],
-)
+@pytest.mark.parametrize(("lang", "sentence"), EMERGENCY_SENTENCES)
 async def test_emergency_words_get_the_emergency_numbers_first(
     bot: BotHarness, lang: str, sentence: str
 ) -> None:
@@ -144,6 +142,8 @@ async def test_unknown_deep_link_falls_back_to_the_greeting(bot: BotHarness) -> 
     assert "Hallo Anna" in (anna.last().text or "")
 
 
+# Stores a resident's votes: on both databases.
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_vote_counts_once_per_resident_and_entry_and_thumbs_down_offers_a_person(
     bot_with_model: BotHarness,
 ) -> None:
@@ -162,6 +162,8 @@ async def test_a_vote_counts_once_per_resident_and_entry_and_thumbs_down_offers_
     assert [(v.resident_id, v.helpful) for v in votes] == [(anna.user_id, False)]
 
 
+# Stores the unanswered question: on both databases.
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_question_without_answer_offers_a_person_and_is_kept_anonymously(
     bot_with_model: BotHarness,
 ) -> None:
@@ -260,8 +262,8 @@ async def test_every_entry_has_a_deep_link_that_fits_and_opens_it(bot: BotHarnes
             assert greeting not in (reader.last().text or ""), payload
 
 
-# Every language on SQLite, one on PostgreSQL (conftest: what is stored does not depend on the language):
-# Arabic, whose texts, written right to left, are stored and read back.
+# Every language on SQLite; the request it sends also on PostgreSQL, once: in Arabic, whose texts, written
+# right to left, are stored and read back (what is stored does not depend on the language).
 @pytest.mark.parametrize(
     ("backend", "lang"), [*(("sqlite", lang) for lang in LANGUAGES), ("postgres", "ar")], indirect=["backend"]
 )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.models import Resident
 from tests.harness import BotHarness
+
+# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
+pytestmark = pytest.mark.screens
 
 
 async def test_new_turkish_resident_is_greeted_in_turkish_and_confirms_the_language(bot: BotHarness) -> None:

@@ -6,9 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.i18n import LRI, PDI
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
+
+# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
+pytestmark = pytest.mark.screens
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

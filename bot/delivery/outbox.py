@@ -61,6 +61,10 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     )
 
 
+# Set in a session's `info` when it put a message into the outbox: after its commit the worker is woken.
+QUEUED = "outbox_queued"
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -92,6 +96,7 @@ async def enqueue(
     )
     session.add(row)
     await session.flush()
+    session.info[QUEUED] = True
     return row
 
 

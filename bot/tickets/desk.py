@@ -7,13 +7,15 @@ outbox. Nothing here knows Telegram.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.outbox import QUEUED
 from bot.i18n import Translator
 from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage import requests as store
@@ -81,11 +83,17 @@ class RequestDesk:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """`action(session, ctx, ...)` in one transaction; the delivery worker is woken after the commit."""
+        """`action(session, ctx, ...)` in one transaction."""
+        async with self._transaction() as session:
+            return await action(session, self._context(), *args, **kwargs)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        """One transaction; the delivery worker is woken after its commit if it wrote to the outbox."""
         async with self._database.transaction() as session:
-            result = await action(session, self._context(), *args, **kwargs)
-        self._wake()
-        return result
+            yield session
+        if session.info.get(QUEUED):
+            self._wake()
 
     # --- the resident's dialogue ---------------------------------------------------------------------------
 
@@ -116,7 +124,7 @@ class RequestDesk:
         async with self._database.sessions() as session:
             if not await intake.has_active_draft(session, resident_id):
                 return
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             await intake.park(session, self._context(), resident_id)
 
     async def parked_draft(self, resident_id: int) -> DraftView | None:
@@ -161,7 +169,7 @@ class RequestDesk:
         """A reply to one of the bot's request messages goes into that request's thread; None if the
         message replied to belongs to no request."""
         ctx = self._context()
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             link = await store.get_thread_link(session, resident_id, reply_to_message_id)
             if link is None:
                 return None
@@ -174,8 +182,6 @@ class RequestDesk:
                 text=text,
                 attachment=attachment,
             )
-        if result.ok:
-            self._wake()
         return _relayed(ctx, result)
 
     async def converse(
@@ -190,7 +196,7 @@ class RequestDesk:
         """A plain message while a request waits for the resident: into its thread (`request_id`: the one
         the resident chose). None when no conversation is open (then the message is something else)."""
         ctx = self._context()
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             album = attachment.media_group if attachment else None
             chosen = await conversation.choose(session, ctx, resident_id, request_id, album)
             if chosen is None:
@@ -215,8 +221,6 @@ class RequestDesk:
             )
             if result.ok:
                 conversation.touch(chosen.request)
-        if result.ok:
-            self._wake()
         return _relayed(ctx, result)
 
     async def reopen(self, resident_id: int, request_id: int) -> Outcome:
@@ -228,7 +232,7 @@ class RequestDesk:
         """ "End": the resident's messages no longer go to the request; the partner's name, None if no
         conversation was open."""
         ctx = self._context()
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             request = await conversation.end(session, resident_id, request_id)
             return ctx.partner_name(request.partner_id, request.language) if request else None
 
@@ -256,7 +260,7 @@ class RequestDesk:
     async def link_prompt(self, resident_id: int, message_id: int, request_id: int) -> None:
         """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there,
         and so do the resident's next plain messages (the conversation opens)."""
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             await store.add_thread_link(session, resident_id, message_id, request_id, LinkRole.RESIDENT)
             request = await intake.open_request_of(session, resident_id, request_id)
             if request is not None:

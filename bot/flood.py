@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, or_
 
 from bot.storage.db import Database, upsert_insert
 from bot.storage.models.flood import FloodCounter
@@ -26,29 +26,24 @@ class FloodGuard:
 
     async def allow(self, user_id: int, now: datetime) -> tuple[bool, bool]:
         """Count one message of `user_id` in the window it falls in: (allowed, warn now). The first refused
-        one of a window says "warn".
+        one of a window (the count just past the limit) says "warn".
 
-        The row is locked (PostgreSQL; SQLite's write transaction is exclusive anyway), so two processes
-        counting the same person at once both count.
+        One upsert counts, so two processes counting the same person at once both count (PostgreSQL
+        applies ON CONFLICT DO UPDATE to the row's latest version; SQLite's write transaction is exclusive).
         """
+        stale = or_(FloodCounter.window_start <= now - self.window, FloodCounter.window_start > now)
         async with self.database.transaction() as session:
-            await session.execute(
-                upsert_insert(session)(FloodCounter)
-                .values(user_id=user_id, window_start=now, count=0, warned=False)
-                .on_conflict_do_nothing(index_elements=["user_id"])
+            counting = upsert_insert(session)(FloodCounter).values(user_id=user_id, window_start=now, count=1)
+            count = await session.scalar(
+                counting.on_conflict_do_update(
+                    index_elements=["user_id"],
+                    set_={
+                        "window_start": case(
+                            (stale, counting.excluded.window_start), else_=FloodCounter.window_start
+                        ),
+                        "count": case((stale, 1), else_=FloodCounter.count + 1),
+                    },
+                ).returning(FloodCounter.count)
             )
-            counter = await session.scalar(
-                select(FloodCounter)
-                .where(FloodCounter.user_id == user_id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-            assert counter is not None
-            if now - counter.window_start >= self.window or now < counter.window_start:
-                counter.window_start, counter.count, counter.warned = now, 0, False
-            counter.count += 1
-            if counter.count <= self.limit:
-                return True, False
-            warn = not counter.warned
-            counter.warned = True
-            return False, warn
+        assert count is not None
+        return count <= self.limit, count == self.limit + 1

@@ -11,11 +11,13 @@ from bot.storage.models.base import Base, UTCDateTime
 
 
 class FloodCounter(Base):
-    """How many messages a person sent in the current window (a minute), and whether they were warned."""
+    """How many messages a person sent in the current window (a minute)."""
 
     __tablename__ = "flood_counters"
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime)
     count: Mapped[int] = mapped_column(Integer, default=0)
+    # No longer read: the first refused message of a window is the one whose count is just past the limit.
+    # The column stays until a migration removes it (databases in the field have it).
     warned: Mapped[bool] = mapped_column(Boolean, default=False)

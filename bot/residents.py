@@ -113,6 +113,21 @@ def _record(record: type[_R], row: object, **values: Any) -> _R:
     return record(**values)
 
 
+def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
+    """Whether a resident's arrival changes their row (see `ResidentService.arrive`)."""
+    return (
+        now - resident.last_seen > LAST_SEEN_PRECISION
+        or bool(first_name and resident.first_name != first_name)
+        or resident.blocked
+    )
+
+
+def _settings(resident: Resident) -> ResidentSettings:
+    return ResidentSettings(
+        resident.language, resident.first_name, resident.district, resident.language_confirmed
+    )
+
+
 class ResidentService:
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -122,6 +137,12 @@ class ResidentService:
         return their settings."""
         first_name = (first_name or None) and first_name[:64]
         now = utcnow()
+        # Most taps change nothing: read first, and take a write transaction (on SQLite: the one writer)
+        # only for a new resident or something that changed.
+        async with self._database.sessions() as session:
+            resident = await session.get(Resident, telegram_id)
+            if resident is not None and not _changes(resident, now, first_name):
+                return _settings(resident)
         async with self._database.transaction() as session:
             resident = await session.get(Resident, telegram_id)
             if resident is None:
@@ -144,9 +165,7 @@ class ResidentService:
                 if resident.blocked:
                     # A resident who writes again has evidently unblocked the bot.
                     resident.blocked = False
-            return ResidentSettings(
-                resident.language, resident.first_name, resident.district, resident.language_confirmed
-            )
+            return _settings(resident)
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """The resident picked their language (it counts as confirmed)."""

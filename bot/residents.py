@@ -156,15 +156,11 @@ class ResidentService:
                 )
                 session.add(resident)
             else:
-                # Write only what changed: every tap passes here, and on SQLite each write takes the
-                # database lock.
-                if now - resident.last_seen > LAST_SEEN_PRECISION:
-                    resident.last_seen = now
-                if first_name and resident.first_name != first_name:
-                    resident.first_name = first_name
-                if resident.blocked:
-                    # A resident who writes again has evidently unblocked the bot.
-                    resident.blocked = False
+                # Something changed (`_changes`): bring the row up to date. A resident who writes again
+                # has evidently unblocked the bot.
+                resident.last_seen = now
+                resident.first_name = first_name or resident.first_name
+                resident.blocked = False
             return _settings(resident)
 
     async def choose_language(self, telegram_id: int, language: str) -> None:

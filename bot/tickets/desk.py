@@ -115,6 +115,11 @@ class RequestDesk:
     ) -> DialogueReply | None:
         """Text or a file while a dialogue runs; None when there is none or it is parked (then the text is
         something else). "ask_new": the text may be a new question; the resident is asked."""
+        if not isinstance(event, Attach):  # a file also resumes a parked draft
+            # Most texts are questions without a running draft: look before taking the write lock.
+            async with self._database.sessions() as session:
+                if not await intake.has_active_draft(session, resident_id):
+                    return None
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in ("gone", "parked") else reply
 

@@ -138,8 +138,8 @@ async def enqueue_to(
     html: str,
     *,
     audience: Audience,
-    subject: str,
-    mail_id: str,
+    subject: str = "",
+    mail_id: str = "",
     text: str | None = None,
     mail_html: str | None = None,
     keyboard: Keyboard | None = None,
@@ -156,9 +156,10 @@ async def enqueue_to(
 ) -> OutboxMessage:
     """`html` as a Telegram message (a copy of `copy` with `html` as caption) or as an e-mail.
 
-    E-mail only: `subject`, `mail_id` (its Message-ID), `text`/`mail_html` when the plain and HTML parts
-    are not simply `html` (`copy` and `mail_attachments` become attachments). Telegram only: `keyboard`,
-    the reply placement and `link_role` (the sent message joins a request's thread).
+    E-mail only (left out where the destination is always a chat): `subject`, `mail_id` (its Message-ID),
+    `text`/`mail_html` when the plain and HTML parts are not simply `html` (`copy` and `mail_attachments`
+    become attachments). Telegram only: `keyboard`, the reply placement and `link_role` (the sent message
+    joins a request's thread).
     """
     if dest.channel is Channel.TELEGRAM:
         method = SEND_MESSAGE

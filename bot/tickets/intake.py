@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.models import localized
 from bot.i18n import Translator
-from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.storage import requests as store
 from bot.storage.models import Resident
@@ -34,7 +33,7 @@ from bot.storage.models.requests import (
 from bot.tickets import dialogue as machine
 from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
 from bot.tickets.dialogue import Draft, Effect, Input
-from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
+from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
 from bot.tickets.relay import add_message
 from bot.tickets.routing import partner_destination, routable_partner
 
@@ -408,9 +407,7 @@ async def cancel_request(
         session, request, store.OPEN_STATUSES, status=RequestStatus.CANCELLED, updated_at=utcnow()
     ):
         return Result(Outcome.ALREADY, request)
-    await enqueue_partner(
-        session, ctx, request, partner_render.thread_note(ctx.partner_t(), "withdrawn", request.number)
-    )
+    await note_in_thread(session, ctx, request, "withdrawn")
     await tell_resident(
         session, ctx, request, RequestStatus.CANCELLED, dedupe_key=f"req:{request.id}:cancelled"
     )

@@ -183,6 +183,21 @@ async def enqueue_partner(
     )
 
 
+async def note_in_thread(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    kind: str,
+    *,
+    partner_id: str | None = None,
+    **values: str,
+) -> None:
+    """The note `kind` (`bot.render.partners.THREAD_NOTES`) in the partner's thread (`partner_id`: the old
+    partner's, after a hand-over)."""
+    html = render.thread_note(ctx.partner_t(), kind, request.number, **values)
+    await enqueue_partner(session, ctx, request, html, partner_id=partner_id)
+
+
 async def enqueue_resident(
     session: AsyncSession,
     request: Request,

@@ -8,14 +8,13 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render import partners as render
 from bot.render.requests import conversation_hint, handed_over_message, handover_question, reopened_message
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.notify import enqueue_card, enqueue_partner, enqueue_resident, tell_resident
+from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
 from bot.tickets.routing import partner_chat_ids, partner_destination
 
 logger = logging.getLogger(__name__)
@@ -75,10 +74,7 @@ async def take_on(
     )
     if not won:
         return Result(Outcome.ALREADY, request)
-    pt = ctx.partner_t()
-    await enqueue_partner(
-        session, ctx, request, render.thread_note(pt, "taken", request.number, name=request.taken_by or "")
-    )
+    await note_in_thread(session, ctx, request, "taken", name=request.taken_by or "")
     await tell_resident(session, ctx, request, RequestStatus.TAKEN)
     return Result(Outcome.OK, request)
 
@@ -94,10 +90,7 @@ async def close(
         session, request, store.OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=utcnow()
     ):
         return Result(Outcome.ALREADY, request)
-    pt = ctx.partner_t()
-    await enqueue_partner(
-        session, ctx, request, render.thread_note(pt, "closed", request.number, name=staff_name or "—")
-    )
+    await note_in_thread(session, ctx, request, "closed", name=staff_name or "—")
     await tell_resident(session, ctx, request, RequestStatus.CLOSED, dedupe_key=f"req:{request.id}:closed")
     return Result(Outcome.OK, request)
 
@@ -152,15 +145,9 @@ async def hand_over(
     )
     if not won:
         return Result(Outcome.CLOSED, request)
-    pt = ctx.partner_t()
     if chat_id is not None:
-        await enqueue_partner(
-            session,
-            ctx,
-            request,
-            render.thread_note(pt, "handed_over", request.number, partner=ctx.partner_name(to_partner)),
-            partner_id=old_partner,
-        )
+        new_name = ctx.partner_name(to_partner)
+        await note_in_thread(session, ctx, request, "handed_over", partner=new_name, partner_id=old_partner)
     await enqueue_card(
         session,
         ctx,
@@ -198,11 +185,8 @@ async def propose_hand_over(
         return Result(Outcome.INVALID, request)
     request.handover_to = to_partner
     request.updated_at = utcnow()
-    pt, lang = ctx.partner_t(), request.language
-    new_name = ctx.partner_name(to_partner)
-    await enqueue_partner(
-        session, ctx, request, render.thread_note(pt, "handover_asked", request.number, partner=new_name)
-    )
+    lang = request.language
+    await note_in_thread(session, ctx, request, "handover_asked", partner=ctx.partner_name(to_partner))
     html, keyboard = handover_question(
         ctx.t(lang),
         request.number,
@@ -230,25 +214,15 @@ async def answer_hand_over(
     if request.status.is_final:
         return Result(Outcome.CLOSED, request)
     request.handover_to = None
-    pt = ctx.partner_t()
     new_name = ctx.partner_name(to_partner)
     if not agreed:
-        await enqueue_partner(
-            session,
-            ctx,
-            request,
-            render.thread_note(pt, "handover_declined", request.number, partner=new_name),
-        )
+        await note_in_thread(session, ctx, request, "handover_declined", partner=new_name)
         return Result(Outcome.OK, request)
     old_partner = request.partner_id
     result = await hand_over(session, ctx, request_id=request.id, to_partner=to_partner, chat_id=None)
     if result.ok:
-        await enqueue_partner(
-            session,
-            ctx,
-            request,
-            render.thread_note(pt, "handover_agreed", request.number, partner=new_name),
-            partner_id=old_partner,
+        await note_in_thread(
+            session, ctx, request, "handover_agreed", partner=new_name, partner_id=old_partner
         )
     return result
 
@@ -296,12 +270,10 @@ async def reopen(
         escalated_at=None,
     ):
         return Result(Outcome.ALREADY, request)
-    pt = ctx.partner_t()
     if resident_id is None:
-        note = render.thread_note(pt, "reopened", request.number, name=staff_name or "—")
+        await note_in_thread(session, ctx, request, "reopened", name=staff_name or "—")
     else:
-        note = render.thread_note(pt, "reopened_by_resident", request.number)
-    await enqueue_partner(session, ctx, request, note)
+        await note_in_thread(session, ctx, request, "reopened_by_resident")
     t = ctx.t(request.language)
     partner = ctx.partner_name(request.partner_id, request.language)
     await open_for(session, request)

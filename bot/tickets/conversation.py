@@ -14,19 +14,13 @@ function works in the caller's transaction; `bot.tickets.desk` owns them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
-from bot.storage.models.requests import Request, RequestStatus
+from bot.storage.models.requests import Request
 from bot.tickets.deps import Outcome, Result, TicketContext
-
-
-def is_open(conversation_at: datetime | None, status: RequestStatus, now: datetime, quiet: timedelta) -> bool:
-    """Whether a request's conversation is open at `now` (the rule, without the database)."""
-    return conversation_at is not None and not status.is_final and now - conversation_at <= quiet
 
 
 async def open_for(session: AsyncSession, request: Request) -> None:
@@ -41,10 +35,9 @@ async def open_for(session: AsyncSession, request: Request) -> None:
 async def open_conversations(
     session: AsyncSession, ctx: TicketContext, resident_id: int
 ) -> Sequence[Request]:
-    """The resident's requests whose conversation is open, most recent first."""
-    now = utcnow()
-    requests = await store.list_conversations(session, resident_id, now - ctx.conversation_quiet)
-    return [r for r in requests if is_open(r.conversation_at, r.status, now, ctx.conversation_quiet)]
+    """The resident's requests whose conversation is open (not ended, the request not closed or withdrawn,
+    a message within `ctx.conversation_quiet`; the query holds the rule), most recent first."""
+    return await store.list_conversations(session, resident_id, utcnow() - ctx.conversation_quiet)
 
 
 async def choose(

@@ -115,22 +115,22 @@ class RequestDesk:
     ) -> DialogueReply | None:
         """Text or a file while a dialogue runs; None when there is none or it is parked (then the text is
         something else). "ask_new": the text may be a new question; the resident is asked."""
-        if not isinstance(event, Attach):  # a file also resumes a parked draft
-            # Most texts are questions without a running draft: look before taking the write lock.
-            async with self._database.sessions() as session:
-                if not await intake.has_active_draft(session, resident_id):
-                    return None
+        # A file also resumes a parked draft; a text goes to an active one only.
+        if not isinstance(event, Attach) and not await self._has_active_draft(resident_id):
+            return None
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in ("gone", "parked") else reply
 
     async def park(self, resident_id: int) -> None:
         """The resident navigated away (/start, a command, a menu tap): the draft waits for "Continue"."""
-        # Most navigation happens without a draft: look before taking the write lock.
+        if await self._has_active_draft(resident_id):
+            await self._write(intake.park, resident_id)
+
+    async def _has_active_draft(self, resident_id: int) -> bool:
+        """Read only: most texts (questions) and most navigation come without a running draft, and are
+        answered without taking the write lock."""
         async with self._database.sessions() as session:
-            if not await intake.has_active_draft(session, resident_id):
-                return
-        async with self._transaction() as session:
-            await intake.park(session, self._context(), resident_id)
+            return await intake.has_active_draft(session, resident_id)
 
     async def parked_draft(self, resident_id: int) -> DraftView | None:
         """The resident's parked draft ("You have an unfinished request: continue / discard"), if any."""

@@ -510,4 +510,4 @@ async def partner_message(update: Update, context: Context) -> None:
         edit_date=int(message.edit_date.timestamp()) if message.edit_date else None,
         replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
     )
-    await context.services.requests.partner_message(message_of_group)
+    await context.services.requests.partner_reply(message_of_group)

@@ -22,12 +22,11 @@ from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.requests import LinkRole
-from bot.tickets import conversation, intake, partners, relay
+from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage
-from bot.tickets.reminders import run_due_reminders
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -253,7 +252,7 @@ class RequestDesk:
 
     async def withdraw(self, resident_id: int, request_id: int) -> bool:
         """The resident withdrew a request; False if there was nothing to withdraw."""
-        result = await self._write(intake.cancel_request, resident_id=resident_id, request_id=request_id)
+        result = await self._write(intake.withdraw, resident_id=resident_id, request_id=request_id)
         return result.ok
 
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
@@ -301,14 +300,14 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await partners.handover_choices(session, self._context(), request_id, chat_id)
 
-    async def partner_message(self, message: GroupMessage) -> Outcome:
+    async def partner_reply(self, message: GroupMessage) -> Outcome:
         """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""
         return (await self._write(relay.partner_reply, message)).outcome
 
     async def email_reply(self, number: str, sender: str, text: str, message_id: str) -> Outcome:
         """A partner's e-mail reply to request `number` (already authenticated by its signed address)."""
         result = await self._write(
-            relay.partner_email_reply,
+            relay.email_reply,
             number=number,
             from_address=sender,
             text=text,
@@ -318,4 +317,4 @@ class RequestDesk:
 
     async def remind_and_escalate(self, now: datetime) -> int:
         """Due reminders in partner groups and escalations to the catch-all; how many steps were taken."""
-        return await self._write(run_due_reminders, now)
+        return await self._write(reminders.remind_and_escalate, now)

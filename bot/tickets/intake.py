@@ -394,9 +394,7 @@ async def open_request_of(session: AsyncSession, resident_id: int, request_id: i
     return request
 
 
-async def cancel_request(
-    session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int
-) -> Result:
+async def withdraw(session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int) -> Result:
     """The resident withdrew a request: the partner thread gets a note, the resident a confirmation."""
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:

@@ -253,7 +253,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     return Result(Outcome.OK, request)
 
 
-async def partner_email_reply(
+async def email_reply(
     session: AsyncSession,
     ctx: TicketContext,
     *,

@@ -22,7 +22,7 @@ from bot.tickets.routing import partner_destination
 logger = logging.getLogger(__name__)
 
 
-async def run_due_reminders(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
+async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
     """Send due reminders and escalations; returns how many steps were taken."""
     catch_all = ctx.catalogue.catch_all_partner_id
     shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.storage.db import Database
 from bot.tickets import partners
 from bot.tickets.deps import Outcome, TicketContext
-from bot.tickets.reminders import run_due_reminders
+from bot.tickets.reminders import remind_and_escalate
 from tests.tickets.fakes import ADMIN_CHAT, CATCH_ALL_CHAT, PARTNER_CHAT
 from tests.tickets.helpers import outbox_rows, submit
 
@@ -20,19 +20,19 @@ async def test_reminder_after_response_time_then_escalation_once(
     before = len(await outbox_rows(database))
 
     async with database.transaction() as session:
-        assert await run_due_reminders(session, ctx, created + timedelta(hours=23)) == 0
+        assert await remind_and_escalate(session, ctx, created + timedelta(hours=23)) == 0
     async with database.transaction() as session:
-        assert await run_due_reminders(session, ctx, created + timedelta(hours=25)) == 1
+        assert await remind_and_escalate(session, ctx, created + timedelta(hours=25)) == 1
     async with database.transaction() as session:  # the next poll (or a restarted bot) does nothing again
-        assert await run_due_reminders(session, ctx, created + timedelta(hours=26)) == 0
+        assert await remind_and_escalate(session, ctx, created + timedelta(hours=26)) == 0
     rows = (await outbox_rows(database))[before:]
     (reminder,) = rows
     assert reminder.target == str(PARTNER_CHAT) and reminder.payload["reply_to_card"] == request.id
     assert f"nobody has taken on request {request.number}" in reminder.payload["text"]
 
     async with database.transaction() as session:
-        assert await run_due_reminders(session, ctx, created + timedelta(hours=73)) == 1
-        assert await run_due_reminders(session, ctx, created + timedelta(hours=74)) == 0
+        assert await remind_and_escalate(session, ctx, created + timedelta(hours=73)) == 1
+        assert await remind_and_escalate(session, ctx, created + timedelta(hours=74)) == 0
     card, note = (await outbox_rows(database))[before + 1 :]
     assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
     assert "Escalated: Bildungsträger has not taken this request on within 3 days" in card.payload["text"]
@@ -52,5 +52,5 @@ async def test_taken_requests_get_no_reminder(database: Database, ctx: TicketCon
         await partners.take_on(session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="A")
     before = len(await outbox_rows(database))
     async with database.transaction() as session:
-        assert await run_due_reminders(session, ctx, request.routed_at + timedelta(days=10)) == 0
+        assert await remind_and_escalate(session, ctx, request.routed_at + timedelta(days=10)) == 0
     assert len(await outbox_rows(database)) == before

@@ -250,9 +250,9 @@ async def test_resident_withdraws_and_lists_open_requests(database: Database, ct
     first = await submit(database, ctx)
     second = await submit(database, ctx, offer_id=None, partner_id="familie")
     async with database.transaction() as session:
-        stranger = await intake.cancel_request(session, ctx, resident_id=999, request_id=first.id)
-        done = await intake.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
-        again = await intake.cancel_request(session, ctx, resident_id=RESIDENT, request_id=first.id)
+        stranger = await intake.withdraw(session, ctx, resident_id=999, request_id=first.id)
+        done = await intake.withdraw(session, ctx, resident_id=RESIDENT, request_id=first.id)
+        again = await intake.withdraw(session, ctx, resident_id=RESIDENT, request_id=first.id)
         assert [r.id for r in await store.list_open_requests(session, RESIDENT)] == [second.id]
         added = await relay.resident_reply(
             session, ctx, resident_id=RESIDENT, request_id=first.id, message_id=2, text="doch noch"

@@ -1,4 +1,4 @@
-"""Writing to the outbox. Services call these inside the transaction that changes the state.
+"""Writing to the outbox: services call `enqueue` inside the transaction that changes the state.
 
 Payload format (JSON, stored in `OutboxMessage.payload`):
 
@@ -40,17 +40,6 @@ COPY_MESSAGE = "copyMessage"
 EMAIL = "email"
 
 
-def message_payload(
-    text: str, *, keyboard: Keyboard | None = None, **placement: int | None
-) -> dict[str, Any]:
-    """A sendMessage payload; `placement`: `reply_to_message_id`, `reply_to_card`, `message_thread_id`
-    (where in the chat it goes; None values are left out)."""
-    payload: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
-    if keyboard:
-        payload["keyboard"] = [[[label, data] for label, data in row] for row in keyboard]
-    return payload | {key: value for key, value in placement.items() if value is not None}
-
-
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     """The keyboard model (a screen's, or a payload's JSON rows) as Telegram's inline keyboard: the one place
     it becomes a Telegram type, for the worker and the handlers alike."""
@@ -63,44 +52,6 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 # Set in a session's `info` when it put a message into the outbox: after its commit the worker is woken.
 QUEUED = "outbox_queued"
-
-
-async def enqueue(
-    session: AsyncSession,
-    *,
-    channel: Channel,
-    target: str | int,
-    audience: Audience,
-    method: str,
-    payload: dict[str, Any],
-    request_id: int | None = None,
-    partner_id: str | None = None,
-    link_role: LinkRole | None = None,
-    dedupe_key: str | None = None,
-) -> OutboxMessage:
-    """Add one message to the outbox (flushed, not committed: it goes out only if the transaction commits).
-
-    `dedupe_key` names the logical message ("req:12:ack"); enqueueing it twice violates a unique constraint
-    instead of sending twice. Messages without a natural key get a random one.
-    """
-    row = OutboxMessage(
-        channel=channel,
-        target=str(target),
-        audience=audience,
-        method=method,
-        payload=payload,
-        request_id=request_id,
-        partner_id=partner_id,
-        link_role=link_role.value if link_role else None,
-        dedupe_key=dedupe_key or f"uuid:{uuid.uuid4().hex}",
-    )
-    session.add(row)
-    await session.flush()
-    session.info[QUEUED] = True
-    return row
-
-
-# --- one message to one destination, in the shape its channel needs ------------------------------------
 
 
 @dataclass(frozen=True)
@@ -132,7 +83,7 @@ def html_to_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
-async def enqueue_to(
+async def enqueue(
     session: AsyncSession,
     dest: Destination,
     html: str,
@@ -154,26 +105,32 @@ async def enqueue_to(
     link_role: LinkRole | None = None,
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
-    """`html` as a Telegram message (a copy of `copy` with `html` as caption) or as an e-mail.
+    """Add `html` to the outbox as a Telegram message (a copy of `copy` with `html` as caption) or as an
+    e-mail (flushed, not committed: it goes out only if the transaction commits).
 
     E-mail only (left out where the destination is always a chat): `subject`, `mail_id` (its Message-ID),
     `text`/`mail_html` when the plain and HTML parts are not simply `html` (`copy` and `mail_attachments`
     become attachments). Telegram only: `keyboard`, the reply placement and `link_role` (the sent message
     joins a request's thread).
+
+    `dedupe_key` names the logical message ("req:12:ack"); enqueueing it twice violates a unique constraint
+    instead of sending twice. Messages without a natural key get a random one.
     """
+    payload: dict[str, Any]
     if dest.channel is Channel.TELEGRAM:
-        method = SEND_MESSAGE
-        payload = message_payload(
-            html,
-            keyboard=None if copy else keyboard,
-            reply_to_message_id=reply_to_message_id,
-            reply_to_card=reply_to_card,
-            message_thread_id=dest.thread_id,
-        )
-        if copy is not None:  # the attachment, with `html` as its caption (and without keyboard)
-            method = COPY_MESSAGE
-            payload["caption"] = payload.pop("text")
+        if copy is None:
+            method, payload = SEND_MESSAGE, {"text": html, "parse_mode": "HTML"}
+            if keyboard:
+                payload["keyboard"] = [[[label, data] for label, data in row] for row in keyboard]
+        else:  # the attachment, with `html` as its caption (and without keyboard)
+            method, payload = COPY_MESSAGE, {"caption": html, "parse_mode": "HTML"}
             payload |= {"from_chat_id": copy.chat_id, "message_id": copy.message_id}
+        placement = {
+            "reply_to_message_id": reply_to_message_id,
+            "reply_to_card": reply_to_card,
+            "message_thread_id": dest.thread_id,
+        }
+        payload |= {key: value for key, value in placement.items() if value is not None}
     else:
         method, link_role = EMAIL, None
         files = [*([copy] if copy is not None else []), *mail_attachments]
@@ -192,8 +149,7 @@ async def enqueue_to(
             # The request number: with inbound mail configured, Reply-To becomes an address that leads back
             # to it.
             payload["reply_key"] = reply_key
-    return await enqueue(
-        session,
+    row = OutboxMessage(
         channel=dest.channel,
         target=dest.target,
         audience=audience,
@@ -201,6 +157,10 @@ async def enqueue_to(
         payload=payload,
         request_id=request_id,
         partner_id=partner_id,
-        link_role=link_role,
-        dedupe_key=dedupe_key,
+        link_role=link_role.value if link_role else None,
+        dedupe_key=dedupe_key or f"uuid:{uuid.uuid4().hex}",
     )
+    session.add(row)
+    await session.flush()
+    session.info[QUEUED] = True
+    return row

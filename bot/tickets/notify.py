@@ -112,7 +112,7 @@ async def enqueue_card(
             t, view, ctx.partner_name(partner_id), ctx.email_replies_relayed
         )
         mail_html = html
-    await outbox.enqueue_to(
+    await outbox.enqueue(
         session,
         dest,
         html,
@@ -132,7 +132,7 @@ async def enqueue_card(
     if not telegram:
         return  # the e-mail carries the files as attachments; in a group each follows the card as a reply
     for message in attachments:
-        await outbox.enqueue_to(
+        await outbox.enqueue(
             session,
             dest,
             render.resident_wrote(t, request.number, request.first_name, message.text),
@@ -165,7 +165,7 @@ async def enqueue_partner(
     subject = "Re: " + ctx.partner_t().gettext("Request {number} from the Quartiersbot").format(
         number=request.number
     )
-    await outbox.enqueue_to(
+    await outbox.enqueue(
         session,
         dest,
         html,
@@ -211,7 +211,7 @@ async def enqueue_resident(
     resident = await session.get(Resident, request.resident_id)
     if resident is not None and resident.blocked:
         return
-    await outbox.enqueue_to(
+    await outbox.enqueue(
         session,
         Destination(Channel.TELEGRAM, str(request.resident_id)),
         html,
@@ -228,7 +228,7 @@ async def reply_in_group(
     session: AsyncSession, chat_id: int, message_id: int, html: str, *, request_id: int, dedupe_key: str
 ) -> None:
     """A note in a partner group, replying to the message (`message_id`) it is about."""
-    await outbox.enqueue_to(
+    await outbox.enqueue(
         session,
         Destination(Channel.TELEGRAM, str(chat_id)),
         html,
@@ -262,7 +262,7 @@ async def notify_admin(
     if dest is None:
         logger.error("no admin chat and no catch-all destination for an admin notice")
         return
-    await outbox.enqueue_to(
+    await outbox.enqueue(
         session,
         dest,
         html,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
 from bot.delivery import outbox
+from bot.delivery.outbox import Destination
 from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.storage.db import Database
 from bot.storage.models import Resident
@@ -171,11 +172,9 @@ async def test_chaos_every_message_delivered_once_despite_failures_and_a_restart
         for i in range(30):
             await outbox.enqueue(
                 session,
-                channel=Channel.TELEGRAM,
-                target=RESIDENT + i % 5,
+                Destination(Channel.TELEGRAM, str(RESIDENT + i % 5)),
+                f"news {i}",
                 audience=Audience.RESIDENT,
-                method=outbox.SEND_MESSAGE,
-                payload=outbox.message_payload(f"news {i}"),
                 dedupe_key=f"news:{i}",
             )
     total = len(await outbox_rows(database))
@@ -315,12 +314,7 @@ async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_thei
     async with database.transaction() as session:
         for chat_id, audience in [(g, Audience.PARTNER) for g in groups] + [(RESIDENT, Audience.RESIDENT)]:
             await outbox.enqueue(
-                session,
-                channel=Channel.TELEGRAM,
-                target=chat_id,
-                audience=audience,
-                method=outbox.SEND_MESSAGE,
-                payload=outbox.message_payload(f"to {chat_id}"),
+                session, Destination(Channel.TELEGRAM, str(chat_id)), f"to {chat_id}", audience=audience
             )
     ticker = Ticker()
     pacer = ChatPacer(Pacing(overall=Rate(100, 1 / 30)), clock=ticker, sleep=ticker.sleep)
@@ -375,12 +369,7 @@ async def test_a_sent_message_is_recorded_before_the_writes_already_waiting(
     assert database.write_lock is not None
     async with database.transaction() as session:
         await outbox.enqueue(
-            session,
-            channel=Channel.TELEGRAM,
-            target=RESIDENT,
-            audience=Audience.RESIDENT,
-            method=outbox.SEND_MESSAGE,
-            payload=outbox.message_payload("hello"),
+            session, Destination(Channel.TELEGRAM, str(RESIDENT)), "hello", audience=Audience.RESIDENT
         )
     calling, answer, answered = asyncio.Event(), asyncio.Event(), asyncio.Event()
 

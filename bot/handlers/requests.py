@@ -385,14 +385,9 @@ async def media_request(update: Update, context: Context) -> bool:
 async def resident_media(update: Update, context: Context) -> None:
     """Photo, voice or document in the private chat: part of a dialogue, a reply or a conversation, else
     explain."""
-    if await dialogue_input(update, context):
-        return
-    if await resident_followup(update, context):
-        return
-    if await conversation_input(update, context):
-        return
-    if await media_request(update, context):
-        return
+    for taken_by in (dialogue_input, resident_followup, conversation_input, media_request):
+        if await taken_by(update, context):
+            return
     await unsupported_message(update, context)
 
 

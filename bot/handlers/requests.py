@@ -33,7 +33,7 @@ from bot.render.callback import decode
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
 from bot.tickets.desk import Relayed
-from bot.tickets.dialogue import Attach, Attachment, MessageKind, Text, Unsupported
+from bot.tickets.dialogue import Attach, Attachment, Effect, MessageKind, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage
 
@@ -111,17 +111,17 @@ async def dialogue_button(update: Update, context: Context) -> None:
         user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", target=callback.arg(2) or None
     )
     t = context.t
-    if reply.effect == "gone":
+    if reply.effect is Effect.GONE:
         await answer_query(query, t.gettext("This request was already sent or cancelled."))
-    elif reply.effect == "empty":
+    elif reply.effect is Effect.EMPTY:
         await answer_query(query, t.gettext("Please write a few words first."), alert=True)
-    elif reply.effect == "too_many":
+    elif reply.effect is Effect.TOO_MANY:
         text = t.gettext(
             "You already have {count} open requests. Please wait until one of them is answered or closed, "
             "then send this one."
         )
         await answer_query(query, text.format(count=intake.MAX_OPEN_REQUESTS), alert=True)
-    elif reply.effect == "stale":
+    elif reply.effect is Effect.STALE:
         await stale_button(update, context)
     else:
         await answer_query(query)
@@ -132,15 +132,15 @@ async def show_dialogue(update: Update, context: Context, reply: DialogueReply) 
     """The dialogue's answer: its next screen, the phone button, or the end (sent, cancelled, gone)."""
     t = context.t
     chat = update.effective_chat
-    if reply.effect == "ask_phone" and chat is not None:
+    if reply.effect is Effect.ASK_PHONE and chat is not None:
         text, label = render.share_phone_prompt(t)
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(label, request_contact=True)]], resize_keyboard=True, one_time_keyboard=True
         )
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
-    elif reply.effect == "sent":
+    elif reply.effect is Effect.SENT:
         await show(update, context, *render.sent_screen(t, reply.number or ""))
-    elif reply.effect == "cancel":
+    elif reply.effect is Effect.CANCEL:
         await show(update, context, *render.cancelled_screen(t))
     elif reply.view is not None:
         await show(update, context, *render.dialogue_screen(t, reply.view))
@@ -181,9 +181,9 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
     reply = await context.services.requests.write(user.id, event, f"m:{message.message_id}")
     if reply is None or reply.view is None:
         return False
-    if reply.effect == "quiet":  # another photo of the same album: the screen is already there
+    if reply.effect is Effect.QUIET:  # another photo of the same album: the screen is already there
         return True
-    if reply.effect == "ask_new":
+    if reply.effect is Effect.ASK_NEW:
         text, keyboard = render.ask_new_screen(context.t, reply.view)
     else:
         if reply.problem:

@@ -24,7 +24,7 @@ from bot.storage.models import Resident
 from bot.storage.models.requests import LinkRole
 from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.dialogue import Attach, Attachment, Press, SharedPhone, Text, Unsupported
+from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage
 
@@ -118,7 +118,7 @@ class RequestDesk:
         if not isinstance(event, Attach) and not await self._has_active_draft(resident_id):
             return None
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
-        return None if reply.effect in ("gone", "parked") else reply
+        return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
     async def park(self, resident_id: int) -> None:
         """The resident navigated away (/start, a command, a menu tap): the draft waits for "Continue"."""

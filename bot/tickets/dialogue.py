@@ -264,6 +264,11 @@ class Effect(StrEnum):
     ASK_NEW = "ask_new"  # "is this your answer or a new question?" (the text is held in `pending`)
     QUESTION = "question"  # the held text is a new question: search it (`Transition.question`)
     QUIET = "quiet"  # another file of an album: added, nothing to show
+    # What the stored draft leads to (`bot.tickets.intake`, which keeps it in the database):
+    SENT = "sent"  # the request was created ("Send" again: the same request)
+    TOO_MANY = "too_many"  # the resident has too many open requests: the draft waits
+    REFUSED = "refused"  # a file that cannot be passed on started nothing
+    GONE = "gone"  # the draft was sent or dropped meanwhile
 
 
 # Buttons whose effect the caller carries out (the draft itself does not change).

@@ -49,16 +49,13 @@ MAX_OPEN_REQUESTS = 5
 
 @dataclass(frozen=True)
 class DialogueReply:
-    """What an input to the dialogue led to: `effect` is one of `bot.tickets.dialogue.Effect` ("screen",
-    "ask_phone", "empty", "cancel", "stale", ...), "sent" (`number`), "too_many" (open requests: the draft
-    waits), "refused" (a file that cannot be passed on: `problem`) or "gone" (the draft was sent or dropped).
-    """
+    """What an input to the dialogue led to (with `problem` when a file was not added or "refused")."""
 
-    effect: str
+    effect: Effect
     view: render.DraftView | None = None
     problem: str | None = None  # why a file was not added (`AttachmentProblem`)
-    number: str | None = None
-    question: str | None = None  # "question": the text the resident meant as a new question
+    number: str | None = None  # SENT: the request's number
+    question: str | None = None  # QUESTION: the text the resident meant as a new question
 
 
 # --- the draft in the database ----------
@@ -156,7 +153,7 @@ async def _begin(session: AsyncSession, ctx: TicketContext, resident_id: int, dr
         await store.delete_dialogue(session, old)
     session.add(Dialogue(id=draft.id, resident_id=resident_id, step=draft.step.value, data=draft.to_json()))
     await session.flush()
-    return DialogueReply("screen", await draft_view(session, ctx, draft, resident_id))
+    return DialogueReply(Effect.SCREEN, await draft_view(session, ctx, draft, resident_id))
 
 
 async def start_media(
@@ -166,7 +163,7 @@ async def start_media(
     (until then the Quartiersmanagement would). A file that cannot be passed on starts nothing."""
     problem = machine.check_attachment(attachment)
     if problem is not None:
-        return DialogueReply("refused", problem=problem.value)
+        return DialogueReply(Effect.REFUSED, problem=problem.value)
     partner_id = await routable_partner(session, ctx, None)
     draft = machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
     return await _begin(session, ctx, resident_id, draft)
@@ -202,20 +199,20 @@ async def advance(
         return await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
     loaded = await load(session, ctx, resident_id)
     if loaded is None or (dialogue_id is not None and loaded[0].id != dialogue_id):
-        return DialogueReply("gone")
+        return DialogueReply(Effect.GONE)
     row, draft = loaded
     if event == machine.Press("to"):
         route = await _route(session, ctx, target or "")
         if route is None:
-            return DialogueReply(Effect.STALE.value)
+            return DialogueReply(Effect.STALE)
         event = route
     transition = machine.advance(draft, event, input_key=input_key)
     if transition.effect is Effect.CANCEL:
         await store.delete_dialogue(session, row)
-        return DialogueReply(Effect.CANCEL.value)
+        return DialogueReply(Effect.CANCEL)
     _save(row, transition.draft)
     return DialogueReply(
-        transition.effect.value,
+        transition.effect,
         await draft_view(session, ctx, transition.draft, resident_id),
         transition.problem.value if transition.problem else None,
         question=transition.question,
@@ -313,15 +310,15 @@ async def submit(
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
-        return DialogueReply("sent", number=existing.number)
+        return DialogueReply(Effect.SENT, number=existing.number)
     loaded = await load(session, ctx, resident_id)
     if loaded is None or loaded[0].id != dialogue_id:
-        return DialogueReply("gone")
+        return DialogueReply(Effect.GONE)
     row, draft = loaded
     if draft.is_empty:
-        return DialogueReply("empty")
+        return DialogueReply(Effect.EMPTY)
     if len(await store.list_open_requests(session, resident_id)) >= MAX_OPEN_REQUESTS:
-        return DialogueReply("too_many")
+        return DialogueReply(Effect.TOO_MANY)
     resident = await session.get_one(Resident, resident_id)
     partner_id = await routable_partner(session, ctx, draft.partner_id)
     now = utcnow()
@@ -353,7 +350,7 @@ async def submit(
         existing = await store.get_request_by_dialogue(session, dialogue_id)
         if existing is None:
             raise
-        return DialogueReply("sent", number=existing.number)
+        return DialogueReply(Effect.SENT, number=existing.number)
     if text := message_text(draft, ctx.partner_t()):
         await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
     for attachment in draft.attachments:
@@ -380,7 +377,7 @@ async def submit(
         dedupe_key=f"req:{request.id}:ack",
     )
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
-    return DialogueReply("sent", number=request.number)
+    return DialogueReply(Effect.SENT, number=request.number)
 
 
 # --- the resident's open requests ----------

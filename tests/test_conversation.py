@@ -381,6 +381,24 @@ async def test_a_partner_reopens_from_the_card_and_the_resident_can_answer(bot: 
     assert "ich komme am Donnerstag" in group_texts(bot, MUETTERZENTRUM)[-1]
 
 
+async def test_a_request_closed_again_after_reopening_tells_the_resident_again(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    card = bot.telegram.chats[MUETTERZENTRUM][card.message_id]
+    await petra.tap("Wieder öffnen", card)
+    await deliver(bot)
+    await petra.tap("Abschließen", card)
+    await deliver(bot)
+    assert card.labels == ["↩️ Wieder öffnen"]
+    assert (
+        "Petra hat Anfrage" in group_texts(bot, MUETTERZENTRUM)[-1]
+        and "abgeschlossen" in group_texts(bot, MUETTERZENTRUM)[-1]
+    )
+    closed = [m for m in bot.telegram.bot_messages(ayse.chat) if "abgeschlossen" in (m.text or "")]
+    assert len(closed) == 2  # the second closing is told like the first
+
+
 async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")

@@ -86,12 +86,16 @@ async def close(
     request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.ALREADY)
     if isinstance(request, Result):
         return request
+    now = utcnow()
     if not await store.transition(
-        session, request, store.OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=utcnow()
+        session, request, store.OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=now
     ):
         return Result(Outcome.ALREADY, request)
     await note_in_thread(session, ctx, request, "closed", name=staff_name or "—")
-    await tell_resident(session, ctx, request, RequestStatus.CLOSED, dedupe_key=f"req:{request.id}:closed")
+    # One notice per closing: a request reopened and closed again is told again (the transition above already
+    # keeps a repeated press or a re-run update from telling twice).
+    closing = f"req:{request.id}:closed:{now.timestamp()}"
+    await tell_resident(session, ctx, request, RequestStatus.CLOSED, dedupe_key=closing)
     return Result(Outcome.OK, request)
 
 

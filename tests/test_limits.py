@@ -20,7 +20,7 @@ import pytest
 from bot.render.split import visible_length
 from bot.testing.fakeapi import CAPTION_LIMIT, MESSAGE_LIMIT, Sent
 from bot.tickets.notify import notify_admin
-from tests.harness import BotHarness
+from tests.harness import BotHarness, fill_in_request
 from tests.test_requests_e2e import GROUP, arabic_resident_signs_up_for_the_german_course, content_with_group
 
 PART = re.compile(r"\((\d+)/(\d+)\)\s*$")
@@ -84,6 +84,42 @@ async def test_a_partner_answer_longer_than_a_message_reaches_the_resident_in_nu
     await amal.send("شكرا", reply_to=parts[1])
     await deliver(bot)
     assert "شكرا" in (bot.telegram.bot_messages(GROUP)[-1].text or "")
+
+
+async def test_a_letter_written_into_a_request_reaches_the_partner_whole_in_numbered_parts(
+    with_group: BotHarness,
+) -> None:
+    bot = with_group
+    amal = bot.resident("Amal", lang="ar")
+    letter = long_text(500, "رسالة")  # a letter pasted into the request: 5,000 characters
+    assert len(letter) > MESSAGE_LIMIT
+    await fill_in_request(amal, "deutschkurs-frauen", letter)
+    await amal.tap("✅")
+    await deliver(bot)
+
+    parts = numbered_parts(bot.telegram.bot_messages(GROUP))
+    assert len(parts) == 2
+    assert all(visible_length(p.text or "") <= MESSAGE_LIMIT for p in parts)
+    assert re.findall(r"رسالة\d+", " ".join(p.text or "" for p in parts)) == letter.split()  # every word
+    assert parts[-1].labels  # the card's buttons come with its last part
+    assert not any(
+        "…" in (m.text or "") and "رسالة" in (m.text or "") for m in bot.telegram.bot_messages(GROUP)
+    )
+    assert_no_rule_broken(bot)
+
+
+@pytest.mark.screens
+async def test_an_answer_past_the_limit_keeps_its_beginning_and_the_resident_is_told(
+    with_group: BotHarness,
+) -> None:
+    amal = with_group.resident("Amal", lang="ar")
+    await amal.send("/start o_deutschkurs-frauen")
+    await amal.tap("✋")
+    question = amal.last()
+    await amal.send("نعم، عندي طفلان " * 60)  # ~1,000 characters as the answer to one intake question
+    told = [m.text for m in with_group.telegram.bot_messages(amal.chat)[-2:]]
+    assert told[0] == "كانت الرسالة أطول من أن تُنقل كاملة: حُفظت بدايتها فقط."
+    assert told[1] != question.text  # and the dialogue went on to the next question
 
 
 async def test_a_residents_long_follow_up_reaches_the_partner_in_numbered_parts(

@@ -187,7 +187,7 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
         text, keyboard = render.ask_new_screen(context.t, reply.view)
     else:
         if reply.problem:
-            await message.reply_text(render.attachment_problem(context.t, reply.problem))
+            await message.reply_text(render.input_problem(context.t, reply.problem))
         text, keyboard = render.dialogue_screen(context.t, reply.view)
     await context.bot.send_message(message.chat_id, text, reply_markup=markup(keyboard))
     return True
@@ -375,7 +375,7 @@ async def media_request(update: Update, context: Context) -> bool:
         return False
     reply = await context.services.requests.start_media(user.id, attachment)
     if reply.view is None:
-        await message.reply_text(render.attachment_problem(context.t, reply.problem or "unsupported"))
+        await message.reply_text(render.input_problem(context.t, reply.problem or "unsupported"))
         return True
     text, keyboard = render.dialogue_screen(context.t, reply.view)
     await message.reply_text(text, reply_markup=markup(keyboard))

@@ -164,8 +164,10 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
     return "\n".join(lines), keyboard
 
 
-def attachment_problem(t: Translator, problem: str) -> str:
-    """Why a file was not added (`bot.tickets.dialogue.AttachmentProblem`)."""
+def input_problem(t: Translator, problem: str) -> str:
+    """Why an input was not taken whole (`bot.tickets.dialogue.InputProblem`)."""
+    if problem == "too_long":
+        return t.html("That was too long to pass on whole: only the beginning was kept.")
     if problem == "too_large":
         return t.html("This file is too big (more than 20 MB). Please send a photo of the page instead.")
     if problem == "too_many":
@@ -209,7 +211,7 @@ def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None
     if outcome == "closed":
         return t.html("This request is closed. Start a new one with “Ask a question” in the menu.")
     if outcome == "invalid" and problem is not None:
-        return attachment_problem(t, problem)
+        return input_problem(t, problem)
     if outcome == "empty":
         return t.html("Please write a few words first.")
     if outcome == "duplicate":

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.content.models import IntakeQuestion, Partner, localized
 from bot.storage.models.requests import Request
-from bot.tickets.dialogue import AttachmentProblem
+from bot.tickets.dialogue import InputProblem
 
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
@@ -86,7 +86,7 @@ class Outcome(StrEnum):
 class Result:
     outcome: Outcome
     request: Request | None = None
-    attachment_problem: AttachmentProblem | None = None
+    input_problem: InputProblem | None = None
     album: bool = False  # OK for one more file of an album whose first file went to the same request
 
     @property

@@ -53,7 +53,7 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
     return Relayed(
         result.outcome,
         ctx.partner_name(request.partner_id, request.language),
-        result.attachment_problem.value if result.attachment_problem else None,
+        result.input_problem.value if result.input_problem else None,
         request.id,
         reopenable=partners.reopenable(ctx, request),
         album=result.album,

@@ -30,7 +30,9 @@ from bot.storage.models.requests import ContactPreference, DialogueStep, Message
 # Telegram lets bots download files up to 20 MB; bigger files could not be attached to e-mails.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-MAX_TEXT_CHARS = 3000
+# What one request carries at most: a letter pasted in several messages fits (Telegram cuts a message at
+# 4,096 characters; the card reaches the partner in numbered parts); past it, the resident is told.
+MAX_TEXT_CHARS = 20_000
 MAX_ANSWER_CHARS = 500
 MAX_PHONE_CHARS = 32
 ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.DOCUMENT})
@@ -39,10 +41,13 @@ ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.
 RECENT_INPUTS = 8
 
 
-class AttachmentProblem(StrEnum):
-    UNSUPPORTED = "unsupported"
+class InputProblem(StrEnum):
+    """Why an input was not taken (whole): the resident is told before the screen."""
+
+    UNSUPPORTED = "unsupported"  # a file of a kind that cannot be passed on
     TOO_LARGE = "too_large"
     TOO_MANY = "too_many"
+    TOO_LONG = "too_long"  # a text past MAX_TEXT_CHARS / MAX_ANSWER_CHARS: only its beginning was kept
 
 
 @dataclass(frozen=True)
@@ -69,13 +74,13 @@ class Attachment:
         return cls(**{**data, "kind": MessageKind(data["kind"])})
 
 
-def check_attachment(attachment: Attachment, already: int = 0) -> AttachmentProblem | None:
+def check_attachment(attachment: Attachment, already: int = 0) -> InputProblem | None:
     if attachment.kind not in ATTACHMENT_KINDS:
-        return AttachmentProblem.UNSUPPORTED
+        return InputProblem.UNSUPPORTED
     if attachment.file_size is not None and attachment.file_size > MAX_FILE_BYTES:
-        return AttachmentProblem.TOO_LARGE
+        return InputProblem.TOO_LARGE
     if already >= MAX_ATTACHMENTS:
-        return AttachmentProblem.TOO_MANY
+        return InputProblem.TOO_MANY
     return None
 
 
@@ -168,13 +173,14 @@ def settle(draft: Draft) -> Draft:
     return draft
 
 
-def add_text(draft: Draft, text: str) -> Draft:
-    """Append the resident's text (several messages become one paragraph each)."""
+def add_text(draft: Draft, text: str) -> tuple[Draft, InputProblem | None]:
+    """Append the resident's text (several messages become one paragraph each), up to MAX_TEXT_CHARS."""
     text = text.strip()
     if not text:
-        return draft
+        return draft, None
     combined = f"{draft.text}\n\n{text}" if draft.text else text
-    return replace(draft, text=combined[:MAX_TEXT_CHARS])
+    cut = InputProblem.TOO_LONG if len(combined) > MAX_TEXT_CHARS else None
+    return replace(draft, text=combined[:MAX_TEXT_CHARS]), cut
 
 
 def _answer(draft: Draft, answer: str | None) -> Draft:
@@ -279,7 +285,7 @@ _HANDED_ON = {"send": Effect.SEND, "cancel": Effect.CANCEL, "phone": Effect.ASK_
 class Transition:
     draft: Draft
     effect: Effect = Effect.SCREEN
-    problem: AttachmentProblem | None = None
+    problem: InputProblem | None = None
     question: str | None = None
 
 
@@ -353,8 +359,10 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             draft = replace(draft, contact=ContactPreference.PHONE, phone=phone, step=DialogueStep.CONFIRM)
     elif isinstance(event, Text) and step is DialogueStep.INTAKE:
         draft = _answer(draft, event.text)
+        if len(event.text.strip()) > MAX_ANSWER_CHARS:
+            problem = InputProblem.TOO_LONG
     elif isinstance(event, Text):
-        draft = add_text(draft, event.text)
+        draft, problem = add_text(draft, event.text)
         if step is DialogueStep.CONTACT:
             draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, Attach):
@@ -368,5 +376,5 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             if album:
                 return Transition(settle(draft), Effect.QUIET)
     else:
-        problem = AttachmentProblem.UNSUPPORTED
+        problem = InputProblem.UNSUPPORTED
     return Transition(settle(draft), Effect.SCREEN, problem)

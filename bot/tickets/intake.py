@@ -53,7 +53,7 @@ class DialogueReply:
 
     effect: Effect
     view: render.DraftView | None = None
-    problem: str | None = None  # why a file was not added (`AttachmentProblem`)
+    problem: str | None = None  # why a file was not added (`InputProblem`)
     number: str | None = None  # SENT: the request's number
     question: str | None = None  # QUESTION: the text the resident meant as a new question
 
@@ -143,7 +143,7 @@ async def start(
         event_id=event_id,
         questions=_questions(ctx, topic_id, offer_id, event_id),
     )
-    return await _begin(session, ctx, resident_id, machine.add_text(draft, text) if text else draft)
+    return await _begin(session, ctx, resident_id, machine.add_text(draft, text)[0] if text else draft)
 
 
 async def _begin(session: AsyncSession, ctx: TicketContext, resident_id: int, draft: Draft) -> DialogueReply:

@@ -25,7 +25,7 @@ from bot.storage.models.requests import (
 )
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.dialogue import Attachment, AttachmentProblem, check_attachment
+from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import enqueue_partner, enqueue_resident, reply_in_group
 from bot.tickets.routing import partner_chat_ids, responsible_partners
 
@@ -231,7 +231,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         return Result(refusal, request)
     if (
         message.attachment is not None
-        and (problem := check_attachment(message.attachment)) is AttachmentProblem.UNSUPPORTED
+        and (problem := check_attachment(message.attachment)) is InputProblem.UNSUPPORTED
     ):
         return Result(Outcome.INVALID, request, problem)
 

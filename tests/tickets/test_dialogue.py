@@ -6,12 +6,14 @@ from dataclasses import replace
 
 from bot.storage.models.requests import ContactPreference, DialogueStep, MessageKind
 from bot.tickets.dialogue import (
+    MAX_ANSWER_CHARS,
     MAX_ATTACHMENTS,
+    MAX_TEXT_CHARS,
     Attach,
     Attachment,
-    AttachmentProblem,
     Draft,
     Effect,
+    InputProblem,
     Press,
     SharedPhone,
     Text,
@@ -105,12 +107,26 @@ def test_send_and_cancel_are_effects_the_machine_does_not_carry_out_itself() -> 
 def test_files_that_cannot_be_passed_on_are_refused_and_change_nothing() -> None:
     draft = new_draft("d", "bildung")
     too_big = advance(draft, Attach(photo(size=25_000_000)))
-    assert too_big.problem is AttachmentProblem.TOO_LARGE and too_big.draft.attachments == ()
+    assert too_big.problem is InputProblem.TOO_LARGE and too_big.draft.attachments == ()
     sticker = Attachment(MessageKind.TEXT, "s", 5, 2)
-    assert advance(draft, Attach(sticker)).problem is AttachmentProblem.UNSUPPORTED
-    assert advance(draft, Unsupported()).problem is AttachmentProblem.UNSUPPORTED
+    assert advance(draft, Attach(sticker)).problem is InputProblem.UNSUPPORTED
+    assert advance(draft, Unsupported()).problem is InputProblem.UNSUPPORTED
     full = replace(draft, attachments=tuple(photo(i) for i in range(MAX_ATTACHMENTS)))
-    assert advance(full, Attach(photo(99))).problem is AttachmentProblem.TOO_MANY
+    assert advance(full, Attach(photo(99))).problem is InputProblem.TOO_MANY
+
+
+def test_a_text_past_the_limit_keeps_its_beginning_and_says_so() -> None:
+    letter = "Brief " * 1000  # 6,000 characters, pasted over several messages: all of it is kept
+    draft = advance(new_draft("d1", "qm"), Text(letter)).draft
+    assert advance(draft, Text(letter)).problem is None
+    while (step := advance(draft, Text(letter))).problem is None:
+        draft = step.draft
+    assert len(step.draft.text or "") == MAX_TEXT_CHARS
+    assert (step.draft.text or "").startswith(draft.text or "")
+    long_answer = advance(draft_with_intake(), Text("zwei " * MAX_ANSWER_CHARS))
+    assert long_answer.problem is InputProblem.TOO_LONG
+    assert len(long_answer.draft.intake["kinder"]) == MAX_ANSWER_CHARS
+    assert advance(draft_with_intake(), Text("zwei Kinder, 3 und 5 Jahre")).problem is None
 
 
 def test_the_same_input_again_changes_nothing() -> None:

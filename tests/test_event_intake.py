@@ -9,6 +9,7 @@ from email import message_from_bytes
 from email.message import Message
 from zoneinfo import ZoneInfo
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from tests.harness import BotHarness, SimUser, skip_questions
@@ -167,3 +168,17 @@ async def test_mydata_names_the_event_a_request_was_about(bot: BotHarness) -> No
     await anna.send("/mydata")
     data = " ".join(m.text or "" for m in bot.telegram.bot_messages(anna.chat)[-3:])
     assert "Veranstaltung: Akteursforum Ost- und Westsiedlung, Mittwoch, 10. März 2027, 18:00" in data
+
+
+@pytest.mark.screens
+async def test_a_teenager_asking_about_an_apprenticeship_is_asked_about_school_not_childcare(
+    bot: BotHarness,
+) -> None:
+    taras = await resident_in(bot, lang="uk")
+    await taras.send("/start o_jugend-ausbildung")
+    await taras.tap("✋")
+    assert "У якому ти класі" in (taras.last().text or "")
+    await taras.send("9 клас")
+    assert "Які професії тебе цікавлять?" in (taras.last().text or "")
+    asked = " ".join(m.text or "" for m in bot.telegram.bot_messages(taras.chat))
+    assert "дит" not in asked.lower()  # nothing about children (дитина, діти) or childcare

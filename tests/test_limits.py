@@ -94,6 +94,8 @@ async def test_a_letter_written_into_a_request_reaches_the_partner_whole_in_numb
     letter = long_text(500, "رسالة")  # a letter pasted into the request: 5,000 characters
     assert len(letter) > MESSAGE_LIMIT
     await fill_in_request(amal, "deutschkurs-frauen", letter)
+    # The consent screen shows the beginning and says that all of it goes.
+    assert "(مختصرة هنا – ستُرسل الرسالة كاملة)" in (amal.last().text or "")
     await amal.tap("✅")
     await deliver(bot)
 

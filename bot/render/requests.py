@@ -145,15 +145,18 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
         lines.append("• " + t.html("the event: {event}, {date}", event=view.event, date=when))
     lines += [f"• {escape(question)} {escape(answer)}" for question, answer in view.intake]
     if view.text:
-        preview = view.text if len(view.text) <= PREVIEW_CHARS else view.text[:PREVIEW_CHARS] + " …"
+        shortened = len(view.text) > PREVIEW_CHARS
+        preview = view.text[:PREVIEW_CHARS] + " …" if shortened else view.text
         lines.append("• " + t.html("your message:") + "\n<i>" + escape(preview) + "</i>")
+        if shortened:
+            lines.append(t.html("(shortened here – the whole message will be sent)"))
     if view.attachments:
         lines.append("• " + t.nhtml("{count} attachment", "{count} attachments", view.attachments))
     if view.phone:
         lines.append("• " + t.html("your phone number: {phone}", phone=t.isolate(view.phone)))
     else:
         lines.append("• " + t.html("that you want the answer here in this chat"))
-    lines += ["", t.html("They will not see your Telegram name, username or account.")]
+    lines += ["", t.html("They will not see your last name, username or Telegram account.")]
     keyboard = [
         [dialogue_button(view, "✅ " + t.gettext("Send"), "send")],
         [

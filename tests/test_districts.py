@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness
+from tests.harness import BotHarness, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -91,3 +91,30 @@ async def test_district_command_changes_the_district_and_the_menus(bot: BotHarne
 async def test_the_district_button_speaks_the_residents_language(bot: BotHarness) -> None:
     nora = await resident_in(bot, "فريدنبرغ", lang="ar")
     assert "🏘 فريدنبرغ (Fredenberg)" in nora.last().labels
+
+
+async def test_a_general_request_goes_to_the_office_of_the_residents_district(bot: BotHarness) -> None:
+    nora = await resident_in(bot, "Fredenberg")
+    await nora.tap("Frage stellen")
+    await skip_questions(nora)
+    await nora.send("Wann ist das Quartiersbüro geöffnet?")
+    await nora.tap("✅")
+    await nora.tap("💬")
+    assert "Quartiersmanagement Fredenberg" in (nora.last().text or "")
+    # Asked of the Ost- und Westsiedlung's office itself, the question goes there.
+    await nora.send("/start p_quartiersmanagement")
+    await nora.tap("🙋")
+    await skip_questions(nora)
+    await nora.send("Ich ziehe bald in die Westsiedlung.")
+    await nora.tap("✅")
+    await nora.tap("💬")
+    consent = nora.last().text or ""
+    assert "Quartiersmanagement Ost- und Westsiedlung" in consent and "Fredenberg" not in consent
+
+    olga = await resident_in(bot, "Ost- und Westsiedlung")
+    await olga.tap("Frage stellen")
+    await skip_questions(olga)
+    await olga.send("Wann ist das Quartiersbüro geöffnet?")
+    await olga.tap("✅")
+    await olga.tap("💬")
+    assert "Fredenberg" not in (olga.last().text or "")

@@ -23,6 +23,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("places", "district", "districts"),
     ("partners", "place", "places"),
     ("partners", "districts", "districts"),
+    ("districts", "office", "partners"),
     ("faq", "offers", "offers"),
     ("faq", "partners", "partners"),
     ("faq", "topics", "topics"),

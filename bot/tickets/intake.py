@@ -135,9 +135,12 @@ async def start(
     topic_id = topic_id if topic else None
     event_id = event_id if event_id in catalogue.events else None
     wanted = partner_id or (offer.partner if offer else None) or (topic.default_partner if topic else None)
+    if wanted == catalogue.catch_all_partner_id and not partner_id:
+        wanted = None  # a topic's "Quartiersmanagement": the office of the resident's district, if it has one
+    resident = await session.get(Resident, resident_id)
     draft = machine.new_draft(
         secrets.token_urlsafe(9),
-        await routable_partner(session, ctx, wanted),
+        await routable_partner(session, ctx, wanted, resident.district if resident else None),
         offer_id=offer_id,
         topic_id=topic_id,
         event_id=event_id,
@@ -320,7 +323,7 @@ async def submit(
     if len(await store.list_open_requests(session, resident_id)) >= MAX_OPEN_REQUESTS:
         return DialogueReply(Effect.TOO_MANY)
     resident = await session.get_one(Resident, resident_id)
-    partner_id = await routable_partner(session, ctx, draft.partner_id)
+    partner_id = await routable_partner(session, ctx, draft.partner_id, resident.district)
     now = utcnow()
     try:
         async with session.begin_nested():

@@ -30,10 +30,15 @@ async def partner_destination(
     return None
 
 
-async def routable_partner(session: AsyncSession, ctx: TicketContext, partner_id: str | None) -> str:
-    """`partner_id` if it exists and can receive requests, else the catch-all (Quartiersmanagement)."""
-    if partner_id and await partner_destination(session, ctx, partner_id) is not None:
-        return partner_id
+async def routable_partner(
+    session: AsyncSession, ctx: TicketContext, partner_id: str | None, district: str | None = None
+) -> str:
+    """`partner_id` if it exists and can receive requests, else the office of the resident's district
+    (`District.office`), else the catch-all (Quartiersmanagement)."""
+    home = ctx.catalogue.districts.get(district or "")
+    for candidate in (partner_id, home.office if home else None):
+        if candidate and await partner_destination(session, ctx, candidate) is not None:
+            return candidate
     return ctx.catalogue.catch_all_partner_id
 
 

@@ -155,3 +155,29 @@ def test_an_entry_button_keeps_where_it_is_whenever_that_fits_into_64_bytes() ->
     assert len(with_origin("topic", longest, 12, origin=Origin.of("topic", hits[:1], 99)).encode()) <= 64
     # Where it does not fit, the button still opens the entry (Back then leads to its first topic).
     assert with_origin("partner", longest, origin=Origin.of("alternatives", hits * 3)) == f"partner:{longest}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "spoken"),
+    [
+        ("tr", "Almanca ve Türkçe"),
+        ("uk", "німецька і турецька"),
+        ("ar", "الألمانية والتركية"),
+        ("fa", "آلمانی و ترکی استانبولی"),
+        ("de", "Deutsch und Türkisch"),
+        ("de-simple", "Deutsch und Türkisch"),
+        ("en", "German and Turkish"),
+    ],
+)
+async def test_the_languages_spoken_are_named_in_the_residents_language(
+    bot: BotHarness, lang: str, spoken: str
+) -> None:
+    resident = bot.resident("Sam", lang="de")
+    await resident.send("/language")
+    await resident.press(f"lang:{lang}", resident.last())
+    await resident.send("/start o_sprachcafe")  # spoken in German and Turkish
+    t = bot.services.i18n.translator(lang)
+    text = resident.last().text or ""
+    assert "🗣 " + t.html("Languages spoken: {languages}", languages=spoken) in text.splitlines()
+    if lang not in {"de", "de-simple"}:
+        assert "Deutsch" not in text.split("🗣", 1)[1]

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup
 
 from bot.content.catalogue import Catalogue
@@ -252,12 +253,14 @@ def partner_contact_lines(t: Translator, partner: Partner) -> list[str]:
 
 
 def languages_line(t: Translator, codes: Any) -> str | None:
-    names = [LANGUAGE_NAMES.get(code) or code for code in codes]
+    """The languages spoken at an offer or partner, named and listed as the resident's language does
+    ("Almanca ve Türkçe")."""
+    names = [t.language_name(code) for code in codes]
     if not names:
         return None
     return "🗣 " + t.html(
         "Languages spoken: {languages}",
-        languages=", ".join(t.isolate(n) if t.rtl and n.isascii() else n for n in names),
+        languages=format_list([t.isolate(n) if t.rtl and n.isascii() else n for n in names], locale=t.locale),
     )
 
 

@@ -99,6 +99,17 @@ class Translator:
     def lang_name(self) -> str:
         return LANGUAGE_NAMES.get(self.lang, self.lang)
 
+    def language_name(self, code: str) -> str:
+        """The language `code` named in this resident's language ("Almanca" for a Turkish reader; CLDR's
+        names, plain German as its catalogs call it), e.g. for the languages spoken at a place."""
+        if code in LANGUAGE_NAMES and (other_name := language(code).other_name):
+            return self.gettext(other_name)
+        try:
+            name = Locale.parse(code, sep="-").get_display_name(self.locale)
+        except (ValueError, UnknownLocaleError):
+            name = None
+        return name or LANGUAGE_NAMES.get(code, code)
+
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
 

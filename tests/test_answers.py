@@ -107,7 +107,7 @@ async def test_a_call_for_help_that_may_be_a_request_offers_entries_and_a_person
     assert "110" in text and "112" in text
     t = bot.services.i18n.translator("pl")
     assert t.gettext("No emergency? Maybe one of these helps:") in text
-    assert any(b["callback_data"] == "offer:integrationscoaching" for b in screen.flat_buttons)
+    assert any(b["callback_data"].startswith("offer:integrationscoaching:") for b in screen.flat_buttons)
     assert "🙋" in " ".join(screen.labels)
     await ola.tap("🙋", screen)  # the way to a person carries the message
     await skip_questions(ola)

@@ -27,8 +27,9 @@ async def resident_in(bot: BotHarness, district_label: str, lang: str = "de") ->
 
 
 def offer_ids(screen_buttons: list[dict[str, str]]) -> set[str]:
+    """The offers a screen's buttons open (their data is `offer:<id>[:<the screen they are on>]`)."""
     return {
-        str(b.get("callback_data", ""))[6:]
+        str(b.get("callback_data", "")).split(":")[1]
         for b in screen_buttons
         if b.get("callback_data", "").startswith("offer:")
     }

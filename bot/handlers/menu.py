@@ -11,7 +11,7 @@ from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.navigation import stale_button
 from bot.render import screens
-from bot.render.callback import decode, parse_deep_link
+from bot.render.callback import Origin, decode, parse_deep_link, parse_origin
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +37,13 @@ async def show_entry(
     entry_id: str,
     *,
     page: int = 0,
+    came_from: Origin | None = None,
     feedback_buttons: bool = False,
 ) -> None:
     t = context.t
     catalogue = context.services.content.catalogue
     screen = screens.entry_screen(
-        t, catalogue, kind, entry_id, context.services.clock(), context.district, page
+        t, catalogue, kind, entry_id, context.services.clock(), context.district, page, came_from
     )
     if feedback_buttons:
         screen = screens.with_feedback(t, screen, kind, entry_id)
@@ -50,18 +51,40 @@ async def show_entry(
 
 
 async def open_entry(update: Update, context: Context) -> None:
-    """A topic (its offers, events and answers, paged), offer, event, partner or FAQ button."""
+    """A topic (its offers, events and answers, paged), offer, event, partner or FAQ button; its last
+    argument, if any, is the screen it is on (where the entry's Back returns)."""
     callback = decode(update.callback_query.data if update.callback_query else None)
     kind, entry_id = callback.namespace, callback.arg(0)
     if not _exists(context, kind, entry_id):
         await stale_button(update, context)
         return
-    try:
-        page = int(callback.arg(1, "0")) if kind == "topic" else 0
-    except ValueError:
-        page = 0
+    page = 0
+    if kind == "topic":
+        try:
+            page = int(callback.arg(1, "0"))
+        except ValueError:
+            page = 0
+    came_from = parse_origin(callback.arg(2 if kind == "topic" else 1))
     await answer_query(update.callback_query)
-    await show_entry(update, context, kind, entry_id, page=page)
+    await show_entry(update, context, kind, entry_id, page=page, came_from=came_from)
+
+
+async def go_back(update: Update, context: Context) -> None:
+    """⬅️ Back to a list of entries an entry was opened from: the search's “is it one of these?”, or the
+    emergency numbers with the entries below them, rebuilt from the refs the button carries."""
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    came_from = parse_origin(callback.arg(0))
+    catalogue = context.services.content.catalogue
+    hits = screens.resolve(catalogue, came_from.refs) if came_from else []
+    if came_from is None or not hits or came_from.kind not in {"alternatives", "emergency"}:
+        await stale_button(update, context)
+        return
+    await answer_query(update.callback_query)
+    if came_from.kind == "alternatives":
+        await show(update, context, *screens.alternatives_screen(context.t, catalogue, hits))
+    else:
+        # Entries below the numbers come only with a question ("Ask a person" carries it).
+        await show(update, context, *screens.emergency_screen(context.t, catalogue, hits, origin="q"))
 
 
 async def send_pin(update: Update, context: Context) -> None:

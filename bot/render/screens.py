@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup
 
 from bot.content.catalogue import Catalogue
@@ -33,7 +34,7 @@ from bot.content.models import (
 )
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, same_language
-from bot.render.callback import encode
+from bot.render.callback import Origin, encode, ref, with_origin
 from bot.render.keyboards import Button, Screen, nav_row
 
 PAGE_SIZE = 6
@@ -78,8 +79,43 @@ class Writer:
 
 
 def topic_back(topics: Sequence[str]) -> str | None:
-    """Back from an entry leads to the first page of its first topic."""
+    """Back from an entry opened without a screen to return to (a deep link, a search's answer) leads to
+    the first page of its first topic."""
     return encode("topic", topics[0], 0) if topics else None
+
+
+ENTRY_KINDS = ("topic", "offer", "event", "partner", "faq")
+
+
+def resolve(catalogue: Catalogue, refs: Sequence[str]) -> list[Hit]:
+    """The entries an origin's refs name that the content still has, in their order (a ref that two
+    entries share names neither)."""
+    wanted = set(refs)
+    found: dict[str, list[Hit]] = {}
+    for kind in ENTRY_KINDS:
+        for entry_id in entries(catalogue, kind):
+            if (key := ref(kind, entry_id)) in wanted:
+                found.setdefault(key, []).append((kind, entry_id))
+    return [found[key][0] for key in refs if len(found.get(key, ())) == 1]
+
+
+def back_data(catalogue: Catalogue, came_from: Origin | None) -> str | None:
+    """Back to the screen an entry was opened from (None if there is none, or the content no longer has
+    it): a topic's page, an answer, or a list of entries rebuilt from their refs (`back:<origin>`)."""
+    if came_from is None:
+        return None
+    hits = resolve(catalogue, came_from.refs)
+    if came_from.kind == "topic":
+        return encode("topic", hits[0][1], came_from.page) if hits and hits[0][0] == "topic" else None
+    if came_from.kind == "faq":
+        return encode("faq", hits[0][1]) if hits and hits[0][0] == "faq" else None
+    return encode("back", str(came_from)) if hits else None
+
+
+def entry_button(label: str, kind: str, entry_id: str, came_from: Origin | None) -> Button:
+    """The button that opens an entry from the screen `came_from` (a topic opens on its first page)."""
+    args = (entry_id, 0) if kind == "topic" else (entry_id,)
+    return (label, with_origin(kind, *args, origin=came_from))
 
 
 def person_button(t: Translator, origin: str) -> Button:
@@ -102,10 +138,13 @@ Hit = tuple[str, str]
 """An entry as (kind, id): a search hit, a topic's item, an entry an answer links to."""
 
 
-def hit_rows(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]) -> list[list[Button]]:
-    """A button for each entry."""
+def hit_rows(
+    t: Translator, catalogue: Catalogue, hits: Sequence[Hit], came_from: Origin | None = None
+) -> list[list[Button]]:
+    """A button for each entry, on the screen `came_from` (where the entry's Back returns)."""
     return [
-        [(entry_label(t, catalogue, kind, entry_id)[:60], encode(kind, entry_id))] for kind, entry_id in hits
+        [entry_button(entry_label(t, catalogue, kind, entry_id)[:60], kind, entry_id, came_from)]
+        for kind, entry_id in hits
     ]
 
 
@@ -214,12 +253,14 @@ def partner_contact_lines(t: Translator, partner: Partner) -> list[str]:
 
 
 def languages_line(t: Translator, codes: Any) -> str | None:
-    names = [LANGUAGE_NAMES.get(code) or code for code in codes]
+    """The languages spoken at an offer or partner, named and listed as the resident's language does
+    ("Almanca ve Türkçe")."""
+    names = [t.language_name(code) for code in codes]
     if not names:
         return None
     return "🗣 " + t.html(
         "Languages spoken: {languages}",
-        languages=", ".join(t.isolate(n) if t.rtl and n.isascii() else n for n in names),
+        languages=format_list([t.isolate(n) if t.rtl and n.isascii() else n for n in names], locale=t.locale),
     )
 
 
@@ -253,24 +294,33 @@ def faq_question(t: Translator, entry: FaqEntry) -> str:
 
 
 def topic_screen(
-    t: Translator, catalogue: Catalogue, topic_id: str, district: str | None, page: int, now: datetime
+    t: Translator,
+    catalogue: Catalogue,
+    topic_id: str,
+    district: str | None,
+    page: int,
+    now: datetime,
+    came_from: Origin | None = None,
 ) -> Screen:
+    """A topic's entries, page by page; Back (with `came_from`, the screen the topic was opened from: the
+    main menu is the way back otherwise) and each page keep where it was opened from."""
     w = Writer(t)
     topic = catalogue.topics[topic_id]
     # Telegram's apps shorten long labels themselves; the cut only keeps runaway titles in check.
     items = [
-        (entry_label(t, catalogue, kind, entry_id)[:90], encode(kind, entry_id))
+        (entry_label(t, catalogue, kind, entry_id)[:90], kind, entry_id)
         for kind, entry_id in topic_entries(catalogue, topic_id, district, now)
     ]
     if not items:  # a topic without entries lists the district's partners
         items = [
-            (w.plain(partner.name)[:90], encode("partner", pid))
+            (w.plain(partner.name)[:90], "partner", pid)
             for pid, partner in catalogue.partners.items()
             if partner.serves_district(district)
         ]
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    here = Origin.of("topic", [("topic", topic_id)], page)
+    shown = [entry_button(*item, here) for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
     title = f"{topic.icon or ''} <b>{w.text(topic.title)}</b>".strip()
     lines = [title, ""]
     if items:
@@ -282,12 +332,13 @@ def topic_screen(
     rows = [[item] for item in shown]
     paging = []
     if page > 0:
-        paging.append(("◀️", encode("topic", topic_id, page - 1)))
+        paging.append(("◀️", with_origin("topic", topic_id, page - 1, origin=came_from)))
     if page < pages - 1:
-        paging.append(("▶️", encode("topic", topic_id, page + 1)))
+        paging.append(("▶️", with_origin("topic", topic_id, page + 1, origin=came_from)))
     if paging:
         rows.append(paging)
-    return "\n".join(lines) + w.footer(), [*rows, *person_and_menu(t, f"t.{topic_id}")]
+    rows += [[person_button(t, f"t.{topic_id}")], nav_row(t, back_data(catalogue, came_from))]
+    return "\n".join(lines) + w.footer(), rows
 
 
 def schedule_lines(w: Writer, offer: Offer, today: date) -> list[str]:
@@ -316,7 +367,9 @@ def schedule_lines(w: Writer, offer: Offer, today: date) -> list[str]:
     return lines
 
 
-def offer_screen(t: Translator, catalogue: Catalogue, offer_id: str, now: datetime) -> Screen:
+def offer_screen(
+    t: Translator, catalogue: Catalogue, offer_id: str, now: datetime, came_from: Origin | None = None
+) -> Screen:
     w = Writer(t)
     offer = catalogue.offers[offer_id]
     partner = catalogue.partners[offer.partner]
@@ -352,11 +405,13 @@ def offer_screen(t: Translator, catalogue: Catalogue, offer_id: str, now: dateti
     else:
         label = "🙋 " + t.gettext("Ask a person")
     rows = [[(label, encode("signup", offer_id))], *map_rows(t, catalogue, offer.place or partner.place)]
-    rows.append(nav_row(t, topic_back(offer.topics)))
+    rows.append(nav_row(t, back_data(catalogue, came_from) or topic_back(offer.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
-def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: datetime) -> Screen:
+def event_screen(
+    t: Translator, catalogue: Catalogue, event_id: str, now: datetime, came_from: Origin | None = None
+) -> Screen:
     w = Writer(t)
     event = catalogue.events[event_id]
     lines = [f"📅 <b>{w.text(event.title)}</b>", "", w.text(event.summary)]
@@ -374,11 +429,13 @@ def event_screen(t: Translator, catalogue: Catalogue, event_id: str, now: dateti
         label = w.plain(event.signup_label) or t.gettext("Sign me up")
         rows.append([("✋ " + label, encode("signup-e", event_id))])
     rows += map_rows(t, catalogue, event.place)
-    rows.append(nav_row(t, topic_back(event.topics)))
+    rows.append(nav_row(t, back_data(catalogue, came_from) or topic_back(event.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
-def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: datetime) -> Screen:
+def partner_screen(
+    t: Translator, catalogue: Catalogue, partner_id: str, now: datetime, came_from: Origin | None = None
+) -> Screen:
     w = Writer(t)
     partner = catalogue.partners[partner_id]
     lines = [f"🏢 <b>{w.text(partner.name)}</b>", "", w.text(partner.description), ""]
@@ -402,17 +459,18 @@ def partner_screen(t: Translator, catalogue: Catalogue, partner_id: str, now: da
     if spoken:
         lines.append(spoken)
     rows = [[person_button(t, f"p.{partner_id}")], *map_rows(t, catalogue, partner.place)]
-    return "\n".join(lines) + w.footer(), [*rows, nav_row(t)]
+    return "\n".join(lines) + w.footer(), [*rows, nav_row(t, back_data(catalogue, came_from))]
 
 
-def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str) -> Screen:
+def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str, came_from: Origin | None = None) -> Screen:
     w = Writer(t)
     entry = catalogue.faq[faq_id]
     lines = [f"❓ <b>{escape(faq_question(t, entry))}</b>", "", w.text(entry.answer)]
     links = [("offer", oid) for oid in entry.offers if oid in catalogue.offers]
     links += [("partner", pid) for pid in entry.partners if pid in catalogue.partners]
-    rows = [*hit_rows(t, catalogue, links), [person_button(t, f"f.{faq_id}")]]
-    rows.append(nav_row(t, topic_back(entry.topics)))
+    here = Origin.of("faq", [("faq", faq_id)])
+    rows = [*hit_rows(t, catalogue, links, here), [person_button(t, f"f.{faq_id}")]]
+    rows.append(nav_row(t, back_data(catalogue, came_from) or topic_back(entry.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
@@ -433,7 +491,8 @@ def emergency_screen(
             lines.append(reachable)
     if hits:
         lines += ["", t.html("No emergency? Maybe one of these helps:")]
-    return "\n".join(lines) + w.footer(), [*hit_rows(t, catalogue, hits), *person_and_menu(t, origin)]
+    here = Origin.of("emergency", hits)
+    return "\n".join(lines) + w.footer(), [*hit_rows(t, catalogue, hits, here), *person_and_menu(t, origin)]
 
 
 def availability_line(w: Writer, entry: Emergency) -> str | None:
@@ -468,19 +527,21 @@ def entry_screen(
     now: datetime,
     district: str | None = None,
     page: int = 0,
+    came_from: Origin | None = None,
 ) -> Screen:
     """The detail screen of any searchable entry (KeyError if it no longer exists); a topic lists what is
-    in the resident's `district`, `page` by page."""
+    in the resident's `district`, `page` by page. Its Back returns to `came_from`, the screen it was
+    opened from, while the content still has that screen."""
     if kind == "offer":
-        return offer_screen(t, catalogue, entry_id, now)
+        return offer_screen(t, catalogue, entry_id, now, came_from)
     if kind == "event":
-        return event_screen(t, catalogue, entry_id, now)
+        return event_screen(t, catalogue, entry_id, now, came_from)
     if kind == "partner":
-        return partner_screen(t, catalogue, entry_id, now)
+        return partner_screen(t, catalogue, entry_id, now, came_from)
     if kind == "faq":
-        return faq_screen(t, catalogue, entry_id)
+        return faq_screen(t, catalogue, entry_id, came_from)
     if kind == "topic":
-        return topic_screen(t, catalogue, entry_id, district, page, now)
+        return topic_screen(t, catalogue, entry_id, district, page, now, came_from)
     raise KeyError(kind)
 
 
@@ -506,9 +567,10 @@ def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Sc
     return text + "\n\n" + t.html("Did this help?"), [votes, *keyboard]
 
 
-def alternatives_screen(t: Translator, catalogue: Catalogue, hits: list[Hit]) -> Screen:
+def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]) -> Screen:
+    """“Is it one of these?”: the search's best entries (Back from each returns here)."""
     return t.html("I am not sure what you mean. Is it one of these?"), [
-        *hit_rows(t, catalogue, hits),
+        *hit_rows(t, catalogue, hits, Origin.of("alternatives", hits)),
         *person_and_menu(t),
     ]
 

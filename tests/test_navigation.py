@@ -1,0 +1,183 @@
+"""Finding one's way back: ⬅️ Back returns to the screen the resident came from, and entries name the
+languages spoken in the resident's language — as a resident sees it."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from bot.languages import Lang
+from bot.render.callback import MAX_BYTES, Origin, with_origin
+from bot.testing.fakeapi import Sent, SimUser
+from tests.harness import BotHarness
+
+# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
+pytestmark = pytest.mark.screens
+
+OUT_OF_DATE = "Dieser Button ist nicht mehr aktuell."
+
+
+async def confirmed_resident(bot: BotHarness, name: str, lang: str) -> SimUser:
+    resident = bot.resident(name, lang=lang)
+    await resident.send("/start")
+    await resident.tap(1)  # the negotiated language, ticked and first
+    await resident.tap(1)  # the first district
+    return resident
+
+
+def title(bot: BotHarness, kind: str, entry_id: str, lang: Lang) -> str:
+    """A topic's, offer's or partner's title in `lang`, as the content has it."""
+    catalogue = bot.services.content.catalogue
+    if kind == "partner":
+        return str(catalogue.partners[entry_id].name[lang])
+    entries = catalogue.topics if kind == "topic" else catalogue.offers
+    return str(entries[entry_id].title[lang])
+
+
+def entry_of(data: str) -> str:
+    """`kind:id` of an entry button (without the screen it is on)."""
+    return ":".join(data.split(":")[:2])
+
+
+def all_data(message: Sent) -> list[str]:
+    return [str(b["callback_data"]) for b in message.flat_buttons]
+
+
+async def test_back_from_an_entry_returns_to_the_topic_and_page_it_was_opened_from(bot: BotHarness) -> None:
+    """Application training is listed under Courses and Counselling: opened from Counselling, Back leads to
+    Counselling (it led to Courses, the entry's first topic), and from its second page to that page."""
+    shirin = await confirmed_resident(bot, "Shirin", "fa")
+    t = bot.services.i18n.translator("fa")
+    counselling = title(bot, "topic", "beratung", "fa")
+    await shirin.tap(counselling)
+    topic = shirin.last()
+    await shirin.tap(title(bot, "offer", "bewerbungstraining", "fa"))
+    assert escape(title(bot, "offer", "bewerbungstraining", "fa")) in (topic.text or "")
+    assert topic.labels[-2:] == ["⬅️ " + t.gettext("Back"), "🏠 " + t.gettext("Menu")]
+    await shirin.tap("⬅️", topic)
+    assert shirin.last().message_id == topic.message_id  # edited in place
+    assert escape(counselling) in (topic.text or "")
+    assert title(bot, "topic", "kurse", "fa") not in (topic.text or "")
+    assert t.html("Page {page} of {pages}", page=1, pages=2) in (topic.text or "")
+
+    await shirin.tap("▶️", topic)
+    second_page = t.html("Page {page} of {pages}", page=2, pages=2)
+    assert second_page in (topic.text or "")
+    await shirin.tap(1, topic)  # the first entry of the second page
+    assert second_page not in (topic.text or "")
+    await shirin.tap("⬅️", topic)
+    assert escape(counselling) in (topic.text or "") and second_page in (topic.text or "")
+    assert all(len(data.encode()) <= MAX_BYTES for data in all_data(topic))
+
+
+async def test_back_from_a_suggestion_returns_to_the_suggestions(bot: BotHarness) -> None:
+    """“Is it one of these?” → an entry → Back shows the same suggestions again (it showed the entry's
+    topic, and the suggestions were gone), in the resident's language; another one can be picked."""
+    shirin = await confirmed_resident(bot, "Shirin", "fa")
+    t = bot.services.i18n.translator("fa")
+    await shirin.send("زنان")  # "women": the women's café, two partners
+    choices = shirin.last()
+    question = escape(t.gettext("I am not sure what you mean. Is it one of these?"))
+    assert choices.text == question
+    suggested = choices.labels
+    assert [entry_of(d) for d in all_data(choices)[:3]] == [
+        "offer:frauencafe",
+        "partner:gleichstellung",
+        "partner:sos-muetterzentrum",
+    ]
+    await shirin.tap(title(bot, "offer", "frauencafe", "fa"), choices)
+    assert escape(title(bot, "offer", "frauencafe", "fa")) in (choices.text or "")
+    await shirin.tap("⬅️", choices)
+    assert shirin.last().message_id == choices.message_id
+    assert choices.text == question and choices.labels == suggested
+
+    # A partner page has a Back too, when it was opened from somewhere to go back to.
+    await shirin.tap(2, choices)  # the second suggestion: a partner
+    assert escape(title(bot, "partner", "gleichstellung", "fa")) in (choices.text or "")
+    assert "⬅️ " + t.gettext("Back") in choices.labels
+    await shirin.tap("⬅️", choices)
+    assert choices.text == question and choices.labels == suggested
+
+
+async def test_back_from_an_entry_below_the_emergency_numbers_shows_the_numbers_again(
+    bot_with_model: BotHarness,
+) -> None:
+    """A call for help that may also be a request: the numbers, entries below them. Opening an entry
+    replaces the numbers; Back brings them back with the same entries (it led to the entry's topic)."""
+    bot = bot_with_model
+    ola = await confirmed_resident(bot, "Ola", "pl")
+    await ola.send("pomocy, jestem nowa tutaj")
+    screen = ola.last()
+    numbers, labels = screen.text, screen.labels
+    assert "110" in (numbers or "") and "112" in (numbers or "")
+    await ola.tap(title(bot, "offer", "integrationscoaching", "pl"), screen)
+    assert "110" not in (screen.text or "")
+    await ola.tap("⬅️", screen)
+    assert (screen.text, screen.labels) == (numbers, labels)
+
+
+async def test_back_from_an_entry_an_answer_links_to_returns_to_the_answer(bot: BotHarness) -> None:
+    olena = await confirmed_resident(bot, "Olena", "uk")
+    faq = bot.services.content.catalogue.faq["wenig-deutsch"]
+    await olena.press("faq:wenig-deutsch", olena.last())
+    answer = olena.last()
+    await olena.tap(title(bot, "offer", "sprachcafe", "uk"), answer)
+    assert escape(title(bot, "offer", "sprachcafe", "uk")) in (answer.text or "")
+    await olena.tap("⬅️", answer)
+    assert escape(faq.questions["uk"][0]) in (answer.text or "")
+
+
+async def test_old_and_broken_navigation_buttons_still_work_or_are_out_of_date(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    menu = anna.last()
+    # A button from before entries knew where they were opened from: Back leads to the entry's first topic.
+    await anna.press("offer:bewerbungstraining", menu)
+    await anna.tap("⬅️", menu)
+    assert escape(title(bot, "topic", "kurse", "de")) in (menu.text or "")
+    # A screen to return to that this bot never made (or the content no longer has): the same.
+    for origin in ("tzzzz", "t", "x1234", "aab", "f!!!!"):
+        await anna.press(f"offer:bewerbungstraining:{origin}", menu)
+        assert escape(title(bot, "offer", "bewerbungstraining", "de")) in (menu.text or "")
+        await anna.tap("⬅️", menu)
+        assert escape(title(bot, "topic", "kurse", "de")) in (menu.text or "")
+    # Back to suggestions the content no longer has: the friendly answer and the menu.
+    for data in ("back:azzzzyyyy", "back:", "back:tAAAA", "back:a"):
+        await anna.press(data, menu)
+        assert bot.telegram.answered_callbacks[-1].get("text") == OUT_OF_DATE
+
+
+def test_an_entry_button_keeps_where_it_is_whenever_that_fits_into_64_bytes() -> None:
+    longest = "x" * 40  # content ids are slugs of at most 40 characters
+    hits = [("offer", longest), ("partner", longest), ("faq", longest)]
+    data = with_origin("partner", longest, origin=Origin.of("alternatives", hits))
+    assert len(data.encode()) <= MAX_BYTES and data.count(":") == 2
+    assert len(with_origin("topic", longest, 12, origin=Origin.of("topic", hits[:1], 99)).encode()) <= 64
+    # Where it does not fit, the button still opens the entry (Back then leads to its first topic).
+    assert with_origin("partner", longest, origin=Origin.of("alternatives", hits * 3)) == f"partner:{longest}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "spoken"),
+    [
+        ("tr", "Almanca ve Türkçe"),
+        ("uk", "німецька і турецька"),
+        ("ar", "الألمانية والتركية"),
+        ("fa", "آلمانی و ترکی استانبولی"),
+        ("de", "Deutsch und Türkisch"),
+        ("de-simple", "Deutsch und Türkisch"),
+        ("en", "German and Turkish"),
+    ],
+)
+async def test_the_languages_spoken_are_named_in_the_residents_language(
+    bot: BotHarness, lang: str, spoken: str
+) -> None:
+    resident = bot.resident("Sam", lang="de")
+    await resident.send("/language")
+    await resident.press(f"lang:{lang}", resident.last())
+    await resident.send("/start o_sprachcafe")  # spoken in German and Turkish
+    t = bot.services.i18n.translator(lang)
+    text = resident.last().text or ""
+    assert "🗣 " + t.html("Languages spoken: {languages}", languages=spoken) in text.splitlines()
+    if lang not in {"de", "de-simple"}:
+        assert "Deutsch" not in text.split("🗣", 1)[1]

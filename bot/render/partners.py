@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from babel import Locale, UnknownLocaleError
-
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.languages import N_, language
 from bot.render.callback import encode
@@ -47,14 +45,9 @@ class CardView:
 def language_label(t: Translator, code: str) -> str:
     """The resident's language named in the reader's language, plus its own name: "Arabisch (العربية)"."""
     own = LANGUAGE_NAMES.get(code, code)
-    if code in LANGUAGE_NAMES and (other_name := language(code).other_name):
-        return t.gettext(other_name)
-    try:
-        name = Locale.parse(code).get_display_name(t.locale)
-    except (ValueError, UnknownLocaleError):
-        return own
-    if not name or name == own:
-        return own
+    name = t.language_name(code)
+    if name == own or (code in LANGUAGE_NAMES and language(code).other_name):
+        return name  # German itself, or plain German by its catalog name
     return f"{name} ({own})"
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The layers (a module belongs to the first group one of whose names is its name or package): entry points,
-# handlers, the domain services, storage. Render sits beside them, below its two users (handlers show screens,
-# tickets write the messages a request sends) and above content and i18n: FORBIDDEN says what it must not import.
+# handlers, the domain services, storage. Render sits beside them, below its two users (handlers show
+# screens, tickets write the messages a request sends) and above content and i18n: FORBIDDEN says what it
+# must not import.
 ENTRY = ("bot.app", "bot.console", "bot.telegram_modes", "bot.cli_ask")
 HANDLERS = ("bot.handlers",)
 RENDER = ("bot.render",)

@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel
@@ -27,6 +28,11 @@ _LOCK_HEADER = (
     "# Automatisch erzeugt von `run_bot.py check --accept` – nicht von Hand bearbeiten.\n"
     "# <art>.<id>.<feld>.<sprache>: Prüfsumme des deutschen Textes, aus dem übersetzt wurde.\n"
 )
+
+# libyaml (C) reads and writes the lock ten times faster than the pure-Python parser (a tenth of a second at
+# every start of the bot), with the same resolvers: the same data and the same file.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 OUTDATED = "Übersetzung veraltet – deutscher Text wurde geändert; prüfen, dann check --accept"
 
@@ -65,7 +71,7 @@ def read_lock(content_dir: Path) -> tuple[dict[str, str] | None, Problem | None]
     except (OSError, UnicodeDecodeError) as exc:
         return None, Problem("warning", "", display_name(path), None, f"nicht lesbar: {exc}", "lock")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_Loader) or {}
     except yaml.YAMLError:
         data = None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
@@ -81,7 +87,9 @@ def accept(entries: EntriesByKind, content_dir: Path) -> int:
         translation_key(kind, entry_id, loc, lang): source_hash(german)
         for kind, entry_id, loc, lang, german in iter_translations(entries)
     }
-    body = yaml.safe_dump(dict(sorted(hashes.items())), allow_unicode=True, sort_keys=True, width=200)
+    body = yaml.dump(
+        dict(sorted(hashes.items())), Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=200
+    )
     handle, tmp = tempfile.mkstemp(dir=content_dir, prefix=".translations.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:

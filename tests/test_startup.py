@@ -1,20 +1,22 @@
 """A setting or dependency that fails at start ends `run_bot.py` with exit code 2 and one line naming the
 setting and the cause, never a secret; secrets never reach a log line; webhook mode needs its secret.
 
-A failed start is checked once as its own process (`run_bot`: the exit code and everything the process
-writes); the other failures run `run_bot.main` in this process (`run_bot_here`: its return code, its
-output and its log; a bot process costs a second of imports)."""
+The bot runs `run_bot.main` in this process (`run_bot_here`: its return code, its output and its log; a bot
+process costs a second of imports and content). As its own process: a setting refused at start in
+tests/test_settings.py, the bot stopped with SIGINT (exit code 0) in tests/test_telegram_modes.py."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
 import signal
 import socket
 import subprocess
-import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -133,33 +135,44 @@ def test_a_webhook_secret_telegram_would_refuse_is_refused_without_echoing_it(
 
 
 def test_webhook_insecure_starts_and_warns(tmp_path: Path) -> None:
-    with BotApiServer() as server:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "run_bot.py"), "--env-file", str(tmp_path / "none")],
-            env=bot_env(
-                tmp_path,
-                TELEGRAM_API_BASE_URL=server.url,
-                WEBHOOK_URL="https://bot.example.org",
-                WEBHOOK_INSECURE="1",
-                WEBHOOK_PORT=str(free_port()),
-            ),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+    with BotApiServer() as server, interrupted_when(lambda: bool(server.calls_of("setWebhook"))):
+        result = run_bot_here(
+            tmp_path,
+            TELEGRAM_API_BASE_URL=server.url,
+            WEBHOOK_URL="https://bot.example.org",
+            WEBHOOK_INSECURE="1",
+            WEBHOOK_PORT=str(free_port()),
         )
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not server.calls_of("setWebhook"):
-                assert process.poll() is None, process.communicate()[1][-2000:]
-                time.sleep(0.05)
-        finally:
-            process.send_signal(signal.SIGINT)
-            _, stderr = process.communicate(timeout=30)
+    assert result.returncode == 0, result.stderr[-2000:]
     webhook = server.calls_of("setWebhook")[0].params
     assert "secret_token" not in webhook
-    assert "WEBHOOK_INSECURE=1" in stderr and "without a secret" in stderr
-    assert process.returncode == 0, stderr[-2000:]
+    assert "WEBHOOK_INSECURE=1" in result.stderr and "without a secret" in result.stderr
+
+
+@contextlib.contextmanager
+def interrupted_when(started: Callable[[], bool]) -> Iterator[None]:
+    """Ctrl-C for a bot running in this process (`run_bot_here`) once `started()` is true: SIGINT to this
+    process, which the bot's event loop handles while it runs. A SIGINT that comes too late (the bot has
+    already ended) hits a handler that ignores it instead of the test run."""
+    ended = threading.Event()
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 60
+        while not ended.is_set() and time.monotonic() < deadline:
+            if started():
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+            ended.wait(0.02)
+
+    previous = signal.signal(signal.SIGINT, lambda number, frame: None)
+    interrupter = threading.Thread(target=interrupt, daemon=True)
+    interrupter.start()
+    try:
+        yield
+    finally:
+        ended.set()
+        interrupter.join()
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_the_secret_filter_masks_messages_arguments_and_tracebacks() -> None:

@@ -19,7 +19,6 @@ from bot.commands import register_commands
 from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
-from bot.delivery import inbound
 from bot.delivery.mail import SmtpMailer, telegram_file_fetcher
 from bot.delivery.worker import DeliveryWorker
 from bot.handlers.context import AppType, BotData, Context, UserData
@@ -153,7 +152,10 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
         services.database, app.bot, mailer, hooks=hooks, clock=services.clock, pacer=pacer
     )
     if settings.relays_email_replies:
-        # Partners' e-mail replies, each relayed to its resident.
+        # Partners' e-mail replies, each relayed to its resident. Imported here: the SMTP server (aiosmtpd,
+        # a twentieth of a CPU second of imports) only for a bot that receives them.
+        from bot.delivery import inbound
+
         try:
             services.inbound = await inbound.listen(settings, services.requests.email_reply)
         except OSError as exc:

@@ -48,6 +48,7 @@ class ConsolePrinter:
         self.last_buttons: Sent | None = None
         self.resident_buttons: Sent | None = None  # the resident's newest message with buttons
         self.cards: dict[int, Sent] = {}  # per partner group: the bot's last message with buttons
+        self.mailed_to: str | None = None  # the partner address the last e-mail (a card by e-mail) went to
 
     def __call__(self, event: str, payload: Sent | dict[str, Any]) -> None:
         if event == "callback_answer":
@@ -102,6 +103,7 @@ class ConsoleMailer:
         self.printer = printer
 
     async def send(self, to: str, payload: Mapping[str, Any]) -> None:
+        self.printer.mailed_to = to
         self.printer._line("")
         self.printer._line(f"✉️ [E-Mail an {to}] {payload.get('subject', '')}")
         for line in str(payload.get("text", "")).splitlines():
@@ -165,7 +167,13 @@ def switch_role(
     word, rest = preview_word(command)
     if word in {"partner", "partnerin"}:
         if not printer.cards:
-            out.write("(Noch keine Anfrage in einer Partnergruppe: erst als Bewohnerin eine senden.)\n")
+            if printer.mailed_to:  # a partner without a Telegram group answers by e-mail
+                out.write(
+                    f"(Die Anfrage ging per E-Mail an {printer.mailed_to}; Antworten per E-Mail spielt die"
+                    " Vorschau nicht. Als Partner schreiben geht bei Partnern mit Telegram-Gruppe.)\n"
+                )
+            else:
+                out.write("(Noch keine Anfrage in einer Partnergruppe: erst als Bewohnerin eine senden.)\n")
             return actor
         chat_id = next(reversed(printer.cards))
         staff = SimUser(resident.telegram, resident.app, STAFF_USER_ID, rest or "Petra", "de")

@@ -57,6 +57,16 @@ def test_the_partner_role_needs_a_request_first_and_help_lists_the_commands(tmp_
     assert result.stdout.count(":bewohner") == 1  # ":)" is a message to the bot, not a preview command
 
 
+def test_the_partner_role_after_a_request_by_e_mail_says_where_it_went(tmp_path: Path) -> None:
+    # The education provider has no Telegram group in the shipped content: its card goes by e-mail.
+    script = "/start o_deutschkurs-frauen\n1\n1\n1\nIch möchte mich anmelden.\n1\n1\n1\n:partner\n"
+    result = run_cli_here(tmp_path, "--lang", "de", stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "✉️ [E-Mail an bildung@example.org]" in result.stdout
+    assert "(Die Anfrage ging per E-Mail an bildung@example.org;" in result.stdout
+    assert "Noch keine Anfrage" not in result.stdout
+
+
 def test_back_as_the_resident_the_partners_answer_can_be_ended_by_its_number(tmp_path: Path) -> None:
     script = (
         "/start o_frauencafe\n1\nDarf ich mein Baby mitbringen?\n1\n1\n1\n"

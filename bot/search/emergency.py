@@ -7,6 +7,15 @@ message word when they are equal, have the same stem in the trigger's language, 
 least six letters long), or — for trigger words written with a trailing ``*`` — the message word starts
 with it (also with one typo in the prefix).
 
+A typo is a word that does not exist: a message word that is itself a *known word* of the trigger's
+language (a stop word, or a word of the content's texts in that language) is never read as a typo of a
+trigger word. One letter turns many everyday words into a trigger ("yapıyor", is doing, into "yanıyor",
+is burning; "schläft" into "schlägt"); a misspelt trigger ("bewustlos", "dövüyo") is no word at all.
+The known words are few, so one more rule: a *wrong* letter in a trigger word under eight letters
+("kalıyor" for "kanıyor", "trennt" for "brennt") is only a guess. The engine keeps a match that needed a
+guess when the message's meaning is closer to an emergency situation than to anything in the content, or
+when there is no model to ask; a missing, doubled or swapped letter ("dövüyo", "brennnt") is a typo.
+
 False positives we chose to avoid
 ---------------------------------
 Matching is on whole words, never substrings: "Feuerwehrfest" does not contain the word "Feuer",
@@ -47,12 +56,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Hamming
 
 from bot.languages import counts_as
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 
 MAX_GAP = 3
+MISS, MATCH, GUESS = 0, 1, 2  # how a message word matches a trigger word (``_typo``)
+#: A wrong letter is a typo in trigger words this long; in shorter ones only a ``GUESS`` (``_typo``).
+SUBSTITUTION_FROM = 8
 
 # "*" = prefix. Each language lists hard triggers, then soft triggers.
 BUILTIN_HARD: dict[str, list[str]] = {
@@ -389,6 +403,7 @@ class EmergencyMatch:
     hard: bool = True
     rest: str = ""  # the message without the words that matched the trigger
     call: bool = False  # the trigger is a call for help ("допоможіть!"): asking for help *with* something
+    guess: bool = False  # a word matched only as a ``GUESS`` (one wrong letter in a short word)
 
 
 def _content_words(phrase: str, lang: str) -> int:
@@ -430,19 +445,58 @@ class _Message:
             value = self._stems[key] = stem(self.raws[i], lang) if len(self.folded[i]) >= 4 else ""
         return value
 
-    def matches(self, i: int, pattern: _Word, lang: str) -> bool:
+    def matches(self, i: int, pattern: _Word, lang: str, known: frozenset[str] = frozenset()) -> int:
+        """Whether message word ``i`` is ``pattern``: ``MISS``, ``MATCH`` or ``GUESS`` (see ``_typo``);
+        ``known``: words of ``lang`` that are never read as a typo."""
         folded = self.folded[i]
         word = pattern.word
         if pattern.prefix:
             if folded.startswith(word):
-                return True
-            return len(word) >= 6 and OSA.distance(folded[: len(word)], word, score_cutoff=1) <= 1
+                return MATCH
+            return _typo(folded[: len(word)], word) if len(word) >= 6 and folded not in known else MISS
         if folded == word:
-            return True
-        if len(word) >= 6 and abs(len(folded) - len(word)) <= 1 and len(folded) >= 6:
-            if OSA.distance(folded, word, score_cutoff=1) <= 1:
-                return True
-        return bool(pattern.stem) and self.stem(i, lang) == pattern.stem
+            return MATCH
+        typo = MISS
+        if len(word) >= 6 and abs(len(folded) - len(word)) <= 1 and len(folded) >= 6 and folded not in known:
+            typo = _typo(folded, word)
+            if typo == MATCH:
+                return MATCH
+        if pattern.stem and self.stem(i, lang) == pattern.stem:
+            return MATCH
+        return typo
+
+
+def _typo(typed: str, word: str) -> int:
+    """Whether ``typed`` is ``word`` with one typo: a letter missing, added or swapped with the next one
+    (``MATCH``), or one letter wrong. A wrong letter in a word of eight letters or more is a typo too; in a
+    shorter word it is only a ``GUESS``: most often it is another word ("kalıyor"/"kanıyor", stays/bleeds;
+    "schläft"/"schlägt", sleeps/beats; "trennt"/"brennt"), and the engine asks the meaning (module
+    docstring)."""
+    if OSA.distance(typed, word, score_cutoff=1) > 1:
+        return MISS
+    if len(word) < SUBSTITUTION_FROM and len(typed) == len(word) and Hamming.distance(typed, word) == 1:
+        return GUESS
+    return MATCH
+
+
+def _near_misses(words: set[str], patterns: Iterable[_Word]) -> frozenset[str]:
+    """The ``words`` that one typo would turn into one of the ``patterns`` (as ``_Message.matches`` reads
+    typos: words of six letters or more, prefixes of six or more): kept to look up, the rest dropped."""
+    whole = sorted({p.word for p in patterns if not p.prefix and len(p.word) >= 6})
+    prefixes = sorted({p.word for p in patterns if p.prefix and len(p.word) >= 6})
+    candidates = sorted(w for w in words if len(w) >= 5)
+    out: set[str] = set()
+    if not candidates:
+        return frozenset()
+    if whole:
+        distances = process.cdist(candidates, whole, scorer=OSA.distance, score_cutoff=1, workers=1)
+        out.update(candidates[i] for i in np.flatnonzero(distances.min(axis=1) <= 1))
+    for length in sorted({len(p) for p in prefixes}):
+        heads = [w[:length] for w in candidates]
+        same = [p for p in prefixes if len(p) == length]
+        distances = process.cdist(heads, same, scorer=OSA.distance, score_cutoff=1, workers=1)
+        out.update(candidates[i] for i in np.flatnonzero(distances.min(axis=1) <= 1))
+    return frozenset(out)
 
 
 class EmergencyDetector:
@@ -454,9 +508,22 @@ class EmergencyDetector:
     """
 
     def __init__(
-        self, triggers: Iterable[_Trigger], context: Iterable[_Trigger], air: Iterable[_Trigger] = ()
+        self,
+        triggers: Iterable[_Trigger],
+        context: Iterable[_Trigger],
+        air: Iterable[_Trigger] = (),
+        known: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self._triggers = sorted(triggers, key=lambda t: (not t.hard, -len(t.words)))
+        # Per language, the known words that one typo would turn into a trigger word: these are no typo.
+        patterns: dict[str, list[_Word]] = defaultdict(list)
+        for trigger in self._triggers:
+            patterns[trigger.lang].extend(trigger.words)
+        self._known = {
+            lang: _near_misses({fold(w) for w in words}, patterns[lang])
+            for lang, words in (known or {}).items()
+            if lang in patterns
+        }
         self._context = list(context)
         self._air = list(air)
         self._by_word: dict[str, list[int]] = defaultdict(list)
@@ -477,9 +544,18 @@ class EmergencyDetector:
 
     @classmethod
     def with_builtin(
-        cls, content_triggers: Mapping[str, Mapping[str, Iterable[str]]] | None = None
+        cls,
+        content_triggers: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+        texts: Mapping[str, Iterable[str]] | None = None,
     ) -> EmergencyDetector:
-        """The built-in safety list plus ``content_triggers``: emergency id → language → phrases."""
+        """The built-in safety list plus ``content_triggers``: emergency id → language → phrases.
+        The known words, which are never read as a typo of a trigger, are each language's stop words and
+        the words of ``texts`` (language → the content's texts)."""
+        known: dict[str, set[str]] = defaultdict(set)
+        for lang in SCRIPT_OF_LANG:
+            known[lang].update(stop_words(lang))
+        for lang, lang_texts in (texts or {}).items():
+            known[counts_as(lang)].update(word for text in lang_texts for word in raw_tokens(text))
         triggers: list[_Trigger] = []
         for table, hard in ((BUILTIN_HARD, True), (BUILTIN_SOFT, False)):
             for lang, phrases in table.items():
@@ -497,32 +573,45 @@ class EmergencyDetector:
                         triggers.append(compiled)
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
         air = [t for p in AIR_THINGS if (t := _compile(p, "de", False, None))]
-        return cls(triggers, context, air)
+        return cls(triggers, context, air, known)
 
-    @staticmethod
-    def _find(trigger: _Trigger, message: _Message) -> set[int] | None:
+    def _find(
+        self, trigger: _Trigger, message: _Message, guesses: bool = True
+    ) -> tuple[set[int], bool] | None:
         """Positions of all trigger words within a window of ``len(words) + MAX_GAP`` message words, in
-        any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), or None. A one-word
+        any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), and whether a word
+        was only a ``GUESS`` (not counted when ``guesses`` is False); or None. A one-word
         call for help right after a request word (``REQUEST_WORDS``) does not count there."""
         n = len(message.folded)
         words = trigger.words
         requests = REQUEST_WORDS.get(trigger.lang, frozenset()) if trigger.call and len(words) == 1 else None
+        known = self._known.get(trigger.lang, frozenset())
         for start in range(n):
-            if not message.matches(start, words[0], trigger.lang):
+            first = message.matches(start, words[0], trigger.lang, known)
+            if first == MISS or (first == GUESS and not guesses):
                 continue
             if requests and start > 0 and message.folded[start - 1] in requests:
                 continue
             used = {start}
+            guessed = first == GUESS
             window = range(max(0, start - len(words) - MAX_GAP), min(n, start + len(words) + MAX_GAP))
             for word in words[1:]:
                 found = next(
-                    (i for i in window if i not in used and message.matches(i, word, trigger.lang)), None
+                    (
+                        (i, kind)
+                        for i in window
+                        if i not in used
+                        and (kind := message.matches(i, word, trigger.lang, known)) != MISS
+                        and (kind == MATCH or guesses)
+                    ),
+                    None,
                 )
                 if found is None:
                     break
-                used.add(found)
+                used.add(found[0])
+                guessed = guessed or found[1] == GUESS
             else:
-                return used
+                return used, guessed
         return None
 
     def _candidates(self, message: _Message) -> list[int]:
@@ -539,28 +628,34 @@ class EmergencyDetector:
                         found.update(self._by_stem.get((lang, message.stem(i, lang)), ()))
         return sorted(found)
 
-    def detect(self, text: str) -> EmergencyMatch | None:
-        """The first matching trigger (hard ones first), or None."""
+    def detect(self, text: str, guesses: bool = True) -> EmergencyMatch | None:
+        """The first matching trigger (hard ones first; one read through a ``GUESS`` only if no other
+        trigger matches, and never when ``guesses`` is False), or None."""
         message = _Message(text)
         if not message.folded:
             return None
         in_context: bool | None = None
+        fallback: EmergencyMatch | None = None
         for position in self._candidates(message):
             trigger = self._triggers[position]
-            used = self._find(trigger, message)
-            if used is None:
+            found = self._find(trigger, message, guesses)
+            if found is None:
                 continue
+            used, guessed = found
             if not trigger.hard:
                 if in_context is None:
-                    in_context = any(self._find(c, message) is not None for c in self._context)
+                    in_context = any(self._find(c, message, False) is not None for c in self._context)
                 if in_context:
                     continue
                 if any(w.word in AIR_WORDS for w in trigger.words) and any(
-                    self._find(c, message) is not None for c in self._air
+                    self._find(c, message, False) is not None for c in self._air
                 ):
                     continue
             rest = " ".join(w for i, w in enumerate(message.raws) if i not in used)
-            return EmergencyMatch(
-                trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest, trigger.call
+            match = EmergencyMatch(
+                trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest, trigger.call, guessed
             )
-        return None
+            if not guessed:
+                return match
+            fallback = fallback or match
+        return fallback

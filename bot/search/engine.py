@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue
+from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue, texts_by_language
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
 from bot.search.normalize import latin_reading, scope
@@ -89,6 +89,7 @@ class SearchResult:
     confidence: float = 0.0
     semantic: bool = False  # whether the meaning-based evidence was used
     alarming: bool = False  # closer by meaning to an emergency situation than to any entry
+    situation_lead: float | None = None  # how much closer (cosine) to a situation than to any entry
 
     @property
     def outcome(self) -> Outcome:
@@ -119,11 +120,9 @@ class SearchEngine:
     @classmethod
     def from_catalogue(cls, catalogue: Any, embedder: Embedder | None = None) -> SearchEngine:
         """The engine for ``catalogue``; with ``embedder`` meaning-based after :meth:`start_vectors`."""
-        return cls(
-            entries_from_catalogue(catalogue),
-            EmergencyDetector.with_builtin(emergency_triggers(catalogue)),
-            embedder,
-        )
+        entries = entries_from_catalogue(catalogue)
+        triggers = emergency_triggers(catalogue)
+        return cls(entries, EmergencyDetector.with_builtin(triggers, texts_by_language(entries)), embedder)
 
     @classmethod
     def from_entries(
@@ -132,7 +131,9 @@ class SearchEngine:
         emergency_triggers: dict[str, dict[str, list[str]]] | None = None,
         embedder: Embedder | None = None,
     ) -> SearchEngine:
-        return cls(list(entries), EmergencyDetector.with_builtin(emergency_triggers), embedder)
+        entries = list(entries)
+        detector = EmergencyDetector.with_builtin(emergency_triggers, texts_by_language(entries))
+        return cls(entries, detector, embedder)
 
     @property
     def semantic_ready(self) -> bool:
@@ -169,6 +170,12 @@ class SearchEngine:
         if reading is not None:
             query = f"{query}\n{reading}"  # "muzh upal" is also "муж упал" (see search())
         match = self.emergency.detect(query)
+        if match is not None and match.guess:
+            # One wrong letter in a short word ("kalıyor" for "kanıyor"): kept when the meaning agrees
+            # (closer to an emergency situation than to any entry) or cannot be asked.
+            lead = self.search(query, lang, district, limit).situation_lead
+            if lead is not None and lead < 0:
+                match = self.emergency.detect(query, guesses=False)
         if match is not None and match.hard:
             result = self.search(query, lang, district, limit)
             hits = ([result.answer] if result.answer else []) + result.alternatives
@@ -263,16 +270,23 @@ class SearchEngine:
         situation = dense.pop(self.semantic.emergency, 0.0)
         closest = max(dense.values(), default=0.0)
         # Closer to an emergency situation than to anything the content offers: the numbers come first.
-        alarming = situation >= SITUATION and situation - closest >= SITUATION_MARGIN
+        lead = situation - closest
+        alarming = situation >= SITUATION and lead >= SITUATION_MARGIN
         fused = {i: fuse(i, s) for i, s in dense.items() if self._serves(i, district)}
         if not fused:
-            return SearchResult(reason="no_match", semantic=True, alarming=alarming)
+            return SearchResult(reason="no_match", semantic=True, alarming=alarming, situation_lead=lead)
         ranked = sorted(fused, key=lambda i: -fused[i])
         top = ranked[0]
         best = fused[top]
         confidence = _confidence(best, floor, answer)
         if best < floor:
-            return SearchResult(reason="no_match", confidence=confidence, semantic=True, alarming=alarming)
+            return SearchResult(
+                reason="no_match",
+                confidence=confidence,
+                semantic=True,
+                alarming=alarming,
+                situation_lead=lead,
+            )
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
         confident = best >= answer and best - runner_up >= MARGIN and lexical_best == top
@@ -288,6 +302,7 @@ class SearchEngine:
                 confidence=confidence,
                 semantic=True,
                 alarming=alarming,
+                situation_lead=lead,
             )
         return SearchResult(
             alternatives=[self._hit(top, best), *hits],
@@ -295,6 +310,7 @@ class SearchEngine:
             confidence=confidence,
             semantic=True,
             alarming=alarming,
+            situation_lead=lead,
         )
 
     def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:

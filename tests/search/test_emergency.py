@@ -199,3 +199,83 @@ def test_a_polish_newcomer_asking_for_help_gets_the_integration_offers(engine: S
     assert not result.emergency
     hits = ([result.answer] if result.answer else []) + result.alternatives
     assert {"integrationscoaching", "integrationsbeauftragter"} & {h.id for h in hits[:3]}
+
+
+# --- typos and real words ---------------------------------------------------------------------------------
+# The first two are a reviewer's report ("yapıyor", is doing, read as a typo of "yanıyor", is burning); the
+# others were written before the bot had been run on them.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "annem yemek yapıyor",
+        "komsum gece cok gurultu yapiyor ne yapabilirim",
+        "oğlum çok güzel resim yapıyor",
+    ],
+)
+def test_a_known_word_is_no_typo_of_a_trigger(lexical_engine: SearchEngine, text: str) -> None:
+    # "yapıyor" is one letter from "yanıyor" but a word of its own (a Turkish stop word): even without the
+    # model no emergency screen
+    assert lexical_engine.emergency.detect(text) is None
+    assert not lexical_engine.answer(text, "tr").emergency
+
+
+def test_content_words_are_known_words() -> None:
+    everyday = {"de": ["Unsere Gruppe trennt den Müll"]}  # "trennt": one letter from "brennt"
+    detector = EmergencyDetector.with_builtin(None, everyday)
+    assert detector.detect("Mein Mann trennt sich von mir") is None
+    assert EmergencyDetector.with_builtin().detect("Mein Mann trennt sich von mir") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "trigger"),
+    [
+        ("kızım öğleden sonra okulda kalıyor, yemek var mı?", "tr", "kanıyor"),
+        ("bugün yağmur yağıyor, etkinlik iptal mi?", "tr", "yanıyor"),
+        ("Mein Baby schläft nachts nicht, wer kann mir helfen?", "de", "schlägt"),
+        ("Mein Mann trennt sich von mir, wo gibt es Beratung?", "de", "brennt"),
+    ],
+)
+def test_one_wrong_letter_in_a_short_word_is_a_guess_the_meaning_decides(
+    engine: SearchEngine, lexical_engine: SearchEngine, text: str, lang: str, trigger: str
+) -> None:
+    match = lexical_engine.emergency.detect(text)
+    assert match is not None and match.guess and match.trigger == trigger
+    assert lexical_engine.emergency.detect(text, guesses=False) is None
+    assert not engine.answer(text, lang).emergency  # by meaning these are no emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mein vater ist bewustlos", "de"),
+        ("meine frau ist ohnmächig geworden", "de"),
+        ("Hilfe, die Küche brennnt", "de"),
+        ("kocam beni dövüyo", "tr"),
+        ("annem bayldı", "tr"),
+        ("mutfak yanıyo", "tr"),
+        ("intiahr etmek istiyorum", "tr"),
+        ("أريد الانتحار", "ar"),
+        ("муж меня избиваит", "ru"),
+        ("он потерял сознане", "ru"),
+    ],
+)
+def test_a_real_emergency_with_a_typo_still_raises_the_alarm(
+    engine: SearchEngine, lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert lexical_engine.answer(text, lang).emergency
+    assert engine.answer(text, lang).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("annemin kafasi kaniyir, ne yapayim", "tr"), ("mein sohn blutrt am kopf", "de")],
+)
+def test_a_guess_that_the_meaning_confirms_raises_the_alarm(
+    engine: SearchEngine, lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    match = lexical_engine.emergency.detect(text)
+    assert match is not None and match.guess
+    assert lexical_engine.answer(text, lang).emergency  # without the model: the safe side
+    assert engine.answer(text, lang).emergency

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Integer
+from sqlalchemy import BigInteger, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, UTCDateTime
@@ -18,6 +18,3 @@ class FloodCounter(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime)
     count: Mapped[int] = mapped_column(Integer, default=0)
-    # No longer read: the first refused message of a window is the one whose count is just past the limit.
-    # The column stays until a migration removes it (databases in the field have it).
-    warned: Mapped[bool] = mapped_column(Boolean, default=False)

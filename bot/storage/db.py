@@ -161,7 +161,12 @@ def create_database(url: str, *, echo: bool = False) -> Database:
 
 def upsert_insert(session: AsyncSession) -> Any:
     """`insert` with ON CONFLICT for the session's database (SQLite and PostgreSQL spell it alike)."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(session.get_bind().dialect.name)
+
+
+def dialect_insert(dialect: str) -> Any:
+    """`insert` with ON CONFLICT for the database `dialect` ("postgresql" or "sqlite")."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def changed_rows(result: Any) -> int:

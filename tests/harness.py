@@ -182,6 +182,11 @@ class BotHarness:
         return person.in_group(group_chat_id)
 
 
+# The education provider's Telegram group in the request tests' content copies: one chat id for all of them,
+# so that a test process loads and indexes that copy once (`preloaded_content`), not once per test module.
+COURSE_GROUP = -1_000_000_000_777
+
+
 def content_with_partner_group(
     tmp_path: Path, partner_id: str, chat_id: int, topic_id: int | None = None
 ) -> Path:

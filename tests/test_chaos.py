@@ -25,9 +25,9 @@ from bot.delivery.worker import DeliveryWorker
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.tickets.hooks import TicketDeliveryHooks
-from tests.harness import BotHarness, content_with_partner_group, fill_in_request
+from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, fill_in_request
 
-GROUP = -1_000_000_000_888
+GROUP = COURSE_GROUP
 LANGS = ["ar", "tr", "uk", "fa", "ru", "pl", "en", "de"]
 
 

@@ -6,9 +6,9 @@ import asyncio
 from pathlib import Path
 
 from bot.storage.db import WriteLock
-from tests.harness import BotHarness, content_with_partner_group, fill_in_request
+from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, fill_in_request
 
-GROUP = -1_000_000_000_555
+GROUP = COURSE_GROUP
 
 
 async def test_twenty_residents_pressing_send_at_once_all_get_their_request_number(

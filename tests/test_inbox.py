@@ -14,9 +14,9 @@ from bot.inbox.worker import InboxWorker
 from bot.storage.db import Database
 from bot.storage.models.inbox import InboxStatus, InboxUpdate
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, content_with_partner_group, skip_questions
+from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, skip_questions
 
-GROUP = -1_000_000_000_333
+GROUP = COURSE_GROUP
 
 
 def update(update_id: int, chat_id: int, text: str = "hallo") -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.testing.fakeapi import Sent
-from tests.harness import BotHarness, content_with_partner_group, fill_in_request
+from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, fill_in_request
 
-GROUP = -1_000_000_000_222
+GROUP = COURSE_GROUP
 OTHER_GROUP = -1_000_000_000_223
 
 

@@ -13,9 +13,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
-from tests.harness import BotHarness, content_with_partner_group, skip_questions
+from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, skip_questions
 
-GROUP = -1_000_000_000_777
+GROUP = COURSE_GROUP
 
 
 def content_with_group(tmp_path: Path) -> Path:

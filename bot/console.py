@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from bot.app import build_application, start_services, stop_services
+from bot.handlers.admin import reloads_done
 from bot.render.callback import encode
 from bot.settings import Settings
 from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
@@ -263,6 +264,7 @@ async def run_console(
             # Deliver what is still waiting in the outbox, so a piped preview shows the partner's card too.
             # The background worker stops first: a chat it is sending to would be skipped, and its next
             # message would appear only in the next preview.
+            await reloads_done()
             if delivery is not None:
                 await delivery.stop()
             await deliver(app)

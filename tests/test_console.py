@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import run_cli, run_cli_here
+from bot.console import console_user_id
+from tests.harness import cli_environment, run_cli, run_cli_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +66,15 @@ def test_the_partner_role_after_a_request_by_e_mail_says_where_it_went(tmp_path:
     assert "✉️ [E-Mail an bildung@example.org]" in result.stdout
     assert "(Die Anfrage ging per E-Mail an bildung@example.org;" in result.stdout
     assert "Noch keine Anfrage" not in result.stdout
+
+
+def test_a_piped_reload_as_staff_shows_its_result_before_the_preview_ends(tmp_path: Path) -> None:
+    staff = console_user_id("de", "Anna")
+    env = {**cli_environment(tmp_path, None), "ADMIN_USER_IDS": str(staff)}
+    result = run_cli_here(tmp_path, "--lang", "de", stdin="/reload\n", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Die Inhalte werden geprüft" in result.stdout
+    assert "Neue Inhalte sind online" in result.stdout  # the reload's result, not cut off by the end of input
 
 
 def test_back_as_the_resident_the_partners_answer_can_be_ended_by_its_number(tmp_path: Path) -> None:

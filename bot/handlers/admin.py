@@ -50,6 +50,12 @@ async def reload_content(update: Update, context: Context) -> None:
 _running: set[asyncio.Task[None]] = set()
 
 
+async def reloads_done() -> None:
+    """Wait for the staff's reloads still running: the console's last step, so that a piped preview shows
+    the result of its /reload instead of ending before it."""
+    await asyncio.gather(*_running, return_exceptions=True)
+
+
 async def report_reload(update: Update, message: Message, context: Context) -> None:
     """Reload the content and answer the staff's /reload with the result (errors go to the error handler)."""
     try:

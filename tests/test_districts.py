@@ -94,28 +94,23 @@ async def test_the_district_button_speaks_the_residents_language(bot: BotHarness
     assert "🏘 فريدنبرغ (Fredenberg)" in nora.last().labels
 
 
+async def consent_after(resident: SimUser, ask_button: str, text: str) -> str:
+    """From a button that asks a person to the consent screen ("This goes to: …"), questions skipped."""
+    await resident.tap(ask_button)
+    await skip_questions(resident)
+    await resident.send(text)
+    await resident.tap("✅")
+    await resident.tap("💬")
+    return resident.last().text or ""
+
+
 async def test_a_general_request_goes_to_the_office_of_the_residents_district(bot: BotHarness) -> None:
     nora = await resident_in(bot, "Fredenberg")
-    await nora.tap("Frage stellen")
-    await skip_questions(nora)
-    await nora.send("Wann ist das Quartiersbüro geöffnet?")
-    await nora.tap("✅")
-    await nora.tap("💬")
-    assert "Quartiersmanagement Fredenberg" in (nora.last().text or "")
+    assert "Quartiersmanagement Fredenberg" in await consent_after(nora, "Frage stellen", "Wann ist offen?")
     # Asked of the Ost- und Westsiedlung's office itself, the question goes there.
     await nora.send("/start p_quartiersmanagement")
-    await nora.tap("🙋")
-    await skip_questions(nora)
-    await nora.send("Ich ziehe bald in die Westsiedlung.")
-    await nora.tap("✅")
-    await nora.tap("💬")
-    consent = nora.last().text or ""
+    consent = await consent_after(nora, "🙋", "Ich ziehe bald in die Westsiedlung.")
     assert "Quartiersmanagement Ost- und Westsiedlung" in consent and "Fredenberg" not in consent
 
     olga = await resident_in(bot, "Ost- und Westsiedlung")
-    await olga.tap("Frage stellen")
-    await skip_questions(olga)
-    await olga.send("Wann ist das Quartiersbüro geöffnet?")
-    await olga.tap("✅")
-    await olga.tap("💬")
-    assert "Fredenberg" not in (olga.last().text or "")
+    assert "Fredenberg" not in await consent_after(olga, "Frage stellen", "Wann ist offen?")

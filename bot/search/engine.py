@@ -170,14 +170,15 @@ class SearchEngine:
         if reading is not None:
             query = f"{query}\n{reading}"  # "muzh upal" is also "муж упал" (see search())
         match = self.emergency.detect(query)
+        searched: SearchResult | None = None  # the whole message's search, made at most once
         if match is not None and match.guess:
             # One wrong letter in a short word ("kalıyor" for "kanıyor"): kept when the meaning agrees
             # (closer to an emergency situation than to any entry) or cannot be asked.
-            lead = self.search(query, lang, district, limit).situation_lead
-            if lead is not None and lead < 0:
+            searched = self.search(query, lang, district, limit)
+            if searched.situation_lead is not None and searched.situation_lead < 0:
                 match = self.emergency.detect(query, guesses=False)
         if match is not None and match.hard:
-            result = self.search(query, lang, district, limit)
+            result = searched if searched is not None else self.search(query, lang, district, limit)
             hits = ([result.answer] if result.answer else []) + result.alternatives
             return SearchResult(
                 alternatives=hits[:limit], emergency=True, understood=True, emergency_match=match
@@ -187,7 +188,7 @@ class SearchEngine:
             return SearchResult(small_talk=kind, understood=True)
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
-        result = self.search(query, lang, district, limit)
+        result = searched if searched is not None else self.search(query, lang, district, limit)
         if match is None and result.alarming and result.answer is None:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
             # a trigger word: the numbers first, the best entries below them (bot/search/situations.py).

@@ -67,8 +67,6 @@ class ConsolePrinter:
         if payload.kind == "venue":
             p = payload.params
             body = f"📍 {p['title']}\n{p['address']}\n({p['latitude']}, {p['longitude']})"
-        elif payload.kind == "location":
-            body = f"📍 ({payload.params['latitude']}, {payload.params['longitude']})"
         elif payload.kind in {"photo", "document", "voice"}:
             # An uploaded file is one line: its name (the bytes stay in the fake's `uploads`).
             upload = str(payload.params.get(payload.kind, ""))

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "quartiersbot_preview"
 FAKE_TOKEN = "7000000001:OFFLINE-PREVIEW-TOKEN-not-a-real-one"
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Quartiersbot", "username": BOT_USERNAME}
 
 # A fault injector: returns None (answer normally), an HTTP status with a Bot API error body, or an
 # exception to raise (e.g. telegram.error.TimedOut) as the transport would.
@@ -43,32 +44,22 @@ Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, Any]] | BaseExcept
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
-# Calls that put a message into a chat: what Telegram's flood limits count.
-SENDING = {
-    "sendMessage",
-    "sendPhoto",
-    "sendDocument",
-    "sendVoice",
-    "sendAudio",
-    "sendVideo",
-    "sendAnimation",
-    "sendSticker",
-    "sendVenue",
-    "sendLocation",
-    "sendContact",
-    "sendPoll",
-    "sendMediaGroup",
-    "copyMessage",
-    "forwardMessage",
+# The calls of the bot that put a message into a chat (what Telegram's flood limits count): the kind of
+# message each makes and the parameter its text is in (copyMessage is answered apart).
+SENT_KINDS: dict[str, tuple[str, str]] = {
+    "sendMessage": ("text", "text"),
+    "sendVenue": ("venue", "title"),
+    "sendPhoto": ("photo", "caption"),
+    "sendDocument": ("document", "caption"),
+    "sendVoice": ("voice", "caption"),
 }
-CAPTIONED = {
-    "sendPhoto",
-    "sendDocument",
-    "sendVoice",
-    "sendAudio",
-    "sendVideo",
-    "sendAnimation",
-    "copyMessage",
+SENDING = {*SENT_KINDS, "copyMessage"}
+CAPTIONED = {method for method, (_kind, key) in SENT_KINDS.items() if key == "caption"} | {"copyMessage"}
+# What the bot's settings calls (`setMyCommands` …) set, kept per language in `bot_settings`.
+BOT_SETTINGS = {
+    "setMyCommands": "commands",
+    "setMyDescription": "description",
+    "setMyShortDescription": "short_description",
 }
 
 
@@ -175,15 +166,8 @@ class Sent:
     edits: int = 0
 
     @property
-    def buttons(self) -> list[list[str]]:
-        """Labels of the inline (or reply) keyboard, row by row."""
-        if not self.reply_markup:
-            return []
-        rows = self.reply_markup.get("inline_keyboard") or self.reply_markup.get("keyboard") or []
-        return [[b["text"] if isinstance(b, dict) else str(b) for b in row] for row in rows]
-
-    @property
     def flat_buttons(self) -> list[dict[str, Any]]:
+        """The buttons of the inline (or reply) keyboard, in reading order."""
         if not self.reply_markup:
             return []
         rows = self.reply_markup.get("inline_keyboard") or self.reply_markup.get("keyboard") or []
@@ -224,7 +208,6 @@ class FakeTelegram(BaseRequest):
         self.files: dict[str, bytes] = {}
         # Files the bot uploaded (send_document with bytes), by file name: the last upload of each name.
         self.uploads: dict[str, bytes] = {}
-        self.group_members: dict[int, set[int]] = {}
         self.answered_callbacks: list[dict[str, Any]] = []
         self.bot_settings: dict[str, dict[str, Any]] = {}
 
@@ -286,6 +269,12 @@ class FakeTelegram(BaseRequest):
             if retry_after is not None:
                 body["parameters"] = {"retry_after": retry_after}
             return status, body
+        if method in SENT_KINDS:
+            kind, text_key = SENT_KINDS[method]
+            return 200, {"ok": True, "result": self._send(params, kind, text_key)}
+        if method in BOT_SETTINGS:
+            key = BOT_SETTINGS[method]
+            self.bot_settings.setdefault(key, {})[params.get("language_code", "")] = params.get(key)
         handler = getattr(self, f"_api_{method}", None)
         result = handler(params) if handler else True
         return 200, {"ok": True, "result": result}
@@ -366,7 +355,7 @@ class FakeTelegram(BaseRequest):
             "message_id": sent.message_id,
             "date": int(time.time()),
             "chat": self.chat_json(sent.chat_id),
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Quartiersbot", "username": BOT_USERNAME},
+            "from": BOT_USER,
         }
         if not nested and sent.reply_to is not None:
             original = self.chats.get(sent.chat_id, {}).get(sent.reply_to)
@@ -389,17 +378,15 @@ class FakeTelegram(BaseRequest):
                 "address": p["address"],
             }
             data["location"] = data["venue"]["location"]
-        if sent.kind == "location":
-            data["location"] = {"latitude": sent.params["latitude"], "longitude": sent.params["longitude"]}
         return data
 
-    def _send(self, params: dict[str, Any], kind: str, text_key: str | None = "text") -> dict[str, Any]:
+    def _send(self, params: dict[str, Any], kind: str, text_key: str) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         reply = params.get("reply_parameters") or {}
         sent = Sent(
             chat_id=chat_id,
             message_id=self.next_message_id(chat_id),
-            text=params.get(text_key) if text_key else None,
+            text=params.get(text_key),
             reply_markup=params.get("reply_markup"),
             kind=kind,
             params=params,
@@ -410,38 +397,17 @@ class FakeTelegram(BaseRequest):
     # --- Bot API methods ------------------------------------------------------------------------
     def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
-            "id": BOT_ID,
-            "is_bot": True,
-            "first_name": "Quartiersbot",
-            "username": BOT_USERNAME,
+            **BOT_USER,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
 
-    def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send(params, "text")
-
-    def _api_sendVenue(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send(params, "venue", text_key="title")
-
-    def _api_sendLocation(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send(params, "location", text_key=None)
-
-    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send(params, "photo", text_key="caption")
-
-    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send(params, "document", text_key="caption")
-
-    def _api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send(params, "voice", text_key="caption")
-
     def _api_copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         source = self.chats.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
         copy = dict(params)
         copy["text"] = params.get("caption") or (source.text if source else None)
-        result = self._send(copy, source.kind if source else "copy")
+        result = self._send(copy, source.kind if source else "copy", "text")
         return {"message_id": result["message_id"]}
 
     def _edit_problem(self, params: dict[str, Any], chat_id: int, *, text: bool) -> str | None:
@@ -457,11 +423,9 @@ class FakeTelegram(BaseRequest):
             )
         return None
 
-    def _edit(self, params: dict[str, Any], *, text: bool) -> dict[str, Any] | bool:
-        chat_id = int(params["chat_id"])
-        sent = self.chats.get(chat_id, {}).get(int(params["message_id"]))
-        if sent is None:
-            return True
+    def _edit(self, params: dict[str, Any], *, text: bool) -> dict[str, Any]:
+        # `_broken_rule` refused the edit of a message that is not there.
+        sent = self.chats[int(params["chat_id"])][int(params["message_id"])]
         if text:
             sent.text = params.get("text")
         sent.reply_markup = params.get("reply_markup")
@@ -470,32 +434,17 @@ class FakeTelegram(BaseRequest):
             listener("edit", sent)
         return self.message_json(sent)
 
-    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._edit(params, text=True)
 
-    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._edit(params, text=False)
-
-    def _api_deleteMessage(self, params: dict[str, Any]) -> bool:
-        self.chats.get(int(params["chat_id"]), {}).pop(int(params["message_id"]), None)
-        return True
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.answered_callbacks.append(params)
         for listener in self.listeners:
             listener("callback_answer", params)
         return True
-
-    def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.chat_json(int(params["chat_id"]))
-
-    def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
-        member = user_id in self.group_members.get(chat_id, set())
-        return {
-            "status": "member" if member else "left",
-            "user": {"id": user_id, "is_bot": False, "first_name": "User"},
-        }
 
     def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = str(params["file_id"])
@@ -505,22 +454,6 @@ class FakeTelegram(BaseRequest):
             "file_size": len(self.files.get(file_id, b"")),
             "file_path": file_id,
         }
-
-    def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
-        self.bot_settings.setdefault("commands", {})[params.get("language_code", "")] = params["commands"]
-        return True
-
-    def _api_setMyDescription(self, params: dict[str, Any]) -> bool:
-        self.bot_settings.setdefault("description", {})[params.get("language_code", "")] = params.get(
-            "description"
-        )
-        return True
-
-    def _api_setMyShortDescription(self, params: dict[str, Any]) -> bool:
-        self.bot_settings.setdefault("short_description", {})[params.get("language_code", "")] = params.get(
-            "short_description"
-        )
-        return True
 
     # --- building updates -----------------------------------------------------------------------
     def next_update_id(self) -> int:
@@ -554,8 +487,7 @@ class SimUser:
         return self.chat_id if self.chat_id is not None else self.user_id
 
     def in_group(self, chat_id: int) -> SimUser:
-        """The same person writing in group `chat_id` (they become a member of it)."""
-        self.telegram.group_members.setdefault(chat_id, set()).add(self.user_id)
+        """The same person writing in group `chat_id`."""
         return SimUser(
             self.telegram, self.app, self.user_id, self.first_name, self.language_code, self.username, chat_id
         )

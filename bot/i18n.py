@@ -185,8 +185,6 @@ class I18n:
                 raise CatalogError(f"missing catalog for '{lang}': {path}")
             translations = _load_catalog(path)
             self._translators[lang] = Translator(lang, translations, babel_locale(lang))
-        if DEFAULT_LANGUAGE not in self._translators:
-            raise CatalogError("the German catalog is required")
         # Plain German falls back to German where a sentence has no plain version yet.
         for lang, translator in self._translators.items():
             base = self._translators.get(counts_as(lang))

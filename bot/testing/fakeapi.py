@@ -107,26 +107,25 @@ class _Bucket:
         return (1 - self.tokens) * self.every
 
 
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 class _TextLength(HTMLParser):
-    """What Telegram counts of an HTML text: its characters after parsing, in UTF-16 code units."""
+    """What Telegram counts of an HTML text: its characters after parsing (entities decoded), in UTF-16
+    code units."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__()
         self.length = 0
 
     def handle_data(self, data: str) -> None:
-        self.length += len(data.encode("utf-16-le")) // 2
-
-    def handle_entityref(self, name: str) -> None:
-        self.length += 1
-
-    def handle_charref(self, name: str) -> None:
-        self.length += 1
+        self.length += _utf16_length(data)
 
 
 def text_length(text: str, parse_mode: str | None) -> int:
     if (parse_mode or "").upper() != "HTML":
-        return len(text.encode("utf-16-le")) // 2
+        return _utf16_length(text)
     parser = _TextLength()
     parser.feed(text)
     parser.close()

@@ -311,9 +311,8 @@ class FakeTelegram(BaseRequest):
                 chat.tokens += 1  # not sent after all
         if not wait:
             return None
-        retry_after = float(math.ceil(wait)) if limits.whole_seconds else round(wait + 0.001, 3)
-        shown = int(retry_after) if limits.whole_seconds else retry_after
-        return 429, f"Too Many Requests: retry after {shown}", shown
+        retry_after = math.ceil(wait) if limits.whole_seconds else round(wait + 0.001, 3)
+        return 429, f"Too Many Requests: retry after {retry_after}", retry_after
 
     # --- state helpers -------------------------------------------------------------------------
     def next_message_id(self, chat_id: int) -> int:
@@ -487,9 +486,7 @@ class SimUser:
 
     def in_group(self, chat_id: int) -> SimUser:
         """The same person writing in group `chat_id`."""
-        return SimUser(
-            self.telegram, self.app, self.user_id, self.first_name, self.language_code, self.username, chat_id
-        )
+        return replace(self, chat_id=chat_id)
 
     def _user_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}

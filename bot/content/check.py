@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -76,7 +77,7 @@ def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, 
     """
     loaded = validate_content(content_dir)
     problems = [
-        p.as_error() if strict and p.severity == "warning" and p.code in STRICT_CODES else p
+        replace(p, severity="error") if strict and p.severity == "warning" and p.code in STRICT_CODES else p
         for p in loaded.problems
     ]
     errors = [p for p in problems if p.severity == "error"]

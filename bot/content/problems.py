@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -24,9 +24,6 @@ class Problem:
     line: int | None
     message: str
     code: str = ""
-
-    def as_error(self) -> Problem:
-        return replace(self, severity="error")
 
     def __str__(self) -> str:
         where = self.file or ""

@@ -572,6 +572,12 @@ class SimUser:
             }
         )
 
+    def _file(self, prefix: str, content: bytes, **details: Any) -> dict[str, Any]:
+        """A file this person sends, as Telegram describes it; the bot can download `content`."""
+        file_id = f"{prefix}-{self.user_id}-{len(self.telegram.files)}"
+        self.telegram.files[file_id] = content
+        return {"file_id": file_id, "file_unique_id": file_id, **details}
+
     async def send_photo(
         self,
         caption: str | None = None,
@@ -581,19 +587,8 @@ class SimUser:
         media_group: str | None = None,
     ) -> Sent:
         """A photo (`media_group`: one of an album, which Telegram delivers as one message per photo)."""
-        file_id = f"photo-{self.user_id}-{len(self.telegram.files)}"
-        self.telegram.files[file_id] = b"\xff\xd8" + b"0" * 32
-        extra: dict[str, Any] = {
-            "photo": [
-                {
-                    "file_id": file_id,
-                    "file_unique_id": file_id,
-                    "width": 800,
-                    "height": 600,
-                    "file_size": size,
-                }
-            ]
-        }
+        photo = self._file("photo", b"\xff\xd8" + b"0" * 32, width=800, height=600, file_size=size)
+        extra: dict[str, Any] = {"photo": [photo]}
         if caption:
             extra["caption"] = caption
         if media_group:
@@ -609,34 +604,15 @@ class SimUser:
         caption: str | None = None,
         reply_to: Sent | None = None,
     ) -> Sent:
-        file_id = f"doc-{self.user_id}-{len(self.telegram.files)}"
-        self.telegram.files[file_id] = b"%PDF-1.4 example"
-        extra: dict[str, Any] = {
-            "document": {
-                "file_id": file_id,
-                "file_unique_id": file_id,
-                "file_name": file_name,
-                "mime_type": mime_type,
-                "file_size": size,
-            }
-        }
+        details = {"file_name": file_name, "mime_type": mime_type, "file_size": size}
+        extra: dict[str, Any] = {"document": self._file("doc", b"%PDF-1.4 example", **details)}
         if caption:
             extra["caption"] = caption
         return await self._message(extra, reply_to)
 
     async def send_voice(self, *, duration: int = 5, reply_to: Sent | None = None) -> Sent:
-        file_id = f"voice-{self.user_id}-{len(self.telegram.files)}"
-        self.telegram.files[file_id] = b"OggS"
-        extra = {
-            "voice": {
-                "file_id": file_id,
-                "file_unique_id": file_id,
-                "duration": duration,
-                "mime_type": "audio/ogg",
-                "file_size": 9000,
-            }
-        }
-        return await self._message(extra, reply_to)
+        voice = self._file("voice", b"OggS", duration=duration, mime_type="audio/ogg", file_size=9000)
+        return await self._message({"voice": voice}, reply_to)
 
     async def share_contact(self, phone_number: str) -> Sent:
         """Tap Telegram's 'share my phone number' button."""

@@ -88,13 +88,11 @@ class InboxWorker:
 
     async def start(self) -> None:
         """Queue what an earlier process left pending, then keep scanning. Call before the intake stores
-        anything: a chat's leftover update must come before its new ones."""
-        if self._scanner is None:
-            self._stopping = False
-            count = await self.scan()
-            if count:
-                logger.info("inbox: %d stored updates left to process", count)
-            self._scanner = asyncio.create_task(self._scan_loop(), name="inbox-scan")
+        anything: a chat's leftover update must come before its new ones. A worker is started once."""
+        count = await self.scan()
+        if count:
+            logger.info("inbox: %d stored updates left to process", count)
+        self._scanner = asyncio.create_task(self._scan_loop(), name="inbox-scan")
 
     async def stop(self, grace: float = 10.0) -> None:
         """Finish the updates being processed (up to `grace` seconds); queued ones stay pending for next

@@ -258,7 +258,7 @@ class FakeTelegram(BaseRequest):
     # --- Telegram's rules ----------------------------------------------------------------------
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """What Telegram answers to `method` (the call is not recorded here): HTTP status and JSON body."""
-        chat_id = _chat_id(params.get("chat_id"))
+        chat_id = int(params["chat_id"]) if "chat_id" in params else None  # the bot uses no @usernames
         refusal = self._broken_rule(method, params, chat_id)
         if refusal is not None:
             status, description, retry_after = refusal
@@ -459,13 +459,6 @@ class FakeTelegram(BaseRequest):
 
     def next_callback_id(self) -> str:
         return str(next(self._callback_ids))
-
-
-def _chat_id(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass

@@ -48,7 +48,7 @@ def reply_signature(request_number: str, secret: str) -> str:
 class SmtpMailer:
     """Builds the e-mail from an outbox payload (plain text + HTML alternative + attachments) and sends it."""
 
-    def __init__(self, settings: Settings, fetch_file: FileFetcher | None = None) -> None:
+    def __init__(self, settings: Settings, fetch_file: FileFetcher) -> None:
         assert settings.smtp_host and settings.smtp_from, "SMTP_HOST and SMTP_FROM configure the mailer"
         self.settings = settings
         self.fetch_file = fetch_file
@@ -90,8 +90,6 @@ class SmtpMailer:
         return message
 
     async def _attach(self, message: EmailMessage, attachment: Mapping[str, Any], index: int) -> None:
-        if self.fetch_file is None:
-            raise RuntimeError("e-mail with attachments needs a file fetcher")
         try:
             data = await self.fetch_file(attachment["file_id"])
         except BadRequest as exc:

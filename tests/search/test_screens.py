@@ -102,3 +102,26 @@ async def test_a_reload_with_unchanged_texts_stays_meaning_based_at_once(bot: Bo
     anna = bot.resident("Anna", lang="de")
     await anna.send("Deutschkurs für Frauen mit Kinderbetreuung")
     assert anna.last().labels[:2] == ["👍", "👎"]
+
+
+async def test_staff_see_the_votes_per_entry_and_the_questions_without_an_answer(bot: BotHarness) -> None:
+    # Two residents answer 'did this help?' differently for the course, one of them twice (her second tap
+    # changes her vote), a third votes for another entry; a question nobody can answer is kept anonymously.
+    question = "Wo kann ich mein Fahrrad reparieren lassen Xylophon"
+    for name, lang, taps in (("Ayşe", "tr", ["👎", "👍"]), ("Emma", "en", ["👎"])):
+        resident = bot.resident(name, lang=lang)
+        for tap in taps:
+            await resident.send("German course for women with childcare")
+            await resident.tap(tap, resident.last())
+    ben = bot.resident("Ben", lang="de")
+    await ben.send("Bewerbungstraining Lebenslauf")
+    answer = ben.last()
+    await ben.tap("👍", answer)
+    await ben.send(question)
+    await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+    report = (bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or "").splitlines()
+    votes = [line for line in report if " – " in line and ":" in line.split(" – ")[0]]
+    assert votes[0] == "offer:deutschkurs-frauen – 1 / 1"  # most votes first; Ayşe counted once
+    assert len(votes) == 2 and votes[1].endswith(" – 1 / 0")
+    assert f"• [de] {question}" in report
+    assert not any("Ayşe" in line or "Emma" in line or "Ben" in line for line in report)

@@ -78,12 +78,6 @@ class Writer:
         )
 
 
-def topic_back(topics: Sequence[str]) -> str | None:
-    """Back from an entry opened without a screen to return to (a deep link, a search's answer) leads to
-    the first page of its first topic."""
-    return encode("topic", topics[0], 0) if topics else None
-
-
 ENTRY_KINDS = ("topic", "offer", "event", "partner", "faq")
 
 
@@ -99,17 +93,19 @@ def resolve(catalogue: Catalogue, refs: Sequence[str]) -> list[Hit]:
     return [found[key][0] for key in refs if len(found.get(key, ())) == 1]
 
 
-def back_data(catalogue: Catalogue, came_from: Origin | None) -> str | None:
-    """Back to the screen an entry was opened from (None if there is none, or the content no longer has
-    it): a topic's page, an answer, or a list of entries rebuilt from their refs (`back:<origin>`)."""
-    if came_from is None:
-        return None
-    hits = resolve(catalogue, came_from.refs)
-    if came_from.kind == "topic":
-        return encode("topic", hits[0][1], came_from.page) if hits and hits[0][0] == "topic" else None
-    if came_from.kind == "faq":
-        return encode("faq", hits[0][1]) if hits and hits[0][0] == "faq" else None
-    return encode("back", str(came_from)) if hits else None
+def back_data(catalogue: Catalogue, came_from: Origin | None, topics: Sequence[str] = ()) -> str | None:
+    """Back to the screen an entry was opened from, while the content still has it: a topic's page, an
+    answer, or a list of entries rebuilt from their refs (`back:<origin>`). Without one (a deep link, a
+    search's answer) Back leads to the first page of the entry's first of `topics`, or nowhere."""
+    if came_from is not None and (hits := resolve(catalogue, came_from.refs)):
+        kind, entry_id = hits[0]
+        if came_from.kind == kind == "topic":
+            return encode("topic", entry_id, came_from.page)
+        if came_from.kind == kind == "faq":
+            return encode("faq", entry_id)
+        if came_from.kind in ("alternatives", "emergency"):
+            return encode("back", str(came_from))
+    return encode("topic", topics[0], 0) if topics else None
 
 
 def entry_button(label: str, kind: str, entry_id: str, came_from: Origin | None) -> Button:
@@ -405,7 +401,7 @@ def offer_screen(
     else:
         label = "🙋 " + t.gettext("Ask a person")
     rows = [[(label, encode("signup", offer_id))], *map_rows(t, catalogue, offer.place or partner.place)]
-    rows.append(nav_row(t, back_data(catalogue, came_from) or topic_back(offer.topics)))
+    rows.append(nav_row(t, back_data(catalogue, came_from, offer.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
@@ -429,7 +425,7 @@ def event_screen(
         label = w.plain(event.signup_label) or t.gettext("Sign me up")
         rows.append([("✋ " + label, encode("signup-e", event_id))])
     rows += map_rows(t, catalogue, event.place)
-    rows.append(nav_row(t, back_data(catalogue, came_from) or topic_back(event.topics)))
+    rows.append(nav_row(t, back_data(catalogue, came_from, event.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 
@@ -470,7 +466,7 @@ def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str, came_from: Orig
     links += [("partner", pid) for pid in entry.partners if pid in catalogue.partners]
     here = Origin.of("faq", [("faq", faq_id)])
     rows = [*hit_rows(t, catalogue, links, here), [person_button(t, f"f.{faq_id}")]]
-    rows.append(nav_row(t, back_data(catalogue, came_from) or topic_back(entry.topics)))
+    rows.append(nav_row(t, back_data(catalogue, came_from, entry.topics)))
     return "\n".join(lines) + w.footer(), rows
 
 

@@ -29,7 +29,7 @@ from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import stale_button
 from bot.render import partners as partner_render
 from bot.render import requests as render
-from bot.render.callback import decode
+from bot.render.callback import Callback
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
 from bot.tickets.desk import Relayed
@@ -58,9 +58,9 @@ def attachment_of(message: Message) -> Attachment | None:
     )
 
 
-def request_id_of(data: str | None, index: int = 1) -> int | None:
+def request_id_of(callback: Callback, index: int = 1) -> int | None:
     try:
-        return int(decode(data).arg(index))
+        return int(callback.arg(index))
     except ValueError:
         return None
 
@@ -265,17 +265,16 @@ async def reply_relayed(
 
 async def pressed_request(
     update: Update, context: Context, index: int = 1
-) -> tuple[CallbackQuery, User, int] | None:
-    """The button press, its presser and the request its data names (argument `index`); a press naming no
-    request is stale."""
+) -> tuple[CallbackQuery, User, Callback, int] | None:
+    """The button press, its presser, its data and the request the data names (argument `index`); a press
+    naming no request is stale."""
     if (press := button_press(update)) is None:
         return None
-    query, user, _callback = press
-    request_id = request_id_of(query.data, index)
+    request_id = request_id_of(press[2], index)
     if request_id is None:
         await stale_button(update, context)
         return None
-    return query, user, request_id
+    return *press, request_id
 
 
 async def conversation_button(update: Update, context: Context) -> None:
@@ -283,19 +282,14 @@ async def conversation_button(update: Update, context: Context) -> None:
     pressed = await pressed_request(update, context)
     if pressed is None:
         return
-    query, user, request_id = pressed
-    t = context.t
-    desk = context.services.requests
-    if decode(query.data).arg(0) == "end":
-        partner = await desk.end_conversation(user.id, request_id)
+    query, user, callback, request_id = pressed
+    if callback.arg(0) == "end":
+        partner = await context.services.requests.end_conversation(user.id, request_id)
         if partner is None:
-            await answer_query(query, t.gettext("Nothing to change."))
+            await answer_query(query, context.t.gettext("Nothing to change."))
             return
         await answer_query(query)
-        text, keyboard = render.conversation_ended(t, partner)
-        chat = update.effective_chat
-        if chat is not None:
-            await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
+        await show(update, context, *render.conversation_ended(context.t, partner), new_message=True)
         return
     prompt = query.message if isinstance(query.message, Message) else None
     if prompt is None or prompt.reply_to_message is None:
@@ -343,10 +337,10 @@ async def resident_request_button(update: Update, context: Context) -> None:
     pressed = await pressed_request(update, context)
     if chat is None or pressed is None:
         return
-    query, user, request_id = pressed
+    query, user, callback, request_id = pressed
     t = context.t
     desk = context.services.requests
-    if decode(query.data).arg(0) == "withdraw":
+    if callback.arg(0) == "withdraw":
         withdrawn = await desk.withdraw(user.id, request_id)
         await answer_query(query, t.gettext("Withdrawn.") if withdrawn else t.gettext("Nothing to change."))
         await requests_command(update, context)
@@ -396,7 +390,7 @@ async def reopen_button(update: Update, context: Context) -> None:
     pressed = await pressed_request(update, context, index=0)
     if pressed is None:
         return
-    query, user, request_id = pressed
+    query, user, _callback, request_id = pressed
     if await context.services.requests.reopen(user.id, request_id) is not Outcome.OK:
         await answer_query(
             query,
@@ -414,19 +408,16 @@ async def handover_answer(update: Update, context: Context) -> None:
     pressed = await pressed_request(update, context)
     if pressed is None:
         return
-    query, user, request_id = pressed
-    agreed = decode(query.data).arg(0) == "yes"
+    query, user, callback, request_id = pressed
+    agreed = callback.arg(0) == "yes"
     outcome, partner = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
-    t = context.t
     if outcome is not Outcome.OK:
-        await answer_query(query, t.gettext("Nothing to change."))
+        await answer_query(query, context.t.gettext("Nothing to change."))
         return
     await answer_query(query)
     await edit_buttons(query.message, None)
     if not agreed:
-        chat = update.effective_chat
-        if chat is not None:
-            await context.bot.send_message(chat.id, render.handover_kept(t, partner))
+        await show(update, context, render.handover_kept(context.t, partner), new_message=True)
 
 
 # --- the partner group --------------------------------------------------------------------------------------
@@ -434,13 +425,11 @@ async def handover_answer(update: Update, context: Context) -> None:
 
 async def partner_button(update: Update, context: Context) -> None:
     """Take on / Close / Hand over on a request card in a partner group."""
-    query = update.callback_query
     chat = update.effective_chat
-    user = update.effective_user
-    if query is None or chat is None or user is None:
+    if (press := button_press(update)) is None or chat is None:
         return
-    callback = decode(query.data)
-    action, request_id = callback.arg(0), request_id_of(query.data)
+    query, user, callback = press
+    action, request_id = callback.arg(0), request_id_of(callback)
     # The pattern (`bot.handlers.common.PARTNER_BUTTON`) admits only the card's actions.
     if request_id is None or (action == "ho" and not callback.arg(2)):
         await stale_button(update, context)

@@ -58,12 +58,7 @@ async def open_entry(update: Update, context: Context) -> None:
     if not _exists(context, kind, entry_id):
         await stale_button(update, context)
         return
-    page = 0
-    if kind == "topic":
-        try:
-            page = int(callback.arg(1, "0"))
-        except ValueError:
-            page = 0
+    page = int(callback.arg(1)) if kind == "topic" and callback.arg(1).isdecimal() else 0
     came_from = parse_origin(callback.arg(2 if kind == "topic" else 1))
     await answer_query(update.callback_query)
     await show_entry(update, context, kind, entry_id, page=page, came_from=came_from)

@@ -528,17 +528,12 @@ def entry_screen(
     """The detail screen of any searchable entry (KeyError if it no longer exists); a topic lists what is
     in the resident's `district`, `page` by page. Its Back returns to `came_from`, the screen it was
     opened from, while the content still has that screen."""
-    if kind == "offer":
-        return offer_screen(t, catalogue, entry_id, now, came_from)
-    if kind == "event":
-        return event_screen(t, catalogue, entry_id, now, came_from)
-    if kind == "partner":
-        return partner_screen(t, catalogue, entry_id, now, came_from)
-    if kind == "faq":
-        return faq_screen(t, catalogue, entry_id, came_from)
     if kind == "topic":
         return topic_screen(t, catalogue, entry_id, district, page, now, came_from)
-    raise KeyError(kind)
+    if kind == "faq":
+        return faq_screen(t, catalogue, entry_id, came_from)
+    detail = {"offer": offer_screen, "event": event_screen, "partner": partner_screen}[kind]
+    return detail(t, catalogue, entry_id, now, came_from)
 
 
 def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -> str:

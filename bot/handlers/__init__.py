@@ -27,7 +27,6 @@ def on_button(
 
 
 def register(app: AppType) -> None:
-    """Register every handler of the bot, in order."""
     # Group -20: a resident sending very many messages is slowed down before anything else runs.
     app.add_handler(TypeHandler(Update, common.flood_guard), group=-20)
     # Group -15: a button pressed in a chat where it never appears (forged, or forwarded) goes no further.

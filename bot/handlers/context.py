@@ -32,8 +32,6 @@ class UserData:
 
 
 class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
-    """The context every handler receives."""
-
     @property
     def services(self) -> Services:
         return self.bot_data.services
@@ -48,7 +46,6 @@ class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
 
     @property
     def t(self) -> Translator:
-        """The translator for the resident of this update."""
         return self.services.i18n.translator(self.lang)
 
 

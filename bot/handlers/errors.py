@@ -59,7 +59,6 @@ async def error_handler(update: object, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    """A command the bot does not know."""
     await show(update, context, *screens.unknown_command(context.t))
 
 

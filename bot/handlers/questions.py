@@ -17,7 +17,6 @@ logger = logging.getLogger(__name__)
 
 
 async def on_text(update: Update, context: Context) -> None:
-    """Any text in the private chat that is not a command."""
     message = update.effective_message
     if message is None or message.text is None:
         return

@@ -37,7 +37,6 @@ async def menu(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """/help: what the bot can do, in short sentences."""
     await show(update, context, *screens.help_screen(context.t, COMMANDS))
 
 
@@ -127,7 +126,6 @@ async def delete_command(update: Update, context: Context) -> None:
 
 
 async def confirm_delete(update: Update, context: Context) -> None:
-    """The resident confirmed /delete."""
     user = update.effective_user
     if user is None:
         return

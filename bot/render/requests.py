@@ -61,7 +61,6 @@ def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> But
 
 
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
-    """The screen of the draft's current step."""
     cancel = [dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel")]
     partner = t.isolate(view.partner)
     if view.step is DialogueStep.ROUTE:

@@ -325,14 +325,12 @@ def topic_screen(
         lines.append(t.html("There is nothing here at the moment. You can ask a person."))
     if pages > 1:
         lines.append(t.html("Page {page} of {pages}", page=page + 1, pages=pages))
-    rows = [[item] for item in shown]
-    paging = []
-    if page > 0:
-        paging.append(("◀️", with_origin("topic", topic_id, page - 1, origin=came_from)))
-    if page < pages - 1:
-        paging.append(("▶️", with_origin("topic", topic_id, page + 1, origin=came_from)))
-    if paging:
-        rows.append(paging)
+    paging = [
+        (arrow, with_origin("topic", topic_id, target, origin=came_from))
+        for arrow, target in (("◀️", page - 1), ("▶️", page + 1))
+        if 0 <= target < pages
+    ]
+    rows = [[item] for item in shown] + ([paging] if paging else [])
     rows += [[person_button(t, f"t.{topic_id}")], nav_row(t, back_data(catalogue, came_from))]
     return "\n".join(lines) + w.footer(), rows
 

@@ -129,8 +129,8 @@ def partner_keyboard(t: Translator, request_id: int) -> Keyboard:
 def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
     """The card posted in the partner's group, with Take on / Close / Hand over."""
     html = _lines_html(_card_lines(t, card))
-    hint = t.gettext("Reply to this message to answer; the bot passes your reply on to the resident.")
-    return f"{html}\n\n<i>{escape(hint)}</i>", partner_keyboard(t, request_id)
+    hint = t.html("Reply to this message to answer; the bot passes your reply on to the resident.")
+    return f"{html}\n\n<i>{hint}</i>", partner_keyboard(t, request_id)
 
 
 def partner_card_email(
@@ -175,8 +175,8 @@ def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[st
 
 
 def resident_wrote(t: Translator, number: str, first_name: str, text: str | None) -> str:
-    head = t.gettext("Request {number}: {name} writes:").format(number=number, name=first_name or "—")
-    return f"<b>{escape(head)}</b>" + (f"\n{quote(text)}" if text else "")
+    head = t.html("Request {number}: {name} writes:", number=number, name=first_name or "—")
+    return f"<b>{head}</b>" + (f"\n{quote(text)}" if text else "")
 
 
 # The notes in a request's thread, in italics. Each names the request ({number}) and, where the sentence says
@@ -261,10 +261,8 @@ def admin_undeliverable(
     rerouted_to: str | None,
     chat_unreachable: bool = True,
 ) -> str:
-    head = t.gettext("A message to {partner} could not be delivered: {error}").format(
-        partner=partner, error=error
-    )
-    parts = [f"⚠️ {escape(head)}"]
+    head = t.html("A message to {partner} could not be delivered: {error}", partner=partner, error=error)
+    parts = [f"⚠️ {head}"]
     if number and rerouted_to:
         parts.append(
             t.html("Request {number} was passed on to {partner}.", number=number, partner=rerouted_to)

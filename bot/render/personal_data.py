@@ -41,14 +41,14 @@ def _entry_title(catalogue: Catalogue, kind: str, entry_id: str, t: Translator) 
 def _thread_line(t: Translator, message: ThreadMessage, partner: str) -> str:
     when = t.format_datetime(message.created_at)
     if message.direction == "to_partner":
-        head = t.gettext("You ({date}):").format(date=when)
+        head = t.html("You ({date}):", date=when)
     else:
-        head = t.gettext("{partner} ({date}):").format(partner=t.isolate(partner), date=when)
+        head = t.html("{partner} ({date}):", partner=t.isolate(partner), date=when)
     body = escape(message.text or "")
     if message.kind in KIND_ICONS:
         attachment = KIND_ICONS[message.kind] + (" " + escape(message.file_name) if message.file_name else "")
         body = f"{attachment} {body}".rstrip()
-    return f"<i>{escape(head)}</i> {body}"
+    return f"<i>{head}</i> {body}"
 
 
 def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData | None) -> str:

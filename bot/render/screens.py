@@ -581,14 +581,14 @@ def unknown_screen(t: Translator) -> Screen:
 
 def not_found_screen(t: Translator, reason: str | None) -> Screen:
     if reason == "unsupported_script":
-        text = t.gettext(
+        text = t.html(
             "Sorry, I could not read this language. A person can help you – or choose from the menu."
         )
     else:
-        text = t.gettext(
+        text = t.html(
             "Please write your question in a few words, for example “German course with childcare”."
         )
-    return escape(text), person_and_menu(t)
+    return text, person_and_menu(t)
 
 
 def not_helpful_screen(t: Translator) -> Screen:
@@ -599,8 +599,8 @@ def not_helpful_screen(t: Translator) -> Screen:
 
 def small_talk_screen(t: Translator, kind: str) -> Screen:
     texts = {
-        "greeting": t.gettext("Hello! How can I help you? Write your question or choose from the menu."),
-        "thanks": t.gettext("You're welcome! Write to me any time."),
-        "bye": t.gettext("Goodbye! Write to me any time."),
+        "greeting": t.html("Hello! How can I help you? Write your question or choose from the menu."),
+        "thanks": t.html("You're welcome! Write to me any time."),
+        "bye": t.html("Goodbye! Write to me any time."),
     }
-    return escape(texts.get(kind, texts["greeting"])), [nav_row(t)]
+    return texts.get(kind, texts["greeting"]), [nav_row(t)]

@@ -51,8 +51,9 @@ class Callback:
     namespace: str
     args: tuple[str, ...] = ()
 
-    def arg(self, index: int, default: str = "") -> str:
-        return self.args[index] if index < len(self.args) else default
+    def arg(self, index: int) -> str:
+        """The argument at `index`; "" if the data has fewer."""
+        return self.args[index] if index < len(self.args) else ""
 
 
 def encode(namespace: str, *args: object) -> str:

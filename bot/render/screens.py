@@ -23,7 +23,6 @@ from bot.content.catalogue import Catalogue
 from bot.content.models import (
     WEEKDAYS,
     Emergency,
-    Event,
     FaqEntry,
     Offer,
     OpeningHours,
@@ -276,11 +275,6 @@ def topic_entries(catalogue: Catalogue, topic_id: str, district: str | None, now
         ),
         *(("faq", fid) for fid, entry in catalogue.faq.items() if topic_id in entry.topics),
     ]
-
-
-def event_label(w: Writer, event: Event) -> str:
-    """An event in a list: its date and time first, so the list reads as a calendar."""
-    return f"📅 {w.t.format_when(event.starts)} · {w.plain(event.title)}"
 
 
 def faq_question(t: Translator, entry: FaqEntry) -> str:
@@ -538,8 +532,9 @@ def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -
     w = Writer(t)
     if kind == "offer":
         return w.plain(catalogue.offers[entry_id].title)
-    if kind == "event":
-        return event_label(w, catalogue.events[entry_id])
+    if kind == "event":  # its date and time first, so that a list of events reads as a calendar
+        event = catalogue.events[entry_id]
+        return f"📅 {t.format_when(event.starts)} · {w.plain(event.title)}"
     if kind == "partner":
         return "🏢 " + w.plain(catalogue.partners[entry_id].name)
     if kind == "faq":

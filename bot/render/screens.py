@@ -160,21 +160,20 @@ UPCOMING_HOLIDAY_DAYS = 14
 """The partner page names public holidays this many days ahead (on days the place would be open)."""
 
 
-def opening_state(w: Writer, hours: OpeningHours | None, now: datetime) -> str | None:
+def opening_lines(w: Writer, hours: OpeningHours | None, now: datetime) -> list[str]:
     """'Open now' / 'Closed until 3 January: Christmas break' / 'Opens Tuesday at 09:00' (HTML).
 
     Public holidays of Lower Saxony and the content's closures count; an opening more than six days
     ahead is named with its date, so "Monday" never means the Monday after next.
     """
     if hours is None:
-        return None
+        return []
     t = w.t
     if hours.appointment_only:
-        return t.html("By appointment only")
+        return [t.html("By appointment only")]
     if hours.is_open(now):
-        return "🟢 " + t.html("Open now")
-    local = hours.local(now)
-    today = local.date()
+        return ["🟢 " + t.html("Open now")]
+    today = hours.local(now).date()
     lines = []
     closure = hours.closure_on(today)
     if closure is not None:
@@ -188,7 +187,7 @@ def opening_state(w: Writer, hours: OpeningHours | None, now: datetime) -> str |
         lines.append("🔴 " + t.html("Closed today (public holiday)."))
     opening = hours.next_opening(now)
     if opening is None:
-        return "\n".join(lines) if lines else "🔴 " + t.html("Closed at the moment")
+        return lines or ["🔴 " + t.html("Closed at the moment")]
     clock = t.format_time(opening)
     soon = opening.date() - today < timedelta(days=7)
     weekday = t.weekday(opening.weekday())
@@ -198,14 +197,14 @@ def opening_state(w: Writer, hours: OpeningHours | None, now: datetime) -> str |
             when = t.html("Opens again {weekday} at {time}", weekday=weekday, time=clock)
         else:
             when = t.html("Opens again on {date} at {time}", date=day, time=clock)
-        return "\n".join([*lines, when])
+        return [*lines, when]
     if opening.date() == today:
         text = t.html("Closed now, opens today at {time}", time=clock)
     elif soon:
         text = t.html("Closed now, opens {weekday} at {time}", weekday=weekday, time=clock)
     else:
         text = t.html("Closed now, opens on {date} at {time}", date=day, time=clock)
-    return "🔴 " + text
+    return ["🔴 " + text]
 
 
 def closure_lines(w: Writer, hours: OpeningHours, now: datetime) -> list[str]:
@@ -247,16 +246,14 @@ def partner_contact_lines(t: Translator, partner: Partner) -> list[str]:
     return [f"{icon} {t.isolate(escape(value))}" for icon, value in contacts if value]
 
 
-def languages_line(t: Translator, codes: Any) -> str | None:
+def language_lines(t: Translator, codes: Any) -> list[str]:
     """The languages spoken at an offer or partner, named and listed as the resident's language does
     ("Almanca ve Türkçe")."""
     names = [t.language_name(code) for code in codes]
     if not names:
-        return None
-    return "🗣 " + t.html(
-        "Languages spoken: {languages}",
-        languages=format_list([t.isolate(n) if t.rtl and n.isascii() else n for n in names], locale=t.locale),
-    )
+        return []
+    listed = format_list([t.isolate(n) if t.rtl and n.isascii() else n for n in names], locale=t.locale)
+    return ["🗣 " + t.html("Languages spoken: {languages}", languages=listed)]
 
 
 # --- screens -----------------------------------------------------------------------------------------
@@ -377,15 +374,10 @@ def offer_screen(
         facts.append("👶 " + t.html("Childcare is available."))
     elif offer.childcare is False:
         facts.append("👶 " + t.html("No childcare."))
-    spoken = languages_line(t, offer.languages)
-    if spoken:
-        facts.append(spoken)
+    facts += language_lines(t, offer.languages)
     if facts:
         lines += ["", *facts]
-    lines += ["", "🏢 " + w.text(partner.name)]
-    state = opening_state(w, partner.opening_hours, now)
-    if state:
-        lines.append(state)
+    lines += ["", "🏢 " + w.text(partner.name), *opening_lines(w, partner.opening_hours, now)]
     lines += partner_contact_lines(t, partner)
     # Offers one signs up for through the bot get "sign me up"; walk-in offers still get a way to a person.
     if "request" in offer.signup or not offer.signup:
@@ -440,12 +432,8 @@ def partner_screen(
         if hours.weekly:
             lines.append("ℹ️ " + t.html("Closed on public holidays."))
         lines += closure_lines(w, hours, now)
-        state = opening_state(w, hours, now)
-        if state:
-            lines.append(state)
-    spoken = languages_line(t, partner.languages)
-    if spoken:
-        lines.append(spoken)
+        lines += opening_lines(w, hours, now)
+    lines += language_lines(t, partner.languages)
     rows = [[person_button(t, f"p.{partner_id}")], *map_rows(t, catalogue, partner.place)]
     return "\n".join(lines) + w.footer(), [*rows, nav_row(t, back_data(catalogue, came_from))]
 
@@ -474,16 +462,14 @@ def emergency_screen(
         lines.append("")
         lines.append(f"<b>{t.isolate(escape(entry.number))}</b> – {w.text(entry.name)}")
         lines.append(w.text(entry.description))
-        reachable = availability_line(w, entry)
-        if reachable:
-            lines.append(reachable)
+        lines += availability_lines(w, entry)
     if hits:
         lines += ["", t.html("No emergency? Maybe one of these helps:")]
     here = Origin.of("emergency", hits)
     return "\n".join(lines) + w.footer(), [*hit_rows(t, catalogue, hits, here), *person_and_menu(t, origin)]
 
 
-def availability_line(w: Writer, entry: Emergency) -> str | None:
+def availability_lines(w: Writer, entry: Emergency) -> list[str]:
     """When a number answers and whether it is free, only as the content states it (never assumed)."""
     t = w.t
     parts = []
@@ -493,7 +479,7 @@ def availability_line(w: Writer, entry: Emergency) -> str | None:
         parts.append(t.html("Reachable: {hours}", hours=Markup(w.text(entry.hours))))
     if entry.free:
         parts.append(t.html("Free of charge"))
-    return "🕐 " + " · ".join(parts) if parts else None
+    return ["🕐 " + " · ".join(parts)] if parts else []
 
 
 def entries(catalogue: Catalogue, kind: str) -> Mapping[str, Any]:

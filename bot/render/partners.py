@@ -85,14 +85,8 @@ def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
         lines.append(("label", t.gettext("Message:")))
         lines.append(("quote", card.text))
     if card.attachments:
-        lines.append(
-            (
-                "field",
-                t.ngettext(
-                    "{count} attachment follows.", "{count} attachments follow.", card.attachments
-                ).format(count=card.attachments),
-            )
-        )
+        follows = t.ngettext("{count} attachment follows.", "{count} attachments follow.", card.attachments)
+        lines.append(("field", follows.format(count=card.attachments)))
     return lines
 
 

@@ -548,16 +548,11 @@ def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]
 def unknown_screen(t: Translator) -> Screen:
     """The search found nothing close enough (or the question is about something else): say so plainly
     and offer a person, who gets the question without it being typed again."""
-    text = "\n\n".join(
-        [
-            "🤷 <b>" + t.html("I don't know the answer to this.") + "</b>",
-            t.html(
-                "A person from the neighbourhood team can help. "
-                "Tap “Ask a person” and I will pass your question on."
-            ),
-        ]
+    head = "🤷 <b>" + t.html("I don't know the answer to this.") + "</b>"
+    offer = t.html(
+        "A person from the neighbourhood team can help. Tap “Ask a person” and I will pass your question on."
     )
-    return text, person_and_menu(t)
+    return f"{head}\n\n{offer}", person_and_menu(t)
 
 
 def not_found_screen(t: Translator, reason: str | None) -> Screen:

@@ -49,20 +49,16 @@ def privacy_screen(t: Translator, notice: PrivacyNotice) -> Screen:
 
 def delete_question(t: Translator) -> Screen:
     """/delete asks once before anything is deleted."""
-    text = "\n".join(
-        [
-            t.html("Should I delete everything the bot has stored about you?"),
-            t.html(
-                "That is your language, your neighbourhood and your requests. Partners who already got a "
-                "request from you keep what you sent them."
-            ),
-        ]
+    question = t.html("Should I delete everything the bot has stored about you?")
+    scope = t.html(
+        "That is your language, your neighbourhood and your requests. Partners who already got a "
+        "request from you keep what you sent them."
     )
     keyboard = [
         [("🗑 " + t.gettext("Yes, delete my data"), encode("forget", "yes"))],
         [("✖️ " + t.gettext("No, keep it"), encode("menu"))],
     ]
-    return text, keyboard
+    return f"{question}\n{scope}", keyboard
 
 
 def deleted(t: Translator) -> str:

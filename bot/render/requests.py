@@ -286,18 +286,15 @@ def acknowledgement(t: Translator, number: str, partner: str, response_hours: in
 def handover_question(t: Translator, number: str, old: str, new: str, request_id: int) -> Screen:
     """A partner wants to hand the request over: the resident decides (who, why, what they will see)."""
     values = {"number": t.isolate(number), "old": t.isolate(old), "new": t.isolate(new)}
-    lines = [
-        "❓ "
-        + t.html(
-            "{old} would like to hand your request {number} over to {new}, who can help you better.", **values
-        ),
-        t.html(
-            "{new} would see your first name, your language, your answers and your messages. Nothing is "
-            "passed on without your yes.",
-            **values,
-        ),
-    ]
-    return "\n".join(lines), [
+    proposal = t.html(
+        "{old} would like to hand your request {number} over to {new}, who can help you better.", **values
+    )
+    shared = t.html(
+        "{new} would see your first name, your language, your answers and your messages. Nothing is "
+        "passed on without your yes.",
+        **values,
+    )
+    return f"❓ {proposal}\n{shared}", [
         [("✅ " + t.gettext("Yes, hand it over"), encode("hoc", "yes", request_id))],
         [("✖️ " + t.gettext("No"), encode("hoc", "no", request_id))],
     ]

@@ -66,15 +66,12 @@ class Writer:
         if not self.fell_back:
             return ""
         used = next((code for code in CONTENT_FALLBACK if code in self.fell_back), CONTENT_SOURCE)
-        return (
-            "\n\n<i>"
-            + self.t.html(
-                "Some of this is not yet translated into {language}. It is shown in {fallback}.",
-                language=self.t.lang_name,
-                fallback=LANGUAGE_NAMES[used],
-            )
-            + "</i>"
+        note = self.t.html(
+            "Some of this is not yet translated into {language}. It is shown in {fallback}.",
+            language=self.t.lang_name,
+            fallback=LANGUAGE_NAMES[used],
         )
+        return f"\n\n<i>{note}</i>"
 
 
 ENTRY_KINDS = ("topic", "offer", "event", "partner", "faq")

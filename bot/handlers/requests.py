@@ -27,6 +27,7 @@ from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import stale_button
+from bot.languages import N_
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import Callback
@@ -64,6 +65,9 @@ def request_id_of(callback: Callback, index: int = 1) -> int | None:
     except ValueError:
         return None
 
+
+# The answer to a button about a request that no longer takes messages.
+CLOSED = N_("This request is closed. Start a new one with “Ask a question” in the menu.")
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
 
@@ -348,9 +352,7 @@ async def resident_request_button(update: Update, context: Context) -> None:
     # Read, then talk to Telegram, then record: no network call while a transaction is open.
     number = await desk.open_request_number(user.id, request_id)
     if number is None:
-        await answer_query(
-            query, t.gettext("This request is closed. Start a new one with “Ask a question” in the menu.")
-        )
+        await answer_query(query, t.gettext(CLOSED))
         return
     await answer_query(query)
     text, keyboard = render.add_prompt(t, number, request_id)
@@ -371,8 +373,7 @@ async def media_request(update: Update, context: Context) -> bool:
     if reply.view is None:
         await message.reply_text(render.input_problem(context.t, reply.problem or "unsupported"))
         return True
-    text, keyboard = render.dialogue_screen(context.t, reply.view)
-    await message.reply_text(text, reply_markup=markup(keyboard))
+    await show(update, context, *render.dialogue_screen(context.t, reply.view))
     return True
 
 
@@ -392,10 +393,7 @@ async def reopen_button(update: Update, context: Context) -> None:
         return
     query, user, _callback, request_id = pressed
     if await context.services.requests.reopen(user.id, request_id) is not Outcome.OK:
-        await answer_query(
-            query,
-            context.t.gettext("This request is closed. Start a new one with “Ask a question” in the menu."),
-        )
+        await answer_query(query, context.t.gettext(CLOSED))
         return
     await answer_query(query)
     await pass_on_replied(

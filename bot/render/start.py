@@ -83,15 +83,10 @@ def language_screen(t: Translator, languages: Iterable[str], lead: str | None = 
 def district_screen(t: Translator, districts: Mapping[str, District], current: str | None = None) -> Screen:
     """Every district; the `current` one ticked (when the resident changes it with /district)."""
     question = t.html("Which neighbourhood do you live in? Then I can show you what is near you.")
-    rows = [
-        [
-            (
-                ("✓ " if district_id == current else "") + localized(district.name, t.lang),
-                encode("district", district_id),
-            )
-        ]
-        for district_id, district in districts.items()
-    ]
+    rows = []
+    for district_id, district in districts.items():
+        tick = "✓ " if district_id == current else ""
+        rows.append([(tick + localized(district.name, t.lang), encode("district", district_id))])
     return question, [*rows, [(t.gettext("I don't know"), encode("district", "-"))]]
 
 

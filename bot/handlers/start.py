@@ -115,7 +115,7 @@ async def mydata(update: Update, context: Context) -> None:
         chat.id,
         document=personal_data_json(data, now),
         filename=file_name(now),
-        caption=context.t.gettext("Your data as a file (JSON)"),
+        caption=context.t.html("Your data as a file (JSON)"),
         reply_markup=markup(back_to_menu(context.t)),
     )
 

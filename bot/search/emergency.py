@@ -514,7 +514,10 @@ class EmergencyDetector:
         air: Iterable[_Trigger] = (),
         known: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
-        self._triggers = sorted(triggers, key=lambda t: (not t.hard, -len(t.words)))
+        # Hard triggers first, calls for help last: a call is the weakest evidence, and a danger word in the
+        # same message ("yardım edin, annemin kafası kanıyor") must be the match the engine weighs, with
+        # the call in its rest, not a call whose rest an entry's name answers.
+        self._triggers = sorted(triggers, key=lambda t: (not t.hard, t.call, -len(t.words)))
         # Per language, the known words that one typo would turn into a trigger word: these are no typo.
         patterns: dict[str, list[_Word]] = defaultdict(list)
         for trigger in self._triggers:

@@ -49,6 +49,7 @@ CHOICE_GAP = 0.06  # with a confident answer: the entries within this distance o
 SITUATION = 0.84  # a message this close to an emergency situation...
 SITUATION_MARGIN = 0.02  # ...and this much closer to it than to any entry raises the emergency screen
 SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
+ORGANISATIONS = frozenset({"partner", "place"})  # entries that name who or where, not what to do (answer())
 MAX_EMBEDDED = 600  # characters of a message given to the model
 # Lexical alone (no vectors yet, or no model):
 LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
@@ -207,6 +208,11 @@ class SearchEngine:
         # confidently answered ("помогите | написать резюме" → job application training); "حريق |
         # بالعمارة" (fire | in the building) stays an emergency.
         rest = self.search(match.rest, lang, district, limit) if match.rest.strip() else SearchResult()
+        # A confident answer is no evidence against an emergency when the meaning of the whole message is
+        # closer to an emergency situation than to any entry: then the answer was carried by a word the
+        # message shares with an entry's name ("annemin kafası kanıyor": mother → Mütterzentrum), not by
+        # what the message is about.
+        meaning_agrees = result.situation_lead is not None and result.situation_lead >= 0
         # A call for help ("допоможіть | з листом від відомства") needs only the rest, or the whole
         # message, to be answered confidently; a call alone, or with a rest the bot is not sure about
         # ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen lists the best entries
@@ -214,7 +220,14 @@ class SearchEngine:
         if match.call:
             stays = not match.rest.strip() or (rest.answer is None and result.answer is None)
         else:
-            stays = rest.answer is None or result.answer is None
+            # A danger word needs an answer that is a thing to do (an offer, a question answered): an
+            # organisation or a place matched by a word of its name says who or where ("annemin kafası |
+            # kanıyor": mother → Mütterzentrum), not that the message is about something else. This also
+            # decides without the model, which cannot tell a name match from what a message is about.
+            stays = any(
+                answer is None or answer.kind in ORGANISATIONS for answer in (rest.answer, result.answer)
+            )
+        stays = stays or meaning_agrees
         return SearchResult(
             answer=result.answer,
             alternatives=result.alternatives,

@@ -8,7 +8,10 @@ emergency numbers come first (as a soft emergency: the best entries and *Ask a p
 confident answer from the content overrules it). The situations are the kinds of emergency that the
 police, the fire brigade and ambulance, the women's helpline and the crisis lines are there for, written
 alongside the dev descriptions in bench/eval/shipped-dev-emergency.jsonl (thresholds tuned on those);
-no held-out question was read for them. Plain German (de-simple) uses the German ones.
+no held-out question was read for them. Plain German (de-simple) uses the German ones. The fall with a
+bleeding head came later: two dev descriptions of it (Grone) and a reported Russian one ("мама упала и у
+неё кровь идёт из головы") lay 0.012–0.017 closer to a situation than to any entry, under the margin,
+because the nearest situations were a collapse without a wound and bleeding after an accident.
 """
 
 SITUATIONS: dict[str, tuple[str, ...]] = {
@@ -18,6 +21,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Sie hat starke Schmerzen in der Brust und bekommt kaum Luft.",
         "Mein Kind hat Tabletten, Gift oder Putzmittel geschluckt.",
         "Jemand blutet stark nach einem Unfall.",
+        "Jemand ist gestürzt, hat sich den Kopf angeschlagen und blutet.",
         "Ein Kind ist ins Wasser gefallen und bewegt sich nicht.",
         "In der Wohnung brennt es, überall ist Rauch.",
         "Im Haus riecht es nach Gas.",
@@ -36,6 +40,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Göğsünde şiddetli ağrı var, zor nefes alıyor.",
         "Çocuğum ilaç, zehir ya da temizlik maddesi yuttu.",
         "Kazadan sonra biri çok kanıyor.",
+        "Biri düştü, başını çarptı ve kanıyor.",
         "Bir çocuk suya düştü ve kıpırdamıyor.",
         "Evde yangın var, her yer duman.",
         "Evde gaz kokusu var.",
@@ -54,6 +59,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "عندها ألم شديد في الصدر وبالكاد تتنفس.",
         "طفلي ابتلع أدوية أو سمًا أو مادة تنظيف.",
         "شخص ينزف بشدة بعد حادث.",
+        "شخص وقع وضرب رأسه وهو ينزف.",
         "طفل سقط في الماء ولا يتحرك.",
         "هناك حريق في الشقة والدخان في كل مكان.",
         "هناك رائحة غاز في البيت.",
@@ -72,6 +78,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "У неё сильная боль в груди, ей трудно дышать.",
         "Ребёнок проглотил таблетки, яд или моющее средство.",
         "После аварии человек сильно истекает кровью.",
+        "Человек упал и ударился головой, течёт кровь.",
         "Ребёнок упал в воду и не двигается.",
         "В квартире пожар, везде дым.",
         "В доме пахнет газом.",
@@ -90,6 +97,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "У неї сильний біль у грудях, їй важко дихати.",
         "Дитина проковтнула таблетки, отруту або миючий засіб.",
         "Після аварії людина сильно стікає кров'ю.",
+        "Людина впала і вдарилася головою, тече кров.",
         "Дитина впала у воду і не рухається.",
         "У квартирі пожежа, всюди дим.",
         "У будинку пахне газом.",
@@ -108,6 +116,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Ma silny ból w klatce piersiowej i ledwo oddycha.",
         "Moje dziecko połknęło tabletki, truciznę albo środek czyszczący.",
         "Ktoś mocno krwawi po wypadku.",
+        "Ktoś upadł i uderzył się w głowę, leci krew.",
         "Dziecko wpadło do wody i się nie rusza.",
         "W mieszkaniu jest pożar, wszędzie dym.",
         "W domu czuć gaz.",
@@ -126,6 +135,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "درد شدیدی در سینه دارد و به سختی نفس می\u200cکشد.",
         "بچه\u200cام قرص، سم یا مواد شوینده قورت داده است.",
         "کسی بعد از تصادف خونریزی شدید دارد.",
+        "کسی زمین خورده، سرش ضربه دیده و خونریزی می\u200cکند.",
         "بچه\u200cای در آب افتاده و تکان نمی\u200cخورد.",
         "در خانه آتش\u200cسوزی شده و همه جا دود است.",
         "در خانه بوی گاز می\u200cآید.",
@@ -144,6 +154,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "She has severe chest pain and can hardly breathe.",
         "My child swallowed pills, poison or cleaning liquid.",
         "Someone is bleeding heavily after an accident.",
+        "Someone fell and hit their head, and it is bleeding.",
         "A child fell into the water and is not moving.",
         "There is a fire in the flat, smoke everywhere.",
         "It smells of gas in the house.",

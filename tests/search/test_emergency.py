@@ -330,3 +330,18 @@ def test_an_offer_named_where_the_danger_is_does_not_overrule_it_when_the_meanin
     result = engine.answer("Im Frauencafé brennt es!", "de")
     assert result.answer is not None and result.answer.id == "frauencafe"
     assert result.emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("моя мама упала и у неё кровь идёт из головы", "ru"),  # reported: no trigger word, "мама" → offers
+        ("Mein Nachbar ist gefallen. Er steht nicht auf. Sein Kopf ist voll Blut.", "de-simple"),  # Grone dev
+    ],
+)
+def test_a_fall_with_a_bleeding_head_raises_the_alarm_by_meaning(
+    engine: SearchEngine, text: str, lang: str
+) -> None:
+    result = engine.answer(text, lang)
+    assert result.emergency and result.emergency_match is not None
+    assert result.emergency_match.trigger == "(meaning)"

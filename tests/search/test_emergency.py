@@ -335,7 +335,8 @@ def test_an_offer_named_where_the_danger_is_does_not_overrule_it_when_the_meanin
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        ("моя мама упала и у неё кровь идёт из головы", "ru"),  # reported: no trigger word, "мама" → offers
+        # no trigger word, and "мама" pulls towards the mothers' offers
+        ("моя мама упала и разбила голову, вся в крови", "ru"),
         ("Mein Nachbar ist gefallen. Er steht nicht auf. Sein Kopf ist voll Blut.", "de-simple"),  # Grone dev
     ],
 )
@@ -345,3 +346,9 @@ def test_a_fall_with_a_bleeding_head_raises_the_alarm_by_meaning(
     result = engine.answer(text, lang)
     assert result.emergency and result.emergency_match is not None
     assert result.emergency_match.trigger == "(meaning)"
+
+
+def test_the_reported_russian_fall_with_bleeding_raises_the_alarm(engine: SearchEngine) -> None:
+    # reported missed: "мама" pulled the message to the mothers' offers; "кровь идёт" (is bleeding) is the
+    # Russian counterpart of the German trigger "blutet"
+    assert engine.answer("моя мама упала и у неё кровь идёт из головы", "ru").emergency

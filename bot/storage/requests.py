@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.storage.db import changed_rows, upsert_insert
+from bot.storage.db import upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
@@ -91,15 +91,19 @@ async def transition(
     moment (or a button pressed twice) change the request and enqueue the messages exactly once.
     `conditions` are further column conditions the row must still meet (e.g. nobody took it on yet).
     """
-    result = await session.execute(
+    # RETURNING brings the changed row back into `request` in the same round trip; only a lost race reads
+    # the row again, to show what the winner made of it.
+    changed = await session.scalars(
         update(Request)
         .where(Request.id == request.id, Request.status.in_(tuple(allowed_from)), *conditions)
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .returning(Request)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    won = bool(changed_rows(result))
-    await session.refresh(request)
-    return won
+    if changed.first() is None:
+        await session.refresh(request)
+        return False
+    return True
 
 
 async def mark_once(session: AsyncSession, request: Request, column: str, when: datetime) -> bool:
@@ -187,12 +191,34 @@ async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
 # --- partner chats ------------------------------------------------------------------------------------
 
 
+_PARTNER_CHATS = "partner_chats"  # key in `session.info`: (the transaction, its rows of partner_chats)
+
+
+async def partner_chats(session: AsyncSession) -> dict[str, PartnerChat]:
+    """Every partner group that migrated (a handful of rows at most), read once per transaction.
+
+    One transaction routes, checks chats and notifies several times (a card, a note, the resident's
+    acknowledgement each ask where the partner's group is), and most partners have no row: `session.get`
+    cannot remember a missing row and would ask the database every time. The memo lives as long as the
+    transaction, so a migration committed by another one is seen by the next transaction."""
+    transaction = session.sync_session.get_transaction()
+    memo = session.info.get(_PARTNER_CHATS)
+    if memo is None or memo[0] is not transaction:
+        rows = {row.partner_id: row for row in await session.scalars(select(PartnerChat))}
+        memo = session.info[_PARTNER_CHATS] = (transaction, rows)
+    chats: dict[str, PartnerChat] = memo[1]
+    return chats
+
+
 async def set_partner_chat(
     session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
 ) -> None:
-    row = await session.get(PartnerChat, partner_id)
+    chats = await partner_chats(session)
+    row = chats.get(partner_id)
     if row is None:
-        session.add(PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id))
+        row = PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id)
+        session.add(row)
+        chats[partner_id] = row
     else:
         row.chat_id = new_chat_id
         # Keep the id the content still names: the override applies as long as the content says that one.
@@ -293,6 +319,9 @@ async def get_request_by_number(session: AsyncSession, number: str) -> Request |
     return await session.scalar(select(Request).where(Request.number == number))
 
 
-async def outbox_key_exists(session: AsyncSession, dedupe_key: str) -> bool:
-    found = await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
+async def outbox_key_exists(session: AsyncSession, *dedupe_keys: str) -> bool:
+    """Whether an outbox row has one of `dedupe_keys`."""
+    found = await session.execute(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.in_(dedupe_keys)).limit(1)
+    )
     return found.first() is not None

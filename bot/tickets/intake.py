@@ -34,7 +34,7 @@ from bot.tickets import dialogue as machine
 from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
 from bot.tickets.dialogue import Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
-from bot.tickets.relay import add_message
+from bot.tickets.relay import thread_message
 from bot.tickets.routing import partner_destination, routable_partner
 
 if TYPE_CHECKING:
@@ -354,13 +354,16 @@ async def submit(
         if existing is None:
             raise
         return DialogueReply(Effect.SENT, number=existing.number)
+    # Same timestamp as the request: these messages make up the card (flushed together: one INSERT).
+    messages = [
+        thread_message(request, Direction.TO_PARTNER, text=None, attachment=attachment, created_at=now)
+        for attachment in draft.attachments
+    ]
     if text := message_text(draft, ctx.partner_t()):
-        await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
-    for attachment in draft.attachments:
-        await add_message(session, request, Direction.TO_PARTNER, text=None, attachment=attachment)
-    # Same timestamp as the request: these messages make up the card.
-    for message in await store.request_messages(session, request.id):
-        message.created_at = now
+        messages.insert(
+            0, thread_message(request, Direction.TO_PARTNER, text=text, attachment=None, created_at=now)
+        )
+    session.add_all(messages)
     await store.delete_dialogue(session, row)
 
     dest = await partner_destination(session, ctx, partner_id)

@@ -16,6 +16,7 @@ from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.desk import RequestDesk
 from bot.tickets.dialogue import Press
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.routing import partner_destination
 from tests.tickets.fakes import (
     CATCH_ALL_CHAT,
     OTHER_CHAT,
@@ -348,3 +349,19 @@ async def test_a_reply_naming_a_card_whose_link_is_recorded_meanwhile_reaches_th
     async with database.sessions() as session:
         link = await store.get_thread_link(session, PARTNER_CHAT, card.message_id)
     assert link is not None and link.request_id == request.id and link.role is LinkRole.CARD
+
+
+async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_routes(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Partner groups are read once per transaction: a migration recorded in it must not be missed."""
+    new_chat = -100555
+    async with database.transaction() as session:
+        before = await partner_destination(session, ctx, "bildung")
+        await store.set_partner_chat(session, "bildung", PARTNER_CHAT, new_chat)
+        after = await partner_destination(session, ctx, "bildung")
+    async with database.sessions() as session:
+        later = await partner_destination(session, ctx, "bildung")
+    assert before is not None and before.chat_id == PARTNER_CHAT
+    assert after is not None and after.chat_id == new_chat
+    assert later is not None and later.chat_id == new_chat

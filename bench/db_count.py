@@ -62,8 +62,8 @@ def _statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
     one_line = re.sub(r"\s+", " ", statement)
     if _inside and os.environ.get("DB_COUNT_SQL"):
         _sql[one_line[:160]] += 1
-    if _inside and _trace is not None:
-        _trace.write(f"    {one_line[:150]}\n")
+    if _trace is not None:
+        _trace.write(f"    {'' if _inside else '(outside) '}{one_line}\n")
 
 
 @event.listens_for(Session, "after_begin")

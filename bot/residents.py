@@ -34,6 +34,9 @@ class ResidentSettings:
     first_name: str | None
     district: str | None
     language_confirmed: bool
+    # The resident is writing a request (a draft that is not parked): their texts go to it. Read with
+    # their row, so that an update need not ask the dialogues table again.
+    drafting: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +125,9 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
     )
 
 
-def _settings(resident: Resident) -> ResidentSettings:
+def _settings(resident: Resident, drafting: bool) -> ResidentSettings:
     return ResidentSettings(
-        resident.language, resident.first_name, resident.district, resident.language_confirmed
+        resident.language, resident.first_name, resident.district, resident.language_confirmed, drafting
     )
 
 
@@ -140,9 +143,17 @@ class ResidentService:
         # Most taps change nothing: read first, and take a write transaction (on SQLite: the one writer)
         # only for a new resident or something that changed.
         async with self._database.sessions() as session:
-            resident = await session.get(Resident, telegram_id)
-            if resident is not None and not _changes(resident, now, first_name):
-                return _settings(resident)
+            found = (
+                await session.execute(
+                    select(Resident, Dialogue)
+                    .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
+                    .where(Resident.telegram_id == telegram_id)
+                )
+            ).first()
+        resident, dialogue = found if found is not None else (None, None)
+        drafting = dialogue is not None and not dialogue.parked
+        if resident is not None and not _changes(resident, now, first_name):
+            return _settings(resident, drafting)
         async with self._database.transaction() as session:
             resident = await session.get(Resident, telegram_id)
             if resident is None:
@@ -161,7 +172,7 @@ class ResidentService:
                 resident.last_seen = now
                 resident.first_name = first_name or resident.first_name
                 resident.blocked = False
-            return _settings(resident)
+            return _settings(resident, drafting)
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """The resident picked their language (it counts as confirmed)."""

@@ -26,6 +26,7 @@ class UserData:
     first_name: str | None = None
     district: str | None = None
     language_confirmed: bool = False
+    drafting: bool = False  # a running request draft takes the resident's texts (`ResidentSettings`)
     # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
     # resident need not type it again (memory only; after a restart they are simply asked to write it).
     last_question: str | None = None

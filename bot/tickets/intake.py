@@ -223,12 +223,6 @@ async def advance(
     )
 
 
-async def has_active_draft(session: AsyncSession, resident_id: int) -> bool:
-    """Whether the resident has a draft that is not parked (read only)."""
-    row = await store.get_dialogue(session, resident_id)
-    return row is not None and not row.data.get("parked", False)
-
-
 async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
     """The resident navigated away: their running draft waits (parked) instead of taking the next text.
     False if there is no draft to park."""

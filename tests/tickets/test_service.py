@@ -7,6 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.delivery.worker import DeliveryWorker
 from bot.render import requests as render
+from bot.residents import ResidentService
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
@@ -365,3 +366,22 @@ async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_rou
     assert before is not None and before.chat_id == PARTNER_CHAT
     assert after is not None and after.chat_id == new_chat
     assert later is not None and later.chat_id == new_chat
+
+
+async def test_a_residents_arrival_tells_whether_a_running_draft_takes_their_texts(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Read with the resident's row (handlers ask the dialogues table no more): texts go to the draft
+    only while it runs, not once it is parked, nor after it was sent."""
+    residents = ResidentService(database)
+    dialogue_id = await start_draft(database, ctx)
+    assert (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting
+    async with database.transaction() as session:
+        assert await intake.park(session, ctx, RESIDENT)
+    assert not (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting
+    async with database.transaction() as session:
+        await intake.advance(session, ctx, RESIDENT, Press("resume"))
+    assert (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting
+    async with database.transaction() as session:
+        await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+    assert not (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting

@@ -34,9 +34,11 @@ class ResidentSettings:
     first_name: str | None
     district: str | None
     language_confirmed: bool
-    # The resident is writing a request (a draft that is not parked): their texts go to it. Read with
-    # their row, so that an update need not ask the dialogues table again.
+    # Read with their row, so that an update need not ask the dialogues table again: the resident is
+    # writing a request (a draft that is not parked: their texts go to it), or has a draft at all (a
+    # parked one is offered with the menu).
     drafting: bool
+    has_draft: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +127,14 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
     )
 
 
-def _settings(resident: Resident, drafting: bool) -> ResidentSettings:
+def _settings(resident: Resident, draft: Dialogue | None) -> ResidentSettings:
     return ResidentSettings(
-        resident.language, resident.first_name, resident.district, resident.language_confirmed, drafting
+        resident.language,
+        resident.first_name,
+        resident.district,
+        resident.language_confirmed,
+        drafting=draft is not None and not draft.parked,
+        has_draft=draft is not None,
     )
 
 
@@ -150,10 +157,9 @@ class ResidentService:
                     .where(Resident.telegram_id == telegram_id)
                 )
             ).first()
-        resident, dialogue = found if found is not None else (None, None)
-        drafting = dialogue is not None and not dialogue.parked
+        resident, draft = found if found is not None else (None, None)
         if resident is not None and not _changes(resident, now, first_name):
-            return _settings(resident, drafting)
+            return _settings(resident, draft)
         async with self._database.transaction() as session:
             resident = await session.get(Resident, telegram_id)
             if resident is None:
@@ -172,7 +178,7 @@ class ResidentService:
                 resident.last_seen = now
                 resident.first_name = first_name or resident.first_name
                 resident.blocked = False
-            return _settings(resident, drafting)
+            return _settings(resident, draft)
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """The resident picked their language (it counts as confirmed)."""

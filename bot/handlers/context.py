@@ -26,7 +26,10 @@ class UserData:
     first_name: str | None = None
     district: str | None = None
     language_confirmed: bool = False
-    drafting: bool = False  # a running request draft takes the resident's texts (`ResidentSettings`)
+    # A running request draft takes the resident's texts; a parked one is offered with the menu
+    # (`ResidentSettings`).
+    drafting: bool = False
+    has_draft: bool = False
     # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
     # resident need not type it again (memory only; after a restart they are simply asked to write it).
     last_question: str | None = None

@@ -337,9 +337,9 @@ async def requests_command(update: Update, context: Context) -> None:
     desk = context.services.requests
     requests = await desk.open_requests(user.id, context.lang)
     screen = render.open_requests(context.t, requests)
-    await show(
-        update, context, *render.with_parked_notice(context.t, await desk.parked_draft(user.id), screen)
-    )
+    has_draft = context.user_data is not None and context.user_data.has_draft
+    parked = await desk.parked_draft(user.id) if has_draft else None
+    await show(update, context, *render.with_parked_notice(context.t, parked, screen))
 
 
 async def resident_request_button(update: Update, context: Context) -> None:

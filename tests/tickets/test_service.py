@@ -368,20 +368,25 @@ async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_rou
     assert later is not None and later.chat_id == new_chat
 
 
-async def test_a_residents_arrival_tells_whether_a_running_draft_takes_their_texts(
+async def test_a_residents_arrival_tells_whether_a_draft_waits_and_takes_their_texts(
     database: Database, ctx: TicketContext
 ) -> None:
     """Read with the resident's row (handlers ask the dialogues table no more): texts go to the draft
-    only while it runs, not once it is parked, nor after it was sent."""
+    only while it runs, not once it is parked (then the menu offers it), nor after it was sent."""
     residents = ResidentService(database)
+
+    async def draft() -> tuple[bool, bool]:
+        settings = await residents.arrive(RESIDENT, language="ar", first_name="Amina")
+        return settings.drafting, settings.has_draft
+
     dialogue_id = await start_draft(database, ctx)
-    assert (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting
+    assert await draft() == (True, True)
     async with database.transaction() as session:
         assert await intake.park(session, ctx, RESIDENT)
-    assert not (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting
+    assert await draft() == (False, True)
     async with database.transaction() as session:
         await intake.advance(session, ctx, RESIDENT, Press("resume"))
-    assert (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting
+    assert await draft() == (True, True)
     async with database.transaction() as session:
         await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
-    assert not (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).drafting
+    assert await draft() == (False, False)

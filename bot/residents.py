@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
-from bot.storage.db import Database, changed_rows
+from bot.storage.db import Database, changed_rows, dialect_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback
@@ -160,24 +160,28 @@ class ResidentService:
         resident, draft = found if found is not None else (None, None)
         if resident is not None and not _changes(resident, now, first_name):
             return _settings(resident, draft)
+        # A new resident's row, or (something changed, `_changes`) the known one brought up to date, in
+        # one statement: also when another update of theirs inserted the row meanwhile. A resident who
+        # writes again has evidently unblocked the bot.
+        insert = dialect_insert(self._database.engine.dialect.name)(Resident).values(
+            telegram_id=telegram_id,
+            language=language,
+            language_confirmed=False,
+            first_name=first_name,
+            blocked=False,
+            first_seen=now,
+            last_seen=now,
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[Resident.telegram_id],
+            set_={
+                "last_seen": now,
+                "first_name": func.coalesce(insert.excluded.first_name, Resident.first_name),
+                "blocked": False,
+            },
+        ).returning(Resident)
         async with self._database.transaction() as session:
-            resident = await session.get(Resident, telegram_id)
-            if resident is None:
-                resident = Resident(
-                    telegram_id=telegram_id,
-                    language=language,
-                    language_confirmed=False,
-                    first_name=first_name,
-                    first_seen=now,
-                    last_seen=now,
-                )
-                session.add(resident)
-            else:
-                # Something changed (`_changes`): bring the row up to date. A resident who writes again
-                # has evidently unblocked the bot.
-                resident.last_seen = now
-                resident.first_name = first_name or resident.first_name
-                resident.blocked = False
+            resident = (await session.scalars(upsert)).one()
             return _settings(resident, draft)
 
     async def choose_language(self, telegram_id: int, language: str) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 
 from bot.storage.db import Database, changed_rows, dialect_insert
 from bot.storage.models import Resident
@@ -34,11 +34,13 @@ class ResidentSettings:
     first_name: str | None
     district: str | None
     language_confirmed: bool
-    # Read with their row, so that an update need not ask the dialogues table again: the resident is
-    # writing a request (a draft that is not parked: their texts go to it), or has a draft at all (a
-    # parked one is offered with the menu).
+    # Read with their row, so that an update need not ask the request tables again: the resident is
+    # writing a request (a draft that is not parked: their texts go to it), has a draft at all (a parked
+    # one is offered with the menu), may be in a request's conversation (one was opened and not ended:
+    # whether it is still open, bot/tickets/conversation.py decides).
     drafting: bool
     has_draft: bool
+    conversing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
     )
 
 
-def _settings(resident: Resident, draft: Dialogue | None) -> ResidentSettings:
+def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> ResidentSettings:
     return ResidentSettings(
         resident.language,
         resident.first_name,
@@ -135,6 +137,7 @@ def _settings(resident: Resident, draft: Dialogue | None) -> ResidentSettings:
         resident.language_confirmed,
         drafting=draft is not None and not draft.parked,
         has_draft=draft is not None,
+        conversing=conversing,
     )
 
 
@@ -149,17 +152,20 @@ class ResidentService:
         now = utcnow()
         # Most taps change nothing: read first, and take a write transaction (on SQLite: the one writer)
         # only for a new resident or something that changed.
+        conversation = exists().where(
+            Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
+        )
         async with self._database.sessions() as session:
             found = (
                 await session.execute(
-                    select(Resident, Dialogue)
+                    select(Resident, Dialogue, conversation)
                     .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
                     .where(Resident.telegram_id == telegram_id)
                 )
             ).first()
-        resident, draft = found if found is not None else (None, None)
+        resident, draft, conversing = found if found is not None else (None, None, False)
         if resident is not None and not _changes(resident, now, first_name):
-            return _settings(resident, draft)
+            return _settings(resident, draft, conversing)
         # A new resident's row, or (something changed, `_changes`) the known one brought up to date, in
         # one statement: also when another update of theirs inserted the row meanwhile. A resident who
         # writes again has evidently unblocked the bot.
@@ -182,7 +188,7 @@ class ResidentService:
         ).returning(Resident)
         async with self._database.transaction() as session:
             resident = (await session.scalars(upsert)).one()
-            return _settings(resident, draft)
+            return _settings(resident, draft, conversing)
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """The resident picked their language (it counts as confirmed)."""

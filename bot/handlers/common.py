@@ -73,6 +73,7 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.language_confirmed = resident.language_confirmed
     context.user_data.drafting = resident.drafting
     context.user_data.has_draft = resident.has_draft
+    context.user_data.conversing = resident.conversing
 
 
 async def show(

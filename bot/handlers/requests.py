@@ -230,7 +230,8 @@ async def conversation_input(update: Update, context: Context) -> bool:
     """A plain message while a request waits for the resident goes to its thread (several: ask which)."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or user is None:
+    conversing = context.user_data is not None and context.user_data.conversing
+    if message is None or user is None or not conversing:
         return False
     relayed = await context.services.requests.converse(
         user.id,

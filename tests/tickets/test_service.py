@@ -12,7 +12,7 @@ from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import LinkRole, Request, RequestStatus
-from bot.tickets import intake, partners, relay
+from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.desk import RequestDesk
 from bot.tickets.dialogue import Press
@@ -377,6 +377,7 @@ async def test_a_residents_arrival_tells_whether_a_draft_waits_and_takes_their_t
 
     async def draft() -> tuple[bool, bool]:
         settings = await residents.arrive(RESIDENT, language="ar", first_name="Amina")
+        assert not settings.conversing
         return settings.drafting, settings.has_draft
 
     dialogue_id = await start_draft(database, ctx)
@@ -390,3 +391,22 @@ async def test_a_residents_arrival_tells_whether_a_draft_waits_and_takes_their_t
     async with database.transaction() as session:
         await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
     assert await draft() == (False, False)
+
+
+async def test_a_residents_arrival_tells_whether_a_conversation_may_take_their_messages(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Opened by a partner's message (or "Add to …"), ended by "End": until then the desk decides."""
+    residents = ResidentService(database)
+    request = await submit(database, ctx)
+
+    async def conversing() -> bool:
+        return (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).conversing
+
+    assert not await conversing()
+    async with database.transaction() as session:
+        await conversation.open_for(session, await session.get_one(Request, request.id))
+    assert await conversing()
+    async with database.transaction() as session:
+        assert await conversation.end(session, RESIDENT, request.id) is not None
+    assert not await conversing()

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m pytest -p no:xdist -p bench.db_count -q tests/test_requests_e2e.py
     DB_COUNT_SQL=1 ...   also lists the statements run most often inside updates
+    DB_COUNT_TRACE=FILE  writes every update with its statements, in order, to FILE
 
 Counted inside `Application.process_update` (what a resident's or partner's message or tap costs, the
 handlers and the services they call), apart from the rest (fixtures, the outbox worker, jobs):
@@ -9,8 +10,11 @@ handlers and the services they call), apart from the rest (fixtures, the outbox 
   counted too, it is sent by the bot itself, see bot/storage/db.py);
 - transactions: every session's transaction on a connection (`Session.after_begin`), i.e. a session that
   touched the database.
-The journeys of these tests run one update at a time, so a global counter attributes correctly.
-Prints one line per database (sqlite, postgres) at the end of the run.
+The journeys of the request tests run one update at a time, so a global counter attributes correctly
+(a test that sends updates at once, tests/test_concurrency.py, blurs the line between its updates; a
+test of the bot as a process of its own is not counted at all).
+Prints one line per database (sqlite, postgres) and one per kind of update ("private text", "private
+button dlg", "group text reply"), per update, at the end of the run.
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ _totals: Counter[tuple[str, str]] = Counter()
 _sql: Counter[str] = Counter()
 _by_kind: Counter[tuple[str, str]] = Counter()  # (update kind, "updates" / "statements" / "transactions")
 _current = ""
-# DB_COUNT_TRACE=<file>: every update with the statements it ran, in order.
 _trace = open(os.environ["DB_COUNT_TRACE"], "w") if os.environ.get("DB_COUNT_TRACE") else None
 
 

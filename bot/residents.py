@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 
-from bot.storage.db import Database, changed_rows
+from bot.storage.db import Database, changed_rows, dialect_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback
@@ -34,6 +34,13 @@ class ResidentSettings:
     first_name: str | None
     district: str | None
     language_confirmed: bool
+    # Read with their row, so that an update need not ask the request tables again: the resident is
+    # writing a request (a draft that is not parked: their texts go to it), has a draft at all (a parked
+    # one is offered with the menu), may be in a request's conversation (one was opened and not ended:
+    # whether it is still open, bot/tickets/conversation.py decides).
+    drafting: bool
+    has_draft: bool
+    conversing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +129,15 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
     )
 
 
-def _settings(resident: Resident) -> ResidentSettings:
+def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> ResidentSettings:
     return ResidentSettings(
-        resident.language, resident.first_name, resident.district, resident.language_confirmed
+        resident.language,
+        resident.first_name,
+        resident.district,
+        resident.language_confirmed,
+        drafting=draft is not None and not draft.parked,
+        has_draft=draft is not None,
+        conversing=conversing,
     )
 
 
@@ -139,29 +152,43 @@ class ResidentService:
         now = utcnow()
         # Most taps change nothing: read first, and take a write transaction (on SQLite: the one writer)
         # only for a new resident or something that changed.
+        conversation = exists().where(
+            Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
+        )
         async with self._database.sessions() as session:
-            resident = await session.get(Resident, telegram_id)
-            if resident is not None and not _changes(resident, now, first_name):
-                return _settings(resident)
-        async with self._database.transaction() as session:
-            resident = await session.get(Resident, telegram_id)
-            if resident is None:
-                resident = Resident(
-                    telegram_id=telegram_id,
-                    language=language,
-                    language_confirmed=False,
-                    first_name=first_name,
-                    first_seen=now,
-                    last_seen=now,
+            found = (
+                await session.execute(
+                    select(Resident, Dialogue, conversation)
+                    .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
+                    .where(Resident.telegram_id == telegram_id)
                 )
-                session.add(resident)
-            else:
-                # Something changed (`_changes`): bring the row up to date. A resident who writes again
-                # has evidently unblocked the bot.
-                resident.last_seen = now
-                resident.first_name = first_name or resident.first_name
-                resident.blocked = False
-            return _settings(resident)
+            ).first()
+        resident, draft, conversing = found if found is not None else (None, None, False)
+        if resident is not None and not _changes(resident, now, first_name):
+            return _settings(resident, draft, conversing)
+        # A new resident's row, or (something changed, `_changes`) the known one brought up to date, in
+        # one statement: also when another update of theirs inserted the row meanwhile. A resident who
+        # writes again has evidently unblocked the bot.
+        insert = dialect_insert(self._database.engine.dialect.name)(Resident).values(
+            telegram_id=telegram_id,
+            language=language,
+            language_confirmed=False,
+            first_name=first_name,
+            blocked=False,
+            first_seen=now,
+            last_seen=now,
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[Resident.telegram_id],
+            set_={
+                "last_seen": now,
+                "first_name": func.coalesce(insert.excluded.first_name, Resident.first_name),
+                "blocked": False,
+            },
+        ).returning(Resident)
+        async with self._database.transaction() as session:
+            resident = (await session.scalars(upsert)).one()
+            return _settings(resident, draft, conversing)
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """The resident picked their language (it counts as confirmed)."""

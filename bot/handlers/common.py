@@ -71,6 +71,9 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.first_name = resident.first_name
     context.user_data.district = resident.district
     context.user_data.language_confirmed = resident.language_confirmed
+    context.user_data.drafting = resident.drafting
+    context.user_data.has_draft = resident.has_draft
+    context.user_data.conversing = resident.conversing
 
 
 async def show(

@@ -26,6 +26,11 @@ class UserData:
     first_name: str | None = None
     district: str | None = None
     language_confirmed: bool = False
+    # A running request draft takes the resident's texts; a parked one is offered with the menu; a
+    # request's conversation may take them (`ResidentSettings`).
+    drafting: bool = False
+    has_draft: bool = False
+    conversing: bool = False
     # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
     # resident need not type it again (memory only; after a restart they are simply asked to write it).
     last_question: str | None = None

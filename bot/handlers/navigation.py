@@ -16,7 +16,8 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
     screen = screens.main_menu_screen(t, context.services.content.catalogue, context.district, lead)
     user = update.effective_user
     # An unfinished request waits: continue or discard it, first thing.
-    parked = await context.services.requests.parked_draft(user.id) if user else None
+    has_draft = user is not None and context.user_data is not None and context.user_data.has_draft
+    parked = await context.services.requests.parked_draft(user.id) if user and has_draft else None
     await show(update, context, *with_parked_notice(t, parked, screen))
 
 

@@ -75,11 +75,16 @@ CLOSED = N_("This request is closed. Start a new one with “Ask a question” i
 DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb"})
 
 
+def drafting(context: Context) -> bool:
+    """Whether the resident had a running draft when this update arrived (read with their row)."""
+    return context.user_data is not None and context.user_data.drafting
+
+
 async def park_on_navigation(update: Update, context: Context) -> None:
     """/start, any command or a menu button parks a running draft: it never swallows the next question."""
     user = update.effective_user
     chat = update.effective_chat
-    if user is None or chat is None or chat.type != chat.PRIVATE:
+    if user is None or chat is None or chat.type != chat.PRIVATE or not drafting(context):
         return
     message, query = update.message, update.callback_query
     if message is not None and (message.text or "").startswith("/"):
@@ -182,7 +187,9 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
         event = Text(message.text, confident)
     else:
         event = Unsupported()
-    reply = await context.services.requests.write(user.id, event, f"m:{message.message_id}")
+    reply = await context.services.requests.write(
+        user.id, event, f"m:{message.message_id}", drafting=drafting(context)
+    )
     if reply is None or reply.view is None:
         return False
     if reply.effect is Effect.QUIET:  # another photo of the same album: the screen is already there
@@ -223,7 +230,8 @@ async def conversation_input(update: Update, context: Context) -> bool:
     """A plain message while a request waits for the resident goes to its thread (several: ask which)."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or user is None:
+    conversing = context.user_data is not None and context.user_data.conversing
+    if message is None or user is None or not conversing:
         return False
     relayed = await context.services.requests.converse(
         user.id,
@@ -330,9 +338,9 @@ async def requests_command(update: Update, context: Context) -> None:
     desk = context.services.requests
     requests = await desk.open_requests(user.id, context.lang)
     screen = render.open_requests(context.t, requests)
-    await show(
-        update, context, *render.with_parked_notice(context.t, await desk.parked_draft(user.id), screen)
-    )
+    has_draft = context.user_data is not None and context.user_data.has_draft
+    parked = await desk.parked_draft(user.id) if has_draft else None
+    await show(update, context, *render.with_parked_notice(context.t, parked, screen))
 
 
 async def resident_request_button(update: Update, context: Context) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm.util import identity_key
 
-from bot.storage.db import changed_rows, upsert_insert
+from bot.storage.db import upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
@@ -25,11 +26,40 @@ from bot.storage.models.requests import (
     ThreadLink,
 )
 
+_Row = TypeVar("_Row")
+_RESIDENTS = "residents"  # key in `session.info`: the residents `_with_resident` loaded
 OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)
 ACTIVE_OUTBOX = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 # --- requests -----------------------------------------------------------------------------------------
+
+
+async def get_request(
+    session: AsyncSession, request_id: int, *, with_resident: bool = False
+) -> Request | None:
+    """The request `request_id`. `with_resident`: its resident's row comes in the same query, for a caller
+    that tells the resident (see `_with_resident`), unless the session has the request already."""
+    if not with_resident or identity_key(Request, request_id) in session.identity_map:
+        return await session.get(Request, request_id)
+    return await _with_resident(session, select(Request).where(Request.id == request_id), Request.resident_id)
+
+
+async def _with_resident(
+    session: AsyncSession, query: Select[_Row], resident_id: InstrumentedAttribute[int]
+) -> _Row | None:
+    """The first row of `query`, with the row of the resident `resident_id` (a column of it) loaded into
+    the session by the same statement: `session.get(Resident, …)` later in the transaction finds it there
+    and asks the database nothing. (A resident's data is deleted with their requests and dialogue, but an
+    outer join does not rely on it.)"""
+    joined = Resident.telegram_id == resident_id
+    row = (await session.execute(query.add_columns(Resident).outerjoin(Resident, joined))).first()
+    if row is None:
+        return None
+    # The session remembers a row only while something refers to it (its identity map is weak): the
+    # session itself keeps the resident for as long as it lives.
+    session.info.setdefault(_RESIDENTS, []).append(row[1])
+    return cast(_Row, row[0])
 
 
 async def get_request_by_dialogue(session: AsyncSession, dialogue_id: str) -> Request | None:
@@ -91,15 +121,19 @@ async def transition(
     moment (or a button pressed twice) change the request and enqueue the messages exactly once.
     `conditions` are further column conditions the row must still meet (e.g. nobody took it on yet).
     """
-    result = await session.execute(
+    # RETURNING brings the changed row back into `request` in the same round trip; only a lost race reads
+    # the row again, to show what the winner made of it.
+    changed = await session.scalars(
         update(Request)
         .where(Request.id == request.id, Request.status.in_(tuple(allowed_from)), *conditions)
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .returning(Request)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    won = bool(changed_rows(result))
-    await session.refresh(request)
-    return won
+    if changed.first() is None:
+        await session.refresh(request)
+        return False
+    return True
 
 
 async def mark_once(session: AsyncSession, request: Request, column: str, when: datetime) -> bool:
@@ -175,8 +209,15 @@ async def card_message_id(session: AsyncSession, request_id: int, chat_id: int) 
 # --- dialogues ----------------------------------------------------------------------------------------
 
 
-async def get_dialogue(session: AsyncSession, resident_id: int) -> Dialogue | None:
-    return await session.scalar(select(Dialogue).where(Dialogue.resident_id == resident_id))
+async def get_dialogue(
+    session: AsyncSession, resident_id: int, *, with_resident: bool = False
+) -> Dialogue | None:
+    """The resident's dialogue. `with_resident`: their row comes in the same query, for a caller that shows
+    the draft in their language or sends it (see `_with_resident`)."""
+    query = select(Dialogue).where(Dialogue.resident_id == resident_id)
+    if with_resident:
+        return await _with_resident(session, query, Dialogue.resident_id)
+    return await session.scalar(query)
 
 
 async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
@@ -187,12 +228,34 @@ async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
 # --- partner chats ------------------------------------------------------------------------------------
 
 
+_PARTNER_CHATS = "partner_chats"  # key in `session.info`: (the transaction, its rows of partner_chats)
+
+
+async def partner_chats(session: AsyncSession) -> dict[str, PartnerChat]:
+    """Every partner group that migrated (a handful of rows at most), read once per transaction.
+
+    One transaction routes, checks chats and notifies several times (a card, a note, the resident's
+    acknowledgement each ask where the partner's group is), and most partners have no row: `session.get`
+    cannot remember a missing row and would ask the database every time. The memo lives as long as the
+    transaction, so a migration committed by another one is seen by the next transaction."""
+    transaction = session.sync_session.get_transaction()
+    memo = session.info.get(_PARTNER_CHATS)
+    if memo is None or memo[0] is not transaction:
+        rows = {row.partner_id: row for row in await session.scalars(select(PartnerChat))}
+        memo = session.info[_PARTNER_CHATS] = (transaction, rows)
+    chats: dict[str, PartnerChat] = memo[1]
+    return chats
+
+
 async def set_partner_chat(
     session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
 ) -> None:
-    row = await session.get(PartnerChat, partner_id)
+    chats = await partner_chats(session)
+    row = chats.get(partner_id)
     if row is None:
-        session.add(PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id))
+        row = PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id)
+        session.add(row)
+        chats[partner_id] = row
     else:
         row.chat_id = new_chat_id
         # Keep the id the content still names: the override applies as long as the content says that one.
@@ -293,6 +356,9 @@ async def get_request_by_number(session: AsyncSession, number: str) -> Request |
     return await session.scalar(select(Request).where(Request.number == number))
 
 
-async def outbox_key_exists(session: AsyncSession, dedupe_key: str) -> bool:
-    found = await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
+async def outbox_key_exists(session: AsyncSession, *dedupe_keys: str) -> bool:
+    """Whether an outbox row has one of `dedupe_keys`."""
+    found = await session.execute(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.in_(dedupe_keys)).limit(1)
+    )
     return found.first() is not None

@@ -27,7 +27,7 @@ async def open_for(session: AsyncSession, request: Request) -> None:
     """The request waits for its resident: open (or refresh) the conversation and park a running draft."""
     request.conversation_at = utcnow()
     row = await store.get_dialogue(session, request.resident_id)
-    if row is not None and not row.data.get("parked"):
+    if row is not None and not row.parked:
         # Same as `dialogue.advance(draft, Park())`, without loading the content's intake questions.
         row.data = {**row.data, "parked": True, "pending": None}
 

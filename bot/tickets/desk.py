@@ -110,26 +110,23 @@ class RequestDesk:
         return await self._write(intake.start, resident_id, text=question, **chosen)
 
     async def write(
-        self, resident_id: int, event: Text | Attach | Unsupported, input_key: str
+        self, resident_id: int, event: Text | Attach | Unsupported, input_key: str, *, drafting: bool
     ) -> DialogueReply | None:
         """Text or a file while a dialogue runs; None when there is none or it is parked (then the text is
-        something else). "ask_new": the text may be a new question; the resident is asked."""
-        # A file also resumes a parked draft; a text goes to an active one only.
-        if not isinstance(event, Attach) and not await self._has_active_draft(resident_id):
+        something else). "ask_new": the text may be a new question; the resident is asked. `drafting`:
+        the resident had a running draft when the update arrived (`ResidentSettings.drafting`)."""
+        # A file also resumes a parked draft; a text goes to a running one only. Without one, most texts
+        # (questions) are answered without a transaction here.
+        if not isinstance(event, Attach) and not drafting:
             return None
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
     async def park(self, resident_id: int) -> None:
-        """The resident navigated away (/start, a command, a menu tap): the draft waits for "Continue"."""
-        if await self._has_active_draft(resident_id):
-            await self._write(intake.park, resident_id)
-
-    async def _has_active_draft(self, resident_id: int) -> bool:
-        """Read only: most texts (questions) and most navigation come without a running draft, and are
-        answered without taking the write lock."""
-        async with self._database.sessions() as session:
-            return await intake.has_active_draft(session, resident_id)
+        """The resident navigated away (/start, a command, a menu tap) from their running draft: it waits
+        for "Continue". (Handlers call it only for a resident who was drafting: most navigation is
+        answered without taking the write lock.)"""
+        await self._write(intake.park, resident_id)
 
     async def parked_draft(self, resident_id: int) -> DraftView | None:
         """The resident's parked draft ("You have an unfinished request: continue / discard"), if any."""

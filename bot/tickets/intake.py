@@ -34,7 +34,7 @@ from bot.tickets import dialogue as machine
 from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
 from bot.tickets.dialogue import Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
-from bot.tickets.relay import add_message
+from bot.tickets.relay import thread_message
 from bot.tickets.routing import partner_destination, routable_partner
 
 if TYPE_CHECKING:
@@ -77,7 +77,8 @@ def _save(row: Dialogue, draft: Draft) -> None:
 async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> tuple[Dialogue, Draft] | None:
     """The resident's running dialogue. One untouched for longer than `ctx.draft_lifetime` is deleted here
     (the purge job deletes those nobody comes back to): nothing of it was sent."""
-    row = await store.get_dialogue(session, resident_id)
+    # The resident's row comes along: the draft is shown in their language, or sent with their name.
+    row = await store.get_dialogue(session, resident_id, with_resident=True)
     if row is None:
         return None
     if row.updated_at < utcnow() - ctx.draft_lifetime:
@@ -222,12 +223,6 @@ async def advance(
     )
 
 
-async def has_active_draft(session: AsyncSession, resident_id: int) -> bool:
-    """Whether the resident has a draft that is not parked (read only)."""
-    row = await store.get_dialogue(session, resident_id)
-    return row is not None and not row.data.get("parked", False)
-
-
 async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
     """The resident navigated away: their running draft waits (parked) instead of taking the next text.
     False if there is no draft to park."""
@@ -354,13 +349,16 @@ async def submit(
         if existing is None:
             raise
         return DialogueReply(Effect.SENT, number=existing.number)
+    # Same timestamp as the request: these messages make up the card (flushed together: one INSERT).
+    messages = [
+        thread_message(request, Direction.TO_PARTNER, text=None, attachment=attachment, created_at=now)
+        for attachment in draft.attachments
+    ]
     if text := message_text(draft, ctx.partner_t()):
-        await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
-    for attachment in draft.attachments:
-        await add_message(session, request, Direction.TO_PARTNER, text=None, attachment=attachment)
-    # Same timestamp as the request: these messages make up the card.
-    for message in await store.request_messages(session, request.id):
-        message.created_at = now
+        messages.insert(
+            0, thread_message(request, Direction.TO_PARTNER, text=text, attachment=None, created_at=now)
+        )
+    session.add_all(messages)
     await store.delete_dialogue(session, row)
 
     dest = await partner_destination(session, ctx, partner_id)
@@ -396,7 +394,7 @@ async def open_request_of(session: AsyncSession, resident_id: int, request_id: i
 
 async def withdraw(session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int) -> Result:
     """The resident withdrew a request: the partner thread gets a note, the resident a confirmation."""
-    request = await session.get(Request, request_id)
+    request = await store.get_request(session, request_id, with_resident=True)  # they are told
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
     if request.status.is_final:

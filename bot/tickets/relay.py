@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +46,23 @@ async def add_message(
     attachment: Attachment | None,
     author: str | None = None,
 ) -> RequestMessage:
-    """One message of the request's thread, as stored."""
+    """One message of the request's thread, as stored (flushed: its id keys what it causes)."""
+    message = thread_message(request, direction, text=text, attachment=attachment, author=author)
+    session.add(message)
+    await session.flush()
+    return message
+
+
+def thread_message(
+    request: Request,
+    direction: Direction,
+    *,
+    text: str | None,
+    attachment: Attachment | None,
+    author: str | None = None,
+    created_at: datetime | None = None,
+) -> RequestMessage:
+    """One message of the request's thread, not yet added to the session (`created_at`: now)."""
     message = RequestMessage(
         request_id=request.id,
         direction=direction,
@@ -60,8 +77,8 @@ async def add_message(
         media_group=attachment.media_group if attachment else None,
         author=author,
     )
-    session.add(message)
-    await session.flush()
+    if created_at is not None:
+        message.created_at = created_at
     return message
 
 
@@ -179,7 +196,8 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     """
     link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
     if link is not None:
-        request = await session.get(Request, link.request_id)
+        # The resident's row comes along: whether they blocked the bot decides below, and they are told.
+        request = await store.get_request(session, link.request_id, with_resident=True)
     elif message.replied_bot_text:
         request = await _request_named_in(session, ctx, message.chat_id, message.replied_bot_text)
         if request is not None:
@@ -201,9 +219,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     if message.edited:  # each correction once (two edits within a second differ in their text)
         digest = hashlib.sha256((message.text or "").encode()).hexdigest()[:8]
         effect += f":e{message.edit_date or 0}:{digest}"
-    if await store.outbox_key_exists(session, effect) or await store.outbox_key_exists(
-        session, f"{effect}:refusal"
-    ):
+    if await store.outbox_key_exists(session, effect, f"{effect}:refusal"):
         return Result(Outcome.DUPLICATE, request)
     # A refusal is explained in the group; its outcome names the explanation (`partner_render.REFUSALS`).
     refusal = None

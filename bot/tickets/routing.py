@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import Destination
+from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import PartnerChat, Request
+from bot.storage.models.requests import Request
 from bot.tickets.deps import TicketContext
 
 
@@ -19,7 +20,7 @@ async def partner_destination(
         return None
     chat_id = partner.requests.telegram_chat_id
     if chat_id is not None:
-        override = await session.get(PartnerChat, partner_id)
+        override = (await store.partner_chats(session)).get(partner_id)
         # The stored id wins only while the content still names the group that migrated; once staff
         # entered the new id (or another group), the content is the truth again.
         if override is not None and override.previous_chat_id == chat_id:

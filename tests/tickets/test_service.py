@@ -7,15 +7,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.delivery.worker import DeliveryWorker
 from bot.render import requests as render
+from bot.residents import ResidentService
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import LinkRole, Request, RequestStatus
-from bot.tickets import intake, partners, relay
+from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.desk import RequestDesk
 from bot.tickets.dialogue import Press
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.routing import partner_destination
 from tests.tickets.fakes import (
     CATCH_ALL_CHAT,
     OTHER_CHAT,
@@ -348,3 +350,63 @@ async def test_a_reply_naming_a_card_whose_link_is_recorded_meanwhile_reaches_th
     async with database.sessions() as session:
         link = await store.get_thread_link(session, PARTNER_CHAT, card.message_id)
     assert link is not None and link.request_id == request.id and link.role is LinkRole.CARD
+
+
+async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_routes(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Partner groups are read once per transaction: a migration recorded in it must not be missed."""
+    new_chat = -100555
+    async with database.transaction() as session:
+        before = await partner_destination(session, ctx, "bildung")
+        await store.set_partner_chat(session, "bildung", PARTNER_CHAT, new_chat)
+        after = await partner_destination(session, ctx, "bildung")
+    async with database.sessions() as session:
+        later = await partner_destination(session, ctx, "bildung")
+    assert before is not None and before.chat_id == PARTNER_CHAT
+    assert after is not None and after.chat_id == new_chat
+    assert later is not None and later.chat_id == new_chat
+
+
+async def test_a_residents_arrival_tells_whether_a_draft_waits_and_takes_their_texts(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Read with the resident's row (handlers ask the dialogues table no more): texts go to the draft
+    only while it runs, not once it is parked (then the menu offers it), nor after it was sent."""
+    residents = ResidentService(database)
+
+    async def draft() -> tuple[bool, bool]:
+        settings = await residents.arrive(RESIDENT, language="ar", first_name="Amina")
+        assert not settings.conversing
+        return settings.drafting, settings.has_draft
+
+    dialogue_id = await start_draft(database, ctx)
+    assert await draft() == (True, True)
+    async with database.transaction() as session:
+        assert await intake.park(session, ctx, RESIDENT)
+    assert await draft() == (False, True)
+    async with database.transaction() as session:
+        await intake.advance(session, ctx, RESIDENT, Press("resume"))
+    assert await draft() == (True, True)
+    async with database.transaction() as session:
+        await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+    assert await draft() == (False, False)
+
+
+async def test_a_residents_arrival_tells_whether_a_conversation_may_take_their_messages(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Opened by a partner's message (or "Add to …"), ended by "End": until then the desk decides."""
+    residents = ResidentService(database)
+    request = await submit(database, ctx)
+
+    async def conversing() -> bool:
+        return (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).conversing
+
+    assert not await conversing()
+    async with database.transaction() as session:
+        await conversation.open_for(session, await session.get_one(Request, request.id))
+    assert await conversing()
+    async with database.transaction() as session:
+        assert await conversation.end(session, RESIDENT, request.id) is not None
+    assert not await conversing()

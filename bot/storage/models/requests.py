@@ -159,6 +159,11 @@ class Dialogue(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def parked(self) -> bool:
+        """The resident navigated away: the draft waits for "Continue" and takes none of their texts."""
+        return bool(self.data.get("parked", False))
+
 
 class PartnerChat(Base):
     """A partner's current group when it differs from the content (the group migrated to a supergroup)."""

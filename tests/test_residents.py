@@ -1,0 +1,45 @@
+"""A resident's arrival: their row is created once and brought up to date only when something changed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.residents import LAST_SEEN_PRECISION, ResidentService
+from bot.storage.db import Database
+from bot.storage.models import Resident
+from bot.storage.models.base import utcnow
+
+AMINA = 4711
+
+
+async def stored(database: Database) -> Resident:
+    async with database.sessions() as session:
+        return await session.get_one(Resident, AMINA)
+
+
+async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_language(
+    database: Database,
+) -> None:
+    residents = ResidentService(database)
+    first = await residents.arrive(AMINA, language="ar", first_name="Amina")
+    assert (first.language, first.first_name, first.has_draft) == ("ar", "Amina", False)
+    long_ago = utcnow() - LAST_SEEN_PRECISION - timedelta(minutes=1)
+    async with database.transaction() as session:
+        await session.execute(
+            update(Resident).where(Resident.telegram_id == AMINA).values(blocked=True, last_seen=long_ago)
+        )
+
+    again = await residents.arrive(AMINA, language="de", first_name="Ami")
+    row = await stored(database)
+    assert (again.language, again.first_name) == ("ar", "Ami")
+    assert (row.language, row.first_name, row.blocked) == ("ar", "Ami", False)
+    assert row.last_seen > long_ago and row.first_seen < row.last_seen
+
+    # Without a first name (Telegram may send none) the known one stays.
+    async with database.transaction() as session:
+        await session.execute(update(Resident).where(Resident.telegram_id == AMINA).values(blocked=True))
+    await residents.arrive(AMINA, language="de", first_name=None)
+    row = await stored(database)
+    assert (row.first_name, row.blocked) == ("Ami", False)

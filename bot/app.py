@@ -20,7 +20,7 @@ from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService
 from bot.delivery.mail import SmtpMailer, telegram_file_fetcher
-from bot.delivery.worker import DeliveryWorker
+from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.handlers.context import AppType, BotData, Context, UserData
 from bot.i18n import I18n
 from bot.search.engine import SearchEngine
@@ -149,7 +149,13 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
     pacer = app.bot.rate_limiter if isinstance(app.bot.rate_limiter, ChatPacer) else None
     hooks = TicketDeliveryHooks(services.ticket_context)
     services.delivery = DeliveryWorker(
-        services.database, app.bot, mailer, hooks=hooks, clock=services.clock, pacer=pacer
+        services.database,
+        app.bot,
+        mailer,
+        hooks=hooks,
+        policy=RetryPolicy(lease=settings.outbox_lease_seconds),
+        clock=services.clock,
+        pacer=pacer,
     )
     if settings.relays_email_replies:
         # Partners' e-mail replies, each relayed to its resident. Imported here: the SMTP server (aiosmtpd,

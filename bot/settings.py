@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     # Whether residents see the first name of the partner's staff member who answered ("Petra from …")
     # or only the organisation. Off by default: staff decide themselves whether to be named.
     show_staff_names: bool = False
+    # Seconds an outbox message being sent stays claimed by its process without renewal (renewed every
+    # third of it while the send lasts). A process that died leaves its messages claimed: the next one
+    # sends them once this much time has passed since the dead one last renewed. Shorter: sooner after a
+    # crash; it must outlast the longest pause of a busy process between two renewals.
+    outbox_lease_seconds: float = Field(default=10.0, ge=2, le=600)
     # Questions that found nothing are kept (without the resident's identity) this many days.
     unanswered_retention_days: int = Field(default=30, ge=1, le=365)
     # An unsent request draft (a sign-up left half done) is dropped this many hours after its last change.

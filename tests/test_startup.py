@@ -7,10 +7,12 @@ tests/test_settings.py, the bot stopped with SIGINT (exit code 0) in tests/test_
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +25,7 @@ import pytest
 
 from bot.settings import SecretFilter, SettingsError, load_settings
 from tests.bot_api_server import BotApiServer
-from tests.harness import ROOT, run_cli_here
+from tests.harness import ROOT, BotHarness, run_cli_here
 
 TOKEN = "123456789:AAH-start-up-token-that-must-never-be-printed"
 DB_PASSWORD = "pw-never-printed-4711"
@@ -132,6 +134,27 @@ def test_a_webhook_secret_telegram_would_refuse_is_refused_without_echoing_it(
     with pytest.raises(SettingsError) as error:
         load_settings(None)
     assert "WEBHOOK_SECRET" in str(error.value) and secret not in str(error.value)
+
+
+def test_an_outbox_lease_too_short_to_be_renewed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "1")
+    with pytest.raises(SettingsError, match="OUTBOX_LEASE_SECONDS"):
+        load_settings(None)
+
+
+def test_the_delivery_worker_claims_for_the_lease_the_setting_names(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    shutil.copyfile(sqlite_template, tmp_path / "bot.db")
+
+    async def lease() -> float:
+        async with BotHarness.running(
+            database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db", outbox_lease_seconds=3
+        ) as bot:
+            assert bot.services.delivery is not None
+            return bot.services.delivery.policy.lease
+
+    assert asyncio.run(lease()) == 3
 
 
 def test_webhook_insecure_starts_and_warns(tmp_path: Path) -> None:

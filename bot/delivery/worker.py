@@ -3,11 +3,12 @@
 Each round claims due rows (status `sending`, `claimed_by` this worker, a lease in `next_attempt_at`) in one
 short transaction, sends them without holding a transaction open, then records the result in a second
 transaction — together with the ThreadLink of the sent message, so a reply can never arrive for a message
-we did not map. The lease is short (`RetryPolicy.lease`, 10 s) and renewed every few seconds while the
-rows are being sent (rate-limiter waits and retries included), so the rows of a process that died are
-taken over by the next worker within seconds. If the process dies between sending and recording, that one
-message is sent again: the only duplicate a kill can produce. (A send that timed out but arrived is sent
-again too; replies to either copy still find the request, see `bot.tickets.relay.partner_reply`.)
+we did not map. The lease is short (`RetryPolicy.lease`, the OUTBOX_LEASE_SECONDS setting, 10 s by
+default) and renewed every third of it while the rows are being sent (rate-limiter waits and retries
+included), so the rows of a process that died are taken over by the next worker within seconds. If the
+process dies between sending and recording, that one message is sent again: the only duplicate a kill can
+produce. (A send that timed out but arrived is sent again too; replies to either copy still find the
+request, see `bot.tickets.relay.partner_reply`.)
 
 A text longer than Telegram takes (4,096 characters; a caption 1,024) goes out in numbered parts
 (`bot.render.split`), the keyboard on the last. If a part fails, the parts sent so far are recorded with the

@@ -17,7 +17,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -233,6 +232,10 @@ TimeRangeText = Annotated[
 @cache
 def _holidays(year: int) -> Mapping[date, str]:
     """Public holidays of Lower Saxony (Salzgitter): every place with opening hours is closed on them."""
+    # Imported on the first opening hours shown, not at start: `import holidays` loads every country's
+    # calendars (about a tenth of a CPU second), and loading or checking the content never needs them.
+    import holidays
+
     return holidays.country_holidays("DE", subdiv="NI", years=year, language="de")
 
 

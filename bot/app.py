@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -90,9 +91,18 @@ def build_application(
     # No PTB Updater: updates come in through the durable inbox (bot.inbox), which confirms them to
     # Telegram only once they are stored. Every other Bot API call retries transient failures.
     builder = builder.updater(None)
-    transport = request or HTTPXRequest(connection_pool_size=64, read_timeout=settings.telegram_timeout)
+    if request is None:
+        # Both connections to the Bot API share one TLS context: the CA bundle is read once per start, not
+        # once per connection pool.
+        tls = {"verify": httpx.create_ssl_context()}
+        transport: BaseRequest = HTTPXRequest(
+            connection_pool_size=64, read_timeout=settings.telegram_timeout, httpx_kwargs=tls
+        )
+        updates: BaseRequest = HTTPXRequest(httpx_kwargs=tls)
+    else:
+        transport = updates = request
     retrying = RetryingRequest(transport, base_delay=settings.telegram_retry_delay)
-    builder = builder.request(retrying).get_updates_request(request or HTTPXRequest())
+    builder = builder.request(retrying).get_updates_request(updates)
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url.rstrip("/") + "/bot")
         builder = builder.base_file_url(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,14 @@ from bot.console import console_user_id
 from tests.harness import cli_environment, run_cli, run_cli_here
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def migrated_database(tmp_path: Path, sqlite_template: Path) -> None:
+    """The console's SQLite file (`cli_environment`), migrated already: a copy of the session's template
+    instead of the migrations run again for every preview (migrating a new file is `db upgrade`'s test,
+    tests/test_cli.py, and tests/test_migrations.py's)."""
+    shutil.copyfile(sqlite_template, tmp_path / "cli.db")
 
 
 @pytest.mark.parametrize(("lang", "greeting"), [("de", "Hallo"), ("tr", "Merhaba"), ("ar", "مرحبًا")])

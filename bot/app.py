@@ -117,9 +117,12 @@ def build_application(
     return app
 
 
-async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Start the services on Telegram; SIGHUP reloads the content (the server admin's reload)."""
-    await start_services(app, background=True)
+async def post_init(app: Application[Any, Any, Any, Any, Any, Any], *, commands: bool = True) -> None:
+    """Start the services on Telegram; SIGHUP reloads the content (the server admin's reload).
+
+    Without `commands` the command menu is left to the caller (`bot.telegram_modes` registers it while the
+    bot already answers)."""
+    await start_services(app, background=True, commands=commands)
     services: Services = app.bot_data.services
 
     def reload_content() -> None:
@@ -135,10 +138,13 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content)
 
 
-async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, background: bool = False) -> None:
+async def start_services(
+    app: Application[Any, Any, Any, Any, Any, Any], *, background: bool = False, commands: bool = True
+) -> None:
     """What `post_init` does; the console and the tests call it after `app.initialize()`.
 
     `background` starts the delivery worker and the reminder jobs; tests drive them by hand instead.
+    `commands` registers the command menu and descriptions (27 Bot API calls) before it returns.
     """
     services: Services = app.bot_data.services
     try:
@@ -151,7 +157,8 @@ async def start_services(app: Application[Any, Any, Any, Any, Any, Any], *, back
             # Without content the bot cannot answer anyone: refuse to start, naming every problem.
             raise ContentError(result.errors)
     logger.info("content %s live", services.content.catalogue.version)
-    await register_commands(app.bot, services.i18n)
+    if commands:
+        await register_commands(app.bot, services.i18n)
     settings = services.settings
     mailer = None
     if settings.smtp_host and settings.smtp_from:

@@ -1,8 +1,9 @@
 """Running on Telegram: long polling or a webhook, both into the durable inbox (`bot.inbox`).
 
-`run_telegram` builds the bot, starts its services (`post_init`), the inbox worker and the intake, and on
-SIGINT/SIGTERM stops them in reverse: the intake first (nothing new comes in), then the inbox worker
-(updates being handled finish; queued ones stay stored for the next start), then the services.
+`run_telegram` builds the bot, starts its services (`post_init`), the inbox worker and the intake, then
+registers the command menu while the bot already answers; on SIGINT/SIGTERM it stops them in reverse: the
+intake first (nothing new comes in), then the inbox worker (updates being handled finish; queued ones stay
+stored for the next start), then the services.
 
 Whatever fails while starting (Telegram refuses the token, the Bot API cannot be reached, the database
 cannot be opened, Telegram refuses the webhook) ends as one `StartupError` line naming the setting.
@@ -22,6 +23,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application, post_init, stop_services
+from bot.commands import register_commands
 from bot.handlers.context import AppType, Context
 from bot.handlers.errors import is_transient
 from bot.inbox.polling import Poller
@@ -119,8 +121,9 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
     intake: asyncio.Task[None] | None = None
     webhook = None
     inbox: InboxWorker | None = None
+    menu: asyncio.Task[None] | None = None
     try:
-        await post_init(app)
+        await post_init(app, commands=False)
         await app.start()  # the job queue (reminders, clean-up)
         app.add_error_handler(note_unreachable)
         inbox = InboxWorker(app.bot_data.services.database, update_processor(app))
@@ -141,6 +144,9 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
         else:
             logger.info("starting long polling")
             intake = asyncio.create_task(Poller(app.bot, inbox).run(), name="polling")
+        # The command menu and descriptions (27 calls, one after the other) while the bot already answers:
+        # residents need not wait for them, and a failed one only logs (it is set again at the next start).
+        menu = asyncio.create_task(register_commands(app.bot, app.bot_data.services.i18n), name="commands")
         stopper = asyncio.create_task(stop.wait())
         await asyncio.wait({stopper} | ({intake} if intake else set()), return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
@@ -151,10 +157,11 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
                 raise api_failure(settings, exc) from None
         return 0
     finally:
-        if intake is not None:
-            intake.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await intake
+        for task in (menu, intake):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         if webhook is not None:
             webhook.stop()
             await webhook.close_all_connections()

@@ -28,18 +28,21 @@ from bot.search.engine import SearchEngine
 from bot.search.vectors import E5Model, Embedder
 from bot.services import Services
 from bot.settings import Settings, StartupError
-from bot.storage.db import create_database
+from bot.storage.db import Database, create_database
 from bot.tickets.hooks import TicketDeliveryHooks
 from bot.transport import ChatPacer, Pacing, RetryingRequest
 
 logger = logging.getLogger(__name__)
 
 
-def build_services(settings: Settings, *, i18n: I18n | None = None) -> Services:
-    """Create (but do not start) the long-lived services; `i18n` may be given ready-made (the tests compile
-    the catalogs once for all their bots)."""
+def build_services(
+    settings: Settings, *, i18n: I18n | None = None, database: Database | None = None
+) -> Services:
+    """Create (but do not start) the long-lived services; `i18n` and `database` may be given ready-made
+    (the tests compile the catalogs once for all their bots, and keep one engine per database, whose
+    compiled statements every bot of a test process reuses)."""
     try:
-        database = create_database(settings.database_url)
+        database = database or create_database(settings.database_url)
     except OSError as exc:  # the SQLite file's folder cannot be created
         raise StartupError("DATABASE_URL", "cannot create the database's folder", exc) from None
     services = Services(

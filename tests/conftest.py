@@ -7,12 +7,14 @@ calls behind those screens are the same ones other tests make on PostgreSQL (a c
 PostgreSQL tests with and without them executes the same lines of bot/storage, bot/tickets, bot/delivery
 and bot/inbox). A `screens` test that stores something it checks names both databases itself
 (`@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)`). What a test gets:
-- `database_url` (and `database`, `bot` on it): a migrated database with real commits: on SQLite a copy
-  of a migrated template file (a copy takes a millisecond, migrating a quarter of a second), on
-  PostgreSQL this test process's schema, migrated once and emptied after each test by one round trip of
-  DELETEs (15-50 ms). Not a transaction rolled back per test: the services open their own transactions
-  on several connections at once (workers, concurrent taps, SELECT ... FOR UPDATE), which one connection
-  in one transaction could not serve without serialising them.
+- `database_url` (and `database`, `bot` on it): a migrated database with real commits, one per test
+  process and database kind, emptied after each test by DELETEs: on SQLite a copy of a migrated template
+  file (migrating takes a quarter of a second), on PostgreSQL this test process's schema, migrated once
+  (emptied in one round trip, 15-50 ms). One URL per test process lets its bots share one engine, which
+  compiles each SQL statement once instead of once per test. Not a transaction rolled back per test:
+  the services open their own transactions on several connections at once (workers, concurrent taps,
+  SELECT ... FOR UPDATE), which one connection in one transaction could not serve without serialising
+  them.
 - `empty_database_url`: nothing migrated yet (the migration tests).
 PostgreSQL tests use one schema per test process (pytest-xdist runs two). Without PostgreSQL they are
 skipped with the reason; with CI set they fail.
@@ -29,8 +31,10 @@ kept in .pytest_cache): a long test started last would hold up the run alone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 import uuid
@@ -183,17 +187,36 @@ def postgres_schema(postgres_status: str | None) -> Iterator[PostgresSchema]:
         _run(_postgres(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
-def _sqlite_copy(template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "test.db"
-    shutil.copyfile(template, target)
-    return f"sqlite+aiosqlite:///{target}"
+@pytest.fixture(scope="session")
+def sqlite_database(sqlite_template: Path) -> Path:
+    """This test process's SQLite database: a copy of the template, emptied after each test."""
+    target = sqlite_template.with_name("test.db")
+    shutil.copyfile(sqlite_template, target)
+    return target
+
+
+def _empty_sqlite(path: Path) -> None:
+    """DELETE every row the bot stores and restart the ids (AUTOINCREMENT's counters included)."""
+    from bot.storage.models import Base
+
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn, conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(f'DELETE FROM "{table.name}"')
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+            conn.execute("DELETE FROM sqlite_sequence")
 
 
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
-    """A migrated database with real commits (several connections, workers, processes may share it)."""
+def database_url(request: pytest.FixtureRequest, backend: str) -> Iterator[str]:
+    """A migrated database with real commits (several connections, workers, processes may share it), the
+    same one for every test of a test process, emptied after each: one URL, so the bots of a test process
+    share one engine and its compiled statements (tests/harness.py `process_database`)."""
     if backend == "sqlite":
-        yield _sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+        path: Path = request.getfixturevalue("sqlite_database")
+        try:
+            yield f"sqlite+aiosqlite:///{path}"
+        finally:
+            _empty_sqlite(path)
         return
     schema: PostgresSchema = request.getfixturevalue("postgres_schema")
     try:

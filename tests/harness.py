@@ -22,7 +22,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -36,6 +36,7 @@ from bot.i18n import I18n
 from bot.search import Embedder, SearchEngine
 from bot.services import Services
 from bot.settings import Settings
+from bot.storage.db import Database, WriteLock, create_database
 from bot.testing.fakeapi import FAKE_TOKEN, TELEGRAM_LIMITS, FakeTelegram, SimUser
 from bot.transport import Pacing
 
@@ -116,6 +117,20 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@functools.cache
+def _engine_database(url: str) -> Database:
+    return create_database(url)
+
+
+def process_database(url: str) -> Database:
+    """The bot's database for `url`, on one engine per URL and test process: SQLAlchemy compiles each
+    statement once per engine, so a new engine per test compiled every statement again. Each bot gets its
+    own SQLite write lock (a lock belongs to its test's event loop); when it stops it disposes the engine's
+    connections, as the bot does, and the next test's bot opens new ones."""
+    shared = _engine_database(url)
+    return replace(shared, write_lock=WriteLock() if shared.write_lock is not None else None)
+
+
 @dataclass
 class BotHarness:
     app: AppType
@@ -149,7 +164,11 @@ class BotHarness:
         retry_delay = Settings.model_fields["telegram_retry_delay"].default
         overrides.setdefault("telegram_retry_delay", retry_delay * time_scale)
         settings = test_settings(database_url, **overrides)
-        services = build_services(settings, i18n=shared_i18n(settings.locales_dir, settings.default_language))
+        services = build_services(
+            settings,
+            i18n=shared_i18n(settings.locales_dir, settings.default_language),
+            database=process_database(settings.database_url),
+        )
         preloaded: Search | None = None
         if settings.content_dir == SHIPPED_CONTENT and (search or not settings.search_model):
             preloaded = search or shipped_words_only()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm import aliased
 
 from bot.storage.db import upsert_insert
 from bot.storage.models import Resident
@@ -26,40 +25,11 @@ from bot.storage.models.requests import (
     ThreadLink,
 )
 
-_Row = TypeVar("_Row")
-_RESIDENTS = "residents"  # key in `session.info`: the residents `_with_resident` loaded
 OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)
 ACTIVE_OUTBOX = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 # --- requests -----------------------------------------------------------------------------------------
-
-
-async def get_request(
-    session: AsyncSession, request_id: int, *, with_resident: bool = False
-) -> Request | None:
-    """The request `request_id`. `with_resident`: its resident's row comes in the same query, for a caller
-    that tells the resident (see `_with_resident`), unless the session has the request already."""
-    if not with_resident or identity_key(Request, request_id) in session.identity_map:
-        return await session.get(Request, request_id)
-    return await _with_resident(session, select(Request).where(Request.id == request_id), Request.resident_id)
-
-
-async def _with_resident(
-    session: AsyncSession, query: Select[_Row], resident_id: InstrumentedAttribute[int]
-) -> _Row | None:
-    """The first row of `query`, with the row of the resident `resident_id` (a column of it) loaded into
-    the session by the same statement: `session.get(Resident, …)` later in the transaction finds it there
-    and asks the database nothing. (A resident's data is deleted with their requests and dialogue, but an
-    outer join does not rely on it.)"""
-    joined = Resident.telegram_id == resident_id
-    row = (await session.execute(query.add_columns(Resident).outerjoin(Resident, joined))).first()
-    if row is None:
-        return None
-    # The session remembers a row only while something refers to it (its identity map is weak): the
-    # session itself keeps the resident for as long as it lives.
-    session.info.setdefault(_RESIDENTS, []).append(row[1])
-    return cast(_Row, row[0])
 
 
 async def get_request_by_dialogue(session: AsyncSession, dialogue_id: str) -> Request | None:
@@ -209,15 +179,8 @@ async def card_message_id(session: AsyncSession, request_id: int, chat_id: int) 
 # --- dialogues ----------------------------------------------------------------------------------------
 
 
-async def get_dialogue(
-    session: AsyncSession, resident_id: int, *, with_resident: bool = False
-) -> Dialogue | None:
-    """The resident's dialogue. `with_resident`: their row comes in the same query, for a caller that shows
-    the draft in their language or sends it (see `_with_resident`)."""
-    query = select(Dialogue).where(Dialogue.resident_id == resident_id)
-    if with_resident:
-        return await _with_resident(session, query, Dialogue.resident_id)
-    return await session.scalar(query)
+async def get_dialogue(session: AsyncSession, resident_id: int) -> Dialogue | None:
+    return await session.scalar(select(Dialogue).where(Dialogue.resident_id == resident_id))
 
 
 async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:

@@ -77,8 +77,7 @@ def _save(row: Dialogue, draft: Draft) -> None:
 async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> tuple[Dialogue, Draft] | None:
     """The resident's running dialogue. One untouched for longer than `ctx.draft_lifetime` is deleted here
     (the purge job deletes those nobody comes back to): nothing of it was sent."""
-    # The resident's row comes along: the draft is shown in their language, or sent with their name.
-    row = await store.get_dialogue(session, resident_id, with_resident=True)
+    row = await store.get_dialogue(session, resident_id)
     if row is None:
         return None
     if row.updated_at < utcnow() - ctx.draft_lifetime:
@@ -394,7 +393,7 @@ async def open_request_of(session: AsyncSession, resident_id: int, request_id: i
 
 async def withdraw(session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int) -> Result:
     """The resident withdrew a request: the partner thread gets a note, the resident a confirmation."""
-    request = await store.get_request(session, request_id, with_resident=True)  # they are told
+    request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
     if request.status.is_final:

@@ -39,7 +39,7 @@ async def _actionable(
     """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: unknown,
     pressed in another partner's chat, or already final (`if_final`). Without a chat (the bot itself
     re-routes) there is no chat to check."""
-    request = await store.get_request(session, request_id, with_resident=True)  # each action tells them
+    request = await session.get(Request, request_id)
     if request is None:
         return Result(Outcome.NOT_FOUND)
     if chat_id is not None and chat_id not in await partner_chat_ids(session, ctx, request):
@@ -209,7 +209,7 @@ async def answer_hand_over(
 ) -> Result:
     """The resident answered the hand-over question. Yes: the request goes to the new partner (card
     there, resident and old partner told). No: it stays; the old partner is told."""
-    request = await store.get_request(session, request_id, with_resident=True)
+    request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
     to_partner = request.handover_to
@@ -251,7 +251,7 @@ async def reopen(
 ) -> Result:
     """Open a closed request again: by its partner (the card's button in `chat_id`) or by its resident
     (`resident_id`). The other side is told; the resident's next messages go to it (conversation)."""
-    request = await store.get_request(session, request_id, with_resident=resident_id is None)
+    request = await session.get(Request, request_id)
     if request is None or (resident_id is not None and request.resident_id != resident_id):
         return Result(Outcome.NOT_FOUND)
     if resident_id is None and (

@@ -196,8 +196,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     """
     link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
     if link is not None:
-        # The resident's row comes along: whether they blocked the bot decides below, and they are told.
-        request = await store.get_request(session, link.request_id, with_resident=True)
+        request = await session.get(Request, link.request_id)
     elif message.replied_bot_text:
         request = await _request_named_in(session, ctx, message.chat_id, message.replied_bot_text)
         if request is not None:

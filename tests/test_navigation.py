@@ -4,11 +4,14 @@ languages spoken in the resident's language — as a resident sees it."""
 from __future__ import annotations
 
 from html import escape
+from typing import get_args
 
 import pytest
 
+from bot.content.models import TargetGroup
 from bot.languages import Lang
 from bot.render.callback import MAX_BYTES, Origin, with_origin
+from bot.render.screens import TARGET_GROUPS
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness
 
@@ -181,3 +184,27 @@ async def test_the_languages_spoken_are_named_in_the_residents_language(
     assert "🗣 " + t.html("Languages spoken: {languages}", languages=spoken) in text.splitlines()
     if lang not in {"de", "de-simple"}:
         assert "Deutsch" not in text.split("🗣", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "groups"),
+    [
+        ("de", "Frauen und Zugewanderte"),
+        ("tr", "kadınlar ve Almanya'ya yeni gelenler"),
+        ("ar", "النساء والقادمون الجدد إلى ألمانيا"),
+        ("en", "women and people new to Germany"),
+    ],
+)
+async def test_an_offer_says_whom_it_is_for_in_the_residents_language(
+    bot: BotHarness, lang: str, groups: str
+) -> None:
+    resident = bot.resident("Sam", lang=lang)
+    t = bot.services.i18n.translator(lang)
+    await resident.send("/start o_deutschkurs-frauen")  # for women and migrants
+    assert "👥 " + t.html("For: {groups}", groups=groups) in (resident.last().text or "").splitlines()
+    await resident.send("/start o_mikroprojekte")  # for everyone
+    assert "👥 " + t.html("Open to everyone") in (resident.last().text or "").splitlines()
+
+
+def test_every_target_group_the_content_may_name_has_a_name_residents_read() -> None:
+    assert set(TARGET_GROUPS) | {"everyone"} == set(get_args(TargetGroup))

@@ -32,7 +32,7 @@ from bot.content.models import (
     public_holiday,
 )
 from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
-from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, same_language
+from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, N_, same_language
 from bot.render.callback import Origin, encode, ref, with_origin
 from bot.render.keyboards import Button, Screen, nav_row
 
@@ -253,6 +253,25 @@ def language_lines(t: Translator, codes: Any) -> list[str]:
     return ["🗣 " + t.html("Languages spoken: {languages}", languages=listed)]
 
 
+TARGET_GROUPS = {
+    "women": N_("women"),
+    "youth": N_("young people"),
+    "seniors": N_("older people"),
+    "families": N_("families"),
+    "migrants": N_("people new to Germany"),
+}
+
+
+def target_group_lines(t: Translator, groups: Sequence[str]) -> list[str]:
+    """Whom an offer is meant for, so that a resident can tell whether it is for her."""
+    if not groups:
+        return []
+    if "everyone" in groups:
+        return ["👥 " + t.html("Open to everyone")]
+    listed = format_list([t.gettext(TARGET_GROUPS[group]) for group in groups], locale=t.locale)
+    return ["👥 " + t.html("For: {groups}", groups=listed)]
+
+
 # --- screens -----------------------------------------------------------------------------------------
 
 
@@ -364,7 +383,7 @@ def offer_screen(
     where = place_lines(w, catalogue, offer.place or partner.place)
     if where:
         lines += ["", "<b>" + t.html("Where") + "</b>", *where]
-    facts = []
+    facts = target_group_lines(t, offer.target_groups)
     if offer.cost:
         facts.append("💶 " + t.html("Cost:") + " " + w.text(offer.cost))
     if offer.childcare is True:

@@ -1,4 +1,6 @@
-"""All handlers, registered in one place. Order matters!"""
+"""All handlers, registered in one place. Order matters: the negative groups run for every update first
+(flood guard, forged buttons, the resident's row, parking a draft), then the first matching handler of
+group 0 takes it."""
 
 from __future__ import annotations
 

@@ -1,1 +1,2 @@
-"""The request lifecycle: dialogue, consent, routing, take on, relay, close, hand over, remind, escalate."""
+"""The request lifecycle: dialogue, consent, routing, take on, relay, conversation, close, hand over, remind,
+escalate. `desk` is what the rest of the bot calls: one transaction per call, plain values back."""

@@ -1,7 +1,12 @@
+from typing import Any
+
 import pytest
 
-from bot.search.emergency import EmergencyDetector
+from bot.languages import REGISTRY, counts_as
+from bot.search.emergency import BUILTIN_SOFT, EmergencyDetector
 from bot.search.engine import SearchEngine
+from bot.search.offtopic import OFF_TOPIC
+from bot.search.situations import SITUATIONS
 
 
 @pytest.fixture(scope="module")
@@ -352,3 +357,14 @@ def test_the_reported_russian_fall_with_bleeding_raises_the_alarm(engine: Search
     # reported missed: "мама" pulled the message to the mothers' offers; "кровь идёт" (is bleeding) is the
     # Russian counterpart of the German trigger "blutet"
     assert engine.answer("моя мама упала и у неё кровь идёт из головы", "ru").emergency
+
+
+@pytest.mark.parametrize("lang", sorted({counts_as(language.code) for language in REGISTRY}))
+def test_every_language_has_what_the_emergency_detection_needs(catalogue: Any, lang: str) -> None:
+    """A language added to the registry without its danger words or emergency situations would leave its
+    residents in danger with no emergency numbers."""
+    assert BUILTIN_SOFT.get(lang), "soft danger words (violence, fire …)"
+    assert SITUATIONS.get(lang), "emergency situations for the meaning-based detection"
+    assert OFF_TOPIC.get(lang), "off-topic questions that calibrate the meaning-based search"
+    numbers = catalogue.emergency.values()
+    assert [word for entry in numbers for word in entry.triggers.get(lang, ())], "the shipped triggers"

@@ -7,8 +7,11 @@ missing per language.
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -31,10 +34,24 @@ def extract() -> Catalog:
     return template
 
 
+def write(path: Path, catalog: Catalog, **options: Any) -> None:
+    """Write `catalog` unless only its creation date would change: a run without new sentences leaves the
+    files as they are, so their diff shows what really changed."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, sort_output=True, include_lineno=False, **options)
+    new = buffer.getvalue()
+    if path.exists() and _undated(path.read_bytes()) == _undated(new):
+        return
+    path.write_bytes(new)
+
+
+def _undated(po: bytes) -> bytes:
+    return re.sub(rb'"POT-Creation-Date: [^"]*"\n', b"", po)
+
+
 def main() -> int:
     template = extract()
-    with (ROOT / "locales" / "bot.pot").open("wb") as handle:
-        write_po(handle, template, omit_header=False, sort_output=True, include_lineno=False)
+    write(ROOT / "locales" / "bot.pot", template, omit_header=False)
     for language in REGISTRY:
         path = ROOT / "locales" / language.catalog_dir / "LC_MESSAGES" / "bot.po"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,10 +61,7 @@ def main() -> int:
         else:
             catalog = Catalog(locale=language.babel_locale, project="Quartiersbot", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
-        with path.open("wb") as handle:
-            write_po(
-                handle, catalog, sort_output=True, include_lineno=False, ignore_obsolete=False, width=100
-            )
+        write(path, catalog, ignore_obsolete=False, width=100)
         missing = sum(1 for m in catalog if m.id and not m.string)
         print(f"{language.code:10} {len([m for m in catalog if m.id]):4} msgids, {missing:4} untranslated")
     return 0

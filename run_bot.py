@@ -37,12 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--lang", help="the resident's language (console: Telegram language of the simulated resident)"
     )
-    common.add_argument("--name", help="console: the simulated resident's first name (default: Anna)")
-    common.add_argument("--user-id", type=int, help="console: the simulated resident's Telegram id")
-    common.add_argument("--console", action="store_true", help="open the console chat even if a token is set")
+    # Only starting the bot knows these; the other commands do not list them in their --help.
+    console = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    console.add_argument("--name", help="console: the simulated resident's first name (default: Anna)")
+    console.add_argument("--user-id", type=int, help="console: the simulated resident's Telegram id")
+    console.add_argument(
+        "--console", action="store_true", help="open the console chat even if a token is set"
+    )
     parser = argparse.ArgumentParser(
         prog="run_bot.py",
-        parents=[common],
+        parents=[common, console],
         description=(
             "Quartiersbot, the neighbourhood help desk. Without a command it starts the bot: "
             "with TELEGRAM_BOT_TOKEN set it runs on Telegram (polling, or webhook if WEBHOOK_URL is set), "
@@ -50,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", parents=[common], help="start the bot (same as no command)")
+    sub.add_parser("run", parents=[common, console], help="start the bot (same as no command)")
 
     check = sub.add_parser(
         "check", parents=[common], help="validate the content and print the translation coverage"
@@ -112,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        return 0
+    except BrokenPipeError:
+        # The reader stopped early (`run_bot.py links | head`): not an error. Point stdout at nothing so
+        # that Python's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 

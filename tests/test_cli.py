@@ -4,12 +4,15 @@ each command family also once as its own process, `run_cli`)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.harness import run_cli, run_cli_here
+from tests.harness import cli_environment, run_cli, run_cli_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,3 +100,31 @@ def test_schema_links_and_db_upgrade(tmp_path: Path) -> None:
     assert f"{link}\toffer\tDeutschkurs für Frauen mit Kinderbetreuung" in links.stdout.splitlines()
     assert run_cli(tmp_path, "db", "upgrade").returncode == 0
     assert (tmp_path / "cli.db").exists()
+
+
+def test_links_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`run_bot.py links | head -3`: the reader closes the pipe before the last link; no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write fails, as after `head` has its lines
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "run_bot.py"),
+                "--env-file",
+                str(tmp_path / "none"),
+                "links",
+                "--bot",
+                "x",
+            ],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            # Each line written at once, as a listing longer than the output buffer is.
+            env={**cli_environment(tmp_path, None), "PYTHONUNBUFFERED": "1"},
+            cwd=tmp_path,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr

@@ -14,6 +14,7 @@ from datetime import datetime
 from html import escape
 
 from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.languages import N_
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Keyboard, Screen, back_to_menu, nav_row
 from bot.storage.models.requests import DialogueStep, RequestStatus
@@ -300,12 +301,6 @@ def handover_question(t: Translator, number: str, old: str, new: str, request_id
     ]
 
 
-def reopened_message(t: Translator, number: str, partner: str) -> str:
-    return "ℹ️ " + t.html(
-        "{partner} has reopened your request {number}.", number=t.isolate(number), partner=t.isolate(partner)
-    )
-
-
 def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:
     """The resident wrote about a recently closed request: open it again instead of starting over?"""
     text = t.html(
@@ -319,23 +314,20 @@ def handover_kept(t: Translator, partner: str) -> str:
     return t.html("Your request stays with {partner}.", partner=t.isolate(partner))
 
 
-def status_message(t: Translator, status: RequestStatus, number: str, partner: str) -> str:
-    values = {"number": t.isolate(number), "partner": t.isolate(partner)}
-    if status is RequestStatus.TAKEN:
-        return "ℹ️ " + t.html("{partner} has taken on your request {number}.", **values)
-    if status is RequestStatus.CLOSED:
-        return "ℹ️ " + t.html("{partner} has closed your request {number}.", **values)
-    if status is RequestStatus.CANCELLED:
-        return "ℹ️ " + t.html("Your request {number} was withdrawn. {partner} has been told.", **values)
-    return "ℹ️ " + t.html("Your request {number} is now with {partner}.", **values)
+# What a resident is told when their request changes hands or state, naming it ({number}) and its partner
+# ({partner}: after a hand-over, the new one).
+STATUS_NOTICES = {
+    "taken": N_("{partner} has taken on your request {number}."),
+    "closed": N_("{partner} has closed your request {number}."),
+    "withdrawn": N_("Your request {number} was withdrawn. {partner} has been told."),
+    "reopened": N_("{partner} has reopened your request {number}."),
+    "handed_over": N_("Your request {number} was handed over to {partner}, who can help you better."),
+}
 
 
-def handed_over_message(t: Translator, number: str, partner: str) -> str:
-    return "ℹ️ " + t.html(
-        "Your request {number} was handed over to {partner}, who can help you better.",
-        number=t.isolate(number),
-        partner=t.isolate(partner),
-    )
+def status_notice(t: Translator, kind: str, number: str, partner: str) -> str:
+    """The notice `kind` (a key of `STATUS_NOTICES`) about request `number`."""
+    return "ℹ️ " + t.html(STATUS_NOTICES[kind], number=t.isolate(number), partner=t.isolate(partner))
 
 
 def partner_answer(

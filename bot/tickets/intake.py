@@ -403,7 +403,5 @@ async def withdraw(session: AsyncSession, ctx: TicketContext, *, resident_id: in
     ):
         return Result(Outcome.ALREADY, request)
     await note_in_thread(session, ctx, request, "withdrawn")
-    await tell_resident(
-        session, ctx, request, RequestStatus.CANCELLED, dedupe_key=f"req:{request.id}:cancelled"
-    )
+    await tell_resident(session, ctx, request, "withdrawn", dedupe_key=f"req:{request.id}:cancelled")
     return Result(Outcome.OK, request)

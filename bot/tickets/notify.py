@@ -14,18 +14,11 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Copy, Destination
 from bot.render import partners as render
 from bot.render.keyboards import Keyboard
-from bot.render.requests import status_message
+from bot.render.requests import conversation_hint, status_notice
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel
-from bot.storage.models.requests import (
-    Direction,
-    LinkRole,
-    MessageKind,
-    Request,
-    RequestMessage,
-    RequestStatus,
-)
+from bot.storage.models.requests import Direction, LinkRole, MessageKind, Request, RequestMessage
 from bot.tickets.deps import TicketContext, intake_questions
 from bot.tickets.routing import admin_destination, partner_destination
 
@@ -243,15 +236,20 @@ async def tell_resident(
     session: AsyncSession,
     ctx: TicketContext,
     request: Request,
-    status: RequestStatus,
+    kind: str,
+    *,
     dedupe_key: str | None = None,
+    conversation: bool = False,
 ) -> None:
-    """The status change, in the resident's language, naming the organisation."""
+    """The notice `kind` (`bot.render.requests.STATUS_NOTICES`) in the resident's language, naming the
+    partner; with `conversation`, the hint that their next messages go to the partner (and ⏹ End)."""
     t = ctx.t(request.language)
     partner = ctx.partner_name(request.partner_id, request.language)
-    await enqueue_resident(
-        session, request, status_message(t, status, request.number, partner), dedupe_key=dedupe_key
-    )
+    html, keyboard = status_notice(t, kind, request.number, partner), None
+    if conversation:
+        hint, keyboard = conversation_hint(t, partner, request.id)
+        html = f"{html}\n\n{hint}"
+    await enqueue_resident(session, request, html, dedupe_key=dedupe_key, keyboard=keyboard)
 
 
 async def notify_admin(

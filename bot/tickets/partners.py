@@ -8,7 +8,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render.requests import conversation_hint, handed_over_message, handover_question, reopened_message
+from bot.render.requests import handover_question
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
@@ -75,7 +75,7 @@ async def take_on(
     if not won:
         return Result(Outcome.ALREADY, request)
     await note_in_thread(session, ctx, request, "taken", name=request.taken_by or "")
-    await tell_resident(session, ctx, request, RequestStatus.TAKEN)
+    await tell_resident(session, ctx, request, "taken")
     return Result(Outcome.OK, request)
 
 
@@ -95,7 +95,7 @@ async def close(
     # One notice per closing: a request reopened and closed again is told again (the transition above already
     # keeps a repeated press or a re-run update from telling twice).
     closing = f"req:{request.id}:closed:{now.timestamp()}"
-    await tell_resident(session, ctx, request, RequestStatus.CLOSED, dedupe_key=closing)
+    await tell_resident(session, ctx, request, "closed", dedupe_key=closing)
     return Result(Outcome.OK, request)
 
 
@@ -161,12 +161,7 @@ async def hand_over(
         note=note,
         key=f"req:{request.id}:to:{to_partner}:{now.timestamp()}",
     )
-    t = ctx.t(request.language)
-    await enqueue_resident(
-        session,
-        request,
-        handed_over_message(t, request.number, ctx.partner_name(to_partner, request.language)),
-    )
+    await tell_resident(session, ctx, request, "handed_over")  # `transition` made `to_partner` its partner
     logger.info("request %s handed over from %s to %s", request.id, old_partner, to_partner)
     return Result(Outcome.OK, request)
 
@@ -274,19 +269,10 @@ async def reopen(
         escalated_at=None,
     ):
         return Result(Outcome.ALREADY, request)
-    if resident_id is None:
-        await note_in_thread(session, ctx, request, "reopened", name=staff_name or "—")
-    else:
-        await note_in_thread(session, ctx, request, "reopened_by_resident")
-    t = ctx.t(request.language)
-    partner = ctx.partner_name(request.partner_id, request.language)
     await open_for(session, request)
     if resident_id is None:
-        hint, keyboard = conversation_hint(t, partner, request.id)
-        await enqueue_resident(
-            session,
-            request,
-            f"{reopened_message(t, request.number, partner)}\n\n{hint}",
-            keyboard=keyboard,
-        )
+        await note_in_thread(session, ctx, request, "reopened", name=staff_name or "—")
+        await tell_resident(session, ctx, request, "reopened", conversation=True)
+    else:
+        await note_in_thread(session, ctx, request, "reopened_by_resident")
     return Result(Outcome.OK, request)

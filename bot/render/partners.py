@@ -244,7 +244,7 @@ def refusal_note(t: Translator, reason: str, number: str) -> str:
     return f"<i>{t.html(REFUSALS[reason], number=number)}</i>"
 
 
-# --- admin --------------------------------------------------------------------------------------------
+# --- for the staff, and about messages that did not arrive -------------------------------------------
 
 
 def admin_undeliverable(
@@ -268,47 +268,30 @@ def admin_undeliverable(
     return "\n".join(parts)
 
 
-def admin_resident_undeliverable(t: Translator, number: str, error: str) -> str:
-    """For the staff: a message to the resident of request `number` was refused for good."""
-    return "⚠️ " + t.html(
-        "A message to the resident of request {number} could not be delivered: {error}",
-        number=number,
-        error=error,
-    )
-
-
-def not_delivered_to_resident(t: Translator, number: str) -> str:
-    """For the partner whose answer did not reach the resident."""
-    return "⚠️ " + t.html(
+# Notices for the Quartiersmanagement's staff, for the partner whose answer did not reach the resident, and
+# for the resident whose message (or request) did not reach the partner. Each warns (⚠️) unless `NOTICE_ICONS`
+# says otherwise.
+NOTICES = {
+    "resident_undeliverable": N_(
+        "A message to the resident of request {number} could not be delivered: {error}"
+    ),
+    "not_delivered_to_resident": N_(
         "Your message for request {number} could not be delivered to the resident. "
-        "The Quartiersmanagement has been told.",
-        number=number,
-    )
-
-
-def not_passed_on(t: Translator, number: str) -> str:
-    """For the resident whose message (or request) did not reach the partner."""
-    return "⚠️ " + t.html(
+        "The Quartiersmanagement has been told."
+    ),
+    "not_passed_on": N_(
         "Your message about request {number} could not be passed on. The Quartiersmanagement has been "
-        "told and will take care of it.",
-        number=number,
-    )
-
-
-def admin_migrated(t: Translator, partner: str, old_chat_id: int, new_chat_id: int) -> str:
-    return "ℹ️ " + t.html(
+        "told and will take care of it."
+    ),
+    "migrated": N_(
         "The Telegram group of {partner} became a supergroup. The bot now sends to chat {new_id} "
-        "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content.",
-        partner=partner,
-        new_id=new_chat_id,
-        old_id=old_chat_id,
-    )
+        "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content."
+    ),
+    "escalated": N_("Request {number} to {partner} has not been taken on within {time}; escalated."),
+}
+NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰"}
 
 
-def admin_escalated(t: Translator, partner: str, number: str, hours: int) -> str:
-    return "⏰ " + t.html(
-        "Request {number} to {partner} has not been taken on within {time}; escalated.",
-        number=number,
-        partner=partner,
-        time=hours_phrase(t, hours),
-    )
+def notice(t: Translator, kind: str, **values: str | int) -> str:
+    """The notice `kind` (a key of `NOTICES`) with its icon."""
+    return f"{NOTICE_ICONS.get(kind, '⚠️')} {t.html(NOTICES[kind], **values)}"

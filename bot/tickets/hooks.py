@@ -44,7 +44,7 @@ class TicketDeliveryHooks:
             if row.dedupe_key.startswith(PARTNER_MESSAGE_KEY):
                 # A partner's answer (keyed by the partner's message): they learn it in their group.
                 _, chat_id, message_id = row.dedupe_key.split(":")[:3]
-                html = render.not_delivered_to_resident(pt, request.number)
+                html = render.notice(pt, "not_delivered_to_resident", number=request.number)
                 await reply_in_group(
                     session,
                     int(chat_id),
@@ -53,19 +53,16 @@ class TicketDeliveryHooks:
                     request_id=request.id,
                     dedupe_key=f"{row.dedupe_key}:lost",
                 )
-            await notify_admin(
-                session, ctx, render.admin_resident_undeliverable(pt, request.number, error), request.id
-            )
+            html = render.notice(pt, "resident_undeliverable", number=request.number, error=error)
+            await notify_admin(session, ctx, html, request.id)
             return
         partner = ctx.partner_name(row.partner_id)
         # The card, or a resident's message relayed to the partner (keyed "msg:<id>"), carries the
         # resident's words: they learn that these were not passed on.
         residents_words = row.link_role == LinkRole.CARD.value or row.dedupe_key.startswith("msg:")
         if request is not None and not chat_unreachable and residents_words:
-            t = ctx.t(request.language)
-            await enqueue_resident(
-                session, request, render.not_passed_on(t, request.number), dedupe_key=f"{row.dedupe_key}:lost"
-            )
+            html = render.notice(ctx.t(request.language), "not_passed_on", number=request.number)
+            await enqueue_resident(session, request, html, dedupe_key=f"{row.dedupe_key}:lost")
         rerouted_to = None
         catch_all = ctx.catalogue.catch_all_partner_id
         if (
@@ -93,5 +90,8 @@ class TicketDeliveryHooks:
         self, session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
     ) -> None:
         ctx = self._context()
-        html = render.admin_migrated(ctx.partner_t(), ctx.partner_name(partner_id), old_chat_id, new_chat_id)
+        partner = ctx.partner_name(partner_id)
+        html = render.notice(
+            ctx.partner_t(), "migrated", partner=partner, old_id=old_chat_id, new_id=new_chat_id
+        )
         await notify_admin(session, ctx, html)

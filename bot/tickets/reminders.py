@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
+from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, enqueue_partner, notify_admin
@@ -65,12 +66,9 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
                 note=render.escalation_note(pt, partner_name, escalation_hours),
                 key=f"req:{request.id}:escalate:{request.routed_at.timestamp()}",
             )
-            await notify_admin(
-                session,
-                ctx,
-                render.admin_escalated(pt, partner_name, request.number, escalation_hours),
-                request.id,
-            )
+            time = hours_phrase(pt, escalation_hours)
+            html = render.notice(pt, "escalated", number=request.number, partner=partner_name, time=time)
+            await notify_admin(session, ctx, html, request.id)
             logger.info("request %s escalated to %s", request.id, catch_all)
             steps += 1
     return steps

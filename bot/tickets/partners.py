@@ -23,10 +23,18 @@ logger = logging.getLogger(__name__)
 async def handover_choices(
     session: AsyncSession, ctx: TicketContext, request_id: int, chat_id: int
 ) -> list[tuple[str, str]] | Outcome:
-    """Partners the request can be handed over to, or why they are not shown: unknown, asked in another
-    partner's chat (which learns nothing about the request), or closed."""
+    """(partner id, name) of every partner the request can be handed over to (each that can receive
+    requests, except its own), or why they are not shown: unknown, asked in another partner's chat (which
+    learns nothing about the request), or closed."""
     request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
-    return request.outcome if isinstance(request, Result) else handover_targets(ctx, request)
+    if isinstance(request, Result):
+        return request.outcome
+    targets = [
+        (pid, ctx.partner_name(pid))
+        for pid, partner in ctx.catalogue.partners.items()
+        if pid != request.partner_id and partner.requests.has_destination
+    ]
+    return sorted(targets, key=lambda target: target[1].casefold())
 
 
 async def _actionable(
@@ -97,18 +105,6 @@ async def close(
     closing = f"req:{request.id}:closed:{now.timestamp()}"
     await tell_resident(session, ctx, request, "closed", dedupe_key=closing)
     return Result(Outcome.OK, request)
-
-
-def handover_targets(ctx: TicketContext, request: Request) -> list[tuple[str, str]]:
-    """(partner id, name) of every partner that can receive requests, except the current one."""
-    return sorted(
-        (
-            (pid, ctx.partner_name(pid))
-            for pid, p in ctx.catalogue.partners.items()
-            if pid != request.partner_id and p.requests.has_destination
-        ),
-        key=lambda item: item[1].casefold(),
-    )
 
 
 async def hand_over(

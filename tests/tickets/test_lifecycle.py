@@ -231,7 +231,8 @@ async def test_hand_over_sends_a_new_card_and_tells_everyone(database: Database,
     request = await submit(database, ctx)
     await drain(worker)
     async with database.transaction() as session:
-        assert [pid for pid, _ in partners.handover_targets(ctx, request)] == ["beratung", "familie", "qm"]
+        targets = await partners.handover_choices(session, ctx, request.id, PARTNER_CHAT)
+        assert [pid for pid, _ in targets] == ["beratung", "familie", "qm"]
         result = await partners.hand_over(
             session, ctx, request_id=request.id, to_partner="familie", chat_id=PARTNER_CHAT
         )

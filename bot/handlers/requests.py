@@ -36,7 +36,7 @@ from bot.tickets.deps import Outcome
 from bot.tickets.desk import Relayed
 from bot.tickets.dialogue import Attach, Attachment, Effect, MessageKind, Text, Unsupported
 from bot.tickets.intake import DialogueReply
-from bot.tickets.relay import GroupMessage
+from bot.tickets.relay import GroupMessage, ResidentMessage
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -56,6 +56,13 @@ def attachment_of(message: Message) -> Attachment | None:
     chat_id, message_id, size = message.chat_id, message.message_id, media.file_size
     return Attachment(
         kind, media.file_id, chat_id, message_id, name, mime, size, message.caption, message.media_group_id
+    )
+
+
+def resident_message(user: User, message: Message) -> ResidentMessage:
+    """The resident's message (about a sent request) as the request desk takes it."""
+    return ResidentMessage(
+        user.id, message.message_id, message.text or message.caption, attachment_of(message)
     )
 
 
@@ -214,11 +221,7 @@ async def resident_followup(update: Update, context: Context) -> bool:
     if message is None or user is None or message.reply_to_message is None:
         return False
     relayed = await context.services.requests.follow_up(
-        user.id,
-        message_id=message.message_id,
-        reply_to_message_id=message.reply_to_message.message_id,
-        text=message.text or message.caption,
-        attachment=attachment_of(message),
+        resident_message(user, message), message.reply_to_message.message_id
     )
     if relayed is None:
         return False
@@ -233,12 +236,7 @@ async def conversation_input(update: Update, context: Context) -> bool:
     conversing = context.user_data is not None and context.user_data.conversing
     if message is None or user is None or not conversing:
         return False
-    relayed = await context.services.requests.converse(
-        user.id,
-        message_id=message.message_id,
-        text=message.text or message.caption,
-        attachment=attachment_of(message),
-    )
+    relayed = await context.services.requests.converse(resident_message(user, message))
     if relayed is None:
         return False
     t = context.t
@@ -318,13 +316,7 @@ async def pass_on_replied(prompt: Message | None, context: Context, user: User, 
     original = prompt.reply_to_message if prompt is not None else None
     if original is None:
         return
-    relayed = await context.services.requests.converse(
-        user.id,
-        message_id=original.message_id,
-        text=original.text or original.caption,
-        attachment=attachment_of(original),
-        request_id=request_id,
-    )
+    relayed = await context.services.requests.converse(resident_message(user, original), request_id)
     if relayed is not None:
         await reply_relayed(original, context, relayed, tapped=True)
 

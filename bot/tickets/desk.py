@@ -26,7 +26,7 @@ from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
-from bot.tickets.relay import GroupMessage
+from bot.tickets.relay import GroupMessage, ResidentMessage
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -158,47 +158,23 @@ class RequestDesk:
 
     # --- the resident's sent requests -------------------------------------------------------------------
 
-    async def follow_up(
-        self,
-        resident_id: int,
-        *,
-        message_id: int,
-        reply_to_message_id: int,
-        text: str | None,
-        attachment: Attachment | None,
-    ) -> Relayed | None:
+    async def follow_up(self, message: ResidentMessage, reply_to_message_id: int) -> Relayed | None:
         """A reply to one of the bot's request messages goes into that request's thread; None if the
         message replied to belongs to no request."""
         ctx = self._context()
         async with self._transaction() as session:
-            link = await store.get_thread_link(session, resident_id, reply_to_message_id)
+            link = await store.get_thread_link(session, message.resident_id, reply_to_message_id)
             if link is None:
                 return None
-            result = await relay.resident_reply(
-                session,
-                ctx,
-                resident_id=resident_id,
-                message_id=message_id,
-                request_id=link.request_id,
-                text=text,
-                attachment=attachment,
-            )
+            result = await relay.resident_reply(session, ctx, message, link.request_id)
         return _relayed(ctx, result)
 
-    async def converse(
-        self,
-        resident_id: int,
-        *,
-        message_id: int,
-        text: str | None,
-        attachment: Attachment | None,
-        request_id: int | None = None,
-    ) -> Relayed | None:
+    async def converse(self, message: ResidentMessage, request_id: int | None = None) -> Relayed | None:
         """A plain message while a request waits for the resident: into its thread (`request_id`: the one
         the resident chose). None when no conversation is open (then the message is something else)."""
-        ctx = self._context()
+        ctx, resident_id = self._context(), message.resident_id
         async with self._transaction() as session:
-            album = attachment.media_group if attachment else None
+            album = message.attachment.media_group if message.attachment else None
             chosen = await conversation.choose(session, ctx, resident_id, request_id, album)
             if chosen is None:
                 return None
@@ -211,15 +187,7 @@ class RequestDesk:
                 return Relayed(Outcome.AMBIGUOUS, choices=choices)
             if chosen.request is None or not chosen.ok:
                 return _relayed(ctx, chosen)
-            result = await relay.resident_reply(
-                session,
-                ctx,
-                resident_id=resident_id,
-                message_id=message_id,
-                request_id=chosen.request.id,
-                text=text,
-                attachment=attachment,
-            )
+            result = await relay.resident_reply(session, ctx, message, chosen.request.id)
             if result.ok:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)

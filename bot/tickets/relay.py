@@ -111,42 +111,48 @@ async def _to_resident(
 # --- resident → partner ----------
 
 
+@dataclass(frozen=True)
+class ResidentMessage:
+    """A message of the resident in their chat with the bot (a text, or a file with its caption)."""
+
+    resident_id: int
+    message_id: int
+    text: str | None = None
+    attachment: Attachment | None = None
+
+
 async def resident_reply(
-    session: AsyncSession,
-    ctx: TicketContext,
-    *,
-    resident_id: int,
-    message_id: int,
-    request_id: int,
-    text: str | None = None,
-    attachment: Attachment | None = None,
+    session: AsyncSession, ctx: TicketContext, message: ResidentMessage, request_id: int
 ) -> Result:
     """The resident wrote about request `request_id`: relay it into the partner's thread (as a reply to the
     card)."""
+    resident_id, attachment = message.resident_id, message.attachment
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
     if request.status.is_final:
         return Result(Outcome.CLOSED, request)
-    if not (text and text.strip()) and attachment is None:
+    if not (message.text and message.text.strip()) and attachment is None:
         return Result(Outcome.EMPTY, request)
     if attachment is not None and (problem := check_attachment(attachment)) is not None:
         return Result(Outcome.INVALID, request, problem)
-    if await store.get_thread_link(session, resident_id, message_id) is not None:
+    if await store.get_thread_link(session, resident_id, message.message_id) is not None:
         return Result(Outcome.DUPLICATE, request)
     group = attachment.media_group if attachment else None
     album = group is not None and request.id in await store.album_requests(session, [request.id], group)
-    message = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=attachment)
-    await store.add_thread_link(session, resident_id, message_id, request.id, LinkRole.RESIDENT)
+    stored = await add_message(
+        session, request, Direction.TO_PARTNER, text=message.text, attachment=attachment
+    )
+    await store.add_thread_link(session, resident_id, message.message_id, request.id, LinkRole.RESIDENT)
     request.updated_at = utcnow()
-    html = partner_render.resident_wrote(ctx.partner_t(), request.number, request.first_name, message.text)
+    html = partner_render.resident_wrote(ctx.partner_t(), request.number, request.first_name, stored.text)
     await enqueue_partner(
         session,
         ctx,
         request,
         html,
-        attachment=message if attachment else None,
-        dedupe_key=f"msg:{message.id}",
+        attachment=stored if attachment else None,
+        dedupe_key=f"msg:{stored.id}",
     )
     return Result(Outcome.OK, request, album=album)
 

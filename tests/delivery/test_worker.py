@@ -20,6 +20,7 @@ from bot.storage.models.requests import PartnerChat, Request, ThreadLink
 from bot.tickets import relay
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.relay import ResidentMessage
 from bot.transport import ChatPacer, Pacing, Rate
 from tests.tickets.fakes import (
     ADMIN_CHAT,
@@ -153,9 +154,7 @@ async def test_migrated_group_keeps_working_and_staff_are_told(
             text="Hallo",
         )
         assert result.outcome is Outcome.OK
-        await relay.resident_reply(
-            session, ctx, resident_id=RESIDENT, message_id=10, request_id=request.id, text="Danke"
-        )
+        await relay.resident_reply(session, ctx, ResidentMessage(RESIDENT, 10, "Danke"), request.id)
     await drain(worker, clock)
     assert bot.to(new_chat)[-1].reply_to == card.message_id
 

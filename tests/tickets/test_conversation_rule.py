@@ -10,6 +10,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.desk import Relayed, RequestDesk
+from bot.tickets.relay import ResidentMessage
 from tests.tickets.fakes import RESIDENT
 from tests.tickets.helpers import submit
 
@@ -28,9 +29,7 @@ async def write_after(
         request = await session.get_one(Request, request_id)
         request.conversation_at, request.status = conversation_at, status
     desk = RequestDesk(database, lambda: ctx)
-    return await desk.converse(
-        RESIDENT, message_id=next(MESSAGE_IDS), text="Noch eine Frage", attachment=None
-    )
+    return await desk.converse(ResidentMessage(RESIDENT, next(MESSAGE_IDS), "Noch eine Frage"))
 
 
 async def test_a_conversation_is_open_from_the_partners_message_until_the_quiet_period_ends(

@@ -17,6 +17,7 @@ from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.desk import RequestDesk
 from bot.tickets.dialogue import Press
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.relay import ResidentMessage
 from bot.tickets.routing import partner_destination
 from tests.tickets.fakes import (
     CATCH_ALL_CHAT,
@@ -123,11 +124,7 @@ async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread
 
     # The resident answers by replying to the relayed message: it lands in the thread, replying to the card.
     answered = await RequestDesk(database, lambda: ctx).follow_up(
-        RESIDENT,
-        message_id=9001,
-        reply_to_message_id=relayed.message_id,
-        text="Danke, ich komme",
-        attachment=None,
+        ResidentMessage(RESIDENT, 9001, "Danke, ich komme"), reply_to_message_id=relayed.message_id
     )
     assert answered is not None and answered.outcome is Outcome.OK
     await drain(worker)
@@ -257,9 +254,7 @@ async def test_resident_withdraws_and_lists_open_requests(database: Database, ct
         done = await intake.withdraw(session, ctx, resident_id=RESIDENT, request_id=first.id)
         again = await intake.withdraw(session, ctx, resident_id=RESIDENT, request_id=first.id)
         assert [r.id for r in await store.list_open_requests(session, RESIDENT)] == [second.id]
-        added = await relay.resident_reply(
-            session, ctx, resident_id=RESIDENT, request_id=first.id, message_id=2, text="doch noch"
-        )
+        added = await relay.resident_reply(session, ctx, ResidentMessage(RESIDENT, 2, "doch noch"), first.id)
     desk = RequestDesk(database, lambda: ctx)
     listed = await desk.open_requests(RESIDENT, "ar")
     assert [r.number for r in listed] == [second.number]

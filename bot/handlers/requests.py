@@ -66,13 +66,6 @@ def resident_message(user: User, message: Message) -> ResidentMessage:
     )
 
 
-def request_id_of(callback: Callback, index: int = 1) -> int | None:
-    try:
-        return int(callback.arg(index))
-    except ValueError:
-        return None
-
-
 # The answer to a button about a request that no longer takes messages.
 CLOSED = N_("This request is closed. Start a new one with “Ask a question” in the menu.")
 
@@ -280,8 +273,9 @@ async def pressed_request(
     naming no request is stale."""
     if (press := button_press(update)) is None:
         return None
-    request_id = request_id_of(press[2], index)
-    if request_id is None:
+    try:
+        request_id = int(press[2].arg(index))
+    except ValueError:
         await stale_button(update, context)
         return None
     return *press, request_id
@@ -424,12 +418,12 @@ async def handover_answer(update: Update, context: Context) -> None:
 async def partner_button(update: Update, context: Context) -> None:
     """Take on / Close / Hand over on a request card in a partner group."""
     chat = update.effective_chat
-    if (press := button_press(update)) is None or chat is None:
+    if chat is None or (pressed := await pressed_request(update, context)) is None:
         return
-    query, user, callback = press
-    action, request_id = callback.arg(0), request_id_of(callback)
+    query, user, callback, request_id = pressed
+    action = callback.arg(0)
     # The pattern (`bot.handlers.common.PARTNER_BUTTON`) admits only the card's actions.
-    if request_id is None or (action == "ho" and not callback.arg(2)):
+    if action == "ho" and not callback.arg(2):
         await stale_button(update, context)
         return
     desk = context.services.requests

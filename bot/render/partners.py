@@ -174,7 +174,7 @@ def resident_wrote(t: Translator, number: str, first_name: str, text: str | None
 
 
 # The notes in a request's thread, in italics. Each names the request ({number}) and, where the sentence says
-# so, the staff member ({name}) or the partner ({partner}).
+# so, the staff member ({name}), the partner ({partner}) or the time the resident was told to wait ({time}).
 THREAD_NOTES = {
     "taken": N_("{name} has taken on request {number}."),
     "closed": N_("{name} has closed request {number}."),
@@ -190,6 +190,10 @@ THREAD_NOTES = {
     "handover_declined": N_(
         "The resident did not agree to hand request {number} over to {partner}. It stays with you."
     ),
+    "reminder": N_(
+        "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
+        "within {time}."
+    ),
 }
 
 
@@ -201,16 +205,6 @@ def thread_note(t: Translator, kind: str, number: str, **values: str) -> str:
 def reopen_keyboard(t: Translator, request_id: int) -> Keyboard:
     """A closed card keeps one button: open it again."""
     return [[("↩️ " + t.gettext("Reopen"), encode("req", "reopen", request_id))]]
-
-
-def reminder_note(t: Translator, number: str, hours: int) -> str:
-    text = t.html(
-        "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
-        "within {time}.",
-        number=number,
-        time=hours_phrase(t, hours),
-    )
-    return f"<i>{text}</i>"
 
 
 def escalation_note(t: Translator, partner: str, hours: int) -> str:

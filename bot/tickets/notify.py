@@ -183,12 +183,13 @@ async def note_in_thread(
     kind: str,
     *,
     partner_id: str | None = None,
+    dedupe_key: str | None = None,
     **values: str,
 ) -> None:
     """The note `kind` (`bot.render.partners.THREAD_NOTES`) in the partner's thread (`partner_id`: the old
     partner's, after a hand-over)."""
     html = render.thread_note(ctx.partner_t(), kind, request.number, **values)
-    await enqueue_partner(session, ctx, request, html, partner_id=partner_id)
+    await enqueue_partner(session, ctx, request, html, partner_id=partner_id, dedupe_key=dedupe_key)
 
 
 async def enqueue_resident(

@@ -17,7 +17,7 @@ from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.tickets.deps import TicketContext
-from bot.tickets.notify import enqueue_card, enqueue_partner, notify_admin
+from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
 from bot.tickets.routing import partner_destination
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,12 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             and request.routed_at + timedelta(hours=response_hours) <= now
             and await store.mark_once(session, request, "reminder_sent_at", now)
         ):
-            await enqueue_partner(
+            await note_in_thread(
                 session,
                 ctx,
                 request,
-                render.reminder_note(pt, request.number, response_hours),
+                "reminder",
+                time=hours_phrase(pt, response_hours),
                 dedupe_key=f"req:{request.id}:reminder:{request.routed_at.timestamp()}",
             )
             steps += 1

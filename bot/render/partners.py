@@ -247,7 +247,7 @@ def admin_undeliverable(
     number: str | None,
     error: str,
     rerouted_to: str | None,
-    chat_unreachable: bool = True,
+    chat_unreachable: bool,
 ) -> str:
     head = t.html("A message to {partner} could not be delivered: {error}", partner=partner, error=error)
     parts = [f"⚠️ {head}"]

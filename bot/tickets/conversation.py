@@ -44,8 +44,8 @@ async def choose(
     session: AsyncSession,
     ctx: TicketContext,
     resident_id: int,
-    request_id: int | None = None,
-    media_group: str | None = None,
+    request_id: int | None,
+    media_group: str | None,
 ) -> Result | None:
     """The request a plain message goes to: the one open conversation (or `request_id`, the one the
     resident chose when several were open; or the one that got the album `media_group`'s first file).

@@ -272,11 +272,7 @@ class RequestDesk:
     async def email_reply(self, number: str, sender: str, text: str, message_id: str) -> Outcome:
         """A partner's e-mail reply to request `number` (already authenticated by its signed address)."""
         result = await self._write(
-            relay.email_reply,
-            number=number,
-            from_address=sender,
-            text=text,
-            mail_message_id=message_id,
+            relay.email_reply, number=number, from_address=sender, text=text, mail_message_id=message_id
         )
         return result.outcome
 

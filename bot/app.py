@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers, jobs
@@ -88,8 +84,6 @@ def build_application(
         .token(token or settings.telegram_bot_token or "")
         .context_types(context_types)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .post_init(post_init)
-        .post_shutdown(stop_services)
     )
     # No PTB Updater: updates come in through the durable inbox (bot.inbox), which confirms them to
     # Telegram only once they are stored. Every other Bot API call retries transient failures.
@@ -120,31 +114,11 @@ def build_application(
     return app
 
 
-async def post_init(app: Application[Any, Any, Any, Any, Any, Any], *, commands: bool = True) -> None:
-    """Start the services on Telegram; SIGHUP reloads the content (the server admin's reload).
-
-    Without `commands` the command menu is left to the caller (`bot.telegram_modes` registers it while the
-    bot already answers)."""
-    await start_services(app, background=True, commands=commands)
-    services: Services = app.bot_data.services
-
-    def reload_content() -> None:
-        async def reload() -> None:
-            result = await services.content.reload()
-            logger.info("content reload after SIGHUP: %s", "ok" if result.ok else "kept the old content")
-
-        app.create_task(reload())
-
-    # Windows has no SIGHUP; outside the main thread signal handlers cannot be installed.
-    if sys.platform != "win32":
-        with contextlib.suppress(RuntimeError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content)
-
-
 async def start_services(
-    app: Application[Any, Any, Any, Any, Any, Any], *, background: bool = False, commands: bool = True
+    app: AppType, *, background: bool = False, commands: bool = True
 ) -> None:
-    """What `post_init` does; the console and the tests call it after `app.initialize()`.
+    """Start what the bot needs besides PTB, after `app.initialize()` (`bot.telegram_modes`, the console and
+    the tests; PTB's own post_init hook runs only in `run_polling`, which the bot does not use).
 
     `background` starts the delivery worker and the reminder jobs; tests drive them by hand instead.
     `commands` registers the command menu and descriptions (27 Bot API calls) before it returns.
@@ -193,9 +167,8 @@ async def start_services(
             jobs.schedule(app.job_queue)
 
 
-async def stop_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Close what `start_services` opened: PTB's post_shutdown; the console and the tests call it before
-    leaving `async with app`."""
+async def stop_services(app: AppType) -> None:
+    """Close what `start_services` opened, before leaving `async with app`."""
     services: Services = app.bot_data.services
     if services.embedder is not None:
         services.embedder.close()

@@ -1,4 +1,4 @@
-"""The long-lived services of one bot process: created in `build_application`, started in `post_init`."""
+"""The long-lived services of one bot process: created in `build_services`, started in `start_services`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Running on Telegram: long polling or a webhook, both into the durable inbox (`bot.inbox`).
 
-`run_telegram` builds the bot, starts its services (`post_init`), the inbox worker and the intake, then
+`run_telegram` builds the bot, starts its services (`start_services`), the inbox worker and the intake, then
 registers the command menu while the bot already answers; on SIGINT/SIGTERM it stops them in reverse: the
 intake first (nothing new comes in), then the inbox worker (updates being handled finish; queued ones stay
 stored for the next start), then the services.
@@ -22,7 +22,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.app import build_application, post_init, stop_services
+from bot.app import build_application, start_services, stop_services
 from bot.commands import register_commands
 from bot.handlers.context import AppType, Context
 from bot.handlers.errors import is_transient
@@ -79,6 +79,11 @@ def update_processor(app: AppType) -> Any:
     return process
 
 
+async def reload_content(app: AppType) -> None:
+    result = await app.bot_data.services.content.reload()
+    logger.info("content reload after SIGHUP: %s", "ok" if result.ok else "kept the old content")
+
+
 def api_failure(settings: Settings, exc: TelegramError) -> StartupError:
     """What a failed Bot API call at start says about the settings."""
     api = settings.telegram_api_base_url or "https://api.telegram.org"
@@ -107,8 +112,8 @@ async def set_webhook(settings: Settings, app: AppType) -> None:
         raise StartupError(setting, "Telegram refuses the webhook", exc) from None
 
 
-async def serve(settings: Settings, app: AppType | None = None) -> int:
-    app = app or build_application(settings)
+async def serve(settings: Settings) -> int:
+    app = build_application(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     if sys.platform != "win32":
@@ -123,7 +128,9 @@ async def serve(settings: Settings, app: AppType | None = None) -> int:
     inbox: InboxWorker | None = None
     menu: asyncio.Task[None] | None = None
     try:
-        await post_init(app, commands=False)
+        await start_services(app, background=True, commands=False)
+        if sys.platform != "win32":  # the server admin's reload (Windows has no SIGHUP)
+            loop.add_signal_handler(signal.SIGHUP, lambda: app.create_task(reload_content(app)))
         await app.start()  # the job queue (reminders, clean-up)
         app.add_error_handler(note_unreachable)
         inbox = InboxWorker(app.bot_data.services.database, update_processor(app))

@@ -114,9 +114,7 @@ def build_application(
     return app
 
 
-async def start_services(
-    app: AppType, *, background: bool = False, commands: bool = True
-) -> None:
+async def start_services(app: AppType, *, background: bool = False, commands: bool = True) -> None:
     """Start what the bot needs besides PTB, after `app.initialize()` (`bot.telegram_modes`, the console and
     the tests; PTB's own post_init hook runs only in `run_polling`, which the bot does not use).
 

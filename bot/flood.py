@@ -1,4 +1,6 @@
-"""How many messages a resident may send: the rule (`flood_guard` in bot.handlers.common applies it).
+"""How many messages a resident may send: at most `MAX_UPDATES` per `WINDOW` (fixed windows), and the first
+refused one of a window is told to slow down. `ResidentService.arrive` counts each update in the transaction
+that reads the resident.
 
 The counters live in the database: a restart, or a second process, does not reset them.
 """
@@ -6,24 +8,28 @@ The counters live in the database: a restart, or a second process, does not rese
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, or_
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.db import Database, dialect_insert
+from bot.storage.db import dialect_insert
 from bot.storage.models.flood import FloodCounter
 
 WINDOW = timedelta(minutes=1)
 MAX_UPDATES = 20
 
 
-def _counting(insert: Any) -> Any:
+@cache
+def _counting(dialect: str) -> Any:
     """The upsert that counts one message of :user_id at :now and returns the count in its window: a new
     row, or the next count, or 1 in a new window (the stored one began at :cutoff or earlier, or lies after
-    :now: a clock set back)."""
+    :now: a clock set back). Built once: every update runs it, and building it anew took a millisecond."""
     moment = FloodCounter.window_start.type
     now, cutoff = bindparam("now", type_=moment), bindparam("cutoff", type_=moment)
     stale = or_(FloodCounter.window_start <= cutoff, FloodCounter.window_start > now)
+    insert = dialect_insert(dialect)
     counting = insert(FloodCounter).values(user_id=bindparam("user_id"), window_start=now, count=1)
     return counting.on_conflict_do_update(
         index_elements=["user_id"],
@@ -34,26 +40,13 @@ def _counting(insert: Any) -> Any:
     ).returning(FloodCounter.count)
 
 
-class FloodGuard:
-    """At most `limit` updates per person and `window` (fixed windows); one warning per window."""
+async def count(session: AsyncSession, user_id: int, now: datetime) -> int:
+    """Count one message of `user_id` in the window `now` falls in; how many that window holds now.
 
-    def __init__(self, database: Database, limit: int = MAX_UPDATES, window: timedelta = WINDOW) -> None:
-        self.database = database
-        self.limit = limit
-        self.window = window
-        # Built once: every update runs it, and building and compiling it anew took a millisecond of CPU.
-        self._counting = _counting(dialect_insert(database.engine.dialect.name))
-
-    async def allow(self, user_id: int, now: datetime) -> tuple[bool, bool]:
-        """Count one message of `user_id` in the window it falls in: (allowed, warn now). The first refused
-        one of a window (the count just past the limit) says "warn".
-
-        One upsert counts, so two processes counting the same person at once both count (PostgreSQL
-        applies ON CONFLICT DO UPDATE to the row's latest version; SQLite's write transaction is exclusive).
-        """
-        values = {"user_id": user_id, "now": now, "cutoff": now - self.window}
-        async with self.database.transaction() as session:
-            # A Core statement on the session's connection: the ORM's bulk-insert path adds nothing here.
-            connection = await session.connection()
-            count = (await connection.execute(self._counting, values)).scalar_one()
-        return count <= self.limit, count == self.limit + 1
+    One upsert counts, so two processes counting the same person at once both count (PostgreSQL applies
+    ON CONFLICT DO UPDATE to the row's latest version; SQLite's write transaction is exclusive).
+    """
+    # A Core statement on the session's connection: the ORM's bulk-insert path adds nothing here.
+    connection = await session.connection()
+    values = {"user_id": user_id, "now": now, "cutoff": now - WINDOW}
+    return int((await connection.execute(_counting(connection.dialect.name), values)).scalar_one())

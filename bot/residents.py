@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, exists, func, or_, select
 
+from bot import flood
 from bot.storage.db import Database, changed_rows, dialect_insert
 from bot.storage.models import Resident
-from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import Dialogue, Request, RequestMessage
@@ -141,21 +141,32 @@ def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> R
     )
 
 
-class ResidentService:
-    def __init__(self, database: Database) -> None:
-        self._database = database
+@dataclass(frozen=True, slots=True)
+class Flooding:
+    """The resident sent more messages this minute than `bot.flood` allows: their update goes no further."""
 
-    async def arrive(self, telegram_id: int, *, language: str, first_name: str | None) -> ResidentSettings:
-        """A resident writes or taps: remember them (new ones with `language`, the negotiated one) and
-        return their settings."""
+    warn: bool  # the first refused one of its window: they are told to slow down
+
+
+class ResidentService:
+    def __init__(self, database: Database, *, flood_limit: int = flood.MAX_UPDATES) -> None:
+        self._database = database
+        self._flood_limit = flood_limit
+
+    async def arrive(
+        self, telegram_id: int, *, language: str, first_name: str | None, now: datetime
+    ) -> ResidentSettings | Flooding:
+        """A resident writes or taps at `now` (the bot's clock): count it (`bot.flood`; beyond the limit
+        nothing else happens), remember them (new ones with `language`, the negotiated one) and return their
+        settings. One transaction: the counter is written on every update anyway."""
         first_name = (first_name or None) and first_name[:64]
-        now = utcnow()
-        # Most taps change nothing: read first, and take a write transaction (on SQLite: the one writer)
-        # only for a new resident or something that changed.
         conversation = exists().where(
             Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
         )
-        async with self._database.sessions() as session:
+        async with self._database.transaction() as session:
+            counted = await flood.count(session, telegram_id, now)
+            if counted > self._flood_limit:
+                return Flooding(warn=counted == self._flood_limit + 1)
             found = (
                 await session.execute(
                     select(Resident, Dialogue, conversation)
@@ -163,30 +174,33 @@ class ResidentService:
                     .where(Resident.telegram_id == telegram_id)
                 )
             ).first()
-        resident, draft, conversing = found if found is not None else (None, None, False)
-        if resident is not None and not _changes(resident, now, first_name):
-            return _settings(resident, draft, conversing)
-        # A new resident's row, or (something changed, `_changes`) the known one brought up to date, in
-        # one statement: also when another update of theirs inserted the row meanwhile. A resident who
-        # writes again has evidently unblocked the bot.
-        insert = dialect_insert(self._database.engine.dialect.name)(Resident).values(
-            telegram_id=telegram_id,
-            language=language,
-            language_confirmed=False,
-            first_name=first_name,
-            blocked=False,
-            first_seen=now,
-            last_seen=now,
-        )
-        upsert = insert.on_conflict_do_update(
-            index_elements=[Resident.telegram_id],
-            set_={
-                "last_seen": now,
-                "first_name": func.coalesce(insert.excluded.first_name, Resident.first_name),
-                "blocked": False,
-            },
-        ).returning(Resident)
-        async with self._database.transaction() as session:
+            resident, draft, conversing = found if found is not None else (None, None, False)
+            # Most taps change nothing; a new resident's row, or (something changed, `_changes`) the known
+            # one brought up to date, in one statement: also when another update of theirs inserted the row
+            # meanwhile. A resident who writes again has evidently unblocked the bot.
+            if resident is not None and not _changes(resident, now, first_name):
+                return _settings(resident, draft, conversing)
+            insert = dialect_insert(self._database.engine.dialect.name)(Resident).values(
+                telegram_id=telegram_id,
+                language=language,
+                language_confirmed=False,
+                first_name=first_name,
+                blocked=False,
+                first_seen=now,
+                last_seen=now,
+            )
+            upsert = (
+                insert.on_conflict_do_update(
+                    index_elements=[Resident.telegram_id],
+                    set_={
+                        "last_seen": now,
+                        "first_name": func.coalesce(insert.excluded.first_name, Resident.first_name),
+                        "blocked": False,
+                    },
+                )
+                .returning(Resident)
+                .execution_options(populate_existing=True)  # the row read above takes the new values
+            )
             resident = (await session.scalars(upsert)).one()
             return _settings(resident, draft, conversing)
 

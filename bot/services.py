@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.feedback import FeedbackService
-from bot.flood import FloodGuard
 from bot.residents import ResidentService
 from bot.tickets.deps import TicketContext
 from bot.tickets.desk import RequestDesk
@@ -40,17 +39,14 @@ class Services:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Requests to partners: the dialogue, sending, relaying, partner actions, reminders.
     requests: RequestDesk = field(init=False)
-    # Residents' language, neighbourhood, /mydata and /delete.
+    # Residents' arrival (message counters included), language, neighbourhood, /mydata and /delete.
     residents: ResidentService = field(init=False)
-    # Per-resident message counters (in the database: a restart does not reset them).
-    flood: FloodGuard = field(init=False)
     # Votes (once per resident and entry) and anonymous unanswered questions.
     feedback: FeedbackService = field(init=False)
 
     def __post_init__(self) -> None:
         self.requests = RequestDesk(self.database, self.ticket_context, self._wake_delivery)
         self.residents = ResidentService(self.database)
-        self.flood = FloodGuard(self.database)
         self.feedback = FeedbackService(self.database)
 
     def ticket_context(self) -> TicketContext:

@@ -23,7 +23,7 @@ async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_
     database: Database,
 ) -> None:
     residents = ResidentService(database)
-    first = await residents.arrive(AMINA, language="ar", first_name="Amina")
+    first = await residents.arrive(AMINA, language="ar", first_name="Amina", now=utcnow())
     assert (first.language, first.first_name, first.has_draft) == ("ar", "Amina", False)
     long_ago = utcnow() - LAST_SEEN_PRECISION - timedelta(minutes=1)
     async with database.transaction() as session:
@@ -31,7 +31,7 @@ async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_
             update(Resident).where(Resident.telegram_id == AMINA).values(blocked=True, last_seen=long_ago)
         )
 
-    again = await residents.arrive(AMINA, language="de", first_name="Ami")
+    again = await residents.arrive(AMINA, language="de", first_name="Ami", now=utcnow())
     row = await stored(database)
     assert (again.language, again.first_name) == ("ar", "Ami")
     assert (row.language, row.first_name, row.blocked) == ("ar", "Ami", False)
@@ -40,6 +40,6 @@ async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_
     # Without a first name (Telegram may send none) the known one stays.
     async with database.transaction() as session:
         await session.execute(update(Resident).where(Resident.telegram_id == AMINA).values(blocked=True))
-    await residents.arrive(AMINA, language="de", first_name=None)
+    await residents.arrive(AMINA, language="de", first_name=None, now=utcnow())
     row = await stored(database)
     assert (row.first_name, row.blocked) == ("Ami", False)

@@ -29,12 +29,11 @@ def on_button(
 
 
 def register(app: AppType) -> None:
-    # Group -20: a resident sending very many messages is slowed down before anything else runs.
-    app.add_handler(TypeHandler(Update, common.flood_guard), group=-20)
+    # Group -20: every update first counts (a resident sending very many messages is slowed down) and
+    # refreshes the resident's row (language, district, last seen).
+    app.add_handler(TypeHandler(Update, common.load_resident), group=-20)
     # Group -15: a button pressed in a chat where it never appears (forged, or forwarded) goes no further.
     app.add_handler(TypeHandler(Update, common.check_button_chat), group=-15)
-    # Group -10: every update first refreshes the resident's row (language, district, last seen).
-    app.add_handler(TypeHandler(Update, common.load_resident), group=-10)
     # Group -5: navigation (/start, a command, a menu tap) parks a running request draft.
     app.add_handler(TypeHandler(Update, requests.park_on_navigation), group=-5)
 

@@ -14,29 +14,12 @@ from bot.handlers.context import Context
 from bot.render.callback import Callback, decode, pattern
 from bot.render.keyboards import Keyboard
 from bot.render.split import split_html
+from bot.residents import Flooding
 
 logger = logging.getLogger(__name__)
 
 # The buttons of a request card in a partner's group (bot/tickets: take on, close, hand over).
 PARTNER_BUTTON = pattern("req", first=("take", "close", "handover", "ho", "reopen"))
-
-
-async def flood_guard(update: Update, context: Context) -> None:
-    """Group -20: drop a resident's updates beyond the limit, telling them once to slow down, so the bot
-    stays usable for all."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or chat.type != chat.PRIVATE:
-        return
-    allowed, warn = await context.services.flood.allow(user.id, context.services.clock())
-    if allowed:
-        return
-    if warn:
-        # The cached language of the previous update (this one's refresh has not run: we are first).
-        t = context.t
-        await context.bot.send_message(
-            chat.id, t.html("You are sending very many messages. Please wait a minute, then write again.")
-        )
-    raise ApplicationHandlerStop
 
 
 async def check_button_chat(update: Update, context: Context) -> None:
@@ -59,14 +42,26 @@ async def check_button_chat(update: Update, context: Context) -> None:
 
 
 async def load_resident(update: Update, context: Context) -> None:
-    """Group -10: remember the resident (first/last seen, language), cache their settings for this update."""
+    """Group -20, before anything else: count the resident's update and drop it beyond the limit (telling
+    them once to slow down, so the bot stays usable for all); else remember them (first/last seen,
+    language) and cache their settings for this update."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or user.is_bot or chat is None or chat.type != chat.PRIVATE or context.user_data is None:
         return
     services = context.services
     negotiated = services.i18n.negotiate(user.language_code)
-    resident = await services.residents.arrive(user.id, language=negotiated, first_name=user.first_name)
+    resident = await services.residents.arrive(
+        user.id, language=negotiated, first_name=user.first_name, now=services.clock()
+    )
+    if isinstance(resident, Flooding):
+        if resident.warn:
+            # In the language cached from their previous update: a refused one reads nothing.
+            t = context.t
+            await context.bot.send_message(
+                chat.id, t.html("You are sending very many messages. Please wait a minute, then write again.")
+            )
+        raise ApplicationHandlerStop
     context.user_data.lang = resident.language
     context.user_data.first_name = resident.first_name
     context.user_data.district = resident.district

@@ -372,7 +372,7 @@ async def test_a_residents_arrival_tells_whether_a_draft_waits_and_takes_their_t
     residents = ResidentService(database)
 
     async def draft() -> tuple[bool, bool]:
-        settings = await residents.arrive(RESIDENT, language="ar", first_name="Amina")
+        settings = await residents.arrive(RESIDENT, language="ar", first_name="Amina", now=utcnow())
         assert not settings.conversing
         return settings.drafting, settings.has_draft
 
@@ -397,7 +397,7 @@ async def test_a_residents_arrival_tells_whether_a_conversation_may_take_their_m
     request = await submit(database, ctx)
 
     async def conversing() -> bool:
-        return (await residents.arrive(RESIDENT, language="ar", first_name="Amina")).conversing
+        return (await residents.arrive(RESIDENT, language="ar", first_name="Amina", now=utcnow())).conversing
 
     assert not await conversing()
     async with database.transaction() as session:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.db import dialect_insert
+from bot.storage.db import upsert_insert
 from bot.storage.models.flood import FloodCounter
 
 WINDOW = timedelta(minutes=1)
@@ -22,14 +22,13 @@ MAX_UPDATES = 20
 
 
 @cache
-def _counting(dialect: str) -> Any:
+def _counting(insert: Any) -> Any:
     """The upsert that counts one message of :user_id at :now and returns the count in its window: a new
     row, or the next count, or 1 in a new window (the stored one began at :cutoff or earlier, or lies after
     :now: a clock set back). Built once: every update runs it, and building it anew took a millisecond."""
     moment = FloodCounter.window_start.type
     now, cutoff = bindparam("now", type_=moment), bindparam("cutoff", type_=moment)
     stale = or_(FloodCounter.window_start <= cutoff, FloodCounter.window_start > now)
-    insert = dialect_insert(dialect)
     counting = insert(FloodCounter).values(user_id=bindparam("user_id"), window_start=now, count=1)
     return counting.on_conflict_do_update(
         index_elements=["user_id"],
@@ -49,4 +48,4 @@ async def count(session: AsyncSession, user_id: int, now: datetime) -> int:
     # A Core statement on the session's connection: the ORM's bulk-insert path adds nothing here.
     connection = await session.connection()
     values = {"user_id": user_id, "now": now, "cutoff": now - WINDOW}
-    return int((await connection.execute(_counting(connection.dialect.name), values)).scalar_one())
+    return int((await connection.execute(_counting(upsert_insert(session)), values)).scalar_one())

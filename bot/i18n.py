@@ -31,7 +31,6 @@ TIMEZONE = ZoneInfo("Europe/Berlin")
 
 # Each language's own name (from bot/languages.py), for the picker and the fallback note.
 LANGUAGE_NAMES: dict[str, str] = {entry.code: entry.name for entry in REGISTRY}
-RTL_LANGUAGES = frozenset(entry.code for entry in REGISTRY if entry.rtl)
 
 # Unicode bidi isolates: FSI ... PDI keeps a phone number or a Latin name in one piece inside RTL text.
 FSI = "\u2068"
@@ -93,7 +92,7 @@ class Translator:
 
     @property
     def rtl(self) -> bool:
-        return self.lang in RTL_LANGUAGES
+        return language(self.lang).rtl
 
     @property
     def lang_name(self) -> str:

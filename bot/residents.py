@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, exists, func, or_, select
 
 from bot import flood
-from bot.storage.db import Database, changed_rows, dialect_insert
+from bot.storage.db import Database, changed_rows, upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.feedback import AnswerFeedback
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
@@ -31,7 +31,6 @@ class ResidentSettings:
     """What the bot keeps about a resident and uses on every update."""
 
     language: str
-    first_name: str | None
     district: str | None
     language_confirmed: bool
     # Read with their row, so that an update need not ask the request tables again: the resident is
@@ -132,7 +131,6 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
 def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> ResidentSettings:
     return ResidentSettings(
         resident.language,
-        resident.first_name,
         resident.district,
         resident.language_confirmed,
         drafting=draft is not None and not draft.parked,
@@ -180,7 +178,7 @@ class ResidentService:
             # meanwhile. A resident who writes again has evidently unblocked the bot.
             if resident is not None and not _changes(resident, now, first_name):
                 return _settings(resident, draft, conversing)
-            insert = dialect_insert(self._database.engine.dialect.name)(Resident).values(
+            insert = upsert_insert(session)(Resident).values(
                 telegram_id=telegram_id,
                 language=language,
                 language_confirmed=False,

@@ -24,7 +24,8 @@ async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_
 ) -> None:
     residents = ResidentService(database)
     first = await residents.arrive(AMINA, language="ar", first_name="Amina", now=utcnow())
-    assert (first.language, first.first_name, first.has_draft) == ("ar", "Amina", False)
+    assert (first.language, first.has_draft) == ("ar", False)
+    assert (await stored(database)).first_name == "Amina"
     long_ago = utcnow() - LAST_SEEN_PRECISION - timedelta(minutes=1)
     async with database.transaction() as session:
         await session.execute(
@@ -33,7 +34,7 @@ async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_
 
     again = await residents.arrive(AMINA, language="de", first_name="Ami", now=utcnow())
     row = await stored(database)
-    assert (again.language, again.first_name) == ("ar", "Ami")
+    assert again.language == "ar"
     assert (row.language, row.first_name, row.blocked) == ("ar", "Ami", False)
     assert row.last_seen > long_ago and row.first_seen < row.last_seen
 

@@ -63,7 +63,6 @@ async def load_resident(update: Update, context: Context) -> None:
             )
         raise ApplicationHandlerStop
     context.user_data.lang = resident.language
-    context.user_data.first_name = resident.first_name
     context.user_data.district = resident.district
     context.user_data.language_confirmed = resident.language_confirmed
     context.user_data.drafting = resident.drafting

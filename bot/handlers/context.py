@@ -23,7 +23,6 @@ class UserData:
     """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
 
     lang: str = "de"
-    first_name: str | None = None
     district: str | None = None
     language_confirmed: bool = False
     # A running request draft takes the resident's texts; a parked one is offered with the menu; a

@@ -133,7 +133,6 @@ async def confirm_delete(update: Update, context: Context) -> None:
     # Forget what memory holds too (e.g. the last question); language answers this last message only.
     if context.user_data is not None:
         context.user_data.last_question = None
-        context.user_data.first_name = None
         context.user_data.district = None
     await answer_query(update.callback_query)
     await show(update, context, screens.deleted(context.t))

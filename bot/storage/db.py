@@ -131,10 +131,10 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_database(url: str, *, echo: bool = False) -> Database:
+def create_database(url: str) -> Database:
     """Create the engine for `url`; for SQLite the parent folder of the file is created."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -158,16 +158,11 @@ def create_database(url: str, *, echo: bool = False) -> Database:
 
 
 def upsert_insert(session: AsyncSession) -> Any:
-    """`insert` with ON CONFLICT for the session's database (SQLite and PostgreSQL spell it alike)."""
-    return dialect_insert(session.get_bind().dialect.name)
-
-
-def dialect_insert(dialect: str) -> Any:
-    """`insert` with ON CONFLICT for the database `dialect` ("postgresql" or "sqlite").
+    """`insert` with ON CONFLICT for the session's database (SQLite and PostgreSQL spell it alike).
 
     Imported here: a bot on SQLite never loads the PostgreSQL dialect (a twentieth of a CPU second at
     every start), and the engine has already loaded the dialect it runs on."""
-    if dialect == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
         return postgresql.insert

@@ -36,6 +36,10 @@ async def get_request_by_dialogue(session: AsyncSession, dialogue_id: str) -> Re
     return await session.scalar(select(Request).where(Request.dialogue_id == dialogue_id))
 
 
+async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
+    return await session.scalar(select(Request).where(Request.number == number))
+
+
 async def new_request_number(session: AsyncSession) -> str:
     """A random six-digit number not used yet (digits read the same in every script residents use)."""
     while True:
@@ -313,10 +317,6 @@ async def pending_for_target(session: AsyncSession, channel: Channel, target: st
         .order_by(OutboxMessage.id)
     )
     return result.all()
-
-
-async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
-    return await session.scalar(select(Request).where(Request.number == number))
 
 
 async def outbox_key_exists(session: AsyncSession, *dedupe_keys: str) -> bool:

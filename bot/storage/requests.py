@@ -195,34 +195,17 @@ async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
 # --- partner chats ------------------------------------------------------------------------------------
 
 
-_PARTNER_CHATS = "partner_chats"  # key in `session.info`: (the transaction, its rows of partner_chats)
-
-
 async def partner_chats(session: AsyncSession) -> dict[str, PartnerChat]:
-    """Every partner group that migrated (a handful of rows at most), read once per transaction.
-
-    One transaction routes, checks chats and notifies several times (a card, a note, the resident's
-    acknowledgement each ask where the partner's group is), and most partners have no row: `session.get`
-    cannot remember a missing row and would ask the database every time. The memo lives as long as the
-    transaction, so a migration committed by another one is seen by the next transaction."""
-    transaction = session.sync_session.get_transaction()
-    memo = session.info.get(_PARTNER_CHATS)
-    if memo is None or memo[0] is not transaction:
-        rows = {row.partner_id: row for row in await session.scalars(select(PartnerChat))}
-        memo = session.info[_PARTNER_CHATS] = (transaction, rows)
-    chats: dict[str, PartnerChat] = memo[1]
-    return chats
+    """Every partner group that migrated (a handful of rows at most), by partner."""
+    return {row.partner_id: row for row in await session.scalars(select(PartnerChat))}
 
 
 async def set_partner_chat(
     session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
 ) -> None:
-    chats = await partner_chats(session)
-    row = chats.get(partner_id)
+    row = await session.get(PartnerChat, partner_id)
     if row is None:
-        row = PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id)
-        session.add(row)
-        chats[partner_id] = row
+        session.add(PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id))
     else:
         row.chat_id = new_chat_id
         # Keep the id the content still names: the override applies as long as the content says that one.

@@ -351,7 +351,7 @@ async def test_a_reply_naming_a_card_whose_link_is_recorded_meanwhile_reaches_th
 async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_routes(
     database: Database, ctx: TicketContext
 ) -> None:
-    """Partner groups are read once per transaction: a migration recorded in it must not be missed."""
+    """A migration recorded in a transaction is seen by the routing later in that transaction."""
     new_chat = -100555
     async with database.transaction() as session:
         before = await partner_destination(session, ctx, "bildung")

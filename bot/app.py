@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -89,13 +88,8 @@ def build_application(
     # Telegram only once they are stored. Every other Bot API call retries transient failures.
     builder = builder.updater(None)
     if request is None:
-        # Both connections to the Bot API share one TLS context: the CA bundle is read once per start, not
-        # once per connection pool.
-        tls = {"verify": httpx.create_ssl_context()}
-        transport: BaseRequest = HTTPXRequest(
-            connection_pool_size=64, read_timeout=settings.telegram_timeout, httpx_kwargs=tls
-        )
-        updates: BaseRequest = HTTPXRequest(httpx_kwargs=tls)
+        transport: BaseRequest = HTTPXRequest(connection_pool_size=64, read_timeout=settings.telegram_timeout)
+        updates: BaseRequest = HTTPXRequest()
     else:
         transport = updates = request
     retrying = RetryingRequest(transport, base_delay=settings.telegram_retry_delay)

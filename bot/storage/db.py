@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -158,17 +159,8 @@ def create_database(url: str) -> Database:
 
 
 def upsert_insert(session: AsyncSession) -> Any:
-    """`insert` with ON CONFLICT for the session's database (SQLite and PostgreSQL spell it alike).
-
-    Imported here: a bot on SQLite never loads the PostgreSQL dialect (a twentieth of a CPU second at
-    every start), and the engine has already loaded the dialect it runs on."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.insert
+    """`insert` with ON CONFLICT for the session's database (SQLite and PostgreSQL spell it alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def changed_rows(result: Any) -> int:

@@ -154,16 +154,6 @@ class Pacing:
     max_retries: int = 5
     max_wait: float = 60.0
 
-    def scaled(self, factor: float) -> Pacing:
-        """The same limits on a faster clock (tests: `factor` 0.02 makes a second 20 ms)."""
-        return Pacing(
-            Rate(self.private.burst, self.private.every * factor),
-            Rate(self.group.burst, self.group.every * factor),
-            Rate(self.overall.burst, self.overall.every * factor),
-            self.max_retries,
-            self.max_wait * factor,
-        )
-
 
 def paced(endpoint: str) -> bool:
     """Calls that put a message into a chat (what Telegram's limits count); edits, answers to buttons

@@ -66,22 +66,6 @@ class CatalogError(Exception):
     """A catalog is missing or cannot be read."""
 
 
-def negotiate(
-    language_code: str | None, available: Iterable[str] = LANGUAGES, default: str = DEFAULT_LANGUAGE
-) -> str:
-    """Map Telegram's `language_code` (e.g. 'fa-IR', 'pt-BR') to a supported language, else `default`."""
-    if not language_code:
-        return default
-    try:
-        wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
-    except (ValueError, UnknownLocaleError):
-        return default
-    # Only languages Telegram has a code for: no client reports plain German.
-    reported = [a for a in available if language(a).telegram_code]
-    match = Locale.negotiate([str(wanted)], reported, sep="_")
-    return str(match) if match else default
-
-
 @dataclass(frozen=True)
 class Translator:
     """Everything needed to speak to one resident in their language."""
@@ -194,4 +178,14 @@ class I18n:
         return self._translators.get(lang or self.default) or self._translators[self.default]
 
     def negotiate(self, language_code: str | None) -> str:
-        return negotiate(language_code, self.languages, self.default)
+        """Map Telegram's `language_code` (e.g. 'fa-IR', 'pt-BR') to a language of the bot, else `default`."""
+        if not language_code:
+            return self.default
+        try:
+            wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
+        except (ValueError, UnknownLocaleError):
+            return self.default
+        # Only languages Telegram has a code for: no client reports plain German.
+        reported = [code for code in self.languages if language(code).telegram_code]
+        match = Locale.negotiate([str(wanted)], reported, sep="_")
+        return str(match) if match else self.default

@@ -4,7 +4,7 @@ Each handler turns the update into one call of the request desk (`context.servic
 the transaction and decides) and its answer into a screen of `bot.render.requests` / `bot.render.partners`.
 
 Longer than most modules on purpose: every message and button of the request journey, the resident's
-and the partner group's, is translated here; each handler is a few lines and decides nothing.
+and the partner group's, arrives here; each handler is a few lines and decides nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import stale_button
-from bot.languages import N_
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import Callback
@@ -65,9 +64,6 @@ def resident_message(user: User, message: Message) -> ResidentMessage:
         user.id, message.message_id, message.text or message.caption, attachment_of(message)
     )
 
-
-# The answer to a button about a request that no longer takes messages.
-CLOSED = N_("This request is closed. Start a new one with “Ask a question” in the menu.")
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
 
@@ -119,17 +115,10 @@ async def dialogue_button(update: Update, context: Context) -> None:
     reply = await context.services.requests.press(
         user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", target=callback.arg(2) or None
     )
-    t = context.t
-    if reply.effect is Effect.GONE:
-        await answer_query(query, t.gettext("This request was already sent or cancelled."))
-    elif reply.effect is Effect.EMPTY:
-        await answer_query(query, t.gettext("Please write a few words first."), alert=True)
-    elif reply.effect is Effect.TOO_MANY:
-        text = t.gettext(
-            "You already have {count} open requests. Please wait until one of them is answered or closed, "
-            "then send this one."
-        )
-        await answer_query(query, text.format(count=intake.MAX_OPEN_REQUESTS), alert=True)
+    if reply.effect in (Effect.GONE, Effect.EMPTY, Effect.TOO_MANY):
+        # Nothing happened; what the resident must do first (write, wait) stays until they tap it away.
+        toast = render.toast(context.t, reply.effect, count=intake.MAX_OPEN_REQUESTS)
+        await answer_query(query, toast, alert=reply.effect is not Effect.GONE)
     elif reply.effect is Effect.STALE:
         await stale_button(update, context)
     else:
@@ -163,12 +152,11 @@ async def on_contact(update: Update, context: Context) -> None:
     user = update.effective_user
     if message is None or message.contact is None or user is None:
         return
-    t = context.t
     if message.contact.user_id not in (None, user.id):
-        await message.reply_text(t.html("Please share your own phone number."))
+        await message.reply_text(render.phone_shared(context.t, own=False))
         return
     reply = await context.services.requests.share_phone(user.id, message.contact.phone_number)
-    await message.reply_text(t.html("Thank you."), reply_markup=ReplyKeyboardRemove())
+    await message.reply_text(render.phone_shared(context.t, own=True), reply_markup=ReplyKeyboardRemove())
     await show_dialogue(update, context, reply)
 
 
@@ -290,7 +278,7 @@ async def conversation_button(update: Update, context: Context) -> None:
     if callback.arg(0) == "end":
         partner = await context.services.requests.end_conversation(user.id, request_id)
         if partner is None:
-            await answer_query(query, context.t.gettext("Nothing to change."))
+            await answer_query(query, render.toast(context.t, "unchanged"))
             return
         await answer_query(query)
         await show(update, context, *render.conversation_ended(context.t, partner), new_message=True)
@@ -340,13 +328,13 @@ async def resident_request_button(update: Update, context: Context) -> None:
     desk = context.services.requests
     if callback.arg(0) == "withdraw":
         withdrawn = await desk.withdraw(user.id, request_id)
-        await answer_query(query, t.gettext("Withdrawn.") if withdrawn else t.gettext("Nothing to change."))
+        await answer_query(query, render.toast(t, "withdrawn" if withdrawn else "unchanged"))
         await requests_command(update, context)
         return
     # Read, then talk to Telegram, then record: no network call while a transaction is open.
     number = await desk.open_request_number(user.id, request_id)
     if number is None:
-        await answer_query(query, t.gettext(CLOSED))
+        await answer_query(query, render.toast(t, "closed"))
         return
     await answer_query(query)
     text, keyboard = render.add_prompt(t, number, request_id)
@@ -387,7 +375,7 @@ async def reopen_button(update: Update, context: Context) -> None:
         return
     query, user, _callback, request_id = pressed
     if await context.services.requests.reopen(user.id, request_id) is not Outcome.OK:
-        await answer_query(query, context.t.gettext(CLOSED))
+        await answer_query(query, render.toast(context.t, "closed"))
         return
     await answer_query(query)
     await pass_on_replied(
@@ -404,7 +392,7 @@ async def handover_answer(update: Update, context: Context) -> None:
     agreed = callback.arg(0) == "yes"
     outcome, partner = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
     if outcome is not Outcome.OK:
-        await answer_query(query, context.t.gettext("Nothing to change."))
+        await answer_query(query, render.toast(context.t, "unchanged"))
         return
     await answer_query(query)
     await edit_buttons(query.message, None)

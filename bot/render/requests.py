@@ -186,6 +186,11 @@ def share_phone_prompt(t: Translator) -> tuple[str, str]:
     )
 
 
+def phone_shared(t: Translator, own: bool) -> str:
+    """The answer to a shared contact: thanks, or (another person's number) a plea for the resident's own."""
+    return t.html("Thank you.") if own else t.html("Please share your own phone number.")
+
+
 def sent_screen(t: Translator, number: str) -> Screen:
     return "✅ " + t.html("Sent. Your request number is {number}.", number=t.isolate(number)), back_to_menu(t)
 
@@ -220,6 +225,27 @@ def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None
     if outcome == "duplicate":
         return None
     return t.html("I could not find this request. /requests shows your open requests.")
+
+
+# The short answers over the chat to a resident's button about a request (plain text, not HTML): the
+# dialogue's buttons that did nothing (keyed by `bot.tickets.dialogue.Effect`), and the buttons under a
+# sent request.
+TOASTS = {
+    "gone": N_("This request was already sent or cancelled."),
+    "empty": N_("Please write a few words first."),
+    "too_many": N_(
+        "You already have {count} open requests. Please wait until one of them is answered or closed, "
+        "then send this one."
+    ),
+    "withdrawn": N_("Withdrawn."),
+    "unchanged": N_("Nothing to change."),
+    "closed": N_("This request is closed. Start a new one with “Ask a question” in the menu."),
+}
+
+
+def toast(t: Translator, kind: str, **values: int) -> str:
+    """The toast `kind` (a key of `TOASTS`)."""
+    return t.gettext(TOASTS[kind]).format(**values)
 
 
 # --- the open conversation ----------

@@ -416,18 +416,11 @@ async def partner_button(update: Update, context: Context) -> None:
         return
     desk = context.services.requests
     pt = desk.partner_t()
-    toasts = {
-        Outcome.OK: pt.gettext("Done."),
-        Outcome.INVALID: pt.gettext("This organisation cannot receive requests (no group, no e-mail)."),
-        Outcome.ALREADY: pt.gettext("That has already happened."),
-        Outcome.CLOSED: pt.gettext("This request is already closed."),
-        Outcome.WRONG_CHAT: pt.gettext("This request belongs to another organisation."),
-    }
     if action == "handover":
         # The choices only in the request's partner chat: elsewhere they would tell whether it is open.
         targets = await desk.handover_choices(request_id, chat_id=chat.id)
         if isinstance(targets, Outcome):
-            await answer_query(query, toasts.get(targets, pt.gettext("That did not work.")))
+            await answer_query(query, partner_render.action_toast(pt, action, targets))
             return
         await answer_query(query)
         text, keyboard = partner_render.handover_choices(pt, request_id, targets)
@@ -446,10 +439,7 @@ async def partner_button(update: Update, context: Context) -> None:
         await edit_buttons(query.message, markup(partner_render.reopen_keyboard(pt, request_id)))
     if action == "reopen" and outcome is Outcome.OK:
         await edit_buttons(query.message, markup(partner_render.partner_keyboard(pt, request_id)))
-    if action == "ho" and outcome is Outcome.OK:
-        await answer_query(query, pt.gettext("The resident is asked first."))
-        return
-    await answer_query(query, toasts.get(outcome, pt.gettext("That did not work.")))
+    await answer_query(query, partner_render.action_toast(pt, action, outcome))
 
 
 async def partner_message(update: Update, context: Context) -> None:

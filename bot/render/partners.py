@@ -159,6 +159,25 @@ def partner_card_email(
     return subject, text, html
 
 
+# The answer over the chat to a card's button: what became of the action (`bot.tickets.deps.Outcome`).
+ACTION_TOASTS = {
+    "ok": N_("Done."),
+    "invalid": N_("This organisation cannot receive requests (no group, no e-mail)."),
+    "already": N_("That has already happened."),
+    "closed": N_("This request is already closed."),
+    "wrong_chat": N_("This request belongs to another organisation."),
+}
+
+
+def action_toast(t: Translator, action: str, outcome: str) -> str:
+    """The toast on the card's button `action` (take, close, handover, ho, reopen) that led to `outcome`."""
+    if action == "ho" and outcome == "ok":
+        return t.gettext("The resident is asked first.")  # the hand-over waits for their yes
+    if outcome not in ACTION_TOASTS:
+        return t.gettext("That did not work.")
+    return t.gettext(ACTION_TOASTS[outcome])
+
+
 def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[str, str]]) -> Screen:
     """The partners a request can be handed over to: (partner id, name) pairs."""
     rows = [[(name, encode("req", "ho", request_id, pid))] for pid, name in partners]

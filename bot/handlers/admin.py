@@ -41,7 +41,7 @@ async def reload_content(update: Update, context: Context) -> None:
     if message is None or await refused(update, context):
         return
     t = context.services.i18n.translator("de")
-    await message.reply_text(t.html("Checking the content …"))
+    await message.reply_text(staff.reload_started(t))
     task = asyncio.create_task(report_reload(update, message, context), name=RELOAD_TASK)
     _running.add(task)  # keep a reference until it is done
     task.add_done_callback(_running.discard)

@@ -14,6 +14,7 @@ from bot.handlers.context import Context
 from bot.render.callback import Callback, decode, pattern
 from bot.render.keyboards import Keyboard
 from bot.render.split import split_html
+from bot.render.start import out_of_date, slow_down
 from bot.residents import Flooding
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ async def check_button_chat(update: Update, context: Context) -> None:
     partner_button = PARTNER_BUTTON.match(query.data or "") is not None
     if chat is not None and (chat.type == chat.PRIVATE) != partner_button:
         return
-    await answer_query(query, context.t.gettext("This button is out of date."))
+    await answer_query(query, out_of_date(context.t))
     raise ApplicationHandlerStop
 
 
@@ -57,10 +58,7 @@ async def load_resident(update: Update, context: Context) -> None:
     if isinstance(resident, Flooding):
         if resident.warn:
             # In the language cached from their previous update: a refused one reads nothing.
-            t = context.t
-            await context.bot.send_message(
-                chat.id, t.html("You are sending very many messages. Please wait a minute, then write again.")
-            )
+            await context.bot.send_message(chat.id, slow_down(context.t))
         raise ApplicationHandlerStop
     context.user_data.lang = resident.language
     context.user_data.district = resident.district

@@ -123,7 +123,7 @@ async def rate_answer(update: Update, context: Context) -> None:
         return
     await context.services.feedback.vote(user.id, kind, entry_id, helpful=vote == "up")
     if vote == "up":
-        await answer_query(query, context.t.gettext("Thank you for your feedback!"))
+        await answer_query(query, screens.feedback_thanks(context.t))
         message = query.message
         if isinstance(message, Message) and message.reply_markup is not None:
             # Remove the vote buttons (a second tap would only change the vote); keep the navigation.

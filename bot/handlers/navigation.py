@@ -23,7 +23,7 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
 
 async def stale_button(update: Update, context: Context) -> None:
     """A button whose data this bot no longer understands (old message, content changed)."""
-    await answer_query(update.callback_query, context.t.gettext("This button is out of date."))
+    await answer_query(update.callback_query, screens.out_of_date(context.t))
     chat = update.effective_chat
     if chat is None or chat.type != chat.PRIVATE:
         # In a partner group the tapped message is a request card: never replace it with a menu.

@@ -13,7 +13,7 @@ from bot.handlers.menu import open_deep_link
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import start as screens
 from bot.render.keyboards import back_to_menu
-from bot.render.personal_data import file_name, personal_data_json, personal_data_text
+from bot.render.personal_data import file_caption, file_name, personal_data_json, personal_data_text
 
 
 async def start(update: Update, context: Context) -> None:
@@ -59,7 +59,7 @@ async def choose_language(update: Update, context: Context) -> None:
     context.user_data.lang = lang
     context.user_data.language_confirmed = True
     t = context.t
-    await answer_query(query, t.gettext("I will write in {language}.").format(language=t.lang_name))
+    await answer_query(query, screens.language_chosen(t))
     districts = context.services.content.catalogue.districts
     if context.user_data.district is None and len(districts) > 1:
         await show(update, context, *screens.district_screen(t, districts))
@@ -115,7 +115,7 @@ async def mydata(update: Update, context: Context) -> None:
         chat.id,
         document=personal_data_json(data, now),
         filename=file_name(now),
-        caption=context.t.html("Your data as a file (JSON)"),
+        caption=file_caption(context.t),
         reply_markup=markup(back_to_menu(context.t)),
     )
 

@@ -141,3 +141,7 @@ def personal_data_json(data: PersonalData | None, exported_at: datetime) -> byte
 
 def file_name(exported_at: datetime) -> str:
     return f"mydata-{exported_at:%Y-%m-%d}.json"
+
+
+def file_caption(t: Translator) -> str:
+    return t.html("Your data as a file (JSON)")

@@ -553,6 +553,11 @@ def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Sc
     return text + "\n\n" + t.html("Did this help?"), [votes, *keyboard]
 
 
+def feedback_thanks(t: Translator) -> str:
+    """The toast after 👍 under an answer."""
+    return t.gettext("Thank you for your feedback!")
+
+
 def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]) -> Screen:
     """“Is it one of these?”: the search's best entries (Back from each returns here)."""
     return t.html("I am not sure what you mean. Is it one of these?"), [

@@ -25,6 +25,10 @@ def join_within_limit(lines: list[str], limit: int = MESSAGE_LIMIT) -> str:
     return "\n".join(kept)
 
 
+def reload_started(t: Translator) -> str:
+    return t.html("Checking the content …")
+
+
 def reload_report(t: Translator, warnings: int, errors: Sequence[object]) -> str:
     """/reload: new content live (with its warnings counted), or the errors and the old content kept."""
     if not errors:

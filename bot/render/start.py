@@ -1,5 +1,5 @@
 """Screens of the first minute and of the resident's own settings (welcome, language, district, main menu,
-help, privacy, /delete), and the answers to what the bot did not understand."""
+help, privacy, /delete), and the answers to what the bot did not understand or got too much of."""
 
 from __future__ import annotations
 
@@ -80,6 +80,11 @@ def language_screen(t: Translator, languages: Iterable[str], lead: str | None = 
     return (f"{lead}\n\n{question}" if lead else question), rows_of(buttons, 2)
 
 
+def language_chosen(t: Translator) -> str:
+    """The toast after a tap on a language, in that language."""
+    return t.gettext("I will write in {language}.").format(language=t.lang_name)
+
+
 def district_screen(t: Translator, districts: Mapping[str, District], current: str | None = None) -> Screen:
     """Every district; the `current` one ticked (when the resident changes it with /district)."""
     question = t.html("Which neighbourhood do you live in? Then I can show you what is near you.")
@@ -110,7 +115,17 @@ def main_menu_screen(
     return (f"{lead}\n\n{question}" if lead else question), rows
 
 
-# --- what the bot did not understand ------------------------------------------------------------------
+# --- what the bot did not understand, and too much of it --------------------------------------------------
+
+
+def out_of_date(t: Translator) -> str:
+    """The toast on a button the bot no longer understands, or one pressed where it never appears."""
+    return t.gettext("This button is out of date.")
+
+
+def slow_down(t: Translator) -> str:
+    """Sent once when a resident's messages go beyond the flood limit (the rest are dropped)."""
+    return t.html("You are sending very many messages. Please wait a minute, then write again.")
 
 
 def apology(t: Translator) -> Screen:

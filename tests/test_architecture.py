@@ -5,7 +5,8 @@
 
 Every import counts, also those inside functions and under TYPE_CHECKING: an import hidden in a function
 still makes two modules depend on each other. Nothing imports upwards, no module imports itself round a
-cycle, and the test infrastructure (bot/testing) is reached only by the offline console.
+cycle, and the test infrastructure (bot/testing) is reached only by the offline console. The AST shows two
+more rules: render opens no file, and no handler words a sentence.
 """
 
 from __future__ import annotations
@@ -122,6 +123,23 @@ def within(name: str, groups: Iterable[str]) -> bool:
     return any(name == group or name.startswith(group + ".") for group in groups)
 
 
+def called_name(call: ast.Call) -> str | None:
+    """`f` of `f(...)` and of `x.f(...)`."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def calls(groups: Iterable[str], names: set[str]) -> list[str]:
+    """Every call, in a module of `groups`, of a function or method named one of `names`."""
+    return sorted(
+        f"{module}:{node.lineno} calls {called_name(node)}()"
+        for module in modules()
+        if within(module, groups)
+        for node in ast.walk(ast.parse(modules()[module].read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and called_name(node) in names
+    )
+
+
 def arrows(sources: Iterable[str], forbidden: Iterable[str]) -> list[str]:
     """Every import of a module in `sources` that reaches into `forbidden`."""
     forbidden = tuple(forbidden)
@@ -174,14 +192,18 @@ def test_handlers_reach_the_database_only_through_services() -> None:
 
 def test_render_does_no_io_and_knows_no_handler() -> None:
     assert arrows(RENDER, (*IO_MODULES, *HANDLERS, *ENTRY)) == []
-    opened = [
-        f"{module} calls open()"
-        for module in modules()
-        if within(module, RENDER)
-        for node in ast.walk(ast.parse(modules()[module].read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
-    ]
-    assert opened == []
+    assert calls(RENDER, {"open"}) == []
+
+
+# The translator's methods (`bot.i18n.Translator`) and the extraction marker (`bot.languages.N_`).
+TRANSLATING = {"gettext", "ngettext", "html", "nhtml", "N_"}
+
+
+def test_handlers_word_no_sentence() -> None:
+    """Handlers turn updates into service calls and results into screens: which sentence a resident or a
+    partner reads, and its wording, is chosen in bot/render. (The same check finds render's sentences.)"""
+    assert calls(HANDLERS, TRANSLATING) == []
+    assert calls(RENDER, TRANSLATING) != []
 
 
 def test_only_the_console_uses_the_test_infrastructure() -> None:

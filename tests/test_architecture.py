@@ -71,6 +71,12 @@ def modules() -> dict[str, Path]:
     }
 
 
+# Every module parsed once, while the test module is collected: CPython 3.11 counts the AST constructor's
+# recursion per interpreter, not per thread, so a parse during a test, while a thread an earlier test left
+# running parses too, can fail with a spurious SystemError (python/cpython#106905; seen once here).
+TREES = {module: ast.parse(path.read_text(encoding="utf-8")) for module, path in modules().items()}
+
+
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -83,13 +89,13 @@ def imports(module: str, *, runtime_only: bool = False) -> frozenset[str]:
     """What `module` of bot/ imports (see `imports_in`)."""
     path = modules()[module]
     package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-    return imports_in(path.read_text(encoding="utf-8"), package, set(modules()), runtime_only=runtime_only)
+    return imports_in(TREES[module], package, set(modules()), runtime_only=runtime_only)
 
 
 def imports_in(
-    source: str, package: list[str], known: set[str], *, runtime_only: bool = False
+    source: str | ast.Module, package: list[str], known: set[str], *, runtime_only: bool = False
 ) -> frozenset[str]:
-    """What `source` (a module in `package`) imports, anywhere in it, functions included:
+    """What `source` (a module in `package`, as text or parsed) imports, anywhere in it, functions included:
     `from bot.x import y` counts as bot.x.y when that is one of the `known` modules, else as bot.x.
     `runtime_only` leaves out `if TYPE_CHECKING:` blocks."""
     found: set[str] = set()
@@ -115,7 +121,7 @@ def imports_in(
                 found.add(submodule if submodule in known else base)
         visit(node)
 
-    visit(ast.parse(source))
+    visit(ast.parse(source) if isinstance(source, str) else source)
     return frozenset(found)
 
 
@@ -135,7 +141,7 @@ def calls(groups: Iterable[str], names: set[str]) -> list[str]:
         f"{module}:{node.lineno} calls {called_name(node)}()"
         for module in modules()
         if within(module, groups)
-        for node in ast.walk(ast.parse(modules()[module].read_text(encoding="utf-8")))
+        for node in ast.walk(TREES[module])
         if isinstance(node, ast.Call) and called_name(node) in names
     )
 

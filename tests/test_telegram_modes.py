@@ -292,3 +292,24 @@ def test_polling_journey_loses_nothing_when_the_bot_is_killed_and_restarted(tmp_
 
 def test_webhook_journey_loses_nothing_when_the_bot_is_killed_and_restarted(tmp_path: Path) -> None:
     journey_with_a_kill(tmp_path, webhook=True)
+
+
+def test_sighup_reloads_the_content_and_sigterm_stops_the_bot_cleanly(tmp_path: Path) -> None:
+    """The server admin's `kill -HUP` reloads the content of a running bot (serve installs it since the
+    Application lost its post_init hook); `kill -TERM` (systemd's stop) then ends it with 0, the reload
+    finished, nothing left behind."""
+    with BotApiServer() as server:
+        process = start_bot(tmp_path, server, LOG_LEVEL="INFO")
+        try:
+            resident = HttpUser(server, 4343, "Sam", "en")
+            resident.send("/start")
+            wait_for("the welcome", lambda: resident.messages(), process, 60)
+            process.send_signal(signal.SIGHUP)
+            process.send_signal(signal.SIGTERM)
+            log = process.communicate(timeout=30)[1]
+        finally:
+            if process.poll() is None:
+                kill(process)
+    assert process.returncode == 0, log[-3000:]
+    assert "content reload after SIGHUP: ok" in log and "Traceback" not in log, log[-3000:]
+    assert unfinished_updates(tmp_path / "bot.db") == 0

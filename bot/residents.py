@@ -144,6 +144,7 @@ class Flooding:
     """The resident sent more messages this minute than `bot.flood` allows: their update goes no further."""
 
     warn: bool  # the first refused one of its window: they are told to slow down
+    language: str  # theirs, to tell them in (the negotiated one if the bot does not know them yet)
 
 
 class ResidentService:
@@ -164,7 +165,11 @@ class ResidentService:
         async with self._database.transaction() as session:
             counted = await flood.count(session, telegram_id, now)
             if counted > self._flood_limit:
-                return Flooding(warn=counted == self._flood_limit + 1)
+                warn = counted == self._flood_limit + 1
+                if warn:  # once per window: the language they chose, for the notice
+                    chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
+                    language = await session.scalar(chosen) or language
+                return Flooding(warn=warn, language=language)
             found = (
                 await session.execute(
                     select(Resident, Dialogue, conversation)

@@ -57,8 +57,7 @@ async def load_resident(update: Update, context: Context) -> None:
     )
     if isinstance(resident, Flooding):
         if resident.warn:
-            # In the language cached from their previous update: a refused one reads nothing.
-            await context.bot.send_message(chat.id, slow_down(context.t))
+            await context.bot.send_message(chat.id, slow_down(services.i18n.translator(resident.language)))
         raise ApplicationHandlerStop
     context.user_data.lang = resident.language
     context.user_data.district = resident.district

@@ -132,15 +132,58 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
     assert "Ja, passt gut, danke!" in (thread[-2].text or "") and thread[-2].reply_to == card.message_id
     assert thread[-1].kind == "photo" and "Der Brief" in (thread[-1].text or "")
 
-    # An emergency still gets the emergency screen first, and is not passed on.
-    before = len(thread)
+    # An emergency gets the emergency numbers first, and still reaches the partner she is writing with.
     await ayse.send("Hilfe, mein Kind atmet nicht!")
-    assert "112" in screen(ayse)
+    await deliver(bot)
+    assert "112" in bot.telegram.bot_messages(ayse.chat)[-2].text
+    assert "An SOS-Mütterzentrum weitergeleitet" in screen(ayse)
+    assert "mein Kind atmet nicht" in group_texts(bot, MUETTERZENTRUM)[-1]
+    before = len(bot.telegram.bot_messages(MUETTERZENTRUM))
     await ayse.tap("⏹ Beenden", answer)
     assert "Ihre Nachrichten gehen nicht mehr an SOS-Mütterzentrum" in screen(ayse)
     await ayse.send("Wo ist das Quartiersbüro?")
     await deliver(bot)
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
+
+
+async def test_danger_told_to_the_partner_in_a_conversation_reaches_the_partner_too(bot: BotHarness) -> None:
+    # Found by exploratory testing: the emergency screen used to swallow the message, so the counsellor she
+    # is writing with never learnt it and nothing told her it was not passed on.
+    anna = bot.resident("Anna", lang="de")
+    card = await send_request(bot, anna, "briefe-aemter", "Ich brauche Beratung wegen meiner Ehe")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Wie können wir helfen?", reply_to=card)
+    await deliver(bot)
+    before = len(bot.telegram.bot_messages(anna.chat))
+    await anna.send("Mein Mann schlägt mich wieder, ich habe Angst")
+    await deliver(bot)
+    numbers, confirmation = bot.telegram.bot_messages(anna.chat)[before:]
+    assert "🆘" in (numbers.text or "") and "110" in (numbers.text or "")  # the numbers come first
+    assert (confirmation.text or "").startswith("An Quartiersmanagement")
+    assert "weitergeleitet" in (confirmation.text or "")
+    relayed = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1]
+    assert "Mein Mann schlägt mich wieder" in (relayed.text or "") and relayed.reply_to == card.message_id
+
+
+async def test_danger_words_in_a_request_being_written_show_the_numbers_and_stay_in_the_message(
+    bot: BotHarness,
+) -> None:
+    # "Help with a letter" in Russian shows the emergency numbers ("помогите" is a cry for help), but in a
+    # request being written it is also what she wants to tell the partner: it must not vanish.
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start o_briefe-aemter")
+    await olga.tap(1)
+    await skip_questions(olga)
+    before = len(bot.telegram.bot_messages(olga.chat))
+    await olga.send("Помогите с письмом")
+    numbers, draft = bot.telegram.bot_messages(olga.chat)[before:]
+    assert "🆘" in (numbers.text or "")
+    assert "✅" in " ".join(draft.labels)  # the message screen: "Done"
+    await olga.tap("✅")
+    await olga.tap("💬")
+    assert "Помогите с письмом" in screen(olga)  # the consent screen shows it as her message
+    await olga.tap("✅")
+    await deliver(bot)
+    assert "Помогите с письмом" in group_texts(bot, QUARTIERSMANAGEMENT)[0]
 
 
 async def test_an_album_in_an_open_conversation_reaches_the_partner_with_one_confirmation(

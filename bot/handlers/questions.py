@@ -1,4 +1,5 @@
-"""Free-text questions: emergency first, then a running request dialogue, then the search."""
+"""Free-text questions: the emergency numbers first (the text still going on to a running request dialogue or
+thread), else such a dialogue or thread, else the search."""
 
 from __future__ import annotations
 
@@ -36,8 +37,19 @@ async def new_question(update: Update, context: Context) -> None:
     await answer(update, context, reply.question, dialogue=False)
 
 
+async def taken_as_input(update: Update, context: Context, *, confident: bool) -> bool:
+    """A running request dialogue takes the text; so does a reply to one of the request's messages, and an
+    open conversation (a request waiting for the resident). False: the text is a question."""
+    return (
+        await dialogue_input(update, context, confident=confident)
+        or await resident_followup(update, context)
+        or await conversation_input(update, context)
+    )
+
+
 async def answer(update: Update, context: Context, text: str, *, dialogue: bool) -> None:
-    """Emergency first, then (`dialogue`) a running request dialogue or thread, then the search."""
+    """Emergency first (and then, with `dialogue`, the text goes on to a running request dialogue or thread,
+    as it would without the danger words), else such a dialogue or thread, else the search."""
     services = context.services
     lang = context.lang
     district = context.district
@@ -53,17 +65,15 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
             ]
         if context.user_data is not None:
             context.user_data.last_question = text
+        # The numbers first, at once. Then what she wrote still goes where it would have gone without the
+        # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
+        # below the numbers. Taken as written: the numbers already offer the search's entries.
         await emergency(update, context, hits[:3], origin="q")
+        if dialogue:
+            await taken_as_input(update, context, confident=False)
         return
-    # A running request dialogue takes the text; so does a reply to one of the request's messages, and an
-    # open conversation (a request waiting for the resident).
     # An edited message is only ever searched again: it must not change a draft or a sent request.
-    confident = result.answer is not None
-    if dialogue and (
-        await dialogue_input(update, context, confident=confident)
-        or await resident_followup(update, context)
-        or await conversation_input(update, context)
-    ):
+    if dialogue and await taken_as_input(update, context, confident=result.answer is not None):
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))

@@ -81,6 +81,20 @@ async def test_a_question_while_an_intake_question_waits_asks_whether_it_is_the_
     assert "Ja, für zwei Kinder?" in screen(ayse)  # the consent screen shows her answer
 
 
+async def test_typing_on_after_your_answer_or_a_new_question_keeps_the_held_answer(bot: BotHarness) -> None:
+    # Found by exploratory testing: a resident who did not tap but went on typing lost the held answer.
+    ayse = await start_course_signup(bot)
+    await ayse.send("Ja, für zwei Kinder?")
+    assert "Ist das Ihre Antwort an" in screen(ayse)
+    await ayse.send("ein bisschen")
+    assert "Ist das Ihre Antwort" not in screen(ayse)
+    await skip_questions(ayse)
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    consent = screen(ayse)
+    assert "Ja, für zwei Kinder?" in consent and "ein bisschen" in consent
+
+
 # --- 1. the open conversation ----------
 
 MUETTERZENTRUM = -1_000_000_000_002  # the shipped content's partner groups

@@ -14,24 +14,11 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.i18n import I18n
-from bot.tickets.dialogue import Text, advance, new_draft
 from tests.harness import ROOT, BotHarness, fill_in_request
 
 pytestmark = pytest.mark.screens
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
-
-
-@pytest.mark.xfail(strict=True, reason="the held answer is replaced by the next text")
-def test_an_intake_answer_held_as_a_possible_question_survives_when_the_resident_types_on() -> None:
-    # The course asks about childcare; the answer matches the childcare FAQ, so the bot asks "your answer
-    # or a new question?". A resident who does not tap but goes on typing loses "2 children, 3 and 5".
-    draft = new_draft("d", "bildung", topic_id="kurse", questions=("kinder", "deutsch"))
-    held = advance(draft, Text("Ja, 2 Kinder, 3 und 5 Jahre alt", confident=True)).draft
-    assert held.pending is not None
-    after = advance(held, Text("ein bisschen")).draft
-    kept = [*after.intake.values(), after.pending or "", after.text or ""]
-    assert any("2 Kinder" in value for value in kept), after
 
 
 @pytest.mark.xfail(strict=True, reason="format_datetime joins date and time with a Latin comma")

@@ -15,7 +15,8 @@ Beside the step, a draft is active or parked. Navigation (/start, a command, a m
 draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
 button of the dialogue; a file resumes it. A text that looks like a new question while the draft waits for
 an answer is held (`pending`) until the resident says whether it is their answer ("mine") or a new
-question ("new": the draft is parked and the text goes to the search).
+question ("new": the draft is parked and the text goes to the search); a resident who types on (or sends a
+file) instead meant it as her answer, and the new input comes next.
 """
 
 from __future__ import annotations
@@ -289,10 +290,19 @@ class Transition:
     question: str | None = None
 
 
+def remember(draft: Draft, input_key: str | None) -> tuple[str, ...]:
+    """The keys of the draft's latest inputs with `input_key` (a message id, a button tap) added."""
+    if input_key is None:
+        return draft.inputs
+    return (*draft.inputs[-(RECENT_INPUTS - 1) :], input_key)
+
+
 def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Transition:
     """The draft after `event`. `input_key` names the update (a message id, a button tap): an input seen
     before shows the screen again and changes nothing. "Done" on an offer or event without a word makes
     the draft a sign-up (signing up needs no words)."""
+    problem: InputProblem | None = None
+    typed = isinstance(event, Text)  # (a held text "mine" turns into is her answer, never held again)
     if isinstance(event, Park):
         return Transition(replace(draft, parked=True, pending=None), Effect.PARKED)
     if isinstance(event, Text) and draft.parked:
@@ -310,20 +320,26 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             event = Text(draft.pending)
         # Any other button of the dialogue is the resident coming back to it.
         draft = replace(draft, parked=False, pending=None)
-    elif isinstance(event, Text):
-        if looks_new(draft, event):
-            return Transition(replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS]), Effect.ASK_NEW)
-        draft = replace(draft, pending=None)
-    elif isinstance(event, Attach | Route):
+    elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
+        # A replay of this text (held or taken already) changes nothing.
+        return Transition(draft, Effect.ASK_NEW if draft.pending is not None else Effect.SCREEN)
+    if isinstance(event, Text | Attach) and draft.pending is not None:
+        # She typed on (or sent a file) instead of tapping: the held text was her answer (a new question
+        # would not have waited for more) and this input comes next. Nothing she wrote is dropped.
+        answered = advance(draft, Press("mine"))
+        draft, problem = answered.draft, answered.problem
+    if typed and isinstance(event, Text) and looks_new(draft, event):
+        held = replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS], inputs=remember(draft, input_key))
+        return Transition(held, Effect.ASK_NEW, problem)
+    if isinstance(event, Attach | Route):
         draft = replace(draft, parked=False, pending=None)
     if isinstance(event, Press) and event.action in _HANDED_ON:
         return Transition(draft, _HANDED_ON[event.action])
     if input_key is not None:
         if input_key in draft.inputs:
             return Transition(draft)
-        draft = replace(draft, inputs=(*draft.inputs[-(RECENT_INPUTS - 1) :], input_key))
+        draft = replace(draft, inputs=remember(draft, input_key))
     step = draft.step
-    problem = None
     if step is DialogueStep.ROUTE and (
         isinstance(event, SharedPhone) or (isinstance(event, Press) and event.action != "resume")
     ):
@@ -362,7 +378,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         if len(event.text.strip()) > MAX_ANSWER_CHARS:
             problem = InputProblem.TOO_LONG
     elif isinstance(event, Text):
-        draft, problem = add_text(draft, event.text)
+        draft, cut = add_text(draft, event.text)
+        problem = cut or problem
         if step is DialogueStep.CONTACT:
             draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, Attach):

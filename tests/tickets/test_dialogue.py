@@ -271,3 +271,27 @@ def test_the_photos_of_one_album_join_the_draft_quietly() -> None:
     assert len(draft.attachments) == 5 and draft.step is DialogueStep.ROUTE
     # A photo that is not part of the album shows the screen again.
     assert advance(draft, Attach(photo(9))).effect is Effect.SCREEN
+
+
+def test_an_intake_answer_held_as_a_possible_question_survives_when_the_resident_types_on() -> None:
+    # Found by exploratory testing. The course asks about childcare; the answer matches the childcare FAQ,
+    # so the bot asks "your answer or a new question?". A resident who does not tap but goes on typing
+    # lost "2 children, 3 and 5": it is her answer, and the next text answers the next question.
+    draft = new_draft("d", "bildung", topic_id="kurse", questions=("kinder", "deutsch"))
+    held = advance(draft, Text("Ja, 2 Kinder, 3 und 5 Jahre alt", confident=True), input_key="m:1").draft
+    assert held.pending is not None
+    after = advance(held, Text("ein bisschen"), input_key="m:2")
+    assert after.effect is Effect.SCREEN and after.draft.pending is None
+    answers = {"kinder": "Ja, 2 Kinder, 3 und 5 Jahre alt", "deutsch": "ein bisschen"}
+    assert dict(after.draft.intake) == answers
+    # A replay of either message changes nothing.
+    assert advance(after.draft, Text("ein bisschen"), input_key="m:2").draft == after.draft
+    assert advance(held, Text("Ja, 2 Kinder, 3 und 5 Jahre alt", True), input_key="m:1").draft == held
+    # The next text may be held in turn: then the first is her answer and the second waits.
+    again = advance(held, Text("Wo ist der Kurs?"), input_key="m:3")
+    assert again.effect is Effect.ASK_NEW and again.draft.pending == "Wo ist der Kurs?"
+    assert dict(again.draft.intake) == {"kinder": "Ja, 2 Kinder, 3 und 5 Jahre alt"}
+    # A file sent instead of tapping keeps the held answer too.
+    with_file = advance(held, Attach(photo()), input_key="m:4").draft
+    assert dict(with_file.intake) == {"kinder": "Ja, 2 Kinder, 3 und 5 Jahre alt"}
+    assert len(with_file.attachments) == 1

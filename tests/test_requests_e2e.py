@@ -13,7 +13,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
-from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, skip_questions
+from bot.render import requests as render
+from tests.harness import (
+    COURSE_GROUP,
+    BotHarness,
+    content_with_partner_group,
+    fill_in_request,
+    skip_questions,
+)
 
 GROUP = COURSE_GROUP
 
@@ -238,6 +245,38 @@ async def test_bad_input_in_the_request_dialogue_has_a_defined_outcome(bot: BotH
     stale = olga.last()
     await olga.press("dlg:send:gone", stale)  # a button of the cancelled dialogue
     assert bot.telegram.answered_callbacks[-1].get("text")
+
+
+async def test_a_phone_number_typed_after_call_me_is_taken_as_the_number(bot: BotHarness) -> None:
+    # Found by exploratory testing: the typed number went into the message, the call wish was lost, and
+    # the screen (only Telegram's share button) led back to itself.
+    anna = bot.resident("Anna", lang="de")
+    t = bot.services.i18n.translator("de")
+    await fill_in_request(anna, "briefe-aemter", "Brief vom Amt", answer_by="📞")
+    screen, share = bot.telegram.bot_messages(anna.chat)[-2:]
+    assert "0151 2345678" in (screen.text or "")  # "type your number here (for example …)"
+    assert [label.split()[0] for label in screen.labels] == [
+        "💬",
+        "✏️",
+        "✖️",
+    ]  # a way back: chat, change, cancel
+    assert share.reply_markup is not None and share.reply_markup["keyboard"][0][0]["request_contact"]
+    # Words are not a number: said so, kept in the message, and the screen waits for the number.
+    await anna.send("Bitte nur abends anrufen")
+    explained, again = bot.telegram.bot_messages(anna.chat)[-2:]
+    assert explained.text == render.input_problem(t, "not_a_phone")
+    assert again.text == screen.text
+    await anna.send("0151 2")  # too few digits
+    assert bot.telegram.bot_messages(anna.chat)[-2].text == render.input_problem(t, "not_a_number")
+    await anna.send("0151 23456789")
+    thanks, consent = bot.telegram.bot_messages(anna.chat)[-2:]
+    assert thanks.reply_markup == {"remove_keyboard": True}  # the share button goes
+    assert t.html("your phone number: {phone}", phone=t.isolate("0151 23456789")) in (consent.text or "")
+    assert "Brief vom Amt\n\nBitte nur abends anrufen" in (consent.text or "")
+    await anna.tap("✅", consent)
+    await deliver(bot)
+    card = next(m for m in bot.telegram.bot_messages(-1_000_000_000_001) if "Brief vom Amt" in (m.text or ""))
+    assert "0151 23456789" in (card.text or "")
 
 
 async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(

@@ -131,6 +131,9 @@ async def show_dialogue(update: Update, context: Context, reply: DialogueReply) 
     t = context.t
     chat = update.effective_chat
     if reply.effect is Effect.ASK_PHONE and chat is not None:
+        # The screen (type the number, or change / cancel), then Telegram's share button below it.
+        if reply.view is not None:
+            await show(update, context, *render.dialogue_screen(t, reply.view))
         text, label = render.share_phone_prompt(t)
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(label, request_contact=True)]], resize_keyboard=True, one_time_keyboard=True
@@ -182,6 +185,8 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
         return False
     if reply.effect is Effect.QUIET:  # another photo of the same album: the screen is already there
         return True
+    if reply.effect is Effect.PHONE:  # typed instead of shared: thanks, and the share button goes
+        await message.reply_text(render.phone_shared(context.t, own=True), reply_markup=ReplyKeyboardRemove())
     if reply.effect is Effect.ASK_NEW:
         text, keyboard = render.ask_new_screen(context.t, reply.view)
     else:

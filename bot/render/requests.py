@@ -52,6 +52,7 @@ class DraftView:
     attachments: int
     phone: str | None  # set when the partner is to call
     pending: str | None = None  # a text held until the resident says whether it is their answer
+    calling: bool = False  # CONTACT after "📞 Call me": waiting for the phone number
     choices: Sequence[tuple[str, str]] = ()  # ROUTE: (topic id, label) to choose who gets the files
     event: str | None = None  # the event signed up for, and when it starts
     event_starts: datetime | None = None
@@ -90,6 +91,19 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         elif view.offer or view.event:
             lines.append(t.html("Or just tap “Done” to sign up."))
         return "\n".join(lines), [[dialogue_button(view, "✅ " + t.gettext("Done"), "done")], cancel]
+    if view.step is DialogueStep.CONTACT and view.calling:
+        # Telegram's share button is on the keyboard below (`share_phone_prompt`); typing works too.
+        example = t.isolate("0151 2345678")
+        return "📞 " + t.html(
+            "Type your phone number here (for example {example}), or share it with the button below.",
+            example=example,
+        ), [
+            [dialogue_button(view, "💬 " + t.gettext("Here in this chat"), "chat")],
+            [
+                dialogue_button(view, "✏️ " + t.gettext("Change"), "change"),
+                dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel"),
+            ],
+        ]
     if view.step is DialogueStep.CONTACT:
         return t.html("How should {partner} answer you?", partner=partner), [
             [dialogue_button(view, "💬 " + t.gettext("Here in this chat"), "chat")],
@@ -175,6 +189,16 @@ def input_problem(t: Translator, problem: str) -> str:
         return t.html("This file is too big (more than 20 MB). Please send a photo of the page instead.")
     if problem == "too_many":
         return t.html("That is enough attachments for one request. Please tap “Done”.")
+    if problem == "not_a_number":
+        return t.html(
+            "That does not look like a phone number: it has too few or too many digits (6 to 20). Please "
+            "type it again, or share it with the button below."
+        )
+    if problem == "not_a_phone":
+        return t.html(
+            "That is not a phone number, so I added it to your message. To be called, type your number or "
+            "share it with the button below."
+        )
     return t.html("I can pass on photos, voice messages and documents (PDF), but not this kind of file.")
 
 

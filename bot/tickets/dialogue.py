@@ -6,6 +6,8 @@ restarts), advances it and stores it again, in one transaction. Only "Send" turn
 
     INTAKE ─answer / Skip (after the last question)─► MESSAGE ─Done─► CONTACT ─chat / shared phone─► CONFIRM
     CONFIRM ─Change─► MESSAGE     text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
+    CONTACT after "📞 Call me" (`calling`): a typed number is the phone number ─► CONFIRM; other words join
+    the message and the step waits for the number (Change / Cancel / chat lead out)
     ROUTE ─a topic or the Quartiersmanagement chosen─► INTAKE / MESSAGE   (a file sent outside a request)
 
 The files of one album (a media group) arrive one by one: the first shows the screen, the others join
@@ -21,6 +23,8 @@ file) instead meant it as her answer, and the new input comes next.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
@@ -36,6 +40,9 @@ MAX_ATTACHMENTS = 10
 MAX_TEXT_CHARS = 20_000
 MAX_ANSWER_CHARS = 500
 MAX_PHONE_CHARS = 32
+# A typed phone number, loosely: digits (any script's), spaces, +, -, / and parentheses; 6 to 20 digits.
+PHONE_CHARACTERS = re.compile(r"[\d\s+\-/()]+")
+PHONE_DIGITS = range(6, 21)
 ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.DOCUMENT})
 # Inputs of one chat are processed in order, so only the latest can come again (a replay after a restart);
 # the last few are remembered all the same.
@@ -49,6 +56,8 @@ class InputProblem(StrEnum):
     TOO_LARGE = "too_large"
     TOO_MANY = "too_many"
     TOO_LONG = "too_long"  # a text past MAX_TEXT_CHARS / MAX_ANSWER_CHARS: only its beginning was kept
+    NOT_A_NUMBER = "not_a_number"  # typed for the phone number: only digits and signs, but too few/many
+    NOT_A_PHONE = "not_a_phone"  # typed for the phone number: words (they joined the message instead)
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ class Draft:
     inputs: tuple[str, ...] = ()
     parked: bool = False
     pending: str | None = None  # a text held while the resident says whether it is an answer
+    calling: bool = False  # "📞 Call me" was tapped: a typed text is the phone number
     # "Done" without a word on a sign-up: "I would like to sign up", said in each reader's language.
     signup: bool = False
 
@@ -182,6 +192,27 @@ def add_text(draft: Draft, text: str) -> tuple[Draft, InputProblem | None]:
     combined = f"{draft.text}\n\n{text}" if draft.text else text
     cut = InputProblem.TOO_LONG if len(combined) > MAX_TEXT_CHARS else None
     return replace(draft, text=combined[:MAX_TEXT_CHARS]), cut
+
+
+def phone_number(text: str) -> str | None:
+    """A typed phone number as the partner reads it (digits of other scripts in ASCII, spaces single);
+    None if `text` is not one."""
+    number = " ".join(text.split())
+    if not PHONE_CHARACTERS.fullmatch(number):
+        return None
+    number = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in number)
+    digits = sum(c.isdecimal() for c in number)
+    return number if digits in PHONE_DIGITS and len(number) <= MAX_PHONE_CHARS else None
+
+
+def _with_phone(draft: Draft, number: str) -> Draft:
+    """The partner is to call `number` (shared with Telegram's button or typed): on to the consent."""
+    phone = number.strip()[:MAX_PHONE_CHARS]
+    if not phone:
+        return draft
+    return replace(
+        draft, contact=ContactPreference.PHONE, phone=phone, step=DialogueStep.CONFIRM, calling=False
+    )
 
 
 def _answer(draft: Draft, answer: str | None) -> Draft:
@@ -271,6 +302,7 @@ class Effect(StrEnum):
     ASK_NEW = "ask_new"  # "is this your answer or a new question?" (the text is held in `pending`)
     QUESTION = "question"  # the held text is a new question: search it (`Transition.question`)
     QUIET = "quiet"  # another file of an album: added, nothing to show
+    PHONE = "phone"  # a typed phone number was taken (as a shared one is): the share button goes
     # What the stored draft leads to (`bot.tickets.intake`, which keeps it in the database):
     SENT = "sent"  # the request was created ("Send" again: the same request)
     TOO_MANY = "too_many"  # the resident has too many open requests: the draft waits
@@ -314,12 +346,13 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             if draft.pending is None:
                 return Transition(draft, Effect.STALE)
             return Transition(replace(draft, parked=True, pending=None), Effect.QUESTION, None, draft.pending)
+        # Any button of the dialogue is the resident coming back to it; only "📞" waits for a number.
+        draft = replace(draft, parked=False, calling=event.action == "phone")
         if event.action == "mine":
             if draft.pending is None:
-                return Transition(replace(draft, parked=False))
+                return Transition(draft)
             event = Text(draft.pending)
-        # Any other button of the dialogue is the resident coming back to it.
-        draft = replace(draft, parked=False, pending=None)
+        draft = replace(draft, pending=None)
     elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
         # A replay of this text (held or taken already) changes nothing.
         return Transition(draft, Effect.ASK_NEW if draft.pending is not None else Effect.SCREEN)
@@ -332,7 +365,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         held = replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS], inputs=remember(draft, input_key))
         return Transition(held, Effect.ASK_NEW, problem)
     if isinstance(event, Attach | Route):
-        draft = replace(draft, parked=False, pending=None)
+        draft = replace(draft, parked=False, pending=None, calling=False)
     if isinstance(event, Press) and event.action in _HANDED_ON:
         return Transition(draft, _HANDED_ON[event.action])
     if input_key is not None:
@@ -370,9 +403,17 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Press):  # change
         draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, SharedPhone):
-        phone = event.number.strip()[:MAX_PHONE_CHARS]
-        if phone:
-            draft = replace(draft, contact=ContactPreference.PHONE, phone=phone, step=DialogueStep.CONFIRM)
+        draft = _with_phone(draft, event.number)
+    elif isinstance(event, Text) and step is DialogueStep.CONTACT and draft.calling:
+        number = phone_number(event.text)
+        if number is not None:
+            return Transition(_with_phone(draft, number), Effect.PHONE)
+        if PHONE_CHARACTERS.fullmatch(event.text.strip()):
+            problem = InputProblem.NOT_A_NUMBER  # a number mistyped: nothing to keep, she types it again
+        else:
+            # Words, not a number: nothing is lost (they join the message); the step still waits for it.
+            draft, cut = add_text(draft, event.text)
+            problem = cut or InputProblem.NOT_A_PHONE
     elif isinstance(event, Text) and step is DialogueStep.INTAKE:
         draft = _answer(draft, event.text)
         if len(event.text.strip()) > MAX_ANSWER_CHARS:

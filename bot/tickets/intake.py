@@ -281,6 +281,7 @@ async def draft_view(
         attachments=len(draft.attachments),
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
         pending=draft.pending,
+        calling=draft.calling and draft.step is DialogueStep.CONTACT,
         choices=_route_choices(catalogue, lang) if draft.step is DialogueStep.ROUTE else (),
     )
 

@@ -78,13 +78,52 @@ def test_chat_or_a_shared_phone_number_leads_to_the_consent_screen() -> None:
     chat = advance(contact, Press("chat")).draft
     assert (chat.step, chat.contact, chat.phone) == (DialogueStep.CONFIRM, ContactPreference.CHAT, None)
     asked = advance(contact, Press("phone"))
-    assert asked.effect is Effect.ASK_PHONE and asked.draft == contact
+    assert asked.effect is Effect.ASK_PHONE and asked.draft == replace(contact, calling=True)
     phone = advance(contact, SharedPhone(" +49 5341 123456 ")).draft
     assert (phone.step, phone.contact, phone.phone) == (
         DialogueStep.CONFIRM,
         ContactPreference.PHONE,
         "+49 5341 123456",
     )
+
+
+def test_after_call_me_a_typed_number_is_the_phone_number_and_other_words_join_the_message() -> None:
+    # Found by exploratory testing: "0151 23456789" typed after "📞 Call me" went into the message, the
+    # call wish was lost, and "Done" led back to the same step (a loop).
+    calling = advance(
+        replace(new_draft("d", "bildung", offer_id="o"), step=DialogueStep.CONTACT), Press("phone")
+    )
+    waiting = replace(calling.draft, text="Brief vom Amt")
+    typed = advance(waiting, Text(" 0151  23456789 "))
+    assert typed.effect is Effect.PHONE
+    assert (typed.draft.step, typed.draft.contact, typed.draft.phone, typed.draft.calling) == (
+        DialogueStep.CONFIRM,
+        ContactPreference.PHONE,
+        "0151 23456789",
+        False,
+    )
+    assert typed.draft.text == "Brief vom Amt"
+    for number in ("+49 (0)151 / 234-567", "05341 12345", "۰۱۵۱۲۳۴۵۶۷۸"):  # the last in Persian digits
+        assert advance(waiting, Text(number)).draft.phone is not None, number
+    assert advance(waiting, Text("۰۱۵۱۲۳۴۵۶۷۸")).draft.phone == "01512345678"
+    # Too few or too many digits: explained, nothing kept, the step still waits for the number.
+    for wrong in ("12345", "0151 2345 6789 0123 4567 8"):
+        short = advance(waiting, Text(wrong))
+        assert short.problem is InputProblem.NOT_A_NUMBER and short.draft.calling
+        assert (short.draft.step, short.draft.text) == (DialogueStep.CONTACT, "Brief vom Amt")
+    # Words are no number: they join the message (nothing is lost), and the step still waits.
+    words = advance(waiting, Text("Bitte nur abends anrufen"))
+    assert words.problem is InputProblem.NOT_A_PHONE
+    assert (words.draft.step, words.draft.calling) == (DialogueStep.CONTACT, True)
+    assert words.draft.text == "Brief vom Amt\n\nBitte nur abends anrufen"
+    # Change, Cancel and chat lead out; a shared contact still works.
+    assert advance(waiting, Press("change")).draft.step is DialogueStep.MESSAGE
+    assert advance(waiting, Press("cancel")).effect is Effect.CANCEL
+    assert advance(waiting, Press("chat")).draft.contact is ContactPreference.CHAT
+    shared = advance(waiting, SharedPhone("+49 5341 1")).draft
+    assert (shared.phone, shared.calling) == ("+49 5341 1", False)
+    # Without "📞" first, a text at this step goes on being the message (as before).
+    assert advance(replace(waiting, calling=False), Text("0151 23456789")).draft.step is DialogueStep.MESSAGE
 
 
 def test_change_goes_back_to_the_message_and_text_while_choosing_contact_too() -> None:

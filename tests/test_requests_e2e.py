@@ -279,6 +279,34 @@ async def test_a_phone_number_typed_after_call_me_is_taken_as_the_number(bot: Bo
     assert "0151 23456789" in (card.text or "")
 
 
+async def test_a_request_from_the_emergency_screen_reaches_the_partner_marked_urgent(bot: BotHarness) -> None:
+    # Found by exploratory testing: "Ask a person" under the emergency numbers sent an ordinary request,
+    # and the resident read that the answer can take up to 2 days.
+    anna = bot.resident("Anna", lang="de")
+    t = bot.services.i18n.translator("de")
+    await anna.send("Mein Mann schlägt mich")
+    assert "🆘" in (anna.last().text or "")
+    await anna.tap("🙋")
+    await anna.tap("✅")  # her words are the message already
+    await anna.tap("💬")
+    urgent = t.gettext("Sent from the emergency screen: please answer urgently.")
+    assert urgent in (anna.last().text or "")  # the consent screen shows what the partner will read
+    await anna.tap("✅")
+    await deliver(bot)
+    card = next(m for m in bot.telegram.bot_messages(-1_000_000_000_001) if "schlägt mich" in (m.text or ""))
+    assert f"⚠️ {urgent}" in (card.text or "")
+    acknowledgement = next(
+        m.text or "" for m in bot.telegram.bot_messages(anna.chat) if "✅ Danke" in (m.text or "")
+    )
+    assert "2 Tage" not in acknowledgement and "Notrufnummern" in acknowledgement
+    # An ordinary request keeps its waiting time and has no mark.
+    await fill_in_request(anna, "briefe-aemter", "Brief vom Amt")
+    await anna.tap("✅")
+    await deliver(bot)
+    assert "2 Tage" in (anna.last().text or "")
+    assert urgent not in (bot.telegram.bot_messages(-1_000_000_000_001)[-1].text or "")
+
+
 async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(
     bot_with_model: BotHarness,
 ) -> None:

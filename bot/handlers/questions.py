@@ -68,7 +68,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # The numbers first, at once. Then what she wrote still goes where it would have gone without the
         # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
         # below the numbers. Taken as written: the numbers already offer the search's entries.
-        await emergency(update, context, hits[:3], origin="q")
+        await emergency(update, context, hits[:3], origin="sos.q")
         if dialogue:
             await taken_as_input(update, context, confident=False)
         return

@@ -320,13 +320,23 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
 # --- after "Send" (sent through the outbox) ----------
 
 
-def acknowledgement(t: Translator, number: str, partner: str, response_hours: int, by_phone: bool) -> str:
-    """Sent to the resident right after "Send": the number and when to expect an answer."""
+def acknowledgement(
+    t: Translator, number: str, partner: str, response_hours: int, by_phone: bool, urgent: bool = False
+) -> str:
+    """Sent to the resident right after "Send": the number and when to expect an answer. From the
+    emergency screen (`urgent`) no waiting time: someone in danger must not wait for it."""
     n, p = t.isolate(number), t.isolate(partner)
-    lines = [
-        "✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p),
-        t.html("You can expect an answer within {time}.", time=hours_phrase(t, response_hours)),
-    ]
+    lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]
+    if urgent:
+        lines.append(
+            t.html(
+                "{partner} sees that it is urgent. If you are in danger now, do not wait for the answer: "
+                "call one of the emergency numbers.",
+                partner=p,
+            )
+        )
+    else:
+        lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, response_hours)))
     if by_phone:
         lines.append(t.html("{partner} will call you.", partner=p))
     else:

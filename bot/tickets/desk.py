@@ -100,14 +100,15 @@ class RequestDesk:
         self, resident_id: int, button: str, origin: str, question: str | None = None
     ) -> DialogueReply | None:
         """A button that starts a request (see `intake.origin_of`); None if it names something the content
-        no longer has. After a question nobody answered ("ask:q") or an answer ("ask:f.<id>"), `question`
-        starts the message."""
+        no longer has. After a question nobody answered ("ask:q"), danger words ("ask:sos.q") or an answer
+        ("ask:f.<id>"), `question` starts the message."""
         chosen = intake.origin_of(self._context().catalogue, button, origin)
         if chosen is None:
             return None
-        if not (button == "ask" and (origin == "q" or origin.startswith("f."))):
+        if not (button == "ask" and (origin in ("q", "sos.q") or origin.startswith("f."))):
             question = None
-        return await self._write(intake.start, resident_id, text=question, **chosen)
+        urgent = button == "ask" and origin in intake.EMERGENCY_ORIGINS
+        return await self._write(intake.start, resident_id, text=question, urgent=urgent, **chosen)
 
     async def write(
         self, resident_id: int, event: Text | Attach | Unsupported, input_key: str, *, drafting: bool

@@ -125,6 +125,7 @@ class Draft:
     calling: bool = False  # "📞 Call me" was tapped: a typed text is the phone number
     # "Done" without a word on a sign-up: "I would like to sign up", said in each reader's language.
     signup: bool = False
+    urgent: bool = False  # started from the emergency screen: the message says so to the partner
 
     @property
     def is_empty(self) -> bool:

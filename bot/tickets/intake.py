@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
@@ -88,10 +88,14 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
     return row, Draft.from_json(row.id, row.step, data, questions)
 
 
+# "Ask a person" on the emergency screen: after 🆘, or after danger words (whose text starts the message).
+EMERGENCY_ORIGINS = frozenset({"sos", "sos.q"})
+
+
 def origin_of(catalogue: Catalogue, button: str, origin: str) -> dict[str, str | None] | None:
     """What a button starts a request about: "signup" an offer, "signup-e" an event (its partner and
     topic), "ask" with origin t.<topic>, p.<partner>, f.<faq> (its first partner), q or nothing (the
-    catch-all). None if the offer or event is gone."""
+    catch-all; also sos and sos.q, see `EMERGENCY_ORIGINS`). None if the offer or event is gone."""
     if button == "signup":
         return {"offer_id": origin} if origin in catalogue.offers else None
     if button == "signup-e":
@@ -121,10 +125,11 @@ async def start(
     partner_id: str | None = None,
     event_id: str | None = None,
     text: str | None = None,
+    urgent: bool = False,
 ) -> DialogueReply:
     """Start (or restart) the dialogue; the partner comes from the offer, else the topic's default partner,
     else the catch-all. A running dialogue is replaced. `text` starts the message (a question the search
-    could not answer, so the resident need not type it again)."""
+    could not answer, so the resident need not type it again); `urgent`: from the emergency screen."""
     catalogue = ctx.catalogue
     offer = catalogue.offers.get(offer_id or "")
     if topic_id not in catalogue.topics and offer is not None and offer.topics:
@@ -146,6 +151,7 @@ async def start(
         event_id=event_id,
         questions=_questions(ctx, topic_id, offer_id, event_id),
     )
+    draft = replace(draft, urgent=urgent)
     return await _begin(session, ctx, resident_id, machine.add_text(draft, text)[0] if text else draft)
 
 
@@ -244,7 +250,8 @@ async def parked_draft(
 
 
 def message_text(draft: Draft, t: Translator) -> str | None:
-    """The draft's message as the reader of `t` sees it: a sign-up says so in their language."""
+    """The draft's message as the reader of `t` sees it: a sign-up says so in their language, and so does
+    a request from the emergency screen (on top, for the partner to see first)."""
     text = draft.text.strip() if draft.text else ""
     if draft.signup:
         if draft.event_id:
@@ -252,6 +259,8 @@ def message_text(draft: Draft, t: Translator) -> str | None:
         else:
             signup = t.gettext("I would like to sign up for this offer.")
         text = f"{signup}\n{text}" if text else signup
+    if draft.urgent and text:
+        text = "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.") + f"\n{text}"
     return text or None
 
 
@@ -374,6 +383,7 @@ async def submit(
             ctx.partner_name(partner_id, request.language),
             partner.requests.response_hours if partner else 48,
             by_phone=request.contact is ContactPreference.PHONE,
+            urgent=draft.urgent,
         ),
         dedupe_key=f"req:{request.id}:ack",
     )

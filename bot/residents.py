@@ -19,7 +19,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from bot import flood
 from bot.storage.db import Database, changed_rows, upsert_insert
 from bot.storage.models import Resident
-from bot.storage.models.feedback import AnswerFeedback
+from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import Dialogue, Request, RequestMessage
 
@@ -92,6 +92,15 @@ class VoteRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """A question the bot found no answer to, as stored (phone numbers and e-mail addresses masked)."""
+
+    text: str
+    language: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PersonalData:
     telegram_id: int
     language: str
@@ -104,6 +113,7 @@ class PersonalData:
     requests: tuple[RequestRecord, ...]
     draft: DraftRecord | None
     votes: tuple[VoteRecord, ...]
+    questions: tuple[QuestionRecord, ...]
 
 
 _R = TypeVar("_R")
@@ -222,9 +232,9 @@ class ResidentService:
                 resident.district = district
 
     async def forget(self, telegram_id: int) -> bool:
-        """/delete: the resident, their dialogue, requests and thread links (cascade) and every outbox row
-        to them or about their requests, sent or not (a row a worker is sending right now is left to
-        finish); whether they were known."""
+        """/delete: the resident, their dialogue, requests and thread links, votes and unanswered questions
+        (cascade) and every outbox row to them or about their requests, sent or not (a row a worker is
+        sending right now is left to finish); whether they were known."""
         their_requests = select(Request.id).where(Request.resident_id == telegram_id)
         theirs = or_(OutboxMessage.target == str(telegram_id), OutboxMessage.request_id.in_(their_requests))
         async with self._database.transaction() as session:
@@ -261,6 +271,11 @@ class ResidentService:
                 .where(AnswerFeedback.resident_id == telegram_id)
                 .order_by(AnswerFeedback.created_at, AnswerFeedback.id)
             )
+            questions = await session.scalars(
+                select(UnansweredQuestion)
+                .where(UnansweredQuestion.resident_id == telegram_id)
+                .order_by(UnansweredQuestion.created_at, UnansweredQuestion.id)
+            )
             return _record(
                 PersonalData,
                 resident,
@@ -277,4 +292,5 @@ class ResidentService:
                 if dialogue is None
                 else _record(DraftRecord, dialogue, data=dict(dialogue.data or {})),
                 votes=tuple(_record(VoteRecord, vote) for vote in votes),
+                questions=tuple(_record(QuestionRecord, question) for question in questions),
             )

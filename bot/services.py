@@ -41,7 +41,7 @@ class Services:
     requests: RequestDesk = field(init=False)
     # Residents' arrival (message counters included), language, neighbourhood, /mydata and /delete.
     residents: ResidentService = field(init=False)
-    # Votes (once per resident and entry) and anonymous unanswered questions.
+    # Votes (once per resident and entry) and unanswered questions (masked; staff never see who asked).
     feedback: FeedbackService = field(init=False)
 
     def __post_init__(self) -> None:

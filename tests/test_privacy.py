@@ -1,12 +1,17 @@
-"""What the privacy notice promises: /delete forgets the resident, old data is purged."""
+"""What the privacy notice promises: /delete forgets the resident, old data is purged, an unanswered question
+keeps no phone number or e-mail address and is the resident's (/mydata, /delete), shown to staff without who
+asked."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import jobs
+from bot.feedback import mask_contact_details
 from bot.storage.models import Resident
 from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage
@@ -115,3 +120,93 @@ def test_the_shipped_privacy_notice_names_the_default_retention_periods_in_every
     for lang, text in catalogue.privacy_notice.text.items():
         for period in (hours, days, months):
             assert str(period) in text or str(period).translate(persian) in text, (lang, period)
+
+
+ADMIN_CHAT = -1_000_000_000_500
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Ali Yilmaz, Tel 0151 2345678, wer hilft mir?", "Ali Yilmaz, Tel [Telefon], wer hilft mir?"),
+        ("Rufen Sie an: +49 (0) 5341 12 34 56", "Rufen Sie an: [Telefon]"),
+        ("Meine Mail: ali.yilmaz+bot@gmail.com.", "Meine Mail: [E-Mail]."),
+        ("IBAN DE89 3704 0044 0532 0130 00 richtig?", "IBAN [Nummer] richtig?"),
+        ("BG-Nummer 12345BG0012345, Ausweis L01X00T47", "BG-Nummer [Nummer], Ausweis [Nummer]"),
+        ("Numaram 0532 123 45 67, e-posta ayse@example.com", "Numaram [Telefon], e-posta [E-Mail]"),
+        ("رقمي ٠١٥١٢٣٤٥٦٧٨ من فضلك", "رقمي [Telefon] من فضلك"),  # Arabic-Indic digits
+        ("شماره من ۰۹۱۲ ۳۴۵ ۶۷۸۹ است", "شماره من [Telefon] است"),  # Persian digits
+        ("Мой телефон +7 912 345-67-89, почта оля@пример.рф", "Мой телефон [Telefon], почта [E-Mail]"),
+        ("Mój numer 512 345 678", "Mój numer [Nummer]"),
+    ],
+)
+def test_phone_numbers_e_mail_addresses_and_long_numbers_are_masked_in_every_script(
+    typed: str, stored: str
+) -> None:
+    assert mask_contact_details(typed) == stored
+
+
+def test_dates_times_ages_and_postcodes_stay_in_a_masked_question() -> None:
+    question = "Kurs am 17.02.2027 um 10:00-12:00 für 2 Kinder, 3 und 5 Jahre, in 38226? Kostet 1500 €?"
+    assert mask_contact_details(question) == question
+
+
+async def test_delete_leaves_no_unanswered_question_with_the_residents_number_in_stats(
+    database_url: str,
+) -> None:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        ali = bot.resident("Ali", lang="de")
+        await ali.send("Ali Yilmaz, Tel 0151 2345678, ich bin HIV positiv, wer hilft mir?")
+        await ali.send("/delete")
+        await ali.tap(1)
+        await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+        assert "0151 2345678" not in (bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or "")
+
+
+async def test_staff_see_an_unanswered_question_masked_and_without_who_asked(database_url: str) -> None:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("Xylophon tamiri için 0532 123 45 67 numarasından ayse@example.com")
+        await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+        stats = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+        assert "[tr] Xylophon tamiri için [Telefon] numarasından [E-Mail]" in stats
+        assert "0532" not in stats and "ayse@" not in stats
+        assert str(ayse.user_id) not in stats and "Ayşe" not in stats
+
+
+async def test_unanswered_questions_are_in_mydata_and_gone_after_delete(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("Ксилофон ремонт, мой телефон +7 912 345-67-89")
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Xylophon Reparatur Mondlandung")
+    assert await count(bot, UnansweredQuestion) == 2
+
+    await olga.send("/mydata")
+    text = "\n".join(m.text or "" for m in bot.telegram.bot_messages(olga.chat) if m.kind == "text")
+    assert "Ваши вопросы, на которые бот не нашёл ответа:" in text
+    assert "Ксилофон ремонт, мой телефон [Telefon]" in text
+    assert "912" not in text and "Mondlandung" not in text  # masked, and only her own
+    name = next(n for n in reversed(bot.telegram.uploads) if n.startswith("mydata-"))
+    [question] = json.loads(bot.telegram.uploads[name])["unanswered_questions"]
+    assert question["text"] == "Ксилофон ремонт, мой телефон [Telefon]" and question["language"] == "ru"
+
+    await olga.send("/delete")
+    await olga.tap(1)
+    async with bot.services.database.sessions() as session:
+        left = (await session.execute(select(UnansweredQuestion.text))).scalars().all()
+    assert left == ["Xylophon Reparatur Mondlandung"]  # hers went, Anna's stays
+
+
+def test_the_privacy_notice_tells_how_unanswered_questions_are_kept_in_every_language() -> None:
+    """It used to call them anonymous: they are linked to the resident now, and masked."""
+    from pathlib import Path
+
+    from bot.content.catalogue import load_catalogue
+
+    catalogue, _ = load_catalogue(Path(__file__).resolve().parents[1] / "content")
+    texts = catalogue.privacy_notice.text
+    assert len(texts) == 9
+    for lang, text in texts.items():
+        assert text.count("/mydata") >= 2 and text.count("/delete") >= 2, lang  # also for the questions
+        assert "IBAN" in text or lang == "de-simple", lang
+    assert "ohne Ihren Namen" not in texts["de"] and "without your name" not in texts["en"]

@@ -9,14 +9,17 @@ resident's.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
+from bot.delivery.outbox import QUEUED
 from bot.storage.db import Database, changed_rows, upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
@@ -157,10 +160,29 @@ class Flooding:
     language: str  # theirs, to tell them in (the negotiated one if the bot does not know them yet)
 
 
+# What else /delete does in its transaction, before the resident's rows go (`ResidentService.forget`): the
+# request desk tells the partners (`bot.tickets.partners.resident_deleted`).
+ForgetHook = Callable[[AsyncSession, int], Awaitable[None]]
+
+
+async def _nothing_else(_session: AsyncSession, _telegram_id: int) -> None:
+    return None
+
+
 class ResidentService:
-    def __init__(self, database: Database, *, flood_limit: int = flood.MAX_UPDATES) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        flood_limit: int = flood.MAX_UPDATES,
+        on_forget: ForgetHook = _nothing_else,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        # `wake`: the delivery worker, after a commit that wrote to the outbox.
         self._database = database
         self._flood_limit = flood_limit
+        self._on_forget = on_forget
+        self._wake = wake
 
     async def arrive(
         self, telegram_id: int, *, language: str, first_name: str | None, now: datetime
@@ -234,15 +256,20 @@ class ResidentService:
     async def forget(self, telegram_id: int) -> bool:
         """/delete: the resident, their dialogue, requests and thread links, votes and unanswered questions
         (cascade) and every outbox row to them or about their requests, sent or not (a row a worker is
-        sending right now is left to finish); whether they were known."""
+        sending right now is left to finish); whether they were known. First `on_forget` tells the partners
+        of their requests (in messages about no request: those stay)."""
         their_requests = select(Request.id).where(Request.resident_id == telegram_id)
         theirs = or_(OutboxMessage.target == str(telegram_id), OutboxMessage.request_id.in_(their_requests))
         async with self._database.transaction() as session:
+            await self._on_forget(session, telegram_id)
             await session.execute(
                 delete(OutboxMessage).where(theirs, OutboxMessage.status != OutboxStatus.SENDING)
             )
             deleted = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
-            return bool(changed_rows(deleted))
+            known = bool(changed_rows(deleted))
+        if session.info.get(QUEUED):
+            self._wake()
+        return known
 
     async def collect(self, telegram_id: int) -> PersonalData | None:
         """Everything stored about the resident `telegram_id`; None if the bot knows nothing about them."""

@@ -84,24 +84,6 @@ def test_a_missing_child_is_not_answered_with_childcare(shipped_search: Any) -> 
     assert result.emergency or result.answer is None or result.answer.id != "kinderbetreuung", result
 
 
-@pytest.mark.xfail(strict=True, reason="a partner's reply to a request deleted by /delete vanishes silently")
-async def test_a_partner_replying_to_a_deleted_request_is_told_it_did_not_arrive(bot: BotHarness) -> None:
-    olga = bot.resident("Olga", lang="ru")
-    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
-    await olga.tap("✅")
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
-    card = bot.telegram.bot_messages(QM_GROUP)[0]
-    await olga.send("/delete")
-    await olga.tap(1)
-    before = len(bot.telegram.bot_messages(QM_GROUP))
-    await bot.partner("Petra", QM_GROUP).send("Kommen Sie Dienstag vorbei.", reply_to=card)
-    while await bot.services.delivery.run_once():
-        pass
-    assert len(bot.telegram.bot_messages(QM_GROUP)) > before  # told that nobody will read the answer
-
-
 @pytest.mark.xfail(strict=True, reason="in a conversation, danger words show the numbers only")
 async def test_danger_told_to_the_partner_in_a_conversation_reaches_the_partner_too(bot: BotHarness) -> None:
     # README: "emergency words still get the emergency screen first" – first, but the counsellor she is

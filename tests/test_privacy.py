@@ -1,10 +1,11 @@
 """What the privacy notice promises: /delete forgets the resident, old data is purged, an unanswered question
 keeps no phone number or e-mail address and is the resident's (/mydata, /delete), shown to staff without who
-asked."""
+asked. And what a partner learns of a request whose resident used /delete: that it is gone, never nothing."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,8 +16,11 @@ from bot.feedback import mask_contact_details
 from bot.storage.models import Resident
 from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage
-from bot.storage.models.requests import Request
+from bot.storage.models.requests import DeletedRequestLink, Request
+from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness, fill_in_request
+
+QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
 
 
 async def count(bot: BotHarness, model: type) -> int:
@@ -210,3 +214,134 @@ def test_the_privacy_notice_tells_how_unanswered_questions_are_kept_in_every_lan
         assert text.count("/mydata") >= 2 and text.count("/delete") >= 2, lang  # also for the questions
         assert "IBAN" in text or lang == "de-simple", lang
     assert "ohne Ihren Namen" not in texts["de"] and "without your name" not in texts["en"]
+
+
+# --- a partner and a request its resident deleted -----------------------------------------------------------
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def delivered_request(bot: BotHarness, resident: SimUser, text: str) -> None:
+    await fill_in_request(resident, "briefe-aemter", text)
+    await resident.tap("✅")
+    await deliver(bot)
+
+
+def number_on(card: Sent) -> str:
+    found = re.search(r"\d{6}", card.text or "")
+    assert found is not None
+    return found.group()
+
+
+async def deleted(bot: BotHarness, resident: SimUser) -> None:
+    await resident.send("/delete")
+    await resident.tap(1)
+    await deliver(bot)
+
+
+async def test_a_partner_replying_to_a_deleted_request_is_told_it_did_not_arrive(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await olga.send("/delete")
+    await olga.tap(1)
+    before = len(bot.telegram.bot_messages(QM_GROUP))
+    await bot.partner("Petra", QM_GROUP).send("Kommen Sie Dienstag vorbei.", reply_to=card)
+    while await bot.services.delivery.run_once():
+        pass
+    assert len(bot.telegram.bot_messages(QM_GROUP)) > before  # told that nobody will read the answer
+
+
+async def test_the_partner_is_told_in_the_thread_when_the_resident_deletes_an_open_request(
+    bot: BotHarness,
+) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await deleted(bot, olga)
+    note = bot.telegram.bot_messages(QM_GROUP)[-1]
+    assert note.reply_to == card.message_id  # in the request's thread, in German
+    assert note.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number_on(card)} ist abgeschlossen und "
+        "existiert nicht mehr. Was hier geschrieben wird, erreicht sie nicht mehr.</i>"
+    )
+
+
+async def test_a_reply_to_a_deleted_request_is_answered_once_and_reaches_nobody(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await deleted(bot, olga)
+    told_before = len(bot.telegram.bot_messages(QM_GROUP))
+    olga_saw = len(bot.telegram.bot_messages(olga.chat))
+    petra = bot.partner("Petra", QM_GROUP)
+    reply = await petra.send("Kommen Sie Dienstag vorbei.", reply_to=card)
+    await deliver(bot)
+    [told] = bot.telegram.bot_messages(QM_GROUP)[told_before:]
+    assert told.reply_to == reply.message_id
+    assert told.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number_on(card)} gibt es nicht mehr. "
+        "Ihre Nachricht wurde nicht weitergeleitet.</i>"
+    )
+    await petra.edit(reply, "Kommen Sie Mittwoch vorbei.")  # a correction is not told again
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(QM_GROUP)) == told_before + 1
+    assert len(bot.telegram.bot_messages(olga.chat)) == olga_saw  # nothing reached her chat
+
+
+async def test_the_buttons_of_a_deleted_requests_card_say_so_and_go(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    take_on = card.flat_buttons[0]["callback_data"]
+    await deleted(bot, olga)
+    gone = "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+    await bot.partner("Petra", QM_GROUP).tap("übergeben", card)
+    assert bot.telegram.answered_callbacks[-1].get("text") == gone
+    assert bot.telegram.bot_messages(QM_GROUP)[0].labels == []  # nothing left to act on
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.press(take_on, card)  # a copy of the card that kept its buttons
+    assert bot.telegram.answered_callbacks[-1].get("text") == gone
+    # A group that never had the card learns nothing about it.
+    other = bot.partner("Sabine", -1_000_000_000_002)
+    await other.press(take_on, Sent(other.chat, 987_654, "alt", card.reply_markup))
+    assert bot.telegram.answered_callbacks[-1].get("text") != gone
+
+
+async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.tap("Abschließen", card)
+    await deliver(bot)
+    thread = len(bot.telegram.bot_messages(QM_GROUP))
+    await deleted(bot, olga)
+    assert len(bot.telegram.bot_messages(QM_GROUP)) == thread  # closed already: nothing to tell
+    await petra.tap("Wieder öffnen", bot.telegram.chats[QM_GROUP][card.message_id])
+    answer = bot.telegram.answered_callbacks[-1].get("text")
+    assert answer == "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+
+
+async def test_what_partner_chats_remember_of_a_deleted_request_goes_with_the_retention(
+    bot: BotHarness,
+) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    await deleted(bot, olga)
+    assert await count(bot, DeletedRequestLink) >= 1
+    async with bot.services.database.sessions() as session:
+        remembered = (await session.execute(select(DeletedRequestLink))).scalars().all()
+    assert {link.chat_id for link in remembered} == {QM_GROUP}  # nothing of her own chat
+    now = datetime.now(UTC)
+    bot.services.clock = lambda: now + timedelta(days=bot.services.settings.request_retention_days + 1)
+    await jobs.purge_old_data(bot.services)
+    assert await count(bot, DeletedRequestLink) == 0

@@ -1,4 +1,6 @@
-"""an unanswered question belongs to the resident who asked it (/mydata shows it, /delete removes it)
+"""what /delete leaves behind: an unanswered question belongs to the resident who asked it (/mydata shows it,
+/delete removes it); the partner-side messages of a deleted request are remembered, without anything of the
+resident, so that a partner replying to them is told
 
 Revision ID: 0012
 Revises: 0011
@@ -9,6 +11,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import bot.storage.models.base
 
 
 revision: str = '0012'
@@ -29,8 +33,25 @@ def upgrade() -> None:
             'residents', ['resident_id'], ['telegram_id'], ondelete='CASCADE',
         )
 
+    op.create_table('deleted_request_links',
+    sa.Column('chat_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('message_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=16), nullable=False),
+    sa.Column('created_at', bot.storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('chat_id', 'message_id', name=op.f('pk_deleted_request_links'))
+    )
+    with op.batch_alter_table('deleted_request_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deleted_request_links_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deleted_request_links_request_id'), ['request_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('deleted_request_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deleted_request_links_request_id'))
+        batch_op.drop_index(batch_op.f('ix_deleted_request_links_created_at'))
+
+    op.drop_table('deleted_request_links')
     with op.batch_alter_table('unanswered_questions', schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f('fk_unanswered_questions_resident_id_residents'), type_='foreignkey'

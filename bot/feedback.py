@@ -1,11 +1,14 @@
 """Answer statistics for the staff: "did this help?" votes and questions without an answer.
 
 The domain service the handlers and jobs call; each call is one transaction. A vote counts once per resident
-and entry; staff see only the counts. No unanswered question is linked to the resident who asked it.
+and entry; staff see only the counts. An unanswered question is kept with the resident who asked it, so that
+/mydata shows it and /delete removes it, but staff see only what was asked, never who asked; phone numbers,
+e-mail addresses and other long numbers are masked before it is stored (`mask_contact_details`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -15,6 +18,30 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 
 MAX_QUESTION_CHARS = 500
+
+# What a stored question must not keep, in any script: e-mail addresses, and numbers of at least
+# `MIN_MASKED_DIGITS` digits (phone numbers, customer and ID numbers, IBANs), with the spaces, dashes, slashes
+# and brackets they are written with, and letters in and before them ("12345BG0012345", "L01X00T47", an IBAN's
+# country code). Dots are no separator, so a date ("17.02.2027") stays. `\d` matches Arabic and Persian digits
+# too. Both start only where a word starts: a long word is read once, not once per letter.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+NUMBER = re.compile(r"(?:\b[A-Za-z]{1,3}(?=\d))?[+(]?\d(?:(?:[^\S\n]|[-–/()]){0,2}\d|[A-Za-z]+(?=\d))*")
+MIN_MASKED_DIGITS = 6
+MASKED_EMAIL, MASKED_PHONE, MASKED_NUMBER = "[E-Mail]", "[Telefon]", "[Nummer]"
+
+
+def _masked_number(match: re.Match[str]) -> str:
+    """A long number as its kind (one starting with + or 0 is taken for a phone number), a short one as is."""
+    number = match.group()
+    if sum(c.isdigit() for c in number) < MIN_MASKED_DIGITS:
+        return number
+    first = number.lstrip("(")[0]
+    return MASKED_PHONE if first == "+" or (first.isdigit() and int(first) == 0) else MASKED_NUMBER
+
+
+def mask_contact_details(text: str) -> str:
+    """`text` without e-mail addresses and long numbers (each replaced by what it was: "[Telefon]")."""
+    return NUMBER.sub(_masked_number, EMAIL.sub(MASKED_EMAIL, text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +80,20 @@ class FeedbackService:
                 )
             )
 
-    async def unanswered(self, text: str, language: str, district: str | None) -> None:
-        """A question the search found nothing for (kept shortened, without who asked)."""
+    async def unanswered(self, resident_id: int, text: str, language: str, district: str | None) -> None:
+        """A question the search found nothing for, asked by `resident_id` (kept masked and shortened)."""
+        question = UnansweredQuestion(
+            resident_id=resident_id,
+            text=mask_contact_details(text)[:MAX_QUESTION_CHARS],
+            language=language,
+            district=district,
+        )
         async with self._database.transaction() as session:
-            session.add(
-                UnansweredQuestion(text=text[:MAX_QUESTION_CHARS], language=language, district=district)
-            )
+            session.add(question)
 
     async def report(self, *, entries: int = 20, questions: int = 15) -> FeedbackReport:
-        """The `entries` most voted entries and the latest `questions` unanswered questions."""
+        """The `entries` most voted entries and the latest `questions` unanswered questions (what was asked,
+        not who asked)."""
         async with self._database.sessions() as session:
             columns = (AnswerFeedback.kind, AnswerFeedback.entry_id, AnswerFeedback.helpful)
             rows = (await session.execute(select(*columns, func.count()).group_by(*columns))).all()

@@ -15,7 +15,7 @@ from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.flood import FloodCounter
 from bot.storage.models.inbox import InboxStatus, InboxUpdate
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
-from bot.storage.models.requests import Dialogue, Request, RequestStatus
+from bot.storage.models.requests import DeletedRequestLink, Dialogue, Request, RequestStatus
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ async def purge_old_data(services: Services) -> int:
         ),
         # The counters of windows that are over count nothing any more.
         delete(FloodCounter).where(FloodCounter.window_start < now - FLOOD_WINDOW),
+        # What partner chats remember of a deleted request goes when the request would have gone.
+        delete(DeletedRequestLink).where(DeletedRequestLink.created_at < finished_before),
     )
     removed = 0
     async with services.database.transaction() as session:

@@ -9,17 +9,20 @@ resident's.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
+from bot.delivery.outbox import QUEUED
 from bot.storage.db import Database, changed_rows, upsert_insert
 from bot.storage.models import Resident
-from bot.storage.models.feedback import AnswerFeedback
+from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import Dialogue, Request, RequestMessage
 
@@ -92,6 +95,15 @@ class VoteRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """A question the bot found no answer to, as stored (phone numbers and e-mail addresses masked)."""
+
+    text: str
+    language: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PersonalData:
     telegram_id: int
     language: str
@@ -104,6 +116,7 @@ class PersonalData:
     requests: tuple[RequestRecord, ...]
     draft: DraftRecord | None
     votes: tuple[VoteRecord, ...]
+    questions: tuple[QuestionRecord, ...]
 
 
 _R = TypeVar("_R")
@@ -147,10 +160,29 @@ class Flooding:
     language: str  # theirs, to tell them in (the negotiated one if the bot does not know them yet)
 
 
+# What else /delete does in its transaction, before the resident's rows go (`ResidentService.forget`): the
+# request desk tells the partners (`bot.tickets.partners.resident_deleted`).
+ForgetHook = Callable[[AsyncSession, int], Awaitable[None]]
+
+
+async def _nothing_else(_session: AsyncSession, _telegram_id: int) -> None:
+    return None
+
+
 class ResidentService:
-    def __init__(self, database: Database, *, flood_limit: int = flood.MAX_UPDATES) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        flood_limit: int = flood.MAX_UPDATES,
+        on_forget: ForgetHook = _nothing_else,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        # `wake`: the delivery worker, after a commit that wrote to the outbox.
         self._database = database
         self._flood_limit = flood_limit
+        self._on_forget = on_forget
+        self._wake = wake
 
     async def arrive(
         self, telegram_id: int, *, language: str, first_name: str | None, now: datetime
@@ -222,17 +254,22 @@ class ResidentService:
                 resident.district = district
 
     async def forget(self, telegram_id: int) -> bool:
-        """/delete: the resident, their dialogue, requests and thread links (cascade) and every outbox row
-        to them or about their requests, sent or not (a row a worker is sending right now is left to
-        finish); whether they were known."""
+        """/delete: the resident, their dialogue, requests and thread links, votes and unanswered questions
+        (cascade) and every outbox row to them or about their requests, sent or not (a row a worker is
+        sending right now is left to finish); whether they were known. First `on_forget` tells the partners
+        of their requests (in messages about no request: those stay)."""
         their_requests = select(Request.id).where(Request.resident_id == telegram_id)
         theirs = or_(OutboxMessage.target == str(telegram_id), OutboxMessage.request_id.in_(their_requests))
         async with self._database.transaction() as session:
+            await self._on_forget(session, telegram_id)
             await session.execute(
                 delete(OutboxMessage).where(theirs, OutboxMessage.status != OutboxStatus.SENDING)
             )
             deleted = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
-            return bool(changed_rows(deleted))
+            known = bool(changed_rows(deleted))
+        if session.info.get(QUEUED):
+            self._wake()
+        return known
 
     async def collect(self, telegram_id: int) -> PersonalData | None:
         """Everything stored about the resident `telegram_id`; None if the bot knows nothing about them."""
@@ -261,6 +298,11 @@ class ResidentService:
                 .where(AnswerFeedback.resident_id == telegram_id)
                 .order_by(AnswerFeedback.created_at, AnswerFeedback.id)
             )
+            questions = await session.scalars(
+                select(UnansweredQuestion)
+                .where(UnansweredQuestion.resident_id == telegram_id)
+                .order_by(UnansweredQuestion.created_at, UnansweredQuestion.id)
+            )
             return _record(
                 PersonalData,
                 resident,
@@ -277,4 +319,5 @@ class ResidentService:
                 if dialogue is None
                 else _record(DraftRecord, dialogue, data=dict(dialogue.data or {})),
                 votes=tuple(_record(VoteRecord, vote) for vote in votes),
+                questions=tuple(_record(QuestionRecord, question) for question in questions),
             )

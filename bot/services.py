@@ -11,8 +11,11 @@ from bot.feedback import FeedbackService
 from bot.residents import ResidentService
 from bot.tickets.deps import TicketContext
 from bot.tickets.desk import RequestDesk
+from bot.tickets.partners import resident_deleted
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.content.service import ContentService
     from bot.delivery.worker import DeliveryWorker
     from bot.i18n import I18n
@@ -41,12 +44,14 @@ class Services:
     requests: RequestDesk = field(init=False)
     # Residents' arrival (message counters included), language, neighbourhood, /mydata and /delete.
     residents: ResidentService = field(init=False)
-    # Votes (once per resident and entry) and anonymous unanswered questions.
+    # Votes (once per resident and entry) and unanswered questions (masked; staff never see who asked).
     feedback: FeedbackService = field(init=False)
 
     def __post_init__(self) -> None:
         self.requests = RequestDesk(self.database, self.ticket_context, self._wake_delivery)
-        self.residents = ResidentService(self.database)
+        self.residents = ResidentService(
+            self.database, on_forget=self._resident_deleted, wake=self._wake_delivery
+        )
         self.feedback = FeedbackService(self.database)
 
     def ticket_context(self) -> TicketContext:
@@ -62,6 +67,10 @@ class Services:
             conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),
             reopen_window=timedelta(days=settings.reopen_days),
         )
+
+    async def _resident_deleted(self, session: AsyncSession, resident_id: int) -> None:
+        """/delete, in its transaction: the partners of the resident's requests are told."""
+        await resident_deleted(session, self.ticket_context(), resident_id)
 
     def _wake_delivery(self) -> None:
         if self.delivery is not None:

@@ -164,19 +164,22 @@ async def test_a_vote_counts_once_per_resident_and_entry_and_thumbs_down_offers_
 
 # Stores the unanswered question: on both databases.
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-async def test_a_question_without_answer_offers_a_person_and_is_kept_anonymously(
+async def test_a_question_without_answer_offers_a_person_and_is_kept_for_the_resident_without_numbers(
     bot_with_model: BotHarness,
 ) -> None:
     bot = bot_with_model
     anna = await confirmed_resident(bot, "Anna", "de")
-    await anna.send("Wo kann ich mein Fahrrad reparieren lassen Xylophon")
+    await anna.send("Wo kann ich mein Fahrrad reparieren lassen Xylophon 0151 2345678")
     reply = anna.last()
     t = bot.services.i18n.translator("de")
     assert escape(t.gettext("I don't know the answer to this.")) in (reply.text or "")
     assert reply.labels == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
     async with bot.services.database.sessions() as session:
         kept = (await session.execute(select(UnansweredQuestion))).scalars().all()
-    assert [q.text for q in kept] == ["Wo kann ich mein Fahrrad reparieren lassen Xylophon"]
+    # Hers (for /mydata and /delete), without her phone number.
+    assert [(q.resident_id, q.text) for q in kept] == [
+        (anna.user_id, "Wo kann ich mein Fahrrad reparieren lassen Xylophon [Telefon]")
+    ]
 
 
 async def test_greeting_thanks_and_bad_input_get_short_answers(bot: BotHarness) -> None:

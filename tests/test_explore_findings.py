@@ -14,7 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.i18n import I18n
-from tests.harness import ROOT, BotHarness, fill_in_request
+from tests.harness import ROOT, BotHarness
 
 pytestmark = pytest.mark.screens
 
@@ -69,35 +69,3 @@ def test_a_cry_for_help_shows_the_emergency_numbers(shipped_search: Any, text: s
 def test_a_missing_child_is_not_answered_with_childcare(shipped_search: Any) -> None:
     result = shipped_search.engine.answer("طفلي مفقود", "ar")  # "my child is missing"
     assert result.emergency or result.answer is None or result.answer.id != "kinderbetreuung", result
-
-
-@pytest.mark.xfail(strict=True, reason="a partner's reply to a request deleted by /delete vanishes silently")
-async def test_a_partner_replying_to_a_deleted_request_is_told_it_did_not_arrive(bot: BotHarness) -> None:
-    olga = bot.resident("Olga", lang="ru")
-    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
-    await olga.tap("✅")
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
-    card = bot.telegram.bot_messages(QM_GROUP)[0]
-    await olga.send("/delete")
-    await olga.tap(1)
-    before = len(bot.telegram.bot_messages(QM_GROUP))
-    await bot.partner("Petra", QM_GROUP).send("Kommen Sie Dienstag vorbei.", reply_to=card)
-    while await bot.services.delivery.run_once():
-        pass
-    assert len(bot.telegram.bot_messages(QM_GROUP)) > before  # told that nobody will read the answer
-
-
-@pytest.mark.xfail(strict=True, reason="unanswered questions keep names and numbers; /delete misses them")
-async def test_delete_leaves_no_unanswered_question_with_the_residents_number_in_stats(
-    database_url: str,
-) -> None:
-    admin = -1_000_000_000_500
-    async with BotHarness.running(database_url=database_url, admin_chat_id=admin) as bot:
-        ali = bot.resident("Ali", lang="de")
-        await ali.send("Ali Yilmaz, Tel 0151 2345678, ich bin HIV positiv, wer hilft mir?")
-        await ali.send("/delete")
-        await ali.tap(1)
-        await bot.partner("Nadine", admin).send("/stats")
-        assert "0151 2345678" not in (bot.telegram.bot_messages(admin)[-1].text or "")

@@ -87,3 +87,41 @@ def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:
         policy=policy.default,
     )
     assert reply_text(mail) == "Termin am Montag & Dienstag"  # type: ignore[arg-type]
+
+
+async def test_a_partner_reached_by_email_is_told_when_the_resident_deletes_the_request(
+    database_url: str,
+) -> None:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+
+    async def mails(count: int) -> None:
+        for _ in range(40):
+            if len(inbox.mails) >= count:
+                return
+            await asyncio.sleep(0.05)
+            await deliver(bot)
+
+    try:
+        async with BotHarness.running(
+            database_url=database_url,
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_security="none",
+            smtp_from="bot@example.org",
+        ) as bot:
+            amal = await arabic_resident_signs_up_for_the_german_course(bot)
+            await mails(1)
+            card = inbox.mails[0]
+            await amal.send("/delete")
+            await amal.tap(1)
+            await mails(2)
+            note = inbox.mails[1]
+            # In the card's thread, as the partner's other mails about the request.
+            assert note["Subject"] == "Re: " + card["Subject"]
+            assert note["In-Reply-To"].startswith(card["Message-ID"].split(".")[0])
+            text = next(p for p in note.walk() if p.get_content_type() == "text/plain")
+            assert "Die Person hat ihre Daten gelöscht" in text.get_payload(decode=True).decode()
+    finally:
+        controller.stop()

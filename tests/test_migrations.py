@@ -58,3 +58,26 @@ async def test_the_migrations_build_exactly_the_models_tables(empty_database_url
         assert diff == []
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0012_drops_the_verbatim_questions_nobody_could_have_deleted(
+    empty_database_url: str,
+) -> None:
+    """Before 0012 a question was stored as typed and linked to nobody: no /delete could reach it."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0011"))
+            await conn.execute(
+                text(
+                    "INSERT INTO unanswered_questions (text, language, created_at) "
+                    "VALUES ('Tel 0151 2345678', 'de', CURRENT_TIMESTAMP)"
+                )
+            )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            rows: Any = await conn.execute(text("SELECT count(*) FROM unanswered_questions"))
+            assert rows.scalar() == 0
+    finally:
+        await db.dispose()

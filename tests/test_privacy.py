@@ -1,17 +1,26 @@
-"""What the privacy notice promises: /delete forgets the resident, old data is purged."""
+"""What the privacy notice promises: /delete forgets the resident, old data is purged, an unanswered question
+keeps no phone number or e-mail address and is the resident's (/mydata, /delete), shown to staff without who
+asked. And what a partner learns of a request whose resident used /delete: that it is gone, never nothing."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import jobs
+from bot.feedback import mask_contact_details
 from bot.storage.models import Resident
 from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage
-from bot.storage.models.requests import Request
+from bot.storage.models.requests import DeletedRequestLink, Request
+from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness, fill_in_request
+
+QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
 
 
 async def count(bot: BotHarness, model: type) -> int:
@@ -115,3 +124,224 @@ def test_the_shipped_privacy_notice_names_the_default_retention_periods_in_every
     for lang, text in catalogue.privacy_notice.text.items():
         for period in (hours, days, months):
             assert str(period) in text or str(period).translate(persian) in text, (lang, period)
+
+
+ADMIN_CHAT = -1_000_000_000_500
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Ali Yilmaz, Tel 0151 2345678, wer hilft mir?", "Ali Yilmaz, Tel [Telefon], wer hilft mir?"),
+        ("Rufen Sie an: +49 (0) 5341 12 34 56", "Rufen Sie an: [Telefon]"),
+        ("Meine Mail: ali.yilmaz+bot@gmail.com.", "Meine Mail: [E-Mail]."),
+        ("IBAN DE89 3704 0044 0532 0130 00 richtig?", "IBAN [Nummer] richtig?"),
+        ("BG-Nummer 12345BG0012345, Ausweis L01X00T47", "BG-Nummer [Nummer], Ausweis [Nummer]"),
+        ("Numaram 0532 123 45 67, e-posta ayse@example.com", "Numaram [Telefon], e-posta [E-Mail]"),
+        ("رقمي ٠١٥١٢٣٤٥٦٧٨ من فضلك", "رقمي [Telefon] من فضلك"),  # Arabic-Indic digits
+        ("شماره من ۰۹۱۲ ۳۴۵ ۶۷۸۹ است", "شماره من [Telefon] است"),  # Persian digits
+        ("Мой телефон +7 912 345-67-89, почта оля@пример.рф", "Мой телефон [Telefon], почта [E-Mail]"),
+        ("Mój numer 512 345 678", "Mój numer [Nummer]"),
+    ],
+)
+def test_phone_numbers_e_mail_addresses_and_long_numbers_are_masked_in_every_script(
+    typed: str, stored: str
+) -> None:
+    assert mask_contact_details(typed) == stored
+
+
+def test_dates_times_ages_and_postcodes_stay_in_a_masked_question() -> None:
+    question = "Kurs am 17.02.2027 um 10:00-12:00 für 2 Kinder, 3 und 5 Jahre, in 38226? Kostet 1500 €?"
+    assert mask_contact_details(question) == question
+
+
+async def test_delete_leaves_no_unanswered_question_with_the_residents_number_in_stats(
+    database_url: str,
+) -> None:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        ali = bot.resident("Ali", lang="de")
+        await ali.send("Ali Yilmaz, Tel 0151 2345678, ich bin HIV positiv, wer hilft mir?")
+        await ali.send("/delete")
+        await ali.tap(1)
+        await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+        assert "0151 2345678" not in (bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or "")
+
+
+async def test_staff_see_an_unanswered_question_masked_and_without_who_asked(database_url: str) -> None:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("Xylophon tamiri için 0532 123 45 67 numarasından ayse@example.com")
+        await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+        stats = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+        assert "[tr] Xylophon tamiri için [Telefon] numarasından [E-Mail]" in stats
+        assert "0532" not in stats and "ayse@" not in stats
+        assert str(ayse.user_id) not in stats and "Ayşe" not in stats
+
+
+async def test_unanswered_questions_are_in_mydata_and_gone_after_delete(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("Ксилофон ремонт, мой телефон +7 912 345-67-89")
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Xylophon Reparatur Mondlandung")
+    assert await count(bot, UnansweredQuestion) == 2
+
+    await olga.send("/mydata")
+    text = "\n".join(m.text or "" for m in bot.telegram.bot_messages(olga.chat) if m.kind == "text")
+    assert "Ваши вопросы, на которые бот не нашёл ответа:" in text
+    assert "Ксилофон ремонт, мой телефон [Telefon]" in text
+    assert "912" not in text and "Mondlandung" not in text  # masked, and only her own
+    name = next(n for n in reversed(bot.telegram.uploads) if n.startswith("mydata-"))
+    [question] = json.loads(bot.telegram.uploads[name])["unanswered_questions"]
+    assert question["text"] == "Ксилофон ремонт, мой телефон [Telefon]" and question["language"] == "ru"
+
+    await olga.send("/delete")
+    await olga.tap(1)
+    async with bot.services.database.sessions() as session:
+        left = (await session.execute(select(UnansweredQuestion.text))).scalars().all()
+    assert left == ["Xylophon Reparatur Mondlandung"]  # hers went, Anna's stays
+
+
+def test_the_privacy_notice_tells_how_unanswered_questions_are_kept_in_every_language() -> None:
+    """It used to call them anonymous: they are linked to the resident now, and masked."""
+    from pathlib import Path
+
+    from bot.content.catalogue import load_catalogue
+
+    catalogue, _ = load_catalogue(Path(__file__).resolve().parents[1] / "content")
+    texts = catalogue.privacy_notice.text
+    assert len(texts) == 9
+    for lang, text in texts.items():
+        assert text.count("/mydata") >= 2 and text.count("/delete") >= 2, lang  # also for the questions
+        assert "IBAN" in text or lang == "de-simple", lang
+    assert "ohne Ihren Namen" not in texts["de"] and "without your name" not in texts["en"]
+
+
+# --- a partner and a request its resident deleted -----------------------------------------------------------
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def delivered_request(bot: BotHarness, resident: SimUser, text: str) -> None:
+    await fill_in_request(resident, "briefe-aemter", text)
+    await resident.tap("✅")
+    await deliver(bot)
+
+
+def number_on(card: Sent) -> str:
+    found = re.search(r"\d{6}", card.text or "")
+    assert found is not None
+    return found.group()
+
+
+async def deleted(bot: BotHarness, resident: SimUser) -> None:
+    await resident.send("/delete")
+    await resident.tap(1)
+    await deliver(bot)
+
+
+async def test_a_partner_replying_to_a_deleted_request_is_told_it_did_not_arrive(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await olga.send("/delete")
+    await olga.tap(1)
+    before = len(bot.telegram.bot_messages(QM_GROUP))
+    await bot.partner("Petra", QM_GROUP).send("Kommen Sie Dienstag vorbei.", reply_to=card)
+    while await bot.services.delivery.run_once():
+        pass
+    assert len(bot.telegram.bot_messages(QM_GROUP)) > before  # told that nobody will read the answer
+
+
+async def test_the_partner_is_told_in_the_thread_when_the_resident_deletes_an_open_request(
+    bot: BotHarness,
+) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await deleted(bot, olga)
+    note = bot.telegram.bot_messages(QM_GROUP)[-1]
+    assert note.reply_to == card.message_id  # in the request's thread, in German
+    assert note.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number_on(card)} ist abgeschlossen und "
+        "existiert nicht mehr. Was hier geschrieben wird, erreicht sie nicht mehr.</i>"
+    )
+
+
+async def test_a_reply_to_a_deleted_request_is_answered_once_and_reaches_nobody(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await deleted(bot, olga)
+    told_before = len(bot.telegram.bot_messages(QM_GROUP))
+    olga_saw = len(bot.telegram.bot_messages(olga.chat))
+    petra = bot.partner("Petra", QM_GROUP)
+    reply = await petra.send("Kommen Sie Dienstag vorbei.", reply_to=card)
+    await deliver(bot)
+    [told] = bot.telegram.bot_messages(QM_GROUP)[told_before:]
+    assert told.reply_to == reply.message_id
+    assert told.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number_on(card)} gibt es nicht mehr. "
+        "Ihre Nachricht wurde nicht weitergeleitet.</i>"
+    )
+    await petra.edit(reply, "Kommen Sie Mittwoch vorbei.")  # a correction is not told again
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(QM_GROUP)) == told_before + 1
+    assert len(bot.telegram.bot_messages(olga.chat)) == olga_saw  # nothing reached her chat
+
+
+async def test_the_buttons_of_a_deleted_requests_card_say_so_and_go(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    take_on = card.flat_buttons[0]["callback_data"]
+    await deleted(bot, olga)
+    gone = "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+    await bot.partner("Petra", QM_GROUP).tap("übergeben", card)
+    assert bot.telegram.answered_callbacks[-1].get("text") == gone
+    assert bot.telegram.bot_messages(QM_GROUP)[0].labels == []  # nothing left to act on
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.press(take_on, card)  # a copy of the card that kept its buttons
+    assert bot.telegram.answered_callbacks[-1].get("text") == gone
+    # A group that never had the card learns nothing about it.
+    other = bot.partner("Sabine", -1_000_000_000_002)
+    await other.press(take_on, Sent(other.chat, 987_654, "alt", card.reply_markup))
+    assert bot.telegram.answered_callbacks[-1].get("text") != gone
+
+
+async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.tap("Abschließen", card)
+    await deliver(bot)
+    thread = len(bot.telegram.bot_messages(QM_GROUP))
+    await deleted(bot, olga)
+    assert len(bot.telegram.bot_messages(QM_GROUP)) == thread  # closed already: nothing to tell
+    await petra.tap("Wieder öffnen", bot.telegram.chats[QM_GROUP][card.message_id])
+    answer = bot.telegram.answered_callbacks[-1].get("text")
+    assert answer == "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+
+
+async def test_what_partner_chats_remember_of_a_deleted_request_goes_with_the_retention(
+    bot: BotHarness,
+) -> None:
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    await deleted(bot, olga)
+    assert await count(bot, DeletedRequestLink) >= 1
+    async with bot.services.database.sessions() as session:
+        remembered = (await session.execute(select(DeletedRequestLink))).scalars().all()
+    assert {link.chat_id for link in remembered} == {QM_GROUP}  # nothing of her own chat
+    now = datetime.now(UTC)
+    bot.services.clock = lambda: now + timedelta(days=bot.services.settings.request_retention_days + 1)
+    await jobs.purge_old_data(bot.services)
+    assert await count(bot, DeletedRequestLink) == 0

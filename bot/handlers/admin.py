@@ -68,7 +68,7 @@ async def report_reload(update: Update, message: Message, context: Context) -> N
 
 
 async def stats(update: Update, context: Context) -> None:
-    """/stats: 'did this help?' votes per entry and the latest unanswered questions (anonymous)."""
+    """/stats: 'did this help?' votes per entry and the latest unanswered questions (never who asked)."""
     message = update.effective_message
     if message is None or await refused(update, context):
         return

@@ -87,8 +87,8 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         hits = [(hit.kind, hit.id) for hit in result.alternatives]
         await show(update, context, *screens.alternatives_screen(context.t, services.content.catalogue, hits))
         return
-    if result.reason in {"no_match", "unsupported_script"}:
-        await services.feedback.unanswered(text, lang, district)
+    if result.reason in {"no_match", "unsupported_script"} and update.effective_user is not None:
+        await services.feedback.unanswered(update.effective_user.id, text, lang, district)
     if result.reason == "no_match":
         await show(update, context, *screens.unknown_screen(context.t))
         return

@@ -27,6 +27,7 @@ from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import stale_button
+from bot.i18n import Translator
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import Callback
@@ -425,7 +426,7 @@ async def partner_button(update: Update, context: Context) -> None:
         # The choices only in the request's partner chat: elsewhere they would tell whether it is open.
         targets = await desk.handover_choices(request_id, chat_id=chat.id)
         if isinstance(targets, Outcome):
-            await answer_query(query, partner_render.action_toast(pt, action, targets))
+            await answered_action(query, pt, action, targets)
             return
         await answer_query(query)
         text, keyboard = partner_render.handover_choices(pt, request_id, targets)
@@ -444,6 +445,13 @@ async def partner_button(update: Update, context: Context) -> None:
         await edit_buttons(query.message, markup(partner_render.reopen_keyboard(pt, request_id)))
     if action == "reopen" and outcome is Outcome.OK:
         await edit_buttons(query.message, markup(partner_render.partner_keyboard(pt, request_id)))
+    await answered_action(query, pt, action, outcome)
+
+
+async def answered_action(query: CallbackQuery, pt: Translator, action: str, outcome: Outcome) -> None:
+    """The toast on a card's button; a request its resident deleted also loses the card's buttons."""
+    if outcome is Outcome.DELETED:
+        await edit_buttons(query.message, None)
     await answer_query(query, partner_render.action_toast(pt, action, outcome))
 
 

@@ -166,6 +166,7 @@ ACTION_TOASTS = {
     "already": N_("That has already happened."),
     "closed": N_("This request is already closed."),
     "wrong_chat": N_("This request belongs to another organisation."),
+    "deleted": N_("The resident deleted their data: this request no longer exists."),
 }
 
 
@@ -198,6 +199,10 @@ THREAD_NOTES = {
     "taken": N_("{name} has taken on request {number}."),
     "closed": N_("{name} has closed request {number}."),
     "withdrawn": N_("The resident withdrew request {number}."),
+    "deleted": N_(
+        "The resident deleted their data: request {number} is closed and no longer exists. Nothing written "
+        "here reaches them any more."
+    ),
     "handed_over": N_("Request {number} was handed over to {partner}."),
     "reopened": N_("{name} reopened request {number}."),
     "reopened_by_resident": N_("The resident reopened request {number}."),
@@ -242,6 +247,9 @@ def undeliverable_note(t: Translator, partner: str) -> str:
 # its explanation in the group.
 REFUSALS = {
     "closed": N_("Request {number} is closed. Your message was not passed on."),
+    "deleted": N_(
+        "The resident deleted their data: request {number} no longer exists. Your message was not passed on."
+    ),
     "wrong_chat": N_("Request {number} is not handled in this group. Your message was not passed on."),
     "anonymous": N_(
         "You are writing anonymously as the group, so your message was not passed on to request "

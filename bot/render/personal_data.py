@@ -117,11 +117,12 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
             entry = _entry_title(catalogue, vote.kind, vote.entry_id, t)
             when = t.format_datetime(vote.created_at)
             lines.append(f"{'👍' if vote.helpful else '👎'} {escape(entry)} ({when})")
+    if data.questions:
+        lines += ["", "<b>" + t.html("Your questions the bot could not answer:") + "</b>"]
+        for question in data.questions:
+            lines.append(f"• {escape(question.text)} ({t.format_datetime(question.created_at)})")
     lines += [
         "",
-        t.html(
-            "Questions the bot could not answer are kept without your name: they cannot be linked to you."
-        ),
         t.html("The next message has the same data as a file. To delete everything, type /delete."),
     ]
     return "\n".join(lines)
@@ -135,6 +136,7 @@ def personal_data_json(data: PersonalData | None, exported_at: datetime) -> byte
         document["requests"] = resident.pop("requests")
         document["unsent_request"] = resident.pop("draft")
         document["votes"] = resident.pop("votes")
+        document["unanswered_questions"] = resident.pop("questions")
         document["resident"] = resident
     return json.dumps(document, ensure_ascii=False, indent=2, default=datetime.isoformat).encode("utf-8")
 

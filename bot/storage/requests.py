@@ -16,6 +16,7 @@ from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
+    DeletedRequestLink,
     Dialogue,
     LinkRole,
     PartnerChat,
@@ -178,6 +179,46 @@ async def card_message_id(session: AsyncSession, request_id: int, chat_id: int) 
         .order_by(ThreadLink.created_at.desc(), ThreadLink.message_id.desc())
         .limit(1)
     )
+
+
+async def remember_deleted(session: AsyncSession, resident_id: int) -> None:
+    """/delete, before the resident's requests go: every message of their threads in a partner chat (cards,
+    notes, the partner's replies) is remembered with its request's number (`DeletedRequestLink`)."""
+    links = await session.execute(
+        select(ThreadLink.chat_id, ThreadLink.message_id, ThreadLink.request_id, Request.number)
+        .join(Request, Request.id == ThreadLink.request_id)
+        .where(Request.resident_id == resident_id, ThreadLink.role != LinkRole.RESIDENT)
+    )
+    now = utcnow()
+    session.add_all(
+        DeletedRequestLink(
+            chat_id=chat_id, message_id=message_id, request_id=request_id, number=number, created_at=now
+        )
+        for chat_id, message_id, request_id, number in links
+    )
+
+
+async def deleted_request_number(
+    session: AsyncSession, chat_id: int, *, message_id: int | None = None, request_id: int | None = None
+) -> str | None:
+    """The number of the request its resident deleted that partner chat `chat_id` had message `message_id`
+    of (a reply to it), or any message of by id `request_id` (a button under its card); None if none."""
+    found = select(DeletedRequestLink.number).where(DeletedRequestLink.chat_id == chat_id)
+    if message_id is not None:
+        found = found.where(DeletedRequestLink.message_id == message_id)
+    if request_id is not None:
+        found = found.where(DeletedRequestLink.request_id == request_id)
+    return await session.scalar(found.order_by(DeletedRequestLink.created_at.desc()).limit(1))
+
+
+async def reached_partner(session: AsyncSession, request: Request) -> bool:
+    """Whether a message about `request` was delivered to its current partner (by e-mail: no thread links)."""
+    sent = select(OutboxMessage.id).where(
+        OutboxMessage.request_id == request.id,
+        OutboxMessage.partner_id == request.partner_id,
+        OutboxMessage.status == OutboxStatus.SENT,
+    )
+    return (await session.execute(sent.limit(1))).first() is not None
 
 
 # --- dialogues ----------------------------------------------------------------------------------------

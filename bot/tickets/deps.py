@@ -73,6 +73,7 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # the same update again (a retried webhook, a button pressed twice)
     ALREADY = "already"  # the request already is in the wanted state
     NOT_FOUND = "not_found"  # no such request for this resident / this message belongs to no request
+    DELETED = "deleted"  # the request's resident deleted their data (/delete): the request is gone
     AMBIGUOUS = "ambiguous"  # the resident has several open requests: ask which one
     CLOSED = "closed"  # the request is closed or withdrawn
     WRONG_CHAT = "wrong_chat"  # the chat is not the request's partner group

@@ -155,15 +155,12 @@ async def enqueue_partner(
     if dest is None:
         logger.warning("request %s: partner %s has no destination any more", request.id, partner_id)
         return
-    subject = "Re: " + ctx.partner_t().gettext("Request {number} from the Quartiersbot").format(
-        number=request.number
-    )
     await outbox.enqueue(
         session,
         dest,
         html,
         audience=Audience.PARTNER,
-        subject=subject,
+        subject=_thread_subject(ctx, request),
         mail_id=mail_id(request, uuid.uuid4().hex[:12]),
         in_reply_to=mail_id(request),
         reply_key=request.number,
@@ -174,6 +171,12 @@ async def enqueue_partner(
         link_role=LinkRole.PARTNER,
         dedupe_key=dedupe_key,
     )
+
+
+def _thread_subject(ctx: TicketContext, request: Request) -> str:
+    """The subject of an e-mail in a request's thread (a reply to its card)."""
+    t = ctx.partner_t()
+    return "Re: " + t.gettext("Request {number} from the Quartiersbot").format(number=request.number)
 
 
 async def note_in_thread(
@@ -190,6 +193,33 @@ async def note_in_thread(
     partner's, after a hand-over)."""
     html = render.thread_note(ctx.partner_t(), kind, request.number, **values)
     await enqueue_partner(session, ctx, request, html, partner_id=partner_id, dedupe_key=dedupe_key)
+
+
+async def note_deleted(session: AsyncSession, ctx: TicketContext, request: Request) -> None:
+    """/delete, before `request` goes: the note that its resident deleted their data, in the thread of its
+    partner, if the card reached them. Addressed now (a reply to the card, by its message id), with no link to
+    the request: nothing of the request is left when it is sent."""
+    dest = await partner_destination(session, ctx, request.partner_id)
+    if dest is None:
+        return
+    card = None
+    if dest.channel is Channel.TELEGRAM:
+        card = await store.card_message_id(session, request.id, int(dest.target))
+        if card is None:
+            return  # the card is not out yet: it goes with the resident's data
+    elif not await store.reached_partner(session, request):
+        return
+    await outbox.enqueue(
+        session,
+        dest,
+        render.thread_note(ctx.partner_t(), "deleted", request.number),
+        audience=Audience.PARTNER,
+        subject=_thread_subject(ctx, request),
+        mail_id=mail_id(request, uuid.uuid4().hex[:12]),
+        in_reply_to=mail_id(request),
+        reply_to_message_id=card,
+        partner_id=request.partner_id,
+    )
 
 
 async def enqueue_resident(
@@ -219,7 +249,13 @@ async def enqueue_resident(
 
 
 async def reply_in_group(
-    session: AsyncSession, chat_id: int, message_id: int, html: str, *, request_id: int, dedupe_key: str
+    session: AsyncSession,
+    chat_id: int,
+    message_id: int,
+    html: str,
+    *,
+    request_id: int | None,
+    dedupe_key: str,
 ) -> None:
     """A note in a partner group, replying to the message (`message_id`) it is about."""
     await outbox.enqueue(

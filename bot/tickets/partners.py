@@ -1,6 +1,7 @@
 """Partner actions on a request card: take on, close, hand over to another partner (also the bot's own
-re-routing when a partner cannot be reached). Each function works in the caller's transaction;
-`bot.tickets.desk` owns them."""
+re-routing when a partner cannot be reached), and what partners keep of a request whose resident deleted
+their data. Each function works in the caller's transaction; `bot.tickets.desk` owns them (and
+`bot.residents` the one of /delete)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
+from bot.tickets.notify import enqueue_card, enqueue_resident, note_deleted, note_in_thread, tell_resident
 from bot.tickets.routing import partner_chat_ids, partner_destination
 
 logger = logging.getLogger(__name__)
@@ -44,17 +45,34 @@ async def _actionable(
     chat_id: int | None,
     if_final: Outcome,
 ) -> Request | Result:
-    """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: unknown,
-    pressed in another partner's chat, or already final (`if_final`). Without a chat (the bot itself
-    re-routes) there is no chat to check."""
+    """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: deleted by its
+    resident, unknown, pressed in another partner's chat, or already final (`if_final`). Without a chat (the
+    bot itself re-routes) there is no chat to check."""
     request = await session.get(Request, request_id)
     if request is None:
-        return Result(Outcome.NOT_FOUND)
+        return await _gone(session, request_id, chat_id)
     if chat_id is not None and chat_id not in await partner_chat_ids(session, ctx, request):
         return Result(Outcome.WRONG_CHAT, request)
     if request.status.is_final:
         return Result(if_final, request)
     return request
+
+
+async def _gone(session: AsyncSession, request_id: int, chat_id: int | None) -> Result:
+    """Why a button in chat `chat_id` finds no request `request_id`: its resident deleted their data (the
+    chat had its card), or there never was one there."""
+    if chat_id is not None and await store.deleted_request_number(session, chat_id, request_id=request_id):
+        return Result(Outcome.DELETED)
+    return Result(Outcome.NOT_FOUND)
+
+
+async def resident_deleted(session: AsyncSession, ctx: TicketContext, resident_id: int) -> None:
+    """/delete, in its transaction before the resident's rows go: the partner chats remember which of their
+    messages belonged to the resident's requests (a reply or a button there learns what happened), and the
+    partner of each open request is told in its thread."""
+    await store.remember_deleted(session, resident_id)
+    for request in await store.list_open_requests(session, resident_id):
+        await note_deleted(session, ctx, request)
 
 
 async def take_on(
@@ -243,6 +261,8 @@ async def reopen(
     """Open a closed request again: by its partner (the card's button in `chat_id`) or by its resident
     (`resident_id`). The other side is told; the resident's next messages go to it (conversation)."""
     request = await session.get(Request, request_id)
+    if request is None and resident_id is None:
+        return await _gone(session, request_id, chat_id)
     if request is None or (resident_id is not None and request.resident_id != resident_id):
         return Result(Outcome.NOT_FOUND)
     if resident_id is None and (

@@ -197,7 +197,8 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     is the bot's own (`replied_bot_text`, its text or caption), the request number in it decides: a copy
     the bot sent again after a timeout, whose first copy arrived anyway, still leads to its request.
     Refused (with an explanation in the group): anonymous admins / channel posts, groups that are not the
-    request's partner, closed or withdrawn requests. Not a reply to a thread message: NOT_FOUND, say nothing.
+    request's partner, closed or withdrawn requests, requests whose resident deleted their data (DELETED).
+    Not a reply to a thread message: NOT_FOUND, say nothing.
     Processing the same message (or the same edit) again changes nothing.
     """
     link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
@@ -213,7 +214,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     else:
         request = None
     if request is None:
-        return Result(Outcome.NOT_FOUND)
+        return await _reply_to_deleted(session, ctx, message)
     if (
         not message.edited
         and await store.get_thread_link(session, message.chat_id, message.message_id) is not None
@@ -272,6 +273,21 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     staff = message.staff_name if ctx.show_staff_names else None
     await _to_resident(session, ctx, request, relayed, effect, staff, message.edited)
     return Result(Outcome.OK, request)
+
+
+async def _reply_to_deleted(session: AsyncSession, ctx: TicketContext, message: GroupMessage) -> Result:
+    """A reply in a partner group to no request: if it answers a message of a request whose resident deleted
+    their data, the group is told (once per message, edits included); otherwise NOT_FOUND, say nothing."""
+    chat_id, replied = message.chat_id, message.reply_to_message_id
+    number = await store.deleted_request_number(session, chat_id, message_id=replied)
+    if number is None:
+        return Result(Outcome.NOT_FOUND)
+    told = f"{PARTNER_MESSAGE_KEY}{chat_id}:{message.message_id}:refusal"
+    if await store.outbox_key_exists(session, told):
+        return Result(Outcome.DUPLICATE)
+    html = partner_render.refusal_note(ctx.partner_t(), Outcome.DELETED.value, number)
+    await reply_in_group(session, chat_id, message.message_id, html, request_id=None, dedupe_key=told)
+    return Result(Outcome.DELETED)
 
 
 async def email_reply(

@@ -1,8 +1,9 @@
 """Answer statistics: 'did this help?' votes and questions the bot could not answer.
 
 A vote keeps who gave it, so that it counts once per resident and entry (a second tap changes it); it is
-theirs: /mydata shows it, /delete removes it, and staff only ever see the counts. Unanswered questions have
-no column that identifies a resident: staff see what was asked, not who asked.
+theirs: /mydata shows it, /delete removes it, and staff only ever see the counts. An unanswered question is
+theirs too (/mydata, /delete), stored without phone numbers and e-mail addresses (`bot.feedback`); staff see
+what was asked, never who asked.
 """
 
 from datetime import datetime
@@ -36,6 +37,10 @@ class UnansweredQuestion(Base):
     __tablename__ = "unanswered_questions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Who asked, for /mydata and /delete only. (None: a resident's question is never stored without it.)
+    resident_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("residents.telegram_id", ondelete="CASCADE"), default=None, index=True
+    )
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16))
     district: Mapped[str | None] = mapped_column(String(40), default=None)

@@ -144,6 +144,21 @@ class ThreadLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class DeletedRequestLink(Base):
+    """A partner-side message of a request whose resident deleted their data (/delete): a reply to it, or a
+    button under it, is told so instead of nothing. Only the request's number and where its messages are;
+    nothing of the resident. Kept as long as a finished request would have been."""
+
+    __tablename__ = "deleted_request_links"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # The deleted request's id, as its card's buttons carry it (no foreign key: the request is gone).
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class Dialogue(Base):
     """A resident's request dialogue in progress (one per resident); survives restarts."""
 

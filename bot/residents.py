@@ -247,7 +247,8 @@ class ResidentService:
                 resident.language = language
                 resident.language_confirmed = True
 
-    async def choose_district(self, telegram_id: int, district: str) -> None:
+    async def choose_district(self, telegram_id: int, district: str | None) -> None:
+        """The resident picked their district; None: they do not know it (it stays unknown)."""
         async with self._database.transaction() as session:
             resident = await session.get(Resident, telegram_id)
             if resident is not None:

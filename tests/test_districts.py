@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.storage.models import Resident
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, skip_questions
 
@@ -114,3 +115,27 @@ async def test_a_general_request_goes_to_the_office_of_the_residents_district(bo
 
     olga = await resident_in(bot, "Ost- und Westsiedlung")
     assert "Fredenberg" not in await consent_after(olga, "Frage stellen", "Wann ist offen?")
+
+
+async def test_a_resident_who_does_not_know_their_district_sees_both_districts_and_can_choose_later(
+    bot: BotHarness,
+) -> None:
+    nora = await resident_in(bot, "Weiß ich nicht")
+    menu = nora.last()
+    assert "🏘 Stadtteil wählen" in menu.labels  # not "Ost- und Westsiedlung", which she did not choose
+    topics = [b for b in menu.flat_buttons if str(b.get("callback_data", "")).startswith("topic:")]
+    assert len(topics) == len(bot.services.content.catalogue.topics)
+    # The offers of both districts: the Fredenberg office and the Ost- und Westsiedlung's helper tandems.
+    await nora.tap("Mitmachen")
+    listed = offer_ids(nora.last().flat_buttons)
+    while "▶️" in nora.last().labels:
+        await nora.tap("▶️")
+        listed |= offer_ids(nora.last().flat_buttons)
+    assert {"fredenberg", "helfer-tandem-mitmachen"} <= listed
+    async with bot.services.database.sessions() as session:
+        resident = await session.get(Resident, nora.user_id)
+    assert resident is not None and resident.district is None
+    await nora.send("/district")
+    assert not any(label.startswith("✓") for label in nora.last().labels)
+    await nora.tap("Fredenberg")
+    assert "🏘 Fredenberg" in nora.last().labels

@@ -68,23 +68,21 @@ async def choose_language(update: Update, context: Context) -> None:
 
 
 async def district_command(update: Update, context: Context) -> None:
-    """/district and the 🏘 button: the district picker with the current district ticked."""
+    """/district and the 🏘 button: the district picker with the current district ticked (none while the
+    resident does not know theirs)."""
     await answer_query(update.callback_query)
     catalogue = context.services.content.catalogue
-    current = context.district or catalogue.default_district_id
-    await show(update, context, *screens.district_screen(context.t, catalogue.districts, current))
+    await show(update, context, *screens.district_screen(context.t, catalogue.districts, context.district))
 
 
 async def choose_district(update: Update, context: Context) -> None:
-    """A tap on a district (or "I don't know", which means the default district)."""
+    """A tap on a district, or on "I don't know": then the district stays unknown and the screens show what
+    is there for every district (and the language picker asks again next time)."""
     if (press := button_press(update)) is None or context.user_data is None:
         return
     query, user, callback = press
-    catalogue = context.services.content.catalogue
-    district = callback.arg(0)
-    if district == "-":
-        district = catalogue.default_district_id
-    if district not in catalogue.districts:
+    district: str | None = None if callback.arg(0) == "-" else callback.arg(0)
+    if district is not None and district not in context.services.content.catalogue.districts:
         await stale_button(update, context)
         return
     await context.services.residents.choose_district(user.id, district)

@@ -107,8 +107,12 @@ def main_menu_screen(
     ]
     rows = [*rows_of(topic_buttons, 2), [("💬 " + t.gettext("Ask a question"), encode("ask"))]]
     if len(catalogue.districts) > 1:
-        shown = catalogue.districts[district or catalogue.default_district_id]
-        rows.append([("🏘 " + localized(shown.name, t.lang), encode("district"))])
+        # A resident who does not know their district sees everything, and a way to choose one.
+        if district is None:
+            shown = t.gettext("Choose your neighbourhood")
+        else:
+            shown = localized(catalogue.districts[district].name, t.lang)
+        rows.append([("🏘 " + shown, encode("district"))])
     rows.append(
         [("🌐 " + t.gettext("Language"), encode("language")), ("🆘 " + t.gettext("Emergency"), encode("sos"))]
     )

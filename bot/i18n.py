@@ -52,6 +52,17 @@ def isolate_digits(text: str) -> str:
     return _LTR_RUN.sub(lambda match: f"{LRI}{match[0]}{PDI}", text)
 
 
+# A bot command in a sentence ("open /requests"), not a path or a link's part (no letter, '/' or ':'
+# before it), unless already isolated.
+_COMMAND = re.compile(r"(?<![\w/:\u2066\u2068])/[a-z_]+\b")
+
+
+def isolate_commands(text: str) -> str:
+    """Wrap every /command in LRI…PDI: in right-to-left prose its slash would otherwise be shown at its
+    other end ("requests/")."""
+    return _COMMAND.sub(lambda match: f"{LRI}{match[0]}{PDI}", text)
+
+
 def babel_locale(lang: str) -> Locale:
     """The CLDR locale used for dates and plurals; plain German formats like German."""
     return Locale.parse(language(lang).babel_locale)
@@ -94,10 +105,15 @@ class Translator:
         return name or LANGUAGE_NAMES.get(code, code)
 
     def gettext(self, message: str) -> str:
-        return self.translations.gettext(message)
+        """`message` in this resident's language; its /commands isolated in right-to-left text (here, where
+        every sentence of the bot passes, so a translator never types invisible characters)."""
+        return self._directed(self.translations.gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.translations.ngettext(singular, plural, n)
+        return self._directed(self.translations.ngettext(singular, plural, n))
+
+    def _directed(self, sentence: str) -> str:
+        return isolate_commands(sentence) if self.rtl else sentence
 
     def html(self, message: str, /, **values: object) -> str:
         """`message` translated for Telegram HTML: the sentence escaped once, every value escaped on
@@ -120,12 +136,17 @@ class Translator:
 
     def format_datetime(self, value: datetime, fmt: str = "medium") -> str:
         day = _format_date(_in_berlin(value).date(), format=fmt, locale=self.locale)
-        return self.isolate(f"{day}, {self._clock(value)}")
+        return self.isolate(self._date_and_time(day, value, fmt))
 
     def format_when(self, value: datetime) -> str:
         """Weekday, day and month with the time, short enough for a button ("Sa., 12. Dez., 15:00")."""
         day = _format_skeleton("MMMEd", _in_berlin(value), locale=self.locale)
-        return self.isolate(f"{day}, {self._clock(value)}")
+        return self.isolate(self._date_and_time(day, value, "short"))
+
+    def _date_and_time(self, day: str, value: datetime, fmt: str) -> str:
+        """`day` and the time of `value` joined as the locale joins them (CLDR's date-time pattern `fmt`):
+        Arabic and Farsi with their own comma "،", Turkish with none, Farsi's long forms with "ساعت"."""
+        return str(self.locale.datetime_formats[fmt]).format(self._clock(value), day)
 
     def _clock(self, value: time | datetime) -> str:
         if isinstance(value, datetime):

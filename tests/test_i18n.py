@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import get_args
@@ -9,6 +10,7 @@ from typing import get_args
 import pytest
 import snowballstemmer
 from babel import Locale
+from babel.messages.pofile import read_po
 
 from bot.i18n import FSI, PDI, I18n
 from bot.languages import LANGUAGES, REGISTRY, Lang, counts_as, same_language
@@ -85,3 +87,22 @@ def test_the_default_language_setting_decides_for_unsupported_telegram_languages
     assert i18n.negotiate("pt-BR") == "en"
     assert i18n.negotiate("tr") == "tr"
     assert i18n.translator("xx").lang == "en"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_dates_in_arabic_and_farsi_are_not_joined_with_a_latin_comma(lang: str) -> None:
+    t = I18n(ROOT / "locales").translator(lang)
+    # CLDR's own pattern joins them: Arabic and Farsi with "،", never "الأربعاء، 17 فبراير, 5:00 م".
+    for shown in (t.format_datetime(datetime(2027, 2, 17, 17)), t.format_when(datetime(2027, 2, 17, 17))):
+        assert "," not in shown, shown
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_commands_inside_arabic_and_farsi_sentences_keep_their_slash_in_front(lang: str) -> None:
+    # Unisolated, "افتح /requests واضغط" shows as "requests/" in a right-to-left line.
+    t = I18n(ROOT / "locales").translator(lang)
+    with (ROOT / "locales" / lang / "LC_MESSAGES" / "bot.po").open("rb") as handle:
+        msgids = [m.id for m in read_po(handle) if isinstance(m.id, str) and re.search(r"/[a-z]+", m.id)]
+    unisolated = re.compile(r"(?<![\u2066\u2068\u200e])/[a-z]+")  # a /command not after LRI, FSI or LRM
+    bare = [shown for shown in map(t.gettext, msgids) if unisolated.search(shown)]
+    assert not bare, bare

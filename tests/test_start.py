@@ -99,3 +99,9 @@ async def test_latin_names_are_isolated_in_right_to_left_text(bot: BotHarness) -
     amal = bot.resident("Amal", lang="ar")
     await amal.send("/start")
     assert "\u2068Amal\u2069" in (amal.last().text or "")
+
+
+async def test_commands_in_arabic_sentences_keep_their_slash_in_front(bot: BotHarness) -> None:
+    amal = bot.resident("Amal", lang="ar")
+    await amal.send("/gibtsnicht")
+    assert "\u2066/help\u2069" in (amal.last().text or "")  # not shown as "help/"

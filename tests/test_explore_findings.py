@@ -10,20 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.harness import BotHarness
-
 pytestmark = pytest.mark.screens
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
-
-
-@pytest.mark.xfail(strict=True, reason="no /hilfe alias, while /sprache, /anfragen, /loeschen … exist")
-async def test_hilfe_is_the_german_alias_of_help(bot: BotHarness) -> None:
-    anna = bot.resident("Anna", lang="de")
-    await anna.send("/help")
-    help_text = anna.last().text
-    await anna.send("/hilfe")
-    assert anna.last().text == help_text
 
 
 @pytest.mark.xfail(strict=True, reason="calls for help in German/English and 'SOS' show no emergency numbers")

@@ -67,6 +67,32 @@ async def test_language_can_be_changed_any_time(bot: BotHarness) -> None:
     assert karim.last().text != bot.services.i18n.translator("de").gettext("How I can help")
 
 
+async def test_hilfe_is_the_german_alias_of_help(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/help")
+    help_text = anna.last().text
+    await anna.send("/hilfe")
+    assert anna.last().text == help_text
+
+
+async def test_a_posters_link_to_an_entry_that_is_gone_says_so_before_the_menu(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="tr")
+    await anna.send("/start")
+    await anna.tap("Türkçe")
+    await anna.tap("Fredenberg")
+    await anna.send("/start o_gibtsnicht")
+    gone = bot.services.i18n.translator("tr").gettext(
+        "This link leads to something that is no longer available. Perhaps you will find something similar "
+        "in the menu."
+    )
+    screen = anna.last()
+    assert (screen.text or "").startswith("ℹ️ " + gone)
+    assert any(label.startswith("🆘") for label in screen.labels)  # then the menu, as for /start
+    # Any other payload (not a poster's link) just greets.
+    await anna.send("/start hallo")
+    assert "ℹ️" not in (anna.last().text or "")
+
+
 async def test_unknown_command_sticker_and_stale_button_get_friendly_answers(bot: BotHarness) -> None:
     anna = bot.resident("Anna", lang="de")
     await anna.send("/gibtsnicht")

@@ -40,7 +40,7 @@ def register(app: AppType) -> None:
     # Commands in the resident's private chat.
     app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))
     app.add_handler(CommandHandler(["menu", "menue"], start.menu, filters=PRIVATE))
-    app.add_handler(CommandHandler("help", start.help_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["help", "hilfe"], start.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["district", "stadtteil"], start.district_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))

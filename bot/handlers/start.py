@@ -12,18 +12,23 @@ from bot.handlers.context import Context
 from bot.handlers.menu import open_deep_link
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import start as screens
+from bot.render.callback import parse_deep_link
 from bot.render.keyboards import back_to_menu
 from bot.render.personal_data import file_caption, file_name, personal_data_json, personal_data_text
 
 
 async def start(update: Update, context: Context) -> None:
     """/start: greet; a new resident confirms their language first, a known one gets the menu."""
-    # A poster's link (t.me/<bot>?start=o_<offer>) opens its entry; an unknown one greets as usual.
-    if context.args and await open_deep_link(update, context, context.args[0]):
+    # A poster's link (t.me/<bot>?start=o_<offer>) opens its entry; one to an entry the content no longer
+    # has says so first, then greets as usual (as does any other payload).
+    payload = context.args[0] if context.args else None
+    if payload and await open_deep_link(update, context, payload):
         return
     user = update.effective_user
     t = context.t
     welcome = screens.welcome(t, user.first_name if user else None)
+    if payload and parse_deep_link(payload) is not None:
+        welcome = f"{screens.link_gone(t)}\n\n{welcome}"
     if context.user_data is not None and not context.user_data.language_confirmed:
         await show(update, context, *screens.language_screen(t, context.services.i18n.languages, welcome))
         return

@@ -28,6 +28,14 @@ def welcome(t: Translator, first_name: str | None) -> str:
     return f"{greeting}\n{intro}"
 
 
+def link_gone(t: Translator) -> str:
+    """Before the greeting, when a poster's link (`/start o_<offer>`) names an entry that is gone."""
+    return "ℹ️ " + t.html(
+        "This link leads to something that is no longer available. Perhaps you will find something similar "
+        "in the menu."
+    )
+
+
 def help_screen(t: Translator, commands: Sequence[tuple[str, str]]) -> Screen:
     """/help: what the bot can do, in short sentences, and the commands of Telegram's menu."""
     lines = [

@@ -11,7 +11,7 @@ import pytest
 from bot.content.models import TargetGroup
 from bot.languages import Lang
 from bot.render.callback import MAX_BYTES, Origin, with_origin
-from bot.render.screens import TARGET_GROUPS
+from bot.render.screens import TARGET_GROUPS, shorten
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness
 
@@ -208,3 +208,17 @@ async def test_an_offer_says_whom_it_is_for_in_the_residents_language(
 
 def test_every_target_group_the_content_may_name_has_a_name_residents_read() -> None:
     assert set(TARGET_GROUPS) | {"everyone"} == set(get_args(TargetGroup))
+
+
+async def test_a_long_label_ends_after_a_whole_word_with_an_ellipsis(bot: BotHarness) -> None:
+    olga = await confirmed_resident(bot, "Olga", "ru")
+    await olga.send("/start f_briefe-von-aemtern")  # links the Quartiersmanagement's long Russian name
+    labels = olga.last().labels
+    assert "🏢 Квартальный менеджмент (Quartiersmanagement) Ост- и…" in labels  # not "… Ост- и Вестзи"
+    assert all(len(label) <= 60 for label in labels)
+
+
+def test_a_shortened_right_to_left_label_closes_the_isolate_it_cut_into() -> None:
+    shown = shorten("📅 \u2068الأربعاء، 17 فبراير، 5:00 م\u2069 · " + "طويل " * 20, 20)
+    assert shown == "📅 \u2068الأربعاء، 17\u2069…"
+    assert shorten("Donaudampfschifffahrtsgesellschaftskapitän", 10) == "Donaudamp…"  # one word: cut in it

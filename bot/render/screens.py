@@ -31,7 +31,7 @@ from bot.content.models import (
     pick,
     public_holiday,
 )
-from bot.i18n import LANGUAGE_NAMES, Translator, isolate_digits
+from bot.i18n import LANGUAGE_NAMES, PDI, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, N_, same_language
 from bot.render.callback import Origin, encode, ref, with_origin
 from bot.render.keyboards import Button, Screen, nav_row
@@ -135,9 +135,27 @@ def hit_rows(
 ) -> list[list[Button]]:
     """A button for each entry, on the screen `came_from` (where the entry's Back returns)."""
     return [
-        [entry_button(entry_label(t, catalogue, kind, entry_id)[:60], kind, entry_id, came_from)]
+        [entry_button(shorten(entry_label(t, catalogue, kind, entry_id), 60), kind, entry_id, came_from)]
         for kind, entry_id in hits
     ]
+
+
+_ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068")
+
+
+def shorten(label: str, limit: int) -> str:
+    """`label` in at most `limit` characters: cut after the last whole word that fits, with "…" (a bidi
+    isolate the cut leaves open is closed, so the "…" stays where it belongs in right-to-left labels)."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    if label[limit - 1].isspace() or " " not in cut:
+        kept = cut  # a cut at a word's end, or one word longer than the limit
+    else:
+        kept = cut[: cut.rindex(" ")]
+    kept = kept.rstrip(" ,;:–-·(")
+    unclosed = len(kept) - len(kept.translate(_ISOLATES)) - kept.count(PDI)
+    return kept + PDI * max(unclosed, 0) + "…"
 
 
 # --- helpers for times and places ---------------------------------------------------------------------
@@ -311,12 +329,12 @@ def topic_screen(
     topic = catalogue.topics[topic_id]
     # Telegram's apps shorten long labels themselves; the cut only keeps runaway titles in check.
     items = [
-        (entry_label(t, catalogue, kind, entry_id)[:90], kind, entry_id)
+        (shorten(entry_label(t, catalogue, kind, entry_id), 90), kind, entry_id)
         for kind, entry_id in topic_entries(catalogue, topic_id, district, now)
     ]
     if not items:  # a topic without entries lists the district's partners
         items = [
-            (w.plain(partner.name)[:90], "partner", pid)
+            (shorten(w.plain(partner.name), 90), "partner", pid)
             for pid, partner in catalogue.partners.items()
             if partner.serves_district(district)
         ]

@@ -106,6 +106,12 @@ def run_ask(
                         json.dumps({"line": number, "error": 'expected {"q": ..., "lang": ...}'}) + "\n"
                     )
                     continue
+                if q_lang not in LANGUAGES:
+                    # Refused as --lang refuses it: an answer for a language the bot does not speak would
+                    # be scored as if it did (a typo like "de_simple" silently searched as German).
+                    error = f"unknown language {q_lang!r}, expected one of: {', '.join(LANGUAGES)}"
+                    out.write(json.dumps({"line": number, "error": error}, ensure_ascii=False) + "\n")
+                    continue
                 result = engine.answer(q, q_lang, item.get("district", district))
                 out.write(json.dumps(result_json(q, q_lang, result), ensure_ascii=False) + "\n")
         return 0

@@ -76,6 +76,21 @@ def test_ask_batch_scores_many_questions_in_one_process_and_flags_emergencies(
     assert answers[4]["error"]
 
 
+def test_ask_batch_refuses_a_line_in_a_language_the_bot_does_not_speak(tmp_path: Path) -> None:
+    lines = [
+        {"q": "Deutschkurs", "lang": "de_simple"},
+        {"q": "Deutschkurs", "lang": "xx"},
+        {"q": "Deutschkurs"},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines)
+    result = run_cli_here(tmp_path, "ask", "--batch", "-", "--lang", "de-simple", stdin=stdin)
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert answers[0] == {"line": 1, "error": answers[0]["error"]} and "'de_simple'" in answers[0]["error"]
+    assert "de-simple" in answers[0]["error"]  # the code it meant
+    assert answers[1]["line"] == 2 and "'xx'" in answers[1]["error"]
+    assert answers[2]["lang"] == "de-simple" and "answer" in answers[2]  # --lang for lines without one
+
+
 def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

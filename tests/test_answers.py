@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
-from tests.harness import ROOT, BotHarness, skip_questions
+from tests.harness import ROOT, BotHarness, fill_in_request, skip_questions
 from tests.telegram_html import html_problems
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
@@ -344,3 +344,16 @@ async def test_phone_numbers_and_addresses_are_isolated_for_arabic_and_farsi(bot
             bot.services.i18n.translator("de"), catalogue, "quartiersmanagement", TUESDAY_MORNING
         )
         assert "\u2068" not in text_de
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_the_texts_name_the_send_button_as_the_button_reads(bot: BotHarness, lang: str) -> None:
+    """The FAQ and the privacy notice tell residents to tap “Send”: with the word on the button."""
+    resident = bot.resident("Sam", lang="de")
+    await resident.send("/language")
+    await resident.tap(LANGUAGE_NAMES[lang])
+    await fill_in_request(resident, "briefe-aemter", "Ich verstehe einen Brief nicht")
+    send = next(label for label in resident.last().labels if label.startswith("✅ ")).removeprefix("✅ ")
+    for texts_naming_it in ("/start f_anmeldung", "/start f_datenschutz", "/privacy"):
+        await resident.send(texts_naming_it)
+        assert escape(send) in (resident.last().text or ""), texts_naming_it

@@ -24,7 +24,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
-from bot.languages import LANGUAGES, REGISTRY, counts_as, language
+from bot.languages import LANGUAGES, N_, REGISTRY, counts_as, language
 
 DEFAULT_LANGUAGE = "de"
 TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -61,6 +61,17 @@ def isolate_commands(text: str) -> str:
     """Wrap every /command in LRI…PDI: in right-to-left prose its slash would otherwise be shown at its
     other end ("requests/")."""
     return _COMMAND.sub(lambda match: f"{LRI}{match[0]}{PDI}", text)
+
+
+LANGUAGE_WORD = N_("Language")
+"""The 🌐 button's label."""
+CHANGE_LANGUAGE = N_("change the language")
+"""/language's description in Telegram's command list."""
+
+
+def _bare(text: str) -> str:
+    """`text` without case, emoji, punctuation and extra spaces, for comparing a short message."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
 def babel_locale(lang: str) -> Locale:
@@ -194,6 +205,23 @@ class I18n:
             base = self._translators.get(counts_as(lang))
             if base is not None and base is not translator:
                 translator.translations.add_fallback(base.translations)
+        # What a resident who cannot read the bot's language types to change it: a language's own name, or
+        # "language" / "change the language" in any of the bot's languages (as the menu's button and
+        # Telegram's command list say it).
+        self._asking_for_language = {
+            _bare(phrase)
+            for lang in self.languages
+            for phrase in (
+                LANGUAGE_NAMES[lang],
+                self._translators[lang].gettext(LANGUAGE_WORD),
+                self._translators[lang].gettext(CHANGE_LANGUAGE),
+            )
+        }
+
+    def asks_for_language(self, text: str) -> bool:
+        """Whether a message is only a language's name or the word for language ("العربية", "Türkçe",
+        "Sprache", "dil", "Sprache ändern"): the resident wants the language picker."""
+        return _bare(text) in self._asking_for_language
 
     def translator(self, lang: str | None) -> Translator:
         return self._translators.get(lang or self.default) or self._translators[self.default]

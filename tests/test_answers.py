@@ -173,7 +173,11 @@ async def test_a_question_without_answer_offers_a_person_and_is_kept_for_the_res
     reply = anna.last()
     t = bot.services.i18n.translator("de")
     assert escape(t.gettext("I don't know the answer to this.")) in (reply.text or "")
-    assert reply.labels == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+    assert reply.labels == [
+        "🙋 " + t.gettext("Ask a person"),
+        "🌐 " + t.gettext("Language"),
+        "🏠 " + t.gettext("Menu"),
+    ]
     async with bot.services.database.sessions() as session:
         kept = (await session.execute(select(UnansweredQuestion))).scalars().all()
     # Hers (for /mydata and /delete), without her phone number.

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.storage.models import Resident
-from tests.harness import BotHarness
+from tests.harness import BotHarness, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -131,3 +131,41 @@ async def test_commands_in_arabic_sentences_keep_their_slash_in_front(bot: BotHa
     amal = bot.resident("Amal", lang="ar")
     await amal.send("/gibtsnicht")
     assert "\u2066/help\u2069" in (amal.last().text or "")  # not shown as "help/"
+
+
+async def test_a_resident_writing_arabic_to_a_german_bot_finds_the_way_to_arabic(bot: BotHarness) -> None:
+    # Her phone is set to German; she writes Arabic and cannot read the German "I don't know".
+    amal = bot.resident("Amal", lang="de")
+    await amal.send("/start")
+    await amal.tap("Deutsch")
+    await amal.tap("Fredenberg")
+    await amal.send("هل يوجد دورة لغة ألمانية للنساء؟")
+    assert "🌐 Sprache" in amal.last().labels
+    await amal.tap("🌐")
+    await amal.tap("العربية")
+    assert amal.last().text == bot.services.i18n.translator("ar").gettext(
+        "What can I help you with? Choose a topic or just write your question."
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["العربية", "Türkçe", "Русский", "english", "Deutsch", "Sprache ändern", "dil"]
+)
+async def test_a_message_naming_a_language_opens_the_language_picker(bot: BotHarness, typed: str) -> None:
+    amal = bot.resident("Amal", lang="de")
+    await amal.send("/start")
+    await amal.tap("Deutsch")
+    await amal.tap("Fredenberg")
+    await amal.send(typed)
+    assert amal.last().labels[0] == "✓ Deutsch" and "فارسی" in amal.last().labels
+
+
+async def test_a_language_named_as_a_requests_message_stays_the_message(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("/start o_briefe-aemter")
+    await ayse.tap("✋")
+    await skip_questions(ayse)
+    await ayse.send("Türkçe")  # e.g. the language she wants to be answered in
+    still_writing = ayse.last()  # "Got it. You can add something or tap “Done”."
+    assert "✓ Türkçe" not in still_writing.labels
+    assert any(b["callback_data"].startswith("dlg:") for b in still_writing.flat_buttons)

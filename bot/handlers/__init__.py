@@ -16,6 +16,7 @@ from bot.render.callback import pattern
 
 PRIVATE = filters.ChatType.PRIVATE
 FILES = filters.PHOTO | filters.VOICE | filters.Document.ALL
+TEXT_MESSAGE = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 
 def on_button(
@@ -36,6 +37,8 @@ def register(app: AppType) -> None:
     app.add_handler(TypeHandler(Update, common.check_button_chat), group=-15)
     # Group -5: navigation (/start, a command, a menu tap) parks a running request draft.
     app.add_handler(TypeHandler(Update, requests.park_on_navigation), group=-5)
+    # Group -1: a message that only names a language opens the language picker (outside a request).
+    app.add_handler(MessageHandler(PRIVATE & TEXT_MESSAGE, start.language_by_name), group=-1)
 
     # Commands in the resident's private chat.
     app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))

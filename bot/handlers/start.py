@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import COMMANDS
 from bot.delivery.outbox import markup
@@ -49,6 +50,20 @@ async def language_command(update: Update, context: Context) -> None:
     """/language and the 🌐 button: show the picker."""
     await answer_query(update.callback_query)
     await show(update, context, *screens.language_screen(context.t, context.services.i18n.languages))
+
+
+async def language_by_name(update: Update, context: Context) -> None:
+    """Group -1: a message that only names a language ("العربية", "Türkçe", "Sprache", "dil") opens the
+    language picker, for a resident who cannot read the language the bot writes in. Not while a request
+    is being written or a partner is in the conversation: there it may be an answer."""
+    message = update.message
+    data = context.user_data
+    if message is None or not message.text or data is None or data.drafting or data.conversing:
+        return
+    if not context.services.i18n.asks_for_language(message.text):
+        return
+    await language_command(update, context)
+    raise ApplicationHandlerStop
 
 
 async def choose_language(update: Update, context: Context) -> None:

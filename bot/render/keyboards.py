@@ -27,3 +27,8 @@ def nav_row(t: Translator, back: str | None = None) -> list[Button]:
 
 def back_to_menu(t: Translator) -> Keyboard:
     return [nav_row(t)]
+
+
+def language_button(t: Translator) -> Button:
+    """🌐 to the language picker: in the main menu, and where a resident may not read the bot's language."""
+    return ("🌐 " + t.gettext("Language"), encode("language"))

@@ -34,7 +34,7 @@ from bot.content.models import (
 from bot.i18n import LANGUAGE_NAMES, PDI, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, N_, same_language
 from bot.render.callback import Origin, encode, ref, with_origin
-from bot.render.keyboards import Button, Screen, nav_row
+from bot.render.keyboards import Button, Screen, language_button, nav_row
 
 PAGE_SIZE = 6
 
@@ -117,6 +117,12 @@ def person_button(t: Translator, origin: str) -> Button:
 
 def person_and_menu(t: Translator, origin: str = "q") -> list[list[Button]]:
     return [[person_button(t, origin)], nav_row(t)]
+
+
+def person_language_and_menu(t: Translator) -> list[list[Button]]:
+    """Under an answer that did not understand the question: a person, and 🌐 for a resident who wrote in
+    another language than the bot's (German on the phone, Arabic in the chat) and cannot read this one."""
+    return [[person_button(t, "q")], [language_button(t), *nav_row(t)]]
 
 
 def map_rows(t: Translator, catalogue: Catalogue, place_id: str | None) -> list[list[Button]]:
@@ -580,7 +586,7 @@ def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]
     """“Is it one of these?”: the search's best entries (Back from each returns here)."""
     return t.html("I am not sure what you mean. Is it one of these?"), [
         *hit_rows(t, catalogue, hits, Origin.of("alternatives", hits)),
-        *person_and_menu(t),
+        *person_language_and_menu(t),
     ]
 
 
@@ -591,7 +597,7 @@ def unknown_screen(t: Translator) -> Screen:
     offer = t.html(
         "A person from the neighbourhood team can help. Tap “Ask a person” and I will pass your question on."
     )
-    return f"{head}\n\n{offer}", person_and_menu(t)
+    return f"{head}\n\n{offer}", person_language_and_menu(t)
 
 
 def not_found_screen(t: Translator, reason: str | None) -> Screen:
@@ -603,7 +609,7 @@ def not_found_screen(t: Translator, reason: str | None) -> Screen:
         text = t.html(
             "Please write your question in a few words, for example “German course with childcare”."
         )
-    return text, person_and_menu(t)
+    return text, person_language_and_menu(t)
 
 
 def not_helpful_screen(t: Translator) -> Screen:

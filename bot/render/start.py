@@ -9,7 +9,7 @@ from bot.content.catalogue import Catalogue
 from bot.content.models import District, PrivacyNotice, localized
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Screen, back_to_menu
+from bot.render.keyboards import Button, Screen, back_to_menu, language_button
 from bot.render.screens import Writer
 
 
@@ -121,9 +121,7 @@ def main_menu_screen(
         else:
             shown = localized(catalogue.districts[district].name, t.lang)
         rows.append([("🏘 " + shown, encode("district"))])
-    rows.append(
-        [("🌐 " + t.gettext("Language"), encode("language")), ("🆘 " + t.gettext("Emergency"), encode("sos"))]
-    )
+    rows.append([language_button(t), ("🆘 " + t.gettext("Emergency"), encode("sos"))])
     return (f"{lead}\n\n{question}" if lead else question), rows
 
 

@@ -47,7 +47,8 @@ async def test_a_question_that_fits_several_entries_offers_two_or_three_and_a_pe
         if str(b["callback_data"]).startswith("offer:")
     ]
     assert 2 <= len(entries) <= 3 and "offer:deutschkurs-frauen" in entries
-    assert choices.labels[-2:] == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+    way_out = ["🙋 " + t.gettext("Ask a person"), "🌐 " + t.gettext("Language"), "🏠 " + t.gettext("Menu")]
+    assert choices.labels[-3:] == way_out
     await emma.press("offer:deutschkurs-frauen", choices)
     assert "German course for women" in (emma.last().text or "")
 
@@ -60,7 +61,11 @@ async def test_an_out_of_scope_question_gets_i_dont_know_and_the_way_to_a_person
     t = bot.services.i18n.translator("ru")
     assert escape(t.gettext("I don't know the answer to this.")) in (reply.text or "")
     assert "Спросить человека" in (reply.text or "")  # the text names the button it asks to tap
-    assert reply.labels == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+    assert reply.labels == [
+        "🙋 " + t.gettext("Ask a person"),
+        "🌐 " + t.gettext("Language"),
+        "🏠 " + t.gettext("Menu"),
+    ]
     await olga.tap("🙋", reply)  # the question goes along: nobody has to type it again
     await skip_questions(olga)
     await olga.tap("✅")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.storage.models import Resident
-from tests.harness import BotHarness, skip_questions
+from tests.harness import BotHarness, fill_in_request, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -169,3 +169,26 @@ async def test_a_language_named_as_a_requests_message_stays_the_message(bot: Bot
     still_writing = ayse.last()  # "Got it. You can add something or tap “Done”."
     assert "✓ Türkçe" not in still_writing.labels
     assert any(b["callback_data"].startswith("dlg:") for b in still_writing.flat_buttons)
+
+
+async def test_start_at_the_phone_step_takes_the_share_my_number_keyboard_away(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await fill_in_request(anna, "briefe-aemter", "Ich verstehe einen Brief nicht", answer_by="📞")
+
+    def reply_keyboard() -> dict[str, object] | None:
+        """The keyboard under the resident's text field: the latest message that set or removed one."""
+        changes = [
+            m.reply_markup
+            for m in bot.telegram.bot_messages(anna.user_id)
+            if m.reply_markup and ("keyboard" in m.reply_markup or "remove_keyboard" in m.reply_markup)
+        ]
+        return changes[-1] if changes and "keyboard" in changes[-1] else None
+
+    assert reply_keyboard() is not None  # "📞 Meine Telefonnummer teilen"
+    await anna.send("/start")
+    assert reply_keyboard() is None
+    told = bot.telegram.bot_messages(anna.user_id)[-2]
+    assert told.text == "Ihre Telefonnummer wurde nicht geteilt."
+    assert anna.last().labels  # then /start's screen, as always
+    await anna.send("/help")  # nothing more to take away: said once
+    assert [m.text for m in bot.telegram.bot_messages(anna.user_id)].count(told.text) == 1

@@ -36,6 +36,11 @@ def link_gone(t: Translator) -> str:
     )
 
 
+def phone_not_shared(t: Translator) -> str:
+    """When a command leaves the step that asks for the phone number (its keyboard goes with it)."""
+    return t.html("Your phone number has not been shared.")
+
+
 def help_screen(t: Translator, commands: Sequence[tuple[str, str]]) -> Screen:
     """/help: what the bot can do, in short sentences, and the commands of Telegram's menu."""
     lines = [

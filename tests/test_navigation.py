@@ -222,3 +222,13 @@ def test_a_shortened_right_to_left_label_closes_the_isolate_it_cut_into() -> Non
     shown = shorten("📅 \u2068الأربعاء، 17 فبراير، 5:00 م\u2069 · " + "طويل " * 20, 20)
     assert shown == "📅 \u2068الأربعاء، 17\u2069…"
     assert shorten("Donaudampfschifffahrtsgesellschaftskapitän", 10) == "Donaudamp…"  # one word: cut in it
+
+
+async def test_back_to_the_emergency_screen_keeps_its_way_to_a_person_urgent(bot: BotHarness) -> None:
+    # Back from an entry listed under the emergency numbers rebuilds that screen: its "Ask a person" must
+    # still start an urgent request carrying her words (ask:sos.q), as it did before she opened the entry.
+    anna = await confirmed_resident(bot, "Anna", "de")
+    screen = anna.last()
+    await anna.press("back:" + str(Origin.of("emergency", [("offer", "briefe-aemter")])), screen)
+    assert "🆘" in (screen.text or "")
+    assert any(button["callback_data"] == "ask:sos.q" for button in screen.flat_buttons)

@@ -78,8 +78,8 @@ async def go_back(update: Update, context: Context) -> None:
     if came_from.kind == "alternatives":
         await show(update, context, *screens.alternatives_screen(context.t, catalogue, hits))
     else:
-        # Entries below the numbers come only with a question ("Ask a person" carries it).
-        await show(update, context, *screens.emergency_screen(context.t, catalogue, hits, origin="q"))
+        # Entries below the numbers come only with a question ("Ask a person" carries it, marked urgent).
+        await show(update, context, *screens.emergency_screen(context.t, catalogue, hits, origin="sos.q"))
 
 
 async def send_pin(update: Update, context: Context) -> None:

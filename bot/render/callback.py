@@ -33,7 +33,7 @@ NAMESPACES = {
     "fb": "fb:up|down:<kind>:<id>, “did this help?”",
     "signup": "signup:<offer>, start a request to sign up",
     "signup-e": "signup-e:<event>, the same for an event",
-    "ask": "ask[:<origin>], start a request to a person (origin t.<topic>, p.<partner>, f.<faq>, q; sos, sos.q: urgent)",
+    "ask": "ask[:<origin>], a request to a person (t.<topic>, p.<partner>, f.<faq>, q; urgent: sos, sos.q)",
     "dlg": "dlg:<action>:<dialogue>, a button of the request dialogue",
     "req": "req:<action>:<request>[:<partner>], the resident's /requests and the partner's card",
     "reopen": "reopen:<request>, the resident opens a recently closed request again",

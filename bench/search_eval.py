@@ -16,7 +16,9 @@ the three outcomes). What the resident *sees* is scored:
 - out of scope declined: questions with ``expect: []`` that got no confident answer (choices or "I don't
   know", as bench/eval/README.md counts it); "I don't know": those that got neither answer nor choices;
 - emergency recall: ``["emergency"]`` questions that raised the emergency screen; false alarms: the others
-  that did, and among them the everyday phrases tagged ``false_alarm``.
+  that did, and among them the everyday phrases tagged ``false_alarm``; "numbers alone": false alarms whose
+  screen lists no entry below the numbers (a hard trigger, or nothing found), so the resident's question
+  gets no answer but *Ask a person*.
 
 Questions are asked in the content's default district, as a resident who confirmed it would.
 
@@ -54,13 +56,20 @@ def shown(result: SearchResult) -> list[str]:
     return [hit.key for hit in result.alternatives]
 
 
+def shown_below_numbers(result: SearchResult) -> list[str]:
+    """The entries an emergency screen lists below the numbers (bot/handlers/questions.py: none after a
+    hard trigger)."""
+    match = result.emergency_match
+    return [] if match is not None and match.hard else shown(result)
+
+
 class Tally:
     def __init__(self) -> None:
         self.n = self.top1 = self.top3 = 0
         self.confident = self.confident_right = self.confident_in_scope = 0
         self.oos = self.oos_declined = self.oos_unknown = 0
         self.emergencies = self.emergency_found = 0
-        self.other = self.false_alarms = self.tagged = self.tagged_alarms = 0
+        self.other = self.false_alarms = self.tagged = self.tagged_alarms = self.alone = 0
 
     def add(self, expect: list[str], result: SearchResult, tag: str | None = None) -> bool:
         """Count one question; True if the bot did what was expected."""
@@ -70,6 +79,7 @@ class Tally:
             return result.emergency
         self.other += 1
         self.false_alarms += result.emergency
+        self.alone += result.emergency and not shown_below_numbers(result)
         if tag == "false_alarm":
             self.tagged += 1
             self.tagged_alarms += result.emergency
@@ -105,6 +115,7 @@ class Tally:
             "emergency_recall": f"{self.emergency_found}/{self.emergencies}" if self.emergencies else None,
             "false_alarms": f"{self.false_alarms}/{self.other}",
             "false_alarms_tagged": f"{self.tagged_alarms}/{self.tagged}" if self.tagged else None,
+            "numbers_alone": f"{self.alone}/{self.false_alarms}" if self.false_alarms else None,
         }
 
 

@@ -42,9 +42,11 @@ geldi"). Content triggers ending in ``!`` are *calls for help*: soft even when t
 SearchEngine drops them whenever the rest of the message clearly names something the bot knows (a strong
 best hit, even if two entries about letters compete for first place). A call for help alone ("pomocy!!"),
 or with words the bot does not know, still shows the emergency numbers; violence or danger words in the
-same message ("yardım edin! kocam beni dövüyor") fire their own, hard, triggers. Where the call is also
-the object of an ordinary request (Polish "potrzebuję pomocy", I need help), it does not count right after
-the request word.
+same message ("yardım edin! kocam beni dövüyor") fire their own, hard, triggers. Words that only say it
+is urgent ("Hilfe, bitte schnell!") are no rest: that is a call alone. A one-word call that is part of a
+request does not count: right after a request word (Polish "potrzebuję pomocy", I need help; "ich brauche
+Hilfe", "erste Hilfe") or right before what the help is for ("Hilfe beim Umzug", "помогите с письмом",
+"help me with the form"). German "Hilfe!" and English "help!" are such calls too, and so is "SOS".
 
 Longer than most modules on purpose: about half of it is data, the built-in trigger lists of the nine
 languages (`BUILTIN_HARD`, `BUILTIN_SOFT`), kept beside the matcher that reads them.
@@ -282,13 +284,56 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "in danger",
     ],
 }
-#: A call for help right after one of these words (folded) is the object of a request, not a cry: Polish
-#: "pomocy" is both "help!" and the genitive in "potrzebuję pomocy" (I need help), "szukam pomocy" (I am
-#: looking for help), "bez pomocy" (without help).
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list as the matcher sees it (folded: no case, no diacritics, one spelling of Arabic letters)."""
+    return frozenset(fold(word) for word in text.split())
+
+
+#: A call for help right after one of these words is the object of a request, not a cry: Polish "pomocy" is
+#: both "help!" and the genitive in "potrzebuję pomocy" (I need help), "szukam pomocy" (I am looking for
+#: help), "bez pomocy" (without help); German "Hilfe" after a verb that takes it, an article or a
+#: possessive ("ich brauche Hilfe", "Ihre Hilfe", "erste Hilfe"); English "help" after "need", "can", "to"
+#: (a verb in a sentence: "can you help me…").
 REQUEST_WORDS: dict[str, frozenset[str]] = {
-    "pl": frozenset(
-        {"potrzebuje", "potrzebujemy", "potrzebujesz", "potrzeba", "trzeba", "szukam", "szukamy", "bez"}
+    "pl": _words("potrzebuję potrzebujemy potrzebujesz potrzeba trzeba szukam szukamy bez"),
+    "de": _words(
+        "brauche brauchen braucht benötige benötigen benötigt suche suchen sucht bekomme bekommen bekommt "
+        "gibt um nach ohne keine etwas mehr erste die eine der einer ihre ihrer eure deine meine"
     ),
+    "en": _words(
+        "need needs needed want get find some any for without more can could would will to you first"
+    ),
+    "ru": _words("нужна нужно ищу без"),
+    "uk": _words("потрібна потрібно шукаю без"),
+}
+#: A call for help right before one of these words (an object pronoun between them is skipped) asks for help
+#: *with* something ("Hilfe mit einem Brief", "помогите с письмом", "help me with the form"): a request, not
+#: a cry. Turkish and Persian put the thing before the call ("mektup için yardım edin"); there the engine
+#: asks whether the rest of the message names something it knows (SearchEngine.answer).
+ABOUT_WORDS: dict[str, frozenset[str]] = {
+    "de": _words("mit bei beim für fürs zum zur zu im in von vom gegen"),
+    "en": _words("with for on to in"),
+    "ru": _words("с со в по для найти написать заполнить понять"),
+    "uk": _words("з із зі в у по для знайти написати заповнити"),
+    "pl": _words("z ze w przy dla do"),
+    "ar": _words("في مع"),
+}
+OBJECT_PRONOUNS = _words("me us mir uns мне нам мені mi nam")
+#: Skipped before a call in a question's word order ("bekomme ich Hilfe", "gibt es Hilfe").
+SUBJECT_PRONOUNS = _words("ich du er sie es wir ihr man i we you they he she")
+#: Words that only say that it is urgent ("Hilfe, bitte schnell!", "help, quick!"): they are left out of
+#: the rest of a call for help, so a call with nothing else is a cry (SearchEngine.answer).
+URGENT_WORDS: dict[str, frozenset[str]] = {
+    "de": _words("bitte schnell sofort dringend jetzt kommen kommt komm hier eilig"),
+    "en": _words("please quick quickly fast now hurry urgent urgently come here"),
+    "tr": _words("lütfen çabuk hemen acil gelin şimdi yetişin"),
+    "ar": _words("بسرعة الآن حالا أرجوكم تعالوا فورا"),
+    "ru": _words("быстрее скорее срочно пожалуйста сейчас быстро"),
+    "uk": _words("швидше терміново будь ласка зараз швидко"),
+    "pl": _words("szybko proszę natychmiast teraz pilnie"),
+    "fa": _words("سریع فوری لطفا الان زود زودتر"),
 }
 
 #: Things that hold air: a soft trigger about air ("keine Luft") is about them, not a person, when the
@@ -337,7 +382,9 @@ AIR_THINGS = [
     "دوچرخه",
 ]
 
-#: A message naming one of these asks about an offer, so soft triggers do not fire ("Kurs gegen Gewalt").
+#: A message naming one of these asks about an offer, so soft triggers do not fire ("Kurs gegen Gewalt"); the
+#: same for an insurance or a drill, which are about a danger, not in one ("yangın sigortası", fire
+#: insurance; "Yangın tatbikatı", fire drill).
 CONTEXT_WORDS = [
     "kurs*",
     "workshop*",
@@ -373,6 +420,20 @@ CONTEXT_WORDS = [
     "class*",
     "prevention",
     "safety",
+    "versicherung*",
+    "probealarm*",
+    "sigorta*",
+    "tatbikat*",
+    "تأمين",
+    "تمرين",
+    "страхов*",
+    "учения",
+    "ubezpiecz*",
+    "ćwiczeni*",
+    "بیمه",
+    "مانور",
+    "insurance",
+    "drill*",
 ]
 
 
@@ -464,6 +525,22 @@ class _Message:
         if pattern.stem and self.stem(i, lang) == pattern.stem:
             return MATCH
         return typo
+
+
+def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
+    """Whether the call for help at ``words[at]`` (folded) is part of a request: right after a request word
+    ("potrzebuję pomocy", "ich brauche Hilfe", "wo bekomme ich Hilfe": a subject pronoun in between is
+    skipped) or right before what the help is for ("Hilfe beim Umzug", "помогите с письмом", "help me
+    with…": an object pronoun in between is skipped)."""
+    before = at - 1
+    if before > 0 and words[before] in SUBJECT_PRONOUNS:
+        before -= 1
+    if before >= 0 and words[before] in REQUEST_WORDS.get(lang, frozenset()):
+        return True
+    after = at + 1
+    if after < len(words) and words[after] in OBJECT_PRONOUNS:
+        after += 1
+    return after < len(words) and words[after] in ABOUT_WORDS.get(lang, frozenset())
 
 
 def _typo(typed: str, word: str) -> int:
@@ -583,17 +660,16 @@ class EmergencyDetector:
     ) -> tuple[set[int], bool] | None:
         """Positions of all trigger words within a window of ``len(words) + MAX_GAP`` message words, in
         any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), and whether a word
-        was only a ``GUESS`` (not counted when ``guesses`` is False); or None. A one-word
-        call for help right after a request word (``REQUEST_WORDS``) does not count there."""
+        was only a ``GUESS`` (not counted when ``guesses`` is False); or None. A one-word call for help
+        that is part of a request (``_asks_for_help_with``) does not count there."""
         n = len(message.folded)
         words = trigger.words
-        requests = REQUEST_WORDS.get(trigger.lang, frozenset()) if trigger.call and len(words) == 1 else None
         known = self._known.get(trigger.lang, frozenset())
         for start in range(n):
             first = message.matches(start, words[0], trigger.lang, known)
             if first == MISS or (first == GUESS and not guesses):
                 continue
-            if requests and start > 0 and message.folded[start - 1] in requests:
+            if trigger.call and len(words) == 1 and _asks_for_help_with(message.folded, start, trigger.lang):
                 continue
             used = {start}
             guessed = first == GUESS
@@ -654,6 +730,9 @@ class EmergencyDetector:
                     self._find(c, message, False) is not None for c in self._air
                 ):
                     continue
+            if trigger.call:  # "Hilfe, bitte schnell!" is a call with nothing else (URGENT_WORDS)
+                urgent = URGENT_WORDS.get(trigger.lang, frozenset())
+                used |= {i for i, word in enumerate(message.folded) if word in urgent}
             rest = " ".join(w for i, w in enumerate(message.raws) if i not in used)
             match = EmergencyMatch(
                 trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest, trigger.call, guessed

@@ -91,6 +91,7 @@ class SearchResult:
     semantic: bool = False  # whether the meaning-based evidence was used
     alarming: bool = False  # closer by meaning to an emergency situation than to any entry
     situation_lead: float | None = None  # how much closer (cosine) to a situation than to any entry
+    nearest: list[Hit] = field(default_factory=list)  # with "no_match": the closest entries all the same
 
     @property
     def outcome(self) -> Outcome:
@@ -190,12 +191,15 @@ class SearchEngine:
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
         result = searched if searched is not None else self.search(query, lang, district, limit)
-        if match is None and result.alarming and result.answer is None:
+        if match is None and result.alarming:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
             # a trigger word: the numbers first, the best entries below them (bot/search/situations.py).
+            # A confident answer is listed there too but does not overrule the meaning: it is confident
+            # by its words ("طفلي مفقود", my child is missing: "child" → childcare) while the message is
+            # closer to an emergency than to any entry by the SITUATION_MARGIN.
             match = EmergencyMatch(SITUATION_TRIGGER, lang, None, hard=False, rest=query)
             return SearchResult(
-                alternatives=([result.answer] if result.answer else []) + result.alternatives,
+                alternatives=_below_the_numbers(result),
                 emergency=True,
                 understood=True,
                 emergency_match=match,
@@ -230,7 +234,7 @@ class SearchEngine:
         stays = stays or meaning_agrees
         return SearchResult(
             answer=result.answer,
-            alternatives=result.alternatives,
+            alternatives=_below_the_numbers(result) if stays and not result.answer else result.alternatives,
             emergency=stays,
             understood=True,
             emergency_match=match,
@@ -300,6 +304,7 @@ class SearchEngine:
                 semantic=True,
                 alarming=alarming,
                 situation_lead=lead,
+                nearest=[self._hit(i, fused[i]) for i in ranked[:limit]],
             )
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
@@ -336,7 +341,7 @@ class SearchEngine:
         }
         ranked = sorted(scores, key=lambda i: -scores[i])
         if not ranked or scores[ranked[0]] < LEX_FLOOR:
-            return SearchResult(reason="no_match")
+            return SearchResult(reason="no_match", nearest=[self._hit(i, scores[i]) for i in ranked[:limit]])
         top = ranked[0]
         best = scores[top]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
@@ -351,6 +356,15 @@ class SearchEngine:
         return SearchResult(
             alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
         )
+
+
+def _below_the_numbers(result: SearchResult) -> list[Hit]:
+    """The entries a soft emergency screen lists below the numbers: what was found, or when nothing was
+    close enough, the closest entries all the same. A soft alarm is a guess ("Haben Sie Feuer?", "Angst
+    vor der Prüfung"); the numbers alone would leave a resident who meant something else with no way on
+    but *Ask a person*."""
+    found = ([result.answer] if result.answer else []) + result.alternatives
+    return found or result.nearest
 
 
 def _confidence(fused: float, floor: float, answer: float) -> float:

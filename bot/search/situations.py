@@ -4,14 +4,17 @@ for, in every language, which a message is compared with by meaning.
 Residents in danger rarely use the words of a trigger list ("annem yere düştü, konuşmuyor", "the kid
 drank the cleaning stuff"). The engine therefore also asks the search model how close a message is to
 these situations: closer than a set threshold, and closer than to any entry of the content, and the
-emergency numbers come first (as a soft emergency: the best entries and *Ask a person* below them; a
-confident answer from the content overrules it). The situations are the kinds of emergency that the
+emergency numbers come first (as a soft emergency: the best entries, a confident answer among them, and
+*Ask a person* below them). The situations are the kinds of emergency that the
 police, the fire brigade and ambulance, the women's helpline and the crisis lines are there for, written
 alongside the dev descriptions in bench/eval/shipped-dev-emergency.jsonl (thresholds tuned on those);
 no held-out question was read for them. Plain German (de-simple) uses the German ones. The fall with a
 bleeding head came later: two dev descriptions of it (Grone) and a reported Russian one ("мама упала и у
 неё кровь идёт из головы") lay 0.012–0.017 closer to a situation than to any entry, under the margin,
-because the nearest situations were a collapse without a wound and bleeding after an accident.
+because the nearest situations were a collapse without a wound and bleeding after an accident. A missing
+child, a birth happening now and smoke in the stairwell came after an exploratory test found them missing
+("طفلي مفقود" answered with childcare, "karım doğuruyor", "dumanla dolu merdiven": no alarm); they are
+written as the situations, not as the test's phrases (those are dev, bench/eval/explore-dev-emergency.jsonl).
 """
 
 SITUATIONS: dict[str, tuple[str, ...]] = {
@@ -33,6 +36,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Ich wurde sexuell angegriffen.",
         "Ich will nicht mehr leben und mir das Leben nehmen.",
         "Meine Eltern schlagen mich und ich habe Angst, nach Hause zu gehen.",
+        "Ein Kind ist verschwunden und wir finden es nirgends.",
+        "Die Wehen haben angefangen, das Baby kommt gleich.",
+        "Das Treppenhaus ist voller Rauch, wir kommen nicht raus.",
     ),
     "tr": (
         "Biri yere yığıldı ve tepki vermiyor.",
@@ -52,6 +58,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Cinsel saldırıya uğradım.",
         "Artık yaşamak istemiyorum, hayatıma son vermek istiyorum.",
         "Annem babam beni dövüyor, eve gitmeye korkuyorum.",
+        "Bir çocuk kayboldu, hiçbir yerde bulamıyoruz.",
+        "Doğum sancıları başladı, bebek şimdi geliyor.",
+        "Apartmanın merdivenlerinde yoğun duman var, dışarı çıkamıyoruz.",
     ),
     "ar": (
         "شخص سقط على الأرض ولا يستجيب.",
@@ -71,6 +80,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "تعرضت لاعتداء جنسي.",
         "لا أريد أن أعيش بعد الآن وأريد أن أنهي حياتي.",
         "والداي يضربانني وأخاف أن أعود إلى البيت.",
+        "طفل اختفى ولا نجده في أي مكان.",
+        "بدأ المخاض والطفل سيولد الآن.",
+        "الدرج مليء بالدخان ولا نستطيع الخروج.",
     ),
     "ru": (
         "Человек упал и не реагирует.",
@@ -90,6 +102,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "На меня было сексуальное нападение.",
         "Я больше не хочу жить и хочу покончить с жизнью.",
         "Родители бьют меня, я боюсь идти домой.",
+        "Пропал ребёнок, мы нигде не можем его найти.",
+        "Начались схватки, ребёнок вот-вот родится.",
+        "На лестнице густой дым, мы не можем выйти.",
     ),
     "uk": (
         "Людина впала і не реагує.",
@@ -109,6 +124,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "На мене був сексуальний напад.",
         "Я більше не хочу жити і хочу покінчити з життям.",
         "Батьки б'ють мене, я боюся йти додому.",
+        "Зникла дитина, ми ніде не можемо її знайти.",
+        "Почалися перейми, дитина ось-ось народиться.",
+        "На сходах густий дим, ми не можемо вийти.",
     ),
     "pl": (
         "Ktoś upadł i nie reaguje.",
@@ -128,6 +146,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Zostałam napadnięta seksualnie.",
         "Nie chcę już żyć i chcę odebrać sobie życie.",
         "Rodzice mnie biją i boję się wracać do domu.",
+        "Zaginęło dziecko, nigdzie nie możemy go znaleźć.",
+        "Zaczął się poród, dziecko zaraz się urodzi.",
+        "Na klatce schodowej jest gęsty dym, nie możemy wyjść.",
     ),
     "fa": (
         "کسی زمین خورده و هیچ واکنشی نشان نمی\u200cدهد.",
@@ -147,6 +168,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "به من تجاوز جنسی شده است.",
         "دیگر نمی\u200cخواهم زندگی کنم و می\u200cخواهم به زندگی\u200cام پایان بدهم.",
         "پدر و مادرم مرا می\u200cزنند و می\u200cترسم به خانه بروم.",
+        "بچه\u200cای گم شده و هیچ جا پیدایش نمی\u200cکنیم.",
+        "درد زایمان شروع شده و بچه همین الان به دنیا می\u200cآید.",
+        "راه\u200cپله پر از دود است و نمی\u200cتوانیم بیرون برویم.",
     ),
     "en": (
         "Someone has collapsed and is not responding.",
@@ -166,5 +190,8 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "I was sexually assaulted.",
         "I don't want to live anymore and want to end my life.",
         "My parents hit me and I am afraid to go home.",
+        "A child has disappeared and we cannot find them anywhere.",
+        "Labour has started and the baby is coming right now.",
+        "The stairwell is full of thick smoke and we cannot get out.",
     ),
 }

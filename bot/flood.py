@@ -1,6 +1,7 @@
 """How many messages a resident may send: at most `MAX_UPDATES` per `WINDOW` (fixed windows), and the first
 refused one of a window is told to slow down. `ResidentService.arrive` counts each update in the transaction
-that reads the resident.
+that reads the resident. Beyond the limit nothing runs for an update, but a tapped button is answered with
+a toast and emergency words still get the emergency numbers (`bot.handlers.common.refuse`).
 
 The counters live in the database: a restart, or a second process, does not reset them.
 """

@@ -157,7 +157,9 @@ class Flooding:
     """The resident sent more messages this minute than `bot.flood` allows: their update goes no further."""
 
     warn: bool  # the first refused one of its window: they are told to slow down
-    language: str  # theirs, to tell them in (the negotiated one if the bot does not know them yet)
+    # Theirs (the negotiated one if the bot does not know them yet): a refused update may still be answered
+    # (the slow-down notice, a button's toast, the emergency numbers).
+    language: str
 
 
 # What else /delete does in its transaction, before the resident's rows go (`ResidentService.forget`): the
@@ -188,8 +190,8 @@ class ResidentService:
         self, telegram_id: int, *, language: str, first_name: str | None, now: datetime
     ) -> ResidentSettings | Flooding:
         """A resident writes or taps at `now` (the bot's clock): count it (`bot.flood`; beyond the limit
-        nothing else happens), remember them (new ones with `language`, the negotiated one) and return their
-        settings. One transaction: the counter is written on every update anyway."""
+        only their language is read), remember them (new ones with `language`, the negotiated one) and return
+        their settings. One transaction: the counter is written on every update anyway."""
         first_name = (first_name or None) and first_name[:64]
         conversation = exists().where(
             Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
@@ -197,11 +199,9 @@ class ResidentService:
         async with self._database.transaction() as session:
             counted = await flood.count(session, telegram_id, now)
             if counted > self._flood_limit:
-                warn = counted == self._flood_limit + 1
-                if warn:  # once per window: the language they chose, for the notice
-                    chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
-                    language = await session.scalar(chosen) or language
-                return Flooding(warn=warn, language=language)
+                chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
+                language = await session.scalar(chosen) or language
+                return Flooding(warn=counted == self._flood_limit + 1, language=language)
             found = (
                 await session.execute(
                     select(Resident, Dialogue, conversation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.flood import MAX_UPDATES
-from bot.testing.fakeapi import FakeTelegram
+from bot.testing.fakeapi import FakeTelegram, SimUser
 from tests.harness import BotHarness
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -67,3 +67,59 @@ async def test_the_slow_down_notice_after_a_restart_is_in_the_residents_language
         bot.services.clock = lambda: NOW + timedelta(seconds=30)
         await bot.resident("Sam", lang="de", user_id=778).send("hello")
         assert telegram.bot_messages(778)[-1].text == bot.services.i18n.translator("ar").gettext(SLOW_DOWN)
+
+
+async def over_the_limit(bot: BotHarness, name: str, lang: str) -> SimUser:
+    """A resident who has used up this minute's messages (the last one was refused and told to slow down)."""
+    bot.services.clock = lambda: NOW
+    resident = bot.resident(name, lang=lang)
+    for _ in range(MAX_UPDATES + 1):
+        await resident.send("hello")
+    assert resident.last().text == bot.services.i18n.translator(lang).gettext(SLOW_DOWN)
+    return resident
+
+
+async def test_an_emergency_beyond_the_flood_limit_still_gets_the_emergency_numbers(bot: BotHarness) -> None:
+    # She pasted a letter line by line, then writes what is happening: the numbers come all the same, in
+    # her language, and nothing else runs (no search, no answer to the plain text after it).
+    for name, lang, words in (("Ayşe", "de", "Mein Mann schlägt mich"), ("Sam", "en", "he is not breathing")):
+        resident = await over_the_limit(bot, name, lang)
+        before = len(bot.telegram.bot_messages(resident.chat))
+        await resident.send(words)
+        await resident.send("hello")
+        answers = bot.telegram.bot_messages(resident.chat)[before:]
+        t = bot.services.i18n.translator(lang)
+        assert len(answers) == 1 and t.gettext("Emergency help – call now:") in (answers[0].text or "")
+        assert any(t.gettext("Ask a person") in label for label in answers[0].labels)
+
+
+async def test_an_emergency_as_the_first_refused_message_gets_the_numbers_not_the_notice(
+    bot: BotHarness,
+) -> None:
+    bot.services.clock = lambda: NOW
+    ayse = bot.resident("Ayşe", lang="de")
+    for _ in range(MAX_UPDATES):
+        await ayse.send("hallo")
+    await ayse.send("Hilfe, mein Mann schlägt mich")
+    t = bot.services.i18n.translator("de")
+    assert t.gettext("Emergency help – call now:") in (ayse.last().text or "")
+    assert t.gettext(SLOW_DOWN) not in [m.text for m in bot.telegram.bot_messages(ayse.chat)]
+
+
+async def test_a_button_tapped_beyond_the_flood_limit_is_answered_with_the_slow_down_toast(
+    bot: BotHarness,
+) -> None:
+    # Before, the spinner turned until Telegram gave up. Now the tap's answer says why; nothing else runs.
+    bot.services.clock = lambda: NOW
+    sam = bot.resident("Sam", lang="tr")
+    await sam.send("/start")
+    menu = sam.last_with_buttons()
+    for _ in range(MAX_UPDATES):
+        await sam.send("merhaba")
+    before = len(bot.telegram.calls)
+    await sam.tap(1, menu)
+    await sam.tap(1, menu)
+    calls = bot.telegram.calls[before:]
+    assert [c.method for c in calls] == ["answerCallbackQuery"] * 2  # no message, no edit
+    toast = bot.services.i18n.translator("tr").gettext(SLOW_DOWN)
+    assert [c.params.get("text") for c in calls] == [toast] * 2

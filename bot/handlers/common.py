@@ -13,9 +13,11 @@ from bot.delivery.outbox import markup
 from bot.handlers.context import Context
 from bot.render.callback import Callback, decode, pattern
 from bot.render.keyboards import Keyboard
+from bot.render.screens import emergency_screen
 from bot.render.split import split_html
-from bot.render.start import out_of_date, slow_down
+from bot.render.start import out_of_date, slow_down, slow_down_toast
 from bot.residents import Flooding
+from bot.search.normalize import latin_reading
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +58,7 @@ async def load_resident(update: Update, context: Context) -> None:
         user.id, language=negotiated, first_name=user.first_name, now=services.clock()
     )
     if isinstance(resident, Flooding):
-        if resident.warn:
-            await context.bot.send_message(chat.id, slow_down(services.i18n.translator(resident.language)))
+        await refuse(update, context, resident)
         raise ApplicationHandlerStop
     context.user_data.lang = resident.language
     context.user_data.district = resident.district
@@ -65,6 +66,34 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.drafting = resident.drafting
     context.user_data.has_draft = resident.has_draft
     context.user_data.conversing = resident.conversing
+
+
+async def refuse(update: Update, context: Context, flooding: Flooding) -> None:
+    """An update beyond the flood limit: nothing runs for it, but a tapped button's spinner stops with the
+    slow-down toast, and a text with emergency words gets the emergency numbers all the same (instead of
+    the slow-down notice: nobody in danger is told to wait). Else the window's first refused text gets the
+    notice."""
+    services = context.services
+    t = services.i18n.translator(flooding.language)
+    message = update.effective_message
+    if update.callback_query is not None:
+        await answer_query(update.callback_query, slow_down_toast(t))
+    elif message is not None and message.text and in_danger(context, message.text, flooding.language):
+        if context.user_data is not None:
+            context.user_data.last_question = message.text  # "Ask a person" carries it, as after a search
+        screen = emergency_screen(t, services.content.catalogue, (), origin="sos.q")
+        await show(update, context, *screen, new_message=True)
+    elif flooding.warn and message is not None:
+        await context.bot.send_message(message.chat_id, slow_down(t))
+
+
+def in_danger(context: Context, text: str, lang: str) -> bool:
+    """Whether `text` has emergency words: the search engine's lexical detector alone, as the engine reads a
+    message without its model (also a Russian or Ukrainian one typed in Latin letters). Microseconds: no
+    search, no model, so it may run for every update beyond the flood limit."""
+    reading = latin_reading(text, lang)
+    detector = context.services.engine.emergency
+    return detector.detect(f"{text}\n{reading}" if reading else text) is not None
 
 
 async def show(

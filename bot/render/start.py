@@ -143,6 +143,11 @@ def slow_down(t: Translator) -> str:
     return t.html("You are sending very many messages. Please wait a minute, then write again.")
 
 
+def slow_down_toast(t: Translator) -> str:
+    """The toast on every button tapped beyond the flood limit (plain text: a toast is no HTML)."""
+    return t.gettext("You are sending very many messages. Please wait a minute, then write again.")
+
+
 def apology(t: Translator) -> Screen:
     return t.html("Sorry, something went wrong on my side. Please try again in a moment."), back_to_menu(t)
 

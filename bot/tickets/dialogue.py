@@ -11,7 +11,8 @@ restarts), advances it and stores it again, in one transaction. Only "Send" turn
     ROUTE ─a topic or the Quartiersmanagement chosen─► INTAKE / MESSAGE   (a file sent outside a request)
 
 The files of one album (a media group) arrive one by one: the first shows the screen, the others join
-the draft quietly.
+the draft quietly. Past `MAX_ATTACHMENTS`, an album's first file that does not fit is answered (no more
+fit) and its further ones are left out quietly: one notice per album, not one per page.
 
 Beside the step, a draft is active or parked. Navigation (/start, a command, a menu tap) parks it: a parked
 draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
@@ -126,6 +127,9 @@ class Draft:
     # "Done" without a word on a sign-up: "I would like to sign up", said in each reader's language.
     signup: bool = False
     urgent: bool = False  # started from the emergency screen: the message says so to the partner
+    # The latest albums told that no more files fit (their media_group ids): their further files are left
+    # out quietly.
+    full_albums: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -144,6 +148,7 @@ class Draft:
             "attachments": [a.to_json() for a in self.attachments],
             "contact": self.contact.value,
             "inputs": list(self.inputs),
+            "full_albums": list(self.full_albums),
         }
 
     @classmethod
@@ -155,6 +160,7 @@ class Draft:
         stored["attachments"] = tuple(Attachment.from_json(a) for a in data.get("attachments", []))
         stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
         stored["inputs"] = tuple(data.get("inputs", []))
+        stored["full_albums"] = tuple(data.get("full_albums", []))
         return settle(cls(id=dialogue_id, step=DialogueStep(step), questions=tuple(questions), **stored))
 
 
@@ -302,7 +308,7 @@ class Effect(StrEnum):
     PARKED = "parked"  # the draft is parked: the input is not for it (nothing changed)
     ASK_NEW = "ask_new"  # "is this your answer or a new question?" (the text is held in `pending`)
     QUESTION = "question"  # the held text is a new question: search it (`Transition.question`)
-    QUIET = "quiet"  # another file of an album: added, nothing to show
+    QUIET = "quiet"  # another file of an album: added (or left out, the album told it no more fit)
     PHONE = "phone"  # a typed phone number was taken (as a shared one is): the share button goes
     # What the stored draft leads to (`bot.tickets.intake`, which keeps it in the database):
     SENT = "sent"  # the request was created ("Send" again: the same request)
@@ -426,8 +432,12 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, Attach):
         problem = check_attachment(event.attachment, len(draft.attachments))
+        group = event.attachment.media_group
+        if problem is InputProblem.TOO_MANY and group is not None:
+            if group in draft.full_albums:
+                return Transition(settle(draft), Effect.QUIET)
+            draft = replace(draft, full_albums=(*draft.full_albums[-(RECENT_INPUTS - 1) :], group))
         if problem is None:
-            group = event.attachment.media_group
             album = group is not None and any(a.media_group == group for a in draft.attachments)
             draft = replace(draft, attachments=(*draft.attachments, event.attachment))
             if step not in (DialogueStep.CONFIRM, DialogueStep.ROUTE):

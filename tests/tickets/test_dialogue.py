@@ -312,6 +312,48 @@ def test_the_photos_of_one_album_join_the_draft_quietly() -> None:
     assert advance(draft, Attach(photo(9))).effect is Effect.SCREEN
 
 
+def test_an_album_past_the_attachment_limit_is_told_once_and_its_other_files_left_out_quietly() -> None:
+    # Found by exploratory testing: every page past the limit got "no more fit" and the screen again.
+    def page(message_id: int, album: str | None) -> Attach:
+        return Attach(replace(photo(message_id), media_group=album))
+
+    draft = new_draft("d", "qm")
+    for message_id in range(1, MAX_ATTACHMENTS + 1):
+        draft = advance(draft, page(message_id, "first"), input_key=f"m:{message_id}").draft
+    effects = []
+    # The rest of the letter, in two more albums: each is told once.
+    for message_id, album in [(11, "second"), (12, "second"), (13, "second"), (14, "third"), (15, "third")]:
+        step = advance(draft, page(message_id, album), input_key=f"m:{message_id}")
+        effects.append((step.effect, step.problem))
+        draft = step.draft
+    told, quiet = (Effect.SCREEN, InputProblem.TOO_MANY), (Effect.QUIET, None)
+    assert effects == [told, quiet, quiet, told, quiet]
+    assert len(draft.attachments) == MAX_ATTACHMENTS
+    # A single file past the limit is told each time (it is one message, not a pile of pages).
+    assert advance(draft, page(16, None)).problem is InputProblem.TOO_MANY
+    # What was told survives the database.
+    stored = Draft.from_json(draft.id, draft.step.value, draft.to_json(), draft.questions)
+    assert advance(stored, page(17, "third")).effect is Effect.QUIET
+
+
+def test_an_album_that_fits_only_in_part_is_told_once() -> None:
+    draft = new_draft("d", "qm")
+    for message_id in range(1, MAX_ATTACHMENTS - 1):
+        draft = advance(draft, Attach(photo(message_id))).draft
+    effects = []
+    for message_id in range(20, 25):  # an album of five: two fit
+        step = advance(draft, Attach(replace(photo(message_id), media_group="letter")))
+        effects.append((step.effect, step.problem))
+        draft = step.draft
+    assert effects == [
+        (Effect.SCREEN, None),
+        (Effect.QUIET, None),
+        (Effect.SCREEN, InputProblem.TOO_MANY),
+        (Effect.QUIET, None),
+        (Effect.QUIET, None),
+    ]
+
+
 def test_an_intake_answer_held_as_a_possible_question_survives_when_the_resident_types_on() -> None:
     # Found by exploratory testing. The course asks about childcare; the answer matches the childcare FAQ,
     # so the bot asks "your answer or a new question?". A resident who does not tap but goes on typing

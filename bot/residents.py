@@ -187,17 +187,18 @@ class ResidentService:
         self._wake = wake
 
     async def arrive(
-        self, telegram_id: int, *, language: str, first_name: str | None, now: datetime
+        self, telegram_id: int, *, language: str, first_name: str | None, now: datetime, count: bool = True
     ) -> ResidentSettings | Flooding:
         """A resident writes or taps at `now` (the bot's clock): count it (`bot.flood`; beyond the limit
         only their language is read), remember them (new ones with `language`, the negotiated one) and return
-        their settings. One transaction: the counter is written on every update anyway."""
+        their settings. One transaction: the counter is written on every update anyway. Without `count`
+        (an update that belongs to one counted already) it is let through uncounted."""
         first_name = (first_name or None) and first_name[:64]
         conversation = exists().where(
             Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
         )
         async with self._database.transaction() as session:
-            counted = await flood.count(session, telegram_id, now)
+            counted = await flood.count(session, telegram_id, now) if count else 0
             if counted > self._flood_limit:
                 chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
                 language = await session.scalar(chosen) or language

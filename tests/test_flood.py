@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.flood import MAX_UPDATES
 from bot.testing.fakeapi import FakeTelegram, SimUser
+from bot.tickets.dialogue import MAX_ATTACHMENTS
 from tests.harness import BotHarness
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -123,3 +124,36 @@ async def test_a_button_tapped_beyond_the_flood_limit_is_answered_with_the_slow_
     assert [c.method for c in calls] == ["answerCallbackQuery"] * 2  # no message, no edit
     toast = bot.services.i18n.translator("tr").gettext(SLOW_DOWN)
     assert [c.params.get("text") for c in calls] == [toast] * 2
+
+
+async def test_a_long_letter_in_albums_gets_one_notice_per_album_and_stays_within_the_flood_limit(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: 25 pages in three albums. Each page past the 10 that fit got "no more
+    # fit" and the screen again, and the pages used up the minute's messages: even "Done" was refused.
+    bot.services.clock = lambda: NOW
+    ayse = bot.resident("Ayşe", lang="de")
+    for _ in range(MAX_ATTACHMENTS):
+        await ayse.send_photo(media_group="pages-1")
+    await ayse.tap("Quartiersmanagement")
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    for album, pages in (("pages-2", MAX_ATTACHMENTS), ("pages-3", 5)):
+        for _ in range(pages):
+            await ayse.send_photo(media_group=album)
+    answers = [m.text or "" for m in bot.telegram.bot_messages(ayse.chat)[before:]]
+    enough = bot.services.i18n.translator("de").gettext(
+        "That is enough attachments for one request. Please tap “Done”."
+    )
+    assert len(answers) == 4 and answers[0] == answers[2] == enough  # per album: the notice, the screen
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert f"{MAX_ATTACHMENTS} Anhänge" in (ayse.last().text or "")
+
+
+async def test_an_album_sent_beyond_the_flood_limit_is_refused_whole(bot: BotHarness) -> None:
+    # Its files count as one update only once one of them was let through.
+    sam = await over_the_limit(bot, "Sam", "en")
+    before = len(bot.telegram.calls)
+    for _ in range(3):
+        await sam.send_photo(media_group="too-late")
+    assert bot.telegram.calls[before:] == []

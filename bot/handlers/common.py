@@ -46,20 +46,32 @@ async def check_button_chat(update: Update, context: Context) -> None:
 
 async def load_resident(update: Update, context: Context) -> None:
     """Group -20, before anything else: count the resident's update and drop it beyond the limit (telling
-    them once to slow down, so the bot stays usable for all); else remember them (first/last seen,
-    language) and cache their settings for this update."""
+    them once to slow down, so the bot stays usable for all: `refuse`); else remember them (first/last seen,
+    language) and cache their settings for this update.
+
+    The files of one album count as one update: the resident sent them with one tap, Telegram puts at most
+    10 in an album, and the bot answers an album with one screen. Counted one by one, a letter of a few
+    albums used up the minute, and then even "Done" was refused. The album let through last is remembered
+    in memory (after a restart its further files count again, which only errs on the safe side); the
+    files of an album whose first was refused are counted, so they are refused too."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or user.is_bot or chat is None or chat.type != chat.PRIVATE or context.user_data is None:
         return
     services = context.services
     negotiated = services.i18n.negotiate(user.language_code)
+    album = update.message.media_group_id if update.message is not None else None
     resident = await services.residents.arrive(
-        user.id, language=negotiated, first_name=user.first_name, now=services.clock()
+        user.id,
+        language=negotiated,
+        first_name=user.first_name,
+        now=services.clock(),
+        count=album is None or album != context.user_data.album,
     )
     if isinstance(resident, Flooding):
         await refuse(update, context, resident)
         raise ApplicationHandlerStop
+    context.user_data.album = album
     context.user_data.lang = resident.language
     context.user_data.district = resident.district
     context.user_data.language_confirmed = resident.language_confirmed

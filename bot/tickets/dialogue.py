@@ -20,6 +20,9 @@ button of the dialogue; a file resumes it. A text that looks like a new question
 an answer is held (`pending`) until the resident says whether it is their answer ("mine") or a new
 question ("new": the draft is parked and the text goes to the search); a resident who types on (or sends a
 file) instead meant it as her answer, and the new input comes next.
+
+Longer than most modules on purpose: the steps, the inputs and every transition between them are one
+state machine; split, a transition's rule would sit apart from the steps it connects.
 """
 
 from __future__ import annotations

@@ -350,7 +350,8 @@ async def test_buttons_of_a_closed_request_get_a_friendly_answer(bot_factory, tm
         request_id = card.flat_buttons[0]["callback_data"].split(":")[-1]
         await amal.send("/requests")
         listing = amal.last()
-        await amal.tap(2, listing)  # withdraw
+        await amal.tap("🗑", listing)  # withdraw …
+        await amal.tap("🗑")  # … yes
         await deliver(bot)
         await amal.press(f"req:add:{request_id}", listing)  # a button of the now closed request
         assert bot.telegram.answered_callbacks[-1].get("text")
@@ -369,3 +370,33 @@ async def test_asking_a_person_after_a_failed_search_passes_the_question_on(bot:
     await anna.tap("✅")  # nothing more to add: the question is already the message
     await anna.tap("💬")
     assert "Wer repariert mein Fahrrad Xylophon" in (anna.last().text or "")
+
+
+async def test_withdrawing_a_request_asks_first(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """🗑 (not the ✖️ of every Cancel) asks before a request is withdrawn: "No, keep it" goes back to the
+    list and tells the partner nothing; "Yes, withdraw" withdraws it and the partner's thread says so."""
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        partner_messages = len(bot.telegram.bot_messages(GROUP))
+        await amal.send("/requests")
+        listing = amal.last()
+        number = next(label for label in listing.labels if "🗑" in label).split()[-1]
+        assert not any("✖️" in label for label in listing.labels)
+
+        await amal.tap("🗑", listing)
+        question = amal.last()
+        assert question.message_id == listing.message_id  # asked in place of the list
+        assert number in (question.text or "") and "؟" in (question.text or "")
+        assert len(question.labels) == 2 and question.labels[0].startswith("🗑")
+        await amal.tap("⬅️", question)  # no, keep it
+        await deliver(bot)
+        assert any("🗑" in label for label in amal.last().labels)  # the list again, the request still open
+        assert len(bot.telegram.bot_messages(GROUP)) == partner_messages
+
+        await amal.tap("🗑")
+        await amal.tap("🗑")  # yes, withdraw
+        assert "تم السحب." in [answer.get("text") for answer in bot.telegram.answered_callbacks]
+        await deliver(bot)
+        assert not any("🗑" in label for label in amal.last_with_buttons().labels)
+        note = bot.telegram.bot_messages(GROUP)[-1].text or ""
+        assert number in note and "zurückgezogen" in note

@@ -324,7 +324,7 @@ async def requests_command(update: Update, context: Context) -> None:
 
 
 async def resident_request_button(update: Update, context: Context) -> None:
-    """✏️ Add to … (the next reply goes to that request) and ✖️ Withdraw …"""
+    """✏️ Add to … (the next reply goes to that request) and 🗑 Withdraw … (asks first)."""
     chat = update.effective_chat
     pressed = await pressed_request(update, context)
     if chat is None or pressed is None:
@@ -332,9 +332,10 @@ async def resident_request_button(update: Update, context: Context) -> None:
     query, user, callback, request_id = pressed
     t = context.t
     desk = context.services.requests
-    if callback.arg(0) == "withdraw":
-        withdrawn = await desk.withdraw(user.id, request_id)
-        await answer_query(query, render.toast(t, "withdrawn" if withdrawn else "unchanged"))
+    if callback.arg(0) == "withdraw" and callback.arg(2) in ("yes", "no"):
+        if callback.arg(2) == "yes":
+            withdrawn = await desk.withdraw(user.id, request_id)
+            await answer_query(query, render.toast(t, "withdrawn" if withdrawn else "unchanged"))
         await requests_command(update, context)
         return
     # Read, then talk to Telegram, then record: no network call while a transaction is open.
@@ -343,6 +344,9 @@ async def resident_request_button(update: Update, context: Context) -> None:
         await answer_query(query, render.toast(t, "closed"))
         return
     await answer_query(query)
+    if callback.arg(0) == "withdraw":
+        await show(update, context, *render.withdraw_question(t, number, request_id))
+        return
     text, keyboard = render.add_prompt(t, number, request_id)
     prompt = await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard))
     # The prompt belongs to the request's thread: a reply to it maps back by message id, and the next plain

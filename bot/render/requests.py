@@ -426,11 +426,21 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
     for request in requests:
         lines.append(request_line(t, request.number, request.partner, request.created_at, request.status))
         add = t.gettext("✏️ Add to {number}").format(number=request.number)
-        withdraw = t.gettext("✖️ Withdraw {number}").format(number=request.number)
+        withdraw = t.gettext("🗑 Withdraw {number}").format(number=request.number)
         keyboard.append(
             [(add, encode("req", "add", request.id)), (withdraw, encode("req", "withdraw", request.id))]
         )
     return "\n".join(lines), [*keyboard, nav_row(t)]
+
+
+def withdraw_question(t: Translator, number: str, request_id: int) -> Screen:
+    """🗑 Withdraw in /requests asks first: withdrawing cannot be undone, and the partner is told."""
+    question = t.html("Withdraw request {number}? The partner will be told.", number=t.isolate(number))
+    keyboard = [
+        [("🗑 " + t.gettext("Yes, withdraw"), encode("req", "withdraw", request_id, "yes"))],
+        [("⬅️ " + t.gettext("No, keep the request"), encode("req", "withdraw", request_id, "no"))],
+    ]
+    return question, keyboard
 
 
 def request_line(

@@ -400,3 +400,26 @@ async def test_withdrawing_a_request_asks_first(bot_factory, tmp_path: Path) -> 
         assert not any("🗑" in label for label in amal.last_with_buttons().labels)
         note = bot.telegram.bot_messages(GROUP)[-1].text or ""
         assert number in note and "zurückgezogen" in note
+
+
+async def test_a_withdrawn_requests_card_loses_its_buttons(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """After the resident withdraws, the partner's card no longer offers Take on / Close / Hand over (the
+    thread note says why), and a button of an older copy of the card says the resident withdrew it instead
+    of "That has already happened."."""
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        old_buttons = [button["callback_data"] for button in card.flat_buttons]
+        await amal.send("/requests")
+        await amal.tap("🗑")
+        await amal.tap("🗑")  # yes, withdraw
+        await deliver(bot)
+        assert not card.reply_markup
+        assert "zurückgezogen" in (bot.telegram.bot_messages(GROUP)[-1].text or "")
+
+        petra = bot.partner("Petra", GROUP)
+        for data in old_buttons:
+            await petra.press(data, card)
+            assert "zurückgezogen" in (bot.telegram.answered_callbacks[-1].get("text") or "")
+        await deliver(bot)
+        assert len(bot.telegram.bot_messages(GROUP)) == 2  # the card and the note: nothing else

@@ -9,6 +9,9 @@ and the partner group's, arrives here; each handler is a few lines and decides n
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from telegram import (
     CallbackQuery,
     Document,
@@ -21,6 +24,7 @@ from telegram import (
     User,
     Voice,
 )
+from telegram.error import TelegramError
 
 from bot.delivery.outbox import markup
 from bot.handlers.common import answer_query, button_press, edit_buttons, show
@@ -37,6 +41,8 @@ from bot.tickets.desk import Relayed
 from bot.tickets.dialogue import Attach, Attachment, Effect, MessageKind, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage, ResidentMessage
+
+logger = logging.getLogger(__name__)
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -334,8 +340,9 @@ async def resident_request_button(update: Update, context: Context) -> None:
     desk = context.services.requests
     if callback.arg(0) == "withdraw" and callback.arg(2) in ("yes", "no"):
         if callback.arg(2) == "yes":
-            withdrawn = await desk.withdraw(user.id, request_id)
-            await answer_query(query, render.toast(t, "withdrawn" if withdrawn else "unchanged"))
+            cards = await desk.withdraw(user.id, request_id)
+            await answer_query(query, render.toast(t, "unchanged" if cards is None else "withdrawn"))
+            await remove_card_buttons(context, cards or ())
         await requests_command(update, context)
         return
     # Read, then talk to Telegram, then record: no network call while a transaction is open.
@@ -352,6 +359,16 @@ async def resident_request_button(update: Update, context: Context) -> None:
     # The prompt belongs to the request's thread: a reply to it maps back by message id, and the next plain
     # messages go there too (the conversation opens).
     await desk.link_prompt(user.id, prompt.message_id, request_id)
+
+
+async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int]]) -> None:
+    """A withdrawn request's cards (chat id, message id) lose their buttons; the thread note (in the
+    outbox) says why. Best effort: a button left on a card answers that the resident withdrew it."""
+    for chat_id, message_id in cards:
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError as exc:
+            logger.info("card %s in chat %s keeps its buttons: %s", message_id, chat_id, exc)
 
 
 async def media_request(update: Update, context: Context) -> bool:
@@ -453,8 +470,9 @@ async def partner_button(update: Update, context: Context) -> None:
 
 
 async def answered_action(query: CallbackQuery, pt: Translator, action: str, outcome: Outcome) -> None:
-    """The toast on a card's button; a request its resident deleted also loses the card's buttons."""
-    if outcome is Outcome.DELETED:
+    """The toast on a card's button; a request its resident deleted or withdrew also loses the card's
+    buttons."""
+    if outcome in (Outcome.DELETED, Outcome.WITHDRAWN):
         await edit_buttons(query.message, None)
     await answer_query(query, partner_render.action_toast(pt, action, outcome))
 

@@ -167,6 +167,7 @@ ACTION_TOASTS = {
     "closed": N_("This request is already closed."),
     "wrong_chat": N_("This request belongs to another organisation."),
     "deleted": N_("The resident deleted their data: this request no longer exists."),
+    "withdrawn": N_("The resident withdrew this request: there is nothing left to do."),
 }
 
 

@@ -216,10 +216,15 @@ class RequestDesk:
                 for r in requests
             ]
 
-    async def withdraw(self, resident_id: int, request_id: int) -> bool:
-        """The resident withdrew a request; False if there was nothing to withdraw."""
-        result = await self._write(intake.withdraw, resident_id=resident_id, request_id=request_id)
-        return result.ok
+    async def withdraw(self, resident_id: int, request_id: int) -> list[tuple[int, int]] | None:
+        """The resident withdrew a request: (chat id, message id) of its cards in partner groups, whose
+        buttons have nothing left to do; None if there was nothing to withdraw."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            result = await intake.withdraw(session, ctx, resident_id=resident_id, request_id=request_id)
+            if not result.ok or result.request is None:
+                return None
+            return await partners.cards_in_groups(session, ctx, result.request)
 
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
         """The number of the resident's request `request_id` while it is open, else None."""

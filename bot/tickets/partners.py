@@ -46,13 +46,15 @@ async def _actionable(
     if_final: Outcome,
 ) -> Request | Result:
     """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: deleted by its
-    resident, unknown, pressed in another partner's chat, or already final (`if_final`). Without a chat (the
-    bot itself re-routes) there is no chat to check."""
+    resident, unknown, pressed in another partner's chat, withdrawn by its resident, or already final
+    (`if_final`). Without a chat (the bot itself re-routes) there is no chat to check."""
     request = await session.get(Request, request_id)
     if request is None:
         return await _gone(session, request_id, chat_id)
     if chat_id is not None and chat_id not in await partner_chat_ids(session, ctx, request):
         return Result(Outcome.WRONG_CHAT, request)
+    if request.status is RequestStatus.CANCELLED and chat_id is not None:
+        return Result(Outcome.WITHDRAWN, request)
     if request.status.is_final:
         return Result(if_final, request)
     return request
@@ -64,6 +66,18 @@ async def _gone(session: AsyncSession, request_id: int, chat_id: int | None) -> 
     if chat_id is not None and await store.deleted_request_number(session, chat_id, request_id=request_id):
         return Result(Outcome.DELETED)
     return Result(Outcome.NOT_FOUND)
+
+
+async def cards_in_groups(
+    session: AsyncSession, ctx: TicketContext, request: Request
+) -> list[tuple[int, int]]:
+    """(chat id, message id) of the request's latest card in each group that may act on it."""
+    cards = []
+    for chat_id in sorted(await partner_chat_ids(session, ctx, request)):
+        message_id = await store.card_message_id(session, request.id, chat_id)
+        if message_id is not None:
+            cards.append((chat_id, message_id))
+    return cards
 
 
 async def resident_deleted(session: AsyncSession, ctx: TicketContext, resident_id: int) -> None:

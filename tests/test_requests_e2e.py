@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.render import requests as render
 from tests.harness import (
@@ -423,3 +423,46 @@ async def test_a_withdrawn_requests_card_loses_its_buttons(bot_factory, tmp_path
             assert "zurückgezogen" in (bot.telegram.answered_callbacks[-1].get("text") or "")
         await deliver(bot)
         assert len(bot.telegram.bot_messages(GROUP)) == 2  # the card and the note: nothing else
+
+
+@pytest.mark.parametrize("show_staff_names", [False, True])
+async def test_a_card_taken_on_says_so_and_offers_no_take_on(  # type: ignore[no-untyped-def]
+    bot_factory, tmp_path: Path, show_staff_names: bool
+) -> None:
+    """After Take on the card shows that it was taken on (by whom, where cards may name staff) and keeps
+    only Close / Hand over; the card itself is unchanged above that line."""
+    content = content_with_group(tmp_path)
+    async with bot_factory(content_dir=content, show_staff_names=show_staff_names) as bot:
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        before = card.text or ""
+        petra = bot.partner("Petra", GROUP)
+        await petra.tap("Übernehmen", card)
+        after = card.text or ""
+        assert after.startswith(before)
+        taken = "Übernommen von Petra" if show_staff_names else "Übernommen"
+        assert after[len(before) :].strip() == f"✅ <b>{taken}</b>"
+        assert not any("Übernehmen" in label for label in card.labels)
+        assert any("Abschließen" in label for label in card.labels)
+        assert any("übergeben" in label for label in card.labels)
+
+        await petra.tap("Abschließen", card)
+        await petra.tap("Wieder öffnen", card)  # reopened: still taken on, still no "Take on"
+        assert any("Abschließen" in label for label in card.labels)
+        assert not any("Übernehmen" in label for label in card.labels)
+        assert card.text == after
+
+
+async def test_a_card_whose_text_is_no_longer_kept_still_loses_take_on(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The card's text comes from its outbox row; once that is purged, Take on still goes (the text stays)."""
+    from bot.storage.models.outbox import OutboxMessage
+
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        before = card.text
+        async with bot.services.database.transaction() as session:
+            await session.execute(delete(OutboxMessage))
+        await bot.partner("Petra", GROUP).tap("Übernehmen", card)
+        assert card.text == before
+        assert not any("Übernehmen" in label for label in card.labels) and card.labels

@@ -24,7 +24,8 @@ from telegram import (
     User,
     Voice,
 )
-from telegram.error import TelegramError
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
 
 from bot.delivery.outbox import markup
 from bot.handlers.common import answer_query, button_press, edit_buttons, show
@@ -37,7 +38,7 @@ from bot.render import requests as render
 from bot.render.callback import Callback
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
-from bot.tickets.desk import Relayed
+from bot.tickets.desk import CardAction, Relayed
 from bot.tickets.dialogue import Attach, Attachment, Effect, MessageKind, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage, ResidentMessage
@@ -458,15 +459,38 @@ async def partner_button(update: Update, context: Context) -> None:
             reply_to_message_id=query.message.message_id if query.message else None,
         )
         return
-    outcome = await desk.act(
-        action, request_id, chat_id=chat.id, staff_name=user.first_name or "?", to_partner=callback.arg(2)
+    card = query.message.message_id if query.message else None
+    acted = await desk.act(
+        action,
+        request_id,
+        chat_id=chat.id,
+        staff_name=user.first_name or "?",
+        to_partner=callback.arg(2),
+        card_message_id=card,
     )
-    if action == "close" and outcome is Outcome.OK:
-        # A closed card keeps one button: reopen (within REOPEN_DAYS; later the tap says so).
-        await edit_buttons(query.message, markup(partner_render.reopen_keyboard(pt, request_id)))
-    if action == "reopen" and outcome is Outcome.OK:
-        await edit_buttons(query.message, markup(partner_render.partner_keyboard(pt, request_id)))
-    await answered_action(query, pt, action, outcome)
+    if acted.outcome is Outcome.OK:
+        if action == "close":
+            # A closed card keeps one button: reopen (within REOPEN_DAYS; later the tap says so).
+            await edit_buttons(query.message, markup(partner_render.reopen_keyboard(pt, request_id)))
+        elif action == "reopen":
+            keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)
+            await edit_buttons(query.message, markup(keyboard))
+        elif action == "take":
+            await show_taken(query, pt, request_id, acted)
+    await answered_action(query, pt, action, acted.outcome)
+
+
+async def show_taken(query: CallbackQuery, pt: Translator, request_id: int, acted: CardAction) -> None:
+    """The card after a take on says who took it on and offers no "Take on"; where its text cannot be
+    rebuilt (unknown, or too long with the line) only that button goes."""
+    if acted.card is not None:
+        text, keyboard = partner_render.taken_card(pt, acted.card, request_id, acted.staff)
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard))
+            return
+        except BadRequest as exc:
+            logger.info("card of request %s not rewritten: %s", request_id, exc)
+    await edit_buttons(query.message, markup(partner_render.partner_keyboard(pt, request_id, taken=True)))
 
 
 async def answered_action(query: CallbackQuery, pt: Translator, action: str, outcome: Outcome) -> None:

@@ -110,14 +110,20 @@ def _lines_plain(lines: Sequence[tuple[str, str]]) -> str:
     return "\n".join(out)
 
 
-def partner_keyboard(t: Translator, request_id: int) -> Keyboard:
+def partner_keyboard(t: Translator, request_id: int, *, taken: bool = False) -> Keyboard:
+    """Take on (until someone has: `taken`) / Close / Hand over."""
+    take = [] if taken else [(t.gettext("Take on"), encode("req", "take", request_id))]
     return [
-        [
-            (t.gettext("Take on"), encode("req", "take", request_id)),
-            (t.gettext("Close"), encode("req", "close", request_id)),
-        ],
+        [*take, (t.gettext("Close"), encode("req", "close", request_id))],
         [(t.gettext("Hand over to another partner"), encode("req", "handover", request_id))],
     ]
+
+
+def taken_card(t: Translator, card_html: str, request_id: int, staff: str | None) -> Screen:
+    """The card after a take on: who took it on below it (`staff`: only where cards may name staff, else
+    just that it was), and no "Take on" any more."""
+    taken = t.html("Taken on by {name}", name=staff) if staff else t.html("Taken on")
+    return f"{card_html}\n\n✅ <b>{taken}</b>", partner_keyboard(t, request_id, taken=True)
 
 
 def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:

@@ -211,6 +211,23 @@ async def deleted_request_number(
     return await session.scalar(found.order_by(DeletedRequestLink.created_at.desc()).limit(1))
 
 
+async def sent_card_html(session: AsyncSession, chat_id: int, message_id: int) -> str | None:
+    """The HTML of the request card the bot sent as message `message_id` of `chat_id` (its notes included),
+    None if that message is no card (or its outbox row was purged)."""
+    payload = await session.scalar(
+        select(OutboxMessage.payload)
+        .where(
+            OutboxMessage.channel == Channel.TELEGRAM,
+            OutboxMessage.target == str(chat_id),
+            OutboxMessage.result_message_id == message_id,
+            OutboxMessage.link_role == LinkRole.CARD,
+        )
+        .limit(1)
+    )
+    text = payload.get("text") if payload else None
+    return text if isinstance(text, str) else None
+
+
 async def reached_partner(session: AsyncSession, request: Request) -> bool:
     """Whether a message about `request` was delivered to its current partner (by e-mail: no thread links)."""
     sent = select(OutboxMessage.id).where(

@@ -46,6 +46,16 @@ class Relayed:
     album: bool = False  # OK for a further file of an album: its first file was confirmed already
 
 
+@dataclass(frozen=True)
+class CardAction:
+    """What a button on a request card did, and what the card should show now."""
+
+    outcome: Outcome
+    taken: bool = False  # someone has taken the request on: the card no longer offers "Take on"
+    staff: str | None = None  # who took it on, where cards may name staff (SHOW_STAFF_NAMES)
+    card: str | None = None  # after a take on: the pressed card's HTML as sent (None if unknown)
+
+
 def _relayed(ctx: TicketContext, result: Result) -> Relayed:
     request = result.request
     if request is None:
@@ -244,18 +254,35 @@ class RequestDesk:
     # --- partners --------------------------------------------------------------------------------------
 
     async def act(
-        self, action: str, request_id: int, *, chat_id: int, staff_name: str, to_partner: str = ""
-    ) -> Outcome:
-        """A button on a request card: "take", "reopen", "close", or "ho" (hand over to `to_partner`)."""
+        self,
+        action: str,
+        request_id: int,
+        *,
+        chat_id: int,
+        staff_name: str,
+        to_partner: str = "",
+        card_message_id: int | None = None,
+    ) -> CardAction:
+        """A button on a request card (message `card_message_id`): "take", "reopen", "close", or "ho" (hand
+        over to `to_partner`)."""
+        ctx = self._context()
         act = {"take": partners.take_on, "reopen": partners.reopen, "close": partners.close}.get(action)
-        if act is not None:
-            result = await self._write(act, request_id=request_id, chat_id=chat_id, staff_name=staff_name)
-        else:
-            # Nothing reaches the new partner before the resident agrees (`answer_hand_over`).
-            result = await self._write(
-                partners.propose_hand_over, request_id=request_id, to_partner=to_partner, chat_id=chat_id
-            )
-        return result.outcome
+        async with self._transaction() as session:
+            if act is not None:
+                result = await act(
+                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
+                )
+            else:
+                # Nothing reaches the new partner before the resident agrees (`answer_hand_over`).
+                result = await partners.propose_hand_over(
+                    session, ctx, request_id=request_id, to_partner=to_partner, chat_id=chat_id
+                )
+            taken_by = result.request.taken_by if result.request is not None else None
+            card = None
+            if action == "take" and result.ok and card_message_id is not None:
+                card = await store.sent_card_html(session, chat_id, card_message_id)
+        staff = taken_by if ctx.show_staff_names else None
+        return CardAction(result.outcome, taken_by is not None, staff, card)
 
     async def answer_hand_over(self, resident_id: int, request_id: int, agreed: bool) -> tuple[Outcome, str]:
         """The resident's yes or no to a proposed hand-over; the outcome and the (current) partner's name."""

@@ -40,3 +40,15 @@ async def test_a_voice_message_from_the_emergency_screen_reaches_the_partner_mar
     group = bot.telegram.bot_messages(-1_000_000_000_001)
     assert group, "the request reached the partner group"
     assert any(urgent in (m.text or m.caption or "") for m in group)
+
+
+@pytest.mark.xfail(strict=True, reason="review2: an urgent word that names an entry drops the call for help")
+@pytest.mark.parametrize("text", ["help me now", "please help me now"])
+async def test_help_me_now_gets_the_emergency_numbers(bot: BotHarness, text: str) -> None:
+    # "now" is one of the words that only say it is urgent (URGENT_WORDS), and "help me please" or "help!"
+    # get the numbers; but "now" is also the shipped partner NOW's name, the search's strong hit on it
+    # counts as "the rest names something the bot knows", and the call is dropped: the resident gets
+    # NOW's contact card instead of the emergency numbers.
+    sam = bot.resident("Sam", lang="en")
+    await sam.send(text)
+    assert "🆘" in (sam.last().text or "")

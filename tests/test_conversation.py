@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from bot.flood import MAX_UPDATES
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, run_cli_here, skip_questions
@@ -484,3 +485,23 @@ async def test_after_delete_the_closed_request_is_gone_and_cannot_be_reopened(bo
     await deliver(bot)
     assert bot.telegram.answered_callbacks[-1].get("text")  # refused: the request no longer exists
     assert "wieder geöffnet" not in screen(ayse)
+
+
+async def test_danger_told_in_a_conversation_beyond_the_flood_limit_still_reaches_the_partner(
+    bot: BotHarness,
+) -> None:
+    # Someone in distress writes many short lines to the counsellor: beyond the flood limit, emergency words
+    # still get the numbers and still reach the counsellor she is writing with (found in review).
+    anna = bot.resident("Anna", lang="de")
+    card = await send_request(bot, anna, "briefe-aemter", "Ich brauche Beratung wegen meiner Ehe")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Wie können wir helfen?", reply_to=card)
+    await deliver(bot)
+    bot.services.clock = lambda: datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    for _ in range(MAX_UPDATES + 1):
+        await anna.send("ja")
+    await anna.send("Mein Mann schlägt mich wieder, ich habe Angst")
+    await deliver(bot)
+    numbers, confirmation = (m.text or "" for m in bot.telegram.bot_messages(anna.chat)[-2:])
+    assert "110" in numbers and "weitergeleitet" in confirmation  # the numbers first, then as always
+    relayed = [m.text or "" for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT)]
+    assert any("Mein Mann schlägt mich wieder" in text for text in relayed)

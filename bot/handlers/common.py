@@ -13,7 +13,6 @@ from bot.delivery.outbox import markup
 from bot.handlers.context import Context
 from bot.render.callback import Callback, decode, pattern
 from bot.render.keyboards import Keyboard
-from bot.render.screens import emergency_screen
 from bot.render.split import split_html
 from bot.render.start import out_of_date, slow_down, slow_down_toast
 from bot.residents import Flooding
@@ -69,8 +68,17 @@ async def load_resident(update: Update, context: Context) -> None:
         count=album is None or album != context.user_data.album,
     )
     if isinstance(resident, Flooding):
-        await refuse(update, context, resident)
-        raise ApplicationHandlerStop
+        message = update.effective_message
+        if message is None or not message.text or not in_danger(context, message.text, resident.language):
+            await refuse(update, context, resident)
+            raise ApplicationHandlerStop
+        # Emergency words pass the limit and go the whole way: the numbers first, and the text still reaches
+        # the partner she is writing with or her draft (someone in distress sends many short lines).
+        resident = await services.residents.arrive(
+            user.id, language=negotiated, first_name=user.first_name, now=services.clock(), count=False
+        )
+        if isinstance(resident, Flooding):  # not counted, so never: for the type checker
+            raise ApplicationHandlerStop
     context.user_data.album = album
     context.user_data.lang = resident.language
     context.user_data.district = resident.district
@@ -81,20 +89,13 @@ async def load_resident(update: Update, context: Context) -> None:
 
 
 async def refuse(update: Update, context: Context, flooding: Flooding) -> None:
-    """An update beyond the flood limit: nothing runs for it, but a tapped button's spinner stops with the
-    slow-down toast, and a text with emergency words gets the emergency numbers all the same (instead of
-    the slow-down notice: nobody in danger is told to wait). Else the window's first refused text gets the
-    notice."""
-    services = context.services
-    t = services.i18n.translator(flooding.language)
+    """An update beyond the flood limit (and without emergency words, which pass it): nothing runs for it,
+    but a tapped button's spinner stops with the slow-down toast, and the window's first refused text gets
+    the slow-down notice."""
+    t = context.services.i18n.translator(flooding.language)
     message = update.effective_message
     if update.callback_query is not None:
         await answer_query(update.callback_query, slow_down_toast(t))
-    elif message is not None and message.text and in_danger(context, message.text, flooding.language):
-        if context.user_data is not None:
-            context.user_data.last_question = message.text  # "Ask a person" carries it, as after a search
-        screen = emergency_screen(t, services.content.catalogue, (), origin="sos.q")
-        await show(update, context, *screen, new_message=True)
     elif flooding.warn and message is not None:
         await context.bot.send_message(message.chat_id, slow_down(t))
 

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from bot import jobs
 from bot.feedback import mask_contact_details
+from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage
-from bot.storage.models.requests import DeletedRequestLink, Request
+from bot.storage.models.requests import DeletedRequestLink, Request, RequestStatus
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness, fill_in_request
 
@@ -231,6 +232,11 @@ async def delivered_request(bot: BotHarness, resident: SimUser, text: str) -> No
     await deliver(bot)
 
 
+def data(message: Sent, label: str) -> str:
+    """The callback data of `message`'s button labelled `label`."""
+    return str(next(b["callback_data"] for b in message.flat_buttons if label in b["text"]))
+
+
 def number_on(card: Sent) -> str:
     found = re.search(r"\d{6}", card.text or "")
     assert found is not None
@@ -314,6 +320,48 @@ async def test_the_buttons_of_a_deleted_requests_card_say_so_and_go(bot: BotHarn
     other = bot.partner("Sabine", -1_000_000_000_002)
     await other.press(take_on, Sent(other.chat, 987_654, "alt", card.reply_markup))
     assert bot.telegram.answered_callbacks[-1].get("text") != gone
+
+
+async def test_a_deleted_requests_card_never_acts_on_another_residents_request(bot: BotHarness) -> None:
+    # (Moved here from the review2 pins.) SQLite reuses the highest id once /delete removed it, so the next
+    # request carries the id on Anna's old card's buttons: the card's message decides, on every backend.
+    anna = bot.resident("Anna", lang="de")
+    await delivered_request(bot, anna, "Brief vom Jobcenter, bitte helfen")
+    old_card = bot.telegram.bot_messages(QM_GROUP)[0]
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.tap("übergeben", old_card)  # the choices, posted before /delete as a reply to the card
+    choices = bot.telegram.bot_messages(QM_GROUP)[-1]
+    take_on, close = (data(old_card, label) for label in ("Übernehmen", "Abschließen"))
+    presses = [(take_on, old_card), (choices.flat_buttons[0]["callback_data"], choices), (close, old_card)]
+    await deleted(bot, anna)
+    bob = bot.resident("Bob", lang="de")
+    await delivered_request(bot, bob, "Ich verstehe meinen Mietvertrag nicht")
+    bob_saw = len(bot.telegram.bot_messages(bob.chat))
+    gone = "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+    for callback_data, message in presses:  # the buttons go with the first press: copies kept them
+        await petra.press(callback_data, message)
+        assert bot.telegram.answered_callbacks[-1].get("text") == gone, callback_data
+    await deliver(bot)
+    async with bot.services.database.sessions() as session:
+        bobs = await session.scalar(select(Request).where(Request.resident_id == bob.user_id))
+    assert bobs is not None
+    assert (bobs.status, bobs.taken_by, bobs.handover_to) == (RequestStatus.OPEN, None, None)
+    assert len(bot.telegram.bot_messages(bob.chat)) == bob_saw  # Bob was told nothing
+
+
+async def test_a_deleted_requests_number_is_not_given_again_while_partner_chats_remember_it(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reply quoting the number on a deleted request's card must not find a new request by it.
+    anna = bot.resident("Anna", lang="de")
+    await delivered_request(bot, anna, "Brief vom Jobcenter, bitte helfen")
+    anna_number = number_on(bot.telegram.bot_messages(QM_GROUP)[0])
+    await deleted(bot, anna)
+    taken, free = int(anna_number) - 100000, (int(anna_number) - 100000 + 1) % 900000
+    draws = iter([taken, free])
+    monkeypatch.setattr(store.secrets, "randbelow", lambda _: next(draws))
+    async with bot.services.database.sessions() as session:
+        assert await store.new_request_number(session) == str(100000 + free)
 
 
 async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:

@@ -446,7 +446,8 @@ async def partner_button(update: Update, context: Context) -> None:
     pt = desk.partner_t()
     if action == "handover":
         # The choices only in the request's partner chat: elsewhere they would tell whether it is open.
-        targets = await desk.handover_choices(request_id, chat_id=chat.id)
+        card = query.message.message_id if query.message else None
+        targets = await desk.handover_choices(request_id, chat_id=chat.id, card_message_id=card)
         if isinstance(targets, Outcome):
             await answered_action(query, pt, action, targets)
             return
@@ -459,7 +460,7 @@ async def partner_button(update: Update, context: Context) -> None:
             reply_to_message_id=query.message.message_id if query.message else None,
         )
         return
-    card = query.message.message_id if query.message else None
+    card = pressed_card(query, action)
     acted = await desk.act(
         action,
         request_id,
@@ -478,6 +479,17 @@ async def partner_button(update: Update, context: Context) -> None:
         elif action == "take":
             await show_taken(query, pt, request_id, acted)
     await answered_action(query, pt, action, acted.outcome)
+
+
+def pressed_card(query: CallbackQuery, action: str) -> int | None:
+    """The card a partner button acts from: its own message, or for a hand-over target ("ho") the card the
+    choices answer (they are posted as a reply to it)."""
+    message = query.message
+    if not isinstance(message, Message):
+        return None
+    if action == "ho" and message.reply_to_message is not None:
+        return message.reply_to_message.message_id
+    return message.message_id
 
 
 async def show_taken(query: CallbackQuery, pt: Translator, request_id: int, acted: CardAction) -> None:

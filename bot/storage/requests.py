@@ -42,10 +42,13 @@ async def get_request_by_number(session: AsyncSession, number: str) -> Request |
 
 
 async def new_request_number(session: AsyncSession) -> str:
-    """A random six-digit number not used yet (digits read the same in every script residents use)."""
+    """A random six-digit number not used yet (digits read the same in every script residents use), nor by
+    a deleted request whose messages partner chats still have (a reply quoting it must not find this one)."""
     while True:
         number = str(100000 + secrets.randbelow(900000))
-        if not await session.scalar(select(exists().where(Request.number == number))):
+        used = exists().where(Request.number == number)
+        deleted = exists().where(DeletedRequestLink.number == number)
+        if not await session.scalar(select(used | deleted)):
             return number
 
 
@@ -202,7 +205,8 @@ async def deleted_request_number(
     session: AsyncSession, chat_id: int, *, message_id: int | None = None, request_id: int | None = None
 ) -> str | None:
     """The number of the request its resident deleted that partner chat `chat_id` had message `message_id`
-    of (a reply to it), or any message of by id `request_id` (a button under its card); None if none."""
+    of (a reply to it, a button under it), or any message of by id `request_id` (a button whose message is
+    not known); None if none."""
     found = select(DeletedRequestLink.number).where(DeletedRequestLink.chat_id == chat_id)
     if message_id is not None:
         found = found.where(DeletedRequestLink.message_id == message_id)

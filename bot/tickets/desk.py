@@ -270,12 +270,22 @@ class RequestDesk:
         async with self._transaction() as session:
             if act is not None:
                 result = await act(
-                    session, ctx, request_id=request_id, chat_id=chat_id, staff_name=staff_name
+                    session,
+                    ctx,
+                    request_id=request_id,
+                    chat_id=chat_id,
+                    staff_name=staff_name,
+                    card_message_id=card_message_id,
                 )
             else:
                 # Nothing reaches the new partner before the resident agrees (`answer_hand_over`).
                 result = await partners.propose_hand_over(
-                    session, ctx, request_id=request_id, to_partner=to_partner, chat_id=chat_id
+                    session,
+                    ctx,
+                    request_id=request_id,
+                    to_partner=to_partner,
+                    chat_id=chat_id,
+                    card_message_id=card_message_id,
                 )
             taken_by = result.request.taken_by if result.request is not None else None
             card = None
@@ -292,11 +302,15 @@ class RequestDesk:
         request, ctx = result.request, self._context()
         return result.outcome, ctx.partner_name(request.partner_id, request.language) if request else ""
 
-    async def handover_choices(self, request_id: int, *, chat_id: int) -> Sequence[tuple[str, str]] | Outcome:
-        """(partner id, name) the request can be handed over to, asked in partner chat `chat_id`; else why
-        not (not found, another partner's chat, closed)."""
+    async def handover_choices(
+        self, request_id: int, *, chat_id: int, card_message_id: int | None = None
+    ) -> Sequence[tuple[str, str]] | Outcome:
+        """(partner id, name) the request can be handed over to, asked under card `card_message_id` in
+        partner chat `chat_id`; else why not (deleted, not found, another partner's chat, closed)."""
         async with self._database.sessions() as session:
-            return await partners.handover_choices(session, self._context(), request_id, chat_id)
+            return await partners.handover_choices(
+                session, self._context(), request_id, chat_id, card_message_id
+            )
 
     async def partner_reply(self, message: GroupMessage) -> Outcome:
         """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""

@@ -22,12 +22,16 @@ logger = logging.getLogger(__name__)
 
 
 async def handover_choices(
-    session: AsyncSession, ctx: TicketContext, request_id: int, chat_id: int
+    session: AsyncSession,
+    ctx: TicketContext,
+    request_id: int,
+    chat_id: int,
+    card_message_id: int | None = None,
 ) -> list[tuple[str, str]] | Outcome:
     """(partner id, name) of every partner the request can be handed over to (each that can receive
-    requests, except its own), or why they are not shown: unknown, asked in another partner's chat (which
-    learns nothing about the request), or closed."""
-    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    requests, except its own), or why they are not shown: deleted, unknown, asked in another partner's chat
+    (which learns nothing about the request), or closed."""
+    request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request.outcome
     targets = [
@@ -43,11 +47,15 @@ async def _actionable(
     ctx: TicketContext,
     request_id: int,
     chat_id: int | None,
+    card_message_id: int | None,
     if_final: Outcome,
 ) -> Request | Result:
-    """The request a button in partner chat `chat_id` acts on, or the Result that refuses it: deleted by its
-    resident, unknown, pressed in another partner's chat, withdrawn by its resident, or already final
-    (`if_final`). Without a chat (the bot itself re-routes) there is no chat to check."""
+    """The request a button under message `card_message_id` in partner chat `chat_id` acts on, or the Result
+    that refuses it: deleted by its resident, unknown, pressed in another partner's chat, withdrawn by its
+    resident, or already final (`if_final`). Without a chat (the bot itself re-routes) there is no chat to
+    check."""
+    if await _card_deleted(session, chat_id, card_message_id):
+        return Result(Outcome.DELETED)
     request = await session.get(Request, request_id)
     if request is None:
         return await _gone(session, request_id, chat_id)
@@ -58,6 +66,14 @@ async def _actionable(
     if request.status.is_final:
         return Result(if_final, request)
     return request
+
+
+async def _card_deleted(session: AsyncSession, chat_id: int | None, card_message_id: int | None) -> bool:
+    """Whether the pressed message belonged to a request its resident deleted. Asked before the request's id
+    is looked up: a later request may carry the same id (SQLite reuses the highest id once it is deleted)."""
+    if chat_id is None or card_message_id is None:
+        return False
+    return await store.deleted_request_number(session, chat_id, message_id=card_message_id) is not None
 
 
 async def _gone(session: AsyncSession, request_id: int, chat_id: int | None) -> Result:
@@ -90,10 +106,16 @@ async def resident_deleted(session: AsyncSession, ctx: TicketContext, resident_i
 
 
 async def take_on(
-    session: AsyncSession, ctx: TicketContext, *, request_id: int, chat_id: int, staff_name: str
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    request_id: int,
+    chat_id: int,
+    staff_name: str,
+    card_message_id: int | None = None,
 ) -> Result:
-    """A partner member pressed "Take on" in the partner group."""
-    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    """A partner member pressed "Take on" in the partner group (under message `card_message_id`)."""
+    request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request
     if request.taken_by is not None:
@@ -120,10 +142,16 @@ async def take_on(
 
 
 async def close(
-    session: AsyncSession, ctx: TicketContext, *, request_id: int, chat_id: int, staff_name: str
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    request_id: int,
+    chat_id: int,
+    staff_name: str,
+    card_message_id: int | None = None,
 ) -> Result:
-    """A partner member pressed "Close"."""
-    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.ALREADY)
+    """A partner member pressed "Close" (under message `card_message_id`)."""
+    request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.ALREADY)
     if isinstance(request, Result):
         return request
     now = utcnow()
@@ -152,7 +180,7 @@ async def hand_over(
 
     `chat_id` is the group the button was pressed in; None when the system re-routes (undeliverable).
     """
-    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    request = await _actionable(session, ctx, request_id, chat_id, None, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request
     if to_partner == request.partner_id:
@@ -198,12 +226,18 @@ async def hand_over(
 
 
 async def propose_hand_over(
-    session: AsyncSession, ctx: TicketContext, *, request_id: int, to_partner: str, chat_id: int
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    request_id: int,
+    to_partner: str,
+    chat_id: int,
+    card_message_id: int | None = None,
 ) -> Result:
-    """A partner pressed "Hand over" to `to_partner`: nothing reaches the new partner yet. The resident is
-    asked first (who, why, what they will see); the old thread gets a note. A partner without any channel
-    (no group, no e-mail) is refused (INVALID)."""
-    request = await _actionable(session, ctx, request_id, chat_id, if_final=Outcome.CLOSED)
+    """A partner pressed "Hand over" to `to_partner` (the choices answer the card `card_message_id`): nothing
+    reaches the new partner yet. The resident is asked first (who, why, what they will see); the old thread
+    gets a note. A partner without any channel (no group, no e-mail) is refused (INVALID)."""
+    request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request
     if to_partner == request.partner_id or request.handover_to == to_partner:
@@ -271,9 +305,13 @@ async def reopen(
     chat_id: int | None = None,
     resident_id: int | None = None,
     staff_name: str = "",
+    card_message_id: int | None = None,
 ) -> Result:
-    """Open a closed request again: by its partner (the card's button in `chat_id`) or by its resident
-    (`resident_id`). The other side is told; the resident's next messages go to it (conversation)."""
+    """Open a closed request again: by its partner (the button under card `card_message_id` in `chat_id`) or
+    by its resident (`resident_id`). The other side is told; the resident's next messages go to it
+    (conversation)."""
+    if resident_id is None and await _card_deleted(session, chat_id, card_message_id):
+        return Result(Outcome.DELETED)
     request = await session.get(Request, request_id)
     if request is None and resident_id is None:
         return await _gone(session, request_id, chat_id)

@@ -204,6 +204,9 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
     if link is not None:
         request = await session.get(Request, link.request_id)
+    elif await store.deleted_request_number(session, message.chat_id, message_id=message.reply_to_message_id):
+        # Before the number in its text: a message of a deleted request never leads to another request.
+        return await _reply_to_deleted(session, ctx, message)
     elif message.replied_bot_text:
         request = await _request_named_in(session, ctx, message.chat_id, message.replied_bot_text)
         if request is not None:

@@ -22,10 +22,15 @@ MAX_QUESTION_CHARS = 500
 # What a stored question must not keep, in any script: e-mail addresses, and numbers of at least
 # `MIN_MASKED_DIGITS` digits (phone numbers, customer and ID numbers, IBANs), with the spaces, dashes, slashes
 # and brackets they are written with, and letters in and before them ("12345BG0012345", "L01X00T47", an IBAN's
-# country code). Dots are no separator, so a date ("17.02.2027") stays. `\d` matches Arabic and Persian digits
-# too. Both start only where a word starts: a long word is read once, not once per letter.
+# country code). Dots separate only in a number begun like a phone number, with + or with 0 and two more
+# digits ("0151.234.5678"), so a date ("17.02.2027", "01.02.2027") or a price ("150.000 €") stays.
+# `\d` matches Arabic and Persian digits too. Both start only where a word starts: a long word is read once,
+# not once per letter.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-NUMBER = re.compile(r"(?:\b[A-Za-z]{1,3}(?=\d))?[+(]?\d(?:(?:[^\S\n]|[-–/()]){0,2}\d|[A-Za-z]+(?=\d))*")
+DOTTED_PHONE = r"(?:\+\d|\b0\d\d)(?:(?:[^\S\n]|[-–/().]){0,2}\d)*"
+NUMBER = re.compile(
+    DOTTED_PHONE + r"|(?:\b[A-Za-z]{1,3}(?=\d))?[+(]?\d(?:(?:[^\S\n]|[-–/()]){0,2}\d|[A-Za-z]+(?=\d))*"
+)
 MIN_MASKED_DIGITS = 6
 MASKED_EMAIL, MASKED_PHONE, MASKED_NUMBER = "[E-Mail]", "[Telefon]", "[Nummer]"
 

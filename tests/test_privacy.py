@@ -143,6 +143,8 @@ ADMIN_CHAT = -1_000_000_000_500
         ("شماره من ۰۹۱۲ ۳۴۵ ۶۷۸۹ است", "شماره من [Telefon] است"),  # Persian digits
         ("Мой телефон +7 912 345-67-89, почта оля@пример.рф", "Мой телефон [Telefon], почта [E-Mail]"),
         ("Mój numer 512 345 678", "Mój numer [Nummer]"),
+        ("Tel. 0151.234.5678, bitte abends", "Tel. [Telefon], bitte abends"),  # dots as separators
+        ("Rückruf: +49.5341.123456.", "Rückruf: [Telefon]."),
     ],
 )
 def test_phone_numbers_e_mail_addresses_and_long_numbers_are_masked_in_every_script(
@@ -152,7 +154,10 @@ def test_phone_numbers_e_mail_addresses_and_long_numbers_are_masked_in_every_scr
 
 
 def test_dates_times_ages_and_postcodes_stay_in_a_masked_question() -> None:
-    question = "Kurs am 17.02.2027 um 10:00-12:00 für 2 Kinder, 3 und 5 Jahre, in 38226? Kostet 1500 €?"
+    question = (
+        "Kurs am 17.02.2027 um 10:00-12:00 für 2 Kinder, 3 und 5 Jahre, in 38226? Kostet 1500 €? "
+        "Oder am 01.02.2027 um 17.30, für 150.000 € Förderung, App-Version 10.0.1?"
+    )
     assert mask_contact_details(question) == question
 
 

@@ -44,8 +44,10 @@ MAX_ATTACHMENTS = 10
 MAX_TEXT_CHARS = 20_000
 MAX_ANSWER_CHARS = 500
 MAX_PHONE_CHARS = 32
-# A typed phone number, loosely: digits (any script's), spaces, +, -, / and parentheses; 6 to 20 digits.
-PHONE_CHARACTERS = re.compile(r"[\d\s+\-/()]+")
+# A typed phone number, loosely: digits (any script's), spaces, +, -, /, dots and parentheses; 6 to 20 digits;
+# one word before it ("Tel.", "Tel:", "Handy", "Telefonnummer:", "Тел.") is a label and dropped.
+PHONE_CHARACTERS = re.compile(r"[\d\s+\-/().]+")
+PHONE_LABEL = re.compile(r"[^\W\d_]{1,14}[.:]{0,2} ?(?=[+(]?\d)")
 PHONE_DIGITS = range(6, 21)
 ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.DOCUMENT})
 # Inputs of one chat are processed in order, so only the latest can come again (a replay after a restart);
@@ -208,11 +210,19 @@ def phone_number(text: str) -> str | None:
     """A typed phone number as the partner reads it (digits of other scripts in ASCII, spaces single);
     None if `text` is not one."""
     number = " ".join(text.split())
+    if label := PHONE_LABEL.match(number):
+        number = number[label.end() :]
     if not PHONE_CHARACTERS.fullmatch(number):
         return None
     number = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in number)
     digits = sum(c.isdecimal() for c in number)
     return number if digits in PHONE_DIGITS and len(number) <= MAX_PHONE_CHARS else None
+
+
+def _mistyped_number(text: str) -> bool:
+    """Digits and signs only, yet no phone number (too few or too many digits): she types it again. With a
+    dot or a word it may be a time ("17.30", "ab 17.30"): those are words and join the message."""
+    return PHONE_CHARACTERS.fullmatch(text.strip()) is not None and "." not in text
 
 
 def _with_phone(draft: Draft, number: str) -> Draft:
@@ -418,7 +428,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         number = phone_number(event.text)
         if number is not None:
             return Transition(_with_phone(draft, number), Effect.PHONE)
-        if PHONE_CHARACTERS.fullmatch(event.text.strip()):
+        if _mistyped_number(event.text):
             problem = InputProblem.NOT_A_NUMBER  # a number mistyped: nothing to keep, she types it again
         else:
             # Words, not a number: nothing is lost (they join the message); the step still waits for it.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.storage.models.requests import ContactPreference, DialogueStep, MessageKind
 from bot.tickets.dialogue import (
     MAX_ANSWER_CHARS,
@@ -124,6 +126,40 @@ def test_after_call_me_a_typed_number_is_the_phone_number_and_other_words_join_t
     assert (shared.phone, shared.calling) == ("+49 5341 1", False)
     # Without "📞" first, a text at this step goes on being the message (as before).
     assert advance(replace(waiting, calling=False), Text("0151 23456789")).draft.step is DialogueStep.MESSAGE
+
+
+@pytest.mark.parametrize(
+    ("typed", "phone"),
+    [
+        ("Tel. 0151 2345678", "0151 2345678"),
+        ("Tel: 0151/2345678", "0151/2345678"),
+        ("0151.234.5678", "0151.234.5678"),
+        ("+49 151 2345678", "+49 151 2345678"),
+        ("Telefonnummer: 0151 2345678", "0151 2345678"),
+        ("Тел. +7 912 345-67-89", "+7 912 345-67-89"),
+    ],
+)
+def test_after_call_me_a_number_with_a_label_or_dots_is_the_phone_number(typed: str, phone: str) -> None:
+    # Review2: "Tel. 0151 2345678" and "0151.234.5678" were taken for words and joined the message.
+    calling = advance(
+        replace(new_draft("d", "bildung", offer_id="o"), step=DialogueStep.CONTACT), Press("phone")
+    )
+    typed_number = advance(replace(calling.draft, text="Brief vom Amt"), Text(typed))
+    assert typed_number.effect is Effect.PHONE
+    assert (typed_number.draft.phone, typed_number.draft.text) == (phone, "Brief vom Amt")
+
+
+def test_after_call_me_a_time_or_a_sentence_with_a_number_joins_the_message() -> None:
+    calling = advance(
+        replace(new_draft("d", "bildung", offer_id="o"), step=DialogueStep.CONTACT), Press("phone")
+    )
+    for words in ("ab 17.30", "17.30", "Tel. 12345", "meine Nummer 0151 2345678"):
+        joined = advance(calling.draft, Text(words))
+        assert (joined.problem, joined.draft.text, joined.draft.phone) == (
+            InputProblem.NOT_A_PHONE,
+            words,
+            None,
+        )
 
 
 def test_change_goes_back_to_the_message_and_text_while_choosing_contact_too() -> None:

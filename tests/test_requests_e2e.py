@@ -307,6 +307,36 @@ async def test_a_request_from_the_emergency_screen_reaches_the_partner_marked_ur
     assert urgent not in (bot.telegram.bot_messages(-1_000_000_000_001)[-1].text or "")
 
 
+async def test_a_voice_message_from_the_emergency_screen_reaches_the_partner_marked_urgent(
+    bot: BotHarness,
+) -> None:
+    # Someone in danger who cannot type sends a voice message after 🆘 → "Ask a person": she is told the
+    # partner sees it is urgent, so the card says so although she wrote no words for the mark to go on
+    # (review2, finding 2).
+    anna = bot.resident("Anna", lang="de")
+    t = bot.services.i18n.translator("de")
+    urgent = t.gettext("Sent from the emergency screen: please answer urgently.")
+    await anna.send("/start")
+    await anna.tap("Deutsch")
+    if "🆘" not in anna.last_with_buttons().labels[-1]:
+        await anna.tap(1)  # the district
+    await anna.tap("🆘")
+    await anna.tap("🙋")
+    await anna.send_voice()
+    await anna.tap("✅")
+    await anna.tap("💬")
+    assert urgent in (anna.last().text or "")  # her consent screen shows the mark the partner will read
+    await anna.tap("✅")
+    await deliver(bot)
+    acknowledgement = next(
+        m.text or "" for m in bot.telegram.bot_messages(anna.chat) if "✅ Danke" in (m.text or "")
+    )
+    assert "Notrufnummern" in acknowledgement  # she is told it is marked urgent
+    group = bot.telegram.bot_messages(-1_000_000_000_001)
+    assert group, "the request reached the partner group"
+    assert f"⚠️ {urgent}" in (group[0].text or "")  # on the card itself, above the voice message
+
+
 async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(
     bot_with_model: BotHarness,
 ) -> None:

@@ -251,7 +251,8 @@ async def parked_draft(
 
 def message_text(draft: Draft, t: Translator) -> str | None:
     """The draft's message as the reader of `t` sees it: a sign-up says so in their language, and so does
-    a request from the emergency screen (on top, for the partner to see first)."""
+    a request from the emergency screen (on top, for the partner to see first), also one of files alone
+    (a voice message from someone who cannot type): the mark needs no words of hers."""
     text = draft.text.strip() if draft.text else ""
     if draft.signup:
         if draft.event_id:
@@ -259,7 +260,7 @@ def message_text(draft: Draft, t: Translator) -> str | None:
         else:
             signup = t.gettext("I would like to sign up for this offer.")
         text = f"{signup}\n{text}" if text else signup
-    if draft.urgent and text:
+    if draft.urgent and not draft.is_empty:
         text = "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.") + f"\n{text}"
     return text or None
 

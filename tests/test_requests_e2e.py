@@ -337,6 +337,80 @@ async def test_a_voice_message_from_the_emergency_screen_reaches_the_partner_mar
     assert f"⚠️ {urgent}" in (group[0].text or "")  # on the card itself, above the voice message
 
 
+async def test_ask_a_person_under_danger_words_in_a_draft_keeps_what_she_wrote(bot: BotHarness) -> None:
+    # Writing to the Frauencafé's partner she adds that her husband hits her: the numbers come and the words
+    # join her draft (1f753a1). The numbers' "🙋 Ask a person" (ask:sos.q) goes on with that draft, marked
+    # urgent: it replaced it with a new request to the catch-all holding only that sentence, so the draft
+    # she was writing and its partner were gone unasked (review2, finding 5).
+    ayse = bot.resident("Ayşe", lang="de")
+    urgent = bot.services.i18n.translator("de").gettext(
+        "Sent from the emergency screen: please answer urgently."
+    )
+    await ayse.send("/start o_frauencafe")
+    await ayse.tap(1)
+    await skip_questions(ayse)
+    await ayse.send("Ich würde gern mit einer Beraterin sprechen, nicht am Telefon")
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.send("Mein Mann schlägt mich")
+    numbers = bot.telegram.bot_messages(ayse.chat)[before]
+    assert "🆘" in (numbers.text or "")
+    await ayse.tap("🙋", numbers)  # the numbers' message becomes the draft's screen
+    await ayse.tap("✅", numbers)
+    await ayse.tap("💬", numbers)
+    consent = numbers.text or ""
+    assert "Mein Mann schlägt mich" in consent
+    assert "mit einer Beraterin sprechen" in consent
+    assert "SOS-Mütterzentrum" in consent and urgent in consent  # her partner, told it is urgent
+
+
+async def test_danger_words_edited_into_a_message_join_her_draft_with_ask_a_person(bot: BotHarness) -> None:
+    # An edited message is only searched again, never taken into the draft: "Ask a person" under its
+    # numbers adds the words it carries to the draft it goes on with (once, whichever screen she taps).
+    ayse = bot.resident("Ayşe", lang="de")
+    await ayse.send("/start o_frauencafe")
+    await ayse.tap(1)
+    await skip_questions(ayse)
+    written = await ayse.send("Ich würde gern mit einer Beraterin sprechen")
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.edit(written, "Mein Mann schlägt mich")
+    numbers = bot.telegram.bot_messages(ayse.chat)[before]
+    assert "🆘" in (numbers.text or "")
+    await ayse.tap("🙋", numbers)
+    await ayse.tap("✅", numbers)
+    await ayse.tap("💬", numbers)
+    consent = numbers.text or ""
+    assert consent.count("Mein Mann schlägt mich") == 1
+    assert "mit einer Beraterin sprechen" in consent and "SOS-Mütterzentrum" in consent
+
+
+async def test_ask_a_person_on_the_emergency_screen_replaces_only_a_draft_she_left(bot: BotHarness) -> None:
+    # Without a running draft "Ask a person" starts a new request to the catch-all, as it always did: one
+    # she left (parked by /start) is replaced, and its screen above no longer acts on anything.
+    ayse = bot.resident("Ayşe", lang="de")
+    t = bot.services.i18n.translator("de")
+    await ayse.send("/start o_frauencafe")
+    await ayse.tap(1)
+    await skip_questions(ayse)
+    await ayse.send("Ich würde gern mit einer Beraterin sprechen")
+    left = ayse.last_with_buttons()
+    await ayse.send("/start")  # she leaves the draft: it waits
+    await ayse.tap("Deutsch")
+    if "🆘" not in ayse.last_with_buttons().labels[-1]:
+        await ayse.tap(1)  # the district
+    await ayse.tap("🆘")
+    await ayse.tap("🙋")
+    await ayse.tap("✅", left)  # "Done" of the draft she left
+    toast = [c for c in bot.telegram.calls if c.method == "answerCallbackQuery"][-1]
+    assert toast.params.get("text") == render.toast(t, "gone")
+    await ayse.send("Bitte helfen Sie mir")
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    consent = ayse.last().text or ""
+    assert "Bitte helfen Sie mir" in consent
+    assert "Beraterin" not in consent and "SOS-Mütterzentrum" not in consent
+    assert t.gettext("Sent from the emergency screen: please answer urgently.") in consent
+
+
 async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(
     bot_with_model: BotHarness,
 ) -> None:

@@ -111,14 +111,16 @@ class RequestDesk:
     ) -> DialogueReply | None:
         """A button that starts a request (see `intake.origin_of`); None if it names something the content
         no longer has. After a question nobody answered ("ask:q"), danger words ("ask:sos.q") or an answer
-        ("ask:f.<id>"), `question` starts the message."""
+        ("ask:f.<id>"), `question` starts the message. From the emergency screen a running draft goes on
+        instead, marked urgent (`intake.ask_urgently`)."""
         chosen = intake.origin_of(self._context().catalogue, button, origin)
         if chosen is None:
             return None
         if not (button == "ask" and (origin in ("q", "sos.q") or origin.startswith("f."))):
             question = None
-        urgent = button == "ask" and origin in intake.EMERGENCY_ORIGINS
-        return await self._write(intake.start, resident_id, text=question, urgent=urgent, **chosen)
+        if button == "ask" and origin in intake.EMERGENCY_ORIGINS:
+            return await self._write(intake.ask_urgently, resident_id, question)
+        return await self._write(intake.start, resident_id, text=question, urgent=False, **chosen)
 
     async def write(
         self, resident_id: int, event: Text | Attach | Unsupported, input_key: str, *, drafting: bool

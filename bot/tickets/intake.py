@@ -155,6 +155,32 @@ async def start(
     return await _begin(session, ctx, resident_id, machine.add_text(draft, text)[0] if text else draft)
 
 
+async def ask_urgently(
+    session: AsyncSession, ctx: TicketContext, resident_id: int, text: str | None = None
+) -> DialogueReply:
+    """“Ask a person” on the emergency screen (`EMERGENCY_ORIGINS`; `text`: the danger words it carries).
+    A running draft goes on, marked urgent: danger words typed into it joined it already, and a new draft
+    would replace her partner, text and answers unasked. Words it lacks (an edited message is searched
+    again, never taken as input) join it. Without a running draft (none, or a parked one she left), a new
+    request to the catch-all starts with the words, as `start` does."""
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None or loaded[1].parked:
+        return await start(session, ctx, resident_id, text=text, urgent=True)
+    row, draft = loaded
+    draft = replace(draft, urgent=True)
+    if text and not _holds(draft, text):
+        draft = machine.add_text(draft, text)[0]
+    _save(row, draft)
+    return DialogueReply(Effect.SCREEN, await draft_view(session, ctx, draft, resident_id))
+
+
+def _holds(draft: Draft, text: str) -> bool:
+    """Whether `text` is in the draft already: in its message, or as an answer (stored as `_answer` keeps
+    it)."""
+    words = text.strip()
+    return words in (draft.text or "") or words[: machine.MAX_ANSWER_CHARS] in draft.intake.values()
+
+
 async def _begin(session: AsyncSession, ctx: TicketContext, resident_id: int, draft: Draft) -> DialogueReply:
     """Keep `draft` as the resident's dialogue; a running one is replaced."""
     old = await store.get_dialogue(session, resident_id)

@@ -15,7 +15,7 @@ from bot.storage.models.requests import LinkRole, Request, RequestStatus
 from bot.tickets import conversation, intake, partners, relay
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.desk import RequestDesk
-from bot.tickets.dialogue import Press
+from bot.tickets.dialogue import Press, Text
 from bot.tickets.hooks import TicketDeliveryHooks
 from bot.tickets.relay import ResidentMessage
 from bot.tickets.routing import partner_destination
@@ -26,6 +26,7 @@ from tests.tickets.fakes import (
     RESIDENT,
     Clock,
     FakeBot,
+    add_resident,
     ticket_context,
 )
 from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, start_draft, submit
@@ -406,3 +407,26 @@ async def test_a_residents_arrival_tells_whether_a_conversation_may_take_their_m
     async with database.transaction() as session:
         assert await conversation.end(session, RESIDENT, request.id) is not None
     assert not await conversing()
+
+
+async def test_ask_a_person_from_the_emergency_screen_goes_on_with_the_running_draft(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Danger words typed into a draft joined it (here as the answer to its question): "Ask a person" goes
+    on with that draft, marked urgent, and adds them no second time. A draft she left is replaced."""
+    words = "Mein Mann schlägt mich"
+    async with database.transaction() as session:
+        await add_resident(session, RESIDENT)
+        started = await intake.start(session, ctx, RESIDENT, offer_id="deutschkurs")
+        assert started.view is not None and started.view.question is not None
+        await intake.advance(session, ctx, RESIDENT, Text(words))
+        going_on = await intake.ask_urgently(session, ctx, RESIDENT, words)
+        assert await intake.park(session, ctx, RESIDENT)
+        replacing = await intake.ask_urgently(session, ctx, RESIDENT, words)
+    view = going_on.view
+    assert view is not None and view.dialogue_id == started.view.dialogue_id
+    assert view.offer is not None and view.intake == [(started.view.question, words)]
+    assert view.text is None  # nothing written yet: no mark before there is something to send
+    new = replacing.view
+    assert new is not None and new.dialogue_id != view.dialogue_id and new.offer is None
+    assert new.text is not None and new.text.startswith("⚠️") and new.text.endswith(words)

@@ -217,20 +217,21 @@ class SearchEngine:
         # message shares with an entry's name ("annemin kafası kanıyor": mother → Mütterzentrum), not by
         # what the message is about.
         meaning_agrees = result.situation_lead is not None and result.situation_lead >= 0
-        # A call for help ("допоможіть | з листом від відомства") needs only the rest, or the whole
-        # message, to be answered confidently; a call alone, or with a rest the bot is not sure about
-        # ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen lists the best entries
-        # below them).
+        # Only an answer that is a thing to do (an offer, a question answered) is evidence against an
+        # emergency: an organisation or a place matched by a word of its name says who or where
+        # ("annemin kafası | kanıyor": mother → Mütterzentrum; "help me now": the partner NOW), not that
+        # the message is about something else. This also decides without the model, which cannot tell a
+        # name match from what a message is about.
+        rest_to_do, whole_to_do = _a_thing_to_do(rest.answer), _a_thing_to_do(result.answer)
         if match.call:
-            stays = not match.rest.strip() or (rest.answer is None and result.answer is None)
+            # A call for help ("допоможіть | з листом від відомства") needs only the rest, or the whole
+            # message, to be answered so; a call alone, or with a rest the bot is not sure about
+            # ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen lists the best
+            # entries below them).
+            stays = not match.rest.strip() or not (rest_to_do or whole_to_do)
         else:
-            # A danger word needs an answer that is a thing to do (an offer, a question answered): an
-            # organisation or a place matched by a word of its name says who or where ("annemin kafası |
-            # kanıyor": mother → Mütterzentrum), not that the message is about something else. This also
-            # decides without the model, which cannot tell a name match from what a message is about.
-            stays = any(
-                answer is None or answer.kind in ORGANISATIONS for answer in (rest.answer, result.answer)
-            )
+            # A danger word needs both.
+            stays = not (rest_to_do and whole_to_do)
         stays = stays or meaning_agrees
         return SearchResult(
             answer=result.answer,
@@ -356,6 +357,11 @@ class SearchEngine:
         return SearchResult(
             alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
         )
+
+
+def _a_thing_to_do(answer: Hit | None) -> bool:
+    """Whether a confident answer is something to do, not an organisation or a place (``ORGANISATIONS``)."""
+    return answer is not None and answer.kind not in ORGANISATIONS
 
 
 def _below_the_numbers(result: SearchResult) -> list[Hit]:

@@ -7,6 +7,7 @@ from bot.search.emergency import BUILTIN_SOFT, EmergencyDetector
 from bot.search.engine import SearchEngine
 from bot.search.offtopic import OFF_TOPIC
 from bot.search.situations import SITUATIONS
+from tests.harness import BotHarness
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +225,27 @@ def test_a_polish_newcomer_asking_for_help_gets_the_integration_offers(engine: S
 )
 def test_a_cry_for_help_shows_the_emergency_numbers(engine: SearchEngine, text: str, lang: str) -> None:
     assert engine.answer(text, lang).emergency
+
+
+@pytest.mark.parametrize("text", ["help me now", "please help me now"])
+async def test_help_me_now_gets_the_emergency_numbers(bot: BotHarness, text: str) -> None:
+    # Review 2, finding 3: "now" is one of the words that only say it is urgent (URGENT_WORDS), and also
+    # the shipped partner NOW's name; its confident answer dropped the call, and the resident got NOW's
+    # contact card instead of the emergency numbers, while "help me please" or "help!" got them.
+    sam = bot.resident("Sam", lang="en")
+    await sam.send(text)
+    assert "🆘" in (sam.last().text or "")
+
+
+def test_a_call_for_help_is_not_overruled_by_an_organisation_named_in_the_message(
+    engine: SearchEngine, lexical_engine: SearchEngine
+) -> None:
+    # An answer that is a partner or a place says who or where, not what the help is for: the numbers
+    # come, with and without the model, and the partner is listed below them.
+    for searched in (engine, lexical_engine):
+        result = searched.answer("help me now", "en")
+        assert result.emergency, result
+        assert result.answer is not None and result.answer.id == "now"
 
 
 def test_a_missing_child_is_not_answered_with_childcare(engine: SearchEngine) -> None:

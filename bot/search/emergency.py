@@ -39,14 +39,19 @@ Calls for help
 "допоможіть", "pomocy", "yardım edin" are what a resident in danger writes, but just as often the polite
 start of an ordinary request ("допоможіть з листом від відомства", "yardım edin, Jobcenter'dan mektup
 geldi"). Content triggers ending in ``!`` are *calls for help*: soft even when they are phrases, and the
-SearchEngine drops them whenever the rest of the message clearly names something the bot knows (a strong
-best hit, even if two entries about letters compete for first place). A call for help alone ("pomocy!!"),
+SearchEngine drops them whenever the rest of the message clearly names something to do that the bot knows
+(a strong best hit, even if two entries about letters compete for first place; not a partner or a place
+matched by its name, as "help me now" matches the partner NOW). A call for help alone ("pomocy!!"),
 or with words the bot does not know, still shows the emergency numbers; violence or danger words in the
 same message ("yardım edin! kocam beni dövüyor") fire their own, hard, triggers. Words that only say it
-is urgent ("Hilfe, bitte schnell!") are no rest: that is a call alone. A one-word call that is part of a
-request does not count: right after a request word (Polish "potrzebuję pomocy", I need help; "ich brauche
-Hilfe", "erste Hilfe") or right before what the help is for ("Hilfe beim Umzug", "помогите с письмом",
-"help me with the form"). German "Hilfe!" and English "help!" are such calls too, and so is "SOS".
+is urgent ("Hilfe, bitte schnell!") are no rest: that is a call alone; so is a rest that only says that
+help is asked for (request words and pronouns: "Ich brauche dringend Hilfe", "help me please"). A one-word
+call that is part of a request does not count: right after a request word (Polish "potrzebuję pomocy", I
+need help; "ich brauche Hilfe", "erste Hilfe") or right before what the help is for ("Hilfe beim Umzug",
+"помогите с письмом", "help me with the form"). An urgency word in between keeps it a call ("ich brauche
+dringend Hilfe", "I need urgent help"): with nothing else said that is a cry, and help asked urgently
+*with* something still names it after the call or in the rest. German "Hilfe!" and English "help!" are
+such calls too, and so is "SOS".
 
 Longer than most modules on purpose: about half of it is data, the built-in trigger lists of the nine
 languages (`BUILTIN_HARD`, `BUILTIN_SOFT`), kept beside the matcher that reads them.
@@ -730,10 +735,15 @@ class EmergencyDetector:
                     self._find(c, message, False) is not None for c in self._air
                 ):
                     continue
+            left = [i for i in range(len(message.folded)) if i not in used]
             if trigger.call:  # "Hilfe, bitte schnell!" is a call with nothing else (URGENT_WORDS)
                 urgent = URGENT_WORDS.get(trigger.lang, frozenset())
-                used |= {i for i, word in enumerate(message.folded) if word in urgent}
-            rest = " ".join(w for i, w in enumerate(message.raws) if i not in used)
+                left = [i for i in left if message.folded[i] not in urgent]
+                # ...and so is "Ich brauche dringend Hilfe": the rest only says that help is asked for
+                asking = REQUEST_WORDS.get(trigger.lang, frozenset()) | SUBJECT_PRONOUNS | OBJECT_PRONOUNS
+                if all(message.folded[i] in asking for i in left):
+                    left = []
+            rest = " ".join(message.raws[i] for i in left)
             match = EmergencyMatch(
                 trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest, trigger.call, guessed
             )

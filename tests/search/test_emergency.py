@@ -154,6 +154,9 @@ def test_a_call_for_help_is_soft_even_as_a_phrase() -> None:
         ("Ich brauche Hilfe mit einem Brief", "de"),
         ("Помогите с письмом", "ru"),  # exploratory test: raised the emergency screen
         ("Can you help me with my letter?", "en"),
+        # urgently: the call counts, and the letter in its rest drops it
+        ("Ich brauche dringend Hilfe, ich habe einen Brief vom Jobcenter bekommen", "de"),
+        ("I need urgent help, I got a letter from the job centre", "en"),
     ],
 )
 def test_asking_for_help_with_a_letter_shows_no_emergency_numbers(
@@ -221,6 +224,7 @@ def test_a_polish_newcomer_asking_for_help_gets_the_integration_offers(engine: S
         ("Hilfe, schnell, bitte kommen", "de"),
         ("SOS", "de"),  # was: the SOS mothers' centre
         ("help!", "en"),
+        ("Ich brauche dringend Hilfe", "de"),  # was: the resident survey ("welche Angebote Sie brauchen")
     ],
 )
 def test_a_cry_for_help_shows_the_emergency_numbers(engine: SearchEngine, text: str, lang: str) -> None:
@@ -264,6 +268,8 @@ _GERMAN_CALLS = {"polizei": {"de": ["hilfe!", "sos!"], "en": ["help!"], "ru": ["
         ("help, quick, please", ""),
         ("Hilfe, der Nachbar steht vor der Tür", "der nachbar steht vor der tür"),
         ("SOS", ""),
+        ("Ich brauche dringend Hilfe", ""),  # the rest only says that help is asked for
+        ("help me please", ""),
     ],
 )
 def test_a_call_with_only_urgent_words_is_a_call_alone(text: str, rest: str) -> None:

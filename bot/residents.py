@@ -157,6 +157,9 @@ class Flooding:
     """The resident sent more messages this minute than `bot.flood` allows: their update goes no further."""
 
     warn: bool  # the first refused one of its window: they are told to slow down
+    # Beyond the limit by no more than the limit again: emergency words still pass (not without end, or
+    # "help!" sent over and over would flood the partner group she is writing to).
+    emergencies_pass: bool
     # Theirs (the negotiated one if the bot does not know them yet): a refused update may still be answered
     # (the slow-down notice, a button's toast, the emergency numbers).
     language: str
@@ -202,7 +205,10 @@ class ResidentService:
             if counted > self._flood_limit:
                 chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
                 language = await session.scalar(chosen) or language
-                return Flooding(warn=counted == self._flood_limit + 1, language=language)
+                beyond = counted - self._flood_limit
+                return Flooding(
+                    warn=beyond == 1, emergencies_pass=beyond <= self._flood_limit, language=language
+                )
             found = (
                 await session.execute(
                     select(Resident, Dialogue, conversation)

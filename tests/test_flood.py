@@ -94,6 +94,17 @@ async def test_an_emergency_beyond_the_flood_limit_still_gets_the_emergency_numb
         assert any(t.gettext("Ask a person") in label for label in answers[0].labels)
 
 
+async def test_emergency_words_pass_the_limit_only_as_many_times_again(bot: BotHarness) -> None:
+    # "help!" sent over and over must not reach her partner's group without end (found in review): the
+    # emergency numbers come for as many messages again as the limit allows, then nothing.
+    sam = await over_the_limit(bot, "Sam", "en")
+    before = len(bot.telegram.bot_messages(sam.chat))
+    for _ in range(MAX_UPDATES + 3):
+        await sam.send("he is not breathing")
+    # As many beyond the limit as the limit, the refused "hello" of `over_the_limit` among them.
+    assert len(bot.telegram.bot_messages(sam.chat)) - before == MAX_UPDATES - 1
+
+
 async def test_an_emergency_as_the_first_refused_message_gets_the_numbers_not_the_notice(
     bot: BotHarness,
 ) -> None:

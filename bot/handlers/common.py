@@ -69,7 +69,12 @@ async def load_resident(update: Update, context: Context) -> None:
     )
     if isinstance(resident, Flooding):
         message = update.effective_message
-        if message is None or not message.text or not in_danger(context, message.text, resident.language):
+        if (
+            not resident.emergencies_pass
+            or message is None
+            or not message.text
+            or not in_danger(context, message.text, resident.language)
+        ):
             await refuse(update, context, resident)
             raise ApplicationHandlerStop
         # Emergency words pass the limit and go the whole way: the numbers first, and the text still reaches

@@ -398,3 +398,16 @@ async def test_what_partner_chats_remember_of_a_deleted_request_goes_with_the_re
     bot.services.clock = lambda: now + timedelta(days=bot.services.settings.request_retention_days + 1)
     await jobs.purge_old_data(bot.services)
     assert await count(bot, DeletedRequestLink) == 0
+
+
+def test_a_button_on_a_card_too_old_for_its_content_still_names_the_card() -> None:
+    # Telegram sends an old card as an InaccessibleMessage (no text, still its id): the id is what tells a
+    # deleted request's card apart from a new request with the same id (found in review).
+    from telegram import CallbackQuery, Chat, InaccessibleMessage, User
+
+    from bot.handlers.requests import pressed_card
+
+    card = InaccessibleMessage(chat=Chat(-1_000_000_000_001, Chat.SUPERGROUP), message_id=42)
+    query = CallbackQuery("1", User(7, "Petra", is_bot=False), "chat", message=card, data="req:close:3")
+    assert pressed_card(query, "close") == 42
+    assert pressed_card(query, "ho") == 42

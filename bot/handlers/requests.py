@@ -485,9 +485,11 @@ def pressed_card(query: CallbackQuery, action: str) -> int | None:
     """The card a partner button acts from: its own message, or for a hand-over target ("ho") the card the
     choices answer (they are posted as a reply to it)."""
     message = query.message
-    if not isinstance(message, Message):
+    if message is None:
         return None
-    if action == "ho" and message.reply_to_message is not None:
+    # An old card may come as an InaccessibleMessage: no content, but still its id (what matters for a card
+    # of a deleted request).
+    if action == "ho" and isinstance(message, Message) and message.reply_to_message is not None:
         return message.reply_to_message.message_id
     return message.message_id
 

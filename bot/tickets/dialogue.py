@@ -49,6 +49,8 @@ MAX_PHONE_CHARS = 32
 PHONE_CHARACTERS = re.compile(r"[\d\s+\-/().]+")
 PHONE_LABEL = re.compile(r"[^\W\d_]{1,14}[.:]{0,2} ?(?=[+(]?\d)")
 PHONE_DIGITS = range(6, 21)
+# A date is no phone number ("ab 15.01.2027": when to call, which joins the message).
+DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.])")
 ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.DOCUMENT})
 # Inputs of one chat are processed in order, so only the latest can come again (a replay after a restart);
 # the last few are remembered all the same.
@@ -212,7 +214,7 @@ def phone_number(text: str) -> str | None:
     number = " ".join(text.split())
     if label := PHONE_LABEL.match(number):
         number = number[label.end() :]
-    if not PHONE_CHARACTERS.fullmatch(number):
+    if not PHONE_CHARACTERS.fullmatch(number) or DATE.search(number):
         return None
     number = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in number)
     digits = sum(c.isdecimal() for c in number)

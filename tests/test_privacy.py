@@ -254,23 +254,6 @@ async def deleted(bot: BotHarness, resident: SimUser) -> None:
     await deliver(bot)
 
 
-async def test_a_partner_replying_to_a_deleted_request_is_told_it_did_not_arrive(bot: BotHarness) -> None:
-    olga = bot.resident("Olga", lang="ru")
-    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
-    await olga.tap("✅")
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
-    card = bot.telegram.bot_messages(QM_GROUP)[0]
-    await olga.send("/delete")
-    await olga.tap(1)
-    before = len(bot.telegram.bot_messages(QM_GROUP))
-    await bot.partner("Petra", QM_GROUP).send("Kommen Sie Dienstag vorbei.", reply_to=card)
-    while await bot.services.delivery.run_once():
-        pass
-    assert len(bot.telegram.bot_messages(QM_GROUP)) > before  # told that nobody will read the answer
-
-
 async def test_the_partner_is_told_in_the_thread_when_the_resident_deletes_an_open_request(
     bot: BotHarness,
 ) -> None:

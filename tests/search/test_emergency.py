@@ -254,7 +254,7 @@ def test_a_call_for_help_is_not_overruled_by_an_organisation_named_in_the_messag
 
 def test_a_missing_child_is_not_answered_with_childcare(engine: SearchEngine) -> None:
     result = engine.answer("طفلي مفقود", "ar")  # "my child is missing"
-    assert result.emergency or result.answer is None or result.answer.id != "kinderbetreuung", result
+    assert result.emergency and (result.answer is None or result.answer.id != "kinderbetreuung"), result
 
 
 _GERMAN_CALLS = {"polizei": {"de": ["hilfe!", "sos!"], "en": ["help!"], "ru": ["помогите!"]}}

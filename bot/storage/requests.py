@@ -257,9 +257,9 @@ async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
 # --- partner chats ------------------------------------------------------------------------------------
 
 
-async def partner_chats(session: AsyncSession) -> dict[str, PartnerChat]:
-    """Every partner group that migrated (a handful of rows at most), by partner."""
-    return {row.partner_id: row for row in await session.scalars(select(PartnerChat))}
+async def partner_chat(session: AsyncSession, partner_id: str) -> PartnerChat | None:
+    """The partner's group, if it migrated (a primary-key lookup, from the session when loaded already)."""
+    return await session.get(PartnerChat, partner_id)
 
 
 async def set_partner_chat(

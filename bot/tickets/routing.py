@@ -20,7 +20,7 @@ async def partner_destination(
         return None
     chat_id = partner.requests.telegram_chat_id
     if chat_id is not None:
-        override = (await store.partner_chats(session)).get(partner_id)
+        override = await store.partner_chat(session, partner_id)
         # The stored id wins only while the content still names the group that migrated; once staff
         # entered the new id (or another group), the content is the truth again.
         if override is not None and override.previous_chat_id == chat_id:

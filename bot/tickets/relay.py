@@ -204,9 +204,11 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
     if link is not None:
         request = await session.get(Request, link.request_id)
-    elif await store.deleted_request_number(session, message.chat_id, message_id=message.reply_to_message_id):
+    elif number := await store.deleted_request_number(
+        session, message.chat_id, message_id=message.reply_to_message_id
+    ):
         # Before the number in its text: a message of a deleted request never leads to another request.
-        return await _reply_to_deleted(session, ctx, message)
+        return await _reply_to_deleted(session, ctx, message, number)
     elif message.replied_bot_text:
         request = await _request_named_in(session, ctx, message.chat_id, message.replied_bot_text)
         if request is not None:
@@ -217,7 +219,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     else:
         request = None
     if request is None:
-        return await _reply_to_deleted(session, ctx, message)
+        return Result(Outcome.NOT_FOUND)
     if (
         not message.edited
         and await store.get_thread_link(session, message.chat_id, message.message_id) is not None
@@ -278,13 +280,12 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     return Result(Outcome.OK, request)
 
 
-async def _reply_to_deleted(session: AsyncSession, ctx: TicketContext, message: GroupMessage) -> Result:
-    """A reply in a partner group to no request: if it answers a message of a request whose resident deleted
-    their data, the group is told (once per message, edits included); otherwise NOT_FOUND, say nothing."""
-    chat_id, replied = message.chat_id, message.reply_to_message_id
-    number = await store.deleted_request_number(session, chat_id, message_id=replied)
-    if number is None:
-        return Result(Outcome.NOT_FOUND)
+async def _reply_to_deleted(
+    session: AsyncSession, ctx: TicketContext, message: GroupMessage, number: str
+) -> Result:
+    """A reply in a partner group to a message of request `number`, whose resident deleted their data: the
+    group is told (once per message, edits included)."""
+    chat_id = message.chat_id
     told = f"{PARTNER_MESSAGE_KEY}{chat_id}:{message.message_id}:refusal"
     if await store.outbox_key_exists(session, told):
         return Result(Outcome.DUPLICATE)

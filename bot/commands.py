@@ -8,14 +8,14 @@ from typing import Any
 from telegram import BotCommand
 from telegram.error import TelegramError
 
-from bot.i18n import DEFAULT_LANGUAGE, I18n
+from bot.i18n import CHANGE_LANGUAGE, DEFAULT_LANGUAGE, I18n
 from bot.languages import N_, language
 
 logger = logging.getLogger(__name__)
 
 COMMANDS = (
     ("start", N_("main menu")),
-    ("language", N_("change the language")),
+    ("language", CHANGE_LANGUAGE),
     ("district", N_("change your neighbourhood")),
     ("requests", N_("your requests")),
     ("help", N_("how the bot works")),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.flood import MAX_UPDATES
+from bot.render.start import SLOW_DOWN
 from bot.testing.fakeapi import FakeTelegram, SimUser
 from bot.tickets.dialogue import MAX_ATTACHMENTS
 from tests.harness import BotHarness
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-SLOW_DOWN = "You are sending very many messages. Please wait a minute, then write again."
 
 
 async def test_the_flood_counter_survives_a_restart_and_a_new_minute_starts_afresh(database_url: str) -> None:

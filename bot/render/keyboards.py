@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Translator
+from bot.i18n import LANGUAGE_WORD, Translator
 from bot.render.callback import encode
 
 Button = tuple[str, str]
@@ -31,4 +31,4 @@ def back_to_menu(t: Translator) -> Keyboard:
 
 def language_button(t: Translator) -> Button:
     """🌐 to the language picker: in the main menu, and where a resident may not read the bot's language."""
-    return ("🌐 " + t.gettext("Language"), encode("language"))
+    return ("🌐 " + t.gettext(LANGUAGE_WORD), encode("language"))

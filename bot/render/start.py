@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bot.content.catalogue import Catalogue
 from bot.content.models import District, PrivacyNotice, localized
 from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.languages import N_
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Screen, back_to_menu, language_button
 from bot.render.screens import Writer
@@ -138,14 +139,17 @@ def out_of_date(t: Translator) -> str:
     return t.gettext("This button is out of date.")
 
 
+SLOW_DOWN = N_("You are sending very many messages. Please wait a minute, then write again.")
+
+
 def slow_down(t: Translator) -> str:
     """Sent once when a resident's messages go beyond the flood limit (the rest are dropped)."""
-    return t.html("You are sending very many messages. Please wait a minute, then write again.")
+    return t.html(SLOW_DOWN)
 
 
 def slow_down_toast(t: Translator) -> str:
     """The toast on every button tapped beyond the flood limit (plain text: a toast is no HTML)."""
-    return t.gettext("You are sending very many messages. Please wait a minute, then write again.")
+    return t.gettext(SLOW_DOWN)
 
 
 def apology(t: Translator) -> Screen:

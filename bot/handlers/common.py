@@ -16,7 +16,6 @@ from bot.render.keyboards import Keyboard
 from bot.render.split import split_html
 from bot.render.start import out_of_date, slow_down, slow_down_toast
 from bot.residents import Flooding
-from bot.search.normalize import latin_reading
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ async def load_resident(update: Update, context: Context) -> None:
             not resident.emergencies_pass
             or message is None
             or not message.text
-            or not in_danger(context, message.text, resident.language)
+            or not services.engine.emergency_words(message.text, resident.language)
         ):
             await refuse(update, context, resident)
             raise ApplicationHandlerStop
@@ -103,15 +102,6 @@ async def refuse(update: Update, context: Context, flooding: Flooding) -> None:
         await answer_query(update.callback_query, slow_down_toast(t))
     elif flooding.warn and message is not None:
         await context.bot.send_message(message.chat_id, slow_down(t))
-
-
-def in_danger(context: Context, text: str, lang: str) -> bool:
-    """Whether `text` has emergency words: the search engine's lexical detector alone, as the engine reads a
-    message without its model (also a Russian or Ukrainian one typed in Latin letters). Microseconds: no
-    search, no model, so it may run for every update beyond the flood limit."""
-    reading = latin_reading(text, lang)
-    detector = context.services.engine.emergency
-    return detector.detect(f"{text}\n{reading}" if reading else text) is not None
 
 
 async def show(

@@ -163,14 +163,24 @@ class SearchEngine:
         """:meth:`answer` in a worker thread: embedding a question must not hold up the event loop."""
         return await asyncio.to_thread(self.answer, query, lang, district, limit)
 
+    @staticmethod
+    def with_latin_reading(query: str, lang: str) -> str:
+        """`query`, and below it its reading in its own script where it was typed in Latin letters: "muzh
+        upal" is also "муж упал" (see search())."""
+        reading = latin_reading(query, lang)
+        return query if reading is None else f"{query}\n{reading}"
+
+    def emergency_words(self, query: str, lang: str) -> bool:
+        """Whether `query` has emergency words, read as `answer` reads them but without the search or the
+        model: microseconds, so it may run for every update beyond the flood limit."""
+        return self.emergency.detect(self.with_latin_reading(query, lang)) is not None
+
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
         shape = message_shape(query)
         if shape in ("empty", "emoji", "unsupported_script"):
             return SearchResult(reason=shape)
-        reading = latin_reading(query, lang)
-        if reading is not None:
-            query = f"{query}\n{reading}"  # "muzh upal" is also "муж упал" (see search())
+        query = self.with_latin_reading(query, lang)
         match = self.emergency.detect(query)
         searched: SearchResult | None = None  # the whole message's search, made at most once
         if match is not None and match.guess:
@@ -245,10 +255,8 @@ class SearchEngine:
 
     def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """The ranking and its outcome, without emergency or small-talk detection."""
-        reading = latin_reading(query, lang)
-        if reading is not None:
-            # Both readings: a Russian resident may also write German or English in Latin letters.
-            query = f"{query}\n{reading}"
+        # Both readings: a Russian resident may also write German or English in Latin letters.
+        query = self.with_latin_reading(query, lang)
         lexical = self.lexical.search(query, lang)
         semantic = self.embedder is not None and self.semantic_ready
         # What a question is about is said at its start; a pasted letter of 4,000 characters would cost

@@ -94,13 +94,8 @@ def pick(text: Mapping[Any, Any] | None, lang: str) -> tuple[str, str]:
     """Return (text, language actually used) with the fallback lang → de-simple → de."""
     if not text:
         return "", CONTENT_SOURCE
-    for candidate in (lang, *CONTENT_FALLBACK):
-        value = text.get(candidate)
-        if value:
-            return value, candidate
-    # Unreachable for validated content (de is required); keep callers safe anyway.
-    first = next(iter(text))
-    return text[first], first
+    used = next(candidate for candidate in (lang, *CONTENT_FALLBACK) if text.get(candidate))
+    return text[used], used
 
 
 def localized(text: Mapping[Any, Any] | None, lang: str) -> str:
@@ -116,8 +111,6 @@ END_OF_DAY = time(23, 59, 59, 999999)
 
 def _parse_clock(value: Any) -> Any:
     """Parse "HH:MM" (also "9:00"; "24:00" means end of day)."""
-    if isinstance(value, time):
-        return value
     if not isinstance(value, str):
         raise ValueError('Uhrzeit im Format HH:MM erwartet, z. B. "09:30"')
     match = _CLOCK_RE.match(value)
@@ -141,9 +134,7 @@ _DATETIME_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})\s*$
 
 
 def _local_datetime(value: Any) -> Any:
-    """Parse "YYYY-MM-DD HH:MM" as a time in Europe/Berlin; a datetime without a time zone is one too."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+    """Parse "YYYY-MM-DD HH:MM" as a time in Europe/Berlin."""
     if isinstance(value, str):
         match = _DATETIME_RE.match(value)
         if not match:
@@ -312,7 +303,6 @@ class OpeningHours(ContentModel):
         """
         if self.appointment_only or not self.weekly:
             return None
-        tz = ZoneInfo(self.timezone)
         local = self.local(at)
         if self.is_open(local):
             return local
@@ -321,7 +311,7 @@ class OpeningHours(ContentModel):
             if self.closed_on(day):
                 continue
             for slot in self._slots(day):
-                start = datetime.combine(day, slot.start, tzinfo=tz)
+                start = datetime.combine(day, slot.start, tzinfo=local.tzinfo)
                 if start > local:
                     return start
         return None
@@ -488,9 +478,7 @@ class Offer(_ForDistricts, ContentModel):
 
     def is_valid_on(self, day: date) -> bool:
         """Whether the offer is published on `day` (valid_from/valid_until inclusive)."""
-        if self.valid_from is not None and day < self.valid_from:
-            return False
-        return self.valid_until is None or day <= self.valid_until
+        return (self.valid_from or date.min) <= day <= (self.valid_until or date.max)
 
 
 class Event(_ForDistricts, ContentModel):

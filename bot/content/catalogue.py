@@ -66,11 +66,6 @@ class Catalogue:
         """Id of the partner who gets what nobody else gets (Quartiersmanagement)."""
         return next(pid for pid, partner in self.partners.items() if partner.catch_all)
 
-    @property
-    def default_district_id(self) -> str:
-        """Id of the district used until a resident chooses one."""
-        return next(did for did, district in self.districts.items() if district.default)
-
     def topics_for_district(self, district_id: str | None) -> list[tuple[str, Topic]]:
         """Main-menu topics shown in a district, in menu order."""
         return [(tid, topic) for tid, topic in self.topics.items() if topic.serves_district(district_id)]

@@ -33,7 +33,7 @@ def test_valid_content_loads(content_dir: Path) -> None:
     catalogue, warnings = load_catalogue(content_dir)
     assert list(catalogue.offers) == ["deutschkurs-frauen"]
     assert catalogue.catch_all_partner_id == "quartiersmanagement"
-    assert catalogue.default_district_id == "ost"
+    assert [did for did, district in catalogue.districts.items() if district.default] == ["ost"]
     assert all(w.severity == "warning" for w in warnings)
 
 

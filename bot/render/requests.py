@@ -62,8 +62,17 @@ def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> But
     return (label, encode("dlg", action, view.dialogue_id, *args))
 
 
+def cancel_button(t: Translator, view: DraftView) -> Button:
+    return dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel")
+
+
+def change_or_cancel(t: Translator, view: DraftView) -> list[Button]:
+    return [dialogue_button(view, "✏️ " + t.gettext("Change"), "change"), cancel_button(t, view)]
+
+
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
-    cancel = [dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel")]
+    cancel = [cancel_button(t, view)]
+    chat = [dialogue_button(view, "💬 " + t.gettext("Here in this chat"), "chat")]
     partner = t.isolate(view.partner)
     if view.step is DialogueStep.ROUTE:
         # A file came without a request: who should get it? (Nothing is sent before the consent screen.)
@@ -97,16 +106,10 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         return "📞 " + t.html(
             "Type your phone number here (for example {example}), or share it with the button below.",
             example=example,
-        ), [
-            [dialogue_button(view, "💬 " + t.gettext("Here in this chat"), "chat")],
-            [
-                dialogue_button(view, "✏️ " + t.gettext("Change"), "change"),
-                dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel"),
-            ],
-        ]
+        ), [chat, change_or_cancel(t, view)]
     if view.step is DialogueStep.CONTACT:
         return t.html("How should {partner} answer you?", partner=partner), [
-            [dialogue_button(view, "💬 " + t.gettext("Here in this chat"), "chat")],
+            chat,
             [dialogue_button(view, "📞 " + t.gettext("Call me"), "phone")],
             cancel,
         ]
@@ -171,14 +174,10 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
     else:
         lines.append("• " + t.html("that you want the answer here in this chat"))
     lines += ["", t.html("They will not see your last name, username or Telegram account.")]
-    keyboard = [
+    return "\n".join(lines), [
         [dialogue_button(view, "✅ " + t.gettext("Send"), "send")],
-        [
-            dialogue_button(view, "✏️ " + t.gettext("Change"), "change"),
-            dialogue_button(view, "✖️ " + t.gettext("Cancel"), "cancel"),
-        ],
+        change_or_cancel(t, view),
     ]
-    return "\n".join(lines), keyboard
 
 
 def input_problem(t: Translator, problem: str) -> str:
@@ -215,45 +214,9 @@ def phone_shared(t: Translator, own: bool) -> str:
     return t.html("Thank you.") if own else t.html("Please share your own phone number.")
 
 
-def sent_screen(t: Translator, number: str) -> Screen:
-    return "✅ " + t.html("Sent. Your request number is {number}.", number=t.isolate(number)), back_to_menu(t)
-
-
-def cancelled_screen(t: Translator) -> Screen:
-    return t.html("Cancelled. Nothing was sent."), back_to_menu(t)
-
-
-def gone_screen(t: Translator) -> Screen:
-    return t.html("This request was already sent or cancelled."), back_to_menu(t)
-
-
-def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
-    """“Add to …”: the next messages go to the request (the conversation opens)."""
-    text = t.html(
-        "Write what you want to add to request {number}. Your messages go there until you tap “End”.",
-        number=t.isolate(number),
-    )
-    return text, end_keyboard(t, request_id)
-
-
-def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
-    """The answer to a resident's message about a sent request (`bot.tickets.deps.Outcome`)."""
-    if outcome == "ok":
-        return t.html("Passed on to {partner}.", partner=partner)
-    if outcome == "closed":
-        return t.html("This request is closed. Start a new one with “Ask a question” in the menu.")
-    if outcome == "invalid" and problem is not None:
-        return input_problem(t, problem)
-    if outcome == "empty":
-        return t.html("Please write a few words first.")
-    if outcome == "duplicate":
-        return None
-    return t.html("I could not find this request. /requests shows your open requests.")
-
-
 # The short answers over the chat to a resident's button about a request (plain text, not HTML): the
 # dialogue's buttons that did nothing (keyed by `bot.tickets.dialogue.Effect`), and the buttons under a
-# sent request.
+# sent request. The screens and answers that say the same take their sentence from here.
 TOASTS = {
     "gone": N_("This request was already sent or cancelled."),
     "empty": N_("Please write a few words first."),
@@ -270,6 +233,40 @@ TOASTS = {
 def toast(t: Translator, kind: str, **values: int) -> str:
     """The toast `kind` (a key of `TOASTS`)."""
     return t.gettext(TOASTS[kind]).format(**values)
+
+
+def sent_screen(t: Translator, number: str) -> Screen:
+    return "✅ " + t.html("Sent. Your request number is {number}.", number=t.isolate(number)), back_to_menu(t)
+
+
+def cancelled_screen(t: Translator) -> Screen:
+    return t.html("Cancelled. Nothing was sent."), back_to_menu(t)
+
+
+def gone_screen(t: Translator) -> Screen:
+    return t.html(TOASTS["gone"]), back_to_menu(t)
+
+
+def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
+    """“Add to …”: the next messages go to the request (the conversation opens)."""
+    text = t.html(
+        "Write what you want to add to request {number}. Your messages go there until you tap “End”.",
+        number=t.isolate(number),
+    )
+    return text, end_keyboard(t, request_id)
+
+
+def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
+    """The answer to a resident's message about a sent request (`bot.tickets.deps.Outcome`)."""
+    if outcome == "ok":
+        return t.html("Passed on to {partner}.", partner=partner)
+    if outcome in ("closed", "empty"):
+        return t.html(TOASTS[outcome])
+    if outcome == "invalid" and problem is not None:
+        return input_problem(t, problem)
+    if outcome == "duplicate":
+        return None
+    return t.html("I could not find this request. /requests shows your open requests.")
 
 
 # --- the open conversation ----------

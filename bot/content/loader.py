@@ -53,11 +53,9 @@ class LoadedSources:
         return file, None
 
     def error(self, kind: str, entry_id: str, loc: Loc, message: str, code: str = "") -> None:
-        """Record an error at `kind.entry_id.<loc>`."""
         self._add("error", kind, entry_id, loc, message, code)
 
     def warning(self, kind: str, entry_id: str, loc: Loc, message: str, code: str = "") -> None:
-        """Record a warning at `kind.entry_id.<loc>`."""
         self._add("warning", kind, entry_id, loc, message, code)
 
     def _add(self, severity: Severity, kind: str, entry_id: str, loc: Loc, message: str, code: str) -> None:
@@ -87,7 +85,6 @@ def load_sources(content_dir: Path) -> LoadedSources:
 
 
 def _load_file(path: Path, content_dir: Path, result: LoadedSources) -> None:
-    """Read, parse and validate one file into `result`."""
     shown = display_name(path)
     read = read_text(path, shown)
     if isinstance(read, Problem):

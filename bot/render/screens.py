@@ -127,7 +127,7 @@ def person_language_and_menu(t: Translator) -> list[list[Button]]:
 
 def map_rows(t: Translator, catalogue: Catalogue, place_id: str | None) -> list[list[Button]]:
     """ "Show on the map" for a place the content knows."""
-    if not place_id or place_id not in catalogue.places:
+    if place_id not in catalogue.places:
         return []
     return [[("📍 " + t.gettext("Show on the map"), encode("pin", "place", place_id))]]
 
@@ -252,9 +252,9 @@ def closure_lines(w: Writer, hours: OpeningHours, now: datetime) -> list[str]:
 
 
 def place_lines(w: Writer, catalogue: Catalogue, place_id: str | None) -> list[str]:
-    if not place_id or place_id not in catalogue.places:
+    place = catalogue.places.get(place_id or "")
+    if place is None:
         return []
-    place = catalogue.places[place_id]
     t = w.t
     lines = ["📍 " + w.text(place.name) + ", " + t.isolate(escape(place.address))]
     if place.accessibility:

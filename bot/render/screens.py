@@ -115,8 +115,8 @@ def person_button(t: Translator, origin: str) -> Button:
     return ("🙋 " + t.gettext("Ask a person"), encode("ask", origin))
 
 
-def person_and_menu(t: Translator, origin: str = "q") -> list[list[Button]]:
-    return [[person_button(t, origin)], nav_row(t)]
+def person_and_menu(t: Translator, origin: str = "q", back: str | None = None) -> list[list[Button]]:
+    return [[person_button(t, origin)], nav_row(t, back)]
 
 
 def person_language_and_menu(t: Translator) -> list[list[Button]]:
@@ -362,7 +362,7 @@ def topic_screen(
         if 0 <= target < pages
     ]
     rows = [[item] for item in shown] + ([paging] if paging else [])
-    rows += [[person_button(t, f"t.{topic_id}")], nav_row(t, back_data(catalogue, came_from))]
+    rows += person_and_menu(t, f"t.{topic_id}", back_data(catalogue, came_from))
     return "\n".join(lines) + w.footer(), rows
 
 
@@ -484,9 +484,8 @@ def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str, came_from: Orig
     lines = [f"❓ <b>{escape(faq_question(t, entry))}</b>", "", w.text(entry.answer)]
     links = [("offer", oid) for oid in entry.offers if oid in catalogue.offers]
     links += [("partner", pid) for pid in entry.partners if pid in catalogue.partners]
-    here = Origin.of("faq", [("faq", faq_id)])
-    rows = [*hit_rows(t, catalogue, links, here), [person_button(t, f"f.{faq_id}")]]
-    rows.append(nav_row(t, back_data(catalogue, came_from, entry.topics)))
+    rows = hit_rows(t, catalogue, links, Origin.of("faq", [("faq", faq_id)]))
+    rows += person_and_menu(t, f"f.{faq_id}", back_data(catalogue, came_from, entry.topics))
     return "\n".join(lines) + w.footer(), rows
 
 

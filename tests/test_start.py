@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.storage.models import Resident
+from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, fill_in_request, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
@@ -171,24 +172,41 @@ async def test_a_language_named_as_a_requests_message_stays_the_message(bot: Bot
     assert any(b["callback_data"].startswith("dlg:") for b in still_writing.flat_buttons)
 
 
+def reply_keyboard(bot: BotHarness, resident: SimUser) -> dict[str, object] | None:
+    """The keyboard under the resident's text field: the latest message that set or removed one."""
+    changes = [
+        m.reply_markup
+        for m in bot.telegram.bot_messages(resident.user_id)
+        if m.reply_markup and ("keyboard" in m.reply_markup or "remove_keyboard" in m.reply_markup)
+    ]
+    return changes[-1] if changes and "keyboard" in changes[-1] else None
+
+
 async def test_start_at_the_phone_step_takes_the_share_my_number_keyboard_away(bot: BotHarness) -> None:
     anna = bot.resident("Anna", lang="de")
     await fill_in_request(anna, "briefe-aemter", "Ich verstehe einen Brief nicht", answer_by="📞")
-
-    def reply_keyboard() -> dict[str, object] | None:
-        """The keyboard under the resident's text field: the latest message that set or removed one."""
-        changes = [
-            m.reply_markup
-            for m in bot.telegram.bot_messages(anna.user_id)
-            if m.reply_markup and ("keyboard" in m.reply_markup or "remove_keyboard" in m.reply_markup)
-        ]
-        return changes[-1] if changes and "keyboard" in changes[-1] else None
-
-    assert reply_keyboard() is not None  # "📞 Meine Telefonnummer teilen"
+    assert reply_keyboard(bot, anna) is not None  # "📞 Meine Telefonnummer teilen"
     await anna.send("/start")
-    assert reply_keyboard() is None
+    assert reply_keyboard(bot, anna) is None
     told = bot.telegram.bot_messages(anna.user_id)[-2]
     assert told.text == "Ihre Telefonnummer wurde nicht geteilt."
     assert anna.last().labels  # then /start's screen, as always
     await anna.send("/help")  # nothing more to take away: said once
     assert [m.text for m in bot.telegram.bot_messages(anna.user_id)].count(told.text) == 1
+
+
+async def test_a_menu_button_at_the_phone_step_takes_the_share_my_number_keyboard_away(
+    bot: BotHarness,
+) -> None:
+    """A button of an older menu leaves the step as a command does: the draft waits, the keyboard goes."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start")
+    await anna.tap("Deutsch")
+    await anna.tap("Fredenberg")
+    menu = anna.last()
+    await fill_in_request(anna, "briefe-aemter", "Ich verstehe einen Brief nicht", answer_by="📞")
+    assert reply_keyboard(bot, anna) is not None
+    await anna.tap(1, menu)  # the menu's first topic
+    assert reply_keyboard(bot, anna) is None
+    assert "Ihre Telefonnummer wurde nicht geteilt." in [m.text for m in bot.telegram.bot_messages(anna.chat)]
+    assert await bot.services.requests.parked_draft(anna.user_id) is not None

@@ -35,10 +35,9 @@ def register(app: AppType) -> None:
     app.add_handler(TypeHandler(Update, common.load_resident), group=-20)
     # Group -15: a button pressed in a chat where it never appears (forged, or forwarded) goes no further.
     app.add_handler(TypeHandler(Update, common.check_button_chat), group=-15)
-    # Group -5: navigation (/start, a command, a menu tap) parks a running request draft.
+    # Group -5: navigation (/start, a command, a menu tap) parks a running request draft (and takes the
+    # "share my phone number" keyboard away).
     app.add_handler(TypeHandler(Update, requests.park_on_navigation), group=-5)
-    # Group -4: a command that leaves the step asking for the phone number removes its keyboard.
-    app.add_handler(TypeHandler(Update, navigation.leave_phone_step), group=-4)
     # Group -1: a message that only names a language opens the language picker (outside a request).
     app.add_handler(MessageHandler(PRIVATE & TEXT_MESSAGE, start.language_by_name), group=-1)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 
 from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
@@ -29,21 +29,3 @@ async def stale_button(update: Update, context: Context) -> None:
         # In a partner group the tapped message is a request card: never replace it with a menu.
         return
     await show_main_menu(update, context)
-
-
-async def leave_phone_step(update: Update, context: Context) -> None:
-    """Group -4: a command that leaves a draft waiting for the phone number (just parked) takes Telegram's
-    "📞 Share my phone number" keyboard away, saying the number was not shared; it would stay under every
-    screen."""
-    message, user, chat = update.message, update.effective_user, update.effective_chat
-    data = context.user_data
-    if message is None or user is None or chat is None or chat.type != chat.PRIVATE or data is None:
-        return
-    if not data.drafting or not (message.text or "").startswith("/"):
-        return
-    parked = await context.services.requests.parked_draft(user.id)
-    if parked is None or not parked.calling:  # no "📞 Call me" waiting for the number: no keyboard
-        return
-    await context.bot.send_message(
-        chat.id, screens.phone_not_shared(context.t), reply_markup=ReplyKeyboardRemove()
-    )

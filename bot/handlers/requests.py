@@ -36,6 +36,7 @@ from bot.i18n import Translator
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import Callback
+from bot.render.start import phone_not_shared
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
 from bot.tickets.desk import CardAction, Relayed
@@ -85,16 +86,20 @@ def drafting(context: Context) -> bool:
 
 
 async def park_on_navigation(update: Update, context: Context) -> None:
-    """/start, any command or a menu button parks a running draft: it never swallows the next question."""
+    """/start, any command or a menu button parks a running draft: it never swallows the next question.
+    Leaving the step that asks for the phone number takes Telegram's "📞 Share my phone number" keyboard
+    away, saying the number was not shared; it would stay under every screen."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or chat.type != chat.PRIVATE or not drafting(context):
         return
     message, query = update.message, update.callback_query
-    if message is not None and (message.text or "").startswith("/"):
-        await context.services.requests.park(user.id)
-    elif query is not None and (query.data or "").split(":", 1)[0] not in DIALOGUE_NAMESPACES:
-        await context.services.requests.park(user.id)
+    command = message is not None and (message.text or "").startswith("/")
+    menu_button = query is not None and (query.data or "").split(":", 1)[0] not in DIALOGUE_NAMESPACES
+    if (command or menu_button) and await context.services.requests.park(user.id):
+        await context.bot.send_message(
+            chat.id, phone_not_shared(context.t), reply_markup=ReplyKeyboardRemove()
+        )
 
 
 async def start_request(update: Update, context: Context) -> None:

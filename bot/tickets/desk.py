@@ -135,11 +135,13 @@ class RequestDesk:
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
-    async def park(self, resident_id: int) -> None:
+    async def park(self, resident_id: int) -> bool:
         """The resident navigated away (/start, a command, a menu tap) from their running draft: it waits
-        for "Continue". (Handlers call it only for a resident who was drafting: most navigation is
-        answered without taking the write lock.)"""
-        await self._write(intake.park, resident_id)
+        for "Continue". True if it waited for the phone number after "📞 Call me": Telegram's "share my
+        number" keyboard is showing. (Handlers call it only for a resident who was drafting: most
+        navigation is answered without taking the write lock.)"""
+        draft = await self._write(intake.park, resident_id)
+        return draft is not None and draft.waits_for_phone
 
     async def parked_draft(self, resident_id: int) -> DraftView | None:
         """The resident's parked draft ("You have an unfinished request: continue / discard"), if any."""

@@ -143,6 +143,11 @@ class Draft:
         return not (self.text and self.text.strip()) and not self.attachments and not self.signup
 
     @property
+    def waits_for_phone(self) -> bool:
+        """After "📞 Call me" the step waits for the number (Telegram's share button shows)."""
+        return self.calling and self.step is DialogueStep.CONTACT
+
+    @property
     def question(self) -> str | None:
         """The id of the intake question to ask next (in INTAKE)."""
         return self.questions[self.intake_index] if self.intake_index < len(self.questions) else None
@@ -426,7 +431,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, SharedPhone):
         draft = _with_phone(draft, event.number)
-    elif isinstance(event, Text) and step is DialogueStep.CONTACT and draft.calling:
+    elif isinstance(event, Text) and draft.waits_for_phone:
         number = phone_number(event.text)
         if number is not None:
             return Transition(_with_phone(draft, number), Effect.PHONE)

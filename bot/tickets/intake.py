@@ -254,15 +254,16 @@ async def advance(
     )
 
 
-async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
+async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Draft | None:
     """The resident navigated away: their running draft waits (parked) instead of taking the next text.
-    False if there is no draft to park."""
+    The draft as parked; None if there is no draft to park."""
     loaded = await load(session, ctx, resident_id)
     if loaded is None or loaded[1].parked:
-        return False
+        return None
     row, draft = loaded
-    _save(row, machine.advance(draft, machine.Park()).draft)
-    return True
+    parked = machine.advance(draft, machine.Park()).draft
+    _save(row, parked)
+    return parked
 
 
 async def parked_draft(
@@ -317,7 +318,7 @@ async def draft_view(
         attachments=len(draft.attachments),
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
         pending=draft.pending,
-        calling=draft.calling and draft.step is DialogueStep.CONTACT,
+        calling=draft.waits_for_phone,
         choices=_route_choices(catalogue, lang) if draft.step is DialogueStep.ROUTE else (),
     )
 

@@ -116,15 +116,16 @@ class Translator:
         return name or LANGUAGE_NAMES.get(code, code)
 
     def gettext(self, message: str) -> str:
-        """`message` in this resident's language; its /commands isolated in right-to-left text (here, where
-        every sentence of the bot passes, so a translator never types invisible characters)."""
-        return self._directed(self.translations.gettext(message))
+        """`message` in this resident's language (its /commands isolated in right-to-left text when the
+        catalog was loaded)."""
+        return self.translations.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._directed(self.translations.ngettext(singular, plural, n))
+        return self.translations.ngettext(singular, plural, n)
 
-    def _directed(self, sentence: str) -> str:
-        return isolate_commands(sentence) if self.rtl else sentence
+    def directed(self, text: str) -> str:
+        """`text` with its /commands isolated in right-to-left languages (for text not from the catalog)."""
+        return isolate_commands(text) if self.rtl else text
 
     def html(self, message: str, /, **values: object) -> str:
         """`message` translated for Telegram HTML: the sentence escaped once, every value escaped on
@@ -169,7 +170,9 @@ class Translator:
         return str(self.locale.days["format"]["wide"][index])
 
 
-def _load_catalog(path: Path) -> _gettext.GNUTranslations:
+def _load_catalog(path: Path, rtl: bool) -> _gettext.GNUTranslations:
+    """The catalog at `path`, compiled; in a right-to-left language (`rtl`) every /command of its
+    sentences is isolated once, here, so a translator never types invisible characters."""
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
@@ -177,6 +180,11 @@ def _load_catalog(path: Path) -> _gettext.GNUTranslations:
         raise CatalogError(f"cannot read catalog {path}: {exc}") from None
     except Exception as exc:  # babel raises several kinds on malformed files
         raise CatalogError(f"broken catalog {path}: {exc}") from None
+    for message in catalog if rtl else ():
+        if isinstance(message.string, str):
+            message.string = isolate_commands(message.string)
+        elif message.string:  # the forms of a plural
+            message.string = tuple(isolate_commands(form) for form in message.string)
     buffer = io.BytesIO()
     # Fuzzy entries are drafts: like msgfmt, we do not ship them.
     write_mo(buffer, catalog, use_fuzzy=False)
@@ -198,7 +206,7 @@ class I18n:
             path = locales_dir / language(lang).catalog_dir / "LC_MESSAGES" / "bot.po"
             if not path.exists():
                 raise CatalogError(f"missing catalog for '{lang}': {path}")
-            translations = _load_catalog(path)
+            translations = _load_catalog(path, language(lang).rtl)
             self._translators[lang] = Translator(lang, translations, babel_locale(lang))
         # Plain German falls back to German where a sentence has no plain version yet.
         for lang, translator in self._translators.items():

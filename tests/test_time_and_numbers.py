@@ -3,11 +3,13 @@ each emergency number with its own availability, numbers kept in order inside Ar
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.commands import COMMANDS
 from bot.i18n import LRI, PDI
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
@@ -106,3 +108,14 @@ async def test_farsi_prose_keeps_commands_and_digits_in_order(bot: BotHarness) -
     await resident.send("/privacy")
     notice = resident.last().text or ""
     assert f"{LRI}/delete{PDI}" in notice
+
+
+async def test_the_help_list_in_arabic_keeps_each_commands_slash_in_front(bot: BotHarness) -> None:
+    resident = bot.resident("Amal", lang="ar")
+    await resident.send("/start")
+    await resident.tap(1)
+    await resident.send("/help")
+    listed = resident.last().text or ""
+    for name, _description in COMMANDS:
+        assert f"{LRI}/{name}{PDI} – " in listed
+    assert len(re.findall(r"(?<!<)/[a-z]+", listed)) == listed.count(f"{LRI}/")  # no command left bare

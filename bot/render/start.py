@@ -51,7 +51,7 @@ def help_screen(t: Translator, commands: Sequence[tuple[str, str]]) -> Screen:
         "• " + t.html("I can pass your question to a person at a partner organisation."),
         "",
     ]
-    lines += [f"/{name} – {t.html(description)}" for name, description in commands]
+    lines += [f"{t.directed('/' + name)} – {t.html(description)}" for name, description in commands]
     lines += ["", "🆘 " + t.html("In an emergency call 112 (ambulance, fire) or 110 (police).")]
     return "\n".join(lines), back_to_menu(t)
 

@@ -152,17 +152,64 @@ def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> R
     )
 
 
+async def _remember(
+    session: AsyncSession, telegram_id: int, language: str, first_name: str | None, now: datetime
+) -> ResidentSettings:
+    """The resident's settings, their row inserted or brought up to date (see `arrive`)."""
+    first_name = (first_name or None) and first_name[:64]
+    conversation = exists().where(
+        Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
+    )
+    found = (
+        await session.execute(
+            select(Resident, Dialogue, conversation)
+            .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
+            .where(Resident.telegram_id == telegram_id)
+        )
+    ).first()
+    resident, draft, conversing = found if found is not None else (None, None, False)
+    # Most taps change nothing; a new resident's row, or (something changed, `_changes`) the known
+    # one brought up to date, in one statement: also when another update of theirs inserted the row
+    # meanwhile. A resident who writes again has evidently unblocked the bot.
+    if resident is not None and not _changes(resident, now, first_name):
+        return _settings(resident, draft, conversing)
+    insert = upsert_insert(session)(Resident).values(
+        telegram_id=telegram_id,
+        language=language,
+        language_confirmed=False,
+        first_name=first_name,
+        blocked=False,
+        first_seen=now,
+        last_seen=now,
+    )
+    upsert = (
+        insert.on_conflict_do_update(
+            index_elements=[Resident.telegram_id],
+            set_={
+                "last_seen": now,
+                "first_name": func.coalesce(insert.excluded.first_name, Resident.first_name),
+                "blocked": False,
+            },
+        )
+        .returning(Resident)
+        .execution_options(populate_existing=True)  # the row read above takes the new values
+    )
+    resident = (await session.scalars(upsert)).one()
+    return _settings(resident, draft, conversing)
+
+
 @dataclass(frozen=True, slots=True)
 class Flooding:
     """The resident sent more messages this minute than `bot.flood` allows: their update goes no further."""
 
     warn: bool  # the first refused one of its window: they are told to slow down
-    # Beyond the limit by no more than the limit again: emergency words still pass (not without end, or
-    # "help!" sent over and over would flood the partner group she is writing to).
-    emergencies_pass: bool
     # Theirs (the negotiated one if the bot does not know them yet): a refused update may still be answered
     # (the slow-down notice, a button's toast, the emergency numbers).
     language: str
+    # Beyond the limit by no more than the limit again, emergency words still pass (not without end, or
+    # "help!" sent over and over would flood the partner group she is writing to): the settings they go on
+    # with, read in the same transaction. None beyond that.
+    emergency_settings: ResidentSettings | None = None
 
 
 # What else /delete does in its transaction, before the resident's rows go (`ResidentService.forget`): the
@@ -192,59 +239,19 @@ class ResidentService:
     async def arrive(
         self, telegram_id: int, *, language: str, first_name: str | None, now: datetime, count: bool = True
     ) -> ResidentSettings | Flooding:
-        """A resident writes or taps at `now` (the bot's clock): count it (`bot.flood`; beyond the limit
+        """A resident writes or taps at `now` (the bot's clock): count it (`bot.flood`; far beyond the limit
         only their language is read), remember them (new ones with `language`, the negotiated one) and return
         their settings. One transaction: the counter is written on every update anyway. Without `count`
         (an update that belongs to one counted already) it is let through uncounted."""
-        first_name = (first_name or None) and first_name[:64]
-        conversation = exists().where(
-            Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
-        )
         async with self._database.transaction() as session:
-            counted = await flood.count(session, telegram_id, now) if count else 0
-            if counted > self._flood_limit:
+            beyond = (await flood.count(session, telegram_id, now) if count else 0) - self._flood_limit
+            if beyond > self._flood_limit:
                 chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
-                language = await session.scalar(chosen) or language
-                beyond = counted - self._flood_limit
-                return Flooding(
-                    warn=beyond == 1, emergencies_pass=beyond <= self._flood_limit, language=language
-                )
-            found = (
-                await session.execute(
-                    select(Resident, Dialogue, conversation)
-                    .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
-                    .where(Resident.telegram_id == telegram_id)
-                )
-            ).first()
-            resident, draft, conversing = found if found is not None else (None, None, False)
-            # Most taps change nothing; a new resident's row, or (something changed, `_changes`) the known
-            # one brought up to date, in one statement: also when another update of theirs inserted the row
-            # meanwhile. A resident who writes again has evidently unblocked the bot.
-            if resident is not None and not _changes(resident, now, first_name):
-                return _settings(resident, draft, conversing)
-            insert = upsert_insert(session)(Resident).values(
-                telegram_id=telegram_id,
-                language=language,
-                language_confirmed=False,
-                first_name=first_name,
-                blocked=False,
-                first_seen=now,
-                last_seen=now,
-            )
-            upsert = (
-                insert.on_conflict_do_update(
-                    index_elements=[Resident.telegram_id],
-                    set_={
-                        "last_seen": now,
-                        "first_name": func.coalesce(insert.excluded.first_name, Resident.first_name),
-                        "blocked": False,
-                    },
-                )
-                .returning(Resident)
-                .execution_options(populate_existing=True)  # the row read above takes the new values
-            )
-            resident = (await session.scalars(upsert)).one()
-            return _settings(resident, draft, conversing)
+                return Flooding(beyond == 1, await session.scalar(chosen) or language)
+            settings = await _remember(session, telegram_id, language, first_name, now)
+            if beyond > 0:
+                return Flooding(beyond == 1, settings.language, settings)
+            return settings
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """The resident picked their language (it counts as confirmed)."""

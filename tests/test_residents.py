@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bot.residents import LAST_SEEN_PRECISION, ResidentService
+from bot.residents import LAST_SEEN_PRECISION, Flooding, ResidentService, ResidentSettings
 from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
@@ -44,3 +44,18 @@ async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_
     await residents.arrive(AMINA, language="de", first_name=None, now=utcnow())
     row = await stored(database)
     assert (row.first_name, row.blocked) == ("Ami", False)
+
+
+async def test_beyond_the_flood_limit_the_arrival_carries_what_emergency_words_go_on_with(
+    database: Database,
+) -> None:
+    """Read in the counting transaction: an emergency beyond the limit needs no second one."""
+    residents = ResidentService(database, flood_limit=2)
+    now = utcnow()
+    arrivals = [await residents.arrive(AMINA, language="ar", first_name="Amina", now=now) for _ in range(5)]
+    let_through, warned, passing, refused = arrivals[0], arrivals[2], arrivals[3], arrivals[4]
+    assert isinstance(let_through, ResidentSettings) and isinstance(arrivals[1], ResidentSettings)
+    assert isinstance(warned, Flooding) and isinstance(passing, Flooding) and isinstance(refused, Flooding)
+    assert (warned.warn, passing.warn, refused.warn) == (True, False, False)
+    assert warned.emergency_settings == passing.emergency_settings == let_through
+    assert refused.emergency_settings is None and refused.language == "ar"  # beyond the limit again

@@ -69,7 +69,7 @@ async def load_resident(update: Update, context: Context) -> None:
     if isinstance(resident, Flooding):
         message = update.effective_message
         if (
-            not resident.emergencies_pass
+            resident.emergency_settings is None
             or message is None
             or not message.text
             or not services.engine.emergency_words(message.text, resident.language)
@@ -78,11 +78,7 @@ async def load_resident(update: Update, context: Context) -> None:
             raise ApplicationHandlerStop
         # Emergency words pass the limit and go the whole way: the numbers first, and the text still reaches
         # the partner she is writing with or her draft (someone in distress sends many short lines).
-        resident = await services.residents.arrive(
-            user.id, language=negotiated, first_name=user.first_name, now=services.clock(), count=False
-        )
-        if isinstance(resident, Flooding):  # not counted, so never: for the type checker
-            raise ApplicationHandlerStop
+        resident = resident.emergency_settings
     context.user_data.album = album
     context.user_data.lang = resident.language
     context.user_data.district = resident.district

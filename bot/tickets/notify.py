@@ -148,13 +148,26 @@ async def enqueue_partner(
     attachment: RequestMessage | None = None,
     dedupe_key: str | None = None,
     partner_id: str | None = None,
+    gone: bool = False,
 ) -> None:
-    """A message into the current partner's thread (a reply to the card), or an e-mail to the partner."""
+    """A message into the current partner's thread (a reply to the card), or an e-mail to the partner.
+
+    `gone`: the request is deleted in this transaction (/delete). Then the message goes only where the card
+    reached the partner, addressed now (a reply to the card, by its message id) and with no link to the
+    request: nothing of the request is left when it is sent."""
     partner_id = partner_id or request.partner_id
     dest = await partner_destination(session, ctx, partner_id)
     if dest is None:
         logger.warning("request %s: partner %s has no destination any more", request.id, partner_id)
         return
+    card = None
+    if gone and dest.channel is Channel.TELEGRAM:
+        card = await store.card_message_id(session, request.id, int(dest.target))
+        if card is None:
+            return  # the card is not out yet: it goes with the resident's data
+    elif gone and not await store.reached_partner(session, request):
+        return
+    linked = not gone
     await outbox.enqueue(
         session,
         dest,
@@ -163,12 +176,13 @@ async def enqueue_partner(
         subject=_thread_subject(ctx, request),
         mail_id=mail_id(request, uuid.uuid4().hex[:12]),
         in_reply_to=mail_id(request),
-        reply_key=request.number,
+        reply_key=request.number if linked else None,
         copy=copy_of(attachment) if attachment is not None else None,
-        reply_to_card=request.id,
-        request_id=request.id,
+        reply_to_message_id=card,
+        reply_to_card=request.id if linked else None,
+        request_id=request.id if linked else None,
         partner_id=partner_id,
-        link_role=LinkRole.PARTNER,
+        link_role=LinkRole.PARTNER if linked else None,
         dedupe_key=dedupe_key,
     )
 
@@ -187,38 +201,14 @@ async def note_in_thread(
     *,
     partner_id: str | None = None,
     dedupe_key: str | None = None,
+    gone: bool = False,
     **values: str,
 ) -> None:
     """The note `kind` (`bot.render.partners.THREAD_NOTES`) in the partner's thread (`partner_id`: the old
-    partner's, after a hand-over)."""
+    partner's, after a hand-over; `gone`: of a request deleted now, see `enqueue_partner`)."""
     html = render.thread_note(ctx.partner_t(), kind, request.number, **values)
-    await enqueue_partner(session, ctx, request, html, partner_id=partner_id, dedupe_key=dedupe_key)
-
-
-async def note_deleted(session: AsyncSession, ctx: TicketContext, request: Request) -> None:
-    """/delete, before `request` goes: the note that its resident deleted their data, in the thread of its
-    partner, if the card reached them. Addressed now (a reply to the card, by its message id), with no link to
-    the request: nothing of the request is left when it is sent."""
-    dest = await partner_destination(session, ctx, request.partner_id)
-    if dest is None:
-        return
-    card = None
-    if dest.channel is Channel.TELEGRAM:
-        card = await store.card_message_id(session, request.id, int(dest.target))
-        if card is None:
-            return  # the card is not out yet: it goes with the resident's data
-    elif not await store.reached_partner(session, request):
-        return
-    await outbox.enqueue(
-        session,
-        dest,
-        render.thread_note(ctx.partner_t(), "deleted", request.number),
-        audience=Audience.PARTNER,
-        subject=_thread_subject(ctx, request),
-        mail_id=mail_id(request, uuid.uuid4().hex[:12]),
-        in_reply_to=mail_id(request),
-        reply_to_message_id=card,
-        partner_id=request.partner_id,
+    await enqueue_partner(
+        session, ctx, request, html, partner_id=partner_id, dedupe_key=dedupe_key, gone=gone
     )
 
 

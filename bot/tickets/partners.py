@@ -15,7 +15,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.notify import enqueue_card, enqueue_resident, note_deleted, note_in_thread, tell_resident
+from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
 from bot.tickets.routing import partner_chat_ids, partner_destination
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ async def resident_deleted(session: AsyncSession, ctx: TicketContext, resident_i
     partner of each open request is told in its thread."""
     await store.remember_deleted(session, resident_id)
     for request in await store.list_open_requests(session, resident_id):
-        await note_deleted(session, ctx, request)
+        await note_in_thread(session, ctx, request, "deleted", gone=True)
 
 
 async def take_on(

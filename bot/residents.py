@@ -10,6 +10,7 @@ resident's.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import Enum
@@ -19,7 +20,6 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
-from bot.delivery.outbox import QUEUED
 from bot.storage.db import Database, changed_rows, upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
@@ -228,13 +228,13 @@ class ResidentService:
         *,
         flood_limit: int = flood.MAX_UPDATES,
         on_forget: ForgetHook = _nothing_else,
-        wake: Callable[[], None] = lambda: None,
+        transaction: Callable[[], AbstractAsyncContextManager[AsyncSession]] | None = None,
     ) -> None:
-        # `wake`: the delivery worker, after a commit that wrote to the outbox.
+        # `transaction`: a write transaction (`Services.transaction` wakes the delivery worker after it).
         self._database = database
         self._flood_limit = flood_limit
         self._on_forget = on_forget
-        self._wake = wake
+        self._transaction = transaction or database.transaction
 
     async def arrive(
         self, telegram_id: int, *, language: str, first_name: str | None, now: datetime, count: bool = True
@@ -243,7 +243,7 @@ class ResidentService:
         only their language is read), remember them (new ones with `language`, the negotiated one) and return
         their settings. One transaction: the counter is written on every update anyway. Without `count`
         (an update that belongs to one counted already) it is let through uncounted."""
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             beyond = (await flood.count(session, telegram_id, now) if count else 0) - self._flood_limit
             if beyond > self._flood_limit:
                 chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
@@ -255,7 +255,7 @@ class ResidentService:
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """The resident picked their language (it counts as confirmed)."""
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             resident = await session.get(Resident, telegram_id)
             if resident is not None:
                 resident.language = language
@@ -263,7 +263,7 @@ class ResidentService:
 
     async def choose_district(self, telegram_id: int, district: str | None) -> None:
         """The resident picked their district; None: they do not know it (it stays unknown)."""
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             resident = await session.get(Resident, telegram_id)
             if resident is not None:
                 resident.district = district
@@ -275,16 +275,13 @@ class ResidentService:
         of their requests (in messages about no request: those stay)."""
         their_requests = select(Request.id).where(Request.resident_id == telegram_id)
         theirs = or_(OutboxMessage.target == str(telegram_id), OutboxMessage.request_id.in_(their_requests))
-        async with self._database.transaction() as session:
+        async with self._transaction() as session:
             await self._on_forget(session, telegram_id)
             await session.execute(
                 delete(OutboxMessage).where(theirs, OutboxMessage.status != OutboxStatus.SENDING)
             )
             deleted = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
-            known = bool(changed_rows(deleted))
-        if session.info.get(QUEUED):
-            self._wake()
-        return known
+            return bool(changed_rows(deleted))
 
     async def collect(self, telegram_id: int) -> PersonalData | None:
         """Everything stored about the resident `telegram_id`; None if the bot knows nothing about them."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.delivery.outbox import QUEUED
 from bot.feedback import FeedbackService
 from bot.residents import ResidentService
 from bot.tickets.deps import TicketContext
@@ -48,9 +50,9 @@ class Services:
     feedback: FeedbackService = field(init=False)
 
     def __post_init__(self) -> None:
-        self.requests = RequestDesk(self.database, self.ticket_context, self._wake_delivery)
+        self.requests = RequestDesk(self.database, self.ticket_context, self.transaction)
         self.residents = ResidentService(
-            self.database, on_forget=self._resident_deleted, wake=self._wake_delivery
+            self.database, on_forget=self._resident_deleted, transaction=self.transaction
         )
         self.feedback = FeedbackService(self.database)
 
@@ -72,8 +74,13 @@ class Services:
         """/delete, in its transaction: the partners of the resident's requests are told."""
         await resident_deleted(session, self.ticket_context(), resident_id)
 
-    def _wake_delivery(self) -> None:
-        if self.delivery is not None:
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction of the services; after its commit the delivery worker is woken if it wrote
+        to the outbox (what it queued goes out now, not at the worker's next look)."""
+        async with self.database.transaction() as session:
+            yield session
+        if session.info.get(QUEUED) and self.delivery is not None:
             self.delivery.wake()
 
     @property

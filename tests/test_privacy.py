@@ -269,6 +269,24 @@ async def test_the_partner_is_told_in_the_thread_when_the_resident_deletes_an_op
     )
 
 
+async def test_the_partners_note_about_a_deletion_goes_out_at_once(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write transaction that queued a message wakes the delivery worker (`Services.transaction`, for the
+    request desk and /delete alike); one that queued nothing leaves it asleep."""
+    woken: list[bool] = []
+    assert bot.services.delivery is not None
+    monkeypatch.setattr(bot.services.delivery, "wake", lambda: woken.append(True))
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
+    assert woken  # the card and the acknowledgement
+    woken.clear()
+    await olga.send("/delete")
+    assert not woken  # only asked
+    await olga.tap(1)
+    assert woken == [True]  # the note in the partner's thread
+
+
 async def test_a_reply_to_a_deleted_request_is_answered_once_and_reaches_nobody(bot: BotHarness) -> None:
     olga = bot.resident("Olga", lang="ru")
     await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")

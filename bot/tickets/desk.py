@@ -7,15 +7,14 @@ outbox. Nothing here knows Telegram.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.outbox import QUEUED
 from bot.i18n import Translator
 from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage import requests as store
@@ -75,12 +74,13 @@ class RequestDesk:
         self,
         database: Database,
         context: Callable[[], TicketContext],
-        wake: Callable[[], None] = lambda: None,
+        transaction: Callable[[], AbstractAsyncContextManager[AsyncSession]] | None = None,
     ) -> None:
-        # `context` is called per use, so a content reload is picked up at once.
+        # `context` is called per use, so a content reload is picked up at once. `transaction`: a write
+        # transaction (`Services.transaction` wakes the delivery worker after it).
         self._database = database
         self._context = context
-        self._wake = wake
+        self._transaction = transaction or database.transaction
 
     def partner_t(self) -> Translator:
         """The translator for partner groups (the organisations work in German)."""
@@ -95,14 +95,6 @@ class RequestDesk:
         """`action(session, ctx, ...)` in one transaction."""
         async with self._transaction() as session:
             return await action(session, self._context(), *args, **kwargs)
-
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        """One transaction; the delivery worker is woken after its commit if it wrote to the outbox."""
-        async with self._database.transaction() as session:
-            yield session
-        if session.info.get(QUEUED):
-            self._wake()
 
     # --- the resident's dialogue ---------------------------------------------------------------------------
 

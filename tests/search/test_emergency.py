@@ -342,6 +342,20 @@ def test_a_soft_alarm_never_shows_the_numbers_alone(engine: SearchEngine, text: 
     assert not result.emergency or result.answer or result.alternatives, result
 
 
+@pytest.mark.parametrize("text", ["Hilfe qwertz", "Wie heißt Feuer auf Arabisch?"])
+def test_a_soft_alarm_with_nothing_close_enough_lists_the_nearest_entries(
+    lexical_engine: SearchEngine, text: str
+) -> None:
+    # Nothing is close enough for the search to offer it ("no_match"): below the numbers go the closest
+    # entries all the same, a way on for a resident who meant something else.
+    searched = lexical_engine.search(text, "de")
+    assert searched.reason == "no_match" and not searched.answer and not searched.alternatives
+    assert searched.nearest
+    result = lexical_engine.answer(text, "de")
+    assert result.emergency and result.emergency_match is not None and not result.emergency_match.hard
+    assert result.alternatives == searched.nearest
+
+
 @pytest.mark.parametrize("text", ["yangın sigortası", "Yangın tatbikatı", "Versicherung gegen Feuer"])
 def test_an_insurance_or_a_drill_is_no_emergency(detector: EmergencyDetector, text: str) -> None:
     assert detector.detect(text) is None

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from telegram import Message, Update
 
 from bot.handlers.context import Context
 from bot.handlers.errors import unknown_command
 from bot.render import staff
-
-logger = logging.getLogger(__name__)
 
 
 async def refused(update: Update, context: Context) -> bool:

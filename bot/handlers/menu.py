@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -12,8 +11,6 @@ from bot.handlers.context import Context
 from bot.handlers.navigation import stale_button
 from bot.render import screens
 from bot.render.callback import Origin, decode, parse_deep_link, parse_origin
-
-logger = logging.getLogger(__name__)
 
 
 def _exists(context: Context, kind: str, entry_id: str) -> bool:

@@ -7,18 +7,22 @@ from telegram import Update
 from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
 from bot.render import start as screens
+from bot.render.keyboards import Screen
 from bot.render.requests import with_parked_notice
 
 
 async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
     """The main menu: topics of the resident's district plus ask, language and emergency."""
-    t = context.t
-    screen = screens.main_menu_screen(t, context.services.content.catalogue, context.district, lead)
+    screen = screens.main_menu_screen(context.t, context.services.content.catalogue, context.district, lead)
+    await show_with_parked_draft(update, context, screen)
+
+
+async def show_with_parked_draft(update: Update, context: Context, screen: Screen) -> None:
+    """`screen` (the menu, /requests), the resident's unfinished request first: continue or discard it."""
     user = update.effective_user
-    # An unfinished request waits: continue or discard it, first thing.
     has_draft = user is not None and context.user_data is not None and context.user_data.has_draft
     parked = await context.services.requests.parked_draft(user.id) if user and has_draft else None
-    await show(update, context, *with_parked_notice(t, parked, screen))
+    await show(update, context, *with_parked_notice(context.t, parked, screen))
 
 
 async def stale_button(update: Update, context: Context) -> None:

@@ -3,8 +3,6 @@ thread), else such a dialogue or thread, else the search."""
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 
 from bot.handlers.common import answer_query, button_press, show
@@ -13,8 +11,6 @@ from bot.handlers.menu import emergency, show_entry
 from bot.handlers.navigation import stale_button
 from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
 from bot.render import screens
-
-logger = logging.getLogger(__name__)
 
 
 async def on_text(update: Update, context: Context) -> None:

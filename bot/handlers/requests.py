@@ -16,6 +16,7 @@ from telegram import (
     CallbackQuery,
     Document,
     KeyboardButton,
+    MaybeInaccessibleMessage,
     Message,
     PhotoSize,
     ReplyKeyboardMarkup,
@@ -31,7 +32,7 @@ from bot.delivery.outbox import markup
 from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
-from bot.handlers.navigation import stale_button
+from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.i18n import Translator
 from bot.render import partners as partner_render
 from bot.render import requests as render
@@ -201,12 +202,11 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
     if reply.effect is Effect.PHONE:  # typed instead of shared: thanks, and the share button goes
         await message.reply_text(render.phone_shared(context.t, own=True), reply_markup=ReplyKeyboardRemove())
     if reply.effect is Effect.ASK_NEW:
-        text, keyboard = render.ask_new_screen(context.t, reply.view)
-    else:
-        if reply.problem:
-            await message.reply_text(render.input_problem(context.t, reply.problem))
-        text, keyboard = render.dialogue_screen(context.t, reply.view)
-    await context.bot.send_message(message.chat_id, text, reply_markup=markup(keyboard))
+        await show(update, context, *render.ask_new_screen(context.t, reply.view))
+        return True
+    if reply.problem:
+        await message.reply_text(render.input_problem(context.t, reply.problem))
+    await show_dialogue(update, context, reply)
     return True
 
 
@@ -301,19 +301,20 @@ async def conversation_button(update: Update, context: Context) -> None:
         await answer_query(query)
         await show(update, context, *render.conversation_ended(context.t, partner), new_message=True)
         return
-    prompt = query.message if isinstance(query.message, Message) else None
-    if prompt is None or prompt.reply_to_message is None:
+    if not isinstance(query.message, Message) or query.message.reply_to_message is None:
         await stale_button(update, context)
         return
     await answer_query(query)
-    await pass_on_replied(prompt, context, user, request_id)
+    await pass_on_replied(query.message, context, user, request_id)
 
 
-async def pass_on_replied(prompt: Message | None, context: Context, user: User, request_id: int) -> None:
+async def pass_on_replied(
+    prompt: MaybeInaccessibleMessage | None, context: Context, user: User, request_id: int
+) -> None:
     """The bot's question (`prompt`: which request? reopen?) replied to the resident's message: its buttons
     go, and the message goes to the request now chosen or reopened (nothing was held meanwhile)."""
     await edit_buttons(prompt, None)
-    original = prompt.reply_to_message if prompt is not None else None
+    original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
         return
     relayed = await context.services.requests.converse(resident_message(user, original), request_id)
@@ -327,12 +328,8 @@ async def requests_command(update: Update, context: Context) -> None:
     if user is None:
         return
     await answer_query(update.callback_query)
-    desk = context.services.requests
-    requests = await desk.open_requests(user.id, context.lang)
-    screen = render.open_requests(context.t, requests)
-    has_draft = context.user_data is not None and context.user_data.has_draft
-    parked = await desk.parked_draft(user.id) if has_draft else None
-    await show(update, context, *render.with_parked_notice(context.t, parked, screen))
+    requests = await context.services.requests.open_requests(user.id, context.lang)
+    await show_with_parked_draft(update, context, render.open_requests(context.t, requests))
 
 
 async def resident_request_button(update: Update, context: Context) -> None:
@@ -411,9 +408,7 @@ async def reopen_button(update: Update, context: Context) -> None:
         await answer_query(query, render.toast(context.t, "closed"))
         return
     await answer_query(query)
-    await pass_on_replied(
-        query.message if isinstance(query.message, Message) else None, context, user, request_id
-    )
+    await pass_on_replied(query.message, context, user, request_id)
 
 
 async def handover_answer(update: Update, context: Context) -> None:

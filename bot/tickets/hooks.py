@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,8 +13,6 @@ from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.notify import enqueue_resident, notify_admin, reply_in_group
 from bot.tickets.partners import hand_over
 from bot.tickets.relay import PARTNER_MESSAGE_KEY
-
-logger = logging.getLogger(__name__)
 
 
 class TicketDeliveryHooks:

@@ -444,23 +444,17 @@ async def partner_button(update: Update, context: Context) -> None:
         return
     desk = context.services.requests
     pt = desk.partner_t()
+    card = pressed_card(query, action)
     if action == "handover":
         # The choices only in the request's partner chat: elsewhere they would tell whether it is open.
-        card = query.message.message_id if query.message else None
         targets = await desk.handover_choices(request_id, chat_id=chat.id, card_message_id=card)
         if isinstance(targets, Outcome):
             await answered_action(query, pt, action, targets)
             return
         await answer_query(query)
         text, keyboard = partner_render.handover_choices(pt, request_id, targets)
-        await context.bot.send_message(
-            chat.id,
-            text,
-            reply_markup=markup(keyboard),
-            reply_to_message_id=query.message.message_id if query.message else None,
-        )
+        await context.bot.send_message(chat.id, text, reply_markup=markup(keyboard), reply_to_message_id=card)
         return
-    card = pressed_card(query, action)
     acted = await desk.act(
         action,
         request_id,

@@ -1,17 +1,20 @@
 """Shared fixtures: databases (SQLite and PostgreSQL), the session's search, and the offline bot.
 
-Every database test runs on both databases (storage, concurrency, inbox and outbox, migrations, requests
-end to end, privacy, every store a test checks), except the tests marked `screens`: what residents see
-(menus, pages, languages, districts, opening hours, answers) runs on SQLite only, because the database
-calls behind those screens are the same ones other tests make on PostgreSQL (a coverage run of the
-PostgreSQL tests with and without them executes the same lines of bot/storage, bot/tickets, bot/delivery
-and bot/inbox). A `screens` test that stores something it checks names both databases itself
+Every database test runs on both databases (storage, migrations, concurrency, inbox and outbox, delivery,
+the request lifecycle, privacy, flood counters, votes), except the tests marked `screens`: what residents,
+partners and staff see and do along a journey (menus, pages, answers, the request dialogue and conversation,
+long messages, reloads) runs on SQLite only, because the statements behind those screens are sent to
+PostgreSQL by the other tests. scripts/check_postgres_statements.py checks this: it runs the PostgreSQL
+tests as they are and with every database test on both databases (ALL_ON_POSTGRES=1) and lists each SQL
+statement only the second run sent (2026-12-06: none of 229). A `screens` test that is the only one to
+send a statement names both databases itself
 (`@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)`). What a test gets:
 - `database_url` (and `database`, `bot` on it): a migrated database with real commits, one per test
   process and database kind, emptied after each test by DELETEs: on SQLite a copy of a migrated template
   file (migrating takes a quarter of a second), on PostgreSQL this test process's schema, migrated once
-  (emptied in one round trip, 15-50 ms). One URL per test process lets its bots share one engine, which
-  compiles each SQL statement once instead of once per test. Not a transaction rolled back per test:
+  (emptied in one round trip, 15-50 ms, on one connection kept for the run). One URL per test process lets
+  its bots share one engine and its open connections (the tests share one event loop), which compile and
+  prepare each SQL statement once instead of once per test. Not a transaction rolled back per test:
   the services open their own transactions on several connections at once (workers, concurrent taps,
   SELECT ... FOR UPDATE), which one connection in one transaction could not serve without serialising
   them.
@@ -122,6 +125,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A `screens` test on SQLite only, unless it names its databases itself (see the module's docstring)."""
     test = metafunc.definition
     named = any("backend" in mark.args[0] for mark in test.iter_markers("parametrize"))
+    if os.environ.get("ALL_ON_POSTGRES"):  # scripts/check_postgres_statements.py
+        return
     if "backend" in metafunc.fixturenames and test.get_closest_marker("screens") and not named:
         test.add_marker(pytest.mark.parametrize("backend", ["sqlite"], indirect=True))
 
@@ -145,12 +150,38 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+class _Connection:
+    """One PostgreSQL connection for synchronous code, on an event loop of its own in a thread: the schema
+    is emptied after every test through it (a new connection per test cost the server a process start)."""
+
+    def __init__(self) -> None:
+        import asyncpg
+
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="postgres-emptying", daemon=True).start()
+        self._connection = self._call(asyncpg.connect(POSTGRES_URL.replace("+asyncpg", "")))
+
+    def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def execute(self, statement: str) -> None:
+        self._call(self._connection.execute(statement))
+
+    def close(self) -> None:
+        self._call(self._connection.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+
 @dataclass(frozen=True)
 class PostgresSchema:
-    """This test process's schema, and the statement that empties it again."""
+    """This test process's schema, and how to empty it again."""
 
     name: str
     empty: str
+    connection: _Connection
+
+    def empty_it(self) -> None:
+        self.connection.execute(self.empty)
 
 
 async def _emptying_statement(schema: str) -> str:
@@ -180,10 +211,14 @@ def postgres_schema(postgres_status: str | None) -> Iterator[PostgresSchema]:
         pytest.skip(f"PostgreSQL not reachable: {postgres_status}")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     _run(_postgres(f'CREATE SCHEMA "{schema}"'))
+    connection: _Connection | None = None
     try:
         _run(_migrate(_schema_url(schema)))
-        yield PostgresSchema(schema, _run(_emptying_statement(schema)))
+        connection = _Connection()
+        yield PostgresSchema(schema, _run(_emptying_statement(schema)), connection)
     finally:
+        if connection is not None:
+            connection.close()
         _run(_postgres(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
@@ -222,7 +257,7 @@ def database_url(request: pytest.FixtureRequest, backend: str) -> Iterator[str]:
     try:
         yield _schema_url(schema.name)
     finally:
-        _run(_postgres(schema.empty))
+        schema.empty_it()
 
 
 @pytest.fixture

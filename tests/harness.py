@@ -123,16 +123,24 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+class _KeptDatabase(Database):
+    """A database whose connections outlive the bot that stops on it."""
+
+    async def dispose(self) -> None:
+        """Left open for the next test's bot (the test process ends them)."""
+
+
 @functools.cache
 def _engine_database(url: str) -> Database:
-    return create_database(url)
+    db = create_database(url)
+    return _KeptDatabase(db.engine, db.sessions, db.write_lock)
 
 
 def process_database(url: str) -> Database:
-    """The bot's database for `url`, on one engine per URL and test process: SQLAlchemy compiles each
-    statement once per engine, so a new engine per test compiled every statement again. Each bot gets its
-    own SQLite write lock (a lock belongs to its test's event loop); when it stops it disposes the engine's
-    connections, as the bot does, and the next test's bot opens new ones."""
+    """The bot's database for `url`, on one engine per URL and test process, whose connections stay open
+    from test to test (the tests share one event loop): SQLAlchemy compiles each statement once per engine
+    and asyncpg prepares it once per connection, and a new PostgreSQL connection costs the server a process
+    start and its type lookups. Each bot gets its own SQLite write lock, as a bot process has."""
     shared = _engine_database(url)
     return replace(shared, write_lock=WriteLock() if shared.write_lock is not None else None)
 

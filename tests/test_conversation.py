@@ -7,12 +7,15 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from bot.flood import MAX_UPDATES
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, run_cli_here, skip_questions
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 
 def screen(person: SimUser) -> str:
@@ -203,6 +206,7 @@ async def test_danger_words_in_a_request_being_written_show_the_numbers_and_stay
     assert "Мне угрожают из-за письма" in group_texts(bot, QUARTIERSMANAGEMENT)[0]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_album_in_an_open_conversation_reaches_the_partner_with_one_confirmation(
     bot: BotHarness,
 ) -> None:
@@ -239,6 +243,7 @@ async def test_an_album_in_an_open_conversation_reaches_the_partner_with_one_con
     assert not any(m.kind == "photo" for m in bot.telegram.bot_messages(MUETTERZENTRUM))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_several_open_conversations_ask_which_request_and_a_quiet_period_ends_them(
     bot: BotHarness,
 ) -> None:
@@ -271,6 +276,7 @@ async def test_several_open_conversations_ask_which_request_and_a_quiet_period_e
     assert not any("Danke!" in text for text in group_texts(bot, MUETTERZENTRUM))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
@@ -299,6 +305,7 @@ async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
 # --- 3. media start a request ----------
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_photo_outside_a_request_asks_who_gets_it_and_flows_into_the_consent(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     await ayse.send_photo("Brief vom Amt")

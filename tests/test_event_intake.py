@@ -14,6 +14,8 @@ from aiosmtpd.controller import Controller
 
 from tests.harness import BotHarness, SimUser, skip_questions
 
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -161,6 +163,7 @@ async def test_a_pupil_signing_up_as_a_tandem_helper_is_asked_helper_questions(b
     assert "⏭" in " ".join(emre.last().labels) and "Hangi yaş" not in (emre.last().text or "")
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_mydata_names_the_event_a_request_was_about(bot: BotHarness) -> None:
     anna = await signs_up_for_the_akteursforum(bot, "de")
     send = next(b["callback_data"] for b in anna.last().flat_buttons if b["text"].startswith("✅"))

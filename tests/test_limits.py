@@ -23,6 +23,8 @@ from bot.tickets.notify import notify_admin
 from tests.harness import BotHarness, fill_in_request
 from tests.test_requests_e2e import GROUP, arabic_resident_signs_up_for_the_german_course, content_with_group
 
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
 PART = re.compile(r"\((\d+)/(\d+)\)\s*$")
 
 
@@ -290,6 +292,7 @@ async def test_a_residents_message_telegram_refuses_is_reported_to_her_and_not_b
     assert pt.gettext("Telegram refused this message itself; the sender has been told.").lower() in staff
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_long_message_whose_second_part_failed_sends_only_the_rest_again(
     with_group: BotHarness,
 ) -> None:

@@ -14,6 +14,8 @@ from bot.content.service import ContentService
 from bot.handlers.admin import RELOAD_TASK
 from tests.harness import ROOT, BotHarness
 
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
 ADMIN_CHAT = -1_000_000_000_500
 
 

@@ -22,6 +22,8 @@ from tests.harness import (
     skip_questions,
 )
 
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
 GROUP = COURSE_GROUP
 
 
@@ -103,6 +105,7 @@ async def test_with_show_staff_names_the_resident_sees_who_answered(bot_factory,
         assert "Petra" in relayed.split("\n", 1)[0]  # named in the head line, in Arabic
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
@@ -411,6 +414,7 @@ async def test_ask_a_person_on_the_emergency_screen_replaces_only_a_draft_she_le
     assert t.gettext("Sent from the emergency screen: please answer urgently.") in consent
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(
     bot_with_model: BotHarness,
 ) -> None:
@@ -530,6 +534,7 @@ async def test_a_withdrawn_requests_card_loses_its_buttons(bot_factory, tmp_path
 
 
 @pytest.mark.parametrize("show_staff_names", [False, True])
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_card_taken_on_says_so_and_offers_no_take_on(  # type: ignore[no-untyped-def]
     bot_factory, tmp_path: Path, show_staff_names: bool
 ) -> None:
@@ -557,6 +562,7 @@ async def test_a_card_taken_on_says_so_and_offers_no_take_on(  # type: ignore[no
         assert card.text == after
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_card_whose_text_is_no_longer_kept_still_loses_take_on(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The card's text comes from its outbox row; once that is purged, Take on still goes (the text stays)."""
     from bot.storage.models.outbox import OutboxMessage

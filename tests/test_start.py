@@ -134,6 +134,7 @@ async def test_commands_in_arabic_sentences_keep_their_slash_in_front(bot: BotHa
     assert "\u2066/help\u2069" in (amal.last().text or "")  # not shown as "help/"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_resident_writing_arabic_to_a_german_bot_finds_the_way_to_arabic(bot: BotHarness) -> None:
     # Her phone is set to German; she writes Arabic and cannot read the German "I don't know".
     amal = bot.resident("Amal", lang="de")

@@ -9,6 +9,8 @@ from bot.search.offtopic import OFF_TOPIC
 from bot.search.situations import SITUATIONS
 from tests.harness import BotHarness
 
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
 
 @pytest.fixture(scope="module")
 def detector() -> EmergencyDetector:

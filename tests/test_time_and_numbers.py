@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.commands import COMMANDS
-from bot.i18n import LRI, PDI
+from bot.i18n import FSI, LRI, PDI
+from bot.render.requests import passed_on, reply_outcome
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
 
@@ -119,3 +120,10 @@ async def test_the_help_list_in_arabic_keeps_each_commands_slash_in_front(bot: B
     for name, _description in COMMANDS:
         assert f"{LRI}/{name}{PDI} – " in listed
     assert len(re.findall(r"(?<!<)/[a-z]+", listed)) == listed.count(f"{LRI}/")  # no command left bare
+
+
+def test_a_partners_latin_name_is_isolated_wherever_arabic_says_it_was_passed_on(bot: BotHarness) -> None:
+    t = bot.services.i18n.translator("ar")
+    said = reply_outcome(t, "ok", "SOS-Mütterzentrum", None) or ""
+    assert f"{FSI}SOS-Mütterzentrum{PDI}" in said
+    assert said == passed_on(t, "SOS-Mütterzentrum", 1)[0]  # the same sentence in the conversation

@@ -259,7 +259,7 @@ def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
 def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
     """The answer to a resident's message about a sent request (`bot.tickets.deps.Outcome`)."""
     if outcome == "ok":
-        return t.html("Passed on to {partner}.", partner=partner)
+        return t.html("Passed on to {partner}.", partner=t.isolate(partner))
     if outcome in ("closed", "empty"):
         return t.html(TOASTS[outcome])
     if outcome == "invalid" and problem is not None:

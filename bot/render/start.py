@@ -38,7 +38,8 @@ def link_gone(t: Translator) -> str:
 
 
 def phone_not_shared(t: Translator) -> str:
-    """When a command leaves the step that asks for the phone number (its keyboard goes with it)."""
+    """When a command or a tap on an older menu leaves the step that asks for the phone number (its keyboard
+    goes with it)."""
     return t.html("Your phone number has not been shared.")
 
 

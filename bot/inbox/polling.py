@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
@@ -21,25 +21,16 @@ from bot.inbox.worker import InboxWorker
 from bot.transport import retry_after_seconds
 
 logger = logging.getLogger(__name__)
+LONG_POLL = 30  # seconds Telegram holds a getUpdates call open while there is nothing new
+MAX_BACKOFF = 30.0  # seconds between tries at most while the Bot API or the database fails
 
 
 class Poller:
     """`run()` polls until cancelled; raises InvalidToken (nothing to retry)."""
 
-    def __init__(
-        self,
-        bot: Bot,
-        inbox: InboxWorker,
-        *,
-        timeout: int = 30,
-        allowed_updates: Sequence[str] = Update.ALL_TYPES,
-        max_backoff: float = 30.0,
-    ) -> None:
+    def __init__(self, bot: Bot, inbox: InboxWorker) -> None:
         self.bot = bot
         self.inbox = inbox
-        self.timeout = timeout
-        self.allowed_updates = list(allowed_updates)
-        self.max_backoff = max_backoff
 
     async def run(self) -> None:
         await self._until_done("deleteWebhook", lambda: self.bot.delete_webhook(drop_pending_updates=False))
@@ -48,7 +39,7 @@ class Poller:
         while True:
             try:
                 updates = await self.bot.get_updates(
-                    offset=offset, timeout=self.timeout, allowed_updates=self.allowed_updates
+                    offset=offset, timeout=LONG_POLL, allowed_updates=Update.ALL_TYPES
                 )
             except InvalidToken:
                 raise
@@ -62,7 +53,7 @@ class Poller:
                 level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
                 logger.log(level, "getUpdates failed (%s); retrying in %.0f s", exc, backoff)
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
             if not updates:
@@ -82,4 +73,4 @@ class Poller:
             except Exception as exc:
                 logger.warning("%s failed (%s); retrying in %.0f s", what, type(exc).__name__, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, self.max_backoff)
+                delay = min(delay * 2, MAX_BACKOFF)

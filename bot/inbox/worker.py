@@ -10,7 +10,6 @@ import asyncio
 import bisect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -25,6 +24,8 @@ logger = logging.getLogger(__name__)
 Process = Callable[[dict[str, Any]], Awaitable[None]]
 """Runs the handlers for one update (its JSON); exceptions of handlers are its own business."""
 
+CONCURRENCY = 32  # updates handled at once (of different chats)
+SCAN_INTERVAL = 10.0  # seconds between two looks for updates another process stored
 SCAN_LIMIT = 10_000  # far above any backlog of a neighbourhood's bot; the next scan takes the rest
 NO_CHAT = 0  # the lane of updates without chat or user (none of the kinds the bot subscribes to)
 
@@ -42,22 +43,11 @@ def chat_of(update: Update) -> int | None:
 class InboxWorker:
     """Stores updates and runs them through `process`, one lane (asyncio task) per chat."""
 
-    def __init__(
-        self,
-        database: Database,
-        process: Process,
-        *,
-        concurrency: int = 32,
-        max_attempts: int = 5,
-        scan_interval: float = 10.0,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
+    def __init__(self, database: Database, process: Process, *, max_attempts: int = 5) -> None:
         self.database = database
         self.process = process
         self.max_attempts = max_attempts
-        self.scan_interval = scan_interval
-        self.clock = clock
-        self._semaphore = asyncio.Semaphore(concurrency)
+        self._semaphore = asyncio.Semaphore(CONCURRENCY)
         self._queues: dict[int, list[int]] = {}  # chat -> update ids waiting, ascending
         self._lanes: dict[int, asyncio.Task[None]] = {}
         self._known: set[int] = set()  # queued or running
@@ -80,7 +70,7 @@ class InboxWorker:
             else:
                 rows.append((int(item["update_id"]), chat_of(Update.de_json(item, None)), item))
         async with self.database.transaction() as session:
-            new = await store.store_updates(session, rows, self.clock())
+            new = await store.store_updates(session, rows, utcnow())
         self._queue(new)
         return len(new)
 
@@ -124,7 +114,7 @@ class InboxWorker:
     async def _scan_loop(self) -> None:
         # What another process stored (this one's own updates are queued when stored).
         while not self._stopping:
-            await asyncio.sleep(self.scan_interval)
+            await asyncio.sleep(SCAN_INTERVAL)
             try:
                 count = await self.scan()
                 if count:
@@ -191,7 +181,7 @@ class InboxWorker:
         while True:
             try:
                 async with self.database.transaction() as session:
-                    await store.finish_update(session, update_id, status, self.clock())
+                    await store.finish_update(session, update_id, status, utcnow())
                 return
             except Exception:
                 # Not marked: processing it again after a restart is safe, losing the mark is not fatal.

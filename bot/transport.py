@@ -36,11 +36,11 @@ from telegram.warnings import PTBDeprecationWarning
 logger = logging.getLogger(__name__)
 
 
-def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+def backoff(attempt: int, base: float, cap: float) -> float:
     """Seconds to wait after failed try `attempt` (from 1): `base` doubling each try, at most `cap`, with
     "equal jitter": never all at once after an outage, never much sooner than planned."""
     delay = min(cap, base * 2 ** max(0, attempt - 1))
-    return delay / 2 + (rng or random).uniform(0, delay / 2)
+    return delay / 2 + random.uniform(0, delay / 2)
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:

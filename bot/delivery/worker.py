@@ -174,7 +174,6 @@ class DeliveryWorker:
         concurrency: int = 20,
         poll_interval: float = 2.0,
         clock: Callable[[], datetime] = utcnow,
-        rng: random.Random | None = None,
         pacer: ChatPacer | None = None,
     ) -> None:
         self.database = database
@@ -185,7 +184,6 @@ class DeliveryWorker:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.clock = clock
-        self._rng = rng or random.Random()
         # The bot's pacer: a chat that must wait for its pace (a group's 20 a minute) is not claimed until
         # it may send, so its backlog never holds the sends other chats are waiting for.
         self.pacer = pacer
@@ -411,7 +409,7 @@ class DeliveryWorker:
         db_row.status = OutboxStatus.PENDING
         if failure.kind is _Kind.RETRY_AFTER:
             # Flood control is not the message's fault: does not count as an attempt.
-            db_row.next_attempt_at = now + timedelta(seconds=failure.delay + self._rng.uniform(0, 1))
+            db_row.next_attempt_at = now + timedelta(seconds=failure.delay + random.uniform(0, 1))
             return
         db_row.attempts += 1
         if failure.kind is _Kind.MIGRATED:
@@ -430,7 +428,7 @@ class DeliveryWorker:
         if (unreachable and db_row.attempts < self.policy.unreachable_attempts) or (
             failure.kind is _Kind.RETRY and db_row.attempts < self.policy.max_attempts
         ):
-            delay = backoff(db_row.attempts, self.policy.base_delay, self.policy.max_delay, self._rng)
+            delay = backoff(db_row.attempts, self.policy.base_delay, self.policy.max_delay)
             db_row.next_attempt_at = now + timedelta(seconds=delay)
             return
         if unreachable:

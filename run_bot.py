@@ -184,9 +184,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.console import run_console
 
         return asyncio.run(run_console(settings, lang=args.lang, name=args.name, user_id=args.user_id))
-    from bot.telegram_modes import run_telegram
+    from bot.telegram_modes import serve
 
-    return run_telegram(settings)
+    return asyncio.run(serve(settings))
 
 
 if __name__ == "__main__":

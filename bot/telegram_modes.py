@@ -1,6 +1,6 @@
 """Running on Telegram: long polling or a webhook, both into the durable inbox (`bot.inbox`).
 
-`run_telegram` builds the bot, starts its services (`start_services`), the inbox worker and the intake, then
+`serve` builds the bot, starts its services (`start_services`), the inbox worker and the intake, then
 registers the command menu while the bot already answers; on SIGINT/SIGTERM it stops them in reverse: the
 intake first (nothing new comes in), then the inbox worker (updates being handled finish; queued ones stay
 stored for the next start), then the services.
@@ -33,11 +33,6 @@ from bot.settings import Settings, StartupError
 
 logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "telegram"
-
-
-def run_telegram(settings: Settings) -> int:
-    """Block until stopped (Ctrl-C / SIGTERM). `kill -HUP <pid>` reloads the content."""
-    return asyncio.run(serve(settings))
 
 
 # Waits before handling an update again whose handlers could not reach the Bot API (after the transport's
@@ -113,6 +108,7 @@ async def set_webhook(settings: Settings, app: AppType) -> None:
 
 
 async def serve(settings: Settings) -> int:
+    """Run until stopped (Ctrl-C / SIGTERM). `kill -HUP <pid>` reloads the content."""
     app = build_application(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -494,8 +494,8 @@ class SimUser:
             return self.telegram.chat_json(self.chat)
         return {"id": self.chat, "type": "private", "first_name": self.first_name}
 
-    async def _message(self, extra: dict[str, Any], reply_to: Sent | None = None) -> Sent:
-        message_id = self.telegram.next_message_id(self.chat)
+    def _message_json(self, message_id: int, extra: dict[str, Any], reply_to: Sent | None) -> dict[str, Any]:
+        """The Bot API `Message` of this person's message `message_id` (`extra`: its text or media)."""
         data: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
@@ -505,6 +505,11 @@ class SimUser:
         }
         if reply_to is not None:
             data["reply_to_message"] = self.telegram.message_json(reply_to)
+        return data
+
+    async def _message(self, extra: dict[str, Any], reply_to: Sent | None = None) -> Sent:
+        message_id = self.telegram.next_message_id(self.chat)
+        data = self._message_json(message_id, extra, reply_to)
         sent = Sent(
             self.chat,
             message_id,
@@ -536,18 +541,8 @@ class SimUser:
     async def edit(self, message: Sent, text: str) -> None:
         """Edit one of this person's earlier messages (Telegram sends an `edited_message` update)."""
         message.text = text
-        data: dict[str, Any] = {
-            "message_id": message.message_id,
-            "date": int(time.time()),
-            "edit_date": int(time.time()),
-            "chat": self._chat_json(),
-            "from": self._user_json(),
-            "text": text,
-        }
-        if message.reply_to is not None:
-            original = self.telegram.chats.get(self.chat, {}).get(message.reply_to)
-            if original is not None:
-                data["reply_to_message"] = self.telegram.message_json(original)
+        original = self.telegram.chats.get(self.chat, {}).get(message.reply_to or 0)
+        data = self._message_json(message.message_id, {"text": text, "edit_date": int(time.time())}, original)
         await self._process({"update_id": self.telegram.next_update_id(), "edited_message": data})
 
     async def send_sticker(self) -> Sent:

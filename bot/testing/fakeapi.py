@@ -29,6 +29,8 @@ from telegram import Update
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.transport import Rate
+
 if TYPE_CHECKING:
     from telegram.ext import Application
 
@@ -65,37 +67,33 @@ BOT_SETTINGS = {
 
 @dataclass(frozen=True)
 class Limits:
-    """Telegram's flood limits as token buckets: `burst` messages at once, then one every `every` seconds,
-    per private chat, per group and in all."""
+    """Telegram's flood limits as token buckets, per private chat, per group and in all (the bot's own
+    pacing, `ChatPacer`, is another algorithm)."""
 
-    private_burst: int = 5
-    private_every: float = 1.0  # about one message a second per chat
-    group_burst: int = 20
-    group_every: float = 3.0  # 20 messages a minute per group
-    overall_burst: int = 30
-    overall_every: float = 1 / 30  # 30 messages a second in all
+    private: Rate
+    group: Rate
+    overall: Rate
     whole_seconds: bool = True  # `retry_after` in whole seconds, as Telegram gives it
 
     def scaled(self, factor: float) -> Limits:
         """The same limits on a clock `1/factor` times faster (`retry_after` then in fractions)."""
-        return replace(
-            self,
-            private_every=self.private_every * factor,
-            group_every=self.group_every * factor,
-            overall_every=self.overall_every * factor,
-            whole_seconds=False,
-        )
+
+        def faster(rate: Rate) -> Rate:
+            return Rate(rate.burst, rate.every * factor)
+
+        return Limits(faster(self.private), faster(self.group), faster(self.overall), whole_seconds=False)
 
 
-TELEGRAM_LIMITS = Limits()
+# About one message a second per chat, 20 a minute per group, 30 a second in all.
+TELEGRAM_LIMITS = Limits(Rate(5, 1.0), Rate(20, 3.0), Rate(30, 1 / 30))
 # Telegram's answers to an edit with nothing to do: errors to the bot, but no message was refused.
 EDIT_NO_OPS = ("Bad Request: message to edit not found", "Bad Request: message is not modified")
 
 
 class _Bucket:
-    def __init__(self, burst: int, every: float, now: float) -> None:
-        self.burst, self.every = burst, every
-        self.tokens, self.at = float(burst), now
+    def __init__(self, rate: Rate, now: float) -> None:
+        self.burst, self.every = rate.burst, rate.every
+        self.tokens, self.at = float(rate.burst), now
 
     def wait(self, now: float) -> float:
         """0 if a message may go now (and it is counted), else the seconds until one may."""
@@ -298,12 +296,9 @@ class FakeTelegram(BaseRequest):
         if self.limits is None or method not in SENDING or chat_id is None:
             return None
         limits, now = self.limits, self.clock()
-        if chat_id > 0:
-            burst, every = limits.private_burst, limits.private_every
-        else:
-            burst, every = limits.group_burst, limits.group_every
-        chat = self._buckets.setdefault(chat_id, _Bucket(burst, every, now))
-        overall = self._buckets.setdefault("all", _Bucket(limits.overall_burst, limits.overall_every, now))
+        rate = limits.private if chat_id > 0 else limits.group
+        chat = self._buckets.setdefault(chat_id, _Bucket(rate, now))
+        overall = self._buckets.setdefault("all", _Bucket(limits.overall, now))
         wait = chat.wait(now)
         if not wait:
             wait = overall.wait(now)

@@ -39,7 +39,8 @@ def html_to_terminal(text: str, *, color: bool) -> str:
 
 
 class ConsolePrinter:
-    """Prints what the bot does in the resident's chat, and the cards it posts to partner groups."""
+    """Prints what the bot does in the resident's chat, the cards it posts to partner groups and the e-mails
+    it sends."""
 
     def __init__(self, out: TextIO, resident_chat: int, color: bool) -> None:
         self.out = out
@@ -90,23 +91,18 @@ class ConsolePrinter:
         for number, label in enumerate(message.labels if message else (), start=1):
             self._line(f"   [{number}] {label}")
 
+    async def send(self, to: str, payload: Mapping[str, Any]) -> None:
+        """The delivery worker's mailer without SMTP settings: the preview shows the e-mails partners would
+        get, instead of queueing them."""
+        self.mailed_to = to
+        self._line("")
+        self._line(f"✉️ [E-Mail an {to}] {payload.get('subject', '')}")
+        for line in str(payload.get("text", "")).splitlines():
+            self._line(f"   {line}")
+
     def _line(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
-
-
-class ConsoleMailer:
-    """Without SMTP settings the preview shows the e-mails partners would get, instead of queueing them."""
-
-    def __init__(self, printer: ConsolePrinter) -> None:
-        self.printer = printer
-
-    async def send(self, to: str, payload: Mapping[str, Any]) -> None:
-        self.printer.mailed_to = to
-        self.printer._line("")
-        self.printer._line(f"✉️ [E-Mail an {to}] {payload.get('subject', '')}")
-        for line in str(payload.get("text", "")).splitlines():
-            self.printer._line(f"   {line}")
 
 
 HELP = """Befehle der Vorschau:
@@ -237,7 +233,7 @@ async def run_console(
         await start_services(app, background=True)
         delivery = app.bot_data.services.delivery
         if delivery is not None and delivery.mailer is None:
-            delivery.mailer = ConsoleMailer(printer)
+            delivery.mailer = printer
         await app.start()
         try:
             while True:

@@ -60,16 +60,11 @@ class StartupError(SettingsError):
     def __init__(self, setting: str, problem: str, cause: BaseException | None = None) -> None:
         line = f"{setting}: {problem}"
         if cause is not None:
-            line += f" ({describe(cause)})"
+            # The cause's type and the first line of its message (the driver's: SQLAlchemy wraps it).
+            inner = getattr(cause, "orig", None) or cause
+            first_line = (str(inner).strip().splitlines() or [""])[0][:200]
+            line += f" ({type(inner).__name__}: {first_line})" if first_line else f" ({type(inner).__name__})"
         super().__init__(line)
-
-
-def describe(exc: BaseException) -> str:
-    """An error in one line: its type and the first line of its message (the driver's, under SQLAlchemy)."""
-    inner = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
-    text = str(inner).strip().splitlines()[0] if str(inner).strip() else ""
-    name = type(inner).__name__
-    return f"{name}: {text[:200]}" if text else name
 
 
 class Settings(BaseSettings):

@@ -184,8 +184,6 @@ class DeliveryWorker:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.clock = clock
-        # The bot's pacer: a chat that must wait for its pace (a group's 20 a minute) is not claimed until
-        # it may send, so its backlog never holds the sends other chats are waiting for.
         self.pacer = pacer
         self._semaphore = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()

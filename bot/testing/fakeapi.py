@@ -57,6 +57,7 @@ SENT_KINDS: dict[str, tuple[str, str]] = {
 }
 SENDING = {*SENT_KINDS, "copyMessage"}
 CAPTIONED = {method for method, (_kind, key) in SENT_KINDS.items() if key == "caption"} | {"copyMessage"}
+EDITS = {"editMessageText", "editMessageReplyMarkup"}
 # What the bot's settings calls (`setMyCommands` …) set, kept per language in `bot_settings`.
 BOT_SETTINGS = {
     "setMyCommands": "commands",
@@ -269,6 +270,8 @@ class FakeTelegram(BaseRequest):
         if method in SENT_KINDS:
             kind, text_key = SENT_KINDS[method]
             return 200, {"ok": True, "result": self._send(params, kind, text_key)}
+        if method in EDITS:
+            return 200, {"ok": True, "result": self._edit(params, text=method == "editMessageText")}
         if method in BOT_SETTINGS:
             key = BOT_SETTINGS[method]
             self.bot_settings.setdefault(key, {})[params.get("language_code", "")] = params.get(key)
@@ -289,7 +292,7 @@ class FakeTelegram(BaseRequest):
         if method in CAPTIONED | {"editMessageCaption"} and params.get("caption"):
             if text_length(str(params["caption"]), parse_mode) > CAPTION_LIMIT:
                 return 400, "Bad Request: message caption is too long", None
-        if method in {"editMessageText", "editMessageReplyMarkup"} and chat_id is not None:
+        if method in EDITS and chat_id is not None:
             edited = self._edit_problem(params, chat_id, text=method == "editMessageText")
             if edited is not None:
                 return 400, edited, None
@@ -426,12 +429,6 @@ class FakeTelegram(BaseRequest):
         for listener in self.listeners:
             listener("edit", sent)
         return self.message_json(sent)
-
-    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._edit(params, text=True)
-
-    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._edit(params, text=False)
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.answered_callbacks.append(params)

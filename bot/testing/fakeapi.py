@@ -462,7 +462,6 @@ class SimUser:
     user_id: int
     first_name: str
     language_code: str | None = None
-    username: str | None = None
     chat_id: int | None = None
 
     @property
@@ -477,8 +476,6 @@ class SimUser:
         data: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
         if self.language_code:
             data["language_code"] = self.language_code
-        if self.username:
-            data["username"] = self.username
         return data
 
     def _chat_json(self) -> dict[str, Any]:

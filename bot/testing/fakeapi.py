@@ -179,18 +179,11 @@ class Sent:
 class FakeTelegram(BaseRequest):
     """Answers Bot API calls locally. `fault` may inject errors (429, 500, 403, migration) per call."""
 
-    def __init__(
-        self,
-        first_message_id: int = 1,
-        *,
-        limits: Limits | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, first_message_id: int = 1, *, limits: Limits | None = None) -> None:
         """`first_message_id`: where every chat's message ids start (the console starts them from the clock:
         its database outlives the process, and Telegram never reuses a message id in a chat). `limits`:
         the flood limits to enforce (none without)."""
         self.limits = limits
-        self.clock = clock
         self._buckets: dict[int | str, _Bucket] = {}
         self.refused: list[Refused] = []
         # Sends that reach the chat although their answer is lost: the bot sees a timeout.
@@ -298,7 +291,7 @@ class FakeTelegram(BaseRequest):
                 return 400, edited, None
         if self.limits is None or method not in SENDING or chat_id is None:
             return None
-        limits, now = self.limits, self.clock()
+        limits, now = self.limits, time.monotonic()
         rate = limits.private if chat_id > 0 else limits.group
         chat = self._buckets.setdefault(chat_id, _Bucket(rate, now))
         overall = self._buckets.setdefault("all", _Bucket(limits.overall, now))
@@ -587,9 +580,9 @@ class SimUser:
             extra["caption"] = caption
         return await self._message(extra, reply_to)
 
-    async def send_voice(self, *, duration: int = 5, reply_to: Sent | None = None) -> Sent:
-        voice = self._file("voice", b"OggS", duration=duration, mime_type="audio/ogg", file_size=9000)
-        return await self._message({"voice": voice}, reply_to)
+    async def send_voice(self) -> Sent:
+        voice = self._file("voice", b"OggS", duration=5, mime_type="audio/ogg", file_size=9000)
+        return await self._message({"voice": voice})
 
     async def share_contact(self, phone_number: str) -> Sent:
         """Tap Telegram's 'share my phone number' button."""

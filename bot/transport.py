@@ -52,18 +52,18 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 
 
 class RetryingRequest(BaseRequest):
-    """`inner` with up to `attempts` tries per call (see the module docstring)."""
+    """`inner` with up to `ATTEMPTS` tries per call (see the module docstring)."""
+
+    ATTEMPTS = 5
 
     def __init__(
         self,
         inner: BaseRequest,
         *,
-        attempts: int = 5,
         base_delay: float = 0.5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.inner = inner
-        self.attempts = attempts
         self.base_delay = base_delay
         self._sleep = sleep
 
@@ -96,10 +96,10 @@ class RetryingRequest(BaseRequest):
                 )
                 problem = f"server error {status}" if status >= 500 else None
             except NetworkError as exc:  # TimedOut included
-                if attempt == self.attempts or isinstance(exc, BadRequest):
+                if attempt == self.ATTEMPTS or isinstance(exc, BadRequest):
                     raise
                 problem = type(exc).__name__
-            if problem is None or attempt == self.attempts:
+            if problem is None or attempt == self.ATTEMPTS:
                 return status, body
             logger.info("%s: %s, trying again", url.rsplit("/", 1)[-1], problem)
             await self._sleep(backoff(attempt, self.base_delay, 4.0))

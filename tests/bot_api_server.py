@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from bot.testing.fakeapi import TELEGRAM_LIMITS, Call, FakeTelegram, Sent
+from bot.transport import RetryingRequest
 
 # Calls the bot makes to start; failing them tests start-up retries, not what this server is for.
 SPARED = {
@@ -89,7 +90,7 @@ class BotApiServer:
         # method -> (HTTP status, description): Telegram refuses every such call (a revoked token: getMe 401).
         self.refuse: dict[str, tuple[int, str]] = {}
         self.held: dict[int, float] = {}  # chat id -> delay before answering calls for it
-        self.attempts_of_the_bot = 5  # bot.transport.RetryingRequest's tries per call
+        self.attempts_of_the_bot = RetryingRequest.ATTEMPTS
         self._streaks: dict[tuple[int | None, str], int] = {}
         self.log = ServerLog()
         self._stopping = threading.Event()

@@ -13,6 +13,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
@@ -21,6 +22,7 @@ from bot.inbox.worker import InboxWorker
 from bot.transport import retry_after_seconds
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 LONG_POLL = 30  # seconds Telegram holds a getUpdates call open while there is nothing new
 MAX_BACKOFF = 30.0  # seconds between tries at most while the Bot API or the database fails
 
@@ -35,42 +37,33 @@ class Poller:
     async def run(self) -> None:
         await self._until_done("deleteWebhook", lambda: self.bot.delete_webhook(drop_pending_updates=False))
         offset: int | None = None
-        backoff = 1.0
+        while True:
+            poll = functools.partial(
+                self.bot.get_updates, offset=offset, timeout=LONG_POLL, allowed_updates=Update.ALL_TYPES
+            )
+            updates = await self._until_done("getUpdates", poll)
+            if updates:
+                await self._until_done("storing updates", functools.partial(self.inbox.store, updates))
+                # Only now may Telegram forget them: the next call confirms everything below the offset.
+                offset = updates[-1].update_id + 1
+
+    async def _until_done(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """`call()`'s result, tried again until it succeeds; an invalid token ends the bot instead."""
+        delay = 1.0
         while True:
             try:
-                updates = await self.bot.get_updates(
-                    offset=offset, timeout=LONG_POLL, allowed_updates=Update.ALL_TYPES
-                )
+                return await call()
             except InvalidToken:
                 raise
             except TimedOut:
                 continue  # a long poll that outlived the network's patience: just ask again
             except RetryAfter as exc:
                 await asyncio.sleep(retry_after_seconds(exc))
-                continue
-            except TelegramError as exc:
-                # Conflict: another process polls with this token.
-                level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
-                logger.log(level, "getUpdates failed (%s); retrying in %.0f s", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
-                continue
-            backoff = 1.0
-            if not updates:
-                continue
-            await self._until_done("storing updates", functools.partial(self.inbox.store, updates))
-            # Only now may Telegram forget them: the next call confirms everything below the offset.
-            offset = updates[-1].update_id + 1
-
-    async def _until_done(self, what: str, call: Callable[[], Awaitable[object]]) -> None:
-        delay = 1.0
-        while True:
-            try:
-                await call()
-                return
-            except InvalidToken:
-                raise
             except Exception as exc:
-                logger.warning("%s failed (%s); retrying in %.0f s", what, type(exc).__name__, delay)
+                # Conflict: another process polls with this token. Only the type of any other error: a
+                # database's message may quote the update it could not store.
+                level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
+                detail = exc if isinstance(exc, TelegramError) else type(exc).__name__
+                logger.log(level, "%s failed (%s); retrying in %.0f s", what, detail, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF)

@@ -82,16 +82,6 @@ class MailNotConfigured(Exception):
     """An e-mail is due but no SMTP server is configured: kept and retried, so setting it up delivers it."""
 
 
-class PartlySent(Exception):
-    """Parts of a long message went out (`message_ids`, `parts_sent` in all), then one failed (`error`)."""
-
-    def __init__(self, message_ids: list[int], parts_sent: int, error: BaseException) -> None:
-        super().__init__(str(error))
-        self.message_ids = message_ids
-        self.parts_sent = parts_sent
-        self.error = error
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
     # Seconds before the first retry; doubles each attempt. Short: the transport already tried a few times.
@@ -306,17 +296,18 @@ class DeliveryWorker:
 
     async def _deliver(self, row: OutboxMessage, sending: set[int]) -> None:
         async with self._semaphore:
+            message_ids: list[int] = []  # of the messages sent (a long text: one per part that went out)
             try:
-                message_ids = await self._send(row)
+                await self._send(row, message_ids)
             except Exception as exc:
                 sending.discard(row.id)
-                partly = exc if isinstance(exc, PartlySent) else None
-                failure = classify(partly.error if partly else exc, row.audience)
+                failure = classify(exc, row.audience)
                 logger.warning(
                     "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
                 )
-                async with self.database.transaction(urgent=partly is not None) as session:
-                    await self._record_failure(session, row, failure, partly)
+                # Urgent if parts went out: they are sent again if a kill comes before this commit.
+                async with self.database.transaction(urgent=bool(message_ids)) as session:
+                    await self._record_failure(session, row, failure, message_ids)
                 return
             sending.discard(row.id)
             # Urgent: until this commits, a kill sends the message again (on SQLite it goes before the
@@ -324,13 +315,13 @@ class DeliveryWorker:
             async with self.database.transaction(urgent=True) as session:
                 await self._record_sent(session, row, message_ids)
 
-    async def _send(self, row: OutboxMessage) -> list[int]:
-        """The ids of the messages sent (a long text: one per part; none for an e-mail)."""
+    async def _send(self, row: OutboxMessage, sent: list[int]) -> None:
+        """Send `row`, adding the id of every message that went out to `sent` (none for an e-mail)."""
         if row.channel is Channel.EMAIL:
             if self.mailer is None:
                 raise MailNotConfigured("no SMTP server configured")
             await self.mailer.send(row.target, row.payload)
-            return []
+            return
         if row.method not in (outbox.SEND_MESSAGE, outbox.COPY_MESSAGE):
             raise BadRequest(f"unknown outbox method {row.method}")
         payload = row.payload
@@ -343,7 +334,6 @@ class DeliveryWorker:
         markup = outbox.markup(payload.get("keyboard"))
         parts = _parts(row.method, payload)
         done = int(payload.get("parts_sent", 0))
-        sent: list[int] = []
         for index, text in enumerate(parts):
             if index < done:
                 continue
@@ -354,18 +344,12 @@ class DeliveryWorker:
                 "reply_parameters": reply if index == 0 else None,
                 "message_thread_id": payload.get("message_thread_id"),
             }
-            try:
-                if index == 0 and row.method == outbox.COPY_MESSAGE:
-                    source = {"from_chat_id": payload["from_chat_id"], "message_id": payload["message_id"]}
-                    sent.append((await self.bot.copy_message(caption=text, **source, **common)).message_id)
-                else:
-                    assert text is not None
-                    sent.append((await self.bot.send_message(text=text, **common)).message_id)
-            except Exception as exc:
-                if not sent:
-                    raise
-                raise PartlySent(sent, index, exc) from exc
-        return sent
+            if index == 0 and row.method == outbox.COPY_MESSAGE:
+                source = {"from_chat_id": payload["from_chat_id"], "message_id": payload["message_id"]}
+                sent.append((await self.bot.copy_message(caption=text, **source, **common)).message_id)
+            else:
+                assert text is not None
+                sent.append((await self.bot.send_message(text=text, **common)).message_id)
 
     # --- results ------------------------------------------------------------------------------------------
 
@@ -394,14 +378,15 @@ class DeliveryWorker:
             )
 
     async def _record_failure(
-        self, session: AsyncSession, row: OutboxMessage, failure: _Failure, partly: PartlySent | None
+        self, session: AsyncSession, row: OutboxMessage, failure: _Failure, sent: list[int]
     ) -> None:
         db_row = await session.get(OutboxMessage, row.id)
         assert db_row is not None
-        if partly is not None:
+        if sent:
             # The first parts of a long message went out: the next try sends only the rest.
-            db_row.payload = {**db_row.payload, "parts_sent": partly.parts_sent}
-            await self._link(session, db_row, partly.message_ids)
+            parts_sent = int(db_row.payload.get("parts_sent", 0)) + len(sent)
+            db_row.payload = {**db_row.payload, "parts_sent": parts_sent}
+            await self._link(session, db_row, sent)
         now = self.clock()
         db_row.last_error = failure.error[:500]
         db_row.status = OutboxStatus.PENDING

@@ -323,9 +323,12 @@ class FakeTelegram(BaseRequest):
     def store(self, sent: Sent) -> Sent:
         """Put a message into its chat (as sent by the bot or, `from_bot=False`, by a person)."""
         self.chats.setdefault(sent.chat_id, {})[sent.message_id] = sent
-        for listener in self.listeners:
-            listener("message", sent)
+        self._notify("message", sent)
         return sent
+
+    def _notify(self, event: str, payload: Sent | dict[str, Any]) -> None:
+        for listener in self.listeners:
+            listener(event, payload)
 
     def chat_json(self, chat_id: int) -> dict[str, Any]:
         """The Bot API `Chat` object of a chat: a group or supergroup below 0, else a private chat."""
@@ -419,14 +422,12 @@ class FakeTelegram(BaseRequest):
             sent.text = params.get("text")
         sent.reply_markup = params.get("reply_markup")
         sent.edits += 1
-        for listener in self.listeners:
-            listener("edit", sent)
+        self._notify("edit", sent)
         return self.message_json(sent)
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.answered_callbacks.append(params)
-        for listener in self.listeners:
-            listener("callback_answer", params)
+        self._notify("callback_answer", params)
         return True
 
     def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:

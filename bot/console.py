@@ -11,7 +11,6 @@ input, ends with status 0 on EOF.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import re
 import sys
@@ -21,12 +20,12 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from bot.app import build_application, start_services, stop_services
+from bot.delivery.outbox import html_to_text
 from bot.handlers.admin import reloads_done
 from bot.render.callback import encode
 from bot.settings import Settings
 from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
 
-TAG_RE = re.compile(r"<[^>]+>")
 logger = logging.getLogger(__name__)
 
 
@@ -35,7 +34,7 @@ def html_to_terminal(text: str, *, color: bool) -> str:
     if color:
         text = text.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
     text = re.sub(r'<a href="([^"]*)">([^<]*)</a>', r"\2 (\1)", text)
-    return html.unescape(TAG_RE.sub("", text))
+    return html_to_text(text)
 
 
 class ConsolePrinter:

@@ -550,15 +550,10 @@ class SimUser:
         return {"file_id": file_id, "file_unique_id": file_id, **details}
 
     async def send_photo(
-        self,
-        caption: str | None = None,
-        *,
-        size: int = 50_000,
-        reply_to: Sent | None = None,
-        media_group: str | None = None,
+        self, caption: str | None = None, *, reply_to: Sent | None = None, media_group: str | None = None
     ) -> Sent:
         """A photo (`media_group`: one of an album, which Telegram delivers as one message per photo)."""
-        photo = self._file("photo", b"\xff\xd8" + b"0" * 32, width=800, height=600, file_size=size)
+        photo = self._file("photo", b"\xff\xd8" + b"0" * 32, width=800, height=600, file_size=50_000)
         extra: dict[str, Any] = {"photo": [photo]}
         if caption:
             extra["caption"] = caption
@@ -566,20 +561,9 @@ class SimUser:
             extra["media_group_id"] = media_group
         return await self._message(extra, reply_to)
 
-    async def send_document(
-        self,
-        file_name: str,
-        mime_type: str,
-        *,
-        size: int = 80_000,
-        caption: str | None = None,
-        reply_to: Sent | None = None,
-    ) -> Sent:
+    async def send_document(self, file_name: str, mime_type: str, *, size: int = 80_000) -> Sent:
         details = {"file_name": file_name, "mime_type": mime_type, "file_size": size}
-        extra: dict[str, Any] = {"document": self._file("doc", b"%PDF-1.4 example", **details)}
-        if caption:
-            extra["caption"] = caption
-        return await self._message(extra, reply_to)
+        return await self._message({"document": self._file("doc", b"%PDF-1.4 example", **details)})
 
     async def send_voice(self) -> Sent:
         voice = self._file("voice", b"OggS", duration=5, mime_type="audio/ogg", file_size=9000)

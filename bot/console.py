@@ -74,7 +74,7 @@ class ConsolePrinter:
             body = f"[{payload.kind}{': ' + name if name else ''}] {body}"
         self._line("")
         for line in html_to_terminal(body, color=self.color).splitlines() or [""]:
-            self._line(f"{prefix} {line}" if prefix else line)
+            self._line(f"{prefix} {line}")
             prefix = "  " if payload.chat_id == self.resident_chat else "   "
         if payload.chat_id < 0 and _is_request_card(payload):
             self.cards.pop(payload.chat_id, None)  # the group with the newest card comes last

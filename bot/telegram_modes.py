@@ -26,7 +26,7 @@ from bot.app import build_application, start_services, stop_services
 from bot.commands import register_commands
 from bot.handlers.context import AppType, Context
 from bot.handlers.errors import is_transient
-from bot.inbox.polling import Poller
+from bot.inbox.polling import poll
 from bot.inbox.webhook import start_webhook
 from bot.inbox.worker import InboxWorker
 from bot.settings import Settings, StartupError
@@ -146,7 +146,7 @@ async def serve(settings: Settings) -> int:
             logger.info("webhook listening on %s:%s", listen, port)
         else:
             logger.info("starting long polling")
-            intake = asyncio.create_task(Poller(app.bot, inbox).run(), name="polling")
+            intake = asyncio.create_task(poll(app.bot, inbox), name="polling")
         # The command menu and descriptions (27 calls, one after the other) while the bot already answers:
         # residents need not wait for them, and a failed one only logs (it is set again at the next start).
         menu = asyncio.create_task(register_commands(app.bot, app.bot_data.services.i18n), name="commands")

@@ -10,11 +10,12 @@ from telegram.error import TelegramError
 
 from bot.i18n import CHANGE_LANGUAGE, DEFAULT_LANGUAGE, I18n
 from bot.languages import N_, language
+from bot.render.keyboards import MAIN_MENU
 
 logger = logging.getLogger(__name__)
 
 COMMANDS = (
-    ("start", N_("main menu")),
+    ("start", MAIN_MENU),
     ("language", CHANGE_LANGUAGE),
     ("district", N_("change your neighbourhood")),
     ("requests", N_("your requests")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -69,9 +70,13 @@ CHANGE_LANGUAGE = N_("change the language")
 """/language's description in Telegram's command list."""
 
 
-def _bare(text: str) -> str:
-    """`text` without case, emoji, punctuation and extra spaces, for comparing a short message."""
-    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+def bare(text: str) -> str:
+    """`text` without case, diacritics, emoji, punctuation and extra spaces, for comparing a short message
+    with the bot's own words: "MENU!", "menü" and "🏠 Menü" are all "menu" (a phone keyboard may lack the
+    language's letters)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
 
 
 def babel_locale(lang: str) -> Locale:
@@ -217,7 +222,7 @@ class I18n:
         # "language" / "change the language" in any of the bot's languages (as the menu's button and
         # Telegram's command list say it).
         self._asking_for_language = {
-            _bare(phrase)
+            bare(phrase)
             for lang in self.languages
             for phrase in (
                 LANGUAGE_NAMES[lang],
@@ -229,7 +234,7 @@ class I18n:
     def asks_for_language(self, text: str) -> bool:
         """Whether a message is only a language's name or the word for language ("العربية", "Türkçe",
         "Sprache", "dil", "Sprache ändern"): the resident wants the language picker."""
-        return _bare(text) in self._asking_for_language
+        return bare(text) in self._asking_for_language
 
     def translator(self, lang: str | None) -> Translator:
         return self._translators.get(lang or self.default) or self._translators[self.default]

@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.delivery.outbox import markup
 from bot.handlers.context import Context
 from bot.render.callback import Callback, decode, pattern
-from bot.render.keyboards import Keyboard
+from bot.render.keyboards import Keyboard, back_of
 from bot.render.split import split_html
 from bot.render.start import out_of_date, slow_down, slow_down_toast
 from bot.residents import Flooding
@@ -111,7 +111,10 @@ async def show(
     """Answer with a screen: edit the tapped message in place (unless `new_message`), or send a new message.
 
     A screen longer than a Telegram message (a long draft with its answers, say) goes out in numbered
-    parts; the first replaces the tapped message, the buttons come with the last part."""
+    parts; the first replaces the tapped message, the buttons come with the last part. Its ⬅️ Back is
+    remembered for a resident who types "Back" instead of tapping it."""
+    if context.user_data is not None:
+        context.user_data.back = back_of(context.t, keyboard)
     reply_markup = markup(keyboard)
     parts = split_html(text)
     query = update.callback_query

@@ -33,6 +33,9 @@ class UserData:
     # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
     # resident need not type it again (memory only; after a restart they are simply asked to write it).
     last_question: str | None = None
+    # The callback data of the ⬅️ Back button on the latest screen shown: "zurück" typed does what it did
+    # (memory only; None, or after a restart: the menu).
+    back: str | None = None
     # The album (Telegram's media_group_id) of the latest update let through the flood limit: its further
     # files are not counted again (`bot.handlers.common.load_resident`; memory only, like the above).
     album: str | None = None

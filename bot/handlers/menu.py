@@ -8,9 +8,9 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
-from bot.handlers.navigation import stale_button
+from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import screens
-from bot.render.callback import Origin, decode, parse_deep_link, parse_origin
+from bot.render.callback import Callback, Origin, decode, parse_deep_link, parse_origin
 
 
 def _exists(context: Context, kind: str, entry_id: str) -> bool:
@@ -47,10 +47,11 @@ async def show_entry(
     await show(update, context, *screen)
 
 
-async def open_entry(update: Update, context: Context) -> None:
-    """A topic (its offers, events and answers, paged), offer, event, partner or FAQ button; its last
-    argument, if any, is the screen it is on (where the entry's Back returns)."""
-    callback = decode(update.callback_query.data if update.callback_query else None)
+async def open_entry(update: Update, context: Context, callback: Callback | None = None) -> None:
+    """A topic (its offers, events and answers, paged), offer, event, partner or FAQ button (or `callback`,
+    a Back button's data, for "Back" typed); its last argument, if any, is the screen it is on (where the
+    entry's Back returns)."""
+    callback = callback or decode(update.callback_query.data if update.callback_query else None)
     kind, entry_id = callback.namespace, callback.arg(0)
     if not _exists(context, kind, entry_id):
         await stale_button(update, context)
@@ -61,10 +62,11 @@ async def open_entry(update: Update, context: Context) -> None:
     await show_entry(update, context, kind, entry_id, page=page, came_from=came_from)
 
 
-async def go_back(update: Update, context: Context) -> None:
+async def go_back(update: Update, context: Context, callback: Callback | None = None) -> None:
     """⬅️ Back to a list of entries an entry was opened from: the search's “is it one of these?”, or the
-    emergency numbers with the entries below them, rebuilt from the refs the button carries."""
-    callback = decode(update.callback_query.data if update.callback_query else None)
+    emergency numbers with the entries below them, rebuilt from the refs the button (or `callback`)
+    carries."""
+    callback = callback or decode(update.callback_query.data if update.callback_query else None)
     came_from = parse_origin(callback.arg(0))
     catalogue = context.services.content.catalogue
     hits = screens.resolve(catalogue, came_from.refs) if came_from else []
@@ -77,6 +79,19 @@ async def go_back(update: Update, context: Context) -> None:
     else:
         # Entries below the numbers come only with a question ("Ask a person" carries it, marked urgent).
         await show(update, context, *screens.emergency_screen(context.t, catalogue, hits, origin="sos.q"))
+
+
+async def back_typed(update: Update, context: Context) -> None:
+    """ "Back" typed instead of tapped: what the ⬅️ Back of the latest screen did (the entries of a topic,
+    answer or list are looked up again); the menu when that screen had none."""
+    data = context.user_data.back if context.user_data is not None else None
+    callback = decode(data) if data else None
+    if callback is not None and callback.namespace == "back":
+        await go_back(update, context, callback)
+    elif callback is not None and callback.namespace in screens.ENTRY_KINDS:
+        await open_entry(update, context, callback)
+    else:
+        await show_main_menu(update, context)
 
 
 async def send_pin(update: Update, context: Context) -> None:

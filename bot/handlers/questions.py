@@ -1,5 +1,5 @@
 """Free-text questions: the emergency numbers first (the text still going on to a running request dialogue or
-thread), else such a dialogue or thread, else the search."""
+thread), else such a dialogue or thread, else a button's label typed, else the search."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from telegram import Update
 
 from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
-from bot.handlers.menu import emergency, show_entry
-from bot.handlers.navigation import stale_button
+from bot.handlers.menu import back_typed, emergency, show_entry
+from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
 from bot.render import screens
+from bot.render.keyboards import named_button
 
 
 async def on_text(update: Update, context: Context) -> None:
@@ -70,6 +71,14 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     # An edited message is only ever searched again: it must not change a draft or a sent request.
     if dialogue and await taken_as_input(update, context, confident=result.answer is not None):
+        return
+    # Only a button's label ("Menü", "geri"): what the button does, not a search for the word.
+    button = named_button(services.i18n, lang, text)
+    if button == "menu":
+        await show_main_menu(update, context)
+        return
+    if button == "back":
+        await back_typed(update, context)
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))

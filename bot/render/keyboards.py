@@ -5,8 +5,10 @@ outbox stores it as JSON."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
-from bot.i18n import LANGUAGE_WORD, Translator
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_WORD, I18n, Translator, bare
+from bot.languages import N_
 from bot.render.callback import encode
 
 Button = tuple[str, str]
@@ -17,12 +19,42 @@ Screen = tuple[str, Keyboard]
 """HTML text and its keyboard."""
 
 
+BACK = N_("Back")
+MENU = N_("Menu")
+MAIN_MENU = N_("main menu")
+"""/start's description in Telegram's command list: a resident may type it for the menu too."""
+
+
+def back_label(t: Translator) -> str:
+    return "⬅️ " + t.gettext(BACK)
+
+
 def nav_row(t: Translator, back: str | None = None) -> list[Button]:
     """⬅️ Back (when there is somewhere to go back to, `back` being its callback data) and 🏠 Menu."""
     return [
-        *([("⬅️ " + t.gettext("Back"), back)] if back else []),
-        ("🏠 " + t.gettext("Menu"), encode("menu")),
+        *([(back_label(t), back)] if back else []),
+        ("🏠 " + t.gettext(MENU), encode("menu")),
     ]
+
+
+def back_of(t: Translator, keyboard: Keyboard | None) -> str | None:
+    """The callback data of the ⬅️ Back button of `keyboard` (`nav_row`), if it has one."""
+    label = back_label(t)
+    return next((data for row in keyboard or () for text, data in row if text == label), None)
+
+
+def named_button(i18n: I18n, lang: str, text: str) -> Literal["menu", "back"] | None:
+    """The navigation button a message only names: residents who seldom read type what a button says
+    ("Menü", "geri", "القائمة", "🏠 Menu"). Its label counts in the resident's language `lang` and in
+    German (the language around them), compared as `bare` text; a sentence containing it does not."""
+    translators = (i18n.translator(lang), i18n.translator(DEFAULT_LANGUAGE))
+
+    def named(*labels: str) -> bool:
+        return bare(text) in {bare(t.gettext(label)) for t in translators for label in labels}
+
+    if named(MENU, MAIN_MENU):
+        return "menu"
+    return "back" if named(BACK) else None
 
 
 def back_to_menu(t: Translator) -> Keyboard:

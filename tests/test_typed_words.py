@@ -1,0 +1,141 @@
+"""A button's label typed instead of tapped: residents who seldom read type what they see on a button
+("Menü", "geri", "القائمة"). Only the bot's own labels (its catalogs, in the resident's language and in
+German) count, and only as the whole message; a request being written keeps the word as its text."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from bot.testing.fakeapi import Sent, SimUser
+from tests.harness import BotHarness, skip_questions
+
+# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
+pytestmark = pytest.mark.screens
+
+MENU_QUESTION = "What can I help you with? Choose a topic or just write your question."
+
+
+async def confirmed_resident(bot: BotHarness, name: str, lang: str) -> SimUser:
+    resident = bot.resident(name, lang=lang)
+    await resident.send("/start")
+    await resident.tap(1)  # the negotiated language, ticked and first
+    await resident.tap(1)  # the first district
+    return resident
+
+
+def is_menu(bot: BotHarness, lang: str, message: Sent) -> bool:
+    t = bot.services.i18n.translator(lang)
+    return message.text == t.html(MENU_QUESTION) and "🆘 " + t.gettext("Emergency") in message.labels
+
+
+def topic_title(bot: BotHarness, topic_id: str, lang: str) -> str:
+    return str(bot.services.content.catalogue.topics[topic_id].title[lang])
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("de", "Menü"),
+        ("de", "menu"),
+        ("de", "Hauptmenü"),
+        ("de", "🏠 Menü"),
+        ("tr", "menü"),
+        ("tr", "Ana menü"),
+        ("tr", "MENU!"),
+        ("tr", "Menü"),  # the German label counts for everyone
+        ("ar", "القائمة"),
+        ("ar", "القائمة الرئيسية"),
+        ("fa", "منو"),
+        ("ru", "меню"),
+    ],
+)
+async def test_the_menus_label_typed_opens_the_menu(bot: BotHarness, lang: str, typed: str) -> None:
+    resident = await confirmed_resident(bot, "Amal", lang)
+    await resident.send("/help")
+    await resident.send(typed)
+    assert is_menu(bot, lang, resident.last())
+
+
+async def test_another_languages_label_is_searched_as_before(bot: BotHarness) -> None:
+    """Only the resident's language and German: "منو" (Farsi) from a Turkish resident is no label."""
+    ayse = await confirmed_resident(bot, "Ayşe", "tr")
+    await ayse.send("/help")
+    await ayse.send("منو")
+    assert not is_menu(bot, "tr", ayse.last())
+
+
+@pytest.mark.parametrize("typed", ["Ich suche ein Menü für Kinder", "Menü Menü", "zurück zur Arbeit"])
+async def test_a_sentence_with_the_label_in_it_is_searched(bot: BotHarness, typed: str) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("/help")
+    await anna.send(typed)
+    reply = anna.last()
+    assert not is_menu(bot, "de", reply)
+    assert "🙋 " + bot.services.i18n.translator("de").gettext("Ask a person") in reply.labels
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("de", "zurück"), ("de", "Zurück"), ("tr", "geri"), ("ar", "رجوع")]
+)
+async def test_back_typed_after_an_entry_returns_to_its_topic(bot: BotHarness, lang: str, typed: str) -> None:
+    """Topic → offer → "zurück": the topic again, on the page the offer was opened from, as the ⬅️ would."""
+    resident = await confirmed_resident(bot, "Shirin", lang)
+    t = bot.services.i18n.translator(lang)
+    counselling = topic_title(bot, "beratung", lang)
+    await resident.tap(counselling)
+    await resident.tap("▶️")
+    second_page = t.html("Page {page} of {pages}", page=2, pages=2)
+    await resident.tap(1)  # the first entry of the second page
+    entry = resident.last()
+    assert second_page not in (entry.text or "") and "⬅️ " + t.gettext("Back") in entry.labels
+
+    await resident.send(typed)
+    topic = resident.last()
+    assert topic.message_id != entry.message_id  # a typed word is answered below it
+    assert escape(counselling) in (topic.text or "") and second_page in (topic.text or "")
+
+
+async def test_back_typed_after_a_suggestion_returns_to_the_suggestions(bot: BotHarness) -> None:
+    shirin = await confirmed_resident(bot, "Shirin", "fa")
+    t = bot.services.i18n.translator("fa")
+    await shirin.send("زنان")  # "women": the women's café, two partners
+    choices = shirin.last()
+    suggested = (choices.text, choices.labels)
+    await shirin.tap(1, choices)  # the entry replaces the suggestions
+    await shirin.send(t.gettext("Back"))
+    assert (shirin.last().text, shirin.last().labels) == suggested
+
+
+async def test_back_typed_without_a_way_back_opens_the_menu(bot: BotHarness) -> None:
+    """A topic opened from the menu has no ⬅️ (the menu is its way back); nor has the menu itself."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.tap(topic_title(bot, "beratung", "de"))
+    assert "⬅️ Zurück" not in anna.last().labels
+    await anna.send("Zurück")
+    assert is_menu(bot, "de", anna.last())
+    await anna.send("zurück")
+    assert is_menu(bot, "de", anna.last())
+
+
+async def test_the_label_written_as_a_requests_message_stays_the_message(bot: BotHarness) -> None:
+    """A running request takes the text, as it takes any other: "Menü" does not end the draft."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start o_briefe-aemter")
+    await anna.tap("✋")
+    await skip_questions(anna)
+    await anna.send("Menü")
+    still_writing = anna.last()
+    assert not is_menu(bot, "de", still_writing)
+    assert any(b["callback_data"].startswith("dlg:") for b in still_writing.flat_buttons)
+    await anna.tap("✅")
+    await anna.tap("💬")  # answered in the chat: the consent screen shows what will be sent
+    assert "Menü" in (anna.last().text or "")
+
+
+async def test_a_language_named_without_its_letters_opens_the_language_picker(bot: BotHarness) -> None:
+    """The same comparison finds a language's name typed on a keyboard without ç or ü ("Turkce")."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Turkce")
+    assert anna.last().labels[0] == "✓ Deutsch" and "Türkçe" in anna.last().labels

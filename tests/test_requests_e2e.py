@@ -576,3 +576,50 @@ async def test_a_card_whose_text_is_no_longer_kept_still_loses_take_on(bot_facto
         await bot.partner("Petra", GROUP).tap("Übernehmen", card)
         assert card.text == before
         assert not any("Übernehmen" in label for label in card.labels) and card.labels
+
+
+QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
+
+
+async def escalate(bot: BotHarness):  # type: ignore[no-untyped-def]
+    """The reminder job, run as if the partner had not reacted for four days: the request is escalated;
+    returns the card's copy at the Quartiersmanagement."""
+    await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(days=4))
+    await deliver(bot)
+    (copy,) = [m for m in bot.telegram.bot_messages(QM_GROUP) if "An Sie weitergeleitet" in (m.text or "")]
+    return copy
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_every_copy_of_an_escalated_card_shows_what_became_of_the_request(  # type: ignore[no-untyped-def]
+    bot_factory, tmp_path: Path
+) -> None:
+    """An escalated request has a card in the partner's group and a copy at the Quartiersmanagement: once
+    one of them takes it on, neither offers "Take on"; closed, both keep only "Reopen"."""
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        assert any("Übernehmen" in label for label in copy.labels)
+        copy_before = copy.text or ""
+
+        await bot.partner("Petra", GROUP).tap("Übernehmen", card)
+        for shown in (card, copy):
+            assert not any("Übernehmen" in label for label in shown.labels)
+            assert any("Abschließen" in label for label in shown.labels)
+        assert (copy.text or "").startswith(copy_before)
+        assert (copy.text or "")[len(copy_before) :].strip() == "✅ <b>Übernommen</b>"
+
+        await bot.partner("Quentin", QM_GROUP).tap("Abschließen", copy)
+        assert card.labels == copy.labels == ["↩️ Wieder öffnen"]
+
+
+async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        await amal.send("/requests")
+        await amal.tap("🗑")
+        await amal.tap("🗑")  # yes, withdraw
+        assert not card.reply_markup and not copy.reply_markup

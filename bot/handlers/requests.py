@@ -40,7 +40,7 @@ from bot.render.callback import Callback
 from bot.render.start import phone_not_shared
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
-from bot.tickets.desk import CardAction, Relayed
+from bot.tickets.desk import CardAction, CardCopy, Relayed
 from bot.tickets.dialogue import Attach, Attachment, Effect, MessageKind, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage, ResidentMessage
@@ -463,15 +463,8 @@ async def partner_button(update: Update, context: Context) -> None:
         to_partner=callback.arg(2),
         card_message_id=card,
     )
-    if acted.outcome is Outcome.OK:
-        if action == "close":
-            # A closed card keeps one button: reopen (within REOPEN_DAYS; later the tap says so).
-            await edit_buttons(query.message, markup(partner_render.reopen_keyboard(pt, request_id)))
-        elif action == "reopen":
-            keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)
-            await edit_buttons(query.message, markup(keyboard))
-        elif action == "take":
-            await show_taken(query, pt, request_id, acted)
+    for copy in acted.cards:
+        await rewrite_card(context, pt, action, request_id, acted, copy)
     await answered_action(query, pt, action, acted.outcome)
 
 
@@ -488,17 +481,31 @@ def pressed_card(query: CallbackQuery, action: str) -> int | None:
     return message.message_id
 
 
-async def show_taken(query: CallbackQuery, pt: Translator, request_id: int, acted: CardAction) -> None:
-    """The card after a take on says who took it on and offers no "Take on"; where its text cannot be
-    rebuilt (unknown, or too long with the line) only that button goes."""
-    if acted.card is not None:
-        text, keyboard = partner_render.taken_card(pt, acted.card, request_id, acted.staff)
-        try:
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard))
-            return
-        except BadRequest as exc:
-            logger.info("card of request %s not rewritten: %s", request_id, exc)
-    await edit_buttons(query.message, markup(partner_render.partner_keyboard(pt, request_id, taken=True)))
+async def rewrite_card(
+    context: Context, pt: Translator, action: str, request_id: int, acted: CardAction, card: CardCopy
+) -> None:
+    """A card of the request (the pressed one or a copy in another group) after `action`: closed, it keeps
+    one button, reopen (within REOPEN_DAYS; later the tap says so); taken on, it says who took it on and
+    offers no "Take on". Where its text cannot be rebuilt (unknown, or too long with the line) only the
+    buttons change. Best effort: a button left on a copy answers what became of the request."""
+    chat_id, message_id = card.chat_id, card.message_id
+    if action == "close":
+        keyboard = partner_render.reopen_keyboard(pt, request_id)
+    else:
+        keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)
+    try:
+        if action == "take" and card.html is not None:
+            text, keyboard = partner_render.taken_card(pt, card.html, request_id, acted.staff)
+            try:
+                await context.bot.edit_message_text(
+                    text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
+                )
+                return
+            except BadRequest as exc:
+                logger.info("card of request %s not rewritten: %s", request_id, exc)
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup(keyboard))
+    except TelegramError as exc:
+        logger.info("card %s in chat %s keeps its buttons: %s", message_id, chat_id, exc)
 
 
 async def answered_action(query: CallbackQuery, pt: Translator, action: str, outcome: Outcome) -> None:

@@ -46,13 +46,25 @@ class Relayed:
 
 
 @dataclass(frozen=True)
+class CardCopy:
+    """A card of the request in a partner group: where it is, and after a take on its HTML as sent (None
+    if unknown)."""
+
+    chat_id: int
+    message_id: int
+    html: str | None = None
+
+
+@dataclass(frozen=True)
 class CardAction:
     """What a button on a request card did, and what the card should show now."""
 
     outcome: Outcome
     taken: bool = False  # someone has taken the request on: the card no longer offers "Take on"
     staff: str | None = None  # who took it on, where cards may name staff (SHOW_STAFF_NAMES)
-    card: str | None = None  # after a take on: the pressed card's HTML as sent (None if unknown)
+    # After a take on, close or reopen: every card to show it, the pressed one first, then the request's
+    # cards in the other groups that may act on it (an escalated request's copy at the catch-all).
+    cards: Sequence[CardCopy] = ()
 
 
 def _relayed(ctx: TicketContext, result: Result) -> Relayed:
@@ -283,12 +295,17 @@ class RequestDesk:
                     chat_id=chat_id,
                     card_message_id=card_message_id,
                 )
-            taken_by = result.request.taken_by if result.request is not None else None
-            card = None
-            if action == "take" and result.ok and card_message_id is not None:
-                card = await store.sent_card_html(session, chat_id, card_message_id)
+            request = result.request
+            cards = []
+            if act is not None and result.ok and request is not None:
+                pressed = [(chat_id, card_message_id)] if card_message_id is not None else []
+                others = await partners.cards_in_groups(session, ctx, request)
+                for chat, message in pressed + [card for card in others if card not in pressed]:
+                    html = await store.sent_card_html(session, chat, message) if action == "take" else None
+                    cards.append(CardCopy(chat, message, html))
+            taken_by = request.taken_by if request is not None else None
         staff = taken_by if ctx.show_staff_names else None
-        return CardAction(result.outcome, taken_by is not None, staff, card)
+        return CardAction(result.outcome, taken_by is not None, staff, cards)
 
     async def answer_hand_over(self, resident_id: int, request_id: int, agreed: bool) -> tuple[Outcome, str]:
         """The resident's yes or no to a proposed hand-over; the outcome and the (current) partner's name."""

@@ -623,3 +623,20 @@ async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_fact
         await amal.tap("🗑")
         await amal.tap("🗑")  # yes, withdraw
         assert not card.reply_markup and not copy.reply_markup
+
+
+async def test_a_reply_to_a_withdrawn_request_says_so(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        await amal.send("/requests")
+        await amal.tap("🗑")
+        await amal.tap("🗑")  # yes, withdraw
+        await deliver(bot)
+        before = len(bot.telegram.bot_messages(amal.user_id))
+        await bot.partner("Petra", GROUP).send("Der Kurs beginnt Dienstag.", reply_to=card)
+        await deliver(bot)
+        assert len(bot.telegram.bot_messages(amal.user_id)) == before
+        refusal = bot.telegram.bot_messages(GROUP)[-1].text or ""
+        assert "zurückgezogen" in refusal and "nicht weitergeleitet" in refusal
+        assert "abgeschlossen" not in refusal

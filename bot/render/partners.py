@@ -254,6 +254,7 @@ def undeliverable_note(t: Translator, partner: str) -> str:
 # its explanation in the group.
 REFUSALS = {
     "closed": N_("Request {number} is closed. Your message was not passed on."),
+    "withdrawn": N_("The resident withdrew request {number}. Your message was not passed on."),
     "deleted": N_(
         "The resident deleted their data: request {number} no longer exists. Your message was not passed on."
     ),

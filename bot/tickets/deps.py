@@ -76,7 +76,7 @@ class Outcome(StrEnum):
     DELETED = "deleted"  # the request's resident deleted their data (/delete): the request is gone
     AMBIGUOUS = "ambiguous"  # the resident has several open requests: ask which one
     CLOSED = "closed"  # the request is closed or withdrawn
-    WITHDRAWN = "withdrawn"  # a partner's button on a request its resident withdrew
+    WITHDRAWN = "withdrawn"  # a partner's button or message on a request its resident withdrew
     WRONG_CHAT = "wrong_chat"  # the chat is not the request's partner group
     ANONYMOUS = "anonymous"  # an anonymous admin or a channel wrote: nobody to attribute the reply to
     EMPTY = "empty"

@@ -197,7 +197,8 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     is the bot's own (`replied_bot_text`, its text or caption), the request number in it decides: a copy
     the bot sent again after a timeout, whose first copy arrived anyway, still leads to its request.
     Refused (with an explanation in the group): anonymous admins / channel posts, groups that are not the
-    request's partner, closed or withdrawn requests, requests whose resident deleted their data (DELETED).
+    request's partner, closed or withdrawn (WITHDRAWN) requests, requests whose resident deleted their data
+    (DELETED).
     Not a reply to a thread message: NOT_FOUND, say nothing.
     Processing the same message (or the same edit) again changes nothing.
     """
@@ -238,6 +239,8 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         refusal = Outcome.ANONYMOUS
     elif message.chat_id not in await partner_chat_ids(session, ctx, request):
         refusal = Outcome.WRONG_CHAT
+    elif request.status is RequestStatus.CANCELLED:
+        refusal = Outcome.WITHDRAWN
     elif request.status.is_final:
         refusal = Outcome.CLOSED
     elif not (message.text and message.text.strip()) and message.attachment is None:
@@ -306,7 +309,7 @@ async def email_reply(
     """A partner answered a request card by e-mail (to the request's signed reply address): relay it.
 
     Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer;
-    a closed request refuses; the same e-mail delivered twice is relayed once.
+    a closed or withdrawn request refuses; the same e-mail delivered twice is relayed once.
     """
     request = await store.get_request_by_number(session, number)
     if request is None:
@@ -318,6 +321,8 @@ async def email_reply(
             allowed |= {a.lower() for a in (partner.requests.email, partner.email) if a}
     if from_address.lower() not in allowed:
         return Result(Outcome.WRONG_CHAT, request)
+    if request.status is RequestStatus.CANCELLED:
+        return Result(Outcome.WITHDRAWN, request)
     if request.status.is_final:
         return Result(Outcome.CLOSED, request)
     if not text.strip():

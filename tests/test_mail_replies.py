@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-from email.message import EmailMessage
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from email.message import EmailMessage, Message
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -23,7 +25,10 @@ def reply(port: int, to: str, sender: str, body: str, message_id: str) -> None:
         smtp.send_message(mail)
 
 
-async def test_an_email_reply_reaches_the_resident_and_strangers_are_refused(database_url: str) -> None:
+@asynccontextmanager
+async def bot_with_inbound_mail(database_url: str) -> AsyncIterator[tuple[BotHarness, Inbox, int]]:
+    """A bot that sends cards to the partner by e-mail and listens for replies: (bot, the partner's inbox,
+    the port replies go to)."""
     inbox, out_port, in_port = Inbox(), free_port(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=out_port)
     controller.start()
@@ -38,42 +43,45 @@ async def test_an_email_reply_reaches_the_resident_and_strangers_are_refused(dat
             mail_reply_domain="antworten.example.org",
             mail_reply_secret=SECRET,
         ) as bot:
-            amal = await arabic_resident_signs_up_for_the_german_course(bot)
-            for _ in range(40):
-                if inbox.mails:
-                    break
-                await asyncio.sleep(0.05)
-                await deliver(bot)
-            card = inbox.mails[0]
-            body = next(p for p in card.walk() if p.get_content_type() == "text/plain").get_payload(
-                decode=True
-            )
-            assert "direkt in ihrem Chat" in body.decode()  # the card says the reply reaches the resident
-            address = str(card["Reply-To"])
-            assert address.startswith("antwort+") and address.endswith("@antworten.example.org")
-
-            answer = "Gerne, der Kurs beginnt am Dienstag.\n\nAm 25.11. schrieb Quartiersbot:\n> Anfrage ..."
-            await asyncio.to_thread(
-                reply, in_port, address, "bildung@example.org", answer, "<r1@example.org>"
-            )
-            await asyncio.to_thread(
-                reply, in_port, address, "bildung@example.org", answer, "<r1@example.org>"
-            )
-            await deliver(bot)
-            relayed = [
-                m.text or "" for m in bot.telegram.bot_messages(amal.user_id) if "Dienstag" in (m.text or "")
-            ]
-            assert len(relayed) == 1  # delivered twice by the mail server, relayed once
-            assert "schrieb" not in relayed[0] and "Anfrage ..." not in relayed[0]  # quoted original cut off
-
-            with pytest.raises(smtplib.SMTPDataError) as refused:
-                await asyncio.to_thread(reply, in_port, address, "mallory@example.net", "Hallo", "<r2@x>")
-            assert refused.value.smtp_code == 550
-            forged = address.replace(address.split("-")[-1].split("@")[0], "0" * 12)
-            with pytest.raises(smtplib.SMTPRecipientsRefused):
-                await asyncio.to_thread(reply, in_port, forged, "bildung@example.org", "Hallo", "<r3@x>")
+            yield bot, inbox, in_port
     finally:
         controller.stop()
+
+
+async def first_mail(bot: BotHarness, inbox: Inbox) -> Message:
+    for _ in range(40):
+        if inbox.mails:
+            break
+        await asyncio.sleep(0.05)
+        await deliver(bot)
+    return inbox.mails[0]
+
+
+async def test_an_email_reply_reaches_the_resident_and_strangers_are_refused(database_url: str) -> None:
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = await first_mail(bot, inbox)
+        body = next(p for p in card.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+        assert "direkt in ihrem Chat" in body.decode()  # the card says the reply reaches the resident
+        address = str(card["Reply-To"])
+        assert address.startswith("antwort+") and address.endswith("@antworten.example.org")
+
+        answer = "Gerne, der Kurs beginnt am Dienstag.\n\nAm 25.11. schrieb Quartiersbot:\n> Anfrage ..."
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", answer, "<r1@example.org>")
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", answer, "<r1@example.org>")
+        await deliver(bot)
+        relayed = [
+            m.text or "" for m in bot.telegram.bot_messages(amal.user_id) if "Dienstag" in (m.text or "")
+        ]
+        assert len(relayed) == 1  # delivered twice by the mail server, relayed once
+        assert "schrieb" not in relayed[0] and "Anfrage ..." not in relayed[0]  # quoted original cut off
+
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            await asyncio.to_thread(reply, in_port, address, "mallory@example.net", "Hallo", "<r2@x>")
+        assert refused.value.smtp_code == 550
+        forged = address.replace(address.split("-")[-1].split("@")[0], "0" * 12)
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            await asyncio.to_thread(reply, in_port, forged, "bildung@example.org", "Hallo", "<r3@x>")
 
 
 def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:
@@ -125,3 +133,26 @@ async def test_a_partner_reached_by_email_is_told_when_the_resident_deletes_the_
             assert "Die Person hat ihre Daten gelöscht" in text.get_payload(decode=True).decode()
     finally:
         controller.stop()
+
+
+async def test_an_email_reply_to_a_withdrawn_or_deleted_request_bounces_with_the_reason(
+    database_url: str,
+) -> None:
+    """The partner's mail server bounces the reply with what the resident did: withdrew the request, or
+    deleted their data (as a reply in a partner group is told), not "closed" or "no such request"."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        address = str((await first_mail(bot, inbox))["Reply-To"])
+
+        async def bounce(message_id: str) -> str:
+            with pytest.raises(smtplib.SMTPDataError) as refused:
+                await asyncio.to_thread(reply, in_port, address, "bildung@example.org", "Gerne", message_id)
+            return refused.value.smtp_error.decode()
+
+        await amal.send("/requests")
+        await amal.tap("🗑")
+        await amal.tap("🗑")  # yes, withdraw
+        assert "withdrew" in await bounce("<w1@example.org>")
+        await amal.send("/delete")
+        await amal.tap(1)
+        assert "deleted their data" in await bounce("<d1@example.org>")

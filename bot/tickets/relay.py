@@ -309,11 +309,14 @@ async def email_reply(
     """A partner answered a request card by e-mail (to the request's signed reply address): relay it.
 
     Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer;
-    a closed or withdrawn request refuses; the same e-mail delivered twice is relayed once.
+    a closed, withdrawn or deleted request refuses; the same e-mail delivered twice is relayed once.
     """
     request = await store.get_request_by_number(session, number)
     if request is None:
-        return Result(Outcome.NOT_FOUND)
+        # Only the bot signs reply addresses: a signed number without its request is one whose resident
+        # deleted their data (/delete), which a reply in a chat is told too. (One the retention purge took,
+        # long after it was finished, gets the same answer: nothing of an e-mailed request tells them apart.)
+        return Result(Outcome.DELETED)
     allowed = set()
     for partner_id in responsible_partners(ctx, request):
         partner = ctx.partner(partner_id)

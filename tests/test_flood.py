@@ -6,11 +6,23 @@ from datetime import UTC, datetime, timedelta
 
 from bot.flood import MAX_UPDATES
 from bot.render.start import SLOW_DOWN
+from bot.residents import ResidentService
 from bot.testing.fakeapi import FakeTelegram, SimUser
 from bot.tickets.dialogue import MAX_ATTACHMENTS
 from tests.harness import BotHarness
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+# The limit the tests below run the bot with (`ResidentService(flood_limit=...)`): the same counting and
+# refusing as with `MAX_UPDATES`, in a fifth of the messages. The restart test keeps the bot's own limit.
+LIMIT = 4
+
+
+def with_low_limit(bot: BotHarness) -> BotHarness:
+    """The bot, its residents counted against `LIMIT` (no test here deletes a resident: no `on_forget`)."""
+    services = bot.services
+    counted = ResidentService(services.database, flood_limit=LIMIT, transaction=services.transaction)
+    services.residents = counted
+    return bot
 
 
 async def test_the_flood_counter_survives_a_restart_and_a_new_minute_starts_afresh(database_url: str) -> None:
@@ -58,23 +70,24 @@ async def test_the_slow_down_notice_after_a_restart_is_in_the_residents_language
     # has read his row even once.
     telegram = FakeTelegram()
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
-        bot.services.clock = lambda: NOW
+        with_low_limit(bot).services.clock = lambda: NOW
         sam = bot.resident("Sam", lang="de", user_id=778)
         await sam.send("/language")
         await sam.press("lang:ar", sam.last())
-        for _ in range(MAX_UPDATES - 2):  # the command and the button counted too
+        for _ in range(LIMIT - 2):  # the command and the button counted too
             await sam.send("hello")
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
-        bot.services.clock = lambda: NOW + timedelta(seconds=30)
+        with_low_limit(bot).services.clock = lambda: NOW + timedelta(seconds=30)
         await bot.resident("Sam", lang="de", user_id=778).send("hello")
         assert telegram.bot_messages(778)[-1].text == bot.services.i18n.translator("ar").gettext(SLOW_DOWN)
 
 
 async def over_the_limit(bot: BotHarness, name: str, lang: str) -> SimUser:
-    """A resident who has used up this minute's messages (the last one was refused and told to slow down)."""
-    bot.services.clock = lambda: NOW
+    """A resident who has used up this minute's `LIMIT` messages (the last one was refused and told to slow
+    down)."""
+    with_low_limit(bot).services.clock = lambda: NOW
     resident = bot.resident(name, lang=lang)
-    for _ in range(MAX_UPDATES + 1):
+    for _ in range(LIMIT + 1):
         await resident.send("hello")
     assert resident.last().text == bot.services.i18n.translator(lang).gettext(SLOW_DOWN)
     return resident
@@ -99,18 +112,18 @@ async def test_emergency_words_pass_the_limit_only_as_many_times_again(bot: BotH
     # emergency numbers come for as many messages again as the limit allows, then nothing.
     sam = await over_the_limit(bot, "Sam", "en")
     before = len(bot.telegram.bot_messages(sam.chat))
-    for _ in range(MAX_UPDATES + 3):
+    for _ in range(LIMIT + 3):
         await sam.send("he is not breathing")
     # As many beyond the limit as the limit, the refused "hello" of `over_the_limit` among them.
-    assert len(bot.telegram.bot_messages(sam.chat)) - before == MAX_UPDATES - 1
+    assert len(bot.telegram.bot_messages(sam.chat)) - before == LIMIT - 1
 
 
 async def test_an_emergency_as_the_first_refused_message_gets_the_numbers_not_the_notice(
     bot: BotHarness,
 ) -> None:
-    bot.services.clock = lambda: NOW
+    with_low_limit(bot).services.clock = lambda: NOW
     ayse = bot.resident("Ayşe", lang="de")
-    for _ in range(MAX_UPDATES):
+    for _ in range(LIMIT):
         await ayse.send("hallo")
     await ayse.send("Hilfe, mein Mann schlägt mich")
     t = bot.services.i18n.translator("de")
@@ -122,11 +135,11 @@ async def test_a_button_tapped_beyond_the_flood_limit_is_answered_with_the_slow_
     bot: BotHarness,
 ) -> None:
     # Before, the spinner turned until Telegram gave up. Now the tap's answer says why; nothing else runs.
-    bot.services.clock = lambda: NOW
+    with_low_limit(bot).services.clock = lambda: NOW
     sam = bot.resident("Sam", lang="tr")
     await sam.send("/start")
     menu = sam.last_with_buttons()
-    for _ in range(MAX_UPDATES):
+    for _ in range(LIMIT):
         await sam.send("merhaba")
     before = len(bot.telegram.calls)
     await sam.tap(1, menu)

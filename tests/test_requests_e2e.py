@@ -61,7 +61,9 @@ async def arabic_resident_signs_up_for_the_german_course(bot: BotHarness):  # ty
     return amal
 
 
-async def test_request_round_trip_through_a_partner_group(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_request_round_trip_through_a_partner_group_with_a_corrected_reply(
+    bot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
         cards = bot.telegram.bot_messages(GROUP)
@@ -76,7 +78,7 @@ async def test_request_round_trip_through_a_partner_group(bot_factory, tmp_path:
         petra = bot.partner("Petra", GROUP)
         await petra.tap(1, card)  # take on
         await deliver(bot)
-        await petra.send("Gerne! Der Kurs beginnt Dienstag um 9 Uhr.", reply_to=card)
+        reply = await petra.send("Gerne! Der Kurs beginnt Dienstag um 9 Uhr.", reply_to=card)
         await deliver(bot)
         relayed = amal.last()
         assert "Dienstag um 9 Uhr" in (relayed.text or "")
@@ -88,10 +90,23 @@ async def test_request_round_trip_through_a_partner_group(bot_factory, tmp_path:
         assert "هل يمكنني إحضار ابنتي" in (thread[-1].text or "")
         assert thread[-1].reply_to == card.message_id
 
+        # A partner correcting her reply sends the resident the correction.
+        await petra.edit(reply, "Gerne! Der Kurs beginnt Dienstag um 10 Uhr.")
+        await deliver(bot)
+        assert "10 Uhr" in (amal.last().text or "")
+
+        before_closing = amal.last().message_id
         close = next(i for i, label in enumerate(card.labels, start=1) if "Abschließen" in label)
         await petra.tap(close, card)
         await deliver(bot)
-        assert amal.last().message_id != relayed.message_id
+        assert amal.last().message_id != before_closing  # she is told
+        assert card.labels == ["↩️ Wieder öffnen"]  # the other buttons are gone (REOPEN_DAYS)
+        # A reply to the closed request is refused with an explanation in the group, not relayed.
+        before = len(bot.telegram.bot_messages(amal.user_id))
+        await petra.send("Noch eine Frage?", reply_to=card)
+        await deliver(bot)
+        assert len(bot.telegram.bot_messages(amal.user_id)) == before
+        assert "geschlossen" in (bot.telegram.bot_messages(GROUP)[-1].text or "")
 
 
 async def test_with_show_staff_names_the_resident_sees_who_answered(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -188,30 +203,6 @@ def bot_factory(database_url: str):  # type: ignore[no-untyped-def]
         return BotHarness.running(database_url=database_url, **overrides)
 
     return factory
-
-
-async def test_a_partner_correcting_a_reply_sends_a_correction_and_a_closed_card_keeps_only_reopen(
-    bot_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
-    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
-        amal = await arabic_resident_signs_up_for_the_german_course(bot)
-        card = bot.telegram.bot_messages(GROUP)[0]
-        petra = bot.partner("Petra", GROUP)
-        reply = await petra.send("Der Kurs beginnt um 9 Uhr.", reply_to=card)
-        await deliver(bot)
-        await petra.edit(reply, "Der Kurs beginnt um 10 Uhr.")
-        await deliver(bot)
-        assert "10 Uhr" in (amal.last().text or "")
-        close = next(i for i, label in enumerate(card.labels, start=1) if "Abschließen" in label)
-        await petra.tap(close, card)
-        await deliver(bot)
-        assert card.labels == ["↩️ Wieder öffnen"]  # the other buttons are gone (REOPEN_DAYS)
-        # A reply to the closed request is refused with an explanation in the group, not relayed.
-        before = len(bot.telegram.bot_messages(amal.user_id))
-        await petra.send("Noch eine Frage?", reply_to=card)
-        await deliver(bot)
-        assert len(bot.telegram.bot_messages(amal.user_id)) == before
-        assert "geschlossen" in (bot.telegram.bot_messages(GROUP)[-1].text or "")
 
 
 async def test_cards_go_into_the_partners_forum_topic(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -451,23 +442,6 @@ async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(
     assert not [c for c in bot.telegram.calls if int(c.params.get("chat_id", 0) or 0) < 0]  # nothing sent
 
 
-async def test_buttons_of_a_closed_request_get_a_friendly_answer(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
-        amal = await arabic_resident_signs_up_for_the_german_course(bot)
-        card = bot.telegram.bot_messages(GROUP)[0]
-        request_id = card.flat_buttons[0]["callback_data"].split(":")[-1]
-        await amal.send("/requests")
-        listing = amal.last()
-        await amal.tap("🗑", listing)  # withdraw …
-        await amal.tap("🗑")  # … yes
-        await deliver(bot)
-        await amal.press(f"req:add:{request_id}", listing)  # a button of the now closed request
-        assert bot.telegram.answered_callbacks[-1].get("text")
-        petra = bot.partner("Petra", GROUP)
-        await petra.press(f"req:take:{request_id}", card)
-        assert bot.telegram.answered_callbacks[-1].get("text")
-
-
 async def test_asking_a_person_after_a_failed_search_passes_the_question_on(bot: BotHarness) -> None:
     anna = bot.resident("Anna", lang="de")
     await anna.send("/start")
@@ -480,11 +454,19 @@ async def test_asking_a_person_after_a_failed_search_passes_the_question_on(bot:
     assert "Wer repariert mein Fahrrad Xylophon" in (anna.last().text or "")
 
 
-async def test_withdrawing_a_request_asks_first(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_withdrawing_a_request_asks_first_and_leaves_nothing_to_act_on(
+    bot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """🗑 (not the ✖️ of every Cancel) asks before a request is withdrawn: "No, keep it" goes back to the
-    list and tells the partner nothing; "Yes, withdraw" withdraws it and the partner's thread says so."""
+    list and tells the partner nothing; "Yes, withdraw" withdraws it and the partner's thread says so.
+    After that the partner's card no longer offers Take on / Close / Hand over (the thread note says why),
+    a button of an older copy of the card and a reply to it say the resident withdrew it (instead of "That
+    has already happened." or "closed"), and the resident's own buttons of it get a friendly answer."""
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        request_id = card.flat_buttons[0]["callback_data"].split(":")[-1]
+        old_buttons = [button["callback_data"] for button in card.flat_buttons]
         partner_messages = len(bot.telegram.bot_messages(GROUP))
         await amal.send("/requests")
         listing = amal.last()
@@ -509,28 +491,27 @@ async def test_withdrawing_a_request_asks_first(bot_factory, tmp_path: Path) -> 
         note = bot.telegram.bot_messages(GROUP)[-1].text or ""
         assert number in note and "zurückgezogen" in note
 
-
-async def test_a_withdrawn_requests_card_loses_its_buttons(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """After the resident withdraws, the partner's card no longer offers Take on / Close / Hand over (the
-    thread note says why), and a button of an older copy of the card says the resident withdrew it instead
-    of "That has already happened."."""
-    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
-        amal = await arabic_resident_signs_up_for_the_german_course(bot)
-        card = bot.telegram.bot_messages(GROUP)[0]
-        old_buttons = [button["callback_data"] for button in card.flat_buttons]
-        await amal.send("/requests")
-        await amal.tap("🗑")
-        await amal.tap("🗑")  # yes, withdraw
-        await deliver(bot)
+        # The card lost its buttons; an older copy's buttons say why and change nothing.
         assert not card.reply_markup
-        assert "zurückgezogen" in (bot.telegram.bot_messages(GROUP)[-1].text or "")
-
         petra = bot.partner("Petra", GROUP)
         for data in old_buttons:
             await petra.press(data, card)
             assert "zurückgezogen" in (bot.telegram.answered_callbacks[-1].get("text") or "")
         await deliver(bot)
         assert len(bot.telegram.bot_messages(GROUP)) == 2  # the card and the note: nothing else
+
+        # The resident's button of the now closed request gets a friendly answer.
+        await amal.press(f"req:add:{request_id}", listing)
+        assert bot.telegram.answered_callbacks[-1].get("text")
+
+        # A reply to the withdrawn request is refused with the reason, not relayed.
+        before = len(bot.telegram.bot_messages(amal.user_id))
+        await petra.send("Der Kurs beginnt Dienstag.", reply_to=card)
+        await deliver(bot)
+        assert len(bot.telegram.bot_messages(amal.user_id)) == before
+        refusal = bot.telegram.bot_messages(GROUP)[-1].text or ""
+        assert "zurückgezogen" in refusal and "nicht weitergeleitet" in refusal
+        assert "abgeschlossen" not in refusal
 
 
 @pytest.mark.parametrize("show_staff_names", [False, True])
@@ -623,23 +604,6 @@ async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_fact
         await amal.tap("🗑")
         await amal.tap("🗑")  # yes, withdraw
         assert not card.reply_markup and not copy.reply_markup
-
-
-async def test_a_reply_to_a_withdrawn_request_says_so(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
-        amal = await arabic_resident_signs_up_for_the_german_course(bot)
-        card = bot.telegram.bot_messages(GROUP)[0]
-        await amal.send("/requests")
-        await amal.tap("🗑")
-        await amal.tap("🗑")  # yes, withdraw
-        await deliver(bot)
-        before = len(bot.telegram.bot_messages(amal.user_id))
-        await bot.partner("Petra", GROUP).send("Der Kurs beginnt Dienstag.", reply_to=card)
-        await deliver(bot)
-        assert len(bot.telegram.bot_messages(amal.user_id)) == before
-        refusal = bot.telegram.bot_messages(GROUP)[-1].text or ""
-        assert "zurückgezogen" in refusal and "nicht weitergeleitet" in refusal
-        assert "abgeschlossen" not in refusal
 
 
 @pytest.mark.xfail(

@@ -34,30 +34,6 @@ def test_piped_start_prints_a_greeting_and_a_numbered_menu_then_exits_0(
     assert "[1] ✓ " in result.stdout and "[9] " in result.stdout
 
 
-def test_numbers_tap_buttons_and_a_request_reaches_the_partner_group(tmp_path: Path) -> None:
-    script = "/start o_frauencafe\n1\nDarf ich mein Baby mitbringen?\n1\n1\n1\n"
-    result = run_cli_here(tmp_path, "--lang", "de", stdin=script)
-    assert result.returncode == 0, result.stderr
-    assert "Partnergruppe -1000000000002" in result.stdout  # the SOS-Mütterzentrum's card
-    assert "Darf ich mein Baby mitbringen?" in result.stdout
-    assert "Traceback" not in result.stderr
-
-
-def test_staff_can_answer_as_the_partner_and_see_what_the_resident_gets(tmp_path: Path) -> None:
-    script = (
-        "/start o_frauencafe\n1\nDarf ich mein Baby mitbringen?\n1\n1\n1\n"
-        ":partner Petra\n1\nJa, gerne! Wir haben eine Spielecke.\n:bewohner\n/requests\n"
-    )
-    result = run_cli_here(tmp_path, "--lang", "tr", stdin=script)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    assert "Partnergruppe -1000000000002" in out
-    assert "Petra hat Anfrage" in out  # the card's "take on" button, tapped as Petra
-    relayed = out.index("Ja, gerne! Wir haben eine Spielecke.", out.index("Petra hat Anfrage"))
-    assert "🤖" in out[out.rindex("\n\n", 0, relayed) : relayed]  # it reached the resident's chat
-    assert "Traceback" not in result.stderr
-
-
 def test_the_partner_role_needs_a_request_first_and_help_lists_the_commands(tmp_path: Path) -> None:
     result = run_cli_here(tmp_path, "--lang", "de", stdin=":partner\n:hilfe\n/start\n:)\n")
     assert result.returncode == 0, result.stderr
@@ -86,14 +62,25 @@ def test_a_piped_reload_as_staff_shows_its_result_before_the_preview_ends(tmp_pa
     assert "Neue Inhalte sind online" in result.stdout  # the reload's result, not cut off by the end of input
 
 
-def test_back_as_the_resident_the_partners_answer_can_be_ended_by_its_number(tmp_path: Path) -> None:
+def test_numbers_tap_buttons_staff_answer_as_the_partner_and_back_as_the_resident_end_the_answer(
+    tmp_path: Path,
+) -> None:
     script = (
         "/start o_frauencafe\n1\nDarf ich mein Baby mitbringen?\n1\n1\n1\n"
         ":partner Petra\n1\nJa, gerne! Kommen Sie Dienstag?\n:bewohner\n1\n"
     )
     result = run_cli_here(tmp_path, "--lang", "de", stdin=script)
     assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
     out = result.stdout
+    # Numbers tap buttons: the request reaches the partner group.
+    assert "Partnergruppe -1000000000002" in out  # the SOS-Mütterzentrum's card
+    assert "Darf ich mein Baby mitbringen?" in out
+    # Staff answer as the partner and see what the resident gets.
+    assert "Petra hat Anfrage" in out  # the card's "take on" button, tapped as Petra
+    relayed = out.index("Ja, gerne! Kommen Sie Dienstag?", out.index("Petra hat Anfrage"))
+    assert "🤖" in out[out.rindex("\n\n", 0, relayed) : relayed]  # it reached the resident's chat
+    # Back as the resident, the partner's answer can be ended by its number.
     back = out.index("(Sie schreiben wieder als Bewohnerin.)")
     assert out[back:].split("\n")[1].strip() == "[1] ⏹ Beenden"  # the answer's button, numbered again
     assert "Ihre Nachrichten gehen nicht mehr an SOS-Mütterzentrum." in out[back:]  # "1" tapped it

@@ -269,13 +269,19 @@ async def test_every_entry_has_a_deep_link_that_fits_and_opens_it(bot: BotHarnes
             assert greeting not in (reader.last().text or ""), payload
 
 
-# Every language on SQLite; the request it sends also on PostgreSQL, once: in Arabic, whose texts, written
-# right to left, are stored and read back (what is stored does not depend on the language).
+# The languages whose messages the bot builds differently: German (the source texts), plain German (its
+# own catalog, falling back to German sentences, chosen though Telegram says "de") and Arabic (right to
+# left: commands and names in bidi isolates). The others are built as German is, from their catalogs, and
+# every sentence of every catalog is checked on its own (tests/test_catalogs.py), as every content screen
+# in every language is (above). The request it sends also on PostgreSQL, once: in Arabic, whose texts are
+# stored and read back (what is stored does not depend on the language).
 @pytest.mark.parametrize(
-    ("backend", "lang"), [*(("sqlite", lang) for lang in LANGUAGES), ("postgres", "ar")], indirect=["backend"]
+    ("backend", "lang"),
+    [("sqlite", "de"), ("sqlite", "de-simple"), ("sqlite", "ar"), ("postgres", "ar")],
+    indirect=["backend"],
 )
 async def test_a_whole_journey_sends_only_valid_telegram_html(bot: BotHarness, lang: str) -> None:
-    """Every message the bot sends in a full journey, resident and partner side, in every language."""
+    """Every message the bot sends in a full journey, resident and partner side."""
     telegram_lang = {"de-simple": "de"}.get(lang, lang)
     resident = bot.resident("Nour", lang=telegram_lang)
     await resident.send("/start")

@@ -1,4 +1,5 @@
-"""Every catalog is complete, and every translation keeps the placeholders and HTML tags of its msgid."""
+"""Every catalog is complete, and every translation keeps the placeholders and HTML tags of its msgid and is
+valid Telegram HTML."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from babel.messages.pofile import read_po
 
 from bot.i18n import LANGUAGES, I18n
 from bot.languages import language
+from tests.telegram_html import html_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -92,6 +94,8 @@ def test_translations_keep_placeholders_and_tags(lang: str) -> None:
                 problems.append(f"placeholders differ: {ids[0]!r} -> {string!r}")
             if sorted(TAG.findall(string)) != wanted_tags:
                 problems.append(f"HTML tags differ: {ids[0]!r} -> {string!r}")
+            # Telegram would take it as it is (no bare & or <, tags closed), whatever fills its placeholders.
+            problems += [f"{p}: {string!r}" for p in html_problems(PLACEHOLDER.sub("x", string))]
     assert not problems, f"{lang}: " + "\n".join(problems[:10])
 
 

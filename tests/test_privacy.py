@@ -254,19 +254,73 @@ async def deleted(bot: BotHarness, resident: SimUser) -> None:
     await deliver(bot)
 
 
-async def test_the_partner_is_told_in_the_thread_when_the_resident_deletes_an_open_request(
-    bot: BotHarness,
+async def test_a_deleted_request_in_the_partners_chat_is_told_answered_kept_apart_and_then_forgotten(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One journey (a request, then /delete) for what the partner's chat remembers of it: the note in the
+    thread, the card's buttons, a reply to it, its number not given again, and all of it gone with the
+    retention."""
     olga = bot.resident("Olga", lang="ru")
     await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
     card = bot.telegram.bot_messages(QM_GROUP)[0]
+    number = number_on(card)
+    take_on = card.flat_buttons[0]["callback_data"]
     await deleted(bot, olga)
+
+    # The partner is told in the request's thread, in German.
     note = bot.telegram.bot_messages(QM_GROUP)[-1]
-    assert note.reply_to == card.message_id  # in the request's thread, in German
+    assert note.reply_to == card.message_id
     assert note.text == (
-        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number_on(card)} ist abgeschlossen und "
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} ist abgeschlossen und "
         "existiert nicht mehr. Was hier geschrieben wird, erreicht sie nicht mehr.</i>"
     )
+
+    # The card's buttons say so and go.
+    gone = "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+    await bot.partner("Petra", QM_GROUP).tap("übergeben", card)
+    assert bot.telegram.answered_callbacks[-1].get("text") == gone
+    assert bot.telegram.bot_messages(QM_GROUP)[0].labels == []  # nothing left to act on
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.press(take_on, card)  # a copy of the card that kept its buttons
+    assert bot.telegram.answered_callbacks[-1].get("text") == gone
+    # A group that never had the card learns nothing about it.
+    other = bot.partner("Sabine", -1_000_000_000_002)
+    await other.press(take_on, Sent(other.chat, 987_654, "alt", card.reply_markup))
+    assert bot.telegram.answered_callbacks[-1].get("text") != gone
+
+    # A reply to it is answered once and reaches nobody.
+    told_before = len(bot.telegram.bot_messages(QM_GROUP))
+    olga_saw = len(bot.telegram.bot_messages(olga.chat))
+    reply = await petra.send("Kommen Sie Dienstag vorbei.", reply_to=card)
+    await deliver(bot)
+    [told] = bot.telegram.bot_messages(QM_GROUP)[told_before:]
+    assert told.reply_to == reply.message_id
+    assert told.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} gibt es nicht mehr. "
+        "Ihre Nachricht wurde nicht weitergeleitet.</i>"
+    )
+    await petra.edit(reply, "Kommen Sie Mittwoch vorbei.")  # a correction is not told again
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(QM_GROUP)) == told_before + 1
+    assert len(bot.telegram.bot_messages(olga.chat)) == olga_saw  # nothing reached her chat
+
+    # Its number is not given again while partner chats remember it: a reply quoting the number on the
+    # deleted request's card must not find a new request by it.
+    taken, free = int(number) - 100000, (int(number) - 100000 + 1) % 900000
+    draws = iter([taken, free])
+    monkeypatch.setattr(store.secrets, "randbelow", lambda _: next(draws))
+    async with bot.services.database.sessions() as session:
+        assert await store.new_request_number(session) == str(100000 + free)
+
+    # What partner chats remember of it goes with the retention (nothing of her own chat is remembered).
+    assert await count(bot, DeletedRequestLink) >= 1
+    async with bot.services.database.sessions() as session:
+        remembered = (await session.execute(select(DeletedRequestLink))).scalars().all()
+    assert {link.chat_id for link in remembered} == {QM_GROUP}
+    now = datetime.now(UTC)
+    bot.services.clock = lambda: now + timedelta(days=bot.services.settings.request_retention_days + 1)
+    await jobs.purge_old_data(bot.services)
+    assert await count(bot, DeletedRequestLink) == 0
 
 
 async def test_the_partners_note_about_a_deletion_goes_out_at_once(
@@ -285,47 +339,6 @@ async def test_the_partners_note_about_a_deletion_goes_out_at_once(
     assert not woken  # only asked
     await olga.tap(1)
     assert woken == [True]  # the note in the partner's thread
-
-
-async def test_a_reply_to_a_deleted_request_is_answered_once_and_reaches_nobody(bot: BotHarness) -> None:
-    olga = bot.resident("Olga", lang="ru")
-    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
-    card = bot.telegram.bot_messages(QM_GROUP)[0]
-    await deleted(bot, olga)
-    told_before = len(bot.telegram.bot_messages(QM_GROUP))
-    olga_saw = len(bot.telegram.bot_messages(olga.chat))
-    petra = bot.partner("Petra", QM_GROUP)
-    reply = await petra.send("Kommen Sie Dienstag vorbei.", reply_to=card)
-    await deliver(bot)
-    [told] = bot.telegram.bot_messages(QM_GROUP)[told_before:]
-    assert told.reply_to == reply.message_id
-    assert told.text == (
-        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number_on(card)} gibt es nicht mehr. "
-        "Ihre Nachricht wurde nicht weitergeleitet.</i>"
-    )
-    await petra.edit(reply, "Kommen Sie Mittwoch vorbei.")  # a correction is not told again
-    await deliver(bot)
-    assert len(bot.telegram.bot_messages(QM_GROUP)) == told_before + 1
-    assert len(bot.telegram.bot_messages(olga.chat)) == olga_saw  # nothing reached her chat
-
-
-async def test_the_buttons_of_a_deleted_requests_card_say_so_and_go(bot: BotHarness) -> None:
-    olga = bot.resident("Olga", lang="ru")
-    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
-    card = bot.telegram.bot_messages(QM_GROUP)[0]
-    take_on = card.flat_buttons[0]["callback_data"]
-    await deleted(bot, olga)
-    gone = "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
-    await bot.partner("Petra", QM_GROUP).tap("übergeben", card)
-    assert bot.telegram.answered_callbacks[-1].get("text") == gone
-    assert bot.telegram.bot_messages(QM_GROUP)[0].labels == []  # nothing left to act on
-    petra = bot.partner("Petra", QM_GROUP)
-    await petra.press(take_on, card)  # a copy of the card that kept its buttons
-    assert bot.telegram.answered_callbacks[-1].get("text") == gone
-    # A group that never had the card learns nothing about it.
-    other = bot.partner("Sabine", -1_000_000_000_002)
-    await other.press(take_on, Sent(other.chat, 987_654, "alt", card.reply_markup))
-    assert bot.telegram.answered_callbacks[-1].get("text") != gone
 
 
 async def test_a_deleted_requests_card_never_acts_on_another_residents_request(bot: BotHarness) -> None:
@@ -355,21 +368,6 @@ async def test_a_deleted_requests_card_never_acts_on_another_residents_request(b
     assert len(bot.telegram.bot_messages(bob.chat)) == bob_saw  # Bob was told nothing
 
 
-async def test_a_deleted_requests_number_is_not_given_again_while_partner_chats_remember_it(
-    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A reply quoting the number on a deleted request's card must not find a new request by it.
-    anna = bot.resident("Anna", lang="de")
-    await delivered_request(bot, anna, "Brief vom Jobcenter, bitte helfen")
-    anna_number = number_on(bot.telegram.bot_messages(QM_GROUP)[0])
-    await deleted(bot, anna)
-    taken, free = int(anna_number) - 100000, (int(anna_number) - 100000 + 1) % 900000
-    draws = iter([taken, free])
-    monkeypatch.setattr(store.secrets, "randbelow", lambda _: next(draws))
-    async with bot.services.database.sessions() as session:
-        assert await store.new_request_number(session) == str(100000 + free)
-
-
 async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:
     olga = bot.resident("Olga", lang="ru")
     await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
@@ -383,22 +381,6 @@ async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_go
     await petra.tap("Wieder öffnen", bot.telegram.chats[QM_GROUP][card.message_id])
     answer = bot.telegram.answered_callbacks[-1].get("text")
     assert answer == "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
-
-
-async def test_what_partner_chats_remember_of_a_deleted_request_goes_with_the_retention(
-    bot: BotHarness,
-) -> None:
-    olga = bot.resident("Olga", lang="ru")
-    await delivered_request(bot, olga, "Письмо из джобцентра, ничего не понимаю")
-    await deleted(bot, olga)
-    assert await count(bot, DeletedRequestLink) >= 1
-    async with bot.services.database.sessions() as session:
-        remembered = (await session.execute(select(DeletedRequestLink))).scalars().all()
-    assert {link.chat_id for link in remembered} == {QM_GROUP}  # nothing of her own chat
-    now = datetime.now(UTC)
-    bot.services.clock = lambda: now + timedelta(days=bot.services.settings.request_retention_days + 1)
-    await jobs.purge_old_data(bot.services)
-    assert await count(bot, DeletedRequestLink) == 0
 
 
 def test_a_button_on_a_card_too_old_for_its_content_still_names_the_card() -> None:

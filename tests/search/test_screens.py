@@ -5,17 +5,33 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.harness import BotHarness, skip_questions
 
+pytestmark = pytest.mark.screens  # on SQLite only: the search does not touch the database's kind
+
 ADMIN_CHAT = -1_000_000_000_500
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, shipped_vectors: Path) -> AsyncIterator[BotHarness]:
-    """The bot with the search model (SQLite: the search does not touch the database's kind)."""
+async def bot(database_url: str, shipped_search: Any) -> AsyncIterator[BotHarness]:
+    """The bot with the search model: the session's engine, as `bot_with_model` (tests/conftest.py), with an
+    admin chat. An engine of its own (`bot_loading_the_model`) costs half a second a test: only the reload
+    test needs one."""
+    settings = {"search_model": True, "vector_cache_dir": shipped_search.embedder.cache_dir}
+    async with BotHarness.running(
+        database_url=database_url, admin_chat_id=ADMIN_CHAT, search=shipped_search, **settings
+    ) as harness:
+        assert harness.services.engine.semantic_ready, harness.services.embedder
+        yield harness
+
+
+@pytest.fixture
+async def bot_loading_the_model(tmp_path: Path, shipped_vectors: Path) -> AsyncIterator[BotHarness]:
+    """The bot loading the search model and the shipped vectors itself, as a started bot does."""
     async with BotHarness.running(
         database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db",
         admin_chat_id=ADMIN_CHAT,
@@ -99,7 +115,10 @@ async def test_without_the_model_residents_get_answers_and_staff_are_told(
         assert "Suche: nur nach Wörtern – das Suchmodell konnte nicht geladen werden (OSError" in report
 
 
-async def test_a_reload_with_unchanged_texts_stays_meaning_based_at_once(bot: BotHarness) -> None:
+async def test_a_reload_with_unchanged_texts_stays_meaning_based_at_once(
+    bot_loading_the_model: BotHarness,
+) -> None:
+    bot = bot_loading_the_model
     before = bot.services.search
     assert (await bot.services.content.reload()).ok
     after = bot.services.search

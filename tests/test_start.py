@@ -111,17 +111,6 @@ async def test_messages_in_groups_that_do_not_address_the_bot_are_ignored(bot: B
     assert [c.method for c in bot.telegram.calls[before:]] == []
 
 
-async def test_a_resident_flooding_the_bot_is_told_once_to_slow_down(bot: BotHarness) -> None:
-    spammer = bot.resident("Sam", lang="en")
-    for _ in range(30):
-        await spammer.send("hello")
-    texts = [m.text or "" for m in bot.telegram.bot_messages(spammer.user_id)]
-    assert len(texts) == 21  # 20 answered, then one notice, then silence
-    assert texts[-1] == bot.services.i18n.translator("en").gettext(
-        "You are sending very many messages. Please wait a minute, then write again."
-    )
-
-
 async def test_latin_names_are_isolated_in_right_to_left_text(bot: BotHarness) -> None:
     amal = bot.resident("Amal", lang="ar")
     await amal.send("/start")

@@ -134,7 +134,7 @@ def button_data(card: Sent, action: str) -> str:
     )
 
 
-async def test_hand_over_pressed_in_a_private_chat_or_another_partners_group_reveals_nothing(
+async def test_hand_over_reveals_nothing_outside_the_partners_own_group_and_a_double_close_is_quiet(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     card = await request_to_the_quartiersmanagement(bot)
@@ -146,27 +146,19 @@ async def test_hand_over_pressed_in_a_private_chat_or_another_partners_group_rev
     assert bot.telegram.answered_callbacks[-1].get("text") == OUT_OF_DATE
     assert [m.text for m in bot.telegram.bot_messages(mallory.chat)] == seen  # nothing shown
 
+    # In the partner's own group, hand-over shows the choices.
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.press(handover, card)
+    assert len(bot.telegram.bot_messages(QM_GROUP)) == 2  # the card and the choices
+
     other = bot.partner("Sabine", OTHER_PARTNER_GROUP)
     close = button_data(card, "close")
     answers = []
     for _ in range(2):  # open, then closed: the other group gets the same answer
         await other.press(handover, forged(OTHER_PARTNER_GROUP, card.message_id))
         answers.append(bot.telegram.answered_callbacks[-1].get("text"))
-        await bot.partner("Petra", QM_GROUP).press(close, card)
+        await petra.press(close, card)  # the second time a double tap: the buttons are gone already
     assert answers[0] == answers[1] == "Diese Anfrage gehört zu einer anderen Organisation."
-    assert not bot.telegram.bot_messages(OTHER_PARTNER_GROUP)  # no hand-over menu there
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-
-
-async def test_hand_over_in_the_partners_own_group_shows_the_choices_and_a_double_close_is_quiet(
-    bot: BotHarness, caplog: pytest.LogCaptureFixture
-) -> None:
-    card = await request_to_the_quartiersmanagement(bot)
-    petra = bot.partner("Petra", QM_GROUP)
-    await petra.press(button_data(card, "handover"), card)
-    assert len(bot.telegram.bot_messages(QM_GROUP)) == 2  # the card and the choices
-    close = button_data(card, "close")
-    await petra.press(close, card)
-    await petra.press(close, card)  # a double tap: the buttons are gone already
     assert bot.telegram.answered_callbacks[-1].get("text") == "Das ist bereits erledigt."
+    assert not bot.telegram.bot_messages(OTHER_PARTNER_GROUP)  # no hand-over menu there
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

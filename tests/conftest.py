@@ -6,7 +6,7 @@ partners and staff see and do along a journey (menus, pages, answers, the reques
 long messages, reloads) runs on SQLite only, because the statements behind those screens are sent to
 PostgreSQL by the other tests. scripts/check_postgres_statements.py checks this: it runs the PostgreSQL
 tests as they are and with every database test on both databases (ALL_ON_POSTGRES=1) and lists each SQL
-statement only the second run sent (2026-12-06: none of 229). A `screens` test that is the only one to
+statement only the second run sent (2026-12-07: none of 230). A `screens` test that is the only one to
 send a statement names both databases itself
 (`@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)`). What a test gets:
 - `database_url` (and `database`, `bot` on it): a migrated database with real commits, one per test

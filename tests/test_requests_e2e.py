@@ -606,13 +606,6 @@ async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_fact
         assert not card.reply_markup and not copy.reply_markup
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: intake.ask_urgently replaces every parked draft, and tests/tickets/test_lifecycle.py "
-    "(test_ask_a_person_from_the_emergency_screen_goes_on_with_the_running_draft) pins that for a parked "
-    "draft holding the same words; a fix needs to know why the draft was parked (an entry opened below "
-    "the numbers, or she left it) or a decision to change that test",
-)
 async def test_ask_a_person_under_her_danger_words_goes_on_with_her_draft_after_she_looked_around(
     bot_with_model: BotHarness,
 ) -> None:

@@ -160,14 +160,15 @@ async def ask_urgently(
 ) -> DialogueReply:
     """“Ask a person” on the emergency screen (`EMERGENCY_ORIGINS`; `text`: the danger words it carries).
     A running draft goes on, marked urgent: danger words typed into it joined it already, and a new draft
-    would replace her partner, text and answers unasked. Words it lacks (an edited message is searched
-    again, never taken as input) join it. Without a running draft (none, or a parked one she left), a new
-    request to the catch-all starts with the words, as `start` does."""
+    would replace her partner, text and answers unasked. So does a parked draft that holds the words: she
+    typed them into it and only looked at an entry below the numbers since. Words it lacks (an edited
+    message is searched again, never taken as input) join it. Without such a draft (none, or a parked one
+    she left before these words), a new request to the catch-all starts with the words, as `start` does."""
     loaded = await load(session, ctx, resident_id)
-    if loaded is None or loaded[1].parked:
+    if loaded is None or (loaded[1].parked and not (text and _holds(loaded[1], text))):
         return await start(session, ctx, resident_id, text=text, urgent=True)
     row, draft = loaded
-    draft = replace(draft, urgent=True)
+    draft = replace(draft, urgent=True, parked=False)
     if text and not _holds(draft, text):
         draft = machine.add_text(draft, text)[0]
     _save(row, draft)

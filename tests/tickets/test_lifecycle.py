@@ -413,7 +413,9 @@ async def test_ask_a_person_from_the_emergency_screen_goes_on_with_the_running_d
     database: Database, ctx: TicketContext
 ) -> None:
     """Danger words typed into a draft joined it (here as the answer to its question): "Ask a person" goes
-    on with that draft, marked urgent, and adds them no second time. A draft she left is replaced."""
+    on with that draft, marked urgent, and adds them no second time, also once the draft is parked (she
+    looked at an entry below the numbers). A parked draft without these words (she left it before them)
+    is replaced by a new request holding them."""
     words = "Mein Mann schlägt mich"
     async with database.transaction() as session:
         await add_resident(session, RESIDENT)
@@ -422,11 +424,16 @@ async def test_ask_a_person_from_the_emergency_screen_goes_on_with_the_running_d
         await intake.advance(session, ctx, RESIDENT, Text(words))
         going_on = await intake.ask_urgently(session, ctx, RESIDENT, words)
         assert await intake.park(session, ctx, RESIDENT)
-        replacing = await intake.ask_urgently(session, ctx, RESIDENT, words)
+        resumed = await intake.ask_urgently(session, ctx, RESIDENT, words)
+        assert await intake.parked_draft(session, ctx, RESIDENT) is None  # taking her input again
+        assert await intake.park(session, ctx, RESIDENT)
+        other = "Er hat mir gedroht"
+        replacing = await intake.ask_urgently(session, ctx, RESIDENT, other)
     view = going_on.view
     assert view is not None and view.dialogue_id == started.view.dialogue_id
     assert view.offer is not None and view.intake == [(started.view.question, words)]
     assert view.text is None  # nothing written yet: no mark before there is something to send
+    assert resumed.view == view  # the parked draft goes on as it was, no longer parked
     new = replacing.view
     assert new is not None and new.dialogue_id != view.dialogue_id and new.offer is None
-    assert new.text is not None and new.text.startswith("⚠️") and new.text.endswith(words)
+    assert new.text is not None and new.text.startswith("⚠️") and new.text.endswith(other)

@@ -9,7 +9,7 @@ resident's.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
@@ -20,7 +20,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
-from bot.storage.db import Database, changed_rows, upsert_insert
+from bot.storage.db import Database, upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
@@ -214,11 +214,13 @@ class Flooding:
 
 # What else /delete does in its transaction, before the resident's rows go (`ResidentService.forget`): the
 # request desk tells the partners (`bot.tickets.partners.resident_deleted`).
-ForgetHook = Callable[[AsyncSession, int], Awaitable[None]]
+# /delete's part outside the resident's own rows; what it returns are partner messages (chat id, message id)
+# whose buttons have nothing left to do.
+ForgetHook = Callable[[AsyncSession, int], Awaitable[Sequence[tuple[int, int]]]]
 
 
-async def _nothing_else(_session: AsyncSession, _telegram_id: int) -> None:
-    return None
+async def _nothing_else(_session: AsyncSession, _telegram_id: int) -> Sequence[tuple[int, int]]:
+    return ()
 
 
 class ResidentService:
@@ -268,20 +270,21 @@ class ResidentService:
             if resident is not None:
                 resident.district = district
 
-    async def forget(self, telegram_id: int) -> bool:
+    async def forget(self, telegram_id: int) -> Sequence[tuple[int, int]]:
         """/delete: the resident, their dialogue, requests and thread links, votes and unanswered questions
         (cascade) and every outbox row to them or about their requests, sent or not (a row a worker is
-        sending right now is left to finish); whether they were known. First `on_forget` tells the partners
-        of their requests (in messages about no request: those stay)."""
+        sending right now is left to finish). First `on_forget` tells the partners of their requests (in
+        messages about no request: those stay); what it returns: the cards of their open requests (chat id,
+        message id), whose buttons have nothing left to do."""
         their_requests = select(Request.id).where(Request.resident_id == telegram_id)
         theirs = or_(OutboxMessage.target == str(telegram_id), OutboxMessage.request_id.in_(their_requests))
         async with self._transaction() as session:
-            await self._on_forget(session, telegram_id)
+            cards = await self._on_forget(session, telegram_id)
             await session.execute(
                 delete(OutboxMessage).where(theirs, OutboxMessage.status != OutboxStatus.SENDING)
             )
-            deleted = await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
-            return bool(changed_rows(deleted))
+            await session.execute(delete(Resident).where(Resident.telegram_id == telegram_id))
+        return cards
 
     async def collect(self, telegram_id: int) -> PersonalData | None:
         """Everything stored about the resident `telegram_id`; None if the bot knows nothing about them."""

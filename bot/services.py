@@ -70,9 +70,10 @@ class Services:
             reopen_window=timedelta(days=settings.reopen_days),
         )
 
-    async def _resident_deleted(self, session: AsyncSession, resident_id: int) -> None:
-        """/delete, in its transaction: the partners of the resident's requests are told."""
-        await resident_deleted(session, self.ticket_context(), resident_id)
+    async def _resident_deleted(self, session: AsyncSession, resident_id: int) -> list[tuple[int, int]]:
+        """/delete, in its transaction: the partners of the resident's requests are told; the cards of the
+        open ones (chat id, message id)."""
+        return await resident_deleted(session, self.ticket_context(), resident_id)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update, User
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.delivery.outbox import markup
@@ -178,3 +179,13 @@ async def edit_buttons(
         if not any(reason in str(exc).lower() for reason in EDIT_NOTHING_TO_DO):
             raise
         logger.debug("buttons not changed: %s", exc)
+
+
+async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int]]) -> None:
+    """The cards (chat id, message id) of a request the resident withdrew or deleted lose their buttons; the
+    thread note (in the outbox) says why. Best effort: a button left on a card answers what happened."""
+    for chat_id, message_id in cards:
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError as exc:
+            logger.info("card %s in chat %s keeps its buttons: %s", message_id, chat_id, exc)

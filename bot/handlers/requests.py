@@ -10,7 +10,6 @@ and the partner group's, arrives here; each handler is a few lines and decides n
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
 from telegram import (
     CallbackQuery,
@@ -29,7 +28,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.delivery.outbox import markup
-from bot.handlers.common import answer_query, button_press, edit_buttons, show
+from bot.handlers.common import answer_query, button_press, edit_buttons, remove_card_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
@@ -362,16 +361,6 @@ async def resident_request_button(update: Update, context: Context) -> None:
     # The prompt belongs to the request's thread: a reply to it maps back by message id, and the next plain
     # messages go there too (the conversation opens).
     await desk.link_prompt(user.id, prompt.message_id, request_id)
-
-
-async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int]]) -> None:
-    """A withdrawn request's cards (chat id, message id) lose their buttons; the thread note (in the
-    outbox) says why. Best effort: a button left on a card answers that the resident withdrew it."""
-    for chat_id, message_id in cards:
-        try:
-            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-        except TelegramError as exc:
-            logger.info("card %s in chat %s keeps its buttons: %s", message_id, chat_id, exc)
 
 
 async def media_request(update: Update, context: Context) -> bool:

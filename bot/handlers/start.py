@@ -8,7 +8,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import COMMANDS
 from bot.delivery.outbox import markup
-from bot.handlers.common import answer_query, button_press, show
+from bot.handlers.common import answer_query, button_press, remove_card_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.menu import open_deep_link
 from bot.handlers.navigation import show_main_menu, stale_button
@@ -147,10 +147,11 @@ async def confirm_delete(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
-    await context.services.residents.forget(user.id)
+    cards = await context.services.residents.forget(user.id)
     # Forget what memory holds too (e.g. the last question); language answers this last message only.
     if context.user_data is not None:
         context.user_data.last_question = None
         context.user_data.district = None
     await answer_query(update.callback_query)
     await show(update, context, screens.deleted(context.t))
+    await remove_card_buttons(context, cards)

@@ -96,13 +96,19 @@ async def cards_in_groups(
     return cards
 
 
-async def resident_deleted(session: AsyncSession, ctx: TicketContext, resident_id: int) -> None:
+async def resident_deleted(
+    session: AsyncSession, ctx: TicketContext, resident_id: int
+) -> list[tuple[int, int]]:
     """/delete, in its transaction before the resident's rows go: the partner chats remember which of their
     messages belonged to the resident's requests (a reply or a button there learns what happened), and the
-    partner of each open request is told in its thread."""
+    partner of each open request is told in its thread. The open requests' cards (chat id, message id),
+    whose buttons have nothing left to do."""
     await store.remember_deleted(session, resident_id)
+    cards = []
     for request in await store.list_open_requests(session, resident_id):
         await note_in_thread(session, ctx, request, "deleted", gone=True)
+        cards += await cards_in_groups(session, ctx, request)
+    return cards
 
 
 async def take_on(

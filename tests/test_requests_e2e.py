@@ -633,3 +633,21 @@ async def test_ask_a_person_under_her_danger_words_goes_on_with_her_draft_after_
     consent = numbers.text or ""
     assert "pomocy, jestem nowa tutaj" in consent and urgent in consent
     assert "porozmawiać z doradczynią" in consent and "SOS-Mütterzentrum" in consent  # her partner
+
+
+async def test_change_lets_her_write_the_text_anew_instead_of_only_adding_to_it(bot: BotHarness) -> None:
+    """On the check screen she sees a mistake: "✏️ Ändern" goes back to writing, where "🗑 Text löschen"
+    takes her text away (before, whatever she typed was added below the mistake)."""
+    ayse = bot.resident("Ayşe", lang="de")
+    await fill_in_request(ayse, "briefe-aemter", "Ich habe einen Brief vom Jobcenetr bekomen")
+    await ayse.tap("✏️")
+    assert "🗑 Text löschen" in ayse.last().labels
+    await ayse.tap("🗑")
+    writing = ayse.last()
+    assert "Angekommen" not in (writing.text or "") and "🗑 Text löschen" not in writing.labels
+    await ayse.send("Ich habe einen Brief vom Jobcenter bekommen.")
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    consent = ayse.last().text or ""
+    assert "Ich habe einen Brief vom Jobcenter bekommen." in consent
+    assert "Jobcenetr" not in consent

@@ -99,7 +99,10 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             lines.append(t.html("Got it. You can add more, or tap “Done”."))
         elif view.offer or view.event:
             lines.append(t.html("Or just tap “Done” to sign up."))
-        return "\n".join(lines), [[dialogue_button(view, "✅ " + t.gettext("Done"), "done")], cancel]
+        rows = [[dialogue_button(view, "✅ " + t.gettext("Done"), "done")]]
+        if view.text:  # after "✏️ Change" too: a text with a mistake is written anew, not only added to
+            rows.append([dialogue_button(view, "🗑 " + t.gettext("Delete the text"), "retype")])
+        return "\n".join(lines), [*rows, cancel]
     if view.step is DialogueStep.CONTACT and view.calling:
         # Telegram's share button is on the keyboard below (`share_phone_prompt`); typing works too.
         example = t.isolate("0151 2345678")

@@ -304,7 +304,9 @@ class Park:
 
 
 Input = Text | Attach | Unsupported | Press | SharedPhone | Park | Route
-BUTTONS = frozenset({"skip", "done", "chat", "phone", "change", "cancel", "send", "resume", "mine", "new"})
+BUTTONS = frozenset(
+    {"skip", "done", "chat", "phone", "change", "retype", "cancel", "send", "resume", "mine", "new"}
+)
 QUESTION_MARKS = ("?", "\u061f", "\u00bf")  # Latin, Arabic/Persian, Spanish-style
 
 
@@ -427,6 +429,9 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft = replace(draft, step=DialogueStep.CONTACT)
     elif isinstance(event, Press) and event.action == "chat":
         draft = replace(draft, contact=ContactPreference.CHAT, phone=None, step=DialogueStep.CONFIRM)
+    elif isinstance(event, Press) and event.action == "retype":
+        # "Delete the text": she writes it anew instead of adding to it (her files stay).
+        draft = replace(draft, text=None, step=DialogueStep.MESSAGE)
     elif isinstance(event, Press):  # change
         draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, SharedPhone):

@@ -234,7 +234,8 @@ class ResidentService:
     ) -> None:
         # `transaction`: a write transaction (`Services.transaction` wakes the delivery worker after it).
         self._database = database
-        self._flood_limit = flood_limit
+        # Updates a resident may send per window (`bot.flood`); tests lower it to reach it in fewer messages.
+        self.flood_limit = flood_limit
         self._on_forget = on_forget
         self._transaction = transaction or database.transaction
 
@@ -246,8 +247,8 @@ class ResidentService:
         their settings. One transaction: the counter is written on every update anyway. Without `count`
         (an update that belongs to one counted already) it is let through uncounted."""
         async with self._transaction() as session:
-            beyond = (await flood.count(session, telegram_id, now) if count else 0) - self._flood_limit
-            if beyond > self._flood_limit:
+            beyond = (await flood.count(session, telegram_id, now) if count else 0) - self.flood_limit
+            if beyond > self.flood_limit:
                 chosen = select(Resident.language).where(Resident.telegram_id == telegram_id)
                 return Flooding(beyond == 1, await session.scalar(chosen) or language)
             settings = await _remember(session, telegram_id, language, first_name, now)

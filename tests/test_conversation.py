@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import update
 
 from bot.render.start import SLOW_DOWN
-from bot.residents import ResidentService
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, run_cli_here, skip_questions
@@ -186,9 +185,9 @@ async def test_danger_told_in_a_conversation_reaches_the_partner_even_beyond_the
 
     # Someone in distress writes many short lines to the counsellor: beyond the flood limit, emergency words
     # still get the numbers and still reach the counsellor she is writing with (found in review). The limit
-    # is a low one (`ResidentService(flood_limit=...)`, test_flood.py's): the same refusal, fewer messages.
+    # is a low one (`ResidentService.flood_limit`, as in test_flood.py): the same refusal, fewer messages.
     services = bot.services
-    services.residents = ResidentService(services.database, flood_limit=4, transaction=services.transaction)
+    services.residents.flood_limit = 4
     services.clock = lambda: datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     for _ in range(4 + 1):
         await anna.send("ja")

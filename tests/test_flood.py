@@ -6,22 +6,19 @@ from datetime import UTC, datetime, timedelta
 
 from bot.flood import MAX_UPDATES
 from bot.render.start import SLOW_DOWN
-from bot.residents import ResidentService
 from bot.testing.fakeapi import FakeTelegram, SimUser
 from bot.tickets.dialogue import MAX_ATTACHMENTS
 from tests.harness import BotHarness
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-# The limit the tests below run the bot with (`ResidentService(flood_limit=...)`): the same counting and
+# The limit the tests below run the bot with (`ResidentService.flood_limit`): the same counting and
 # refusing as with `MAX_UPDATES`, in a fifth of the messages. The restart test keeps the bot's own limit.
 LIMIT = 4
 
 
 def with_low_limit(bot: BotHarness) -> BotHarness:
-    """The bot, its residents counted against `LIMIT` (no test here deletes a resident: no `on_forget`)."""
-    services = bot.services
-    counted = ResidentService(services.database, flood_limit=LIMIT, transaction=services.transaction)
-    services.residents = counted
+    """The bot, its residents counted against `LIMIT`."""
+    bot.services.residents.flood_limit = LIMIT
     return bot
 
 

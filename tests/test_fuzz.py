@@ -32,7 +32,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.render.split import CAPTION_LIMIT, MESSAGE_LIMIT, visible_length
-from bot.residents import ResidentService
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness, fill_in_request
 from tests.telegram_html import html_problems
@@ -677,7 +676,7 @@ async def build_world(runner: asyncio.Runner, bot: BotHarness) -> World:
         world.ids[f"number:{name}"] = request.number
         world.ids[f"dlg:{name}"] = dialogue.id
     # The fuzzer sends far more than a person can; the flood guard has its own tests.
-    bot.services.residents = ResidentService(bot.services.database, flood_limit=10**9)
+    bot.services.residents.flood_limit = 10**9
     return world
 
 

@@ -163,7 +163,8 @@ class _Connection:
         self._connection = self._call(asyncpg.connect(POSTGRES_URL.replace("+asyncpg", "")))
 
     def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        # A statement blocked by a lock some test left fails the test after a minute instead of hanging it.
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=60)
 
     def execute(self, statement: str) -> None:
         self._call(self._connection.execute(statement))
@@ -247,14 +248,18 @@ def database_url(request: pytest.FixtureRequest, backend: str) -> Iterator[str]:
     """A migrated database with real commits (several connections, workers, processes may share it), the
     same one for every test of a test process, emptied after each: one URL, so the bots of a test process
     share one engine and its compiled statements (tests/harness.py `process_database`)."""
+    from tests.harness import KEPT_URLS
+
     if backend == "sqlite":
         path: Path = request.getfixturevalue("sqlite_database")
+        KEPT_URLS.add(f"sqlite+aiosqlite:///{path}")
         try:
             yield f"sqlite+aiosqlite:///{path}"
         finally:
             _empty_sqlite(path)
         return
     schema: PostgresSchema = request.getfixturevalue("postgres_schema")
+    KEPT_URLS.add(_schema_url(schema.name))
     try:
         yield _schema_url(schema.name)
     finally:

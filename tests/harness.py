@@ -130,17 +130,23 @@ class _KeptDatabase(Database):
         """Left open for the next test's bot (the test process ends them)."""
 
 
+# The test process's own databases (tests/conftest.py `database_url`): their bots' connections are kept.
+KEPT_URLS: set[str] = set()
+
+
 @functools.cache
 def _engine_database(url: str) -> Database:
     db = create_database(url)
-    return _KeptDatabase(db.engine, db.sessions, db.write_lock)
+    return _KeptDatabase(db.engine, db.sessions, db.write_lock) if url in KEPT_URLS else db
 
 
 def process_database(url: str) -> Database:
-    """The bot's database for `url`, on one engine per URL and test process, whose connections stay open
-    from test to test (the tests share one event loop): SQLAlchemy compiles each statement once per engine
-    and asyncpg prepares it once per connection, and a new PostgreSQL connection costs the server a process
-    start and its type lookups. Each bot gets its own SQLite write lock, as a bot process has."""
+    """The bot's database for `url`, on one engine per URL and test process: SQLAlchemy compiles each
+    statement once per engine. On the test process's own databases (`KEPT_URLS`) the connections stay open
+    from test to test (the tests share one event loop): asyncpg prepares each statement once per connection,
+    and a new PostgreSQL connection costs the server a process start and its type lookups. Any other
+    database (a test's own file, perhaps used from another event loop) is disposed when its bot stops, as
+    the bot does. Each bot gets its own SQLite write lock, as a bot process has."""
     shared = _engine_database(url)
     return replace(shared, write_lock=WriteLock() if shared.write_lock is not None else None)
 

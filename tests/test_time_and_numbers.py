@@ -13,7 +13,7 @@ from bot.commands import COMMANDS
 from bot.i18n import FSI, LRI, PDI
 from bot.render.requests import passed_on, reply_outcome
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness
+from tests.harness import ROOT, BotHarness, shared_i18n
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -122,8 +122,8 @@ async def test_the_help_list_in_arabic_keeps_each_commands_slash_in_front(bot: B
     assert len(re.findall(r"(?<!<)/[a-z]+", listed)) == listed.count(f"{LRI}/")  # no command left bare
 
 
-def test_a_partners_latin_name_is_isolated_wherever_arabic_says_it_was_passed_on(bot: BotHarness) -> None:
-    t = bot.services.i18n.translator("ar")
+def test_a_partners_latin_name_is_isolated_wherever_arabic_says_it_was_passed_on() -> None:
+    t = shared_i18n(ROOT / "locales", "de").translator("ar")
     said = reply_outcome(t, "ok", "SOS-Mütterzentrum", None) or ""
     assert f"{FSI}SOS-Mütterzentrum{PDI}" in said
     assert said == passed_on(t, "SOS-Mütterzentrum", 1)[0]  # the same sentence in the conversation

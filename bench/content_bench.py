@@ -27,6 +27,7 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from bot.content.catalogue import load_catalogue
+from bot.content.models import KINDS
 
 def rss_mb(key="VmRSS"):
     with open("/proc/self/status") as status:
@@ -38,7 +39,7 @@ catalogue, warnings = load_catalogue(Path({folder!r}))
 print(json.dumps({{"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "before": before,
                   "after": rss_mb(),
-                  "entries": sum(len(v) for v in catalogue.entries_by_kind().values())}}))
+                  "entries": sum(len(getattr(catalogue, kind)) for kind in KINDS)}}))
 """
 
 

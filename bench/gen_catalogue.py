@@ -85,7 +85,7 @@ def base(langs: list[str]) -> dict[str, object]:
     rng = random.Random(0)
     return {
         "districts": {
-            "ost": {"name": text(rng, langs, 2), "default": True},
+            "ost": {"name": text(rng, langs, 2)},
             "west": {"name": text(rng, langs, 2)},
         },
         "topics": {

@@ -20,7 +20,7 @@ the three outcomes). What the resident *sees* is scored:
   screen lists no entry below the numbers (a hard trigger, or nothing found), so the resident's question
   gets no answer but *Ask a person*.
 
-Questions are asked in the content's default district, as a resident who confirmed it would.
+Questions are asked in the content's first district (its main one, first in districts.yaml).
 
 The vectors are cached in ``--cache`` (default ``data/bench-vectors``), so a second run starts at once.
 """
@@ -42,7 +42,7 @@ from bot.content.catalogue import load_catalogue  # noqa: E402
 from bot.search import Embedder, SearchEngine, SearchResult  # noqa: E402
 
 LANG_ORDER = ["de", "de-simple", "tr", "ar", "ru", "uk", "pl", "fa", "en"]
-DISTRICT: str | None = None  # the content's default district (set by build_engine)
+DISTRICT: str | None = None  # the content's first district (set by build_engine)
 
 
 def acceptable(key: str, expect: list[str]) -> bool:
@@ -122,7 +122,7 @@ class Tally:
 def build_engine(content: Path, cache: Path | None, lexical: bool) -> SearchEngine:
     catalogue, _warnings = load_catalogue(content)
     global DISTRICT
-    DISTRICT = next((i for i, d in catalogue.districts.items() if d.default), None)
+    DISTRICT = next(iter(catalogue.districts), None)
     embedder = None if lexical else Embedder(cache)
     engine = SearchEngine.from_catalogue(catalogue, embedder)
     engine.start_vectors()

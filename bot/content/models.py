@@ -322,7 +322,6 @@ class District(ContentModel):
 
     name: LocalizedText
     description: LocalizedText | None = None
-    default: bool = False
     # The district's own office: what would go to the catch-all partner goes there for its residents.
     office: Slug | None = None
 

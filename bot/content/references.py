@@ -1,4 +1,4 @@
-"""Checks across entries and files: references exist, exactly one catch-all partner and default district."""
+"""Checks across entries and files: references exist, exactly one catch-all partner, a privacy notice."""
 
 from __future__ import annotations
 
@@ -54,7 +54,6 @@ def check_references(sources: LoadedSources) -> None:
                     sources.error(kind, entry_id, loc, f"{_LABELS[target]} '{ref}'{suggest(ref, known)}")
 
     _exactly_one(sources, "partners", "catch_all", "Partner mit catch_all: true")
-    _exactly_one(sources, "districts", "default", "Stadtteil mit default: true")
 
     if "notice" not in sources.defined_in["privacy"]:
         message = "Datenschutzhinweis fehlt (privacy: notice:)"

@@ -21,7 +21,6 @@ BASE = {
         districts:
           ost:
             name: {de: Ostsiedlung, tr: Doğu}
-            default: true
           fredenberg:
             name: {de: Fredenberg}
         topics:

@@ -55,7 +55,7 @@ def test_exactly_one_catch_all_and_privacy_notice_required(make_content: Callabl
     content_dir = make_content(
         base="""
         districts:
-          ost: {name: {de: Ost}, default: true}
+          ost: {name: {de: Ost}}
         topics: {}
         partners:
           a: {name: {de: A}, description: {de: A}, catch_all: true}

@@ -33,7 +33,7 @@ def test_valid_content_loads(content_dir: Path) -> None:
     catalogue, warnings = load_catalogue(content_dir)
     assert list(catalogue.offers) == ["deutschkurs-frauen"]
     assert catalogue.catch_all_partner_id == "quartiersmanagement"
-    assert [did for did, district in catalogue.districts.items() if district.default] == ["ost"]
+    assert list(catalogue.districts) == ["ost", "fredenberg"]
     assert all(w.severity == "warning" for w in warnings)
 
 
@@ -368,7 +368,7 @@ def test_a_second_load_sees_changes_and_keeps_reporting_problems(content_dir: Pa
     errors = errors_of(content_dir)
     assert any(
         e.startswith("partners.quartiersmanagement at ")
-        and "base.yaml:20: ID 'quartiersmanagement' doppelt (auch in " in e
+        and "base.yaml:19: ID 'quartiersmanagement' doppelt (auch in " in e
         and e.endswith("a.yaml:2)")
         for e in errors
     ), errors

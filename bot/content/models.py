@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -34,7 +34,8 @@ from bot.content.problems import Loc
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, LANGUAGES, Lang
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
-DEFAULT_TIMEZONE = "Europe/Berlin"
+TIMEZONE = ZoneInfo("Europe/Berlin")
+"""The time of every date, time and opening hour in the content."""
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
@@ -141,7 +142,7 @@ def _local_datetime(value: Any) -> Any:
             raise ValueError(f"kein gültiger Zeitpunkt {value!r} – Format JJJJ-MM-TT HH:MM")
         try:
             year, month, day, hour, minute = (int(part) for part in match.groups())
-            return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+            return datetime(year, month, day, hour, minute, tzinfo=TIMEZONE)
         except ValueError:
             message = f"kein gültiger Zeitpunkt {value!r} – Datum oder Uhrzeit gibt es nicht"
             raise ValueError(message) from None
@@ -189,11 +190,19 @@ class _ForDistricts:
 _TIME_RANGE_RE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
 
-class TimeRange(ContentModel):
-    """An opening slot within one day, written "HH:MM-HH:MM" in YAML."""
+class _Slot(ContentModel):
+    """A start and an end time on one day; the end must come after the start."""
 
-    start: time
-    end: time
+    start: Clock
+    end: Clock
+
+    _end_after_start = field_validator("end")(
+        _after("start", "Ende muss nach dem Beginn liegen", strictly=True)
+    )
+
+
+class TimeRange(_Slot):
+    """An opening slot within one day, written "HH:MM-HH:MM" in YAML."""
 
     @model_validator(mode="before")
     @classmethod
@@ -202,14 +211,8 @@ class TimeRange(ContentModel):
             match = _TIME_RANGE_RE.match(value)
             if not match:
                 raise ValueError(f'Zeitraum {value!r} ungültig – Format HH:MM-HH:MM, z. B. "09:00-12:30"')
-            return {"start": _parse_clock(match[1]), "end": _parse_clock(match[2])}
+            return {"start": match[1], "end": match[2]}
         return value
-
-    @model_validator(mode="after")
-    def _end_after_start(self) -> TimeRange:
-        if self.end <= self.start:
-            raise ValueError("Ende muss nach dem Beginn liegen")
-        return self
 
 
 TimeRangeText = Annotated[
@@ -248,20 +251,10 @@ class Closure(ContentModel):
 class OpeningHours(ContentModel):
     """Weekly opening hours; a missing day is closed, and so are public holidays and `closed` days."""
 
-    timezone: str = DEFAULT_TIMEZONE
     weekly: dict[Weekday, tuple[TimeRangeText, ...]] = Field(default_factory=dict)
     appointment_only: bool = False
     note: LocalizedText | None = None
     closed: tuple[Closure, ...] = ()
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f'unbekannte Zeitzone {value!r}, z. B. "Europe/Berlin"') from None
-        return value
 
     def closure_on(self, day: date) -> Closure | None:
         """The content's closure covering `day` (the one ending last if several overlap)."""
@@ -280,10 +273,10 @@ class OpeningHours(ContentModel):
         return bool(self._slots(day))
 
     def local(self, at: datetime) -> datetime:
-        """`at` (tz-aware) in the opening hours' time zone."""
+        """`at` (tz-aware) in Berlin time, the time of the opening hours."""
         if at.tzinfo is None:
             raise ValueError("at must be timezone-aware")
-        return at.astimezone(ZoneInfo(self.timezone))
+        return at.astimezone(TIMEZONE)
 
     def is_open(self, at: datetime) -> bool:
         """Whether a resident can walk in at `at` (tz-aware). Appointment-only places are never 'open'."""
@@ -299,7 +292,7 @@ class OpeningHours(ContentModel):
         """The first moment at or after `at` when the place is open (`at` itself if open now).
 
         Returns None for appointment-only places and when nothing opens within a year.
-        The result is in the opening hours' time zone.
+        The result is in Berlin time.
         """
         if self.appointment_only or not self.weekly:
             return None
@@ -407,17 +400,6 @@ class Partner(_ForDistricts, ContentModel):
     catch_all: bool = False
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)
-
-
-class _Slot(ContentModel):
-    """A start and an end time on one day; the end must come after the start."""
-
-    start: Clock
-    end: Clock
-
-    _end_after_start = field_validator("end")(
-        _after("start", "Ende muss nach dem Beginn liegen", strictly=True)
-    )
 
 
 class WeeklySlot(_Slot):

@@ -81,7 +81,7 @@ def bare(text: str) -> str:
 
 def babel_locale(lang: str) -> Locale:
     """The CLDR locale used for dates and plurals; plain German formats like German."""
-    return Locale.parse(language(lang).babel_locale)
+    return Locale.parse(counts_as(lang))
 
 
 def _in_berlin(value: datetime) -> datetime:

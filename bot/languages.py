@@ -32,7 +32,8 @@ class Language:
     """Its own name, for the picker: a resident must recognise their language without reading German."""
     script: Script
     counts_as: Lang
-    """The language whose grammar it shares: itself, or German for plain German."""
+    """The language whose grammar it shares: itself, or German for plain German. Also its CLDR locale (dates,
+    times and plurals)."""
     snowball: str | None
     """snowballstemmer's algorithm for the search's stems; None where the search has its own stemmer
     (Ukrainian) or the language counts as another (plain German is stemmed as German)."""
@@ -47,11 +48,6 @@ class Language:
     other_name: str | None = None
     """How the other languages name it, a msgid, where CLDR has no name for it (plain German); else the
     partner card names it with Babel."""
-
-    @property
-    def babel_locale(self) -> str:
-        """The CLDR locale of dates, times and plurals."""
-        return self.counts_as
 
     @property
     def catalog_dir(self) -> str:

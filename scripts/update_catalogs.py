@@ -57,9 +57,9 @@ def main() -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             with path.open("rb") as handle:
-                catalog = read_po(handle, locale=language.babel_locale)
+                catalog = read_po(handle, locale=language.counts_as)
         else:
-            catalog = Catalog(locale=language.babel_locale, project="Quartiersbot", fuzzy=False)
+            catalog = Catalog(locale=language.counts_as, project="Quartiersbot", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
         write(path, catalog, ignore_obsolete=False, width=100)
         missing = sum(1 for m in catalog if m.id and not m.string)

@@ -128,7 +128,6 @@ def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result:
     result.defined_in[kind][entry_id] = shown
     if kind == "privacy" and entry_id != "notice":
         result.error(kind, entry_id, (), "unter 'privacy' ist nur die ID 'notice' erlaubt")
-        result.invalid_kinds.add(kind)
         return
     if not _SLUG_RE.match(entry_id):
         result.error(kind, entry_id, (), "ungültige ID – nur a-z, 0-9 und '-', höchstens 40 Zeichen")

@@ -22,28 +22,24 @@ def suggest(word: str, options: Any) -> str:
     return f" – meinten Sie '{match[0]}'?" if match else ""
 
 
-_SIMPLE_MESSAGES = {
-    "list_type": "hier wird eine Liste erwartet (jede Zeile mit '- ' beginnen)",
-    "tuple_type": "hier wird eine Liste erwartet (jede Zeile mit '- ' beginnen)",
-    "dict_type": "hier werden Felder erwartet (Schlüssel: Wert)",
-    "model_type": "hier werden Felder erwartet (Schlüssel: Wert)",
-    "model_attributes_type": "hier werden Felder erwartet (Schlüssel: Wert)",
+_SIMPLE_MESSAGES = {  # pydantic's error types → German
+    **dict.fromkeys(
+        ("list_type", "tuple_type"), "hier wird eine Liste erwartet (jede Zeile mit '- ' beginnen)"
+    ),
+    **dict.fromkeys(
+        ("dict_type", "model_type", "model_attributes_type"), "hier werden Felder erwartet (Schlüssel: Wert)"
+    ),
     "string_type": "hier wird Text erwartet",
     "string_too_short": "darf nicht leer sein",
-    "int_type": "hier wird eine ganze Zahl erwartet",
-    "int_parsing": "hier wird eine ganze Zahl erwartet",
-    "int_from_float": "hier wird eine ganze Zahl erwartet",
-    "float_type": "hier wird eine Zahl erwartet (mit Punkt, z. B. 52.15)",
-    "float_parsing": "hier wird eine Zahl erwartet (mit Punkt, z. B. 52.15)",
-    "bool_type": "hier wird true oder false erwartet",
-    "bool_parsing": "hier wird true oder false erwartet",
-    "date_type": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
-    "date_parsing": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
-    "date_from_datetime_parsing": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
-    "date_from_datetime_inexact": "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "hier wird eine ganze Zahl erwartet"),
+    **dict.fromkeys(("float_type", "float_parsing"), "hier wird eine Zahl erwartet (mit Punkt, z. B. 52.15)"),
+    **dict.fromkeys(("bool_type", "bool_parsing"), "hier wird true oder false erwartet"),
+    **dict.fromkeys(
+        ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+        "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
+    ),
     "too_short": "mindestens ein Eintrag nötig",
-    "greater_than": "Wert zu klein",
-    "greater_than_equal": "Wert zu klein",
+    **dict.fromkeys(("greater_than", "greater_than_equal"), "Wert zu klein"),
     "less_than_equal": "Wert zu groß",
 }
 

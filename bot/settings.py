@@ -218,8 +218,7 @@ class Settings(BaseSettings):
 def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> Settings:
     """Read the environment (and `env_file` if it exists); raise SettingsError with one clear line."""
     try:
-        env = env_file if env_file is not None and env_file.exists() else None
-        return Settings(_env_file=env, **overrides)  # type: ignore[arg-type]
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
         message = first["msg"].removeprefix("Value error, ")

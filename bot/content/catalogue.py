@@ -71,18 +71,16 @@ class Catalogue:
         return [(tid, topic) for tid, topic in self.topics.items() if topic.serves_district(district_id)]
 
     def offers_for_topic(
-        self, topic_id: str, district_id: str | None = None, today: date | None = None
+        self, topic_id: str, district_id: str | None, today: date
     ) -> list[tuple[str, Offer]]:
-        """Offers about a topic that serve the district and are valid `today` (None = don't filter)."""
+        """Offers about a topic that serve the district and are valid `today`."""
         return [
             (oid, offer)
             for oid, offer in self.offers.items()
-            if topic_id in offer.topics
-            and offer.serves_district(district_id)
-            and (today is None or offer.is_valid_on(today))
+            if topic_id in offer.topics and offer.serves_district(district_id) and offer.is_valid_on(today)
         ]
 
-    def upcoming_events(self, now: datetime, district_id: str | None = None) -> list[tuple[str, Event]]:
+    def upcoming_events(self, now: datetime, district_id: str | None) -> list[tuple[str, Event]]:
         """Events not yet over at `now` (tz-aware), soonest first."""
         found = [
             (eid, event)

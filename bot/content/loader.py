@@ -30,7 +30,6 @@ class LoadedSources:
     """Validated entries of all files plus everything needed to report on them."""
 
     entries: dict[str, dict[str, ContentModel]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    invalid_kinds: set[str] = field(default_factory=set)
     files: list[tuple[str, str]] = field(default_factory=list)  # (name below the folder, sha256)
     problems: list[Problem] = field(default_factory=list)
     defined_in: dict[str, dict[str, str]] = field(default_factory=lambda: {k: {} for k in KINDS})
@@ -134,7 +133,6 @@ def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result:
     try:
         entry = KINDS[kind].model_validate(value)
     except ValidationError as exc:
-        result.invalid_kinds.add(kind)
         for error in exc.errors():
             result.error(kind, entry_id, tuple(error["loc"]), german_message(error))
         return

@@ -72,7 +72,7 @@ def check_references(sources: LoadedSources) -> None:
 
 
 def _exactly_one(sources: LoadedSources, kind: str, flag: str, label: str) -> None:
-    if kind in sources.invalid_kinds:
+    if len(sources.entries[kind]) < len(sources.defined_in[kind]):
         return  # an invalid entry might be the one; its own error is already reported
     flagged = [entry_id for entry_id, entry in sources.entries[kind].items() if getattr(entry, flag)]
     if not flagged:

@@ -3,6 +3,7 @@ district with /district or the 🏘 button of the main menu."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.storage.models import Resident
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, skip_questions
+from tests.harness import ROOT, BotHarness, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -139,3 +140,29 @@ async def test_a_resident_who_does_not_know_their_district_sees_both_districts_a
     assert not any(label.startswith("✓") for label in nora.last().labels)
     await nora.tap("Fredenberg")
     assert "🏘 Fredenberg" in nora.last().labels
+
+
+@pytest.mark.parametrize(
+    ("lang", "district"),
+    [
+        ("tr", "Ost- und Westsiedlung"),
+        ("pl", "Ost- und Westsiedlung"),
+        ("ru", "Ost- und Westsiedlung (Ост- и Вестзидлунг)"),
+        ("uk", "Ost- und Westsiedlung (Ост- і Вестзідлунг)"),
+    ],
+)
+async def test_the_district_keeps_the_name_on_its_signs_in_every_language(
+    bot: BotHarness, lang: str, district: str
+) -> None:
+    # "Ost- ve Westsiedlung", "Ost- i Westsiedlung": half translated, the name matched no sign or letter.
+    nora = await resident_in(bot, district, lang=lang)
+    assert f"🏘 {district}" in nora.last().labels
+    await nora.send("/start p_quartiersmanagement-fredenberg")  # its description names the other district
+    assert "Ost- und Westsiedlung" in (nora.last().text or "")
+
+
+def test_no_content_text_half_translates_the_district_name() -> None:
+    """The German name in running text of every language (non-Latin scripts add a reading in the picker)."""
+    half = re.compile(r"Ost- (?!und Westsiedlung)|Ост- [иі] Вестз[иі]длунг(?!\))")
+    texts = (path.read_text(encoding="utf-8") for path in (ROOT / "content").rglob("*.yaml"))
+    assert not [line for text in texts for line in text.splitlines() if half.search(line)]

@@ -200,3 +200,17 @@ async def test_a_menu_button_at_the_phone_step_takes_the_share_my_number_keyboar
     assert reply_keyboard(bot, anna) is None
     assert "Ihre Telefonnummer wurde nicht geteilt." in [m.text for m in bot.telegram.bot_messages(anna.chat)]
     assert await bot.services.requests.parked_draft(anna.user_id) is not None
+
+
+@pytest.mark.parametrize("lang", ["de", "ar", "ru"])
+async def test_every_main_menu_button_has_an_icon_of_its_own(bot: BotHarness, lang: str) -> None:
+    # "💬 Beratung" beside "💬 Frage stellen": residents going by the icon could not tell them apart.
+    nadia = bot.resident("Nadia", lang=lang)
+    await nadia.send("/start")
+    await nadia.tap(1)
+    await nadia.tap(1)
+    icons = [label.split(" ")[0] for label in nadia.last().labels]
+    assert len(icons) == len(set(icons)) >= 10, icons
+    # "Ask a question" wears the icon of every "🙋 Ask a person": the same way to a person.
+    t = bot.services.i18n.translator(lang)
+    assert "🙋 " + t.gettext("Ask a question") in nadia.last().labels

@@ -120,7 +120,7 @@ def main_menu_screen(
         (f"{topic.icon or ''} {localized(topic.title, t.lang)}".strip(), encode("topic", topic_id, 0))
         for topic_id, topic in catalogue.topics_for_district(district)
     ]
-    rows = [*rows_of(topic_buttons, 2), [("💬 " + t.gettext("Ask a question"), encode("ask"))]]
+    rows = [*rows_of(topic_buttons, 2), [("🙋 " + t.gettext("Ask a question"), encode("ask"))]]
     if len(catalogue.districts) > 1:
         # A resident who does not know their district sees everything, and a way to choose one.
         if district is None:

@@ -57,19 +57,20 @@ async def test_back_from_an_entry_returns_to_the_topic_and_page_it_was_opened_fr
     topic = shirin.last()
     await shirin.tap(title(bot, "offer", "bewerbungstraining", "fa"))
     assert escape(title(bot, "offer", "bewerbungstraining", "fa")) in (topic.text or "")
-    assert topic.labels[-2:] == ["⬅️ " + t.gettext("Back"), "🏠 " + t.gettext("Menu")]
-    await shirin.tap("⬅️", topic)
+    # Right to left: Back points right and comes first from the right (Telegram does not mirror a row).
+    assert topic.labels[-2:] == ["🏠 " + t.gettext("Menu"), "➡️ " + t.gettext("Back")]
+    await shirin.tap("➡️", topic)
     assert shirin.last().message_id == topic.message_id  # edited in place
     assert escape(counselling) in (topic.text or "")
     assert title(bot, "topic", "kurse", "fa") not in (topic.text or "")
     assert t.html("Page {page} of {pages}", page=1, pages=2) in (topic.text or "")
 
-    await shirin.tap("▶️", topic)
+    await shirin.tap("◀️", topic)  # forward, in Farsi
     second_page = t.html("Page {page} of {pages}", page=2, pages=2)
     assert second_page in (topic.text or "")
     await shirin.tap(1, topic)  # the first entry of the second page
     assert second_page not in (topic.text or "")
-    await shirin.tap("⬅️", topic)
+    await shirin.tap("➡️", topic)
     assert escape(counselling) in (topic.text or "") and second_page in (topic.text or "")
     assert all(len(data.encode()) <= MAX_BYTES for data in all_data(topic))
 
@@ -91,15 +92,15 @@ async def test_back_from_a_suggestion_returns_to_the_suggestions(bot: BotHarness
     ]
     await shirin.tap(title(bot, "offer", "frauencafe", "fa"), choices)
     assert escape(title(bot, "offer", "frauencafe", "fa")) in (choices.text or "")
-    await shirin.tap("⬅️", choices)
+    await shirin.tap("➡️", choices)
     assert shirin.last().message_id == choices.message_id
     assert choices.text == question and choices.labels == suggested
 
     # A partner page has a Back too, when it was opened from somewhere to go back to.
     await shirin.tap(2, choices)  # the second suggestion: a partner
     assert escape(title(bot, "partner", "gleichstellung", "fa")) in (choices.text or "")
-    assert "⬅️ " + t.gettext("Back") in choices.labels
-    await shirin.tap("⬅️", choices)
+    assert "➡️ " + t.gettext("Back") in choices.labels
+    await shirin.tap("➡️", choices)
     assert choices.text == question and choices.labels == suggested
 
 
@@ -232,3 +233,20 @@ async def test_back_to_the_emergency_screen_keeps_its_way_to_a_person_urgent(bot
     await anna.press("back:" + str(Origin.of("emergency", [("offer", "briefe-aemter")])), screen)
     assert "🆘" in (screen.text or "")
     assert any(button["callback_data"] == "ask:sos.q" for button in screen.flat_buttons)
+
+
+async def test_arrows_point_the_way_an_arabic_reader_goes(bot: BotHarness) -> None:
+    # In Arabic and Farsi forward points left: "▶️" led forward, which reads as back to them.
+    amal = await confirmed_resident(bot, "Amal", "ar")
+    t = bot.services.i18n.translator("ar")
+    await amal.tap(title(bot, "topic", "beratung", "ar"))
+    topic = amal.last()
+    assert "◀️" in topic.labels and not any(label.startswith(("▶️", "⬅️")) for label in topic.labels)
+    await amal.tap("◀️", topic)
+    assert t.html("Page {page} of {pages}", page=2, pages=2) in (topic.text or "")
+    assert "▶️" in topic.labels and "◀️" not in topic.labels  # the only way now: back to page 1
+    # An unfinished request is continued with ◀️ too.
+    await amal.send("/start o_deutschkurs-frauen")
+    await amal.tap("✋")
+    await amal.send("/start")
+    assert "◀️ " + t.gettext("Continue") in amal.last().labels

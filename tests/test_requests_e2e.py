@@ -478,7 +478,7 @@ async def test_withdrawing_a_request_asks_first_and_leaves_nothing_to_act_on(
         assert question.message_id == listing.message_id  # asked in place of the list
         assert number in (question.text or "") and "؟" in (question.text or "")
         assert len(question.labels) == 2 and question.labels[0].startswith("🗑")
-        await amal.tap("⬅️", question)  # no, keep it
+        await amal.tap("➡️", question)  # no, keep it (back points right in Arabic)
         await deliver(bot)
         assert any("🗑" in label for label in amal.last().labels)  # the list again, the request still open
         assert len(bot.telegram.bot_messages(GROUP)) == partner_messages

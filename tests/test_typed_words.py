@@ -87,11 +87,12 @@ async def test_back_typed_after_an_entry_returns_to_its_topic(bot: BotHarness, l
     t = bot.services.i18n.translator(lang)
     counselling = topic_title(bot, "beratung", lang)
     await resident.tap(counselling)
-    await resident.tap("▶️")
+    await resident.tap("◀️" if lang == "ar" else "▶️")  # forward points left in Arabic
     second_page = t.html("Page {page} of {pages}", page=2, pages=2)
     await resident.tap(1)  # the first entry of the second page
     entry = resident.last()
-    assert second_page not in (entry.text or "") and "⬅️ " + t.gettext("Back") in entry.labels
+    back = ("➡️ " if lang == "ar" else "⬅️ ") + t.gettext("Back")
+    assert second_page not in (entry.text or "") and back in entry.labels
 
     await resident.send(typed)
     topic = resident.last()

@@ -25,16 +25,32 @@ MAIN_MENU = N_("main menu")
 """/start's description in Telegram's command list: a resident may type it for the menu too."""
 
 
+Way = Literal["back", "previous", "forward"]
+ARROWS: dict[Way, tuple[str, str]] = {"back": ("⬅️", "➡️"), "previous": ("◀️", "▶️"), "forward": ("▶️", "◀️")}
+"""Left to right, right to left: in Arabic and Farsi forward points left, back and previous point right."""
+
+
+def arrow(t: Translator, way: Way) -> str:
+    """⬅️ Back, ◀️ the previous page, ▶️ the next one or Continue, as the resident reads (mirrored for
+    right-to-left languages)."""
+    return ARROWS[way][t.rtl]
+
+
+def in_reading_order(t: Translator, row: Sequence[Button]) -> list[Button]:
+    """A row of buttons from where the resident starts reading: Telegram's apps lay out a row left to right
+    in every language, so an Arabic or Farsi row is given right to left."""
+    return list(reversed(row)) if t.rtl else list(row)
+
+
 def back_label(t: Translator) -> str:
-    return "⬅️ " + t.gettext(BACK)
+    return arrow(t, "back") + " " + t.gettext(BACK)
 
 
 def nav_row(t: Translator, back: str | None = None) -> list[Button]:
     """⬅️ Back (when there is somewhere to go back to, `back` being its callback data) and 🏠 Menu."""
-    return [
-        *([(back_label(t), back)] if back else []),
-        ("🏠 " + t.gettext(MENU), encode("menu")),
-    ]
+    return in_reading_order(
+        t, [*([(back_label(t), back)] if back else []), ("🏠 " + t.gettext(MENU), encode("menu"))]
+    )
 
 
 def back_of(t: Translator, keyboard: Keyboard | None) -> str | None:

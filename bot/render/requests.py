@@ -16,7 +16,7 @@ from html import escape
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.languages import N_
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Keyboard, Screen, back_to_menu, nav_row
+from bot.render.keyboards import Button, Keyboard, Screen, arrow, back_to_menu, nav_row
 from bot.storage.models.requests import DialogueStep, RequestStatus
 
 PREVIEW_CHARS = 600
@@ -137,7 +137,7 @@ def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) ->
     text = "📝 " + t.html("You have an unfinished request to {partner}.", partner=t.isolate(view.partner))
     return f"{text}\n\n{screen[0]}", [
         [
-            dialogue_button(view, "▶️ " + t.gettext("Continue"), "resume"),
+            dialogue_button(view, arrow(t, "forward") + " " + t.gettext("Continue"), "resume"),
             dialogue_button(view, "🗑 " + t.gettext("Discard"), "cancel"),
         ],
         *screen[1],
@@ -436,9 +436,10 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
 def withdraw_question(t: Translator, number: str, request_id: int) -> Screen:
     """🗑 Withdraw in /requests asks first: withdrawing cannot be undone, and the partner is told."""
     question = t.html("Withdraw request {number}? The partner will be told.", number=t.isolate(number))
+    keep = arrow(t, "back") + " " + t.gettext("No, keep the request")
     keyboard = [
         [("🗑 " + t.gettext("Yes, withdraw"), encode("req", "withdraw", request_id, "yes"))],
-        [("⬅️ " + t.gettext("No, keep the request"), encode("req", "withdraw", request_id, "no"))],
+        [(keep, encode("req", "withdraw", request_id, "no"))],
     ]
     return question, keyboard
 

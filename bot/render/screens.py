@@ -34,7 +34,7 @@ from bot.content.models import (
 from bot.i18n import LANGUAGE_NAMES, PDI, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, N_, same_language
 from bot.render.callback import Origin, encode, ref, with_origin
-from bot.render.keyboards import Button, Screen, language_button, nav_row
+from bot.render.keyboards import Button, Screen, Way, arrow, in_reading_order, language_button, nav_row
 
 PAGE_SIZE = 6
 
@@ -356,11 +356,15 @@ def topic_screen(
         lines.append(t.html("There is nothing here at the moment. You can ask a person."))
     if pages > 1:
         lines.append(t.html("Page {page} of {pages}", page=page + 1, pages=pages))
-    paging = [
-        (arrow, with_origin("topic", topic_id, target, origin=came_from))
-        for arrow, target in (("◀️", page - 1), ("▶️", page + 1))
-        if 0 <= target < pages
-    ]
+    steps: tuple[tuple[Way, int], ...] = (("previous", page - 1), ("forward", page + 1))
+    paging = in_reading_order(
+        t,
+        [
+            (arrow(t, way), with_origin("topic", topic_id, target, origin=came_from))
+            for way, target in steps
+            if 0 <= target < pages
+        ],
+    )
     rows = [[item] for item in shown] + ([paging] if paging else [])
     rows += person_and_menu(t, f"t.{topic_id}", back_data(catalogue, came_from))
     return "\n".join(lines) + w.footer(), rows

@@ -37,7 +37,8 @@ async def test_kontakt_lists_the_office_of_the_residents_district_with_address_a
     assert "🏢 Quartiersmanagement Fredenberg" not in kontakt
     await elif_.tap("🏢 Quartiersmanagement Ost- und Westsiedlung")
     page = elif_.last().text or ""
-    assert "Beispielstraße 1, 38226 Salzgitter" in page  # example data, marked as such in the content
+    assert "Beispielstraße 1, 38226 Salzgitter (Beispiel)" in page  # example data, marked as such
+    assert "☎️ 0000 000000 (Beispiel)" in page
     assert "Öffnungszeiten" in page and "Jetzt geöffnet" in page
     # The FAQ that sends residents to "Kontakt" for the address now points at something real.
     assert any("Quartiersbüro" in label for label in kontakt)
@@ -83,3 +84,20 @@ async def test_jobcenter_and_arbeitsagentur_are_partners_with_example_contacts(b
     page = resident.last().text or ""
     assert "Jobcenter Salzgitter" in page and "ARGE" in page
     assert "jobcenter@example.org" in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "marked"), [("ru", "(пример)"), ("tr", "(örnek)"), ("ar", "(مثال)"), ("de_simple", "(Beispiel)")]
+)
+async def test_made_up_contact_data_is_marked_in_the_residents_language(
+    bot: BotHarness, lang: str, marked: str
+) -> None:
+    # "☎️ 0000 000000 (Beispiel)" on a Russian page: the mark was German, so she might call a made-up number.
+    olga = bot.resident("Olga", lang="de" if lang == "de_simple" else lang)
+    await olga.send("/language")
+    await olga.tap(bot.services.i18n.translator(lang).lang_name)
+    await olga.send("/start p_sos-muetterzentrum")
+    page = (olga.last().text or "").replace("\u2068", "").replace("\u2069", "")  # without bidi isolates
+    phone, address = (next(line for line in page.splitlines() if line.startswith(icon)) for icon in "☎📍")
+    assert phone.endswith(f"0000 000000 {marked}") and address.endswith(f"38226 Salzgitter {marked}")
+    assert lang.startswith("de") or "Beispiel)" not in page

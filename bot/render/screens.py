@@ -27,6 +27,7 @@ from bot.content.models import (
     Offer,
     OpeningHours,
     Partner,
+    Place,
     localized,
     pick,
     public_holiday,
@@ -251,20 +252,29 @@ def closure_lines(w: Writer, hours: OpeningHours, now: datetime) -> list[str]:
     return lines
 
 
+def made_up(t: Translator, entry: Partner | Place) -> str:
+    """The mark after an address or phone number of example data (`example: true`), in the resident's
+    language: no one should call 0000 000000 or look for the Beispielstraße. `check --strict` refuses to
+    go live with it."""
+    # Translators: after a made-up phone number or address (example data, before the real data is in)
+    return " " + t.html("(example)") if entry.example else ""
+
+
 def place_lines(w: Writer, catalogue: Catalogue, place_id: str | None) -> list[str]:
     place = catalogue.places.get(place_id or "")
     if place is None:
         return []
     t = w.t
-    lines = ["📍 " + w.text(place.name) + ", " + t.isolate(escape(place.address))]
+    lines = ["📍 " + w.text(place.name) + ", " + t.isolate(escape(place.address)) + made_up(t, place)]
     if place.accessibility:
         lines.append("♿ " + w.text(place.accessibility))
     return lines
 
 
 def partner_contact_lines(t: Translator, partner: Partner) -> list[str]:
-    contacts = (("☎️", partner.phone), ("✉️", partner.email), ("🌐", partner.website))
-    return [f"{icon} {t.isolate(escape(value))}" for icon, value in contacts if value]
+    lines = [f"☎️ {t.isolate(escape(partner.phone))}{made_up(t, partner)}"] if partner.phone else []
+    contacts = (("✉️", partner.email), ("🌐", partner.website))
+    return lines + [f"{icon} {t.isolate(escape(value))}" for icon, value in contacts if value]
 
 
 def language_lines(t: Translator, codes: Any) -> list[str]:

@@ -214,3 +214,26 @@ async def test_every_main_menu_button_has_an_icon_of_its_own(bot: BotHarness, la
     # "Ask a question" wears the icon of every "🙋 Ask a person": the same way to a person.
     t = bot.services.i18n.translator(lang)
     assert "🙋 " + t.gettext("Ask a question") in nadia.last().labels
+
+
+async def test_a_posters_link_offers_a_new_resident_her_language_and_shows_the_entry_in_it(
+    bot: BotHarness,
+) -> None:
+    # The link skipped the language question: with a German phone she got the course in German, and no way
+    # to her language but /language, after which the course was gone.
+    amal = bot.resident("Amal", lang="de")
+    await amal.send("/start o_deutschkurs-frauen")
+    course = amal.last()
+    assert "Deutschkurs für Frauen" in (course.text or "")
+    assert course.labels[-1] == "🌐 Sprache"  # the icon says it where the word cannot
+    await amal.tap("🌐", course)
+    assert course.labels[0] == "✓ Deutsch" and "العربية" in course.labels
+    await amal.tap("العربية", course)
+    arabic = bot.services.content.catalogue.offers["deutschkurs-frauen"].title["ar"]
+    assert str(arabic) in (course.text or "")  # the same course, now in Arabic
+    assert not any(label.startswith("🌐") for label in course.labels)  # chosen: no second offer
+    await amal.send("/start")
+    assert any(label.startswith("🆘") for label in amal.last().labels)  # the menu: the choice is kept
+    # A resident who chose her language gets the poster's entry without the 🌐.
+    await amal.send("/start o_deutschkurs-frauen")
+    assert not any(label.startswith("🌐") for label in amal.last().labels)

@@ -10,21 +10,12 @@ from bot.handlers.common import answer_query, button_press, edit_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import screens
-from bot.render.callback import Callback, Origin, decode, parse_deep_link, parse_origin
+from bot.render.callback import Callback, Origin, decode, parse_origin
+from bot.render.keyboards import language_button
 
 
 def _exists(context: Context, kind: str, entry_id: str) -> bool:
     return entry_id in screens.entries(context.services.content.catalogue, kind)
-
-
-async def open_deep_link(update: Update, context: Context, payload: str) -> bool:
-    """Open the entry a poster links to; False if the payload is unknown (then /start goes on as usual)."""
-    link = parse_deep_link(payload)
-    if link is None or not _exists(context, *link):
-        return False
-    kind, entry_id = link
-    await show_entry(update, context, kind, entry_id)
-    return True
 
 
 async def show_entry(
@@ -36,7 +27,10 @@ async def show_entry(
     page: int = 0,
     came_from: Origin | None = None,
     feedback_buttons: bool = False,
+    language_then: str | None = None,
 ) -> None:
+    """`language_then`: a poster's link opened by a resident who never chose a language; 🌐 below the entry
+    lets her choose one, then shows the entry again."""
     t = context.t
     catalogue = context.services.content.catalogue
     screen = screens.entry_screen(
@@ -44,6 +38,8 @@ async def show_entry(
     )
     if feedback_buttons:
         screen = screens.with_feedback(t, screen, kind, entry_id)
+    if language_then is not None:
+        screen = screen[0], [*screen[1], [language_button(t, language_then)]]
     await show(update, context, *screen)
 
 

@@ -10,27 +10,32 @@ from bot.commands import COMMANDS
 from bot.delivery.outbox import markup
 from bot.handlers.common import answer_query, button_press, remove_card_buttons, show
 from bot.handlers.context import Context
-from bot.handlers.menu import open_deep_link
+from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import start as screens
-from bot.render.callback import parse_deep_link
+from bot.render.callback import decode, parse_deep_link
 from bot.render.keyboards import back_to_menu
 from bot.render.personal_data import file_caption, file_name, personal_data_json, personal_data_text
+from bot.render.screens import linked_entry
 
 
 async def start(update: Update, context: Context) -> None:
     """/start: greet; a new resident confirms their language first, a known one gets the menu."""
-    # A poster's link (t.me/<bot>?start=o_<offer>) opens its entry; one to an entry the content no longer
-    # has says so first, then greets as usual (as does any other payload).
-    payload = context.args[0] if context.args else None
-    if payload and await open_deep_link(update, context, payload):
+    # A poster's link (t.me/<bot>?start=o_<offer>) opens its entry, for a new resident with 🌐 to choose the
+    # language (the entry follows the choice); one to an entry the content no longer has says so first,
+    # then greets as usual (as does any other payload).
+    payload = context.args[0] if context.args else ""
+    entry = linked_entry(context.services.content.catalogue, payload)
+    new = context.user_data is not None and not context.user_data.language_confirmed
+    if entry is not None:
+        await show_entry(update, context, *entry, language_then=payload if new else None)
         return
     user = update.effective_user
     t = context.t
     welcome = screens.welcome(t, user.first_name if user else None)
-    if payload and parse_deep_link(payload) is not None:
+    if parse_deep_link(payload) is not None:
         welcome = f"{screens.link_gone(t)}\n\n{welcome}"
-    if context.user_data is not None and not context.user_data.language_confirmed:
+    if new:
         await show(update, context, *screens.language_screen(t, context.services.i18n.languages, welcome))
         return
     await show_main_menu(update, context, lead=welcome)
@@ -47,9 +52,13 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def language_command(update: Update, context: Context) -> None:
-    """/language and the 🌐 button: show the picker."""
-    await answer_query(update.callback_query)
-    await show(update, context, *screens.language_screen(context.t, context.services.i18n.languages))
+    """/language and the 🌐 button: show the picker (the 🌐 under a poster's entry carries its link)."""
+    query = update.callback_query
+    await answer_query(query)
+    then = decode(query.data).arg(0) if query else ""
+    await show(
+        update, context, *screens.language_screen(context.t, context.services.i18n.languages, then=then)
+    )
 
 
 async def language_by_name(update: Update, context: Context) -> None:
@@ -80,6 +89,9 @@ async def choose_language(update: Update, context: Context) -> None:
     context.user_data.language_confirmed = True
     t = context.t
     await answer_query(query, screens.language_chosen(t))
+    if (entry := linked_entry(context.services.content.catalogue, callback.arg(1))) is not None:
+        await show_entry(update, context, *entry)  # the poster's entry she came for
+        return
     districts = context.services.content.catalogue.districts
     if context.user_data.district is None and len(districts) > 1:
         await show(update, context, *screens.district_screen(t, districts))

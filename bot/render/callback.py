@@ -17,8 +17,8 @@ MAX_BYTES = 64
 
 # Every namespace the bot's buttons use; the handlers' patterns are built from them (`pattern`).
 NAMESPACES = {
-    "lang": "a language picked (lang:<code>)",
-    "language": "the language picker",
+    "lang": "a language picked (lang:<code>[:<poster link>], the link's entry following)",
+    "language": "the language picker (language[:<poster link>], its buttons carrying the link on)",
     "district": "the district picker; district:<id> one picked (- for “I don't know”)",
     "menu": "the main menu",
     "forget": "forget:yes confirms /delete",

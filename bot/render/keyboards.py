@@ -77,6 +77,7 @@ def back_to_menu(t: Translator) -> Keyboard:
     return [nav_row(t)]
 
 
-def language_button(t: Translator) -> Button:
-    """🌐 to the language picker: in the main menu, and where a resident may not read the bot's language."""
-    return ("🌐 " + t.gettext(LANGUAGE_WORD), encode("language"))
+def language_button(t: Translator, then: str = "") -> Button:
+    """🌐 to the language picker: in the main menu, and where a resident may not read the bot's language
+    (`then`: the poster's link whose entry follows the choice)."""
+    return ("🌐 " + t.gettext(LANGUAGE_WORD), encode("language", *([then] if then else [])))

@@ -34,7 +34,7 @@ from bot.content.models import (
 )
 from bot.i18n import LANGUAGE_NAMES, PDI, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, N_, same_language
-from bot.render.callback import Origin, encode, ref, with_origin
+from bot.render.callback import Origin, encode, parse_deep_link, ref, with_origin
 from bot.render.keyboards import Button, Screen, Way, arrow, in_reading_order, language_button, nav_row
 
 PAGE_SIZE = 6
@@ -544,6 +544,13 @@ def entries(catalogue: Catalogue, kind: str) -> Mapping[str, Any]:
         "topic": catalogue.topics,
         "faq": catalogue.faq,
     }.get(kind, {})
+
+
+def linked_entry(catalogue: Catalogue, payload: str) -> Hit | None:
+    """The entry a poster's link (`/start o_<offer>`) opens; None for another payload or an entry that is
+    gone."""
+    link = parse_deep_link(payload)
+    return link if link is not None and link[1] in entries(catalogue, link[0]) else None
 
 
 def entry_screen(

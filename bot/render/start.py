@@ -84,13 +84,19 @@ def rows_of(buttons: Sequence[Button], width: int) -> list[list[Button]]:
     return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
 
 
-def language_screen(t: Translator, languages: Iterable[str], lead: str | None = None) -> Screen:
+def language_screen(
+    t: Translator, languages: Iterable[str], lead: str | None = None, then: str = ""
+) -> Screen:
     """Every language in its own name, the resident's first and ticked (after the welcome, at the very
-    start)."""
+    start); `then`: the poster's link whose entry follows the choice."""
     question = t.html("Which language should I write in?")
     ordered = sorted(languages, key=lambda lang: lang != t.lang)
     buttons = [
-        (("✓ " if lang == t.lang else "") + LANGUAGE_NAMES[lang], encode("lang", lang)) for lang in ordered
+        (
+            ("✓ " if lang == t.lang else "") + LANGUAGE_NAMES[lang],
+            encode("lang", lang, *([then] if then else [])),
+        )
+        for lang in ordered
     ]
     return (f"{lead}\n\n{question}" if lead else question), rows_of(buttons, 2)
 

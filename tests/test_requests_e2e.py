@@ -100,6 +100,14 @@ async def test_request_round_trip_through_a_partner_group_with_a_corrected_reply
         await petra.tap(close, card)
         await deliver(bot)
         assert amal.last().message_id != before_closing  # she is told
+        # ... and, if she still needs help, finds the way to the partner again (the notice had no buttons).
+        closed, t = amal.last(), bot.services.i18n.translator("ar")
+        assert t.gettext("Do you still need help? Tap “Ask a person”.") in (closed.text or "")
+        assert closed.labels == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+        await amal.tap("🙋", closed)
+        partner = bot.services.content.catalogue.partners["bildungstraeger"].name["ar"]
+        assert str(partner) in (amal.last().text or "")  # a new request, to the same partner
+        await amal.tap("✖️")  # (not sent)
         assert card.labels == ["↩️ Wieder öffnen"]  # the other buttons are gone (REOPEN_DAYS)
         # A reply to the closed request is refused with an explanation in the group, not relayed.
         before = len(bot.telegram.bot_messages(amal.user_id))

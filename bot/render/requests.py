@@ -391,6 +391,14 @@ def status_notice(t: Translator, kind: str, number: str, partner: str) -> str:
     return "ℹ️ " + t.html(STATUS_NOTICES[kind], number=t.isolate(number), partner=t.isolate(partner))
 
 
+def closed_notice(t: Translator, number: str, partner: str, partner_id: str) -> Screen:
+    """The partner closed the request: said so, with the way on for a resident who still needs help (a new
+    request to the same partner) and the menu."""
+    more = t.html("Do you still need help? Tap “Ask a person”.")
+    ask = ("🙋 " + t.gettext("Ask a person"), encode("ask", f"p.{partner_id}"))
+    return f"{status_notice(t, 'closed', number, partner)}\n{more}", [[ask], nav_row(t)]
+
+
 def partner_answer(
     t: Translator, number: str, partner: str, staff: str | None, text: str | None, edited: bool
 ) -> str:

@@ -14,7 +14,7 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Copy, Destination
 from bot.render import partners as render
 from bot.render.keyboards import Keyboard
-from bot.render.requests import conversation_hint, status_notice
+from bot.render.requests import closed_notice, conversation_hint, status_notice
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel
@@ -273,6 +273,8 @@ async def tell_resident(
     t = ctx.t(request.language)
     partner = ctx.partner_name(request.partner_id, request.language)
     html, keyboard = status_notice(t, kind, request.number, partner), None
+    if kind == "closed":
+        html, keyboard = closed_notice(t, request.number, partner, request.partner_id)
     if conversation:
         hint, keyboard = conversation_hint(t, partner, request.id)
         html = f"{html}\n\n{hint}"

@@ -17,7 +17,7 @@ from bot.content.catalogue import Catalogue
 from bot.content.models import localized
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.render.requests import request_line
-from bot.render.screens import entries, faq_question
+from bot.render.screens import entries, entry_label
 from bot.residents import PersonalData, ThreadMessage
 from bot.storage.models.requests import RequestStatus
 
@@ -31,11 +31,8 @@ def _name(collection: Any, entry_id: str | None, t: Translator, field: str) -> s
 
 
 def _entry_title(catalogue: Catalogue, kind: str, entry_id: str, t: Translator) -> str:
-    """What a vote was about: the offer's, event's or partner's name, or the FAQ entry's first question."""
-    if kind == "faq":
-        entry = catalogue.faq.get(entry_id)
-        return (faq_question(t, entry) if entry is not None else "") or entry_id
-    return _name(entries(catalogue, kind), entry_id, t, "name" if kind == "partner" else "title")
+    """What a vote was about, labelled as its button is (its id if the content no longer has it)."""
+    return entry_label(t, catalogue, kind, entry_id) if entry_id in entries(catalogue, kind) else entry_id
 
 
 def _thread_line(t: Translator, message: ThreadMessage, partner: str) -> str:

@@ -250,3 +250,23 @@ async def test_arrows_point_the_way_an_arabic_reader_goes(bot: BotHarness) -> No
     await amal.tap("✋")
     await amal.send("/start")
     assert "◀️ " + t.gettext("Continue") in amal.last().labels
+
+
+def test_a_topic_without_entries_lists_the_districts_partners_as_partners_are_listed_everywhere() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bot.i18n import I18n
+    from bot.render.screens import topic_screen
+    from tests.harness import ROOT, shipped_words_only
+
+    shipped = shipped_words_only().catalogue
+    mitmachen = shipped.topics["mitmachen"].model_copy(update={"partners": ()})
+    # Nothing under "Mitmachen" any more (its offers and answers gone): the district's partners stand in.
+    catalogue = replace(shipped, topics={"mitmachen": mitmachen}, offers={}, events={}, faq={})
+    t = I18n(ROOT / "locales", default="de").translator("de")
+    now = datetime(2027, 3, 2, tzinfo=UTC)
+    pages = [topic_screen(t, catalogue, "mitmachen", "fredenberg", page, now)[1] for page in (0, 1)]
+    labels = [label for rows in pages for row in rows for label, data in row if data.startswith("partner:")]
+    assert "🏢 Quartiersmanagement Fredenberg" in labels  # with the 🏢 of every other list of partners
+    assert "🏢 Quartiersmanagement Ost- und Westsiedlung" not in labels  # not in her district

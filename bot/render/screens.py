@@ -75,9 +75,6 @@ class Writer:
         return f"\n\n<i>{note}</i>"
 
 
-ENTRY_KINDS = ("topic", "offer", "event", "partner", "faq")
-
-
 def resolve(catalogue: Catalogue, refs: Sequence[str]) -> list[Hit]:
     """The entries an origin's refs name that the content still has, in their order (a ref that two
     entries share names neither)."""
@@ -116,14 +113,13 @@ def person_button(t: Translator, origin: str) -> Button:
     return ("🙋 " + t.gettext("Ask a person"), encode("ask", origin))
 
 
-def person_and_menu(t: Translator, origin: str = "q", back: str | None = None) -> list[list[Button]]:
-    return [[person_button(t, origin)], nav_row(t, back)]
-
-
-def person_language_and_menu(t: Translator) -> list[list[Button]]:
-    """Under an answer that did not understand the question: a person, and 🌐 for a resident who wrote in
-    another language than the bot's (German on the phone, Arabic in the chat) and cannot read this one."""
-    return [[person_button(t, "q")], [language_button(t), *nav_row(t)]]
+def person_and_menu(
+    t: Translator, origin: str = "q", back: str | None = None, *, language: bool = False
+) -> list[list[Button]]:
+    """The way to a person, then the navigation row; with `language` (under an answer that did not
+    understand the question) 🌐 too, for a resident who wrote in another language than the bot's (German on
+    the phone, Arabic in the chat) and cannot read this one."""
+    return [[person_button(t, origin)], [*([language_button(t)] if language else []), *nav_row(t, back)]]
 
 
 def map_rows(t: Translator, catalogue: Catalogue, place_id: str | None) -> list[list[Button]]:
@@ -138,11 +134,13 @@ Hit = tuple[str, str]
 
 
 def hit_rows(
-    t: Translator, catalogue: Catalogue, hits: Sequence[Hit], came_from: Origin | None = None
+    t: Translator, catalogue: Catalogue, hits: Sequence[Hit], came_from: Origin | None = None, limit: int = 60
 ) -> list[list[Button]]:
-    """A button for each entry, on the screen `came_from` (where the entry's Back returns)."""
+    """A button for each entry, on the screen `came_from` (where the entry's Back returns), its label cut
+    after `limit` characters (Telegram's apps shorten long labels themselves; the cut only keeps runaway
+    titles in check)."""
     return [
-        [entry_button(shorten(entry_label(t, catalogue, kind, entry_id), 60), kind, entry_id, came_from)]
+        [entry_button(shorten(entry_label(t, catalogue, kind, entry_id), limit), kind, entry_id, came_from)]
         for kind, entry_id in hits
     ]
 
@@ -343,24 +341,17 @@ def topic_screen(
     main menu is the way back otherwise) and each page keep where it was opened from."""
     w = Writer(t)
     topic = catalogue.topics[topic_id]
-    # Telegram's apps shorten long labels themselves; the cut only keeps runaway titles in check.
-    items = [
-        (shorten(entry_label(t, catalogue, kind, entry_id), 90), kind, entry_id)
-        for kind, entry_id in topic_entries(catalogue, topic_id, district, now)
+    # A topic without entries lists the district's partners.
+    hits = topic_entries(catalogue, topic_id, district, now) or [
+        ("partner", pid) for pid, partner in catalogue.partners.items() if partner.serves_district(district)
     ]
-    if not items:  # a topic without entries lists the district's partners
-        items = [
-            (shorten(w.plain(partner.name), 90), "partner", pid)
-            for pid, partner in catalogue.partners.items()
-            if partner.serves_district(district)
-        ]
-    pages = max(1, -(-len(items) // PAGE_SIZE))
+    pages = max(1, -(-len(hits) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     here = Origin.of("topic", [("topic", topic_id)], page)
-    shown = [entry_button(*item, here) for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
+    shown = hit_rows(t, catalogue, hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], here, limit=90)
     title = f"{topic.icon or ''} <b>{w.text(topic.title)}</b>".strip()
     lines = [title, ""]
-    if items:
+    if hits:
         lines.append(t.html("Choose what interests you:"))
     else:
         lines.append(t.html("There is nothing here at the moment. You can ask a person."))
@@ -375,7 +366,7 @@ def topic_screen(
             if 0 <= target < pages
         ],
     )
-    rows = [[item] for item in shown] + ([paging] if paging else [])
+    rows = shown + ([paging] if paging else [])
     rows += person_and_menu(t, f"t.{topic_id}", back_data(catalogue, came_from))
     return "\n".join(lines) + w.footer(), rows
 
@@ -535,15 +526,19 @@ def availability_lines(w: Writer, entry: Emergency) -> list[str]:
     return ["🕐 " + " · ".join(parts)] if parts else []
 
 
+ENTRY_KINDS = {
+    "offer": "offers",
+    "event": "events",
+    "partner": "partners",
+    "topic": "topics",
+    "faq": "faq",
+}
+"""The kinds of entry a button, a deep link, a search hit or a vote names: where the catalogue has them."""
+
+
 def entries(catalogue: Catalogue, kind: str) -> Mapping[str, Any]:
-    """The entries of a kind that a button, a deep link, a search hit or a vote names (none for any other)."""
-    return {
-        "offer": catalogue.offers,
-        "event": catalogue.events,
-        "partner": catalogue.partners,
-        "topic": catalogue.topics,
-        "faq": catalogue.faq,
-    }.get(kind, {})
+    """The entries of a kind (none for any other)."""
+    return getattr(catalogue, ENTRY_KINDS[kind]) if kind in ENTRY_KINDS else {}
 
 
 def linked_entry(catalogue: Catalogue, payload: str) -> Hit | None:
@@ -606,7 +601,7 @@ def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]
     """“Is it one of these?”: the search's best entries (Back from each returns here)."""
     return t.html("I am not sure what you mean. Is it one of these?"), [
         *hit_rows(t, catalogue, hits, Origin.of("alternatives", hits)),
-        *person_language_and_menu(t),
+        *person_and_menu(t, language=True),
     ]
 
 
@@ -617,7 +612,7 @@ def unknown_screen(t: Translator) -> Screen:
     offer = t.html(
         "A person from the neighbourhood team can help. Tap “Ask a person” and I will pass your question on."
     )
-    return f"{head}\n\n{offer}", person_language_and_menu(t)
+    return f"{head}\n\n{offer}", person_and_menu(t, language=True)
 
 
 def not_found_screen(t: Translator, reason: str | None) -> Screen:
@@ -629,7 +624,7 @@ def not_found_screen(t: Translator, reason: str | None) -> Screen:
         text = t.html(
             "Please write your question in a few words, for example “German course with childcare”."
         )
-    return text, person_language_and_menu(t)
+    return text, person_and_menu(t, language=True)
 
 
 def not_helpful_screen(t: Translator) -> Screen:

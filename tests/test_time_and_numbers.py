@@ -4,6 +4,7 @@ each emergency number with its own availability, numbers kept in order inside Ar
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -127,3 +128,30 @@ def test_a_partners_latin_name_is_isolated_wherever_arabic_says_it_was_passed_on
     said = reply_outcome(t, "ok", "SOS-Mütterzentrum", None) or ""
     assert f"{FSI}SOS-Mütterzentrum{PDI}" in said
     assert said == passed_on(t, "SOS-Mütterzentrum", 1)[0]  # the same sentence in the conversation
+
+
+@pytest.mark.parametrize(
+    ("lang", "dated", "weekly"),
+    [
+        ("de", "🗓 09.03.2027, 18:00–20:00 Uhr", "🗓 Dienstag, 09:00–11:30 Uhr"),
+        ("ar", "🗓 09\u200f/03\u200f/2027، 6:00 م–8:00 م", "🗓 الثلاثاء، 9:00 ص–11:30 ص"),
+    ],
+)
+def test_an_offers_dated_sessions_read_like_its_weekly_times(lang: str, dated: str, weekly: str) -> None:
+    from datetime import date
+
+    from bot.content.models import Session
+    from bot.render.screens import offer_screen
+    from tests.harness import shipped_words_only
+
+    shipped = shipped_words_only().catalogue
+    course = shipped.offers["deutschkurs-frauen"]
+    evening = Session(date=date(2027, 3, 9), start="18:00", end="20:00")
+    schedule = course.schedule.model_copy(update={"sessions": (evening,)})  # type: ignore[union-attr]
+    offers = {"deutschkurs-frauen": course.model_copy(update={"schedule": schedule})}
+    catalogue = replace(shipped, offers=offers)
+    t = shared_i18n(ROOT / "locales", "de").translator(lang)
+    now = datetime(2027, 3, 2, 10, tzinfo=BERLIN)
+    text, _keyboard = offer_screen(t, catalogue, "deutschkurs-frauen", now)
+    lines = text.replace(FSI, "").replace(PDI, "").splitlines()
+    assert dated in lines and weekly in lines, lines

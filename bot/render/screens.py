@@ -166,14 +166,12 @@ def shorten(label: str, limit: int) -> str:
 # --- helpers for times and places ---------------------------------------------------------------------
 
 
-def slot_line(t: Translator, day: str, start: Any, end: Any) -> str:
-    """'Tuesday, 09:00–11:30' in the resident's language."""
-    return t.html(
-        "{weekday}, {start}–{end}",
-        weekday=t.weekday(WEEKDAYS.index(day)),
-        start=t.format_time(start),
-        end=t.format_time(end),
-    )
+def slot_line(t: Translator, day: str | date, start: Any, end: Any) -> str:
+    """'Tuesday, 09:00–11:30' (`day` a key of `WEEKDAYS`) or '2 Mar 2027, 09:00–11:30' (a date) in the
+    resident's language."""
+    name = t.format_date(day, "medium") if isinstance(day, date) else t.weekday(WEEKDAYS.index(day))
+    # Translators: {day} is a weekday ("Tuesday") or a date ("2 Mar 2027")
+    return t.html("{day}, {start}–{end}", day=name, start=t.format_time(start), end=t.format_time(end))
 
 
 UPCOMING_HOLIDAY_DAYS = 14
@@ -377,16 +375,7 @@ def schedule_lines(w: Writer, offer: Offer, today: date) -> list[str]:
     if schedule is None:
         return []
     upcoming = sorted((s for s in schedule.sessions if s.date >= today), key=lambda s: (s.date, s.start))
-    lines = [
-        "🗓 "
-        + t.html(
-            "{date}, {start}–{end}",
-            date=t.format_date(session.date, "medium"),
-            start=t.format_time(session.start),
-            end=t.format_time(session.end),
-        )
-        for session in upcoming[:3]
-    ]
+    lines = ["🗓 " + slot_line(t, session.date, session.start, session.end) for session in upcoming[:3]]
     lines += ["🗓 " + slot_line(t, slot.day, slot.start, slot.end) for slot in schedule.weekly]
     if schedule.starts and schedule.starts > today:
         lines.append(t.html("Starts on {date}", date=t.format_date(schedule.starts, "medium")))

@@ -102,12 +102,6 @@ def back_data(catalogue: Catalogue, came_from: Origin | None, topics: Sequence[s
     return encode("topic", topics[0], 0) if topics else None
 
 
-def entry_button(label: str, kind: str, entry_id: str, came_from: Origin | None) -> Button:
-    """The button that opens an entry from the screen `came_from` (a topic opens on its first page)."""
-    args = (entry_id, 0) if kind == "topic" else (entry_id,)
-    return (label, with_origin(kind, *args, origin=came_from))
-
-
 def person_button(t: Translator, origin: str) -> Button:
     """The way to a person, on every screen that may not answer everything."""
     return ("🙋 " + t.gettext("Ask a person"), encode("ask", origin))
@@ -136,13 +130,15 @@ Hit = tuple[str, str]
 def hit_rows(
     t: Translator, catalogue: Catalogue, hits: Sequence[Hit], came_from: Origin | None = None, limit: int = 60
 ) -> list[list[Button]]:
-    """A button for each entry, on the screen `came_from` (where the entry's Back returns), its label cut
-    after `limit` characters (Telegram's apps shorten long labels themselves; the cut only keeps runaway
-    titles in check)."""
-    return [
-        [entry_button(shorten(entry_label(t, catalogue, kind, entry_id), limit), kind, entry_id, came_from)]
-        for kind, entry_id in hits
-    ]
+    """A button for each entry (a topic opens on its first page), on the screen `came_from` (where the
+    entry's Back returns), its label cut after `limit` characters (Telegram's apps shorten long labels
+    themselves; the cut only keeps runaway titles in check)."""
+    rows = []
+    for kind, entry_id in hits:
+        args = (entry_id, 0) if kind == "topic" else (entry_id,)
+        label = shorten(entry_label(t, catalogue, kind, entry_id), limit)
+        rows.append([(label, with_origin(kind, *args, origin=came_from))])
+    return rows
 
 
 _ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068")

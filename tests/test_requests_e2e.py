@@ -133,6 +133,7 @@ async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_p
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
         card = bot.telegram.bot_messages(GROUP)[0]
+        close = card.flat_buttons[1]["callback_data"]
         petra = bot.partner("Petra", GROUP)
         await petra.tap(3, card)  # hand over
         choices = bot.telegram.bot_messages(GROUP)[-1]
@@ -149,10 +150,12 @@ async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_p
         await deliver(bot)
         qm_group = -1_000_000_000_001
         assert len(bot.telegram.bot_messages(qm_group)) == 1  # the card, now at the Quartiersmanagement
+        assert card.labels == []  # the old card offers nothing that could only fail
         resident_messages = len(bot.telegram.bot_messages(amal.user_id))
-        await petra.tap(2, card)  # "close" on the old card
+        await petra.press(close, card)  # "close" on a copy of the old card that kept its buttons
         await deliver(bot)
-        assert bot.telegram.answered_callbacks[-1].get("text")
+        elsewhere = "Diese Anfrage gehört zu einer anderen Organisation."
+        assert bot.telegram.answered_callbacks[-1].get("text") == elsewhere
         statuses = bot.telegram.bot_messages(amal.user_id)[resident_messages:]
         assert statuses == []
 
@@ -601,6 +604,27 @@ async def test_every_copy_of_an_escalated_card_shows_what_became_of_the_request(
 
         await bot.partner("Quentin", QM_GROUP).tap("Abschließen", copy)
         assert card.labels == copy.labels == ["↩️ Wieder öffnen"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_request_reopened_by_its_partner_leaves_the_quartiersmanagements_copy_without_buttons(  # type: ignore[no-untyped-def]
+    bot_factory, tmp_path: Path
+) -> None:
+    """Reopened, the escalated request is its partner's alone again: the partner's card offers Close / Hand
+    over, and the copy at the Quartiersmanagement keeps no "Reopen", which could only answer that the
+    request belongs to another organisation."""
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        petra = bot.partner("Petra", GROUP)
+        await petra.tap("Abschließen", card)
+        assert card.labels == copy.labels == ["↩️ Wieder öffnen"]
+
+        await petra.tap("Wieder öffnen", card)
+        assert bot.telegram.answered_callbacks[-1].get("text") == "Erledigt."
+        assert any("Abschließen" in label for label in card.labels)
+        assert copy.labels == []
 
 
 async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

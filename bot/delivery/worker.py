@@ -329,7 +329,8 @@ class DeliveryWorker:
         reply_to = payload.get("reply_to_message_id")
         if reply_to is None and payload.get("reply_to_card") is not None:
             async with self.database.sessions() as session:
-                reply_to = await store.card_message_id(session, int(payload["reply_to_card"]), chat_id)
+                cards = await store.request_cards(session, int(payload["reply_to_card"]))
+                reply_to = cards.get(chat_id)
         reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
         markup = outbox.markup(payload.get("keyboard"))
         parts = _parts(row.method, payload)

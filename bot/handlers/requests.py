@@ -36,6 +36,7 @@ from bot.i18n import Translator
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import Callback
+from bot.render.keyboards import Keyboard
 from bot.render.start import phone_not_shared
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
@@ -407,12 +408,13 @@ async def handover_answer(update: Update, context: Context) -> None:
         return
     query, user, callback, request_id = pressed
     agreed = callback.arg(0) == "yes"
-    outcome, partner = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
+    outcome, partner, stale = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
     if outcome is not Outcome.OK:
         await answer_query(query, render.toast(context.t, "unchanged"))
         return
     await answer_query(query)
     await edit_buttons(query.message, None)
+    await remove_card_buttons(context, stale)
     if not agreed:
         await show(update, context, render.handover_kept(context.t, partner), new_message=True)
 
@@ -475,10 +477,14 @@ async def rewrite_card(
 ) -> None:
     """A card of the request (the pressed one or a copy in another group) after `action`: closed, it keeps
     one button, reopen (within REOPEN_DAYS; later the tap says so); taken on, it says who took it on and
-    offers no "Take on". Where its text cannot be rebuilt (unknown, or too long with the line) only the
-    buttons change. Best effort: a button left on a copy answers what became of the request."""
+    offers no "Take on"; in a group that may no longer act on the request, it keeps no button. Where its
+    text cannot be rebuilt (unknown, or too long with the line) only the buttons change. Best effort: a
+    button left on a copy answers what became of the request."""
     chat_id, message_id = card.chat_id, card.message_id
-    if action == "close":
+    keyboard: Keyboard | None
+    if not card.acts:
+        keyboard = None
+    elif action == "close":
         keyboard = partner_render.reopen_keyboard(pt, request_id)
     else:
         keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)

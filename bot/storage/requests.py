@@ -170,18 +170,16 @@ async def add_thread_link(
     )
 
 
-async def card_message_id(session: AsyncSession, request_id: int, chat_id: int) -> int | None:
-    """The latest request card of `request_id` posted in `chat_id` (a hand-over back posts a new one)."""
-    return await session.scalar(
-        select(ThreadLink.message_id)
-        .where(
-            ThreadLink.request_id == request_id,
-            ThreadLink.chat_id == chat_id,
-            ThreadLink.role == LinkRole.CARD,
-        )
-        .order_by(ThreadLink.created_at.desc(), ThreadLink.message_id.desc())
-        .limit(1)
+async def request_cards(session: AsyncSession, request_id: int) -> dict[int, int]:
+    """The latest request card of `request_id` in each chat it was posted in, chat id → message id (a
+    hand-over back posts a new one; of a card in several parts, the last, which holds its buttons)."""
+    links = await session.execute(
+        select(ThreadLink.chat_id, ThreadLink.message_id)
+        .where(ThreadLink.request_id == request_id, ThreadLink.role == LinkRole.CARD)
+        .order_by(ThreadLink.created_at, ThreadLink.message_id)
     )
+    # A later card of a chat replaces an earlier one.
+    return {chat_id: message_id for chat_id, message_id in links}
 
 
 async def remember_deleted(session: AsyncSession, resident_id: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -20,12 +20,13 @@ from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models import Resident
-from bot.storage.models.requests import LinkRole
+from bot.storage.models.requests import LinkRole, Request
 from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage, ResidentMessage
+from bot.tickets.routing import partner_chat_ids
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -47,11 +48,14 @@ class Relayed:
 
 @dataclass(frozen=True)
 class CardCopy:
-    """A card of the request in a partner group: where it is, and after a take on its HTML as sent (None
-    if unknown)."""
+    """A card of the request in a partner group: where it is, whether that group may still act on the
+    request (a copy at the Quartiersmanagement once the request is no longer escalated, or the old partner's
+    after a hand-over, may not: its buttons could only fail), and after a take on its HTML as sent (None if
+    unknown)."""
 
     chat_id: int
     message_id: int
+    acts: bool = True
     html: str | None = None
 
 
@@ -63,8 +67,21 @@ class CardAction:
     taken: bool = False  # someone has taken the request on: the card no longer offers "Take on"
     staff: str | None = None  # who took it on, where cards may name staff (SHOW_STAFF_NAMES)
     # After a take on, close or reopen: every card to show it, the pressed one first, then the request's
-    # cards in the other groups that may act on it (an escalated request's copy at the catch-all).
+    # cards in the other groups that had one (an escalated request's copy at the catch-all).
     cards: Sequence[CardCopy] = ()
+
+
+async def _copies(
+    session: AsyncSession, ctx: TicketContext, request: Request, pressed: tuple[int, int] | None = None
+) -> list[CardCopy]:
+    """Every card of `request` in a partner group, the `pressed` one (chat id, message id) first."""
+    acting = await partner_chat_ids(session, ctx, request)
+    first = [pressed] if pressed is not None else []
+    found = (await store.request_cards(session, request.id)).items()
+    return [
+        CardCopy(chat, message, chat in acting)
+        for chat, message in first + [c for c in found if c not in first]
+    ]
 
 
 def _relayed(ctx: TicketContext, result: Result) -> Relayed:
@@ -242,7 +259,7 @@ class RequestDesk:
             result = await intake.withdraw(session, ctx, resident_id=resident_id, request_id=request_id)
             if not result.ok or result.request is None:
                 return None
-            return await partners.cards_in_groups(session, ctx, result.request)
+            return list((await store.request_cards(session, result.request.id)).items())
 
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
         """The number of the resident's request `request_id` while it is open, else None."""
@@ -297,23 +314,35 @@ class RequestDesk:
                 )
             request = result.request
             cards = []
+            pressed = (chat_id, card_message_id) if card_message_id is not None else None
             if act is not None and result.ok and request is not None:
-                pressed = [(chat_id, card_message_id)] if card_message_id is not None else []
-                others = await partners.cards_in_groups(session, ctx, request)
-                for chat, message in pressed + [card for card in others if card not in pressed]:
-                    html = await store.sent_card_html(session, chat, message) if action == "take" else None
-                    cards.append(CardCopy(chat, message, html))
+                for copy in await _copies(session, ctx, request, pressed):
+                    if action == "take" and copy.acts:
+                        copy = replace(
+                            copy, html=await store.sent_card_html(session, copy.chat_id, copy.message_id)
+                        )
+                    cards.append(copy)
             taken_by = request.taken_by if request is not None else None
         staff = taken_by if ctx.show_staff_names else None
         return CardAction(result.outcome, taken_by is not None, staff, cards)
 
-    async def answer_hand_over(self, resident_id: int, request_id: int, agreed: bool) -> tuple[Outcome, str]:
-        """The resident's yes or no to a proposed hand-over; the outcome and the (current) partner's name."""
-        result = await self._write(
-            partners.answer_hand_over, resident_id=resident_id, request_id=request_id, agreed=agreed
-        )
-        request, ctx = result.request, self._context()
-        return result.outcome, ctx.partner_name(request.partner_id, request.language) if request else ""
+    async def answer_hand_over(
+        self, resident_id: int, request_id: int, agreed: bool
+    ) -> tuple[Outcome, str, list[tuple[int, int]]]:
+        """The resident's yes or no to a proposed hand-over; the outcome, the (current) partner's name and
+        the cards (chat id, message id) in groups that may no longer act on the request (the old partner's
+        after a yes), whose buttons could only fail."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            result = await partners.answer_hand_over(
+                session, ctx, resident_id=resident_id, request_id=request_id, agreed=agreed
+            )
+            request = result.request
+            if request is None:
+                return result.outcome, "", []
+            copies = await _copies(session, ctx, request)
+        stale = [(copy.chat_id, copy.message_id) for copy in copies if not copy.acts]
+        return result.outcome, ctx.partner_name(request.partner_id, request.language), stale
 
     async def handover_choices(
         self, request_id: int, *, chat_id: int, card_message_id: int | None = None

@@ -162,7 +162,7 @@ async def enqueue_partner(
         return
     card = None
     if gone and dest.channel is Channel.TELEGRAM:
-        card = await store.card_message_id(session, request.id, int(dest.target))
+        card = (await store.request_cards(session, request.id)).get(int(dest.target))
         if card is None:
             return  # the card is not out yet: it goes with the resident's data
     elif gone and not await store.reached_partner(session, request):

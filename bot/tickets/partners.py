@@ -84,30 +84,18 @@ async def _gone(session: AsyncSession, request_id: int, chat_id: int | None) -> 
     return Result(Outcome.NOT_FOUND)
 
 
-async def cards_in_groups(
-    session: AsyncSession, ctx: TicketContext, request: Request
-) -> list[tuple[int, int]]:
-    """(chat id, message id) of the request's latest card in each group that may act on it."""
-    cards = []
-    for chat_id in sorted(await partner_chat_ids(session, ctx, request)):
-        message_id = await store.card_message_id(session, request.id, chat_id)
-        if message_id is not None:
-            cards.append((chat_id, message_id))
-    return cards
-
-
 async def resident_deleted(
     session: AsyncSession, ctx: TicketContext, resident_id: int
 ) -> list[tuple[int, int]]:
     """/delete, in its transaction before the resident's rows go: the partner chats remember which of their
     messages belonged to the resident's requests (a reply or a button there learns what happened), and the
-    partner of each open request is told in its thread. The open requests' cards (chat id, message id),
-    whose buttons have nothing left to do."""
+    partner of each open request is told in its thread. The open requests' cards (chat id, message id) in
+    every group that had one, whose buttons have nothing left to do."""
     await store.remember_deleted(session, resident_id)
-    cards = []
+    cards: list[tuple[int, int]] = []
     for request in await store.list_open_requests(session, resident_id):
         await note_in_thread(session, ctx, request, "deleted", gone=True)
-        cards += await cards_in_groups(session, ctx, request)
+        cards += (await store.request_cards(session, request.id)).items()
     return cards
 
 

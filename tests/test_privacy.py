@@ -4,9 +4,11 @@ asked. And what a partner learns of a request whose resident used /delete: that 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -367,6 +369,46 @@ async def test_a_deleted_requests_card_never_acts_on_another_residents_request(b
     assert bobs is not None
     assert (bobs.status, bobs.taken_by, bobs.handover_to) == (RequestStatus.OPEN, None, None)
     assert len(bot.telegram.bot_messages(bob.chat)) == bob_saw  # Bob was told nothing
+
+
+@pytest.mark.parametrize("gone_by", ["/delete", "withdrawal"])
+async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_buttons(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch, gone_by: str
+) -> None:
+    """/delete and a withdrawal take the buttons off the cards they know; a card still on its way (sent,
+    its message id not yet recorded) loses them once it has arrived: Take on / Close / Hand over under a
+    request that no longer exists could only fail."""
+    olga = bot.resident("Olga", lang="ru")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    sending, arrived = asyncio.Event(), asyncio.Event()
+    request = bot.telegram.do_request
+
+    async def card_held_on_its_way(url: str, method: str, request_data: Any, *timeouts: Any) -> Any:
+        answer = await request(url, method, request_data, *timeouts)
+        if url.endswith("/sendMessage") and int(request_data.parameters["chat_id"]) == QM_GROUP:
+            sending.set()  # in the group now; the worker has not heard back yet
+            await arrived.wait()
+        return answer
+
+    monkeypatch.setattr(bot.telegram, "do_request", card_held_on_its_way)
+    delivering = asyncio.create_task(deliver(bot))
+    await sending.wait()
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    assert "Übernehmen" in " ".join(card.labels)
+    if gone_by == "/delete":
+        await olga.send("/delete")
+        await olga.tap(1)
+    else:
+        await olga.send("/requests")
+        await olga.tap("🗑")
+        await olga.tap("🗑")  # yes, withdraw
+    arrived.set()
+    await delivering
+    await deliver(bot)
+    assert card.labels == []
+    if gone_by == "withdrawal":  # the thread note follows the card and says why
+        assert "zurückgezogen" in (bot.telegram.bot_messages(QM_GROUP)[-1].text or "")
 
 
 async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:

@@ -45,7 +45,7 @@ from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage, OutboxStatus
-from bot.storage.models.requests import LinkRole, Request
+from bot.storage.models.requests import LinkRole, Request, RequestStatus
 from bot.transport import ChatPacer, backoff, retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -313,7 +313,14 @@ class DeliveryWorker:
             # Urgent: until this commits, a kill sends the message again (on SQLite it goes before the
             # inbox's and the handlers' writes waiting for the one writer).
             async with self.database.transaction(urgent=True) as session:
-                await self._record_sent(session, row, message_ids)
+                orphaned = await self._record_sent(session, row, message_ids)
+            if orphaned:  # after the commit: no network call while a transaction is open
+                try:
+                    await self.bot.edit_message_reply_markup(
+                        int(row.target), message_ids[-1], reply_markup=None
+                    )
+                except TelegramError as exc:
+                    logger.info("card of outbox %s keeps its buttons: %s", row.id, exc)
 
     async def _send(self, row: OutboxMessage, sent: list[int]) -> None:
         """Send `row`, adding the id of every message that went out to `sent` (none for an e-mail)."""
@@ -354,18 +361,25 @@ class DeliveryWorker:
 
     # --- results ------------------------------------------------------------------------------------------
 
-    async def _record_sent(self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]) -> None:
+    async def _record_sent(self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]) -> bool:
+        """Record `row` as sent. True if it was a request card whose request went while it was on its way
+        (/delete, which left the row but unset its request, or a withdrawal): /delete and the withdrawal took
+        the buttons off the cards they knew, and this one's buttons have nothing left to do either."""
         db_row = await session.get(OutboxMessage, row.id)
         if db_row is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
             logger.info("outbox %s vanished while being sent", row.id)
-            return
+            return False
         db_row.status = OutboxStatus.SENT
         db_row.attempts += 1
         db_row.sent_at = self.clock()
         db_row.result_message_id = message_ids[-1] if message_ids else None
         db_row.last_error = None
         await self._link(session, db_row, message_ids)
+        if db_row.link_role != LinkRole.CARD or not message_ids:
+            return False
+        request = await session.get(Request, db_row.request_id) if db_row.request_id is not None else None
+        return request is None or request.status is RequestStatus.CANCELLED
 
     async def _link(self, session: AsyncSession, db_row: OutboxMessage, message_ids: list[int]) -> None:
         """Map the sent messages (every part of a long one) to the request: a reply to any of them counts."""

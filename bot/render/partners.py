@@ -210,7 +210,6 @@ THREAD_NOTES = {
         "The resident deleted their data: request {number} is closed and no longer exists. Nothing written "
         "here reaches them any more."
     ),
-    "handed_over": N_("Request {number} was handed over to {partner}."),
     "reopened": N_("{name} reopened request {number}."),
     "reopened_by_resident": N_("The resident reopened request {number}."),
     "handover_asked": N_(

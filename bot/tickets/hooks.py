@@ -69,9 +69,7 @@ class TicketDeliveryHooks:
             and row.partner_id != catch_all
         ):
             note = render.undeliverable_note(pt, partner)
-            result = await hand_over(
-                session, ctx, request_id=request.id, to_partner=catch_all, chat_id=None, note=note
-            )
+            result = await hand_over(session, ctx, request_id=request.id, to_partner=catch_all, note=note)
             if result.outcome is Outcome.OK:
                 rerouted_to = ctx.partner_name(catch_all)
         await notify_admin(

@@ -46,42 +46,31 @@ async def _actionable(
     session: AsyncSession,
     ctx: TicketContext,
     request_id: int,
-    chat_id: int | None,
+    chat_id: int,
     card_message_id: int | None,
-    if_final: Outcome,
+    if_final: Outcome | None,
 ) -> Request | Result:
     """The request a button under message `card_message_id` in partner chat `chat_id` acts on, or the Result
     that refuses it: deleted by its resident, unknown, pressed in another partner's chat, withdrawn by its
-    resident, or already final (`if_final`). Without a chat (the bot itself re-routes) there is no chat to
-    check."""
-    if await _card_deleted(session, chat_id, card_message_id):
+    resident, or already final (`if_final`; None: a final request is what the button acts on)."""
+    # Asked before the request's id is looked up: a later request may carry the same id (SQLite reuses the
+    # highest id once it is deleted).
+    if card_message_id is not None and await store.deleted_request_number(
+        session, chat_id, message_id=card_message_id
+    ):
         return Result(Outcome.DELETED)
     request = await session.get(Request, request_id)
     if request is None:
-        return await _gone(session, request_id, chat_id)
-    if chat_id is not None and chat_id not in await partner_chat_ids(session, ctx, request):
+        # Its resident deleted their data (the chat had its card), or there never was one there.
+        deleted = await store.deleted_request_number(session, chat_id, request_id=request_id)
+        return Result(Outcome.DELETED if deleted else Outcome.NOT_FOUND)
+    if chat_id not in await partner_chat_ids(session, ctx, request):
         return Result(Outcome.WRONG_CHAT, request)
-    if request.status is RequestStatus.CANCELLED and chat_id is not None:
+    if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)
-    if request.status.is_final:
+    if if_final is not None and request.status.is_final:
         return Result(if_final, request)
     return request
-
-
-async def _card_deleted(session: AsyncSession, chat_id: int | None, card_message_id: int | None) -> bool:
-    """Whether the pressed message belonged to a request its resident deleted. Asked before the request's id
-    is looked up: a later request may carry the same id (SQLite reuses the highest id once it is deleted)."""
-    if chat_id is None or card_message_id is None:
-        return False
-    return await store.deleted_request_number(session, chat_id, message_id=card_message_id) is not None
-
-
-async def _gone(session: AsyncSession, request_id: int, chat_id: int | None) -> Result:
-    """Why a button in chat `chat_id` finds no request `request_id`: its resident deleted their data (the
-    chat had its card), or there never was one there."""
-    if chat_id is not None and await store.deleted_request_number(session, chat_id, request_id=request_id):
-        return Result(Outcome.DELETED)
-    return Result(Outcome.NOT_FOUND)
 
 
 async def resident_deleted(
@@ -162,21 +151,16 @@ async def close(
 
 
 async def hand_over(
-    session: AsyncSession,
-    ctx: TicketContext,
-    *,
-    request_id: int,
-    to_partner: str,
-    chat_id: int | None,
-    note: str | None = None,
+    session: AsyncSession, ctx: TicketContext, *, request_id: int, to_partner: str, note: str | None = None
 ) -> Result:
-    """Give the request to another partner: new card there, a note in the old thread, the resident told.
-
-    `chat_id` is the group the button was pressed in; None when the system re-routes (undeliverable).
-    """
-    request = await _actionable(session, ctx, request_id, chat_id, None, if_final=Outcome.CLOSED)
-    if isinstance(request, Result):
-        return request
+    """Give the request to another partner: new card there, the resident told. Never a button's doing: the
+    resident agreed (`answer_hand_over`, which notes it in the old thread), or the bot re-routes a request
+    its partner cannot receive (`note`: why, on the new card)."""
+    request = await session.get(Request, request_id)
+    if request is None:
+        return Result(Outcome.NOT_FOUND)
+    if request.status.is_final:
+        return Result(Outcome.CLOSED, request)
     if to_partner == request.partner_id:
         return Result(Outcome.ALREADY, request)
     dest = await partner_destination(session, ctx, to_partner)
@@ -199,9 +183,6 @@ async def hand_over(
     )
     if not won:
         return Result(Outcome.CLOSED, request)
-    if chat_id is not None:
-        new_name = ctx.partner_name(to_partner)
-        await note_in_thread(session, ctx, request, "handed_over", partner=new_name, partner_id=old_partner)
     await enqueue_card(
         session,
         ctx,
@@ -274,7 +255,7 @@ async def answer_hand_over(
         await note_in_thread(session, ctx, request, "handover_declined", partner=new_name)
         return Result(Outcome.OK, request)
     old_partner = request.partner_id
-    result = await hand_over(session, ctx, request_id=request.id, to_partner=to_partner, chat_id=None)
+    result = await hand_over(session, ctx, request_id=request.id, to_partner=to_partner)
     if result.ok:
         await note_in_thread(
             session, ctx, request, "handover_agreed", partner=new_name, partner_id=old_partner
@@ -304,17 +285,15 @@ async def reopen(
     """Open a closed request again: by its partner (the button under card `card_message_id` in `chat_id`) or
     by its resident (`resident_id`). The other side is told; the resident's next messages go to it
     (conversation)."""
-    if resident_id is None and await _card_deleted(session, chat_id, card_message_id):
-        return Result(Outcome.DELETED)
-    request = await session.get(Request, request_id)
-    if request is None and resident_id is None:
-        return await _gone(session, request_id, chat_id)
-    if request is None or (resident_id is not None and request.resident_id != resident_id):
-        return Result(Outcome.NOT_FOUND)
-    if resident_id is None and (
-        chat_id is None or chat_id not in await partner_chat_ids(session, ctx, request)
-    ):
-        return Result(Outcome.WRONG_CHAT, request)
+    request: Request | Result | None
+    if chat_id is not None:
+        request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=None)
+        if isinstance(request, Result):
+            return request
+    else:
+        request = await session.get(Request, request_id)
+        if request is None or request.resident_id != resident_id:
+            return Result(Outcome.NOT_FOUND)
     if not request.status.is_final:
         return Result(Outcome.ALREADY, request)
     if not reopenable(ctx, request):
@@ -332,7 +311,7 @@ async def reopen(
     ):
         return Result(Outcome.ALREADY, request)
     await open_for(session, request)
-    if resident_id is None:
+    if chat_id is not None:
         await note_in_thread(session, ctx, request, "reopened", name=staff_name or "—")
         await tell_resident(session, ctx, request, "reopened", conversation=True)
     else:

@@ -231,8 +231,12 @@ async def test_hand_over_sends_a_new_card_and_tells_everyone(database: Database,
     async with database.transaction() as session:
         targets = await partners.handover_choices(session, ctx, request.id, PARTNER_CHAT)
         assert [pid for pid, _ in targets] == ["beratung", "familie", "qm"]
-        result = await partners.hand_over(
+        asked = await partners.propose_hand_over(
             session, ctx, request_id=request.id, to_partner="familie", chat_id=PARTNER_CHAT
+        )
+        assert asked.outcome is Outcome.OK
+        result = await partners.answer_hand_over(
+            session, ctx, resident_id=RESIDENT, request_id=request.id, agreed=True
         )
     assert result.outcome is Outcome.OK
     await drain(worker)

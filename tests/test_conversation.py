@@ -164,6 +164,37 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
 
 
+@pytest.mark.parametrize(("lang", "typed"), [("de", "Menü"), ("ar", "القائمة"), ("tr", "Menü")])
+async def test_the_menus_label_typed_in_a_conversation_shows_the_menu_and_the_conversation_goes_on(
+    bot: BotHarness, lang: str, typed: str
+) -> None:
+    """She typed what the menu button says: the menu, not a message for the partner. On top of it, that her
+    messages still go to the partner (⏹ End); her next message does."""
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Gerne! Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)
+    await deliver(bot)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+
+    await ayse.send(typed)
+    await deliver(bot)
+    menu = ayse.last()
+    partner = t.isolate(bot.services.content.catalogue.partners["sos-muetterzentrum"].name[lang])
+    goes_on = t.html("Just write here: your messages go to {partner} until you tap “End”.", partner=partner)
+    assert (menu.text or "").startswith(f"↩️ {goes_on}\n\n")
+    question = t.html("What can I help you with? Choose a topic or just write your question.")
+    assert question in (menu.text or "")
+    assert menu.labels[0] == "⏹ " + t.gettext("End") and "🆘 " + t.gettext("Emergency") in menu.labels
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing reached the partner
+
+    await ayse.send("Ja, passt gut, danke!")
+    await deliver(bot)
+    assert t.html("Passed on to {partner}.", partner=partner) == screen(ayse)
+    assert "Ja, passt gut, danke!" in group_texts(bot, MUETTERZENTRUM)[-1]
+
+
 async def test_danger_told_in_a_conversation_reaches_the_partner_even_beyond_the_flood_limit(
     bot: BotHarness,
 ) -> None:

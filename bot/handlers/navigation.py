@@ -8,12 +8,17 @@ from bot.handlers.common import answer_query, show
 from bot.handlers.context import Context
 from bot.render import start as screens
 from bot.render.keyboards import Screen
-from bot.render.requests import with_parked_notice
+from bot.render.requests import with_conversation_notice, with_parked_notice
 
 
 async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
-    """The main menu: topics of the resident's district plus ask, language and emergency."""
+    """The main menu: topics of the resident's district plus ask, language and emergency; while a partner
+    is in the conversation, that her messages still go there (⏹ End)."""
     screen = screens.main_menu_screen(context.t, context.services.content.catalogue, context.district, lead)
+    user = update.effective_user
+    if user is not None and context.user_data is not None and context.user_data.conversing:
+        conversations = await context.services.requests.conversations(user.id)
+        screen = with_conversation_notice(context.t, conversations, screen)
     await show_with_parked_draft(update, context, screen)
 
 

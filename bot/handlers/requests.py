@@ -36,7 +36,7 @@ from bot.i18n import Translator
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render.callback import Callback
-from bot.render.keyboards import Keyboard
+from bot.render.keyboards import Keyboard, named_button
 from bot.render.start import phone_not_shared
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
@@ -229,11 +229,15 @@ async def resident_followup(update: Update, context: Context) -> bool:
 
 
 async def conversation_input(update: Update, context: Context) -> bool:
-    """A plain message while a request waits for the resident goes to its thread (several: ask which)."""
+    """A plain message while a request waits for the resident goes to its thread (several: ask which). Not
+    the menu button's label typed ("Menü"): she asks for the menu she knows, which says where her next
+    messages go."""
     message = update.effective_message
     user = update.effective_user
     conversing = context.user_data is not None and context.user_data.conversing
     if message is None or user is None or not conversing:
+        return False
+    if message.text and named_button(context.services.i18n, context.lang, message.text) == "menu":
         return False
     relayed = await context.services.requests.converse(resident_message(user, message))
     if relayed is None:

@@ -289,6 +289,17 @@ def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
     return text, end_keyboard(t, request_id)
 
 
+def with_conversation_notice(
+    t: Translator, conversations: Sequence[ConversationChoice], screen: Screen
+) -> Screen:
+    """The menu with the open conversation's hint and ⏹ End on top: her messages still go to the partner
+    (with several open, each message asks which request it is for)."""
+    if len(conversations) != 1:
+        return screen
+    hint, end = conversation_hint(t, conversations[0].partner, conversations[0].id)
+    return f"{hint}\n\n{screen[0]}", [*end, *screen[1]]
+
+
 def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
     """A message of the open conversation reached the partner's thread."""
     text = t.html("Passed on to {partner}.", partner=t.isolate(partner))

@@ -84,6 +84,17 @@ async def _copies(
     ]
 
 
+async def _conversations(
+    session: AsyncSession, ctx: TicketContext, resident_id: int
+) -> list[ConversationChoice]:
+    """The resident's open conversations, partners named in the resident's language."""
+    lang = (await session.get_one(Resident, resident_id)).language
+    return [
+        ConversationChoice(r.id, r.number, ctx.partner_name(r.partner_id, lang))
+        for r in await conversation.open_conversations(session, ctx, resident_id)
+    ]
+
+
 def _relayed(ctx: TicketContext, result: Result) -> Relayed:
     request = result.request
     if request is None:
@@ -215,18 +226,18 @@ class RequestDesk:
             if chosen is None:
                 return None
             if chosen.outcome is Outcome.AMBIGUOUS:
-                lang = (await session.get_one(Resident, resident_id)).language
-                choices = [
-                    ConversationChoice(r.id, r.number, ctx.partner_name(r.partner_id, lang))
-                    for r in await conversation.open_conversations(session, ctx, resident_id)
-                ]
-                return Relayed(Outcome.AMBIGUOUS, choices=choices)
+                return Relayed(Outcome.AMBIGUOUS, choices=await _conversations(session, ctx, resident_id))
             if chosen.request is None or not chosen.ok:
                 return _relayed(ctx, chosen)
             result = await relay.resident_reply(session, ctx, message, chosen.request.id)
             if result.ok:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)
+
+    async def conversations(self, resident_id: int) -> Sequence[ConversationChoice]:
+        """The requests whose conversation is open, most recent first."""
+        async with self._database.sessions() as session:
+            return await _conversations(session, self._context(), resident_id)
 
     async def reopen(self, resident_id: int, request_id: int) -> Outcome:
         """The resident reopens a request the partner closed recently (their message follows)."""

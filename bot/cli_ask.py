@@ -3,7 +3,7 @@
 JSON form (stable; one object per question):
     {"q": str, "lang": str, "answer": {"id": str, "kind": str, "score": float} | null,
      "alternatives": [{"id", "kind", "score"}, ...], "emergency": bool, "emergency_trigger": str | null,
-     "small_talk": "greeting" | "thanks" | "bye" | null, "reason": str | null, "confidence": float}
+     "small_talk": "greeting" | "thanks" | "bye" | "ok" | null, "reason": str | null, "confidence": float}
 
 ``answer`` is the confident answer, ``alternatives`` the choices the resident is shown ("is it one of
 these?"); with neither the bot says it does not know. ``confidence`` (0–1) is the evidence for the best

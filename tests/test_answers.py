@@ -196,6 +196,57 @@ async def test_greeting_thanks_and_bad_input_get_short_answers(bot: BotHarness) 
     assert html_problems(ayse.last().text or "") == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "greeting", "acknowledgement"),
+    [
+        ("tr", "selam nasılsın", "tamam"),
+        ("de", "hallo wie geht's", "alles klar"),
+        ("ru", "привет как дела", "хорошо"),
+        ("uk", "привіт як справи", "добре"),
+        ("pl", "cześć jak się masz", "dobrze"),
+        ("ar", "السلام عليكم كيف حالك", "حسنا"),
+        ("fa", "سلام خوبی", "باشه"),
+        ("en", "hi how are you", "ok"),
+        ("de", "Hallo, wie gehts?", "👍"),
+    ],
+)
+async def test_how_are_you_is_greeted_and_ok_gets_a_short_reply(
+    bot: BotHarness, lang: str, greeting: str, acknowledgement: str
+) -> None:
+    # Both got "I don't know the answer … Ask a person": as if the resident had asked something.
+    resident = await confirmed_resident(bot, "Nour", lang)
+    t = bot.services.i18n.translator(lang)
+    menu = ["🏠 " + t.gettext("Menu")]
+    await resident.send(greeting)
+    hello = resident.last()
+    assert hello.text == t.html("Hello! How can I help you? Write your question or choose from the menu.")
+    assert hello.labels == menu
+    await resident.send(acknowledgement)
+    ok = resident.last()
+    assert ok.text == "👍 " + t.html("Glad to help. Do you need anything else?")
+    assert ok.labels == menu
+    # Small talk with a question in it is a question: the course is answered, or offered among others.
+    await resident.send("hallo, gibt es einen deutschkurs?")
+    assert "offer:deutschkurs-frauen" in str(resident.last().reply_markup)
+
+
+async def test_ok_typed_as_the_answer_to_a_requests_question_stays_the_answer(bot: BotHarness) -> None:
+    """A running request takes "gut" ("How well do you speak German? (not at all, a little, good)") as the
+    answer it is, not as small talk."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start o_deutschkurs-frauen")
+    await anna.tap("✋")
+    await anna.tap("⏭")  # childcare
+    assert "Wie gut sprechen Sie Deutsch?" in (anna.last().text or "")
+    await anna.send("gut")
+    assert "Gern. Brauchen Sie noch etwas?" not in (anna.last().text or "")
+    await skip_questions(anna)
+    await anna.send("Ich möchte mich anmelden.")
+    await anna.tap("✅")
+    await anna.tap("💬")  # the consent screen shows what will be sent
+    assert "gut" in (anna.last().text or "")
+
+
 async def test_stale_buttons_after_a_reload_get_a_friendly_answer(bot: BotHarness) -> None:
     anna = await confirmed_resident(bot, "Anna", "de")
     await anna.press("offer:abgeschafft", anna.last())

@@ -623,5 +623,6 @@ def small_talk_screen(t: Translator, kind: str) -> Screen:
         "greeting": t.html("Hello! How can I help you? Write your question or choose from the menu."),
         "thanks": t.html("You're welcome! Write to me any time."),
         "bye": t.html("Goodbye! Write to me any time."),
+        "ok": "👍 " + t.html("Glad to help. Do you need anything else?"),
     }
     return texts.get(kind, texts["greeting"]), [nav_row(t)]

@@ -178,6 +178,8 @@ class SearchEngine:
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
         shape = message_shape(query)
+        if shape == "emoji" and (kind := small_talk(query)) is not None:
+            return SearchResult(small_talk=kind, understood=True)  # "👍", "🙏"
         if shape in ("empty", "emoji", "unsupported_script"):
             return SearchResult(reason=shape)
         query = self.with_latin_reading(query, lang)

@@ -1,8 +1,11 @@
-"""Small talk (greetings, thanks, goodbyes) and messages that are not a question at all.
+"""Small talk (greetings and "how are you", thanks, goodbyes, a bare "ok") and messages that are not a
+question at all.
 
 A message is small talk only when *all* its words are small-talk words or fillers ("Hallo!",
-"Danke dir vielmals 🙏", "çok teşekkürler abi"); "Hallo, wo ist der Deutschkurs?" is a question.
-If a message mixes kinds, thanks beats goodbye beats greeting ("Hallo, danke!" is a thank-you).
+"Danke dir vielmals 🙏", "çok teşekkürler abi", "selam nasılsın"); "Hallo, wo ist der Deutschkurs?" is a
+question. A message of emoji only is small talk when each is one of a few signs ("👍", "👋").
+If a message mixes kinds, thanks beats goodbye beats greeting beats "ok" ("Hallo, danke!" is a thank-you,
+"ok danke" too).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.normalize import OTHER, fold, raw_tokens, script_of
 
-SmallTalkKind = Literal["greeting", "thanks", "bye"]
+SmallTalkKind = Literal["greeting", "thanks", "bye", "ok"]
 MessageShape = Literal["empty", "emoji", "too_short", "unsupported_script"]
 
 _PHRASES: dict[SmallTalkKind, list[str]] = {
@@ -37,6 +40,15 @@ _PHRASES: dict[SmallTalkKind, list[str]] = {
         "cześć", "dzień dobry", "witam", "witaj", "hej", "siema", "dobry wieczór",
         # en
         "hello", "hi there", "good morning", "good evening", "good afternoon", "salam", "salaam",
+        # "how are you", alone or after a greeting: answered as a greeting
+        "wie geht's", "wie gehts", "wie geht es dir", "wie geht es ihnen", "wie geht es euch", "wie läuft's",
+        "nasılsın", "nasılsınız", "naber", "ne haber", "iyi misin", "iyi misiniz", "ne var ne yok",
+        "كيف حالك", "كيف حالكم", "كيف الحال", "كيفك", "شلونك", "شو أخبارك",
+        "خوبی", "خوبید", "خوبین", "چطوری", "چطورید", "حالت خوبه", "حالتون خوبه", "چه خبر",
+        "как дела", "как ты", "как вы", "как поживаешь", "как поживаете", "как жизнь",
+        "як справи", "як ти", "як ви", "як життя", "як ся маєш",
+        "jak się masz", "jak się pan ma", "jak się pani ma", "co słychać", "jak leci",
+        "how are you", "how are u", "how r u", "how's it going", "how do you do", "what's up", "whats up",
     ],
     "thanks": [
         "danke", "danke schön", "dankeschön", "vielen dank", "danke sehr", "merci", "dank",
@@ -58,14 +70,34 @@ _PHRASES: dict[SmallTalkKind, list[str]] = {
         "do widzenia", "na razie", "pa", "papa",
         "bye", "goodbye", "bye bye", "see you",
     ],
+    # A bare acknowledgement after an answer ("ok", "alles klar"): no question in it.
+    "ok": [
+        "ok", "okay", "okey", "oki", "alles klar", "klar", "gut", "alles gut", "in ordnung", "super", "prima",
+        "verstanden", "genau",
+        "tamam", "tamamdır", "tmm", "peki", "olur", "anladım", "güzel", "süper", "iyiyim",
+        "حسنا", "تمام", "طيب", "ماشي", "اوكي", "أوكي", "فهمت", "ممتاز",
+        "باشه", "اوکی", "خوبه", "فهمیدم", "عالی", "حله",
+        "хорошо", "ладно", "понятно", "ясно", "ок", "окей", "отлично", "договорились",
+        "добре", "гаразд", "зрозуміло", "чудово", "домовились",
+        "dobrze", "dobra", "okej", "jasne", "rozumiem", "w porządku", "świetnie",
+        "good", "great", "got it", "alright", "all right", "understood", "cool", "nice",
+        "i'm fine", "i am fine",
+    ],
 }  # fmt: skip
+#: Emoji that are small talk on their own (a message of nothing but these, skin tones aside).
+#: Not "🙏": it asks ("please") as often as it thanks.
+_EMOJI: dict[str, SmallTalkKind] = {
+    "👋": "greeting", "👍": "ok", "👌": "ok", "🆗": "ok", "✅": "ok", "🙂": "ok", "😊": "ok",
+}  # fmt: skip
+#: What may change an emoji's look without changing it: skin tones, the emoji presentation selector.
+_EMOJI_MODIFIERS = {chr(c) for c in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
 #: Words that may accompany small talk without turning it into a question.
 _FILLERS = {
     fold(w)
     for w in """
     bot quartiersbot lieber liebe liebes ihr dir euch auch so sehr viel vielmals nochmal nochmals mal
-    alle zusammen allen leute und ok okay super gut ja very much so a lot you all everyone again
-    çok cok abi abla hocam kardeşim canım ederim ya tamam iyi
+    alle zusammen allen leute und ja very much so a lot you all everyone again
+    çok cok abi abla hocam kardeşim canım ederim ya iyi
     جزيلا كثيرا يا اخي أخي اختي
     خیلی زیاد جان عزیز
     вам тебе большое очень огромное друзья всем всім
@@ -76,7 +108,7 @@ _PHRASE_TOKENS: list[tuple[tuple[str, ...], SmallTalkKind]] = sorted(
     ((tuple(fold(t) for t in raw_tokens(p)), kind) for kind, phrases in _PHRASES.items() for p in phrases),
     key=lambda pk: -len(pk[0]),
 )
-_PRIORITY: tuple[SmallTalkKind, ...] = ("thanks", "bye", "greeting")
+_PRIORITY: tuple[SmallTalkKind, ...] = ("thanks", "bye", "greeting", "ok")
 
 
 def _same(word: str, pattern: str) -> bool:
@@ -89,9 +121,12 @@ def _same(word: str, pattern: str) -> bool:
 def small_talk(text: str) -> SmallTalkKind | None:
     """The kind of small talk if the message is nothing else, else None."""
     words = [fold(w) for w in raw_tokens(text)]
-    if not words:
-        return None
     found: set[SmallTalkKind] = set()
+    if not words:  # emoji only, or nothing to read
+        signs = [c for c in text if not c.isspace() and c not in _EMOJI_MODIFIERS]
+        if not signs or any(c not in _EMOJI for c in signs):
+            return None
+        found = {_EMOJI[c] for c in signs}
     i = 0
     while i < len(words):
         for phrase, kind in _PHRASE_TOKENS:

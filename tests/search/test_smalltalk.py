@@ -34,6 +34,35 @@ from bot.search.smalltalk import message_shape, small_talk
         ("до свидания", "bye"),
         ("خداحافظ", "bye"),
         ("merhba", "greeting"),  # typo
+        # "how are you", alone or after a greeting, typed with or without the language's letters
+        ("selam nasılsın", "greeting"),
+        ("merhaba nasilsin", "greeting"),
+        ("hallo wie geht's", "greeting"),
+        ("Hallo, wie gehts?", "greeting"),
+        ("привет как дела", "greeting"),
+        ("hi how are you", "greeting"),
+        ("السلام عليكم كيف حالك", "greeting"),
+        ("سلام خوبی", "greeting"),
+        ("cześć jak się masz", "greeting"),
+        ("czesc jak sie masz", "greeting"),
+        ("привіт як справи", "greeting"),
+        # a bare acknowledgement
+        ("ok", "ok"),
+        ("Okay!", "ok"),
+        ("tamam", "ok"),
+        ("tamam abi", "ok"),
+        ("gut", "ok"),
+        ("alles klar", "ok"),
+        ("👍", "ok"),
+        ("👍🏽", "ok"),
+        ("хорошо", "ok"),
+        ("ладно", "ok"),
+        ("добре", "ok"),
+        ("dobrze", "ok"),
+        ("حسنا", "ok"),
+        ("باشه", "ok"),
+        ("اوکی", "ok"),
+        ("ok danke", "thanks"),
     ],
 )
 def test_small_talk_in_all_languages(text: str, kind: str) -> None:
@@ -41,7 +70,19 @@ def test_small_talk_in_all_languages(text: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Hallo, wo ist der Deutschkurs?", "danke für den Kurs, wann ist der nächste?", ""]
+    "text",
+    [
+        "Hallo, wo ist der Deutschkurs?",
+        "danke für den Kurs, wann ist der nächste?",
+        "",
+        "hallo, gibt es einen deutschkurs?",
+        "ok, wo ist das Jobcenter?",
+        "selam nasılsın, almanca kursu var mı?",
+        "Pass",  # the passport
+        "ja",
+        "👍 ?",
+        "👨‍👩‍👧",
+    ],
 )
 def test_questions_are_not_small_talk(text: str) -> None:
     assert small_talk(text) is None
@@ -68,3 +109,7 @@ def test_message_shape(text: str, shape: str | None) -> None:
 def test_engine_answers_small_talk_without_searching(lexical_engine: SearchEngine) -> None:
     result = lexical_engine.answer("Merhaba!", "tr", None)
     assert result.small_talk == "greeting" and result.understood and not result.alternatives
+    # Too short to search, or emoji only: an acknowledgement all the same.
+    for text in ("ok", "👍"):
+        assert lexical_engine.answer(text, "de", None).small_talk == "ok"
+    assert lexical_engine.answer("🙂🙂?", "de", None).reason == "emoji"

@@ -232,6 +232,14 @@ async def test_a_posters_link_offers_a_new_resident_her_language_and_shows_the_e
     arabic = bot.services.content.catalogue.offers["deutschkurs-frauen"].title["ar"]
     assert str(arabic) in (course.text or "")  # the same course, now in Arabic
     assert not any(label.startswith("🌐") for label in course.labels)  # chosen: no second offer
+    # The first minute's district question, skipped by the link until now, comes below the entry.
+    districts = amal.last()
+    assert districts.message_id != course.message_id
+    ask = "Which neighbourhood do you live in? Then I can show you what is near you."
+    assert districts.text == bot.services.i18n.translator("ar").html(ask)
+    await amal.tap("Fredenberg", districts)
+    assert any(label.startswith("🆘") for label in districts.labels)  # then the menu, as after /start
+    assert str(arabic) in (course.text or "")  # the entry stays above
     await amal.send("/start")
     assert any(label.startswith("🆘") for label in amal.last().labels)  # the menu: the choice is kept
     # A resident who chose her language gets the poster's entry without the 🌐.

@@ -76,7 +76,8 @@ async def language_by_name(update: Update, context: Context) -> None:
 
 
 async def choose_language(update: Update, context: Context) -> None:
-    """A tap on a language: store it, then ask the district once, else show the menu."""
+    """A tap on a language: store it, then ask the district once, else show the menu. From a poster's link
+    (`callback.arg(1)`) its entry comes first, in the chosen language, and the district question below it."""
     if (press := button_press(update)) is None or context.user_data is None:
         return
     query, user, callback = press
@@ -89,14 +90,15 @@ async def choose_language(update: Update, context: Context) -> None:
     context.user_data.language_confirmed = True
     t = context.t
     await answer_query(query, screens.language_chosen(t))
-    if (entry := linked_entry(context.services.content.catalogue, callback.arg(1))) is not None:
-        await show_entry(update, context, *entry)  # the poster's entry she came for
-        return
+    entry = linked_entry(context.services.content.catalogue, callback.arg(1))
+    if entry is not None:
+        await show_entry(update, context, *entry)  # the poster's entry she came for, first
     districts = context.services.content.catalogue.districts
     if context.user_data.district is None and len(districts) > 1:
-        await show(update, context, *screens.district_screen(t, districts))
-        return
-    await show_main_menu(update, context)
+        # Below the poster's entry (a message of its own), else in place of the language picker.
+        await show(update, context, *screens.district_screen(t, districts), new_message=entry is not None)
+    elif entry is None:
+        await show_main_menu(update, context)
 
 
 async def district_command(update: Update, context: Context) -> None:

@@ -106,6 +106,10 @@ class Translator:
         return language(self.lang).rtl
 
     @property
+    def comma(self) -> str:
+        return language(self.lang).comma
+
+    @property
     def lang_name(self) -> str:
         return LANGUAGE_NAMES.get(self.lang, self.lang)
 

@@ -50,6 +50,12 @@ class Language:
     partner card names it with Babel."""
 
     @property
+    def comma(self) -> str:
+        """What separates the parts of one line ("place, address"): the Arabic comma "،" in Arabic script
+        (Arabic and Farsi), else ","; with the space after it."""
+        return "، " if self.script == "arabic" else ", "
+
+    @property
     def catalog_dir(self) -> str:
         """The folder under locales/ (gettext folders cannot contain '-')."""
         return self.code.replace("-", "_")

@@ -400,11 +400,13 @@ async def test_phone_numbers_and_addresses_are_isolated_for_arabic_and_farsi(bot
         partner = catalogue.partners["quartiersmanagement"]
         assert f"\u2068{escape(partner.phone or '')}\u2069" in text
         address = catalogue.places[partner.place or ""].address
-        assert f"\u2068{escape(address)}\u2069" in text
+        # After the place's name with the Arabic comma, not "(مرکز مادران), Beispielstraße".
+        assert f"، \u2068{escape(address)}\u2069" in text
         text_de, _ = screens.partner_screen(
             bot.services.i18n.translator("de"), catalogue, "quartiersmanagement", TUESDAY_MORNING
         )
         assert "\u2068" not in text_de
+        assert f", {escape(address)}" in text_de
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -257,7 +257,7 @@ def place_lines(w: Writer, catalogue: Catalogue, place_id: str | None) -> list[s
     if place is None:
         return []
     t = w.t
-    lines = ["📍 " + w.text(place.name) + ", " + t.isolate(escape(place.address)) + made_up(t, place)]
+    lines = ["📍 " + w.text(place.name) + t.comma + t.isolate(escape(place.address)) + made_up(t, place)]
     if place.accessibility:
         lines.append("♿ " + w.text(place.accessibility))
     return lines

@@ -15,6 +15,7 @@ from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from tests.harness import ROOT, BotHarness, fill_in_request, skip_questions
 from tests.telegram_html import html_problems
+from tests.test_conversation import MUETTERZENTRUM, deliver, send_request
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -245,6 +246,20 @@ async def test_ok_typed_as_the_answer_to_a_requests_question_stays_the_answer(bo
     await anna.tap("✅")
     await anna.tap("💬")  # the consent screen shows what will be sent
     assert "gut" in (anna.last().text or "")
+
+
+async def test_ok_written_to_a_partner_in_a_conversation_reaches_the_partner(bot: BotHarness) -> None:
+    """While a partner is in the conversation, "ok" is her answer to the partner, not small talk."""
+    ayse = bot.resident("Ayşe", lang="tr")
+    card = await send_request(bot, ayse, "frauencafe", "Bebeğimi getirebilir miyim?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Gerne! Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)
+    await deliver(bot)
+    await ayse.send("ok 👍")
+    await deliver(bot)
+    t = bot.services.i18n.translator("tr")
+    assert "👍 " + t.html("Glad to help. Do you need anything else?") not in (ayse.last().text or "")
+    assert "ok 👍" in (bot.telegram.bot_messages(MUETTERZENTRUM)[-1].text or "")
 
 
 async def test_stale_buttons_after_a_reload_get_a_friendly_answer(bot: BotHarness) -> None:

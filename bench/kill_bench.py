@@ -35,6 +35,8 @@ It prints one Markdown table row for BENCHMARKS.md:
   chats, the rows to groups. A group takes 20 messages a minute (Telegram's limit, kept by the bot and
   enforced by the fake), so its part cannot be shorter than its backlog at the kill allows: printed with
   the groups' demand (the most rows one group was given in any 60 s of the run).
+- groups' pace: the most messages the bot posted into one group in any 60 s (a kill must not let the
+  restarted bot send a group's burst again), and how often the fake's flood limits answered 429.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -335,6 +338,11 @@ class Bench:
                 timeouts = {(f.chat_id, f.message_id) for f in self.server.log.faults if f.kind == "timeout"}
                 duplicates = self._duplicates(timeouts)
                 posted_at = dict(self.server.posted_at)
+                flood_refusals = sum(1 for r in self.server.telegram.refused if r.status == 429)
+            posted: dict[int, list[float]] = {}
+            for (chat_id, _message_id), moment in posted_at.items():
+                if chat_id < 0:
+                    posted.setdefault(chat_id, []).append(moment)
             dup_details, record_window = asyncio.run(self._explain(duplicates[3], posted_at))
             (self.workdir / "duplicates.json").write_text(
                 json.dumps(
@@ -366,6 +374,8 @@ class Bench:
             "drain_private": round(drained["private"], 1),
             "drain_groups": round(drained["groups"], 1),
             **groups,
+            "group_sent_peak_per_min": peak_per_minute(posted.values()),
+            "flood_refusals": flood_refusals,
             "journeys_after_last_start": round(journeys_done - self.last_start, 1),
             "run": round(ended - began, 1),
             "empty": empty,
@@ -546,17 +556,9 @@ class Bench:
             created.setdefault(target, []).append(made)
             if made <= killed_at and (sent_at is None or self._seconds(sent_at) > killed_at):
                 left[target] += 1
-        peak = 0
-        for times in created.values():
-            times.sort()
-            start = 0
-            for end, moment in enumerate(times):
-                while moment - times[start] >= 60:
-                    start += 1
-                peak = max(peak, end - start + 1)
         fullest = max(left.values(), default=0)
         return {
-            "group_peak_per_min": peak,
+            "group_peak_per_min": peak_per_minute(created.values()),
             "group_rows_left": fullest,
             # Telegram's 20 a minute, once the group's burst is used: one message every 3 s.
             "group_drain_floor": round(fullest * 3.0, 1),
@@ -662,6 +664,19 @@ def find(user: HttpUser, label: str, seen: tuple[int, int] | None = None) -> Sen
     return None
 
 
+def peak_per_minute(moments: Iterable[list[float]]) -> int:
+    """The most moments (seconds) of one list that fall into any 60 s."""
+    peak = 0
+    for times in moments:
+        times = sorted(times)
+        start = 0
+        for end, moment in enumerate(times):
+            while moment - times[start] >= 60:
+                start += 1
+            peak = max(peak, end - start + 1)
+    return peak
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -714,6 +729,10 @@ def main() -> int:
         f"groups: at most {result['group_peak_per_min']} rows for one group in 60 s (Telegram: 20);"
         f" the fullest group had {result['group_rows_left']} rows left at the last kill: at 20 a minute"
         f" (its burst used up) they need {result['group_drain_floor']} s"
+    )
+    print(
+        f"sent: at most {result['group_sent_peak_per_min']} messages into one group in 60 s; the fake's"
+        f" flood limits answered 429 {result['flood_refusals']} times"
     )
     for detail in result["dup_kill_details"]:  # type: ignore[attr-defined]
         print("duplicate by a kill:", json.dumps(detail, default=str))

@@ -23,7 +23,7 @@ import logging
 import math
 import random
 import warnings
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -200,6 +200,16 @@ class ChatPacer(BaseRateLimiter[int]):
             private = isinstance(chat_id, int) and chat_id > 0
             self._chats[chat_id] = Schedule(self.pacing.private if private else self.pacing.group)
         return self._chats[chat_id]
+
+    def seed(self, sent: Iterable[tuple[int, float]]) -> None:
+        """Take the messages a previous process sent as sent by this one: (chat, seconds ago), oldest first.
+        A restart must not give a group that just had its burst another one; a chat this pacer already
+        paces keeps its own schedule."""
+        now = self._clock()
+        known = set(self._chats)
+        for chat_id, ago in sent:
+            if chat_id not in known:
+                self._schedule(chat_id).reserve(now - ago)
 
     def waiting_chats(self) -> dict[int | str, float]:
         """Chats a message would have to wait for now (their pace, or a 429's pause): the seconds each."""

@@ -207,6 +207,10 @@ class DeliveryWorker:
         the chat may send, so the others' messages never queue behind a group's backlog."""
         sending: set[int] = set()
         tasks: set[asyncio.Task[None]] = set()
+        try:
+            await self._seed_pacer()
+        except Exception:
+            logger.exception("could not read what was sent before the start")
         renewal = asyncio.create_task(self._renew_leases(sending), name="delivery-lease")
         try:
             while not self._stopping:
@@ -235,6 +239,16 @@ class DeliveryWorker:
             await asyncio.gather(*tasks, return_exceptions=True)
             renewal.cancel()
             await asyncio.gather(renewal, return_exceptions=True)
+
+    async def _seed_pacer(self) -> None:
+        """The pacer learns what the outbox sent in the last minute (before a restart, say): a group
+        that just had its 20 messages a minute gets no fresh burst from a new process."""
+        if self.pacer is None:
+            return
+        now = self.clock()
+        async with self.database.sessions() as session:
+            sent = await store.recently_sent(session, now - timedelta(minutes=1))
+        self.pacer.seed((chat_id, (now - sent_at).total_seconds()) for chat_id, sent_at in sent)
 
     # --- one round ----------------------------------------------------------------------------------------
 

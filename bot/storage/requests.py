@@ -349,6 +349,20 @@ async def renew_outbox_leases(
     )
 
 
+async def recently_sent(session: AsyncSession, since: datetime) -> list[tuple[int, datetime]]:
+    """(chat id, sent at) of the Telegram messages sent since `since`, oldest first."""
+    rows = await session.execute(
+        select(OutboxMessage.target, OutboxMessage.sent_at)
+        .where(
+            OutboxMessage.channel == Channel.TELEGRAM,
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.sent_at >= since,
+        )
+        .order_by(OutboxMessage.sent_at)
+    )
+    return [(int(target), sent_at) for target, sent_at in rows.all() if sent_at is not None]
+
+
 async def pending_for_target(session: AsyncSession, channel: Channel, target: str) -> Sequence[OutboxMessage]:
     result = await session.scalars(
         select(OutboxMessage)

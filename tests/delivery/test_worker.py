@@ -15,7 +15,7 @@ from bot.delivery.outbox import Destination
 from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.storage.db import Database
 from bot.storage.models import Resident
-from bot.storage.models.outbox import Audience, Channel
+from bot.storage.models.outbox import Audience, Channel, OutboxStatus
 from bot.storage.models.requests import PartnerChat, Request, ThreadLink
 from bot.tickets import relay
 from bot.tickets.deps import Outcome, TicketContext
@@ -355,6 +355,56 @@ async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_thei
         ticker.advance(3600)  # nothing may stay asleep when the worker stops
         await worker.stop()
     assert sorted(s.chat_id for s in bot.sent) == sorted([*groups, RESIDENT])
+
+
+async def test_after_a_restart_a_group_that_just_had_its_burst_waits_for_its_pace(
+    database: Database, ctx: TicketContext
+) -> None:
+    """The process before a kill sent a partner group its burst a second ago: the new process's worker holds
+    the next card back until the group may send again (Telegram would answer 429), the resident's message
+    goes at once."""
+    pacing = Pacing(overall=Rate(100, 1 / 30))
+    async with database.transaction() as session:
+        for index in range(pacing.group.burst):  # sent by the process that was killed
+            row = await outbox.enqueue(
+                session,
+                Destination(Channel.TELEGRAM, str(PARTNER_CHAT)),
+                f"card {index}",
+                audience=Audience.PARTNER,
+            )
+            row.status, row.sent_at = OutboxStatus.SENT, datetime.now(UTC) - timedelta(seconds=1)
+        for chat_id, audience in [(PARTNER_CHAT, Audience.PARTNER), (RESIDENT, Audience.RESIDENT)]:
+            await outbox.enqueue(
+                session, Destination(Channel.TELEGRAM, str(chat_id)), "new", audience=audience
+            )
+    clock = Clock(datetime.now(UTC))
+    ticker = Ticker()
+    pacer = ChatPacer(pacing, clock=ticker, sleep=ticker.sleep)  # the new process's: nothing sent yet
+    arrived = {chat_id: asyncio.Event() for chat_id in [PARTNER_CHAT, RESIDENT]}
+
+    class PacedBot(FakeBot):
+        async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
+            send = super().send_message
+            data = {"chat_id": chat_id}
+            message = await pacer.process_request(send, (chat_id, text), kwargs, "sendMessage", data, None)
+            arrived[chat_id].set()
+            return message
+
+    bot = PacedBot()
+    worker = make_worker(database, ctx, bot, clock, pacer=pacer, poll_interval=3600)
+    worker.start()
+    try:
+        await asyncio.wait_for(arrived[RESIDENT].wait(), timeout=10)
+        # Claimed in the same round as the resident's, had the group not had to wait.
+        card = (await outbox_rows(database))[pacing.group.burst]
+        assert card.target == str(PARTNER_CHAT) and card.status == "pending"
+        ticker.advance(2.0)  # 18 messages a second ago: the next may go in 2 s
+        worker.wake()
+        await asyncio.wait_for(arrived[PARTNER_CHAT].wait(), timeout=10)
+    finally:
+        ticker.advance(3600)  # nothing may stay asleep when the worker stops
+        await worker.stop()
+    assert [s.chat_id for s in bot.sent] == [RESIDENT, PARTNER_CHAT]
 
 
 # SQLite only: PostgreSQL has no process-wide write lock, a record there waits for no other writer.

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, false, insert, select
 
 from bot.flood import WINDOW as FLOOD_WINDOW
 from bot.services import Services
@@ -15,7 +15,7 @@ from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.flood import FloodCounter
 from bot.storage.models.inbox import InboxStatus, InboxUpdate
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
-from bot.storage.models.requests import DeletedRequestLink, Dialogue, Request, RequestStatus
+from bot.storage.models.requests import DeletedRequestLink, Dialogue, Request, RequestStatus, RetiredNumber
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +34,17 @@ async def purge_old_data(services: Services) -> int:
     now = services.clock()
     settings = services.settings
     finished_before = now - timedelta(days=settings.request_retention_days)
+    purged = (Request.status.in_(FINAL_STATUSES), Request.updated_at < finished_before)
+    # Before the requests go: their numbers are never drawn again (an e-mail reply may still name one).
+    retire = insert(RetiredNumber).from_select(
+        ["number", "partner_id", "deleted"],
+        select(Request.number, Request.partner_id, false()).where(*purged),
+    )
     counted = (
         delete(UnansweredQuestion).where(
             UnansweredQuestion.created_at < now - timedelta(days=settings.unanswered_retention_days)
         ),
-        delete(Request).where(Request.status.in_(FINAL_STATUSES), Request.updated_at < finished_before),
+        delete(Request).where(*purged),
         delete(Dialogue).where(Dialogue.updated_at < now - timedelta(hours=settings.draft_retention_hours)),
         # Sent messages keep their text in the outbox: they go after the same period as the requests.
         delete(OutboxMessage).where(
@@ -56,6 +62,7 @@ async def purge_old_data(services: Services) -> int:
     )
     removed = 0
     async with services.database.transaction() as session:
+        await session.execute(retire)
         for statement in counted:
             removed += changed_rows(await session.execute(statement))
         for statement in housekeeping:

@@ -6,11 +6,14 @@ import asyncio
 import smtplib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage, Message
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from bot import jobs
+from bot.storage import requests as store
 from tests.harness import BotHarness
 from tests.test_requests_e2e import Inbox, arabic_resident_signs_up_for_the_german_course, deliver, free_port
 
@@ -110,24 +113,69 @@ def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:
     assert reply_text(mail) == "Termin am Montag & Dienstag"  # type: ignore[arg-type]
 
 
+async def bounce(in_port: int, address: str, message_id: str, sender: str = "bildung@example.org") -> str:
+    """The reason the bot refuses a reply with."""
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        await asyncio.to_thread(reply, in_port, address, sender, "Gerne", message_id)
+    return refused.value.smtp_error.decode()
+
+
+def number_of(address: str) -> str:
+    return address.split("+")[1].split("-")[0]
+
+
+def draws(monkeypatch: pytest.MonkeyPatch, *numbers: str) -> None:
+    """The next request numbers drawn are `numbers`, in this order."""
+    upcoming = iter([int(n) - 100000 for n in numbers])
+    monkeypatch.setattr(store.secrets, "randbelow", lambda _: next(upcoming))
+
+
 async def test_an_email_reply_to_a_withdrawn_or_deleted_request_bounces_with_the_reason(
-    database_url: str,
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The partner's mail server bounces the reply with what the resident did: withdrew the request, or
-    deleted their data (as a reply in a partner group is told), not "closed" or "no such request"."""
+    deleted their data (as a reply in a partner group is told), not "closed" or "no such request". Only
+    the partner learns it; the number is never given again (its reply address stays valid)."""
     async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
         address = str((await first_mail(bot, inbox))["Reply-To"])
 
-        async def bounce(message_id: str) -> str:
-            with pytest.raises(smtplib.SMTPDataError) as refused:
-                await asyncio.to_thread(reply, in_port, address, "bildung@example.org", "Gerne", message_id)
-            return refused.value.smtp_error.decode()
-
         await amal.send("/requests")
         await amal.tap("🗑")
         await amal.tap("🗑")  # yes, withdraw
-        assert "withdrew" in await bounce("<w1@example.org>")
+        assert "withdrew" in await bounce(in_port, address, "<w1@example.org>")
         await amal.send("/delete")
         await amal.tap(1)
-        assert "deleted their data" in await bounce("<d1@example.org>")
+        stranger = await bounce(in_port, address, "<d0@example.org>", sender="mallory@example.net")
+        assert "may not answer" in stranger and "deleted" not in stranger
+        assert "deleted their data" in await bounce(in_port, address, "<d1@example.org>")
+
+        draws(monkeypatch, number_of(address), "123456")
+        async with bot.services.database.sessions() as session:
+            assert await store.new_request_number(session) == "123456"
+
+
+async def test_an_email_reply_to_a_request_purged_long_after_it_was_finished_finds_no_such_request(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The retention purge took the request: its partner is told there is no such request (not that the
+    resident deleted anything), and its number is never given again."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        address = str((await first_mail(bot, inbox))["Reply-To"])
+        await amal.send("/requests")
+        await amal.tap("🗑")
+        await amal.tap("🗑")  # withdrawn: finished
+        now = datetime.now(UTC)
+        retention = timedelta(days=bot.services.settings.request_retention_days + 1)
+        bot.services.clock = lambda: now + retention
+        assert await jobs.purge_old_data(bot.services) >= 1
+
+        answer = await bounce(in_port, address, "<p1@example.org>")
+        assert "No such request" in answer and "deleted" not in answer
+        stranger = await bounce(in_port, address, "<p2@example.org>", sender="mallory@example.net")
+        assert "may not answer" in stranger
+
+        draws(monkeypatch, number_of(address), "123456")
+        async with bot.services.database.sessions() as session:
+            assert await store.new_request_number(session) == "123456"

@@ -39,8 +39,8 @@ MAX_TEXT = 4000
 MAX_MAIL_BYTES = 10 * 1024 * 1024
 
 # (number, sender address, text, Message-ID) → what became of the reply: "ok", "duplicate", "wrong_chat"
-# (a sender the request's partner does not name), "closed", "withdrawn", "deleted" (with the resident's
-# data), "empty", or anything else for "no such request".
+# (a sender the request's partner does not name), "closed", "withdrawn", "deleted" (by its resident, with
+# their data), "empty", or anything else for "no such request" (purged long after it was finished).
 ReplyCallback = Callable[[str, str, str, str], Awaitable[str]]
 # The outcome as the SMTP answer: a refusal bounces back to the partner with its reason.
 SMTP_ANSWERS = {
@@ -52,7 +52,7 @@ SMTP_ANSWERS = {
     "deleted": "550 5.1.1 The resident deleted their data: this request no longer exists",
     "empty": "550 5.6.0 The reply is empty",
 }
-NO_SUCH_REQUEST = "550 5.1.1 No such request"
+NO_SUCH_REQUEST = "550 5.1.1 No such request: finished requests are removed after a while"
 
 
 def reply_text(mail: EmailMessage) -> str:

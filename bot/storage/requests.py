@@ -23,6 +23,7 @@ from bot.storage.models.requests import (
     Request,
     RequestMessage,
     RequestStatus,
+    RetiredNumber,
     ThreadLink,
 )
 
@@ -42,13 +43,13 @@ async def get_request_by_number(session: AsyncSession, number: str) -> Request |
 
 
 async def new_request_number(session: AsyncSession) -> str:
-    """A random six-digit number not used yet (digits read the same in every script residents use), nor by
-    a deleted request whose messages partner chats still have (a reply quoting it must not find this one)."""
+    """A random six-digit number (digits read the same in every script residents use) used by no request,
+    now or before (`RetiredNumber`: a reply quoting an old one must not find this one)."""
     while True:
         number = str(100000 + secrets.randbelow(900000))
         used = exists().where(Request.number == number)
-        deleted = exists().where(DeletedRequestLink.number == number)
-        if not await session.scalar(select(used | deleted)):
+        retired = exists().where(RetiredNumber.number == number)
+        if not await session.scalar(select(used | retired)):
             return number
 
 
@@ -183,8 +184,15 @@ async def request_cards(session: AsyncSession, request_id: int) -> dict[int, int
 
 
 async def remember_deleted(session: AsyncSession, resident_id: int) -> None:
-    """/delete, before the resident's requests go: every message of their threads in a partner chat (cards,
-    notes, the partner's replies) is remembered with its request's number (`DeletedRequestLink`)."""
+    """/delete, before the resident's requests go: their numbers retire as deleted (`RetiredNumber`), and
+    every message of their threads in a partner chat (cards, notes, the partner's replies) is remembered
+    with its request's number (`DeletedRequestLink`)."""
+    requests = await session.execute(
+        select(Request.number, Request.partner_id).where(Request.resident_id == resident_id)
+    )
+    session.add_all(
+        RetiredNumber(number=number, partner_id=partner_id, deleted=True) for number, partner_id in requests
+    )
     links = await session.execute(
         select(ThreadLink.chat_id, ThreadLink.message_id, ThreadLink.request_id, Request.number)
         .join(Request, Request.id == ThreadLink.request_id)

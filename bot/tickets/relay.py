@@ -23,6 +23,7 @@ from bot.storage.models.requests import (
     Request,
     RequestMessage,
     RequestStatus,
+    RetiredNumber,
 )
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
@@ -308,21 +309,30 @@ async def email_reply(
 ) -> Result:
     """A partner answered a request card by e-mail (to the request's signed reply address): relay it.
 
-    Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer;
-    a closed, withdrawn or deleted request refuses; the same e-mail delivered twice is relayed once.
+    Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer, and
+    only they learn what became of a request that is gone: deleted by its resident (DELETED), or purged
+    long after it was finished (NOT_FOUND, as a number the bot never had); a closed or withdrawn request
+    refuses; the same e-mail delivered twice is relayed once.
     """
+
+    def may_answer(partner_ids: list[str]) -> bool:
+        allowed = set()
+        for partner_id in partner_ids:
+            partner = ctx.partner(partner_id)
+            if partner is not None:
+                allowed |= {a.lower() for a in (partner.requests.email, partner.email) if a}
+        return from_address.lower() in allowed
+
     request = await store.get_request_by_number(session, number)
     if request is None:
-        # Only the bot signs reply addresses: a signed number without its request is one whose resident
-        # deleted their data (/delete), which a reply in a chat is told too. (One the retention purge took,
-        # long after it was finished, gets the same answer: nothing of an e-mailed request tells them apart.)
-        return Result(Outcome.DELETED)
-    allowed = set()
-    for partner_id in responsible_partners(ctx, request):
-        partner = ctx.partner(partner_id)
-        if partner is not None:
-            allowed |= {a.lower() for a in (partner.requests.email, partner.email) if a}
-    if from_address.lower() not in allowed:
+        gone = await session.get(RetiredNumber, number)
+        if gone is None:
+            return Result(Outcome.NOT_FOUND)
+        # Its partner, or the catch-all it may have been escalated to.
+        if not may_answer([gone.partner_id, ctx.catalogue.catch_all_partner_id]):
+            return Result(Outcome.WRONG_CHAT)
+        return Result(Outcome.DELETED if gone.deleted else Outcome.NOT_FOUND)
+    if not may_answer(responsible_partners(ctx, request)):
         return Result(Outcome.WRONG_CHAT, request)
     if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)

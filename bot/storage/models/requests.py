@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, UTCDateTime, string_enum, utcnow
@@ -157,6 +157,21 @@ class DeletedRequestLink(Base):
     request_id: Mapped[int] = mapped_column(Integer, index=True)
     number: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class RetiredNumber(Base):
+    """The number of a request that is gone: its resident deleted their data (/delete), or the retention
+    purge took it long after it was finished. Never drawn again: the signed reply address of its e-mails
+    (bot.delivery.inbound) never expires, and a reply to one must not reach a later request. That reply is
+    told which of the two happened. Nothing of the resident; kept for good (a few bytes a request)."""
+
+    __tablename__ = "retired_numbers"
+
+    number: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Whose addresses may still write to it, and learn what became of it.
+    partner_id: Mapped[str] = mapped_column(String(40))
+    # True: its resident deleted it; False: purged.
+    deleted: Mapped[bool] = mapped_column(Boolean)
 
 
 class Dialogue(Base):

@@ -161,7 +161,6 @@ class DeliveryWorker:
         hooks: DeliveryHooks,
         policy: RetryPolicy | None = None,
         batch_size: int = 20,
-        concurrency: int = 20,
         poll_interval: float = 2.0,
         clock: Callable[[], datetime] = utcnow,
         pacer: ChatPacer | None = None,
@@ -175,7 +174,6 @@ class DeliveryWorker:
         self.poll_interval = poll_interval
         self.clock = clock
         self.pacer = pacer
-        self._semaphore = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -309,32 +307,29 @@ class DeliveryWorker:
                 logger.exception("could not renew the outbox leases")
 
     async def _deliver(self, row: OutboxMessage, sending: set[int]) -> None:
-        async with self._semaphore:
-            message_ids: list[int] = []  # of the messages sent (a long text: one per part that went out)
-            try:
-                await self._send(row, message_ids)
-            except Exception as exc:
-                sending.discard(row.id)
-                failure = classify(exc, row.audience)
-                logger.warning(
-                    "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
-                )
-                # Urgent if parts went out: they are sent again if a kill comes before this commit.
-                async with self.database.transaction(urgent=bool(message_ids)) as session:
-                    await self._record_failure(session, row, failure, message_ids)
-                return
+        message_ids: list[int] = []  # of the messages sent (a long text: one per part that went out)
+        try:
+            await self._send(row, message_ids)
+        except Exception as exc:
             sending.discard(row.id)
-            # Urgent: until this commits, a kill sends the message again (on SQLite it goes before the
-            # inbox's and the handlers' writes waiting for the one writer).
-            async with self.database.transaction(urgent=True) as session:
-                orphaned = await self._record_sent(session, row, message_ids)
-            if orphaned:  # after the commit: no network call while a transaction is open
-                try:
-                    await self.bot.edit_message_reply_markup(
-                        int(row.target), message_ids[-1], reply_markup=None
-                    )
-                except TelegramError as exc:
-                    logger.info("card of outbox %s keeps its buttons: %s", row.id, exc)
+            failure = classify(exc, row.audience)
+            logger.warning(
+                "outbox %s to %s (%s) failed: %s", row.id, row.audience.value, row.method, failure.error
+            )
+            # Urgent if parts went out: they are sent again if a kill comes before this commit.
+            async with self.database.transaction(urgent=bool(message_ids)) as session:
+                await self._record_failure(session, row, failure, message_ids)
+            return
+        sending.discard(row.id)
+        # Urgent: until this commits, a kill sends the message again (on SQLite it goes before the
+        # inbox's and the handlers' writes waiting for the one writer).
+        async with self.database.transaction(urgent=True) as session:
+            orphaned = await self._record_sent(session, row, message_ids)
+        if orphaned:  # after the commit: no network call while a transaction is open
+            try:
+                await self.bot.edit_message_reply_markup(int(row.target), message_ids[-1], reply_markup=None)
+            except TelegramError as exc:
+                logger.info("card of outbox %s keeps its buttons: %s", row.id, exc)
 
     async def _send(self, row: OutboxMessage, sent: list[int]) -> None:
         """Send `row`, adding the id of every message that went out to `sent` (none for an e-mail)."""

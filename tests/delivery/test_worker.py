@@ -203,7 +203,7 @@ async def test_chaos_every_message_delivered_once_despite_failures_and_a_restart
 
     bot._deliver = deliver  # type: ignore[method-assign]
     clock = Clock(datetime.now(UTC))
-    first = make_worker(database, ctx, bot, clock, concurrency=1)
+    first = make_worker(database, ctx, bot, clock, batch_size=1)
     task = asyncio.create_task(drain(first, clock))
     try:
         await task

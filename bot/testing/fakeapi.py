@@ -47,13 +47,12 @@ Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, Any]] | BaseExcept
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 # The calls of the bot that put a message into a chat (what Telegram's flood limits count): the kind of
-# message each makes and the parameter its text is in (copyMessage is answered apart).
+# message each makes and the parameter its text is in (copyMessage is answered apart). The bot sends
+# residents' photos and voice messages only as copies.
 SENT_KINDS: dict[str, tuple[str, str]] = {
     "sendMessage": ("text", "text"),
     "sendVenue": ("venue", "title"),
-    "sendPhoto": ("photo", "caption"),
     "sendDocument": ("document", "caption"),
-    "sendVoice": ("voice", "caption"),
 }
 SENDING = {*SENT_KINDS, "copyMessage"}
 CAPTIONED = {method for method, (_kind, key) in SENT_KINDS.items() if key == "caption"} | {"copyMessage"}
@@ -157,7 +156,9 @@ class Sent:
     message_id: int
     text: str | None
     reply_markup: dict[str, Any] | None
-    kind: str = "text"  # text, venue, location, photo, document, voice, copy, contact_request
+    # The bot's: text, venue, document, or a copy (as its original); a person's: text, photo, document,
+    # voice, sticker, contact.
+    kind: str = "text"
     params: dict[str, Any] = field(default_factory=dict)
     reply_to: int | None = None
     from_bot: bool = True
@@ -362,14 +363,6 @@ class FakeTelegram(BaseRequest):
             data["caption" if sent.kind in {"photo", "document", "voice"} else "text"] = sent.text
         if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
             data["reply_markup"] = sent.reply_markup
-        if sent.kind == "venue":
-            p = sent.params
-            data["venue"] = {
-                "location": {"latitude": p["latitude"], "longitude": p["longitude"]},
-                "title": p["title"],
-                "address": p["address"],
-            }
-            data["location"] = data["venue"]["location"]
         return data
 
     def _send(self, params: dict[str, Any], kind: str, text_key: str) -> dict[str, Any]:

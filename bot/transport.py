@@ -238,12 +238,11 @@ class ChatPacer(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: int | None,  # a call's own `rate_limit_args=`: the bot gives none
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat_id: Any = data.get("chat_id")
         with contextlib.suppress(TypeError, ValueError):
             chat_id = int(chat_id)
-        retries = self.pacing.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
         while True:
             if chat_id is not None:
@@ -255,7 +254,7 @@ class ChatPacer(BaseRateLimiter[int]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
-                if attempt >= retries or wait > self.pacing.max_wait:
+                if attempt >= self.pacing.max_retries or wait > self.pacing.max_wait:
                     raise
                 attempt += 1
                 logger.info("%s to %s: flood control, trying again in %.1f s", endpoint, chat_id, wait)

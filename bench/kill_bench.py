@@ -70,6 +70,7 @@ from sqlalchemy import text  # noqa: E402
 
 from bot.storage.db import create_database  # noqa: E402
 from bot.testing.fakeapi import Sent  # noqa: E402
+from bot.transport import Pacing  # noqa: E402
 from tests.bot_api_server import SENDS, BotApiServer, HttpUser  # noqa: E402
 
 TOKEN = "123456789:AAH-bench-token-for-a-local-bot-api-server"
@@ -338,7 +339,7 @@ class Bench:
                 timeouts = {(f.chat_id, f.message_id) for f in self.server.log.faults if f.kind == "timeout"}
                 duplicates = self._duplicates(timeouts)
                 posted_at = dict(self.server.posted_at)
-                flood_refusals = sum(1 for r in self.server.telegram.refused if r.status == 429)
+                floods = [r.chat_id or 0 for r in self.server.telegram.refused if r.status == 429]
             posted: dict[int, list[float]] = {}
             for (chat_id, _message_id), moment in posted_at.items():
                 if chat_id < 0:
@@ -376,7 +377,8 @@ class Bench:
             **groups,
             "group_sent_peak_per_min": peak_per_minute(posted.values()),
             "group_sent_peak_over_kill": peak_per_minute(posted.values(), around=self.kills),
-            "flood_refusals": flood_refusals,
+            "flood_refusals": len(floods),
+            "flood_refusals_groups": sum(1 for chat_id in floods if chat_id < 0),
             "journeys_after_last_start": round(journeys_done - self.last_start, 1),
             "run": round(ended - began, 1),
             "empty": empty,
@@ -561,8 +563,9 @@ class Bench:
         return {
             "group_peak_per_min": peak_per_minute(created.values()),
             "group_rows_left": fullest,
-            # Telegram's 20 a minute, once the group's burst is used: one message every 3 s.
-            "group_drain_floor": round(fullest * 3.0, 1),
+            # Telegram's 20 in any minute (the pacer's minute has a second more), once the group's minute
+            # is used up: each 20 a minute later.
+            "group_drain_floor": round(-(-fullest // 20) * Pacing().group.seconds, 1),
         }
 
     def _timestamp(self, seconds: float) -> datetime:
@@ -732,12 +735,12 @@ def main() -> int:
     print(
         f"groups: at most {result['group_peak_per_min']} rows for one group in 60 s (Telegram: 20);"
         f" the fullest group had {result['group_rows_left']} rows left at the last kill: at 20 a minute"
-        f" (its burst used up) they need {result['group_drain_floor']} s"
+        f" (its minute used up) they need {result['group_drain_floor']} s"
     )
     print(
         f"sent: at most {result['group_sent_peak_per_min']} messages into one group in 60 s"
         f" ({result['group_sent_peak_over_kill']} in 60 s over a kill); the fake's flood limits answered"
-        f" 429 {result['flood_refusals']} times"
+        f" 429 {result['flood_refusals']} times, {result['flood_refusals_groups']} of them in a group"
     )
     for detail in result["dup_kill_details"]:  # type: ignore[attr-defined]
         print("duplicate by a kill:", json.dumps(detail, default=str))

@@ -23,6 +23,7 @@ import logging
 import math
 import random
 import warnings
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -141,12 +142,45 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Window:
+    """At most `count` messages in any `seconds` seconds."""
+
+    count: int
+    seconds: float
+
+
+class WindowSchedule:
+    """A `Window` as a schedule, like `Schedule`: the moments of the last `count` messages, the next one
+    `seconds` after the oldest of them. Telegram's 20 messages a minute into a group is such a window: a
+    burst-and-rate schedule that allowed a full burst would let up to twice as many into one minute."""
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self._moments: deque[float] = deque(maxlen=window.count)
+
+    def wait(self, now: float) -> float:
+        if len(self._moments) < self.window.count:
+            return 0.0
+        return max(0.0, self._moments[0] + self.window.seconds - now)
+
+    def reserve(self, now: float) -> float:
+        wait = self.wait(now)
+        self._moments.append(now + wait)
+        return wait
+
+    def idle(self, now: float) -> bool:
+        return not self._moments or self._moments[-1] + self.window.seconds <= now
+
+
+@dataclass(frozen=True)
 class Pacing:
     """How fast the bot sends. Telegram: about one message a second per chat (short bursts tolerated),
     20 a minute per group, 30 a second in all; beyond that it answers 429 with `retry_after`."""
 
     private: Rate = Rate(3, 1.0)
-    group: Rate = Rate(18, 3.0)
+    # A second more than Telegram's minute: a message that took longer on its way than the one 20 before it
+    # still arrives outside that one's minute.
+    group: Window = Window(20, 61.0)
     overall: Rate = Rate(25, 1 / 30)
     # 429s one call waits out before it fails; a longer `retry_after` than `max_wait` fails at once (the
     # outbox keeps its row and sends it later; a handler's update is handled again, see telegram_modes).
@@ -180,7 +214,7 @@ class ChatPacer(BaseRateLimiter[int]):
         self._clock = clock or (lambda: asyncio.get_running_loop().time())
         self._sleep = sleep
         self._overall = Schedule(self.pacing.overall)
-        self._chats: dict[int | str, Schedule] = {}
+        self._chats: dict[int | str, Schedule | WindowSchedule] = {}
         self._paused_until: dict[int | str, float] = {}
 
     async def initialize(self) -> None:
@@ -189,7 +223,7 @@ class ChatPacer(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         return None
 
-    def _schedule(self, chat_id: int | str) -> Schedule:
+    def _schedule(self, chat_id: int | str) -> Schedule | WindowSchedule:
         if len(self._chats) > 1000:
             # Forget the chats that have been quiet long enough to be back at full burst.
             now = self._clock()
@@ -198,7 +232,9 @@ class ChatPacer(BaseRateLimiter[int]):
                     del self._chats[key]
         if chat_id not in self._chats:
             private = isinstance(chat_id, int) and chat_id > 0
-            self._chats[chat_id] = Schedule(self.pacing.private if private else self.pacing.group)
+            self._chats[chat_id] = (
+                Schedule(self.pacing.private) if private else WindowSchedule(self.pacing.group)
+            )
         return self._chats[chat_id]
 
     def seed(self, sent: Iterable[tuple[int, float]]) -> None:
@@ -219,7 +255,7 @@ class ChatPacer(BaseRateLimiter[int]):
             waits[chat] = max(waits.get(chat, 0.0), until - now)
         return {chat: wait for chat, wait in waits.items() if wait > 0}
 
-    async def _take(self, schedule: Schedule) -> None:
+    async def _take(self, schedule: Schedule | WindowSchedule) -> None:
         wait = schedule.reserve(self._clock())
         if wait > 0:
             await self._sleep(wait)

@@ -38,7 +38,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.storage.db import Database, WriteLock, create_database
 from bot.testing.fakeapi import FAKE_TOKEN, TELEGRAM_LIMITS, FakeTelegram, SimUser
-from bot.transport import Pacing, Rate
+from bot.transport import Pacing, Rate, Window
 
 ROOT = Path(__file__).resolve().parent.parent
 # Telegram's flood limits (enforced by the fake) and the bot's pacing run this much faster in tests: one
@@ -59,8 +59,9 @@ class Search:
 
 def faster(pacing: Pacing, factor: float) -> Pacing:
     """The bot's pacing on a clock `factor` times as fast (0.02 makes a second 20 ms)."""
-    rates = (Rate(rate.burst, rate.every * factor) for rate in (pacing.private, pacing.group, pacing.overall))
-    return Pacing(*rates, pacing.max_retries, pacing.max_wait * factor)
+    private, overall = (Rate(rate.burst, rate.every * factor) for rate in (pacing.private, pacing.overall))
+    group = Window(pacing.group.count, pacing.group.seconds * factor)
+    return Pacing(private, group, overall, pacing.max_retries, pacing.max_wait * factor)
 
 
 @functools.cache

@@ -111,11 +111,34 @@ async def test_the_pacer_tells_which_chats_must_wait_and_for_how_long() -> None:
         for _ in range(times):
             await pacer.process_request(sent, (), {}, endpoint, {"chat_id": chat_id}, None)
 
-    await send(-100, Pacing().group.burst)  # a group's burst, at once
+    await send(-100, Pacing().group.count)  # a group's minute, at once
     await send(42, Pacing().private.burst)  # a private chat's
     await send(43, 10, "editMessageText")  # edits are not what Telegram's limits count
-    assert pacer.waiting_chats() == {-100: 3.0, 42: 1.0}
+    minute = Pacing().group.seconds  # Telegram's minute for 20 messages into a group, and a margin
+    assert pacer.waiting_chats() == {-100: minute, 42: 1.0}
     now[0] = 1.0
-    assert pacer.waiting_chats() == {-100: 2.0}
-    now[0] = 3.0
+    assert pacer.waiting_chats() == {-100: minute - 1.0}
+    now[0] = minute
     assert pacer.waiting_chats() == {}
+
+
+async def test_no_minute_ever_holds_more_than_twenty_messages_to_one_group() -> None:
+    """Telegram takes 20 messages a minute into a group: 50 asked at once go in 20 at a time, each 20 a
+    minute (and its margin) after the 20 before, never 20 plus a rate on top of a full burst."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = ChatPacer(Pacing(), clock=lambda: now[0], sleep=sleep)
+    moments: list[float] = []
+
+    async def sent() -> bool:
+        moments.append(now[0])
+        return True
+
+    for _ in range(50):
+        await pacer.process_request(sent, (), {}, "sendMessage", {"chat_id": -100}, None)
+    assert max(sum(start <= m < start + 60 for m in moments) for start in moments) == 20
+    minute = Pacing().group.seconds
+    assert sorted(set(moments)) == [0.0, minute, 2 * minute]

@@ -20,6 +20,7 @@ import itertools
 import json
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -29,7 +30,7 @@ from telegram import Update
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.transport import Rate
+from bot.transport import Rate, Window
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -67,11 +68,11 @@ BOT_SETTINGS = {
 
 @dataclass(frozen=True)
 class Limits:
-    """Telegram's flood limits as token buckets, per private chat, per group and in all (the bot's own
-    pacing, `ChatPacer`, is another algorithm)."""
+    """Telegram's flood limits: token buckets per private chat and in all, and a group's 20 messages in any
+    minute (the bot's own pacing, `ChatPacer`, is another algorithm for the buckets)."""
 
     private: Rate
-    group: Rate
+    group: Window
     overall: Rate
     whole_seconds: bool = True  # `retry_after` in whole seconds, as Telegram gives it
 
@@ -81,11 +82,12 @@ class Limits:
         def faster(rate: Rate) -> Rate:
             return Rate(rate.burst, rate.every * factor)
 
-        return Limits(faster(self.private), faster(self.group), faster(self.overall), whole_seconds=False)
+        group = Window(self.group.count, self.group.seconds * factor)
+        return Limits(faster(self.private), group, faster(self.overall), whole_seconds=False)
 
 
 # About one message a second per chat, 20 a minute per group, 30 a second in all.
-TELEGRAM_LIMITS = Limits(Rate(5, 1.0), Rate(20, 3.0), Rate(30, 1 / 30))
+TELEGRAM_LIMITS = Limits(Rate(5, 1.0), Window(20, 60.0), Rate(30, 1 / 30))
 # Telegram's answers to an edit with nothing to do: errors to the bot, but no message was refused.
 EDIT_NO_OPS = ("Bad Request: message to edit not found", "Bad Request: message is not modified")
 
@@ -103,6 +105,28 @@ class _Bucket:
             self.tokens -= 1
             return 0.0
         return (1 - self.tokens) * self.every
+
+    def give_back(self) -> None:
+        self.tokens += 1
+
+
+class _Minute:
+    """A group's window: the moments of the messages it took within the last `seconds`."""
+
+    def __init__(self, window: Window) -> None:
+        self.window, self.moments = window, deque[float]()
+
+    def wait(self, now: float) -> float:
+        """0 if a message may go now (and it is counted), else the seconds until one may."""
+        while self.moments and self.moments[0] <= now - self.window.seconds:
+            self.moments.popleft()
+        if len(self.moments) < self.window.count:
+            self.moments.append(now)
+            return 0.0
+        return self.moments[0] + self.window.seconds - now
+
+    def give_back(self) -> None:
+        self.moments.pop()
 
 
 def _utf16_length(text: str) -> int:
@@ -185,7 +209,7 @@ class FakeTelegram(BaseRequest):
         its database outlives the process, and Telegram never reuses a message id in a chat). `limits`:
         the flood limits to enforce (none without)."""
         self.limits = limits
-        self._buckets: dict[int | str, _Bucket] = {}
+        self._buckets: dict[int | str, _Bucket | _Minute] = {}
         self.refused: list[Refused] = []
         # Sends that reach the chat although their answer is lost: the bot sees a timeout.
         self.deliver_then_time_out: Callable[[str, dict[str, Any]], bool] | None = None
@@ -293,14 +317,16 @@ class FakeTelegram(BaseRequest):
         if self.limits is None or method not in SENDING or chat_id is None:
             return None
         limits, now = self.limits, time.monotonic()
-        rate = limits.private if chat_id > 0 else limits.group
-        chat = self._buckets.setdefault(chat_id, _Bucket(rate, now))
+        if chat_id not in self._buckets:
+            private = chat_id > 0
+            self._buckets[chat_id] = _Bucket(limits.private, now) if private else _Minute(limits.group)
+        chat = self._buckets[chat_id]
         overall = self._buckets.setdefault("all", _Bucket(limits.overall, now))
         wait = chat.wait(now)
         if not wait:
             wait = overall.wait(now)
             if wait:
-                chat.tokens += 1  # not sent after all
+                chat.give_back()  # not sent after all
         if not wait:
             return None
         retry_after = math.ceil(wait) if limits.whole_seconds else round(wait + 0.001, 3)

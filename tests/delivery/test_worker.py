@@ -321,10 +321,11 @@ async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_thei
     async def nothing() -> bool:
         return True
 
-    for chat_id in groups:  # the groups' burst is used up: the next message may go in 3 s
-        for _ in range(pacer.pacing.group.burst):
+    minute = pacer.pacing.group
+    for chat_id in groups:  # the groups' minute is used up: the next message may go when it is over
+        for _ in range(minute.count):
             await pacer.process_request(nothing, (), {}, "sendMessage", {"chat_id": chat_id}, None)
-    assert pacer.waiting_chats() == {g: pacer.pacing.group.every for g in groups}
+    assert pacer.waiting_chats() == {g: minute.seconds for g in groups}
 
     arrived = {chat_id: asyncio.Event() for chat_id in [*groups, RESIDENT]}
 
@@ -348,7 +349,7 @@ async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_thei
         await asyncio.wait_for(arrived[RESIDENT].wait(), timeout=10)
         assert [s.chat_id for s in bot.sent] == [RESIDENT]  # the cards wait for their groups' pace
 
-        ticker.advance(pacer.pacing.group.every)
+        ticker.advance(minute.seconds)
         worker.wake()
         await asyncio.wait_for(asyncio.gather(*(arrived[g].wait() for g in groups)), timeout=10)
     finally:
@@ -360,12 +361,12 @@ async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_thei
 async def test_after_a_restart_a_group_that_just_had_its_burst_waits_for_its_pace(
     database: Database, ctx: TicketContext
 ) -> None:
-    """The process before a kill sent a partner group its burst a second ago: the new process's worker holds
-    the next card back until the group may send again (Telegram would answer 429), the resident's message
-    goes at once."""
+    """The process before a kill sent a partner group its 20 messages of a minute a second ago: the new
+    process's worker holds the next card back until the group may send again (Telegram would answer 429),
+    the resident's message goes at once."""
     pacing = Pacing(overall=Rate(100, 1 / 30))
     async with database.transaction() as session:
-        for index in range(pacing.group.burst):  # sent by the process that was killed
+        for index in range(pacing.group.count):  # sent by the process that was killed
             row = await outbox.enqueue(
                 session,
                 Destination(Channel.TELEGRAM, str(PARTNER_CHAT)),
@@ -396,9 +397,9 @@ async def test_after_a_restart_a_group_that_just_had_its_burst_waits_for_its_pac
     try:
         await asyncio.wait_for(arrived[RESIDENT].wait(), timeout=10)
         # Claimed in the same round as the resident's, had the group not had to wait.
-        card = (await outbox_rows(database))[pacing.group.burst]
+        card = (await outbox_rows(database))[pacing.group.count]
         assert card.target == str(PARTNER_CHAT) and card.status == "pending"
-        ticker.advance(2.0)  # 18 messages a second ago: the next may go in 2 s
+        ticker.advance(pacing.group.seconds - 1.0)  # the oldest was sent a second ago: its minute is over
         worker.wake()
         await asyncio.wait_for(arrived[PARTNER_CHAT].wait(), timeout=10)
     finally:

@@ -527,6 +527,55 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     assert "Die Person hat Anfrage" in texts[-2] and "Parkplätze" in texts[-1]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_one_reopen_passes_on_every_message_written_since_the_close_in_order(bot: BotHarness) -> None:
+    # Found by exploratory testing: the newest "Reopen" passed on only its own message; the older one then
+    # said "closed" for a request open again, and her first answer never reached the partner.
+    galina = bot.resident("Galina", lang="ru")
+    card = await send_request(bot, galina, "frauencafe", "Можно прийти с ребёнком?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Mittwoch 14 Uhr, passt das?", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    await galina.send("да, хорошо, спасибо")
+    first = galina.last()
+    reopen = next(b["callback_data"] for b in first.flat_buttons if "Открыть" in b["text"])
+    await galina.send("а в пятницу тоже можно?")
+    offer = galina.last()
+    assert "Этот запрос закрыт" in (offer.text or "")
+    assert offer.labels == ["↩️ Открыть снова", "🏠 Меню"]  # a way to the menu too
+    await galina.tap("↩️ Открыть снова", offer)
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Die Person hat Anfrage" in texts[-3]
+    assert "да, хорошо, спасибо" in texts[-2] and "а в пятницу тоже можно?" in texts[-1]
+    # The older offer has nothing left to do; a tap on it all the same passes on nothing twice and does not
+    # call the open request closed.
+    assert bot.telegram.chats[galina.chat][first.message_id].labels == []
+    await galina.press(reopen, first)
+    await deliver(bot)
+    assert "закрыт" not in (bot.telegram.answered_callbacks[-1].get("text") or "")
+    assert sum("да, хорошо" in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
+
+
+async def test_reopen_under_a_message_passes_it_on_after_the_partner_reopened(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne.", reply_to=card)
+    await deliver(bot)
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("Gibt es dort Parkplätze?")
+    offer = ayse.last()
+    assert "abgeschlossen" in (offer.text or "")
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    await ayse.tap("↩️ Wieder öffnen", offer)
+    await deliver(bot)
+    assert "abgeschlossen" not in (bot.telegram.answered_callbacks[-1].get("text") or "")
+    assert "Parkplätze" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "An SOS-Mütterzentrum weitergeleitet" in screen(ayse)
+
+
 async def test_after_delete_the_closed_request_is_gone_and_cannot_be_reopened(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")

@@ -269,7 +269,9 @@ async def reply_relayed(
         if relayed.outcome is Outcome.CLOSED and relayed.reopenable:
             # The offer replies to the message: after "Reopen" it is passed on (nothing is held meanwhile).
             text, keyboard = render.reopen_offer(t, relayed.partner, relayed.request_id)
-            await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+            offer = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+            if context.user_data is not None:
+                context.user_data.reopen_offers.append((relayed.request_id, offer))
             return
     answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
     if answer is not None:
@@ -393,7 +395,9 @@ async def resident_media(update: Update, context: Context) -> None:
 
 
 async def reopen_button(update: Update, context: Context) -> None:
-    """“Reopen” under a message about a recently closed request: open it, then pass the message on."""
+    """“Reopen” under a message about a recently closed request: open it (if it is not open again already),
+    then pass the message on, and with it every other message she wrote about it since, oldest first: she
+    taps the newest offer, and her first answer must not stay behind."""
     pressed = await pressed_request(update, context, index=0)
     if pressed is None:
         return
@@ -402,7 +406,13 @@ async def reopen_button(update: Update, context: Context) -> None:
         await answer_query(query, render.toast(context.t, "closed"))
         return
     await answer_query(query)
-    await pass_on_replied(query.message, context, user, request_id)
+    offers = context.user_data.reopen_offers if context.user_data is not None else []
+    waiting: dict[int, MaybeInaccessibleMessage] = {o.message_id: o for rid, o in offers if rid == request_id}
+    offers[:] = [(rid, offer) for rid, offer in offers if rid != request_id]
+    if query.message is not None:
+        waiting[query.message.message_id] = query.message
+    for _message_id, offer in sorted(waiting.items()):
+        await pass_on_replied(offer, context, user, request_id)
 
 
 async def handover_answer(update: Update, context: Context) -> None:

@@ -374,12 +374,13 @@ def handover_question(t: Translator, number: str, old: str, new: str, request_id
 
 
 def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:
-    """The resident wrote about a recently closed request: open it again instead of starting over?"""
+    """The resident wrote about a recently closed request: open it again instead of starting over? (Or
+    leave it: the menu.)"""
     text = t.html(
         "This request is closed. Shall I reopen it? Then your message goes to {partner}.",
         partner=t.isolate(partner),
     )
-    return text, [[("↩️ " + t.gettext("Reopen"), encode("reopen", request_id))]]
+    return text, [[("↩️ " + t.gettext("Reopen"), encode("reopen", request_id))], nav_row(t)]
 
 
 def handover_kept(t: Translator, partner: str) -> str:

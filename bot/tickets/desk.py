@@ -240,8 +240,15 @@ class RequestDesk:
             return await _conversations(session, self._context(), resident_id)
 
     async def reopen(self, resident_id: int, request_id: int) -> Outcome:
-        """The resident reopens a request the partner closed recently (their message follows)."""
-        result = await self._write(partners.reopen, request_id=request_id, resident_id=resident_id)
+        """The resident reopens a request the partner closed recently (their message follows). OK too when
+        it is open again already (an earlier "Reopen", or its partner reopened it): it takes the message."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            result = await partners.reopen(session, ctx, request_id=request_id, resident_id=resident_id)
+            request = result.request
+            if result.outcome is Outcome.ALREADY and request is not None and not request.status.is_final:
+                await conversation.open_for(session, request)
+                return Outcome.OK
         return result.outcome
 
     async def end_conversation(self, resident_id: int, request_id: int) -> str | None:

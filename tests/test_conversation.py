@@ -334,11 +334,27 @@ async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: Bo
     await ayse.tap(1)  # a second request, half written
     await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne. Wie alt ist es?", reply_to=card)
     await deliver(bot)
+    # Found by exploratory testing: the draft was put aside silently, and her next line, meant for the
+    # draft, went to the partner who had just written. The answer says where the draft is and how to go on.
+    answer = ayse.last()
+    assert "Ihre Nachrichten gehen an SOS-Mütterzentrum" in (answer.text or "")
+    assert "Ihre unfertige Nachricht an Quartiersmanagement" in (answer.text or "")
+    assert "ist gespeichert. Um sie weiterzuschreiben, tippen Sie auf „Weiter“." in (answer.text or "")
+    assert answer.labels == ["⏹ Beenden", "▶️ Weiter"]
     await ayse.send("Acht Monate")
     await deliver(bot)
     assert "Acht Monate" in group_texts(bot, MUETTERZENTRUM)[-1]
     await ayse.send("/menu")
     assert "Sie haben eine unfertige Anfrage an Quartiersmanagement" in screen(ayse)
+    await ayse.tap("▶️ Weiter", answer)
+    await skip_questions(ayse)
+    assert "Schreiben Sie Ihre Nachricht an Quartiersmanagement" in screen(ayse)
+    await ayse.send("Der Brief ist vom Jobcenter.")
+    await deliver(bot)
+    assert not any("Jobcenter" in text for text in group_texts(bot, MUETTERZENTRUM))
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "Der Brief ist vom Jobcenter." in screen(ayse)  # the consent screen of the draft
 
 
 async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:

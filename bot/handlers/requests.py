@@ -137,30 +137,34 @@ async def dialogue_button(update: Update, context: Context) -> None:
         await stale_button(update, context)
     else:
         await answer_query(query)
-        await show_dialogue(update, context, reply)
+        # "Continue" below a partner's answer (`render.draft_kept`) leaves the answer as it is.
+        await show_dialogue(update, context, reply, new_message=callback.arg(2) == render.BELOW)
 
 
-async def show_dialogue(update: Update, context: Context, reply: DialogueReply) -> None:
-    """The dialogue's answer: its next screen, the phone button, or the end (sent, cancelled, gone)."""
+async def show_dialogue(
+    update: Update, context: Context, reply: DialogueReply, *, new_message: bool = False
+) -> None:
+    """The dialogue's answer: its next screen, the phone button, or the end (sent, cancelled, gone); as a
+    new message with `new_message`, else in place of the tapped message."""
     t = context.t
     chat = update.effective_chat
     if reply.effect is Effect.ASK_PHONE and chat is not None:
         # The screen (type the number, or change / cancel), then Telegram's share button below it.
         if reply.view is not None:
-            await show(update, context, *render.dialogue_screen(t, reply.view))
+            await show(update, context, *render.dialogue_screen(t, reply.view), new_message=new_message)
         text, label = render.share_phone_prompt(t)
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(label, request_contact=True)]], resize_keyboard=True, one_time_keyboard=True
         )
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
     elif reply.effect is Effect.SENT:
-        await show(update, context, *render.sent_screen(t, reply.number or ""))
+        await show(update, context, *render.sent_screen(t, reply.number or ""), new_message=new_message)
     elif reply.effect is Effect.CANCEL:
-        await show(update, context, *render.cancelled_screen(t))
+        await show(update, context, *render.cancelled_screen(t), new_message=new_message)
     elif reply.view is not None:
-        await show(update, context, *render.dialogue_screen(t, reply.view))
+        await show(update, context, *render.dialogue_screen(t, reply.view), new_message=new_message)
     else:
-        await show(update, context, *render.gone_screen(t))
+        await show(update, context, *render.gone_screen(t), new_message=new_message)
 
 
 async def on_contact(update: Update, context: Context) -> None:

@@ -289,6 +289,22 @@ def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
     return text, end_keyboard(t, request_id)
 
 
+# The last argument of "Continue" below a partner's answer: the draft's screen comes below the answer (a new
+# message) instead of replacing it.
+BELOW = "below"
+
+
+def draft_kept(t: Translator, partner: str, dialogue_id: str) -> Screen:
+    """Below a partner's message that parked the draft the resident was writing to another partner: where
+    it is and how to go on with it (her next plain message goes to the partner who wrote)."""
+    text = "📝 " + t.html(
+        "Your unfinished message to {partner} is saved. To go on with it, tap “Continue”.",
+        partner=t.isolate(partner),
+    )
+    resume = encode("dlg", "resume", dialogue_id, BELOW)
+    return text, [[(arrow(t, "forward") + " " + t.gettext("Continue"), resume)]]
+
+
 def with_conversation_notice(
     t: Translator, conversations: Sequence[ConversationChoice], screen: Screen
 ) -> Screen:

@@ -464,6 +464,36 @@ async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything
     assert "weitergegeben" in screen(ayse) or "Quartiersmanagement" in screen(ayse)
 
 
+async def test_a_message_while_a_hand_over_question_waits_shows_the_question_again(bot: BotHarness) -> None:
+    # Found by exploratory testing: her typed "evet" (yes) reached the old partner as a chat message, which
+    # read like consent there, and the hand-over waited silently for a button she had scrolled past.
+    zeynep = bot.resident("Zeynep", lang="tr")
+    card = await send_request(bot, zeynep, "frauencafe", "Kocam iş arıyor, yardım edebilir misiniz?")
+    petra = await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    await petra.send("Liebe Zeynep, dafür ist das Quartiersmanagement zuständig.", reply_to=card)
+    await deliver(bot)
+    qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
+    await zeynep.send("evet")
+    await deliver(bot)
+    passed, asked = bot.telegram.bot_messages(zeynep.chat)[-2:]
+    assert "kurumuna iletildi" in (passed.text or "") and passed.labels == ["⏹ Bitir"]
+    text = asked.text or ""
+    assert "devretmek istiyor" in text  # the question itself, again
+    assert "Lütfen bir düğmeyle cevap verin: kabul etmek için ✅, hayır demek için ✖️." in text
+    assert asked.labels == ["✅ Evet, devredilsin", "✖️ Hayır"]
+    thread = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "evet" in thread
+    assert "hat noch nicht beantwortet, ob Anfrage Nr." in thread and "Quartiersmanagement" in thread
+    assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before  # nothing handed over yet
+    await zeynep.tap("✅", asked)
+    await deliver(bot)
+    assert "Kocam iş arıyor" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+    # Answered: her next message is just a message.
+    await zeynep.send("teşekkürler")
+    await deliver(bot)
+    assert "devretmek istiyor" not in screen(zeynep)
+
+
 async def test_a_hand_over_to_a_partner_without_any_channel_is_refused(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -261,10 +261,21 @@ async def reply_relayed(
 ) -> None:
     """What became of a message for a request: passed on, or why not. In a `conversation` (not a reply to
     one of the request's messages) it goes on ("End") and a recently closed request can be reopened. A
-    further file of an album gets no answer of its own, unless the resident tapped for it."""
-    t = context.t
+    further file of an album gets no answer of its own, unless the resident tapped for it. While the
+    resident is asked to agree to a hand-over, the question follows again: her typed "yes" went to the
+    partner as a message, and only its buttons answer it."""
     if relayed.album and not tapped:
         return  # the album's first file was confirmed
+    await _confirm(message, context, relayed, conversation)
+    if relayed.handover_to is not None and relayed.request_id is not None:
+        text, keyboard = render.handover_reminder(
+            context.t, relayed.number, relayed.partner, relayed.handover_to, relayed.request_id
+        )
+        await message.reply_text(text, reply_markup=markup(keyboard))
+
+
+async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
+    t = context.t
     if conversation and relayed.request_id is not None:
         if relayed.outcome is Outcome.OK:
             text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)

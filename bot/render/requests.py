@@ -389,6 +389,14 @@ def handover_question(t: Translator, number: str, old: str, new: str, request_id
     ]
 
 
+def handover_reminder(t: Translator, number: str, old: str, new: str, request_id: int) -> Screen:
+    """The resident wrote while the hand-over question waits: the question again, and how to answer it
+    (a typed "yes" is a message to the partner, not the answer)."""
+    question, keyboard = handover_question(t, number, old, new, request_id)
+    ask = "👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no.")
+    return f"{question}\n\n{ask}", keyboard
+
+
 def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:
     """The resident wrote about a recently closed request: open it again instead of starting over? (Or
     leave it: the menu.)"""

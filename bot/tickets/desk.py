@@ -44,6 +44,8 @@ class Relayed:
     choices: Sequence[ConversationChoice] = ()
     reopenable: bool = False  # CLOSED: the partner closed it recently, the resident may reopen it
     album: bool = False  # OK for a further file of an album: its first file was confirmed already
+    number: str = ""  # the request's number (with `handover_to`)
+    handover_to: str | None = None  # OK while the resident is asked to agree to a hand-over: to whom
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         request.id,
         reopenable=partners.reopenable(ctx, request),
         album=result.album,
+        number=request.number,
+        handover_to=ctx.partner_name(request.handover_to, request.language)
+        if result.ok and request.handover_to
+        else None,
     )
 
 

@@ -154,7 +154,12 @@ async def resident_reply(
     )
     await store.add_thread_link(session, resident_id, message.message_id, request.id, LinkRole.RESIDENT)
     request.updated_at = utcnow()
-    html = partner_render.resident_wrote(ctx.partner_t(), request.number, request.first_name, stored.text)
+    pt = ctx.partner_t()
+    html = partner_render.resident_wrote(pt, request.number, request.first_name, stored.text)
+    if request.handover_to:
+        # "ja" may read like consent: the partner learns that the hand-over still waits for her button.
+        to = ctx.partner_name(request.handover_to)
+        html += "\n" + partner_render.thread_note(pt, "handover_unanswered", request.number, partner=to)
     await enqueue_partner(
         session,
         ctx,

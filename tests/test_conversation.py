@@ -334,11 +334,27 @@ async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: Bo
     await ayse.tap(1)  # a second request, half written
     await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne. Wie alt ist es?", reply_to=card)
     await deliver(bot)
+    # Found by exploratory testing: the draft was put aside silently, and her next line, meant for the
+    # draft, went to the partner who had just written. The answer says where the draft is and how to go on.
+    answer = ayse.last()
+    assert "Ihre Nachrichten gehen an SOS-Mütterzentrum" in (answer.text or "")
+    assert "Ihre unfertige Nachricht an Quartiersmanagement" in (answer.text or "")
+    assert "ist gespeichert. Um sie weiterzuschreiben, tippen Sie auf „Weiter“." in (answer.text or "")
+    assert answer.labels == ["⏹ Beenden", "▶️ Weiter"]
     await ayse.send("Acht Monate")
     await deliver(bot)
     assert "Acht Monate" in group_texts(bot, MUETTERZENTRUM)[-1]
     await ayse.send("/menu")
     assert "Sie haben eine unfertige Anfrage an Quartiersmanagement" in screen(ayse)
+    await ayse.tap("▶️ Weiter", answer)
+    await skip_questions(ayse)
+    assert "Schreiben Sie Ihre Nachricht an Quartiersmanagement" in screen(ayse)
+    await ayse.send("Der Brief ist vom Jobcenter.")
+    await deliver(bot)
+    assert not any("Jobcenter" in text for text in group_texts(bot, MUETTERZENTRUM))
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "Der Brief ist vom Jobcenter." in screen(ayse)  # the consent screen of the draft
 
 
 async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
@@ -448,6 +464,36 @@ async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything
     assert "weitergegeben" in screen(ayse) or "Quartiersmanagement" in screen(ayse)
 
 
+async def test_a_message_while_a_hand_over_question_waits_shows_the_question_again(bot: BotHarness) -> None:
+    # Found by exploratory testing: her typed "evet" (yes) reached the old partner as a chat message, which
+    # read like consent there, and the hand-over waited silently for a button she had scrolled past.
+    zeynep = bot.resident("Zeynep", lang="tr")
+    card = await send_request(bot, zeynep, "frauencafe", "Kocam iş arıyor, yardım edebilir misiniz?")
+    petra = await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    await petra.send("Liebe Zeynep, dafür ist das Quartiersmanagement zuständig.", reply_to=card)
+    await deliver(bot)
+    qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
+    await zeynep.send("evet")
+    await deliver(bot)
+    passed, asked = bot.telegram.bot_messages(zeynep.chat)[-2:]
+    assert "kurumuna iletildi" in (passed.text or "") and passed.labels == ["⏹ Bitir"]
+    text = asked.text or ""
+    assert "devretmek istiyor" in text  # the question itself, again
+    assert "Lütfen bir düğmeyle cevap verin: kabul etmek için ✅, hayır demek için ✖️." in text
+    assert asked.labels == ["✅ Evet, devredilsin", "✖️ Hayır"]
+    thread = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "evet" in thread
+    assert "hat noch nicht beantwortet, ob Anfrage Nr." in thread and "Quartiersmanagement" in thread
+    assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before  # nothing handed over yet
+    await zeynep.tap("✅", asked)
+    await deliver(bot)
+    assert "Kocam iş arıyor" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+    # Answered: her next message is just a message.
+    await zeynep.send("teşekkürler")
+    await deliver(bot)
+    assert "devretmek istiyor" not in screen(zeynep)
+
+
 async def test_a_hand_over_to_a_partner_without_any_channel_is_refused(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -525,6 +571,55 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     await deliver(bot)
     texts = group_texts(bot, MUETTERZENTRUM)
     assert "Die Person hat Anfrage" in texts[-2] and "Parkplätze" in texts[-1]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_one_reopen_passes_on_every_message_written_since_the_close_in_order(bot: BotHarness) -> None:
+    # Found by exploratory testing: the newest "Reopen" passed on only its own message; the older one then
+    # said "closed" for a request open again, and her first answer never reached the partner.
+    galina = bot.resident("Galina", lang="ru")
+    card = await send_request(bot, galina, "frauencafe", "Можно прийти с ребёнком?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Mittwoch 14 Uhr, passt das?", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    await galina.send("да, хорошо, спасибо")
+    first = galina.last()
+    reopen = next(b["callback_data"] for b in first.flat_buttons if "Открыть" in b["text"])
+    await galina.send("а в пятницу тоже можно?")
+    offer = galina.last()
+    assert "Этот запрос закрыт" in (offer.text or "")
+    assert offer.labels == ["↩️ Открыть снова", "🏠 Меню"]  # a way to the menu too
+    await galina.tap("↩️ Открыть снова", offer)
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Die Person hat Anfrage" in texts[-3]
+    assert "да, хорошо, спасибо" in texts[-2] and "а в пятницу тоже можно?" in texts[-1]
+    # The older offer has nothing left to do; a tap on it all the same passes on nothing twice and does not
+    # call the open request closed.
+    assert bot.telegram.chats[galina.chat][first.message_id].labels == []
+    await galina.press(reopen, first)
+    await deliver(bot)
+    assert "закрыт" not in (bot.telegram.answered_callbacks[-1].get("text") or "")
+    assert sum("да, хорошо" in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
+
+
+async def test_reopen_under_a_message_passes_it_on_after_the_partner_reopened(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne.", reply_to=card)
+    await deliver(bot)
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("Gibt es dort Parkplätze?")
+    offer = ayse.last()
+    assert "abgeschlossen" in (offer.text or "")
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    await ayse.tap("↩️ Wieder öffnen", offer)
+    await deliver(bot)
+    assert "abgeschlossen" not in (bot.telegram.answered_callbacks[-1].get("text") or "")
+    assert "Parkplätze" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "An SOS-Mütterzentrum weitergeleitet" in screen(ayse)
 
 
 async def test_after_delete_the_closed_request_is_gone_and_cannot_be_reopened(bot: BotHarness) -> None:

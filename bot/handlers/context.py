@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 if TYPE_CHECKING:
+    from telegram import Message
+
     from bot.i18n import Translator
     from bot.services import Services
 
@@ -39,6 +41,10 @@ class UserData:
     # The album (Telegram's media_group_id) of the latest update let through the flood limit: its further
     # files are not counted again (`bot.handlers.common.load_resident`; memory only, like the above).
     album: str | None = None
+    # The "Reopen?" offers under her messages about a closed request (request id, the offer replying to the
+    # message): one "Reopen" passes on every message still waiting (memory only; after a restart each
+    # offer's button passes on its own message).
+    reopen_offers: list[tuple[int, Message]] = field(default_factory=list)
 
 
 class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -137,30 +137,34 @@ async def dialogue_button(update: Update, context: Context) -> None:
         await stale_button(update, context)
     else:
         await answer_query(query)
-        await show_dialogue(update, context, reply)
+        # "Continue" below a partner's answer (`render.draft_kept`) leaves the answer as it is.
+        await show_dialogue(update, context, reply, new_message=callback.arg(2) == render.BELOW)
 
 
-async def show_dialogue(update: Update, context: Context, reply: DialogueReply) -> None:
-    """The dialogue's answer: its next screen, the phone button, or the end (sent, cancelled, gone)."""
+async def show_dialogue(
+    update: Update, context: Context, reply: DialogueReply, *, new_message: bool = False
+) -> None:
+    """The dialogue's answer: its next screen, the phone button, or the end (sent, cancelled, gone); as a
+    new message with `new_message`, else in place of the tapped message."""
     t = context.t
     chat = update.effective_chat
     if reply.effect is Effect.ASK_PHONE and chat is not None:
         # The screen (type the number, or change / cancel), then Telegram's share button below it.
         if reply.view is not None:
-            await show(update, context, *render.dialogue_screen(t, reply.view))
+            await show(update, context, *render.dialogue_screen(t, reply.view), new_message=new_message)
         text, label = render.share_phone_prompt(t)
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(label, request_contact=True)]], resize_keyboard=True, one_time_keyboard=True
         )
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
     elif reply.effect is Effect.SENT:
-        await show(update, context, *render.sent_screen(t, reply.number or ""))
+        await show(update, context, *render.sent_screen(t, reply.number or ""), new_message=new_message)
     elif reply.effect is Effect.CANCEL:
-        await show(update, context, *render.cancelled_screen(t))
+        await show(update, context, *render.cancelled_screen(t), new_message=new_message)
     elif reply.view is not None:
-        await show(update, context, *render.dialogue_screen(t, reply.view))
+        await show(update, context, *render.dialogue_screen(t, reply.view), new_message=new_message)
     else:
-        await show(update, context, *render.gone_screen(t))
+        await show(update, context, *render.gone_screen(t), new_message=new_message)
 
 
 async def on_contact(update: Update, context: Context) -> None:
@@ -257,10 +261,21 @@ async def reply_relayed(
 ) -> None:
     """What became of a message for a request: passed on, or why not. In a `conversation` (not a reply to
     one of the request's messages) it goes on ("End") and a recently closed request can be reopened. A
-    further file of an album gets no answer of its own, unless the resident tapped for it."""
-    t = context.t
+    further file of an album gets no answer of its own, unless the resident tapped for it. While the
+    resident is asked to agree to a hand-over, the question follows again: her typed "yes" went to the
+    partner as a message, and only its buttons answer it."""
     if relayed.album and not tapped:
         return  # the album's first file was confirmed
+    await _confirm(message, context, relayed, conversation)
+    if relayed.handover_to is not None and relayed.request_id is not None:
+        text, keyboard = render.handover_reminder(
+            context.t, relayed.number, relayed.partner, relayed.handover_to, relayed.request_id
+        )
+        await message.reply_text(text, reply_markup=markup(keyboard))
+
+
+async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
+    t = context.t
     if conversation and relayed.request_id is not None:
         if relayed.outcome is Outcome.OK:
             text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
@@ -269,7 +284,9 @@ async def reply_relayed(
         if relayed.outcome is Outcome.CLOSED and relayed.reopenable:
             # The offer replies to the message: after "Reopen" it is passed on (nothing is held meanwhile).
             text, keyboard = render.reopen_offer(t, relayed.partner, relayed.request_id)
-            await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+            offer = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+            if context.user_data is not None:
+                context.user_data.reopen_offers.append((relayed.request_id, offer))
             return
     answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
     if answer is not None:
@@ -393,7 +410,9 @@ async def resident_media(update: Update, context: Context) -> None:
 
 
 async def reopen_button(update: Update, context: Context) -> None:
-    """“Reopen” under a message about a recently closed request: open it, then pass the message on."""
+    """“Reopen” under a message about a recently closed request: open it (if it is not open again already),
+    then pass the message on, and with it every other message she wrote about it since, oldest first: she
+    taps the newest offer, and her first answer must not stay behind."""
     pressed = await pressed_request(update, context, index=0)
     if pressed is None:
         return
@@ -402,7 +421,13 @@ async def reopen_button(update: Update, context: Context) -> None:
         await answer_query(query, render.toast(context.t, "closed"))
         return
     await answer_query(query)
-    await pass_on_replied(query.message, context, user, request_id)
+    offers = context.user_data.reopen_offers if context.user_data is not None else []
+    waiting: dict[int, MaybeInaccessibleMessage] = {o.message_id: o for rid, o in offers if rid == request_id}
+    offers[:] = [(rid, offer) for rid, offer in offers if rid != request_id]
+    if query.message is not None:
+        waiting[query.message.message_id] = query.message
+    for _message_id, offer in sorted(waiting.items()):
+        await pass_on_replied(offer, context, user, request_id)
 
 
 async def handover_answer(update: Update, context: Context) -> None:

@@ -216,6 +216,10 @@ THREAD_NOTES = {
         "The resident is asked whether request {number} may go to {partner}. Nothing is passed on "
         "before they agree."
     ),
+    "handover_unanswered": N_(
+        "The resident has not yet answered whether request {number} may go to {partner} (a message does "
+        "not count as an answer). They were asked again."
+    ),
     "handover_agreed": N_("The resident agreed: request {number} was handed over to {partner}."),
     "handover_declined": N_(
         "The resident did not agree to hand request {number} over to {partner}. It stays with you."

@@ -289,6 +289,22 @@ def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
     return text, end_keyboard(t, request_id)
 
 
+# The last argument of "Continue" below a partner's answer: the draft's screen comes below the answer (a new
+# message) instead of replacing it.
+BELOW = "below"
+
+
+def draft_kept(t: Translator, partner: str, dialogue_id: str) -> Screen:
+    """Below a partner's message that parked the draft the resident was writing to another partner: where
+    it is and how to go on with it (her next plain message goes to the partner who wrote)."""
+    text = "📝 " + t.html(
+        "Your unfinished message to {partner} is saved. To go on with it, tap “Continue”.",
+        partner=t.isolate(partner),
+    )
+    resume = encode("dlg", "resume", dialogue_id, BELOW)
+    return text, [[(arrow(t, "forward") + " " + t.gettext("Continue"), resume)]]
+
+
 def with_conversation_notice(
     t: Translator, conversations: Sequence[ConversationChoice], screen: Screen
 ) -> Screen:
@@ -373,13 +389,22 @@ def handover_question(t: Translator, number: str, old: str, new: str, request_id
     ]
 
 
+def handover_reminder(t: Translator, number: str, old: str, new: str, request_id: int) -> Screen:
+    """The resident wrote while the hand-over question waits: the question again, and how to answer it
+    (a typed "yes" is a message to the partner, not the answer)."""
+    question, keyboard = handover_question(t, number, old, new, request_id)
+    ask = "👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no.")
+    return f"{question}\n\n{ask}", keyboard
+
+
 def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:
-    """The resident wrote about a recently closed request: open it again instead of starting over?"""
+    """The resident wrote about a recently closed request: open it again instead of starting over? (Or
+    leave it: the menu.)"""
     text = t.html(
         "This request is closed. Shall I reopen it? Then your message goes to {partner}.",
         partner=t.isolate(partner),
     )
-    return text, [[("↩️ " + t.gettext("Reopen"), encode("reopen", request_id))]]
+    return text, [[("↩️ " + t.gettext("Reopen"), encode("reopen", request_id))], nav_row(t)]
 
 
 def handover_kept(t: Translator, partner: str) -> str:

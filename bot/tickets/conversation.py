@@ -7,8 +7,9 @@ something, or the resident tapped "Add to …") takes their next messages, texts
     open ─"End" / request closed or withdrawn / `quiet` without a message─► closed
 
 With several open conversations the resident is asked which request a message is for. A running (active)
-draft comes first; a partner's message parks it, since the resident answers what they saw last. Each
-function works in the caller's transaction; `bot.tickets.desk` owns them.
+draft comes first; a partner's message parks it, since the resident answers what they saw last (the message
+says so and offers to continue the draft). Each function works in the caller's transaction;
+`bot.tickets.desk` owns them.
 """
 
 from __future__ import annotations
@@ -19,17 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
-from bot.storage.models.requests import Request
+from bot.storage.models.requests import Dialogue, Request
 from bot.tickets.deps import Outcome, Result, TicketContext
 
 
-async def open_for(session: AsyncSession, request: Request) -> None:
-    """The request waits for its resident: open (or refresh) the conversation and park a running draft."""
+async def open_for(session: AsyncSession, request: Request) -> Dialogue | None:
+    """The request waits for its resident: open (or refresh) the conversation and park a running draft;
+    the draft parked here, if any (the resident must learn where it went)."""
     request.conversation_at = utcnow()
     row = await store.get_dialogue(session, request.resident_id)
-    if row is not None and not row.parked:
-        # Same as `dialogue.advance(draft, Park())`, without loading the content's intake questions.
-        row.data = {**row.data, "parked": True, "pending": None}
+    if row is None or row.parked:
+        return None
+    # Same as `dialogue.advance(draft, Park())`, without loading the content's intake questions.
+    row.data = {**row.data, "parked": True, "pending": None}
+    return row
 
 
 async def open_conversations(

@@ -44,6 +44,8 @@ class Relayed:
     choices: Sequence[ConversationChoice] = ()
     reopenable: bool = False  # CLOSED: the partner closed it recently, the resident may reopen it
     album: bool = False  # OK for a further file of an album: its first file was confirmed already
+    number: str = ""  # the request's number (with `handover_to`)
+    handover_to: str | None = None  # OK while the resident is asked to agree to a hand-over: to whom
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         request.id,
         reopenable=partners.reopenable(ctx, request),
         album=result.album,
+        number=request.number,
+        handover_to=ctx.partner_name(request.handover_to, request.language)
+        if result.ok and request.handover_to
+        else None,
     )
 
 
@@ -240,8 +246,15 @@ class RequestDesk:
             return await _conversations(session, self._context(), resident_id)
 
     async def reopen(self, resident_id: int, request_id: int) -> Outcome:
-        """The resident reopens a request the partner closed recently (their message follows)."""
-        result = await self._write(partners.reopen, request_id=request_id, resident_id=resident_id)
+        """The resident reopens a request the partner closed recently (their message follows). OK too when
+        it is open again already (an earlier "Reopen", or its partner reopened it): it takes the message."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            result = await partners.reopen(session, ctx, request_id=request_id, resident_id=resident_id)
+            request = result.request
+            if result.outcome is Outcome.ALREADY and request is not None and not request.status.is_final:
+                await conversation.open_for(session, request)
+                return Outcome.OK
         return result.outcome
 
     async def end_conversation(self, resident_id: int, request_id: int) -> str | None:

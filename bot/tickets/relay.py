@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as partner_render
-from bot.render.requests import conversation_hint, partner_answer
+from bot.render.requests import conversation_hint, draft_kept, partner_answer
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
@@ -98,14 +98,22 @@ async def _to_resident(
         await store.transition(
             session, request, [request.status], status=RequestStatus.ANSWERED, updated_at=utcnow()
         )
-    t, partner = ctx.t(request.language), ctx.partner_name(request.partner_id, request.language)
+    lang = request.language
+    t, partner = ctx.t(lang), ctx.partner_name(request.partner_id, lang)
     html = partner_answer(t, request.number, partner, staff, answer.text, edited)
-    await open_for(session, request)
-    if answer.kind is not MessageKind.TEXT:
-        # A copied file carries the answer as its caption (at most 1,024 characters): no hint, no button.
-        await enqueue_resident(session, request, html, attachment=answer, dedupe_key=dedupe_key)
-        return
+    parked = await open_for(session, request)
     hint, keyboard = conversation_hint(t, partner, request.id)
+    if parked is not None:
+        # She was writing to someone else: her next message goes to this partner, the draft waits.
+        kept, resume = draft_kept(t, ctx.partner_name(parked.data.get("partner_id"), lang), parked.id)
+        hint, keyboard = f"{hint}\n{kept}", [*keyboard, *resume]
+    if answer.kind is not MessageKind.TEXT:
+        # A copied file carries the answer as its caption (at most 1,024 characters): no hint, no button,
+        # unless a draft was parked (then the hint follows on its own).
+        await enqueue_resident(session, request, html, attachment=answer, dedupe_key=dedupe_key)
+        if parked is not None:
+            await enqueue_resident(session, request, hint, dedupe_key=f"{dedupe_key}:kept", keyboard=keyboard)
+        return
     await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard)
 
 
@@ -146,7 +154,12 @@ async def resident_reply(
     )
     await store.add_thread_link(session, resident_id, message.message_id, request.id, LinkRole.RESIDENT)
     request.updated_at = utcnow()
-    html = partner_render.resident_wrote(ctx.partner_t(), request.number, request.first_name, stored.text)
+    pt = ctx.partner_t()
+    html = partner_render.resident_wrote(pt, request.number, request.first_name, stored.text)
+    if request.handover_to:
+        # "ja" may read like consent: the partner learns that the hand-over still waits for her button.
+        to = ctx.partner_name(request.handover_to)
+        html += "\n" + partner_render.thread_note(pt, "handover_unanswered", request.number, partner=to)
     await enqueue_partner(
         session,
         ctx,

@@ -207,7 +207,7 @@ def input_problem(t: Translator, problem: str) -> str:
 def share_phone_prompt(t: Translator) -> tuple[str, str]:
     """(text, button label) of Telegram's own “share my phone number” keyboard."""
     return (
-        t.html("Tap the button below to share your phone number. Only then will it be shared."),
+        t.html("The button below sends the phone number of your Telegram account."),
         "📞 " + t.gettext("Share my phone number"),
     )
 

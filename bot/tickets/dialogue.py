@@ -105,14 +105,16 @@ def check_attachment(attachment: Attachment, already: int = 0) -> InputProblem |
 # --- the state ----------
 
 
-# The id and the step have columns of their own; the questions come from the content.
-_NOT_STORED = frozenset({"id", "step", "questions"})
+# The id and the step have columns of their own; the questions and whether "Done" alone signs up come from
+# the content.
+_NOT_STORED = frozenset({"id", "step", "questions", "can_sign_up"})
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A request being written. `questions` are the ids of the topic's intake questions (from the content,
-    not stored); `inputs` the keys of the latest inputs, so a replayed update changes nothing twice."""
+    """A request being written. `questions` are the ids of the topic's intake questions and `can_sign_up`
+    says whether the offer or event takes sign-ups through the bot (both from the content, not stored);
+    `inputs` the keys of the latest inputs, so a replayed update changes nothing twice."""
 
     id: str
     step: DialogueStep
@@ -133,6 +135,7 @@ class Draft:
     calling: bool = False  # "📞 Call me" was tapped: a typed text is the phone number
     # "Done" without a word on a sign-up: "I would like to sign up", said in each reader's language.
     signup: bool = False
+    can_sign_up: bool = False  # (not stored) "Done" without a word may sign up: see `advance`
     urgent: bool = False  # started from the emergency screen: the message says so to the partner
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
@@ -165,7 +168,13 @@ class Draft:
 
     @classmethod
     def from_json(
-        cls, dialogue_id: str, step: str, data: Mapping[str, Any], questions: Sequence[str]
+        cls,
+        dialogue_id: str,
+        step: str,
+        data: Mapping[str, Any],
+        questions: Sequence[str],
+        *,
+        can_sign_up: bool = False,
     ) -> Draft:
         # A draft stored by an older version may lack the fields added since: they keep their defaults.
         stored = {f.name: data[f.name] for f in fields(cls) if f.name in data and f.name not in _NOT_STORED}
@@ -173,7 +182,15 @@ class Draft:
         stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
         stored["inputs"] = tuple(data.get("inputs", []))
         stored["full_albums"] = tuple(data.get("full_albums", []))
-        return settle(cls(id=dialogue_id, step=DialogueStep(step), questions=tuple(questions), **stored))
+        return settle(
+            cls(
+                id=dialogue_id,
+                step=DialogueStep(step),
+                questions=tuple(questions),
+                can_sign_up=can_sign_up,
+                **stored,
+            )
+        )
 
 
 def new_media_draft(dialogue_id: str, partner_id: str, attachment: Attachment) -> Draft:
@@ -190,10 +207,12 @@ def new_draft(
     topic_id: str | None = None,
     event_id: str | None = None,
     questions: Sequence[str] = (),
+    can_sign_up: bool = False,
 ) -> Draft:
     """A fresh draft: the intake questions first if the topic has any, else the message."""
     step = DialogueStep.INTAKE if questions else DialogueStep.MESSAGE
-    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, tuple(questions), event_id)
+    asked = tuple(questions)
+    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, asked, event_id, can_sign_up=can_sign_up)
 
 
 def settle(draft: Draft) -> Draft:
@@ -360,8 +379,8 @@ def remember(draft: Draft, input_key: str | None) -> tuple[str, ...]:
 
 def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Transition:
     """The draft after `event`. `input_key` names the update (a message id, a button tap): an input seen
-    before shows the screen again and changes nothing. "Done" on an offer or event without a word makes
-    the draft a sign-up (signing up needs no words)."""
+    before shows the screen again and changes nothing. "Done" without a word on an offer or event that
+    takes sign-ups through the bot (`can_sign_up`) makes the draft a sign-up (signing up needs no words)."""
     problem: InputProblem | None = None
     typed = isinstance(event, Text)  # (a held text "mine" turns into is her answer, never held again)
     if isinstance(event, Park):
@@ -422,7 +441,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Press) and event.action == "skip":
         draft = _answer(draft, None)
     elif isinstance(event, Press) and event.action == "done":
-        if draft.is_empty and not (draft.offer_id or draft.event_id):
+        if draft.is_empty and not draft.can_sign_up:
             return Transition(draft, Effect.EMPTY)
         if draft.is_empty:
             draft = replace(draft, signup=True)

@@ -69,7 +69,10 @@ def test_text_and_files_make_up_the_message_and_done_asks_how_to_answer() -> Non
 def test_done_without_a_message_asks_for_words_except_when_signing_up_for_an_offer() -> None:
     empty = new_draft("d", "bildung")
     assert advance(empty, Press("done")).effect is Effect.EMPTY
-    offer = new_draft("d", "bildung", offer_id="deutschkurs")
+    # A walk-in offer takes no sign-ups: asking a person about it needs words.
+    walk_in = new_draft("d", "gemeinde", offer_id="sprachcafe")
+    assert advance(walk_in, Press("done")).effect is Effect.EMPTY
+    offer = new_draft("d", "bildung", offer_id="deutschkurs", can_sign_up=True)
     transition = advance(offer, Press("done"))
     assert transition.draft.step is DialogueStep.CONTACT and transition.draft.signup
     assert not transition.draft.is_empty and transition.draft.text is None  # said in each reader's language

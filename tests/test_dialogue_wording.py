@@ -4,11 +4,75 @@ sign up for, and the phone step. Found by exploratory testing (console journeys)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.harness import BotHarness, skip_questions
+from tests.harness import COURSE_GROUP, BotHarness, SimUser, content_with_partner_group, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+CHILDCARE_TR = "Kurs sırasında çocuk bakımına ihtiyacınız var mı?"
+GERMAN_TR = "Ne kadar Almanca konuşuyorsunuz? (hiç, biraz, iyi)"
+ANSWER_OR_QUESTION_TR = "yeni bir soru mu"
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def send_request(bot: BotHarness, resident: SimUser) -> None:
+    """From the consent screen: "Send", then the outbox delivers."""
+    consent = resident.last()
+    send = next(b["callback_data"] for b in consent.flat_buttons if b["text"].startswith("✅"))
+    await resident.press(send, consent)
+    await deliver(bot)
+
+
+async def test_text_typed_on_after_answer_or_new_question_answers_the_question_she_saw(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Found by exploratory testing: the German question was never shown, yet "Tuesday is fine" was filed
+    # on the partner's card as her answer to it.
+    content = content_with_partner_group(tmp_path, "bildungstraeger", COURSE_GROUP)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        ayse = bot.resident("Ayse", lang="tr")
+        await ayse.send("/start o_deutschkurs-frauen")
+        await ayse.tap("✋")
+        assert CHILDCARE_TR in (ayse.last().text or "")
+        await ayse.send("2 cocuk, 3 ve 5 yasinda. Getirebilir miyim?")
+        assert ANSWER_OR_QUESTION_TR in (ayse.last().text or "")
+        await ayse.send("sali olur")  # typed on instead of tapping
+        # Both texts answer the childcare question; the German question is shown now, unanswered.
+        assert GERMAN_TR in (ayse.last().text or "")
+        await ayse.send("biraz")
+        assert "mesajınızı yazın" in (ayse.last().text or "")
+        await ayse.tap("✅")
+        await ayse.tap("💬")
+        consent = ayse.last().text or ""
+        assert "2 cocuk, 3 ve 5 yasinda. Getirebilir miyim?\nsali olur" in consent
+        assert f"{GERMAN_TR} biraz" in consent
+        await send_request(bot, ayse)
+        card = bot.telegram.bot_messages(COURSE_GROUP)[-1].text or ""
+        childcare, german = (
+            card.index("Brauchen Sie Kinderbetreuung"),
+            card.index("Wie gut sprechen Sie Deutsch?"),
+        )
+        assert "sali olur" in card[childcare:german] and "sali olur" not in card[german:]
+        assert "biraz" in card[german:]
+
+
+async def test_an_answer_about_the_questions_own_subject_is_taken_without_asking(bot: BotHarness) -> None:
+    # "2 children, 3 and 5" matches the childcare FAQ of this very course confidently: it talks about the
+    # request, so it is her answer, not a new question.
+    ayse = bot.resident("Ayse", lang="tr")
+    await ayse.send("/start o_deutschkurs-frauen")
+    await ayse.tap("✋")
+    await ayse.send("2 cocuk 3 ve 5 yasinda")
+    assert ANSWER_OR_QUESTION_TR not in (ayse.last().text or "")
+    assert GERMAN_TR in (ayse.last().text or "")
 
 
 async def test_a_drop_in_offer_asks_a_person_and_done_needs_words(bot: BotHarness) -> None:

@@ -18,8 +18,10 @@ Beside the step, a draft is active or parked. Navigation (/start, a command, a m
 draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
 button of the dialogue; a file resumes it. A text that looks like a new question while the draft waits for
 an answer is held (`pending`) until the resident says whether it is their answer ("mine") or a new
-question ("new": the draft is parked and the text goes to the search); a resident who types on (or sends a
-file) instead meant it as her answer, and the new input comes next.
+question ("new": the draft is parked and the text goes to the search). A resident who types on instead of
+tapping meant both texts as her answer to the question she saw: they are filed together, and the next
+question is shown (nothing she wrote becomes the answer to a question she has not seen); a file sent instead
+takes the held text as her answer and joins the message.
 
 Longer than most modules on purpose: the steps, the inputs and every transition between them are one
 state machine; split, a transition's rule would sit apart from the steps it connects.
@@ -277,11 +279,12 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
 
 @dataclass(frozen=True)
 class Text:
-    """The resident's text; `confident`: the search would answer it with certainty (it may be a new
-    question rather than an answer)."""
+    """The resident's text; `match`: the entry (kind, id) the search would answer it with certainty (it
+    may be a new question rather than an answer; `bot.tickets.intake` drops a match that is what the
+    request is about)."""
 
     text: str
-    confident: bool = False
+    match: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -334,7 +337,7 @@ def looks_new(draft: Draft, event: Text) -> bool:
     question waits for an answer that is not a question itself (a confident search hit or a question mark
     is suspicious there); the message to the partner is very often a question, so it is taken as it is."""
     asks = event.text.rstrip().endswith(QUESTION_MARKS)
-    return draft.step is DialogueStep.INTAKE and (event.confident or asks)
+    return draft.step is DialogueStep.INTAKE and (event.match is not None or asks)
 
 
 class Effect(StrEnum):
@@ -404,9 +407,14 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
         # A replay of this text (held or taken already) changes nothing.
         return Transition(draft, Effect.ASK_NEW if draft.pending is not None else Effect.SCREEN)
-    if isinstance(event, Text | Attach) and draft.pending is not None:
-        # She typed on (or sent a file) instead of tapping: the held text was her answer (a new question
-        # would not have waited for more) and this input comes next. Nothing she wrote is dropped.
+    if isinstance(event, Text) and draft.pending is not None:
+        # She typed on instead of tapping: the held text was her answer (a new question would not have
+        # waited for more), and so is this one, written while the same question was on her screen. Both
+        # answer it; the next question is shown now, its answer still to come.
+        event, typed = Text(f"{draft.pending}\n{event.text.strip()}"), False
+        draft = replace(draft, pending=None)
+    elif isinstance(event, Attach) and draft.pending is not None:
+        # A file instead of a tap: the held text was her answer, and the file joins the message.
         answered = advance(draft, Press("mine"))
         draft, problem = answered.draft, answered.problem
     if typed and isinstance(event, Text) and looks_new(draft, event):

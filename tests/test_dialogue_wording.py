@@ -75,6 +75,45 @@ async def test_an_answer_about_the_questions_own_subject_is_taken_without_asking
     assert GERMAN_TR in (ayse.last().text or "")
 
 
+async def test_a_language_name_typed_in_a_request_opens_the_picker_and_the_draft_waits(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: "English" at the childcare question was asked about as a new question
+    # (and then answered with the FAQ "my German isn't good"), "Deutsch" filed as the childcare answer.
+    maryam = bot.resident("Maryam", lang="fa")
+    await maryam.send("/start o_deutschkurs-frauen")
+    await maryam.tap("✋")
+    await maryam.send("English")
+    picker = maryam.last()
+    assert {"English", "Deutsch", "فارسی"} <= {label.removeprefix("✓ ") for label in picker.labels}
+    await maryam.tap("English", picker)
+    await maryam.tap(1)  # a new resident: her district
+    # The menu in English, the unfinished request on top; "Continue" asks the same question in English.
+    assert "You have an unfinished request" in (maryam.last().text or "")
+    await maryam.tap("Continue")
+    assert "Do you need childcare during the course?" in (maryam.last().text or "")
+    await maryam.send("no")
+    assert "How well do you speak German?" in (maryam.last().text or "")
+
+
+async def test_a_language_name_answers_a_question_that_asks_for_a_language(bot: BotHarness) -> None:
+    elif_ = bot.resident("Elif", lang="de")
+    await elif_.send("/start")
+    await elif_.tap(1)  # Deutsch
+    await elif_.tap(1)  # the district
+    await elif_.tap("Beratung")
+    await elif_.tap("🙋")
+    assert "Worum geht es?" in (elif_.last().text or "")
+    await elif_.send("Brief vom Amt")
+    assert "In welcher Sprache möchten Sie beraten werden?" in (elif_.last().text or "")
+    await elif_.send("Türkçe")
+    assert "Schreiben Sie Ihre Nachricht" in (elif_.last().text or "")
+    await elif_.send("Ich verstehe einen Brief vom Jobcenter nicht.")
+    await elif_.tap("✅")
+    await elif_.tap("💬")
+    assert "In welcher Sprache möchten Sie beraten werden? Türkçe" in (elif_.last().text or "")
+
+
 async def test_a_drop_in_offer_asks_a_person_and_done_needs_words(bot: BotHarness) -> None:
     # Found by exploratory testing: the drop-in Sprachcafé said "tap Done to sign up" and sent "I would like
     # to sign up for this offer" to the Gemeinde, where there is nothing to sign up for.

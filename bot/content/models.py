@@ -324,6 +324,9 @@ class IntakeQuestion(ContentModel):
 
     id: Slug
     question: LocalizedText
+    asks_language: bool = False
+    """The question asks for a language ("In which language …?"): a language's name is its answer, not a
+    wish for the language picker (which it opens during the other steps of a request)."""
 
 
 def _unique_intake_ids(value: tuple[IntakeQuestion, ...]) -> tuple[IntakeQuestion, ...]:

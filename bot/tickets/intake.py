@@ -290,6 +290,17 @@ async def advance(
     )
 
 
+async def takes_language_name(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
+    """Whether the resident's running draft waits for an answer that may be a language's name: an intake
+    question that asks for a language (`asks_language` in the content)."""
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None or loaded[1].parked or loaded[1].step is not DialogueStep.INTAKE:
+        return False
+    draft = loaded[1]
+    asked = intake_questions(ctx.catalogue, draft.offer_id, draft.event_id, draft.topic_id)
+    return any(q.id == draft.question and q.asks_language for q in asked)
+
+
 async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Draft | None:
     """The resident navigated away: their running draft waits (parked) instead of taking the next text.
     The draft as parked; None if there is no draft to park."""

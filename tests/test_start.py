@@ -151,15 +151,22 @@ async def test_a_message_naming_a_language_opens_the_language_picker(bot: BotHar
     assert amal.last().labels[0] == "✓ Deutsch" and "فارسی" in amal.last().labels
 
 
-async def test_a_language_named_as_a_requests_message_stays_the_message(bot: BotHarness) -> None:
+async def test_a_language_named_at_a_requests_message_step_opens_the_picker_and_the_draft_waits(
+    bot: BotHarness,
+) -> None:
+    # A message that is only a language's name asks for the picker in a request too (finding 10 of the
+    # exploratory test); only a question that asks for a language takes it as the answer
+    # (tests/test_dialogue_wording.py).
     ayse = bot.resident("Ayşe", lang="tr")
     await ayse.send("/start o_briefe-aemter")
     await ayse.tap("✋")
     await skip_questions(ayse)
-    await ayse.send("Türkçe")  # e.g. the language she wants to be answered in
-    still_writing = ayse.last()  # "Got it. You can add something or tap “Done”."
-    assert "✓ Türkçe" not in still_writing.labels
-    assert any(b["callback_data"].startswith("dlg:") for b in still_writing.flat_buttons)
+    await ayse.send("Türkçe")
+    assert "✓ Türkçe" in ayse.last().labels
+    await ayse.send("Mektubu anlamıyorum")  # she writes on: the draft took nothing else
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "<i>Mektubu anlamıyorum</i>" in (ayse.last().text or "")
 
 
 def reply_keyboard(bot: BotHarness, resident: SimUser) -> dict[str, object] | None:

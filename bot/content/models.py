@@ -324,6 +324,9 @@ class IntakeQuestion(ContentModel):
 
     id: Slug
     question: LocalizedText
+    asks_language: bool = False
+    """The question asks for a language ("In which language …?"): a language's name is its answer, not a
+    wish for the language picker (which it opens during the other steps of a request)."""
 
 
 def _unique_intake_ids(value: tuple[IntakeQuestion, ...]) -> tuple[IntakeQuestion, ...]:
@@ -461,6 +464,12 @@ class Offer(_ForDistricts, ContentModel):
         """Whether the offer is published on `day` (valid_from/valid_until inclusive)."""
         return (self.valid_from or date.min) <= day <= (self.valid_until or date.max)
 
+    @property
+    def takes_sign_ups(self) -> bool:
+        """Whether residents sign up through the bot (`request`, or no `signup` given): the page offers it
+        and "Done" without a word signs up. Otherwise (walk in, call) they can still ask a person."""
+        return "request" in self.signup or not self.signup
+
 
 class Event(_ForDistricts, ContentModel):
     """A one-off event (festival, information evening)."""
@@ -484,6 +493,12 @@ class Event(_ForDistricts, ContentModel):
     _ends_after_starts = field_validator("ends")(
         _after("starts", "'ends' muss nach 'starts' liegen", strictly=True)
     )
+
+    @property
+    def takes_sign_ups(self) -> bool:
+        """Whether residents sign up through the bot (`request`): the page offers it, and "Done" without a
+        word signs up."""
+        return "request" in self.signup
 
 
 class FaqEntry(ContentModel):

@@ -38,7 +38,8 @@ def register(app: AppType) -> None:
     # Group -5: navigation (/start, a command, a menu tap) parks a running request draft (and takes the
     # "share my phone number" keyboard away).
     app.add_handler(TypeHandler(Update, requests.park_on_navigation), group=-5)
-    # Group -1: a message that only names a language opens the language picker (outside a request).
+    # Group -1: a message that only names a language opens the language picker (also in a request, unless
+    # its question asks for a language).
     app.add_handler(MessageHandler(PRIVATE & TEXT_MESSAGE, start.language_by_name), group=-1)
 
     # Commands in the resident's private chat.

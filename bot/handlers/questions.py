@@ -34,11 +34,12 @@ async def new_question(update: Update, context: Context) -> None:
     await answer(update, context, reply.question, dialogue=False)
 
 
-async def taken_as_input(update: Update, context: Context, *, confident: bool) -> bool:
-    """A running request dialogue takes the text; so does a reply to one of the request's messages, and an
-    open conversation (a request waiting for the resident). False: the text is a question."""
+async def taken_as_input(update: Update, context: Context, *, match: tuple[str, str] | None) -> bool:
+    """A running request dialogue takes the text (`match`: the search's confident entry for it); so does a
+    reply to one of the request's messages, and an open conversation (a request waiting for the
+    resident). False: the text is a question."""
     return (
-        await dialogue_input(update, context, confident=confident)
+        await dialogue_input(update, context, match=match)
         or await resident_followup(update, context)
         or await conversation_input(update, context)
     )
@@ -67,10 +68,11 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # below the numbers. Taken as written: the numbers already offer the search's entries.
         await emergency(update, context, hits[:3], origin="sos.q")
         if dialogue:
-            await taken_as_input(update, context, confident=False)
+            await taken_as_input(update, context, match=None)
         return
     # An edited message is only ever searched again: it must not change a draft or a sent request.
-    if dialogue and await taken_as_input(update, context, confident=result.answer is not None):
+    match = (result.answer.kind, result.answer.id) if result.answer else None
+    if dialogue and await taken_as_input(update, context, match=match):
         return
     # Only a button's label ("Menü", "geri"): what the button does, not a search for the word.
     button = named_button(services.i18n, lang, text)

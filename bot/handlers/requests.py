@@ -181,9 +181,10 @@ async def on_contact(update: Update, context: Context) -> None:
     await show_dialogue(update, context, reply)
 
 
-async def dialogue_input(update: Update, context: Context, *, confident: bool = False) -> bool:
+async def dialogue_input(update: Update, context: Context, *, match: tuple[str, str] | None = None) -> bool:
     """Text or an attachment while a dialogue runs; False if there is no active dialogue (then it's a
-    question). `confident`: the search would answer the text (it may be a new question, not an answer)."""
+    question). `match`: the entry (kind, id) the search would answer the text with (it may be a new
+    question, not an answer)."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -193,7 +194,7 @@ async def dialogue_input(update: Update, context: Context, *, confident: bool = 
     if attachment is not None:
         event = Attach(attachment)
     elif message.text is not None:
-        event = Text(message.text, confident)
+        event = Text(message.text, match)
     else:
         event = Unsupported()
     reply = await context.services.requests.write(

@@ -63,13 +63,17 @@ async def language_command(update: Update, context: Context) -> None:
 
 async def language_by_name(update: Update, context: Context) -> None:
     """Group -1: a message that only names a language ("العربية", "Türkçe", "Sprache", "dil") opens the
-    language picker, for a resident who cannot read the language the bot writes in. Not while a request
-    is being written or a partner is in the conversation: there it may be an answer."""
+    language picker, for a resident who cannot read the language the bot writes in; also while she writes
+    a request (the draft stays as it is), unless its question asks for a language: then the name is her
+    answer. Not while a partner is in the conversation: there it may be a message to the partner."""
     message = update.message
     data = context.user_data
-    if message is None or not message.text or data is None or data.drafting or data.conversing:
+    user = update.effective_user
+    if message is None or not message.text or data is None or user is None or data.conversing:
         return
     if not context.services.i18n.asks_for_language(message.text):
+        return
+    if data.drafting and await context.services.requests.takes_language_name(user.id):
         return
     await language_command(update, context)
     raise ApplicationHandlerStop

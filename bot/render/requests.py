@@ -56,6 +56,8 @@ class DraftView:
     choices: Sequence[tuple[str, str]] = ()  # ROUTE: (topic id, label) to choose who gets the files
     event: str | None = None  # the event signed up for, and when it starts
     event_starts: datetime | None = None
+    # What "Done" without a word sends on an offer or event that takes sign-ups (None: "Done" needs words).
+    signup: str | None = None
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -97,8 +99,10 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         ]
         if view.text or view.attachments:
             lines.append(t.html("Got it. You can add more, or tap “Done”."))
-        elif view.offer or view.event:
-            lines.append(t.html("Or just tap “Done” to sign up."))
+        elif view.signup:
+            # Her words when she has none: the offer's own ("I would like to order help") or signing up.
+            done = t.html("Or just tap “Done”. Then your message is:")
+            lines.append(f"{done} <i>{escape(view.signup)}</i>")
         rows = [[dialogue_button(view, "✅ " + t.gettext("Done"), "done")]]
         if view.text:  # after "✏️ Change" too: a text with a mistake is written anew, not only added to
             rows.append([dialogue_button(view, "🗑 " + t.gettext("Delete the text"), "retype")])
@@ -207,7 +211,7 @@ def input_problem(t: Translator, problem: str) -> str:
 def share_phone_prompt(t: Translator) -> tuple[str, str]:
     """(text, button label) of Telegram's own “share my phone number” keyboard."""
     return (
-        t.html("Tap the button below to share your phone number. Only then will it be shared."),
+        t.html("The button below sends the phone number of your Telegram account."),
         "📞 " + t.gettext("Share my phone number"),
     )
 

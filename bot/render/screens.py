@@ -410,7 +410,7 @@ def offer_screen(
     lines += ["", "🏢 " + w.text(partner.name), *opening_lines(w, partner.opening_hours, now)]
     lines += partner_contact_lines(t, partner)
     # Offers one signs up for through the bot get "sign me up"; walk-in offers still get a way to a person.
-    if "request" in offer.signup or not offer.signup:
+    if offer.takes_sign_ups:
         label = "✋ " + (w.plain(offer.signup_label) or t.gettext("I'm interested – sign me up"))
     else:
         label = "🙋 " + t.gettext("Ask a person")
@@ -435,7 +435,7 @@ def event_screen(
     if event.partner and event.partner in catalogue.partners:
         lines.append("🏢 " + w.text(catalogue.partners[event.partner].name))
     rows = []
-    if "request" in event.signup:
+    if event.takes_sign_ups:
         label = w.plain(event.signup_label) or t.gettext("Sign me up")
         rows.append([("✋ " + label, encode("signup-e", event_id))])
     rows += map_rows(t, catalogue, event.place)

@@ -173,6 +173,12 @@ class RequestDesk:
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
+    async def takes_language_name(self, resident_id: int) -> bool:
+        """Whether the running draft's question asks for a language: a language's name typed is its answer
+        (elsewhere it opens the language picker)."""
+        async with self._database.sessions() as session:
+            return await intake.takes_language_name(session, self._context(), resident_id)
+
     async def park(self, resident_id: int) -> bool:
         """The resident navigated away (/start, a command, a menu tap) from their running draft: it waits
         for "Continue". True if it waited for the phone number after "📞 Call me": Telegram's "share my

@@ -18,8 +18,10 @@ Beside the step, a draft is active or parked. Navigation (/start, a command, a m
 draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
 button of the dialogue; a file resumes it. A text that looks like a new question while the draft waits for
 an answer is held (`pending`) until the resident says whether it is their answer ("mine") or a new
-question ("new": the draft is parked and the text goes to the search); a resident who types on (or sends a
-file) instead meant it as her answer, and the new input comes next.
+question ("new": the draft is parked and the text goes to the search). A resident who types on instead of
+tapping meant both texts as her answer to the question she saw: they are filed together, and the next
+question is shown (nothing she wrote becomes the answer to a question she has not seen); a file sent instead
+takes the held text as her answer and joins the message.
 
 Longer than most modules on purpose: the steps, the inputs and every transition between them are one
 state machine; split, a transition's rule would sit apart from the steps it connects.
@@ -105,14 +107,16 @@ def check_attachment(attachment: Attachment, already: int = 0) -> InputProblem |
 # --- the state ----------
 
 
-# The id and the step have columns of their own; the questions come from the content.
-_NOT_STORED = frozenset({"id", "step", "questions"})
+# The id and the step have columns of their own; the questions and whether "Done" alone signs up come from
+# the content.
+_NOT_STORED = frozenset({"id", "step", "questions", "can_sign_up"})
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A request being written. `questions` are the ids of the topic's intake questions (from the content,
-    not stored); `inputs` the keys of the latest inputs, so a replayed update changes nothing twice."""
+    """A request being written. `questions` are the ids of the topic's intake questions and `can_sign_up`
+    says whether the offer or event takes sign-ups through the bot (both from the content, not stored);
+    `inputs` the keys of the latest inputs, so a replayed update changes nothing twice."""
 
     id: str
     step: DialogueStep
@@ -133,6 +137,7 @@ class Draft:
     calling: bool = False  # "📞 Call me" was tapped: a typed text is the phone number
     # "Done" without a word on a sign-up: "I would like to sign up", said in each reader's language.
     signup: bool = False
+    can_sign_up: bool = False  # (not stored) "Done" without a word may sign up: see `advance`
     urgent: bool = False  # started from the emergency screen: the message says so to the partner
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
@@ -165,7 +170,13 @@ class Draft:
 
     @classmethod
     def from_json(
-        cls, dialogue_id: str, step: str, data: Mapping[str, Any], questions: Sequence[str]
+        cls,
+        dialogue_id: str,
+        step: str,
+        data: Mapping[str, Any],
+        questions: Sequence[str],
+        *,
+        can_sign_up: bool = False,
     ) -> Draft:
         # A draft stored by an older version may lack the fields added since: they keep their defaults.
         stored = {f.name: data[f.name] for f in fields(cls) if f.name in data and f.name not in _NOT_STORED}
@@ -173,7 +184,15 @@ class Draft:
         stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
         stored["inputs"] = tuple(data.get("inputs", []))
         stored["full_albums"] = tuple(data.get("full_albums", []))
-        return settle(cls(id=dialogue_id, step=DialogueStep(step), questions=tuple(questions), **stored))
+        return settle(
+            cls(
+                id=dialogue_id,
+                step=DialogueStep(step),
+                questions=tuple(questions),
+                can_sign_up=can_sign_up,
+                **stored,
+            )
+        )
 
 
 def new_media_draft(dialogue_id: str, partner_id: str, attachment: Attachment) -> Draft:
@@ -190,10 +209,12 @@ def new_draft(
     topic_id: str | None = None,
     event_id: str | None = None,
     questions: Sequence[str] = (),
+    can_sign_up: bool = False,
 ) -> Draft:
     """A fresh draft: the intake questions first if the topic has any, else the message."""
     step = DialogueStep.INTAKE if questions else DialogueStep.MESSAGE
-    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, tuple(questions), event_id)
+    asked = tuple(questions)
+    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, asked, event_id, can_sign_up=can_sign_up)
 
 
 def settle(draft: Draft) -> Draft:
@@ -258,11 +279,12 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
 
 @dataclass(frozen=True)
 class Text:
-    """The resident's text; `confident`: the search would answer it with certainty (it may be a new
-    question rather than an answer)."""
+    """The resident's text; `match`: the entry (kind, id) the search would answer it with certainty (it
+    may be a new question rather than an answer; `bot.tickets.intake` drops a match that is what the
+    request is about)."""
 
     text: str
-    confident: bool = False
+    match: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -315,7 +337,7 @@ def looks_new(draft: Draft, event: Text) -> bool:
     question waits for an answer that is not a question itself (a confident search hit or a question mark
     is suspicious there); the message to the partner is very often a question, so it is taken as it is."""
     asks = event.text.rstrip().endswith(QUESTION_MARKS)
-    return draft.step is DialogueStep.INTAKE and (event.confident or asks)
+    return draft.step is DialogueStep.INTAKE and (event.match is not None or asks)
 
 
 class Effect(StrEnum):
@@ -360,8 +382,8 @@ def remember(draft: Draft, input_key: str | None) -> tuple[str, ...]:
 
 def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Transition:
     """The draft after `event`. `input_key` names the update (a message id, a button tap): an input seen
-    before shows the screen again and changes nothing. "Done" on an offer or event without a word makes
-    the draft a sign-up (signing up needs no words)."""
+    before shows the screen again and changes nothing. "Done" without a word on an offer or event that
+    takes sign-ups through the bot (`can_sign_up`) makes the draft a sign-up (signing up needs no words)."""
     problem: InputProblem | None = None
     typed = isinstance(event, Text)  # (a held text "mine" turns into is her answer, never held again)
     if isinstance(event, Park):
@@ -385,9 +407,14 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
         # A replay of this text (held or taken already) changes nothing.
         return Transition(draft, Effect.ASK_NEW if draft.pending is not None else Effect.SCREEN)
-    if isinstance(event, Text | Attach) and draft.pending is not None:
-        # She typed on (or sent a file) instead of tapping: the held text was her answer (a new question
-        # would not have waited for more) and this input comes next. Nothing she wrote is dropped.
+    if isinstance(event, Text) and draft.pending is not None:
+        # She typed on instead of tapping: the held text was her answer (a new question would not have
+        # waited for more), and so is this one, written while the same question was on her screen. Both
+        # answer it; the next question is shown now, its answer still to come.
+        event, typed = Text(f"{draft.pending}\n{event.text.strip()}"), False
+        draft = replace(draft, pending=None)
+    elif isinstance(event, Attach) and draft.pending is not None:
+        # A file instead of a tap: the held text was her answer, and the file joins the message.
         answered = advance(draft, Press("mine"))
         draft, problem = answered.draft, answered.problem
     if typed and isinstance(event, Text) and looks_new(draft, event):
@@ -422,7 +449,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Press) and event.action == "skip":
         draft = _answer(draft, None)
     elif isinstance(event, Press) and event.action == "done":
-        if draft.is_empty and not (draft.offer_id or draft.event_id):
+        if draft.is_empty and not draft.can_sign_up:
             return Transition(draft, Effect.EMPTY)
         if draft.is_empty:
             draft = replace(draft, signup=True)

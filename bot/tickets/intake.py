@@ -67,6 +67,36 @@ def _questions(
     return tuple(q.id for q in intake_questions(ctx.catalogue, offer_id, event_id, topic_id))
 
 
+def _can_sign_up(catalogue: Catalogue, offer_id: str | None, event_id: str | None) -> bool:
+    """Whether the offer or event takes sign-ups through the bot: then "Done" without a word signs up. On a
+    walk-in offer she asks a person, and a question needs words."""
+    entry = catalogue.events.get(event_id or "") or catalogue.offers.get(offer_id or "")
+    return entry is not None and entry.takes_sign_ups
+
+
+def signup_words(catalogue: Catalogue, draft: Draft, t: Translator) -> str:
+    """What a sign-up without a word of hers says, in the language of `t`: the offer's or event's own
+    words (its `signup_label`, the button she tapped: "Ich möchte Hilfe bestellen"), else that she would
+    like to sign up."""
+    entry = catalogue.events.get(draft.event_id or "") or catalogue.offers.get(draft.offer_id or "")
+    if entry is not None and entry.signup_label:
+        return localized(entry.signup_label, t.lang)
+    if draft.event_id:
+        return t.gettext("I would like to sign up for this event.")
+    return t.gettext("I would like to sign up for this offer.")
+
+
+def _about(catalogue: Catalogue, draft: Draft, match: tuple[str, str]) -> bool:
+    """Whether the search's confident entry for a text is what the request is about: its offer, event or
+    topic, or an FAQ entry about its offer or topic. Such a text talks about the request ("2 children, 3
+    and 5" at the childcare question matches the childcare FAQ): an answer, not a new question."""
+    kind, entry_id = match
+    if kind == "faq":
+        faq = catalogue.faq.get(entry_id)
+        return faq is not None and (draft.offer_id in faq.offers or draft.topic_id in faq.topics)
+    return match in {("offer", draft.offer_id), ("event", draft.event_id), ("topic", draft.topic_id)}
+
+
 def _save(row: Dialogue, draft: Draft) -> None:
     data = draft.to_json()
     if row.step != draft.step.value or row.data != data:
@@ -84,8 +114,10 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
         await store.delete_dialogue(session, row)
         return None
     data = row.data
-    questions = _questions(ctx, data.get("topic_id"), data.get("offer_id"), data.get("event_id"))
-    return row, Draft.from_json(row.id, row.step, data, questions)
+    offer_id, event_id = data.get("offer_id"), data.get("event_id")
+    questions = _questions(ctx, data.get("topic_id"), offer_id, event_id)
+    signs_up = _can_sign_up(ctx.catalogue, offer_id, event_id)
+    return row, Draft.from_json(row.id, row.step, data, questions, can_sign_up=signs_up)
 
 
 # "Ask a person" on the emergency screen: after 🆘, or after danger words (whose text starts the message).
@@ -150,6 +182,7 @@ async def start(
         topic_id=topic_id,
         event_id=event_id,
         questions=_questions(ctx, topic_id, offer_id, event_id),
+        can_sign_up=_can_sign_up(catalogue, offer_id, event_id),
     )
     draft = replace(draft, urgent=urgent)
     return await _begin(session, ctx, resident_id, machine.add_text(draft, text)[0] if text else draft)
@@ -242,6 +275,8 @@ async def advance(
         if route is None:
             return DialogueReply(Effect.STALE)
         event = route
+    if isinstance(event, machine.Text) and event.match and _about(ctx.catalogue, draft, event.match):
+        event = replace(event, match=None)
     transition = machine.advance(draft, event, input_key=input_key)
     if transition.effect is Effect.CANCEL:
         await store.delete_dialogue(session, row)
@@ -253,6 +288,17 @@ async def advance(
         transition.problem.value if transition.problem else None,
         question=transition.question,
     )
+
+
+async def takes_language_name(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
+    """Whether the resident's running draft waits for an answer that may be a language's name: an intake
+    question that asks for a language (`asks_language` in the content)."""
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None or loaded[1].parked or loaded[1].step is not DialogueStep.INTAKE:
+        return False
+    draft = loaded[1]
+    asked = intake_questions(ctx.catalogue, draft.offer_id, draft.event_id, draft.topic_id)
+    return any(q.id == draft.question and q.asks_language for q in asked)
 
 
 async def park(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Draft | None:
@@ -277,16 +323,14 @@ async def parked_draft(
     return await draft_view(session, ctx, loaded[1], resident_id)
 
 
-def message_text(draft: Draft, t: Translator) -> str | None:
-    """The draft's message as the reader of `t` sees it: a sign-up says so in their language, and so does
-    a request from the emergency screen (on top, for the partner to see first), also one of files alone
-    (a voice message from someone who cannot type): the mark needs no words of hers."""
+def message_text(catalogue: Catalogue, draft: Draft, t: Translator) -> str | None:
+    """The draft's message as the reader of `t` sees it: a sign-up says so in their language
+    (`signup_words`), and so does a request from the emergency screen (on top, for the partner to see
+    first), also one of files alone (a voice message from someone who cannot type): the mark needs no
+    words of hers."""
     text = draft.text.strip() if draft.text else ""
     if draft.signup:
-        if draft.event_id:
-            signup = t.gettext("I would like to sign up for this event.")
-        else:
-            signup = t.gettext("I would like to sign up for this offer.")
+        signup = signup_words(catalogue, draft, t)
         text = f"{signup}\n{text}" if text else signup
     if draft.urgent and not draft.is_empty:
         text = "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.") + f"\n{text}"
@@ -315,7 +359,8 @@ async def draft_view(
         first_name=resident.first_name,
         language=lang,
         intake=[(questions[qid], draft.intake[qid]) for qid in questions if draft.intake.get(qid)],
-        text=message_text(draft, ctx.t(lang)),
+        text=message_text(catalogue, draft, ctx.t(lang)),
+        signup=signup_words(catalogue, draft, ctx.t(lang)) if draft.can_sign_up else None,
         attachments=len(draft.attachments),
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
         pending=draft.pending,
@@ -392,7 +437,7 @@ async def submit(
         thread_message(request, Direction.TO_PARTNER, text=None, attachment=attachment, created_at=now)
         for attachment in draft.attachments
     ]
-    if text := message_text(draft, ctx.partner_t()):
+    if text := message_text(ctx.catalogue, draft, ctx.partner_t()):
         messages.insert(
             0, thread_message(request, Direction.TO_PARTNER, text=text, attachment=None, created_at=now)
         )

@@ -69,7 +69,10 @@ def test_text_and_files_make_up_the_message_and_done_asks_how_to_answer() -> Non
 def test_done_without_a_message_asks_for_words_except_when_signing_up_for_an_offer() -> None:
     empty = new_draft("d", "bildung")
     assert advance(empty, Press("done")).effect is Effect.EMPTY
-    offer = new_draft("d", "bildung", offer_id="deutschkurs")
+    # A walk-in offer takes no sign-ups: asking a person about it needs words.
+    walk_in = new_draft("d", "gemeinde", offer_id="sprachcafe")
+    assert advance(walk_in, Press("done")).effect is Effect.EMPTY
+    offer = new_draft("d", "bildung", offer_id="deutschkurs", can_sign_up=True)
     transition = advance(offer, Press("done"))
     assert transition.draft.step is DialogueStep.CONTACT and transition.draft.signup
     assert not transition.draft.is_empty and transition.draft.text is None  # said in each reader's language
@@ -267,8 +270,8 @@ def test_navigation_parks_the_draft_and_a_parked_draft_takes_no_text() -> None:
 
 def test_a_question_while_an_intake_question_waits_is_held_until_the_resident_says_what_it_is() -> None:
     draft = draft_with_intake()
-    for text, confident in (("Wo ist das Quartiersbüro?", False), ("Deutschkurs Montag", True)):
-        held = advance(draft, Text(text, confident))
+    for text, match in (("Wo ist das Quartiersbüro?", None), ("Deutschkurs Montag", ("offer", "kurs"))):
+        held = advance(draft, Text(text, match))
         assert held.effect is Effect.ASK_NEW and held.draft.pending == text
         assert held.draft.intake == {} and held.draft.question == "kinder"
         # "It is my answer": the held text answers the question.
@@ -283,7 +286,7 @@ def test_a_question_while_an_intake_question_waits_is_held_until_the_resident_sa
 def test_the_message_to_the_partner_is_never_held_even_when_it_is_a_question() -> None:
     draft = new_draft("d", "bildung")
     # The message to a partner is often a question itself: taken as it is.
-    taken = advance(draft, Text("Darf ich mein Baby mitbringen?", confident=True))
+    taken = advance(draft, Text("Darf ich mein Baby mitbringen?", ("faq", "baby")))
     assert taken.effect is Effect.SCREEN and taken.draft.text == "Darf ich mein Baby mitbringen?"
     # Arabic and Persian question marks count as well.
     assert advance(draft_with_intake(), Text("أين المكتب؟")).effect is Effect.ASK_NEW
@@ -391,25 +394,29 @@ def test_an_album_that_fits_only_in_part_is_told_once() -> None:
     ]
 
 
-def test_an_intake_answer_held_as_a_possible_question_survives_when_the_resident_types_on() -> None:
-    # Found by exploratory testing. The course asks about childcare; the answer matches the childcare FAQ,
-    # so the bot asks "your answer or a new question?". A resident who does not tap but goes on typing
-    # lost "2 children, 3 and 5": it is her answer, and the next text answers the next question.
+def test_text_typed_on_after_a_held_answer_answers_the_question_she_saw_and_the_next_one_is_shown() -> None:
+    # Found by exploratory testing. The course asks about childcare; the answer looks like a question, so
+    # the bot asks "your answer or a new question?". She does not tap but types on ("Tuesday is fine"):
+    # both texts answer the childcare question on her screen. The German question comes next, shown
+    # before anything answers it; her next text does.
     draft = new_draft("d", "bildung", topic_id="kurse", questions=("kinder", "deutsch"))
-    held = advance(draft, Text("Ja, 2 Kinder, 3 und 5 Jahre alt", confident=True), input_key="m:1").draft
+    first = "Ja, 2 Kinder, 3 und 5 Jahre. Darf ich sie mitbringen?"
+    held = advance(draft, Text(first), input_key="m:1").draft
     assert held.pending is not None
-    after = advance(held, Text("ein bisschen"), input_key="m:2")
+    after = advance(held, Text("Dienstag geht gut"), input_key="m:2")
     assert after.effect is Effect.SCREEN and after.draft.pending is None
-    answers = {"kinder": "Ja, 2 Kinder, 3 und 5 Jahre alt", "deutsch": "ein bisschen"}
-    assert dict(after.draft.intake) == answers
+    assert dict(after.draft.intake) == {"kinder": f"{first}\nDienstag geht gut"}
+    assert (after.draft.step, after.draft.question) == (DialogueStep.INTAKE, "deutsch")
+    answered = advance(after.draft, Text("ein bisschen"), input_key="m:3").draft
+    assert answered.intake["deutsch"] == "ein bisschen" and answered.step is DialogueStep.MESSAGE
     # A replay of either message changes nothing.
-    assert advance(after.draft, Text("ein bisschen"), input_key="m:2").draft == after.draft
-    assert advance(held, Text("Ja, 2 Kinder, 3 und 5 Jahre alt", True), input_key="m:1").draft == held
-    # The next text may be held in turn: then the first is her answer and the second waits.
-    again = advance(held, Text("Wo ist der Kurs?"), input_key="m:3")
-    assert again.effect is Effect.ASK_NEW and again.draft.pending == "Wo ist der Kurs?"
-    assert dict(again.draft.intake) == {"kinder": "Ja, 2 Kinder, 3 und 5 Jahre alt"}
-    # A file sent instead of tapping keeps the held answer too.
-    with_file = advance(held, Attach(photo()), input_key="m:4").draft
-    assert dict(with_file.intake) == {"kinder": "Ja, 2 Kinder, 3 und 5 Jahre alt"}
+    assert advance(after.draft, Text("Dienstag geht gut"), input_key="m:2").draft == after.draft
+    assert advance(held, Text(first), input_key="m:1").draft == held
+    # What she types on is never held in turn: it answers the question she saw, like the held text.
+    again = advance(held, Text("Wo ist der Kurs?", ("offer", "kurs")), input_key="m:4")
+    assert again.effect is Effect.SCREEN and again.draft.question == "deutsch"
+    assert dict(again.draft.intake) == {"kinder": f"{first}\nWo ist der Kurs?"}
+    # A file sent instead of tapping keeps the held answer too, and joins the message.
+    with_file = advance(held, Attach(photo()), input_key="m:5").draft
+    assert dict(with_file.intake) == {"kinder": first}
     assert len(with_file.attachments) == 1

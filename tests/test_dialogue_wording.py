@@ -1,0 +1,164 @@
+"""The request dialogue as residents meet it, through the real handlers: which question is on the screen
+when she answers, what a language's name typed in a request does, what "Done" says on offers one does not
+sign up for, and the phone step. Found by exploratory testing (console journeys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.harness import COURSE_GROUP, BotHarness, SimUser, content_with_partner_group, skip_questions
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+CHILDCARE_TR = "Kurs sırasında çocuk bakımına ihtiyacınız var mı?"
+GERMAN_TR = "Ne kadar Almanca konuşuyorsunuz? (hiç, biraz, iyi)"
+ANSWER_OR_QUESTION_TR = "yeni bir soru mu"
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def send_request(bot: BotHarness, resident: SimUser) -> None:
+    """From the consent screen: "Send", then the outbox delivers."""
+    consent = resident.last()
+    send = next(b["callback_data"] for b in consent.flat_buttons if b["text"].startswith("✅"))
+    await resident.press(send, consent)
+    await deliver(bot)
+
+
+async def test_text_typed_on_after_answer_or_new_question_answers_the_question_she_saw(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Found by exploratory testing: the German question was never shown, yet "Tuesday is fine" was filed
+    # on the partner's card as her answer to it.
+    content = content_with_partner_group(tmp_path, "bildungstraeger", COURSE_GROUP)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        ayse = bot.resident("Ayse", lang="tr")
+        await ayse.send("/start o_deutschkurs-frauen")
+        await ayse.tap("✋")
+        assert CHILDCARE_TR in (ayse.last().text or "")
+        await ayse.send("2 cocuk, 3 ve 5 yasinda. Getirebilir miyim?")
+        assert ANSWER_OR_QUESTION_TR in (ayse.last().text or "")
+        await ayse.send("sali olur")  # typed on instead of tapping
+        # Both texts answer the childcare question; the German question is shown now, unanswered.
+        assert GERMAN_TR in (ayse.last().text or "")
+        await ayse.send("biraz")
+        assert "mesajınızı yazın" in (ayse.last().text or "")
+        await ayse.tap("✅")
+        await ayse.tap("💬")
+        consent = ayse.last().text or ""
+        assert "2 cocuk, 3 ve 5 yasinda. Getirebilir miyim?\nsali olur" in consent
+        assert f"{GERMAN_TR} biraz" in consent
+        await send_request(bot, ayse)
+        card = bot.telegram.bot_messages(COURSE_GROUP)[-1].text or ""
+        childcare, german = (
+            card.index("Brauchen Sie Kinderbetreuung"),
+            card.index("Wie gut sprechen Sie Deutsch?"),
+        )
+        assert "sali olur" in card[childcare:german] and "sali olur" not in card[german:]
+        assert "biraz" in card[german:]
+
+
+async def test_an_answer_about_the_questions_own_subject_is_taken_without_asking(bot: BotHarness) -> None:
+    # "2 children, 3 and 5" matches the childcare FAQ of this very course confidently: it talks about the
+    # request, so it is her answer, not a new question.
+    ayse = bot.resident("Ayse", lang="tr")
+    await ayse.send("/start o_deutschkurs-frauen")
+    await ayse.tap("✋")
+    await ayse.send("2 cocuk 3 ve 5 yasinda")
+    assert ANSWER_OR_QUESTION_TR not in (ayse.last().text or "")
+    assert GERMAN_TR in (ayse.last().text or "")
+
+
+async def test_a_language_name_typed_in_a_request_opens_the_picker_and_the_draft_waits(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: "English" at the childcare question was asked about as a new question
+    # (and then answered with the FAQ "my German isn't good"), "Deutsch" filed as the childcare answer.
+    maryam = bot.resident("Maryam", lang="fa")
+    await maryam.send("/start o_deutschkurs-frauen")
+    await maryam.tap("✋")
+    await maryam.send("English")
+    picker = maryam.last()
+    assert {"English", "Deutsch", "فارسی"} <= {label.removeprefix("✓ ") for label in picker.labels}
+    await maryam.tap("English", picker)
+    await maryam.tap(1)  # a new resident: her district
+    # The menu in English, the unfinished request on top; "Continue" asks the same question in English.
+    assert "You have an unfinished request" in (maryam.last().text or "")
+    await maryam.tap("Continue")
+    assert "Do you need childcare during the course?" in (maryam.last().text or "")
+    await maryam.send("no")
+    assert "How well do you speak German?" in (maryam.last().text or "")
+
+
+async def test_a_language_name_answers_a_question_that_asks_for_a_language(bot: BotHarness) -> None:
+    elif_ = bot.resident("Elif", lang="de")
+    await elif_.send("/start")
+    await elif_.tap(1)  # Deutsch
+    await elif_.tap(1)  # the district
+    await elif_.tap("Beratung")
+    await elif_.tap("🙋")
+    assert "Worum geht es?" in (elif_.last().text or "")
+    await elif_.send("Brief vom Amt")
+    assert "In welcher Sprache möchten Sie beraten werden?" in (elif_.last().text or "")
+    await elif_.send("Türkçe")
+    assert "Schreiben Sie Ihre Nachricht" in (elif_.last().text or "")
+    await elif_.send("Ich verstehe einen Brief vom Jobcenter nicht.")
+    await elif_.tap("✅")
+    await elif_.tap("💬")
+    assert "In welcher Sprache möchten Sie beraten werden? Türkçe" in (elif_.last().text or "")
+
+
+async def test_a_drop_in_offer_asks_a_person_and_done_needs_words(bot: BotHarness) -> None:
+    # Found by exploratory testing: the drop-in Sprachcafé said "tap Done to sign up" and sent "I would like
+    # to sign up for this offer" to the Gemeinde, where there is nothing to sign up for.
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start o_sprachcafe")
+    assert "🙋 Einen Menschen fragen" in anna.last().labels
+    await anna.tap("🙋")
+    screen = anna.last()
+    assert "Schreiben Sie Ihre Nachricht" in (screen.text or "") and "anmelden" not in (screen.text or "")
+    await anna.tap("✅")
+    toast = bot.telegram.answered_callbacks[-1]
+    assert toast["text"] == "Bitte schreiben Sie zuerst ein paar Worte." and toast["show_alert"]
+    assert anna.last().text == screen.text  # still the message step
+
+
+async def test_ordering_help_says_so_on_the_button_the_dialogue_and_the_message(bot: BotHarness) -> None:
+    # Found by exploratory testing: ordering everyday help said "sign me up" like a course.
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start o_helfer-tandem-hilfe")
+    assert "✋ Хочу заказать помощь" in olga.last().labels
+    await olga.tap("✋")
+    await skip_questions(olga)
+    screen = olga.last().text or ""
+    assert (
+        "Или просто нажмите «Готово». Тогда ваше сообщение будет таким: <i>Хочу заказать помощь</i>" in screen
+    )
+    assert "записаться" not in screen
+    await olga.tap("✅")
+    await olga.tap("💬")
+    consent = olga.last().text or ""
+    assert "Хочу заказать помощь" in consent and "записаться" not in consent
+
+
+async def test_the_phone_step_says_one_thing(bot: BotHarness) -> None:
+    # Found by exploratory testing: "write your number or send it with the button" was followed by "only
+    # the button passes it on", yet a typed number is taken.
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start o_helfer-tandem-hilfe")
+    await olga.tap("✋")
+    await skip_questions(olga)
+    await olga.send("покупки в среду")
+    await olga.tap("✅")
+    await olga.tap("📞")
+    screen, prompt = bot.telegram.bot_messages(olga.user_id)[-2:]
+    assert "Напишите здесь свой номер телефона" in (screen.text or "")
+    assert prompt.text == "Кнопка внизу отправляет номер телефона вашего аккаунта Telegram."
+    await olga.send("0176 1234 5678")
+    assert "0176 1234 5678" in (olga.last().text or "")  # the consent screen: the typed number is taken

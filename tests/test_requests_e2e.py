@@ -627,6 +627,32 @@ async def test_a_request_reopened_by_its_partner_leaves_the_quartiersmanagements
         assert copy.labels == []
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_request_the_quartiersmanagement_reopens_stays_escalated_for_it(  # type: ignore[no-untyped-def]
+    bot_factory, tmp_path: Path
+) -> None:
+    """The Quartiersmanagement reopens the escalated request in its copy: it goes on acting on it there
+    (Close / Hand over under its copy, and an answer in its thread reaches the resident), and the partner's
+    card offers the same."""
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        quentin = bot.partner("Quentin", QM_GROUP)
+        await quentin.tap("Abschließen", copy)
+        await quentin.tap("Wieder öffnen", copy)
+        assert bot.telegram.answered_callbacks[-1].get("text") == "Erledigt."
+        for shown in (card, copy):
+            assert any("Abschließen" in label for label in shown.labels)
+            assert any("übergeben" in label for label in shown.labels)
+        await deliver(bot)
+        before = len(bot.telegram.bot_messages(amal.user_id))
+        await quentin.send("Wir kümmern uns weiter darum.", reply_to=copy)
+        await deliver(bot)
+        assert "Wir kümmern uns weiter darum." in (amal.last().text or "")
+        assert len(bot.telegram.bot_messages(amal.user_id)) == before + 1
+
+
 async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)

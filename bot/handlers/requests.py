@@ -418,7 +418,9 @@ async def handover_answer(update: Update, context: Context) -> None:
         return
     await answer_query(query)
     await edit_buttons(query.message, None)
-    await remove_card_buttons(context, stale)
+    pt = context.services.requests.partner_t()
+    for card in stale:  # the request is no longer theirs (nor taken on by anyone)
+        await rewrite_card(context, pt, "ho", request_id, CardAction(outcome), card)
     if not agreed:
         await show(update, context, render.handover_kept(context.t, partner), new_message=True)
 
@@ -481,9 +483,10 @@ async def rewrite_card(
 ) -> None:
     """A card of the request (the pressed one or a copy in another group) after `action`: closed, it keeps
     one button, reopen (within REOPEN_DAYS; later the tap says so); taken on, it says who took it on and
-    offers no "Take on"; in a group that may no longer act on the request, it keeps no button. Where its
-    text cannot be rebuilt (unknown, or too long with the line) only the buttons change. Best effort: a
-    button left on a copy answers what became of the request."""
+    offers no "Take on"; in a group that may no longer act on the request, it keeps no button, and one that
+    has just stopped acting on it learns why. Where its text cannot be rebuilt (unknown, or too long with
+    the line) only the buttons change. Best effort: a button left on a copy answers what became of the
+    request."""
     chat_id, message_id = card.chat_id, card.message_id
     keyboard: Keyboard | None
     if not card.acts:
@@ -492,9 +495,13 @@ async def rewrite_card(
         keyboard = partner_render.reopen_keyboard(pt, request_id)
     else:
         keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)
+    text = None
+    if card.html is not None and card.left is not None:
+        text = partner_render.left_card(pt, card.html, card.left, card.now_with, acted.taken, acted.staff)
+    elif card.html is not None and action == "take":
+        text, keyboard = partner_render.taken_card(pt, card.html, request_id, acted.staff)
     try:
-        if action == "take" and card.html is not None:
-            text, keyboard = partner_render.taken_card(pt, card.html, request_id, acted.staff)
+        if text is not None:
             try:
                 await context.bot.edit_message_text(
                     text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)

@@ -377,7 +377,9 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
 ) -> None:
     """/delete and a withdrawal take the buttons off the cards they know; a card still on its way (sent,
     its message id not yet recorded) loses them once it has arrived: Take on / Close / Hand over under a
-    request that no longer exists could only fail."""
+    request that no longer exists could only fail. Like any other card of a deleted request, the group is
+    told why (once), and a reply or a button there learns what happened; the card's row does not keep her
+    words in the outbox."""
     olga = bot.resident("Olga", lang="ru")
     await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
     await olga.tap("✅")
@@ -396,6 +398,7 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     await sending.wait()
     card = bot.telegram.bot_messages(QM_GROUP)[0]
     assert "Übernehmen" in " ".join(card.labels)
+    take_on = card.flat_buttons[0]["callback_data"]
     if gone_by == "/delete":
         await olga.send("/delete")
         await olga.tap(1)
@@ -409,6 +412,30 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     assert card.labels == []
     if gone_by == "withdrawal":  # the thread note follows the card and says why
         assert "zurückgezogen" in (bot.telegram.bot_messages(QM_GROUP)[-1].text or "")
+        return
+    number = number_on(card)
+    [note] = bot.telegram.bot_messages(QM_GROUP)[1:]  # told once, in reply to the card
+    assert note.reply_to == card.message_id
+    assert note.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} ist abgeschlossen und "
+        "existiert nicht mehr. Was hier geschrieben wird, erreicht sie nicht mehr.</i>"
+    )
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.press(take_on, card)  # a copy of the card that kept its buttons
+    assert bot.telegram.answered_callbacks[-1].get("text") == (
+        "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+    )
+    reply = await petra.send("Kommen Sie Dienstag vorbei.", reply_to=card)
+    await deliver(bot)
+    told = bot.telegram.bot_messages(QM_GROUP)[-1]
+    assert told.reply_to == reply.message_id
+    assert told.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} gibt es nicht mehr. "
+        "Ihre Nachricht wurde nicht weitergeleitet.</i>"
+    )
+    async with bot.services.database.sessions() as session:
+        kept = (await session.scalars(select(OutboxMessage.payload))).all()
+    assert not [payload for payload in kept if "джобцентра" in str(payload)]
 
 
 async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:

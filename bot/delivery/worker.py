@@ -67,7 +67,12 @@ class Mailer(Protocol):
 
 
 class DeliveryHooks(Protocol):
-    """Domain reactions to delivery failures (implemented by `bot.tickets.hooks.TicketDeliveryHooks`)."""
+    """Domain reactions to delivery failures, and to a request card that arrived after its request went
+    (implemented by `bot.tickets.hooks.TicketDeliveryHooks`)."""
+
+    async def card_of_gone_request(
+        self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]
+    ) -> None: ...
 
     async def undeliverable(
         self, session: AsyncSession, row: OutboxMessage, error: str, chat_unreachable: bool
@@ -373,12 +378,16 @@ class DeliveryWorker:
     async def _record_sent(self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]) -> bool:
         """Record `row` as sent. True if it was a request card whose request went while it was on its way
         (/delete, which left the row but unset its request, or a withdrawal): /delete and the withdrawal took
-        the buttons off the cards they knew, and this one's buttons have nothing left to do either."""
+        the buttons off the cards they knew, and this one's buttons have nothing left to do either (the hooks
+        learn of it)."""
         db_row = await session.get(OutboxMessage, row.id)
         if db_row is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
             logger.info("outbox %s vanished while being sent", row.id)
             return False
+        request = None
+        if db_row.request_id is not None:
+            request = await session.get(Request, db_row.request_id)
         db_row.status = OutboxStatus.SENT
         db_row.attempts += 1
         db_row.sent_at = self.clock()
@@ -387,7 +396,10 @@ class DeliveryWorker:
         await self._link(session, db_row, message_ids)
         if db_row.link_role != LinkRole.CARD or not message_ids:
             return False
-        request = await session.get(Request, db_row.request_id) if db_row.request_id is not None else None
+        if request is None:
+            await self.hooks.card_of_gone_request(session, db_row, message_ids)
+            # Its resident's words go with the rest of their data: /delete left the row only to finish.
+            await session.delete(db_row)
         return request is None or request.status is RequestStatus.CANCELLED
 
     async def _link(self, session: AsyncSession, db_row: OutboxMessage, message_ids: list[int]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from bot import jobs
 from bot.feedback import mask_contact_details
@@ -436,6 +437,53 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     async with bot.services.database.sessions() as session:
         kept = (await session.scalars(select(OutboxMessage.payload))).all()
     assert not [payload for payload in kept if "джобцентра" in str(payload)]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_withdrawal_while_the_worker_records_the_card_still_takes_its_buttons(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL (READ COMMITTED; SQLite has one writer): the worker records the card as sent while the
+    resident withdraws. Neither may miss the other's uncommitted write: the withdrawal waits for the record
+    and then finds the card among those it takes the buttons off (before, it found none, the worker found
+    the request still open, and the card kept Take on / Close / Hand over)."""
+    olga = bot.resident("Olga", lang="ru")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    recording, release = asyncio.Event(), asyncio.Event()
+    worker_pid: list[int] = []
+    add_thread_link = store.add_thread_link
+
+    async def link_held(session: Any, chat_id: int, *args: Any) -> None:
+        if chat_id == QM_GROUP and not recording.is_set():  # the worker records the card
+            worker_pid.append(await session.scalar(sql("SELECT pg_backend_pid()")))
+            recording.set()
+            await release.wait()
+        await add_thread_link(session, chat_id, *args)
+
+    monkeypatch.setattr(store, "add_thread_link", link_held)
+    delivering = asyncio.create_task(deliver(bot))
+    await recording.wait()
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await olga.send("/requests")
+    await olga.tap("🗑")
+    withdrawing = asyncio.create_task(olga.tap("🗑"))  # yes, withdraw
+
+    async def waits_for_the_worker() -> bool:
+        async with bot.services.database.sessions() as session:
+            blocked = "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"
+            return bool(await session.scalar(sql(blocked), {"pid": worker_pid[0]}))
+
+    # The withdrawal either went through meanwhile (it found no card) or waits for the worker's commit.
+    # PostgreSQL signals no event when a statement starts waiting for a lock: asked until it does.
+    while not withdrawing.done() and not await waits_for_the_worker():  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    release.set()
+    await delivering
+    await withdrawing
+    await deliver(bot)
+    assert card.labels == []
+    assert "zurückgezogen" in (bot.telegram.bot_messages(QM_GROUP)[-1].text or "")
 
 
 async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:

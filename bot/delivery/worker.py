@@ -379,15 +379,19 @@ class DeliveryWorker:
         """Record `row` as sent. True if it was a request card whose request went while it was on its way
         (/delete, which left the row but unset its request, or a withdrawal): /delete and the withdrawal took
         the buttons off the cards they knew, and this one's buttons have nothing left to do either (the hooks
-        learn of it)."""
-        db_row = await session.get(OutboxMessage, row.id)
+        learn of it).
+
+        The row and its request are locked (PostgreSQL; SQLite has one writer anyway): a withdrawal or /delete
+        under way either commits first, and this finds the request withdrawn or gone, or waits for this
+        commit, and then finds the card's link among the cards it takes the buttons off."""
+        db_row = await session.get(OutboxMessage, row.id, with_for_update=True)
         if db_row is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
             logger.info("outbox %s vanished while being sent", row.id)
             return False
         request = None
         if db_row.request_id is not None:
-            request = await session.get(Request, db_row.request_id)
+            request = await session.get(Request, db_row.request_id, with_for_update=True)
         db_row.status = OutboxStatus.SENT
         db_row.attempts += 1
         db_row.sent_at = self.clock()

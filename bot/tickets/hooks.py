@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
 from bot.storage import requests as store
-from bot.storage.models.outbox import Audience, Channel, OutboxMessage
+from bot.storage.models.outbox import Audience, OutboxMessage
 from bot.storage.models.requests import LinkRole, Request
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.notify import enqueue_resident, notify_admin, reply_in_group
@@ -91,7 +91,7 @@ class TicketDeliveryHooks:
         or a button there learns what happened) and, if it had none of them before, is told in reply to it.
         (A withdrawn request's card: the withdrawal's note follows it in its thread.)"""
         deleted = row.payload.get(store.DELETED_CARD)
-        if deleted is None or row.channel is not Channel.TELEGRAM:
+        if deleted is None:
             return
         request_id, number = deleted
         chat_id = int(row.target)

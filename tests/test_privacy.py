@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy import text as sql
+from telegram.error import TelegramError
 
 from bot import jobs
 from bot.feedback import mask_contact_details
@@ -437,6 +438,42 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     async with bot.services.database.sessions() as session:
         kept = (await session.scalars(select(OutboxMessage.payload))).all()
     assert not [payload for payload in kept if "джобцентра" in str(payload)]
+
+
+async def test_a_card_whose_send_failed_after_delete_is_not_sent_again(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/delete leaves a card that is being sent to finish; if that send fails, the card is dropped with the
+    rest of her data instead of being retried: her words never reach the group after she deleted them."""
+    olga = bot.resident("Olga", lang="ru")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    sending, deleted_now = asyncio.Event(), asyncio.Event()
+    request = bot.telegram.do_request
+
+    async def card_fails_on_its_way(url: str, method: str, request_data: Any, *timeouts: Any) -> Any:
+        if (
+            url.endswith("/sendMessage")
+            and int(request_data.parameters["chat_id"]) == QM_GROUP
+            and not deleted_now.is_set()
+        ):
+            sending.set()
+            await deleted_now.wait()
+            raise TelegramError("Bad Gateway")  # tried again later, by the worker
+        return await request(url, method, request_data, *timeouts)
+
+    monkeypatch.setattr(bot.telegram, "do_request", card_fails_on_its_way)
+    delivering = asyncio.create_task(deliver(bot))
+    await sending.wait()
+    await olga.send("/delete")
+    await olga.tap(1)
+    deleted_now.set()
+    await delivering
+    async with bot.services.database.transaction() as session:  # the retry is due
+        await session.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC)))
+    await deliver(bot)
+    assert bot.telegram.bot_messages(QM_GROUP) == []
+    assert await count(bot, OutboxMessage) == 0
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)

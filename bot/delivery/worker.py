@@ -154,6 +154,12 @@ def _parts(method: str, payload: Mapping[str, Any]) -> list[str | None]:
     return list(split_html(text, MESSAGE_LIMIT)) if html else [text]
 
 
+def _of_deleted_request(row: OutboxMessage) -> bool:
+    """Whether `row` belonged to a request's thread (it has a link role) whose request is gone: its resident
+    deleted their data while it was being sent."""
+    return row.link_role is not None and row.request_id is None
+
+
 class DeliveryWorker:
     """Delivers outbox rows: `run_once()` for one round (tests, a job), `start()`/`stop()` to keep polling."""
 
@@ -398,13 +404,13 @@ class DeliveryWorker:
         db_row.result_message_id = message_ids[-1] if message_ids else None
         db_row.last_error = None
         await self._link(session, db_row, message_ids)
-        if db_row.link_role != LinkRole.CARD or not message_ids:
-            return False
-        if request is None:
-            await self.hooks.card_of_gone_request(session, db_row, message_ids)
+        card = db_row.link_role == LinkRole.CARD and bool(message_ids)
+        if _of_deleted_request(db_row):
+            if card:
+                await self.hooks.card_of_gone_request(session, db_row, message_ids)
             # Its resident's words go with the rest of their data: /delete left the row only to finish.
             await session.delete(db_row)
-        return request is None or request.status is RequestStatus.CANCELLED
+        return card and (request is None or request.status is RequestStatus.CANCELLED)
 
     async def _link(self, session: AsyncSession, db_row: OutboxMessage, message_ids: list[int]) -> None:
         """Map the sent messages (every part of a long one) to the request: a reply to any of them counts."""
@@ -420,8 +426,14 @@ class DeliveryWorker:
     async def _record_failure(
         self, session: AsyncSession, row: OutboxMessage, failure: _Failure, sent: list[int]
     ) -> None:
-        db_row = await session.get(OutboxMessage, row.id)
+        # Locked like a sent row (`_record_sent`): a /delete under way is seen once it has committed.
+        db_row = await session.get(OutboxMessage, row.id, with_for_update=True)
         assert db_row is not None
+        if _of_deleted_request(db_row):
+            # Never sent again: /delete left the row only to finish (a part sent already stays unlinked).
+            logger.info("outbox %s dropped: its request was deleted while it was being sent", row.id)
+            await session.delete(db_row)
+            return
         if sent:
             # The first parts of a long message went out: the next try sends only the rest.
             parts_sent = int(db_row.payload.get("parts_sent", 0)) + len(sent)

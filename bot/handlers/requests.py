@@ -393,15 +393,20 @@ async def resident_media(update: Update, context: Context) -> None:
 
 
 async def reopen_button(update: Update, context: Context) -> None:
-    """“Reopen” under a message about a recently closed request: open it, then pass the message on."""
+    """“Reopen” under a message about a recently closed request: open it (its cards in the partner groups
+    show it), then pass the message on."""
     pressed = await pressed_request(update, context, index=0)
     if pressed is None:
         return
     query, user, _callback, request_id = pressed
-    if await context.services.requests.reopen(user.id, request_id) is not Outcome.OK:
+    desk = context.services.requests
+    acted = await desk.reopen(user.id, request_id)
+    if acted.outcome is not Outcome.OK:
         await answer_query(query, render.toast(context.t, "closed"))
         return
     await answer_query(query)
+    for card in acted.cards:
+        await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
     await pass_on_replied(query.message, context, user, request_id)
 
 

@@ -260,10 +260,19 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await _conversations(session, self._context(), resident_id)
 
-    async def reopen(self, resident_id: int, request_id: int) -> Outcome:
-        """The resident reopens a request the partner closed recently (their message follows)."""
-        result = await self._write(partners.reopen, request_id=request_id, resident_id=resident_id)
-        return result.outcome
+    async def reopen(self, resident_id: int, request_id: int) -> CardAction:
+        """The resident reopens a request the partner closed recently (their message follows); its cards
+        offer Close / Hand over again (a copy at the Quartiersmanagement none: the escalation ends)."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            acted = await _acting(session, ctx, request_id)
+            result = await partners.reopen(session, ctx, request_id=request_id, resident_id=resident_id)
+            request = result.request
+            if not result.ok or request is None:
+                return CardAction(result.outcome)
+            cards = await _copies(session, ctx, request, acted=acted)
+        staff = request.taken_by if ctx.show_staff_names else None
+        return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
     async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
         """ "End": the resident's messages no longer go to the request; the partner's name, None if no

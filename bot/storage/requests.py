@@ -1,4 +1,8 @@
-"""Query functions for requests, their threads, dialogues and the outbox. Session first; they never commit."""
+"""Query functions for requests, their threads, dialogues and the outbox. Session first; they never commit.
+
+Longer than most modules on purpose: a request's rows and the outbox rows about it are read and locked
+together (/delete, the worker's record of a sent card), so their queries stay side by side.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Every method is one transaction (the functions of intake, relay and partners do the work inside it) and
 returns plain values, never ORM objects; the delivery worker is woken after a commit that wrote to the
 outbox. Nothing here knows Telegram.
+
+Longer than most modules on purpose: it is the one door to the request lifecycle, one short method per
+thing a resident, a partner group or a job does; split up, callers would have to know which part owns what.
 """
 
 from __future__ import annotations

@@ -571,6 +571,8 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     await deliver(bot)
     texts = group_texts(bot, MUETTERZENTRUM)
     assert "Die Person hat Anfrage" in texts[-2] and "Parkplätze" in texts[-1]
+    card = bot.telegram.chats[MUETTERZENTRUM][card.message_id]  # open again: Close / Hand over, not Reopen
+    assert card.labels == ["Übernehmen", "Abschließen", "An anderen Partner übergeben"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)

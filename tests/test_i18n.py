@@ -114,3 +114,17 @@ def test_commands_inside_arabic_and_farsi_sentences_keep_their_slash_in_front(la
     unisolated = re.compile(r"(?<![\u2066\u2068\u200e])/[a-z]+")  # a /command not after LRI, FSI or LRM
     bare = [shown for shown in map(t.gettext, msgids) if unisolated.search(shown)]
     assert not bare, bare
+
+
+@pytest.mark.parametrize("left", ["back", "handed_over"])
+def test_a_card_copy_names_where_its_request_went_in_the_groups_language(left: str) -> None:
+    """The line on a copy that no longer offers buttons names the partner, isolated in right-to-left text
+    (a Latin name keeps its order), and escaped."""
+    from bot.render.partners import left_card
+
+    card = "📨 <b>Anfrage 123456</b>"
+    ar = left_card(shipped().translator("ar"), card, left, "Bildung & Beruf", taken=False, staff=None)
+    assert ar.startswith(f"{card}\n\n") and f"{FSI}Bildung &amp; Beruf{PDI}" in ar
+    de = left_card(shipped().translator("de"), card, left, "Bildung & Beruf", taken=True, staff="Petra")
+    line = {"back": "↩️ <i>Wieder bei", "handed_over": "➡️ <i>An"}[left]
+    assert de.startswith(f"{card}\n\n✅ <b>Übernommen von Petra</b>\n\n{line} Bildung &amp; Beruf")

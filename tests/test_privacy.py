@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy import text as sql
+from telegram.error import TelegramError
 
 from bot import jobs
 from bot.feedback import mask_contact_details
@@ -377,7 +379,9 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
 ) -> None:
     """/delete and a withdrawal take the buttons off the cards they know; a card still on its way (sent,
     its message id not yet recorded) loses them once it has arrived: Take on / Close / Hand over under a
-    request that no longer exists could only fail."""
+    request that no longer exists could only fail. Like any other card of a deleted request, the group is
+    told why (once), and a reply or a button there learns what happened; the card's row does not keep her
+    words in the outbox."""
     olga = bot.resident("Olga", lang="ru")
     await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
     await olga.tap("✅")
@@ -396,6 +400,7 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     await sending.wait()
     card = bot.telegram.bot_messages(QM_GROUP)[0]
     assert "Übernehmen" in " ".join(card.labels)
+    take_on = card.flat_buttons[0]["callback_data"]
     if gone_by == "/delete":
         await olga.send("/delete")
         await olga.tap(1)
@@ -409,6 +414,113 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     assert card.labels == []
     if gone_by == "withdrawal":  # the thread note follows the card and says why
         assert "zurückgezogen" in (bot.telegram.bot_messages(QM_GROUP)[-1].text or "")
+        return
+    number = number_on(card)
+    [note] = bot.telegram.bot_messages(QM_GROUP)[1:]  # told once, in reply to the card
+    assert note.reply_to == card.message_id
+    assert note.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} ist abgeschlossen und "
+        "existiert nicht mehr. Was hier geschrieben wird, erreicht sie nicht mehr.</i>"
+    )
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.press(take_on, card)  # a copy of the card that kept its buttons
+    assert bot.telegram.answered_callbacks[-1].get("text") == (
+        "Die Person hat ihre Daten gelöscht: Diese Anfrage gibt es nicht mehr."
+    )
+    reply = await petra.send("Kommen Sie Dienstag vorbei.", reply_to=card)
+    await deliver(bot)
+    told = bot.telegram.bot_messages(QM_GROUP)[-1]
+    assert told.reply_to == reply.message_id
+    assert told.text == (
+        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} gibt es nicht mehr. "
+        "Ihre Nachricht wurde nicht weitergeleitet.</i>"
+    )
+    async with bot.services.database.sessions() as session:
+        kept = (await session.scalars(select(OutboxMessage.payload))).all()
+    assert not [payload for payload in kept if "джобцентра" in str(payload)]
+
+
+async def test_a_card_whose_send_failed_after_delete_is_not_sent_again(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/delete leaves a card that is being sent to finish; if that send fails, the card is dropped with the
+    rest of her data instead of being retried: her words never reach the group after she deleted them."""
+    olga = bot.resident("Olga", lang="ru")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    sending, deleted_now = asyncio.Event(), asyncio.Event()
+    request = bot.telegram.do_request
+
+    async def card_fails_on_its_way(url: str, method: str, request_data: Any, *timeouts: Any) -> Any:
+        if (
+            url.endswith("/sendMessage")
+            and int(request_data.parameters["chat_id"]) == QM_GROUP
+            and not deleted_now.is_set()
+        ):
+            sending.set()
+            await deleted_now.wait()
+            raise TelegramError("Bad Gateway")  # tried again later, by the worker
+        return await request(url, method, request_data, *timeouts)
+
+    monkeypatch.setattr(bot.telegram, "do_request", card_fails_on_its_way)
+    delivering = asyncio.create_task(deliver(bot))
+    await sending.wait()
+    await olga.send("/delete")
+    await olga.tap(1)
+    deleted_now.set()
+    await delivering
+    async with bot.services.database.transaction() as session:  # the retry is due
+        await session.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC)))
+    await deliver(bot)
+    assert bot.telegram.bot_messages(QM_GROUP) == []
+    assert await count(bot, OutboxMessage) == 0
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_withdrawal_while_the_worker_records_the_card_still_takes_its_buttons(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL (READ COMMITTED; SQLite has one writer): the worker records the card as sent while the
+    resident withdraws. Neither may miss the other's uncommitted write: the withdrawal waits for the record
+    and then finds the card among those it takes the buttons off (before, it found none, the worker found
+    the request still open, and the card kept Take on / Close / Hand over)."""
+    olga = bot.resident("Olga", lang="ru")
+    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра, ничего не понимаю")
+    await olga.tap("✅")
+    recording, release = asyncio.Event(), asyncio.Event()
+    worker_pid: list[int] = []
+    add_thread_link = store.add_thread_link
+
+    async def link_held(session: Any, chat_id: int, *args: Any) -> None:
+        if chat_id == QM_GROUP and not recording.is_set():  # the worker records the card
+            worker_pid.append(await session.scalar(sql("SELECT pg_backend_pid()")))
+            recording.set()
+            await release.wait()
+        await add_thread_link(session, chat_id, *args)
+
+    monkeypatch.setattr(store, "add_thread_link", link_held)
+    delivering = asyncio.create_task(deliver(bot))
+    await recording.wait()
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    await olga.send("/requests")
+    await olga.tap("🗑")
+    withdrawing = asyncio.create_task(olga.tap("🗑"))  # yes, withdraw
+
+    async def waits_for_the_worker() -> bool:
+        async with bot.services.database.sessions() as session:
+            blocked = "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"
+            return bool(await session.scalar(sql(blocked), {"pid": worker_pid[0]}))
+
+    # The withdrawal either went through meanwhile (it found no card) or waits for the worker's commit.
+    # PostgreSQL signals no event when a statement starts waiting for a lock: asked until it does.
+    while not withdrawing.done() and not await waits_for_the_worker():  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    release.set()
+    await delivering
+    await withdrawing
+    await deliver(bot)
+    assert card.labels == []
+    assert "zurückgezogen" in (bot.telegram.bot_messages(QM_GROUP)[-1].text or "")
 
 
 async def test_a_closed_request_gets_no_note_but_its_reopen_button_says_it_is_gone(bot: BotHarness) -> None:

@@ -133,6 +133,7 @@ async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_p
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
         card = bot.telegram.bot_messages(GROUP)[0]
+        card_before = card.text or ""
         close = card.flat_buttons[1]["callback_data"]
         petra = bot.partner("Petra", GROUP)
         await petra.tap(3, card)  # hand over
@@ -150,7 +151,9 @@ async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_p
         await deliver(bot)
         qm_group = -1_000_000_000_001
         assert len(bot.telegram.bot_messages(qm_group)) == 1  # the card, now at the Quartiersmanagement
-        assert card.labels == []  # the old card offers nothing that could only fail
+        assert card.labels == []  # the old card offers nothing that could only fail, and says why
+        qm = "Quartiersmanagement Ost- und Westsiedlung"
+        assert card.text == f"{card_before}\n\n➡️ <i>An {qm} übergeben.</i>"
         resident_messages = len(bot.telegram.bot_messages(amal.user_id))
         await petra.press(close, card)  # "close" on a copy of the old card that kept its buttons
         await deliver(bot)
@@ -571,6 +574,7 @@ async def test_a_card_whose_text_is_no_longer_kept_still_loses_take_on(bot_facto
 
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
+COURSE_PROVIDER = "Bildungsträger in Salzgitter"
 
 
 async def escalate(bot: BotHarness):  # type: ignore[no-untyped-def]
@@ -621,10 +625,60 @@ async def test_a_request_reopened_by_its_partner_leaves_the_quartiersmanagements
         await petra.tap("Abschließen", card)
         assert card.labels == copy.labels == ["↩️ Wieder öffnen"]
 
+        copy_before = copy.text or ""
         await petra.tap("Wieder öffnen", card)
         assert bot.telegram.answered_callbacks[-1].get("text") == "Erledigt."
         assert any("Abschließen" in label for label in card.labels)
         assert copy.labels == []
+        assert copy.text == f"{copy_before}\n\n↩️ <i>Wieder bei {COURSE_PROVIDER}.</i>"  # says why
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_request_reopened_by_its_resident_is_its_partners_alone_again(  # type: ignore[no-untyped-def]
+    bot_factory, tmp_path: Path
+) -> None:
+    """She reopens the escalated request (a message after it was closed): the partner's card offers Close /
+    Hand over again, the Quartiersmanagement's copy nothing, and says where the request is."""
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        petra = bot.partner("Petra", GROUP)
+        await petra.send("Ja, es gibt Kinderbetreuung.", reply_to=card)  # her conversation opens
+        await petra.tap("Abschließen", card)
+        await deliver(bot)
+        copy_before = copy.text or ""
+        await amal.send("سؤال آخر: هل توجد رعاية للأطفال؟")
+        await amal.tap("↩️", amal.last())
+        assert any("Abschließen" in label for label in card.labels)
+        assert copy.labels == []
+        assert copy.text == f"{copy_before}\n\n↩️ <i>Wieder bei {COURSE_PROVIDER}.</i>"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_request_the_quartiersmanagement_reopens_stays_escalated_for_it(  # type: ignore[no-untyped-def]
+    bot_factory, tmp_path: Path
+) -> None:
+    """The Quartiersmanagement reopens the escalated request in its copy: it goes on acting on it there
+    (Close / Hand over under its copy, and an answer in its thread reaches the resident), and the partner's
+    card offers the same."""
+    async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        quentin = bot.partner("Quentin", QM_GROUP)
+        await quentin.tap("Abschließen", copy)
+        await quentin.tap("Wieder öffnen", copy)
+        assert bot.telegram.answered_callbacks[-1].get("text") == "Erledigt."
+        for shown in (card, copy):
+            assert any("Abschließen" in label for label in shown.labels)
+            assert any("übergeben" in label for label in shown.labels)
+        await deliver(bot)
+        before = len(bot.telegram.bot_messages(amal.user_id))
+        await quentin.send("Wir kümmern uns weiter darum.", reply_to=copy)
+        await deliver(bot)
+        assert "Wir kümmern uns weiter darum." in (amal.last().text or "")
+        assert len(bot.telegram.bot_messages(amal.user_id)) == before + 1
 
 
 async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -67,7 +67,12 @@ class Mailer(Protocol):
 
 
 class DeliveryHooks(Protocol):
-    """Domain reactions to delivery failures (implemented by `bot.tickets.hooks.TicketDeliveryHooks`)."""
+    """Domain reactions to delivery failures, and to a request card that arrived after its request went
+    (implemented by `bot.tickets.hooks.TicketDeliveryHooks`)."""
+
+    async def card_of_gone_request(
+        self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]
+    ) -> None: ...
 
     async def undeliverable(
         self, session: AsyncSession, row: OutboxMessage, error: str, chat_unreachable: bool
@@ -147,6 +152,12 @@ def _parts(method: str, payload: Mapping[str, Any]) -> list[str | None]:
         return list(split_html(caption, CAPTION_LIMIT))
     text = payload["text"]
     return list(split_html(text, MESSAGE_LIMIT)) if html else [text]
+
+
+def _of_deleted_request(row: OutboxMessage) -> bool:
+    """Whether `row` belonged to a request's thread (it has a link role) whose request is gone: its resident
+    deleted their data while it was being sent."""
+    return row.link_role is not None and row.request_id is None
 
 
 class DeliveryWorker:
@@ -373,22 +384,33 @@ class DeliveryWorker:
     async def _record_sent(self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]) -> bool:
         """Record `row` as sent. True if it was a request card whose request went while it was on its way
         (/delete, which left the row but unset its request, or a withdrawal): /delete and the withdrawal took
-        the buttons off the cards they knew, and this one's buttons have nothing left to do either."""
-        db_row = await session.get(OutboxMessage, row.id)
+        the buttons off the cards they knew, and this one's buttons have nothing left to do either (the hooks
+        learn of it).
+
+        The row and its request are locked (PostgreSQL; SQLite has one writer anyway): a withdrawal or /delete
+        under way either commits first, and this finds the request withdrawn or gone, or waits for this
+        commit, and then finds the card's link among the cards it takes the buttons off."""
+        db_row = await session.get(OutboxMessage, row.id, with_for_update=True)
         if db_row is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
             logger.info("outbox %s vanished while being sent", row.id)
             return False
+        request = None
+        if db_row.request_id is not None:
+            request = await session.get(Request, db_row.request_id, with_for_update=True)
         db_row.status = OutboxStatus.SENT
         db_row.attempts += 1
         db_row.sent_at = self.clock()
         db_row.result_message_id = message_ids[-1] if message_ids else None
         db_row.last_error = None
         await self._link(session, db_row, message_ids)
-        if db_row.link_role != LinkRole.CARD or not message_ids:
-            return False
-        request = await session.get(Request, db_row.request_id) if db_row.request_id is not None else None
-        return request is None or request.status is RequestStatus.CANCELLED
+        card = db_row.link_role == LinkRole.CARD and bool(message_ids)
+        if _of_deleted_request(db_row):
+            if card:
+                await self.hooks.card_of_gone_request(session, db_row, message_ids)
+            # Its resident's words go with the rest of their data: /delete left the row only to finish.
+            await session.delete(db_row)
+        return card and (request is None or request.status is RequestStatus.CANCELLED)
 
     async def _link(self, session: AsyncSession, db_row: OutboxMessage, message_ids: list[int]) -> None:
         """Map the sent messages (every part of a long one) to the request: a reply to any of them counts."""
@@ -404,8 +426,14 @@ class DeliveryWorker:
     async def _record_failure(
         self, session: AsyncSession, row: OutboxMessage, failure: _Failure, sent: list[int]
     ) -> None:
-        db_row = await session.get(OutboxMessage, row.id)
+        # Locked like a sent row (`_record_sent`): a /delete under way is seen once it has committed.
+        db_row = await session.get(OutboxMessage, row.id, with_for_update=True)
         assert db_row is not None
+        if _of_deleted_request(db_row):
+            # Never sent again: /delete left the row only to finish (a part sent already stays unlinked).
+            logger.info("outbox %s dropped: its request was deleted while it was being sent", row.id)
+            await session.delete(db_row)
+            return
         if sent:
             # The first parts of a long message went out: the next try sends only the rest.
             parts_sent = int(db_row.payload.get("parts_sent", 0)) + len(sent)

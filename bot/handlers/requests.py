@@ -411,17 +411,22 @@ async def resident_media(update: Update, context: Context) -> None:
 
 
 async def reopen_button(update: Update, context: Context) -> None:
-    """“Reopen” under a message about a recently closed request: open it (if it is not open again already),
-    then pass the message on, and with it every other message she wrote about it since, oldest first: she
-    taps the newest offer, and her first answer must not stay behind."""
+    """“Reopen” under a message about a recently closed request: open it (if it is not open again already;
+    its cards in the partner groups show it), then pass the message on, and with it every other message she
+    wrote about it since, oldest first: she taps the newest offer, and her first answer must not stay
+    behind."""
     pressed = await pressed_request(update, context, index=0)
     if pressed is None:
         return
     query, user, _callback, request_id = pressed
-    if await context.services.requests.reopen(user.id, request_id) is not Outcome.OK:
+    desk = context.services.requests
+    acted = await desk.reopen(user.id, request_id)
+    if acted.outcome is not Outcome.OK:
         await answer_query(query, render.toast(context.t, "closed"))
         return
     await answer_query(query)
+    for card in acted.cards:
+        await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
     offers = context.user_data.reopen_offers if context.user_data is not None else []
     waiting: dict[int, MaybeInaccessibleMessage] = {o.message_id: o for rid, o in offers if rid == request_id}
     offers[:] = [(rid, offer) for rid, offer in offers if rid != request_id]
@@ -444,7 +449,9 @@ async def handover_answer(update: Update, context: Context) -> None:
         return
     await answer_query(query)
     await edit_buttons(query.message, None)
-    await remove_card_buttons(context, stale)
+    pt = context.services.requests.partner_t()
+    for card in stale:  # the request is no longer theirs (nor taken on by anyone)
+        await rewrite_card(context, pt, "ho", request_id, CardAction(outcome), card)
     if not agreed:
         await show(update, context, render.handover_kept(context.t, partner), new_message=True)
 
@@ -507,9 +514,10 @@ async def rewrite_card(
 ) -> None:
     """A card of the request (the pressed one or a copy in another group) after `action`: closed, it keeps
     one button, reopen (within REOPEN_DAYS; later the tap says so); taken on, it says who took it on and
-    offers no "Take on"; in a group that may no longer act on the request, it keeps no button. Where its
-    text cannot be rebuilt (unknown, or too long with the line) only the buttons change. Best effort: a
-    button left on a copy answers what became of the request."""
+    offers no "Take on"; in a group that may no longer act on the request, it keeps no button, and one that
+    has just stopped acting on it learns why. Where its text cannot be rebuilt (unknown, or too long with
+    the line) only the buttons change. Best effort: a button left on a copy answers what became of the
+    request."""
     chat_id, message_id = card.chat_id, card.message_id
     keyboard: Keyboard | None
     if not card.acts:
@@ -518,9 +526,13 @@ async def rewrite_card(
         keyboard = partner_render.reopen_keyboard(pt, request_id)
     else:
         keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)
+    text = None
+    if card.html is not None and card.left is not None:
+        text = partner_render.left_card(pt, card.html, card.left, card.now_with, acted.taken, acted.staff)
+    elif card.html is not None and action == "take":
+        text, keyboard = partner_render.taken_card(pt, card.html, request_id, acted.staff)
     try:
-        if action == "take" and card.html is not None:
-            text, keyboard = partner_render.taken_card(pt, card.html, request_id, acted.staff)
+        if text is not None:
             try:
                 await context.bot.edit_message_text(
                     text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)

@@ -119,11 +119,32 @@ def partner_keyboard(t: Translator, request_id: int, *, taken: bool = False) -> 
     ]
 
 
-def taken_card(t: Translator, card_html: str, request_id: int, staff: str | None) -> Screen:
-    """The card after a take on: who took it on below it (`staff`: only where cards may name staff, else
-    just that it was), and no "Take on" any more."""
+def _taken(t: Translator, card_html: str, staff: str | None) -> str:
+    """The card as sent, with who took it on below it (`staff`: only where cards may name staff, else just
+    that it was)."""
     taken = t.html("Taken on by {name}", name=staff) if staff else t.html("Taken on")
-    return f"{card_html}\n\n✅ <b>{taken}</b>", partner_keyboard(t, request_id, taken=True)
+    return f"{card_html}\n\n✅ <b>{taken}</b>"
+
+
+def taken_card(t: Translator, card_html: str, request_id: int, staff: str | None) -> Screen:
+    """The card after a take on: who took it on below it, and no "Take on" any more."""
+    return _taken(t, card_html, staff), partner_keyboard(t, request_id, taken=True)
+
+
+# Why a copy of the card no longer offers buttons (`bot.tickets.desk.CardCopy.left`): its group no longer
+# acts on the request, which is with {partner} now.
+LEFT_LINES = {
+    "back": ("↩️", N_("Back with {partner}.")),
+    "handed_over": ("➡️", N_("Handed over to {partner}.")),
+}
+
+
+def left_card(t: Translator, card_html: str, left: str, partner: str, taken: bool, staff: str | None) -> str:
+    """A copy of the card (`card_html`, as sent) in a group that has just stopped acting on the request:
+    that it was taken on (`taken`, `staff` as in `taken_card`), then where the request is now."""
+    icon, line = LEFT_LINES[left]
+    html = _taken(t, card_html, staff) if taken else card_html
+    return f"{html}\n\n{icon} <i>{t.html(line, partner=t.isolate(partner))}</i>"
 
 
 def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:

@@ -1,4 +1,8 @@
-"""Query functions for requests, their threads, dialogues and the outbox. Session first; they never commit."""
+"""Query functions for requests, their threads, dialogues and the outbox. Session first; they never commit.
+
+Longer than most modules on purpose: a request's rows and the outbox rows about it are read and locked
+together (/delete, the worker's record of a sent card), so their queries stay side by side.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +33,9 @@ from bot.storage.models.requests import (
 
 OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)
 ACTIVE_OUTBOX = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+# The payload key of a card that was being sent when its resident used /delete: [request id, number] of the
+# deleted request, so the card is remembered like its other messages once it has arrived.
+DELETED_CARD = "deleted_request"
 
 
 # --- requests -----------------------------------------------------------------------------------------
@@ -186,7 +193,21 @@ async def request_cards(session: AsyncSession, request_id: int) -> dict[int, int
 async def remember_deleted(session: AsyncSession, resident_id: int) -> None:
     """/delete, before the resident's requests go: their numbers retire as deleted (`RetiredNumber`), and
     every message of their threads in a partner chat (cards, notes, the partner's replies) is remembered
-    with its request's number (`DeletedRequestLink`)."""
+    with its request's number (`DeletedRequestLink`); a card being sent right now (its row is left to
+    finish) carries them (`DELETED_CARD`), for the delivery worker to remember once it has arrived.
+
+    The outbox rows about the requests are locked first: on PostgreSQL a card the worker records as sent
+    meanwhile is then either among the links read below (it committed first) or marked (the worker waits).
+    None of them is claimed before /delete has removed it either."""
+    waiting = await session.execute(
+        select(OutboxMessage, Request.id, Request.number)
+        .join(Request, Request.id == OutboxMessage.request_id)
+        .where(Request.resident_id == resident_id, OutboxMessage.status.in_(ACTIVE_OUTBOX))
+        .with_for_update(of=OutboxMessage)
+    )
+    for row, request_id, number in waiting:
+        if row.status is OutboxStatus.SENDING and row.link_role == LinkRole.CARD:
+            row.payload = {**row.payload, DELETED_CARD: [request_id, number]}
     requests = await session.execute(
         select(Request.number, Request.partner_id).where(Request.resident_id == resident_id)
     )
@@ -205,6 +226,24 @@ async def remember_deleted(session: AsyncSession, resident_id: int) -> None:
         )
         for chat_id, message_id, request_id, number in links
     )
+
+
+async def remember_deleted_card(
+    session: AsyncSession, chat_id: int, message_ids: Sequence[int], request_id: int, number: str
+) -> bool:
+    """A card of deleted request `number` (id `request_id`) that arrived in chat `chat_id` as `message_ids`
+    after /delete is remembered like the request's other messages; True if the chat had none of them before
+    (it has not heard of the deletion)."""
+    known = exists().where(DeletedRequestLink.chat_id == chat_id, DeletedRequestLink.number == number)
+    new = not await session.scalar(select(known))
+    now = utcnow()
+    session.add_all(
+        DeletedRequestLink(
+            chat_id=chat_id, message_id=message_id, request_id=request_id, number=number, created_at=now
+        )
+        for message_id in message_ids
+    )
+    return new
 
 
 async def deleted_request_number(

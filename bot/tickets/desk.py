@@ -3,6 +3,9 @@
 Every method is one transaction (the functions of intake, relay and partners do the work inside it) and
 returns plain values, never ORM objects; the delivery worker is woken after a commit that wrote to the
 outbox. Nothing here knows Telegram.
+
+Longer than most modules on purpose: it is the one door to the request lifecycle, one short method per
+thing a resident, a partner group or a job does; split up, callers would have to know which part owns what.
 """
 
 from __future__ import annotations
@@ -53,12 +56,16 @@ class CardCopy:
     """A card of the request in a partner group: where it is, whether that group may still act on the
     request (a copy at the Quartiersmanagement once the request is no longer escalated, or the old partner's
     after a hand-over, may not: its buttons could only fail), and after a take on its HTML as sent (None if
-    unknown)."""
+    unknown). A group that has just stopped acting on the request learns why on its copy (`left`: "back",
+    the escalation ended and the request is its partner's alone again, or "handed_over"; `now_with`: the
+    partner it is with now); then `html` is the card as sent too."""
 
     chat_id: int
     message_id: int
     acts: bool = True
     html: str | None = None
+    left: str | None = None
+    now_with: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,17 +80,34 @@ class CardAction:
     cards: Sequence[CardCopy] = ()
 
 
+async def _acting(session: AsyncSession, ctx: TicketContext, request_id: int) -> set[int]:
+    """The groups that may act on request `request_id` now (before an action changes that)."""
+    request = await session.get(Request, request_id)
+    return await partner_chat_ids(session, ctx, request) if request is not None else set()
+
+
 async def _copies(
-    session: AsyncSession, ctx: TicketContext, request: Request, pressed: tuple[int, int] | None = None
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    pressed: tuple[int, int] | None = None,
+    *,
+    acted: set[int] | None = None,
+    left: str = "back",
 ) -> list[CardCopy]:
-    """Every card of `request` in a partner group, the `pressed` one (chat id, message id) first."""
+    """Every card of `request` in a partner group, the `pressed` one (chat id, message id) first; a group
+    that was among those that `acted` before and acts no more is told why (`left`, see `CardCopy`)."""
     acting = await partner_chat_ids(session, ctx, request)
     first = [pressed] if pressed is not None else []
     found = (await store.request_cards(session, request.id)).items()
-    return [
-        CardCopy(chat, message, chat in acting)
-        for chat, message in first + [c for c in found if c not in first]
-    ]
+    copies = []
+    for chat, message in first + [c for c in found if c not in first]:
+        copy = CardCopy(chat, message, chat in acting)
+        if chat in (acted or ()) and chat not in acting:
+            html = await store.sent_card_html(session, chat, message)
+            copy = replace(copy, html=html, left=left, now_with=ctx.partner_name(request.partner_id))
+        copies.append(copy)
+    return copies
 
 
 async def _conversations(
@@ -251,17 +275,24 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await _conversations(session, self._context(), resident_id)
 
-    async def reopen(self, resident_id: int, request_id: int) -> Outcome:
-        """The resident reopens a request the partner closed recently (their message follows). OK too when
-        it is open again already (an earlier "Reopen", or its partner reopened it): it takes the message."""
+    async def reopen(self, resident_id: int, request_id: int) -> CardAction:
+        """The resident reopens a request the partner closed recently (their message follows); its cards
+        offer Close / Hand over again (a copy at the Quartiersmanagement none: the escalation ends). OK too
+        when it is open again already (an earlier "Reopen", or its partner reopened it): it takes the
+        message, and its cards show that already."""
         ctx = self._context()
         async with self._transaction() as session:
+            acted = await _acting(session, ctx, request_id)
             result = await partners.reopen(session, ctx, request_id=request_id, resident_id=resident_id)
             request = result.request
             if result.outcome is Outcome.ALREADY and request is not None and not request.status.is_final:
                 await conversation.open_for(session, request)
-                return Outcome.OK
-        return result.outcome
+                return CardAction(Outcome.OK)
+            if not result.ok or request is None:
+                return CardAction(result.outcome)
+            cards = await _copies(session, ctx, request, acted=acted)
+        staff = request.taken_by if ctx.show_staff_names else None
+        return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
     async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
         """ "End": the resident's messages no longer go to the request; the partner's name, None if no
@@ -323,6 +354,7 @@ class RequestDesk:
         ctx = self._context()
         act = {"take": partners.take_on, "reopen": partners.reopen, "close": partners.close}.get(action)
         async with self._transaction() as session:
+            acted = await _acting(session, ctx, request_id)
             if act is not None:
                 result = await act(
                     session,
@@ -346,7 +378,8 @@ class RequestDesk:
             cards = []
             pressed = (chat_id, card_message_id) if card_message_id is not None else None
             if act is not None and result.ok and request is not None:
-                for copy in await _copies(session, ctx, request, pressed):
+                # A group stops acting on the request only when its partner reopens it: the escalation ends.
+                for copy in await _copies(session, ctx, request, pressed, acted=acted):
                     if action == "take" and copy.acts:
                         copy = replace(
                             copy, html=await store.sent_card_html(session, copy.chat_id, copy.message_id)
@@ -358,20 +391,21 @@ class RequestDesk:
 
     async def answer_hand_over(
         self, resident_id: int, request_id: int, agreed: bool
-    ) -> tuple[Outcome, str, list[tuple[int, int]]]:
+    ) -> tuple[Outcome, str, list[CardCopy]]:
         """The resident's yes or no to a proposed hand-over; the outcome, the (current) partner's name and
-        the cards (chat id, message id) in groups that may no longer act on the request (the old partner's
-        after a yes), whose buttons could only fail."""
+        the cards in groups that may no longer act on the request (the old partner's after a yes), whose
+        buttons could only fail."""
         ctx = self._context()
         async with self._transaction() as session:
+            acted = await _acting(session, ctx, request_id)
             result = await partners.answer_hand_over(
                 session, ctx, resident_id=resident_id, request_id=request_id, agreed=agreed
             )
             request = result.request
             if request is None:
                 return result.outcome, "", []
-            copies = await _copies(session, ctx, request)
-        stale = [(copy.chat_id, copy.message_id) for copy in copies if not copy.acts]
+            copies = await _copies(session, ctx, request, acted=acted, left="handed_over")
+        stale = [copy for copy in copies if not copy.acts]
         return result.outcome, ctx.partner_name(request.partner_id, request.language), stale
 
     async def handover_choices(

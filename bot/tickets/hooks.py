@@ -1,4 +1,5 @@
-"""What the delivery worker asks the ticket domain when a message cannot be delivered."""
+"""What the delivery worker asks the ticket domain when a message cannot be delivered, or when a request's
+card arrives after the request went."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
+from bot.storage import requests as store
 from bot.storage.models.outbox import Audience, OutboxMessage
 from bot.storage.models.requests import LinkRole, Request
 from bot.tickets.deps import Outcome, TicketContext
@@ -80,6 +82,29 @@ class TicketDeliveryHooks:
             ),
             row.request_id,
         )
+
+    async def card_of_gone_request(
+        self, session: AsyncSession, row: OutboxMessage, message_ids: list[int]
+    ) -> None:
+        """A request card arrived after its request went. Its resident deleted their data (the card was on
+        its way, see `store.DELETED_CARD`): its group remembers it like the request's other messages (a reply
+        or a button there learns what happened) and, if it had none of them before, is told in reply to it.
+        (A withdrawn request's card: the withdrawal's note follows it in its thread.)"""
+        deleted = row.payload.get(store.DELETED_CARD)
+        if deleted is None:
+            return
+        request_id, number = deleted
+        chat_id = int(row.target)
+        if await store.remember_deleted_card(session, chat_id, message_ids, request_id, number):
+            html = render.thread_note(self._context().partner_t(), "deleted", number)
+            await reply_in_group(
+                session,
+                chat_id,
+                message_ids[-1],
+                html,
+                request_id=None,
+                dedupe_key=f"{row.dedupe_key}:deleted",
+            )
 
     async def chat_migrated(
         self, session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int

@@ -299,6 +299,12 @@ async def reopen(
     if not reopenable(ctx, request):
         return Result(Outcome.CLOSED, request)
     now = utcnow()
+    # Whoever reopens keeps acting on it: the catch-all, in its copy of an escalated request, keeps the
+    # escalation; the partner's own reopening (or the resident's) makes the request its partner's alone again.
+    # (`_actionable` let only the groups of the request's partner and, escalated, of the catch-all in.)
+    own = await partner_destination(session, ctx, request.partner_id)
+    by_catch_all = chat_id is not None and chat_id != (own.chat_id if own else None)
+    escalation = {} if by_catch_all else {"escalated_at": None}
     if not await store.transition(
         session,
         request,
@@ -307,7 +313,7 @@ async def reopen(
         updated_at=now,
         routed_at=now,
         reminder_sent_at=None,
-        escalated_at=None,
+        **escalation,
     ):
         return Result(Outcome.ALREADY, request)
     await open_for(session, request)

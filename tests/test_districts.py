@@ -118,6 +118,36 @@ async def test_a_general_request_goes_to_the_office_of_the_residents_district(bo
     assert "Fredenberg" not in await consent_after(olga, "Frage stellen", "Wann ist offen?")
 
 
+async def test_an_answer_naming_the_other_districts_office_sends_her_to_her_own(bot: BotHarness) -> None:
+    # Found by exploratory testing: the answer about letters from the authorities names the Ost- und
+    # Westsiedlung's office (a partner only for that district); a Fredenberg resident's "Ask a person" under
+    # it went there, and its button led there, although her district's requests go to her own office.
+    nora = await resident_in(bot, "Fredenberg")
+    await nora.send("/start f_briefe-von-aemtern")
+    answer = nora.last()
+    assert "🏢 Quartiersmanagement Fredenberg" in answer.labels
+    assert not [label for label in answer.labels if "Ost- und Westsiedlung" in label]
+    assert "helfer-tandem-hilfe" not in offer_ids(answer.flat_buttons)  # not for her district either
+    consent = await consent_after(nora, "🙋", "Was mache ich mit dem Brief?")
+    assert "Quartiersmanagement Fredenberg" in consent and "Ost- und Westsiedlung" not in consent
+    # So does a question about a topic whose partner works in the Ost- und Westsiedlung only (the helper
+    # tandems of its Hauptschule).
+    await nora.send("/menu")
+    await nora.tap("Alltagshilfe")
+    consent = await consent_after(nora, "🙋", "Wer hilft mir beim Einkaufen?")
+    assert "Quartiersmanagement Fredenberg" in consent and "Hauptschule" not in consent
+    # A photo sent outside a request is offered to her own office too, until she picks a topic.
+    await nora.send("/menu")
+    await nora.send_photo()
+    assert "Quartiersmanagement Fredenberg" in (nora.last().text or "")
+
+    olga = await resident_in(bot, "Ost- und Westsiedlung")
+    await olga.send("/start f_briefe-von-aemtern")
+    assert "🏢 Quartiersmanagement Ost- und Westsiedlung" in olga.last().labels
+    assert "helfer-tandem-hilfe" in offer_ids(olga.last().flat_buttons)
+    assert "Ost- und Westsiedlung" in await consent_after(olga, "🙋", "Was mache ich mit dem Brief?")
+
+
 async def test_a_resident_who_does_not_know_their_district_sees_both_districts_and_can_choose_later(
     bot: BotHarness,
 ) -> None:

@@ -66,6 +66,20 @@ class Catalogue:
         """Id of the partner who gets what nobody else gets (Quartiersmanagement)."""
         return next(pid for pid, partner in self.partners.items() if partner.catch_all)
 
+    def partner_for(self, partner_id: str | None, district_id: str | None) -> str:
+        """Who takes a request about a subject the content gives `partner_id` for (a topic's or an FAQ's
+        partner; None: no partner of its own): that partner while it serves the resident's district, else
+        her district's office (`District.office`), else the catch-all. The catch-all itself stands for
+        "the office": a Fredenberg resident's general question goes to her own office, and so does one
+        about an answer that names the Ost-/Westsiedlung's office, which does not serve her district."""
+        home = self.districts.get(district_id or "")
+        office = home.office if home is not None else None
+        partner = self.partners.get(partner_id or "")
+        if partner_id and partner is not None and partner.serves_district(district_id):
+            if not (partner.catch_all and office):
+                return partner_id
+        return office or self.catch_all_partner_id
+
     def topics_for_district(self, district_id: str | None) -> list[tuple[str, Topic]]:
         """Main-menu topics shown in a district, in menu order."""
         return [(tid, topic) for tid, topic in self.topics.items() if topic.serves_district(district_id)]

@@ -468,12 +468,23 @@ def partner_screen(
     return "\n".join(lines) + w.footer(), [*rows, nav_row(t, back_data(catalogue, came_from))]
 
 
-def faq_screen(t: Translator, catalogue: Catalogue, faq_id: str, came_from: Origin | None = None) -> Screen:
+def faq_screen(
+    t: Translator,
+    catalogue: Catalogue,
+    faq_id: str,
+    district: str | None = None,
+    came_from: Origin | None = None,
+) -> Screen:
+    """The answer, with buttons to what it names for the resident's `district`: its offers there, and its
+    partners, each replaced by who serves her district (`Catalogue.partner_for`), as her "Ask a person"
+    is."""
     w = Writer(t)
     entry = catalogue.faq[faq_id]
     lines = [f"❓ <b>{escape(faq_question(t, entry))}</b>", "", w.text(entry.answer)]
-    links = [("offer", oid) for oid in entry.offers if oid in catalogue.offers]
-    links += [("partner", pid) for pid in entry.partners if pid in catalogue.partners]
+    offers = catalogue.offers
+    links = [("offer", o) for o in entry.offers if o in offers and offers[o].serves_district(district)]
+    partners = [catalogue.partner_for(pid, district) for pid in entry.partners if pid in catalogue.partners]
+    links += [("partner", pid) for pid in dict.fromkeys(partners)]
     rows = hit_rows(t, catalogue, links, Origin.of("faq", [("faq", faq_id)]))
     rows += person_and_menu(t, f"f.{faq_id}", back_data(catalogue, came_from, entry.topics))
     return "\n".join(lines) + w.footer(), rows
@@ -549,7 +560,7 @@ def entry_screen(
     if kind == "topic":
         return topic_screen(t, catalogue, entry_id, district, page, now, came_from)
     if kind == "faq":
-        return faq_screen(t, catalogue, entry_id, came_from)
+        return faq_screen(t, catalogue, entry_id, district, came_from)
     detail = {"offer": offer_screen, "event": event_screen, "partner": partner_screen}[kind]
     return detail(t, catalogue, entry_id, now, came_from)
 

@@ -35,7 +35,7 @@ from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
 from bot.tickets.dialogue import Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
 from bot.tickets.relay import thread_message
-from bot.tickets.routing import partner_destination, routable_partner
+from bot.tickets.routing import partner_destination, routable_partner, serving_partner
 
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
@@ -126,8 +126,9 @@ EMERGENCY_ORIGINS = frozenset({"sos", "sos.q"})
 
 def origin_of(catalogue: Catalogue, button: str, origin: str) -> dict[str, str | None] | None:
     """What a button starts a request about: "signup" an offer, "signup-e" an event (its partner and
-    topic), "ask" with origin t.<topic>, p.<partner>, f.<faq> (its first partner), q or nothing (the
-    catch-all; also sos and sos.q, see `EMERGENCY_ORIGINS`). None if the offer or event is gone."""
+    topic), "ask" with origin t.<topic>, p.<partner>, f.<faq> (its first partner, named for the subject:
+    `serving_partner`), q or nothing (the catch-all; also sos and sos.q, see `EMERGENCY_ORIGINS`). None if
+    the offer or event is gone."""
     if button == "signup":
         return {"offer_id": origin} if origin in catalogue.offers else None
     if button == "signup-e":
@@ -143,7 +144,7 @@ def origin_of(catalogue: Catalogue, button: str, origin: str) -> dict[str, str |
         return {"partner_id": entry_id}
     faq = catalogue.faq.get(entry_id) if kind == "f" else None
     if faq is not None and faq.partners:
-        return {"partner_id": faq.partners[0]}
+        return {"named_partner": faq.partners[0]}
     return {}
 
 
@@ -156,12 +157,15 @@ async def start(
     topic_id: str | None = None,
     partner_id: str | None = None,
     event_id: str | None = None,
+    named_partner: str | None = None,
     text: str | None = None,
     urgent: bool = False,
 ) -> DialogueReply:
-    """Start (or restart) the dialogue; the partner comes from the offer, else the topic's default partner,
-    else the catch-all. A running dialogue is replaced. `text` starts the message (a question the search
-    could not answer, so the resident need not type it again); `urgent`: from the emergency screen."""
+    """Start (or restart) the dialogue; the partner is the one she chose (`partner_id`: its page, its
+    event) or the offer's, else the one named for the subject (`named_partner`, else the topic's default
+    partner) if it serves her district (`serving_partner`). A running dialogue is replaced. `text` starts
+    the message (a question the search could not answer, so the resident need not type it again);
+    `urgent`: from the emergency screen."""
     catalogue = ctx.catalogue
     offer = catalogue.offers.get(offer_id or "")
     if topic_id not in catalogue.topics and offer is not None and offer.topics:
@@ -171,13 +175,15 @@ async def start(
     offer_id = offer_id if offer else None
     topic_id = topic_id if topic else None
     event_id = event_id if event_id in catalogue.events else None
-    wanted = partner_id or (offer.partner if offer else None) or (topic.default_partner if topic else None)
-    if wanted == catalogue.catch_all_partner_id and not partner_id:
-        wanted = None  # a topic's "Quartiersmanagement": the office of the resident's district, if it has one
-    resident = await session.get(Resident, resident_id)
+    district = await _district(session, resident_id)
+    if chosen := partner_id or (offer.partner if offer else None):
+        partner = await routable_partner(session, ctx, chosen, district)
+    else:
+        named = named_partner or (topic.default_partner if topic else None)
+        partner = await serving_partner(session, ctx, named, district)
     draft = machine.new_draft(
         secrets.token_urlsafe(9),
-        await routable_partner(session, ctx, wanted, resident.district if resident else None),
+        partner,
         offer_id=offer_id,
         topic_id=topic_id,
         event_id=event_id,
@@ -229,23 +235,31 @@ async def start_media(
     session: AsyncSession, ctx: TicketContext, resident_id: int, attachment: machine.Attachment
 ) -> DialogueReply:
     """A photo, voice message or document outside a request starts a draft that asks who should get it
-    (until then the Quartiersmanagement would). A file that cannot be passed on starts nothing."""
+    (until then her district's office would). A file that cannot be passed on starts nothing."""
     problem = machine.check_attachment(attachment)
     if problem is not None:
         return DialogueReply(Effect.REFUSED, problem=problem.value)
-    partner_id = await routable_partner(session, ctx, None)
+    partner_id = await serving_partner(session, ctx, None, await _district(session, resident_id))
     draft = machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
     return await _begin(session, ctx, resident_id, draft)
 
 
-async def _route(session: AsyncSession, ctx: TicketContext, target: str) -> machine.Route | None:
-    """The resident's choice in ROUTE: a topic id, or "-" for the Quartiersmanagement (the catch-all)."""
+async def _district(session: AsyncSession, resident_id: int) -> str | None:
+    resident = await session.get(Resident, resident_id)
+    return resident.district if resident else None
+
+
+async def _route(
+    session: AsyncSession, ctx: TicketContext, resident_id: int, target: str
+) -> machine.Route | None:
+    """The resident's choice in ROUTE: a topic id, or "-" for her district's office (or the catch-all)."""
+    district = await _district(session, resident_id)
     if target == "-":
-        return machine.Route(await routable_partner(session, ctx, None))
+        return machine.Route(await serving_partner(session, ctx, None, district))
     topic = ctx.catalogue.topics.get(target)
     if topic is None:
         return None
-    partner_id = await routable_partner(session, ctx, topic.default_partner)
+    partner_id = await serving_partner(session, ctx, topic.default_partner, district)
     return machine.Route(partner_id, target, _questions(ctx, target))
 
 
@@ -271,7 +285,7 @@ async def advance(
         return DialogueReply(Effect.GONE)
     row, draft = loaded
     if event == machine.Press("to"):
-        route = await _route(session, ctx, target or "")
+        route = await _route(session, ctx, resident_id, target or "")
         if route is None:
             return DialogueReply(Effect.STALE)
         event = route

@@ -43,6 +43,15 @@ async def routable_partner(
     return ctx.catalogue.catch_all_partner_id
 
 
+async def serving_partner(
+    session: AsyncSession, ctx: TicketContext, partner_id: str | None, district: str | None
+) -> str:
+    """Who gets a request about a subject the content gives `partner_id` for (a topic's or an FAQ's
+    partner, or none): `Catalogue.partner_for` the resident's district, while it can receive requests.
+    A partner she chose herself (its page, its offer, its event) is `routable_partner`'s."""
+    return await routable_partner(session, ctx, ctx.catalogue.partner_for(partner_id, district), district)
+
+
 async def admin_destination(session: AsyncSession, ctx: TicketContext) -> Destination | None:
     """The admin chat, or the catch-all partner's destination when no admin chat is configured."""
     if ctx.admin_chat_id is not None:

@@ -15,6 +15,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.content.catalogue import Catalogue
 from bot.content.models import District, Event, Offer, Partner, Topic
 from bot.i18n import Translator, babel_locale
 from bot.storage.models import Resident
@@ -38,6 +39,8 @@ class FakeCatalogue:
     @property
     def catch_all_partner_id(self) -> str:
         return next(pid for pid, partner in self.partners.items() if partner.catch_all)
+
+    partner_for = Catalogue.partner_for  # the real rule, on these entries
 
 
 def catalogue(**routing_overrides: dict[str, Any]) -> FakeCatalogue:

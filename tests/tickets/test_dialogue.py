@@ -239,7 +239,8 @@ def test_the_button_that_starts_a_request_decides_its_partner_and_topic() -> Non
     assert origin_of(catalogue, "signup-e", "gone") is None
     assert origin_of(catalogue, "ask", "t.kurse") == {"topic_id": "kurse"}
     assert origin_of(catalogue, "ask", "p.stadt-soziale-stadt") == {"partner_id": "stadt-soziale-stadt"}
-    assert origin_of(catalogue, "ask", "f.briefe-von-aemtern") == {"partner_id": "quartiersmanagement"}
+    # An answer names a partner for its subject: the resident's district decides whether it gets the request.
+    assert origin_of(catalogue, "ask", "f.briefe-von-aemtern") == {"named_partner": "quartiersmanagement"}
     # A question nobody answered, the menu's "Ask a question", an origin the content lost: the catch-all.
     assert (
         origin_of(catalogue, "ask", "q")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -20,6 +21,22 @@ class BotData:
     services: Services
 
 
+# "Ask a person" passes on the questions of the last few minutes, at most this many (and the latest one,
+# however old): a letter she pasted and "what do I do with this letter?" reach the partner together.
+RECENT_QUESTIONS = timedelta(minutes=10)
+MAX_RECENT_QUESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Question:
+    """A text the search was asked (not small talk, not an emoji), and whether it answered it with
+    certainty: an answered question is not passed on once she has asked another."""
+
+    text: str
+    at: datetime
+    answered: bool
+
+
 @dataclass
 class UserData:
     """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
@@ -32,9 +49,9 @@ class UserData:
     drafting: bool = False
     has_draft: bool = False
     conversing: bool = False
-    # The last question the search could not answer with certainty: "Ask a person" passes it on, so the
-    # resident need not type it again (memory only; after a restart they are simply asked to write it).
-    last_question: str | None = None
+    # What the resident asked lately, for "Ask a person" (`asked_lately`; memory only: after a restart
+    # she is simply asked to write it).
+    questions: list[Question] = field(default_factory=list)
     # The callback data of the ⬅️ Back button on the latest screen shown: "zurück" typed does what it did
     # (memory only; None, or after a restart: the menu).
     back: str | None = None
@@ -45,6 +62,21 @@ class UserData:
     # message): one "Reopen" passes on every message still waiting (memory only; after a restart each
     # offer's button passes on its own message).
     reopen_offers: list[tuple[int, Message]] = field(default_factory=list)
+
+    def asked(self, text: str, now: datetime, *, answered: bool) -> None:
+        """Remember a question; earlier ones stay while they are recent and were not answered."""
+        kept = [q for q in self.questions if not q.answered and q.at >= now - RECENT_QUESTIONS]
+        self.questions = [*kept[-(MAX_RECENT_QUESTIONS - 1) :], Question(text, now, answered)]
+
+    def asked_lately(self, now: datetime) -> list[str]:
+        """What "Ask a person" passes on (shown to her on the screen before sending): her latest question,
+        answered or not, however old, then her unanswered ones of the last few minutes before it. The
+        latest comes first: the screen before sending shortens a long message (a pasted letter) and the
+        partner reads what she asks before what it is about."""
+        if not self.questions:
+            return []
+        *earlier, latest = self.questions
+        return [latest.text] + [q.text for q in earlier if q.at >= now - RECENT_QUESTIONS]
 
 
 class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -62,7 +62,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
                 (hit.kind, hit.id) for hit in ([result.answer] if result.answer else []) + result.alternatives
             ]
         if context.user_data is not None:
-            context.user_data.last_question = text
+            context.user_data.asked(text, services.clock(), answered=False)
         # The numbers first, at once. Then what she wrote still goes where it would have gone without the
         # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
         # below the numbers. Taken as written: the numbers already offer the search's entries.
@@ -86,7 +86,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))
         return
     if context.user_data is not None and result.reason not in {"empty", "emoji", "too_short"}:
-        context.user_data.last_question = text
+        context.user_data.asked(text, services.clock(), answered=result.answer is not None)
     if result.answer is not None:
         await show_entry(update, context, result.answer.kind, result.answer.id, feedback_buttons=True)
         return

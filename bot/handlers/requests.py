@@ -108,15 +108,20 @@ async def start_request(update: Update, context: Context) -> None:
     if (press := button_press(update)) is None:
         return
     query, user, callback = press
-    # "Ask a person" after a question the bot could not answer: the question starts the message, so the
-    # resident need not type it again (shown on the consent screen like anything else they wrote).
-    question = context.user_data.last_question if context.user_data is not None else None
+    # "Ask a person" after questions the bot could not answer: they start the message, so the resident need
+    # not type them again (shown on the consent screen like anything else they wrote): a letter she pasted
+    # with "what do I do with this letter?" after it. From the emergency screen only the danger words (her
+    # draft may hold them already).
+    asked = context.user_data.asked_lately(context.services.clock()) if context.user_data else []
+    if callback.arg(0) in intake.EMERGENCY_ORIGINS:
+        asked = asked[-1:]
+    question = "\n\n".join(asked) or None
     reply = await context.services.requests.start_from(user.id, callback.namespace, callback.arg(0), question)
     if reply is None or reply.view is None:
         await stale_button(update, context)
         return
     if callback.namespace == "ask" and context.user_data is not None:
-        context.user_data.last_question = None
+        context.user_data.questions = []
     await answer_query(query)
     await show(update, context, *render.dialogue_screen(context.t, reply.view))
 

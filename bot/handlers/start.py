@@ -166,9 +166,9 @@ async def confirm_delete(update: Update, context: Context) -> None:
     if user is None:
         return
     cards = await context.services.residents.forget(user.id)
-    # Forget what memory holds too (e.g. the last question); language answers this last message only.
+    # Forget what memory holds too (e.g. her recent questions); language answers this last message only.
     if context.user_data is not None:
-        context.user_data.last_question = None
+        context.user_data.questions = []
         context.user_data.district = None
     await answer_query(update.callback_query)
     await show(update, context, screens.deleted(context.t))

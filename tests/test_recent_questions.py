@@ -1,0 +1,48 @@
+"""“Ask a person” passes on what the resident asked just before, as she sees it before sending."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.harness import BotHarness
+
+# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
+pytestmark = pytest.mark.screens
+
+QUARTIERSMANAGEMENT_GROUP = -1_000_000_000_001  # content/partners.yaml
+
+LETTER = (
+    "Szanowna Pani, w związku z Pani wnioskiem z dnia 12.11.2026 prosimy o przesłanie brakujących "
+    "dokumentów do dnia 15.12.2026. "
+) * 40  # about 5,000 characters, pasted from a letter
+
+
+async def test_ask_a_person_takes_the_pasted_letter_with_the_question_about_it(bot: BotHarness) -> None:
+    # Found by exploratory testing: she pasted a letter, asked "what do I do with this letter??" and tapped
+    # "Ask a person": the request held only the question, the letter was gone.
+    now = [datetime(2027, 3, 2, 9, 30, tzinfo=UTC)]
+    bot.services.clock = lambda: now[0]
+    agnieszka = bot.resident("Agnieszka", lang="pl")
+    await agnieszka.send("/start")
+    await agnieszka.tap(1)
+    await agnieszka.tap(1)
+    await agnieszka.send("Kto naprawi mój rower ksylofon")  # asked long before: not passed on
+    now[0] += timedelta(hours=1)
+    await agnieszka.send(LETTER)
+    now[0] += timedelta(minutes=2)
+    await agnieszka.send("co mam zrobic z tym listem??")
+    await agnieszka.tap("🙋")
+    await agnieszka.tap("✅")  # nothing more to add
+    await agnieszka.tap("💬")
+    consent = agnieszka.last().text or ""
+    assert LETTER[:200] in consent and "co mam zrobic z tym listem??" in consent  # she sees both
+    assert "rower" not in consent
+    await agnieszka.tap("✅")
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+    card = "".join(m.text or "" for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT_GROUP))
+    assert card.count("Szanowna Pani") == 40 and "co mam zrobic z tym listem??" in card  # all of it
+    assert "rower" not in card

@@ -143,3 +143,33 @@ async def test_a_language_named_without_its_letters_opens_the_language_picker(bo
     anna = await confirmed_resident(bot, "Anna", "de")
     await anna.send("Turkce")
     assert anna.last().labels[0] == "✓ Deutsch" and "Türkçe" in anna.last().labels
+
+
+@pytest.mark.parametrize("typed", ["1", "2", "1.", "١", "1️⃣"])
+async def test_a_number_typed_instead_of_tapped_points_to_the_buttons(bot: BotHarness, typed: str) -> None:
+    # Found by exploratory testing: "1" typed at the language picker got "please write your question in a few
+    # words", and a resident who types instead of tapping never got past the first screen.
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("/start")
+    picker = ayse.last()
+    await ayse.send(typed)
+    t = bot.services.i18n.translator("tr")
+    assert ayse.last().text == t.gettext("Please tap one of the buttons above.")
+    await ayse.tap(1, picker)  # the buttons above still work
+    await ayse.tap(1)
+    await ayse.send("3")  # the same under the menu
+    assert ayse.last().text == t.gettext("Please tap one of the buttons above.")
+
+
+async def test_a_number_in_a_request_stays_her_answer(bot: BotHarness) -> None:
+    nora = await confirmed_resident(bot, "Nora", "de")
+    await nora.send("/start o_deutschkurs-frauen")
+    await nora.tap("✋")
+    await nora.send("2")  # two children to look after
+    hint = bot.services.i18n.translator("de").gettext("Please tap one of the buttons above.")
+    assert nora.last().text != hint
+    await skip_questions(nora)
+    await nora.send("Ich möchte mitmachen.")
+    await nora.tap("✅")
+    await nora.tap("💬")
+    assert "wie alt sind sie? 2\n" in (nora.last().text or "")  # the childcare question's answer

@@ -3,6 +3,8 @@ thread), else such a dialogue or thread, else a button's label typed, else the s
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 
 from bot.handlers.common import answer_query, button_press, show
@@ -12,6 +14,9 @@ from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
 from bot.render import screens
 from bot.render.keyboards import named_button
+
+# Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
+TYPED_NUMBER = re.compile(r"\d{1,2}[.)]?|\d\ufe0f?\u20e3")
 
 
 async def on_text(update: Update, context: Context) -> None:
@@ -81,6 +86,11 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     if button == "back":
         await back_typed(update, context)
+        return
+    if TYPED_NUMBER.fullmatch(text.strip()):
+        # Every screen ends with buttons: she is pointed to them (the screen above still works).
+        if (message := update.effective_message) is not None:
+            await message.reply_html(screens.tap_a_button(context.t))
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))

@@ -637,3 +637,9 @@ def small_talk_screen(t: Translator, kind: str) -> Screen:
         "ok": "👍 " + t.html("Glad to help. Do you need anything else?"),
     }
     return texts.get(kind, texts["greeting"]), [nav_row(t)]
+
+
+def tap_a_button(t: Translator) -> str:
+    """A number typed instead of tapped: which button she meant is a guess (Telegram does not number
+    them), so she is pointed to the buttons above."""
+    return t.html("Please tap one of the buttons above.")

@@ -6,8 +6,9 @@ import io
 import shutil
 from pathlib import Path
 
-from bot.content.catalogue import validate_content
+from bot.content.catalogue import load_catalogue, validate_content
 from bot.content.check import run_check
+from bot.content.models import iter_localized
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,3 +39,17 @@ def test_changing_a_german_title_marks_its_translations_outdated(tmp_path: Path)
     paths = {p.path for p in outdated}
     assert {f"offers.deutschkurs-frauen.title.{lang}" for lang in ("tr", "ar", "fa", "en")} <= paths
     assert all("deutschkurs-frauen.yaml:" in str(p) for p in outdated)
+
+
+def test_no_translation_wraps_a_german_name_that_has_brackets_in_more_brackets() -> None:
+    # Found by exploratory testing: "سباق الحي ((Stadt-)Viertel-Lauf)" in the Arabic events list.
+    catalogue, _ = load_catalogue(ROOT / "content")
+    doubled = [
+        (entry_id, lang, text)
+        for kind in ("districts", "topics", "places", "partners", "offers", "events", "faq", "emergency")
+        for entry_id, entry in getattr(catalogue, kind).items()
+        for _, field in iter_localized(entry)
+        for lang, text in field.items()
+        if isinstance(text, str) and ("((" in text or "))" in text)
+    ]
+    assert doubled == []

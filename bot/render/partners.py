@@ -217,8 +217,13 @@ def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[st
 
 
 def resident_wrote(t: Translator, number: str, first_name: str, text: str | None) -> str:
-    head = t.html("Request {number}: {name} writes:", number=number, name=first_name or "—")
-    return f"<b>{head}</b>" + (f"\n{quote(text)}" if text else "")
+    """The resident's message in the partner's group: her text, or the caption of her file (a photo or
+    voice message without words is "from" her, not "writes:" followed by nothing)."""
+    name = first_name or "—"
+    if not text:
+        return "<b>" + t.html("Request {number}: from {name}", number=number, name=name) + "</b>"
+    head = t.html("Request {number}: {name} writes:", number=number, name=name)
+    return f"<b>{head}</b>\n{quote(text)}"
 
 
 # The notes in a request's thread, in italics. Each names the request ({number}) and, where the sentence says

@@ -46,3 +46,16 @@ async def test_ask_a_person_takes_the_pasted_letter_with_the_question_about_it(b
     card = "".join(m.text or "" for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT_GROUP))
     assert card.count("Szanowna Pani") == 40 and "co mam zrobic z tym listem??" in card  # all of it
     assert "rower" not in card
+
+
+async def test_a_question_asked_long_before_ask_a_person_is_not_passed_on(bot: BotHarness) -> None:
+    now = [datetime(2027, 3, 2, 9, 30, tzinfo=UTC)]
+    bot.services.clock = lambda: now[0]
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start")
+    await anna.tap(1)
+    await anna.tap(1)
+    await anna.send("Wer repariert mein Fahrrad Xylophon")
+    now[0] += timedelta(minutes=30)  # she read, went away, came back
+    await anna.tap("🙋")
+    assert "Xylophon" not in (anna.last().text or "")  # she writes what she wants to ask now

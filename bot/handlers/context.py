@@ -21,8 +21,8 @@ class BotData:
     services: Services
 
 
-# "Ask a person" passes on the questions of the last few minutes, at most this many (and the latest one,
-# however old): a letter she pasted and "what do I do with this letter?" reach the partner together.
+# "Ask a person" passes on her questions of the last few minutes, at most this many: a letter she pasted
+# and "what do I do with this letter?" reach the partner together, nothing she asked long before.
 RECENT_QUESTIONS = timedelta(minutes=10)
 MAX_RECENT_QUESTIONS = 3
 
@@ -69,14 +69,11 @@ class UserData:
         self.questions = [*kept[-(MAX_RECENT_QUESTIONS - 1) :], Question(text, now, answered)]
 
     def asked_lately(self, now: datetime) -> list[str]:
-        """What "Ask a person" passes on (shown to her on the screen before sending): her latest question,
-        answered or not, however old, then her unanswered ones of the last few minutes before it. The
-        latest comes first: the screen before sending shortens a long message (a pasted letter) and the
-        partner reads what she asks before what it is about."""
-        if not self.questions:
-            return []
-        *earlier, latest = self.questions
-        return [latest.text] + [q.text for q in earlier if q.at >= now - RECENT_QUESTIONS]
+        """What "Ask a person" passes on (shown to her on the screen before sending): her questions of the
+        last few minutes, the latest (answered or not) first: the screen before sending shortens a long
+        message (a pasted letter), and the partner reads what she asks before what it is about."""
+        recent = [q.text for q in self.questions if q.at >= now - RECENT_QUESTIONS]
+        return recent[-1:] + recent[:-1]
 
 
 class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

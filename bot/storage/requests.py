@@ -277,11 +277,12 @@ async def sent_card_html(session: AsyncSession, chat_id: int, message_id: int) -
     return text if isinstance(text, str) else None
 
 
-async def reached_partner(session: AsyncSession, request: Request) -> bool:
-    """Whether a message about `request` was delivered to its current partner (by e-mail: no thread links)."""
+async def reached_partner(session: AsyncSession, request: Request, partner_id: str) -> bool:
+    """Whether a message about `request` was delivered to partner `partner_id` (by e-mail: no thread
+    links)."""
     sent = select(OutboxMessage.id).where(
         OutboxMessage.request_id == request.id,
-        OutboxMessage.partner_id == request.partner_id,
+        OutboxMessage.partner_id == partner_id,
         OutboxMessage.status == OutboxStatus.SENT,
     )
     return (await session.execute(sent.limit(1))).first() is not None

@@ -20,7 +20,7 @@ from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import Direction, LinkRole, MessageKind, Request, RequestMessage
 from bot.tickets.deps import TicketContext, intake_questions
-from bot.tickets.routing import admin_destination, partner_destination
+from bot.tickets.routing import admin_destination, partner_destination, responsible_partners
 
 logger = logging.getLogger(__name__)
 
@@ -150,41 +150,48 @@ async def enqueue_partner(
     partner_id: str | None = None,
     gone: bool = False,
 ) -> None:
-    """A message into the current partner's thread (a reply to the card), or an e-mail to the partner.
+    """A message into the request's thread at every partner acting on it (`responsible_partners`: its
+    partner, and the catch-all while it is escalated, which holds a copy of the card): a reply to the card in
+    its group, or an e-mail. `partner_id`: into that partner's thread only (the old partner's, after a
+    hand-over).
 
-    `gone`: the request is deleted in this transaction (/delete). Then the message goes only where the card
-    reached the partner, addressed now (a reply to the card, by its message id) and with no link to the
-    request: nothing of the request is left when it is sent."""
-    partner_id = partner_id or request.partner_id
-    dest = await partner_destination(session, ctx, partner_id)
-    if dest is None:
-        logger.warning("request %s: partner %s has no destination any more", request.id, partner_id)
-        return
-    card = None
-    if gone and dest.channel is Channel.TELEGRAM:
-        card = (await store.request_cards(session, request.id)).get(int(dest.target))
-        if card is None:
-            return  # the card is not out yet: it goes with the resident's data
-    elif gone and not await store.reached_partner(session, request):
-        return
-    linked = not gone
-    await outbox.enqueue(
-        session,
-        dest,
-        html,
-        audience=Audience.PARTNER,
-        subject=_thread_subject(ctx, request),
-        mail_id=mail_id(request, uuid.uuid4().hex[:12]),
-        in_reply_to=mail_id(request),
-        reply_key=request.number if linked else None,
-        copy=copy_of(attachment) if attachment is not None else None,
-        reply_to_message_id=card,
-        reply_to_card=request.id if linked else None,
-        request_id=request.id if linked else None,
-        partner_id=partner_id,
-        link_role=LinkRole.PARTNER if linked else None,
-        dedupe_key=dedupe_key,
-    )
+    `gone`: the request is deleted in this transaction (/delete). Then the message goes only where a card of
+    it reached a partner: to every group that holds one (a reply to it, by its message id; an old partner's
+    after a hand-over too) and by e-mail to a partner acting on it that received something of it, with no
+    link to the request: nothing of the request is left when it is sent. A card still on its way is told
+    when it arrives (`bot.tickets.hooks`)."""
+    partner_ids = [partner_id] if partner_id else responsible_partners(ctx, request)
+    for pid in partner_ids:
+        dest = await partner_destination(session, ctx, pid)
+        if dest is None:
+            logger.warning("request %s: partner %s has no destination any more", request.id, pid)
+            continue
+        if gone and (
+            dest.channel is Channel.TELEGRAM or not await store.reached_partner(session, request, pid)
+        ):
+            continue  # groups: below, by their cards
+        linked = not gone
+        # The partner's own thread keeps the caller's key; the catch-all's (or an old partner's) its own.
+        key = dedupe_key if dedupe_key is None or pid == request.partner_id else f"{dedupe_key}:{pid}"
+        await outbox.enqueue(
+            session,
+            dest,
+            html,
+            audience=Audience.PARTNER,
+            subject=_thread_subject(ctx, request),
+            mail_id=mail_id(request, uuid.uuid4().hex[:12]),
+            in_reply_to=mail_id(request),
+            reply_key=request.number if linked else None,
+            copy=copy_of(attachment) if attachment is not None else None,
+            reply_to_card=request.id if linked else None,
+            request_id=request.id if linked else None,
+            partner_id=pid,
+            link_role=LinkRole.PARTNER if linked else None,
+            dedupe_key=key,
+        )
+    if gone:
+        for chat_id, card in (await store.request_cards(session, request.id)).items():
+            await reply_in_group(session, chat_id, card, html, request_id=None)
 
 
 def _thread_subject(ctx: TicketContext, request: Request) -> str:
@@ -204,8 +211,9 @@ async def note_in_thread(
     gone: bool = False,
     **values: str,
 ) -> None:
-    """The note `kind` (`bot.render.partners.THREAD_NOTES`) in the partner's thread (`partner_id`: the old
-    partner's, after a hand-over; `gone`: of a request deleted now, see `enqueue_partner`)."""
+    """The note `kind` (`bot.render.partners.THREAD_NOTES`) in the request's thread at every partner acting
+    on it (`partner_id`: only the old partner's, after a hand-over; `gone`: of a request deleted now, see
+    `enqueue_partner`)."""
     html = render.thread_note(ctx.partner_t(), kind, request.number, **values)
     await enqueue_partner(
         session, ctx, request, html, partner_id=partner_id, dedupe_key=dedupe_key, gone=gone
@@ -245,7 +253,7 @@ async def reply_in_group(
     html: str,
     *,
     request_id: int | None,
-    dedupe_key: str,
+    dedupe_key: str | None = None,
 ) -> None:
     """A note in a partner group, replying to the message (`message_id`) it is about."""
     await outbox.enqueue(

@@ -77,9 +77,10 @@ async def resident_deleted(
     session: AsyncSession, ctx: TicketContext, resident_id: int
 ) -> list[tuple[int, int]]:
     """/delete, in its transaction before the resident's rows go: the partner chats remember which of their
-    messages belonged to the resident's requests (a reply or a button there learns what happened), and the
-    partner of each open request is told in its thread. The open requests' cards (chat id, message id) in
-    every group that had one, whose buttons have nothing left to do."""
+    messages belonged to the resident's requests (a reply or a button there learns what happened), and
+    every group holding a card of an open request is told, in reply to it (an e-mail partner in its thread).
+    The open requests' cards (chat id, message id) in every group that had one, whose buttons have nothing
+    left to do."""
     await store.remember_deleted(session, resident_id)
     cards: list[tuple[int, int]] = []
     for request in await store.list_open_requests(session, resident_id):

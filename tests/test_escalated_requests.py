@@ -1,0 +1,49 @@
+"""An escalated request, end to end through the offline harness: its partner's group holds the card and the
+Quartiersmanagement's group a copy; whoever acts on it there, the resident learns who did, and both groups
+learn what happened in their thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.harness import BotHarness
+from tests.test_requests_e2e import (
+    COURSE_PROVIDER,
+    GROUP,
+    QM_GROUP,
+    arabic_resident_signs_up_for_the_german_course,
+    content_with_group,
+    deliver,
+    escalate,
+)
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+DELETED = "Die Person hat ihre Daten gelöscht: Anfrage Nr."
+
+
+def notes_on(bot: BotHarness, chat: int, card_id: int) -> list[str]:
+    """The bot's messages in `chat` replying to its card `card_id` (the request's thread there)."""
+    return [m.text or "" for m in bot.telegram.bot_messages(chat) if m.reply_to == card_id]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_delete_tells_every_group_holding_a_card_of_the_escalated_request_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in review: the Quartiersmanagement's copy stood there as if the request still existed; only
+    the course provider's thread heard of the deletion."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        await amal.send("/delete")
+        await amal.tap(1)
+        await deliver(bot)
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            told = [text for text in notes_on(bot, chat, card_id) if DELETED in text]
+            assert len(told) == 1, chat
+        assert not card.reply_markup and not copy.reply_markup
+        assert COURSE_PROVIDER not in "".join(notes_on(bot, QM_GROUP, copy.message_id))

@@ -4,6 +4,7 @@ learn what happened in their thread."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,59 @@ pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 DELETED = "Die Person hat ihre Daten gelöscht: Anfrage Nr."
 
 
+def names(bot: BotHarness, lang: str) -> tuple[str, str]:
+    """The Quartiersmanagement's and the course provider's names in `lang`."""
+    partners = bot.services.content.catalogue.partners
+    qm = partners[bot.services.content.catalogue.catch_all_partner_id].name[lang]
+    return str(qm), str(partners["bildungstraeger"].name[lang])
+
+
 def notes_on(bot: BotHarness, chat: int, card_id: int) -> list[str]:
     """The bot's messages in `chat` replying to its card `card_id` (the request's thread there)."""
     return [m.text or "" for m in bot.telegram.bot_messages(chat) if m.reply_to == card_id]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_the_quartiersmanagement_closing_and_reopening_its_copy_is_told_as_its_own_doing(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in review: she read that the course provider had closed her request, which it had never
+    touched, and only the course provider's thread heard of it."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        qm, provider = names(bot, "ar")
+        number = re.findall(r"\d{6}", card.text or "")[0]
+        quentin = bot.partner("Quentin", QM_GROUP)
+
+        await quentin.tap("Übernehmen", copy)
+        await deliver(bot)
+        taken = amal.last().text or ""
+        assert qm in taken and provider not in taken
+        await quentin.tap("Abschließen", copy)
+        await deliver(bot)
+        closed = amal.last().text or ""
+        assert qm in closed and provider not in closed
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            assert (
+                notes_on(bot, chat, card_id)[-1] == f"<i>Quentin hat Anfrage Nr. {number} abgeschlossen.</i>"
+            )
+
+        await quentin.tap("Wieder öffnen", copy)
+        await deliver(bot)
+        reopened = amal.last()
+        assert qm in (reopened.text or "") and provider not in (reopened.text or "")
+        assert len(reopened.labels) == 1  # ⏹ End: her next messages reach the request
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            assert "Quentin hat Anfrage" in notes_on(bot, chat, card_id)[-1]
+            assert "wieder geöffnet" in notes_on(bot, chat, card_id)[-1]
+
+        # Her answer reaches both threads: the Quartiersmanagement, which reopened it, reads it too.
+        await amal.send("شكرا، ما زلت أحتاج إلى مكان في الدورة")
+        await deliver(bot)
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            assert "ما زلت أحتاج" in notes_on(bot, chat, card_id)[-1]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)

@@ -273,13 +273,15 @@ async def tell_resident(
     request: Request,
     kind: str,
     *,
+    by: str | None = None,
     dedupe_key: str | None = None,
     conversation: bool = False,
 ) -> None:
     """The notice `kind` (`bot.render.requests.STATUS_NOTICES`) in the resident's language, naming the
-    partner; with `conversation`, the hint that their next messages go to the partner (and ⏹ End)."""
+    partner who did it (`by`, default the request's: the catch-all acts on an escalated request too); with
+    `conversation`, the hint that their next messages go to it (and ⏹ End)."""
     t = ctx.t(request.language)
-    partner = ctx.partner_name(request.partner_id, request.language)
+    partner = ctx.partner_name(by or request.partner_id, request.language)
     html, keyboard = status_notice(t, kind, request.number, partner), None
     if kind == "closed":
         html, keyboard = closed_notice(t, request.number, partner, request.partner_id)

@@ -16,7 +16,7 @@ from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
-from bot.tickets.routing import partner_chat_ids, partner_destination
+from bot.tickets.routing import partner_chat_ids, partner_destination, responsible_partners
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,16 @@ async def _actionable(
     return request
 
 
+async def _partner_of(session: AsyncSession, ctx: TicketContext, request: Request, chat_id: int) -> str:
+    """The partner whose group `chat_id` is, of those acting on the request (`_actionable` let only their
+    groups in): its own partner, or the catch-all in its copy of the escalated request."""
+    for partner_id in responsible_partners(ctx, request):
+        dest = await partner_destination(session, ctx, partner_id)
+        if dest is not None and dest.chat_id == chat_id:
+            return partner_id
+    return request.partner_id
+
+
 async def resident_deleted(
     session: AsyncSession, ctx: TicketContext, resident_id: int
 ) -> list[tuple[int, int]]:
@@ -104,6 +114,7 @@ async def take_on(
         return request
     if request.taken_by is not None:
         return Result(Outcome.ALREADY, request)
+    by = await _partner_of(session, ctx, request, chat_id)
     now = utcnow()
     # Taking on an already answered request keeps "answered"; the resident still learns who took it on.
     new_status = RequestStatus.TAKEN if request.status is RequestStatus.OPEN else request.status
@@ -121,7 +132,7 @@ async def take_on(
     if not won:
         return Result(Outcome.ALREADY, request)
     await note_in_thread(session, ctx, request, "taken", name=request.taken_by or "")
-    await tell_resident(session, ctx, request, "taken")
+    await tell_resident(session, ctx, request, "taken", by=by)
     return Result(Outcome.OK, request)
 
 
@@ -138,6 +149,7 @@ async def close(
     request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.ALREADY)
     if isinstance(request, Result):
         return request
+    by = await _partner_of(session, ctx, request, chat_id)
     now = utcnow()
     if not await store.transition(
         session, request, store.OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=now
@@ -147,7 +159,7 @@ async def close(
     # One notice per closing: a request reopened and closed again is told again (the transition above already
     # keeps a repeated press or a re-run update from telling twice).
     closing = f"req:{request.id}:closed:{now.timestamp()}"
-    await tell_resident(session, ctx, request, "closed", dedupe_key=closing)
+    await tell_resident(session, ctx, request, "closed", by=by, dedupe_key=closing)
     return Result(Outcome.OK, request)
 
 
@@ -302,10 +314,8 @@ async def reopen(
     now = utcnow()
     # Whoever reopens keeps acting on it: the catch-all, in its copy of an escalated request, keeps the
     # escalation; the partner's own reopening (or the resident's) makes the request its partner's alone again.
-    # (`_actionable` let only the groups of the request's partner and, escalated, of the catch-all in.)
-    own = await partner_destination(session, ctx, request.partner_id)
-    by_catch_all = chat_id is not None and chat_id != (own.chat_id if own else None)
-    escalation = {} if by_catch_all else {"escalated_at": None}
+    by = await _partner_of(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
+    escalation = {} if by != request.partner_id else {"escalated_at": None}
     if not await store.transition(
         session,
         request,
@@ -320,7 +330,7 @@ async def reopen(
     await open_for(session, request)
     if chat_id is not None:
         await note_in_thread(session, ctx, request, "reopened", name=staff_name or "—")
-        await tell_resident(session, ctx, request, "reopened", conversation=True)
+        await tell_resident(session, ctx, request, "reopened", by=by, conversation=True)
     else:
         await note_in_thread(session, ctx, request, "reopened_by_resident")
     return Result(Outcome.OK, request)

@@ -557,6 +557,29 @@ async def test_a_partner_reopens_from_the_card_the_resident_can_answer_and_a_sec
     assert len(closed) == 2  # the second closing is told like the first
 
 
+async def test_a_partner_reopening_the_request_says_where_the_draft_she_was_writing_went(
+    bot: BotHarness,
+) -> None:
+    """Found in review: the notice of the reopening opened her conversation and put her draft to someone
+    else aside without a word (a partner's answer says so); her next line, meant for the draft, went to
+    the partner."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("/start o_briefe-aemter")
+    await ayse.tap(1)  # a second request, half written
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    notice = ayse.last()
+    assert "SOS-Mütterzentrum hat Ihre Anfrage" in (notice.text or "")
+    assert "Ihre unfertige Nachricht an Quartiersmanagement" in (notice.text or "")
+    assert "ist gespeichert. Um sie weiterzuschreiben, tippen Sie auf „Weiter“." in (notice.text or "")
+    assert notice.labels == ["⏹ Beenden", "▶️ Weiter"]
+    await ayse.tap("▶️ Weiter", notice)
+    await skip_questions(ayse)
+    assert "Schreiben Sie Ihre Nachricht an die Organisation „Quartiersmanagement" in screen(ayse)
+
+
 async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")

@@ -14,11 +14,18 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Copy, Destination
 from bot.render import partners as render
 from bot.render.keyboards import Keyboard
-from bot.render.requests import closed_notice, conversation_hint, status_notice
+from bot.render.requests import closed_notice, conversation_hint, draft_kept, status_notice
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel
-from bot.storage.models.requests import Direction, LinkRole, MessageKind, Request, RequestMessage
+from bot.storage.models.requests import (
+    Dialogue,
+    Direction,
+    LinkRole,
+    MessageKind,
+    Request,
+    RequestMessage,
+)
 from bot.tickets.deps import TicketContext, intake_questions
 from bot.tickets.routing import admin_destination, partner_destination, responsible_partners
 
@@ -267,6 +274,21 @@ async def reply_in_group(
     )
 
 
+def conversation_notice(
+    ctx: TicketContext, request: Request, partner: str, parked: Dialogue | None
+) -> tuple[str, Keyboard]:
+    """The hint that the resident's next messages go to `partner` (and ⏹ End), below what opened the
+    conversation; if opening it parked the draft she was writing to someone else (`conversation.open_for`),
+    also where that draft is and "Continue": her next line goes to `partner`, not into the draft."""
+    lang = request.language
+    hint, keyboard = conversation_hint(ctx.t(lang), partner, request.id)
+    if parked is None:
+        return hint, keyboard
+    to = ctx.partner_name(parked.data.get("partner_id"), lang)
+    kept, resume = draft_kept(ctx.t(lang), to, parked.id)
+    return f"{hint}\n{kept}", [*keyboard, *resume]
+
+
 async def tell_resident(
     session: AsyncSession,
     ctx: TicketContext,
@@ -276,17 +298,18 @@ async def tell_resident(
     by: str | None = None,
     dedupe_key: str | None = None,
     conversation: bool = False,
+    parked: Dialogue | None = None,
 ) -> None:
     """The notice `kind` (`bot.render.requests.STATUS_NOTICES`) in the resident's language, naming the
     partner who did it (`by`, default the request's: the catch-all acts on an escalated request too); with
-    `conversation`, the hint that their next messages go to it (and ⏹ End)."""
+    `conversation`, the hint that their next messages go to it (`conversation_notice`, `parked` there)."""
     t = ctx.t(request.language)
     partner = ctx.partner_name(by or request.partner_id, request.language)
     html, keyboard = status_notice(t, kind, request.number, partner), None
     if kind == "closed":
         html, keyboard = closed_notice(t, request.number, partner, request.partner_id)
     if conversation:
-        hint, keyboard = conversation_hint(t, partner, request.id)
+        hint, keyboard = conversation_notice(ctx, request, partner, parked)
         html = f"{html}\n\n{hint}"
     await enqueue_resident(session, request, html, dedupe_key=dedupe_key, keyboard=keyboard)
 

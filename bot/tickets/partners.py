@@ -327,10 +327,10 @@ async def reopen(
         **escalation,
     ):
         return Result(Outcome.ALREADY, request)
-    await open_for(session, request)
+    parked = await open_for(session, request)
     if chat_id is not None:
         await note_in_thread(session, ctx, request, "reopened", name=staff_name or "—")
-        await tell_resident(session, ctx, request, "reopened", by=by, conversation=True)
+        await tell_resident(session, ctx, request, "reopened", by=by, conversation=True, parked=parked)
     else:
         await note_in_thread(session, ctx, request, "reopened_by_resident")
     return Result(Outcome.OK, request)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as partner_render
-from bot.render.requests import conversation_hint, draft_kept, partner_answer
+from bot.render.requests import partner_answer
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
@@ -28,7 +28,7 @@ from bot.storage.models.requests import (
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
-from bot.tickets.notify import enqueue_partner, enqueue_resident, reply_in_group
+from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
 from bot.tickets.routing import partner_chat_ids, responsible_partners
 
 # Telegram's bot for anonymous group admins: such messages carry no person.
@@ -102,11 +102,7 @@ async def _to_resident(
     t, partner = ctx.t(lang), ctx.partner_name(request.partner_id, lang)
     html = partner_answer(t, request.number, partner, staff, answer.text, edited)
     parked = await open_for(session, request)
-    hint, keyboard = conversation_hint(t, partner, request.id)
-    if parked is not None:
-        # She was writing to someone else: her next message goes to this partner, the draft waits.
-        kept, resume = draft_kept(t, ctx.partner_name(parked.data.get("partner_id"), lang), parked.id)
-        hint, keyboard = f"{hint}\n{kept}", [*keyboard, *resume]
+    hint, keyboard = conversation_notice(ctx, request, partner, parked)
     if answer.kind is not MessageKind.TEXT:
         # A copied file carries the answer as its caption (at most 1,024 characters): no hint, no button,
         # unless a draft was parked (then the hint follows on its own).

@@ -464,6 +464,34 @@ async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything
     assert "weitergegeben" in screen(ayse) or "Quartiersmanagement" in screen(ayse)
 
 
+async def test_the_new_partners_card_after_a_hand_over_shows_her_latest_messages_since_the_request(
+    bot: BotHarness,
+) -> None:
+    """Found in review: the new partner's card held only her first message, not what she had told the old
+    partner since (she agreed knowing her messages go along); the old partner's own words stay there."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send(
+        "Wie alt ist es, und wann möchten Sie kommen?", reply_to=card
+    )
+    await deliver(bot)
+    for text in ("Hallo!", "Acht Monate.", "Am Donnerstag.", "Ich brauche auch einen Sprachkurs."):
+        await ayse.send(text)
+    await deliver(bot)
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    await ayse.tap("✅", ayse.last())
+    await deliver(bot)
+    new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].text or ""
+    first, since = new_card.split("<b>Neueste Nachrichten der Person seit der Anfrage:</b>")
+    assert "Darf ich mein Baby mitbringen?" in first
+    assert [line for line in since.split("\n") if "<blockquote>" in line] == [
+        "<blockquote>Acht Monate.</blockquote>",
+        "<blockquote>Am Donnerstag.</blockquote>",
+        "<blockquote>Ich brauche auch einen Sprachkurs.</blockquote>",
+    ]  # the latest three, each on its own
+    assert "Hallo!" not in new_card and "Wie alt ist es" not in new_card
+
+
 async def test_a_message_while_a_hand_over_question_waits_shows_the_question_again(bot: BotHarness) -> None:
     # Found by exploratory testing: her typed "evet" (yes) reached the old partner as a chat message, which
     # read like consent there, and the hand-over waited silently for a button she had scrolled past.

@@ -34,6 +34,7 @@ class CardView:
     intake: Sequence[tuple[str, str]] = ()  # (question, answer)
     text: str | None = None
     attachments: int = 0
+    later: Sequence[str] = ()  # the resident's latest messages since, on a card posted after the request
     handed_over_from: str | None = None
     # Set when the card goes to the catch-all because the partner did not react or cannot be reached.
     escalation_note: str | None = None
@@ -87,6 +88,9 @@ def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
     if card.attachments:
         follows = t.ngettext("{count} attachment follows.", "{count} attachments follow.", card.attachments)
         lines.append(("field", follows.format(count=card.attachments)))
+    if card.later:
+        lines.append(("label", t.gettext("Latest messages from the resident since the request:")))
+        lines.extend(("quote", text) for text in card.later)
     return lines
 
 

@@ -31,6 +31,9 @@ from bot.tickets.routing import admin_destination, partner_destination, responsi
 
 logger = logging.getLogger(__name__)
 
+# How many of the resident's messages since the request a card posted later shows (the latest).
+LATER_MESSAGES = 3
+
 
 def mail_id(request: Request, suffix: str | None = None) -> str:
     """The e-mail Message-ID of a request's card (`suffix`: of a later message in its thread)."""
@@ -63,8 +66,11 @@ async def card_view(
     messages = [
         m for m in await store.request_messages(session, request.id) if m.direction is Direction.TO_PARTNER
     ]
-    # The card holds the request as sent; later additions were relayed into the thread on their own.
+    # The card holds the request as sent; later additions were relayed into the thread on their own. A card
+    # posted later (after a hand-over, an escalation, a re-routing) adds her latest ones: its group never saw
+    # that thread (a hand-over's question told her that her messages go along).
     first = [m for m in messages if m.created_at <= request.created_at]
+    later = [m.text for m in messages if m.created_at > request.created_at and m.text]
     text = "\n\n".join(m.text for m in first if m.kind is MessageKind.TEXT and m.text) or None
     attachments = [m for m in first if m.kind is not MessageKind.TEXT]
     view = render.CardView(
@@ -81,6 +87,7 @@ async def card_view(
         intake=[(questions.get(qid, qid), answer) for qid, answer in request.intake.items()],
         text=text,
         attachments=len(attachments),
+        later=later[-LATER_MESSAGES:],
         handed_over_from=ctx.partner_name(request.handed_over_from, lang)
         if request.handed_over_from
         else None,

@@ -98,3 +98,26 @@ async def test_delete_tells_every_group_holding_a_card_of_the_escalated_request_
             assert len(told) == 1, chat
         assert not card.reply_markup and not copy.reply_markup
         assert COURSE_PROVIDER not in "".join(notes_on(bot, QM_GROUP, copy.message_id))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_an_answer_from_the_quartiersmanagements_copy_is_named_as_its_own(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in review: the Quartiersmanagement's answer in its copy's thread reached her as the course
+    provider's, and her reply went only to the course provider, which had not written."""
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        qm, provider = names(bot, "ar")
+        await bot.partner("Quentin", QM_GROUP).send("Der Kurs beginnt am Dienstag.", reply_to=copy)
+        await deliver(bot)
+        answer = amal.last().text or ""
+        assert "Der Kurs beginnt am Dienstag." in answer
+        assert qm in answer and provider not in answer  # the head line and "your messages go to …"
+        await amal.send("هل يمكنني إحضار ابنتي؟")
+        await deliver(bot)
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            assert "هل يمكنني إحضار ابنتي؟" in notes_on(bot, chat, card_id)[-1]

@@ -73,9 +73,10 @@ async def _actionable(
     return request
 
 
-async def _partner_of(session: AsyncSession, ctx: TicketContext, request: Request, chat_id: int) -> str:
-    """The partner whose group `chat_id` is, of those acting on the request (`_actionable` let only their
-    groups in): its own partner, or the catch-all in its copy of the escalated request."""
+async def partner_of_chat(session: AsyncSession, ctx: TicketContext, request: Request, chat_id: int) -> str:
+    """The partner whose group `chat_id` is, of those acting on the request (`_actionable` and
+    `relay.partner_reply` let only their groups in): its own partner, or the catch-all in its copy of the
+    escalated request."""
     for partner_id in responsible_partners(ctx, request):
         dest = await partner_destination(session, ctx, partner_id)
         if dest is not None and dest.chat_id == chat_id:
@@ -114,7 +115,7 @@ async def take_on(
         return request
     if request.taken_by is not None:
         return Result(Outcome.ALREADY, request)
-    by = await _partner_of(session, ctx, request, chat_id)
+    by = await partner_of_chat(session, ctx, request, chat_id)
     now = utcnow()
     # Taking on an already answered request keeps "answered"; the resident still learns who took it on.
     new_status = RequestStatus.TAKEN if request.status is RequestStatus.OPEN else request.status
@@ -149,7 +150,7 @@ async def close(
     request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.ALREADY)
     if isinstance(request, Result):
         return request
-    by = await _partner_of(session, ctx, request, chat_id)
+    by = await partner_of_chat(session, ctx, request, chat_id)
     now = utcnow()
     if not await store.transition(
         session, request, store.OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=now
@@ -314,7 +315,7 @@ async def reopen(
     now = utcnow()
     # Whoever reopens keeps acting on it: the catch-all, in its copy of an escalated request, keeps the
     # escalation; the partner's own reopening (or the resident's) makes the request its partner's alone again.
-    by = await _partner_of(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
+    by = await partner_of_chat(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
     escalation = {} if by != request.partner_id else {"escalated_at": None}
     if not await store.transition(
         session,

@@ -29,6 +29,7 @@ from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
+from bot.tickets.partners import partner_of_chat
 from bot.tickets.routing import partner_chat_ids, responsible_partners
 
 # Telegram's bot for anonymous group admins: such messages carry no person.
@@ -89,17 +90,19 @@ async def _to_resident(
     request: Request,
     answer: RequestMessage,
     dedupe_key: str,
+    by: str,
     staff: str | None = None,
     edited: bool = False,
 ) -> None:
-    """A partner's answer (stored as `answer`) goes to the resident; the request is answered and waits
-    for them: their next plain message answers it (the conversation opens)."""
+    """A partner's answer (stored as `answer`) goes to the resident, naming the partner `by` that wrote it
+    (the catch-all answers an escalated request too); the request is answered and waits for them: their
+    next plain message answers it (the conversation opens)."""
     if request.status in (RequestStatus.OPEN, RequestStatus.TAKEN):
         await store.transition(
             session, request, [request.status], status=RequestStatus.ANSWERED, updated_at=utcnow()
         )
     lang = request.language
-    t, partner = ctx.t(lang), ctx.partner_name(request.partner_id, lang)
+    t, partner = ctx.t(lang), ctx.partner_name(by, lang)
     html = partner_answer(t, request.number, partner, staff, answer.text, edited)
     parked = await open_for(session, request)
     hint, keyboard = conversation_notice(ctx, request, partner, parked)
@@ -289,7 +292,8 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
             session, message.chat_id, message.message_id, request.id, LinkRole.PARTNER
         )
     staff = message.staff_name if ctx.show_staff_names else None
-    await _to_resident(session, ctx, request, relayed, effect, staff, message.edited)
+    by = await partner_of_chat(session, ctx, request, message.chat_id)
+    await _to_resident(session, ctx, request, relayed, effect, by, staff, message.edited)
     return Result(Outcome.OK, request)
 
 
@@ -324,13 +328,15 @@ async def email_reply(
     refuses; the same e-mail delivered twice is relayed once.
     """
 
-    def may_answer(partner_ids: list[str]) -> bool:
-        allowed = set()
+    def answering(partner_ids: list[str]) -> str | None:
+        """The one of `partner_ids` that the sender's address belongs to."""
         for partner_id in partner_ids:
             partner = ctx.partner(partner_id)
-            if partner is not None:
-                allowed |= {a.lower() for a in (partner.requests.email, partner.email) if a}
-        return from_address.lower() in allowed
+            if partner is not None and from_address.lower() in {
+                a.lower() for a in (partner.requests.email, partner.email) if a
+            }:
+                return partner_id
+        return None
 
     request = await store.get_request_by_number(session, number)
     if request is None:
@@ -338,10 +344,11 @@ async def email_reply(
         if gone is None:
             return Result(Outcome.NOT_FOUND)
         # Its partner, or the catch-all it may have been escalated to.
-        if not may_answer([gone.partner_id, ctx.catalogue.catch_all_partner_id]):
+        if answering([gone.partner_id, ctx.catalogue.catch_all_partner_id]) is None:
             return Result(Outcome.WRONG_CHAT)
         return Result(Outcome.DELETED if gone.deleted else Outcome.NOT_FOUND)
-    if not may_answer(responsible_partners(ctx, request)):
+    by = answering(responsible_partners(ctx, request))
+    if by is None:
         return Result(Outcome.WRONG_CHAT, request)
     if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)
@@ -353,5 +360,5 @@ async def email_reply(
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
     message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None)
-    await _to_resident(session, ctx, request, message, dedupe_key)
+    await _to_resident(session, ctx, request, message, dedupe_key, by)
     return Result(Outcome.OK, request)

@@ -270,7 +270,7 @@ class SearchEngine:
         # the model a second.
         vector = self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
         if vector is not None:
-            dense = self.semantic.scores(vector, scope(lang))
+            dense = self.semantic.scores(vector, scope(lang), lexical.scores)
             return self._hybrid(lexical, dense, district, limit, self.semantic.calibrations.get(lang))
         return self._lexical(lexical, district, limit)
 

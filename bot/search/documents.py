@@ -10,7 +10,9 @@ Each entry gives two views of itself:
   detail sentence only mentions a word in passing.
 - ``passages``, for the sentence-embedding model: (language, what, text), a few short texts that say
   what the entry is about (title with summary, the keywords, each FAQ question). Long details are left
-  out: they blur what an entry is *for*.
+  out: they blur what an entry is *for*. Keywords that only repeat the entry's name are a ``"name"``
+  passage: alone, the model reads a name as a word (the partner "NOW" as "now", close to "wann", when),
+  so it counts only for a resident who wrote the name (``SemanticIndex.scores``).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ def entry_for(kind: str, entry_id: str, entry: Any) -> Entry:
     fields: list[tuple[str, str, float]] = []
     passages: list[tuple[str, str, str]] = []
     keywords = _lists(getattr(entry, "keywords", None))
+    names: set[str] = set()  # the entry's names (titles), case-folded
     if kind == "faq":
         for lang, questions in _lists(entry.questions).items():
             fields.append((lang, "\n".join(questions), QUESTION))
@@ -81,6 +84,7 @@ def entry_for(kind: str, entry_id: str, entry: Any) -> Entry:
         }.get(kind, ("title", "summary", SUMMARY))
         titles = _texts(getattr(entry, title_attr))
         about = _texts(getattr(entry, about_attr)) if about_attr else {}
+        names = {title.casefold() for title in titles.values()}
         for lang, title in titles.items():
             fields.append((lang, title, TITLE))
             passages.append((lang, "title", f"{title}. {about[lang]}" if lang in about else title))
@@ -91,7 +95,8 @@ def entry_for(kind: str, entry_id: str, entry: Any) -> Entry:
     weight = TOPIC_KEYWORDS if kind == "topic" else KEYWORDS
     for lang, words in keywords.items():
         fields.append((lang, "\n".join(words), weight))
-        passages.append((lang, "keywords", ", ".join(words)))
+        only_name = all(word.casefold() in names for word in words)
+        passages.append((lang, "name" if only_name else "keywords", ", ".join(words)))
     districts = getattr(entry, "districts", None)
     return Entry(kind, entry_id, frozenset(districts) if districts else None, tuple(fields), tuple(passages))
 
@@ -116,7 +121,7 @@ def single_keywords(entries: Iterable[Entry]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for entry in entries:
         for lang, what, text in entry.passages:
-            if what == "keywords":
+            if what in ("keywords", "name"):
                 out.setdefault(lang, set()).update(
                     fold(word) for word in text.split(", ") if word and " " not in word.strip()
                 )

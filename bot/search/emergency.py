@@ -12,9 +12,14 @@ language (a stop word, or a word of the content's texts in that language) is nev
 trigger word. One letter turns many everyday words into a trigger ("yapıyor", is doing, into "yanıyor",
 is burning; "schläft" into "schlägt"); a misspelt trigger ("bewustlos", "dövüyo") is no word at all.
 The known words are few, so one more rule: a *wrong* letter in a trigger word under eight letters
-("kalıyor" for "kanıyor", "trennt" for "brennt") is only a guess. The engine keeps a match that needed a
-guess when the message's meaning is closer to an emergency situation than to anything in the content, or
-when there is no model to ask; a missing, doubled or swapped letter ("dövüyo", "brennnt") is a typo.
+("kalıyor" for "kanıyor", "trennt" for "brennt") is only a guess. A finger slips to a neighbouring key
+("kaniyir" for "kanıyor": i beside o; "blutrt": r beside e), so a wrong letter that is no neighbour of the
+right one on the script's keyboards ("yasiyor", lives, for "yanıyor": s is far from n; "kalıyor",
+"trennt") makes another word, not a typo: the engine drops such a match (``EmergencyMatch.other_word``),
+with or without the model, and only the meaning can then raise the alarm. The engine keeps a match that
+needed a neighbouring-key guess when the message's meaning is closer to an emergency situation than to
+anything in the content, or when there is no model to ask; a missing, doubled or swapped letter
+("dövüyo", "brennnt") is a typo.
 
 False positives we chose to avoid
 ---------------------------------
@@ -71,7 +76,7 @@ from bot.languages import counts_as
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 
 MAX_GAP = 3
-MISS, MATCH, GUESS = 0, 1, 2  # how a message word matches a trigger word (``_typo``)
+MISS, MATCH, GUESS, OTHER = 0, 1, 2, 3  # how a message word matches a trigger word (``_typo``)
 #: A wrong letter is a typo in trigger words this long; in shorter ones only a ``GUESS`` (``_typo``).
 SUBSTITUTION_FROM = 8
 
@@ -291,6 +296,40 @@ BUILTIN_SOFT: dict[str, list[str]] = {
 }
 
 
+#: The letter rows of the keyboards residents type on (phones copy them), per script: QWERTY, QWERTZ and
+#: Turkish Q; Russian and Ukrainian ЙЦУКЕН; Arabic and Persian ("·": the lam-alef key). Read folded, like
+#: the messages.
+KEYBOARD_ROWS: tuple[tuple[str, ...], ...] = (
+    ("qwertyuiop", "asdfghjkl", "zxcvbnm"),
+    ("qwertzuiopü", "asdfghjklöä", "yxcvbnm"),
+    ("qwertyuıopğü", "asdfghjklşi", "zxcvbnmöç"),
+    ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"),
+    ("йцукенгшщзхї", "фівапролджє", "ячсмитьбю"),
+    ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤر·ىةوزظ"),
+    ("ضصثقفغعهخحجچ", "شسیبلاتنمکگ", "ظطزرذدپو"),
+)
+
+
+def _neighbours(layouts: Iterable[tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    """Folded letter → the folded letters of the keys touching it on any of ``layouts``: beside it in its
+    row, and of the staggered rows the key below-left and below-right (``c - 1`` and ``c`` in the next row)
+    and above-left and above-right (``c`` and ``c + 1`` in the row before)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for rows in layouts:
+        folded = [fold(row) for row in rows]
+        for r, row in enumerate(folded):
+            for c, key in enumerate(row):
+                out[key].update(row[max(0, c - 1) : c + 2])
+                if r + 1 < len(folded):
+                    out[key].update(folded[r + 1][max(0, c - 1) : c + 1])
+                if r > 0:
+                    out[key].update(folded[r - 1][c : c + 2])
+    return {key: frozenset(keys) for key, keys in out.items()}
+
+
+NEIGHBOURS = _neighbours(KEYBOARD_ROWS)
+
+
 def _words(text: str) -> frozenset[str]:
     """A word list as the matcher sees it (folded: no case, no diacritics, one spelling of Arabic letters)."""
     return frozenset(fold(word) for word in text.split())
@@ -470,6 +509,7 @@ class EmergencyMatch:
     rest: str = ""  # the message without the words that matched the trigger
     call: bool = False  # the trigger is a call for help ("допоможіть!"): asking for help *with* something
     guess: bool = False  # a word matched only as a ``GUESS`` (one wrong letter in a short word)
+    other_word: bool = False  # ...and that letter is no neighbouring key of the right one (``OTHER``)
 
 
 def _content_words(phrase: str, lang: str) -> int:
@@ -512,7 +552,7 @@ class _Message:
         return value
 
     def matches(self, i: int, pattern: _Word, lang: str, known: frozenset[str] = frozenset()) -> int:
-        """Whether message word ``i`` is ``pattern``: ``MISS``, ``MATCH`` or ``GUESS`` (see ``_typo``);
+        """Whether message word ``i`` is ``pattern``: ``MISS``, ``MATCH``, ``GUESS`` or ``OTHER`` (``_typo``);
         ``known``: words of ``lang`` that are never read as a typo."""
         folded = self.folded[i]
         word = pattern.word
@@ -551,13 +591,15 @@ def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
 def _typo(typed: str, word: str) -> int:
     """Whether ``typed`` is ``word`` with one typo: a letter missing, added or swapped with the next one
     (``MATCH``), or one letter wrong. A wrong letter in a word of eight letters or more is a typo too; in a
-    shorter word it is only a ``GUESS``: most often it is another word ("kalıyor"/"kanıyor", stays/bleeds;
-    "schläft"/"schlägt", sleeps/beats; "trennt"/"brennt"), and the engine asks the meaning (module
-    docstring)."""
+    shorter word it is only a ``GUESS``: often it is another word ("schläft"/"schlägt", sleeps/beats), and
+    the engine asks the meaning; when the wrong letter is not even a neighbouring key of the right one
+    ("yasiyor"/"yanıyor", lives/burns; "kalıyor"/"kanıyor", stays/bleeds; "trennt"/"brennt") it is
+    ``OTHER``: another word, not a slip of the finger (module docstring)."""
     if OSA.distance(typed, word, score_cutoff=1) > 1:
         return MISS
     if len(word) < SUBSTITUTION_FROM and len(typed) == len(word) and Hamming.distance(typed, word) == 1:
-        return GUESS
+        wrong, right = next((a, b) for a, b in zip(typed, word, strict=True) if a != b)
+        return GUESS if wrong in NEIGHBOURS.get(right, ()) else OTHER
     return MATCH
 
 
@@ -662,22 +704,23 @@ class EmergencyDetector:
 
     def _find(
         self, trigger: _Trigger, message: _Message, guesses: bool = True
-    ) -> tuple[set[int], bool] | None:
+    ) -> tuple[set[int], int] | None:
         """Positions of all trigger words within a window of ``len(words) + MAX_GAP`` message words, in
-        any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), and whether a word
-        was only a ``GUESS`` (not counted when ``guesses`` is False); or None. A one-word call for help
+        any order ("mąż mnie bije" and "bije mnie", "atmet nicht" and "nicht atmen"), and the weakest way
+        a word matched (``MATCH``, ``GUESS`` or ``OTHER``; the last two not counted when ``guesses`` is
+        False); or None. A one-word call for help
         that is part of a request (``_asks_for_help_with``) does not count there."""
         n = len(message.folded)
         words = trigger.words
         known = self._known.get(trigger.lang, frozenset())
         for start in range(n):
             first = message.matches(start, words[0], trigger.lang, known)
-            if first == MISS or (first == GUESS and not guesses):
+            if first == MISS or (first != MATCH and not guesses):
                 continue
             if trigger.call and len(words) == 1 and _asks_for_help_with(message.folded, start, trigger.lang):
                 continue
             used = {start}
-            guessed = first == GUESS
+            weakest = first
             window = range(max(0, start - len(words) - MAX_GAP), min(n, start + len(words) + MAX_GAP))
             for word in words[1:]:
                 found = next(
@@ -693,9 +736,9 @@ class EmergencyDetector:
                 if found is None:
                     break
                 used.add(found[0])
-                guessed = guessed or found[1] == GUESS
+                weakest = max(weakest, found[1])
             else:
-                return used, guessed
+                return used, weakest
         return None
 
     def _candidates(self, message: _Message) -> list[int]:
@@ -714,7 +757,8 @@ class EmergencyDetector:
 
     def detect(self, text: str, guesses: bool = True) -> EmergencyMatch | None:
         """The first matching trigger (hard ones first; one read through a ``GUESS`` only if no other
-        trigger matches, and never when ``guesses`` is False), or None."""
+        trigger matches, through an ``OTHER`` only if no ``GUESS`` does, neither when ``guesses`` is
+        False), or None."""
         message = _Message(text)
         if not message.folded:
             return None
@@ -725,7 +769,7 @@ class EmergencyDetector:
             found = self._find(trigger, message, guesses)
             if found is None:
                 continue
-            used, guessed = found
+            used, weakest = found
             if not trigger.hard:
                 if in_context is None:
                     in_context = any(self._find(c, message, False) is not None for c in self._context)
@@ -745,9 +789,17 @@ class EmergencyDetector:
                     left = []
             rest = " ".join(message.raws[i] for i in left)
             match = EmergencyMatch(
-                trigger.text, trigger.lang, trigger.emergency_id, trigger.hard, rest, trigger.call, guessed
+                trigger.text,
+                trigger.lang,
+                trigger.emergency_id,
+                trigger.hard,
+                rest,
+                trigger.call,
+                guess=weakest != MATCH,
+                other_word=weakest == OTHER,
             )
-            if not guessed:
+            if weakest == MATCH:
                 return match
-            fallback = fallback or match
+            if fallback is None or (fallback.other_word and not match.other_word):
+                fallback = match
         return fallback

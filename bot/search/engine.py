@@ -173,7 +173,8 @@ class SearchEngine:
     def emergency_words(self, query: str, lang: str) -> bool:
         """Whether `query` has emergency words, read as `answer` reads them but without the search or the
         model: microseconds, so it may run for every update beyond the flood limit."""
-        return self.emergency.detect(self.with_latin_reading(query, lang)) is not None
+        match = self.emergency.detect(self.with_latin_reading(query, lang))
+        return match is not None and not match.other_word
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
@@ -185,9 +186,13 @@ class SearchEngine:
         query = self.with_latin_reading(query, lang)
         match = self.emergency.detect(query)
         searched: SearchResult | None = None  # the whole message's search, made at most once
+        if match is not None and match.other_word:
+            # One wrong letter, far on the keyboard from the right one, in a short word ("yasiyor", lives,
+            # for "yanıyor", burns): another word, not a typo. Only the meaning can raise the alarm then.
+            match = self.emergency.detect(query, guesses=False)
         if match is not None and match.guess:
-            # One wrong letter in a short word ("kalıyor" for "kanıyor"): kept when the meaning agrees
-            # (closer to an emergency situation than to any entry) or cannot be asked.
+            # One wrong letter, a neighbouring key, in a short word ("kaniyir" for "kanıyor"): kept when
+            # the meaning agrees (closer to an emergency situation than to any entry) or cannot be asked.
             searched = self.search(query, lang, district, limit)
             if searched.situation_lead is not None and searched.situation_lead < 0:
                 match = self.emergency.detect(query, guesses=False)
@@ -265,7 +270,7 @@ class SearchEngine:
         # the model a second.
         vector = self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
         if vector is not None:
-            dense = self.semantic.scores(vector, scope(lang))
+            dense = self.semantic.scores(vector, scope(lang), lexical.scores)
             return self._hybrid(lexical, dense, district, limit, self.semantic.calibrations.get(lang))
         return self._lexical(lexical, district, limit)
 

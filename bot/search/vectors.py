@@ -31,7 +31,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -125,9 +125,9 @@ class SemanticIndex:
     def __init__(self, entries: Sequence[Entry]) -> None:
         situations = [(lang, "situation", text) for lang, texts in SITUATIONS.items() for text in texts]
         rows = [
-            (lang, index, text)
+            (lang, index, text, what)
             for index, passages in enumerate([*(entry.passages for entry in entries), situations])
-            for lang, _what, text in passages
+            for lang, what, text in passages
         ]
         rows.sort(key=lambda row: (row[0], row[1]))  # stable: an entry's passages keep their order
         # The passages, then the off-topic questions (embedded as questions: the rows after ``passages``).
@@ -136,15 +136,19 @@ class SemanticIndex:
         for lang, texts in OFF_TOPIC.items():
             self.probes[lang] = (sum(count for _, count in self.probes.values()), len(texts))
         self.passages = len(rows)
-        self.texts = [text for _, _, text in rows] + probe_texts
+        self.texts = [text for _, _, text, _ in rows] + probe_texts
         self.keys = [text_key(t) for t in self.texts[: self.passages]] + [query_key(t) for t in probe_texts]
         self.emergency = len(entries)
         self._size = len(entries) + 1
         # language → (first row, end row, where each owner's rows start (relative), the owners)
         self._blocks: dict[str, tuple[int, int, np.ndarray, np.ndarray]] = {}
-        owners = np.asarray([index for _, index, _ in rows], dtype=np.int64)
+        owners = np.asarray([index for _, index, _, _ in rows], dtype=np.int64)
+        # The rows that only name their entry (documents.py), and their owners: they count for a question
+        # only when it names the entry (``scores``).
+        self._name_rows = np.flatnonzero([what == "name" for _, _, _, what in rows])
+        self._name_owners = owners[self._name_rows]
         start = 0
-        for lang in dict.fromkeys(lang for lang, _, _ in rows):
+        for lang in dict.fromkeys(lang for lang, _, _, _ in rows):
             end = start + sum(1 for row in rows[start:] if row[0] == lang)
             block = owners[start:end]
             firsts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
@@ -193,19 +197,30 @@ class SemanticIndex:
             out[lang] = Calibration(floor, answer, background)
         return out
 
-    def scores(self, query: np.ndarray, langs: tuple[str, ...]) -> dict[int, float]:
-        """Entry index → the best cosine similarity of the query to one of its passages in ``langs``."""
+    def scores(
+        self, query: np.ndarray, langs: tuple[str, ...], named: Iterable[int] = ()
+    ) -> dict[int, float]:
+        """Entry index → the best cosine similarity of the query to one of its passages in ``langs``; a
+        passage that is only the entry's name counts for the entries in ``named`` only (the ones whose
+        words the question has: "NOW" is a name there, "wann" is no question about it)."""
         matrix = self.matrix
         if matrix is None:
             return {}
+        similarity = np.full(len(matrix), -np.inf)
+        for lang in dict.fromkeys(langs):
+            block = self._blocks.get(lang)
+            if block is not None:
+                similarity[block[0] : block[1]] = matrix[block[0] : block[1]] @ query
+        unnamed = ~np.isin(self._name_owners, np.fromiter(named, dtype=np.int64))
+        similarity[self._name_rows[unnamed]] = -np.inf
         best = np.full(self._size, -np.inf)
         for lang in dict.fromkeys(langs):
             block = self._blocks.get(lang)
             if block is None:
                 continue
             start, end, firsts, owners = block
-            similarity = np.maximum.reduceat(matrix[start:end] @ query, firsts)
-            best[owners] = np.maximum(best[owners], similarity)
+            per_owner = np.maximum.reduceat(similarity[start:end], firsts)
+            best[owners] = np.maximum(best[owners], per_owner)
         found = np.flatnonzero(best > -np.inf)
         return dict(zip(found.tolist(), best[found].tolist(), strict=True))
 

@@ -408,6 +408,37 @@ def test_one_wrong_letter_in_a_short_word_is_a_guess_the_meaning_decides(
     assert not engine.answer(text, lang).emergency  # by meaning these are no emergency
 
 
+# Exploratory test, finding 5: "yasiyor" (lives, experiences; "yaşıyor" typed without diacritics) was read
+# as "yanıyor" (is burning) and showed the emergency numbers. s is nowhere near n on a keyboard: another
+# word, not a slip of the finger, so no trigger fires, with or without the model.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("kizim okulda zorluk yasiyor", "tr"),
+        ("annem bizimle yasiyor, ona ev yardimi lazim", "tr"),
+        ("kızım öğleden sonra okulda kalıyor, yemek var mı?", "tr"),  # l is far from n ("kanıyor")
+        ("bugün yağmur yağıyor, etkinlik iptal mi?", "tr"),
+        ("Mein Mann trennt sich von mir, wo gibt es Beratung?", "de"),  # t is far from b ("brennt")
+    ],
+)
+def test_a_wrong_letter_far_from_the_right_key_is_another_word(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    match = lexical_engine.emergency.detect(text)
+    assert match is not None and match.other_word
+    assert not lexical_engine.emergency_words(text, lang)
+    assert not lexical_engine.answer(text, lang).emergency
+
+
+def test_a_wrong_letter_on_a_neighbouring_key_is_still_a_typo_without_the_model(
+    lexical_engine: SearchEngine,
+) -> None:
+    # "kanıyor" with o → i (neighbours on every Latin keyboard): a slip; without the model, the safe side
+    match = lexical_engine.emergency.detect("annemin kafasi kaniyir")
+    assert match is not None and match.guess and not match.other_word
+    assert lexical_engine.answer("annemin kafasi kaniyir", "tr").emergency
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

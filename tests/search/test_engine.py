@@ -75,3 +75,13 @@ def test_a_very_long_message_is_answered(engine: SearchEngine) -> None:
 )
 def test_messages_that_are_no_question_say_why(engine: SearchEngine, text: str, reason: str) -> None:
     assert engine.answer(text, "de").reason == reason
+
+
+def test_a_name_that_is_also_a_word_counts_only_when_the_resident_writes_it(engine: SearchEngine) -> None:
+    # Exploratory test, finding 12: the partner "NOW" has the keyword "now" only; alone, the model read it
+    # as the English word, and "sali olur" (Tuesday is fine) offered "🏢 NOW" first.
+    result = engine.answer("sali olur", "tr")
+    assert "partner:now" not in [hit.key for hit in result.alternatives]
+    for text in ("who is NOW", "NOW"):
+        result = engine.answer(text, "en")
+        assert result.answer is not None and result.answer.key == "partner:now", text

@@ -41,6 +41,8 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
 OfferKind = Literal["course", "counselling", "micro_project", "meeting_place", "service"]
 TargetGroup = Literal["women", "youth", "seniors", "families", "migrants", "everyone"]
+OnlyFor = Literal["women", "youth", "seniors", "families", "migrants"]
+"""The target groups an offer can be open to alone (not "everyone")."""
 Signup = Literal["request", "walk_in", "phone"]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -435,6 +437,8 @@ class Offer(_ForDistricts, ContentModel):
     kind: OfferKind
     topics: tuple[Slug, ...] = Field(min_length=1)
     target_groups: tuple[TargetGroup, ...] = ()
+    only_for: OnlyFor | None = None
+    """The one group the offer is open to and nobody else (a women's course): one of `target_groups`."""
     title: LocalizedText
     summary: LocalizedText
     details: LocalizedText | None = None
@@ -459,6 +463,20 @@ class Offer(_ForDistricts, ContentModel):
     _until_after_from = field_validator("valid_until")(
         _after("valid_from", "valid_until liegt vor valid_from")
     )
+
+    @field_validator("only_for")
+    @classmethod
+    def _only_for_one_of_the_groups(cls, value: OnlyFor | None, info: ValidationInfo) -> OnlyFor | None:
+        """A group not among the target groups, or next to "everyone", is a slip the staff must see: the page
+        would say "only for women" of an offer that also says it is open to everyone."""
+        groups = info.data.get("target_groups", ())
+        if value is not None and "everyone" in groups:
+            raise ValueError(
+                f"'only_for: {value}' widerspricht 'everyone' in target_groups – eins davon entfernen"
+            )
+        if value is not None and value not in groups:
+            raise ValueError(f"'{value}' fehlt in target_groups – only_for muss eine der Zielgruppen sein")
+        return value
 
     def is_valid_on(self, day: date) -> bool:
         """Whether the offer is published on `day` (valid_from/valid_until inclusive)."""

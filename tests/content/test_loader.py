@@ -547,3 +547,53 @@ def test_an_offers_own_intake_questions_need_unique_ids(make_content: Callable[.
         """
     )
     assert one_error(content_dir).endswith("kurse.yaml:10: Fragen-ID doppelt: wann")
+
+
+@pytest.mark.parametrize(
+    ("groups", "only_for", "message"),
+    [
+        ("[women, migrants]", "youth", "'youth' fehlt in target_groups – only_for muss eine der Zielgruppen"),
+        ("[women, everyone]", "women", "'only_for: women' widerspricht 'everyone' in target_groups"),
+    ],
+)
+def test_an_offer_only_for_a_group_it_is_not_meant_for_names_its_line(
+    make_content: Callable[..., Path], groups: str, only_for: str, message: str
+) -> None:
+    """The page would say "only for young people" of a course meant for women (or "only for women" of an
+    offer open to everyone): `check` tells the staff where, in German."""
+    content_dir = make_content(
+        offers__kurse=f"""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: [sprache]
+            target_groups: {groups}
+            only_for: {only_for}
+            title: {{de: Deutschkurs für Frauen}}
+            summary: {{de: Mit Kinderbetreuung}}
+            partner: quartiersmanagement
+        """
+    )
+    error = one_error(content_dir)
+    assert error.startswith("offers.deutschkurs-frauen.only_for at ")
+    assert f"offers/kurse.yaml:7: {message}" in error
+
+
+def test_only_for_everyone_is_refused_by_name(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: [sprache]
+            target_groups: [everyone]
+            only_for: everyone
+            title: {de: Deutschkurs für Frauen}
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+        """
+    )
+    error = one_error(content_dir)
+    assert error.startswith("offers.deutschkurs-frauen.only_for at ")
+    assert "offers/kurse.yaml:7: " in error
+    assert "women, youth, seniors, families, migrants" in error

@@ -101,3 +101,23 @@ async def test_made_up_contact_data_is_marked_in_the_residents_language(
     phone, address = (next(line for line in page.splitlines() if line.startswith(icon)) for icon in "☎📍")
     assert phone.endswith(f"0000 000000 {marked}") and address.endswith(f"38226 Salzgitter {marked}")
     assert lang.startswith("de") or "Beispiel)" not in page
+
+
+@pytest.mark.parametrize(
+    ("offer", "only_women"),
+    [
+        ("deutschkurs-frauen", True),  # "in einer kleinen Frauengruppe", "Nur Frauen sind in der Gruppe"
+        ("qualifizierung-frauen", True),  # "kleine Kurse für Frauen"
+        ("wiedereinstieg-frauen", True),  # "Für Frauen mit und ohne Migrationsgeschichte"
+        ("frauencafe", True),  # "Frauen aus dem Stadtteil treffen sich"
+        ("bewerbungstraining", False),  # a measure for women in the plan, "offen für alle Erwachsenen"
+        ("integrationscoaching", False),  # for women in the plan, "für Menschen, die neu in Deutschland sind"
+    ],
+)
+async def test_the_offers_the_plan_reserves_for_women_say_so_first(
+    bot: BotHarness, offer: str, only_women: bool
+) -> None:
+    resident = bot.resident("Elif", lang="de")
+    await resident.send(f"/start o_{offer}")
+    groups = [line for line in (resident.last().text or "").splitlines() if line.startswith("👥 ")]
+    assert (groups == ["👥 Nur für Frauen"]) is only_women, groups

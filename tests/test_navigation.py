@@ -8,10 +8,10 @@ from typing import get_args
 
 import pytest
 
-from bot.content.models import TargetGroup
+from bot.content.models import OnlyFor, TargetGroup
 from bot.languages import Lang
 from bot.render.callback import MAX_BYTES, Origin, with_origin
-from bot.render.screens import TARGET_GROUPS, shorten
+from bot.render.screens import ONLY_FOR, TARGET_GROUPS, shorten
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness
 
@@ -190,10 +190,10 @@ async def test_the_languages_spoken_are_named_in_the_residents_language(
 @pytest.mark.parametrize(
     ("lang", "groups"),
     [
-        ("de", "Frauen und Zugewanderte"),
-        ("tr", "kadınlar ve Almanya'ya yeni gelenler"),
-        ("ar", "النساء والقادمون الجدد إلى ألمانيا"),
-        ("en", "women and people new to Germany"),
+        ("de", "Zugewanderte und Frauen"),
+        ("tr", "Almanya'ya yeni gelenler ve kadınlar"),
+        ("ar", "القادمون الجدد إلى ألمانيا والنساء"),
+        ("en", "people new to Germany and women"),
     ],
 )
 async def test_an_offer_says_whom_it_is_for_in_the_residents_language(
@@ -201,14 +201,41 @@ async def test_an_offer_says_whom_it_is_for_in_the_residents_language(
 ) -> None:
     resident = bot.resident("Sam", lang=lang)
     t = bot.services.i18n.translator(lang)
-    await resident.send("/start o_deutschkurs-frauen")  # for women and migrants
-    assert "👥 " + t.html("For: {groups}", groups=groups) in (resident.last().text or "").splitlines()
+    await resident.send("/start o_integrationscoaching")  # for migrants and women, not only for women
+    lines = (resident.last().text or "").splitlines()
+    for_groups = "👥 " + t.html("For: {groups}", groups=groups)
+    assert [line for line in lines if line.startswith("👥 ")] == [for_groups]
     await resident.send("/start o_mikroprojekte")  # for everyone
     assert "👥 " + t.html("Open to everyone") in (resident.last().text or "").splitlines()
 
 
+@pytest.mark.parametrize(
+    ("lang", "only", "especially"),
+    [
+        ("de", "👥 Nur für Frauen", "Besonders für: Zugewanderte"),
+        ("de-simple", "👥 Nur für Frauen", "Vor allem für: Menschen aus anderen Ländern"),
+        ("ar", "👥 للنساء فقط", "وبالأخص: القادمون الجدد إلى ألمانيا"),
+        ("fa", "👥 فقط برای زنان", "به‌ویژه: تازه‌واردان به آلمان"),
+        ("en", "👥 Only for women", "Especially for: people new to Germany"),
+    ],
+)
+async def test_the_womens_german_course_says_first_that_only_women_may_come(
+    bot: BotHarness, lang: str, only: str, especially: str
+) -> None:
+    """A man asking for a German course found this one and read "For: women and people new to Germany" as
+    "women, and newcomers too": its page now says first that it is only for women, then whom among them."""
+    resident = bot.resident("Sam", lang="de")
+    await resident.send("/language")
+    await resident.press(f"lang:{lang}", resident.last())
+    await resident.send("/start o_deutschkurs-frauen")  # target_groups: [women, migrants], only_for: women
+    lines = (resident.last().text or "").splitlines()
+    assert lines[lines.index(only) + 1] == especially
+    assert [line for line in lines if line.startswith("👥 ")] == [only]
+
+
 def test_every_target_group_the_content_may_name_has_a_name_residents_read() -> None:
     assert set(TARGET_GROUPS) | {"everyone"} == set(get_args(TargetGroup))
+    assert set(ONLY_FOR) == set(get_args(OnlyFor)) == set(TARGET_GROUPS)
 
 
 async def test_a_long_label_ends_after_a_whole_word_with_an_ellipsis(bot: BotHarness) -> None:

@@ -288,14 +288,31 @@ TARGET_GROUPS = {
 }
 
 
-def target_group_lines(t: Translator, groups: Sequence[str]) -> list[str]:
-    """Whom an offer is meant for, so that a resident can tell whether it is for her."""
+ONLY_FOR = {
+    "women": N_("Only for women"),
+    "youth": N_("Only for young people"),
+    "seniors": N_("Only for older people"),
+    "families": N_("Only for families"),
+    "migrants": N_("Only for people new to Germany"),
+}
+"""One whole sentence per group: "only for" bends the group's name in most of the languages."""
+
+
+def target_group_lines(t: Translator, groups: Sequence[str], only_for: str | None = None) -> list[str]:
+    """Whom an offer is meant for, so that a resident can tell whether it is for her. An offer only one
+    group may come to says so first; its other groups then tell whom among them it is especially for (a
+    man must not read "For: women and people new to Germany" as "women, and newcomers too")."""
     if not groups:
         return []
     if "everyone" in groups:
         return ["👥 " + t.html("Open to everyone")]
-    listed = format_list([t.gettext(TARGET_GROUPS[group]) for group in groups], locale=t.locale)
-    return ["👥 " + t.html("For: {groups}", groups=listed)]
+    names = [t.gettext(TARGET_GROUPS[group]) for group in groups if group != only_for]
+    if only_for is None:
+        return ["👥 " + t.html("For: {groups}", groups=format_list(names, locale=t.locale))]
+    lines = ["👥 " + t.html(ONLY_FOR[only_for])]
+    if names:
+        lines.append(t.html("Especially for: {groups}", groups=format_list(names, locale=t.locale)))
+    return lines
 
 
 # --- screens -----------------------------------------------------------------------------------------
@@ -397,7 +414,7 @@ def offer_screen(
     where = place_lines(w, catalogue, offer.place or partner.place)
     if where:
         lines += ["", "<b>" + t.html("Where") + "</b>", *where]
-    facts = target_group_lines(t, offer.target_groups)
+    facts = target_group_lines(t, offer.target_groups, offer.only_for)
     if offer.cost:
         facts.append("💶 " + t.html("Cost:") + " " + w.text(offer.cost))
     if offer.childcare is True:

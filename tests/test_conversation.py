@@ -685,3 +685,27 @@ async def test_after_delete_the_closed_request_is_gone_and_cannot_be_reopened(bo
     await deliver(bot)
     assert bot.telegram.answered_callbacks[-1].get("text")  # refused: the request no longer exists
     assert "wieder geöffnet" not in screen(ayse)
+
+
+async def test_after_delete_a_reopen_passes_on_nothing_she_wrote_before(bot: BotHarness) -> None:
+    # Found in review: the "Reopen?" offers stayed in memory after /delete, and a new request drawing the
+    # deleted one's id (SQLite reuses it) passed her deleted words on with its own Reopen.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne.", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("Meine alte Adresse ist Beispielweg 1")
+    assert "abgeschlossen" in (ayse.last().text or "")
+    await ayse.send("/delete")
+    await ayse.tap("🗑")
+    card = await send_request(bot, ayse, "frauencafe", "Gibt es dort Parkplätze?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja.", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("Und für Fahrräder?")
+    await ayse.tap("↩️ Wieder öffnen", ayse.last())
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Fahrräder" in texts[-1]
+    assert not any("Beispielweg" in text for text in texts)

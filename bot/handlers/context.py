@@ -63,6 +63,14 @@ class UserData:
     # offer's button passes on its own message).
     reopen_offers: list[tuple[int, Message]] = field(default_factory=list)
 
+    def forget(self) -> None:
+        """/delete: nothing of hers stays in memory either (her questions, her messages under "Reopen?"
+        offers, which a later request reusing the deleted one's id would pass on); the district goes with her
+        row, the language answers this last message only."""
+        self.questions = []
+        self.reopen_offers = []
+        self.district = None
+
     def asked(self, text: str, now: datetime, *, answered: bool) -> None:
         """Remember a question; earlier ones stay while they are recent and were not answered."""
         kept = [q for q in self.questions if not q.answered and q.at >= now - RECENT_QUESTIONS]

@@ -166,10 +166,8 @@ async def confirm_delete(update: Update, context: Context) -> None:
     if user is None:
         return
     cards = await context.services.residents.forget(user.id)
-    # Forget what memory holds too (e.g. her recent questions); language answers this last message only.
     if context.user_data is not None:
-        context.user_data.questions = []
-        context.user_data.district = None
+        context.user_data.forget()
     await answer_query(update.callback_query)
     await show(update, context, screens.deleted(context.t))
     await remove_card_buttons(context, cards)

@@ -25,6 +25,9 @@ class BotData:
 # and "what do I do with this letter?" reach the partner together, nothing she asked long before.
 RECENT_QUESTIONS = timedelta(minutes=10)
 MAX_RECENT_QUESTIONS = 3
+# "Reopen?" offers kept in memory, the latest: one tap passes on their messages; an older offer's own button
+# still passes on its own (as after a restart).
+MAX_REOPEN_OFFERS = 20
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class UserData:
         self.questions = []
         self.reopen_offers = []
         self.district = None
+
+    def offered_reopen(self, request_id: int, offer: Message) -> None:
+        """Remember a "Reopen?" offer, keeping the latest `MAX_REOPEN_OFFERS`: a resident who writes on
+        into a closed conversation for days without tapping must not grow the process's memory."""
+        self.reopen_offers = [*self.reopen_offers[-(MAX_REOPEN_OFFERS - 1) :], (request_id, offer)]
 
     def asked(self, text: str, now: datetime, *, answered: bool) -> None:
         """Remember a question; earlier ones stay while they are recent and were not answered."""

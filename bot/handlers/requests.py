@@ -292,7 +292,7 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
             text, keyboard = render.reopen_offer(t, relayed.partner, relayed.request_id)
             offer = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
             if context.user_data is not None:
-                context.user_data.reopen_offers.append((relayed.request_id, offer))
+                context.user_data.offered_reopen(relayed.request_id, offer)
             return
     answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
     if answer is not None:

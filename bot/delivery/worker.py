@@ -387,16 +387,18 @@ class DeliveryWorker:
         the buttons off the cards they knew, and this one's buttons have nothing left to do either (the hooks
         learn of it).
 
-        The row and its request are locked (PostgreSQL; SQLite has one writer anyway): a withdrawal or /delete
-        under way either commits first, and this finds the request withdrawn or gone, or waits for this
-        commit, and then finds the card's link among the cards it takes the buttons off."""
+        The row and a card's request are locked (PostgreSQL; SQLite has one writer anyway): a withdrawal or
+        /delete under way either commits first, and this finds the request withdrawn or gone, or waits for
+        this commit, and then finds the card's link among the cards it takes the buttons off. Any other
+        message of the thread leaves its request unlocked: it has no buttons to take off."""
         db_row = await session.get(OutboxMessage, row.id, with_for_update=True)
         if db_row is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
             logger.info("outbox %s vanished while being sent", row.id)
             return False
+        card = db_row.link_role == LinkRole.CARD and bool(message_ids)
         request = None
-        if db_row.request_id is not None:
+        if card and db_row.request_id is not None:
             request = await session.get(Request, db_row.request_id, with_for_update=True)
         db_row.status = OutboxStatus.SENT
         db_row.attempts += 1
@@ -404,7 +406,6 @@ class DeliveryWorker:
         db_row.result_message_id = message_ids[-1] if message_ids else None
         db_row.last_error = None
         await self._link(session, db_row, message_ids)
-        card = db_row.link_role == LinkRole.CARD and bool(message_ids)
         if _of_deleted_request(db_row):
             if card:
                 await self.hooks.card_of_gone_request(session, db_row, message_ids)

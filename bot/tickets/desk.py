@@ -29,7 +29,7 @@ from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage, ResidentMessage
-from bot.tickets.routing import partner_chat_ids
+from bot.tickets.routing import partner_chats
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -83,7 +83,7 @@ class CardAction:
 async def _acting(session: AsyncSession, ctx: TicketContext, request_id: int) -> set[int]:
     """The groups that may act on request `request_id` now (before an action changes that)."""
     request = await session.get(Request, request_id)
-    return await partner_chat_ids(session, ctx, request) if request is not None else set()
+    return set(await partner_chats(session, ctx, request)) if request is not None else set()
 
 
 async def _copies(
@@ -97,7 +97,7 @@ async def _copies(
 ) -> list[CardCopy]:
     """Every card of `request` in a partner group, the `pressed` one (chat id, message id) first; a group
     that was among those that `acted` before and acts no more is told why (`left`, see `CardCopy`)."""
-    acting = await partner_chat_ids(session, ctx, request)
+    acting = await partner_chats(session, ctx, request)
     first = [pressed] if pressed is not None else []
     found = (await store.request_cards(session, request.id)).items()
     copies = []

@@ -16,7 +16,7 @@ from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
-from bot.tickets.routing import partner_chat_ids, partner_destination, responsible_partners
+from bot.tickets.routing import partner_chats, partner_destination, partner_of_chat
 
 logger = logging.getLogger(__name__)
 
@@ -64,24 +64,13 @@ async def _actionable(
         # Its resident deleted their data (the chat had its card), or there never was one there.
         deleted = await store.deleted_request_number(session, chat_id, request_id=request_id)
         return Result(Outcome.DELETED if deleted else Outcome.NOT_FOUND)
-    if chat_id not in await partner_chat_ids(session, ctx, request):
+    if chat_id not in await partner_chats(session, ctx, request):
         return Result(Outcome.WRONG_CHAT, request)
     if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)
     if if_final is not None and request.status.is_final:
         return Result(if_final, request)
     return request
-
-
-async def partner_of_chat(session: AsyncSession, ctx: TicketContext, request: Request, chat_id: int) -> str:
-    """The partner whose group `chat_id` is, of those acting on the request (`_actionable` and
-    `relay.partner_reply` let only their groups in): its own partner, or the catch-all in its copy of the
-    escalated request."""
-    for partner_id in responsible_partners(ctx, request):
-        dest = await partner_destination(session, ctx, partner_id)
-        if dest is not None and dest.chat_id == chat_id:
-            return partner_id
-    return request.partner_id
 
 
 async def resident_deleted(

@@ -29,8 +29,7 @@ from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
-from bot.tickets.partners import partner_of_chat
-from bot.tickets.routing import partner_chat_ids, responsible_partners
+from bot.tickets.routing import partner_chats, partner_of_chat, responsible_partners
 
 # Telegram's bot for anonymous group admins: such messages carry no person.
 GROUP_ANONYMOUS_BOT_ID = 1087968824
@@ -181,7 +180,7 @@ async def _request_named_in(
     found = {}
     for number in set(REQUEST_NUMBER.findall(text)):
         request = await store.get_request_by_number(session, number)
-        if request is not None and chat_id in await partner_chat_ids(session, ctx, request):
+        if request is not None and chat_id in await partner_chats(session, ctx, request):
             found[request.id] = request
     return next(iter(found.values())) if len(found) == 1 else None
 
@@ -250,7 +249,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     refusal = None
     if message.sender_chat_id is not None or message.from_user_id == GROUP_ANONYMOUS_BOT_ID:
         refusal = Outcome.ANONYMOUS
-    elif message.chat_id not in await partner_chat_ids(session, ctx, request):
+    elif message.chat_id not in await partner_chats(session, ctx, request):
         refusal = Outcome.WRONG_CHAT
     elif request.status is RequestStatus.CANCELLED:
         refusal = Outcome.WITHDRAWN

@@ -66,11 +66,18 @@ def responsible_partners(ctx: TicketContext, request: Request) -> list[str]:
     )
 
 
-async def partner_chat_ids(session: AsyncSession, ctx: TicketContext, request: Request) -> set[int]:
-    """The groups of the `responsible_partners`."""
-    chats = set()
+async def partner_chats(session: AsyncSession, ctx: TicketContext, request: Request) -> dict[int, str]:
+    """The groups of the `responsible_partners`: chat id → the partner whose group it is."""
+    chats: dict[int, str] = {}
     for partner_id in responsible_partners(ctx, request):
         dest = await partner_destination(session, ctx, partner_id)
         if dest is not None and dest.chat_id is not None:
-            chats.add(dest.chat_id)
+            chats.setdefault(dest.chat_id, partner_id)
     return chats
+
+
+async def partner_of_chat(session: AsyncSession, ctx: TicketContext, request: Request, chat_id: int) -> str:
+    """The partner whose group `chat_id` is, of those acting on the request (`partner_chats`; buttons and
+    replies elsewhere are refused before): its own partner, or the catch-all in its copy of the escalated
+    request."""
+    return (await partner_chats(session, ctx, request)).get(chat_id, request.partner_id)

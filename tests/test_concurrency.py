@@ -34,7 +34,7 @@ async def test_twenty_residents_pressing_send_at_once_all_get_their_request_numb
         for resident in residents:
             texts = [m.text or "" for m in bot.telegram.bot_messages(resident.user_id)]
             assert not any("went wrong" in text for text in texts), texts[-1]
-            assert any(text.startswith("✅ Gesendet. Ihre Anfrage hat die Nr.") for text in texts), texts
+            assert any(text.startswith("✅ Danke! Ihre Anfrage Nr.") for text in texts), texts
         while await delivery.run_once():
             pass
         cards = [m for m in bot.telegram.bot_messages(GROUP) if "Anmeldung" in (m.text or "")]

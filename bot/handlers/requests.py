@@ -163,7 +163,8 @@ async def show_dialogue(
         )
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
     elif reply.effect is Effect.SENT:
-        await show(update, context, *render.sent_screen(t, reply.number or ""), new_message=new_message)
+        screen = render.sent_screen(t, reply.acknowledgement or "")
+        await show(update, context, *screen, new_message=new_message)
     elif reply.effect is Effect.CANCEL:
         await show(update, context, *render.cancelled_screen(t), new_message=new_message)
     elif reply.view is not None:

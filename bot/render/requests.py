@@ -242,8 +242,9 @@ def toast(t: Translator, kind: str, **values: int) -> str:
     return t.gettext(TOASTS[kind]).format(**values)
 
 
-def sent_screen(t: Translator, number: str) -> Screen:
-    return "✅ " + t.html("Sent. Your request number is {number}.", number=t.isolate(number)), back_to_menu(t)
+def sent_screen(t: Translator, acknowledgement: str) -> Screen:
+    """In place of the check screen after "Send": the acknowledgement (`acknowledgement`), and the menu."""
+    return acknowledgement, back_to_menu(t)
 
 
 def cancelled_screen(t: Translator) -> Screen:
@@ -348,14 +349,14 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
     ), back_to_menu(t)
 
 
-# --- after "Send" (sent through the outbox) ----------
+# --- after "Send" ----------
 
 
 def acknowledgement(
     t: Translator, number: str, partner: str, response_hours: int, by_phone: bool, urgent: bool = False
 ) -> str:
-    """Sent to the resident right after "Send": the number and when to expect an answer. From the
-    emergency screen (`urgent`) no waiting time: someone in danger must not wait for it."""
+    """What the resident sees right after "Send" (`sent_screen`): the number and when to expect an answer.
+    From the emergency screen (`urgent`) no waiting time: someone in danger must not wait for it."""
     n, p = t.isolate(number), t.isolate(partner)
     lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]
     if urgent:

@@ -33,7 +33,7 @@ from bot.storage.models.requests import (
 from bot.tickets import dialogue as machine
 from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
 from bot.tickets.dialogue import Draft, Effect, Input
-from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
+from bot.tickets.notify import enqueue_card, note_in_thread, tell_resident
 from bot.tickets.relay import thread_message
 from bot.tickets.routing import partner_destination, routable_partner, serving_partner
 
@@ -55,6 +55,7 @@ class DialogueReply:
     view: render.DraftView | None = None
     problem: str | None = None  # why a file was not added (`InputProblem`)
     number: str | None = None  # SENT: the request's number
+    acknowledgement: str | None = None  # SENT: what she is told (`render.acknowledgement`)
     question: str | None = None  # QUESTION: the text the resident meant as a new question
 
 
@@ -347,8 +348,13 @@ def message_text(catalogue: Catalogue, draft: Draft, t: Translator) -> str | Non
         signup = signup_words(catalogue, draft, t)
         text = f"{signup}\n{text}" if text else signup
     if draft.urgent and not draft.is_empty:
-        text = "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.") + f"\n{text}"
+        text = f"{urgent_mark(t)}\n{text}"
     return text or None
+
+
+def urgent_mark(t: Translator) -> str:
+    """The line on top of a request sent from the emergency screen (`message_text`)."""
+    return "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.")
 
 
 async def draft_view(
@@ -397,15 +403,17 @@ def _route_choices(catalogue: Catalogue, lang: str) -> list[tuple[str, str]]:
 async def submit(
     session: AsyncSession, ctx: TicketContext, *, resident_id: int, dialogue_id: str
 ) -> DialogueReply:
-    """The resident pressed "Send": create the request, enqueue the card and the acknowledgement.
+    """The resident pressed "Send": create the request and enqueue its card; "sent" carries the
+    acknowledgement, which the resident sees in place of the check screen (`_sent`).
 
-    Pressing "Send" again (or a retried update) is "sent" with the same number, and creates nothing.
+    Pressing "Send" again (or a retried update) is "sent" with the same number and acknowledgement, and
+    creates nothing.
     "gone" when the dialogue is gone, "empty" without text or files, "too_many" when the resident has
     `MAX_OPEN_REQUESTS` open already (the draft stays for later).
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
-        return DialogueReply(Effect.SENT, number=existing.number)
+        return await _sent(session, ctx, existing)
     loaded = await load(session, ctx, resident_id)
     if loaded is None or loaded[0].id != dialogue_id:
         return DialogueReply(Effect.GONE)
@@ -445,7 +453,7 @@ async def submit(
         existing = await store.get_request_by_dialogue(session, dialogue_id)
         if existing is None:
             raise
-        return DialogueReply(Effect.SENT, number=existing.number)
+        return await _sent(session, ctx, existing)
     # Same timestamp as the request: these messages make up the card (flushed together: one INSERT).
     messages = [
         thread_message(request, Direction.TO_PARTNER, text=None, attachment=attachment, created_at=now)
@@ -461,22 +469,32 @@ async def submit(
     dest = await partner_destination(session, ctx, partner_id)
     assert dest is not None  # routable_partner checked it
     await enqueue_card(session, ctx, request, partner_id, dest, key=f"req:{request.id}:to:{partner_id}:0")
-    partner = ctx.partner(partner_id)
-    await enqueue_resident(
-        session,
-        request,
-        render.acknowledgement(
-            ctx.t(request.language),
-            request.number,
-            ctx.partner_name(partner_id, request.language),
-            partner.requests.response_hours if partner else 48,
-            by_phone=request.contact is ContactPreference.PHONE,
-            urgent=draft.urgent,
-        ),
-        dedupe_key=f"req:{request.id}:ack",
-    )
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
-    return DialogueReply(Effect.SENT, number=request.number)
+    return await _sent(session, ctx, request, urgent=draft.urgent)
+
+
+async def _sent(
+    session: AsyncSession, ctx: TicketContext, request: Request, *, urgent: bool | None = None
+) -> DialogueReply:
+    """SENT with the acknowledgement the resident sees in place of the check screen: the one message that
+    tells her the request went out (none follows through the outbox). It needs no outbox row to be sure
+    to arrive: "Send" stays on her screen until this replaces it, the update is handled again after a
+    crash (`bot.inbox`), and so is a "Send" she taps again; each finds the request and says the same.
+    Without the draft (`urgent` None) the card's first words say whether it came from the emergency
+    screen (`urgent_mark`)."""
+    if urgent is None:
+        thread = await store.request_messages(session, request.id)
+        urgent = bool(thread) and (thread[0].text or "").startswith(urgent_mark(ctx.partner_t()))
+    partner = ctx.partner(request.partner_id)
+    acknowledgement = render.acknowledgement(
+        ctx.t(request.language),
+        request.number,
+        ctx.partner_name(request.partner_id, request.language),
+        partner.requests.response_hours if partner else 48,
+        by_phone=request.contact is ContactPreference.PHONE,
+        urgent=urgent,
+    )
+    return DialogueReply(Effect.SENT, number=request.number, acknowledgement=acknowledgement)
 
 
 # --- the resident's open requests ----------

@@ -17,7 +17,7 @@ from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel, OutboxStatus
 from bot.storage.models.requests import PartnerChat, Request, ThreadLink
-from bot.tickets import relay
+from bot.tickets import partners, relay
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.hooks import TicketDeliveryHooks
 from bot.tickets.relay import ResidentMessage
@@ -64,7 +64,7 @@ async def test_retry_after_is_honoured_and_network_errors_are_retried(
     assert card.next_attempt_at >= clock.now + timedelta(seconds=30)
     clock.advance(seconds=29)
     await worker.run_once()
-    assert bot.calls == 2  # only the resident's acknowledgement; the card waits
+    assert bot.calls == 1  # the card waits
     await drain(worker, clock)
     card = (await outbox_rows(database))[0]
     assert card.status == "sent" and card.attempts == 3 and card.last_error is None
@@ -89,14 +89,16 @@ async def test_messages_to_one_chat_keep_their_order(database: Database, ctx: Ti
 async def test_resident_who_blocked_the_bot_is_marked_and_not_retried(
     database: Database, ctx: TicketContext
 ) -> None:
-    await submit(database, ctx)
+    request = await submit(database, ctx)
+    async with database.transaction() as session:
+        await partners.take_on(session, ctx, request_id=request.id, chat_id=PARTNER_CHAT, staff_name="Aylin")
     bot = FakeBot(
         fail=lambda m, chat, kw: Forbidden("bot was blocked by the user") if chat == RESIDENT else None
     )
     clock = Clock(datetime.now(UTC))
     await drain(make_worker(database, ctx, bot, clock), clock)
-    ack = next(r for r in await outbox_rows(database) if r.audience == "resident")
-    assert ack.status == "failed" and ack.attempts == 1
+    taken_on = next(r for r in await outbox_rows(database) if r.audience == "resident")
+    assert taken_on.status == "failed" and taken_on.attempts == 1
     async with database.sessions() as session:
         resident = await session.get(Resident, RESIDENT)
         assert resident is not None and resident.blocked

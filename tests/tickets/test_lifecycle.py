@@ -43,13 +43,17 @@ def worker_for(
     )
 
 
-async def test_submit_enqueues_card_with_attachments_and_acknowledgement(
+async def test_submit_enqueues_card_with_attachments_and_acknowledges_at_once(
     database: Database, ctx: TicketContext
 ) -> None:
-    request = await submit(database, ctx, attachments=[photo(77)])
+    dialogue_id = await start_draft(database, ctx, attachments=[photo(77)])
+    async with database.transaction() as session:
+        sent = await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
+        request = await store.get_request_by_number(session, sent.number or "")
+    assert request is not None
 
     rows = await outbox_rows(database)
-    card, attachment, ack = rows
+    card, attachment = rows  # nothing for the resident: the acknowledgement is her screen
     assert (card.target, card.method, card.link_role) == (str(PARTNER_CHAT), "sendMessage", "card")
     text = card.payload["text"]
     assert f"Request {request.number}" in text
@@ -66,9 +70,9 @@ async def test_submit_enqueues_card_with_attachments_and_acknowledgement(
     assert attachment.method == "copyMessage"
     assert attachment.payload["from_chat_id"] == RESIDENT and attachment.payload["message_id"] == 77
     assert attachment.payload["reply_to_card"] == request.id
-    assert ack.target == str(RESIDENT) and ack.audience == "resident"
-    assert request.number in ack.payload["text"] and "Bildungsträger (ar)" in ack.payload["text"]
-    assert "24 hours" in ack.payload["text"]  # the partner's response_hours
+    ack = sent.acknowledgement or ""
+    assert request.number in ack and "Bildungsträger (ar)" in ack
+    assert "24 hours" in ack  # the partner's response_hours
     async with database.sessions() as session:
         assert await store.get_dialogue(session, RESIDENT) is None
 
@@ -80,7 +84,8 @@ async def test_send_pressed_twice_creates_one_request(database: Database, ctx: T
     async with database.transaction() as session:
         second = await intake.submit(session, ctx, resident_id=RESIDENT, dialogue_id=dialogue_id)
     assert first.effect == second.effect == "sent" and second.number == first.number
-    assert len(await outbox_rows(database)) == 2  # one card, one acknowledgement
+    assert second.acknowledgement == first.acknowledgement  # she is told the same again
+    assert len(await outbox_rows(database)) == 1  # one card (the acknowledgement is her screen)
 
 
 async def test_empty_or_expired_draft_is_not_sent(database: Database, ctx: TicketContext) -> None:
@@ -106,7 +111,7 @@ async def test_partner_reply_reaches_resident_and_resident_answer_reaches_thread
     await drain(worker)
     card, copied = bot.to(PARTNER_CHAT)
     assert copied.reply_to == card.message_id  # the attachment is copied as a reply to the card
-    assert len(bot.to(RESIDENT)) == 1  # the acknowledgement
+    assert bot.to(RESIDENT) == []  # the acknowledgement was her screen
 
     # A partner member replies to the copied attachment (any message of the thread works).
     async with database.transaction() as session:
@@ -218,7 +223,7 @@ async def test_take_on_twice_tells_the_resident_once(database: Database, ctx: Ti
     )
     rows = await outbox_rows(database)
     to_resident = [r for r in rows if r.audience == "resident"]
-    assert len(to_resident) == 2  # acknowledgement + "taken on"
+    assert len(to_resident) == 1  # "taken on" (the acknowledgement was her screen)
     assert "has taken on your request" in to_resident[-1].payload["text"]
     assert "Aylin" not in to_resident[-1].payload["text"]  # the organisation is named, not the staff member
 
@@ -276,7 +281,7 @@ async def test_resident_withdraws_and_lists_open_requests(database: Database, ct
 
 async def test_email_partner_gets_the_card_as_email(database: Database, ctx: TicketContext) -> None:
     request = await submit(database, ctx, offer_id=None, partner_id="beratung", attachments=[photo(78)])
-    card, _ack = await outbox_rows(database)
+    (card,) = await outbox_rows(database)
     assert (card.channel, card.target, card.method) == ("email", "beratung@example.org", "email")
     assert request.number in card.payload["subject"]
     assert card.payload["attachments"] == [

@@ -1,0 +1,100 @@
+"""After "✅ Send" the resident is told once that her request went out: the acknowledgement replaces the check
+screen at once, and nothing else follows; a crash before she saw it does not cost her the message."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.content.models import localized
+from bot.render import requests as render
+from bot.storage.models.requests import Request
+from tests.harness import BotHarness, fill_in_request
+
+pytestmark = pytest.mark.screens
+
+
+class Killed(BaseException):
+    """The process dies (not an error a handler could catch)."""
+
+
+async def deliver(bot: BotHarness) -> None:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
+async def the_request(bot: BotHarness) -> Request:
+    async with bot.services.database.sessions() as session:
+        (request,) = (await session.scalars(select(Request))).all()
+        return request
+
+
+def acknowledgement(bot: BotHarness, lang: str, request: Request, *, urgent: bool = False) -> str:
+    partner = bot.services.content.catalogue.partners[request.partner_id]
+    t = bot.services.i18n.translator(lang)
+    name = localized(partner.name, lang)
+    hours = partner.requests.response_hours
+    return render.acknowledgement(t, request.number, name, hours, by_phone=False, urgent=urgent)
+
+
+@pytest.mark.parametrize(
+    ("lang", "thanks", "here"),
+    [
+        ("de", "✅ Danke! Ihre Anfrage Nr.", "Die Antwort kommt hier in diesen Chat."),
+        ("ar", "✅ شكرًا! تم إرسال طلبك", "سيصلك الجواب هنا في هذه المحادثة."),
+    ],
+)
+async def test_send_is_confirmed_once_in_place_of_the_check_screen(
+    bot: BotHarness, lang: str, thanks: str, here: str
+) -> None:
+    # Found by review: the check screen became "✅ Sent. Your request number is N." and a moment later the
+    # outbox brought "✅ Thank you! Your request N was sent to …": two confirmations in a row.
+    resident = bot.resident("Amal", lang=lang)
+    t = bot.services.i18n.translator(lang)
+    await fill_in_request(resident, "briefe-aemter", "Brief vom Jobcenter")
+    check = resident.last()
+    await resident.tap("✅", check)
+    await deliver(bot)
+    request = await the_request(bot)
+    after = [m for m in bot.telegram.bot_messages(resident.chat) if m.message_id >= check.message_id]
+    assert [m.message_id for m in after] == [check.message_id]  # the check screen, replaced; nothing after
+    (confirmation,) = after
+    text = confirmation.text or ""
+    assert text == acknowledgement(bot, lang, request)
+    assert text.startswith(thanks) and request.number in text and here in text
+    assert confirmation.labels == ["🏠 " + t.gettext("Menu")]
+
+
+async def test_a_crash_before_the_confirmation_showed_tells_her_when_send_is_handled_again(
+    bot: BotHarness,
+) -> None:
+    # The request is committed, then the process dies before her screen changed: the update is handled
+    # again after the restart (the inbox), as a "Send" she taps again would be. She is told then, with the
+    # same number, and still that it is marked urgent (the draft is gone by then).
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Mein Mann schlägt mich")
+    await anna.tap("🙋")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    check = anna.last()
+    send = next(b["callback_data"] for b in check.flat_buttons if b["text"].startswith("✅"))
+
+    def dies_at_the_screen(method: str, params: dict[str, object]) -> Killed | None:
+        return Killed() if method == "editMessageText" else None
+
+    bot.telegram.fault = dies_at_the_screen
+    with pytest.raises(Killed):
+        await anna.press(send, check)
+    bot.telegram.fault = None
+    request = await the_request(bot)
+    assert "Danke" not in (anna.last().text or "")  # not told yet
+
+    await anna.press(send, check)
+    await deliver(bot)
+    assert (await the_request(bot)).number == request.number  # no second request
+    after = [m for m in bot.telegram.bot_messages(anna.chat) if m.message_id >= check.message_id]
+    assert [m.message_id for m in after] == [check.message_id]
+    text = after[0].text or ""
+    assert text == acknowledgement(bot, "de", request, urgent=True)
+    assert "Notrufnummern" in text and "2 Tage" not in text

@@ -1,5 +1,6 @@
 """After "✅ Send" the resident is told once that her request went out: the acknowledgement replaces the check
-screen at once, and nothing else follows; a crash before she saw it does not cost her the message."""
+screen at once, and nothing else follows; a crash before she saw it does not cost her the message, and a
+reply to it goes to the request."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def acknowledgement(bot: BotHarness, lang: str, request: Request, *, urgent: boo
     return render.acknowledgement(t, request.number, name, hours, by_phone=False, urgent=urgent)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 @pytest.mark.parametrize(
     ("lang", "thanks", "here"),
     [
@@ -64,6 +66,18 @@ async def test_send_is_confirmed_once_in_place_of_the_check_screen(
     assert text == acknowledgement(bot, lang, request)
     assert text.startswith(thanks) and request.number in text and here in text
     assert confirmation.labels == ["🏠 " + t.gettext("Menu")]
+    # A reply to it goes to the request, as a reply to any of the bot's messages about the request does.
+    group, card = next(
+        (chat, m)
+        for chat in bot.telegram.chats
+        if chat < 0
+        for m in bot.telegram.bot_messages(chat)
+        if "Brief vom Jobcenter" in (m.text or "")
+    )
+    await resident.send("Der Brief kam am Montag.", reply_to=confirmation)
+    await deliver(bot)
+    added = bot.telegram.bot_messages(group)[-1]
+    assert "Der Brief kam am Montag." in (added.text or "") and added.reply_to == card.message_id
 
 
 async def test_a_crash_before_the_confirmation_showed_tells_her_when_send_is_handled_again(

@@ -131,8 +131,9 @@ async def dialogue_button(update: Update, context: Context) -> None:
     if (press := button_press(update)) is None:
         return
     query, user, callback = press
+    screen_id = query.message.message_id if query.message else None
     reply = await context.services.requests.press(
-        user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", target=callback.arg(2) or None
+        user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", callback.arg(2) or None, screen_id
     )
     if reply.effect in (Effect.GONE, Effect.EMPTY, Effect.TOO_MANY):
         # Nothing happened; what the resident must do first (write, wait) stays until they tap it away.

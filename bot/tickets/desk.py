@@ -217,10 +217,17 @@ class RequestDesk:
             return await intake.parked_draft(session, self._context(), resident_id)
 
     async def press(
-        self, resident_id: int, dialogue_id: str, action: str, input_key: str, target: str | None = None
+        self,
+        resident_id: int,
+        dialogue_id: str,
+        action: str,
+        input_key: str,
+        target: str | None = None,
+        screen_id: int | None = None,
     ) -> DialogueReply:
         """A button of the dialogue `dialogue_id`: skip, done, chat, phone, change, cancel, send, ...;
-        `target`: the topic chosen with "to" ("-": the Quartiersmanagement)."""
+        `target`: the topic chosen with "to" ("-": the Quartiersmanagement); `screen_id`: the message the
+        button is under (see `intake.submit`)."""
         return await self._write(
             intake.advance,
             resident_id,
@@ -228,6 +235,7 @@ class RequestDesk:
             dialogue_id=dialogue_id,
             input_key=input_key,
             target=target,
+            screen_id=screen_id,
         )
 
     async def start_media(self, resident_id: int, attachment: Attachment) -> DialogueReply:

@@ -27,6 +27,7 @@ from bot.storage.models.requests import (
     Dialogue,
     DialogueStep,
     Direction,
+    LinkRole,
     Request,
     RequestStatus,
 )
@@ -276,11 +277,14 @@ async def advance(
     dialogue_id: str | None = None,
     input_key: str | None = None,
     target: str | None = None,
+    screen_id: int | None = None,
 ) -> DialogueReply:
     """Apply one input to the resident's dialogue (`dialogue_id`: the one the button belongs to;
-    `target`: the topic chosen with "to")."""
+    `target`: the topic chosen with "to"; `screen_id`: the message the button is under)."""
     if event == machine.Press("send") and dialogue_id is not None:
-        return await submit(session, ctx, resident_id=resident_id, dialogue_id=dialogue_id)
+        return await submit(
+            session, ctx, resident_id=resident_id, dialogue_id=dialogue_id, screen_id=screen_id
+        )
     loaded = await load(session, ctx, resident_id)
     if loaded is None or (dialogue_id is not None and loaded[0].id != dialogue_id):
         return DialogueReply(Effect.GONE)
@@ -401,10 +405,16 @@ def _route_choices(catalogue: Catalogue, lang: str) -> list[tuple[str, str]]:
 
 
 async def submit(
-    session: AsyncSession, ctx: TicketContext, *, resident_id: int, dialogue_id: str
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    resident_id: int,
+    dialogue_id: str,
+    screen_id: int | None = None,
 ) -> DialogueReply:
     """The resident pressed "Send": create the request and enqueue its card; "sent" carries the
-    acknowledgement, which the resident sees in place of the check screen (`_sent`).
+    acknowledgement, which the resident sees in place of the check screen (`_sent`): the message
+    `screen_id`, whose replies therefore go to the request, as replies to the bot's other messages about it.
 
     Pressing "Send" again (or a retried update) is "sent" with the same number and acknowledgement, and
     creates nothing.
@@ -469,6 +479,8 @@ async def submit(
     dest = await partner_destination(session, ctx, partner_id)
     assert dest is not None  # routable_partner checked it
     await enqueue_card(session, ctx, request, partner_id, dest, key=f"req:{request.id}:to:{partner_id}:0")
+    if screen_id is not None:
+        await store.add_thread_link(session, resident_id, screen_id, request.id, LinkRole.RESIDENT)
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
     return await _sent(session, ctx, request, urgent=draft.urgent)
 

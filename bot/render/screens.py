@@ -405,7 +405,9 @@ def offer_screen(
     w = Writer(t)
     offer = catalogue.offers[offer_id]
     partner = catalogue.partners[offer.partner]
-    lines = [f"<b>{w.text(offer.title)}</b>", "", w.text(offer.summary)]
+    groups = target_group_lines(t, offer.target_groups, offer.only_for)
+    # Whom it is only for goes under the title: a man reads that before when and where, not at the end.
+    lines = [f"<b>{w.text(offer.title)}</b>", *(groups if offer.only_for else []), "", w.text(offer.summary)]
     if offer.details:
         lines += ["", w.text(offer.details)]
     when = schedule_lines(w, offer, now.date())
@@ -414,7 +416,7 @@ def offer_screen(
     where = place_lines(w, catalogue, offer.place or partner.place)
     if where:
         lines += ["", "<b>" + t.html("Where") + "</b>", *where]
-    facts = target_group_lines(t, offer.target_groups, offer.only_for)
+    facts = [] if offer.only_for else groups
     if offer.cost:
         facts.append("💶 " + t.html("Cost:") + " " + w.text(offer.cost))
     if offer.childcare is True:

@@ -81,3 +81,32 @@ async def test_upgrading_to_0012_drops_the_verbatim_questions_nobody_could_have_
             assert rows.scalar() == 0
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0014_keeps_the_requests_sent_before_ordinary(empty_database_url: str) -> None:
+    """A request sent before 0014 was not marked urgent in the table (only its card said so)."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0013"))
+            await conn.execute(
+                text(
+                    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, "
+                    "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO requests (number, resident_id, partner_id, language, status, contact, "
+                    "intake, first_name, created_at, updated_at, routed_at) VALUES ('100001', 1, "
+                    "'bildung', 'de', 'open', 'chat', '{}', 'Amal', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            rows: Any = await conn.execute(text("SELECT number, urgent FROM requests"))
+            assert [tuple(row) for row in rows] == [("100001", False)]
+    finally:
+        await db.dispose()

@@ -83,8 +83,11 @@ async def test_upgrading_to_0012_drops_the_verbatim_questions_nobody_could_have_
         await db.dispose()
 
 
-async def test_upgrading_to_0014_keeps_the_requests_sent_before_ordinary(empty_database_url: str) -> None:
-    """A request sent before 0014 was not marked urgent in the table (only its card said so)."""
+async def test_upgrading_to_0014_keeps_requests_ordinary_and_a_waiting_hand_over_in_its_partners_name(
+    empty_database_url: str,
+) -> None:
+    """A request sent before 0014 was not marked urgent in the table (the card said it); a hand-over question
+    already waiting was asked in its partner's name, and is answered in it."""
     db = create_database(empty_database_url)
     try:
         await db.upgrade()
@@ -96,17 +99,20 @@ async def test_upgrading_to_0014_keeps_the_requests_sent_before_ordinary(empty_d
                     "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                 )
             )
-            await conn.execute(
-                text(
-                    "INSERT INTO requests (number, resident_id, partner_id, language, status, contact, "
-                    "intake, first_name, created_at, updated_at, routed_at) VALUES ('100001', 1, "
-                    "'bildung', 'de', 'open', 'chat', '{}', 'Amal', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
-                    "CURRENT_TIMESTAMP)"
+            for number, handover_to in (("100001", "'quartier'"), ("100002", "NULL")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO requests (number, resident_id, partner_id, language, status, contact, "
+                        "intake, first_name, created_at, updated_at, routed_at, handover_to) VALUES "
+                        f"('{number}', 1, 'bildung', 'de', 'open', 'chat', '{{}}', 'Amal', "
+                        f"CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, {handover_to})"
+                    )
                 )
-            )
         await db.upgrade()
         async with db.engine.begin() as conn:
-            rows: Any = await conn.execute(text("SELECT number, urgent FROM requests"))
-            assert [tuple(row) for row in rows] == [("100001", False)]
+            rows: Any = await conn.execute(
+                text("SELECT number, urgent, handover_by FROM requests ORDER BY number")
+            )
+            assert [tuple(row) for row in rows] == [("100001", False, "bildung"), ("100002", False, None)]
     finally:
         await db.dispose()

@@ -108,6 +108,8 @@ class Request(Base):
     conversation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # A partner proposed handing the request over to this partner: it waits for the resident's consent.
     handover_to: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The partner that proposed it: its own, or the catch-all acting on its copy of the escalated request.
+    handover_by: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class RequestMessage(Base):

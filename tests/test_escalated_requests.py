@@ -121,3 +121,54 @@ async def test_an_answer_from_the_quartiersmanagements_copy_is_named_as_its_own(
         await deliver(bot)
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
             assert "هل يمكنني إحضار ابنتي؟" in notes_on(bot, chat, card_id)[-1]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_hand_over_the_quartiersmanagement_proposes_is_asked_and_noted_in_its_name(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in review: proposed from the Quartiersmanagement's copy, the question read "<the course
+    provider> would like to hand your request over", and so did the notes about her answer, though the
+    course provider had proposed nothing."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        qm, provider = names(bot, "ar")
+        qm_de, provider_de = names(bot, "de")
+        number = re.findall(r"\d{6}", card.text or "")[0]
+        quentin = bot.partner("Quentin", QM_GROUP)
+
+        async def propose() -> str:
+            await quentin.tap("übergeben", copy)
+            choices = bot.telegram.bot_messages(QM_GROUP)[-1]
+            await quentin.tap(choices.labels.index("Jobcenter Salzgitter") + 1, choices)
+            await deliver(bot)
+            return amal.last().text or ""
+
+        question = await propose()
+        assert question.startswith(f"❓ يرغب ⁨{qm}⁩ في نقل طلبك ⁨{number}⁩") and provider not in question
+        # A reply is no answer: the question comes again, in the same name.
+        await amal.send("لماذا؟", reply_to=amal.last())
+        await deliver(bot)
+        again = amal.last()
+        assert (again.text or "").startswith(question) and again.labels == ["✅ نعم، انقله", "✖️ لا"]
+        await amal.tap("✖️", again)
+        await deliver(bot)
+        assert provider in (amal.last().text or "")  # it stays with the course provider
+        declined = (
+            f"<i>Die Person hat der von {qm_de} vorgeschlagenen Übergabe von Anfrage Nr. {number} an "
+            f"Jobcenter Salzgitter nicht zugestimmt. Sie bleibt bei {provider_de}.</i>"
+        )
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            assert notes_on(bot, chat, card_id)[-1] == declined
+
+        await propose()
+        await amal.tap("✅", amal.last())
+        await deliver(bot)
+        agreed = (
+            f"<i>Die Person hat zugestimmt: Anfrage Nr. {number} wurde, wie von {qm_de} vorgeschlagen, an "
+            "Jobcenter Salzgitter übergeben.</i>"
+        )
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            assert notes_on(bot, chat, card_id)[-1] == agreed

@@ -81,3 +81,38 @@ async def test_upgrading_to_0012_drops_the_verbatim_questions_nobody_could_have_
             assert rows.scalar() == 0
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0014_keeps_requests_ordinary_and_a_waiting_hand_over_in_its_partners_name(
+    empty_database_url: str,
+) -> None:
+    """A request sent before 0014 was not marked urgent in the table (the card said it); a hand-over question
+    already waiting was asked in its partner's name, and is answered in it."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0013"))
+            await conn.execute(
+                text(
+                    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, "
+                    "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            for number, handover_to in (("100001", "'quartier'"), ("100002", "NULL")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO requests (number, resident_id, partner_id, language, status, contact, "
+                        "intake, first_name, created_at, updated_at, routed_at, handover_to) VALUES "
+                        f"('{number}', 1, 'bildung', 'de', 'open', 'chat', '{{}}', 'Amal', "
+                        f"CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, {handover_to})"
+                    )
+                )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            rows: Any = await conn.execute(
+                text("SELECT number, urgent, handover_by FROM requests ORDER BY number")
+            )
+            assert [tuple(row) for row in rows] == [("100001", False, "bildung"), ("100002", False, None)]
+    finally:
+        await db.dispose()

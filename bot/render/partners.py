@@ -250,9 +250,12 @@ THREAD_NOTES = {
         "The resident has not yet answered whether request {number} may go to {partner} (a message does "
         "not count as an answer). They were asked again."
     ),
-    "handover_agreed": N_("The resident agreed: request {number} was handed over to {partner}."),
+    "handover_agreed": N_(
+        "The resident agreed: request {number} was handed over to {partner}, as {by} proposed."
+    ),
     "handover_declined": N_(
-        "The resident did not agree to hand request {number} over to {partner}. It stays with you."
+        "The resident did not agree to hand request {number} over to {partner}, as {by} proposed. It stays "
+        "with {owner}."
     ),
     "reminder": N_(
         "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "

@@ -377,9 +377,10 @@ def acknowledgement(
     return "\n".join(lines)
 
 
-def handover_question(t: Translator, number: str, old: str, new: str, request_id: int) -> Screen:
-    """A partner wants to hand the request over: the resident decides (who, why, what they will see)."""
-    values = {"number": t.isolate(number), "old": t.isolate(old), "new": t.isolate(new)}
+def handover_question(t: Translator, number: str, by: str, new: str, request_id: int) -> Screen:
+    """Partner `by` (the request's own, or the Quartiersmanagement acting on its copy of the escalated
+    request) wants to hand the request over: the resident decides (who, why, what they will see)."""
+    values = {"number": t.isolate(number), "old": t.isolate(by), "new": t.isolate(new)}
     proposal = t.html(
         "{old} would like to hand your request {number} over to {new}, who can help you better.", **values
     )
@@ -394,10 +395,10 @@ def handover_question(t: Translator, number: str, old: str, new: str, request_id
     ]
 
 
-def handover_reminder(t: Translator, number: str, old: str, new: str, request_id: int) -> Screen:
+def handover_reminder(t: Translator, number: str, by: str, new: str, request_id: int) -> Screen:
     """The resident wrote while the hand-over question waits: the question again, and how to answer it
     (a typed "yes" is a message to the partner, not the answer)."""
-    question, keyboard = handover_question(t, number, old, new, request_id)
+    question, keyboard = handover_question(t, number, by, new, request_id)
     ask = "👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no.")
     return f"{question}\n\n{ask}", keyboard
 

@@ -49,6 +49,7 @@ class Relayed:
     album: bool = False  # OK for a further file of an album: its first file was confirmed already
     number: str = ""  # the request's number (with `handover_to`)
     handover_to: str | None = None  # OK while the resident is asked to agree to a hand-over: to whom
+    handover_by: str = ""  # ... and which partner proposed it
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         handover_to=ctx.partner_name(request.handover_to, request.language)
         if result.ok and request.handover_to
         else None,
+        handover_by=ctx.partner_name(request.handover_by, request.language),
     )
 
 

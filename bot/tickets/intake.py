@@ -352,13 +352,8 @@ def message_text(catalogue: Catalogue, draft: Draft, t: Translator) -> str | Non
         signup = signup_words(catalogue, draft, t)
         text = f"{signup}\n{text}" if text else signup
     if draft.urgent and not draft.is_empty:
-        text = f"{urgent_mark(t)}\n{text}"
+        text = "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.") + f"\n{text}"
     return text or None
-
-
-def urgent_mark(t: Translator) -> str:
-    """The line on top of a request sent from the emergency screen (`message_text`)."""
-    return "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.")
 
 
 async def draft_view(
@@ -423,7 +418,7 @@ async def submit(
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
-        return await _sent(session, ctx, existing)
+        return _sent(ctx, existing)
     loaded = await load(session, ctx, resident_id)
     if loaded is None or loaded[0].id != dialogue_id:
         return DialogueReply(Effect.GONE)
@@ -447,6 +442,7 @@ async def submit(
                 district=resident.district,
                 language=resident.language,
                 status=RequestStatus.OPEN,
+                urgent=draft.urgent,
                 contact=draft.contact,
                 phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
                 intake=dict(draft.intake),
@@ -463,7 +459,7 @@ async def submit(
         existing = await store.get_request_by_dialogue(session, dialogue_id)
         if existing is None:
             raise
-        return await _sent(session, ctx, existing)
+        return _sent(ctx, existing)
     # Same timestamp as the request: these messages make up the card (flushed together: one INSERT).
     messages = [
         thread_message(request, Direction.TO_PARTNER, text=None, attachment=attachment, created_at=now)
@@ -482,21 +478,14 @@ async def submit(
     if screen_id is not None:
         await store.add_thread_link(session, resident_id, screen_id, request.id, LinkRole.RESIDENT)
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
-    return await _sent(session, ctx, request, urgent=draft.urgent)
+    return _sent(ctx, request)
 
 
-async def _sent(
-    session: AsyncSession, ctx: TicketContext, request: Request, *, urgent: bool | None = None
-) -> DialogueReply:
+def _sent(ctx: TicketContext, request: Request) -> DialogueReply:
     """SENT with the acknowledgement the resident sees in place of the check screen: the one message that
     tells her the request went out (none follows through the outbox). It needs no outbox row to be sure
     to arrive: "Send" stays on her screen until this replaces it, the update is handled again after a
-    crash (`bot.inbox`), and so is a "Send" she taps again; each finds the request and says the same.
-    Without the draft (`urgent` None) the card's first words say whether it came from the emergency
-    screen (`urgent_mark`)."""
-    if urgent is None:
-        thread = await store.request_messages(session, request.id)
-        urgent = bool(thread) and (thread[0].text or "").startswith(urgent_mark(ctx.partner_t()))
+    crash (`bot.inbox`), and so is a "Send" she taps again; each finds the request and says the same."""
     partner = ctx.partner(request.partner_id)
     acknowledgement = render.acknowledgement(
         ctx.t(request.language),
@@ -504,7 +493,7 @@ async def _sent(
         ctx.partner_name(request.partner_id, request.language),
         partner.requests.response_hours if partner else 48,
         by_phone=request.contact is ContactPreference.PHONE,
-        urgent=urgent,
+        urgent=request.urgent,
     )
     return DialogueReply(Effect.SENT, number=request.number, acknowledgement=acknowledgement)
 

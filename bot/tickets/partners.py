@@ -213,8 +213,10 @@ async def propose_hand_over(
     card_message_id: int | None = None,
 ) -> Result:
     """A partner pressed "Hand over" to `to_partner` (the choices answer the card `card_message_id`): nothing
-    reaches the new partner yet. The resident is asked first (who, why, what they will see); the old thread
-    gets a note. A partner without any channel (no group, no e-mail) is refused (INVALID)."""
+    reaches the new partner yet. The resident is asked first (who proposes it, to whom, what they will see);
+    the old thread gets a note. The proposer is the partner whose group `chat_id` is: the request's own, or
+    the catch-all in its copy of the escalated request. A partner without any channel (no group, no e-mail)
+    is refused (INVALID)."""
     request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request
@@ -223,13 +225,14 @@ async def propose_hand_over(
     if await partner_destination(session, ctx, to_partner) is None:
         return Result(Outcome.INVALID, request)
     request.handover_to = to_partner
+    request.handover_by = await partner_of_chat(session, ctx, request, chat_id)
     request.updated_at = utcnow()
     lang = request.language
     await note_in_thread(session, ctx, request, "handover_asked", partner=ctx.partner_name(to_partner))
     html, keyboard = handover_question(
         ctx.t(lang),
         request.number,
-        ctx.partner_name(request.partner_id, lang),
+        ctx.partner_name(request.handover_by, lang),
         ctx.partner_name(to_partner, lang),
         request.id,
     )
@@ -243,7 +246,8 @@ async def answer_hand_over(
     session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int, agreed: bool
 ) -> Result:
     """The resident answered the hand-over question. Yes: the request goes to the new partner (card
-    there, resident and old partner told). No: it stays; the old partner is told."""
+    there, resident told; the old partner and the one that proposed it learn of it in their threads). No: it
+    stays; the partners acting on it are told. The notes name who proposed it."""
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
         return Result(Outcome.NOT_FOUND)
@@ -252,17 +256,24 @@ async def answer_hand_over(
         return Result(Outcome.ALREADY, request)
     if request.status.is_final:
         return Result(Outcome.CLOSED, request)
-    request.handover_to = None
-    new_name = ctx.partner_name(to_partner)
-    if not agreed:
-        await note_in_thread(session, ctx, request, "handover_declined", partner=new_name)
-        return Result(Outcome.OK, request)
     old_partner = request.partner_id
+    by = request.handover_by or old_partner  # set with `handover_to` (by migration 0014 for those before)
+    request.handover_to = request.handover_by = None
+    new_name, by_name = ctx.partner_name(to_partner), ctx.partner_name(by)
+    if not agreed:
+        owner = ctx.partner_name(old_partner)
+        await note_in_thread(
+            session, ctx, request, "handover_declined", partner=new_name, by=by_name, owner=owner
+        )
+        return Result(Outcome.OK, request)
     result = await hand_over(session, ctx, request_id=request.id, to_partner=to_partner)
     if result.ok:
-        await note_in_thread(
-            session, ctx, request, "handover_agreed", partner=new_name, partner_id=old_partner
-        )
+        # The new partner has its card; the old one and the proposer (the catch-all too) keep their threads.
+        for told in dict.fromkeys((old_partner, by)):
+            if told != to_partner:
+                await note_in_thread(
+                    session, ctx, request, "handover_agreed", partner_id=told, partner=new_name, by=by_name
+                )
     return result
 
 

@@ -2,7 +2,8 @@
 
 A request nobody took on within the partner's `response_hours` gets one reminder in the partner's thread;
 after `escalation_hours` the catch-all partner (Quartiersmanagement) gets a copy of the card and the admin
-chat a note. Each step is recorded on the request (`reminder_sent_at`, `escalated_at`) with a conditional
+chat a note; a request from the emergency screen (`Request.urgent`) after `URGENT_ESCALATION_HOURS` at the
+latest, not days. Each step is recorded on the request (`reminder_sent_at`, `escalated_at`) with a conditional
 update, so restarts, overlapping polls and two bot processes never send a step twice.
 """
 
@@ -22,11 +23,16 @@ from bot.tickets.routing import partner_destination
 
 logger = logging.getLogger(__name__)
 
+# Someone who asked for a person from the emergency screen must not wait days until a second pair of eyes
+# sees her request: within a working day's hours, when nobody took it on.
+URGENT_ESCALATION_HOURS = 4
+
 
 async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
     """Send due reminders and escalations; returns how many steps were taken."""
     catch_all = ctx.catalogue.catch_all_partner_id
     shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)
+    shortest = min(shortest, URGENT_ESCALATION_HOURS)
     steps = 0
     for request in await store.unanswered_requests(session, now - timedelta(hours=shortest)):
         partner = ctx.partner(request.partner_id)
@@ -34,6 +40,8 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             continue
         response_hours = partner.requests.response_hours
         escalation_hours = partner.requests.escalation_hours
+        if request.urgent:
+            escalation_hours = min(escalation_hours, URGENT_ESCALATION_HOURS)
         pt = ctx.partner_t()
         if (
             request.reminder_sent_at is None

@@ -39,11 +39,15 @@ async def start_draft(
     partner_id: str | None = None,
     resident_id: int = RESIDENT,
     language: str = "ar",
+    urgent: bool = False,
 ) -> str:
-    """A finished draft up to the consent screen; returns the dialogue id the "Send" button carries."""
+    """A finished draft up to the consent screen (`urgent`: from the emergency screen); returns the dialogue
+    id the "Send" button carries."""
     async with database.transaction() as session:
         await add_resident(session, resident_id, language=language)
-        started = await intake.start(session, ctx, resident_id, offer_id=offer_id, partner_id=partner_id)
+        started = await intake.start(
+            session, ctx, resident_id, offer_id=offer_id, partner_id=partner_id, urgent=urgent
+        )
         assert started.view is not None
         events: list[dialogue.Input] = []
         if started.view.question is not None:

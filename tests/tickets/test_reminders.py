@@ -8,7 +8,7 @@ from bot.storage.db import Database
 from bot.tickets import partners
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.reminders import remind_and_escalate
-from tests.tickets.fakes import ADMIN_CHAT, CATCH_ALL_CHAT, PARTNER_CHAT
+from tests.tickets.fakes import ADMIN_CHAT, CATCH_ALL_CHAT, PARTNER_CHAT, RESIDENT
 from tests.tickets.helpers import outbox_rows, submit
 
 
@@ -44,6 +44,26 @@ async def test_reminder_after_response_time_then_escalation_once(
             session, ctx, request_id=request.id, chat_id=CATCH_ALL_CHAT, staff_name="QM"
         )
     assert taken.outcome is Outcome.OK
+
+
+async def test_a_request_from_the_emergency_screen_is_escalated_after_hours_not_days(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Found in review: a request sent from the emergency screen waited the partner's three days, like any
+    other, before the Quartiersmanagement saw it."""
+    ordinary = await submit(database, ctx)  # partner "bildung": escalation after 72 h
+    urgent = await submit(database, ctx, resident_id=RESIDENT + 1, urgent=True)
+    before = len(await outbox_rows(database))
+    async with database.transaction() as session:
+        assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=3)) == 0
+    async with database.transaction() as session:
+        assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=5)) == 1
+    card, note = (await outbox_rows(database))[before:]
+    assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
+    assert card.request_id == urgent.id != ordinary.id
+    assert "Escalated: Bildungsträger has not taken this request on within 4 hours" in card.payload["text"]
+    assert "Sent from the emergency screen" in card.payload["text"]
+    assert note.target == str(ADMIN_CHAT) and urgent.number in note.payload["text"]
 
 
 async def test_taken_requests_get_no_reminder(database: Database, ctx: TicketContext) -> None:

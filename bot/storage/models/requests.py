@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, UTCDateTime, string_enum, utcnow
@@ -83,6 +83,8 @@ class Request(Base):
     contact: Mapped[ContactPreference] = mapped_column(
         string_enum(ContactPreference), default=ContactPreference.CHAT
     )
+    # Sent from the emergency screen: the resident is told no waiting time, and it is escalated sooner.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Only set when the resident explicitly tapped "share my phone number".
     phone: Mapped[str | None] = mapped_column(String(32), default=None)
     # Intake answers: question id -> answer text.
@@ -106,6 +108,8 @@ class Request(Base):
     conversation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # A partner proposed handing the request over to this partner: it waits for the resident's consent.
     handover_to: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The partner that proposed it: its own, or the catch-all acting on its copy of the escalated request.
+    handover_by: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class RequestMessage(Base):

@@ -1,15 +1,19 @@
 """A button's label typed instead of tapped: residents who seldom read type what they see on a button
 ("Menü", "geri", "القائمة"). Only the bot's own labels (its catalogs, in the resident's language and in
-German) count, and only as the whole message; a request being written keeps the word as its text."""
+German) count, and only as the whole message. While a request is written, the labels of the buttons on
+its screen ("Überspringen", "iptal", "Fertig") act as those buttons, and "Menü" shows the menu with the
+draft kept; a sentence with the word, or the word a question offers as a choice, stays her text."""
 
 from __future__ import annotations
 
+import shutil
 from html import escape
+from pathlib import Path
 
 import pytest
 
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness, skip_questions
+from tests.harness import ROOT, BotHarness, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -123,19 +127,118 @@ async def test_back_typed_without_a_way_back_opens_the_menu(bot: BotHarness) -> 
     assert anna.last().message_id != first.message_id and is_menu(bot, "de", anna.last())
 
 
-async def test_the_label_written_as_a_requests_message_stays_the_message(bot: BotHarness) -> None:
-    """A running request takes the text, as it takes any other: "Menü" does not end the draft."""
+async def test_the_menus_label_typed_during_a_request_shows_the_menu_and_keeps_the_draft(
+    bot: BotHarness,
+) -> None:
+    """ "Menü" while writing a request: the menu, as everywhere else, with her draft to continue; the word
+    never becomes her message."""
     anna = bot.resident("Anna", lang="de")
     await anna.send("/start o_briefe-aemter")
     await anna.tap("✋")
     await skip_questions(anna)
+    await anna.send("Ich habe einen Brief vom Jobcenter.")
     await anna.send("Menü")
-    still_writing = anna.last()
-    assert not is_menu(bot, "de", still_writing)
-    assert any(b["callback_data"].startswith("dlg:") for b in still_writing.flat_buttons)
+    menu = anna.last()
+    assert (menu.text or "").startswith("📝 Sie haben eine unfertige Anfrage")
+    assert (menu.text or "").endswith(bot.services.i18n.translator("de").html(MENU_QUESTION))
+    assert "🆘 Notfall" in menu.labels and "▶️ Weiter" in menu.labels
+    await anna.tap("▶️ Weiter")
     await anna.tap("✅")
-    await anna.tap("💬")  # answered in the chat: the consent screen shows what will be sent
-    assert "Menü" in (anna.last().text or "")
+    await anna.tap("💬")
+    consent = anna.last().text or ""
+    assert "Ich habe einen Brief vom Jobcenter." in consent and "Menü" not in consent
+
+
+async def start_course_request(bot: BotHarness, name: str, lang: str) -> SimUser:
+    """A resident at the course's first intake question (childcare), its ⏭ and ✖️ below it."""
+    resident = bot.resident(name, lang=lang)
+    await resident.send("/start o_deutschkurs-frauen")
+    await resident.tap("✋")
+    assert len(resident.last().labels) == 2 and resident.last().labels[0].startswith("⏭")
+    return resident
+
+
+async def consent_after_message(resident: SimUser, message: str) -> str:
+    await skip_questions(resident)
+    await resident.send(message)
+    await resident.tap("✅")
+    await resident.tap("💬")
+    return resident.last().text or ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("de", "Überspringen"), ("de", "⏭ überspringen"), ("tr", "atla"), ("ar", "تخطي")]
+)
+async def test_skip_typed_at_a_question_skips_it(bot: BotHarness, lang: str, typed: str) -> None:
+    # Found by exploratory testing: "Überspringen" was filed as her answer to the childcare question.
+    resident = await start_course_request(bot, "Nora", lang)
+    childcare = resident.last()
+    await resident.send(typed)
+    german = resident.last()
+    assert german.message_id != childcare.message_id and german.text != childcare.text
+    assert german.labels == childcare.labels  # the next question, with ⏭ and ✖️
+    consent = await consent_after_message(resident, "Hallo")
+    assert escape(typed) not in consent and escape(childcare.text or "") not in consent
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [("de", "Abbrechen"), ("de", "ABBRECHEN!"), ("tr", "iptal"), ("ar", "إلغاء"), ("tr", "Abbrechen")],
+)
+async def test_cancel_typed_cancels_the_request_as_the_button_does(
+    bot: BotHarness, lang: str, typed: str
+) -> None:
+    resident = await start_course_request(bot, "Nora", lang)
+    await resident.send(typed)
+    t = bot.services.i18n.translator(lang)
+    assert resident.last().text == t.html("Cancelled. Nothing was sent.")
+    assert resident.last().labels == ["🏠 " + t.gettext("Menu")]
+    await resident.send("Hallo")  # nothing waits for an answer any more: the greeting is answered
+    assert not any(b["callback_data"].startswith("dlg:") for b in resident.last().flat_buttons)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.parametrize(("lang", "typed"), [("de", "Fertig"), ("tr", "tamam"), ("ar", "انتهيت")])
+async def test_done_typed_after_the_message_goes_on_as_the_button_does(
+    bot: BotHarness, lang: str, typed: str
+) -> None:
+    resident = await start_course_request(bot, "Nora", lang)
+    await skip_questions(resident)
+    await resident.send("Ich möchte mitmachen.")
+    await resident.send(typed)
+    t = bot.services.i18n.translator(lang)
+    assert "💬 " + t.gettext("Here in this chat") in resident.last().labels  # how should they answer?
+    await resident.tap("💬")
+    consent = resident.last().text or ""
+    assert "Ich möchte mitmachen." in consent and escape(typed) not in consent
+
+
+async def test_a_buttons_word_that_the_question_offers_stays_her_answer(
+    database_url: str, tmp_path: Path
+) -> None:
+    """At a question that names the word as a choice, the word typed is her choice, not the button."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    topics = content / "topics.yaml"
+    asked = "Wie gut sprechen Sie Deutsch? (gar nicht, ein bisschen, gut)"
+    offered = "Möchten Sie weitermachen oder abbrechen?"
+    topics.write_text(topics.read_text(encoding="utf-8").replace(asked, offered), encoding="utf-8")
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        nora = await start_course_request(bot, "Nora", "de")
+        await nora.tap("⏭")  # childcare
+        assert offered in (nora.last().text or "")
+        await nora.send("Abbrechen")
+        assert offered not in (nora.last().text or "")  # answered: the next step, nothing cancelled
+        consent = await consent_after_message(nora, "Hallo")
+        assert f"{offered} Abbrechen" in consent
+
+
+async def test_a_sentence_with_a_buttons_word_stays_her_answer_and_message(bot: BotHarness) -> None:
+    nora = await start_course_request(bot, "Nora", "de")
+    await nora.send("Abbrechen will ich nicht, zwei Kinder")
+    consent = await consent_after_message(nora, "ich kann nicht fertig werden")
+    assert "Abbrechen will ich nicht, zwei Kinder" in consent
+    assert "ich kann nicht fertig werden" in consent
 
 
 async def test_a_language_named_without_its_letters_opens_the_language_picker(bot: BotHarness) -> None:

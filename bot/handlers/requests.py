@@ -32,11 +32,11 @@ from bot.handlers.common import answer_query, button_press, edit_buttons, remove
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
-from bot.i18n import Translator
+from bot.i18n import Translator, bare
 from bot.render import partners as partner_render
 from bot.render import requests as render
-from bot.render.callback import Callback
-from bot.render.keyboards import Keyboard, named_button
+from bot.render.callback import Callback, decode
+from bot.render.keyboards import Keyboard, named_button, typed_button
 from bot.render.start import phone_not_shared
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
@@ -97,9 +97,15 @@ async def park_on_navigation(update: Update, context: Context) -> None:
     message, query = update.message, update.callback_query
     command = message is not None and (message.text or "").startswith("/")
     menu_button = query is not None and (query.data or "").split(":", 1)[0] not in DIALOGUE_NAMESPACES
-    if (command or menu_button) and await context.services.requests.park(user.id):
+    if command or menu_button:
+        await park(context, user, chat.id)
+
+
+async def park(context: Context, user: User, chat_id: int) -> None:
+    """Park the resident's running draft (it waits for "Continue"); see `park_on_navigation`."""
+    if await context.services.requests.park(user.id):
         await context.bot.send_message(
-            chat.id, phone_not_shared(context.t), reply_markup=ReplyKeyboardRemove()
+            chat_id, phone_not_shared(context.t), reply_markup=ReplyKeyboardRemove()
         )
 
 
@@ -135,16 +141,26 @@ async def dialogue_button(update: Update, context: Context) -> None:
     reply = await context.services.requests.press(
         user.id, callback.arg(1), callback.arg(0), f"q:{query.id}", callback.arg(2) or None, screen_id
     )
+    # "Continue" below a partner's answer (`render.draft_kept`) leaves the answer as it is.
+    await show_pressed(update, context, reply, new_message=callback.arg(2) == render.BELOW)
+
+
+async def show_pressed(
+    update: Update, context: Context, reply: DialogueReply, *, new_message: bool = False
+) -> None:
+    """What a dialogue's button did, tapped or its label typed (`typed_press`)."""
+    query = update.callback_query
     if reply.effect in (Effect.GONE, Effect.EMPTY, Effect.TOO_MANY):
         # Nothing happened; what the resident must do first (write, wait) stays until they tap it away.
         toast = render.toast(context.t, reply.effect, count=intake.MAX_OPEN_REQUESTS)
+        if query is None and update.effective_message is not None:
+            await update.effective_message.reply_text(toast)
         await answer_query(query, toast, alert=reply.effect is not Effect.GONE)
     elif reply.effect is Effect.STALE:
         await stale_button(update, context)
     else:
         await answer_query(query)
-        # "Continue" below a partner's answer (`render.draft_kept`) leaves the answer as it is.
-        await show_dialogue(update, context, reply, new_message=callback.arg(2) == render.BELOW)
+        await show_dialogue(update, context, reply, new_message=new_message)
 
 
 async def show_dialogue(
@@ -191,11 +207,19 @@ async def on_contact(update: Update, context: Context) -> None:
 async def dialogue_input(update: Update, context: Context, *, match: tuple[str, str] | None = None) -> bool:
     """Text or an attachment while a dialogue runs; False if there is no active dialogue (then it's a
     question). `match`: the entry (kind, id) the search would answer the text with (it may be a new
-    question, not an answer)."""
+    question, not an answer). A button's label typed acts as the button (`typed_press`); the menu's
+    parks the draft and is False (the menu follows, offering the draft)."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return False
+    if message.text is not None and drafting(context):
+        if named_button(context.services.i18n, context.lang, message.text) == "menu":
+            # The menu she knows, and in it her draft to continue (navigation never feeds a draft).
+            await park(context, user, message.chat_id)
+            return False
+        if await typed_press(update, context, user, message.message_id, message.text):
+            return True
     attachment = attachment_of(message)
     event: Text | Attach | Unsupported
     if attachment is not None:
@@ -219,6 +243,25 @@ async def dialogue_input(update: Update, context: Context, *, match: tuple[str, 
     if reply.problem:
         await message.reply_text(render.input_problem(context.t, reply.problem))
     await show_dialogue(update, context, reply)
+    return True
+
+
+async def typed_press(update: Update, context: Context, user: User, message_id: int, text: str) -> bool:
+    """A message that only names a button of the dialogue screen she sees ("Überspringen", "iptal",
+    "Fertig") acts as that button: residents who seldom read type what it says. Not at a question that
+    names the word itself: there it is her answer."""
+    view = await context.services.requests.running_draft(user.id)
+    if view is None:
+        return False
+    screen = render.ask_new_screen if view.pending else render.dialogue_screen
+    data = typed_button(context.services.i18n, context.lang, text, lambda t: screen(t, view)[1])
+    if data is None or f" {bare(text)} " in f" {bare(view.question or '')} ":
+        return False
+    callback = decode(data)
+    reply = await context.services.requests.press(
+        user.id, callback.arg(1), callback.arg(0), f"m:{message_id}", callback.arg(2) or None
+    )
+    await show_pressed(update, context, reply)
     return True
 
 

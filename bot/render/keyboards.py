@@ -4,7 +4,7 @@ outbox stores it as JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_WORD, I18n, Translator, bare
@@ -63,14 +63,27 @@ def named_button(i18n: I18n, lang: str, text: str) -> Literal["menu", "back"] | 
     """The navigation button a message only names: residents who seldom read type what a button says
     ("Menü", "geri", "القائمة", "🏠 Menu"). Its label counts in the resident's language `lang` and in
     German (the language around them), compared as `bare` text; a sentence containing it does not."""
-    translators = (i18n.translator(lang), i18n.translator(DEFAULT_LANGUAGE))
 
     def named(*labels: str) -> bool:
-        return bare(text) in {bare(t.gettext(label)) for t in translators for label in labels}
+        return bare(text) in {bare(t.gettext(label)) for t in _readers(i18n, lang) for label in labels}
 
     if named(MENU, MAIN_MENU):
         return "menu"
     return "back" if named(BACK) else None
+
+
+def typed_button(i18n: I18n, lang: str, text: str, keyboard: Callable[[Translator], Keyboard]) -> str | None:
+    """The callback data of the button of one screen that a message only names, as `named_button` finds
+    the navigation's: "Überspringen", "iptal", "✅ Fertig". `keyboard` draws the screen's buttons in a
+    language; a label counts in the resident's and in German."""
+    typed = bare(text)
+    labelled = (button for t in _readers(i18n, lang) for row in keyboard(t) for button in row)
+    return next((data for label, data in labelled if typed and bare(label) == typed), None)
+
+
+def _readers(i18n: I18n, lang: str) -> tuple[Translator, Translator]:
+    """The languages a typed label counts in: the resident's, and German (the language around them)."""
+    return i18n.translator(lang), i18n.translator(DEFAULT_LANGUAGE)
 
 
 def back_to_menu(t: Translator) -> Keyboard:

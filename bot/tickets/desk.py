@@ -218,6 +218,16 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await intake.parked_draft(session, self._context(), resident_id)
 
+    async def running_draft(self, resident_id: int) -> DraftView | None:
+        """The resident's running (not parked) draft as her screen shows it, for a button's label she types
+        instead of tapping it."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            loaded = await intake.load(session, ctx, resident_id)
+            if loaded is None or loaded[1].parked:
+                return None
+            return await intake.draft_view(session, ctx, loaded[1], resident_id)
+
     async def press(
         self,
         resident_id: int,

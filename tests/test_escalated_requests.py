@@ -172,3 +172,33 @@ async def test_a_hand_over_the_quartiersmanagement_proposes_is_asked_and_noted_i
         )
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
             assert notes_on(bot, chat, card_id)[-1] == agreed
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_her_reopening_of_a_request_the_quartiersmanagement_answered_and_closed_reaches_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in exploratory testing: the Quartiersmanagement took on, answered and closed the escalated
+    request; her next question reopened it for the course provider alone, which had ignored it for days,
+    and the Quartiersmanagement never saw it (taken on and answered, nothing would remind anyone)."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        copy = await escalate(bot)
+        number = re.findall(r"\d{6}", card.text or "")[0]
+        quentin = bot.partner("Quentin", QM_GROUP)
+        await quentin.tap("Übernehmen", copy)
+        await quentin.send("Ja, Ihre Tochter kann mitkommen.", reply_to=copy)
+        await quentin.tap("Abschließen", copy)
+        await deliver(bot)
+
+        await amal.send("وهل يجب أن أسجّل؟")
+        await amal.tap("↩️", amal.last())
+        await deliver(bot)
+        for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
+            thread = notes_on(bot, chat, card_id)
+            assert f"<i>Die Person hat Anfrage Nr. {number} wieder geöffnet.</i>" in thread, chat
+            assert "وهل يجب أن أسجّل؟" in thread[-1], chat
+        # The copy can act on it again: the Quartiersmanagement can close it once more.
+        assert any("Abschließen" in label for label in copy.labels)
+        assert "Wieder bei" not in (copy.text or "")

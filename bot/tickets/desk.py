@@ -297,9 +297,9 @@ class RequestDesk:
 
     async def reopen(self, resident_id: int, request_id: int) -> CardAction:
         """The resident reopens a request the partner closed recently (their message follows); its cards
-        offer Close / Hand over again (a copy at the Quartiersmanagement none: the escalation ends). OK too
-        when it is open again already (an earlier "Reopen", or its partner reopened it): it takes the
-        message, and its cards show that already."""
+        offer Close / Hand over again (an escalated request's copy at the Quartiersmanagement too: only its
+        partner's own reopening ends the escalation). OK too when it is open again already (an earlier
+        "Reopen", or its partner reopened it): it takes the message, and its cards show that already."""
         ctx = self._context()
         async with self._transaction() as session:
             acted = await _acting(session, ctx, request_id)

@@ -313,10 +313,12 @@ async def reopen(
     if not reopenable(ctx, request):
         return Result(Outcome.CLOSED, request)
     now = utcnow()
-    # Whoever reopens keeps acting on it: the catch-all, in its copy of an escalated request, keeps the
-    # escalation; the partner's own reopening (or the resident's) makes the request its partner's alone again.
+    # Only its partner's own reopening makes an escalated request its partner's alone again: it takes the
+    # request back. The catch-all, in its copy, goes on acting on it; the resident's reopening leaves it
+    # where it was handled (her message reaches the Quartiersmanagement, which may be the one that answered,
+    # instead of only the partner that ignored it for days).
     by = await partner_of_chat(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
-    escalation = {} if by != request.partner_id else {"escalated_at": None}
+    escalation = {"escalated_at": None} if chat_id is not None and by == request.partner_id else {}
     if not await store.transition(
         session,
         request,

@@ -67,7 +67,9 @@ async def test_the_quartiersmanagement_closing_and_reopening_its_copy_is_told_as
         await quentin.tap("Wieder öffnen", copy)
         await deliver(bot)
         reopened = amal.last()
-        assert qm in (reopened.text or "") and provider not in (reopened.text or "")
+        head, hint = (reopened.text or "").split("\n\n")
+        assert qm in head and provider not in head
+        assert qm in hint and provider in hint  # both read her next messages
         assert len(reopened.labels) == 1  # ⏹ End: her next messages reach the request
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
             assert "Quentin hat Anfrage" in notes_on(bot, chat, card_id)[-1]
@@ -116,8 +118,13 @@ async def test_an_answer_from_the_quartiersmanagements_copy_is_named_as_its_own(
         await deliver(bot)
         answer = amal.last().text or ""
         assert "Der Kurs beginnt am Dienstag." in answer
-        assert qm in answer and provider not in answer  # the head line and "your messages go to …"
+        head, hint = answer.split("\n")[0], answer.split("\n\n")[-1]
+        assert qm in head and provider not in head
+        assert "↩️" in hint and qm in hint and provider in hint  # both threads get what she writes
         await amal.send("هل يمكنني إحضار ابنتي؟")
+        # "Passed on to" names whom the hint named, not the provider alone, which has not written.
+        passed = amal.last().text or ""
+        assert passed.startswith("تم الإرسال إلى") and qm in passed and provider in passed
         await deliver(bot)
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
             assert "هل يمكنني إحضار ابنتي؟" in notes_on(bot, chat, card_id)[-1]
@@ -192,8 +199,13 @@ async def test_her_reopening_of_a_request_the_quartiersmanagement_answered_and_c
         await quentin.tap("Abschließen", copy)
         await deliver(bot)
 
+        qm, provider = names(bot, "ar")
         await amal.send("وهل يجب أن أسجّل؟")
-        await amal.tap("↩️", amal.last())
+        offer = amal.last()
+        assert qm in (offer.text or "") and provider in (offer.text or "")  # "then it goes to …"
+        await amal.tap("↩️", offer)
+        passed = amal.last().text or ""
+        assert passed.startswith("تم الإرسال إلى") and qm in passed and provider in passed
         await deliver(bot)
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
             thread = notes_on(bot, chat, card_id)

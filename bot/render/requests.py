@@ -321,6 +321,14 @@ def with_conversation_notice(
     return f"{hint}\n\n{screen[0]}", [*end, *screen[1]]
 
 
+def together(t: Translator, names: Sequence[str]) -> str:
+    """Organisations named together ("A and B"): where an escalated request's messages go."""
+    if len(names) == 1:
+        return names[0]
+    first, second = (t.isolate(name) for name in names)
+    return t.gettext("{partner} and {other}").format(partner=first, other=second)
+
+
 def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
     """A message of the open conversation reached the partner's thread."""
     text = t.html("Passed on to {partner}.", partner=t.isolate(partner))

@@ -28,6 +28,7 @@ from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
+from bot.tickets.notify import readers
 from bot.tickets.relay import GroupMessage, ResidentMessage
 from bot.tickets.routing import partner_chats
 
@@ -37,8 +38,8 @@ P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class Relayed:
-    """A resident's message about a sent request: the outcome and the partner's name in their language;
-    `choices` when several conversations are open (AMBIGUOUS)."""
+    """A resident's message about a sent request: the outcome and who reads it (`notify.readers`) in their
+    language; `choices` when several conversations are open (AMBIGUOUS)."""
 
     outcome: Outcome
     partner: str = ""
@@ -117,7 +118,7 @@ async def _conversations(
     """The resident's open conversations, partners named in the resident's language."""
     lang = (await session.get_one(Resident, resident_id)).language
     return [
-        ConversationChoice(r.id, r.number, ctx.partner_name(r.partner_id, lang))
+        ConversationChoice(r.id, r.number, readers(ctx, r, lang))
         for r in await conversation.open_conversations(session, ctx, resident_id)
     ]
 
@@ -128,7 +129,7 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         return Relayed(result.outcome)
     return Relayed(
         result.outcome,
-        ctx.partner_name(request.partner_id, request.language),
+        readers(ctx, request),
         result.input_problem.value if result.input_problem else None,
         request.id,
         reopenable=partners.reopenable(ctx, request),
@@ -320,7 +321,7 @@ class RequestDesk:
         ctx = self._context()
         async with self._transaction() as session:
             request = await conversation.end(session, resident_id, request_id)
-            return ctx.partner_name(request.partner_id, request.language) if request else None
+            return readers(ctx, request) if request else None
 
     async def open_requests(self, resident_id: int, lang: str) -> list[OpenRequest]:
         """/requests: the resident's open requests, partners named in `lang`."""

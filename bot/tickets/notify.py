@@ -14,7 +14,7 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Copy, Destination
 from bot.render import partners as render
 from bot.render.keyboards import Keyboard
-from bot.render.requests import closed_notice, conversation_hint, draft_kept, status_notice
+from bot.render.requests import closed_notice, conversation_hint, draft_kept, status_notice, together
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.outbox import Audience, Channel
@@ -281,14 +281,25 @@ async def reply_in_group(
     )
 
 
+def readers(ctx: TicketContext, request: Request, lang: str | None = None) -> str:
+    """Who reads what the resident writes about `request`, named in `lang` (hers by default): its partner,
+    and the Quartiersmanagement too while the request is escalated (`responsible_partners`). Every line
+    that tells her where her messages go names them alike: the hint below an answer, "Passed on to",
+    the offer to reopen."""
+    lang = lang or request.language
+    names = [ctx.partner_name(pid, lang) for pid in responsible_partners(ctx, request)]
+    return together(ctx.t(lang), names)
+
+
 def conversation_notice(
-    ctx: TicketContext, request: Request, partner: str, parked: Dialogue | None
+    ctx: TicketContext, request: Request, parked: Dialogue | None
 ) -> tuple[str, Keyboard]:
-    """The hint that the resident's next messages go to `partner` (and ⏹ End), below what opened the
-    conversation; if opening it parked the draft she was writing to someone else (`conversation.open_for`),
-    also where that draft is and "Continue": her next line goes to `partner`, not into the draft."""
+    """The hint that the resident's next messages go to the request's `readers` (and ⏹ End), below what
+    opened the conversation; if opening it parked the draft she was writing to someone else
+    (`conversation.open_for`), also where that draft is and "Continue": her next line goes to the request,
+    not into the draft."""
     lang = request.language
-    hint, keyboard = conversation_hint(ctx.t(lang), partner, request.id)
+    hint, keyboard = conversation_hint(ctx.t(lang), readers(ctx, request), request.id)
     if parked is None:
         return hint, keyboard
     to = ctx.partner_name(parked.data.get("partner_id"), lang)
@@ -316,7 +327,7 @@ async def tell_resident(
     if kind == "closed":
         html, keyboard = closed_notice(t, request.number, partner, request.partner_id)
     if conversation:
-        hint, keyboard = conversation_notice(ctx, request, partner, parked)
+        hint, keyboard = conversation_notice(ctx, request, parked)
         html = f"{html}\n\n{hint}"
     await enqueue_resident(session, request, html, dedupe_key=dedupe_key, keyboard=keyboard)
 

@@ -95,7 +95,7 @@ async def _to_resident(
 ) -> None:
     """A partner's answer (stored as `answer`) goes to the resident, naming the partner `by` that wrote it
     (the catch-all answers an escalated request too); the request is answered and waits for them: their
-    next plain message answers it (the conversation opens)."""
+    next plain message answers it (the conversation opens; the hint names everyone who reads it)."""
     if request.status in (RequestStatus.OPEN, RequestStatus.TAKEN):
         await store.transition(
             session, request, [request.status], status=RequestStatus.ANSWERED, updated_at=utcnow()
@@ -104,7 +104,7 @@ async def _to_resident(
     t, partner = ctx.t(lang), ctx.partner_name(by, lang)
     html = partner_answer(t, request.number, partner, staff, answer.text, edited)
     parked = await open_for(session, request)
-    hint, keyboard = conversation_notice(ctx, request, partner, parked)
+    hint, keyboard = conversation_notice(ctx, request, parked)
     if answer.kind is not MessageKind.TEXT:
         # A copied file carries the answer as its caption (at most 1,024 characters): no hint, no button,
         # unless a draft was parked (then the hint follows on its own).

@@ -61,7 +61,8 @@ async def test_the_quartiersmanagement_closing_and_reopening_its_copy_is_told_as
         assert qm in closed and provider not in closed
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
             assert (
-                notes_on(bot, chat, card_id)[-1] == f"<i>Quentin hat Anfrage Nr. {number} abgeschlossen.</i>"
+                notes_on(bot, chat, card_id)[-1]
+                == f"<i>Quentin ({names(bot, 'de')[0]}) hat Anfrage Nr. {number} abgeschlossen.</i>"
             )
 
         await quentin.tap("Wieder öffnen", copy)
@@ -72,7 +73,7 @@ async def test_the_quartiersmanagement_closing_and_reopening_its_copy_is_told_as
         assert qm in hint and provider in hint  # both read her next messages
         assert len(reopened.labels) == 1  # ⏹ End: her next messages reach the request
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
-            assert "Quentin hat Anfrage" in notes_on(bot, chat, card_id)[-1]
+            assert f"Quentin ({names(bot, 'de')[0]}) hat Anfrage" in notes_on(bot, chat, card_id)[-1]
             assert "wieder geöffnet" in notes_on(bot, chat, card_id)[-1]
 
         # Her answer reaches both threads: the Quartiersmanagement, which reopened it, reads it too.

@@ -89,6 +89,14 @@ async def resident_deleted(
     return cards
 
 
+def _staff(ctx: TicketContext, request: Request, by: str, name: str | None) -> str:
+    """A staff member named in the request's thread notes, with their organisation when it is not the
+    request's partner (the Quartiersmanagement acting on an escalated request): the partner's group must not
+    take "Maria" for one of its own."""
+    name = name or "—"
+    return name if by == request.partner_id else f"{name} ({ctx.partner_name(by)})"
+
+
 async def take_on(
     session: AsyncSession,
     ctx: TicketContext,
@@ -121,7 +129,7 @@ async def take_on(
     )
     if not won:
         return Result(Outcome.ALREADY, request)
-    await note_in_thread(session, ctx, request, "taken", name=request.taken_by or "")
+    await note_in_thread(session, ctx, request, "taken", name=_staff(ctx, request, by, request.taken_by))
     await tell_resident(session, ctx, request, "taken", by=by)
     return Result(Outcome.OK, request)
 
@@ -145,7 +153,7 @@ async def close(
         session, request, store.OPEN_STATUSES, status=RequestStatus.CLOSED, updated_at=now
     ):
         return Result(Outcome.ALREADY, request)
-    await note_in_thread(session, ctx, request, "closed", name=staff_name or "—")
+    await note_in_thread(session, ctx, request, "closed", name=_staff(ctx, request, by, staff_name))
     # One notice per closing: a request reopened and closed again is told again (the transition above already
     # keeps a repeated press or a re-run update from telling twice).
     closing = f"req:{request.id}:closed:{now.timestamp()}"
@@ -332,7 +340,7 @@ async def reopen(
         return Result(Outcome.ALREADY, request)
     parked = await open_for(session, request)
     if chat_id is not None:
-        await note_in_thread(session, ctx, request, "reopened", name=staff_name or "—")
+        await note_in_thread(session, ctx, request, "reopened", name=_staff(ctx, request, by, staff_name))
         await tell_resident(session, ctx, request, "reopened", by=by, conversation=True, parked=parked)
     else:
         await note_in_thread(session, ctx, request, "reopened_by_resident")

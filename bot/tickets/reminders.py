@@ -76,6 +76,17 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
                 key=f"req:{request.id}:escalate:{request.routed_at.timestamp()}",
             )
             time = hours_phrase(pt, escalation_hours)
+            # The partner learns it too: someone else may now take on and answer its request.
+            await note_in_thread(
+                session,
+                ctx,
+                request,
+                "escalated",
+                partner_id=request.partner_id,
+                time=time,
+                partner=ctx.partner_name(catch_all),
+                dedupe_key=f"req:{request.id}:escalated:{request.routed_at.timestamp()}",
+            )
             html = render.notice(pt, "escalated", number=request.number, partner=partner_name, time=time)
             await notify_admin(session, ctx, html, request.id)
             logger.info("request %s escalated to %s", request.id, catch_all)

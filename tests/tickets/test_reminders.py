@@ -33,17 +33,28 @@ async def test_reminder_after_response_time_then_escalation_once(
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=73)) == 1
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=74)) == 0
-    card, note = (await outbox_rows(database))[before + 1 :]
+    card, told, note = (await outbox_rows(database))[before + 1 :]
     assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
     assert "Escalated: Bildungsträger has not taken this request on within 3 days" in card.payload["text"]
+    # The partner learns that someone else may now act on its request, in its thread.
+    catch_all = ctx.partner_name(ctx.catalogue.catch_all_partner_id)
+    assert told.target == str(PARTNER_CHAT) and told.payload["reply_to_card"] == request.id
+    assert told.payload["text"] == (
+        f"<i>Nobody has taken on request {request.number} within 3 days: {catch_all} sees it now too and "
+        "may take it on and answer it.</i>"
+    )
     assert note.target == str(ADMIN_CHAT) and request.number in note.payload["text"]
 
-    # The catch-all's group may now act on the request.
+    # The catch-all's group may now act on the request; the partner's thread learns whose staff took it on.
     async with database.transaction() as session:
         taken = await partners.take_on(
-            session, ctx, request_id=request.id, chat_id=CATCH_ALL_CHAT, staff_name="QM"
+            session, ctx, request_id=request.id, chat_id=CATCH_ALL_CHAT, staff_name="Maria"
         )
     assert taken.outcome is Outcome.OK
+    threads = [r for r in await outbox_rows(database) if r.payload.get("reply_to_card") == request.id]
+    assert {r.target for r in threads[-2:]} == {str(PARTNER_CHAT), str(CATCH_ALL_CHAT)}
+    for row in threads[-2:]:
+        assert row.payload["text"] == f"<i>Maria ({catch_all}) has taken on request {request.number}.</i>"
 
 
 async def test_a_request_from_the_emergency_screen_is_escalated_after_hours_not_days(
@@ -58,9 +69,10 @@ async def test_a_request_from_the_emergency_screen_is_escalated_after_hours_not_
         assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=3)) == 0
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=5)) == 1
-    card, note = (await outbox_rows(database))[before:]
+    card, told, note = (await outbox_rows(database))[before:]
     assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
     assert card.request_id == urgent.id != ordinary.id
+    assert told.target == str(PARTNER_CHAT) and "within 4 hours" in told.payload["text"]
     assert "Escalated: Bildungsträger has not taken this request on within 4 hours" in card.payload["text"]
     assert "Sent from the emergency screen" in card.payload["text"]
     assert note.target == str(ADMIN_CHAT) and urgent.number in note.payload["text"]

@@ -572,6 +572,8 @@ async def test_a_partner_reopens_from_the_card_the_resident_can_answer_and_a_sec
     assert "Übernehmen" in " ".join(card.labels)
     assert "Petra hat Anfrage" in group_texts(bot, MUETTERZENTRUM)[-1]
     assert "SOS-Mütterzentrum hat Ihre Anfrage" in screen(ayse) and "wieder geöffnet" in screen(ayse)
+    await petra.send("Kommen Sie doch am Donnerstag vorbei.", reply_to=card)
+    await deliver(bot)
     await ayse.send("Danke, ich komme am Donnerstag.")
     await deliver(bot)
     assert "ich komme am Donnerstag" in group_texts(bot, MUETTERZENTRUM)[-1]
@@ -588,27 +590,57 @@ async def test_a_partner_reopens_from_the_card_the_resident_can_answer_and_a_sec
     assert len(closed) == 2  # the second closing is told like the first
 
 
-async def test_a_partner_reopening_the_request_says_where_the_draft_she_was_writing_went(
+async def test_a_partner_reopening_without_a_word_leaves_the_draft_she_is_writing_on_her_screen(
     bot: BotHarness,
 ) -> None:
-    """Found in review: the notice of the reopening opened her conversation and put her draft to someone
-    else aside without a word (a partner's answer says so); her next line, meant for the draft, went to
-    the partner."""
+    """Found by exploratory testing (round 2, #4): the partner's *Reopen* opened her conversation and put
+    the draft she was writing aside; her answer to the draft's question on her screen ("2 children, 3 and
+    5") went to the Mütterzentrum. The reopening says so and no more; the partner's first words open the
+    conversation, as any answer does."""
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
-    petra = await close_card(bot, card, MUETTERZENTRUM)
-    await ayse.send("/start o_briefe-aemter")
-    await ayse.tap(1)  # a second request, half written
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    # Her conversation with the Mütterzentrum ran until the close.
+    await petra.send("Ja, gerne.", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    await ayse.send("/start o_deutschkurs-frauen")
+    await ayse.tap("✋")
+    assert "Kinderbetreuung" in screen(ayse)
     await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
     await deliver(bot)
     notice = ayse.last()
     assert "SOS-Mütterzentrum hat Ihre Anfrage" in (notice.text or "")
-    assert "Ihre unfertige Nachricht an Quartiersmanagement" in (notice.text or "")
-    assert "ist gespeichert. Um sie weiterzuschreiben, tippen Sie auf „Weiter“." in (notice.text or "")
-    assert notice.labels == ["⏹ Beenden", "▶️ Weiter"]
-    await ayse.tap("▶️ Weiter", notice)
-    await skip_questions(ayse)
-    assert "Schreiben Sie Ihre Nachricht an die Organisation „Quartiersmanagement" in screen(ayse)
+    assert "wieder geöffnet" in (notice.text or "")
+    assert "unfertige" not in (notice.text or "") and "Beenden" not in (notice.text or "")
+    assert notice.labels == []
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("Ja, 2 Kinder, 3 und 5 Jahre")
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing of hers reached the Mütterzentrum
+    assert "weitergeleitet" not in screen(ayse) and "Kinderbetreuung" not in screen(ayse)  # the draft goes on
+    # The partner writes: now the conversation opens, and the draft is put aside with a word and "Continue".
+    await petra.send("Kommen Sie am Donnerstag?", reply_to=card)
+    await deliver(bot)
+    answer = ayse.last()
+    assert "Donnerstag" in (answer.text or "") and "Ihre unfertige Nachricht an" in (answer.text or "")
+    assert answer.labels == ["⏹ Beenden", "▶️ Weiter"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_partner_reopening_does_not_bring_back_the_conversation_it_closed(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Ja, gerne.", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("Wo ist das Quartiersbüro?")  # to the bot, as before the partner's first answer
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread and "weitergeleitet" not in screen(ayse)
 
 
 async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: BotHarness) -> None:

@@ -286,8 +286,8 @@ def end_keyboard(t: Translator, request_id: int) -> Keyboard:
 
 
 def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
-    """Below a partner's message or the notice that they reopened the request: plain messages now go to
-    the partner."""
+    """Below a partner's message, or a screen shown while the conversation is open: plain messages now go
+    to the partner."""
     text = "↩️ " + t.html(
         "Just write here: your messages go to {partner} until you tap “End”.", partner=t.isolate(partner)
     )

@@ -315,20 +315,14 @@ async def tell_resident(
     *,
     by: str | None = None,
     dedupe_key: str | None = None,
-    conversation: bool = False,
-    parked: Dialogue | None = None,
 ) -> None:
     """The notice `kind` (`bot.render.requests.STATUS_NOTICES`) in the resident's language, naming the
-    partner who did it (`by`, default the request's: the catch-all acts on an escalated request too); with
-    `conversation`, the hint that their next messages go to it (`conversation_notice`, `parked` there)."""
+    partner who did it (`by`, default the request's: the catch-all acts on an escalated request too)."""
     t = ctx.t(request.language)
     partner = ctx.partner_name(by or request.partner_id, request.language)
     html, keyboard = status_notice(t, kind, request.number, partner), None
     if kind == "closed":
         html, keyboard = closed_notice(t, request.number, partner, request.partner_id)
-    if conversation:
-        hint, keyboard = conversation_notice(ctx, request, parked)
-        html = f"{html}\n\n{hint}"
     await enqueue_resident(session, request, html, dedupe_key=dedupe_key, keyboard=keyboard)
 
 

@@ -305,8 +305,9 @@ async def reopen(
     card_message_id: int | None = None,
 ) -> Result:
     """Open a closed request again: by its partner (the button under card `card_message_id` in `chat_id`) or
-    by its resident (`resident_id`). The other side is told; the resident's next messages go to it
-    (conversation)."""
+    by its resident (`resident_id`). The other side is told. The resident's next messages go to it
+    (conversation) when she reopened it to write; the partner's button comes without words, so her
+    messages go on where they went (a draft she is writing keeps her answers) until the partner writes."""
     request: Request | Result | None
     if chat_id is not None:
         request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=None)
@@ -327,6 +328,8 @@ async def reopen(
     # instead of only the partner that ignored it for days).
     by = await partner_of_chat(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
     escalation = {"escalated_at": None} if chat_id is not None and by == request.partner_id else {}
+    # A conversation that ran until the closing does not come back with the partner's reopening.
+    conversation = {"conversation_at": None} if chat_id is not None else {}
     if not await store.transition(
         session,
         request,
@@ -336,12 +339,13 @@ async def reopen(
         routed_at=now,
         reminder_sent_at=None,
         **escalation,
+        **conversation,
     ):
         return Result(Outcome.ALREADY, request)
-    parked = await open_for(session, request)
     if chat_id is not None:
         await note_in_thread(session, ctx, request, "reopened", name=_staff(ctx, request, by, staff_name))
-        await tell_resident(session, ctx, request, "reopened", by=by, conversation=True, parked=parked)
+        await tell_resident(session, ctx, request, "reopened", by=by)
     else:
+        await open_for(session, request)
         await note_in_thread(session, ctx, request, "reopened_by_resident")
     return Result(Outcome.OK, request)

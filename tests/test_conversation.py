@@ -661,6 +661,29 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     assert card.labels == ["Übernehmen", "Abschließen", "An anderen Partner übergeben"]
 
 
+async def test_a_thank_you_after_the_close_gets_a_kind_word_not_an_offer_to_reopen(bot: BotHarness) -> None:
+    """Found by exploratory testing (round 2, #12): "tamam tesekkurler" (ok, thanks) after the partner
+    closed the request was asked "This request is closed. Reopen it?"."""
+    zeynep = bot.resident("Zeynep", lang="tr")
+    card = await send_request(bot, zeynep, "frauencafe", "Bebeğimle gelebilir miyim?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Ja, gerne. Mittwoch 14 Uhr geht.", reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    for small_talk in ("tamam tesekkurler", "ok", "danke"):
+        await zeynep.send(small_talk)
+        reply = zeynep.last()
+        assert "Yeniden açayım mı?" not in (reply.text or "")
+        assert reply.labels == ["🏠 Menü"]
+        if small_talk != "ok":
+            assert "Rica ederim!" in (reply.text or "")
+    # A real message about it is still offered the reopening; nothing reached the partner meanwhile.
+    await zeynep.send("Kızımı da getirebilir miyim?")
+    assert "Bu talep kapatıldı. Yeniden açayım mı?" in screen(zeynep)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_one_reopen_passes_on_every_message_written_since_the_close_in_order(bot: BotHarness) -> None:
     # Found by exploratory testing: the newest "Reopen" passed on only its own message; the older one then

@@ -35,9 +35,11 @@ from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.i18n import Translator, bare
 from bot.render import partners as partner_render
 from bot.render import requests as render
+from bot.render import screens
 from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard, named_button, typed_button
 from bot.render.start import phone_not_shared
+from bot.search.smalltalk import small_talk
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
 from bot.tickets.desk import CardAction, CardCopy, Relayed
@@ -311,10 +313,11 @@ async def reply_relayed(
     message: Message, context: Context, relayed: Relayed, *, tapped: bool = False, conversation: bool = True
 ) -> None:
     """What became of a message for a request: passed on, or why not. In a `conversation` (not a reply to
-    one of the request's messages) it goes on ("End") and a recently closed request can be reopened. A
-    further file of an album gets no answer of its own, unless the resident tapped for it. While the
-    resident is asked to agree to a hand-over, the question follows again: her typed "yes" went to the
-    partner as a message, and only its buttons answer it."""
+    one of the request's messages) it goes on ("End") and a recently closed request can be reopened (small
+    talk about a closed one gets its friendly answer: a thank-you needs no reopening). A further file of an
+    album gets no answer of its own, unless the resident tapped for it. While the resident is asked to
+    agree to a hand-over, the question follows again: her typed "yes" went to the partner as a message, and
+    only its buttons answer it."""
     if relayed.album and not tapped:
         return  # the album's first file was confirmed
     await _confirm(message, context, relayed, conversation)
@@ -327,6 +330,11 @@ async def reply_relayed(
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
     t = context.t
+    if relayed.outcome is Outcome.CLOSED and message.text and (kind := small_talk(message.text)):
+        # "danke", "ok", "tschüss" after the partner closed it: a friendly word back, no offer to reopen.
+        text, keyboard = screens.small_talk_screen(t, kind)
+        await message.reply_text(text, reply_markup=markup(keyboard))
+        return
     if conversation and relayed.request_id is not None:
         if relayed.outcome is Outcome.OK:
             text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)

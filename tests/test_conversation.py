@@ -167,6 +167,38 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
 
 
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("de", "Beenden"), ("tr", "bitir"), ("ar", "⏹ إنهاء"), ("tr", "Beenden")]
+)
+async def test_the_end_buttons_label_typed_in_a_conversation_ends_it_as_the_tap_does(
+    bot: BotHarness, lang: str, typed: str
+) -> None:
+    """Found by exploratory testing (round 2): "Beenden" typed under the hint with ⏹ End reached the partner
+    as her message. A sentence with the word in it, and a digit, still go to the partner."""
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Gerne! Wie viele Kinder bringen Sie mit?", reply_to=card)
+    await deliver(bot)
+    for message in ("2", f"{typed} {typed}"):
+        await ayse.send(message)
+        await deliver(bot)
+        assert group_texts(bot, MUETTERZENTRUM)[-1].endswith(f"<blockquote>{message}</blockquote>")
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+
+    await ayse.send(typed)
+    await deliver(bot)
+    partner = t.isolate(bot.services.content.catalogue.partners["sos-muetterzentrum"].name[lang])
+    ended = t.html(
+        "Your messages no longer go to {partner}. /requests shows your open requests.", partner=partner
+    )
+    assert screen(ayse) == ended
+    await ayse.send("Wo ist das Quartiersbüro?")
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # neither "End" nor the question went on
+
+
 @pytest.mark.parametrize(("lang", "typed"), [("de", "Menü"), ("ar", "القائمة"), ("tr", "Menü")])
 async def test_the_menus_label_typed_in_a_conversation_shows_the_menu_and_the_conversation_goes_on(
     bot: BotHarness, lang: str, typed: str

@@ -288,7 +288,7 @@ async def resident_followup(update: Update, context: Context) -> bool:
 async def conversation_input(update: Update, context: Context) -> bool:
     """A plain message while a request waits for the resident goes to its thread (several: ask which). Not
     the menu button's label typed ("Menü"): she asks for the menu she knows, which says where her next
-    messages go."""
+    messages go; nor the End button's label ("Beenden"): it ends the conversation, as the tap does."""
     message = update.effective_message
     user = update.effective_user
     conversing = context.user_data is not None and context.user_data.conversing
@@ -296,6 +296,10 @@ async def conversation_input(update: Update, context: Context) -> bool:
         return False
     if message.text and named_button(context.services.i18n, context.lang, message.text) == "menu":
         return False
+    if message.text and typed_button(context.services.i18n, context.lang, message.text, _end_label):
+        # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation.
+        choices = await context.services.requests.conversations(user.id)
+        return bool(choices) and await end_conversation(update, context, user.id, choices[0].id)
     relayed = await context.services.requests.converse(resident_message(user, message))
     if relayed is None:
         return False
@@ -307,6 +311,11 @@ async def conversation_input(update: Update, context: Context) -> bool:
         return True
     await reply_relayed(message, context, relayed)
     return True
+
+
+def _end_label(t: Translator) -> Keyboard:
+    """The End button, for its label (the request it ends is found once a message names it)."""
+    return render.end_keyboard(t, 0)
 
 
 async def reply_relayed(
@@ -374,18 +383,25 @@ async def conversation_button(update: Update, context: Context) -> None:
         return
     query, user, callback, request_id = pressed
     if callback.arg(0) == "end":
-        partner = await context.services.requests.end_conversation(user.id, request_id)
-        if partner is None:
+        if not await end_conversation(update, context, user.id, request_id):
             await answer_query(query, render.toast(context.t, "unchanged"))
-            return
-        await answer_query(query)
-        await show(update, context, *render.conversation_ended(context.t, partner), new_message=True)
         return
     if not isinstance(query.message, Message) or query.message.reply_to_message is None:
         await stale_button(update, context)
         return
     await answer_query(query)
     await pass_on_replied(query.message, context, user, request_id)
+
+
+async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
+    """⏹ End, tapped or typed: her messages no longer go to the request, and she reads where they go now.
+    False if its conversation was not open."""
+    partner = await context.services.requests.end_conversation(user_id, request_id)
+    if partner is None:
+        return False
+    await answer_query(update.callback_query)
+    await show(update, context, *render.conversation_ended(context.t, partner), new_message=True)
+    return True
 
 
 async def pass_on_replied(

@@ -22,7 +22,7 @@ from tests.test_requests_e2e import (
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
-DELETED = "Die Person hat ihre Daten gelöscht: Anfrage Nr."
+DELETED = "Die Person hat ihre Daten gelöscht und damit auch Anfrage Nr."
 
 
 def names(bot: BotHarness, lang: str) -> tuple[str, str]:

@@ -276,7 +276,7 @@ async def test_a_deleted_request_in_the_partners_chat_is_told_answered_kept_apar
     note = bot.telegram.bot_messages(QM_GROUP)[-1]
     assert note.reply_to == card.message_id
     assert note.text == (
-        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} ist abgeschlossen und "
+        f"<i>Die Person hat ihre Daten gelöscht und damit auch Anfrage Nr. {number}: Die Anfrage "
         "existiert nicht mehr. Was hier geschrieben wird, erreicht sie nicht mehr.</i>"
     )
 
@@ -419,7 +419,7 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     [note] = bot.telegram.bot_messages(QM_GROUP)[1:]  # told once, in reply to the card
     assert note.reply_to == card.message_id
     assert note.text == (
-        f"<i>Die Person hat ihre Daten gelöscht: Anfrage Nr. {number} ist abgeschlossen und "
+        f"<i>Die Person hat ihre Daten gelöscht und damit auch Anfrage Nr. {number}: Die Anfrage "
         "existiert nicht mehr. Was hier geschrieben wird, erreicht sie nicht mehr.</i>"
     )
     petra = bot.partner("Petra", QM_GROUP)

@@ -237,7 +237,7 @@ THREAD_NOTES = {
     "closed": N_("{name} has closed request {number}."),
     "withdrawn": N_("The resident withdrew request {number}."),
     "deleted": N_(
-        "The resident deleted their data: request {number} is closed and no longer exists. Nothing written "
+        "The resident deleted their data, and request {number} with it: it no longer exists. Nothing written "
         "here reaches them any more."
     ),
     "reopened": N_("{name} reopened request {number}."),

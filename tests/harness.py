@@ -311,6 +311,16 @@ def run_cli(
     )
 
 
+async def confirmed_resident(bot: BotHarness, name: str, lang: str) -> SimUser:
+    """A resident past the first minute: /start, her language (negotiated, ticked and first) and the first
+    district confirmed."""
+    resident = bot.resident(name, lang=lang)
+    await resident.send("/start")
+    await resident.tap(1)  # the negotiated language, ticked and first
+    await resident.tap(1)  # the first district
+    return resident
+
+
 async def skip_questions(resident: SimUser) -> None:
     """Skip every intake question the request dialogue asks (none, one or several)."""
     while "⏭" in " ".join(resident.last().labels):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
-from tests.harness import ROOT, BotHarness, fill_in_request, skip_questions
+from tests.harness import ROOT, BotHarness, confirmed_resident, fill_in_request, skip_questions
 from tests.telegram_html import html_problems
 from tests.test_conversation import MUETTERZENTRUM, deliver, send_request
 
@@ -23,13 +23,6 @@ pytestmark = pytest.mark.screens
 # A Tuesday morning: the SOS-Mütterzentrum and most offices are open (example hours in the content).
 TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
 
-
-async def confirmed_resident(bot: BotHarness, name: str, lang: str):  # type: ignore[no-untyped-def]
-    resident = bot.resident(name, lang=lang)
-    await resident.send("/start")
-    await resident.tap(1)  # the negotiated language, ticked and first
-    await resident.tap(1)  # the first district
-    return resident
 
 
 async def test_turkish_resident_goes_from_menu_to_an_offer_its_map_pin_and_sign_up(bot: BotHarness) -> None:

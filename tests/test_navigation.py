@@ -12,21 +12,14 @@ from bot.content.models import OnlyFor, TargetGroup
 from bot.languages import Lang
 from bot.render.callback import MAX_BYTES, Origin, with_origin
 from bot.render.screens import ONLY_FOR, TARGET_GROUPS, shorten
-from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness
+from bot.testing.fakeapi import Sent
+from tests.harness import BotHarness, confirmed_resident
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
 
 OUT_OF_DATE = "Dieser Button ist nicht mehr aktuell."
 
-
-async def confirmed_resident(bot: BotHarness, name: str, lang: str) -> SimUser:
-    resident = bot.resident(name, lang=lang)
-    await resident.send("/start")
-    await resident.tap(1)  # the negotiated language, ticked and first
-    await resident.tap(1)  # the first district
-    return resident
 
 
 def title(bot: BotHarness, kind: str, entry_id: str, lang: Lang) -> str:

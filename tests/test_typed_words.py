@@ -13,20 +13,13 @@ from pathlib import Path
 import pytest
 
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import ROOT, BotHarness, skip_questions
+from tests.harness import ROOT, BotHarness, confirmed_resident, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
 
 MENU_QUESTION = "What can I help you with? Choose a topic or just write your question."
 
-
-async def confirmed_resident(bot: BotHarness, name: str, lang: str) -> SimUser:
-    resident = bot.resident(name, lang=lang)
-    await resident.send("/start")
-    await resident.tap(1)  # the negotiated language, ticked and first
-    await resident.tap(1)  # the first district
-    return resident
 
 
 def is_menu(bot: BotHarness, lang: str, message: Sent) -> bool:

@@ -527,6 +527,36 @@ async def test_the_new_partners_card_after_a_hand_over_shows_her_latest_messages
     assert "Hallo!" not in new_card and "Wie alt ist es" not in new_card
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_the_new_partners_card_shows_her_answers_to_the_old_partner_not_her_replies_to_the_question(
+    bot: BotHarness,
+) -> None:
+    """Found by exploratory testing: what she typed while the hand-over question was open ("evet", "tamam
+    olur") filled the new partner's card and pushed out her answers to the old partner's question."""
+    zeynep = bot.resident("Zeynep", lang="tr")
+    card = await send_request(bot, zeynep, "frauencafe", "Kocam iş arıyor, yardım edebilir misiniz?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Was für eine Arbeit sucht er?", reply_to=card)
+    await deliver(bot)
+    for text in ("şoför, ehliyeti var", "ve almancası biraz"):
+        await zeynep.send(text)
+    await deliver(bot)
+    petra = await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    await petra.send("Dafür ist das Quartiersmanagement zuständig.", reply_to=card)
+    await deliver(bot)
+    for text in ("evet", "1", "tamam olur"):
+        await zeynep.send(text)
+        await deliver(bot)
+    await zeynep.tap("✅", zeynep.last())
+    await deliver(bot)
+    new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].text or ""
+    first, since = new_card.split("<b>Neueste Nachrichten der Person seit der Anfrage:</b>")
+    assert "Kocam iş arıyor" in first
+    assert [line for line in since.split("\n") if "<blockquote>" in line] == [
+        "<blockquote>şoför, ehliyeti var</blockquote>",
+        "<blockquote>ve almancası biraz</blockquote>",
+    ]
+
+
 async def test_a_message_while_a_hand_over_question_waits_shows_the_question_again(bot: BotHarness) -> None:
     # Found by exploratory testing: her typed "evet" (yes) reached the old partner as a chat message, which
     # read like consent there, and the hand-over waited silently for a button she had scrolled past.

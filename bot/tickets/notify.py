@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # How many of the resident's messages since the request a card posted later shows (the latest).
 LATER_MESSAGES = 3
+# The author of the hand-over question in a request's thread (`record_question`): the bot asked her.
+QUESTION_AUTHOR = "Quartiersbot"
 
 
 def mail_id(request: Request, suffix: str | None = None) -> str:
@@ -51,10 +53,30 @@ def copy_of(message: RequestMessage) -> Copy:
     )
 
 
+def record_question(session: AsyncSession, request: Request, html: str) -> None:
+    """The hand-over question she is asked joins the request's thread: the card after her yes shows what she
+    wrote before it (`card_view`)."""
+    session.add(
+        RequestMessage(
+            request_id=request.id,
+            direction=Direction.TO_RESIDENT,
+            kind=MessageKind.TEXT,
+            text=outbox.html_to_text(html),
+            author=QUESTION_AUTHOR,
+        )
+    )
+
+
 async def card_view(
-    session: AsyncSession, ctx: TicketContext, request: Request, note: str | None = None
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    note: str | None = None,
+    *,
+    consented: bool = False,
 ) -> tuple[render.CardView, list[RequestMessage]]:
-    """The card's content in the partner language, and the attachments sent with the request."""
+    """The card's content in the partner language, and the attachments sent with the request. `consented`:
+    the card of a hand-over she agreed to, whose question is the latest in the thread (`record_question`)."""
     lang = ctx.partner_language
     catalogue = ctx.catalogue
     topic = catalogue.topics.get(request.topic_id or "")
@@ -63,9 +85,12 @@ async def card_view(
     district = catalogue.districts.get(request.district or "")
     asked = intake_questions(catalogue, request.offer_id, request.event_id, request.topic_id)
     questions = {q.id: localized(q.question, lang) for q in asked}
-    messages = [
-        m for m in await store.request_messages(session, request.id) if m.direction is Direction.TO_PARTNER
-    ]
+    thread = await store.request_messages(session, request.id)
+    # A hand-over's card ends her messages at the question: what she typed while it was open ("evet",
+    # "tamam olur") was her reply to it, not news for the new partner, and would push out her answers to
+    # the old partner's questions.
+    until = max((m.id for m in thread if m.author == QUESTION_AUTHOR), default=None) if consented else None
+    messages = [m for m in thread if m.direction is Direction.TO_PARTNER and (until is None or m.id < until)]
     # The card holds the request as sent; later additions were relayed into the thread on their own. A card
     # posted later (after a hand-over, an escalation, a re-routing) adds her latest ones: its group never saw
     # that thread (a hand-over's question told her that her messages go along).
@@ -104,11 +129,13 @@ async def enqueue_card(
     dest: Destination,
     *,
     note: str | None = None,
+    consented: bool = False,
     key: str,
 ) -> None:
-    """The request card plus its attachments (copied) for `partner_id` at `dest`."""
+    """The request card plus its attachments (copied) for `partner_id` at `dest` (`consented`: see
+    `card_view`)."""
     t = ctx.partner_t()
-    view, attachments = await card_view(session, ctx, request, note)
+    view, attachments = await card_view(session, ctx, request, note, consented=consented)
     telegram = dest.channel is Channel.TELEGRAM
     if telegram:
         html, keyboard = render.partner_card(t, view, request.id)

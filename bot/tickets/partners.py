@@ -15,7 +15,13 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.notify import enqueue_card, enqueue_resident, note_in_thread, tell_resident
+from bot.tickets.notify import (
+    enqueue_card,
+    enqueue_resident,
+    note_in_thread,
+    record_question,
+    tell_resident,
+)
 from bot.tickets.routing import partner_chats, partner_destination, partner_of_chat
 
 logger = logging.getLogger(__name__)
@@ -162,11 +168,17 @@ async def close(
 
 
 async def hand_over(
-    session: AsyncSession, ctx: TicketContext, *, request_id: int, to_partner: str, note: str | None = None
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    request_id: int,
+    to_partner: str,
+    note: str | None = None,
+    consented: bool = False,
 ) -> Result:
     """Give the request to another partner: new card there, the resident told. Never a button's doing: the
-    resident agreed (`answer_hand_over`, which notes it in the old thread), or the bot re-routes a request
-    its partner cannot receive (`note`: why, on the new card)."""
+    resident agreed (`answer_hand_over`, which notes it in the old thread; `consented`), or the bot
+    re-routes a request its partner cannot receive (`note`: why, on the new card)."""
     request = await session.get(Request, request_id)
     if request is None:
         return Result(Outcome.NOT_FOUND)
@@ -201,6 +213,7 @@ async def hand_over(
         to_partner,
         dest,
         note=note,
+        consented=consented,
         key=f"req:{request.id}:to:{to_partner}:{now.timestamp()}",
     )
     await tell_resident(session, ctx, request, "handed_over")  # `transition` made `to_partner` its partner
@@ -247,6 +260,7 @@ async def propose_hand_over(
     # A second tap finds `handover_to` set (ALREADY): no key needed against doubles; asking again after a
     # "no" is a new question.
     await enqueue_resident(session, request, html, keyboard=keyboard)
+    record_question(session, request, html)
     return Result(Outcome.OK, request)
 
 
@@ -274,7 +288,7 @@ async def answer_hand_over(
             session, ctx, request, "handover_declined", partner=new_name, by=by_name, owner=owner
         )
         return Result(Outcome.OK, request)
-    result = await hand_over(session, ctx, request_id=request.id, to_partner=to_partner)
+    result = await hand_over(session, ctx, request_id=request.id, to_partner=to_partner, consented=True)
     if result.ok:
         # The new partner has its card; the old one and the proposer (the catch-all too) keep their threads.
         for told in dict.fromkeys((old_partner, by)):

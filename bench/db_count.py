@@ -40,7 +40,7 @@ _trace = open(os.environ["DB_COUNT_TRACE"], "w") if os.environ.get("DB_COUNT_TRA
 
 
 def _update_kind(update: Any) -> str:
-    """"private text", "group reply", "private button dlg" ...: what the update is, for the breakdown."""
+    """ "private text", "group reply", "private button dlg" ...: what the update is, for the breakdown."""
     chat = update.effective_chat
     where = "private" if chat is not None and chat.type == "private" else "group"
     if update.callback_query is not None:

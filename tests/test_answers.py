@@ -24,7 +24,6 @@ pytestmark = pytest.mark.screens
 TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
 
 
-
 async def test_turkish_resident_goes_from_menu_to_an_offer_its_map_pin_and_sign_up(bot: BotHarness) -> None:
     bot.services.clock = lambda: TUESDAY_MORNING
     ayse = await confirmed_resident(bot, "Ayşe", "tr")

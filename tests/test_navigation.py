@@ -21,7 +21,6 @@ pytestmark = pytest.mark.screens
 OUT_OF_DATE = "Dieser Button ist nicht mehr aktuell."
 
 
-
 def title(bot: BotHarness, kind: str, entry_id: str, lang: Lang) -> str:
     """A topic's, offer's or partner's title in `lang`, as the content has it."""
     catalogue = bot.services.content.catalogue

@@ -21,7 +21,6 @@ pytestmark = pytest.mark.screens
 MENU_QUESTION = "What can I help you with? Choose a topic or just write your question."
 
 
-
 def is_menu(bot: BotHarness, lang: str, message: Sent) -> bool:
     t = bot.services.i18n.translator(lang)
     return message.text == t.html(MENU_QUESTION) and "🆘 " + t.gettext("Emergency") in message.labels

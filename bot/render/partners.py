@@ -261,6 +261,10 @@ THREAD_NOTES = {
         "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
         "within {time}."
     ),
+    "urgent_reminder": N_(
+        "Reminder: nobody has taken on request {number} yet. It was sent from the emergency screen: please "
+        "take it on and answer soon."
+    ),
     "escalated": N_(
         "Nobody has taken on request {number} within {time}: {partner} sees it now too and may take it on "
         "and answer it."

@@ -2,9 +2,10 @@
 
 A request nobody took on within the partner's `response_hours` gets one reminder in the partner's thread;
 after `escalation_hours` the catch-all partner (Quartiersmanagement) gets a copy of the card and the admin
-chat a note; a request from the emergency screen (`Request.urgent`) after `URGENT_ESCALATION_HOURS` at the
-latest, not days. Each step is recorded on the request (`reminder_sent_at`, `escalated_at`) with a conditional
-update, so restarts, overlapping polls and two bot processes never send a step twice.
+chat a note; a request from the emergency screen (`Request.urgent`) is reminded of after
+`URGENT_REMINDER_HOURS` and escalated after `URGENT_ESCALATION_HOURS` at the latest, not days. Each step is
+recorded on the request (`reminder_sent_at`, `escalated_at`) with a conditional update, so restarts,
+overlapping polls and two bot processes never send a step twice.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ logger = logging.getLogger(__name__)
 # Someone who asked for a person from the emergency screen must not wait days until a second pair of eyes
 # sees her request: within a working day's hours, when nobody took it on.
 URGENT_ESCALATION_HOURS = 4
+URGENT_REMINDER_HOURS = 2
 
 
 async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
     """Send due reminders and escalations; returns how many steps were taken."""
     catch_all = ctx.catalogue.catch_all_partner_id
     shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)
-    shortest = min(shortest, URGENT_ESCALATION_HOURS)
+    shortest = min(shortest, URGENT_REMINDER_HOURS)
     steps = 0
     for request in await store.unanswered_requests(session, now - timedelta(hours=shortest)):
         partner = ctx.partner(request.partner_id)
@@ -41,6 +43,7 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
         response_hours = partner.requests.response_hours
         escalation_hours = partner.requests.escalation_hours
         if request.urgent:
+            response_hours = min(response_hours, URGENT_REMINDER_HOURS)
             escalation_hours = min(escalation_hours, URGENT_ESCALATION_HOURS)
         pt = ctx.partner_t()
         if (
@@ -48,11 +51,12 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             and request.routed_at + timedelta(hours=response_hours) <= now
             and await store.mark_once(session, request, "reminder_sent_at", now)
         ):
+            # An urgent request's resident was told no waiting time, only to call for help if in danger.
             await note_in_thread(
                 session,
                 ctx,
                 request,
-                "reminder",
+                "urgent_reminder" if request.urgent else "reminder",
                 time=hours_phrase(pt, response_hours),
                 dedupe_key=f"req:{request.id}:reminder:{request.routed_at.timestamp()}",
             )

@@ -61,15 +61,24 @@ async def test_a_request_from_the_emergency_screen_is_escalated_after_hours_not_
     database: Database, ctx: TicketContext
 ) -> None:
     """Found in review: a request sent from the emergency screen waited the partner's three days, like any
-    other, before the Quartiersmanagement saw it."""
-    ordinary = await submit(database, ctx)  # partner "bildung": escalation after 72 h
+    other, before the Quartiersmanagement saw it, and its reminder came after a day saying the resident was
+    told to expect an answer within it (she was told no waiting time)."""
+    ordinary = await submit(database, ctx)  # partner "bildung": reminder after 24 h, escalation after 72 h
     urgent = await submit(database, ctx, resident_id=RESIDENT + 1, urgent=True)
     before = len(await outbox_rows(database))
     async with database.transaction() as session:
-        assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=3)) == 0
+        assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=1)) == 0
+    async with database.transaction() as session:
+        assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=3)) == 1
+    (reminder,) = (await outbox_rows(database))[before:]
+    assert reminder.target == str(PARTNER_CHAT) and reminder.request_id == urgent.id
+    assert reminder.payload["text"] == (
+        f"<i>Reminder: nobody has taken on request {urgent.number} yet. It was sent from the emergency "
+        "screen: please take it on and answer soon.</i>"
+    )
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=5)) == 1
-    card, told, note = (await outbox_rows(database))[before:]
+    card, told, note = (await outbox_rows(database))[before + 1 :]
     assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
     assert card.request_id == urgent.id != ordinary.id
     assert told.target == str(PARTNER_CHAT) and "within 4 hours" in told.payload["text"]

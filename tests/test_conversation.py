@@ -471,6 +471,16 @@ async def propose_hand_over(bot: BotHarness, card: Sent, group: int, target: str
     return petra
 
 
+async def answered_and_closed(bot: BotHarness, person: SimUser, question: str, answer: str) -> Sent:
+    """`person` asks the Mütterzentrum about the Frauencafé, Petra answers in the thread and closes the
+    card; the card."""
+    card = await send_request(bot, person, "frauencafe", question)
+    await bot.partner("Petra", MUETTERZENTRUM).send(answer, reply_to=card)
+    await deliver(bot)
+    await close_card(bot, card, MUETTERZENTRUM)
+    return card
+
+
 async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
@@ -692,11 +702,8 @@ async def test_a_partner_reopening_without_a_word_leaves_the_draft_she_is_writin
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_partner_reopening_does_not_bring_back_the_conversation_it_closed(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
-    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    card = await answered_and_closed(bot, ayse, "Darf ich mein Baby mitbringen?", "Ja, gerne.")
     petra = bot.partner("Petra", MUETTERZENTRUM)
-    await petra.send("Ja, gerne.", reply_to=card)
-    await deliver(bot)
-    await close_card(bot, card, MUETTERZENTRUM)
     await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
     await deliver(bot)
     thread = len(group_texts(bot, MUETTERZENTRUM))
@@ -707,11 +714,7 @@ async def test_a_partner_reopening_does_not_bring_back_the_conversation_it_close
 
 async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
-    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
-    petra = bot.partner("Petra", MUETTERZENTRUM)
-    await petra.send("Ja, gerne.", reply_to=card)
-    await deliver(bot)
-    await close_card(bot, card, MUETTERZENTRUM)
+    card = await answered_and_closed(bot, ayse, "Darf ich mein Baby mitbringen?", "Ja, gerne.")
     await ayse.send("Noch eine Frage: gibt es dort Parkplätze?")
     offer = ayse.last()
     assert "Diese Anfrage ist abgeschlossen. Soll ich sie wieder öffnen?" in (offer.text or "")
@@ -727,11 +730,7 @@ async def test_a_thank_you_after_the_close_gets_a_kind_word_not_an_offer_to_reop
     """Found by exploratory testing (round 2, #12): "tamam tesekkurler" (ok, thanks) after the partner
     closed the request was asked "This request is closed. Reopen it?"."""
     zeynep = bot.resident("Zeynep", lang="tr")
-    card = await send_request(bot, zeynep, "frauencafe", "Bebeğimle gelebilir miyim?")
-    petra = bot.partner("Petra", MUETTERZENTRUM)
-    await petra.send("Ja, gerne. Mittwoch 14 Uhr geht.", reply_to=card)
-    await deliver(bot)
-    await close_card(bot, card, MUETTERZENTRUM)
+    await answered_and_closed(bot, zeynep, "Bebeğimle gelebilir miyim?", "Ja, gerne. Mittwoch 14 Uhr geht.")
     thread = len(group_texts(bot, MUETTERZENTRUM))
     for small_talk in ("tamam tesekkurler", "ok", "danke"):
         await zeynep.send(small_talk)
@@ -751,11 +750,7 @@ async def test_one_reopen_passes_on_every_message_written_since_the_close_in_ord
     # Found by exploratory testing: the newest "Reopen" passed on only its own message; the older one then
     # said "closed" for a request open again, and her first answer never reached the partner.
     galina = bot.resident("Galina", lang="ru")
-    card = await send_request(bot, galina, "frauencafe", "Можно прийти с ребёнком?")
-    petra = bot.partner("Petra", MUETTERZENTRUM)
-    await petra.send("Mittwoch 14 Uhr, passt das?", reply_to=card)
-    await deliver(bot)
-    await close_card(bot, card, MUETTERZENTRUM)
+    await answered_and_closed(bot, galina, "Можно прийти с ребёнком?", "Mittwoch 14 Uhr, passt das?")
     await galina.send("да, хорошо, спасибо")
     first = galina.last()
     reopen = next(b["callback_data"] for b in first.flat_buttons if "Открыть" in b["text"])

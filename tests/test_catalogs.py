@@ -103,3 +103,18 @@ def test_catalogs_load_without_a_compile_step() -> None:
     i18n = I18n(ROOT / "locales")
     assert i18n.translator("tr").gettext("Language") != "Language"
     assert i18n.translator("de").gettext("Language") == "Sprache"
+
+
+# Found by exploratory testing: Polish said "ty" to everyone ("Kiedy ci najbardziej pasuje", "Kliknij …",
+# "twoje pytanie") next to offers saying "Pani"; the other languages are polite throughout.
+POLISH_INFORMAL = re.compile(
+    r"\b(ty|ci|cię|ciebie|tobie|twój|twoja|twoje|twojej|twojego|twoim|twoją|twoich|twoimi|masz|chcesz|możesz|"
+    r"mieszkasz|potrzebujesz|dotkniesz|wysłałeś|kliknij|napisz|wpisz|wybierz|poczekaj|spróbuj|sprawdź|pytaj|"
+    r"dzwoń|zadzwoń|przyjdź)\b",
+    re.IGNORECASE,
+)
+
+
+def test_polish_catalog_addresses_the_resident_politely() -> None:
+    informal = [m.string for m in catalog("pl") if m.id and POLISH_INFORMAL.search(str(m.string))]
+    assert informal == []

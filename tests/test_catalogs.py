@@ -118,3 +118,34 @@ POLISH_INFORMAL = re.compile(
 def test_polish_catalog_addresses_the_resident_politely() -> None:
     informal = [m.string for m in catalog("pl") if m.id and POLISH_INFORMAL.search(str(m.string))]
     assert informal == []
+
+
+def polish_content_texts() -> list[tuple[str, str]]:
+    import yaml
+
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "pl" and isinstance(value, str):
+                    found.append((where, value))
+                else:
+                    walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+
+    for path in sorted((ROOT / "content").rglob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.stem)
+    return found
+
+
+def test_polish_content_addresses_the_resident_politely() -> None:
+    # The youth offer speaks to teenagers with "du" in German, and Polish follows it with "ty".
+    informal = [
+        (where, text)
+        for where, text in polish_content_texts()
+        if POLISH_INFORMAL.search(text) and "jugend-ausbildung" not in where
+    ]
+    assert informal == []

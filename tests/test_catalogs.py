@@ -149,3 +149,32 @@ def test_polish_content_addresses_the_resident_politely() -> None:
         if POLISH_INFORMAL.search(text) and "jugend-ausbildung" not in where
     ]
     assert informal == []
+
+
+# Found by exploratory testing: "Salzgitter'deki eğitim kurumları (Bildungsträger) kurumuna mesajınızı yazın":
+# a Turkish sentence that appends "kurum…" to a partner's name doubles it for names that already say it.
+def test_turkish_sentences_read_naturally_with_every_partner_name() -> None:
+    import yaml
+
+    partners = yaml.safe_load((ROOT / "content" / "partners.yaml").read_text(encoding="utf-8"))["partners"]
+    names = [entry["name"]["tr"] for entry in partners.values()]
+    assert "Salzgitter'deki eğitim kurumları (Bildungsträger)" in names
+    for message in catalog("tr"):
+        template = message.string if isinstance(message.string, str) else ""
+        for name in names:
+            text = template
+            for placeholder in ("{partner}", "{new}", "{old}", "{owner}", "{by}"):
+                text = text.replace(placeholder, name)
+            assert re.search(re.escape(name) + r"\s+kurum", text) is None, text
+
+
+@pytest.mark.parametrize(("lang", "noun"), [("ru", "организаци"), ("uk", "організаці")])
+def test_no_partner_is_called_the_organisation_organisations(lang: str, noun: str) -> None:
+    # Russian and Ukrainian say "организация «{partner}»"; it read "в организацию «Образовательные
+    # организации Зальцгиттера (Bildungsträger)»", the same doubling as in Turkish.
+    import yaml
+
+    partners = yaml.safe_load((ROOT / "content" / "partners.yaml").read_text(encoding="utf-8"))["partners"]
+    names = [entry["name"][lang] for entry in partners.values()]
+    assert any(noun in str(m.string) and "{partner}" in str(m.string) for m in catalog(lang))
+    assert [name for name in names if noun in name.lower()] == []

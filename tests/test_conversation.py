@@ -579,7 +579,7 @@ async def test_a_message_while_a_hand_over_question_waits_shows_the_question_aga
     await zeynep.send("evet")
     await deliver(bot)
     passed, asked = bot.telegram.bot_messages(zeynep.chat)[-2:]
-    assert "kurumuna iletildi" in (passed.text or "") and passed.labels == ["⏹ Bitir"]
+    assert "İletildi. Alıcı: SOS-Mütterzentrum" in (passed.text or "") and passed.labels == ["⏹ Bitir"]
     text = asked.text or ""
     assert "devretmek istiyor" in text  # the question itself, again
     assert "Lütfen bir düğmeyle cevap verin: kabul etmek için ✅, hayır demek için ✖️." in text

@@ -252,3 +252,70 @@ async def test_a_posters_link_offers_a_new_resident_her_language_and_shows_the_e
     # A resident who chose her language gets the poster's entry without the 🌐.
     await amal.send("/start o_deutschkurs-frauen")
     assert not any(label.startswith("🌐") for label in amal.last().labels)
+
+
+# --- after /delete: "if you write to me again, I start afresh" -------------------------------------------
+
+
+async def deleted_after_first_minute(bot: BotHarness, name: str, phone: str, language: str) -> SimUser:
+    """A resident whose phone speaks `phone` who chose `language` and a district, then used /delete."""
+    resident = bot.resident(name, lang=phone)
+    await resident.send("/start")
+    await resident.tap(language)
+    await resident.tap(1)
+    await resident.send("/delete")
+    await resident.tap("🗑")
+    return resident
+
+
+async def test_after_delete_her_next_question_starts_with_the_language_and_is_answered_in_hers(
+    bot: BotHarness,
+) -> None:
+    # Exploratory test 3, F4: a Russian speaker whose phone is German got her first question after /delete
+    # answered in German, without the language question the bot had promised ("I start afresh").
+    olga = await deleted_after_first_minute(bot, "Olga", "de", "Русский")
+    await olga.send("письмо из джобцентра")
+    picker = olga.last()
+    de = bot.services.i18n.translator("de")
+    assert "Hallo Olga!" in (picker.text or "")  # the welcome of a new resident, in her phone's language
+    assert de.gettext("I will answer your question as soon as you have chosen.") in (picker.text or "")
+    assert picker.labels[0] == "✓ Deutsch" and "Русский" in picker.labels
+    await olga.tap("Русский")
+    ru = bot.services.i18n.translator("ru")
+    assert olga.last().text == ru.gettext(
+        "Which neighbourhood do you live in? Then I can show you what is near you."
+    )
+    await olga.tap(1)
+    # Her question, answered as for a Russian resident who asks it after her first minute.
+    oksana = bot.resident("Oksana", lang="ru")
+    await oksana.send("/start")
+    await oksana.tap("Русский")
+    await oksana.tap(1)
+    await oksana.send("письмо из джобцентра")
+    assert (olga.last().text, olga.last().labels) == (oksana.last().text, oksana.last().labels)
+    async with bot.services.database.sessions() as session:
+        row = await session.get(Resident, olga.user_id)
+    assert row is not None and (row.language, row.language_confirmed) == ("ru", True)
+
+
+async def test_after_delete_a_greeting_gets_the_first_minute_and_then_the_menu(bot: BotHarness) -> None:
+    # The plain-German reader: "hallo" after /delete was answered in standard German.
+    anna = await deleted_after_first_minute(bot, "Anna", "de", "Einfaches Deutsch")
+    await anna.send("hallo")
+    de = bot.services.i18n.translator("de")
+    waits = de.gettext("I will answer your question as soon as you have chosen.")
+    assert "Hallo Anna!" in (anna.last().text or "") and anna.last().labels[0] == "✓ Deutsch"
+    assert waits not in (anna.last().text or "")  # a greeting asks nothing
+    await anna.tap("Einfaches Deutsch")
+    await anna.tap(1)
+    simple = bot.services.i18n.translator("de-simple")
+    assert (anna.last().text or "").endswith(
+        simple.gettext("What can I help you with? Choose a topic or just write your question.")
+    )
+    # Once the first minute was shown, she is answered as any resident (as after /start).
+    await anna.send("/delete")
+    await anna.tap("🗑")
+    await anna.send("/start")
+    assert anna.last().labels[0] == "✓ Deutsch"
+    await anna.send("hallo")
+    assert anna.last().labels[0] != "✓ Deutsch"

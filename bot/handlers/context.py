@@ -65,14 +65,22 @@ class UserData:
     # message): one "Reopen" passes on every message still waiting (memory only; after a restart each
     # offer's button passes on its own message).
     reopen_offers: list[tuple[int, Message]] = field(default_factory=list)
+    # She used /delete: "if you write to me again, I start afresh". Telegram sends no /start again, so her
+    # next message gets the first minute (welcome, language, district) as /start gives a new resident
+    # (memory only: the bot keeps nothing saying she deleted her data; after a restart /start does it).
+    afresh: bool = False
+    # Her question that came with that message: answered once she has chosen her language (and district).
+    held_question: str | None = None
 
     def forget(self) -> None:
         """/delete: nothing of hers stays in memory either (her questions, her messages under "Reopen?"
         offers, which a later request reusing the deleted one's id would pass on); the district goes with her
-        row, the language answers this last message only."""
+        row, the language answers this last message only. Her next message starts afresh."""
         self.questions = []
         self.reopen_offers = []
         self.district = None
+        self.afresh = True
+        self.held_question = None
 
     def offered_reopen(self, request_id: int, offer: Message) -> None:
         """Remember a "Reopen?" offer, keeping the latest `MAX_REOPEN_OFFERS`: a resident who writes on

@@ -1,5 +1,6 @@
 """Free-text questions: the emergency numbers first (the text still going on to a running request dialogue or
-thread), else such a dialogue or thread, else a button's label typed, else the search."""
+thread), else such a dialogue or thread, else (her first message after /delete) the first minute again, else a
+button's label typed, else the search."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from bot.handlers.menu import back_typed, emergency, show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
 from bot.render import screens
+from bot.render import start as start_screens
 from bot.render.keyboards import named_button
 
 # Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
 TYPED_NUMBER = re.compile(r"\d{1,2}[.)]?|\d\ufe0f?\u20e3")
+# What the search says of a text that asks nothing (no words, only emoji, too short).
+BARE = frozenset({"empty", "emoji", "too_short"})
 
 
 async def on_text(update: Update, context: Context) -> None:
@@ -37,6 +41,22 @@ async def new_question(update: Update, context: Context) -> None:
         return
     await answer_query(query)
     await answer(update, context, reply.question, dialogue=False)
+
+
+async def first_contact(update: Update, context: Context, question: str | None) -> None:
+    """The welcome and the language picker, as /start shows them a new resident; `question`, her message,
+    is answered once she has chosen (`bot.handlers.start.after_first_choice`)."""
+    data = context.user_data
+    if data is None:
+        return
+    data.afresh = False
+    data.held_question = question
+    user = update.effective_user
+    t = context.t
+    lead = start_screens.welcome(t, user.first_name if user else None)
+    if question is not None:
+        lead += "\n\n" + start_screens.question_waits(t)
+    await show(update, context, *start_screens.language_screen(t, context.services.i18n.languages, lead))
 
 
 async def taken_as_input(update: Update, context: Context, *, match: tuple[str, str] | None) -> bool:
@@ -81,6 +101,16 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     # Only a button's label ("Menü", "geri"): what the button does, not a search for the word.
     button = named_button(services.i18n, lang, text)
+    if context.user_data is not None:
+        # A question held by the first minute's language picker is answered there, or not at all once she
+        # writes something else.
+        context.user_data.held_question = None
+    if dialogue and context.user_data is not None and context.user_data.afresh:
+        # Her first message after /delete: the first minute, as /start gives a new resident; her question
+        # waits for her language (a greeting, a button's label or a number needs no answer after it).
+        question = not (button or TYPED_NUMBER.fullmatch(text.strip()) or result.small_talk)
+        await first_contact(update, context, text if question and result.reason not in BARE else None)
+        return
     if button == "menu":
         await show_main_menu(update, context)
         return
@@ -95,7 +125,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))
         return
-    if context.user_data is not None and result.reason not in {"empty", "emoji", "too_short"}:
+    if context.user_data is not None and result.reason not in BARE:
         context.user_data.asked(text, services.clock(), answered=result.answer is not None)
     if result.answer is not None:
         await show_entry(update, context, result.answer.kind, result.answer.id, feedback_buttons=True)

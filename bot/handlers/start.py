@@ -12,6 +12,7 @@ from bot.handlers.common import answer_query, button_press, remove_card_buttons,
 from bot.handlers.context import Context
 from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
+from bot.handlers.questions import answer
 from bot.render import start as screens
 from bot.render.callback import decode, parse_deep_link
 from bot.render.keyboards import back_to_menu
@@ -27,6 +28,9 @@ async def start(update: Update, context: Context) -> None:
     payload = context.args[0] if context.args else ""
     entry = linked_entry(context.services.content.catalogue, payload)
     new = context.user_data is not None and not context.user_data.language_confirmed
+    if context.user_data is not None:  # the first minute after /delete, too
+        context.user_data.afresh = False
+        context.user_data.held_question = None
     if entry is not None:
         await show_entry(update, context, *entry, language_then=payload if new else None)
         return
@@ -102,7 +106,17 @@ async def choose_language(update: Update, context: Context) -> None:
         # Below the poster's entry (a message of its own), else in place of the language picker.
         await show(update, context, *screens.district_screen(t, districts), new_message=entry is not None)
     elif entry is None:
+        await after_first_choice(update, context)
+
+
+async def after_first_choice(update: Update, context: Context) -> None:
+    """After the language (and district) of the first minute: the question her first message after /delete
+    asked, now in her language (`questions.first_contact`), else the menu."""
+    held = context.user_data.held_question if context.user_data is not None else None
+    if held is None:
         await show_main_menu(update, context)
+        return
+    await answer(update, context, held, dialogue=False)
 
 
 async def district_command(update: Update, context: Context) -> None:
@@ -126,7 +140,7 @@ async def choose_district(update: Update, context: Context) -> None:
     await context.services.residents.choose_district(user.id, district)
     context.user_data.district = district
     await answer_query(query)
-    await show_main_menu(update, context)
+    await after_first_choice(update, context)
 
 
 async def privacy(update: Update, context: Context) -> None:

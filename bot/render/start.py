@@ -29,6 +29,11 @@ def welcome(t: Translator, first_name: str | None) -> str:
     return f"{greeting}\n{intro}"
 
 
+def question_waits(t: Translator) -> str:
+    """Under the welcome when her first message after /delete was a question: it is not forgotten."""
+    return t.html("I will answer your question as soon as you have chosen.")
+
+
 def link_gone(t: Translator) -> str:
     """Before the greeting, when a poster's link (`/start o_<offer>`) names an entry that is gone."""
     return "ℹ️ " + t.html(

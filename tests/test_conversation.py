@@ -341,7 +341,8 @@ async def test_several_open_conversations_ask_which_request_and_a_quiet_period_e
     await ayse.send("Ja, gut")
     which = ayse.last()
     assert "Zu welcher Anfrage gehört diese Nachricht?" in (which.text or "")
-    assert len(which.labels) == 2 and any("Quartiersmanagement" in label for label in which.labels)
+    assert len(which.labels) == 4 and any("Quartiersmanagement" in label for label in which.labels)
+    assert which.labels[2:] == ["🔎 Eine neue Frage", "🏠 Menü"]  # or neither (tests below)
     qm = next(b["callback_data"] for b in which.flat_buttons if "Quartiersmanagement" in b["text"])
     await ayse.tap("Quartiersmanagement", which)
     await ayse.press(qm, which)  # a double tap: passed on once, no error
@@ -359,6 +360,84 @@ async def test_several_open_conversations_ask_which_request_and_a_quiet_period_e
     await deliver(bot)
     assert not any("Danke!" in text for text in group_texts(bot, QUARTIERSMANAGEMENT))
     assert not any("Danke!" in text for text in group_texts(bot, MUETTERZENTRUM))
+
+
+async def two_conversations(bot: BotHarness) -> SimUser:
+    """Ayşe's requests to the Mütterzentrum and the Quartiersmanagement, both partners asked her something."""
+    ayse = bot.resident("Ayşe", lang="de")
+    cafe = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    letter = await send_request(bot, ayse, "briefe-aemter", "Ich habe einen Brief vom Jobcenter.")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja. Wie alt ist das Baby?", reply_to=cafe)
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Bringen Sie ihn am Montag mit?", reply_to=letter)
+    await deliver(bot)
+    return ayse
+
+
+async def what_the_search_answers(bot: BotHarness, question: str) -> tuple[str | None, list[str]]:
+    """The screen a resident in no conversation gets for `question`."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start")
+    await anna.tap("Deutsch")
+    await anna.tap(1)
+    await anna.send(question)
+    return anna.last().text, anna.last().labels
+
+
+async def test_which_request_offers_a_new_question_and_the_menu_and_neither_partner_gets_the_message(
+    bot: BotHarness,
+) -> None:
+    # Exploratory test 3, F9: with two open conversations the chooser had no way out, a question for the
+    # bot had to be sent to one of the partners.
+    ayse = await two_conversations(bot)
+    before = {group: len(group_texts(bot, group)) for group in (MUETTERZENTRUM, QUARTIERSMANAGEMENT)}
+    await ayse.send("Wo ist das Quartiersbüro?")
+    which = ayse.last()
+    assert "Zu welcher Anfrage gehört diese Nachricht?" in (which.text or "")
+    await ayse.tap("🔎 Eine neue Frage", which)
+    assert (ayse.last().message_id, ayse.last().text, ayse.last().labels) == (
+        which.message_id,  # the answer replaces the question
+        *await what_the_search_answers(bot, "Wo ist das Quartiersbüro?"),
+    )
+    # Neither: the menu, and the message stays hers.
+    await ayse.send("Ja, gut")
+    await ayse.tap("🏠 Menü")
+    assert "Wobei kann ich Ihnen helfen?" in screen(ayse)
+    await deliver(bot)
+    assert {group: len(group_texts(bot, group)) for group in before} == before
+
+
+async def test_a_question_the_bot_answers_in_the_one_conversation_asks_whether_it_is_for_the_partner(
+    bot: BotHarness,
+) -> None:
+    # F9: in a conversation about the Frauencafé, a question the bot answers with certainty (and that is
+    # not about the café) went to the Mütterzentrum without a word.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja. Wie alt ist das Baby?", reply_to=card)
+    await deliver(bot)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("Wo ist das Quartiersbüro?")
+    asked = ayse.last()
+    assert asked.text == "Ist das Ihre Antwort an SOS-Mütterzentrum oder eine neue Frage?"
+    assert asked.labels == ["✍️ Meine Antwort", "🔎 Eine neue Frage", "🏠 Menü"]
+    await ayse.tap("🔎 Eine neue Frage", asked)
+    assert (screen(ayse), ayse.last().labels) == await what_the_search_answers(
+        bot, "Wo ist das Quartiersbüro?"
+    )
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    # "My answer": it goes to Petra after all.
+    await ayse.send("Wo ist das Quartiersbüro?")
+    await ayse.tap("✍️ Meine Antwort")
+    await deliver(bot)
+    assert "Wo ist das Quartiersbüro?" in group_texts(bot, MUETTERZENTRUM)[-1]
+    # Ordinary replies go straight on, questions too: without a question mark, without a certain answer,
+    # or one about the café itself (the childcare FAQ names it).
+    for reply in ("Sie ist 8 Monate alt", "Um wie viel Uhr?", "Darf ich mein Baby mitbringen?"):
+        await ayse.send(reply)
+        assert screen(ayse).startswith("An SOS-Mütterzentrum weitergeleitet"), reply
+        await deliver(bot)
+        assert reply in group_texts(bot, MUETTERZENTRUM)[-1]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)

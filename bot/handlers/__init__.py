@@ -79,6 +79,8 @@ def register(app: AppType) -> None:
     app.add_handler(on_button(questions.new_question, "dlg", first=["new"]))
     app.add_handler(on_button(requests.dialogue_button, "dlg"))
     app.add_handler(on_button(requests.resident_request_button, "req", first=["add", "withdraw"]))
+    # "A new question", not a message for a partner: her message goes to the search.
+    app.add_handler(on_button(questions.conversation_question, "conv", first=["new"]))
     app.add_handler(on_button(requests.conversation_button, "conv", first=["end", "to"]))
     app.add_handler(on_button(requests.handover_answer, "hoc", first=["yes", "no"]))
     app.add_handler(on_button(requests.reopen_button, "reopen"))

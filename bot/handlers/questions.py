@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
@@ -43,6 +43,20 @@ async def new_question(update: Update, context: Context) -> None:
     await answer(update, context, reply.question, dialogue=False)
 
 
+async def conversation_question(update: Update, context: Context) -> None:
+    """“A new question” under “which request is this message for?” (or “your answer, or a new question?”):
+    her message, which the prompt replies to, is answered as a question instead (in place of the prompt)."""
+    query = update.callback_query
+    original = (
+        query.message.reply_to_message if query is not None and isinstance(query.message, Message) else None
+    )
+    if original is None or not original.text:
+        await stale_button(update, context)
+        return
+    await answer_query(query)
+    await answer(update, context, original.text, dialogue=False)
+
+
 async def first_contact(update: Update, context: Context, question: str | None) -> None:
     """The welcome and the language picker, as /start shows them a new resident; `question`, her message,
     is answered once she has chosen (`bot.handlers.start.after_first_choice`)."""
@@ -66,7 +80,7 @@ async def taken_as_input(update: Update, context: Context, *, match: tuple[str, 
     return (
         await dialogue_input(update, context, match=match)
         or await resident_followup(update, context)
-        or await conversation_input(update, context)
+        or await conversation_input(update, context, match=match)
     )
 
 

@@ -285,9 +285,12 @@ async def resident_followup(update: Update, context: Context) -> bool:
     return True
 
 
-async def conversation_input(update: Update, context: Context) -> bool:
-    """A plain message while a request waits for the resident goes to its thread (several: ask which). Not
-    the menu button's label typed ("Menü"): she asks for the menu she knows, which says where her next
+async def conversation_input(
+    update: Update, context: Context, *, match: tuple[str, str] | None = None
+) -> bool:
+    """A plain message while a request waits for the resident goes to its thread (several: ask which;
+    `match`, the search's confident entry for a text: a question it answers may be a new one, she is asked).
+    Not the menu button's label typed ("Menü"): she asks for the menu she knows, which says where her next
     messages go; nor the End button's label ("Beenden"): it ends the conversation, as the tap does."""
     message = update.effective_message
     user = update.effective_user
@@ -300,12 +303,12 @@ async def conversation_input(update: Update, context: Context) -> bool:
         # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation.
         choices = await context.services.requests.conversations(user.id)
         return bool(choices) and await end_conversation(update, context, user.id, choices[0].id)
-    relayed = await context.services.requests.converse(resident_message(user, message))
+    relayed = await context.services.requests.converse(resident_message(user, message), match=match)
     if relayed is None:
         return False
     t = context.t
     if relayed.outcome is Outcome.AMBIGUOUS:
-        text, keyboard = render.which_request(t, relayed.choices)
+        text, keyboard = render.which_request(t, relayed.choices, question=message.text is not None)
         # The question replies to the message: the tapped answer finds it there (nothing is held meanwhile).
         await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
         return True

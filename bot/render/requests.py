@@ -342,12 +342,23 @@ class ConversationChoice:
     partner: str
 
 
-def which_request(t: Translator, choices: Sequence[ConversationChoice]) -> Screen:
-    """Several requests wait for the resident: which one is the message for?"""
-    keyboard = [
-        [(f"{choice.number} · {choice.partner}", encode("conv", "to", choice.id))] for choice in choices
-    ]
-    return t.html("Which request is this message for?"), keyboard
+def which_request(t: Translator, choices: Sequence[ConversationChoice], *, question: bool) -> Screen:
+    """Several requests wait for the resident: which one is the message for? With one, her `question` (a
+    text) may be for the bot rather than for the partner: her answer to the partner, or a new question?
+    A text may always be a new question (🔎: answered as the search would); 🏠 Menu leaves it unsent."""
+    if len(choices) == 1:
+        text = t.html(
+            "Is this your answer to {partner}, or a new question?", partner=t.isolate(choices[0].partner)
+        )
+        keyboard = [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choices[0].id))]]
+    else:
+        text = t.html("Which request is this message for?")
+        keyboard = [
+            [(f"{choice.number} · {choice.partner}", encode("conv", "to", choice.id))] for choice in choices
+        ]
+    if question:
+        keyboard.append([("🔎 " + t.gettext("A new question"), encode("conv", "new"))])
+    return text, [*keyboard, nav_row(t)]
 
 
 def conversation_ended(t: Translator, partner: str) -> Screen:

@@ -15,6 +15,7 @@ says so and offers to continue the draft). Each function works in the caller's t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +23,44 @@ from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Dialogue, Request
 from bot.tickets.deps import Outcome, Result, TicketContext
+from bot.tickets.dialogue import QUESTION_MARKS
+
+if TYPE_CHECKING:
+    from bot.content.catalogue import Catalogue
+
+
+class Subject(Protocol):
+    """What a request (or a draft) is about."""
+
+    @property
+    def offer_id(self) -> str | None: ...
+    @property
+    def event_id(self) -> str | None: ...
+    @property
+    def topic_id(self) -> str | None: ...
+
+
+def about(catalogue: Catalogue, subject: Subject, match: tuple[str, str]) -> bool:
+    """Whether the search's confident entry for a text is what the request (or draft) is about: its offer,
+    event or topic, or an FAQ entry about its offer or topic. Such a text talks about the request ("2
+    children, 3 and 5" at the childcare question matches the childcare FAQ): an answer, not a new question."""
+    kind, entry_id = match
+    if kind == "faq":
+        faq = catalogue.faq.get(entry_id)
+        return faq is not None and (subject.offer_id in faq.offers or subject.topic_id in faq.topics)
+    return match in {("offer", subject.offer_id), ("event", subject.event_id), ("topic", subject.topic_id)}
+
+
+def asks_elsewhere(
+    catalogue: Catalogue, request: Request, text: str | None, match: tuple[str, str] | None
+) -> bool:
+    """Whether a message for the one open conversation may be a new question for the bot rather than a
+    reply to the partner: a question (a question mark at its end) that the search answers with certainty
+    (`match`) by an entry not about the request. The resident is asked first ("your answer, or a new
+    question?", as in a draft); every other message goes straight on: she must not be interrupted while she
+    talks with her partner ("yes, Tuesday is fine", "what time?")."""
+    asks = text is not None and text.rstrip().endswith(QUESTION_MARKS)
+    return asks and match is not None and not about(catalogue, request, match)
 
 
 async def open_for(session: AsyncSession, request: Request) -> Dialogue | None:

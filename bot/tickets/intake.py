@@ -31,6 +31,7 @@ from bot.storage.models.requests import (
     Request,
     RequestStatus,
 )
+from bot.tickets import conversation
 from bot.tickets import dialogue as machine
 from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
 from bot.tickets.dialogue import Draft, Effect, Input
@@ -86,17 +87,6 @@ def signup_words(catalogue: Catalogue, draft: Draft, t: Translator) -> str:
     if draft.event_id:
         return t.gettext("I would like to sign up for this event.")
     return t.gettext("I would like to sign up for this offer.")
-
-
-def _about(catalogue: Catalogue, draft: Draft, match: tuple[str, str]) -> bool:
-    """Whether the search's confident entry for a text is what the request is about: its offer, event or
-    topic, or an FAQ entry about its offer or topic. Such a text talks about the request ("2 children, 3
-    and 5" at the childcare question matches the childcare FAQ): an answer, not a new question."""
-    kind, entry_id = match
-    if kind == "faq":
-        faq = catalogue.faq.get(entry_id)
-        return faq is not None and (draft.offer_id in faq.offers or draft.topic_id in faq.topics)
-    return match in {("offer", draft.offer_id), ("event", draft.event_id), ("topic", draft.topic_id)}
 
 
 def _save(row: Dialogue, draft: Draft) -> None:
@@ -294,7 +284,11 @@ async def advance(
         if route is None:
             return DialogueReply(Effect.STALE)
         event = route
-    if isinstance(event, machine.Text) and event.match and _about(ctx.catalogue, draft, event.match):
+    if (
+        isinstance(event, machine.Text)
+        and event.match
+        and conversation.about(ctx.catalogue, draft, event.match)
+    ):
         event = replace(event, match=None)
     transition = machine.advance(draft, event, input_key=input_key)
     if transition.effect is Effect.CANCEL:

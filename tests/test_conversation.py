@@ -798,6 +798,9 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     offer = ayse.last()
     assert "Diese Anfrage ist abgeschlossen. Soll ich sie wieder öffnen?" in (offer.text or "")
     await ayse.tap("↩️ Wieder öffnen", offer)
+    # The offer says what is true now (exploratory test 3, F12: it still asked "Reopen it?").
+    assert (offer.text, offer.labels) == ("↩️ Diese Anfrage ist wieder offen.", [])
+    assert screen(ayse).startswith("An SOS-Mütterzentrum weitergeleitet")
     await deliver(bot)
     texts = group_texts(bot, MUETTERZENTRUM)
     assert "Die Person hat Anfrage" in texts[-2] and "Parkplätze" in texts[-1]

@@ -550,11 +550,28 @@ async def test_a_card_taken_on_says_so_and_offers_no_take_on(  # type: ignore[no
         assert any("Abschließen" in label for label in card.labels)
         assert any("übergeben" in label for label in card.labels)
 
-        await petra.tap("Abschließen", card)
+        # Closed: the card says so, by whom where cards name staff (exploratory test 3, F12: it still said
+        # only "Taken on", with a lone Reopen button). Maria closes what Petra took on.
+        await bot.partner("Maria", GROUP).tap("Abschließen", card)
+        closed = "Abgeschlossen von Maria" if show_staff_names else "Abgeschlossen"
+        assert card.text == f"{after}\n🔒 <b>{closed}</b>" and card.labels == ["↩️ Wieder öffnen"]
         await petra.tap("Wieder öffnen", card)  # reopened: still taken on, still no "Take on"
         assert any("Abschließen" in label for label in card.labels)
         assert not any("Übernehmen" in label for label in card.labels)
         assert card.text == after
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_card_closed_without_being_taken_on_says_it_is_closed(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with bot_factory(content_dir=content_with_group(tmp_path), show_staff_names=True) as bot:
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        before = card.text or ""
+        petra = bot.partner("Petra", GROUP)
+        await petra.tap("Abschließen", card)
+        assert card.text == f"{before}\n\n🔒 <b>Abgeschlossen von Petra</b>"
+        await petra.tap("Wieder öffnen", card)
+        assert card.text == before and "Übernehmen" in card.labels
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -622,10 +639,11 @@ async def test_a_request_reopened_by_its_partner_leaves_the_quartiersmanagements
         card = bot.telegram.bot_messages(GROUP)[0]
         copy = await escalate(bot)
         petra = bot.partner("Petra", GROUP)
+        copy_before = copy.text or ""
         await petra.tap("Abschließen", card)
         assert card.labels == copy.labels == ["↩️ Wieder öffnen"]
+        assert copy.text == f"{copy_before}\n\n🔒 <b>Abgeschlossen</b>"  # the copy says so too
 
-        copy_before = copy.text or ""
         await petra.tap("Wieder öffnen", card)
         assert bot.telegram.answered_callbacks[-1].get("text") == "Erledigt."
         assert any("Abschließen" in label for label in card.labels)

@@ -181,6 +181,19 @@ async def edit_buttons(
         logger.debug("buttons not changed: %s", exc)
 
 
+async def edit_text(message: MaybeInaccessibleMessage | None, text: str) -> None:
+    """Replace the text of the message a button was pressed on (HTML), its buttons gone; nothing to do is
+    fine."""
+    if not isinstance(message, Message):
+        return
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+    except BadRequest as exc:
+        if not any(reason in str(exc).lower() for reason in EDIT_NOTHING_TO_DO):
+            raise
+        logger.debug("text not changed: %s", exc)
+
+
 async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int]]) -> None:
     """The cards (chat id, message id) of a request the resident withdrew or deleted lose their buttons; the
     thread note (in the outbox) says why. Best effort: a button left on a card answers what happened."""

@@ -28,7 +28,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.delivery.outbox import markup
-from bot.handlers.common import answer_query, button_press, edit_buttons, remove_card_buttons, show
+from bot.handlers.common import (
+    answer_query,
+    button_press,
+    edit_buttons,
+    edit_text,
+    remove_card_buttons,
+    show,
+)
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
@@ -408,11 +415,20 @@ async def end_conversation(update: Update, context: Context, user_id: int, reque
 
 
 async def pass_on_replied(
-    prompt: MaybeInaccessibleMessage | None, context: Context, user: User, request_id: int
+    prompt: MaybeInaccessibleMessage | None,
+    context: Context,
+    user: User,
+    request_id: int,
+    *,
+    now: str | None = None,
 ) -> None:
     """The bot's question (`prompt`: which request? reopen?) replied to the resident's message: its buttons
-    go, and the message goes to the request now chosen or reopened (nothing was held meanwhile)."""
-    await edit_buttons(prompt, None)
+    go (its text becomes `now`, what is true now, if given), and the message goes to the request now chosen
+    or reopened (nothing was held meanwhile)."""
+    if now is None:
+        await edit_buttons(prompt, None)
+    else:
+        await edit_text(prompt, now)
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
         return
@@ -509,8 +525,9 @@ async def reopen_button(update: Update, context: Context) -> None:
     offers[:] = [(rid, offer) for rid, offer in offers if rid != request_id]
     if query.message is not None:
         waiting[query.message.message_id] = query.message
+    reopened = render.reopened(context.t)
     for _message_id, offer in sorted(waiting.items()):
-        await pass_on_replied(offer, context, user, request_id)
+        await pass_on_replied(offer, context, user, request_id, now=reopened)
 
 
 async def handover_answer(update: Update, context: Context) -> None:
@@ -589,12 +606,12 @@ def pressed_card(query: CallbackQuery, action: str) -> int | None:
 async def rewrite_card(
     context: Context, pt: Translator, action: str, request_id: int, acted: CardAction, card: CardCopy
 ) -> None:
-    """A card of the request (the pressed one or a copy in another group) after `action`: closed, it keeps
-    one button, reopen (within REOPEN_DAYS; later the tap says so); taken on, it says who took it on and
-    offers no "Take on"; in a group that may no longer act on the request, it keeps no button, and one that
-    has just stopped acting on it learns why. Where its text cannot be rebuilt (unknown, or too long with
-    the line) only the buttons change. Best effort: a button left on a copy answers what became of the
-    request."""
+    """A card of the request (the pressed one or a copy in another group) after `action`: closed, it says so
+    (by whom, where cards name staff) and keeps one button, reopen (within REOPEN_DAYS; later the tap says
+    so); reopened, it is as before the closing; taken on, it says who took it on and offers no "Take on";
+    in a group that may no longer act on the request, it keeps no button, and one that has just stopped
+    acting on it learns why. Where its text cannot be rebuilt (unknown, or too long with the line) only the
+    buttons change. Best effort: a button left on a copy answers what became of the request."""
     chat_id, message_id = card.chat_id, card.message_id
     keyboard: Keyboard | None
     if not card.acts:
@@ -608,6 +625,10 @@ async def rewrite_card(
         text = partner_render.left_card(pt, card.html, card.left, card.now_with, acted.taken, acted.staff)
     elif card.html is not None and action == "take":
         text, keyboard = partner_render.taken_card(pt, card.html, request_id, acted.staff)
+    elif card.html is not None and action == "close":
+        text = partner_render.closed_card(pt, card.html, acted.taken, acted.staff, acted.closed_by)
+    elif card.html is not None and action == "reopen":
+        text = partner_render.reopened_card(pt, card.html, acted.taken, acted.staff)
     try:
         if text is not None:
             try:

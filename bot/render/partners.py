@@ -135,6 +135,19 @@ def taken_card(t: Translator, card_html: str, request_id: int, staff: str | None
     return _taken(t, card_html, staff), partner_keyboard(t, request_id, taken=True)
 
 
+def closed_card(t: Translator, card_html: str, taken: bool, staff: str | None, closed_by: str | None) -> str:
+    """The card after Close: that it was taken on (`taken`, `staff` as in `taken_card`), then that it is
+    closed, by whom (`closed_by`: only where cards may name staff)."""
+    html = _taken(t, card_html, staff) if taken else f"{card_html}\n"
+    closed = t.html("Request closed by {name}", name=closed_by) if closed_by else t.html("Request closed")
+    return f"{html}\n🔒 <b>{closed}</b>"
+
+
+def reopened_card(t: Translator, card_html: str, taken: bool, staff: str | None) -> str:
+    """The card opened again: as it was before the closing (taken on or not)."""
+    return _taken(t, card_html, staff) if taken else card_html
+
+
 # Why a copy of the card no longer offers buttons (`bot.tickets.desk.CardCopy.left`): its group no longer
 # acts on the request, which is with {partner} now.
 LEFT_LINES = {

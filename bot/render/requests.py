@@ -432,6 +432,12 @@ def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:
     return text, [[("↩️ " + t.gettext("Reopen"), encode("reopen", request_id))], nav_row(t)]
 
 
+def reopened(t: Translator) -> str:
+    """The "Reopen?" offer once she tapped Reopen: what is true now (the confirmation of her message
+    follows)."""
+    return "↩️ " + t.html("This request is open again.")
+
+
 def handover_kept(t: Translator, partner: str) -> str:
     return t.html("Your request stays with {partner}.", partner=t.isolate(partner))
 

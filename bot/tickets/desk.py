@@ -80,6 +80,7 @@ class CardAction:
     # After a take on, close or reopen: every card to show it, the pressed one first, then the request's
     # cards in the other groups that had one (an escalated request's copy at the catch-all).
     cards: Sequence[CardCopy] = ()
+    closed_by: str | None = None  # who closed it (Close), where cards may name staff
 
 
 async def _acting(session: AsyncSession, ctx: TicketContext, request_id: int) -> set[int]:
@@ -110,6 +111,16 @@ async def _copies(
             copy = replace(copy, html=html, left=left, now_with=ctx.partner_name(request.partner_id))
         copies.append(copy)
     return copies
+
+
+async def _with_html(session: AsyncSession, copies: Sequence[CardCopy]) -> list[CardCopy]:
+    """`copies` with the HTML of each card that may act, as sent: rewritten after take, close, reopen."""
+    return [
+        replace(copy, html=await store.sent_card_html(session, copy.chat_id, copy.message_id))
+        if copy.acts and copy.html is None
+        else copy
+        for copy in copies
+    ]
 
 
 async def _conversations(
@@ -320,7 +331,7 @@ class RequestDesk:
                 return CardAction(Outcome.OK)
             if not result.ok or request is None:
                 return CardAction(result.outcome)
-            cards = await _copies(session, ctx, request, acted=acted)
+            cards = await _with_html(session, await _copies(session, ctx, request, acted=acted))
         staff = request.taken_by if ctx.show_staff_names else None
         return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
@@ -409,15 +420,12 @@ class RequestDesk:
             pressed = (chat_id, card_message_id) if card_message_id is not None else None
             if act is not None and result.ok and request is not None:
                 # A group stops acting on the request only when its partner reopens it: the escalation ends.
-                for copy in await _copies(session, ctx, request, pressed, acted=acted):
-                    if action == "take" and copy.acts:
-                        copy = replace(
-                            copy, html=await store.sent_card_html(session, copy.chat_id, copy.message_id)
-                        )
-                    cards.append(copy)
+                # Each card that may act says what became of the request (below the card as sent).
+                cards = await _with_html(session, await _copies(session, ctx, request, pressed, acted=acted))
             taken_by = request.taken_by if request is not None else None
         staff = taken_by if ctx.show_staff_names else None
-        return CardAction(result.outcome, taken_by is not None, staff, cards)
+        closed_by = staff_name if action == "close" and result.ok and ctx.show_staff_names else None
+        return CardAction(result.outcome, taken_by is not None, staff, cards, closed_by)
 
     async def answer_hand_over(
         self, resident_id: int, request_id: int, agreed: bool

@@ -115,3 +115,20 @@ def test_mydata_works_in_the_console_and_shows_the_file_as_one_line(tmp_path: Pa
     [line] = [line for line in result.stdout.splitlines() if "[document" in line]
     assert "mydata-" in line and ".json" in line and "Ihre Daten als Datei (JSON)" in line
     assert "Traceback" not in result.stderr
+
+
+async def test_the_masks_in_her_unanswered_questions_are_in_her_language(bot: BotHarness) -> None:
+    # Exploratory test 3, F7: a Russian resident read the German "[Telefon]" in her own /mydata. Stored (and
+    # shown to the staff in /stats, and in the file) the masks stay as they are.
+    olga = bot.resident("Olga", lang="ru")
+    question = "Ксилофон шумит ночью, телефон 0151 2345678, почта olga@example.org, счёт 123456789 <b>"
+    await olga.send(question)
+    await olga.send("/mydata")
+    text = "\n".join(m.text or "" for m in bot.telegram.bot_messages(olga.chat) if m.kind == "text")
+    assert (
+        "• Ксилофон шумит ночью, телефон [номер телефона], почта [адрес эл. почты], счёт [номер] &lt;b&gt; ("
+        in text
+    )
+    assert "Telefon" not in text and "E-Mail" not in text and "Nummer" not in text
+    [stored] = mydata_file(bot)["unanswered_questions"]
+    assert stored["text"] == "Ксилофон шумит ночью, телефон [Telefon], почта [E-Mail], счёт [Nummer] <b>"

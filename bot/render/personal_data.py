@@ -8,6 +8,7 @@ by a program or handed to someone who helps the resident.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import datetime
 from html import escape
@@ -15,13 +16,26 @@ from typing import Any
 
 from bot.content.catalogue import Catalogue
 from bot.content.models import localized
+from bot.feedback import MASKED_EMAIL, MASKED_NUMBER, MASKED_PHONE
 from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.languages import N_
 from bot.render.requests import request_line
 from bot.render.screens import entries, entry_label
 from bot.residents import PersonalData, ThreadMessage
 from bot.storage.models.requests import RequestStatus
 
 KIND_ICONS = {"photo": "📷", "voice": "🎤", "document": "📎"}
+# The marks a stored question has in place of contact details (`bot.feedback.mask_contact_details`; in German,
+# as the staff read them in /stats), named in the resident's language in her /mydata message.
+MASKS = {MASKED_PHONE: N_("phone number"), MASKED_EMAIL: N_("e-mail address"), MASKED_NUMBER: N_("number")}
+MASK = re.compile("|".join(re.escape(mark) for mark in MASKS))
+
+
+def _question_html(t: Translator, text: str) -> str:
+    """A stored question as HTML, its masks in the resident's language ("[Telefon]" is "[телефон]")."""
+    parts = MASK.split(text)
+    marks = [f"[{t.html(MASKS[mark])}]" for mark in MASK.findall(text)]
+    return "".join(escape(part) + (marks[i] if i < len(marks) else "") for i, part in enumerate(parts))
 
 
 def _name(collection: Any, entry_id: str | None, t: Translator, field: str) -> str:
@@ -117,7 +131,7 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
     if data.questions:
         lines += ["", "<b>" + t.html("Your questions the bot could not answer:") + "</b>"]
         for question in data.questions:
-            lines.append(f"• {escape(question.text)} ({t.format_datetime(question.created_at)})")
+            lines.append(f"• {_question_html(t, question.text)} ({t.format_datetime(question.created_at)})")
     lines += [
         "",
         t.html("The next message has the same data as a file. To delete everything, type /delete."),

@@ -72,6 +72,38 @@ def test_small_talk_in_all_languages(text: str, kind: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # Found by exploratory testing (round 3, F6): only a bare "danke" was a thank-you; with "for the
+        # help", "all clear" or a blessing it was a message for the closed request ("Reopen it?").
+        "большое спасибо за помощь!",
+        "спасибо, всё понятно",
+        "cok tesekkur ederim allah razi olsun",
+        "Vielen Dank für Ihre Hilfe!",
+        "Danke für die Info, jetzt weiß ich Bescheid",
+        "danke schön für die schnelle antwort 😊",
+        "allah razı olsun",
+        "emeğinize sağlık",
+        "شكرا على المساعدة",
+        "جزاك الله خيرا",
+        "ممنون بابت کمکتون",
+        "دستتون درد نکنه",
+        "дякую за допомогу",
+        "дуже дякую, все зрозуміло",
+        "dziekuje za pomoc",
+        "Bóg zapłać",
+        "thank you so much for your help!",
+        "thanks, all clear",
+        "❤️",
+        "Danke 🌹",
+        "да, хорошо, спасибо",
+    ],
+)
+def test_a_message_that_is_only_thanks_is_a_thank_you(text: str) -> None:
+    assert small_talk(text) == "thanks"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Hallo, wo ist der Deutschkurs?",
         "danke für den Kurs, wann ist der nächste?",
         "",
@@ -82,6 +114,14 @@ def test_small_talk_in_all_languages(text: str, kind: str) -> None:
         "ja",
         "👍 ?",
         "👨‍👩‍👧",
+        # thanks with a question or news: for the partner or the search
+        "danke, aber wann ist der Kurs?",
+        "спасибо, а где это?",
+        "danke für die Hilfe?",
+        "vielen Dank für die Info, ich komme am Dienstag",
+        "tesekkurler, cocugumu da getirebilir miyim",
+        "спасибо за помощь с письмом из джобцентра",
+        "für die Hilfe",  # courtesy words without a thank-you
     ],
 )
 def test_questions_are_not_small_talk(text: str) -> None:

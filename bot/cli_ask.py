@@ -3,11 +3,14 @@
 JSON form (stable; one object per question):
     {"q": str, "lang": str, "answer": {"id": str, "kind": str, "score": float} | null,
      "alternatives": [{"id", "kind", "score"}, ...], "emergency": bool, "emergency_trigger": str | null,
-     "small_talk": "greeting" | "thanks" | "bye" | "ok" | null, "reason": str | null, "confidence": float}
+     "small_talk": "greeting" | "thanks" | "bye" | "ok" | "person" | null, "reason": str | null,
+     "confidence": float}
 
 ``answer`` is the confident answer, ``alternatives`` the choices the resident is shown ("is it one of
-these?"); with neither the bot says it does not know. ``confidence`` (0–1) is the evidence for the best
-entry: from 0.5 it is shown at all, from 0.75 it can be a confident answer.
+these?"); with neither the bot says it does not know. ``small_talk`` is a message that is no question
+(bot/search/smalltalk.py): a short friendly word answers it, and "person" ("ich will mit einem Menschen
+sprechen") opens the "Ask a person" dialogue, as its button does. ``confidence`` (0–1) is the evidence
+for the best entry: from 0.5 it is shown at all, from 0.75 it can be a confident answer.
 """
 
 from __future__ import annotations
@@ -46,7 +49,9 @@ def _print_human(out: TextIO, data: dict[str, Any]) -> None:
     if data["emergency"]:
         trigger = data["emergency_trigger"]
         out.write(f"NOTFALL: die Notfallnummern werden sofort gezeigt (Auslöser: {trigger}).\n")
-    if data["small_talk"]:
+    if data["small_talk"] == "person":
+        out.write("Wunsch nach einem Menschen: der Dialog „Eine Person fragen“ öffnet sich.\n")
+    elif data["small_talk"]:
         out.write(f"Smalltalk ({data['small_talk']}): kurze freundliche Antwort.\n")
     answer = data["answer"]
     confidence = data["confidence"]

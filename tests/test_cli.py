@@ -76,6 +76,23 @@ def test_ask_batch_scores_many_questions_in_one_process_and_flags_emergencies(
     assert answers[4]["error"]
 
 
+def test_ask_reports_thanks_and_a_wish_for_a_person_as_small_talk(tmp_path: Path) -> None:
+    """Found by exploratory testing (round 3, F5/F6): both were searched ("become a volunteer")."""
+    lines = [
+        {"q": "хочу поговорить с человеком", "lang": "ru"},
+        {"q": "bir insanla konusmak istiyorum", "lang": "tr"},
+        {"q": "большое спасибо за помощь!", "lang": "ru"},
+        {"q": "Vielen Dank für Ihre Hilfe!", "lang": "de"},
+        {"q": "danke, aber wann ist der Kurs?", "lang": "de"},
+    ]
+    stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines)
+    result = run_cli_here(tmp_path, "ask", "--batch", "-", stdin=stdin)
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["small_talk"] for a in answers] == ["person", "person", "thanks", "thanks", None]
+    human = run_cli_here(tmp_path, "ask", "ich will mit einem Menschen sprechen")
+    assert "„Eine Person fragen“ öffnet sich" in human.stdout
+
+
 def test_ask_batch_refuses_a_line_in_a_language_the_bot_does_not_speak(tmp_path: Path) -> None:
     lines = [
         {"q": "Deutschkurs", "lang": "de_simple"},

@@ -827,13 +827,47 @@ async def test_a_thank_you_after_the_close_gets_a_kind_word_not_an_offer_to_reop
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread
 
 
+@pytest.mark.parametrize(
+    ("lang", "thanks", "kind_word", "question", "reopen"),
+    [
+        ("ru", "большое спасибо за помощь!", "Не за что!", "спасибо, а где это?", "Открыть его снова?"),
+        ("ru", "спасибо, всё понятно", "Не за что!", "спасибо, а где это?", "Открыть его снова?"),
+        ("tr", "cok tesekkur ederim allah razi olsun", "Rica ederim!",
+         "tesekkurler, kizimi da getirebilir miyim", "Yeniden açayım mı?"),
+        ("de", "Vielen Dank für Ihre Hilfe!", "Gern geschehen!", "danke, aber wann ist der Kurs?",
+         "Soll ich sie wieder öffnen?"),
+        ("uk", "дуже дякую за допомогу 🌹", "Нема за що!", "дякую, а де це?", "Відкрити його знову?"),
+    ],
+)  # fmt: skip
+async def test_a_heartfelt_thank_you_after_the_close_gets_a_kind_word_a_question_the_reopening(
+    bot: BotHarness, lang: str, thanks: str, kind_word: str, question: str, reopen: str
+) -> None:
+    """Found by exploratory testing (round 3, F6): a thank-you with "for the help", "all clear" or a
+    blessing after the partner closed the request was asked "This request is closed. Reopen it?"."""
+    resident = bot.resident("Galina", lang=lang)
+    await answered_and_closed(bot, resident, "Darf ich mein Baby mitbringen?", "Ja, gerne.")
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await resident.send(thanks)
+    reply = resident.last()
+    assert kind_word in (reply.text or "") and reopen not in (reply.text or "")
+    assert reply.labels == [resident_menu_label(bot, lang)]
+    # Thanks with a question in it is for the partner: the reopening is offered.
+    await resident.send(question)
+    assert reopen in screen(resident)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing reached the partner meanwhile
+
+
+def resident_menu_label(bot: BotHarness, lang: str) -> str:
+    return "🏠 " + bot.services.i18n.translator(lang).gettext("Menu")
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_one_reopen_passes_on_every_message_written_since_the_close_in_order(bot: BotHarness) -> None:
     # Found by exploratory testing: the newest "Reopen" passed on only its own message; the older one then
     # said "closed" for a request open again, and her first answer never reached the partner.
     galina = bot.resident("Galina", lang="ru")
     await answered_and_closed(bot, galina, "Можно прийти с ребёнком?", "Mittwoch 14 Uhr, passt das?")
-    await galina.send("да, хорошо, спасибо")
+    await galina.send("да, в среду подходит")
     first = galina.last()
     reopen = next(b["callback_data"] for b in first.flat_buttons if "Открыть" in b["text"])
     await galina.send("а в пятницу тоже можно?")
@@ -844,14 +878,14 @@ async def test_one_reopen_passes_on_every_message_written_since_the_close_in_ord
     await deliver(bot)
     texts = group_texts(bot, MUETTERZENTRUM)
     assert "Die Person hat Anfrage" in texts[-3]
-    assert "да, хорошо, спасибо" in texts[-2] and "а в пятницу тоже можно?" in texts[-1]
+    assert "да, в среду подходит" in texts[-2] and "а в пятницу тоже можно?" in texts[-1]
     # The older offer has nothing left to do; a tap on it all the same passes on nothing twice and does not
     # call the open request closed.
     assert bot.telegram.chats[galina.chat][first.message_id].labels == []
     await galina.press(reopen, first)
     await deliver(bot)
     assert "закрыт" not in (bot.telegram.answered_callbacks[-1].get("text") or "")
-    assert sum("да, хорошо" in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
+    assert sum("да, в среду" in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
 
 
 async def test_reopen_under_a_message_passes_it_on_after_the_partner_reopened(bot: BotHarness) -> None:

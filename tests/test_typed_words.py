@@ -268,3 +268,47 @@ async def test_a_number_in_a_request_stays_her_answer(bot: BotHarness) -> None:
     await nora.tap("✅")
     await nora.tap("💬")
     assert "wie alt sind sie? 2\n" in (nora.last().text or "")  # the childcare question's answer
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("ru", "хочу поговорить с человеком"),
+        ("tr", "bir insanla konusmak istiyorum"),
+        ("uk", "хочу поговорити з людиною"),
+        ("fa", "میخواهم با یک آدم صحبت کنم"),
+        ("de", "ich will mit einem Menschen sprechen"),
+        ("en", "i want to talk to a person"),
+    ],
+)
+async def test_typed_talk_to_a_person_opens_the_ask_a_person_dialogue(
+    bot: BotHarness, lang: str, typed: str
+) -> None:
+    """Found by exploratory testing (round 3, F5): what the 🙋 button says, typed, was searched and offered
+    volunteering or the Sprachcafé. It opens the dialogue the button opens."""
+    tapped = await confirmed_resident(bot, "Olga", lang)
+    await tapped.tap("🙋")
+    dialogue = tapped.last()
+    resident = await confirmed_resident(bot, "Amal", lang)
+    await resident.send(typed)
+    reply = resident.last()
+    assert (reply.text, reply.labels) == (dialogue.text, dialogue.labels)
+
+
+async def test_talk_to_a_person_typed_after_an_unanswered_question_passes_the_question_on(
+    bot: BotHarness,
+) -> None:
+    """As "🙋 Ask a person" under the answer does: her question starts the message, not the wish."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Wer repariert mein Fahrrad Xylophon")
+    await anna.send("Kann ich bitte mit einem Mitarbeiter sprechen?")
+    await anna.tap("✅")  # nothing more to add
+    await anna.tap("💬")
+    consent = anna.last().text or ""
+    assert "Fahrrad Xylophon" in consent and "Mitarbeiter" not in consent
+
+
+async def test_a_call_for_help_asking_for_a_person_shows_the_emergency_numbers(bot: BotHarness) -> None:
+    galina = await confirmed_resident(bot, "Galina", "ru")
+    await galina.send("помогите, нужен человек")
+    assert "112" in (galina.last().text or "")

@@ -1,6 +1,7 @@
 """Free-text questions: the emergency numbers first (the text still going on to a running request dialogue or
 thread), else such a dialogue or thread, else (her first message after /delete) the first minute again, else a
-button's label typed, else the search."""
+button's label typed, else small talk (and a typed wish to talk to a person, which opens "Ask a person"), else
+the search."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
 from bot.handlers.menu import back_typed, emergency, show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
-from bot.handlers.requests import conversation_input, dialogue_input, resident_followup
+from bot.handlers.requests import ask_person_typed, conversation_input, dialogue_input, resident_followup
 from bot.render import screens
 from bot.render import start as start_screens
 from bot.render.keyboards import named_button
@@ -135,6 +136,9 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # Every screen ends with buttons: she is pointed to them (the screen above still works).
         if (message := update.effective_message) is not None:
             await message.reply_html(screens.tap_a_button(context.t))
+        return
+    if result.small_talk == "person":
+        await ask_person_typed(update, context)  # "ich will mit einem Menschen sprechen": as "🙋" does
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))

@@ -122,22 +122,33 @@ async def start_request(update: Update, context: Context) -> None:
     """“I'm interested”, “Ask a person”, a failed search or a topic: start the dialogue."""
     if (press := button_press(update)) is None:
         return
-    query, user, callback = press
+    _query, user, callback = press
+    await _start(update, context, user, callback.namespace, callback.arg(0))
+
+
+async def ask_person_typed(update: Update, context: Context) -> None:
+    """“I want to talk to a person”, typed: what “🙋 Ask a person” under an answer does (her questions of
+    the last minutes start the message)."""
+    if (user := update.effective_user) is not None:
+        await _start(update, context, user, "ask", "q")
+
+
+async def _start(update: Update, context: Context, user: User, namespace: str, origin: str) -> None:
     # "Ask a person" after questions the bot could not answer: they start the message, so the resident need
     # not type them again (shown on the consent screen like anything else they wrote): a letter she pasted
     # with "what do I do with this letter?" after it. From the emergency screen only the danger words (her
     # draft may hold them already).
     asked = context.user_data.asked_lately(context.services.clock()) if context.user_data else []
-    if callback.arg(0) in intake.EMERGENCY_ORIGINS:
+    if origin in intake.EMERGENCY_ORIGINS:
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
-    reply = await context.services.requests.start_from(user.id, callback.namespace, callback.arg(0), question)
+    reply = await context.services.requests.start_from(user.id, namespace, origin, question)
     if reply is None or reply.view is None:
         await stale_button(update, context)
         return
-    if callback.namespace == "ask" and context.user_data is not None:
+    if namespace == "ask" and context.user_data is not None:
         context.user_data.questions = []
-    await answer_query(query)
+    await answer_query(update.callback_query)
     await show(update, context, *render.dialogue_screen(context.t, reply.view))
 
 
@@ -349,8 +360,10 @@ async def reply_relayed(
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
     t = context.t
-    if relayed.outcome is Outcome.CLOSED and message.text and (kind := small_talk(message.text)):
-        # "danke", "ok", "tschüss" after the partner closed it: a friendly word back, no offer to reopen.
+    kind = small_talk(message.text) if relayed.outcome is Outcome.CLOSED and message.text else None
+    if kind is not None and kind != "person":
+        # "danke", "ok", "tschüss" after the partner closed it: a friendly word back, no offer to reopen (a
+        # wish to talk to a person is offered the reopening: the partner's people are the ones she knew).
         text, keyboard = screens.small_talk_screen(t, kind)
         await message.reply_text(text, reply_markup=markup(keyboard))
         return

@@ -1,11 +1,17 @@
-"""Small talk (greetings and "how are you", thanks, goodbyes, a bare "ok") and messages that are not a
-question at all.
+"""Small talk (greetings and "how are you", thanks, goodbyes, a bare "ok"), a request for a person ("ich will
+mit einem Menschen sprechen") and messages that are not a question at all.
 
 A message is small talk only when *all* its words are small-talk words or fillers ("Hallo!",
 "Danke dir vielmals 🙏", "çok teşekkürler abi", "selam nasılsın"); "Hallo, wo ist der Deutschkurs?" is a
-question. A message of emoji only is small talk when each is one of a few signs ("👍", "👋").
-If a message mixes kinds, thanks beats goodbye beats greeting beats "ok" ("Hallo, danke!" is a thank-you,
-"ok danke" too).
+question. A message of emoji only is small talk when each is one of a few signs ("👍", "👋", "❤️").
+Two kinds may also carry words of their own, from a short closed list per language (`_COMPANIONS`):
+a thank-you its courtesy words ("Vielen Dank für Ihre Hilfe!", "спасибо за помощь", "çok teşekkür ederim
+allah razı olsun") – unless the message asks something ("danke für die Info, und wo ist das?" has other
+words anyway; "danke für die Hilfe?" has a question mark); a request for a person the words of asking
+for one ("kann ich mit jemandem sprechen?", "хочу поговорить с человеком") – any other word ("mit jemandem
+vom Jobcenter") makes it a question for the search.
+If a message mixes kinds, a person beats thanks beats goodbye beats greeting beats "ok" ("Hallo, danke!"
+is a thank-you, "ok danke" too, "danke, ich möchte mit einem Menschen sprechen" asks for a person).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.normalize import OTHER, fold, raw_tokens, script_of
 
-SmallTalkKind = Literal["greeting", "thanks", "bye", "ok"]
+SmallTalkKind = Literal["greeting", "thanks", "bye", "ok", "person"]
 MessageShape = Literal["empty", "emoji", "too_short", "unsupported_script"]
 
 _PHRASES: dict[SmallTalkKind, list[str]] = {
@@ -59,6 +65,17 @@ _PHRASES: dict[SmallTalkKind, list[str]] = {
         "дякую", "щиро дякую", "дуже дякую",
         "dziękuję", "dzięki", "dziękuje", "wielkie dzięki",
         "thanks", "thank you", "thx", "cheers", "many thanks",
+        # thanks said as a blessing or a wish, alone
+        "herzlichen dank", "vergelt's gott", "gott segne sie", "gott segne dich",
+        "allah razı olsun", "eline sağlık", "elinize sağlık", "emeğinize sağlık", "emeklerinize sağlık",
+        "جزاك الله خيرا", "جزاكم الله خيرا", "بارك الله فيك", "بارك الله فيكم", "الله يعطيك العافية",
+        "يعطيك العافية", "الله يجزيك الخير",
+        "دستت درد نکنه", "دستتون درد نکنه", "دست شما درد نکند", "خدا خیرت بده", "خدا خیرتون بده",
+        "خسته نباشید", "لطف کردید",
+        "спасибочки", "дай бог здоровья", "храни вас бог", "спаси бог",
+        "дай боже здоров'я", "дякуємо", "спасибі",
+        "bóg zapłać", "szczęść boże",
+        "god bless you", "thank u", "ty", "tysm",
     ],
     "bye": [
         "tschüss", "tschüs", "tschau", "ciao", "auf wiedersehen", "bis bald", "bis dann", "bis später",
@@ -83,11 +100,30 @@ _PHRASES: dict[SmallTalkKind, list[str]] = {
         "good", "great", "got it", "alright", "all right", "understood", "cool", "nice",
         "i'm fine", "i am fine",
     ],
+    # Somebody to talk to, instead of the bot: the "Ask a person" dialogue (a human, staff, somebody).
+    "person": [
+        "mensch", "einem menschen", "einen menschen", "echten menschen", "echter mensch", "person", "jemand",
+        "jemandem", "jemanden", "mitarbeiter", "mitarbeiterin", "einem mitarbeiter", "ansprechpartner",
+        "ansprechperson",
+        "insan", "insanla", "gerçek insan", "biriyle", "birisiyle", "birisi", "kişiyle", "yetkili",
+        "yetkiliyle", "görevli", "görevliyle", "personel", "personelle", "temsilci", "temsilciyle",
+        "canlı destek",
+        "شخص", "إنسان", "انسان", "موظف", "موظفة", "أحد", "احد", "حد", "مسؤول", "بشر",
+        "آدم", "آدمی", "نفر", "کسی", "یکی", "کارمند", "مسئول", "اپراتور",
+        "человек", "человеком", "человеку", "кем нибудь", "кем то", "сотрудник", "сотрудником",
+        "сотруднику", "оператор", "оператором",
+        "людина", "людиною", "людині", "кимось", "ким небудь", "працівник", "працівником", "співробітником",
+        "оператором",
+        "człowiek", "człowiekiem", "osoba", "osobą", "kimś", "pracownik", "pracownikiem", "konsultantem",
+        "person", "a person", "human", "a human", "someone", "somebody", "staff", "employee", "agent",
+        "operator",
+    ],
 }  # fmt: skip
 #: Emoji that are small talk on their own (a message of nothing but these, skin tones aside).
 #: Not "🙏": it asks ("please") as often as it thanks.
 _EMOJI: dict[str, SmallTalkKind] = {
     "👋": "greeting", "👍": "ok", "👌": "ok", "🆗": "ok", "✅": "ok", "🙂": "ok", "😊": "ok",
+    "❤": "thanks", "♥": "thanks", "💐": "thanks", "🌹": "thanks", "🤗": "thanks", "🥰": "thanks",
 }  # fmt: skip
 #: What may change an emoji's look without changing it: skin tones, the emoji presentation selector.
 _EMOJI_MODIFIERS = {chr(c) for c in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
@@ -100,15 +136,59 @@ _FILLERS = {
     çok cok abi abla hocam kardeşim canım ederim ya iyi
     جزيلا كثيرا يا اخي أخي اختي
     خیلی زیاد جان عزیز
-    вам тебе большое очень огромное друзья всем всім
-    bardzo wszystkim serdecznie
+    вам тебе большое очень огромное друзья всем всім да так всё все
+    bardzo wszystkim serdecznie tak
     """.split()
 }
+#: Words that may accompany one kind only (see the module's docstring): short closed lists per language.
+_COMPANIONS: dict[SmallTalkKind, str] = {
+    # for the help / the answer / the information / your patience; a blessing; "now I know"
+    "thanks": """
+    für die den das ihre ihr deine eure hilfe unterstützung antwort antworten info infos information
+    informationen auskunft mühe geduld zeit schnelle nette freundliche tolle gott segne sie dich jetzt weiß
+    ich bescheid herzlich herzlichen
+    için yardımınız yardımın yardım ilginiz cevap cevabınız bilgi bilgiler allah razı olsun sizden
+    hepinize emeğinize sağlık kolay gelsin
+    على المساعدة مساعدتك مساعدتكم الله يعطيك العافية جزاك جزاكم خيرا بارك فيك فيكم لك لكم المعلومات
+    از بابت برای کمک کمکتون کمکت کمکتان راهنمایی راهنماییتون لطف لطفتون شما خدا خیرت بده حفظتون کنه
+    за помощь ответ ответы информацию вы нам мне помогли бог храни дай здоровья понятно
+    допомогу відповідь інформацію ви нам мені допомогли боже бог здоров'я
+    za pomoc odpowiedź informację informacje pani panu państwu bóg zapłać
+    for the help your you answer answers info information god bless all clear
+    """,
+    # I want / would like / can I / please + talk / speak / write + with / to + a / real
+    "person": """
+    ich will möchte würde gern gerne mit einem einer einen echten richtigen sprechen reden schreiben
+    kann könnte darf bitte zu verbinden brauche gibt es da hier vom team
+    bir gerçek canlı ile konuşmak görüşmek istiyorum isterim lazım lütfen bağlayın ben beni var mı mi
+    konuşabilir miyim bi
+    أريد اريد بدي ابغى أبغى أحب اتكلم أتكلم التكلم أتحدث اتحدث التحدث الحديث أكلم اكلم مع حقيقي من فضلك لو
+    سمحت ممكن هل يمكنني أن ان التواصل تواصل أتواصل إلى الى احكي أحكي
+    میخواهم میخوام میخام می خواهم با یک یه صحبت حرف کنم بزنم بکنم لطفا میشه آیا ممکن است هست واقعی
+    تماس بگیرم ارتباط من میتوانم میتونم
+    я хочу хотела хотел бы можно мне нужен нужно надо поговорить говорить связаться пообщаться с со
+    живым живой настоящим пожалуйста позовите дайте соедините могу ли
+    хочу хотіла хотів би можна мені потрібна потрібен треба поговорити говорити зв'язатися з із живою
+    справжньою будь ласка покличте дайте можу
+    chcę chciałabym chciałbym porozmawiać rozmawiać mówić z ze prawdziwym prawdziwą żywym proszę mogę czy
+    połączyć skontaktować się potrzebuję
+    i want wanna would like to talk speak chat with a an the can could may please pls plz need real live me
+    connect let is there from your team
+    """,
+}  # fmt: skip
+#: Each companion word (folded) and the kinds it may accompany.
+_COMPANION_OF: dict[str, set[SmallTalkKind]] = {}
+for _kind, _words in _COMPANIONS.items():
+    for _word in _words.split():
+        for _token in raw_tokens(_word):
+            _COMPANION_OF.setdefault(fold(_token), set()).add(_kind)
 _PHRASE_TOKENS: list[tuple[tuple[str, ...], SmallTalkKind]] = sorted(
     ((tuple(fold(t) for t in raw_tokens(p)), kind) for kind, phrases in _PHRASES.items() for p in phrases),
     key=lambda pk: -len(pk[0]),
 )
-_PRIORITY: tuple[SmallTalkKind, ...] = ("thanks", "bye", "greeting", "ok")
+_PRIORITY: tuple[SmallTalkKind, ...] = ("person", "thanks", "bye", "greeting", "ok")
+#: A question mark: a thank-you with more than its bare words then asks something.
+_QUESTION_MARKS = ("?", "؟")
 
 
 def _same(word: str, pattern: str) -> bool:
@@ -127,6 +207,7 @@ def small_talk(text: str) -> SmallTalkKind | None:
         if not signs or any(c not in _EMOJI for c in signs):
             return None
         found = {_EMOJI[c] for c in signs}
+    companions: list[set[SmallTalkKind]] = []  # for each companion word, the kinds it may go with
     i = 0
     while i < len(words):
         for phrase, kind in _PHRASE_TOKENS:
@@ -137,13 +218,29 @@ def small_talk(text: str) -> SmallTalkKind | None:
                 break
         else:
             # repeated letters ("hallooo", "danke!!") are folded by the typo rule; fillers are skipped
-            if words[i] not in _FILLERS:
+            if words[i] in _FILLERS:
+                pass
+            elif (kinds := _companion_of(words[i])) is not None:
+                companions.append(kinds)
+            else:
                 return None
             i += 1
-    for kind in _PRIORITY:
-        if kind in found:
-            return kind
-    return None
+    chosen = next((k for k in _PRIORITY if k in found), None)
+    if chosen is None or not all(chosen in kinds for kinds in companions):
+        return None  # "für die Hilfe" alone, "hallo, ich will sprechen"
+    if chosen == "thanks" and companions and any(mark in text for mark in _QUESTION_MARKS):
+        return None  # "danke für die Info?"
+    return chosen
+
+
+def _companion_of(word: str) -> set[SmallTalkKind] | None:
+    """The kinds `word` (folded) may accompany, allowing one typo in a longer word."""
+    if (kinds := _COMPANION_OF.get(word)) is not None:
+        return kinds
+    if len(word) < 5:
+        return None
+    found = set().union(*(kinds for w, kinds in _COMPANION_OF.items() if _same(word, w)))
+    return found or None
 
 
 def message_shape(text: str) -> MessageShape | None:

@@ -72,6 +72,67 @@ def test_small_talk_in_all_languages(text: str, kind: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # Found by exploratory testing (round 3, F6): only a bare "danke" was a thank-you; with "for the
+        # help", "all clear" or a blessing it was a message for the closed request ("Reopen it?").
+        "большое спасибо за помощь!",
+        "спасибо, всё понятно",
+        "cok tesekkur ederim allah razi olsun",
+        "Vielen Dank für Ihre Hilfe!",
+        "Danke für die Info, jetzt weiß ich Bescheid",
+        "danke schön für die schnelle antwort 😊",
+        "allah razı olsun",
+        "emeğinize sağlık",
+        "شكرا على المساعدة",
+        "جزاك الله خيرا",
+        "ممنون بابت کمکتون",
+        "دستتون درد نکنه",
+        "дякую за допомогу",
+        "дуже дякую, все зрозуміло",
+        "dziekuje za pomoc",
+        "Bóg zapłać",
+        "thank you so much for your help!",
+        "thanks, all clear",
+        "❤️",
+        "Danke 🌹",
+        "да, хорошо, спасибо",
+    ],
+)
+def test_a_message_that_is_only_thanks_is_a_thank_you(text: str) -> None:
+    assert small_talk(text) == "thanks"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by exploratory testing (round 3, F5): what "🙋 Ask a person" says, typed, was searched
+        # (volunteering, the Sprachcafé).
+        "хочу поговорить с человеком",
+        "bir insanla konusmak istiyorum",
+        "хочу поговорити з людиною",
+        "میخواهم با یک آدم صحبت کنم",
+        "ich will mit einem Menschen sprechen",
+        "i want to talk to a person",
+        "یک نفر",
+        "Kann ich mit jemandem sprechen?",
+        "ich möchte bitte mit einem mitarbeiter reden",
+        "gercek bir insanla gorusmek istiyorum lutfen",
+        "أريد التحدث مع شخص",
+        "بدي احكي مع موظف",
+        "можно с живым человеком поговорить?",
+        "chcę porozmawiać z człowiekiem",
+        "czy mogę porozmawiać z pracownikiem?",
+        "can i speak to a real person please",
+        "Hallo, ich möchte mit einem Menschen sprechen",
+        "danke, ich möchte mit jemandem sprechen",
+    ],
+)
+def test_asking_for_a_person_in_all_languages(text: str) -> None:
+    assert small_talk(text) == "person"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Hallo, wo ist der Deutschkurs?",
         "danke für den Kurs, wann ist der nächste?",
         "",
@@ -82,6 +143,22 @@ def test_small_talk_in_all_languages(text: str, kind: str) -> None:
         "ja",
         "👍 ?",
         "👨‍👩‍👧",
+        # thanks with a question or news: for the partner or the search
+        "danke, aber wann ist der Kurs?",
+        "спасибо, а где это?",
+        "danke für die Hilfe?",
+        "vielen Dank für die Info, ich komme am Dienstag",
+        "tesekkurler, cocugumu da getirebilir miyim",
+        "спасибо за помощь с письмом из джобцентра",
+        "für die Hilfe",  # courtesy words without a thank-you
+        # a person for something, or people to meet: a question for the search
+        "ich will mit Menschen sprechen",  # the Sprachcafé
+        "ich möchte mit jemandem vom Jobcenter sprechen",
+        "Wie viel kostet es pro Person?",
+        "ich suche jemanden, der mir beim Brief hilft",
+        "i need someone to help with a letter",
+        "хочу поговорить с человеком из джобцентра",
+        "hallo, ich will sprechen",
     ],
 )
 def test_questions_are_not_small_talk(text: str) -> None:
@@ -113,3 +190,10 @@ def test_engine_answers_small_talk_without_searching(lexical_engine: SearchEngin
     for text in ("ok", "👍"):
         assert lexical_engine.answer(text, "de", None).small_talk == "ok"
     assert lexical_engine.answer("🙂🙂?", "de", None).reason == "emoji"
+
+
+def test_a_call_for_help_with_a_person_stays_an_emergency(lexical_engine: SearchEngine) -> None:
+    for text, lang in (("Hilfe, ich brauche einen Menschen", "de"), ("помогите, нужен человек", "ru")):
+        result = lexical_engine.answer(text, lang, None)
+        assert result.emergency and result.small_talk is None
+    assert lexical_engine.answer("хочу поговорить с человеком", "ru", None).small_talk == "person"

@@ -25,7 +25,7 @@ from bot.content.models import (
     iter_localized,
 )
 from bot.content.problems import ContentError, Problem
-from bot.content.references import check_references
+from bot.content.references import check_emergency, check_references
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +129,7 @@ def validate_content(content_dir: Path) -> LoadedSources:
     """Load, validate and cross-check everything; all problems are in the result, nothing raised."""
     loaded = load_sources(content_dir)
     check_references(loaded)
+    check_emergency(loaded, content_dir)
     _entry_warnings(loaded)
     lock, lock_problem = read_lock(content_dir)
     if lock_problem is not None:

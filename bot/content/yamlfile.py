@@ -166,7 +166,8 @@ def display_name(path: Path) -> str:
 
 
 def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """All `*.yaml` files below `content_dir`, sorted; hidden files and folders are skipped."""
+    """All `*.yaml` files below `content_dir`, sorted, and a warning for every other file (a new offer saved
+    as `naehtreff.yaml.txt` or `.YAML` would silently never appear); hidden files and folders are skipped."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("error", "", display_name(content_dir), None, "Inhaltsordner nicht gefunden")]
@@ -175,13 +176,26 @@ def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
         relative = path.relative_to(content_dir)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix == ".yml":
-            problems.append(
-                Problem("warning", "", display_name(path), None, "wird ignoriert – Endung .yaml verwenden")
-            )
-        elif path.suffix == ".yaml" and not path.is_dir():
+        if path.is_dir() or relative.as_posix() in NOT_CONTENT:
+            continue
+        if path.suffix == ".yaml":
             files.append(path)
+        else:
+            problems.append(Problem("warning", "", display_name(path), None, _ignored(path)))
     return files, problems
+
+
+NOT_CONTENT = frozenset({"README.md", "schema.json", "translations.lock"})
+"""Files in the content folder that are not content (hidden files are skipped too)."""
+
+
+def _ignored(path: Path) -> str:
+    """Why a file in the content folder is not read, and how to make it count."""
+    name = path.name
+    stem = name.split(".")[0] or name
+    if ".yaml" in name.lower() or path.suffix.lower() == ".yml":
+        return f"wird ignoriert – Endung .yaml verwenden (Datei umbenennen in {stem}.yaml)"
+    return "wird ignoriert – nur Dateien mit der Endung .yaml werden gelesen; umbenennen oder löschen"
 
 
 def read_text(path: Path, shown: str) -> tuple[bytes, str] | Problem:

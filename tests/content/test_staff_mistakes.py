@@ -238,3 +238,120 @@ def test_a_latin1_partners_file_is_the_only_error(shipped: Path) -> None:
 
 def test_validate_content_keeps_the_shipped_content_clean() -> None:
     assert not [p for p in validate_content(ROOT / "content").problems if p.severity == "error"]
+
+
+# --- files that would be ignored -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "offers/naehtreff.yaml.txt",
+            "wird ignoriert – Endung .yaml verwenden (Datei umbenennen in naehtreff.yaml)",
+        ),
+        (
+            "offers/naehtreff.YAML",
+            "wird ignoriert – Endung .yaml verwenden (Datei umbenennen in naehtreff.yaml)",
+        ),
+        (
+            "offers/naehtreff.yml",
+            "wird ignoriert – Endung .yaml verwenden (Datei umbenennen in naehtreff.yaml)",
+        ),
+        (
+            "naehtreff.txt",
+            "wird ignoriert – nur Dateien mit der Endung .yaml werden gelesen; umbenennen oder löschen",
+        ),
+        (
+            "offers/Naehtreff.docx",
+            "wird ignoriert – nur Dateien mit der Endung .yaml werden gelesen; umbenennen oder löschen",
+        ),
+    ],
+)
+def test_a_new_offer_saved_under_another_ending_is_warned_about(
+    shipped: Path, name: str, message: str
+) -> None:
+    text = (shipped / "offers" / "sprachcafe.yaml").read_text(encoding="utf-8")
+    (shipped / name).write_text(text.replace("  sprachcafe:", "  naehtreff:"), encoding="utf-8")
+    code, out = check_output(shipped)
+    assert code == 0
+    assert f"  {name}: {message}\n" in out.replace(str(shipped) + "/", ""), out
+
+
+def test_the_handbook_schema_lock_and_hidden_files_are_not_warned_about(shipped: Path) -> None:
+    (shipped / ".naehtreff.yaml.swp").write_text("x", encoding="utf-8")
+    assert "wird ignoriert" not in check_output(shipped)[1]
+
+
+# --- garbled text --------------------------------------------------------------------------------------
+
+
+def test_double_encoded_umlauts_are_named_with_their_line(shipped: Path) -> None:
+    edit(shipped / "offers" / "sprachcafe.yaml", "de: Sprachcafé – Deutsch", "de: SprachcafÃ© â€“ Deutsch")
+    loaded = validate_content(shipped)
+    garbled = [str(p) for p in loaded.problems if p.code == "mojibake"]
+    assert len(garbled) == 1, garbled
+    assert garbled[0].startswith("offers.sprachcafe.title.de at ")
+    assert garbled[0].endswith(
+        "sprachcafe.yaml:41: Text sieht falsch kodiert aus ('Ã©' statt 'é') – beim Kopieren aus E-Mail oder "
+        "Excel verdorben; Zeichen von Hand korrigieren"
+    )
+    code, out = check_output(shipped, strict=True)
+    assert code == 1
+    assert out.index("falsch kodiert") < out.index("Warnungen")  # an error with --strict
+
+
+# --- dates in the past ---------------------------------------------------------------------------------
+
+
+def test_an_event_that_is_over_is_named_with_its_line(shipped: Path) -> None:
+    edit(shipped / "events.yaml", '"2027-09-18 10:00"', '"2025-09-18 10:00"')
+    edit(shipped / "events.yaml", '"2027-09-18 14:00"', '"2025-09-18 14:00"')
+    code, out = check_output(shipped)
+    assert code == 0
+    assert "events.yaml:11: Termin liegt in der Vergangenheit (18.09.2025) – löschen oder Datum ändern" in out
+
+
+def test_an_expired_or_ended_offer_is_named_with_its_line(shipped: Path) -> None:
+    edit(
+        shipped / "offers" / "sprachcafe.yaml",
+        "    kind: meeting_place",
+        "    valid_until: 2025-12-31\n    kind: meeting_place",
+    )
+    edit(
+        shipped / "offers" / "dienstleistung-beruf.yaml",
+        "      starts: 2027-02-01\n      ends: 2027-06-30",
+        "      starts: 2025-02-01\n      ends: 2025-06-30",
+    )
+    out = check_output(shipped)[1]
+    assert (
+        "sprachcafe.yaml:8: Termin liegt in der Vergangenheit (gültig bis 31.12.2025)"
+        " – löschen oder Datum ändern" in out
+    )
+    assert (
+        "dienstleistung-beruf.yaml:19: Termin liegt in der Vergangenheit (Ende 30.06.2025)"
+        " – löschen oder Datum ändern" in out
+    )
+
+
+def test_an_offer_whose_sessions_are_all_over_is_named(make_content: Callable[..., Path]) -> None:
+    content_dir = make_content(
+        offers__kurse="""
+        offers:
+          deutschkurs-frauen:
+            kind: course
+            topics: [sprache]
+            title: {de: Deutschkurs}
+            summary: {de: Mit Kinderbetreuung}
+            partner: quartiersmanagement
+            schedule:
+              sessions:
+                - {date: 2025-03-01, start: "10:00", end: "12:00"}
+                - {date: 2025-03-08, start: "10:00", end: "12:00"}
+        """
+    )
+    past = [str(p) for p in validate_content(content_dir).problems if p.code == "past"]
+    assert len(past) == 1 and past[0].endswith(
+        "kurse.yaml:10: Termin liegt in der Vergangenheit (letzter Termin 08.03.2025)"
+        " – löschen oder Datum ändern"
+    ), past

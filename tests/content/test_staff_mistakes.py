@@ -355,3 +355,40 @@ def test_an_offer_whose_sessions_are_all_over_is_named(make_content: Callable[..
         "kurse.yaml:10: Termin liegt in der Vergangenheit (letzter Termin 08.03.2025)"
         " – löschen oder Datum ändern"
     ), past
+
+
+# --- YAML slips ----------------------------------------------------------------------------------------
+
+
+def test_a_key_with_too_few_spaces_is_named_not_the_correct_line_ten_lines_below(shipped: Path) -> None:
+    edit(
+        shipped / "offers" / "sprachcafe.yaml",
+        "    title:\n      de: Sprachcafé",
+        "  title:\n      de: Sprachcafé",
+    )
+    errors = errors_of(shipped)
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        "sprachcafe.yaml:40: Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
+    ), errors
+
+
+def test_a_key_with_one_space_too_few_is_still_named_itself(shipped: Path) -> None:
+    edit(shipped / "offers" / "sprachcafe.yaml", "    summary:\n", "   summary:\n")
+    assert errors_of(shipped)[0].endswith(
+        "sprachcafe.yaml:50: Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
+    )
+
+
+def test_a_text_that_begins_with_a_quotation_is_explained(shipped: Path) -> None:
+    edit(
+        shipped / "offers" / "sprachcafe.yaml",
+        "      de: Menschen aus vielen Ländern üben",
+        '      de: "Menschen aus vielen Ländern" üben',
+    )
+    errors = errors_of(shipped)
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        "sprachcafe.yaml:51: Text beginnt mit einem Anführungszeichen und geht danach weiter – den ganzen "
+        'Text in Anführungszeichen setzen (innen \\" schreiben) oder „ “ verwenden'
+    ), errors

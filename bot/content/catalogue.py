@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import BaseModel
+
 from bot.content.freshness import read_lock, translation_problems
 from bot.content.loader import LoadedSources, load_sources
 from bot.content.models import (
     BIDI_CONTROLS,
+    TIMEZONE,
     District,
     Emergency,
     Event,
@@ -24,8 +28,8 @@ from bot.content.models import (
     Topic,
     iter_localized,
 )
-from bot.content.problems import ContentError, Problem
-from bot.content.references import check_references
+from bot.content.problems import ContentError, Loc, Problem
+from bot.content.references import check_emergency, check_references
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,9 +115,50 @@ BIDI = (
 )
 
 
+# A UTF-8 text read as Windows-1252 and saved again: "é" becomes "Ã©", "–" becomes "â€“", "ł" becomes "Å‚".
+# A lead character (Â Ã Ä Å for Latin letters, â for punctuation) and one or two of the characters its
+# continuation bytes show as; `_mojibake` then decodes the candidate to be sure.
+_MOJIBAKE = re.compile(
+    "[ÂÃÄÅ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+    "|â€[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+def _mojibake(text: str) -> tuple[str, str] | None:
+    """The first double-encoded character in `text`: (as written, as meant), e.g. ("Ã©", "é")."""
+    for match in _MOJIBAKE.finditer(text):
+        written = match.group()
+        try:
+            meant = written.encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            try:
+                meant = written.encode("latin-1").decode("utf-8")
+            except UnicodeError:
+                continue
+        return written, meant
+    return None
+
+
+def _texts(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every text below a field's value, with its place (keys and list positions)."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _texts(getattr(value, name), (*loc, field.alias or name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*loc, key))
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*loc, index))
+
+
 def _entry_warnings(loaded: LoadedSources) -> None:
-    """Made-up entries, and direction marks typed or pasted into a text: the bot isolates numbers itself
-    (`--strict` makes both errors)."""
+    """Made-up entries, direction marks typed or pasted into a text (the bot isolates numbers itself), and
+    text that went through a wrong encoding ("SprachcafÃ©"): `--strict` makes all three errors."""
     for kind, entries in loaded.entries.items():
         for entry_id, entry in entries.items():
             if getattr(entry, "example", False):
@@ -123,13 +168,54 @@ def _entry_warnings(loaded: LoadedSources) -> None:
                     values = value if isinstance(value, tuple) else (value,)
                     if any(BIDI_CONTROLS.search(item) for item in values):
                         loaded.warning(kind, entry_id, (*loc, lang), BIDI, code="bidi_controls")
+            for loc, text in _texts(entry, ()):
+                if found := _mojibake(text):
+                    written, meant = found
+                    message = (
+                        f"Text sieht falsch kodiert aus ('{written}' statt '{meant}') – beim Kopieren aus "
+                        "E-Mail oder Excel verdorben; Zeichen von Hand korrigieren"
+                    )
+                    loaded.warning(kind, entry_id, loc, message, code="mojibake")
 
 
-def validate_content(content_dir: Path) -> LoadedSources:
-    """Load, validate and cross-check everything; all problems are in the result, nothing raised."""
+PAST = "Termin liegt in der Vergangenheit ({when}) – löschen oder Datum ändern"
+
+
+def _past_warnings(loaded: LoadedSources, now: datetime) -> None:
+    """Events that are over and offers that have ended: staff forget to remove them, and residents would
+    be asked to sign up for them."""
+    today = now.astimezone(TIMEZONE).date()
+    for event_id, event in loaded.entries["events"].items():
+        assert isinstance(event, Event)
+        end = event.ends or event.starts
+        if end < now:
+            field = "ends" if event.ends else "starts"
+            when = end.astimezone(TIMEZONE).strftime("%d.%m.%Y")
+            loaded.warning("events", event_id, (field,), PAST.format(when=when), code="past")
+    for offer_id, offer in loaded.entries["offers"].items():
+        assert isinstance(offer, Offer)
+        schedule = offer.schedule
+        last_session = max((s.date for s in schedule.sessions), default=None) if schedule else None
+        if offer.valid_until is not None and offer.valid_until < today:
+            when = f"gültig bis {offer.valid_until:%d.%m.%Y}"
+            loaded.warning("offers", offer_id, ("valid_until",), PAST.format(when=when), code="past")
+        elif schedule is not None and schedule.ends is not None and schedule.ends < today:
+            when = f"Ende {schedule.ends:%d.%m.%Y}"
+            loaded.warning("offers", offer_id, ("schedule", "ends"), PAST.format(when=when), code="past")
+        elif schedule is not None and not schedule.weekly and last_session and last_session < today:
+            when = f"letzter Termin {last_session:%d.%m.%Y}"
+            loc = ("schedule", "sessions")
+            loaded.warning("offers", offer_id, loc, PAST.format(when=when), code="past")
+
+
+def validate_content(content_dir: Path, *, now: datetime | None = None) -> LoadedSources:
+    """Load, validate and cross-check everything; all problems are in the result, nothing raised.
+    `now` (tz-aware, default: the current time) is what "in the past" means."""
     loaded = load_sources(content_dir)
     check_references(loaded)
+    check_emergency(loaded, content_dir)
     _entry_warnings(loaded)
+    _past_warnings(loaded, now or datetime.now(TIMEZONE))
     lock, lock_problem = read_lock(content_dir)
     if lock_problem is not None:
         loaded.problems.append(lock_problem)

@@ -19,8 +19,8 @@ from bot.content.models import ContentFile, iter_localized
 from bot.content.problems import Problem
 from bot.languages import LANGUAGES
 
-STRICT_CODES = frozenset({"example", "missing_translation", "bidi_controls"})
-"""Warnings that `--strict` turns into errors: nothing fictitious or untranslated goes live."""
+STRICT_CODES = frozenset({"example", "missing_translation", "bidi_controls", "mojibake"})
+"""Warnings that `--strict` turns into errors: nothing fictitious, untranslated or garbled goes live."""
 
 MAX_SHOWN_PER_CODE = 20
 

@@ -88,12 +88,20 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources) -> None:
     read = read_text(path, shown)
     if isinstance(read, Problem):
         result.problems.append(read)
+        if read.line is not None:  # not UTF-8: the ids are still legible
+            try:
+                legible = path.read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                legible = ""
+            _note_ids(_scan_ids(legible), shown, result)
         return
     raw, text = read
     result.files.append((str(path.relative_to(content_dir)), hashlib.sha256(raw).hexdigest()))
     data, lines, problems = parse_yaml(text, shown)
     if problems or data is None:
         result.problems.extend(problems or [Problem("error", "", shown, None, "Datei ist leer")])
+        found: list[Loc] = [path for path in lines if len(path) == 2] or _scan_ids(text)
+        _note_ids(found, shown, result)
         return
     if not text.startswith(SCHEMA_COMMENT):
         message = f"erste Zeile sollte '{SCHEMA_COMMENT}<Pfad zu content/schema.json>' sein"
@@ -137,3 +145,32 @@ def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result:
             result.error(kind, entry_id, tuple(error["loc"]), german_message(error))
         return
     result.entries[kind][entry_id] = entry
+
+
+_KIND_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(#.*)?$")
+_ID_LINE = re.compile(r"^( +)([a-z0-9][a-z0-9-]{0,39})\s*:")
+
+
+def _scan_ids(text: str) -> list[Loc]:
+    """The (kind, id) of the entries a file that cannot be read as YAML seems to define: every key one
+    level below a top-level kind. Enough to tell a reference to one of them from a typo."""
+    found: list[Loc] = []
+    kind: str | None = None
+    indent: int | None = None
+    for raw_line in text.splitlines():
+        line = raw_line.expandtabs(8)
+        if match := _KIND_LINE.match(line):
+            kind, indent = match[1], None
+        elif kind in KINDS and (match := _ID_LINE.match(line)):
+            indent = indent or len(match[1])
+            if len(match[1]) == indent:
+                found.append((kind, match[2]))
+    return found
+
+
+def _note_ids(found: list[Loc], shown: str, result: LoadedSources) -> None:
+    """Record the entries of a file that failed to load as defined there: a reference to one of them is
+    not reported as unknown (the file's own error is, and fixing it fixes the reference)."""
+    for kind, entry_id in found:
+        if isinstance(kind, str) and kind in KINDS and isinstance(entry_id, str):
+            result.defined_in[kind].setdefault(entry_id, shown)

@@ -55,6 +55,73 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]+)*$")]
 
 
+_PHONE_CHARS = re.compile(r"^[0-9 +\-/()]+$")
+PHONE_ALLOWED = "nur Ziffern, Leerzeichen und + - / ( )"
+
+
+def _phone_check(value: str, min_digits: int, max_digits: int, example: str) -> str:
+    if not _PHONE_CHARS.match(value):
+        wrong = "".join(dict.fromkeys(c for c in value if not _PHONE_CHARS.match(c)))
+        hint = " (Buchstabe O statt Ziffer 0?)" if set(wrong) & set("OoIl") else ""
+        raise ValueError(
+            f"keine gültige Telefonnummer '{value}' – {PHONE_ALLOWED} erlaubt, nicht '{wrong}'{hint}"
+        )
+    digits = sum(c.isdigit() for c in value)
+    if not min_digits <= digits <= max_digits:
+        raise ValueError(
+            f"keine gültige Telefonnummer '{value}' – {digits} Ziffern, erwartet {min_digits} bis "
+            f"{max_digits} (z. B. {example})"
+        )
+    return value
+
+
+def _phone(value: str) -> str:
+    return _phone_check(value, 5, 15, '"05341 839-0"')
+
+
+def _emergency_number(value: str) -> str:
+    return _phone_check(value, 3, 11, '"110", "116 016" oder "0800 111 0 111"')
+
+
+def _email(value: str) -> str:
+    local, _, domain = value.partition("@")
+    if (
+        value.count("@") != 1
+        or not local
+        or "." not in domain.strip(".")
+        or any(c.isspace() for c in value)
+        or ".." in domain
+    ):
+        raise ValueError(f"keine gültige E-Mail-Adresse '{value}' – Form name@beispiel.de, ohne Leerzeichen")
+    return value
+
+
+def _group_chat_id(value: int) -> int:
+    if value >= 0:
+        raise ValueError(
+            f"Chat-ID {value} ist keine Gruppe – Gruppen-IDs beginnen mit -100 – Minuszeichen vergessen?"
+        )
+    return value
+
+
+_PHONE_SCHEMA = {"type": "string", "pattern": r"^[0-9 +\-/()]+$"}
+PhoneNumber = Annotated[
+    Text, AfterValidator(_phone), WithJsonSchema({**_PHONE_SCHEMA, "examples": ["05341 839-0"]})
+]
+"""A phone number residents dial: digits and the usual separators, 5 to 15 digits."""
+EmergencyNumber = Annotated[
+    Text, AfterValidator(_emergency_number), WithJsonSchema({**_PHONE_SCHEMA, "examples": ["110"]})
+]
+"""A short emergency or hotline number: 3 to 11 digits (110, 116 016, 0800 111 0 111)."""
+EmailAddress = Annotated[
+    Text, AfterValidator(_email), WithJsonSchema({"type": "string", "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$"})
+]
+GroupChatId = Annotated[
+    int, AfterValidator(_group_chat_id), WithJsonSchema({"type": "integer", "maximum": -1})
+]
+"""A Telegram group or supergroup id: always negative (a positive id is a person's private chat)."""
+
+
 class Localized(dict[Lang, Any]):
     """The value of a localized field (`{lang: text}` or `{lang: words}`): `iter_localized` finds the
     translatable fields of an entry by this type."""
@@ -372,10 +439,10 @@ class Place(ContentModel):
 class RequestRouting(ContentModel):
     """Where residents' requests for a partner go and how fast an answer is expected."""
 
-    telegram_chat_id: int | None = None
+    telegram_chat_id: GroupChatId | None = None
     telegram_topic_id: int | None = None
     """In a forum supergroup: the topic (message thread id) where request cards are posted."""
-    email: str | None = None
+    email: EmailAddress | None = None
     response_hours: int = Field(default=48, gt=0)
     escalation_hours: int = Field(default=96, gt=0)
 
@@ -395,8 +462,8 @@ class Partner(_ForDistricts, ContentModel):
     name: LocalizedText
     description: LocalizedText
     place: Slug | None = None
-    phone: str | None = None
-    email: str | None = None
+    phone: PhoneNumber | None = None
+    email: EmailAddress | None = None
     website: str | None = None
     example: bool = False
     languages: tuple[LanguageCode, ...] = ()
@@ -534,7 +601,7 @@ class Emergency(ContentModel):
     """An emergency number shown when a resident's message contains one of the triggers."""
 
     name: LocalizedText
-    number: Text
+    number: EmergencyNumber
     description: LocalizedText
     order: int
     triggers: LocalizedList

@@ -1,11 +1,15 @@
-"""Checks across entries and files: references exist, exactly one catch-all partner, a privacy notice."""
+"""Checks across entries and files: references exist, exactly one catch-all partner, a privacy notice,
+requests can reach someone, and the emergency numbers are there."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.content.loader import LoadedSources
 from bot.content.messages import suggest
-from bot.content.models import Partner
+from bot.content.models import District, Emergency, Partner
 from bot.content.problems import Loc, Problem
+from bot.content.yamlfile import display_name
 
 # (kind, field, referenced kind); the field holds one id, None or a tuple of ids.
 REFERENCES: tuple[tuple[str, str, str], ...] = (
@@ -59,16 +63,72 @@ def check_references(sources: LoadedSources) -> None:
         message = "Datenschutzhinweis fehlt (privacy: notice:)"
         sources.problems.append(Problem("error", "privacy.notice", None, None, message))
 
+    _destinations(sources)
+
+
+def _destinations(sources: LoadedSources) -> None:
+    """Every partner needs somewhere to send requests to; the catch-all and the districts' offices take
+    what nobody else can, so without one a resident's "Send" has nowhere to go: an error."""
+    offices: dict[str, list[str]] = {}
+    for district_id, district in sources.entries["districts"].items():
+        assert isinstance(district, District)
+        if district.office:
+            offices.setdefault(district.office, []).append(district_id)
+    how = "requests.telegram_chat_id oder requests.email angeben"
     for entry_id, partner in sources.entries["partners"].items():
         assert isinstance(partner, Partner)
-        if not partner.requests.has_destination:
+        if partner.requests.has_destination:
+            continue
+        if partner.catch_all:
+            message = (
+                f"Anfragen haben kein Ziel – {how}: dieser Partner (catch_all) bekommt alle Anfragen, "
+                "die sonst niemand bekommt; ohne Ziel kann kein Bewohner eine Anfrage senden"
+            )
+            sources.error("partners", entry_id, ("requests",), message)
+        elif entry_id in offices:
+            districts = ", ".join(offices[entry_id])
+            message = (
+                f"Anfragen haben kein Ziel – {how}: dieser Partner ist das Büro (office) des Stadtteils "
+                f"{districts} und bekommt dessen allgemeine Anfragen"
+            )
+            sources.error("partners", entry_id, ("requests",), message)
+        else:
             sources.warning(
                 "partners",
                 entry_id,
                 ("requests",),
-                "Anfragen haben kein Ziel – requests.telegram_chat_id oder requests.email angeben",
+                f"Anfragen haben kein Ziel – {how}",
                 code="no_destination",
             )
+
+
+REQUIRED_EMERGENCY = {"110": "Polizei", "112": "Feuerwehr und Rettungsdienst"}
+
+
+def check_emergency(sources: LoadedSources, content_dir: Path) -> None:
+    """The emergency screen must never be empty: 110 and 112 at least (an error, naming the file)."""
+    files = set(sources.defined_in["emergency"].values())
+    shown = next(iter(sorted(files)), None) or display_name(content_dir / "emergency.yaml")
+    if not sources.defined_in["emergency"]:
+        exists = (content_dir / "emergency.yaml").exists()
+        message = "keine Notrufnummern – der Notfall-Bildschirm wäre leer; " + (
+            "Einträge unter 'emergency:' wiederherstellen"
+            if exists
+            else "Datei emergency.yaml fehlt – wiederherstellen"
+        )
+        sources.problems.append(Problem("error", "emergency", shown, None, message))
+        return
+    if len(sources.entries["emergency"]) < len(sources.defined_in["emergency"]):
+        return  # an invalid entry might hold the number; its own error is already reported
+    numbers = {
+        "".join(c for c in entry.number if c.isdigit())
+        for entry in sources.entries["emergency"].values()
+        if isinstance(entry, Emergency)
+    }
+    for number, name in REQUIRED_EMERGENCY.items():
+        if number not in numbers:
+            message = f"Notrufnummer {number} ({name}) fehlt – Eintrag wiederherstellen"
+            sources.problems.append(Problem("error", "emergency", shown, None, message))
 
 
 def _exactly_one(sources: LoadedSources, kind: str, flag: str, label: str) -> None:

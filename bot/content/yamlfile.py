@@ -166,7 +166,8 @@ def display_name(path: Path) -> str:
 
 
 def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """All `*.yaml` files below `content_dir`, sorted; hidden files and folders are skipped."""
+    """All `*.yaml` files below `content_dir`, sorted, and a warning for every other file (a new offer saved
+    as `naehtreff.yaml.txt` or `.YAML` would silently never appear); hidden files and folders are skipped."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("error", "", display_name(content_dir), None, "Inhaltsordner nicht gefunden")]
@@ -175,13 +176,26 @@ def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
         relative = path.relative_to(content_dir)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix == ".yml":
-            problems.append(
-                Problem("warning", "", display_name(path), None, "wird ignoriert – Endung .yaml verwenden")
-            )
-        elif path.suffix == ".yaml" and not path.is_dir():
+        if path.is_dir() or relative.as_posix() in NOT_CONTENT:
+            continue
+        if path.suffix == ".yaml":
             files.append(path)
+        else:
+            problems.append(Problem("warning", "", display_name(path), None, _ignored(path)))
     return files, problems
+
+
+NOT_CONTENT = frozenset({"README.md", "schema.json", "translations.lock"})
+"""Files in the content folder that are not content (hidden files are skipped too)."""
+
+
+def _ignored(path: Path) -> str:
+    """Why a file in the content folder is not read, and how to make it count."""
+    name = path.name
+    stem = name.split(".")[0] or name
+    if ".yaml" in name.lower() or path.suffix.lower() == ".yml":
+        return f"wird ignoriert – Endung .yaml verwenden (Datei umbenennen in {stem}.yaml)"
+    return "wird ignoriert – nur Dateien mit der Endung .yaml werden gelesen; umbenennen oder löschen"
 
 
 def read_text(path: Path, shown: str) -> tuple[bytes, str] | Problem:
@@ -225,13 +239,57 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
         message = "Doppelpunkt fehlt (Schlüssel: Wert)"
     elif "mapping values are not allowed" in problem:
         message = "unerwarteter Doppelpunkt – Einrückung prüfen oder Text mit ':' in Anführungszeichen setzen"
+    elif _indentation(problem) and line is not None and _QUOTED_START.match(lines[line - 1]):
+        message = (
+            "Text beginnt mit einem Anführungszeichen und geht danach weiter – den ganzen Text in "
+            'Anführungszeichen setzen (innen \\" schreiben) oder „ “ verwenden'
+        )
     elif "block end" in problem or "expected key" in problem or "'-' indicator" in problem:
+        line = _odd_indentation(lines, line) if _indentation(problem) else line
         message = "Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
     elif isinstance(exc, yaml.reader.ReaderError):
         message = "unerlaubtes Steuerzeichen in der Datei"
     else:
         message = f"YAML-Syntaxfehler ({problem})"
     return Problem("error", "", shown, line, message)
+
+
+# `de: "Menschen aus vielen Ländern" üben …`: a quoted scalar that the text goes on after.
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?("[^"]*"|'[^']*')\s*[^\s#]""")
+
+
+def _indentation(problem: str) -> bool:
+    """The parser stopped at a line that does not fit the block it is in (pure-Python and libyaml words)."""
+    return "block end" in problem or "did not find expected key" in problem
+
+
+def _indent(text: str) -> int | None:
+    """Leading spaces of a line; None for a blank or comment line."""
+    stripped = text.lstrip(" ")
+    return None if not stripped or stripped.startswith("#") else len(text) - len(stripped)
+
+
+def _odd_indentation(lines: list[str], line: int | None) -> int | None:
+    """The line to blame when the parser stops at `line` because its indentation does not fit: the line
+    itself, or the key above it that has fewer spaces than its siblings (`  title:` between keys with four
+    spaces makes the parser stop at the next key with four, many lines further down)."""
+    if line is None or not 0 < line <= len(lines) or (indent := _indent(lines[line - 1])) is None:
+        return line
+    above = next(
+        (n for n in range(line - 1, 0, -1) if (i := _indent(lines[n - 1])) is not None and i < indent), None
+    )
+    if above is None:
+        return line
+    above_indent = _indent(lines[above - 1]) or 0
+    for n in range(above - 1, 0, -1):
+        i = _indent(lines[n - 1])
+        if i is None:
+            continue
+        if i < above_indent:
+            break
+        if i == indent:
+            return above
+    return line
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Any, Lines, list[Problem]]:

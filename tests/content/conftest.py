@@ -45,6 +45,21 @@ BASE = {
             title: {de: Datenschutz}
             text: {de: Wir speichern Ihre Anfrage.}
         """,
+    "notruf.yaml": """
+        emergency:
+          notruf-polizei:
+            name: {de: Polizei}
+            number: "110"
+            description: {de: Bei Gewalt}
+            order: 1
+            triggers: {de: [gewalt]}
+          notruf-feuerwehr:
+            name: {de: Feuerwehr}
+            number: "112"
+            description: {de: Bei Feuer}
+            order: 2
+            triggers: {de: [feuer]}
+        """,
     "offers/kurse.yaml": """
         offers:
           deutschkurs-frauen:

@@ -14,16 +14,19 @@ from bot import handlers, jobs
 from bot.commands import register_commands
 from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
-from bot.content.service import ContentService
+from bot.content.service import ContentService, ReloadResult
 from bot.delivery.mail import SmtpMailer, telegram_file_fetcher
+from bot.delivery.outbox import Destination, enqueue
 from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.handlers.context import AppType, BotData, Context, UserData
 from bot.i18n import I18n
+from bot.render import staff
 from bot.search.engine import SearchEngine
 from bot.search.vectors import E5Model, Embedder
 from bot.services import Services
 from bot.settings import Settings, StartupError
 from bot.storage.db import Database, create_database
+from bot.storage.models.outbox import Audience, Channel
 from bot.tickets.hooks import TicketDeliveryHooks
 from bot.transport import ChatPacer, Pacing, RetryingRequest
 
@@ -44,7 +47,7 @@ def build_services(
         settings=settings,
         i18n=i18n or I18n(settings.locales_dir, default=settings.default_language),
         database=database,
-        content=ContentService(settings.content_dir),
+        content=ContentService(settings.content_dir, last_good_dir=settings.last_good_content_dir),
     )
     # One model per process, loaded by the embedder's background thread (never at import time).
     services.embedder = Embedder(settings.vector_cache_dir, loader=E5Model if settings.search_model else None)
@@ -120,11 +123,14 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
         await services.database.upgrade()
     except Exception as exc:  # unreachable, refused, not writable: the driver's error says which
         raise StartupError("DATABASE_URL", "cannot open the database", exc) from None
+    notices: list[str] = []
     if not services.content.loaded:
-        result = await services.content.reload()
+        result = await services.content.start()
         if not result.ok:
-            # Without content the bot cannot answer anyone: refuse to start, naming every problem.
+            # Without content (and no copy of the last that was live) the bot cannot answer anyone: refuse
+            # to start, naming every problem.
             raise ContentError(result.errors)
+        notices += content_notices(services, result)
     logger.info("content %s live", services.content.catalogue.version)
     if commands:
         await register_commands(app.bot, services.i18n)
@@ -153,10 +159,48 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
         except OSError as exc:
             where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
             raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None
+    await tell_staff(services, notices)
     if background:
         services.delivery.start()
         if app.job_queue is not None:
             jobs.schedule(app.job_queue)
+
+
+def content_notices(services: Services, result: ReloadResult) -> list[str]:
+    """What the staff chat is told about the content the bot started with (also logged): the errors that
+    keep the content folder from going live when the last good copy was taken instead, and example data
+    live on Telegram."""
+    t = services.i18n.translator("de")
+    notices = []
+    if result.last_good:
+        lines = "\n".join(f"  {problem}" for problem in result.errors)
+        logger.error(
+            "The content in %s has %d errors; the bot started with the last content that was live. Fix "
+            "them, then /reload:\n%s",
+            services.settings.content_dir,
+            len(result.errors),
+            lines,
+        )
+        notices.append(staff.started_with_last_good(t, result.errors))
+    examples = sum(1 for problem in result.warnings if problem.code == staff.EXAMPLE)
+    if examples and services.settings.mode != "console":
+        logger.warning(
+            "%d content entries are example data (example: true) – not for the public; "
+            "`run_bot.py check --strict` lists them",
+            examples,
+        )
+        notices.append(staff.example_data_live(t, examples))
+    return notices
+
+
+async def tell_staff(services: Services, notices: list[str]) -> None:
+    """Post `notices` to the staff chat through the outbox (sent once the delivery worker runs)."""
+    chat = services.settings.admin_chat_id
+    if chat is None or not notices:
+        return
+    async with services.transaction() as session:
+        for html in notices:
+            await enqueue(session, Destination(Channel.TELEGRAM, str(chat)), html, audience=Audience.ADMIN)
 
 
 async def stop_services(app: AppType) -> None:

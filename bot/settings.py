@@ -44,7 +44,7 @@ SHAPES = {
     "telegram_api_file_url": HTTP_URL,
 }
 # Settings that an empty variable leaves unset; their values lose surrounding spaces.
-OPTIONAL_TEXT = (*SHAPES, "vector_cache_dir")
+OPTIONAL_TEXT = (*SHAPES, "vector_cache_dir", "last_good_content_dir")
 MASK = "***"
 SUPPORTED_DATABASES = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # The vectors of the content's texts, kept for the next start (a changed text is embedded again, no
     # other); empty: off (every start embeds the whole content, ~1 min for the shipped content).
     vector_cache_dir: Path | None = PROJECT / "data" / "vectors"
+    # A copy of the content that last went live (at start or by /reload): a restart while the content folder
+    # has errors starts with it (and tells the staff chat) instead of not at all. Empty: off.
+    last_good_content_dir: Path | None = PROJECT / "data" / "content-last-good"
 
     # Chat of the Quartiersmanagement's staff: errors, failed deliveries, escalations, /reload.
     admin_chat_id: int | None = None

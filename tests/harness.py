@@ -119,6 +119,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         # embedding per test, and answers do not depend on how far a background thread has come).
         "search_model": False,
         "vector_cache_dir": None,
+        "last_good_content_dir": None,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -191,7 +192,9 @@ class BotHarness:
             database=process_database(settings.database_url),
         )
         preloaded: Search | None = None
-        if settings.content_dir == SHIPPED_CONTENT and (search or not settings.search_model):
+        if settings.last_good_content_dir is not None:
+            preloaded = None  # a test of the start-up's content: loaded from disk, as the bot does
+        elif settings.content_dir == SHIPPED_CONTENT and (search or not settings.search_model):
             preloaded = search or shipped_words_only()
         elif search is None and not settings.search_model:
             preloaded = preloaded_content(Path(settings.content_dir))
@@ -254,6 +257,7 @@ def cli_environment(tmp_path: Path, vectors: Path | None) -> dict[str, str]:
         "LOCALES_DIR": str(ROOT / "locales"),
         "SEARCH_MODEL": "true" if vectors else "false",
         "VECTOR_CACHE_DIR": str(vectors or ""),
+        "LAST_GOOD_CONTENT_DIR": "",
     }
 
 

@@ -88,9 +88,9 @@ async def test_residents_are_answered_while_a_slow_reload_runs_and_staff_get_the
     release = threading.Event()
     prepare = ContentService._prepare
 
-    def slow_prepare(self: ContentService) -> Any:
+    def slow_prepare(self: ContentService, source: Path | None) -> Any:
         release.wait(10)  # a big catalogue being checked
-        return prepare(self)
+        return prepare(self, source)
 
     async with BotHarness.running(
         database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT
@@ -114,3 +114,28 @@ def test_long_staff_reports_are_cut_between_lines_never_inside_html() -> None:
     text = join_within_limit(lines)
     assert len(text) <= 4000 and text.endswith("…")
     assert all(line in lines or line == "…" for line in text.split("\n"))
+
+
+async def test_the_reload_report_names_the_warnings_and_counts_the_example_data_apart(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = copy_content(tmp_path)
+    offers = content / "offers" / "sprachcafe.yaml"
+    text = offers.read_text(encoding="utf-8")
+    # A changed German title: its translations are outdated (a warning per language).
+    offers.write_text(text.replace("de: Sprachcafé –", "de: Sprachcafé am Markt –", 1), encoding="utf-8")
+    async with BotHarness.running(
+        database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT
+    ) as bot:
+        await bot.partner("Nadine", ADMIN_CHAT).send("/reload")
+        await reload_done()
+        report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+    lines = report.splitlines()
+    assert lines[0].startswith("Neue Inhalte sind online (")
+    named = [line for line in lines if line.startswith("• ")]
+    assert named and all("sprachcafe" in line and "Übersetzung veraltet" in line for line in named)
+    assert not any("Beispieldaten (example: true) – vor dem Start" in line for line in lines)
+    assert any(
+        line.startswith("Davon ") and "Beispieldaten (example: true) – nicht für die Öffentlichkeit" in line
+        for line in lines
+    )

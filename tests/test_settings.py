@@ -66,7 +66,7 @@ def test_bad_setting_on_the_command_line_is_one_line_and_exit_code_2(tmp_path: P
 def test_defaults_are_the_project_folders_wherever_the_bot_is_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("CONTENT_DIR", "LOCALES_DIR", "DATABASE_URL", "VECTOR_CACHE_DIR"):
+    for name in ("CONTENT_DIR", "LOCALES_DIR", "DATABASE_URL", "VECTOR_CACHE_DIR", "LAST_GOOD_CONTENT_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # run_bot.py started from another folder
     settings = load_settings(None)
@@ -74,3 +74,4 @@ def test_defaults_are_the_project_folders_wherever_the_bot_is_started(
     assert (settings.locales_dir / "de" / "LC_MESSAGES" / "bot.po").is_file()
     assert str(tmp_path) not in settings.database_url
     assert settings.vector_cache_dir is not None and settings.vector_cache_dir.is_absolute()
+    assert settings.last_good_content_dir is not None and settings.last_good_content_dir.is_absolute()

@@ -55,6 +55,7 @@ def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subproce
         # (a core busy for the process's whole life).
         "SEARCH_MODEL": "false",
         "VECTOR_CACHE_DIR": "",
+        "LAST_GOOD_CONTENT_DIR": "",
         # A call the Bot API does not answer times out after 1 s (Telegram's bot: 5 s), and a failed call
         # is tried again 50 ms later (half a second).
         "TELEGRAM_TIMEOUT": str(BOT_TIMEOUT),

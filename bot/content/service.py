@@ -1,16 +1,27 @@
-"""ContentService: holds the current catalogue and replaces it only with content that loaded cleanly."""
+"""ContentService: holds the current catalogue and replaces it only with content that loaded cleanly.
+
+The content that went live is kept as a copy (`LastGoodContent`): a bot restarted while the content folder
+holds an error that /reload refused starts with that copy instead of not at all.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.content.catalogue import Catalogue, load_catalogue
+from bot.content.freshness import LOCK_NAME
+from bot.content.loader import LoadedSources
 from bot.content.problems import ContentError, Problem
+from bot.content.yamlfile import find_content_files
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +40,8 @@ class ReloadResult:
     ok: bool
     problems: list[Problem]
     changed: bool = False
+    last_good: bool = False
+    """Start-up only: the content folder was refused (`problems` are its), the last good copy is live."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -39,11 +52,91 @@ class ReloadResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+NOT_KEPT = "Could not keep the live content as the last good copy in %s: %s"
+
+
+class LastGoodContent:
+    """A copy of the content files that last went live, in `folder` (LAST_GOOD_CONTENT_DIR).
+
+    Each version is a folder of its own, `<version>/`, written under a temporary name and renamed when
+    complete; `current.json` names the live one and the content folder it came from, and is replaced in one
+    step. A crash at any moment leaves the previous copy usable.
+    """
+
+    POINTER = "current.json"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def stage(self, content_dir: Path, version: str) -> Path | None:
+        """Copy the content files (and the translation lock) of `version`; None when the files on disk are
+        no longer that version (changed since they were checked) or cannot be copied."""
+        target = self.folder / version
+        if target.is_dir():
+            return target
+        temporary = self.folder / f".{version}.{os.getpid()}.tmp"
+        try:
+            shutil.rmtree(temporary, ignore_errors=True)
+            paths, _ = find_content_files(content_dir)
+            lock = content_dir / LOCK_NAME
+            for path in [*paths, *([lock] if lock.is_file() else [])]:
+                copy = temporary / path.relative_to(content_dir)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, copy)
+            if content_version(temporary) != version:
+                logger.warning("Content changed while it was being kept as the last good copy; not kept")
+                shutil.rmtree(temporary, ignore_errors=True)
+                return None
+            temporary.rename(target)
+        except OSError as exc:
+            logger.warning(NOT_KEPT, self.folder, exc)
+            shutil.rmtree(temporary, ignore_errors=True)
+            return None
+        return target
+
+    def keep(self, staged: Path, content_dir: Path) -> None:
+        """Make `staged` the last good copy of `content_dir`, and remove the older ones."""
+        pointer = {"version": staged.name, "content_dir": str(content_dir.resolve())}
+        temporary = self.folder / f".{self.POINTER}.{os.getpid()}.tmp"
+        try:
+            temporary.write_text(json.dumps(pointer), encoding="utf-8")
+            temporary.replace(self.folder / self.POINTER)
+        except OSError as exc:
+            logger.warning(NOT_KEPT, self.folder, exc)
+            return
+        for old in self.folder.iterdir():
+            if old.is_dir() and old.name != staged.name and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+
+    def find(self, content_dir: Path) -> Path | None:
+        """The last good copy of `content_dir`, if there is one (a copy made from another content folder,
+        e.g. a draft previewed in the console with --content, is not used for this one)."""
+        try:
+            pointer = json.loads((self.folder / self.POINTER).read_text(encoding="utf-8"))
+            version, source = str(pointer["version"]), str(pointer["content_dir"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        copy = self.folder / version
+        if source != str(content_dir.resolve()) or "/" in version or not copy.is_dir():
+            return None
+        return copy
+
+
+def content_version(folder: Path) -> str:
+    """The version of the content files in `folder`, as `Catalogue.version` computes it."""
+    paths, _ = find_content_files(folder)
+    files = [(str(p.relative_to(folder)), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths]
+    return LoadedSources(files=files).version
+
+
 class ContentService:
     """The current catalogue of one bot; `reload()` swaps it atomically."""
 
-    def __init__(self, content_dir: Path, catalogue: Catalogue | None = None) -> None:
+    def __init__(
+        self, content_dir: Path, catalogue: Catalogue | None = None, *, last_good_dir: Path | None = None
+    ) -> None:
         self.content_dir = content_dir
+        self.last_good = LastGoodContent(last_good_dir) if last_good_dir is not None else None
         self._catalogue = catalogue
         self.on_swap: list[SwapHook] = []
         self._lock = asyncio.Lock()
@@ -59,27 +152,53 @@ class ContentService:
     def loaded(self) -> bool:
         return self._catalogue is not None
 
-    def _prepare(self) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]]]:
-        """Worker thread: load, validate and run the hooks. Raises on any failure."""
-        catalogue, warnings = load_catalogue(self.content_dir)
+    def _prepare(
+        self, source: Path | None = None
+    ) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]], Path | None]:
+        """Worker thread: load, validate and run the hooks; then copy the content folder's files as the
+        next last good copy (not yet kept: only once live). Raises on any failure."""
+        catalogue, warnings = load_catalogue(source or self.content_dir)
         commits = [commit for hook in self.on_swap if callable(commit := hook(catalogue))]
-        return catalogue, warnings, commits
+        staged = None
+        if source is None and self.last_good is not None:
+            staged = self.last_good.stage(self.content_dir, catalogue.version)
+        return catalogue, warnings, commits, staged
 
     async def reload(self) -> ReloadResult:
         """Load the content again; the old catalogue stays on any error (content or hook)."""
         async with self._lock:
-            try:
-                catalogue, warnings, commits = await asyncio.to_thread(self._prepare)
-            except ContentError as exc:
-                logger.warning("Content reload refused: %d errors", len(exc.errors))
-                return ReloadResult(False, exc.problems)
-            except Exception as exc:
-                logger.exception("Content reload failed in a swap hook; keeping the old content")
-                message = f"Neuer Inhalt nicht übernommen: {type(exc).__name__}: {exc}"
-                return ReloadResult(False, [Problem("error", "", None, None, message)])
-            for commit in commits:
-                commit()
-            changed = self._catalogue is None or self._catalogue.version != catalogue.version
-            self._catalogue = catalogue
-            logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
-            return ReloadResult(True, warnings, changed)
+            return await self._load(None)
+
+    async def start(self) -> ReloadResult:
+        """The first load. When the content folder is refused, the last good copy (if there is one) goes
+        live instead: the result has the folder's problems and `last_good`; without a copy `ok` is False."""
+        async with self._lock:
+            result = await self._load(None)
+            if result.ok or self.last_good is None:
+                return result
+            copy = self.last_good.find(self.content_dir)
+            if copy is None:
+                return result
+            fallback = await self._load(copy)
+            if not fallback.ok:
+                return result
+            return ReloadResult(True, result.problems, True, last_good=True)
+
+    async def _load(self, source: Path | None) -> ReloadResult:
+        try:
+            catalogue, warnings, commits, staged = await asyncio.to_thread(self._prepare, source)
+        except ContentError as exc:
+            logger.warning("Content reload refused: %d errors", len(exc.errors))
+            return ReloadResult(False, exc.problems)
+        except Exception as exc:
+            logger.exception("Content reload failed in a swap hook; keeping the old content")
+            message = f"Neuer Inhalt nicht übernommen: {type(exc).__name__}: {exc}"
+            return ReloadResult(False, [Problem("error", "", None, None, message)])
+        for commit in commits:
+            commit()
+        changed = self._catalogue is None or self._catalogue.version != catalogue.version
+        self._catalogue = catalogue
+        logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
+        if staged is not None and self.last_good is not None:
+            await asyncio.to_thread(self.last_good.keep, staged, self.content_dir)
+        return ReloadResult(True, warnings, changed)

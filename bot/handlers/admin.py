@@ -59,7 +59,7 @@ async def report_reload(update: Update, message: Message, context: Context) -> N
         result = await context.services.content.reload()
         errors = [] if result.ok else result.errors
         t = context.services.i18n.translator("de")
-        await message.reply_text(staff.reload_report(t, len(result.warnings), errors))
+        await message.reply_text(staff.reload_report(t, result.warnings, errors))
     except Exception as exc:
         await context.application.process_error(update, exc)
 

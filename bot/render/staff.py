@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from bot.content.problems import Problem
 from bot.i18n import Translator
 
 MAX_PROBLEMS_SHOWN = 25
+MAX_WARNINGS_SHOWN = 10
+EXAMPLE = "example"
 MESSAGE_LIMIT = 4000
 
 
@@ -29,18 +32,72 @@ def reload_started(t: Translator) -> str:
     return t.html("Checking the content …")
 
 
-def reload_report(t: Translator, warnings: int, errors: Sequence[object]) -> str:
-    """/reload: new content live (with its warnings counted), or the errors and the old content kept."""
-    if not errors:
-        return t.nhtml(
-            "New content is live ({count} warning).", "New content is live ({count} warnings).", warnings
+def reload_report(t: Translator, warnings: Sequence[Problem], errors: Sequence[Problem]) -> str:
+    """/reload: new content live with its warnings (the first ones named, the example data counted), or
+    the errors and the old content kept."""
+    if errors:
+        return join_within_limit(
+            [t.html("The content has errors. The old content stays live."), *bullets(t, errors)]
         )
-    lines = [t.html("The content has errors. The old content stays live.")]
-    lines += [f"• {escape(str(problem))}" for problem in errors[:MAX_PROBLEMS_SHOWN]]
+    lines = [
+        t.nhtml(
+            "New content is live ({count} warning).", "New content is live ({count} warnings).", len(warnings)
+        )
+    ]
+    lines += warning_lines(t, warnings)
+    return join_within_limit(lines)
+
+
+def bullets(t: Translator, errors: Sequence[Problem]) -> list[str]:
+    """The first errors, one line each, and how many more there are."""
+    lines = [f"• {escape(str(problem))}" for problem in errors[:MAX_PROBLEMS_SHOWN]]
     if len(errors) > MAX_PROBLEMS_SHOWN:
         more = len(errors) - MAX_PROBLEMS_SHOWN
         lines.append(t.nhtml("… and {count} more error", "… and {count} more errors", more))
+    return lines
+
+
+def warning_lines(t: Translator, warnings: Sequence[Problem]) -> list[str]:
+    """The warnings that need doing, the first ones named; the example data only counted (one warning per
+    made-up entry, the same list every time)."""
+    examples = sum(1 for problem in warnings if problem.code == EXAMPLE)
+    others = [problem for problem in warnings if problem.code != EXAMPLE]
+    lines = [f"• {escape(str(problem))}" for problem in others[:MAX_WARNINGS_SHOWN]]
+    if len(others) > MAX_WARNINGS_SHOWN:
+        more = len(others) - MAX_WARNINGS_SHOWN
+        lines.append(t.nhtml("… and {count} more warning", "… and {count} more warnings", more))
+    if examples:
+        lines.append(
+            t.nhtml(
+                "{count} of them: example data (example: true) – not for the public.",
+                "{count} of them: example data (example: true) – not for the public.",
+                examples,
+            )
+        )
+    return lines
+
+
+def started_with_last_good(t: Translator, errors: Sequence[Problem]) -> str:
+    """Start-up while the content folder has errors: the bot answers with the last content that was live."""
+    lines = [
+        t.html(
+            "⚠️ The bot was restarted, but the content files have errors. Residents see the last content "
+            "that was live. The new content goes live only when these errors are fixed (then /reload):"
+        ),
+        *bullets(t, errors),
+    ]
     return join_within_limit(lines)
+
+
+def example_data_live(t: Translator, count: int) -> str:
+    """Start-up on Telegram with made-up entries in the content."""
+    return t.nhtml(
+        "⚠️ The bot runs on Telegram with example data: {count} entry is made up (example: true) – not for "
+        "the public. Replace it with real data before residents use the bot (check --strict).",
+        "⚠️ The bot runs on Telegram with example data: {count} entries are made up (example: true) – not "
+        "for the public. Replace them with real data before residents use the bot (check --strict).",
+        count,
+    )
 
 
 def stats_report(t: Translator, report: Any, search: str) -> str:

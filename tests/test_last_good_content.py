@@ -1,0 +1,109 @@
+"""A restart while the content folder holds an error that /reload refused: the bot starts with the last
+content that was live and tells the staff chat, instead of not starting at all."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content.service import LastGoodContent, content_version
+from bot.testing.fakeapi import FAKE_TOKEN
+from tests.harness import ROOT, BotHarness, cli_environment, run_cli_here
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+ADMIN_CHAT = -1_000_000_000_500
+SPRACHCAFE = Path("offers") / "sprachcafe.yaml"
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+def edit(content: Path, old: str, new: str) -> None:
+    path = content / SPRACHCAFE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+async def staff_messages(bot: BotHarness) -> list[str]:
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+    return [message.text or "" for message in bot.telegram.bot_messages(ADMIN_CHAT)]
+
+
+async def test_a_restart_with_a_refused_typo_answers_with_the_last_live_content_and_tells_the_staff(
+    database_url: str, tmp_path: Path
+) -> None:
+    content, kept = copy_content(tmp_path), tmp_path / "data" / "content-last-good"
+    settings = {"content_dir": content, "last_good_content_dir": kept, "admin_chat_id": ADMIN_CHAT}
+    async with BotHarness.running(database_url=database_url, **settings) as bot:
+        # Staff rename the Sprachcafé and take it live with /reload.
+        edit(content, "de: Sprachcafé", "de: Sprachcafé am Markt")
+        assert (await bot.services.content.reload()).ok
+        # Then a typo (a tab) that /reload refuses, left on the server overnight.
+        edit(content, "    partner:", "\tpartner:")
+        assert not (await bot.services.content.reload()).ok
+
+    async with BotHarness.running(database_url=database_url, **settings) as bot:  # the night's reboot
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_sprachcafe")
+        assert "Sprachcafé am Markt" in (anna.last().text or "")
+        told = (await staff_messages(bot))[-1]
+        assert "Bot wurde neu gestartet" in told and "letzten Inhalt" in told
+        assert "sprachcafe.yaml:" in told and "Tabulator" in told
+
+        # Fixed: /reload takes the files live as usual.
+        edit(content, "\tpartner:", "    partner:")
+        edit(content, "de: Sprachcafé am Markt", "de: Sprachcafé im Hof")
+        assert (await bot.services.content.reload()).ok
+        await anna.send("/start o_sprachcafe")
+        assert "Sprachcafé im Hof" in (anna.last().text or "")
+    assert [p.name for p in kept.iterdir() if p.is_dir()] == [bot.services.content.catalogue.version]
+
+
+async def test_a_copy_of_another_content_folder_is_not_used(tmp_path: Path) -> None:
+    content, draft = copy_content(tmp_path), tmp_path / "draft"
+    shutil.copytree(content, draft)
+    kept = LastGoodContent(tmp_path / "kept")
+    staged = kept.stage(draft, "v")
+    assert staged is None  # not the version that was checked: nothing kept
+    staged = kept.stage(draft, content_version(draft))
+    assert staged is not None
+    kept.keep(staged, draft)
+    assert kept.find(draft) == staged
+    assert kept.find(content) is None  # a draft previewed with --content never stands in for the real one
+
+
+def test_the_first_start_with_broken_content_still_refuses_with_the_errors(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit(content, "    partner:", "\tpartner:")
+    env = {
+        **cli_environment(tmp_path, None),
+        "CONTENT_DIR": str(content),
+        "LAST_GOOD_CONTENT_DIR": str(tmp_path / "kept"),
+    }
+    result = run_cli_here(tmp_path, "--lang", "de", stdin="/start\n", env=env)
+    assert result.returncode == 1
+    assert "Fehler im Inhalt" in result.stderr and "sprachcafe.yaml:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+async def test_a_start_on_telegram_with_example_data_tells_the_staff_chat(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = {
+        "telegram_bot_token": FAKE_TOKEN,  # on Telegram, not the console's preview
+        "last_good_content_dir": tmp_path / "kept",
+        "admin_chat_id": ADMIN_CHAT,
+    }
+    async with BotHarness.running(database_url=database_url, **settings) as bot:
+        told = await staff_messages(bot)
+    assert any("Der Bot läuft auf Telegram mit Beispieldaten" in text for text in told)
+    assert "content entries are example data" in caplog.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +18,11 @@ from bot.tickets.partners import resident_deleted
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from bot.content.catalogue import Catalogue
     from bot.content.service import ContentService
     from bot.delivery.worker import DeliveryWorker
     from bot.i18n import I18n
-    from bot.search.engine import SearchEngine
+    from bot.search.engine import SearchEngine, SearchResult
     from bot.search.vectors import Embedder
     from bot.settings import Settings
     from bot.storage.db import Database
@@ -84,8 +85,30 @@ class Services:
         if session.info.get(QUEUED) and self.delivery is not None:
             self.delivery.wake()
 
+    async def answer_question(self, text: str, lang: str, district: str | None) -> SearchResult:
+        """What the search understood of a resident's message, without the offers and events that are over
+        or not yet on: the menus' rule (`Catalogue.is_current`) for its answers too."""
+        result = await self.engine.answer_async(text, lang, district)
+        return current_only(result, self.content.catalogue, self.clock())
+
     @property
     def engine(self) -> SearchEngine:
         if self.search is None:
             raise RuntimeError("search index not built yet")
         return self.search
+
+
+def current_only(result: SearchResult, catalogue: Catalogue, now: datetime) -> SearchResult:
+    """`result` without the entries a resident may not be shown at `now`; when that leaves neither an
+    answer nor choices, the bot does not know ("no_match": a person is offered, the question counted)."""
+    answer = result.answer
+    if answer is not None and not catalogue.is_current(answer.kind, answer.id, now):
+        answer = None
+    alternatives = [hit for hit in result.alternatives if catalogue.is_current(hit.kind, hit.id, now)]
+    nearest = [hit for hit in result.nearest if catalogue.is_current(hit.kind, hit.id, now)]
+    if answer is result.answer and alternatives == result.alternatives and nearest == result.nearest:
+        return result
+    reason = result.reason
+    if answer is None and not alternatives and reason is None and result.small_talk is None:
+        reason = "no_match"
+    return replace(result, answer=answer, alternatives=alternatives, nearest=nearest, reason=reason)

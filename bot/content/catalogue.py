@@ -91,11 +91,13 @@ class Catalogue:
     def offers_for_topic(
         self, topic_id: str, district_id: str | None, today: date
     ) -> list[tuple[str, Offer]]:
-        """Offers about a topic that serve the district and are valid `today`."""
+        """Offers about a topic that serve the district and are current `today` (`offer_is_current`)."""
         return [
             (oid, offer)
             for oid, offer in self.offers.items()
-            if topic_id in offer.topics and offer.serves_district(district_id) and offer.is_valid_on(today)
+            if topic_id in offer.topics
+            and offer.serves_district(district_id)
+            and offer_is_current(offer, today)
         ]
 
     def upcoming_events(self, now: datetime, district_id: str | None) -> list[tuple[str, Event]]:
@@ -103,9 +105,33 @@ class Catalogue:
         found = [
             (eid, event)
             for eid, event in self.events.items()
-            if (event.ends or event.starts) >= now and event.serves_district(district_id)
+            if event_is_current(event, now) and event.serves_district(district_id)
         ]
         return sorted(found, key=lambda item: item[1].starts)
+
+    def is_current(self, kind: str, entry_id: str, now: datetime) -> bool:
+        """Whether a resident may be shown the entry at `now`: the menus' rule, for every other way to an
+        entry too (search answers, an answer's buttons, posters' links). Offers and events can be over or
+        not yet on; everything else is always current."""
+        if kind == "offer":
+            offer = self.offers.get(entry_id)
+            return offer is not None and offer_is_current(offer, now.date())
+        if kind == "event":
+            event = self.events.get(entry_id)
+            return event is not None and event_is_current(event, now)
+        return True
+
+
+def offer_is_current(offer: Offer, today: date) -> bool:
+    """Published `today` (`valid_from`/`valid_until`), and not a course whose schedule has ended."""
+    schedule = offer.schedule
+    ended = schedule is not None and schedule.ends is not None and schedule.ends < today
+    return offer.is_valid_on(today) and not ended
+
+
+def event_is_current(event: Event, now: datetime) -> bool:
+    """Not yet over at `now` (tz-aware): its end, or without one its start, still to come."""
+    return (event.ends or event.starts) >= now
 
 
 EXAMPLE = "Beispieldaten (example: true) – vor dem Start durch echte Daten ersetzen"

@@ -33,11 +33,14 @@ async def show_entry(
     lets her choose one, then shows the entry again."""
     t = context.t
     catalogue = context.services.content.catalogue
-    screen = screens.entry_screen(
-        t, catalogue, kind, entry_id, context.services.clock(), context.district, page, came_from
-    )
-    if feedback_buttons:
-        screen = screens.with_feedback(t, screen, kind, entry_id)
+    now = context.services.clock()
+    if not catalogue.is_current(kind, entry_id, now):
+        # Over or not yet on (a poster's link, an old button): said plainly, without a sign-up.
+        screen = screens.not_current_screen(t, catalogue, kind, entry_id)
+    else:
+        screen = screens.entry_screen(t, catalogue, kind, entry_id, now, context.district, page, came_from)
+        if feedback_buttons:
+            screen = screens.with_feedback(t, screen, kind, entry_id)
     if language_then is not None:
         screen = screen[0], [*screen[1], [language_button(t, language_then)]]
     await show(update, context, *screen)

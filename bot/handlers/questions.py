@@ -91,8 +91,9 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     services = context.services
     lang = context.lang
     district = context.district
-    # In a worker thread: embedding the question must not hold up other residents.
-    result = await services.engine.answer_async(text, lang, district)
+    # In a worker thread: embedding the question must not hold up other residents. Offers and events that
+    # are over or not yet on are left out, as in the menus.
+    result = await services.answer_question(text, lang, district)
     if result.emergency:
         hits = []
         if result.emergency_match is not None and not result.emergency_match.hard:

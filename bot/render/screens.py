@@ -491,17 +491,22 @@ def faq_screen(
     t: Translator,
     catalogue: Catalogue,
     faq_id: str,
+    now: datetime,
     district: str | None = None,
     came_from: Origin | None = None,
 ) -> Screen:
-    """The answer, with buttons to what it names for the resident's `district`: its offers there, and its
-    partners, each replaced by who serves her district (`Catalogue.partner_for`), as her "Ask a person"
-    is."""
+    """The answer, with buttons to what it names for the resident's `district`: its offers there that are
+    current (as in the menus), and its partners, each replaced by who serves her district
+    (`Catalogue.partner_for`), as her "Ask a person" is."""
     w = Writer(t)
     entry = catalogue.faq[faq_id]
     lines = [f"❓ <b>{escape(faq_question(t, entry))}</b>", "", w.text(entry.answer)]
     offers = catalogue.offers
-    links = [("offer", o) for o in entry.offers if o in offers and offers[o].serves_district(district)]
+    links = [
+        ("offer", o)
+        for o in entry.offers
+        if o in offers and offers[o].serves_district(district) and catalogue.is_current("offer", o, now)
+    ]
     partners = [catalogue.partner_for(pid, district) for pid in entry.partners if pid in catalogue.partners]
     links += [("partner", pid) for pid in dict.fromkeys(partners)]
     rows = hit_rows(t, catalogue, links, Origin.of("faq", [("faq", faq_id)]))
@@ -579,9 +584,27 @@ def entry_screen(
     if kind == "topic":
         return topic_screen(t, catalogue, entry_id, district, page, now, came_from)
     if kind == "faq":
-        return faq_screen(t, catalogue, entry_id, district, came_from)
+        return faq_screen(t, catalogue, entry_id, now, district, came_from)
     detail = {"offer": offer_screen, "event": event_screen, "partner": partner_screen}[kind]
     return detail(t, catalogue, entry_id, now, came_from)
+
+
+def not_current_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -> Screen:
+    """An offer or event that is over or not (yet) on, reached by a poster's link or an old button: its
+    title and plainly that, then the menu and a person (the entry's organisation)."""
+    w = Writer(t)
+    if kind == "event":
+        event = catalogue.events[entry_id]
+        title, partner = event.title, event.partner
+        note = t.html("This event is over. The menu shows what is coming up – or ask a person.")
+    else:
+        offer = catalogue.offers[entry_id]
+        title, partner = offer.title, offer.partner
+        note = t.html(
+            "This offer is not available at the moment. The menu shows what is on now – or ask a person."
+        )
+    origin = f"p.{partner}" if partner in catalogue.partners else "q"
+    return f"<b>{w.text(title)}</b>\n\n{note}" + w.footer(), person_and_menu(t, origin)
 
 
 def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -> str:

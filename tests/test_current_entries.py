@@ -1,0 +1,101 @@
+"""Offers and events that are over or not yet on: hidden from the menus, and from every other way to an entry
+too (a search's answer, an answer's offer buttons, a poster's link), which says plainly that it is over."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.harness import ROOT, BotHarness
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+TODAY = datetime.now(UTC).date()
+PAST, FUTURE = TODAY - timedelta(days=400), TODAY + timedelta(days=200)
+
+
+def sub(content: Path, name: str, old: str, new: str) -> None:
+    path = content / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """The Viertel-Lauf took place last year, the Sprachcafé ended, the Frauen-Deutschkurs starts only in
+    half a year, and the course "Berufe mit Service" ended."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    sub(target, "events.yaml", '"2027-09-18 10:00"', f'"{PAST} 10:00"')
+    sub(target, "events.yaml", '"2027-09-18 14:00"', f'"{PAST} 14:00"')
+    sub(
+        target,
+        "offers/sprachcafe.yaml",
+        "    kind: meeting_place",
+        f"    valid_until: {PAST}\n    kind: meeting_place",
+    )
+    sub(
+        target,
+        "offers/deutschkurs-frauen.yaml",
+        "    kind: course",
+        f"    valid_from: {FUTURE}\n    kind: course",
+    )
+    sub(target, "offers/dienstleistung-beruf.yaml", "      starts: 2027-02-01", f"      starts: {PAST}")
+    sub(
+        target,
+        "offers/dienstleistung-beruf.yaml",
+        "      ends: 2027-06-30",
+        f"      ends: {PAST + timedelta(days=60)}",
+    )
+    return target
+
+
+async def test_a_poster_link_to_an_entry_that_is_over_says_so_without_a_sign_up(
+    database_url: str, content: Path
+) -> None:
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start e_viertel-lauf-2027")
+        seen = anna.last()
+        assert "Viertel-Lauf" in (seen.text or "") and "Diese Veranstaltung ist vorbei" in (seen.text or "")
+        assert not any("nmelden" in label for label in seen.labels)
+        assert any("Einen Menschen fragen" in label for label in seen.labels)
+        assert any("Menü" in label for label in seen.labels)
+        for offer in ("sprachcafe", "deutschkurs-frauen", "dienstleistung-beruf"):
+            await anna.send(f"/start o_{offer}")
+            seen = anna.last()
+            assert "Dieses Angebot gibt es zurzeit nicht" in (seen.text or ""), offer
+            assert not any("nmelden" in label for label in seen.labels), offer
+
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("/language")
+        await ayse.tap("Türkçe")
+        await ayse.send("/start o_sprachcafe")
+        assert "Bu hizmet şu anda yok" in (ayse.last().text or "")
+
+
+async def test_the_search_and_an_answers_buttons_leave_out_what_is_over(
+    database_url: str, content: Path
+) -> None:
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start")
+        await anna.send("Wann ist der Viertel-Lauf?")
+        seen = anna.last()
+        assert str(PAST.year) not in (seen.text or "")
+        assert not any("Viertel-Lauf" in label or "nmelden" in label for label in seen.labels)
+        await anna.send("Sprachcafé")
+        assert not any("Sprachcafé" in label for label in anna.last().labels)
+        assert "Sprachcafé – Deutsch sprechen" not in (anna.last().text or "")
+
+        await anna.send("/start f_wenig-deutsch")
+        labels = anna.last().labels
+        assert any("Integrationscoaching" in label or "Coaching" in label for label in labels), labels
+        assert not any("Sprachcafé" in label or "Deutschkurs für Frauen" in label for label in labels)
+
+        await anna.send("/start t_kurse")
+        assert not any("Berufe mit Service" in label for label in anna.last().labels)

@@ -99,3 +99,18 @@ async def test_the_search_and_an_answers_buttons_leave_out_what_is_over(
 
         await anna.send("/start t_kurse")
         assert not any("Berufe mit Service" in label for label in anna.last().labels)
+
+
+async def test_the_sign_up_button_of_a_page_read_before_the_event_is_over_does_not_sign_up(
+    database_url: str,
+) -> None:
+    async with BotHarness.running(database_url=database_url) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start e_viertel-lauf-2027")
+        page = anna.last()
+        event = bot.services.content.catalogue.events["viertel-lauf-2027"]
+        bot.services.clock = lambda: (event.ends or event.starts) + timedelta(days=1)
+        await anna.tap("Anmelden", page)
+        seen = anna.last()
+        assert "Diese Veranstaltung ist vorbei" in (seen.text or "")
+        assert "Schreiben Sie" not in (seen.text or "")

@@ -118,11 +118,23 @@ async def park(context: Context, user: User, chat_id: int) -> None:
         )
 
 
+SIGNUP_KINDS = {"signup": "offer", "signup-e": "event"}
+
+
 async def start_request(update: Update, context: Context) -> None:
     """“I'm interested”, “Ask a person”, a failed search or a topic: start the dialogue."""
     if (press := button_press(update)) is None:
         return
-    _query, user, callback = press
+    query, user, callback = press
+    kind, entry_id = SIGNUP_KINDS.get(callback.namespace, ""), callback.arg(0)
+    catalogue = context.services.content.catalogue
+    if entry_id in screens.entries(catalogue, kind) and not catalogue.is_current(
+        kind, entry_id, context.services.clock()
+    ):
+        # The sign-up button of a page shown while it was on: now it is over, which is said instead.
+        await answer_query(query)
+        await show(update, context, *screens.not_current_screen(context.t, catalogue, kind, entry_id))
+        return
     await _start(update, context, user, callback.namespace, callback.arg(0))
 
 

@@ -17,8 +17,10 @@ the three outcomes). What the resident *sees* is scored:
   know", as bench/eval/README.md counts it); "I don't know": those that got neither answer nor choices;
 - emergency recall: ``["emergency"]`` questions that raised the emergency screen; false alarms: the others
   that did, and among them the everyday phrases tagged ``false_alarm``; "numbers alone": false alarms whose
-  screen lists no entry below the numbers (a hard trigger, or nothing found), so the resident's question
-  gets no answer but *Ask a person*.
+  screen lists no entry below the numbers although the search, without the alarm, would have shown one
+  (a hard trigger, or a weak find under an emergency by meaning), so the resident's question gets no answer
+  but *Ask a person*. (A false alarm where the search finds nothing is no worse off than "I don't know":
+  the screen has *Ask a person* and the menu too.)
 
 Questions are asked in the content's first district (its main one, first in districts.yaml).
 
@@ -71,15 +73,18 @@ class Tally:
         self.emergencies = self.emergency_found = 0
         self.other = self.false_alarms = self.tagged = self.tagged_alarms = self.alone = 0
 
-    def add(self, expect: list[str], result: SearchResult, tag: str | None = None) -> bool:
-        """Count one question; True if the bot did what was expected."""
+    def add(
+        self, expect: list[str], result: SearchResult, tag: str | None = None, found: bool = False
+    ) -> bool:
+        """Count one question (``found``: the search without the alarm would show an entry); True if the bot
+        did what was expected."""
         if expect == ["emergency"]:
             self.emergencies += 1
             self.emergency_found += result.emergency
             return result.emergency
         self.other += 1
         self.false_alarms += result.emergency
-        self.alone += result.emergency and not shown_below_numbers(result)
+        self.alone += result.emergency and found and not shown_below_numbers(result)
         if tag == "false_alarm":
             self.tagged += 1
             self.tagged_alarms += result.emergency
@@ -144,8 +149,9 @@ def evaluate(engine: SearchEngine, paths: list[Path], misses: bool) -> dict[str,
             item = json.loads(line)
             result = engine.answer(item["q"], item["lang"], DISTRICT)
             tag = item.get("tag")
-            ok = tallies[item["lang"]].add(item["expect"], result, tag)
-            tallies["all"].add(item["expect"], result, tag)
+            found = result.emergency and bool(shown(engine.search(item["q"], item["lang"], DISTRICT)))
+            ok = tallies[item["lang"]].add(item["expect"], result, tag, found)
+            tallies["all"].add(item["expect"], result, tag, found)
             if misses and not ok:
                 got = "EMERGENCY" if result.emergency else result.outcome
                 print(

@@ -53,9 +53,10 @@ is urgent ("Hilfe, bitte schnell!") are no rest: that is a call alone; so is a r
 help is asked for (request words and pronouns: "Ich brauche dringend Hilfe", "help me please"). A one-word
 call that is part of a request does not count: right after a request word (Polish "potrzebuję pomocy", I
 need help; "ich brauche Hilfe", "erste Hilfe") or right before what the help is for ("Hilfe beim Umzug",
-"помогите с письмом", "help me with the form"). An urgency word in between keeps it a call ("ich brauche
-dringend Hilfe", "I need urgent help"): with nothing else said that is a cry, and help asked urgently
-*with* something still names it after the call or in the rest. German "Hilfe!" and English "help!" are
+"помогите с письмом", "help me with the form", also with "please" in between: "помогите пожалуйста с
+письмом"). An urgency word in between keeps it a call ("ich brauche dringend Hilfe", "I need urgent
+help"): with nothing else said that is a cry, and help asked urgently *with* something still names it
+after the call or in the rest. German "Hilfe!" and English "help!" are
 such calls too, and so is "SOS".
 
 Longer than most modules on purpose: about half of it is data, the built-in trigger lists of the nine
@@ -365,6 +366,9 @@ ABOUT_WORDS: dict[str, frozenset[str]] = {
     "ar": _words("في مع"),
 }
 OBJECT_PRONOUNS = _words("me us mir uns мне нам мені mi nam")
+#: "Please" between a call and what the help is for is skipped like an object pronoun: "помогите
+#: пожалуйста с письмом" asks for help with a letter as "помогите с письмом" does.
+PLEASE_WORDS = _words("bitte please lütfen пожалуйста будь ласка proszę لطفا أرجوكم")
 #: Skipped before a call in a question's word order ("bekomme ich Hilfe", "gibt es Hilfe").
 SUBJECT_PRONOUNS = _words("ich du er sie es wir ihr man i we you they he she")
 #: Words that only say that it is urgent ("Hilfe, bitte schnell!", "help, quick!"): they are left out of
@@ -576,14 +580,14 @@ def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
     """Whether the call for help at ``words[at]`` (folded) is part of a request: right after a request word
     ("potrzebuję pomocy", "ich brauche Hilfe", "wo bekomme ich Hilfe": a subject pronoun in between is
     skipped) or right before what the help is for ("Hilfe beim Umzug", "помогите с письмом", "help me
-    with…": an object pronoun in between is skipped)."""
+    with…": object pronouns and "please" in between are skipped)."""
     before = at - 1
     if before > 0 and words[before] in SUBJECT_PRONOUNS:
         before -= 1
     if before >= 0 and words[before] in REQUEST_WORDS.get(lang, frozenset()):
         return True
     after = at + 1
-    if after < len(words) and words[after] in OBJECT_PRONOUNS:
+    while after < len(words) and (words[after] in OBJECT_PRONOUNS or words[after] in PLEASE_WORDS):
         after += 1
     return after < len(words) and words[after] in ABOUT_WORDS.get(lang, frozenset())
 

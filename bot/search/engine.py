@@ -49,6 +49,10 @@ CHOICE_GAP = 0.06  # with a confident answer: the entries within this distance o
 SITUATION = 0.84  # a message this close to an emergency situation...
 SITUATION_MARGIN = 0.02  # ...and this much closer to it than to any entry raises the emergency screen
 SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
+# The confidence of a best entry as close as a confident answer needs to be (``_confidence``: ANSWER, or
+# LEX_ANSWER without the model), whether or not it is clearly ahead of the runner-up: the message names
+# something the content has (``_names_a_thing_to_do``).
+STRONG = 0.75
 ORGANISATIONS = frozenset({"partner", "place"})  # entries that name who or where, not what to do (answer())
 MAX_EMBEDDED = 600  # characters of a message given to the model
 # Lexical alone (no vectors yet, or no model):
@@ -91,7 +95,7 @@ class SearchResult:
     semantic: bool = False  # whether the meaning-based evidence was used
     alarming: bool = False  # closer by meaning to an emergency situation than to any entry
     situation_lead: float | None = None  # how much closer (cosine) to a situation than to any entry
-    nearest: list[Hit] = field(default_factory=list)  # with "no_match": the closest entries all the same
+    nearest: list[Hit] = field(default_factory=list)  # with "no_match": the closest entries (not shown)
 
     @property
     def outcome(self) -> Outcome:
@@ -210,10 +214,11 @@ class SearchEngine:
         result = searched if searched is not None else self.search(query, lang, district, limit)
         if match is None and result.alarming:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
-            # a trigger word: the numbers first, the best entries below them (bot/search/situations.py).
-            # A confident answer is listed there too but does not overrule the meaning: it is confident
-            # by its words ("طفلي مفقود", my child is missing: "child" → childcare) while the message is
-            # closer to an emergency than to any entry by the SITUATION_MARGIN.
+            # a trigger word: the numbers first (bot/search/situations.py), entries below them only when
+            # the message also clearly names one (``_below_the_numbers``). A confident answer is listed
+            # there but does not overrule the meaning: it is confident by its words ("طفلي مفقود", my
+            # child is missing: "child" → childcare) while the message is closer to an emergency than to
+            # any entry by the SITUATION_MARGIN.
             match = EmergencyMatch(SITUATION_TRIGGER, lang, None, hard=False, rest=query)
             return SearchResult(
                 alternatives=_below_the_numbers(result),
@@ -242,10 +247,12 @@ class SearchEngine:
         rest_to_do, whole_to_do = _a_thing_to_do(rest.answer), _a_thing_to_do(result.answer)
         if match.call:
             # A call for help ("допоможіть | з листом від відомства") needs only the rest, or the whole
-            # message, to be answered so; a call alone, or with a rest the bot is not sure about
-            # ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen lists the best
-            # entries below them).
-            stays = not match.rest.strip() or not (rest_to_do or whole_to_do)
+            # message, to name a thing to do: a best entry as strong as an answer, even when two entries
+            # about letters are too close together for one confident answer ("yardım edin, | Jobcenter'dan
+            # mektup geldi": the FAQ and the offer about letters). A call alone, or with a rest the bot is
+            # not sure about ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen
+            # lists the best entries below them).
+            stays = not match.rest.strip() or not (_names_a_thing_to_do(rest) or _names_a_thing_to_do(result))
         else:
             # A danger word needs both.
             stays = not (rest_to_do and whole_to_do)
@@ -375,17 +382,30 @@ class SearchEngine:
 
 
 def _a_thing_to_do(answer: Hit | None) -> bool:
-    """Whether a confident answer is something to do, not an organisation or a place (``ORGANISATIONS``)."""
+    """Whether an entry (a confident answer) is something to do, not an organisation or a place
+    (``ORGANISATIONS``)."""
     return answer is not None and answer.kind not in ORGANISATIONS
 
 
+def _names_a_thing_to_do(result: SearchResult) -> bool:
+    """Whether a message clearly names a thing to do that the content has: its best entry is one
+    (``_a_thing_to_do``) and as close as a confident answer needs (``STRONG``), even if another entry is
+    too close behind for one answer (the FAQ and the offer about letters from offices)."""
+    best = result.answer or (result.alternatives[0] if result.alternatives else None)
+    return _a_thing_to_do(best) and (result.answer is not None or result.confidence >= STRONG)
+
+
 def _below_the_numbers(result: SearchResult) -> list[Hit]:
-    """The entries a soft emergency screen lists below the numbers: what was found, or when nothing was
-    close enough, the closest entries all the same. A soft alarm is a guess ("Haben Sie Feuer?", "Angst
-    vor der Prüfung"); the numbers alone would leave a resident who meant something else with no way on
-    but *Ask a person*."""
-    found = ([result.answer] if result.answer else []) + result.alternatives
-    return found or result.nearest
+    """The entries a soft emergency screen lists below the numbers: what the search found (what it would
+    show without the alarm), and when the message's meaning is closer to an emergency than to any entry,
+    only if it also clearly names one (``_names_a_thing_to_do``: "мой ребёнок пропал" → childcare).
+    Never entries below the floor of "I don't know" (``nearest``), nor weak ones under an emergency by
+    meaning: under the numbers they read as the bot's answer to someone reporting violence or wanting to
+    die ("a neighbourhood run", "how can I volunteer?"), and a resident who meant something else gains
+    little from them; she has *Ask a person* and the menu, as after "I don't know"."""
+    if result.situation_lead is not None and result.situation_lead >= 0 and not _names_a_thing_to_do(result):
+        return []
+    return ([result.answer] if result.answer else []) + result.alternatives
 
 
 def _confidence(fused: float, floor: float, answer: float) -> float:

@@ -4,10 +4,11 @@ for, in every language, which a message is compared with by meaning.
 Residents in danger rarely use the words of a trigger list ("annem yere düştü, konuşmuyor", "the kid
 drank the cleaning stuff"). The engine therefore also asks the search model how close a message is to
 these situations: closer than a set threshold, and closer than to any entry of the content, and the
-emergency numbers come first (as a soft emergency: the best entries, a confident answer among them, and
-*Ask a person* below them). The situations are the kinds of emergency that the
-police, the fire brigade and ambulance, the women's helpline and the crisis lines are there for, written
-alongside the dev descriptions in bench/eval/shipped-dev-emergency.jsonl (thresholds tuned on those);
+emergency numbers come first (as a soft emergency: *Ask a person* below them, and the best entries only
+when the message also clearly names one, a confident answer among them). The situations are the kinds of
+emergency that the police, the fire brigade and ambulance, the women's helpline and the crisis lines are
+there for, written alongside the dev descriptions in bench/eval/shipped-dev-emergency.jsonl (thresholds
+tuned on those);
 no held-out question was read for them. Plain German (de-simple) uses the German ones. The fall with a
 bleeding head came later: two dev descriptions of it (Grone) and a reported Russian one ("мама упала и у
 неё кровь идёт из головы") lay 0.012–0.017 closer to a situation than to any entry, under the margin,

@@ -170,12 +170,16 @@ def test_asking_for_help_with_a_letter_shows_no_emergency_numbers(
     assert hits and hits[0].id in {"briefe-aemter", "briefe-von-aemtern"}
 
 
-def test_a_call_for_help_with_a_rest_that_is_not_quite_clear_keeps_the_numbers_and_lists_entries(
-    engine: SearchEngine,
-) -> None:
+def test_a_call_for_help_whose_rest_names_two_close_entries_is_no_emergency(engine: SearchEngine) -> None:
+    # Two entries about letters share the first place, too close for one confident answer; the message is
+    # still clearly about a letter (exploratory test of 7 Dec 2026, F1): the choice, not the numbers.
     result = engine.answer("yardım edin, Jobcenter'dan mektup geldi anlamadım", "tr")
-    assert result.emergency and result.answer is None  # two entries about letters share the first place
+    assert not result.emergency and result.answer is None, result
     assert {hit.id for hit in result.alternatives[:2]} == {"briefe-aemter", "briefe-von-aemtern"}
+
+
+def test_a_call_for_help_with_a_rest_that_names_nothing_keeps_the_numbers(engine: SearchEngine) -> None:
+    assert engine.answer("допоможіть, тут чужа людина", "uk").emergency  # help, a stranger is here
 
 
 @pytest.mark.parametrize(
@@ -291,6 +295,8 @@ def test_a_call_with_only_urgent_words_is_a_call_alone(text: str, rest: str) -> 
         "Can you help me with the form?",  # an object pronoun between the call and what it is for
         "I need help",
         "помогите с письмом",
+        "помогите пожалуйста с письмом",  # "please" between the call and what it is for
+        "Can you help me please with the form?",
     ],
 )
 def test_help_asked_for_something_is_no_call(text: str) -> None:
@@ -336,26 +342,71 @@ def test_a_confident_answer_is_listed_below_the_numbers_when_the_meaning_is_an_e
         ("Schimmel in der Wohnung", "de"),
     ],
 )
-def test_a_soft_alarm_never_shows_the_numbers_alone(engine: SearchEngine, text: str, lang: str) -> None:
-    # the model cannot tell "Haben Sie Feuer?" from "Feuer!": where it is unsure, the closest entries go
-    # below the numbers, even when none is close enough for the search to offer it
+def test_a_soft_alarm_lists_what_the_search_found(engine: SearchEngine, text: str, lang: str) -> None:
+    # the model cannot tell "Haben Sie Feuer?" from "Feuer!": what the search would show without the alarm
+    # goes below the numbers (unless the meaning is an emergency and nothing is clearly named), never more
     result = engine.answer(text, lang)
     assert result.emergency_match is None or not result.emergency_match.hard
-    assert not result.emergency or result.answer or result.alternatives, result
+    searched = engine.search(text, lang)
+    found = ([searched.answer] if searched.answer else []) + searched.alternatives
+    below = ([result.answer] if result.answer else []) + result.alternatives
+    assert below in (found, []), result
 
 
 @pytest.mark.parametrize("text", ["Hilfe qwertz", "Wie heißt Feuer auf Arabisch?"])
-def test_a_soft_alarm_with_nothing_close_enough_lists_the_nearest_entries(
+def test_a_soft_alarm_with_nothing_close_enough_lists_no_entries(
     lexical_engine: SearchEngine, text: str
 ) -> None:
-    # Nothing is close enough for the search to offer it ("no_match"): below the numbers go the closest
-    # entries all the same, a way on for a resident who meant something else.
+    # Nothing is close enough for the search to offer it ("no_match"): the entries nearest all the same are
+    # no help under the numbers (to someone in danger they read as the bot's answer); the screen has Ask a
+    # person and the menu, as "I don't know" has.
     searched = lexical_engine.search(text, "de")
     assert searched.reason == "no_match" and not searched.answer and not searched.alternatives
     assert searched.nearest
     result = lexical_engine.answer(text, "de")
     assert result.emergency and result.emergency_match is not None and not result.emergency_match.hard
-    assert result.alternatives == searched.nearest
+    assert result.alternatives == [] and result.answer is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "kocam bana vuruyor",
+            "tr",
+        ),  # my husband hits me: was "how can I help? · neighbourhood run · courses"
+        ("ich will nich mehr leben", "de"),  # was: "Jobcenter · I don't speak German well · Mitmachen"
+    ],
+)
+def test_an_emergency_by_meaning_lists_no_weak_entries_below_the_numbers(
+    engine: SearchEngine, text: str, lang: str
+) -> None:
+    # Exploratory test of 7 Dec 2026, F8: entries further from the message than the emergency is, and
+    # named by nothing in it, read as not being taken seriously.
+    result = engine.answer(text, lang)
+    assert result.emergency and result.emergency_match is not None
+    assert result.answer is None and result.alternatives == [], result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("yardım edin, Jobcenter'dan mektup geldi", "tr"),
+        ("Hilfe, Brief vom Jobcenter", "de"),
+        ("помогите пожалуйста с письмом", "ru"),
+        ("допоможіть будь ласка з листом", "uk"),
+    ],
+)
+def test_a_polite_call_for_help_with_a_letter_is_no_emergency(
+    engine: SearchEngine, text: str, lang: str
+) -> None:
+    # Exploratory test of 7 Dec 2026, F1: the letter FAQ and offer were found but, too close together for
+    # one confident answer, did not count against the call ("yardım edin, | Jobcenter'dan mektup geldi"),
+    # and "please" hid that the help was asked *with* something ("помогите пожалуйста | с письмом").
+    result = engine.answer(text, lang)
+    assert not result.emergency, result
+    first = result.answer or result.alternatives[0]
+    assert first.key in ("faq:briefe-von-aemtern", "offer:briefe-aemter"), result
 
 
 @pytest.mark.parametrize("text", ["yangın sigortası", "Yangın tatbikatı", "Versicherung gegen Feuer"])

@@ -149,3 +149,31 @@ async def test_staff_see_the_votes_per_entry_and_the_questions_without_an_answer
     assert len(votes) == 2 and votes[1].endswith(" – 1 / 0")
     assert f"• [de] {question}" in report
     assert not any("Ayşe" in line or "Emma" in line or "Ben" in line for line in report)
+
+
+async def test_violence_told_without_a_trigger_word_gets_the_numbers_and_a_person_not_a_fun_run(
+    bot: BotHarness,
+) -> None:
+    # Exploratory test of 7 Dec 2026, F8: "my husband hits me" is an emergency by meaning; below the numbers
+    # came "Not an emergency? Maybe one of these: How can I help? · Neighbourhood run · Courses" (entries
+    # below the floor of "I don't know"). Now: the numbers, Ask a person and the menu, nothing else.
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("kocam bana vuruyor")
+    screen = ayse.last()
+    t = bot.services.i18n.translator("tr")
+    assert "🆘" in (screen.text or "") and "110" in (screen.text or "")
+    assert t.html("No emergency? Maybe one of these helps:") not in (screen.text or "")
+    assert screen.labels == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+
+
+async def test_a_polite_call_for_help_with_a_letter_gets_the_letter_help_not_the_numbers(
+    bot: BotHarness,
+) -> None:
+    # F1 of the same test: "help (please), a letter came from the Jobcenter" showed police, 112 and the
+    # suicide line, the letter help only below them as "Not an emergency?".
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("yardım edin, Jobcenter'dan mektup geldi")
+    screen = ayse.last()
+    assert "🆘" not in (screen.text or "") and "110" not in (screen.text or "")
+    letters = bot.services.content.catalogue.faq["briefe-von-aemtern"].questions["tr"][0]
+    assert any(letters in label for label in screen.labels) or letters in (screen.text or ""), screen

@@ -57,16 +57,20 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]+
 
 _PHONE_CHARS = re.compile(r"^[0-9 +\-/()]+$")
 PHONE_ALLOWED = "nur Ziffern, Leerzeichen und + - / ( )"
+# A note in brackets after a partner's number, as staff write it: "05341 839-0 (Zentrale)".
+_PHONE_NOTE = re.compile(r"\s*\([^()]*[^\W\d_][^()]*\)$")
+# A letter typed for a digit: O for 0, I or l for 1, between digits ("11O", "83O-12").
+_LETTER_FOR_DIGIT = re.compile(r"(?<=[0-9])[OoIl]|[OoIl](?=[0-9])")
 
 
-def _phone_check(value: str, min_digits: int, max_digits: int, example: str) -> str:
-    if not _PHONE_CHARS.match(value):
-        wrong = "".join(dict.fromkeys(c for c in value if not _PHONE_CHARS.match(c)))
-        hint = " (Buchstabe O statt Ziffer 0?)" if set(wrong) & set("OoIl") else ""
-        raise ValueError(
-            f"keine gültige Telefonnummer '{value}' – {PHONE_ALLOWED} erlaubt, nicht '{wrong}'{hint}"
-        )
-    digits = sum(c.isdigit() for c in value)
+def _phone_check(value: str, min_digits: int, max_digits: int, example: str, note: bool = False) -> str:
+    number = _PHONE_NOTE.sub("", value) if note else value
+    if not _PHONE_CHARS.match(number):
+        wrong = "".join(dict.fromkeys(c for c in number if not _PHONE_CHARS.match(c)))
+        hint = " (Buchstabe O statt Ziffer 0?)" if _LETTER_FOR_DIGIT.search(number) else ""
+        allowed = PHONE_ALLOWED + (", danach eine Bemerkung in Klammern" if note else "")
+        raise ValueError(f"keine gültige Telefonnummer '{value}' – {allowed} erlaubt, nicht '{wrong}'{hint}")
+    digits = sum(c.isdigit() for c in number)
     if not min_digits <= digits <= max_digits:
         raise ValueError(
             f"keine gültige Telefonnummer '{value}' – {digits} Ziffern, erwartet {min_digits} bis "
@@ -76,7 +80,7 @@ def _phone_check(value: str, min_digits: int, max_digits: int, example: str) -> 
 
 
 def _phone(value: str) -> str:
-    return _phone_check(value, 5, 15, '"05341 839-0"')
+    return _phone_check(value, 5, 15, '"05341 839-0"', note=True)
 
 
 def _emergency_number(value: str) -> str:
@@ -106,9 +110,14 @@ def _group_chat_id(value: int) -> int:
 
 _PHONE_SCHEMA = {"type": "string", "pattern": r"^[0-9 +\-/()]+$"}
 PhoneNumber = Annotated[
-    Text, AfterValidator(_phone), WithJsonSchema({**_PHONE_SCHEMA, "examples": ["05341 839-0"]})
+    Text,
+    AfterValidator(_phone),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^[0-9 +\-/()]+(\s*\([^()]+\))?$", "examples": ["05341 839-0"]}
+    ),
 ]
-"""A phone number residents dial: digits and the usual separators, 5 to 15 digits."""
+"""A phone number residents dial: digits and the usual separators, 5 to 15 digits, and perhaps a note in
+brackets after it ("05341 839-0 (Zentrale)")."""
 EmergencyNumber = Annotated[
     Text, AfterValidator(_emergency_number), WithJsonSchema({**_PHONE_SCHEMA, "examples": ["110"]})
 ]

@@ -307,6 +307,13 @@ def undeliverable_note(t: Translator, partner: str) -> str:
     )
 
 
+def unlisted_note(t: Translator, partner_id: str) -> str:
+    return t.gettext(
+        "Passed on to you because its organisation ({partner}) no longer receives requests: it was removed "
+        "from the content, or its request address was."
+    ).format(partner=partner_id)
+
+
 # Why a partner's message was not passed on (the `Outcome` of `bot.tickets.relay.partner_reply`): each has
 # its explanation in the group.
 REFUSALS = {

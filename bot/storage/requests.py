@@ -69,6 +69,16 @@ async def list_open_requests(session: AsyncSession, resident_id: int) -> Sequenc
     return result.all()
 
 
+async def open_requests_not_with(session: AsyncSession, partner_ids: Iterable[str]) -> Sequence[Request]:
+    """Open requests whose partner is none of `partner_ids` (the partners that can receive requests)."""
+    result = await session.scalars(
+        select(Request)
+        .where(Request.status.in_(OPEN_STATUSES), Request.partner_id.not_in(list(partner_ids)))
+        .order_by(Request.id)
+    )
+    return result.all()
+
+
 def _conversations(resident_id: int, since: datetime, statuses: Iterable[RequestStatus]) -> Select[Request]:
     """The resident's requests in `statuses` with a conversation active after `since`, latest first."""
     return (

@@ -60,9 +60,14 @@ class TicketContext:
         return self.i18n.translator(lang)
 
     def partner_name(self, partner_id: str | None, lang: str | None = None) -> str:
-        """The partner's name in `lang`, by default in the partner language."""
+        """The partner's name in `lang`, by default in the partner language; of a partner the content no
+        longer has, a neutral phrase (its id means nothing to a resident)."""
         partner = self.catalogue.partners.get(partner_id or "")
-        return localized(partner.name, lang or self.partner_language) if partner else (partner_id or "")
+        if partner is not None:
+            return localized(partner.name, lang or self.partner_language)
+        if not partner_id:
+            return ""
+        return self.t(lang or self.partner_language).gettext("(organisation no longer listed)")
 
     def partner(self, partner_id: str) -> Partner | None:
         return self.catalogue.partners.get(partner_id)

@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.render import partners as render
 from bot.render.requests import handover_question
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
@@ -219,6 +220,31 @@ async def hand_over(
     await tell_resident(session, ctx, request, "handed_over")  # `transition` made `to_partner` its partner
     logger.info("request %s handed over from %s to %s", request.id, old_partner, to_partner)
     return Result(Outcome.OK, request)
+
+
+def _receiving(ctx: TicketContext) -> set[str]:
+    """The partners the content lets receive requests (a group or an e-mail address)."""
+    return {pid for pid, partner in ctx.catalogue.partners.items() if partner.requests.has_destination}
+
+
+async def reroute_if_unlisted(session: AsyncSession, ctx: TicketContext, request: Request) -> bool:
+    """An open request whose partner staff removed from the content (or whose `requests:` block they
+    removed) goes to the catch-all partner, with a note why: the resident's messages, reminders and the
+    escalation need someone to go to. True if it was re-routed."""
+    catch_all = ctx.catalogue.catch_all_partner_id
+    if request.status.is_final or request.partner_id in _receiving(ctx) or catch_all not in _receiving(ctx):
+        return False
+    note = render.unlisted_note(ctx.partner_t(), request.partner_id)
+    result = await hand_over(session, ctx, request_id=request.id, to_partner=catch_all, note=note)
+    return result.ok
+
+
+async def reroute_unlisted(session: AsyncSession, ctx: TicketContext) -> int:
+    """`reroute_if_unlisted` for every open request (after a content reload); how many were re-routed."""
+    moved = 0
+    for request in await store.open_requests_not_with(session, _receiving(ctx)):
+        moved += await reroute_if_unlisted(session, ctx, request)
+    return moved
 
 
 # --- hand-over with the resident's consent ----------

@@ -29,6 +29,7 @@ from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
+from bot.tickets.partners import reroute_if_unlisted
 from bot.tickets.routing import partner_chats, partner_of_chat, responsible_partners
 
 # Telegram's bot for anonymous group admins: such messages carry no person.
@@ -145,6 +146,9 @@ async def resident_reply(
         return Result(Outcome.INVALID, request, problem)
     if await store.get_thread_link(session, resident_id, message.message_id) is not None:
         return Result(Outcome.DUPLICATE, request)
+    # Its partner no longer receives requests (removed from the content): the catch-all gets it, and this
+    # message, before she is told where it went.
+    await reroute_if_unlisted(session, ctx, request)
     group = attachment.media_group if attachment else None
     album = group is not None and request.id in await store.album_requests(session, [request.id], group)
     stored = await add_message(

@@ -20,6 +20,7 @@ from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
+from bot.tickets.partners import reroute_unlisted
 from bot.tickets.routing import partner_destination
 
 logger = logging.getLogger(__name__)
@@ -31,11 +32,13 @@ URGENT_REMINDER_HOURS = 2
 
 
 async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
-    """Send due reminders and escalations; returns how many steps were taken."""
+    """Send due reminders and escalations; returns how many steps were taken. First, open requests whose
+    partner the content no longer lets receive requests go to the catch-all (`reroute_unlisted`): they
+    would never be reminded of nor escalated."""
+    steps = await reroute_unlisted(session, ctx)
     catch_all = ctx.catalogue.catch_all_partner_id
     shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)
     shortest = min(shortest, URGENT_REMINDER_HOURS)
-    steps = 0
     for request in await store.unanswered_requests(session, now - timedelta(hours=shortest)):
         partner = ctx.partner(request.partner_id)
         if partner is None:

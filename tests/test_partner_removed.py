@@ -1,0 +1,86 @@
+"""A partner staff remove from the content (or whose request address they remove) while a request to it is
+open: the request goes to the Quartiersmanagement, and she is never told that a message went somewhere it
+did not."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.harness import BotHarness, fill_in_request
+from tests.test_requests_e2e import GROUP, QM_GROUP, content_with_group, deliver
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+PROVIDER = "Bildungsträger in Salzgitter"
+
+
+async def remove_request_address(bot: BotHarness, content: Path) -> None:
+    """Staff delete the education provider's `requests:` block and reload."""
+    partners = content / "partners.yaml"
+    text = partners.read_text(encoding="utf-8")
+    block = (
+        f"    requests:\n      telegram_chat_id: {GROUP}\n"
+        "      email: bildung@example.org\n      response_hours: 48\n"
+    )
+    assert block in text
+    partners.write_text(text.replace(block, ""), encoding="utf-8")
+    assert (await bot.services.content.reload()).ok
+
+
+def qm_name(bot: BotHarness) -> str:
+    catalogue = bot.services.content.catalogue
+    return str(catalogue.partners[catalogue.catch_all_partner_id].name["de"])
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_her_answer_after_the_partner_was_removed_reaches_the_quartiersmanagement(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in an exploratory test: she was told "Passed on to now" while her message went nowhere."""
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await fill_in_request(anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
+        await anna.tap("✅")
+        await deliver(bot)
+        card = bot.telegram.bot_messages(GROUP)[-1]
+        await bot.partner("Petra", GROUP).send("Wie alt sind Ihre Kinder?", reply_to=card)
+        await deliver(bot)
+
+        await remove_request_address(bot, content)
+        before = len(bot.telegram.bot_messages(anna.user_id))
+        await anna.send("Zwei und vier Jahre alt")
+        await deliver(bot)
+        told = "\n".join(m.text or "" for m in bot.telegram.bot_messages(anna.user_id)[before:])
+        assert PROVIDER not in told
+        assert f"An {qm_name(bot)} weitergeleitet" in told
+        qm = [m.text or "" for m in bot.telegram.bot_messages(QM_GROUP)]
+        assert any("Zwei und vier Jahre alt" in text for text in qm)
+        assert any("bildungstraeger" in text and "keine Anfragen mehr" in text for text in qm)
+
+        await anna.send("/requests")
+        assert qm_name(bot) in (anna.last().text or "")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_request_nobody_answered_goes_to_the_quartiersmanagement_once_its_partner_is_removed(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in an exploratory test: it was never reminded of nor escalated, and /requests named the id."""
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await fill_in_request(anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
+        await anna.tap("✅")
+        await deliver(bot)
+
+        await remove_request_address(bot, content)
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(minutes=1))
+        await deliver(bot)
+        assert any("Ich möchte mich anmelden" in (m.text or "") for m in bot.telegram.bot_messages(QM_GROUP))
+        assert qm_name(bot) in (anna.last().text or "")  # she learns where it went
+        await anna.send("/requests")
+        assert qm_name(bot) in (anna.last().text or "") and PROVIDER not in (anna.last().text or "")

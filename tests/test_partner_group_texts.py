@@ -55,3 +55,23 @@ async def test_an_organisations_name_needs_no_article_in_the_german_request_dial
     await nora.send("Kann ich am Freitag kommen?")
     await nora.tap("✅")
     assert "Wie soll die Organisation „Türkisch-islamische Gemeinde" in (nora.last().text or "")
+
+
+async def test_a_bot_command_replied_to_the_card_is_not_relayed_and_the_group_is_told(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: "/requests", "/mydata", "/start" reached the resident as the
+    # organisation's answer ("💬 Antwort von SOS-Mütterzentrum …: /requests").
+    anna = bot.resident("Anna", lang="de")
+    card = await send_request(bot, anna, "frauencafe", "Ist das Café samstags offen?")
+    seen = len(bot.telegram.bot_messages(anna.user_id))
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    for command in ("/requests", "/mydata", "/start"):
+        await petra.send(command, reply_to=card)
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(anna.user_id)) == seen
+    told = bot.telegram.bot_messages(MUETTERZENTRUM)[-1].text or ""
+    assert "Befehle" in told and "nicht an die Person weitergeleitet" in told
+    await petra.send("Ja, samstags von 10 bis 12 Uhr.", reply_to=card)
+    await deliver(bot)
+    assert "samstags von 10 bis 12 Uhr" in (anna.last().text or "")

@@ -330,6 +330,10 @@ REFUSALS = {
     "resident_unreachable": N_(
         "The resident of request {number} has blocked the bot; your message cannot reach them."
     ),
+    "command": N_(
+        "Bot commands are not passed on to the resident of request {number}. To answer, write your message "
+        "without “/” at the start."
+    ),
 }
 
 

@@ -86,6 +86,7 @@ class Outcome(StrEnum):
     ANONYMOUS = "anonymous"  # an anonymous admin or a channel wrote: nobody to attribute the reply to
     EMPTY = "empty"
     RESIDENT_UNREACHABLE = "resident_unreachable"  # the resident blocked the bot
+    COMMAND = "command"  # a partner sent a bot command ("/requests") as a reply in a request's thread
     INVALID = "invalid"  # e.g. hand over to an unknown partner or to the same one
 
 

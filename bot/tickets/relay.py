@@ -212,9 +212,9 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     The thread is found by the replied-to message's id. When that id is unknown and the replied-to message
     is the bot's own (`replied_bot_text`, its text or caption), the request number in it decides: a copy
     the bot sent again after a timeout, whose first copy arrived anyway, still leads to its request.
-    Refused (with an explanation in the group): anonymous admins / channel posts, groups that are not the
-    request's partner, closed or withdrawn (WITHDRAWN) requests, requests whose resident deleted their data
-    (DELETED).
+    Refused (with an explanation in the group): bot commands (a text starting with "/", COMMAND), anonymous
+    admins / channel posts, groups that are not the request's partner, closed or withdrawn (WITHDRAWN)
+    requests, requests whose resident deleted their data (DELETED).
     Not a reply to a thread message: NOT_FOUND, say nothing.
     Processing the same message (or the same edit) again changes nothing.
     """
@@ -251,7 +251,11 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         return Result(Outcome.DUPLICATE, request)
     # A refusal is explained in the group; its outcome names the explanation (`partner_render.REFUSALS`).
     refusal = None
-    if message.sender_chat_id is not None or message.from_user_id == GROUP_ANONYMOUS_BOT_ID:
+    if message.attachment is None and (message.text or "").lstrip().startswith("/"):
+        # Staff trying the bot's commands ("/requests", "/start") in the thread: never the organisation's
+        # answer.
+        refusal = Outcome.COMMAND
+    elif message.sender_chat_id is not None or message.from_user_id == GROUP_ANONYMOUS_BOT_ID:
         refusal = Outcome.ANONYMOUS
     elif message.chat_id not in await partner_chats(session, ctx, request):
         refusal = Outcome.WRONG_CHAT

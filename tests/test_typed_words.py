@@ -312,3 +312,30 @@ async def test_a_call_for_help_asking_for_a_person_shows_the_emergency_numbers(b
     galina = await confirmed_resident(bot, "Galina", "ru")
     await galina.send("помогите, нужен человек")
     assert "112" in (galina.last().text or "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("de", "ja"), ("de", "Ok!"), ("tr", "evet"), ("ru", "да"), ("ar", "5")]
+)
+async def test_yes_or_a_number_typed_on_the_check_screen_points_to_send_and_adds_nothing(
+    bot: BotHarness, lang: str, typed: str
+) -> None:
+    # Found by exploratory testing: "ja", "ok", "5" on the check screen joined her message again and again,
+    # nothing was sent, and she waited for an answer that never came.
+    nora = await start_course_request(bot, "Nora", lang)
+    consent_before = await consent_after_message(nora, "Ich möchte mitmachen.")
+    seen = len(bot.telegram.bot_messages(nora.user_id))
+    await nora.send(typed)
+    t = bot.services.i18n.translator(lang)
+    send, change = "✅ " + t.gettext("Send"), "✏️ " + t.gettext("Change")
+    hint = t.html(
+        "Nothing has been sent yet. To send your message, please tap “{send}” below; to change it, "
+        "“{change}”.",
+        send=send,
+        change=change,
+    )
+    shown = "\n".join(m.text or "" for m in bot.telegram.bot_messages(nora.user_id)[seen:])
+    assert hint in shown
+    check = nora.last()
+    assert check.text == consent_before  # her message as before: nothing added
+    assert send in check.labels

@@ -205,6 +205,13 @@ def input_problem(t: Translator, problem: str) -> str:
             "That is not a phone number, so I added it to your message. To be called, type your number or "
             "share it with the button below."
         )
+    if problem == "tap_send":
+        return t.html(
+            "Nothing has been sent yet. To send your message, please tap “{send}” below; to change it, "
+            "“{change}”.",
+            send="✅ " + t.gettext("Send"),
+            change="✏️ " + t.gettext("Change"),
+        )
     return t.html("I can pass on photos, voice messages and documents (PDF), but not this kind of file.")
 
 

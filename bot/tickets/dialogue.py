@@ -68,6 +68,7 @@ class InputProblem(StrEnum):
     TOO_LONG = "too_long"  # a text past MAX_TEXT_CHARS / MAX_ANSWER_CHARS: only its beginning was kept
     NOT_A_NUMBER = "not_a_number"  # typed for the phone number: only digits and signs, but too few/many
     NOT_A_PHONE = "not_a_phone"  # typed for the phone number: words (they joined the message instead)
+    TAP_SEND = "tap_send"  # "ja", "ok", a bare number typed on the check screen: nothing sent, nothing added
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,26 @@ BUTTONS = frozenset(
 QUESTION_MARKS = ("?", "\u061f", "\u00bf")  # Latin, Arabic/Persian, Spanish-style
 
 
+# "Yes", "ok", "send" in the bot's languages: typed on the check screen, they mean its "Send" button.
+_SEND_WORDS = frozenset(
+    """
+    ja jaa jo genau ok okay okey oki gut passt senden abschicken schicken evet tamam tmm olur gönder gönderin
+    نعم أجل ايوه تمام حسنا اوكي أوكي ارسل أرسل بله آره باشه اوکی بفرست ارسال
+    да ага ок окей хорошо отправить отправь так гаразд добре надіслати tak dobrze wyślij yes yeah yep sure
+    send 👍 👌 ✅ 🆗
+    """.split()
+) | {"ja bitte", "ja senden", "ok senden", "bitte senden", "evet gönder", "yes please"}
+
+
+def means_send(text: str) -> bool:
+    """Whether a text typed on the check screen means its "Send" button: a yes or an ok in one of the
+    bot's languages, or a bare number (the console and many keyboards number buttons; Telegram does not)."""
+    words = " ".join(text.casefold().strip(" .!?,;:؟،").split())
+    if words.isdecimal() and len(words) <= 2:
+        return True
+    return words in _SEND_WORDS
+
+
 def looks_new(draft: Draft, event: Text) -> bool:
     """Whether a text may be a new question rather than the answer the draft waits for. Only an intake
     question waits for an answer that is not a question itself (a confident search hit or a question mark
@@ -473,6 +494,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             # Words, not a number: nothing is lost (they join the message); the step still waits for it.
             draft, cut = add_text(draft, event.text)
             problem = cut or InputProblem.NOT_A_PHONE
+    elif isinstance(event, Text) and step is DialogueStep.CONFIRM and means_send(event.text):
+        problem = InputProblem.TAP_SEND  # she believes this sends it: it neither sends nor joins the message
     elif isinstance(event, Text) and step is DialogueStep.INTAKE:
         draft = _answer(draft, event.text)
         if len(event.text.strip()) > MAX_ANSWER_CHARS:

@@ -16,7 +16,7 @@ from bot.handlers.context import MAX_REOPEN_OFFERS, UserData
 from bot.render.start import SLOW_DOWN
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import ROOT, BotHarness, run_cli_here, skip_questions
+from tests.harness import ROOT, BotHarness, confirmed_resident, run_cli_here, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -569,7 +569,8 @@ async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything
     question = ayse.last()
     text = question.text or ""
     assert "SOS-Mütterzentrum möchte Ihre Anfrage" in text and "Quartiersmanagement" in text
-    assert "Vornamen, Ihre Sprache, Ihre Antworten und Ihre Nachrichten" in text
+    assert "• Ihren Vornamen\n• Ihre Sprache\n• Ihre Antworten und Ihre Nachrichten" in text
+    assert "Telefonnummer" not in text and "Stadtteil" not in text  # she gave neither
     assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before  # nothing reached them yet
     assert "wird gefragt" in group_texts(bot, MUETTERZENTRUM)[-1]
 
@@ -586,6 +587,37 @@ async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything
     assert "Darf ich mein Baby mitbringen?" in (new_card.text or "")
     assert "zugestimmt" in group_texts(bot, MUETTERZENTRUM)[-1]
     assert "weitergegeben" in screen(ayse) or "Quartiersmanagement" in screen(ayse)
+
+
+async def test_the_hand_over_question_and_the_check_screen_list_her_phone_number_and_district(
+    bot: BotHarness,
+) -> None:
+    """Found in an exploratory test: she agreed to "first name, language, answers and messages", and the
+    new partner's card showed her phone number and district too; the check screen never named the
+    district either."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("/start o_frauencafe")
+    await anna.tap(1)
+    await skip_questions(anna)
+    await anna.send("Bitte rufen Sie mich an")
+    await anna.tap("✅")
+    await anna.tap("📞")
+    await anna.tap("📞")  # Telegram's own button shares the number of her account
+    check = screen(anna)
+    assert "• Ihr Stadtteil: Ost- und Westsiedlung" in check and "+49 000 0000000" in check
+    await anna.tap("✅")
+    await deliver(bot)
+    card = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert "Stadtteil: Ost- und Westsiedlung" in (card.text or "")  # what the check screen announced
+
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    question = screen(anna)
+    assert "• Ihr Stadtteil: Ost- und Westsiedlung" in question
+    assert "• Ihre Telefonnummer: +49 000 0000000" in question
+    await anna.tap("✅", anna.last())
+    await deliver(bot)
+    new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].text or ""
+    assert "+49 000 0000000" in new_card and "Ost- und Westsiedlung" in new_card
 
 
 async def test_the_new_partners_card_after_a_hand_over_shows_her_latest_messages_since_the_request(

@@ -112,7 +112,9 @@ async def test_a_general_request_goes_to_the_office_of_the_residents_district(bo
     # Asked of the Ost- und Westsiedlung's office itself, the question goes there.
     await nora.send("/start p_quartiersmanagement")
     consent = await consent_after(nora, "🙋", "Ich ziehe bald in die Westsiedlung.")
-    assert "Quartiersmanagement Ost- und Westsiedlung" in consent and "Fredenberg" not in consent
+    assert "Quartiersmanagement Ost- und Westsiedlung" in consent
+    assert "Quartiersmanagement Fredenberg" not in consent
+    assert "Ihr Stadtteil: Fredenberg" in consent  # her own, as the card names it
 
     olga = await resident_in(bot, "Ost- und Westsiedlung")
     assert "Fredenberg" not in await consent_after(olga, "Frage stellen", "Wann ist offen?")

@@ -365,7 +365,12 @@ async def reply_relayed(
     await _confirm(message, context, relayed, conversation)
     if relayed.handover_to is not None and relayed.request_id is not None:
         text, keyboard = render.handover_reminder(
-            context.t, relayed.number, relayed.handover_by, relayed.handover_to, relayed.request_id
+            context.t,
+            relayed.number,
+            relayed.handover_by,
+            relayed.handover_to,
+            relayed.request_id,
+            **relayed.handover_shares,
         )
         await message.reply_text(text, reply_markup=markup(keyboard))
 

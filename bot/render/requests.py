@@ -58,6 +58,8 @@ class DraftView:
     event_starts: datetime | None = None
     # What "Done" without a word sends on an offer or event that takes sign-ups (None: "Done" needs words).
     signup: str | None = None
+    topic: str | None = None  # the request's topic and her district: the card names both
+    district: str | None = None
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -162,6 +164,10 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
     lines.append(
         "• " + t.html("your language: {language}", language=LANGUAGE_NAMES.get(view.language, "Deutsch"))
     )
+    if view.district:
+        lines.append("• " + t.html("your district: {district}", district=view.district))
+    if view.topic:
+        lines.append("• " + t.html("the topic: {topic}", topic=view.topic))
     if view.offer:
         lines.append("• " + t.html("the offer: {offer}", offer=view.offer))
     if view.event and view.event_starts:
@@ -403,28 +409,56 @@ def acknowledgement(
     return "\n".join(lines)
 
 
-def handover_question(t: Translator, number: str, by: str, new: str, request_id: int) -> Screen:
+def handover_question(
+    t: Translator,
+    number: str,
+    by: str,
+    new: str,
+    request_id: int,
+    *,
+    phone: str | None = None,
+    district: str | None = None,
+) -> Screen:
     """Partner `by` (the request's own, or the Quartiersmanagement acting on its copy of the escalated
-    request) wants to hand the request over: the resident decides (who, why, what they will see)."""
+    request) wants to hand the request over: the resident decides (who, why, and exactly what the new
+    partner's card shows of her: her phone number when she gave one, her district)."""
     values = {"number": t.isolate(number), "old": t.isolate(by), "new": t.isolate(new)}
     proposal = t.html(
         "{old} would like to hand your request {number} over to {new}, who can help you better.", **values
     )
-    shared = t.html(
-        "{new} would see your first name, your language, your answers and your messages. Nothing is "
-        "passed on without your yes.",
-        **values,
-    )
-    return f"❓ {proposal}\n{shared}", [
+    shared = [
+        t.html("{new} would see:", **values),
+        "• " + t.html("your first name"),
+        "• " + t.html("your language"),
+    ]
+    if district:
+        shared.append("• " + t.html("your district: {district}", district=district))
+    if phone:
+        shared.append("• " + t.html("your phone number: {phone}", phone=t.isolate(phone)))
+    shared += [
+        "• " + t.html("your answers and your messages"),
+        t.html("Nothing is passed on without your yes."),
+    ]
+    text = "\n".join(shared)
+    return f"❓ {proposal}\n{text}", [
         [("✅ " + t.gettext("Yes, hand it over"), encode("hoc", "yes", request_id))],
         [("✖️ " + t.gettext("No"), encode("hoc", "no", request_id))],
     ]
 
 
-def handover_reminder(t: Translator, number: str, by: str, new: str, request_id: int) -> Screen:
+def handover_reminder(
+    t: Translator,
+    number: str,
+    by: str,
+    new: str,
+    request_id: int,
+    *,
+    phone: str | None = None,
+    district: str | None = None,
+) -> Screen:
     """The resident wrote while the hand-over question waits: the question again, and how to answer it
     (a typed "yes" is a message to the partner, not the answer)."""
-    question, keyboard = handover_question(t, number, by, new, request_id)
+    question, keyboard = handover_question(t, number, by, new, request_id, phone=phone, district=district)
     ask = "👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no.")
     return f"{question}\n\n{ask}", keyboard
 

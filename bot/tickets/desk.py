@@ -10,9 +10,9 @@ thing a resident, a partner group or a job does; split up, callers would have to
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -51,6 +51,8 @@ class Relayed:
     number: str = ""  # the request's number (with `handover_to`)
     handover_to: str | None = None  # OK while the resident is asked to agree to a hand-over: to whom
     handover_by: str = ""  # ... and which partner proposed it
+    # ... and what the new partner would see of her beyond her words (`partners.handover_shares`)
+    handover_shares: Mapping[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         if result.ok and request.handover_to
         else None,
         handover_by=ctx.partner_name(request.handover_by, request.language),
+        handover_shares=partners.handover_shares(ctx, request) if request.handover_to else {},
     )
 
 

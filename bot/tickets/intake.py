@@ -361,6 +361,8 @@ async def draft_view(
     questions = {q.id: localized(q.question, lang) for q in asked}
     offer = catalogue.offers.get(draft.offer_id or "")
     event = catalogue.events.get(draft.event_id or "")
+    topic = catalogue.topics.get(draft.topic_id or "")
+    district = catalogue.districts.get(resident.district or "")
     return render.DraftView(
         dialogue_id=draft.id,
         step=draft.step,
@@ -379,6 +381,8 @@ async def draft_view(
         pending=draft.pending,
         calling=draft.waits_for_phone,
         choices=_route_choices(catalogue, lang) if draft.step is DialogueStep.ROUTE else (),
+        topic=localized(topic.title, lang) if topic else None,
+        district=localized(district.name, lang) if district else None,
     )
 
 

@@ -9,11 +9,12 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content.models import localized
 from bot.render import partners as render
 from bot.render.requests import handover_question
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
-from bot.storage.models.requests import Request, RequestStatus
+from bot.storage.models.requests import ContactPreference, Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.notify import (
@@ -250,6 +251,17 @@ async def reroute_unlisted(session: AsyncSession, ctx: TicketContext) -> int:
 # --- hand-over with the resident's consent ----------
 
 
+def handover_shares(ctx: TicketContext, request: Request) -> dict[str, str | None]:
+    """What the new partner's card shows of her beyond her name, language and words, for the hand-over
+    question (`handover_question`): her phone number when she asked to be called, her district (in her
+    language)."""
+    district = ctx.catalogue.districts.get(request.district or "")
+    return {
+        "phone": request.phone if request.contact is ContactPreference.PHONE else None,
+        "district": localized(district.name, request.language) if district else None,
+    }
+
+
 async def propose_hand_over(
     session: AsyncSession,
     ctx: TicketContext,
@@ -282,6 +294,7 @@ async def propose_hand_over(
         ctx.partner_name(request.handover_by, lang),
         ctx.partner_name(to_partner, lang),
         request.id,
+        **handover_shares(ctx, request),
     )
     # A second tap finds `handover_to` set (ALREADY): no key needed against doubles; asking again after a
     # "no" is a new question.

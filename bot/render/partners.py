@@ -34,7 +34,12 @@ class CardView:
     intake: Sequence[tuple[str, str]] = ()  # (question, answer)
     text: str | None = None
     attachments: int = 0
-    later: Sequence[str] = ()  # the resident's latest messages since, on a card posted after the request
+    # On a card posted after the request (a hand-over, an escalation, a re-routing): the conversation since,
+    # oldest first, as (who wrote, what), with the partner it was with (`thread_with`); `thread_cut`: older
+    # messages were left out.
+    thread: Sequence[tuple[str, str]] = ()
+    thread_with: str = ""
+    thread_cut: bool = False
     handed_over_from: str | None = None
     # Set when the card goes to the catch-all because the partner did not react or cannot be reached.
     escalation_note: str | None = None
@@ -88,9 +93,15 @@ def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
     if card.attachments:
         follows = t.ngettext("{count} attachment follows.", "{count} attachments follow.", card.attachments)
         lines.append(("field", follows.format(count=card.attachments)))
-    if card.later:
-        lines.append(("label", t.gettext("Latest messages from the resident since the request:")))
-        lines.extend(("quote", text) for text in card.later)
+    if card.thread:
+        lines.append(
+            ("label", t.gettext("The conversation with {partner} so far:").format(partner=card.thread_with))
+        )
+        if card.thread_cut:
+            lines.append(("note", t.gettext("(earlier messages are not shown)")))
+        for who, text in card.thread:
+            lines.append(("field", f"{who}:"))
+            lines.append(("quote", text))
     return lines
 
 

@@ -436,7 +436,7 @@ def handover_question(
     if phone:
         shared.append("• " + t.html("your phone number: {phone}", phone=t.isolate(phone)))
     shared += [
-        "• " + t.html("your answers and your messages"),
+        "• " + t.html("your answers and your conversation with {old} so far", **values),
         t.html("Nothing is passed on without your yes."),
     ]
     text = "\n".join(shared)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,8 +32,12 @@ from bot.tickets.routing import admin_destination, partner_destination, responsi
 
 logger = logging.getLogger(__name__)
 
-# How many of the resident's messages since the request a card posted later shows (the latest).
-LATER_MESSAGES = 3
+# What a card posted later shows of the conversation since the request: its latest messages (both sides),
+# each cut at THREAD_MESSAGE_CHARS, and no more than THREAD_CHARS in all (the card stays one or two
+# Telegram messages; `bot.render.split` cuts what is longer).
+THREAD_MESSAGES = 8
+THREAD_MESSAGE_CHARS = 500
+THREAD_CHARS = 2_000
 # The author of the hand-over question in a request's thread (`record_question`): the bot asked her.
 QUESTION_AUTHOR = "Quartiersbot"
 
@@ -74,9 +79,12 @@ async def card_view(
     note: str | None = None,
     *,
     consented: bool = False,
+    for_partner: str | None = None,
 ) -> tuple[render.CardView, list[RequestMessage]]:
     """The card's content in the partner language, and the attachments sent with the request. `consented`:
-    the card of a hand-over she agreed to, whose question is the latest in the thread (`record_question`)."""
+    the card of a hand-over she agreed to, whose question is the latest in the thread (`record_question`).
+    `for_partner`: who gets the card (the request's new partner after a hand-over, whose card names the
+    old one's conversation; the catch-all's copy of an escalated request)."""
     lang = ctx.partner_language
     catalogue = ctx.catalogue
     topic = catalogue.topics.get(request.topic_id or "")
@@ -86,16 +94,26 @@ async def card_view(
     asked = intake_questions(catalogue, request.offer_id, request.event_id, request.topic_id)
     questions = {q.id: localized(q.question, lang) for q in asked}
     thread = await store.request_messages(session, request.id)
-    # A hand-over's card ends her messages at the question: what she typed while it was open ("evet",
+    # A hand-over's card ends the conversation at the question: what she typed while it was open ("evet",
     # "tamam olur") was her reply to it, not news for the new partner, and would push out her answers to
     # the old partner's questions.
     until = max((m.id for m in thread if m.author == QUESTION_AUTHOR), default=None) if consented else None
     messages = [m for m in thread if m.direction is Direction.TO_PARTNER and (until is None or m.id < until)]
-    # The card holds the request as sent; later additions were relayed into the thread on their own. A card
-    # posted later (after a hand-over, an escalation, a re-routing) adds her latest ones: its group never saw
-    # that thread (a hand-over's question told her that her messages go along).
+    # The card holds the request as sent; later messages were relayed into the thread on their own. A card
+    # posted later (after a hand-over, an escalation, a re-routing) adds the conversation since, both sides:
+    # its group never saw that thread, and her answers mean little without the questions they answer (a
+    # hand-over's question told her that her messages go along).
     first = [m for m in messages if m.created_at <= request.created_at]
-    later = [m.text for m in messages if m.created_at > request.created_at and m.text]
+    since = [
+        m
+        for m in thread
+        if m.created_at > request.created_at
+        and m.author != QUESTION_AUTHOR
+        and (until is None or m.id < until)
+    ]
+    handed_over = for_partner == request.partner_id and request.handed_over_from is not None
+    with_partner = ctx.partner_name(request.handed_over_from if handed_over else request.partner_id, lang)
+    conversation = _conversation(request, since, with_partner)
     text = "\n\n".join(m.text for m in first if m.kind is MessageKind.TEXT and m.text) or None
     attachments = [m for m in first if m.kind is not MessageKind.TEXT]
     view = render.CardView(
@@ -112,13 +130,39 @@ async def card_view(
         intake=[(questions.get(qid, qid), answer) for qid, answer in request.intake.items()],
         text=text,
         attachments=len(attachments),
-        later=later[-LATER_MESSAGES:],
+        thread=conversation,
+        thread_with=with_partner,
+        thread_cut=len(conversation) < len(since),
         handed_over_from=ctx.partner_name(request.handed_over_from, lang)
         if request.handed_over_from
         else None,
         escalation_note=note,
     )
     return view, attachments
+
+
+def _conversation(
+    request: Request, messages: Sequence[RequestMessage], partner: str
+) -> list[tuple[str, str]]:
+    """(who wrote, what) of the latest `messages` of the thread that fit `THREAD_MESSAGES` and `THREAD_CHARS`,
+    oldest first: her first name, or the staff member and `partner` (a file by 📎 and its caption)."""
+    shown: list[tuple[str, str]] = []
+    total = 0
+    for message in reversed(messages):
+        text = message.text or ""
+        if message.kind is not MessageKind.TEXT:
+            text = f"📎 {text}".strip()
+        if len(text) > THREAD_MESSAGE_CHARS:
+            text = text[:THREAD_MESSAGE_CHARS].rstrip() + " …"
+        total += len(text)
+        if len(shown) == THREAD_MESSAGES or (shown and total > THREAD_CHARS):
+            break
+        if message.direction is Direction.TO_PARTNER:
+            who = request.first_name or "—"
+        else:
+            who = f"{message.author} ({partner})" if message.author else partner
+        shown.append((who, text))
+    return shown[::-1]
 
 
 async def enqueue_card(
@@ -135,7 +179,9 @@ async def enqueue_card(
     """The request card plus its attachments (copied) for `partner_id` at `dest` (`consented`: see
     `card_view`)."""
     t = ctx.partner_t()
-    view, attachments = await card_view(session, ctx, request, note, consented=consented)
+    view, attachments = await card_view(
+        session, ctx, request, note, consented=consented, for_partner=partner_id
+    )
     telegram = dest.channel is Channel.TELEGRAM
     if telegram:
         html, keyboard = render.partner_card(t, view, request.id)

@@ -3,6 +3,7 @@ questions; a partner's question opens a conversation; photos start a request."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -217,7 +218,12 @@ async def test_the_menus_label_typed_in_a_conversation_shows_the_menu_and_the_co
     await deliver(bot)
     menu = ayse.last()
     partner = t.isolate(bot.services.content.catalogue.partners["sos-muetterzentrum"].name[lang])
-    goes_on = t.html("Just write here: your messages go to {partner} until you tap “End”.", partner=partner)
+    goes_on = t.html(
+        "Just write here: your messages go to {partner} until you tap “End”. If you write again only "
+        "after {time}, I will first ask whether it is for them.",
+        partner=partner,
+        time=t.ngettext("{count} hour", "{count} hours", 12).format(count=12),
+    )
     assert (menu.text or "").startswith(f"↩️ {goes_on}\n\n")
     question = t.html("What can I help you with? Choose a topic or just write your question.")
     assert question in (menu.text or "")
@@ -438,6 +444,66 @@ async def test_a_question_the_bot_answers_in_the_one_conversation_asks_whether_i
         assert screen(ayse).startswith("An SOS-Mütterzentrum weitergeleitet"), reply
         await deliver(bot)
         assert reply in group_texts(bot, MUETTERZENTRUM)[-1]
+
+
+async def quiet_night(bot: BotHarness) -> None:
+    """The conversation's quiet period passes (CONVERSATION_QUIET_HOURS is 12): 16 hours without a message."""
+    async with bot.services.database.transaction() as session:
+        await session.execute(update(Request).values(conversation_at=datetime.now(UTC) - timedelta(hours=16)))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_her_answer_the_next_morning_is_offered_to_the_partner_who_asked(bot: BotHarness) -> None:
+    """Found by exploratory testing: her answer the next morning went to the search ("Ich bin nicht
+    sicher …"), the partner waited for it in vain, and the hint had promised "until you tap End"."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    number = re.findall(r"Anfrage Nr\. (\d{6})", card.text or "")[0]
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Wie alt sind Ihre Kinder? Dann sage ich Ihnen, ob die Betreuung passt.", reply_to=card)
+    await deliver(bot)
+    assert "Wenn Sie erst nach 12 Stunden wieder schreiben, frage ich zuerst, ob es für" in screen(ayse)
+
+    await quiet_night(bot)
+    await ayse.send("Zwei und vier Jahre alt")
+    offer = ayse.last()
+    asked = f"Ist das Ihre Antwort an SOS-Mütterzentrum (Anfrage Nr. {number}) oder eine neue Frage?"
+    assert offer.text == asked
+    assert offer.labels == ["✍️ Meine Antwort", "🔎 Eine neue Frage", "🏠 Menü"]
+    assert not any("Zwei und vier" in text for text in group_texts(bot, MUETTERZENTRUM))  # nothing yet
+    await ayse.tap("✍️", offer)
+    await deliver(bot)
+    assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert screen(ayse).startswith("An SOS-Mütterzentrum")
+    # The conversation is open again: her next line goes there at once.
+    await ayse.send("Das Baby kommt auch mit")
+    await deliver(bot)
+    assert "Das Baby kommt auch mit" in group_texts(bot, MUETTERZENTRUM)[-1]
+
+    # Her message was the last: the next morning a text is a question again, nobody asks.
+    await quiet_night(bot)
+    await ayse.send("Zwei Schwestern kommen mit")
+    assert "Ist das Ihre Antwort" not in screen(ayse)
+
+
+async def test_a_new_question_the_next_morning_is_searched_and_not_passed_on(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt sind Ihre Kinder?", reply_to=card)
+    await deliver(bot)
+    await quiet_night(bot)
+    await ayse.send("Zwei und vier Jahre alt")
+    offer = ayse.last()
+    await ayse.tap("🔎", offer)
+    await deliver(bot)
+    assert "Ist das Ihre Antwort" not in screen(ayse)  # the search's answer in its place
+    assert not any("Zwei und vier" in text for text in group_texts(bot, MUETTERZENTRUM))
+    # "End" after the partner's message: she closed that channel herself, nobody asks either.
+    await bot.partner("Petra", MUETTERZENTRUM).send("Und wann möchten Sie kommen?", reply_to=card)
+    await deliver(bot)
+    await ayse.tap("⏹")
+    await ayse.send("Zwei und vier Jahre alt")
+    assert "Ist das Ihre Antwort" not in screen(ayse)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)

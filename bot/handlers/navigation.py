@@ -18,7 +18,8 @@ async def show_main_menu(update: Update, context: Context, lead: str | None = No
     user = update.effective_user
     if user is not None and context.user_data is not None and context.user_data.conversing:
         conversations = await context.services.requests.conversations(user.id)
-        screen = with_conversation_notice(context.t, conversations, screen)
+        quiet_hours = context.services.settings.conversation_quiet_hours
+        screen = with_conversation_notice(context.t, conversations, screen, quiet_hours)
     await show_with_parked_draft(update, context, screen)
 
 

@@ -13,7 +13,13 @@ from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
 from bot.handlers.menu import back_typed, emergency, show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
-from bot.handlers.requests import ask_person_typed, conversation_input, dialogue_input, resident_followup
+from bot.handlers.requests import (
+    ask_person_typed,
+    conversation_input,
+    dialogue_input,
+    offer_as_answer,
+    resident_followup,
+)
 from bot.render import screens
 from bot.render import start as start_screens
 from bot.render.keyboards import named_button
@@ -143,6 +149,10 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     if result.small_talk:
         await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))
+        return
+    # No clear question, while a partner's message waits for her answer (she answers the next morning,
+    # after the conversation went quiet): she is asked whether it is that answer.
+    if result.answer is None and dialogue and await offer_as_answer(update, context):
         return
     if context.user_data is not None and result.reason not in BARE:
         context.user_data.asked(text, services.clock(), answered=result.answer is not None)

@@ -346,6 +346,23 @@ async def conversation_input(
     return True
 
 
+async def offer_as_answer(update: Update, context: Context) -> bool:
+    """A text that is no clear question while a partner's message waits for her answer, after the
+    conversation went quiet (she answers the next morning): is it her answer to it, or a new question? Asked
+    as in an open conversation (`which_request`), replying to her text: the tapped answer finds it there
+    (nothing is held meanwhile). False if no partner's message waits."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return False
+    choice = await context.services.requests.awaiting_answer(user.id)
+    if choice is None:
+        return False
+    text, keyboard = render.which_request(context.t, [choice], question=True, lapsed=True)
+    await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+    return True
+
+
 def _end_label(t: Translator) -> Keyboard:
     """The End button, for its label (the request it ends is found once a message names it)."""
     return render.end_keyboard(t, 0)

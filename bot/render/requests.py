@@ -298,11 +298,14 @@ def end_keyboard(t: Translator, request_id: int) -> Keyboard:
     return [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
 
 
-def conversation_hint(t: Translator, partner: str, request_id: int) -> Screen:
+def conversation_hint(t: Translator, partner: str, request_id: int, quiet_hours: int) -> Screen:
     """Below a partner's message, or a screen shown while the conversation is open: plain messages now go
-    to the partner."""
+    to the partner, until "End" or `quiet_hours` without a message (then she is asked first)."""
     text = "↩️ " + t.html(
-        "Just write here: your messages go to {partner} until you tap “End”.", partner=t.isolate(partner)
+        "Just write here: your messages go to {partner} until you tap “End”. If you write again only "
+        "after {time}, I will first ask whether it is for them.",
+        partner=t.isolate(partner),
+        time=hours_phrase(t, quiet_hours),
     )
     return text, end_keyboard(t, request_id)
 
@@ -324,13 +327,13 @@ def draft_kept(t: Translator, partner: str, dialogue_id: str) -> Screen:
 
 
 def with_conversation_notice(
-    t: Translator, conversations: Sequence[ConversationChoice], screen: Screen
+    t: Translator, conversations: Sequence[ConversationChoice], screen: Screen, quiet_hours: int
 ) -> Screen:
     """The menu with the open conversation's hint and ⏹ End on top: her messages still go to the partner
     (with several open, each message asks which request it is for)."""
     if len(conversations) != 1:
         return screen
-    hint, end = conversation_hint(t, conversations[0].partner, conversations[0].id)
+    hint, end = conversation_hint(t, conversations[0].partner, conversations[0].id, quiet_hours)
     return f"{hint}\n\n{screen[0]}", [*end, *screen[1]]
 
 
@@ -355,11 +358,21 @@ class ConversationChoice:
     partner: str
 
 
-def which_request(t: Translator, choices: Sequence[ConversationChoice], *, question: bool) -> Screen:
+def which_request(
+    t: Translator, choices: Sequence[ConversationChoice], *, question: bool, lapsed: bool = False
+) -> Screen:
     """Several requests wait for the resident: which one is the message for? With one, her `question` (a
     text) may be for the bot rather than for the partner: her answer to the partner, or a new question?
+    (`lapsed`: its conversation went quiet hours ago, so the request is named by its number too.)
     A text may always be a new question (🔎: answered as the search would); 🏠 Menu leaves it unsent."""
-    if len(choices) == 1:
+    if len(choices) == 1 and lapsed:
+        text = t.html(
+            "Is this your answer to {partner} (request {number}), or a new question?",
+            partner=t.isolate(choices[0].partner),
+            number=t.isolate(choices[0].number),
+        )
+        keyboard = [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choices[0].id))]]
+    elif len(choices) == 1:
         text = t.html(
             "Is this your answer to {partner}, or a new question?", partner=t.isolate(choices[0].partner)
         )

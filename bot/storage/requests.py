@@ -97,6 +97,27 @@ async def list_conversations(session: AsyncSession, resident_id: int, since: dat
     return (await session.scalars(_conversations(resident_id, since, OPEN_STATUSES))).all()
 
 
+async def lapsed_conversation(
+    session: AsyncSession, resident_id: int, quiet_since: datetime, since: datetime
+) -> tuple[Request, RequestMessage] | None:
+    """The resident's open request whose conversation went quiet before `quiet_since` (not ended) but was
+    active after `since`, the latest such, with the last message of its thread."""
+    request = await session.scalar(
+        _conversations(resident_id, since, OPEN_STATUSES)
+        .where(Request.conversation_at < quiet_since)
+        .limit(1)
+    )
+    if request is None:
+        return None
+    last = await session.scalar(
+        select(RequestMessage)
+        .where(RequestMessage.request_id == request.id)
+        .order_by(RequestMessage.id.desc())
+        .limit(1)
+    )
+    return (request, last) if last is not None else None
+
+
 async def last_closed_conversation(
     session: AsyncSession, resident_id: int, since: datetime
 ) -> Request | None:

@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
-from bot.storage.models.requests import Dialogue, Request
+from bot.storage.models.requests import Dialogue, Direction, Request
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import QUESTION_MARKS
+from bot.tickets.notify import QUESTION_AUTHOR
 
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
@@ -111,6 +112,31 @@ async def choose(
     if len(requests) > 1:
         return Result(Outcome.AMBIGUOUS)
     return Result(Outcome.OK, requests[0])
+
+
+async def awaiting_answer(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Request | None:
+    """The open request whose partner wrote last and whose conversation went quiet (`ctx.conversation_quiet`,
+    not ended with "End") within `ctx.reopen_window`: a text of hers that is no clear question may be her
+    answer to it, written the next morning (she is asked)."""
+    now = utcnow()
+    found = await store.lapsed_conversation(
+        session, resident_id, now - ctx.conversation_quiet, now - ctx.reopen_window
+    )
+    if found is None:
+        return None
+    request, last = found
+    # The partner's message, not the bot's hand-over question (its buttons answer that).
+    if last.direction is not Direction.TO_RESIDENT or last.author == QUESTION_AUTHOR:
+        return None
+    return request
+
+
+async def resume(session: AsyncSession, resident_id: int, request_id: int) -> None:
+    """She chose request `request_id` for her message (which request? your answer?): its conversation opens
+    again if it went quiet meanwhile (the request still open), and her next messages go there too."""
+    request = await session.get(Request, request_id)
+    if request is not None and request.resident_id == resident_id and not request.status.is_final:
+        request.conversation_at = utcnow()
 
 
 def touch(request: Request) -> None:

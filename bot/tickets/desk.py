@@ -291,11 +291,14 @@ class RequestDesk:
         self, message: ResidentMessage, request_id: int | None = None, match: tuple[str, str] | None = None
     ) -> Relayed | None:
         """A plain message while a request waits for the resident: into its thread (`request_id`: the one
-        the resident chose). None when no conversation is open (then the message is something else).
+        the resident chose, whose conversation opens again if it went quiet meanwhile). None when no
+        conversation is open (then the message is something else).
         AMBIGUOUS (her choices): several are open, or (`match`: the search's confident entry for the text)
         the one open may not be what a question is for (`conversation.asks_elsewhere`)."""
         ctx, resident_id = self._context(), message.resident_id
         async with self._transaction() as session:
+            if request_id is not None:
+                await conversation.resume(session, resident_id, request_id)
             album = message.attachment.media_group if message.attachment else None
             chosen = await conversation.choose(session, ctx, resident_id, request_id, album)
             if chosen is None:
@@ -313,6 +316,16 @@ class RequestDesk:
             if result.ok:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)
+
+    async def awaiting_answer(self, resident_id: int) -> ConversationChoice | None:
+        """The request whose partner's message she may be answering after its conversation went quiet
+        (`conversation.awaiting_answer`), its readers named in her language; None if there is none."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            request = await conversation.awaiting_answer(session, ctx, resident_id)
+            if request is None:
+                return None
+            return ConversationChoice(request.id, request.number, readers(ctx, request))
 
     async def conversations(self, resident_id: int) -> Sequence[ConversationChoice]:
         """The requests whose conversation is open, most recent first."""

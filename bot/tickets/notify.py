@@ -372,7 +372,8 @@ def conversation_notice(
     (`conversation.open_for`), also where that draft is and "Continue": her next line goes to the request,
     not into the draft."""
     lang = request.language
-    hint, keyboard = conversation_hint(ctx.t(lang), readers(ctx, request), request.id)
+    quiet_hours = int(ctx.conversation_quiet.total_seconds() // 3600)
+    hint, keyboard = conversation_hint(ctx.t(lang), readers(ctx, request), request.id, quiet_hours)
     if parked is None:
         return hint, keyboard
     to = ctx.partner_name(parked.data.get("partner_id"), lang)

@@ -1,6 +1,6 @@
 """A partner staff remove from the content (or whose request address they remove) while a request to it is
 open: the request goes to the Quartiersmanagement, and she is never told that a message went somewhere it
-did not."""
+did not. A partner whose group staff change: its open requests' cards follow it to the new group."""
 
 from __future__ import annotations
 
@@ -84,3 +84,48 @@ async def test_a_request_nobody_answered_goes_to_the_quartiersmanagement_once_it
         assert qm_name(bot) in (anna.last().text or "")  # she learns where it went
         await anna.send("/requests")
         assert qm_name(bot) in (anna.last().text or "") and PROVIDER not in (anna.last().text or "")
+
+
+NEW_GROUP = -1_000_000_000_778
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_open_requests_follow_a_partner_to_the_new_group_staff_entered(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in an exploratory test: the new group was reminded of a request it never received, and the old
+    group was told the request "belongs to another organisation"."""
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await fill_in_request(anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
+        await anna.tap("✅")
+        await deliver(bot)
+        card = bot.telegram.bot_messages(GROUP)[-1]
+
+        partners = content / "partners.yaml"
+        text = partners.read_text(encoding="utf-8")
+        partners.write_text(text.replace(f"telegram_chat_id: {GROUP}", f"telegram_chat_id: {NEW_GROUP}"))
+        assert (await bot.services.content.reload()).ok
+        for _ in range(2):  # the job runs every minute: the card is posted once
+            await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(minutes=1))
+            await deliver(bot)
+        (new_card,) = [
+            m for m in bot.telegram.bot_messages(NEW_GROUP) if "Ich möchte mich anmelden" in (m.text or "")
+        ]
+        assert f"Hier erneut gepostet: Die Anfragen von {PROVIDER} gehen jetzt in diese Gruppe." in (
+            new_card.text or ""
+        )
+        assert any("Übernehmen" in label for label in new_card.labels)
+
+        petra = bot.partner("Petra", GROUP)
+        await petra.tap("Übernehmen", card)
+        assert "neuen Gruppe Ihrer Organisation" in str(bot.telegram.answered_callbacks[-1].get("text"))
+        await petra.send("Antwort aus der alten Gruppe", reply_to=card)
+        await deliver(bot)
+        assert "neuen Gruppe Ihrer Organisation" in (bot.telegram.bot_messages(GROUP)[-1].text or "")
+        assert "alten Gruppe" not in (anna.last().text or "")
+
+        await bot.partner("Max", NEW_GROUP).send("Gerne, Dienstag um 9.", reply_to=new_card)
+        await deliver(bot)
+        assert "Dienstag um 9" in (anna.last().text or "")

@@ -221,6 +221,7 @@ ACTION_TOASTS = {
     "already": N_("That has already happened."),
     "closed": N_("This request is already closed."),
     "wrong_chat": N_("This request belongs to another organisation."),
+    "moved": N_("This request is now handled in your organisation's new group."),
     "deleted": N_("The resident deleted their data: this request no longer exists."),
     "withdrawn": N_("The resident withdrew this request: there is nothing left to do."),
 }
@@ -318,6 +319,12 @@ def undeliverable_note(t: Translator, partner: str) -> str:
     )
 
 
+def moved_note(t: Translator, partner: str) -> str:
+    return t.gettext("Posted here again: the requests of {partner} now go to this group.").format(
+        partner=partner
+    )
+
+
 def unlisted_note(t: Translator, partner_id: str) -> str:
     return t.gettext(
         "Passed on to you because its organisation ({partner}) no longer receives requests: it was removed "
@@ -334,6 +341,10 @@ REFUSALS = {
         "The resident deleted their data: request {number} no longer exists. Your message was not passed on."
     ),
     "wrong_chat": N_("Request {number} is not handled in this group. Your message was not passed on."),
+    "moved": N_(
+        "Request {number} is now handled in your organisation's new group (its requests go there now). Your "
+        "message was not passed on; please answer there."
+    ),
     "anonymous": N_(
         "You are writing anonymously as the group, so your message was not passed on to request "
         "{number}. Please answer with your own account."

@@ -221,6 +221,40 @@ async def request_cards(session: AsyncSession, request_id: int) -> dict[int, int
     return {chat_id: message_id for chat_id, message_id in links}
 
 
+async def open_request_card_chats(session: AsyncSession) -> dict[int, tuple[Request, set[int]]]:
+    """Every open request that has a card posted since it was last routed (to its partner, or an escalated
+    copy): request id → (the request, the chats holding such a card)."""
+    rows = await session.execute(
+        select(Request, ThreadLink.chat_id)
+        .join(ThreadLink, ThreadLink.request_id == Request.id)
+        .where(
+            Request.status.in_(OPEN_STATUSES),
+            ThreadLink.role == LinkRole.CARD,
+            ThreadLink.created_at >= Request.routed_at,
+        )
+        .order_by(Request.id)
+    )
+    found: dict[int, tuple[Request, set[int]]] = {}
+    for request, chat_id in rows:
+        found.setdefault(request.id, (request, set()))[1].add(chat_id)
+    return found
+
+
+async def card_since_routing(session: AsyncSession, chat_id: int, request: Request) -> bool:
+    """Whether chat `chat_id` holds a card of `request` posted since it was last routed."""
+    link = await session.scalar(
+        select(ThreadLink.message_id)
+        .where(
+            ThreadLink.chat_id == chat_id,
+            ThreadLink.request_id == request.id,
+            ThreadLink.role == LinkRole.CARD,
+            ThreadLink.created_at >= request.routed_at,
+        )
+        .limit(1)
+    )
+    return link is not None
+
+
 async def remember_deleted(session: AsyncSession, resident_id: int) -> None:
     """/delete, before the resident's requests go: their numbers retire as deleted (`RetiredNumber`), and
     every message of their threads in a partner chat (cards, notes, the partner's replies) is remembered

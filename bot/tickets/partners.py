@@ -1,7 +1,8 @@
 """Partner actions on a request card: take on, close, hand over to another partner (also the bot's own
 re-routing when a partner cannot be reached), and what partners keep of a request whose resident deleted
 their data. Each function works in the caller's transaction; `bot.tickets.desk` owns them (and
-`bot.residents` the one of /delete)."""
+`bot.residents` the one of /delete). The bot's own repairs of a request whose partner the content changed
+(removed, or given a new group) live here too, beside the hand-over they use: past the usual length."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.models import localized
+from bot.delivery.outbox import Destination
 from bot.render import partners as render
 from bot.render.requests import handover_question
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
+from bot.storage.models.outbox import Channel
 from bot.storage.models.requests import ContactPreference, Request, RequestStatus
 from bot.tickets.conversation import open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
@@ -24,7 +27,7 @@ from bot.tickets.notify import (
     record_question,
     tell_resident,
 )
-from bot.tickets.routing import partner_chats, partner_destination, partner_of_chat
+from bot.tickets.routing import moved_from, partner_chats, partner_destination, partner_of_chat
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +76,8 @@ async def _actionable(
         deleted = await store.deleted_request_number(session, chat_id, request_id=request_id)
         return Result(Outcome.DELETED if deleted else Outcome.NOT_FOUND)
     if chat_id not in await partner_chats(session, ctx, request):
-        return Result(Outcome.WRONG_CHAT, request)
+        moved = await moved_from(session, ctx, request, chat_id)
+        return Result(Outcome.MOVED if moved else Outcome.WRONG_CHAT, request)
     if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)
     if if_final is not None and request.status.is_final:
@@ -246,6 +250,33 @@ async def reroute_unlisted(session: AsyncSession, ctx: TicketContext) -> int:
     for request in await store.open_requests_not_with(session, _receiving(ctx)):
         moved += await reroute_if_unlisted(session, ctx, request)
     return moved
+
+
+async def repost_moved_cards(session: AsyncSession, ctx: TicketContext) -> int:
+    """Open requests whose partner's group the content changed (staff entered a new `telegram_chat_id`):
+    their card is posted in the new group, with a note why, once; how many were. (The old group is told
+    where the request went when it acts on it: `routing.moved_from`.)"""
+    destinations: dict[str, tuple[Destination | None, int | None]] = {}
+    posted = 0
+    for request, chats in (await store.open_request_card_chats(session)).values():
+        pid = request.partner_id
+        if pid not in destinations:
+            override = await store.partner_chat(session, pid)
+            migrated = override.previous_chat_id if override is not None else None
+            destinations[pid] = (await partner_destination(session, ctx, pid), migrated)
+        dest, migrated_from = destinations[pid]
+        if dest is None or dest.channel is not Channel.TELEGRAM or dest.chat_id in chats:
+            continue
+        if migrated_from in chats:
+            continue  # Telegram made the group a supergroup: its cards are there, replies map by number
+        key = f"req:{request.id}:moved:{dest.chat_id}"
+        if await store.outbox_key_exists(session, f"{key}:card"):
+            continue  # posted, not yet delivered
+        note = render.moved_note(ctx.partner_t(), ctx.partner_name(request.partner_id))
+        await enqueue_card(session, ctx, request, request.partner_id, dest, note=note, key=key)
+        logger.info("request %s: card posted again in the new group of %s", request.id, request.partner_id)
+        posted += 1
+    return posted
 
 
 # --- hand-over with the resident's consent ----------

@@ -30,7 +30,7 @@ from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
 from bot.tickets.partners import reroute_if_unlisted
-from bot.tickets.routing import partner_chats, partner_of_chat, responsible_partners
+from bot.tickets.routing import moved_from, partner_chats, partner_of_chat, responsible_partners
 
 # Telegram's bot for anonymous group admins: such messages carry no person.
 GROUP_ANONYMOUS_BOT_ID = 1087968824
@@ -258,7 +258,8 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     elif message.sender_chat_id is not None or message.from_user_id == GROUP_ANONYMOUS_BOT_ID:
         refusal = Outcome.ANONYMOUS
     elif message.chat_id not in await partner_chats(session, ctx, request):
-        refusal = Outcome.WRONG_CHAT
+        moved = await moved_from(session, ctx, request, message.chat_id)
+        refusal = Outcome.MOVED if moved else Outcome.WRONG_CHAT
     elif request.status is RequestStatus.CANCELLED:
         refusal = Outcome.WITHDRAWN
     elif request.status.is_final:

@@ -81,3 +81,13 @@ async def partner_of_chat(session: AsyncSession, ctx: TicketContext, request: Re
     replies elsewhere are refused before): its own partner, or the catch-all in its copy of the escalated
     request."""
     return (await partner_chats(session, ctx, request)).get(chat_id, request.partner_id)
+
+
+async def moved_from(session: AsyncSession, ctx: TicketContext, request: Request, chat_id: int) -> bool:
+    """Whether `chat_id` is the request's partner's former group: it got the request's card since it was last
+    routed, but the content now names another group (staff changed `telegram_chat_id`). Asked of a chat
+    that no longer acts on the request; not of the catch-all's (its copy's "Back with …" says why)."""
+    catch_all = await partner_destination(session, ctx, ctx.catalogue.catch_all_partner_id)
+    if catch_all is not None and catch_all.chat_id == chat_id:
+        return False
+    return await store.card_since_routing(session, chat_id, request)

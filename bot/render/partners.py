@@ -1,6 +1,7 @@
 """What partners and staff see of requests: the card (Telegram and e-mail), notes in the request's thread,
 refusals, and notices for the Quartiersmanagement. Written with the partner translator (German by default);
-everything a resident or partner wrote, and all content, is escaped here."""
+everything a resident or partner wrote, and all content, is escaped here. A little longer than most modules:
+every text a partner group reads stays in one place, so its wording stays one voice."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Notifications of the request lifecycle: the card for a partner, messages into the partner's thread, to
 the resident and to the Quartiersmanagement. Each is an outbox row written in the caller's transaction;
-the delivery worker sends it after the commit."""
+the delivery worker sends it after the commit. A little longer than most modules: the card's content
+(`card_view`, with the conversation so far on a card posted later) belongs beside the card it fills."""
 
 from __future__ import annotations
 

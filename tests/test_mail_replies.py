@@ -100,6 +100,36 @@ async def test_an_email_reply_reaches_the_resident_strangers_are_refused_and_a_d
         assert "Die Person hat ihre Daten gelöscht" in text.get_payload(decode=True).decode()
 
 
+async def test_an_email_answer_with_opening_times_or_written_below_the_quote_reaches_the_resident_whole(
+    database_url: str,
+) -> None:
+    """A line "Von: 16 Uhr" is the partner's answer, not the start of the quoted card; an answer written
+    below the quote is relayed, not bounced as empty; a reply with nothing of its own is bounced."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        address = str((await first_mail(bot, inbox))["Reply-To"])
+        times = "Hallo Amal,\nunsere Zeiten:\nVon: 16 Uhr\nBis: 18 Uhr\nIhr Baby ist willkommen."
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", times, "<t1@example.org>")
+        below = (
+            "Am 07.12.2026 um 04:48 schrieb Quartiersbot <bot@example.org>:\n> Anfrage Nr. 1\n> Von: Amal\n\n"
+            "Der Kurs beginnt am Dienstag."
+        )
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", below, "<t2@example.org>")
+        await deliver(bot)
+        texts = [m.text or "" for m in bot.telegram.bot_messages(amal.user_id)]
+        (relayed,) = [text for text in texts if "Von: 16 Uhr" in text]
+        assert "Bis: 18 Uhr\nIhr Baby ist willkommen." in relayed
+        (after,) = [text for text in texts if "Dienstag" in text]
+        assert "schrieb" not in after and "Von: Amal" not in after
+
+        only_quote = "\n\nAm 07.12.2026 um 04:48 schrieb Quartiersbot <bot@example.org>:\n> Anfrage Nr. 1"
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            await asyncio.to_thread(
+                reply, in_port, address, "bildung@example.org", only_quote, "<t3@example.org>"
+            )
+        assert refused.value.smtp_error.decode() == "5.6.0 The reply is empty"
+
+
 def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:
     from email import message_from_string, policy
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import html
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -24,16 +23,13 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.delivery.mail import reply_signature
+from bot.delivery.quotes import html_text, strip_quotes
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 ADDRESS_RE = re.compile(
     r"^antwort\+(?P<number>[0-9A-Za-z]{1,16})-(?P<sig>[0-9a-f]{12})@(?P<domain>.+)$", re.I
-)
-# Where the quoted original starts in common mail programs (German and English).
-QUOTE_START = re.compile(
-    r"^(>|-{2,}\s*(Original|Ursprüngliche)|(Am|On) .{4,200}(schrieb|wrote)|Von:|From:)", re.I | re.M
 )
 MAX_TEXT = 4000
 MAX_MAIL_BYTES = 10 * 1024 * 1024
@@ -56,19 +52,14 @@ NO_SUCH_REQUEST = "550 5.1.1 No such request: finished requests are removed afte
 
 
 def reply_text(mail: EmailMessage) -> str:
-    """The new part of a reply: the plain-text body without the quoted original."""
+    """The new part of a reply: the plain-text body (else the HTML one as text) without the quoted card."""
     part = mail.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
     content = str(part.get_content())
     if part.get_content_type() == "text/html":
-        # Block tags become line breaks, so the start of the quoted original is found at a line start.
-        content = re.sub(r"<(?:br|/?p|/?div|/?blockquote)\b[^>]*>", "\n", content, flags=re.I)
-        content = html.unescape(re.sub(r"<[^>]+>", " ", content))
-    match = QUOTE_START.search(content)
-    if match:
-        content = content[: match.start()]
-    return content.strip()[:MAX_TEXT]
+        content = html_text(content)
+    return strip_quotes(content)[:MAX_TEXT]
 
 
 class ReplyHandler:

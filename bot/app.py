@@ -155,7 +155,9 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
         from bot.delivery import inbound
 
         try:
-            services.inbound = await inbound.listen(settings, services.requests.email_reply)
+            services.inbound = await inbound.listen(
+                settings, services.requests.email_reply, services.ticket_context().partner_t()
+            )
         except OSError as exc:
             where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
             raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None

@@ -24,6 +24,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application, start_services, stop_services
 from bot.commands import register_commands
+from bot.delivery.mail import unrelayed_replies
 from bot.handlers.context import AppType, Context
 from bot.handlers.errors import is_transient
 from bot.inbox.polling import poll
@@ -147,6 +148,10 @@ async def serve(settings: Settings) -> int:
         else:
             logger.info("starting long polling")
             intake = asyncio.create_task(poll(app.bot, inbox), name="polling")
+        # Once started (a start that fails stays one line): e-mail replies that cannot reach residents.
+        gap = unrelayed_replies(settings, app.bot_data.services.content.catalogue.partners)
+        if gap is not None:
+            logger.warning("%s", gap)
         # The command menu and descriptions (27 calls, one after the other) while the bot already answers:
         # residents need not wait for them, and a failed one only logs (it is set again at the next start).
         menu = asyncio.create_task(register_commands(app.bot, app.bot_data.services.i18n), name="commands")

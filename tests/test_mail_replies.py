@@ -29,12 +29,19 @@ def reply(port: int, to: str, sender: str, body: str, message_id: str) -> None:
 
 
 @asynccontextmanager
-async def bot_with_inbound_mail(database_url: str) -> AsyncIterator[tuple[BotHarness, Inbox, int]]:
+async def bot_with_inbound_mail(
+    database_url: str, inbound: bool = True
+) -> AsyncIterator[tuple[BotHarness, Inbox, int]]:
     """A bot that sends cards to the partner by e-mail and listens for replies: (bot, the partner's inbox,
-    the port replies go to)."""
+    the port replies go to). `inbound=False`: it does not listen (replies go to SMTP_REPLY_TO)."""
     inbox, out_port, in_port = Inbox(), free_port(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=out_port)
     controller.start()
+    listening = {
+        "mail_inbound_port": in_port,
+        "mail_reply_domain": "antworten.example.org",
+        "mail_reply_secret": SECRET,
+    }
     try:
         async with BotHarness.running(
             database_url=database_url,
@@ -42,9 +49,8 @@ async def bot_with_inbound_mail(database_url: str) -> AsyncIterator[tuple[BotHar
             smtp_port=out_port,
             smtp_security="none",
             smtp_from="bot@example.org",
-            mail_inbound_port=in_port,
-            mail_reply_domain="antworten.example.org",
-            mail_reply_secret=SECRET,
+            smtp_reply_to="qm@example.org",
+            **(listening if inbound else {}),
         ) as bot:
             yield bot, inbox, in_port
     finally:
@@ -69,6 +75,7 @@ async def test_an_email_reply_reaches_the_resident_strangers_are_refused_and_a_d
         card = await first_mail(bot, inbox)
         body = next(p for p in card.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
         assert "direkt in ihrem Chat" in body.decode()  # the card says the reply reaches the resident
+        assert "von der Adresse, an die sie ging" in body.decode()  # …from which address
         address = str(card["Reply-To"])
         assert address.startswith("antwort+") and address.endswith("@antworten.example.org")
 
@@ -82,9 +89,15 @@ async def test_an_email_reply_reaches_the_resident_strangers_are_refused_and_a_d
         assert len(relayed) == 1  # delivered twice by the mail server, relayed once
         assert "schrieb" not in relayed[0] and "Anfrage ..." not in relayed[0]  # quoted original cut off
 
+        # A colleague the card was forwarded to answers from her own address: refused, in German, saying
+        # from which address to answer (the partner's mail program shows it in the bounce).
         with pytest.raises(smtplib.SMTPDataError) as refused:
-            await asyncio.to_thread(reply, in_port, address, "mallory@example.net", "Hallo", "<r2@x>")
+            await asyncio.to_thread(reply, in_port, address, "p.yilmaz@gmail.com", "Hallo", "<r2@x>")
         assert refused.value.smtp_code == 550
+        assert refused.value.smtp_error.decode() == (
+            "5.7.1 Bitte antworten Sie von der E-Mail-Adresse, an die die Anfrage ging: Antworten von "
+            "anderen Adressen erreichen die Person nicht."
+        )
         forged = address.replace(address.split("-")[-1].split("@")[0], "0" * 12)
         with pytest.raises(smtplib.SMTPRecipientsRefused):
             await asyncio.to_thread(reply, in_port, forged, "bildung@example.org", "Hallo", "<r3@x>")
@@ -98,6 +111,62 @@ async def test_an_email_reply_reaches_the_resident_strangers_are_refused_and_a_d
         assert note["In-Reply-To"].startswith(card["Message-ID"].split(".")[0])
         text = next(p for p in note.walk() if p.get_content_type() == "text/plain")
         assert "Die Person hat ihre Daten gelöscht" in text.get_payload(decode=True).decode()
+
+
+def plain_text(mail: Message) -> str:
+    part = next(p for p in mail.walk() if p.get_content_type() == "text/plain")
+    return bytes(part.get_payload(decode=True)).decode()
+
+
+async def test_an_email_answer_with_opening_times_or_written_below_the_quote_reaches_the_resident_whole(
+    database_url: str,
+) -> None:
+    """A line "Von: 16 Uhr" is the partner's answer, not the start of the quoted card; an answer written
+    below the quote is relayed, not bounced as empty; a reply with nothing of its own is bounced in German."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        address = str((await first_mail(bot, inbox))["Reply-To"])
+        times = "Hallo Amal,\nunsere Zeiten:\nVon: 16 Uhr\nBis: 18 Uhr\nIhr Baby ist willkommen."
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", times, "<t1@example.org>")
+        below = (
+            "Am 07.12.2026 um 04:48 schrieb Quartiersbot <bot@example.org>:\n> Anfrage Nr. 1\n> Von: Amal\n\n"
+            "Der Kurs beginnt am Dienstag."
+        )
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", below, "<t2@example.org>")
+        await deliver(bot)
+        texts = [m.text or "" for m in bot.telegram.bot_messages(amal.user_id)]
+        (relayed,) = [text for text in texts if "Von: 16 Uhr" in text]
+        assert "Bis: 18 Uhr\nIhr Baby ist willkommen." in relayed
+        (after,) = [text for text in texts if "Dienstag" in text]
+        assert "schrieb" not in after and "Von: Amal" not in after
+
+        only_quote = "\n\nAm 07.12.2026 um 04:48 schrieb Quartiersbot <bot@example.org>:\n> Anfrage Nr. 1"
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            await asyncio.to_thread(
+                reply, in_port, address, "bildung@example.org", only_quote, "<t3@example.org>"
+            )
+        assert refused.value.smtp_error.decode() == (
+            "5.6.0 Ihre Antwort enthaelt keinen eigenen Text ueber oder unter der zitierten Anfrage."
+        )
+
+
+async def test_without_inbound_mail_the_card_says_a_reply_reaches_the_quartiersmanagement_not_the_resident(
+    database_url: str,
+) -> None:
+    """No MAIL_INBOUND_PORT: a reply goes to SMTP_REPLY_TO, and the Quartiersmanagement has no way to pass
+    it on before the request escalates to its group. The card says so instead of promising it."""
+    async with bot_with_inbound_mail(database_url, inbound=False) as (bot, inbox, _):
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        card = await first_mail(bot, inbox)
+        assert card["Reply-To"] == "qm@example.org"
+        text = " ".join(plain_text(card).split())
+        assert "leitet Ihre Antwort weiter" not in text
+        assert (
+            "Die Person ist nur über ihren Chat mit dem Quartiersbot erreichbar, und der Quartiersbot "
+            "empfängt keine E-Mails: Eine Antwort auf diese E-Mail geht an das Quartiersmanagement, nicht an "
+            "die Person. Das Quartiersmanagement kann sie erst weitergeben, wenn die Anfrage nach einigen "
+            "Tagen als unbeantwortet bei ihm ankommt."
+        ) in text
 
 
 def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:
@@ -143,12 +212,12 @@ async def test_an_email_reply_to_a_withdrawn_or_deleted_request_bounces_with_the
         await amal.send("/requests")
         await amal.tap("🗑")
         await amal.tap("🗑")  # yes, withdraw
-        assert "withdrew" in await bounce(in_port, address, "<w1@example.org>")
+        assert "Die Person hat diese Anfrage zurueckgezogen" in await bounce(in_port, address, "<w1@ex.org>")
         await amal.send("/delete")
         await amal.tap(1)
         stranger = await bounce(in_port, address, "<d0@example.org>", sender="mallory@example.net")
-        assert "may not answer" in stranger and "deleted" not in stranger
-        assert "deleted their data" in await bounce(in_port, address, "<d1@example.org>")
+        assert "Bitte antworten Sie von der E-Mail-Adresse" in stranger and "geloescht" not in stranger
+        assert "Die Person hat ihre Daten geloescht" in await bounce(in_port, address, "<d1@example.org>")
 
         draws(monkeypatch, number_of(address), "123456")
         async with bot.services.database.sessions() as session:
@@ -172,9 +241,9 @@ async def test_an_email_reply_to_a_request_purged_long_after_it_was_finished_fin
         assert await jobs.purge_old_data(bot.services) >= 1
 
         answer = await bounce(in_port, address, "<p1@example.org>")
-        assert "No such request" in answer and "deleted" not in answer
+        assert "Diese Anfrage gibt es nicht (mehr)" in answer and "Daten" not in answer
         stranger = await bounce(in_port, address, "<p2@example.org>", sender="mallory@example.net")
-        assert "may not answer" in stranger
+        assert "Bitte antworten Sie von der E-Mail-Adresse" in stranger
 
         draws(monkeypatch, number_of(address), "123456")
         async with bot.services.database.sessions() as session:

@@ -225,3 +225,21 @@ def test_the_secret_filter_masks_messages_arguments_and_tracebacks() -> None:
     for secret in (TOKEN, TOKEN.split(":")[1], SECRET, DB_PASSWORD, "ZZZ-another-token"):
         assert secret not in written
     assert written.count("***") == 5
+
+
+def test_email_partners_without_inbound_mail_are_warned_of_at_start(tmp_path: Path) -> None:
+    """The shipped content's e-mail-only partners cannot reach a resident in the chat without
+    MAIL_INBOUND_PORT: the start says so, naming them and what to set."""
+    with BotApiServer() as server, interrupted_when(lambda: bool(server.calls_of("setWebhook"))):
+        result = run_bot_here(
+            tmp_path,
+            TELEGRAM_API_BASE_URL=server.url,
+            WEBHOOK_URL="https://bot.example.org",
+            WEBHOOK_SECRET="a-webhook-secret",
+            WEBHOOK_PORT=str(free_port()),
+            SMTP_HOST="127.0.0.1",
+            SMTP_FROM="bot@example.org",
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "partner(s) get requests only by e-mail" in result.stderr
+    assert "MAIL_INBOUND_PORT is not set" in result.stderr and "bot@example.org" in result.stderr

@@ -12,28 +12,29 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import html
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.delivery.mail import reply_signature
+from bot.delivery.quotes import html_text, strip_quotes
+from bot.languages import N_
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.i18n import Translator
 
 logger = logging.getLogger(__name__)
 
 ADDRESS_RE = re.compile(
     r"^antwort\+(?P<number>[0-9A-Za-z]{1,16})-(?P<sig>[0-9a-f]{12})@(?P<domain>.+)$", re.I
-)
-# Where the quoted original starts in common mail programs (German and English).
-QUOTE_START = re.compile(
-    r"^(>|-{2,}\s*(Original|Ursprüngliche)|(Am|On) .{4,200}(schrieb|wrote)|Von:|From:)", re.I | re.M
 )
 MAX_TEXT = 4000
 MAX_MAIL_BYTES = 10 * 1024 * 1024
@@ -42,42 +43,69 @@ MAX_MAIL_BYTES = 10 * 1024 * 1024
 # (a sender the request's partner does not name), "closed", "withdrawn", "deleted" (by its resident, with
 # their data), "empty", or anything else for "no such request" (purged long after it was finished).
 ReplyCallback = Callable[[str, str, str, str], Awaitable[str]]
-# The outcome as the SMTP answer: a refusal bounces back to the partner with its reason.
+# The outcome as the SMTP answer: a refusal bounces back to the partner with its reason, in the partners'
+# language. Only the partner's own addresses may answer (SECURITY.md, partner impersonation: a forwarded
+# card must not let whoever holds it write to the resident in the organisation's name), so the refusal
+# says from which one to answer, without naming it to a stranger.
 SMTP_ANSWERS = {
-    "ok": "250 OK",
-    "duplicate": "250 OK",
-    "wrong_chat": "550 5.7.1 This sender may not answer this request",
-    "closed": "550 5.7.1 This request is closed",
-    "withdrawn": "550 5.7.1 The resident withdrew this request",
-    "deleted": "550 5.1.1 The resident deleted their data: this request no longer exists",
-    "empty": "550 5.6.0 The reply is empty",
+    "ok": ("250 OK", None),
+    "duplicate": ("250 OK", None),
+    "wrong_chat": (
+        "550 5.7.1",
+        N_(
+            "Please answer from the e-mail address the request was sent to: replies from other addresses "
+            "do not reach the resident."
+        ),
+    ),
+    "closed": ("550 5.7.1", N_("This request is closed: your reply did not reach the resident.")),
+    "withdrawn": ("550 5.7.1", N_("The resident withdrew this request: your reply did not reach them.")),
+    "deleted": ("550 5.1.1", N_("The resident deleted their data: this request no longer exists.")),
+    "empty": ("550 5.6.0", N_("Your reply contains no text of your own above or below the quoted request.")),
 }
-NO_SUCH_REQUEST = "550 5.1.1 No such request: finished requests are removed after a while"
+NO_SUCH_REQUEST = (
+    "550 5.1.1",
+    N_("This request does not exist (any more): finished requests are deleted after a while."),
+)
+NO_SUCH_ADDRESS = ("550 5.1.1", N_("This reply address does not exist."))
+TOO_BIG = ("552 5.3.4", N_("Your e-mail is too big (at most 10 MB)."))
+# SMTP answers are ASCII: German is written as in a telegram, other scripts fall back to the English.
+ASCII_GERMAN = str.maketrans(
+    dict(zip("äöüÄÖÜß„“–", ["ae", "oe", "ue", "Ae", "Oe", "Ue", "ss", '"', '"', "-"], strict=True))
+)
+
+
+def smtp_answer(t: Translator | None, answer: tuple[str, str | None]) -> str:
+    """`answer` (code, msgid) as an SMTP status line in the partners' language, ASCII only."""
+    code, message = answer
+    if message is None:
+        return code
+    text = t.gettext(message) if t is not None else message
+    text = unicodedata.normalize("NFKD", text.translate(ASCII_GERMAN))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return f"{code} {text if text.isascii() else message}"
 
 
 def reply_text(mail: EmailMessage) -> str:
-    """The new part of a reply: the plain-text body without the quoted original."""
+    """The new part of a reply: the plain-text body (else the HTML one as text) without the quoted card."""
     part = mail.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
     content = str(part.get_content())
     if part.get_content_type() == "text/html":
-        # Block tags become line breaks, so the start of the quoted original is found at a line start.
-        content = re.sub(r"<(?:br|/?p|/?div|/?blockquote)\b[^>]*>", "\n", content, flags=re.I)
-        content = html.unescape(re.sub(r"<[^>]+>", " ", content))
-    match = QUOTE_START.search(content)
-    if match:
-        content = content[: match.start()]
-    return content.strip()[:MAX_TEXT]
+        content = html_text(content)
+    return strip_quotes(content)[:MAX_TEXT]
 
 
 class ReplyHandler:
     """aiosmtpd handler: accepts only signed reply addresses of our domain, hands each e-mail over."""
 
-    def __init__(self, domain: str, secret: str, on_reply: ReplyCallback) -> None:
+    def __init__(
+        self, domain: str, secret: str, on_reply: ReplyCallback, t: Translator | None = None
+    ) -> None:
         self.domain = domain.lower()
         self.secret = secret
         self.on_reply = on_reply
+        self.t = t  # the partners' language for refusals (None: English)
 
     def _number(self, address: str) -> str | None:
         match = ADDRESS_RE.match(address.strip())
@@ -91,14 +119,14 @@ class ReplyHandler:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
     ) -> str:
         if self._number(address) is None:
-            return "550 5.1.1 No such request address"
+            return smtp_answer(self.t, NO_SUCH_ADDRESS)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content or b""
         if not isinstance(raw, bytes) or len(raw) > MAX_MAIL_BYTES:
-            return "552 5.3.4 Message too big"
+            return smtp_answer(self.t, TOO_BIG)
         mail: Any = message_from_bytes(raw, policy=policy.default)
         sender = parseaddr(str(mail.get("From", "")))[1] or str(envelope.mail_from or "")
         message_id = str(mail.get("Message-ID") or "") or f"<no-id-{hashlib.sha256(raw).hexdigest()}>"
@@ -108,20 +136,20 @@ class ReplyHandler:
             number = self._number(address)
             if number is None:
                 continue
-            status = SMTP_ANSWERS.get(
-                str(await self.on_reply(number, sender, text, message_id)), NO_SUCH_REQUEST
-            )
+            outcome = str(await self.on_reply(number, sender, text, message_id))
+            status = smtp_answer(self.t, SMTP_ANSWERS.get(outcome, NO_SUCH_REQUEST))
             if not status.startswith("250"):
                 break
         logger.info("reply e-mail for a request: %s", status)
         return status
 
 
-async def listen(settings: Settings, on_reply: ReplyCallback) -> asyncio.Server:
-    """Start the SMTP listener for partners' replies (MAIL_INBOUND_HOST, MAIL_INBOUND_PORT)."""
+async def listen(settings: Settings, on_reply: ReplyCallback, t: Translator | None = None) -> asyncio.Server:
+    """Start the SMTP listener for partners' replies (MAIL_INBOUND_HOST, MAIL_INBOUND_PORT); `t` writes
+    the refusals (the partners' language)."""
     domain, secret = settings.mail_reply_domain, settings.mail_reply_secret
     assert domain and secret, "MAIL_INBOUND_PORT needs MAIL_REPLY_DOMAIN and MAIL_REPLY_SECRET"
-    handler = ReplyHandler(domain, secret, on_reply)
+    handler = ReplyHandler(domain, secret, on_reply, t)
     host, port = settings.mail_inbound_host, settings.mail_inbound_port
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(handler, hostname=domain), host, port)

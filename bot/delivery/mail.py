@@ -21,6 +21,7 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest
 
+from bot.content.models import Partner
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,26 @@ def telegram_file_fetcher(bot: Bot) -> FileFetcher:
         return bytes(await file.download_as_bytearray())
 
     return fetch
+
+
+def unrelayed_replies(settings: Settings, partners: Mapping[str, Partner]) -> str | None:
+    """The start-up warning when partners get requests only by e-mail but their replies cannot reach the
+    residents (no MAIL_INBOUND_PORT): their cards then say so, and they can only call a resident who left
+    a number. None when every reply can reach its resident."""
+    if settings.relays_email_replies:
+        return None
+    by_mail = sorted(
+        pid for pid, p in partners.items() if p.requests.email and p.requests.telegram_chat_id is None
+    )
+    if not by_mail:
+        return None
+    mailbox = settings.smtp_reply_to or settings.smtp_from or "SMTP_REPLY_TO"
+    return (
+        f"{len(by_mail)} partner(s) get requests only by e-mail ({', '.join(by_mail)}), and "
+        f"MAIL_INBOUND_PORT is not set: their e-mail replies go to {mailbox}, never to the resident, and "
+        "the Quartiersmanagement can answer only requests escalated to its group. Set MAIL_INBOUND_PORT, "
+        "MAIL_REPLY_DOMAIN and MAIL_REPLY_SECRET (README), or give these partners a Telegram group."
+    )
 
 
 def reply_signature(request_number: str, secret: str) -> str:

@@ -197,14 +197,21 @@ def partner_card_email(
     if card.contact is ContactPreference.PHONE and card.phone:
         footer = t.gettext("Please call the resident at the number above.")
     elif replies_relayed:
+        # Only the partner's own addresses may answer (SECURITY.md, partner impersonation): a forwarded
+        # card must not let whoever holds it write to the resident in the organisation's name.
         footer = t.gettext(
-            "Please answer by replying to this e-mail: your answer reaches the resident in their chat "
-            "with the Quartiersbot. Please write only your answer above the quoted text."
+            "Please answer by replying to this e-mail, from the address it was sent to: your answer reaches "
+            "the resident in their chat with the Quartiersbot. Replies from other addresses, also from "
+            "colleagues it was forwarded to, are refused."
         )
     else:
+        # Without inbound mail (MAIL_INBOUND_*) a reply lands in the Quartiersmanagement's mailbox, and
+        # its staff can answer a resident only on a card in their own group: once the request escalated.
         footer = t.gettext(
-            "The resident has no e-mail address for you. Please answer by replying to this e-mail; "
-            "the Quartiersmanagement passes your answer on. Please keep the request number in the subject."
+            "The resident can only be reached in their chat with the Quartiersbot, which does not receive "
+            "e-mail: a reply to this e-mail goes to the Quartiersmanagement, not to the resident. The "
+            "Quartiersmanagement can pass it on only once the request has come to it as unanswered, "
+            "after a few days. Please keep the request number in the subject."
         )
     text = f"{greeting}\n{intro}\n\n{_lines_plain(lines)}\n\n{footer}\n"
     html = (

@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from bot.delivery.mail import SmtpMailer
+from bot.delivery.mail import SmtpMailer, unrelayed_replies
 from bot.delivery.worker import DeliveryWorker
 from bot.settings import Settings
 from bot.storage.db import Database
@@ -158,3 +158,19 @@ async def test_refused_mailbox_is_rerouted_to_the_catch_all(database: Database, 
     bot = w.bot
     assert isinstance(bot, FakeBot)
     assert any(request.number in s.text and "could not be delivered" in s.text for s in bot.sent)
+
+
+def test_start_up_warns_only_when_email_partners_cannot_reach_residents(ctx: TicketContext) -> None:
+    partners = ctx.catalogue.partners
+    by_mail = sorted(p for p, partner in partners.items() if partner.requests.telegram_chat_id is None)
+    assert by_mail and any(partners[p].requests.email for p in by_mail)
+    without = Settings(_env_file=None, smtp_host="h", smtp_from="bot@q.example", smtp_reply_to="qm@q.example")  # type: ignore[call-arg]
+    warning = unrelayed_replies(without, partners)
+    assert warning is not None and "qm@q.example" in warning and "MAIL_INBOUND_PORT" in warning
+    assert all(p in warning for p in by_mail if partners[p].requests.email)
+    relayed = without.model_copy(
+        update={"mail_inbound_port": 2525, "mail_reply_domain": "a.example", "mail_reply_secret": "x" * 16}
+    )
+    assert unrelayed_replies(relayed, partners) is None
+    groups_only = {p: partner for p, partner in partners.items() if partner.requests.telegram_chat_id}
+    assert unrelayed_replies(without, groups_only) is None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness import ROOT, BotHarness
+from tests.test_catalogs import informal_polish
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -76,6 +77,25 @@ async def test_a_poster_link_to_an_entry_that_is_over_says_so_without_a_sign_up(
         await ayse.tap("Türkçe")
         await ayse.send("/start o_sprachcafe")
         assert "Bu hizmet şu anda yok" in (ayse.last().text or "")
+
+
+async def test_a_polish_resident_is_told_politely_that_an_entry_is_over(
+    database_url: str, content: Path
+) -> None:
+    # Exploratory test 5, F7: the notice said "W menu zobaczysz … – albo zapytaj człowieka" ("ty") next to
+    # a polite Polish UI.
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        ola = bot.resident("Ola", lang="pl")
+        await ola.send("/language")
+        await ola.tap("Polski")
+        for link, notice in (
+            ("e_viertel-lauf-2027", "To wydarzenie już się odbyło."),
+            ("o_sprachcafe", "Ta oferta jest obecnie niedostępna."),
+        ):
+            await ola.send(f"/start {link}")
+            text = ola.last().text or ""
+            assert notice in text and "W menu można sprawdzić" in text and "albo zapytać człowieka" in text
+            assert informal_polish(text) == [], text
 
 
 async def test_the_search_and_an_answers_buttons_leave_out_what_is_over(

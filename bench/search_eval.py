@@ -24,6 +24,12 @@ the three outcomes). What the resident *sees* is scored:
 
 Questions are asked in the content's first district (its main one, first in districts.yaml).
 
+Offers and events that are over or not yet on are *not* left out here, unlike in the bot and in
+`run_bot.py ask` (`current_only`): the eval contents' events and courses have dates (the first ones end in
+2027), so leaving them out "today" would change the numbers with the day of the run, and questions
+expecting an event would turn into misses. Whether an entry is current is one rule of its own
+(`Catalogue.is_current`, tests/test_current_entries.py); this eval measures the search.
+
 The vectors are cached in ``--cache`` (default ``data/bench-vectors``), so a second run starts at once.
 """
 

@@ -1,4 +1,4 @@
-"""`run_bot.py ask`: what would the bot answer? For staff checking their content, and for the benchmark.
+"""`run_bot.py ask`: what would the bot answer? For staff checking their content.
 
 JSON form (stable; one object per question):
     {"q": str, "lang": str, "answer": {"id": str, "kind": str, "score": float} | null,
@@ -11,20 +11,29 @@ these?"); with neither the bot says it does not know. ``small_talk`` is a messag
 (bot/search/smalltalk.py): a short friendly word answers it, and "person" ("ich will mit einem Menschen
 sprechen") opens the "Ask a person" dialogue, as its button does. ``confidence`` (0–1) is the evidence
 for the best entry: from 0.5 it is shown at all, from 0.75 it can be a confident answer.
+
+Offers and events that are over or not yet on are left out as the bot leaves them out (`current_only`, the
+rule of `Services.answer_question`, at the time of the run); the plain output names what was left out.
+bench/search_eval.py measures the search itself and does not leave them out (its docstring says why).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any, TextIO
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.content.catalogue import load_catalogue
 from bot.content.problems import ContentError
 from bot.languages import LANGUAGES
 from bot.search.engine import SearchEngine, SearchResult
 from bot.search.vectors import E5Model, Embedder
+from bot.services import current_only
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.content.catalogue import Catalogue
 
 
 def result_json(question: str, lang: str, result: SearchResult) -> dict[str, Any]:
@@ -45,7 +54,21 @@ def result_json(question: str, lang: str, result: SearchResult) -> dict[str, Any
     }
 
 
-def _print_human(out: TextIO, data: dict[str, Any]) -> None:
+def answer(
+    engine: SearchEngine, catalogue: Catalogue, question: str, lang: str, district: str | None, now: datetime
+) -> tuple[SearchResult, list[str]]:
+    """What the bot answers at `now`, and the entries (kind:id) the search found that it leaves out because
+    they are over or not yet on."""
+    found = engine.answer(question, lang, district)
+    result = current_only(found, catalogue, now)
+    kept = {hit.key for hit in (result.answer, *result.alternatives) if hit is not None}
+    left_out = [
+        hit.key for hit in (found.answer, *found.alternatives) if hit is not None and hit.key not in kept
+    ]
+    return result, left_out
+
+
+def _print_human(out: TextIO, data: dict[str, Any], left_out: list[str]) -> None:
     if data["emergency"]:
         trigger = data["emergency_trigger"]
         out.write(f"NOTFALL: die Notfallnummern werden sofort gezeigt (Auslöser: {trigger}).\n")
@@ -66,6 +89,8 @@ def _print_human(out: TextIO, data: dict[str, Any]) -> None:
             out.write(f"Keine Frage erkannt ({data['reason']}).\n")
     for alt in data["alternatives"]:
         out.write(f"  {'auch' if answer else '-'}: {alt['kind']}:{alt['id']} (Punkte {alt['score']})\n")
+    if left_out:
+        out.write(f"Nicht gezeigt (vorbei oder noch nicht gültig): {', '.join(left_out)}\n")
 
 
 def run_ask(
@@ -97,6 +122,7 @@ def run_ask(
             pass
     if embedder.status == "failed":
         print(f"Suchmodell nicht geladen ({embedder.error}): nur Wortsuche.", file=sys.stderr)
+    now = datetime.now(UTC)
     if batch is not None:
         source = sys.stdin if batch == "-" else open(batch, encoding="utf-8")
         with source:
@@ -117,7 +143,7 @@ def run_ask(
                     error = f"unknown language {q_lang!r}, expected one of: {', '.join(LANGUAGES)}"
                     out.write(json.dumps({"line": number, "error": error}, ensure_ascii=False) + "\n")
                     continue
-                result = engine.answer(q, q_lang, item.get("district", district))
+                result, _left_out = answer(engine, catalogue, q, q_lang, item.get("district", district), now)
                 out.write(json.dumps(result_json(q, q_lang, result), ensure_ascii=False) + "\n")
         return 0
     if not question:
@@ -126,9 +152,10 @@ def run_ask(
             file=sys.stderr,
         )
         return 2
-    data = result_json(question, lang, engine.answer(question, lang, district))
+    result, left_out = answer(engine, catalogue, question, lang, district, now)
+    data = result_json(question, lang, result)
     if as_json:
         out.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:
-        _print_human(out, data)
+        _print_human(out, data, left_out)
     return 0

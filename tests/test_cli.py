@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,49 @@ def test_ask_batch_refuses_a_line_in_a_language_the_bot_does_not_speak(tmp_path:
     assert "de-simple" in answers[0]["error"]  # the code it meant
     assert answers[1]["line"] == 2 and "'xx'" in answers[1]["error"]
     assert answers[2]["lang"] == "de-simple" and "answer" in answers[2]  # --lang for lines without one
+
+
+def content_until(tmp_path: Path, day: date) -> Path:
+    """A copy of the shipped content in which the Viertel-Lauf takes place on `day` and the Sprachcafé runs
+    until `day`."""
+    target = tmp_path / f"content-{day}"
+    shutil.copytree(ROOT / "content", target)
+    for name, old, new in (
+        ("events.yaml", '"2027-09-18 10:00"', f'"{day} 10:00"'),
+        ("events.yaml", '"2027-09-18 14:00"', f'"{day} 14:00"'),
+        (
+            "offers/sprachcafe.yaml",
+            "    kind: meeting_place",
+            f"    valid_until: {day}\n    kind: meeting_place",
+        ),
+    ):
+        path = target / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+def test_ask_leaves_out_what_is_over_as_the_bot_does(tmp_path: Path) -> None:
+    """Found by exploratory testing (round 5, F8): staff previewing answers were shown the Sprachcafé after
+    it had ended and the Viertel-Lauf after it took place, while the bot said it did not know."""
+    questions = [{"q": "Sprachcafé", "lang": "de"}, {"q": "Viertel-Lauf wann?", "lang": "de"}]
+    stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in questions)
+    today = datetime.now(UTC).date()
+
+    def shown(content: Path) -> list[list[str]]:
+        result = run_cli_here(tmp_path, "ask", "--content", str(content), "--batch", "-", stdin=stdin)
+        assert result.returncode == 0, result.stderr
+        answers = [json.loads(line) for line in result.stdout.splitlines()]
+        return [[hit["id"] for hit in [a["answer"], *a["alternatives"]] if hit] for a in answers]
+
+    on = shown(content_until(tmp_path, today + timedelta(days=200)))
+    assert on[0][0] == "sprachcafe" and on[1][0] == "viertel-lauf-2027", on
+    over = content_until(tmp_path, today - timedelta(days=400))
+    assert [ids for ids in shown(over) if {"sprachcafe", "viertel-lauf-2027"} & set(ids)] == []
+    human = run_cli_here(tmp_path, "ask", "--content", str(over), "Viertel-Lauf wann?")
+    assert "Weiß ich nicht" in human.stdout
+    assert "Nicht gezeigt (vorbei oder noch nicht gültig): event:viertel-lauf-2027" in human.stdout
 
 
 def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> None:

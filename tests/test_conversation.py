@@ -412,38 +412,47 @@ async def test_which_request_offers_a_new_question_and_the_menu_and_neither_part
     assert {group: len(group_texts(bot, group)) for group in before} == before
 
 
-async def test_a_question_the_bot_answers_in_the_one_conversation_asks_whether_it_is_for_the_partner(
+async def test_in_the_one_conversation_every_question_goes_to_the_partner_without_a_prompt(
     bot: BotHarness,
 ) -> None:
-    # F9: in a conversation about the Frauencafé, a question the bot answers with certainty (and that is
-    # not about the café) went to the Mütterzentrum without a word.
+    # Explore5 F4: "Was kostet das?", "Wo ist das Quartiersbüro?" (the partner's own office) were stopped by
+    # "your answer, or a new question?": questions to the partner about what it proposed; who wrote on
+    # instead of tapping lost them. Within the quiet period she is talking with a person: all goes there.
     ayse = bot.resident("Ayşe", lang="de")
-    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
-    await bot.partner("Petra", MUETTERZENTRUM).send("Ja. Wie alt ist das Baby?", reply_to=card)
-    await deliver(bot)
-    thread = len(group_texts(bot, MUETTERZENTRUM))
-    await ayse.send("Wo ist das Quartiersbüro?")
-    asked = ayse.last()
-    assert asked.text == "Ist das Ihre Antwort an SOS-Mütterzentrum oder eine neue Frage?"
-    assert asked.labels == ["✍️ Meine Antwort", "🔎 Eine neue Frage", "🏠 Menü"]
-    await ayse.tap("🔎 Eine neue Frage", asked)
-    assert (screen(ayse), ayse.last().labels) == await what_the_search_answers(
-        bot, "Wo ist das Quartiersbüro?"
+    card = await send_request(bot, ayse, "briefe-aemter", "Ich habe einen Brief vom Jobcenter.")
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send(
+        "Kommen Sie Dienstag um 10 Uhr ins Quartiersbüro.", reply_to=card
     )
     await deliver(bot)
-    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
-    # "My answer": it goes to Petra after all.
-    await ayse.send("Wo ist das Quartiersbüro?")
-    await ayse.tap("✍️ Meine Antwort")
-    await deliver(bot)
-    assert "Wo ist das Quartiersbüro?" in group_texts(bot, MUETTERZENTRUM)[-1]
-    # Ordinary replies go straight on, questions too: without a question mark, without a certain answer,
-    # or one about the café itself (the childcare FAQ names it).
-    for reply in ("Sie ist 8 Monate alt", "Um wie viel Uhr?", "Darf ich mein Baby mitbringen?"):
+    replies = ("Wo ist das Quartiersbüro?", "Was kostet das?", "Ücretli mi?", "Adres nerede?", "Um 10?")
+    for reply in replies:
         await ayse.send(reply)
-        assert screen(ayse).startswith("An SOS-Mütterzentrum weitergeleitet"), reply
+        assert screen(ayse).startswith("An Quartiersmanagement"), reply
+        assert "Ist das Ihre Antwort" not in screen(ayse)
         await deliver(bot)
-        assert reply in group_texts(bot, MUETTERZENTRUM)[-1]
+        assert reply in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+
+
+async def test_messages_written_on_under_which_request_go_with_the_tap(bot: BotHarness) -> None:
+    # Explore5 F4: a message under "which request?" waits for a tap; she writes on, and one tap passes on
+    # every message waiting, oldest first (none stays behind under an older question).
+    ayse = await two_conversations(bot)
+    await ayse.send("Mit Kind.")
+    first = ayse.last()
+    qm = next(b["callback_data"] for b in first.flat_buttons if "Quartiersmanagement" in b["text"])
+    await ayse.send("Er ist 3 Jahre alt.")
+    second = ayse.last()
+    assert "Zu welcher Anfrage gehört diese Nachricht?" in (second.text or "")
+    await ayse.tap("Quartiersmanagement", second)
+    await deliver(bot)
+    texts = group_texts(bot, QUARTIERSMANAGEMENT)
+    assert "Mit Kind." in texts[-2] and "Er ist 3 Jahre alt." in texts[-1]
+    assert not any("Mit Kind." in text for text in group_texts(bot, MUETTERZENTRUM))
+    # The older question has nothing left to do: its buttons went, a tap passes on nothing twice.
+    assert first.labels == []
+    await ayse.press(qm, first)
+    await deliver(bot)
+    assert group_texts(bot, QUARTIERSMANAGEMENT) == texts
 
 
 async def quiet_night(bot: BotHarness) -> None:
@@ -484,6 +493,27 @@ async def test_her_answer_the_next_morning_is_offered_to_the_partner_who_asked(b
     await quiet_night(bot)
     await ayse.send("Zwei Schwestern kommen mit")
     assert "Ist das Ihre Antwort" not in screen(ayse)
+
+
+async def test_writing_on_under_is_this_your_answer_passes_the_first_line_on_too(bot: BotHarness) -> None:
+    # Explore5 F4: the next morning "Mit Kind. Gibt es dort Kinderbetreuung?" was asked about, she wrote on
+    # ("Mein Sohn ist 3 Jahre alt."), and the first line never reached the partner; nobody said so.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Kommen Sie allein oder mit Kind?", reply_to=card)
+    await deliver(bot)
+    await quiet_night(bot)
+    await ayse.send("Mit Kind, ganz sicher")
+    offer = ayse.last()
+    assert (offer.text or "").startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+    await ayse.send("Mein Sohn ist 3 Jahre alt.")
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Mit Kind, ganz sicher" in texts[-2] and "Mein Sohn ist 3 Jahre alt." in texts[-1]
+    mine = ayse.telegram.bot_messages(ayse.chat)
+    passed = [m.text or "" for m in mine if (m.text or "").startswith("An SOS-Mütterzentrum")]
+    assert len(passed) == 2  # each confirmed as usual
+    assert offer.labels == []  # the question's buttons went
 
 
 async def test_a_new_question_the_next_morning_is_searched_and_not_passed_on(bot: BotHarness) -> None:

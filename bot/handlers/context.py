@@ -28,6 +28,8 @@ MAX_RECENT_QUESTIONS = 3
 # "Reopen?" offers kept in memory, the latest: one tap passes on their messages; an older offer's own button
 # still passes on its own (as after a restart).
 MAX_REOPEN_OFFERS = 20
+# Questions about her messages not yet answered by a tap ("which request?", "your answer?"), the latest.
+MAX_PROMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class UserData:
     # message): one "Reopen" passes on every message still waiting (memory only; after a restart each
     # offer's button passes on its own message).
     reopen_offers: list[tuple[int, Message]] = field(default_factory=list)
+    # The bot's questions about her messages that she has not answered by a tap (the request the message
+    # goes to by default, None for "which request?"; the question, replying to her message): when she writes
+    # on, a message is never left behind (`bot.handlers.requests.write_on`; memory only, like the above).
+    prompts: list[tuple[int | None, Message]] = field(default_factory=list)
     # She used /delete: "if you write to me again, I start afresh". Telegram sends no /start again, so her
     # next message gets the first minute (welcome, language, district) as /start gives a new resident
     # (memory only: the bot keeps nothing saying she deleted her data; after a restart /start does it).
@@ -78,6 +84,7 @@ class UserData:
         row, the language answers this last message only. Her next message starts afresh."""
         self.questions = []
         self.reopen_offers = []
+        self.prompts = []
         self.district = None
         self.afresh = True
         self.held_question = None
@@ -86,6 +93,14 @@ class UserData:
         """Remember a "Reopen?" offer, keeping the latest `MAX_REOPEN_OFFERS`: a resident who writes on
         into a closed conversation for days without tapping must not grow the process's memory."""
         self.reopen_offers = [*self.reopen_offers[-(MAX_REOPEN_OFFERS - 1) :], (request_id, offer)]
+
+    def prompted(self, request_id: int | None, prompt: Message) -> None:
+        """Remember a question about her message (see `prompts`), keeping the latest `MAX_PROMPTS`."""
+        self.prompts = [*self.prompts[-(MAX_PROMPTS - 1) :], (request_id, prompt)]
+
+    def settled(self, prompt_id: int) -> None:
+        """She answered the question `prompt_id` about her message (a new question, the menu)."""
+        self.prompts = [(rid, p) for rid, p in self.prompts if p.message_id != prompt_id]
 
     def asked(self, text: str, now: datetime, *, answered: bool) -> None:
         """Remember a question; earlier ones stay while they are recent and were not answered."""

@@ -19,6 +19,7 @@ from bot.handlers.requests import (
     dialogue_input,
     offer_as_answer,
     resident_followup,
+    write_on,
 )
 from bot.render import screens
 from bot.render import start as start_screens
@@ -61,6 +62,8 @@ async def conversation_question(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     await answer_query(query)
+    if context.user_data is not None and query is not None and query.message is not None:
+        context.user_data.settled(query.message.message_id)
     await answer(update, context, original.text, dialogue=False)
 
 
@@ -87,7 +90,7 @@ async def taken_as_input(update: Update, context: Context, *, match: tuple[str, 
     return (
         await dialogue_input(update, context, match=match)
         or await resident_followup(update, context)
-        or await conversation_input(update, context, match=match)
+        or await conversation_input(update, context)
     )
 
 
@@ -115,10 +118,13 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # below the numbers. Taken as written: the numbers already offer the search's entries.
         await emergency(update, context, hits[:3], origin="sos.q")
         if dialogue:
+            await write_on(update, context)
             await taken_as_input(update, context, match=None)
         return
     # An edited message is only ever searched again: it must not change a draft or a sent request.
     match = (result.answer.kind, result.answer.id) if result.answer else None
+    if dialogue:
+        await write_on(update, context)  # a message left under the bot's question is not lost
     if dialogue and await taken_as_input(update, context, match=match):
         return
     # Only a button's label ("Menü", "geri"): what the button does, not a search for the word.

@@ -315,11 +315,8 @@ async def resident_followup(update: Update, context: Context) -> bool:
     return True
 
 
-async def conversation_input(
-    update: Update, context: Context, *, match: tuple[str, str] | None = None
-) -> bool:
-    """A plain message while a request waits for the resident goes to its thread (several: ask which;
-    `match`, the search's confident entry for a text: a question it answers may be a new one, she is asked).
+async def conversation_input(update: Update, context: Context) -> bool:
+    """A plain message while a request waits for the resident goes to its thread (several: ask which).
     Not the menu button's label typed ("Menü"): she asks for the menu she knows, which says where her next
     messages go; nor the End button's label ("Beenden"): it ends the conversation, as the tap does."""
     message = update.effective_message
@@ -333,17 +330,38 @@ async def conversation_input(
         # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation.
         choices = await context.services.requests.conversations(user.id)
         return bool(choices) and await end_conversation(update, context, user.id, choices[0].id)
-    relayed = await context.services.requests.converse(resident_message(user, message), match=match)
+    relayed = await context.services.requests.converse(resident_message(user, message))
     if relayed is None:
         return False
     t = context.t
     if relayed.outcome is Outcome.AMBIGUOUS:
         text, keyboard = render.which_request(t, relayed.choices, question=message.text is not None)
-        # The question replies to the message: the tapped answer finds it there (nothing is held meanwhile).
-        await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+        # The question replies to the message: the tapped answer finds it there (nothing is held meanwhile),
+        # and takes with it her earlier messages still waiting for such a tap (`conversation_button`).
+        prompt = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+        if context.user_data is not None:
+            context.user_data.prompted(None, prompt)
         return True
     await reply_relayed(message, context, relayed)
     return True
+
+
+async def write_on(update: Update, context: Context) -> None:
+    """She writes on while the bot's question about an earlier message of hers waits for a tap (explore5 F4:
+    most residents do not read it, and the message was lost). "Is this your answer to …?" was asked of a
+    message that has a default: it goes to that partner now, with the usual confirmation, and the
+    conversation is open again (so does what she writes now). "Which request?" has none: the message waits
+    for her next tap there, which passes on every message still waiting."""
+    user = update.effective_user
+    data = context.user_data
+    if user is None or data is None or not any(rid is not None for rid, _prompt in data.prompts):
+        return
+    due = [(rid, prompt) for rid, prompt in data.prompts if rid is not None]
+    data.prompts = [(rid, prompt) for rid, prompt in data.prompts if rid is None]
+    for request_id, prompt in due:
+        relayed = await pass_on_replied(prompt, context, user, request_id)
+        if relayed is not None and relayed.outcome is Outcome.OK:
+            data.conversing = True
 
 
 async def offer_as_answer(update: Update, context: Context) -> bool:
@@ -359,7 +377,9 @@ async def offer_as_answer(update: Update, context: Context) -> bool:
     if choice is None:
         return False
     text, keyboard = render.which_request(context.t, [choice], question=True, lapsed=True)
-    await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+    prompt = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+    if context.user_data is not None:
+        context.user_data.prompted(choice.id, prompt)  # her answer, if she writes on (`write_on`)
     return True
 
 
@@ -447,7 +467,14 @@ async def conversation_button(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     await answer_query(query)
-    await pass_on_replied(query.message, context, user, request_id)
+    # With it, her earlier messages still waiting under "which request?", oldest first (`write_on`).
+    waiting = {query.message.message_id: query.message}
+    if context.user_data is not None:
+        prompts = context.user_data.prompts
+        waiting.update({prompt.message_id: prompt for rid, prompt in prompts if rid is None})
+        context.user_data.prompts = [(rid, p) for rid, p in prompts if p.message_id not in waiting]
+    for _message_id, prompt in sorted(waiting.items()):
+        await pass_on_replied(prompt, context, user, request_id)
 
 
 async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
@@ -468,20 +495,21 @@ async def pass_on_replied(
     request_id: int,
     *,
     now: str | None = None,
-) -> None:
+) -> Relayed | None:
     """The bot's question (`prompt`: which request? reopen?) replied to the resident's message: its buttons
     go (its text becomes `now`, what is true now, if given), and the message goes to the request now chosen
-    or reopened (nothing was held meanwhile)."""
+    or reopened (nothing was held meanwhile). What became of it (None: nothing to pass on)."""
     if now is None:
         await edit_buttons(prompt, None)
     else:
         await edit_text(prompt, now)
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
-        return
+        return None
     relayed = await context.services.requests.converse(resident_message(user, original), request_id)
     if relayed is not None:
         await reply_relayed(original, context, relayed, tapped=True)
+    return relayed
 
 
 async def requests_command(update: Update, context: Context) -> None:
@@ -544,6 +572,7 @@ async def media_request(update: Update, context: Context) -> bool:
 async def resident_media(update: Update, context: Context) -> None:
     """Photo, voice or document in the private chat: part of a dialogue, a reply or a conversation, else
     explain."""
+    await write_on(update, context)
     for taken_by in (dialogue_input, resident_followup, conversation_input, media_request):
         if await taken_by(update, context):
             return

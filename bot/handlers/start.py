@@ -46,8 +46,11 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def menu(update: Update, context: Context) -> None:
-    """The 🏠 Menu button and /menu."""
-    await answer_query(update.callback_query)
+    """The 🏠 Menu button and /menu (under the bot's question about her message: it stays unsent)."""
+    query = update.callback_query
+    if query is not None and query.message is not None and context.user_data is not None:
+        context.user_data.settled(query.message.message_id)
+    await answer_query(query)
     await show_main_menu(update, context)
 
 

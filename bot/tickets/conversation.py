@@ -23,7 +23,6 @@ from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Dialogue, Direction, Request
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.dialogue import QUESTION_MARKS
 from bot.tickets.notify import QUESTION_AUTHOR
 
 if TYPE_CHECKING:
@@ -50,18 +49,6 @@ def about(catalogue: Catalogue, subject: Subject, match: tuple[str, str]) -> boo
         faq = catalogue.faq.get(entry_id)
         return faq is not None and (subject.offer_id in faq.offers or subject.topic_id in faq.topics)
     return match in {("offer", subject.offer_id), ("event", subject.event_id), ("topic", subject.topic_id)}
-
-
-def asks_elsewhere(
-    catalogue: Catalogue, request: Request, text: str | None, match: tuple[str, str] | None
-) -> bool:
-    """Whether a message for the one open conversation may be a new question for the bot rather than a
-    reply to the partner: a question (a question mark at its end) that the search answers with certainty
-    (`match`) by an entry not about the request. The resident is asked first ("your answer, or a new
-    question?", as in a draft); every other message goes straight on: she must not be interrupted while she
-    talks with her partner ("yes, Tuesday is fine", "what time?")."""
-    asks = text is not None and text.rstrip().endswith(QUESTION_MARKS)
-    return asks and match is not None and not about(catalogue, request, match)
 
 
 async def open_for(session: AsyncSession, request: Request) -> Dialogue | None:

@@ -287,14 +287,12 @@ class RequestDesk:
             result = await relay.resident_reply(session, ctx, message, link.request_id)
         return _relayed(ctx, result)
 
-    async def converse(
-        self, message: ResidentMessage, request_id: int | None = None, match: tuple[str, str] | None = None
-    ) -> Relayed | None:
+    async def converse(self, message: ResidentMessage, request_id: int | None = None) -> Relayed | None:
         """A plain message while a request waits for the resident: into its thread (`request_id`: the one
         the resident chose, whose conversation opens again if it went quiet meanwhile). None when no
-        conversation is open (then the message is something else).
-        AMBIGUOUS (her choices): several are open, or (`match`: the search's confident entry for the text)
-        the one open may not be what a question is for (`conversation.asks_elsewhere`)."""
+        conversation is open (then the message is something else). AMBIGUOUS (her choices): several are
+        open. With one open, every message goes on, questions too: she is talking with a person, who must
+        not miss "Was kostet das?" while she is asked whether she meant the bot (explore5 F4)."""
         ctx, resident_id = self._context(), message.resident_id
         async with self._transaction() as session:
             if request_id is not None:
@@ -303,12 +301,7 @@ class RequestDesk:
             chosen = await conversation.choose(session, ctx, resident_id, request_id, album)
             if chosen is None:
                 return None
-            if chosen.outcome is Outcome.AMBIGUOUS or (
-                request_id is None
-                and chosen.request is not None
-                and chosen.ok
-                and conversation.asks_elsewhere(ctx.catalogue, chosen.request, message.text, match)
-            ):
+            if chosen.outcome is Outcome.AMBIGUOUS:
                 return Relayed(Outcome.AMBIGUOUS, choices=await _conversations(session, ctx, resident_id))
             if chosen.request is None or not chosen.ok:
                 return _relayed(ctx, chosen)

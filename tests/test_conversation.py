@@ -954,6 +954,29 @@ async def test_a_partner_reopening_does_not_bring_back_the_conversation_it_close
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread and "weitergeleitet" not in screen(ayse)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_her_reply_after_the_partner_reopened_without_a_word_reaches_the_partner(
+    bot: BotHarness,
+) -> None:
+    # Explore5 F13: Petra answered, closed, reopened; Ayşe's answer to Petra's last words got "Ich bin nicht
+    # sicher, was Sie meinen" and never reached the Mütterzentrum, which had reopened to go on.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await answered_and_closed(
+        bot, ayse, "Darf ich mein Baby mitbringen?", "Kommen Sie Dienstag um 10."
+    )
+    number = re.findall(r"Anfrage Nr\. (\d{6})", card.text or "")[0]
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    await ayse.send("Ich kann am Dienstag leider nicht, geht Mittwoch?")
+    asked = f"Ist das Ihre Antwort an SOS-Mütterzentrum (Anfrage Nr. {number}) oder eine neue Frage?"
+    assert screen(ayse) == asked
+    await ayse.tap("✍️")
+    await deliver(bot)
+    assert "geht Mittwoch?" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert screen(ayse).startswith("An SOS-Mütterzentrum weitergeleitet")
+
+
 async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await answered_and_closed(bot, ayse, "Darf ich mein Baby mitbringen?", "Ja, gerne.")

@@ -15,6 +15,7 @@ says so and offers to continue the draft). Each function works in the caller's t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,6 +125,13 @@ async def resume(session: AsyncSession, resident_id: int, request_id: int) -> No
     request = await session.get(Request, request_id)
     if request is not None and request.resident_id == resident_id and not request.status.is_final:
         request.conversation_at = utcnow()
+
+
+def lapsed(ctx: TicketContext) -> datetime:
+    """The time a conversation went quiet a moment ago: after it, her plain messages no longer go to the
+    request, but one that the search cannot answer is asked about while the partner's message is the last
+    (`awaiting_answer`). For a conversation that the partner's Reopen brings back without a word."""
+    return utcnow() - ctx.conversation_quiet - timedelta(seconds=1)
 
 
 def touch(request: Request) -> None:

@@ -18,7 +18,7 @@ from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel
 from bot.storage.models.requests import ContactPreference, Request, RequestStatus
-from bot.tickets.conversation import open_for
+from bot.tickets.conversation import lapsed, open_for
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.notify import (
     enqueue_card,
@@ -412,8 +412,15 @@ async def reopen(
     # instead of only the partner that ignored it for days).
     by = await partner_of_chat(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
     escalation = {"escalated_at": None} if chat_id is not None and by == request.partner_id else {}
-    # A conversation that ran until the closing does not come back with the partner's reopening.
-    conversation = {"conversation_at": None} if chat_id is not None else {}
+    # A conversation that ran until the closing does not come back with the partner's reopening (a draft
+    # she is writing keeps her answers, a question of hers goes to the bot): it is as if it went quiet, so a
+    # text of hers the search cannot answer is asked about ("your answer to …?", `conversation.lapsed`):
+    # her reply to the partner's last words must reach it (explore5 F13). "End" tapped stays ended.
+    conversation = (
+        {"conversation_at": lapsed(ctx) if request.conversation_at is not None else None}
+        if chat_id is not None
+        else {}
+    )
     if not await store.transition(
         session,
         request,

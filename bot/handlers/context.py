@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from bot.i18n import Translator
     from bot.services import Services
+    from bot.tickets.dialogue import Attachment
 
 
 class BotData:
@@ -30,6 +31,9 @@ MAX_RECENT_QUESTIONS = 3
 MAX_REOPEN_OFFERS = 20
 # Questions about her messages not yet answered by a tap ("which request?", "your answer?"), the latest.
 MAX_PROMPTS = 20
+# What she writes or sends while choosing her language and district after /delete, kept: a few questions
+# and an album's photos.
+MAX_HELD = 10
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,11 @@ class UserData:
     # next message gets the first minute (welcome, language, district) as /start gives a new resident
     # (memory only: the bot keeps nothing saying she deleted her data; after a restart /start does it).
     afresh: bool = False
-    # Her question that came with that message: answered once she has chosen her language (and district).
-    held_question: str | None = None
+    # What came with that message and after it while she chooses: her questions (answered once she has
+    # chosen her language and district) and files (then "who should get this?"), the latest `MAX_HELD`;
+    # and the step she is at ("language", "district"; None once the first minute is over).
+    held: list[str | Attachment] = field(default_factory=list)
+    first_step: str | None = None
 
     def forget(self) -> None:
         """/delete: nothing of hers stays in memory either (her questions, her messages under "Reopen?"
@@ -87,7 +94,16 @@ class UserData:
         self.prompts = []
         self.district = None
         self.afresh = True
-        self.held_question = None
+        self.end_first_minute()
+
+    def end_first_minute(self) -> None:
+        """Nothing is held for the first minute any longer (it ended, or she went elsewhere)."""
+        self.held = []
+        self.first_step = None
+
+    def hold(self, item: str | Attachment) -> None:
+        """Keep a question or file of hers for the end of the first minute (the latest `MAX_HELD`)."""
+        self.held = [*self.held[-(MAX_HELD - 1) :], item]
 
     def offered_reopen(self, request_id: int, offer: Message) -> None:
         """Remember a "Reopen?" offer, keeping the latest `MAX_REOPEN_OFFERS`: a resident who writes on

@@ -9,6 +9,7 @@ import re
 
 from telegram import Message, Update
 
+from bot.handlers import afresh
 from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
 from bot.handlers.menu import back_typed, emergency, show_entry
@@ -17,12 +18,12 @@ from bot.handlers.requests import (
     ask_person_typed,
     conversation_input,
     dialogue_input,
+    media_kept,
     offer_as_answer,
     resident_followup,
     write_on,
 )
 from bot.render import screens
-from bot.render import start as start_screens
 from bot.render.keyboards import named_button
 
 # Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
@@ -67,20 +68,33 @@ async def conversation_question(update: Update, context: Context) -> None:
     await answer(update, context, original.text, dialogue=False)
 
 
-async def first_contact(update: Update, context: Context, question: str | None) -> None:
-    """The welcome and the language picker, as /start shows them a new resident; `question`, her message,
-    is answered once she has chosen (`bot.handlers.start.after_first_choice`)."""
+async def after_first_minute(update: Update, context: Context) -> None:
+    """After the language and district of the first minute after /delete (`afresh`): what she wrote or sent
+    meanwhile, now in her language: her questions answered (together, the latest few), her files asked
+    about ("who should get this?", below the answer), else the menu."""
     data = context.user_data
-    if data is None:
+    held = data.held if data is not None else []
+    if data is not None:
+        data.end_first_minute()
+    texts = [item for item in held if isinstance(item, str)]
+    files = [item for item in held if not isinstance(item, str)]
+    if not held:
+        await show_main_menu(update, context)
         return
-    data.afresh = False
-    data.held_question = question
+    if texts:
+        await answer(update, context, "\n".join(texts), dialogue=False)
+    if files:
+        await media_kept(update, context, files, new_message=bool(texts))
+
+
+async def typed_district(update: Update, context: Context, district: str) -> None:
+    """Her district's name typed at the first minute's district step: as the tap does."""
     user = update.effective_user
-    t = context.t
-    lead = start_screens.welcome(t, user.first_name if user else None)
-    if question is not None:
-        lead += "\n\n" + start_screens.question_waits(t)
-    await show(update, context, *start_screens.language_screen(t, context.services.i18n.languages, lead))
+    if user is None or context.user_data is None:
+        return
+    await context.services.residents.choose_district(user.id, district)
+    context.user_data.district = district
+    await after_first_minute(update, context)
 
 
 async def taken_as_input(update: Update, context: Context, *, match: tuple[str, str] | None) -> bool:
@@ -129,15 +143,21 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     # Only a button's label ("Menü", "geri"): what the button does, not a search for the word.
     button = named_button(services.i18n, lang, text)
-    if context.user_data is not None:
-        # A question held by the first minute's language picker is answered there, or not at all once she
-        # writes something else.
-        context.user_data.held_question = None
-    if dialogue and context.user_data is not None and context.user_data.afresh:
-        # Her first message after /delete: the first minute, as /start gives a new resident; her question
-        # waits for her language (a greeting, a button's label or a number needs no answer after it).
-        question = not (button or TYPED_NUMBER.fullmatch(text.strip()) or result.small_talk)
-        await first_contact(update, context, text if question and result.reason not in BARE else None)
+    # After /delete: her question waits for her language and district (a greeting, a button's label or a
+    # number needs no answer after it; a wish to talk to a person is kept: "Ask a person" follows).
+    data = context.user_data
+    if dialogue and button and data is not None:
+        data.end_first_minute()  # "Menü" typed: she goes on without choosing
+    kept = not (button or TYPED_NUMBER.fullmatch(text.strip()) or result.small_talk not in (None, "person"))
+    held = text if kept and result.reason not in BARE else None
+    if dialogue and data is not None and data.first_step == "district":
+        if (district := afresh.typed_district(context, text)) is not None:
+            await typed_district(update, context, district)  # her district's name, typed
+            return
+    if dialogue and await afresh.held_step(update, context, held):
+        return  # kept, and the step she is at asked again
+    if dialogue and data is not None and data.afresh:
+        await afresh.first_contact(update, context, held)  # her first message after /delete
         return
     if button == "menu":
         await show_main_menu(update, context)

@@ -28,6 +28,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.delivery.outbox import markup
+from bot.handlers import afresh
 from bot.handlers.common import (
     answer_query,
     button_press,
@@ -569,9 +570,38 @@ async def media_request(update: Update, context: Context) -> bool:
     return True
 
 
+async def media_kept(
+    update: Update, context: Context, files: list[Attachment], *, new_message: bool = False
+) -> None:
+    """Her files kept through the first minute after /delete (`bot.handlers.afresh`): “Who should I send
+    this to?”, as for a file sent at any time, now in her language."""
+    user = update.effective_user
+    if user is None or not files:
+        return
+    desk = context.services.requests
+    reply = await desk.start_media(user.id, files[0])
+    if reply.view is None:
+        problem = render.input_problem(context.t, reply.problem or "unsupported")
+        await show(update, context, problem, new_message=new_message)
+        return
+    for file in files[1:]:  # the rest of an album
+        more = await desk.write(user.id, Attach(file), f"m:{file.message_id}", drafting=True)
+        if more is not None and more.view is not None and more.effect is not Effect.QUIET:
+            reply = more
+    await show_dialogue(update, context, reply, new_message=new_message)
+
+
 async def resident_media(update: Update, context: Context) -> None:
     """Photo, voice or document in the private chat: part of a dialogue, a reply or a conversation, else
-    explain."""
+    explain. Her first message after /delete (or one while she chooses her language) gets the first minute,
+    the file kept (`bot.handlers.afresh`)."""
+    attachment = attachment_of(update.effective_message) if update.effective_message else None
+    data = context.user_data
+    if attachment is not None and data is not None and await afresh.held_step(update, context, attachment):
+        return
+    if attachment is not None and data is not None and data.afresh:
+        await afresh.first_contact(update, context, attachment)
+        return
     await write_on(update, context)
     for taken_by in (dialogue_input, resident_followup, conversation_input, media_request):
         if await taken_by(update, context):

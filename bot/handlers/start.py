@@ -12,7 +12,7 @@ from bot.handlers.common import answer_query, button_press, remove_card_buttons,
 from bot.handlers.context import Context
 from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
-from bot.handlers.questions import answer
+from bot.handlers.questions import after_first_minute
 from bot.render import start as screens
 from bot.render.callback import decode, parse_deep_link
 from bot.render.keyboards import back_to_menu
@@ -30,7 +30,7 @@ async def start(update: Update, context: Context) -> None:
     new = context.user_data is not None and not context.user_data.language_confirmed
     if context.user_data is not None:  # the first minute after /delete, too
         context.user_data.afresh = False
-        context.user_data.held_question = None
+        context.user_data.end_first_minute()
     if entry is not None:
         await show_entry(update, context, *entry, language_then=payload if new else None)
         return
@@ -48,8 +48,10 @@ async def start(update: Update, context: Context) -> None:
 async def menu(update: Update, context: Context) -> None:
     """The 🏠 Menu button and /menu (under the bot's question about her message: it stays unsent)."""
     query = update.callback_query
-    if query is not None and query.message is not None and context.user_data is not None:
-        context.user_data.settled(query.message.message_id)
+    if context.user_data is not None:
+        context.user_data.end_first_minute()  # she went on: the first minute's promise is over
+        if query is not None and query.message is not None:
+            context.user_data.settled(query.message.message_id)
     await answer_query(query)
     await show_main_menu(update, context)
 
@@ -107,19 +109,11 @@ async def choose_language(update: Update, context: Context) -> None:
     districts = context.services.content.catalogue.districts
     if context.user_data.district is None and len(districts) > 1:
         # Below the poster's entry (a message of its own), else in place of the language picker.
+        if context.user_data.first_step is not None:
+            context.user_data.first_step = "district"
         await show(update, context, *screens.district_screen(t, districts), new_message=entry is not None)
     elif entry is None:
-        await after_first_choice(update, context)
-
-
-async def after_first_choice(update: Update, context: Context) -> None:
-    """After the language (and district) of the first minute: the question her first message after /delete
-    asked, now in her language (`questions.first_contact`), else the menu."""
-    held = context.user_data.held_question if context.user_data is not None else None
-    if held is None:
-        await show_main_menu(update, context)
-        return
-    await answer(update, context, held, dialogue=False)
+        await after_first_minute(update, context)
 
 
 async def district_command(update: Update, context: Context) -> None:
@@ -143,7 +137,7 @@ async def choose_district(update: Update, context: Context) -> None:
     await context.services.residents.choose_district(user.id, district)
     context.user_data.district = district
     await answer_query(query)
-    await after_first_choice(update, context)
+    await after_first_minute(update, context)
 
 
 async def privacy(update: Update, context: Context) -> None:

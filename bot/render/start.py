@@ -34,6 +34,11 @@ def question_waits(t: Translator) -> str:
     return t.html("I will answer your question as soon as you have chosen.")
 
 
+def file_waits(t: Translator) -> str:
+    """Under the welcome when her first message after /delete was a photo, voice message or document."""
+    return t.html("I have kept what you sent. Once you have chosen, I will ask who should get it.")
+
+
 def link_gone(t: Translator) -> str:
     """Before the greeting, when a poster's link (`/start o_<offer>`) names an entry that is gone."""
     return "ℹ️ " + t.html(

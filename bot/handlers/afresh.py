@@ -1,0 +1,79 @@
+"""The first minute again after /delete: "if you write to me again, I start afresh". Telegram sends no
+/start again, so her next message (a text, a photo, a voice message) gets the welcome and the language
+picker, then the district, as /start gives a new resident; what she wrote or sent is kept meanwhile and
+taken up once she has chosen (`bot.handlers.start.after_first_choice`). What she writes or sends before she
+has chosen is kept too, and she is shown the step she is at again, with the promise: a district's name
+typed at the district step picks it."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.handlers.common import show
+from bot.handlers.context import Context
+from bot.i18n import bare
+from bot.render import start as start_screens
+from bot.tickets.dialogue import Attachment
+
+# A district's name typed at the district step: a short message (not a question that names it).
+MAX_DISTRICT_WORDS = 5
+MIN_NAME_WORD = 5
+
+
+async def first_contact(update: Update, context: Context, item: str | Attachment | None) -> None:
+    """The welcome and the language picker, as /start shows them a new resident; `item`, her question or
+    file, is kept for the end of the first minute."""
+    data = context.user_data
+    if data is None:
+        return
+    data.afresh = False
+    data.end_first_minute()
+    user = update.effective_user
+    t = context.t
+    lead = start_screens.welcome(t, user.first_name if user else None)
+    if item is not None:
+        data.hold(item)
+        data.first_step = "language"
+        lead += "\n\n" + waits(context)
+    await show(update, context, *start_screens.language_screen(t, context.services.i18n.languages, lead))
+
+
+def waits(context: Context) -> str:
+    """The promise under the step: her question is answered (what she sent is asked about) once she has
+    chosen."""
+    held = context.user_data.held if context.user_data is not None else []
+    if any(isinstance(item, str) for item in held):
+        return start_screens.question_waits(context.t)
+    return start_screens.file_waits(context.t)
+
+
+def typed_district(context: Context, text: str) -> str | None:
+    """The district a short text names (in any language the content names it), if exactly one."""
+    words = bare(text).split()
+    if not words or len(words) > MAX_DISTRICT_WORDS:
+        return None
+    found = set()
+    for district_id, district in context.services.content.catalogue.districts.items():
+        names = {word for name in district.name.values() for word in bare(name).split()}
+        if any(len(word) >= MIN_NAME_WORD and word in words for word in names):
+            found.add(district_id)
+    return found.pop() if len(found) == 1 else None
+
+
+async def held_step(update: Update, context: Context, item: str | Attachment | None) -> bool:
+    """A message while she chooses her language or district, with something kept: `item` (her question or
+    file; None for a greeting or a number) is kept too, and the step is shown again with the promise.
+    False when no such first minute runs."""
+    data = context.user_data
+    if data is None or data.first_step is None or not data.held:
+        return False
+    if item is not None:
+        data.hold(item)
+    t = context.t
+    if data.first_step == "district":
+        question, keyboard = start_screens.district_screen(t, context.services.content.catalogue.districts)
+        await show(update, context, f"{waits(context)}\n\n{question}", keyboard)
+    else:
+        languages = context.services.i18n.languages
+        await show(update, context, *start_screens.language_screen(t, languages, waits(context)))
+    return True

@@ -389,6 +389,35 @@ async def what_the_search_answers(bot: BotHarness, question: str) -> tuple[str |
     return anna.last().text, anna.last().labels
 
 
+async def ask_the_quartiersmanagement(bot: BotHarness, person: SimUser, text: str) -> Sent:
+    """`person` asks a person from the main menu (no topic: the Quartiersmanagement); the card."""
+    await person.send("/menu")
+    await person.tap("🙋")
+    await person.send(text)
+    await person.tap("✅")
+    await person.tap("💬")
+    await person.tap("✅")
+    await deliver(bot)
+    return next(m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if text in (m.text or ""))
+
+
+async def test_which_request_tells_two_requests_to_one_partner_apart(bot: BotHarness) -> None:
+    # Explore5 F9: two rows "683897 · Quartiersmanagement …" and "436388 · Quartiersmanagement …": nobody
+    # remembers six-digit numbers. Each row now names what the request is about, in her words (RTL safe).
+    amal = await confirmed_resident(bot, "Amal", "ar")
+    letter = await ask_the_quartiersmanagement(bot, amal, "وصلتني رسالة من الجوب سنتر")
+    course = await ask_the_quartiersmanagement(bot, amal, "أبحث عن دورة ألمانية للنساء")
+    jonas = bot.partner("Jonas", QUARTIERSMANAGEMENT)
+    await jonas.send("Bitte schicken Sie uns ein Foto des Briefs.", reply_to=letter)
+    await jonas.send("Dienstags gibt es einen Kurs.", reply_to=course)
+    await deliver(bot)
+    await amal.send("هل يوجد رعاية أطفال في المركز؟")
+    rows = amal.last().labels[:2]
+    assert len(set(rows)) == 2
+    assert "دورة ألمانية" in rows[0] and "رسالة من الجوب" in rows[1]  # the latest conversation first
+    assert "\u2068وصلتني رسالة من الجوب سنتر\u2069" in rows[1]  # isolated: Latin names keep their place
+
+
 async def test_which_request_offers_a_new_question_and_the_menu_and_neither_partner_gets_the_message(
     bot: BotHarness,
 ) -> None:

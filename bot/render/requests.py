@@ -17,6 +17,7 @@ from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.languages import N_
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Keyboard, Screen, arrow, back_to_menu, nav_row
+from bot.render.screens import shorten
 from bot.storage.models.requests import DialogueStep, RequestStatus
 
 PREVIEW_CHARS = 600
@@ -356,6 +357,7 @@ class ConversationChoice:
     id: int
     number: str
     partner: str
+    about: str = ""  # what it is about, in her words or the offer's title (`conversation.subject`)
 
 
 def which_request(
@@ -379,12 +381,23 @@ def which_request(
         keyboard = [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choices[0].id))]]
     else:
         text = t.html("Which request is this message for?")
-        keyboard = [
-            [(f"{choice.number} · {choice.partner}", encode("conv", "to", choice.id))] for choice in choices
-        ]
+        # Two requests to the same partner differ by what they are about (explore5 F9), shortened: before
+        # the partner's long name, so that a phone's narrow button still shows it.
+        keyboard = [[(_choice_label(t, choice), encode("conv", "to", choice.id))] for choice in choices]
     if question:
         keyboard.append([("🔎 " + t.gettext("A new question"), encode("conv", "new"))])
     return text, [*keyboard, nav_row(t)]
+
+
+# How much of what a request is about its row in "which request?" shows.
+ABOUT_CHARS = 28
+
+
+def _choice_label(t: Translator, choice: ConversationChoice) -> str:
+    parts = [t.isolate(choice.number)]
+    if choice.about:
+        parts.append(shorten(t.isolate(" ".join(choice.about.split())), ABOUT_CHARS))
+    return " · ".join([*parts, t.isolate(choice.partner)])
 
 
 def conversation_ended(t: Translator, partner: str) -> Screen:

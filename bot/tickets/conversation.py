@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content.models import localized
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Dialogue, Direction, Request
@@ -50,6 +51,26 @@ def about(catalogue: Catalogue, subject: Subject, match: tuple[str, str]) -> boo
         faq = catalogue.faq.get(entry_id)
         return faq is not None and (subject.offer_id in faq.offers or subject.topic_id in faq.topics)
     return match in {("offer", subject.offer_id), ("event", subject.event_id), ("topic", subject.topic_id)}
+
+
+async def subject(session: AsyncSession, ctx: TicketContext, request: Request, lang: str) -> str:
+    """What the request is about, for the resident to tell two requests to one partner apart: the title of
+    its offer, event or topic in `lang`, else the start of her message (the card's first text, without the
+    emergency screen's mark). Empty if neither."""
+    catalogue = ctx.catalogue
+    for entries, entry_id in (
+        (catalogue.offers, request.offer_id),
+        (catalogue.events, request.event_id),
+        (catalogue.topics, request.topic_id),
+    ):
+        entry = entries.get(entry_id or "")
+        if entry is not None:
+            return localized(entry.title, lang)
+    for message in await store.request_messages(session, request.id):
+        if message.direction is Direction.TO_PARTNER and message.text:
+            lines = [line for line in message.text.splitlines() if line.strip() and not line.startswith("⚠️")]
+            return " ".join(lines)
+    return ""
 
 
 async def open_for(session: AsyncSession, request: Request) -> Dialogue | None:

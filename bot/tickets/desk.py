@@ -131,7 +131,9 @@ async def _conversations(
     """The resident's open conversations, partners named in the resident's language."""
     lang = (await session.get_one(Resident, resident_id)).language
     return [
-        ConversationChoice(r.id, r.number, readers(ctx, r, lang))
+        ConversationChoice(
+            r.id, r.number, readers(ctx, r, lang), await conversation.subject(session, ctx, r, lang)
+        )
         for r in await conversation.open_conversations(session, ctx, resident_id)
     ]
 

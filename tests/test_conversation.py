@@ -596,6 +596,30 @@ async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: Bo
     assert "Der Brief ist vom Jobcenter." in screen(ayse)  # the consent screen of the draft
 
 
+async def test_a_text_held_by_the_draft_is_asked_about_again_after_a_partner_message_parked_it(
+    bot: BotHarness,
+) -> None:
+    # Explore5 F4, the draft's prompt: a partner's message parked the draft while "your answer, or a new
+    # question?" waited, and the held text was dropped; "Continue" showed the question as if she had not
+    # answered. Now Continue asks about the held text again.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await ayse.send("/start o_deutschkurs-frauen")
+    await ayse.tap("✋")
+    await ayse.send("Ja, für zwei Kinder?")
+    assert "Ist das Ihre Antwort an" in screen(ayse)
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gerne. Wie alt ist es?", reply_to=card)
+    await deliver(bot)
+    await ayse.tap("▶️ Weiter", ayse.last())
+    again = ayse.last()
+    assert "Ist das Ihre Antwort an" in (again.text or "") and "Ja, für zwei Kinder?" in (again.text or "")
+    await ayse.tap("✍️ Meine Antwort", again)
+    await skip_questions(ayse)
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "Ja, für zwei Kinder?" in screen(ayse)  # the consent screen shows her answer
+
+
 async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")

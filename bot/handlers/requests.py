@@ -217,6 +217,8 @@ async def show_dialogue(
         await show(update, context, *screen, new_message=new_message)
     elif reply.effect is Effect.CANCEL:
         await show(update, context, *render.cancelled_screen(t), new_message=new_message)
+    elif reply.effect is Effect.ASK_NEW and reply.view is not None:
+        await show(update, context, *render.ask_new_screen(t, reply.view), new_message=new_message)
     elif reply.view is not None:
         await show(update, context, *render.dialogue_screen(t, reply.view), new_message=new_message)
     else:

@@ -80,8 +80,9 @@ async def open_for(session: AsyncSession, request: Request) -> Dialogue | None:
     row = await store.get_dialogue(session, request.resident_id)
     if row is None or row.parked:
         return None
-    # Same as `dialogue.advance(draft, Park())`, without loading the content's intake questions.
-    row.data = {**row.data, "parked": True, "pending": None}
+    # Same as `dialogue.advance(draft, Park())`, without loading the content's intake questions (a text
+    # held for "your answer, or a new question?" stays: "Continue" asks about it again).
+    row.data = {**row.data, "parked": True}
     return row
 
 

@@ -408,7 +408,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     problem: InputProblem | None = None
     typed = isinstance(event, Text)  # (a held text "mine" turns into is her answer, never held again)
     if isinstance(event, Park):
-        return Transition(replace(draft, parked=True, pending=None), Effect.PARKED)
+        # A held text stays held: "Continue" asks about it again (explore5 F4: nothing she wrote is lost).
+        return Transition(replace(draft, parked=True), Effect.PARKED)
     if isinstance(event, Text) and draft.parked:
         return Transition(draft, Effect.PARKED)
     if isinstance(event, Press):
@@ -420,6 +421,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             return Transition(replace(draft, parked=True, pending=None), Effect.QUESTION, None, draft.pending)
         # Any button of the dialogue is the resident coming back to it; only "📞" waits for a number.
         draft = replace(draft, parked=False, calling=event.action == "phone")
+        if event.action == "resume" and draft.pending is not None:
+            return Transition(draft, Effect.ASK_NEW)  # the text held when she left: her answer, or new?
         if event.action == "mine":
             if draft.pending is None:
                 return Transition(draft)

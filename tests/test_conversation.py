@@ -524,6 +524,36 @@ async def test_her_answer_the_next_morning_is_offered_to_the_partner_who_asked(b
     assert "Ist das Ihre Antwort" not in screen(ayse)
 
 
+async def test_her_answer_the_next_morning_is_offered_even_when_the_search_knows_its_words(
+    bot: BotHarness,
+) -> None:
+    # Found by review: "Meine Kinder sind 3 und 5 Jahre alt" is answered confidently by the childcare FAQ,
+    # which is about the Frauencafé she asked about; the next morning the FAQ was shown, nothing passed on
+    # and nobody asked, while the hint under the partner's question promised she would be asked.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt sind Ihre Kinder?", reply_to=card)
+    await deliver(bot)
+    await quiet_night(bot)
+    await ayse.send("Meine Kinder sind 3 und 5 Jahre alt")
+    offer = ayse.last()
+    assert (offer.text or "").startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+    await ayse.tap("✍️", offer)
+    await deliver(bot)
+    assert "Meine Kinder sind 3 und 5 Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
+
+
+async def test_a_clear_question_about_something_else_the_next_morning_is_answered(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt sind Ihre Kinder?", reply_to=card)
+    await deliver(bot)
+    await quiet_night(bot)
+    await ayse.send("Wer hilft mir bei einem Brief vom Jobcenter?")
+    assert "Ist das Ihre Antwort" not in screen(ayse)
+    assert not any("Jobcenter" in text for text in group_texts(bot, MUETTERZENTRUM))
+
+
 async def test_writing_on_under_is_this_your_answer_passes_the_first_line_on_too(bot: BotHarness) -> None:
     # Explore5 F4: the next morning "Mit Kind. Gibt es dort Kinderbetreuung?" was asked about, she wrote on
     # ("Mein Sohn ist 3 Jahre alt."), and the first line never reached the partner; nobody said so.

@@ -367,16 +367,17 @@ async def write_on(update: Update, context: Context) -> None:
             data.conversing = True
 
 
-async def offer_as_answer(update: Update, context: Context) -> bool:
-    """A text that is no clear question while a partner's message waits for her answer, after the
-    conversation went quiet (she answers the next morning): is it her answer to it, or a new question? Asked
-    as in an open conversation (`which_request`), replying to her text: the tapped answer finds it there
-    (nothing is held meanwhile). False if no partner's message waits."""
+async def offer_as_answer(update: Update, context: Context, match: tuple[str, str] | None = None) -> bool:
+    """A text that is no clear question (or whose clear answer, `match`, is what the request is about)
+    while a partner's message waits for her answer, after the conversation went quiet (she answers the
+    next morning): is it her answer to it, or a new question? Asked as in an open conversation
+    (`which_request`), replying to her text: the tapped answer finds it there (nothing is held
+    meanwhile). False if no partner's message waits."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return False
-    choice = await context.services.requests.awaiting_answer(user.id)
+    choice = await context.services.requests.awaiting_answer(user.id, match)
     if choice is None:
         return False
     text, keyboard = render.which_request(context.t, [choice], question=True, lapsed=True)

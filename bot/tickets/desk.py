@@ -312,14 +312,21 @@ class RequestDesk:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)
 
-    async def awaiting_answer(self, resident_id: int) -> ConversationChoice | None:
+    async def awaiting_answer(
+        self, resident_id: int, match: tuple[str, str] | None = None
+    ) -> ConversationChoice | None:
         """The request whose partner's message she may be answering after its conversation went quiet
-        (`conversation.awaiting_answer`), its readers named in her language; None if there is none."""
+        (`conversation.awaiting_answer`), its readers named in her language; None if there is none. With
+        `match`, the search's confident entry for her text, only if that entry is what the request is about
+        ("Meine Kinder sind 3 und 5" matches the childcare FAQ of the café she asked about): an answer
+        about the request, not a new question."""
         ctx = self._context()
         async with self._database.sessions() as session:
             request = await conversation.awaiting_answer(session, ctx, resident_id)
             if request is None:
                 return None
+            if match is not None and not conversation.about(ctx.catalogue, request, match):
+                return None  # a clear question about something else
             return ConversationChoice(request.id, request.number, readers(ctx, request))
 
     async def conversations(self, resident_id: int) -> Sequence[ConversationChoice]:

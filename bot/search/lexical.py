@@ -4,7 +4,10 @@ A resident is read in their :func:`~bot.search.normalize.scope` (their language,
 only the entries' texts in those languages are searched: a Turkish question never meets a Polish text.
 A query word counts once per entry (the best of its surface form and its stems); a word the index does
 not know at all may be a typo of one it knows (one edit, two from eight letters on, words of five
-letters or more). Stop words and numbers carry nothing.
+letters or more). Stop words and numbers carry nothing, except a stop word that staff use as a keyword
+on its own: it is a name then (the partner "NOW"), and counts as one only when the resident writes it as
+the entry's title spells it ("who is NOW"), if a title spells it with capitals that no sentence start
+explains: "I need help now", "What can I do now?" use the everyday word (``LexicalIndex.names``).
 
 At the users' scale (≤ 2,000 entries in 9 languages) a dictionary of numpy arrays per language is enough
 (BENCHMARKS.md has the build time, memory and query time at 2,000 entries).
@@ -13,6 +16,8 @@ At the users' scale (≤ 2,000 entries in 9 languages) a dictionary of numpy arr
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,15 +25,17 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.search.documents import Entry, single_keywords
+from bot.search.documents import TITLE, Entry, single_keywords
 from bot.search.normalize import (
     Word,
     analyse_word,
     analyser_lang,
+    fold,
     german_letters,
     query_words,
     raw_tokens,
     scope,
+    stop_words,
 )
 
 K1 = 1.2
@@ -103,6 +110,11 @@ class _Language:
         self.surfaces = sorted(t for t in self.postings if ":" not in t)
 
 
+def _cased_words(text: str) -> set[str]:
+    """The words of ``text`` as written (case kept): how a name is told from the everyday word."""
+    return set(re.findall(r"\w+", unicodedata.normalize("NFKC", text)))
+
+
 class LexicalIndex:
     """Build once per catalogue; :meth:`search` is read-only and thread-safe."""
 
@@ -117,6 +129,21 @@ class LexicalIndex:
                 words.extend(found)
                 owners.extend([index] * len(found))
                 weights.extend([weight] * len(found))
+        # Language → a kept stop word (folded) → how titles spell it when not in small letters ("NOW").
+        # Capitals beyond the first letter, which no sentence start explains ("NOW", not "Help with…").
+        self.names: dict[str, dict[str, set[str]]] = {}
+
+        def stops(lang: str) -> frozenset[str]:
+            return stop_words(analyser_lang(lang))
+
+        for entry in entries:
+            for lang, text, weight in entry.fields:
+                kept = self.keep.get(lang, set())
+                for word in _cased_words(text) if weight == TITLE else ():
+                    folded = fold(word)
+                    as_name = word not in (word.lower(), word.capitalize())
+                    if as_name and folded in kept and folded in stops(lang):
+                        self.names.setdefault(lang, {}).setdefault(folded, set()).add(word)
         self.languages: dict[str, _Language] = {}
         for lang, (words, owners, weights) in texts.items():
             language = self.languages[lang] = _Language(lang, len(entries))
@@ -126,8 +153,15 @@ class LexicalIndex:
         """BM25 scores of the entries for a resident's message written in ``lang``."""
         langs = [code for code in scope(lang) if code in self.languages]
         keep = set().union(*(self.keep.get(code, set()) for code in langs))
+        written = _cased_words(text)
+        names: dict[str, set[str]] = {}
+        for code in langs:
+            for folded, spellings in self.names.get(code, {}).items():
+                names.setdefault(folded, set()).update(spellings)
         words: dict[str, Word] = {}
         for word in query_words(text, lang):
+            if word.stop and word.surface in names and not names[word.surface] & written:
+                continue  # "now", not "NOW"
             if not word.number and (not word.stop or word.surface in keep):
                 words.setdefault(word.surface, word)
         best = np.zeros(len(self.entries))

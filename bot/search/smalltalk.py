@@ -5,11 +5,12 @@ A message is small talk only when *all* its words are small-talk words or filler
 "Danke dir vielmals 🙏", "çok teşekkürler abi", "selam nasılsın"); "Hallo, wo ist der Deutschkurs?" is a
 question. A message of emoji only is small talk when each is one of a few signs ("👍", "👋", "❤️").
 Two kinds may also carry words of their own, from a short closed list per language (`_COMPANIONS`):
-a thank-you its courtesy words ("Vielen Dank für Ihre Hilfe!", "спасибо за помощь", "çok teşekkür ederim
-allah razı olsun") – unless the message asks something ("danke für die Info, und wo ist das?" has other
-words anyway; "danke für die Hilfe?" has a question mark); a request for a person the words of asking
-for one ("kann ich mit jemandem sprechen?", "хочу поговорить с человеком") – any other word ("mit jemandem
-vom Jobcenter") makes it a question for the search.
+a thank-you its courtesy words, in every language the same four kinds: what is thanked for, a blessing,
+"you helped me", "all clear"/"it is settled" ("Vielen Dank für Ihre Hilfe!", "спасибо за помощь", "çok
+teşekkür ederim allah razı olsun", "Danke, hat sich erledigt") – unless the message asks something
+("danke für die Info, und wo ist das?" has other words anyway; "danke für die Hilfe?" has a question mark);
+a request for a person the words of asking for one ("kann ich mit jemandem sprechen?", "хочу поговорить с
+человеком") – any other word ("mit jemandem vom Jobcenter") makes it a question for the search.
 If a message mixes kinds, a person beats thanks beats goodbye beats greeting beats "ok" ("Hallo, danke!"
 is a thank-you, "ok danke" too, "danke, ich möchte mit einem Menschen sprechen" asks for a person).
 """
@@ -58,7 +59,8 @@ _PHRASES: dict[SmallTalkKind, list[str]] = {
     ],
     "thanks": [
         "danke", "danke schön", "dankeschön", "vielen dank", "danke sehr", "merci", "dank",
-        "teşekkürler", "teşekkür ederim", "teşekkür", "sağol", "sağ ol", "sağolun", "eyvallah", "tşk",
+        "teşekkürler", "teşekkür ederim", "teşekkür", "sağol", "sağ ol", "sağolun", "sağ olun", "eyvallah",
+        "tşk",
         "شكرا", "شكراً", "شكرا جزيلا", "مشكور", "تسلم",
         "ممنون", "مرسی", "متشکرم", "سپاس", "سپاسگزارم", "مچکرم",
         "спасибо", "спс", "благодарю", "большое спасибо",
@@ -131,30 +133,35 @@ _EMOJI_MODIFIERS = {chr(c) for c in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
 _FILLERS = {
     fold(w)
     for w in """
-    bot quartiersbot lieber liebe liebes ihr dir euch auch so sehr viel vielmals nochmal nochmals mal
-    alle zusammen allen leute und ja very much so a lot you all everyone again
-    çok cok abi abla hocam kardeşim canım ederim ya iyi
-    جزيلا كثيرا يا اخي أخي اختي
-    خیلی زیاد جان عزیز
-    вам тебе большое очень огромное друзья всем всім да так всё все
-    bardzo wszystkim serdecznie tak
+    bot quartiersbot lieber liebe liebes lieben ihr dir euch auch so sehr viel vielmals nochmal nochmals mal
+    alle zusammen allen alles leute und ja very much so a lot you all everyone everything again
+    çok cok abi abla hocam kardeşim canım ederim ya iyi her şey
+    جزيلا كثيرا يا اخي أخي اختي كل شيء
+    خیلی زیاد جان عزیز همه چیز
+    вам тебе большое очень огромное друзья всем всім да так всё все усе
+    bardzo wszystkim wszystko serdecznie tak
     """.split()
 }
 #: Words that may accompany one kind only (see the module's docstring): short closed lists per language.
 _COMPANIONS: dict[SmallTalkKind, str] = {
-    # for the help / the answer / the information / your patience; a blessing; "now I know"
+    # In every language, four kinds of words: for the help / the answer / the information / your patience;
+    # a blessing; "you helped me"; "now I know", "all clear", "it is settled".
     "thanks": """
     für die den das ihre ihr deine eure hilfe unterstützung antwort antworten info infos information
     informationen auskunft mühe geduld zeit schnelle nette freundliche tolle gott segne sie dich jetzt weiß
-    ich bescheid herzlich herzlichen
+    ich bescheid herzlich herzlichen vielen haben hat habt mir uns geholfen sich erledigt klar
     için yardımınız yardımın yardım ilginiz cevap cevabınız bilgi bilgiler allah razı olsun sizden
-    hepinize emeğinize sağlık kolay gelsin
+    hepinize emeğinize sağlık kolay gelsin yardımcı oldunuz oldun bana bize anlaşıldı halloldu anladım
     على المساعدة مساعدتك مساعدتكم الله يعطيك العافية جزاك جزاكم خيرا بارك فيك فيكم لك لكم المعلومات
+    يباركك يبارك ساعدتموني ساعدتني ساعدتنا فهمت واضح
     از بابت برای کمک کمکتون کمکت کمکتان راهنمایی راهنماییتون لطف لطفتون شما خدا خیرت بده حفظتون کنه
-    за помощь ответ ответы информацию вы нам мне помогли бог храни дай здоровья понятно
-    допомогу відповідь інформацію ви нам мені допомогли боже бог здоров'я
-    za pomoc odpowiedź informację informacje pani panu państwu bóg zapłać
-    for the help your you answer answers info information god bless all clear
+    کردید کردی کردین به من ما حل شد فهمیدم
+    за помощь ответ ответы информацию вы нам мне помогли помог помогла бог храни дай здоровья понятно ясно
+    допомогу відповідь інформацію ви нам мені допомогли допоміг допомогла боже бог здоров'я зрозуміло
+    za pomoc odpowiedź informację informacje pani panu państwu bóg zapłać mi nam pomogła pomógł pomogli
+    pomogliście wielkie jasne załatwione
+    for the help your you answer answers info information god bless all clear helped me us now sorted
+    settled fine is
     """,
     # I want / would like / can I / please + talk / speak / write + with / to + a / real
     "person": """

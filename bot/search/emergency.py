@@ -36,8 +36,12 @@ Triggers from the content's ``emergency`` entries are hard when they are phrases
 single words (staff list single words like "Gewalt" or "Hilfe!" that also occur in ordinary questions).
 Soft single words from the content match whole words only (and one typo), not other forms of the word:
 "pomocy" (help!) fires, "pomoc w napisaniu CV" (help writing a CV) does not. Finally, the SearchEngine
-drops a *soft* match when the message is confidently answered by an offer ("помогите написать резюме"
-→ job application training); hard matches are never dropped.
+drops a *soft* match of a single word when the message is confidently answered by an offer ("Haben Sie
+Feuer?", "помогите написать резюме" → job application training); hard matches and soft phrases ("schlägt
+mich", "beats me", "in danger": what happens to a person, which no everyday question says) are never
+dropped, whatever else the message asks ("My husband beats me, where can I get counselling?"). A trigger
+that repeats one word ("hilfe hilfe") is a repeated cry: its words must follow each other ("Hilfe!
+Hilfe!"), not stand anywhere in the window ("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe …").
 
 Calls for help
 --------------
@@ -57,7 +61,9 @@ need help; "ich brauche Hilfe", "erste Hilfe") or right before what the help is 
 письмом"). An urgency word in between keeps it a call ("ich brauche dringend Hilfe", "I need urgent
 help"): with nothing else said that is a cry, and help asked urgently *with* something still names it
 after the call or in the rest. German "Hilfe!" and English "help!" are
-such calls too, and so is "SOS".
+such calls too, and so is "SOS". A message that is only a thank-you ("Thanks a lot for the help, God bless
+you", bot/search/smalltalk.py) has no call in it: the help is what is thanked for (SearchEngine.answer);
+danger words in it still fire.
 
 Longer than most modules on purpose: about half of it is data, the built-in trigger lists of the nine
 languages (`BUILTIN_HARD`, `BUILTIN_SOFT`), kept beside the matcher that reads them.
@@ -512,6 +518,7 @@ class EmergencyMatch:
     hard: bool = True
     rest: str = ""  # the message without the words that matched the trigger
     call: bool = False  # the trigger is a call for help ("допоможіть!"): asking for help *with* something
+    phrase: bool = False  # the trigger has more than one word ("schlägt mich", "beats me", "in danger")
     guess: bool = False  # a word matched only as a ``GUESS`` (one wrong letter in a short word)
     other_word: bool = False  # ...and that letter is no neighbouring key of the right one (``OTHER``)
 
@@ -726,6 +733,10 @@ class EmergencyDetector:
             used = {start}
             weakest = first
             window = range(max(0, start - len(words) - MAX_GAP), min(n, start + len(words) + MAX_GAP))
+            if len(words) > 1 and len({w.word for w in words}) == 1:
+                # A repeated cry ("Hilfe! Hilfe!"): one word said again at once, not twice in a sentence
+                # ("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe bei Bewerbungen").
+                window = range(start + 1, min(n, start + len(words)))
             for word in words[1:]:
                 found = next(
                     (
@@ -799,6 +810,7 @@ class EmergencyDetector:
                 trigger.hard,
                 rest,
                 trigger.call,
+                phrase=len(trigger.words) > 1,
                 guess=weakest != MATCH,
                 other_word=weakest == OTHER,
             )

@@ -200,6 +200,11 @@ class SearchEngine:
             searched = self.search(query, lang, district, limit)
             if searched.situation_lead is not None and searched.situation_lead < 0:
                 match = self.emergency.detect(query, guesses=False)
+        if match is not None and match.call and small_talk(query) == "thanks":
+            # A thank-you "for the help" ("Thanks a lot for the help, God bless you", "Danke für Hilfe"):
+            # the help is what is thanked for, not a cry. Only a call gives way: a danger word in a
+            # thank-you still fires (small talk has no danger words, so it is never read as thanks then).
+            match = None
         if match is not None and match.hard:
             result = searched if searched is not None else self.search(query, lang, district, limit)
             hits = ([result.answer] if result.answer else []) + result.alternatives
@@ -253,8 +258,14 @@ class SearchEngine:
             # not sure about ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen
             # lists the best entries below them).
             stays = not match.rest.strip() or not (_names_a_thing_to_do(rest) or _names_a_thing_to_do(result))
+        elif match.phrase:
+            # A danger told as a phrase ("beats me", "schlägt mich", "in danger", "bije mnie") says what
+            # happens to a person; no everyday question says it, so no answer overrules it: "My husband
+            # beats me, where can I get counselling?" gets the numbers with counselling listed below them.
+            stays = True
         else:
-            # A danger word needs both.
+            # A single danger word ("Feuer", "Polizei", "fire", "yangın") is also an everyday word ("Haben
+            # Sie Feuer?"): it is overruled when the rest and the whole message name a thing to do.
             stays = not (rest_to_do and whole_to_do)
         stays = stays or meaning_agrees
         return SearchResult(

@@ -134,3 +134,30 @@ async def test_the_sign_up_button_of_a_page_read_before_the_event_is_over_does_n
         seen = anna.last()
         assert "Diese Veranstaltung ist vorbei" in (seen.text or "")
         assert "Schreiben Sie" not in (seen.text or "")
+
+
+async def test_an_offer_with_dated_sessions_only_is_over_after_its_last_session(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Bewerbungstraining with two dated sessions (no weekly slot) last year: the content check warns about
+    it, and the resident gets the same answer – no sign-up from a poster, not in the topic's menu."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    sessions = (
+        f'      sessions:\n        - {{date: {PAST}, start: "14:00", end: "16:00"}}\n'
+        f'        - {{date: {PAST + timedelta(days=7)}, start: "14:00", end: "16:00"}}\n'
+    )
+    sub(
+        target,
+        "offers/bewerbungstraining.yaml",
+        '      weekly:\n        - {day: thu, start: "14:00", end: "16:00"}\n',
+        sessions,
+    )
+    async with BotHarness.running(database_url=database_url, content_dir=target) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_bewerbungstraining")
+        seen = anna.last()
+        assert "Dieses Angebot gibt es zurzeit nicht" in (seen.text or "")
+        assert not any("nmelden" in label for label in seen.labels)
+        await anna.send("/start t_kurse")
+        assert not any("Bewerbungstraining" in label for label in anna.last().labels)

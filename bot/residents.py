@@ -47,13 +47,15 @@ class ResidentSettings:
 
 @dataclass(frozen=True, slots=True)
 class ThreadMessage:
-    """One message of a request's thread: from the resident (`to_partner`) or from the partner."""
+    """One message of a request's thread: from the resident (`to_partner`) or from the partner. Never the
+    staff member's name (`author`): staff decide whether residents see it (SHOW_STAFF_NAMES)."""
 
     direction: str  # "to_partner" or "to_resident"
     kind: str  # text, photo, voice, document
     text: str | None
     file_name: str | None
     created_at: datetime
+    partner_id: str | None  # the organisation that wrote it (a partner's message), if recorded
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,7 @@ class Services:
             draft_lifetime=timedelta(hours=settings.draft_retention_hours),
             conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),
             reopen_window=timedelta(days=settings.reopen_days),
+            clock=self.clock,
         )
 
     async def _resident_deleted(self, session: AsyncSession, resident_id: int) -> list[tuple[int, int]]:

@@ -828,7 +828,7 @@ async def test_the_new_partners_card_after_a_hand_over_shows_the_conversation_so
     new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].text or ""
     assert "Darf ich mein Baby mitbringen?" in new_card.split("Bisheriger Austausch")[0]
     assert conversation_on(new_card) == [
-        "Petra (SOS-Mütterzentrum):",
+        "SOS-Mütterzentrum:",  # staff are not named (SHOW_STAFF_NAMES off)
         "<blockquote>Wie alt ist es, und wann möchten Sie kommen?</blockquote>",
         "Ayşe:",
         "<blockquote>Acht Monate.</blockquote>",
@@ -883,7 +883,7 @@ async def test_the_new_partners_card_shows_her_answers_to_the_old_partner_not_he
     new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].text or ""
     assert "Kocam iş arıyor" in new_card.split("Bisheriger Austausch")[0]
     assert conversation_on(new_card) == [
-        "Petra (SOS-Mütterzentrum):",
+        "SOS-Mütterzentrum:",  # staff are not named (SHOW_STAFF_NAMES off)
         "<blockquote>Was für eine Arbeit sucht er?</blockquote>",
         "Zeynep:",
         "<blockquote>şoför, ehliyeti var</blockquote>",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import ROOT, BotHarness
+from tests.harness import ROOT, BotHarness, skip_questions
 from tests.test_catalogs import informal_polish
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
@@ -134,3 +134,59 @@ async def test_the_sign_up_button_of_a_page_read_before_the_event_is_over_does_n
         seen = anna.last()
         assert "Diese Veranstaltung ist vorbei" in (seen.text or "")
         assert "Schreiben Sie" not in (seen.text or "")
+
+
+async def test_an_offer_with_dated_sessions_only_is_over_after_its_last_session(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Bewerbungstraining with two dated sessions (no weekly slot) last year: the content check warns about
+    it, and the resident gets the same answer – no sign-up from a poster, not in the topic's menu."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    sessions = (
+        f'      sessions:\n        - {{date: {PAST}, start: "14:00", end: "16:00"}}\n'
+        f'        - {{date: {PAST + timedelta(days=7)}, start: "14:00", end: "16:00"}}\n'
+    )
+    sub(
+        target,
+        "offers/bewerbungstraining.yaml",
+        '      weekly:\n        - {day: thu, start: "14:00", end: "16:00"}\n',
+        sessions,
+    )
+    async with BotHarness.running(database_url=database_url, content_dir=target) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_bewerbungstraining")
+        seen = anna.last()
+        assert "Dieses Angebot gibt es zurzeit nicht" in (seen.text or "")
+        assert not any("nmelden" in label for label in seen.labels)
+        await anna.send("/start t_kurse")
+        assert not any("Bewerbungstraining" in label for label in anna.last().labels)
+
+
+async def test_a_sign_up_written_before_the_event_is_over_is_not_sent_after_it(database_url: str) -> None:
+    """Found in review: only the start of a sign-up looked at the date; "Send" after the event's end still
+    sent it, and the organiser got a sign-up for a run that was over."""
+    async with BotHarness.running(database_url=database_url) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start e_viertel-lauf-2027")
+        await anna.tap("Anmelden")
+        await skip_questions(anna)
+        await anna.send("Wir kommen zu zweit.")
+        await anna.tap("✅")
+        await anna.tap("💬")
+        check = anna.last()
+        assert "Wir kommen zu zweit." in (check.text or "") and any("✅" in label for label in check.labels)
+        event = bot.services.content.catalogue.events["viertel-lauf-2027"]
+        bot.services.clock = lambda: (event.ends or event.starts) + timedelta(hours=1)
+        await anna.tap("✅", check)
+        seen = anna.last()
+        assert "Diese Veranstaltung ist vorbei" in (seen.text or "")
+        assert not any("nmelden" in label for label in seen.labels)
+        assert bot.services.delivery is not None
+        while await bot.services.delivery.run_once():
+            pass
+        groups = [chat for chat in bot.telegram.chats if chat < 0]
+        sent = [m.text or "" for chat in groups for m in bot.telegram.bot_messages(chat)]
+        assert not any("Wir kommen zu zweit." in text for text in sent)  # nothing reached the organiser
+        await anna.send("/menu")
+        assert "unfertige Anfrage" not in (anna.last().text or "")  # nothing left that could not be sent

@@ -65,7 +65,37 @@ async def test_a_restart_with_a_refused_typo_answers_with_the_last_live_content_
         assert (await bot.services.content.reload()).ok
         await anna.send("/start o_sprachcafe")
         assert "Sprachcafé im Hof" in (anna.last().text or "")
-    assert [p.name for p in kept.iterdir() if p.is_dir()] == [bot.services.content.catalogue.version]
+    home = LastGoodContent(kept).home(content)
+    assert [p.name for p in home.iterdir() if p.is_dir()] == [bot.services.content.catalogue.version]
+
+
+async def test_previewing_a_draft_does_not_take_away_the_live_bots_last_good_copy(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A console preview of a draft with --content shares LAST_GOOD_CONTENT_DIR with the live bot; before,
+    it replaced the live copy, and the live bot's next restart with a content error refused to start."""
+    content, kept = copy_content(tmp_path), tmp_path / "data" / "content-last-good"
+    draft = tmp_path / "draft"
+    settings = {"last_good_content_dir": kept, "admin_chat_id": ADMIN_CHAT}
+    async with BotHarness.running(database_url=database_url, content_dir=content, **settings) as bot:
+        edit(content, "de: Sprachcafé", "de: Sprachcafé am Markt")
+        assert (await bot.services.content.reload()).ok
+    shutil.copytree(content, draft)
+    edit(draft, "de: Sprachcafé am Markt", "de: Sprachcafé (Entwurf)")
+    async with BotHarness.running(database_url=database_url, content_dir=draft, **settings) as preview:
+        anna = preview.resident("Anna", lang="de")
+        await anna.send("/start o_sprachcafe")
+        assert "Sprachcafé (Entwurf)" in (anna.last().text or "")
+
+    edit(content, "    partner:", "\tpartner:")  # a typo left on the server
+    async with BotHarness.running(database_url=database_url, content_dir=content, **settings) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_sprachcafe")
+        assert "Sprachcafé am Markt" in (anna.last().text or "")
+        assert "letzten Inhalt" in (await staff_messages(bot))[-1]
+    async with BotHarness.running(database_url=database_url, content_dir=draft, **settings) as preview:
+        assert preview.services.content.last_good is not None
+        assert preview.services.content.last_good.find(draft) is not None  # the draft's own copy stays too
 
 
 async def test_a_copy_of_another_content_folder_is_not_used(tmp_path: Path) -> None:

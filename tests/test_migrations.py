@@ -116,3 +116,50 @@ async def test_upgrading_to_0014_keeps_requests_ordinary_and_a_waiting_hand_over
             assert [tuple(row) for row in rows] == [("100001", False, "bildung"), ("100002", False, None)]
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0015_names_the_organisation_of_messages_only_where_it_is_certain(
+    empty_database_url: str,
+) -> None:
+    """A request that never left its partner had its messages with it; after a hand-over (or an escalation)
+    nobody knows which organisation wrote what, and the bot's own hand-over question was no organisation's."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0014"))
+            await conn.execute(
+                text(
+                    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, "
+                    "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            for rid, number, handed_over_from in ((1, "100001", "NULL"), (2, "100002", "'sos'")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO requests (id, number, resident_id, partner_id, language, status, "
+                        "contact, intake, first_name, created_at, updated_at, routed_at, handed_over_from) "
+                        "VALUES "
+                        f"({rid}, '{number}', 1, 'bildung', 'de', 'open', 'chat', '{{}}', 'Amal', "
+                        f"CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, {handed_over_from})"
+                    )
+                )
+            for mid, rid, direction, author in (
+                (1, 1, "to_partner", "NULL"),
+                (2, 1, "to_resident", "'Petra'"),
+                (3, 1, "to_resident", "'Quartiersbot'"),
+                (4, 2, "to_resident", "'Petra'"),
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO request_messages (id, request_id, direction, kind, text, author, "
+                        f"created_at) VALUES ({mid}, {rid}, '{direction}', 'text', 'x', {author}, "
+                        "CURRENT_TIMESTAMP)"
+                    )
+                )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            rows: Any = await conn.execute(text("SELECT id, partner_id FROM request_messages ORDER BY id"))
+            assert [tuple(row) for row in rows] == [(1, "bildung"), (2, "bildung"), (3, None), (4, None)]
+    finally:
+        await db.dispose()

@@ -123,10 +123,25 @@ class Catalogue:
 
 
 def offer_is_current(offer: Offer, today: date) -> bool:
-    """Published `today` (`valid_from`/`valid_until`), and not a course whose schedule has ended."""
+    """Published `today` (`valid_from`/`valid_until`), and not over (`offer_over`)."""
+    return offer.is_valid_on(today) and offer_over(offer, today) is None
+
+
+def offer_over(offer: Offer, today: date) -> tuple[tuple[str, ...], str] | None:
+    """Why the offer is over `today`, as (field, how it ended) – its `valid_until`, the end of its course
+    (`schedule.ends`), or its last dated session when it has no weekly slots – or None while it is not.
+    One rule for the menus, search and sign-up (`offer_is_current`) and the content warning."""
     schedule = offer.schedule
-    ended = schedule is not None and schedule.ends is not None and schedule.ends < today
-    return offer.is_valid_on(today) and not ended
+    if offer.valid_until is not None and offer.valid_until < today:
+        return ("valid_until",), f"gültig bis {offer.valid_until:%d.%m.%Y}"
+    if schedule is None:
+        return None
+    if schedule.ends is not None and schedule.ends < today:
+        return ("schedule", "ends"), f"Ende {schedule.ends:%d.%m.%Y}"
+    last_session = max((s.date for s in schedule.sessions), default=None)
+    if not schedule.weekly and last_session is not None and last_session < today:
+        return ("schedule", "sessions"), f"letzter Termin {last_session:%d.%m.%Y}"
+    return None
 
 
 def event_is_current(event: Event, now: datetime) -> bool:
@@ -220,17 +235,8 @@ def _past_warnings(loaded: LoadedSources, now: datetime) -> None:
             loaded.warning("events", event_id, (field,), PAST.format(when=when), code="past")
     for offer_id, offer in loaded.entries["offers"].items():
         assert isinstance(offer, Offer)
-        schedule = offer.schedule
-        last_session = max((s.date for s in schedule.sessions), default=None) if schedule else None
-        if offer.valid_until is not None and offer.valid_until < today:
-            when = f"gültig bis {offer.valid_until:%d.%m.%Y}"
-            loaded.warning("offers", offer_id, ("valid_until",), PAST.format(when=when), code="past")
-        elif schedule is not None and schedule.ends is not None and schedule.ends < today:
-            when = f"Ende {schedule.ends:%d.%m.%Y}"
-            loaded.warning("offers", offer_id, ("schedule", "ends"), PAST.format(when=when), code="past")
-        elif schedule is not None and not schedule.weekly and last_session and last_session < today:
-            when = f"letzter Termin {last_session:%d.%m.%Y}"
-            loc = ("schedule", "sessions")
+        if (over := offer_over(offer, today)) is not None:
+            loc, when = over
             loaded.warning("offers", offer_id, loc, PAST.format(when=when), code="past")
 
 

@@ -58,9 +58,11 @@ NOT_KEPT = "Could not keep the live content as the last good copy in %s: %s"
 class LastGoodContent:
     """A copy of the content files that last went live, in `folder` (LAST_GOOD_CONTENT_DIR).
 
-    Each version is a folder of its own, `<version>/`, written under a temporary name and renamed when
-    complete; `current.json` names the live one and the content folder it came from, and is replaced in one
-    step. A crash at any moment leaves the previous copy usable.
+    Each content folder has a subfolder of its own, named by a hash of its resolved path: a draft previewed
+    in the console with --content, or a second bot sharing `folder`, keeps its copy beside the live bot's
+    and never replaces or deletes it. In it, each version is a folder of its own, `<version>/`, written under
+    a temporary name and renamed when complete; `current.json` names the live one and the content folder it
+    came from, and is replaced in one step. A crash at any moment leaves the previous copy usable.
     """
 
     POINTER = "current.json"
@@ -68,13 +70,19 @@ class LastGoodContent:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    def home(self, content_dir: Path) -> Path:
+        """The subfolder that holds the copies of `content_dir` (and only of it)."""
+        key = hashlib.sha256(str(content_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+        return self.folder / key
+
     def stage(self, content_dir: Path, version: str) -> Path | None:
         """Copy the content files (and the translation lock) of `version`; None when the files on disk are
         no longer that version (changed since they were checked) or cannot be copied."""
-        target = self.folder / version
+        home = self.home(content_dir)
+        target = home / version
         if target.is_dir():
             return target
-        temporary = self.folder / f".{version}.{os.getpid()}.tmp"
+        temporary = home / f".{version}.{os.getpid()}.tmp"
         try:
             shutil.rmtree(temporary, ignore_errors=True)
             paths, _ = find_content_files(content_dir)
@@ -89,34 +97,38 @@ class LastGoodContent:
                 return None
             temporary.rename(target)
         except OSError as exc:
-            logger.warning(NOT_KEPT, self.folder, exc)
+            logger.warning(NOT_KEPT, home, exc)
             shutil.rmtree(temporary, ignore_errors=True)
             return None
         return target
 
     def keep(self, staged: Path, content_dir: Path) -> None:
-        """Make `staged` the last good copy of `content_dir`, and remove the older ones."""
+        """Make `staged` the last good copy of `content_dir`, and remove its older ones (only its own)."""
+        home = self.home(content_dir)
+        if staged.parent != home:
+            return
         pointer = {"version": staged.name, "content_dir": str(content_dir.resolve())}
-        temporary = self.folder / f".{self.POINTER}.{os.getpid()}.tmp"
+        temporary = home / f".{self.POINTER}.{os.getpid()}.tmp"
         try:
             temporary.write_text(json.dumps(pointer), encoding="utf-8")
-            temporary.replace(self.folder / self.POINTER)
+            temporary.replace(home / self.POINTER)
         except OSError as exc:
-            logger.warning(NOT_KEPT, self.folder, exc)
+            logger.warning(NOT_KEPT, home, exc)
             return
-        for old in self.folder.iterdir():
+        for old in home.iterdir():
             if old.is_dir() and old.name != staged.name and not old.name.startswith("."):
                 shutil.rmtree(old, ignore_errors=True)
 
     def find(self, content_dir: Path) -> Path | None:
         """The last good copy of `content_dir`, if there is one (a copy made from another content folder,
         e.g. a draft previewed in the console with --content, is not used for this one)."""
+        home = self.home(content_dir)
         try:
-            pointer = json.loads((self.folder / self.POINTER).read_text(encoding="utf-8"))
+            pointer = json.loads((home / self.POINTER).read_text(encoding="utf-8"))
             version, source = str(pointer["version"]), str(pointer["content_dir"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        copy = self.folder / version
+        copy = home / version
         if source != str(content_dir.resolve()) or "/" in version or not copy.is_dir():
             return None
         return copy

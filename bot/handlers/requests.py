@@ -119,23 +119,11 @@ async def park(context: Context, user: User, chat_id: int) -> None:
         )
 
 
-SIGNUP_KINDS = {"signup": "offer", "signup-e": "event"}
-
-
 async def start_request(update: Update, context: Context) -> None:
     """“I'm interested”, “Ask a person”, a failed search or a topic: start the dialogue."""
     if (press := button_press(update)) is None:
         return
-    query, user, callback = press
-    kind, entry_id = SIGNUP_KINDS.get(callback.namespace, ""), callback.arg(0)
-    catalogue = context.services.content.catalogue
-    if entry_id in screens.entries(catalogue, kind) and not catalogue.is_current(
-        kind, entry_id, context.services.clock()
-    ):
-        # The sign-up button of a page shown while it was on: now it is over, which is said instead.
-        await answer_query(query)
-        await show(update, context, *screens.not_current_screen(context.t, catalogue, kind, entry_id))
-        return
+    _, user, callback = press
     await _start(update, context, user, callback.namespace, callback.arg(0))
 
 
@@ -156,6 +144,10 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
     reply = await context.services.requests.start_from(user.id, namespace, origin, question)
+    if reply is not None and reply.effect is Effect.OVER:
+        await answer_query(update.callback_query)
+        await show_dialogue(update, context, reply)
+        return
     if reply is None or reply.view is None:
         await stale_button(update, context)
         return
@@ -219,6 +211,11 @@ async def show_dialogue(
         await show(update, context, *render.cancelled_screen(t), new_message=new_message)
     elif reply.effect is Effect.ASK_NEW and reply.view is not None:
         await show(update, context, *render.ask_new_screen(t, reply.view), new_message=new_message)
+    elif reply.effect is Effect.OVER and reply.over is not None:
+        # The sign-up button of a page shown while it was on, or "Send" after its end: it is over.
+        kind, entry_id = reply.over
+        screen = screens.not_current_screen(t, context.services.content.catalogue, kind, entry_id)
+        await show(update, context, *screen, new_message=new_message)
     elif reply.view is not None:
         await show(update, context, *render.dialogue_screen(t, reply.view), new_message=new_message)
     else:

@@ -106,7 +106,12 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
             lines.append(t.html("your phone number: {phone}", phone=t.isolate(request.phone)))
         for answer in request.intake.values():
             lines.append("• " + escape(answer))
-        lines += [_thread_line(t, message, partner) for message in request.messages]
+        lines += [
+            _thread_line(t, message, _name(catalogue.partners, message.partner_id, t, "name"))
+            if message.partner_id and message.direction != "to_partner"
+            else _thread_line(t, message, partner)
+            for message in request.messages
+        ]
     if data.draft is not None:
         draft = data.draft.data
         partner = _name(catalogue.partners, draft.get("partner_id"), t, "name")

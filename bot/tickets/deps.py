@@ -3,12 +3,14 @@ the outcome of one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.content.models import IntakeQuestion, Partner, localized
+from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request
 from bot.tickets.dialogue import InputProblem
 
@@ -52,6 +54,8 @@ class TicketContext:
     conversation_quiet: timedelta = timedelta(hours=12)
     # A closed request can be reopened (by its partner, or offered to its resident) this long (REOPEN_DAYS).
     reopen_window: timedelta = timedelta(days=14)
+    # The bot's clock (`Services.clock`): whether an offer or event is still on.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     def partner_t(self) -> Translator:
         return self.i18n.translator(self.partner_language)

@@ -193,10 +193,14 @@ class RequestDesk:
         """A button that starts a request (see `intake.origin_of`); None if it names something the content
         no longer has. After a question nobody answered ("ask:q"), danger words ("ask:sos.q") or an answer
         ("ask:f.<id>"), `question` starts the message. From the emergency screen a running draft goes on
-        instead, marked urgent (`intake.ask_urgently`)."""
-        chosen = intake.origin_of(self._context().catalogue, button, origin)
+        instead, marked urgent (`intake.ask_urgently`). OVER for a sign-up whose offer or event is over (a
+        button of a page shown while it was on): nothing starts (`intake.over`)."""
+        ctx = self._context()
+        chosen = intake.origin_of(ctx.catalogue, button, origin)
         if chosen is None:
             return None
+        if (ended := intake.over(ctx, **chosen)) is not None:
+            return ended
         if not (button == "ask" and (origin in ("q", "sos.q") or origin.startswith("f."))):
             question = None
         if button == "ask" and origin in intake.EMERGENCY_ORIGINS:

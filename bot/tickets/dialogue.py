@@ -380,6 +380,7 @@ class Effect(StrEnum):
     TOO_MANY = "too_many"  # the resident has too many open requests: the draft waits
     REFUSED = "refused"  # a file that cannot be passed on started nothing
     GONE = "gone"  # the draft was sent or dropped meanwhile
+    OVER = "over"  # its offer or event is over (or not on): nothing is started or sent (`DialogueReply.over`)
 
 
 # Buttons whose effect the caller carries out (the draft itself does not change).

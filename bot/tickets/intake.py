@@ -59,6 +59,7 @@ class DialogueReply:
     number: str | None = None  # SENT: the request's number
     acknowledgement: str | None = None  # SENT: what she is told (`render.acknowledgement`)
     question: str | None = None  # QUESTION: the text the resident meant as a new question
+    over: tuple[str, str] | None = None  # OVER: ("offer" or "event", its id)
 
 
 # --- the draft in the database ----------
@@ -114,6 +115,20 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
 
 # "Ask a person" on the emergency screen: after 🆘, or after danger words (whose text starts the message).
 EMERGENCY_ORIGINS = frozenset({"sos", "sos.q"})
+
+
+def over(
+    ctx: TicketContext, offer_id: str | None = None, event_id: str | None = None, **_: object
+) -> DialogueReply | None:
+    """OVER when the offer or event a request signs up for is over or not (yet) on (`Catalogue.is_current`,
+    the menus' rule): no sign-up starts, and a draft started before its end is not sent after it."""
+    catalogue, now = ctx.catalogue, ctx.clock()
+    # One the content no longer has is left out of the request (`start`), not refused.
+    if event_id and event_id in catalogue.events and not catalogue.is_current("event", event_id, now):
+        return DialogueReply(Effect.OVER, over=("event", event_id))
+    if offer_id and offer_id in catalogue.offers and not catalogue.is_current("offer", offer_id, now):
+        return DialogueReply(Effect.OVER, over=("offer", offer_id))
+    return None
 
 
 def origin_of(catalogue: Catalogue, button: str, origin: str) -> dict[str, str | None] | None:
@@ -412,7 +427,8 @@ async def submit(
     Pressing "Send" again (or a retried update) is "sent" with the same number and acknowledgement, and
     creates nothing.
     "gone" when the dialogue is gone, "empty" without text or files, "too_many" when the resident has
-    `MAX_OPEN_REQUESTS` open already (the draft stays for later).
+    `MAX_OPEN_REQUESTS` open already (the draft stays for later), "over" when its offer or event is over
+    meanwhile (`over`; the draft is dropped).
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
@@ -421,6 +437,10 @@ async def submit(
     if loaded is None or loaded[0].id != dialogue_id:
         return DialogueReply(Effect.GONE)
     row, draft = loaded
+    if (ended := over(ctx, draft.offer_id, draft.event_id)) is not None:
+        # Nothing can be sent for it any more: the draft goes, and she is told the offer or event is over.
+        await store.delete_dialogue(session, row)
+        return ended
     if draft.is_empty:
         return DialogueReply(Effect.EMPTY)
     if len(await store.list_open_requests(session, resident_id)) >= MAX_OPEN_REQUESTS:

@@ -80,12 +80,15 @@ async def card_view(
     note: str | None = None,
     *,
     consented: bool = False,
-    for_partner: str | None = None,
+    handed_over: bool = False,
 ) -> tuple[render.CardView, list[RequestMessage]]:
     """The card's content in the partner language, and the attachments sent with the request. `consented`:
     the card of a hand-over she agreed to, whose question is the latest in the thread (`record_question`).
-    `for_partner`: who gets the card (the request's new partner after a hand-over, whose card names the
-    old one's conversation; the catch-all's copy of an escalated request)."""
+    `handed_over`: the new partner's card after a hand-over (or a re-routing), which shows her conversation
+    with the old partner only – what the hand-over question told her goes along ("your conversation with
+    <old partner>"), not what she exchanged with an organisation before it. Any other card posted later (the
+    catch-all's copy of an escalated request, a card posted again in a partner's new group) shows the
+    conversation with the request's partner and the catch-all."""
     lang = ctx.partner_language
     catalogue = ctx.catalogue
     topic = catalogue.topics.get(request.topic_id or "")
@@ -105,16 +108,19 @@ async def card_view(
     # its group never saw that thread, and her answers mean little without the questions they answer (a
     # hand-over's question told her that her messages go along).
     first = [m for m in messages if m.created_at <= request.created_at]
+    old = request.handed_over_from if handed_over else None
+    # Messages stored before their organisation was (migration 0015) have none: they stay, neutrally labelled.
+    shown = {old} if old else {request.partner_id, catalogue.catch_all_partner_id}
     since = [
         m
         for m in thread
         if m.created_at > request.created_at
         and m.author != QUESTION_AUTHOR
         and (until is None or m.id < until)
+        and (m.partner_id is None or m.partner_id in shown)
     ]
-    handed_over = for_partner == request.partner_id and request.handed_over_from is not None
-    with_partner = ctx.partner_name(request.handed_over_from if handed_over else request.partner_id, lang)
-    conversation = _conversation(request, since, with_partner)
+    with_partner = ctx.partner_name(old or request.partner_id, lang)
+    conversation = _conversation(ctx, request, since)
     text = "\n\n".join(m.text for m in first if m.kind is MessageKind.TEXT and m.text) or None
     attachments = [m for m in first if m.kind is not MessageKind.TEXT]
     view = render.CardView(
@@ -143,10 +149,12 @@ async def card_view(
 
 
 def _conversation(
-    request: Request, messages: Sequence[RequestMessage], partner: str
+    ctx: TicketContext, request: Request, messages: Sequence[RequestMessage]
 ) -> list[tuple[str, str]]:
     """(who wrote, what) of the latest `messages` of the thread that fit `THREAD_MESSAGES` and `THREAD_CHARS`,
-    oldest first: her first name, or the staff member and `partner` (a file by 📎 and its caption)."""
+    oldest first: her first name, or the organisation that wrote it – with the staff member's first name
+    only when SHOW_STAFF_NAMES lets staff be named – (a file by 📎 and its caption)."""
+    lang = ctx.partner_language
     shown: list[tuple[str, str]] = []
     total = 0
     for message in reversed(messages):
@@ -161,7 +169,12 @@ def _conversation(
         if message.direction is Direction.TO_PARTNER:
             who = request.first_name or "—"
         else:
-            who = f"{message.author} ({partner})" if message.author else partner
+            if message.partner_id is not None:
+                who = ctx.partner_name(message.partner_id, lang)
+            else:
+                who = ctx.partner_t().gettext("Organisation not recorded")
+            if ctx.show_staff_names and message.author:
+                who = f"{message.author} ({who})"
         shown.append((who, text))
     return shown[::-1]
 
@@ -175,13 +188,14 @@ async def enqueue_card(
     *,
     note: str | None = None,
     consented: bool = False,
+    handed_over: bool = False,
     key: str,
 ) -> None:
-    """The request card plus its attachments (copied) for `partner_id` at `dest` (`consented`: see
-    `card_view`)."""
+    """The request card plus its attachments (copied) for `partner_id` at `dest` (`consented`,
+    `handed_over`: see `card_view`)."""
     t = ctx.partner_t()
     view, attachments = await card_view(
-        session, ctx, request, note, consented=consented, for_partner=partner_id
+        session, ctx, request, note, consented=consented, handed_over=handed_over
     )
     telegram = dest.channel is Channel.TELEGRAM
     if telegram:

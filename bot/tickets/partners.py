@@ -220,6 +220,7 @@ async def hand_over(
         dest,
         note=note,
         consented=consented,
+        handed_over=True,
         key=f"req:{request.id}:to:{to_partner}:{now.timestamp()}",
     )
     await tell_resident(session, ctx, request, "handed_over")  # `transition` made `to_partner` its partner

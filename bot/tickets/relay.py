@@ -47,9 +47,10 @@ async def add_message(
     text: str | None,
     attachment: Attachment | None,
     author: str | None = None,
+    by: str | None = None,
 ) -> RequestMessage:
     """One message of the request's thread, as stored (flushed: its id keys what it causes)."""
-    message = thread_message(request, direction, text=text, attachment=attachment, author=author)
+    message = thread_message(request, direction, text=text, attachment=attachment, author=author, by=by)
     session.add(message)
     await session.flush()
     return message
@@ -62,9 +63,11 @@ def thread_message(
     text: str | None,
     attachment: Attachment | None,
     author: str | None = None,
+    by: str | None = None,
     created_at: datetime | None = None,
 ) -> RequestMessage:
-    """One message of the request's thread, not yet added to the session (`created_at`: now)."""
+    """One message of the request's thread, not yet added to the session (`created_at`: now). Its
+    organisation: `by`, the partner that wrote a partner's message; hers went to the request's partner."""
     message = RequestMessage(
         request_id=request.id,
         direction=direction,
@@ -78,6 +81,7 @@ def thread_message(
         source_message_id=attachment.message_id if attachment else None,
         media_group=attachment.media_group if attachment else None,
         author=author,
+        partner_id=request.partner_id if direction is Direction.TO_PARTNER else by,
     )
     if created_at is not None:
         message.created_at = created_at
@@ -286,6 +290,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     ):
         return Result(Outcome.INVALID, request, problem)
 
+    by = await partner_of_chat(session, ctx, request, message.chat_id)
     relayed = await add_message(
         session,
         request,
@@ -293,6 +298,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         text=message.text,
         attachment=message.attachment,
         author=message.staff_name[:64] or None,
+        by=by,
     )
     if not message.edited:
         # The partner's own message joins the thread: a colleague may reply to it.
@@ -300,7 +306,6 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
             session, message.chat_id, message.message_id, request.id, LinkRole.PARTNER
         )
     staff = message.staff_name if ctx.show_staff_names else None
-    by = await partner_of_chat(session, ctx, request, message.chat_id)
     await _to_resident(session, ctx, request, relayed, effect, by, staff, message.edited)
     return Result(Outcome.OK, request)
 
@@ -367,6 +372,6 @@ async def email_reply(
     dedupe_key = "mail:" + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
-    message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None)
+    message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None, by=by)
     await _to_resident(session, ctx, request, message, dedupe_key, by)
     return Result(Outcome.OK, request)

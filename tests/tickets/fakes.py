@@ -41,6 +41,7 @@ class FakeCatalogue:
         return next(pid for pid, partner in self.partners.items() if partner.catch_all)
 
     partner_for = Catalogue.partner_for  # the real rule, on these entries
+    is_current = Catalogue.is_current
 
 
 def catalogue(**routing_overrides: dict[str, Any]) -> FakeCatalogue:

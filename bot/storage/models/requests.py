@@ -133,6 +133,10 @@ class RequestMessage(Base):
     media_group: Mapped[str | None] = mapped_column(String(64), default=None)
     # A partner member's first name for partner-side display; the resident sees the organisation.
     author: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The organisation: the partner that wrote it (a partner's message), or the request's partner when she
+    # wrote it (hers). None for the bot's own hand-over question, and for older messages whose organisation
+    # is not known (migration 0015).
+    partner_id: Mapped[str | None] = mapped_column(String(40), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

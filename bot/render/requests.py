@@ -367,17 +367,13 @@ def which_request(
     text) may be for the bot rather than for the partner: her answer to the partner, or a new question?
     (`lapsed`: its conversation went quiet hours ago, so the request is named by its number too.)
     A text may always be a new question (🔎: answered as the search would); 🏠 Menu leaves it unsent."""
-    if len(choices) == 1 and lapsed:
-        text = t.html(
-            "Is this your answer to {partner} (request {number}), or a new question?",
-            partner=t.isolate(choices[0].partner),
-            number=t.isolate(choices[0].number),
+    if len(choices) == 1:
+        msgid = (
+            N_("Is this your answer to {partner} (request {number}), or a new question?")
+            if lapsed
+            else N_("Is this your answer to {partner}, or a new question?")
         )
-        keyboard = [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choices[0].id))]]
-    elif len(choices) == 1:
-        text = t.html(
-            "Is this your answer to {partner}, or a new question?", partner=t.isolate(choices[0].partner)
-        )
+        text = t.html(msgid, partner=t.isolate(choices[0].partner), number=t.isolate(choices[0].number))
         keyboard = [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choices[0].id))]]
     else:
         text = t.html("Which request is this message for?")

@@ -402,7 +402,7 @@ async def reply_relayed(
         return  # the album's first file was confirmed
     await _confirm(message, context, relayed, conversation)
     if relayed.handover_to is not None and relayed.request_id is not None:
-        text, keyboard = render.handover_reminder(
+        question = render.handover_question(
             context.t,
             relayed.number,
             relayed.handover_by,
@@ -410,6 +410,7 @@ async def reply_relayed(
             relayed.request_id,
             **relayed.handover_shares,
         )
+        text, keyboard = render.handover_reminder(context.t, question)
         await message.reply_text(text, reply_markup=markup(keyboard))
 
 

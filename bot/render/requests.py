@@ -468,21 +468,11 @@ def handover_question(
     ]
 
 
-def handover_reminder(
-    t: Translator,
-    number: str,
-    by: str,
-    new: str,
-    request_id: int,
-    *,
-    phone: str | None = None,
-    district: str | None = None,
-) -> Screen:
-    """The resident wrote while the hand-over question waits: the question again, and how to answer it
+def handover_reminder(t: Translator, question: Screen) -> Screen:
+    """The resident wrote while the hand-over `question` waits: the question again, and how to answer it
     (a typed "yes" is a message to the partner, not the answer)."""
-    question, keyboard = handover_question(t, number, by, new, request_id, phone=phone, district=district)
-    ask = "👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no.")
-    return f"{question}\n\n{ask}", keyboard
+    text, keyboard = question
+    return text + "\n\n👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no."), keyboard
 
 
 def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:

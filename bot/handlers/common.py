@@ -168,30 +168,21 @@ EDIT_NOTHING_TO_DO = ("not modified", "message to edit not found", "message can'
 
 
 async def edit_buttons(
-    message: MaybeInaccessibleMessage | None, keyboard: InlineKeyboardMarkup | None
+    message: MaybeInaccessibleMessage | None, keyboard: InlineKeyboardMarkup | None, text: str | None = None
 ) -> None:
-    """Replace the buttons of the message a button was pressed on; nothing to do is fine."""
+    """Replace the buttons of the message a button was pressed on, and its text (HTML) if given; nothing to
+    do is fine."""
     if not isinstance(message, Message):
         return
     try:
-        await message.edit_reply_markup(keyboard)
+        if text is None:
+            await message.edit_reply_markup(keyboard)
+        else:
+            await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as exc:
         if not any(reason in str(exc).lower() for reason in EDIT_NOTHING_TO_DO):
             raise
-        logger.debug("buttons not changed: %s", exc)
-
-
-async def edit_text(message: MaybeInaccessibleMessage | None, text: str) -> None:
-    """Replace the text of the message a button was pressed on (HTML), its buttons gone; nothing to do is
-    fine."""
-    if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
-    except BadRequest as exc:
-        if not any(reason in str(exc).lower() for reason in EDIT_NOTHING_TO_DO):
-            raise
-        logger.debug("text not changed: %s", exc)
+        logger.debug("message not changed: %s", exc)
 
 
 async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int]]) -> None:

@@ -33,7 +33,6 @@ from bot.handlers.common import (
     answer_query,
     button_press,
     edit_buttons,
-    edit_text,
     remove_card_buttons,
     show,
 )
@@ -501,10 +500,7 @@ async def pass_on_replied(
     """The bot's question (`prompt`: which request? reopen?) replied to the resident's message: its buttons
     go (its text becomes `now`, what is true now, if given), and the message goes to the request now chosen
     or reopened (nothing was held meanwhile). What became of it (None: nothing to pass on)."""
-    if now is None:
-        await edit_buttons(prompt, None)
-    else:
-        await edit_text(prompt, now)
+    await edit_buttons(prompt, None, now)
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
         return None

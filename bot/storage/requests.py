@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -226,12 +226,8 @@ async def open_request_card_chats(session: AsyncSession) -> dict[int, tuple[Requ
     copy): request id → (the request, the chats holding such a card)."""
     rows = await session.execute(
         select(Request, ThreadLink.chat_id)
-        .join(ThreadLink, ThreadLink.request_id == Request.id)
-        .where(
-            Request.status.in_(OPEN_STATUSES),
-            ThreadLink.role == LinkRole.CARD,
-            ThreadLink.created_at >= Request.routed_at,
-        )
+        .join(ThreadLink, _card_since_routing(Request.id, Request.routed_at))
+        .where(Request.status.in_(OPEN_STATUSES))
         .order_by(Request.id)
     )
     found: dict[int, tuple[Request, set[int]]] = {}
@@ -244,15 +240,19 @@ async def card_since_routing(session: AsyncSession, chat_id: int, request: Reque
     """Whether chat `chat_id` holds a card of `request` posted since it was last routed."""
     link = await session.scalar(
         select(ThreadLink.message_id)
-        .where(
-            ThreadLink.chat_id == chat_id,
-            ThreadLink.request_id == request.id,
-            ThreadLink.role == LinkRole.CARD,
-            ThreadLink.created_at >= request.routed_at,
-        )
+        .where(ThreadLink.chat_id == chat_id, _card_since_routing(request.id, request.routed_at))
         .limit(1)
     )
     return link is not None
+
+
+def _card_since_routing(request_id: Any, routed_at: Any) -> ColumnElement[bool]:
+    """A thread link that is a card of request `request_id` posted since `routed_at` (values or columns)."""
+    return and_(
+        ThreadLink.request_id == request_id,
+        ThreadLink.role == LinkRole.CARD,
+        ThreadLink.created_at >= routed_at,
+    )
 
 
 async def remember_deleted(session: AsyncSession, resident_id: int) -> None:

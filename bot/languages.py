@@ -17,6 +17,9 @@ below holds one entry per code, in this order (tests/test_i18n.py checks it)."""
 
 Script = Literal["latin", "cyrillic", "arabic"]
 
+#: What marks a question (Latin, Arabic/Persian, Spanish-style): the dialogue and small talk both ask.
+QUESTION_MARKS = ("?", "\u061f", "\u00bf")
+
 
 def N_(message: str) -> str:
     """Mark a module-level string for extraction; translate it later with `translator.gettext`."""

@@ -22,6 +22,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
+from bot.languages import QUESTION_MARKS
 from bot.search.normalize import OTHER, fold, raw_tokens, script_of
 
 SmallTalkKind = Literal["greeting", "thanks", "bye", "ok", "person"]
@@ -194,8 +195,6 @@ _PHRASE_TOKENS: list[tuple[tuple[str, ...], SmallTalkKind]] = sorted(
     key=lambda pk: -len(pk[0]),
 )
 _PRIORITY: tuple[SmallTalkKind, ...] = ("person", "thanks", "bye", "greeting", "ok")
-#: A question mark: a thank-you with more than its bare words then asks something.
-_QUESTION_MARKS = ("?", "؟")
 
 
 def _same(word: str, pattern: str) -> bool:
@@ -235,7 +234,7 @@ def small_talk(text: str) -> SmallTalkKind | None:
     chosen = next((k for k in _PRIORITY if k in found), None)
     if chosen is None or not all(chosen in kinds for kinds in companions):
         return None  # "für die Hilfe" alone, "hallo, ich will sprechen"
-    if chosen == "thanks" and companions and any(mark in text for mark in _QUESTION_MARKS):
+    if chosen == "thanks" and companions and any(mark in text for mark in QUESTION_MARKS):
         return None  # "danke für die Info?"
     return chosen
 

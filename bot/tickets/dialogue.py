@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
+from bot.languages import QUESTION_MARKS
 from bot.storage.models.requests import ContactPreference, DialogueStep, MessageKind
 
 # Telegram lets bots download files up to 20 MB; bigger files could not be attached to e-mails.
@@ -330,7 +331,6 @@ Input = Text | Attach | Unsupported | Press | SharedPhone | Park | Route
 BUTTONS = frozenset(
     {"skip", "done", "chat", "phone", "change", "retype", "cancel", "send", "resume", "mine", "new"}
 )
-QUESTION_MARKS = ("?", "\u061f", "\u00bf")  # Latin, Arabic/Persian, Spanish-style
 
 
 # "Yes", "ok", "send" in the bot's languages: typed on the check screen, they mean its "Send" button.

@@ -325,6 +325,13 @@ async def confirmed_resident(bot: BotHarness, name: str, lang: str) -> SimUser:
     return resident
 
 
+async def deliver(bot: BotHarness) -> None:
+    """The outbox worker sends everything waiting."""
+    assert bot.services.delivery is not None
+    while await bot.services.delivery.run_once():
+        pass
+
+
 async def skip_questions(resident: SimUser) -> None:
     """Skip every intake question the request dialogue asks (none, one or several)."""
     while "⏭" in " ".join(resident.last().labels):

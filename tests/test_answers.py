@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
-from tests.harness import ROOT, BotHarness, confirmed_resident, fill_in_request, skip_questions
+from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, fill_in_request, skip_questions
 from tests.telegram_html import html_problems
-from tests.test_conversation import MUETTERZENTRUM, deliver, send_request
+from tests.test_conversation import MUETTERZENTRUM, send_request
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -358,9 +358,7 @@ async def test_a_whole_journey_sends_only_valid_telegram_html(bot: BotHarness, l
     await resident.tap("📞")
     await resident.share_contact("+49 000 0000000")
     await resident.tap("✅")
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
+    await deliver(bot)
     await resident.send("/requests")
     await resident.send("/delete")
     problems = []

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.storage.models.feedback import AnswerFeedback
 from bot.storage.models.requests import Dialogue
 from bot.testing.fakeapi import Sent
-from tests.harness import BotHarness, fill_in_request
+from tests.harness import BotHarness, deliver, fill_in_request
 
 STRANGER_GROUP = -1_000_000_099_999
 OUT_OF_DATE = "Dieser Button ist nicht mehr aktuell."
@@ -121,9 +121,7 @@ async def request_to_the_quartiersmanagement(bot: BotHarness) -> Sent:
     olga = bot.resident("Olga", lang="ru")
     await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра")
     await olga.tap("✅")
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
+    await deliver(bot)
     [card] = bot.telegram.bot_messages(QM_GROUP)
     return card
 

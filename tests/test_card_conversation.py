@@ -10,7 +10,7 @@ import re
 import pytest
 
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness, skip_questions
+from tests.harness import BotHarness, deliver, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -18,12 +18,6 @@ QUARTIERSMANAGEMENT = -1_000_000_000_001  # the shipped content's partner groups
 MUETTERZENTRUM = -1_000_000_000_002
 HAUPTSCHULE = -1_000_000_000_003
 SCHOOL = "Dr.-Klaus-Schmidt-Hauptschule"
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def send_request(bot: BotHarness, person: SimUser, text: str) -> Sent:

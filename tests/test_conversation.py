@@ -17,7 +17,7 @@ from bot.handlers.context import MAX_REOPEN_OFFERS, UserData
 from bot.render.start import SLOW_DOWN
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import ROOT, BotHarness, confirmed_resident, run_cli_here, skip_questions
+from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, run_cli_here, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -107,12 +107,6 @@ async def test_typing_on_after_your_answer_or_a_new_question_keeps_the_held_answ
 
 MUETTERZENTRUM = -1_000_000_000_002  # the shipped content's partner groups
 QUARTIERSMANAGEMENT = -1_000_000_000_001
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def send_request(bot: BotHarness, person: SimUser, offer: str, text: str) -> Sent:

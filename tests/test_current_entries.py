@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import ROOT, BotHarness, skip_questions
+from tests.harness import ROOT, BotHarness, deliver, skip_questions
 from tests.test_catalogs import informal_polish
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
@@ -182,9 +182,7 @@ async def test_a_sign_up_written_before_the_event_is_over_is_not_sent_after_it(d
         seen = anna.last()
         assert "Diese Veranstaltung ist vorbei" in (seen.text or "")
         assert not any("nmelden" in label for label in seen.labels)
-        assert bot.services.delivery is not None
-        while await bot.services.delivery.run_once():
-            pass
+        await deliver(bot)
         groups = [chat for chat in bot.telegram.chats if chat < 0]
         sent = [m.text or "" for chat in groups for m in bot.telegram.bot_messages(chat)]
         assert not any("Wir kommen zu zweit." in text for text in sent)  # nothing reached the organiser

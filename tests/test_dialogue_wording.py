@@ -8,19 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import COURSE_GROUP, BotHarness, SimUser, content_with_partner_group, skip_questions
+from tests.harness import (
+    COURSE_GROUP,
+    BotHarness,
+    SimUser,
+    content_with_partner_group,
+    deliver,
+    skip_questions,
+)
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 CHILDCARE_TR = "Kurs sırasında çocuk bakımına ihtiyacınız var mı?"
 GERMAN_TR = "Ne kadar Almanca konuşuyorsunuz? (hiç, biraz, iyi)"
 ANSWER_OR_QUESTION_TR = "yeni bir soru mu"
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def send_request(bot: BotHarness, resident: SimUser) -> None:

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import BotHarness
+from tests.harness import BotHarness, deliver
 from tests.test_requests_e2e import (
     COURSE_PROVIDER,
     GROUP,
     QM_GROUP,
     arabic_resident_signs_up_for_the_german_course,
     content_with_group,
-    deliver,
     escalate,
 )
 

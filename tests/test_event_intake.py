@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.harness import BotHarness, SimUser, skip_questions
+from tests.harness import BotHarness, SimUser, deliver, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -43,12 +43,6 @@ async def test_the_event_list_shows_each_events_date_and_time_in_the_residents_l
 
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def signs_up_for_the_akteursforum(bot: BotHarness, lang: str) -> SimUser:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.content.service import LastGoodContent, content_version
 from bot.testing.fakeapi import FAKE_TOKEN
-from tests.harness import ROOT, BotHarness, cli_environment, run_cli_here
+from tests.harness import ROOT, BotHarness, cli_environment, deliver, run_cli_here
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -32,9 +32,7 @@ def edit(content: Path, old: str, new: str) -> None:
 
 
 async def staff_messages(bot: BotHarness) -> list[str]:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
+    await deliver(bot)
     return [message.text or "" for message in bot.telegram.bot_messages(ADMIN_CHAT)]
 
 

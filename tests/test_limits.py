@@ -20,18 +20,12 @@ import pytest
 from bot.render.split import visible_length
 from bot.testing.fakeapi import CAPTION_LIMIT, MESSAGE_LIMIT, Sent
 from bot.tickets.notify import notify_admin
-from tests.harness import BotHarness, fill_in_request
+from tests.harness import BotHarness, deliver, fill_in_request
 from tests.test_requests_e2e import GROUP, arabic_resident_signs_up_for_the_german_course, content_with_group
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 PART = re.compile(r"\((\d+)/(\d+)\)\s*$")
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 def long_text(words: int, word: str = "Kursbeginn") -> str:

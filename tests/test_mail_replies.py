@@ -14,8 +14,8 @@ from aiosmtpd.controller import Controller
 
 from bot import jobs
 from bot.storage import requests as store
-from tests.harness import BotHarness
-from tests.test_requests_e2e import Inbox, arabic_resident_signs_up_for_the_german_course, deliver, free_port
+from tests.harness import BotHarness, deliver
+from tests.test_requests_e2e import Inbox, arabic_resident_signs_up_for_the_german_course, free_port
 
 SECRET = "a-long-test-secret-for-reply-addresses"
 

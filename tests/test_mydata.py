@@ -9,17 +9,11 @@ import pytest
 
 from bot.render.split import MESSAGE_LIMIT, visible_length
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, fill_in_request, run_cli_here, skip_questions
+from tests.harness import BotHarness, deliver, fill_in_request, run_cli_here, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 QM_GROUP = -1_000_000_000_001  # the shipped content's group of the Quartiersmanagement
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def send_request(resident: SimUser, text: str) -> None:

@@ -8,8 +8,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.harness import ROOT, BotHarness, skip_questions
-from tests.test_conversation import MUETTERZENTRUM, deliver, send_request
+from tests.harness import ROOT, BotHarness, deliver, skip_questions
+from tests.test_conversation import MUETTERZENTRUM, send_request
 
 # What partners see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens

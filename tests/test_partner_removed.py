@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import BotHarness, fill_in_request
-from tests.test_requests_e2e import GROUP, QM_GROUP, content_with_group, deliver
+from tests.harness import BotHarness, deliver, fill_in_request
+from tests.test_requests_e2e import GROUP, QM_GROUP, content_with_group
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 

@@ -23,7 +23,7 @@ from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import DeletedRequestLink, Request, RequestStatus
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness, fill_in_request
+from tests.harness import BotHarness, deliver, fill_in_request
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
 
@@ -46,8 +46,7 @@ async def test_delete_forgets_the_resident_and_their_requests(bot: BotHarness) -
     await olga.tap(1)
     assert await count(bot, Request) == 0
     assert await count(bot, OutboxMessage) == 0  # her words do not wait in the outbox either
-    while await bot.services.delivery.run_once():  # type: ignore[union-attr]
-        pass
+    await deliver(bot)
     assert not bot.telegram.bot_messages(-1_000_000_000_001)  # the card never reached the partner
     async with bot.services.database.sessions() as session:
         assert await session.get(Resident, olga.user_id) is None
@@ -227,12 +226,6 @@ def test_the_privacy_notice_tells_how_unanswered_questions_are_kept_in_every_lan
 
 
 # --- a partner and a request its resident deleted -----------------------------------------------------------
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def delivered_request(bot: BotHarness, resident: SimUser, text: str) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.harness import BotHarness
+from tests.harness import BotHarness, deliver
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -40,9 +40,7 @@ async def test_ask_a_person_takes_the_pasted_letter_with_the_question_about_it(b
     assert LETTER[:200] in consent and "co mam zrobic z tym listem??" in consent  # she sees both
     assert "rower" not in consent
     await agnieszka.tap("✅")
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
+    await deliver(bot)
     card = "".join(m.text or "" for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT_GROUP))
     assert card.count("Szanowna Pani") == 40 and "co mam zrobic z tym listem??" in card  # all of it
     assert "rower" not in card

@@ -18,6 +18,7 @@ from tests.harness import (
     COURSE_GROUP,
     BotHarness,
     content_with_partner_group,
+    deliver,
     fill_in_request,
     skip_questions,
 )
@@ -30,12 +31,6 @@ GROUP = COURSE_GROUP
 def content_with_group(tmp_path: Path) -> Path:
     """The shipped content, with the education provider reachable in a Telegram group."""
     return content_with_partner_group(tmp_path, "bildungstraeger", GROUP)
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def arabic_resident_signs_up_for_the_german_course(bot: BotHarness):  # type: ignore[no-untyped-def]
@@ -247,8 +242,7 @@ async def test_bad_input_in_the_request_dialogue_has_a_defined_outcome(bot: BotH
     await olga.send("Письмо из джобцентра")
     await olga.tap("✖️")  # cancel mid-way
     assert t.gettext("Cancelled. Nothing was sent.") in (olga.last().text or "")
-    while await bot.services.delivery.run_once():  # type: ignore[union-attr]
-        pass
+    await deliver(bot)
     assert not [c for c in bot.telegram.calls if int(c.params.get("chat_id", 0) or 0) < 0]  # nothing left
     stale = olga.last()
     await olga.press("dlg:send:gone", stale)  # a button of the cancelled dialogue
@@ -451,8 +445,7 @@ async def test_a_draft_left_for_a_day_no_longer_takes_the_residents_messages(
     assert await drafts() == 0
     await olga.tap("⏭", abandoned)  # a button of the dropped draft
     assert bot.telegram.answered_callbacks[-1].get("text")
-    while await bot.services.delivery.run_once():  # type: ignore[union-attr]
-        pass
+    await deliver(bot)
     assert not [c for c in bot.telegram.calls if int(c.params.get("chat_id", 0) or 0) < 0]  # nothing sent
 
 

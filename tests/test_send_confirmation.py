@@ -10,19 +10,13 @@ from sqlalchemy import select
 from bot.content.models import localized
 from bot.render import requests as render
 from bot.storage.models.requests import Request
-from tests.harness import BotHarness, fill_in_request
+from tests.harness import BotHarness, deliver, fill_in_request
 
 pytestmark = pytest.mark.screens
 
 
 class Killed(BaseException):
     """The process dies (not an error a handler could catch)."""
-
-
-async def deliver(bot: BotHarness) -> None:
-    assert bot.services.delivery is not None
-    while await bot.services.delivery.run_once():
-        pass
 
 
 async def the_request(bot: BotHarness) -> Request:

@@ -347,3 +347,12 @@ async def fill_in_request(resident: SimUser, offer: str, text: str, answer_by: s
     await resident.send(text)
     await resident.tap("✅")
     await resident.tap(answer_by)
+
+
+async def submit_request(
+    bot: BotHarness, resident: SimUser, offer: str, text: str, answer_by: str = "💬"
+) -> None:
+    """`fill_in_request`, then Send; the outbox delivers."""
+    await fill_in_request(resident, offer, text, answer_by)
+    await resident.tap("✅")
+    await deliver(bot)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.storage.models.feedback import AnswerFeedback
 from bot.storage.models.requests import Dialogue
 from bot.testing.fakeapi import Sent
-from tests.harness import BotHarness, deliver, fill_in_request
+from tests.harness import BotHarness, submit_request
 
 STRANGER_GROUP = -1_000_000_099_999
 OUT_OF_DATE = "Dieser Button ist nicht mehr aktuell."
@@ -119,9 +119,7 @@ OTHER_PARTNER_GROUP = -1_000_000_000_002  # the SOS-Mütterzentrum's group
 async def request_to_the_quartiersmanagement(bot: BotHarness) -> Sent:
     """Olga's request about a letter; returns its card in the Quartiersmanagement's group."""
     olga = bot.resident("Olga", lang="ru")
-    await fill_in_request(olga, "briefe-aemter", "Письмо из джобцентра")
-    await olga.tap("✅")
-    await deliver(bot)
+    await submit_request(bot, olga, "briefe-aemter", "Письмо из джобцентра")
     [card] = bot.telegram.bot_messages(QM_GROUP)
     return card
 

@@ -10,26 +10,19 @@ import re
 import pytest
 
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness, deliver, skip_questions
+from tests.harness import BotHarness, deliver
+from tests.test_conversation import MUETTERZENTRUM, QUARTIERSMANAGEMENT
+from tests.test_conversation import send_request as request_about
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
-QUARTIERSMANAGEMENT = -1_000_000_000_001  # the shipped content's partner groups
-MUETTERZENTRUM = -1_000_000_000_002
-HAUPTSCHULE = -1_000_000_000_003
+HAUPTSCHULE = -1_000_000_000_003  # the shipped content's partner groups
 SCHOOL = "Dr.-Klaus-Schmidt-Hauptschule"
 
 
 async def send_request(bot: BotHarness, person: SimUser, text: str) -> Sent:
     """`person` asks the SOS-Mütterzentrum about the Frauencafé; the card in its group."""
-    await person.send("/start o_frauencafe")
-    await person.tap(1)  # the offer's request button
-    await skip_questions(person)
-    await person.send(text)
-    await person.tap("✅")
-    await person.tap("💬")
-    await person.tap("✅")
-    await deliver(bot)
+    await request_about(bot, person, "frauencafe", text)
     return bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
 
 

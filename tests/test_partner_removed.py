@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import BotHarness, deliver, fill_in_request
+from tests.harness import BotHarness, deliver, submit_request
 from tests.test_requests_e2e import GROUP, QM_GROUP, content_with_group
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
@@ -43,9 +43,7 @@ async def test_her_answer_after_the_partner_was_removed_reaches_the_quartiersman
     content = content_with_group(tmp_path)
     async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
         anna = bot.resident("Anna", lang="de")
-        await fill_in_request(anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
-        await anna.tap("✅")
-        await deliver(bot)
+        await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
         card = bot.telegram.bot_messages(GROUP)[-1]
         await bot.partner("Petra", GROUP).send("Wie alt sind Ihre Kinder?", reply_to=card)
         await deliver(bot)
@@ -73,9 +71,7 @@ async def test_a_request_nobody_answered_goes_to_the_quartiersmanagement_once_it
     content = content_with_group(tmp_path)
     async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
         anna = bot.resident("Anna", lang="de")
-        await fill_in_request(anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
-        await anna.tap("✅")
-        await deliver(bot)
+        await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
 
         await remove_request_address(bot, content)
         await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(minutes=1))
@@ -98,9 +94,7 @@ async def test_open_requests_follow_a_partner_to_the_new_group_staff_entered(
     content = content_with_group(tmp_path)
     async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
         anna = bot.resident("Anna", lang="de")
-        await fill_in_request(anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
-        await anna.tap("✅")
-        await deliver(bot)
+        await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
         card = bot.telegram.bot_messages(GROUP)[-1]
 
         partners = content / "partners.yaml"

@@ -23,7 +23,7 @@ from bot.storage.models.feedback import UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import DeletedRequestLink, Request, RequestStatus
 from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness, deliver, fill_in_request
+from tests.harness import BotHarness, deliver, fill_in_request, submit_request
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
 
@@ -229,9 +229,7 @@ def test_the_privacy_notice_tells_how_unanswered_questions_are_kept_in_every_lan
 
 
 async def delivered_request(bot: BotHarness, resident: SimUser, text: str) -> None:
-    await fill_in_request(resident, "briefe-aemter", text)
-    await resident.tap("✅")
-    await deliver(bot)
+    await submit_request(bot, resident, "briefe-aemter", text)
 
 
 def data(message: Sent, label: str) -> str:

@@ -21,6 +21,7 @@ from tests.harness import (
     deliver,
     fill_in_request,
     skip_questions,
+    submit_request,
 )
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
@@ -302,9 +303,7 @@ async def test_a_request_from_the_emergency_screen_reaches_the_partner_marked_ur
     )
     assert "2 Tage" not in acknowledgement and "Notrufnummern" in acknowledgement
     # An ordinary request keeps its waiting time and has no mark.
-    await fill_in_request(anna, "briefe-aemter", "Brief vom Amt")
-    await anna.tap("✅")
-    await deliver(bot)
+    await submit_request(bot, anna, "briefe-aemter", "Brief vom Amt")
     assert "2 Tage" in (anna.last().text or "")
     assert urgent not in (bot.telegram.bot_messages(-1_000_000_000_001)[-1].text or "")
 

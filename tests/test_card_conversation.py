@@ -47,14 +47,19 @@ def conversation_on(card: Sent) -> tuple[str, list[str]]:
     return match.group(1), (card.text or "")[match.end() :].split("\n\n")[0].split("\n")
 
 
-async def school_asks_after_a_hand_over(bot: BotHarness, ayse: SimUser) -> Sent:
-    """SOS asks about her children, hands the request over to the school, which asks about the class."""
+async def handed_over_to_the_school(bot: BotHarness, ayse: SimUser) -> Sent:
+    """SOS asks about her children, she answers, SOS hands the request over to the school: its card."""
     card = await send_request(bot, ayse, "Gibt es Hilfe bei den Hausaufgaben?")
     await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt sind Ihre Kinder?", reply_to=card)
     await deliver(bot)
     await ayse.send("3 und 13")
     await deliver(bot)
-    school_card = await hand_over(bot, ayse, card, MUETTERZENTRUM, SCHOOL, HAUPTSCHULE)
+    return await hand_over(bot, ayse, card, MUETTERZENTRUM, SCHOOL, HAUPTSCHULE)
+
+
+async def school_asks_after_a_hand_over(bot: BotHarness, ayse: SimUser) -> Sent:
+    """After the hand-over (`handed_over_to_the_school`) the school asks about the class."""
+    school_card = await handed_over_to_the_school(bot, ayse)
     await bot.partner("Hans", HAUPTSCHULE).send("Welche Klasse besucht Ihr Sohn?", reply_to=school_card)
     await deliver(bot)
     await ayse.send("Die 7. Klasse")
@@ -114,12 +119,7 @@ async def test_with_show_staff_names_the_card_names_the_staff_member_and_organis
 ) -> None:
     async with BotHarness.running(database_url=database_url, show_staff_names=True) as bot:
         ayse = bot.resident("Ayşe", lang="de")
-        card = await send_request(bot, ayse, "Gibt es Hilfe bei den Hausaufgaben?")
-        await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt sind Ihre Kinder?", reply_to=card)
-        await deliver(bot)
-        await ayse.send("3 und 13")
-        await deliver(bot)
-        school_card = await hand_over(bot, ayse, card, MUETTERZENTRUM, SCHOOL, HAUPTSCHULE)
+        school_card = await handed_over_to_the_school(bot, ayse)
         assert conversation_on(school_card)[1][0] == "Petra (SOS-Mütterzentrum):"
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.storage.models import Resident
 from bot.testing.fakeapi import SimUser
-from tests.harness import BotHarness, fill_in_request, skip_questions
+from tests.harness import BotHarness, confirmed_resident, fill_in_request, skip_questions
 
 # What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
 pytestmark = pytest.mark.screens
@@ -355,10 +355,7 @@ async def test_after_delete_a_typed_wish_to_talk_to_a_person_opens_ask_a_person_
         amy.last().text or ""
     )
     # What "I want to talk to a person" opens for any resident.
-    ann = bot.resident("Ann", lang="en")
-    await ann.send("/start")
-    await ann.tap("English")
-    await ann.tap(1)
+    ann = await confirmed_resident(bot, "Ann", "en")
     await ann.send("I want to talk to a person")
     assert (amy.last().text, amy.last().labels) == (ann.last().text, ann.last().labels)
 

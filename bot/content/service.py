@@ -189,10 +189,7 @@ class ContentService:
             if result.ok or self.last_good is None:
                 return result
             copy = self.last_good.find(self.content_dir)
-            if copy is None:
-                return result
-            fallback = await self._load(copy)
-            if not fallback.ok:
+            if copy is None or not (await self._load(copy)).ok:
                 return result
             return ReloadResult(True, result.problems, True, last_good=True)
 

@@ -1,9 +1,9 @@
 """The first minute again after /delete: "if you write to me again, I start afresh". Telegram sends no
 /start again, so her next message (a text, a photo, a voice message) gets the welcome and the language
 picker, then the district, as /start gives a new resident; what she wrote or sent is kept meanwhile and
-taken up once she has chosen (`bot.handlers.start.after_first_choice`). What she writes or sends before she
-has chosen is kept too, and she is shown the step she is at again, with the promise: a district's name
-typed at the district step picks it."""
+taken up once she has chosen (`bot.handlers.questions.after_first_minute`). What she writes or sends
+before she has chosen is kept too, and she is shown the step she is at again, with the promise: a
+district's name typed at the district step picks it."""
 
 from __future__ import annotations
 

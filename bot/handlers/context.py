@@ -77,7 +77,8 @@ class UserData:
     prompts: list[tuple[int | None, Message]] = field(default_factory=list)
     # She used /delete: "if you write to me again, I start afresh". Telegram sends no /start again, so her
     # next message gets the first minute (welcome, language, district) as /start gives a new resident
-    # (memory only: the bot keeps nothing saying she deleted her data; after a restart /start does it).
+    # (memory only: the bot keeps nothing saying she deleted her data; after a restart her next text is
+    # answered in her phone's language, and only /start asks for language and district again).
     afresh: bool = False
     # What came with that message and after it while she chooses: her questions (answered once she has
     # chosen her language and district) and files (then "who should get this?"), the latest `MAX_HELD`;

@@ -179,7 +179,6 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     # No clear question, or one whose answer is what the request is about ("Meine Kinder sind 3 und 5" →
     # the childcare FAQ), while a partner's message waits for her answer (she answers the next morning,
     # after the conversation went quiet): she is asked whether it is that answer.
-    match = (result.answer.kind, result.answer.id) if result.answer is not None else None
     if dialogue and await offer_as_answer(update, context, match):
         return
     if context.user_data is not None and result.reason not in BARE:

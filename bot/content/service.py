@@ -35,11 +35,10 @@ If any hook raises, nothing is swapped and the old catalogue stays.
 
 @dataclass(frozen=True)
 class ReloadResult:
-    """Outcome of a reload: `ok` means the new content is live, `changed` that its version is new."""
+    """Outcome of a reload: `ok` means the new content is live."""
 
     ok: bool
     problems: list[Problem]
-    changed: bool = False
     last_good: bool = False
     """Start-up only: the content folder was refused (`problems` are its), the last good copy is live."""
 
@@ -191,7 +190,7 @@ class ContentService:
             copy = self.last_good.find(self.content_dir)
             if copy is None or not (await self._load(copy)).ok:
                 return result
-            return ReloadResult(True, result.problems, True, last_good=True)
+            return ReloadResult(True, result.problems, last_good=True)
 
     async def _load(self, source: Path | None) -> ReloadResult:
         try:
@@ -205,9 +204,8 @@ class ContentService:
             return ReloadResult(False, [Problem("error", "", None, None, message)])
         for commit in commits:
             commit()
-        changed = self._catalogue is None or self._catalogue.version != catalogue.version
         self._catalogue = catalogue
         logger.info("Content version %s live (%d warnings)", catalogue.version, len(warnings))
         if staged is not None and self.last_good is not None:
             await asyncio.to_thread(self.last_good.keep, staged, self.content_dir)
-        return ReloadResult(True, warnings, changed)
+        return ReloadResult(True, warnings)

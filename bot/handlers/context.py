@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -34,6 +34,14 @@ MAX_PROMPTS = 20
 # What she writes or sends while choosing her language and district after /delete, kept: a few questions
 # and an album's photos.
 MAX_HELD = 10
+
+
+T = TypeVar("T")
+
+
+def _latest(items: list[T], item: T, limit: int) -> list[T]:
+    """`items` and `item`, the latest `limit` only: memory per resident stays bounded."""
+    return [*items[-(limit - 1) :], item]
 
 
 @dataclass(frozen=True)
@@ -104,16 +112,16 @@ class UserData:
 
     def hold(self, item: str | Attachment) -> None:
         """Keep a question or file of hers for the end of the first minute (the latest `MAX_HELD`)."""
-        self.held = [*self.held[-(MAX_HELD - 1) :], item]
+        self.held = _latest(self.held, item, MAX_HELD)
 
     def offered_reopen(self, request_id: int, offer: Message) -> None:
         """Remember a "Reopen?" offer, keeping the latest `MAX_REOPEN_OFFERS`: a resident who writes on
         into a closed conversation for days without tapping must not grow the process's memory."""
-        self.reopen_offers = [*self.reopen_offers[-(MAX_REOPEN_OFFERS - 1) :], (request_id, offer)]
+        self.reopen_offers = _latest(self.reopen_offers, (request_id, offer), MAX_REOPEN_OFFERS)
 
     def prompted(self, request_id: int | None, prompt: Message) -> None:
         """Remember a question about her message (see `prompts`), keeping the latest `MAX_PROMPTS`."""
-        self.prompts = [*self.prompts[-(MAX_PROMPTS - 1) :], (request_id, prompt)]
+        self.prompts = _latest(self.prompts, (request_id, prompt), MAX_PROMPTS)
 
     def settled(self, prompt_id: int) -> None:
         """She answered the question `prompt_id` about her message (a new question, the menu)."""
@@ -122,7 +130,7 @@ class UserData:
     def asked(self, text: str, now: datetime, *, answered: bool) -> None:
         """Remember a question; earlier ones stay while they are recent and were not answered."""
         kept = [q for q in self.questions if not q.answered and q.at >= now - RECENT_QUESTIONS]
-        self.questions = [*kept[-(MAX_RECENT_QUESTIONS - 1) :], Question(text, now, answered)]
+        self.questions = _latest(kept, Question(text, now, answered), MAX_RECENT_QUESTIONS)
 
     def asked_lately(self, now: datetime) -> list[str]:
         """What "Ask a person" passes on (shown to her on the screen before sending): her questions of the

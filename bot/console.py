@@ -209,12 +209,9 @@ async def run_console(
     lang: str | None,
     name: str,
     user_id: int | None = None,
-    stdin: TextIO | None = None,
-    out: TextIO | None = None,
 ) -> int:
-    """Chat with the bot until EOF (standard input and output unless given); returns the exit status."""
-    stdin = stdin or sys.stdin  # looked up now, not at import: the tests run the console in-process
-    out = out or sys.stdout
+    """Chat with the bot on standard input and output until EOF; returns the exit status."""
+    stdin, out = sys.stdin, sys.stdout  # looked up now, not at import: the tests run the console in-process
     # Message ids from the clock (ms): the database keeps thread links of earlier previews by message id.
     telegram = FakeTelegram(first_message_id=int(time.time() * 1000))
     app = build_application(settings, request=telegram, token=FAKE_TOKEN, rate_limit=False)

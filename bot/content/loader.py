@@ -51,8 +51,8 @@ class LoadedSources:
             path = path[:-1]
         return file, None
 
-    def error(self, kind: str, entry_id: str, loc: Loc, message: str, code: str = "") -> None:
-        self._add("error", kind, entry_id, loc, message, code)
+    def error(self, kind: str, entry_id: str, loc: Loc, message: str) -> None:
+        self._add("error", kind, entry_id, loc, message, "")
 
     def warning(self, kind: str, entry_id: str, loc: Loc, message: str, code: str = "") -> None:
         self._add("warning", kind, entry_id, loc, message, code)

@@ -184,7 +184,7 @@ def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
 
 
 def partner_card_email(
-    t: Translator, card: CardView, partner_name: str, replies_relayed: bool = False
+    t: Translator, card: CardView, partner_name: str, replies_relayed: bool
 ) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of the card for a partner reached by e-mail.
 

@@ -298,7 +298,7 @@ ONLY_FOR = {
 """One whole sentence per group: "only for" bends the group's name in most of the languages."""
 
 
-def target_group_lines(t: Translator, groups: Sequence[str], only_for: str | None = None) -> list[str]:
+def target_group_lines(t: Translator, groups: Sequence[str], only_for: str | None) -> list[str]:
     """Whom an offer is meant for, so that a resident can tell whether it is for her. An offer only one
     group may come to says so first; its other groups then tell whom among them it is especially for (a
     man must not read "For: women and people new to Germany" as "women, and newcomers too")."""

@@ -15,13 +15,13 @@ EXAMPLE = "example"
 MESSAGE_LIMIT = 4000
 
 
-def join_within_limit(lines: list[str], limit: int = MESSAGE_LIMIT) -> str:
+def join_within_limit(lines: list[str]) -> str:
     """Whole lines only, up to Telegram's length: cutting mid-line could break an HTML entity or tag."""
     kept: list[str] = []
     size = 0
     for line in lines:
         size += len(line) + 1
-        if size > limit:
+        if size > MESSAGE_LIMIT:
             kept.append("…")
             break
         kept.append(line)

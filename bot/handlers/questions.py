@@ -87,8 +87,9 @@ async def after_first_minute(update: Update, context: Context) -> None:
         await media_kept(update, context, files, new_message=bool(texts))
 
 
-async def typed_district(update: Update, context: Context, district: str) -> None:
-    """Her district's name typed at the first minute's district step: as the tap does."""
+async def district_chosen(update: Update, context: Context, district: str | None) -> None:
+    """A district tapped, or its name typed at the first minute's district step (None: "I don't know"):
+    stored, then what she wrote or sent meanwhile, else the menu."""
     user = update.effective_user
     if user is None or context.user_data is None:
         return
@@ -152,7 +153,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     held = text if kept and result.reason not in BARE else None
     if dialogue and data is not None and data.first_step == "district":
         if (district := afresh.typed_district(context, text)) is not None:
-            await typed_district(update, context, district)  # her district's name, typed
+            await district_chosen(update, context, district)  # her district's name, typed
             return
     if dialogue and await afresh.held_step(update, context, held):
         return  # kept, and the step she is at asked again

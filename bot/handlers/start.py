@@ -12,7 +12,7 @@ from bot.handlers.common import answer_query, button_press, remove_card_buttons,
 from bot.handlers.context import Context
 from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
-from bot.handlers.questions import after_first_minute
+from bot.handlers.questions import after_first_minute, district_chosen
 from bot.render import start as screens
 from bot.render.callback import decode, parse_deep_link
 from bot.render.keyboards import back_to_menu
@@ -129,15 +129,13 @@ async def choose_district(update: Update, context: Context) -> None:
     is there for every district (and the language picker asks again next time)."""
     if (press := button_press(update)) is None or context.user_data is None:
         return
-    query, user, callback = press
-    district: str | None = None if callback.arg(0) == "-" else callback.arg(0)
+    query, _user, callback = press
+    district = None if callback.arg(0) == "-" else callback.arg(0)
     if district is not None and district not in context.services.content.catalogue.districts:
         await stale_button(update, context)
         return
-    await context.services.residents.choose_district(user.id, district)
-    context.user_data.district = district
     await answer_query(query)
-    await after_first_minute(update, context)
+    await district_chosen(update, context, district)
 
 
 async def privacy(update: Update, context: Context) -> None:

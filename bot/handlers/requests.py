@@ -203,22 +203,21 @@ async def show_dialogue(
             [[KeyboardButton(label, request_contact=True)]], resize_keyboard=True, one_time_keyboard=True
         )
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
-    elif reply.effect is Effect.SENT:
+        return
+    if reply.effect is Effect.SENT:
         screen = render.sent_screen(t, reply.acknowledgement or "")
-        await show(update, context, *screen, new_message=new_message)
     elif reply.effect is Effect.CANCEL:
-        await show(update, context, *render.cancelled_screen(t), new_message=new_message)
+        screen = render.cancelled_screen(t)
     elif reply.effect is Effect.ASK_NEW and reply.view is not None:
-        await show(update, context, *render.ask_new_screen(t, reply.view), new_message=new_message)
+        screen = render.ask_new_screen(t, reply.view)
     elif reply.effect is Effect.OVER and reply.over is not None:
         # The sign-up button of a page shown while it was on, or "Send" after its end: it is over.
-        kind, entry_id = reply.over
-        screen = screens.not_current_screen(t, context.services.content.catalogue, kind, entry_id)
-        await show(update, context, *screen, new_message=new_message)
+        screen = screens.not_current_screen(t, context.services.content.catalogue, *reply.over)
     elif reply.view is not None:
-        await show(update, context, *render.dialogue_screen(t, reply.view), new_message=new_message)
+        screen = render.dialogue_screen(t, reply.view)
     else:
-        await show(update, context, *render.gone_screen(t), new_message=new_message)
+        screen = render.gone_screen(t)
+    await show(update, context, *screen, new_message=new_message)
 
 
 async def on_contact(update: Update, context: Context) -> None:

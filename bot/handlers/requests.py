@@ -44,7 +44,7 @@ from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render import screens
 from bot.render.callback import Callback, decode
-from bot.render.keyboards import Keyboard, named_button, typed_button
+from bot.render.keyboards import Keyboard, back_to_menu, named_button, typed_button
 from bot.render.start import phone_not_shared
 from bot.search.smalltalk import small_talk
 from bot.tickets import intake
@@ -205,7 +205,7 @@ async def show_dialogue(
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
         return
     if reply.effect is Effect.SENT:
-        screen = render.sent_screen(t, reply.acknowledgement or "")
+        screen = reply.acknowledgement or "", back_to_menu(t)
     elif reply.effect is Effect.CANCEL:
         screen = render.cancelled_screen(t)
     elif reply.effect is Effect.ASK_NEW and reply.view is not None:

@@ -256,11 +256,6 @@ def toast(t: Translator, kind: str, **values: int) -> str:
     return t.gettext(TOASTS[kind]).format(**values)
 
 
-def sent_screen(t: Translator, acknowledgement: str) -> Screen:
-    """In place of the check screen after "Send": the acknowledgement (`acknowledgement`), and the menu."""
-    return acknowledgement, back_to_menu(t)
-
-
 def cancelled_screen(t: Translator) -> Screen:
     return t.html("Cancelled. Nothing was sent."), back_to_menu(t)
 
@@ -409,7 +404,8 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
 def acknowledgement(
     t: Translator, number: str, partner: str, response_hours: int, by_phone: bool, urgent: bool = False
 ) -> str:
-    """What the resident sees right after "Send" (`sent_screen`): the number and when to expect an answer.
+    """What the resident sees in place of the check screen after "Send" (with the menu below): the number
+    and when to expect an answer.
     From the emergency screen (`urgent`) no waiting time: someone in danger must not wait for it."""
     n, p = t.isolate(number), t.isolate(partner)
     lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]

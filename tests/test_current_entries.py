@@ -188,3 +188,26 @@ async def test_a_sign_up_written_before_the_event_is_over_is_not_sent_after_it(d
         assert not any("Wir kommen zu zweit." in text for text in sent)  # nothing reached the organiser
         await anna.send("/menu")
         assert "unfertige Anfrage" not in (anna.last().text or "")  # nothing left that could not be sent
+
+
+async def test_an_offer_ends_at_midnight_in_salzgitter_not_at_midnight_utc(
+    database_url: str, tmp_path: Path
+) -> None:
+    # The menus and links used the UTC date: the Sprachcafé, valid until New Year's Eve, was still offered
+    # at half past midnight on New Year's Day in Salzgitter (23:30 UTC).
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    sub(
+        target,
+        "offers/sprachcafe.yaml",
+        "    kind: meeting_place",
+        "    valid_until: 2026-12-31\n    kind: meeting_place",
+    )
+    async with BotHarness.running(database_url=database_url, content_dir=target) as bot:
+        anna = bot.resident("Anna", lang="de")
+        bot.services.clock = lambda: datetime(2026, 12, 31, 22, 30, tzinfo=UTC)  # 23:30 in Salzgitter
+        await anna.send("/start o_sprachcafe")
+        assert "Dieses Angebot gibt es zurzeit nicht" not in (anna.last().text or "")
+        bot.services.clock = lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on New Year's Day
+        await anna.send("/start o_sprachcafe")
+        assert "Dieses Angebot gibt es zurzeit nicht" in (anna.last().text or "")

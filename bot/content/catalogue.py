@@ -115,11 +115,17 @@ class Catalogue:
         not yet on; everything else is always current."""
         if kind == "offer":
             offer = self.offers.get(entry_id)
-            return offer is not None and offer_is_current(offer, now.date())
+            return offer is not None and offer_is_current(offer, local_date(now))
         if kind == "event":
             event = self.events.get(entry_id)
             return event is not None and event_is_current(event, now)
         return True
+
+
+def local_date(now: datetime) -> date:
+    """The day it is at `now` (tz-aware) in the neighbourhood: offers end with a German day, not a UTC one
+    (up to two hours apart around midnight)."""
+    return now.astimezone(TIMEZONE).date()
 
 
 def offer_is_current(offer: Offer, today: date) -> bool:
@@ -225,7 +231,7 @@ PAST = "Termin liegt in der Vergangenheit ({when}) – löschen oder Datum ände
 def _past_warnings(loaded: LoadedSources, now: datetime) -> None:
     """Events that are over and offers that have ended: staff forget to remove them, and residents would
     be asked to sign up for them."""
-    today = now.astimezone(TIMEZONE).date()
+    today = local_date(now)
     for event_id, event in loaded.entries["events"].items():
         assert isinstance(event, Event)
         end = event.ends or event.starts

@@ -19,7 +19,7 @@ from typing import Any
 from babel.lists import format_list
 from markupsafe import Markup
 
-from bot.content.catalogue import Catalogue
+from bot.content.catalogue import Catalogue, local_date
 from bot.content.models import (
     WEEKDAYS,
     Emergency,
@@ -323,7 +323,7 @@ def topic_entries(catalogue: Catalogue, topic_id: str, district: str | None, now
     topic = catalogue.topics[topic_id]
     return [
         *(("partner", pid) for pid in topic.partners if catalogue.partners[pid].serves_district(district)),
-        *(("offer", oid) for oid, _ in catalogue.offers_for_topic(topic_id, district, now.date())),
+        *(("offer", oid) for oid, _ in catalogue.offers_for_topic(topic_id, district, local_date(now))),
         *(
             ("event", eid)
             for eid, event in catalogue.upcoming_events(now, district)
@@ -410,7 +410,7 @@ def offer_screen(
     lines = [f"<b>{w.text(offer.title)}</b>", *(groups if offer.only_for else []), "", w.text(offer.summary)]
     if offer.details:
         lines += ["", w.text(offer.details)]
-    when = schedule_lines(w, offer, now.date())
+    when = schedule_lines(w, offer, local_date(now))
     if when:
         lines += ["", "<b>" + t.html("When") + "</b>", *when]
     where = place_lines(w, catalogue, offer.place or partner.place)

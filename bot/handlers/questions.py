@@ -23,8 +23,8 @@ from bot.handlers.requests import (
     resident_followup,
     write_on,
 )
+from bot.handlers.typed_labels import named_button
 from bot.render import screens
-from bot.render.keyboards import named_button
 
 # Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
 TYPED_NUMBER = re.compile(r"\d{1,2}[.)]?|\d\ufe0f?\u20e3")

@@ -39,12 +39,13 @@ from bot.handlers.common import (
 from bot.handlers.context import Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
+from bot.handlers.typed_labels import named_button, typed_button
 from bot.i18n import Translator, bare
 from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render import screens
 from bot.render.callback import Callback, decode
-from bot.render.keyboards import Keyboard, back_to_menu, named_button, typed_button
+from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
 from bot.search.smalltalk import small_talk
 from bot.tickets import intake

@@ -4,7 +4,7 @@ outbox stores it as JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Literal
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_WORD, I18n, Translator, bare
@@ -59,26 +59,46 @@ def back_of(t: Translator, keyboard: Keyboard | None) -> str | None:
     return next((data for row in keyboard or () for text, data in row if text == label), None)
 
 
-def named_button(i18n: I18n, lang: str, text: str) -> Literal["menu", "back"] | None:
+Spellings = Callable[[str], Collection[str]]
+"""The forms a short text may be typed in, as compared with a button's label: at least its `bare` form;
+the handlers add the search's foldings (no "ł" on a German phone, Russian in Latin letters)."""
+
+
+def bare_only(text: str) -> tuple[str, ...]:
+    return (bare(text),) if bare(text) else ()
+
+
+def named_button(
+    i18n: I18n, lang: str, text: str, spellings: Spellings = bare_only
+) -> Literal["menu", "back"] | None:
     """The navigation button a message only names: residents who seldom read type what a button says
     ("Menü", "geri", "القائمة", "🏠 Menu"). Its label counts in the resident's language `lang` and in
-    German (the language around them), compared as `bare` text; a sentence containing it does not."""
+    German (the language around them), compared in their `spellings` ("menue", "nazad"); a sentence
+    containing it does not."""
+    typed = set(spellings(text))
 
     def named(*labels: str) -> bool:
-        return bare(text) in {bare(t.gettext(label)) for t in _readers(i18n, lang) for label in labels}
+        readers = _readers(i18n, lang)
+        return any(typed.intersection(spellings(t.gettext(label))) for t in readers for label in labels)
 
     if named(MENU, MAIN_MENU):
         return "menu"
     return "back" if named(BACK) else None
 
 
-def typed_button(i18n: I18n, lang: str, text: str, keyboard: Callable[[Translator], Keyboard]) -> str | None:
+def typed_button(
+    i18n: I18n,
+    lang: str,
+    text: str,
+    keyboard: Callable[[Translator], Keyboard],
+    spellings: Spellings = bare_only,
+) -> str | None:
     """The callback data of the button of one screen that a message only names, as `named_button` finds
     the navigation's: "Überspringen", "iptal", "✅ Fertig". `keyboard` draws the screen's buttons in a
-    language; a label counts in the resident's and in German."""
-    typed = bare(text)
+    language; a label counts in the resident's and in German, compared in their `spellings`."""
+    typed = set(spellings(text))
     labelled = (button for t in _readers(i18n, lang) for row in keyboard(t) for button in row)
-    return next((data for label, data in labelled if typed and bare(label) == typed), None)
+    return next((data for label, data in labelled if typed.intersection(spellings(label))), None)
 
 
 def _readers(i18n: I18n, lang: str) -> tuple[Translator, Translator]:

@@ -28,14 +28,23 @@ from bot.content.models import (
     OpeningHours,
     Partner,
     Place,
+    Schedule,
     localized,
     pick,
     public_holiday,
 )
-from bot.i18n import LANGUAGE_NAMES, PDI, Translator, isolate_digits
+from bot.i18n import LANGUAGE_NAMES, PDI, TIMEZONE, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, N_, same_language
 from bot.render.callback import Origin, encode, parse_deep_link, ref, with_origin
-from bot.render.keyboards import Button, Screen, Way, arrow, in_reading_order, language_button, nav_row
+from bot.render.keyboards import (
+    Button,
+    Screen,
+    Way,
+    arrow,
+    in_reading_order,
+    language_button,
+    nav_row,
+)
 
 PAGE_SIZE = 6
 
@@ -168,6 +177,54 @@ def slot_line(t: Translator, day: str | date, start: Any, end: Any) -> str:
     name = t.format_date(day, "medium") if isinstance(day, date) else t.weekday(WEEKDAYS.index(day))
     # Translators: {day} is a weekday ("Tuesday") or a date ("2 Mar 2027")
     return t.html("{day}, {start}–{end}", day=name, start=t.format_time(start), end=t.format_time(end))
+
+
+def event_when(
+    t: Translator, starts: datetime, ends: datetime | None, now: datetime, *, short: bool = False
+) -> str:
+    """When an event (or an offer's next session) is, as she would say it: "Now on – until 12:00" while it
+    runs, "Today, 17:30 – 19:30", "Tomorrow, …", else its date and time, in full or (`short`) as the event
+    lists write it (Berlin time, the content's)."""
+    until = " – " + t.format_time(ends) if ends else ""
+    if starts <= now and ends is not None:
+        return t.html("Now on – until {time}", time=t.format_time(ends))
+    day = local_date(starts) - local_date(now)
+    if day == timedelta(0):
+        # Translators: {time} is a time or a time range ("17:30 – 19:30")
+        return t.html("Today, {time}", time=Markup(t.format_time(starts) + until))
+    if day == timedelta(days=1):
+        # Translators: {time} is a time or a time range ("17:30 – 19:30")
+        return t.html("Tomorrow, {time}", time=Markup(t.format_time(starts) + until))
+    return (t.format_when(starts) if short else t.format_datetime(starts, "full")) + until
+
+
+NEXT_SESSION_DAYS = 56
+"""How far ahead an offer's next weekly session is looked for (past holidays and a long closure)."""
+
+
+def next_weekly_session(
+    schedule: Schedule, hours: OpeningHours | None, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """Start and end of the next weekly session not yet over at `now`: within the schedule's start and
+    end, not on a public holiday of Lower Saxony nor in a closure of the organisation's opening hours (the
+    days its partner page says it is closed)."""
+    local = now.astimezone(TIMEZONE)
+    for offset in range(NEXT_SESSION_DAYS):
+        day = local.date() + timedelta(days=offset)
+        if schedule.ends and day > schedule.ends:
+            return None
+        closed = public_holiday(day) is not None or (hours is not None and hours.closure_on(day) is not None)
+        if (schedule.starts and day < schedule.starts) or closed:
+            continue
+        slots = sorted(
+            (slot for slot in schedule.weekly if WEEKDAYS.index(slot.day) == day.weekday()),
+            key=lambda slot: slot.start,
+        )
+        for slot in slots:
+            start, end = (datetime.combine(day, clock, TIMEZONE) for clock in (slot.start, slot.end))
+            if end > local:
+                return start, end
+    return None
 
 
 UPCOMING_HOLIDAY_DAYS = 14
@@ -382,14 +439,21 @@ def topic_screen(
     return "\n".join(lines) + w.footer(), rows
 
 
-def schedule_lines(w: Writer, offer: Offer, today: date) -> list[str]:
-    """The next three dated sessions, the weekly slots, start, end and the schedule's note."""
+def schedule_lines(w: Writer, offer: Offer, now: datetime, hours: OpeningHours | None) -> list[str]:
+    """The next three dated sessions, the weekly slots with the next date they meet ("when is the next
+    Sprachcafé?" asks for a date, not a weekday; `hours`: the organisation's, for its closures), start,
+    end and the schedule's note."""
     t, schedule = w.t, offer.schedule
     if schedule is None:
         return []
+    today = local_date(now)
     upcoming = sorted((s for s in schedule.sessions if s.date >= today), key=lambda s: (s.date, s.start))
     lines = ["🗓 " + slot_line(t, session.date, session.start, session.end) for session in upcoming[:3]]
     lines += ["🗓 " + slot_line(t, slot.day, slot.start, slot.end) for slot in schedule.weekly]
+    if schedule.weekly and (session := next_weekly_session(schedule, hours, now)) is not None:
+        when = event_when(t, *session, now, short=True)
+        running = session[0] <= now  # "Now on – until 18:00" needs no "Next:"
+        lines.append("⏭ " + (when if running else t.html("Next: {when}", when=Markup(when))))
     if schedule.starts and schedule.starts > today:
         lines.append(t.html("Starts on {date}", date=t.format_date(schedule.starts, "medium")))
     if schedule.ends:
@@ -410,7 +474,7 @@ def offer_screen(
     lines = [f"<b>{w.text(offer.title)}</b>", *(groups if offer.only_for else []), "", w.text(offer.summary)]
     if offer.details:
         lines += ["", w.text(offer.details)]
-    when = schedule_lines(w, offer, local_date(now))
+    when = schedule_lines(w, offer, now, partner.opening_hours)
     if when:
         lines += ["", "<b>" + t.html("When") + "</b>", *when]
     where = place_lines(w, catalogue, offer.place or partner.place)
@@ -428,12 +492,14 @@ def offer_screen(
         lines += ["", *facts]
     lines += ["", "🏢 " + w.text(partner.name), *opening_lines(w, partner.opening_hours, now)]
     lines += partner_contact_lines(t, partner)
-    # Offers one signs up for through the bot get "sign me up"; walk-in offers still get a way to a person.
+    # Offers one signs up for through the bot get "sign me up" and, for a question first, the way to a
+    # person (its organisation); on a walk-in offer "Ask a person" is the request about the offer.
     if offer.takes_sign_ups:
         label = "✋ " + (w.plain(offer.signup_label) or t.gettext("I'm interested – sign me up"))
+        rows = [[(label, encode("signup", offer_id))], [person_button(t, f"p.{offer.partner}")]]
     else:
-        label = "🙋 " + t.gettext("Ask a person")
-    rows = [[(label, encode("signup", offer_id))], *map_rows(t, catalogue, offer.place or partner.place)]
+        rows = [[("🙋 " + t.gettext("Ask a person"), encode("signup", offer_id))]]
+    rows += map_rows(t, catalogue, offer.place or partner.place)
     rows.append(nav_row(t, back_data(catalogue, came_from, offer.topics)))
     return "\n".join(lines) + w.footer(), rows
 
@@ -446,17 +512,29 @@ def event_screen(
     lines = [f"📅 <b>{w.text(event.title)}</b>", "", w.text(event.summary)]
     if event.details:
         lines += ["", w.text(event.details)]
-    when = t.format_datetime(event.starts, "full")
-    if event.ends:
-        when += " – " + t.format_time(event.ends)
-    lines += ["", "🗓 " + when]
+    started = event.starts <= now
+    lines += ["", "🗓 " + event_when(t, event.starts, event.ends, now)]
+    if "walk_in" in event.signup:
+        # Her first question about a meeting is whether she must register (once it runs: come now).
+        if event.takes_sign_ups and not started:
+            lines.append("ℹ️ " + t.html("You can also come without signing up."))
+        else:
+            lines.append("ℹ️ " + t.html("No sign-up needed – just come."))
     lines += place_lines(w, catalogue, event.place)
-    if event.partner and event.partner in catalogue.partners:
-        lines.append("🏢 " + w.text(catalogue.partners[event.partner].name))
+    partner = event.partner if event.partner in catalogue.partners else None
+    if partner:
+        lines.append("🏢 " + w.text(catalogue.partners[partner].name))
+    # Signing up for what has already begun makes no sense; a person can still be asked (she may bring
+    # children or need an interpreter): about the event itself when it takes no sign-ups, as on a walk-in
+    # offer, else its organisation.
     rows = []
-    if event.takes_sign_ups:
-        label = w.plain(event.signup_label) or t.gettext("Sign me up")
-        rows.append([("✋ " + label, encode("signup-e", event_id))])
+    if not event.takes_sign_ups:
+        rows.append([("🙋 " + t.gettext("Ask a person"), encode("signup-e", event_id))])
+    else:
+        if not started:
+            label = w.plain(event.signup_label) or t.gettext("Sign me up")
+            rows.append([("✋ " + label, encode("signup-e", event_id))])
+        rows.append([person_button(t, f"p.{partner}" if partner else "q")])
     rows += map_rows(t, catalogue, event.place)
     rows.append(nav_row(t, back_data(catalogue, came_from, event.topics)))
     return "\n".join(lines) + w.footer(), rows

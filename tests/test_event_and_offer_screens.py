@@ -123,6 +123,30 @@ async def test_a_weekly_offer_on_now_says_until_when(bot: BotHarness) -> None:
     assert "⏭ جارٍ الآن – حتى " in (ahmad.last().text or "")
 
 
+# --- M2: several events are listed soonest first ---------------------------------------------------------
+
+
+def event_dates(bot: BotHarness, resident: SimUser) -> list[datetime]:
+    """The start of each event among the buttons of her latest message, in the order she reads them."""
+    catalogue = bot.services.content.catalogue
+    data = [b["callback_data"] for b in resident.last().flat_buttons if "callback_data" in b]
+    ids = [d.split(":")[1] for d in data if d.startswith("event:")]
+    return [catalogue.events[event_id].starts for event_id in ids]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), [("en", "when is the next meeting"), ("ru", "когда следующее собрание")]
+)
+async def test_when_is_the_next_meeting_lists_the_soonest_first(
+    bot: BotHarness, lang: str, question: str
+) -> None:
+    resident = await resident_in(bot, lang)
+    await resident.send(question)
+    dates = event_dates(bot, resident)
+    assert len(dates) >= 2, resident.last().labels
+    assert dates == sorted(dates)
+
+
 # --- m5: navigation words typed without their letters ----------------------------------------------------
 
 

@@ -606,6 +606,7 @@ def emergency_screen(
         lines.append(w.text(entry.description))
         lines += availability_lines(w, entry)
     if hits:
+        hits = in_date_order(catalogue, hits)
         lines += ["", t.html("No emergency? Maybe one of these helps:")]
     here = Origin.of("emergency", hits)
     return "\n".join(lines) + w.footer(), [*hit_rows(t, catalogue, hits, here), *person_and_menu(t, origin)]
@@ -713,8 +714,22 @@ def feedback_thanks(t: Translator) -> str:
     return t.gettext("Thank you for your feedback!")
 
 
+def in_date_order(catalogue: Catalogue, hits: Sequence[Hit]) -> list[Hit]:
+    """`hits` with its events in date order, the soonest first, in the places the events had (the other
+    entries keep the search's order): "when is the next meeting?" lists the meetings as the Events menu
+    does, and a resident who reads only the first one reads the next one, not May's."""
+    events = sorted(
+        (hit for hit in hits if hit[0] == "event" and hit[1] in catalogue.events),
+        key=lambda hit: catalogue.events[hit[1]].starts,
+    )
+    soonest = iter(events)
+    return [next(soonest) if hit in events else hit for hit in hits]
+
+
 def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]) -> Screen:
-    """“Is it one of these?”: the search's best entries (Back from each returns here)."""
+    """“Is it one of these?”: the search's best entries, events in date order (Back from each returns
+    here)."""
+    hits = in_date_order(catalogue, hits)
     return t.html("I am not sure what you mean. Is it one of these?"), [
         *hit_rows(t, catalogue, hits, Origin.of("alternatives", hits)),
         *person_and_menu(t, language=True),

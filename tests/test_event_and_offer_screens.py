@@ -147,6 +147,24 @@ async def test_when_is_the_next_meeting_lists_the_soonest_first(
     assert dates == sorted(dates)
 
 
+# --- m2: "did this help?" only under a single answer -----------------------------------------------------
+
+
+async def test_no_vote_above_a_list_of_events_found_by_a_question(bot: BotHarness) -> None:
+    ayse = await resident_in(bot, "tr")
+    await ayse.send("etkinlik var mi")
+    reply = ayse.last()
+    assert any(label.startswith("📅") for label in reply.labels)  # the Events topic
+    assert "👍" not in reply.labels
+    assert said(bot, "tr", "Did this help?") not in (reply.text or "")
+
+
+async def test_a_single_answer_still_asks_whether_it_helped(bot: BotHarness) -> None:
+    anna = await resident_in(bot, "en")
+    await anna.send("when is the next sprachcafe")
+    assert anna.last().labels[:2] == ["👍", "👎"]
+
+
 # --- m5: navigation words typed without their letters ----------------------------------------------------
 
 

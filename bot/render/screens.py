@@ -702,8 +702,17 @@ def entry_label(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -
     raise KeyError(kind)
 
 
+ANSWER_KINDS = frozenset({"offer", "event", "partner", "faq"})
+"""Entries that answer a question by themselves: only under these is "Did this help?" asked. A topic
+is a list she has not used yet (the vote would stand above its first entry, and say nothing of the
+entry she then opens)."""
+
+
 def with_feedback(t: Translator, screen: Screen, kind: str, entry_id: str) -> Screen:
-    """Add 'Did this help? 👍 👎' under an answer found by a free-text question."""
+    """Add 'Did this help? 👍 👎' under an answer found by a free-text question (`ANSWER_KINDS`; any other
+    screen is returned as it is)."""
+    if kind not in ANSWER_KINDS:
+        return screen
     text, keyboard = screen
     votes = [("👍", encode("fb", "up", kind, entry_id)), ("👎", encode("fb", "down", kind, entry_id))]
     return text + "\n\n" + t.html("Did this help?"), [votes, *keyboard]

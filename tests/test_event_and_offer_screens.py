@@ -147,6 +147,32 @@ async def test_when_is_the_next_meeting_lists_the_soonest_first(
     assert dates == sorted(dates)
 
 
+# --- m7: an unknown command shows the menu it announces ---------------------------------------------------
+
+
+async def test_an_unknown_command_shows_the_menu_itself(bot: BotHarness) -> None:
+    ola = await resident_in(bot, "pl")
+    await ola.send("/foo")
+    reply = ola.last()
+    assert (reply.text or "").startswith("Nie znam tego polecenia.")
+    t = bot.services.i18n.translator("pl")
+    assert t.html("What can I help you with? Choose a topic or just write your question.") in (
+        reply.text or ""
+    )
+    assert "🆘 " + t.gettext("Emergency") in reply.labels
+
+
+async def test_help_and_privacy_have_a_way_to_a_person(bot: BotHarness) -> None:
+    """Screens that answer nothing themselves: "I can pass your question to a person" with the button."""
+    olena = await resident_in(bot, "uk")
+    ask = "🙋 " + bot.services.i18n.translator("uk").gettext("Ask a question")
+    for command in ("/help", "/privacy"):
+        await olena.send(command)
+        assert ask in olena.last().labels, command
+    await olena.send_sticker()
+    assert ask in olena.last().labels
+
+
 # --- m2: "did this help?" only under a single answer -----------------------------------------------------
 
 

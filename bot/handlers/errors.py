@@ -13,6 +13,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from bot.delivery.outbox import markup
 from bot.handlers.common import show
 from bot.handlers.context import Context
+from bot.handlers.navigation import show_main_menu
 from bot.render import start as screens
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ async def error_handler(update: object, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    await show(update, context, *screens.unknown_command(context.t))
+    """A command the bot does not know: said so above the menu itself (the sentence says "here is the
+    menu"; a lone Menu button made her tap again)."""
+    await show_main_menu(update, context, lead=screens.unknown_command(context.t))
 
 
 async def unsupported_message(update: Update, context: Context) -> None:

@@ -110,6 +110,17 @@ def back_to_menu(t: Translator) -> Keyboard:
     return [nav_row(t)]
 
 
+def ask_button(t: Translator) -> Button:
+    """🙋 Ask a question: a request to a person about anything (the main menu's), for screens that
+    answer nothing themselves (help, small talk, an apology)."""
+    return ("🙋 " + t.gettext("Ask a question"), encode("ask"))
+
+
+def ask_and_menu(t: Translator) -> Keyboard:
+    """The way to a person, then 🏠 Menu: every screen has both (a way back is the menu here)."""
+    return [[ask_button(t)], nav_row(t)]
+
+
 def language_button(t: Translator, then: str = "") -> Button:
     """🌐 to the language picker: in the main menu, and where a resident may not read the bot's language
     (`then`: the poster's link whose entry follows the choice)."""

@@ -10,7 +10,7 @@ from bot.content.models import District, PrivacyNotice, localized
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.languages import N_
 from bot.render.callback import encode
-from bot.render.keyboards import Button, Screen, back_to_menu, language_button
+from bot.render.keyboards import Button, Screen, ask_and_menu, ask_button, language_button
 from bot.render.screens import Writer
 
 
@@ -64,12 +64,12 @@ def help_screen(t: Translator, commands: Sequence[tuple[str, str]]) -> Screen:
     ]
     lines += [f"{t.directed('/' + name)} – {t.html(description)}" for name, description in commands]
     lines += ["", "🆘 " + t.html("In an emergency call 112 (ambulance, fire) or 110 (police).")]
-    return "\n".join(lines), back_to_menu(t)
+    return "\n".join(lines), ask_and_menu(t)
 
 
 def privacy_screen(t: Translator, notice: PrivacyNotice) -> Screen:
     w = Writer(t)
-    return f"<b>{w.text(notice.title)}</b>\n\n{w.text(notice.text)}" + w.footer(), back_to_menu(t)
+    return f"<b>{w.text(notice.title)}</b>\n\n{w.text(notice.text)}" + w.footer(), ask_and_menu(t)
 
 
 def delete_question(t: Translator) -> Screen:
@@ -136,7 +136,7 @@ def main_menu_screen(
         (f"{topic.icon or ''} {localized(topic.title, t.lang)}".strip(), encode("topic", topic_id, 0))
         for topic_id, topic in catalogue.topics_for_district(district)
     ]
-    rows = [*rows_of(topic_buttons, 2), [("🙋 " + t.gettext("Ask a question"), encode("ask"))]]
+    rows = [*rows_of(topic_buttons, 2), [ask_button(t)]]
     if len(catalogue.districts) > 1:
         # A resident who does not know their district sees everything, and a way to choose one.
         if district is None:
@@ -170,11 +170,12 @@ def slow_down_toast(t: Translator) -> str:
 
 
 def apology(t: Translator) -> Screen:
-    return t.html("Sorry, something went wrong on my side. Please try again in a moment."), back_to_menu(t)
+    return t.html("Sorry, something went wrong on my side. Please try again in a moment."), ask_and_menu(t)
 
 
-def unknown_command(t: Translator) -> Screen:
-    return t.html("I don't know this command. Here is the menu, or type /help."), back_to_menu(t)
+def unknown_command(t: Translator) -> str:
+    """The lead above the main menu after a command the bot does not know."""
+    return t.html("I don't know this command. Here is the menu, or type /help.")
 
 
 def unsupported_message(t: Translator) -> Screen:
@@ -182,4 +183,4 @@ def unsupported_message(t: Translator) -> Screen:
         "I can only read text here. Write your question in words, or tap a topic in the menu. "
         "If you want to send a photo or a letter to a person, start a request with “Ask a question”."
     )
-    return text, back_to_menu(t)
+    return text, ask_and_menu(t)

@@ -187,6 +187,7 @@ class Sent:
     reply_to: int | None = None
     from_bot: bool = True
     edits: int = 0
+    sender: dict[str, Any] | None = None  # a person's message in a group: who wrote it (Bot API `User`)
 
     @property
     def flat_buttons(self) -> list[dict[str, Any]]:
@@ -380,9 +381,9 @@ class FakeTelegram(BaseRequest):
             original = self.chats.get(sent.chat_id, {}).get(sent.reply_to)
             if original is not None:
                 data["reply_to_message"] = self.message_json(original, nested=True)
-        if not sent.from_bot and sent.chat_id > 0:
-            # A resident's own message (replied to by the bot): their text or media, as they sent it.
-            data["from"] = {"id": sent.chat_id, "is_bot": False, "first_name": "Resident"}
+        if not sent.from_bot and (sent.chat_id > 0 or sent.sender is not None):
+            # A person's own message (replied to by the bot): their text or media, as they sent it.
+            data["from"] = sent.sender or {"id": sent.chat_id, "is_bot": False, "first_name": "Resident"}
             data.update(sent.params)
             return data
         if sent.text is not None:
@@ -443,6 +444,11 @@ class FakeTelegram(BaseRequest):
         sent.edits += 1
         self._notify("edit", sent)
         return self.message_json(sent)
+
+    def _api_deleteMessage(self, params: dict[str, Any]) -> bool:
+        """The message leaves its chat."""
+        self.chats.get(int(params["chat_id"]), {}).pop(int(params["message_id"]), None)
+        return True
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.answered_callbacks.append(params)
@@ -523,6 +529,7 @@ class SimUser:
             params=extra,
             reply_to=reply_to.message_id if reply_to else None,
             from_bot=False,
+            sender=self._user_json() if self.chat < 0 else None,
         )
         self.telegram.store(sent)
         await self._process({"update_id": self.telegram.next_update_id(), "message": data})

@@ -1067,7 +1067,7 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     texts = group_texts(bot, MUETTERZENTRUM)
     assert "Die Person hat Anfrage" in texts[-2] and "Parkplätze" in texts[-1]
     card = bot.telegram.chats[MUETTERZENTRUM][card.message_id]  # open again: Close / Hand over, not Reopen
-    assert card.labels == ["Übernehmen", "Abschließen", "An anderen Partner übergeben"]
+    assert card.labels == ["Übernehmen", "An anderen Partner übergeben", "🔒 Abschließen"]
 
 
 async def test_a_thank_you_after_the_close_gets_a_kind_word_not_an_offer_to_reopen(bot: BotHarness) -> None:

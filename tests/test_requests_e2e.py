@@ -130,9 +130,9 @@ async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_p
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
         card = bot.telegram.bot_messages(GROUP)[0]
         card_before = card.text or ""
-        close = card.flat_buttons[1]["callback_data"]
+        close = next(b["callback_data"] for b in card.flat_buttons if "Abschließen" in b["text"])
         petra = bot.partner("Petra", GROUP)
-        await petra.tap(3, card)  # hand over
+        await petra.tap("übergeben", card)  # hand over
         choices = bot.telegram.bot_messages(GROUP)[-1]
         await petra.tap(
             next(

@@ -90,6 +90,12 @@ def register(app: AppType) -> None:
     app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=common.PARTNER_BUTTON))
     group_replies = filters.ChatType.GROUPS & filters.REPLY & (filters.TEXT | FILES)
     app.add_handler(MessageHandler(group_replies, requests.partner_message))
+    # A message there that replies to nothing reaches nobody: the group is told and may pick a request. The
+    # bot sees such messages only as an admin or with privacy mode off (README, "Partners").
+    group_plain = (
+        filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & ~filters.REPLY & ~filters.COMMAND
+    ) & (filters.TEXT | FILES)
+    app.add_handler(MessageHandler(group_plain, requests.partner_stray))
 
     # Free text in the private chat: emergency words first, then a running dialogue, then the search.
     app.add_handler(

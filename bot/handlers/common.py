@@ -20,8 +20,10 @@ from bot.residents import Flooding
 
 logger = logging.getLogger(__name__)
 
-# The buttons of a request card in a partner's group (bot/tickets: take on, close, hand over).
-PARTNER_BUTTON = pattern("req", first=("take", "close", "handover", "ho", "reopen"))
+# The buttons of a request card in a partner's group (bot/tickets: take on, close, hand over), of its list
+# of partners to hand over to (cancel: "hox"), and of the question under a message written there without
+# "Reply" (pass it on to a request, or not: "pass", "drop").
+PARTNER_BUTTON = pattern("req", first=("take", "close", "handover", "ho", "hox", "reopen", "pass", "drop"))
 
 
 async def check_button_chat(update: Update, context: Context) -> None:

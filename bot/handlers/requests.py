@@ -640,15 +640,17 @@ async def handover_answer(update: Update, context: Context) -> None:
         return
     query, user, callback, request_id = pressed
     agreed = callback.arg(0) == "yes"
-    outcome, partner, stale = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
-    if outcome is not Outcome.OK:
+    partner, acted = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
+    if acted.outcome is not Outcome.OK:
         await answer_query(query, render.toast(context.t, "unchanged"))
         return
     await answer_query(query)
     await edit_buttons(query.message, None)
     pt = context.services.requests.partner_t()
-    for card in stale:  # the request is no longer theirs (nor taken on by anyone)
-        await rewrite_card(context, pt, "ho", request_id, CardAction(outcome), card)
+    # After a yes the old partner's cards (the request is no longer theirs); after a no the cards that
+    # showed the hand-over waiting for her.
+    for card in acted.cards:
+        await rewrite_card(context, pt, "ho", request_id, acted, card)
     if not agreed:
         await show(update, context, render.handover_kept(context.t, partner), new_message=True)
 
@@ -669,6 +671,13 @@ async def partner_button(update: Update, context: Context) -> None:
         return
     desk = context.services.requests
     pt = desk.partner_t()
+    if action in ("hox", "drop"):  # Cancel under the partner list, "Do not pass on" under a stray message
+        await answer_query(query)
+        await delete_prompt(context, query.message)
+        return
+    if action == "pass":
+        await pass_on_stray(update, context, query, request_id)
+        return
     card = pressed_card(query, action)
     if action == "handover":
         # The choices only in the request's partner chat: elsewhere they would tell whether it is open.
@@ -691,6 +700,8 @@ async def partner_button(update: Update, context: Context) -> None:
     for copy in acted.cards:
         await rewrite_card(context, pt, action, request_id, acted, copy)
     await answered_action(query, pt, action, acted.outcome)
+    if action == "ho" and acted.outcome is Outcome.OK:
+        await delete_prompt(context, query.message)  # the card now says that the hand-over waits
 
 
 def pressed_card(query: CallbackQuery, action: str) -> int | None:
@@ -714,7 +725,8 @@ async def rewrite_card(
     so); reopened, it is as before the closing; taken on, it says who took it on and offers no "Take on";
     in a group that may no longer act on the request, it keeps no button, and one that has just stopped
     acting on it learns why. Where its text cannot be rebuilt (unknown, or too long with the line) only the
-    buttons change. Best effort: a button left on a copy answers what became of the request."""
+    buttons change. A hand-over waiting for the resident's consent is named below (`acted.pending`), and
+    goes when she has answered. Best effort: a button left on a copy answers what became of the request."""
     chat_id, message_id = card.chat_id, card.message_id
     keyboard: Keyboard | None
     if not card.acts:
@@ -726,12 +738,12 @@ async def rewrite_card(
     text = None
     if card.html is not None and card.left is not None:
         text = partner_render.left_card(pt, card.html, card.left, card.now_with, acted.taken, acted.staff)
-    elif card.html is not None and action == "take":
-        text, keyboard = partner_render.taken_card(pt, card.html, request_id, acted.staff)
     elif card.html is not None and action == "close":
         text = partner_render.closed_card(pt, card.html, acted.taken, acted.staff, acted.closed_by)
-    elif card.html is not None and action == "reopen":
-        text = partner_render.reopened_card(pt, card.html, acted.taken, acted.staff)
+    elif card.html is not None and action in ("take", "reopen", "ho"):
+        text = partner_render.open_card(pt, card.html, acted.taken, acted.staff)
+        if acted.pending is not None:
+            text = partner_render.handover_pending(pt, text, acted.pending)
     try:
         if text is not None:
             try:
@@ -755,10 +767,15 @@ async def answered_action(query: CallbackQuery, pt: Translator, action: str, out
 
 
 async def partner_message(update: Update, context: Context) -> None:
-    """A reply in a partner group to a request's thread: relayed to the resident (edits as corrections)."""
+    """A reply in a partner group to a request's thread: relayed to the resident (edits as corrections). In
+    a forum topic every message "replies" to the topic's first message: one that replies to nothing else
+    is a message without "Reply" (`partner_stray`)."""
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None or message.reply_to_message is None:
+        return
+    if message.reply_to_message.forum_topic_created is not None:
+        await partner_stray(update, context)
         return
     user = update.effective_user
     replied = message.reply_to_message
@@ -777,3 +794,72 @@ async def partner_message(update: Update, context: Context) -> None:
         replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
     )
     await context.services.requests.partner_reply(message_of_group)
+
+
+async def partner_stray(update: Update, context: Context) -> None:
+    """A message in a partner group that replies to no message of a request (the bot sees it only as an
+    admin or with privacy mode off): it reaches nobody. While the group has open requests the bot says so
+    under it, offering the newest of them and "Do not pass on"; a tap passes it on (`pass_on_stray`). The
+    question replies to the message: the tap finds it there, nothing is held in memory. Chatter in a group
+    without open requests, bot commands, edits, and messages of anonymous admins, channels or bots get no
+    answer; of an album only its captioned file is asked about."""
+    message = update.message
+    chat = update.effective_chat
+    user = update.effective_user
+    if message is None or chat is None or user is None or user.is_bot or message.sender_chat is not None:
+        return
+    if (message.text or "").lstrip().startswith("/"):
+        return
+    if message.media_group_id is not None and not message.caption:
+        return  # one question per album: under its captioned file (a tap passes that file on)
+    desk = context.services.requests
+    choices = await desk.stray_choices(chat.id, partner_render.STRAY_CHOICES)
+    if not choices:
+        return
+    text, keyboard = partner_render.stray_prompt(desk.partner_t(), choices)
+    await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+
+
+async def pass_on_stray(update: Update, context: Context, query: CallbackQuery, request_id: int) -> None:
+    """A request tapped under a message written without "Reply": the message (the one the question replies
+    to) goes to it as a reply to its card would, in its author's name; a refusal is explained in the group
+    as for a reply, and the question stays for another choice."""
+    prompt = query.message
+    original = prompt.reply_to_message if isinstance(prompt, Message) else None
+    chat = update.effective_chat
+    if original is None or chat is None:
+        await stale_button(update, context)
+        return
+    author = original.from_user
+    desk = context.services.requests
+    pt = desk.partner_t()
+    outcome, number = await desk.pass_on_stray(
+        GroupMessage(
+            chat_id=chat.id,
+            message_id=original.message_id,
+            reply_to_message_id=original.message_id,
+            staff_name=(author.first_name if author else "") or "",
+            from_user_id=author.id if author else None,
+            sender_chat_id=original.sender_chat.id if original.sender_chat else None,
+            text=original.text or original.caption,
+            attachment=attachment_of(original),
+            request_id=request_id,
+        )
+    )
+    if outcome in (Outcome.OK, Outcome.DUPLICATE):
+        await answer_query(query)
+        await edit_buttons(prompt, None, partner_render.stray_passed(pt, number))
+        return
+    await answer_query(query, partner_render.action_toast(pt, "pass", outcome.value))
+
+
+async def delete_prompt(context: Context, message: MaybeInaccessibleMessage | None) -> None:
+    """A question of the bot in a partner group that is answered with "no" goes away; where Telegram
+    refuses (older than two days) it keeps its text without buttons."""
+    if message is None:
+        return
+    try:
+        await context.bot.delete_message(message.chat.id, message.message_id)
+    except TelegramError as exc:
+        logger.info("message %s in chat %s not deleted: %s", message.message_id, message.chat.id, exc)
+        await edit_buttons(message, None)

@@ -127,11 +127,15 @@ def _lines_plain(lines: Sequence[tuple[str, str]]) -> str:
 
 
 def partner_keyboard(t: Translator, request_id: int, *, taken: bool = False) -> Keyboard:
-    """Take on (until someone has: `taken`) / Close / Hand over."""
-    take = [] if taken else [(t.gettext("Take on"), encode("req", "take", request_id))]
+    """Take on (until someone has: `taken`), Hand over, and Close last, each in its own row. Close keeps its
+    place in every state (and Reopen takes it on the closed card, `reopen_keyboard`): the button that moves
+    up when "Take on" goes is "Hand over", which only lists partners (with Cancel), never Close, which
+    tells the resident at once."""
+    take = [] if taken else [[(t.gettext("Take on"), encode("req", "take", request_id))]]
     return [
-        [*take, (t.gettext("Close"), encode("req", "close", request_id))],
+        *take,
         [(t.gettext("Hand over to another partner"), encode("req", "handover", request_id))],
+        [("🔒 " + t.gettext("Close"), encode("req", "close", request_id))],
     ]
 
 
@@ -142,21 +146,17 @@ def _taken(t: Translator, card_html: str, staff: str | None) -> str:
     return f"{card_html}\n\n✅ <b>{taken}</b>"
 
 
-def taken_card(t: Translator, card_html: str, request_id: int, staff: str | None) -> Screen:
-    """The card after a take on: who took it on below it, and no "Take on" any more."""
-    return _taken(t, card_html, staff), partner_keyboard(t, request_id, taken=True)
-
-
 def closed_card(t: Translator, card_html: str, taken: bool, staff: str | None, closed_by: str | None) -> str:
-    """The card after Close: that it was taken on (`taken`, `staff` as in `taken_card`), then that it is
+    """The card after Close: that it was taken on (`taken`, `staff` as in `_taken`), then that it is
     closed, by whom (`closed_by`: only where cards may name staff)."""
     html = _taken(t, card_html, staff) if taken else f"{card_html}\n"
     closed = t.html("Request closed by {name}", name=closed_by) if closed_by else t.html("Request closed")
     return f"{html}\n🔒 <b>{closed}</b>"
 
 
-def reopened_card(t: Translator, card_html: str, taken: bool, staff: str | None) -> str:
-    """The card opened again: as it was before the closing (taken on or not)."""
+def open_card(t: Translator, card_html: str, taken: bool, staff: str | None) -> str:
+    """The card of an open request (after take on, reopen, a hand-over's proposal or her answer to it): as
+    sent, with who took it on below it if someone did (`taken`, `staff` as in `_taken`)."""
     return _taken(t, card_html, staff) if taken else card_html
 
 
@@ -170,7 +170,7 @@ LEFT_LINES = {
 
 def left_card(t: Translator, card_html: str, left: str, partner: str, taken: bool, staff: str | None) -> str:
     """A copy of the card (`card_html`, as sent) in a group that has just stopped acting on the request:
-    that it was taken on (`taken`, `staff` as in `taken_card`), then where the request is now."""
+    that it was taken on (`taken`, `staff` as in `_taken`), then where the request is now."""
     icon, line = LEFT_LINES[left]
     html = _taken(t, card_html, staff) if taken else card_html
     return f"{html}\n\n{icon} <i>{t.html(line, partner=t.isolate(partner))}</i>"
@@ -179,16 +179,27 @@ def left_card(t: Translator, card_html: str, left: str, partner: str, taken: boo
 def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
     """The card posted in the partner's group, with Take on / Close / Hand over."""
     html = _lines_html(_card_lines(t, card))
-    hint = t.html("Reply to this message to answer; the bot passes your reply on to the resident.")
-    return f"{html}\n\n<i>{hint}</i>", partner_keyboard(t, request_id)
+    # Staff who write into the group without "Reply" reach nobody (the bot does not even see it in privacy
+    # mode): the hint says how to reply, and that nothing else is passed on.
+    hint = t.html(
+        "To answer: tap this card and choose “Reply” (on a phone: swipe it to the left). Only replies reach "
+        "the resident; a message written in the group without “Reply” is not passed on."
+    )
+    return f"{html}\n\n↩️ <b>{hint}</b>", partner_keyboard(t, request_id)
 
 
 def partner_card_email(
-    t: Translator, card: CardView, partner_name: str, replies_relayed: bool
+    t: Translator,
+    card: CardView,
+    partner_name: str,
+    replies_relayed: bool,
+    via: str | None = None,
 ) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of the card for a partner reached by e-mail.
 
     `replies_relayed`: the bot receives replies itself (inbound mail) and passes them to the resident.
+    `via`: it does not; the organisation (the Quartiersmanagement) whose mailbox a reply reaches got the
+    card in its group and passes the reply on.
     """
     subject = t.gettext("Request {number} from the Quartiersbot").format(number=card.number)
     lines = _card_lines(t, card)
@@ -204,9 +215,16 @@ def partner_card_email(
             "the resident in their chat with the Quartiersbot. Replies from other addresses, also from "
             "colleagues it was forwarded to, are refused."
         )
+    elif via:
+        footer = t.gettext(
+            "The resident can only be reached in their chat with the Quartiersbot, which does not receive "
+            "e-mail. Please answer by replying to this e-mail: your reply goes to {via}, which passes it on "
+            "to the resident. Please keep the request number in the subject."
+        ).format(via=via)
     else:
         # Without inbound mail (MAIL_INBOUND_*) a reply lands in the Quartiersmanagement's mailbox, and
-        # its staff can answer a resident only on a card in their own group: once the request escalated.
+        # its staff can answer a resident only on a card in their own group: once the request escalated
+        # (at once, `via`, when the Quartiersmanagement has a group).
         footer = t.gettext(
             "The resident can only be reached in their chat with the Quartiersbot, which does not receive "
             "e-mail: a reply to this e-mail goes to the Quartiersmanagement, not to the resident. The "
@@ -239,6 +257,10 @@ def action_toast(t: Translator, action: str, outcome: str) -> str:
     """The toast on the card's button `action` (take, close, handover, ho, reopen) that led to `outcome`."""
     if action == "ho" and outcome == "ok":
         return t.gettext("The resident is asked first.")  # the hand-over waits for their yes
+    if action == "close" and outcome == "ok":
+        # No confirmation before closing (every request ends with it): a mistaken tap is undone with the
+        # button in the same place.
+        return t.gettext("Closed; the resident has been told. By mistake? Tap “Reopen” under the card.")
     if outcome not in ACTION_TOASTS:
         return t.gettext("That did not work.")
     return t.gettext(ACTION_TOASTS[outcome])
@@ -247,7 +269,50 @@ def action_toast(t: Translator, action: str, outcome: str) -> str:
 def handover_choices(t: Translator, request_id: int, partners: Sequence[tuple[str, str]]) -> Screen:
     """The partners a request can be handed over to: (partner id, name) pairs."""
     rows = [[(name, encode("req", "ho", request_id, pid))] for pid, name in partners]
+    rows.append([("✖️ " + t.gettext("Cancel"), encode("req", "hox", request_id))])
     return t.html("Hand over request to which partner?"), rows
+
+
+def handover_pending(t: Translator, card_html: str, partner: str) -> str:
+    """The card (as it stands) while the resident is asked whether it may go to `partner`: a colleague
+    looking at it sees that nothing more is to be done before she answers."""
+    line = t.html(
+        "Hand-over to {partner} requested: waiting for the resident's consent. Until then the request "
+        "stays here.",
+        partner=t.isolate(partner),
+    )
+    return f"{card_html}\n\n⏳ <i>{line}</i>"
+
+
+# --- a message in the group that is no reply -------------------------------------------------------------
+
+# How many of the group's open requests the question under a message without "Reply" offers (newest first).
+STRAY_CHOICES = 4
+STRAY_SUBJECT_CHARS = 40
+
+
+def stray_prompt(t: Translator, choices: Sequence[tuple[int, str, str]]) -> Screen:
+    """The answer to a message written in a partner group without "Reply" while the group has open requests
+    (`choices`: request id, number, subject; newest first): it was not passed on; a tap on a request passes
+    it on, as if it had been a reply to its card."""
+    text = t.html(
+        "Not passed on: this message is no reply to a request card, so no resident receives it. If it is an "
+        "answer, tap its request and it is passed on as if you had used “Reply”."
+    )
+    rows: list[list[tuple[str, str]]] = []
+    for request_id, number, subject in choices[:STRAY_CHOICES]:
+        label = t.gettext("Request {number}").format(number=number)
+        if subject:
+            cut = subject if len(subject) <= STRAY_SUBJECT_CHARS else subject[: STRAY_SUBJECT_CHARS - 1] + "…"
+            label = f"{label} – {cut}"
+        rows.append([(label, encode("req", "pass", request_id))])
+    rows.append([("✖️ " + t.gettext("Do not pass on"), encode("req", "drop", 0))])
+    return f"<i>{text}</i>", rows
+
+
+def stray_passed(t: Translator, number: str) -> str:
+    """The question under a message without "Reply" once a tap passed the message on."""
+    return "✅ " + t.html("Passed on to request {number}.", number=number)
 
 
 # --- partner thread -----------------------------------------------------------------------------------
@@ -319,6 +384,14 @@ def escalation_note(t: Translator, partner: str, hours: int) -> str:
     return t.gettext("Escalated: {partner} has not taken this request on within {time}.").format(
         partner=partner, time=hours_phrase(t, hours)
     )
+
+
+def answers_through_note(t: Translator, partner: str) -> str:
+    """On the Quartiersmanagement's copy of a request for a partner that cannot answer in the chat."""
+    return t.gettext(
+        "For you too: {partner} gets this request by e-mail and cannot answer in the chat; its reply by "
+        "e-mail goes to your mailbox. Please pass it on with “Reply” to this card, or answer yourself."
+    ).format(partner=partner)
 
 
 def undeliverable_note(t: Translator, partner: str) -> str:

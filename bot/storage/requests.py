@@ -79,6 +79,21 @@ async def open_requests_not_with(session: AsyncSession, partner_ids: Iterable[st
     return result.all()
 
 
+async def open_requests_with_card_in(session: AsyncSession, chat_id: int, limit: int) -> Sequence[Request]:
+    """Open requests of which chat `chat_id` got a card, newest first, at most `limit` (a message written in
+    a partner group without "Reply" is offered to them)."""
+    carded = select(ThreadLink.request_id).where(
+        ThreadLink.chat_id == chat_id, ThreadLink.role == LinkRole.CARD
+    )
+    result = await session.scalars(
+        select(Request)
+        .where(Request.id.in_(carded), Request.status.in_(OPEN_STATUSES))
+        .order_by(Request.id.desc())
+        .limit(limit)
+    )
+    return result.all()
+
+
 def _conversations(resident_id: int, since: datetime, statuses: Iterable[RequestStatus]) -> Select[Request]:
     """The resident's requests in `statuses` with a conversation active after `since`, latest first."""
     return (

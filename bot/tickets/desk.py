@@ -83,6 +83,8 @@ class CardAction:
     # cards in the other groups that had one (an escalated request's copy at the catch-all).
     cards: Sequence[CardCopy] = ()
     closed_by: str | None = None  # who closed it (Close), where cards may name staff
+    # The partner a proposed hand-over waits for the resident's consent to go to (the card says so).
+    pending: str | None = None
 
 
 async def _acting(session: AsyncSession, ctx: TicketContext, request_id: int) -> set[int]:
@@ -136,6 +138,13 @@ async def _conversations(
         )
         for r in await conversation.open_conversations(session, ctx, resident_id)
     ]
+
+
+def _pending(ctx: TicketContext, request: Request | None) -> str | None:
+    """The partner an open request's proposed hand-over waits to go to (named on its cards), if any."""
+    if request is None or request.handover_to is None or request.status.is_final:
+        return None
+    return ctx.partner_name(request.handover_to)
 
 
 def _relayed(ctx: TicketContext, result: Result) -> Relayed:
@@ -440,21 +449,24 @@ class RequestDesk:
             request = result.request
             cards = []
             pressed = (chat_id, card_message_id) if card_message_id is not None else None
-            if act is not None and result.ok and request is not None:
+            if result.ok and request is not None:
                 # A group stops acting on the request only when its partner reopens it: the escalation ends.
-                # Each card that may act says what became of the request (below the card as sent).
+                # Each card that may act says what became of the request (below the card as sent); after a
+                # hand-over's proposal, that it waits for the resident.
                 cards = await _with_html(session, await _copies(session, ctx, request, pressed, acted=acted))
             taken_by = request.taken_by if request is not None else None
+            pending = _pending(ctx, request)
         staff = taken_by if ctx.show_staff_names else None
         closed_by = staff_name if action == "close" and result.ok and ctx.show_staff_names else None
-        return CardAction(result.outcome, taken_by is not None, staff, cards, closed_by)
+        return CardAction(result.outcome, taken_by is not None, staff, cards, closed_by, pending)
 
     async def answer_hand_over(
         self, resident_id: int, request_id: int, agreed: bool
-    ) -> tuple[Outcome, str, list[CardCopy]]:
-        """The resident's yes or no to a proposed hand-over; the outcome, the (current) partner's name and
-        the cards in groups that may no longer act on the request (the old partner's after a yes), whose
-        buttons could only fail."""
+    ) -> tuple[str, CardAction]:
+        """The resident's yes or no to a proposed hand-over: the (current) partner's name, and the outcome
+        with the cards to rewrite: after a yes those in groups that may no longer act on the request (the
+        old partner's), whose buttons could only fail; after a no those that may, which no longer wait for
+        her."""
         ctx = self._context()
         async with self._transaction() as session:
             acted = await _acting(session, ctx, request_id)
@@ -463,10 +475,15 @@ class RequestDesk:
             )
             request = result.request
             if request is None:
-                return result.outcome, "", []
+                return "", CardAction(result.outcome)
             copies = await _copies(session, ctx, request, acted=acted, left="handed_over")
-        stale = [copy for copy in copies if not copy.acts]
-        return result.outcome, ctx.partner_name(request.partner_id, request.language), stale
+            if not agreed and result.ok:
+                copies = await _with_html(session, [copy for copy in copies if copy.acts])
+            else:
+                copies = [copy for copy in copies if not copy.acts]
+        staff = request.taken_by if ctx.show_staff_names else None
+        acted_on = CardAction(result.outcome, request.taken_by is not None, staff, copies)
+        return ctx.partner_name(request.partner_id, request.language), acted_on
 
     async def handover_choices(
         self, request_id: int, *, chat_id: int, card_message_id: int | None = None
@@ -481,6 +498,17 @@ class RequestDesk:
     async def partner_reply(self, message: GroupMessage) -> Outcome:
         """A message in a partner group replying to a request's thread (see `relay.partner_reply`)."""
         return (await self._write(relay.partner_reply, message)).outcome
+
+    async def stray_choices(self, chat_id: int, limit: int) -> list[tuple[int, str, str]]:
+        """The open requests partner chat `chat_id` may answer (see `relay.stray_choices`)."""
+        async with self._database.sessions() as session:
+            return await relay.stray_choices(session, self._context(), chat_id, limit)
+
+    async def pass_on_stray(self, message: GroupMessage) -> tuple[Outcome, str]:
+        """A message written without "Reply" that staff chose request `message.request_id` for: relayed as a
+        reply to its card would be (`relay.partner_reply`). The outcome and the request's number."""
+        result = await self._write(relay.partner_reply, message)
+        return result.outcome, result.request.number if result.request is not None else ""
 
     async def email_reply(self, number: str, sender: str, text: str, message_id: str) -> Outcome:
         """A partner's e-mail reply to request `number` (already authenticated by its signed address)."""

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content.models import localized
 from bot.render import partners as partner_render
 from bot.render.requests import partner_answer
 from bot.storage import requests as store
@@ -195,7 +196,8 @@ async def _request_named_in(
 
 @dataclass(frozen=True)
 class GroupMessage:
-    """A message in a partner group that replies to another message (`reply_to_message_id`)."""
+    """A message in a partner group that replies to another message (`reply_to_message_id`), or that staff
+    chose a request for (`request_id`)."""
 
     chat_id: int
     message_id: int
@@ -208,6 +210,9 @@ class GroupMessage:
     edited: bool = False
     edit_date: int | None = None
     replied_bot_text: str | None = None  # the text of the replied-to message, if it is the bot's own
+    # A message written without "Reply" that staff then chose a request for (`partner_render.stray_prompt`):
+    # it goes to that request as if it replied to its card (`reply_to_message_id` is then its own id).
+    request_id: int | None = None
 
 
 async def partner_reply(session: AsyncSession, ctx: TicketContext, message: GroupMessage) -> Result:
@@ -219,11 +224,18 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     Refused (with an explanation in the group): bot commands (a text starting with "/", COMMAND), anonymous
     admins / channel posts, groups that are not the request's partner, closed or withdrawn (WITHDRAWN)
     requests, requests whose resident deleted their data (DELETED).
-    Not a reply to a thread message: NOT_FOUND, say nothing.
+    Not a reply to a thread message: NOT_FOUND, say nothing. A message staff chose a request for
+    (`request_id`, written without "Reply") goes through the same checks as a reply to that request's card.
     Processing the same message (or the same edit) again changes nothing.
     """
-    link = await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
-    if link is not None:
+    link = (
+        await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
+        if message.request_id is None
+        else None
+    )
+    if message.request_id is not None:
+        request = await session.get(Request, message.request_id)
+    elif link is not None:
         request = await session.get(Request, link.request_id)
     elif number := await store.deleted_request_number(
         session, message.chat_id, message_id=message.reply_to_message_id
@@ -308,6 +320,30 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     staff = message.staff_name if ctx.show_staff_names else None
     await _to_resident(session, ctx, request, relayed, effect, by, staff, message.edited)
     return Result(Outcome.OK, request)
+
+
+async def stray_choices(
+    session: AsyncSession, ctx: TicketContext, chat_id: int, limit: int
+) -> list[tuple[int, str, str]]:
+    """The open requests that partner chat `chat_id` may answer now, newest first, at most `limit`: (id,
+    number, subject: its offer's, event's or topic's title in the partner language). Offered under a message
+    written there without "Reply"; none: the bot says nothing (chatter in a group without open requests)."""
+    lang = ctx.partner_language
+    catalogue = ctx.catalogue
+    choices = []
+    # A few more than shown: a card copy in a group that no longer acts on its request is skipped.
+    for request in await store.open_requests_with_card_in(session, chat_id, limit * 3):
+        if chat_id not in await partner_chats(session, ctx, request):
+            continue
+        entry = (
+            catalogue.offers.get(request.offer_id or "")
+            or catalogue.events.get(request.event_id or "")
+            or catalogue.topics.get(request.topic_id or "")
+        )
+        choices.append((request.id, request.number, localized(entry.title, lang) if entry else ""))
+        if len(choices) == limit:
+            break
+    return choices
 
 
 async def _reply_to_deleted(

@@ -63,9 +63,11 @@ async def test_submit_enqueues_card_with_attachments_and_acknowledges_at_once(
     assert "Deutschkurs für Frauen" in text and "Fredenberg" in text
     assert "Kinderbetreuung?" in text and "2 Kinder, 3 und 5 Jahre" in text
     assert "&lt;b&gt;bitte&lt;/b&gt;" in text  # resident text is escaped
+    # Close last, alone in its row: it keeps its place when "Take on" goes (xstaff finding 12).
     assert card.payload["keyboard"] == [
-        [["Take on", f"req:take:{request.id}"], ["Close", f"req:close:{request.id}"]],
+        [["Take on", f"req:take:{request.id}"]],
         [["Hand over to another partner", f"req:handover:{request.id}"]],
+        [["🔒 Close", f"req:close:{request.id}"]],
     ]
     assert attachment.method == "copyMessage"
     assert attachment.payload["from_chat_id"] == RESIDENT and attachment.payload["message_id"] == 77

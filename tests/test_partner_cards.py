@@ -1,0 +1,123 @@
+"""A partner group's side of a request card, as exploratory testing found it wanting (findings-xstaff 3 and
+12): a message written without "Reply", the card's hint and buttons, and a hand-over waiting for the
+resident."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.testing.fakeapi import FakeTelegram
+from tests.harness import BotHarness, deliver
+from tests.test_conversation import MUETTERZENTRUM, send_request
+
+SCHOOL = -1_000_000_000_003  # the school's group in the shipped content: no request goes there below
+
+
+def number_of(card_text: str | None) -> str:
+    found = re.search(r"Anfrage Nr\. (\d+)", card_text or "")
+    assert found is not None, card_text
+    return found[1]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_message_written_without_reply_is_offered_to_the_groups_open_requests(
+    database_url: str,
+) -> None:
+    """Found in exploratory testing: a partner who answers in the group without "Reply" lost the answer
+    silently. Where the bot sees such a message (an admin, or privacy mode off) it says so and offers the
+    group's open requests, newest first; a tap passes the message on, also after a restart."""
+    telegram = FakeTelegram()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        nora = bot.resident("Nora", lang="de")
+        first = number_of((await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")).text)
+        fatima = bot.resident("Fatima", lang="ar")
+        newest = number_of((await send_request(bot, fatima, "frauencafe", "هل يمكنني إحضار طفلي؟")).text)
+        petra = bot.partner("Petra", MUETTERZENTRUM)
+        answer = await petra.send("Ja, Sie können das Baby mitbringen.")
+        await deliver(bot)
+        prompt = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+        assert prompt.reply_to == answer.message_id
+        assert (prompt.text or "").startswith("<i>Nicht weitergeleitet: Diese Nachricht antwortet auf keine")
+        offer = "Frauencafé – offene Begegnung"  # the offer's title (a longer one is cut)
+        assert prompt.labels == [
+            f"Anfrage Nr. {newest} – {offer}",
+            f"Anfrage Nr. {first} – {offer}",
+            "✖️ Nicht weiterleiten",
+        ]
+        # Bot commands and chatter in a group without open requests get no answer.
+        await petra.send("/start")
+        await bot.partner("Sven", SCHOOL).send("Wer hat den Schlüssel?")
+        assert bot.telegram.bot_messages(MUETTERZENTRUM)[-1] is prompt
+        assert bot.telegram.bot_messages(SCHOOL) == []
+        fatima_before = len(bot.telegram.bot_messages(fatima.user_id))
+    # Nothing is held in memory: the tap finds the message through the question replying to it.
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        colleague = bot.partner("Maria", MUETTERZENTRUM)
+        await colleague.tap(1, prompt)
+        await deliver(bot)
+        assert prompt.labels == [] and prompt.text == f"✅ An Anfrage Nr. {newest} weitergeleitet."
+        relayed = bot.telegram.bot_messages(fatima.user_id)[fatima_before:]
+        assert len(relayed) == 1 and "Ja, Sie können das Baby mitbringen." in (relayed[0].text or "")
+        assert all("Baby" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))
+        # "Do not pass on": the question goes, nothing reaches anyone.
+        await colleague.send("Wer macht morgen auf?")
+        question = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+        await colleague.tap("Nicht weiterleiten", question)
+        await deliver(bot)
+        assert question not in bot.telegram.bot_messages(MUETTERZENTRUM)
+        assert all("morgen" not in (m.text or "") for m in bot.telegram.bot_messages(fatima.user_id))
+
+
+@pytest.mark.screens
+async def test_the_card_says_how_to_answer_and_close_keeps_its_place(bot: BotHarness) -> None:
+    """Found in exploratory testing: after "Take on" the buttons moved and "Close" took the place of "Take
+    on"; a partner closed a request by mistake. Close stays last in every state, the closed card offers
+    Reopen in its place, and the toast says so."""
+    nora = bot.resident("Nora", lang="de")
+    card = await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")
+    assert "↩️ <b>So antworten Sie: Karte antippen und „Antworten“ wählen" in (card.text or "")
+    assert card.labels == ["Übernehmen", "An anderen Partner übergeben", "🔒 Abschließen"]
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.tap("Übernehmen", card)
+    await deliver(bot)
+    assert card.labels == ["An anderen Partner übergeben", "🔒 Abschließen"]
+    await petra.tap("Abschließen", card)
+    await deliver(bot)
+    assert bot.telegram.answered_callbacks[-1].get("text") == (
+        "Abgeschlossen; die Person wurde informiert. Versehentlich? Tippen Sie unter der Karte auf "
+        "„Wieder öffnen“."
+    )
+    assert card.labels == ["↩️ Wieder öffnen"]
+
+
+@pytest.mark.screens
+async def test_the_hand_over_list_can_be_cancelled_and_the_card_shows_a_waiting_hand_over(
+    bot: BotHarness,
+) -> None:
+    """Found in exploratory testing: the list of 13 partners had no way back, and the card showed nothing
+    while the resident was asked, so a colleague closed it meanwhile."""
+    nora = bot.resident("Nora", lang="de")
+    card = await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")
+    sent = card.text
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.tap("übergeben", card)
+    choices = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert choices.labels[-1] == "✖️ Abbrechen"
+    await petra.tap("Abbrechen", choices)
+    assert choices not in bot.telegram.bot_messages(MUETTERZENTRUM) and card.text == sent
+
+    await petra.tap("übergeben", card)
+    choices = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    await petra.tap("Jobcenter Salzgitter", choices)
+    await deliver(bot)
+    assert choices not in bot.telegram.bot_messages(MUETTERZENTRUM)
+    assert card.text == (
+        f"{sent}\n\n⏳ <i>Übergabe an Jobcenter Salzgitter angefragt: Sie wartet auf die Zustimmung der "
+        "Person. Bis dahin bleibt die Anfrage hier.</i>"
+    )
+    assert card.labels == ["Übernehmen", "An anderen Partner übergeben", "🔒 Abschließen"]
+    await nora.tap("✖️", nora.last())  # she does not agree
+    await deliver(bot)
+    assert card.text == sent and card.labels[-1] == "🔒 Abschließen"

@@ -402,11 +402,19 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
 
 
 def acknowledgement(
-    t: Translator, number: str, partner: str, response_hours: int, by_phone: bool, urgent: bool = False
+    t: Translator,
+    number: str,
+    partner: str,
+    response_hours: int,
+    by_phone: bool,
+    urgent: bool = False,
+    via: str | None = None,
 ) -> str:
     """What the resident sees in place of the check screen after "Send" (with the menu below): the number
     and when to expect an answer.
-    From the emergency screen (`urgent`) no waiting time: someone in danger must not wait for it."""
+    From the emergency screen (`urgent`) no waiting time: someone in danger must not wait for it. `via`:
+    the partner answers by e-mail to this organisation (the Quartiersmanagement), which brings the answer
+    into the chat (`bot.tickets.routing.answers_through`)."""
     n, p = t.isolate(number), t.isolate(partner)
     lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]
     if urgent:
@@ -421,6 +429,14 @@ def acknowledgement(
         lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, response_hours)))
     if by_phone:
         lines.append(t.html("{partner} will call you.", partner=p))
+    elif via:
+        lines.append(
+            t.html(
+                "{partner} answers by e-mail; {via} passes the answer on to you here in this chat.",
+                partner=p,
+                via=t.isolate(via),
+            )
+        )
     else:
         lines.append(t.html("The answer will come here in this chat."))
     lines.append(t.html("To add something later, open /requests and tap ✏️."))

@@ -19,8 +19,10 @@ from bot.render.keyboards import Keyboard
 from bot.render.requests import closed_notice, conversation_hint, draft_kept, status_notice, together
 from bot.storage import requests as store
 from bot.storage.models import Resident
+from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import (
+    ContactPreference,
     Dialogue,
     Direction,
     LinkRole,
@@ -29,7 +31,12 @@ from bot.storage.models.requests import (
     RequestMessage,
 )
 from bot.tickets.deps import TicketContext, intake_questions
-from bot.tickets.routing import admin_destination, partner_destination, responsible_partners
+from bot.tickets.routing import (
+    admin_destination,
+    answers_through,
+    partner_destination,
+    responsible_partners,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +199,13 @@ async def enqueue_card(
     key: str,
 ) -> None:
     """The request card plus its attachments (copied) for `partner_id` at `dest` (`consented`,
-    `handed_over`: see `card_view`)."""
+    `handed_over`: see `card_view`). A partner that cannot answer in the chat (`answers_through`: e-mail
+    only, and the bot receives no e-mail) is told that its reply goes to the Quartiersmanagement, whose
+    group gets the card at once (`_copy_for`)."""
     t = ctx.partner_t()
+    via = None
+    if dest.channel is Channel.EMAIL and request.contact is not ContactPreference.PHONE:
+        via = answers_through(ctx, partner_id)
     view, attachments = await card_view(
         session, ctx, request, note, consented=consented, handed_over=handed_over
     )
@@ -204,7 +216,11 @@ async def enqueue_card(
     else:
         keyboard = None
         subject, text, html = render.partner_card_email(
-            t, view, ctx.partner_name(partner_id), ctx.email_replies_relayed
+            t,
+            view,
+            ctx.partner_name(partner_id),
+            ctx.email_replies_relayed,
+            ctx.partner_name(via) if via else None,
         )
         mail_html = html
     await outbox.enqueue(
@@ -224,6 +240,8 @@ async def enqueue_card(
         partner_id=partner_id,
         audience=Audience.PARTNER,
     )
+    if via is not None:
+        await _copy_for(session, ctx, request, partner_id, via, key)
     if not telegram:
         return  # the e-mail carries the files as attachments; in a group each follows the card as a reply
     for message in attachments:
@@ -239,6 +257,21 @@ async def enqueue_card(
             partner_id=partner_id,
             audience=Audience.PARTNER,
         )
+
+
+async def _copy_for(
+    session: AsyncSession, ctx: TicketContext, request: Request, partner_id: str, via: str, key: str
+) -> None:
+    """The card of a request for `partner_id`, which cannot answer in the chat, at once in the group of
+    `via` (the catch-all), as an escalation would put it there days later: the request counts as escalated
+    (its resident's messages reach both, either may answer, take it on or close it), so its reply by e-mail
+    to the catch-all's mailbox can be passed on without waiting, and no later escalation repeats it."""
+    dest = await partner_destination(session, ctx, via)
+    if dest is None or not await store.mark_once(session, request, "escalated_at", utcnow()):
+        return
+    note = render.answers_through_note(ctx.partner_t(), ctx.partner_name(partner_id))
+    await enqueue_card(session, ctx, request, via, dest, note=note, key=f"{key}:via")
+    logger.info("request %s: card also to %s (%s cannot answer in the chat)", request.id, via, partner_id)
 
 
 async def enqueue_partner(

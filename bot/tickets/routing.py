@@ -31,6 +31,22 @@ async def partner_destination(
     return None
 
 
+def answers_through(ctx: TicketContext, partner_id: str) -> str | None:
+    """The catch-all (Quartiersmanagement) when partner `partner_id` cannot answer in the chat itself but
+    the catch-all can: the partner gets requests by e-mail only and the bot receives no e-mail
+    (MAIL_INBOUND_*), so a reply lands in the catch-all's mailbox, and the catch-all has a group. Then the
+    catch-all's group gets each of its requests at once (`notify.enqueue_card`), as after an escalation.
+    None: the partner answers itself (or nobody could do better)."""
+    partner = ctx.partner(partner_id)
+    catch_all_id = ctx.catalogue.catch_all_partner_id
+    catch_all = ctx.partner(catch_all_id)
+    if partner is None or catch_all is None or partner_id == catch_all_id or ctx.email_replies_relayed:
+        return None
+    if partner.requests.telegram_chat_id is not None or not partner.requests.email:
+        return None
+    return catch_all_id if catch_all.requests.telegram_chat_id is not None else None
+
+
 async def routable_partner(
     session: AsyncSession, ctx: TicketContext, partner_id: str | None, district: str | None = None
 ) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -283,14 +285,31 @@ async def test_resident_withdraws_and_lists_open_requests(database: Database, ct
 
 async def test_email_partner_gets_the_card_as_email(database: Database, ctx: TicketContext) -> None:
     request = await submit(database, ctx, offer_id=None, partner_id="beratung", attachments=[photo(78)])
-    (card,) = await outbox_rows(database)
+    card, copy, _attachment = await outbox_rows(database)
     assert (card.channel, card.target, card.method) == ("email", "beratung@example.org", "email")
+    # Without inbound mail the partner cannot answer in the chat: its reply reaches the catch-all's mailbox,
+    # and the catch-all's group has the card at once to pass it on (xstaff finding 4), as if escalated.
+    assert "passes it on to the resident" in card.payload["text"]
+    assert (copy.target, copy.link_role) == (str(CATCH_ALL_CHAT), "card")
+    assert "gets this request by e-mail and cannot answer in the chat" in copy.payload["text"]
+    async with database.sessions() as session:
+        stored = await store.get_request_by_number(session, request.number)
+        assert stored is not None and stored.escalated_at is not None
     assert request.number in card.payload["subject"]
     assert card.payload["attachments"] == [
         {"file_id": "photo-78", "file_name": None, "mime_type": "image/jpeg"}
     ]
     assert "&lt;b&gt;bitte" in card.payload["html"] and "<b>bitte" in card.payload["text"]
     assert card.payload["message_id"].startswith(f"request-{request.number}")
+
+
+async def test_with_inbound_mail_an_email_partner_answers_itself(
+    database: Database, ctx: TicketContext
+) -> None:
+    await submit(database, replace(ctx, email_replies_relayed=True), offer_id=None, partner_id="beratung")
+    (card,) = await outbox_rows(database)
+    assert card.target == "beratung@example.org"
+    assert "passes it on to the resident" not in card.payload["text"]
 
 
 async def test_partner_without_destination_goes_to_catch_all(database: Database) -> None:

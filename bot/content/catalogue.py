@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.content.freshness import read_lock, translation_problems
+from bot.content.freshness import copied_translations, read_lock, translation_problems
 from bot.content.loader import LoadedSources, load_sources
 from bot.content.models import (
     BIDI_CONTROLS,
@@ -258,6 +258,7 @@ def validate_content(content_dir: Path, *, now: datetime | None = None) -> Loade
     if lock_problem is not None:
         loaded.problems.append(lock_problem)
     translation_problems(loaded, lock)
+    copied_translations(loaded, lock)
     return loaded
 
 

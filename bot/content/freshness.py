@@ -3,6 +3,10 @@
 The lock maps `<kind>.<id>.<field path>.<lang>` to a short hash of the German source text at the time the
 translation was accepted (`run_bot.py check --accept`). When the German text changes, the hash differs and
 `check` reports the translation as outdated.
+
+A translation copied along with another entry (a new offer made from a copy of an old one, as the handbook
+suggests) has no German text it was made from at all: `copied_translations` refuses it as an error, since
+residents in that language would see the old entry's text under the new one's name.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 from pydantic import BaseModel
 
 from bot.content.loader import LoadedSources
@@ -134,3 +139,80 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
     if lock is None and next(iter_translations(sources.entries), None) is not None:
         message = f"{LOCK_NAME} fehlt – Übersetzungen prüfen, dann `run_bot.py check --accept` ausführen"
         sources.problems.append(Problem("warning", "", LOCK_NAME, None, message, "unaccepted"))
+
+
+COPIED_FIELDS = frozenset({"title", "summary", "details", "description", "text", "answer"})
+"""The long texts, whose translations are never word for word the same for two different German texts.
+Short ones (cost "kostenlos", a note "nach Absprache", a name) may rightly be translated alike."""
+
+COPIED = (
+    "{translations} wie bei {other}, der deutsche Text aber ist ein anderer (beim Kopieren mitgenommen?) – "
+    "wer {chosen} gewählt hat, sähe hier den Text von {other}. {fix} an den deutschen Text anpassen oder "
+    "{lines} löschen (dann wird der deutsche Text gezeigt)"
+)
+
+
+def german_language_name(lang: str) -> str:
+    """How staff call a content language in German ("Türkisch", "Einfaches Deutsch")."""
+    if lang == "de-simple":
+        return "Einfaches Deutsch"
+    return str(Locale("de").languages.get(lang) or lang)
+
+
+def copied_message(field: str, langs: list[str], other: str) -> str:
+    """The error for the translations `langs` of `field` copied from the entry `other`."""
+    names = ", ".join(f"{german_language_name(lang)} ({lang})" for lang in langs)
+    if len(langs) == 1:
+        translations = f"Die Übersetzung {names} von '{field}' ist wörtlich dieselbe"
+        chosen, fix = f"„{german_language_name(langs[0])}“", "Die Übersetzung"
+        lines = f"die Zeile '{langs[0]}:'"
+    else:
+        translations = f"Die Übersetzungen {names} von '{field}' sind wörtlich dieselben"
+        chosen, fix = "eine dieser Sprachen", "Die Übersetzungen"
+        lines = "die Zeilen " + ", ".join(f"'{lang}:'" for lang in langs)
+    return COPIED.format(translations=translations, other=other, chosen=chosen, fix=fix, lines=lines)
+
+
+def copied_translations(sources: LoadedSources, lock: Mapping[str, str] | None) -> None:
+    """Add an error for the long translations that are word for word another entry's translation of the
+    same field while the two German texts differ (one per field, naming the languages; its line is the
+    first language's). Of such entries, those whose translation was confirmed for their German text
+    (`translations.lock`) are the originals and pass; when none (or all) were, each is named, with one of
+    the others."""
+    alike: dict[tuple[Loc, str, str], list[tuple[str, str, str]]] = {}
+    for kind, by_id in sources.entries.items():
+        for entry_id, entry in by_id.items():
+            for loc, texts in iter_localized(entry):
+                german = texts[CONTENT_SOURCE]
+                if loc[-1] not in COPIED_FIELDS or not isinstance(german, str):
+                    continue
+                for language, text in texts.items():
+                    if language != CONTENT_SOURCE and isinstance(text, str):
+                        same = alike.setdefault((loc, language, text.strip()), [])
+                        same.append((kind, entry_id, german.strip()))
+    copied: dict[tuple[str, str, Loc, str], list[str]] = {}
+    for (loc, lang, _text), found in alike.items():
+        if len({german for _kind, _id, german in found}) < 2:
+            continue
+        confirmed = [
+            lock is not None and lock.get(translation_key(kind, entry_id, loc, lang)) == source_hash(german)
+            for kind, entry_id, german in found
+        ]
+        some_confirmed = any(confirmed) and not all(confirmed)
+        for (kind, entry_id, german), original in zip(found, confirmed, strict=True):
+            if some_confirmed and original:
+                continue
+            sources_of_it = [
+                f"{k}.{i}"
+                for (k, i, g), o in zip(found, confirmed, strict=True)
+                if g != german and (o or not some_confirmed)
+            ]
+            if sources_of_it:  # else copied only from entries with the same German text: nothing wrong
+                copied.setdefault((kind, entry_id, loc, sources_of_it[0]), []).append(lang)
+    order: dict[str, int] = {lang: position for position, lang in enumerate(TRANSLATED)}
+    for (kind, entry_id, loc, other), langs in copied.items():
+        langs.sort(key=order.__getitem__)
+        message = copied_message(".".join(str(part) for part in loc), langs, other)
+        file, line = sources.locate(kind, entry_id, *loc, langs[0])
+        path = ".".join(str(part) for part in (kind, entry_id, *loc))
+        sources.problems.append(Problem("error", path, file, line, message, "copied_translation"))

@@ -24,6 +24,13 @@ STRICT_CODES = frozenset({"example", "missing_translation", "bidi_controls", "mo
 
 MAX_SHOWN_PER_CODE = 20
 
+EXAMPLES_SUMMARY = (
+    "Beispieldaten (example: true) – vor dem Start durch echte Daten ersetzen; auf Telegram startet der Bot "
+    "damit nur mit ALLOW_EXAMPLE_DATA=true (Probelauf). Liste: check --strict"
+)
+"""One line for all the example data: the same list at every check would push the staff's own warnings
+down (`--strict` lists them, as errors)."""
+
 _KIND_LABELS = {
     "districts": "Stadtteile",
     "topics": "Themen",
@@ -51,10 +58,12 @@ def _coverage_table(entries: Mapping[str, Mapping[str, BaseModel]]) -> str:
     return "\n".join(rows)
 
 
-def _print_problems(title: str, problems: list[Problem], out: TextIO, limit: bool) -> None:
-    if not problems:
+def _print_problems(title: str, problems: list[Problem], out: TextIO, limit: bool, examples: int = 0) -> None:
+    """The problems, one a line (with `limit`, at most MAX_SHOWN_PER_CODE of a kind), and last the one line
+    that stands for `examples` entries of example data."""
+    if not problems and not examples:
         return
-    print(f"{title} ({len(problems)}):", file=out)
+    print(f"{title} ({len(problems) + examples}):", file=out)
     shown_per_code: dict[str, int] = {}
     hidden = 0
     for problem in problems:
@@ -66,14 +75,50 @@ def _print_problems(title: str, problems: list[Problem], out: TextIO, limit: boo
         print(f"  {problem}", file=out)
     if hidden:
         print(f"  … und {hidden} weitere (gleiche Art)", file=out)
+    if examples:
+        entries = "1 Eintrag ist" if examples == 1 else f"{examples} Einträge sind"
+        print(f"  {entries} {EXAMPLES_SUMMARY}", file=out)
+
+
+def _newest_first(problems: list[Problem]) -> list[Problem]:
+    """The warnings about whole files (a file that is ignored, the lock) first, then those of the file
+    changed last: staff who just edited a file find what it caused at the top, not below the warnings
+    every check repeats."""
+
+    def order(problem: Problem) -> tuple[int, float]:
+        if problem.file is None or problem.line is None:
+            return 0, 0.0
+        try:
+            return 1, -Path(problem.file).stat().st_mtime
+        except OSError:
+            return 1, 0.0
+
+    return sorted(problems, key=order)
+
+
+def _summary(errors: list[Problem], promoted: int, examples: int) -> str:
+    """The last line when there are errors: whether the bot loads the content at all, or only must not go
+    public with it (the errors `--strict` made of warnings)."""
+    if promoted < len(errors):
+        also = f" (davon {promoted} nur wegen --strict)" if promoted else ""
+        return f"{len(errors)} Fehler{also} – Inhalt wird so nicht geladen."
+    line = (
+        f"{len(errors)} Fehler mit --strict – so nicht für die Öffentlichkeit starten. Ohne --strict lädt "
+        "der Bot diesen Inhalt (die Konsole zeigt ihn)"
+    )
+    if examples:
+        line += ", auf Telegram aber mit Beispieldaten nur bei ALLOW_EXAMPLE_DATA=true"
+    return line + "."
 
 
 def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, out: TextIO) -> int:
     """Validate the content, print every error and warning and a translation table; returns the exit code.
 
-    0 = content can be loaded, 1 = errors (the bot would keep the old content / refuse to start).
-    With `accept`, the current translations are recorded as up to date in `translations.lock`
-    (only when there are no errors).
+    0 = content can be loaded, 1 = errors (the bot would keep the old content / refuse to start; with
+    `strict`: also what must not go public, which the summary line tells apart).
+    The example data is one line unless `strict` lists it; the other warnings come first by the file
+    changed last. With `accept`, the current translations are recorded as up to date in
+    `translations.lock` (only when there are no errors).
     """
     loaded = validate_content(content_dir)
     problems = [
@@ -81,12 +126,14 @@ def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, 
         for p in loaded.problems
     ]
     errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
+    promoted = len(errors) - sum(1 for p in loaded.problems if p.severity == "error")
+    examples = sum(1 for p in loaded.problems if p.code == "example")
+    warnings = _newest_first([p for p in problems if p.severity == "warning" and p.code != "example"])
 
     _print_problems("Fehler", errors, out, limit=False)
-    _print_problems("Warnungen", warnings, out, limit=True)
+    _print_problems("Warnungen", warnings, out, limit=True, examples=0 if strict else examples)
     if errors:
-        print(f"\n{len(errors)} Fehler – Inhalt wird so nicht geladen.", file=out)
+        print(f"\n{_summary(errors, promoted, examples)}", file=out)
         if accept:
             print("Übersetzungen nicht bestätigt: erst die Fehler beheben.", file=out)
         return 1

@@ -1,0 +1,84 @@
+"""What `run_bot.py check` tells the staff: a summary line that is true (the bot loads the content, or it
+must only not go public with it), the example data in one line instead of dozens at every check, and the
+warnings about the file just edited first."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content.check import run_check
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+def check(content: Path, *, strict: bool = False) -> tuple[int, list[str]]:
+    out = io.StringIO()
+    code = run_check(content, strict=strict, accept=False, out=out)
+    return code, out.getvalue().splitlines()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_strict_on_example_data_says_not_for_the_public_not_that_the_content_is_not_loaded(
+    shipped: Path,
+) -> None:
+    code, lines = check(shipped, strict=True)
+    assert code == 1
+    last = lines[-1]
+    assert last.endswith(
+        " Fehler mit --strict – so nicht für die Öffentlichkeit starten. Ohne --strict lädt der Bot diesen "
+        "Inhalt (die Konsole zeigt ihn), auf Telegram aber mit Beispieldaten nur bei ALLOW_EXAMPLE_DATA=true."
+    ), last
+    assert not any("Inhalt wird so nicht geladen" in line for line in lines)
+    # --strict lists every entry of example data, with its line.
+    assert sum("Beispieldaten (example: true) – vor dem Start" in line for line in lines) > 20
+
+
+def test_strict_with_a_real_error_says_the_content_is_not_loaded(shipped: Path) -> None:
+    edit(shipped / "offers" / "sprachcafe.yaml", "    title:", "    titel:")
+    code, lines = check(shipped, strict=True)
+    assert code == 1
+    assert lines[-1].endswith(" nur wegen --strict) – Inhalt wird so nicht geladen."), lines[-1]
+    code, lines = check(shipped)
+    assert lines[-1] == "2 Fehler – Inhalt wird so nicht geladen.", lines[-3:]
+
+
+def test_example_data_is_one_line_and_the_file_just_edited_comes_first(shipped: Path) -> None:
+    events = shipped / "events.yaml"
+    offer = shipped / "offers" / "sprachcafe.yaml"
+    edit(events, "de: Akteursforum", "de: Akteursforum im Quartier")
+    edit(offer, "de: Sprachcafé –", "de: Sprachcafé am Markt –")
+    os.utime(events, (1_800_000_000, 1_800_000_000))
+    os.utime(offer, (1_800_000_100, 1_800_000_100))  # edited last
+
+    code, lines = check(shipped)
+    assert code == 0
+    start = lines.index(next(line for line in lines if line.startswith("Warnungen (")))
+    assert lines[start + 1].startswith("  offers.sprachcafe.title."), lines[start : start + 3]
+    assert "Übersetzung veraltet" in lines[start + 1]
+    examples = [line for line in lines if "Beispieldaten" in line]
+    assert len(examples) == 1, examples
+    assert re.match(r"  \d\d Einträge sind Beispieldaten \(example: true\) – vor dem Start", examples[0])
+    assert examples[0].endswith("nur mit ALLOW_EXAMPLE_DATA=true (Probelauf). Liste: check --strict")
+
+    os.utime(events, (1_800_000_200, 1_800_000_200))  # now the events were edited last
+    _code, lines = check(shipped)
+    start = lines.index(next(line for line in lines if line.startswith("Warnungen (")))
+    assert lines[start + 1].startswith("  events."), lines[start : start + 3]

@@ -153,6 +153,8 @@ class Bench:
             "TELEGRAM_API_BASE_URL": self.server.url,
             "DATABASE_URL": self.database_url,
             "CONTENT_DIR": str(self.content),
+            # A copy of the shipped content, example data: on Telegram only as a trial run.
+            "ALLOW_EXAMPLE_DATA": "true",
             "LOCALES_DIR": str(ROOT / "locales"),
             "CONTENT_CACHE_DIR": "",
             "LOG_LEVEL": "WARNING",

@@ -47,7 +47,13 @@ def build_services(
         settings=settings,
         i18n=i18n or I18n(settings.locales_dir, default=settings.default_language),
         database=database,
-        content=ContentService(settings.content_dir, last_good_dir=settings.last_good_content_dir),
+        content=ContentService(
+            settings.content_dir,
+            last_good_dir=settings.last_good_content_dir,
+            # Made-up phone numbers and placeholder groups never reach residents by accident: on Telegram
+            # only for a trial run (ALLOW_EXAMPLE_DATA); the console is the preview and always shows them.
+            examples_allowed=settings.allow_example_data or settings.mode == "console",
+        ),
     )
     # One model per process, loaded by the embedder's background thread (never at import time).
     services.embedder = Embedder(settings.vector_cache_dir, loader=E5Model if settings.search_model else None)

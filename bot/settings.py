@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     # has errors starts with it (and tells the staff chat) instead of not at all. Empty: off.
     last_good_content_dir: Path | None = PROJECT / "data" / "content-last-good"
 
+    # Content with example data (`example: true`: made-up phone numbers, addresses, placeholder group ids)
+    # goes live on Telegram only with this set (a trial run); otherwise a start refuses it and so does a
+    # /reload. The console always shows it: it is the preview.
+    allow_example_data: bool = False
+
     # Chat of the Quartiersmanagement's staff: errors, failed deliveries, escalations, /reload.
     admin_chat_id: int | None = None
     # Telegram user ids allowed to use admin commands in private chat (comma-separated).

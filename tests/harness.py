@@ -199,7 +199,11 @@ class BotHarness:
         elif search is None and not settings.search_model:
             preloaded = preloaded_content(Path(settings.content_dir))
         if preloaded is not None:
-            content = ContentService(settings.content_dir, catalogue=preloaded.catalogue)
+            content = ContentService(
+                settings.content_dir,
+                catalogue=preloaded.catalogue,
+                examples_allowed=services.content.examples_allowed,
+            )
             content.on_swap.extend(services.content.on_swap)
             services.content = content
             services.search, services.embedder = preloaded.engine, preloaded.embedder

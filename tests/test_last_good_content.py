@@ -128,6 +128,7 @@ async def test_a_start_on_telegram_with_example_data_tells_the_staff_chat(
 ) -> None:
     settings = {
         "telegram_bot_token": FAKE_TOKEN,  # on Telegram, not the console's preview
+        "allow_example_data": True,  # a trial run: the shipped content is example data
         "last_good_content_dir": tmp_path / "kept",
         "admin_chat_id": ADMIN_CHAT,
     }

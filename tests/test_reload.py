@@ -12,6 +12,7 @@ import pytest
 
 from bot.content.service import ContentService
 from bot.handlers.admin import RELOAD_TASK
+from bot.testing.fakeapi import FAKE_TOKEN
 from tests.harness import ROOT, BotHarness
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
@@ -139,3 +140,42 @@ async def test_the_reload_report_names_the_warnings_and_counts_the_example_data_
         line.startswith("Davon ") and "Beispieldaten (example: true) – nicht für die Öffentlichkeit" in line
         for line in lines
     )
+
+
+def without_example_data(content: Path) -> None:
+    """The content as it will be at launch: every `example: true` line deleted (real data entered)."""
+    for path in content.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        real = "".join(line for line in lines if not line.strip().startswith("example: true"))
+        path.write_text(real, encoding="utf-8")
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+async def test_a_reload_on_telegram_refuses_new_example_data_unless_allowed(
+    database_url: str, tmp_path: Path, allowed: bool
+) -> None:
+    content = copy_content(tmp_path)
+    without_example_data(content)
+    async with BotHarness.running(
+        database_url=database_url,
+        content_dir=content,
+        admin_chat_id=ADMIN_CHAT,
+        telegram_bot_token=FAKE_TOKEN,  # on Telegram, not the console's preview
+        allow_example_data=allowed,
+    ) as bot:
+        offer = content / "offers" / "sprachcafe.yaml"
+        text = offer.read_text(encoding="utf-8")
+        # A staff member enters a made-up course time and marks it, as the handbook says.
+        offer.write_text(text.replace("    kind:", "    example: true\n    kind:", 1), encoding="utf-8")
+        await bot.partner("Nadine", ADMIN_CHAT).send("/reload")
+        await reload_done()
+        report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+        live = bot.services.content.catalogue.offers["sprachcafe"].example
+    if allowed:
+        assert report.startswith("Neue Inhalte sind online") and live
+        return
+    assert not live
+    assert report.startswith("Die Inhalte enthalten Fehler. Die bisherigen Inhalte bleiben online."), report
+    assert "1 Eintrag ist Beispieldaten (example: true): offers.sprachcafe – so geht " in report
+    assert "der Inhalt auf Telegram nicht online" in report and "ALLOW_EXAMPLE_DATA=true" in report

@@ -45,6 +45,8 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
         "CONTENT_DIR": str(ROOT / "content"),
+        # The shipped content is example data: on Telegram only as a trial run (ALLOW_EXAMPLE_DATA).
+        "ALLOW_EXAMPLE_DATA": "true",
         "LOCALES_DIR": str(ROOT / "locales"),
         "SEARCH_MODEL": "false",
         "VECTOR_CACHE_DIR": "",
@@ -243,3 +245,18 @@ def test_email_partners_without_inbound_mail_are_warned_of_at_start(tmp_path: Pa
     assert result.returncode == 0, result.stderr[-2000:]
     assert "partner(s) get requests only by e-mail" in result.stderr
     assert "MAIL_INBOUND_PORT is not set" in result.stderr and "bot@example.org" in result.stderr
+
+
+def test_telegram_refuses_to_start_with_example_data_unless_allowed(tmp_path: Path) -> None:
+    """Made-up phone numbers, addresses and placeholder groups never reach residents by accident: the
+    shipped content is example data, and on Telegram it starts only with ALLOW_EXAMPLE_DATA=true."""
+    # Without the refusal the bot would run: stopped once it has registered its commands (after the content).
+    with BotApiServer() as server, interrupted_when(lambda: bool(server.calls_of("setMyCommands"))):
+        result = run_bot_here(tmp_path, TELEGRAM_API_BASE_URL=server.url, ALLOW_EXAMPLE_DATA="false")
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert "1 Fehler im Inhalt:" in result.stderr
+    assert "Einträge sind Beispieldaten (example: true), z. B. " in result.stderr
+    assert "so geht der Inhalt auf Telegram nicht online" in result.stderr
+    assert "ALLOW_EXAMPLE_DATA=true setzen" in result.stderr
+    assert not server.calls_of("setMyCommands")

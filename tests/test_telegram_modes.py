@@ -50,6 +50,8 @@ def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subproce
         "TELEGRAM_API_BASE_URL": server.url,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
         "CONTENT_DIR": str(ROOT / "content"),
+        # The shipped content is example data: on Telegram only as a trial run.
+        "ALLOW_EXAMPLE_DATA": "true",
         "LOCALES_DIR": str(ROOT / "locales"),
         # Words only: nothing here asks the search, and the model would embed the whole content meanwhile
         # (a core busy for the process's whole life).

@@ -262,12 +262,39 @@ def validate_content(content_dir: Path, *, now: datetime | None = None) -> Loade
     return loaded
 
 
-def load_catalogue(content_dir: Path) -> tuple[Catalogue, list[Problem]]:
+EXAMPLE_REFUSED = (
+    "{count} – so geht der Inhalt auf Telegram nicht online: Bewohner sähen ausgedachte Telefonnummern und "
+    "Adressen, Anfragen gingen an Platzhalter-Gruppen. Echte Daten eintragen und die Zeilen 'example: true' "
+    "löschen (alle Einträge nennt `run_bot.py check --strict`). Nur für einen Probelauf: in den "
+    "Einstellungen des Servers ALLOW_EXAMPLE_DATA=true setzen."
+)
+
+
+def example_data_refused(problems: list[Problem]) -> Problem | None:
+    """The error that keeps content with example data off Telegram (without ALLOW_EXAMPLE_DATA), naming
+    the first entries; None when there is none."""
+    examples = [problem for problem in problems if problem.code == "example"]
+    if not examples:
+        return None
+    first = ", ".join(problem.path.removesuffix(".example") for problem in examples[:3])
+    more = ", …" if len(examples) > 3 else ""
+    count = (
+        f"1 Eintrag ist Beispieldaten (example: true): {first}"
+        if len(examples) == 1
+        else f"{len(examples)} Einträge sind Beispieldaten (example: true), z. B. {first}{more}"
+    )
+    return Problem("error", "", None, None, EXAMPLE_REFUSED.format(count=count), "example_refused")
+
+
+def load_catalogue(content_dir: Path, *, examples: bool = True) -> tuple[Catalogue, list[Problem]]:
     """Load the content below `content_dir`; returns the catalogue and the warnings.
 
-    Raises `ContentError` with every problem when there is at least one error.
+    Raises `ContentError` with every problem when there is at least one error; without `examples`, also
+    when an entry is example data (the bot on Telegram without ALLOW_EXAMPLE_DATA).
     """
     loaded = validate_content(content_dir)
+    if not examples and (refused := example_data_refused(loaded.problems)) is not None:
+        loaded.problems.insert(0, refused)
     if any(p.severity == "error" for p in loaded.problems):
         # Raised here, outside any except block, so the user sees one clear message.
         raise ContentError(loaded.problems)

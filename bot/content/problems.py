@@ -31,6 +31,8 @@ class Problem:
             where += f":{self.line}"
         if self.path and where:
             return f"{self.path} at {where}: {self.message}"
+        if not (self.path or where):
+            return self.message
         return f"{self.path or where}: {self.message}"
 
 

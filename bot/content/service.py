@@ -144,9 +144,17 @@ class ContentService:
     """The current catalogue of one bot; `reload()` swaps it atomically."""
 
     def __init__(
-        self, content_dir: Path, catalogue: Catalogue | None = None, *, last_good_dir: Path | None = None
+        self,
+        content_dir: Path,
+        catalogue: Catalogue | None = None,
+        *,
+        last_good_dir: Path | None = None,
+        examples_allowed: bool = True,
     ) -> None:
         self.content_dir = content_dir
+        self.examples_allowed = examples_allowed
+        """False: content with example data is refused like content with errors (the bot on Telegram
+        without ALLOW_EXAMPLE_DATA), at start and at every reload."""
         self.last_good = LastGoodContent(last_good_dir) if last_good_dir is not None else None
         self._catalogue = catalogue
         self.on_swap: list[SwapHook] = []
@@ -168,7 +176,7 @@ class ContentService:
     ) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]], Path | None]:
         """Worker thread: load, validate and run the hooks; then copy the content folder's files as the
         next last good copy (not yet kept: only once live). Raises on any failure."""
-        catalogue, warnings = load_catalogue(source or self.content_dir)
+        catalogue, warnings = load_catalogue(source or self.content_dir, examples=self.examples_allowed)
         commits = [commit for hook in self.on_swap if callable(commit := hook(catalogue))]
         staged = None
         if source is None and self.last_good is not None:

@@ -260,3 +260,10 @@ def test_telegram_refuses_to_start_with_example_data_unless_allowed(tmp_path: Pa
     assert "so geht der Inhalt auf Telegram nicht online" in result.stderr
     assert "ALLOW_EXAMPLE_DATA=true setzen" in result.stderr
     assert not server.calls_of("setMyCommands")
+
+
+def test_the_console_preview_shows_example_data_even_with_a_token_set(tmp_path: Path) -> None:
+    env = bot_env(tmp_path, ALLOW_EXAMPLE_DATA="false")
+    result = run_cli_here(tmp_path, "--console", stdin="/start o_sprachcafe\n", env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Sprachcafé" in result.stdout and "Beispieldaten" not in result.stderr

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from functools import cache
 from typing import Any
 
-from bot.content.models import SLUG_PATTERN, ContentFile
+from bot.content.models import KINDS, SLUG_PATTERN, ContentFile
 from bot.languages import LANGUAGES
 
 
@@ -15,6 +17,46 @@ def known_field_names() -> list[str]:
     """Every field name staff can write: the properties of every model in the JSON schema."""
     models = ContentFile.model_json_schema()["$defs"].values()
     return sorted({name for model in models for name in model.get("properties", {})})
+
+
+@cache
+def field_homes() -> dict[str, tuple[str, ...]]:
+    """Field name → where staff write it: under which field ("unter 'opening_hours:'") or, for a field of
+    an entry itself, in which kind of entry ("bei Einträgen unter 'offers:'")."""
+    models = ContentFile.model_json_schema()["$defs"]
+    holders: dict[str, list[str]] = {}  # model → the fields whose value it is
+    for model in models.values():
+        for name, spec in model.get("properties", {}).items():
+            for ref in re.findall(r'"#/\$defs/([^"]+)"', json.dumps(spec)):
+                holders.setdefault(ref, []).append(name)
+    kinds = {model.__name__: kind for kind, model in KINDS.items()}
+    homes: dict[str, list[str]] = {}
+    for model_name, model in models.items():
+        where = [f"unter '{holder}:'" for holder in holders.get(model_name, [])]
+        if not where and model_name in kinds:
+            where = [f"bei Einträgen unter '{kinds[model_name]}:'"]
+        for name in model.get("properties", {}):
+            found = homes.setdefault(name, [])
+            found.extend(place for place in where if place not in found)
+    return {name: tuple(where) for name, where in homes.items()}
+
+
+def misplaced_field(name: str) -> str:
+    """An unknown field that is a field elsewhere (`closed:` under the partner instead of under
+    `opening_hours:`): where it belongs, instead of "did you mean" the same word."""
+    homes = field_homes()[name]
+    if homes and homes[0].startswith("unter "):
+        holders = [home.removeprefix("unter ") for home in homes[:3]]
+        where = holders[0] if len(holders) == 1 else f"{', '.join(holders[:-1])} oder {holders[-1]}"
+        return (
+            f"'{name}' gehört nicht hierher – es steht nur unter {where}: eine Ebene tiefer, also zwei "
+            f"Leerzeichen weiter eingerückt als {holders[0] if len(holders) == 1 else 'das jeweilige Feld'}"
+        )
+    kinds = ", ".join(home.removeprefix("bei Einträgen unter ") for home in homes[:4])
+    return (
+        f"'{name}' gehört nicht hierher – es steht nur direkt in Einträgen unter {kinds} (so weit eingerückt "
+        "wie ihre übrigen Felder)"
+    )
 
 
 def suggest(word: str, options: Any) -> str:
@@ -53,6 +95,8 @@ def german_message(error: Any) -> str:
     if kind == "missing":
         return f"Pflichtfeld '{last}' fehlt"
     if kind == "extra_forbidden":
+        if last in field_homes():
+            return misplaced_field(last)
         return f"unbekanntes Feld '{last}'{suggest(last, known_field_names())}"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from babel import Locale
 from pydantic import BaseModel
 
 from bot.content.loader import LoadedSources
+from bot.content.messages import german_language_name
 from bot.content.models import iter_localized
 from bot.content.problems import Loc, Problem
 from bot.content.yamlfile import display_name
@@ -150,13 +150,6 @@ COPIED = (
     "wer {chosen} gewählt hat, sähe hier den Text von {other}. {fix} an den deutschen Text anpassen oder "
     "{lines} löschen (dann wird der deutsche Text gezeigt)"
 )
-
-
-def german_language_name(lang: str) -> str:
-    """How staff call a content language in German ("Türkisch", "Einfaches Deutsch")."""
-    if lang == "de-simple":
-        return "Einfaches Deutsch"
-    return str(Locale("de").languages.get(lang) or lang)
 
 
 def copied_message(field: str, langs: list[str], other: str) -> str:

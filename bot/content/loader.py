@@ -129,7 +129,11 @@ def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result:
         _, first_line = result.locate(kind, entry_id)
         where = f"{first_file}:{first_line}" if first_line is not None else first_file
         line = result.lines[shown].get((kind, entry_id))
-        message = f"ID '{entry_id}' doppelt (auch in {where})"
+        message = (
+            f"ID '{entry_id}' doppelt (auch in {where}) – jede ID nur einmal: einem der beiden Einträge "
+            "(meist der Kopie) eine neue ID geben oder den doppelten löschen"
+            + (" (bei Angeboten heißt die Datei wie die ID)" if kind == "offers" else "")
+        )
         result.problems.append(Problem("error", f"{kind}.{entry_id}", shown, line, message))
         return
     result.defined_in[kind][entry_id] = shown
@@ -137,7 +141,10 @@ def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result:
         result.error(kind, entry_id, (), "unter 'privacy' ist nur die ID 'notice' erlaubt")
         return
     if not _SLUG_RE.match(entry_id):
-        result.error(kind, entry_id, (), "ungültige ID – nur a-z, 0-9 und '-', höchstens 40 Zeichen")
+        message = f"ungültige ID '{entry_id}' – nur a-z, 0-9 und '-', höchstens 40 Zeichen"
+        if (valid := slug(entry_id)) and _SLUG_RE.match(valid):
+            message += f", z. B. '{valid}'"
+        result.error(kind, entry_id, (), message)
     try:
         entry = KINDS[kind].model_validate(value)
     except ValidationError as exc:
@@ -145,6 +152,15 @@ def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result:
             result.error(kind, entry_id, tuple(error["loc"]), german_message(error))
         return
     result.entries[kind][entry_id] = entry
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def slug(text: str) -> str:
+    """A valid id made from what staff wrote ("Nähtreff Mütter" → "naehtreff-muetter")."""
+    words = re.sub(r"[^a-z0-9]+", "-", str(text).lower().translate(_UMLAUTS)).strip("-")
+    return words[:40].rstrip("-")
 
 
 _KIND_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(#.*)?$")

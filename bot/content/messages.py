@@ -5,8 +5,11 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from datetime import date
 from functools import cache
 from typing import Any
+
+from babel import Locale
 
 from bot.content.models import KINDS, SLUG_PATTERN, ContentFile
 from bot.languages import LANGUAGES
@@ -76,14 +79,70 @@ _SIMPLE_MESSAGES = {  # pydantic's error types → German
     **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "hier wird eine ganze Zahl erwartet"),
     **dict.fromkeys(("float_type", "float_parsing"), "hier wird eine Zahl erwartet (mit Punkt, z. B. 52.15)"),
     **dict.fromkeys(("bool_type", "bool_parsing"), "hier wird true oder false erwartet"),
-    **dict.fromkeys(
-        ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"),
-        "kein gültiges Datum – Format JJJJ-MM-TT, z. B. 2025-03-01",
-    ),
     "too_short": "mindestens ein Eintrag nötig",
     **dict.fromkeys(("greater_than", "greater_than_equal"), "Wert zu klein"),
     "less_than_equal": "Wert zu groß",
 }
+
+
+DATE_ERRORS = frozenset(
+    {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+)
+_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
+
+# A field that holds one id: what it names and the file where those ids are written (an empty one is
+# reported with where to find one).
+_ID_FIELDS = {
+    "partner": ("Partner", "eines Partners", "partners.yaml"),
+    "default_partner": ("Partner", "eines Partners", "partners.yaml"),
+    "office": ("Partner", "eines Partners", "partners.yaml"),
+    "place": ("Ort", "eines Ortes", "places.yaml"),
+    "district": ("Stadtteil", "eines Stadtteils", "districts.yaml"),
+}
+
+
+def german_language_name(lang: str) -> str:
+    """How staff call a content language in German ("Türkisch", "Einfaches Deutsch")."""
+    if lang == "de-simple":
+        return "Einfaches Deutsch"
+    return str(Locale("de").languages.get(lang) or lang)
+
+
+def empty_field(last: str) -> str:
+    """A field written without a value (`partner:` and nothing after it): what belongs there."""
+    if last == "de":
+        return "deutscher Text fehlt – hinter 'de:' gehört der Text auf Deutsch (er ist Pflicht)"
+    if last in LANGUAGES:
+        return (
+            f"Text auf {german_language_name(last)} fehlt – hinter '{last}:' den Text eintragen oder die "
+            "Zeile löschen (dann wird der deutsche Text gezeigt)"
+        )
+    if last in _ID_FIELDS:
+        label, of_one, file = _ID_FIELDS[last]
+        example = ", z. B. quartiersmanagement" if file == "partners.yaml" else ""
+        return (
+            f"{label} fehlt – hinter '{last}:' die ID {of_one} aus {file} eintragen (das Wort vor dem "
+            f"Doppelpunkt dort{example})"
+        )
+    return (
+        f"'{last}' ist leer – hinter '{last}:' einen Wert eintragen, oder die Zeile löschen, wenn das Feld "
+        "nicht nötig ist"
+    )
+
+
+def date_message(written: object, today: date | None = None) -> str:
+    """A date staff wrote another way ("23.12.2026"): quoted, with the right form of that very date, or
+    an example that is not in the past."""
+    if match := _GERMAN_DATE.match(str(written)):
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            meant = date(year, month, day)
+        except ValueError:
+            pass
+        else:
+            return f"kein gültiges Datum '{written}' – Format JJJJ-MM-TT, hier also {meant:%Y-%m-%d}"
+    example = date((today or date.today()).year + 1, 3, 1)
+    return f"kein gültiges Datum '{written}' – Format JJJJ-MM-TT, z. B. {example:%Y-%m-%d} für den 1. März"
 
 
 def german_message(error: Any) -> str:
@@ -92,6 +151,10 @@ def german_message(error: Any) -> str:
     loc = error["loc"]
     ctx = error.get("ctx") or {}
     last = str(loc[-1]) if loc else ""
+    if "input" in error and error["input"] is None and kind != "missing":
+        return empty_field(last)
+    if kind in DATE_ERRORS:
+        return date_message(error.get("input"))
     if kind == "missing":
         return f"Pflichtfeld '{last}' fehlt"
     if kind == "extra_forbidden":

@@ -217,7 +217,14 @@ def read_text(path: Path, shown: str) -> tuple[bytes, str] | Problem:
         return raw, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        message = f"Datei ist nicht UTF-8-kodiert (Byte 0x{raw[exc.start]:02x}) – als UTF-8 speichern"
+        # Saved by an editor in its old Windows encoding: that is how it reads the byte ("ä", not 0xe4).
+        letter = raw[exc.start : exc.start + 1].decode("cp1252", errors="replace")
+        legible = letter.isprintable() and letter != "\ufffd"
+        shown_letter = f"das Zeichen „{letter}“" if legible else "ein Zeichen"
+        message = (
+            f"Datei ist nicht UTF-8-kodiert ({shown_letter} in dieser Zeile) – im Editor als UTF-8 speichern "
+            "(„Speichern unter“ → Codierung „UTF-8“)"
+        )
         return Problem("error", "", shown, line, message)
 
 

@@ -181,7 +181,10 @@ def test_non_utf8_empty_and_unknown_kind(content_dir: Path) -> None:
     (content_dir / "kind.yaml").write_text("offer:\n  x: {}\n", encoding="utf-8")
     errors = errors_of(content_dir)
     assert any(
-        e.endswith("latin1.yaml:3: Datei ist nicht UTF-8-kodiert (Byte 0xe4) – als UTF-8 speichern")
+        e.endswith(
+            "latin1.yaml:3: Datei ist nicht UTF-8-kodiert (das Zeichen „ä“ in dieser Zeile) – im Editor als "
+            "UTF-8 speichern („Speichern unter“ → Codierung „UTF-8“)"
+        )
         for e in errors
     )
     assert any(e.endswith("leer.yaml: Datei ist leer") for e in errors)
@@ -369,7 +372,7 @@ def test_a_second_load_sees_changes_and_keeps_reporting_problems(content_dir: Pa
     assert any(
         e.startswith("partners.quartiersmanagement at ")
         and "base.yaml:19: ID 'quartiersmanagement' doppelt (auch in " in e
-        and e.endswith("a.yaml:2)")
+        and "a.yaml:2) – jede ID nur einmal: einem der beiden Einträge (meist der Kopie) eine neue ID " in e
         for e in errors
     ), errors
 

@@ -106,12 +106,33 @@ def accept(entries: EntriesByKind, content_dir: Path) -> int:
     return len(hashes)
 
 
+RENAMED = (
+    "ID geändert (vorher '{old}') – die Übersetzungen passen weiter zum deutschen Text; "
+    "`run_bot.py check --accept` ausführen, damit translations.lock die neue ID kennt"
+)
+
+
+def _renamed(sources: LoadedSources, lock: Mapping[str, str]) -> dict[tuple[str, str, str, str], str]:
+    """The lock's confirmations of entries that no longer exist, by (kind, field, language, hash of the
+    German text) → their old id: an entry renamed with its German text unchanged finds its own there."""
+    orphans: dict[tuple[str, str, str, str], str] = {}
+    for key, recorded in lock.items():
+        kind, entry_id, *field, lang = key.split(".")
+        if field and kind in sources.entries and entry_id not in sources.entries[kind]:
+            orphans.setdefault((kind, ".".join(field), lang, recorded), entry_id)
+    return orphans
+
+
 def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None) -> None:
-    """Add warnings for missing, outdated and not yet accepted translations to `sources.problems`."""
+    """Add warnings for missing, outdated and not yet accepted translations to `sources.problems`. A
+    translation confirmed under the entry's old id, for the same German text, counts as confirmed: only
+    the id was changed, and one warning says so."""
+    orphans = _renamed(sources, lock) if lock else {}
     for kind, by_id in sources.entries.items():
         for entry_id, entry in by_id.items():
             missing: dict[str, list[str]] = {}
             unaccepted: dict[str, list[str]] = {}
+            renamed_from: str | None = None
             for loc, texts in iter_localized(entry):
                 field = ".".join(str(p) for p in loc)
                 for lang in TRANSLATED:
@@ -125,7 +146,9 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
                     if lang == CONTENT_SOURCE:
                         continue
                     recorded = lock.get(translation_key(kind, entry_id, loc, lang))
-                    if recorded is None:
+                    if recorded is None and (old := orphans.get((kind, field, lang, current))):
+                        renamed_from = old
+                    elif recorded is None:
                         unaccepted.setdefault(lang, []).append(field)
                     elif recorded != current:
                         sources.warning(kind, entry_id, (*loc, lang), OUTDATED, code="outdated")
@@ -136,6 +159,8 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
                 if by_lang:
                     grouped = "; ".join(f"{lang}: {', '.join(fields)}" for lang, fields in by_lang.items())
                     sources.warning(kind, entry_id, (), f"{label} – {grouped}", code=code)
+            if renamed_from is not None:
+                sources.warning(kind, entry_id, (), RENAMED.format(old=renamed_from), code="unaccepted")
     if lock is None and next(iter_translations(sources.entries), None) is not None:
         message = f"{LOCK_NAME} fehlt – Übersetzungen prüfen, dann `run_bot.py check --accept` ausführen"
         sources.problems.append(Problem("warning", "", LOCK_NAME, None, message, "unaccepted"))

@@ -1,7 +1,7 @@
 """A new entry made from a copy of an old one (as content/README §4 suggests) must not carry the old entry's
 translations live: residents in Turkish, Arabic, … would read the old offer's title under the new one's name.
 `check` refuses such a translation as an error (so /reload refuses it too), naming the field, the languages,
-the entry it came from and what to do."""
+the entry it came from and what to do. An entry only renamed keeps its confirmed translations."""
 
 from __future__ import annotations
 
@@ -148,3 +148,22 @@ def test_short_fields_and_the_same_german_text_may_share_a_translation(
     )
     problems = validate_content(content).problems
     assert not [p for p in problems if p.severity == "error"], problems
+
+
+def test_renaming_an_id_keeps_its_translations_confirmed_and_says_only_the_id_changed(shipped: Path) -> None:
+    offer = shipped / "offers" / "sprachcafe.yaml"
+    offer.write_text(offer.read_text(encoding="utf-8").replace("  sprachcafe:", "  sprach-cafe:", 1), "utf-8")
+    faq = shipped / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("sprachcafe, ", "sprach-cafe, "), "utf-8")
+    problems = [p for p in validate_content(shipped).problems if p.path.startswith("offers.sprach-cafe")]
+    assert [p.message for p in problems if p.code != "example"] == [
+        "ID geändert (vorher 'sprachcafe') – die Übersetzungen passen weiter zum deutschen Text; "
+        "`run_bot.py check --accept` ausführen, damit translations.lock die neue ID kennt"
+    ]
+
+    # A German text changed with the rename: its translations are not confirmed for it, as for any change.
+    text = offer.read_text(encoding="utf-8")
+    offer.write_text(text.replace("de: Sprachcafé –", "de: Sprachcafé am Markt –"), encoding="utf-8")
+    messages = [p.message for p in validate_content(shipped).problems if p.path == "offers.sprach-cafe"]
+    unconfirmed = "Übersetzung noch nicht bestätigt – de-simple: title; tr: title;"
+    assert any(message.startswith(unconfirmed) for message in messages), messages

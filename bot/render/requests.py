@@ -127,8 +127,18 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
 
 
 def ask_new_screen(t: Translator, view: DraftView) -> Screen:
-    """A text that looks like a new question arrived while the draft waits for an answer."""
-    lines = [t.html("Is this your answer to {partner}, or a new question?", partner=t.isolate(view.partner))]
+    """A text that looks like a new question arrived while the draft waits for the answer to the bot's
+    question. It names what she signs up for or asks about, not the partner: "your answer to <school>"
+    read as if she were writing to the school, while she answers the bot."""
+    subject = view.offer or view.event or view.topic
+    lines = [
+        t.html(
+            "Is this your answer to the question about “{subject}”, or a new question?",
+            subject=t.isolate(subject),
+        )
+        if subject
+        else t.html("Is this your answer to my question, or a new question?")
+    ]
     if view.pending:
         lines.append(quote(view.pending[:PREVIEW_CHARS]))
     return "\n".join(lines), [

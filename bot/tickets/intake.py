@@ -299,11 +299,7 @@ async def advance(
         if route is None:
             return DialogueReply(Effect.STALE)
         event = route
-    if (
-        isinstance(event, machine.Text)
-        and event.match
-        and conversation.about(ctx.catalogue, draft, event.match)
-    ):
+    if isinstance(event, machine.Text) and event.match and _about(ctx.catalogue, draft, event.match):
         event = replace(event, match=None)
     transition = machine.advance(draft, event, input_key=input_key)
     if transition.effect is Effect.CANCEL:
@@ -316,6 +312,22 @@ async def advance(
         transition.problem.value if transition.problem else None,
         question=transition.question,
     )
+
+
+def _about(catalogue: Catalogue, draft: Draft, match: tuple[str, str]) -> bool:
+    """Whether the search's confident entry for a text typed in the dialogue is what the draft is about
+    (`conversation.about`), its partner, or another of that partner's offers and events: her answer names
+    them ("after school tuesdays" at the school's helper tandem matches the school, "shopping, phone help"
+    the tandem's other offer). Such a text is her answer; only an entry elsewhere makes it a new question."""
+    if conversation.about(catalogue, draft, match):
+        return True
+    kind, entry_id = match
+    entry = catalogue.offers.get(draft.offer_id or "") or catalogue.events.get(draft.event_id or "")
+    partners = {draft.partner_id} | ({entry.partner} if entry is not None and entry.partner else set())
+    if kind == "partner":
+        return entry_id in partners
+    other = catalogue.offers.get(entry_id) if kind == "offer" else catalogue.events.get(entry_id)
+    return kind in ("offer", "event") and other is not None and other.partner in partners
 
 
 async def takes_language_name(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:

@@ -44,19 +44,33 @@ async def test_a_clear_new_question_is_asked_about_naming_the_offer(bot: BotHarn
 
 
 @pytest.mark.parametrize(
-    ("lang", "for_whom", "school", "not_addressed"),
+    ("lang", "button", "for_whom", "school", "not_addressed"),
     [
-        ("ar", "لمن التسجيل؟", "أي صف وأي مدرسة", "في أي صف أنت"),
-        ("pl", "Dla kogo jest zgłoszenie?", "Która klasa i która szkoła", "chodzisz"),
-        ("de", "Für wen ist die Anmeldung?", "Welche Klasse und welche Schule", "gehst du"),
+        ("ar", "أريد التسجيل – لي أو لطفلي", "لمن التسجيل؟", "أي صف وأي مدرسة", "في أي صف أنت"),
+        (
+            "pl",
+            "Chcę zapisać siebie lub dziecko",
+            "Dla kogo jest zgłoszenie?",
+            "Która klasa i która szkoła",
+            "chodzisz",
+        ),
+        (
+            "de",
+            "Ich möchte mich oder mein Kind anmelden",
+            "Für wen ist die Anmeldung?",
+            "Welche Klasse",
+            "gehst du",
+        ),
     ],
 )
 async def test_a_parent_signing_up_her_son_for_the_apprenticeship_help_is_not_asked_as_the_pupil(
-    bot: BotHarness, lang: str, for_whom: str, school: str, not_addressed: str
+    bot: BotHarness, lang: str, button: str, for_whom: str, school: str, not_addressed: str
 ) -> None:
-    # xres M4: the mother read "Which class are YOU in?" (Arabic and Polish in the informal "you").
+    # xres M4: the mother read "Which class are YOU in?" (Arabic and Polish in the informal "you"), under
+    # the Arabic button "أنا مهتم" (I, a man, am interested).
     mother = bot.resident("Samira", lang=lang)
     await mother.send("/start o_jugend-ausbildung")
+    assert "✋ " + button in mother.last().labels
     await mother.tap("✋")
     assert for_whom in (mother.last().text or "")
     await mother.send("15")  # what she types is her answer (here: her son's age)
@@ -92,3 +106,10 @@ async def test_the_womens_german_course_speaks_to_women_in_arabic(bot: BotHarnes
     assert (
         "هل تحتاجين إلى رعاية لأطفالك" in question and "تحتاج/" not in question and "/تحتاج" not in question
     )
+
+
+async def test_the_arabic_sign_up_button_speaks_for_women_and_men(bot: BotHarness) -> None:
+    # "✋ أنا مهتم – سجّلني" is a man speaking; "أرغب في التسجيل" (I would like to sign up) is anyone.
+    amal = bot.resident("Amal", lang="ar")
+    await amal.send("/start o_integrationscoaching")
+    assert "✋ أرغب في التسجيل" in amal.last().labels

@@ -121,11 +121,17 @@ def over(
     ctx: TicketContext, offer_id: str | None = None, event_id: str | None = None, **_: object
 ) -> DialogueReply | None:
     """OVER when the offer or event a request signs up for is over or not (yet) on (`Catalogue.is_current`,
-    the menus' rule): no sign-up starts, and a draft started before its end is not sent after it."""
+    the menus' rule): no sign-up starts, and a draft started before its end is not sent after it. BEGUN
+    when the event has begun and is still on (the run since 07:00, she taps "Sign me up" at 07:40 under a
+    page shown earlier): a sign-up would reach the partner after the start, so none starts or is sent; she
+    is told it is on now (and whether she can simply come)."""
     catalogue, now = ctx.catalogue, ctx.clock()
     # One the content no longer has is left out of the request (`start`), not refused.
-    if event_id and event_id in catalogue.events and not catalogue.is_current("event", event_id, now):
-        return DialogueReply(Effect.OVER, over=("event", event_id))
+    if event_id and event_id in catalogue.events:
+        if not catalogue.is_current("event", event_id, now):
+            return DialogueReply(Effect.OVER, over=("event", event_id))
+        if catalogue.events[event_id].starts <= now:
+            return DialogueReply(Effect.BEGUN, over=("event", event_id))
     if offer_id and offer_id in catalogue.offers and not catalogue.is_current("offer", offer_id, now):
         return DialogueReply(Effect.OVER, over=("offer", offer_id))
     return None
@@ -440,7 +446,7 @@ async def submit(
     creates nothing.
     "gone" when the dialogue is gone, "empty" without text or files, "too_many" when the resident has
     `MAX_OPEN_REQUESTS` open already (the draft stays for later), "over" when its offer or event is over
-    meanwhile (`over`; the draft is dropped).
+    meanwhile, "begun" when its event has begun (`over`; the draft is dropped).
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:

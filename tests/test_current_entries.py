@@ -208,6 +208,13 @@ async def test_signing_up_for_an_event_that_has_begun_is_answered_honestly(datab
         assert "❓" not in (seen.text or "") and not any("nmelden" in label for label in seen.labels)
         assert any("Einen Menschen fragen" in label for label in seen.labels)
 
+        # A walk-in event's "Ask a person" is a request about the event: open while it is on.
+        assembly = bot.services.content.catalogue.events["bewohnerversammlung-2027-05"]  # walk_in only
+        bot.services.clock = lambda: assembly.starts + timedelta(minutes=10)
+        await anna.send("/start e_bewohnerversammlung-2027-05")
+        await anna.tap("Einen Menschen fragen")
+        assert "Schreiben Sie Ihre Nachricht an" in (anna.last().text or "")
+
         meeting = bot.services.content.catalogue.events["begleitausschuss-2027-02"]  # request only, 17:00
         bot.services.clock = lambda: meeting.starts - timedelta(minutes=30)
         olga = bot.resident("Olga", lang="pl")

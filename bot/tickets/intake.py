@@ -130,7 +130,9 @@ def over(
     if event_id and event_id in catalogue.events:
         if not catalogue.is_current("event", event_id, now):
             return DialogueReply(Effect.OVER, over=("event", event_id))
-        if catalogue.events[event_id].starts <= now:
+        event = catalogue.events[event_id]
+        # A walk-in event's "Ask a person" is a request about it too (its page): asking stays open.
+        if event.takes_sign_ups and event.starts <= now:
             return DialogueReply(Effect.BEGUN, over=("event", event_id))
     if offer_id and offer_id in catalogue.offers and not catalogue.is_current("offer", offer_id, now):
         return DialogueReply(Effect.OVER, over=("offer", offer_id))

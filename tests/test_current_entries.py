@@ -190,6 +190,54 @@ async def test_a_sign_up_written_before_the_event_is_over_is_not_sent_after_it(d
         assert "unfertige Anfrage" not in (anna.last().text or "")  # nothing left that could not be sent
 
 
+async def test_signing_up_for_an_event_that_has_begun_is_answered_honestly(database_url: str) -> None:
+    """xres m3: the run (07:00–12:00) offered "Sign me up" while it was on, and a sign-up reached the
+    organiser after the start. A page's button tapped once it has begun, and "Send" of a sign-up written
+    before, now say it is on (a walk-in event: just come; else: ask a person), and nothing is sent."""
+    async with BotHarness.running(database_url=database_url) as bot:
+        run = bot.services.content.catalogue.events["viertel-lauf-2027"]  # walk_in and request, 10:00–14:00
+        bot.services.clock = lambda: run.starts - timedelta(hours=1)
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start e_viertel-lauf-2027")
+        page = anna.last()
+        bot.services.clock = lambda: run.starts + timedelta(minutes=40)
+        await anna.tap("Anmelden", page)  # the button of the page she opened before the start
+        seen = anna.last()
+        assert "Die Veranstaltung hat um 10:00 begonnen und geht bis 14:00." in (seen.text or "")
+        assert "kommen Sie einfach vorbei" in (seen.text or "")
+        assert "❓" not in (seen.text or "") and not any("nmelden" in label for label in seen.labels)
+        assert any("Einen Menschen fragen" in label for label in seen.labels)
+
+        # A walk-in event's "Ask a person" is a request about the event: open while it is on.
+        assembly = bot.services.content.catalogue.events["bewohnerversammlung-2027-05"]  # walk_in only
+        bot.services.clock = lambda: assembly.starts + timedelta(minutes=10)
+        await anna.send("/start e_bewohnerversammlung-2027-05")
+        await anna.tap("Einen Menschen fragen")
+        assert "Schreiben Sie Ihre Nachricht an" in (anna.last().text or "")
+
+        meeting = bot.services.content.catalogue.events["begleitausschuss-2027-02"]  # request only, 17:00
+        bot.services.clock = lambda: meeting.starts - timedelta(minutes=30)
+        olga = bot.resident("Olga", lang="pl")
+        await olga.send("/start e_begleitausschuss-2027-02")
+        await olga.tap("✋")
+        await skip_questions(olga)
+        await olga.send("Przyjdę z koleżanką.")
+        await olga.tap("✅")
+        await olga.tap("💬")
+        check = olga.last()
+        bot.services.clock = lambda: meeting.starts + timedelta(minutes=5)
+        await olga.tap("✅", check)
+        seen = olga.last()
+        assert "Wydarzenie zaczęło się o 17:00 i trwa do 19:00. Zapisy nie są już możliwe" in (
+            seen.text or ""
+        )
+        assert not informal_polish(seen.text or "")
+        await deliver(bot)
+        groups = [chat for chat in bot.telegram.chats if chat < 0]
+        sent = [m.text or "" for chat in groups for m in bot.telegram.bot_messages(chat)]
+        assert not any("koleżanką" in text for text in sent)  # nothing reached the organiser
+
+
 async def test_an_offer_ends_at_midnight_in_salzgitter_not_at_midnight_utc(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from bot.content.models import OnlyFor, TargetGroup
 from bot.languages import Lang
 from bot.render.callback import MAX_BYTES, Origin, with_origin
-from bot.render.screens import ONLY_FOR, TARGET_GROUPS, shorten
+from bot.render.screens import AMONG_WOMEN, ONLY_FOR, TARGET_GROUPS, shorten
 from bot.testing.fakeapi import Sent
 from tests.harness import BotHarness, confirmed_resident
 
@@ -204,11 +204,14 @@ async def test_an_offer_says_whom_it_is_for_in_the_residents_language(
 @pytest.mark.parametrize(
     ("lang", "only", "especially"),
     [
-        ("de", "👥 Nur für Frauen", "Besonders für: Zugewanderte"),
-        ("de-simple", "👥 Nur für Frauen", "Vor allem für: Menschen aus anderen Ländern"),
-        ("ar", "👥 للنساء فقط", "وبالأخص: القادمون الجدد إلى ألمانيا"),
-        ("fa", "👥 فقط برای زنان", "به‌ویژه: تازه‌واردان به آلمان"),
-        ("en", "👥 Only for women", "Especially for: people new to Germany"),
+        ("de", "👥 Nur für Frauen", "Besonders für: zugewanderte Frauen"),
+        ("de-simple", "👥 Nur für Frauen", "Vor allem für: Frauen aus anderen Ländern"),
+        # Among women the groups are women: Arabic said "القادمون الجدد" (newcomers, masculine; xres m9).
+        ("ar", "👥 للنساء فقط", "وبالأخص: القادمات الجديدات إلى ألمانيا"),
+        ("fa", "👥 فقط برای زنان", "به‌ویژه: زنان تازه‌وارد به آلمان"),
+        ("ru", "👥 Только для женщин", "Прежде всего: недавно приехавшие в Германию женщины"),
+        ("pl", "👥 Tylko dla kobiet", "Przede wszystkim: kobiety nowo przybyłe do Niemiec"),
+        ("en", "👥 Only for women", "Especially for: women new to Germany"),
     ],
 )
 async def test_the_womens_german_course_says_first_that_only_women_may_come(
@@ -229,6 +232,7 @@ async def test_the_womens_german_course_says_first_that_only_women_may_come(
 def test_every_target_group_the_content_may_name_has_a_name_residents_read() -> None:
     assert set(TARGET_GROUPS) | {"everyone"} == set(get_args(TargetGroup))
     assert set(ONLY_FOR) == set(get_args(OnlyFor)) == set(TARGET_GROUPS)
+    assert set(AMONG_WOMEN) == set(TARGET_GROUPS) - {"women"}
 
 
 async def test_a_long_label_ends_after_a_whole_word_with_an_ellipsis(bot: BotHarness) -> None:

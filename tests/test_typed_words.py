@@ -211,10 +211,10 @@ async def test_a_buttons_word_that_the_question_offers_stays_her_answer(
     """At a question that names the word as a choice, the word typed is her choice, not the button."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    topics = content / "topics.yaml"
+    course = content / "offers" / "deutschkurs-frauen.yaml"  # the course's own questions
     asked = "Wie gut sprechen Sie Deutsch? (gar nicht, ein bisschen, gut)"
     offered = "Möchten Sie weitermachen oder abbrechen?"
-    topics.write_text(topics.read_text(encoding="utf-8").replace(asked, offered), encoding="utf-8")
+    course.write_text(course.read_text(encoding="utf-8").replace(asked, offered), encoding="utf-8")
     async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
         nora = await start_course_request(bot, "Nora", "de")
         await nora.tap("⏭")  # childcare

@@ -144,7 +144,7 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
     reply = await context.services.requests.start_from(user.id, namespace, origin, question)
-    if reply is not None and reply.effect is Effect.OVER:
+    if reply is not None and reply.effect in (Effect.OVER, Effect.BEGUN):
         await answer_query(update.callback_query)
         await show_dialogue(update, context, reply)
         return
@@ -214,6 +214,9 @@ async def show_dialogue(
     elif reply.effect is Effect.OVER and reply.over is not None:
         # The sign-up button of a page shown while it was on, or "Send" after its end: it is over.
         screen = screens.not_current_screen(t, context.services.content.catalogue, *reply.over)
+    elif reply.effect is Effect.BEGUN and reply.over is not None:
+        # "Sign me up" (or "Send") once the event has begun: it is on now, whether she can simply come.
+        screen = render.begun_screen(t, context.services.content.catalogue, reply.over[1])
     elif reply.view is not None:
         screen = render.dialogue_screen(t, reply.view)
     else:

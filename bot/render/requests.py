@@ -12,13 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.languages import N_
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Keyboard, Screen, arrow, back_to_menu, nav_row
-from bot.render.screens import shorten
+from bot.render.screens import Writer, person_and_menu, shorten
 from bot.storage.models.requests import DialogueStep, RequestStatus
+
+if TYPE_CHECKING:
+    from bot.content.catalogue import Catalogue
 
 PREVIEW_CHARS = 600
 
@@ -127,14 +131,48 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
 
 
 def ask_new_screen(t: Translator, view: DraftView) -> Screen:
-    """A text that looks like a new question arrived while the draft waits for an answer."""
-    lines = [t.html("Is this your answer to {partner}, or a new question?", partner=t.isolate(view.partner))]
+    """A text that looks like a new question arrived while the draft waits for the answer to the bot's
+    question. It names what she signs up for or asks about, not the partner: "your answer to <school>"
+    read as if she were writing to the school, while she answers the bot."""
+    subject = view.offer or view.event or view.topic
+    lines = [
+        t.html(
+            "Is this your answer to the question about “{subject}”, or a new question?",
+            subject=t.isolate(subject),
+        )
+        if subject
+        else t.html("Is this your answer to my question, or a new question?")
+    ]
     if view.pending:
         lines.append(quote(view.pending[:PREVIEW_CHARS]))
     return "\n".join(lines), [
         [dialogue_button(view, "✍️ " + t.gettext("My answer"), "mine")],
         [dialogue_button(view, "🔎 " + t.gettext("A new question"), "new")],
     ]
+
+
+def begun_screen(t: Translator, catalogue: Catalogue, event_id: str) -> Screen:
+    """A sign-up for an event that has begun (a button of a page shown before, or "Send" after its start):
+    no sign-up any more, said plainly, with when it is on; at a walk-in event she can simply come. A person
+    (the event's organisation) and the menu below."""
+    event = catalogue.events[event_id]
+    w = Writer(t)
+    ends = event.ends or event.starts
+    # Its times today; an event of several days names the days too.
+    when = t.format_time if ends.date() == event.starts.date() else t.format_when
+    times = {"start": when(event.starts), "end": when(ends)}
+    if "walk_in" in event.signup:
+        note = t.html(
+            "It began at {start} and is on until {end}. Signing up is no longer needed – just come.", **times
+        )
+    else:
+        note = t.html(
+            "It began at {start} and is on until {end}. Signing up is no longer possible – ask a person if "
+            "you have a question.",
+            **times,
+        )
+    origin = f"p.{event.partner}" if event.partner in catalogue.partners else "q"
+    return f"<b>{w.text(event.title)}</b>\n\n{note}" + w.footer(), person_and_menu(t, origin)
 
 
 def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) -> Screen:

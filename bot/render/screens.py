@@ -354,6 +354,15 @@ ONLY_FOR = {
 }
 """One whole sentence per group: "only for" bends the group's name in most of the languages."""
 
+AMONG_WOMEN = {
+    "youth": N_("young women"),
+    "seniors": N_("older women"),
+    "families": N_("women with children"),
+    "migrants": N_("women new to Germany"),
+}
+"""Whom an offer only women may come to is especially for: the groups as women. Under "only for women",
+Arabic "القادمون الجدد" (newcomers, masculine) addressed men; the feminine is "القادمات الجديدات"."""
+
 
 def target_group_lines(t: Translator, groups: Sequence[str], only_for: str | None) -> list[str]:
     """Whom an offer is meant for, so that a resident can tell whether it is for her. An offer only one
@@ -363,7 +372,8 @@ def target_group_lines(t: Translator, groups: Sequence[str], only_for: str | Non
         return []
     if "everyone" in groups:
         return ["👥 " + t.html("Open to everyone")]
-    names = [t.gettext(TARGET_GROUPS[group]) for group in groups if group != only_for]
+    named = AMONG_WOMEN if only_for == "women" else TARGET_GROUPS
+    names = [t.gettext(named[group]) for group in groups if group != only_for]
     if only_for is None:
         return ["👥 " + t.html("For: {groups}", groups=format_list(names, locale=t.locale))]
     lines = ["👥 " + t.html(ONLY_FOR[only_for])]

@@ -203,7 +203,8 @@ class RequestDesk:
         no longer has. After a question nobody answered ("ask:q"), danger words ("ask:sos.q") or an answer
         ("ask:f.<id>"), `question` starts the message. From the emergency screen a running draft goes on
         instead, marked urgent (`intake.ask_urgently`). OVER for a sign-up whose offer or event is over (a
-        button of a page shown while it was on): nothing starts (`intake.over`)."""
+        button of a page shown while it was on), BEGUN for an event that has begun: nothing starts
+        (`intake.over`)."""
         ctx = self._context()
         chosen = intake.origin_of(ctx.catalogue, button, origin)
         if chosen is None:

@@ -381,6 +381,7 @@ class Effect(StrEnum):
     REFUSED = "refused"  # a file that cannot be passed on started nothing
     GONE = "gone"  # the draft was sent or dropped meanwhile
     OVER = "over"  # its offer or event is over (or not on): nothing is started or sent (`DialogueReply.over`)
+    BEGUN = "begun"  # the event signed up for has begun: no sign-up starts or is sent (`DialogueReply.over`)
 
 
 # Buttons whose effect the caller carries out (the draft itself does not change).

@@ -121,11 +121,19 @@ def over(
     ctx: TicketContext, offer_id: str | None = None, event_id: str | None = None, **_: object
 ) -> DialogueReply | None:
     """OVER when the offer or event a request signs up for is over or not (yet) on (`Catalogue.is_current`,
-    the menus' rule): no sign-up starts, and a draft started before its end is not sent after it."""
+    the menus' rule): no sign-up starts, and a draft started before its end is not sent after it. BEGUN
+    when the event has begun and is still on (the run since 07:00, she taps "Sign me up" at 07:40 under a
+    page shown earlier): a sign-up would reach the partner after the start, so none starts or is sent; she
+    is told it is on now (and whether she can simply come)."""
     catalogue, now = ctx.catalogue, ctx.clock()
     # One the content no longer has is left out of the request (`start`), not refused.
-    if event_id and event_id in catalogue.events and not catalogue.is_current("event", event_id, now):
-        return DialogueReply(Effect.OVER, over=("event", event_id))
+    if event_id and event_id in catalogue.events:
+        if not catalogue.is_current("event", event_id, now):
+            return DialogueReply(Effect.OVER, over=("event", event_id))
+        event = catalogue.events[event_id]
+        # A walk-in event's "Ask a person" is a request about it too (its page): asking stays open.
+        if event.takes_sign_ups and event.starts <= now:
+            return DialogueReply(Effect.BEGUN, over=("event", event_id))
     if offer_id and offer_id in catalogue.offers and not catalogue.is_current("offer", offer_id, now):
         return DialogueReply(Effect.OVER, over=("offer", offer_id))
     return None
@@ -299,11 +307,7 @@ async def advance(
         if route is None:
             return DialogueReply(Effect.STALE)
         event = route
-    if (
-        isinstance(event, machine.Text)
-        and event.match
-        and conversation.about(ctx.catalogue, draft, event.match)
-    ):
+    if isinstance(event, machine.Text) and event.match and _about(ctx.catalogue, draft, event.match):
         event = replace(event, match=None)
     transition = machine.advance(draft, event, input_key=input_key)
     if transition.effect is Effect.CANCEL:
@@ -316,6 +320,22 @@ async def advance(
         transition.problem.value if transition.problem else None,
         question=transition.question,
     )
+
+
+def _about(catalogue: Catalogue, draft: Draft, match: tuple[str, str]) -> bool:
+    """Whether the search's confident entry for a text typed in the dialogue is what the draft is about
+    (`conversation.about`), its partner, or another of that partner's offers and events: her answer names
+    them ("after school tuesdays" at the school's helper tandem matches the school, "shopping, phone help"
+    the tandem's other offer). Such a text is her answer; only an entry elsewhere makes it a new question."""
+    if conversation.about(catalogue, draft, match):
+        return True
+    kind, entry_id = match
+    entry = catalogue.offers.get(draft.offer_id or "") or catalogue.events.get(draft.event_id or "")
+    partners = {draft.partner_id} | ({entry.partner} if entry is not None and entry.partner else set())
+    if kind == "partner":
+        return entry_id in partners
+    other = catalogue.offers.get(entry_id) if kind == "offer" else catalogue.events.get(entry_id)
+    return kind in ("offer", "event") and other is not None and other.partner in partners
 
 
 async def takes_language_name(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
@@ -428,7 +448,7 @@ async def submit(
     creates nothing.
     "gone" when the dialogue is gone, "empty" without text or files, "too_many" when the resident has
     `MAX_OPEN_REQUESTS` open already (the draft stays for later), "over" when its offer or event is over
-    meanwhile (`over`; the draft is dropped).
+    meanwhile, "begun" when its event has begun (`over`; the draft is dropped).
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:

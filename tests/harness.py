@@ -122,7 +122,22 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "last_good_content_dir": None,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    # The environment's settings are part of the key: pydantic-settings reads them too (a test may set one).
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.lower() in Settings.model_fields))
+    key = (tuple(sorted(values.items(), key=lambda item: item[0])), environment)
+    try:
+        return _settings(key)
+    except TypeError:  # a value that cannot be a key (a list): validated afresh
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@functools.lru_cache(maxsize=256)
+def _settings(key: tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, str], ...]]) -> Settings:
+    """Settings validated once per test process for the same values and environment (pydantic-settings
+    reads and checks every source at each construction: 10 ms, a third of a bot start's CPU time; most
+    tests start their bot with the same values). Settings are frozen, so bots can share them."""
+    values, _environment = key
+    return Settings(_env_file=None, **dict(values))  # type: ignore[call-arg]
 
 
 class _KeptDatabase(Database):
@@ -172,6 +187,7 @@ class BotHarness:
         telegram: FakeTelegram | None = None,
         time_scale: float = TIME_SCALE,
         search: Search | None = None,
+        commands: bool = False,
         **overrides: Any,
     ) -> AsyncIterator[BotHarness]:
         """The bot on the offline transport; pass `telegram` to keep chats across a simulated restart.
@@ -180,7 +196,10 @@ class BotHarness:
         On the shipped content the bot starts with the process's catalogue and search (`search`, else the
         one without the model) instead of loading and indexing them again, on another content folder
         without problems with the process's copy of that content (`preloaded_content`); a reload loads
-        from disk."""
+        from disk.
+
+        `commands`: register the command menu and descriptions at the start, as the bot does (27 Bot API
+        calls, a fifth of a start's CPU time); the tests of the menu ask for it, the journeys need not."""
         telegram = telegram or FakeTelegram(limits=TELEGRAM_LIMITS.scaled(time_scale))
         # The transport's retries after a network failure or a 5xx wait on the same faster clock.
         retry_delay = Settings.model_fields["telegram_retry_delay"].default
@@ -213,7 +232,7 @@ class BotHarness:
             settings, request=telegram, token=FAKE_TOKEN, services=services, pacing=pacing
         )
         async with app:
-            await start_services(app)
+            await start_services(app, commands=commands)
             try:
                 yield cls(app, telegram)
             finally:

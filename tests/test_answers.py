@@ -263,7 +263,10 @@ async def test_stale_buttons_after_a_reload_get_a_friendly_answer(bot: BotHarnes
     assert all(answer.get("text") for answer in bot.telegram.answered_callbacks[-4:])
 
 
-async def test_commands_and_descriptions_are_registered_in_every_language(bot: BotHarness) -> None:
+async def test_commands_and_descriptions_are_registered_in_every_language(
+    bot_with_commands: BotHarness,
+) -> None:
+    bot = bot_with_commands
     commands = bot.telegram.bot_settings["commands"]
     assert {"", "de", "tr", "ar", "ru", "uk", "pl", "fa", "en"} <= set(commands)
     assert commands["tr"] != commands["de"]

@@ -90,7 +90,10 @@ async def test_long_data_arrives_in_numbered_parts_that_each_fit_telegram(bot: B
     assert len(mydata_file(bot)["requests"]) == 2
 
 
-async def test_privacy_and_help_name_mydata_the_right_of_access_and_the_authority(bot: BotHarness) -> None:
+async def test_privacy_and_help_name_mydata_the_right_of_access_and_the_authority(
+    bot_with_commands: BotHarness,
+) -> None:
+    bot = bot_with_commands
     anna = bot.resident("Anna", lang="de")
     await anna.send("/privacy")
     notice = anna.last().text or ""

@@ -6,7 +6,7 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
 
 - **answer**: strong, agreeing evidence for one entry, clearly ahead of the next one, also without the
   words that name a person (bot/search/persons.py: "my mother", "pupil" say whom a message is about, not
-  what it asks for), and never an offer only for women when the message asks for a man or a boy;
+  what it asks for), and not an offer only for women when the message asks for a man or a boy;
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
@@ -333,10 +333,9 @@ class SearchEngine:
         if not fused:
             return SearchResult(reason="no_match", semantic=True, alarming=alarming, situation_lead=lead)
         ranked = sorted(fused, key=lambda i: -fused[i])
-        # An offer only for women comes after the others when the message asks for a man or a boy: it is
-        # never the answer, and a choice list shows first what is open to him.
+        # An offer only for women is no confident answer when the message asks for a man or a boy; it stays
+        # among the choices: a woman may name her husband ("mein Mann arbeitet, ich suche einen Deutschkurs").
         misfits = self._misfits(lexical, ranked)
-        ranked = [i for i in ranked if i not in misfits] + [i for i in ranked if i in misfits]
         top = ranked[0]
         best = fused[top]
         confidence = _confidence(best, floor, answer)

@@ -43,6 +43,7 @@ class Entry:
     districts: frozenset[str] | None
     fields: tuple[tuple[str, str, float], ...]
     passages: tuple[tuple[str, str, str], ...]
+    only_for: str | None = None  # the one group an offer is open to ("women"), as the content says
 
     @property
     def key(self) -> str:
@@ -98,7 +99,15 @@ def entry_for(kind: str, entry_id: str, entry: Any) -> Entry:
         only_name = all(word.casefold() in names for word in words)
         passages.append((lang, "name" if only_name else "keywords", ", ".join(words)))
     districts = getattr(entry, "districts", None)
-    return Entry(kind, entry_id, frozenset(districts) if districts else None, tuple(fields), tuple(passages))
+    only_for = getattr(entry, "only_for", None)
+    return Entry(
+        kind,
+        entry_id,
+        frozenset(districts) if districts else None,
+        tuple(fields),
+        tuple(passages),
+        str(only_for) if only_for else None,
+    )
 
 
 def entries_from_catalogue(catalogue: Any) -> list[Entry]:

@@ -4,7 +4,9 @@ Two kinds of evidence are fused per entry: the sentence-embedding model's simila
 the entry's passages (meaning, across languages and wordings) and BM25 over the analysed words (names,
 numbers, typos, words the model does not know). The fused ranking then ends in one of three outcomes:
 
-- **answer**: strong, agreeing evidence for one entry, clearly ahead of the next one;
+- **answer**: strong, agreeing evidence for one entry, clearly ahead of the next one, also without the
+  words that name a person (bot/search/persons.py: "my mother", "pupil" say whom a message is about, not
+  what it asks for), and not an offer only for women when the message asks for a man or a boy;
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
@@ -310,13 +312,16 @@ class SearchEngine:
         floor = calibration.floor if calibration is not None else FLOOR
         answer = calibration.answer if calibration is not None else ANSWER
 
-        def fuse(index: int, cosine: float) -> float:
+        def fuse(index: int, cosine: float, things: bool = False) -> float:
             if calibration is not None:
                 cosine -= calibration.background[index]  # a hub close to everything counts for less
-            score = lexical.scores.get(index, 0.0)
+            scores, matched = (
+                (lexical.things, lexical.things_matched) if things else (lexical.scores, lexical.matched)
+            )
+            score = scores.get(index, 0.0)
             if not score:
                 return cosine
-            share = lexical.matched[index] / lexical.words
+            share = matched[index] / lexical.words
             return cosine + LEX_WEIGHT * score / (score + LEX_HALF) * share
 
         situation = dense.pop(self.semantic.emergency, 0.0)
@@ -328,6 +333,9 @@ class SearchEngine:
         if not fused:
             return SearchResult(reason="no_match", semantic=True, alarming=alarming, situation_lead=lead)
         ranked = sorted(fused, key=lambda i: -fused[i])
+        # An offer only for women is no confident answer when the message asks for a man or a boy; it stays
+        # among the choices: a woman may name her husband ("mein Mann arbeitet, ich suche einen Deutschkurs").
+        misfits = self._misfits(lexical, ranked)
         top = ranked[0]
         best = fused[top]
         confidence = _confidence(best, floor, answer)
@@ -342,7 +350,16 @@ class SearchEngine:
             )
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
-        confident = best >= answer and best - runner_up >= MARGIN and lexical_best == top
+        confident = (
+            best >= answer and best - runner_up >= MARGIN and lexical_best == top and top not in misfits
+        )
+        if confident and lexical.genders:
+            # Words naming a person ("маме", "школьник", "Mutter") say whom a message is about, and an
+            # entry's keywords name its audience with the same words (bot/search/persons.py): the answer
+            # must be as clear without them.
+            plain = {i: fuse(i, dense[i], things=True) for i in fused}
+            others = max((v for i, v in plain.items() if i != top), default=0.0)
+            confident = plain[top] >= answer and plain[top] - others >= MARGIN
         # A confident answer keeps the entries almost as close (ask --json shows them); a choice is always
         # between the best two or three ("is it one of these?" with one entry is no choice).
         near = [i for i in ranked[1:limit] if not confident or fused[i] >= best - CHOICE_GAP]
@@ -365,6 +382,14 @@ class SearchEngine:
             alarming=alarming,
             situation_lead=lead,
         )
+
+    def _misfits(self, lexical: LexicalHits, indices: Iterable[int]) -> set[int]:
+        """The entries among ``indices`` that are only for women while the message asks about a man or a
+        boy and names no woman or girl ("mein sohn findet keine ausbildung", "Deutschkurs für meinen
+        Mann")."""
+        if "m" not in lexical.genders or "f" in lexical.genders:
+            return set()
+        return {i for i in indices if self.entries[i].only_for == "women"}
 
     def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
         # As in the fusion, a match of few of the question's words counts for less.
@@ -414,9 +439,14 @@ def _below_the_numbers(result: SearchResult) -> list[Hit]:
     meaning: under the numbers they read as the bot's answer to someone reporting violence or wanting to
     die ("a neighbourhood run", "how can I volunteer?"), and a resident who meant something else gains
     little from them; she has *Ask a person* and the menu, as after "I don't know"."""
-    if result.situation_lead is not None and result.situation_lead >= 0 and not _names_a_thing_to_do(result):
-        return []
-    return ([result.answer] if result.answer else []) + result.alternatives
+    hits = ([result.answer] if result.answer else []) + result.alternatives
+    if result.situation_lead is not None and result.situation_lead >= 0:
+        if not _names_a_thing_to_do(result):
+            return []
+        # What the message clearly names: the best entry and those as close to it as a confident
+        # answer's neighbours ("طفلي مفقود": childcare, not the privacy FAQ behind it).
+        return [hit for hit in hits if hit.score >= hits[0].score - CHOICE_GAP]
+    return hits
 
 
 def _confidence(fused: float, floor: float, answer: float) -> float:

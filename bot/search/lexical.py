@@ -19,7 +19,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
@@ -37,6 +37,7 @@ from bot.search.normalize import (
     scope,
     stop_words,
 )
+from bot.search.persons import Gender, person
 
 K1 = 1.2
 B = 0.75
@@ -50,6 +51,11 @@ class LexicalHits:
     scores: dict[int, float]
     matched: dict[int, int]
     words: int  # the query's words that can carry an answer (not stop words, not numbers)
+    # The scores from the words that do not name a person (bot/search/persons.py): what is wanted, not
+    # whom it is for; and the genders of the persons the query names.
+    things: dict[int, float] = field(default_factory=dict)
+    things_matched: dict[int, int] = field(default_factory=dict)
+    genders: frozenset[Gender] = frozenset()
 
 
 class _Language:
@@ -159,16 +165,23 @@ class LexicalIndex:
             for folded, spellings in self.names.get(code, {}).items():
                 names.setdefault(folded, set()).update(spellings)
         words: dict[str, Word] = {}
+        genders: dict[str, Gender] = {}  # surface → gender of the words that name a person
         for word in query_words(text, lang):
+            if (gender := person(word, lang)) is not None:
+                genders[word.surface] = gender
             if word.stop and word.surface in names and not names[word.surface] & written:
                 continue  # "now", not "NOW"
             if not word.number and (not word.stop or word.surface in keep):
                 words.setdefault(word.surface, word)
         best = np.zeros(len(self.entries))
         best_matched = np.zeros(len(self.entries), dtype=np.int32)
+        best_things = np.zeros(len(self.entries))
+        best_things_matched = np.zeros(len(self.entries), dtype=np.int32)
         for code in langs:
             language = self.languages[code]
             scores = np.zeros(language.size)
+            things = np.zeros(language.size)
+            things_matched = np.zeros(language.size, dtype=np.int32)
             matched = np.zeros(language.size, dtype=np.int32)
             for word in words.values():
                 terms, surfaces = word.terms, [word.surface]
@@ -186,14 +199,23 @@ class LexicalIndex:
                 if contribution is not None:
                     scores += contribution
                     matched += contribution > 0
+                    if word.surface not in genders:
+                        things += contribution
+                        things_matched += contribution > 0
             better = scores > best
             best = np.where(better, scores, best)
             best_matched = np.where(better, matched, best_matched)
+            best_things = np.where(better, things, best_things)
+            best_things_matched = np.where(better, things_matched, best_things_matched)
         found = np.flatnonzero(best)
+        named = np.flatnonzero(best_things)
         return LexicalHits(
             dict(zip(found.tolist(), best[found].tolist(), strict=True)),
             dict(zip(found.tolist(), best_matched[found].tolist(), strict=True)),
             len(words),
+            dict(zip(named.tolist(), best_things[named].tolist(), strict=True)),
+            dict(zip(named.tolist(), best_things_matched[named].tolist(), strict=True)),
+            frozenset(genders.values()),
         )
 
     @staticmethod

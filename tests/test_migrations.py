@@ -163,3 +163,68 @@ async def test_upgrading_to_0015_names_the_organisation_of_messages_only_where_i
             assert [tuple(row) for row in rows] == [(1, "bildung"), (2, "bildung"), (3, None), (4, None)]
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0016_keeps_every_request_and_never_gives_a_deleted_requests_id_again(
+    empty_database_url: str,
+) -> None:
+    """Before 0016 SQLite gave the highest id again once its request was deleted: a button in a partner group
+    carrying that id then acted on another resident's request. The rebuilt table keeps every request with
+    its messages and links (no cascade), and counts on from the highest id ever used, a deleted one too."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0015"))
+            await conn.execute(
+                text(
+                    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, "
+                    "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO requests (id, number, resident_id, partner_id, language, status, urgent, "
+                    "contact, intake, first_name, created_at, updated_at, routed_at) VALUES (4, '100004', 1, "
+                    "'bildung', 'de', 'open', false, 'chat', '{}', 'Amal', CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO request_messages (id, request_id, direction, kind, text, created_at) "
+                    "VALUES (1, 4, 'to_partner', 'text', 'x', CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO thread_links (chat_id, message_id, request_id, role, created_at) "
+                    "VALUES (-100, 7, 4, 'card', CURRENT_TIMESTAMP)"
+                )
+            )
+            # Request 5 was deleted by its resident; its card in the group still carries id 5.
+            await conn.execute(
+                text(
+                    "INSERT INTO deleted_request_links (chat_id, message_id, request_id, number, created_at) "
+                    "VALUES (-100, 8, 5, '100005', CURRENT_TIMESTAMP)"
+                )
+            )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM request_messages"))).scalar() == 1
+            assert (await conn.execute(text("SELECT count(*) FROM thread_links"))).scalar() == 1
+            await conn.execute(text("DELETE FROM requests WHERE id = 4"))  # /delete (the cascade works again)
+            assert (await conn.execute(text("SELECT count(*) FROM thread_links"))).scalar() == 0
+            new: Any = await conn.execute(
+                text(
+                    "INSERT INTO requests (number, resident_id, partner_id, language, status, urgent, "
+                    "contact, intake, first_name, created_at, updated_at, routed_at) VALUES ('100006', 1, "
+                    "'bildung', 'de', 'open', false, 'chat', '{}', 'Olga', CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+                )
+            )
+            new_id = new.scalar()
+            if db.engine.dialect.name == "sqlite":
+                assert new_id == 6
+    finally:
+        await db.dispose()

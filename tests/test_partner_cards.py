@@ -121,3 +121,34 @@ async def test_the_hand_over_list_can_be_cancelled_and_the_card_shows_a_waiting_
     await nora.tap("✖️", nora.last())  # she does not agree
     await deliver(bot)
     assert card.text == sent and card.labels[-1] == "🔒 Abschließen"
+
+
+@pytest.mark.screens
+async def test_a_chosen_request_deleted_meanwhile_never_leads_to_another_residents_request(
+    bot: BotHarness,
+) -> None:
+    """Review 1, finding 1: the question under a message written without "Reply" carries the request's id.
+    SQLite gave a deleted request's id to the next request, so a colleague's tap after the resident's
+    /delete sent the message (with another resident's name and address) to a stranger. Ids are never
+    reused now, and the tap on a deleted request says so."""
+    nora = bot.resident("Nora", lang="de")
+    await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")
+    fatima = bot.resident("Fatima", lang="de")
+    await send_request(bot, fatima, "frauencafe", "Darf ich mein Kind mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Ja, Frau Yilmaz, bringen Sie Ihr Kind mit, Ihre Adresse Hauptstr. 5 haben wir.")
+    await deliver(bot)
+    prompt = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    await fatima.send("/delete")
+    await fatima.tap("🗑")
+    await deliver(bot)
+    olga = bot.resident("Olga", lang="de")
+    await send_request(bot, olga, "frauencafe", "Wann ist das Café offen?")
+    before = len(bot.telegram.bot_messages(olga.user_id))
+    await petra.tap(1, prompt)  # Fatima's request, the newest when the question was asked
+    await deliver(bot)
+    assert all("Yilmaz" not in (m.text or "") for m in bot.telegram.bot_messages(olga.user_id)[before:])
+    told = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert "hat ihre Daten gelöscht" in (told.text or "") or "gelöscht" in (
+        bot.telegram.answered_callbacks[-1].get("text") or ""
+    )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 """The newest migration (tests/storage check it is Alembic's head). A database already there is not
 upgraded, and Alembic (~11 MB of memory for the bot's lifetime) is not even imported."""
 
@@ -99,11 +99,21 @@ class Database:
                 _writing.reset(token)
 
     async def upgrade(self) -> None:
-        """Apply all Alembic migrations up to head (idempotent)."""
+        """Apply all Alembic migrations up to head (idempotent). On SQLite foreign keys are off meanwhile
+        (SQLite's own procedure for rebuilding a table, set outside the transaction): dropping the old copy of
+        a rebuilt table would otherwise delete every row referring to it (ON DELETE CASCADE). A migration
+        that rebuilds one checks them (`PRAGMA foreign_key_check`) before the commit."""
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(**{WRITE: True})
-            async with conn.begin():
-                await conn.run_sync(_run_upgrade)
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                await conn.run_sync(_sqlite_foreign_keys, False)
+            try:
+                async with conn.begin():
+                    await conn.run_sync(_run_upgrade)
+            finally:
+                if sqlite:
+                    await conn.run_sync(_sqlite_foreign_keys, True)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -121,6 +131,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    # On the driver's connection: through SQLAlchemy the statement would open a transaction, where SQLite
+    # ignores this pragma.
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
     cursor.close()
 
 

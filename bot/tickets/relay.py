@@ -233,8 +233,12 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         if message.request_id is None
         else None
     )
+    request: Request | None
     if message.request_id is not None:
-        request = await session.get(Request, message.request_id)
+        chosen = await _chosen_request(session, ctx, message, message.request_id)
+        if isinstance(chosen, Result):
+            return chosen
+        request = chosen
     elif link is not None:
         request = await session.get(Request, link.request_id)
     elif number := await store.deleted_request_number(
@@ -320,6 +324,21 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     staff = message.staff_name if ctx.show_staff_names else None
     await _to_resident(session, ctx, request, relayed, effect, by, staff, message.edited)
     return Result(Outcome.OK, request)
+
+
+async def _chosen_request(
+    session: AsyncSession, ctx: TicketContext, message: GroupMessage, request_id: int
+) -> Request | Result:
+    """The request `request_id` staff chose under `message`, written without "Reply", checked as a
+    reply to its card is: its resident deleted it (told in the group, as a reply to its card would be), or
+    this chat never had its card (NOT_FOUND: the button is not from here). Closed, withdrawn and another
+    partner's requests are refused by the caller, as for a reply."""
+    if number := await store.deleted_request_number(session, message.chat_id, request_id=request_id):
+        return await _reply_to_deleted(session, ctx, message, number)
+    request = await session.get(Request, request_id)
+    if request is None or message.chat_id not in await store.request_cards(session, request.id):
+        return Result(Outcome.NOT_FOUND)
+    return request
 
 
 async def stray_choices(

@@ -64,7 +64,12 @@ class Request(Base):
     """A resident's request to one partner organisation (the ticket)."""
 
     __tablename__ = "requests"
-    __table_args__ = (Index("ix_requests_status_routed_at", "status", "routed_at"),)
+    # SQLite: AUTOINCREMENT, so an id is never given again after its request was deleted (without it SQLite
+    # reuses the highest id); buttons in partner groups carry the id (migration 0016).
+    __table_args__ = (
+        Index("ix_requests_status_routed_at", "status", "routed_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # What residents and partners quote; random so it says nothing about volume or other requests.

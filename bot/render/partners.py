@@ -367,6 +367,11 @@ THREAD_NOTES = {
         "Nobody has taken on request {number} within {time}: {partner} sees it now too and may take it on "
         "and answer it."
     ),
+    # In the catch-all's thread of a request it had from the start (its partner answers only by e-mail).
+    "overdue": N_(
+        "{partner} has not taken on request {number} within {time}. Please ask them, or take it on and "
+        "answer it yourselves."
+    ),
 }
 
 

@@ -169,7 +169,8 @@ async def transition(
 
 
 async def mark_once(session: AsyncSession, request: Request, column: str, when: datetime) -> bool:
-    """Set `reminder_sent_at` or `escalated_at` of an open request if still unset; True if we set it."""
+    """Set `reminder_sent_at`, `escalated_at` or `overdue_at` of an open request if still unset; True if we
+    set it."""
     condition = getattr(Request, column).is_(None)
     return await transition(session, request, [RequestStatus.OPEN], condition, **{column: when})
 
@@ -181,7 +182,7 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
         .where(
             Request.status == RequestStatus.OPEN,
             Request.routed_at <= routed_before,
-            (Request.reminder_sent_at.is_(None)) | (Request.escalated_at.is_(None)),
+            (Request.reminder_sent_at.is_(None)) | (Request.overdue_at.is_(None)),
         )
         .order_by(Request.id)
     )

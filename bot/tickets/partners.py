@@ -209,6 +209,7 @@ async def hand_over(
         updated_at=now,
         reminder_sent_at=None,
         escalated_at=None,
+        overdue_at=None,
     )
     if not won:
         return Result(Outcome.CLOSED, request)
@@ -412,7 +413,8 @@ async def reopen(
     # where it was handled (her message reaches the Quartiersmanagement, which may be the one that answered,
     # instead of only the partner that ignored it for days).
     by = await partner_of_chat(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
-    escalation = {"escalated_at": None} if chat_id is not None and by == request.partner_id else {}
+    own = chat_id is not None and by == request.partner_id
+    escalation = {"escalated_at": None, "overdue_at": None} if own else {}
     # A conversation that ran until the closing does not come back with the partner's reopening (a draft
     # she is writing keeps her answers, a question of hers goes to the bot): it is as if it went quiet, so a
     # text of hers the search cannot answer is asked about ("your answer to …?", `conversation.lapsed`):

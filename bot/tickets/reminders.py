@@ -2,10 +2,12 @@
 
 A request nobody took on within the partner's `response_hours` gets one reminder in the partner's thread;
 after `escalation_hours` the catch-all partner (Quartiersmanagement) gets a copy of the card and the admin
-chat a note; a request from the emergency screen (`Request.urgent`) is reminded of after
-`URGENT_REMINDER_HOURS` and escalated after `URGENT_ESCALATION_HOURS` at the latest, not days. Each step is
-recorded on the request (`reminder_sent_at`, `escalated_at`) with a conditional update, so restarts,
-overlapping polls and two bot processes never send a step twice.
+chat a note (a partner that cannot answer in the chat has had its copy at the catch-all from the start:
+then the catch-all's thread and the admin chat learn that it was not taken on); a request from the
+emergency screen (`Request.urgent`) is reminded of after `URGENT_REMINDER_HOURS` and escalated after
+`URGENT_ESCALATION_HOURS` at the latest, not days. Each step is recorded on the request
+(`reminder_sent_at`, `escalated_at`, `overdue_at`) with a conditional update, so restarts, overlapping polls
+and two bot processes never send a step twice.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
+from bot.storage.models.requests import Request
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
 from bot.tickets.partners import repost_moved_cards, reroute_unlisted
@@ -66,37 +69,73 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             )
             steps += 1
         if (
-            request.escalated_at is None
+            request.overdue_at is None
             and request.partner_id != catch_all
             and request.routed_at + timedelta(hours=escalation_hours) <= now
         ):
-            dest = await partner_destination(session, ctx, catch_all)
-            if dest is None or not await store.mark_once(session, request, "escalated_at", now):
-                continue
-            partner_name = ctx.partner_name(request.partner_id)
-            await enqueue_card(
-                session,
-                ctx,
-                request,
-                catch_all,
-                dest,
-                note=render.escalation_note(pt, partner_name, escalation_hours),
-                key=f"req:{request.id}:escalate:{request.routed_at.timestamp()}",
-            )
-            time = hours_phrase(pt, escalation_hours)
-            # The partner learns it too: someone else may now take on and answer its request.
-            await note_in_thread(
-                session,
-                ctx,
-                request,
-                "escalated",
-                partner_id=request.partner_id,
-                time=time,
-                partner=ctx.partner_name(catch_all),
-                dedupe_key=f"req:{request.id}:escalated:{request.routed_at.timestamp()}",
-            )
-            html = render.notice(pt, "escalated", number=request.number, partner=partner_name, time=time)
-            await notify_admin(session, ctx, html, request.id)
-            logger.info("request %s escalated to %s", request.id, catch_all)
-            steps += 1
+            if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
+                steps += 1
     return steps
+
+
+async def _escalate(
+    session: AsyncSession,
+    ctx: TicketContext,
+    request: Request,
+    catch_all: str,
+    escalation_hours: int,
+    now: datetime,
+) -> bool:
+    """Nobody took `request` on within its partner's escalation time: the catch-all gets a copy of the card
+    (the partner's thread is told), and the admin chat a notice. A request of a partner that cannot answer
+    in the chat had its copy at the catch-all from the start (`notify.enqueue_card`): its thread there is
+    told that the partner has not taken it on, and the admin chat too. True if this call escalated it."""
+    pt = ctx.partner_t()
+    partner_name = ctx.partner_name(request.partner_id)
+    time = hours_phrase(pt, escalation_hours)
+    key = f"req:{request.id}:escalated:{request.routed_at.timestamp()}"
+    if request.escalated_at is not None:
+        if not await store.mark_once(session, request, "overdue_at", now):
+            return False
+        await note_in_thread(
+            session,
+            ctx,
+            request,
+            "overdue",
+            partner_id=catch_all,
+            time=time,
+            partner=partner_name,
+            dedupe_key=key,
+        )
+    else:
+        dest = await partner_destination(session, ctx, catch_all)
+        if (
+            dest is None
+            or not await store.mark_once(session, request, "escalated_at", now)
+            or not await store.mark_once(session, request, "overdue_at", now)
+        ):
+            return False
+        await enqueue_card(
+            session,
+            ctx,
+            request,
+            catch_all,
+            dest,
+            note=render.escalation_note(pt, partner_name, escalation_hours),
+            key=f"req:{request.id}:escalate:{request.routed_at.timestamp()}",
+        )
+        # The partner learns it too: someone else may now take on and answer its request.
+        await note_in_thread(
+            session,
+            ctx,
+            request,
+            "escalated",
+            partner_id=request.partner_id,
+            time=time,
+            partner=ctx.partner_name(catch_all),
+            dedupe_key=key,
+        )
+    html = render.notice(pt, "escalated", number=request.number, partner=partner_name, time=time)
+    await notify_admin(session, ctx, html, request.id)
+    logger.info("request %s escalated to %s", request.id, catch_all)
+    return True

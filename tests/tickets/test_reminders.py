@@ -95,3 +95,29 @@ async def test_taken_requests_get_no_reminder(database: Database, ctx: TicketCon
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, request.routed_at + timedelta(days=10)) == 0
     assert len(await outbox_rows(database)) == before
+
+
+async def test_a_request_to_an_e_mail_only_partner_is_still_escalated_when_nobody_takes_it_on(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Review 1, finding 2: the Quartiersmanagement's copy of a request to a partner reached only by e-mail
+    comes at once (to pass the e-mailed answer on), and counted as its escalation: when the partner ignored
+    the request, nobody was ever told. After the partner's escalation time the Quartiersmanagement's thread
+    and the admin chat learn it, once."""
+    request = await submit(database, ctx, offer_id=None, partner_id="beratung")
+    partner = ctx.partner("beratung")
+    assert partner is not None
+    hours = partner.requests.escalation_hours
+    before = len(await outbox_rows(database))
+    async with database.transaction() as session:
+        await remind_and_escalate(session, ctx, request.routed_at + timedelta(hours=hours - 1))
+    reminded = len(await outbox_rows(database))
+    async with database.transaction() as session:
+        assert await remind_and_escalate(session, ctx, request.routed_at + timedelta(hours=hours + 1)) == 1
+        assert await remind_and_escalate(session, ctx, request.routed_at + timedelta(days=30)) == 0
+    rows = (await outbox_rows(database))[reminded:]
+    note, notice = rows
+    assert reminded > before  # the reminder to the partner (and the copy) came first
+    assert note.target == str(CATCH_ALL_CHAT) and note.payload["reply_to_card"] == request.id
+    assert note.payload["text"].startswith(f"<i>Beratungsstelle has not taken on request {request.number}")
+    assert notice.target == str(ADMIN_CHAT) and request.number in notice.payload["text"]

@@ -107,7 +107,11 @@ class Request(Base):
     # When the current partner received it: response and escalation times count from here.
     routed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The catch-all got a copy of the card and acts on it too (`routing.responsible_partners`): at the
+    # escalation, or at once for a partner that cannot answer in the chat (`routing.answers_through`).
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Staff were told that nobody took it on within the partner's escalation time (`bot.tickets.reminders`).
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The open conversation (bot/tickets/conversation.py): when the request last waited for the resident or
     # heard from them; the resident's plain messages go to its thread for a quiet period. None: not open.
     conversation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

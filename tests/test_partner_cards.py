@@ -152,3 +152,29 @@ async def test_a_chosen_request_deleted_meanwhile_never_leads_to_another_residen
     assert "hat ihre Daten gelöscht" in (told.text or "") or "gelöscht" in (
         bot.telegram.answered_callbacks[-1].get("text") or ""
     )
+
+
+@pytest.mark.screens
+async def test_a_correction_of_a_message_passed_on_without_reply_reaches_the_resident(
+    bot: BotHarness,
+) -> None:
+    """Review 1, finding 3: a message written without "Reply" and passed on by a tap was corrected in the
+    group ("Donnerstag" → "Freitag"), and the resident kept the wrong day: its edit matched no handler. It
+    is relayed as a correction, as a Reply's is; a message never passed on stays unrelayed when edited."""
+    nora = bot.resident("Nora", lang="de")
+    await send_request(bot, nora, "frauencafe", "Wann ist offen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    stray = await petra.send("Donnerstag 10 Uhr.")
+    await deliver(bot)
+    await petra.tap(1, bot.telegram.bot_messages(MUETTERZENTRUM)[-1])
+    await deliver(bot)
+    await petra.edit(stray, "Freitag 10 Uhr.")
+    await deliver(bot)
+    correction = bot.telegram.bot_messages(nora.user_id)[-1].text or ""
+    assert "Korrektur" in correction and "Freitag 10 Uhr." in correction
+    chatter = await petra.send("Wer hat den Schlüssel?")
+    await deliver(bot)
+    before = len(bot.telegram.bot_messages(nora.user_id))
+    await petra.edit(chatter, "Wer hat den Schlüssel vom Keller?")
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(nora.user_id)) == before

@@ -96,6 +96,11 @@ def register(app: AppType) -> None:
         filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & ~filters.REPLY & ~filters.COMMAND
     ) & (filters.TEXT | FILES)
     app.add_handler(MessageHandler(group_plain, requests.partner_stray))
+    # Its correction, once staff passed it on to a request, follows it as a Reply's does.
+    group_plain_edits = (
+        filters.ChatType.GROUPS & filters.UpdateType.EDITED_MESSAGE & ~filters.REPLY & ~filters.COMMAND
+    ) & (filters.TEXT | FILES)
+    app.add_handler(MessageHandler(group_plain_edits, requests.partner_unreplied_edit))
 
     # Free text in the private chat: emergency words first, then a running dialogue, then the search.
     app.add_handler(

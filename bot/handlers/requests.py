@@ -778,15 +778,33 @@ async def partner_message(update: Update, context: Context) -> None:
     if message is None or chat is None or message.reply_to_message is None:
         return
     if message.reply_to_message.forum_topic_created is not None:
-        await partner_stray(update, context)
+        if update.edited_message is not None:
+            await partner_unreplied_edit(update, context)
+        else:
+            await partner_stray(update, context)
         return
-    user = update.effective_user
     replied = message.reply_to_message
     replied_from_bot = replied.from_user is not None and replied.from_user.id == context.bot.id
-    message_of_group = GroupMessage(
-        chat_id=chat.id,
+    await context.services.requests.partner_reply(
+        _group_message(
+            update,
+            chat.id,
+            message,
+            replied.message_id,
+            replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
+        )
+    )
+
+
+def _group_message(
+    update: Update, chat_id: int, message: Message, reply_to: int, replied_bot_text: str | None = None
+) -> GroupMessage:
+    """A message in a partner group, as the relay reads it, taken as a reply to message `reply_to`."""
+    user = update.effective_user
+    return GroupMessage(
+        chat_id=chat_id,
         message_id=message.message_id,
-        reply_to_message_id=replied.message_id,
+        reply_to_message_id=reply_to,
         staff_name=(user.first_name if user else "") or "",
         from_user_id=user.id if user else None,
         sender_chat_id=message.sender_chat.id if message.sender_chat else None,
@@ -794,9 +812,21 @@ async def partner_message(update: Update, context: Context) -> None:
         attachment=attachment_of(message),
         edited=update.edited_message is not None,
         edit_date=int(message.edit_date.timestamp()) if message.edit_date else None,
-        replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
+        replied_bot_text=replied_bot_text,
     )
-    await context.services.requests.partner_reply(message_of_group)
+
+
+async def partner_unreplied_edit(update: Update, context: Context) -> None:
+    """An edit of a message written in a partner group without "Reply": once staff passed it on to a request
+    (`pass_on_stray`) it belongs to that request's thread, and its correction reaches the resident as a
+    Reply's does (the relay finds the thread by the message's own id). One never passed on: nothing."""
+    message = update.edited_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    await context.services.requests.partner_reply(
+        _group_message(update, chat.id, message, message.message_id)
+    )
 
 
 async def partner_stray(update: Update, context: Context) -> None:

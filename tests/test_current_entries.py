@@ -259,3 +259,29 @@ async def test_an_offer_ends_at_midnight_in_salzgitter_not_at_midnight_utc(
         bot.services.clock = lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on New Year's Day
         await anna.send("/start o_sprachcafe")
         assert "Dieses Angebot gibt es zurzeit nicht" in (anna.last().text or "")
+
+
+async def test_the_next_date_of_a_weekly_offer_is_never_after_the_offer_ends(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Review 1, finding 6: the letter counselling, valid until Thursday 10 December, still showed on that
+    day (after its session) "Next: Tue, Dec 15", a session that will not take place: the next date counted
+    only the schedule's end, not the offer's `valid_until`."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    sub(
+        target,
+        "offers/briefe-aemter.yaml",
+        "    kind: counselling",
+        "    valid_until: 2026-12-10\n    kind: counselling",
+    )
+    async with BotHarness.running(database_url=database_url, content_dir=target) as bot:
+        anna = bot.resident("Anna", lang="en")
+        bot.services.clock = lambda: datetime(2026, 12, 10, 12, 0, tzinfo=UTC)  # 13:00, the session is over
+        await anna.send("/start o_briefe-aemter")
+        page = anna.last().text or ""
+        assert "Briefe" in page or "letters" in page.lower()
+        assert "⏭" not in page and "Dec 15" not in page
+        bot.services.clock = lambda: datetime(2026, 12, 8, 17, 0, tzinfo=UTC)  # Tuesday 18:00: Thursday next
+        await anna.send("/start o_briefe-aemter")
+        assert "⏭ Next: Thu, Dec 10, 9:00\u202fAM – 12:00\u202fPM" in (anna.last().text or "")

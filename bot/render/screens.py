@@ -203,15 +203,17 @@ NEXT_SESSION_DAYS = 56
 
 
 def next_weekly_session(
-    schedule: Schedule, hours: OpeningHours | None, now: datetime
+    schedule: Schedule, hours: OpeningHours | None, now: datetime, until: date | None = None
 ) -> tuple[datetime, datetime] | None:
     """Start and end of the next weekly session not yet over at `now`: within the schedule's start and
-    end, not on a public holiday of Lower Saxony nor in a closure of the organisation's opening hours (the
-    days its partner page says it is closed)."""
+    end and up to `until` (the offer's `valid_until`: `offer_over` ends it at either), not on a public
+    holiday of Lower Saxony nor in a closure of the organisation's opening hours (the days its partner page
+    says it is closed)."""
     local = now.astimezone(TIMEZONE)
+    last = min((end for end in (schedule.ends, until) if end is not None), default=None)
     for offset in range(NEXT_SESSION_DAYS):
         day = local.date() + timedelta(days=offset)
-        if schedule.ends and day > schedule.ends:
+        if last is not None and day > last:
             return None
         closed = public_holiday(day) is not None or (hours is not None and hours.closure_on(day) is not None)
         if (schedule.starts and day < schedule.starts) or closed:
@@ -456,11 +458,14 @@ def schedule_lines(w: Writer, offer: Offer, now: datetime, hours: OpeningHours |
     t, schedule = w.t, offer.schedule
     if schedule is None:
         return []
-    today = local_date(now)
-    upcoming = sorted((s for s in schedule.sessions if s.date >= today), key=lambda s: (s.date, s.start))
+    today, until = local_date(now), offer.valid_until
+    upcoming = sorted(
+        (s for s in schedule.sessions if s.date >= today and (until is None or s.date <= until)),
+        key=lambda s: (s.date, s.start),
+    )
     lines = ["🗓 " + slot_line(t, session.date, session.start, session.end) for session in upcoming[:3]]
     lines += ["🗓 " + slot_line(t, slot.day, slot.start, slot.end) for slot in schedule.weekly]
-    if schedule.weekly and (session := next_weekly_session(schedule, hours, now)) is not None:
+    if schedule.weekly and (session := next_weekly_session(schedule, hours, now, until)) is not None:
         when = event_when(t, *session, now, short=True)
         running = session[0] <= now  # "Now on – until 18:00" needs no "Next:"
         lines.append("⏭ " + (when if running else t.html("Next: {when}", when=Markup(when))))

@@ -10,7 +10,7 @@ import pytest
 
 from bot.testing.fakeapi import FakeTelegram
 from tests.harness import BotHarness, deliver
-from tests.test_conversation import MUETTERZENTRUM, send_request
+from tests.test_conversation import MUETTERZENTRUM, QUARTIERSMANAGEMENT, send_request
 
 SCHOOL = -1_000_000_000_003  # the school's group in the shipped content: no request goes there below
 
@@ -55,12 +55,27 @@ async def test_a_message_written_without_reply_is_offered_to_the_groups_open_req
     # Nothing is held in memory: the tap finds the message through the question replying to it.
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
         colleague = bot.partner("Maria", MUETTERZENTRUM)
+        # It goes out in Petra's name: a colleague's tap does not send it (an internal remark could go).
         await colleague.tap(1, prompt)
+        assert bot.telegram.answered_callbacks[-1].get("text") == (
+            "Nur Petra kann diese Nachricht weiterleiten: Die Person bekommt sie unter diesem Namen."
+        )
+        assert len(prompt.labels) == 3
+        petra = bot.partner("Petra", MUETTERZENTRUM, user_id=petra.user_id)
+        await petra.tap(1, prompt)
         await deliver(bot)
-        assert prompt.labels == [] and prompt.text == f"✅ An Anfrage Nr. {newest} weitergeleitet."
+        # The group sees to whom it went.
+        assert prompt.labels == [] and prompt.text == (
+            f"✅ Petra hat diese Nachricht an Fatima weitergeleitet (Anfrage Nr. {newest}: {offer})."
+        )
         relayed = bot.telegram.bot_messages(fatima.user_id)[fatima_before:]
         assert len(relayed) == 1 and "Ja, Sie können das Baby mitbringen." in (relayed[0].text or "")
         assert all("Baby" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))
+        # A greeting is no answer: nobody is asked (any language: it is too short to be one).
+        before = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+        for greeting in ("Guten Morgen!", "Günaydın", "Доброе утро"):
+            await colleague.send(greeting)
+        assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
         # "Do not pass on": the question goes, nothing reaches anyone.
         await colleague.send("Wer macht morgen auf?")
         question = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
@@ -178,3 +193,51 @@ async def test_a_correction_of_a_message_passed_on_without_reply_reaches_the_res
     await petra.edit(chatter, "Wer hat den Schlüssel vom Keller?")
     await deliver(bot)
     assert len(bot.telegram.bot_messages(nora.user_id)) == before
+
+
+@pytest.mark.screens
+async def test_the_which_request_question_names_an_ask_a_question_request_by_her_first_words(
+    bot: BotHarness,
+) -> None:
+    """Review 1, finding 4: a request from "Ask a person" about nothing in the catalogue had no subject in
+    the question's buttons ("Anfrage Nr. 123456" alone), so two such requests could not be told apart. It
+    shows the start of her message, as the card and her /requests do."""
+    nora = bot.resident("Nora", lang="de")
+    await nora.send("/start")
+    await nora.tap(1)
+    await nora.tap(1)
+    await nora.tap("🙋")  # "Ask a person" on the main menu: to the Quartiersmanagement, about nothing listed
+    await nora.send("Mein Nachbar lässt nachts immer laut Musik laufen, was kann ich tun?")
+    await nora.tap("✅")
+    await nora.tap("💬")
+    await nora.tap("✅")
+    await deliver(bot)
+    sabine = bot.partner("Sabine", QUARTIERSMANAGEMENT)
+    await sabine.send("Sprechen Sie ihn erst freundlich an.")
+    await deliver(bot)
+    (label, _) = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].labels
+    assert re.fullmatch(r"Anfrage Nr\. \d{6} – Mein Nachbar lässt nachts immer laut Mu…", label), label
+
+
+@pytest.mark.screens
+async def test_an_album_written_without_reply_is_said_once_not_to_be_passed_on(bot: BotHarness) -> None:
+    """Review 1, finding 5: of an album written without "Reply" only its captioned file was offered (and a
+    tap passed on one photo of three), one without a caption got no word at all. Each album now gets one
+    note that its files were not passed on and how to send them."""
+    nora = bot.resident("Nora", lang="de")
+    await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    before = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    first = await petra.send_photo("Das ausgefüllte Formular", media_group="album-1")
+    for _ in range(2):
+        await petra.send_photo(media_group="album-1")
+    await deliver(bot)
+    (note,) = bot.telegram.bot_messages(MUETTERZENTRUM)[before:]
+    assert note.reply_to == first.message_id and note.labels == []
+    assert (note.text or "").startswith("<i>Nicht weitergeleitet: Diese Dateien antworten auf keine")
+    before = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    for _ in range(3):  # an album without any caption
+        await petra.send_photo(media_group="album-2")
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)[before:]) == 1
+    assert all("Formular" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))

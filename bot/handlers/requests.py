@@ -10,6 +10,7 @@ and the partner group's, arrives here; each handler is a few lines and decides n
 from __future__ import annotations
 
 import logging
+from collections import deque
 
 from telegram import (
     CallbackQuery,
@@ -53,9 +54,12 @@ from bot.tickets.deps import Outcome
 from bot.tickets.desk import CardAction, CardCopy, Relayed
 from bot.tickets.dialogue import Attach, Attachment, Effect, MessageKind, Text, Unsupported
 from bot.tickets.intake import DialogueReply
-from bot.tickets.relay import GroupMessage, ResidentMessage
+from bot.tickets.relay import GroupMessage, ResidentMessage, might_answer
 
 logger = logging.getLogger(__name__)
+
+# How many albums written without "Reply" in a partner group are remembered, so each gets one note.
+STRAY_ALBUMS_KEPT = 64
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -834,8 +838,10 @@ async def partner_stray(update: Update, context: Context) -> None:
     admin or with privacy mode off): it reaches nobody. While the group has open requests the bot says so
     under it, offering the newest of them and "Do not pass on"; a tap passes it on (`pass_on_stray`). The
     question replies to the message: the tap finds it there, nothing is held in memory. Chatter in a group
-    without open requests, bot commands, edits, and messages of anonymous admins, channels or bots get no
-    answer; of an album only its captioned file is asked about."""
+    without open requests, bot commands, edits, messages of anonymous admins, channels or bots, and a text
+    too short to be an answer (`relay.might_answer`: "Guten Morgen") get no answer. An album (one message
+    per file) gets one note that its files were not passed on and how to send them: a tap could pass on
+    only the one file it sits under."""
     message = update.message
     chat = update.effective_chat
     user = update.effective_user
@@ -843,11 +849,22 @@ async def partner_stray(update: Update, context: Context) -> None:
         return
     if (message.text or "").lstrip().startswith("/"):
         return
-    if message.media_group_id is not None and not message.caption:
-        return  # one question per album: under its captioned file (a tap passes that file on)
+    if message.media_group_id is None and not might_answer(message.text or message.caption, False):
+        return
     desk = context.services.requests
     choices = await desk.stray_choices(chat.id, partner_render.STRAY_CHOICES)
     if not choices:
+        return
+    if message.media_group_id is not None:
+        # Once per album (its files arrive as messages of their own, one after the other): a few recent
+        # albums are remembered in memory; a restart in the middle of one at worst repeats the note.
+        told = (context.chat_data if context.chat_data is not None else {}).setdefault(
+            "stray_albums", deque(maxlen=STRAY_ALBUMS_KEPT)
+        )
+        if message.media_group_id in told:
+            return
+        told.append(message.media_group_id)
+        await message.reply_text(partner_render.stray_album(desk.partner_t()), do_quote=True)
         return
     text, keyboard = partner_render.stray_prompt(desk.partner_t(), choices)
     await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
@@ -855,8 +872,9 @@ async def partner_stray(update: Update, context: Context) -> None:
 
 async def pass_on_stray(update: Update, context: Context, query: CallbackQuery, request_id: int) -> None:
     """A request tapped under a message written without "Reply": the message (the one the question replies
-    to) goes to it as a reply to its card would, in its author's name; a refusal is explained in the group
-    as for a reply, and the question stays for another choice."""
+    to) goes to it as a reply to its card would, in its author's name, so only its author's tap counts; the
+    question then says to whom it went. A refusal is explained in the group as for a reply, and the
+    question stays for another choice."""
     prompt = query.message
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     chat = update.effective_chat
@@ -866,7 +884,11 @@ async def pass_on_stray(update: Update, context: Context, query: CallbackQuery, 
     author = original.from_user
     desk = context.services.requests
     pt = desk.partner_t()
-    outcome, number = await desk.pass_on_stray(
+    if author is not None and author.id != query.from_user.id:
+        # It goes out in its author's name: a colleague must not send someone's internal remark.
+        await answer_query(query, partner_render.stray_not_author(pt, author.first_name))
+        return
+    outcome, number, name, subject = await desk.pass_on_stray(
         GroupMessage(
             chat_id=chat.id,
             message_id=original.message_id,
@@ -881,7 +903,8 @@ async def pass_on_stray(update: Update, context: Context, query: CallbackQuery, 
     )
     if outcome in (Outcome.OK, Outcome.DUPLICATE):
         await answer_query(query)
-        await edit_buttons(prompt, None, partner_render.stray_passed(pt, number))
+        staff = (author.first_name if author else "") or "?"
+        await edit_buttons(prompt, None, partner_render.stray_passed(pt, staff, name, number, subject))
         return
     await answer_query(query, partner_render.action_toast(pt, "pass", outcome.value))
 

@@ -310,9 +310,35 @@ def stray_prompt(t: Translator, choices: Sequence[tuple[int, str, str]]) -> Scre
     return f"<i>{text}</i>", rows
 
 
-def stray_passed(t: Translator, number: str) -> str:
-    """The question under a message without "Reply" once a tap passed the message on."""
-    return "✅ " + t.html("Passed on to request {number}.", number=number)
+def stray_passed(t: Translator, staff: str, name: str, number: str, subject: str) -> str:
+    """The question under a message without "Reply" once `staff`'s tap passed the message on: to whom
+    (the resident's first name, the request's number and subject, as on the card), for the group to see
+    at a glance that it reached the right person (there is no undo: the resident has it)."""
+    about = subject if len(subject) <= STRAY_SUBJECT_CHARS else subject[: STRAY_SUBJECT_CHARS - 1] + "…"
+    return "✅ " + t.html(
+        "{staff} passed this message on to {name} (request {number}: {subject}).",
+        staff=staff,
+        name=name or "?",
+        number=number,
+        subject=about,
+    )
+
+
+def stray_not_author(t: Translator, author: str) -> str:
+    """The toast when someone other than the author taps a request under a message without "Reply"."""
+    return t.gettext("Only {author} can pass this message on: it goes to the resident in their name.").format(
+        author=author
+    )
+
+
+def stray_album(t: Translator) -> str:
+    """The note under an album written in a partner group without "Reply" (once per album): its files are
+    not passed on, and cannot be from here (each file is a message of its own)."""
+    text = t.html(
+        "Not passed on: these files are no reply to a request card, so no resident receives them. To "
+        "send them, send them again with “Reply” to the request's card."
+    )
+    return f"<i>{text}</i>"
 
 
 # --- partner thread -----------------------------------------------------------------------------------

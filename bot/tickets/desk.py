@@ -505,11 +505,16 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await relay.stray_choices(session, self._context(), chat_id, limit)
 
-    async def pass_on_stray(self, message: GroupMessage) -> tuple[Outcome, str]:
+    async def pass_on_stray(self, message: GroupMessage) -> tuple[Outcome, str, str, str]:
         """A message written without "Reply" that staff chose request `message.request_id` for: relayed as a
-        reply to its card would be (`relay.partner_reply`). The outcome and the request's number."""
+        reply to its card would be (`relay.partner_reply`). The outcome, and the number, the resident's
+        first name and the subject of the request it went to (the group sees whom it reached)."""
         result = await self._write(relay.partner_reply, message)
-        return result.outcome, result.request.number if result.request is not None else ""
+        if result.request is None:
+            return result.outcome, "", "", ""
+        async with self._database.sessions() as session:
+            name, subject = await relay.passed_to(session, self._context(), result.request)
+        return result.outcome, result.request.number, name, subject
 
     async def email_reply(self, number: str, sender: str, text: str, message_id: str) -> Outcome:
         """A partner's e-mail reply to request `number` (already authenticated by its signed address)."""

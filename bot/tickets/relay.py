@@ -11,7 +11,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.models import localized
 from bot.render import partners as partner_render
 from bot.render.requests import partner_answer
 from bot.storage import requests as store
@@ -26,7 +25,7 @@ from bot.storage.models.requests import (
     RequestStatus,
     RetiredNumber,
 )
-from bot.tickets.conversation import open_for
+from bot.tickets.conversation import open_for, subject
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
@@ -257,11 +256,12 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         request = None
     if request is None:
         return Result(Outcome.NOT_FOUND)
-    if (
-        not message.edited
-        and await store.get_thread_link(session, message.chat_id, message.message_id) is not None
+    if not message.edited and (
+        own := await store.get_thread_link(session, message.chat_id, message.message_id)
     ):
-        return Result(Outcome.DUPLICATE, request)
+        # Passed on already (a colleague's tap came first): the request it went to, not the one tapped.
+        went_to = await session.get(Request, own.request_id) if own.request_id != request.id else request
+        return Result(Outcome.DUPLICATE, went_to or request)
     # What this message (or this edit of it) causes is keyed by it: a replay finds it and stops here.
     effect = f"{PARTNER_MESSAGE_KEY}{message.chat_id}:{message.message_id}"
     if message.edited:  # each correction once (two edits within a second differ in their text)
@@ -341,28 +341,42 @@ async def _chosen_request(
     return request
 
 
+# A message without "Reply" shorter than this many words is not asked about (see `might_answer`).
+ANSWER_MIN_WORDS = 3
+
+
+def might_answer(text: str | None, has_file: bool) -> bool:
+    """Whether a message written in a partner group without "Reply" may be an answer for a resident, so
+    that the group is asked which request it is for. A file may be (a filled-in form, a flyer); a text of
+    one or two words ("Guten Morgen", "Danke!", "ok", "Moin zusammen") is a greeting or an aside between
+    colleagues in any language, and an answer to a resident that short would go out without the context it
+    needs anyway. The rule counts words, not a list of greetings: it holds in every language staff write."""
+    return has_file or len((text or "").split()) >= ANSWER_MIN_WORDS
+
+
 async def stray_choices(
     session: AsyncSession, ctx: TicketContext, chat_id: int, limit: int
 ) -> list[tuple[int, str, str]]:
     """The open requests that partner chat `chat_id` may answer now, newest first, at most `limit`: (id,
-    number, subject: its offer's, event's or topic's title in the partner language). Offered under a message
-    written there without "Reply"; none: the bot says nothing (chatter in a group without open requests)."""
+    number, subject: `conversation.subject` in the partner language, the resident's first words where the
+    request is about no offer, event or topic, as on the card). Offered under a message written there
+    without "Reply"; none: the bot says nothing (chatter in a group without open requests)."""
     lang = ctx.partner_language
-    catalogue = ctx.catalogue
     choices = []
     # A few more than shown: a card copy in a group that no longer acts on its request is skipped.
     for request in await store.open_requests_with_card_in(session, chat_id, limit * 3):
         if chat_id not in await partner_chats(session, ctx, request):
             continue
-        entry = (
-            catalogue.offers.get(request.offer_id or "")
-            or catalogue.events.get(request.event_id or "")
-            or catalogue.topics.get(request.topic_id or "")
-        )
-        choices.append((request.id, request.number, localized(entry.title, lang) if entry else ""))
+        choices.append((request.id, request.number, await subject(session, ctx, request, lang)))
         if len(choices) == limit:
             break
     return choices
+
+
+async def passed_to(session: AsyncSession, ctx: TicketContext, request: Request) -> tuple[str, str]:
+    """Whom a message passed on without "Reply" went to, for the group to check: the resident's first
+    name (as the card shows it) and the request's subject."""
+    return request.first_name, await subject(session, ctx, request, ctx.partner_language)
 
 
 async def _reply_to_deleted(

@@ -129,8 +129,8 @@ async def test_the_hand_over_list_can_be_cancelled_and_the_card_shows_a_waiting_
     await deliver(bot)
     assert choices not in bot.telegram.bot_messages(MUETTERZENTRUM)
     assert card.text == (
-        f"{sent}\n\n⏳ <i>Übergabe an Jobcenter Salzgitter angefragt: Sie wartet auf die Zustimmung der "
-        "Person. Bis dahin bleibt die Anfrage hier.</i>"
+        f"{sent}\n\n⏳ <i>Übergabe an Jobcenter Salzgitter angefragt; die Zustimmung der Person steht noch "
+        "aus. Bis dahin bleibt die Anfrage hier.</i>"
     )
     assert card.labels == ["Übernehmen", "An anderen Partner übergeben", "🔒 Abschließen"]
     await nora.tap("✖️", nora.last())  # she does not agree

@@ -241,3 +241,28 @@ async def test_an_album_written_without_reply_is_said_once_not_to_be_passed_on(b
     await deliver(bot)
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)[before:]) == 1
     assert all("Formular" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))
+
+
+@pytest.mark.screens
+async def test_a_second_tap_on_the_question_names_the_request_the_message_really_went_to(
+    bot: BotHarness,
+) -> None:
+    """Review 1, finding 9: a second tap on another request (from a phone not yet refreshed) after the
+    message was passed on rewrote the question to "passed on to" the second request, though it went to the
+    first."""
+    nora = bot.resident("Nora", lang="de")
+    first = number_of((await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")).text)
+    fatima = bot.resident("Fatima", lang="de")
+    newest = number_of((await send_request(bot, fatima, "frauencafe", "Darf mein Kind mit?")).text)
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Ja, bringen Sie es gerne mit.")
+    await deliver(bot)
+    prompt = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    buttons = [button["callback_data"] for button in prompt.flat_buttons]
+    await petra.press(buttons[0], prompt)  # Fatima's request
+    await deliver(bot)
+    await petra.press(buttons[1], prompt)  # Nora's, tapped on the old screen
+    await deliver(bot)
+    assert f"an Fatima weitergeleitet (Anfrage Nr. {newest}" in (prompt.text or "")
+    assert first not in (prompt.text or "")
+    assert all("bringen Sie es" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))

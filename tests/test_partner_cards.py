@@ -266,3 +266,21 @@ async def test_a_second_tap_on_the_question_names_the_request_the_message_really
     assert f"an Fatima weitergeleitet (Anfrage Nr. {newest}" in (prompt.text or "")
     assert first not in (prompt.text or "")
     assert all("bringen Sie es" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))
+
+
+@pytest.mark.screens
+async def test_a_reply_to_the_bots_question_is_asked_about_too(bot: BotHarness) -> None:
+    """Review 1, finding 8: staff answered the bot's "Not passed on" question with "Reply" (a natural
+    reaction): the message belonged to no request and was lost without a word. It is asked about like a
+    message without "Reply"."""
+    nora = bot.resident("Nora", lang="de")
+    await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Ja, Kaffee und Tee gibt es.")
+    await deliver(bot)
+    prompt = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    answer = await petra.send("Das war für die Frau mit dem Kaffee.", reply_to=prompt)
+    await deliver(bot)
+    question = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert question is not prompt and question.reply_to == answer.message_id
+    assert (question.text or "").startswith("<i>Nicht weitergeleitet")

@@ -789,7 +789,7 @@ async def partner_message(update: Update, context: Context) -> None:
         return
     replied = message.reply_to_message
     replied_from_bot = replied.from_user is not None and replied.from_user.id == context.bot.id
-    await context.services.requests.partner_reply(
+    outcome = await context.services.requests.partner_reply(
         _group_message(
             update,
             chat.id,
@@ -798,6 +798,10 @@ async def partner_message(update: Update, context: Context) -> None:
             replied_bot_text=(replied.text or replied.caption) if replied_from_bot else None,
         )
     )
+    if outcome is Outcome.NOT_FOUND and replied_from_bot and update.edited_message is None:
+        # A reply to a message of the bot that belongs to no request (its "not passed on" question, a
+        # notice) reaches nobody either: asked about like a message without "Reply", never lost silently.
+        await partner_stray(update, context)
 
 
 def _group_message(

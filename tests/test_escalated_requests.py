@@ -183,6 +183,8 @@ async def test_a_hand_over_the_quartiersmanagement_proposes_is_asked_and_noted_i
         # The job centre gets requests by e-mail only: the Quartiersmanagement got its card again (to pass
         # the job centre's e-mail answer on), and the note is in that thread.
         assert [m.text for m in bot.telegram.bot_messages(QM_GROUP)][-1] == agreed
+        # Its old copy acts on (review 1, finding 7): the "hand-over waits" line went with her yes.
+        assert "angefragt" not in (copy.text or "") and copy.labels[-1] == "🔒 Abschließen"
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)

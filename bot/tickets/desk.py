@@ -466,8 +466,8 @@ class RequestDesk:
     ) -> tuple[str, CardAction]:
         """The resident's yes or no to a proposed hand-over: the (current) partner's name, and the outcome
         with the cards to rewrite: after a yes those in groups that may no longer act on the request (the
-        old partner's), whose buttons could only fail; after a no those that may, which no longer wait for
-        her."""
+        old partner's), whose buttons could only fail, and those that acted before and still do (their
+        "hand-over waits" line goes); after a no those that may, which no longer wait for her."""
         ctx = self._context()
         async with self._transaction() as session:
             acted = await _acting(session, ctx, request_id)
@@ -480,6 +480,12 @@ class RequestDesk:
             copies = await _copies(session, ctx, request, acted=acted, left="handed_over")
             if not agreed and result.ok:
                 copies = await _with_html(session, [copy for copy in copies if copy.acts])
+            elif result.ok:
+                # A card that showed the hand-over waiting and still acts (the catch-all's copy, when the
+                # request went to itself or to a partner it answers for) loses that line too.
+                copies = [copy for copy in copies if not copy.acts] + await _with_html(
+                    session, [copy for copy in copies if copy.acts and copy.chat_id in acted]
+                )
             else:
                 copies = [copy for copy in copies if not copy.acts]
         staff = request.taken_by if ctx.show_staff_names else None

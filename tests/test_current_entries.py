@@ -256,9 +256,14 @@ async def test_an_offer_ends_at_midnight_in_salzgitter_not_at_midnight_utc(
         bot.services.clock = lambda: datetime(2026, 12, 31, 22, 30, tzinfo=UTC)  # 23:30 in Salzgitter
         await anna.send("/start o_sprachcafe")
         assert "Dieses Angebot gibt es zurzeit nicht" not in (anna.last().text or "")
+        # The topic's list too (review 1, finding 12: only the deep link was tested).
+        await anna.send("/start t_treffpunkte")
+        assert any("Sprachcafé" in label for label in anna.last().labels)
         bot.services.clock = lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on New Year's Day
         await anna.send("/start o_sprachcafe")
         assert "Dieses Angebot gibt es zurzeit nicht" in (anna.last().text or "")
+        await anna.send("/start t_treffpunkte")
+        assert not any("Sprachcafé" in label for label in anna.last().labels)
 
 
 async def test_the_next_date_of_a_weekly_offer_is_never_after_the_offer_ends(

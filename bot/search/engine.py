@@ -33,6 +33,7 @@ from bot.search.lexical import LexicalHits, LexicalIndex
 from bot.search.normalize import latin_reading, scope
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
+from bot.search.whatson import asks_whats_on
 
 NotUnderstood = Literal[MessageShape, "no_match"]
 Outcome = Literal["answer", "choices", "unknown"]
@@ -112,9 +113,14 @@ class SearchEngine:
         entries: Sequence[Entry],
         emergency: EmergencyDetector,
         embedder: Embedder | None = None,
+        events_topic: str | None = None,
     ) -> None:
         self.entries = list(entries)
         self.emergency = emergency
+        # The topic whose screen lists the events: the answer to "what is on today?" (bot/search/whatson.py)
+        self.events_topic = next(
+            (e for e in self.entries if e.kind == "topic" and e.id == events_topic), None
+        )
         self.lexical = LexicalIndex(self.entries)
         self.semantic = SemanticIndex(self.entries)
         self.embedder = embedder
@@ -130,7 +136,8 @@ class SearchEngine:
         """The engine for ``catalogue``; with ``embedder`` meaning-based after :meth:`start_vectors`."""
         entries = entries_from_catalogue(catalogue)
         triggers = emergency_triggers(catalogue)
-        return cls(entries, EmergencyDetector.with_builtin(triggers, texts_by_language(entries)), embedder)
+        detector = EmergencyDetector.with_builtin(triggers, texts_by_language(entries))
+        return cls(entries, detector, embedder, events_topic(catalogue))
 
     @classmethod
     def from_entries(
@@ -185,6 +192,7 @@ class SearchEngine:
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
         shape = message_shape(query)
+        asked = query
         if shape == "emoji" and (kind := small_talk(query)) is not None:
             return SearchResult(small_talk=kind, understood=True)  # "👍", "🙏"
         if shape in ("empty", "emoji", "unsupported_script"):
@@ -218,6 +226,10 @@ class SearchEngine:
             return SearchResult(small_talk=kind, understood=True)
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
+        topic = self.events_topic
+        if match is None and topic is not None and topic.serves(district) and asks_whats_on(asked):
+            # "was ist heute los?": no entry's words or meaning are near, the events topic lists what is on
+            return SearchResult(answer=Hit(topic.id, topic.kind, 1.0), understood=True, confidence=1.0)
         result = searched if searched is not None else self.search(query, lang, district, limit)
         if match is None and result.alarming:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
@@ -452,3 +464,13 @@ def _below_the_numbers(result: SearchResult) -> list[Hit]:
 def _confidence(fused: float, floor: float, answer: float) -> float:
     """The fused score spread over 0–1: 0.5 at the floor of "I don't know", 0.75 at a confident answer."""
     return round(min(1.0, max(0.0, 0.5 + (fused - floor) / max(answer - floor, 0.01) * 0.25)), 3)
+
+
+def events_topic(catalogue: Any) -> str | None:
+    """The topic the events belong to: the one most events name first (None without events)."""
+    counts: dict[str, int] = {}
+    for event in (getattr(catalogue, "events", None) or {}).values():
+        topics = list(getattr(event, "topics", None) or ())
+        if topics:
+            counts[topics[0]] = counts.get(topics[0], 0) + 1
+    return max(counts, key=lambda topic: counts[topic]) if counts else None

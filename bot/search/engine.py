@@ -17,6 +17,10 @@ tuned on the dev sets only (``bench/eval/shipped-dev*.jsonl`` and the Grone dist
 bench/search_eval.py).
 Until the vectors of the content are computed (first start) or if the model cannot be loaded, the
 ranking is lexical alone, with its own, stricter thresholds.
+
+Over 400 lines because the fusion and the three outcomes are one decision read top to bottom: the
+thresholds, the agreement checks and the fallbacks refer to each other; the evidence itself (words,
+vectors, emergency, small talk, persons, what's on) lives in modules of its own.
 """
 
 from __future__ import annotations

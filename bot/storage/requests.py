@@ -9,9 +9,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -212,16 +213,36 @@ async def get_thread_link(session: AsyncSession, chat_id: int, message_id: int) 
     return await session.get(ThreadLink, (chat_id, message_id))
 
 
+@cache
+def _linking(insert: Any) -> Any:
+    """The insert of a thread link that leaves a message mapped already alone; built once (per database
+    kind): every message of a thread is linked, the worker's record of each sent one too."""
+    return (
+        insert(ThreadLink)
+        .values(
+            chat_id=bindparam("chat_id"),
+            message_id=bindparam("message_id"),
+            request_id=bindparam("request_id"),
+            role=bindparam("role"),
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
+    )
+
+
 async def add_thread_link(
     session: AsyncSession, chat_id: int, message_id: int, request_id: int, role: LinkRole
 ) -> None:
     """Map a message to its request; a message mapped already keeps its link. (The delivery worker records
     a card's link after sending it; a partner's reply naming the card's number may record it meanwhile.)"""
-    await session.execute(
-        upsert_insert(session)(ThreadLink)
-        .values(chat_id=chat_id, message_id=message_id, request_id=request_id, role=role, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
-    )
+    values = {
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "request_id": request_id,
+        "role": role,
+        "created_at": utcnow(),
+    }
+    await session.execute(_linking(upsert_insert(session)), values)
 
 
 async def request_cards(session: AsyncSession, request_id: int) -> dict[int, int]:
@@ -411,6 +432,45 @@ async def mark_resident_blocked(session: AsyncSession, telegram_id: int) -> None
 # --- outbox -------------------------------------------------------------------------------------------
 
 
+# The outbox statements run for every message, several times (a claim finds nothing after the last): built
+# once here, with bound parameters, instead of anew each time (building `_DUE`, with its alias, cost more
+# than running it).
+_older = aliased(OutboxMessage)
+_DUE = (
+    select(OutboxMessage.id, OutboxMessage.target)
+    .where(
+        OutboxMessage.status.in_(ACTIVE_OUTBOX),
+        OutboxMessage.next_attempt_at <= bindparam("due_now", type_=OutboxMessage.next_attempt_at.type),
+        ~exists().where(
+            and_(
+                _older.channel == OutboxMessage.channel,
+                _older.target == OutboxMessage.target,
+                _older.id < OutboxMessage.id,
+                _older.status.in_(ACTIVE_OUTBOX),
+            )
+        ),
+    )
+    .order_by(OutboxMessage.id)
+    .limit(bindparam("due_limit", type_=Integer))
+)
+_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True, of=OutboxMessage)
+_CLAIM = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id.in_(bindparam("claim_ids", expanding=True)),
+        OutboxMessage.status.in_(ACTIVE_OUTBOX),
+        OutboxMessage.next_attempt_at <= bindparam("claim_now", type_=OutboxMessage.next_attempt_at.type),
+    )
+    .values(
+        status=OutboxStatus.SENDING,
+        next_attempt_at=bindparam("lease_until", type_=OutboxMessage.next_attempt_at.type),
+        claimed_by=bindparam("worker_id", type_=OutboxMessage.claimed_by.type),
+    )
+    .returning(OutboxMessage)
+    .execution_options(synchronize_session=False)
+)
+
+
 async def due_outbox(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, str]]:
     """(id, target) of rows due now, oldest first, at most one per target (messages to one chat keep
     their order).
@@ -419,27 +479,9 @@ async def due_outbox(session: AsyncSession, now: datetime, limit: int) -> list[t
     older row for the same target is still waiting. On PostgreSQL the rows are locked with SKIP LOCKED so
     two workers never claim the same row.
     """
-    older = aliased(OutboxMessage)
-    stmt = (
-        select(OutboxMessage.id, OutboxMessage.target)
-        .where(
-            OutboxMessage.status.in_(ACTIVE_OUTBOX),
-            OutboxMessage.next_attempt_at <= now,
-            ~exists().where(
-                and_(
-                    older.channel == OutboxMessage.channel,
-                    older.target == OutboxMessage.target,
-                    older.id < OutboxMessage.id,
-                    older.status.in_(ACTIVE_OUTBOX),
-                )
-            ),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
-    return [(row_id, target) for row_id, target in (await session.execute(stmt)).all()]
+    stmt = _DUE_SKIP_LOCKED if session.get_bind().dialect.name == "postgresql" else _DUE
+    rows = await session.execute(stmt, {"due_now": now, "due_limit": limit})
+    return [(row_id, target) for row_id, target in rows.all()]
 
 
 async def claim_outbox(
@@ -447,17 +489,13 @@ async def claim_outbox(
 ) -> list[OutboxMessage]:
     """Mark due rows as being sent by `worker_id` until `lease_until`; the rows claimed, by id (one another
     worker got first is not among them)."""
-    rows = await session.scalars(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(row_ids),
-            OutboxMessage.status.in_(ACTIVE_OUTBOX),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(status=OutboxStatus.SENDING, next_attempt_at=lease_until, claimed_by=worker_id)
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False)
-    )
+    values = {
+        "claim_ids": list(row_ids),
+        "claim_now": now,
+        "lease_until": lease_until,
+        "worker_id": worker_id,
+    }
+    rows = await session.scalars(_CLAIM, values)
     return sorted(rows, key=lambda row: row.id)
 
 

@@ -14,9 +14,10 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import bindparam, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
@@ -154,49 +155,61 @@ def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> R
     )
 
 
+# Every update reads its resident, with their draft and whether a conversation of theirs was opened: built
+# once, as is the upsert of a new or changed resident (building them anew cost about what running them does).
+_ARRIVING = (
+    select(
+        Resident,
+        Dialogue,
+        exists().where(Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)),
+    )
+    .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
+    .where(Resident.telegram_id == bindparam("telegram_id", type_=Resident.telegram_id.type))
+)
+
+
+@cache
+def _arrival(insert: Any) -> Any:
+    """The upsert of an arriving resident (:telegram_id, :language, :first_name, :now), returning their row:
+    a new one, or the known one seen now, their first name if given, unblocked."""
+    arriving = insert(Resident).values(
+        telegram_id=bindparam("telegram_id"),
+        language=bindparam("language"),
+        language_confirmed=False,
+        first_name=bindparam("first_name"),
+        blocked=False,
+        first_seen=bindparam("first_seen"),
+        last_seen=bindparam("last_seen"),
+    )
+    return (
+        arriving.on_conflict_do_update(
+            index_elements=[Resident.telegram_id],
+            set_={
+                "last_seen": arriving.excluded.last_seen,
+                "first_name": func.coalesce(arriving.excluded.first_name, Resident.first_name),
+                "blocked": False,
+            },
+        )
+        .returning(Resident)
+        .execution_options(populate_existing=True)  # the row read before takes the new values
+    )
+
+
 async def _remember(
     session: AsyncSession, telegram_id: int, language: str, first_name: str | None, now: datetime
 ) -> ResidentSettings:
     """The resident's settings, their row inserted or brought up to date (see `arrive`)."""
     first_name = (first_name or None) and first_name[:64]
-    conversation = exists().where(
-        Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)
-    )
-    found = (
-        await session.execute(
-            select(Resident, Dialogue, conversation)
-            .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
-            .where(Resident.telegram_id == telegram_id)
-        )
-    ).first()
+    found = (await session.execute(_ARRIVING, {"telegram_id": telegram_id})).first()
     resident, draft, conversing = found if found is not None else (None, None, False)
     # Most taps change nothing; a new resident's row, or (something changed, `_changes`) the known
     # one brought up to date, in one statement: also when another update of theirs inserted the row
     # meanwhile. A resident who writes again has evidently unblocked the bot.
     if resident is not None and not _changes(resident, now, first_name):
         return _settings(resident, draft, conversing)
-    insert = upsert_insert(session)(Resident).values(
-        telegram_id=telegram_id,
-        language=language,
-        language_confirmed=False,
-        first_name=first_name,
-        blocked=False,
-        first_seen=now,
-        last_seen=now,
-    )
-    upsert = (
-        insert.on_conflict_do_update(
-            index_elements=[Resident.telegram_id],
-            set_={
-                "last_seen": now,
-                "first_name": func.coalesce(insert.excluded.first_name, Resident.first_name),
-                "blocked": False,
-            },
-        )
-        .returning(Resident)
-        .execution_options(populate_existing=True)  # the row read above takes the new values
-    )
-    resident = (await session.scalars(upsert)).one()
+    values = {"telegram_id": telegram_id, "language": language, "first_name": first_name}
+    upsert = _arrival(upsert_insert(session))
+    resident = (await session.scalars(upsert, {**values, "first_seen": now, "last_seen": now})).one()
     return _settings(resident, draft, conversing)
 
 

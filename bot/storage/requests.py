@@ -9,9 +9,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -38,15 +39,29 @@ ACTIVE_OUTBOX = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 DELETED_CARD = "deleted_request"
 
 
+# The queries an update or a delivered message runs are built once, here, with bound parameters: building a
+# statement anew (coercing each comparison, computing its cache key) cost about as much as running it.
+# Statements with a varying shape (`transition`'s values, the lists of /mydata and /delete) are built
+# where they run.
+
+
+def _param(column: Any, name: str | None = None) -> Any:
+    """A bound parameter of `column`'s type, named like it (or `name`)."""
+    return bindparam(name or column.key, type_=column.type)
+
+
 # --- requests -----------------------------------------------------------------------------------------
+
+_REQUEST_BY_DIALOGUE = select(Request).where(Request.dialogue_id == _param(Request.dialogue_id))
+_REQUEST_BY_NUMBER = select(Request).where(Request.number == _param(Request.number))
 
 
 async def get_request_by_dialogue(session: AsyncSession, dialogue_id: str) -> Request | None:
-    return await session.scalar(select(Request).where(Request.dialogue_id == dialogue_id))
+    return await session.scalar(_REQUEST_BY_DIALOGUE, {"dialogue_id": dialogue_id})
 
 
 async def get_request_by_number(session: AsyncSession, number: str) -> Request | None:
-    return await session.scalar(select(Request).where(Request.number == number))
+    return await session.scalar(_REQUEST_BY_NUMBER, {"number": number})
 
 
 async def new_request_number(session: AsyncSession) -> str:
@@ -60,13 +75,15 @@ async def new_request_number(session: AsyncSession) -> str:
             return number
 
 
+_OPEN_REQUESTS = (
+    select(Request)
+    .where(Request.resident_id == _param(Request.resident_id), Request.status.in_(OPEN_STATUSES))
+    .order_by(Request.created_at, Request.id)
+)
+
+
 async def list_open_requests(session: AsyncSession, resident_id: int) -> Sequence[Request]:
-    result = await session.scalars(
-        select(Request)
-        .where(Request.resident_id == resident_id, Request.status.in_(OPEN_STATUSES))
-        .order_by(Request.created_at, Request.id)
-    )
-    return result.all()
+    return (await session.scalars(_OPEN_REQUESTS, {"resident_id": resident_id})).all()
 
 
 async def open_requests_not_with(session: AsyncSession, partner_ids: Iterable[str]) -> Sequence[Request]:
@@ -94,22 +111,36 @@ async def open_requests_with_card_in(session: AsyncSession, chat_id: int, limit:
     return result.all()
 
 
-def _conversations(resident_id: int, since: datetime, statuses: Iterable[RequestStatus]) -> Select[Request]:
-    """The resident's requests in `statuses` with a conversation active after `since`, latest first."""
+def _conversations(statuses: Iterable[RequestStatus]) -> Select[Request]:
+    """The resident's (:resident_id) requests in `statuses` with a conversation active after :since,
+    latest first."""
     return (
         select(Request)
         .where(
-            Request.resident_id == resident_id,
+            Request.resident_id == _param(Request.resident_id),
             Request.status.in_(tuple(statuses)),
             Request.conversation_at.is_not(None),
-            Request.conversation_at >= since,
+            Request.conversation_at >= _param(Request.conversation_at, "since"),
         )
         .order_by(Request.conversation_at.desc(), Request.id.desc())
     )
 
 
+_CONVERSATIONS = _conversations(OPEN_STATUSES)
+_LAPSED = _CONVERSATIONS.where(
+    Request.conversation_at < _param(Request.conversation_at, "quiet_since")
+).limit(1)
+_LAST_MESSAGE = (
+    select(RequestMessage)
+    .where(RequestMessage.request_id == _param(RequestMessage.request_id))
+    .order_by(RequestMessage.id.desc())
+    .limit(1)
+)
+_LAST_CLOSED = _conversations([RequestStatus.CLOSED]).limit(1)
+
+
 async def list_conversations(session: AsyncSession, resident_id: int, since: datetime) -> Sequence[Request]:
-    return (await session.scalars(_conversations(resident_id, since, OPEN_STATUSES))).all()
+    return (await session.scalars(_CONVERSATIONS, {"resident_id": resident_id, "since": since})).all()
 
 
 async def lapsed_conversation(
@@ -117,19 +148,11 @@ async def lapsed_conversation(
 ) -> tuple[Request, RequestMessage] | None:
     """The resident's open request whose conversation went quiet before `quiet_since` (not ended) but was
     active after `since`, the latest such, with the last message of its thread."""
-    request = await session.scalar(
-        _conversations(resident_id, since, OPEN_STATUSES)
-        .where(Request.conversation_at < quiet_since)
-        .limit(1)
-    )
+    found = {"resident_id": resident_id, "since": since, "quiet_since": quiet_since}
+    request = await session.scalar(_LAPSED, found)
     if request is None:
         return None
-    last = await session.scalar(
-        select(RequestMessage)
-        .where(RequestMessage.request_id == request.id)
-        .order_by(RequestMessage.id.desc())
-        .limit(1)
-    )
+    last = await session.scalar(_LAST_MESSAGE, {"request_id": request.id})
     return (request, last) if last is not None else None
 
 
@@ -137,7 +160,7 @@ async def last_closed_conversation(
     session: AsyncSession, resident_id: int, since: datetime
 ) -> Request | None:
     """The request that was closed while its conversation was active after `since`."""
-    return await session.scalar(_conversations(resident_id, since, [RequestStatus.CLOSED]).limit(1))
+    return await session.scalar(_LAST_CLOSED, {"resident_id": resident_id, "since": since})
 
 
 async def transition(
@@ -189,11 +212,15 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
     return result.all()
 
 
+_THREAD = (
+    select(RequestMessage)
+    .where(RequestMessage.request_id == _param(RequestMessage.request_id))
+    .order_by(RequestMessage.id)
+)
+
+
 async def request_messages(session: AsyncSession, request_id: int) -> Sequence[RequestMessage]:
-    result = await session.scalars(
-        select(RequestMessage).where(RequestMessage.request_id == request_id).order_by(RequestMessage.id)
-    )
-    return result.all()
+    return (await session.scalars(_THREAD, {"request_id": request_id})).all()
 
 
 async def album_requests(session: AsyncSession, request_ids: Sequence[int], media_group: str) -> set[int]:
@@ -213,26 +240,49 @@ async def get_thread_link(session: AsyncSession, chat_id: int, message_id: int) 
     return await session.get(ThreadLink, (chat_id, message_id))
 
 
+@cache
+def _linking(insert: Any) -> Any:
+    """The insert of a thread link that leaves a message mapped already alone; built once (per database
+    kind): every message of a thread is linked, the worker's record of each sent one too."""
+    return (
+        insert(ThreadLink)
+        .values(
+            chat_id=bindparam("chat_id"),
+            message_id=bindparam("message_id"),
+            request_id=bindparam("request_id"),
+            role=bindparam("role"),
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
+    )
+
+
 async def add_thread_link(
     session: AsyncSession, chat_id: int, message_id: int, request_id: int, role: LinkRole
 ) -> None:
     """Map a message to its request; a message mapped already keeps its link. (The delivery worker records
     a card's link after sending it; a partner's reply naming the card's number may record it meanwhile.)"""
-    await session.execute(
-        upsert_insert(session)(ThreadLink)
-        .values(chat_id=chat_id, message_id=message_id, request_id=request_id, role=role, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
-    )
+    values = {
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "request_id": request_id,
+        "role": role,
+        "created_at": utcnow(),
+    }
+    await session.execute(_linking(upsert_insert(session)), values)
+
+
+_CARDS = (
+    select(ThreadLink.chat_id, ThreadLink.message_id)
+    .where(ThreadLink.request_id == _param(ThreadLink.request_id), ThreadLink.role == LinkRole.CARD)
+    .order_by(ThreadLink.created_at, ThreadLink.message_id)
+)
 
 
 async def request_cards(session: AsyncSession, request_id: int) -> dict[int, int]:
     """The latest request card of `request_id` in each chat it was posted in, chat id → message id (a
     hand-over back posts a new one; of a card in several parts, the last, which holds its buttons)."""
-    links = await session.execute(
-        select(ThreadLink.chat_id, ThreadLink.message_id)
-        .where(ThreadLink.request_id == request_id, ThreadLink.role == LinkRole.CARD)
-        .order_by(ThreadLink.created_at, ThreadLink.message_id)
-    )
+    links = await session.execute(_CARDS, {"request_id": request_id})
     # A later card of a chat replaces an earlier one.
     return {chat_id: message_id for chat_id, message_id in links}
 
@@ -327,33 +377,46 @@ async def remember_deleted_card(
     return new
 
 
+@cache
+def _deleted_number(by_message: bool, by_request: bool) -> Select[str]:
+    """`deleted_request_number`'s query: by chat and message, by chat and request, or by all three."""
+    found = select(DeletedRequestLink.number).where(
+        DeletedRequestLink.chat_id == _param(DeletedRequestLink.chat_id)
+    )
+    if by_message:
+        found = found.where(DeletedRequestLink.message_id == _param(DeletedRequestLink.message_id))
+    if by_request:
+        found = found.where(DeletedRequestLink.request_id == _param(DeletedRequestLink.request_id))
+    return found.order_by(DeletedRequestLink.created_at.desc()).limit(1)
+
+
 async def deleted_request_number(
     session: AsyncSession, chat_id: int, *, message_id: int | None = None, request_id: int | None = None
 ) -> str | None:
     """The number of the request its resident deleted that partner chat `chat_id` had message `message_id`
     of (a reply to it, a button under it), or any message of by id `request_id` (a button whose message is
     not known); None if none."""
-    found = select(DeletedRequestLink.number).where(DeletedRequestLink.chat_id == chat_id)
-    if message_id is not None:
-        found = found.where(DeletedRequestLink.message_id == message_id)
-    if request_id is not None:
-        found = found.where(DeletedRequestLink.request_id == request_id)
-    return await session.scalar(found.order_by(DeletedRequestLink.created_at.desc()).limit(1))
+    found = _deleted_number(message_id is not None, request_id is not None)
+    values = {"chat_id": chat_id, "message_id": message_id, "request_id": request_id}
+    return await session.scalar(found, {key: value for key, value in values.items() if value is not None})
+
+
+_CARD_HTML = (
+    select(OutboxMessage.payload)
+    .where(
+        OutboxMessage.channel == Channel.TELEGRAM,
+        OutboxMessage.target == _param(OutboxMessage.target),
+        OutboxMessage.result_message_id == _param(OutboxMessage.result_message_id),
+        OutboxMessage.link_role == LinkRole.CARD,
+    )
+    .limit(1)
+)
 
 
 async def sent_card_html(session: AsyncSession, chat_id: int, message_id: int) -> str | None:
     """The HTML of the request card the bot sent as message `message_id` of `chat_id` (its notes included),
     None if that message is no card (or its outbox row was purged)."""
-    payload = await session.scalar(
-        select(OutboxMessage.payload)
-        .where(
-            OutboxMessage.channel == Channel.TELEGRAM,
-            OutboxMessage.target == str(chat_id),
-            OutboxMessage.result_message_id == message_id,
-            OutboxMessage.link_role == LinkRole.CARD,
-        )
-        .limit(1)
-    )
+    payload = await session.scalar(_CARD_HTML, {"target": str(chat_id), "result_message_id": message_id})
     text = payload.get("text") if payload else None
     return text if isinstance(text, str) else None
 
@@ -372,8 +435,11 @@ async def reached_partner(session: AsyncSession, request: Request, partner_id: s
 # --- dialogues ----------------------------------------------------------------------------------------
 
 
+_DIALOGUE = select(Dialogue).where(Dialogue.resident_id == _param(Dialogue.resident_id))
+
+
 async def get_dialogue(session: AsyncSession, resident_id: int) -> Dialogue | None:
-    return await session.scalar(select(Dialogue).where(Dialogue.resident_id == resident_id))
+    return await session.scalar(_DIALOGUE, {"resident_id": resident_id})
 
 
 async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
@@ -384,21 +450,32 @@ async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
 # --- partner chats ------------------------------------------------------------------------------------
 
 
+# session.info key: the partner chats looked up in the session, partner id → row or None. Routing asks for the
+# same partner's several times in one update (its card, the resident's confirmation, the thread note), and
+# the row is there only for a group that migrated: `session.get` would ask the database each time.
+_PARTNER_CHATS = "partner_chats"
+
+
 async def partner_chat(session: AsyncSession, partner_id: str) -> PartnerChat | None:
-    """The partner's group, if it migrated (a primary-key lookup, from the session when loaded already)."""
-    return await session.get(PartnerChat, partner_id)
+    """The partner's group, if it migrated (looked up once per session and partner)."""
+    known: dict[str, PartnerChat | None] = session.info.setdefault(_PARTNER_CHATS, {})
+    if partner_id not in known:
+        known[partner_id] = await session.get(PartnerChat, partner_id)
+    return known[partner_id]
 
 
 async def set_partner_chat(
     session: AsyncSession, partner_id: str, old_chat_id: int, new_chat_id: int
 ) -> None:
-    row = await session.get(PartnerChat, partner_id)
+    row = await session.get(PartnerChat, partner_id)  # asked afresh: a write decides on it
     if row is None:
-        session.add(PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id))
+        row = PartnerChat(partner_id=partner_id, chat_id=new_chat_id, previous_chat_id=old_chat_id)
+        session.add(row)
     else:
         row.chat_id = new_chat_id
         # Keep the id the content still names: the override applies as long as the content says that one.
         row.previous_chat_id = row.previous_chat_id or old_chat_id
+    session.info.setdefault(_PARTNER_CHATS, {})[partner_id] = row
     await session.flush()
 
 
@@ -412,6 +489,45 @@ async def mark_resident_blocked(session: AsyncSession, telegram_id: int) -> None
 # --- outbox -------------------------------------------------------------------------------------------
 
 
+# The outbox statements run for every message, several times (a claim finds nothing after the last): built
+# once here, with bound parameters, instead of anew each time (building `_DUE`, with its alias, cost more
+# than running it).
+_older = aliased(OutboxMessage)
+_DUE = (
+    select(OutboxMessage.id, OutboxMessage.target)
+    .where(
+        OutboxMessage.status.in_(ACTIVE_OUTBOX),
+        OutboxMessage.next_attempt_at <= bindparam("due_now", type_=OutboxMessage.next_attempt_at.type),
+        ~exists().where(
+            and_(
+                _older.channel == OutboxMessage.channel,
+                _older.target == OutboxMessage.target,
+                _older.id < OutboxMessage.id,
+                _older.status.in_(ACTIVE_OUTBOX),
+            )
+        ),
+    )
+    .order_by(OutboxMessage.id)
+    .limit(bindparam("due_limit", type_=Integer))
+)
+_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True, of=OutboxMessage)
+_CLAIM = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id.in_(bindparam("claim_ids", expanding=True)),
+        OutboxMessage.status.in_(ACTIVE_OUTBOX),
+        OutboxMessage.next_attempt_at <= bindparam("claim_now", type_=OutboxMessage.next_attempt_at.type),
+    )
+    .values(
+        status=OutboxStatus.SENDING,
+        next_attempt_at=bindparam("lease_until", type_=OutboxMessage.next_attempt_at.type),
+        claimed_by=bindparam("worker_id", type_=OutboxMessage.claimed_by.type),
+    )
+    .returning(OutboxMessage)
+    .execution_options(synchronize_session=False)
+)
+
+
 async def due_outbox(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, str]]:
     """(id, target) of rows due now, oldest first, at most one per target (messages to one chat keep
     their order).
@@ -420,27 +536,9 @@ async def due_outbox(session: AsyncSession, now: datetime, limit: int) -> list[t
     older row for the same target is still waiting. On PostgreSQL the rows are locked with SKIP LOCKED so
     two workers never claim the same row.
     """
-    older = aliased(OutboxMessage)
-    stmt = (
-        select(OutboxMessage.id, OutboxMessage.target)
-        .where(
-            OutboxMessage.status.in_(ACTIVE_OUTBOX),
-            OutboxMessage.next_attempt_at <= now,
-            ~exists().where(
-                and_(
-                    older.channel == OutboxMessage.channel,
-                    older.target == OutboxMessage.target,
-                    older.id < OutboxMessage.id,
-                    older.status.in_(ACTIVE_OUTBOX),
-                )
-            ),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
-    return [(row_id, target) for row_id, target in (await session.execute(stmt)).all()]
+    stmt = _DUE_SKIP_LOCKED if session.get_bind().dialect.name == "postgresql" else _DUE
+    rows = await session.execute(stmt, {"due_now": now, "due_limit": limit})
+    return [(row_id, target) for row_id, target in rows.all()]
 
 
 async def claim_outbox(
@@ -448,17 +546,13 @@ async def claim_outbox(
 ) -> list[OutboxMessage]:
     """Mark due rows as being sent by `worker_id` until `lease_until`; the rows claimed, by id (one another
     worker got first is not among them)."""
-    rows = await session.scalars(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(row_ids),
-            OutboxMessage.status.in_(ACTIVE_OUTBOX),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(status=OutboxStatus.SENDING, next_attempt_at=lease_until, claimed_by=worker_id)
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False)
-    )
+    values = {
+        "claim_ids": list(row_ids),
+        "claim_now": now,
+        "lease_until": lease_until,
+        "worker_id": worker_id,
+    }
+    rows = await session.scalars(_CLAIM, values)
     return sorted(rows, key=lambda row: row.id)
 
 
@@ -505,9 +599,11 @@ async def pending_for_target(session: AsyncSession, channel: Channel, target: st
     return result.all()
 
 
+_KEY_EXISTS = (
+    select(OutboxMessage.id).where(OutboxMessage.dedupe_key.in_(bindparam("keys", expanding=True))).limit(1)
+)
+
+
 async def outbox_key_exists(session: AsyncSession, *dedupe_keys: str) -> bool:
     """Whether an outbox row has one of `dedupe_keys`."""
-    found = await session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.in_(dedupe_keys)).limit(1)
-    )
-    return found.first() is not None
+    return (await session.execute(_KEY_EXISTS, {"keys": list(dedupe_keys)})).first() is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import textwrap
 from collections.abc import Callable
@@ -101,3 +102,11 @@ def make_content(tmp_path: Path) -> Callable[..., Path]:
         return write(tmp_path / "content", merged)
 
     return make
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A copy of the shipped content, for a test to edit as staff would."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content

@@ -7,21 +7,11 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from pathlib import Path
-
-import pytest
 
 from bot.content.check import run_check
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    return content
 
 
 def check(content: Path, *, strict: bool = False) -> tuple[int, list[str]]:

@@ -6,7 +6,6 @@ the entry it came from and what to do. An entry only renamed keeps its confirmed
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,13 +16,6 @@ from bot.content.check import run_check
 from bot.content.problems import ContentError
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    return content
 
 
 def copy_offer(content: Path, new_id: str, title: str) -> Path:

@@ -14,13 +14,6 @@ from bot.content.problems import ContentError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    return content
-
-
 def errors_of(content: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
         load_catalogue(content)

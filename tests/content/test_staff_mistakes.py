@@ -4,7 +4,6 @@ warned about with its file, its line and what to do, never passed silently or bl
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,14 +32,6 @@ def check_output(content_dir: Path, *, strict: bool = False) -> tuple[int, str]:
     out = io.StringIO()
     code = run_check(content_dir, strict=strict, accept=False, out=out)
     return code, out.getvalue()
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    """A copy of the shipped content to break."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    return content
 
 
 def edit(path: Path, old: str, new: str) -> None:

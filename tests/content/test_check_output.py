@@ -11,8 +11,6 @@ from pathlib import Path
 
 from bot.content.check import run_check
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def check(content: Path, *, strict: bool = False) -> tuple[int, list[str]]:
     out = io.StringIO()

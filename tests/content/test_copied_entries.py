@@ -15,8 +15,6 @@ from bot.content.catalogue import load_catalogue, validate_content
 from bot.content.check import run_check
 from bot.content.problems import ContentError
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def copy_offer(content: Path, new_id: str, title: str) -> Path:
     """What staff do: copy offers/sprachcafe.yaml, give the copy a new id and a German title."""

@@ -11,8 +11,6 @@ import pytest
 from bot.content.catalogue import load_catalogue
 from bot.content.problems import ContentError
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def errors_of(content: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:

@@ -53,11 +53,21 @@ def unrelayed_replies(settings: Settings, partners: Mapping[str, Partner]) -> st
     if not by_mail:
         return None
     mailbox = settings.smtp_reply_to or settings.smtp_from or "SMTP_REPLY_TO"
+    # Their e-mails and the residents' acknowledgements say a reply reaches the Quartiersmanagement, which
+    # passes it on from its group: true only if it reads the mailbox replies go to.
+    unread = (
+        f" SMTP_REPLY_TO is not set, so replies go to the sender address {mailbox}: set SMTP_REPLY_TO to "
+        "the Quartiersmanagement's mailbox."
+        if not settings.smtp_reply_to
+        else ""
+    )
     return (
         f"{len(by_mail)} partner(s) get requests only by e-mail ({', '.join(by_mail)}), and "
-        f"MAIL_INBOUND_PORT is not set: their e-mail replies go to {mailbox}, never to the resident, and "
-        "the Quartiersmanagement can answer only requests escalated to its group. Set MAIL_INBOUND_PORT, "
-        "MAIL_REPLY_DOMAIN and MAIL_REPLY_SECRET (README), or give these partners a Telegram group."
+        f"MAIL_INBOUND_PORT is not set: their e-mail replies go to {mailbox}, never straight to the "
+        "resident. The Quartiersmanagement gets these requests in its group at once to pass answers on "
+        f"(if it has a group), so {mailbox} must be a mailbox it reads.{unread} To relay replies directly, "
+        "set MAIL_INBOUND_PORT, MAIL_REPLY_DOMAIN and MAIL_REPLY_SECRET (README), or give these partners "
+        "a Telegram group."
     )
 
 

@@ -168,6 +168,12 @@ def test_start_up_warns_only_when_email_partners_cannot_reach_residents(ctx: Tic
     warning = unrelayed_replies(without, partners)
     assert warning is not None and "qm@q.example" in warning and "MAIL_INBOUND_PORT" in warning
     assert all(p in warning for p in by_mail if partners[p].requests.email)
+    assert "SMTP_REPLY_TO is not set" not in warning
+    # Review 1, finding 10: without SMTP_REPLY_TO the replies go to the sender address, perhaps a no-reply
+    # one, while partners and residents are told the Quartiersmanagement passes them on.
+    no_reply_to = without.model_copy(update={"smtp_reply_to": None})
+    unread = unrelayed_replies(no_reply_to, partners)
+    assert unread is not None and "SMTP_REPLY_TO is not set" in unread and "bot@q.example" in unread
     relayed = without.model_copy(
         update={"mail_inbound_port": 2525, "mail_reply_domain": "a.example", "mail_reply_secret": "x" * 16}
     )

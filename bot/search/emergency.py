@@ -1,5 +1,9 @@
 """Emergency detection: runs before anything else on every message.
 
+Longer than most modules on purpose: the matching rules below (typos, stems, neighbouring keys, hard and
+soft triggers, what overrules a soft one) decide together whether the numbers are shown, and splitting
+them would hide from the reader which rule wins.
+
 A trigger is a word or a phrase. It matches the message's words (folded, so diacritics and case do not
 matter) when every trigger word is found close together (in any order: word order is free in most of our
 languages). A trigger word matches a

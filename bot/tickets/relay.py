@@ -1,6 +1,8 @@
 """Relay: messages between a resident and the partner handling their request, both ways, mapped by message
 ids (never by reading text, except the request number in the bot's own message as a fallback). Each
-function works in the caller's transaction; `bot.tickets.desk` owns them."""
+function works in the caller's transaction; `bot.tickets.desk` owns them. Past the usual length because
+both directions share the mapping (links, retired numbers, corrections as edits) and a message written
+in a partner group without Reply is passed on by the same path as a Reply."""
 
 from __future__ import annotations
 

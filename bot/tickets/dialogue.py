@@ -445,7 +445,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft, problem = answered.draft, answered.problem
     if typed and isinstance(event, Text) and looks_new(draft, event):
         held = replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS], inputs=remember(draft, input_key))
-        return Transition(held, Effect.ASK_NEW, problem)
+        return Transition(held, Effect.ASK_NEW)  # a typed text: nothing was cut or refused, no problem
     if isinstance(event, Attach | Route):
         draft = replace(draft, parked=False, pending=None, calling=False)
     if isinstance(event, Press) and event.action in _HANDED_ON:

@@ -165,12 +165,11 @@ BIDI = (
 # A UTF-8 text read as Windows-1252 and saved again: "é" becomes "Ã©", "–" becomes "â€“", "ł" becomes "Å‚".
 # A lead character (Â Ã Ä Å for Latin letters, â for punctuation) and one or two of the characters its
 # continuation bytes show as; `_mojibake` then decodes the candidate to be sure.
-_MOJIBAKE = re.compile(
-    "[ÂÃÄÅ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-    "|â€[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+_CONTINUATION = (  # how the bytes 0x80-0xbf show in Windows-1252 (and Latin-1)
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
+_MOJIBAKE = re.compile(f"[ÂÃÄÅ]{_CONTINUATION}|â€{_CONTINUATION}")
 
 
 def _mojibake(text: str) -> tuple[str, str] | None:

@@ -233,10 +233,9 @@ def _past_warnings(loaded: LoadedSources, now: datetime) -> None:
     today = local_date(now)
     for event_id, event in loaded.entries["events"].items():
         assert isinstance(event, Event)
-        end = event.ends or event.starts
-        if end < now:
+        if not event_is_current(event, now):
             field = "ends" if event.ends else "starts"
-            when = end.astimezone(TIMEZONE).strftime("%d.%m.%Y")
+            when = (event.ends or event.starts).astimezone(TIMEZONE).strftime("%d.%m.%Y")
             loaded.warning("events", event_id, (field,), PAST.format(when=when), code="past")
     for offer_id, offer in loaded.entries["offers"].items():
         assert isinstance(offer, Offer)

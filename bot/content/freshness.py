@@ -117,8 +117,11 @@ def _renamed(sources: LoadedSources, lock: Mapping[str, str]) -> dict[tuple[str,
     German text) → their old id: an entry renamed with its German text unchanged finds its own there."""
     orphans: dict[tuple[str, str, str, str], str] = {}
     for key, recorded in lock.items():
-        kind, entry_id, *field, lang = key.split(".")
-        if field and kind in sources.entries and entry_id not in sources.entries[kind]:
+        parts = key.split(".")
+        if len(parts) < 4:  # not `<kind>.<id>.<field>.<lang>`: a hand-edited line, ignored like the rest
+            continue
+        kind, entry_id, *field, lang = parts
+        if kind in sources.entries and entry_id not in sources.entries[kind]:
             orphans.setdefault((kind, ".".join(field), lang, recorded), entry_id)
     return orphans
 

@@ -157,3 +157,12 @@ def test_renaming_an_id_keeps_its_translations_confirmed_and_says_only_the_id_ch
     messages = [p.message for p in validate_content(shipped).problems if p.path == "offers.sprach-cafe"]
     unconfirmed = "Übersetzung noch nicht bestätigt – de-simple: title; tr: title;"
     assert any(message.startswith(unconfirmed) for message in messages), messages
+
+
+def test_a_hand_edited_lock_line_without_a_field_does_not_break_the_check(shipped: Path) -> None:
+    """translations.lock is written by `check --accept`, but a merge or a hand edit can leave a short key;
+    looking for renamed ids crashed `check` (and /reload, and the start) on it."""
+    lock = shipped / "translations.lock"
+    lock.write_text(lock.read_text(encoding="utf-8") + "sprachcafe: 0123abcd\n", encoding="utf-8")
+    out = io.StringIO()
+    assert run_check(shipped, out=out) == 0, out.getvalue()

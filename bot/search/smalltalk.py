@@ -197,7 +197,9 @@ _PHRASE_TOKENS: list[tuple[tuple[str, ...], SmallTalkKind]] = sorted(
 _PRIORITY: tuple[SmallTalkKind, ...] = ("person", "thanks", "bye", "greeting", "ok")
 
 
-def _same(word: str, pattern: str) -> bool:
+def same_word(word: str, pattern: str) -> bool:
+    """`word` (folded) is `pattern`, allowing one typo when `pattern` has five letters or more: the rule
+    of every closed word list here and in bot/search/whatson.py."""
     if word == pattern:
         return True
     # one typo in longer words ("merhba", "spasibo" is another script and stays unmatched)
@@ -218,7 +220,7 @@ def small_talk(text: str) -> SmallTalkKind | None:
     while i < len(words):
         for phrase, kind in _PHRASE_TOKENS:
             n = len(phrase)
-            if all(i + k < len(words) and _same(words[i + k], phrase[k]) for k in range(n)):
+            if all(i + k < len(words) and same_word(words[i + k], phrase[k]) for k in range(n)):
                 found.add(kind)
                 i += n
                 break
@@ -245,7 +247,7 @@ def _companion_of(word: str) -> set[SmallTalkKind] | None:
         return kinds
     if len(word) < 5:
         return None
-    found = set().union(*(kinds for w, kinds in _COMPANION_OF.items() if _same(word, w)))
+    found = set().union(*(kinds for w, kinds in _COMPANION_OF.items() if same_word(word, w)))
     return found or None
 
 

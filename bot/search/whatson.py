@@ -13,9 +13,8 @@ Deutschkurs diese Woche?", "bu hafta hava nasıl olacak" (the weather), "what's 
 
 from __future__ import annotations
 
-from rapidfuzz.distance import OSA
-
 from bot.search.normalize import fold, raw_tokens
+from bot.search.smalltalk import same_word
 
 # A time: today, tonight, tomorrow, (this/next) week, weekend, month, soon.
 _TIME = """
@@ -65,11 +64,7 @@ _ALL_WORDS = _TIME_WORDS | _HAPPENING_WORDS | _words(_FILLERS)
 
 def _one_of(word: str, words: frozenset[str]) -> bool:
     """`word` (folded) is one of `words`, allowing one typo in a longer word ("wochenende" → "wochende")."""
-    if word in words:
-        return True
-    return len(word) >= 5 and any(
-        abs(len(word) - len(w)) <= 1 and len(w) >= 5 and OSA.distance(word, w) <= 1 for w in words
-    )
+    return word in words or (len(word) >= 5 and any(same_word(word, w) for w in words))
 
 
 def asks_whats_on(text: str) -> bool:

@@ -349,9 +349,6 @@ class SearchEngine:
         if not fused:
             return SearchResult(reason="no_match", semantic=True, alarming=alarming, situation_lead=lead)
         ranked = sorted(fused, key=lambda i: -fused[i])
-        # An offer only for women is no confident answer when the message asks for a man or a boy; it stays
-        # among the choices: a woman may name her husband ("mein Mann arbeitet, ich suche einen Deutschkurs").
-        misfits = self._misfits(lexical, ranked)
         top = ranked[0]
         best = fused[top]
         confidence = _confidence(best, floor, answer)
@@ -366,9 +363,10 @@ class SearchEngine:
             )
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
-        confident = (
-            best >= answer and best - runner_up >= MARGIN and lexical_best == top and top not in misfits
-        )
+        confident = best >= answer and best - runner_up >= MARGIN and lexical_best == top
+        # An offer only for women is no confident answer when the message asks for a man or a boy; it stays
+        # among the choices: a woman may name her husband ("mein Mann arbeitet, ich suche einen Deutschkurs").
+        confident = confident and not self._misfit(lexical, top)
         if confident and lexical.genders:
             # Words naming a person ("маме", "школьник", "Mutter") say whom a message is about, and an
             # entry's keywords name its audience with the same words (bot/search/persons.py): the answer
@@ -399,13 +397,11 @@ class SearchEngine:
             situation_lead=lead,
         )
 
-    def _misfits(self, lexical: LexicalHits, indices: Iterable[int]) -> set[int]:
-        """The entries among ``indices`` that are only for women while the message asks about a man or a
-        boy and names no woman or girl ("mein sohn findet keine ausbildung", "Deutschkurs für meinen
-        Mann")."""
-        if "m" not in lexical.genders or "f" in lexical.genders:
-            return set()
-        return {i for i in indices if self.entries[i].only_for == "women"}
+    def _misfit(self, lexical: LexicalHits, index: int) -> bool:
+        """Whether entry ``index`` is only for women while the message asks about a man or a boy and names
+        no woman or girl ("mein sohn findet keine ausbildung", "Deutschkurs für meinen Mann")."""
+        asks_for_a_man = "m" in lexical.genders and "f" not in lexical.genders
+        return asks_for_a_man and self.entries[index].only_for == "women"
 
     def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
         # As in the fusion, a match of few of the question's words counts for less.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Literal
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_WORD, I18n, Translator, bare
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_WORD, I18n, Translator
 from bot.languages import N_
 from bot.render.callback import encode
 
@@ -61,16 +61,11 @@ def back_of(t: Translator, keyboard: Keyboard | None) -> str | None:
 
 Spellings = Callable[[str], Collection[str]]
 """The forms a short text may be typed in, as compared with a button's label: at least its `bare` form;
-the handlers add the search's foldings (no "ł" on a German phone, Russian in Latin letters)."""
+bot/handlers/typed_labels.py supplies them with the search's foldings (no "ł" on a German phone, Russian
+in Latin letters), which this module may not import."""
 
 
-def bare_only(text: str) -> tuple[str, ...]:
-    return (bare(text),) if bare(text) else ()
-
-
-def named_button(
-    i18n: I18n, lang: str, text: str, spellings: Spellings = bare_only
-) -> Literal["menu", "back"] | None:
+def named_button(i18n: I18n, lang: str, text: str, spellings: Spellings) -> Literal["menu", "back"] | None:
     """The navigation button a message only names: residents who seldom read type what a button says
     ("Menü", "geri", "القائمة", "🏠 Menu"). Its label counts in the resident's language `lang` and in
     German (the language around them), compared in their `spellings` ("menue", "nazad"); a sentence
@@ -91,7 +86,7 @@ def typed_button(
     lang: str,
     text: str,
     keyboard: Callable[[Translator], Keyboard],
-    spellings: Spellings = bare_only,
+    spellings: Spellings,
 ) -> str | None:
     """The callback data of the button of one screen that a message only names, as `named_button` finds
     the navigation's: "Überspringen", "iptal", "✅ Fertig". `keyboard` draws the screen's buttons in a

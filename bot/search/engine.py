@@ -218,7 +218,7 @@ class SearchEngine:
             # A thank-you "for the help" ("Thanks a lot for the help, God bless you", "Danke für Hilfe"):
             # the help is what is thanked for, not a cry. Only a call gives way: a danger word in a
             # thank-you still fires (small talk has no danger words, so it is never read as thanks then).
-            match = None
+            return SearchResult(small_talk="thanks", understood=True)
         if match is not None and match.hard:
             result = searched if searched is not None else self.search(query, lang, district, limit)
             hits = ([result.answer] if result.answer else []) + result.alternatives

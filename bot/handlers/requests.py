@@ -853,7 +853,8 @@ async def partner_stray(update: Update, context: Context) -> None:
         return
     if (message.text or "").lstrip().startswith("/"):
         return
-    if message.media_group_id is None and not might_answer(message.text or message.caption, False):
+    has_file = attachment_of(message) is not None
+    if message.media_group_id is None and not might_answer(message.text or message.caption, has_file):
         return
     desk = context.services.requests
     choices = await desk.stray_choices(chat.id, partner_render.STRAY_CHOICES)

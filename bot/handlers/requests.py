@@ -360,9 +360,11 @@ async def write_on(update: Update, context: Context) -> None:
     for her next tap there, which passes on every message still waiting."""
     user = update.effective_user
     data = context.user_data
-    if user is None or data is None or not any(rid is not None for rid, _prompt in data.prompts):
+    if user is None or data is None:
         return
     due = [(rid, prompt) for rid, prompt in data.prompts if rid is not None]
+    if not due:
+        return
     data.prompts = [(rid, prompt) for rid, prompt in data.prompts if rid is None]
     for request_id, prompt in due:
         relayed = await pass_on_replied(prompt, context, user, request_id)

@@ -284,3 +284,17 @@ async def test_a_reply_to_the_bots_question_is_asked_about_too(bot: BotHarness) 
     question = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
     assert question is not prompt and question.reply_to == answer.message_id
     assert (question.text or "").startswith("<i>Nicht weitergeleitet")
+
+
+@pytest.mark.screens
+async def test_a_single_file_written_without_reply_is_offered_even_without_a_caption(bot: BotHarness) -> None:
+    """A filled-in form sent in the group without "Reply" and without a caption may well be the answer
+    (`relay.might_answer`): it is offered to the group's open requests, not dropped as a short text."""
+    nora = bot.resident("Nora", lang="de")
+    await send_request(bot, nora, "frauencafe", "Gibt es Kaffee?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    form = await petra.send_photo()
+    await deliver(bot)
+    prompt = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert prompt.reply_to == form.message_id
+    assert (prompt.text or "").startswith("<i>Nicht weitergeleitet: Diese Nachricht antwortet auf keine")

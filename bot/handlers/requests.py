@@ -360,9 +360,11 @@ async def write_on(update: Update, context: Context) -> None:
     for her next tap there, which passes on every message still waiting."""
     user = update.effective_user
     data = context.user_data
-    if user is None or data is None or not any(rid is not None for rid, _prompt in data.prompts):
+    if user is None or data is None:
         return
     due = [(rid, prompt) for rid, prompt in data.prompts if rid is not None]
+    if not due:
+        return
     data.prompts = [(rid, prompt) for rid, prompt in data.prompts if rid is None]
     for request_id, prompt in due:
         relayed = await pass_on_replied(prompt, context, user, request_id)
@@ -853,7 +855,8 @@ async def partner_stray(update: Update, context: Context) -> None:
         return
     if (message.text or "").lstrip().startswith("/"):
         return
-    if message.media_group_id is None and not might_answer(message.text or message.caption, False):
+    has_file = attachment_of(message) is not None
+    if message.media_group_id is None and not might_answer(message.text or message.caption, has_file):
         return
     desk = context.services.requests
     choices = await desk.stray_choices(chat.id, partner_render.STRAY_CHOICES)

@@ -291,6 +291,12 @@ STRAY_CHOICES = 4
 STRAY_SUBJECT_CHARS = 40
 
 
+def _stray_subject(subject: str) -> str:
+    """A request's subject as the question under a message without "Reply" shows it: at most
+    `STRAY_SUBJECT_CHARS` characters, in its button and in what it says once passed on alike."""
+    return subject if len(subject) <= STRAY_SUBJECT_CHARS else subject[: STRAY_SUBJECT_CHARS - 1] + "…"
+
+
 def stray_prompt(t: Translator, choices: Sequence[tuple[int, str, str]]) -> Screen:
     """The answer to a message written in a partner group without "Reply" while the group has open requests
     (`choices`: request id, number, subject; newest first): it was not passed on; a tap on a request passes
@@ -303,8 +309,7 @@ def stray_prompt(t: Translator, choices: Sequence[tuple[int, str, str]]) -> Scre
     for request_id, number, subject in choices[:STRAY_CHOICES]:
         label = t.gettext("Request {number}").format(number=number)
         if subject:
-            cut = subject if len(subject) <= STRAY_SUBJECT_CHARS else subject[: STRAY_SUBJECT_CHARS - 1] + "…"
-            label = f"{label} – {cut}"
+            label = f"{label} – {_stray_subject(subject)}"
         rows.append([(label, encode("req", "pass", request_id))])
     rows.append([("✖️ " + t.gettext("Do not pass on"), encode("req", "drop", 0))])
     return f"<i>{text}</i>", rows
@@ -314,13 +319,12 @@ def stray_passed(t: Translator, staff: str, name: str, number: str, subject: str
     """The question under a message without "Reply" once `staff`'s tap passed the message on: to whom
     (the resident's first name, the request's number and subject, as on the card), for the group to see
     at a glance that it reached the right person (there is no undo: the resident has it)."""
-    about = subject if len(subject) <= STRAY_SUBJECT_CHARS else subject[: STRAY_SUBJECT_CHARS - 1] + "…"
     return "✅ " + t.html(
         "{staff} passed this message on to {name} (request {number}: {subject}).",
         staff=staff,
         name=name or "?",
         number=number,
-        subject=about,
+        subject=_stray_subject(subject),
     )
 
 

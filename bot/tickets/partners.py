@@ -229,9 +229,15 @@ async def hand_over(
     return Result(Outcome.OK, request)
 
 
+def _receives(ctx: TicketContext, partner_id: str) -> bool:
+    """Whether the content lets partner `partner_id` receive requests (a group or an e-mail address)."""
+    partner = ctx.partner(partner_id)
+    return partner is not None and partner.requests.has_destination
+
+
 def _receiving(ctx: TicketContext) -> set[str]:
-    """The partners the content lets receive requests (a group or an e-mail address)."""
-    return {pid for pid, partner in ctx.catalogue.partners.items() if partner.requests.has_destination}
+    """The partners the content lets receive requests (`_receives`)."""
+    return {pid for pid in ctx.catalogue.partners if _receives(ctx, pid)}
 
 
 async def reroute_if_unlisted(session: AsyncSession, ctx: TicketContext, request: Request) -> bool:
@@ -239,7 +245,8 @@ async def reroute_if_unlisted(session: AsyncSession, ctx: TicketContext, request
     removed) goes to the catch-all partner, with a note why: the resident's messages, reminders and the
     escalation need someone to go to. True if it was re-routed."""
     catch_all = ctx.catalogue.catch_all_partner_id
-    if request.status.is_final or request.partner_id in _receiving(ctx) or catch_all not in _receiving(ctx):
+    # Asked of every message she writes to a request: two look-ups, not the set of all receiving partners.
+    if request.status.is_final or _receives(ctx, request.partner_id) or not _receives(ctx, catch_all):
         return False
     note = render.unlisted_note(ctx.partner_t(), request.partner_id)
     result = await hand_over(session, ctx, request_id=request.id, to_partner=catch_all, note=note)

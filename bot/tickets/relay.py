@@ -229,18 +229,15 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     (`request_id`, written without "Reply") goes through the same checks as a reply to that request's card.
     Processing the same message (or the same edit) again changes nothing.
     """
-    link = (
-        await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
-        if message.request_id is None
-        else None
-    )
     request: Request | None
     if message.request_id is not None:
         chosen = await _chosen_request(session, ctx, message, message.request_id)
         if isinstance(chosen, Result):
             return chosen
         request = chosen
-    elif link is not None:
+    elif (
+        link := await store.get_thread_link(session, message.chat_id, message.reply_to_message_id)
+    ) is not None:
         request = await session.get(Request, link.request_id)
     elif number := await store.deleted_request_number(
         session, message.chat_id, message_id=message.reply_to_message_id

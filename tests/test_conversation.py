@@ -345,12 +345,7 @@ async def test_an_album_in_an_open_conversation_reaches_the_partner_with_one_con
 async def test_several_open_conversations_ask_which_request_and_a_quiet_period_ends_them(
     bot: BotHarness,
 ) -> None:
-    ayse = bot.resident("Ayşe", lang="de")
-    cafe = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
-    letter = await send_request(bot, ayse, "briefe-aemter", "Ich habe einen Brief vom Jobcenter.")
-    await bot.partner("Petra", MUETTERZENTRUM).send("Ja. Wie alt ist das Baby?", reply_to=cafe)
-    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Bringen Sie ihn am Montag mit?", reply_to=letter)
-    await deliver(bot)
+    ayse = await two_conversations(bot)
     await ayse.send("Ja, gut")
     which = ayse.last()
     assert "Zu welcher Anfrage gehört diese Nachricht?" in (which.text or "")

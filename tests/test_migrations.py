@@ -6,8 +6,20 @@ from typing import Any
 
 from alembic import command
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.db import HEAD_REVISION, alembic_config, create_database, current_revision
+
+# The resident (id 1) the requests of the data migrations below belong to.
+ONE_RESIDENT = text(
+    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, last_seen) "
+    "VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+)
+
+
+async def back_to(conn: AsyncConnection, revision: str) -> None:
+    """Take the database down to `revision`, to fill in rows as they were stored then."""
+    await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
 
 
 def test_head_revision_constant_is_alembics_head() -> None:
@@ -25,7 +37,7 @@ async def test_upgrade_migrates_a_database_behind_head_and_skips_one_at_head(emp
         async with db.engine.begin() as conn:
             assert await conn.run_sync(current_revision) == HEAD_REVISION
             # Take the database two migrations back: the next start upgrades it again.
-            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0002"))
+            await back_to(conn, "0002")
             assert await conn.run_sync(current_revision) == "0002"
         await db.upgrade()
         async with db.engine.begin() as conn:
@@ -68,7 +80,7 @@ async def test_upgrading_to_0012_drops_the_verbatim_questions_nobody_could_have_
     try:
         await db.upgrade()
         async with db.engine.begin() as conn:
-            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0011"))
+            await back_to(conn, "0011")
             await conn.execute(
                 text(
                     "INSERT INTO unanswered_questions (text, language, created_at) "
@@ -92,13 +104,8 @@ async def test_upgrading_to_0014_keeps_requests_ordinary_and_a_waiting_hand_over
     try:
         await db.upgrade()
         async with db.engine.begin() as conn:
-            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0013"))
-            await conn.execute(
-                text(
-                    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, "
-                    "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            await back_to(conn, "0013")
+            await conn.execute(ONE_RESIDENT)
             for number, handover_to in (("100001", "'quartier'"), ("100002", "NULL")):
                 await conn.execute(
                     text(
@@ -127,13 +134,8 @@ async def test_upgrading_to_0015_names_the_organisation_of_messages_only_where_i
     try:
         await db.upgrade()
         async with db.engine.begin() as conn:
-            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0014"))
-            await conn.execute(
-                text(
-                    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, "
-                    "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            await back_to(conn, "0014")
+            await conn.execute(ONE_RESIDENT)
             for rid, number, handed_over_from in ((1, "100001", "NULL"), (2, "100002", "'sos'")):
                 await conn.execute(
                     text(
@@ -175,13 +177,8 @@ async def test_upgrading_to_0016_keeps_every_request_and_never_gives_a_deleted_r
     try:
         await db.upgrade()
         async with db.engine.begin() as conn:
-            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0015"))
-            await conn.execute(
-                text(
-                    "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, first_seen, "
-                    "last_seen) VALUES (1, 'de', true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            await back_to(conn, "0015")
+            await conn.execute(ONE_RESIDENT)
             await conn.execute(
                 text(
                     "INSERT INTO requests (id, number, resident_id, partner_id, language, status, urgent, "

@@ -27,28 +27,30 @@ def shown_entries(message: Any) -> list[str]:
     ]
 
 
+async def not_sure_choice(bot: BotHarness, lang: str, question: str) -> list[str]:
+    """A resident asks `question`: the bot says it is not sure and offers a choice; its entries come back."""
+    resident = bot.resident("Ali", lang=lang)
+    await resident.send(question)
+    reply = resident.last()
+    t = bot.services.i18n.translator(lang)
+    assert reply.text == escape(t.gettext("I am not sure what you mean. Is it one of these?"))
+    return shown_entries(reply)
+
+
 async def test_a_mother_who_needs_a_pupil_helper_gets_a_choice_not_become_a_helper(
     bot_with_model: BotHarness,
 ) -> None:
     # "помошник, школьник" are the helper tandem's audience words ("become a helper"); the mother needs
     # help. Without the person words nothing is clear: "is it one of these?", not a confident answer.
-    olga = bot_with_model.resident("Olga", lang="ru")
-    await olga.send("моей маме 80 лет нужен помошник школьник")
-    reply = olga.last()
-    t = bot_with_model.services.i18n.translator("ru")
-    assert reply.text == escape(t.gettext("I am not sure what you mean. Is it one of these?"))
-    assert 2 <= len(shown_entries(reply)) <= 3
+    entries = await not_sure_choice(bot_with_model, "ru", "моей маме 80 лет нужен помошник школьник")
+    assert 2 <= len(entries) <= 3
 
 
 async def test_a_sons_apprenticeship_is_not_answered_with_the_womens_counselling(
     bot_with_model: BotHarness,
 ) -> None:
-    lena = bot_with_model.resident("Lena", lang="de")
-    await lena.send("mein sohn findet keine ausbildung")
-    reply = lena.last()
-    t = bot_with_model.services.i18n.translator("de")
-    assert reply.text == escape(t.gettext("I am not sure what you mean. Is it one of these?"))
-    assert "offer:jugend-ausbildung" in shown_entries(reply)
+    entries = await not_sure_choice(bot_with_model, "de", "mein sohn findet keine ausbildung")
+    assert "offer:jugend-ausbildung" in entries
 
 
 @pytest.mark.parametrize(
@@ -58,11 +60,7 @@ async def test_a_sons_apprenticeship_is_not_answered_with_the_womens_counselling
 async def test_a_german_course_for_a_husband_is_not_answered_with_the_womens_course(
     bot_with_model: BotHarness, text: str, lang: str
 ) -> None:
-    resident = bot_with_model.resident("Ali", lang=lang)
-    await resident.send(text)
-    reply = resident.last()
-    t = bot_with_model.services.i18n.translator(lang)
-    assert reply.text == escape(t.gettext("I am not sure what you mean. Is it one of these?"))
+    await not_sure_choice(bot_with_model, lang, text)
 
 
 def test_a_woman_who_names_her_husband_still_finds_the_womens_course(engine: SearchEngine) -> None:

@@ -549,6 +549,7 @@ async def test_a_clear_question_about_something_else_the_next_morning_is_answere
     await quiet_night(bot)
     await ayse.send("Wer hilft mir bei einem Brief vom Jobcenter?")
     assert "Ist das Ihre Antwort" not in screen(ayse)
+    assert "Hilfe bei Briefen von Ämtern" in screen(ayse)  # the letter help answers it
     assert not any("Jobcenter" in text for text in group_texts(bot, MUETTERZENTRUM))
 
 

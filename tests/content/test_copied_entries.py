@@ -9,11 +9,9 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from bot.content.catalogue import load_catalogue, validate_content
 from bot.content.check import run_check
-from bot.content.problems import ContentError
+from tests.content.loading import errors_of
 
 
 def copy_offer(content: Path, new_id: str, title: str) -> Path:
@@ -24,12 +22,6 @@ def copy_offer(content: Path, new_id: str, title: str) -> Path:
     target = content / "offers" / f"{new_id}.yaml"
     target.write_text(text, encoding="utf-8")
     return target
-
-
-def errors_of(content: Path) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load_catalogue(content)
-    return [str(problem) for problem in caught.value.errors]
 
 
 def line_of(path: Path, text: str, after: str) -> int:

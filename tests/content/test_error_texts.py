@@ -6,16 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
-from bot.content.catalogue import load_catalogue
-from bot.content.problems import ContentError
-
-
-def errors_of(content: Path) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load_catalogue(content)
-    return [str(problem) for problem in caught.value.errors]
+from tests.content.loading import edit, errors_of
 
 
 def insert_before(path: Path, anchor: str, marker: str, lines: str) -> None:
@@ -44,12 +35,6 @@ def test_a_field_of_another_kind_of_entry_names_that_kind(shipped: Path) -> None
         "'kind' gehört nicht hierher – es steht nur direkt in Einträgen unter 'offers:' (so weit eingerückt "
         "wie ihre übrigen Felder)"
     ), error
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_an_offer_copied_under_another_file_name_says_to_give_the_copy_a_new_id(shipped: Path) -> None:

@@ -10,17 +10,8 @@ import pytest
 
 from bot.content.catalogue import load_catalogue
 from bot.content.check import run_check
-from bot.content.problems import ContentError
 from bot.content.yamlfile import MAX_FILE_BYTES
-
-
-def errors_of(content_dir: Path) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load_catalogue(content_dir)
-    # Raised outside an except block: one clear message, no chained traceback.
-    assert caught.value.__context__ is None
-    assert caught.value.__cause__ is None
-    return [str(p) for p in caught.value.errors]
+from tests.content.loading import errors_of
 
 
 def one_error(content_dir: Path) -> str:

@@ -11,15 +11,9 @@ import pytest
 
 from bot.content.catalogue import load_catalogue, validate_content
 from bot.content.check import run_check
-from bot.content.problems import ContentError
+from tests.content.loading import edit, errors_of
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def errors_of(content_dir: Path) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load_catalogue(content_dir)
-    return [str(p) for p in caught.value.errors]
 
 
 def refused(content_dir: Path, ending: str, at: str = "") -> None:
@@ -32,12 +26,6 @@ def check_output(content_dir: Path, *, strict: bool = False) -> tuple[int, str]:
     out = io.StringIO()
     code = run_check(content_dir, strict=strict, accept=False, out=out)
     return code, out.getvalue()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # --- emergency numbers ---------------------------------------------------------------------------------

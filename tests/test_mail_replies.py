@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import smtplib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage, Message
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from bot import jobs
 from bot.storage import requests as store
-from tests.harness import BotHarness, deliver
+from bot.testing.fakeapi import SimUser
+from tests.harness import ROOT, BotHarness, deliver
 from tests.test_requests_e2e import Inbox, arabic_resident_signs_up_for_the_german_course, free_port
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
@@ -32,10 +36,11 @@ def reply(port: int, to: str, sender: str, body: str, message_id: str) -> None:
 
 @asynccontextmanager
 async def bot_with_inbound_mail(
-    database_url: str, inbound: bool = True
+    database_url: str, inbound: bool = True, **settings: Any
 ) -> AsyncIterator[tuple[BotHarness, Inbox, int]]:
     """A bot that sends cards to the partner by e-mail and listens for replies: (bot, the partner's inbox,
-    the port replies go to). `inbound=False`: it does not listen (replies go to SMTP_REPLY_TO)."""
+    the port replies go to). `inbound=False`: it does not listen (replies go to SMTP_REPLY_TO). `settings`:
+    further settings (`content_dir`)."""
     inbox, out_port, in_port = Inbox(), free_port(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=out_port)
     controller.start()
@@ -53,6 +58,7 @@ async def bot_with_inbound_mail(
             smtp_from="bot@example.org",
             smtp_reply_to="qm@example.org",
             **(listening if inbound else {}),
+            **settings,
         ) as bot:
             yield bot, inbox, in_port
     finally:
@@ -181,6 +187,52 @@ async def test_without_inbound_mail_the_quartiersmanagement_gets_the_card_at_onc
         await quentin.send("Der Kurs beginnt am Dienstag um 9 Uhr.", reply_to=copy)
         await deliver(bot)
         assert "Dienstag um 9 Uhr" in (amal.last().text or "")
+
+
+def content_with_quick_course_provider(tmp_path: Path) -> Path:
+    """The shipped content, in which the education provider (e-mail only) promises an answer within 24
+    hours, sooner than the Quartiersmanagement's 48."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    partners = target / "partners.yaml"
+    head, marker, tail = partners.read_text(encoding="utf-8").partition("\n  bildungstraeger:\n")
+    assert tail.count("response_hours: 48") and "\n  quartiersmanagement:\n" in head
+    partners.write_text(head + marker + tail.replace("response_hours: 48", "response_hours: 24", 1), "utf-8")
+    return target
+
+
+async def german_resident_asks_the_course_provider(bot: BotHarness, user_id: int | None = None) -> SimUser:
+    """Lena asks about the German course in the chat (not by phone) and taps "Send"."""
+    lena = bot.resident("Lena", lang="de", user_id=user_id)
+    await lena.send("/start o_deutschkurs-frauen")
+    await lena.tap("✋")
+    if "⏭" in " ".join(lena.last().labels):
+        await lena.send("Ja, zwei Kinder")
+    await lena.send("Ein bisschen")
+    await lena.tap("✅")  # done writing
+    await lena.tap("💬")  # answer here in the chat
+    await lena.tap("✅")  # send
+    await deliver(bot)
+    return lena
+
+
+async def test_without_inbound_mail_the_resident_is_promised_the_time_of_whoever_brings_the_answer(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in exploratory testing: the acknowledgement promised the e-mail-only partner's own
+    response_hours, although the answer reaches her only when the Quartiersmanagement passes it on. The
+    course provider promises 24 hours, the Quartiersmanagement 48: she is told two days."""
+    content = content_with_quick_course_provider(tmp_path)
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, _, _):
+        lena = await german_resident_asks_the_course_provider(bot)
+        ack = " ".join((lena.last().text or "").split())
+        assert "Die Antwort kann bis zu 2 Tage dauern." in ack
+        assert "24 Stunden" not in ack
+        assert "Bildungsträger in Salzgitter antwortet per E-Mail" in ack
+    # With inbound mail the partner answers in the chat itself: its own 24 hours.
+    async with bot_with_inbound_mail(database_url, content_dir=content) as (bot, _, _):
+        lena = await german_resident_asks_the_course_provider(bot, user_id=600_001)
+        assert "Die Antwort kann bis zu 24 Stunden dauern." in " ".join((lena.last().text or "").split())
 
 
 def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:

@@ -37,7 +37,13 @@ from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
 from bot.tickets.dialogue import Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, note_in_thread, tell_resident
 from bot.tickets.relay import thread_message
-from bot.tickets.routing import answers_through, partner_destination, routable_partner, serving_partner
+from bot.tickets.routing import (
+    answers_through,
+    partner_destination,
+    response_hours,
+    routable_partner,
+    serving_partner,
+)
 
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
@@ -524,14 +530,13 @@ def _sent(ctx: TicketContext, request: Request) -> DialogueReply:
     tells her the request went out (none follows through the outbox). It needs no outbox row to be sure
     to arrive: "Send" stays on her screen until this replaces it, the update is handled again after a
     crash (`bot.inbox`), and so is a "Send" she taps again; each finds the request and says the same."""
-    partner = ctx.partner(request.partner_id)
     by_phone = request.contact is ContactPreference.PHONE
     via = None if by_phone else answers_through(ctx, request.partner_id)
     acknowledgement = render.acknowledgement(
         ctx.t(request.language),
         request.number,
         ctx.partner_name(request.partner_id, request.language),
-        partner.requests.response_hours if partner else 48,
+        response_hours(ctx, request.partner_id, via),
         by_phone=by_phone,
         urgent=request.urgent,
         via=ctx.partner_name(via, request.language) if via else None,

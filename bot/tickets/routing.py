@@ -47,6 +47,15 @@ def answers_through(ctx: TicketContext, partner_id: str) -> str | None:
     return catch_all_id if catch_all.requests.telegram_chat_id is not None else None
 
 
+def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:
+    """The time within which the resident is told to expect an answer from `partner_id`: its
+    `response_hours`; when its answer comes through `via` (`answers_through`: the Quartiersmanagement
+    passes it on, or answers itself), the longer of the partner's and `via`'s own: her answer comes in the
+    chat only once `via` has acted, and `via` cannot pass on an answer before the partner has written it."""
+    hours = [p.requests.response_hours for p in (ctx.partner(partner_id), ctx.partner(via or "")) if p]
+    return max(hours, default=48)
+
+
 async def routable_partner(
     session: AsyncSession, ctx: TicketContext, partner_id: str | None, district: str | None = None
 ) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import smtplib
 from collections.abc import AsyncIterator
@@ -233,6 +234,31 @@ async def test_without_inbound_mail_the_resident_is_promised_the_time_of_whoever
     async with bot_with_inbound_mail(database_url, content_dir=content) as (bot, _, _):
         lena = await german_resident_asks_the_course_provider(bot, user_id=600_001)
         assert "Die Antwort kann bis zu 24 Stunden dauern." in " ".join((lena.last().text or "").split())
+
+
+async def test_an_answer_the_quartiersmanagement_passes_on_is_named_as_the_partners(
+    database_url: str,
+) -> None:
+    """Found in exploratory testing: the course provider's e-mailed answer, passed on by the
+    Quartiersmanagement, reached her as "Antwort von Quartiersmanagement", though she had asked the course
+    provider and was told it answers by e-mail. She reads whose answer it is and who passed it on; the
+    staff member's name (SHOW_STAFF_NAMES) is not given as the course provider's."""
+    async with bot_with_inbound_mail(database_url, inbound=False, show_staff_names=True) as (bot, inbox, _):
+        lena = await german_resident_asks_the_course_provider(bot)
+        await first_mail(bot, inbox)
+        (copy,) = bot.telegram.bot_messages(QM_GROUP)
+        number = re.findall(r"\d{6}", copy.text or "")[0]
+        await bot.partner("Quentin", QM_GROUP).send("Der Kurs beginnt am Dienstag um 9 Uhr.", reply_to=copy)
+        await deliver(bot)
+        answer = lena.last().text or ""
+        assert answer.startswith(
+            f"💬 <b>Antwort von Bildungsträger in Salzgitter auf Ihre Anfrage Nr. {number}, weitergegeben "
+            "von Quartiersmanagement Ost- und Westsiedlung:</b>\n"
+            "<blockquote>Der Kurs beginnt am Dienstag um 9 Uhr.</blockquote>"
+        )
+        assert "Quentin" not in answer
+        # Her reply reaches both, as the hint below says.
+        assert "Bildungsträger in Salzgitter und Quartiersmanagement Ost- und Westsiedlung" in answer
 
 
 def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:

@@ -570,12 +570,28 @@ def closed_notice(t: Translator, number: str, partner: str, partner_id: str) -> 
 
 
 def partner_answer(
-    t: Translator, number: str, partner: str, staff: str | None, text: str | None, edited: bool
+    t: Translator,
+    number: str,
+    partner: str,
+    staff: str | None,
+    text: str | None,
+    edited: bool,
+    via: str | None = None,
 ) -> str:
-    """A partner's reply relayed to the resident, naming the organisation."""
-    values = {"number": t.isolate(number), "partner": t.isolate(partner), "name": t.isolate(staff or "")}
+    """A partner's reply relayed to the resident, naming the organisation. `via`: the organisation that
+    passes on `partner`'s answer (the Quartiersmanagement, for a partner that cannot answer in the chat:
+    `bot.tickets.routing.passes_on_for`); `staff` is then its member, not the partner's, and left out."""
+    values = {
+        "number": t.isolate(number),
+        "partner": t.isolate(partner),
+        "name": t.isolate(staff or ""),
+        "via": t.isolate(via or ""),
+    }
     if edited:
         head = t.html("Correction from {partner} to your request {number}:", **values)
+    elif via:
+        # Translators: {via} received {partner}'s answer by e-mail and passes it on into the chat
+        head = t.html("Answer from {partner} to your request {number}, passed on by {via}:", **values)
     elif staff:
         head = t.html("{name} from {partner} answers your request {number}:", **values)
     else:

@@ -32,7 +32,13 @@ from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
 from bot.tickets.partners import reroute_if_unlisted
-from bot.tickets.routing import moved_from, partner_chats, partner_of_chat, responsible_partners
+from bot.tickets.routing import (
+    moved_from,
+    partner_chats,
+    partner_of_chat,
+    passes_on_for,
+    responsible_partners,
+)
 
 # Telegram's bot for anonymous group admins: such messages carry no person.
 GROUP_ANONYMOUS_BOT_ID = 1087968824
@@ -101,7 +107,8 @@ async def _to_resident(
     edited: bool = False,
 ) -> None:
     """A partner's answer (stored as `answer`) goes to the resident, naming the partner `by` that wrote it
-    (the catch-all answers an escalated request too); the request is answered and waits for them: their
+    (the catch-all answers an escalated request too), or the partner whose answer `by` passes on
+    (`passes_on_for`); the request is answered and waits for them: their
     next plain message answers it (the conversation opens; the hint names everyone who reads it)."""
     if request.status in (RequestStatus.OPEN, RequestStatus.TAKEN):
         await store.transition(
@@ -109,7 +116,13 @@ async def _to_resident(
         )
     lang = request.language
     t, partner = ctx.t(lang), ctx.partner_name(by, lang)
-    html = partner_answer(t, request.number, partner, staff, answer.text, edited)
+    if (source := passes_on_for(ctx, request, by)) is not None:
+        # The catch-all passes on the answer of a partner that cannot answer in the chat: it is that
+        # partner's answer, as her acknowledgement told her.
+        source_name = ctx.partner_name(source, lang)
+        html = partner_answer(t, request.number, source_name, None, answer.text, edited, via=partner)
+    else:
+        html = partner_answer(t, request.number, partner, staff, answer.text, edited)
     parked = await open_for(session, request)
     hint, keyboard = conversation_notice(ctx, request, parked)
     if answer.kind is not MessageKind.TEXT:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.outbox import Destination
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import Request
+from bot.storage.models.requests import ContactPreference, Request
 from bot.tickets.deps import TicketContext
 
 
@@ -45,6 +45,16 @@ def answers_through(ctx: TicketContext, partner_id: str) -> str | None:
     if partner.requests.telegram_chat_id is not None or not partner.requests.email:
         return None
     return catch_all_id if catch_all.requests.telegram_chat_id is not None else None
+
+
+def passes_on_for(ctx: TicketContext, request: Request, by: str) -> str | None:
+    """The partner whose answer `by` passes on when it answers `request` in the chat: the request's partner,
+    when that cannot answer in the chat and `by` is the catch-all that got the card at once for this
+    (`answers_through`; not for an answer by phone, which that partner gives itself). None: `by` answers in
+    its own name (its own request, or the catch-all acting on a request escalated to it)."""
+    if by == request.partner_id or request.contact is ContactPreference.PHONE:
+        return None
+    return request.partner_id if answers_through(ctx, request.partner_id) == by else None
 
 
 def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:

@@ -130,7 +130,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "check":
         from bot.content.check import run_check
 
-        return run_check(settings.content_dir, strict=args.strict, accept=args.accept, out=sys.stdout)
+        return run_check(
+            settings.content_dir,
+            strict=args.strict,
+            accept=args.accept,
+            out=sys.stdout,
+            email_replies_relayed=settings.relays_email_replies,
+        )
     if command == "schema":
         from bot.content.check import write_schema
 

@@ -166,6 +166,27 @@ def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> Non
     assert f"bewerbungstraining.yaml:{number + 1}" in result.stdout + result.stderr
 
 
+def test_check_warns_of_unreachable_answers_only_while_the_server_receives_no_email(tmp_path: Path) -> None:
+    """`check` reads MAIL_INBOUND_PORT from the server's settings: without it, an e-mail-only partner whose
+    answers nobody can pass on (the Quartiersmanagement has no group) is named; with it, it answers itself."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    partners = content / "partners.yaml"
+    text = partners.read_text(encoding="utf-8")
+    partners.write_text(text.replace("      telegram_chat_id: -1000000000001\n", "", 1), encoding="utf-8")
+    warning = "partners.bildungstraeger.requests.email at "
+    assert warning in run_cli_here(tmp_path, "check", "--content", str(content)).stdout
+    inbound = {
+        **cli_environment(tmp_path, None),
+        "MAIL_INBOUND_PORT": "2525",
+        "MAIL_REPLY_DOMAIN": "antworten.example.org",
+        "MAIL_REPLY_SECRET": "a-long-test-secret-for-reply-addresses",
+    }
+    result = run_cli_here(tmp_path, "check", "--content", str(content), env=inbound)
+    assert result.returncode == 0 and "Inhalt in Ordnung" in result.stdout
+    assert warning not in result.stdout
+
+
 def test_schema_links_and_db_upgrade(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
     assert run_cli_here(tmp_path, "schema", "--out", str(schema)).returncode == 0

@@ -17,6 +17,7 @@ from bot.content.catalogue import validate_content
 from bot.content.freshness import accept as accept_translations
 from bot.content.models import ContentFile, iter_localized
 from bot.content.problems import Problem
+from bot.content.references import unanswerable_partners
 from bot.languages import LANGUAGES
 
 STRICT_CODES = frozenset({"example", "missing_translation", "bidi_controls", "mojibake"})
@@ -111,16 +112,26 @@ def _summary(errors: list[Problem], promoted: int, examples: int) -> str:
     return line + "."
 
 
-def run_check(content_dir: Path, *, strict: bool = False, accept: bool = False, out: TextIO) -> int:
+def run_check(
+    content_dir: Path,
+    *,
+    strict: bool = False,
+    accept: bool = False,
+    out: TextIO,
+    email_replies_relayed: bool = False,
+) -> int:
     """Validate the content, print every error and warning and a translation table; returns the exit code.
 
     0 = content can be loaded, 1 = errors (the bot would keep the old content / refuse to start; with
     `strict`: also what must not go public, which the summary line tells apart).
     The example data is one line unless `strict` lists it; the other warnings come first by the file
     changed last. With `accept`, the current translations are recorded as up to date in
-    `translations.lock` (only when there are no errors).
+    `translations.lock` (only when there are no errors). `email_replies_relayed`: the server's setting
+    (MAIL_INBOUND_PORT) that decides whether e-mail-only partners can answer at all
+    (`unanswerable_partners`).
     """
     loaded = validate_content(content_dir)
+    unanswerable_partners(loaded, email_replies_relayed=email_replies_relayed)
     problems = [
         replace(p, severity="error") if strict and p.severity == "warning" and p.code in STRICT_CODES else p
         for p in loaded.problems

@@ -102,6 +102,40 @@ def _destinations(sources: LoadedSources) -> None:
             )
 
 
+MAIL_INBOUND = "MAIL_INBOUND_PORT, MAIL_REPLY_DOMAIN und MAIL_REPLY_SECRET"
+
+
+def unanswerable_partners(sources: LoadedSources, *, email_replies_relayed: bool) -> None:
+    """A warning for every partner whose answers cannot reach residents in the chat: it gets requests only
+    by e-mail, the bot receives no e-mail (`email_replies_relayed`: MAIL_INBOUND_PORT is set), and the
+    catch-all (Quartiersmanagement) has no Telegram group from which to pass its e-mailed answers on
+    (`bot.tickets.routing.answers_through`). Its replies then land in a mailbox and reach nobody unless it
+    calls a resident who left her number. A setting of the server, not of the content: `run_bot.py check`
+    passes it in."""
+    if email_replies_relayed:
+        return
+    partners = {pid: p for pid, p in sources.entries["partners"].items() if isinstance(p, Partner)}
+    catch_all = next((pid for pid, p in partners.items() if p.catch_all), None)
+    if catch_all is None or partners[catch_all].requests.telegram_chat_id is not None:
+        return
+    for entry_id, partner in partners.items():
+        if partner.requests.telegram_chat_id is not None or not partner.requests.email:
+            continue
+        where = "hier" if entry_id == catch_all else f"hier oder bei '{catch_all}'"
+        nobody = (
+            "dieser Partner (catch_all) hat selbst keine Telegram-Gruppe"
+            if entry_id == catch_all
+            else f"'{catch_all}' (catch_all) hat keine Telegram-Gruppe, um sie weiterzugeben"
+        )
+        message = (
+            f"Antworten kommen bei den Bewohnern nicht an: Anfragen gehen nur per E-Mail an "
+            f"{partner.requests.email}, der Bot empfängt keine E-Mails (MAIL_INBOUND_PORT fehlt), und "
+            f"{nobody} – requests.telegram_chat_id eintragen ({where}) oder auf dem Server {MAIL_INBOUND} "
+            "setzen (README)"
+        )
+        sources.warning("partners", entry_id, ("requests", "email"), message, code="answers_unreachable")
+
+
 REQUIRED_EMERGENCY = {"110": "Polizei", "112": "Feuerwehr und Rettungsdienst"}
 
 

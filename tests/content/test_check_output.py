@@ -12,9 +12,13 @@ from pathlib import Path
 from bot.content.check import run_check
 
 
-def check(content: Path, *, strict: bool = False) -> tuple[int, list[str]]:
+def check(
+    content: Path, *, strict: bool = False, email_replies_relayed: bool = False
+) -> tuple[int, list[str]]:
     out = io.StringIO()
-    code = run_check(content, strict=strict, accept=False, out=out)
+    code = run_check(
+        content, strict=strict, accept=False, out=out, email_replies_relayed=email_replies_relayed
+    )
     return code, out.getvalue().splitlines()
 
 
@@ -70,3 +74,45 @@ def test_example_data_is_one_line_and_the_file_just_edited_comes_first(shipped: 
     _code, lines = check(shipped)
     start = lines.index(next(line for line in lines if line.startswith("Warnungen (")))
     assert lines[start + 1].startswith("  events."), lines[start : start + 3]
+
+
+def request_email_line(path: Path, partner_id: str) -> int:
+    """The line of `partner_id`'s `requests: email:` in partners.yaml `path`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"  {partner_id}:")
+    requests = lines.index("    requests:", start)
+    return next(n for n, line in enumerate(lines[requests:], requests + 1) if line.startswith("      email:"))
+
+
+def test_strict_names_partners_whose_answers_cannot_reach_the_residents(shipped: Path) -> None:
+    """Found in exploratory testing: with the Quartiersmanagement's group removed and no inbound mail, the
+    e-mail-only partners' replies land in a mailbox and nobody can pass them on, yet `check --strict` said
+    nothing. Each such partner is a warning at its request e-mail's line, saying what to do."""
+    partners = shipped / "partners.yaml"
+    _code, before = check(shipped, strict=True)
+    assert not any("Antworten kommen bei den Bewohnern nicht an" in line for line in before)
+    edit(partners, "      telegram_chat_id: -1000000000001\n", "")  # the Quartiersmanagement's group
+
+    _code, lines = check(shipped, strict=True)
+    where = f"{partners}:{request_email_line(partners, 'jobcenter')}"
+    assert (
+        f"  partners.jobcenter.requests.email at {where}: Antworten kommen bei den Bewohnern nicht an: "
+        "Anfragen gehen nur per E-Mail an jobcenter@example.org, der Bot empfängt keine E-Mails "
+        "(MAIL_INBOUND_PORT fehlt), und 'quartiersmanagement' (catch_all) hat keine Telegram-Gruppe, um sie "
+        "weiterzugeben – requests.telegram_chat_id eintragen (hier oder bei 'quartiersmanagement') oder auf "
+        "dem Server MAIL_INBOUND_PORT, MAIL_REPLY_DOMAIN und MAIL_REPLY_SECRET setzen (README)"
+    ) in lines
+    # The Quartiersmanagement itself now answers only by e-mail too; partners with a group are not named.
+    (qm,) = [line for line in lines if line.startswith("  partners.quartiersmanagement.requests.email at ")]
+    assert "(catch_all) hat selbst keine Telegram-Gruppe – requests.telegram_chat_id eintragen (hier)" in qm
+    unreachable = [line for line in lines if "Antworten kommen bei den Bewohnern nicht an" in line]
+    assert len(unreachable) == 12 and not any("muetterzentrum" in line for line in unreachable)
+    start = lines.index(next(line for line in lines if line.startswith("Warnungen (")))
+    assert all(lines.index(line) > start for line in unreachable)  # warnings, not errors
+    # Without --strict too: the bot loads the content, and says so.
+    code, lines = check(shipped)
+    assert code == 0 and sum("Antworten kommen bei den Bewohnern nicht an" in line for line in lines) == 12
+
+    # With inbound mail (MAIL_INBOUND_PORT) the partners answer themselves: nothing to warn about.
+    _code, lines = check(shipped, strict=True, email_replies_relayed=True)
+    assert not any("Antworten kommen bei den Bewohnern nicht an" in line for line in lines)

@@ -248,6 +248,12 @@ async def test_an_answer_the_quartiersmanagement_passes_on_is_named_as_the_partn
         await first_mail(bot, inbox)
         (copy,) = bot.telegram.bot_messages(QM_GROUP)
         number = re.findall(r"\d{6}", copy.text or "")[0]
+        # The copy tells the Quartiersmanagement how its reply reaches her.
+        assert (
+            "Bitte geben Sie sie mit „Antworten“ auf diese Karte weiter: Die Person liest sie als Antwort "
+            "von Bildungsträger in Salzgitter, von Ihnen weitergegeben. Wenn Sie selbst antworten, schreiben "
+            "Sie das dazu."
+        ) in " ".join((copy.text or "").split())
         await bot.partner("Quentin", QM_GROUP).send("Der Kurs beginnt am Dienstag um 9 Uhr.", reply_to=copy)
         await deliver(bot)
         answer = lena.last().text or ""

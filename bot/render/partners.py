@@ -422,10 +422,12 @@ def escalation_note(t: Translator, partner: str, hours: int) -> str:
 
 
 def answers_through_note(t: Translator, partner: str) -> str:
-    """On the Quartiersmanagement's copy of a request for a partner that cannot answer in the chat."""
+    """On the Quartiersmanagement's copy of a request for a partner that cannot answer in the chat: its
+    replies reach the resident as that partner's answer, passed on by it (`routing.passes_on_for`)."""
     return t.gettext(
         "For you too: {partner} gets this request by e-mail and cannot answer in the chat; its reply by "
-        "e-mail goes to your mailbox. Please pass it on with “Reply” to this card, or answer yourself."
+        "e-mail goes to your mailbox. Please pass it on with “Reply” to this card: the resident reads it as "
+        "the answer of {partner}, passed on by you. If you answer yourself, say so in your reply."
     ).format(partner=partner)
 
 

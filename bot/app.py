@@ -34,11 +34,12 @@ logger = logging.getLogger(__name__)
 
 
 def build_services(
-    settings: Settings, *, i18n: I18n | None = None, database: Database | None = None
+    settings: Settings, *, preview: bool = False, i18n: I18n | None = None, database: Database | None = None
 ) -> Services:
     """Create (but do not start) the long-lived services; `i18n` and `database` may be given ready-made
     (the tests compile the catalogs once for all their bots, and keep one engine per database, whose
-    compiled statements every bot of a test process reuses)."""
+    compiled statements every bot of a test process reuses). `preview`: the console's offline chat, never
+    public, whatever the settings say (a token set for Telegram included)."""
     try:
         database = database or create_database(settings.database_url)
     except OSError as exc:  # the SQLite file's folder cannot be created
@@ -47,12 +48,13 @@ def build_services(
         settings=settings,
         i18n=i18n or I18n(settings.locales_dir, default=settings.default_language),
         database=database,
+        preview=preview,
         content=ContentService(
             settings.content_dir,
             last_good_dir=settings.last_good_content_dir,
             # Made-up phone numbers and placeholder groups never reach residents by accident: on Telegram
-            # only for a trial run (ALLOW_EXAMPLE_DATA); the console is the preview and always shows them.
-            examples_allowed=settings.allow_example_data or settings.mode == "console",
+            # only for a trial run (ALLOW_EXAMPLE_DATA); the preview always shows them.
+            examples_allowed=settings.allow_example_data or preview,
         ),
     )
     # One model per process, loaded by the embedder's background thread (never at import time).
@@ -78,14 +80,15 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     token: str | None = None,
+    preview: bool = False,
     services: Services | None = None,
     rate_limit: bool = True,
     pacing: Pacing | None = None,
 ) -> AppType:
-    """Build the bot. `request` replaces the HTTP transport (console chat, tests); `pacing` replaces
-    Telegram's limits (tests: the same limits on a faster clock); without `rate_limit` nothing is paced
-    and a 429 is not waited out."""
-    services = services or build_services(settings)
+    """Build the bot. `request` replaces the HTTP transport (console chat, tests); `preview`: the console's
+    (`build_services`); `pacing` replaces Telegram's limits (tests: the same limits on a faster clock);
+    without `rate_limit` nothing is paced and a 429 is not waited out."""
+    services = services or build_services(settings, preview=preview)
     context_types = ContextTypes(context=Context, bot_data=BotData, user_data=UserData, chat_data=dict)
     builder: Any = (
         ApplicationBuilder()
@@ -191,7 +194,7 @@ def content_notices(services: Services, result: ReloadResult) -> list[str]:
         )
         notices.append(staff.started_with_last_good(t, result.errors))
     examples = sum(1 for problem in result.warnings if problem.code == staff.EXAMPLE)
-    if examples and services.settings.mode != "console":
+    if examples and not services.preview:
         logger.warning(
             "%d content entries are example data (example: true) – not for the public; "
             "`run_bot.py check --strict` lists them",

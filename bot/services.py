@@ -34,6 +34,8 @@ class Services:
     i18n: I18n
     database: Database
     content: ContentService
+    # The console's offline chat (bot/app.py `build_services`): shows example data, never warns of it.
+    preview: bool = False
     search: SearchEngine | None = None
     # The search model and the content's vectors (one per process; bot/search/vectors.py).
     embedder: Embedder | None = None

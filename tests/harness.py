@@ -207,6 +207,9 @@ class BotHarness:
         settings = test_settings(database_url, **overrides)
         services = build_services(
             settings,
+            # Without a token the bot is the console's preview (the shipped example data shown, no warning);
+            # a test of the bot on Telegram sets one (FAKE_TOKEN).
+            preview=settings.telegram_bot_token is None,
             i18n=shared_i18n(settings.locales_dir, settings.default_language),
             database=process_database(settings.database_url),
         )

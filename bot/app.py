@@ -16,7 +16,6 @@ from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService, ReloadResult
 from bot.delivery.mail import SmtpMailer, telegram_file_fetcher
-from bot.delivery.outbox import Destination, enqueue
 from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.handlers.context import AppType, BotData, Context, UserData
 from bot.i18n import I18n
@@ -26,8 +25,8 @@ from bot.search.vectors import E5Model, Embedder
 from bot.services import Services
 from bot.settings import Settings, StartupError
 from bot.storage.db import Database, create_database
-from bot.storage.models.outbox import Audience, Channel
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.notify import notify_admin
 from bot.transport import ChatPacer, Pacing, RetryingRequest
 
 logger = logging.getLogger(__name__)
@@ -170,7 +169,10 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
         except OSError as exc:
             where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
             raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None
-    await tell_staff(services, notices)
+    if notices:
+        async with services.transaction() as session:
+            for html in notices:
+                await notify_admin(session, services.ticket_context(), html)
     if background:
         services.delivery.start()
         if app.job_queue is not None:
@@ -178,9 +180,9 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
 
 
 def content_notices(services: Services, result: ReloadResult) -> list[str]:
-    """What the staff chat is told about the content the bot started with (also logged): the errors that
-    keep the content folder from going live when the last good copy was taken instead, and example data
-    live on Telegram."""
+    """What the staff are told about the content the bot started with (also logged; `notify_admin`: the
+    staff chat, else the catch-all's group or e-mail): the errors that keep the content folder from going
+    live when the last good copy was taken instead, and example data live on Telegram."""
     t = services.i18n.translator("de")
     notices = []
     if result.last_good:
@@ -202,16 +204,6 @@ def content_notices(services: Services, result: ReloadResult) -> list[str]:
         )
         notices.append(staff.example_data_live(t, examples))
     return notices
-
-
-async def tell_staff(services: Services, notices: list[str]) -> None:
-    """Post `notices` to the staff chat through the outbox (sent once the delivery worker runs)."""
-    chat = services.settings.admin_chat_id
-    if chat is None or not notices:
-        return
-    async with services.transaction() as session:
-        for html in notices:
-            await enqueue(session, Destination(Channel.TELEGRAM, str(chat)), html, audience=Audience.ADMIN)
 
 
 async def stop_services(app: AppType) -> None:

@@ -71,6 +71,7 @@ def build_services(
         return go_live
 
     services.content.on_swap.append(rebuild_search)
+    services.content.on_live.append(services.requests.follow_content)
     return services
 
 
@@ -140,6 +141,9 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
             raise ContentError(result.errors)
         notices += content_notices(services, result)
     logger.info("content %s live", services.content.catalogue.version)
+    # Also when the content is as before: staff may have changed it while the bot was down, or it may have
+    # stopped after a reload before the open requests followed it.
+    await services.requests.follow_content()
     if commands:
         await register_commands(app.bot, services.i18n)
     settings = services.settings

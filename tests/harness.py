@@ -227,6 +227,7 @@ class BotHarness:
                 examples_allowed=services.content.examples_allowed,
             )
             content.on_swap.extend(services.content.on_swap)
+            content.on_live.extend(services.content.on_live)
             services.content = content
             services.search, services.embedder = preloaded.engine, preloaded.embedder
         # The bot paces its messages as on Telegram, on the fake's faster clock.

@@ -189,9 +189,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         logging.getLogger().setLevel(logging.WARNING)
         from bot.console import run_console
 
-        # The console is the preview, never public: it shows example data even with a token set.
-        preview = settings.model_copy(update={"allow_example_data": True})
-        return asyncio.run(run_console(preview, lang=args.lang, name=args.name, user_id=args.user_id))
+        return asyncio.run(run_console(settings, lang=args.lang, name=args.name, user_id=args.user_id))
     from bot.telegram_modes import serve
 
     return asyncio.run(serve(settings))

@@ -47,9 +47,10 @@ def rss_mb(key="VmRSS"):
         return int(status.read().split(key + ":")[1].split()[0]) / 1024
 
 # content_cache_dir: older code (before issue 13) kept snapshots there; None makes it load everything.
-# (Settings ignore names they do not know.)
+# allow_example_data: the shipped content is example data. (Settings ignore names they do not know.)
 settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///{db}", content_dir=Path({content!r}),
-                    locales_dir=Path({root!r}) / "locales", telegram_bot_token=None, content_cache_dir=None)
+                    locales_dir=Path({root!r}) / "locales", telegram_bot_token=None, content_cache_dir=None,
+                    allow_example_data=True)
 app = build_application(settings, request=FakeTelegram(), token=FAKE_TOKEN, rate_limit=False)
 
 async def main():

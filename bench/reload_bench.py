@@ -45,7 +45,7 @@ async def measure(content: Path, idle_questions: int, db: Path) -> None:
         telegram_bot_token=None,
     )
     telegram = FakeTelegram()
-    app = build_application(settings, request=telegram, token=FAKE_TOKEN, rate_limit=False)
+    app = build_application(settings, request=telegram, token=FAKE_TOKEN, preview=True, rate_limit=False)
     user_ids = itertools.count(5_000)
 
     async def ask() -> float:

@@ -16,7 +16,6 @@ from bot.content.catalogue import Catalogue
 from bot.content.problems import ContentError
 from bot.content.service import ContentService, ReloadResult
 from bot.delivery.mail import SmtpMailer, telegram_file_fetcher
-from bot.delivery.outbox import Destination, enqueue
 from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.handlers.context import AppType, BotData, Context, UserData
 from bot.i18n import I18n
@@ -26,19 +25,20 @@ from bot.search.vectors import E5Model, Embedder
 from bot.services import Services
 from bot.settings import Settings, StartupError
 from bot.storage.db import Database, create_database
-from bot.storage.models.outbox import Audience, Channel
 from bot.tickets.hooks import TicketDeliveryHooks
+from bot.tickets.notify import notify_admin
 from bot.transport import ChatPacer, Pacing, RetryingRequest
 
 logger = logging.getLogger(__name__)
 
 
 def build_services(
-    settings: Settings, *, i18n: I18n | None = None, database: Database | None = None
+    settings: Settings, *, preview: bool = False, i18n: I18n | None = None, database: Database | None = None
 ) -> Services:
     """Create (but do not start) the long-lived services; `i18n` and `database` may be given ready-made
     (the tests compile the catalogs once for all their bots, and keep one engine per database, whose
-    compiled statements every bot of a test process reuses)."""
+    compiled statements every bot of a test process reuses). `preview`: the console's offline chat, never
+    public, whatever the settings say (a token set for Telegram included)."""
     try:
         database = database or create_database(settings.database_url)
     except OSError as exc:  # the SQLite file's folder cannot be created
@@ -47,12 +47,13 @@ def build_services(
         settings=settings,
         i18n=i18n or I18n(settings.locales_dir, default=settings.default_language),
         database=database,
+        preview=preview,
         content=ContentService(
             settings.content_dir,
             last_good_dir=settings.last_good_content_dir,
             # Made-up phone numbers and placeholder groups never reach residents by accident: on Telegram
-            # only for a trial run (ALLOW_EXAMPLE_DATA); the console is the preview and always shows them.
-            examples_allowed=settings.allow_example_data or settings.mode == "console",
+            # only for a trial run (ALLOW_EXAMPLE_DATA); the preview always shows them.
+            examples_allowed=settings.allow_example_data or preview,
         ),
     )
     # One model per process, loaded by the embedder's background thread (never at import time).
@@ -70,6 +71,7 @@ def build_services(
         return go_live
 
     services.content.on_swap.append(rebuild_search)
+    services.content.on_live.append(services.requests.follow_content)
     return services
 
 
@@ -78,14 +80,15 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     token: str | None = None,
+    preview: bool = False,
     services: Services | None = None,
     rate_limit: bool = True,
     pacing: Pacing | None = None,
 ) -> AppType:
-    """Build the bot. `request` replaces the HTTP transport (console chat, tests); `pacing` replaces
-    Telegram's limits (tests: the same limits on a faster clock); without `rate_limit` nothing is paced
-    and a 429 is not waited out."""
-    services = services or build_services(settings)
+    """Build the bot. `request` replaces the HTTP transport (console chat, tests); `preview`: the console's
+    (`build_services`); `pacing` replaces Telegram's limits (tests: the same limits on a faster clock);
+    without `rate_limit` nothing is paced and a 429 is not waited out."""
+    services = services or build_services(settings, preview=preview)
     context_types = ContextTypes(context=Context, bot_data=BotData, user_data=UserData, chat_data=dict)
     builder: Any = (
         ApplicationBuilder()
@@ -138,6 +141,9 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
             raise ContentError(result.errors)
         notices += content_notices(services, result)
     logger.info("content %s live", services.content.catalogue.version)
+    # Also when the content is as before: staff may have changed it while the bot was down, or it may have
+    # stopped after a reload before the open requests followed it.
+    await services.requests.follow_content()
     if commands:
         await register_commands(app.bot, services.i18n)
     settings = services.settings
@@ -167,7 +173,10 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
         except OSError as exc:
             where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
             raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None
-    await tell_staff(services, notices)
+    if notices:
+        async with services.transaction() as session:
+            for html in notices:
+                await notify_admin(session, services.ticket_context(), html)
     if background:
         services.delivery.start()
         if app.job_queue is not None:
@@ -175,9 +184,9 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
 
 
 def content_notices(services: Services, result: ReloadResult) -> list[str]:
-    """What the staff chat is told about the content the bot started with (also logged): the errors that
-    keep the content folder from going live when the last good copy was taken instead, and example data
-    live on Telegram."""
+    """What the staff are told about the content the bot started with (also logged; `notify_admin`: the
+    staff chat, else the catch-all's group or e-mail): the errors that keep the content folder from going
+    live when the last good copy was taken instead, and example data live on Telegram."""
     t = services.i18n.translator("de")
     notices = []
     if result.last_good:
@@ -191,7 +200,7 @@ def content_notices(services: Services, result: ReloadResult) -> list[str]:
         )
         notices.append(staff.started_with_last_good(t, result.errors))
     examples = sum(1 for problem in result.warnings if problem.code == staff.EXAMPLE)
-    if examples and services.settings.mode != "console":
+    if examples and not services.preview:
         logger.warning(
             "%d content entries are example data (example: true) – not for the public; "
             "`run_bot.py check --strict` lists them",
@@ -199,16 +208,6 @@ def content_notices(services: Services, result: ReloadResult) -> list[str]:
         )
         notices.append(staff.example_data_live(t, examples))
     return notices
-
-
-async def tell_staff(services: Services, notices: list[str]) -> None:
-    """Post `notices` to the staff chat through the outbox (sent once the delivery worker runs)."""
-    chat = services.settings.admin_chat_id
-    if chat is None or not notices:
-        return
-    async with services.transaction() as session:
-        for html in notices:
-            await enqueue(session, Destination(Channel.TELEGRAM, str(chat)), html, audience=Audience.ADMIN)
 
 
 async def stop_services(app: AppType) -> None:

@@ -214,7 +214,7 @@ async def run_console(
     stdin, out = sys.stdin, sys.stdout  # looked up now, not at import: the tests run the console in-process
     # Message ids from the clock (ms): the database keeps thread links of earlier previews by message id.
     telegram = FakeTelegram(first_message_id=int(time.time() * 1000))
-    app = build_application(settings, request=telegram, token=FAKE_TOKEN, rate_limit=False)
+    app = build_application(settings, request=telegram, token=FAKE_TOKEN, preview=True, rate_limit=False)
     uid = user_id or console_user_id(lang, name)
     printer = ConsolePrinter(out, uid, color=out.isatty())
     telegram.listeners.append(printer)

@@ -34,6 +34,8 @@ class Services:
     i18n: I18n
     database: Database
     content: ContentService
+    # The console's offline chat (bot/app.py `build_services`): shows example data, never warns of it.
+    preview: bool = False
     search: SearchEngine | None = None
     # The search model and the content's vectors (one per process; bot/search/vectors.py).
     embedder: Embedder | None = None
@@ -106,10 +108,9 @@ def current_only(result: SearchResult, catalogue: Catalogue, now: datetime) -> S
     if answer is not None and not catalogue.is_current(answer.kind, answer.id, now):
         answer = None
     alternatives = [hit for hit in result.alternatives if catalogue.is_current(hit.kind, hit.id, now)]
-    nearest = [hit for hit in result.nearest if catalogue.is_current(hit.kind, hit.id, now)]
-    if answer is result.answer and alternatives == result.alternatives and nearest == result.nearest:
+    if answer is result.answer and alternatives == result.alternatives:
         return result
     reason = result.reason
     if answer is None and not alternatives and reason is None and result.small_talk is None:
         reason = "no_match"
-    return replace(result, answer=answer, alternatives=alternatives, nearest=nearest, reason=reason)
+    return replace(result, answer=answer, alternatives=alternatives, reason=reason)

@@ -207,6 +207,9 @@ class BotHarness:
         settings = test_settings(database_url, **overrides)
         services = build_services(
             settings,
+            # Without a token the bot is the console's preview (the shipped example data shown, no warning);
+            # a test of the bot on Telegram sets one (FAKE_TOKEN).
+            preview=settings.telegram_bot_token is None,
             i18n=shared_i18n(settings.locales_dir, settings.default_language),
             database=process_database(settings.database_url),
         )
@@ -224,6 +227,7 @@ class BotHarness:
                 examples_allowed=services.content.examples_allowed,
             )
             content.on_swap.extend(services.content.on_swap)
+            content.on_live.extend(services.content.on_live)
             services.content = content
             services.search, services.embedder = preloaded.engine, preloaded.embedder
         # The bot paces its messages as on Telegram, on the fake's faster clock.

@@ -403,6 +403,7 @@ async def ask_the_quartiersmanagement(bot: BotHarness, person: SimUser, text: st
     return next(m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if text in (m.text or ""))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_which_request_tells_two_requests_to_one_partner_apart(bot: BotHarness) -> None:
     # Explore5 F9: two rows "683897 · Quartiersmanagement …" and "436388 · Quartiersmanagement …": nobody
     # remembers six-digit numbers. Each row now names what the request is about, in her words (RTL safe).

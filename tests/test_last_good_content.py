@@ -15,6 +15,7 @@ from tests.harness import ROOT, BotHarness, cli_environment, deliver, run_cli_he
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 ADMIN_CHAT = -1_000_000_000_500
+QUARTIERSMANAGEMENT = -1_000_000_000_001  # the catch-all's group in the shipped content
 SPRACHCAFE = Path("offers") / "sprachcafe.yaml"
 
 
@@ -65,6 +66,22 @@ async def test_a_restart_with_a_refused_typo_answers_with_the_last_live_content_
         assert "Sprachcafé im Hof" in (anna.last().text or "")
     home = LastGoodContent(kept).home(content)
     assert [p.name for p in home.iterdir() if p.is_dir()] == [bot.services.content.catalogue.version]
+
+
+async def test_without_a_staff_chat_the_restart_with_the_last_live_content_is_told_to_the_catch_all(
+    database_url: str, tmp_path: Path
+) -> None:
+    # As every other note for the staff: no ADMIN_CHAT_ID, so the Quartiersmanagement's group learns it
+    # (before, only the log said so).
+    content, kept = copy_content(tmp_path), tmp_path / "data" / "content-last-good"
+    settings = {"content_dir": content, "last_good_content_dir": kept}
+    async with BotHarness.running(database_url=database_url, **settings) as bot:
+        assert (await bot.services.content.reload()).ok
+    edit(content, "    partner:", "\tpartner:")
+    async with BotHarness.running(database_url=database_url, **settings) as bot:
+        await deliver(bot)
+        told = [message.text or "" for message in bot.telegram.bot_messages(QUARTIERSMANAGEMENT)]
+    assert len(told) == 1 and "Bot wurde neu gestartet" in told[0] and "sprachcafe.yaml:" in told[0]
 
 
 async def test_previewing_a_draft_does_not_take_away_the_live_bots_last_good_copy(

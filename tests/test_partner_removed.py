@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.testing.fakeapi import Sent
+from bot.tickets import partners
 from tests.harness import BotHarness, deliver, submit_request
 from tests.test_requests_e2e import GROUP, QM_GROUP, content_with_group
 
@@ -73,8 +75,7 @@ async def test_a_request_nobody_answered_goes_to_the_quartiersmanagement_once_it
         anna = bot.resident("Anna", lang="de")
         await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
 
-        await remove_request_address(bot, content)
-        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(minutes=1))
+        await remove_request_address(bot, content)  # the reload moves it, not a job a minute later
         await deliver(bot)
         assert any("Ich möchte mich anmelden" in (m.text or "") for m in bot.telegram.bot_messages(QM_GROUP))
         assert qm_name(bot) in (anna.last().text or "")  # she learns where it went
@@ -83,6 +84,17 @@ async def test_a_request_nobody_answered_goes_to_the_quartiersmanagement_once_it
 
 
 NEW_GROUP = -1_000_000_000_778
+
+
+def enter_new_group(content: Path) -> None:
+    """Staff enter the education provider's new group in the content."""
+    partners = content / "partners.yaml"
+    text = partners.read_text(encoding="utf-8")
+    partners.write_text(text.replace(f"telegram_chat_id: {GROUP}", f"telegram_chat_id: {NEW_GROUP}"))
+
+
+def cards_in_new_group(bot: BotHarness) -> list[Sent]:
+    return [m for m in bot.telegram.bot_messages(NEW_GROUP) if "Ich möchte mich anmelden" in (m.text or "")]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -97,16 +109,11 @@ async def test_open_requests_follow_a_partner_to_the_new_group_staff_entered(
         await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
         card = bot.telegram.bot_messages(GROUP)[-1]
 
-        partners = content / "partners.yaml"
-        text = partners.read_text(encoding="utf-8")
-        partners.write_text(text.replace(f"telegram_chat_id: {GROUP}", f"telegram_chat_id: {NEW_GROUP}"))
-        assert (await bot.services.content.reload()).ok
-        for _ in range(2):  # the job runs every minute: the card is posted once
-            await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(minutes=1))
+        enter_new_group(content)
+        for _ in range(2):  # a second reload (or a restart) posts nothing again
+            assert (await bot.services.content.reload()).ok
             await deliver(bot)
-        (new_card,) = [
-            m for m in bot.telegram.bot_messages(NEW_GROUP) if "Ich möchte mich anmelden" in (m.text or "")
-        ]
+        (new_card,) = cards_in_new_group(bot)
         assert f"Hier erneut gepostet: Die Anfragen von {PROVIDER} gehen jetzt in diese Gruppe." in (
             new_card.text or ""
         )
@@ -123,3 +130,45 @@ async def test_open_requests_follow_a_partner_to_the_new_group_staff_entered(
         await bot.partner("Max", NEW_GROUP).send("Gerne, Dienstag um 9.", reply_to=new_card)
         await deliver(bot)
         assert "Dienstag um 9" in (anna.last().text or "")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_new_group_entered_while_the_bot_was_down_gets_the_open_cards_at_the_start(
+    database_url: str, tmp_path: Path
+) -> None:
+    # No /reload: staff edit the file and restart the bot (or it stopped right after a reload).
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
+        telegram = bot.telegram
+    enter_new_group(content)
+    async with BotHarness.running(database_url=database_url, content_dir=content, telegram=telegram) as bot:
+        await deliver(bot)
+        (new_card,) = cards_in_new_group(bot)
+        assert any("Übernehmen" in label for label in new_card.labels)
+
+
+async def test_when_following_the_new_content_fails_the_reminder_job_does_it(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
+        follow = partners.follow_content
+
+        async def fails(*args: object) -> int:
+            raise ConnectionError("database gone for a moment")
+
+        monkeypatch.setattr(partners, "follow_content", fails)
+        enter_new_group(content)
+        assert (await bot.services.content.reload()).ok  # the content is live all the same
+        await deliver(bot)
+        assert not cards_in_new_group(bot)
+        monkeypatch.setattr(partners, "follow_content", follow)
+        for _ in range(2):  # the next round of the job, and the one after it
+            await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(minutes=1))
+            await deliver(bot)
+        (new_card,) = cards_in_new_group(bot)
+        assert "Hier erneut gepostet" in (new_card.text or "")

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ there). A hook may return a callable without arguments: it is called right at th
 to install what it prepared (e.g. `lambda: setattr(search, "index", new_index)`).
 If any hook raises, nothing is swapped and the old catalogue stays.
 """
+LiveHook = Callable[[], Awaitable[Any]]
+"""Awaited after `reload()` took new content live (not after `start()`: the bot's start does its own)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ class ContentService:
         self.last_good = LastGoodContent(last_good_dir) if last_good_dir is not None else None
         self._catalogue = catalogue
         self.on_swap: list[SwapHook] = []
+        self.on_live: list[LiveHook] = []
         self._lock = asyncio.Lock()
 
     @property
@@ -184,9 +187,13 @@ class ContentService:
         return catalogue, warnings, commits, staged
 
     async def reload(self) -> ReloadResult:
-        """Load the content again; the old catalogue stays on any error (content or hook)."""
+        """Load the content again; the old catalogue stays on any error (content or hook). New content,
+        once live, is followed by the `on_live` hooks."""
         async with self._lock:
-            return await self._load(None)
+            result = await self._load(None)
+            for hook in self.on_live if result.ok else ():
+                await hook()
+            return result
 
     async def start(self) -> ReloadResult:
         """The first load. When the content folder is refused, the last good copy (if there is one) goes

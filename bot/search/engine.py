@@ -102,7 +102,6 @@ class SearchResult:
     semantic: bool = False  # whether the meaning-based evidence was used
     alarming: bool = False  # closer by meaning to an emergency situation than to any entry
     situation_lead: float | None = None  # how much closer (cosine) to a situation than to any entry
-    nearest: list[Hit] = field(default_factory=list)  # with "no_match": the closest entries (not shown)
 
     @property
     def outcome(self) -> Outcome:
@@ -359,7 +358,6 @@ class SearchEngine:
                 semantic=True,
                 alarming=alarming,
                 situation_lead=lead,
-                nearest=[self._hit(i, fused[i]) for i in ranked[:limit]],
             )
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
@@ -412,7 +410,7 @@ class SearchEngine:
         }
         ranked = sorted(scores, key=lambda i: -scores[i])
         if not ranked or scores[ranked[0]] < LEX_FLOOR:
-            return SearchResult(reason="no_match", nearest=[self._hit(i, scores[i]) for i in ranked[:limit]])
+            return SearchResult(reason="no_match")
         top = ranked[0]
         best = scores[top]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
@@ -447,7 +445,7 @@ def _below_the_numbers(result: SearchResult) -> list[Hit]:
     """The entries a soft emergency screen lists below the numbers: what the search found (what it would
     show without the alarm), and when the message's meaning is closer to an emergency than to any entry,
     only if it also clearly names one (``_names_a_thing_to_do``: "мой ребёнок пропал" → childcare).
-    Never entries below the floor of "I don't know" (``nearest``), nor weak ones under an emergency by
+    Never entries below the floor of "I don't know", nor weak ones under an emergency by
     meaning: under the numbers they read as the bot's answer to someone reporting violence or wanting to
     die ("a neighbourhood run", "how can I volunteer?"), and a resident who meant something else gains
     little from them; she has *Ask a person* and the menu, as after "I don't know"."""

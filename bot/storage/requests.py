@@ -23,6 +23,7 @@ from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
     DeletedRequestLink,
     Dialogue,
+    Direction,
     LinkRole,
     PartnerChat,
     Request,
@@ -221,6 +222,23 @@ _THREAD = (
 
 async def request_messages(session: AsyncSession, request_id: int) -> Sequence[RequestMessage]:
     return (await session.scalars(_THREAD, {"request_id": request_id})).all()
+
+
+_FIRST_TEXT_TO_PARTNER = (
+    select(RequestMessage.text)
+    .where(
+        RequestMessage.request_id == _param(RequestMessage.request_id),
+        RequestMessage.direction == Direction.TO_PARTNER,
+        RequestMessage.text != "",  # neither empty nor NULL (NULL != "" is not true)
+    )
+    .order_by(RequestMessage.id)
+    .limit(1)
+)
+
+
+async def first_text_to_partner(session: AsyncSession, request_id: int) -> str | None:
+    """The text of the thread's first message to the partner that has one (the card's first text)."""
+    return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
 
 
 async def album_requests(session: AsyncSession, request_ids: Sequence[int], media_group: str) -> set[int]:

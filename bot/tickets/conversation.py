@@ -66,11 +66,8 @@ async def subject(session: AsyncSession, ctx: TicketContext, request: Request, l
         entry = entries.get(entry_id or "")
         if entry is not None:
             return localized(entry.title, lang)
-    for message in await store.request_messages(session, request.id):
-        if message.direction is Direction.TO_PARTNER and message.text:
-            lines = [line for line in message.text.splitlines() if line.strip() and not line.startswith("⚠️")]
-            return " ".join(lines)
-    return ""
+    text = await store.first_text_to_partner(session, request.id) or ""
+    return " ".join(line for line in text.splitlines() if line.strip() and not line.startswith("⚠️"))
 
 
 async def open_for(session: AsyncSession, request: Request) -> Dialogue | None:

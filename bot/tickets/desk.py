@@ -10,6 +10,7 @@ thing a resident, a partner group or a job does; split up, callers would have to
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,7 @@ from bot.tickets.routing import partner_chats
 
 T = TypeVar("T")
 P = ParamSpec("P")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ class RequestDesk:
         self._database = database
         self._context = context
         self._transaction = transaction or database.transaction
+        # `follow_content` has not yet succeeded for the live content (a new process: not at all).
+        self._content_unfollowed = True
 
     def partner_t(self) -> Translator:
         """The translator for partner groups (the organisations work in German)."""
@@ -529,6 +533,22 @@ class RequestDesk:
         )
         return result.outcome
 
+    async def follow_content(self) -> int:
+        """What new content asks of the open requests (`partners.follow_content`): run at every start and
+        after every /reload that took content live; how many requests it moved. A failure is logged and
+        the reminder job tries again until it succeeded (nothing is lost: the content is live already)."""
+        self._content_unfollowed = True
+        try:
+            moved = await self._write(partners.follow_content)
+        except Exception:
+            logger.exception("open requests not yet updated to the live content; the reminder job retries")
+            return 0
+        self._content_unfollowed = False
+        return moved
+
     async def remind_and_escalate(self, now: datetime) -> int:
-        """Due reminders in partner groups and escalations to the catch-all; how many steps were taken."""
+        """Due reminders in partner groups and escalations to the catch-all; how many steps were taken.
+        (First `follow_content`, if it failed for the content that is live.)"""
+        if self._content_unfollowed:
+            await self.follow_content()
         return await self._write(reminders.remind_and_escalate, now)

@@ -253,8 +253,16 @@ async def reroute_if_unlisted(session: AsyncSession, ctx: TicketContext, request
     return result.ok
 
 
+async def follow_content(session: AsyncSession, ctx: TicketContext) -> int:
+    """What content that went live asks of the open requests: those whose partner no longer receives
+    requests go to the catch-all (`reroute_unlisted`: they would never be reminded of nor escalated), and a
+    partner's new group gets the cards of its open requests (`repost_moved_cards`: it would be reminded of
+    requests it never saw); how many."""
+    return await reroute_unlisted(session, ctx) + await repost_moved_cards(session, ctx)
+
+
 async def reroute_unlisted(session: AsyncSession, ctx: TicketContext) -> int:
-    """`reroute_if_unlisted` for every open request (after a content reload); how many were re-routed."""
+    """`reroute_if_unlisted` for every open request; how many were re-routed."""
     moved = 0
     for request in await store.open_requests_not_with(session, _receiving(ctx)):
         moved += await reroute_if_unlisted(session, ctx, request)

@@ -23,7 +23,6 @@ from bot.storage import requests as store
 from bot.storage.models.requests import Request
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
-from bot.tickets.partners import repost_moved_cards, reroute_unlisted
 from bot.tickets.routing import partner_destination
 
 logger = logging.getLogger(__name__)
@@ -35,11 +34,8 @@ URGENT_REMINDER_HOURS = 2
 
 
 async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
-    """Send due reminders and escalations; returns how many steps were taken. First, open requests whose
-    partner the content no longer lets receive requests go to the catch-all (`reroute_unlisted`): they
-    would never be reminded of nor escalated; and a request whose partner's group staff changed gets its card
-    in the new group (`repost_moved_cards`): that group would be reminded of a request it never saw."""
-    steps = await reroute_unlisted(session, ctx) + await repost_moved_cards(session, ctx)
+    """Send due reminders and escalations; returns how many steps were taken."""
+    steps = 0
     catch_all = ctx.catalogue.catch_all_partner_id
     shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)
     shortest = min(shortest, URGENT_REMINDER_HOURS)

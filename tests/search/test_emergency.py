@@ -355,18 +355,15 @@ def test_a_soft_alarm_lists_what_the_search_found(engine: SearchEngine, text: st
 
 
 @pytest.mark.parametrize("text", ["Hilfe qwertz", "Wie heißt Feuer auf Arabisch?"])
-def test_a_soft_alarm_with_nothing_close_enough_lists_no_entries(
-    lexical_engine: SearchEngine, text: str
-) -> None:
+async def test_a_soft_alarm_with_nothing_close_enough_lists_no_entries(bot: BotHarness, text: str) -> None:
     # Nothing is close enough for the search to offer it ("no_match"): the entries nearest all the same are
     # no help under the numbers (to someone in danger they read as the bot's answer); the screen has Ask a
     # person and the menu, as "I don't know" has.
-    searched = lexical_engine.search(text, "de")
-    assert searched.reason == "no_match" and not searched.answer and not searched.alternatives
-    assert searched.nearest
-    result = lexical_engine.answer(text, "de")
-    assert result.emergency and result.emergency_match is not None and not result.emergency_match.hard
-    assert result.alternatives == [] and result.answer is None
+    lena = bot.resident("Lena", lang="de")
+    await lena.send(text)
+    sos = next(m for m in bot.telegram.bot_messages(lena.chat) if "🆘" in (m.text or ""))
+    assert "Kein Notfall?" not in (sos.text or "")
+    assert sos.labels == ["🙋 Einen Menschen fragen", "🏠 Menü"]
 
 
 @pytest.mark.parametrize(

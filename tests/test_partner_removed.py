@@ -172,3 +172,37 @@ async def test_when_following_the_new_content_fails_the_reminder_job_does_it(
             await deliver(bot)
         (new_card,) = cards_in_new_group(bot)
         assert "Hier erneut gepostet" in (new_card.text or "")
+
+
+async def test_a_request_sent_while_the_new_content_went_live_follows_it_at_the_jobs_next_round(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Her "Send", written with the old content, commits just after the reload's scan of the open requests:
+    the scan did not see it, and the reminder job's next round looks once more (once: not every minute)."""
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
+        follow = partners.follow_content
+
+        async def before_her_request_was_there(*args: object) -> int:
+            return 0
+
+        monkeypatch.setattr(partners, "follow_content", before_her_request_was_there)
+        enter_new_group(content)
+        assert (await bot.services.content.reload()).ok
+        await deliver(bot)
+        assert not cards_in_new_group(bot)
+        scans = []
+
+        async def counted(*args: object) -> int:
+            scans.append(1)
+            return await follow(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(partners, "follow_content", counted)
+        for minute in (1, 2, 3):
+            await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(minutes=minute))
+            await deliver(bot)
+        (new_card,) = cards_in_new_group(bot)
+        assert "Hier erneut gepostet" in (new_card.text or "")
+        assert len(scans) == 1

@@ -181,8 +181,9 @@ class RequestDesk:
         self._database = database
         self._context = context
         self._transaction = transaction or database.transaction
-        # `follow_content` has not yet succeeded for the live content (a new process: not at all).
-        self._content_unfollowed = True
+        # The reminder job's next round runs `follow_content` (again): it failed, or a request was being
+        # sent while the content went live (a new process: not yet run at all).
+        self._follow_again = True
 
     def partner_t(self) -> Translator:
         """The translator for partner groups (the organisations work in German)."""
@@ -533,22 +534,24 @@ class RequestDesk:
         )
         return result.outcome
 
-    async def follow_content(self) -> int:
+    async def follow_content(self, *, again: bool = True) -> int:
         """What new content asks of the open requests (`partners.follow_content`): run at every start and
-        after every /reload that took content live; how many requests it moved. A failure is logged and
-        the reminder job tries again until it succeeded (nothing is lost: the content is live already)."""
-        self._content_unfollowed = True
+        after every /reload that took content live; how many requests it moved. The reminder job's next
+        round runs it once more (`again`): a resident's "Send" written with the old content may commit
+        just after this scan. A failure is logged and the job tries again until it succeeds (nothing is
+        lost: the content is live already)."""
+        self._follow_again = True
         try:
             moved = await self._write(partners.follow_content)
         except Exception:
             logger.exception("open requests not yet updated to the live content; the reminder job retries")
             return 0
-        self._content_unfollowed = False
+        self._follow_again = again
         return moved
 
     async def remind_and_escalate(self, now: datetime) -> int:
         """Due reminders in partner groups and escalations to the catch-all; how many steps were taken.
-        (First `follow_content`, if it failed for the content that is live.)"""
-        if self._content_unfollowed:
-            await self.follow_content()
+        (First `follow_content`, if the content that went live last asks for it.)"""
+        if self._follow_again:
+            await self.follow_content(again=False)
         return await self._write(reminders.remind_and_escalate, now)

@@ -12,6 +12,7 @@ import html
 import logging
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import pytest
 from bot.render.split import visible_length
 from bot.testing.fakeapi import CAPTION_LIMIT, MESSAGE_LIMIT, Sent
 from bot.tickets.notify import notify_admin
-from tests.harness import BotHarness, deliver, fill_in_request
+from tests.harness import TIME_SCALE, BotHarness, deliver, fill_in_request
 from tests.test_requests_e2e import GROUP, arabic_resident_signs_up_for_the_german_course, content_with_group
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
@@ -187,9 +188,16 @@ async def test_a_burst_of_thirty_messages_gets_answers_and_one_notice_without_a_
 
 async def test_admin_notices_are_paced_for_the_group_and_all_arrive(database_url: str) -> None:
     admin = -1_000_000_000_999
-    # A group takes 20 messages in any minute (here 3 s): the worker sends one in a few milliseconds, so
+    # A group takes 20 messages in any minute (here 1.2 s): the worker sends one in a few milliseconds, so
     # without the pacing Telegram would refuse the 21st.
-    async with BotHarness.running(database_url=database_url, admin_chat_id=admin, time_scale=0.05) as bot:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=admin) as bot:
+        sent_at: list[float] = []
+
+        def stamp(method: str, _params: dict[str, Any]) -> None:
+            if method == "sendMessage":
+                sent_at.append(time.monotonic())
+
+        bot.telegram.fault = stamp
         async with bot.services.database.transaction() as session:
             for i in range(21):
                 await notify_admin(session, bot.services.ticket_context(), f"Hinweis {i}")
@@ -197,6 +205,8 @@ async def test_admin_notices_are_paced_for_the_group_and_all_arrive(database_url
         texts = [m.text for m in bot.telegram.bot_messages(admin)]
         assert texts == [f"Hinweis {i}" for i in range(21)]
         assert bot.telegram.refused == []  # paced within the group's limit: not one 429
+        # The first 20 went out within the minute, so the 21st had to wait for it (not a slow machine).
+        assert sent_at[19] - sent_at[0] < 60 * TIME_SCALE <= sent_at[20] - sent_at[0]
 
 
 async def test_a_429_is_waited_out_for_an_admin_notice_too(database_url: str) -> None:

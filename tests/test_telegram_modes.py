@@ -63,8 +63,9 @@ def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subproce
         "TELEGRAM_TIMEOUT": str(BOT_TIMEOUT),
         "TELEGRAM_RETRY_DELAY": "0.05",
         # The card the kill hits while it is being sent is sent again by the restarted bot once the dead
-        # one's claim has run out: after 3 s (renewed every second while a send lasts) instead of 10.
-        "OUTBOX_LEASE_SECONDS": "3",
+        # one's claim has run out: after 2 s, the shortest the setting allows (renewed every 0.7 s while a
+        # send lasts), instead of 10.
+        "OUTBOX_LEASE_SECONDS": "2",
         **settings,
     }
     return subprocess.Popen(

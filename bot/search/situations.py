@@ -16,8 +16,6 @@ because the nearest situations were a collapse without a wound and bleeding afte
 child, a birth happening now and smoke in the stairwell came after an exploratory test found them missing
 ("طفلي مفقود" answered with childcare, "karım doğuruyor", "dumanla dolu merdiven": no alarm); they are
 written as the situations, not as the test's phrases (those are dev, bench/eval/explore-dev-emergency.jsonl).
-Missing persons of any age (a family member not home and not reachable, a confused elderly person who
-wandered off) came after a later test (dev: bench/eval/explore-dev-plea.jsonl).
 """
 
 SITUATIONS: dict[str, tuple[str, ...]] = {
@@ -42,8 +40,6 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Ein Kind ist verschwunden und wir finden es nirgends.",
         "Die Wehen haben angefangen, das Baby kommt gleich.",
         "Das Treppenhaus ist voller Rauch, wir kommen nicht raus.",
-        "Jemand aus der Familie ist nicht heimgekommen und wir erreichen ihn nicht.",
-        "Ein alter, verwirrter Mensch ist weggelaufen und wird vermisst.",
     ),
     "tr": (
         "Biri yere yığıldı ve tepki vermiyor.",
@@ -66,8 +62,6 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Bir çocuk kayboldu, hiçbir yerde bulamıyoruz.",
         "Doğum sancıları başladı, bebek şimdi geliyor.",
         "Apartmanın merdivenlerinde yoğun duman var, dışarı çıkamıyoruz.",
-        "Aileden biri eve dönmedi ve ona ulaşamıyoruz.",
-        "Yaşlı ve kafası karışık biri evden çıkıp kayboldu.",
     ),
     "ar": (
         "شخص سقط على الأرض ولا يستجيب.",
@@ -90,8 +84,6 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "طفل اختفى ولا نجده في أي مكان.",
         "بدأ المخاض والطفل سيولد الآن.",
         "الدرج مليء بالدخان ولا نستطيع الخروج.",
-        "أحد أفراد العائلة لم يعد إلى البيت ولا نستطيع الوصول إليه.",
-        "شخص مسن ومشوش خرج من البيت وهو مفقود.",
     ),
     "ru": (
         "Человек упал и не реагирует.",
@@ -114,8 +106,6 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Пропал ребёнок, мы нигде не можем его найти.",
         "Начались схватки, ребёнок вот-вот родится.",
         "На лестнице густой дым, мы не можем выйти.",
-        "Кто-то из семьи не вернулся домой, и мы не можем до него дозвониться.",
-        "Пожилой растерянный человек ушёл из дома и пропал.",
     ),
     "uk": (
         "Людина впала і не реагує.",
@@ -138,8 +128,6 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Зникла дитина, ми ніде не можемо її знайти.",
         "Почалися перейми, дитина ось-ось народиться.",
         "На сходах густий дим, ми не можемо вийти.",
-        "Хтось із родини не повернувся додому, і ми не можемо до нього додзвонитися.",
-        "Літня розгублена людина пішла з дому і зникла.",
     ),
     "pl": (
         "Ktoś upadł i nie reaguje.",
@@ -162,8 +150,6 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Zaginęło dziecko, nigdzie nie możemy go znaleźć.",
         "Zaczął się poród, dziecko zaraz się urodzi.",
         "Na klatce schodowej jest gęsty dym, nie możemy wyjść.",
-        "Ktoś z rodziny nie wrócił do domu i nie możemy się z nim skontaktować.",
-        "Starsza, zdezorientowana osoba wyszła z domu i zaginęła.",
     ),
     "fa": (
         "کسی زمین خورده و هیچ واکنشی نشان نمی\u200cدهد.",
@@ -186,8 +172,6 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "بچه\u200cای گم شده و هیچ جا پیدایش نمی\u200cکنیم.",
         "درد زایمان شروع شده و بچه همین الان به دنیا می\u200cآید.",
         "راه\u200cپله پر از دود است و نمی\u200cتوانیم بیرون برویم.",
-        "یکی از اعضای خانواده به خانه برنگشته و نمی\u200cتوانیم با او تماس بگیریم.",
-        "یک فرد سالمند و گیج از خانه بیرون رفته و گم شده است.",
     ),
     "en": (
         "Someone has collapsed and is not responding.",
@@ -210,7 +194,5 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "A child has disappeared and we cannot find them anywhere.",
         "Labour has started and the baby is coming right now.",
         "The stairwell is full of thick smoke and we cannot get out.",
-        "Someone in the family has not come home and we cannot reach them.",
-        "An elderly, confused person has wandered off and is missing.",
     ),
 }

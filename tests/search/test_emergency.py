@@ -641,3 +641,43 @@ def test_without_the_model_a_closing_call_keeps_the_numbers(lexical_engine: Sear
     # Only the meaning tells an ordinary request from an emergency told without a trigger word ("mama upadła
     # w łazience i nie odpowiada, pomocy"); without the model a closing call stays a call.
     assert lexical_engine.answer("mein Sohn sucht eine Ausbildung, hilfe", "de").emergency
+
+
+# --- missing persons (exploratory test of 7 Dec 2026, pleas, finding 2) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Mein Kind ist seit gestern nicht nach Hause gekommen", "de"),  # verbatim
+        ("Meine Mutter hat Demenz und ist seit heute Mittag verschwunden", "de"),
+        ("oglum dun aksamdan beri eve gelmedi", "tr"),
+        ("ابني لم يرجع إلى البيت منذ الأمس", "ar"),
+        ("пропал дедушка, ушёл утром и не вернулся", "ru"),
+        ("мама зникла, вийшла зранку і досі її немає", "uk"),
+        ("zaginął mój syn", "pl"),
+        ("پسرم از دیروز خونه نیومده", "fa"),
+        ("my dad has dementia and wandered off, we can't find him", "en"),
+        ("mein Sohn ist verschwunden, hilfe", "de"),  # a closing call does not make it a plea
+    ],
+)
+def test_a_missing_person_is_an_emergency_also_without_the_model(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    result = lexical_engine.answer(text, lang)
+    assert result.emergency and result.emergency_match is not None and not result.emergency_match.hard
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ich habe meinen Schlüssel verloren und finde ihn nicht", "de"),  # no person
+        ("кот пропал, не можем найти", "ru"),  # no person
+        ("Mein Sohn kommt abends immer sehr spät nach Hause", "de"),  # he comes home
+        ("oglum 16 yasinda ausbildung yeri bulamiyor", "tr"),  # he finds no apprenticeship
+    ],
+)
+def test_a_lost_thing_or_a_late_son_is_no_missing_person(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert not lexical_engine.answer(text, lang).emergency

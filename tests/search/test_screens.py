@@ -177,3 +177,110 @@ async def test_a_polite_call_for_help_with_a_letter_gets_the_letter_help_not_the
     assert "🆘" not in (screen.text or "") and "110" not in (screen.text or "")
     letters = bot.services.content.catalogue.faq["briefe-von-aemtern"].questions["tr"][0]
     assert any(letters in label for label in screen.labels) or letters in (screen.text or ""), screen
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "entry"),
+    [
+        ("mein Sohn sucht eine Ausbildung, hilfe", "de", "jugend-ausbildung"),
+        ("сыну нужна помощь с учёбой, помогите", "ru", None),
+        ("синові потрібна допомога з навчанням, допоможіть", "uk", None),
+    ],
+)
+async def test_a_plea_closing_an_ordinary_request_gets_the_ordinary_answer_not_the_numbers(
+    bot: BotHarness, text: str, lang: str, entry: str | None
+) -> None:
+    # Exploratory test of 7 Dec 2026 (pleas): a call for help at the end of an ordinary request showed
+    # police, 112 and the crisis lines. What was said before the call is by meaning no emergency, so the
+    # resident gets what the search finds for it: "is it one of these?", with the numbers in one line below.
+    resident = bot.resident("Olena", lang=lang)
+    await resident.send(text)
+    screen = resident.last()
+    t = bot.services.i18n.translator(lang)
+    assert t.html("Emergency help – call now:") not in (screen.text or ""), screen
+    line = "🆘 " + t.html("In an emergency call 112 (ambulance, fire) or 110 (police).")
+    assert screen.text == t.html("I am not sure what you mean. Is it one of these?") + "\n\n" + line, screen
+    assert screen.labels[-3:] == [
+        "🙋 " + t.gettext("Ask a person"),
+        "🌐 " + t.gettext("Language"),
+        "🏠 " + t.gettext("Menu"),
+    ]
+    if entry is not None:
+        title = bot.services.content.catalogue.offers[entry].title[lang]
+        assert any(title in label for label in screen.labels), screen.labels
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mein Mann schlägt mich, hilfe", "de"),  # verbatim
+        ("hilfe mein kind atmet nicht", "de"),  # verbatim
+        ("mein Vater ist gestürzt und steht nicht mehr auf, hilfe", "de"),  # no trigger word before the call
+        ("mama upadla w lazience i nie odpowiada, pomocy", "pl"),
+    ],
+)
+async def test_an_emergency_closed_by_a_call_for_help_keeps_the_numbers(
+    bot: BotHarness, text: str, lang: str
+) -> None:
+    resident = bot.resident("Olena", lang=lang)
+    await resident.send(text)
+    screen = resident.last()
+    t = bot.services.i18n.translator(lang)
+    assert (screen.text or "").startswith("🆘 <b>" + t.html("Emergency help – call now:") + "</b>"), screen
+    assert "112" in (screen.text or "") and "110" in (screen.text or "")
+
+
+async def test_a_request_closed_by_a_call_and_answered_confidently_shows_the_entry_and_the_numbers_line(
+    bot: BotHarness,
+) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Ich verstehe den Brief vom Jobcenter nicht, bitte hilfe")
+    screen = anna.last()
+    t = bot.services.i18n.translator("de")
+    question = bot.services.content.catalogue.faq["briefe-von-aemtern"].questions["de"][0]
+    assert question in (screen.text or "") and screen.labels[:2] == ["👍", "👎"], screen
+    line = "🆘 " + t.html("In an emergency call 112 (ambulance, fire) or 110 (police).")
+    assert (screen.text or "").endswith(line), screen
+    assert t.html("Emergency help – call now:") not in (screen.text or "")
+
+
+async def test_an_ordinary_question_gets_no_numbers_line(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Ich verstehe den Brief vom Jobcenter nicht")
+    screen = anna.last()
+    t = bot.services.i18n.translator("de")
+    assert screen.text == t.html("I am not sure what you mean. Is it one of these?"), screen
+
+
+async def test_a_parent_asking_for_help_with_applications_sees_the_apprenticeship_offer(
+    bot: BotHarness,
+) -> None:
+    # Exploratory test of 7 Dec 2026 (pleas), finding 4: "I don't know". With the model the choices list
+    # the apprenticeship offer (the tester's "I don't know" is what the words alone give, before the vectors
+    # are computed: BENCHMARKS.md); this keeps it among them.
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("Mein Sohn braucht auch Hilfe bei Bewerbungen")
+    screen = anna.last()
+    t = bot.services.i18n.translator("de")
+    assert screen.text == t.html("I am not sure what you mean. Is it one of these?"), screen
+    title = bot.services.content.catalogue.offers["jugend-ausbildung"].title["de"]
+    assert any(title in label for label in screen.labels), screen.labels
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Mein Kind ist seit gestern nicht nach Hause gekommen", "de"),  # verbatim: no numbers before
+        ("زوجي مفقود منذ يومين", "ar"),  # a missing adult
+    ],
+)
+async def test_a_missing_person_gets_the_emergency_numbers(bot: BotHarness, text: str, lang: str) -> None:
+    # Exploratory test of 7 Dec 2026 (pleas), finding 2: a child not come home since yesterday got no
+    # emergency screen (0.014 closer to the missing-child situation than to childcare, under the margin).
+    resident = bot.resident("Olena", lang=lang)
+    await resident.send(text)
+    screen = resident.last()
+    t = bot.services.i18n.translator(lang)
+    assert (screen.text or "").startswith("🆘 <b>" + t.html("Emergency help – call now:") + "</b>"), screen
+    assert "110" in (screen.text or "")
+    assert screen.labels[-2:] == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]

@@ -372,6 +372,32 @@ def test_a_key_with_one_space_too_few_is_still_named_itself(shipped: Path) -> No
     )
 
 
+def test_an_unclosed_quote_is_named_at_its_line_not_forty_lines_below(shipped: Path) -> None:
+    # The text swallows the lines after it up to the next `"` (line 95); the parser stops there, and
+    # staff were sent to check the indentation of a correct line (92).
+    edit(shipped / "partners.yaml", "      de: Erste Anlaufstelle", '      de: "Erste Anlaufstelle')
+    errors = errors_of(shipped)
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        'partners.yaml:52: Anführungszeichen " nicht geschlossen – am Ende des Textes fehlt das zweite " '
+        "(so geht der Text bis Zeile 95 weiter); oder „ “ verwenden"
+    ), errors
+    code, out = check_output(shipped)
+    assert code == 1 and "partners.yaml:92" not in out and "Einrückung" not in out
+
+
+def test_an_unclosed_quote_without_any_quote_after_it_is_named_at_its_line(shipped: Path) -> None:
+    path = shipped / "offers" / "sprachcafe.yaml"
+    assert "'" not in path.read_text(encoding="utf-8")
+    edit(path, "      de: Menschen aus vielen Ländern üben", "      de: 'Menschen aus vielen Ländern üben")
+    errors = errors_of(shipped)
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        "sprachcafe.yaml:51: Anführungszeichen ' nicht geschlossen – am Ende des Textes fehlt das zweite ' "
+        "(so geht der Text bis zum Ende der Datei weiter); oder „ “ verwenden"
+    ), errors
+
+
 def test_a_text_that_begins_with_a_quotation_is_explained(shipped: Path) -> None:
     edit(
         shipped / "offers" / "sprachcafe.yaml",

@@ -217,7 +217,8 @@ async def show_dialogue(
         screen = render.ask_new_screen(t, reply.view)
     elif reply.effect is Effect.OVER and reply.over is not None:
         # The sign-up button of a page shown while it was on, or "Send" after its end: it is over.
-        screen = screens.not_current_screen(t, context.services.content.catalogue, *reply.over)
+        catalogue = context.services.content.catalogue
+        screen = screens.not_current_screen(t, catalogue, *reply.over, reply.title, reply.partner_id)
     elif reply.effect is Effect.BEGUN and reply.over is not None:
         # "Sign me up" (or "Send") once the event has begun: it is on now, whether she can simply come.
         screen = render.begun_screen(t, context.services.content.catalogue, reply.over[1])

@@ -290,3 +290,75 @@ async def test_the_next_date_of_a_weekly_offer_is_never_after_the_offer_ends(
         bot.services.clock = lambda: datetime(2026, 12, 8, 17, 0, tzinfo=UTC)  # Tuesday 18:00: Thursday next
         await anna.send("/start o_briefe-aemter")
         assert "⏭ Next: Thu, Dec 10, 9:00\u202fAM – 12:00\u202fPM" in (anna.last().text or "")
+
+
+async def test_an_offer_removed_while_she_signs_up_is_named_and_nothing_unnamed_reaches_the_partner(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Staff removed the offer (/reload) while Anna was on her check screen: "Send" went out as "Ich möchte
+    # mich für dieses Angebot anmelden." with no offer on the card or in the e-mail, and her screen had
+    # lost the offer's name too. The partner could not tell which course she meant.
+    from tests.test_reload import ADMIN_CHAT, reload_done
+
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    async with BotHarness.running(
+        database_url=database_url, content_dir=target, admin_chat_id=ADMIN_CHAT
+    ) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_bewerbungstraining")
+        await anna.tap("anmelden")
+        await skip_questions(anna)
+        await anna.tap("✅")
+        choice = anna.last()
+        (target / "offers" / "bewerbungstraining.yaml").unlink()
+        await bot.partner("Nadine", ADMIN_CHAT).send("/reload")
+        await reload_done()
+        assert "bewerbungstraining" not in bot.services.content.catalogue.offers
+        await anna.tap("💬", choice)
+        check = anna.last()
+        assert "Bewerbungstraining" in (check.text or "")  # what she is about to send still names it
+        await anna.tap("✅", check)
+        seen = anna.last()
+        assert "Bewerbungstraining" in (seen.text or "")
+        assert "Dieses Angebot gibt es zurzeit nicht" in (seen.text or "")
+        assert any("Einen Menschen fragen" in label for label in seen.labels)
+        await deliver(bot)
+        groups = [chat for chat in bot.telegram.chats if chat < 0 and chat != ADMIN_CHAT]
+        sent = [m.text or "" for chat in groups for m in bot.telegram.bot_messages(chat)]
+        assert not any("anmelden" in text for text in sent), sent
+
+
+async def test_an_event_removed_while_she_signs_up_is_named_as_no_longer_listed_in_her_language(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tests.test_reload import ADMIN_CHAT, reload_done
+
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    async with BotHarness.running(
+        database_url=database_url, content_dir=target, admin_chat_id=ADMIN_CHAT
+    ) as bot:
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("/start e_begleitausschuss-2027-02")
+        title = bot.services.content.catalogue.events["begleitausschuss-2027-02"].title["tr"]
+        await ayse.tap("✋")
+        await skip_questions(ayse)
+        await ayse.send("Arkadaşımla geleceğim.")
+        await ayse.tap("✅")
+        await ayse.tap("💬")
+        check = ayse.last()
+        events = target / "events.yaml"
+        text = events.read_text(encoding="utf-8")
+        start, end = text.index("  begleitausschuss-2027-02:\n"), text.index("  begleitausschuss-2027-06:\n")
+        events.write_text(text[:start] + text[end:], encoding="utf-8")
+        await bot.partner("Nadine", ADMIN_CHAT).send("/reload")
+        await reload_done()
+        await ayse.tap("✅", check)
+        seen = ayse.last()
+        assert title in (seen.text or "")
+        assert "Bu etkinlik artık programda yok" in (seen.text or "")
+        await deliver(bot)
+        groups = [chat for chat in bot.telegram.chats if chat < 0 and chat != ADMIN_CHAT]
+        sent = [m.text or "" for chat in groups for m in bot.telegram.bot_messages(chat)]
+        assert not any("Arkadaşımla" in text for text in sent), sent

@@ -703,6 +703,34 @@ async def test_a_withdrawn_escalated_requests_copies_lose_their_buttons(bot_fact
         await amal.tap("🗑")
         await amal.tap("🗑")  # yes, withdraw
         assert not card.reply_markup and not copy.reply_markup
+        # Both cards say so where a closed card says it is closed, and no longer tell how to answer: staff
+        # scrolling the group later saw an open-looking card (only a note further down said otherwise).
+        for shown in (card, copy):
+            text = shown.text or ""
+            assert text.rstrip().endswith("🗑 <b>Von der Person zurückgezogen – nichts mehr zu tun</b>"), text
+            assert "So antworten Sie" not in text and "Anfrage Nr." in text
+
+
+async def test_the_quartiersmanagements_copy_of_a_withdrawn_email_request_no_longer_asks_to_pass_on(
+    bot: BotHarness,
+) -> None:
+    """The Bildungsträger gets requests by e-mail only: the Quartiersmanagement's group got a copy asking it
+    to pass the e-mailed answer on. Withdrawn, that copy still asked for it."""
+    amal = await arabic_resident_signs_up_for_the_german_course(bot)
+    await deliver(bot)
+    (copy,) = [m for m in bot.telegram.bot_messages(QM_GROUP) if "Auch für Sie" in (m.text or "")]
+    assert "Bitte geben Sie sie mit" in (copy.text or "")
+    await amal.send("/requests")
+    await amal.tap("🗑")
+    await amal.tap("🗑")  # yes, withdraw
+    text = copy.text or ""
+    assert not copy.reply_markup
+    assert "So antworten Sie" not in text, text
+    # Whose request it was still shows; that it is to be passed on is struck through.
+    assert "<i><s>Auch für Sie: Bildungsträger" in text and "Bitte geben Sie sie mit" in text
+    assert text.index("<s>") < text.index("Bitte geben Sie sie mit") < text.index("</s>")
+    assert text.rstrip().endswith("🗑 <b>Von der Person zurückgezogen – nichts mehr zu tun</b>"), text
+    assert "Anfrage Nr." in text
 
 
 async def test_ask_a_person_under_her_danger_words_goes_on_with_her_draft_after_she_looked_around(

@@ -64,6 +64,35 @@ def check_references(sources: LoadedSources) -> None:
         sources.problems.append(Problem("error", "privacy.notice", None, None, message))
 
     _destinations(sources)
+    _shared_groups(sources)
+
+
+def _shared_groups(sources: LoadedSources) -> None:
+    """A warning for a partner whose requests go to the same place in Telegram as another's (the same group,
+    and the same forum topic or none): nothing on its cards says which of the two a request is for, and the
+    bot takes a reply there as one of the request's partner (the resident reads an answer of the
+    Quartiersmanagement as the Bildungsträger's). Mostly a group id copied from the partner above. Partners
+    in one forum group with a topic each (`telegram_topic_id`) are a setup of their own, not a mistake."""
+    first: dict[tuple[int, int | None], str] = {}
+    for entry_id, partner in sources.entries["partners"].items():
+        assert isinstance(partner, Partner)
+        chat = partner.requests.telegram_chat_id
+        if chat is None:
+            continue
+        place = (chat, partner.requests.telegram_topic_id)
+        other = first.setdefault(place, entry_id)
+        if other == entry_id:
+            continue
+        file, line = sources.locate("partners", other, "requests", "telegram_chat_id")
+        same_file = file == sources.defined_in["partners"].get(entry_id)
+        where = "" if line is None else f" (Zeile {line})" if same_file else f" ({file}:{line})"
+        message = (
+            f"dieselbe Telegram-Gruppe wie '{other}'{where} – die Karten sagen nicht, für wen eine Anfrage "
+            "ist, und wer dort antwortet, antwortet für den Partner der Anfrage; jedem Partner eine eigene "
+            "Gruppe geben (Chat-ID kopiert?) oder, in einer Gruppe mit Themen, jedem ein eigenes "
+            "telegram_topic_id"
+        )
+        sources.warning("partners", entry_id, ("requests", "telegram_chat_id"), message, code="shared_group")
 
 
 def _destinations(sources: LoadedSources) -> None:

@@ -240,6 +240,13 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
     if suspects or "\\t" in problem or "tab" in problem.lower():
         line = suspects[0] if suspects else line
         message = "Tabulatorzeichen gefunden – zum Einrücken nur Leerzeichen verwenden"
+    elif unclosed := _unclosed_quote(exc, text):
+        line, quote, closed_at = unclosed
+        until = f"bis Zeile {closed_at}" if closed_at else "bis zum Ende der Datei"
+        message = (
+            f"Anführungszeichen {quote} nicht geschlossen – am Ende des Textes fehlt das zweite {quote} "
+            f"(so geht der Text {until} weiter); oder „ “ verwenden"
+        )
     elif "could not find expected ':'" in problem:
         context = getattr(exc, "context_mark", None)
         line = context.line + 1 if context is not None else line
@@ -260,6 +267,38 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, shown: str) -> Problem:
         message = f"YAML-Syntaxfehler ({problem})"
     return Problem("error", "", shown, line, message)
 
+
+def _unclosed_quote(exc: yaml.YAMLError, text: str) -> tuple[int, str, int | None] | None:
+    """(line, quote, closing line or None) of a quoted text whose closing quote is missing, when that is why
+    the parser stopped: the text then swallows the lines after it up to the next quote mark (the file's
+    end, or a quote many lines below, after which the parser finds more text and blames that line)."""
+    context = str(getattr(exc, "context", None) or "")
+    start = getattr(exc, "context_mark", None)
+    if "quoted scalar" in context and start is not None:  # no quote mark after it: the file ended inside
+        return start.line + 1, text[start.index : start.index + 1], None
+    stop = getattr(exc, "problem_mark", None)
+    if stop is None:
+        return None
+    last: Any = None
+    scanner = _Base(text)
+    try:
+        while (token := scanner.get_token()) is not None and token.start_mark.index < stop.index:
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        scanner.dispose()
+    if last is None or last.style not in ('"', "'") or last.end_mark.line == last.start_mark.line:
+        return None
+    swallowed = text[last.start_mark.index : last.end_mark.index].splitlines()[1:]
+    if not any(_KEY_LINE.match(line) for line in swallowed):  # a text written over several lines
+        return None
+    return last.start_mark.line + 1, last.style, last.end_mark.line + 1
+
+
+# A line of the file's structure (`      tr: …`, `    - id: wann`) inside what was read as one text.
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[a-z][a-z0-9_-]*:(?:\s|$)")
 
 # `de: "Menschen aus vielen Ländern" üben …`: a quoted scalar that the text goes on after.
 _QUOTED_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?("[^"]*"|'[^']*')\s*[^\s#]""")

@@ -188,7 +188,7 @@ async def edit_buttons(
 
 
 async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int]]) -> None:
-    """The cards (chat id, message id) of a request the resident withdrew or deleted lose their buttons; the
+    """The cards (chat id, message id) of a request the resident deleted lose their buttons; the
     thread note (in the outbox) says why. Best effort: a button left on a card answers what happened."""
     for chat_id, message_id in cards:
         try:

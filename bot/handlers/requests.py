@@ -34,7 +34,6 @@ from bot.handlers.common import (
     answer_query,
     button_press,
     edit_buttons,
-    remove_card_buttons,
     show,
 )
 from bot.handlers.context import Context
@@ -217,7 +216,8 @@ async def show_dialogue(
         screen = render.ask_new_screen(t, reply.view)
     elif reply.effect is Effect.OVER and reply.over is not None:
         # The sign-up button of a page shown while it was on, or "Send" after its end: it is over.
-        screen = screens.not_current_screen(t, context.services.content.catalogue, *reply.over)
+        catalogue = context.services.content.catalogue
+        screen = screens.not_current_screen(t, catalogue, *reply.over, reply.title, reply.partner_id)
     elif reply.effect is Effect.BEGUN and reply.over is not None:
         # "Sign me up" (or "Send") once the event has begun: it is on now, whether she can simply come.
         screen = render.begun_screen(t, context.services.content.catalogue, reply.over[1])
@@ -540,9 +540,11 @@ async def resident_request_button(update: Update, context: Context) -> None:
     desk = context.services.requests
     if callback.arg(0) == "withdraw" and callback.arg(2) in ("yes", "no"):
         if callback.arg(2) == "yes":
-            cards = await desk.withdraw(user.id, request_id)
-            await answer_query(query, render.toast(t, "unchanged" if cards is None else "withdrawn"))
-            await remove_card_buttons(context, cards or ())
+            acted = await desk.withdraw(user.id, request_id)
+            await answer_query(query, render.toast(t, "unchanged" if acted is None else "withdrawn"))
+            if acted is not None:
+                for card in acted.cards:
+                    await rewrite_card(context, desk.partner_t(), "withdrawn", request_id, acted, card)
         await requests_command(update, context)
         return
     # Read, then talk to Telegram, then record: no network call while a transaction is open.
@@ -729,7 +731,8 @@ def pressed_card(query: CallbackQuery, action: str) -> int | None:
 async def rewrite_card(
     context: Context, pt: Translator, action: str, request_id: int, acted: CardAction, card: CardCopy
 ) -> None:
-    """A card of the request (the pressed one or a copy in another group) after `action`: closed, it says so
+    """A card of the request (the pressed one or a copy in another group) after `action`: withdrawn by its
+    resident ("withdrawn"), it says so, no longer how to answer, and loses its buttons; closed, it says so
     (by whom, where cards name staff) and keeps one button, reopen (within REOPEN_DAYS; later the tap says
     so); reopened, it is as before the closing; taken on, it says who took it on and offers no "Take on";
     in a group that may no longer act on the request, it keeps no button, and one that has just stopped
@@ -738,7 +741,7 @@ async def rewrite_card(
     goes when she has answered. Best effort: a button left on a copy answers what became of the request."""
     chat_id, message_id = card.chat_id, card.message_id
     keyboard: Keyboard | None
-    if not card.acts:
+    if not card.acts or action == "withdrawn":
         keyboard = None
     elif action == "close":
         keyboard = partner_render.reopen_keyboard(pt, request_id)
@@ -749,6 +752,8 @@ async def rewrite_card(
         text = partner_render.left_card(pt, card.html, card.left, card.now_with, acted.taken, acted.staff)
     elif card.html is not None and action == "close":
         text = partner_render.closed_card(pt, card.html, acted.taken, acted.staff, acted.closed_by)
+    elif card.html is not None and action == "withdrawn":
+        text = partner_render.withdrawn_card(pt, card.html, acted.partner, acted.taken, acted.staff)
     elif card.html is not None and action in ("take", "reopen", "ho"):
         text = partner_render.open_card(pt, card.html, acted.taken, acted.staff)
         if acted.pending is not None:

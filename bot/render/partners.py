@@ -176,16 +176,32 @@ def left_card(t: Translator, card_html: str, left: str, partner: str, taken: boo
     return f"{html}\n\n{icon} <i>{t.html(line, partner=t.isolate(partner))}</i>"
 
 
-def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
-    """The card posted in the partner's group, with Take on / Close / Hand over."""
-    html = _lines_html(_card_lines(t, card))
-    # Staff who write into the group without "Reply" reach nobody (the bot does not even see it in privacy
-    # mode): the hint says how to reply, and that nothing else is passed on.
+def _answer_hint(t: Translator) -> str:
+    """The end of a card as posted: how to answer. Staff who write into the group without "Reply" reach
+    nobody (the bot does not even see it in privacy mode): it says how to reply, and that nothing else is
+    passed on."""
     hint = t.html(
         "To answer: tap this card and choose “Reply” (on a phone: swipe it to the left). Only replies reach "
         "the resident; a message written in the group without “Reply” is not passed on."
     )
-    return f"{html}\n\n↩️ <b>{hint}</b>", partner_keyboard(t, request_id)
+    return f"\n\n↩️ <b>{hint}</b>"
+
+
+def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
+    """The card posted in the partner's group, with Take on / Close / Hand over."""
+    return _lines_html(_card_lines(t, card)) + _answer_hint(t), partner_keyboard(t, request_id)
+
+
+def withdrawn_card(t: Translator, card_html: str, partner: str, taken: bool, staff: str | None) -> str:
+    """A card (`card_html`, as sent) of a request its resident withdrew: how to answer goes, and on the
+    Quartiersmanagement's copy of an e-mail partner's request (`partner`) the request to pass that
+    partner's answer on is struck through (it still says whose request it was); then that it was taken on
+    (`taken`, `staff` as in `_taken`) and that it is withdrawn, where a closed card says it is closed."""
+    through = f"<i>{escape(answers_through_note(t, partner))}</i>"
+    html = card_html.replace(_answer_hint(t), "").replace(through, f"<i><s>{through[3:-4]}</s></i>")
+    html = _taken(t, html, staff) if taken else f"{html}\n"
+    withdrawn = t.html("Withdrawn by the resident – nothing left to do")
+    return f"{html}\n🗑 <b>{withdrawn}</b>"
 
 
 def partner_card_email(

@@ -683,10 +683,31 @@ def entry_screen(
     return detail(t, catalogue, entry_id, now, came_from)
 
 
-def not_current_screen(t: Translator, catalogue: Catalogue, kind: str, entry_id: str) -> Screen:
+def not_current_screen(
+    t: Translator,
+    catalogue: Catalogue,
+    kind: str,
+    entry_id: str,
+    seen_title: Mapping[Any, str] | None = None,
+    partner: str | None = None,
+) -> Screen:
     """An offer or event that is over or not (yet) on, reached by a poster's link or an old button: its
-    title and plainly that, then the menu and a person (the entry's organisation)."""
+    title and plainly that, then the menu and a person (the entry's organisation). One the content no
+    longer has (a reload removed it while she signed up) is named by `seen_title` as she saw it, its
+    organisation being `partner`."""
     w = Writer(t)
+    if entry_id not in (catalogue.events if kind == "event" else catalogue.offers):
+        if kind == "event":
+            note = t.html(
+                "This event is no longer listed. The menu shows what is coming up – or ask a person."
+            )
+        else:
+            note = t.html(
+                "This offer is not available at the moment. The menu shows what is on now – or ask a person."
+            )
+        origin = f"p.{partner}" if partner in catalogue.partners else "q"
+        head = f"<b>{w.text(seen_title)}</b>\n\n" if seen_title else ""
+        return f"{head}{note}" + w.footer(), person_and_menu(t, origin)
     if kind == "event":
         event = catalogue.events[entry_id]
         title, partner = event.title, event.partner

@@ -87,6 +87,9 @@ class CardAction:
     closed_by: str | None = None  # who closed it (Close), where cards may name staff
     # The partner a proposed hand-over waits for the resident's consent to go to (the card says so).
     pending: str | None = None
+    # The request's partner, named in the notes of a card's copy (a withdrawn card drops the one asking the
+    # Quartiersmanagement to pass that partner's answer on).
+    partner: str = ""
 
 
 async def _acting(session: AsyncSession, ctx: TicketContext, request_id: int) -> set[int]:
@@ -390,15 +393,20 @@ class RequestDesk:
                 for r in requests
             ]
 
-    async def withdraw(self, resident_id: int, request_id: int) -> list[tuple[int, int]] | None:
-        """The resident withdrew a request: (chat id, message id) of its cards in partner groups, whose
-        buttons have nothing left to do; None if there was nothing to withdraw."""
+    async def withdraw(self, resident_id: int, request_id: int) -> CardAction | None:
+        """The resident withdrew a request: its cards in partner groups, whose buttons have nothing left to
+        do, those that may act with their HTML as sent (they say it is withdrawn, as a closed card says it is
+        closed); None if there was nothing to withdraw."""
         ctx = self._context()
         async with self._transaction() as session:
             result = await intake.withdraw(session, ctx, resident_id=resident_id, request_id=request_id)
-            if not result.ok or result.request is None:
+            request = result.request
+            if not result.ok or request is None:
                 return None
-            return list((await store.request_cards(session, result.request.id)).items())
+            cards = await _with_html(session, await _copies(session, ctx, request))
+        staff = request.taken_by if ctx.show_staff_names else None
+        partner = ctx.partner_name(request.partner_id)
+        return CardAction(result.outcome, request.taken_by is not None, staff, cards, partner=partner)
 
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
         """The number of the resident's request `request_id` while it is open, else None."""

@@ -144,6 +144,9 @@ class Draft:
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
     full_albums: tuple[str, ...] = ()
+    # The offer's or event's title when the draft started, in every language: what she signs up for is
+    # still named (her check screen, "no longer listed" at "Send") once a reload removed it.
+    title: Mapping[str, str] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -168,6 +171,7 @@ class Draft:
             "contact": self.contact.value,
             "inputs": list(self.inputs),
             "full_albums": list(self.full_albums),
+            "title": dict(self.title) if self.title else None,
         }
 
     @classmethod
@@ -212,11 +216,22 @@ def new_draft(
     event_id: str | None = None,
     questions: Sequence[str] = (),
     can_sign_up: bool = False,
+    title: Mapping[Any, str] | None = None,
 ) -> Draft:
     """A fresh draft: the intake questions first if the topic has any, else the message."""
     step = DialogueStep.INTAKE if questions else DialogueStep.MESSAGE
     asked = tuple(questions)
-    return Draft(dialogue_id, step, partner_id, offer_id, topic_id, asked, event_id, can_sign_up=can_sign_up)
+    return Draft(
+        dialogue_id,
+        step,
+        partner_id,
+        offer_id,
+        topic_id,
+        asked,
+        event_id,
+        can_sign_up=can_sign_up,
+        title=dict(title) if title else None,
+    )
 
 
 def settle(draft: Draft) -> Draft:

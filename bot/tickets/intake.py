@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,9 @@ class DialogueReply:
     acknowledgement: str | None = None  # SENT: what she is told (`render.acknowledgement`)
     question: str | None = None  # QUESTION: the text the resident meant as a new question
     over: tuple[str, str] | None = None  # OVER: ("offer" or "event", its id)
+    # OVER for one the content no longer has: its title as she saw it (every language), its partner.
+    title: Mapping[str, str] | None = None
+    partner_id: str | None = None
 
 
 # --- the draft in the database ----------
@@ -132,7 +136,8 @@ def over(
     page shown earlier): a sign-up would reach the partner after the start, so none starts or is sent; she
     is told it is on now (and whether she can simply come)."""
     catalogue, now = ctx.catalogue, ctx.clock()
-    # One the content no longer has is left out of the request (`start`), not refused.
+    # One the content no longer has is left out when a request starts (`start`) and refused at "Send"
+    # (`submit`).
     if event_id and event_id in catalogue.events:
         if not catalogue.is_current("event", event_id, now):
             return DialogueReply(Effect.OVER, over=("event", event_id))
@@ -196,6 +201,7 @@ async def start(
     offer_id = offer_id if offer else None
     topic_id = topic_id if topic else None
     event_id = event_id if event_id in catalogue.events else None
+    entry = catalogue.events[event_id] if event_id else offer
     district = await _district(session, resident_id)
     if chosen := partner_id or (offer.partner if offer else None):
         partner = await routable_partner(session, ctx, chosen, district)
@@ -210,6 +216,7 @@ async def start(
         event_id=event_id,
         questions=_questions(ctx, topic_id, offer_id, event_id),
         can_sign_up=_can_sign_up(catalogue, offer_id, event_id),
+        title=entry.title if entry else None,
     )
     draft = replace(draft, urgent=urgent)
     return await _begin(session, ctx, resident_id, machine.add_text(draft, text)[0] if text else draft)
@@ -404,13 +411,16 @@ async def draft_view(
     event = catalogue.events.get(draft.event_id or "")
     topic = catalogue.topics.get(draft.topic_id or "")
     district = catalogue.districts.get(resident.district or "")
+    # One a reload removed keeps the title she saw (`Draft.title`): "Send" then tells her it is gone.
+    offer_title = offer.title if offer else draft.title if draft.offer_id and not draft.event_id else None
+    event_title = event.title if event else draft.title if draft.event_id else None
     return render.DraftView(
         dialogue_id=draft.id,
         step=draft.step,
         partner=ctx.partner_name(draft.partner_id, lang),
         question=questions.get(draft.question or ""),
-        offer=localized(offer.title, lang) if offer else None,
-        event=localized(event.title, lang) if event else None,
+        offer=localized(offer_title, lang) if offer_title else None,
+        event=localized(event_title, lang) if event_title else None,
         event_starts=event.starts if event else None,
         first_name=resident.first_name,
         language=lang,
@@ -454,7 +464,7 @@ async def submit(
     creates nothing.
     "gone" when the dialogue is gone, "empty" without text or files, "too_many" when the resident has
     `MAX_OPEN_REQUESTS` open already (the draft stays for later), "over" when its offer or event is over
-    meanwhile, "begun" when its event has begun (`over`; the draft is dropped).
+    meanwhile or a reload removed it, "begun" when its event has begun (`over`; the draft is dropped).
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
@@ -463,6 +473,11 @@ async def submit(
     if loaded is None or loaded[0].id != dialogue_id:
         return DialogueReply(Effect.GONE)
     row, draft = loaded
+    if (removed := _removed(ctx.catalogue, draft)) is not None:
+        # A reload took it out of the content while she wrote: a sign-up naming no offer would leave the
+        # partner guessing which. She is told it is not listed (by the title she saw) and may ask a person.
+        await store.delete_dialogue(session, row)
+        return DialogueReply(Effect.OVER, over=removed, title=draft.title, partner_id=draft.partner_id)
     if (ended := over(ctx, draft.offer_id, draft.event_id)) is not None:
         # Nothing can be sent for it any more: the draft goes, and she is told the offer or event is over.
         await store.delete_dialogue(session, row)
@@ -523,6 +538,15 @@ async def submit(
         await store.add_thread_link(session, resident_id, screen_id, request.id, LinkRole.RESIDENT)
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
     return _sent(ctx, request)
+
+
+def _removed(catalogue: Catalogue, draft: Draft) -> tuple[str, str] | None:
+    """("offer" or "event", its id) when the draft is about one the content no longer has."""
+    if draft.event_id and draft.event_id not in catalogue.events:
+        return "event", draft.event_id
+    if draft.offer_id and draft.offer_id not in catalogue.offers:
+        return "offer", draft.offer_id
+    return None
 
 
 def _sent(ctx: TicketContext, request: Request) -> DialogueReply:

@@ -372,6 +372,32 @@ def test_a_key_with_one_space_too_few_is_still_named_itself(shipped: Path) -> No
     )
 
 
+def test_an_unclosed_quote_is_named_at_its_line_not_forty_lines_below(shipped: Path) -> None:
+    # The text swallows the lines after it up to the next `"` (line 95); the parser stops there, and
+    # staff were sent to check the indentation of a correct line (92).
+    edit(shipped / "partners.yaml", "      de: Erste Anlaufstelle", '      de: "Erste Anlaufstelle')
+    errors = errors_of(shipped)
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        'partners.yaml:52: Anführungszeichen " nicht geschlossen – am Ende des Textes fehlt das zweite " '
+        "(so geht der Text bis Zeile 95 weiter); oder „ “ verwenden"
+    ), errors
+    code, out = check_output(shipped)
+    assert code == 1 and "partners.yaml:92" not in out and "Einrückung" not in out
+
+
+def test_an_unclosed_quote_without_any_quote_after_it_is_named_at_its_line(shipped: Path) -> None:
+    path = shipped / "offers" / "sprachcafe.yaml"
+    assert "'" not in path.read_text(encoding="utf-8")
+    edit(path, "      de: Menschen aus vielen Ländern üben", "      de: 'Menschen aus vielen Ländern üben")
+    errors = errors_of(shipped)
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        "sprachcafe.yaml:51: Anführungszeichen ' nicht geschlossen – am Ende des Textes fehlt das zweite ' "
+        "(so geht der Text bis zum Ende der Datei weiter); oder „ “ verwenden"
+    ), errors
+
+
 def test_a_text_that_begins_with_a_quotation_is_explained(shipped: Path) -> None:
     edit(
         shipped / "offers" / "sprachcafe.yaml",
@@ -384,3 +410,38 @@ def test_a_text_that_begins_with_a_quotation_is_explained(shipped: Path) -> None
         "sprachcafe.yaml:51: Text beginnt mit einem Anführungszeichen und geht danach weiter – den ganzen "
         'Text in Anführungszeichen setzen (innen \\" schreiben) oder „ “ verwenden'
     ), errors
+
+
+# --- partner groups ------------------------------------------------------------------------------------
+
+
+def test_two_partners_in_one_telegram_group_are_warned_about_at_the_copied_line(shipped: Path) -> None:
+    # The QM's group id copied to the Bildungsträger: `check` said "Inhalt in Ordnung", the QM's group got the
+    # Bildungsträger's cards without a word for whom, and a resident read Petra's (QM) answer as the
+    # Bildungsträger's.
+    edit(
+        shipped / "partners.yaml",
+        "    requests:\n      email: bildung@example.org\n",
+        "    requests:\n      telegram_chat_id: -1000000000001\n      email: bildung@example.org\n",
+    )
+    lines = (shipped / "partners.yaml").read_text(encoding="utf-8").splitlines()
+    copied = lines.index("      telegram_chat_id: -1000000000001", 40) + 1
+    code, out = check_output(shipped)
+    assert code == 0, out
+    assert (
+        f"partners.yaml:{copied}: dieselbe Telegram-Gruppe wie 'quartiersmanagement' (Zeile 37) – "
+        "die Karten sagen nicht, für wen eine Anfrage ist, und wer dort antwortet, antwortet für den Partner "
+        "der Anfrage; jedem Partner eine eigene Gruppe geben (Chat-ID kopiert?) oder, in einer Gruppe mit "
+        "Themen, jedem ein eigenes telegram_topic_id"
+    ) in out, out
+
+
+def test_partners_in_one_forum_group_with_a_topic_each_are_no_mistake(shipped: Path) -> None:
+    edit(
+        shipped / "partners.yaml",
+        "    requests:\n      email: bildung@example.org\n",
+        "    requests:\n      telegram_chat_id: -1000000000001\n      telegram_topic_id: 7\n"
+        "      email: bildung@example.org\n",
+    )
+    code, out = check_output(shipped)
+    assert code == 0 and "dieselbe Telegram-Gruppe" not in out, out

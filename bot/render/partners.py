@@ -222,14 +222,13 @@ def partner_card_email(
             "to the resident. Please keep the request number in the subject."
         ).format(via=via)
     else:
-        # Without inbound mail (MAIL_INBOUND_*) a reply lands in the Quartiersmanagement's mailbox, and
-        # its staff can answer a resident only on a card in their own group: once the request escalated
-        # (at once, `via`, when the Quartiersmanagement has a group).
+        # Without inbound mail (MAIL_INBOUND_*) and without a group of the Quartiersmanagement (else `via`)
+        # nobody can bring a reply into the chat (`bot.tickets.routing.no_chat_answer`), the
+        # Quartiersmanagement's own e-mail included; the resident was told so and offered a call.
         footer = t.gettext(
             "The resident can only be reached in their chat with the Quartiersbot, which does not receive "
-            "e-mail: a reply to this e-mail goes to the Quartiersmanagement, not to the resident. The "
-            "Quartiersmanagement can pass it on only once the request has come to it as unanswered, "
-            "after a few days. Please keep the request number in the subject."
+            "e-mail: a reply to this e-mail does not reach the resident, and nobody can pass it on. The "
+            "resident was told so; if they add a phone number, it comes to you by e-mail."
         )
     text = f"{greeting}\n{intro}\n\n{_lines_plain(lines)}\n\n{footer}\n"
     html = (

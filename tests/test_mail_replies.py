@@ -407,3 +407,24 @@ async def test_when_no_answer_can_reach_the_chat_the_resident_is_offered_a_call_
         own = " ".join(plain_text(await first_mail(bot, inbox, 2)).split())
         assert "kommt bei der Person nicht an" in own
         assert "geht an das Quartiersmanagement" not in own and "unbeantwortet" not in own
+
+
+async def test_the_turkish_acknowledgement_says_the_partner_answers_by_email_not_that_she_gets_one(
+    database_url: str,
+) -> None:
+    """Found in exploratory testing (xr3 m1): the Turkish text read "the answer comes by e-mail (sender:
+    …)", and a resident without an e-mail address looked in a mailbox; the other languages say what the
+    partner does: it answers by e-mail, the Quartiersmanagement passes the answer on here."""
+    async with bot_with_inbound_mail(database_url, inbound=False) as (bot, _, _):
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("/start o_deutschkurs-frauen")
+        await ayse.tap("✋")
+        if "⏭" in " ".join(ayse.last().labels):
+            await ayse.send("evet, iki çocuk")
+        await ayse.send("biraz")
+        await ayse.tap("✅")  # done writing
+        await ayse.tap("💬")  # answer here in the chat
+        await ayse.tap("✅")  # send
+        ack = " ".join((ayse.last().text or "").split())
+    assert "Cevap e-posta ile gelir" not in ack
+    assert "e-posta ile cevap verir;" in ack and "cevabı size burada, bu sohbette iletir" in ack

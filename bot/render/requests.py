@@ -589,6 +589,32 @@ def status_notice(t: Translator, kind: str, number: str, partner: str) -> str:
     return "ℹ️ " + t.html(STATUS_NOTICES[kind], number=t.isolate(number), partner=t.isolate(partner))
 
 
+def handed_over_notice(t: Translator, number: str, partner: str, hours: int, via: str | None) -> str:
+    """Her request went to a partner that cannot answer in the chat (`bot.tickets.routing`): the hand-over
+    notice, then what the acknowledgement of a request sent to it says: `via` (the Quartiersmanagement)
+    passes its e-mailed answer on, within `hours`; without `via` nobody can, and a call is the way."""
+    p = t.isolate(partner)
+    lines = [status_notice(t, "handed_over", number, partner)]
+    if via is None:
+        lines.append(
+            t.html(
+                "{partner} gets it by e-mail and cannot answer you here in this chat. If you want an answer "
+                "by phone, open /requests, tap ✏️ and write your phone number.",
+                partner=p,
+            )
+        )
+        return "\n".join(lines)
+    lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, hours)))
+    lines.append(
+        t.html(
+            "{partner} answers by e-mail; {via} passes the answer on to you here in this chat.",
+            partner=p,
+            via=t.isolate(via),
+        )
+    )
+    return "\n".join(lines)
+
+
 def closed_notice(t: Translator, number: str, partner: str, partner_id: str) -> Screen:
     """The partner closed the request: said so, with the way on for a resident who still needs help (a new
     request to the same partner) and the menu."""

@@ -392,6 +392,18 @@ THREAD_NOTES = {
         "Reminder: nobody has taken on request {number} yet. It was sent from the emergency screen: please "
         "take it on and answer soon."
     ),
+    # To a partner reached by e-mail: it has no "Take on" button, and the bot may not see its reply (without
+    # inbound mail the reply goes to the Quartiersmanagement's mailbox).
+    "email_reminder": N_(
+        "Reminder: no answer to request {number} has reached the resident yet; they were told to expect "
+        "one within {time}. Please answer as the first e-mail about it says. If you have already done so, "
+        "please ignore this reminder."
+    ),
+    "urgent_email_reminder": N_(
+        "Reminder: no answer to request {number} has reached the resident yet. It was sent from the "
+        "emergency screen: please answer soon, as the first e-mail about it says. If you have already done "
+        "so, please ignore this reminder."
+    ),
     "escalated": N_(
         "Nobody has taken on request {number} within {time}: {partner} sees it now too and may take it on "
         "and answer it."

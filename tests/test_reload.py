@@ -209,6 +209,8 @@ async def test_the_reload_report_names_partners_whose_answers_cannot_reach_resid
     # Named before every other warning, and not cut off by the example data (only counted, last).
     assert named and "Antworten kommen bei den Bewohnern nicht an" in named[0]
     assert "quartiersmanagement@example.org" in report
+    # The others, one line: a dozen such warnings would push every other out of the message.
+    assert named[1].startswith("• Dasselbe für ") and "bildungstraeger" in named[1]
     assert lines[-1].startswith("Davon ") and "Beispieldaten" in lines[-1]
 
 
@@ -231,3 +233,4 @@ async def test_a_start_tells_the_staff_whose_answers_cannot_reach_residents_befo
     examples = [i for i, text in enumerate(told) if "mit Beispieldaten" in text]
     assert unreachable and examples and unreachable[0] < examples[0]
     assert "Antworten kommen bei den Bewohnern nicht an" in told[unreachable[0]]
+    assert "Dasselbe für " in told[unreachable[0]] and "bildungstraeger" in told[unreachable[0]]

@@ -65,9 +65,9 @@ def warning_lines(t: Translator, warnings: Sequence[Problem]) -> tuple[list[str]
     residents before all others; the example data only counted (one warning per made-up entry, the same
     list every time), in a line of its own (the second list) that no cut for length may drop."""
     examples = sum(1 for problem in warnings if problem.code == EXAMPLE)
-    others = [problem for problem in warnings if problem.code != EXAMPLE]
-    others.sort(key=lambda problem: problem.code != UNREACHABLE)  # stable: the rest keep their order
-    lines = [f"• {escape(str(problem))}" for problem in others[:MAX_WARNINGS_SHOWN]]
+    others = [problem for problem in warnings if problem.code not in (EXAMPLE, UNREACHABLE)]
+    lines = unreachable_lines(t, warnings)
+    lines += [f"• {escape(str(problem))}" for problem in others[:MAX_WARNINGS_SHOWN]]
     if len(others) > MAX_WARNINGS_SHOWN:
         more = len(others) - MAX_WARNINGS_SHOWN
         lines.append(t.nhtml("… and {count} more warning", "… and {count} more warnings", more))
@@ -95,20 +95,39 @@ def started_with_last_good(t: Translator, errors: Sequence[Problem]) -> str:
     return join_within_limit(lines)
 
 
+def unreachable_lines(t: Translator, warnings: Sequence[Problem]) -> list[str]:
+    """The partners whose answers cannot reach residents: the first warning whole (what to do), the other
+    partners by name in one line (one missing group of the Quartiersmanagement makes a dozen of them,
+    which would push every other warning out of the message)."""
+    unreachable = [problem for problem in warnings if problem.code == UNREACHABLE]
+    if not unreachable:
+        return []
+    lines = [f"• {escape(str(unreachable[0]))}"]
+    if rest := unreachable[1:]:
+        names = ", ".join(problem.path.split(".")[1] for problem in rest)
+        lines.append(
+            "• "
+            + t.nhtml(
+                "The same for {count} more partner: {partners}",
+                "The same for {count} more partners: {partners}",
+                len(rest),
+                partners=names,
+            )
+        )
+    return lines
+
+
 def answers_unreachable(t: Translator, warnings: Sequence[Problem]) -> str | None:
     """Start-up: the partners whose answers cannot reach residents (no inbound e-mail, and no Telegram
     group to pass them on from); None when there are none."""
-    unreachable = [problem for problem in warnings if problem.code == UNREACHABLE]
-    if not unreachable:
+    lines = unreachable_lines(t, warnings)
+    if not lines:
         return None
-    lines = [
-        t.html(
-            "⚠️ Residents do not get the answers of these partners in the chat – their requests go out "
-            "by e-mail only and no answer can come back:"
-        ),
-        *bullets(t, unreachable),
-    ]
-    return join_within_limit(lines)
+    head = t.html(
+        "⚠️ Residents do not get the answers of these partners in the chat – their requests go out by "
+        "e-mail only and no answer can come back:"
+    )
+    return join_within_limit([head, *lines])
 
 
 def example_data_live(t: Translator, count: int) -> str:

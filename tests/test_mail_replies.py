@@ -408,6 +408,12 @@ async def test_when_no_answer_can_reach_the_chat_the_resident_is_offered_a_call_
         assert "kommt bei der Person nicht an" in own
         assert "geht an das Quartiersmanagement" not in own and "unbeantwortet" not in own
 
+        # Nor is anyone reminded to answer what cannot reach her: she was promised no time (xr3 m10).
+        mails = len(inbox.mails)
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=50))
+        await deliver(bot)
+        assert not any("Erinnerung" in plain_text(mail) for mail in inbox.mails[mails:])
+
 
 async def test_the_turkish_acknowledgement_says_the_partner_answers_by_email_not_that_she_gets_one(
     database_url: str,

@@ -21,10 +21,10 @@ from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import Request
+from bot.storage.models.requests import ContactPreference, Request
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
-from bot.tickets.routing import partner_destination, responsible_partners
+from bot.tickets.routing import no_chat_answer, partner_destination, responsible_partners
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,11 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             and request.routed_at + timedelta(hours=response_hours) <= now
             and await store.mark_once(session, request, "reminder_sent_at", now)
         ):
-            await _remind(session, ctx, request, hours_phrase(pt, response_hours))
-            steps += 1
+            # Marked but not sent when no answer can reach her chat and she left no number: she was promised
+            # no time, and no reply of the partner's could change that (staff are warned of the setup).
+            if request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, request.partner_id):
+                await _remind(session, ctx, request, hours_phrase(pt, response_hours))
+                steps += 1
         if (
             request.overdue_at is None
             and request.partner_id != catch_all

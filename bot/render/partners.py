@@ -409,6 +409,10 @@ THREAD_NOTES = {
         "and answer it."
     ),
     # In the catch-all's thread of a request it had from the start (its partner answers only by e-mail).
+    "email_overdue": N_(
+        "No answer of {partner} to request {number} has reached the resident within {time}. Please ask "
+        "them, or take it on and answer it yourselves."
+    ),
     "overdue": N_(
         "{partner} has not taken on request {number} within {time}. Please ask them, or take it on and "
         "answer it yourselves."

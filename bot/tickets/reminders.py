@@ -112,11 +112,13 @@ async def _escalate(
     if request.escalated_at is not None:
         if not await store.mark_once(session, request, "overdue_at", now):
             return False
+        dest = await partner_destination(session, ctx, request.partner_id)
+        by_email = dest is not None and dest.channel is Channel.EMAIL  # it has no "Take on"
         await note_in_thread(
             session,
             ctx,
             request,
-            "overdue",
+            "email_overdue" if by_email else "overdue",
             partner_id=catch_all,
             time=time,
             partner=partner_name,

@@ -120,7 +120,10 @@ async def test_a_request_to_an_e_mail_only_partner_is_still_escalated_when_nobod
     note, notice = rows
     assert reminded > before  # the reminder to the partner (and the copy) came first
     assert note.target == str(CATCH_ALL_CHAT) and note.payload["reply_to_card"] == request.id
-    assert note.payload["text"].startswith(f"<i>Beratungsstelle has not taken on request {request.number}")
+    # It has no "Take on" (xr3 m10): what the Quartiersmanagement learns is that no answer reached her.
+    assert note.payload["text"].startswith(
+        f"<i>No answer of Beratungsstelle to request {request.number} has reached the resident within"
+    )
     assert notice.target == str(ADMIN_CHAT) and request.number in notice.payload["text"]
 
 

@@ -54,6 +54,8 @@ def build_services(
             # Made-up phone numbers and placeholder groups never reach residents by accident: on Telegram
             # only for a trial run (ALLOW_EXAMPLE_DATA); the preview always shows them.
             examples_allowed=settings.allow_example_data or preview,
+            # Staff learn at every start and /reload which partners' answers cannot reach residents.
+            email_replies_relayed=settings.relays_email_replies,
         ),
     )
     # One model per process, loaded by the embedder's background thread (never at import time).
@@ -186,7 +188,8 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
 def content_notices(services: Services, result: ReloadResult) -> list[str]:
     """What the staff are told about the content the bot started with (also logged; `notify_admin`: the
     staff chat, else the catch-all's group or e-mail): the errors that keep the content folder from going
-    live when the last good copy was taken instead, and example data live on Telegram."""
+    live when the last good copy was taken instead, the partners whose answers cannot reach residents,
+    and example data live on Telegram."""
     t = services.i18n.translator("de")
     notices = []
     if result.last_good:
@@ -199,6 +202,9 @@ def content_notices(services: Services, result: ReloadResult) -> list[str]:
             lines,
         )
         notices.append(staff.started_with_last_good(t, result.errors))
+    # Before the example data's notice: this one needs doing even on a trial run.
+    if (unreachable := staff.answers_unreachable(t, result.warnings)) is not None:
+        notices.append(unreachable)
     examples = sum(1 for problem in result.warnings if problem.code == staff.EXAMPLE)
     if examples and not services.preview:
         logger.warning(

@@ -225,6 +225,7 @@ class BotHarness:
                 settings.content_dir,
                 catalogue=preloaded.catalogue,
                 examples_allowed=services.content.examples_allowed,
+                email_replies_relayed=services.content.email_replies_relayed,
             )
             content.on_swap.extend(services.content.on_swap)
             content.on_live.extend(services.content.on_live)

@@ -765,6 +765,24 @@ async def test_a_hand_over_asks_the_resident_first_and_only_a_yes_sends_anything
     assert "weitergegeben" in screen(ayse) or "Quartiersmanagement" in screen(ayse)
 
 
+async def test_a_hand_over_to_an_email_partner_tells_her_who_brings_the_answer_and_when(
+    bot: BotHarness,
+) -> None:
+    """Found in exploratory testing (xr3 m2): handed over from the Quartiersmanagement (answers in the chat,
+    48 hours) to the Jobcenter (e-mail only, 72 hours), she only read that it was handed over; a request
+    sent to the Jobcenter directly says that it answers by e-mail, that the Quartiersmanagement passes the
+    answer on here, and within which time."""
+    olena = bot.resident("Olena", lang="uk")
+    card = await ask_the_quartiersmanagement(bot, olena, "Мені потрібна робота, що робити?")
+    await propose_hand_over(bot, card, QUARTIERSMANAGEMENT, "Jobcenter")
+    await olena.tap("✅", olena.last())
+    await deliver(bot)
+    told = " ".join(screen(olena).split())
+    assert "передано організації" in told and "Jobcenter" in told
+    assert "Чекайте на відповідь протягом 3 днів." in told
+    assert "відповідає електронною поштою" in told and "передасть вам відповідь тут, у цьому чаті" in told
+
+
 async def test_the_hand_over_question_and_the_check_screen_list_her_phone_number_and_district(
     bot: BotHarness,
 ) -> None:

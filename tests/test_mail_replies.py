@@ -346,3 +346,91 @@ async def test_an_email_reply_to_a_request_purged_long_after_it_was_finished_fin
         draws(monkeypatch, number_of(address), "123456")
         async with bot.services.database.sessions() as session:
             assert await store.new_request_number(session) == "123456"
+
+
+def content_without_the_quartiersmanagements_group(tmp_path: Path) -> Path:
+    """The shipped content with the Quartiersmanagement (catch-all) reached by e-mail only: without inbound
+    mail nobody can bring an e-mail-only partner's answer, or its own, into the chat."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    partners = target / "partners.yaml"
+    text = partners.read_text(encoding="utf-8")
+    group = "      telegram_chat_id: -1000000000001\n      email: quartiersmanagement@example.org\n"
+    assert group in text
+    partners.write_text(text.replace(group, "      email: quartiersmanagement@example.org\n"), "utf-8")
+    return target
+
+
+async def test_when_no_answer_can_reach_the_chat_the_resident_is_offered_a_call_and_never_promised_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in exploratory testing (xr3 M2): with the Quartiersmanagement's group gone and no inbound mail,
+    the resident was promised "the answer comes here in this chat, within 2 days", while the e-mail told
+    the partner its reply goes to the Quartiersmanagement, which could pass it on only after the escalation
+    (with no group to pass it on from). Now the contact step says only a call can answer her, the
+    acknowledgement promises nothing in the chat, and no e-mail tells anyone to wait for an escalation."""
+    content = content_without_the_quartiersmanagements_group(tmp_path)
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
+        lena = bot.resident("Lena", lang="de")
+        await lena.send("/start o_deutschkurs-frauen")
+        await lena.tap("✋")
+        if "⏭" in " ".join(lena.last().labels):
+            await lena.send("Ja, zwei Kinder")
+        await lena.send("Ein bisschen")
+        await lena.tap("✅")  # done writing
+        contact = lena.last()
+        asked = " ".join((contact.text or "").split())
+        assert "bekommt Anfragen nur per E-Mail und kann Ihnen hier im Chat nicht antworten" in asked
+        assert contact.labels[0].startswith("📞") and not any("Hier im Chat" in x for x in contact.labels)
+        await lena.tap("➡️")  # no phone number
+        await lena.tap("✅")  # send
+        await deliver(bot)
+        ack = " ".join((lena.last().text or "").split())
+        assert "Antwort kommt hier in diesen Chat" not in ack and "Tage dauern" not in ack
+        assert "per E-Mail und kann Ihnen hier im Chat nicht antworten" in ack and "/requests" in ack
+        card = " ".join(plain_text(await first_mail(bot, inbox)).split())
+        assert "erst weitergeben" not in card and "unbeantwortet" not in card
+        assert "kommt bei der Person nicht an, und niemand kann sie weitergeben" in card
+
+        # A request to the Quartiersmanagement itself: its own e-mail does not tell it to wait for itself.
+        mira = bot.resident("Mira", lang="de", user_id=600_002)
+        await mira.send("/start")
+        await mira.tap("✓ Deutsch")
+        await mira.tap(1)  # her district
+        await mira.tap("🙋")
+        await mira.send("Hallo, ich brauche Hilfe mit einem Brief")
+        await mira.tap("✅")  # done writing
+        await mira.tap("➡️")  # no phone number
+        await mira.tap("✅")  # send
+        await deliver(bot)
+        assert "kann Ihnen hier im Chat nicht antworten" in " ".join((mira.last().text or "").split())
+        own = " ".join(plain_text(await first_mail(bot, inbox, 2)).split())
+        assert "kommt bei der Person nicht an" in own
+        assert "geht an das Quartiersmanagement" not in own and "unbeantwortet" not in own
+
+        # Nor is anyone reminded to answer what cannot reach her: she was promised no time (xr3 m10).
+        mails = len(inbox.mails)
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=50))
+        await deliver(bot)
+        assert not any("Erinnerung" in plain_text(mail) for mail in inbox.mails[mails:])
+
+
+async def test_the_turkish_acknowledgement_says_the_partner_answers_by_email_not_that_she_gets_one(
+    database_url: str,
+) -> None:
+    """Found in exploratory testing (xr3 m1): the Turkish text read "the answer comes by e-mail (sender:
+    …)", and a resident without an e-mail address looked in a mailbox; the other languages say what the
+    partner does: it answers by e-mail, the Quartiersmanagement passes the answer on here."""
+    async with bot_with_inbound_mail(database_url, inbound=False) as (bot, _, _):
+        ayse = bot.resident("Ayşe", lang="tr")
+        await ayse.send("/start o_deutschkurs-frauen")
+        await ayse.tap("✋")
+        if "⏭" in " ".join(ayse.last().labels):
+            await ayse.send("evet, iki çocuk")
+        await ayse.send("biraz")
+        await ayse.tap("✅")  # done writing
+        await ayse.tap("💬")  # answer here in the chat
+        await ayse.tap("✅")  # send
+        ack = " ".join((ayse.last().text or "").split())
+    assert "Cevap e-posta ile gelir" not in ack
+    assert "e-posta ile cevap verir;" in ack and "cevabı size burada, bu sohbette iletir" in ack

@@ -13,7 +13,7 @@ import pytest
 from bot.content.service import ContentService
 from bot.handlers.admin import RELOAD_TASK
 from bot.testing.fakeapi import FAKE_TOKEN
-from tests.harness import ROOT, BotHarness
+from tests.harness import ROOT, BotHarness, deliver
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -179,3 +179,58 @@ async def test_a_reload_on_telegram_refuses_new_example_data_unless_allowed(
     assert report.startswith("Die Inhalte enthalten Fehler. Die bisherigen Inhalte bleiben online."), report
     assert "1 Eintrag ist Beispieldaten (example: true): offers.sprachcafe – so geht " in report
     assert "der Inhalt auf Telegram nicht online" in report and "ALLOW_EXAMPLE_DATA=true" in report
+
+
+def without_the_catch_alls_group(content: Path) -> None:
+    """The Quartiersmanagement (catch-all) loses its Telegram group: the e-mail-only partners' answers, and
+    its own, can no longer reach residents (no MAIL_INBOUND_PORT in the tests)."""
+    partners = content / "partners.yaml"
+    text = partners.read_text(encoding="utf-8")
+    group = "      telegram_chat_id: -1000000000001\n      email: quartiersmanagement@example.org\n"
+    assert group in text
+    without = text.replace(group, "      email: quartiersmanagement@example.org\n")
+    partners.write_text(without, encoding="utf-8")
+
+
+async def test_the_reload_report_names_partners_whose_answers_cannot_reach_residents_first(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = copy_content(tmp_path)
+    async with BotHarness.running(
+        database_url=database_url, content_dir=content, admin_chat_id=ADMIN_CHAT
+    ) as bot:
+        without_the_catch_alls_group(content)
+        await bot.partner("Nadine", ADMIN_CHAT).send("/reload")
+        await reload_done()
+        report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+    lines = report.splitlines()
+    assert lines[0].startswith("Neue Inhalte sind online (")
+    named = [line for line in lines if line.startswith("• ")]
+    # Named before every other warning, and not cut off by the example data (only counted, last).
+    assert named and "Antworten kommen bei den Bewohnern nicht an" in named[0]
+    assert "quartiersmanagement@example.org" in report
+    # The others, one line: a dozen such warnings would push every other out of the message.
+    assert named[1].startswith("• Dasselbe für ") and "bildungstraeger" in named[1]
+    assert lines[-1].startswith("Davon ") and "Beispieldaten" in lines[-1]
+
+
+async def test_a_start_tells_the_staff_whose_answers_cannot_reach_residents_before_the_example_data(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = copy_content(tmp_path)
+    without_the_catch_alls_group(content)
+    settings = {
+        "telegram_bot_token": FAKE_TOKEN,  # on Telegram: the example data is told of too
+        "allow_example_data": True,
+        "content_dir": content,
+        "last_good_content_dir": tmp_path / "kept",  # loaded from disk at the start, as the bot does
+        "admin_chat_id": ADMIN_CHAT,
+    }
+    async with BotHarness.running(database_url=database_url, **settings) as bot:
+        await deliver(bot)
+        told = [message.text or "" for message in bot.telegram.bot_messages(ADMIN_CHAT)]
+    unreachable = [i for i, text in enumerate(told) if "Antworten dieser Partner" in text]
+    examples = [i for i, text in enumerate(told) if "mit Beispieldaten" in text]
+    assert unreachable and examples and unreachable[0] < examples[0]
+    assert "Antworten kommen bei den Bewohnern nicht an" in told[unreachable[0]]
+    assert "Dasselbe für " in told[unreachable[0]] and "bildungstraeger" in told[unreachable[0]]

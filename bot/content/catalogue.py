@@ -29,7 +29,7 @@ from bot.content.models import (
     iter_localized,
 )
 from bot.content.problems import ContentError, Loc, Problem
-from bot.content.references import check_emergency, check_references
+from bot.content.references import check_emergency, check_references, unanswerable_partners
 
 
 @dataclass(frozen=True, eq=False)
@@ -244,11 +244,16 @@ def _past_warnings(loaded: LoadedSources, now: datetime) -> None:
             loaded.warning("offers", offer_id, loc, PAST.format(when=when), code="past")
 
 
-def validate_content(content_dir: Path, *, now: datetime | None = None) -> LoadedSources:
+def validate_content(
+    content_dir: Path, *, now: datetime | None = None, email_replies_relayed: bool = True
+) -> LoadedSources:
     """Load, validate and cross-check everything; all problems are in the result, nothing raised.
-    `now` (tz-aware, default: the current time) is what "in the past" means."""
+    `now` (tz-aware, default: the current time) is what "in the past" means; `email_replies_relayed`
+    the server's setting that decides whether e-mail-only partners can answer at all
+    (`unanswerable_partners`; True: not checked)."""
     loaded = load_sources(content_dir)
     check_references(loaded)
+    unanswerable_partners(loaded, email_replies_relayed=email_replies_relayed)
     check_emergency(loaded, content_dir)
     _entry_warnings(loaded)
     _past_warnings(loaded, now or datetime.now(TIMEZONE))
@@ -284,13 +289,17 @@ def example_data_refused(problems: list[Problem]) -> Problem | None:
     return Problem("error", "", None, None, EXAMPLE_REFUSED.format(count=count), "example_refused")
 
 
-def load_catalogue(content_dir: Path, *, examples: bool = True) -> tuple[Catalogue, list[Problem]]:
+def load_catalogue(
+    content_dir: Path, *, examples: bool = True, email_replies_relayed: bool = True
+) -> tuple[Catalogue, list[Problem]]:
     """Load the content below `content_dir`; returns the catalogue and the warnings.
 
     Raises `ContentError` with every problem when there is at least one error; without `examples`, also
-    when an entry is example data (the bot on Telegram without ALLOW_EXAMPLE_DATA).
+    when an entry is example data (the bot on Telegram without ALLOW_EXAMPLE_DATA). Without
+    `email_replies_relayed` (MAIL_INBOUND_PORT unset), the e-mail-only partners whose answers cannot
+    reach residents are warnings too.
     """
-    loaded = validate_content(content_dir)
+    loaded = validate_content(content_dir, email_replies_relayed=email_replies_relayed)
     if not examples and (refused := example_data_refused(loaded.problems)) is not None:
         loaded.problems.insert(0, refused)
     if any(p.severity == "error" for p in loaded.problems):

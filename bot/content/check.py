@@ -17,7 +17,6 @@ from bot.content.catalogue import validate_content
 from bot.content.freshness import accept as accept_translations
 from bot.content.models import ContentFile, iter_localized
 from bot.content.problems import Problem
-from bot.content.references import unanswerable_partners
 from bot.languages import LANGUAGES
 
 STRICT_CODES = frozenset({"example", "missing_translation", "bidi_controls", "mojibake"})
@@ -130,8 +129,7 @@ def run_check(
     (MAIL_INBOUND_PORT) that decides whether e-mail-only partners can answer at all
     (`unanswerable_partners`).
     """
-    loaded = validate_content(content_dir)
-    unanswerable_partners(loaded, email_replies_relayed=email_replies_relayed)
+    loaded = validate_content(content_dir, email_replies_relayed=email_replies_relayed)
     problems = [
         replace(p, severity="error") if strict and p.severity == "warning" and p.code in STRICT_CODES else p
         for p in loaded.problems

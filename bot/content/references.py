@@ -140,7 +140,7 @@ def unanswerable_partners(sources: LoadedSources, *, email_replies_relayed: bool
     catch-all (Quartiersmanagement) has no Telegram group from which to pass its e-mailed answers on
     (`bot.tickets.routing.answers_through`). Its replies then land in a mailbox and reach nobody unless it
     calls a resident who left her number. A setting of the server, not of the content: `run_bot.py check`
-    passes it in."""
+    passes it in, and the content service at every start and /reload (`bot.app.build_services`)."""
     if email_replies_relayed:
         return
     partners = {pid: p for pid, p in sources.entries["partners"].items() if isinstance(p, Partner)}

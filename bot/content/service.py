@@ -152,11 +152,15 @@ class ContentService:
         *,
         last_good_dir: Path | None = None,
         examples_allowed: bool = True,
+        email_replies_relayed: bool = True,
     ) -> None:
         self.content_dir = content_dir
         self.examples_allowed = examples_allowed
         """False: content with example data is refused like content with errors (the bot on Telegram
         without ALLOW_EXAMPLE_DATA), at start and at every reload."""
+        self.email_replies_relayed = email_replies_relayed
+        """The server's MAIL_INBOUND_PORT: False warns, at start and at every reload, of the e-mail-only
+        partners whose answers cannot reach residents (`unanswerable_partners`)."""
         self.last_good = LastGoodContent(last_good_dir) if last_good_dir is not None else None
         self._catalogue = catalogue
         self.on_swap: list[SwapHook] = []
@@ -179,7 +183,11 @@ class ContentService:
     ) -> tuple[Catalogue, list[Problem], list[Callable[[], Any]], Path | None]:
         """Worker thread: load, validate and run the hooks; then copy the content folder's files as the
         next last good copy (not yet kept: only once live). Raises on any failure."""
-        catalogue, warnings = load_catalogue(source or self.content_dir, examples=self.examples_allowed)
+        catalogue, warnings = load_catalogue(
+            source or self.content_dir,
+            examples=self.examples_allowed,
+            email_replies_relayed=self.email_replies_relayed,
+        )
         commits = [commit for hook in self.on_swap if callable(commit := hook(catalogue))]
         staged = None
         if source is None and self.last_good is not None:

@@ -238,14 +238,13 @@ def partner_card_email(
             "to the resident. Please keep the request number in the subject."
         ).format(via=via)
     else:
-        # Without inbound mail (MAIL_INBOUND_*) a reply lands in the Quartiersmanagement's mailbox, and
-        # its staff can answer a resident only on a card in their own group: once the request escalated
-        # (at once, `via`, when the Quartiersmanagement has a group).
+        # Without inbound mail (MAIL_INBOUND_*) and without a group of the Quartiersmanagement (else `via`)
+        # nobody can bring a reply into the chat (`bot.tickets.routing.no_chat_answer`), the
+        # Quartiersmanagement's own e-mail included; the resident was told so and offered a call.
         footer = t.gettext(
             "The resident can only be reached in their chat with the Quartiersbot, which does not receive "
-            "e-mail: a reply to this e-mail goes to the Quartiersmanagement, not to the resident. The "
-            "Quartiersmanagement can pass it on only once the request has come to it as unanswered, "
-            "after a few days. Please keep the request number in the subject."
+            "e-mail: a reply to this e-mail does not reach the resident, and nobody can pass it on. The "
+            "resident was told so; if they add a phone number, it comes to you by e-mail."
         )
     text = f"{greeting}\n{intro}\n\n{_lines_plain(lines)}\n\n{footer}\n"
     html = (
@@ -409,11 +408,27 @@ THREAD_NOTES = {
         "Reminder: nobody has taken on request {number} yet. It was sent from the emergency screen: please "
         "take it on and answer soon."
     ),
+    # To a partner reached by e-mail: it has no "Take on" button, and the bot may not see its reply (without
+    # inbound mail the reply goes to the Quartiersmanagement's mailbox).
+    "email_reminder": N_(
+        "Reminder: no answer to request {number} has reached the resident yet; they were told to expect "
+        "one within {time}. Please answer as the first e-mail about it says. If you have already done so, "
+        "please ignore this reminder."
+    ),
+    "urgent_email_reminder": N_(
+        "Reminder: no answer to request {number} has reached the resident yet. It was sent from the "
+        "emergency screen: please answer soon, as the first e-mail about it says. If you have already done "
+        "so, please ignore this reminder."
+    ),
     "escalated": N_(
         "Nobody has taken on request {number} within {time}: {partner} sees it now too and may take it on "
         "and answer it."
     ),
     # In the catch-all's thread of a request it had from the start (its partner answers only by e-mail).
+    "email_overdue": N_(
+        "No answer of {partner} to request {number} has reached the resident within {time}. Please ask "
+        "them, or take it on and answer it yourselves."
+    ),
     "overdue": N_(
         "{partner} has not taken on request {number} within {time}. Please ask them, or take it on and "
         "answer it yourselves."

@@ -65,6 +65,8 @@ class DraftView:
     signup: str | None = None
     topic: str | None = None  # the request's topic and her district: the card names both
     district: str | None = None
+    # The partner's answer cannot reach the chat (`bot.tickets.routing.no_chat_answer`): only a call can.
+    no_chat_answer: bool = False
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -82,6 +84,8 @@ def change_or_cancel(t: Translator, view: DraftView) -> list[Button]:
 def dialogue_screen(t: Translator, view: DraftView) -> Screen:
     cancel = [cancel_button(t, view)]
     chat = [dialogue_button(view, "💬 " + t.gettext("Here in this chat"), "chat")]
+    if view.no_chat_answer:  # nothing can answer in the chat: "chat" only sends without a number
+        chat = [dialogue_button(view, "➡️ " + t.gettext("Send without a phone number"), "chat")]
     partner = t.isolate(view.partner)
     if view.step is DialogueStep.ROUTE:
         # A file came without a request: who should get it? (Nothing is sent before the consent screen.)
@@ -121,6 +125,18 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             "Type your phone number here (for example {example}), or share it with the button below.",
             example=example,
         ), [chat, change_or_cancel(t, view)]
+    if view.step is DialogueStep.CONTACT and view.no_chat_answer:
+        # Nobody can bring an answer into the chat (the partner gets requests by e-mail only): a call is the
+        # one way an answer reaches her, so the screen says so instead of offering the chat.
+        return t.html(
+            "{partner} gets requests by e-mail only and cannot answer you here in this chat. To get an "
+            "answer, tap “Call me” and leave your phone number.",
+            partner=partner,
+        ), [
+            [dialogue_button(view, "📞 " + t.gettext("Call me"), "phone")],
+            chat,
+            cancel,
+        ]
     if view.step is DialogueStep.CONTACT:
         return t.html("How should {partner} answer you?", partner=partner), [
             chat,
@@ -447,14 +463,26 @@ def acknowledgement(
     by_phone: bool,
     urgent: bool = False,
     via: str | None = None,
+    no_chat_answer: bool = False,
 ) -> str:
     """What the resident sees in place of the check screen after "Send" (with the menu below): the number
     and when to expect an answer.
     From the emergency screen (`urgent`) no waiting time: someone in danger must not wait for it. `via`:
     the partner answers by e-mail to this organisation (the Quartiersmanagement), which brings the answer
-    into the chat (`bot.tickets.routing.answers_through`)."""
+    into the chat (`bot.tickets.routing.answers_through`). `no_chat_answer`: nobody can (the partner gets
+    requests by e-mail only, `bot.tickets.routing.no_chat_answer`): no answer is promised in the chat, and
+    without a phone number no time either."""
     n, p = t.isolate(number), t.isolate(partner)
     lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]
+    if no_chat_answer and not by_phone:
+        lines.append(
+            t.html(
+                "{partner} gets it by e-mail and cannot answer you here in this chat. If you want an answer "
+                "by phone, open /requests, tap ✏️ and write your phone number.",
+                partner=p,
+            )
+        )
+        return "\n".join(lines)
     if urgent:
         lines.append(
             t.html(
@@ -559,6 +587,32 @@ STATUS_NOTICES = {
 def status_notice(t: Translator, kind: str, number: str, partner: str) -> str:
     """The notice `kind` (a key of `STATUS_NOTICES`) about request `number`."""
     return "ℹ️ " + t.html(STATUS_NOTICES[kind], number=t.isolate(number), partner=t.isolate(partner))
+
+
+def handed_over_notice(t: Translator, number: str, partner: str, hours: int, via: str | None) -> str:
+    """Her request went to a partner that cannot answer in the chat (`bot.tickets.routing`): the hand-over
+    notice, then what the acknowledgement of a request sent to it says: `via` (the Quartiersmanagement)
+    passes its e-mailed answer on, within `hours`; without `via` nobody can, and a call is the way."""
+    p = t.isolate(partner)
+    lines = [status_notice(t, "handed_over", number, partner)]
+    if via is None:
+        lines.append(
+            t.html(
+                "{partner} gets it by e-mail and cannot answer you here in this chat. If you want an answer "
+                "by phone, open /requests, tap ✏️ and write your phone number.",
+                partner=p,
+            )
+        )
+        return "\n".join(lines)
+    lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, hours)))
+    lines.append(
+        t.html(
+            "{partner} answers by e-mail; {via} passes the answer on to you here in this chat.",
+            partner=p,
+            via=t.isolate(via),
+        )
+    )
+    return "\n".join(lines)
 
 
 def closed_notice(t: Translator, number: str, partner: str, partner_id: str) -> Screen:

@@ -12,20 +12,23 @@ from bot.i18n import Translator
 MAX_PROBLEMS_SHOWN = 25
 MAX_WARNINGS_SHOWN = 10
 EXAMPLE = "example"
+# A partner's answers cannot reach residents (`bot.content.references.unanswerable_partners`): named first.
+UNREACHABLE = "answers_unreachable"
 MESSAGE_LIMIT = 4000
 
 
-def join_within_limit(lines: list[str]) -> str:
-    """Whole lines only, up to Telegram's length: cutting mid-line could break an HTML entity or tag."""
+def join_within_limit(lines: list[str], tail: Sequence[str] = ()) -> str:
+    """Whole lines only, up to Telegram's length: cutting mid-line could break an HTML entity or tag.
+    `tail`: lines that end the message whatever is cut before them."""
     kept: list[str] = []
-    size = 0
+    size = sum(len(line) + 1 for line in tail)
     for line in lines:
         size += len(line) + 1
         if size > MESSAGE_LIMIT:
             kept.append("…")
             break
         kept.append(line)
-    return "\n".join(kept)
+    return "\n".join([*kept, *tail])
 
 
 def reload_started(t: Translator) -> str:
@@ -44,8 +47,8 @@ def reload_report(t: Translator, warnings: Sequence[Problem], errors: Sequence[P
             "New content is live ({count} warning).", "New content is live ({count} warnings).", len(warnings)
         )
     ]
-    lines += warning_lines(t, warnings)
-    return join_within_limit(lines)
+    named, counted = warning_lines(t, warnings)
+    return join_within_limit(lines + named, tail=counted)
 
 
 def bullets(t: Translator, errors: Sequence[Problem]) -> list[str]:
@@ -57,24 +60,27 @@ def bullets(t: Translator, errors: Sequence[Problem]) -> list[str]:
     return lines
 
 
-def warning_lines(t: Translator, warnings: Sequence[Problem]) -> list[str]:
-    """The warnings that need doing, the first ones named; the example data only counted (one warning per
-    made-up entry, the same list every time)."""
+def warning_lines(t: Translator, warnings: Sequence[Problem]) -> tuple[list[str], list[str]]:
+    """The warnings that need doing, the first ones named, the partners whose answers cannot reach
+    residents before all others; the example data only counted (one warning per made-up entry, the same
+    list every time), in a line of its own (the second list) that no cut for length may drop."""
     examples = sum(1 for problem in warnings if problem.code == EXAMPLE)
-    others = [problem for problem in warnings if problem.code != EXAMPLE]
-    lines = [f"• {escape(str(problem))}" for problem in others[:MAX_WARNINGS_SHOWN]]
+    others = [problem for problem in warnings if problem.code not in (EXAMPLE, UNREACHABLE)]
+    lines = unreachable_lines(t, warnings)
+    lines += [f"• {escape(str(problem))}" for problem in others[:MAX_WARNINGS_SHOWN]]
     if len(others) > MAX_WARNINGS_SHOWN:
         more = len(others) - MAX_WARNINGS_SHOWN
         lines.append(t.nhtml("… and {count} more warning", "… and {count} more warnings", more))
+    counted = []
     if examples:
-        lines.append(
+        counted.append(
             t.nhtml(
                 "{count} of them: example data (example: true) – not for the public.",
                 "{count} of them: example data (example: true) – not for the public.",
                 examples,
             )
         )
-    return lines
+    return lines, counted
 
 
 def started_with_last_good(t: Translator, errors: Sequence[Problem]) -> str:
@@ -87,6 +93,41 @@ def started_with_last_good(t: Translator, errors: Sequence[Problem]) -> str:
         *bullets(t, errors),
     ]
     return join_within_limit(lines)
+
+
+def unreachable_lines(t: Translator, warnings: Sequence[Problem]) -> list[str]:
+    """The partners whose answers cannot reach residents: the first warning whole (what to do), the other
+    partners by name in one line (one missing group of the Quartiersmanagement makes a dozen of them,
+    which would push every other warning out of the message)."""
+    unreachable = [problem for problem in warnings if problem.code == UNREACHABLE]
+    if not unreachable:
+        return []
+    lines = [f"• {escape(str(unreachable[0]))}"]
+    if rest := unreachable[1:]:
+        names = ", ".join(problem.path.split(".")[1] for problem in rest)
+        lines.append(
+            "• "
+            + t.nhtml(
+                "The same for {count} more partner: {partners}",
+                "The same for {count} more partners: {partners}",
+                len(rest),
+                partners=names,
+            )
+        )
+    return lines
+
+
+def answers_unreachable(t: Translator, warnings: Sequence[Problem]) -> str | None:
+    """Start-up: the partners whose answers cannot reach residents (no inbound e-mail, and no Telegram
+    group to pass them on from); None when there are none."""
+    lines = unreachable_lines(t, warnings)
+    if not lines:
+        return None
+    head = t.html(
+        "⚠️ Residents do not get the answers of these partners in the chat – their requests go out by "
+        "e-mail only and no answer can come back:"
+    )
+    return join_within_limit([head, *lines])
 
 
 def example_data_live(t: Translator, count: int) -> str:

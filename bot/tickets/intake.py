@@ -40,6 +40,7 @@ from bot.tickets.notify import enqueue_card, note_in_thread, tell_resident
 from bot.tickets.relay import thread_message
 from bot.tickets.routing import (
     answers_through,
+    no_chat_answer,
     partner_destination,
     response_hours,
     routable_partner,
@@ -434,6 +435,7 @@ async def draft_view(
         choices=_route_choices(catalogue, lang) if draft.step is DialogueStep.ROUTE else (),
         topic=localized(topic.title, lang) if topic else None,
         district=localized(district.name, lang) if district else None,
+        no_chat_answer=bool(draft.partner_id) and no_chat_answer(ctx, draft.partner_id or ""),
     )
 
 
@@ -564,6 +566,7 @@ def _sent(ctx: TicketContext, request: Request) -> DialogueReply:
         by_phone=by_phone,
         urgent=request.urgent,
         via=ctx.partner_name(via, request.language) if via else None,
+        no_chat_answer=no_chat_answer(ctx, request.partner_id),
     )
     return DialogueReply(Effect.SENT, number=request.number, acknowledgement=acknowledgement)
 

@@ -16,7 +16,14 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Copy, Destination
 from bot.render import partners as render
 from bot.render.keyboards import Keyboard
-from bot.render.requests import closed_notice, conversation_hint, draft_kept, status_notice, together
+from bot.render.requests import (
+    closed_notice,
+    conversation_hint,
+    draft_kept,
+    handed_over_notice,
+    status_notice,
+    together,
+)
 from bot.storage import requests as store
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
@@ -34,7 +41,9 @@ from bot.tickets.deps import TicketContext, intake_questions
 from bot.tickets.routing import (
     admin_destination,
     answers_through,
+    no_chat_answer,
     partner_destination,
+    response_hours,
     responsible_partners,
 )
 
@@ -445,6 +454,18 @@ async def tell_resident(
     html, keyboard = status_notice(t, kind, request.number, partner), None
     if kind == "closed":
         html, keyboard = closed_notice(t, request.number, partner, request.partner_id)
+    elif kind == "handed_over" and request.contact is not ContactPreference.PHONE:
+        # To a partner that cannot answer in the chat: who brings its answer now, and when (as the
+        # acknowledgement of a request sent to it directly says).
+        via = answers_through(ctx, request.partner_id)
+        if via is not None or no_chat_answer(ctx, request.partner_id):
+            html = handed_over_notice(
+                t,
+                request.number,
+                partner,
+                response_hours(ctx, request.partner_id, via),
+                via=ctx.partner_name(via, request.language) if via else None,
+            )
     await enqueue_resident(session, request, html, dedupe_key=dedupe_key, keyboard=keyboard)
 
 

@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
-from bot.storage.models.requests import Request
+from bot.storage.models.outbox import Channel
+from bot.storage.models.requests import ContactPreference, Request
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
-from bot.tickets.routing import partner_destination
+from bot.tickets.routing import no_chat_answer, partner_destination, responsible_partners
 
 logger = logging.getLogger(__name__)
 
@@ -54,16 +55,11 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             and request.routed_at + timedelta(hours=response_hours) <= now
             and await store.mark_once(session, request, "reminder_sent_at", now)
         ):
-            # An urgent request's resident was told no waiting time, only to call for help if in danger.
-            await note_in_thread(
-                session,
-                ctx,
-                request,
-                "urgent_reminder" if request.urgent else "reminder",
-                time=hours_phrase(pt, response_hours),
-                dedupe_key=f"req:{request.id}:reminder:{request.routed_at.timestamp()}",
-            )
-            steps += 1
+            # Marked but not sent when no answer can reach her chat and she left no number: she was promised
+            # no time, and no reply of the partner's could change that (staff are warned of the setup).
+            if request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, request.partner_id):
+                await _remind(session, ctx, request, hours_phrase(pt, response_hours))
+                steps += 1
         if (
             request.overdue_at is None
             and request.partner_id != catch_all
@@ -72,6 +68,29 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
                 steps += 1
     return steps
+
+
+async def _remind(session: AsyncSession, ctx: TicketContext, request: Request, time: str) -> None:
+    """The reminder in the request's thread at every partner acting on it. A partner reached by e-mail has
+    no "Take on" button and may have answered where the bot cannot see it (without inbound mail its reply
+    goes to the Quartiersmanagement's mailbox): it is told that no answer reached the resident yet, to be
+    ignored if it did answer. An urgent request's resident was told no waiting time, only to call for help
+    if in danger."""
+    key = f"req:{request.id}:reminder:{request.routed_at.timestamp()}"
+    for partner_id in responsible_partners(ctx, request):
+        dest = await partner_destination(session, ctx, partner_id)
+        by_email = dest is not None and dest.channel is Channel.EMAIL
+        kind = ("urgent_email_reminder" if request.urgent else "email_reminder") if by_email else None
+        kind = kind or ("urgent_reminder" if request.urgent else "reminder")
+        await note_in_thread(
+            session,
+            ctx,
+            request,
+            kind,
+            partner_id=partner_id,
+            time=time,
+            dedupe_key=key,  # suffixed with the partner for the catch-all's thread
+        )
 
 
 async def _escalate(
@@ -93,11 +112,13 @@ async def _escalate(
     if request.escalated_at is not None:
         if not await store.mark_once(session, request, "overdue_at", now):
             return False
+        dest = await partner_destination(session, ctx, request.partner_id)
+        by_email = dest is not None and dest.channel is Channel.EMAIL  # it has no "Take on"
         await note_in_thread(
             session,
             ctx,
             request,
-            "overdue",
+            "email_overdue" if by_email else "overdue",
             partner_id=catch_all,
             time=time,
             partner=partner_name,
@@ -131,7 +152,10 @@ async def _escalate(
             partner=ctx.partner_name(catch_all),
             dedupe_key=key,
         )
-    html = render.notice(pt, "escalated", number=request.number, partner=partner_name, time=time)
-    await notify_admin(session, ctx, html, request.id)
+    if ctx.admin_chat_id is not None:
+        # Without an admin chat the staff notice would go to the catch-all, which was just told (its card
+        # or its thread's note): the same escalation twice in its group.
+        html = render.notice(pt, "escalated", number=request.number, partner=partner_name, time=time)
+        await notify_admin(session, ctx, html, request.id)
     logger.info("request %s escalated to %s", request.id, catch_all)
     return True

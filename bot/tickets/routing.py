@@ -47,6 +47,19 @@ def answers_through(ctx: TicketContext, partner_id: str) -> str | None:
     return catch_all_id if catch_all.requests.telegram_chat_id is not None else None
 
 
+def no_chat_answer(ctx: TicketContext, partner_id: str) -> bool:
+    """Whether nobody can bring an answer of `partner_id` into the resident's chat: it gets requests by
+    e-mail only, the bot receives no e-mail (MAIL_INBOUND_*), and no catch-all group passes its replies on
+    (`answers_through`; the catch-all itself without a group included). Only a call reaches her then, and
+    staff are warned (`bot.content.references.unanswerable_partners`)."""
+    partner = ctx.partner(partner_id)
+    if partner is None or ctx.email_replies_relayed:
+        return False
+    if partner.requests.telegram_chat_id is not None or not partner.requests.email:
+        return False
+    return answers_through(ctx, partner_id) is None
+
+
 def passes_on_for(ctx: TicketContext, request: Request, by: str) -> str | None:
     """The partner whose answer `by` passes on when it answers `request` in the chat: the request's partner,
     when that cannot answer in the chat and `by` is the catch-all that got the card at once for this

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.storage.db import Database
@@ -119,5 +120,55 @@ async def test_a_request_to_an_e_mail_only_partner_is_still_escalated_when_nobod
     note, notice = rows
     assert reminded > before  # the reminder to the partner (and the copy) came first
     assert note.target == str(CATCH_ALL_CHAT) and note.payload["reply_to_card"] == request.id
-    assert note.payload["text"].startswith(f"<i>Beratungsstelle has not taken on request {request.number}")
+    # It has no "Take on" (xr3 m10): what the Quartiersmanagement learns is that no answer reached her.
+    assert note.payload["text"].startswith(
+        f"<i>No answer of Beratungsstelle to request {request.number} has reached the resident within"
+    )
     assert notice.target == str(ADMIN_CHAT) and request.number in notice.payload["text"]
+
+
+async def test_an_e_mail_partner_is_reminded_that_no_answer_arrived_not_to_take_on_what_it_cannot(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Found in exploratory testing (xr3 m10): a partner reached by e-mail was reminded that "nobody has
+    taken on" its request, a Telegram button it does not have, even after it had replied (without inbound
+    mail its reply goes to the Quartiersmanagement's mailbox, unseen by the bot). Its reminder says no
+    answer reached the resident yet, and to ignore it if it answered; the Quartiersmanagement's copy in its
+    group keeps the button's wording."""
+    request = await submit(database, ctx, offer_id=None, partner_id="beratung")
+    partner = ctx.partner("beratung")
+    assert partner is not None
+    before = len(await outbox_rows(database))
+    async with database.transaction() as session:
+        due = request.routed_at + timedelta(hours=partner.requests.response_hours + 1)
+        assert await remind_and_escalate(session, ctx, due) == 1
+    rows = (await outbox_rows(database))[before:]
+    (mail,) = [row for row in rows if row.channel == "email"]
+    assert mail.payload["text"] == (
+        f"Reminder: no answer to request {request.number} has reached the resident yet; they were told "
+        "to expect one within 2 days. Please answer as the first e-mail about it says. If you have already "
+        "done so, please ignore this reminder."
+    )
+    assert all("taken on" not in row.payload["text"] for row in rows if row.channel == "email")
+
+
+async def test_without_an_admin_chat_an_escalation_reaches_the_quartiersmanagements_group_once(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Found in exploratory testing (xr3 m10): with no ADMIN_CHAT_ID the staff notice goes to the
+    Quartiersmanagement's group, which the escalation had just told (its card, or its copy's thread): the
+    same escalation twice in its group."""
+    ctx = replace(ctx, admin_chat_id=None)
+    by_email = await submit(database, ctx, offer_id=None, partner_id="beratung")  # its copy from the start
+    in_group = await submit(database, ctx, resident_id=RESIDENT + 1)  # "bildung", a group of its own
+    before = len(await outbox_rows(database))
+    async with database.transaction() as session:
+        await remind_and_escalate(session, ctx, by_email.routed_at + timedelta(days=30))
+    at_catch_all = [
+        row for row in (await outbox_rows(database))[before:] if row.target == str(CATCH_ALL_CHAT)
+    ]
+    for request in (by_email, in_group):
+        told = [row.payload["text"] for row in at_catch_all if row.request_id == request.id]
+        # The escalation (the card with its note, or the copy's note), no staff notice besides it.
+        escalations = [text for text in told if not text.startswith("<i>Reminder")]
+        assert len(escalations) == 1, told

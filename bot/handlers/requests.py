@@ -303,6 +303,36 @@ async def typed_press(update: Update, context: Context, user: User, message_id: 
     return True
 
 
+async def correction(update: Update, context: Context) -> bool:
+    """She edited a text of hers: in her draft it is corrected where the draft still holds it (else she is
+    told how to correct it), and one that reached a request goes to its partner as her correction. False
+    if the message went into neither (then it is a question again)."""
+    message = update.edited_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return False
+    desk, t = context.services.requests, context.t
+    if context.user_data is not None and context.user_data.has_draft:
+        reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text)
+        if reply is not None and reply.view is not None:
+            changed = reply.effect is Effect.CORRECTED
+            await show(update, context, *render.draft_corrected(t, reply.view, changed=changed))
+            return True
+    edit_date = int(message.edit_date.timestamp()) if message.edit_date else None
+    relayed = await desk.correct_sent(resident_message(user, message), edit_date)
+    if relayed is None:
+        return False
+    if relayed.outcome is Outcome.OK and relayed.request_id is not None:
+        conversing = context.user_data is not None and context.user_data.conversing
+        text, keyboard = render.correction_passed_on(
+            t, relayed.partner, relayed.request_id, conversation=conversing
+        )
+        await message.reply_text(text, reply_markup=markup(keyboard))
+    elif (answer := render.reply_outcome(t, relayed.outcome.value, relayed.partner, None)) is not None:
+        await message.reply_text(answer)
+    return True
+
+
 # --- the resident after sending -------------------------------------------------------------------------
 
 

@@ -65,6 +65,7 @@ class DraftView:
     signup: str | None = None
     topic: str | None = None  # the request's topic and her district: the card names both
     district: str | None = None
+    parked: bool = False  # she left it (navigation): it waits for "Continue"
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -187,6 +188,23 @@ def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) ->
         ],
         *screen[1],
     ]
+
+
+def draft_corrected(t: Translator, view: DraftView, *, changed: bool) -> Screen:
+    """She edited a message she wrote into her draft: corrected there (`changed`), or honestly not (the
+    draft no longer holds it as she wrote it) and how to correct it; then her draft's screen again, or if
+    she left it, "continue / discard"."""
+    if changed:
+        line = "✏️ " + t.html("I have corrected this in your request too.")
+    else:
+        line = "✏️ " + t.html(
+            "I could not correct this in your request: it no longer holds that message as you wrote it. "
+            "Please write the correction as a new message."
+        )
+    if view.parked:
+        return with_parked_notice(t, view, (line, []))
+    text, keyboard = ask_new_screen(t, view) if view.pending else dialogue_screen(t, view)
+    return f"{line}\n\n{text}", keyboard
 
 
 def consent_screen(t: Translator, view: DraftView) -> Screen:
@@ -383,6 +401,13 @@ def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
     """A message of the open conversation reached the partner's thread."""
     text = t.html("Passed on to {partner}.", partner=t.isolate(partner))
     return text, end_keyboard(t, request_id)
+
+
+def correction_passed_on(t: Translator, partner: str, request_id: int, *, conversation: bool) -> Screen:
+    """Her edit of a message that reached a request went to the partner as a correction (⏹ End while the
+    conversation is open)."""
+    text = "✏️ " + t.html("Your correction was passed on to {partner}.", partner=t.isolate(partner))
+    return text, end_keyboard(t, request_id) if conversation else []
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,11 @@ class RequestDesk:
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
+    async def correct_draft(self, resident_id: int, input_key: str, text: str) -> DialogueReply | None:
+        """She edited her message `input_key` to `text`: corrected in her draft where it holds it
+        (`intake.correct`); None when her draft never took that message."""
+        return await self._write(intake.correct, resident_id, input_key, text)
+
     async def takes_language_name(self, resident_id: int) -> bool:
         """Whether the running draft's question asks for a language: a language's name typed is its answer
         (elsewhere it opens the language picker)."""
@@ -307,6 +312,14 @@ class RequestDesk:
                 return None
             result = await relay.resident_reply(session, ctx, message, link.request_id)
         return _relayed(ctx, result)
+
+    async def correct_sent(self, message: ResidentMessage, edit_date: int | None) -> Relayed | None:
+        """She edited a message that reached a request: its correction goes to the partner
+        (`relay.resident_correction`); None if the message belongs to no request."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            result = await relay.resident_correction(session, ctx, message, edit_date)
+        return None if result is None else _relayed(ctx, result)
 
     async def converse(self, message: ResidentMessage, request_id: int | None = None) -> Relayed | None:
         """A plain message while a request waits for the resident: into its thread (`request_id`: the one

@@ -58,6 +58,9 @@ ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.
 # Inputs of one chat are processed in order, so only the latest can come again (a replay after a restart);
 # the last few are remembered all the same.
 RECENT_INPUTS = 8
+# Her latest texts as she typed them and where they went (the message or an answer): an edit of one of them
+# corrects it there (`correct`), and once the draft is sent, reaches the partner as a correction.
+WRITTEN_KEPT = 20
 
 
 class InputProblem(StrEnum):
@@ -144,10 +147,18 @@ class Draft:
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
     full_albums: tuple[str, ...] = ()
+    # (input key, where it went: "text" or the question's id, her text) of her latest typed texts
+    # (`WRITTEN_KEPT`), for an edit of one of them (`correct`).
+    written: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not (self.text and self.text.strip()) and not self.attachments and not self.signup
+
+    @property
+    def holds_input(self) -> bool:
+        """Whether she put anything into it: words, files, answers, a sign-up or a text held for her tap."""
+        return not self.is_empty or bool(self.intake) or self.pending is not None
 
     @property
     def waits_for_phone(self) -> bool:
@@ -168,6 +179,7 @@ class Draft:
             "contact": self.contact.value,
             "inputs": list(self.inputs),
             "full_albums": list(self.full_albums),
+            "written": [list(item) for item in self.written],
         }
 
     @classmethod
@@ -186,6 +198,7 @@ class Draft:
         stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
         stored["inputs"] = tuple(data.get("inputs", []))
         stored["full_albums"] = tuple(data.get("full_albums", []))
+        stored["written"] = tuple((str(k), str(w), str(t)) for k, w, t in data.get("written", []))
         return settle(
             cls(
                 id=dialogue_id,
@@ -274,6 +287,46 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
     if answer and answer.strip():
         intake[question] = answer.strip()[:MAX_ANSWER_CHARS]
     return replace(draft, intake=intake, intake_index=draft.intake_index + 1)
+
+
+def _wrote(draft: Draft, input_key: str | None, where: str, text: str | None) -> Draft:
+    """`draft` remembering that her text `text` (input `input_key`) went to `where` ("text", or an intake
+    question's id), for an edit of it (`correct`)."""
+    if input_key is None or not text:
+        return draft
+    kept = [item for item in draft.written if item[0] != input_key][-(WRITTEN_KEPT - 1) :]
+    return replace(draft, written=(*kept, (input_key, where, text)))
+
+
+class Correction(StrEnum):
+    """What an edit of one of her messages did to the draft (`correct`)."""
+
+    CHANGED = "changed"  # her text is corrected where it went (the message, or an answer)
+    NOT_HELD = "not_held"  # the draft took that message, but no longer holds it as she wrote it
+    UNKNOWN = "unknown"  # the message was never an input of this draft
+
+
+def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]:
+    """The draft after she edited her message `input_key` to `text`: where the draft still holds the text as
+    she wrote it (in the message, or as an answer), the edited text replaces it. Not otherwise: it was
+    deleted ("Delete the text"), cut, or held for her tap; she is told how to change it instead."""
+    new = text.strip()
+    found = next((item for item in draft.written if item[0] == input_key), None)
+    if found is None:
+        return draft, Correction.NOT_HELD if input_key in draft.inputs else Correction.UNKNOWN
+    _, where, old = found
+    if not new:
+        return draft, Correction.NOT_HELD
+    if where == "text":
+        if old not in (draft.text or ""):
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, text=(draft.text or "").replace(old, new, 1)[:MAX_TEXT_CHARS])
+    else:
+        answer = draft.intake.get(where)
+        if answer is None or old not in answer:
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, intake={**draft.intake, where: answer.replace(old, new, 1)[:MAX_ANSWER_CHARS]})
+    return _wrote(draft, input_key, where, new), Correction.CHANGED
 
 
 # --- inputs and transitions ----------
@@ -382,6 +435,9 @@ class Effect(StrEnum):
     GONE = "gone"  # the draft was sent or dropped meanwhile
     OVER = "over"  # its offer or event is over (or not on): nothing is started or sent (`DialogueReply.over`)
     BEGUN = "begun"  # the event signed up for has begun: no sign-up starts or is sent (`DialogueReply.over`)
+    CORRECTED = "corrected"  # an edit of her message corrected the draft (`correct`)
+    UNCORRECTED = "uncorrected"  # an edit of a message the draft took, which it no longer holds as written
+    UNFINISHED = "unfinished"  # a new request would replace a draft she wrote in: it waits, she chooses
 
 
 # Buttons whose effect the caller carries out (the draft itself does not change).
@@ -409,6 +465,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     takes sign-ups through the bot (`can_sign_up`) makes the draft a sign-up (signing up needs no words)."""
     problem: InputProblem | None = None
     typed = isinstance(event, Text)  # (a held text "mine" turns into is her answer, never held again)
+    own = event.text.strip() if isinstance(event, Text) else None  # her words in this very message
     if isinstance(event, Park):
         # A held text stays held: "Continue" asks about it again (explore5 F4: nothing she wrote is lost).
         return Transition(replace(draft, parked=True), Effect.PARKED)
@@ -498,15 +555,19 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         else:
             # Words, not a number: nothing is lost (they join the message); the step still waits for it.
             draft, cut = add_text(draft, event.text)
+            draft = _wrote(draft, input_key, "text", own)
             problem = cut or InputProblem.NOT_A_PHONE
     elif isinstance(event, Text) and step is DialogueStep.CONFIRM and means_send(event.text):
         problem = InputProblem.TAP_SEND  # she believes this sends it: it neither sends nor joins the message
     elif isinstance(event, Text) and step is DialogueStep.INTAKE:
+        if (question := draft.question) is not None:
+            draft = _wrote(draft, input_key, question, own[:MAX_ANSWER_CHARS] if own else None)
         draft = _answer(draft, event.text)
         if len(event.text.strip()) > MAX_ANSWER_CHARS:
             problem = InputProblem.TOO_LONG
     elif isinstance(event, Text):
         draft, cut = add_text(draft, event.text)
+        draft = _wrote(draft, input_key, "text", own)
         problem = cut or problem
         if step is DialogueStep.CONTACT:
             draft = replace(draft, step=DialogueStep.MESSAGE)

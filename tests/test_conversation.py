@@ -1208,3 +1208,50 @@ def test_the_reopen_offers_memory_keeps_the_latest_only() -> None:
     for offer in offers:
         data.offered_reopen(7, offer)
     assert [offer for _, offer in data.reopen_offers] == offers[5:]
+
+
+async def test_starting_another_request_first_offers_to_continue_or_discard_the_unfinished_one(
+    bot: BotHarness,
+) -> None:
+    """Found by exploratory testing (xr3 M4): "Ask a question" in the menu, or "Ask a person" on another
+    organisation's page, while she had written a draft replaced it with an empty one, without a word."""
+    anna = await confirmed_resident(bot, "Anna", "pl")
+    t = bot.services.i18n.translator("pl")
+    await anna.press("ask", anna.last())  # "Ask a question" in the main menu: a request to the office
+    await skip_questions(anna)
+    await anna.send("dzien dobry, mam problem z czynszem")
+    await anna.send("/menu")
+    await anna.press("ask", anna.last())  # "Ask a question" again, in the menu that offers the draft
+    offered = anna.last()
+    assert (offered.text or "").startswith("📝 Czeka niedokończone zgłoszenie do organizacji")
+    assert t.gettext("Continue it, or discard it and then tap the button again for a new request.") in (
+        offered.text or ""
+    )
+    assert offered.labels == ["▶️ Kontynuuj", "🗑 Odrzuć"]
+    await anna.tap("▶️ Kontynuuj", offered)
+    # A sticker's answer points to "Ask a question" too: it leads to the same choice, not to an empty draft.
+    await anna.send_sticker()
+    await anna.tap("🙋")
+    assert anna.last().labels == ["▶️ Kontynuuj", "🗑 Odrzuć"]
+    await anna.tap("▶️ Kontynuuj")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    assert "mam problem z czynszem" in screen(anna)  # nothing she wrote was lost
+
+
+async def test_ask_a_person_on_another_page_keeps_the_draft_until_she_discards_it(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.press("ask", anna.last())
+    await skip_questions(anna)
+    await anna.send("Ich habe Mietschulden und brauche einen Termin")
+    await anna.send("/start o_frauencafe")
+    page = anna.last()
+    await anna.tap("🙋", page)  # "Ask a person" at the SOS-Mütterzentrum
+    offered = anna.last()
+    assert "Sie haben eine unfertige Anfrage an Quartiers" in (offered.text or "")
+    assert offered.labels == ["▶️ Weiter", "🗑 Verwerfen"]
+    assert page.labels[0].startswith("🙋")  # the page she tapped on stays
+    await anna.tap("🗑 Verwerfen", offered)
+    assert "Abgebrochen" in screen(anna)
+    await anna.tap("🙋", page)  # now the new request starts (in place of the page)
+    assert "SOS-Mütterzentrum" in (page.text or "") and page.labels[-1] == "✖️ Abbrechen"

@@ -148,6 +148,11 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
     reply = await context.services.requests.start_from(user.id, namespace, origin, question)
+    if reply is not None and reply.effect is Effect.UNFINISHED and reply.view is not None:
+        # Her unfinished draft first (continue or discard), below the screen she tapped on.
+        await answer_query(update.callback_query)
+        await show(update, context, *render.unfinished_screen(context.t, reply.view), new_message=True)
+        return
     if reply is not None and reply.effect in (Effect.OVER, Effect.BEGUN):
         await answer_query(update.callback_query)
         await show_dialogue(update, context, reply)

@@ -207,6 +207,12 @@ def draft_corrected(t: Translator, view: DraftView, *, changed: bool) -> Screen:
     return f"{line}\n\n{text}", keyboard
 
 
+def unfinished_screen(t: Translator, view: DraftView) -> Screen:
+    """A new request would replace the draft she wrote in: the menu's "continue / discard" for it first."""
+    line = t.html("Continue it, or discard it and then tap the button again for a new request.")
+    return with_parked_notice(t, view, (line, []))
+
+
 def consent_screen(t: Translator, view: DraftView) -> Screen:
     """Exactly what will be sent, to whom; nothing leaves before “Send”."""
     lines = [

@@ -209,7 +209,8 @@ class RequestDesk:
         ("ask:f.<id>"), `question` starts the message. From the emergency screen a running draft goes on
         instead, marked urgent (`intake.ask_urgently`). OVER for a sign-up whose offer or event is over (a
         button of a page shown while it was on), BEGUN for an event that has begun: nothing starts
-        (`intake.over`)."""
+        (`intake.over`). UNFINISHED while she has a draft she put something into: it waits (parked), and
+        nothing starts before she continues or discards it."""
         ctx = self._context()
         chosen = intake.origin_of(ctx.catalogue, button, origin)
         if chosen is None:
@@ -220,7 +221,8 @@ class RequestDesk:
             question = None
         if button == "ask" and origin in intake.EMERGENCY_ORIGINS:
             return await self._write(intake.ask_urgently, resident_id, question)
-        return await self._write(intake.start, resident_id, text=question, urgent=False, **chosen)
+        # A draft she wrote in is not replaced unasked: UNFINISHED, she continues or discards it.
+        return await self._write(intake.start, resident_id, text=question, urgent=False, keep=True, **chosen)
 
     async def write(
         self, resident_id: int, event: Text | Attach | Unsupported, input_key: str, *, drafting: bool

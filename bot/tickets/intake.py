@@ -181,12 +181,20 @@ async def start(
     named_partner: str | None = None,
     text: str | None = None,
     urgent: bool = False,
+    keep: bool = False,
 ) -> DialogueReply:
     """Start (or restart) the dialogue; the partner is the one she chose (`partner_id`: its page, its
     event) or the offer's, else the one named for the subject (`named_partner`, else the topic's default
-    partner) if it serves her district (`serving_partner`). A running dialogue is replaced. `text` starts
-    the message (a question the search could not answer, so the resident need not type it again);
-    `urgent`: from the emergency screen."""
+    partner) if it serves her district (`serving_partner`). A running dialogue is replaced; with `keep`
+    only one she put nothing into: a draft holding her words, files or answers waits (parked) and the
+    reply is UNFINISHED with its view, for her to continue or discard it (nothing she wrote is lost
+    unasked). `text` starts the message (a question the search could not answer, so the resident need not
+    type it again); `urgent`: from the emergency screen."""
+    if keep and (loaded := await load(session, ctx, resident_id)) is not None and loaded[1].holds_input:
+        row, draft = loaded
+        parked = machine.advance(draft, machine.Park()).draft
+        _save(row, parked)
+        return DialogueReply(Effect.UNFINISHED, await draft_view(session, ctx, parked, resident_id))
     catalogue = ctx.catalogue
     offer = catalogue.offers.get(offer_id or "")
     if topic_id not in catalogue.topics and offer is not None and offer.topics:

@@ -1229,11 +1229,13 @@ async def test_starting_another_request_first_offers_to_continue_or_discard_the_
     )
     assert offered.labels == ["▶️ Kontynuuj", "🗑 Odrzuć"]
     await anna.tap("▶️ Kontynuuj", offered)
-    # A sticker's answer points to "Ask a question" too: it leads to the same choice, not to an empty draft.
+    # A sticker in the draft: the draft cannot take it, and its screen follows (no "Ask a question").
     await anna.send_sticker()
-    await anna.tap("🙋")
-    assert anna.last().labels == ["▶️ Kontynuuj", "🗑 Odrzuć"]
-    await anna.tap("▶️ Kontynuuj")
+    unsupported = t.gettext(
+        "I can pass on photos, voice messages and documents (PDF), but not this kind of file."
+    )
+    assert bot.telegram.bot_messages(anna.chat)[-2].text == unsupported
+    assert anna.last().labels[0] == "✅ " + t.gettext("Done")
     await anna.tap("✅")
     await anna.tap("💬")
     assert "mam problem z czynszem" in screen(anna)  # nothing she wrote was lost
@@ -1255,3 +1257,21 @@ async def test_ask_a_person_on_another_page_keeps_the_draft_until_she_discards_i
     assert "Abgebrochen" in screen(anna)
     await anna.tap("🙋", page)  # now the new request starts (in place of the page)
     assert "SOS-Mütterzentrum" in (page.text or "") and page.labels[-1] == "✖️ Abbrechen"
+
+
+async def test_a_sticker_in_an_open_conversation_is_not_sent_into_a_new_request(bot: BotHarness) -> None:
+    """Found by exploratory testing (xr3 m11): a thank-you sticker while her messages go to the partner
+    was told "photos only via a new request" with "Ask a question" – photos are passed on there."""
+    anna = bot.resident("Anna", lang="en")
+    card = await asked_by_partner(bot, anna, "Hi, I need help with a letter", "Come tomorrow at 10?")
+    before = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    await anna.send_sticker()
+    await deliver(bot)
+    told = anna.last()
+    assert told.text == "I can pass on photos, voice messages and documents (PDF), but not this kind of file."
+    assert told.labels == ["⏹ End"]  # the conversation goes on; no second request is begun
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
+    await anna.send("Thank you!")
+    await deliver(bot)
+    assert "Thank you!" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert card.message_id == bot.telegram.bot_messages(MUETTERZENTRUM)[-1].reply_to

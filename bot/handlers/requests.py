@@ -650,6 +650,26 @@ async def resident_media(update: Update, context: Context) -> None:
     await unsupported_message(update, context)
 
 
+async def resident_unsupported(update: Update, context: Context) -> None:
+    """A sticker, GIF, video or location in the private chat. In a running draft the dialogue says it cannot
+    take it (its screen again); in an open conversation, that it was not passed on (photos, voice messages
+    and documents are), the conversation going on (⏹ End); else what the bot can do (`unsupported_message`,
+    which points to "Ask a question": no second request is begun beside the one she is in)."""
+    user = update.effective_user
+    message = update.effective_message
+    if drafting(context) and await dialogue_input(update, context):
+        return
+    if user is not None and message is not None and context.user_data is not None:
+        if context.user_data.conversing:
+            choices = await context.services.requests.conversations(user.id)
+            if choices:
+                request_id = choices[0].id if len(choices) == 1 else None
+                text, keyboard = render.not_passed_on(context.t, request_id)
+                await message.reply_text(text, reply_markup=markup(keyboard))
+                return
+    await unsupported_message(update, context)
+
+
 async def reopen_button(update: Update, context: Context) -> None:
     """“Reopen” under a message about a recently closed request: open it (if it is not open again already;
     its cards in the partner groups show it), then pass the message on, and with it every other message she

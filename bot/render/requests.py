@@ -409,6 +409,13 @@ def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
     return text, end_keyboard(t, request_id)
 
 
+def not_passed_on(t: Translator, request_id: int | None) -> Screen:
+    """A sticker (or a video, a location) in an open conversation: not passed on, unlike photos, voice
+    messages and documents; the conversation goes on (⏹ End, when one request is open)."""
+    text = input_problem(t, "unsupported")
+    return text, end_keyboard(t, request_id) if request_id is not None else []
+
+
 def correction_passed_on(t: Translator, partner: str, request_id: int, *, conversation: bool) -> Screen:
     """Her edit of a message that reached a request went to the partner as a correction (⏹ End while the
     conversation is open)."""

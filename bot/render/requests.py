@@ -66,6 +66,7 @@ class DraftView:
     topic: str | None = None  # the request's topic and her district: the card names both
     district: str | None = None
     parked: bool = False  # she left it (navigation): it waits for "Continue"
+    answer: str | None = None  # INTAKE: her answer to `question` so far (she changes her answers)
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -96,10 +97,13 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         rows = [[dialogue_button(view, label, "to", topic)] for topic, label in view.choices]
         return "\n".join(lines), [*rows, [dialogue_button(view, "🏢 " + view.partner, "to", "-")], cancel]
     if view.step is DialogueStep.INTAKE and view.question is not None:
-        return "❓ " + escape(view.question), [
-            [dialogue_button(view, "⏭ " + t.gettext("Skip"), "skip")],
-            cancel,
-        ]
+        skip = "⏭ " + t.gettext("Skip")
+        lines = ["❓ " + escape(view.question)]
+        if view.answer:
+            # "Change my answers": her answer stays unless she writes a new one.
+            lines.append(t.html("Your answer so far:") + f" <i>{escape(view.answer)}</i>")
+            lines.append(t.html("Write a new answer, or tap “{skip}” to keep it.", skip=skip))
+        return "\n".join(lines), [[dialogue_button(view, skip, "skip")], cancel]
     if view.step in (DialogueStep.INTAKE, DialogueStep.MESSAGE):
         lines = [
             t.html("Write your message to {partner}.", partner=partner),
@@ -114,6 +118,8 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         rows = [[dialogue_button(view, "✅ " + t.gettext("Done"), "done")]]
         if view.text:  # after "✏️ Change" too: a text with a mistake is written anew, not only added to
             rows.append([dialogue_button(view, "🗑 " + t.gettext("Delete the text"), "retype")])
+        if view.intake:  # her answers to the questions, which the check screen lists, can be changed too
+            rows.append([dialogue_button(view, "✏️ " + t.gettext("Change my answers"), "answers")])
         return "\n".join(lines), [*rows, cancel]
     if view.step is DialogueStep.CONTACT and view.calling:
         # Telegram's share button is on the keyboard below (`share_phone_prompt`); typing works too.

@@ -5,7 +5,8 @@ what the resident is to see. `bot.tickets.intake` loads the draft from the `dial
 restarts), advances it and stores it again, in one transaction. Only "Send" turns a draft into a request.
 
     INTAKE ─answer / Skip (after the last question)─► MESSAGE ─Done─► CONTACT ─chat / shared phone─► CONFIRM
-    CONFIRM ─Change─► MESSAGE     text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
+    CONFIRM ─Change─► MESSAGE ─Change my answers─► INTAKE (her answers shown; Skip keeps one)
+    text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
     CONTACT after "📞 Call me" (`calling`): a typed number is the phone number ─► CONFIRM; other words join
     the message and the step waits for the number (Change / Cancel / chat lead out)
     ROUTE ─a topic or the Quartiersmanagement chosen─► INTAKE / MESSAGE   (a file sent outside a request)
@@ -382,7 +383,20 @@ class Park:
 
 Input = Text | Attach | Unsupported | Press | SharedPhone | Park | Route
 BUTTONS = frozenset(
-    {"skip", "done", "chat", "phone", "change", "retype", "cancel", "send", "resume", "mine", "new"}
+    {
+        "skip",
+        "done",
+        "chat",
+        "phone",
+        "change",
+        "retype",
+        "answers",
+        "cancel",
+        "send",
+        "resume",
+        "mine",
+        "new",
+    }
 )
 
 
@@ -539,6 +553,11 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft = replace(draft, step=DialogueStep.CONTACT)
     elif isinstance(event, Press) and event.action == "chat":
         draft = replace(draft, contact=ContactPreference.CHAT, phone=None, step=DialogueStep.CONFIRM)
+    elif isinstance(event, Press) and event.action == "answers":
+        # "Change my answers" (below her message after "✏️ Change"): the questions again, each showing her
+        # answer; a new one replaces it, "Skip" keeps it, then her message as it was.
+        if draft.questions:
+            draft = replace(draft, step=DialogueStep.INTAKE, intake_index=0)
     elif isinstance(event, Press) and event.action == "retype":
         # "Delete the text": she writes it anew instead of adding to it (her files stay).
         draft = replace(draft, text=None, step=DialogueStep.MESSAGE)

@@ -436,6 +436,7 @@ async def draft_view(
         step=draft.step,
         partner=ctx.partner_name(draft.partner_id, lang),
         question=questions.get(draft.question or ""),
+        answer=draft.intake.get(draft.question or "") if draft.step is DialogueStep.INTAKE else None,
         offer=localized(offer.title, lang) if offer else None,
         event=localized(event.title, lang) if event else None,
         event_starts=event.starts if event else None,

@@ -295,8 +295,20 @@ def _wrote(draft: Draft, input_key: str | None, where: str, text: str | None) ->
     question's id), for an edit of it (`correct`)."""
     if input_key is None or not text:
         return draft
-    kept = [item for item in draft.written if item[0] != input_key][-(WRITTEN_KEPT - 1) :]
+    # A new answer replaces the question's old one entirely: the texts that wrote that one are gone.
+    written = _forget(draft.written, where) if where != "text" else draft.written
+    kept = [item for item in written if item[0] != input_key][-(WRITTEN_KEPT - 1) :]
     return replace(draft, written=(*kept, (input_key, where, text)))
+
+
+# Where a text went that the draft no longer holds (deleted, or its answer replaced): only its key is kept,
+# so that an edit of it is answered honestly (`Correction.NOT_HELD`), not her words.
+GONE = "-"
+
+
+def _forget(written: tuple[tuple[str, str, str], ...], where: str) -> tuple[tuple[str, str, str], ...]:
+    """`written` with the texts that went to `where` forgotten (their keys kept, see `GONE`)."""
+    return tuple((key, GONE, "") if went == where else (key, went, text) for key, went, text in written)
 
 
 class Correction(StrEnum):
@@ -316,7 +328,7 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
     if found is None:
         return draft, Correction.NOT_HELD if input_key in draft.inputs else Correction.UNKNOWN
     _, where, old = found
-    if not new:
+    if not new or not old or where == GONE:
         return draft, Correction.NOT_HELD
     if where == "text":
         if old not in (draft.text or ""):
@@ -560,7 +572,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             draft = replace(draft, step=DialogueStep.INTAKE, intake_index=0)
     elif isinstance(event, Press) and event.action == "retype":
         # "Delete the text": she writes it anew instead of adding to it (her files stay).
-        draft = replace(draft, text=None, step=DialogueStep.MESSAGE)
+        draft = replace(draft, text=None, step=DialogueStep.MESSAGE, written=_forget(draft.written, "text"))
     elif isinstance(event, Press):  # change
         draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, SharedPhone):

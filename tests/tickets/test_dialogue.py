@@ -13,6 +13,7 @@ from bot.tickets.dialogue import (
     MAX_TEXT_CHARS,
     Attach,
     Attachment,
+    Correction,
     Draft,
     Effect,
     InputProblem,
@@ -21,6 +22,7 @@ from bot.tickets.dialogue import (
     Text,
     Unsupported,
     advance,
+    correct,
     new_draft,
 )
 
@@ -421,3 +423,24 @@ def test_text_typed_on_after_a_held_answer_answers_the_question_she_saw_and_the_
     with_file = advance(held, Attach(photo()), input_key="m:5").draft
     assert dict(with_file.intake) == {"kinder": first}
     assert len(with_file.attachments) == 1
+
+
+def test_an_edited_message_corrects_the_draft_only_where_it_still_holds_her_text() -> None:
+    draft = new_draft("d", "qm", questions=("kids",))
+    draft = advance(draft, Text("ja, 5 Kinder"), input_key="m:1").draft
+    draft = advance(draft, Text("Brief vom Amt, Frist 12.12"), input_key="m:2").draft
+    draft = advance(draft, Text("Bitte bald"), input_key="m:3").draft
+    fixed, outcome = correct(draft, "m:2", "Brief vom Amt, Frist 10.12")
+    assert outcome is Correction.CHANGED
+    assert fixed.text == "Brief vom Amt, Frist 10.12\n\nBitte bald"
+    answered, outcome = correct(fixed, "m:1", "ja, 1 Kind")
+    assert (outcome, answered.intake) == (Correction.CHANGED, {"kids": "ja, 1 Kind"})
+    # Kept as stored: a draft read back corrects as well, a second edit of the same message too.
+    stored = Draft.from_json("d", answered.step.value, answered.to_json(), ("kids",))
+    assert correct(stored, "m:2", "Frist 9.12")[0].text == "Frist 9.12\n\nBitte bald"
+    # "Delete the text": her old words are forgotten, the edit is answered honestly.
+    retyped = advance(answered, Press("retype")).draft
+    assert all("Frist" not in text for _key, _where, text in retyped.written)
+    assert correct(retyped, "m:2", "Frist 11.12") == (retyped, Correction.NOT_HELD)
+    # A message the draft never took: not for the draft (it is a question again).
+    assert correct(retyped, "m:99", "Wo ist das Büro?")[1] is Correction.UNKNOWN

@@ -148,7 +148,7 @@ class Draft:
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
     full_albums: tuple[str, ...] = ()
-    # (input key, where it went: "text" or the question's id, her text) of her latest typed texts
+    # (input key, where it went: "text", "phone" or the question's id, her text) of her latest typed texts
     # (`WRITTEN_KEPT`), for an edit of one of them (`correct`).
     written: tuple[tuple[str, str, str], ...] = ()
 
@@ -330,7 +330,14 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
     _, where, old = found
     if not new or not old or where == GONE:
         return draft, Correction.NOT_HELD
-    if where == "text":
+    if where == "phone":
+        # Her typed phone number: a corrected one replaces it (words are no number: she is told).
+        number = phone_number(new)
+        if draft.phone != old or draft.contact is not ContactPreference.PHONE or number is None:
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, phone=number)
+        new = number
+    elif where == "text":
         if old not in (draft.text or ""):
             return draft, Correction.NOT_HELD
         draft = replace(draft, text=(draft.text or "").replace(old, new, 1)[:MAX_TEXT_CHARS])
@@ -580,7 +587,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Text) and draft.waits_for_phone:
         number = phone_number(event.text)
         if number is not None:
-            return Transition(_with_phone(draft, number), Effect.PHONE)
+            return Transition(_wrote(_with_phone(draft, number), input_key, "phone", number), Effect.PHONE)
         if _mistyped_number(event.text):
             problem = InputProblem.NOT_A_NUMBER  # a number mistyped: nothing to keep, she types it again
         else:

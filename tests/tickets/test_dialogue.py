@@ -444,3 +444,15 @@ def test_an_edited_message_corrects_the_draft_only_where_it_still_holds_her_text
     assert correct(retyped, "m:2", "Frist 11.12") == (retyped, Correction.NOT_HELD)
     # A message the draft never took: not for the draft (it is a question again).
     assert correct(retyped, "m:99", "Wo ist das Büro?")[1] is Correction.UNKNOWN
+
+
+def test_an_edited_phone_number_replaces_the_one_she_typed() -> None:
+    draft = replace(new_draft("d", "qm"), text="Brief vom Amt", step=DialogueStep.CONTACT)
+    calling = advance(draft, Press("phone")).draft
+    typed = advance(calling, Text("0151 2345 678"), input_key="m:5").draft
+    assert typed.phone == "0151 2345 678"
+    fixed, outcome = correct(typed, "m:5", "0151 2345 679")
+    assert (outcome, fixed.phone, fixed.step) == (Correction.CHANGED, "0151 2345 679", DialogueStep.CONFIRM)
+    assert correct(fixed, "m:5", "abends bitte") == (fixed, Correction.NOT_HELD)  # words are no number
+    chatting = advance(fixed, Press("chat")).draft
+    assert correct(chatting, "m:5", "0151 2345 670")[1] is Correction.NOT_HELD  # no longer to be called

@@ -148,8 +148,8 @@ class Draft:
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
     full_albums: tuple[str, ...] = ()
-    # (input key, where it went: "text", "phone" or the question's id, her text) of her latest typed texts
-    # (`WRITTEN_KEPT`), for an edit of one of them (`correct`).
+    # (input key, where it went: "text", "phone", "pending" or the question's id, her text) of her latest
+    # texts (`WRITTEN_KEPT`), for an edit of one of them (`correct`).
     written: tuple[tuple[str, str, str], ...] = ()
 
     @property
@@ -330,7 +330,12 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
     _, where, old = found
     if not new or not old or where == GONE:
         return draft, Correction.NOT_HELD
-    if where == "phone":
+    if where == "pending":
+        # Held while she says whether it is her answer: the held text is corrected (asked about again).
+        if draft.pending != old:
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, pending=new[:MAX_TEXT_CHARS])
+    elif where == "phone":
         # Her typed phone number: a corrected one replaces it (words are no number: she is told).
         number = phone_number(new)
         if draft.phone != old or draft.contact is not ContactPreference.PHONE or number is None:
@@ -499,6 +504,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     problem: InputProblem | None = None
     typed = isinstance(event, Text)  # (a held text "mine" turns into is her answer, never held again)
     own = event.text.strip() if isinstance(event, Text) else None  # her words in this very message
+    text_key = input_key  # ... and the message they came in
     if isinstance(event, Park):
         # A held text stays held: "Continue" asks about it again (explore5 F4: nothing she wrote is lost).
         return Transition(replace(draft, parked=True), Effect.PARKED)
@@ -519,6 +525,9 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             if draft.pending is None:
                 return Transition(draft)
             event = Text(draft.pending)
+            # Her held message is filed now: an edit of it corrects it where it goes.
+            text_key = next((key for key, went, _ in draft.written if went == "pending"), None)
+            own = draft.pending
         draft = replace(draft, pending=None)
     elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
         # A replay of this text (held or taken already) changes nothing.
@@ -535,6 +544,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft, problem = answered.draft, answered.problem
     if typed and isinstance(event, Text) and looks_new(draft, event):
         held = replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS], inputs=remember(draft, input_key))
+        held = _wrote(held, input_key, "pending", held.pending)
         return Transition(held, Effect.ASK_NEW)  # a typed text: nothing was cut or refused, no problem
     if isinstance(event, Attach | Route):
         draft = replace(draft, parked=False, pending=None, calling=False)
@@ -593,19 +603,19 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         else:
             # Words, not a number: nothing is lost (they join the message); the step still waits for it.
             draft, cut = add_text(draft, event.text)
-            draft = _wrote(draft, input_key, "text", own)
+            draft = _wrote(draft, text_key, "text", own)
             problem = cut or InputProblem.NOT_A_PHONE
     elif isinstance(event, Text) and step is DialogueStep.CONFIRM and means_send(event.text):
         problem = InputProblem.TAP_SEND  # she believes this sends it: it neither sends nor joins the message
     elif isinstance(event, Text) and step is DialogueStep.INTAKE:
         if (question := draft.question) is not None:
-            draft = _wrote(draft, input_key, question, own[:MAX_ANSWER_CHARS] if own else None)
+            draft = _wrote(draft, text_key, question, own[:MAX_ANSWER_CHARS] if own else None)
         draft = _answer(draft, event.text)
         if len(event.text.strip()) > MAX_ANSWER_CHARS:
             problem = InputProblem.TOO_LONG
     elif isinstance(event, Text):
         draft, cut = add_text(draft, event.text)
-        draft = _wrote(draft, input_key, "text", own)
+        draft = _wrote(draft, text_key, "text", own)
         problem = cut or problem
         if step is DialogueStep.CONTACT:
             draft = replace(draft, step=DialogueStep.MESSAGE)

@@ -456,3 +456,15 @@ def test_an_edited_phone_number_replaces_the_one_she_typed() -> None:
     assert correct(fixed, "m:5", "abends bitte") == (fixed, Correction.NOT_HELD)  # words are no number
     chatting = advance(fixed, Press("chat")).draft
     assert correct(chatting, "m:5", "0151 2345 670")[1] is Correction.NOT_HELD  # no longer to be called
+
+
+def test_an_edit_of_a_text_held_for_her_tap_corrects_the_held_text() -> None:
+    draft = new_draft("d", "qm", questions=("kids",))
+    held = advance(draft, Text("Wie alt müssen die Kinder sein?"), input_key="m:7")
+    assert held.effect is Effect.ASK_NEW
+    fixed, outcome = correct(held.draft, "m:7", "Wie alt dürfen die Kinder sein?")
+    assert (outcome, fixed.pending) == (Correction.CHANGED, "Wie alt dürfen die Kinder sein?")
+    mine = advance(fixed, Press("mine")).draft
+    assert mine.intake == {"kids": "Wie alt dürfen die Kinder sein?"}
+    # Filed as her answer meanwhile: an edit corrects the answer.
+    assert correct(mine, "m:7", "Wie alt?")[0].intake == {"kids": "Wie alt?"}

@@ -291,8 +291,8 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
 
 
 def _wrote(draft: Draft, input_key: str | None, where: str, text: str | None) -> Draft:
-    """`draft` remembering that her text `text` (input `input_key`) went to `where` ("text", or an intake
-    question's id), for an edit of it (`correct`)."""
+    """`draft` remembering that her text `text` (input `input_key`) went to `where` ("text", "phone",
+    "pending" or an intake question's id), for an edit of it (`correct`)."""
     if input_key is None or not text:
         return draft
     # A new answer replaces the question's old one entirely: the texts that wrote that one are gone.
@@ -321,8 +321,9 @@ class Correction(StrEnum):
 
 def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]:
     """The draft after she edited her message `input_key` to `text`: where the draft still holds the text as
-    she wrote it (in the message, or as an answer), the edited text replaces it. Not otherwise: it was
-    deleted ("Delete the text"), cut, or held for her tap; she is told how to change it instead."""
+    she wrote it (in the message, as an answer, as her phone number, or held for her tap), the edited text
+    replaces it. Not otherwise (deleted with "Delete the text", replaced, cut, or a button's label she
+    typed): she is told how to change it instead."""
     new = text.strip()
     found = next((item for item in draft.written if item[0] == input_key), None)
     if found is None:

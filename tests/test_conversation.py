@@ -1226,3 +1226,70 @@ def test_the_reopen_offers_memory_keeps_the_latest_only() -> None:
     for offer in offers:
         data.offered_reopen(7, offer)
     assert [offer for _, offer in data.reopen_offers] == offers[5:]
+
+
+async def test_starting_another_request_first_offers_to_continue_or_discard_the_unfinished_one(
+    bot: BotHarness,
+) -> None:
+    """Found by exploratory testing (xr3 M4): "Ask a question" in the menu, or "Ask a person" on another
+    organisation's page, while she had written a draft replaced it with an empty one, without a word."""
+    anna = await confirmed_resident(bot, "Anna", "pl")
+    t = bot.services.i18n.translator("pl")
+    await anna.press("ask", anna.last())  # "Ask a question" in the main menu: a request to the office
+    await skip_questions(anna)
+    await anna.send("dzien dobry, mam problem z czynszem")
+    await anna.send("/menu")
+    await anna.press("ask", anna.last())  # "Ask a question" again, in the menu that offers the draft
+    offered = anna.last()
+    assert (offered.text or "").startswith("📝 Czeka niedokończone zgłoszenie do organizacji")
+    assert t.gettext("Continue it, or discard it and then tap the button again for a new request.") in (
+        offered.text or ""
+    )
+    assert offered.labels == ["▶️ Kontynuuj", "🗑 Odrzuć"]
+    await anna.tap("▶️ Kontynuuj", offered)
+    # A sticker in the draft: the draft cannot take it, and its screen follows (no "Ask a question").
+    await anna.send_sticker()
+    unsupported = t.gettext(
+        "I can pass on photos, voice messages and documents (PDF), but not this kind of file."
+    )
+    assert bot.telegram.bot_messages(anna.chat)[-2].text == unsupported
+    assert anna.last().labels[0] == "✅ " + t.gettext("Done")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    assert "mam problem z czynszem" in screen(anna)  # nothing she wrote was lost
+
+
+async def test_ask_a_person_on_another_page_keeps_the_draft_until_she_discards_it(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.press("ask", anna.last())
+    await skip_questions(anna)
+    await anna.send("Ich habe Mietschulden und brauche einen Termin")
+    await anna.send("/start o_frauencafe")
+    page = anna.last()
+    await anna.tap("🙋", page)  # "Ask a person" at the SOS-Mütterzentrum
+    offered = anna.last()
+    assert "Sie haben eine unfertige Anfrage an Quartiers" in (offered.text or "")
+    assert offered.labels == ["▶️ Weiter", "🗑 Verwerfen"]
+    assert page.labels[0].startswith("🙋")  # the page she tapped on stays
+    await anna.tap("🗑 Verwerfen", offered)
+    assert "Abgebrochen" in screen(anna)
+    await anna.tap("🙋", page)  # now the new request starts (in place of the page)
+    assert "SOS-Mütterzentrum" in (page.text or "") and page.labels[-1] == "✖️ Abbrechen"
+
+
+async def test_a_sticker_in_an_open_conversation_is_not_sent_into_a_new_request(bot: BotHarness) -> None:
+    """Found by exploratory testing (xr3 m11): a thank-you sticker while her messages go to the partner
+    was told "photos only via a new request" with "Ask a question" – photos are passed on there."""
+    anna = bot.resident("Anna", lang="en")
+    card = await asked_by_partner(bot, anna, "Hi, I need help with a letter", "Come tomorrow at 10?")
+    before = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    await anna.send_sticker()
+    await deliver(bot)
+    told = anna.last()
+    assert told.text == "I can pass on photos, voice messages and documents (PDF), but not this kind of file."
+    assert told.labels == ["⏹ End"]  # the conversation goes on; no second request is begun
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
+    await anna.send("Thank you!")
+    await deliver(bot)
+    assert "Thank you!" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert card.message_id == bot.telegram.bot_messages(MUETTERZENTRUM)[-1].reply_to

@@ -97,13 +97,16 @@ async def test_the_district_button_speaks_the_residents_language(bot: BotHarness
 
 
 async def consent_after(resident: SimUser, ask_button: str, text: str) -> str:
-    """From a button that asks a person to the consent screen ("This goes to: …"), questions skipped."""
+    """From a button that asks a person to the consent screen ("This goes to: …"), questions skipped; then
+    cancelled (a draft she wrote in would wait for her "continue / discard" at the next request)."""
     await resident.tap(ask_button)
     await skip_questions(resident)
     await resident.send(text)
     await resident.tap("✅")
     await resident.tap("💬")
-    return resident.last().text or ""
+    consent = resident.last().text or ""
+    await resident.tap("✖️")
+    return consent
 
 
 async def test_a_general_request_goes_to_the_office_of_the_residents_district(bot: BotHarness) -> None:

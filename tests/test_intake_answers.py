@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import BotHarness
+from tests.harness import BotHarness, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -113,3 +113,37 @@ async def test_the_arabic_sign_up_button_speaks_for_women_and_men(bot: BotHarnes
     amal = bot.resident("Amal", lang="ar")
     await amal.send("/start o_integrationscoaching")
     assert "✋ أرغب في التسجيل" in amal.last().labels
+
+
+async def test_change_on_the_check_screen_can_change_her_answers_too(bot: BotHarness) -> None:
+    """Found by exploratory testing (xr3 m7): "✏️ Change" only reopened the message; an answer to the
+    course's questions ("5 children") could be corrected only by cancelling and starting again."""
+    ayse = bot.resident("Ayşe", lang="tr")
+    t = bot.services.i18n.translator("tr")
+    await ayse.send("/start o_deutschkurs-frauen")
+    await ayse.tap("✋")
+    first = ayse.last().text or ""
+    await ayse.send("evet 5 cocuk")
+    second = ayse.last().text or ""
+    assert second != first and "⏭" in " ".join(ayse.last().labels)  # a second question
+    await ayse.send("biraz")
+    await skip_questions(ayse)
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    assert "evet 5 cocuk" in (ayse.last().text or "")
+    await ayse.tap("✏️")
+    writing = ayse.last()
+    change_answers = "✏️ " + t.gettext("Change my answers")
+    assert change_answers in writing.labels
+    await ayse.tap(change_answers)
+    asked = ayse.last().text or ""
+    assert asked.startswith(first.split("\n")[0])  # the first question again
+    assert t.gettext("Your answer so far:") + " <i>evet 5 cocuk</i>" in asked
+    await ayse.send("evet 1 cocuk")
+    assert "<i>biraz</i>" in (ayse.last().text or "")  # the second question, her answer shown
+    await skip_questions(ayse)  # "Skip" keeps it
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    consent = ayse.last().text or ""
+    assert "evet 1 cocuk" in consent and "5 cocuk" not in consent
+    assert "biraz" in consent

@@ -365,8 +365,9 @@ async def test_ask_a_person_under_danger_words_in_a_draft_keeps_what_she_wrote(b
 
 
 async def test_danger_words_edited_into_a_message_join_her_draft_with_ask_a_person(bot: BotHarness) -> None:
-    # An edited message is only searched again, never taken into the draft: "Ask a person" under its
-    # numbers adds the words it carries to the draft it goes on with (once, whichever screen she taps).
+    # Danger words edited into a message of her draft: the numbers first, and the edit corrects her draft
+    # (she replaced what she wrote); "Ask a person" under the numbers goes on with that draft, the words in
+    # it once, whichever screen she taps.
     ayse = bot.resident("Ayşe", lang="de")
     await ayse.send("/start o_frauencafe")
     await ayse.tap(1)
@@ -381,7 +382,7 @@ async def test_danger_words_edited_into_a_message_join_her_draft_with_ask_a_pers
     await ayse.tap("💬", numbers)
     consent = numbers.text or ""
     assert consent.count("Mein Mann schlägt mich") == 1
-    assert "mit einer Beraterin sprechen" in consent and "SOS-Mütterzentrum" in consent
+    assert "mit einer Beraterin sprechen" not in consent and "SOS-Mütterzentrum" in consent
 
 
 async def test_ask_a_person_on_the_emergency_screen_replaces_only_a_draft_she_left(bot: BotHarness) -> None:

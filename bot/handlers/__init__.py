@@ -114,7 +114,7 @@ def register(app: AppType) -> None:
     app.add_handler(
         MessageHandler(
             PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT,
-            errors.unsupported_message,
+            requests.resident_unsupported,
         )
     )
     app.add_handler(CallbackQueryHandler(navigation.stale_button))

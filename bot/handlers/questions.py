@@ -1,7 +1,7 @@
 """Free-text questions: the emergency numbers first (the text still going on to a running request dialogue or
-thread), else such a dialogue or thread, else (her first message after /delete) the first minute again, else a
-button's label typed, else small talk (and a typed wish to talk to a person, which opens "Ask a person"), else
-the search."""
+thread; an edited text corrects what it went into), else such a dialogue or thread, else (her first message
+after /delete) the first minute again, else a button's label typed, else small talk (and a typed wish to
+talk to a person, which opens "Ask a person"), else the search."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.requests import (
     ask_person_typed,
     conversation_input,
+    correction,
     dialogue_input,
     media_kept,
     offer_as_answer,
@@ -135,8 +136,14 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         if dialogue:
             await write_on(update, context)
             await taken_as_input(update, context, match=None)
+        elif update.edited_message is not None:
+            await correction(update, context)  # corrected in her draft, or passed on as a correction
         return
-    # An edited message is only ever searched again: it must not change a draft or a sent request.
+    # An edit of a text she wrote into her draft corrects it there; of one that reached a request, goes to
+    # the partner as her correction. Any other edited message is a question again (searched, never taken
+    # as input: nothing she did not write into a draft or a conversation changes one).
+    if update.edited_message is not None and await correction(update, context):
+        return
     match = (result.answer.kind, result.answer.id) if result.answer else None
     if dialogue:
         await write_on(update, context)  # a message left under the bot's question is not lost

@@ -147,6 +147,11 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
     reply = await context.services.requests.start_from(user.id, namespace, origin, question)
+    if reply is not None and reply.effect is Effect.UNFINISHED and reply.view is not None:
+        # Her unfinished draft first (continue or discard), below the screen she tapped on.
+        await answer_query(update.callback_query)
+        await show(update, context, *render.unfinished_screen(context.t, reply.view), new_message=True)
+        return
     if reply is not None and reply.effect in (Effect.OVER, Effect.BEGUN):
         await answer_query(update.callback_query)
         await show_dialogue(update, context, reply)
@@ -300,6 +305,36 @@ async def typed_press(update: Update, context: Context, user: User, message_id: 
         user.id, callback.arg(1), callback.arg(0), f"m:{message_id}", callback.arg(2) or None
     )
     await show_pressed(update, context, reply)
+    return True
+
+
+async def correction(update: Update, context: Context) -> bool:
+    """She edited a text of hers: in her draft it is corrected where the draft still holds it (else she is
+    told how to correct it), and one that reached a request goes to its partner as her correction. False
+    if the message went into neither (then it is a question again)."""
+    message = update.edited_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return False
+    desk, t = context.services.requests, context.t
+    if context.user_data is not None and context.user_data.has_draft:
+        reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text)
+        if reply is not None and reply.view is not None:
+            changed = reply.effect is Effect.CORRECTED
+            await show(update, context, *render.draft_corrected(t, reply.view, changed=changed))
+            return True
+    edit_date = int(message.edit_date.timestamp()) if message.edit_date else None
+    relayed = await desk.correct_sent(resident_message(user, message), edit_date)
+    if relayed is None:
+        return False
+    if relayed.outcome is Outcome.OK and relayed.request_id is not None:
+        conversing = context.user_data is not None and context.user_data.conversing
+        text, keyboard = render.correction_passed_on(
+            t, relayed.partner, relayed.request_id, conversation=conversing
+        )
+        await message.reply_text(text, reply_markup=markup(keyboard))
+    elif (answer := render.reply_outcome(t, relayed.outcome.value, relayed.partner, None)) is not None:
+        await message.reply_text(answer)
     return True
 
 
@@ -614,6 +649,26 @@ async def resident_media(update: Update, context: Context) -> None:
     for taken_by in (dialogue_input, resident_followup, conversation_input, media_request):
         if await taken_by(update, context):
             return
+    await unsupported_message(update, context)
+
+
+async def resident_unsupported(update: Update, context: Context) -> None:
+    """A sticker, GIF, video or location in the private chat. In a running draft the dialogue says it cannot
+    take it (its screen again); in an open conversation, that it was not passed on (photos, voice messages
+    and documents are), the conversation going on (⏹ End); else what the bot can do (`unsupported_message`,
+    which points to "Ask a question": no second request is begun beside the one she is in)."""
+    user = update.effective_user
+    message = update.effective_message
+    if drafting(context) and await dialogue_input(update, context):
+        return
+    if user is not None and message is not None and context.user_data is not None:
+        if context.user_data.conversing:
+            choices = await context.services.requests.conversations(user.id)
+            if choices:
+                request_id = choices[0].id if len(choices) == 1 else None
+                text, keyboard = render.not_passed_on(context.t, request_id)
+                await message.reply_text(text, reply_markup=markup(keyboard))
+                return
     await unsupported_message(update, context)
 
 

@@ -373,6 +373,13 @@ def resident_wrote(t: Translator, number: str, first_name: str, text: str | None
     return f"<b>{head}</b>\n{quote(text)}"
 
 
+def resident_corrected(t: Translator, number: str, first_name: str, text: str | None) -> str:
+    """The resident edited a message the partner received (her correction, as a partner's edit reaches
+    her)."""
+    head = t.html("Request {number}: {name} corrected a message:", number=number, name=first_name or "—")
+    return f"<b>✏️ {head}</b>\n{quote(text or '')}"
+
+
 # The notes in a request's thread, in italics. Each names the request ({number}) and, where the sentence says
 # so, the staff member ({name}), the partner ({partner}) or the time the resident was told to wait ({time}).
 THREAD_NOTES = {

@@ -67,6 +67,8 @@ class DraftView:
     district: str | None = None
     # The partner's answer cannot reach the chat (`bot.tickets.routing.no_chat_answer`): only a call can.
     no_chat_answer: bool = False
+    parked: bool = False  # she left it (navigation): it waits for "Continue"
+    answer: str | None = None  # INTAKE: her answer to `question` so far (she changes her answers)
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -99,10 +101,13 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         rows = [[dialogue_button(view, label, "to", topic)] for topic, label in view.choices]
         return "\n".join(lines), [*rows, [dialogue_button(view, "🏢 " + view.partner, "to", "-")], cancel]
     if view.step is DialogueStep.INTAKE and view.question is not None:
-        return "❓ " + escape(view.question), [
-            [dialogue_button(view, "⏭ " + t.gettext("Skip"), "skip")],
-            cancel,
-        ]
+        skip = "⏭ " + t.gettext("Skip")
+        lines = ["❓ " + escape(view.question)]
+        if view.answer:
+            # "Change my answers": her answer stays unless she writes a new one.
+            lines.append(t.html("Your answer so far:") + f" <i>{escape(view.answer)}</i>")
+            lines.append(t.html("Write a new answer, or tap “{skip}” to keep it.", skip=skip))
+        return "\n".join(lines), [[dialogue_button(view, skip, "skip")], cancel]
     if view.step in (DialogueStep.INTAKE, DialogueStep.MESSAGE):
         lines = [
             t.html("Write your message to {partner}.", partner=partner),
@@ -117,6 +122,8 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
         rows = [[dialogue_button(view, "✅ " + t.gettext("Done"), "done")]]
         if view.text:  # after "✏️ Change" too: a text with a mistake is written anew, not only added to
             rows.append([dialogue_button(view, "🗑 " + t.gettext("Delete the text"), "retype")])
+        if view.intake:  # her answers to the questions, which the check screen lists, can be changed too
+            rows.append([dialogue_button(view, "✏️ " + t.gettext("Change my answers"), "answers")])
         return "\n".join(lines), [*rows, cancel]
     if view.step is DialogueStep.CONTACT and view.calling:
         # Telegram's share button is on the keyboard below (`share_phone_prompt`); typing works too.
@@ -203,6 +210,29 @@ def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) ->
         ],
         *screen[1],
     ]
+
+
+def draft_corrected(t: Translator, view: DraftView, *, changed: bool) -> Screen:
+    """She edited a message she wrote into her draft: corrected there (`changed`), or honestly not (the
+    draft no longer holds it as she wrote it) and how to correct it; then her draft's screen again, or if
+    she left it, "continue / discard"."""
+    if changed:
+        line = "✏️ " + t.html("I have corrected this in your request too.")
+    else:
+        line = "✏️ " + t.html(
+            "I could not correct this in your request: it no longer holds that message as you wrote it. "
+            "Please write the correction as a new message."
+        )
+    if view.parked:
+        return with_parked_notice(t, view, (line, []))
+    text, keyboard = ask_new_screen(t, view) if view.pending else dialogue_screen(t, view)
+    return f"{line}\n\n{text}", keyboard
+
+
+def unfinished_screen(t: Translator, view: DraftView) -> Screen:
+    """A new request would replace the draft she wrote in: the menu's "continue / discard" for it first."""
+    line = t.html("Continue it, or discard it and then tap the button again for a new request.")
+    return with_parked_notice(t, view, (line, []))
 
 
 def consent_screen(t: Translator, view: DraftView) -> Screen:
@@ -399,6 +429,20 @@ def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
     """A message of the open conversation reached the partner's thread."""
     text = t.html("Passed on to {partner}.", partner=t.isolate(partner))
     return text, end_keyboard(t, request_id)
+
+
+def not_passed_on(t: Translator, request_id: int | None) -> Screen:
+    """A sticker (or a video, a location) in an open conversation: not passed on, unlike photos, voice
+    messages and documents; the conversation goes on (⏹ End, when one request is open)."""
+    text = input_problem(t, "unsupported")
+    return text, end_keyboard(t, request_id) if request_id is not None else []
+
+
+def correction_passed_on(t: Translator, partner: str, request_id: int, *, conversation: bool) -> Screen:
+    """Her edit of a message that reached a request went to the partner as a correction (⏹ End while the
+    conversation is open)."""
+    text = "✏️ " + t.html("Your correction was passed on to {partner}.", partner=t.isolate(partner))
+    return text, end_keyboard(t, request_id) if conversation else []
 
 
 @dataclass(frozen=True)

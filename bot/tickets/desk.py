@@ -212,7 +212,8 @@ class RequestDesk:
         ("ask:f.<id>"), `question` starts the message. From the emergency screen a running draft goes on
         instead, marked urgent (`intake.ask_urgently`). OVER for a sign-up whose offer or event is over (a
         button of a page shown while it was on), BEGUN for an event that has begun: nothing starts
-        (`intake.over`)."""
+        (`intake.over`). UNFINISHED while she has a draft she put something into: it waits (parked), and
+        nothing starts before she continues or discards it."""
         ctx = self._context()
         chosen = intake.origin_of(ctx.catalogue, button, origin)
         if chosen is None:
@@ -223,7 +224,8 @@ class RequestDesk:
             question = None
         if button == "ask" and origin in intake.EMERGENCY_ORIGINS:
             return await self._write(intake.ask_urgently, resident_id, question)
-        return await self._write(intake.start, resident_id, text=question, urgent=False, **chosen)
+        # A draft she wrote in is not replaced unasked: UNFINISHED, she continues or discards it.
+        return await self._write(intake.start, resident_id, text=question, urgent=False, keep=True, **chosen)
 
     async def write(
         self, resident_id: int, event: Text | Attach | Unsupported, input_key: str, *, drafting: bool
@@ -237,6 +239,11 @@ class RequestDesk:
             return None
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
+
+    async def correct_draft(self, resident_id: int, input_key: str, text: str) -> DialogueReply | None:
+        """She edited her message `input_key` to `text`: corrected in her draft where it holds it
+        (`intake.correct`); None when her draft never took that message."""
+        return await self._write(intake.correct, resident_id, input_key, text)
 
     async def takes_language_name(self, resident_id: int) -> bool:
         """Whether the running draft's question asks for a language: a language's name typed is its answer
@@ -310,6 +317,14 @@ class RequestDesk:
                 return None
             result = await relay.resident_reply(session, ctx, message, link.request_id)
         return _relayed(ctx, result)
+
+    async def correct_sent(self, message: ResidentMessage, edit_date: int | None) -> Relayed | None:
+        """She edited a message that reached a request: its correction goes to the partner
+        (`relay.resident_correction`); None if the message belongs to no request."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            result = await relay.resident_correction(session, ctx, message, edit_date)
+        return None if result is None else _relayed(ctx, result)
 
     async def converse(self, message: ResidentMessage, request_id: int | None = None) -> Relayed | None:
         """A plain message while a request waits for the resident: into its thread (`request_id`: the one

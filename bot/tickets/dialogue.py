@@ -5,7 +5,8 @@ what the resident is to see. `bot.tickets.intake` loads the draft from the `dial
 restarts), advances it and stores it again, in one transaction. Only "Send" turns a draft into a request.
 
     INTAKE ─answer / Skip (after the last question)─► MESSAGE ─Done─► CONTACT ─chat / shared phone─► CONFIRM
-    CONFIRM ─Change─► MESSAGE     text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
+    CONFIRM ─Change─► MESSAGE ─Change my answers─► INTAKE (her answers shown; Skip keeps one)
+    text or a file in CONTACT ─► MESSAGE     Cancel: anywhere     Send: CONFIRM
     CONTACT after "📞 Call me" (`calling`): a typed number is the phone number ─► CONFIRM; other words join
     the message and the step waits for the number (Change / Cancel / chat lead out)
     ROUTE ─a topic or the Quartiersmanagement chosen─► INTAKE / MESSAGE   (a file sent outside a request)
@@ -58,6 +59,9 @@ ATTACHMENT_KINDS = frozenset({MessageKind.PHOTO, MessageKind.VOICE, MessageKind.
 # Inputs of one chat are processed in order, so only the latest can come again (a replay after a restart);
 # the last few are remembered all the same.
 RECENT_INPUTS = 8
+# Her latest texts as she typed them and where they went (the message or an answer): an edit of one of them
+# corrects it there (`correct`), and once the draft is sent, reaches the partner as a correction.
+WRITTEN_KEPT = 20
 
 
 class InputProblem(StrEnum):
@@ -147,10 +151,18 @@ class Draft:
     # The offer's or event's title when the draft started, in every language: what she signs up for is
     # still named (her check screen, "no longer listed" at "Send") once a reload removed it.
     title: Mapping[str, str] | None = None
+    # (input key, where it went: "text", "phone", "pending" or the question's id, her text) of her latest
+    # texts (`WRITTEN_KEPT`), for an edit of one of them (`correct`).
+    written: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not (self.text and self.text.strip()) and not self.attachments and not self.signup
+
+    @property
+    def holds_input(self) -> bool:
+        """Whether she put anything into it: words, files, answers, a sign-up or a text held for her tap."""
+        return not self.is_empty or bool(self.intake) or self.pending is not None
 
     @property
     def waits_for_phone(self) -> bool:
@@ -172,6 +184,7 @@ class Draft:
             "inputs": list(self.inputs),
             "full_albums": list(self.full_albums),
             "title": dict(self.title) if self.title else None,
+            "written": [list(item) for item in self.written],
         }
 
     @classmethod
@@ -190,6 +203,7 @@ class Draft:
         stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
         stored["inputs"] = tuple(data.get("inputs", []))
         stored["full_albums"] = tuple(data.get("full_albums", []))
+        stored["written"] = tuple((str(k), str(w), str(t)) for k, w, t in data.get("written", []))
         return settle(
             cls(
                 id=dialogue_id,
@@ -291,6 +305,71 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
     return replace(draft, intake=intake, intake_index=draft.intake_index + 1)
 
 
+def _wrote(draft: Draft, input_key: str | None, where: str, text: str | None) -> Draft:
+    """`draft` remembering that her text `text` (input `input_key`) went to `where` ("text", "phone",
+    "pending" or an intake question's id), for an edit of it (`correct`)."""
+    if input_key is None or not text:
+        return draft
+    # A new answer replaces the question's old one entirely: the texts that wrote that one are gone.
+    written = _forget(draft.written, where) if where != "text" else draft.written
+    kept = [item for item in written if item[0] != input_key][-(WRITTEN_KEPT - 1) :]
+    return replace(draft, written=(*kept, (input_key, where, text)))
+
+
+# Where a text went that the draft no longer holds (deleted, or its answer replaced): only its key is kept,
+# so that an edit of it is answered honestly (`Correction.NOT_HELD`), not her words.
+GONE = "-"
+
+
+def _forget(written: tuple[tuple[str, str, str], ...], where: str) -> tuple[tuple[str, str, str], ...]:
+    """`written` with the texts that went to `where` forgotten (their keys kept, see `GONE`)."""
+    return tuple((key, GONE, "") if went == where else (key, went, text) for key, went, text in written)
+
+
+class Correction(StrEnum):
+    """What an edit of one of her messages did to the draft (`correct`)."""
+
+    CHANGED = "changed"  # her text is corrected where it went (the message, or an answer)
+    NOT_HELD = "not_held"  # the draft took that message, but no longer holds it as she wrote it
+    UNKNOWN = "unknown"  # the message was never an input of this draft
+
+
+def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]:
+    """The draft after she edited her message `input_key` to `text`: where the draft still holds the text as
+    she wrote it (in the message, as an answer, as her phone number, or held for her tap), the edited text
+    replaces it. Not otherwise (deleted with "Delete the text", replaced, cut, or a button's label she
+    typed): she is told how to change it instead."""
+    new = text.strip()
+    found = next((item for item in draft.written if item[0] == input_key), None)
+    if found is None:
+        return draft, Correction.NOT_HELD if input_key in draft.inputs else Correction.UNKNOWN
+    _, where, old = found
+    if not new or not old or where == GONE:
+        return draft, Correction.NOT_HELD
+    if where == "pending":
+        # Held while she says whether it is her answer: the held text is corrected (asked about again).
+        if draft.pending != old:
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, pending=new[:MAX_TEXT_CHARS])
+    elif where == "phone":
+        # Her typed phone number: a corrected one replaces it (words are no number: she is told).
+        number = phone_number(new)
+        if draft.phone != old or draft.contact is not ContactPreference.PHONE or number is None:
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, phone=number)
+        new = number
+    elif where == "text":
+        if old not in (draft.text or ""):
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, text=(draft.text or "").replace(old, new, 1)[:MAX_TEXT_CHARS])
+    else:
+        answer = draft.intake.get(where)
+        if answer is None or old not in answer:
+            return draft, Correction.NOT_HELD
+        draft = replace(draft, intake={**draft.intake, where: answer.replace(old, new, 1)[:MAX_ANSWER_CHARS]})
+    return _wrote(draft, input_key, where, new), Correction.CHANGED
+
+
 # --- inputs and transitions ----------
 
 
@@ -344,7 +423,20 @@ class Park:
 
 Input = Text | Attach | Unsupported | Press | SharedPhone | Park | Route
 BUTTONS = frozenset(
-    {"skip", "done", "chat", "phone", "change", "retype", "cancel", "send", "resume", "mine", "new"}
+    {
+        "skip",
+        "done",
+        "chat",
+        "phone",
+        "change",
+        "retype",
+        "answers",
+        "cancel",
+        "send",
+        "resume",
+        "mine",
+        "new",
+    }
 )
 
 
@@ -397,6 +489,9 @@ class Effect(StrEnum):
     GONE = "gone"  # the draft was sent or dropped meanwhile
     OVER = "over"  # its offer or event is over (or not on): nothing is started or sent (`DialogueReply.over`)
     BEGUN = "begun"  # the event signed up for has begun: no sign-up starts or is sent (`DialogueReply.over`)
+    CORRECTED = "corrected"  # an edit of her message corrected the draft (`correct`)
+    UNCORRECTED = "uncorrected"  # an edit of a message the draft took, which it no longer holds as written
+    UNFINISHED = "unfinished"  # a new request would replace a draft she wrote in: it waits, she chooses
 
 
 # Buttons whose effect the caller carries out (the draft itself does not change).
@@ -424,6 +519,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     takes sign-ups through the bot (`can_sign_up`) makes the draft a sign-up (signing up needs no words)."""
     problem: InputProblem | None = None
     typed = isinstance(event, Text)  # (a held text "mine" turns into is her answer, never held again)
+    own = event.text.strip() if isinstance(event, Text) else None  # her words in this very message
+    text_key = input_key  # ... and the message they came in
     if isinstance(event, Park):
         # A held text stays held: "Continue" asks about it again (explore5 F4: nothing she wrote is lost).
         return Transition(replace(draft, parked=True), Effect.PARKED)
@@ -444,6 +541,9 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             if draft.pending is None:
                 return Transition(draft)
             event = Text(draft.pending)
+            # Her held message is filed now: an edit of it corrects it where it goes.
+            text_key = next((key for key, went, _ in draft.written if went == "pending"), None)
+            own = draft.pending
         draft = replace(draft, pending=None)
     elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
         # A replay of this text (held or taken already) changes nothing.
@@ -460,6 +560,7 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft, problem = answered.draft, answered.problem
     if typed and isinstance(event, Text) and looks_new(draft, event):
         held = replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS], inputs=remember(draft, input_key))
+        held = _wrote(held, input_key, "pending", held.pending)
         return Transition(held, Effect.ASK_NEW)  # a typed text: nothing was cut or refused, no problem
     if isinstance(event, Attach | Route):
         draft = replace(draft, parked=False, pending=None, calling=False)
@@ -497,9 +598,14 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft = replace(draft, step=DialogueStep.CONTACT)
     elif isinstance(event, Press) and event.action == "chat":
         draft = replace(draft, contact=ContactPreference.CHAT, phone=None, step=DialogueStep.CONFIRM)
+    elif isinstance(event, Press) and event.action == "answers":
+        # "Change my answers" (below her message after "✏️ Change"): the questions again, each showing her
+        # answer; a new one replaces it, "Skip" keeps it, then her message as it was.
+        if draft.questions:
+            draft = replace(draft, step=DialogueStep.INTAKE, intake_index=0)
     elif isinstance(event, Press) and event.action == "retype":
         # "Delete the text": she writes it anew instead of adding to it (her files stay).
-        draft = replace(draft, text=None, step=DialogueStep.MESSAGE)
+        draft = replace(draft, text=None, step=DialogueStep.MESSAGE, written=_forget(draft.written, "text"))
     elif isinstance(event, Press):  # change
         draft = replace(draft, step=DialogueStep.MESSAGE)
     elif isinstance(event, SharedPhone):
@@ -507,21 +613,25 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Text) and draft.waits_for_phone:
         number = phone_number(event.text)
         if number is not None:
-            return Transition(_with_phone(draft, number), Effect.PHONE)
+            return Transition(_wrote(_with_phone(draft, number), input_key, "phone", number), Effect.PHONE)
         if _mistyped_number(event.text):
             problem = InputProblem.NOT_A_NUMBER  # a number mistyped: nothing to keep, she types it again
         else:
             # Words, not a number: nothing is lost (they join the message); the step still waits for it.
             draft, cut = add_text(draft, event.text)
+            draft = _wrote(draft, text_key, "text", own)
             problem = cut or InputProblem.NOT_A_PHONE
     elif isinstance(event, Text) and step is DialogueStep.CONFIRM and means_send(event.text):
         problem = InputProblem.TAP_SEND  # she believes this sends it: it neither sends nor joins the message
     elif isinstance(event, Text) and step is DialogueStep.INTAKE:
+        if (question := draft.question) is not None:
+            draft = _wrote(draft, text_key, question, own[:MAX_ANSWER_CHARS] if own else None)
         draft = _answer(draft, event.text)
         if len(event.text.strip()) > MAX_ANSWER_CHARS:
             problem = InputProblem.TOO_LONG
     elif isinstance(event, Text):
         draft, cut = add_text(draft, event.text)
+        draft = _wrote(draft, text_key, "text", own)
         problem = cut or problem
         if step is DialogueStep.CONTACT:
             draft = replace(draft, step=DialogueStep.MESSAGE)

@@ -187,12 +187,20 @@ async def start(
     named_partner: str | None = None,
     text: str | None = None,
     urgent: bool = False,
+    keep: bool = False,
 ) -> DialogueReply:
     """Start (or restart) the dialogue; the partner is the one she chose (`partner_id`: its page, its
     event) or the offer's, else the one named for the subject (`named_partner`, else the topic's default
-    partner) if it serves her district (`serving_partner`). A running dialogue is replaced. `text` starts
-    the message (a question the search could not answer, so the resident need not type it again);
-    `urgent`: from the emergency screen."""
+    partner) if it serves her district (`serving_partner`). A running dialogue is replaced; with `keep`
+    only one she put nothing into: a draft holding her words, files or answers waits (parked) and the
+    reply is UNFINISHED with its view, for her to continue or discard it (nothing she wrote is lost
+    unasked). `text` starts the message (a question the search could not answer, so the resident need not
+    type it again); `urgent`: from the emergency screen."""
+    if keep and (loaded := await load(session, ctx, resident_id)) is not None and loaded[1].holds_input:
+        row, draft = loaded
+        parked = machine.advance(draft, machine.Park()).draft
+        _save(row, parked)
+        return DialogueReply(Effect.UNFINISHED, await draft_view(session, ctx, parked, resident_id))
     catalogue = ctx.catalogue
     offer = catalogue.offers.get(offer_id or "")
     if topic_id not in catalogue.topics and offer is not None and offer.topics:
@@ -230,8 +238,9 @@ async def ask_urgently(
     A running draft goes on, marked urgent: danger words typed into it joined it already, and a new draft
     would replace her partner, text and answers unasked. So does a parked draft that holds the words: she
     typed them into it and only looked at an entry below the numbers since. Words it lacks (an edited
-    message is searched again, never taken as input) join it. Without such a draft (none, or a parked one
-    she left before these words), a new request to the catch-all starts with the words, as `start` does."""
+    message the draft never took is searched again, never taken as input) join it. Without such a draft
+    (none, or a parked one she left before these words), a new request to the catch-all starts with the
+    words, as `start` does."""
     loaded = await load(session, ctx, resident_id)
     if loaded is None or (loaded[1].parked and not (text and _holds(loaded[1], text))):
         return await start(session, ctx, resident_id, text=text, urgent=True)
@@ -352,6 +361,24 @@ def _about(catalogue: Catalogue, draft: Draft, match: tuple[str, str]) -> bool:
     return kind in ("offer", "event") and other is not None and other.partner in partners
 
 
+async def correct(
+    session: AsyncSession, ctx: TicketContext, resident_id: int, input_key: str, text: str
+) -> DialogueReply | None:
+    """She edited her message `input_key` (to `text`): CORRECTED where the draft still holds it as she
+    wrote it (`machine.correct`), UNCORRECTED where the draft took it but no longer holds it so; None when
+    it was never an input of her draft (or she has none)."""
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None:
+        return None
+    row, draft = loaded
+    corrected, outcome = machine.correct(draft, input_key, text)
+    if outcome is machine.Correction.UNKNOWN:
+        return None
+    _save(row, corrected)
+    effect = Effect.CORRECTED if outcome is machine.Correction.CHANGED else Effect.UNCORRECTED
+    return DialogueReply(effect, await draft_view(session, ctx, corrected, resident_id))
+
+
 async def takes_language_name(session: AsyncSession, ctx: TicketContext, resident_id: int) -> bool:
     """Whether the resident's running draft waits for an answer that may be a language's name: an intake
     question that asks for a language (`asks_language` in the content)."""
@@ -420,6 +447,7 @@ async def draft_view(
         step=draft.step,
         partner=ctx.partner_name(draft.partner_id, lang),
         question=questions.get(draft.question or ""),
+        answer=draft.intake.get(draft.question or "") if draft.step is DialogueStep.INTAKE else None,
         offer=localized(offer_title, lang) if offer_title else None,
         event=localized(event_title, lang) if event_title else None,
         event_starts=event.starts if event else None,
@@ -432,6 +460,7 @@ async def draft_view(
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
         pending=draft.pending,
         calling=draft.waits_for_phone,
+        parked=draft.parked,
         choices=_route_choices(catalogue, lang) if draft.step is DialogueStep.ROUTE else (),
         topic=localized(topic.title, lang) if topic else None,
         district=localized(district.name, lang) if district else None,
@@ -532,6 +561,11 @@ async def submit(
         )
     session.add_all(messages)
     await store.delete_dialogue(session, row)
+    for key, _where, _text in draft.written:
+        # Her messages that wrote it belong to the request now: an edit of one reaches the partner as a
+        # correction (`relay.resident_correction`), a reply to one goes into its thread.
+        if key.startswith("m:") and key[2:].isdecimal():
+            await store.add_thread_link(session, resident_id, int(key[2:]), request.id, LinkRole.RESIDENT)
 
     dest = await partner_destination(session, ctx, partner_id)
     assert dest is not None  # routable_partner checked it

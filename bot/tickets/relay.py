@@ -192,6 +192,37 @@ async def resident_reply(
     return Result(Outcome.OK, request, album=album)
 
 
+async def resident_correction(
+    session: AsyncSession, ctx: TicketContext, message: ResidentMessage, edit_date: int | None
+) -> Result | None:
+    """The resident edited a message of hers that reached a request (passed on in a conversation or as a
+    reply, or written into the draft she sent): the corrected text goes into the partner's thread as her
+    correction, as a partner's edit reaches her (`partner_reply`). None if the message belongs to no
+    request (then it is something else). Each correction once: a replay changes nothing."""
+    resident_id = message.resident_id
+    link = await store.get_thread_link(session, resident_id, message.message_id)
+    if link is None:
+        return None
+    request = await session.get(Request, link.request_id)
+    if request is None or request.resident_id != resident_id:
+        return Result(Outcome.NOT_FOUND)
+    if request.status.is_final:
+        return Result(Outcome.CLOSED, request)
+    text = (message.text or "").strip()
+    if not text:
+        return Result(Outcome.EMPTY, request)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    key = f"redit:{resident_id}:{message.message_id}:e{edit_date or 0}:{digest}"
+    if await store.outbox_key_exists(session, key):
+        return Result(Outcome.DUPLICATE, request)
+    await reroute_if_unlisted(session, ctx, request)
+    stored = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
+    request.updated_at = utcnow()
+    html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
+    await enqueue_partner(session, ctx, request, html, dedupe_key=key)
+    return Result(Outcome.OK, request)
+
+
 # --- partner → resident ----------
 
 

@@ -13,6 +13,7 @@ from bot.tickets.dialogue import (
     MAX_TEXT_CHARS,
     Attach,
     Attachment,
+    Correction,
     Draft,
     Effect,
     InputProblem,
@@ -21,6 +22,7 @@ from bot.tickets.dialogue import (
     Text,
     Unsupported,
     advance,
+    correct,
     new_draft,
 )
 
@@ -421,3 +423,48 @@ def test_text_typed_on_after_a_held_answer_answers_the_question_she_saw_and_the_
     with_file = advance(held, Attach(photo()), input_key="m:5").draft
     assert dict(with_file.intake) == {"kinder": first}
     assert len(with_file.attachments) == 1
+
+
+def test_an_edited_message_corrects_the_draft_only_where_it_still_holds_her_text() -> None:
+    draft = new_draft("d", "qm", questions=("kids",))
+    draft = advance(draft, Text("ja, 5 Kinder"), input_key="m:1").draft
+    draft = advance(draft, Text("Brief vom Amt, Frist 12.12"), input_key="m:2").draft
+    draft = advance(draft, Text("Bitte bald"), input_key="m:3").draft
+    fixed, outcome = correct(draft, "m:2", "Brief vom Amt, Frist 10.12")
+    assert outcome is Correction.CHANGED
+    assert fixed.text == "Brief vom Amt, Frist 10.12\n\nBitte bald"
+    answered, outcome = correct(fixed, "m:1", "ja, 1 Kind")
+    assert (outcome, answered.intake) == (Correction.CHANGED, {"kids": "ja, 1 Kind"})
+    # Kept as stored: a draft read back corrects as well, a second edit of the same message too.
+    stored = Draft.from_json("d", answered.step.value, answered.to_json(), ("kids",))
+    assert correct(stored, "m:2", "Frist 9.12")[0].text == "Frist 9.12\n\nBitte bald"
+    # "Delete the text": her old words are forgotten, the edit is answered honestly.
+    retyped = advance(answered, Press("retype")).draft
+    assert all("Frist" not in text for _key, _where, text in retyped.written)
+    assert correct(retyped, "m:2", "Frist 11.12") == (retyped, Correction.NOT_HELD)
+    # A message the draft never took: not for the draft (it is a question again).
+    assert correct(retyped, "m:99", "Wo ist das Büro?")[1] is Correction.UNKNOWN
+
+
+def test_an_edited_phone_number_replaces_the_one_she_typed() -> None:
+    draft = replace(new_draft("d", "qm"), text="Brief vom Amt", step=DialogueStep.CONTACT)
+    calling = advance(draft, Press("phone")).draft
+    typed = advance(calling, Text("0151 2345 678"), input_key="m:5").draft
+    assert typed.phone == "0151 2345 678"
+    fixed, outcome = correct(typed, "m:5", "0151 2345 679")
+    assert (outcome, fixed.phone, fixed.step) == (Correction.CHANGED, "0151 2345 679", DialogueStep.CONFIRM)
+    assert correct(fixed, "m:5", "abends bitte") == (fixed, Correction.NOT_HELD)  # words are no number
+    chatting = advance(fixed, Press("chat")).draft
+    assert correct(chatting, "m:5", "0151 2345 670")[1] is Correction.NOT_HELD  # no longer to be called
+
+
+def test_an_edit_of_a_text_held_for_her_tap_corrects_the_held_text() -> None:
+    draft = new_draft("d", "qm", questions=("kids",))
+    held = advance(draft, Text("Wie alt müssen die Kinder sein?"), input_key="m:7")
+    assert held.effect is Effect.ASK_NEW
+    fixed, outcome = correct(held.draft, "m:7", "Wie alt dürfen die Kinder sein?")
+    assert (outcome, fixed.pending) == (Correction.CHANGED, "Wie alt dürfen die Kinder sein?")
+    mine = advance(fixed, Press("mine")).draft
+    assert mine.intake == {"kids": "Wie alt dürfen die Kinder sein?"}
+    # Filed as her answer meanwhile: an edit corrects the answer.
+    assert correct(mine, "m:7", "Wie alt?")[0].intake == {"kids": "Wie alt?"}

@@ -434,3 +434,36 @@ async def test_the_turkish_acknowledgement_says_the_partner_answers_by_email_not
         ack = " ".join((ayse.last().text or "").split())
     assert "Cevap e-posta ile gelir" not in ack
     assert "e-posta ile cevap verir;" in ack and "cevabı size burada, bu sohbette iletir" in ack
+
+
+async def test_when_no_answer_can_reach_the_chat_her_number_written_later_brings_the_partners_reminder(
+    database_url: str, tmp_path: Path
+) -> None:
+    """She is told to add her phone number through /requests ✏️ when no answer can reach the chat: once she
+    has, the partner can call her, and the reminder it was spared before comes after all (with the time she
+    was told at "Send" marked nowhere: no reminder was due while it could lead to nothing)."""
+    content = content_without_the_quartiersmanagements_group(tmp_path)
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
+        lena = bot.resident("Lena", lang="de")
+        await lena.send("/start o_deutschkurs-frauen")
+        await lena.tap("✋")
+        if "⏭" in " ".join(lena.last().labels):
+            await lena.send("Ja, zwei Kinder")
+        await lena.send("Ein bisschen")
+        await lena.tap("✅")  # done writing
+        await lena.tap("➡️")  # no phone number
+        await lena.tap("✅")  # send
+        await deliver(bot)
+        later = datetime.now(UTC) + timedelta(hours=50)
+        await bot.services.requests.remind_and_escalate(later)
+        await deliver(bot)
+        assert not any("Erinnerung" in plain_text(mail) for mail in inbox.mails)
+
+        await lena.send("/requests")
+        await lena.tap("✏️")
+        await lena.send("Meine Nummer: 0151 00000000")
+        await deliver(bot)
+        await bot.services.requests.remind_and_escalate(later + timedelta(minutes=1))
+        await deliver(bot)
+        reminders = [plain_text(mail) for mail in inbox.mails if "Erinnerung" in plain_text(mail)]
+        assert len(reminders) == 1

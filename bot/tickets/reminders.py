@@ -21,10 +21,16 @@ from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import ContactPreference, Request
+from bot.storage.models.requests import ContactPreference, Direction, Request
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
-from bot.tickets.routing import no_chat_answer, partner_destination, responsible_partners
+from bot.tickets.routing import (
+    answers_through,
+    no_chat_answer,
+    partner_destination,
+    response_hours,
+    responsible_partners,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +59,12 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
         if (
             request.reminder_sent_at is None
             and request.routed_at + timedelta(hours=response_hours) <= now
+            and await _answerable(session, ctx, request)
             and await store.mark_once(session, request, "reminder_sent_at", now)
         ):
-            # Marked but not sent when no answer can reach her chat and she left no number: she was promised
-            # no time, and no reply of the partner's could change that (staff are warned of the setup).
-            if request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, request.partner_id):
-                await _remind(session, ctx, request, hours_phrase(pt, response_hours))
-                steps += 1
+            promised = response_hours if request.urgent else _promised_hours(ctx, request)
+            await _remind(session, ctx, request, hours_phrase(pt, promised))
+            steps += 1
         if (
             request.overdue_at is None
             and request.partner_id != catch_all
@@ -68,6 +73,24 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
             if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
                 steps += 1
     return steps
+
+
+async def _answerable(session: AsyncSession, ctx: TicketContext, request: Request) -> bool:
+    """Whether a reminder could lead to an answer: not where no answer can reach her chat (staff are warned
+    of the setup) unless she left a number, at "Send" or written later as she was told (`/requests` ✏️):
+    the partner can call her then. Not marked until then, so her later number still brings the reminder."""
+    if request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, request.partner_id):
+        return True
+    thread = await store.request_messages(session, request.id)
+    return any(m.direction is Direction.TO_PARTNER and m.created_at > request.created_at for m in thread)
+
+
+def _promised_hours(ctx: TicketContext, request: Request) -> int:
+    """The time she was told to expect an answer within (`intake._sent`): the longer of the partner's and
+    the Quartiersmanagement's where it passes the answer on."""
+    by_phone = request.contact is ContactPreference.PHONE
+    via = None if by_phone else answers_through(ctx, request.partner_id)
+    return response_hours(ctx, request.partner_id, via)
 
 
 async def _remind(session: AsyncSession, ctx: TicketContext, request: Request, time: str) -> None:

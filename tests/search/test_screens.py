@@ -265,22 +265,3 @@ async def test_a_parent_asking_for_help_with_applications_sees_the_apprenticeshi
     assert screen.text == t.html("I am not sure what you mean. Is it one of these?"), screen
     title = bot.services.content.catalogue.offers["jugend-ausbildung"].title["de"]
     assert any(title in label for label in screen.labels), screen.labels
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("Mein Kind ist seit gestern nicht nach Hause gekommen", "de"),  # verbatim: no numbers before
-        ("زوجي مفقود منذ يومين", "ar"),  # a missing adult
-    ],
-)
-async def test_a_missing_person_gets_the_emergency_numbers(bot: BotHarness, text: str, lang: str) -> None:
-    # Exploratory test of 7 Dec 2026 (pleas), finding 2: a child not come home since yesterday got no
-    # emergency screen (0.014 closer to the missing-child situation than to childcare, under the margin).
-    resident = bot.resident("Olena", lang=lang)
-    await resident.send(text)
-    screen = resident.last()
-    t = bot.services.i18n.translator(lang)
-    assert (screen.text or "").startswith("🆘 <b>" + t.html("Emergency help – call now:") + "</b>"), screen
-    assert "110" in (screen.text or "")
-    assert screen.labels[-2:] == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]

@@ -28,11 +28,9 @@ async def show_entry(
     came_from: Origin | None = None,
     feedback_buttons: bool = False,
     language_then: str | None = None,
-    emergency_line: bool = False,
 ) -> None:
     """`language_then`: a poster's link opened by a resident who never chose a language; 🌐 below the entry
-    lets her choose one, then shows the entry again. `emergency_line`: the numbers in one line below it
-    (screens.with_emergency_line)."""
+    lets her choose one, then shows the entry again."""
     t = context.t
     catalogue = context.services.content.catalogue
     now = context.services.clock()
@@ -45,8 +43,6 @@ async def show_entry(
             screen = screens.with_feedback(t, screen, kind, entry_id)
     if language_then is not None:
         screen = screen[0], [*screen[1], [language_button(t, language_then)]]
-    if emergency_line:
-        screen = screens.with_emergency_line(t, screen)
     await show(update, context, *screen)
 
 

@@ -191,18 +191,12 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     if context.user_data is not None and result.reason not in BARE:
         context.user_data.asked(text, services.clock(), answered=result.answer is not None)
-    # A call for help closed the request ("mein Sohn sucht eine Ausbildung, hilfe"): its answer, and the
-    # numbers in one line below it, in case it is an emergency after all.
-    plea = result.emergency_match is not None and result.emergency_match.closing
     if result.answer is not None:
-        await show_entry(
-            update, context, result.answer.kind, result.answer.id, feedback_buttons=True, emergency_line=plea
-        )
+        await show_entry(update, context, result.answer.kind, result.answer.id, feedback_buttons=True)
         return
     if result.alternatives:
         hits = [(hit.kind, hit.id) for hit in result.alternatives]
-        screen = screens.alternatives_screen(context.t, services.content.catalogue, hits)
-        await show(update, context, *(screens.with_emergency_line(context.t, screen) if plea else screen))
+        await show(update, context, *screens.alternatives_screen(context.t, services.content.catalogue, hits))
         return
     if result.reason in {"no_match", "unsupported_script"} and update.effective_user is not None:
         await services.feedback.unanswered(update.effective_user.id, text, lang, district)

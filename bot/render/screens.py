@@ -781,13 +781,6 @@ def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]
     ]
 
 
-def with_emergency_line(t: Translator, screen: Screen) -> Screen:
-    """``screen`` with the emergency numbers in one line below its text: the answer to a request that a
-    call for help closed ("mein Sohn sucht eine Ausbildung, hilfe"), which is no emergency screen."""
-    text, rows = screen
-    return f"{text}\n\n🆘 " + t.html("In an emergency call 112 (ambulance, fire) or 110 (police)."), rows
-
-
 def unknown_screen(t: Translator) -> Screen:
     """The search found nothing close enough (or the question is about something else): say so plainly
     and offer a person, who gets the question without it being typed again."""

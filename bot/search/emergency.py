@@ -68,11 +68,6 @@ after the call or in the rest. German "Hilfe!" and English "help!" are
 such calls too, and so is "SOS". A message that is only a thank-you ("Thanks a lot for the help, God bless
 you", bot/search/smalltalk.py) has no call in it: the help is what is thanked for (SearchEngine.answer);
 danger words in it still fire.
-A call that *closes* a message ("mein Sohn sucht eine Ausbildung, hilfe": ``EmergencyMatch.closing``, its
-rest what was said before it) is a plea when what was said is by meaning no emergency and the search finds
-something for it: the SearchEngine gives the ordinary answer then; "mein Vater ist gestürzt und steht nicht
-mehr auf, hilfe" is an emergency by meaning and keeps the numbers, and so does every closing call without
-the model.
 
 Longer than most modules on purpose: about half of it is data, the built-in trigger lists of the nine
 languages (`BUILTIN_HARD`, `BUILTIN_SOFT`), kept beside the matcher that reads them.
@@ -530,7 +525,6 @@ class EmergencyMatch:
     phrase: bool = False  # the trigger has more than one word ("schlägt mich", "beats me", "in danger")
     guess: bool = False  # a word matched only as a ``GUESS`` (one wrong letter in a short word)
     other_word: bool = False  # ...and that letter is no neighbouring key of the right one (``OTHER``)
-    closing: bool = False  # a call that closes a message after something else was said ("…, hilfe")
 
 
 def _content_words(phrase: str, lang: str) -> int:
@@ -766,23 +760,6 @@ class EmergencyDetector:
                 return used, weakest
         return None
 
-    def _closes(self, trigger: _Trigger, message: _Message) -> list[int] | None:
-        """The positions of the words before ``trigger`` when the message ends with it, a call for help
-        that closes what was said ("mein Sohn sucht eine Ausbildung, hilfe", "…, помогите пожалуйста":
-        urgency words and "please" after it are skipped); None when the message does not end with it."""
-        urgent = URGENT_WORDS.get(trigger.lang, frozenset()) | PLEASE_WORDS
-        end = len(message.folded)
-        while end > 0 and message.folded[end - 1] in urgent:
-            end -= 1
-        start = end - len(trigger.words)
-        if start <= 0:
-            return None
-        known = self._known.get(trigger.lang, frozenset())
-        for offset, word in enumerate(trigger.words):
-            if message.matches(start + offset, word, trigger.lang, known) != MATCH:
-                return None
-        return list(range(start))
-
     def _candidates(self, message: _Message) -> list[int]:
         found: set[int] = set(self._prefixed)
         for i, word in enumerate(message.folded):
@@ -822,11 +799,6 @@ class EmergencyDetector:
                 ):
                     continue
             left = [i for i in range(len(message.folded)) if i not in used]
-            before = self._closes(trigger, message) if trigger.call else None
-            if before is not None:
-                # "mein Sohn sucht eine Ausbildung, hilfe": the rest is what was said before the call (the
-                # first "yardim" of "babam yasli, evde yardim lazim, yardim edin" is part of it)
-                left = before
             if trigger.call:  # "Hilfe, bitte schnell!" is a call with nothing else (URGENT_WORDS)
                 urgent = URGENT_WORDS.get(trigger.lang, frozenset())
                 left = [i for i in left if message.folded[i] not in urgent]
@@ -845,7 +817,6 @@ class EmergencyDetector:
                 phrase=len(trigger.words) > 1,
                 guess=weakest != MATCH,
                 other_word=weakest == OTHER,
-                closing=before is not None and bool(left),
             )
             if weakest == MATCH:
                 return match

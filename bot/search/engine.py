@@ -275,19 +275,6 @@ class SearchEngine:
             # not sure about ("допоможіть, тут чужа людина"), keeps the emergency numbers (the screen
             # lists the best entries below them).
             stays = not match.rest.strip() or not (_names_a_thing_to_do(rest) or _names_a_thing_to_do(result))
-            if match.closing and _an_ordinary_request(rest, result):
-                # A call that closes what was said ("mein Sohn sucht eine Ausbildung, hilfe", "сыну нужна
-                # помощь с учёбой, помогите") is a plea, not a cry, when what was said is by meaning no
-                # emergency and the search finds something for it: the ordinary answer. "mein Vater ist
-                # gestürzt und steht nicht mehr auf, hilfe" is an emergency by meaning and keeps the numbers.
-                return SearchResult(
-                    answer=result.answer,
-                    alternatives=result.alternatives,
-                    understood=True,
-                    emergency_match=match,
-                    confidence=result.confidence,
-                    semantic=result.semantic,
-                )
         elif match.phrase:
             # A danger told as a phrase ("beats me", "schlägt mich", "in danger", "bije mnie") says what
             # happens to a person; no everyday question says it, so no answer overrules it: "My husband
@@ -444,15 +431,6 @@ def _a_thing_to_do(answer: Hit | None) -> bool:
     """Whether an entry (a confident answer) is something to do, not an organisation or a place
     (``ORGANISATIONS``)."""
     return answer is not None and answer.kind not in ORGANISATIONS
-
-
-def _an_ordinary_request(rest: SearchResult, result: SearchResult) -> bool:
-    """Whether what a message says before a closing call for help (``rest``) is an ordinary request: by
-    meaning further from every emergency situation than from some entry, and the search of the whole
-    message shows something. Without the model nothing tells a request from an emergency told in one's
-    own words ("mama upadła w łazience i nie odpowiada, pomocy"): then it is none."""
-    lead = rest.situation_lead
-    return lead is not None and lead < 0 and (result.answer is not None or bool(result.alternatives))
 
 
 def _names_a_thing_to_do(result: SearchResult) -> bool:

@@ -605,36 +605,3 @@ def test_every_language_has_what_the_emergency_detection_needs(catalogue: Any, l
     assert OFF_TOPIC.get(lang), "off-topic questions that calibrate the meaning-based search"
     numbers = catalogue.emergency.values()
     assert [word for entry in numbers for word in entry.triggers.get(lang, ())], "the shipped triggers"
-
-
-# --- a call for help closing an ordinary request (exploratory test of 7 Dec 2026, pleas) ---------------
-
-
-@pytest.mark.parametrize(
-    ("text", "rest"),
-    [
-        ("mein Sohn sucht eine Ausbildung, hilfe", "mein sohn sucht eine ausbildung"),
-        ("мама старая, нужна помощь дома, помогите пожалуйста", "мама старая нужна помощь дома"),
-        # the first "yardim" is part of what was said: the call is the one that closes it
-        ("babam yasli, evde yardim lazim, yardim edin", "babam yasli evde yardim lazim"),
-    ],
-)
-def test_a_call_at_the_end_of_a_message_closes_what_was_said(
-    lexical_engine: SearchEngine, text: str, rest: str
-) -> None:
-    match = lexical_engine.emergency.detect(text)
-    assert match is not None and match.call and match.closing and match.rest == rest
-
-
-@pytest.mark.parametrize(
-    "text", ["Hilfe!!!", "Hilfe, bitte schnell", "Ich brauche dringend Hilfe", "help me now"]
-)
-def test_a_call_with_nothing_said_before_it_closes_nothing(lexical_engine: SearchEngine, text: str) -> None:
-    match = lexical_engine.emergency.detect(text)
-    assert match is not None and match.call and not match.closing
-
-
-def test_without_the_model_a_closing_call_keeps_the_numbers(lexical_engine: SearchEngine) -> None:
-    # Only the meaning tells an ordinary request from an emergency told without a trigger word ("mama upadła
-    # w łazience i nie odpowiada, pomocy"); without the model a closing call stays a call.
-    assert lexical_engine.answer("mein Sohn sucht eine Ausbildung, hilfe", "de").emergency

@@ -180,37 +180,16 @@ async def test_a_polite_call_for_help_with_a_letter_gets_the_letter_help_not_the
 
 
 @pytest.mark.parametrize(
-    ("text", "lang", "entry"),
-    [
-        ("mein Sohn sucht eine Ausbildung, hilfe", "de", "jugend-ausbildung"),
-        ("сыну нужна помощь с учёбой, помогите", "ru", None),
-        ("синові потрібна допомога з навчанням, допоможіть", "uk", None),
-    ],
-)
-async def test_a_plea_closing_an_ordinary_request_gets_the_ordinary_answer_not_the_numbers(
-    bot: BotHarness, text: str, lang: str, entry: str | None
-) -> None:
-    # Exploratory test of 7 Dec 2026 (pleas): a call for help at the end of an ordinary request showed
-    # police, 112 and the crisis lines. What was said before the call is by meaning no emergency, so the
-    # resident gets what the search finds for it: "is it one of these?", no numbers.
-    resident = bot.resident("Olena", lang=lang)
-    await resident.send(text)
-    screen = resident.last()
-    t = bot.services.i18n.translator(lang)
-    assert "🆘" not in (screen.text or "") and "110" not in (screen.text or ""), screen
-    assert screen.text == escape(t.gettext("I am not sure what you mean. Is it one of these?")), screen
-    if entry is not None:
-        title = bot.services.content.catalogue.offers[entry].title[lang]
-        assert any(title in label for label in screen.labels), screen.labels
-
-
-@pytest.mark.parametrize(
     ("text", "lang"),
     [
         ("mein Mann schlägt mich, hilfe", "de"),  # verbatim
         ("hilfe mein kind atmet nicht", "de"),  # verbatim
         ("mein Vater ist gestürzt und steht nicht mehr auf, hilfe", "de"),  # no trigger word before the call
         ("mama upadla w lazience i nie odpowiada, pomocy", "pl"),
+        # A review's emergencies that a rule reading a closing call as politeness had demoted:
+        ("mein Sohn braucht dringend einen Arzt, hilfe", "de"),
+        ("my wife is in labour, help", "en"),
+        ("لا أجد ابني، ساعدوني", "ar"),
     ],
 )
 async def test_an_emergency_closed_by_a_call_for_help_keeps_the_numbers(
@@ -222,7 +201,6 @@ async def test_an_emergency_closed_by_a_call_for_help_keeps_the_numbers(
     t = bot.services.i18n.translator(lang)
     assert (screen.text or "").startswith("🆘 <b>" + t.html("Emergency help – call now:") + "</b>"), screen
     assert "112" in (screen.text or "") and "110" in (screen.text or "")
-
 
 
 async def test_a_parent_asking_for_help_with_applications_sees_the_apprenticeship_offer(

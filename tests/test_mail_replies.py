@@ -467,3 +467,30 @@ async def test_when_no_answer_can_reach_the_chat_her_number_written_later_brings
         await deliver(bot)
         reminders = [plain_text(mail) for mail in inbox.mails if "Erinnerung" in plain_text(mail)]
         assert len(reminders) == 1
+
+
+async def test_an_urgent_request_where_no_answer_can_reach_the_chat_keeps_the_danger_line(
+    database_url: str, tmp_path: Path
+) -> None:
+    """From the emergency screen no waiting time is named and she is told not to wait in danger; where no
+    answer can reach the chat that line was dropped with the rest (review of today's change)."""
+    content = content_without_the_quartiersmanagements_group(tmp_path)
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, _inbox, _):
+        lena = bot.resident("Lena", lang="de")
+        await lena.send("/start")
+        await lena.tap("✓ Deutsch")
+        await lena.tap(1)  # her district
+        await lena.send("Mein Mann schlägt mich, ich brauche Beratung")
+        await lena.tap("🙋")
+        labels = " ".join(lena.last().labels)
+        while "✅" not in labels or "⏭" in labels:
+            await lena.tap("⏭" if "⏭" in labels else "✅")
+            labels = " ".join(lena.last().labels)
+        await lena.tap("✅")  # done writing
+        if "➡️" in " ".join(lena.last().labels):
+            await lena.tap("➡️")  # no phone number
+        await lena.tap("✅")  # send
+        ack = " ".join((lena.last().text or "").split())
+        assert "Ihre Anfrage Nr." in ack, ack
+        assert "kann Ihnen hier im Chat nicht antworten" in ack
+        assert "Notrufnummern" in ack and "Tage" not in ack

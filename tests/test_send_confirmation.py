@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.content.models import localized
+from bot.i18n import I18n
 from bot.render import requests as render
 from bot.storage.models.requests import Request
-from tests.harness import BotHarness, deliver, fill_in_request
+from tests.harness import ROOT, BotHarness, deliver, fill_in_request
 
 pytestmark = pytest.mark.screens
 
@@ -106,3 +107,13 @@ async def test_a_crash_before_the_confirmation_showed_tells_her_when_send_is_han
     text = after[0].text or ""
     assert text == acknowledgement(bot, "de", request, urgent=True)
     assert "Notrufnummern" in text and "2 Tage" not in text
+
+
+@pytest.mark.parametrize("via", ["Quartiersmanagement", None])
+def test_an_urgent_request_handed_over_to_an_e_mail_partner_names_no_waiting_time(via: str | None) -> None:
+    """A request from the emergency screen was told no waiting time; its hand-over notice names none either
+    and repeats not to wait in danger (review of today's change)."""
+    t = I18n(ROOT / "locales", default="de").translator("de")
+    text = " ".join(render.handed_over_notice(t, "123456", "Jobcenter", 72, via, urgent=True).split())
+    assert "Notrufnummern" in text and "3 Tage" not in text
+    assert "3 Tage" in render.handed_over_notice(t, "123456", "Jobcenter", 72, "Quartiersmanagement")

@@ -518,6 +518,14 @@ def acknowledgement(
     without a phone number no time either."""
     n, p = t.isolate(number), t.isolate(partner)
     lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]
+    if urgent:
+        lines.append(
+            t.html(
+                "{partner} sees that it is urgent. If you are in danger now, do not wait for the answer: "
+                "call one of the emergency numbers.",
+                partner=p,
+            )
+        )
     if no_chat_answer and not by_phone:
         lines.append(
             t.html(
@@ -527,15 +535,7 @@ def acknowledgement(
             )
         )
         return "\n".join(lines)
-    if urgent:
-        lines.append(
-            t.html(
-                "{partner} sees that it is urgent. If you are in danger now, do not wait for the answer: "
-                "call one of the emergency numbers.",
-                partner=p,
-            )
-        )
-    else:
+    if not urgent:
         lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, response_hours)))
     if by_phone:
         lines.append(t.html("{partner} will call you.", partner=p))
@@ -633,12 +633,23 @@ def status_notice(t: Translator, kind: str, number: str, partner: str) -> str:
     return "ℹ️ " + t.html(STATUS_NOTICES[kind], number=t.isolate(number), partner=t.isolate(partner))
 
 
-def handed_over_notice(t: Translator, number: str, partner: str, hours: int, via: str | None) -> str:
+def handed_over_notice(
+    t: Translator, number: str, partner: str, hours: int, via: str | None, *, urgent: bool = False
+) -> str:
     """Her request went to a partner that cannot answer in the chat (`bot.tickets.routing`): the hand-over
     notice, then what the acknowledgement of a request sent to it says: `via` (the Quartiersmanagement)
-    passes its e-mailed answer on, within `hours`; without `via` nobody can, and a call is the way."""
+    passes its e-mailed answer on, within `hours`; without `via` nobody can, and a call is the way. An
+    `urgent` one (from the emergency screen) names no waiting time, as its acknowledgement did not."""
     p = t.isolate(partner)
     lines = [status_notice(t, "handed_over", number, partner)]
+    if urgent:
+        lines.append(
+            t.html(
+                "{partner} sees that it is urgent. If you are in danger now, do not wait for the answer: "
+                "call one of the emergency numbers.",
+                partner=p,
+            )
+        )
     if via is None:
         lines.append(
             t.html(
@@ -648,7 +659,8 @@ def handed_over_notice(t: Translator, number: str, partner: str, hours: int, via
             )
         )
         return "\n".join(lines)
-    lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, hours)))
+    if not urgent:
+        lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, hours)))
     lines.append(
         t.html(
             "{partner} answers by e-mail; {via} passes the answer on to you here in this chat.",

@@ -465,6 +465,7 @@ async def tell_resident(
                 partner,
                 response_hours(ctx, request.partner_id, via),
                 via=ctx.partner_name(via, request.language) if via else None,
+                urgent=request.urgent,
             )
     await enqueue_resident(session, request, html, dedupe_key=dedupe_key, keyboard=keyboard)
 

@@ -184,9 +184,10 @@ class RequestDesk:
         self._database = database
         self._context = context
         self._transaction = transaction or database.transaction
-        # The reminder job's next round runs `follow_content` (again): it failed, or a request was being
-        # sent while the content went live (a new process: not yet run at all).
-        self._follow_again = True
+        # How often content went live (`follow_content`), and how many of those the reminder job has
+        # followed once more: a request being sent while the content went live may commit after its scan.
+        self._went_live = 1  # a new process: its content is followed at the job's first round too
+        self._followed = 0
 
     def partner_t(self) -> Translator:
         """The translator for partner groups (the organisations work in German)."""
@@ -557,24 +558,27 @@ class RequestDesk:
         )
         return result.outcome
 
-    async def follow_content(self, *, again: bool = True) -> int:
+    async def follow_content(self) -> int:
         """What new content asks of the open requests (`partners.follow_content`): run at every start and
         after every /reload that took content live; how many requests it moved. The reminder job's next
-        round runs it once more (`again`): a resident's "Send" written with the old content may commit
-        just after this scan. A failure is logged and the job tries again until it succeeds (nothing is
+        round runs it once more: a resident's "Send" written with the old content may commit just after
+        this scan. A failure is logged, and the job's round tries again until it succeeds (nothing is
         lost: the content is live already)."""
-        self._follow_again = True
+        self._went_live += 1
+        return await self._follow() or 0
+
+    async def _follow(self) -> int | None:
         try:
-            moved = await self._write(partners.follow_content)
+            return await self._write(partners.follow_content)
         except Exception:
             logger.exception("open requests not yet updated to the live content; the reminder job retries")
-            return 0
-        self._follow_again = again
-        return moved
+            return None
 
     async def remind_and_escalate(self, now: datetime) -> int:
         """Due reminders in partner groups and escalations to the catch-all; how many steps were taken.
-        (First `follow_content`, if the content that went live last asks for it.)"""
-        if self._follow_again:
-            await self.follow_content(again=False)
+        (First `follow_content` once more, if content went live since the last round: counted before the
+        scan, so content going live during it is followed at the next round.)"""
+        went_live = self._went_live
+        if self._followed < went_live and await self._follow() is not None:
+            self._followed = went_live
         return await self._write(reminders.remind_and_escalate, now)

@@ -26,7 +26,6 @@ from bot.services import Services
 from bot.settings import Settings, StartupError
 from bot.storage.db import Database, create_database
 from bot.tickets.hooks import TicketDeliveryHooks
-from bot.tickets.notify import notify_admin
 from bot.transport import ChatPacer, Pacing, RetryingRequest
 
 logger = logging.getLogger(__name__)
@@ -175,10 +174,7 @@ async def start_services(app: AppType, *, background: bool = False, commands: bo
         except OSError as exc:
             where = f"{settings.mail_inbound_host}:{settings.mail_inbound_port}"
             raise StartupError("MAIL_INBOUND_PORT", f"cannot listen on {where}", exc) from None
-    if notices:
-        async with services.transaction() as session:
-            for html in notices:
-                await notify_admin(session, services.ticket_context(), html)
+    await services.requests.tell_staff(notices)
     if background:
         services.delivery.start()
         if app.job_queue is not None:

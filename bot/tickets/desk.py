@@ -29,7 +29,7 @@ from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
-from bot.tickets.notify import readers
+from bot.tickets.notify import notify_admin, readers
 from bot.tickets.relay import GroupMessage, ResidentMessage
 from bot.tickets.routing import partner_chats
 
@@ -557,6 +557,17 @@ class RequestDesk:
             relay.email_reply, number=number, from_address=sender, text=text, mail_message_id=message_id
         )
         return result.outcome
+
+    async def tell_staff(self, notices: Sequence[str]) -> None:
+        """Notes for the staff (`notify.notify_admin`: the staff chat, else the catch-all's group or e-mail),
+        e.g. about the content the bot started with."""
+
+        async def write(session: AsyncSession, ctx: TicketContext) -> None:
+            for html in notices:
+                await notify_admin(session, ctx, html)
+
+        if notices:
+            await self._write(write)
 
     async def follow_content(self) -> int:
         """What new content asks of the open requests (`partners.follow_content`): run at every start and

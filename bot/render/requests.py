@@ -581,6 +581,17 @@ STATUS_NOTICES = {
     "withdrawn": N_("Your request {number} was withdrawn. {partner} has been told."),
     "reopened": N_("{partner} has reopened your request {number}."),
     "handed_over": N_("Your request {number} was handed over to {partner}, who can help you better."),
+    # Nobody took it on in the promised time: the Quartiersmanagement ({partner}) has it now as well.
+    "escalated": N_(
+        "Your request {number} has not been answered yet. It is now also with {partner}, who will get back "
+        "to you."
+    ),
+    # The same for a request the Quartiersmanagement ({partner}) had from the start, to pass on the answer
+    # of a partner that cannot answer in the chat: it now follows it up.
+    "followed_up": N_(
+        "No answer to your request {number} has reached you yet. {partner} is following it up and will get "
+        "back to you."
+    ),
 }
 
 
@@ -663,6 +674,7 @@ class OpenRequest:
     partner: str
     created_at: datetime
     status: RequestStatus
+    followed_up_by: str | None = None  # nobody answered in time: this organisation follows it up
 
 
 def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
@@ -672,7 +684,11 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
     lines = ["<b>" + t.html("Your open requests:") + "</b>"]
     keyboard: list[list[Button]] = []
     for request in requests:
-        lines.append(request_line(t, request.number, request.partner, request.created_at, request.status))
+        lines.append(
+            request_line(
+                t, request.number, request.partner, request.created_at, request.status, request.followed_up_by
+            )
+        )
         add = t.gettext("✏️ Add to {number}").format(number=request.number)
         withdraw = t.gettext("🗑 Withdraw {number}").format(number=request.number)
         keyboard.append(
@@ -693,15 +709,26 @@ def withdraw_question(t: Translator, number: str, request_id: int) -> Screen:
 
 
 def request_line(
-    t: Translator, number: str, partner: str, created_at: datetime, status: RequestStatus
+    t: Translator,
+    number: str,
+    partner: str,
+    created_at: datetime,
+    status: RequestStatus,
+    followed_up_by: str | None = None,
 ) -> str:
-    """A request in /requests and /mydata: number, partner, date, status."""
+    """A request in /requests and /mydata: number, partner, date, status (an open one escalated says that
+    `followed_up_by`, the Quartiersmanagement, follows it up)."""
+    label = status_label(t, status)
+    if status is RequestStatus.OPEN and followed_up_by:
+        label = t.gettext("no answer yet, {partner} is following it up").format(
+            partner=t.isolate(followed_up_by)
+        )
     return t.html(
         "{number} to {partner}, sent {date}: {status}",
         number=t.isolate(number),
         partner=t.isolate(partner),
         date=t.format_datetime(created_at),
-        status=status_label(t, status),
+        status=label,
     )
 
 

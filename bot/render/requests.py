@@ -191,6 +191,21 @@ def begun_screen(t: Translator, catalogue: Catalogue, event_id: str) -> Screen:
     return f"<b>{w.text(event.title)}</b>\n\n{note}" + w.footer(), person_and_menu(t, origin)
 
 
+def kept_as_question(t: Translator, view: DraftView, screen: Screen) -> Screen:
+    """The screen telling her that "Send" cannot sign her up (over, begun, no longer listed), when what she
+    wrote was kept as a question to the partner (`bot.tickets.intake`): said so, and its "Ask a person"
+    (which would start afresh) becomes "Continue as a question", the check screen of what she wrote."""
+    text, keyboard = screen
+    note = "📝 " + t.html(
+        "What you wrote is kept: you can send it to {partner} as a question. You will see it before anything "
+        "is sent.",
+        partner=t.isolate(view.partner),
+    )
+    go_on = dialogue_button(view, "📝 " + t.gettext("Continue as a question"), "resume")
+    rows = [[b for b in row if not b[1].startswith("ask:")] for row in keyboard]
+    return f"{text}\n\n{note}", [[go_on], *[row for row in rows if row]]
+
+
 def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) -> Screen:
     """The menu or /requests with a line and buttons on top when the resident left a draft unfinished."""
     if view is None:

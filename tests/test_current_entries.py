@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import ROOT, BotHarness, deliver, skip_questions
+from tests.harness import ROOT, BotHarness, content_with_partner_group, deliver, skip_questions
 from tests.test_catalogs import informal_polish
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 TODAY = datetime.now(UTC).date()
 PAST, FUTURE = TODAY - timedelta(days=400), TODAY + timedelta(days=200)
+ORGANISER = -1_000_000_000_555  # the group of the organiser of an offer or event, where a test needs one
+SCHOOL_GROUP = -1000000000003  # the Hauptschule's, in the shipped content
 
 
 def sub(content: Path, name: str, old: str, new: str) -> None:
@@ -186,8 +188,9 @@ async def test_a_sign_up_written_before_the_event_is_over_is_not_sent_after_it(d
         groups = [chat for chat in bot.telegram.chats if chat < 0]
         sent = [m.text or "" for chat in groups for m in bot.telegram.bot_messages(chat)]
         assert not any("Wir kommen zu zweit." in text for text in sent)  # nothing reached the organiser
+        # What she wrote is not lost: it waits as a question to the organiser, offered in the menu too.
         await anna.send("/menu")
-        assert "unfertige Anfrage" not in (anna.last().text or "")  # nothing left that could not be sent
+        assert "unfertige Anfrage an Quartiersmanagement" in (anna.last().text or "")
 
 
 async def test_signing_up_for_an_event_that_has_begun_is_answered_honestly(database_url: str) -> None:
@@ -332,10 +335,11 @@ async def test_an_offer_removed_while_she_signs_up_is_named_and_nothing_unnamed_
 async def test_an_event_removed_while_she_signs_up_is_named_as_no_longer_listed_in_her_language(
     database_url: str, tmp_path: Path
 ) -> None:
+    """Then what she wrote is not lost (found in review: she had to type it all again): "Send" keeps it as a
+    question to the organiser, which she checks and sends; its card names the event she meant."""
     from tests.test_reload import ADMIN_CHAT, reload_done
 
-    target = tmp_path / "content"
-    shutil.copytree(ROOT / "content", target)
+    target = content_with_partner_group(tmp_path, "stadt-soziale-stadt", ORGANISER)
     async with BotHarness.running(
         database_url=database_url, content_dir=target, admin_chat_id=ADMIN_CHAT
     ) as bot:
@@ -362,3 +366,66 @@ async def test_an_event_removed_while_she_signs_up_is_named_as_no_longer_listed_
         groups = [chat for chat in bot.telegram.chats if chat < 0 and chat != ADMIN_CHAT]
         sent = [m.text or "" for chat in groups for m in bot.telegram.bot_messages(chat)]
         assert not any("Arkadaşımla" in text for text in sent), sent
+
+        assert "📝 Yazdıklarınız saklandı: Bunları soru olarak gönderebilirsiniz. Alıcı: " in (
+            seen.text or ""
+        )
+        assert seen.labels[0] == "📝 Soru olarak devam et" and "🙋 Bir kişiye sorun" not in seen.labels
+        await ayse.tap("Soru olarak devam et", seen)
+        check = ayse.last()
+        assert f"Konu: {title}\nArkadaşımla geleceğim." in (check.text or ""), check.text
+        await ayse.tap("✅", check)
+        assert "numaralı" in (ayse.last().text or "")  # the acknowledgement, with her request's number
+        await deliver(bot)
+        (card,) = bot.telegram.bot_messages(ORGANISER)
+        assert "Betrifft: Begleitausschuss STÄRKEN vor Ort – Sitzung\nArkadaşımla geleceğim." in (
+            card.text or ""
+        )
+
+
+async def test_a_sign_up_with_answers_for_an_offer_that_ended_goes_on_as_a_question_with_nothing_lost(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in review: "Send" after the helper tandems had ended dropped her answers and her message; she
+    had to type everything again to ask the school anything. Now they wait as a question to the school,
+    the answers with the questions she read (in polite Polish, as everything else)."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    sub(
+        target,
+        "offers/helfer-tandem-mitmachen.yaml",
+        "    kind: micro_project",
+        f"    valid_until: {FUTURE}\n    kind: micro_project",
+    )
+    async with BotHarness.running(database_url=database_url, content_dir=target) as bot:
+        olga = bot.resident("Olga", lang="pl")
+        await olga.send("/start o_helfer-tandem-mitmachen")
+        await olga.tap("Chcę pomagać")
+        await olga.send("ja, emerytka")
+        await skip_questions(olga)
+        await olga.send("Mogę pomagać we wtorki.")
+        await olga.tap("✅")
+        await olga.tap("💬")
+        check = olga.last()
+        bot.services.clock = lambda: datetime.combine(FUTURE + timedelta(days=2), datetime.min.time(), UTC)
+        send = next(b["callback_data"] for b in check.flat_buttons if b["text"].startswith("✅"))
+        await olga.tap("✅", check)
+        seen = olga.last()
+        await olga.press(send, check)  # "Send" tapped twice: the question she has not checked is not sent
+        await deliver(bot)
+        assert not bot.telegram.bot_messages(SCHOOL_GROUP)
+        assert "Zostań pomocnikiem" in (seen.text or "")
+        assert "Napisany tekst został zachowany: można go wysłać jako pytanie do organizacji" in (
+            seen.text or ""
+        )
+        assert not informal_polish((seen.text or "").split("📝")[1])  # (the offer's title is the content's)
+        await olga.tap("Kontynuuj jako pytanie", seen)
+        check = olga.last()
+        asked = "Kto chce pomagać? (na przykład „ja, emerytka” albo „syn, 14 lat, uczeń Hauptschule”)"
+        title = bot.services.content.catalogue.offers["helfer-tandem-mitmachen"].title
+        assert f"Dotyczy: {title['pl']}\n{asked} ja, emerytka\nMogę pomagać we wtorki." in (check.text or "")
+        await olga.tap("✅", check)
+        await deliver(bot)
+        (card,) = bot.telegram.bot_messages(SCHOOL_GROUP)
+        assert f"Betrifft: {title['de']}\n{asked} ja, emerytka\nMogę pomagać we wtorki." in (card.text or "")
+        assert "Chcę pomagać" not in (card.text or "")  # no sign-up for what has ended

@@ -5,6 +5,7 @@ learn what happened in their thread."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,53 @@ async def test_her_reopening_of_a_request_the_quartiersmanagement_answered_and_c
         # The copy can act on it again: the Quartiersmanagement can close it once more.
         assert any("Abschließen" in label for label in copy.labels)
         assert "Wieder bei" not in (copy.text or "")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_the_resident_is_told_once_when_her_unanswered_request_goes_to_the_quartiersmanagement(
+    database_url: str, tmp_path: Path
+) -> None:
+    """xr3 m9: she was promised an answer within two days; when nobody had taken her request on after
+    four and it went to the Quartiersmanagement she heard nothing, and /requests still said it waited for
+    the partner."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        number = re.findall(r"\d{6}", bot.telegram.bot_messages(GROUP)[0].text or "")[0]
+        before = len(bot.telegram.bot_messages(amal.chat))
+        await escalate(bot)
+        qm = names(bot, "ar")[0]
+        told = bot.telegram.bot_messages(amal.chat)[before:]
+        assert [m.text for m in told] == [
+            f"ℹ️ لم يتم الرد على طلبك \u2068{number}\u2069 بعد. الطلب الآن لدى \u2068{qm}\u2069 أيضًا، "
+            "وسيتواصلون معك."
+        ]
+        # The next poll, hours later, tells her nothing again.
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(days=5))
+        await deliver(bot)
+        assert len(bot.telegram.bot_messages(amal.chat)) == before + 1
+
+        await amal.send("/requests")
+        assert f"لا يوجد رد بعد، ويتابع \u2068{qm}\u2069 الأمر" in (amal.last().text or "")
+
+
+async def test_a_request_to_an_e_mail_partner_left_unanswered_tells_her_the_quartiersmanagement_follows_it_up(
+    database_url: str,
+) -> None:
+    """xr3 m9, the course provider reached only by e-mail: the Quartiersmanagement's group had her request
+    from the start, to pass the provider's e-mailed answer on. When none came in the promised time she heard
+    nothing; now she learns (in Arabic) that the Quartiersmanagement follows it up, not that it has it "now
+    also"."""
+    async with BotHarness.running(database_url=database_url) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        assert "البريد الإلكتروني" in (amal.last().text or "")  # told the answer comes by e-mail, passed on
+        number = re.findall(r"\d{6}", amal.last().text or "")[0]
+        before = len(bot.telegram.bot_messages(amal.chat))
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(days=10))
+        await deliver(bot)
+        qm = names(bot, "ar")[0]
+        assert [m.text for m in bot.telegram.bot_messages(amal.chat)[before:]] == [
+            f"ℹ️ لم يصلك بعد أي رد على طلبك \u2068{number}\u2069. "
+            f"يتابع \u2068{qm}\u2069 الأمر الآن وسيتواصلون معك."
+        ]
+        await amal.send("/requests")
+        assert f"لا يوجد رد بعد، ويتابع \u2068{qm}\u2069 الأمر" in (amal.last().text or "")

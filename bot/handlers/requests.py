@@ -230,6 +230,8 @@ async def show_dialogue(
         screen = render.dialogue_screen(t, reply.view)
     else:
         screen = render.gone_screen(t)
+    if reply.effect in (Effect.OVER, Effect.BEGUN) and reply.view is not None:
+        screen = render.kept_as_question(t, reply.view, screen)  # what she wrote waits: "Continue"
     await show(update, context, *screen, new_message=new_message)
 
 

@@ -198,6 +198,21 @@ def begun_screen(t: Translator, catalogue: Catalogue, event_id: str) -> Screen:
     return f"<b>{w.text(event.title)}</b>\n\n{note}" + w.footer(), person_and_menu(t, origin)
 
 
+def kept_as_question(t: Translator, view: DraftView, screen: Screen) -> Screen:
+    """The screen telling her that "Send" cannot sign her up (over, begun, no longer listed), when what she
+    wrote was kept as a question to the partner (`bot.tickets.intake`): said so, and its "Ask a person"
+    (which would start afresh) becomes "Continue as a question", the check screen of what she wrote."""
+    text, keyboard = screen
+    note = "📝 " + t.html(
+        "What you wrote is kept: you can send it to {partner} as a question. You will see it before anything "
+        "is sent.",
+        partner=t.isolate(view.partner),
+    )
+    go_on = dialogue_button(view, "📝 " + t.gettext("Continue as a question"), "resume")
+    rows = [[b for b in row if not b[1].startswith("ask:")] for row in keyboard]
+    return f"{text}\n\n{note}", [[go_on], *[row for row in rows if row]]
+
+
 def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) -> Screen:
     """The menu or /requests with a line and buttons on top when the resident left a draft unfinished."""
     if view is None:
@@ -625,6 +640,17 @@ STATUS_NOTICES = {
     "withdrawn": N_("Your request {number} was withdrawn. {partner} has been told."),
     "reopened": N_("{partner} has reopened your request {number}."),
     "handed_over": N_("Your request {number} was handed over to {partner}, who can help you better."),
+    # Nobody took it on in the promised time: the Quartiersmanagement ({partner}) has it now as well.
+    "escalated": N_(
+        "Your request {number} has not been answered yet. It is now also with {partner}, who will get back "
+        "to you."
+    ),
+    # The same for a request the Quartiersmanagement ({partner}) had from the start, to pass on the answer
+    # of a partner that cannot answer in the chat: it now follows it up.
+    "followed_up": N_(
+        "No answer to your request {number} has reached you yet. {partner} is following it up and will get "
+        "back to you."
+    ),
 }
 
 
@@ -719,6 +745,7 @@ class OpenRequest:
     partner: str
     created_at: datetime
     status: RequestStatus
+    followed_up_by: str | None = None  # nobody answered in time: this organisation follows it up
 
 
 def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
@@ -728,7 +755,11 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
     lines = ["<b>" + t.html("Your open requests:") + "</b>"]
     keyboard: list[list[Button]] = []
     for request in requests:
-        lines.append(request_line(t, request.number, request.partner, request.created_at, request.status))
+        lines.append(
+            request_line(
+                t, request.number, request.partner, request.created_at, request.status, request.followed_up_by
+            )
+        )
         add = t.gettext("✏️ Add to {number}").format(number=request.number)
         withdraw = t.gettext("🗑 Withdraw {number}").format(number=request.number)
         keyboard.append(
@@ -749,15 +780,26 @@ def withdraw_question(t: Translator, number: str, request_id: int) -> Screen:
 
 
 def request_line(
-    t: Translator, number: str, partner: str, created_at: datetime, status: RequestStatus
+    t: Translator,
+    number: str,
+    partner: str,
+    created_at: datetime,
+    status: RequestStatus,
+    followed_up_by: str | None = None,
 ) -> str:
-    """A request in /requests and /mydata: number, partner, date, status."""
+    """A request in /requests and /mydata: number, partner, date, status (an open one escalated says that
+    `followed_up_by`, the Quartiersmanagement, follows it up)."""
+    label = status_label(t, status)
+    if status is RequestStatus.OPEN and followed_up_by:
+        label = t.gettext("no answer yet, {partner} is following it up").format(
+            partner=t.isolate(followed_up_by)
+        )
     return t.html(
         "{number} to {partner}, sent {date}: {status}",
         number=t.isolate(number),
         partner=t.isolate(partner),
         date=t.format_datetime(created_at),
-        status=status_label(t, status),
+        status=label,
     )
 
 

@@ -404,8 +404,19 @@ class RequestDesk:
         ctx = self._context()
         async with self._database.sessions() as session:
             requests = await store.list_open_requests(session, resident_id)
+            catch_all = ctx.catalogue.catch_all_partner_id
             return [
-                OpenRequest(r.id, r.number, ctx.partner_name(r.partner_id, lang), r.created_at, r.status)
+                OpenRequest(
+                    r.id,
+                    r.number,
+                    ctx.partner_name(r.partner_id, lang),
+                    r.created_at,
+                    r.status,
+                    # Overdue at its partner, and the catch-all has it too (`reminders`).
+                    followed_up_by=ctx.partner_name(catch_all, lang)
+                    if r.overdue_at is not None and r.escalated_at is not None and r.partner_id != catch_all
+                    else None,
+                )
                 for r in requests
             ]
 

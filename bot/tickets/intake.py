@@ -418,6 +418,10 @@ def message_text(catalogue: Catalogue, draft: Draft, t: Translator) -> str | Non
     first), also one of files alone (a voice message from someone who cannot type): the mark needs no
     words of hers."""
     text = draft.text.strip() if draft.text else ""
+    if draft.title and not (draft.offer_id or draft.event_id):
+        # A sign-up kept as a question once its offer or event was over (`_keep_as_question`): about what.
+        about = t.gettext("About: {title}").format(title=localized(draft.title, t.lang))
+        text = f"{about}\n{text}" if text else about
     if draft.signup:
         signup = signup_words(catalogue, draft, t)
         text = f"{signup}\n{text}" if text else signup
@@ -495,7 +499,8 @@ async def submit(
     creates nothing.
     "gone" when the dialogue is gone, "empty" without text or files, "too_many" when the resident has
     `MAX_OPEN_REQUESTS` open already (the draft stays for later), "over" when its offer or event is over
-    meanwhile or a reload removed it, "begun" when its event has begun (`over`; the draft is dropped).
+    meanwhile or a reload removed it, "begun" when its event has begun (`over`); then what she wrote waits
+    as a question to the partner (`_keep_as_question`, its view in the reply).
     """
     existing = await store.get_request_by_dialogue(session, dialogue_id)
     if existing is not None and existing.resident_id == resident_id:
@@ -506,13 +511,14 @@ async def submit(
     row, draft = loaded
     if (removed := _removed(ctx.catalogue, draft)) is not None:
         # A reload took it out of the content while she wrote: a sign-up naming no offer would leave the
-        # partner guessing which. She is told it is not listed (by the title she saw) and may ask a person.
-        await store.delete_dialogue(session, row)
-        return DialogueReply(Effect.OVER, over=removed, title=draft.title, partner_id=draft.partner_id)
+        # partner guessing which. She is told it is not listed (by the title she saw) and may ask a person:
+        # with what she wrote, kept as a question (`_keep_as_question`).
+        kept = await _keep_as_question(session, ctx, row, draft, resident_id)
+        return DialogueReply(Effect.OVER, kept, over=removed, title=draft.title, partner_id=draft.partner_id)
     if (ended := over(ctx, draft.offer_id, draft.event_id)) is not None:
-        # Nothing can be sent for it any more: the draft goes, and she is told the offer or event is over.
-        await store.delete_dialogue(session, row)
-        return ended
+        # Nothing can be signed up for any more: she is told the offer or event is over (or has begun), and
+        # what she wrote waits as a question to its partner.
+        return replace(ended, view=await _keep_as_question(session, ctx, row, draft, resident_id))
     if draft.is_empty:
         return DialogueReply(Effect.EMPTY)
     if len(await store.list_open_requests(session, resident_id)) >= MAX_OPEN_REQUESTS:
@@ -574,6 +580,52 @@ async def submit(
         await store.add_thread_link(session, resident_id, screen_id, request.id, LinkRole.RESIDENT)
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
     return _sent(ctx, request)
+
+
+async def _keep_as_question(
+    session: AsyncSession, ctx: TicketContext, row: Dialogue, draft: Draft, resident_id: int
+) -> render.DraftView | None:
+    """ "Send" of a draft about an offer or event that is over, has begun or was removed: nothing she wrote
+    is lost. Her text, files and answers wait (parked, at the step she was on) as a question to the same
+    partner about no offer or event, its message saying what it is about (`Draft.title`, in each reader's
+    language: `message_text`) and holding her answers (their questions in her language, as she read them;
+    those of an offer the content no longer has are gone, the answer stays); the screen's "Continue as a
+    question" (in place of "Ask a person", which starts afresh: `render.kept_as_question`) shows her its
+    check screen. The view of that draft; None, and the draft deleted, when it held nothing of hers (a
+    sign-up without a word)."""
+    lang = (await session.get_one(Resident, resident_id)).language
+    asked = {
+        q.id: localized(q.question, lang)
+        for q in intake_questions(ctx.catalogue, draft.offer_id, draft.event_id, draft.topic_id)
+    }
+    answers = [f"{asked[qid]} {answer}" if qid in asked else answer for qid, answer in draft.intake.items()]
+    text = "\n".join([*answers, *([draft.text.strip()] if draft.text and draft.text.strip() else [])])
+    if not text and not draft.attachments:
+        await store.delete_dialogue(session, row)
+        return None
+    entry = ctx.catalogue.events.get(draft.event_id or "") or ctx.catalogue.offers.get(draft.offer_id or "")
+    # A new id: "Send" of the refused draft (tapped twice, or its update handled again) finds it gone and
+    # cannot send the question she has not checked yet.
+    question = machine.settle(
+        replace(
+            draft,
+            id=secrets.token_urlsafe(9),
+            offer_id=None,
+            event_id=None,
+            topic_id=None,
+            questions=(),
+            intake={},
+            intake_index=0,
+            text=text[: machine.MAX_TEXT_CHARS] or None,
+            signup=False,
+            can_sign_up=False,
+            parked=True,
+            pending=None,
+            calling=False,
+            title=draft.title or ({str(k): v for k, v in entry.title.items()} if entry else None),
+        )
+    )
+    return (await _begin(session, ctx, resident_id, question)).view
 
 
 def _removed(catalogue: Catalogue, draft: Draft) -> tuple[str, str] | None:

@@ -5,9 +5,11 @@ after `escalation_hours` the catch-all partner (Quartiersmanagement) gets a copy
 chat a note (a partner that cannot answer in the chat has had its copy at the catch-all from the start:
 then the catch-all's thread and the admin chat learn that it was not taken on); a request from the
 emergency screen (`Request.urgent`) is reminded of after `URGENT_REMINDER_HOURS` and escalated after
-`URGENT_ESCALATION_HOURS` at the latest, not days. Each step is recorded on the request
-(`reminder_sent_at`, `escalated_at`, `overdue_at`) with a conditional update, so restarts, overlapping polls
-and two bot processes never send a step twice.
+`URGENT_ESCALATION_HOURS` at the latest, not days. The resident is told once that her request is now with
+the catch-all too, or that the catch-all, which had it from the start, follows it up (she was promised an
+answer within the time that passed). Each step is recorded on the request (`reminder_sent_at`,
+`escalated_at`, `overdue_at`) with a conditional update, so restarts, overlapping polls and two bot
+processes never send a step twice.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
 from bot.storage.models.requests import ContactPreference, Direction, Request
 from bot.tickets.deps import TicketContext
-from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin
+from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin, tell_resident
 from bot.tickets.routing import (
     answers_through,
     no_chat_answer,
@@ -147,6 +149,10 @@ async def _escalate(
             partner=partner_name,
             dedupe_key=key,
         )
+        # Her promised time passed too: the catch-all, which had it from the start to pass the answer on,
+        # now follows it up (the note above asks it to); "now also with" it would not be true. Not when she
+        # asked for a call: the partner calls her itself, and the bot cannot know whether it did.
+        notice = "followed_up" if request.contact is ContactPreference.CHAT else None
     else:
         dest = await partner_destination(session, ctx, catch_all)
         if (
@@ -175,6 +181,11 @@ async def _escalate(
             partner=ctx.partner_name(catch_all),
             dedupe_key=key,
         )
+        notice = "escalated"
+    # She was promised an answer within a time that has now passed: she learns where her request is (her
+    # messages reach both, `readers`), unless nobody there could answer her (no chat, no number).
+    if notice and (request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, catch_all)):
+        await tell_resident(session, ctx, request, notice, by=catch_all, dedupe_key=f"{key}:resident")
     if ctx.admin_chat_id is not None:
         # Without an admin chat the staff notice would go to the catch-all, which was just told (its card
         # or its thread's note): the same escalation twice in its group.

@@ -34,7 +34,7 @@ async def test_reminder_after_response_time_then_escalation_once(
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=73)) == 1
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=74)) == 0
-    card, told, note = (await outbox_rows(database))[before + 1 :]
+    card, told, resident, note = (await outbox_rows(database))[before + 1 :]
     assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
     assert "Escalated: Bildungsträger has not taken this request on within 3 days" in card.payload["text"]
     # The partner learns that someone else may now act on its request, in its thread.
@@ -43,6 +43,13 @@ async def test_reminder_after_response_time_then_escalation_once(
     assert told.payload["text"] == (
         f"<i>Nobody has taken on request {request.number} within 3 days: {catch_all} sees it now too and "
         "may take it on and answer it.</i>"
+    )
+    # She was promised an answer within a time that has passed: she learns where her request is (xr3 m9).
+    assert resident.target == str(RESIDENT) and resident.request_id == request.id
+    t = ctx.t(request.language)  # (a fake translator: the English sentence, values isolated)
+    assert resident.payload["text"] == (
+        f"ℹ️ Your request {t.isolate(request.number)} has not been answered yet. It is now also with "
+        f"{t.isolate(catch_all)}, who will get back to you."
     )
     assert note.target == str(ADMIN_CHAT) and request.number in note.payload["text"]
 
@@ -79,9 +86,10 @@ async def test_a_request_from_the_emergency_screen_is_escalated_after_hours_not_
     )
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=5)) == 1
-    card, told, note = (await outbox_rows(database))[before + 1 :]
+    card, told, resident, note = (await outbox_rows(database))[before + 1 :]
     assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
     assert card.request_id == urgent.id != ordinary.id
+    assert resident.target == str(RESIDENT + 1) and "has not been answered yet" in resident.payload["text"]
     assert told.target == str(PARTNER_CHAT) and "within 4 hours" in told.payload["text"]
     assert "Escalated: Bildungsträger has not taken this request on within 4 hours" in card.payload["text"]
     assert "Sent from the emergency screen" in card.payload["text"]
@@ -117,7 +125,7 @@ async def test_a_request_to_an_e_mail_only_partner_is_still_escalated_when_nobod
         assert await remind_and_escalate(session, ctx, request.routed_at + timedelta(hours=hours + 1)) == 1
         assert await remind_and_escalate(session, ctx, request.routed_at + timedelta(days=30)) == 0
     rows = (await outbox_rows(database))[reminded:]
-    note, notice = rows
+    note, told, notice = rows
     assert reminded > before  # the reminder to the partner (and the copy) came first
     assert note.target == str(CATCH_ALL_CHAT) and note.payload["reply_to_card"] == request.id
     # It has no "Take on" (xr3 m10): what the Quartiersmanagement learns is that no answer reached her.
@@ -125,6 +133,14 @@ async def test_a_request_to_an_e_mail_only_partner_is_still_escalated_when_nobod
         f"<i>No answer of Beratungsstelle to request {request.number} has reached the resident within"
     )
     assert notice.target == str(ADMIN_CHAT) and request.number in notice.payload["text"]
+    # She was promised an answer within that time too (xr3 m9); the Quartiersmanagement had her request
+    # from the start, so she learns that it follows it up, not that it has it "now also".
+    t = ctx.t(request.language)
+    assert told.target == str(RESIDENT) and told.payload["text"] == (
+        f"ℹ️ No answer to your request {t.isolate(request.number)} has reached you yet. "
+        f"{t.isolate(ctx.partner_name(ctx.catalogue.catch_all_partner_id))} is following it up and will get "
+        "back to you."
+    )
 
 
 async def test_an_e_mail_partner_is_reminded_that_no_answer_arrived_not_to_take_on_what_it_cannot(

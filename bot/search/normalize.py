@@ -203,6 +203,16 @@ def latin_reading(text: str, lang: str) -> str | None:
     return str(cyrtranslit.to_cyrillic(lowered, scheme))
 
 
+@lru_cache(maxsize=8192)
+def latin_word_reading(word: str, lang: str) -> str | None:
+    """One Latin-letter word of a resident of ``lang`` in their language's letters, folded ("sprachcafe" →
+    "спрачцафе"); None where ``lang`` has no Latin spelling or the word is not in Latin letters."""
+    if script_of(word) != LATIN:
+        return None
+    reading = latin_reading(word, lang)
+    return None if reading is None else fold(reading.strip())
+
+
 #: German loan words written in Cyrillic letters ("кіндергельд", "анмельдунг", "джобцентр") spelled back
 #: the German way, so that they meet the German word (exactly, or as a typo: "jobzentr" ~ "jobcenter").
 _GERMAN_LETTERS = str.maketrans(

@@ -32,6 +32,7 @@ from bot.search.normalize import (
     analyser_lang,
     fold,
     german_letters,
+    latin_word_reading,
     query_words,
     raw_tokens,
     scope,
@@ -164,15 +165,28 @@ class LexicalIndex:
         for code in langs:
             for folded, spellings in self.names.get(code, {}).items():
                 names.setdefault(folded, set()).update(spellings)
-        words: dict[str, Word] = {}
-        genders: dict[str, Gender] = {}  # surface → gender of the words that name a person
-        for word in query_words(text, lang):
-            if (gender := person(word, lang)) is not None:
-                genders[word.surface] = gender
-            if word.stop and word.surface in names and not names[word.surface] & written:
-                continue  # "now", not "NOW"
-            if not word.number and (not word.stop or word.surface in keep):
-                words.setdefault(word.surface, word)
+        # A word typed in Latin letters by a resident whose language has a Latin spelling is read twice
+        # (the engine adds the message in Cyrillic below it: "gibt es sprachcafe" / "гибт ес спрачцафе"):
+        # as typed (German, English) and in the resident's letters. Both readings are one word of the
+        # question: it counts once, by the better reading, and is no word at all when either reading is a
+        # stop word ("es" / "ес"). Counted apart, every Latin word was two and a German question asked in
+        # a Russian chat matched only half of its words.
+        analysed = query_words(text, lang)
+        reads: dict[str, str] = {}  # the reading (folded) → the word as typed
+        for word in analysed:
+            if (reading := latin_word_reading(word.surface, lang)) is not None:
+                reads.setdefault(reading, word.surface)
+        groups: dict[str, dict[str, Word]] = {}
+        for word in analysed:
+            groups.setdefault(reads.get(word.surface, word.surface), {}).setdefault(word.surface, word)
+        words: dict[str, list[Word]] = {}
+        genders: dict[str, Gender] = {}  # query word → gender of the words that name a person
+        for key, readings in groups.items():
+            for word in readings.values():
+                if (gender := person(word, lang)) is not None:
+                    genders[key] = gender
+            if all(self._counts(word, keep, names, written) for word in readings.values()):
+                words[key] = list(readings.values())
         best = np.zeros(len(self.entries))
         best_matched = np.zeros(len(self.entries), dtype=np.int32)
         best_things = np.zeros(len(self.entries))
@@ -183,23 +197,16 @@ class LexicalIndex:
             things = np.zeros(language.size)
             things_matched = np.zeros(language.size, dtype=np.int32)
             matched = np.zeros(language.size, dtype=np.int32)
-            for word in words.values():
-                terms, surfaces = word.terms, [word.surface]
-                # A loan word in Cyrillic letters ("з джобцентру"): the German spelling of it and of its
-                # stem as well.
-                for form in (word.surface, *(term.split(":", 1)[1] for term in word.terms if ":" in term)):
-                    spelled = german_letters(form)
-                    if spelled is not None and spelled not in surfaces:
-                        terms = terms | analyse_word(spelled, (analyser_lang(code),)).terms
-                        surfaces.append(spelled)
-                contribution = self._word(language, terms, 1.0)
-                for surface in surfaces:
-                    if contribution is None and len(surface) >= 5:
-                        contribution = self._word(language, self._typos(language, surface), TYPO_WEIGHT)
+            for key, forms in words.items():
+                contribution: np.ndarray | None = None
+                for word in forms:
+                    part = self._contribution(language, word, code)
+                    if part is not None:
+                        contribution = part if contribution is None else np.maximum(contribution, part)
                 if contribution is not None:
                     scores += contribution
                     matched += contribution > 0
-                    if word.surface not in genders:
+                    if key not in genders:
                         things += contribution
                         things_matched += contribution > 0
             better = scores > best
@@ -217,6 +224,30 @@ class LexicalIndex:
             dict(zip(named.tolist(), best_things_matched[named].tolist(), strict=True)),
             frozenset(genders.values()),
         )
+
+    @staticmethod
+    def _counts(word: Word, keep: set[str], names: dict[str, set[str]], written: set[str]) -> bool:
+        """Whether a query word can carry an answer: no number, no stop word unless staff use it as a
+        keyword, and a stop word that is a name ("NOW") only as the title spells it."""
+        if word.stop and word.surface in names and not names[word.surface] & written:
+            return False  # "now", not "NOW"
+        return not word.number and (not word.stop or word.surface in keep)
+
+    def _contribution(self, language: _Language, word: Word, code: str) -> np.ndarray | None:
+        """Per entry, the BM25 score of one query word in ``language`` (read in ``code``); None if it does
+        not occur there, not even as a typo."""
+        terms, surfaces = word.terms, [word.surface]
+        # A loan word in Cyrillic letters ("з джобцентру"): the German spelling of it and of its stem as well.
+        for form in (word.surface, *(term.split(":", 1)[1] for term in word.terms if ":" in term)):
+            spelled = german_letters(form)
+            if spelled is not None and spelled not in surfaces:
+                terms = terms | analyse_word(spelled, (analyser_lang(code),)).terms
+                surfaces.append(spelled)
+        contribution = self._word(language, terms, 1.0)
+        for surface in surfaces:
+            if contribution is None and len(surface) >= 5:
+                contribution = self._word(language, self._typos(language, surface), TYPO_WEIGHT)
+        return contribution
 
     @staticmethod
     def _word(language: _Language, terms: frozenset[str], factor: float) -> np.ndarray | None:

@@ -21,7 +21,8 @@ So the person must be *who* is missing, read from the words around the expressio
   are not listed.
 - **Not found**: "can't find" with a person as its object ("I can't find my child", "не могу найти
   сына", "بچه‌ام رو پیدا نمی‌کنم", "ich finde mein Kind nicht"), or with "him"/"her" where the message
-  names a person as subject or object elsewhere ("Mein Opa ist weg. Wir finden ihn nicht.").
+  names a person as subject or object elsewhere ("Mein Opa ist weg. Wir finden ihn nicht."); "he"/"she"
+  as the subject of "gone" likewise ("mein Sohn ist nicht wieder da, er ist verschwunden").
 
 What cancels it:
 - a thing or a place of work next to the expression (``SUBJECT_GAP`` words before it, ``THING_GAP`` after,
@@ -31,16 +32,22 @@ What cancels it:
 - a word that may take an object ("missing", "lost", "vermisst") followed by anything but a preposition,
   a time word or a conjunction ("missing *some* documents", "missing *his* family", "lost *his* phone"), a
   direction after "gone" ("is gone *to* work", "ist weg *zur* Arbeit");
-- anywhere in the message: a reason given ("weil", "because", "потому что", "çünkü", "لأن", "چون") or the
-  person found again ("anymore", "gefunden", "нашёлся").
+- anywhere in the message, word after word and not negated: a reason given ("weil", "because", "потому
+  что", "çünkü", "لأن", "چون"), the person found again ("anymore", "gefunden", "нашёлся"; not "не
+  вернулся домой"), dead ("died", "verstorben") or gone from the writer ("left me", "hat mich verlassen").
 
 Such a clause is *explained away* (``MissingReading.explained_rest``): by meaning "у сина пропав телефон"
 and "Mein Mann kam nicht nach Hause, weil er Nachtschicht hatte" lie near the missing child, and the engine
-keeps the meaning's alarm for them only when the rest of the message alarms by meaning on its own.
+keeps the meaning's alarm for them only when the rest of the message alarms by meaning on its own. The
+rest keeps what such a clause goes on to say after "and" or "but" ("у сына пропал телефон | и он не
+дышит"). A "can't find" whose person follows a preposition ("не могу найти няню для сына") is no missing
+person but is not explained away either: "can't find a doctor for my son" may be an emergency.
 
 Known limits: a whereabouts told without a reason word ("kızım eve gelmedi, arkadaşında kaldı": she stayed
-at a friend's) still alarms (the soft screen, with *Ask a person*), and a reason word explains away a real
-runaway ("…weggelaufen, weil wir gestritten haben"); a language typed in Latin letters (Arabizi, Finglish,
+at a friend's; "hastanede yatıyor": in hospital), "not back *yet*" ("mąż jeszcze nie wrócił": kept, a
+worried parent writes it too) and figurative uses ("lost in math class", "disappeared into their rooms")
+still alarm (the soft screen, with *Ask a person*); a reason word explains away a real runaway
+("…weggelaufen, weil wir gestritten haben"); a language typed in Latin letters (Arabizi, Finglish,
 "moy syn propal") is not read: the engine's Cyrillic reading of it ("мой син пропал") is too rough.
 
 The lists are closed classes written for the meaning (kin nouns in their subject and object forms, the
@@ -61,14 +68,13 @@ from bot.languages import counts_as
 from bot.search.normalize import fold
 
 SUBJECT_GAP = 4  # words between the subject and the expression: "Kind | ist seit gestern | nicht nach Hause"
-HEAD_GAP = (
-    8  # ...or when the subject opens the clause: "Meine Mutter | hat Demenz und ist seit heute Mittag |
-)
-# verschwunden" (and no thing lies between them)
+# ...or when the subject opens the clause (no thing between): "Meine Mutter | hat Demenz und ist seit
+# heute Mittag | verschwunden"
+HEAD_GAP = 8
 AFTER_GAP = 2  # ...after the expression, where the verb comes first: "zaginął | mój | syn"
 OBJECT_GAP = 2  # words between "can't find" and its object: "find | my | child"
 THING_GAP = 3  # a thing this close after the expression cancels it (before it: SUBJECT_GAP)
-SEQ_GAP = 2  # other words allowed between two words of an expression
+SEQ_GAP = 2  # other words allowed between two words of an expression (none in a reason or "found")
 
 Reading = Literal["person", "explained"] | None
 
@@ -81,6 +87,10 @@ class _Lang:
     subjects: str  # person words in the subject form
     objects: str  # person words in the object form ("can't find my son": son, сына, oğlumu)
     pronouns: str  # "him", "her" as the object of "can't find", standing for a person named elsewhere
+    he_she: str  # "he", "she" as the subject of "gone", standing for a person named elsewhere
+    for_whom: str  # a preposition before a person: "for my son", "dla syna", "برای پسرم" (no object)
+    then_what: str  # after the person, what is found for them: "can't find my son | a | place"
+    joins: str  # "and", "but": where an explained-away clause may go on to say something else
     gone: tuple[str, ...]  # "has disappeared", "is missing", "has not come home"
     not_found: tuple[str, ...]  # "can't find"; its object follows (en, ru, uk, pl, ar) or precedes it
     object_first: bool  # tr, fa, de ("mein Kind nicht finden"): the object comes before "can't find"
@@ -92,7 +102,7 @@ class _Lang:
     went: str  # "gone", "weg": followed by one of ``directions`` they say where someone went
     directions: str
     reasons: tuple[str, ...]  # a reason given for the absence
-    found: tuple[str, ...]  # the person is back or found
+    found: tuple[str, ...]  # the person is back or found, has died or has left the one who writes
 
 
 _LANGS: dict[str, _Lang] = {
@@ -103,6 +113,10 @@ _LANGS: dict[str, _Lang] = {
         objects="kind kinder sohn tochter mann frau ehemann ehefrau mutter vater mama papa oma opa "
         "großmutter großvater bruder schwester enkel enkelin baby jungen mädchen neffen nichte eltern",
         pronouns="ihn sie",
+        he_she="er sie",
+        for_whom="für mit zu von bei",
+        then_what="",
+        joins="und oder aber",
         gone=(
             "verschwunden",
             "vermisst",
@@ -133,7 +147,17 @@ _LANGS: dict[str, _Lang] = {
         went="weg",
         directions="zu zur zum nach in ins für bei auf einkaufen arbeiten",
         reasons=("weil", "wegen"),
-        found=("gefunden", "wieder da", "wieder zu hause", "ist zurück", "ist wieder"),
+        found=(
+            "gefunden",
+            "wieder da",
+            "wieder zu hause",
+            "ist zurück",
+            "ist wieder",
+            "gestorben",
+            "verstorben",
+            "mich verlassen",
+            "uns verlassen",
+        ),
     ),
     "en": _Lang(
         subjects="son sons daughter daughters child children kid kids husband wife mother mum mom "
@@ -143,6 +167,10 @@ _LANGS: dict[str, _Lang] = {
         "daddy grandmother grandma granny grandfather grandpa brother sister baby toddler boy girl "
         "grandson granddaughter",
         pronouns="him her them",
+        he_she="he she",
+        for_whom="for to with from of",
+        then_what="a an the some any",
+        joins="and or but",
         gone=(
             "missing",
             "disappeared",
@@ -177,7 +205,19 @@ _LANGS: dict[str, _Lang] = {
         went="gone",
         directions="to for out shopping on off back with into home away abroad",
         reasons=("because",),
-        found=("anymore", "any more", "no longer", "found", "is back", "came back", "is home"),
+        found=(
+            "anymore",
+            "any more",
+            "no longer",
+            "found",
+            "is back",
+            "came back",
+            "is home",
+            "died",
+            "passed away",
+            "left me",
+            "left us",
+        ),
     ),
     "tr": _Lang(
         subjects="oğlum oğlumuz oğlu kızım kızımız kızı çocuğum çocuğumuz çocuklarım çocuk annem "
@@ -186,6 +226,10 @@ _LANGS: dict[str, _Lang] = {
         objects="oğlumu oğlumuzu kızımı kızımızı çocuğumu çocuğumuzu çocuklarımı annemi babamı kocamı "
         "eşimi karımı dedemi ninemi anneannemi babaannemi kardeşimi abimi ablamı torunumu bebeğimi",
         pronouns="onu",
+        he_she="o",
+        for_whom="",
+        then_what="",
+        joins="ve ama fakat",
         gone=(
             "kayboldu",
             "kaybolmuş",
@@ -213,7 +257,16 @@ _LANGS: dict[str, _Lang] = {
         went="",
         directions="",
         reasons=("çünkü",),
-        found=("bulundu", "bulduk", "eve geldi", "geri geldi"),
+        found=(
+            "bulundu",
+            "bulduk",
+            "eve geldi",
+            "geri geldi",
+            "öldü",
+            "vefat etti",
+            "beni terk etti",
+            "bizi terk etti",
+        ),
     ),
     "ar": _Lang(
         subjects="ابني ابنتي بنتي طفلي ولدي زوجي زوجتي امي ابي والدي والدتي جدي جدتي اخي اختي ابننا "
@@ -221,6 +274,10 @@ _LANGS: dict[str, _Lang] = {
         objects="ابني ابنتي بنتي طفلي ولدي زوجي زوجتي امي ابي والدي والدتي جدي جدتي اخي اختي ابننا "
         "بنتنا طفلنا اطفالي اولادي",
         pronouns="",
+        he_she="هو هي",
+        for_whom="ل",
+        then_what="",
+        joins="و لكن",
         gone=(
             "مفقود",
             "مفقودة",
@@ -250,7 +307,20 @@ _LANGS: dict[str, _Lang] = {
         went="",
         directions="",
         reasons=("لان", "بسبب"),
-        found=("وجدناه", "وجدناها", "لقيناه", "لقيناها", "لم يعد مفقودا", "لم تعد مفقودة"),
+        found=(
+            "وجدناه",
+            "وجدناها",
+            "لقيناه",
+            "لقيناها",
+            "لم يعد مفقودا",
+            "لم تعد مفقودة",
+            "مات",
+            "ماتت",
+            "توفي",
+            "توفيت",
+            "تركني",
+            "تركنا",
+        ),
     ),
     "ru": _Lang(
         subjects="сын сынок дочь дочка ребёнок ребенок дети муж жена мама мать папа отец бабушка "
@@ -258,6 +328,10 @@ _LANGS: dict[str, _Lang] = {
         objects="сына сынка дочь дочку ребёнка ребенка детей мужа жену маму мать папу отца бабушку "
         "дедушку деда брата сестру внука внучку малыша мальчика девочку",
         pronouns="его её",
+        he_she="он она",
+        for_whom="для с к от у",
+        then_what="",
+        joins="и а но",
         gone=(
             "пропал",
             "пропала",
@@ -291,7 +365,20 @@ _LANGS: dict[str, _Lang] = {
         went="",
         directions="",
         reasons=("потому что", "так как"),
-        found=("нашёлся", "нашлась", "нашлись", "уже дома", "вернулся домой", "вернулась домой"),
+        found=(
+            "нашёлся",
+            "нашлась",
+            "нашлись",
+            "уже дома",
+            "вернулся домой",
+            "вернулась домой",
+            "умер",
+            "умерла",
+            "ушёл от меня",
+            "ушла от меня",
+            "бросил меня",
+            "бросила меня",
+        ),
     ),
     "uk": _Lang(
         subjects="син синочок донька дочка дитина діти чоловік дружина мама мати тато батько бабуся "
@@ -299,6 +386,10 @@ _LANGS: dict[str, _Lang] = {
         objects="сина синочка доньку дочку дитину дітей чоловіка дружину маму матір тата батька бабусю "
         "бабцю дідуся діда брата сестру онука онуку малюка хлопчика дівчинку",
         pronouns="його її",
+        he_she="він вона",
+        for_whom="для з до від у",
+        then_what="",
+        joins="і й та а але",
         gone=(
             "зник",
             "зникла",
@@ -330,7 +421,16 @@ _LANGS: dict[str, _Lang] = {
         went="",
         directions="",
         reasons=("бо", "тому що", "через те що"),
-        found=("знайшовся", "знайшлася", "знайшлись", "вже вдома"),
+        found=(
+            "знайшовся",
+            "знайшлася",
+            "знайшлись",
+            "вже вдома",
+            "помер",
+            "померла",
+            "пішов від мене",
+            "пішла від мене",
+        ),
     ),
     "pl": _Lang(
         subjects="syn synek córka córeczka dziecko dzieci mąż żona mama matka tata ojciec babcia "
@@ -338,6 +438,10 @@ _LANGS: dict[str, _Lang] = {
         objects="syna synka córki córkę córeczki dziecka dzieci męża żony mamy matki taty ojca babci "
         "dziadka brata siostry wnuka wnuczki chłopca dziewczynki",
         pronouns="go jej",
+        he_she="on ona",
+        for_whom="dla z do od u",
+        then_what="",
+        joins="i a ale oraz",
         gone=(
             "zaginął",
             "zaginęła",
@@ -371,7 +475,17 @@ _LANGS: dict[str, _Lang] = {
         went="",
         directions="",
         reasons=("bo", "ponieważ"),
-        found=("znalazł się", "znalazła się", "już wrócił", "już wróciła", "jest w domu"),
+        found=(
+            "znalazł się",
+            "znalazła się",
+            "już wrócił",
+            "już wróciła",
+            "jest w domu",
+            "zmarł",
+            "zmarła",
+            "odszedł ode mnie",
+            "odeszła ode mnie",
+        ),
     ),
     "fa": _Lang(
         subjects="پسرم دخترم بچه‌ام بچم بچه‌م بچه‌هام شوهرم همسرم زنم مادرم مامانم پدرم بابام "
@@ -379,6 +493,10 @@ _LANGS: dict[str, _Lang] = {
         objects="پسرم دخترم بچه‌ام بچم بچه‌م بچه‌هام شوهرم همسرم زنم مادرم مامانم پدرم بابام "
         "مادربزرگم پدربزرگم برادرم خواهرم نوه‌ام",
         pronouns="",
+        he_she="او",
+        for_whom="برای با به از",
+        then_what="",
+        joins="و ولی اما",
         gone=(
             "گم شده",
             "گم شد",
@@ -405,7 +523,7 @@ _LANGS: dict[str, _Lang] = {
         went="",
         directions="",
         reasons=("چون", "چونکه", "زیرا"),
-        found=("پیدا شد", "پیداش کردیم", "برگشت خونه"),
+        found=("پیدا شد", "پیداش کردیم", "برگشت خونه", "فوت کرد", "فوت شد", "مرد", "ولم کرد", "ترکم کرد"),
     ),
 }
 
@@ -421,6 +539,9 @@ class _Folded:
     subjects: frozenset[str]
     objects: frozenset[str]
     pronouns: frozenset[str]
+    he_she: frozenset[str]
+    for_whom: frozenset[str]
+    then_what: frozenset[str]
     gone: tuple[tuple[str, ...], ...]
     not_found: tuple[tuple[str, ...], ...]
     things: tuple[str, ...]
@@ -449,6 +570,9 @@ def _folded(lang: str) -> _Folded | None:
         bag(spec.subjects),
         bag(spec.objects),
         bag(spec.pronouns),
+        bag(spec.he_she),
+        bag(spec.for_whom),
+        bag(spec.then_what),
         seqs(spec.gone),
         seqs(spec.not_found),
         tuple(w + "=" * t.endswith("=") for t in spec.things.split() for w in _words(t)),
@@ -462,9 +586,10 @@ def _folded(lang: str) -> _Folded | None:
     )
 
 
-def _spans(words: list[str], seq: tuple[str, ...]) -> list[tuple[int, int]]:
+def _spans(words: list[str], seq: tuple[str, ...], gap: int = SEQ_GAP) -> list[tuple[int, int]]:
     """Where ``seq`` occurs in ``words`` as (start, end): its words in order, at most ``SEQ_GAP`` other
-    words between two of them ("kam *gestern* nicht nach Hause", "nicht *mehr* nach Hause gekommen")."""
+    words between two of them ("kam *gestern* nicht nach Hause", "nicht *mehr* nach Hause gekommen");
+    ``gap`` words at most."""
     found = []
     for start, word in enumerate(words):
         if word != seq[0]:
@@ -472,7 +597,7 @@ def _spans(words: list[str], seq: tuple[str, ...]) -> list[tuple[int, int]]:
         at: int | None = start
         for part in seq[1:]:
             assert at is not None
-            window = range(at + 1, min(len(words), at + SEQ_GAP + 2))
+            window = range(at + 1, min(len(words), at + gap + 2))
             at = next((i for i in window if words[i] == part), None)
             if at is None:
                 break
@@ -481,8 +606,14 @@ def _spans(words: list[str], seq: tuple[str, ...]) -> list[tuple[int, int]]:
     return found
 
 
-def _contains(words: list[str], seqs: tuple[tuple[str, ...], ...]) -> bool:
-    return any(_spans(words, seq) for seq in seqs)
+def _says(words: list[str], seqs: tuple[tuple[str, ...], ...], negations: frozenset[str]) -> bool:
+    """Whether one of ``seqs`` occurs in ``words`` word after word, and not negated: "не | вернулся домой"
+    and "is not home" say no one came back."""
+    return any(
+        not negations & set(words[max(0, start - 2) : start])
+        for seq in seqs
+        for start, _ in _spans(words, seq, gap=0)
+    )
 
 
 _ARTICLES = ("وال", "بال", "ال", "و", "ب")  # Arabic prefixes before a noun: the, and, with
@@ -530,7 +661,8 @@ def _gone(clause: list[str], f: _Folded, verb_first: bool, named: bool) -> Readi
             after = set(clause[end : end + AFTER_GAP + 1]) if verb_first else set()
             # "дочь … её нигде нет": "her", right next to the expression, for the person named before
             beside = set(clause[max(0, start - 1) : end + 1]) if named else set()
-            if f.subjects & (before | after) or f.pronouns & beside:
+            he_she = f.he_she & before if named else set()
+            if f.subjects & (before | after) or f.pronouns & beside or he_she:
                 return "person"
             # "Meine Mutter | hat Demenz und ist seit heute Mittag | verschwunden"
             if f.subjects & set(clause[:2]) and start <= HEAD_GAP + 1:
@@ -552,9 +684,16 @@ def _not_found(clause: list[str], f: _Folded, object_first: bool, named: bool) -
                 at = next((i for i in near if clause[i] in persons), None)
                 thing = at is not None and _names_thing(clause, at - 1, start, f.things)
             else:
-                # "can't find | my child": the person within OBJECT_GAP words after, no thing before it
+                # "can't find | my child": the person within OBJECT_GAP words after, no thing before it, no
+                # preposition ("nie mogę znaleźć opiekunki | dla | syna": a babysitter for my son), nothing
+                # found for the person ("can't find my son | a | place")
                 far = range(end, min(len(clause), end + OBJECT_GAP + 1))
                 at = next((i for i in far if clause[i] in persons), None)
+                if at is not None and (
+                    f.for_whom & set(clause[max(end, at - 2) : at])
+                    or (at + 1 < len(clause) and clause[at + 1] in f.then_what)
+                ):
+                    at = None
                 thing = at is not None and _names_thing(clause, end, at + 2, f.things)
             if at is not None and not thing:
                 return "person"
@@ -588,6 +727,19 @@ class MissingReading:
     explained_rest: str | None
 
 
+def _readings(clause: list[str], f: _Folded, spec: _Lang, named: bool) -> set[Reading]:
+    readings = {_gone(clause, f, spec.verb_first, named), _not_found(clause, f, spec.object_first, named)}
+    if spec is _LANGS["de"]:
+        readings.add(_german_finde_nicht(clause, f, named))
+    return readings
+
+
+@lru_cache(maxsize=16)
+def _joins(lang: str) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in _LANGS[lang].joins.split())
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+
+
 def read_missing(text: str, lang: str) -> MissingReading:
     """Whether ``text`` (a message in ``lang``) says that a person it names is missing or cannot be found,
     and what is left of it without the clauses whose "missing" is explained away."""
@@ -599,22 +751,25 @@ def read_missing(text: str, lang: str) -> MissingReading:
     clauses = [_words(part) for part in parts]
     every = [w for clause in clauses for w in clause]
     # a reason given ("weil er Nachtschicht hatte") or the person found again explains every clause away
-    explained_all = _contains(every, f.reasons) or _contains(every, f.found)
+    explained_all = _says(every, f.reasons, f.negations) or _says(every, f.found, f.negations)
     # "him"/"her" stands for a person only where the message names one and no thing it could be
     named = bool((f.subjects | f.objects) & set(every)) and not any(_thing(w, f.things) for w in every)
-    explained: list[int] = []
-    for i, clause in enumerate(clauses):
-        readings = {_gone(clause, f, spec.verb_first, named), _not_found(clause, f, spec.object_first, named)}
-        if counts_as(lang) == "de":
-            readings.add(_german_finde_nicht(clause, f, named))
+    rest: list[str] = []
+    explained = False
+    for part, clause in zip(parts, clauses, strict=True):
+        readings = _readings(clause, f, spec, named)
         if "person" in readings and not explained_all:
             return MissingReading(True, None)
         if "explained" in readings or ("person" in readings and explained_all):
-            explained.append(i)
+            explained = True
+            # what the clause goes on to say after "and" stays: "у сына пропал телефон | и он не дышит"
+            pieces = _joins(counts_as(lang)).split(part)
+            rest += [p for p in pieces if _words(p) and _readings(_words(p), f, spec, named) == {None}]
+        else:
+            rest.append(part)
     if not explained:
         return MissingReading(False, None)
-    rest = ", ".join(part.strip() for i, part in enumerate(parts) if i not in explained)
-    return MissingReading(False, rest)
+    return MissingReading(False, ", ".join(piece.strip() for piece in rest))
 
 
 def reports_missing_person(text: str, lang: str) -> bool:

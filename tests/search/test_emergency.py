@@ -623,6 +623,8 @@ _MISSING_PERSONS = [
     ("mój tata zaginął", "pl"),
     ("Mein Opa ist weg. Wir finden ihn nicht.", "de-simple"),
     ("пропала донька, їй 12 років", "uk"),  # written for it: uk was not in the review's list
+    ("сын не вернулся домой", "ru"),  # "не | вернулся домой" says he did not come back
+    ("mein Sohn ist nicht wieder da, er ist verschwunden", "de"),  # "er": the son named before
 ]
 
 _NO_MISSING_PERSON = [
@@ -642,6 +644,10 @@ _NO_MISSING_PERSON = [
     ("my son is back home now, he is not missing anymore", "en"),
     ("mein Sohn ist nicht zu Hause, wann kann ich anrufen?", "de"),
     ("lost my key", "en"),
+    # written while probing the rule:
+    ("my mother is gone, she died last year", "en"),
+    ("nie mogę znaleźć opiekunki dla syna", "pl"),  # a babysitter for my son
+    ("I can't find my son a place in kindergarten", "en"),
 ]
 
 

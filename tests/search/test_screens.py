@@ -216,3 +216,44 @@ async def test_a_parent_asking_for_help_with_applications_sees_the_apprenticeshi
     assert screen.text == t.html("I am not sure what you mean. Is it one of these?"), screen
     title = bot.services.content.catalogue.offers["jugend-ausbildung"].title["de"]
     assert any(title in label for label in screen.labels), screen.labels
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I can't find my child, help", "en"),  # a review: the reverted missing-person rule missed it
+        ("моя мама пропала", "ru"),
+    ],
+)
+async def test_a_missing_person_gets_the_emergency_numbers(bot: BotHarness, text: str, lang: str) -> None:
+    resident = bot.resident("Olena", lang=lang)
+    await resident.send(text)
+    screen = resident.last()
+    t = bot.services.i18n.translator(lang)
+    assert (screen.text or "").startswith("🆘 <b>" + t.html("Emergency help – call now:") + "</b>"), screen
+    assert "110" in (screen.text or "")
+    assert screen.labels[-2:] == ["🙋 " + t.gettext("Ask a person"), "🏠 " + t.gettext("Menu")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("у сина пропав телефон", "uk"),  # my son's phone is lost: by meaning near the missing child
+        ("Mein Mann kam gestern nicht nach Hause, weil er Nachtschicht hatte", "de"),
+    ],
+)
+async def test_a_persons_lost_thing_or_a_night_shift_gets_the_ordinary_answer(
+    bot: BotHarness, text: str, lang: str
+) -> None:
+    # The same review: these raised the emergency screen (police, 112) with nothing below it. Now the
+    # search's own outcome: "I don't know" or choices, with Ask a person.
+    resident = bot.resident("Olena", lang=lang)
+    await resident.send(text)
+    screen = resident.last()
+    t = bot.services.i18n.translator(lang)
+    assert "🆘" not in (screen.text or "") and "110" not in (screen.text or ""), screen
+    assert screen.text in (
+        escape(t.gettext("I am not sure what you mean. Is it one of these?")),
+        t.html("I am not sure what you mean. Is it one of these?"),
+    ) or escape(t.gettext("I don't know the answer to this.")) in (screen.text or ""), screen
+    assert "🙋 " + t.gettext("Ask a person") in screen.labels, screen.labels

@@ -28,13 +28,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue, texts_by_language
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
-from bot.search.missing import read_missing
 from bot.search.normalize import latin_reading, scope
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
@@ -57,7 +56,6 @@ CHOICE_GAP = 0.06  # with a confident answer: the entries within this distance o
 SITUATION = 0.84  # a message this close to an emergency situation...
 SITUATION_MARGIN = 0.02  # ...and this much closer to it than to any entry raises the emergency screen
 SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
-MISSING_TRIGGER = "(missing person)"  # ...and for a missing person (bot/search/missing.py)
 # The confidence of a best entry as close as a confident answer needs to be (``_confidence``: ANSWER, or
 # LEX_ANSWER without the model), whether or not it is clearly ahead of the runner-up: the message names
 # something the content has (``_names_a_thing_to_do``).
@@ -236,29 +234,6 @@ class SearchEngine:
             # "was ist heute los?": no entry's words or meaning are near, the events topic lists what is on
             return SearchResult(answer=Hit(topic.id, topic.kind, 1.0), understood=True, confidence=1.0)
         result = searched if searched is not None else self.search(query, lang, district, limit)
-        missing = read_missing(query, lang)
-        if not (match is None and result.alarming) and missing.person:
-            # "Mein Kind ist seit gestern nicht nach Hause gekommen", "I can't find my child", "zaginął mój
-            # syn": a person is missing (bot/search/missing.py: the person as the subject of "gone" or the
-            # object of "can't find", not a person's lost passport), also where the meaning's margin misses
-            # it. The soft screen, as for an emergency by meaning; neither a confident answer nor a call for
-            # help ("I can't find my child, help" is no plea) overrules it. Works without the model too.
-            return SearchResult(
-                alternatives=_below_the_numbers(result),
-                emergency=True,
-                understood=True,
-                emergency_match=EmergencyMatch(MISSING_TRIGGER, lang, None, hard=False, rest=query),
-                confidence=result.confidence,
-                semantic=result.semantic,
-            )
-        if match is None and result.alarming and missing.explained_rest is not None:
-            # "у сина пропав телефон", "کارت پسرم گم شد", "Mein Mann kam nicht nach Hause, weil er
-            # Nachtschicht hatte": by meaning near the missing child, but what is missing is a thing, or the
-            # absence is explained (bot/search/missing.py). The meaning's alarm stands only when the rest of
-            # the message, without those clauses, is itself an emergency by meaning.
-            others = missing.explained_rest
-            if not others.strip() or not self.search(others, lang, district, limit).alarming:
-                return replace(result, alarming=False)
         if match is None and result.alarming:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
             # a trigger word: the numbers first (bot/search/situations.py), entries below them only when

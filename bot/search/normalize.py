@@ -282,9 +282,8 @@ _TR_VOWELS = "aeıioöuüâîû"
 _TR_HIGH = "ıiuü"
 # What snowball's Turkish stemmer leaves of a noun's ending: the "s" of the possessive "-sı/-si/-su/-sü"
 # ("kirası" → "kiras"), the whole possessive where the word was typed without its letters ("faturasi"),
-# and the high vowel after a "ğ" typed as "g" ("cocugu", which snowball reads as "çocuğu" → "çocuk" only
-# with its letters). A high vowel after another consonant stays, as snowball keeps it ("kursu").
-_TR_ENDING = re.compile(f"(?:(?<=[{_TR_VOWELS}])s[{_TR_HIGH}]?|(?<=[{_TR_VOWELS}][gğ])[{_TR_HIGH}])$")
+# and the accusative or possessive high vowel after a consonant ("kursu", "borcu", "cocugu").
+_TR_ENDING = re.compile(f"(?:(?<=[{_TR_VOWELS}])s[{_TR_HIGH}]?|(?<=[^{_TR_VOWELS}])[{_TR_HIGH}])$")
 
 
 def _stem_tr(word: str, snowball: Callable[[str], str]) -> str:

@@ -75,7 +75,7 @@ def test_turkish_nouns_with_their_endings_meet_the_plain_noun() -> None:
     for plain, forms in {
         "kira": ["kirası", "kirasi", "kirasını", "kirasindan", "kiramı"],
         "fatura": ["faturası", "faturasi", "faturasini"],
-        "kurs": ["kursuna", "kursları"],
+        "kurs": ["kursu", "kursuna"],
         "çocuk": ["cocugu", "cocugum", "çocuğu"],
         "elektrik": ["elektrigi", "elektriği"],
     }.items():

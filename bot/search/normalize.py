@@ -8,9 +8,7 @@ mapped by hand (ı ł ß ...), Arabic and Persian letter variants unified into o
 
 Stemming uses snowball on the lower-cased (not yet folded) word, because the Turkish and German stemmers
 look at ü/ı/ä, and the stem is folded afterwards. Ukrainian has no snowball stemmer; it gets a small
-suffix stripper. Turkish gets a step after snowball for the noun endings snowball leaves ("kirası" →
-"kiras"), as Persian does for its plural and possessive suffixes. All stems are cached: snowball is pure
-Python and costs 10-80 µs per word.
+suffix stripper. All stems are cached: snowball is pure Python and costs 10-80 µs per word.
 
 A content text is read in its own language; a resident's message in their :func:`scope` only (their
 language, German, English), and a stem is written with its language (``"de:bewerb"``), so a Turkish word
@@ -278,41 +276,6 @@ def _stem_fa_light(word: str) -> str:
     return word
 
 
-_TR_VOWELS = "aeıioöuüâîû"
-_TR_HIGH = "ıiuü"
-# What snowball's Turkish stemmer leaves of a noun's ending: the "s" of the possessive "-sı/-si/-su/-sü"
-# ("kirası" → "kiras"), the whole possessive where the word was typed without its letters ("faturasi"),
-# and the accusative or possessive high vowel after a consonant ("kursu", "borcu", "cocugu").
-_TR_ENDING = re.compile(f"(?:(?<=[{_TR_VOWELS}])s[{_TR_HIGH}]?|(?<=[^{_TR_VOWELS}])[{_TR_HIGH}])$")
-
-
-def _stem_tr(word: str, snowball: Callable[[str], str]) -> str:
-    """Snowball's Turkish stem, then the possessive or case ending it leaves (``_TR_ENDING``) taken off and
-    the rest stemmed again, keeping at least three letters: "kirası", "kirasi", "kiramı" → "kira";
-    "faturası" → "fatur" as "fatura"; "cocugu" (typed for "çocuğu") → "cocuk". The "s" goes only where a
-    high vowel followed it, alone or before an "n" ("kirası", "kirasından"): "arkadasim" (typed for
-    "arkadaşım") and "parasız" keep it. Only what an ending was cut from is stemmed again: snowball's stem
-    stemmed again strips more from words typed without their letters ("tercuman" → "tercuma" → "terç")."""
-    stemmed = snowball(word)
-    for _ in range(3):
-        found = _TR_ENDING.search(stemmed)
-        if found is None or found.start() < 3:
-            break
-        ending = found.group()
-        typed = stemmed[: found.start() + 1]
-        after = word[len(typed) :] if word.startswith(typed) else ""
-        if ending[0] == "s" and not (after[:1] and after[0] in _TR_HIGH and after[1:2] in ("", "n")):
-            break
-        cut = stemmed[: found.start()]
-        if ending in _TR_HIGH and cut[-1] in "gğ" and cut[-2] in _TR_VOWELS:
-            cut = cut[:-1] + "k"  # "cocugu": the "ğ" of "çocuğu" typed as "g", the "k" of "çocuk"
-        again = snowball(cut)
-        if again == stemmed:
-            break
-        stemmed = again
-    return stemmed
-
-
 _snowball_cache: dict[str, Callable[[str], str]] = {}
 
 
@@ -324,9 +287,6 @@ def _stemmer(lang: str) -> Callable[[str], str]:
         elif lang == "fa":
             snow = snowballstemmer.stemmer("persian")
             fn = lambda w: _stem_fa_light(snow.stemWord(w))  # noqa: E731
-        elif lang == "tr":
-            turkish = snowballstemmer.stemmer("turkish").stemWord
-            fn = lambda w: _stem_tr(w, turkish)  # noqa: E731
         else:
             fn = snowballstemmer.stemmer(_SNOWBALL[lang]).stemWord
         _snowball_cache[lang] = fn

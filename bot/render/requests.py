@@ -533,36 +533,15 @@ def acknowledgement(
     without a phone number no time either."""
     n, p = t.isolate(number), t.isolate(partner)
     lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]
-    if urgent:
-        lines.append(
-            t.html(
-                "{partner} sees that it is urgent. If you are in danger now, do not wait for the answer: "
-                "call one of the emergency numbers.",
-                partner=p,
-            )
-        )
-    if no_chat_answer and not by_phone:
-        lines.append(
-            t.html(
-                "{partner} gets it by e-mail and cannot answer you here in this chat. If you want an answer "
-                "by phone, open /requests, tap ✏️ and write your phone number.",
-                partner=p,
-            )
-        )
+    no_chat = no_chat_answer and not by_phone
+    lines += _what_to_expect(
+        t, p, response_hours, urgent=urgent, via=None if by_phone else via, no_chat=no_chat
+    )
+    if no_chat:
         return "\n".join(lines)
-    if not urgent:
-        lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, response_hours)))
     if by_phone:
         lines.append(t.html("{partner} will call you.", partner=p))
-    elif via:
-        lines.append(
-            t.html(
-                "{partner} answers by e-mail; {via} passes the answer on to you here in this chat.",
-                partner=p,
-                via=t.isolate(via),
-            )
-        )
-    else:
+    elif not via:
         lines.append(t.html("The answer will come here in this chat."))
     lines.append(t.html("To add something later, open /requests and tap ✏️."))
     return "\n".join(lines)
@@ -668,6 +647,16 @@ def handed_over_notice(
     `urgent` one (from the emergency screen) names no waiting time, as its acknowledgement did not."""
     p = t.isolate(partner)
     lines = [status_notice(t, "handed_over", number, partner)]
+    return "\n".join(lines + _what_to_expect(t, p, hours, urgent=urgent, via=via, no_chat=via is None))
+
+
+def _what_to_expect(
+    t: Translator, p: str, hours: int, *, urgent: bool, via: str | None, no_chat: bool
+) -> list[str]:
+    """When and how the answer of partner `p` (isolated) comes, after "Send" and after a hand-over: an
+    `urgent` request names no time and says not to wait in danger; `no_chat` (nobody can bring the answer
+    into the chat) says a call is the way; `via` passes the partner's e-mailed answer on."""
+    lines = []
     if urgent:
         lines.append(
             t.html(
@@ -676,7 +665,7 @@ def handed_over_notice(
                 partner=p,
             )
         )
-    if via is None:
+    if no_chat:
         lines.append(
             t.html(
                 "{partner} gets it by e-mail and cannot answer you here in this chat. If you want an answer "
@@ -684,17 +673,18 @@ def handed_over_notice(
                 partner=p,
             )
         )
-        return "\n".join(lines)
+        return lines
     if not urgent:
         lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, hours)))
-    lines.append(
-        t.html(
-            "{partner} answers by e-mail; {via} passes the answer on to you here in this chat.",
-            partner=p,
-            via=t.isolate(via),
+    if via:
+        lines.append(
+            t.html(
+                "{partner} answers by e-mail; {via} passes the answer on to you here in this chat.",
+                partner=p,
+                via=t.isolate(via),
+            )
         )
-    )
-    return "\n".join(lines)
+    return lines
 
 
 def closed_notice(t: Translator, number: str, partner: str, partner_id: str) -> Screen:

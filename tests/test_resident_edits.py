@@ -118,3 +118,23 @@ async def test_an_edit_of_a_message_of_a_sent_request_reaches_the_partner(bot: B
     assert "Donnerstag" in group_texts(bot, MUETTERZENTRUM)[-1]
     told = anna.last()
     assert told.text == "✏️ Ihre Korrektur wurde an SOS-Mütterzentrum weitergeleitet."
+
+
+async def test_an_edit_of_a_text_she_deleted_before_sending_never_reaches_the_partner(
+    bot: BotHarness,
+) -> None:
+    """Review: her deleted words were linked to the request at "Send", and an edit of them went to the
+    partner as a "correction" of a message it never got."""
+    anna = bot.resident("Anna", lang="de")
+    deleted = await write_to_the_cafe(anna, "Mein Mann schlägt mich, darf ich trotzdem kommen?")
+    await anna.tap("🗑")  # "Delete the text": she writes anew
+    await anna.send("Darf ich mein Baby mitbringen?")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    before = group_texts(bot, MUETTERZENTRUM)
+    await anna.edit(deleted, "Mein Mann schlägt mich, darf ich trotzdem am Dienstag kommen?")
+    await deliver(bot)
+    assert group_texts(bot, MUETTERZENTRUM) == before
+    assert not any("schlägt" in text for text in before)

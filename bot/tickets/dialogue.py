@@ -532,7 +532,9 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         if event.action == "new":
             if draft.pending is None:
                 return Transition(draft, Effect.STALE)
-            return Transition(replace(draft, parked=True, pending=None), Effect.QUESTION, None, draft.pending)
+            # Not part of the request: the draft forgets her text (an edit of it is not for the partner).
+            kept_out = replace(draft, parked=True, pending=None, written=_forget(draft.written, "pending"))
+            return Transition(kept_out, Effect.QUESTION, None, draft.pending)
         # Any button of the dialogue is the resident coming back to it; only "📞" waits for a number.
         draft = replace(draft, parked=False, calling=event.action == "phone")
         if event.action == "resume" and draft.pending is not None:

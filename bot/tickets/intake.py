@@ -35,7 +35,7 @@ from bot.storage.models.requests import (
 from bot.tickets import conversation
 from bot.tickets import dialogue as machine
 from bot.tickets.deps import Outcome, Result, TicketContext, intake_questions
-from bot.tickets.dialogue import Draft, Effect, Input
+from bot.tickets.dialogue import GONE, Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, note_in_thread, tell_resident
 from bot.tickets.relay import thread_message
 from bot.tickets.routing import (
@@ -567,9 +567,12 @@ async def submit(
         )
     session.add_all(messages)
     await store.delete_dialogue(session, row)
-    for key, _where, _text in draft.written:
+    for key, where, _text in draft.written:
         # Her messages that wrote it belong to the request now: an edit of one reaches the partner as a
-        # correction (`relay.resident_correction`), a reply to one goes into its thread.
+        # correction (`relay.resident_correction`), a reply to one goes into its thread. Not one whose text
+        # the request no longer holds (deleted, replaced: GONE) or that she kept out of it (a new question).
+        if where in (GONE, "pending"):
+            continue
         if key.startswith("m:") and key[2:].isdecimal():
             await store.add_thread_link(session, resident_id, int(key[2:]), request.id, LinkRole.RESIDENT)
 

@@ -468,3 +468,14 @@ def test_an_edit_of_a_text_held_for_her_tap_corrects_the_held_text() -> None:
     assert mine.intake == {"kids": "Wie alt dürfen die Kinder sein?"}
     # Filed as her answer meanwhile: an edit corrects the answer.
     assert correct(mine, "m:7", "Wie alt?")[0].intake == {"kids": "Wie alt?"}
+
+
+def test_a_text_she_calls_a_new_question_is_no_longer_the_drafts() -> None:
+    """Review: kept in the draft's memory, it was linked to the request at "Send", and an edit of it went to
+    the partner, though she had said it was not for it."""
+    draft = new_draft("d", "qm", questions=("kids",))
+    held = advance(draft, Text("Wo ist das Quartiersbüro?"), input_key="m:7")
+    new = advance(held.draft, Press("new"))
+    assert new.effect is Effect.QUESTION
+    assert all(text != "Wo ist das Quartiersbüro?" for _key, _went, text in new.draft.written)
+    assert correct(new.draft, "m:7", "Wo ist das Büro?") == (new.draft, Correction.NOT_HELD)

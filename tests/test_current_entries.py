@@ -421,7 +421,10 @@ async def test_a_sign_up_with_answers_for_an_offer_that_ended_goes_on_as_a_quest
         assert not informal_polish((seen.text or "").split("📝")[1])  # (the offer's title is the content's)
         await olga.tap("Kontynuuj jako pytanie", seen)
         check = olga.last()
-        asked = "Kto chce pomagać? (na przykład „ja, emerytka” albo „syn, 14 lat, uczeń Hauptschule”)"
+        offer = bot.services.content.catalogue.offers["helfer-tandem-mitmachen"]
+        question = next(q.question for q in offer.intake if q.id == "wer")
+        # As she read it, and in German for the school (review: the card showed Polish questions only).
+        asked = f"{question['pl']} / {question['de']}"
         title = bot.services.content.catalogue.offers["helfer-tandem-mitmachen"].title
         assert f"Dotyczy: {title['pl']}\n{asked} ja, emerytka\nMogę pomagać we wtorki." in (check.text or "")
         await olga.tap("✅", check)

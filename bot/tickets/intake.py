@@ -591,16 +591,17 @@ async def _keep_as_question(
     """ "Send" of a draft about an offer or event that is over, has begun or was removed: nothing she wrote
     is lost. Her text, files and answers wait (parked, at the step she was on) as a question to the same
     partner about no offer or event, its message saying what it is about (`Draft.title`, in each reader's
-    language: `message_text`) and holding her answers (their questions in her language, as she read them;
-    those of an offer the content no longer has are gone, the answer stays); the screen's "Continue as a
-    question" (in place of "Ask a person", which starts afresh: `render.kept_as_question`) shows her its
-    check screen. The view of that draft; None, and the draft deleted, when it held nothing of hers (a
-    sign-up without a word)."""
+    language: `message_text`) and holding her answers (their questions in her language, as she read them,
+    and in German for the partner; those of an offer the content no longer has are gone, the answer
+    stays); the screen's "Continue as a question" (in place of "Ask a person", which starts afresh:
+    `render.kept_as_question`) shows her its check screen. The view of that draft; None, and the draft
+    deleted, when it held nothing of hers (a sign-up without a word)."""
     lang = (await session.get_one(Resident, resident_id)).language
-    asked = {
-        q.id: localized(q.question, lang)
-        for q in intake_questions(ctx.catalogue, draft.offer_id, draft.event_id, draft.topic_id)
-    }
+    asked = {}
+    for q in intake_questions(ctx.catalogue, draft.offer_id, draft.event_id, draft.topic_id):
+        # As she read it, and for the partner, who reads German, in German too.
+        hers, german = localized(q.question, lang), localized(q.question, "de")
+        asked[q.id] = hers if hers == german else f"{hers} / {german}"
     answers = [f"{asked[qid]} {answer}" if qid in asked else answer for qid, answer in draft.intake.items()]
     text = "\n".join([*answers, *([draft.text.strip()] if draft.text and draft.text.strip() else [])])
     if not text and not draft.attachments:

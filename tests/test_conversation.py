@@ -1277,6 +1277,22 @@ async def test_ask_a_person_on_another_page_keeps_the_draft_until_she_discards_i
     assert "SOS-Mütterzentrum" in (page.text or "") and page.labels[-1] == "✖️ Abbrechen"
 
 
+async def test_typing_that_she_wants_a_person_with_a_draft_is_not_told_to_tap_a_button(
+    bot: BotHarness,
+) -> None:
+    """Review: the continue/discard screen said "tap the button again" where she had typed her wish."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.press("ask", anna.last())
+    await skip_questions(anna)
+    await anna.send("Ich habe Mietschulden und brauche einen Termin")
+    await anna.send("/menu")
+    await anna.send("Ich möchte mit einem Menschen sprechen")
+    offered = anna.last()
+    assert offered.labels == ["▶️ Weiter", "🗑 Verwerfen"]
+    assert "dass Sie mit einem Menschen sprechen möchten" in (offered.text or "")
+    assert "Button" not in (offered.text or "")
+
+
 async def test_a_sticker_in_an_open_conversation_is_not_sent_into_a_new_request(bot: BotHarness) -> None:
     """Found by exploratory testing (xr3 m11): a thank-you sticker while her messages go to the partner
     was told "photos only via a new request" with "Ask a question" – photos are passed on there."""

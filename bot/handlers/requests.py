@@ -150,7 +150,9 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
     if reply is not None and reply.effect is Effect.UNFINISHED and reply.view is not None:
         # Her unfinished draft first (continue or discard), below the screen she tapped on.
         await answer_query(update.callback_query)
-        await show(update, context, *render.unfinished_screen(context.t, reply.view), new_message=True)
+        typed = update.callback_query is None
+        screen = render.unfinished_screen(context.t, reply.view, typed=typed)
+        await show(update, context, *screen, new_message=True)
         return
     if reply is not None and reply.effect in (Effect.OVER, Effect.BEGUN):
         await answer_query(update.callback_query)

@@ -244,9 +244,15 @@ def draft_corrected(t: Translator, view: DraftView, *, changed: bool) -> Screen:
     return f"{line}\n\n{text}", keyboard
 
 
-def unfinished_screen(t: Translator, view: DraftView) -> Screen:
-    """A new request would replace the draft she wrote in: the menu's "continue / discard" for it first."""
-    line = t.html("Continue it, or discard it and then tap the button again for a new request.")
+def unfinished_screen(t: Translator, view: DraftView, *, typed: bool = False) -> Screen:
+    """A new request would replace the draft she wrote in: the menu's "continue / discard" for it first.
+    `typed`: she wrote that she wants to talk to a person (no button to tap again)."""
+    if typed:
+        line = t.html(
+            "Continue it, or discard it and then write to me again that you want to talk to a person."
+        )
+    else:
+        line = t.html("Continue it, or discard it and then tap the button again for a new request.")
     return with_parked_notice(t, view, (line, []))
 
 

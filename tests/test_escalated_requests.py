@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import BotHarness, deliver
+from tests.harness import BotHarness, deliver, fill_in_request
 from tests.test_requests_e2e import (
     COURSE_PROVIDER,
     GROUP,
@@ -271,3 +271,20 @@ async def test_a_request_to_an_e_mail_partner_left_unanswered_tells_her_the_quar
         ]
         await amal.send("/requests")
         assert f"لا يوجد رد بعد، ويتابع \u2068{qm}\u2069 الأمر" in (amal.last().text or "")
+
+
+async def test_a_phone_request_left_unanswered_is_not_listed_as_unanswered(database_url: str) -> None:
+    """Review: /requests said "no answer yet, the Quartiersmanagement follows it up" for a request she
+    wanted answered by phone, which the partner may have done; she was (rightly) sent no such note."""
+    async with BotHarness.running(database_url=database_url) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await fill_in_request(anna, "deutschkurs-frauen", "Bitte rufen Sie mich an", answer_by="📞")
+        if not (anna.last().text or "").startswith("✅"):
+            await anna.tap("Telefonnummer teilen")  # share the number, as asked
+        await anna.tap("✅")
+        await deliver(bot)
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(days=10))
+        await deliver(bot)
+        await anna.send("/requests")
+        assert "Anfrage" in (anna.last().text or "")
+        assert "noch keine Antwort" not in (anna.last().text or ""), anna.last().text

@@ -24,7 +24,7 @@ from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models import Resident
-from bot.storage.models.requests import LinkRole, Request
+from bot.storage.models.requests import ContactPreference, LinkRole, Request
 from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
@@ -412,9 +412,13 @@ class RequestDesk:
                     ctx.partner_name(r.partner_id, lang),
                     r.created_at,
                     r.status,
-                    # Overdue at its partner, and the catch-all has it too (`reminders`).
+                    # Overdue at its partner, and the catch-all has it too (`reminders`); not for a call,
+                    # which the partner may have made (the bot cannot know, and told her nothing either).
                     followed_up_by=ctx.partner_name(catch_all, lang)
-                    if r.overdue_at is not None and r.escalated_at is not None and r.partner_id != catch_all
+                    if r.overdue_at is not None
+                    and r.escalated_at is not None
+                    and r.partner_id != catch_all
+                    and r.contact is ContactPreference.CHAT
                     else None,
                 )
                 for r in requests

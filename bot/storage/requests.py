@@ -241,6 +241,20 @@ async def first_text_to_partner(session: AsyncSession, request_id: int) -> str |
     return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
 
 
+async def wrote_after_sending(session: AsyncSession, request: Request) -> bool:
+    """Whether the resident added a message to the partner after "Send" (her phone number, for instance)."""
+    found = await session.scalar(
+        select(RequestMessage.id)
+        .where(
+            RequestMessage.request_id == request.id,
+            RequestMessage.direction == Direction.TO_PARTNER,
+            RequestMessage.created_at > request.created_at,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def album_requests(session: AsyncSession, request_ids: Sequence[int], media_group: str) -> set[int]:
     """Which of the requests `request_ids` already hold a photo or file of the album `media_group`."""
     result = await session.scalars(

@@ -23,7 +23,7 @@ from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import ContactPreference, Direction, Request
+from bot.storage.models.requests import ContactPreference, Request
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin, tell_resident
 from bot.tickets.routing import (
@@ -83,8 +83,7 @@ async def _answerable(session: AsyncSession, ctx: TicketContext, request: Reques
     the partner can call her then. Not marked until then, so her later number still brings the reminder."""
     if request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, request.partner_id):
         return True
-    thread = await store.request_messages(session, request.id)
-    return any(m.direction is Direction.TO_PARTNER and m.created_at > request.created_at for m in thread)
+    return await store.wrote_after_sending(session, request)
 
 
 def _promised_hours(ctx: TicketContext, request: Request) -> int:

@@ -361,6 +361,18 @@ def content_without_the_quartiersmanagements_group(tmp_path: Path) -> Path:
     return target
 
 
+async def lena_writes_to_the_course(bot: BotHarness) -> SimUser:
+    """Lena signs up for the German course and is done writing: the next screen asks how to answer her."""
+    lena = bot.resident("Lena", lang="de")
+    await lena.send("/start o_deutschkurs-frauen")
+    await lena.tap("✋")
+    if "⏭" in " ".join(lena.last().labels):
+        await lena.send("Ja, zwei Kinder")
+    await lena.send("Ein bisschen")
+    await lena.tap("✅")  # done writing
+    return lena
+
+
 async def test_when_no_answer_can_reach_the_chat_the_resident_is_offered_a_call_and_never_promised_one(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -371,13 +383,7 @@ async def test_when_no_answer_can_reach_the_chat_the_resident_is_offered_a_call_
     acknowledgement promises nothing in the chat, and no e-mail tells anyone to wait for an escalation."""
     content = content_without_the_quartiersmanagements_group(tmp_path)
     async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
-        lena = bot.resident("Lena", lang="de")
-        await lena.send("/start o_deutschkurs-frauen")
-        await lena.tap("✋")
-        if "⏭" in " ".join(lena.last().labels):
-            await lena.send("Ja, zwei Kinder")
-        await lena.send("Ein bisschen")
-        await lena.tap("✅")  # done writing
+        lena = await lena_writes_to_the_course(bot)
         contact = lena.last()
         asked = " ".join((contact.text or "").split())
         assert "bekommt Anfragen nur per E-Mail und kann Ihnen hier im Chat nicht antworten" in asked
@@ -444,13 +450,7 @@ async def test_when_no_answer_can_reach_the_chat_her_number_written_later_brings
     was told at "Send" marked nowhere: no reminder was due while it could lead to nothing)."""
     content = content_without_the_quartiersmanagements_group(tmp_path)
     async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
-        lena = bot.resident("Lena", lang="de")
-        await lena.send("/start o_deutschkurs-frauen")
-        await lena.tap("✋")
-        if "⏭" in " ".join(lena.last().labels):
-            await lena.send("Ja, zwei Kinder")
-        await lena.send("Ein bisschen")
-        await lena.tap("✅")  # done writing
+        lena = await lena_writes_to_the_course(bot)
         await lena.tap("➡️")  # no phone number
         await lena.tap("✅")  # send
         await deliver(bot)

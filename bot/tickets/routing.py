@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content import models
 from bot.delivery.outbox import Destination
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
@@ -42,7 +43,7 @@ def answers_through(ctx: TicketContext, partner_id: str) -> str | None:
     catch_all = ctx.partner(catch_all_id)
     if partner is None or catch_all is None or partner_id == catch_all_id or ctx.email_replies_relayed:
         return None
-    if partner.requests.telegram_chat_id is not None or not partner.requests.email:
+    if not partner.requests.email_only:
         return None
     return catch_all_id if catch_all.requests.telegram_chat_id is not None else None
 
@@ -51,13 +52,12 @@ def no_chat_answer(ctx: TicketContext, partner_id: str) -> bool:
     """Whether nobody can bring an answer of `partner_id` into the resident's chat: it gets requests by
     e-mail only, the bot receives no e-mail (MAIL_INBOUND_*), and no catch-all group passes its replies on
     (`answers_through`; the catch-all itself without a group included). Only a call reaches her then, and
-    staff are warned (`bot.content.references.unanswerable_partners`)."""
+    staff are warned (`bot.content.references.unanswerable_partners`): the rule is `models.no_chat_answer`."""
     partner = ctx.partner(partner_id)
-    if partner is None or ctx.email_replies_relayed:
+    if partner is None:
         return False
-    if partner.requests.telegram_chat_id is not None or not partner.requests.email:
-        return False
-    return answers_through(ctx, partner_id) is None
+    catch_all = ctx.partner(ctx.catalogue.catch_all_partner_id)
+    return models.no_chat_answer(partner, catch_all, email_replies_relayed=ctx.email_replies_relayed)
 
 
 def passes_on_for(ctx: TicketContext, request: Request, by: str) -> str | None:

@@ -8,7 +8,7 @@ from bot.content import models
 from bot.delivery.outbox import Destination
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import ContactPreference, Request
+from bot.storage.models.requests import Request
 from bot.tickets.deps import TicketContext
 
 
@@ -62,12 +62,20 @@ def no_chat_answer(ctx: TicketContext, partner_id: str) -> bool:
 
 def passes_on_for(ctx: TicketContext, request: Request, by: str) -> str | None:
     """The partner whose answer `by` passes on when it answers `request` in the chat: the request's partner,
-    when that cannot answer in the chat and `by` is the catch-all that got the card at once for this
-    (`answers_through`; not for an answer by phone, which that partner gives itself). None: `by` answers in
-    its own name (its own request, or the catch-all acting on a request escalated to it)."""
-    if by == request.partner_id or request.contact is ContactPreference.PHONE:
+    when `by` is the catch-all that got the card at once to pass its answers on (`answers_through` when the
+    request was routed, `copied_at_once`; never for an answer by phone, which that partner gives itself).
+    None: `by` answers in its own name (its own request, or the catch-all acting on a request escalated to
+    it, also when the content would copy it at once today)."""
+    if by == request.partner_id or by != ctx.catalogue.catch_all_partner_id:
         return None
-    return request.partner_id if answers_through(ctx, request.partner_id) == by else None
+    return request.partner_id if copied_at_once(request) else None
+
+
+def copied_at_once(request: Request) -> bool:
+    """Whether the catch-all got `request`'s card when it was routed, to pass on the answers of a partner
+    that cannot answer in the chat (`notify._copy_for`: only `escalated_at` is marked, and `overdue_at` only
+    once its time passed), not at an escalation (`reminders._escalate` marks both with the same time)."""
+    return request.escalated_at is not None and request.overdue_at != request.escalated_at
 
 
 def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:

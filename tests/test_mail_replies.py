@@ -494,3 +494,64 @@ async def test_an_urgent_request_where_no_answer_can_reach_the_chat_keeps_the_da
         assert "Ihre Anfrage Nr." in ack, ack
         assert "kann Ihnen hier im Chat nicht antworten" in ack
         assert "Notrufnummern" in ack and "Tage" not in ack
+
+
+async def test_where_no_answer_can_reach_the_chat_every_email_says_only_a_call_answers_her(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Review of the no-chat setup: the partner's card read "wants the answer in the chat", its reminder
+    "she was told to expect one within 2 days" (she was promised no time) and "answer as the first e-mail
+    says" (which says no reply reaches her), and the Quartiersmanagement's escalation e-mail said too that
+    she wants the answer in the chat. Now each says a call is the one answer, and where her number is."""
+    content = content_without_the_quartiersmanagements_group(tmp_path)
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
+        lena = await lena_writes_to_the_course(bot)
+        await lena.tap("➡️")  # no phone number
+        await lena.tap("✅")  # send
+        card = " ".join(plain_text(await first_mail(bot, inbox)).split())
+        assert "im Chat" not in card.split("Die Person ist nur")[0]
+        assert "Hat keine Telefonnummer angegeben: Eine Antwort erreicht die Person nur per Anruf." in card
+
+        await lena.send("/requests")
+        await lena.tap("✏️")
+        await lena.send("Meine Nummer: 0151 00000000")
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(days=20))
+        await first_mail(bot, inbox, 5)
+        mails = {(mail["To"], plain_text(mail).split(":")[0]): plain_text(mail) for mail in inbox.mails}
+        reminder = " ".join(mails["bildung@example.org", "Erinnerung"].split())
+        assert "dauern kann" not in reminder and "ersten E-Mail" not in reminder
+        assert "nur per Anruf: Hat sie zu dieser Anfrage eine Telefonnummer geschrieben" in reminder
+        (escalated,) = [text for (to, _), text in mails.items() if to == "quartiersmanagement@example.org"]
+        escalated = " ".join(escalated.split())
+        assert "im Chat bekommen" not in escalated and "nur per Anruf" in escalated
+        assert "Lena: > Meine Nummer: 0151 00000000" in escalated
+        assert "Hat sie im Austausch oben eine Telefonnummer geschrieben, rufen Sie sie bitte an" in escalated
+
+
+async def test_an_answer_of_the_quartiersmanagement_to_a_request_escalated_to_its_new_group_is_its_own(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Review of `passes_on_for`: it asked today's content whether the Quartiersmanagement passes the
+    partner's answers on. A request sent while it had no group, escalated to the group staff added since,
+    got its answer as "Antwort von Bildungsträger …, weitergegeben von Quartiersmanagement" – though the
+    card there said the partner had not taken it on, and the Quartiersmanagement answered itself. What the
+    request stores decides now: only a card copied at "Send" to pass the answers on passes them on."""
+    content = content_without_the_quartiersmanagements_group(tmp_path)
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
+        lena = await lena_writes_to_the_course(bot)
+        await lena.tap("➡️")  # no phone number
+        await lena.tap("✅")  # send
+        await first_mail(bot, inbox)
+        shutil.copy(ROOT / "content" / "partners.yaml", content / "partners.yaml")  # the group is back
+        assert (await bot.services.content.reload()).ok
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(days=20))
+        await deliver(bot)
+        (card,) = bot.telegram.bot_messages(QM_GROUP)
+        assert "nicht übernommen" in (card.text or "")
+        await bot.partner("Quentin", QM_GROUP).send("Rufen Sie uns bitte an: 05341 0000.", reply_to=card)
+        await deliver(bot)
+        answer = lena.last().text or ""
+        assert answer.startswith("💬 <b>Antwort von Quartiersmanagement Ost- und Westsiedlung auf Ihre"), (
+            answer
+        )
+        assert "weitergegeben" not in answer

@@ -4,6 +4,7 @@ did not. A partner whose group staff change: its open requests' cards follow it 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -206,3 +207,47 @@ async def test_a_request_sent_while_the_new_content_went_live_follows_it_at_the_
         (new_card,) = cards_in_new_group(bot)
         assert "Hier erneut gepostet" in (new_card.text or "")
         assert len(scans) == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_group_that_went_live_during_the_jobs_scan_gets_the_cards_at_its_next_round(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff's /reload takes the provider's new group live while the reminder job's round is scanning the
+    open requests with the content it had; the reload's own scan fails (the database gone for a moment).
+    The job's round counts what went live before its scan, not after it: its next round scans again and
+    the new group gets the card, instead of being reminded of a request it never saw."""
+    content = content_with_group(tmp_path)
+    async with BotHarness.running(database_url=database_url, content_dir=content) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await submit_request(bot, anna, "deutschkurs-frauen", "Ich möchte mich anmelden")
+        desk, follow_content, own_follow = bot.services.requests, partners.follow_content, None
+        reloading, live = asyncio.Event(), asyncio.Event()
+        first_follow = desk._follow
+
+        async def follow() -> int | None:
+            if reloading.is_set() and not live.is_set():
+                live.set()  # the new content's own scan: it fails (logged; the job's next round retries)
+                return None
+            return await first_follow()
+
+        async def during_the_scan(*args: object) -> int:
+            nonlocal own_follow
+            if not reloading.is_set():  # the job's scan, with the old content: staff reload meanwhile
+                reloading.set()
+                enter_new_group(content)
+                own_follow = asyncio.create_task(bot.services.content.reload())
+                await live.wait()
+            return await follow_content(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(desk, "_follow", follow)
+        monkeypatch.setattr(partners, "follow_content", during_the_scan)
+        now = datetime.now(UTC)
+        await desk.remind_and_escalate(now + timedelta(minutes=1))
+        assert own_follow is not None and (await own_follow).ok
+        await deliver(bot)
+        assert not cards_in_new_group(bot)
+        await desk.remind_and_escalate(now + timedelta(minutes=2))
+        await deliver(bot)
+        (new_card,) = cards_in_new_group(bot)
+        assert "Hier erneut gepostet" in (new_card.text or "")

@@ -245,15 +245,17 @@ def _past_warnings(loaded: LoadedSources, now: datetime) -> None:
 
 
 def validate_content(
-    content_dir: Path, *, now: datetime | None = None, email_replies_relayed: bool = True
+    content_dir: Path, *, now: datetime | None = None, email_replies_relayed: bool | None = None
 ) -> LoadedSources:
     """Load, validate and cross-check everything; all problems are in the result, nothing raised.
     `now` (tz-aware, default: the current time) is what "in the past" means; `email_replies_relayed`
     the server's setting that decides whether e-mail-only partners can answer at all
-    (`unanswerable_partners`; True: not checked)."""
+    (`unanswerable_partners`; None: not known here, not checked – `run_check` and `ContentService`,
+    which tell staff, must pass it)."""
     loaded = load_sources(content_dir)
     check_references(loaded)
-    unanswerable_partners(loaded, email_replies_relayed=email_replies_relayed)
+    if email_replies_relayed is not None:
+        unanswerable_partners(loaded, email_replies_relayed=email_replies_relayed)
     check_emergency(loaded, content_dir)
     _entry_warnings(loaded)
     _past_warnings(loaded, now or datetime.now(TIMEZONE))
@@ -290,14 +292,14 @@ def example_data_refused(problems: list[Problem]) -> Problem | None:
 
 
 def load_catalogue(
-    content_dir: Path, *, examples: bool = True, email_replies_relayed: bool = True
+    content_dir: Path, *, examples: bool = True, email_replies_relayed: bool | None = None
 ) -> tuple[Catalogue, list[Problem]]:
     """Load the content below `content_dir`; returns the catalogue and the warnings.
 
     Raises `ContentError` with every problem when there is at least one error; without `examples`, also
-    when an entry is example data (the bot on Telegram without ALLOW_EXAMPLE_DATA). Without
-    `email_replies_relayed` (MAIL_INBOUND_PORT unset), the e-mail-only partners whose answers cannot
-    reach residents are warnings too.
+    when an entry is example data (the bot on Telegram without ALLOW_EXAMPLE_DATA). With
+    `email_replies_relayed` False (MAIL_INBOUND_PORT unset), the e-mail-only partners whose answers cannot
+    reach residents are warnings too (None: the setting is not known here, see `validate_content`).
     """
     loaded = validate_content(content_dir, email_replies_relayed=email_replies_relayed)
     if not examples and (refused := example_data_refused(loaded.problems)) is not None:

@@ -117,7 +117,7 @@ def run_check(
     strict: bool = False,
     accept: bool = False,
     out: TextIO,
-    email_replies_relayed: bool = False,
+    email_replies_relayed: bool,
 ) -> int:
     """Validate the content, print every error and warning and a translation table; returns the exit code.
 
@@ -126,8 +126,8 @@ def run_check(
     The example data is one line unless `strict` lists it; the other warnings come first by the file
     changed last. With `accept`, the current translations are recorded as up to date in
     `translations.lock` (only when there are no errors). `email_replies_relayed`: the server's setting
-    (MAIL_INBOUND_PORT) that decides whether e-mail-only partners can answer at all
-    (`unanswerable_partners`).
+    (`Settings.relays_email_replies`, MAIL_INBOUND_PORT) that decides whether e-mail-only partners can
+    answer at all (`unanswerable_partners`); the running bot judges its content by the same.
     """
     loaded = validate_content(content_dir, email_replies_relayed=email_replies_relayed)
     problems = [

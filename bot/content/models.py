@@ -464,6 +464,11 @@ class RequestRouting(ContentModel):
         """Whether a request can be delivered at all."""
         return self.telegram_chat_id is not None or bool(self.email)
 
+    @property
+    def email_only(self) -> bool:
+        """Requests go out by e-mail only (no Telegram group)."""
+        return self.telegram_chat_id is None and bool(self.email)
+
 
 class Partner(_ForDistricts, ContentModel):
     """An organisation that answers residents' requests."""
@@ -481,6 +486,17 @@ class Partner(_ForDistricts, ContentModel):
     catch_all: bool = False
     districts: tuple[Slug, ...] = ()
     keywords: Keywords = Field(default_factory=dict)
+
+
+def no_chat_answer(partner: Partner, catch_all: Partner | None, *, email_replies_relayed: bool) -> bool:
+    """The one rule of whether no answer of `partner` can reach a resident's chat: it gets requests by
+    e-mail only, the bot receives no e-mail (`email_replies_relayed`: MAIL_INBOUND_PORT), and the catch-all
+    (Quartiersmanagement; `partner` itself included) has no Telegram group to pass its e-mailed replies on
+    from. Asked of the live catalogue (`bot.tickets.routing.no_chat_answer`) and of content being checked
+    (`bot.content.references.unanswerable_partners`)."""
+    if email_replies_relayed or not partner.requests.email_only:
+        return False
+    return catch_all is None or catch_all.requests.telegram_chat_id is None
 
 
 class WeeklySlot(_Slot):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.content.loader import LoadedSources
 from bot.content.messages import suggest
-from bot.content.models import District, Emergency, Partner
+from bot.content.models import District, Emergency, Partner, no_chat_answer
 from bot.content.problems import Loc, Problem
 from bot.content.yamlfile import display_name
 
@@ -138,17 +138,16 @@ def unanswerable_partners(sources: LoadedSources, *, email_replies_relayed: bool
     """A warning for every partner whose answers cannot reach residents in the chat: it gets requests only
     by e-mail, the bot receives no e-mail (`email_replies_relayed`: MAIL_INBOUND_PORT is set), and the
     catch-all (Quartiersmanagement) has no Telegram group from which to pass its e-mailed answers on
-    (`bot.tickets.routing.answers_through`). Its replies then land in a mailbox and reach nobody unless it
-    calls a resident who left her number. A setting of the server, not of the content: `run_bot.py check`
-    passes it in, and the content service at every start and /reload (`bot.app.build_services`)."""
-    if email_replies_relayed:
-        return
+    (`bot.tickets.routing.answers_through`; the one rule: `models.no_chat_answer`). Its replies then land
+    in a mailbox and reach nobody unless it calls a resident who left her number. A setting of the server,
+    not of the content: `run_bot.py check` passes it in, and the content service at every start and
+    /reload (`bot.app.build_services`)."""
     partners = {pid: p for pid, p in sources.entries["partners"].items() if isinstance(p, Partner)}
     catch_all = next((pid for pid, p in partners.items() if p.catch_all), None)
-    if catch_all is None or partners[catch_all].requests.telegram_chat_id is not None:
-        return
+    if catch_all is None:
+        return  # an error of its own (`_exactly_one`)
     for entry_id, partner in partners.items():
-        if partner.requests.telegram_chat_id is not None or not partner.requests.email:
+        if not no_chat_answer(partner, partners[catch_all], email_replies_relayed=email_replies_relayed):
             continue
         where = "hier" if entry_id == catch_all else f"hier oder bei '{catch_all}'"
         nobody = (

@@ -152,15 +152,16 @@ class ContentService:
         *,
         last_good_dir: Path | None = None,
         examples_allowed: bool = True,
-        email_replies_relayed: bool = True,
+        email_replies_relayed: bool,
     ) -> None:
         self.content_dir = content_dir
         self.examples_allowed = examples_allowed
         """False: content with example data is refused like content with errors (the bot on Telegram
         without ALLOW_EXAMPLE_DATA), at start and at every reload."""
         self.email_replies_relayed = email_replies_relayed
-        """The server's MAIL_INBOUND_PORT: False warns, at start and at every reload, of the e-mail-only
-        partners whose answers cannot reach residents (`unanswerable_partners`)."""
+        """The server's `Settings.relays_email_replies` (MAIL_INBOUND_PORT), as `run_bot.py check` gets it:
+        False warns, at start and at every reload, of the e-mail-only partners whose answers cannot reach
+        residents (`unanswerable_partners`)."""
         self.last_good = LastGoodContent(last_good_dir) if last_good_dir is not None else None
         self._catalogue = catalogue
         self.on_swap: list[SwapHook] = []

@@ -61,8 +61,9 @@ def language_label(t: Translator, code: str) -> str:
 # --- the partner card ---------------------------------------------------------------------------------
 
 
-def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
-    """(style, plain text) lines shared by the Telegram card and both parts of the e-mail."""
+def _card_lines(t: Translator, card: CardView, *, no_chat: bool = False) -> list[tuple[str, str]]:
+    """(style, plain text) lines shared by the Telegram card and both parts of the e-mail. `no_chat`: an
+    e-mail whose reply nobody can bring into her chat (`partner_card_email`): only a call answers her."""
     lines: list[tuple[str, str]] = [("title", t.gettext("Request {number}").format(number=card.number))]
     if card.escalation_note:
         lines.append(("note", card.escalation_note))
@@ -83,6 +84,8 @@ def _card_lines(t: Translator, card: CardView) -> list[tuple[str, str]]:
     )
     if card.contact is ContactPreference.PHONE and card.phone:
         lines.append(("field", t.gettext("Wants to be called: {phone}").format(phone=card.phone)))
+    elif no_chat:
+        lines.append(("field", t.gettext("Left no phone number: only a call can answer them.")))
     else:
         lines.append(("field", t.gettext("Wants the answer here in the chat.")))
     for question, answer in card.intake:
@@ -218,10 +221,11 @@ def partner_card_email(
     card in its group and passes the reply on.
     """
     subject = t.gettext("Request {number} from the Quartiersbot").format(number=card.number)
-    lines = _card_lines(t, card)
+    by_phone = card.contact is ContactPreference.PHONE and bool(card.phone)
+    lines = _card_lines(t, card, no_chat=not (by_phone or replies_relayed or via))
     greeting = t.gettext("Hello {partner},").format(partner=partner_name)
     intro = t.gettext("a resident sent you a request through the Quartiersbot.")
-    if card.contact is ContactPreference.PHONE and card.phone:
+    if by_phone:
         footer = t.gettext("Please call the resident at the number above.")
     elif replies_relayed:
         # Only the partner's own addresses may answer (SECURITY.md, partner impersonation): a forwarded
@@ -240,12 +244,20 @@ def partner_card_email(
     else:
         # Without inbound mail (MAIL_INBOUND_*) and without a group of the Quartiersmanagement (else `via`)
         # nobody can bring a reply into the chat (`bot.tickets.routing.no_chat_answer`), the
-        # Quartiersmanagement's own e-mail included; the resident was told so and offered a call.
+        # Quartiersmanagement's own e-mail included; the resident was told so and offered a call. A card
+        # posted later (the escalation's) shows what she wrote since: her number, if she added it.
         footer = t.gettext(
             "The resident can only be reached in their chat with the Quartiersbot, which does not receive "
             "e-mail: a reply to this e-mail does not reach the resident, and nobody can pass it on. The "
             "resident was told so; if they add a phone number, it comes to you by e-mail."
         )
+        if card.thread:
+            footer = t.gettext(
+                "The resident can only be reached in their chat with the Quartiersbot, which does not "
+                "receive e-mail: a reply to this e-mail does not reach the resident, and nobody can pass it "
+                "on. If they wrote a phone number in the conversation above, please call them; a number "
+                "they add later comes to you by e-mail."
+            )
     text = f"{greeting}\n{intro}\n\n{_lines_plain(lines)}\n\n{footer}\n"
     html = (
         f"<p>{escape(greeting)}<br>{escape(intro)}</p>\n"
@@ -426,6 +438,13 @@ THREAD_NOTES = {
         "Reminder: no answer to request {number} has reached the resident yet. It was sent from the "
         "emergency screen: please answer soon, as the first e-mail about it says. If you have already done "
         "so, please ignore this reminder."
+    ),
+    # To a partner whose answer nobody can bring into her chat (`routing.no_chat_answer`): she was promised
+    # no time, and only a call reaches her, at a number she wrote after "Send" (else no reminder is due).
+    "call_reminder": N_(
+        "Reminder: request {number} has not been answered yet. An answer can reach the resident only by a "
+        "call: if they wrote a phone number in this request's thread, please call them. If you have already "
+        "done so, please ignore this reminder."
     ),
     "escalated": N_(
         "Nobody has taken on request {number} within {time}: {partner} sees it now too and may take it on "

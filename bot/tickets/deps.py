@@ -45,8 +45,10 @@ class TicketContext:
     partner_language: str = "de"
     # Whether relayed answers name the staff member ("Aylin from Familienzentrum") or only the organisation.
     show_staff_names: bool = False
-    # Partners' e-mail replies come back to the bot (MAIL_INBOUND_*) and reach the resident directly.
-    email_replies_relayed: bool = False
+    # Partners' e-mail replies come back to the bot (MAIL_INBOUND_*) and reach the resident directly: the
+    # server's `Settings.relays_email_replies`, which the content check judges by too. Required: a default
+    # would decide for the bot whether e-mail-only partners can answer in the chat.
+    email_replies_relayed: bool = field(kw_only=True)
     # An unsent request draft untouched this long is dropped (DRAFT_RETENTION_HOURS): the resident walked
     # away from it, so their next message is a question again, and an unsent draft is not kept for ever.
     draft_lifetime: timedelta = timedelta(hours=24)

@@ -106,6 +106,8 @@ async def _remind(session: AsyncSession, ctx: TicketContext, request: Request, t
         by_email = dest is not None and dest.channel is Channel.EMAIL
         kind = ("urgent_email_reminder" if request.urgent else "email_reminder") if by_email else None
         kind = kind or ("urgent_reminder" if request.urgent else "reminder")
+        if request.contact is ContactPreference.CHAT and no_chat_answer(ctx, partner_id):
+            kind = "call_reminder"  # no time was promised, no reply by e-mail reaches her (`_answerable`)
         await note_in_thread(
             session,
             ctx,

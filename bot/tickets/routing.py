@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content import models
 from bot.delivery.outbox import Destination
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import ContactPreference, Request
+from bot.storage.models.requests import Request
 from bot.tickets.deps import TicketContext
 
 
@@ -42,7 +43,7 @@ def answers_through(ctx: TicketContext, partner_id: str) -> str | None:
     catch_all = ctx.partner(catch_all_id)
     if partner is None or catch_all is None or partner_id == catch_all_id or ctx.email_replies_relayed:
         return None
-    if partner.requests.telegram_chat_id is not None or not partner.requests.email:
+    if not partner.requests.email_only:
         return None
     return catch_all_id if catch_all.requests.telegram_chat_id is not None else None
 
@@ -51,23 +52,30 @@ def no_chat_answer(ctx: TicketContext, partner_id: str) -> bool:
     """Whether nobody can bring an answer of `partner_id` into the resident's chat: it gets requests by
     e-mail only, the bot receives no e-mail (MAIL_INBOUND_*), and no catch-all group passes its replies on
     (`answers_through`; the catch-all itself without a group included). Only a call reaches her then, and
-    staff are warned (`bot.content.references.unanswerable_partners`)."""
+    staff are warned (`bot.content.references.unanswerable_partners`): the rule is `models.no_chat_answer`."""
     partner = ctx.partner(partner_id)
-    if partner is None or ctx.email_replies_relayed:
+    if partner is None:
         return False
-    if partner.requests.telegram_chat_id is not None or not partner.requests.email:
-        return False
-    return answers_through(ctx, partner_id) is None
+    catch_all = ctx.partner(ctx.catalogue.catch_all_partner_id)
+    return models.no_chat_answer(partner, catch_all, email_replies_relayed=ctx.email_replies_relayed)
 
 
 def passes_on_for(ctx: TicketContext, request: Request, by: str) -> str | None:
     """The partner whose answer `by` passes on when it answers `request` in the chat: the request's partner,
-    when that cannot answer in the chat and `by` is the catch-all that got the card at once for this
-    (`answers_through`; not for an answer by phone, which that partner gives itself). None: `by` answers in
-    its own name (its own request, or the catch-all acting on a request escalated to it)."""
-    if by == request.partner_id or request.contact is ContactPreference.PHONE:
+    when `by` is the catch-all that got the card at once to pass its answers on (`answers_through` when the
+    request was routed, `copied_at_once`; never for an answer by phone, which that partner gives itself).
+    None: `by` answers in its own name (its own request, or the catch-all acting on a request escalated to
+    it, also when the content would copy it at once today)."""
+    if by == request.partner_id or by != ctx.catalogue.catch_all_partner_id:
         return None
-    return request.partner_id if answers_through(ctx, request.partner_id) == by else None
+    return request.partner_id if copied_at_once(request) else None
+
+
+def copied_at_once(request: Request) -> bool:
+    """Whether the catch-all got `request`'s card when it was routed, to pass on the answers of a partner
+    that cannot answer in the chat (`notify._copy_for`: only `escalated_at` is marked, and `overdue_at` only
+    once its time passed), not at an escalation (`reminders._escalate` marks both with the same time)."""
+    return request.escalated_at is not None and request.overdue_at != request.escalated_at
 
 
 def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:

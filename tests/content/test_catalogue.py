@@ -76,7 +76,7 @@ def test_exactly_one_catch_all_and_privacy_notice_required(make_content: Callabl
 
 def test_translation_becomes_outdated_when_german_changes(content_dir: Path) -> None:
     out = io.StringIO()
-    assert run_check(content_dir, strict=False, accept=True, out=out) == 0
+    assert run_check(content_dir, strict=False, accept=True, out=out, email_replies_relayed=False) == 0
     assert (content_dir / LOCK_NAME).exists()
     _, warnings = load_catalogue(content_dir)
     assert not [w for w in warnings if w.code in ("outdated", "unaccepted")]
@@ -93,7 +93,7 @@ def test_translation_becomes_outdated_when_german_changes(content_dir: Path) -> 
 
 
 def test_translation_without_lock_entry_is_not_yet_accepted(content_dir: Path) -> None:
-    run_check(content_dir, strict=False, accept=True, out=io.StringIO())
+    run_check(content_dir, strict=False, accept=True, out=io.StringIO(), email_replies_relayed=False)
     offers = content_dir / "offers" / "kurse.yaml"
     offers.write_text(
         offers.read_text().replace("summary: {de: Mit Kinderbetreuung}", "summary: {de: Mit, ar: مع}")
@@ -108,14 +108,14 @@ def test_check_prints_german_report_and_strict_refuses_examples(content_dir: Pat
     places = content_dir / "base.yaml"
     places.write_text(places.read_text().replace("longitude: 10.33", "longitude: 10.33\n    example: true"))
     out = io.StringIO()
-    assert run_check(content_dir, strict=False, accept=False, out=out) == 0
+    assert run_check(content_dir, strict=False, accept=False, out=out, email_replies_relayed=False) == 0
     text = out.getvalue()
     assert "Warnungen" in text and "Beispieldaten (example: true)" in text
     assert "Übersetzung fehlt" in text
     assert "Angebote" in text and "50 %" in text  # coverage table: tr has 1 of 2 offer texts
 
     strict = io.StringIO()
-    assert run_check(content_dir, strict=True, accept=False, out=strict) == 1
+    assert run_check(content_dir, strict=True, accept=False, out=strict, email_replies_relayed=False) == 1
     assert "Fehler" in strict.getvalue()
     assert "places.buero.example at " in strict.getvalue()
 
@@ -126,7 +126,7 @@ def test_committed_schema_is_up_to_date() -> None:
 
 
 async def test_reload_keeps_old_content_on_broken_yaml_and_swaps_on_valid(content_dir: Path) -> None:
-    service = ContentService(content_dir)
+    service = ContentService(content_dir, email_replies_relayed=False)
     first = await service.reload()
     assert first.ok
     old = service.catalogue
@@ -146,7 +146,7 @@ async def test_reload_keeps_old_content_on_broken_yaml_and_swaps_on_valid(conten
 
 
 async def test_failing_swap_hook_keeps_old_content_and_commit_runs_on_success(content_dir: Path) -> None:
-    service = ContentService(content_dir)
+    service = ContentService(content_dir, email_replies_relayed=False)
     installed: list[str] = []
     service.on_swap.append(lambda catalogue: lambda: installed.append(catalogue.version))
     assert (await service.reload()).ok

@@ -116,3 +116,30 @@ def test_strict_names_partners_whose_answers_cannot_reach_the_residents(shipped:
     # With inbound mail (MAIL_INBOUND_PORT) the partners answer themselves: nothing to warn about.
     _code, lines = check(shipped, strict=True, email_replies_relayed=True)
     assert not any("Antworten kommen bei den Bewohnern nicht an" in line for line in lines)
+
+
+def test_the_check_names_exactly_the_partners_the_bot_offers_only_a_call_for(shipped: Path) -> None:
+    """The check's warning and the bot's "only a call can answer you" follow one rule
+    (`bot.content.models.no_chat_answer`): for each setup of the Quartiersmanagement's group and inbound
+    mail, staff are warned of exactly the partners whose residents the running bot would offer only a call."""
+    from typing import Any, cast
+
+    from bot.content.catalogue import Catalogue, validate_content
+    from bot.tickets.deps import TicketContext
+    from bot.tickets.routing import no_chat_answer
+
+    def setups() -> list[tuple[set[str], set[str]]]:
+        found = []
+        for relayed in (False, True):
+            loaded = validate_content(shipped, email_replies_relayed=relayed)
+            warned = {p.path.split(".")[1] for p in loaded.problems if p.code == "answers_unreachable"}
+            catalogue = Catalogue.from_sources(loaded)
+            ctx = TicketContext(catalogue, cast(Any, None), email_replies_relayed=relayed)
+            found.append((warned, {pid for pid in catalogue.partners if no_chat_answer(ctx, pid)}))
+        return found
+
+    assert setups() == [(set(), set()), (set(), set())]
+    edit(shipped / "partners.yaml", "      telegram_chat_id: -1000000000001\n", "")  # the QM's group
+    (warned, call_only), relayed = setups()
+    assert warned == call_only and "jobcenter" in warned and "quartiersmanagement" in warned
+    assert relayed == (set(), set())

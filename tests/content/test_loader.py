@@ -500,7 +500,9 @@ def test_bidi_controls_typed_into_the_yaml_are_named_and_refused_for_going_live(
         "emergency.yaml:9: unsichtbare Steuerzeichen für die Schreibrichtung im Text – "
         "bitte löschen, der Bot setzt sie bei Arabisch und Persisch selbst"
     )
-    assert run_check(content_dir, strict=True, accept=False, out=io.StringIO()) == 1
+    assert (
+        run_check(content_dir, strict=True, accept=False, out=io.StringIO(), email_replies_relayed=False) == 1
+    )
 
 
 def test_an_emergency_number_is_either_around_the_clock_or_has_hours(

@@ -24,7 +24,7 @@ def refused(content_dir: Path, ending: str, at: str = "") -> None:
 
 def check_output(content_dir: Path, *, strict: bool = False) -> tuple[int, str]:
     out = io.StringIO()
-    code = run_check(content_dir, strict=strict, accept=False, out=out)
+    code = run_check(content_dir, strict=strict, accept=False, out=out, email_replies_relayed=False)
     return code, out.getvalue()
 
 

@@ -103,7 +103,12 @@ class NullI18n:
 
 
 def ticket_context(**routing_overrides: dict[str, Any]) -> TicketContext:
-    return TicketContext(catalogue=catalogue(**routing_overrides), i18n=NullI18n(), admin_chat_id=ADMIN_CHAT)
+    return TicketContext(
+        catalogue=catalogue(**routing_overrides),
+        i18n=NullI18n(),
+        admin_chat_id=ADMIN_CHAT,
+        email_replies_relayed=False,
+    )
 
 
 async def add_resident(

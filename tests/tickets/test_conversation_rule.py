@@ -62,7 +62,9 @@ def test_only_a_request_the_partner_closed_within_the_window_can_be_reopened() -
 
     from bot.tickets.partners import reopenable
 
-    ctx = TicketContext(cast(Any, None), cast(Any, None), reopen_window=timedelta(days=14))
+    ctx = TicketContext(
+        cast(Any, None), cast(Any, None), reopen_window=timedelta(days=14), email_replies_relayed=False
+    )
 
     def request(status: RequestStatus, days_ago: int) -> Request:
         return Request(status=status, updated_at=utcnow() - timedelta(days=days_ago))

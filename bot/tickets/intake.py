@@ -603,7 +603,10 @@ async def _keep_as_question(
         hers, german = localized(q.question, lang), localized(q.question, "de")
         asked[q.id] = hers if hers == german else f"{hers} / {german}"
     answers = [f"{asked[qid]} {answer}" if qid in asked else answer for qid, answer in draft.intake.items()]
-    text = "\n".join([*answers, *([draft.text.strip()] if draft.text and draft.text.strip() else [])])
+    body = draft.text.strip() if draft.text else ""
+    text = "\n".join([*answers, *([body] if body else [])])
+    # Her message now follows her answers: an edit of one of its messages still finds its place.
+    moved = len(text) - len(body) - (len(draft.text or "") - len((draft.text or "").lstrip()))
     if not text and not draft.attachments:
         await store.delete_dialogue(session, row)
         return None
@@ -621,6 +624,7 @@ async def _keep_as_question(
             intake={},
             intake_index=0,
             text=text[: machine.MAX_TEXT_CHARS] or None,
+            starts=machine.moved_starts(draft, moved),
             signup=False,
             can_sign_up=False,
             parked=True,

@@ -812,7 +812,7 @@ async def rewrite_card(
     elif card.html is not None and action == "close":
         text = partner_render.closed_card(pt, card.html, acted.taken, acted.staff, acted.closed_by)
     elif card.html is not None and action == "withdrawn":
-        text = partner_render.withdrawn_card(pt, card.html, acted.partner, acted.taken, acted.staff)
+        text = partner_render.withdrawn_card(pt, card.html, card.passes_on, acted.taken, acted.staff)
     elif card.html is not None and action in ("take", "reopen", "ho"):
         text = partner_render.open_card(pt, card.html, acted.taken, acted.staff)
         if acted.pending is not None:

@@ -353,6 +353,13 @@ class RequestDesk:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)
 
+    async def pass_thanks(self, message: ResidentMessage, request_id: int) -> Relayed:
+        """Her thank-you about request `request_id`, which its partner closed: to the partner, the request
+        staying closed (`relay.resident_thanks`)."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            return _relayed(ctx, await relay.resident_thanks(session, ctx, message, request_id))
+
     async def awaiting_answer(
         self, resident_id: int, match: tuple[str, str] | None = None
     ) -> ConversationChoice | None:

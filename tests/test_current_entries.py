@@ -404,7 +404,7 @@ async def test_a_sign_up_with_answers_for_an_offer_that_ended_goes_on_as_a_quest
         await olga.tap("Chcę pomagać")
         await olga.send("ja, emerytka")
         await skip_questions(olga)
-        await olga.send("Mogę pomagać we wtorki.")
+        written = await olga.send("Mogę pomagać we wtorki.")
         await olga.tap("✅")
         await olga.tap("💬")
         check = olga.last()
@@ -428,10 +428,13 @@ async def test_a_sign_up_with_answers_for_an_offer_that_ended_goes_on_as_a_quest
         asked = f"{question['pl']} / {question['de']}"
         title = bot.services.content.catalogue.offers["helfer-tandem-mitmachen"].title
         assert f"Dotyczy: {title['pl']}\n{asked} ja, emerytka\nMogę pomagać we wtorki." in (check.text or "")
+        # Her message now follows her answers: an edit of it still corrects it there.
+        await olga.edit(written, "Mogę pomagać w środy.")
+        assert "ja, emerytka\nMogę pomagać w środy." in (olga.last().text or "")
         await olga.tap("✅", check)
         await deliver(bot)
         (card,) = bot.telegram.bot_messages(SCHOOL_GROUP)
-        assert f"Betrifft: {title['de']}\n{asked} ja, emerytka\nMogę pomagać we wtorki." in (card.text or "")
+        assert f"Betrifft: {title['de']}\n{asked} ja, emerytka\nMogę pomagać w środy." in (card.text or "")
         assert "Chcę pomagać" not in (card.text or "")  # no sign-up for what has ended
 
 

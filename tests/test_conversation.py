@@ -18,6 +18,7 @@ from bot.render.start import SLOW_DOWN
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, run_cli_here, skip_questions
+from tests.test_resident_edits import write_to_the_cafe
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -1090,9 +1091,13 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     assert card.labels == ["Übernehmen", "An anderen Partner übergeben", "🔒 Abschließen"]
 
 
-async def test_a_thank_you_after_the_close_gets_a_kind_word_not_an_offer_to_reopen(bot: BotHarness) -> None:
+async def test_a_thank_you_after_the_close_reaches_the_partner_not_an_offer_to_reopen(
+    bot: BotHarness,
+) -> None:
     """Found by exploratory testing (round 2, #12): "tamam tesekkurler" (ok, thanks) after the partner
-    closed the request was asked "This request is closed. Reopen it?"."""
+    closed the request was asked "This request is closed. Reopen it?". Then (review) the bot answered the
+    thanks meant for the partner itself ("Rica ederim!") and the partner never saw them: they are passed
+    on now, the request staying closed."""
     zeynep = bot.resident("Zeynep", lang="tr")
     await answered_and_closed(bot, zeynep, "Bebeğimle gelebilir miyim?", "Ja, gerne. Mittwoch 14 Uhr geht.")
     thread = len(group_texts(bot, MUETTERZENTRUM))
@@ -1102,41 +1107,52 @@ async def test_a_thank_you_after_the_close_gets_a_kind_word_not_an_offer_to_reop
         assert "Yeniden açayım mı?" not in (reply.text or "")
         assert reply.labels == ["🏠 Menü"]
         if small_talk != "ok":
-            assert "Rica ederim!" in (reply.text or "")
-    # A real message about it is still offered the reopening; nothing reached the partner meanwhile.
+            assert (reply.text or "").startswith("🙂 Teşekkürünüzü ilettim. Alıcı: SOS-Mütterzentrum")
+    await deliver(bot)
+    passed = group_texts(bot, MUETTERZENTRUM)[thread:]
+    assert len(passed) == 2 and "tamam tesekkurler" in passed[0] and "danke" in passed[1]  # not the "ok"
+    # A real message about it is still offered the reopening; nothing else reached the partner meanwhile.
     await zeynep.send("Kızımı da getirebilir miyim?")
     assert "Bu talep kapatıldı. Yeniden açayım mı?" in screen(zeynep)
-    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread + 2
 
 
 @pytest.mark.parametrize(
-    ("lang", "thanks", "kind_word", "question", "reopen"),
+    ("lang", "thanks", "passed_on", "question", "reopen"),
     [
-        ("ru", "большое спасибо за помощь!", "Не за что!", "спасибо, а где это?", "Открыть его снова?"),
-        ("ru", "спасибо, всё понятно", "Не за что!", "спасибо, а где это?", "Открыть его снова?"),
-        ("tr", "cok tesekkur ederim allah razi olsun", "Rica ederim!",
+        ("ru", "большое спасибо за помощь!", "Ваша благодарность передана", "спасибо, а где это?",
+         "Открыть его снова?"),
+        ("ru", "спасибо, всё понятно", "Ваша благодарность передана", "спасибо, а где это?",
+         "Открыть его снова?"),
+        ("tr", "cok tesekkur ederim allah razi olsun", "Teşekkürünüzü ilettim",
          "tesekkurler, kizimi da getirebilir miyim", "Yeniden açayım mı?"),
-        ("de", "Vielen Dank für Ihre Hilfe!", "Gern geschehen!", "danke, aber wann ist der Kurs?",
+        ("de", "Vielen Dank für Ihre Hilfe!", "Ich habe Ihren Dank an", "danke, aber wann ist der Kurs?",
          "Soll ich sie wieder öffnen?"),
-        ("uk", "дуже дякую за допомогу 🌹", "Нема за що!", "дякую, а де це?", "Відкрити його знову?"),
+        ("uk", "дуже дякую за допомогу 🌹", "Вашу подяку передано", "дякую, а де це?",
+         "Відкрити його знову?"),
     ],
 )  # fmt: skip
-async def test_a_heartfelt_thank_you_after_the_close_gets_a_kind_word_a_question_the_reopening(
-    bot: BotHarness, lang: str, thanks: str, kind_word: str, question: str, reopen: str
+async def test_a_heartfelt_thank_you_after_the_close_is_passed_on_a_question_offered_the_reopening(
+    bot: BotHarness, lang: str, thanks: str, passed_on: str, question: str, reopen: str
 ) -> None:
     """Found by exploratory testing (round 3, F6): a thank-you with "for the help", "all clear" or a
-    blessing after the partner closed the request was asked "This request is closed. Reopen it?"."""
+    blessing after the partner closed the request was asked "This request is closed. Reopen it?". It
+    reaches the partner (review: the bot answered it itself), the request staying closed."""
     resident = bot.resident("Galina", lang=lang)
     await answered_and_closed(bot, resident, "Darf ich mein Baby mitbringen?", "Ja, gerne.")
     thread = len(group_texts(bot, MUETTERZENTRUM))
     await resident.send(thanks)
     reply = resident.last()
-    assert kind_word in (reply.text or "") and reopen not in (reply.text or "")
+    assert passed_on in (reply.text or "") and reopen not in (reply.text or "")
     assert reply.labels == [resident_menu_label(bot, lang)]
+    await deliver(bot)
+    assert thanks in group_texts(bot, MUETTERZENTRUM)[-1]
     # Thanks with a question in it is for the partner: the reopening is offered.
     await resident.send(question)
     assert reopen in screen(resident)
-    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing reached the partner meanwhile
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread + 1  # nothing else reached the partner
 
 
 def resident_menu_label(bot: BotHarness, lang: str) -> str:
@@ -1309,3 +1325,39 @@ async def test_a_sticker_in_an_open_conversation_is_not_sent_into_a_new_request(
     await deliver(bot)
     assert "Thank you!" in group_texts(bot, MUETTERZENTRUM)[-1]
     assert card.message_id == bot.telegram.bot_messages(MUETTERZENTRUM)[-1].reply_to
+
+
+async def test_her_thanks_after_the_partner_closed_the_request_reach_the_partner(bot: BotHarness) -> None:
+    """Review: "Danke!" after the partner had answered and closed the request was answered by the bot with
+    "Gern geschehen!" as if meant for it; the partner never saw it. Now it reaches the partner's thread and
+    the request stays closed (no reopening for a thank-you)."""
+    anna = bot.resident("Anna", lang="de")
+    await write_to_the_cafe(anna, "Darf ich mein Baby mitbringen?")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    card = bot.telegram.bot_messages(MUETTERZENTRUM)[0]
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Ja, gerne! Bis Dienstag.", reply_to=card)
+    await deliver(bot)
+    await petra.tap("🔒", card)
+    await deliver(bot)
+    answer = next(m for m in bot.telegram.bot_messages(anna.chat) if "Bis Dienstag" in (m.text or ""))
+    before = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+
+    await anna.send("Danke!")
+    await deliver(bot)
+    told = anna.last()
+    assert told.text == "🙂 Ich habe Ihren Dank an SOS-Mütterzentrum weitergegeben."
+    assert told.labels == ["🏠 Menü"]  # nothing to reopen: a thank-you needs no answer
+    (thanks,) = bot.telegram.bot_messages(MUETTERZENTRUM)[before:]
+    assert "Anna" in (thanks.text or "") and "Danke!" in (thanks.text or "")
+    assert thanks.reply_to == card.message_id  # in the request's thread
+    assert card.labels == ["↩️ Wieder öffnen"]  # still closed
+
+    await anna.send("Vielen Dank!", reply_to=answer)  # as a reply to the partner's answer: the same
+    await deliver(bot)
+    assert anna.last().text == "🙂 Ich habe Ihren Dank an SOS-Mütterzentrum weitergegeben."
+    assert "Vielen Dank!" in (bot.telegram.bot_messages(MUETTERZENTRUM)[-1].text or "")
+    assert card.labels == ["↩️ Wieder öffnen"]

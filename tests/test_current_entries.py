@@ -18,6 +18,7 @@ TODAY = datetime.now(UTC).date()
 PAST, FUTURE = TODAY - timedelta(days=400), TODAY + timedelta(days=200)
 ORGANISER = -1_000_000_000_555  # the group of the organiser of an offer or event, where a test needs one
 SCHOOL_GROUP = -1000000000003  # the Hauptschule's, in the shipped content
+QUARTIERSMANAGEMENT = -1_000_000_000_001  # the catch-all's, in the shipped content
 
 
 def sub(content: Path, name: str, old: str, new: str) -> None:
@@ -403,7 +404,7 @@ async def test_a_sign_up_with_answers_for_an_offer_that_ended_goes_on_as_a_quest
         await olga.tap("Chcę pomagać")
         await olga.send("ja, emerytka")
         await skip_questions(olga)
-        await olga.send("Mogę pomagać we wtorki.")
+        written = await olga.send("Mogę pomagać we wtorki.")
         await olga.tap("✅")
         await olga.tap("💬")
         check = olga.last()
@@ -427,8 +428,50 @@ async def test_a_sign_up_with_answers_for_an_offer_that_ended_goes_on_as_a_quest
         asked = f"{question['pl']} / {question['de']}"
         title = bot.services.content.catalogue.offers["helfer-tandem-mitmachen"].title
         assert f"Dotyczy: {title['pl']}\n{asked} ja, emerytka\nMogę pomagać we wtorki." in (check.text or "")
+        # Her message now follows her answers: an edit of it still corrects it there.
+        await olga.edit(written, "Mogę pomagać w środy.")
+        assert "ja, emerytka\nMogę pomagać w środy." in (olga.last().text or "")
         await olga.tap("✅", check)
         await deliver(bot)
         (card,) = bot.telegram.bot_messages(SCHOOL_GROUP)
-        assert f"Betrifft: {title['de']}\n{asked} ja, emerytka\nMogę pomagać we wtorki." in (card.text or "")
+        assert f"Betrifft: {title['de']}\n{asked} ja, emerytka\nMogę pomagać w środy." in (card.text or "")
         assert "Chcę pomagać" not in (card.text or "")  # no sign-up for what has ended
+
+
+async def test_an_offer_removed_with_its_partner_goes_on_as_a_question_to_whom_send_takes_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Found in review: staff removed the offer and its organisation while she wrote; the screen after
+    "Send" offered to send her words "as a question to (organisation no longer listed)", while "Send" takes
+    them to the Quartiersmanagement. It names where they go."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    async with BotHarness.running(database_url=database_url, content_dir=target) as bot:
+        catalogue = bot.services.content.catalogue
+        qm = str(catalogue.partners[catalogue.catch_all_partner_id].name["de"])
+        anna = bot.resident("Anna", lang="de")
+        await anna.send("/start o_familienberatung")
+        await anna.tap("✋")
+        await skip_questions(anna)
+        await anna.send("Wir brauchen Hilfe mit der Kita-Anmeldung.")
+        await anna.tap("✅")
+        await anna.tap("💬")
+        check = anna.last()
+        (target / "offers" / "familienberatung.yaml").unlink()
+        partners = target / "partners.yaml"
+        text = partners.read_text(encoding="utf-8")
+        start, end = text.index("  fd-kinder-jugend-familie:\n"), text.index("  fd-soziales:\n")
+        partners.write_text(text[:start] + text[end:], encoding="utf-8")
+        assert (await bot.services.content.reload()).ok
+        await anna.tap("✅", check)
+        seen = anna.last()
+        assert f"als Frage an {qm} schicken" in (seen.text or ""), seen.text
+        assert "nicht mehr" not in (seen.text or "").split("📝")[-1]
+        await anna.tap("Als Frage weiter", seen)
+        check = anna.last()
+        assert qm in (check.text or "")
+        await anna.tap("✅", check)
+        assert qm in (anna.last().text or "")
+        await deliver(bot)
+        (card,) = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)
+        assert "Kita-Anmeldung" in (card.text or "")

@@ -734,6 +734,38 @@ async def test_the_quartiersmanagements_copy_of_a_withdrawn_email_request_no_lon
     assert "Anfrage Nr." in text
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_cards_sent_in_an_earlier_wording_are_marked_withdrawn_all_the_same(bot: BotHarness) -> None:
+    """Review: a withdrawn card lost its "how to answer" and had the Quartiersmanagement's "please pass it
+    on" struck through only where the card's words matched today's catalog; a card sent before a wording
+    change (or in another language) kept both, as if there were still something to do."""
+    from bot.storage.models.outbox import OutboxMessage
+    from bot.storage.models.requests import LinkRole
+
+    amal = await arabic_resident_signs_up_for_the_german_course(bot)
+    await deliver(bot)
+    (copy,) = [m for m in bot.telegram.bot_messages(QM_GROUP) if "Auch für Sie" in (m.text or "")]
+    # Both cards as an earlier version sent them: other words for the note and for how to answer.
+    older = {"Auch für Sie: ": "Zur Weitergabe (ältere Fassung): ", "So antworten Sie": "Antworten (alt)"}
+    async with bot.services.database.transaction() as session:
+        for row in await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.link_role == LinkRole.CARD)
+        ):
+            text = row.payload["text"]
+            assert all(words in text for words in older if row.target == str(QM_GROUP))
+            for words, earlier in older.items():
+                text = text.replace(words, earlier)
+            row.payload = {**row.payload, "text": text}
+    await amal.send("/requests")
+    await amal.tap("🗑")
+    await amal.tap("🗑")  # yes, withdraw
+    text = copy.text or ""
+    assert "Antworten (alt)" not in text and "So antworten Sie" not in text, text
+    assert "<i><s>Zur Weitergabe (ältere Fassung): Bildungsträger" in text, text
+    assert text.rstrip().endswith("🗑 <b>Von der Person zurückgezogen – nichts mehr zu tun</b>"), text
+    assert "Anfrage Nr." in text
+
+
 async def test_ask_a_person_under_her_danger_words_goes_on_with_her_draft_after_she_looked_around(
     bot_with_model: BotHarness,
 ) -> None:

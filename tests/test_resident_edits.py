@@ -138,3 +138,23 @@ async def test_an_edit_of_a_text_she_deleted_before_sending_never_reaches_the_pa
     await deliver(bot)
     assert group_texts(bot, MUETTERZENTRUM) == before
     assert not any("schlägt" in text for text in before)
+
+
+async def test_an_edit_of_a_short_message_corrects_that_message_not_the_same_words_before_it(
+    bot: BotHarness,
+) -> None:
+    """Review: the draft replaced the first occurrence of her old words, so "2" edited to "3" changed the
+    "2" of her first line and left the one she edited."""
+    anna = bot.resident("Anna", lang="de")
+    await write_to_the_cafe(anna, "Ich habe 2 Kinder.")
+    await anna.send("Wie viele Plätze sind frei? Wir sind 2")
+    count = await anna.send("2")
+    await anna.edit(count, "3")
+    assert anna.last().text is not None and "korrigiert" in anna.last().text
+    await anna.edit(count, "4")  # edited again: still that message, not the "2"s before it
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    card = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "Ich habe 2 Kinder.\n\nWie viele Plätze sind frei? Wir sind 2\n\n4" in card

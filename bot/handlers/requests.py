@@ -464,6 +464,15 @@ async def reply_relayed(
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
     t = context.t
     kind = small_talk(message.text) if relayed.outcome is Outcome.CLOSED and message.text else None
+    if kind == "thanks" and relayed.request_id is not None and message.from_user is not None:
+        # Her thanks after the partner closed it were meant for the partner: they reach it (the request
+        # stays closed). Where they cannot (the partner no longer receives requests), the friendly word below.
+        mine = resident_message(message.from_user, message)
+        thanked = await context.services.requests.pass_thanks(mine, relayed.request_id)
+        if thanked.outcome in (Outcome.OK, Outcome.DUPLICATE):
+            text, keyboard = render.thanks_passed_on(t, thanked.partner)
+            await message.reply_text(text, reply_markup=markup(keyboard))
+            return
     if kind is not None and kind != "person":
         # "danke", "ok", "tschüss" after the partner closed it: a friendly word back, no offer to reopen (a
         # wish to talk to a person is offered the reopening: the partner's people are the ones she knew).
@@ -812,7 +821,7 @@ async def rewrite_card(
     elif card.html is not None and action == "close":
         text = partner_render.closed_card(pt, card.html, acted.taken, acted.staff, acted.closed_by)
     elif card.html is not None and action == "withdrawn":
-        text = partner_render.withdrawn_card(pt, card.html, acted.partner, acted.taken, acted.staff)
+        text = partner_render.withdrawn_card(pt, card.html, card.passes_on, acted.taken, acted.staff)
     elif card.html is not None and action in ("take", "reopen", "ho"):
         text = partner_render.open_card(pt, card.html, acted.taken, acted.staff)
         if acted.pending is not None:

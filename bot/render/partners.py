@@ -187,7 +187,10 @@ def _answer_hint(t: Translator) -> str:
         "To answer: tap this card and choose “Reply” (on a phone: swipe it to the left). Only replies reach "
         "the resident; a message written in the group without “Reply” is not passed on."
     )
-    return f"\n\n↩️ <b>{hint}</b>"
+    return f"{_HINT_START}{hint}</b>"
+
+
+_HINT_START = "\n\n↩️ <b>"
 
 
 def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
@@ -195,13 +198,21 @@ def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
     return _lines_html(_card_lines(t, card)) + _answer_hint(t), partner_keyboard(t, request_id)
 
 
-def withdrawn_card(t: Translator, card_html: str, partner: str, taken: bool, staff: str | None) -> str:
+def withdrawn_card(t: Translator, card_html: str, passes_on: bool, taken: bool, staff: str | None) -> str:
     """A card (`card_html`, as sent) of a request its resident withdrew: how to answer goes, and on the
-    Quartiersmanagement's copy of an e-mail partner's request (`partner`) the request to pass that
+    Quartiersmanagement's copy of an e-mail partner's request (`passes_on`) the request to pass that
     partner's answer on is struck through (it still says whose request it was); then that it was taken on
-    (`taken`, `staff` as in `_taken`) and that it is withdrawn, where a closed card says it is closed."""
-    through = f"<i>{escape(answers_through_note(t, partner))}</i>"
-    html = card_html.replace(_answer_hint(t), "").replace(through, f"<i><s>{through[3:-4]}</s></i>")
+    (`taken`, `staff` as in `_taken`) and that it is withdrawn, where a closed card says it is closed. Both
+    found by the card's layout, not its words: a card sent in an earlier wording (or another language)
+    changes as well."""
+    html = card_html
+    hint = html.rfind(_HINT_START)
+    if hint >= 0 and html.endswith("</b>"):
+        html = html[:hint]  # how to answer: the card's last paragraph (`_answer_hint`)
+    lines = html.split("\n")
+    if passes_on and len(lines) > 1 and lines[1].startswith("<i>") and lines[1].endswith("</i>"):
+        lines[1] = f"<i><s>{lines[1][3:-4]}</s></i>"  # the note, first below the title (`_card_lines`)
+    html = "\n".join(lines)
     html = _taken(t, html, staff) if taken else f"{html}\n"
     withdrawn = t.html("Withdrawn by the resident – nothing left to do")
     return f"{html}\n🗑 <b>{withdrawn}</b>"

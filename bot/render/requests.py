@@ -452,6 +452,14 @@ def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
     return text, end_keyboard(t, request_id)
 
 
+def thanks_passed_on(t: Translator, partner: str) -> Screen:
+    """Her thank-you after the partner closed the request: it reached the partner, and the request stays
+    closed (before, the bot answered "You're welcome!" as if thanked itself, and the partner never saw it)."""
+    return "🙂 " + t.html("I have passed your thanks on to {partner}.", partner=t.isolate(partner)), [
+        nav_row(t)
+    ]
+
+
 def not_passed_on(t: Translator, request_id: int | None) -> Screen:
     """A sticker (or a video, a location) in an open conversation: not passed on, unlike photos, voice
     messages and documents; the conversation goes on (⏹ End, when one request is open)."""

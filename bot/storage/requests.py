@@ -434,7 +434,7 @@ async def deleted_request_number(
 
 
 _CARD_HTML = (
-    select(OutboxMessage.payload)
+    select(OutboxMessage.payload, OutboxMessage.dedupe_key)
     .where(
         OutboxMessage.channel == Channel.TELEGRAM,
         OutboxMessage.target == _param(OutboxMessage.target),
@@ -445,12 +445,20 @@ _CARD_HTML = (
 )
 
 
+async def sent_card(session: AsyncSession, chat_id: int, message_id: int) -> tuple[str, str] | None:
+    """(its HTML, its dedupe key) of the request card the bot sent as message `message_id` of `chat_id` (its
+    notes included), None if that message is no card (or its outbox row was purged)."""
+    row = (
+        await session.execute(_CARD_HTML, {"target": str(chat_id), "result_message_id": message_id})
+    ).first()
+    text = row.payload.get("text") if row is not None and row.payload else None
+    return (text, row.dedupe_key) if row is not None and isinstance(text, str) else None
+
+
 async def sent_card_html(session: AsyncSession, chat_id: int, message_id: int) -> str | None:
-    """The HTML of the request card the bot sent as message `message_id` of `chat_id` (its notes included),
-    None if that message is no card (or its outbox row was purged)."""
-    payload = await session.scalar(_CARD_HTML, {"target": str(chat_id), "result_message_id": message_id})
-    text = payload.get("text") if payload else None
-    return text if isinstance(text, str) else None
+    """The HTML of the request card the bot sent as message `message_id` of `chat_id` (`sent_card`)."""
+    found = await sent_card(session, chat_id, message_id)
+    return found[0] if found is not None else None
 
 
 async def reached_partner(session: AsyncSession, request: Request, partner_id: str) -> bool:

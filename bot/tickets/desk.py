@@ -29,7 +29,7 @@ from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
-from bot.tickets.notify import notify_admin, readers
+from bot.tickets.notify import notify_admin, passes_on_copy, readers
 from bot.tickets.relay import GroupMessage, ResidentMessage
 from bot.tickets.routing import partner_chats
 
@@ -72,6 +72,9 @@ class CardCopy:
     html: str | None = None
     left: str | None = None
     now_with: str = ""
+    # The catch-all's copy asking it to pass an e-mail partner's answer on (`notify.passes_on_copy`): known
+    # by how it was sent, not by its wording, which may have changed since (or its language).
+    passes_on: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,6 @@ class CardAction:
     closed_by: str | None = None  # who closed it (Close), where cards may name staff
     # The partner a proposed hand-over waits for the resident's consent to go to (the card says so).
     pending: str | None = None
-    # The request's partner, named in the notes of a card's copy (a withdrawn card drops the one asking the
-    # Quartiersmanagement to pass that partner's answer on).
-    partner: str = ""
 
 
 async def _acting(session: AsyncSession, ctx: TicketContext, request_id: int) -> set[int]:
@@ -124,12 +124,15 @@ async def _copies(
 
 async def _with_html(session: AsyncSession, copies: Sequence[CardCopy]) -> list[CardCopy]:
     """`copies` with the HTML of each card that may act, as sent: rewritten after take, close, reopen."""
-    return [
-        replace(copy, html=await store.sent_card_html(session, copy.chat_id, copy.message_id))
-        if copy.acts and copy.html is None
-        else copy
-        for copy in copies
-    ]
+    found = []
+    for copy in copies:
+        sent = (
+            await store.sent_card(session, copy.chat_id, copy.message_id)
+            if copy.acts and not copy.html
+            else None
+        )
+        found.append(replace(copy, html=sent[0], passes_on=passes_on_copy(sent[1])) if sent else copy)
+    return found
 
 
 async def _conversations(
@@ -350,6 +353,13 @@ class RequestDesk:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)
 
+    async def pass_thanks(self, message: ResidentMessage, request_id: int) -> Relayed:
+        """Her thank-you about request `request_id`, which its partner closed: to the partner, the request
+        staying closed (`relay.resident_thanks`)."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            return _relayed(ctx, await relay.resident_thanks(session, ctx, message, request_id))
+
     async def awaiting_answer(
         self, resident_id: int, match: tuple[str, str] | None = None
     ) -> ConversationChoice | None:
@@ -436,8 +446,7 @@ class RequestDesk:
                 return None
             cards = await _with_html(session, await _copies(session, ctx, request))
         staff = request.taken_by if ctx.show_staff_names else None
-        partner = ctx.partner_name(request.partner_id)
-        return CardAction(result.outcome, request.taken_by is not None, staff, cards, partner=partner)
+        return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
         """The number of the resident's request `request_id` while it is open, else None."""

@@ -154,6 +154,9 @@ class Draft:
     # (input key, where it went: "text", "phone", "pending" or the question's id, her text) of her latest
     # texts (`WRITTEN_KEPT`), for an edit of one of them (`correct`).
     written: tuple[tuple[str, str, str], ...] = ()
+    # Where each of those texts starts in the message (or in its answer), by input key: an edit corrects that
+    # very place, not an earlier one with the same words ("2" edited to "3" leaves another line's "2").
+    starts: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -185,6 +188,7 @@ class Draft:
             "full_albums": list(self.full_albums),
             "title": dict(self.title) if self.title else None,
             "written": [list(item) for item in self.written],
+            "starts": dict(self.starts),
         }
 
     @classmethod
@@ -204,6 +208,7 @@ class Draft:
         stored["inputs"] = tuple(data.get("inputs", []))
         stored["full_albums"] = tuple(data.get("full_albums", []))
         stored["written"] = tuple((str(k), str(w), str(t)) for k, w, t in data.get("written", []))
+        stored["starts"] = {str(k): int(v) for k, v in (data.get("starts") or {}).items()}
         return settle(
             cls(
                 id=dialogue_id,
@@ -305,15 +310,37 @@ def _answer(draft: Draft, answer: str | None) -> Draft:
     return replace(draft, intake=intake, intake_index=draft.intake_index + 1)
 
 
-def _wrote(draft: Draft, input_key: str | None, where: str, text: str | None) -> Draft:
+def _wrote(
+    draft: Draft, input_key: str | None, where: str, text: str | None, start: int | None = None
+) -> Draft:
     """`draft` remembering that her text `text` (input `input_key`) went to `where` ("text", "phone",
-    "pending" or an intake question's id), for an edit of it (`correct`)."""
+    "pending" or an intake question's id), starting at `start` in the message or answer, for an edit of it
+    (`correct`)."""
     if input_key is None or not text:
         return draft
     # A new answer replaces the question's old one entirely: the texts that wrote that one are gone.
     written = _forget(draft.written, where) if where != "text" else draft.written
     kept = [item for item in written if item[0] != input_key][-(WRITTEN_KEPT - 1) :]
-    return replace(draft, written=(*kept, (input_key, where, text)))
+    keys = {item[0] for item in kept}
+    starts = {key: at for key, at in draft.starts.items() if key in keys}
+    if start is not None:
+        starts[input_key] = start
+    return replace(draft, written=(*kept, (input_key, where, text)), starts=starts)
+
+
+def _start(holder: str | None, own: str | None) -> int | None:
+    """Where her words `own`, just added at the end of `holder` (the message or an answer), start in it;
+    None if they were cut off."""
+    if not holder or not own or not holder.endswith(own):
+        return None
+    return len(holder) - len(own)
+
+
+def moved_starts(draft: Draft, by: int) -> dict[str, int]:
+    """The starts of her texts in the message once `by` characters are put before it (her answers, when a
+    refused "Send" keeps it all as a question)."""
+    in_text = {key for key, where, _ in draft.written if where == "text"}
+    return {key: at + by for key, at in draft.starts.items() if key in in_text}
 
 
 # Where a text went that the draft no longer holds (deleted, or its answer replaced): only its key is kept,
@@ -358,16 +385,34 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
             return draft, Correction.NOT_HELD
         draft = replace(draft, phone=number)
         new = number
-    elif where == "text":
-        if old not in (draft.text or ""):
-            return draft, Correction.NOT_HELD
-        draft = replace(draft, text=(draft.text or "").replace(old, new, 1)[:MAX_TEXT_CHARS])
     else:
-        answer = draft.intake.get(where)
-        if answer is None or old not in answer:
+        holder = draft.text if where == "text" else draft.intake.get(where)
+        at = _place(holder or "", old, draft.starts.get(input_key))
+        if holder is None or at is None:
             return draft, Correction.NOT_HELD
-        draft = replace(draft, intake={**draft.intake, where: answer.replace(old, new, 1)[:MAX_ANSWER_CHARS]})
+        fixed = holder[:at] + new + holder[at + len(old) :]
+        # Her texts after this one in the same message (or answer) move with the corrected length.
+        others = {key for key, went, _ in draft.written if went == where and key != input_key}
+        starts = {
+            key: start + len(new) - len(old) if key in others and start > at else start
+            for key, start in draft.starts.items()
+        }
+        draft = replace(draft, starts=starts)
+        if where == "text":
+            draft = replace(draft, text=fixed[:MAX_TEXT_CHARS])
+        else:
+            draft = replace(draft, intake={**draft.intake, where: fixed[:MAX_ANSWER_CHARS]})
+        return _wrote(draft, input_key, where, new, at), Correction.CHANGED
     return _wrote(draft, input_key, where, new), Correction.CHANGED
+
+
+def _place(holder: str, old: str, start: int | None) -> int | None:
+    """Where her text `old` is in `holder`: at `start`, where it was put (None if it is no longer there as
+    she wrote it). A draft stored before the starts were kept: where her words first occur."""
+    if start is None:
+        found = holder.find(old)
+        return found if found >= 0 else None
+    return start if holder[start : start + len(old)] == old else None
 
 
 # --- inputs and transitions ----------
@@ -621,19 +666,21 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         else:
             # Words, not a number: nothing is lost (they join the message); the step still waits for it.
             draft, cut = add_text(draft, event.text)
-            draft = _wrote(draft, text_key, "text", own)
+            draft = _wrote(draft, text_key, "text", own, _start(draft.text, own))
             problem = cut or InputProblem.NOT_A_PHONE
     elif isinstance(event, Text) and step is DialogueStep.CONFIRM and means_send(event.text):
         problem = InputProblem.TAP_SEND  # she believes this sends it: it neither sends nor joins the message
     elif isinstance(event, Text) and step is DialogueStep.INTAKE:
-        if (question := draft.question) is not None:
-            draft = _wrote(draft, text_key, question, own[:MAX_ANSWER_CHARS] if own else None)
+        question = draft.question
         draft = _answer(draft, event.text)
+        if question is not None:
+            mine = own[:MAX_ANSWER_CHARS] if own else None
+            draft = _wrote(draft, text_key, question, mine, _start(draft.intake.get(question), mine))
         if len(event.text.strip()) > MAX_ANSWER_CHARS:
             problem = InputProblem.TOO_LONG
     elif isinstance(event, Text):
         draft, cut = add_text(draft, event.text)
-        draft = _wrote(draft, text_key, "text", own)
+        draft = _wrote(draft, text_key, "text", own, _start(draft.text, own))
         problem = cut or problem
         if step is DialogueStep.CONTACT:
             draft = replace(draft, step=DialogueStep.MESSAGE)

@@ -446,10 +446,13 @@ async def draft_view(
     # One a reload removed keeps the title she saw (`Draft.title`): "Send" then tells her it is gone.
     offer_title = offer.title if offer else draft.title if draft.offer_id and not draft.event_id else None
     event_title = event.title if event else draft.title if draft.event_id else None
+    # Named as "Send" routes it: a partner the content no longer has (or that takes no requests) is not
+    # who gets it, the district's office or the Quartiersmanagement is.
+    to = await routable_partner(session, ctx, draft.partner_id, resident.district) if draft.partner_id else ""
     return render.DraftView(
         dialogue_id=draft.id,
         step=draft.step,
-        partner=ctx.partner_name(draft.partner_id, lang),
+        partner=ctx.partner_name(to, lang),
         question=questions.get(draft.question or ""),
         answer=draft.intake.get(draft.question or "") if draft.step is DialogueStep.INTAKE else None,
         offer=localized(offer_title, lang) if offer_title else None,
@@ -468,7 +471,7 @@ async def draft_view(
         choices=_route_choices(catalogue, lang) if draft.step is DialogueStep.ROUTE else (),
         topic=localized(topic.title, lang) if topic else None,
         district=localized(district.name, lang) if district else None,
-        no_chat_answer=bool(draft.partner_id) and no_chat_answer(ctx, draft.partner_id or ""),
+        no_chat_answer=bool(to) and no_chat_answer(ctx, to),
     )
 
 
@@ -603,7 +606,10 @@ async def _keep_as_question(
         hers, german = localized(q.question, lang), localized(q.question, "de")
         asked[q.id] = hers if hers == german else f"{hers} / {german}"
     answers = [f"{asked[qid]} {answer}" if qid in asked else answer for qid, answer in draft.intake.items()]
-    text = "\n".join([*answers, *([draft.text.strip()] if draft.text and draft.text.strip() else [])])
+    body = draft.text.strip() if draft.text else ""
+    text = "\n".join([*answers, *([body] if body else [])])
+    # Her message now follows her answers: an edit of one of its messages still finds its place.
+    moved = len(text) - len(body) - (len(draft.text or "") - len((draft.text or "").lstrip()))
     if not text and not draft.attachments:
         await store.delete_dialogue(session, row)
         return None
@@ -621,6 +627,7 @@ async def _keep_as_question(
             intake={},
             intake_index=0,
             text=text[: machine.MAX_TEXT_CHARS] or None,
+            starts=machine.moved_starts(draft, moved),
             signup=False,
             can_sign_up=False,
             parked=True,

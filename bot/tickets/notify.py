@@ -268,6 +268,16 @@ async def enqueue_card(
         )
 
 
+# The end of the key of the card `_copy_for` posts (before ":card"): how a card is known to be that copy.
+PASSES_ON = ":via"
+
+
+def passes_on_copy(dedupe_key: str) -> bool:
+    """Whether the card sent with `dedupe_key` is the catch-all's copy asking it to pass an e-mail partner's
+    answer on (`_copy_for`; its note is the first line below the title)."""
+    return dedupe_key.endswith(f"{PASSES_ON}:card")
+
+
 async def _copy_for(
     session: AsyncSession, ctx: TicketContext, request: Request, partner_id: str, via: str, key: str
 ) -> None:
@@ -279,7 +289,7 @@ async def _copy_for(
     if dest is None or not await store.mark_once(session, request, "escalated_at", utcnow()):
         return
     note = render.answers_through_note(ctx.partner_t(), ctx.partner_name(partner_id))
-    await enqueue_card(session, ctx, request, via, dest, note=note, key=f"{key}:via")
+    await enqueue_card(session, ctx, request, via, dest, note=note, key=f"{key}{PASSES_ON}")
     logger.info("request %s: card also to %s (%s cannot answer in the chat)", request.id, via, partner_id)
 
 

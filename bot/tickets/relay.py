@@ -35,6 +35,7 @@ from bot.tickets.partners import reroute_if_unlisted
 from bot.tickets.routing import (
     moved_from,
     partner_chats,
+    partner_destination,
     partner_of_chat,
     passes_on_for,
     responsible_partners,
@@ -190,6 +191,31 @@ async def resident_reply(
         dedupe_key=f"msg:{stored.id}",
     )
     return Result(Outcome.OK, request, album=album)
+
+
+async def resident_thanks(
+    session: AsyncSession, ctx: TicketContext, message: ResidentMessage, request_id: int
+) -> Result:
+    """Her thank-you (a text that is nothing else, `bot.search.smalltalk`) about request `request_id`, which
+    its partner closed: into the partner's thread as what she wrote, and the request stays closed (nothing
+    to answer, no need to reopen it). OK once passed on (DUPLICATE: this message was before); CLOSED if it
+    cannot be (withdrawn by her, the partner no longer receives requests), NOT_FOUND: none of hers."""
+    request = await session.get(Request, request_id)
+    if request is None or request.resident_id != message.resident_id or not (message.text or "").strip():
+        return Result(Outcome.NOT_FOUND)
+    if request.status is not RequestStatus.CLOSED or message.attachment is not None:
+        return Result(Outcome.CLOSED, request)
+    if await store.get_thread_link(session, message.resident_id, message.message_id) is not None:
+        return Result(Outcome.DUPLICATE, request)
+    if await partner_destination(session, ctx, request.partner_id) is None:
+        return Result(Outcome.CLOSED, request)
+    stored = await add_message(session, request, Direction.TO_PARTNER, text=message.text, attachment=None)
+    await store.add_thread_link(
+        session, message.resident_id, message.message_id, request.id, LinkRole.RESIDENT
+    )
+    html = partner_render.resident_wrote(ctx.partner_t(), request.number, request.first_name, stored.text)
+    await enqueue_partner(session, ctx, request, html, dedupe_key=f"msg:{stored.id}")
+    return Result(Outcome.OK, request)
 
 
 async def resident_correction(

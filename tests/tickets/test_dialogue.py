@@ -446,6 +446,27 @@ def test_an_edited_message_corrects_the_draft_only_where_it_still_holds_her_text
     assert correct(retyped, "m:99", "Wo ist das Büro?")[1] is Correction.UNKNOWN
 
 
+def test_an_edit_corrects_its_own_message_not_the_same_words_earlier_in_the_draft() -> None:
+    """Review: the first occurrence of her old words was replaced ("2" edited to "3" changed an earlier
+    line's "2"); later messages keep their place when an earlier one grows, and an answer typed on after a
+    held text is corrected in its own part too."""
+    draft = new_draft("d", "qm", questions=("kids",))
+    draft = advance(draft, Text("2"), input_key="m:1").draft  # her answer
+    draft = advance(draft, Text("Wir sind 2 Erwachsene"), input_key="m:2").draft
+    draft = advance(draft, Text("2"), input_key="m:3").draft
+    draft = advance(draft, Text("2 Fragen noch"), input_key="m:4").draft
+    fixed, outcome = correct(draft, "m:3", "3")
+    assert (outcome, fixed.text) == (Correction.CHANGED, "Wir sind 2 Erwachsene\n\n3\n\n2 Fragen noch")
+    grown, _ = correct(fixed, "m:2", "Wir sind 2 Erwachsene und 2 Kinder")
+    stored = Draft.from_json("d", grown.step.value, grown.to_json(), ("kids",))
+    again, _ = correct(stored, "m:4", "2 Fragen")
+    assert again.text == "Wir sind 2 Erwachsene und 2 Kinder\n\n3\n\n2 Fragen"
+    assert again.intake == {"kids": "2"}
+    # A draft stored before the starts were kept: corrected where her words first occur, as before.
+    legacy = Draft.from_json("d", draft.step.value, {**draft.to_json(), "starts": {}}, ("kids",))
+    assert correct(legacy, "m:4", "1 Frage noch")[0].text == "Wir sind 2 Erwachsene\n\n2\n\n1 Frage noch"
+
+
 def test_an_edited_phone_number_replaces_the_one_she_typed() -> None:
     draft = replace(new_draft("d", "qm"), text="Brief vom Amt", step=DialogueStep.CONTACT)
     calling = advance(draft, Press("phone")).draft

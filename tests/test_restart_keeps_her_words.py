@@ -191,3 +191,46 @@ async def test_a_resident_who_never_taps_keeps_only_the_latest_messages_waiting(
         await bot.services.residents.keep(galina.user_id, REOPEN, kept, limit=MAX_REOPEN_OFFERS)
     waiting = await bot.services.residents.waiting(galina.user_id, REOPEN)
     assert [kept.message_id for kept in waiting] == list(range(5, MAX_REOPEN_OFFERS + 5))
+
+
+# --- what stays in memory on purpose: after a restart she is asked again, nothing is passed on unseen ------
+
+
+async def test_after_a_restart_ask_a_person_asks_her_to_write_what_she_asked_before(
+    database_url: str,
+) -> None:
+    # Her questions of the last minutes are not written to disk (phone numbers, health): after a restart,
+    # as ten minutes later, "Ask a person" starts with an empty message and asks her to write it.
+    telegram = FakeTelegram()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        amy = bot.resident("Amy", lang="de")
+        await amy.send("/start")
+        await amy.tap("Deutsch")
+        await amy.tap(1)
+        await amy.send("Xylophon Reparatur Mondlandung")
+        unknown = amy.last()
+    async with restarted(database_url, telegram, amy) as (bot, amy):
+        await amy.tap("🙋", unknown)
+        de = bot.services.i18n.translator("de")
+        assert (amy.last().text or "").startswith(
+            de.gettext("Write your message to {partner}.").split("{")[0]
+        )
+        assert "Xylophon" not in (amy.last().text or "")
+
+
+async def test_after_delete_and_a_restart_her_question_is_answered_in_her_phones_language(
+    database_url: str,
+) -> None:
+    # The bot keeps nothing saying she deleted her data: after a restart her next question is answered (in
+    # her phone's language, without the first minute), not dropped.
+    telegram = FakeTelegram()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        anna = await deleted_after_first_minute(bot, "Anna", "de", "Einfaches Deutsch")
+    async with restarted(database_url, telegram, anna) as (bot, anna):
+        await anna.send("Wo gibt es einen Deutschkurs für Frauen?")
+        de = bot.services.i18n.translator("de")
+        assert de.gettext("I will answer your question as soon as you have chosen.") not in (
+            anna.last().text or ""
+        )
+        assert anna.last().labels[0] != "✓ Deutsch"  # an answer, not the language picker
+        assert "Frauen" in (anna.last().text or "") + " ".join(anna.last().labels)

@@ -53,7 +53,13 @@ class Question:
 
 @dataclass
 class UserData:
-    """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
+    """`context.user_data`: a cache of the resident's row, refreshed at the start of every update.
+
+    Her messages under the bot's questions ("which request?", "is this your answer?", "Reopen?") and what she
+    sends while choosing her language after /delete are not kept here: they wait in the database
+    (`bot.residents.Waiting`), so that her tap after a restart passes on every one, and "is this your
+    answer?" still goes on when she writes on (`bot.handlers.requests.write_on`). What is here and not in
+    her row is memory only: each field says what she sees after a restart."""
 
     lang: str = "de"
     district: str | None = None
@@ -65,8 +71,9 @@ class UserData:
     conversing: bool = False
     # A message of hers waits under "is this your answer?": when she writes on, it goes there (`write_on`).
     answer_waits: bool = False
-    # What the resident asked lately, for "Ask a person" (`asked_lately`; memory only: after a restart
-    # she is simply asked to write it).
+    # What the resident asked lately, for "Ask a person" (`asked_lately`). Memory only, on purpose: her
+    # questions are not written to disk verbatim (phone numbers, health: only unanswered ones are stored,
+    # masked). After a restart, as after ten minutes, "Ask a person" asks her to write her message.
     questions: list[Question] = field(default_factory=list)
     # The callback data of the ⬅️ Back button on the latest screen shown: "zurück" typed does what it did
     # (memory only; None, or after a restart: the menu).
@@ -74,9 +81,6 @@ class UserData:
     # The album (Telegram's media_group_id) of the latest update let through the flood limit: its further
     # files are not counted again (`bot.handlers.common.load_resident`; memory only, like the above).
     album: str | None = None
-    # Her messages under the bot's questions ("which request?", "is this your answer?", "Reopen?") are not
-    # here: they wait in the database (`bot.residents.Waiting`), so that a tap after a restart passes on every
-    # one, and "is this your answer?" still goes on when she writes on (`bot.handlers.requests.write_on`).
     # She used /delete: "if you write to me again, I start afresh". Telegram sends no /start again, so her
     # next message gets the first minute (welcome, language, district) as /start gives a new resident
     # (memory only: the bot keeps nothing saying she deleted her data; after a restart her next text is

@@ -133,6 +133,27 @@ async def test_messages_under_which_request_go_with_one_tap_after_a_restart(data
         assert await waiting_rows(bot) == 0
 
 
+async def test_a_photo_under_which_request_reaches_the_partner_with_the_tap_after_a_restart(
+    database_url: str,
+) -> None:
+    # The photo of her letter, asked "which request?", then a line with it; after the restart she tapped the
+    # newest question: only the line arrived, the photo of the letter reached nobody.
+    telegram = FakeTelegram()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        ayse = await two_conversations(bot)
+        await ayse.send_photo("Der Brief")
+        await ayse.send("Das ist der Brief vom Jobcenter.")
+        second = ayse.last()
+    async with restarted(database_url, telegram, ayse) as (bot, ayse):
+        await ayse.tap("Quartiersmanagement", second)
+        await deliver(bot)
+        photos = [m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if m.kind == "photo"]
+        assert len(photos) == 1 and "Der Brief" in (photos[0].text or "")
+        assert "Das ist der Brief vom Jobcenter." in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+        mine = [m.text or "" for m in bot.telegram.bot_messages(ayse.chat)]
+        assert sum(text.startswith("An Quartiersmanagement") for text in mine) == 2  # each confirmed
+
+
 async def test_one_reopen_after_a_restart_passes_on_every_message_since_the_close(database_url: str) -> None:
     telegram = FakeTelegram()
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:

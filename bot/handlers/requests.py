@@ -113,7 +113,8 @@ def asked_prompt(context: Context, user: User, kept: Waiting) -> Message:
     `pass_on_replied` takes a tapped one (only their ids and her words are known: also after a restart)."""
     chat = Chat(user.id, Chat.PRIVATE)
     date = kept.created_at or datetime.now(UTC)
-    original = Message(kept.message_id, date, chat, text=None if kept.attachment else kept.text)
+    text = None if kept.attachment else kept.text
+    original = Message(kept.message_id, date, chat, from_user=user, text=text)
     prompt = Message(kept.prompt_id or 0, date, chat, reply_to_message=original)
     for message in (original, prompt):
         message.set_bot(context.bot)

@@ -16,6 +16,7 @@ from bot.storage.models.flood import FloodCounter
 from bot.storage.models.inbox import InboxStatus, InboxUpdate
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import DeletedRequestLink, Dialogue, Request, RequestStatus, RetiredNumber
+from bot.storage.models.resident import WaitingMessage
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ async def purge_old_data(services: Services) -> int:
         ),
         delete(Request).where(*purged),
         delete(Dialogue).where(Dialogue.updated_at < now - timedelta(hours=settings.draft_retention_hours)),
+        # Her messages still waiting for a tap of hers are unsent too: they go as an abandoned draft does.
+        delete(WaitingMessage).where(
+            WaitingMessage.created_at < now - timedelta(hours=settings.draft_retention_hours)
+        ),
         # Sent messages keep their text in the outbox: they go after the same period as the requests.
         delete(OutboxMessage).where(
             OutboxMessage.status.in_(FINISHED_OUTBOX), OutboxMessage.created_at < finished_before

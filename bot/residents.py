@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
 from bot.storage.db import Database, upsert_insert
-from bot.storage.models import Resident
+from bot.storage.models import Resident, WaitingMessage
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import Dialogue, Request, RequestMessage
@@ -44,6 +44,30 @@ class ResidentSettings:
     drafting: bool
     has_draft: bool
     conversing: bool
+    # Something of hers waits in `waiting_messages` (asked of it only when it does): her first minute after
+    # /delete runs (`FIRST_MINUTE`), a message waits for her tap on "is this your answer?" (`ANSWER`).
+    first_minute: bool = False
+    answer_waits: bool = False
+
+
+# What a message of hers waits for (`WaitingMessage.waits_for`).
+FIRST_MINUTE = "first_minute"  # her language and district after /delete: then answered, or asked about
+WHICH = "which"  # her tap on the request it is for ("which request?")
+ANSWER = "answer"  # "is this your answer to …?": her tap, or it goes there when she writes on
+REOPEN = "reopen"  # her tap on "Reopen" of the closed request
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A message of hers kept for her tap (`WaitingMessage`): its text (a file's caption) and its file (as
+    `bot.tickets.dialogue.Attachment.to_json`), the bot's question about it and the request it names."""
+
+    message_id: int
+    text: str | None
+    attachment: dict[str, Any] | None = None
+    prompt_id: int | None = None
+    request_id: int | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +144,8 @@ class PersonalData:
     draft: DraftRecord | None
     votes: tuple[VoteRecord, ...]
     questions: tuple[QuestionRecord, ...]
+    # Her messages waiting for a tap of hers (`Waiting`).
+    waiting: tuple[Waiting, ...] = ()
 
 
 _R = TypeVar("_R")
@@ -144,7 +170,8 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
     )
 
 
-def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> ResidentSettings:
+def _settings(resident: Resident, draft: Dialogue | None, *flags: bool) -> ResidentSettings:
+    conversing, first_minute, answer_waits = flags
     return ResidentSettings(
         resident.language,
         resident.district,
@@ -152,6 +179,15 @@ def _settings(resident: Resident, draft: Dialogue | None, conversing: bool) -> R
         drafting=draft is not None and not draft.parked,
         has_draft=draft is not None,
         conversing=conversing,
+        first_minute=first_minute,
+        answer_waits=answer_waits,
+    )
+
+
+def _waits(waits_for: str) -> Any:
+    """Whether a message of the arriving resident waits for `waits_for`."""
+    return exists().where(
+        WaitingMessage.resident_id == Resident.telegram_id, WaitingMessage.waits_for == waits_for
     )
 
 
@@ -162,6 +198,8 @@ _ARRIVING = (
         Resident,
         Dialogue,
         exists().where(Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)),
+        _waits(FIRST_MINUTE),
+        _waits(ANSWER),
     )
     .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
     .where(Resident.telegram_id == bindparam("telegram_id", type_=Resident.telegram_id.type))
@@ -201,16 +239,16 @@ async def _remember(
     """The resident's settings, their row inserted or brought up to date (see `arrive`)."""
     first_name = (first_name or None) and first_name[:64]
     found = (await session.execute(_ARRIVING, {"telegram_id": telegram_id})).first()
-    resident, draft, conversing = found if found is not None else (None, None, False)
+    resident, draft, *flags = found if found is not None else (None, None, False, False, False)
     # Most taps change nothing; a new resident's row, or (something changed, `_changes`) the known
     # one brought up to date, in one statement: also when another update of theirs inserted the row
     # meanwhile. A resident who writes again has evidently unblocked the bot.
     if resident is not None and not _changes(resident, now, first_name):
-        return _settings(resident, draft, conversing)
+        return _settings(resident, draft, *flags)
     values = {"telegram_id": telegram_id, "language": language, "first_name": first_name}
     upsert = _arrival(upsert_insert(session))
     resident = (await session.scalars(upsert, {**values, "first_seen": now, "last_seen": now})).one()
-    return _settings(resident, draft, conversing)
+    return _settings(resident, draft, *flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,4 +389,80 @@ class ResidentService:
                 else _record(DraftRecord, dialogue, data=dict(dialogue.data or {})),
                 votes=tuple(_record(VoteRecord, vote) for vote in votes),
                 questions=tuple(_record(QuestionRecord, question) for question in questions),
+                waiting=tuple(
+                    _waiting(row)
+                    for row in await session.scalars(
+                        select(WaitingMessage)
+                        .where(WaitingMessage.resident_id == telegram_id)
+                        .order_by(WaitingMessage.id)
+                    )
+                ),
             )
+
+    async def keep(self, telegram_id: int, waits_for: str, message: Waiting, *, limit: int) -> None:
+        """Keep her `message` until her tap (`waits_for`), the latest `limit` of that kind: a resident who
+        writes on for days without tapping does not grow the table without end."""
+        async with self._transaction() as session:
+            session.add(
+                WaitingMessage(
+                    resident_id=telegram_id,
+                    waits_for=waits_for,
+                    prompt_id=message.prompt_id,
+                    request_id=message.request_id,
+                    message_id=message.message_id,
+                    text=message.text,
+                    attachment=message.attachment,
+                )
+            )
+            await session.flush()
+            older = (
+                select(WaitingMessage.id)
+                .where(WaitingMessage.resident_id == telegram_id, WaitingMessage.waits_for == waits_for)
+                .order_by(WaitingMessage.id.desc())
+                .offset(limit)
+            )
+            stale = list(await session.scalars(older))
+            if stale:
+                await session.execute(delete(WaitingMessage).where(WaitingMessage.id.in_(stale)))
+
+    async def waiting(self, telegram_id: int, waits_for: str) -> list[Waiting]:
+        """Her messages waiting for `waits_for`, oldest first."""
+        async with self._database.sessions() as session:
+            rows = await session.scalars(_waiting_rows(telegram_id, waits_for))
+            return [_waiting(row) for row in rows]
+
+    async def take(
+        self,
+        telegram_id: int,
+        waits_for: str | tuple[str, ...],
+        *,
+        request_id: int | None = None,
+        prompt_id: int | None = None,
+    ) -> list[Waiting]:
+        """Her messages waiting for `waits_for` (for that request, under that question of the bot's, if
+        given), oldest first; they wait no longer."""
+        kinds = (waits_for,) if isinstance(waits_for, str) else waits_for
+        async with self._transaction() as session:
+            query = _waiting_rows(telegram_id, *kinds)
+            if request_id is not None:
+                query = query.where(WaitingMessage.request_id == request_id)
+            if prompt_id is not None:
+                query = query.where(WaitingMessage.prompt_id == prompt_id)
+            rows = list(await session.scalars(query))
+            if rows:
+                await session.execute(
+                    delete(WaitingMessage).where(WaitingMessage.id.in_([r.id for r in rows]))
+                )
+            return [_waiting(row) for row in rows]
+
+
+def _waiting_rows(telegram_id: int, *kinds: str) -> Any:
+    return (
+        select(WaitingMessage)
+        .where(WaitingMessage.resident_id == telegram_id, WaitingMessage.waits_for.in_(kinds))
+        .order_by(WaitingMessage.id)
+    )
+
+
+def _waiting(row: WaitingMessage) -> Waiting:
+    return Waiting(row.message_id, row.text, row.attachment, row.prompt_id, row.request_id, row.created_at)

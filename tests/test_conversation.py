@@ -7,13 +7,10 @@ import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import cast
 
 import pytest
 from sqlalchemy import update
-from telegram import Message
 
-from bot.handlers.context import MAX_REOPEN_OFFERS, UserData
 from bot.render.start import SLOW_DOWN
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import Sent, SimUser
@@ -1232,16 +1229,6 @@ async def test_after_delete_a_reopen_passes_on_nothing_she_wrote_before(bot: Bot
     texts = group_texts(bot, MUETTERZENTRUM)
     assert "Fahrräder" in texts[-1]
     assert not any("Beispielweg" in text for text in texts)
-
-
-def test_the_reopen_offers_memory_keeps_the_latest_only() -> None:
-    # A resident writing on into a closed conversation for days, never tapping: memory holds the latest
-    # offers (each older one's own button still passes on its message).
-    data = UserData()
-    offers = [cast(Message, object()) for _ in range(MAX_REOPEN_OFFERS + 5)]
-    for offer in offers:
-        data.offered_reopen(7, offer)
-    assert [offer for _, offer in data.reopen_offers] == offers[5:]
 
 
 async def test_starting_another_request_first_offers_to_continue_or_discard_the_unfinished_one(

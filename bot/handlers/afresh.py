@@ -10,9 +10,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.common import show
-from bot.handlers.context import Context
-from bot.i18n import bare
+from bot.handlers.context import MAX_HELD, Context
+from bot.i18n import Translator, bare
 from bot.render import start as start_screens
+from bot.residents import FIRST_MINUTE, Waiting
 from bot.tickets.dialogue import Attachment
 
 # A district's name typed at the district step: a short message (not a question that names it).
@@ -27,24 +28,49 @@ async def first_contact(update: Update, context: Context, item: str | Attachment
     if data is None:
         return
     data.afresh = False
-    data.end_first_minute()
+    await release(update, context)
     user = update.effective_user
     t = context.t
     lead = start_screens.welcome(t, user.first_name if user else None)
     if item is not None:
-        data.hold(item)
+        held = await hold(update, context, item)
         data.first_step = "language"
-        lead += "\n\n" + waits(context)
+        lead += "\n\n" + waits(t, held)
     await show(update, context, *start_screens.language_screen(t, context.services.i18n.languages, lead))
 
 
-def waits(context: Context) -> str:
+def waits(t: Translator, held: list[Waiting]) -> str:
     """The promise under the step: her question is answered (what she sent is asked about) once she has
     chosen."""
-    held = context.user_data.held if context.user_data is not None else []
-    if any(isinstance(item, str) for item in held):
-        return start_screens.question_waits(context.t)
-    return start_screens.file_waits(context.t)
+    if any(kept.attachment is None for kept in held):
+        return start_screens.question_waits(t)
+    return start_screens.file_waits(t)
+
+
+async def hold(update: Update, context: Context, item: str | Attachment) -> list[Waiting]:
+    """Keep her question or file for the end of the first minute, in the database (a restart loses none;
+    the latest `MAX_HELD`); everything held so far."""
+    user, message = update.effective_user, update.effective_message
+    if user is None:
+        return []
+    if isinstance(item, str):
+        kept = Waiting(message.message_id if message is not None else 0, item)
+    else:
+        kept = Waiting(item.message_id, item.caption, item.to_json())
+    residents = context.services.residents
+    await residents.keep(user.id, FIRST_MINUTE, kept, limit=MAX_HELD)
+    return await residents.waiting(user.id, FIRST_MINUTE)
+
+
+async def release(update: Update, context: Context) -> list[str | Attachment]:
+    """The first minute ends (she chose, or went elsewhere): what was held for it, oldest first, held no
+    longer (nothing is asked of the database when no first minute runs)."""
+    data, user = context.user_data, update.effective_user
+    if data is None or user is None or data.first_step is None:
+        return []
+    data.first_step = None
+    kept = await context.services.residents.take(user.id, FIRST_MINUTE)
+    return [Attachment.from_json(k.attachment) if k.attachment else (k.text or "") for k in kept]
 
 
 def typed_district(context: Context, text: str) -> str | None:
@@ -64,16 +90,18 @@ async def held_step(update: Update, context: Context, item: str | Attachment | N
     """A message while she chooses her language or district, with something kept: `item` (her question or
     file; None for a greeting or a number) is kept too, and the step is shown again with the promise.
     False when no such first minute runs."""
-    data = context.user_data
-    if data is None or data.first_step is None or not data.held:
+    data, user = context.user_data, update.effective_user
+    if data is None or user is None or data.first_step is None:
         return False
     if item is not None:
-        data.hold(item)
+        held = await hold(update, context, item)
+    else:
+        held = await context.services.residents.waiting(user.id, FIRST_MINUTE)
     t = context.t
     if data.first_step == "district":
         question, keyboard = start_screens.district_screen(t, context.services.content.catalogue.districts)
-        await show(update, context, f"{waits(context)}\n\n{question}", keyboard)
+        await show(update, context, f"{waits(t, held)}\n\n{question}", keyboard)
     else:
         languages = context.services.i18n.languages
-        await show(update, context, *start_screens.language_screen(t, languages, waits(context)))
+        await show(update, context, *start_screens.language_screen(t, languages, waits(t, held)))
     return True

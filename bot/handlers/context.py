@@ -9,11 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from telegram.ext import Application, CallbackContext, ExtBot
 
 if TYPE_CHECKING:
-    from telegram import Message
-
     from bot.i18n import Translator
     from bot.services import Services
-    from bot.tickets.dialogue import Attachment
 
 
 class BotData:
@@ -26,12 +23,12 @@ class BotData:
 # and "what do I do with this letter?" reach the partner together, nothing she asked long before.
 RECENT_QUESTIONS = timedelta(minutes=10)
 MAX_RECENT_QUESTIONS = 3
-# "Reopen?" offers kept in memory, the latest: one tap passes on their messages; an older offer's own button
-# still passes on its own (as after a restart).
+# Her messages kept in the database for a tap of hers (`bot.residents.ResidentService.keep`), the latest:
+# under "Reopen?" offers (one tap passes them on; an older offer's own button still passes on its own),
 MAX_REOPEN_OFFERS = 20
-# Questions about her messages not yet answered by a tap ("which request?", "your answer?"), the latest.
+# under the bot's questions not yet answered by a tap ("which request?", "your answer?"),
 MAX_PROMPTS = 20
-# What she writes or sends while choosing her language and district after /delete, kept: a few questions
+# and what she writes or sends while choosing her language and district after /delete: a few questions
 # and an album's photos.
 MAX_HELD = 10
 
@@ -56,7 +53,13 @@ class Question:
 
 @dataclass
 class UserData:
-    """`context.user_data`: a cache of the resident's row, refreshed at the start of every update."""
+    """`context.user_data`: a cache of the resident's row, refreshed at the start of every update.
+
+    Her messages under the bot's questions ("which request?", "is this your answer?", "Reopen?") and what she
+    sends while choosing her language after /delete are not kept here: they wait in the database
+    (`bot.residents.Waiting`), so that her tap after a restart passes on every one, and "is this your
+    answer?" still goes on when she writes on (`bot.handlers.requests.write_on`). What is here and not in
+    her row is memory only: each field says what she sees after a restart."""
 
     lang: str = "de"
     district: str | None = None
@@ -66,8 +69,11 @@ class UserData:
     drafting: bool = False
     has_draft: bool = False
     conversing: bool = False
-    # What the resident asked lately, for "Ask a person" (`asked_lately`; memory only: after a restart
-    # she is simply asked to write it).
+    # A message of hers waits under "is this your answer?": when she writes on, it goes there (`write_on`).
+    answer_waits: bool = False
+    # What the resident asked lately, for "Ask a person" (`asked_lately`). Memory only, on purpose: her
+    # questions are not written to disk verbatim (phone numbers, health: only unanswered ones are stored,
+    # masked). After a restart, as after ten minutes, "Ask a person" asks her to write her message.
     questions: list[Question] = field(default_factory=list)
     # The callback data of the ⬅️ Back button on the latest screen shown: "zurück" typed does what it did
     # (memory only; None, or after a restart: the menu).
@@ -75,57 +81,26 @@ class UserData:
     # The album (Telegram's media_group_id) of the latest update let through the flood limit: its further
     # files are not counted again (`bot.handlers.common.load_resident`; memory only, like the above).
     album: str | None = None
-    # The "Reopen?" offers under her messages about a closed request (request id, the offer replying to the
-    # message): one "Reopen" passes on every message still waiting (memory only; after a restart each
-    # offer's button passes on its own message).
-    reopen_offers: list[tuple[int, Message]] = field(default_factory=list)
-    # The bot's questions about her messages that she has not answered by a tap (the request the message
-    # goes to by default, None for "which request?"; the question, replying to her message): when she writes
-    # on, a message is never left behind (`bot.handlers.requests.write_on`; memory only, like the above).
-    prompts: list[tuple[int | None, Message]] = field(default_factory=list)
     # She used /delete: "if you write to me again, I start afresh". Telegram sends no /start again, so her
     # next message gets the first minute (welcome, language, district) as /start gives a new resident
     # (memory only: the bot keeps nothing saying she deleted her data; after a restart her next text is
-    # answered in her phone's language, and only /start asks for language and district again).
+    # answered in her phone's language, and only /start asks for language and district again: her words
+    # are answered, none lost).
     afresh: bool = False
-    # What came with that message and after it while she chooses: her questions (answered once she has
-    # chosen her language and district) and files (then "who should get this?"), the latest `MAX_HELD`;
-    # and the step she is at ("language", "district"; None once the first minute is over).
-    held: list[str | Attachment] = field(default_factory=list)
+    # The step of that first minute she is at ("language", "district"; None when none runs). What came with
+    # that message and after it while she chooses (her questions, answered once she has chosen her language
+    # and district, and files, then "who should get this?") waits in the database, the latest `MAX_HELD`: a
+    # restart loses none, and the step is read again with her row (`bot.handlers.common.load_resident`).
     first_step: str | None = None
 
     def forget(self) -> None:
-        """/delete: nothing of hers stays in memory either (her questions, her messages under "Reopen?"
-        offers, which a later request reusing the deleted one's id would pass on); the district goes with her
-        row, the language answers this last message only. Her next message starts afresh."""
+        """/delete: nothing of hers stays in memory either (her questions; what waited in the database went
+        with her row); the district goes with her row, the language answers this last message only. Her next
+        message starts afresh."""
         self.questions = []
-        self.reopen_offers = []
-        self.prompts = []
         self.district = None
         self.afresh = True
-        self.end_first_minute()
-
-    def end_first_minute(self) -> None:
-        """Nothing is held for the first minute any longer (it ended, or she went elsewhere)."""
-        self.held = []
         self.first_step = None
-
-    def hold(self, item: str | Attachment) -> None:
-        """Keep a question or file of hers for the end of the first minute (the latest `MAX_HELD`)."""
-        self.held = _latest(self.held, item, MAX_HELD)
-
-    def offered_reopen(self, request_id: int, offer: Message) -> None:
-        """Remember a "Reopen?" offer, keeping the latest `MAX_REOPEN_OFFERS`: a resident who writes on
-        into a closed conversation for days without tapping must not grow the process's memory."""
-        self.reopen_offers = _latest(self.reopen_offers, (request_id, offer), MAX_REOPEN_OFFERS)
-
-    def prompted(self, request_id: int | None, prompt: Message) -> None:
-        """Remember a question about her message (see `prompts`), keeping the latest `MAX_PROMPTS`."""
-        self.prompts = _latest(self.prompts, (request_id, prompt), MAX_PROMPTS)
-
-    def settled(self, prompt_id: int) -> None:
-        """She answered the question `prompt_id` about her message (a new question, the menu)."""
-        self.prompts = [(rid, p) for rid, p in self.prompts if p.message_id != prompt_id]
 
     def asked(self, text: str, now: datetime, *, answered: bool) -> None:
         """Remember a question; earlier ones stay while they are recent and were not answered."""

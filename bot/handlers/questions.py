@@ -22,6 +22,7 @@ from bot.handlers.requests import (
     media_kept,
     offer_as_answer,
     resident_followup,
+    settled,
     write_on,
 )
 from bot.handlers.typed_labels import named_button
@@ -64,8 +65,9 @@ async def conversation_question(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     await answer_query(query)
-    if context.user_data is not None and query is not None and query.message is not None:
-        context.user_data.settled(query.message.message_id)
+    if query is not None and query.message is not None:
+        # Her message waits no longer: it is a question now.
+        await settled(context, query.from_user.id, query.message)
     await answer(update, context, original.text, dialogue=False)
 
 
@@ -73,10 +75,7 @@ async def after_first_minute(update: Update, context: Context) -> None:
     """After the language and district of the first minute after /delete (`afresh`): what she wrote or sent
     meanwhile, now in her language: her questions answered (together, the latest few), her files asked
     about ("who should get this?", below the answer), else the menu."""
-    data = context.user_data
-    held = data.held if data is not None else []
-    if data is not None:
-        data.end_first_minute()
+    held = await afresh.release(update, context)
     texts = [item for item in held if isinstance(item, str)]
     files = [item for item in held if not isinstance(item, str)]
     if not held:
@@ -154,8 +153,8 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     # After /delete: her question waits for her language and district (a greeting, a button's label or a
     # number needs no answer after it; a wish to talk to a person is kept: "Ask a person" follows).
     data = context.user_data
-    if dialogue and button and data is not None:
-        data.end_first_minute()  # "Menü" typed: she goes on without choosing
+    if dialogue and button:
+        await afresh.release(update, context)  # "Menü" typed: she goes on without choosing
     kept = not (button or TYPED_NUMBER.fullmatch(text.strip()) or result.small_talk not in (None, "person"))
     held = text if kept and result.reason not in BARE else None
     if dialogue and data is not None and data.first_step == "district":

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from datetime import UTC, datetime
 
 from telegram import (
     CallbackQuery,
+    Chat,
     Document,
     KeyboardButton,
     MaybeInaccessibleMessage,
@@ -36,7 +38,7 @@ from bot.handlers.common import (
     edit_buttons,
     show,
 )
-from bot.handlers.context import Context
+from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.handlers.typed_labels import named_button, typed_button
@@ -47,6 +49,7 @@ from bot.render import screens
 from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
+from bot.residents import ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import small_talk
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
@@ -86,6 +89,43 @@ def resident_message(user: User, message: Message) -> ResidentMessage:
     return ResidentMessage(
         user.id, message.message_id, message.text or message.caption, attachment_of(message)
     )
+
+
+async def keep_asked(
+    context: Context, user: User, message: Message, prompt: Message, waits_for: str, request_id: int | None
+) -> None:
+    """Her `message`, which the bot's question `prompt` replies to, waits for her tap in the database (a
+    restart loses it not): `waits_for` `WHICH`, `ANSWER` or `REOPEN` (`request_id`)."""
+    attachment = attachment_of(message)
+    kept = Waiting(
+        message.message_id,
+        message.text or message.caption,
+        attachment.to_json() if attachment is not None else None,
+        prompt.message_id,
+        request_id,
+    )
+    limit = MAX_REOPEN_OFFERS if waits_for == REOPEN else MAX_PROMPTS
+    await context.services.residents.keep(user.id, waits_for, kept, limit=limit)
+
+
+def asked_prompt(context: Context, user: User, kept: Waiting) -> Message:
+    """The bot's question about a message of hers kept in the database, replying to it, as
+    `pass_on_replied` takes a tapped one (only their ids and her words are known: also after a restart)."""
+    chat = Chat(user.id, Chat.PRIVATE)
+    date = kept.created_at or datetime.now(UTC)
+    text = None if kept.attachment else kept.text
+    original = Message(kept.message_id, date, chat, from_user=user, text=text)
+    prompt = Message(kept.prompt_id or 0, date, chat, reply_to_message=original)
+    for message in (original, prompt):
+        message.set_bot(context.bot)
+    return prompt
+
+
+async def settled(context: Context, user_id: int, prompt: MaybeInaccessibleMessage | None) -> None:
+    """She answered the bot's question `prompt` about her message otherwise (a new question, the menu):
+    the message waits no longer (nothing is asked of the database for a screen that replies to nothing)."""
+    if isinstance(prompt, Message) and prompt.reply_to_message is not None:
+        await context.services.residents.take(user_id, (WHICH, ANSWER), prompt_id=prompt.message_id)
 
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
@@ -384,8 +424,7 @@ async def conversation_input(update: Update, context: Context) -> bool:
         # The question replies to the message: the tapped answer finds it there (nothing is held meanwhile),
         # and takes with it her earlier messages still waiting for such a tap (`conversation_button`).
         prompt = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
-        if context.user_data is not None:
-            context.user_data.prompted(None, prompt)
+        await keep_asked(context, user, message, prompt, WHICH, None)
         return True
     await reply_relayed(message, context, relayed)
     return True
@@ -399,14 +438,14 @@ async def write_on(update: Update, context: Context) -> None:
     for her next tap there, which passes on every message still waiting."""
     user = update.effective_user
     data = context.user_data
-    if user is None or data is None:
+    if user is None or data is None or not data.answer_waits:
         return
-    due = [(rid, prompt) for rid, prompt in data.prompts if rid is not None]
-    if not due:
-        return
-    data.prompts = [(rid, prompt) for rid, prompt in data.prompts if rid is None]
-    for request_id, prompt in due:
-        relayed = await pass_on_replied(prompt, context, user, request_id)
+    data.answer_waits = False
+    for kept in await context.services.residents.take(user.id, ANSWER):
+        if kept.request_id is None:
+            continue
+        prompt = asked_prompt(context, user, kept)
+        relayed = await pass_on_replied(prompt, context, user, kept.request_id, kept=kept)
         if relayed is not None and relayed.outcome is Outcome.OK:
             data.conversing = True
 
@@ -426,8 +465,9 @@ async def offer_as_answer(update: Update, context: Context, match: tuple[str, st
         return False
     text, keyboard = render.which_request(context.t, [choice], question=True, lapsed=True)
     prompt = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
+    await keep_asked(context, user, message, prompt, ANSWER, choice.id)  # her answer, if she writes on
     if context.user_data is not None:
-        context.user_data.prompted(choice.id, prompt)  # her answer, if she writes on (`write_on`)
+        context.user_data.answer_waits = True
     return True
 
 
@@ -488,8 +528,8 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
             # The offer replies to the message: after "Reopen" it is passed on (nothing is held meanwhile).
             text, keyboard = render.reopen_offer(t, relayed.partner, relayed.request_id)
             offer = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
-            if context.user_data is not None:
-                context.user_data.offered_reopen(relayed.request_id, offer)
+            if message.from_user is not None:
+                await keep_asked(context, message.from_user, message, offer, REOPEN, relayed.request_id)
             return
     answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
     if answer is not None:
@@ -525,14 +565,17 @@ async def conversation_button(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     await answer_query(query)
-    # With it, her earlier messages still waiting under "which request?", oldest first (`write_on`).
-    waiting = {query.message.message_id: query.message}
-    if context.user_data is not None:
-        prompts = context.user_data.prompts
-        waiting.update({prompt.message_id: prompt for rid, prompt in prompts if rid is None})
-        context.user_data.prompts = [(rid, p) for rid, p in prompts if p.message_id not in waiting]
-    for _message_id, prompt in sorted(waiting.items()):
-        await pass_on_replied(prompt, context, user, request_id)
+    # With it, her earlier messages still waiting under "which request?", oldest first (`write_on`), kept in
+    # the database: also after a restart.
+    residents = context.services.residents
+    await residents.take(user.id, (WHICH, ANSWER), prompt_id=query.message.message_id)  # the tapped one
+    waiting: dict[int, tuple[Message, Waiting | None]] = {query.message.message_id: (query.message, None)}
+    for kept in await residents.take(user.id, WHICH):
+        if kept.prompt_id is not None and kept.prompt_id not in waiting:
+            waiting[kept.prompt_id] = (asked_prompt(context, user, kept), kept)
+    for message_id in sorted(waiting):
+        prompt, kept_message = waiting[message_id]
+        await pass_on_replied(prompt, context, user, request_id, kept=kept_message)
 
 
 async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
@@ -553,15 +596,21 @@ async def pass_on_replied(
     request_id: int,
     *,
     now: str | None = None,
+    kept: Waiting | None = None,
 ) -> Relayed | None:
     """The bot's question (`prompt`: which request? reopen?) replied to the resident's message: its buttons
     go (its text becomes `now`, what is true now, if given), and the message goes to the request now chosen
-    or reopened (nothing was held meanwhile). What became of it (None: nothing to pass on)."""
+    or reopened (`kept`: her message as the database kept it, for a question rebuilt by `asked_prompt`).
+    What became of it (None: nothing to pass on)."""
     await edit_buttons(prompt, None, now)
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
         return None
-    relayed = await context.services.requests.converse(resident_message(user, original), request_id)
+    theirs = resident_message(user, original)
+    if kept is not None:
+        attachment = Attachment.from_json(kept.attachment) if kept.attachment else None
+        theirs = ResidentMessage(user.id, kept.message_id, kept.text, attachment)
+    relayed = await context.services.requests.converse(theirs, request_id)
     if relayed is not None:
         await reply_relayed(original, context, relayed, tapped=True)
     return relayed
@@ -702,14 +751,18 @@ async def reopen_button(update: Update, context: Context) -> None:
     await answer_query(query)
     for card in acted.cards:
         await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
-    offers = context.user_data.reopen_offers if context.user_data is not None else []
-    waiting: dict[int, MaybeInaccessibleMessage] = {o.message_id: o for rid, o in offers if rid == request_id}
-    offers[:] = [(rid, offer) for rid, offer in offers if rid != request_id]
+    # Every offer of this request's, kept in the database (also after a restart), and the tapped one.
+    waiting: dict[int, tuple[MaybeInaccessibleMessage, Waiting | None]] = {
+        kept.prompt_id: (asked_prompt(context, user, kept), kept)
+        for kept in await context.services.residents.take(user.id, REOPEN, request_id=request_id)
+        if kept.prompt_id is not None
+    }
     if query.message is not None:
-        waiting[query.message.message_id] = query.message
+        waiting[query.message.message_id] = (query.message, None)
     reopened = render.reopened(context.t)
-    for _message_id, offer in sorted(waiting.items()):
-        await pass_on_replied(offer, context, user, request_id, now=reopened)
+    for message_id in sorted(waiting):
+        offer, kept = waiting[message_id]
+        await pass_on_replied(offer, context, user, request_id, now=reopened, kept=kept)
 
 
 async def handover_answer(update: Update, context: Context) -> None:

@@ -8,11 +8,13 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import COMMANDS
 from bot.delivery.outbox import markup
+from bot.handlers import afresh
 from bot.handlers.common import answer_query, button_press, remove_card_buttons, show
 from bot.handlers.context import Context
 from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.questions import after_first_minute, district_chosen
+from bot.handlers.requests import settled
 from bot.render import start as screens
 from bot.render.callback import decode, parse_deep_link
 from bot.render.keyboards import back_to_menu
@@ -30,7 +32,7 @@ async def start(update: Update, context: Context) -> None:
     new = context.user_data is not None and not context.user_data.language_confirmed
     if context.user_data is not None:  # the first minute after /delete, too
         context.user_data.afresh = False
-        context.user_data.end_first_minute()
+        await afresh.release(update, context)
     if entry is not None:
         await show_entry(update, context, *entry, language_then=payload if new else None)
         return
@@ -48,10 +50,9 @@ async def start(update: Update, context: Context) -> None:
 async def menu(update: Update, context: Context) -> None:
     """The 🏠 Menu button and /menu (under the bot's question about her message: it stays unsent)."""
     query = update.callback_query
-    if context.user_data is not None:
-        context.user_data.end_first_minute()  # she went on: the first minute's promise is over
-        if query is not None and query.message is not None:
-            context.user_data.settled(query.message.message_id)
+    await afresh.release(update, context)  # she went on: the first minute's promise is over
+    if query is not None:
+        await settled(context, query.from_user.id, query.message)
     await answer_query(query)
     await show_main_menu(update, context)
 

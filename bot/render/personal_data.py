@@ -137,6 +137,14 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
         lines += ["", "<b>" + t.html("Your questions the bot could not answer:") + "</b>"]
         for question in data.questions:
             lines.append(f"• {_question_html(t, question.text)} ({t.format_datetime(question.created_at)})")
+    if data.waiting:
+        # Under "which request?", "Reopen?", or sent while she chose her language after /delete.
+        lines += ["", "<b>" + t.html("Your messages the bot keeps until you tap a button:") + "</b>"]
+        for kept in data.waiting:
+            attachment = kept.attachment or {}
+            icon = KIND_ICONS.get(str(attachment.get("kind")), "📎") + " " if attachment else ""
+            words = kept.text or str(attachment.get("file_name") or "")
+            lines.append(f"• {icon}{escape(words)}".rstrip())
     lines += [
         "",
         t.html("The next message has the same data as a file. To delete everything, type /delete."),
@@ -153,6 +161,7 @@ def personal_data_json(data: PersonalData | None, exported_at: datetime) -> byte
         document["unsent_request"] = resident.pop("draft")
         document["votes"] = resident.pop("votes")
         document["unanswered_questions"] = resident.pop("questions")
+        document["messages_waiting_for_a_tap"] = resident.pop("waiting")
         document["resident"] = resident
     return json.dumps(document, ensure_ascii=False, indent=2, default=datetime.isoformat).encode("utf-8")
 

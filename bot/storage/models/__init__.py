@@ -6,6 +6,6 @@ from bot.storage.models import inbox as inbox
 from bot.storage.models import outbox as outbox
 from bot.storage.models import requests as requests
 from bot.storage.models.base import Base
-from bot.storage.models.resident import Resident
+from bot.storage.models.resident import Resident, WaitingMessage
 
-__all__ = ["Base", "Resident"]
+__all__ = ["Base", "Resident", "WaitingMessage"]

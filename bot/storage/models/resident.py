@@ -1,8 +1,9 @@
 """Residents: the people who write to the bot."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, UTCDateTime, utcnow
@@ -25,3 +26,27 @@ class Resident(Base):
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WaitingMessage(Base):
+    """A message of hers that waits for her tap, kept here so that a restart (a deploy, a crash) loses none:
+    her question or file while she chooses her language and district after /delete (`waits_for`
+    "first_minute", answered or asked about once she has chosen), and a message the bot asked about
+    ("which" request?, is this her "answer" to `request_id`?, "reopen" `request_id`?: the bot's question,
+    `prompt_id`, replies to her message), passed on with her tap or, for "answer", when she writes on.
+    Goes with her row (/delete), is in /mydata, and is purged with abandoned drafts."""
+
+    __tablename__ = "waiting_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("residents.telegram_id", ondelete="CASCADE"), index=True
+    )
+    waits_for: Mapped[str] = mapped_column(String(16))
+    prompt_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    request_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Her message in her chat: its text (a file's caption), its file (`bot.tickets.dialogue.Attachment`).
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    attachment: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

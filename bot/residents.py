@@ -17,12 +17,14 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
+from bot.feedback import mask_contact_details
 from bot.storage.db import Database, upsert_insert
 from bot.storage.models import Resident, WaitingMessage
+from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import Dialogue, Request, RequestMessage
@@ -60,7 +62,8 @@ REOPEN = "reopen"  # her tap on "Reopen" of the closed request
 @dataclass(frozen=True, slots=True)
 class Waiting:
     """A message of hers kept for her tap (`WaitingMessage`): its text (a file's caption) and its file (as
-    `bot.tickets.dialogue.Attachment.to_json`), the bot's question about it and the request it names."""
+    `bot.tickets.dialogue.Attachment.to_json`), the bot's question about it and the request it names (for
+    "which request?": the requests it `offered`)."""
 
     message_id: int
     text: str | None
@@ -68,6 +71,7 @@ class Waiting:
     prompt_id: int | None = None
     request_id: int | None = None
     created_at: datetime | None = None
+    offered: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,29 +405,36 @@ class ResidentService:
 
     async def keep(self, telegram_id: int, waits_for: str, message: Waiting, *, limit: int) -> None:
         """Keep her `message` until her tap (`waits_for`), the latest `limit` of that kind: a resident who
-        writes on for days without tapping does not grow the table without end."""
+        writes on for days without tapping does not grow the table without end. Once: the same update
+        handled again keeps nothing more. A question of the first minute after /delete is kept masked
+        (`mask_contact_details`, as every question the bot stores): it is searched, never passed on."""
+        text = message.text
+        if waits_for == FIRST_MINUTE and message.attachment is None and text is not None:
+            text = mask_contact_details(text)
         async with self._transaction() as session:
-            session.add(
-                WaitingMessage(
+            insert = upsert_insert(session)
+            await session.execute(
+                insert(WaitingMessage)
+                .values(
                     resident_id=telegram_id,
                     waits_for=waits_for,
                     prompt_id=message.prompt_id,
                     request_id=message.request_id,
                     message_id=message.message_id,
-                    text=message.text,
+                    text=text,
                     attachment=message.attachment,
+                    offered=list(message.offered) or None,
+                    created_at=utcnow(),
                 )
+                .on_conflict_do_nothing(index_elements=["resident_id", "waits_for", "message_id"])
             )
-            await session.flush()
             older = (
                 select(WaitingMessage.id)
                 .where(WaitingMessage.resident_id == telegram_id, WaitingMessage.waits_for == waits_for)
                 .order_by(WaitingMessage.id.desc())
                 .offset(limit)
             )
-            stale = list(await session.scalars(older))
-            if stale:
-                await session.execute(delete(WaitingMessage).where(WaitingMessage.id.in_(stale)))
+            await session.execute(delete(WaitingMessage).where(WaitingMessage.id.in_(older)))
 
     async def waiting(self, telegram_id: int, waits_for: str) -> list[Waiting]:
         """Her messages waiting for `waits_for`, oldest first."""
@@ -431,29 +442,110 @@ class ResidentService:
             rows = await session.scalars(_waiting_rows(telegram_id, waits_for))
             return [_waiting(row) for row in rows]
 
-    async def take(
-        self,
-        telegram_id: int,
-        waits_for: str | tuple[str, ...],
-        *,
-        request_id: int | None = None,
-        prompt_id: int | None = None,
-    ) -> list[Waiting]:
-        """Her messages waiting for `waits_for` (for that request, under that question of the bot's, if
-        given), oldest first; they wait no longer."""
-        kinds = (waits_for,) if isinstance(waits_for, str) else waits_for
+    async def take(self, telegram_id: int, waits_for: str) -> list[Waiting]:
+        """Her messages waiting for `waits_for`, oldest first; they wait no longer (one statement)."""
         async with self._transaction() as session:
-            query = _waiting_rows(telegram_id, *kinds)
-            if request_id is not None:
-                query = query.where(WaitingMessage.request_id == request_id)
-            if prompt_id is not None:
-                query = query.where(WaitingMessage.prompt_id == prompt_id)
-            rows = list(await session.scalars(query))
-            if rows:
-                await session.execute(
-                    delete(WaitingMessage).where(WaitingMessage.id.in_([r.id for r in rows]))
+            rows = await session.scalars(
+                delete(WaitingMessage)
+                .where(WaitingMessage.resident_id == telegram_id, WaitingMessage.waits_for == waits_for)
+                .returning(WaitingMessage)
+            )
+            return sorted((_waiting(row) for row in rows), key=_oldest)
+
+    def tapped(self, telegram_id: int, prompt_id: int, request_id: int) -> Passing:
+        """Her tap on request `request_id` under the bot's question `prompt_id`: the message under it, and
+        every message of hers waiting under "which request?" whose question offered that request (not one
+        whose question offered only others), oldest first (`Passing`)."""
+        query = select(WaitingMessage).where(
+            WaitingMessage.resident_id == telegram_id,
+            or_(
+                and_(WaitingMessage.waits_for.in_((WHICH, ANSWER)), WaitingMessage.prompt_id == prompt_id),
+                WaitingMessage.waits_for == WHICH,
+            ),
+        )
+        return Passing(
+            self._database,
+            self.passed,
+            query,
+            lambda row: row.prompt_id == prompt_id or request_id in (row.offered or ()),
+        )
+
+    def answers(self, telegram_id: int, *, within: timedelta) -> Passing:
+        """Her message under "is this your answer?", as she writes on: only if it was written `within` the
+        last minutes (her very next message, not one a day later: then it waits no longer, and only her tap
+        under the question, which stays, passes it on), oldest first (`Passing`)."""
+        since = utcnow() - within
+        query = _waiting_rows(telegram_id, ANSWER)
+        return Passing(self._database, self.passed, query, lambda row: row.created_at >= since, dropping=True)
+
+    def reopening(self, telegram_id: int, request_id: int) -> Passing:
+        """Her messages under "Reopen?" of request `request_id`, oldest first (`Passing`)."""
+        query = _waiting_rows(telegram_id, REOPEN).where(WaitingMessage.request_id == request_id)
+        return Passing(self._database, self.passed, query, lambda _row: True)
+
+    async def corrected(self, telegram_id: int, message_id: int, text: str) -> None:
+        """She edited her message `message_id`: if it waits for her tap, it waits with her new `text` (a
+        question of the first minute masked, as kept)."""
+        async with self._transaction() as session:
+            await session.execute(
+                update(WaitingMessage)
+                .where(WaitingMessage.resident_id == telegram_id, WaitingMessage.message_id == message_id)
+                .values(
+                    text=case(
+                        (WaitingMessage.waits_for == FIRST_MINUTE, mask_contact_details(text)), else_=text
+                    )
                 )
-            return [_waiting(row) for row in rows]
+            )
+
+    async def settled(self, telegram_id: int, prompt_id: int) -> None:
+        """She answered the bot's question `prompt_id` otherwise (a new question, the menu): the message
+        under it waits no longer. Read first: a write transaction only when one waits."""
+        query = select(WaitingMessage.id).where(
+            WaitingMessage.resident_id == telegram_id,
+            WaitingMessage.waits_for.in_((WHICH, ANSWER)),
+            WaitingMessage.prompt_id == prompt_id,
+        )
+        async with self._database.sessions() as session:
+            ids = list(await session.scalars(query))
+        await self.passed(ids)
+
+    async def passed(self, ids: Sequence[int]) -> None:
+        """The rows `ids` (`Passing`) wait no longer."""
+        if ids:
+            async with self._transaction() as session:
+                await session.execute(delete(WaitingMessage).where(WaitingMessage.id.in_(ids)))
+
+
+class Passing:
+    """Her waiting messages to pass on (`async with … as kept:`), the `chosen` of those `query` reads: the
+    caller passes them on, and only then do they wait no longer (with those left out, if `dropping`). When
+    passing them on failed (the Bot API down), they still wait, and the update handled again finds them
+    (one passed on twice is sent once: `RequestDesk.converse`). No transaction stays open while the caller
+    sends: one read, and one write only when there is something to remove."""
+
+    def __init__(
+        self,
+        database: Database,
+        passed: Callable[[Sequence[int]], Awaitable[None]],
+        query: Any,
+        chosen: Callable[[WaitingMessage], bool],
+        *,
+        dropping: bool = False,
+    ) -> None:
+        self._database, self._passed, self._query = database, passed, query
+        self._chosen, self._dropping = chosen, dropping
+        self._ids: list[int] = []
+
+    async def __aenter__(self) -> list[Waiting]:
+        async with self._database.sessions() as session:
+            rows = list(await session.scalars(self._query.order_by(WaitingMessage.id)))
+        chosen = [row for row in rows if self._chosen(row)]
+        self._ids = [row.id for row in (rows if self._dropping else chosen)]
+        return [_waiting(row) for row in chosen]
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_exc: object) -> None:
+        if kind is None:
+            await self._passed(self._ids)
 
 
 def _waiting_rows(telegram_id: int, *kinds: str) -> Any:
@@ -464,5 +556,12 @@ def _waiting_rows(telegram_id: int, *kinds: str) -> Any:
     )
 
 
+def _oldest(kept: Waiting) -> int:
+    return kept.message_id
+
+
 def _waiting(row: WaitingMessage) -> Waiting:
-    return Waiting(row.message_id, row.text, row.attachment, row.prompt_id, row.request_id, row.created_at)
+    offered = tuple(row.offered or ())
+    return Waiting(
+        row.message_id, row.text, row.attachment, row.prompt_id, row.request_id, row.created_at, offered
+    )

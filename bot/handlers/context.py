@@ -57,8 +57,9 @@ class UserData:
 
     Her messages under the bot's questions ("which request?", "is this your answer?", "Reopen?") and what she
     sends while choosing her language after /delete are not kept here: they wait in the database
-    (`bot.residents.Waiting`), so that her tap after a restart passes on every one, and "is this your
-    answer?" still goes on when she writes on (`bot.handlers.requests.write_on`). What is here and not in
+    (`bot.residents.Waiting`), so that her tap after a restart passes on every one whose question offered the
+    request she chose, and "is this your answer?" still goes on when her very next message follows within
+    `RECENT_QUESTIONS` (`bot.handlers.requests.write_on`). What is here and not in
     her row is memory only: each field says what she sees after a restart."""
 
     lang: str = "de"
@@ -69,7 +70,8 @@ class UserData:
     drafting: bool = False
     has_draft: bool = False
     conversing: bool = False
-    # A message of hers waits under "is this your answer?": when she writes on, it goes there (`write_on`).
+    # A message of hers waits under "is this your answer?": when she writes on within minutes, it goes there
+    # (`write_on`; later it waits no longer, only her tap there passes it on).
     answer_waits: bool = False
     # What the resident asked lately, for "Ask a person" (`asked_lately`). Memory only, on purpose: her
     # questions are not written to disk verbatim (phone numbers, health: only unanswered ones are stored,
@@ -89,8 +91,9 @@ class UserData:
     afresh: bool = False
     # The step of that first minute she is at ("language", "district"; None when none runs). What came with
     # that message and after it while she chooses (her questions, answered once she has chosen her language
-    # and district, and files, then "who should get this?") waits in the database, the latest `MAX_HELD`: a
-    # restart loses none, and the step is read again with her row (`bot.handlers.common.load_resident`).
+    # and district, and files, then "who should get this?") waits in the database (a question masked, as
+    # every stored question), the latest `MAX_HELD`: a restart loses none, and the step is read again with
+    # her row (`bot.handlers.common.load_resident`).
     first_step: str | None = None
 
     def forget(self) -> None:

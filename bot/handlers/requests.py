@@ -38,7 +38,7 @@ from bot.handlers.common import (
     edit_buttons,
     show,
 )
-from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, Context
+from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, RECENT_QUESTIONS, Context
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.handlers.typed_labels import named_button, typed_button
@@ -92,10 +92,17 @@ def resident_message(user: User, message: Message) -> ResidentMessage:
 
 
 async def keep_asked(
-    context: Context, user: User, message: Message, prompt: Message, waits_for: str, request_id: int | None
+    context: Context,
+    user: User,
+    message: Message,
+    prompt: Message,
+    waits_for: str,
+    request_id: int | None,
+    offered: tuple[int, ...] = (),
 ) -> None:
     """Her `message`, which the bot's question `prompt` replies to, waits for her tap in the database (a
-    restart loses it not): `waits_for` `WHICH`, `ANSWER` or `REOPEN` (`request_id`)."""
+    restart loses it not): `waits_for` `WHICH` (the requests it `offered`), `ANSWER` or `REOPEN`
+    (`request_id`)."""
     attachment = attachment_of(message)
     kept = Waiting(
         message.message_id,
@@ -103,6 +110,7 @@ async def keep_asked(
         attachment.to_json() if attachment is not None else None,
         prompt.message_id,
         request_id,
+        offered=offered,
     )
     limit = MAX_REOPEN_OFFERS if waits_for == REOPEN else MAX_PROMPTS
     await context.services.residents.keep(user.id, waits_for, kept, limit=limit)
@@ -125,7 +133,7 @@ async def settled(context: Context, user_id: int, prompt: MaybeInaccessibleMessa
     """She answered the bot's question `prompt` about her message otherwise (a new question, the menu):
     the message waits no longer (nothing is asked of the database for a screen that replies to nothing)."""
     if isinstance(prompt, Message) and prompt.reply_to_message is not None:
-        await context.services.residents.take(user_id, (WHICH, ANSWER), prompt_id=prompt.message_id)
+        await context.services.residents.settled(user_id, prompt.message_id)
 
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
@@ -360,6 +368,8 @@ async def correction(update: Update, context: Context) -> bool:
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return False
+    # A message of hers waiting for her tap goes on as she corrected it.
+    await context.services.residents.corrected(user.id, message.message_id, message.text)
     desk, t = context.services.requests, context.t
     if context.user_data is not None and context.user_data.has_draft:
         reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text)
@@ -424,7 +434,8 @@ async def conversation_input(update: Update, context: Context) -> bool:
         # The question replies to the message: the tapped answer finds it there (nothing is held meanwhile),
         # and takes with it her earlier messages still waiting for such a tap (`conversation_button`).
         prompt = await message.reply_text(text, reply_markup=markup(keyboard), do_quote=True)
-        await keep_asked(context, user, message, prompt, WHICH, None)
+        offered = tuple(choice.id for choice in relayed.choices)
+        await keep_asked(context, user, message, prompt, WHICH, None, offered)
         return True
     await reply_relayed(message, context, relayed)
     return True
@@ -434,20 +445,23 @@ async def write_on(update: Update, context: Context) -> None:
     """She writes on while the bot's question about an earlier message of hers waits for a tap (explore5 F4:
     most residents do not read it, and the message was lost). "Is this your answer to …?" was asked of a
     message that has a default: it goes to that partner now, with the usual confirmation, and the
-    conversation is open again (so does what she writes now). "Which request?" has none: the message waits
-    for her next tap there, which passes on every message still waiting."""
+    conversation is open again (so does what she writes now); only with her very next message, within
+    minutes (a line from yesterday does not go on with a new question: then it waits no longer, and only her
+    tap under the question passes it on). "Which request?" has none: the message waits for her tap on a
+    request, which passes on every message still waiting whose question offered that request."""
     user = update.effective_user
     data = context.user_data
     if user is None or data is None or not data.answer_waits:
         return
     data.answer_waits = False
-    for kept in await context.services.residents.take(user.id, ANSWER):
-        if kept.request_id is None:
-            continue
-        prompt = asked_prompt(context, user, kept)
-        relayed = await pass_on_replied(prompt, context, user, kept.request_id, kept=kept)
-        if relayed is not None and relayed.outcome is Outcome.OK:
-            data.conversing = True
+    async with context.services.residents.answers(user.id, within=RECENT_QUESTIONS) as answers:
+        for kept in answers:
+            if kept.request_id is None:
+                continue
+            prompt = asked_prompt(context, user, kept)
+            relayed = await pass_on_replied(prompt, context, user, kept.request_id, kept=kept)
+            if relayed is not None and relayed.outcome is Outcome.OK:
+                data.conversing = True
 
 
 async def offer_as_answer(update: Update, context: Context, match: tuple[str, str] | None = None) -> bool:
@@ -565,17 +579,19 @@ async def conversation_button(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     await answer_query(query)
-    # With it, her earlier messages still waiting under "which request?", oldest first (`write_on`), kept in
-    # the database: also after a restart.
-    residents = context.services.residents
-    await residents.take(user.id, (WHICH, ANSWER), prompt_id=query.message.message_id)  # the tapped one
-    waiting: dict[int, tuple[Message, Waiting | None]] = {query.message.message_id: (query.message, None)}
-    for kept in await residents.take(user.id, WHICH):
-        if kept.prompt_id is not None and kept.prompt_id not in waiting:
-            waiting[kept.prompt_id] = (asked_prompt(context, user, kept), kept)
-    for message_id in sorted(waiting):
-        prompt, kept_message = waiting[message_id]
-        await pass_on_replied(prompt, context, user, request_id, kept=kept_message)
+    # With it, her earlier messages still waiting under "which request?" that offered this request, oldest
+    # first (`write_on`), kept in the database: also after a restart. They wait no longer once passed on.
+    tapped = query.message
+    async with context.services.residents.tapped(user.id, tapped.message_id, request_id) as kept_messages:
+        waiting: dict[int, tuple[Message, Waiting | None]] = {tapped.message_id: (tapped, None)}
+        for kept in kept_messages:
+            if kept.prompt_id == tapped.message_id:
+                waiting[tapped.message_id] = (tapped, kept)  # as she last edited it
+            elif kept.prompt_id is not None and kept.prompt_id not in waiting:
+                waiting[kept.prompt_id] = (asked_prompt(context, user, kept), kept)
+        for message_id in sorted(waiting):
+            prompt, kept_message = waiting[message_id]
+            await pass_on_replied(prompt, context, user, request_id, kept=kept_message)
 
 
 async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
@@ -751,18 +767,20 @@ async def reopen_button(update: Update, context: Context) -> None:
     await answer_query(query)
     for card in acted.cards:
         await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
-    # Every offer of this request's, kept in the database (also after a restart), and the tapped one.
-    waiting: dict[int, tuple[MaybeInaccessibleMessage, Waiting | None]] = {
-        kept.prompt_id: (asked_prompt(context, user, kept), kept)
-        for kept in await context.services.residents.take(user.id, REOPEN, request_id=request_id)
-        if kept.prompt_id is not None
-    }
-    if query.message is not None:
-        waiting[query.message.message_id] = (query.message, None)
-    reopened = render.reopened(context.t)
-    for message_id in sorted(waiting):
-        offer, kept = waiting[message_id]
-        await pass_on_replied(offer, context, user, request_id, now=reopened, kept=kept)
+    # Every offer of this request's, kept in the database (also after a restart), and the tapped one; they
+    # wait no longer once passed on.
+    async with context.services.residents.reopening(user.id, request_id) as offers:
+        waiting: dict[int, tuple[MaybeInaccessibleMessage, Waiting | None]] = {
+            kept.prompt_id: (asked_prompt(context, user, kept), kept)
+            for kept in offers
+            if kept.prompt_id is not None
+        }
+        if query.message is not None:
+            waiting[query.message.message_id] = (query.message, None)
+        reopened = render.reopened(context.t)
+        for message_id in sorted(waiting):
+            offer, kept = waiting[message_id]
+            await pass_on_replied(offer, context, user, request_id, now=reopened, kept=kept)
 
 
 async def handover_answer(update: Update, context: Context) -> None:

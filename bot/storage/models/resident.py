@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, UTCDateTime, utcnow
@@ -33,14 +33,21 @@ class WaitingMessage(Base):
     her question or file while she chooses her language and district after /delete (`waits_for`
     "first_minute", answered or asked about once she has chosen), and a message the bot asked about
     ("which" request?, is this her "answer" to `request_id`?, "reopen" `request_id`?: the bot's question,
-    `prompt_id`, replies to her message), passed on with her tap or, for "answer", when she writes on.
+    `prompt_id`, replies to her message), passed on with her tap (with it her other messages whose "which
+    request?" `offered` the request she chose) or, for "answer", when her very next message follows within
+    minutes (`bot.handlers.context.RECENT_QUESTIONS`). Removed only once passed on: a failed send, handled
+    again, still finds them. A question of the first minute is stored masked (`mask_contact_details`).
     Goes with her row (/delete), is in /mydata, and is purged with abandoned drafts."""
 
     __tablename__ = "waiting_messages"
+    # A message of hers waits once for each kind of tap: an update handled again holds it no second time.
+    __table_args__ = (
+        Index("uq_waiting_messages_message", "resident_id", "waits_for", "message_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("residents.telegram_id", ondelete="CASCADE"), index=True
+        BigInteger, ForeignKey("residents.telegram_id", ondelete="CASCADE")
     )
     waits_for: Mapped[str] = mapped_column(String(16))
     prompt_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -49,4 +56,7 @@ class WaitingMessage(Base):
     message_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str | None] = mapped_column(Text, default=None)
     attachment: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The requests "which request?" offered (their ids): her tap on one passes on only the messages whose
+    # question offered it.
+    offered: Mapped[list[int] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

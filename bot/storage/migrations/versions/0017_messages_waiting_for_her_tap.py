@@ -31,18 +31,19 @@ def upgrade() -> None:
     sa.Column('message_id', sa.BigInteger(), nullable=False),
     sa.Column('text', sa.Text(), nullable=True),
     sa.Column('attachment', sa.JSON(), nullable=True),
+    sa.Column('offered', sa.JSON(), nullable=True),
     sa.Column('created_at', bot.storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['resident_id'], ['residents.telegram_id'], name=op.f('fk_waiting_messages_resident_id_residents'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_waiting_messages'))
     )
     with op.batch_alter_table('waiting_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_waiting_messages_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_waiting_messages_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index('uq_waiting_messages_message', ['resident_id', 'waits_for', 'message_id'], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('waiting_messages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_waiting_messages_resident_id'))
+        batch_op.drop_index('uq_waiting_messages_message')
         batch_op.drop_index(batch_op.f('ix_waiting_messages_created_at'))
 
     op.drop_table('waiting_messages')

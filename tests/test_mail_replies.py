@@ -519,7 +519,7 @@ async def test_an_urgent_request_where_no_answer_can_reach_the_chat_keeps_the_da
     """From the emergency screen no waiting time is named and she is told not to wait in danger; where no
     answer can reach the chat that line was dropped with the rest (review of today's change)."""
     content = content_without_the_quartiersmanagements_group(tmp_path)
-    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, _inbox, _):
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
         lena = bot.resident("Lena", lang="de")
         await lena.send("/start")
         await lena.tap("✓ Deutsch")
@@ -538,6 +538,20 @@ async def test_an_urgent_request_where_no_answer_can_reach_the_chat_keeps_the_da
         assert "Ihre Anfrage Nr." in ack, ack
         assert "kann Ihnen hier im Chat nicht antworten" in ack
         assert "Notrufnummern" in ack and "Tage" not in ack
+
+        # Review: once she wrote her number, the partner's reminder said nothing of the emergency screen.
+        await lena.send("/requests")
+        await lena.tap("✏️")
+        await lena.send("Meine Nummer: 0151 00000000")
+        await deliver(bot)
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=50))
+        await deliver(bot)
+        (reminder,) = [text for mail in inbox.mails if "Erinnerung" in (text := plain_text(mail))]
+        reminder = " ".join(reminder.split())
+        assert "Sie wurde über die Notfall-Seite gesendet, und eine Antwort erreicht die Person nur per " in (
+            reminder
+        )
+        assert "rufen Sie sie bitte bald an" in reminder
 
 
 async def test_where_no_answer_can_reach_the_chat_every_email_says_only_a_call_answers_her(

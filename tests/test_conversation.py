@@ -1340,6 +1340,10 @@ async def test_her_thanks_after_the_partner_closed_the_request_reach_the_partner
     assert told.labels == ["🏠 Menü"]  # nothing to reopen: a thank-you needs no answer
     (thanks,) = bot.telegram.bot_messages(MUETTERZENTRUM)[before:]
     assert "Anna" in (thanks.text or "") and "Danke!" in (thanks.text or "")
+    # Review: nothing told the partner that no reply is needed (a reply there is refused: it is closed).
+    number = re.findall(r"\d{6}", card.text or "")[0]
+    note = f"<i>Anfrage Nr. {number} bleibt abgeschlossen: Eine Antwort ist nicht nötig.</i>"
+    assert (thanks.text or "").endswith(note)
     assert thanks.reply_to == card.message_id  # in the request's thread
     assert card.labels == ["↩️ Wieder öffnen"]  # still closed
 

@@ -128,3 +128,13 @@ def test_a_card_copy_names_where_its_request_went_in_the_groups_language(left: s
     de = left_card(shipped().translator("de"), card, left, "Bildung & Beruf", taken=True, staff="Petra")
     line = {"back": "↩️ <i>Wieder bei", "handed_over": "➡️ <i>An"}[left]
     assert de.startswith(f"{card}\n\n✅ <b>Übernommen von Petra</b>\n\n{line} Bildung &amp; Beruf")
+
+
+def test_a_card_says_without_a_gender_that_no_number_was_left_and_plain_german_thanks_say_who_sent() -> None:
+    """Review: Russian and Ukrainian read "he left no number" (a masculine verb on a card field about anyone),
+    plain German "Your thanks is sent", with nobody sending it."""
+    no_number = "Left no phone number: only a call can answer them."
+    assert shipped().translator("ru").gettext(no_number).startswith("Номер телефона не указан: ")
+    assert shipped().translator("uk").gettext(no_number).startswith("Номер телефону не вказано: ")
+    thanks = shipped().translator("de-simple").gettext("I have passed your thanks on to {partner}.")
+    assert thanks == "Ich habe Ihr Danke an {partner} geschickt."

@@ -15,11 +15,14 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import text
 
 from bot import jobs
 from bot.storage import requests as store
 from bot.testing.fakeapi import SimUser
 from tests.harness import ROOT, BotHarness, deliver
+from tests.test_card_conversation import hand_over
+from tests.test_conversation import MUETTERZENTRUM
 from tests.test_requests_e2e import Inbox, arabic_resident_signs_up_for_the_german_course, free_port
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
@@ -267,6 +270,47 @@ async def test_an_answer_the_quartiersmanagement_passes_on_is_named_as_the_partn
         assert "Bildungsträger in Salzgitter und Quartiersmanagement Ost- und Westsiedlung" in answer
 
 
+async def test_a_copy_made_before_0016_still_passes_the_partners_answer_on(database_url: str) -> None:
+    """Review: whether the Quartiersmanagement got the card at once to pass the partner's answers on was
+    inferred from `overdue_at` differing from `escalated_at`; migration 0016 set the two equal for every
+    request, and its passing on of the course provider's answer reached her as its own. The request stores
+    it now (`passed_on_by`, filled by migration 0018 from the copy's card)."""
+    async with bot_with_inbound_mail(database_url, inbound=False) as (bot, inbox, _):
+        lena = await german_resident_asks_the_course_provider(bot)
+        await first_mail(bot, inbox)
+        (copy,) = bot.telegram.bot_messages(QM_GROUP)
+        async with bot.services.database.transaction() as session:  # what 0016 did to every request
+            await session.execute(text("UPDATE requests SET overdue_at = escalated_at"))
+        await bot.partner("Quentin", QM_GROUP).send("Der Kurs beginnt am Dienstag um 9 Uhr.", reply_to=copy)
+        await deliver(bot)
+        assert (lena.last().text or "").startswith("💬 <b>Antwort von Bildungsträger in Salzgitter auf Ihre")
+        assert "weitergegeben von Quartiersmanagement" in (lena.last().text or "")
+
+
+async def test_after_a_hand_over_the_quartiersmanagement_answers_an_escalation_in_its_own_name(
+    database_url: str,
+) -> None:
+    """The Quartiersmanagement hands the request it got at once over to the SOS-Mütterzentrum, which
+    answers in the chat; when it is escalated there later, the Quartiersmanagement's answer is its own,
+    not the Mütterzentrum's passed on."""
+    async with bot_with_inbound_mail(database_url, inbound=False) as (bot, inbox, _):
+        lena = await german_resident_asks_the_course_provider(bot)
+        await first_mail(bot, inbox)
+        (copy,) = bot.telegram.bot_messages(QM_GROUP)
+        await hand_over(bot, lena, copy, QM_GROUP, "SOS", MUETTERZENTRUM)
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(days=20))
+        await deliver(bot)
+        card = bot.telegram.bot_messages(QM_GROUP)[-1]
+        assert "nicht übernommen" in (card.text or "")
+        await bot.partner("Quentin", QM_GROUP).send("Rufen Sie uns bitte an: 05341 0000.", reply_to=card)
+        await deliver(bot)
+        answer = lena.last().text or ""
+        assert answer.startswith("💬 <b>Antwort von Quartiersmanagement Ost- und Westsiedlung auf Ihre"), (
+            answer
+        )
+        assert "weitergegeben" not in answer
+
+
 def test_only_the_new_part_of_an_html_reply_is_relayed_once_unescaped() -> None:
     from email import message_from_string, policy
 
@@ -475,7 +519,7 @@ async def test_an_urgent_request_where_no_answer_can_reach_the_chat_keeps_the_da
     """From the emergency screen no waiting time is named and she is told not to wait in danger; where no
     answer can reach the chat that line was dropped with the rest (review of today's change)."""
     content = content_without_the_quartiersmanagements_group(tmp_path)
-    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, _inbox, _):
+    async with bot_with_inbound_mail(database_url, inbound=False, content_dir=content) as (bot, inbox, _):
         lena = bot.resident("Lena", lang="de")
         await lena.send("/start")
         await lena.tap("✓ Deutsch")
@@ -494,6 +538,20 @@ async def test_an_urgent_request_where_no_answer_can_reach_the_chat_keeps_the_da
         assert "Ihre Anfrage Nr." in ack, ack
         assert "kann Ihnen hier im Chat nicht antworten" in ack
         assert "Notrufnummern" in ack and "Tage" not in ack
+
+        # Review: once she wrote her number, the partner's reminder said nothing of the emergency screen.
+        await lena.send("/requests")
+        await lena.tap("✏️")
+        await lena.send("Meine Nummer: 0151 00000000")
+        await deliver(bot)
+        await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=50))
+        await deliver(bot)
+        (reminder,) = [text for mail in inbox.mails if "Erinnerung" in (text := plain_text(mail))]
+        reminder = " ".join(reminder.split())
+        assert "Sie wurde über die Notfall-Seite gesendet, und eine Antwort erreicht die Person nur per " in (
+            reminder
+        )
+        assert "rufen Sie sie bitte bald an" in reminder
 
 
 async def test_where_no_answer_can_reach_the_chat_every_email_says_only_a_call_answers_her(

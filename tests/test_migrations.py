@@ -225,3 +225,56 @@ async def test_upgrading_to_0016_keeps_every_request_and_never_gives_a_deleted_r
                 assert new_id == 6
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0018_keeps_the_quartiersmanagement_passing_on_a_copy_it_got_at_once(
+    empty_database_url: str,
+) -> None:
+    """Before 0018 a request whose card the Quartiersmanagement got at once, to pass on the answers of a
+    partner reached only by e-mail, was known by `overdue_at` differing from `escalated_at`; 0016 set the two
+    equal for every request, and its passing on reached the resident as its own answer. The copy's card in
+    the outbox tells it: not for an ordinary escalation, nor for a copy made before a hand-over."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await back_to(conn, "0017")
+            await conn.execute(ONE_RESIDENT)
+            # 1: copied at once (as 0016 left it); 2: escalated; 3: copied at once, then handed over on
+            # 2026-12-03 and escalated later; 4: never escalated.
+            for rid, routed, escalated in (
+                (1, "2026-12-01 10:00:00", "'2026-12-01 10:00:00'"),
+                (2, "2026-12-01 10:00:00", "'2026-12-04 10:00:00'"),
+                (3, "2026-12-03 10:00:00", "'2026-12-06 10:00:00'"),
+                (4, "2026-12-01 10:00:00", "NULL"),
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO requests (id, number, resident_id, partner_id, language, status, "
+                        "urgent, contact, intake, first_name, created_at, updated_at, routed_at, "
+                        f"escalated_at, overdue_at) VALUES ({rid}, '10000{rid}', 1, 'kurse', 'de', 'open', "
+                        f"false, 'chat', '{{}}', 'Lena', '{routed}', '{routed}', '{routed}', {escalated}, "
+                        f"{escalated})"
+                    )
+                )
+            for oid, rid, key, partner in (
+                (1, 1, "req:1:to:kurse:0:card", "kurse"),
+                (2, 1, "req:1:to:kurse:0:via:card", "quartier"),
+                (3, 2, "req:2:escalate:1764583200.0:card", "quartier"),
+                (4, 3, "req:3:to:kurse:0:via:card", "quartier"),
+            ):
+                created = "2026-12-01 10:00:01"
+                await conn.execute(
+                    text(
+                        "INSERT INTO outbox (id, channel, target, audience, partner_id, method, payload, "
+                        "request_id, status, attempts, next_attempt_at, dedupe_key, created_at) VALUES "
+                        f"({oid}, 'telegram', '-100', 'partner', '{partner}', 'sendMessage', '{{}}', {rid}, "
+                        f"'sent', 1, '{created}', '{key}', '{created}')"
+                    )
+                )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            rows: Any = await conn.execute(text("SELECT id, passed_on_by FROM requests ORDER BY id"))
+            assert [tuple(row) for row in rows] == [(1, "quartier"), (2, None), (3, None), (4, None)]
+    finally:
+        await db.dispose()

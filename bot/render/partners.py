@@ -396,6 +396,13 @@ def resident_wrote(t: Translator, number: str, first_name: str, text: str | None
     return f"<b>{head}</b>\n{quote(text)}"
 
 
+def resident_thanked(t: Translator, number: str, first_name: str, text: str) -> str:
+    """Her thank-you after the request was closed: what she wrote, and that it needs no answer (a reply in
+    the thread is refused, the request being closed: `relay.resident_thanks`)."""
+    note = t.html("Request {number} stays closed: no answer is needed.", number=number)
+    return f"{resident_wrote(t, number, first_name, text)}\n<i>{note}</i>"
+
+
 def resident_corrected(t: Translator, number: str, first_name: str, text: str | None) -> str:
     """The resident edited a message the partner received (her correction, as a partner's edit reaches
     her)."""
@@ -456,6 +463,11 @@ THREAD_NOTES = {
         "Reminder: request {number} has not been answered yet. An answer can reach the resident only by a "
         "call: if they wrote a phone number in this request's thread, please call them. If you have already "
         "done so, please ignore this reminder."
+    ),
+    "urgent_call_reminder": N_(
+        "Reminder: request {number} has not been answered yet. It was sent from the emergency screen, and an "
+        "answer can reach the resident only by a call: if they wrote a phone number in this request's "
+        "thread, please call them soon. If you have already done so, please ignore this reminder."
     ),
     "escalated": N_(
         "Nobody has taken on request {number} within {time}: {partner} sees it now too and may take it on "

@@ -192,11 +192,13 @@ async def transition(
     return True
 
 
-async def mark_once(session: AsyncSession, request: Request, column: str, when: datetime) -> bool:
-    """Set `reminder_sent_at`, `escalated_at` or `overdue_at` of an open request if still unset; True if we
-    set it."""
+async def mark_once(
+    session: AsyncSession, request: Request, column: str, when: datetime, **also: Any
+) -> bool:
+    """Set `reminder_sent_at`, `escalated_at` or `overdue_at` of an open request if still unset (and the
+    columns `also` with it); True if we set it."""
     condition = getattr(Request, column).is_(None)
-    return await transition(session, request, [RequestStatus.OPEN], condition, **{column: when})
+    return await transition(session, request, [RequestStatus.OPEN], condition, **{column: when}, **also)
 
 
 async def unanswered_requests(session: AsyncSession, routed_before: datetime) -> Sequence[Request]:

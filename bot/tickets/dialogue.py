@@ -155,8 +155,9 @@ class Draft:
     # texts (`WRITTEN_KEPT`), for an edit of one of them (`correct`).
     written: tuple[tuple[str, str, str], ...] = ()
     # Where each of those texts starts in the message (or in its answer), by input key: an edit corrects that
-    # very place, not an earlier one with the same words ("2" edited to "3" leaves another line's "2").
-    starts: Mapping[str, int] = field(default_factory=dict)
+    # very place, not an earlier one with the same words ("2" edited to "3" leaves another line's "2"); a text
+    # without a start was cut. None: a draft stored before the starts were kept (`_place`).
+    starts: Mapping[str, int] | None = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -188,7 +189,7 @@ class Draft:
             "full_albums": list(self.full_albums),
             "title": dict(self.title) if self.title else None,
             "written": [list(item) for item in self.written],
-            "starts": dict(self.starts),
+            "starts": dict(self.starts) if self.starts is not None else None,
         }
 
     @classmethod
@@ -208,7 +209,8 @@ class Draft:
         stored["inputs"] = tuple(data.get("inputs", []))
         stored["full_albums"] = tuple(data.get("full_albums", []))
         stored["written"] = tuple((str(k), str(w), str(t)) for k, w, t in data.get("written", []))
-        stored["starts"] = {str(k): int(v) for k, v in (data.get("starts") or {}).items()}
+        starts = data.get("starts")
+        stored["starts"] = {str(k): int(v) for k, v in starts.items()} if starts is not None else None
         return settle(
             cls(
                 id=dialogue_id,
@@ -322,6 +324,8 @@ def _wrote(
     written = _forget(draft.written, where) if where != "text" else draft.written
     kept = [item for item in written if item[0] != input_key][-(WRITTEN_KEPT - 1) :]
     keys = {item[0] for item in kept}
+    if draft.starts is None:  # stored before the starts were kept: her words are looked for (`_place`)
+        return replace(draft, written=(*kept, (input_key, where, text)))
     starts = {key: at for key, at in draft.starts.items() if key in keys}
     if start is not None:
         starts[input_key] = start
@@ -338,7 +342,11 @@ def _start(holder: str | None, own: str | None) -> int | None:
 
 def moved_starts(draft: Draft, by: int) -> dict[str, int]:
     """The starts of her texts in the message once `by` characters are put before it (her answers, when a
-    refused "Send" keeps it all as a question)."""
+    refused "Send" keeps it all as a question). A draft stored before the starts were kept: where her words
+    first occur in the message, never in the answers put before it."""
+    if draft.starts is None:
+        found = {key: (draft.text or "").find(old) for key, where, old in draft.written if where == "text"}
+        return {key: at + by for key, at in found.items() if at >= 0}
     in_text = {key for key, where, _ in draft.written if where == "text"}
     return {key: at + by for key, at in draft.starts.items() if key in in_text}
 
@@ -387,17 +395,18 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
         new = number
     else:
         holder = draft.text if where == "text" else draft.intake.get(where)
-        at = _place(holder or "", old, draft.starts.get(input_key))
+        at = _place(holder or "", old, draft.starts, input_key)
         if holder is None or at is None:
             return draft, Correction.NOT_HELD
         fixed = holder[:at] + new + holder[at + len(old) :]
         # Her texts after this one in the same message (or answer) move with the corrected length.
         others = {key for key, went, _ in draft.written if went == where and key != input_key}
-        starts = {
-            key: start + len(new) - len(old) if key in others and start > at else start
-            for key, start in draft.starts.items()
-        }
-        draft = replace(draft, starts=starts)
+        if draft.starts is not None:
+            starts = {
+                key: start + len(new) - len(old) if key in others and start > at else start
+                for key, start in draft.starts.items()
+            }
+            draft = replace(draft, starts=starts)
         if where == "text":
             draft = replace(draft, text=fixed[:MAX_TEXT_CHARS])
         else:
@@ -406,12 +415,16 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
     return _wrote(draft, input_key, where, new), Correction.CHANGED
 
 
-def _place(holder: str, old: str, start: int | None) -> int | None:
-    """Where her text `old` is in `holder`: at `start`, where it was put (None if it is no longer there as
-    she wrote it). A draft stored before the starts were kept: where her words first occur."""
-    if start is None:
+def _place(holder: str, old: str, starts: Mapping[str, int] | None, input_key: str) -> int | None:
+    """Where her text `old` (input `input_key`) is in `holder`: at its start, where it was put (None if it is
+    no longer there as she wrote it, or was cut: no start). A draft stored before the starts were kept
+    (`starts` None): where her words first occur."""
+    if starts is None:
         found = holder.find(old)
         return found if found >= 0 else None
+    start = starts.get(input_key)
+    if start is None:
+        return None
     return start if holder[start : start + len(old)] == old else None
 
 

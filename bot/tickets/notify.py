@@ -286,7 +286,9 @@ async def _copy_for(
     (its resident's messages reach both, either may answer, take it on or close it), so its reply by e-mail
     to the catch-all's mailbox can be passed on without waiting, and no later escalation repeats it."""
     dest = await partner_destination(session, ctx, via)
-    if dest is None or not await store.mark_once(session, request, "escalated_at", utcnow()):
+    if dest is None or not await store.mark_once(
+        session, request, "escalated_at", utcnow(), passed_on_by=via
+    ):
         return
     note = render.answers_through_note(ctx.partner_t(), ctx.partner_name(partner_id))
     await enqueue_card(session, ctx, request, via, dest, note=note, key=f"{key}{PASSES_ON}")

@@ -210,6 +210,7 @@ async def hand_over(
         reminder_sent_at=None,
         escalated_at=None,
         overdue_at=None,
+        passed_on_by=None,
     )
     if not won:
         return Result(Outcome.CLOSED, request)
@@ -429,7 +430,7 @@ async def reopen(
     # instead of only the partner that ignored it for days).
     by = await partner_of_chat(session, ctx, request, chat_id) if chat_id is not None else request.partner_id
     own = chat_id is not None and by == request.partner_id
-    escalation = {"escalated_at": None, "overdue_at": None} if own else {}
+    escalation = {"escalated_at": None, "overdue_at": None, "passed_on_by": None} if own else {}
     # A conversation that ran until the closing does not come back with the partner's reopening (a draft
     # she is writing keeps her answers, a question of hers goes to the bot): it is as if it went quiet, so a
     # text of hers the search cannot answer is asked about ("your answer to …?", `conversation.lapsed`):

@@ -213,7 +213,9 @@ async def resident_thanks(
     await store.add_thread_link(
         session, message.resident_id, message.message_id, request.id, LinkRole.RESIDENT
     )
-    html = partner_render.resident_wrote(ctx.partner_t(), request.number, request.first_name, stored.text)
+    html = partner_render.resident_thanked(
+        ctx.partner_t(), request.number, request.first_name, stored.text or ""
+    )
     await enqueue_partner(session, ctx, request, html, dedupe_key=f"msg:{stored.id}")
     return Result(Outcome.OK, request)
 

@@ -107,7 +107,8 @@ async def _remind(session: AsyncSession, ctx: TicketContext, request: Request, t
         kind = ("urgent_email_reminder" if request.urgent else "email_reminder") if by_email else None
         kind = kind or ("urgent_reminder" if request.urgent else "reminder")
         if request.contact is ContactPreference.CHAT and no_chat_answer(ctx, partner_id):
-            kind = "call_reminder"  # no time was promised, no reply by e-mail reaches her (`_answerable`)
+            # No time was promised, no reply by e-mail reaches her (`_answerable`).
+            kind = "urgent_call_reminder" if request.urgent else "call_reminder"
         await note_in_thread(
             session,
             ctx,

@@ -63,19 +63,12 @@ def no_chat_answer(ctx: TicketContext, partner_id: str) -> bool:
 def passes_on_for(ctx: TicketContext, request: Request, by: str) -> str | None:
     """The partner whose answer `by` passes on when it answers `request` in the chat: the request's partner,
     when `by` is the catch-all that got the card at once to pass its answers on (`answers_through` when the
-    request was routed, `copied_at_once`; never for an answer by phone, which that partner gives itself).
-    None: `by` answers in its own name (its own request, or the catch-all acting on a request escalated to
-    it, also when the content would copy it at once today)."""
-    if by == request.partner_id or by != ctx.catalogue.catch_all_partner_id:
+    request was routed, stored as `Request.passed_on_by`; never for an answer by phone, which that partner
+    gives itself). None: `by` answers in its own name (its own request, or the catch-all acting on a request
+    escalated to it, also when the content would copy it at once today)."""
+    if by == request.partner_id or by != request.passed_on_by:
         return None
-    return request.partner_id if copied_at_once(request) else None
-
-
-def copied_at_once(request: Request) -> bool:
-    """Whether the catch-all got `request`'s card when it was routed, to pass on the answers of a partner
-    that cannot answer in the chat (`notify._copy_for`: only `escalated_at` is marked, and `overdue_at` only
-    once its time passed), not at an escalation (`reminders._escalate` marks both with the same time)."""
-    return request.escalated_at is not None and request.overdue_at != request.escalated_at
+    return request.partner_id
 
 
 def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:

@@ -23,6 +23,7 @@ from bot.tickets.dialogue import (
     Unsupported,
     advance,
     correct,
+    moved_starts,
     new_draft,
 )
 
@@ -463,8 +464,42 @@ def test_an_edit_corrects_its_own_message_not_the_same_words_earlier_in_the_draf
     assert again.text == "Wir sind 2 Erwachsene und 2 Kinder\n\n3\n\n2 Fragen"
     assert again.intake == {"kids": "2"}
     # A draft stored before the starts were kept: corrected where her words first occur, as before.
-    legacy = Draft.from_json("d", draft.step.value, {**draft.to_json(), "starts": {}}, ("kids",))
+    stored_then = {key: value for key, value in draft.to_json().items() if key != "starts"}
+    legacy = Draft.from_json("d", draft.step.value, stored_then, ("kids",))
     assert correct(legacy, "m:4", "1 Frage noch")[0].text == "Wir sind 2 Erwachsene\n\n2\n\n1 Frage noch"
+
+
+def test_an_edit_of_a_message_cut_at_the_limit_leaves_an_earlier_one_with_the_same_words() -> None:
+    """Review: a message cut at MAX_TEXT_CHARS has no start of its own; its edit corrected the first
+    occurrence of its words instead, an earlier message of hers. It is answered honestly now."""
+    draft = advance(new_draft("d", "qm"), Text("2 Kinder"), input_key="m:1").draft
+    filler = "x" * (MAX_TEXT_CHARS - len(draft.text or "") - 2 - 2 - 4)  # room for "\n\n" and "2 Ki"
+    draft = advance(draft, Text(filler), input_key="m:2").draft
+    cut = advance(draft, Text("2 Kinder"), input_key="m:3")
+    assert cut.problem is InputProblem.TOO_LONG and (cut.draft.text or "").endswith("\n\n2 Ki")
+    assert correct(cut.draft, "m:3", "3 Kinder") == (cut.draft, Correction.NOT_HELD)
+    stored = Draft.from_json("d", cut.draft.step.value, cut.draft.to_json(), ())
+    assert correct(stored, "m:3", "3 Kinder")[1] is Correction.NOT_HELD
+
+
+def test_an_edit_of_a_draft_stored_before_the_starts_never_changes_her_answers_put_before_it() -> None:
+    """A draft stored before the starts were kept, turned into a question by a refused "Send" (her answers
+    put before her message): an edit looks for her words in her message only, not in an answer line."""
+    draft = new_draft("d", "qm", questions=("kids",))
+    draft = advance(draft, Text("2 Kinder, 5 und 7"), input_key="m:1").draft
+    draft = advance(draft, Text("2 Kinder"), input_key="m:2").draft
+    stored_then = {key: value for key, value in draft.to_json().items() if key != "starts"}
+    legacy = Draft.from_json("d", draft.step.value, stored_then, ("kids",))
+    answers = "Wie viele Kinder? 2 Kinder, 5 und 7\n"  # as `intake._keep_as_question` puts them
+    question = replace(
+        legacy,
+        questions=(),
+        intake={},
+        text=answers + (legacy.text or ""),
+        starts=moved_starts(legacy, len(answers)),
+    )
+    fixed, outcome = correct(question, "m:2", "3 Kinder")
+    assert (outcome, fixed.text) == (Correction.CHANGED, answers + "3 Kinder")
 
 
 def test_an_edited_phone_number_replaces_the_one_she_typed() -> None:

@@ -110,6 +110,10 @@ class Request(Base):
     # The catch-all got a copy of the card and acts on it too (`routing.responsible_partners`): at the
     # escalation, or at once for a partner that cannot answer in the chat (`routing.answers_through`).
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The catch-all that got the card at once, when the request was routed, to pass on the answers of its
+    # partner, which cannot answer in the chat (`notify._copy_for`); its answers reach the resident as that
+    # partner's, passed on (`routing.passes_on_for`). None: an ordinary escalation, or no copy.
+    passed_on_by: Mapped[str | None] = mapped_column(String(40), default=None)
     # Staff were told that nobody took it on within the partner's escalation time (`bot.tickets.reminders`).
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The open conversation (bot/tickets/conversation.py): when the request last waited for the resident or

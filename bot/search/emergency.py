@@ -275,7 +275,6 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "feuer",
         "brand",
         "in gefahr",
-        "polizei rufen",
     ],
     "tr": ["şiddet", "dayak", "dövüyor", "dövdü", "beni dov*", "tehdit*", "yangın", "yanıyor"],
     "ar": ["عنف", "يضربني", "ضربني", "يضربها", "تهديد", "يهددني", "حريق", "في خطر"],
@@ -305,6 +304,144 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "in danger",
     ],
 }
+
+
+#: Asking someone to call an emergency service ("polisi arayın", "вызовите полицию", "call the police"):
+#: per language, the services' names (police, fire brigade, ambulance) and the verbs that call or summon
+#: one; a service and a verb close together are a soft phrase trigger (``with_builtin``), never overruled
+#: by an answer, as "polizei rufen" was before alone. The name alone stays what it was: the content's
+#: single word ("Polizei", soft, an everyday word too: "Wo ist die Polizeiwache?"); the verb alone is an
+#: everyday word ("Wie kann ich das Quartiersbüro anrufen?"). Verbs in the forms a request uses
+#: (imperative, infinitive); a ``*`` where the forms share a start no other word has.
+SERVICE_CALLS: dict[str, tuple[list[str], list[str]]] = {
+    "de": (
+        ["polizei", "feuerwehr", "krankenwagen", "notarzt", "rettungswagen"],
+        [
+            "ruf",
+            "rufe",
+            "ruft",
+            "rufen",
+            "rufst",
+            "anrufen",
+            "anruf",
+            "holen",
+            "hol",
+            "holt",
+            "verständigen",
+            "alarmieren",
+            "alarmiert",
+        ],
+    ),
+    "tr": (
+        ["polis*", "itfaiye*", "ambulans*"],
+        [
+            "ara",
+            "arayın",
+            "arayınız",
+            "arasın",
+            "arar",
+            "arayabilir",
+            "çağır",
+            "çağırın",
+            "çağırınız",
+            "çağırsın",
+            "haber ver*",
+        ],
+    ),
+    "ar": (
+        [
+            "الشرطة",
+            "الشرطه",
+            "بالشرطة",
+            "بالشرطه",
+            "للشرطة",
+            "شرطة",
+            "الإسعاف",
+            "الاسعاف",
+            "بالإسعاف",
+            "بالاسعاف",
+            "الإطفاء",
+            "الاطفاء",
+            "بالإطفاء",
+            "بالاطفاء",
+            "المطافئ",
+        ],
+        ["اتصل", "اتصلوا", "اتصلو", "اتصلي", "اطلب", "اطلبوا", "اطلبو", "اطلبي", "كلم", "كلموا", "نادوا"],
+    ),
+    "ru": (
+        ["полици*", "милици*", "пожарн*", "скорую"],
+        [
+            "вызовите",
+            "вызови",
+            "вызывайте",
+            "вызвать",
+            "звоните",
+            "звони",
+            "позвоните",
+            "позвони",
+            "позвонить",
+        ],
+    ),
+    "uk": (
+        ["поліці*", "полици*", "пожежн*", "швидку"],
+        [
+            "викличте",
+            "виклич",
+            "викликайте",
+            "викликати",
+            "дзвоніть",
+            "дзвони",
+            "подзвоніть",
+            "подзвони",
+            "зателефонуйте",
+            "телефонуйте",
+        ],
+    ),
+    "pl": (
+        ["policj*", "straż*", "karetk*", "pogotowie"],
+        ["zadzwoń", "zadzwońcie", "dzwoń", "dzwońcie", "wezwij", "wezwijcie", "wezwać", "zadzwonić"],
+    ),
+    "fa": (
+        ["پلیس", "پلیسو", "آتش‌نشانی", "آتشنشانی", "اورژانس", "آمبولانس", "police", "polis"],
+        ["زنگ", "خبر", "zang", "khabar"],
+    ),
+    "en": (
+        ["police", "cops", "cop", "ambulance", "fire brigade", "fire department", "firefighters"],
+        ["call", "phone", "ring", "get"],
+    ),
+}
+
+
+#: A service's station: a message naming one asks about a place ("wo ist die Polizeiwache", "polis
+#: karakolu nerede", "where is the police station?"), so the service's name alone (a soft single word,
+#: "Polizei", "polis", "الشرطة") does not fire there; a call for the service (``SERVICE_CALLS``) and
+#: every danger word still do ("polis karakolunun önünde beni dövüyor").
+STATION_WORDS = [
+    "wache*",
+    "polizeiwache*",
+    "revier*",
+    "polizeirevier*",
+    "dienststelle*",
+    "polizeistation*",
+    "präsidium*",
+    "karakol*",
+    "emniyet*",
+    "مركز",
+    "قسم",
+    "مخفر",
+    "участ*",
+    "отделени*",
+    "відділ*",
+    "дільниц*",
+    "komisariat*",
+    "posterun*",
+    "komend*",
+    "کلانتری",
+    "پاسگاه",
+    "ایستگاه",
+    "station*",
+    "precinct*",
+]
 
 
 #: The letter rows of the keyboards residents type on (phones copy them), per script: QWERTY, QWERTZ and
@@ -651,6 +788,7 @@ class EmergencyDetector:
         triggers: Iterable[_Trigger],
         context: Iterable[_Trigger],
         air: Iterable[_Trigger] = (),
+        stations: Iterable[_Trigger] = (),
         known: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         # Hard triggers first, calls for help last: a call is the weakest evidence, and a danger word in the
@@ -668,6 +806,14 @@ class EmergencyDetector:
         }
         self._context = list(context)
         self._air = list(air)
+        self._stations = list(stations)
+        # the services' names as single words ("polizei", "polis*", "policj*"): SERVICE_CALLS
+        self._services = [
+            _Word(fold(name.rstrip("*")), name.endswith("*"), "")
+            for services, _verbs in SERVICE_CALLS.values()
+            for name in services
+            if " " not in name
+        ]
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._by_stem: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._prefixed: list[int] = []
@@ -702,6 +848,14 @@ class EmergencyDetector:
         for table, hard in ((BUILTIN_HARD, True), (BUILTIN_SOFT, False)):
             for lang, phrases in table.items():
                 triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
+        for lang, (services, verbs) in SERVICE_CALLS.items():
+            # the verb first where it is a whole word: prefix triggers are tried on every message
+            phrases = (
+                f"{verb} {service}" if not verb.endswith("*") else f"{service} {verb}"
+                for service in services
+                for verb in verbs
+            )
+            triggers.extend(t for p in phrases if (t := _compile(p, lang, False, None)))
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
                 analyser_lang = counts_as(lang)
@@ -715,7 +869,8 @@ class EmergencyDetector:
                         triggers.append(compiled)
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
         air = [t for p in AIR_THINGS if (t := _compile(p, "de", False, None))]
-        return cls(triggers, context, air, known)
+        stations = [t for p in STATION_WORDS if (t := _compile(p, "de", False, None))]
+        return cls(triggers, context, air, stations, known)
 
     def _find(
         self, trigger: _Trigger, message: _Message, guesses: bool = True
@@ -760,6 +915,13 @@ class EmergencyDetector:
                 return used, weakest
         return None
 
+    def _names_a_service(self, trigger: _Trigger) -> bool:
+        """Whether ``trigger`` is one word that names an emergency service ("Polizei", "полиция")."""
+        if len(trigger.words) != 1:
+            return False
+        word = trigger.words[0].word
+        return any(word.startswith(s.word) if s.prefix else word == s.word for s in self._services)
+
     def _candidates(self, message: _Message) -> list[int]:
         found: set[int] = set(self._prefixed)
         for i, word in enumerate(message.folded):
@@ -793,6 +955,10 @@ class EmergencyDetector:
                 if in_context is None:
                     in_context = any(self._find(c, message, False) is not None for c in self._context)
                 if in_context:
+                    continue
+                if self._names_a_service(trigger) and any(
+                    self._find(c, message, False) is not None for c in self._stations
+                ):
                     continue
                 if any(w.word in AIR_WORDS for w in trigger.words) and any(
                     self._find(c, message, False) is not None for c in self._air

@@ -266,7 +266,6 @@ class SearchEngine:
         # ("annemin kafası | kanıyor": mother → Mütterzentrum; "help me now": the partner NOW), not that
         # the message is about something else. This also decides without the model, which cannot tell a
         # name match from what a message is about.
-        rest_to_do, whole_to_do = _a_thing_to_do(rest.answer), _a_thing_to_do(result.answer)
         if match.call:
             # A call for help ("допоможіть | з листом від відомства") needs only the rest, or the whole
             # message, to name a thing to do: a best entry as strong as an answer, even when two entries
@@ -282,8 +281,10 @@ class SearchEngine:
             stays = True
         else:
             # A single danger word ("Feuer", "Polizei", "fire", "yangın") is also an everyday word ("Haben
-            # Sie Feuer?"): it is overruled when the rest and the whole message name a thing to do.
-            stays = not (rest_to_do and whole_to_do)
+            # Sie Feuer?"): it is overruled when the rest and the whole message name a thing to do, as
+            # clearly as a call for help needs ("I got a letter from the police": the FAQ and the offer
+            # about letters, too close together for one answer).
+            stays = not (_names_a_thing_to_do(rest) and _names_a_thing_to_do(result))
         stays = stays or meaning_agrees
         return SearchResult(
             answer=result.answer,

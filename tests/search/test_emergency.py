@@ -605,3 +605,70 @@ def test_every_language_has_what_the_emergency_detection_needs(catalogue: Any, l
     assert OFF_TOPIC.get(lang), "off-topic questions that calibrate the meaning-based search"
     numbers = catalogue.emergency.values()
     assert [word for entry in numbers for word in entry.triggers.get(lang, ())], "the shipped triggers"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("polisi arayın", "tr"),  # open finding 1, verbatim: "I don't know"
+        ("polis cagirin", "tr"),
+        ("polise haber verin", "tr"),
+        ("ruf die Polizei", "de"),
+        ("Bitte rufen Sie die Feuerwehr.", "de-simple"),
+        ("вызовите полицию", "ru"),
+        ("звоните в полицию, быстро", "ru"),
+        ("викличте поліцію", "uk"),
+        ("zadzwoncie na policje", "pl"),
+        ("wezwijcie policję!", "pl"),
+        ("اتصلوا بالشرطة", "ar"),
+        ("اتصلو بالشرطه", "ar"),
+        ("به پلیس زنگ بزنید", "fa"),
+        ("پلیس رو خبر کنید", "fa"),
+        ("call the police", "en"),
+        ("somebody call the cops!", "en"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_asking_to_call_the_police_or_the_fire_brigade_shows_the_numbers(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # Open finding 1 (7 Dec 2026): "polisi arayın" got "I don't know"; "вызовите полицию", "викличте
+    # поліцію", "call the cops" got "I don't know" or a choice of letter help and volunteering.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert result.emergency, result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("polis karakolu nerede", "tr"),
+        ("where is the police station?", "en"),
+        ("أين مركز الشرطة؟", "ar"),
+        ("Wie kann ich das Quartiersbüro anrufen?", "de"),
+        ("quartiersbüroyu nasıl arayabilirim", "tr"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_a_police_station_or_a_call_to_an_office_is_no_emergency(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # The police's station is a place: "polis karakolu nerede" (where is the police station) showed the
+    # emergency numbers and nothing else; a call verb without a service is an everyday question.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert not result.emergency, result
+
+
+def test_a_station_does_not_explain_away_a_call_for_the_police_or_a_danger(
+    detector: EmergencyDetector,
+) -> None:
+    assert detector.detect("polis karakolunun önünde polisi arayın") is not None
+    assert detector.detect("Vor der Polizeiwache schlägt mich mein Mann") is not None
+
+
+def test_a_letter_from_the_police_gets_the_letter_help_not_the_numbers(engine: SearchEngine) -> None:
+    # "police" is a soft word; the letter FAQ and the letter offer were too close together for one
+    # confident answer, so it was not overruled: the numbers, the letters below them.
+    result = engine.answer("I got a letter from the police and don't understand it", "en")
+    assert not result.emergency
+    shown = [result.answer] if result.answer else result.alternatives
+    assert shown and shown[0].key in ("offer:briefe-aemter", "faq:briefe-von-aemtern"), result

@@ -286,9 +286,16 @@ class SearchEngine:
             # about letters, too close together for one answer).
             stays = not (_names_a_thing_to_do(rest) and _names_a_thing_to_do(result))
         stays = stays or meaning_agrees
+        listed = _below_the_numbers(result) if stays and not result.answer else result.alternatives
+        if stays and match.call:
+            # Below the numbers of a call for help only what the rest of the message finds too: the call's
+            # own words ("yardım edin", "допоможіть") lead the words to the helpers' offers, and "annem
+            # düştü kalkamıyor yardım edin" (my mother fell and can't get up) listed "become a helper".
+            found = {hit.key for hit in ([rest.answer] if rest.answer else []) + rest.alternatives}
+            listed = [hit for hit in listed if hit.key in found]
         return SearchResult(
             answer=result.answer,
-            alternatives=_below_the_numbers(result) if stays and not result.answer else result.alternatives,
+            alternatives=listed,
             emergency=stays,
             understood=True,
             emergency_match=match,

@@ -672,3 +672,24 @@ def test_a_letter_from_the_police_gets_the_letter_help_not_the_numbers(engine: S
     assert not result.emergency
     shown = [result.answer] if result.answer else result.alternatives
     assert shown and shown[0].key in ("offer:briefe-aemter", "faq:briefe-von-aemtern"), result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("annem düştü kalkamıyor yardım edin", "tr"),  # open finding 2
+        ("annem dustu kalkamiyor yardim edin", "tr"),
+        ("Meine Mutter ist gestürzt und kommt nicht mehr hoch, Hilfe", "de"),
+        ("mama upadła i nie może wstać, pomocy", "pl"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_a_parent_who_fell_gets_the_numbers_and_no_offer_to_become_a_helper(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # Open finding 2 (7 Dec 2026): without the model "annem düştü kalkamıyor yardım edin" listed "become a
+    # helper" below the numbers (the call's "yardım" met the tandem's keywords), the German one nothing.
+    # Below the numbers of a call only what the rest of the message finds too: here nothing.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert result.emergency
+    assert result.answer is None and result.alternatives == [], result

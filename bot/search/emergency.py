@@ -311,104 +311,39 @@ BUILTIN_SOFT: dict[str, list[str]] = {
 #: one; a service and a verb close together are a soft phrase trigger (``with_builtin``), never overruled
 #: by an answer, as "polizei rufen" was before alone. The name alone stays what it was: the content's
 #: single word ("Polizei", soft, an everyday word too: "Wo ist die Polizeiwache?"); the verb alone is an
-#: everyday word ("Wie kann ich das Quartiersbüro anrufen?"). Verbs in the forms a request uses
-#: (imperative, infinitive); a ``*`` where the forms share a start no other word has.
+#: everyday word ("Wie kann ich das Quartiersbüro anrufen?"). Verbs only in the forms a request uses
+#: (imperatives; German and English infinitives are ones too), read as written, not by their stem: "the
+#: police called me", "czy mogę zadzwonić na policję?" ask no one to call. A ``*`` where the forms share a
+#: start no other word has.
 SERVICE_CALLS: dict[str, tuple[list[str], list[str]]] = {
-    "de": (
-        ["polizei", "feuerwehr", "krankenwagen", "notarzt", "rettungswagen"],
-        [
-            "ruf",
-            "rufe",
-            "ruft",
-            "rufen",
-            "rufst",
-            "anrufen",
-            "anruf",
-            "holen",
-            "hol",
-            "holt",
-            "verständigen",
-            "alarmieren",
-            "alarmiert",
-        ],
-    ),
-    "tr": (
-        ["polis*", "itfaiye*", "ambulans*"],
-        [
-            "ara",
-            "arayın",
-            "arayınız",
-            "arasın",
-            "arar",
-            "arayabilir",
-            "çağır",
-            "çağırın",
-            "çağırınız",
-            "çağırsın",
-            "haber ver*",
-        ],
-    ),
-    "ar": (
-        [
-            "الشرطة",
-            "الشرطه",
-            "بالشرطة",
-            "بالشرطه",
-            "للشرطة",
-            "شرطة",
-            "الإسعاف",
-            "الاسعاف",
-            "بالإسعاف",
-            "بالاسعاف",
-            "الإطفاء",
-            "الاطفاء",
-            "بالإطفاء",
-            "بالاطفاء",
-            "المطافئ",
-        ],
-        ["اتصل", "اتصلوا", "اتصلو", "اتصلي", "اطلب", "اطلبوا", "اطلبو", "اطلبي", "كلم", "كلموا", "نادوا"],
-    ),
-    "ru": (
-        ["полици*", "милици*", "пожарн*", "скорую"],
-        [
-            "вызовите",
-            "вызови",
-            "вызывайте",
-            "вызвать",
-            "звоните",
-            "звони",
-            "позвоните",
-            "позвони",
-            "позвонить",
-        ],
-    ),
-    "uk": (
-        ["поліці*", "полици*", "пожежн*", "швидку"],
-        [
-            "викличте",
-            "виклич",
-            "викликайте",
-            "викликати",
-            "дзвоніть",
-            "дзвони",
-            "подзвоніть",
-            "подзвони",
-            "зателефонуйте",
-            "телефонуйте",
-        ],
-    ),
-    "pl": (
-        ["policj*", "straż*", "karetk*", "pogotowie"],
-        ["zadzwoń", "zadzwońcie", "dzwoń", "dzwońcie", "wezwij", "wezwijcie", "wezwać", "zadzwonić"],
-    ),
-    "fa": (
-        ["پلیس", "پلیسو", "آتش‌نشانی", "آتشنشانی", "اورژانس", "آمبولانس", "police", "polis"],
-        ["زنگ", "خبر", "zang", "khabar"],
-    ),
-    "en": (
-        ["police", "cops", "cop", "ambulance", "fire brigade", "fire department", "firefighters"],
-        ["call", "phone", "ring", "get"],
-    ),
+    lang: (services.split("|"), verbs.split("|"))
+    for lang, services, verbs in (
+        (
+            "de",
+            "polizei|feuerwehr|krankenwagen|notarzt|rettungswagen",
+            "ruf|rufe|ruft|rufen|anrufen|holen|hol|holt|verständigen|alarmieren",
+        ),
+        (
+            "tr",
+            "polis*|itfaiye*|ambulans*",
+            "ara|arayın|arayınız|arasın|arar|çağır|çağırın|çağırınız|çağırsın|haber ver*",
+        ),
+        (
+            "ar",
+            "الشرطة|الشرطه|بالشرطة|بالشرطه|للشرطة|شرطة|الإسعاف|الاسعاف|بالإسعاف|بالاسعاف|الإطفاء|الاطفاء|بالإطفاء"
+            "|بالاطفاء|المطافئ",
+            "اتصل|اتصلوا|اتصلو|اتصلي|اطلب|اطلبوا|اطلبو|اطلبي|كلم|كلموا|نادوا",
+        ),
+        ("ru", "полици*|милици*|пожарн*|скорую", "вызовите|вызови|вызывайте|звоните|звони|позвоните|позвони"),
+        (
+            "uk",
+            "поліці*|полици*|пожежн*|швидку",
+            "викличте|виклич|викликайте|дзвоніть|дзвони|подзвоніть|подзвони|зателефонуйте|телефонуйте",
+        ),
+        ("pl", "policj*|straż*|karetk*|pogotowie", "zadzwoń|zadzwońcie|dzwoń|dzwońcie|wezwij|wezwijcie"),
+        ("fa", "پلیس|پلیسو|آتش‌نشانی|آتشنشانی|اورژانس|آمبولانس|police|polis", "زنگ|خبر|zang|khabar"),
+        ("en", "police|cops|cop|ambulance|fire brigade|fire department|firefighters", "call|phone|ring"),
+    )
 }
 
 
@@ -671,7 +606,7 @@ def _content_words(phrase: str, lang: str) -> int:
 
 
 def _compile(
-    text: str, lang: str, hard: bool, emergency_id: str | None, call: bool = False
+    text: str, lang: str, hard: bool, emergency_id: str | None, call: bool = False, stems: bool = True
 ) -> _Trigger | None:
     words: list[_Word] = []
     for part in text.split():
@@ -680,7 +615,7 @@ def _compile(
         for i, raw in enumerate(tokens):
             word = fold(raw)
             is_prefix = prefix and i == len(tokens) - 1
-            use_stem = len(word) >= 4 and not is_prefix and (hard or " " in text.strip())
+            use_stem = stems and len(word) >= 4 and not is_prefix and (hard or " " in text.strip())
             word_stem = stem(raw, lang) if use_stem else ""
             words.append(_Word(word, is_prefix, word_stem if len(word_stem) >= 4 else ""))
     if not words:
@@ -855,7 +790,7 @@ class EmergencyDetector:
                 for service in services
                 for verb in verbs
             )
-            triggers.extend(t for p in phrases if (t := _compile(p, lang, False, None)))
+            triggers.extend(t for p in phrases if (t := _compile(p, lang, False, None, stems=False)))
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
                 analyser_lang = counts_as(lang)

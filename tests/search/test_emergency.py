@@ -693,3 +693,18 @@ def test_a_parent_who_fell_gets_the_numbers_and_no_offer_to_become_a_helper(
     result = (engine if with_model else lexical_engine).answer(text, lang)
     assert result.emergency
     assert result.answer is None and result.alternatives == [], result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cops called me yesterday",  # a past call, read as written, not by its stem ("call")
+        "czy mogę zadzwonić na policję w sprawie hałasu?",  # "may I call", no request to call
+        "Ich habe einen Anruf von der Feuerwehr bekommen",  # the noun "Anruf"
+        "itfaiye bizi aradı",  # the fire brigade called us
+    ],
+)
+def test_a_service_named_with_a_call_that_asks_no_one_to_call_is_no_trigger(
+    detector: EmergencyDetector, text: str
+) -> None:
+    assert detector.detect(text) is None

@@ -40,12 +40,13 @@ Triggers from the content's ``emergency`` entries are hard when they are phrases
 single words (staff list single words like "Gewalt" or "Hilfe!" that also occur in ordinary questions).
 Soft single words from the content match whole words only (and one typo), not other forms of the word:
 "pomocy" (help!) fires, "pomoc w napisaniu CV" (help writing a CV) does not. Finally, the SearchEngine
-drops a *soft* match of a single word when the message is confidently answered by an offer ("Haben Sie
-Feuer?", "помогите написать резюме" → job application training); hard matches and soft phrases ("schlägt
-mich", "beats me", "in danger": what happens to a person, which no everyday question says) are never
-dropped, whatever else the message asks ("My husband beats me, where can I get counselling?"). A trigger
-that repeats one word ("hilfe hilfe") is a repeated cry: its words must follow each other ("Hilfe!
-Hilfe!"), not stand anywhere in the window ("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe …").
+drops a *soft* match of a single word when the message clearly names a thing to do, as a call for help
+needs below ("Haben Sie Feuer?", "I got a letter from the police" → the letter help); hard matches and
+soft phrases ("schlägt mich", "beats me", "in danger": what happens to a person, which no everyday
+question says; "call the police", ``SERVICE_CALLS``) are never dropped, whatever else the message asks
+("My husband beats me, where can I get counselling?"). A trigger that repeats one word ("hilfe hilfe") is
+a repeated cry: its words must follow each other ("Hilfe! Hilfe!"), not stand anywhere in the window
+("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe …").
 
 Calls for help
 --------------

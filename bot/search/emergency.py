@@ -786,12 +786,12 @@ class EmergencyDetector:
                 triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
         for lang, (services, verbs) in SERVICE_CALLS.items():
             # the verb first where it is a whole word: prefix triggers are tried on every message
-            phrases = (
+            calls = [
                 f"{verb} {service}" if not verb.endswith("*") else f"{service} {verb}"
                 for service in services
                 for verb in verbs
-            )
-            triggers.extend(t for p in phrases if (t := _compile(p, lang, False, None, stems=False)))
+            ]
+            triggers.extend(t for p in calls if (t := _compile(p, lang, False, None, stems=False)))
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
                 analyser_lang = counts_as(lang)

@@ -598,6 +598,7 @@ class EmergencyMatch:
     phrase: bool = False  # the trigger has more than one word ("schlägt mich", "beats me", "in danger")
     guess: bool = False  # a word matched only as a ``GUESS`` (one wrong letter in a short word)
     other_word: bool = False  # ...and that letter is no neighbouring key of the right one (``OTHER``)
+    service: bool = False  # the trigger is one word naming an emergency service ("Polizei", "полиция")
 
 
 def _content_words(phrase: str, lang: str) -> int:
@@ -919,6 +920,7 @@ class EmergencyDetector:
                 phrase=len(trigger.words) > 1,
                 guess=weakest != MATCH,
                 other_word=weakest == OTHER,
+                service=self._names_a_service(trigger),
             )
             if weakest == MATCH:
                 return match

@@ -280,11 +280,16 @@ class SearchEngine:
             # beats me, where can I get counselling?" gets the numbers with counselling listed below them.
             stays = True
         else:
-            # A single danger word ("Feuer", "Polizei", "fire", "yangın") is also an everyday word ("Haben
-            # Sie Feuer?"): it is overruled when the rest and the whole message name a thing to do, as
-            # clearly as a call for help needs ("I got a letter from the police": the FAQ and the offer
-            # about letters, too close together for one answer).
-            stays = not (_names_a_thing_to_do(rest) and _names_a_thing_to_do(result))
+            # A single danger word ("Feuer", "bedroht", "fire", "yangın") is also an everyday word ("Haben
+            # Sie Feuer?"): it is overruled when the rest and the whole message each have a confident
+            # answer. Only a service's name ("Polizei", "polis") gives way as readily as a call for help
+            # ("I got a letter from the police": the FAQ and the offer about letters, too close together
+            # for one answer); a danger word does not ("ich werde bedroht, Brief vom Jobcenter" keeps the
+            # numbers, though the letter entries come first).
+            if match.service:
+                stays = not (_names_a_thing_to_do(rest) and _names_a_thing_to_do(result))
+            else:
+                stays = not (_a_thing_to_do(rest.answer) and _a_thing_to_do(result.answer))
         stays = stays or meaning_agrees
         listed = _below_the_numbers(result) if stays and not result.answer else result.alternatives
         if stays and match.call:

@@ -708,3 +708,27 @@ def test_a_service_named_with_a_call_that_asks_no_one_to_call_is_no_trigger(
     detector: EmergencyDetector, text: str
 ) -> None:
     assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("there is violence at home, I need help with a letter from the office", "en"),
+        ("Ich werde bedroht, kann mir jemand beim Brief vom Jobcenter helfen?", "de"),
+        ("bir mektup geldi, tehdit ediliyorum, mektubu okumama yardım eder misiniz", "tr"),
+        ("муж избил меня, нужна помощь с письмом из ведомства", "ru"),
+        ("mąż mnie pobił, potrzebuję pomocy z listem z urzędu", "pl"),
+        ("чоловік побив мене, потрібна допомога з листом з джобцентру", "uk"),
+        ("help me read a letter, someone set fire to my door", "en"),
+        ("Ich habe einen Brief vom Amt bekommen und mein Mann hat mich geschlagen", "de"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_a_danger_word_beside_a_letter_keeps_the_numbers(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # Review of the police-call change (7 Dec 2026): letting every single danger word give way when the
+    # letter entries came first together (as a service's name does: "a letter from the police") took the
+    # numbers from threats, beatings and fire told beside a letter. Only a service's name gives way so.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert result.emergency, result

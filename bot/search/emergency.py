@@ -40,12 +40,13 @@ Triggers from the content's ``emergency`` entries are hard when they are phrases
 single words (staff list single words like "Gewalt" or "Hilfe!" that also occur in ordinary questions).
 Soft single words from the content match whole words only (and one typo), not other forms of the word:
 "pomocy" (help!) fires, "pomoc w napisaniu CV" (help writing a CV) does not. Finally, the SearchEngine
-drops a *soft* match of a single word when the message is confidently answered by an offer ("Haben Sie
-Feuer?", "помогите написать резюме" → job application training); hard matches and soft phrases ("schlägt
-mich", "beats me", "in danger": what happens to a person, which no everyday question says) are never
-dropped, whatever else the message asks ("My husband beats me, where can I get counselling?"). A trigger
-that repeats one word ("hilfe hilfe") is a repeated cry: its words must follow each other ("Hilfe!
-Hilfe!"), not stand anywhere in the window ("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe …").
+drops a *soft* match of a single word when the message clearly names a thing to do, as a call for help
+needs below ("Haben Sie Feuer?", "I got a letter from the police" → the letter help); hard matches and
+soft phrases ("schlägt mich", "beats me", "in danger": what happens to a person, which no everyday
+question says; "call the police", ``SERVICE_CALLS``) are never dropped, whatever else the message asks
+("My husband beats me, where can I get counselling?"). A trigger that repeats one word ("hilfe hilfe") is
+a repeated cry: its words must follow each other ("Hilfe! Hilfe!"), not stand anywhere in the window
+("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe …").
 
 Calls for help
 --------------
@@ -275,7 +276,6 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "feuer",
         "brand",
         "in gefahr",
-        "polizei rufen",
     ],
     "tr": ["şiddet", "dayak", "dövüyor", "dövdü", "beni dov*", "tehdit*", "yangın", "yanıyor"],
     "ar": ["عنف", "يضربني", "ضربني", "يضربها", "تهديد", "يهددني", "حريق", "في خطر"],
@@ -305,6 +305,79 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "in danger",
     ],
 }
+
+
+#: Asking someone to call an emergency service ("polisi arayın", "вызовите полицию", "call the police"):
+#: per language, the services' names (police, fire brigade, ambulance) and the verbs that call or summon
+#: one; a service and a verb close together are a soft phrase trigger (``with_builtin``), never overruled
+#: by an answer, as "polizei rufen" was before alone. The name alone stays what it was: the content's
+#: single word ("Polizei", soft, an everyday word too: "Wo ist die Polizeiwache?"); the verb alone is an
+#: everyday word ("Wie kann ich das Quartiersbüro anrufen?"). Verbs only in the forms a request uses
+#: (imperatives; German and English infinitives are ones too), read as written, not by their stem: "the
+#: police called me", "czy mogę zadzwonić na policję?" ask no one to call. A ``*`` where the forms share a
+#: start no other word has.
+SERVICE_CALLS: dict[str, tuple[list[str], list[str]]] = {
+    lang: (services.split("|"), verbs.split("|"))
+    for lang, services, verbs in (
+        (
+            "de",
+            "polizei|feuerwehr|krankenwagen|notarzt|rettungswagen",
+            "ruf|rufe|ruft|rufen|anrufen|holen|hol|holt|verständigen|alarmieren",
+        ),
+        (
+            "tr",
+            "polis*|itfaiye*|ambulans*",
+            "ara|arayın|arayınız|arasın|arar|çağır|çağırın|çağırınız|çağırsın|haber ver*",
+        ),
+        (
+            "ar",
+            "الشرطة|الشرطه|بالشرطة|بالشرطه|للشرطة|شرطة|الإسعاف|الاسعاف|بالإسعاف|بالاسعاف|الإطفاء|الاطفاء|بالإطفاء"
+            "|بالاطفاء|المطافئ",
+            "اتصل|اتصلوا|اتصلو|اتصلي|اطلب|اطلبوا|اطلبو|اطلبي|كلم|كلموا|نادوا",
+        ),
+        ("ru", "полици*|милици*|пожарн*|скорую", "вызовите|вызови|вызывайте|звоните|звони|позвоните|позвони"),
+        (
+            "uk",
+            "поліці*|полици*|пожежн*|швидку",
+            "викличте|виклич|викликайте|дзвоніть|дзвони|подзвоніть|подзвони|зателефонуйте|телефонуйте",
+        ),
+        ("pl", "policj*|straż*|karetk*|pogotowie", "zadzwoń|zadzwońcie|dzwoń|dzwońcie|wezwij|wezwijcie"),
+        ("fa", "پلیس|پلیسو|آتش‌نشانی|آتشنشانی|اورژانس|آمبولانس|police|polis", "زنگ|خبر|zang|khabar"),
+        ("en", "police|cops|cop|ambulance|fire brigade|fire department|firefighters", "call|phone|ring"),
+    )
+}
+
+
+#: A service's station: a message naming one asks about a place ("wo ist die Polizeiwache", "polis
+#: karakolu nerede", "where is the police station?"), so the service's name alone (a soft single word,
+#: "Polizei", "polis", "الشرطة") does not fire there; a call for the service (``SERVICE_CALLS``) and
+#: every danger word still do ("polis karakolunun önünde beni dövüyor").
+STATION_WORDS = [
+    "wache*",
+    "polizeiwache*",
+    "revier*",
+    "polizeirevier*",
+    "dienststelle*",
+    "polizeistation*",
+    "präsidium*",
+    "karakol*",
+    "emniyet*",
+    "مركز",
+    "قسم",
+    "مخفر",
+    "участ*",
+    "отделени*",
+    "відділ*",
+    "дільниц*",
+    "komisariat*",
+    "posterun*",
+    "komend*",
+    "کلانتری",
+    "پاسگاه",
+    "ایستگاه",
+    "station*",
+    "precinct*",
+]
 
 
 #: The letter rows of the keyboards residents type on (phones copy them), per script: QWERTY, QWERTZ and
@@ -525,6 +598,7 @@ class EmergencyMatch:
     phrase: bool = False  # the trigger has more than one word ("schlägt mich", "beats me", "in danger")
     guess: bool = False  # a word matched only as a ``GUESS`` (one wrong letter in a short word)
     other_word: bool = False  # ...and that letter is no neighbouring key of the right one (``OTHER``)
+    service: bool = False  # the trigger is one word naming an emergency service ("Polizei", "полиция")
 
 
 def _content_words(phrase: str, lang: str) -> int:
@@ -534,7 +608,7 @@ def _content_words(phrase: str, lang: str) -> int:
 
 
 def _compile(
-    text: str, lang: str, hard: bool, emergency_id: str | None, call: bool = False
+    text: str, lang: str, hard: bool, emergency_id: str | None, call: bool = False, stems: bool = True
 ) -> _Trigger | None:
     words: list[_Word] = []
     for part in text.split():
@@ -543,7 +617,7 @@ def _compile(
         for i, raw in enumerate(tokens):
             word = fold(raw)
             is_prefix = prefix and i == len(tokens) - 1
-            use_stem = len(word) >= 4 and not is_prefix and (hard or " " in text.strip())
+            use_stem = stems and len(word) >= 4 and not is_prefix and (hard or " " in text.strip())
             word_stem = stem(raw, lang) if use_stem else ""
             words.append(_Word(word, is_prefix, word_stem if len(word_stem) >= 4 else ""))
     if not words:
@@ -651,6 +725,7 @@ class EmergencyDetector:
         triggers: Iterable[_Trigger],
         context: Iterable[_Trigger],
         air: Iterable[_Trigger] = (),
+        stations: Iterable[_Trigger] = (),
         known: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         # Hard triggers first, calls for help last: a call is the weakest evidence, and a danger word in the
@@ -668,6 +743,14 @@ class EmergencyDetector:
         }
         self._context = list(context)
         self._air = list(air)
+        self._stations = list(stations)
+        # the services' names as single words ("polizei", "polis*", "policj*"): SERVICE_CALLS
+        self._services = [
+            _Word(fold(name.rstrip("*")), name.endswith("*"), "")
+            for services, _verbs in SERVICE_CALLS.values()
+            for name in services
+            if " " not in name
+        ]
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._by_stem: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._prefixed: list[int] = []
@@ -702,6 +785,14 @@ class EmergencyDetector:
         for table, hard in ((BUILTIN_HARD, True), (BUILTIN_SOFT, False)):
             for lang, phrases in table.items():
                 triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
+        for lang, (services, verbs) in SERVICE_CALLS.items():
+            # the verb first where it is a whole word: prefix triggers are tried on every message
+            calls = [
+                f"{verb} {service}" if not verb.endswith("*") else f"{service} {verb}"
+                for service in services
+                for verb in verbs
+            ]
+            triggers.extend(t for p in calls if (t := _compile(p, lang, False, None, stems=False)))
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
                 analyser_lang = counts_as(lang)
@@ -715,7 +806,8 @@ class EmergencyDetector:
                         triggers.append(compiled)
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
         air = [t for p in AIR_THINGS if (t := _compile(p, "de", False, None))]
-        return cls(triggers, context, air, known)
+        stations = [t for p in STATION_WORDS if (t := _compile(p, "de", False, None))]
+        return cls(triggers, context, air, stations, known)
 
     def _find(
         self, trigger: _Trigger, message: _Message, guesses: bool = True
@@ -760,6 +852,13 @@ class EmergencyDetector:
                 return used, weakest
         return None
 
+    def _names_a_service(self, trigger: _Trigger) -> bool:
+        """Whether ``trigger`` is one word that names an emergency service ("Polizei", "полиция")."""
+        if len(trigger.words) != 1:
+            return False
+        word = trigger.words[0].word
+        return any(word.startswith(s.word) if s.prefix else word == s.word for s in self._services)
+
     def _candidates(self, message: _Message) -> list[int]:
         found: set[int] = set(self._prefixed)
         for i, word in enumerate(message.folded):
@@ -794,6 +893,10 @@ class EmergencyDetector:
                     in_context = any(self._find(c, message, False) is not None for c in self._context)
                 if in_context:
                     continue
+                if self._names_a_service(trigger) and any(
+                    self._find(c, message, False) is not None for c in self._stations
+                ):
+                    continue
                 if any(w.word in AIR_WORDS for w in trigger.words) and any(
                     self._find(c, message, False) is not None for c in self._air
                 ):
@@ -817,6 +920,7 @@ class EmergencyDetector:
                 phrase=len(trigger.words) > 1,
                 guess=weakest != MATCH,
                 other_word=weakest == OTHER,
+                service=self._names_a_service(trigger),
             )
             if weakest == MATCH:
                 return match

@@ -266,7 +266,6 @@ class SearchEngine:
         # ("annemin kafası | kanıyor": mother → Mütterzentrum; "help me now": the partner NOW), not that
         # the message is about something else. This also decides without the model, which cannot tell a
         # name match from what a message is about.
-        rest_to_do, whole_to_do = _a_thing_to_do(rest.answer), _a_thing_to_do(result.answer)
         if match.call:
             # A call for help ("допоможіть | з листом від відомства") needs only the rest, or the whole
             # message, to name a thing to do: a best entry as strong as an answer, even when two entries
@@ -281,13 +280,27 @@ class SearchEngine:
             # beats me, where can I get counselling?" gets the numbers with counselling listed below them.
             stays = True
         else:
-            # A single danger word ("Feuer", "Polizei", "fire", "yangın") is also an everyday word ("Haben
-            # Sie Feuer?"): it is overruled when the rest and the whole message name a thing to do.
-            stays = not (rest_to_do and whole_to_do)
+            # A single danger word ("Feuer", "bedroht", "fire", "yangın") is also an everyday word ("Haben
+            # Sie Feuer?"): it is overruled when the rest and the whole message each have a confident
+            # answer. Only a service's name ("Polizei", "polis") gives way as readily as a call for help
+            # ("I got a letter from the police": the FAQ and the offer about letters, too close together
+            # for one answer); a danger word does not ("ich werde bedroht, Brief vom Jobcenter" keeps the
+            # numbers, though the letter entries come first).
+            if match.service:
+                stays = not (_names_a_thing_to_do(rest) and _names_a_thing_to_do(result))
+            else:
+                stays = not (_a_thing_to_do(rest.answer) and _a_thing_to_do(result.answer))
         stays = stays or meaning_agrees
+        listed = _below_the_numbers(result) if stays and not result.answer else result.alternatives
+        if stays and match.call:
+            # Below the numbers of a call for help only what the rest of the message finds too: the call's
+            # own words ("yardım edin", "допоможіть") lead the words to the helpers' offers, and "annem
+            # düştü kalkamıyor yardım edin" (my mother fell and can't get up) listed "become a helper".
+            found = {hit.key for hit in ([rest.answer] if rest.answer else []) + rest.alternatives}
+            listed = [hit for hit in listed if hit.key in found]
         return SearchResult(
             answer=result.answer,
-            alternatives=_below_the_numbers(result) if stays and not result.answer else result.alternatives,
+            alternatives=listed,
             emergency=stays,
             understood=True,
             emergency_match=match,

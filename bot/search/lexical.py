@@ -36,6 +36,7 @@ from bot.search.normalize import (
     query_words,
     raw_tokens,
     scope,
+    stem,
     stop_words,
 )
 from bot.search.persons import Gender, person
@@ -244,6 +245,8 @@ class LexicalIndex:
                 terms = terms | analyse_word(spelled, (analyser_lang(code),)).terms
                 surfaces.append(spelled)
         contribution = self._word(language, terms, 1.0)
+        if contribution is None and analyser_lang(code) == "tr":
+            contribution = self._word(language, _turkish_endings_off(terms), 1.0)
         for surface in surfaces:
             if contribution is None and len(surface) >= 5:
                 contribution = self._word(language, self._typos(language, surface), TYPO_WEIGHT)
@@ -270,3 +273,23 @@ class LexicalIndex:
         limit = 2 if len(surface) >= 8 else 1
         found = process.extract(surface, language.surfaces, scorer=OSA.distance, score_cutoff=limit, limit=3)
         return frozenset(term for term, _, _ in found if len(term) >= 5)
+
+
+_TR_VOWELS = frozenset("aeiouıöü")
+
+
+def _turkish_endings_off(terms: frozenset[str]) -> frozenset[str]:
+    """A Turkish word that meets no Turkish text, read without the endings snowball leaves on it: the "s" of
+    a possessive after a vowel ("kirası" → "kiras" → "kira", the rent; "faturası" → "faturas" → "fatura")
+    and a stem snowball would cut further ("faturaları" → "fatura", where the texts' "fatura" is "fatur").
+    Only for words the texts do not know as they are: "polisi", "kresi", "adresi" keep their "s" (an
+    earlier step took it off every word and "kresi nasıl bulurum" lost its childcare answer)."""
+    out: set[str] = set()
+    for term in terms:
+        if not term.startswith("tr:"):
+            continue
+        base = term[3:]
+        if len(base) >= 5 and base.endswith("s") and base[-2] in _TR_VOWELS:
+            out.update((f"tr:{base[:-1]}", f"tr:{stem(base[:-1], 'tr')}"))
+        out.add(f"tr:{stem(base, 'tr')}")
+    return frozenset(out - terms)

@@ -605,3 +605,130 @@ def test_every_language_has_what_the_emergency_detection_needs(catalogue: Any, l
     assert OFF_TOPIC.get(lang), "off-topic questions that calibrate the meaning-based search"
     numbers = catalogue.emergency.values()
     assert [word for entry in numbers for word in entry.triggers.get(lang, ())], "the shipped triggers"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("polisi arayın", "tr"),  # open finding 1, verbatim: "I don't know"
+        ("polis cagirin", "tr"),
+        ("polise haber verin", "tr"),
+        ("ruf die Polizei", "de"),
+        ("Bitte rufen Sie die Feuerwehr.", "de-simple"),
+        ("вызовите полицию", "ru"),
+        ("звоните в полицию, быстро", "ru"),
+        ("викличте поліцію", "uk"),
+        ("zadzwoncie na policje", "pl"),
+        ("wezwijcie policję!", "pl"),
+        ("اتصلوا بالشرطة", "ar"),
+        ("اتصلو بالشرطه", "ar"),
+        ("به پلیس زنگ بزنید", "fa"),
+        ("پلیس رو خبر کنید", "fa"),
+        ("call the police", "en"),
+        ("somebody call the cops!", "en"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_asking_to_call_the_police_or_the_fire_brigade_shows_the_numbers(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # Open finding 1 (7 Dec 2026): "polisi arayın" got "I don't know"; "вызовите полицию", "викличте
+    # поліцію", "call the cops" got "I don't know" or a choice of letter help and volunteering.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert result.emergency, result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("polis karakolu nerede", "tr"),
+        ("where is the police station?", "en"),
+        ("أين مركز الشرطة؟", "ar"),
+        ("Wie kann ich das Quartiersbüro anrufen?", "de"),
+        ("quartiersbüroyu nasıl arayabilirim", "tr"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_a_police_station_or_a_call_to_an_office_is_no_emergency(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # The police's station is a place: "polis karakolu nerede" (where is the police station) showed the
+    # emergency numbers and nothing else; a call verb without a service is an everyday question.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert not result.emergency, result
+
+
+def test_a_station_does_not_explain_away_a_call_for_the_police_or_a_danger(
+    detector: EmergencyDetector,
+) -> None:
+    assert detector.detect("polis karakolunun önünde polisi arayın") is not None
+    assert detector.detect("Vor der Polizeiwache schlägt mich mein Mann") is not None
+
+
+def test_a_letter_from_the_police_gets_the_letter_help_not_the_numbers(engine: SearchEngine) -> None:
+    # "police" is a soft word; the letter FAQ and the letter offer were too close together for one
+    # confident answer, so it was not overruled: the numbers, the letters below them.
+    result = engine.answer("I got a letter from the police and don't understand it", "en")
+    assert not result.emergency
+    shown = [result.answer] if result.answer else result.alternatives
+    assert shown and shown[0].key in ("offer:briefe-aemter", "faq:briefe-von-aemtern"), result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("annem düştü kalkamıyor yardım edin", "tr"),  # open finding 2
+        ("annem dustu kalkamiyor yardim edin", "tr"),
+        ("Meine Mutter ist gestürzt und kommt nicht mehr hoch, Hilfe", "de"),
+        ("mama upadła i nie może wstać, pomocy", "pl"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_a_parent_who_fell_gets_the_numbers_and_no_offer_to_become_a_helper(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # Open finding 2 (7 Dec 2026): without the model "annem düştü kalkamıyor yardım edin" listed "become a
+    # helper" below the numbers (the call's "yardım" met the tandem's keywords), the German one nothing.
+    # Below the numbers of a call only what the rest of the message finds too: here nothing.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert result.emergency
+    assert result.answer is None and result.alternatives == [], result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cops called me yesterday",  # a past call, read as written, not by its stem ("call")
+        "czy mogę zadzwonić na policję w sprawie hałasu?",  # "may I call", no request to call
+        "Ich habe einen Anruf von der Feuerwehr bekommen",  # the noun "Anruf"
+        "itfaiye bizi aradı",  # the fire brigade called us
+    ],
+)
+def test_a_service_named_with_a_call_that_asks_no_one_to_call_is_no_trigger(
+    detector: EmergencyDetector, text: str
+) -> None:
+    assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("there is violence at home, I need help with a letter from the office", "en"),
+        ("Ich werde bedroht, kann mir jemand beim Brief vom Jobcenter helfen?", "de"),
+        ("bir mektup geldi, tehdit ediliyorum, mektubu okumama yardım eder misiniz", "tr"),
+        ("муж избил меня, нужна помощь с письмом из ведомства", "ru"),
+        ("mąż mnie pobił, potrzebuję pomocy z listem z urzędu", "pl"),
+        ("чоловік побив мене, потрібна допомога з листом з джобцентру", "uk"),
+        ("help me read a letter, someone set fire to my door", "en"),
+        ("Ich habe einen Brief vom Amt bekommen und mein Mann hat mich geschlagen", "de"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_a_danger_word_beside_a_letter_keeps_the_numbers(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # Review of the police-call change (7 Dec 2026): letting every single danger word give way when the
+    # letter entries came first together (as a service's name does: "a letter from the police") took the
+    # numbers from threats, beatings and fire told beside a letter. Only a service's name gives way so.
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert result.emergency, result

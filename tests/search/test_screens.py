@@ -216,3 +216,20 @@ async def test_a_parent_asking_for_help_with_applications_sees_the_apprenticeshi
     assert screen.text == t.html("I am not sure what you mean. Is it one of these?"), screen
     title = bot.services.content.catalogue.offers["jugend-ausbildung"].title["de"]
     assert any(title in label for label in screen.labels), screen.labels
+
+
+async def test_call_the_police_in_turkish_gets_the_emergency_numbers(bot: BotHarness) -> None:
+    # Open finding 1 (7 Dec 2026): "polisi arayın" (call the police) got "I don't know".
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("polisi arayın")
+    screen = ayse.last()
+    t = bot.services.i18n.translator("tr")
+    assert (screen.text or "").startswith("🆘 <b>" + t.html("Emergency help – call now:") + "</b>"), screen
+    assert "110" in (screen.text or "") and "112" in (screen.text or "")
+
+
+async def test_asking_where_the_police_station_is_gets_no_emergency_screen(bot: BotHarness) -> None:
+    # "polis karakolu nerede" (where is the police station) showed the numbers and nothing else.
+    ayse = bot.resident("Ayşe", lang="tr")
+    await ayse.send("polis karakolu nerede")
+    assert "🆘" not in (ayse.last().text or ""), ayse.last()

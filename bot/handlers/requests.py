@@ -870,7 +870,8 @@ async def rewrite_card(
         keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)
     text = None
     if card.html is not None and card.left is not None:
-        text = partner_render.left_card(pt, card.html, card.left, card.now_with, acted.taken, acted.staff)
+        taken, staff = card.was_taken or acted.taken, card.was_staff or acted.staff
+        text = partner_render.left_card(pt, card.html, card.left, card.now_with, taken, staff)
     elif card.html is not None and action == "close":
         text = partner_render.closed_card(pt, card.html, acted.taken, acted.staff, acted.closed_by)
     elif card.html is not None and action == "withdrawn":
@@ -894,9 +895,9 @@ async def rewrite_card(
 
 
 async def answered_action(query: CallbackQuery, pt: Translator, action: str, outcome: Outcome) -> None:
-    """The toast on a card's button; a request its resident deleted or withdrew also loses the card's
-    buttons."""
-    if outcome in (Outcome.DELETED, Outcome.WITHDRAWN):
+    """The toast on a card's button; a request its resident deleted or withdrew, and a card its group holds
+    a newer one of, also lose the card's buttons."""
+    if outcome in (Outcome.DELETED, Outcome.WITHDRAWN, Outcome.OUTDATED):
         await edit_buttons(query.message, None)
     await answer_query(query, partner_render.action_toast(pt, action, outcome))
 

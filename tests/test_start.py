@@ -169,6 +169,34 @@ async def test_a_language_named_at_a_requests_message_step_opens_the_picker_and_
     assert "<i>Mektubu anlamıyorum</i>" in (ayse.last().text or "")
 
 
+async def test_a_language_chosen_in_the_middle_of_a_sign_up_asks_her_question_again_in_it(
+    bot: BotHarness,
+) -> None:
+    """Explore xr4 F5: she typed "English" because she could not read the childcare question; after she
+    chose English she got the menu with "Continue", and her answer "two children, 3 and 5" went to the
+    search ("I am not sure what you mean")."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("/start o_deutschkurs-frauen")
+    await anna.tap("✋")
+    assert "Kinderbetreuung" in (anna.last().text or "")
+    await anna.send("English")
+    picker = anna.last()
+    await anna.tap("English", picker)
+    question = anna.last()
+    assert question.message_id == picker.message_id  # in place of the picker
+    assert "childcare" in (question.text or "") and "⏭ Skip" in question.labels
+    assert "Continue" not in " ".join(question.labels)
+    await anna.send("two children, 3 and 5")
+    # Her answer went into the request: the next question comes, in English.
+    assert "How well do you speak German?" in (anna.last().text or "")
+    await anna.send("a little")
+    await anna.send("I would like to join the course")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    consent = anna.last().text or ""
+    assert "two children, 3 and 5" in consent and "I would like to join the course" in consent
+
+
 def reply_keyboard(bot: BotHarness, resident: SimUser) -> dict[str, object] | None:
     """The keyboard under the resident's text field: the latest message that set or removed one."""
     changes = [

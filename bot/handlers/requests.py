@@ -130,8 +130,10 @@ async def settled(context: Context, user_id: int, prompt: MaybeInaccessibleMessa
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
 
-# Buttons that belong to a request dialogue (or start one, replacing any draft): they do not park it.
-DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb"})
+# Buttons that belong to a request dialogue (or start one, replacing any draft), and a language picked (a
+# language's name typed while she writes opens the picker: her question comes again in the language she
+# chose, `start.choose_language`): they do not park it.
+DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb", "lang"})
 
 
 def drafting(context: Context) -> bool:

@@ -326,6 +326,33 @@ async def test_after_delete_her_next_question_starts_with_the_language_and_is_an
     assert row is not None and (row.language, row.language_confirmed) == ("ru", True)
 
 
+async def test_after_delete_a_button_on_an_older_screen_gets_the_first_minute(bot: BotHarness) -> None:
+    """Explore xr4 F9: right after "your data is deleted, if you write again I start afresh", "✋ Sign me
+    up" on the offer's page above went straight into the sign-up's questions: a new profile without a
+    welcome, a language or a district."""
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start")
+    await olga.tap("Русский")
+    await olga.tap(1)
+    await olga.send("/start o_deutschkurs-frauen")
+    offer = olga.last()
+    await olga.send("/delete")
+    await olga.tap("🗑")
+    deleted = olga.last()
+    await olga.tap("✋", offer)
+    ru = bot.services.i18n.translator("ru")
+    assert bot.telegram.answered_callbacks[-1].get("text") == ru.gettext("This button is out of date.")
+    picker = olga.last()
+    assert picker.message_id > deleted.message_id  # below "deleted", where she looks
+    assert "Здравствуйте, Olga!" in (picker.text or "") and picker.labels[0] == "✓ Русский"
+    assert "присмотр" not in (picker.text or "")  # no sign-up question
+    assert await bot.services.requests.running_draft(olga.user_id) is None
+    await olga.tap("Русский", picker)
+    assert olga.last().text == ru.gettext(
+        "Which neighbourhood do you live in? Then I can show you what is near you."
+    )
+
+
 async def test_after_delete_a_greeting_gets_the_first_minute_and_then_the_menu(bot: BotHarness) -> None:
     # The plain-German reader: "hallo" after /delete was answered in standard German.
     anna = await deleted_after_first_minute(bot, "Anna", "de", "Einfaches Deutsch")

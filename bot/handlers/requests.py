@@ -130,10 +130,11 @@ async def settled(context: Context, user_id: int, prompt: MaybeInaccessibleMessa
 
 # --- the resident's dialogue -------------------------------------------------------------------------------
 
-# Buttons that belong to a request dialogue (or start one, replacing any draft), and a language picked (a
-# language's name typed while she writes opens the picker: her question comes again in the language she
-# chose, `start.choose_language`): they do not park it.
-DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb", "lang"})
+# Buttons that belong to a request dialogue (or start one, replacing any draft): they do not park it.
+DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb"})
+# Nor does a language or district picked (a language's name typed while she writes opens the picker: her
+# question comes again in the language she chose, `questions.draft_again`); the pickers' buttons do.
+PICKED = ("lang:", "district:")
 
 
 def drafting(context: Context) -> bool:
@@ -151,7 +152,10 @@ async def park_on_navigation(update: Update, context: Context) -> None:
         return
     message, query = update.message, update.callback_query
     command = message is not None and (message.text or "").startswith("/")
-    menu_button = query is not None and (query.data or "").split(":", 1)[0] not in DIALOGUE_NAMESPACES
+    data = (query.data or "") if query is not None else ""
+    menu_button = (
+        query is not None and data.split(":", 1)[0] not in DIALOGUE_NAMESPACES and not data.startswith(PICKED)
+    )
     if command or menu_button:
         await park(context, user, chat.id)
 

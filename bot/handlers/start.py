@@ -15,7 +15,6 @@ from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.questions import after_first_minute, district_chosen
 from bot.handlers.requests import settled
-from bot.render import requests as request_screens
 from bot.render import start as screens
 from bot.render.callback import decode, parse_deep_link
 from bot.render.keyboards import back_to_menu
@@ -76,8 +75,8 @@ async def language_by_name(update: Update, context: Context) -> None:
     """Group -1: a message that only names a language ("العربية", "Türkçe", "Sprache", "dil") opens the
     language picker, for a resident who cannot read the language the bot writes in; also while she writes
     a request (the draft stays as it is, and her question comes again in the language she picks:
-    `draft_again`), unless its question asks for a language: then the name is her answer. Not while a
-    partner is in the conversation: there it may be a message to the partner."""
+    `questions.draft_again`), unless its question asks for a language: then the name is her answer. Not
+    while a partner is in the conversation: there it may be a message to the partner."""
     message = update.message
     data = context.user_data
     user = update.effective_user
@@ -107,33 +106,16 @@ async def choose_language(update: Update, context: Context) -> None:
     t = context.t
     await answer_query(query, screens.language_chosen(t))
     entry = linked_entry(context.services.content.catalogue, callback.arg(1))
-    districts = context.services.content.catalogue.districts
-    asks_district = context.user_data.district is None and len(districts) > 1
-    if entry is None and not asks_district and context.user_data.drafting:
-        if await draft_again(update, context, user.id):
-            return
     if entry is not None:
         await show_entry(update, context, *entry)  # the poster's entry she came for, first
-    if asks_district:
+    districts = context.services.content.catalogue.districts
+    if context.user_data.district is None and len(districts) > 1:
         # Below the poster's entry (a message of its own), else in place of the language picker.
         if context.user_data.first_step is not None:
             context.user_data.first_step = "district"
         await show(update, context, *screens.district_screen(t, districts), new_message=entry is not None)
     elif entry is None:
         await after_first_minute(update, context)
-
-
-async def draft_again(update: Update, context: Context, resident_id: int) -> bool:
-    """A language chosen while she writes a request (she typed a language's name because she could not read
-    the question, explore xr4 F5): the question she was answering again, in place of the picker, in the new
-    language; her next message answers it. False if no draft runs. (A new resident is asked her district
-    first: its tap parks the draft, and the menu offers "Continue".)"""
-    view = await context.services.requests.running_draft(resident_id)
-    if view is None:
-        return False
-    screen = request_screens.ask_new_screen if view.pending else request_screens.dialogue_screen
-    await show(update, context, *screen(context.t, view))
-    return True
 
 
 async def district_command(update: Update, context: Context) -> None:

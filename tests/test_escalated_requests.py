@@ -184,8 +184,12 @@ async def test_a_hand_over_the_quartiersmanagement_proposes_is_asked_and_noted_i
         # The job centre gets requests by e-mail only: the Quartiersmanagement got its card again (to pass
         # the job centre's e-mail answer on), and the note is in that thread.
         assert [m.text for m in bot.telegram.bot_messages(QM_GROUP)][-1] == agreed
-        # Its old copy acts on (review 1, finding 7): the "hand-over waits" line went with her yes.
-        assert "angefragt" not in (copy.text or "") and copy.labels[-1] == "🔒 Abschließen"
+        # Its old copy lost the "hand-over waits" line with her yes (review 1, finding 7), and its buttons:
+        # the new card acts (explore xr4 F4: two live cards of one request in one group).
+        assert "angefragt" not in (copy.text or "") and copy.labels == []
+        assert "Bitte ab jetzt die neue Karte unten nutzen" in (copy.text or "")
+        live = [m for m in bot.telegram.bot_messages(QM_GROUP) if m.reply_markup]
+        assert len(live) == 1 and live[0].labels[-1] == "🔒 Abschließen"
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -288,3 +292,70 @@ async def test_a_phone_request_left_unanswered_is_not_listed_as_unanswered(datab
         await anna.send("/requests")
         assert "Anfrage" in (anna.last().text or "")
         assert "noch keine Antwort" not in (anna.last().text or ""), anna.last().text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_request_the_quartiersmanagement_hands_to_an_e_mail_partner_has_one_live_card_in_its_group(
+    bot: BotHarness,
+) -> None:
+    """Explore xr4 F4: the Quartiersmanagement took a request on and handed it to the Jobcenter (e-mail only,
+    its answers passed on by the Quartiersmanagement). Its group then held two live cards: the old one reset
+    to "Übernehmen" without its history, whose tap told her "the Quartiersmanagement accepted your request"
+    right after "handed over to the Jobcenter", and e-mailed the Jobcenter that it had taken it on."""
+    anna = bot.resident("Anna", lang="fa")
+    await anna.send("/start")
+    await anna.tap(1)
+    await anna.tap(1)
+    await anna.send("از جاب سنتر نامه آمده و نمی فهمم")
+    await anna.tap("🙋")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    (card,) = [m for m in bot.telegram.bot_messages(QM_GROUP) if m.reply_markup]
+    sent = card.text or ""
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.tap("Übernehmen", card)
+    await petra.tap("übergeben", card)
+    choices = bot.telegram.bot_messages(QM_GROUP)[-1]
+    await petra.tap(choices.labels.index("Jobcenter Salzgitter") + 1, choices)
+    await deliver(bot)
+    await anna.tap("✅", anna.last())  # she agrees
+    await deliver(bot)
+    handed_over = anna.last().text or ""
+    assert "Jobcenter" in handed_over
+
+    # The old card keeps its history, says where the request went and sends staff to the new card.
+    assert card.labels == []
+    assert card.text == (
+        f"{sent}\n\n✅ <b>Übernommen</b>\n\n➡️ <i>An Jobcenter Salzgitter übergeben. Bitte ab jetzt die neue "
+        "Karte unten nutzen (Antworten und Knöpfe).</i>"
+    )
+    live = [m for m in bot.telegram.bot_messages(QM_GROUP) if m.reply_markup]
+    assert len(live) == 1 and "Auch für Sie: Jobcenter Salzgitter" in (live[0].text or "")
+
+    # A tap on the old card's button (a phone that still shows it) changes nothing and says why.
+    take = next(b["callback_data"] for b in live[0].flat_buttons if b["text"] == "Übernehmen")
+    mails = len(await e_mails(bot))
+    await petra.press(take, card)
+    await deliver(bot)
+    assert bot.telegram.answered_callbacks[-1].get("text") == (
+        "Diese Karte ist veraltet: Bitte nutzen Sie die neuere Karte dieser Anfrage in dieser Gruppe."
+    )
+    assert anna.last().text == handed_over  # nothing about the Quartiersmanagement taking it on
+    assert len(await e_mails(bot)) == mails
+    # The new card acts.
+    await petra.tap("Übernehmen", live[0])
+    await deliver(bot)
+    assert "✅ <b>Übernommen</b>" in (live[0].text or "")
+
+
+async def e_mails(bot: BotHarness) -> list[str]:
+    """The texts of every e-mail the bot wrote to the outbox."""
+    from sqlalchemy import select
+
+    from bot.storage.models.outbox import Channel, OutboxMessage
+
+    async with bot.services.database.sessions() as session:
+        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == Channel.EMAIL))
+        return [str(row.payload) for row in rows]

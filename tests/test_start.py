@@ -169,6 +169,34 @@ async def test_a_language_named_at_a_requests_message_step_opens_the_picker_and_
     assert "<i>Mektubu anlamıyorum</i>" in (ayse.last().text or "")
 
 
+async def test_a_language_chosen_in_the_middle_of_a_sign_up_asks_her_question_again_in_it(
+    bot: BotHarness,
+) -> None:
+    """Explore xr4 F5: she typed "English" because she could not read the childcare question; after she
+    chose English she got the menu with "Continue", and her answer "two children, 3 and 5" went to the
+    search ("I am not sure what you mean")."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("/start o_deutschkurs-frauen")
+    await anna.tap("✋")
+    assert "Kinderbetreuung" in (anna.last().text or "")
+    await anna.send("English")
+    picker = anna.last()
+    await anna.tap("English", picker)
+    question = anna.last()
+    assert question.message_id == picker.message_id  # in place of the picker
+    assert "childcare" in (question.text or "") and "⏭ Skip" in question.labels
+    assert "Continue" not in " ".join(question.labels)
+    await anna.send("two children, 3 and 5")
+    # Her answer went into the request: the next question comes, in English.
+    assert "How well do you speak German?" in (anna.last().text or "")
+    await anna.send("a little")
+    await anna.send("I would like to join the course")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    consent = anna.last().text or ""
+    assert "two children, 3 and 5" in consent and "I would like to join the course" in consent
+
+
 def reply_keyboard(bot: BotHarness, resident: SimUser) -> dict[str, object] | None:
     """The keyboard under the resident's text field: the latest message that set or removed one."""
     changes = [
@@ -296,6 +324,33 @@ async def test_after_delete_her_next_question_starts_with_the_language_and_is_an
     async with bot.services.database.sessions() as session:
         row = await session.get(Resident, olga.user_id)
     assert row is not None and (row.language, row.language_confirmed) == ("ru", True)
+
+
+async def test_after_delete_a_button_on_an_older_screen_gets_the_first_minute(bot: BotHarness) -> None:
+    """Explore xr4 F9: right after "your data is deleted, if you write again I start afresh", "✋ Sign me
+    up" on the offer's page above went straight into the sign-up's questions: a new profile without a
+    welcome, a language or a district."""
+    olga = bot.resident("Olga", lang="ru")
+    await olga.send("/start")
+    await olga.tap("Русский")
+    await olga.tap(1)
+    await olga.send("/start o_deutschkurs-frauen")
+    offer = olga.last()
+    await olga.send("/delete")
+    await olga.tap("🗑")
+    deleted = olga.last()
+    await olga.tap("✋", offer)
+    ru = bot.services.i18n.translator("ru")
+    assert bot.telegram.answered_callbacks[-1].get("text") == ru.gettext("This button is out of date.")
+    picker = olga.last()
+    assert picker.message_id > deleted.message_id  # below "deleted", where she looks
+    assert "Здравствуйте, Olga!" in (picker.text or "") and picker.labels[0] == "✓ Русский"
+    assert "присмотр" not in (picker.text or "")  # no sign-up question
+    assert await bot.services.requests.running_draft(olga.user_id) is None
+    await olga.tap("Русский", picker)
+    assert olga.last().text == ru.gettext(
+        "Which neighbourhood do you live in? Then I can show you what is near you."
+    )
 
 
 async def test_after_delete_a_greeting_gets_the_first_minute_and_then_the_menu(bot: BotHarness) -> None:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.handlers import admin, common, errors, menu, navigation, questions, requests, start
+from bot.handlers import admin, afresh, common, errors, menu, navigation, questions, requests, start
 from bot.handlers.context import AppType, Context
 from bot.render.callback import pattern
 
@@ -38,6 +38,8 @@ def register(app: AppType) -> None:
     # Group -5: navigation (/start, a command, a menu tap) parks a running request draft (and takes the
     # "share my phone number" keyboard away).
     app.add_handler(TypeHandler(Update, requests.park_on_navigation), group=-5)
+    # Group -2: a button on a screen from before /delete gets the first minute, as her next message does.
+    app.add_handler(CallbackQueryHandler(afresh.old_screen), group=-2)
     # Group -1: a message that only names a language opens the language picker (also in a request, unless
     # its question asks for a language).
     app.add_handler(MessageHandler(PRIVATE & TEXT_MESSAGE, start.language_by_name), group=-1)

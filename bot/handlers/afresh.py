@@ -8,8 +8,9 @@ district's name typed at the district step picks it."""
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
-from bot.handlers.common import show
+from bot.handlers.common import answer_query, show
 from bot.handlers.context import MAX_HELD, Context
 from bot.i18n import Translator, bare
 from bot.render import start as start_screens
@@ -36,7 +37,22 @@ async def first_contact(update: Update, context: Context, item: str | Attachment
         held = await hold(update, context, item)
         data.first_step = "language"
         lead += "\n\n" + waits(t, held)
-    await show(update, context, *start_screens.language_screen(t, context.services.i18n.languages, lead))
+    # Below everything (a tapped screen from before /delete may be far up), not in place of it.
+    new_message = update.callback_query is not None
+    screen = start_screens.language_screen(t, context.services.i18n.languages, lead)
+    await show(update, context, *screen, new_message=new_message)
+
+
+async def old_screen(update: Update, context: Context) -> None:
+    """Group -2: a button on a screen from before /delete (an offer's "Sign me up", a menu) is out of date,
+    and she gets the first minute her next message would get, not a silent new profile (explore xr4 F9:
+    "Sign me up" went straight into the sign-up's questions, no welcome, no language or district)."""
+    query, chat, data = update.callback_query, update.effective_chat, context.user_data
+    if query is None or chat is None or chat.type != chat.PRIVATE or data is None or not data.afresh:
+        return
+    await answer_query(query, start_screens.out_of_date(context.t))
+    await first_contact(update, context, None)
+    raise ApplicationHandlerStop
 
 
 def waits(t: Translator, held: list[Waiting]) -> str:

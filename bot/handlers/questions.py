@@ -26,6 +26,7 @@ from bot.handlers.requests import (
     write_on,
 )
 from bot.handlers.typed_labels import named_button
+from bot.render import requests as request_screens
 from bot.render import screens
 
 # Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
@@ -74,17 +75,35 @@ async def conversation_question(update: Update, context: Context) -> None:
 async def after_first_minute(update: Update, context: Context) -> None:
     """After the language and district of the first minute after /delete (`afresh`): what she wrote or sent
     meanwhile, now in her language: her questions answered (together, the latest few), her files asked
-    about ("who should get this?", below the answer), else the menu."""
+    about ("who should get this?", below the answer); else the question of the request she is writing
+    (`draft_again`), else the menu."""
     held = await afresh.release(update, context)
     texts = [item for item in held if isinstance(item, str)]
     files = [item for item in held if not isinstance(item, str)]
     if not held:
-        await show_main_menu(update, context)
+        if not await draft_again(update, context):
+            await show_main_menu(update, context)
         return
     if texts:
         await answer(update, context, "\n".join(texts), dialogue=False)
     if files:
         await media_kept(update, context, files, new_message=bool(texts))
+
+
+async def draft_again(update: Update, context: Context) -> bool:
+    """A language (or district) chosen while she writes a request – she typed a language's name because she
+    could not read the question (explore xr4 F5): the question she was answering again, in place of the
+    picker, in her language now; her next message answers it. False if no draft runs (the picks do not park
+    it: `requests.park_on_navigation`)."""
+    user = update.effective_user
+    if user is None or context.user_data is None or not context.user_data.drafting:
+        return False
+    view = await context.services.requests.running_draft(user.id)
+    if view is None:
+        return False
+    screen = request_screens.ask_new_screen if view.pending else request_screens.dialogue_screen
+    await show(update, context, *screen(context.t, view))
+    return True
 
 
 async def district_chosen(update: Update, context: Context, district: str | None) -> None:

@@ -140,6 +140,9 @@ async def settled(context: Context, user_id: int, prompt: MaybeInaccessibleMessa
 
 # Buttons that belong to a request dialogue (or start one, replacing any draft): they do not park it.
 DIALOGUE_NAMESPACES = frozenset({"dlg", "signup", "signup-e", "ask", "fb"})
+# Nor does a language or district picked (a language's name typed while she writes opens the picker: her
+# question comes again in the language she chose, `questions.draft_again`); the pickers' buttons do.
+PICKED = ("lang:", "district:")
 
 
 def drafting(context: Context) -> bool:
@@ -157,7 +160,10 @@ async def park_on_navigation(update: Update, context: Context) -> None:
         return
     message, query = update.message, update.callback_query
     command = message is not None and (message.text or "").startswith("/")
-    menu_button = query is not None and (query.data or "").split(":", 1)[0] not in DIALOGUE_NAMESPACES
+    data = (query.data or "") if query is not None else ""
+    menu_button = (
+        query is not None and data.split(":", 1)[0] not in DIALOGUE_NAMESPACES and not data.startswith(PICKED)
+    )
     if command or menu_button:
         await park(context, user, chat.id)
 
@@ -888,7 +894,8 @@ async def rewrite_card(
         keyboard = partner_render.partner_keyboard(pt, request_id, taken=acted.taken)
     text = None
     if card.html is not None and card.left is not None:
-        text = partner_render.left_card(pt, card.html, card.left, card.now_with, acted.taken, acted.staff)
+        taken, staff = card.was_taken or acted.taken, card.was_staff or acted.staff
+        text = partner_render.left_card(pt, card.html, card.left, card.now_with, taken, staff)
     elif card.html is not None and action == "close":
         text = partner_render.closed_card(pt, card.html, acted.taken, acted.staff, acted.closed_by)
     elif card.html is not None and action == "withdrawn":
@@ -912,9 +919,9 @@ async def rewrite_card(
 
 
 async def answered_action(query: CallbackQuery, pt: Translator, action: str, outcome: Outcome) -> None:
-    """The toast on a card's button; a request its resident deleted or withdrew also loses the card's
-    buttons."""
-    if outcome in (Outcome.DELETED, Outcome.WITHDRAWN):
+    """The toast on a card's button; a request its resident deleted or withdrew, and a card its group holds
+    a newer one of, also lose the card's buttons."""
+    if outcome in (Outcome.DELETED, Outcome.WITHDRAWN, Outcome.OUTDATED):
         await edit_buttons(query.message, None)
     await answer_query(query, partner_render.action_toast(pt, action, outcome))
 

@@ -74,8 +74,9 @@ async def language_command(update: Update, context: Context) -> None:
 async def language_by_name(update: Update, context: Context) -> None:
     """Group -1: a message that only names a language ("العربية", "Türkçe", "Sprache", "dil") opens the
     language picker, for a resident who cannot read the language the bot writes in; also while she writes
-    a request (the draft stays as it is), unless its question asks for a language: then the name is her
-    answer. Not while a partner is in the conversation: there it may be a message to the partner."""
+    a request (the draft stays as it is, and her question comes again in the language she picks:
+    `questions.draft_again`), unless its question asks for a language: then the name is her answer. Not
+    while a partner is in the conversation: there it may be a message to the partner."""
     message = update.message
     data = context.user_data
     user = update.effective_user

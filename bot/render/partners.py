@@ -168,6 +168,11 @@ def open_card(t: Translator, card_html: str, taken: bool, staff: str | None) -> 
 LEFT_LINES = {
     "back": ("↩️", N_("Back with {partner}.")),
     "handed_over": ("➡️", N_("Handed over to {partner}.")),
+    # Its group got a new card of the request with the hand-over (the catch-all passes the answers on).
+    "reposted": (
+        "➡️",
+        N_("Handed over to {partner}. From now on please use the new card below (replies and buttons)."),
+    ),
 }
 
 
@@ -288,6 +293,7 @@ ACTION_TOASTS = {
     "moved": N_("This request is now handled in your organisation's new group."),
     "deleted": N_("The resident deleted their data: this request no longer exists."),
     "withdrawn": N_("The resident withdrew this request: there is nothing left to do."),
+    "outdated": N_("This card is out of date: please use the newer card of this request in this group."),
 }
 
 

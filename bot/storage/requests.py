@@ -321,6 +321,19 @@ async def request_cards(session: AsyncSession, request_id: int) -> dict[int, int
     return {chat_id: message_id for chat_id, message_id in links}
 
 
+async def cards_on_the_way(session: AsyncSession, request_id: int) -> set[int]:
+    """The chats a card of `request_id` is being posted in (written to the outbox, not yet sent)."""
+    rows = await session.scalars(
+        select(OutboxMessage.target).where(
+            OutboxMessage.request_id == request_id,
+            OutboxMessage.link_role == LinkRole.CARD.value,
+            OutboxMessage.channel == Channel.TELEGRAM,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+    )
+    return {int(target) for target in rows}
+
+
 async def open_request_card_chats(session: AsyncSession) -> dict[int, tuple[Request, set[int]]]:
     """Every open request that has a card posted since it was last routed (to its partner, or an escalated
     copy): request id → (the request, the chats holding such a card)."""

@@ -90,6 +90,7 @@ class Outcome(StrEnum):
     WITHDRAWN = "withdrawn"  # a partner's button or message on a request its resident withdrew
     WRONG_CHAT = "wrong_chat"  # the chat is not the request's partner group
     MOVED = "moved"  # the chat was the partner's group, the content now names another one
+    OUTDATED = "outdated"  # a button on a card its group holds a newer card of (posted with a hand-over)
     ANONYMOUS = "anonymous"  # an anonymous admin or a channel wrote: nobody to attribute the reply to
     EMPTY = "empty"
     RESIDENT_UNREACHABLE = "resident_unreachable"  # the resident blocked the bot

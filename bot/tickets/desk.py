@@ -75,6 +75,10 @@ class CardCopy:
     # The catch-all's copy asking it to pass an e-mail partner's answer on (`notify.passes_on_copy`): known
     # by how it was sent, not by its wording, which may have changed since (or its language).
     passes_on: bool = False
+    # A card that has just stopped acting because of a hand-over keeps who had taken the request on (the
+    # hand-over resets it for the new partner): its history stays on it.
+    was_taken: bool = False
+    was_staff: str | None = None
 
 
 @dataclass(frozen=True)
@@ -524,6 +528,8 @@ class RequestDesk:
         ctx = self._context()
         async with self._transaction() as session:
             acted = await _acting(session, ctx, request_id)
+            before = await session.get(Request, request_id)
+            taken_by = before.taken_by if before is not None else None
             result = await partners.answer_hand_over(
                 session, ctx, resident_id=resident_id, request_id=request_id, agreed=agreed
             )
@@ -534,10 +540,35 @@ class RequestDesk:
             if not agreed and result.ok:
                 copies = await _with_html(session, [copy for copy in copies if copy.acts])
             elif result.ok:
-                # A card that showed the hand-over waiting and still acts (the catch-all's copy, when the
-                # request went to itself or to a partner it answers for) loses that line too.
-                copies = [copy for copy in copies if not copy.acts] + await _with_html(
-                    session, [copy for copy in copies if copy.acts and copy.chat_id in acted]
+                # A group that gets a new card of the request now (the catch-all, when the request went to
+                # itself or to a partner it answers for) acts on that one: its old card says where the
+                # request went and sends staff to the new card, without buttons (explore xr4 F4: two live
+                # cards, the old one's "Take on" told her the Quartiersmanagement took on the request she
+                # had just agreed to give to the Jobcenter). Cards that stopped acting keep who took it on.
+                reposted = await store.cards_on_the_way(session, request.id)
+                staff = taken_by if ctx.show_staff_names else None
+                retired = [
+                    replace(
+                        copy,
+                        acts=False,
+                        html=await store.sent_card_html(session, copy.chat_id, copy.message_id),
+                        left="reposted",
+                        now_with=ctx.partner_name(request.partner_id),
+                    )
+                    for copy in copies
+                    if copy.acts and copy.chat_id in reposted
+                ]
+                # A card that showed the hand-over waiting and still acts loses that line too.
+                copies = [
+                    replace(copy, was_taken=taken_by is not None, was_staff=staff)
+                    for copy in [*(copy for copy in copies if not copy.acts), *retired]
+                ] + await _with_html(
+                    session,
+                    [
+                        copy
+                        for copy in copies
+                        if copy.acts and copy.chat_id in acted and copy.chat_id not in reposted
+                    ],
                 )
             else:
                 copies = [copy for copy in copies if not copy.acts]

@@ -80,6 +80,12 @@ async def _actionable(
         return Result(Outcome.MOVED if moved else Outcome.WRONG_CHAT, request)
     if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)
+    if card_message_id is not None:
+        # The group got a newer card of the request (a hand-over to itself, or to a partner it answers
+        # for): that one acts, the old one only says where the request went.
+        latest = (await store.request_cards(session, request.id)).get(chat_id)
+        if latest is not None and latest > card_message_id:
+            return Result(Outcome.OUTDATED, request)
     if if_final is not None and request.status.is_final:
         return Result(if_final, request)
     return request

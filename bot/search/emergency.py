@@ -76,6 +76,7 @@ languages (`BUILTIN_HARD`, `BUILTIN_SOFT`), kept beside the matcher that reads t
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -625,6 +626,9 @@ def _compile(
     return _Trigger(tuple(words), lang, hard, emergency_id, text, call)
 
 
+_CLAUSE_END = re.compile(r"[!?.;,؟،]+")
+
+
 class _Message:
     """A message's words with lazily computed stems per language."""
 
@@ -632,6 +636,15 @@ class _Message:
         self.raws = raw_tokens(text)
         self.folded = [fold(w) for w in self.raws]
         self._stems: dict[tuple[int, str], str] = {}
+        # The clause of each word: "!", "?", ".", ";" and "," end one ("полиция! я у участка").
+        clauses = [raw_tokens(part) for part in _CLAUSE_END.split(text)]
+        self.clause = [n for n, words in enumerate(clauses) for _ in words]
+        if len(self.clause) != len(self.raws):  # a mark inside a word: one clause
+            self.clause = [0] * len(self.raws)
+
+    def next_to(self, these: set[int], those: set[int]) -> bool:
+        """Whether a word of ``these`` is one of ``those`` or right beside one, in the same clause."""
+        return any(abs(i - j) <= 1 and self.clause[i] == self.clause[j] for i in these for j in those)
 
     def stem(self, i: int, lang: str) -> str:
         key = (i, lang)
@@ -852,6 +865,17 @@ class EmergencyDetector:
                 return used, weakest
         return None
 
+    def _names_a_station(self, service: set[int], message: _Message) -> bool:
+        """Whether the service's name at the words ``service`` names its station ("polis karakolu",
+        "police station", "Polizeiwache", "مركز الشرطة"): a station word is that word or right beside it,
+        in the same clause. A station further off is where she is ("Polizei! Ich bin an der Bushaltestelle
+        und ein Mann verfolgt mich"), not what she asks about."""
+        for station in self._stations:
+            found = self._find(station, message, False)
+            if found is not None and message.next_to(service, found[0]):
+                return True
+        return False
+
     def _names_a_service(self, trigger: _Trigger) -> bool:
         """Whether ``trigger`` is one word that names an emergency service ("Polizei", "полиция")."""
         if len(trigger.words) != 1:
@@ -893,9 +917,7 @@ class EmergencyDetector:
                     in_context = any(self._find(c, message, False) is not None for c in self._context)
                 if in_context:
                     continue
-                if self._names_a_service(trigger) and any(
-                    self._find(c, message, False) is not None for c in self._stations
-                ):
+                if self._names_a_service(trigger) and self._names_a_station(used, message):
                     continue
                 if any(w.word in AIR_WORDS for w in trigger.words) and any(
                     self._find(c, message, False) is not None for c in self._air

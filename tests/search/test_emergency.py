@@ -732,3 +732,26 @@ def test_a_danger_word_beside_a_letter_keeps_the_numbers(
     # numbers from threats, beatings and fire told beside a letter. Only a service's name gives way so.
     result = (engine if with_model else lexical_engine).answer(text, lang)
     assert result.emergency, result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Police please, I'm at the bus station and a man is following me", "en"),
+        ("الشرطة! أنا في مركز التسوق ورجل يلاحقني", "ar"),
+        ("پلیس! من در ایستگاه اتوبوس هستم و یک مرد دنبالم میکنه", "fa"),
+        ("policja! jestem przy komisariacie, ktoś mnie śledzi z nożem", "pl"),
+        ("полиция! я у участка, за мной идёт мужчина с ножом", "ru"),
+        ("поліція! я у відділенні пошти, чоловік з ножем", "uk"),
+        ("polis! emniyet kemeri sıkıştı, arabada mahsur kaldık", "tr"),
+    ],
+)
+@pytest.mark.parametrize("with_model", [False, True])
+def test_a_station_elsewhere_in_the_message_does_not_explain_away_a_call_for_the_police(
+    lexical_engine: SearchEngine, engine: SearchEngine, text: str, lang: str, with_model: bool
+) -> None:
+    # Review of the station rule (7 Dec 2026): any station word anywhere ("bus station", "мой участок",
+    # "emniyet kemeri", "مركز التسوق") took the alarm from the service's name. Only a station right beside
+    # the name, in the same clause, names the station ("polis karakolu", "police station").
+    result = (engine if with_model else lexical_engine).answer(text, lang)
+    assert result.emergency, result

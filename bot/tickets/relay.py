@@ -31,7 +31,7 @@ from bot.tickets.conversation import open_for, subject
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
-from bot.tickets.partners import reroute_if_unlisted
+from bot.tickets.partners import reopenable, reroute_if_unlisted
 from bot.tickets.routing import (
     moved_from,
     partner_chats,
@@ -147,13 +147,16 @@ class ResidentMessage:
     message_id: int
     text: str | None = None
     attachment: Attachment | None = None
+    danger: bool = False  # the search found danger words in it (and showed her the emergency numbers)
 
 
 async def resident_reply(
     session: AsyncSession, ctx: TicketContext, message: ResidentMessage, request_id: int
 ) -> Result:
     """The resident wrote about request `request_id`: relay it into the partner's thread (as a reply to the
-    card)."""
+    card). Danger words in it (`ResidentMessage.danger`) make the request urgent, once: its reminders and
+    escalation come as for one from the emergency screen, and the partner, who may not read her language,
+    is told below her words."""
     resident_id, attachment = message.resident_id, message.attachment
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
@@ -182,6 +185,9 @@ async def resident_reply(
         # "ja" may read like consent: the partner learns that the hand-over still waits for her button.
         to = ctx.partner_name(request.handover_to)
         html += "\n" + partner_render.thread_note(pt, "handover_unanswered", request.number, partner=to)
+    if message.danger and not request.urgent:
+        request.urgent = True
+        html += "\n" + partner_render.thread_note(pt, "danger", request.number)
     await enqueue_partner(
         session,
         ctx,
@@ -360,11 +366,14 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         if resident is not None and resident.blocked:
             refusal = Outcome.RESIDENT_UNREACHABLE
     if refusal is not None:
+        why = refusal.value
+        if refusal is Outcome.CLOSED and reopenable(ctx, request):
+            why = "closed_reopenable"  # its card offers "Reopen": staff learn how to send the message
         await reply_in_group(
             session,
             message.chat_id,
             message.message_id,
-            partner_render.refusal_note(ctx.partner_t(), refusal.value, request.number),
+            partner_render.refusal_note(ctx.partner_t(), why, request.number),
             request_id=request.id,
             dedupe_key=f"{effect}:refusal",
         )

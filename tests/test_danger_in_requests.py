@@ -10,7 +10,7 @@ import pytest
 
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, deliver, skip_questions
-from tests.test_conversation import QUARTIERSMANAGEMENT, send_request
+from tests.test_conversation import MUETTERZENTRUM, QUARTIERSMANAGEMENT, send_request
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -116,3 +116,42 @@ async def test_danger_told_in_a_reply_before_anyone_took_the_request_on_brings_u
     assert "mein Mann bedroht mich" in group(bot)[-1] and "⚠️" in group(bot)[-1]
     assert de.gettext(THREAD_NOTE).split("{number}")[-1] in group(bot)[-1]
     assert await reminded_within_hours(bot, 3)  # urgent now: reminded after hours, not days
+
+
+async def test_danger_told_while_two_conversations_are_open_reaches_the_chosen_one_marked_urgent(
+    bot: BotHarness,
+) -> None:
+    """Her message waits for her tap on "which request?": the tap passes it on with the danger it has."""
+    ayse = bot.resident("Ayşe", lang="ar")
+    cafe = await send_request(bot, ayse, "frauencafe", "هل يمكنني إحضار طفلي؟")
+    letter = await send_request(bot, ayse, "briefe-aemter", "وصلتني رسالة من الجوب سنتر")
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Haben Sie den Brief dabei?", reply_to=letter)
+    await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt ist das Baby?", reply_to=cafe)
+    await deliver(bot)
+    await ayse.send("زوجي يضربني")  # my husband beats me
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat)[-3:])
+    which = ayse.last()
+    await ayse.tap("Quartiersmanagement", which)
+    await deliver(bot)
+    relayed = group(bot)[-1]
+    assert "زوجي يضربني" in relayed and "⚠️" in relayed
+    de = bot.services.i18n.translator("de")
+    assert de.gettext(THREAD_NOTE).split("{number}")[-1] in relayed
+
+
+async def test_danger_added_by_editing_a_message_that_reached_the_partner_marks_the_request_urgent(
+    bot: BotHarness,
+) -> None:
+    anna = bot.resident("Anna", lang="de")
+    card = await send_request(bot, anna, "briefe-aemter", "Ich habe einen Brief vom Jobcenter bekommen")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen kommen?", reply_to=card)
+    await deliver(bot)
+    said = await anna.send("Morgen kann ich nicht")
+    await deliver(bot)
+    assert "⚠️" not in group(bot)[-1]
+    await anna.edit(said, "Morgen kann ich nicht, mein Mann schlägt mich")
+    await deliver(bot)
+    corrected = group(bot)[-1]
+    assert "mein Mann schlägt mich" in corrected and "⚠️" in corrected
+    de = bot.services.i18n.translator("de")
+    assert de.gettext(THREAD_NOTE).split("{number}")[-1] in corrected

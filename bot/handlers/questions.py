@@ -139,7 +139,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
             await write_on(update, context)
             await taken_as_input(update, context, match=None, danger=True)
         elif update.edited_message is not None:
-            await correction(update, context)  # corrected in her draft, or passed on as a correction
+            await correction(update, context, danger=True)  # in her draft, or passed on as a correction
         return
     # An edit of a text she wrote into her draft corrects it there; of one that reached a request, goes to
     # the partner as her correction. Any other edited message is a question again (searched, never taken

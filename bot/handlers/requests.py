@@ -357,10 +357,11 @@ async def typed_press(update: Update, context: Context, user: User, message_id: 
     return True
 
 
-async def correction(update: Update, context: Context) -> bool:
+async def correction(update: Update, context: Context, *, danger: bool = False) -> bool:
     """She edited a text of hers: in her draft it is corrected where the draft still holds it (else she is
-    told how to correct it), and one that reached a request goes to its partner as her correction. False
-    if the message went into neither (then it is a question again)."""
+    told how to correct it), and one that reached a request goes to its partner as her correction (`danger`:
+    the search found danger words in it, which make the request urgent). False if the message went into
+    neither (then it is a question again)."""
     message = update.edited_message
     user = update.effective_user
     if message is None or user is None or message.text is None:
@@ -373,7 +374,7 @@ async def correction(update: Update, context: Context) -> bool:
             await show(update, context, *render.draft_corrected(t, reply.view, changed=changed))
             return True
     edit_date = int(message.edit_date.timestamp()) if message.edit_date else None
-    relayed = await desk.correct_sent(resident_message(user, message), edit_date)
+    relayed = await desk.correct_sent(resident_message(user, message, danger=danger), edit_date)
     if relayed is None:
         return False
     if relayed.outcome is Outcome.OK and relayed.request_id is not None:

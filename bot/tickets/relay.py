@@ -150,13 +150,21 @@ class ResidentMessage:
     danger: bool = False  # the search found danger words in it (and showed her the emergency numbers)
 
 
+def _danger(ctx: TicketContext, request: Request, message: ResidentMessage) -> str:
+    """Danger words in her message (`ResidentMessage.danger`) make an ordinary request urgent, once: its
+    reminders and escalation come as for one from the emergency screen, and the partner, who may not read
+    her language, is told below her words (the note this returns, else "")."""
+    if not message.danger or request.urgent:
+        return ""
+    request.urgent = True
+    return "\n" + partner_render.thread_note(ctx.partner_t(), "danger", request.number)
+
+
 async def resident_reply(
     session: AsyncSession, ctx: TicketContext, message: ResidentMessage, request_id: int
 ) -> Result:
     """The resident wrote about request `request_id`: relay it into the partner's thread (as a reply to the
-    card). Danger words in it (`ResidentMessage.danger`) make the request urgent, once: its reminders and
-    escalation come as for one from the emergency screen, and the partner, who may not read her language,
-    is told below her words."""
+    card); danger words in it make the request urgent (`_danger`)."""
     resident_id, attachment = message.resident_id, message.attachment
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
@@ -185,9 +193,7 @@ async def resident_reply(
         # "ja" may read like consent: the partner learns that the hand-over still waits for her button.
         to = ctx.partner_name(request.handover_to)
         html += "\n" + partner_render.thread_note(pt, "handover_unanswered", request.number, partner=to)
-    if message.danger and not request.urgent:
-        request.urgent = True
-        html += "\n" + partner_render.thread_note(pt, "danger", request.number)
+    html += _danger(ctx, request, message)
     await enqueue_partner(
         session,
         ctx,
@@ -230,7 +236,8 @@ async def resident_correction(
     """The resident edited a message of hers that reached a request (passed on in a conversation or as a
     reply, or written into the draft she sent): the corrected text goes into the partner's thread as her
     correction, as a partner's edit reaches her (`partner_reply`). None if the message belongs to no
-    request (then it is something else). Each correction once: a replay changes nothing."""
+    request (then it is something else). Each correction once: a replay changes nothing. Danger words in
+    it make the request urgent (`_danger`)."""
     resident_id = message.resident_id
     link = await store.get_thread_link(session, resident_id, message.message_id)
     if link is None:
@@ -251,6 +258,7 @@ async def resident_correction(
     stored = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
     request.updated_at = utcnow()
     html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
+    html += _danger(ctx, request, message)
     await enqueue_partner(session, ctx, request, html, dedupe_key=key)
     return Result(Outcome.OK, request)
 

@@ -98,10 +98,14 @@ async def test_danger_told_in_a_conversation_makes_the_request_urgent_once(bot: 
     number = found.group(1)
     assert "mein Mann schlägt mich" in relayed
     assert de.html(THREAD_NOTE, number=number) in relayed
+    # She reads what a request from the emergency screen tells her: it is urgent, do not wait in danger.
+    told = anna.last().text or ""
+    assert "weitergeleitet" in told and "dringend" in told and "Notrufnummern" in told
     # Once: her next message with such words reaches the partner without a second note.
     await anna.send("Er schlägt mich wieder, ich habe Angst")
     await deliver(bot)
     assert "Er schlägt mich wieder" in group(bot)[-1] and "⚠️" not in group(bot)[-1]
+    assert "weitergeleitet" in (anna.last().text or "") and "dringend" not in (anna.last().text or "")
 
 
 async def test_danger_told_in_a_reply_before_anyone_took_the_request_on_brings_urgent_reminders(
@@ -115,6 +119,7 @@ async def test_danger_told_in_a_reply_before_anyone_took_the_request_on_brings_u
     await deliver(bot)
     assert "mein Mann bedroht mich" in group(bot)[-1] and "⚠️" in group(bot)[-1]
     assert de.gettext(THREAD_NOTE).split("{number}")[-1] in group(bot)[-1]
+    assert "Notrufnummern" in (anna.last().text or "")
     assert await reminded_within_hours(bot, 3)  # urgent now: reminded after hours, not days
 
 
@@ -155,3 +160,4 @@ async def test_danger_added_by_editing_a_message_that_reached_the_partner_marks_
     assert "mein Mann schlägt mich" in corrected and "⚠️" in corrected
     de = bot.services.i18n.translator("de")
     assert de.gettext(THREAD_NOTE).split("{number}")[-1] in corrected
+    assert "Korrektur" in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")

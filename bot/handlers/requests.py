@@ -380,7 +380,7 @@ async def correction(update: Update, context: Context, *, danger: bool = False) 
     if relayed.outcome is Outcome.OK and relayed.request_id is not None:
         conversing = context.user_data is not None and context.user_data.conversing
         text, keyboard = render.correction_passed_on(
-            t, relayed.partner, relayed.request_id, conversation=conversing
+            t, relayed.partner, relayed.request_id, conversation=conversing, urgent=relayed.urgent_now
         )
         await message.reply_text(text, reply_markup=markup(keyboard))
     elif (answer := render.reply_outcome(t, relayed.outcome.value, relayed.partner, None)) is not None:
@@ -529,7 +529,9 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
         return
     if conversation and relayed.request_id is not None:
         if relayed.outcome is Outcome.OK:
-            text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
+            text, keyboard = render.passed_on(
+                t, relayed.partner, relayed.request_id, urgent=relayed.urgent_now
+            )
             await message.reply_text(text, reply_markup=markup(keyboard))
             return
         if relayed.outcome is Outcome.CLOSED and relayed.reopenable:
@@ -539,7 +541,9 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
             if message.from_user is not None:
                 await keep_asked(context, message.from_user, message, offer, REOPEN, relayed.request_id)
             return
-    answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
+    answer = render.reply_outcome(
+        t, relayed.outcome.value, relayed.partner, relayed.problem, urgent=relayed.urgent_now
+    )
     if answer is not None:
         await message.reply_text(answer)
 

@@ -50,6 +50,7 @@ class Relayed:
     choices: Sequence[ConversationChoice] = ()
     reopenable: bool = False  # CLOSED: the partner closed it recently, the resident may reopen it
     album: bool = False  # OK for a further file of an album: its first file was confirmed already
+    urgent_now: bool = False  # OK for a message whose danger words made the request urgent: she is told
     number: str = ""  # the request's number (with `handover_to`)
     handover_to: str | None = None  # OK while the resident is asked to agree to a hand-over: to whom
     handover_by: str = ""  # ... and which partner proposed it
@@ -166,6 +167,7 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         request.id,
         reopenable=partners.reopenable(ctx, request),
         album=result.album,
+        urgent_now=result.urgent_now,
         number=request.number,
         handover_to=ctx.partner_name(request.handover_to, request.language)
         if result.ok and request.handover_to

@@ -193,7 +193,7 @@ async def resident_reply(
         # "ja" may read like consent: the partner learns that the hand-over still waits for her button.
         to = ctx.partner_name(request.handover_to)
         html += "\n" + partner_render.thread_note(pt, "handover_unanswered", request.number, partner=to)
-    html += _danger(ctx, request, message)
+    html += (urgent_now := _danger(ctx, request, message))
     await enqueue_partner(
         session,
         ctx,
@@ -202,7 +202,7 @@ async def resident_reply(
         attachment=stored if attachment else None,
         dedupe_key=f"msg:{stored.id}",
     )
-    return Result(Outcome.OK, request, album=album)
+    return Result(Outcome.OK, request, album=album, urgent_now=bool(urgent_now))
 
 
 async def resident_thanks(
@@ -258,9 +258,9 @@ async def resident_correction(
     stored = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
     request.updated_at = utcnow()
     html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
-    html += _danger(ctx, request, message)
+    html += (urgent_now := _danger(ctx, request, message))
     await enqueue_partner(session, ctx, request, html, dedupe_key=key)
-    return Result(Outcome.OK, request)
+    return Result(Outcome.OK, request, urgent_now=bool(urgent_now))
 
 
 # --- partner → resident ----------

@@ -161,3 +161,21 @@ async def test_danger_added_by_editing_a_message_that_reached_the_partner_marks_
     de = bot.services.i18n.translator("de")
     assert de.gettext(THREAD_NOTE).split("{number}")[-1] in corrected
     assert "Korrektur" in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")
+
+
+async def test_danger_added_by_editing_her_draft_message_makes_the_request_urgent(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    de = bot.services.i18n.translator("de")
+    await anna.send("/start o_briefe-aemter")
+    await anna.tap(1)
+    await skip_questions(anna)
+    written = await anna.send("Ich kann den Brief nicht lesen")
+    await anna.edit(written, "Ich kann den Brief nicht lesen, mein Mann schlägt mich")
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(anna.chat))
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    card = next(text for text in group(bot) if "mein Mann schlägt mich" in text)
+    assert f"⚠️ {de.gettext(DANGER_NOTE)}" in card
+    assert "2 Tage" not in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")

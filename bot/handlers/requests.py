@@ -368,7 +368,7 @@ async def correction(update: Update, context: Context, *, danger: bool = False) 
         return False
     desk, t = context.services.requests, context.t
     if context.user_data is not None and context.user_data.has_draft:
-        reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text)
+        reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text, danger=danger)
         if reply is not None and reply.view is not None:
             changed = reply.effect is Effect.CORRECTED
             await show(update, context, *render.draft_corrected(t, reply.view, changed=changed))

@@ -246,10 +246,13 @@ class RequestDesk:
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
-    async def correct_draft(self, resident_id: int, input_key: str, text: str) -> DialogueReply | None:
+    async def correct_draft(
+        self, resident_id: int, input_key: str, text: str, *, danger: bool = False
+    ) -> DialogueReply | None:
         """She edited her message `input_key` to `text`: corrected in her draft where it holds it
-        (`intake.correct`); None when her draft never took that message."""
-        return await self._write(intake.correct, resident_id, input_key, text)
+        (`intake.correct`; `danger`: the search found danger words in it); None when her draft never took
+        that message."""
+        return await self._write(intake.correct, resident_id, input_key, text, danger=danger)
 
     async def takes_language_name(self, resident_id: int) -> bool:
         """Whether the running draft's question asks for a language: a language's name typed is its answer

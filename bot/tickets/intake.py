@@ -362,11 +362,18 @@ def _about(catalogue: Catalogue, draft: Draft, match: tuple[str, str]) -> bool:
 
 
 async def correct(
-    session: AsyncSession, ctx: TicketContext, resident_id: int, input_key: str, text: str
+    session: AsyncSession,
+    ctx: TicketContext,
+    resident_id: int,
+    input_key: str,
+    text: str,
+    *,
+    danger: bool = False,
 ) -> DialogueReply | None:
     """She edited her message `input_key` (to `text`): CORRECTED where the draft still holds it as she
     wrote it (`machine.correct`), UNCORRECTED where the draft took it but no longer holds it so; None when
-    it was never an input of her draft (or she has none)."""
+    it was never an input of her draft (or she has none). `danger`: the edited text has danger words, which
+    make the request urgent once it holds them (`Draft.danger`)."""
     loaded = await load(session, ctx, resident_id)
     if loaded is None:
         return None
@@ -374,6 +381,8 @@ async def correct(
     corrected, outcome = machine.correct(draft, input_key, text)
     if outcome is machine.Correction.UNKNOWN:
         return None
+    if danger and outcome is machine.Correction.CHANGED:
+        corrected = replace(corrected, danger=True)
     _save(row, corrected)
     effect = Effect.CORRECTED if outcome is machine.Correction.CHANGED else Effect.UNCORRECTED
     return DialogueReply(effect, await draft_view(session, ctx, corrected, resident_id))

@@ -271,12 +271,13 @@ class Flooding:
 
 # What else /delete does in its transaction, before the resident's rows go (`ResidentService.forget`): the
 # request desk tells the partners (`bot.tickets.partners.resident_deleted`).
-# /delete's part outside the resident's own rows; what it returns are partner messages (chat id, message id)
-# whose buttons have nothing left to do.
-ForgetHook = Callable[[AsyncSession, int], Awaitable[Sequence[tuple[int, int]]]]
+# /delete's part outside the resident's own rows; what it returns are partner messages (chat id, message id,
+# their text now: None to keep it) whose buttons have nothing left to do.
+DeletedCard = tuple[int, int, str | None]
+ForgetHook = Callable[[AsyncSession, int], Awaitable[Sequence[DeletedCard]]]
 
 
-async def _nothing_else(_session: AsyncSession, _telegram_id: int) -> Sequence[tuple[int, int]]:
+async def _nothing_else(_session: AsyncSession, _telegram_id: int) -> Sequence[DeletedCard]:
     return ()
 
 
@@ -328,12 +329,12 @@ class ResidentService:
             if resident is not None:
                 resident.district = district
 
-    async def forget(self, telegram_id: int) -> Sequence[tuple[int, int]]:
+    async def forget(self, telegram_id: int) -> Sequence[DeletedCard]:
         """/delete: the resident, their dialogue, requests and thread links, votes and unanswered questions
         (cascade) and every outbox row to them or about their requests, sent or not (a row a worker is
         sending right now is left to finish). First `on_forget` tells the partners of their requests (in
         messages about no request: those stay); what it returns: the cards of their open requests (chat id,
-        message id), whose buttons have nothing left to do."""
+        message id, what they say now, see `ForgetHook`), whose buttons have nothing left to do."""
         their_requests = select(Request.id).where(Request.resident_id == telegram_id)
         theirs = or_(OutboxMessage.target == str(telegram_id), OutboxMessage.request_id.in_(their_requests))
         async with self._transaction() as session:

@@ -74,9 +74,11 @@ class Services:
             clock=self.clock,
         )
 
-    async def _resident_deleted(self, session: AsyncSession, resident_id: int) -> list[tuple[int, int]]:
+    async def _resident_deleted(
+        self, session: AsyncSession, resident_id: int
+    ) -> list[tuple[int, int, str | None]]:
         """/delete, in its transaction: the partners of the resident's requests are told; the cards of the
-        open ones (chat id, message id)."""
+        open ones (chat id, message id, their text now)."""
         return await resident_deleted(session, self.ticket_context(), resident_id)
 
     @asynccontextmanager

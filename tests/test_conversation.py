@@ -1352,3 +1352,22 @@ async def test_her_thanks_after_the_partner_closed_the_request_reach_the_partner
     assert anna.last().text == "🙂 Ich habe Ihren Dank an SOS-Mütterzentrum weitergegeben."
     assert "Vielen Dank!" in (bot.telegram.bot_messages(MUETTERZENTRUM)[-1].text or "")
     assert card.labels == ["↩️ Wieder öffnen"]
+
+
+async def test_a_reply_to_a_just_closed_request_tells_staff_to_reopen_it_first(bot: BotHarness) -> None:
+    """Found by exploratory testing (xr4 #7): staff closed a card, thought of a follow-up and replied to it;
+    they read only "not passed on", with no word of the card's "Reopen". Now they are told how to send it,
+    and it works that way."""
+    ayse = bot.resident("Ayşe", lang="uk")
+    card = await send_request(bot, ayse, "frauencafe", "Чи можна прийти з дитиною?")
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    card = bot.telegram.chats[MUETTERZENTRUM][card.message_id]
+    await petra.send("Noch eine Frage: Wie alt ist Ihr Kind?", reply_to=card)
+    await deliver(bot)
+    told = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "nicht weitergeleitet" in told and "„↩️ Wieder öffnen“" in told
+    assert card.labels == ["↩️ Wieder öffnen"]  # the button it names is there
+    await petra.tap("Wieder öffnen", card)
+    await petra.send("Noch eine Frage: Wie alt ist Ihr Kind?", reply_to=card)
+    await deliver(bot)
+    assert "Wie alt ist Ihr Kind?" in screen(ayse)

@@ -319,6 +319,30 @@ async def test_a_deleted_request_in_the_partners_chat_is_told_answered_kept_apar
     assert await count(bot, DeletedRequestLink) == 0
 
 
+async def test_the_card_of_a_deleted_request_says_so_as_a_withdrawn_card_does(bot: BotHarness) -> None:
+    """Found by exploratory testing (xr4 #6): after /delete the card lost its buttons but still ended with
+    "So antworten Sie …" and a hand-over "waiting for her consent" that would never come; only a note below
+    said what happened. Staff look at cards: the card itself says it, as a withdrawn card does."""
+    olga = bot.resident("Olga", lang="ru")
+    await delivered_request(bot, olga, "Пришло письмо из Jobcenter, не понимаю")
+    card = bot.telegram.bot_messages(QM_GROUP)[0]
+    petra = bot.partner("Petra", QM_GROUP)
+    await petra.tap(1, card)  # take on
+    await petra.tap("übergeben", card)
+    await petra.tap("Jobcenter Salzgitter", bot.telegram.bot_messages(QM_GROUP)[-1])
+    await deliver(bot)
+    assert "⏳" in (card.text or "") and "So antworten Sie" in (card.text or "")
+    await deleted(bot, olga)
+    text = card.text or ""
+    assert card.labels == []
+    assert "So antworten Sie" not in text and "⏳" not in text and "Zustimmung" not in text
+    assert "Пришло письмо из Jobcenter" in text and "✅" in text  # what it was, and that it was taken on
+    de = bot.services.i18n.translator("de")
+    assert text.endswith(
+        f"🗑 <b>{de.gettext('Deleted by the resident, with their data – nothing left to do')}</b>"
+    )
+
+
 async def test_the_partners_note_about_a_deletion_goes_out_at_once(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -191,11 +191,20 @@ async def edit_buttons(
         logger.debug("message not changed: %s", exc)
 
 
-async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int]]) -> None:
-    """The cards (chat id, message id) of a request the resident deleted lose their buttons; the
-    thread note (in the outbox) says why. Best effort: a button left on a card answers what happened."""
-    for chat_id, message_id in cards:
+async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int, str | None]]) -> None:
+    """The cards (chat id, message id, their text now: None keeps it) of a request the resident deleted lose
+    their buttons, and say so as a withdrawn card does; the thread note (in the outbox) says it too. Best
+    effort: a button left on a card answers what happened."""
+    for chat_id, message_id, html in cards:
         try:
+            if html is not None:
+                try:
+                    await context.bot.edit_message_text(
+                        html, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=None
+                    )
+                    continue
+                except BadRequest as exc:  # too long with the line, say: only the buttons go
+                    logger.info("card %s in chat %s keeps its text: %s", message_id, chat_id, exc)
             await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except TelegramError as exc:
             logger.info("card %s in chat %s keeps its buttons: %s", message_id, chat_id, exc)

@@ -117,14 +117,17 @@ async def district_chosen(update: Update, context: Context, district: str | None
     await after_first_minute(update, context)
 
 
-async def taken_as_input(update: Update, context: Context, *, match: tuple[str, str] | None) -> bool:
+async def taken_as_input(
+    update: Update, context: Context, *, match: tuple[str, str] | None, danger: bool = False
+) -> bool:
     """A running request dialogue takes the text (`match`: the search's confident entry for it); so does a
     reply to one of the request's messages, and an open conversation (a request waiting for the
-    resident). False: the text is a question."""
+    resident). `danger`: the search showed her the emergency numbers for it; the request desk makes the
+    request urgent. False: the text is a question."""
     return (
-        await dialogue_input(update, context, match=match)
-        or await resident_followup(update, context)
-        or await conversation_input(update, context)
+        await dialogue_input(update, context, match=match, danger=danger)
+        or await resident_followup(update, context, danger=danger)
+        or await conversation_input(update, context, danger=danger)
     )
 
 
@@ -153,9 +156,9 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         await emergency(update, context, hits[:3], origin="sos.q")
         if dialogue:
             await write_on(update, context)
-            await taken_as_input(update, context, match=None)
+            await taken_as_input(update, context, match=None, danger=True)
         elif update.edited_message is not None:
-            await correction(update, context)  # corrected in her draft, or passed on as a correction
+            await correction(update, context, danger=True)  # in her draft, or passed on as a correction
         return
     # An edit of a text she wrote into her draft corrects it there; of one that reached a request, goes to
     # the partner as her correction. Any other edited message is a question again (searched, never taken

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from telegram import (
@@ -84,10 +85,11 @@ def attachment_of(message: Message) -> Attachment | None:
     )
 
 
-def resident_message(user: User, message: Message) -> ResidentMessage:
-    """The resident's message (about a sent request) as the request desk takes it."""
+def resident_message(user: User, message: Message, *, danger: bool = False) -> ResidentMessage:
+    """The resident's message (about a sent request) as the request desk takes it (`danger`: the search
+    found danger words in it)."""
     return ResidentMessage(
-        user.id, message.message_id, message.text or message.caption, attachment_of(message)
+        user.id, message.message_id, message.text or message.caption, attachment_of(message), danger
     )
 
 
@@ -305,11 +307,14 @@ async def on_contact(update: Update, context: Context) -> None:
     await show_dialogue(update, context, reply)
 
 
-async def dialogue_input(update: Update, context: Context, *, match: tuple[str, str] | None = None) -> bool:
+async def dialogue_input(
+    update: Update, context: Context, *, match: tuple[str, str] | None = None, danger: bool = False
+) -> bool:
     """Text or an attachment while a dialogue runs; False if there is no active dialogue (then it's a
     question). `match`: the entry (kind, id) the search would answer the text with (it may be a new
-    question, not an answer). A button's label typed acts as the button (`typed_press`); the menu's
-    parks the draft and is False (the menu follows, offering the draft)."""
+    question, not an answer); `danger`: the search found danger words in it (the request will be urgent).
+    A button's label typed acts as the button (`typed_press`); the menu's parks the draft and is False (the
+    menu follows, offering the draft)."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -326,7 +331,7 @@ async def dialogue_input(update: Update, context: Context, *, match: tuple[str, 
     if attachment is not None:
         event = Attach(attachment)
     elif message.text is not None:
-        event = Text(message.text, match)
+        event = Text(message.text, match, danger)
     else:
         event = Unsupported()
     reply = await context.services.requests.write(
@@ -366,10 +371,11 @@ async def typed_press(update: Update, context: Context, user: User, message_id: 
     return True
 
 
-async def correction(update: Update, context: Context) -> bool:
+async def correction(update: Update, context: Context, *, danger: bool = False) -> bool:
     """She edited a text of hers: in her draft it is corrected where the draft still holds it (else she is
-    told how to correct it), and one that reached a request goes to its partner as her correction. False
-    if the message went into neither (then it is a question again)."""
+    told how to correct it), and one that reached a request goes to its partner as her correction (`danger`:
+    the search found danger words in it, which make the request urgent). False if the message went into
+    neither (then it is a question again)."""
     message = update.edited_message
     user = update.effective_user
     if message is None or user is None or message.text is None:
@@ -378,19 +384,19 @@ async def correction(update: Update, context: Context) -> bool:
     await context.services.residents.corrected(user.id, message.message_id, message.text)
     desk, t = context.services.requests, context.t
     if context.user_data is not None and context.user_data.has_draft:
-        reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text)
+        reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text, danger=danger)
         if reply is not None and reply.view is not None:
             changed = reply.effect is Effect.CORRECTED
             await show(update, context, *render.draft_corrected(t, reply.view, changed=changed))
             return True
     edit_date = int(message.edit_date.timestamp()) if message.edit_date else None
-    relayed = await desk.correct_sent(resident_message(user, message), edit_date)
+    relayed = await desk.correct_sent(resident_message(user, message, danger=danger), edit_date)
     if relayed is None:
         return False
     if relayed.outcome is Outcome.OK and relayed.request_id is not None:
         conversing = context.user_data is not None and context.user_data.conversing
         text, keyboard = render.correction_passed_on(
-            t, relayed.partner, relayed.request_id, conversation=conversing
+            t, relayed.partner, relayed.request_id, conversation=conversing, urgent=relayed.urgent_now
         )
         await message.reply_text(text, reply_markup=markup(keyboard))
     elif (answer := render.reply_outcome(t, relayed.outcome.value, relayed.partner, None)) is not None:
@@ -401,14 +407,15 @@ async def correction(update: Update, context: Context) -> bool:
 # --- the resident after sending -------------------------------------------------------------------------
 
 
-async def resident_followup(update: Update, context: Context) -> bool:
-    """A reply to one of the bot's request messages goes into that request's thread."""
+async def resident_followup(update: Update, context: Context, *, danger: bool = False) -> bool:
+    """A reply to one of the bot's request messages goes into that request's thread (`danger`: the search
+    found danger words in it)."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.reply_to_message is None:
         return False
     relayed = await context.services.requests.follow_up(
-        resident_message(user, message), message.reply_to_message.message_id
+        resident_message(user, message, danger=danger), message.reply_to_message.message_id
     )
     if relayed is None:
         return False
@@ -416,8 +423,9 @@ async def resident_followup(update: Update, context: Context) -> bool:
     return True
 
 
-async def conversation_input(update: Update, context: Context) -> bool:
-    """A plain message while a request waits for the resident goes to its thread (several: ask which).
+async def conversation_input(update: Update, context: Context, *, danger: bool = False) -> bool:
+    """A plain message while a request waits for the resident goes to its thread (several: ask which;
+    `danger`: the search found danger words in it, which the tapped answer finds again).
     Not the menu button's label typed ("Menü"): she asks for the menu she knows, which says where her next
     messages go; nor the End button's label ("Beenden"): it ends the conversation, as the tap does."""
     message = update.effective_message
@@ -431,7 +439,7 @@ async def conversation_input(update: Update, context: Context) -> bool:
         # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation.
         choices = await context.services.requests.conversations(user.id)
         return bool(choices) and await end_conversation(update, context, user.id, choices[0].id)
-    relayed = await context.services.requests.converse(resident_message(user, message))
+    relayed = await context.services.requests.converse(resident_message(user, message, danger=danger))
     if relayed is None:
         return False
     t = context.t
@@ -541,7 +549,9 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
         return
     if conversation and relayed.request_id is not None:
         if relayed.outcome is Outcome.OK:
-            text, keyboard = render.passed_on(t, relayed.partner, relayed.request_id)
+            text, keyboard = render.passed_on(
+                t, relayed.partner, relayed.request_id, urgent=relayed.urgent_now
+            )
             await message.reply_text(text, reply_markup=markup(keyboard))
             return
         if relayed.outcome is Outcome.CLOSED and relayed.reopenable:
@@ -551,7 +561,9 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
             if message.from_user is not None:
                 await keep_asked(context, message.from_user, message, offer, REOPEN, relayed.request_id)
             return
-    answer = render.reply_outcome(t, relayed.outcome.value, relayed.partner, relayed.problem)
+    answer = render.reply_outcome(
+        t, relayed.outcome.value, relayed.partner, relayed.problem, urgent=relayed.urgent_now
+    )
     if answer is not None:
         await message.reply_text(answer)
 
@@ -632,6 +644,10 @@ async def pass_on_replied(
     if kept is not None:
         attachment = Attachment.from_json(kept.attachment) if kept.attachment else None
         theirs = ResidentMessage(user.id, kept.message_id, kept.text, attachment)
+    if theirs.text and context.services.engine.emergency_words(theirs.text, context.lang):
+        # Her message waited for her tap (which request? reopen?): its danger words are found again, as
+        # they were when it came (the numbers were shown then), and make the request urgent now.
+        theirs = replace(theirs, danger=True)
     relayed = await context.services.requests.converse(theirs, request_id)
     if relayed is not None:
         await reply_relayed(original, context, relayed, tapped=True)

@@ -203,11 +203,14 @@ def partner_card(t: Translator, card: CardView, request_id: int) -> Screen:
     return _lines_html(_card_lines(t, card)) + _answer_hint(t), partner_keyboard(t, request_id)
 
 
-def withdrawn_card(t: Translator, card_html: str, passes_on: bool, taken: bool, staff: str | None) -> str:
+def withdrawn_card(
+    t: Translator, card_html: str, passes_on: bool, taken: bool, staff: str | None, *, deleted: bool = False
+) -> str:
     """A card (`card_html`, as sent) of a request its resident withdrew: how to answer goes, and on the
     Quartiersmanagement's copy of an e-mail partner's request (`passes_on`) the request to pass that
     partner's answer on is struck through (it still says whose request it was); then that it was taken on
-    (`taken`, `staff` as in `_taken`) and that it is withdrawn, where a closed card says it is closed. Both
+    (`taken`, `staff` as in `_taken`) and that it is withdrawn (`deleted`: that she deleted her data, and
+    the request with it), where a closed card says it is closed. Both
     found by the card's layout, not its words: a card sent in an earlier wording (or another language)
     changes as well."""
     html = card_html
@@ -220,6 +223,8 @@ def withdrawn_card(t: Translator, card_html: str, passes_on: bool, taken: bool, 
     html = "\n".join(lines)
     html = _taken(t, html, staff) if taken else f"{html}\n"
     withdrawn = t.html("Withdrawn by the resident – nothing left to do")
+    if deleted:
+        withdrawn = t.html("Deleted by the resident, with their data – nothing left to do")
     return f"{html}\n🗑 <b>{withdrawn}</b>"
 
 
@@ -422,6 +427,10 @@ THREAD_NOTES = {
     "taken": N_("{name} has taken on request {number}."),
     "closed": N_("{name} has closed request {number}."),
     "withdrawn": N_("The resident withdrew request {number}."),
+    "danger": N_(
+        "⚠️ This message contains words that point to danger (the bot showed the resident the emergency "
+        "numbers). Request {number} is urgent now: please answer urgently."
+    ),
     "deleted": N_(
         "The resident deleted their data, and request {number} with it: it no longer exists. Nothing written "
         "here reaches them any more."
@@ -447,9 +456,10 @@ THREAD_NOTES = {
         "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
         "within {time}."
     ),
+    # Urgent: sent from the emergency screen, or with danger words in it (the card says which).
     "urgent_reminder": N_(
-        "Reminder: nobody has taken on request {number} yet. It was sent from the emergency screen: please "
-        "take it on and answer soon."
+        "Reminder: nobody has taken on request {number} yet. It is urgent (the card says why): please take "
+        "it on and answer soon."
     ),
     # To a partner reached by e-mail: it has no "Take on" button, and the bot may not see its reply (without
     # inbound mail the reply goes to the Quartiersmanagement's mailbox).
@@ -459,9 +469,9 @@ THREAD_NOTES = {
         "please ignore this reminder."
     ),
     "urgent_email_reminder": N_(
-        "Reminder: no answer to request {number} has reached the resident yet. It was sent from the "
-        "emergency screen: please answer soon, as the first e-mail about it says. If you have already done "
-        "so, please ignore this reminder."
+        "Reminder: no answer to request {number} has reached the resident yet. It is urgent (the first "
+        "e-mail about it says why): please answer soon, as that e-mail says. If you have already done so, "
+        "please ignore this reminder."
     ),
     # To a partner whose answer nobody can bring into her chat (`routing.no_chat_answer`): she was promised
     # no time, and only a call reaches her, at a number she wrote after "Send" (else no reminder is due).
@@ -540,6 +550,11 @@ def unlisted_note(t: Translator, partner_id: str) -> str:
 # its explanation in the group.
 REFUSALS = {
     "closed": N_("Request {number} is closed. Your message was not passed on."),
+    # ... closed recently: its card still offers "Reopen" (`reopen_keyboard`), which staff are pointed to.
+    "closed_reopenable": N_(
+        "Request {number} is closed. Your message was not passed on. To send it: tap “↩️ Reopen” on the "
+        "request's card, then send your message again as a reply to the card."
+    ),
     "withdrawn": N_("The resident withdrew request {number}. Your message was not passed on."),
     "deleted": N_(
         "The resident deleted their data: request {number} no longer exists. Your message was not passed on."

@@ -378,10 +378,13 @@ def add_prompt(t: Translator, number: str, request_id: int) -> Screen:
     return text, end_keyboard(t, request_id)
 
 
-def reply_outcome(t: Translator, outcome: str, partner: str, problem: str | None) -> str | None:
-    """The answer to a resident's message about a sent request (`bot.tickets.deps.Outcome`)."""
+def reply_outcome(
+    t: Translator, outcome: str, partner: str, problem: str | None, *, urgent: bool = False
+) -> str | None:
+    """The answer to a resident's message about a sent request (`bot.tickets.deps.Outcome`; `urgent`: its
+    danger words made the request urgent, `now_urgent`)."""
     if outcome == "ok":
-        return t.html("Passed on to {partner}.", partner=t.isolate(partner))
+        return t.html("Passed on to {partner}.", partner=t.isolate(partner)) + now_urgent(t, partner, urgent)
     if outcome in ("closed", "empty"):
         return t.html(TOASTS[outcome])
     if outcome == "invalid" and problem is not None:
@@ -446,10 +449,23 @@ def together(t: Translator, names: Sequence[str]) -> str:
     return t.gettext("{partner} and {other}").format(partner=first, other=second)
 
 
-def passed_on(t: Translator, partner: str, request_id: int) -> Screen:
-    """A message of the open conversation reached the partner's thread."""
-    text = t.html("Passed on to {partner}.", partner=t.isolate(partner))
+def passed_on(t: Translator, partner: str, request_id: int, *, urgent: bool = False) -> Screen:
+    """A message of the open conversation reached the partner's thread (`urgent`: see `now_urgent`)."""
+    text = t.html("Passed on to {partner}.", partner=t.isolate(partner)) + now_urgent(t, partner, urgent)
     return text, end_keyboard(t, request_id)
+
+
+def now_urgent(t: Translator, partner: str, urgent: bool) -> str:
+    """Below "passed on" of a message whose danger words made her request urgent (the numbers are above
+    it): what a request from the emergency screen tells her when sent (`_what_to_expect`). "" otherwise."""
+    if not urgent:
+        return ""
+    line = t.html(
+        "{partner} sees that it is urgent. If you are in danger now, do not wait for the answer: "
+        "call one of the emergency numbers.",
+        partner=t.isolate(partner),
+    )
+    return f"\n{line}"
 
 
 def thanks_passed_on(t: Translator, partner: str) -> Screen:
@@ -467,10 +483,13 @@ def not_passed_on(t: Translator, request_id: int | None) -> Screen:
     return text, end_keyboard(t, request_id) if request_id is not None else []
 
 
-def correction_passed_on(t: Translator, partner: str, request_id: int, *, conversation: bool) -> Screen:
+def correction_passed_on(
+    t: Translator, partner: str, request_id: int, *, conversation: bool, urgent: bool = False
+) -> Screen:
     """Her edit of a message that reached a request went to the partner as a correction (⏹ End while the
-    conversation is open)."""
+    conversation is open; `urgent`: see `now_urgent`)."""
     text = "✏️ " + t.html("Your correction was passed on to {partner}.", partner=t.isolate(partner))
+    text += now_urgent(t, partner, urgent)
     return text, end_keyboard(t, request_id) if conversation else []
 
 

@@ -104,6 +104,7 @@ class Result:
     request: Request | None = None
     input_problem: InputProblem | None = None
     album: bool = False  # OK for one more file of an album whose first file went to the same request
+    urgent_now: bool = False  # OK for her message whose danger words made the request urgent
 
     @property
     def ok(self) -> bool:

@@ -50,6 +50,7 @@ class Relayed:
     choices: Sequence[ConversationChoice] = ()
     reopenable: bool = False  # CLOSED: the partner closed it recently, the resident may reopen it
     album: bool = False  # OK for a further file of an album: its first file was confirmed already
+    urgent_now: bool = False  # OK for a message whose danger words made the request urgent: she is told
     number: str = ""  # the request's number (with `handover_to`)
     handover_to: str | None = None  # OK while the resident is asked to agree to a hand-over: to whom
     handover_by: str = ""  # ... and which partner proposed it
@@ -170,6 +171,7 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         request.id,
         reopenable=partners.reopenable(ctx, request),
         album=result.album,
+        urgent_now=result.urgent_now,
         number=request.number,
         handover_to=ctx.partner_name(request.handover_to, request.language)
         if result.ok and request.handover_to
@@ -248,10 +250,13 @@ class RequestDesk:
         reply = await self._write(intake.advance, resident_id, event, input_key=input_key)
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
-    async def correct_draft(self, resident_id: int, input_key: str, text: str) -> DialogueReply | None:
+    async def correct_draft(
+        self, resident_id: int, input_key: str, text: str, *, danger: bool = False
+    ) -> DialogueReply | None:
         """She edited her message `input_key` to `text`: corrected in her draft where it holds it
-        (`intake.correct`); None when her draft never took that message."""
-        return await self._write(intake.correct, resident_id, input_key, text)
+        (`intake.correct`; `danger`: the search found danger words in it); None when her draft never took
+        that message."""
+        return await self._write(intake.correct, resident_id, input_key, text, danger=danger)
 
     async def takes_language_name(self, resident_id: int) -> bool:
         """Whether the running draft's question asks for a language: a language's name typed is its answer

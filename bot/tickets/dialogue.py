@@ -145,6 +145,9 @@ class Draft:
     signup: bool = False
     can_sign_up: bool = False  # (not stored) "Done" without a word may sign up: see `advance`
     urgent: bool = False  # started from the emergency screen: the message says so to the partner
+    # Danger words in a text she typed into it (the search showed her the emergency numbers): the request is
+    # urgent, and its message says why to the partner (who may not read her language).
+    danger: bool = False
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
     full_albums: tuple[str, ...] = ()
@@ -439,6 +442,7 @@ class Text:
 
     text: str
     match: tuple[str, str] | None = None
+    danger: bool = False  # the search found danger words in it (and showed her the emergency numbers)
 
 
 @dataclass(frozen=True)
@@ -608,6 +612,10 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
     elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
         # A replay of this text (held or taken already) changes nothing.
         return Transition(draft, Effect.ASK_NEW if draft.pending is not None else Effect.SCREEN)
+    if isinstance(event, Text) and event.danger:
+        # Danger words typed while the draft runs make its request urgent, also those held for her tap: she
+        # wrote them while writing it (the partner's note says so, not that they are in the message).
+        draft = replace(draft, danger=True)
     if isinstance(event, Text) and draft.pending is not None:
         # She typed on instead of tapping: the held text was her answer (a new question would not have
         # waited for more), and so is this one, written while the same question was on her screen. Both

@@ -362,11 +362,18 @@ def _about(catalogue: Catalogue, draft: Draft, match: tuple[str, str]) -> bool:
 
 
 async def correct(
-    session: AsyncSession, ctx: TicketContext, resident_id: int, input_key: str, text: str
+    session: AsyncSession,
+    ctx: TicketContext,
+    resident_id: int,
+    input_key: str,
+    text: str,
+    *,
+    danger: bool = False,
 ) -> DialogueReply | None:
     """She edited her message `input_key` (to `text`): CORRECTED where the draft still holds it as she
     wrote it (`machine.correct`), UNCORRECTED where the draft took it but no longer holds it so; None when
-    it was never an input of her draft (or she has none)."""
+    it was never an input of her draft (or she has none). `danger`: the edited text has danger words, which
+    make the request urgent once it holds them (`Draft.danger`)."""
     loaded = await load(session, ctx, resident_id)
     if loaded is None:
         return None
@@ -374,6 +381,8 @@ async def correct(
     corrected, outcome = machine.correct(draft, input_key, text)
     if outcome is machine.Correction.UNKNOWN:
         return None
+    if danger and outcome is machine.Correction.CHANGED:
+        corrected = replace(corrected, danger=True)
     _save(row, corrected)
     effect = Effect.CORRECTED if outcome is machine.Correction.CHANGED else Effect.UNCORRECTED
     return DialogueReply(effect, await draft_view(session, ctx, corrected, resident_id))
@@ -412,11 +421,14 @@ async def parked_draft(
     return await draft_view(session, ctx, loaded[1], resident_id)
 
 
-def message_text(catalogue: Catalogue, draft: Draft, t: Translator) -> str | None:
+def message_text(
+    catalogue: Catalogue, draft: Draft, t: Translator, *, for_partner: bool = False
+) -> str | None:
     """The draft's message as the reader of `t` sees it: a sign-up says so in their language
     (`signup_words`), and so does a request from the emergency screen (on top, for the partner to see
     first), also one of files alone (a voice message from someone who cannot type): the mark needs no
-    words of hers."""
+    words of hers. One she typed danger words into (`Draft.danger`) tells the partner (`for_partner`), who
+    may not read her language, that the bot found them: she sees her words as she wrote them."""
     text = draft.text.strip() if draft.text else ""
     if draft.title and not (draft.offer_id or draft.event_id):
         # A sign-up kept as a question once its offer or event was over (`_keep_as_question`): about what.
@@ -427,6 +439,12 @@ def message_text(catalogue: Catalogue, draft: Draft, t: Translator) -> str | Non
         text = f"{signup}\n{text}" if text else signup
     if draft.urgent and not draft.is_empty:
         text = "⚠️ " + t.gettext("Sent from the emergency screen: please answer urgently.") + f"\n{text}"
+    elif draft.danger and for_partner and not draft.is_empty:
+        danger = t.gettext(
+            "While writing this request the resident used words that point to danger (the bot showed them "
+            "the emergency numbers): please answer urgently."
+        )
+        text = f"⚠️ {danger}\n{text}"
     return text or None
 
 
@@ -541,7 +559,7 @@ async def submit(
                 district=resident.district,
                 language=resident.language,
                 status=RequestStatus.OPEN,
-                urgent=draft.urgent,
+                urgent=draft.urgent or draft.danger,
                 contact=draft.contact,
                 phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
                 intake=dict(draft.intake),
@@ -564,7 +582,7 @@ async def submit(
         thread_message(request, Direction.TO_PARTNER, text=None, attachment=attachment, created_at=now)
         for attachment in draft.attachments
     ]
-    if text := message_text(ctx.catalogue, draft, ctx.partner_t()):
+    if text := message_text(ctx.catalogue, draft, ctx.partner_t(), for_partner=True):
         messages.insert(
             0, thread_message(request, Direction.TO_PARTNER, text=text, attachment=None, created_at=now)
         )

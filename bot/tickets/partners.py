@@ -24,6 +24,7 @@ from bot.tickets.notify import (
     enqueue_card,
     enqueue_resident,
     note_in_thread,
+    passes_on_copy,
     record_question,
     tell_resident,
 )
@@ -93,17 +94,29 @@ async def _actionable(
 
 async def resident_deleted(
     session: AsyncSession, ctx: TicketContext, resident_id: int
-) -> list[tuple[int, int]]:
+) -> list[tuple[int, int, str | None]]:
     """/delete, in its transaction before the resident's rows go: the partner chats remember which of their
     messages belonged to the resident's requests (a reply or a button there learns what happened), and
     every group holding a card of an open request is told, in reply to it (an e-mail partner in its thread).
     The open requests' cards (chat id, message id) in every group that had one, whose buttons have nothing
-    left to do."""
+    left to do, with the text of those that could still act: as a withdrawn card's (no "how to answer", no
+    hand-over waiting for her consent), saying she deleted it (`render.withdrawn_card`; staff look at cards,
+    not at the notes below them). None: the text stays (unknown as sent, or a copy that says where the
+    request went)."""
     await store.remember_deleted(session, resident_id)
-    cards: list[tuple[int, int]] = []
+    pt = ctx.partner_t()
+    cards: list[tuple[int, int, str | None]] = []
     for request in await store.list_open_requests(session, resident_id):
         await note_in_thread(session, ctx, request, "deleted", gone=True)
-        cards += (await store.request_cards(session, request.id)).items()
+        acting = set(await partner_chats(session, ctx, request))
+        staff = request.taken_by if ctx.show_staff_names else None
+        for chat_id, message_id in (await store.request_cards(session, request.id)).items():
+            sent = await store.sent_card(session, chat_id, message_id) if chat_id in acting else None
+            html = None
+            if sent is not None:
+                taken = request.taken_by is not None
+                html = render.withdrawn_card(pt, sent[0], passes_on_copy(sent[1]), taken, staff, deleted=True)
+            cards.append((chat_id, message_id, html))
     return cards
 
 

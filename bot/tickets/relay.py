@@ -31,7 +31,7 @@ from bot.tickets.conversation import open_for, subject
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
 from bot.tickets.notify import conversation_notice, enqueue_partner, enqueue_resident, reply_in_group
-from bot.tickets.partners import reroute_if_unlisted
+from bot.tickets.partners import reopenable, reroute_if_unlisted
 from bot.tickets.routing import (
     moved_from,
     partner_chats,
@@ -147,13 +147,24 @@ class ResidentMessage:
     message_id: int
     text: str | None = None
     attachment: Attachment | None = None
+    danger: bool = False  # the search found danger words in it (and showed her the emergency numbers)
+
+
+def _danger(ctx: TicketContext, request: Request, message: ResidentMessage) -> str:
+    """Danger words in her message (`ResidentMessage.danger`) make an ordinary request urgent, once: its
+    reminders and escalation come as for one from the emergency screen, and the partner, who may not read
+    her language, is told below her words (the note this returns, else "")."""
+    if not message.danger or request.urgent:
+        return ""
+    request.urgent = True
+    return "\n" + partner_render.thread_note(ctx.partner_t(), "danger", request.number)
 
 
 async def resident_reply(
     session: AsyncSession, ctx: TicketContext, message: ResidentMessage, request_id: int
 ) -> Result:
     """The resident wrote about request `request_id`: relay it into the partner's thread (as a reply to the
-    card)."""
+    card); danger words in it make the request urgent (`_danger`)."""
     resident_id, attachment = message.resident_id, message.attachment
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id:
@@ -182,6 +193,7 @@ async def resident_reply(
         # "ja" may read like consent: the partner learns that the hand-over still waits for her button.
         to = ctx.partner_name(request.handover_to)
         html += "\n" + partner_render.thread_note(pt, "handover_unanswered", request.number, partner=to)
+    html += (urgent_now := _danger(ctx, request, message))
     await enqueue_partner(
         session,
         ctx,
@@ -190,7 +202,7 @@ async def resident_reply(
         attachment=stored if attachment else None,
         dedupe_key=f"msg:{stored.id}",
     )
-    return Result(Outcome.OK, request, album=album)
+    return Result(Outcome.OK, request, album=album, urgent_now=bool(urgent_now))
 
 
 async def resident_thanks(
@@ -226,7 +238,8 @@ async def resident_correction(
     """The resident edited a message of hers that reached a request (passed on in a conversation or as a
     reply, or written into the draft she sent): the corrected text goes into the partner's thread as her
     correction, as a partner's edit reaches her (`partner_reply`). None if the message belongs to no
-    request (then it is something else). Each correction once: a replay changes nothing."""
+    request (then it is something else). Each correction once: a replay changes nothing. Danger words in
+    it make the request urgent (`_danger`)."""
     resident_id = message.resident_id
     link = await store.get_thread_link(session, resident_id, message.message_id)
     if link is None:
@@ -247,8 +260,9 @@ async def resident_correction(
     stored = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
     request.updated_at = utcnow()
     html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
+    html += (urgent_now := _danger(ctx, request, message))
     await enqueue_partner(session, ctx, request, html, dedupe_key=key)
-    return Result(Outcome.OK, request)
+    return Result(Outcome.OK, request, urgent_now=bool(urgent_now))
 
 
 # --- partner → resident ----------
@@ -362,11 +376,14 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         if resident is not None and resident.blocked:
             refusal = Outcome.RESIDENT_UNREACHABLE
     if refusal is not None:
+        why = refusal.value
+        if refusal is Outcome.CLOSED and reopenable(ctx, request):
+            why = "closed_reopenable"  # its card offers "Reopen": staff learn how to send the message
         await reply_in_group(
             session,
             message.chat_id,
             message.message_id,
-            partner_render.refusal_note(ctx.partner_t(), refusal.value, request.number),
+            partner_render.refusal_note(ctx.partner_t(), why, request.number),
             request_id=request.id,
             dedupe_key=f"{effect}:refusal",
         )

@@ -3,13 +3,13 @@
 A request nobody took on within the partner's `response_hours` gets one reminder in the partner's thread;
 after `escalation_hours` the catch-all partner (Quartiersmanagement) gets a copy of the card and the admin
 chat a note (a partner that cannot answer in the chat has had its copy at the catch-all from the start:
-then the catch-all's thread and the admin chat learn that it was not taken on); a request from the
-emergency screen (`Request.urgent`) is reminded of after `URGENT_REMINDER_HOURS` and escalated after
-`URGENT_ESCALATION_HOURS` at the latest, not days. The resident is told once that her request is now with
-the catch-all too, or that the catch-all, which had it from the start, follows it up (she was promised an
-answer within the time that passed). Each step is recorded on the request (`reminder_sent_at`,
-`escalated_at`, `overdue_at`) with a conditional update, so restarts, overlapping polls and two bot
-processes never send a step twice.
+then the catch-all's thread and the admin chat learn that it was not taken on); an urgent request (from
+the emergency screen, or with danger words in her message: `Request.urgent`) is reminded of after
+`URGENT_REMINDER_HOURS` and escalated after `URGENT_ESCALATION_HOURS` at the latest, not days. The
+resident is told once that her request is now with the catch-all too, or that the catch-all, which had it
+from the start, follows it up (she was promised an answer within the time that passed). Each step is
+recorded on the request (`reminder_sent_at`, `escalated_at`, `overdue_at`) with a conditional update, so
+restarts, overlapping polls and two bot processes never send a step twice.
 """
 
 from __future__ import annotations

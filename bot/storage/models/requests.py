@@ -88,7 +88,8 @@ class Request(Base):
     contact: Mapped[ContactPreference] = mapped_column(
         string_enum(ContactPreference), default=ContactPreference.CHAT
     )
-    # Sent from the emergency screen: the resident is told no waiting time, and it is escalated sooner.
+    # Sent from the emergency screen, or danger words in her message (`bot.tickets.relay._danger`,
+    # `Draft.danger`): the resident is told no waiting time, and it is escalated sooner.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Only set when the resident explicitly tapped "share my phone number".
     phone: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -1,0 +1,181 @@
+"""Danger words written into a request or a conversation (not from the emergency screen): the bot shows her
+the numbers, and the partner, who may not read her language, learns that it is urgent (finding xr4 #1)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.testing.fakeapi import SimUser
+from tests.harness import BotHarness, deliver, skip_questions
+from tests.test_conversation import MUETTERZENTRUM, QUARTIERSMANAGEMENT, send_request
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+DANGER_NOTE = (
+    "While writing this request the resident used words that point to danger (the bot showed them the "
+    "emergency numbers): please answer urgently."
+)
+THREAD_NOTE = (
+    "⚠️ This message contains words that point to danger (the bot showed the resident the emergency "
+    "numbers). Request {number} is urgent now: please answer urgently."
+)
+
+
+def group(bot: BotHarness) -> list[str]:
+    return [m.text or "" for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT)]
+
+
+async def write_request(bot: BotHarness, person: SimUser, text: str) -> str:
+    """`person` asks the Quartiersmanagement about letters, writing `text`; what she reads then."""
+    await person.send("/start o_briefe-aemter")
+    await person.tap(1)
+    await skip_questions(person)
+    await person.send(text)
+    await person.tap("✅")
+    await person.tap("💬")
+    await person.tap("✅")
+    await deliver(bot)
+    return person.last().text or ""
+
+
+async def reminded_within_hours(bot: BotHarness, hours: int) -> bool:
+    """Whether a reminder reaches the group `hours` after now (the request was just sent)."""
+    before = len(group(bot))
+    await bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=hours))
+    await deliver(bot)
+    return any("Erinnerung" in text for text in group(bot)[before:])
+
+
+async def test_a_turkish_request_telling_of_violence_reaches_the_partner_marked_urgent(
+    bot: BotHarness,
+) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    de, tr = bot.services.i18n.translator("de"), bot.services.i18n.translator("tr")
+    acknowledgement = await write_request(
+        bot, ayse, "Jobcenter mektubu geldi ama kocam beni dövüyor, eve gitmekten korkuyorum"
+    )
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))  # the numbers, as before
+    card = next(text for text in group(bot) if "kocam beni" in text)
+    # German staff cannot read her words: the card says why to answer urgently, in German, above them.
+    assert f"⚠️ {de.gettext(DANGER_NOTE)}" in card
+    assert card.index("⚠️") < card.index("kocam beni")
+    # She is told what a request from the emergency screen tells her: no waiting time, call if in danger.
+    assert "2 gün" not in acknowledgement
+    urgent = tr.gettext(
+        "{partner} sees that it is urgent. If you are in danger now, do not wait for the answer: call one of "
+        "the emergency numbers."
+    )
+    assert max(urgent.split("{partner}"), key=len).strip()[:40] in acknowledgement
+    # Urgent timings: reminded after hours, not days.
+    assert await reminded_within_hours(bot, 3)
+
+
+async def test_a_plain_request_stays_ordinary(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    de = bot.services.i18n.translator("de")
+    acknowledgement = await write_request(bot, ayse, "Jobcenter mektubu geldi, anlamıyorum")
+    card = next(text for text in group(bot) if "Jobcenter mektubu" in text)
+    assert de.gettext(DANGER_NOTE) not in card and "⚠️" not in card
+    assert "2 gün" in acknowledgement
+    assert not await reminded_within_hours(bot, 3)
+
+
+async def test_danger_told_in_a_conversation_makes_the_request_urgent_once(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    de = bot.services.i18n.translator("de")
+    card = await send_request(bot, anna, "briefe-aemter", "Ich habe einen Brief vom Jobcenter bekommen")
+    assert not await reminded_within_hours(bot, 3)  # an ordinary request: reminded after days
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen um 10 Uhr kommen?", reply_to=card)
+    await deliver(bot)
+    await anna.send("Morgen kann ich nicht, mein Mann schlägt mich")
+    await deliver(bot)
+    relayed = group(bot)[-1]
+    found = re.search(r"Nr\. (\d+)", card.text or "")
+    assert found is not None
+    number = found.group(1)
+    assert "mein Mann schlägt mich" in relayed
+    assert de.html(THREAD_NOTE, number=number) in relayed
+    # She reads what a request from the emergency screen tells her: it is urgent, do not wait in danger.
+    told = anna.last().text or ""
+    assert "weitergeleitet" in told and "dringend" in told and "Notrufnummern" in told
+    # Once: her next message with such words reaches the partner without a second note.
+    await anna.send("Er schlägt mich wieder, ich habe Angst")
+    await deliver(bot)
+    assert "Er schlägt mich wieder" in group(bot)[-1] and "⚠️" not in group(bot)[-1]
+    assert "weitergeleitet" in (anna.last().text or "") and "dringend" not in (anna.last().text or "")
+
+
+async def test_danger_told_in_a_reply_before_anyone_took_the_request_on_brings_urgent_reminders(
+    bot: BotHarness,
+) -> None:
+    anna = bot.resident("Anna", lang="de")
+    de = bot.services.i18n.translator("de")
+    acknowledgement = await write_request(bot, anna, "Ich habe einen Brief vom Jobcenter bekommen")
+    assert "2 Tage" in acknowledgement
+    await anna.send("Bitte schnell, mein Mann bedroht mich", reply_to=anna.last())
+    await deliver(bot)
+    assert "mein Mann bedroht mich" in group(bot)[-1] and "⚠️" in group(bot)[-1]
+    assert de.gettext(THREAD_NOTE).split("{number}")[-1] in group(bot)[-1]
+    assert "Notrufnummern" in (anna.last().text or "")
+    assert await reminded_within_hours(bot, 3)  # urgent now: reminded after hours, not days
+
+
+async def test_danger_told_while_two_conversations_are_open_reaches_the_chosen_one_marked_urgent(
+    bot: BotHarness,
+) -> None:
+    """Her message waits for her tap on "which request?": the tap passes it on with the danger it has."""
+    ayse = bot.resident("Ayşe", lang="ar")
+    cafe = await send_request(bot, ayse, "frauencafe", "هل يمكنني إحضار طفلي؟")
+    letter = await send_request(bot, ayse, "briefe-aemter", "وصلتني رسالة من الجوب سنتر")
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Haben Sie den Brief dabei?", reply_to=letter)
+    await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt ist das Baby?", reply_to=cafe)
+    await deliver(bot)
+    await ayse.send("زوجي يضربني")  # my husband beats me
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat)[-3:])
+    which = ayse.last()
+    await ayse.tap("Quartiersmanagement", which)
+    await deliver(bot)
+    relayed = group(bot)[-1]
+    assert "زوجي يضربني" in relayed and "⚠️" in relayed
+    de = bot.services.i18n.translator("de")
+    assert de.gettext(THREAD_NOTE).split("{number}")[-1] in relayed
+
+
+async def test_danger_added_by_editing_a_message_that_reached_the_partner_marks_the_request_urgent(
+    bot: BotHarness,
+) -> None:
+    anna = bot.resident("Anna", lang="de")
+    card = await send_request(bot, anna, "briefe-aemter", "Ich habe einen Brief vom Jobcenter bekommen")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen kommen?", reply_to=card)
+    await deliver(bot)
+    said = await anna.send("Morgen kann ich nicht")
+    await deliver(bot)
+    assert "⚠️" not in group(bot)[-1]
+    await anna.edit(said, "Morgen kann ich nicht, mein Mann schlägt mich")
+    await deliver(bot)
+    corrected = group(bot)[-1]
+    assert "mein Mann schlägt mich" in corrected and "⚠️" in corrected
+    de = bot.services.i18n.translator("de")
+    assert de.gettext(THREAD_NOTE).split("{number}")[-1] in corrected
+    assert "Korrektur" in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")
+
+
+async def test_danger_added_by_editing_her_draft_message_makes_the_request_urgent(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    de = bot.services.i18n.translator("de")
+    await anna.send("/start o_briefe-aemter")
+    await anna.tap(1)
+    await skip_questions(anna)
+    written = await anna.send("Ich kann den Brief nicht lesen")
+    await anna.edit(written, "Ich kann den Brief nicht lesen, mein Mann schlägt mich")
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(anna.chat))
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    card = next(text for text in group(bot) if "mein Mann schlägt mich" in text)
+    assert f"⚠️ {de.gettext(DANGER_NOTE)}" in card
+    assert "2 Tage" not in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")

@@ -141,7 +141,9 @@ class ContentLoader(_Base):
             if key in mapping:
                 message = f"Schlüssel '{key}' doppelt (zuerst in Zeile {self.lines[child]})"
                 self._refuse(key_event, message, DUPLICATE_KEY)
-                self._value(self.get_event(), child)
+                first = dict(self.lines)
+                self._value(self.get_event(), child)  # read for its problems; the first value counts
+                self.lines.update(first)  # and so do its lines, for its errors
                 continue
             self.lines[child] = _line(key_event)
             mapping[key] = self._value(self.get_event(), child)

@@ -107,3 +107,14 @@ def test_a_missing_translation_is_reported_at_the_field_where_its_line_goes(ship
         f"offers.frauencafe.schedule.note in {offer}, Zeile 22: Übersetzung fehlt – tr: schedule.note "
         "(Zeile 22), title (Zeile 41)"
     )
+
+
+def test_errors_beside_a_duplicate_block_name_the_first_blocks_lines(shipped: Path) -> None:
+    """The file is read on with the first of two `title:` blocks: an error in it is at its own line, not at
+    the line of the same key in the second block."""
+    offer = shipped / "offers" / "frauencafe.yaml"
+    edit(offer, "      uk: Жіноче кафе", "      ua: Жіноче кафе")
+    edit(offer, "    summary:\n", "    title:\n      de: Frauencafé\n      ua: Кафе\n    summary:\n")
+    errors = errors_of(shipped)
+    assert any(e.endswith("Zeile 52: Schlüssel 'title' doppelt (zuerst in Zeile 42)") for e in errors), errors
+    assert any("Zeile 48: unbekannter Sprachcode 'ua'" in e for e in errors), errors

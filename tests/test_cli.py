@@ -163,7 +163,7 @@ def test_check_on_a_broken_copy_names_field_file_and_line(tmp_path: Path) -> Non
     result = run_cli_here(tmp_path, "check", "--content", str(content))
     assert result.returncode != 0
     assert "offers.bewerbungstraining.kinderbetreuung" in result.stdout + result.stderr
-    assert f"bewerbungstraining.yaml:{number + 1}" in result.stdout + result.stderr
+    assert f"bewerbungstraining.yaml, Zeile {number + 1}:" in result.stdout + result.stderr
 
 
 def test_check_warns_of_unreachable_answers_only_while_the_server_receives_no_email(tmp_path: Path) -> None:
@@ -174,7 +174,7 @@ def test_check_warns_of_unreachable_answers_only_while_the_server_receives_no_em
     partners = content / "partners.yaml"
     text = partners.read_text(encoding="utf-8")
     partners.write_text(text.replace("      telegram_chat_id: -1000000000001\n", "", 1), encoding="utf-8")
-    warning = "partners.bildungstraeger.requests.email at "
+    warning = "Antworten kommen bei den Bewohnern nicht an – Anfragen gehen nur per E-Mail an "
     assert warning in run_cli_here(tmp_path, "check", "--content", str(content)).stdout
     inbound = {
         **cli_environment(tmp_path, None),

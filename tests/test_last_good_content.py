@@ -56,7 +56,7 @@ async def test_a_restart_with_a_refused_typo_answers_with_the_last_live_content_
         assert "Sprachcafé am Markt" in (anna.last().text or "")
         told = (await staff_messages(bot))[-1]
         assert "Bot wurde neu gestartet" in told and "letzten Inhalt" in told
-        assert "sprachcafe.yaml:" in told and "Tabulator" in told
+        assert "sprachcafe.yaml, Zeile" in told and "Tabulator" in told
 
         # Fixed: /reload takes the files live as usual.
         edit(content, "\tpartner:", "    partner:")
@@ -81,7 +81,7 @@ async def test_without_a_staff_chat_the_restart_with_the_last_live_content_is_to
     async with BotHarness.running(database_url=database_url, **settings) as bot:
         await deliver(bot)
         told = [message.text or "" for message in bot.telegram.bot_messages(QUARTIERSMANAGEMENT)]
-    assert len(told) == 1 and "Bot wurde neu gestartet" in told[0] and "sprachcafe.yaml:" in told[0]
+    assert len(told) == 1 and "Bot wurde neu gestartet" in told[0] and "sprachcafe.yaml, Zeile" in told[0]
 
 
 async def test_previewing_a_draft_does_not_take_away_the_live_bots_last_good_copy(
@@ -136,7 +136,7 @@ def test_the_first_start_with_broken_content_still_refuses_with_the_errors(tmp_p
     }
     result = run_cli_here(tmp_path, "--lang", "de", stdin="/start\n", env=env)
     assert result.returncode == 1
-    assert "Fehler im Inhalt" in result.stderr and "sprachcafe.yaml:" in result.stderr
+    assert "Fehler im Inhalt" in result.stderr and "sprachcafe.yaml, Zeile" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -133,14 +133,13 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
     orphans = _renamed(sources, lock) if lock else {}
     for kind, by_id in sources.entries.items():
         for entry_id, entry in by_id.items():
-            missing: dict[str, list[str]] = {}
+            missing: dict[Loc, list[str]] = {}  # field → the languages it has no text in
             unaccepted: dict[str, list[str]] = {}
             renamed_from: str | None = None
             for loc, texts in iter_localized(entry):
                 field = ".".join(str(p) for p in loc)
-                for lang in TRANSLATED:
-                    if lang not in texts:
-                        missing.setdefault(lang, []).append(field)
+                if absent := [str(lang) for lang in TRANSLATED if lang not in texts]:
+                    missing[loc] = absent
                 german = texts[CONTENT_SOURCE]
                 if lock is None or not isinstance(german, str):  # word lists are not tracked
                     continue
@@ -155,18 +154,36 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
                         unaccepted.setdefault(lang, []).append(field)
                     elif recorded != current:
                         sources.warning(kind, entry_id, (*loc, lang), OUTDATED, code="outdated")
-            for code, label, by_lang in (
-                ("missing_translation", "Übersetzung fehlt", missing),
-                ("unaccepted", "Übersetzung noch nicht bestätigt", unaccepted),
-            ):
-                if by_lang:
-                    grouped = "; ".join(f"{lang}: {', '.join(fields)}" for lang, fields in by_lang.items())
-                    sources.warning(kind, entry_id, (), f"{label} – {grouped}", code=code)
+            if missing:
+                _missing_translations(sources, kind, entry_id, missing)
+            if unaccepted:
+                grouped = "; ".join(f"{lang}: {', '.join(fields)}" for lang, fields in unaccepted.items())
+                message = f"Übersetzung noch nicht bestätigt – {grouped}"
+                sources.warning(kind, entry_id, (), message, code="unaccepted")
             if renamed_from is not None:
                 sources.warning(kind, entry_id, (), RENAMED.format(old=renamed_from), code="unaccepted")
     if lock is None and next(iter_translations(sources.entries), None) is not None:
         message = f"{LOCK_NAME} fehlt – Übersetzungen prüfen, dann `run_bot.py check --accept` ausführen"
         sources.problems.append(Problem("warning", "", LOCK_NAME, None, message, "unaccepted"))
+
+
+def _missing_translations(
+    sources: LoadedSources, kind: str, entry_id: str, missing: dict[Loc, list[str]]
+) -> None:
+    """One warning per entry, at the first field a translation is missing in (where the line goes), naming
+    the languages and, when there are several fields, each with its line: "tr, ar: title (Zeile 40),
+    summary (Zeile 44)"."""
+    lines = {loc: sources.locate(kind, entry_id, *loc)[1] or 0 for loc in missing}
+    in_file_order = sorted(missing, key=lambda loc: lines[loc])
+    by_langs: dict[tuple[str, ...], list[str]] = {}
+    for loc in in_file_order:
+        field = ".".join(str(p) for p in loc)
+        if len(missing) > 1 and lines[loc]:
+            field += f" (Zeile {lines[loc]})"
+        by_langs.setdefault(tuple(missing[loc]), []).append(field)
+    grouped = "; ".join(f"{', '.join(langs)}: {', '.join(fields)}" for langs, fields in by_langs.items())
+    message = f"Übersetzung fehlt – {grouped}"
+    sources.warning(kind, entry_id, in_file_order[0], message, code="missing_translation")
 
 
 COPIED_FIELDS = frozenset({"title", "summary", "details", "description", "text", "answer"})

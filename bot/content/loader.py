@@ -102,8 +102,10 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources) -> None:
     raw, text = read
     result.files.append((str(path.relative_to(content_dir)), hashlib.sha256(raw).hexdigest()))
     data, lines, problems = parse_yaml(text, shown)
-    if problems or data is None:
-        result.problems.extend(problems or [Problem("error", "", shown, None, "Datei ist leer")])
+    result.problems.extend(problems)
+    if data is None:
+        if not problems:
+            result.problems.append(Problem("error", "", shown, None, "Datei ist leer"))
         found: list[Loc] = [path for path in lines if len(path) == 2] or _scan_ids(text)
         _note_ids(found, shown, result)
         return
@@ -125,13 +127,15 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources) -> None:
         elif entries is not None:
             message = "hier werden Einträge erwartet (id: Felder)"
             result.problems.append(Problem("error", kind, shown, lines.get((kind,)), message))
+    if problems:  # a duplicate key: the entries under its second copy are not read, but named there
+        _note_ids([path for path in lines if len(path) == 2], shown, result)
 
 
 def _validate_entry(kind: str, entry_id: str, value: object, shown: str, result: LoadedSources) -> None:
     first_file = result.defined_in[kind].get(entry_id)
     if first_file is not None:
         _, first_line = result.locate(kind, entry_id)
-        where = f"{first_file}:{first_line}" if first_line is not None else first_file
+        where = f"{first_file}, Zeile {first_line}" if first_line is not None else first_file
         line = result.lines[shown].get((kind, entry_id))
         message = (
             f"ID '{entry_id}' doppelt (auch in {where}) – jede ID nur einmal: einem der beiden Einträge "

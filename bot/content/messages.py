@@ -62,9 +62,62 @@ def misplaced_field(name: str) -> str:
     )
 
 
-def suggest(word: str, options: Any) -> str:
-    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+def suggest(word: str, options: Any, *, cutoff: float = 0.6) -> str:
+    """ " – meinten Sie 'x'?" for the option closest to `word`, or "" when none is close enough."""
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     return f" – meinten Sie '{match[0]}'?" if match else ""
+
+
+SAME_ENTRY = 0.85
+"""How close an unknown id must be to an existing one to be offered as a typo of it: one or two letters
+off ('sprachcafee', 'jobcentre'). Looser, an id whose entry was deleted would be pointed at an unrelated
+entry that merely shares a word ('sprachcafe' → 'frauencafe', 0.6)."""
+
+
+# What staff write for a value of a fixed list instead of its code: German weekdays and words, the country
+# for the language. Only offered when the code it points to is allowed where it was written.
+_ALIASES = {
+    **{day: "mon" for day in ("mo", "montag", "monday")},
+    **{day: "tue" for day in ("di", "dienstag", "tu", "tuesday")},
+    **{day: "wed" for day in ("mi", "mittwoch", "we", "wednesday")},
+    **{day: "thu" for day in ("do", "donnerstag", "th", "thursday")},
+    **{day: "fri" for day in ("fr", "freitag", "friday")},
+    **{day: "sat" for day in ("sa", "samstag", "sonnabend", "saturday")},
+    **{day: "sun" for day in ("so", "sonntag", "su", "sunday")},
+    **dict.fromkeys(("ua", "ukr", "ukrainisch"), "uk"),
+    **dict.fromkeys(("ir", "per", "persisch", "farsi", "dari"), "fa"),
+    **dict.fromkeys(("gb", "eng", "englisch", "english"), "en"),
+    **dict.fromkeys(("ger", "deu", "deutsch"), "de"),
+    **dict.fromkeys(("tur", "türkisch", "turkish"), "tr"),
+    **dict.fromkeys(("ara", "arabisch", "arabic"), "ar"),
+    **dict.fromkeys(("rus", "russisch", "russian"), "ru"),
+    **dict.fromkeys(("pol", "polnisch", "polish"), "pl"),
+    **dict.fromkeys(("de_simple", "de-einfach", "einfach", "leicht", "leichte-sprache"), "de-simple"),
+    **dict.fromkeys(("kurs", "sprachkurs"), "course"),
+    "beratung": "counselling",
+    **dict.fromkeys(("treffpunkt", "treff"), "meeting_place"),
+    "frauen": "women",
+    **dict.fromkeys(("jugend", "jugendliche"), "youth"),
+    "senioren": "seniors",
+    "familien": "families",
+    **dict.fromkeys(("migranten", "migrantinnen", "geflüchtete"), "migrants"),
+    "alle": "everyone",
+    "anfrage": "request",
+    **dict.fromkeys(("telefon", "anruf"), "phone"),
+}
+
+
+def meant(written: object, options: list[str]) -> str:
+    """ " – meinten Sie 'mon'?" for a value outside a fixed list: the code staff meant by a German word or
+    abbreviation ('mo', 'di'), a country code ('ua') or a typo ('tuee'); "" when nothing fits."""
+    if not isinstance(written, str):
+        return ""
+    word = written.strip().lower()
+    if word in options:  # 'Mon': the right code, written in capitals
+        return f" – meinten Sie '{word}'?"
+    if _ALIASES.get(word) in options:
+        return f" – meinten Sie '{_ALIASES[word]}'?"
+    return suggest(word, options)
 
 
 _SIMPLE_MESSAGES = {  # pydantic's error types → German
@@ -163,9 +216,10 @@ def german_message(error: Any) -> str:
         return f"unbekanntes Feld '{last}'{suggest(last, known_field_names())}"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        hint = meant(error.get("input"), expected.split(", "))
         if loc and loc[-1] == "[key]" and expected == ", ".join(LANGUAGES):
-            return f"unbekannter Sprachcode '{error['input']}' – erlaubt: {expected}"
-        return f"ungültiger Wert '{error['input']}' – erlaubt: {expected}"
+            return f"unbekannter Sprachcode '{error['input']}' – erlaubt: {expected}{hint}"
+        return f"ungültiger Wert '{error['input']}' – erlaubt: {expected}{hint}"
     if kind == "string_pattern_mismatch":
         return f"ungültiges Format '{error['input']}'" + (
             " – nur a-z, 0-9 und '-', höchstens 40 Zeichen" if ctx.get("pattern") == SLUG_PATTERN else ""

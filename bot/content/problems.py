@@ -12,7 +12,8 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding, rendered as `offers.kurs.title.tr at content/offers/kurse.yaml:17: <message>`.
+    """One finding, rendered in German for staff as
+    `offers.kurs.title.tr in content/offers/kurse.yaml, Zeile 17: <message>`.
 
     `code` groups findings so `check --strict` can promote some warnings to errors
     (e.g. "example", "missing_translation", "outdated", "unaccepted").
@@ -28,9 +29,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.file or ""
         if where and self.line is not None:
-            where += f":{self.line}"
+            where += f", Zeile {self.line}"
         if self.path and where:
-            return f"{self.path} at {where}: {self.message}"
+            return f"{self.path} in {where}: {self.message}"
         if not (self.path or where):
             return self.message
         return f"{self.path or where}: {self.message}"

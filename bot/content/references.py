@@ -3,10 +3,11 @@ requests can reach someone, and the emergency numbers are there."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.content.loader import LoadedSources
-from bot.content.messages import suggest
+from bot.content.messages import SAME_ENTRY, suggest
 from bot.content.models import District, Emergency, Partner, no_chat_answer
 from bot.content.problems import Loc, Problem
 from bot.content.yamlfile import display_name
@@ -40,6 +41,22 @@ _LABELS = {  # with the adjective's ending: der Partner, das Thema, ...
     "districts": "unbekannter Stadtteil",
     "offers": "unbekanntes Angebot",
 }
+_NOUNS = {
+    "partners": "Partner",
+    "topics": "Thema",
+    "places": "Ort",
+    "districts": "Stadtteil",
+    "offers": "Angebot",
+}
+
+
+def unknown_reference(target: str, ref: str, known: Iterable[str], in_list: bool) -> str:
+    """An id that names no entry: a typo of one that exists ("meinten Sie …?"), or an entry that is gone
+    (deleted or renamed) – then no other entry is offered in its place, only what to do."""
+    if close := suggest(ref, known, cutoff=SAME_ENTRY):
+        return f"{_LABELS[target]} '{ref}'{close}"
+    fix = "die richtige ID eintragen" + (" oder sie aus der Liste streichen" if in_list else "")
+    return f"{_NOUNS[target]} '{ref}' gibt es nicht (gelöscht oder umbenannt?) – {fix}"
 
 
 def check_references(sources: LoadedSources) -> None:
@@ -55,7 +72,8 @@ def check_references(sources: LoadedSources) -> None:
                 refs = [((field_name, index), item) for index, item in enumerate(value or ())]
             for loc, ref in refs:
                 if ref not in known:
-                    sources.error(kind, entry_id, loc, f"{_LABELS[target]} '{ref}'{suggest(ref, known)}")
+                    message = unknown_reference(target, ref, known, in_list=len(loc) > 1)
+                    sources.error(kind, entry_id, loc, message)
 
     _exactly_one(sources, "partners", "catch_all", "Partner mit catch_all: true")
 
@@ -85,7 +103,7 @@ def _shared_groups(sources: LoadedSources) -> None:
             continue
         file, line = sources.locate("partners", other, "requests", "telegram_chat_id")
         same_file = file == sources.defined_in["partners"].get(entry_id)
-        where = "" if line is None else f" (Zeile {line})" if same_file else f" ({file}:{line})"
+        where = "" if line is None else f" (Zeile {line})" if same_file else f" ({file}, Zeile {line})"
         message = (
             f"dieselbe Telegram-Gruppe wie '{other}'{where} – die Karten sagen nicht, für wen eine Anfrage "
             "ist, und wer dort antwortet, antwortet für den Partner der Anfrage; jedem Partner eine eigene "
@@ -135,33 +153,33 @@ MAIL_INBOUND = "MAIL_INBOUND_PORT, MAIL_REPLY_DOMAIN und MAIL_REPLY_SECRET"
 
 
 def unanswerable_partners(sources: LoadedSources, *, email_replies_relayed: bool) -> None:
-    """A warning for every partner whose answers cannot reach residents in the chat: it gets requests only
-    by e-mail, the bot receives no e-mail (`email_replies_relayed`: MAIL_INBOUND_PORT is set), and the
-    catch-all (Quartiersmanagement) has no Telegram group from which to pass its e-mailed answers on
-    (`bot.tickets.routing.answers_through`; the one rule: `models.no_chat_answer`). Its replies then land
-    in a mailbox and reach nobody unless it calls a resident who left her number. A setting of the server,
-    not of the content: `run_bot.py check` passes it in, and the content service at every start and
-    /reload (`bot.app.build_services`)."""
+    """One warning, at the catch-all's `requests:`, naming every partner whose answers cannot reach
+    residents in the chat: it gets requests only by e-mail, the bot receives no e-mail
+    (`email_replies_relayed`: MAIL_INBOUND_PORT is set), and the catch-all (Quartiersmanagement) has no
+    Telegram group from which to pass its e-mailed answers on (`bot.tickets.routing.answers_through`; the
+    one rule: `models.no_chat_answer`). Their replies then land in a mailbox and reach nobody unless they
+    call a resident who left her number. One cause, so one warning: a dozen alike would push every other
+    warning out of the /reload report. A setting of the server, not of the content: `run_bot.py check`
+    passes it in, and the content service at every start and /reload (`bot.app.build_services`)."""
     partners = {pid: p for pid, p in sources.entries["partners"].items() if isinstance(p, Partner)}
     catch_all = next((pid for pid, p in partners.items() if p.catch_all), None)
     if catch_all is None:
         return  # an error of its own (`_exactly_one`)
-    for entry_id, partner in partners.items():
-        if not no_chat_answer(partner, partners[catch_all], email_replies_relayed=email_replies_relayed):
-            continue
-        where = "hier" if entry_id == catch_all else f"hier oder bei '{catch_all}'"
-        nobody = (
-            "dieser Partner (catch_all) hat selbst keine Telegram-Gruppe"
-            if entry_id == catch_all
-            else f"'{catch_all}' (catch_all) hat keine Telegram-Gruppe, um sie weiterzugeben"
-        )
-        message = (
-            f"Antworten kommen bei den Bewohnern nicht an: Anfragen gehen nur per E-Mail an "
-            f"{partner.requests.email}, der Bot empfängt keine E-Mails (MAIL_INBOUND_PORT fehlt), und "
-            f"{nobody} – requests.telegram_chat_id eintragen ({where}) oder auf dem Server {MAIL_INBOUND} "
-            "setzen (README)"
-        )
-        sources.warning("partners", entry_id, ("requests", "email"), message, code="answers_unreachable")
+    affected = [
+        entry_id
+        for entry_id, partner in partners.items()
+        if no_chat_answer(partner, partners[catch_all], email_replies_relayed=email_replies_relayed)
+    ]
+    if not affected:
+        return
+    names = ", ".join(affected)
+    message = (
+        f"Antworten kommen bei den Bewohnern nicht an – Anfragen gehen nur per E-Mail an {names}; der Bot "
+        "empfängt keine E-Mails (MAIL_INBOUND_PORT fehlt), und dieser Partner (catch_all) hat keine "
+        "Telegram-Gruppe, um Antworten weiterzugeben. Hier requests.telegram_chat_id eintragen oder auf dem "
+        f"Server {MAIL_INBOUND} setzen (README)"
+    )
+    sources.warning("partners", catch_all, ("requests",), message, code="answers_unreachable")
 
 
 REQUIRED_EMERGENCY = {"110": "Polizei", "112": "Feuerwehr und Rettungsdienst"}

@@ -77,8 +77,8 @@ class ContentLoader(_Base):
             self._refuse(self.peek_event(), message)
         return data
 
-    def _refuse(self, event: Any, message: str) -> None:
-        self.problems.append(Problem("error", "", self.shown, _line(event), message))
+    def _refuse(self, event: Any, message: str, code: str = "") -> None:
+        self.problems.append(Problem("error", "", self.shown, _line(event), message, code))
 
     def _refuse_tag(self, event: Any, tag: str) -> None:
         self._refuse(event, f"unerlaubter YAML-Tag {tag.replace(_TAG, '!!')} – nur einfache Werte erlaubt")
@@ -139,8 +139,11 @@ class ContentLoader(_Base):
             key = key_event.value  # as written: `no:` or `2024:` stay text
             child = (*path, key)
             if key in mapping:
-                self._refuse(key_event, f"Schlüssel '{key}' doppelt (zuerst in Zeile {self.lines[child]})")
-                self._value(self.get_event(), child)
+                message = f"Schlüssel '{key}' doppelt (zuerst in Zeile {self.lines[child]})"
+                self._refuse(key_event, message, DUPLICATE_KEY)
+                first = dict(self.lines)
+                self._value(self.get_event(), child)  # read for its problems; the first value counts
+                self.lines.update(first)  # and so do its lines, for its errors
                 continue
             self.lines[child] = _line(key_event)
             mapping[key] = self._value(self.get_event(), child)
@@ -338,8 +341,14 @@ def _odd_indentation(lines: list[str], line: int | None) -> int | None:
     return line
 
 
+DUPLICATE_KEY = "duplicate_key"
+"""A key written twice: an error, but the file is still read (with the first value), so that its other
+errors are reported in the same check instead of after the duplicate is fixed."""
+
+
 def parse_yaml(text: str, shown: str) -> tuple[Any, Lines, list[Problem]]:
-    """Parse one file: (data, lines, problems). Data is None when the file has problems or is empty."""
+    """Parse one file: (data, lines, problems). Data is None when the file is empty or has problems other
+    than duplicate keys (those leave the data legible: the first of the two values)."""
     loader = ContentLoader(text, shown)
     try:
         data = loader.data()
@@ -349,6 +358,7 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Lines, list[Problem]]:
         return None, {}, [Problem("error", "", shown, loader.lines.get(()), "zu tief verschachtelt")]
     finally:
         loader.dispose()
-    if loader.problems:
-        return None, loader.lines, sorted(loader.problems, key=lambda p: p.line or 0)
-    return data, loader.lines, []
+    problems = sorted(loader.problems, key=lambda p: p.line or 0)
+    if any(problem.code != DUPLICATE_KEY for problem in problems):
+        return None, loader.lines, problems
+    return data, loader.lines, problems

@@ -79,4 +79,4 @@ async def stats(update: Update, context: Context) -> None:
         engine is not None and engine.semantic_ready,
         embedder.progress if embedder else (0, 0),
     )
-    await message.reply_text(staff.stats_report(t, report, search))
+    await message.reply_text(staff.stats_report(t, context.services.content.catalogue, report, search))

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from bot.content.catalogue import Catalogue
 from bot.content.problems import Problem
 from bot.i18n import Translator
+from bot.render.screens import entries, entry_label
 
 MAX_PROBLEMS_SHOWN = 25
 MAX_WARNINGS_SHOWN = 10
@@ -96,25 +98,9 @@ def started_with_last_good(t: Translator, errors: Sequence[Problem]) -> str:
 
 
 def unreachable_lines(t: Translator, warnings: Sequence[Problem]) -> list[str]:
-    """The partners whose answers cannot reach residents: the first warning whole (what to do), the other
-    partners by name in one line (one missing group of the Quartiersmanagement makes a dozen of them,
-    which would push every other warning out of the message)."""
-    unreachable = [problem for problem in warnings if problem.code == UNREACHABLE]
-    if not unreachable:
-        return []
-    lines = [f"• {escape(str(unreachable[0]))}"]
-    if rest := unreachable[1:]:
-        names = ", ".join(problem.path.split(".")[1] for problem in rest)
-        lines.append(
-            "• "
-            + t.nhtml(
-                "The same for {count} more partner: {partners}",
-                "The same for {count} more partners: {partners}",
-                len(rest),
-                partners=names,
-            )
-        )
-    return lines
+    """The warning naming the partners whose answers cannot reach residents (one for all of them:
+    `bot.content.references.unanswerable_partners`)."""
+    return [f"• {escape(str(problem))}" for problem in warnings if problem.code == UNREACHABLE]
 
 
 def answers_unreachable(t: Translator, warnings: Sequence[Problem]) -> str | None:
@@ -141,11 +127,16 @@ def example_data_live(t: Translator, count: int) -> str:
     )
 
 
-def stats_report(t: Translator, report: Any, search: str) -> str:
-    """/stats: 'did this help?' votes per entry, the latest unanswered questions, the search's state."""
+def stats_report(t: Translator, catalogue: Catalogue, report: Any, search: str) -> str:
+    """/stats: 'did this help?' votes per entry (by its German title, as staff know it; by its id only when
+    the content no longer has it), the latest unanswered questions, the search's state."""
     lines = ["<b>" + t.html("Did this help? (👍 / 👎)") + "</b>"]
     for kind, entry_id, up, down in report.votes:
-        lines.append(f"{escape(kind)}:{escape(entry_id)} – {up} / {down}")
+        if entry_id in entries(catalogue, kind):
+            label = entry_label(t, catalogue, kind, entry_id)
+        else:
+            label = f"{kind}:{entry_id}"
+        lines.append(f"{escape(label)} – {up} / {down}")
     lines += ["", "<b>" + t.html("Questions without an answer") + "</b>"]
     lines += [f"• [{q.language}] {escape(q.text[:200])}" for q in report.unanswered]
     lines += ["", search]

@@ -38,15 +38,16 @@ def test_broken_reference_names_field_file_line_and_suggestion(make_content: Cal
         load_catalogue(content_dir)
     messages = [str(p) for p in caught.value.errors]
     assert any(
-        m.startswith("offers.deutschkurs-frauen.partner at ")
+        m.startswith("offers.deutschkurs-frauen.partner in ")
         and m.endswith(
-            "kurse.yaml:8: unbekannter Partner 'quartiersmanagment' – meinten Sie 'quartiersmanagement'?"
+            "kurse.yaml, Zeile 8: unbekannter Partner 'quartiersmanagment' – meinten Sie "
+            "'quartiersmanagement'?"
         )
         for m in messages
     ), messages
     assert any(
-        m.startswith("offers.deutschkurs-frauen.topics.1 at ")
-        and "kurse.yaml:5: unbekanntes Thema 'arbeit'" in m  # das Thema: the ending follows the gender
+        m.startswith("offers.deutschkurs-frauen.topics.1 in ")
+        and "kurse.yaml, Zeile 5: Thema 'arbeit' gibt es nicht (gelöscht oder umbenannt?)" in m
         for m in messages
     ), messages
 
@@ -69,7 +70,7 @@ def test_exactly_one_catch_all_and_privacy_notice_required(make_content: Callabl
         load_catalogue(content_dir)
     messages = [str(p) for p in caught.value.errors]
     assert any(
-        m.startswith("partners.a.catch_all at ") and "mehrere Partner mit catch_all" in m for m in messages
+        m.startswith("partners.a.catch_all in ") and "mehrere Partner mit catch_all" in m for m in messages
     )
     assert "privacy.notice: Datenschutzhinweis fehlt (privacy: notice:)" in messages
 
@@ -88,8 +89,8 @@ def test_translation_becomes_outdated_when_german_changes(content_dir: Path) -> 
     _, warnings = load_catalogue(content_dir)
     outdated = [str(w) for w in warnings if w.code == "outdated"]
     assert len(outdated) == 1
-    assert outdated[0].startswith("offers.deutschkurs-frauen.title.tr at ")
-    assert "kurse.yaml:8: Übersetzung veraltet" in outdated[0]
+    assert outdated[0].startswith("offers.deutschkurs-frauen.title.tr in ")
+    assert "kurse.yaml, Zeile 8: Übersetzung veraltet" in outdated[0]
 
 
 def test_translation_without_lock_entry_is_not_yet_accepted(content_dir: Path) -> None:
@@ -117,7 +118,7 @@ def test_check_prints_german_report_and_strict_refuses_examples(content_dir: Pat
     strict = io.StringIO()
     assert run_check(content_dir, strict=True, accept=False, out=strict, email_replies_relayed=False) == 1
     assert "Fehler" in strict.getvalue()
-    assert "places.buero.example at " in strict.getvalue()
+    assert "places.buero.example in " in strict.getvalue()
 
 
 def test_committed_schema_is_up_to_date() -> None:

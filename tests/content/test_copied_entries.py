@@ -41,8 +41,10 @@ def test_a_copied_offer_with_a_new_german_title_is_refused_naming_languages_orig
     errors = errors_of(shipped)  # what /reload and a start refuse
     assert len(errors) == 1, errors
     line = line_of(copy, "de-simple:", "title:")
-    assert errors[0].startswith("offers.naehtreff.title at ")
-    assert f"offers/naehtreff.yaml:{line}: Die Übersetzungen Einfaches Deutsch (de-simple)," in errors[0]
+    assert errors[0].startswith("offers.naehtreff.title in ")
+    assert (
+        f"offers/naehtreff.yaml, Zeile {line}: Die Übersetzungen Einfaches Deutsch (de-simple)," in errors[0]
+    )
     assert "Türkisch (tr)" in errors[0] and "Arabisch (ar)" in errors[0]
     assert "von 'title' sind wörtlich dieselben wie bei offers.sprachcafe" in errors[0]
     assert "an den deutschen Text anpassen oder die Zeilen 'de-simple:', 'tr:'" in errors[0]
@@ -98,8 +100,8 @@ def test_without_a_confirmation_both_entries_are_named_each_with_the_other(
         """
     )
     errors = errors_of(content)
-    assert any(e.startswith("offers.deutschkurs-frauen.title at ") and "offers.naehkurs" in e for e in errors)
-    assert any(e.startswith("offers.naehkurs.title at ") and "offers.deutschkurs-frauen" in e for e in errors)
+    assert any(e.startswith("offers.deutschkurs-frauen.title in ") and "offers.naehkurs" in e for e in errors)
+    assert any(e.startswith("offers.naehkurs.title in ") and "offers.deutschkurs-frauen" in e for e in errors)
 
 
 def test_short_fields_and_the_same_german_text_may_share_a_translation(

@@ -20,7 +20,7 @@ def test_closed_under_the_partner_instead_of_its_opening_hours_says_where_it_bel
     closure = "    closed:\n      - from: 2026-12-23\n        to: 2027-01-03\n"
     insert_before(shipped / "partners.yaml", "  sos-muetterzentrum:", "    requests:", closure)
     (error,) = errors_of(shipped)
-    assert error.startswith("partners.sos-muetterzentrum.closed at "), error
+    assert error.startswith("partners.sos-muetterzentrum.closed in "), error
     assert error.endswith(
         "'closed' gehört nicht hierher – es steht nur unter 'opening_hours:': eine Ebene tiefer, also zwei "
         "Leerzeichen weiter eingerückt als 'opening_hours:'"
@@ -42,7 +42,10 @@ def test_an_offer_copied_under_another_file_name_says_to_give_the_copy_a_new_id(
     shutil.copyfile(offers / "sprachcafe.yaml", offers / "sprachcafe - Kopie.yaml")
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
-    assert "ID 'sprachcafe' doppelt (auch in " in errors[0] and "sprachcafe - Kopie.yaml:6) – " in errors[0]
+    assert (
+        "ID 'sprachcafe' doppelt (auch in " in errors[0]
+        and "sprachcafe - Kopie.yaml, Zeile 6) – " in errors[0]
+    )
     assert errors[0].endswith(
         "jede ID nur einmal: einem der beiden Einträge (meist der Kopie) eine neue ID geben oder den "
         "doppelten löschen (bei Angeboten heißt die Datei wie die ID)"
@@ -66,7 +69,7 @@ def test_an_invalid_id_is_quoted_with_a_valid_one_suggested(shipped: Path) -> No
 def test_an_empty_partner_says_what_belongs_there(shipped: Path) -> None:
     edit(shipped / "offers" / "sprachcafe.yaml", "    partner: tuerkisch-islamische-gemeinde", "    partner:")
     (error,) = errors_of(shipped)
-    assert error.startswith("offers.sprachcafe.partner at ") and error.endswith(
+    assert error.startswith("offers.sprachcafe.partner in ") and error.endswith(
         "Partner fehlt – hinter 'partner:' die ID eines Partners aus partners.yaml eintragen (das Wort vor "
         "dem Doppelpunkt dort, z. B. quartiersmanagement)"
     ), error
@@ -79,7 +82,7 @@ def test_an_empty_german_title_says_the_german_text_is_required(shipped: Path) -
         "      de:",
     )
     (error,) = errors_of(shipped)
-    assert error.startswith("offers.sprachcafe.title.de at ") and error.endswith(
+    assert error.startswith("offers.sprachcafe.title.de in ") and error.endswith(
         "deutscher Text fehlt – hinter 'de:' gehört der Text auf Deutsch (er ist Pflicht)"
     ), error
 
@@ -90,7 +93,7 @@ def test_a_date_written_the_german_way_is_quoted_with_its_right_form(shipped: Pa
     at = text.index("        - from: 2026-12-23", text.index("  sos-muetterzentrum:"))
     partners.write_text(text[:at] + text[at:].replace("from: 2026-12-23", "from: 23.12.2026", 1))
     (error,) = errors_of(shipped)
-    assert error.startswith("partners.sos-muetterzentrum.opening_hours.closed.0.from at "), error
+    assert error.startswith("partners.sos-muetterzentrum.opening_hours.closed.0.from in "), error
     assert error.endswith("kein gültiges Datum '23.12.2026' – Format JJJJ-MM-TT, hier also 2026-12-23")
 
 
@@ -111,6 +114,7 @@ def test_a_file_saved_in_the_old_windows_encoding_names_the_letter(shipped: Path
     )
     (error,) = errors_of(shipped)
     assert error.endswith(
-        "naehtreff.yaml:3: Datei ist nicht UTF-8-kodiert (das Zeichen „ä“ in dieser Zeile) – im Editor als "
+        "naehtreff.yaml, Zeile 3: Datei ist nicht UTF-8-kodiert (das Zeichen „ä“ in dieser Zeile) "
+        "– im Editor als "
         "UTF-8 speichern („Speichern unter“ → Codierung „UTF-8“)"
     ), error

@@ -42,8 +42,8 @@ def test_unknown_key_names_field_file_line_and_suggestion(make_content: Callable
         """
     )
     message = one_error(content_dir)
-    assert message.startswith("offers.deutschkurs-frauen.titel at ")
-    assert message.endswith("offers/kurse.yaml:6: unbekanntes Feld 'titel' – meinten Sie 'title'?")
+    assert message.startswith("offers.deutschkurs-frauen.titel in ")
+    assert message.endswith("offers/kurse.yaml, Zeile 6: unbekanntes Feld 'titel' – meinten Sie 'title'?")
 
 
 def test_unknown_language_code_points_at_its_line(make_content: Callable[..., Path]) -> None:
@@ -61,8 +61,8 @@ def test_unknown_language_code_points_at_its_line(make_content: Callable[..., Pa
         """
     )
     message = one_error(content_dir)
-    assert "offers.deutschkurs-frauen.title.tk at " in message
-    assert "kurse.yaml:8: unbekannter Sprachcode 'tk'" in message
+    assert "offers.deutschkurs-frauen.title.tk in " in message
+    assert "kurse.yaml, Zeile 8: unbekannter Sprachcode 'tk'" in message
 
 
 def test_string_where_list_belongs_and_missing_german(make_content: Callable[..., Path]) -> None:
@@ -79,11 +79,11 @@ def test_string_where_list_belongs_and_missing_german(make_content: Callable[...
     )
     errors = errors_of(content_dir)
     assert any(
-        "offers.deutschkurs-frauen.topics at " in e and "kurse.yaml:5: hier wird eine Liste" in e
+        "offers.deutschkurs-frauen.topics in " in e and "kurse.yaml, Zeile 5: hier wird eine Liste" in e
         for e in errors
     )
     assert any(
-        "offers.deutschkurs-frauen.title at " in e and "kurse.yaml:6: deutscher Text (de) fehlt" in e
+        "offers.deutschkurs-frauen.title in " in e and "kurse.yaml, Zeile 6: deutscher Text (de) fehlt" in e
         for e in errors
     )
 
@@ -103,9 +103,9 @@ def test_all_errors_of_all_files_are_reported_at_once(make_content: Callable[...
         broken="offers:\n\tx: 1\n",
     )
     errors = errors_of(content_dir)
-    assert any("kind at " in e and "kurse.yaml:4: ungültiger Wert 'seminar'" in e for e in errors)
-    assert any("valid_from at " in e and "kurse.yaml:9: kein gültiges Datum" in e for e in errors)
-    assert any("broken.yaml:3: Tabulatorzeichen" in e for e in errors)
+    assert any("kind in " in e and "kurse.yaml, Zeile 4: ungültiger Wert 'seminar'" in e for e in errors)
+    assert any("valid_from in " in e and "kurse.yaml, Zeile 9: kein gültiges Datum" in e for e in errors)
+    assert any("broken.yaml, Zeile 3: Tabulatorzeichen" in e for e in errors)
     assert len(errors) == 3
 
 
@@ -122,7 +122,9 @@ def test_duplicate_key_in_one_mapping_is_an_error(make_content: Callable[..., Pa
             partner: quartiersmanagement
         """
     )
-    assert one_error(content_dir).endswith("kurse.yaml:7: Schlüssel 'title' doppelt (zuerst in Zeile 6)")
+    assert one_error(content_dir).endswith(
+        "kurse.yaml, Zeile 7: Schlüssel 'title' doppelt (zuerst in Zeile 6)"
+    )
 
 
 def test_same_id_in_two_files_is_an_error(make_content: Callable[..., Path]) -> None:
@@ -135,9 +137,9 @@ def test_same_id_in_two_files_is_an_error(make_content: Callable[..., Path]) -> 
         """
     )
     message = one_error(content_dir)
-    assert message.startswith("partners.quartiersmanagement at ")
-    assert "more.yaml:3: ID 'quartiersmanagement' doppelt (auch in " in message
-    assert "base.yaml:" in message
+    assert message.startswith("partners.quartiersmanagement in ")
+    assert "more.yaml, Zeile 3: ID 'quartiersmanagement' doppelt (auch in " in message
+    assert "base.yaml, Zeile" in message
 
 
 def test_python_tag_is_rejected_and_not_executed(make_content: Callable[..., Path], tmp_path: Path) -> None:
@@ -149,7 +151,7 @@ def test_python_tag_is_rejected_and_not_executed(make_content: Callable[..., Pat
         """
     )
     message = one_error(content_dir)
-    assert "evil.yaml:3: unerlaubter YAML-Tag !!python/object/apply:os.system" in message
+    assert "evil.yaml, Zeile 3: unerlaubter YAML-Tag !!python/object/apply:os.system" in message
     assert not marker.exists()
 
 
@@ -160,10 +162,10 @@ def test_tabs_missing_colon_and_bad_indentation_report_lines(make_content: Calla
     )
     errors = errors_of(content_dir)
     assert any(
-        e.endswith("tabs.yaml:3: Tabulatorzeichen gefunden – zum Einrücken nur Leerzeichen verwenden")
+        e.endswith("tabs.yaml, Zeile 3: Tabulatorzeichen gefunden – zum Einrücken nur Leerzeichen verwenden")
         for e in errors
     )
-    assert any("indent.yaml:6: Einrückung stimmt nicht" in e for e in errors)
+    assert any("indent.yaml, Zeile 6: Einrückung stimmt nicht" in e for e in errors)
 
 
 def test_non_utf8_empty_and_unknown_kind(content_dir: Path) -> None:
@@ -173,15 +175,16 @@ def test_non_utf8_empty_and_unknown_kind(content_dir: Path) -> None:
     errors = errors_of(content_dir)
     assert any(
         e.endswith(
-            "latin1.yaml:3: Datei ist nicht UTF-8-kodiert (das Zeichen „ä“ in dieser Zeile) – im Editor als "
+            "latin1.yaml, Zeile 3: Datei ist nicht UTF-8-kodiert (das Zeichen „ä“ in dieser Zeile) "
+            "– im Editor als "
             "UTF-8 speichern („Speichern unter“ → Codierung „UTF-8“)"
         )
         for e in errors
     )
     assert any(e.endswith("leer.yaml: Datei ist leer") for e in errors)
     assert any(
-        e.startswith("offer at ")
-        and e.endswith("kind.yaml:1: unbekannte Art 'offer' – meinten Sie 'offers'?")
+        e.startswith("offer in ")
+        and e.endswith("kind.yaml, Zeile 1: unbekannte Art 'offer' – meinten Sie 'offers'?")
         for e in errors
     )
 
@@ -257,7 +260,7 @@ def test_anchors_and_aliases_are_rejected_with_line(make_content: Callable[..., 
         """
     )
     assert any(
-        e.endswith("alias.yaml:3: Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben")
+        e.endswith("alias.yaml, Zeile 3: Anker/Aliase (& und *) sind nicht erlaubt – Text ausschreiben")
         for e in errors_of(content_dir)
     )
 
@@ -275,7 +278,7 @@ def test_star_in_text_and_alias_without_anchor(make_content: Callable[..., Path]
     catalogue, _ = load_catalogue(make_content(extra=triggers))
     assert catalogue.emergency["krise"].triggers["de"] == ("suizid*", "lebensmüde")
     message = one_error(make_content(extra="offers:\n  x: *nirgends\n"))
-    assert "extra.yaml:" in message
+    assert "extra.yaml, Zeile" in message
 
 
 def test_explicit_tags_nulls_and_unicode_load_like_plain_values(make_content: Callable[..., Path]) -> None:
@@ -330,11 +333,13 @@ def test_errors_in_many_files_keep_their_field_lines(make_content: Callable[...,
     errors = errors_of(content_dir)
     for n in range(3):
         assert any(
-            e.startswith(f"offers.kurs-{n}.place at ") and f"more{n}.yaml:9: unbekannter Ort" in e
+            e.startswith(f"offers.kurs-{n}.place in ")
+            and f"more{n}.yaml, Zeile 9: Ort 'nirgendwo' gibt es nicht" in e
             for e in errors
         ), errors
         assert any(
-            e.startswith(f"offers.kinder-{n}.childcare at ") and f"more{n}.yaml:16:" in e for e in errors
+            e.startswith(f"offers.kinder-{n}.childcare in ") and f"more{n}.yaml, Zeile 16:" in e
+            for e in errors
         )
 
 
@@ -361,9 +366,10 @@ def test_a_second_load_sees_changes_and_keeps_reporting_problems(content_dir: Pa
     )
     errors = errors_of(content_dir)
     assert any(
-        e.startswith("partners.quartiersmanagement at ")
-        and "base.yaml:19: ID 'quartiersmanagement' doppelt (auch in " in e
-        and "a.yaml:2) – jede ID nur einmal: einem der beiden Einträge (meist der Kopie) eine neue ID " in e
+        e.startswith("partners.quartiersmanagement in ")
+        and "base.yaml, Zeile 19: ID 'quartiersmanagement' doppelt (auch in " in e
+        and "a.yaml, Zeile 2) – jede ID nur einmal: einem der beiden Einträge (meist der Kopie) eine neue ID "
+        in e
         for e in errors
     ), errors
 
@@ -387,7 +393,7 @@ def test_tagged_value_that_does_not_fit_is_an_error_not_a_crash(make_content: Ca
         """
     )
     assert one_error(content_dir).endswith(
-        "extra.yaml:7: 'erste' passt nicht zu !!int – Tag weglassen oder Wert korrigieren"
+        "extra.yaml, Zeile 7: 'erste' passt nicht zu !!int – Tag weglassen oder Wert korrigieren"
     )
 
 
@@ -419,11 +425,13 @@ def test_items_of_block_lists_are_named_with_their_own_line(make_content: Callab
     )
     errors = errors_of(content_dir)
     assert any(
-        e.startswith("offers.deutschkurs-frauen.topics.1 at ") and "kurse.yaml:7: unbekanntes Thema" in e
+        e.startswith("offers.deutschkurs-frauen.topics.1 in ")
+        and "kurse.yaml, Zeile 7: Thema 'arbeit' gibt es nicht" in e
         for e in errors
     ), errors
     assert any(
-        e.startswith("offers.kurs-2.schedule.weekly.1.day at ") and "kurse.yaml:20: ungültiger Wert" in e
+        e.startswith("offers.kurs-2.schedule.weekly.1.day in ")
+        and "kurse.yaml, Zeile 20: ungültiger Wert" in e
         for e in errors
     ), errors
     assert len(errors) == 2
@@ -441,7 +449,7 @@ def test_merge_keys_are_an_unknown_field_not_a_merge(make_content: Callable[...,
         """
     )
     errors = errors_of(content_dir)
-    assert any(e.endswith("extra.yaml:4: unbekanntes Feld '<<'") for e in errors), errors
+    assert any(e.endswith("extra.yaml, Zeile 4: unbekanntes Feld '<<'") for e in errors), errors
 
 
 def test_second_document_and_keys_that_are_not_text_are_named_with_their_line(
@@ -451,10 +459,12 @@ def test_second_document_and_keys_that_are_not_text_are_named_with_their_line(
     (content_dir / "schluessel.yaml").write_text("places:\n  ? [a, b]\n  : 1\n", encoding="utf-8")
     errors = errors_of(content_dir)
     assert any(
-        e.endswith("zwei.yaml:2: nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)")
+        e.endswith("zwei.yaml, Zeile 2: nur ein Dokument pro Datei erlaubt (kein '---' zwischen Einträgen)")
         for e in errors
     ), errors
-    assert any(e.endswith("schluessel.yaml:2: Schlüssel muss einfacher Text sein") for e in errors), errors
+    assert any(e.endswith("schluessel.yaml, Zeile 2: Schlüssel muss einfacher Text sein") for e in errors), (
+        errors
+    )
 
 
 def test_a_closure_ending_before_it_starts_names_its_line(make_content: Callable[..., Path]) -> None:
@@ -473,8 +483,8 @@ def test_a_closure_ending_before_it_starts_names_its_line(make_content: Callable
         """
     )
     message = one_error(content_dir)
-    assert message.startswith("partners.muetterzentrum.opening_hours.closed.0.to at ")
-    assert message.endswith("partners.yaml:10: 'to' liegt vor 'from'")
+    assert message.startswith("partners.muetterzentrum.opening_hours.closed.0.to in ")
+    assert message.endswith("partners.yaml, Zeile 10: 'to' liegt vor 'from'")
 
 
 def test_bidi_controls_typed_into_the_yaml_are_named_and_refused_for_going_live(
@@ -495,9 +505,9 @@ def test_bidi_controls_typed_into_the_yaml_are_named_and_refused_for_going_live(
     )
     _catalogue, warnings = load_catalogue(content_dir)  # the bot still runs with it
     (warning,) = [str(w) for w in warnings if w.code == "bidi_controls"]
-    assert warning.startswith("emergency.seelsorge.description.ar at ")
+    assert warning.startswith("emergency.seelsorge.description.ar in ")
     assert warning.endswith(
-        "emergency.yaml:9: unsichtbare Steuerzeichen für die Schreibrichtung im Text – "
+        "emergency.yaml, Zeile 9: unsichtbare Steuerzeichen für die Schreibrichtung im Text – "
         "bitte löschen, der Bot setzt sie bei Arabisch und Persisch selbst"
     )
     assert (
@@ -522,7 +532,7 @@ def test_an_emergency_number_is_either_around_the_clock_or_has_hours(
         """
     )
     message = one_error(content_dir)
-    assert message.startswith("emergency.kummer at ")
+    assert message.startswith("emergency.kummer in ")
     assert message.endswith("entweder around_the_clock: true oder hours angeben, nicht beides")
 
 
@@ -542,7 +552,7 @@ def test_an_offers_own_intake_questions_need_unique_ids(make_content: Callable[.
               - {id: wann, question: {de: Was können Sie gut?}}
         """
     )
-    assert one_error(content_dir).endswith("kurse.yaml:10: Fragen-ID doppelt: wann")
+    assert one_error(content_dir).endswith("kurse.yaml, Zeile 10: Fragen-ID doppelt: wann")
 
 
 @pytest.mark.parametrize(
@@ -571,8 +581,8 @@ def test_an_offer_only_for_a_group_it_is_not_meant_for_names_its_line(
         """
     )
     error = one_error(content_dir)
-    assert error.startswith("offers.deutschkurs-frauen.only_for at ")
-    assert f"offers/kurse.yaml:7: {message}" in error
+    assert error.startswith("offers.deutschkurs-frauen.only_for in ")
+    assert f"offers/kurse.yaml, Zeile 7: {message}" in error
 
 
 def test_only_for_everyone_is_refused_by_name(make_content: Callable[..., Path]) -> None:
@@ -590,6 +600,6 @@ def test_only_for_everyone_is_refused_by_name(make_content: Callable[..., Path])
         """
     )
     error = one_error(content_dir)
-    assert error.startswith("offers.deutschkurs-frauen.only_for at ")
-    assert "offers/kurse.yaml:7: " in error
+    assert error.startswith("offers.deutschkurs-frauen.only_for in ")
+    assert "offers/kurse.yaml, Zeile 7: " in error
     assert "women, youth, seniors, families, migrants" in error

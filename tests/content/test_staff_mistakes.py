@@ -73,7 +73,8 @@ def test_an_undialable_emergency_number_names_its_line(shipped: Path, number: st
     edit(shipped / "emergency.yaml", 'number: "110"', f"number: {number}")
     errors = errors_of(shipped)
     assert any(
-        e.startswith("emergency.polizei.number at ") and "emergency.yaml:13: " + message in e for e in errors
+        e.startswith("emergency.polizei.number in ") and "emergency.yaml, Zeile 13: " + message in e
+        for e in errors
     ), errors
 
 
@@ -90,10 +91,10 @@ def test_a_partner_phone_with_a_letter_o_names_value_and_line(shipped: Path) -> 
     edit(shipped / "partners.yaml", "    phone: 0000 000000", "    phone: 05341 83O-12")
     refused(
         shipped,
-        "partners.yaml:15: keine gültige Telefonnummer '05341 83O-12' – nur Ziffern, "
+        "partners.yaml, Zeile 15: keine gültige Telefonnummer '05341 83O-12' – nur Ziffern, "
         "Leerzeichen und + - / ( ), danach eine Bemerkung in Klammern erlaubt, nicht 'O' "
         "(Buchstabe O statt Ziffer 0?)",
-        at="partners.quartiersmanagement.phone at ",
+        at="partners.quartiersmanagement.phone in ",
     )
 
 
@@ -128,7 +129,7 @@ def test_an_email_address_that_is_not_one_names_its_line(shipped: Path) -> None:
     )
     refused(
         shipped,
-        "partners.yaml:285: keine gültige E-Mail-Adresse 'gemeinde(at)example.org' – "
+        "partners.yaml, Zeile 285: keine gültige E-Mail-Adresse 'gemeinde(at)example.org' – "
         "Form name@beispiel.de, ohne Leerzeichen",
         at="partners.",
     )
@@ -138,7 +139,7 @@ def test_a_group_id_without_its_minus_sign_is_refused(shipped: Path) -> None:
     edit(shipped / "partners.yaml", "telegram_chat_id: -1000000000002", "telegram_chat_id: 1000000000002")
     refused(
         shipped,
-        "partners.yaml:183: Chat-ID 1000000000002 ist keine Gruppe – Gruppen-IDs beginnen mit "
+        "partners.yaml, Zeile 183: Chat-ID 1000000000002 ist keine Gruppe – Gruppen-IDs beginnen mit "
         "-100 – Minuszeichen vergessen?",
     )
 
@@ -159,15 +160,16 @@ def test_a_catch_all_partner_without_destination_is_an_error(make_content: Calla
     edit(base, "    requests: {telegram_chat_id: -100123}\n", "")
     errors = errors_of(content_dir)
     assert len(errors) == 1, errors
-    assert errors[0].startswith("partners.quartiersmanagement.requests at ")
+    assert errors[0].startswith("partners.quartiersmanagement.requests in ")
     assert errors[0].endswith(
-        "base.yaml:19: Anfragen haben kein Ziel – requests.telegram_chat_id oder requests.email angeben: "
+        "base.yaml, Zeile 19: Anfragen haben kein Ziel – requests.telegram_chat_id oder "
+        "requests.email angeben: "
         "dieser Partner (catch_all) bekommt alle Anfragen, die sonst niemand bekommt; ohne Ziel kann kein "
         "Bewohner eine Anfrage senden"
     ), errors
     # An ordinary partner without destination stays a warning: its requests go to the catch-all.
     _, out = check_output(content_dir)
-    assert "partners.beratung at " in out
+    assert "partners.beratung.requests in " in out and "Anfragen haben kein Ziel" in out
 
 
 def test_a_district_office_without_destination_is_an_error(make_content: Callable[..., Path]) -> None:
@@ -186,10 +188,10 @@ def test_a_district_office_without_destination_is_an_error(make_content: Callabl
     )
     refused(
         content_dir,
-        "extra.yaml:3: Anfragen haben kein Ziel – requests.telegram_chat_id oder requests.email "
+        "extra.yaml, Zeile 3: Anfragen haben kein Ziel – requests.telegram_chat_id oder requests.email "
         "angeben: dieser Partner ist das Büro (office) des Stadtteils fredenberg und bekommt "
         "dessen allgemeine Anfragen",
-        at="partners.buero-fredenberg.requests at ",
+        at="partners.buero-fredenberg.requests in ",
     )
 
 
@@ -201,7 +203,7 @@ def test_a_tab_in_partners_yaml_is_the_only_error(shipped: Path) -> None:
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
     assert errors[0].endswith(
-        "partners.yaml:15: Tabulatorzeichen gefunden – zum Einrücken nur Leerzeichen verwenden"
+        "partners.yaml, Zeile 15: Tabulatorzeichen gefunden – zum Einrücken nur Leerzeichen verwenden"
     )
 
 
@@ -209,7 +211,7 @@ def test_a_broken_offer_does_not_send_staff_to_a_correct_reference(shipped: Path
     edit(shipped / "offers" / "sprachcafe.yaml", "    partner: tuerkisch", "\tpartner: tuerkisch")
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
-    assert "sprachcafe.yaml:" in errors[0]
+    assert "sprachcafe.yaml, Zeile" in errors[0]
     assert "meinten Sie" not in "\n".join(errors)
 
 
@@ -225,7 +227,7 @@ def test_a_latin1_partners_file_is_the_only_error(shipped: Path) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-8").replace("ü".encode(), b"\xfc", 1))
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
-    assert "partners.yaml:" in errors[0] and "nicht UTF-8-kodiert" in errors[0]
+    assert "partners.yaml, Zeile" in errors[0] and "nicht UTF-8-kodiert" in errors[0]
 
 
 def test_validate_content_keeps_the_shipped_content_clean() -> None:
@@ -283,9 +285,10 @@ def test_double_encoded_umlauts_are_named_with_their_line(shipped: Path) -> None
     loaded = validate_content(shipped)
     garbled = [str(p) for p in loaded.problems if p.code == "mojibake"]
     assert len(garbled) == 1, garbled
-    assert garbled[0].startswith("offers.sprachcafe.title.de at ")
+    assert garbled[0].startswith("offers.sprachcafe.title.de in ")
     assert garbled[0].endswith(
-        "sprachcafe.yaml:41: Text sieht falsch kodiert aus ('Ã©' statt 'é') – beim Kopieren aus E-Mail oder "
+        "sprachcafe.yaml, Zeile 41: Text sieht falsch kodiert aus ('Ã©' statt 'é') – beim Kopieren "
+        "aus E-Mail oder "
         "Excel verdorben; Zeichen von Hand korrigieren"
     )
     code, out = check_output(shipped, strict=True)
@@ -301,7 +304,10 @@ def test_an_event_that_is_over_is_named_with_its_line(shipped: Path) -> None:
     edit(shipped / "events.yaml", '"2027-09-18 14:00"', '"2025-09-18 14:00"')
     code, out = check_output(shipped)
     assert code == 0
-    assert "events.yaml:11: Termin liegt in der Vergangenheit (18.09.2025) – löschen oder Datum ändern" in out
+    assert (
+        "events.yaml, Zeile 11: Termin liegt in der Vergangenheit (18.09.2025) – löschen oder Datum ändern"
+        in out
+    )
 
 
 def test_an_expired_or_ended_offer_is_named_with_its_line(shipped: Path) -> None:
@@ -317,11 +323,11 @@ def test_an_expired_or_ended_offer_is_named_with_its_line(shipped: Path) -> None
     )
     out = check_output(shipped)[1]
     assert (
-        "sprachcafe.yaml:8: Termin liegt in der Vergangenheit (gültig bis 31.12.2025)"
+        "sprachcafe.yaml, Zeile 8: Termin liegt in der Vergangenheit (gültig bis 31.12.2025)"
         " – löschen oder Datum ändern" in out
     )
     assert (
-        "dienstleistung-beruf.yaml:19: Termin liegt in der Vergangenheit (Ende 30.06.2025)"
+        "dienstleistung-beruf.yaml, Zeile 19: Termin liegt in der Vergangenheit (Ende 30.06.2025)"
         " – löschen oder Datum ändern" in out
     )
 
@@ -344,7 +350,7 @@ def test_an_offer_whose_sessions_are_all_over_is_named(make_content: Callable[..
     )
     past = [str(p) for p in validate_content(content_dir).problems if p.code == "past"]
     assert len(past) == 1 and past[0].endswith(
-        "kurse.yaml:10: Termin liegt in der Vergangenheit (letzter Termin 08.03.2025)"
+        "kurse.yaml, Zeile 10: Termin liegt in der Vergangenheit (letzter Termin 08.03.2025)"
         " – löschen oder Datum ändern"
     ), past
 
@@ -361,14 +367,14 @@ def test_a_key_with_too_few_spaces_is_named_not_the_correct_line_ten_lines_below
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
     assert errors[0].endswith(
-        "sprachcafe.yaml:40: Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
+        "sprachcafe.yaml, Zeile 40: Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
     ), errors
 
 
 def test_a_key_with_one_space_too_few_is_still_named_itself(shipped: Path) -> None:
     edit(shipped / "offers" / "sprachcafe.yaml", "    summary:\n", "   summary:\n")
     assert errors_of(shipped)[0].endswith(
-        "sprachcafe.yaml:50: Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
+        "sprachcafe.yaml, Zeile 50: Einrückung stimmt nicht – gleiche Ebene, gleiche Anzahl Leerzeichen"
     )
 
 
@@ -379,7 +385,8 @@ def test_an_unclosed_quote_is_named_at_its_line_not_forty_lines_below(shipped: P
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
     assert errors[0].endswith(
-        'partners.yaml:52: Anführungszeichen " nicht geschlossen – am Ende des Textes fehlt das zweite " '
+        'partners.yaml, Zeile 52: Anführungszeichen " nicht geschlossen – am Ende des Textes fehlt '
+        'das zweite " '
         "(so geht der Text bis Zeile 95 weiter); oder „ “ verwenden"
     ), errors
     code, out = check_output(shipped)
@@ -393,7 +400,8 @@ def test_an_unclosed_quote_without_any_quote_after_it_is_named_at_its_line(shipp
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
     assert errors[0].endswith(
-        "sprachcafe.yaml:51: Anführungszeichen ' nicht geschlossen – am Ende des Textes fehlt das zweite ' "
+        "sprachcafe.yaml, Zeile 51: Anführungszeichen ' nicht geschlossen – am Ende des Textes "
+        "fehlt das zweite ' "
         "(so geht der Text bis zum Ende der Datei weiter); oder „ “ verwenden"
     ), errors
 
@@ -407,7 +415,8 @@ def test_a_text_that_begins_with_a_quotation_is_explained(shipped: Path) -> None
     errors = errors_of(shipped)
     assert len(errors) == 1, errors
     assert errors[0].endswith(
-        "sprachcafe.yaml:51: Text beginnt mit einem Anführungszeichen und geht danach weiter – den ganzen "
+        "sprachcafe.yaml, Zeile 51: Text beginnt mit einem Anführungszeichen und geht danach "
+        "weiter – den ganzen "
         'Text in Anführungszeichen setzen (innen \\" schreiben) oder „ “ verwenden'
     ), errors
 
@@ -429,7 +438,7 @@ def test_two_partners_in_one_telegram_group_are_warned_about_at_the_copied_line(
     code, out = check_output(shipped)
     assert code == 0, out
     assert (
-        f"partners.yaml:{copied}: dieselbe Telegram-Gruppe wie 'quartiersmanagement' (Zeile 37) – "
+        f"partners.yaml, Zeile {copied}: dieselbe Telegram-Gruppe wie 'quartiersmanagement' (Zeile 37) – "
         "die Karten sagen nicht, für wen eine Anfrage ist, und wer dort antwortet, antwortet für den Partner "
         "der Anfrage; jedem Partner eine eigene Gruppe geben (Chat-ID kopiert?) oder, in einer Gruppe mit "
         "Themen, jedem ein eigenes telegram_topic_id"

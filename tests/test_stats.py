@@ -1,0 +1,30 @@
+"""/stats for the Quartiersmanagement's staff: what they read must be what they know from the content."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import BotHarness
+
+pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
+
+ADMIN_CHAT = -1_000_000_000_500
+
+
+async def test_votes_are_listed_by_the_entries_german_titles_not_their_ids(database_url: str) -> None:
+    """Found in exploratory testing (xr4 #10): the votes read "offer:deutschkurs-frauen – 0 / 1"; staff
+    think in titles. An entry the content no longer has keeps its id (there is no title to show)."""
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        anna = bot.resident("Anna", lang="tr")
+        await anna.send("/start")
+        feedback = bot.services.feedback
+        await feedback.vote(anna.user_id, "offer", "deutschkurs-frauen", helpful=False)
+        await feedback.vote(anna.user_id, "faq", "kosten", helpful=True)
+        await feedback.vote(anna.user_id, "offer", "gibt-es-nicht-mehr", helpful=True)
+        await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+        stats = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+    lines = stats.splitlines()
+    assert "Deutschkurs für Frauen mit Kinderbetreuung – 0 / 1" in lines, stats
+    assert "❓ Was kostet das? – 1 / 0" in lines, stats
+    assert "offer:gibt-es-nicht-mehr – 1 / 0" in lines, stats
+    assert "offer:deutschkurs-frauen" not in stats and "faq:kosten" not in stats

@@ -6,7 +6,8 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
 
 - **answer**: strong, agreeing evidence for one entry, clearly ahead of the next one, also without the
   words that name a person (bot/search/persons.py: "my mother", "pupil" say whom a message is about, not
-  what it asks for), and not an offer only for women when the message asks for a man or a boy;
+  what it asks for), and not an offer for one group only (women) unless the message is for that group:
+  it names a woman, or it means that offer more than anything open to all (``_for_whom_unclear``);
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
@@ -340,9 +341,13 @@ class SearchEngine:
         floor = calibration.floor if calibration is not None else FLOOR
         answer = calibration.answer if calibration is not None else ANSWER
 
-        def fuse(index: int, cosine: float, things: bool = False) -> float:
+        def meaning(index: int, cosine: float) -> float:
             if calibration is not None:
                 cosine -= calibration.background[index]  # a hub close to everything counts for less
+            return cosine
+
+        def fuse(index: int, cosine: float, things: bool = False) -> float:
+            cosine = meaning(index, cosine)
             scores, matched = (
                 (lexical.things, lexical.things_matched) if things else (lexical.scores, lexical.matched)
             )
@@ -375,9 +380,11 @@ class SearchEngine:
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
         confident = best >= answer and best - runner_up >= MARGIN and lexical_best == top
-        # An offer only for women is no confident answer when the message asks for a man or a boy; it stays
-        # among the choices: a woman may name her husband ("mein Mann arbeitet, ich suche einen Deutschkurs").
-        confident = confident and not self._misfit(lexical, top)
+        # An offer for one group only is no confident answer unless the message is clearly for that group
+        # (``_for_whom_unclear``); it stays among the choices, first where it was.
+        if confident and self.entries[top].only_for is not None:
+            meant = {i: meaning(i, dense[i]) for i in fused}
+            confident = not self._for_whom_unclear(lexical, top, meant)
         if confident and lexical.genders:
             # Words naming a person ("маме", "школьник", "Mutter") say whom a message is about, and an
             # entry's keywords name its audience with the same words (bot/search/persons.py): the answer
@@ -408,11 +415,28 @@ class SearchEngine:
             situation_lead=lead,
         )
 
-    def _misfit(self, lexical: LexicalHits, index: int) -> bool:
-        """Whether entry ``index`` is only for women while the message asks about a man or a boy and names
-        no woman or girl ("mein sohn findet keine ausbildung", "Deutschkurs für meinen Mann")."""
-        asks_for_a_man = "m" in lexical.genders and "f" not in lexical.genders
-        return asks_for_a_man and self.entries[index].only_for == "women"
+    def _for_whom_unclear(
+        self, lexical: LexicalHits, index: int, meant: dict[int, float] | None = None
+    ) -> bool:
+        """Whether entry ``index``, open to one group only (``only_for``), may not be for whom the message
+        asks. Only for women: clear when the message names a woman or a girl ("Ich bin Mutter und will
+        wieder arbeiten"; a woman may also name her husband: "mein Mann arbeitet, ich suche einen
+        Deutschkurs"), unclear when it asks for a man or a boy alone ("mein sohn findet keine ausbildung",
+        "Deutschkurs für meinen Mann"). A message that names neither ("iş bulmak için yardım", help to
+        find a job), or a group without words of its own here (youth, seniors), is clear only when the
+        entry is also closer by meaning (``meant``: the cosine less the entry's background) than every
+        entry open to all: the German course for women where there is no other German course, not the
+        women's job counselling, which leads only by a keyword ("iş bulmak") while the Jobcenter and the
+        apprenticeship offer are as close by meaning. Without the model (``meant`` None) only the words
+        can tell, and a lead by them is kept: the German course stays the answer to "almanca kursu var
+        mı" until the vectors are there (a stricter rule cost more right answers than wrong ones on the
+        dev sets, BENCHMARKS.md)."""
+        if self.entries[index].only_for == "women" and lexical.genders & {"m", "f"}:
+            return "f" not in lexical.genders
+        if meant is None:
+            return False
+        open_to_all = (v for i, v in meant.items() if self.entries[i].only_for is None)
+        return meant[index] <= max(open_to_all, default=0.0)
 
     def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
         # As in the fusion, a match of few of the question's words counts for less.
@@ -428,6 +452,7 @@ class SearchEngine:
         best = scores[top]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confident = best >= LEX_ANSWER and best >= LEX_RATIO * runner_up
+        confident = confident and not self._for_whom_unclear(lexical, top)
         confidence = round(0.5 + 0.25 * min(2.0, (best - LEX_FLOOR) / (LEX_ANSWER - LEX_FLOOR)), 3)
         near = [i for i in ranked[1:limit] if scores[i] >= max(LEX_FLOOR, best / LEX_RATIO)]
         hits = [self._hit(i, scores[i]) for i in near]

@@ -94,7 +94,9 @@ _WORDS: dict[str, dict[Gender, str]] = {
 @lru_cache(maxsize=16)
 def _lexicon(lang: str) -> tuple[dict[str, Gender], dict[str, Gender]]:
     """(surface → gender, stem term → gender) of one analyser language. A word written in two lists
-    (rare) keeps the first: male, then female, then either."""
+    (rare) keeps the first: male, then female, then either. A stem that words of two lists share says
+    no gender ("n"): German "Helferin" and "Helfer" are both "helf", and so is the verb "helfen" ("wer
+    kann mir helfen?" names no woman); the words themselves keep theirs (``surfaces``)."""
     surfaces: dict[str, Gender] = {}
     stems: dict[str, Gender] = {}
     prefix = f"{lang}:"
@@ -103,7 +105,7 @@ def _lexicon(lang: str) -> tuple[dict[str, Gender], dict[str, Gender]]:
             surfaces.setdefault(word.surface, gender)
             for term in word.terms:
                 if term.startswith(prefix):
-                    stems.setdefault(term, gender)
+                    stems[term] = gender if stems.get(term, gender) == gender else "n"
     return surfaces, stems
 
 

@@ -288,3 +288,36 @@ async def test_a_threat_with_other_danger_words_still_makes_the_request_urgent(b
     card = next(text for text in group(bot) if "Messer" in text)
     assert "⚠️" in card
     assert await reminded_within_hours(bot, 3)
+
+
+async def test_the_urgent_reminder_points_to_the_notes_when_a_later_message_made_it_urgent(
+    bot: BotHarness,
+) -> None:
+    """Review rv5 #3: the card of a request made urgent later does not say why; the thread's note does."""
+    anna = bot.resident("Anna", lang="de")
+    await write_request(bot, anna, "Ich habe einen Brief vom Jobcenter bekommen")
+    await anna.send("Bitte schnell, mein Mann schlägt mich", reply_to=anna.last())
+    await deliver(bot)
+    assert await reminded_within_hours(bot, 3)
+    reminder = next(text for text in reversed(group(bot)) if "Erinnerung" in text)
+    assert "siehe die Karte oder die Hinweise darunter" in reminder
+    assert "steht auf der Karte" not in reminder
+
+
+async def test_her_check_screen_says_that_a_request_with_danger_words_will_be_urgent(bot: BotHarness) -> None:
+    """Review rv5 #4: before "Send" she reads that the partner will see it as urgent."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start o_briefe-aemter")
+    await anna.tap(1)
+    await skip_questions(anna)
+    await anna.send("Ich kann den Brief nicht lesen")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    assert "dringend" not in (anna.last().text or "")  # an ordinary request: no such line
+    await anna.tap("✏️")
+    await anna.send("Mein Mann schlägt mich")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    check = anna.last().text or ""
+    assert "Bitte vor dem Senden prüfen" in check or "prüfen" in check
+    assert "⚠️ dass Ihre Anfrage dringend ist" in check

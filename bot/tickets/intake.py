@@ -488,6 +488,7 @@ async def draft_view(
         topic=localized(topic.title, lang) if topic else None,
         district=localized(district.name, lang) if district else None,
         no_chat_answer=bool(to) and no_chat_answer(ctx, to),
+        urgent=draft.urgent or draft.danger,
     )
 
 

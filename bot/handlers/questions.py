@@ -103,7 +103,12 @@ async def draft_again(update: Update, context: Context) -> bool:
     if view is None:
         return False
     screen = request_screens.ask_new_screen if view.pending else request_screens.dialogue_screen
-    await show(update, context, *screen(context.t, view))
+    # In place of the picker she tapped, unless newer screens came after it (an old picker far up): then
+    # below them, where she is reading.
+    query = update.callback_query
+    tapped = query.message.message_id if query is not None and query.message is not None else None
+    older = tapped is not None and context.user_data.screen not in (None, tapped)
+    await show(update, context, *screen(context.t, view), new_message=older)
     return True
 
 

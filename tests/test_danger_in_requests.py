@@ -115,9 +115,9 @@ async def test_danger_told_in_a_reply_before_anyone_took_the_request_on_brings_u
     de = bot.services.i18n.translator("de")
     acknowledgement = await write_request(bot, anna, "Ich habe einen Brief vom Jobcenter bekommen")
     assert "2 Tage" in acknowledgement
-    await anna.send("Bitte schnell, mein Mann bedroht mich", reply_to=anna.last())
+    await anna.send("Bitte schnell, mein Mann schlägt mich", reply_to=anna.last())
     await deliver(bot)
-    assert "mein Mann bedroht mich" in group(bot)[-1] and "⚠️" in group(bot)[-1]
+    assert "mein Mann schlägt mich" in group(bot)[-1] and "⚠️" in group(bot)[-1]
     assert de.gettext(THREAD_NOTE).split("{number}")[-1] in group(bot)[-1]
     assert "Notrufnummern" in (anna.last().text or "")
     assert await reminded_within_hours(bot, 3)  # urgent now: reminded after hours, not days
@@ -179,3 +179,145 @@ async def test_danger_added_by_editing_her_draft_message_makes_the_request_urgen
     card = next(text for text in group(bot) if "mein Mann schlägt mich" in text)
     assert f"⚠️ {de.gettext(DANGER_NOTE)}" in card
     assert "2 Tage" not in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")
+
+
+# Threat and fire words are everyday words in a request (review rv5 #1): the numbers as before, no urgency.
+EVERYDAY = [
+    ("de", "Das Jobcenter droht mir mit Sanktionen, ich verstehe den Brief nicht"),
+    ("de", "Mein Vermieter droht mir mit Kündigung"),
+    ("de", "Im Keller brennt seit Wochen kein Licht"),
+    ("tr", "Ev sahibi beni tahliye ile tehdit ediyor"),
+    ("ru", "Арендодатель угрожает выселением"),
+    ("pl", "Spółdzielnia grozi mi eksmisją"),
+    ("ar", "المالك يهددني بالطرد"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), EVERYDAY)
+async def test_a_threat_or_fire_word_in_a_request_does_not_make_it_urgent(
+    bot: BotHarness, lang: str, text: str
+) -> None:
+    person = bot.resident("Ayşe", lang=lang)
+    acknowledgement = await write_request(bot, person, text)
+    card = next(message for message in group(bot) if text in message)
+    assert "⚠️" not in card
+    days = bot.services.i18n.translator(lang).gettext("{partner} sees that it is urgent.")
+    assert days.split("{partner}")[-1].strip()[:15] not in acknowledgement
+    assert not await reminded_within_hours(bot, 3)
+
+
+@pytest.mark.parametrize(("lang", "text"), EVERYDAY)
+async def test_a_threat_or_fire_word_in_a_conversation_does_not_make_it_urgent(
+    bot: BotHarness, lang: str, text: str
+) -> None:
+    person = bot.resident("Ayşe", lang=lang)
+    card = await send_request(bot, person, "briefe-aemter", "Jobcenter")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen kommen?", reply_to=card)
+    await deliver(bot)
+    await person.send(text)
+    await deliver(bot)
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(person.chat)[-3:])  # as before
+    assert text in group(bot)[-1] and "⚠️" not in group(bot)[-1]
+    assert not await reminded_within_hours(bot, 3)
+
+
+async def test_a_threat_word_waiting_for_which_request_does_not_make_the_chosen_one_urgent(
+    bot: BotHarness,
+) -> None:
+    """`pass_on_replied` reads her waiting message again: the same rule as when it came."""
+    ayse = bot.resident("Ayşe", lang="ar")
+    cafe = await send_request(bot, ayse, "frauencafe", "هل يمكنني إحضار طفلي؟")
+    letter = await send_request(bot, ayse, "briefe-aemter", "وصلتني رسالة من الجوب سنتر")
+    await bot.partner("Jonas", QUARTIERSMANAGEMENT).send("Haben Sie den Brief dabei?", reply_to=letter)
+    await bot.partner("Petra", MUETTERZENTRUM).send("Wie alt ist das Baby?", reply_to=cafe)
+    await deliver(bot)
+    await ayse.send("المالك يهددني بالطرد")  # the landlord threatens me with eviction
+    await ayse.tap("Quartiersmanagement", ayse.last())
+    await deliver(bot)
+    assert "المالك يهددني" in group(bot)[-1] and "⚠️" not in group(bot)[-1]
+
+
+async def test_danger_in_a_question_she_takes_out_of_the_request_does_not_make_it_urgent(
+    bot: BotHarness,
+) -> None:
+    """Review rv5 #2: "🔎 A new question" keeps the danger words out of the request, as it keeps the text."""
+    lena = bot.resident("Lena", lang="de")
+    de = bot.services.i18n.translator("de")
+    await lena.send("/start o_helfer-tandem-mitmachen")
+    await lena.tap("✋")
+    await lena.send("Mein Mann schlägt mich, was soll ich tun?")  # the numbers, and "your answer or new?"
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(lena.chat))
+    await lena.tap("🔎")  # a new question: not part of the request
+    await lena.tap("🏠")
+    await lena.tap(1)  # continue the draft
+    await skip_questions(lena)
+    await lena.send("Ich möchte gern helfen, dienstags")
+    await lena.tap("✅")
+    await lena.tap("💬")
+    await lena.tap("✅")
+    await deliver(bot)
+    cards = [
+        m.text or ""
+        for c in bot.telegram.chats
+        for m in bot.telegram.bot_messages(c)
+        if "dienstags" in (m.text or "")
+    ]
+    assert cards and all("⚠️" not in card and de.gettext(DANGER_NOTE) not in card for card in cards)
+    assert "dringend" not in (lena.last().text or "")
+
+
+async def test_danger_in_a_held_text_she_files_as_her_answer_makes_the_request_urgent(
+    bot: BotHarness,
+) -> None:
+    lena = bot.resident("Lena", lang="de")
+    await lena.send("/start o_helfer-tandem-mitmachen")
+    await lena.tap("✋")
+    await lena.send("Mein Mann schlägt mich, was soll ich tun?")
+    await lena.tap("✍")  # "mine": her answer after all
+    await skip_questions(lena)
+    await lena.tap("✅")
+    await lena.tap("💬")
+    await lena.tap("✅")
+    await deliver(bot)
+    assert "dringend" in (lena.last().text or "")
+
+
+async def test_a_threat_with_other_danger_words_still_makes_the_request_urgent(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    await write_request(bot, anna, "Mein Nachbar hat ein Messer und bedroht mich")
+    card = next(text for text in group(bot) if "Messer" in text)
+    assert "⚠️" in card
+    assert await reminded_within_hours(bot, 3)
+
+
+async def test_the_urgent_reminder_points_to_the_notes_when_a_later_message_made_it_urgent(
+    bot: BotHarness,
+) -> None:
+    """Review rv5 #3: the card of a request made urgent later does not say why; the thread's note does."""
+    anna = bot.resident("Anna", lang="de")
+    await write_request(bot, anna, "Ich habe einen Brief vom Jobcenter bekommen")
+    await anna.send("Bitte schnell, mein Mann schlägt mich", reply_to=anna.last())
+    await deliver(bot)
+    assert await reminded_within_hours(bot, 3)
+    reminder = next(text for text in reversed(group(bot)) if "Erinnerung" in text)
+    assert "siehe die Karte oder die Hinweise darunter" in reminder
+    assert "steht auf der Karte" not in reminder
+
+
+async def test_her_check_screen_says_that_a_request_with_danger_words_will_be_urgent(bot: BotHarness) -> None:
+    """Review rv5 #4: before "Send" she reads that the partner will see it as urgent."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start o_briefe-aemter")
+    await anna.tap(1)
+    await skip_questions(anna)
+    await anna.send("Ich kann den Brief nicht lesen")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    assert "dringend" not in (anna.last().text or "")  # an ordinary request: no such line
+    await anna.tap("✏️")
+    await anna.send("Mein Mann schlägt mich")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    check = anna.last().text or ""
+    assert "Bitte vor dem Senden prüfen" in check or "prüfen" in check
+    assert "⚠️ dass Ihre Anfrage dringend ist" in check

@@ -88,13 +88,37 @@ async def test_a_language_name_typed_in_a_request_opens_the_picker_and_the_draft
     picker = maryam.last()
     assert {"English", "Deutsch", "فارسی"} <= {label.removeprefix("✓ ") for label in picker.labels}
     await maryam.tap("English", picker)
-    await maryam.tap(1)  # a new resident: her district
+    # A new resident: her district first (in English), not yet the question.
+    assert "Do you need childcare" not in (maryam.last().text or "")
+    assert "Which neighbourhood do you live in?" in (maryam.last().text or "")
+    await maryam.tap(1)
     # The same question again, in English (explore xr4 F5: the menu with "Continue" came instead, and an
     # answer typed at once went to the search).
     assert "Do you need childcare during the course?" in (maryam.last().text or "")
     assert "Continue" not in " ".join(maryam.last().labels)
     await maryam.send("no")
     assert "How well do you speak German?" in (maryam.last().text or "")
+
+
+async def test_a_language_tapped_on_an_old_picker_mid_request_asks_the_question_below(
+    bot: BotHarness,
+) -> None:
+    """Review rv5 #5: the question came back in place of the old picker far up, out of her sight."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start")
+    await anna.tap(1)  # Deutsch
+    await anna.tap(1)  # the district
+    await anna.send("/language")
+    old_picker = anna.last()
+    await anna.send("/start o_deutschkurs-frauen")
+    await anna.tap("✋")
+    assert "Brauchen Sie Kinderbetreuung" in (anna.last().text or "")
+    await anna.tap("English", old_picker)
+    assert "English" in " ".join(old_picker.labels)  # the old picker stays as it was
+    assert anna.last() is not old_picker
+    assert "Do you need childcare during the course?" in (anna.last().text or "")
+    await anna.send("no")
+    assert "How well do you speak German?" in (anna.last().text or "")
 
 
 async def test_a_language_name_answers_a_question_that_asks_for_a_language(bot: BotHarness) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from typing import Any
 
 from babel import Locale
+from rapidfuzz.distance import Levenshtein
 
 from bot.content.models import KINDS, SLUG_PATTERN, ContentFile
 from bot.languages import LANGUAGES
@@ -71,7 +73,18 @@ def suggest(word: str, options: Any, *, cutoff: float = 0.6) -> str:
 SAME_ENTRY = 0.85
 """How close an unknown id must be to an existing one to be offered as a typo of it: one or two letters
 off ('sprachcafee', 'jobcentre'). Looser, an id whose entry was deleted would be pointed at an unrelated
-entry that merely shares a word ('sprachcafe' → 'frauencafe', 0.6)."""
+entry that merely shares a word ('sprachcafe' → 'frauencafe', 0.6). A short id with one letter off is
+below it ('mow' for 'now', 0.67): `typo_of` offers one edit away too."""
+
+
+def typo_of(word: str, options: Iterable[str]) -> str:
+    """ " – meinten Sie 'x'?" for an existing id that `word` is a typo of: as close as `SAME_ENTRY`, or one
+    letter added, left out or changed; "" when none is."""
+    known = list(options)
+    if close := suggest(word, known, cutoff=SAME_ENTRY):
+        return close
+    near = min(known, key=lambda option: Levenshtein.distance(word, option), default=None)
+    return f" – meinten Sie '{near}'?" if near is not None and Levenshtein.distance(word, near) <= 1 else ""
 
 
 # What staff write for a value of a fixed list instead of its code: German weekdays and words, the country

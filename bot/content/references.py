@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.content.loader import LoadedSources
-from bot.content.messages import SAME_ENTRY, suggest
+from bot.content.messages import typo_of
 from bot.content.models import District, Emergency, Partner, no_chat_answer
 from bot.content.problems import Loc, Problem
 from bot.content.yamlfile import display_name
@@ -53,7 +53,7 @@ _NOUNS = {
 def unknown_reference(target: str, ref: str, known: Iterable[str], in_list: bool) -> str:
     """An id that names no entry: a typo of one that exists ("meinten Sie …?"), or an entry that is gone
     (deleted or renamed) – then no other entry is offered in its place, only what to do."""
-    if close := suggest(ref, known, cutoff=SAME_ENTRY):
+    if close := typo_of(ref, known):
         return f"{_LABELS[target]} '{ref}'{close}"
     fix = "die richtige ID eintragen" + (" oder sie aus der Liste streichen" if in_list else "")
     return f"{_NOUNS[target]} '{ref}' gibt es nicht (gelöscht oder umbenannt?) – {fix}"

@@ -133,6 +133,8 @@ async def show(
                 reply_markup=reply_markup if len(parts) == 1 else None,
                 disable_web_page_preview=True,
             )
+            if context.user_data is not None and query.message is not None:
+                context.user_data.screen = query.message.message_id
             parts = parts[1:]
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -143,13 +145,15 @@ async def show(
     if chat is None:
         return
     for number, part in enumerate(parts, start=1):
-        await context.bot.send_message(
+        sent = await context.bot.send_message(
             chat.id,
             part,
             parse_mode=ParseMode.HTML,
             reply_markup=reply_markup if number == len(parts) else None,
             disable_web_page_preview=True,
         )
+        if context.user_data is not None:
+            context.user_data.screen = sent.message_id
 
 
 def button_press(update: Update) -> tuple[CallbackQuery, User, Callback] | None:

@@ -80,6 +80,9 @@ class UserData:
     # The callback data of the ⬅️ Back button on the latest screen shown: "zurück" typed does what it did
     # (memory only; None, or after a restart: the menu).
     back: str | None = None
+    # The message of the latest screen shown (`common.show`): a tap on an older one may answer below
+    # instead of turning an old message into a new screen (memory only: None, or after a restart: in place).
+    screen: int | None = None
     # The album (Telegram's media_group_id) of the latest update let through the flood limit: its further
     # files are not counted again (`bot.handlers.common.load_resident`; memory only, like the above).
     album: str | None = None

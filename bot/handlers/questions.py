@@ -26,6 +26,7 @@ from bot.handlers.requests import (
     write_on,
 )
 from bot.handlers.typed_labels import named_button
+from bot.handlers.urgency import marks_urgent
 from bot.render import requests as request_screens
 from bot.render import screens
 
@@ -102,7 +103,12 @@ async def draft_again(update: Update, context: Context) -> bool:
     if view is None:
         return False
     screen = request_screens.ask_new_screen if view.pending else request_screens.dialogue_screen
-    await show(update, context, *screen(context.t, view))
+    # In place of the picker she tapped, unless newer screens came after it (an old picker far up): then
+    # below them, where she is reading.
+    query = update.callback_query
+    tapped = query.message.message_id if query is not None and query.message is not None else None
+    older = tapped is not None and context.user_data.screen not in (None, tapped)
+    await show(update, context, *screen(context.t, view), new_message=older)
     return True
 
 
@@ -154,11 +160,13 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
         # below the numbers. Taken as written: the numbers already offer the search's entries.
         await emergency(update, context, hits[:3], origin="sos.q")
+        # Only some danger words make the request urgent (`marks_urgent`: not "droht mir mit Sanktionen").
+        danger = marks_urgent(services.engine, result.emergency_match)
         if dialogue:
             await write_on(update, context)
-            await taken_as_input(update, context, match=None, danger=True)
+            await taken_as_input(update, context, match=None, danger=danger)
         elif update.edited_message is not None:
-            await correction(update, context, danger=True)  # in her draft, or passed on as a correction
+            await correction(update, context, danger=danger)  # in her draft, or passed on as a correction
         return
     # An edit of a text she wrote into her draft corrects it there; of one that reached a request, goes to
     # the partner as her correction. Any other edited message is a question again (searched, never taken

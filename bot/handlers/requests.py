@@ -43,6 +43,7 @@ from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, RECENT_QUESTION
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.handlers.typed_labels import named_button, typed_button
+from bot.handlers.urgency import urgent_words
 from bot.i18n import Translator, bare
 from bot.render import partners as partner_render
 from bot.render import requests as render
@@ -644,7 +645,7 @@ async def pass_on_replied(
     if kept is not None:
         attachment = Attachment.from_json(kept.attachment) if kept.attachment else None
         theirs = ResidentMessage(user.id, kept.message_id, kept.text, attachment)
-    if theirs.text and context.services.engine.emergency_words(theirs.text, context.lang):
+    if theirs.text and urgent_words(context.services.engine, theirs.text, context.lang):
         # Her message waited for her tap (which request? reopen?): its danger words are found again, as
         # they were when it came (the numbers were shown then), and make the request urgent now.
         theirs = replace(theirs, danger=True)

@@ -456,10 +456,11 @@ THREAD_NOTES = {
         "Reminder: nobody has taken on request {number} yet. The resident was told to expect an answer "
         "within {time}."
     ),
-    # Urgent: sent from the emergency screen, or with danger words in it (the card says which).
+    # Urgent: sent from the emergency screen, or with danger words in it (the card says which), or danger
+    # words in a later message (the note above it in the thread says so).
     "urgent_reminder": N_(
-        "Reminder: nobody has taken on request {number} yet. It is urgent (the card says why): please take "
-        "it on and answer soon."
+        "Reminder: nobody has taken on request {number} yet. It is urgent (see the card or the notes below "
+        "it): please take it on and answer soon."
     ),
     # To a partner reached by e-mail: it has no "Take on" button, and the bot may not see its reply (without
     # inbound mail the reply goes to the Quartiersmanagement's mailbox).
@@ -469,9 +470,9 @@ THREAD_NOTES = {
         "please ignore this reminder."
     ),
     "urgent_email_reminder": N_(
-        "Reminder: no answer to request {number} has reached the resident yet. It is urgent (the first "
-        "e-mail about it says why): please answer soon, as that e-mail says. If you have already done so, "
-        "please ignore this reminder."
+        "Reminder: no answer to request {number} has reached the resident yet. It is urgent (see the "
+        "e-mails about it): please answer soon, as the first one says. If you have already done so, please "
+        "ignore this reminder."
     ),
     # To a partner whose answer nobody can bring into her chat (`routing.no_chat_answer`): she was promised
     # no time, and only a call reaches her, at a number she wrote after "Send" (else no reminder is due).

@@ -69,6 +69,7 @@ class DraftView:
     no_chat_answer: bool = False
     parked: bool = False  # she left it (navigation): it waits for "Continue"
     answer: str | None = None  # INTAKE: her answer to `question` so far (she changes her answers)
+    urgent: bool = False  # the request will be marked urgent (emergency screen, or her danger words)
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -292,6 +293,8 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
         lines.append("• " + t.html("your phone number: {phone}", phone=t.isolate(view.phone)))
     else:
         lines.append("• " + t.html("that you want the answer here in this chat"))
+    if view.urgent:
+        lines.append("• ⚠️ " + t.html("that your request is urgent"))
     lines += ["", t.html("They will not see your last name, username or Telegram account.")]
     return "\n".join(lines), [
         [dialogue_button(view, "✅ " + t.gettext("Send"), "send")],

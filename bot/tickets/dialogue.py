@@ -148,6 +148,9 @@ class Draft:
     # Danger words in a text she typed into it (the search showed her the emergency numbers): the request is
     # urgent, and its message says why to the partner (who may not read her language).
     danger: bool = False
+    # ... and in the text held for her tap (`pending`): they join `danger` only with the text, never when she
+    # takes it out of the request as a new question.
+    pending_danger: bool = False
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
     full_albums: tuple[str, ...] = ()
@@ -372,11 +375,12 @@ class Correction(StrEnum):
     UNKNOWN = "unknown"  # the message was never an input of this draft
 
 
-def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]:
+def correct(draft: Draft, input_key: str, text: str, *, danger: bool = False) -> tuple[Draft, Correction]:
     """The draft after she edited her message `input_key` to `text`: where the draft still holds the text as
     she wrote it (in the message, as an answer, as her phone number, or held for her tap), the edited text
     replaces it. Not otherwise (deleted with "Delete the text", replaced, cut, or a button's label she
-    typed): she is told how to change it instead."""
+    typed): she is told how to change it instead. `danger`: the edited text has danger words (`Draft.danger`;
+    for a held text `pending_danger`, which the edit replaces)."""
     new = text.strip()
     found = next((item for item in draft.written if item[0] == input_key), None)
     if found is None:
@@ -388,7 +392,8 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
         # Held while she says whether it is her answer: the held text is corrected (asked about again).
         if draft.pending != old:
             return draft, Correction.NOT_HELD
-        draft = replace(draft, pending=new[:MAX_TEXT_CHARS])
+        draft = replace(draft, pending=new[:MAX_TEXT_CHARS], pending_danger=danger)
+        return _wrote(draft, input_key, where, new), Correction.CHANGED
     elif where == "phone":
         # Her typed phone number: a corrected one replaces it (words are no number: she is told).
         number = phone_number(new)
@@ -414,8 +419,10 @@ def correct(draft: Draft, input_key: str, text: str) -> tuple[Draft, Correction]
             draft = replace(draft, text=fixed[:MAX_TEXT_CHARS])
         else:
             draft = replace(draft, intake={**draft.intake, where: fixed[:MAX_ANSWER_CHARS]})
-        return _wrote(draft, input_key, where, new, at), Correction.CHANGED
-    return _wrote(draft, input_key, where, new), Correction.CHANGED
+        return _wrote(
+            replace(draft, danger=draft.danger or danger), input_key, where, new, at
+        ), Correction.CHANGED
+    return _wrote(replace(draft, danger=draft.danger or danger), input_key, where, new), Correction.CHANGED
 
 
 def _place(holder: str, old: str, starts: Mapping[str, int] | None, input_key: str) -> int | None:
@@ -595,7 +602,13 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
             if draft.pending is None:
                 return Transition(draft, Effect.STALE)
             # Not part of the request: the draft forgets her text (an edit of it is not for the partner).
-            kept_out = replace(draft, parked=True, pending=None, written=_forget(draft.written, "pending"))
+            kept_out = replace(
+                draft,
+                parked=True,
+                pending=None,
+                pending_danger=False,
+                written=_forget(draft.written, "pending"),
+            )
             return Transition(kept_out, Effect.QUESTION, None, draft.pending)
         # Any button of the dialogue is the resident coming back to it; only "📞" waits for a number.
         draft = replace(draft, parked=False, calling=event.action == "phone")
@@ -604,34 +617,40 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         if event.action == "mine":
             if draft.pending is None:
                 return Transition(draft)
-            event = Text(draft.pending)
+            event = Text(draft.pending, danger=draft.pending_danger)
             # Her held message is filed now: an edit of it corrects it where it goes.
             text_key = next((key for key, went, _ in draft.written if went == "pending"), None)
             own = draft.pending
-        draft = replace(draft, pending=None)
+        draft = replace(draft, pending=None, pending_danger=False)
     elif isinstance(event, Text) and input_key is not None and input_key in draft.inputs:
         # A replay of this text (held or taken already) changes nothing.
         return Transition(draft, Effect.ASK_NEW if draft.pending is not None else Effect.SCREEN)
-    if isinstance(event, Text) and event.danger:
-        # Danger words typed while the draft runs make its request urgent, also those held for her tap: she
-        # wrote them while writing it (the partner's note says so, not that they are in the message).
-        draft = replace(draft, danger=True)
     if isinstance(event, Text) and draft.pending is not None:
         # She typed on instead of tapping: the held text was her answer (a new question would not have
         # waited for more), and so is this one, written while the same question was on her screen. Both
         # answer it; the next question is shown now, its answer still to come.
-        event, typed = Text(f"{draft.pending}\n{event.text.strip()}"), False
-        draft = replace(draft, pending=None)
+        danger = event.danger or draft.pending_danger
+        event, typed = Text(f"{draft.pending}\n{event.text.strip()}", danger=danger), False
+        draft = replace(draft, pending=None, pending_danger=False)
     elif isinstance(event, Attach) and draft.pending is not None:
         # A file instead of a tap: the held text was her answer, and the file joins the message.
         answered = advance(draft, Press("mine"))
         draft, problem = answered.draft, answered.problem
     if typed and isinstance(event, Text) and looks_new(draft, event):
-        held = replace(draft, pending=event.text.strip()[:MAX_TEXT_CHARS], inputs=remember(draft, input_key))
+        held = replace(
+            draft,
+            pending=event.text.strip()[:MAX_TEXT_CHARS],
+            pending_danger=event.danger,
+            inputs=remember(draft, input_key),
+        )
         held = _wrote(held, input_key, "pending", held.pending)
         return Transition(held, Effect.ASK_NEW)  # a typed text: nothing was cut or refused, no problem
+    if isinstance(event, Text) and event.danger:
+        # Danger words typed into the draft make its request urgent (the partner's note says she wrote them
+        # while writing it, not that they are in the message); held ones only once they join it.
+        draft = replace(draft, danger=True)
     if isinstance(event, Attach | Route):
-        draft = replace(draft, parked=False, pending=None, calling=False)
+        draft = replace(draft, parked=False, pending=None, pending_danger=False, calling=False)
     if isinstance(event, Press) and event.action in _HANDED_ON:
         return Transition(draft, _HANDED_ON[event.action])
     if input_key is not None:

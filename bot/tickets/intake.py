@@ -378,11 +378,9 @@ async def correct(
     if loaded is None:
         return None
     row, draft = loaded
-    corrected, outcome = machine.correct(draft, input_key, text)
+    corrected, outcome = machine.correct(draft, input_key, text, danger=danger)
     if outcome is machine.Correction.UNKNOWN:
         return None
-    if danger and outcome is machine.Correction.CHANGED:
-        corrected = replace(corrected, danger=True)
     _save(row, corrected)
     effect = Effect.CORRECTED if outcome is machine.Correction.CHANGED else Effect.UNCORRECTED
     return DialogueReply(effect, await draft_view(session, ctx, corrected, resident_id))
@@ -490,6 +488,7 @@ async def draft_view(
         topic=localized(topic.title, lang) if topic else None,
         district=localized(district.name, lang) if district else None,
         no_chat_answer=bool(to) and no_chat_answer(ctx, to),
+        urgent=draft.urgent or draft.danger,
     )
 
 

@@ -118,3 +118,10 @@ def test_errors_beside_a_duplicate_block_name_the_first_blocks_lines(shipped: Pa
     errors = errors_of(shipped)
     assert any(e.endswith("Zeile 52: Schlüssel 'title' doppelt (zuerst in Zeile 42)") for e in errors), errors
     assert any("Zeile 48: unbekannter Sprachcode 'ua'" in e for e in errors), errors
+
+
+def test_a_one_letter_typo_of_a_short_id_is_suggested(shipped: Path) -> None:
+    """Review rv5 #6: 'mow' for the partner 'now' is 0.67 close, below `SAME_ENTRY`: no suggestion came."""
+    edit(shipped / "topics.yaml", "default_partner: bildungstraeger", "default_partner: mow")
+    (error,) = errors_of(shipped)
+    assert error.endswith("unbekannter Partner 'mow' – meinten Sie 'now'?"), error

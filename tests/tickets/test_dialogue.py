@@ -535,3 +535,20 @@ def test_a_text_she_calls_a_new_question_is_no_longer_the_drafts() -> None:
     assert new.effect is Effect.QUESTION
     assert all(text != "Wo ist das Quartiersbüro?" for _key, _went, text in new.draft.written)
     assert correct(new.draft, "m:7", "Wo ist das Büro?") == (new.draft, Correction.NOT_HELD)
+
+
+def test_danger_words_in_a_held_text_join_the_draft_only_with_the_text() -> None:
+    """Review rv5 #2: a danger question held for "your answer or a new question?" made the request urgent
+    even when she took it out of the request."""
+    draft = new_draft("d", "bildung", topic_id="kurse", questions=("kinder", "deutsch"))
+    question = "Mein Mann schlägt mich, was soll ich tun?"
+    held = advance(draft, Text(question, danger=True), input_key="m:1").draft
+    assert held.pending is not None and held.pending_danger and not held.danger
+    assert not advance(held, Press("new")).draft.danger  # a new question: not the request's
+    assert advance(held, Press("mine")).draft.danger  # her answer: it is
+    assert advance(held, Text("Dienstag geht gut"), input_key="m:2").draft.danger  # typed on: it is
+    assert advance(held, Attach(photo()), input_key="m:3").draft.danger  # a file instead: it is
+    # An edit of the held text without the danger words takes them out with the words.
+    edited, outcome = correct(held, "m:1", "Wo ist der Kurs?")
+    assert outcome is Correction.CHANGED and not edited.pending_danger
+    assert not advance(edited, Press("mine")).draft.danger

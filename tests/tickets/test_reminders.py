@@ -81,8 +81,8 @@ async def test_a_request_from_the_emergency_screen_is_escalated_after_hours_not_
     (reminder,) = (await outbox_rows(database))[before:]
     assert reminder.target == str(PARTNER_CHAT) and reminder.request_id == urgent.id
     assert reminder.payload["text"] == (
-        f"<i>Reminder: nobody has taken on request {urgent.number} yet. It is urgent (the card says why): "
-        "please take it on and answer soon.</i>"
+        f"<i>Reminder: nobody has taken on request {urgent.number} yet. It is urgent (see the card or the "
+        "notes below it): please take it on and answer soon.</i>"
     )
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, urgent.routed_at + timedelta(hours=5)) == 1

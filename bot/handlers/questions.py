@@ -26,9 +26,9 @@ from bot.handlers.requests import (
     write_on,
 )
 from bot.handlers.typed_labels import named_button
-from bot.handlers.urgency import marks_urgent
 from bot.render import requests as request_screens
 from bot.render import screens
+from bot.search.urgency import marks_urgent
 
 # Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
 TYPED_NUMBER = re.compile(r"\d{1,2}[.)]?|\d\ufe0f?\u20e3")

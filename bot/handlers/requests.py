@@ -43,7 +43,6 @@ from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, RECENT_QUESTION
 from bot.handlers.errors import unsupported_message
 from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.handlers.typed_labels import named_button, typed_button
-from bot.handlers.urgency import urgent_words
 from bot.i18n import Translator, bare
 from bot.render import partners as partner_render
 from bot.render import requests as render
@@ -53,6 +52,7 @@ from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
 from bot.residents import ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import small_talk
+from bot.search.urgency import urgent_words
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
 from bot.tickets.desk import CardAction, CardCopy, Relayed

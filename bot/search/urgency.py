@@ -1,5 +1,5 @@
-"""Which danger words make a request urgent (the handlers pass this on to the request desk). The bot shows the emergency numbers for every danger word
-(bot/search/emergency.py); only some also mark the request she writes or talks about as urgent for its
+"""Which danger words make a request urgent (the handlers pass the answer on to the request desk). The
+bot shows the emergency numbers for every danger word (bot/search/emergency.py); only some also mark the request she writes or talks about as urgent for its
 partner (⚠️ on the card, reminders after hours). Hard triggers (suicide, rape, not breathing, ...) and
 violence done to her ("mein Mann schlägt mich", "kocam beni dövüyor", "زوجي يضربني") do. Threat and fire
 words do not: in a request they are everyday words far more often ("Das Jobcenter droht mir mit

@@ -1,12 +1,13 @@
-"""Which danger words make a request urgent (the handlers pass the answer on to the request desk). The bot shows
-the emergency numbers for every danger word (bot/search/emergency.py); only some also mark the request she
-writes or talks about as urgent for its partner (⚠️ on the card, reminders after hours). Hard triggers
-(suicide, rape, not breathing, ...) and violence done to her ("mein Mann schlägt mich", "kocam beni dövüyor",
-"زوجي يضربني") do. Threat and fire words do not: in a request they are everyday words far more often ("Das
-Jobcenter droht mir mit Sanktionen", "Im Keller brennt kein Licht", "Арендодатель угрожает выселением"), and
-she saw the numbers anyway; other danger words in the same message still count ("... hat ein Messer und
-bedroht mich"). Nor do a call for help ("Hilfe!") or a service's name ("Polizei") alone: asking for help is
-what a request is. "Ask a person" on the emergency screen still makes any request urgent: she chose it there."""
+"""Which danger words make a request urgent (the handlers pass the answer on to the request desk). The bot
+shows the emergency numbers for every danger word (bot/search/emergency.py); only some also mark the request
+she writes or talks about as urgent for its partner (⚠️ on the card, reminders after hours). Hard triggers
+(suicide, rape, not breathing, ...) and violence done to her ("mein Mann schlägt mich", "kocam beni
+dövüyor", "زوجي يضربني") do. Threat and fire words do not: in a request they are everyday words far more
+often ("Das Jobcenter droht mir mit Sanktionen", "Im Keller brennt kein Licht", "Арендодатель угрожает
+выселением"), and she saw the numbers anyway; other danger words in the same message still count ("... hat
+ein Messer und bedroht mich"). Nor do a call for help ("Hilfe!") or a service's name ("Polizei") alone:
+asking for help is what a request is. "Ask a person" on the emergency screen still makes any request urgent:
+she chose it there."""
 
 from __future__ import annotations
 

@@ -179,3 +179,43 @@ async def test_danger_added_by_editing_her_draft_message_makes_the_request_urgen
     card = next(text for text in group(bot) if "mein Mann schlägt mich" in text)
     assert f"⚠️ {de.gettext(DANGER_NOTE)}" in card
     assert "2 Tage" not in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")
+
+
+async def test_danger_words_in_a_photos_caption_show_the_numbers_and_make_its_request_urgent(
+    bot: BotHarness,
+) -> None:
+    """A photo of a letter with one line typed under it (finding xr5 #2): the caption is read as a text."""
+    ayse = bot.resident("Ayşe", lang="ar")
+    de = bot.services.i18n.translator("de")
+    await ayse.send("/start")
+    await ayse.send_photo("زوجي يضربني")  # my husband beats me: outside any request
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat)[-3:])
+    assert "📎" in (ayse.last().text or "")  # then still "who should get this?"
+    # In a conversation: the numbers, and the request is urgent for the partner.
+    anna = bot.resident("Anna", lang="tr")
+    card = await send_request(bot, anna, "briefe-aemter", "Jobcenter mektubu geldi")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Das ist ein Brief vom Jobcenter.", reply_to=card)
+    await deliver(bot)
+    before = len(bot.telegram.bot_messages(anna.chat))
+    await anna.send_photo("kocam beni dövüyor, yardım edin")
+    await deliver(bot)
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(anna.chat)[before:])
+    thread = "\n".join(group(bot)[-3:])
+    assert "kocam beni dövüyor" in thread
+    assert de.gettext(THREAD_NOTE).split("{number}")[-1] in thread
+
+
+async def test_danger_words_in_a_photos_caption_in_a_draft_make_the_request_urgent(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    de = bot.services.i18n.translator("de")
+    await ayse.send("/start o_briefe-aemter")
+    await ayse.tap(1)
+    await skip_questions(ayse)
+    await ayse.send_photo("kocam beni dövüyor, bu mektup ne diyor?")
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    await ayse.tap("✅")
+    await deliver(bot)
+    assert any(de.gettext(DANGER_NOTE) in text for text in group(bot))
+    assert "2 gün" not in (ayse.last().text or "")

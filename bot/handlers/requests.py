@@ -41,6 +41,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, RECENT_QUESTIONS, Context
 from bot.handlers.errors import unsupported_message
+from bot.handlers.menu import emergency
 from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.handlers.typed_labels import named_button, typed_button
 from bot.i18n import Translator, bare
@@ -329,7 +330,7 @@ async def dialogue_input(
     attachment = attachment_of(message)
     event: Text | Attach | Unsupported
     if attachment is not None:
-        event = Attach(attachment)
+        event = Attach(attachment, danger)
     elif message.text is not None:
         event = Text(message.text, match, danger)
     else:
@@ -698,14 +699,15 @@ async def resident_request_button(update: Update, context: Context) -> None:
     await desk.link_prompt(user.id, prompt.message_id, request_id)
 
 
-async def media_request(update: Update, context: Context) -> bool:
-    """A photo, voice message or document outside any request: “Who should I send this to?”"""
+async def media_request(update: Update, context: Context, *, danger: bool = False) -> bool:
+    """A photo, voice message or document outside any request: “Who should I send this to?” (`danger`:
+    hard danger words in its caption make the request urgent)."""
     message = update.effective_message
     user = update.effective_user
     attachment = attachment_of(message) if message is not None else None
     if message is None or user is None or attachment is None:
         return False
-    reply = await context.services.requests.start_media(user.id, attachment)
+    reply = await context.services.requests.start_media(user.id, attachment, danger)
     if reply.view is None:
         await message.reply_text(render.input_problem(context.t, reply.problem or "unsupported"))
         return True
@@ -746,10 +748,29 @@ async def resident_media(update: Update, context: Context) -> None:
         await afresh.first_contact(update, context, attachment)
         return
     await write_on(update, context)
+    danger = await caption_danger(update, context)
     for taken_by in (dialogue_input, resident_followup, conversation_input, media_request):
-        if await taken_by(update, context):
+        if await taken_by(update, context, danger=danger):
             return
     await unsupported_message(update, context)
+
+
+async def caption_danger(update: Update, context: Context) -> bool:
+    """Danger words in a photo's caption, read as in a text (many write one line under a photo of a
+    letter): the emergency numbers first, "Ask a person" carrying the caption. True for hard danger words:
+    the file's draft or request is urgent, as for such a text."""
+    message = update.effective_message
+    caption = message.caption if message is not None else None
+    if not caption:
+        return False
+    services = context.services
+    result = await services.answer_question(caption, context.lang, context.district)
+    if not result.emergency:
+        return False
+    if context.user_data is not None:
+        context.user_data.asked(caption, services.clock(), answered=False)
+    await emergency(update, context, origin="sos.q")
+    return result.emergency_match is not None and result.emergency_match.hard
 
 
 async def resident_unsupported(update: Update, context: Context) -> None:

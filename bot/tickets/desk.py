@@ -309,10 +309,13 @@ class RequestDesk:
             screen_id=screen_id,
         )
 
-    async def start_media(self, resident_id: int, attachment: Attachment) -> DialogueReply:
-        """A photo, voice message or document outside a request: a draft that asks who should get it.
-        "refused" (with `problem`) when the file cannot be passed on."""
-        return await self._write(intake.start_media, resident_id, attachment)
+    async def start_media(
+        self, resident_id: int, attachment: Attachment, danger: bool = False
+    ) -> DialogueReply:
+        """A photo, voice message or document outside a request: a draft that asks who should get it
+        (`danger`: hard danger words in its caption). "refused" (with `problem`) when the file cannot be
+        passed on."""
+        return await self._write(intake.start_media, resident_id, attachment, danger)
 
     async def share_phone(self, resident_id: int, number: str) -> DialogueReply:
         """The resident shared their own phone number (Telegram's contact button)."""

@@ -448,6 +448,7 @@ class Text:
 @dataclass(frozen=True)
 class Attach:
     attachment: Attachment
+    danger: bool = False  # hard danger words in its caption (the numbers were shown), as in a `Text`
 
 
 @dataclass(frozen=True)
@@ -632,6 +633,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         return Transition(held, Effect.ASK_NEW)  # a typed text: nothing was cut or refused, no problem
     if isinstance(event, Attach | Route):
         draft = replace(draft, parked=False, pending=None, calling=False)
+    if isinstance(event, Attach) and event.danger:
+        draft = replace(draft, danger=True)  # a caption's danger words, as a typed text's
     if isinstance(event, Press) and event.action in _HANDED_ON:
         return Transition(draft, _HANDED_ON[event.action])
     if input_key is not None:

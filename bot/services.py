@@ -72,7 +72,16 @@ class Services:
             conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),
             reopen_window=timedelta(days=settings.reopen_days),
             clock=self.clock,
+            hard_danger=self.hard_danger,
         )
+
+    def hard_danger(self, text: str, lang: str) -> bool:
+        """Whether `text` has hard danger words ("schlägt mich"; not a soft "Hilfe!"), read as the search
+        reads them but without the model: microseconds."""
+        if self.search is None:
+            return False
+        match = self.search.emergency.detect(self.search.with_latin_reading(text, lang))
+        return match is not None and match.hard and not match.other_word
 
     async def _resident_deleted(
         self, session: AsyncSession, resident_id: int

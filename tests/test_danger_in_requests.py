@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -219,3 +220,75 @@ async def test_danger_words_in_a_photos_caption_in_a_draft_make_the_request_urge
     await deliver(bot)
     assert any(de.gettext(DANGER_NOTE) in text for text in group(bot))
     assert "2 gün" not in (ayse.last().text or "")
+
+
+def steps_at(bot: BotHarness, hours: float) -> Any:
+    return bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=hours))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_danger_message_after_the_partner_answered_is_reminded_of_then_escalated_once(
+    bot: BotHarness,
+) -> None:
+    """Finding xr5 #1: the request became urgent through her message after the partner had answered; the
+    reminder and escalation counted from the card never came. Now they count from her message."""
+    ayse = bot.resident("Ayşe", lang="ar")
+    de = bot.services.i18n.translator("de")
+    card = await send_request(bot, ayse, "frauencafe", "هل يمكنني أن آتي مع طفلي الصغير؟")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gern, dienstags ab 10.", reply_to=card)
+    await deliver(bot)
+    await ayse.send("لا أستطيع، زوجي يضربني ولا يسمح لي بالخروج")  # my husband beats me
+    await deliver(bot)
+    found = re.search(r"Nr\. (\d+)", card.text or "")
+    assert found is not None
+    number = found.group(1)
+    centre = lambda: [m.text or "" for m in bot.telegram.bot_messages(MUETTERZENTRUM)]  # noqa: E731
+    reminder = de.html(
+        "Reminder: the resident's message in request {number} with words that point to danger has had no "
+        "answer for {time}. Please answer soon.",
+        number=number,
+        time="2 Stunden",
+    )
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1
+    await deliver(bot)
+    assert sum(reminder in text for text in centre()) == 1
+    assert await steps_at(bot, 3.5) == 0  # once, also at the next poll (the mark is in the database)
+    before = len(group(bot))
+    assert await steps_at(bot, 5) == 1
+    await deliver(bot)
+    escalated = "\n".join(group(bot)[before:])  # the Quartiersmanagement's copy, with the conversation
+    assert "زوجي يضربني" in escalated
+    note = de.html(
+        "Escalated: the resident's message with words that point to danger has had no answer from {partner} "
+        "within {time}.",
+        partner="{partner}",
+        time="4 Stunden",
+    )
+    assert note.split("{partner}")[0] in escalated and note.split("{partner}")[-1] in escalated
+    assert "4 Stunden" in escalated
+    assert any("Quartiersmanagement" in text and "4 Stunden" in text for text in centre()[-2:])
+    ar = bot.services.i18n.translator("ar")
+    told = ar.gettext(
+        "Your request {number} has not been answered yet. It is now also with {partner}, who will get back "
+        "to you."
+    )
+    assert told.split("{partner}")[-1].strip()[:20] in (ayse.last().text or "")
+    assert await steps_at(bot, 100) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_danger_message_answered_in_time_brings_no_reminder(bot: BotHarness) -> None:
+    anna = bot.resident("Anna", lang="de")
+    card = await send_request(bot, anna, "briefe-aemter", "Wir planen ein Hoffest mit Nachbarn")
+    petra = bot.partner("Petra", QUARTIERSMANAGEMENT)
+    await petra.send("Schön! Was brauchen Sie von uns?", reply_to=card)
+    await deliver(bot)
+    await anna.send("Mein Mann schlägt mich, ich kann nicht kommen")
+    await deliver(bot)
+    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
+    await deliver(bot)
+    await anna.send("Danke")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0
+    assert await steps_at(bot, 100) == 0

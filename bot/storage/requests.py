@@ -215,6 +215,38 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
     return result.all()
 
 
+_ANSWER = aliased(RequestMessage)
+
+
+async def urgent_waiting(session: AsyncSession, written_before: datetime) -> Sequence[Request]:
+    """Urgent requests, not finished, holding a message of the resident's written before `written_before`
+    that nothing was written to her after (`reminders`: an unanswered message with danger words)."""
+    waiting = (
+        select(RequestMessage.id)
+        .where(
+            RequestMessage.request_id == Request.id,
+            RequestMessage.direction == Direction.TO_PARTNER,
+            RequestMessage.created_at <= written_before,
+            ~exists().where(
+                _ANSWER.request_id == Request.id,
+                _ANSWER.direction == Direction.TO_RESIDENT,
+                _ANSWER.id > RequestMessage.id,
+            ),
+        )
+        .exists()
+    )
+    result = await session.scalars(
+        select(Request)
+        .where(
+            Request.urgent.is_(True),
+            Request.status.in_((RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)),
+            waiting,
+        )
+        .order_by(Request.id)
+    )
+    return result.all()
+
+
 _THREAD = (
     select(RequestMessage)
     .where(RequestMessage.request_id == _param(RequestMessage.request_id))

@@ -532,6 +532,9 @@ async def reply_relayed(
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
     t = context.t
+    closed = relayed.outcome is Outcome.CLOSED and relayed.reopenable and relayed.request_id is not None
+    if closed and conversation and await reopened_for_danger(message, context, relayed.request_id or 0):
+        return  # also before a thank-you: "Danke, aber er schlägt mich wieder" must reach a person
     kind = small_talk(message.text) if relayed.outcome is Outcome.CLOSED and message.text else None
     if kind == "thanks" and relayed.request_id is not None and message.from_user is not None:
         # Her thanks after the partner closed it were meant for the partner: they reach it (the request
@@ -567,6 +570,28 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
     )
     if answer is not None:
         await message.reply_text(answer)
+
+
+async def reopened_for_danger(message: Message, context: Context, request_id: int) -> bool:
+    """Hard danger words about a recently closed request ("Спасибо. Но муж опять меня бьёт"; the numbers are
+    above): no "Reopen?" to tap first, which she may never do. The request is open again, urgent, and her
+    message reaches the partner; she is told so. False: no such words, or it could not be reopened."""
+    user = message.from_user
+    said = message.text or message.caption
+    if user is None or not said or not context.services.hard_danger(said, context.lang):
+        return False
+    desk = context.services.requests
+    acted = await desk.reopen(user.id, request_id)
+    if acted.outcome is not Outcome.OK:
+        return False
+    for card in acted.cards:
+        await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
+    relayed = await desk.converse(resident_message(user, message, danger=True), request_id)
+    if relayed is None or relayed.outcome is not Outcome.OK:
+        return False
+    text, keyboard = render.passed_on(context.t, relayed.partner, request_id, urgent=True)
+    await message.reply_text(f"{render.reopened(context.t)}\n{text}", reply_markup=markup(keyboard))
+    return True
 
 
 async def pressed_request(

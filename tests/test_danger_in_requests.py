@@ -292,3 +292,28 @@ async def test_a_danger_message_answered_in_time_brings_no_reminder(bot: BotHarn
     await deliver(bot)
     assert await steps_at(bot, 3) == 0
     assert await steps_at(bot, 100) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_ask_a_person_under_the_numbers_for_a_message_that_reached_a_conversation_opens_nothing_new(
+    bot: BotHarness,
+) -> None:
+    """Finding xr5 #9: "Ask a person" below the numbers started a second urgent request with the same
+    words, which had reached the partner's thread already."""
+    ayse = bot.resident("Ayşe", lang="tr")
+    card = await send_request(bot, ayse, "briefe-aemter", "Kita-Platz Frage")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen kommen?", reply_to=card)
+    await deliver(bot)
+    await ayse.send("kocam beni dövüyor, gelemem")
+    await deliver(bot)
+    cards = sum("📨" in text for text in group(bot))
+    numbers = next(m for m in reversed(bot.telegram.bot_messages(ayse.chat)) if "🆘" in (m.text or ""))
+    tr = bot.services.i18n.translator("tr")
+    person = next(label for label in numbers.labels if label.startswith("🙋"))
+    await ayse.tap(person, numbers)
+    await deliver(bot)
+    told = ayse.last().text or ""
+    assert max(tr.gettext("Passed on to {partner}.").split("{partner}"), key=len).strip() in told
+    assert "Quartiersmanagement" in told
+    assert sum("📨" in text for text in group(bot)) == cards  # no second card
+    assert await bot.services.requests.running_draft(ayse.user_id) is None

@@ -203,6 +203,8 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
     if origin in intake.EMERGENCY_ORIGINS:
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
+    if origin in intake.EMERGENCY_ORIGINS and question and await _reached_already(update, context, question):
+        return
     reply = await context.services.requests.start_from(user.id, namespace, origin, question)
     if reply is not None and reply.effect is Effect.UNFINISHED and reply.view is not None:
         # Her unfinished draft first (continue or discard), below the screen she tapped on.
@@ -222,6 +224,24 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
         context.user_data.questions = []
     await answer_query(update.callback_query)
     await show(update, context, *render.dialogue_screen(context.t, reply.view))
+
+
+async def _reached_already(update: Update, context: Context, question: str) -> bool:
+    """ "Ask a person" under the numbers for a message that already went to a person in her conversation:
+    no second request with the same words. She is told where it went (urgent, if it made the request so);
+    her next messages go on there. False if it reached no request."""
+    user = update.effective_user
+    if user is None:
+        return False
+    relayed = await context.services.requests.reached(user.id, question)
+    if relayed is None or relayed.request_id is None:
+        return False
+    await answer_query(update.callback_query)
+    text, keyboard = render.passed_on(
+        context.t, relayed.partner, relayed.request_id, urgent=relayed.urgent_now
+    )
+    await show(update, context, text, keyboard, new_message=True)
+    return True
 
 
 async def dialogue_button(update: Update, context: Context) -> None:

@@ -247,6 +247,23 @@ async def urgent_waiting(session: AsyncSession, written_before: datetime) -> Seq
     return result.all()
 
 
+async def reached_with(session: AsyncSession, resident_id: int, text: str) -> Request | None:
+    """The resident's unfinished request, its conversation open, whose thread got her message `text` last."""
+    return await session.scalar(
+        select(Request)
+        .join(RequestMessage, RequestMessage.request_id == Request.id)
+        .where(
+            Request.resident_id == resident_id,
+            Request.status.in_((RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)),
+            Request.conversation_at.is_not(None),  # her conversation with it is open
+            RequestMessage.direction == Direction.TO_PARTNER,
+            RequestMessage.text == text,
+        )
+        .order_by(RequestMessage.id.desc())
+        .limit(1)
+    )
+
+
 _THREAD = (
     select(RequestMessage)
     .where(RequestMessage.request_id == _param(RequestMessage.request_id))

@@ -279,16 +279,16 @@ async def test_a_danger_message_after_the_partner_answered_is_reminded_of_then_e
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_danger_message_answered_in_time_brings_no_reminder(bot: BotHarness) -> None:
-    anna = bot.resident("Anna", lang="de")
-    card = await send_request(bot, anna, "briefe-aemter", "Wir planen ein Hoffest mit Nachbarn")
+    anna = bot.resident("Ayşe", lang="tr")
+    card = await send_request(bot, anna, "briefe-aemter", "Komşularla bir avlu şenliği planlıyoruz")
     petra = bot.partner("Petra", QUARTIERSMANAGEMENT)
     await petra.send("Schön! Was brauchen Sie von uns?", reply_to=card)
     await deliver(bot)
-    await anna.send("Mein Mann schlägt mich, ich kann nicht kommen")
+    await anna.send("Kocam beni dövüyor, gelemem")  # hard danger words
     await deliver(bot)
     await petra.send("Wir rufen Sie gleich an.", reply_to=card)
     await deliver(bot)
-    await anna.send("Danke")
+    await anna.send("Tamam, bekliyorum")
     await deliver(bot)
     assert await steps_at(bot, 3) == 0
     assert await steps_at(bot, 100) == 0
@@ -317,3 +317,20 @@ async def test_ask_a_person_under_the_numbers_for_a_message_that_reached_a_conve
     assert "Quartiersmanagement" in told
     assert sum("📨" in text for text in group(bot)) == cards  # no second card
     assert await bot.services.requests.running_draft(ayse.user_id) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_the_quartiersmanagements_own_request_is_reminded_of_but_not_escalated_to_itself(
+    bot: BotHarness,
+) -> None:
+    anna = bot.resident("Ayşe", lang="tr")
+    card = await send_request(bot, anna, "briefe-aemter", "Komşularla bir avlu şenliği planlıyoruz")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Schön! Was brauchen Sie von uns?", reply_to=card)
+    await deliver(bot)
+    await anna.send("Kocam beni dövüyor, gelemem")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 1
+    await deliver(bot)
+    assert "Erinnerung" in group(bot)[-1] and "Gefahr" in group(bot)[-1]
+    assert await steps_at(bot, 5) == 0  # it has the request already: nobody to escalate it to
+    assert await steps_at(bot, 80) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -321,3 +322,174 @@ async def test_her_check_screen_says_that_a_request_with_danger_words_will_be_ur
     check = anna.last().text or ""
     assert "Bitte vor dem Senden prüfen" in check or "prüfen" in check
     assert "⚠️ dass Ihre Anfrage dringend ist" in check
+
+
+async def test_danger_words_in_a_photos_caption_show_the_numbers_and_make_its_request_urgent(
+    bot: BotHarness,
+) -> None:
+    """A photo of a letter with one line typed under it (finding xr5 #2): the caption is read as a text."""
+    ayse = bot.resident("Ayşe", lang="ar")
+    de = bot.services.i18n.translator("de")
+    await ayse.send("/start")
+    await ayse.send_photo("زوجي يضربني")  # my husband beats me: outside any request
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat)[-3:])
+    assert "📎" in (ayse.last().text or "")  # then still "who should get this?"
+    # In a conversation: the numbers, and the request is urgent for the partner.
+    anna = bot.resident("Anna", lang="tr")
+    card = await send_request(bot, anna, "briefe-aemter", "Jobcenter mektubu geldi")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Das ist ein Brief vom Jobcenter.", reply_to=card)
+    await deliver(bot)
+    before = len(bot.telegram.bot_messages(anna.chat))
+    await anna.send_photo("kocam beni dövüyor, yardım edin")
+    await deliver(bot)
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(anna.chat)[before:])
+    thread = "\n".join(group(bot)[-3:])
+    assert "kocam beni dövüyor" in thread
+    assert de.gettext(THREAD_NOTE).split("{number}")[-1] in thread
+
+
+async def test_danger_words_in_a_photos_caption_in_a_draft_make_the_request_urgent(bot: BotHarness) -> None:
+    ayse = bot.resident("Ayşe", lang="tr")
+    de = bot.services.i18n.translator("de")
+    await ayse.send("/start o_briefe-aemter")
+    await ayse.tap(1)
+    await skip_questions(ayse)
+    await ayse.send_photo("kocam beni dövüyor, bu mektup ne diyor?")
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    await ayse.tap("✅")
+    await deliver(bot)
+    assert any(de.gettext(DANGER_NOTE) in text for text in group(bot))
+    assert "2 gün" not in (ayse.last().text or "")
+
+
+def steps_at(bot: BotHarness, hours: float) -> Any:
+    return bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=hours))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_danger_message_after_the_partner_answered_is_reminded_of_then_escalated_once(
+    bot: BotHarness,
+) -> None:
+    """Finding xr5 #1: the request became urgent through her message after the partner had answered; the
+    reminder and escalation counted from the card never came. Now they count from her message."""
+    ayse = bot.resident("Ayşe", lang="ar")
+    de = bot.services.i18n.translator("de")
+    card = await send_request(bot, ayse, "frauencafe", "هل يمكنني أن آتي مع طفلي الصغير؟")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gern, dienstags ab 10.", reply_to=card)
+    await deliver(bot)
+    await ayse.send("لا أستطيع، زوجي يضربني ولا يسمح لي بالخروج")  # my husband beats me
+    await deliver(bot)
+    found = re.search(r"Nr\. (\d+)", card.text or "")
+    assert found is not None
+    number = found.group(1)
+    centre = lambda: [m.text or "" for m in bot.telegram.bot_messages(MUETTERZENTRUM)]  # noqa: E731
+    reminder = de.html(
+        "Reminder: the resident's message in request {number} with words that point to danger has had no "
+        "answer for {time}. Please answer soon.",
+        number=number,
+        time="2 Stunden",
+    )
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1
+    await deliver(bot)
+    assert sum(reminder in text for text in centre()) == 1
+    assert await steps_at(bot, 3.5) == 0  # once, also at the next poll (the mark is in the database)
+    before = len(group(bot))
+    assert await steps_at(bot, 5) == 1
+    await deliver(bot)
+    escalated = "\n".join(group(bot)[before:])  # the Quartiersmanagement's copy, with the conversation
+    assert "زوجي يضربني" in escalated
+    note = de.html(
+        "Escalated: the resident's message with words that point to danger has had no answer from {partner} "
+        "within {time}.",
+        partner="{partner}",
+        time="4 Stunden",
+    )
+    assert note.split("{partner}")[0] in escalated and note.split("{partner}")[-1] in escalated
+    assert "4 Stunden" in escalated
+    assert any("Quartiersmanagement" in text and "4 Stunden" in text for text in centre()[-2:])
+    ar = bot.services.i18n.translator("ar")
+    told = ar.gettext(
+        "Your request {number} has not been answered yet. It is now also with {partner}, who will get back "
+        "to you."
+    )
+    assert told.split("{partner}")[-1].strip()[:20] in (ayse.last().text or "")
+    assert await steps_at(bot, 100) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_danger_message_answered_in_time_brings_no_reminder(bot: BotHarness) -> None:
+    anna = bot.resident("Ayşe", lang="tr")
+    card = await send_request(bot, anna, "briefe-aemter", "Komşularla bir avlu şenliği planlıyoruz")
+    petra = bot.partner("Petra", QUARTIERSMANAGEMENT)
+    await petra.send("Schön! Was brauchen Sie von uns?", reply_to=card)
+    await deliver(bot)
+    await anna.send("Kocam beni dövüyor, gelemem")  # hard danger words
+    await deliver(bot)
+    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
+    await deliver(bot)
+    await anna.send("Tamam, bekliyorum")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0
+    assert await steps_at(bot, 100) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_ask_a_person_under_the_numbers_for_a_message_that_reached_a_conversation_opens_nothing_new(
+    bot: BotHarness,
+) -> None:
+    """Finding xr5 #9: "Ask a person" below the numbers started a second urgent request with the same
+    words, which had reached the partner's thread already."""
+    ayse = bot.resident("Ayşe", lang="tr")
+    card = await send_request(bot, ayse, "briefe-aemter", "Kita-Platz Frage")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen kommen?", reply_to=card)
+    await deliver(bot)
+    await ayse.send("kocam beni dövüyor, gelemem")
+    await deliver(bot)
+    cards = sum("📨" in text for text in group(bot))
+    numbers = next(m for m in reversed(bot.telegram.bot_messages(ayse.chat)) if "🆘" in (m.text or ""))
+    tr = bot.services.i18n.translator("tr")
+    person = next(label for label in numbers.labels if label.startswith("🙋"))
+    await ayse.tap(person, numbers)
+    await deliver(bot)
+    told = ayse.last().text or ""
+    assert max(tr.gettext("Passed on to {partner}.").split("{partner}"), key=len).strip() in told
+    assert "Quartiersmanagement" in told
+    assert sum("📨" in text for text in group(bot)) == cards  # no second card
+    assert await bot.services.requests.running_draft(ayse.user_id) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_the_quartiersmanagements_own_request_is_reminded_of_but_not_escalated_to_itself(
+    bot: BotHarness,
+) -> None:
+    anna = bot.resident("Ayşe", lang="tr")
+    card = await send_request(bot, anna, "briefe-aemter", "Komşularla bir avlu şenliği planlıyoruz")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Schön! Was brauchen Sie von uns?", reply_to=card)
+    await deliver(bot)
+    await anna.send("Kocam beni dövüyor, gelemem")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 1
+    await deliver(bot)
+    assert "Erinnerung" in group(bot)[-1] and "Gefahr" in group(bot)[-1]
+    assert await steps_at(bot, 5) == 0  # it has the request already: nobody to escalate it to
+    assert await steps_at(bot, 80) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_german_violence_message_after_the_partner_answered_is_reminded_of_too(
+    bot: BotHarness,
+) -> None:
+    """ "Mein Mann schlägt mich" is a soft trigger that makes a request urgent (`bot.search.urgency`): the
+    reminder of an unanswered danger message reads her message by the same rule, not by hard triggers only
+    (the German and English violence phrases are soft ones)."""
+    lena = bot.resident("Lena", lang="de")
+    card = await send_request(bot, lena, "frauencafe", "Kann ich mit meinem Baby kommen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Ja, gern, dienstags ab 10.", reply_to=card)
+    await deliver(bot)
+    await lena.send("Ich kann nicht kommen, mein Mann schlägt mich")
+    await deliver(bot)
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1

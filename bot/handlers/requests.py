@@ -41,6 +41,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, RECENT_QUESTIONS, Context
 from bot.handlers.errors import unsupported_message
+from bot.handlers.menu import emergency
 from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.handlers.typed_labels import named_button, typed_button
 from bot.i18n import Translator, bare
@@ -52,7 +53,7 @@ from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
 from bot.residents import ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import small_talk
-from bot.search.urgency import urgent_words
+from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
 from bot.tickets.desk import CardAction, CardCopy, Relayed
@@ -203,6 +204,8 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
     if origin in intake.EMERGENCY_ORIGINS:
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
+    if origin in intake.EMERGENCY_ORIGINS and question and await _reached_already(update, context, question):
+        return
     reply = await context.services.requests.start_from(user.id, namespace, origin, question)
     if reply is not None and reply.effect is Effect.UNFINISHED and reply.view is not None:
         # Her unfinished draft first (continue or discard), below the screen she tapped on.
@@ -222,6 +225,24 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
         context.user_data.questions = []
     await answer_query(update.callback_query)
     await show(update, context, *render.dialogue_screen(context.t, reply.view))
+
+
+async def _reached_already(update: Update, context: Context, question: str) -> bool:
+    """ "Ask a person" under the numbers for a message that already went to a person in her conversation:
+    no second request with the same words. She is told where it went (urgent, if it made the request so);
+    her next messages go on there. False if it reached no request."""
+    user = update.effective_user
+    if user is None:
+        return False
+    relayed = await context.services.requests.reached(user.id, question)
+    if relayed is None or relayed.request_id is None:
+        return False
+    await answer_query(update.callback_query)
+    text, keyboard = render.passed_on(
+        context.t, relayed.partner, relayed.request_id, urgent=relayed.urgent_now
+    )
+    await show(update, context, text, keyboard, new_message=True)
+    return True
 
 
 async def dialogue_button(update: Update, context: Context) -> None:
@@ -330,7 +351,7 @@ async def dialogue_input(
     attachment = attachment_of(message)
     event: Text | Attach | Unsupported
     if attachment is not None:
-        event = Attach(attachment)
+        event = Attach(attachment, danger)
     elif message.text is not None:
         event = Text(message.text, match, danger)
     else:
@@ -532,6 +553,9 @@ async def reply_relayed(
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
     t = context.t
+    closed = relayed.outcome is Outcome.CLOSED and relayed.reopenable and relayed.request_id is not None
+    if closed and conversation and await reopened_for_danger(message, context, relayed.request_id or 0):
+        return  # also before a thank-you: "Danke, aber er schlägt mich wieder" must reach a person
     kind = small_talk(message.text) if relayed.outcome is Outcome.CLOSED and message.text else None
     if kind == "thanks" and relayed.request_id is not None and message.from_user is not None:
         # Her thanks after the partner closed it were meant for the partner: they reach it (the request
@@ -567,6 +591,29 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
     )
     if answer is not None:
         await message.reply_text(answer)
+
+
+async def reopened_for_danger(message: Message, context: Context, request_id: int) -> bool:
+    """Danger words that make a request urgent (`marks_urgent`) about a recently closed request ("Спасибо. Но
+    муж опять меня бьёт"; the numbers are above): no "Reopen?" to tap first, which she may never do. The
+    request is open again, urgent, and her message reaches the partner; she is told so. False: no such
+    words, or it could not be reopened."""
+    user = message.from_user
+    said = message.text or message.caption
+    if user is None or not said or not context.services.urgent_danger(said, context.lang):
+        return False
+    desk = context.services.requests
+    acted = await desk.reopen(user.id, request_id)
+    if acted.outcome is not Outcome.OK:
+        return False
+    for card in acted.cards:
+        await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
+    relayed = await desk.converse(resident_message(user, message, danger=True), request_id)
+    if relayed is None or relayed.outcome is not Outcome.OK:
+        return False
+    text, keyboard = render.passed_on(context.t, relayed.partner, request_id, urgent=True)
+    await message.reply_text(f"{render.reopened(context.t)}\n{text}", reply_markup=markup(keyboard))
+    return True
 
 
 async def pressed_request(
@@ -699,14 +746,15 @@ async def resident_request_button(update: Update, context: Context) -> None:
     await desk.link_prompt(user.id, prompt.message_id, request_id)
 
 
-async def media_request(update: Update, context: Context) -> bool:
-    """A photo, voice message or document outside any request: “Who should I send this to?”"""
+async def media_request(update: Update, context: Context, *, danger: bool = False) -> bool:
+    """A photo, voice message or document outside any request: “Who should I send this to?” (`danger`:
+    danger words in its caption make the request urgent: `marks_urgent`)."""
     message = update.effective_message
     user = update.effective_user
     attachment = attachment_of(message) if message is not None else None
     if message is None or user is None or attachment is None:
         return False
-    reply = await context.services.requests.start_media(user.id, attachment)
+    reply = await context.services.requests.start_media(user.id, attachment, danger)
     if reply.view is None:
         await message.reply_text(render.input_problem(context.t, reply.problem or "unsupported"))
         return True
@@ -747,10 +795,29 @@ async def resident_media(update: Update, context: Context) -> None:
         await afresh.first_contact(update, context, attachment)
         return
     await write_on(update, context)
+    danger = await caption_danger(update, context)
     for taken_by in (dialogue_input, resident_followup, conversation_input, media_request):
-        if await taken_by(update, context):
+        if await taken_by(update, context, danger=danger):
             return
     await unsupported_message(update, context)
+
+
+async def caption_danger(update: Update, context: Context) -> bool:
+    """Danger words in a photo's caption, read as in a text (many write one line under a photo of a
+    letter): the emergency numbers first, "Ask a person" carrying the caption. True for danger words that
+    make the file's draft or request urgent, as for such a text (`marks_urgent`)."""
+    message = update.effective_message
+    caption = message.caption if message is not None else None
+    if not caption:
+        return False
+    services = context.services
+    result = await services.answer_question(caption, context.lang, context.district)
+    if not result.emergency:
+        return False
+    if context.user_data is not None:
+        context.user_data.asked(caption, services.clock(), answered=False)
+    await emergency(update, context, origin="sos.q")
+    return marks_urgent(services.engine, result.emergency_match)
 
 
 async def resident_unsupported(update: Update, context: Context) -> None:

@@ -309,10 +309,13 @@ class RequestDesk:
             screen_id=screen_id,
         )
 
-    async def start_media(self, resident_id: int, attachment: Attachment) -> DialogueReply:
-        """A photo, voice message or document outside a request: a draft that asks who should get it.
-        "refused" (with `problem`) when the file cannot be passed on."""
-        return await self._write(intake.start_media, resident_id, attachment)
+    async def start_media(
+        self, resident_id: int, attachment: Attachment, danger: bool = False
+    ) -> DialogueReply:
+        """A photo, voice message or document outside a request: a draft that asks who should get it
+        (`danger`: danger words in its caption that make it urgent). "refused" (with `problem`) when the
+        file cannot be passed on."""
+        return await self._write(intake.start_media, resident_id, attachment, danger)
 
     async def share_phone(self, resident_id: int, number: str) -> DialogueReply:
         """The resident shared their own phone number (Telegram's contact button)."""
@@ -456,6 +459,16 @@ class RequestDesk:
             cards = await _with_html(session, await _copies(session, ctx, request))
         staff = request.taken_by if ctx.show_staff_names else None
         return CardAction(result.outcome, request.taken_by is not None, staff, cards)
+
+    async def reached(self, resident_id: int, text: str) -> Relayed | None:
+        """Her message `text` already reached an unfinished request of hers (a conversation): that request,
+        as her message's relaying told of it (`urgent_now`: the request is urgent). None if none did."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            request = await store.reached_with(session, resident_id, text)
+            if request is None:
+                return None
+            return _relayed(ctx, Result(Outcome.OK, request, urgent_now=request.urgent))
 
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
         """The number of the resident's request `request_id` while it is open, else None."""

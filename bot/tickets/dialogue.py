@@ -455,6 +455,8 @@ class Text:
 @dataclass(frozen=True)
 class Attach:
     attachment: Attachment
+    # Danger words in its caption that make a request urgent (the numbers were shown), as in a `Text`.
+    danger: bool = False
 
 
 @dataclass(frozen=True)
@@ -651,6 +653,8 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         draft = replace(draft, danger=True)
     if isinstance(event, Attach | Route):
         draft = replace(draft, parked=False, pending=None, pending_danger=False, calling=False)
+    if isinstance(event, Attach) and event.danger:
+        draft = replace(draft, danger=True)  # a caption's danger words, as a typed text's
     if isinstance(event, Press) and event.action in _HANDED_ON:
         return Transition(draft, _HANDED_ON[event.action])
     if input_key is not None:

@@ -270,15 +270,20 @@ async def _begin(session: AsyncSession, ctx: TicketContext, resident_id: int, dr
 
 
 async def start_media(
-    session: AsyncSession, ctx: TicketContext, resident_id: int, attachment: machine.Attachment
+    session: AsyncSession,
+    ctx: TicketContext,
+    resident_id: int,
+    attachment: machine.Attachment,
+    danger: bool = False,
 ) -> DialogueReply:
     """A photo, voice message or document outside a request starts a draft that asks who should get it
-    (until then her district's office would). A file that cannot be passed on starts nothing."""
+    (until then her district's office would). A file that cannot be passed on starts nothing. `danger`:
+    danger words in its caption (`marks_urgent`) make the request urgent (`Draft.danger`)."""
     problem = machine.check_attachment(attachment)
     if problem is not None:
         return DialogueReply(Effect.REFUSED, problem=problem.value)
     partner_id = await serving_partner(session, ctx, None, await _district(session, resident_id))
-    draft = machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment)
+    draft = replace(machine.new_media_draft(secrets.token_urlsafe(9), partner_id, attachment), danger=danger)
     return await _begin(session, ctx, resident_id, draft)
 
 

@@ -1152,6 +1152,38 @@ async def test_a_heartfelt_thank_you_after_the_close_is_passed_on_a_question_off
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread + 1  # nothing else reached the partner
 
 
+@pytest.mark.parametrize(
+    ("lang", "thanks"),
+    [
+        ("ru", "спасибо, хорошего дня"),
+        ("ru", "🙏"),
+        ("de", "Perfekt, danke!"),
+        ("de", "Dankeschön, schönen Tag noch!"),
+        ("en", "thank you, have a nice day"),
+        ("pl", "dziękuję, miłego dnia"),
+        ("ar", "شكرا، يوم سعيد"),
+        ("uk", "дякую, гарного дня"),
+    ],
+)
+async def test_thanks_with_a_wish_for_the_day_after_the_close_is_a_thank_you(
+    bot: BotHarness, lang: str, thanks: str
+) -> None:
+    """Explore xr5 #10: thanks and a wish for the day ("спасибо, хорошего дня", "Perfekt, danke!", a lone
+    🙏), the most common way to end, was asked "This request is closed. Reopen it?"."""
+    resident = bot.resident("Galina", lang=lang)
+    await answered_and_closed(bot, resident, "Darf ich mein Baby mitbringen?", "Ja, gerne.")
+    reopen = bot.services.i18n.translator(lang).gettext("Reopen")
+    await resident.send(thanks)
+    reply = resident.last()
+    assert reply.labels == [resident_menu_label(bot, lang)] and reopen not in (reply.text or "")
+    assert (reply.text or "").startswith("🙂") and "SOS-Mütterzentrum" in (reply.text or "")  # passed on
+    await deliver(bot)
+    assert thanks in group_texts(bot, MUETTERZENTRUM)[-1]
+    # A real question with a thanks word in it is still offered the reopening.
+    await resident.send("danke, aber wann ist der Termin?")
+    assert any(reopen in label for label in resident.last().labels)
+
+
 def resident_menu_label(bot: BotHarness, lang: str) -> str:
     return "🏠 " + bot.services.i18n.translator(lang).gettext("Menu")
 

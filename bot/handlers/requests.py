@@ -531,7 +531,8 @@ async def reply_relayed(
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
     t = context.t
-    kind = small_talk(message.text) if relayed.outcome is Outcome.CLOSED and message.text else None
+    closed = relayed.outcome is Outcome.CLOSED
+    kind = small_talk(message.text, closing=True) if closed and message.text else None
     if kind == "thanks" and relayed.request_id is not None and message.from_user is not None:
         # Her thanks after the partner closed it were meant for the partner: they reach it (the request
         # stays closed). Where they cannot (the partner no longer receives requests), the friendly word below.

@@ -294,3 +294,52 @@ def message_shape(text: str) -> MessageShape | None:
     if len(letters) + len(digits) < 3:
         return "too_short"
     return None
+
+
+YesNo = Literal["yes", "no"]
+#: A typed answer to the bot's yes/no question ("Reopen it?"), in every language: yes and its verbs ("open it
+#: again"), no, and the words that may go with either (please, thanks, "it", "need").
+_ANSWER_WORDS: dict[str, str] = {
+    "yes": """
+    ja jaa jo jep jap gerne gern öffnen öffne öffnet aufmachen wieder
+    evet evt aç açın açar açabilirsiniz tekrar yeniden
+    نعم أجل اجل ايوه أيوه ايوا افتح افتحه افتحها افتحوه افتحيه مرة أخرى اخرى
+    بله بلی آره باز دوباره
+    да ага угу конечно откройте открой открыть откроете снова заново давайте давай
+    так звісно звичайно відкрийте відкрий відкрити знову
+    tak otwórz otwórzcie otworzyć ponownie oczywiście
+    yes yeah yep yup sure open reopen again
+    """,
+    "no": """
+    nein nee nö nicht nötig hayır hayir yok gerek istemiyorum لا كلا نه خیر нет не ні nie no nope nah
+    """,
+    "either": """
+    bitte sie es ihn danke ok okay lütfen teşekkürler teşekkür ederim sağol من فضلك لو سمحت شكرا لطفا لطفاً
+    کنید کن کنین ممنون مرسی пожалуйста его её спасибо надо нужно будь ласка його її дякую треба потрібно
+    proszę je go dziękuję dzięki trzeba please pls it thanks thank you need
+    """,
+}  # fmt: skip
+_ANSWER_OF = {
+    fold(token): kind
+    for kind, words in _ANSWER_WORDS.items()
+    for word in words.split()
+    for token in raw_tokens(word)
+}
+
+
+def yes_or_no(text: str) -> YesNo | None:
+    """A typed yes ("да, откройте", "evet", "ja bitte", "Wieder öffnen") or no ("nein danke", "нет") to the
+    bot's yes/no question, else None: a question ("ja, aber wann?", "да?"), news, both, or only a please or
+    a thanks (small talk)."""
+    if any(mark in text for mark in QUESTION_MARKS):
+        return None
+    kinds: set[str] = set()
+    for word in raw_tokens(text):
+        kind = _ANSWER_OF.get(fold(word))
+        if kind is None:
+            return None
+        kinds.add(kind)
+    kinds.discard("either")
+    if kinds == {"yes"}:
+        return "yes"
+    return "no" if kinds == {"no"} else None

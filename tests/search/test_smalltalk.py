@@ -1,7 +1,7 @@
 import pytest
 
 from bot.search.engine import SearchEngine
-from bot.search.smalltalk import message_shape, small_talk
+from bot.search.smalltalk import message_shape, small_talk, yes_or_no
 
 
 @pytest.mark.parametrize(
@@ -222,3 +222,19 @@ def test_a_call_for_help_with_a_person_stays_an_emergency(lexical_engine: Search
         result = lexical_engine.answer(text, lang, None)
         assert result.emergency and result.small_talk is None
     assert lexical_engine.answer("хочу поговорить с человеком", "ru", None).small_talk == "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("да, откройте", "yes"), ("evet", "yes"), ("Evet lütfen açın", "yes"), ("ja bitte", "yes"),
+        ("Wieder öffnen", "yes"), ("↩️ Открыть снова", "yes"), ("نعم", "yes"), ("tak", "yes"),
+        ("بله", "yes"), ("yes please, open it again", "yes"),
+        ("nein danke", "no"), ("нет, спасибо", "no"), ("не надо", "no"), ("hayır", "no"), ("no thanks", "no"),
+        # not an answer: a question, news, both, or only thanks / an ok (small talk)
+        ("ja, aber wann?", None), ("да?", None), ("а где будет детский сад?", None), ("да, не надо", None),
+        ("danke", None), ("ok", None), ("", None),
+    ],
+)  # fmt: skip
+def test_a_typed_yes_or_no(text: str, answer: str | None) -> None:
+    assert yes_or_no(text) == answer

@@ -85,8 +85,8 @@ async def _actionable(
     if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)
     if card_message_id is not None:
-        # The group got a newer card of the request (a hand-over to itself, or to a partner it answers
-        # for): that one acts, the old one only says where the request went.
+        # The group got a newer card of the request (a hand-over to a partner it answers for, or one
+        # proposed before it could not choose itself): that one acts, the old one only says where it went.
         latest = (await store.request_cards(session, request.id)).get(chat_id)
         if latest is not None and latest > card_message_id:
             return Result(Outcome.OUTDATED, request)

@@ -133,3 +133,33 @@ async def test_mydata_names_the_organisation_of_each_answer_and_no_staff(bot: Bo
     assert re.search(r"SOS-Mütterzentrum \([^)]*\):</i> Wie alt sind Ihre Kinder\?", text), text
     assert re.search(rf"{SCHOOL} \([^)]*\):</i> Welche Klasse besucht Ihr Sohn\?", text), text
     assert "Petra" not in text and "Hans" not in text
+
+
+async def test_the_quartiersmanagements_card_after_a_hand_over_to_an_e_mail_partner_names_its_own_exchange(
+    bot: BotHarness,
+) -> None:
+    """Explore xr5 #8: after the Quartiersmanagement handed a request to the Jobcenter (e-mail only, its
+    answers passed on by the Quartiersmanagement), its new card headed the Quartiersmanagement's own question
+    "Bisheriger Austausch mit Jobcenter Salzgitter" – the Jobcenter had written nothing."""
+    anna = bot.resident("Anna", lang="ru")
+    await anna.send("/start")
+    await anna.tap(1)
+    await anna.tap(1)
+    await anna.send("Мне нужна помощь с письмом из Jobcenter")
+    await anna.tap("🙋")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    (card,) = [m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if m.reply_markup]
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send(
+        "Bitte schicken Sie ein Foto des Briefes", reply_to=card
+    )
+    await deliver(bot)
+    qm = "Quartiersmanagement Ost- und Westsiedlung"
+    new_card = await hand_over(bot, anna, card, QUARTIERSMANAGEMENT, "Jobcenter", QUARTIERSMANAGEMENT)
+    assert "Auch für Sie: Jobcenter Salzgitter" in (new_card.text or "")
+    assert conversation_on(new_card) == (
+        qm,
+        [f"{qm}:", "<blockquote>Bitte schicken Sie ein Foto des Briefes</blockquote>"],
+    )

@@ -1152,6 +1152,38 @@ async def test_a_heartfelt_thank_you_after_the_close_is_passed_on_a_question_off
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread + 1  # nothing else reached the partner
 
 
+@pytest.mark.parametrize(
+    ("lang", "thanks"),
+    [
+        ("ru", "спасибо, хорошего дня"),
+        ("ru", "🙏"),
+        ("de", "Perfekt, danke!"),
+        ("de", "Dankeschön, schönen Tag noch!"),
+        ("en", "thank you, have a nice day"),
+        ("pl", "dziękuję, miłego dnia"),
+        ("ar", "شكرا، يوم سعيد"),
+        ("uk", "дякую, гарного дня"),
+    ],
+)
+async def test_thanks_with_a_wish_for_the_day_after_the_close_is_a_thank_you(
+    bot: BotHarness, lang: str, thanks: str
+) -> None:
+    """Explore xr5 #10: thanks and a wish for the day ("спасибо, хорошего дня", "Perfekt, danke!", a lone
+    🙏), the most common way to end, was asked "This request is closed. Reopen it?"."""
+    resident = bot.resident("Galina", lang=lang)
+    await answered_and_closed(bot, resident, "Darf ich mein Baby mitbringen?", "Ja, gerne.")
+    reopen = bot.services.i18n.translator(lang).gettext("Reopen")
+    await resident.send(thanks)
+    reply = resident.last()
+    assert reply.labels == [resident_menu_label(bot, lang)] and reopen not in (reply.text or "")
+    assert (reply.text or "").startswith("🙂") and "SOS-Mütterzentrum" in (reply.text or "")  # passed on
+    await deliver(bot)
+    assert thanks in group_texts(bot, MUETTERZENTRUM)[-1]
+    # A real question with a thanks word in it is still offered the reopening.
+    await resident.send("danke, aber wann ist der Termin?")
+    assert any(reopen in label for label in resident.last().labels)
+
+
 def resident_menu_label(bot: BotHarness, lang: str) -> str:
     return "🏠 " + bot.services.i18n.translator(lang).gettext("Menu")
 
@@ -1181,6 +1213,47 @@ async def test_one_reopen_passes_on_every_message_written_since_the_close_in_ord
     await deliver(bot)
     assert "закрыт" not in (bot.telegram.answered_callbacks[-1].get("text") or "")
     assert sum("да, в среду" in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "yes"),
+    [
+        ("ru", "а где будет детский сад?", "да, откройте"),
+        ("tr", "kreş nerede olacak?", "evet"),
+        ("de", "Wo ist der Kindergarten?", "ja bitte"),
+        ("ar", "أين الروضة؟", "نعم"),
+    ],
+)
+async def test_a_typed_yes_to_reopen_reopens_and_is_not_passed_on(
+    bot: BotHarness, lang: str, question: str, yes: str
+) -> None:
+    """Explore xr5 #11: a typed "да, откройте" under "Reopen?" got the offer again, and after the tap the
+    partner read "да, откройте" as her message."""
+    galina = bot.resident("Galina", lang=lang)
+    await answered_and_closed(bot, galina, "Darf ich mein Baby mitbringen?", "Sie bekommen einen Platz.")
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await galina.send(question)
+    offer = galina.last()
+    assert offer.labels[0].startswith("↩️")
+    await galina.send(yes)
+    await deliver(bot)
+    assert bot.telegram.chats[galina.chat][offer.message_id].labels == []  # answered: reopened
+    texts = group_texts(bot, MUETTERZENTRUM)[thread:]
+    assert question in texts[-1] and not any(yes in text for text in texts)
+    assert "wieder geöffnet" in texts[-2]
+
+
+async def test_a_typed_no_to_reopen_leaves_it_closed_and_passes_nothing_on(bot: BotHarness) -> None:
+    galina = bot.resident("Galina", lang="ru")
+    await answered_and_closed(bot, galina, "Darf ich mein Baby mitbringen?", "Sie bekommen einen Platz.")
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await galina.send("а где будет детский сад?")
+    offer = galina.last()
+    await galina.send("нет, спасибо")
+    assert galina.last().labels == [resident_menu_label(bot, "ru")]
+    assert bot.telegram.chats[galina.chat][offer.message_id].labels == []
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
 
 
 async def test_reopen_under_a_message_passes_it_on_after_the_partner_reopened(bot: BotHarness) -> None:

@@ -157,7 +157,8 @@ async def test_a_hand_over_the_quartiersmanagement_proposes_is_asked_and_noted_i
             return amal.last().text or ""
 
         question = await propose()
-        assert question.startswith(f"❓ يرغب ⁨{qm}⁩ في نقل طلبك ⁨{number}⁩") and provider not in question
+        assert question.startswith(f"❓ يرغب ⁨{qm}⁩ في نقل طلبك ⁨{number}⁩")
+        assert provider not in question.split("\n")[0]  # only as the one her conversation so far was with
         # A reply is no answer: the question comes again, in the same name.
         await amal.send("لماذا؟", reply_to=amal.last())
         await deliver(bot)
@@ -359,3 +360,27 @@ async def e_mails(bot: BotHarness) -> list[str]:
     async with bot.services.database.sessions() as session:
         rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == Channel.EMAIL))
         return [str(row.payload) for row in rows]
+
+
+async def test_the_quartiersmanagements_copy_offers_no_hand_over_to_itself(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Explore xr5 #7: the escalated copy's "Hand over" listed the Quartiersmanagement itself, and she was
+    asked to let it go "to the Quartiersmanagement, who can help you better"; a hand-over it proposes tells
+    her that her conversation with the course provider goes along (it named the Quartiersmanagement)."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        copy = await escalate(bot)
+        qm, provider = names(bot, "ar")
+        qm_de, provider_de = names(bot, "de")
+        quentin = bot.partner("Quentin", QM_GROUP)
+        await quentin.tap("übergeben", copy)
+        choices = bot.telegram.bot_messages(QM_GROUP)[-1]
+        assert "Jobcenter Salzgitter" in choices.labels
+        assert qm_de not in choices.labels and provider_de not in choices.labels
+        await quentin.tap(choices.labels.index("Jobcenter Salzgitter") + 1, choices)
+        await deliver(bot)
+        asked = (amal.last().text or "").split("\n")
+        assert qm in asked[0]  # the Quartiersmanagement proposes it
+        conversation = [line for line in asked if line.startswith("•")][-1]  # "your conversation with …"
+        assert provider in conversation and qm not in conversation, asked

@@ -52,7 +52,7 @@ from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
 from bot.residents import ANSWER, REOPEN, WHICH, Waiting
-from bot.search.smalltalk import small_talk
+from bot.search.smalltalk import small_talk, yes_or_no
 from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
@@ -553,10 +553,15 @@ async def reply_relayed(
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
     t = context.t
-    closed = relayed.outcome is Outcome.CLOSED and relayed.reopenable and relayed.request_id is not None
-    if closed and conversation and await reopened_for_danger(message, context, relayed.request_id or 0):
+    closed = relayed.outcome is Outcome.CLOSED
+    user, request_id = message.from_user, relayed.request_id
+    reopenable = closed and conversation and relayed.reopenable and request_id is not None
+    if reopenable and await reopened_for_danger(message, context, request_id or 0):
         return  # also before a thank-you: "Danke, aber er schlägt mich wieder" must reach a person
-    kind = small_talk(message.text) if relayed.outcome is Outcome.CLOSED and message.text else None
+    if reopenable and user is not None and request_id is not None:
+        if await typed_reopen(message, context, user, request_id):
+            return
+    kind = small_talk(message.text, closing=True) if closed and message.text else None
     if kind == "thanks" and relayed.request_id is not None and message.from_user is not None:
         # Her thanks after the partner closed it were meant for the partner: they reach it (the request
         # stays closed). Where they cannot (the partner no longer receives requests), the friendly word below.
@@ -849,11 +854,17 @@ async def reopen_button(update: Update, context: Context) -> None:
     if pressed is None:
         return
     query, user, _callback, request_id = pressed
+    if not await reopen(context, user, request_id, query):
+        await answer_query(query, render.toast(context.t, "closed"))
+
+
+async def reopen(context: Context, user: User, request_id: int, query: CallbackQuery | None = None) -> bool:
+    """Reopen the request, tapped (`query`) or typed ("да, откройте" under the offer, `typed_reopen`), and
+    pass on her messages under its offers. False if it cannot be reopened (nothing done)."""
     desk = context.services.requests
     acted = await desk.reopen(user.id, request_id)
     if acted.outcome is not Outcome.OK:
-        await answer_query(query, render.toast(context.t, "closed"))
-        return
+        return False
     await answer_query(query)
     for card in acted.cards:
         await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
@@ -865,12 +876,35 @@ async def reopen_button(update: Update, context: Context) -> None:
             for kept in offers
             if kept.prompt_id is not None
         }
-        if query.message is not None:
+        if query is not None and query.message is not None:
             waiting[query.message.message_id] = (query.message, None)
         reopened = render.reopened(context.t)
         for message_id in sorted(waiting):
             offer, kept = waiting[message_id]
             await pass_on_replied(offer, context, user, request_id, now=reopened, kept=kept)
+    return True
+
+
+async def typed_reopen(message: Message, context: Context, user: User, request_id: int) -> bool:
+    """Her typed yes or no ("да, откройте", "evet", "ja bitte", "nein danke") while the "Reopen?" offer
+    waits for her messages about request `request_id`: a yes is the tap on ↩️ Reopen (it was offered again,
+    and after the tap the partner read "да, откройте" as her message), a no leaves the request closed and
+    her messages with it (the offers lose their button). Never passed on itself. False if it is neither,
+    or no offer waits."""
+    answer = message.text and yes_or_no(message.text)
+    if not answer:
+        return False
+    residents = context.services.residents
+    if not any(kept.request_id == request_id for kept in await residents.waiting(user.id, REOPEN)):
+        return False
+    if answer == "yes":
+        return await reopen(context, user, request_id)
+    async with residents.reopening(user.id, request_id) as offers:
+        for kept in offers:
+            await edit_buttons(asked_prompt(context, user, kept), None)
+    text, keyboard = screens.small_talk_screen(context.t, "ok")
+    await message.reply_text(text, reply_markup=markup(keyboard))
+    return True
 
 
 async def handover_answer(update: Update, context: Context) -> None:

@@ -592,11 +592,14 @@ def handover_question(
     *,
     phone: str | None = None,
     district: str | None = None,
+    owner: str | None = None,
 ) -> Screen:
     """Partner `by` (the request's own, or the Quartiersmanagement acting on its copy of the escalated
     request) wants to hand the request over: the resident decides (who, why, and exactly what the new
-    partner's card shows of her: her phone number when she gave one, her district)."""
+    partner's card shows of her: her phone number when she gave one, her district, her conversation with
+    `owner`, the request's partner, by default `by`)."""
     values = {"number": t.isolate(number), "old": t.isolate(by), "new": t.isolate(new)}
+    had = {**values, "old": t.isolate(owner or by)}
     proposal = t.html(
         "{old} would like to hand your request {number} over to {new}, who can help you better.", **values
     )
@@ -610,7 +613,7 @@ def handover_question(
     if phone:
         shared.append("• " + t.html("your phone number: {phone}", phone=t.isolate(phone)))
     shared += [
-        "• " + t.html("your answers and your conversation with {old} so far", **values),
+        "• " + t.html("your answers and your conversation with {old} so far", **had),
         t.html("Nothing is passed on without your yes."),
     ]
     text = "\n".join(shared)

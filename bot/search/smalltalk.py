@@ -1,5 +1,5 @@
-"""Small talk (greetings and "how are you", thanks, goodbyes, a bare "ok"), a request for a person ("ich will
-mit einem Menschen sprechen") and messages that are not a question at all.
+"""Small talk (greetings and "how are you", thanks, goodbyes and wishes to end with, a bare "ok"), a
+request for a person ("ich will mit einem Menschen sprechen") and messages that are not a question at all.
 
 A message is small talk only when *all* its words are small-talk words or fillers ("Hallo!",
 "Danke dir vielmals 🙏", "çok teşekkürler abi", "selam nasılsın"); "Hallo, wo ist der Deutschkurs?" is a
@@ -89,18 +89,39 @@ _PHRASES: dict[SmallTalkKind, list[str]] = {
         "до побачення", "бувай", "бувайте",
         "do widzenia", "na razie", "pa", "papa",
         "bye", "goodbye", "bye bye", "see you",
+        # a wish or a greeting to end with ("thanks, have a nice day": a thank-you, as thanks beat goodbyes)
+        "schönen tag", "schönen tag noch", "einen schönen tag", "einen schönen tag noch", "schönen abend",
+        "schönen abend noch", "schönes wochenende", "schönes wochenende noch", "schöne woche", "gute nacht",
+        "alles gute", "grüße", "viele grüße", "liebe grüße", "mit freundlichen grüßen", "lg", "mfg",
+        "iyi çalışmalar", "iyi geceler", "iyi hafta sonları", "hayırlı günler", "hayırlı akşamlar",
+        "iyi günler dilerim", "iyi çalışmalar dilerim", "kendinize iyi bakın", "saygılarımla",
+        "يوم سعيد", "يومك سعيد", "نهارك سعيد", "نهاركم سعيد", "أتمنى لك يوما سعيدا", "في أمان الله",
+        "تصبح على خير", "تصبحون على خير", "تحياتي", "مع تحياتي", "دمتم بخير",
+        "روز خوبی داشته باشید", "روز خوش", "روز بخیر", "روزتون بخیر", "شب بخیر", "شب خوش", "موفق باشید",
+        "موفق باشی", "در پناه خدا",
+        "хорошего дня", "хорошего вам дня", "хорошего вечера", "хороших выходных", "удачного дня",
+        "всего доброго", "всего хорошего", "всего наилучшего", "удачи", "спокойной ночи", "с уважением",
+        "гарного дня", "гарного вам дня", "гарного вечора", "гарних вихідних", "гарного тижня",
+        "хорошого дня", "всього доброго", "всього найкращого", "на все добре", "на добраніч", "з повагою",
+        "miłego dnia", "miłego wieczoru", "miłego weekendu", "dobrego dnia", "wszystkiego dobrego",
+        "wszystkiego najlepszego", "pozdrawiam", "do usłyszenia", "dobranoc", "z poważaniem",
+        "życzę miłego dnia", "miłego dnia życzę",
+        "have a nice day", "have a good day", "have a great day", "have a nice weekend",
+        "have a good weekend", "have a nice evening", "have a good one", "nice day", "good day", "take care",
+        "all the best", "best wishes", "best regards", "kind regards", "regards", "good night",
     ],
     # A bare acknowledgement after an answer ("ok", "alles klar"): no question in it.
     "ok": [
         "ok", "okay", "okey", "oki", "alles klar", "klar", "gut", "alles gut", "in ordnung", "super", "prima",
-        "verstanden", "genau",
-        "tamam", "tamamdır", "tmm", "peki", "olur", "anladım", "güzel", "süper", "iyiyim",
+        "verstanden", "genau", "perfekt", "wunderbar",
+        "tamam", "tamamdır", "tmm", "peki", "olur", "anladım", "güzel", "süper", "iyiyim", "harika",
+        "mükemmel",
         "حسنا", "تمام", "طيب", "ماشي", "اوكي", "أوكي", "فهمت", "ممتاز",
         "باشه", "اوکی", "خوبه", "فهمیدم", "عالی", "حله",
-        "хорошо", "ладно", "понятно", "ясно", "ок", "окей", "отлично", "договорились",
-        "добре", "гаразд", "зрозуміло", "чудово", "домовились",
-        "dobrze", "dobra", "okej", "jasne", "rozumiem", "w porządku", "świetnie",
-        "good", "great", "got it", "alright", "all right", "understood", "cool", "nice",
+        "хорошо", "ладно", "понятно", "ясно", "ок", "окей", "отлично", "договорились", "супер", "прекрасно",
+        "добре", "гаразд", "зрозуміло", "чудово", "домовились", "ідеально",
+        "dobrze", "dobra", "okej", "jasne", "rozumiem", "w porządku", "świetnie", "doskonale",
+        "good", "great", "got it", "alright", "all right", "understood", "cool", "nice", "perfect",
         "i'm fine", "i am fine",
     ],
     # Somebody to talk to, instead of the bot: the "Ask a person" dialogue (a human, staff, somebody).
@@ -123,11 +144,12 @@ _PHRASES: dict[SmallTalkKind, list[str]] = {
     ],
 }  # fmt: skip
 #: Emoji that are small talk on their own (a message of nothing but these, skin tones aside).
-#: Not "🙏": it asks ("please") as often as it thanks.
+#: Not "🙏": it asks ("please") as often as it thanks – except at the end (`small_talk`'s `closing`).
 _EMOJI: dict[str, SmallTalkKind] = {
     "👋": "greeting", "👍": "ok", "👌": "ok", "🆗": "ok", "✅": "ok", "🙂": "ok", "😊": "ok",
     "❤": "thanks", "♥": "thanks", "💐": "thanks", "🌹": "thanks", "🤗": "thanks", "🥰": "thanks",
 }  # fmt: skip
+_CLOSING_EMOJI: dict[str, SmallTalkKind] = {**_EMOJI, "🙏": "thanks"}
 #: What may change an emoji's look without changing it: skin tones, the emoji presentation selector.
 _EMOJI_MODIFIERS = {chr(c) for c in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
 #: Words that may accompany small talk without turning it into a question.
@@ -135,11 +157,11 @@ _FILLERS = {
     fold(w)
     for w in """
     bot quartiersbot lieber liebe liebes lieben ihr dir euch auch so sehr viel vielmals nochmal nochmals mal
-    alle zusammen allen alles leute und ja very much so a lot you all everyone everything again
+    alle zusammen allen alles leute und ja ihnen very much so a lot you all everyone everything again too
     çok cok abi abla hocam kardeşim canım ederim ya iyi her şey
     جزيلا كثيرا يا اخي أخي اختي كل شيء
     خیلی زیاد جان عزیز همه چیز
-    вам тебе большое очень огромное друзья всем всім да так всё все усе
+    вам тебе большое очень огромное друзья всем всім да так всё все усе тоже теж
     bardzo wszystkim wszystko serdecznie tak
     """.split()
 }
@@ -206,15 +228,17 @@ def same_word(word: str, pattern: str) -> bool:
     return len(pattern) >= 5 and abs(len(word) - len(pattern)) <= 1 and OSA.distance(word, pattern) <= 1
 
 
-def small_talk(text: str) -> SmallTalkKind | None:
-    """The kind of small talk if the message is nothing else, else None."""
+def small_talk(text: str, *, closing: bool = False) -> SmallTalkKind | None:
+    """The kind of small talk if the message is nothing else, else None. `closing`: written after the
+    answer that ended her request, where nothing is left to ask for: a lone "🙏" thanks."""
     words = [fold(w) for w in raw_tokens(text)]
     found: set[SmallTalkKind] = set()
     if not words:  # emoji only, or nothing to read
+        emoji = _CLOSING_EMOJI if closing else _EMOJI
         signs = [c for c in text if not c.isspace() and c not in _EMOJI_MODIFIERS]
-        if not signs or any(c not in _EMOJI for c in signs):
+        if not signs or any(c not in emoji for c in signs):
             return None
-        found = {_EMOJI[c] for c in signs}
+        found = {emoji[c] for c in signs}
     companions: list[set[SmallTalkKind]] = []  # for each companion word, the kinds it may go with
     i = 0
     while i < len(words):
@@ -270,3 +294,52 @@ def message_shape(text: str) -> MessageShape | None:
     if len(letters) + len(digits) < 3:
         return "too_short"
     return None
+
+
+YesNo = Literal["yes", "no"]
+#: A typed answer to the bot's yes/no question ("Reopen it?"), in every language: yes and its verbs ("open it
+#: again"), no, and the words that may go with either (please, thanks, "it", "need").
+_ANSWER_WORDS: dict[str, str] = {
+    "yes": """
+    ja jaa jo jep jap gerne gern öffnen öffne öffnet aufmachen wieder
+    evet evt aç açın açar açabilirsiniz tekrar yeniden
+    نعم أجل اجل ايوه أيوه ايوا افتح افتحه افتحها افتحوه افتحيه مرة أخرى اخرى
+    بله بلی آره باز دوباره
+    да ага угу конечно откройте открой открыть откроете снова заново давайте давай
+    так звісно звичайно відкрийте відкрий відкрити знову
+    tak otwórz otwórzcie otworzyć ponownie oczywiście
+    yes yeah yep yup sure open reopen again
+    """,
+    "no": """
+    nein nee nö nicht nötig hayır hayir yok gerek istemiyorum لا كلا نه خیر нет не ні nie no nope nah
+    """,
+    "either": """
+    bitte sie es ihn danke ok okay lütfen teşekkürler teşekkür ederim sağol من فضلك لو سمحت شكرا لطفا لطفاً
+    کنید کن کنین ممنون مرسی пожалуйста его её спасибо надо нужно будь ласка його її дякую треба потрібно
+    proszę je go dziękuję dzięki trzeba please pls it thanks thank you need
+    """,
+}  # fmt: skip
+_ANSWER_OF = {
+    fold(token): kind
+    for kind, words in _ANSWER_WORDS.items()
+    for word in words.split()
+    for token in raw_tokens(word)
+}
+
+
+def yes_or_no(text: str) -> YesNo | None:
+    """A typed yes ("да, откройте", "evet", "ja bitte", "Wieder öffnen") or no ("nein danke", "нет") to the
+    bot's yes/no question, else None: a question ("ja, aber wann?", "да?"), news, both, or only a please or
+    a thanks (small talk)."""
+    if any(mark in text for mark in QUESTION_MARKS):
+        return None
+    kinds: set[str] = set()
+    for word in raw_tokens(text):
+        kind = _ANSWER_OF.get(fold(word))
+        if kind is None:
+            return None
+        kinds.add(kind)
+    kinds.discard("either")
+    if kinds == {"yes"}:
+        return "yes"
+    return "no" if kinds == {"no"} else None

@@ -104,7 +104,7 @@ async def card_view(
     with the old partner only – what the hand-over question told her goes along ("your conversation with
     <old partner>"), not what she exchanged with an organisation before it. Any other card posted later (the
     catch-all's copy of an escalated request, a card posted again in a partner's new group) shows the
-    conversation with the request's partner and the catch-all."""
+    conversation with the request's partner and the catch-all, headed by the organisations that took part."""
     lang = ctx.partner_language
     catalogue = ctx.catalogue
     topic = catalogue.topics.get(request.topic_id or "")
@@ -135,7 +135,10 @@ async def card_view(
         and (until is None or m.id < until)
         and (m.partner_id is None or m.partner_id in shown)
     ]
-    with_partner = ctx.partner_name(old or request.partner_id, lang)
+    # Named by who took part in it (oldest first), not by whom the card is for: the catch-all's copy after a
+    # hand-over to an e-mail partner showed the catch-all's own messages as "with Jobcenter".
+    took_part = dict.fromkeys(m.partner_id for m in since if m.partner_id is not None)
+    with_partner = ", ".join(ctx.partner_name(pid, lang) for pid in took_part or [old or request.partner_id])
     conversation = _conversation(ctx, request, since)
     text = "\n\n".join(m.text for m in first if m.kind is MessageKind.TEXT and m.text) or None
     attachments = [m for m in first if m.kind is not MessageKind.TEXT]

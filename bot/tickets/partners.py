@@ -41,15 +41,18 @@ async def handover_choices(
     card_message_id: int | None = None,
 ) -> list[tuple[str, str]] | Outcome:
     """(partner id, name) of every partner the request can be handed over to (each that can receive
-    requests, except its own), or why they are not shown: deleted, unknown, asked in another partner's chat
-    (which learns nothing about the request), or closed."""
+    requests, except its own and the one asking: the Quartiersmanagement in its copy of an escalated request
+    was offered itself, and she was asked to let it go "to the Quartiersmanagement, who can help you
+    better"), or why they are not shown: deleted, unknown, asked in another partner's chat (which learns
+    nothing about the request), or closed."""
     request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request.outcome
+    mine = {request.partner_id, await partner_of_chat(session, ctx, request, chat_id)}
     targets = [
         (pid, ctx.partner_name(pid))
         for pid, partner in ctx.catalogue.partners.items()
-        if pid != request.partner_id and partner.requests.has_destination
+        if pid not in mine and partner.requests.has_destination
     ]
     return sorted(targets, key=lambda target: target[1].casefold())
 
@@ -82,8 +85,8 @@ async def _actionable(
     if request.status is RequestStatus.CANCELLED:
         return Result(Outcome.WITHDRAWN, request)
     if card_message_id is not None:
-        # The group got a newer card of the request (a hand-over to itself, or to a partner it answers
-        # for): that one acts, the old one only says where the request went.
+        # The group got a newer card of the request (a hand-over to a partner it answers for, or one
+        # proposed before it could not choose itself): that one acts, the old one only says where it went.
         latest = (await store.request_cards(session, request.id)).get(chat_id)
         if latest is not None and latest > card_message_id:
             return Result(Outcome.OUTDATED, request)
@@ -322,9 +325,11 @@ async def repost_moved_cards(session: AsyncSession, ctx: TicketContext) -> int:
 def handover_shares(ctx: TicketContext, request: Request) -> dict[str, str | None]:
     """What the new partner's card shows of her beyond her name, language and words, for the hand-over
     question (`handover_question`): her phone number when she asked to be called, her district (in her
-    language)."""
+    language), and the partner her conversation so far was with (the request's own, also when the
+    Quartiersmanagement proposes it from its copy of the escalated request)."""
     district = ctx.catalogue.districts.get(request.district or "")
     return {
+        "owner": ctx.partner_name(request.partner_id, request.language),
         "phone": request.phone if request.contact is ContactPreference.PHONE else None,
         "district": localized(district.name, request.language) if district else None,
     }
@@ -347,12 +352,13 @@ async def propose_hand_over(
     request = await _actionable(session, ctx, request_id, chat_id, card_message_id, if_final=Outcome.CLOSED)
     if isinstance(request, Result):
         return request
-    if to_partner == request.partner_id or request.handover_to == to_partner:
-        return Result(Outcome.ALREADY, request)
+    by = await partner_of_chat(session, ctx, request, chat_id)
+    if to_partner in (request.partner_id, by) or request.handover_to == to_partner:
+        return Result(Outcome.ALREADY, request)  # (to itself: a choice from before the rule above)
     if await partner_destination(session, ctx, to_partner) is None:
         return Result(Outcome.INVALID, request)
     request.handover_to = to_partner
-    request.handover_by = await partner_of_chat(session, ctx, request, chat_id)
+    request.handover_by = by
     request.updated_at = utcnow()
     lang = request.language
     await note_in_thread(session, ctx, request, "handover_asked", partner=ctx.partner_name(to_partner))

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.search.engine import SearchEngine
-from bot.search.smalltalk import message_shape, small_talk
+from bot.search.smalltalk import message_shape, small_talk, yes_or_no
 
 
 @pytest.mark.parametrize(
@@ -95,10 +95,31 @@ def test_small_talk_in_all_languages(text: str, kind: str) -> None:
         "❤️",
         "Danke 🌹",
         "да, хорошо, спасибо",
+        # Explore xr5 #10: thanks and a wish to end with, the most common way to end
+        "спасибо, хорошего дня",
+        "спасибо, хорошего вам дня 🙏",
+        "Perfekt, danke!",
+        "Dankeschön, schönen Tag noch!",
+        "Danke, schönes Wochenende",
+        "Danke, Ihnen auch einen schönen Tag",
+        "thank you, have a nice day",
+        "dziękuję, miłego dnia",
+        "شكرا، يوم سعيد",
+        "дякую, гарного дня",
+        "teşekkürler, iyi çalışmalar",
+        "ممنون، روز خوبی داشته باشید",
     ],
 )
 def test_a_message_that_is_only_thanks_is_a_thank_you(text: str) -> None:
     assert small_talk(text) == "thanks"
+
+
+def test_a_wish_alone_is_a_goodbye_and_a_lone_prayer_emoji_thanks_only_at_the_end() -> None:
+    for text in ("хорошего дня", "schönen Tag noch", "have a nice day", "miłego dnia"):
+        assert small_talk(text) == "bye"
+    assert small_talk("🙏") is None  # "please" as often as "thanks"
+    assert small_talk("🙏", closing=True) == small_talk("🙏🏽", closing=True) == "thanks"
+    assert small_talk("🙏 ?", closing=True) is None
 
 
 @pytest.mark.parametrize(
@@ -145,6 +166,10 @@ def test_asking_for_a_person_in_all_languages(text: str) -> None:
         "👨‍👩‍👧",
         # thanks with a question or news: for the partner or the search
         "danke, aber wann ist der Kurs?",
+        "danke, aber wann ist der Termin?",
+        "спасибо, хорошего дня. а где садик?",
+        "thank you, have a nice day at the course?",
+        "Hallo, schönen Tag, wo ist der Kurs?",
         "спасибо, а где это?",
         "danke für die Hilfe?",
         "vielen Dank für die Info, ich komme am Dienstag",
@@ -197,3 +222,19 @@ def test_a_call_for_help_with_a_person_stays_an_emergency(lexical_engine: Search
         result = lexical_engine.answer(text, lang, None)
         assert result.emergency and result.small_talk is None
     assert lexical_engine.answer("хочу поговорить с человеком", "ru", None).small_talk == "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("да, откройте", "yes"), ("evet", "yes"), ("Evet lütfen açın", "yes"), ("ja bitte", "yes"),
+        ("Wieder öffnen", "yes"), ("↩️ Открыть снова", "yes"), ("نعم", "yes"), ("tak", "yes"),
+        ("بله", "yes"), ("yes please, open it again", "yes"),
+        ("nein danke", "no"), ("нет, спасибо", "no"), ("не надо", "no"), ("hayır", "no"), ("no thanks", "no"),
+        # not an answer: a question, news, both, or only thanks / an ok (small talk)
+        ("ja, aber wann?", None), ("да?", None), ("а где будет детский сад?", None), ("да, не надо", None),
+        ("danke", None), ("ok", None), ("", None),
+    ],
+)  # fmt: skip
+def test_a_typed_yes_or_no(text: str, answer: str | None) -> None:
+    assert yes_or_no(text) == answer

@@ -87,6 +87,13 @@ async def list_open_requests(session: AsyncSession, resident_id: int) -> Sequenc
     return (await session.scalars(_OPEN_REQUESTS, {"resident_id": resident_id})).all()
 
 
+async def any_open_request(session: AsyncSession) -> bool:
+    """Whether any request is open (a start's or reload's follow-up of new content has nothing to do
+    without one, and needs no write lock then)."""
+    found = await session.scalar(select(Request.id).where(Request.status.in_(OPEN_STATUSES)).limit(1))
+    return found is not None
+
+
 async def open_requests_not_with(session: AsyncSession, partner_ids: Iterable[str]) -> Sequence[Request]:
     """Open requests whose partner is none of `partner_ids` (the partners that can receive requests)."""
     result = await session.scalars(

@@ -653,6 +653,9 @@ class RequestDesk:
 
     async def _follow(self) -> int | None:
         try:
+            async with self._database.sessions() as session:
+                if not await store.any_open_request(session):
+                    return 0  # read only: a start or reload takes no write lock for nothing
             return await self._write(partners.follow_content)
         except Exception:
             logger.exception("open requests not yet updated to the live content; the reminder job retries")

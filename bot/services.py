@@ -72,18 +72,7 @@ class Services:
             conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),
             reopen_window=timedelta(days=settings.reopen_days),
             clock=self.clock,
-            urgent_danger=self.urgent_danger,
         )
-
-    def urgent_danger(self, text: str, lang: str) -> bool:
-        """Whether `text` has danger words that make a request urgent (`bot.search.urgency`: "schlägt mich";
-        not a soft "Hilfe!" nor "droht mir mit Kündigung"), read as the search reads them but without the
-        model: microseconds."""
-        from bot.search.urgency import urgent_words  # the search's package, imported with it
-
-        if self.search is None:
-            return False
-        return urgent_words(self.search, text, lang)
 
     async def _resident_deleted(
         self, session: AsyncSession, resident_id: int

@@ -1446,21 +1446,16 @@ async def test_a_reply_to_a_just_closed_request_tells_staff_to_reopen_it_first(b
     assert "Wie alt ist Ihr Kind?" in screen(ayse)
 
 
-async def test_danger_words_about_a_just_closed_request_reach_the_partner_without_a_tap(
-    bot: BotHarness,
-) -> None:
-    # Found by exploratory testing (xr5 #5): "Спасибо. Но муж опять меня бьёт" got the numbers and only the
-    # "Reopen?" offer; "Menu", or no tap, and the disclosure reached nobody.
+async def test_thanks_with_a_yes_under_reopen_are_thanks_not_a_reopening(bot: BotHarness) -> None:
+    """Review rv6: "Да, спасибо" counts as thanks (passed on, the request stays closed), not as the typed
+    yes to "Reopen?" that would reopen it and pass her waiting question on."""
     galina = bot.resident("Galina", lang="ru")
-    await answered_and_closed(bot, galina, "Можно прийти с ребёнком?", "Sie bekommen einen Platz ab März.")
-    await galina.send("Спасибо. Но муж опять меня бьёт")
+    await answered_and_closed(bot, galina, "Darf ich mein Baby mitbringen?", "Sie bekommen einen Platz.")
+    await galina.send("а где будет детский сад?")
+    offer = galina.last()
+    assert offer.labels[0].startswith("↩️")
+    await galina.send("Да, спасибо")
     await deliver(bot)
-    told = galina.last().text or ""
-    assert "Этот запрос закрыт" not in told
-    ru = bot.services.i18n.translator("ru")
-    assert ru.gettext("This request is open again.") in told
-    assert max(ru.gettext("Passed on to {partner}.").split("{partner}"), key=len).strip() in told
-    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(galina.chat)[-3:])
     texts = group_texts(bot, MUETTERZENTRUM)
-    assert "муж опять меня бьёт" in texts[-1] and "⚠️" in texts[-1]
-    assert any("Die Person hat Anfrage" in text for text in texts[-3:])  # reopened, as with the tap
+    assert "Да, спасибо" in texts[-1] and "bleibt abgeschlossen" in texts[-1]
+    assert not any("wieder geöffnet" in text for text in texts)

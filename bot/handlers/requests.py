@@ -204,8 +204,6 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
     if origin in intake.EMERGENCY_ORIGINS:
         asked = asked[-1:]
     question = "\n\n".join(asked) or None
-    if origin in intake.EMERGENCY_ORIGINS and question and await _reached_already(update, context, question):
-        return
     reply = await context.services.requests.start_from(user.id, namespace, origin, question)
     if reply is not None and reply.effect is Effect.UNFINISHED and reply.view is not None:
         # Her unfinished draft first (continue or discard), below the screen she tapped on.
@@ -225,24 +223,6 @@ async def _start(update: Update, context: Context, user: User, namespace: str, o
         context.user_data.questions = []
     await answer_query(update.callback_query)
     await show(update, context, *render.dialogue_screen(context.t, reply.view))
-
-
-async def _reached_already(update: Update, context: Context, question: str) -> bool:
-    """ "Ask a person" under the numbers for a message that already went to a person in her conversation:
-    no second request with the same words. She is told where it went (urgent, if it made the request so);
-    her next messages go on there. False if it reached no request."""
-    user = update.effective_user
-    if user is None:
-        return False
-    relayed = await context.services.requests.reached(user.id, question)
-    if relayed is None or relayed.request_id is None:
-        return False
-    await answer_query(update.callback_query)
-    text, keyboard = render.passed_on(
-        context.t, relayed.partner, relayed.request_id, urgent=relayed.urgent_now
-    )
-    await show(update, context, text, keyboard, new_message=True)
-    return True
 
 
 async def dialogue_button(update: Update, context: Context) -> None:
@@ -555,13 +535,13 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
     t = context.t
     closed = relayed.outcome is Outcome.CLOSED
     user, request_id = message.from_user, relayed.request_id
+    kind = small_talk(message.text, closing=True) if closed and message.text else None
     reopenable = closed and conversation and relayed.reopenable and request_id is not None
-    if reopenable and await reopened_for_danger(message, context, request_id or 0):
-        return  # also before a thank-you: "Danke, aber er schlägt mich wieder" must reach a person
-    if reopenable and user is not None and request_id is not None:
+    thanks_yes = kind == "thanks" and yes_or_no(message.text or "") == "yes"
+    if reopenable and not thanks_yes and user is not None and request_id is not None:
+        # "Ja, danke" / "Да, спасибо" are thanks, not a yes to "Reopen?" (thanks are passed on below).
         if await typed_reopen(message, context, user, request_id):
             return
-    kind = small_talk(message.text, closing=True) if closed and message.text else None
     if kind == "thanks" and relayed.request_id is not None and message.from_user is not None:
         # Her thanks after the partner closed it were meant for the partner: they reach it (the request
         # stays closed). Where they cannot (the partner no longer receives requests), the friendly word below.
@@ -596,29 +576,6 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
     )
     if answer is not None:
         await message.reply_text(answer)
-
-
-async def reopened_for_danger(message: Message, context: Context, request_id: int) -> bool:
-    """Danger words that make a request urgent (`marks_urgent`) about a recently closed request ("Спасибо. Но
-    муж опять меня бьёт"; the numbers are above): no "Reopen?" to tap first, which she may never do. The
-    request is open again, urgent, and her message reaches the partner; she is told so. False: no such
-    words, or it could not be reopened."""
-    user = message.from_user
-    said = message.text or message.caption
-    if user is None or not said or not context.services.urgent_danger(said, context.lang):
-        return False
-    desk = context.services.requests
-    acted = await desk.reopen(user.id, request_id)
-    if acted.outcome is not Outcome.OK:
-        return False
-    for card in acted.cards:
-        await rewrite_card(context, desk.partner_t(), "reopen", request_id, acted, card)
-    relayed = await desk.converse(resident_message(user, message, danger=True), request_id)
-    if relayed is None or relayed.outcome is not Outcome.OK:
-        return False
-    text, keyboard = render.passed_on(context.t, relayed.partner, request_id, urgent=True)
-    await message.reply_text(f"{render.reopened(context.t)}\n{text}", reply_markup=markup(keyboard))
-    return True
 
 
 async def pressed_request(

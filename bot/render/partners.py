@@ -490,15 +490,6 @@ THREAD_NOTES = {
         "Nobody has taken on request {number} within {time}: {partner} sees it now too and may take it on "
         "and answer it."
     ),
-    # Her message with danger words had no answer (`reminders._unanswered_danger`), whoever took it on.
-    "danger_reminder": N_(
-        "Reminder: the resident's message in request {number} with words that point to danger has had no "
-        "answer for {time}. Please answer soon."
-    ),
-    "danger_escalated": N_(
-        "The resident's message in request {number} with words that point to danger has had no answer "
-        "within {time}: {partner} sees the request now too and may answer it."
-    ),
     # In the catch-all's thread of a request it had from the start (its partner answers only by e-mail).
     "email_overdue": N_(
         "No answer of {partner} to request {number} has reached the resident within {time}. Please ask "
@@ -525,13 +516,6 @@ def escalation_note(t: Translator, partner: str, hours: int) -> str:
     return t.gettext("Escalated: {partner} has not taken this request on within {time}.").format(
         partner=partner, time=hours_phrase(t, hours)
     )
-
-
-def danger_escalation_note(t: Translator, partner: str, hours: int) -> str:
-    return t.gettext(
-        "Escalated: the resident's message with words that point to danger has had no answer from {partner} "
-        "within {time}."
-    ).format(partner=partner, time=hours_phrase(t, hours))
 
 
 def answers_through_note(t: Translator, partner: str) -> str:
@@ -643,12 +627,8 @@ NOTICES = {
         "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content."
     ),
     "escalated": N_("Request {number} to {partner} has not been taken on within {time}; escalated."),
-    "danger_escalated": N_(
-        "Request {number} to {partner}: the resident's message with words that point to danger has had no "
-        "answer within {time}; escalated."
-    ),
 }
-NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰", "danger_escalated": "⏰"}
+NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰"}
 
 
 def notice(t: Translator, kind: str, **values: str | int) -> str:

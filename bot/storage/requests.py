@@ -222,55 +222,6 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
     return result.all()
 
 
-_ANSWER = aliased(RequestMessage)
-
-
-async def urgent_waiting(session: AsyncSession, written_before: datetime) -> Sequence[Request]:
-    """Urgent requests, not finished, holding a message of the resident's written before `written_before`
-    that nothing was written to her after (`reminders`: an unanswered message with danger words)."""
-    waiting = (
-        select(RequestMessage.id)
-        .where(
-            RequestMessage.request_id == Request.id,
-            RequestMessage.direction == Direction.TO_PARTNER,
-            RequestMessage.created_at <= written_before,
-            ~exists().where(
-                _ANSWER.request_id == Request.id,
-                _ANSWER.direction == Direction.TO_RESIDENT,
-                _ANSWER.id > RequestMessage.id,
-            ),
-        )
-        .exists()
-    )
-    result = await session.scalars(
-        select(Request)
-        .where(
-            Request.urgent.is_(True),
-            Request.status.in_((RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)),
-            waiting,
-        )
-        .order_by(Request.id)
-    )
-    return result.all()
-
-
-async def reached_with(session: AsyncSession, resident_id: int, text: str) -> Request | None:
-    """The resident's unfinished request, its conversation open, whose thread got her message `text` last."""
-    return await session.scalar(
-        select(Request)
-        .join(RequestMessage, RequestMessage.request_id == Request.id)
-        .where(
-            Request.resident_id == resident_id,
-            Request.status.in_((RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)),
-            Request.conversation_at.is_not(None),  # her conversation with it is open
-            RequestMessage.direction == Direction.TO_PARTNER,
-            RequestMessage.text == text,
-        )
-        .order_by(RequestMessage.id.desc())
-        .limit(1)
-    )
-
-
 _THREAD = (
     select(RequestMessage)
     .where(RequestMessage.request_id == _param(RequestMessage.request_id))

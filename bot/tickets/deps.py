@@ -58,10 +58,6 @@ class TicketContext:
     reopen_window: timedelta = timedelta(days=14)
     # The bot's clock (`Services.clock`): whether an offer or event is still on.
     clock: Callable[[], datetime] = field(default=utcnow)
-    # Whether a text (in the language given) has danger words that make a request urgent
-    # (`bot.search.urgency`, `Services.urgent_danger`): an urgent request's unanswered message of hers is
-    # found again by it (`reminders`). Without the search: none.
-    urgent_danger: Callable[[str, str], bool] = field(default=lambda _text, _lang: False)
 
     def partner_t(self) -> Translator:
         return self.i18n.translator(self.partner_language)

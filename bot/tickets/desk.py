@@ -460,16 +460,6 @@ class RequestDesk:
         staff = request.taken_by if ctx.show_staff_names else None
         return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
-    async def reached(self, resident_id: int, text: str) -> Relayed | None:
-        """Her message `text` already reached an unfinished request of hers (a conversation): that request,
-        as her message's relaying told of it (`urgent_now`: the request is urgent). None if none did."""
-        ctx = self._context()
-        async with self._database.sessions() as session:
-            request = await store.reached_with(session, resident_id, text)
-            if request is None:
-                return None
-            return _relayed(ctx, Result(Outcome.OK, request, urgent_now=request.urgent))
-
     async def open_request_number(self, resident_id: int, request_id: int) -> str | None:
         """The number of the resident's request `request_id` while it is open, else None."""
         async with self._database.sessions() as session:

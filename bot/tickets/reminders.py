@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from itertools import takewhile
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +23,7 @@ from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import ContactPreference, Direction, Request, RequestStatus
+from bot.storage.models.requests import ContactPreference, Request
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin, tell_resident
 from bot.tickets.routing import (
@@ -75,94 +74,7 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
         ):
             if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
                 steps += 1
-    return steps + await _unanswered_danger(session, ctx, now)
-
-
-_GOING = (RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)
-
-
-async def _unanswered_danger(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
-    """Her message with (hard) danger words that nobody answered: also after the partner took the request
-    on or answered it, when the steps above no longer come. Counted from that message (found again in the
-    thread: the oldest of hers since anyone last wrote to her that has such words): the partner is reminded
-    after `URGENT_REMINDER_HOURS`, the catch-all gets the request after `URGENT_ESCALATION_HOURS` (its
-    messages reach both then). Once each, recorded as the steps above are: `reminder_sent_at` set after
-    that message, `escalated_at`; a restart or a second poll never repeats one."""
-    steps = 0
-    catch_all = ctx.catalogue.catch_all_partner_id
-    pt = ctx.partner_t()
-    for request in await store.urgent_waiting(session, now - timedelta(hours=URGENT_REMINDER_HOURS)):
-        if ctx.partner(request.partner_id) is None:
-            continue
-        thread = await store.request_messages(session, request.id)
-        hers = list(takewhile(lambda m: m.direction is Direction.TO_PARTNER, reversed(thread)))
-        said = next(
-            (m for m in reversed(hers) if m.text and ctx.urgent_danger(m.text, request.language)), None
-        )
-        if said is None:
-            continue
-        since = said.created_at
-        if since + timedelta(hours=URGENT_REMINDER_HOURS) <= now and await store.transition(
-            session,
-            request,
-            _GOING,
-            Request.reminder_sent_at.is_(None) | (Request.reminder_sent_at < since),
-            reminder_sent_at=now,
-        ):
-            await note_in_thread(
-                session,
-                ctx,
-                request,
-                "danger_reminder",
-                partner_id=None,
-                time=hours_phrase(pt, URGENT_REMINDER_HOURS),
-                dedupe_key=f"req:{request.id}:danger-reminder:{said.id}",
-            )
-            steps += 1
-        if (
-            since + timedelta(hours=URGENT_ESCALATION_HOURS) <= now
-            and request.escalated_at is None
-            and request.partner_id != catch_all
-            and await _escalate_danger(session, ctx, request, catch_all, said.id, now)
-        ):
-            steps += 1
     return steps
-
-
-async def _escalate_danger(
-    session: AsyncSession, ctx: TicketContext, request: Request, catch_all: str, said: int, now: datetime
-) -> bool:
-    """Her message with danger words (`said`, its id) had no answer within `URGENT_ESCALATION_HOURS`: the
-    catch-all gets the card with the conversation, the partner's thread and the admin chat are told, and
-    she learns that it is with the catch-all now too, as at an ordinary escalation."""
-    pt = ctx.partner_t()
-    dest = await partner_destination(session, ctx, catch_all)
-    if dest is None or not await store.transition(
-        session, request, _GOING, Request.escalated_at.is_(None), escalated_at=now
-    ):
-        return False
-    partner_name = ctx.partner_name(request.partner_id)
-    time = hours_phrase(pt, URGENT_ESCALATION_HOURS)
-    key = f"req:{request.id}:danger-escalated:{said}"
-    note = render.danger_escalation_note(pt, partner_name, URGENT_ESCALATION_HOURS)
-    await enqueue_card(session, ctx, request, catch_all, dest, note=note, key=f"{key}:card")
-    await note_in_thread(
-        session,
-        ctx,
-        request,
-        "danger_escalated",
-        partner_id=request.partner_id,
-        time=time,
-        partner=ctx.partner_name(catch_all),
-        dedupe_key=key,
-    )
-    if request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, catch_all):
-        await tell_resident(session, ctx, request, "escalated", by=catch_all, dedupe_key=f"{key}:resident")
-    if ctx.admin_chat_id is not None:
-        html = render.notice(pt, "danger_escalated", number=request.number, partner=partner_name, time=time)
-        await notify_admin(session, ctx, html, request.id)
-    logger.info("request %s escalated to %s: her danger message had no answer", request.id, catch_all)
-    return True
 
 
 async def _answerable(session: AsyncSession, ctx: TicketContext, request: Request) -> bool:

@@ -811,3 +811,41 @@ async def test_change_lets_her_write_the_text_anew_instead_of_only_adding_to_it(
     consent = ayse.last().text or ""
     assert "Ich habe einen Brief vom Jobcenter bekommen." in consent
     assert "Jobcenetr" not in consent
+
+
+async def test_a_request_handed_back_leaves_the_partners_old_card_saying_where_it_went_then(
+    tmp_path: Path,
+) -> None:
+    """Review rv7 #4: handed from the course provider to the Quartiersmanagement and back, the provider's
+    old card (whose group had stopped acting) was rewritten to "Handed over to <the provider itself>, use
+    the new card", losing where it had gone; only a group that acted until the hand-over gets that line."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/handback.db"
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = bot.telegram.bot_messages(GROUP)[0]
+        partners = bot.services.content.catalogue.partners
+        qm_de = str(partners[bot.services.content.catalogue.catch_all_partner_id].name["de"])
+        provider_de = str(partners["bildungstraeger"].name["de"])
+        bea = bot.partner("Bea", GROUP)
+        await bea.tap("Übernehmen", card)
+        await bea.tap("übergeben", card)
+        choices = bot.telegram.bot_messages(GROUP)[-1]
+        await bea.tap(choices.labels.index(qm_de) + 1, choices)
+        await deliver(bot)
+        await amal.tap("✅", amal.last())
+        await deliver(bot)
+        assert f"An {qm_de} übergeben" in (card.text or "")
+        (qm_card,) = [m for m in bot.telegram.bot_messages(QM_GROUP) if m.reply_markup]
+        quentin = bot.partner("Quentin", QM_GROUP)
+        await quentin.tap("Übernehmen", qm_card)
+        await quentin.tap("übergeben", qm_card)
+        choices = bot.telegram.bot_messages(QM_GROUP)[-1]
+        await quentin.tap(choices.labels.index(provider_de) + 1, choices)
+        await deliver(bot)
+        await amal.tap("✅", amal.last())
+        await deliver(bot)
+        old = bot.telegram.chats[GROUP][card.message_id]
+        assert f"An {qm_de} übergeben" in (old.text or "")
+        assert f"An {provider_de} übergeben" not in (old.text or "")
+        live = [m for m in bot.telegram.bot_messages(GROUP) if m.reply_markup and m.labels]
+        assert len(live) == 1 and live[0].message_id != card.message_id  # the new card acts

@@ -564,11 +564,15 @@ class RequestDesk:
                         now_with=ctx.partner_name(request.partner_id),
                     )
                     for copy in copies
-                    if copy.acts and copy.chat_id in reposted
+                    # Only a group that acted until now: a card whose group had stopped acting before (the
+                    # partner it comes back to) keeps saying where it went then.
+                    if copy.acts and copy.chat_id in reposted and copy.chat_id in acted
                 ]
                 # A card that showed the hand-over waiting and still acts loses that line too.
                 copies = [
                     replace(copy, was_taken=taken_by is not None, was_staff=staff)
+                    if copy.chat_id in acted
+                    else copy
                     for copy in [*(copy for copy in copies if not copy.acts), *retired]
                 ] + await _with_html(
                     session,

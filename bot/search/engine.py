@@ -436,7 +436,7 @@ class SearchEngine:
         if meant is None:
             return False
         open_to_all = (v for i, v in meant.items() if self.entries[i].only_for is None)
-        return meant[index] <= max(open_to_all, default=0.0)
+        return meant[index] <= max(open_to_all, default=float("-inf"))  # none open to all: it is clear
 
     def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
         # As in the fusion, a match of few of the question's words counts for less.

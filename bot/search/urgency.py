@@ -66,13 +66,15 @@ def _everyday(match: EmergencyMatch) -> bool:
 def marks_urgent(engine: SearchEngine, match: EmergencyMatch | None) -> bool:
     """Whether the danger words `match` found make her request urgent (see the module's docstring): a hard
     trigger does; an everyday one only when the rest of the message has other danger words."""
-    for _ in range(5):  # a message with more danger words than that is urgent anyway
+    for _ in range(5):  # five everyday danger words in a row are as everyday as one
         if match is None:
             return False
         if match.hard or not _everyday(match):
             return True
-        match = engine.emergency.detect(match.rest) if match.rest.strip() else None
-    return True
+        # The rest read without typo guesses: "droht mir, mein Mann schläft nicht" is no "schlägt", and a
+        # guess is kept elsewhere only once the meaning confirms it (`SearchEngine.answer`).
+        match = engine.emergency.detect(match.rest, guesses=False) if match.rest.strip() else None
+    return False
 
 
 def urgent_words(engine: SearchEngine, text: str, lang: str) -> bool:

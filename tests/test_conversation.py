@@ -1219,9 +1219,9 @@ async def test_one_reopen_passes_on_every_message_written_since_the_close_in_ord
     ("lang", "question", "yes"),
     [
         ("ru", "а где будет детский сад?", "да, откройте"),
-        ("tr", "kreş nerede olacak?", "evet"),
-        ("de", "Wo ist der Kindergarten?", "ja bitte"),
-        ("ar", "أين الروضة؟", "نعم"),
+        ("tr", "kreş nerede olacak?", "evet, açın"),
+        ("de", "Wo ist der Kindergarten?", "ja bitte, wieder öffnen"),
+        ("ar", "أين الروضة؟", "نعم افتحه"),
     ],
 )
 async def test_a_typed_yes_to_reopen_reopens_and_is_not_passed_on(
@@ -1241,6 +1241,32 @@ async def test_a_typed_yes_to_reopen_reopens_and_is_not_passed_on(
     texts = group_texts(bot, MUETTERZENTRUM)[thread:]
     assert question in texts[-1] and not any(yes in text for text in texts)
     assert "wieder geöffnet" in texts[-2]
+
+
+@pytest.mark.parametrize(
+    ("lang", "yes"), [("de", "Ja"), ("tr", "Evet"), ("ru", "да"), ("ar", "نعم"), ("en", "Yes please")]
+)
+async def test_a_plain_yes_under_reopen_reopens_and_reaches_the_partner_after_her_question(
+    bot: BotHarness, lang: str, yes: str
+) -> None:
+    """Review rv7: the partner closed with a question ("Soll ich Ihnen einen Platz reservieren?"), she asked
+    back, got "Reopen?" and typed "Ja": the request reopened but her "Ja", meant for the partner, was lost.
+    Now it follows her question (only words that ask to reopen, "да, откройте", stay with the bot)."""
+    anna = bot.resident("Anna", lang=lang)
+    await answered_and_closed(
+        bot, anna, "Darf ich mein Baby mitbringen?", "Ja. Soll ich Ihnen einen Platz am Dienstag reservieren?"
+    )
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await anna.send("Am Dienstag um 10?")
+    offer = anna.last()
+    assert offer.labels[0].startswith("↩️")
+    await anna.send(yes)
+    await deliver(bot)
+    assert bot.telegram.chats[anna.chat][offer.message_id].labels == []
+    texts = group_texts(bot, MUETTERZENTRUM)[thread:]
+    assert "wieder geöffnet" in texts[-3] and "Am Dienstag um 10?" in texts[-2]
+    assert f"<blockquote>{yes}</blockquote>" in texts[-1]
+    assert "weitergeleitet" in screen(anna) or "SOS" in screen(anna)
 
 
 async def test_a_typed_no_to_reopen_leaves_it_closed_and_passes_nothing_on(bot: BotHarness) -> None:
@@ -1459,3 +1485,70 @@ async def test_thanks_with_a_yes_under_reopen_are_thanks_not_a_reopening(bot: Bo
     texts = group_texts(bot, MUETTERZENTRUM)
     assert "Да, спасибо" in texts[-1] and "bleibt abgeschlossen" in texts[-1]
     assert not any("wieder geöffnet" in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "thanks"),
+    [
+        ("en", "where will the childcare be?", "Yes, thanks"),
+        ("tr", "kreş nerede olacak?", "Evet, teşekkürler"),
+        ("ar", "أين ستكون الحضانة؟", "نعم شكرا"),
+        ("fa", "مهدکودک کجاست؟", "بله ممنون"),
+        ("uk", "а де буде садочок?", "Так, дякую"),
+        ("pl", "gdzie będzie przedszkole?", "Tak, dziękuję"),
+    ],
+)
+async def test_thanks_with_a_yes_under_reopen_are_thanks_in_every_language(
+    bot: BotHarness, lang: str, question: str, thanks: str
+) -> None:
+    """Review rv7: only "ja"/"да"/"так"/"tak" with thanks counted as thanks; "Yes, thanks", "Evet,
+    teşekkürler", "نعم شكرا" and "بله ممنون" reopened the request and passed her waiting question on."""
+    resident = bot.resident("R", lang=lang)
+    await answered_and_closed(bot, resident, "Darf ich mein Baby mitbringen?", "Sie bekommen einen Platz.")
+    await resident.send(question)
+    assert resident.last().labels[0].startswith("↩️")
+    await resident.send(thanks)
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert thanks in texts[-1] and "bleibt abgeschlossen" in texts[-1]
+    assert not any("wieder geöffnet" in text or question in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("de", "Nein danke", "ok"),
+        ("en", "No, thank you", "ok"),
+        ("tr", "Hayır, teşekkürler", "ok"),
+        ("ru", "Спасибо, и вам тоже", "thanks"),
+        ("en", "Thank you, you too", "thanks"),
+        ("de", "Danke, Ihnen auch", "thanks"),
+    ],
+)
+async def test_a_no_or_thanks_said_back_to_a_closing_question_is_not_offered_the_reopening(
+    bot: BotHarness, lang: str, text: str, kind: str
+) -> None:
+    """Review rv7: the partner closed with "Noch Fragen?"; "Nein danke" and "Спасибо, и вам тоже" got
+    "Reopen?". A no is the friendly "ok" back; courtesy said back is thanks (passed on)."""
+    resident = bot.resident("R", lang=lang)
+    await answered_and_closed(
+        bot, resident, "Darf ich mein Baby mitbringen?", "Sie bekommen einen Platz. Noch Fragen?"
+    )
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await resident.send(text)
+    await deliver(bot)
+    assert not resident.last().labels[0].startswith("↩️")
+    texts = group_texts(bot, MUETTERZENTRUM)[thread:]
+    if kind == "ok":
+        assert texts == []
+    else:
+        assert text in texts[-1] and "bleibt abgeschlossen" in texts[-1]
+
+
+async def test_thanks_with_a_question_after_the_close_is_still_offered_the_reopening(bot: BotHarness) -> None:
+    resident = bot.resident("R", lang="de")
+    await answered_and_closed(
+        bot, resident, "Darf ich mein Baby mitbringen?", "Sie bekommen einen Platz. Noch Fragen?"
+    )
+    await resident.send("danke, aber wann ist der Termin?")
+    assert resident.last().labels[0].startswith("↩️")

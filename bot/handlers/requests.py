@@ -52,7 +52,7 @@ from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
 from bot.residents import ANSWER, REOPEN, WHICH, Waiting
-from bot.search.smalltalk import small_talk, yes_or_no
+from bot.search.smalltalk import reopen_answer, small_talk
 from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
@@ -537,9 +537,7 @@ async def _confirm(message: Message, context: Context, relayed: Relayed, convers
     user, request_id = message.from_user, relayed.request_id
     kind = small_talk(message.text, closing=True) if closed and message.text else None
     reopenable = closed and conversation and relayed.reopenable and request_id is not None
-    thanks_yes = kind == "thanks" and yes_or_no(message.text or "") == "yes"
-    if reopenable and not thanks_yes and user is not None and request_id is not None:
-        # "Ja, danke" / "Да, спасибо" are thanks, not a yes to "Reopen?" (thanks are passed on below).
+    if reopenable and user is not None and request_id is not None:
         if await typed_reopen(message, context, user, request_id):
             return
     if kind == "thanks" and relayed.request_id is not None and message.from_user is not None:
@@ -843,19 +841,26 @@ async def reopen(context: Context, user: User, request_id: int, query: CallbackQ
 
 
 async def typed_reopen(message: Message, context: Context, user: User, request_id: int) -> bool:
-    """Her typed yes or no ("да, откройте", "evet", "ja bitte", "nein danke") while the "Reopen?" offer
-    waits for her messages about request `request_id`: a yes is the tap on ↩️ Reopen (it was offered again,
-    and after the tap the partner read "да, откройте" as her message), a no leaves the request closed and
-    her messages with it (the offers lose their button). Never passed on itself. False if it is neither,
-    or no offer waits."""
-    answer = message.text and yes_or_no(message.text)
+    """Her typed answer ("да, откройте", "evet", "ja bitte", "nein danke") while the "Reopen?" offer waits
+    for her messages about request `request_id`: a yes is the tap on ↩️ Reopen (it was offered again, and
+    after the tap the partner read "да, откройте" as her message); a plain yes ("Ja") may answer the
+    partner's last question, so it is passed on after her waiting messages, unlike words that only ask to
+    reopen. A no leaves the request closed and her messages with it (the offers lose their button). False
+    if it is neither (thanks with a yes: `reopen_answer`), or no offer waits."""
+    answer = message.text and reopen_answer(message.text)
     if not answer:
         return False
     residents = context.services.residents
     if not any(kept.request_id == request_id for kept in await residents.waiting(user.id, REOPEN)):
         return False
-    if answer == "yes":
-        return await reopen(context, user, request_id)
+    if answer != "no":
+        if not await reopen(context, user, request_id):
+            return False
+        if answer == "yes":
+            relayed = await context.services.requests.converse(resident_message(user, message), request_id)
+            if relayed is not None:
+                await reply_relayed(message, context, relayed)
+        return True
     async with residents.reopening(user.id, request_id) as offers:
         for kept in offers:
             await edit_buttons(asked_prompt(context, user, kept), None)

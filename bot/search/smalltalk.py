@@ -168,7 +168,8 @@ _FILLERS = {
 #: Words that may accompany one kind only (see the module's docstring): short closed lists per language.
 _COMPANIONS: dict[SmallTalkKind, str] = {
     # In every language, four kinds of words: for the help / the answer / the information / your patience;
-    # a blessing; "you helped me"; "now I know", "all clear", "it is settled".
+    # a blessing; "you helped me"; "now I know", "all clear", "it is settled". Then a yes ("Yes, thanks",
+    # "Evet, teşekkürler": thanks, not a yes to "Reopen?") and "you too" ("Спасибо, и вам тоже").
     "thanks": """
     für die den das ihre ihr deine eure hilfe unterstützung antwort antworten info infos information
     informationen auskunft mühe geduld zeit schnelle nette freundliche tolle gott segne sie dich jetzt weiß
@@ -185,6 +186,9 @@ _COMPANIONS: dict[SmallTalkKind, str] = {
     pomogliście wielkie jasne załatwione
     for the help your you answer answers info information god bless all clear helped me us now sorted
     settled fine is
+    evet نعم أجل اجل بله بلی آره yes yeah yep
+    gleichfalls ebenfalls size sana de da siz sen ve و ولك وأنت وانت أيضا ايضا كمان هم همچنین
+    и взаимно і взаємно i wam też wzajemnie nawzajem same to
     """,
     # I want / would like / can I / please + talk / speak / write + with / to + a / real
     "person": """
@@ -230,7 +234,10 @@ def same_word(word: str, pattern: str) -> bool:
 
 def small_talk(text: str, *, closing: bool = False) -> SmallTalkKind | None:
     """The kind of small talk if the message is nothing else, else None. `closing`: written after the
-    answer that ended her request, where nothing is left to ask for: a lone "🙏" thanks."""
+    answer that ended her request, where nothing is left to ask for: a lone "🙏" thanks, and a no ("Nein
+    danke", "No, thank you" to the partner's "Anything else?") is a friendly "ok"."""
+    if closing and reopen_answer(text) == "no":
+        return "ok"
     words = [fold(w) for w in raw_tokens(text)]
     found: set[SmallTalkKind] = set()
     if not words:  # emoji only, or nothing to read
@@ -296,27 +303,29 @@ def message_shape(text: str) -> MessageShape | None:
     return None
 
 
-YesNo = Literal["yes", "no"]
-#: A typed answer to the bot's yes/no question ("Reopen it?"), in every language: yes and its verbs ("open it
-#: again"), no, and the words that may go with either (please, thanks, "it", "need").
+ReopenAnswer = Literal["reopen", "yes", "no"]
+#: A typed answer to the bot's "Reopen it?", in every language: a plain yes, the words that ask to open it
+#: ("open it again"), no, thanks, and the words that may go with any of them (please, "it", "need").
 _ANSWER_WORDS: dict[str, str] = {
     "yes": """
-    ja jaa jo jep jap gerne gern öffnen öffne öffnet aufmachen wieder
-    evet evt aç açın açar açabilirsiniz tekrar yeniden
-    نعم أجل اجل ايوه أيوه ايوا افتح افتحه افتحها افتحوه افتحيه مرة أخرى اخرى
-    بله بلی آره باز دوباره
-    да ага угу конечно откройте открой открыть откроете снова заново давайте давай
-    так звісно звичайно відкрийте відкрий відкрити знову
-    tak otwórz otwórzcie otworzyć ponownie oczywiście
-    yes yeah yep yup sure open reopen again
+    ja jaa jo jep jap gerne gern evet evt نعم أجل اجل ايوه أيوه ايوا بله بلی آره да ага угу конечно
+    давайте давай так звісно звичайно tak oczywiście yes yeah yep yup sure
+    """,
+    "open": """
+    öffnen öffne öffnet aufmachen wieder aç açın açar açabilirsiniz tekrar yeniden
+    افتح افتحه افتحها افتحوه افتحيه مرة أخرى اخرى باز دوباره
+    откройте открой открыть откроете снова заново відкрийте відкрий відкрити знову
+    otwórz otwórzcie otworzyć ponownie open reopen again
     """,
     "no": """
     nein nee nö nicht nötig hayır hayir yok gerek istemiyorum لا كلا نه خیر нет не ні nie no nope nah
     """,
+    "thanks": """
+    danke teşekkürler teşekkür ederim sağol شكرا ممنون مرسی спасибо дякую dziękuję dzięki thanks thank you
+    """,
     "either": """
-    bitte sie es ihn danke ok okay lütfen teşekkürler teşekkür ederim sağol من فضلك لو سمحت شكرا لطفا لطفاً
-    کنید کن کنین ممنون مرسی пожалуйста его её спасибо надо нужно будь ласка його її дякую треба потрібно
-    proszę je go dziękuję dzięki trzeba please pls it thanks thank you need
+    bitte sie es ihn ok okay lütfen من فضلك لو سمحت لطفا لطفاً کنید کن کنین пожалуйста его её надо нужно
+    будь ласка його її треба потрібно proszę je go trzeba please pls it need
     """,
 }  # fmt: skip
 _ANSWER_OF = {
@@ -327,10 +336,12 @@ _ANSWER_OF = {
 }
 
 
-def yes_or_no(text: str) -> YesNo | None:
-    """A typed yes ("да, откройте", "evet", "ja bitte", "Wieder öffnen") or no ("nein danke", "нет") to the
-    bot's yes/no question, else None: a question ("ja, aber wann?", "да?"), news, both, or only a please or
-    a thanks (small talk)."""
+def reopen_answer(text: str) -> ReopenAnswer | None:
+    """A typed answer to the bot's "Reopen it?": "reopen" asks to open it and says nothing else ("да,
+    откройте", "Evet lütfen açın", "Wieder öffnen"), "yes" is a plain yes ("ja", "evet", "ja bitte") that
+    reopens it and may well answer the partner's last question, so it is passed on too; "no" ("nein danke",
+    "нет"). None for a question ("ja, aber wann?", "да?"), news, both yes and no, only a please, or thanks
+    with a plain yes ("Yes, thanks", "Да, спасибо", "Evet, teşekkürler": a thank-you, `small_talk`)."""
     if any(mark in text for mark in QUESTION_MARKS):
         return None
     kinds: set[str] = set()
@@ -340,6 +351,8 @@ def yes_or_no(text: str) -> YesNo | None:
             return None
         kinds.add(kind)
     kinds.discard("either")
-    if kinds == {"yes"}:
-        return "yes"
-    return "no" if kinds == {"no"} else None
+    if "no" in kinds:
+        return "no" if kinds <= {"no", "thanks"} else None
+    if "open" in kinds:
+        return "reopen"
+    return "yes" if kinds == {"yes"} else None

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.search.engine import SearchEngine
-from bot.search.smalltalk import message_shape, small_talk, yes_or_no
+from bot.search.smalltalk import message_shape, reopen_answer, small_talk
 
 
 @pytest.mark.parametrize(
@@ -227,14 +227,40 @@ def test_a_call_for_help_with_a_person_stays_an_emergency(lexical_engine: Search
 @pytest.mark.parametrize(
     ("text", "answer"),
     [
-        ("да, откройте", "yes"), ("evet", "yes"), ("Evet lütfen açın", "yes"), ("ja bitte", "yes"),
-        ("Wieder öffnen", "yes"), ("↩️ Открыть снова", "yes"), ("نعم", "yes"), ("tak", "yes"),
-        ("بله", "yes"), ("yes please, open it again", "yes"),
+        # only asking to reopen (not passed on) or a plain yes (passed on: it may answer the partner)
+        ("да, откройте", "reopen"), ("Evet lütfen açın", "reopen"), ("Wieder öffnen", "reopen"),
+        ("↩️ Открыть снова", "reopen"), ("yes please, open it again", "reopen"),
+        ("ja danke, bitte öffnen", "reopen"),
+        ("evet", "yes"), ("ja bitte", "yes"), ("Ja", "yes"), ("نعم", "yes"), ("tak", "yes"), ("بله", "yes"),
         ("nein danke", "no"), ("нет, спасибо", "no"), ("не надо", "no"), ("hayır", "no"), ("no thanks", "no"),
-        # not an answer: a question, news, both, or only thanks / an ok (small talk)
+        ("No, thank you", "no"),
+        # not an answer: a question, news, both, or only thanks / an ok (small talk), or a yes with thanks
         ("ja, aber wann?", None), ("да?", None), ("а где будет детский сад?", None), ("да, не надо", None),
-        ("danke", None), ("ok", None), ("", None),
+        ("nicht wieder öffnen", None), ("danke", None), ("ok", None), ("", None),
+        ("Ja, danke", None), ("Да, спасибо", None), ("Yes, thanks", None), ("Evet, teşekkürler", None),
+        ("نعم شكرا", None), ("بله ممنون", None), ("Так, дякую", None), ("Tak, dziękuję", None),
     ],
 )  # fmt: skip
-def test_a_typed_yes_or_no(text: str, answer: str | None) -> None:
-    assert yes_or_no(text) == answer
+def test_a_typed_answer_to_reopen(text: str, answer: str | None) -> None:
+    assert reopen_answer(text) == answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ja, danke", "Yes, thanks", "Evet, teşekkürler", "نعم شكرا", "بله ممنون", "Да, спасибо", "Так, дякую",
+        "Tak, dziękuję", "yeah thank you",
+        # courtesy said back
+        "Спасибо, и вам тоже", "Danke, Ihnen auch", "Thank you, you too", "Дякую, і вам теж",
+        "Dziękuję, wzajemnie", "Teşekkürler, size de", "ممنون، شما هم همچنین", "شكرا ولك أيضا",
+    ],
+)  # fmt: skip
+def test_a_yes_or_courtesy_with_thanks_is_thanks(text: str) -> None:
+    assert small_talk(text) == small_talk(text, closing=True) == "thanks"
+
+
+def test_a_no_after_the_close_is_a_friendly_ok() -> None:
+    for text in ("Nein danke", "No, thank you", "Нет, спасибо", "Hayır, teşekkürler", "لا شكرا", "nein"):
+        assert small_talk(text, closing=True) == "ok"
+    assert small_talk("Nein danke") is None  # elsewhere a no answers nothing
+    assert small_talk("danke, aber wann ist der Termin?", closing=True) is None

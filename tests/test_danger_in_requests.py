@@ -84,6 +84,7 @@ async def test_a_plain_request_stays_ordinary(bot: BotHarness) -> None:
     assert not await reminded_within_hours(bot, 3)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # marks it urgent: new SQL
 async def test_danger_told_in_a_conversation_makes_the_request_urgent_once(bot: BotHarness) -> None:
     anna = bot.resident("Anna", lang="de")
     de = bot.services.i18n.translator("de")

@@ -190,8 +190,12 @@ class SearchEngine:
     def emergency_words(self, query: str, lang: str) -> bool:
         """Whether `query` has emergency words, read as `answer` reads them but without the search or the
         model: microseconds, so it may run for every update beyond the flood limit."""
+        return self.emergency_match(query, lang) is not None
+
+    def emergency_match(self, query: str, lang: str) -> EmergencyMatch | None:
+        """The emergency words `emergency_words` finds (None: none; a word read as another is none)."""
         match = self.emergency.detect(self.with_latin_reading(query, lang))
-        return match is not None and not match.other_word
+        return match if match is not None and not match.other_word else None
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""

@@ -79,5 +79,4 @@ def marks_urgent(engine: SearchEngine, match: EmergencyMatch | None) -> bool:
 
 def urgent_words(engine: SearchEngine, text: str, lang: str) -> bool:
     """`marks_urgent` for a text read again, as `SearchEngine.emergency_words` reads it."""
-    match = engine.emergency.detect(engine.with_latin_reading(text, lang))
-    return match is not None and not match.other_word and marks_urgent(engine, match)
+    return marks_urgent(engine, engine.emergency_match(text, lang))

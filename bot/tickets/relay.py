@@ -117,7 +117,7 @@ async def _to_resident(
         )
     lang = request.language
     t, partner = ctx.t(lang), ctx.partner_name(by, lang)
-    if (source := passes_on_for(ctx, request, by)) is not None:
+    if (source := passes_on_for(request, by)) is not None:
         # The catch-all passes on the answer of a partner that cannot answer in the chat: it is that
         # partner's answer, as her acknowledgement told her.
         source_name = ctx.partner_name(source, lang)

@@ -60,7 +60,7 @@ def no_chat_answer(ctx: TicketContext, partner_id: str) -> bool:
     return models.no_chat_answer(partner, catch_all, email_replies_relayed=ctx.email_replies_relayed)
 
 
-def passes_on_for(ctx: TicketContext, request: Request, by: str) -> str | None:
+def passes_on_for(request: Request, by: str) -> str | None:
     """The partner whose answer `by` passes on when it answers `request` in the chat: the request's partner,
     when `by` is the catch-all that got the card at once to pass its answers on (`answers_through` when the
     request was routed, stored as `Request.passed_on_by`; never for an answer by phone, which that partner

@@ -278,3 +278,36 @@ async def test_upgrading_to_0018_keeps_the_quartiersmanagement_passing_on_a_copy
             assert [tuple(row) for row in rows] == [(1, "quartier"), (2, None), (3, None), (4, None)]
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0019_keeps_the_messages_and_marks_none_as_danger(empty_database_url: str) -> None:
+    """Messages stored before 0019 are not known to have had danger words: no reminder counts from them (a
+    burst of reminders for old messages at the upgrade would help nobody); a downgrade keeps them too."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await back_to(conn, "0018")
+            await conn.execute(ONE_RESIDENT)
+            await conn.execute(
+                text(
+                    "INSERT INTO requests (id, number, resident_id, partner_id, language, status, urgent, "
+                    "contact, intake, first_name, created_at, updated_at, routed_at) VALUES (1, '100001', 1, "
+                    "'bildung', 'de', 'answered', true, 'chat', '{}', 'Amal', CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO request_messages (id, request_id, direction, kind, text, partner_id, "
+                    "created_at) VALUES (1, 1, 'to_partner', 'text', 'x', 'bildung', CURRENT_TIMESTAMP)"
+                )
+            )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            rows: Any = await conn.execute(text("SELECT id, danger FROM request_messages"))
+            assert [tuple(row) for row in rows] == [(1, False)]
+            await back_to(conn, "0018")
+            assert (await conn.execute(text("SELECT count(*) FROM request_messages"))).scalar() == 1
+    finally:
+        await db.dispose()

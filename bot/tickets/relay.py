@@ -57,9 +57,12 @@ async def add_message(
     attachment: Attachment | None,
     author: str | None = None,
     by: str | None = None,
+    danger: bool = False,
 ) -> RequestMessage:
-    """One message of the request's thread, as stored (flushed: its id keys what it causes)."""
+    """One message of the request's thread, as stored (flushed: its id keys what it causes). `danger`: hers,
+    with danger words that make a request urgent (`RequestMessage.danger`)."""
     message = thread_message(request, direction, text=text, attachment=attachment, author=author, by=by)
+    message.danger = danger
     session.add(message)
     await session.flush()
     return message
@@ -183,7 +186,12 @@ async def resident_reply(
     group = attachment.media_group if attachment else None
     album = group is not None and request.id in await store.album_requests(session, [request.id], group)
     stored = await add_message(
-        session, request, Direction.TO_PARTNER, text=message.text, attachment=attachment
+        session,
+        request,
+        Direction.TO_PARTNER,
+        text=message.text,
+        attachment=attachment,
+        danger=message.danger,
     )
     await store.add_thread_link(session, resident_id, message.message_id, request.id, LinkRole.RESIDENT)
     request.updated_at = utcnow()
@@ -257,7 +265,9 @@ async def resident_correction(
     if await store.outbox_key_exists(session, key):
         return Result(Outcome.DUPLICATE, request)
     await reroute_if_unlisted(session, ctx, request)
-    stored = await add_message(session, request, Direction.TO_PARTNER, text=text, attachment=None)
+    stored = await add_message(
+        session, request, Direction.TO_PARTNER, text=text, attachment=None, danger=message.danger
+    )
     request.updated_at = utcnow()
     html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
     html += (urgent_now := _danger(ctx, request, message))

@@ -151,6 +151,9 @@ class RequestMessage(Base):
     # wrote it (hers). None for the bot's own hand-over question, and for older messages whose organisation
     # is not known (migration 0015).
     partner_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    # Hers, relayed with danger words that make a request urgent (`bot.search.urgency`): unanswered, it is
+    # reminded of and escalated also after the partner took the request on (`bot.tickets.reminders`).
+    danger: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -4,14 +4,22 @@ the numbers, and the partner, who may not read her language, learns that it is u
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from bot.testing.fakeapi import SimUser
+from bot.storage.models.requests import RequestMessage
+from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness, deliver, skip_questions
-from tests.test_conversation import MUETTERZENTRUM, QUARTIERSMANAGEMENT, send_request
+from tests.test_conversation import (
+    MUETTERZENTRUM,
+    QUARTIERSMANAGEMENT,
+    group_texts,
+    propose_hand_over,
+    send_request,
+)
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
@@ -365,5 +373,113 @@ async def test_danger_words_in_a_photos_caption_in_a_draft_make_the_request_urge
     assert "2 gün" not in (ayse.last().text or "")
 
 
-def steps_at(bot: BotHarness, hours: float) -> Any:
+# --- her unanswered message with danger words, after the partner took the request on ----------
+
+
+def steps_at(bot: BotHarness, hours: float) -> Awaitable[int]:
+    """The reminder round `hours` from now (the bot's other clocks stay real: she wrote just now)."""
     return bot.services.requests.remind_and_escalate(datetime.now(UTC) + timedelta(hours=hours))
+
+
+def number_on(card: Sent) -> str:
+    found = re.search(r"Nr\. (\d{6})", card.text or "")
+    assert found is not None
+    return found.group(1)
+
+
+def reminder_of(number: str) -> str:
+    return (
+        f"Erinnerung: Die Nachricht der Person in Anfrage Nr. {number} enthält Worte, die auf eine Gefahr "
+        "hindeuten, und ist seit 2 Stunden unbeantwortet. Bitte antworten Sie bald."
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # one query a round: new SQL
+async def test_her_unanswered_danger_message_after_an_answer_is_reminded_of_then_escalated_once(
+    bot: BotHarness,
+) -> None:
+    """Finding xr5 #1: her message with danger words written after the partner's answer made the request
+    urgent, but no reminder or escalation ever came (they count from the card while nobody took it on). The
+    first fix was reverted (review rv6): it took any request's answer as hers, and after a reopening its
+    repeated outbox key made every round fail, everyone's reminders lost."""
+    ayse, lena = bot.resident("Ayşe", lang="ar"), bot.resident("Lena", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, ayse, "frauencafe", "هل يمكنني أن آتي مع طفلي الصغير؟")
+    await petra.send("Ja, gern, dienstags ab 10.", reply_to=card)
+    lenas = await send_request(bot, lena, "frauencafe", "Gibt es noch Plätze im Frauencafé?")
+    await petra.send("Ja, kommen Sie gern.", reply_to=lenas)
+    await deliver(bot)
+    await ayse.send("لا أستطيع، زوجي يضربني ولا يسمح لي بالخروج")  # I can't, my husband beats me
+    await lena.send("Mein Mann schlägt mich, ich weiß nicht, ob ich kommen kann")
+    await deliver(bot)
+    await petra.send("Wir rufen Sie gleich an.", reply_to=lenas)  # Lena's is answered in time
+    await deliver(bot)
+    centre = lambda: group_texts(bot, MUETTERZENTRUM)  # noqa: E731
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1
+    await deliver(bot)
+    assert sum(reminder_of(number_on(card)) in text for text in centre()) == 1
+    assert not any(reminder_of(number_on(lenas)) in text for text in centre())
+    assert await steps_at(bot, 3.5) == 0  # once: the mark is in the database
+    before = len(group(bot))
+    assert await steps_at(bot, 5) == 1
+    await deliver(bot)
+    escalated = "\n".join(group(bot)[before:])  # the Quartiersmanagement's card, with the conversation
+    assert "زوجي يضربني" in escalated and "dienstags ab 10" in escalated
+    assert (
+        "An Sie weitergeleitet: Die Nachricht der Person mit Worten, die auf eine Gefahr hindeuten, hat "
+        "4 Stunden lang keine Antwort von SOS-Mütterzentrum bekommen."
+    ) in escalated
+    assert (
+        f"<i>Die Nachricht der Person in Anfrage Nr. {number_on(card)} mit Worten, die auf eine Gefahr "
+        "hindeuten, ist 4 Stunden lang unbeantwortet geblieben: Quartiersmanagement Ost- und "
+        "Westsiedlung sieht die Anfrage jetzt auch und kann sie beantworten.</i>"
+    ) in centre()[-1]
+    assert await steps_at(bot, 100) == 0
+
+    # Petra closes and reopens it, Ayşe writes of danger again, and so does Lena: the reopening restarts the
+    # clock with outbox keys of its own, and both reminders come in the same round.
+    await petra.tap("Abschließen", card)
+    await deliver(bot)
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    answer = next(m for m in bot.telegram.bot_messages(ayse.chat) if "dienstags ab 10" in (m.text or ""))
+    await ayse.send("زوجي يضربني مرة أخرى", reply_to=answer)  # he beats me again
+    await lena.send("Er schlägt mich schon wieder")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 2
+    await deliver(bot)
+    assert sum(reminder_of(number_on(card)) in text for text in centre()) == 2
+    assert sum(reminder_of(number_on(lenas)) in text for text in centre()) == 1
+
+
+async def test_a_hand_over_gives_the_new_partner_the_full_time_and_the_quartiersmanagement_only_a_reminder(
+    bot: BotHarness,
+) -> None:
+    """The old partner's answer does not answer for the new one, and the clock starts at the hand-over. The
+    Quartiersmanagement as the partner is reminded, never escalated to itself."""
+    ayse = bot.resident("Ayşe", lang="tr")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, ayse, "frauencafe", "Çocuğumla gelebilir miyim?")
+    await petra.send("Ja, gern.", reply_to=card)
+    await deliver(bot)
+    await ayse.send("Kocam beni dövüyor, gelemem")  # my husband beats me, I can't come
+    await deliver(bot)
+    await petra.send("Das Quartiersmanagement kann Ihnen besser helfen.", reply_to=card)
+    await deliver(bot)
+    async with bot.services.database.transaction() as session:  # all that was three hours ago
+        for message in await session.scalars(select(RequestMessage)):
+            message.created_at -= timedelta(hours=3)
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    await ayse.tap("✅", ayse.last())
+    await deliver(bot)
+    new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1]
+    await bot.partner("Maria", QUARTIERSMANAGEMENT).tap("Übernehmen", new_card)
+    await deliver(bot)
+    centre = len(group_texts(bot, MUETTERZENTRUM))
+    assert await steps_at(bot, 1) == 0  # four hours after her message, one after the hand-over
+    assert await steps_at(bot, 2.5) == 1
+    await deliver(bot)
+    assert reminder_of(number_on(card)) in group(bot)[-1]
+    assert len(group_texts(bot, MUETTERZENTRUM)) == centre  # no longer its request
+    assert await steps_at(bot, 80) == 0

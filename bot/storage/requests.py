@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -220,6 +220,43 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
         .order_by(Request.id)
     )
     return result.all()
+
+
+_ANSWER = aliased(RequestMessage)
+
+
+async def unanswered_danger(
+    session: AsyncSession, written_before: datetime, catch_all: str
+) -> Sequence[tuple[Request, int, datetime]]:
+    """Requests taken on or answered, with a message of hers with danger words (`RequestMessage.danger`)
+    written before `written_before` that no partner's message of the same request answered since it was
+    written and since the request came to its partner (`routed_at`: a hand-over or reopening restarts the
+    clock), and a step still due for it: no reminder since it, or no escalation yet (never to the
+    catch-all itself). Each with the earliest such message: its id and when she wrote it. One query."""
+    answered = exists().where(
+        _ANSWER.request_id == RequestMessage.request_id,
+        _ANSWER.direction == Direction.TO_RESIDENT,
+        _ANSWER.partner_id.is_not(None),  # not the bot's own hand-over question
+        _ANSWER.id > RequestMessage.id,
+        _ANSWER.created_at >= Request.routed_at,
+    )
+    reminder_due = Request.reminder_sent_at.is_(None) | (Request.reminder_sent_at < RequestMessage.created_at)
+    escalation_due = Request.escalated_at.is_(None) & (Request.partner_id != catch_all)
+    result = await session.execute(
+        select(Request, func.min(RequestMessage.id), func.min(RequestMessage.created_at))
+        .join(RequestMessage, RequestMessage.request_id == Request.id)
+        .where(
+            Request.status.in_((RequestStatus.TAKEN, RequestStatus.ANSWERED)),
+            Request.routed_at <= written_before,
+            RequestMessage.danger.is_(True),
+            RequestMessage.created_at <= written_before,
+            reminder_due | escalation_due,
+            ~answered,
+        )
+        .group_by(Request.id)
+        .order_by(Request.id)
+    )
+    return [(request, first, written) for request, first, written in result]
 
 
 _THREAD = (

@@ -10,22 +10,30 @@ resident is told once that her request is now with the catch-all too, or that th
 from the start, follows it up (she was promised an answer within the time that passed). Each step is
 recorded on the request (`reminder_sent_at`, `escalated_at`, `overdue_at`) with a conditional update, so
 restarts, overlapping polls and two bot processes never send a step twice.
+
+Her message with danger words that nobody answers (`_unanswered_danger`) is reminded of and escalated in the
+same times also after the partner took the request on or answered it, counted from that message (or from
+the hand-over or reopening that gave the request to its partner, if later). Each request's steps run in a
+savepoint of their own: a failing one is logged and tried again at the next round, the others still go out.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import ParamSpec
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.languages import N_
 from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import ContactPreference, Request
+from bot.storage.models.requests import ContactPreference, Request, RequestStatus
 from bot.tickets.deps import TicketContext
-from bot.tickets.notify import enqueue_card, note_in_thread, notify_admin, tell_resident
+from bot.tickets.notify import enqueue_card, enqueue_partner, note_in_thread, notify_admin, tell_resident
 from bot.tickets.routing import (
     answers_through,
     no_chat_answer,
@@ -42,6 +50,28 @@ URGENT_ESCALATION_HOURS = 4
 URGENT_REMINDER_HOURS = 2
 
 
+P = ParamSpec("P")
+
+# Her message with danger words had no answer (`_unanswered_danger`), although the request was taken on.
+DANGER_REMINDER = N_(
+    "Reminder: the resident's message in request {number} with words that point to danger has had no "
+    "answer for {time}. Please answer soon."
+)
+DANGER_ESCALATED = N_(
+    "The resident's message in request {number} with words that point to danger has had no answer "
+    "within {time}: {partner} sees the request now too and may answer it."
+)
+DANGER_CARD_NOTE = N_(
+    "Escalated: the resident's message with words that point to danger has had no answer from {partner} "
+    "within {time}."
+)
+DANGER_NOTICE = N_(
+    "Request {number} to {partner}: the resident's message with words that point to danger has had no "
+    "answer within {time}; escalated."
+)
+_TAKEN_ON = (RequestStatus.TAKEN, RequestStatus.ANSWERED)
+
+
 async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: datetime) -> int:
     """Send due reminders and escalations; returns how many steps were taken."""
     steps = 0
@@ -49,32 +79,135 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
     shortest = min((p.requests.response_hours for p in ctx.catalogue.partners.values()), default=1)
     shortest = min(shortest, URGENT_REMINDER_HOURS)
     for request in await store.unanswered_requests(session, now - timedelta(hours=shortest)):
-        partner = ctx.partner(request.partner_id)
-        if partner is None:
-            continue
-        response_hours = partner.requests.response_hours
-        escalation_hours = partner.requests.escalation_hours
-        if request.urgent:
-            response_hours = min(response_hours, URGENT_REMINDER_HOURS)
-            escalation_hours = min(escalation_hours, URGENT_ESCALATION_HOURS)
-        pt = ctx.partner_t()
-        if (
-            request.reminder_sent_at is None
-            and request.routed_at + timedelta(hours=response_hours) <= now
-            and await _answerable(session, ctx, request)
-            and await store.mark_once(session, request, "reminder_sent_at", now)
-        ):
-            promised = response_hours if request.urgent else _promised_hours(ctx, request)
-            await _remind(session, ctx, request, hours_phrase(pt, promised))
-            steps += 1
-        if (
-            request.overdue_at is None
-            and request.partner_id != catch_all
-            and request.routed_at + timedelta(hours=escalation_hours) <= now
-        ):
-            if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
-                steps += 1
+        steps += await _apart(session, request.id, _unanswered, session, ctx, request, catch_all, now)
+    due = now - timedelta(hours=URGENT_REMINDER_HOURS)
+    for request, first, written in await store.unanswered_danger(session, due, catch_all):
+        steps += await _apart(
+            session, request.id, _unanswered_danger, session, ctx, request, first, written, now
+        )
     return steps
+
+
+async def _apart(
+    session: AsyncSession,
+    request_id: int,
+    steps: Callable[P, Awaitable[int]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> int:
+    """`steps(...)`, the due steps of one request, in a savepoint: if they fail (a bug, an outbox key
+    enqueued before), they are undone and logged, and the round goes on with the other requests (one
+    request's failure once made everyone's reminders fail every minute). The next round tries again."""
+    try:
+        async with session.begin_nested():
+            return await steps(*args, **kwargs)
+    except Exception:
+        logger.exception("request %s: its reminder or escalation failed; tried again next round", request_id)
+        return 0
+
+
+async def _unanswered(
+    session: AsyncSession, ctx: TicketContext, request: Request, catch_all: str, now: datetime
+) -> int:
+    """The due steps of an open request nobody took on."""
+    steps = 0
+    partner = ctx.partner(request.partner_id)
+    if partner is None:
+        return 0
+    response_hours = partner.requests.response_hours
+    escalation_hours = partner.requests.escalation_hours
+    if request.urgent:
+        response_hours = min(response_hours, URGENT_REMINDER_HOURS)
+        escalation_hours = min(escalation_hours, URGENT_ESCALATION_HOURS)
+    pt = ctx.partner_t()
+    if (
+        request.reminder_sent_at is None
+        and request.routed_at + timedelta(hours=response_hours) <= now
+        and await _answerable(session, ctx, request)
+        and await store.mark_once(session, request, "reminder_sent_at", now)
+    ):
+        promised = response_hours if request.urgent else _promised_hours(ctx, request)
+        await _remind(session, ctx, request, hours_phrase(pt, promised))
+        steps += 1
+    if (
+        request.overdue_at is None
+        and request.partner_id != catch_all
+        and request.routed_at + timedelta(hours=escalation_hours) <= now
+    ):
+        if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
+            steps += 1
+    return steps
+
+
+async def _unanswered_danger(
+    session: AsyncSession, ctx: TicketContext, request: Request, first: int, written: datetime, now: datetime
+) -> int:
+    """Her message `first` with danger words (written at `written`, `store.unanswered_danger`) has no answer
+    from a partner, and the request was taken on: counted from it, or from when the request came to its
+    partner if later (a hand-over or reopening gives the new partner the full time), its partner's group
+    (and the catch-all's, if escalated) is reminded after `URGENT_REMINDER_HOURS`, and the catch-all gets
+    the request after `URGENT_ESCALATION_HOURS`, unless it is the partner itself. Once each: a reminder
+    since that message, `escalated_at`; the outbox keys name the routing and the message, so a reopening
+    or hand-over never repeats a key."""
+    if ctx.partner(request.partner_id) is None:
+        return 0
+    steps = 0
+    catch_all = ctx.catalogue.catch_all_partner_id
+    pt = ctx.partner_t()
+    since = max(written, request.routed_at)
+    routed = request.routed_at.timestamp()
+    if since + timedelta(hours=URGENT_REMINDER_HOURS) <= now and await store.transition(
+        session,
+        request,
+        _TAKEN_ON,
+        Request.reminder_sent_at.is_(None) | (Request.reminder_sent_at < since),
+        reminder_sent_at=now,
+    ):
+        time = hours_phrase(pt, URGENT_REMINDER_HOURS)
+        html = f"<i>{pt.html(DANGER_REMINDER, number=request.number, time=time)}</i>"
+        await enqueue_partner(
+            session, ctx, request, html, dedupe_key=f"req:{request.id}:danger-reminder:{routed}:{first}"
+        )
+        steps += 1
+    if (
+        since + timedelta(hours=URGENT_ESCALATION_HOURS) <= now
+        and request.escalated_at is None
+        and request.partner_id != catch_all
+        and await _escalate_danger(
+            session, ctx, request, catch_all, f"req:{request.id}:danger-escalate:{routed}", now
+        )
+    ):
+        steps += 1
+    return steps
+
+
+async def _escalate_danger(
+    session: AsyncSession, ctx: TicketContext, request: Request, catch_all: str, key: str, now: datetime
+) -> bool:
+    """The catch-all gets the card with the conversation (her message with danger words in it), the
+    partner's thread is told, and the admin chat if there is one (else the catch-all's group would read it
+    twice). True if this call escalated it."""
+    dest = await partner_destination(session, ctx, catch_all)
+    if dest is None or not await store.transition(
+        session, request, _TAKEN_ON, Request.escalated_at.is_(None), escalated_at=now
+    ):
+        return False
+    pt = ctx.partner_t()
+    partner = ctx.partner_name(request.partner_id)
+    time = hours_phrase(pt, URGENT_ESCALATION_HOURS)
+    note = pt.gettext(DANGER_CARD_NOTE).format(partner=partner, time=time)
+    await enqueue_card(session, ctx, request, catch_all, dest, note=note, key=key)
+    told = pt.html(DANGER_ESCALATED, number=request.number, time=time, partner=ctx.partner_name(catch_all))
+    await enqueue_partner(
+        session, ctx, request, f"<i>{told}</i>", dedupe_key=key, partner_id=request.partner_id
+    )
+    if ctx.admin_chat_id is not None:
+        html = "⏰ " + pt.html(DANGER_NOTICE, number=request.number, partner=partner, time=time)
+        await notify_admin(session, ctx, html, request.id)
+    logger.info(
+        "request %s escalated to %s: her message with danger words had no answer", request.id, catch_all
+    )
+    return True
 
 
 async def _answerable(session: AsyncSession, ctx: TicketContext, request: Request) -> bool:

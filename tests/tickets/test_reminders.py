@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.delivery import outbox
+from bot.delivery.outbox import Destination
 from bot.storage.db import Database
+from bot.storage.models.outbox import Audience, Channel
+from bot.storage.models.requests import Request
 from bot.tickets import partners
 from bot.tickets.deps import Outcome, TicketContext
 from bot.tickets.reminders import remind_and_escalate
@@ -188,3 +192,27 @@ async def test_without_an_admin_chat_an_escalation_reaches_the_quartiersmanageme
         # The escalation (the card with its note, or the copy's note), no staff notice besides it.
         escalations = [text for text in told if not text.startswith("<i>Reminder")]
         assert len(escalations) == 1, told
+
+
+async def test_a_request_whose_steps_fail_costs_no_other_request_its_reminder(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Review rv6: one request's outbox key, enqueued before, made the whole round fail every minute, and
+    every request's reminders and escalations with it. Each request's steps have a savepoint now."""
+    broken = await submit(database, ctx, urgent=True)
+    other = await submit(database, ctx, resident_id=RESIDENT + 1, urgent=True)
+    async with database.transaction() as session:  # its reminder's key is taken
+        await outbox.enqueue(
+            session,
+            Destination(Channel.TELEGRAM, str(PARTNER_CHAT)),
+            "…",
+            audience=Audience.PARTNER,
+            dedupe_key=f"req:{broken.id}:reminder:{broken.routed_at.timestamp()}",
+        )
+    before = len(await outbox_rows(database))
+    async with database.transaction() as session:
+        assert await remind_and_escalate(session, ctx, other.routed_at + timedelta(hours=3)) == 1
+    (reminder,) = (await outbox_rows(database))[before:]
+    assert reminder.request_id == other.id and "urgent" in reminder.payload["text"]
+    async with database.sessions() as session:  # nothing of the failed step stays: tried again
+        assert (await session.get_one(Request, broken.id)).reminder_sent_at is None

@@ -483,3 +483,18 @@ async def test_a_hand_over_gives_the_new_partner_the_full_time_and_the_quartiers
     assert reminder_of(number_on(card)) in group(bot)[-1]
     assert len(group_texts(bot, MUETTERZENTRUM)) == centre  # no longer its request
     assert await steps_at(bot, 80) == 0
+
+
+async def test_a_request_with_danger_words_taken_on_but_never_answered_is_reminded_of(
+    bot: BotHarness,
+) -> None:
+    """Taking it on is no answer: her first message with danger words counts as a later one would."""
+    ayse = bot.resident("Ayşe", lang="tr")
+    await write_request(bot, ayse, "Jobcenter mektubu geldi ama kocam beni dövüyor")
+    card = next(m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if "kocam beni" in (m.text or ""))
+    await bot.partner("Maria", QUARTIERSMANAGEMENT).tap("Übernehmen", card)
+    await deliver(bot)
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1
+    await deliver(bot)
+    assert reminder_of(number_on(card)) in group(bot)[-1]

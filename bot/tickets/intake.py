@@ -590,6 +590,10 @@ async def submit(
         messages.insert(
             0, thread_message(request, Direction.TO_PARTNER, text=text, attachment=None, created_at=now)
         )
+    if draft.danger and messages:
+        # Her danger words are in the card: unanswered once someone took it on, it is reminded of
+        # (`store.unanswered_danger`) as a later message of hers with such words would be.
+        messages[0].danger = True
     session.add_all(messages)
     await store.delete_dialogue(session, row)
     for key, where, _text in draft.written:

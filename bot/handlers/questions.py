@@ -19,6 +19,7 @@ from bot.handlers.requests import (
     conversation_input,
     correction,
     dialogue_input,
+    handover_typed,
     media_kept,
     offer_as_answer,
     resident_followup,
@@ -178,6 +179,8 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         await write_on(update, context)  # a message left under the bot's question is not lost
     if dialogue and await taken_as_input(update, context, match=match):
         return
+    if dialogue and await handover_typed(update, context):
+        return  # "ja" under the hand-over question: the question again, its buttons answer it
     # Only a button's label ("Menü", "geri"): what the button does, not a search for the word.
     button = named_button(services.i18n, lang, text)
     # After /delete: her question waits for her language and district (a greeting, a button's label or a

@@ -518,6 +518,12 @@ async def reply_relayed(
     if relayed.album and not tapped:
         return  # the album's first file was confirmed
     await _confirm(message, context, relayed, conversation)
+    await ask_hand_over_again(message, context, relayed)
+
+
+async def ask_hand_over_again(message: Message, context: Context, relayed: Relayed) -> None:
+    """The hand-over question of `relayed`'s request again (if one waits), with its buttons and how to
+    answer it: only they answer it."""
     if relayed.handover_to is not None and relayed.request_id is not None:
         question = render.handover_question(
             context.t,
@@ -529,6 +535,25 @@ async def reply_relayed(
         )
         text, keyboard = render.handover_reminder(context.t, question)
         await message.reply_text(text, reply_markup=markup(keyboard))
+
+
+async def handover_typed(update: Update, context: Context) -> bool:
+    """A typed yes, no or ok ("ja", "да", "evet", "نعم", "tak", "nein", "tamam") that no dialogue or
+    conversation took, while a partner's proposal to hand her request over waits for her answer: the
+    question again, with its buttons and how to answer it, not a search for the word. The word is not taken
+    as her consent: it lets her first name, answers and conversation go to another organisation, and a word
+    typed below later screens may answer something else; the tap answers exactly that question (as under a
+    partner's message, `ask_hand_over_again`). False if the text is no such answer or nothing waits."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return False
+    if reopen_answer(message.text) not in ("yes", "no") and small_talk(message.text) != "ok":
+        return False
+    relayed = await context.services.requests.hand_over_asked(user.id)
+    if relayed is None:
+        return False
+    await ask_hand_over_again(message, context, relayed)
+    return True
 
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:

@@ -484,18 +484,17 @@ class ResidentService:
         query = _waiting_rows(telegram_id, REOPEN).where(WaitingMessage.request_id == request_id)
         return Passing(self._database, self.passed, query, lambda _row: True)
 
-    async def corrected(self, telegram_id: int, message_id: int, text: str) -> None:
-        """She edited her message `message_id`: if it waits for her tap, it waits with her new `text` (a
-        question of the first minute masked, as kept)."""
+    async def corrected(self, telegram_id: int, message_id: int, text: str | None) -> None:
+        """She edited her message `message_id` (a text, or a file's caption: None when she removed it): if
+        it waits for her tap, it waits with her new `text` (a question of the first minute masked, as kept;
+        a file's caption is its `text`, see `_waiting`)."""
+        question = and_(WaitingMessage.waits_for == FIRST_MINUTE, WaitingMessage.attachment.is_(None))
+        masked = mask_contact_details(text) if text is not None else None
         async with self._transaction() as session:
             await session.execute(
                 update(WaitingMessage)
                 .where(WaitingMessage.resident_id == telegram_id, WaitingMessage.message_id == message_id)
-                .values(
-                    text=case(
-                        (WaitingMessage.waits_for == FIRST_MINUTE, mask_contact_details(text)), else_=text
-                    )
-                )
+                .values(text=case((question, masked), else_=text))
             )
 
     async def settled(self, telegram_id: int, prompt_id: int) -> None:
@@ -562,7 +561,9 @@ def _oldest(kept: Waiting) -> int:
 
 
 def _waiting(row: WaitingMessage) -> Waiting:
+    # A file's caption is the row's text, as she last edited it (`corrected`): its file goes with it.
+    attachment = {**row.attachment, "caption": row.text} if row.attachment is not None else None
     offered = tuple(row.offered or ())
     return Waiting(
-        row.message_id, row.text, row.attachment, row.prompt_id, row.request_id, row.created_at, offered
+        row.message_id, row.text, attachment, row.prompt_id, row.request_id, row.created_at, offered
     )

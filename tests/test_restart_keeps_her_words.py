@@ -424,19 +424,31 @@ async def test_her_question_in_the_first_minute_is_stored_masked_and_held_once(
     assert await waiting_rows(bot) == 0
 
 
+async def edit_caption(person: SimUser, sent: Sent, caption: str) -> None:
+    """`person` edits the caption of a file of hers (Telegram sends an `edited_message` with the file)."""
+    edited = {**sent.params, "caption": caption, "edit_date": int(datetime.now(UTC).timestamp())}
+    data = person._message_json(sent.message_id, edited, None)
+    await person._process({"update_id": person.telegram.next_update_id(), "edited_message": data})
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_edited_message_waiting_for_her_tap_goes_on_as_she_corrected_it(bot: BotHarness) -> None:
     # Review: she edited away her phone number while her message waited under "which request?"; her tap
-    # passed on the old text, number and all.
+    # passed on the old text, number and all. Exploratory test: the same with a photo's caption.
     ayse = await two_conversations(bot)
     mine = await ayse.send("Meine Nummer ist 0171 2345678")
+    photo = await ayse.send_photo("Der Brief, rufen Sie 0171 2345678 an")
     await ayse.send("Er ist 3 Jahre alt.")
     second = ayse.last()
     await ayse.edit(mine, "Meine Nummer gebe ich lieber nicht")
+    await edit_caption(ayse, photo, "Der Brief vom Jobcenter")
     await ayse.tap("Quartiersmanagement", second)
     await deliver(bot)
     texts = group_texts(bot, QUARTIERSMANAGEMENT) + group_texts(bot, MUETTERZENTRUM)
     assert not any("2345678" in text for text in texts)
-    assert "Meine Nummer gebe ich lieber nicht" in group_texts(bot, QUARTIERSMANAGEMENT)[-2]
+    passed = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-3:]
+    assert "Meine Nummer gebe ich lieber nicht" in (passed[0].text or "")
+    assert passed[1].kind == "photo" and "Der Brief vom Jobcenter" in (passed[1].text or "")
 
 
 async def test_a_tap_costs_one_read_and_one_write_and_nothing_is_written_when_nothing_waits(

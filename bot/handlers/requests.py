@@ -787,6 +787,15 @@ async def resident_media(update: Update, context: Context) -> None:
     await unsupported_message(update, context)
 
 
+async def caption_edited(update: Update, context: Context) -> None:
+    """She edited the caption of a photo or document of hers: if the file waits for her tap ("which
+    request?", her first minute after /delete), it goes on with the caption as she corrected it, as an
+    edited text does (`correction`)."""
+    message, user = update.edited_message, update.effective_user
+    if message is not None and user is not None:
+        await context.services.residents.corrected(user.id, message.message_id, message.caption)
+
+
 async def caption_danger(update: Update, context: Context) -> bool:
     """Danger words in a photo's caption, read as in a text (many write one line under a photo of a
     letter): the emergency numbers first, "Ask a person" carrying the caption. True for danger words that

@@ -352,11 +352,12 @@ async def test_a_line_under_is_this_your_answer_goes_on_only_with_her_next_messa
 ) -> None:
     # Review: a health line she never confirmed as her answer went to the partner 20 hours later, together
     # with an unrelated question. It goes on only with her very next message, minutes later; after that it
-    # waits no longer, and only her tap under the question (which stays) passes it on.
+    # waits no longer, and only her tap passes it on. Exploratory test: it was dropped without a word to
+    # her, the question far up; now she reads below that it was not passed on, with the button to do so.
     ayse = bot.resident("Ayşe", lang="de")
     await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Kommen Sie allein oder mit Kind?")
     await quiet_night(bot)
-    await ayse.send("Mein Sohn hatte Fieber, Diagnose Scharlach")
+    line = await ayse.send("Mein Sohn hatte Fieber, Diagnose Scharlach")
     offer = ayse.last()
     assert (offer.text or "").startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
     later = datetime.now(UTC) - RECENT_QUESTIONS - timedelta(minutes=1)
@@ -369,8 +370,11 @@ async def test_a_line_under_is_this_your_answer_goes_on_only_with_her_next_messa
         assert not any(
             "Scharlach" in (text or "") for text in await session.scalars(select(WaitingMessage.text))
         )
-    assert "✍️ Meine Antwort" in offer.labels  # her tap there still passes it on
-    await ayse.tap("✍️", offer)
+    told = [m for m in bot.telegram.bot_messages(ayse.chat) if m.reply_to == line.message_id][-1]
+    assert told.message_id > offer.message_id and told.labels == ["✍️ Meine Antwort"]
+    assert (told.text or "").startswith("⚠️ Diese Nachricht wurde nicht an SOS-Mütterzentrum (Anfrage Nr.")
+    assert offer.labels == []  # one place to tap, below
+    await ayse.tap("✍️", told)
     await deliver(bot)
     assert "Scharlach" in group_texts(bot, MUETTERZENTRUM)[-1]
 

@@ -24,6 +24,7 @@ from telegram import (
     PhotoSize,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    ReplyParameters,
     Update,
     User,
     Voice,
@@ -464,13 +465,16 @@ async def write_on(update: Update, context: Context) -> None:
     conversation is open again (so does what she writes now); only with her very next message, within
     minutes (a line from yesterday does not go on with a new question: then it waits no longer, and only her
     tap under the question passes it on). "Which request?" has none: the message waits for her tap on a
-    request, which passes on every message still waiting whose question offered that request."""
+    request, which passes on every message still waiting whose question offered that request. An older
+    line waits no longer either: she is told that it was not passed on (`told_not_passed_on`)."""
     user = update.effective_user
     data = context.user_data
     if user is None or data is None or not data.answer_waits:
         return
     data.answer_waits = False
-    async with context.services.residents.answers(user.id, within=RECENT_QUESTIONS) as answers:
+    async with (passing := context.services.residents.answers(user.id, within=RECENT_QUESTIONS)) as answers:
+        for kept in passing.left_out:  # older than those passed on: told first
+            await told_not_passed_on(context, user, kept)
         for kept in answers:
             if kept.request_id is None:
                 continue
@@ -478,6 +482,21 @@ async def write_on(update: Update, context: Context) -> None:
             relayed = await pass_on_replied(prompt, context, user, kept.request_id, kept=kept)
             if relayed is not None and relayed.outcome is Outcome.OK:
                 data.conversing = True
+
+
+async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> None:
+    """Her line under "is this your answer?" from hours ago, which she wrote on from without a tap: it
+    waits no longer, and she reads so below, replying to it, with "✍️ My answer" to pass it on after all;
+    the question far up loses its buttons (one place to tap). She never loses it unaware."""
+    if kept.request_id is None:
+        return
+    choice = await context.services.requests.request_choice(user.id, kept.request_id)
+    if choice is None:
+        return
+    text, keyboard = render.answer_not_passed_on(context.t, choice)
+    reply = ReplyParameters(kept.message_id, allow_sending_without_reply=True)
+    await context.bot.send_message(user.id, text, reply_markup=markup(keyboard), reply_parameters=reply)
+    await edit_buttons(asked_prompt(context, user, kept), None)
 
 
 async def offer_as_answer(update: Update, context: Context, match: tuple[str, str] | None = None) -> bool:

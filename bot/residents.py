@@ -473,8 +473,8 @@ class ResidentService:
 
     def answers(self, telegram_id: int, *, within: timedelta) -> Passing:
         """Her message under "is this your answer?", as she writes on: only if it was written `within` the
-        last minutes (her very next message, not one a day later: then it waits no longer, and only her tap
-        under the question, which stays, passes it on), oldest first (`Passing`)."""
+        last minutes (her very next message, not one a day later: then it waits no longer, and she is told
+        it was not passed on: `Passing.left_out`; only her tap passes it on), oldest first (`Passing`)."""
         since = utcnow() - within
         query = _waiting_rows(telegram_id, ANSWER)
         return Passing(self._database, self.passed, query, lambda row: row.created_at >= since, dropping=True)
@@ -484,18 +484,17 @@ class ResidentService:
         query = _waiting_rows(telegram_id, REOPEN).where(WaitingMessage.request_id == request_id)
         return Passing(self._database, self.passed, query, lambda _row: True)
 
-    async def corrected(self, telegram_id: int, message_id: int, text: str) -> None:
-        """She edited her message `message_id`: if it waits for her tap, it waits with her new `text` (a
-        question of the first minute masked, as kept)."""
+    async def corrected(self, telegram_id: int, message_id: int, text: str | None) -> None:
+        """She edited her message `message_id` (a text, or a file's caption: None when she removed it): if
+        it waits for her tap, it waits with her new `text` (a question of the first minute masked, as kept;
+        a file's caption is its `text`, see `_waiting`)."""
+        question = and_(WaitingMessage.waits_for == FIRST_MINUTE, WaitingMessage.attachment.is_(None))
+        masked = mask_contact_details(text) if text is not None else None
         async with self._transaction() as session:
             await session.execute(
                 update(WaitingMessage)
                 .where(WaitingMessage.resident_id == telegram_id, WaitingMessage.message_id == message_id)
-                .values(
-                    text=case(
-                        (WaitingMessage.waits_for == FIRST_MINUTE, mask_contact_details(text)), else_=text
-                    )
-                )
+                .values(text=case((question, masked), else_=text))
             )
 
     async def settled(self, telegram_id: int, prompt_id: int) -> None:
@@ -522,7 +521,8 @@ class Passing:
     caller passes them on, and only then do they wait no longer (with those left out, if `dropping`). When
     passing them on failed (the Bot API down), they still wait, and the update handled again finds them
     (one passed on twice is sent once: `RequestDesk.converse`). No transaction stays open while the caller
-    sends: one read, and one write only when there is something to remove."""
+    sends: one read, and one write only when there is something to remove. Those `dropping` leaves out
+    are `left_out` (oldest first): the caller tells her about them in the same `async with`."""
 
     def __init__(
         self,
@@ -536,12 +536,15 @@ class Passing:
         self._database, self._passed, self._query = database, passed, query
         self._chosen, self._dropping = chosen, dropping
         self._ids: list[int] = []
+        self.left_out: list[Waiting] = []
 
     async def __aenter__(self) -> list[Waiting]:
         async with self._database.sessions() as session:
             rows = list(await session.scalars(self._query.order_by(WaitingMessage.id)))
         chosen = [row for row in rows if self._chosen(row)]
         self._ids = [row.id for row in (rows if self._dropping else chosen)]
+        if self._dropping:
+            self.left_out = [_waiting(row) for row in rows if not self._chosen(row)]
         return [_waiting(row) for row in chosen]
 
     async def __aexit__(self, kind: type[BaseException] | None, *_exc: object) -> None:
@@ -562,7 +565,9 @@ def _oldest(kept: Waiting) -> int:
 
 
 def _waiting(row: WaitingMessage) -> Waiting:
+    # A file's caption is the row's text, as she last edited it (`corrected`): its file goes with it.
+    attachment = {**row.attachment, "caption": row.text} if row.attachment is not None else None
     offered = tuple(row.offered or ())
     return Waiting(
-        row.message_id, row.text, row.attachment, row.prompt_id, row.request_id, row.created_at, offered
+        row.message_id, row.text, attachment, row.prompt_id, row.request_id, row.created_at, offered
     )

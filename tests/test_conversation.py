@@ -933,6 +933,31 @@ async def test_a_message_while_a_hand_over_question_waits_shows_the_question_aga
     assert "devretmek istiyor" not in screen(zeynep)
 
 
+async def test_a_typed_yes_before_any_partners_message_shows_the_hand_over_question_again(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: "да" typed instead of tapped (no partner had written yet) went to the
+    # search: "Спросить человека" started a new request to the Quartiersmanagement; "evet" got FAQ choices.
+    # A typed word is not her consent (her data would go to another organisation): the question comes again.
+    olga = bot.resident("Olga", lang="ru")
+    card = await send_request(bot, olga, "frauencafe", "Можно прийти с ребёнком?")
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
+    for word in ("да", "Evet", "نعم", "tak", "yes", "нет"):
+        await olga.send(word)
+        await deliver(bot)
+        asked = olga.last()
+        assert "передать ваш запрос" in (asked.text or ""), word  # the question itself, again
+        assert "Пожалуйста, ответьте кнопкой: ✅ — согласиться, ✖️ — отказаться." in (asked.text or "")
+        assert asked.labels == ["✅ Да, передать", "✖️ Нет"]
+    assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before  # nothing went anywhere
+    await olga.send("/menu")
+    assert "незаконченный" not in screen(olga)  # and no request was begun
+    await olga.tap("✅", asked)
+    await deliver(bot)
+    assert "Можно прийти с ребёнком?" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+
+
 async def test_a_hand_over_to_a_partner_without_any_channel_is_refused(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -143,6 +143,22 @@ async def test_old_and_broken_navigation_buttons_still_work_or_are_out_of_date(b
         assert bot.telegram.answered_callbacks[-1].get("text") == OUT_OF_DATE
 
 
+async def test_a_language_tapped_on_a_picker_with_messages_below_it_shows_the_menu_below(
+    bot: BotHarness,
+) -> None:
+    """Exploratory test: a language tapped on a picker with a confirmation below it ("please tap a button",
+    "Passed on to …": no screen) turned the picker far up into the menu, out of her sight."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("/language")
+    picker = anna.last()
+    await anna.send("1")
+    assert anna.last().text == "Bitte tippen Sie oben auf einen der Buttons."
+    await anna.tap("English", picker)
+    menu = anna.last()
+    assert menu.message_id > picker.message_id and "What can I help you with?" in (menu.text or "")
+    assert "In welcher Sprache" in (picker.text or "")  # the old picker stays as it was
+
+
 def test_an_entry_button_keeps_where_it_is_whenever_that_fits_into_64_bytes() -> None:
     longest = "x" * 40  # content ids are slugs of at most 40 characters
     hits = [("offer", longest), ("partner", longest), ("faq", longest)]

@@ -88,6 +88,10 @@ def register(app: AppType) -> None:
     app.add_handler(on_button(requests.reopen_button, "reopen"))
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & FILES, requests.resident_media))
+    # A file's caption edited: the file, if it waits for her tap, goes on with the new caption.
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & FILES, requests.caption_edited)
+    )
     # The partner side, in groups: buttons on request cards, and replies to a request's thread.
     app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=common.PARTNER_BUTTON))
     group_replies = filters.ChatType.GROUPS & filters.REPLY & (filters.TEXT | FILES)

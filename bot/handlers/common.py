@@ -83,6 +83,8 @@ async def load_resident(update: Update, context: Context) -> None:
         # the partner she is writing with or her draft (someone in distress sends many short lines).
         resident = resident.emergency_settings
     context.user_data.album = album
+    if update.message is not None:
+        context.user_data.latest = update.message.message_id
     context.user_data.lang = resident.language
     context.user_data.district = resident.district
     context.user_data.language_confirmed = resident.language_confirmed
@@ -154,6 +156,18 @@ async def show(
         )
         if context.user_data is not None:
             context.user_data.screen = sent.message_id
+
+
+def tapped_old_message(update: Update, context: Context) -> bool:
+    """Whether the message a button was tapped on is no longer the newest in her chat: a newer screen was
+    shown, or she wrote since (and the bot's answer, a screen or a confirmation, came below it). A screen
+    shown in its place would change a message far up, out of her sight: it goes below instead (known in
+    memory only: after a restart, in place)."""
+    query, data = update.callback_query, context.user_data
+    if query is None or query.message is None or data is None:
+        return False
+    newer = [id_ for id_ in (data.screen, data.latest) if id_ is not None]
+    return any(id_ > query.message.message_id for id_ in newer)
 
 
 def button_press(update: Update) -> tuple[CallbackQuery, User, Callback] | None:

@@ -83,6 +83,9 @@ class UserData:
     # The message of the latest screen shown (`common.show`): a tap on an older one may answer below
     # instead of turning an old message into a new screen (memory only: None, or after a restart: in place).
     screen: int | None = None
+    # Her latest message in the chat (`common.load_resident`): a screen above it is old too, though only
+    # confirmations ("Passed on to …", "Please tap a button") came below it (memory only, like `screen`).
+    latest: int | None = None
     # The album (Telegram's media_group_id) of the latest update let through the flood limit: its further
     # files are not counted again (`bot.handlers.common.load_resident`; memory only, like the above).
     album: str | None = None

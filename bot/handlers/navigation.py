@@ -11,24 +11,29 @@ from bot.render.keyboards import Screen
 from bot.render.requests import with_conversation_notice, with_parked_notice
 
 
-async def show_main_menu(update: Update, context: Context, lead: str | None = None) -> None:
+async def show_main_menu(
+    update: Update, context: Context, lead: str | None = None, *, new_message: bool = False
+) -> None:
     """The main menu: topics of the resident's district plus ask, language and emergency; while a partner
-    is in the conversation, that her messages still go there (⏹ End)."""
+    is in the conversation, that her messages still go there (⏹ End). `new_message`: below, not in place of
+    the tapped message."""
     screen = screens.main_menu_screen(context.t, context.services.content.catalogue, context.district, lead)
     user = update.effective_user
     if user is not None and context.user_data is not None and context.user_data.conversing:
         conversations = await context.services.requests.conversations(user.id)
         quiet_hours = context.services.settings.conversation_quiet_hours
         screen = with_conversation_notice(context.t, conversations, screen, quiet_hours)
-    await show_with_parked_draft(update, context, screen)
+    await show_with_parked_draft(update, context, screen, new_message=new_message)
 
 
-async def show_with_parked_draft(update: Update, context: Context, screen: Screen) -> None:
+async def show_with_parked_draft(
+    update: Update, context: Context, screen: Screen, *, new_message: bool = False
+) -> None:
     """`screen` (the menu, /requests), the resident's unfinished request first: continue or discard it."""
     user = update.effective_user
     has_draft = user is not None and context.user_data is not None and context.user_data.has_draft
     parked = await context.services.requests.parked_draft(user.id) if user and has_draft else None
-    await show(update, context, *with_parked_notice(context.t, parked, screen))
+    await show(update, context, *with_parked_notice(context.t, parked, screen), new_message=new_message)
 
 
 async def stale_button(update: Update, context: Context) -> None:

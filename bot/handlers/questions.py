@@ -10,7 +10,7 @@ import re
 from telegram import Message, Update
 
 from bot.handlers import afresh
-from bot.handlers.common import answer_query, button_press, show
+from bot.handlers.common import answer_query, button_press, show, tapped_old_message
 from bot.handlers.context import Context
 from bot.handlers.menu import back_typed, emergency, show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
@@ -19,6 +19,7 @@ from bot.handlers.requests import (
     conversation_input,
     correction,
     dialogue_input,
+    handover_typed,
     media_kept,
     offer_as_answer,
     resident_followup,
@@ -81,14 +82,15 @@ async def after_first_minute(update: Update, context: Context) -> None:
     held = await afresh.release(update, context)
     texts = [item for item in held if isinstance(item, str)]
     files = [item for item in held if not isinstance(item, str)]
+    below = tapped_old_message(update, context)  # a picker far up: the screen comes below, where she reads
     if not held:
         if not await draft_again(update, context):
-            await show_main_menu(update, context)
+            await show_main_menu(update, context, new_message=below)
         return
     if texts:
         await answer(update, context, "\n".join(texts), dialogue=False)
     if files:
-        await media_kept(update, context, files, new_message=bool(texts))
+        await media_kept(update, context, files, new_message=bool(texts) or below)
 
 
 async def draft_again(update: Update, context: Context) -> bool:
@@ -103,12 +105,8 @@ async def draft_again(update: Update, context: Context) -> bool:
     if view is None:
         return False
     screen = request_screens.ask_new_screen if view.pending else request_screens.dialogue_screen
-    # In place of the picker she tapped, unless newer screens came after it (an old picker far up): then
-    # below them, where she is reading.
-    query = update.callback_query
-    tapped = query.message.message_id if query is not None and query.message is not None else None
-    older = tapped is not None and context.user_data.screen not in (None, tapped)
-    await show(update, context, *screen(context.t, view), new_message=older)
+    # In place of the picker she tapped, unless it is an old picker far up: then below, where she reads.
+    await show(update, context, *screen(context.t, view), new_message=tapped_old_message(update, context))
     return True
 
 
@@ -178,6 +176,8 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         await write_on(update, context)  # a message left under the bot's question is not lost
     if dialogue and await taken_as_input(update, context, match=match):
         return
+    if dialogue and await handover_typed(update, context):
+        return  # "ja" under the hand-over question: the question again, its buttons answer it
     # Only a button's label ("Menü", "geri"): what the button does, not a search for the word.
     button = named_button(services.i18n, lang, text)
     # After /delete: her question waits for her language and district (a greeting, a button's label or a

@@ -24,6 +24,7 @@ from telegram import (
     PhotoSize,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    ReplyParameters,
     Update,
     User,
     Voice,
@@ -464,13 +465,16 @@ async def write_on(update: Update, context: Context) -> None:
     conversation is open again (so does what she writes now); only with her very next message, within
     minutes (a line from yesterday does not go on with a new question: then it waits no longer, and only her
     tap under the question passes it on). "Which request?" has none: the message waits for her tap on a
-    request, which passes on every message still waiting whose question offered that request."""
+    request, which passes on every message still waiting whose question offered that request. An older
+    line waits no longer either: she is told that it was not passed on (`told_not_passed_on`)."""
     user = update.effective_user
     data = context.user_data
     if user is None or data is None or not data.answer_waits:
         return
     data.answer_waits = False
-    async with context.services.residents.answers(user.id, within=RECENT_QUESTIONS) as answers:
+    async with (passing := context.services.residents.answers(user.id, within=RECENT_QUESTIONS)) as answers:
+        for kept in passing.left_out:  # older than those passed on: told first
+            await told_not_passed_on(context, user, kept)
         for kept in answers:
             if kept.request_id is None:
                 continue
@@ -478,6 +482,21 @@ async def write_on(update: Update, context: Context) -> None:
             relayed = await pass_on_replied(prompt, context, user, kept.request_id, kept=kept)
             if relayed is not None and relayed.outcome is Outcome.OK:
                 data.conversing = True
+
+
+async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> None:
+    """Her line under "is this your answer?" from hours ago, which she wrote on from without a tap: it
+    waits no longer, and she reads so below, replying to it, with "✍️ My answer" to pass it on after all;
+    the question far up loses its buttons (one place to tap). She never loses it unaware."""
+    if kept.request_id is None:
+        return
+    choice = await context.services.requests.request_choice(user.id, kept.request_id)
+    if choice is None:
+        return
+    text, keyboard = render.answer_not_passed_on(context.t, choice)
+    reply = ReplyParameters(kept.message_id, allow_sending_without_reply=True)
+    await context.bot.send_message(user.id, text, reply_markup=markup(keyboard), reply_parameters=reply)
+    await edit_buttons(asked_prompt(context, user, kept), None)
 
 
 async def offer_as_answer(update: Update, context: Context, match: tuple[str, str] | None = None) -> bool:
@@ -518,6 +537,12 @@ async def reply_relayed(
     if relayed.album and not tapped:
         return  # the album's first file was confirmed
     await _confirm(message, context, relayed, conversation)
+    await ask_hand_over_again(message, context, relayed)
+
+
+async def ask_hand_over_again(message: Message, context: Context, relayed: Relayed) -> None:
+    """The hand-over question of `relayed`'s request again (if one waits), with its buttons and how to
+    answer it: only they answer it."""
     if relayed.handover_to is not None and relayed.request_id is not None:
         question = render.handover_question(
             context.t,
@@ -529,6 +554,25 @@ async def reply_relayed(
         )
         text, keyboard = render.handover_reminder(context.t, question)
         await message.reply_text(text, reply_markup=markup(keyboard))
+
+
+async def handover_typed(update: Update, context: Context) -> bool:
+    """A typed yes, no or ok ("ja", "да", "evet", "نعم", "tak", "nein", "tamam") that no dialogue or
+    conversation took, while a partner's proposal to hand her request over waits for her answer: the
+    question again, with its buttons and how to answer it, not a search for the word. The word is not taken
+    as her consent: it lets her first name, answers and conversation go to another organisation, and a word
+    typed below later screens may answer something else; the tap answers exactly that question (as under a
+    partner's message, `ask_hand_over_again`). False if the text is no such answer or nothing waits."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return False
+    if reopen_answer(message.text) not in ("yes", "no") and small_talk(message.text) != "ok":
+        return False
+    relayed = await context.services.requests.hand_over_asked(user.id)
+    if relayed is None:
+        return False
+    await ask_hand_over_again(message, context, relayed)
+    return True
 
 
 async def _confirm(message: Message, context: Context, relayed: Relayed, conversation: bool) -> None:
@@ -760,6 +804,15 @@ async def resident_media(update: Update, context: Context) -> None:
         if await taken_by(update, context, danger=danger):
             return
     await unsupported_message(update, context)
+
+
+async def caption_edited(update: Update, context: Context) -> None:
+    """She edited the caption of a photo or document of hers: if the file waits for her tap ("which
+    request?", her first minute after /delete), it goes on with the caption as she corrected it, as an
+    edited text does (`correction`)."""
+    message, user = update.edited_message, update.effective_user
+    if message is not None and user is not None:
+        await context.services.residents.corrected(user.id, message.message_id, message.caption)
 
 
 async def caption_danger(update: Update, context: Context) -> bool:

@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.commands import COMMANDS
 from bot.delivery.outbox import markup
 from bot.handlers import afresh
-from bot.handlers.common import answer_query, button_press, remove_card_buttons, show
+from bot.handlers.common import answer_query, button_press, remove_card_buttons, show, tapped_old_message
 from bot.handlers.context import Context
 from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
@@ -100,6 +100,7 @@ async def choose_language(update: Update, context: Context) -> None:
     if lang not in context.services.i18n.languages:
         await stale_button(update, context)
         return
+    old_picker = tapped_old_message(update, context)  # before a screen is shown
     await context.services.residents.choose_language(user.id, lang)
     context.user_data.lang = lang
     context.user_data.language_confirmed = True
@@ -110,10 +111,11 @@ async def choose_language(update: Update, context: Context) -> None:
         await show_entry(update, context, *entry)  # the poster's entry she came for, first
     districts = context.services.content.catalogue.districts
     if context.user_data.district is None and len(districts) > 1:
-        # Below the poster's entry (a message of its own), else in place of the language picker.
+        # Below the poster's entry (a message of its own) or an old picker far up, else in its place.
         if context.user_data.first_step is not None:
             context.user_data.first_step = "district"
-        await show(update, context, *screens.district_screen(t, districts), new_message=entry is not None)
+        below = entry is not None or old_picker
+        await show(update, context, *screens.district_screen(t, districts), new_message=below)
     elif entry is None:
         await after_first_minute(update, context)
 

@@ -529,6 +529,19 @@ def which_request(
     return text, [*keyboard, nav_row(t)]
 
 
+def answer_not_passed_on(t: Translator, choice: ConversationChoice) -> Screen:
+    """Her message under "is this your answer to …?" (replied to), which she wrote on from hours later
+    without a tap (only her very next message, minutes later, goes on by itself): it was not passed on, and
+    "✍️ My answer" passes it on now."""
+    text = "⚠️ " + t.html(
+        "This message was not passed on to {partner} (request {number}). If it is your answer to them, tap "
+        "“✍️ My answer” or send it again.",
+        partner=t.isolate(choice.partner),
+        number=t.isolate(choice.number),
+    )
+    return text, [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choice.id))]]
+
+
 # How much of what a request is about its row in "which request?" shows.
 ABOUT_CHARS = 28
 

@@ -389,6 +389,24 @@ class RequestDesk:
                 return None  # a clear question about something else
             return ConversationChoice(request.id, request.number, readers(ctx, request))
 
+    async def hand_over_asked(self, resident_id: int) -> Relayed | None:
+        """Her open request whose partner's proposal to hand it over waits for her yes or no (the latest
+        sent, if several), with what its question shows (`handover_to`, `handover_by`, `handover_shares`);
+        None if none waits."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            asked = [r for r in await store.list_open_requests(session, resident_id) if r.handover_to]
+            return _relayed(ctx, Result(Outcome.OK, asked[-1])) if asked else None
+
+    async def request_choice(self, resident_id: int, request_id: int) -> ConversationChoice | None:
+        """Her request `request_id` (open or not) as "is this your answer?" names it; None if not hers."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            request = await session.get(Request, request_id)
+            if request is None or request.resident_id != resident_id:
+                return None
+            return ConversationChoice(request.id, request.number, readers(ctx, request))
+
     async def conversations(self, resident_id: int) -> Sequence[ConversationChoice]:
         """The requests whose conversation is open, most recent first."""
         async with self._database.sessions() as session:

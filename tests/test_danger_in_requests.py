@@ -498,3 +498,42 @@ async def test_a_request_with_danger_words_taken_on_but_never_answered_is_remind
     assert await steps_at(bot, 3) == 1
     await deliver(bot)
     assert reminder_of(number_on(card)) in group(bot)[-1]
+
+
+async def test_an_answered_danger_message_stays_answered_after_a_reopening(bot: BotHarness) -> None:
+    """Review rv8 #1: the reopening restarts `routed_at`, which made Petra's earlier answer no answer: a
+    false reminder, and after 4 h the Quartiersmanagement got her words and the whole conversation."""
+    ayse = bot.resident("Ayşe", lang="tr")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, ayse, "frauencafe", "Çocuğumla gelebilir miyim?")
+    await petra.send("Ja, gern.", reply_to=card)
+    await deliver(bot)
+    await ayse.send("Kocam beni dövüyor, gelemem")  # my husband beats me, I can't come
+    await deliver(bot)
+    await petra.send("Wir rufen Sie sofort an.", reply_to=card)
+    await deliver(bot)
+    await petra.tap("Abschließen", card)
+    await deliver(bot)
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0 and await steps_at(bot, 5) == 0
+
+
+async def test_a_request_asking_for_a_call_with_danger_words_is_not_reminded_once_taken_on(
+    bot: BotHarness,
+) -> None:
+    """Review rv8 #2: a partner answers a 📞 request by calling her, which the bot cannot see."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start o_frauencafe")
+    await anna.tap(1)
+    await skip_questions(anna)
+    await anna.send("Mein Mann schlägt mich, bitte rufen Sie mich an")
+    await anna.tap("✅")
+    await anna.tap("📞")
+    await anna.tap("📞")  # shares her number
+    await anna.tap("✅")
+    await deliver(bot)
+    card = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    await bot.partner("Petra", MUETTERZENTRUM).tap("Übernehmen", card)
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0 and await steps_at(bot, 5) == 0

@@ -21,6 +21,7 @@ from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
+    ContactPreference,
     DeletedRequestLink,
     Dialogue,
     Direction,
@@ -238,7 +239,7 @@ async def unanswered_danger(
         _ANSWER.direction == Direction.TO_RESIDENT,
         _ANSWER.partner_id.is_not(None),  # not the bot's own hand-over question
         _ANSWER.id > RequestMessage.id,
-        _ANSWER.created_at >= Request.routed_at,
+        (_ANSWER.created_at >= Request.routed_at) | _ANSWER.partner_id.in_([Request.partner_id, catch_all]),
     )
     reminder_due = Request.reminder_sent_at.is_(None) | (Request.reminder_sent_at < RequestMessage.created_at)
     escalation_due = Request.escalated_at.is_(None) & (Request.partner_id != catch_all)
@@ -247,6 +248,7 @@ async def unanswered_danger(
         .join(RequestMessage, RequestMessage.request_id == Request.id)
         .where(
             Request.status.in_((RequestStatus.TAKEN, RequestStatus.ANSWERED)),
+            Request.contact != ContactPreference.PHONE,  # the partner answers by calling: unseen
             Request.routed_at <= written_before,
             RequestMessage.danger.is_(True),
             RequestMessage.created_at <= written_before,

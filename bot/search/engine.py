@@ -8,6 +8,8 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
   words that name a person (bot/search/persons.py: "my mother", "pupil" say whom a message is about, not
   what it asks for), and not an offer for one group only (women) unless the message is for that group:
   it names a woman, or it means that offer more than anything open to all (``_for_whom_unclear``);
+  and not carried by the one word it shares with a message that names something no entry has ("Wo
+  melde ich meinen Hund an?": "anmelden" and the FAQ about signing up, ``_one_word_of_something_else``);
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
@@ -384,6 +386,12 @@ class SearchEngine:
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
         confident = best >= answer and best - runner_up >= MARGIN and lexical_best == top
+        if confident and meaning(top, dense[top]) < answer and _one_word_of_something_else(lexical, top):
+            # "Wo melde ich meinen Hund an?" (no dog here): the sign-up FAQ shares one word with it, a verb
+            # that says how, not what ("anmelden", "записаться", "register"). That word is also what makes
+            # the model find it close: the FAQ's questions are short and general ("Wo melde ich mich an?"),
+            # so their meaning is little more than the verb. The answer must be close by meaning alone.
+            confident = False
         # An offer for one group only is no confident answer unless the message is clearly for that group
         # (``_for_whom_unclear``); it stays among the choices, first where it was.
         if confident and self.entries[top].only_for is not None:
@@ -457,6 +465,9 @@ class SearchEngine:
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confident = best >= LEX_ANSWER and best >= LEX_RATIO * runner_up
         confident = confident and not self._for_whom_unclear(lexical, top)
+        # Without the model nothing can vouch for an entry that shares one word with a message about
+        # something else (``_one_word_of_something_else``).
+        confident = confident and not _one_word_of_something_else(lexical, top)
         confidence = round(0.5 + 0.25 * min(2.0, (best - LEX_FLOOR) / (LEX_ANSWER - LEX_FLOOR)), 3)
         near = [i for i in ranked[1:limit] if scores[i] >= max(LEX_FLOOR, best / LEX_RATIO)]
         hits = [self._hit(i, scores[i]) for i in near]
@@ -467,6 +478,15 @@ class SearchEngine:
         return SearchResult(
             alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
         )
+
+
+def _one_word_of_something_else(lexical: LexicalHits, index: int) -> bool:
+    """Whether entry ``index`` shares at most one content word with a message that also names something no
+    entry has (``LexicalHits.unknown``: a flat, a dog, a car): one shared word ("anmelden", "register",
+    "ثبت") is a word the message and the entry have in common, not evidence that the entry is what it asks
+    about. With two shared words ("Deutschkurs" and "Kinderbetreuung") it is; a word that names a person or
+    a stop word kept as a keyword ("wo") does not count (measured on the dev sets: BENCHMARKS.md)."""
+    return lexical.unknown > 0 and lexical.content_matched.get(index, 0) <= 1
 
 
 def _a_thing_to_do(answer: Hit | None) -> bool:

@@ -38,11 +38,12 @@ from bot.search.documents import Entry, emergency_triggers, entries_from_catalog
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
 from bot.search.normalize import latin_reading, scope
-from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
+from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, reopen_answer, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
 from bot.search.whatson import asks_whats_on
 
-NotUnderstood = Literal[MessageShape, "no_match"]
+# "bare_yes", "bare_no": a yes or no alone that answers no question of the bot (``SearchEngine.answer``)
+NotUnderstood = Literal[MessageShape, "no_match", "bare_yes", "bare_no"]
 Outcome = Literal["answer", "choices", "unknown"]
 
 # --- fusion and confidence (tuned on the dev questions only: bench/search_eval.py, BENCHMARKS.md) -------
@@ -234,6 +235,12 @@ class SearchEngine:
         kind = small_talk(query) if match is None else None
         if kind is not None:
             return SearchResult(small_talk=kind, understood=True)
+        if match is None and (typed := reopen_answer(asked)) is not None:
+            # A yes or no alone ("evet", "نعم", "tak", "nein danke"; read as a typed answer to "Reopen?"):
+            # a question of the bot waiting for it (a request's dialogue, "Reopen?", a partner's question)
+            # takes it before the search. Here it answers nothing, and no entry is near a "yes". (A no may
+            # answer "Anything else?" after an "ok": the handler says "all right" to it.)
+            return SearchResult(reason="bare_no" if typed == "no" else "bare_yes")
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
         topic = self.events_topic

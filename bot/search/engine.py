@@ -29,6 +29,7 @@ vectors, emergency, small talk, persons, what's on) lives in modules of its own.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,8 @@ SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
 STRONG = 0.75
 ORGANISATIONS = frozenset({"partner", "place"})  # entries that name who or where, not what to do (answer())
 MAX_EMBEDDED = 600  # characters of a message given to the model
+# A sentence that ends in an exclamation mark (``SearchEngine._shouted``).
+_SHOUTED = re.compile(r"[^!?.;,\n؟،]+(?=!)")
 # Lexical alone (no vectors yet, or no model):
 LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
 LEX_ANSWER = 6.0
@@ -301,7 +304,11 @@ class SearchEngine:
             # for one answer); a danger word does not ("ich werde bedroht, Brief vom Jobcenter" keeps the
             # numbers, though the letter entries come first).
             if match.service:
-                stays = not (_names_a_thing_to_do(rest) and _names_a_thing_to_do(result))
+                # ...unless the name is shouted on its own ("Polizei! Ich habe einen Brief vom Jobcenter"):
+                # that calls the service as "Polizei!" alone does; the letter entries go below the numbers.
+                stays = self._shouted(asked, lang) or not (
+                    _names_a_thing_to_do(rest) and _names_a_thing_to_do(result)
+                )
             else:
                 stays = not (_a_thing_to_do(rest.answer) and _a_thing_to_do(result.answer))
         stays = stays or meaning_agrees
@@ -321,6 +328,16 @@ class SearchEngine:
             confidence=result.confidence,
             semantic=result.semantic,
         )
+
+    def _shouted(self, text: str, lang: str) -> bool:
+        """Whether `text` has an emergency service's name as a sentence of its own, with an exclamation
+        mark ("Polizei!", "Polis!"): a call for the service, not a word of a question about it ("ich habe
+        einen Brief von der Polizei bekommen")."""
+        for part in _SHOUTED.findall(text):
+            alone = self.emergency.detect(self.with_latin_reading(part, lang), guesses=False)
+            if alone is not None and alone.service and not alone.rest.strip():
+                return True
+        return False
 
     def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """The ranking and its outcome, without emergency or small-talk detection."""

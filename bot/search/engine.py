@@ -38,7 +38,7 @@ from typing import Any, Literal
 from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue, texts_by_language
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
-from bot.search.normalize import latin_reading, scope
+from bot.search.normalize import latin_reading, scope, tokenize
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, reopen_answer, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
 from bot.search.whatson import asks_whats_on
@@ -221,7 +221,7 @@ class SearchEngine:
         if match is not None and match.guess:
             # One wrong letter, a neighbouring key, in a short word ("kaniyir" for "kanıyor"): kept when
             # the meaning agrees (closer to an emergency situation than to any entry) or cannot be asked.
-            searched = self.search(query, lang, district, limit)
+            searched = self.search(query, lang, district, limit, _trigger_words(query, match))
             if searched.situation_lead is not None and searched.situation_lead < 0:
                 match = self.emergency.detect(query, guesses=False)
         if match is not None and match.call and small_talk(query) == "thanks":
@@ -230,7 +230,7 @@ class SearchEngine:
             # thank-you still fires (small talk has no danger words, so it is never read as thanks then).
             return SearchResult(small_talk="thanks", understood=True)
         if match is not None and match.hard:
-            result = searched if searched is not None else self.search(query, lang, district, limit)
+            result = searched or self.search(query, lang, district, limit, _trigger_words(query, match))
             hits = ([result.answer] if result.answer else []) + result.alternatives
             return SearchResult(
                 alternatives=hits[:limit], emergency=True, understood=True, emergency_match=match
@@ -250,7 +250,7 @@ class SearchEngine:
         if match is None and topic is not None and topic.serves(district) and asks_whats_on(asked):
             # "was ist heute los?": no entry's words or meaning are near, the events topic lists what is on
             return SearchResult(answer=Hit(topic.id, topic.kind, 1.0), understood=True, confidence=1.0)
-        result = searched if searched is not None else self.search(query, lang, district, limit)
+        result = searched or self.search(query, lang, district, limit, _trigger_words(query, match))
         if match is None and result.alarming:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
             # a trigger word: the numbers first (bot/search/situations.py), entries below them only when
@@ -339,11 +339,19 @@ class SearchEngine:
                 return True
         return False
 
-    def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
-        """The ranking and its outcome, without emergency or small-talk detection."""
+    def search(
+        self,
+        query: str,
+        lang: str,
+        district: str | None = None,
+        limit: int = 3,
+        known: frozenset[str] = frozenset(),
+    ) -> SearchResult:
+        """The ranking and its outcome, without emergency or small-talk detection. ``known``: words (folded)
+        the bot knows though no entry has them, the emergency trigger's ("verzweifelt")."""
         # Both readings: a Russian resident may also write German or English in Latin letters.
         query = self.with_latin_reading(query, lang)
-        lexical = self.lexical.search(query, lang)
+        lexical = self.lexical.search(query, lang, known)
         semantic = self.embedder is not None and self.semantic_ready
         # What a question is about is said at its start; a pasted letter of 4,000 characters would cost
         # the model a second.
@@ -502,6 +510,15 @@ class SearchEngine:
         return SearchResult(
             alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
         )
+
+
+def _trigger_words(query: str, match: EmergencyMatch | None) -> frozenset[str]:
+    """The words of ``query`` (folded) that the emergency trigger ``match`` matched: known to the bot,
+    though no entry has them ("Ich bin ganz verzweifelt mit der Steuererklärung": not a message about
+    something the content lacks, ``_one_word_of_something_else``)."""
+    if match is None:
+        return frozenset()
+    return frozenset(tokenize(query)) - frozenset(tokenize(match.rest))
 
 
 def _one_word_of_something_else(lexical: LexicalHits, index: int) -> bool:

@@ -165,8 +165,9 @@ class LexicalIndex:
             language = self.languages[lang] = _Language(lang, len(entries))
             language.build(words, owners, weights, self.keep.get(lang, set()))
 
-    def search(self, text: str, lang: str) -> LexicalHits:
-        """BM25 scores of the entries for a resident's message written in ``lang``."""
+    def search(self, text: str, lang: str, known: frozenset[str] = frozenset()) -> LexicalHits:
+        """BM25 scores of the entries for a resident's message written in ``lang``; ``known``: words
+        (folded) that count as known though no entry has them (``LexicalHits.unknown``)."""
         langs = [code for code in scope(lang) if code in self.languages]
         keep = set().union(*(self.keep.get(code, set()) for code in langs))
         written = _cased_words(text)
@@ -200,7 +201,7 @@ class LexicalIndex:
         best_matched = np.zeros(len(self.entries), dtype=np.int32)
         best_things = np.zeros(len(self.entries))
         best_things_matched = np.zeros(len(self.entries), dtype=np.int32)
-        known: set[str] = set()  # the query words some entry has
+        found_words: set[str] = set(known)  # the query words some entry has, or known anyway
         plain = {key for key, forms in words.items() if key not in genders and not any(w.stop for w in forms)}
         best_plain = np.zeros(len(self.entries), dtype=np.int32)
         for code in langs:
@@ -217,7 +218,7 @@ class LexicalIndex:
                     if part is not None:
                         contribution = part if contribution is None else np.maximum(contribution, part)
                 if contribution is not None:
-                    known.add(key)
+                    found_words.add(key)
                     scores += contribution
                     matched += contribution > 0
                     if key in plain:
@@ -240,7 +241,7 @@ class LexicalIndex:
             dict(zip(named.tolist(), best_things[named].tolist(), strict=True)),
             dict(zip(named.tolist(), best_things_matched[named].tolist(), strict=True)),
             frozenset(genders.values()),
-            len(words.keys() - known - genders.keys()),
+            len(words.keys() - found_words - genders.keys()),
             dict(zip(found.tolist(), best_plain[found].tolist(), strict=True)),
             len(plain),
         )

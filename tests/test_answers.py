@@ -190,21 +190,21 @@ async def test_greeting_thanks_and_bad_input_get_short_answers(bot: BotHarness) 
 
 
 @pytest.mark.parametrize(
-    ("lang", "greeting", "acknowledgement"),
+    ("lang", "greeting", "acknowledgement", "yes"),
     [
-        ("tr", "selam nasılsın", "tamam"),
-        ("de", "hallo wie geht's", "alles klar"),
-        ("ru", "привет как дела", "хорошо"),
-        ("uk", "привіт як справи", "добре"),
-        ("pl", "cześć jak się masz", "dobrze"),
-        ("ar", "السلام عليكم كيف حالك", "حسنا"),
-        ("fa", "سلام خوبی", "باشه"),
-        ("en", "hi how are you", "ok"),
-        ("de", "Hallo, wie gehts?", "👍"),
+        ("tr", "selam nasılsın", "tamam", "evet"),
+        ("de", "hallo wie geht's", "alles klar", "ja"),
+        ("ru", "привет как дела", "хорошо", "да"),
+        ("uk", "привіт як справи", "добре", "так"),
+        ("pl", "cześć jak się masz", "dobrze", "tak"),
+        ("ar", "السلام عليكم كيف حالك", "حسنا", "نعم"),
+        ("fa", "سلام خوبی", "باشه", "بله"),
+        ("en", "hi how are you", "ok", "no"),
+        ("de", "Hallo, wie gehts?", "👍", "nein"),
     ],
 )
 async def test_how_are_you_is_greeted_and_ok_gets_a_short_reply(
-    bot: BotHarness, lang: str, greeting: str, acknowledgement: str
+    bot: BotHarness, lang: str, greeting: str, acknowledgement: str, yes: str
 ) -> None:
     # Both got "I don't know the answer … Ask a person": as if the resident had asked something.
     resident = await confirmed_resident(bot, "Nour", lang)
@@ -218,6 +218,19 @@ async def test_how_are_you_is_greeted_and_ok_gets_a_short_reply(
     ok = resident.last()
     assert ok.text == "👍 " + t.html("Glad to help. Do you need anything else?")
     assert ok.labels == menu
+    # A yes or no that answers no question of the bot got "Is it one of these?" with unrelated entries.
+    # A no is the answer to "Do you need anything else?": "all right"; a yes answers nothing asked.
+    await resident.send(yes)
+    unclear = resident.last()
+    if yes in ("no", "nein"):
+        expected = "All right! If you need anything else, write your question or choose from the menu."
+    else:
+        expected = (
+            "Sorry, I'm not sure what your answer refers to. Please write your question in a few words or "
+            "choose from the menu – or ask a person."
+        )
+    assert unclear.text == t.html(expected)
+    assert unclear.labels[0] == "🙋 " + t.gettext("Ask a person") and unclear.labels[-1] == menu[0]
     # Small talk with a question in it is a question: the course is answered, or offered among others.
     await resident.send("hallo, gibt es einen deutschkurs?")
     assert "offer:deutschkurs-frauen" in str(resident.last().reply_markup)

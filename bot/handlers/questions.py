@@ -33,8 +33,8 @@ from bot.search.urgency import marks_urgent
 
 # Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
 TYPED_NUMBER = re.compile(r"\d{1,2}[.)]?|\d\ufe0f?\u20e3")
-# What the search says of a text that asks nothing (no words, only emoji, too short).
-BARE = frozenset({"empty", "emoji", "too_short"})
+# What the search says of a text that asks nothing (no words, only emoji, too short, a bare yes or no).
+BARE = frozenset({"empty", "emoji", "too_short", "bare_yes", "bare_no"})
 
 
 async def on_text(update: Update, context: Context) -> None:

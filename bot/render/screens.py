@@ -792,7 +792,14 @@ def unknown_screen(t: Translator) -> Screen:
 
 
 def not_found_screen(t: Translator, reason: str | None) -> Screen:
-    if reason == "unsupported_script":
+    if reason == "bare_yes":
+        text = t.html(
+            "Sorry, I'm not sure what your answer refers to. Please write your question in a few words or "
+            "choose from the menu – or ask a person."
+        )
+    elif reason == "bare_no":  # often the answer to "Do you need anything else?" (small_talk_screen)
+        text = t.html("All right! If you need anything else, write your question or choose from the menu.")
+    elif reason == "unsupported_script":
         text = t.html(
             "Sorry, I could not read this language. A person can help you – or choose from the menu."
         )

@@ -8,6 +8,8 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
   words that name a person (bot/search/persons.py: "my mother", "pupil" say whom a message is about, not
   what it asks for), and not an offer for one group only (women) unless the message is for that group:
   it names a woman, or it means that offer more than anything open to all (``_for_whom_unclear``);
+  and not carried by the one word it shares with a message that names something no entry has ("Wo
+  melde ich meinen Hund an?": "anmelden" and the FAQ about signing up, ``_one_word_of_something_else``);
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
@@ -27,6 +29,7 @@ vectors, emergency, small talk, persons, what's on) lives in modules of its own.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,12 +38,13 @@ from typing import Any, Literal
 from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue, texts_by_language
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
-from bot.search.normalize import latin_reading, scope
-from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, small_talk
+from bot.search.normalize import latin_reading, scope, tokenize
+from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, reopen_answer, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
 from bot.search.whatson import asks_whats_on
 
-NotUnderstood = Literal[MessageShape, "no_match"]
+# "bare_yes", "bare_no": a yes or no alone that answers no question of the bot (``SearchEngine.answer``)
+NotUnderstood = Literal[MessageShape, "no_match", "bare_yes", "bare_no"]
 Outcome = Literal["answer", "choices", "unknown"]
 
 # --- fusion and confidence (tuned on the dev questions only: bench/search_eval.py, BENCHMARKS.md) -------
@@ -63,6 +67,8 @@ SITUATION_TRIGGER = "(meaning)"  # what `emergency_match.trigger` says then
 STRONG = 0.75
 ORGANISATIONS = frozenset({"partner", "place"})  # entries that name who or where, not what to do (answer())
 MAX_EMBEDDED = 600  # characters of a message given to the model
+# A sentence that ends in an exclamation mark (``SearchEngine._shouted``).
+_SHOUTED = re.compile(r"[^!?.;,\n؟،]+(?=!)")
 # Lexical alone (no vectors yet, or no model):
 LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
 LEX_ANSWER = 6.0
@@ -215,7 +221,7 @@ class SearchEngine:
         if match is not None and match.guess:
             # One wrong letter, a neighbouring key, in a short word ("kaniyir" for "kanıyor"): kept when
             # the meaning agrees (closer to an emergency situation than to any entry) or cannot be asked.
-            searched = self.search(query, lang, district, limit)
+            searched = self.search(query, lang, district, limit, _trigger_words(query, match))
             if searched.situation_lead is not None and searched.situation_lead < 0:
                 match = self.emergency.detect(query, guesses=False)
         if match is not None and match.call and small_talk(query) == "thanks":
@@ -224,7 +230,7 @@ class SearchEngine:
             # thank-you still fires (small talk has no danger words, so it is never read as thanks then).
             return SearchResult(small_talk="thanks", understood=True)
         if match is not None and match.hard:
-            result = searched if searched is not None else self.search(query, lang, district, limit)
+            result = searched or self.search(query, lang, district, limit, _trigger_words(query, match))
             hits = ([result.answer] if result.answer else []) + result.alternatives
             return SearchResult(
                 alternatives=hits[:limit], emergency=True, understood=True, emergency_match=match
@@ -232,13 +238,19 @@ class SearchEngine:
         kind = small_talk(query) if match is None else None
         if kind is not None:
             return SearchResult(small_talk=kind, understood=True)
+        if match is None and (typed := reopen_answer(asked)) is not None:
+            # A yes or no alone ("evet", "نعم", "tak", "nein danke"; read as a typed answer to "Reopen?"):
+            # a question of the bot waiting for it (a request's dialogue, "Reopen?", a partner's question)
+            # takes it before the search. Here it answers nothing, and no entry is near a "yes". (A no may
+            # answer "Anything else?" after an "ok": the handler says "all right" to it.)
+            return SearchResult(reason="bare_no" if typed == "no" else "bare_yes")
         if shape == "too_short" and match is None:
             return SearchResult(reason=shape)
         topic = self.events_topic
         if match is None and topic is not None and topic.serves(district) and asks_whats_on(asked):
             # "was ist heute los?": no entry's words or meaning are near, the events topic lists what is on
             return SearchResult(answer=Hit(topic.id, topic.kind, 1.0), understood=True, confidence=1.0)
-        result = searched if searched is not None else self.search(query, lang, district, limit)
+        result = searched or self.search(query, lang, district, limit, _trigger_words(query, match))
         if match is None and result.alarming:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
             # a trigger word: the numbers first (bot/search/situations.py), entries below them only when
@@ -292,7 +304,11 @@ class SearchEngine:
             # for one answer); a danger word does not ("ich werde bedroht, Brief vom Jobcenter" keeps the
             # numbers, though the letter entries come first).
             if match.service:
-                stays = not (_names_a_thing_to_do(rest) and _names_a_thing_to_do(result))
+                # ...unless the name is shouted on its own ("Polizei! Ich habe einen Brief vom Jobcenter"):
+                # that calls the service as "Polizei!" alone does; the letter entries go below the numbers.
+                stays = self._shouted(asked, lang) or not (
+                    _names_a_thing_to_do(rest) and _names_a_thing_to_do(result)
+                )
             else:
                 stays = not (_a_thing_to_do(rest.answer) and _a_thing_to_do(result.answer))
         stays = stays or meaning_agrees
@@ -313,11 +329,29 @@ class SearchEngine:
             semantic=result.semantic,
         )
 
-    def search(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
-        """The ranking and its outcome, without emergency or small-talk detection."""
+    def _shouted(self, text: str, lang: str) -> bool:
+        """Whether `text` has an emergency service's name as a sentence of its own, with an exclamation
+        mark ("Polizei!", "Polis!"): a call for the service, not a word of a question about it ("ich habe
+        einen Brief von der Polizei bekommen")."""
+        for part in _SHOUTED.findall(text):
+            alone = self.emergency.detect(self.with_latin_reading(part, lang), guesses=False)
+            if alone is not None and alone.service and not alone.rest.strip():
+                return True
+        return False
+
+    def search(
+        self,
+        query: str,
+        lang: str,
+        district: str | None = None,
+        limit: int = 3,
+        known: frozenset[str] = frozenset(),
+    ) -> SearchResult:
+        """The ranking and its outcome, without emergency or small-talk detection. ``known``: words (folded)
+        the bot knows though no entry has them, the emergency trigger's ("verzweifelt")."""
         # Both readings: a Russian resident may also write German or English in Latin letters.
         query = self.with_latin_reading(query, lang)
-        lexical = self.lexical.search(query, lang)
+        lexical = self.lexical.search(query, lang, known)
         semantic = self.embedder is not None and self.semantic_ready
         # What a question is about is said at its start; a pasted letter of 4,000 characters would cost
         # the model a second.
@@ -384,6 +418,12 @@ class SearchEngine:
         runner_up = fused[ranked[1]] if len(ranked) > 1 else 0.0
         lexical_best = max(lexical.scores, key=lambda i: lexical.scores[i], default=None)
         confident = best >= answer and best - runner_up >= MARGIN and lexical_best == top
+        if confident and meaning(top, dense[top]) < answer and _one_word_of_something_else(lexical, top):
+            # "Wo melde ich meinen Hund an?" (no dog here): the sign-up FAQ shares one word with it, a verb
+            # that says how, not what ("anmelden", "записаться", "register"). That word is also what makes
+            # the model find it close: the FAQ's questions are short and general ("Wo melde ich mich an?"),
+            # so their meaning is little more than the verb. The answer must be close by meaning alone.
+            confident = False
         # An offer for one group only is no confident answer unless the message is clearly for that group
         # (``_for_whom_unclear``); it stays among the choices, first where it was.
         if confident and self.entries[top].only_for is not None:
@@ -457,6 +497,9 @@ class SearchEngine:
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confident = best >= LEX_ANSWER and best >= LEX_RATIO * runner_up
         confident = confident and not self._for_whom_unclear(lexical, top)
+        # Without the model nothing can vouch for an entry that shares one word with a message about
+        # something else (``_one_word_of_something_else``).
+        confident = confident and not _one_word_of_something_else(lexical, top)
         confidence = round(0.5 + 0.25 * min(2.0, (best - LEX_FLOOR) / (LEX_ANSWER - LEX_FLOOR)), 3)
         near = [i for i in ranked[1:limit] if scores[i] >= max(LEX_FLOOR, best / LEX_RATIO)]
         hits = [self._hit(i, scores[i]) for i in near]
@@ -467,6 +510,24 @@ class SearchEngine:
         return SearchResult(
             alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
         )
+
+
+def _trigger_words(query: str, match: EmergencyMatch | None) -> frozenset[str]:
+    """The words of ``query`` (folded) that the emergency trigger ``match`` matched: known to the bot,
+    though no entry has them ("Ich bin ganz verzweifelt mit der Steuererklärung": not a message about
+    something the content lacks, ``_one_word_of_something_else``)."""
+    if match is None:
+        return frozenset()
+    return frozenset(tokenize(query)) - frozenset(tokenize(match.rest))
+
+
+def _one_word_of_something_else(lexical: LexicalHits, index: int) -> bool:
+    """Whether entry ``index`` shares at most one content word with a message that also names something no
+    entry has (``LexicalHits.unknown``: a flat, a dog, a car): one shared word ("anmelden", "register",
+    "ثبت") is a word the message and the entry have in common, not evidence that the entry is what it asks
+    about. With two shared words ("Deutschkurs" and "Kinderbetreuung") it is; a word that names a person or
+    a stop word kept as a keyword ("wo") does not count (measured on the dev sets: BENCHMARKS.md)."""
+    return lexical.unknown > 0 and lexical.content_matched.get(index, 0) <= 1
 
 
 def _a_thing_to_do(answer: Hit | None) -> bool:

@@ -58,6 +58,14 @@ class LexicalHits:
     things: dict[int, float] = field(default_factory=dict)
     things_matched: dict[int, int] = field(default_factory=dict)
     genders: frozenset[Gender] = frozenset()
+    # The query's words that no entry has in any of its languages, not even as a typo ("Wohnung",
+    # "Hund", "врачу" where the content has no flat, dog or doctor): what the question is about, when
+    # the words it shares with an entry only say how ("anmelden", "записаться").
+    unknown: int = 0
+    # Per entry, how many of the query's content words it has (no stop word kept as a keyword, like
+    # "wo", no word naming a person), and how many content words the query has.
+    content_matched: dict[int, int] = field(default_factory=dict)
+    content_words: int = 0
 
 
 class _Language:
@@ -157,8 +165,9 @@ class LexicalIndex:
             language = self.languages[lang] = _Language(lang, len(entries))
             language.build(words, owners, weights, self.keep.get(lang, set()))
 
-    def search(self, text: str, lang: str) -> LexicalHits:
-        """BM25 scores of the entries for a resident's message written in ``lang``."""
+    def search(self, text: str, lang: str, known: frozenset[str] = frozenset()) -> LexicalHits:
+        """BM25 scores of the entries for a resident's message written in ``lang``; ``known``: words
+        (folded) that count as known though no entry has them (``LexicalHits.unknown``)."""
         langs = [code for code in scope(lang) if code in self.languages]
         keep = set().union(*(self.keep.get(code, set()) for code in langs))
         written = _cased_words(text)
@@ -192,12 +201,16 @@ class LexicalIndex:
         best_matched = np.zeros(len(self.entries), dtype=np.int32)
         best_things = np.zeros(len(self.entries))
         best_things_matched = np.zeros(len(self.entries), dtype=np.int32)
+        found_words: set[str] = set(known)  # the query words some entry has, or known anyway
+        plain = {key for key, forms in words.items() if key not in genders and not any(w.stop for w in forms)}
+        best_plain = np.zeros(len(self.entries), dtype=np.int32)
         for code in langs:
             language = self.languages[code]
             scores = np.zeros(language.size)
             things = np.zeros(language.size)
             things_matched = np.zeros(language.size, dtype=np.int32)
             matched = np.zeros(language.size, dtype=np.int32)
+            plain_matched = np.zeros(language.size, dtype=np.int32)
             for key, forms in words.items():
                 contribution: np.ndarray | None = None
                 for word in forms:
@@ -205,14 +218,18 @@ class LexicalIndex:
                     if part is not None:
                         contribution = part if contribution is None else np.maximum(contribution, part)
                 if contribution is not None:
+                    found_words.add(key)
                     scores += contribution
                     matched += contribution > 0
+                    if key in plain:
+                        plain_matched += contribution > 0
                     if key not in genders:
                         things += contribution
                         things_matched += contribution > 0
             better = scores > best
             best = np.where(better, scores, best)
             best_matched = np.where(better, matched, best_matched)
+            best_plain = np.where(better, plain_matched, best_plain)
             best_things = np.where(better, things, best_things)
             best_things_matched = np.where(better, things_matched, best_things_matched)
         found = np.flatnonzero(best)
@@ -224,6 +241,9 @@ class LexicalIndex:
             dict(zip(named.tolist(), best_things[named].tolist(), strict=True)),
             dict(zip(named.tolist(), best_things_matched[named].tolist(), strict=True)),
             frozenset(genders.values()),
+            len(words.keys() - found_words - genders.keys()),
+            dict(zip(found.tolist(), best_plain[found].tolist(), strict=True)),
+            len(plain),
         )
 
     @staticmethod

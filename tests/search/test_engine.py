@@ -49,6 +49,39 @@ def test_out_of_scope_questions_get_no_answer(engine: SearchEngine, text: str, l
     assert result.answer is None and not result.emergency  # at most "is it one of these?"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "confident"),
+    [
+        # A flat, a dog, a car: registered at an office. They share one verb with the FAQ about signing up
+        # for offers ("anmelden", "register", "ثبت") and nothing else, and got it as the confident answer.
+        ("Wo muss ich meine neue Wohnung anmelden?", "de", False),
+        ("Wo melde ich meinen Hund an?", "de", False),
+        ("Ich will mein Auto anmelden.", "de-simple", False),
+        ("How do I register my car?", "en", False),
+        ("چطور ماشینم را ثبت کنم؟", "fa", False),
+        # Signing up for an offer stays the FAQ's confident answer.
+        ("Wie melde ich mich für ein Angebot an?", "de", True),
+        ("How can I sign up for an offer?", "en", True),
+        ("Kursa nasıl kayıt olurum?", "tr", True),
+    ],
+)
+def test_one_shared_verb_is_no_confident_answer_to_a_question_about_something_else(
+    engine: SearchEngine, text: str, lang: str, confident: bool
+) -> None:
+    result = engine.answer(text, lang)
+    assert (result.answer is not None) == confident, result
+    assert (result.answer or result.alternatives[0]).key == "faq:anmeldung"  # among the choices, at most
+
+
+def test_a_danger_word_is_no_word_the_content_lacks(engine: SearchEngine) -> None:
+    # "Ich bin schon ganz verzweifelt mit der Steuererklärung" (Grone, dev): the single danger word gives
+    # way to a confident answer of the rest and of the whole message; the rule above read "verzweifelt",
+    # in no entry, as something the message is about, and the answer and the numbers' giving way were gone.
+    result = engine.answer("Ich bin verzweifelt mit meinem Lebenslauf", "de")
+    assert not result.emergency and result.answer is not None, result
+    assert result.answer.key == "offer:bewerbungstraining"
+
+
 def test_a_question_far_from_everything_gets_i_dont_know(engine: SearchEngine) -> None:
     result = engine.answer("где купить дешевый телевизор", "ru")
     assert result.outcome == "unknown" and result.reason == "no_match" and not result.alternatives

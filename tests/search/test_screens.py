@@ -220,6 +220,36 @@ async def test_a_parent_asking_for_help_with_applications_sees_the_apprenticeshi
     assert any(title in label for label in screen.labels), screen.labels
 
 
+async def test_a_shouted_police_before_a_letter_keeps_the_numbers_with_the_letter_help_below(
+    bot: BotHarness,
+) -> None:
+    # Exploratory test: "Polizei!" alone shows the numbers, "Polizei! Ich habe einen Brief vom Jobcenter"
+    # got only the letter help, as a letter *from* the police does (that one still does).
+    anna = bot.resident("Anna", lang="de")
+    t = bot.services.i18n.translator("de")
+    letters = bot.services.content.catalogue.faq["briefe-von-aemtern"].questions["de"][0]
+    await anna.send("Polizei! Ich habe einen Brief vom Jobcenter")
+    screen = anna.last()
+    assert (screen.text or "").startswith("🆘 <b>" + t.html("Emergency help – call now:") + "</b>"), screen
+    assert any(letters in label for label in screen.labels), screen.labels
+    await anna.send("Ich habe einen Brief von der Polizei bekommen")
+    screen = anna.last()
+    assert "🆘" not in (screen.text or "") and "110" not in (screen.text or "")
+    assert any(letters in label for label in screen.labels) or letters in (screen.text or ""), screen
+
+
+async def test_a_registration_at_an_office_gets_choices_not_the_sign_up_faq(bot: BotHarness) -> None:
+    # Exploratory test: "Wo muss ich meine neue Wohnung anmelden?" (the flat is registered at the
+    # Bürgeramt) got the FAQ about signing up for offers as the answer, with 👍 👎.
+    anna = bot.resident("Anna", lang="de")
+    t = bot.services.i18n.translator("de")
+    await anna.send("Wo muss ich meine neue Wohnung anmelden?")
+    assert anna.last().text == t.html("I am not sure what you mean. Is it one of these?"), anna.last()
+    await anna.send("Wie melde ich mich für ein Angebot an?")
+    answer = anna.last()
+    assert answer.labels[:2] == ["👍", "👎"]
+
+
 async def test_call_the_police_in_turkish_gets_the_emergency_numbers(bot: BotHarness) -> None:
     # Open finding 1 (7 Dec 2026): "polisi arayın" (call the police) got "I don't know".
     ayse = bot.resident("Ayşe", lang="tr")

@@ -280,6 +280,7 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "verprügel*",
         "bedroht",
         "droht mir",
+        "droht uns",
         "bedroht mich",
         "brennt",
         "feuer",

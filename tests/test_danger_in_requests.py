@@ -191,7 +191,8 @@ async def test_danger_added_by_editing_her_draft_message_makes_the_request_urgen
     assert "2 Tage" not in (anna.last().text or "") and "Notrufnummern" in (anna.last().text or "")
 
 
-# Threat and fire words are everyday words in a request (review rv5 #1): the numbers as before, no urgency.
+# Threat and fire words are everyday words in a request (review rv5 #1): no urgency (and no numbers for a
+# threat with an everyday consequence).
 EVERYDAY = [
     ("de", "Das Jobcenter droht mir mit Sanktionen, ich verstehe den Brief nicht"),
     ("de", "Mein Vermieter droht mir mit Kündigung"),
@@ -226,7 +227,10 @@ async def test_a_threat_or_fire_word_in_a_conversation_does_not_make_it_urgent(
     await deliver(bot)
     await person.send(text)
     await deliver(bot)
-    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(person.chat)[-3:])  # as before
+    # The numbers for a fire word; none for an office's or a landlord's threat with a sanction, a notice or
+    # an eviction: an everyday consequence, not a danger (it showed the full emergency screen before).
+    alarmed = any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(person.chat)[-3:])
+    assert alarmed == ("brennt" in text)
     assert text in group(bot)[-1] and "⚠️" not in group(bot)[-1]
     assert not await reminded_within_hours(bot, 3)
 
@@ -290,6 +294,28 @@ async def test_danger_in_a_held_text_she_files_as_her_answer_makes_the_request_u
     await lena.tap("✅")
     await deliver(bot)
     assert "dringend" in (lena.last().text or "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "er droht mich umzubringen"),  # no numbers on main
+        ("fa", "میخواد منو بکشه"),  # no numbers
+        ("pl", "mąż grozi, że mnie zabije"),  # the numbers, not urgent
+        ("de", "Mein Ex bedroht mich und meine Kinder"),  # the numbers, not urgent
+    ],
+)
+async def test_a_threat_to_kill_her_or_her_children_shows_the_numbers_and_makes_the_request_urgent(
+    bot: BotHarness, lang: str, text: str
+) -> None:
+    person = bot.resident("Ayşe", lang=lang)
+    await write_request(bot, person, text)
+    numbers = bot.services.i18n.translator(lang).gettext("Emergency help – call now:")
+    assert any(
+        numbers in (m.text or "") and "110" in (m.text or "") for m in bot.telegram.bot_messages(person.chat)
+    )
+    card = next(message for message in group(bot) if text in message)
+    assert f"⚠️ {bot.services.i18n.translator('de').gettext(DANGER_NOTE)}" in card
 
 
 async def test_a_threat_with_other_danger_words_still_makes_the_request_urgent(bot: BotHarness) -> None:

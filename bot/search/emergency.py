@@ -48,6 +48,14 @@ question says; "call the police", ``SERVICE_CALLS``) are never dropped, whatever
 a repeated cry: its words must follow each other ("Hilfe! Hilfe!"), not stand anywhere in the window
 ("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe …").
 
+The words of a phrase stand in one clause ("ev sahibi tehdit ediyor, kocam işsiz", the landlord threatens,
+my husband is out of work, is no "kocam tehdit ediyor"). Threats: a threat to kill her, her children or
+"us" is hard (``BUILTIN_KILL``: "er droht mich umzubringen", "beni öldürecek", "he threatened to kill
+me"), unless a thing or "this" says it ("das bringt mich um", "to mnie zabije": ``IDIOM_SUBJECTS``); a
+threat word is no danger word when its clause names an everyday consequence (``CONSEQUENCES``: "Das
+Jobcenter droht mir mit Sanktionen", "Арендодатель угрожает выселением"). German "schlägt … vor"
+(proposes) is no "schlägt" (``SEPARABLE_PARTICLES``).
+
 Calls for help
 --------------
 "допоможіть", "pomocy", "yardım edin" are what a resident in danger writes, but just as often the polite
@@ -272,6 +280,7 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "verprügel*",
         "bedroht",
         "droht mir",
+        "droht uns",
         "bedroht mich",
         "brennt",
         "feuer",
@@ -314,9 +323,10 @@ BUILTIN_SOFT: dict[str, list[str]] = {
 #: by an answer, as "polizei rufen" was before alone. The name alone stays what it was: the content's
 #: single word ("Polizei", soft, an everyday word too: "Wo ist die Polizeiwache?"); the verb alone is an
 #: everyday word ("Wie kann ich das Quartiersbüro anrufen?"). Verbs only in the forms a request uses
-#: (imperatives; German and English infinitives are ones too), read as written, not by their stem: "the
-#: police called me", "czy mogę zadzwonić na policję?" ask no one to call. A ``*`` where the forms share a
-#: start no other word has.
+#: (imperatives; German and English infinitives are ones too, and the Russian and Ukrainian infinitive of
+#: summoning, "надо вызвать полицию", "треба викликати поліцію": not of phoning, "мне нужно позвонить в
+#: полицию насчёт паспорта"), read as written, not by their stem: "the police called me", "czy mogę
+#: zadzwonić na policję?" ask no one to call. A ``*`` where the forms share a start no other word has.
 SERVICE_CALLS: dict[str, tuple[list[str], list[str]]] = {
     lang: (services.split("|"), verbs.split("|"))
     for lang, services, verbs in (
@@ -336,17 +346,258 @@ SERVICE_CALLS: dict[str, tuple[list[str], list[str]]] = {
             "|بالاطفاء|المطافئ",
             "اتصل|اتصلوا|اتصلو|اتصلي|اطلب|اطلبوا|اطلبو|اطلبي|كلم|كلموا|نادوا",
         ),
-        ("ru", "полици*|милици*|пожарн*|скорую", "вызовите|вызови|вызывайте|звоните|звони|позвоните|позвони"),
+        (
+            "ru",
+            "полици*|милици*|пожарн*|скорую",
+            "вызовите|вызови|вызывайте|звоните|звони|позвоните|позвони|вызвать",
+        ),
         (
             "uk",
             "поліці*|полици*|пожежн*|швидку",
-            "викличте|виклич|викликайте|дзвоніть|дзвони|подзвоніть|подзвони|зателефонуйте|телефонуйте",
+            "викличте|виклич|викликайте|дзвоніть|дзвони|подзвоніть|подзвони|зателефонуйте|телефонуйте"
+            "|викликати",
         ),
         ("pl", "policj*|straż*|karetk*|pogotowie", "zadzwoń|zadzwońcie|dzwoń|dzwońcie|wezwij|wezwijcie"),
         ("fa", "پلیس|پلیسو|آتش‌نشانی|آتشنشانی|اورژانس|آمبولانس|police|polis", "زنگ|خبر|zang|khabar"),
         ("en", "police|cops|cop|ambulance|fire brigade|fire department|firefighters", "call|phone|ring"),
     )
 }
+
+
+#: Threats to kill her, her children or "us" ("er droht mich umzubringen", "beni öldürecek", "سيقتلني",
+#: "он хочет меня убить", "میخواد منو بکشه", "he threatened to kill me"): hard triggers (the numbers, and
+#: the request urgent: bot/search/urgency.py), read as written, not by their stem: the stem would take in
+#: "killing" ("my back is killing me") and Turkish "öldürücü" (deadly: "öldürücü sıcak"). A verb of killing
+#: with a person as its object, or a form that says "he will kill", never "to kill" alone ("kill time",
+#: "vakit öldürmek", "убить время", "zabić czas"). "das bringt mich um", "to mnie zabije", "эта жара меня
+#: убьёт", "bu sıcak beni öldürecek" say it of a thing: ``IDIOM_SUBJECTS``.
+BUILTIN_KILL: dict[str, list[str]] = {
+    "de": [
+        "umzubringen",
+        "umbringt",
+        "bringt mich um",
+        "bringt uns um",
+        "bringt die kinder um",
+        "bring dich um",
+        "bringe dich um",
+        "kinder töten",
+        "uns töten",
+        "dich töten",
+        "töte dich",
+        "tötet mich",
+        "tötet uns",
+        "abstechen",
+        "abzustechen",
+        "morddroh*",
+        "todesdroh*",
+    ],
+    "tr": [
+        "beni öldür*",
+        "bizi öldür*",
+        "seni öldür*",
+        "çocukları öldür*",
+        "çocuklarımı öldür*",
+        "öldürecek",
+        "öldürecekmiş",
+        "öldüreceğini",
+        "öldüreceğim",
+        "öldürürüm",
+        "öldürmekle",
+        "ölümle tehdit*",
+        "ölüm tehdi*",
+    ],
+    "ar": [
+        "سيقتلني",
+        "يقتلني",
+        "بيقتلني",
+        "يقتلنا",
+        "سيقتلنا",
+        "قتلي",
+        "بالقتل",
+        "يقتل أولادي",
+        "يقتل اطفالي",
+        "سأقتلك",
+        "راح اقتلك",
+        "رح اقتلك",
+        "بقتلك",
+        "بالموت",
+    ],
+    "ru": [
+        "убить меня",
+        "убьёт меня",
+        "убьют меня",
+        "убить нас",
+        "убьёт нас",
+        "убить детей",
+        "убьёт детей",
+        "убью тебя",
+        "убью",
+        "угро* убийством",
+        "грози* убийством",
+        "зарежу",
+        "зарежет",
+    ],
+    "uk": [
+        "вбити мене",
+        "вб'є мене",
+        "уб'є мене",
+        "убити мене",
+        "вбити нас",
+        "вб'є нас",
+        "вбити дітей",
+        "вб'є дітей",
+        "вб'ю тебе",
+        "вб'ю",
+        "уб'ю",
+        "погро* вбивством",
+        "загро* вбивством",
+        "заріжу",
+    ],
+    "pl": [
+        "zabije mnie",
+        "zabić mnie",
+        "zabiją mnie",
+        "zabije nas",
+        "zabić nas",
+        "zabije dzieci",
+        "zabić dzieci",
+        "zabiję cię",
+        "groz* śmiercią",
+        "groz* zabójstwem",
+        "groźby śmierci",
+    ],
+    "fa": [
+        "منو بکشه",
+        "منو میکشه",
+        "مرا بکشد",
+        "مرا می‌کشد",
+        "من را بکشد",
+        "من رو بکشه",
+        "میکشمت",
+        "بکشمت",
+        "بچه‌هامو بکشه",
+        "بچه‌هامو میکشه",
+        "بچه‌ها رو بکشه",
+        "تهدید به قتل",
+        "تهدید به مرگ",
+    ],
+    "en": [
+        "kill me",
+        "kill us",
+        "kill the kids",
+        "kill the children",
+        "kill my kids",
+        "kill my children",
+        "kill my son",
+        "kill my daughter",
+        "murder me",
+        "threatened to kill",
+        "threatens to kill",
+        "threatening to kill",
+        "death threat*",
+    ],
+}
+#: A thing or "this" before a kill trigger makes it an idiom ("das bringt mich um", "this heat will kill
+#: me", "to mnie zabije", "эта жара меня убьёт", "bu sıcak beni öldürecek"): up to three words before its
+#: first word, in its clause, unless a person comes first ("er bringt mich um", "he said he'll kill me").
+IDIOM_SUBJECTS: dict[str, frozenset[str]] = {
+    lang: frozenset(fold(w) for w in words.split())
+    for lang, words in (
+        ("de", "das dies diese dieser dieses es"),
+        ("tr", "bu şu"),
+        ("ar", "هذا هذه"),
+        ("ru", "это эта этот эти"),
+        ("uk", "це ця цей ці"),
+        ("pl", "to ta ten"),
+        ("fa", "این"),
+        ("en", "this that it"),
+    )
+}
+PERSON_SUBJECTS = frozenset(
+    fold(w)
+    for w in (
+        "er sie he she they o onlar он она они він вона вони on ona oni هو هي او اون "
+        "mann ex husband kocam муж чоловік mąż شوهرم زوجي"
+    ).split()
+)
+#: The words of a threat (their starts): a threat trigger is one with such a word and no kill word.
+THREAT_STARTS = (
+    "droh",
+    "bedroh",
+    "gedroh",
+    "tehdit",
+    "угрож",
+    "угроз",
+    "грози",
+    "погро",
+    "загроз",
+    "groz",
+    "groź",
+    "groż",
+    "تهديد",
+    "يهدد",
+    "هدد",
+    "تهدد",
+    "تهدید",
+    "threat",
+)
+_THREAT_FOLDED = tuple(fold(start) for start in THREAT_STARTS)
+#: An everyday consequence an office, a landlord or a school threatens with ("Das Jobcenter droht mir mit
+#: Sanktionen", "Арендодатель угрожает выселением", "ev sahibi evden çıkarmakla tehdit ediyor", "the school
+#: threatened to expel my son"): a threat trigger in the same clause does not fire; a kill trigger and
+#: every other danger word still do. Only what institutions threaten: not a report or a lawyer, which a
+#: threatened woman names herself ("er bedroht mich, ich will Anzeige erstatten").
+CONSEQUENCES = [
+    *"sanktion* kündig* gekündigt räumung* zwangsräum* räumungsklage* rauswurf rausschmiss* rauszuwerfen "
+    "mahnung* mahnverfahren* strafe* geldstrafe* bußgeld* inkasso* pfändung* schufa abmahnung* schulverweis* "
+    "verweis ausschluss* kürzung* kürzen leistungskürzung* sperre* stromsperre* abstellen wohnungslosigkeit "
+    "obdachlosigkeit".split(),
+    *"yaptırım* kesinti* tahliye* çıkarmak* okuldan ceza* icra* haciz* fesih* uzaklaştırma*".split(),
+    *"عقوبات عقوبة بالعقوبات بالعقوبة طرد بالطرد الطرد إخلاء بالإخلاء".split(),
+    *"فصل بفصل بالفصل بقطع غرامة بغرامة".split(),
+    *"санкци* выселени* штраф* увольнени* отчислени* исключени* исключить отключ* лишени*".split(),
+    *"санкці* виселенн* штраф* звільненн* відрахуванн* виключенн* відключ* позбавленн*".split(),
+    *"sankcj* eksmisj* wypowiedzeni* kara karą karami grzywn* wyrzuceni* wyrzuc* odcięci* komornik*".split(),
+    *"تحریم جریمه اخراج تخلیه قطع".split(),
+    *"sanction* evict* eviction benefits termination terminate expel* expulsion suspension suspend*".split(),
+]
+#: A threat by her husband, her ex or her family is never everyday, whatever it names ("kocam beni evden
+#: atmakla tehdit ediyor", my husband threatens to throw me out; "Mein Mann droht mir mit Rauswurf"):
+#: controlling and threatening at home is what the women's helpline is for.
+FAMILY_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "mann ehemann ex exmann exfreund freund partner vater papa bruder schwiegervater schwiegermutter "
+        "kocam kocası kocasi eşim esim eski babam abim ağabeyim kayınpederim "
+        "زوجي طليقي أبي ابي أخي اخي "
+        "муж мужа бывший отец брат свекровь свёкор чоловік колишній батько брат свекруха "
+        "mąż maz były byly ojciec brat teść tesc "
+        "شوهرم شوهر همسرم سابقم پدرم برادرم "
+        "husband ex boyfriend partner father dad brother"
+    ).split()
+)
+#: Said of a threat, these words aim it at her, her children or "us" ("bedroht mich", "Ich werde bedroht",
+#: "beni tehdit ediyor", "угрожает мне", "grozi mi", "يهددني", "تهدیدم", "threatening me"), within two words
+#: of it in its clause: the request is urgent then (bot/search/urgency.py); a threat aimed at no one ("Mein
+#: Aufenthalt ist bedroht", "ev sahibi tehdit ediyor") stays an everyday word there. Not German "mir": "droht
+#: mir" is what an office or a landlord does ("… droht mir mit …"), "bedroht mich" what a person does.
+AIMED_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "mich uns werde wurde werden wurden bin kinder meine meinen meiner "
+        "beni bizi çocuklarımı çocuklarımızı çocuklarımıza bana bize "
+        "يهددني هددني يهددنا هددنا تهددني أطفالي اولادي أولادي "
+        "меня мне нас нам детей детям мене мені дітей дітям "
+        "mi mnie nam nas dzieci dzieciom "
+        "تهدیدم تهدیدمون منو مرا بچه‌هامو "
+        "me us my kids children i'm im being am was"
+    ).split()
+)
+#: German "schlägt … vor" (proposes), "schlägt … nach" (looks up), "schlägt … um" (turns over): a separable
+#: verb's particle at the end of the clause makes "schlägt" another verb ("Mein Mann schlägt vor, dass wir
+#: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
+#: "ein", "aus", "auf": "er schlägt zu", "er schlägt auf mich ein", "schlägt mir die Zähne aus" are violence.
+SEPARABLE_PARTICLES = frozenset({"vor", "nach", "um", "fehl"})
 
 
 #: A service's station: a message naming one asks about a place ("wo ist die Polizeiwache", "polis
@@ -584,6 +835,8 @@ class _Trigger:
     emergency_id: str | None
     text: str
     call: bool = False  # a call for help ("yardım edin!"): soft, even as a phrase
+    kill: bool = False  # a threat to kill (``BUILTIN_KILL``): hard, never an idiom's
+    threat: bool = False  # a threat word and no kill word (``THREAT_STARTS``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,6 +853,8 @@ class EmergencyMatch:
     guess: bool = False  # a word matched only as a ``GUESS`` (one wrong letter in a short word)
     other_word: bool = False  # ...and that letter is no neighbouring key of the right one (``OTHER``)
     service: bool = False  # the trigger is one word naming an emergency service ("Polizei", "полиция")
+    threat: bool = False  # the trigger tells a threat and no killing ("bedroht", "tehdit", "угрожает")
+    aimed: bool = False  # ...aimed at her, her children or "us" (``AIMED_WORDS``: "bedroht mich")
 
 
 def _content_words(phrase: str, lang: str) -> int:
@@ -609,7 +864,13 @@ def _content_words(phrase: str, lang: str) -> int:
 
 
 def _compile(
-    text: str, lang: str, hard: bool, emergency_id: str | None, call: bool = False, stems: bool = True
+    text: str,
+    lang: str,
+    hard: bool,
+    emergency_id: str | None,
+    call: bool = False,
+    stems: bool = True,
+    kill: bool = False,
 ) -> _Trigger | None:
     words: list[_Word] = []
     for part in text.split():
@@ -623,7 +884,8 @@ def _compile(
             words.append(_Word(word, is_prefix, word_stem if len(word_stem) >= 4 else ""))
     if not words:
         return None
-    return _Trigger(tuple(words), lang, hard, emergency_id, text, call)
+    threat = not kill and any(w.word.startswith(_THREAT_FOLDED) for w in words)
+    return _Trigger(tuple(words), lang, hard, emergency_id, text, call, kill, threat)
 
 
 _CLAUSE_END = re.compile(r"[!?.;,؟،]+")
@@ -672,6 +934,38 @@ class _Message:
         if pattern.stem and self.stem(i, lang) == pattern.stem:
             return MATCH
         return typo
+
+
+def _an_idiom(used: set[int], message: _Message, lang: str) -> bool:
+    """Whether a thing or "this" says the kill trigger at ``used`` (``IDIOM_SUBJECTS``: "das bringt mich
+    um", "эта жара меня убьёт"): one of the three words before it in its clause, with no person between."""
+    first = min(used)
+    for i in range(first - 1, max(-1, first - 4), -1):
+        if message.clause[i] != message.clause[first] or message.folded[i] in PERSON_SUBJECTS:
+            return False
+        if message.folded[i] in IDIOM_SUBJECTS.get(lang, frozenset()):
+            return True
+    return False
+
+
+def _aimed(used: set[int], message: _Message) -> bool:
+    """Whether the threat at ``used`` is aimed at her, her children or "us" (``AIMED_WORDS``): one of its
+    words or one within two words of it, in its clause."""
+    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < len(message.folded)}
+    clauses = {message.clause[i] for i in used}
+    return any(message.folded[j] in AIMED_WORDS and message.clause[j] in clauses for j in near)
+
+
+def _separable(trigger: _Trigger, used: set[int], message: _Message) -> bool:
+    """Whether the German trigger's "schlägt" at ``used`` is a separable verb (``SEPARABLE_PARTICLES``:
+    "schlägt … vor", proposes): its clause ends with the particle."""
+    for i in used:
+        if message.folded[i].startswith(("schlagt", "schlag")):
+            clause = message.clause[i]
+            last = max(j for j in range(len(message.folded)) if message.clause[j] == clause)
+            if last > i and message.folded[last] in SEPARABLE_PARTICLES:
+                return True
+    return False
 
 
 def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
@@ -740,6 +1034,7 @@ class EmergencyDetector:
         air: Iterable[_Trigger] = (),
         stations: Iterable[_Trigger] = (),
         known: Mapping[str, Iterable[str]] | None = None,
+        consequences: Iterable[_Trigger] = (),
     ) -> None:
         # Hard triggers first, calls for help last: a call is the weakest evidence, and a danger word in the
         # same message ("yardım edin, annemin kafası kanıyor") must be the match the engine weighs, with
@@ -757,6 +1052,7 @@ class EmergencyDetector:
         self._context = list(context)
         self._air = list(air)
         self._stations = list(stations)
+        self._consequences = list(consequences)
         # the services' names as single words ("polizei", "polis*", "policj*"): SERVICE_CALLS
         self._services = [
             _Word(fold(name.rstrip("*")), name.endswith("*"), "")
@@ -798,6 +1094,10 @@ class EmergencyDetector:
         for table, hard in ((BUILTIN_HARD, True), (BUILTIN_SOFT, False)):
             for lang, phrases in table.items():
                 triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
+        for lang, phrases in BUILTIN_KILL.items():
+            triggers.extend(
+                t for p in phrases if (t := _compile(p, lang, True, None, stems=False, kill=True))
+            )
         for lang, (services, verbs) in SERVICE_CALLS.items():
             # the verb first where it is a whole word: prefix triggers are tried on every message
             calls = [
@@ -820,7 +1120,8 @@ class EmergencyDetector:
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
         air = [t for p in AIR_THINGS if (t := _compile(p, "de", False, None))]
         stations = [t for p in STATION_WORDS if (t := _compile(p, "de", False, None))]
-        return cls(triggers, context, air, stations, known)
+        consequences = [t for p in CONSEQUENCES if (t := _compile(p, "de", False, None))]
+        return cls(triggers, context, air, stations, known, consequences)
 
     def _find(
         self, trigger: _Trigger, message: _Message, guesses: bool = True
@@ -841,11 +1142,17 @@ class EmergencyDetector:
                 continue
             used = {start}
             weakest = first
-            window = range(max(0, start - len(words) - MAX_GAP), min(n, start + len(words) + MAX_GAP))
+            # The words of a phrase in one clause: "ev sahibi tehdit ediyor, kocam işsiz" (the landlord
+            # threatens, my husband is out of work) is no "kocam tehdit ediyor" (my husband threatens).
+            window = [
+                i
+                for i in range(max(0, start - len(words) - MAX_GAP), min(n, start + len(words) + MAX_GAP))
+                if message.clause[i] == message.clause[start]
+            ]
             if len(words) > 1 and len({w.word for w in words}) == 1:
                 # A repeated cry ("Hilfe! Hilfe!"): one word said again at once, not twice in a sentence
                 # ("Danke für Ihre Hilfe. Mein Sohn braucht auch Hilfe bei Bewerbungen").
-                window = range(start + 1, min(n, start + len(words)))
+                window = list(range(start + 1, min(n, start + len(words))))
             for word in words[1:]:
                 found = next(
                     (
@@ -864,6 +1171,39 @@ class EmergencyDetector:
             else:
                 return used, weakest
         return None
+
+    def _set_aside(self, trigger: _Trigger, used: set[int], message: _Message) -> bool:
+        """Whether the words of ``trigger`` at ``used`` say no danger: a kill idiom ("das bringt mich um"),
+        a threat with an everyday consequence ("droht mir mit Sanktionen"), "schlägt … vor" (proposes)."""
+        return (
+            (trigger.kill and _an_idiom(used, message, trigger.lang))
+            or (trigger.threat and self._everyday_threat(used, message))
+            or (trigger.lang == "de" and _separable(trigger, used, message))
+        )
+
+    def set_aside(self, text: str) -> bool:
+        """Whether ``text`` has danger words that ``detect`` set aside because they say no danger
+        (``_set_aside``): the engine then raises no alarm by the meaning either, which is close to a threat
+        or a violence situation for them too ("Арендодатель угрожает выселением", "эта жара меня убьёт")."""
+        message = _Message(text)
+        for position in self._candidates(message):
+            trigger = self._triggers[position]
+            found = self._find(trigger, message, False)
+            if found is not None and self._set_aside(trigger, found[0], message):
+                return True
+        return False
+
+    def _everyday_threat(self, threat: set[int], message: _Message) -> bool:
+        """Whether the clause of the threat at the words ``threat`` names an everyday consequence
+        (``CONSEQUENCES``: "droht mir mit Sanktionen", "угрожает выселением")."""
+        clauses = {message.clause[i] for i in threat}
+        if any(w in FAMILY_WORDS for i, w in enumerate(message.folded) if message.clause[i] in clauses):
+            return False
+        for consequence in self._consequences:
+            found = self._find(consequence, message, False)
+            if found is not None and any(message.clause[i] in clauses for i in found[0]):
+                return True
+        return False
 
     def _names_a_station(self, service: set[int], message: _Message) -> bool:
         """Whether the service's name at the words ``service`` names its station ("polis karakolu",
@@ -923,6 +1263,8 @@ class EmergencyDetector:
                     self._find(c, message, False) is not None for c in self._air
                 ):
                     continue
+            if self._set_aside(trigger, used, message):
+                continue
             left = [i for i in range(len(message.folded)) if i not in used]
             if trigger.call:  # "Hilfe, bitte schnell!" is a call with nothing else (URGENT_WORDS)
                 urgent = URGENT_WORDS.get(trigger.lang, frozenset())
@@ -943,6 +1285,8 @@ class EmergencyDetector:
                 guess=weakest != MATCH,
                 other_word=weakest == OTHER,
                 service=self._names_a_service(trigger),
+                threat=trigger.threat,
+                aimed=trigger.threat and _aimed(used, message),
             )
             if weakest == MATCH:
                 return match

@@ -1,42 +1,25 @@
 """Which danger words make a request urgent (the handlers pass the answer on to the request desk). The bot
 shows the emergency numbers for every danger word (bot/search/emergency.py); only some also mark the request
 she writes or talks about as urgent for its partner (⚠️ on the card, reminders after hours). Hard triggers
-(suicide, rape, not breathing, ...) and violence done to her ("mein Mann schlägt mich", "kocam beni
-dövüyor", "زوجي يضربني") do. Threat and fire words do not: in a request they are everyday words far more
-often ("Das Jobcenter droht mir mit Sanktionen", "Im Keller brennt kein Licht", "Арендодатель угрожает
-выселением"), and she saw the numbers anyway; other danger words in the same message still count ("... hat
-ein Messer und bedroht mich"). Nor do a call for help ("Hilfe!") or a service's name ("Polizei") alone:
-asking for help is what a request is. "Ask a person" on the emergency screen still makes any request urgent:
-she chose it there."""
+(suicide, rape, not breathing, a threat to kill: "er droht mich umzubringen", "beni öldürecek") and violence
+done to her ("mein Mann schlägt mich", "kocam beni dövüyor", "زوجي يضربني") do. Fire words do not: in a
+request they are everyday words far more often ("Im Keller brennt kein Licht"), and she saw the numbers
+anyway. Nor does a threat aimed at no one ("Mein Aufenthalt ist bedroht", "ev sahibi tehdit ediyor"); a
+threat aimed at her, her children or "us" does ("Ich werde bedroht", "Mein Ex bedroht mich und meine
+Kinder", "угрожает мне": ``EmergencyMatch.aimed``). A threat with an everyday consequence ("Das Jobcenter
+droht mir mit Sanktionen", "Арендодатель угрожает выселением") is no danger word at all (the detector's
+``CONSEQUENCES``). Other danger words in the same message still count ("... hat ein Messer und droht").
+Nor do a call for help ("Hilfe!") or a service's name ("Polizei") alone: asking for help is what a request
+is. "Ask a person" on the emergency screen still makes any request urgent: she chose it there."""
 
 from __future__ import annotations
 
 from bot.search.emergency import EmergencyMatch
 from bot.search.engine import SearchEngine
 
-#: Words of a trigger (built-in or the content's) that tell a threat or a fire: their starts, and whole
-#: words where a start would take in other words ("feuer" in "Feuerwehr").
-EVERYDAY_STARTS = (
-    "droh",
-    "bedroh",
-    "brenn",
-    "tehdit",
-    "yangın",
-    "угрож",
-    "угроз",
-    "погро",
-    "загроз",
-    "пожар",
-    "пожеж",
-    "groz",
-    "groź",
-    "groż",
-    "تهديد",
-    "يهدد",
-    "هدد",
-    "تهدید",
-    "threat",
-)
+#: Words of a trigger (built-in or the content's) that tell a fire: their starts, and whole words where a
+#: start would take in other words ("feuer" in "Feuerwehr"). A threat is the detector's ``THREAT_STARTS``.
+EVERYDAY_STARTS = ("brenn", "yangın", "пожар", "пожеж")
 EVERYDAY_WORDS = frozenset(
     {
         "feuer",
@@ -56,9 +39,12 @@ EVERYDAY_WORDS = frozenset(
 
 
 def _everyday(match: EmergencyMatch) -> bool:
-    """Whether the trigger tells only a threat or a fire (or is a call for help or a service's name)."""
+    """Whether the trigger tells only a threat aimed at no one or a fire (or is a call for help or a service's
+    name)."""
     if match.call or match.service:
         return True
+    if match.threat:
+        return not match.aimed
     words = [word.strip("*").lower() for word in match.trigger.split()]
     return any(word in EVERYDAY_WORDS or word.startswith(EVERYDAY_STARTS) for word in words)
 

@@ -45,6 +45,15 @@ def detector() -> EmergencyDetector:
         "he is not breathing",
         "Selbstmordgedanken",  # prefix trigger
         "vergewlatigt",  # typo in a long word
+        # threats to kill, and the infinitive of calling the police (a test on main: no numbers)
+        "er droht mich umzubringen",
+        "beni öldürecek",
+        "سيقتلني",
+        "он хочет меня убить",
+        "میخواد منو بکشه",
+        "he wants to kill me",
+        "надо вызвать полицию",
+        "треба викликати поліцію",
     ],
 )
 def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, text: str) -> None:
@@ -61,6 +70,13 @@ def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, te
         "Deutschkurs für Frauen",
         "çocuğumun ateşi var",
         "Bewerbung schreiben",
+        # proposes, an idiom, killing time, an office's everyday threat (a test on main: the numbers)
+        "Mein Mann schlägt vor, dass wir umziehen",
+        "to mnie zabije, tyle papierów",
+        "эта жара меня убьёт",
+        "how can I kill time",
+        "Das Jobcenter droht mir mit Sanktionen",
+        "Арендодатель угрожает выселением",
     ],
 )
 def test_ordinary_questions_do_not_trigger(detector: EmergencyDetector, text: str) -> None:
@@ -99,6 +115,9 @@ def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest(engine: Sea
         ("Hilfe beim Umzug", "de"),
         ("Kann mir jemand beim Umzug helfen?", "de"),
         ("Mein Akku ist leer, wo kann ich laden?", "de"),
+        # close by meaning to a threat situation; the words say no danger (an eviction, an idiom)
+        ("Арендодатель угрожает выселением", "ru"),
+        ("эта жара меня убьёт", "ru"),
     ],
 )
 def test_everyday_phrases_raise_no_alarm(engine: SearchEngine, text: str, lang: str) -> None:

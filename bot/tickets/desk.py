@@ -251,12 +251,20 @@ class RequestDesk:
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
     async def correct_draft(
-        self, resident_id: int, input_key: str, text: str, *, danger: bool = False
+        self,
+        resident_id: int,
+        input_key: str,
+        text: str,
+        *,
+        danger: bool = False,
+        caption_of: int | None = None,
     ) -> DialogueReply | None:
-        """She edited her message `input_key` to `text`: corrected in her draft where it holds it
-        (`intake.correct`; `danger`: the search found danger words in it); None when her draft never took
-        that message."""
-        return await self._write(intake.correct, resident_id, input_key, text, danger=danger)
+        """She edited her message `input_key` to `text` (`caption_of`: the caption of her file with that
+        id): corrected in her draft where it holds it (`intake.correct`; `danger`: the search found danger
+        words in it); None when her draft never took that message."""
+        return await self._write(
+            intake.correct, resident_id, input_key, text, danger=danger, caption_of=caption_of
+        )
 
     async def takes_language_name(self, resident_id: int) -> bool:
         """Whether the running draft's question asks for a language: a language's name typed is its answer

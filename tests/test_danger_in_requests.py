@@ -439,6 +439,12 @@ async def test_her_unanswered_danger_message_after_an_answer_is_reminded_of_then
         "hindeuten, ist 4 Stunden lang unbeantwortet geblieben: Quartiersmanagement Ost- und "
         "Westsiedlung sieht die Anfrage jetzt auch und kann sie beantworten.</i>"
     ) in centre()[-1]
+    # Review rv8 #4: she learns it, as at an ordinary escalation (her messages reach both now), in words
+    # that are true although Petra answered her first question; /requests says it too.
+    told = ayse.last().text or ""
+    assert told.startswith("ℹ️ لم يتم الرد بعد على رسالتك الأخيرة بشأن الطلب") and "أرقام الطوارئ" in told
+    await ayse.send("/requests")
+    assert "تم الرد، ويطّلع عليه \u2068إدارة الحي Quartiersmanagement" in (ayse.last().text or "")
     assert await steps_at(bot, 100) == 0
 
     # Petra closes and reopens it, Ayşe writes of danger again, and so does Lena: the reopening restarts the

@@ -453,6 +453,14 @@ class RequestDesk:
         async with self._database.sessions() as session:
             requests = await store.list_open_requests(session, resident_id)
             catch_all = ctx.catalogue.catch_all_partner_id
+
+            def escalated(r: Request) -> bool:
+                return (
+                    r.escalated_at is not None
+                    and r.partner_id != catch_all
+                    and r.contact is ContactPreference.CHAT
+                )
+
             return [
                 OpenRequest(
                     r.id,
@@ -463,10 +471,12 @@ class RequestDesk:
                     # Overdue at its partner, and the catch-all has it too (`reminders`); not for a call,
                     # which the partner may have made (the bot cannot know, and told her nothing either).
                     followed_up_by=ctx.partner_name(catch_all, lang)
-                    if r.overdue_at is not None
-                    and r.escalated_at is not None
-                    and r.partner_id != catch_all
-                    and r.contact is ContactPreference.CHAT
+                    if r.overdue_at is not None and escalated(r)
+                    else None,
+                    # Escalated (nobody took it on in time, or her message with danger words had no
+                    # answer): she was told that the catch-all has it too, and her messages reach both.
+                    also_with=ctx.partner_name(catch_all, lang)
+                    if escalated(r) and r.passed_on_by is None
                     else None,
                 )
                 for r in requests

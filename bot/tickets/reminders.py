@@ -191,7 +191,7 @@ async def _escalate_danger(
 ) -> bool:
     """The catch-all gets the card with the conversation (her message with danger words in it), the
     partner's thread is told, and the admin chat if there is one (else the catch-all's group would read it
-    twice). True if this call escalated it."""
+    twice), and she is told. True if this call escalated it."""
     dest = await partner_destination(session, ctx, catch_all)
     if dest is None or not await store.transition(
         session, request, _TAKEN_ON, Request.escalated_at.is_(None), escalated_at=now
@@ -206,6 +206,12 @@ async def _escalate_danger(
     await enqueue_partner(
         session, ctx, request, f"<i>{told}</i>", dedupe_key=key, partner_id=request.partner_id
     )
+    # She learns it as at an ordinary escalation (`_escalate`): her messages reach both now (`readers`).
+    # Told that her last message had no answer, not her request: the partner may have answered before.
+    if not no_chat_answer(ctx, catch_all):
+        await tell_resident(
+            session, ctx, request, "danger_escalated", by=catch_all, dedupe_key=f"{key}:resident"
+        )
     if ctx.admin_chat_id is not None:
         html = "⏰ " + pt.html(DANGER_NOTICE, number=request.number, partner=partner, time=time)
         await notify_admin(session, ctx, html, request.id)

@@ -9,9 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models.requests import RequestMessage
+from bot.delivery.outbox import Destination
+from bot.storage.models.requests import Request, RequestMessage
 from bot.testing.fakeapi import Sent, SimUser
+from bot.tickets import reminders
+from bot.tickets.deps import TicketContext
 from tests.harness import BotHarness, deliver, skip_questions
 from tests.test_conversation import (
     MUETTERZENTRUM,
@@ -461,6 +465,12 @@ async def test_her_unanswered_danger_message_after_an_answer_is_reminded_of_then
         "hindeuten, ist 4 Stunden lang unbeantwortet geblieben: Quartiersmanagement Ost- und "
         "Westsiedlung sieht die Anfrage jetzt auch und kann sie beantworten.</i>"
     ) in centre()[-1]
+    # Review rv8 #4: she learns it, as at an ordinary escalation (her messages reach both now), in words
+    # that are true although Petra answered her first question; /requests says it too.
+    told = ayse.last().text or ""
+    assert told.startswith("ℹ️ لم يتم الرد بعد على رسالتك الأخيرة بشأن الطلب") and "أرقام الطوارئ" in told
+    await ayse.send("/requests")
+    assert "تم الرد، ويطّلع عليه \u2068إدارة الحي Quartiersmanagement" in (ayse.last().text or "")
     assert await steps_at(bot, 100) == 0
 
     # Petra closes and reopens it, Ayşe writes of danger again, and so does Lena: the reopening restarts the
@@ -563,3 +573,47 @@ async def test_a_request_asking_for_a_call_with_danger_words_is_not_reminded_onc
     await bot.partner("Petra", MUETTERZENTRUM).tap("Übernehmen", card)
     await deliver(bot)
     assert await steps_at(bot, 3) == 0 and await steps_at(bot, 5) == 0
+
+
+async def test_a_typo_fixed_in_an_old_answer_is_no_answer_and_a_stuck_escalation_holds_back_no_reminder(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review rv8 #3: Petra's edit of her older answer was stored as a message to Ayşe and counted as an
+    answer to her later danger words. #5: with the Quartiersmanagement unreachable (no destination) the
+    escalation of Ayşe's first such message never happens, and the round kept taking that message for the
+    reminder too: her newer one was never reminded of."""
+    reachable = reminders.partner_destination
+
+    async def unreachable(session: AsyncSession, ctx: TicketContext, partner_id: str) -> Destination | None:
+        return (
+            None
+            if partner_id == ctx.catalogue.catch_all_partner_id
+            else await reachable(session, ctx, partner_id)
+        )
+
+    monkeypatch.setattr(reminders, "partner_destination", unreachable)
+    ayse = bot.resident("Ayşe", lang="tr")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, ayse, "frauencafe", "Çocuğumla gelebilir miyim?")
+    mine = await petra.send("Ja, gern, dienstgas ab 10.", reply_to=card)
+    await deliver(bot)
+    await ayse.send("Kocam beni dövüyor, gelemem")  # my husband beats me, I can't come
+    await deliver(bot)
+    await petra.edit(mine, "Ja, gern, dienstags ab 10.")  # nothing said to her danger words
+    await deliver(bot)
+    assert "dienstags ab 10" in (ayse.last().text or "")  # her correction reached her
+    async with bot.services.database.transaction() as session:  # all that was five hours ago
+        for message in await session.scalars(select(RequestMessage)):
+            message.created_at -= timedelta(hours=5)
+        for request in await session.scalars(select(Request)):
+            request.routed_at -= timedelta(hours=5)
+    centre = lambda: group_texts(bot, MUETTERZENTRUM)  # noqa: E731
+    assert await steps_at(bot, 0) == 1  # the reminder; the escalation cannot happen
+    await deliver(bot)
+    assert sum(reminder_of(number_on(card)) in text for text in centre()) == 1
+    await ayse.send("Yine dövüyor, çok korkuyorum")  # he beats me again, I am very afraid
+    await deliver(bot)
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1  # her newer message's own reminder
+    await deliver(bot)
+    assert sum(reminder_of(number_on(card)) in text for text in centre()) == 2

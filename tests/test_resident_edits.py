@@ -158,3 +158,29 @@ async def test_an_edit_of_a_short_message_corrects_that_message_not_the_same_wor
     await deliver(bot)
     card = group_texts(bot, MUETTERZENTRUM)[-1]
     assert "Ich habe 2 Kinder.\n\nWie viele Plätze sind frei? Wir sind 2\n\n4" in card
+
+
+async def test_a_caption_edited_in_her_draft_and_after_sending_goes_on_as_an_edited_text(
+    bot: BotHarness,
+) -> None:
+    """Review rv8 #6: the photo went out with the caption as first sent (her phone number she had edited
+    out reached the partner), and a caption edited after sending was not passed on as her correction."""
+    from tests.test_restart_keeps_her_words import edit_caption  # that module imports this one
+
+    anna = bot.resident("Anna", lang="de")
+    await write_to_the_cafe(anna, "Können Sie mir mit dem Brief helfen?")
+    photo = await anna.send_photo("Der Brief, rufen Sie 0171 2345678 an")
+    await edit_caption(anna, photo, "Der Brief vom Jobcenter")
+    assert "Das habe ich auch in Ihrer Anfrage korrigiert." in (anna.last().text or "")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    sent = bot.telegram.bot_messages(MUETTERZENTRUM)
+    assert not any("2345678" in (m.text or "") for m in sent)
+    assert sent[-1].kind == "photo" and "Der Brief vom Jobcenter" in (sent[-1].text or "")
+    await edit_caption(anna, photo, "Der Brief vom Jobcenter, Frist 10.12.")
+    await deliver(bot)
+    assert "Anna hat eine Nachricht korrigiert" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "Frist 10.12." in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert anna.last().text == "✏️ Ihre Korrektur wurde an SOS-Mütterzentrum weitergeleitet."

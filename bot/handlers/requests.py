@@ -375,23 +375,32 @@ async def typed_press(update: Update, context: Context, user: User, message_id: 
 
 
 async def correction(update: Update, context: Context, *, danger: bool = False) -> bool:
-    """She edited a text of hers: in her draft it is corrected where the draft still holds it (else she is
-    told how to correct it), and one that reached a request goes to its partner as her correction (`danger`:
-    the search found danger words in it, which make the request urgent). False if the message went into
-    neither (then it is a question again)."""
+    """She edited a text of hers, or a file's caption: in her draft it is corrected where the draft still
+    holds it (else she is told how to correct it), and one that reached a request goes to its partner as
+    her correction (`danger`: the search found danger words in it, which make the request urgent). False if
+    the message went into neither (then a text is a question again)."""
     message = update.edited_message
     user = update.effective_user
-    if message is None or user is None or message.text is None:
+    if message is None or user is None:
+        return False
+    file = message.text is None and attachment_of(message) is not None
+    text = message.caption if file else message.text
+    if text is None and not file:
         return False
     # A message of hers waiting for her tap goes on as she corrected it.
-    await context.services.residents.corrected(user.id, message.message_id, message.text)
+    await context.services.residents.corrected(user.id, message.message_id, text)
     desk, t = context.services.requests, context.t
     if context.user_data is not None and context.user_data.has_draft:
-        reply = await desk.correct_draft(user.id, f"m:{message.message_id}", message.text, danger=danger)
+        caption_of = message.message_id if file else None
+        reply = await desk.correct_draft(
+            user.id, f"m:{message.message_id}", text or "", danger=danger, caption_of=caption_of
+        )
         if reply is not None and reply.view is not None:
             changed = reply.effect is Effect.CORRECTED
             await show(update, context, *render.draft_corrected(t, reply.view, changed=changed))
             return True
+    if not text:
+        return file  # a caption taken away: no words to pass on
     edit_date = int(message.edit_date.timestamp()) if message.edit_date else None
     relayed = await desk.correct_sent(resident_message(user, message, danger=danger), edit_date)
     if relayed is None:
@@ -807,12 +816,11 @@ async def resident_media(update: Update, context: Context) -> None:
 
 
 async def caption_edited(update: Update, context: Context) -> None:
-    """She edited the caption of a photo or document of hers: if the file waits for her tap ("which
-    request?", her first minute after /delete), it goes on with the caption as she corrected it, as an
-    edited text does (`correction`)."""
-    message, user = update.edited_message, update.effective_user
-    if message is not None and user is not None:
-        await context.services.residents.corrected(user.id, message.message_id, message.caption)
+    """She edited the caption of a photo or document of hers: it goes where an edited text goes
+    (`correction`): the file waiting for her tap, or in her draft, goes on with the caption as she
+    corrected it; one passed on reaches the partner as her correction. Danger words in it are read as in
+    an edited text (the numbers first, the request urgent)."""
+    await correction(update, context, danger=await caption_danger(update, context))
 
 
 async def caption_danger(update: Update, context: Context) -> bool:

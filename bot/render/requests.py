@@ -682,6 +682,13 @@ STATUS_NOTICES = {
         "No answer to your request {number} has reached you yet. {partner} is following it up and will get "
         "back to you."
     ),
+    # Her message with danger words had no answer (the partner may have answered her before): the
+    # Quartiersmanagement ({partner}) has the request now as well.
+    "danger_escalated": N_(
+        "Your last message about request {number} has not been answered yet. {partner} now sees your "
+        "request too and will get back to you. If you are in danger, do not wait: call one of the "
+        "emergency numbers."
+    ),
 }
 
 
@@ -788,6 +795,7 @@ class OpenRequest:
     created_at: datetime
     status: RequestStatus
     followed_up_by: str | None = None  # nobody answered in time: this organisation follows it up
+    also_with: str | None = None  # escalated, then taken on or answered: this organisation sees it too
 
 
 def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
@@ -799,7 +807,13 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
     for request in requests:
         lines.append(
             request_line(
-                t, request.number, request.partner, request.created_at, request.status, request.followed_up_by
+                t,
+                request.number,
+                request.partner,
+                request.created_at,
+                request.status,
+                request.followed_up_by,
+                request.also_with,
             )
         )
         add = t.gettext("✏️ Add to {number}").format(number=request.number)
@@ -828,13 +842,19 @@ def request_line(
     created_at: datetime,
     status: RequestStatus,
     followed_up_by: str | None = None,
+    also_with: str | None = None,
 ) -> str:
     """A request in /requests and /mydata: number, partner, date, status (an open one escalated says that
-    `followed_up_by`, the Quartiersmanagement, follows it up)."""
+    `followed_up_by`, the Quartiersmanagement, follows it up; one taken on or answered and escalated, that
+    `also_with`, the Quartiersmanagement, sees it too)."""
     label = status_label(t, status)
     if status is RequestStatus.OPEN and followed_up_by:
         label = t.gettext("no answer yet, {partner} is following it up").format(
             partner=t.isolate(followed_up_by)
+        )
+    elif status in (RequestStatus.TAKEN, RequestStatus.ANSWERED) and also_with:
+        label = t.gettext("{status}, {partner} sees it too").format(
+            status=label, partner=t.isolate(also_with)
         )
     return t.html(
         "{number} to {partner}, sent {date}: {status}",

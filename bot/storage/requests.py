@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -226,25 +227,46 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
 _ANSWER = aliased(RequestMessage)
 
 
+@dataclass(frozen=True)
+class UnansweredDanger:
+    """A request with a message of hers with danger words that nobody answered (`unanswered_danger`): for
+    each step still due, the earliest such message it is due for, as (id, when she wrote it); None: that
+    step is not due."""
+
+    request: Request
+    reminder: tuple[int, datetime] | None
+    escalation: tuple[int, datetime] | None
+
+
 async def unanswered_danger(
     session: AsyncSession, written_before: datetime, catch_all: str
-) -> Sequence[tuple[Request, int, datetime]]:
+) -> list[UnansweredDanger]:
     """Requests taken on or answered, with a message of hers with danger words (`RequestMessage.danger`)
     written before `written_before` that no partner's message of the same request answered since it was
-    written and since the request came to its partner (`routed_at`: a hand-over or reopening restarts the
-    clock), and a step still due for it: no reminder since it, or no escalation yet (never to the
-    catch-all itself). Each with the earliest such message: its id and when she wrote it. One query."""
+    written (a correction of an older answer is none) and since the request came to its partner
+    (`routed_at`: a hand-over restarts the clock; an answer of the request's partner or the catch-all
+    stays one after a reopening), and a step still due for it: no reminder since it, or no escalation yet
+    (never to the catch-all itself). The earliest message is chosen for each step apart: a step that
+    cannot happen (the escalation without a destination) never holds back the other for a newer message.
+    One query."""
     answered = exists().where(
         _ANSWER.request_id == RequestMessage.request_id,
         _ANSWER.direction == Direction.TO_RESIDENT,
         _ANSWER.partner_id.is_not(None),  # not the bot's own hand-over question
+        _ANSWER.correction.is_(False),
         _ANSWER.id > RequestMessage.id,
         (_ANSWER.created_at >= Request.routed_at) | _ANSWER.partner_id.in_([Request.partner_id, catch_all]),
     )
     reminder_due = Request.reminder_sent_at.is_(None) | (Request.reminder_sent_at < RequestMessage.created_at)
     escalation_due = Request.escalated_at.is_(None) & (Request.partner_id != catch_all)
     result = await session.execute(
-        select(Request, func.min(RequestMessage.id), func.min(RequestMessage.created_at))
+        select(
+            Request,
+            func.min(case((reminder_due, RequestMessage.id))),
+            func.min(case((reminder_due, RequestMessage.created_at))),
+            func.min(RequestMessage.id),
+            func.min(RequestMessage.created_at),
+        )
         .join(RequestMessage, RequestMessage.request_id == Request.id)
         .where(
             Request.status.in_((RequestStatus.TAKEN, RequestStatus.ANSWERED)),
@@ -258,7 +280,14 @@ async def unanswered_danger(
         .group_by(Request.id)
         .order_by(Request.id)
     )
-    return [(request, first, written) for request, first, written in result]
+    return [
+        UnansweredDanger(
+            request,
+            (reminded, reminded_written) if reminded is not None else None,
+            (first, written) if request.escalated_at is None and request.partner_id != catch_all else None,
+        )
+        for request, reminded, reminded_written, first, written in result
+    ]
 
 
 _THREAD = (

@@ -251,12 +251,20 @@ class RequestDesk:
         return None if reply.effect in (Effect.GONE, Effect.PARKED) else reply
 
     async def correct_draft(
-        self, resident_id: int, input_key: str, text: str, *, danger: bool = False
+        self,
+        resident_id: int,
+        input_key: str,
+        text: str,
+        *,
+        danger: bool = False,
+        caption_of: int | None = None,
     ) -> DialogueReply | None:
-        """She edited her message `input_key` to `text`: corrected in her draft where it holds it
-        (`intake.correct`; `danger`: the search found danger words in it); None when her draft never took
-        that message."""
-        return await self._write(intake.correct, resident_id, input_key, text, danger=danger)
+        """She edited her message `input_key` to `text` (`caption_of`: the caption of her file with that
+        id): corrected in her draft where it holds it (`intake.correct`; `danger`: the search found danger
+        words in it); None when her draft never took that message."""
+        return await self._write(
+            intake.correct, resident_id, input_key, text, danger=danger, caption_of=caption_of
+        )
 
     async def takes_language_name(self, resident_id: int) -> bool:
         """Whether the running draft's question asks for a language: a language's name typed is its answer
@@ -445,6 +453,14 @@ class RequestDesk:
         async with self._database.sessions() as session:
             requests = await store.list_open_requests(session, resident_id)
             catch_all = ctx.catalogue.catch_all_partner_id
+
+            def escalated(r: Request) -> bool:
+                return (
+                    r.escalated_at is not None
+                    and r.partner_id != catch_all
+                    and r.contact is ContactPreference.CHAT
+                )
+
             return [
                 OpenRequest(
                     r.id,
@@ -455,10 +471,12 @@ class RequestDesk:
                     # Overdue at its partner, and the catch-all has it too (`reminders`); not for a call,
                     # which the partner may have made (the bot cannot know, and told her nothing either).
                     followed_up_by=ctx.partner_name(catch_all, lang)
-                    if r.overdue_at is not None
-                    and r.escalated_at is not None
-                    and r.partner_id != catch_all
-                    and r.contact is ContactPreference.CHAT
+                    if r.overdue_at is not None and escalated(r)
+                    else None,
+                    # Escalated (nobody took it on in time, or her message with danger words had no
+                    # answer): she was told that the catch-all has it too, and her messages reach both.
+                    also_with=ctx.partner_name(catch_all, lang)
+                    if escalated(r) and r.passed_on_by is None
                     else None,
                 )
                 for r in requests

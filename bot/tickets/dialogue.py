@@ -425,6 +425,33 @@ def correct(draft: Draft, input_key: str, text: str, *, danger: bool = False) ->
     return _wrote(replace(draft, danger=draft.danger or danger), input_key, where, new), Correction.CHANGED
 
 
+def correct_caption(
+    draft: Draft, chat_id: int, message_id: int, caption: str | None, *, danger: bool = False
+) -> tuple[Draft, Correction]:
+    """The draft after she edited the caption of her file `message_id` (in chat `chat_id`) to `caption`
+    (None: removed): the file goes with the new caption, as an edited text goes corrected (`correct`). A
+    draft begun by the file has its caption as the message's start (`new_media_draft`): corrected there too,
+    while it still holds it so. UNKNOWN: the draft has no such file. `danger`: danger words in the new
+    caption (`Draft.danger`)."""
+    found = next((a for a in draft.attachments if (a.chat_id, a.message_id) == (chat_id, message_id)), None)
+    if found is None:
+        return draft, Correction.UNKNOWN
+    new, old = (caption or "").strip(), (found.caption or "").strip()
+    files = tuple(replace(a, caption=new or None) if a is found else a for a in draft.attachments)
+    draft = replace(draft, attachments=files, danger=draft.danger or danger)
+    text = draft.text or ""
+    if old and (text == old or text.startswith(f"{old}\n\n")):
+        rest = text[len(old) :].lstrip("\n")
+        fixed = "\n\n".join(part for part in (new, rest) if part)
+        by = len(fixed) - len(text)  # her texts after the caption move with it
+        in_text = {key for key, where, _ in draft.written if where == "text"}
+        starts = None
+        if draft.starts is not None:
+            starts = {key: at + by if key in in_text else at for key, at in draft.starts.items()}
+        draft = replace(draft, text=fixed[:MAX_TEXT_CHARS] or None, starts=starts)
+    return draft, Correction.CHANGED
+
+
 def _place(holder: str, old: str, starts: Mapping[str, int] | None, input_key: str) -> int | None:
     """Where her text `old` (input `input_key`) is in `holder`: at its start, where it was put (None if it is
     no longer there as she wrote it, or was cut: no start). A draft stored before the starts were kept

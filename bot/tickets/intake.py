@@ -374,16 +374,21 @@ async def correct(
     text: str,
     *,
     danger: bool = False,
+    caption_of: int | None = None,
 ) -> DialogueReply | None:
     """She edited her message `input_key` (to `text`): CORRECTED where the draft still holds it as she
     wrote it (`machine.correct`), UNCORRECTED where the draft took it but no longer holds it so; None when
-    it was never an input of her draft (or she has none). `danger`: the edited text has danger words, which
-    make the request urgent once it holds them (`Draft.danger`)."""
+    it was never an input of her draft (or she has none). `caption_of`: the message is her file with that
+    id, `text` its new caption (`machine.correct_caption`). `danger`: the edited text has danger words,
+    which make the request urgent once it holds them (`Draft.danger`)."""
     loaded = await load(session, ctx, resident_id)
     if loaded is None:
         return None
     row, draft = loaded
-    corrected, outcome = machine.correct(draft, input_key, text, danger=danger)
+    if caption_of is not None:
+        corrected, outcome = machine.correct_caption(draft, resident_id, caption_of, text, danger=danger)
+    else:
+        corrected, outcome = machine.correct(draft, input_key, text, danger=danger)
     if outcome is machine.Correction.UNKNOWN:
         return None
     _save(row, corrected)
@@ -604,6 +609,12 @@ async def submit(
             continue
         if key.startswith("m:") and key[2:].isdecimal():
             await store.add_thread_link(session, resident_id, int(key[2:]), request.id, LinkRole.RESIDENT)
+    for attachment in draft.attachments:
+        # Her files too: a caption she edits now reaches the partner as her correction, as a text's edit.
+        if attachment.chat_id == resident_id:
+            await store.add_thread_link(
+                session, resident_id, attachment.message_id, request.id, LinkRole.RESIDENT
+            )
 
     dest = await partner_destination(session, ctx, partner_id)
     assert dest is not None  # routable_partner checked it

@@ -58,11 +58,13 @@ async def add_message(
     author: str | None = None,
     by: str | None = None,
     danger: bool = False,
+    correction: bool = False,
 ) -> RequestMessage:
     """One message of the request's thread, as stored (flushed: its id keys what it causes). `danger`: hers,
-    with danger words that make a request urgent (`RequestMessage.danger`)."""
+    with danger words that make a request urgent (`RequestMessage.danger`); `correction`: an edit of an
+    earlier one (`RequestMessage.correction`)."""
     message = thread_message(request, direction, text=text, attachment=attachment, author=author, by=by)
-    message.danger = danger
+    message.danger, message.correction = danger, correction
     session.add(message)
     await session.flush()
     return message
@@ -266,7 +268,13 @@ async def resident_correction(
         return Result(Outcome.DUPLICATE, request)
     await reroute_if_unlisted(session, ctx, request)
     stored = await add_message(
-        session, request, Direction.TO_PARTNER, text=text, attachment=None, danger=message.danger
+        session,
+        request,
+        Direction.TO_PARTNER,
+        text=text,
+        attachment=None,
+        danger=message.danger,
+        correction=True,
     )
     request.updated_at = utcnow()
     html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
@@ -413,6 +421,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
         attachment=message.attachment,
         author=message.staff_name[:64] or None,
         by=by,
+        correction=message.edited,  # a typo fixed in an older answer answers nothing she wrote since
     )
     if not message.edited:
         # The partner's own message joins the thread: a colleague may reply to it.

@@ -81,10 +81,8 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
     for request in await store.unanswered_requests(session, now - timedelta(hours=shortest)):
         steps += await _apart(session, request.id, _unanswered, session, ctx, request, catch_all, now)
     due = now - timedelta(hours=URGENT_REMINDER_HOURS)
-    for request, first, written in await store.unanswered_danger(session, due, catch_all):
-        steps += await _apart(
-            session, request.id, _unanswered_danger, session, ctx, request, first, written, now
-        )
+    for found in await store.unanswered_danger(session, due, catch_all):
+        steps += await _apart(session, found.request.id, _unanswered_danger, session, ctx, found, now)
     return steps
 
 
@@ -140,28 +138,34 @@ async def _unanswered(
 
 
 async def _unanswered_danger(
-    session: AsyncSession, ctx: TicketContext, request: Request, first: int, written: datetime, now: datetime
+    session: AsyncSession, ctx: TicketContext, found: store.UnansweredDanger, now: datetime
 ) -> int:
-    """Her message `first` with danger words (written at `written`, `store.unanswered_danger`) has no answer
-    from a partner, and the request was taken on: counted from it, or from when the request came to its
-    partner if later (a hand-over or reopening gives the new partner the full time), its partner's group
-    (and the catch-all's, if escalated) is reminded after `URGENT_REMINDER_HOURS`, and the catch-all gets
-    the request after `URGENT_ESCALATION_HOURS`, unless it is the partner itself. Once each: a reminder
-    since that message, `escalated_at`; the outbox keys name the routing and the message, so a reopening
-    or hand-over never repeats a key."""
+    """Her message with danger words (`store.unanswered_danger`: the earliest one each step is due for) has
+    no answer from a partner, and the request was taken on: counted from it, or from when the request came
+    to its partner if later (a hand-over or reopening gives the new partner the full time), its partner's
+    group (and the catch-all's, if escalated) is reminded after `URGENT_REMINDER_HOURS`, and the catch-all
+    gets the request after `URGENT_ESCALATION_HOURS`, unless it is the partner itself. Once each: a
+    reminder since that message, `escalated_at`; the outbox keys name the routing and the message, so a
+    reopening or hand-over never repeats a key."""
+    request = found.request
     if ctx.partner(request.partner_id) is None:
         return 0
     steps = 0
     catch_all = ctx.catalogue.catch_all_partner_id
     pt = ctx.partner_t()
-    since = max(written, request.routed_at)
     routed = request.routed_at.timestamp()
-    if since + timedelta(hours=URGENT_REMINDER_HOURS) <= now and await store.transition(
-        session,
-        request,
-        _TAKEN_ON,
-        Request.reminder_sent_at.is_(None) | (Request.reminder_sent_at < since),
-        reminder_sent_at=now,
+    first, written = found.reminder or (0, now)
+    since = max(written, request.routed_at)
+    if (
+        found.reminder is not None
+        and since + timedelta(hours=URGENT_REMINDER_HOURS) <= now
+        and await store.transition(
+            session,
+            request,
+            _TAKEN_ON,
+            Request.reminder_sent_at.is_(None) | (Request.reminder_sent_at < since),
+            reminder_sent_at=now,
+        )
     ):
         time = hours_phrase(pt, URGENT_REMINDER_HOURS)
         html = f"<i>{pt.html(DANGER_REMINDER, number=request.number, time=time)}</i>"
@@ -170,7 +174,8 @@ async def _unanswered_danger(
         )
         steps += 1
     if (
-        since + timedelta(hours=URGENT_ESCALATION_HOURS) <= now
+        found.escalation is not None
+        and max(found.escalation[1], request.routed_at) + timedelta(hours=URGENT_ESCALATION_HOURS) <= now
         and request.escalated_at is None
         and request.partner_id != catch_all
         and await _escalate_danger(
@@ -186,7 +191,7 @@ async def _escalate_danger(
 ) -> bool:
     """The catch-all gets the card with the conversation (her message with danger words in it), the
     partner's thread is told, and the admin chat if there is one (else the catch-all's group would read it
-    twice). True if this call escalated it."""
+    twice), and she is told. True if this call escalated it."""
     dest = await partner_destination(session, ctx, catch_all)
     if dest is None or not await store.transition(
         session, request, _TAKEN_ON, Request.escalated_at.is_(None), escalated_at=now
@@ -201,6 +206,12 @@ async def _escalate_danger(
     await enqueue_partner(
         session, ctx, request, f"<i>{told}</i>", dedupe_key=key, partner_id=request.partner_id
     )
+    # She learns it as at an ordinary escalation (`_escalate`): her messages reach both now (`readers`).
+    # Told that her last message had no answer, not her request: the partner may have answered before.
+    if not no_chat_answer(ctx, catch_all):
+        await tell_resident(
+            session, ctx, request, "danger_escalated", by=catch_all, dedupe_key=f"{key}:resident"
+        )
     if ctx.admin_chat_id is not None:
         html = "⏰ " + pt.html(DANGER_NOTICE, number=request.number, partner=partner, time=time)
         await notify_admin(session, ctx, html, request.id)

@@ -154,6 +154,9 @@ class RequestMessage(Base):
     # Hers, relayed with danger words that make a request urgent (`bot.search.urgency`): unanswered, it is
     # reminded of and escalated also after the partner took the request on (`bot.tickets.reminders`).
     danger: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An edit of an earlier message of the thread (a partner's or hers), stored as a message of its own: a
+    # partner's correction is no answer to what she wrote meanwhile (`store.unanswered_danger`).
+    correction: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

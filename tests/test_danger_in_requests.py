@@ -570,9 +570,40 @@ async def test_a_request_asking_for_a_call_with_danger_words_is_not_reminded_onc
     await anna.tap("✅")
     await deliver(bot)
     card = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
-    await bot.partner("Petra", MUETTERZENTRUM).tap("Übernehmen", card)
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.tap("Übernehmen", card)
     await deliver(bot)
     assert await steps_at(bot, 3) == 0 and await steps_at(bot, 5) == 0
+    await petra.send("Ich rufe Sie morgen früh an.", reply_to=card)
+    await deliver(bot)
+    # What she writes later is no call's answer (finding xr6 #4): reminded of as in any request.
+    await anna.send("Er droht mich umzubringen, bitte nicht anrufen, er hört mit")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 1
+
+
+async def test_a_request_from_the_emergency_screen_taken_on_but_never_answered_is_reminded_of(
+    bot: BotHarness,
+) -> None:
+    """Finding xr6 #1: her kill threat got the numbers, "Ask a person" made the request; taken on and never
+    answered, nothing reminded anyone (only words typed into the draft marked its card)."""
+    anna = bot.resident("Anna", lang="de")
+    await anna.send("/start")
+    await anna.tap("Deutsch")
+    await anna.send("Mein Mann droht mich umzubringen")
+    await anna.tap("🙋")
+    await anna.send("Bitte helfen Sie mir")
+    await anna.tap("✅")
+    await anna.tap("💬")
+    await anna.tap("✅")
+    await deliver(bot)
+    card = next(
+        m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if "helfen Sie mir" in (m.text or "")
+    )
+    await bot.partner("Maria", QUARTIERSMANAGEMENT).tap("Übernehmen", card)
+    await deliver(bot)
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1
 
 
 async def test_a_typo_fixed_in_an_old_answer_is_no_answer_and_a_stuck_escalation_holds_back_no_reminder(

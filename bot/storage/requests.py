@@ -270,7 +270,9 @@ async def unanswered_danger(
         .join(RequestMessage, RequestMessage.request_id == Request.id)
         .where(
             Request.status.in_((RequestStatus.TAKEN, RequestStatus.ANSWERED)),
-            Request.contact != ContactPreference.PHONE,  # the partner answers by calling: unseen
+            # A request asking for a call is answered by phone, unseen: not its card, but what she writes
+            # later (the card's messages share the request's timestamp).
+            (Request.contact != ContactPreference.PHONE) | (RequestMessage.created_at > Request.created_at),
             Request.routed_at <= written_before,
             RequestMessage.danger.is_(True),
             RequestMessage.created_at <= written_before,

@@ -595,9 +595,10 @@ async def submit(
         messages.insert(
             0, thread_message(request, Direction.TO_PARTNER, text=text, attachment=None, created_at=now)
         )
-    if draft.danger and messages:
-        # Her danger words are in the card: unanswered once someone took it on, it is reminded of
-        # (`store.unanswered_danger`) as a later message of hers with such words would be.
+    if (draft.danger or draft.urgent) and messages:
+        # Her danger words are in the card, or she wrote it from the emergency screen: unanswered once
+        # someone took it on, it is reminded of (`store.unanswered_danger`) as a later message of hers with
+        # such words would be.
         messages[0].danger = True
     session.add_all(messages)
     await store.delete_dialogue(session, row)

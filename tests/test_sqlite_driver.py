@@ -1,5 +1,6 @@
-"""The SQLite connections (bot/storage/sqlite_driver.py): one trip to the connection's thread per statement,
-and what SQLAlchemy reads of a statement's result (rows, row count, new row id, errors) as before."""
+"""The SQLite connections (bot/storage/sqlite_driver.py): a trip to the connection's thread only for what may
+wait (BEGIN IMMEDIATE, COMMIT), the rest in the event loop's thread, and what SQLAlchemy reads of a
+statement's result (rows, row count, new row id, errors) as before."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import RetiredNumber
 
 
-async def test_a_statement_is_one_trip_to_the_connection_thread(
+async def test_only_what_may_wait_is_a_trip_to_the_connection_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = create_database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
@@ -31,10 +32,15 @@ async def test_a_statement_is_one_trip_to_the_connection_thread(
     monkeypatch.setattr(sqlite_driver.OneTripConnection, "_execute", counted)
     now = utcnow()
     try:
-        async with database.transaction() as session:
-            trips.clear()
+        async with database.sessions() as session:
+            await session.execute(select(Resident.language))  # the pool's connection is made
+        trips.clear()
+        async with database.sessions() as session:  # reads never wait in WAL mode
             await session.execute(select(Resident).where(Resident.telegram_id == 1))
-            assert len(trips) == 1  # the statement, its rows and the cursor's close at once
+        assert trips == []
+        async with database.transaction() as session:
+            assert len(trips) == 1  # BEGIN IMMEDIATE waits for another process's writer
+            await session.execute(select(Resident).where(Resident.telegram_id == 1))
             new = insert(Resident).values(
                 telegram_id=1,
                 language="de",
@@ -49,6 +55,8 @@ async def test_a_statement_is_one_trip_to_the_connection_thread(
             changed = await connection.execute(blocked)
             assert changed.all() == [(1,)] and changed.rowcount == 1
             assert (await connection.execute(text("SELECT count(*) FROM residents"))).scalar() == 1
+            assert len(trips) == 1  # the write lock is the transaction's: nothing else waits
+        assert len(trips) == 2  # COMMIT waits for the disk
         async with database.transaction() as session:
             session.add_all(
                 [RetiredNumber(number="1", partner_id="p"), RetiredNumber(number="1", partner_id="q")]

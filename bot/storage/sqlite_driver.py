@@ -1,16 +1,26 @@
-"""aiosqlite connections whose statements make one trip to the database thread instead of four.
+"""aiosqlite connections whose statements run in the event loop's thread unless they may wait.
 
 aiosqlite runs each SQLite connection in a thread of its own; every call into it is a trip there and back
-(a queue, a thread switch, a wake-up of the event loop). SQLAlchemy's aiosqlite adapter makes four per
-statement: open a cursor, execute, fetch the rows, close the cursor. On a resident's and a partner's
-journey these trips were the largest single share of the CPU time an update costs on SQLite
-(BENCHMARKS.md). Here the cursor is opened, executes, fetches every row and is closed in one function run
-in that thread; fetching and closing then only read what it brought back. SQLAlchemy's adapter buffers all
-rows of a statement anyway, so it sees the same rows, description, row count and last row id.
+(a queue, a thread switch, a wake-up of the event loop: 60-170 microseconds of CPU on the test machine,
+against 2-20 for the statements themselves). SQLAlchemy's aiosqlite adapter made four per statement; here a
+statement is run, its rows fetched and its cursor closed in one function (`_run`), and that function runs
+in the event loop's thread itself where the statement cannot wait:
+- a read (`SELECT`, a deferred `BEGIN`) on a database in WAL mode: readers never wait for a writer there;
+- any statement of a transaction that holds SQLite's write lock (it began with `BEGIN IMMEDIATE`): nothing
+  else can lock it out until its commit;
+- a rollback (releases locks, writes nothing); a rollback outside a transaction does nothing in sqlite3, so
+  it is no call at all (SQLAlchemy's pool rolls back every connection it gets back, also after a commit).
+What may wait still makes its trip to the connection's thread, so the event loop keeps answering others
+meanwhile: `BEGIN IMMEDIATE` (for another process's writer, up to the busy timeout), `COMMIT` (for the
+disk), the connection's PRAGMAs and any write outside such a transaction. So does everything while an
+earlier trip of the connection has not finished (a cancelled wait still runs in the thread): the
+connection's calls keep their order. On a resident's and a partner's journey these trips were the largest
+single share of the CPU time an update costs on SQLite (BENCHMARKS.md, "Test suite time, fourth session").
 
-Nothing else changes: the same sqlite3 connection in the same thread, the statements in the same order
-(aiosqlite's queue runs them one after the other), the same exceptions, SQLAlchemy's own dialect and
-adapter around it. `connect` is given to that dialect as `async_creator_fn` (`bot.storage.db`).
+Nothing else changes: the same sqlite3 connection (usable from both threads: `check_same_thread` off, and
+SQLite's serialized mode), the statements in the same order, the same exceptions, SQLAlchemy's own dialect
+and adapter around it, which buffers all rows of a statement anyway. `connect` is given to that dialect as
+`async_creator_fn` (`bot.storage.db`).
 """
 
 from __future__ import annotations
@@ -42,8 +52,8 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
 
 
 class OneTripCursor:
-    """What SQLAlchemy's adapter uses of an aiosqlite cursor; `execute` is the one trip, the rest reads
-    what it brought back."""
+    """What SQLAlchemy's adapter uses of an aiosqlite cursor; `execute` runs the statement (here or in one
+    trip), the rest reads what it brought back."""
 
     __slots__ = ("_connection", "_rows", "arraysize", "description", "lastrowid", "rowcount")
 
@@ -69,7 +79,11 @@ class OneTripCursor:
 
     async def _trip(self, sql: str, parameters: Any, *, many: bool) -> OneTripCursor:
         connection = self._connection
-        outcome = await connection._execute(_run, connection._conn, sql, parameters, many)
+        if connection._may_run_here(sql):
+            outcome = _run(connection._conn, sql, parameters, many)
+        else:
+            outcome = await connection._execute(_run, connection._conn, sql, parameters, many)
+            connection._after_trip(sql, outcome)
         self.description, self.rowcount, self.lastrowid, rows = outcome
         self._rows = deque(rows)
         return self
@@ -94,17 +108,69 @@ class OneTripCursor:
 
 
 class OneTripConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose cursors are `OneTripCursor`s: opening one is no trip."""
+    """An aiosqlite connection whose cursors are `OneTripCursor`s: opening one is no trip, and statements
+    that cannot wait run in the caller's thread (see the module's docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wal = False  # the database is in WAL mode (learnt from the connection's PRAGMA journal_mode)
+        self._immediate = False  # the transaction under way began with BEGIN IMMEDIATE
+        self._last_trip = [True]  # whether the connection's latest trip has finished in its thread
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A trip to the connection's thread (aiosqlite's), remembering when it has finished there."""
+        done = [False]
+        self._last_trip = done
+
+        def run() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                done[0] = True
+
+        return await super()._execute(run)
+
+    def _idle(self) -> bool:
+        return self._last_trip[0] and self._connection is not None
+
+    def _may_run_here(self, sql: str) -> bool:
+        if not self._idle():
+            return False
+        if sql == "BEGIN":  # deferred: takes no lock
+            self._immediate = False
+            return True
+        if self._immediate and self._conn.in_transaction:
+            return True  # the write lock is ours until the commit
+        return self._wal and sql.lstrip()[:6].upper() == "SELECT"
+
+    def _after_trip(self, sql: str, outcome: _Outcome) -> None:
+        if sql == "BEGIN IMMEDIATE":
+            self._immediate = True
+        elif sql.upper().startswith("PRAGMA JOURNAL_MODE"):
+            rows = outcome[3]
+            self._wal = bool(rows) and str(rows[0][0]).lower() == "wal"
+
+    async def commit(self) -> None:
+        self._immediate = False
+        await super().commit()
+
+    async def rollback(self) -> None:
+        self._immediate = False
+        if not self._idle():
+            await super().rollback()
+        elif self._conn.in_transaction:  # outside a transaction sqlite3's rollback does nothing
+            self._conn.rollback()
 
 
 def connect(database: str, **kwargs: Any) -> OneTripConnection:
     """`aiosqlite.connect` with `OneTripConnection` (SQLAlchemy awaits it, which opens the connection)."""
 
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(database, **kwargs)
+        # Used from the event loop's thread too, never at the same time (see `OneTripConnection`).
+        return sqlite3.connect(database, **{**kwargs, "check_same_thread": False})
 
     connection = OneTripConnection(connector, iter_chunk_size=64)
     connection._thread.daemon = True  # as SQLAlchemy makes aiosqlite's: no thread keeps the process alive

@@ -542,6 +542,25 @@ async def test_her_answer_the_next_morning_is_offered_even_when_the_search_knows
     assert "Meine Kinder sind 3 und 5 Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
 
 
+async def test_danger_words_the_next_morning_get_the_numbers_and_are_offered_to_the_partner(
+    bot: BotHarness,
+) -> None:
+    # Explore xr6 F14: after the quiet period her "he hit me again" got the numbers only: not passed on, not
+    # asked about (a plain line is), and the partner helping her never learnt it.
+    ayse = bot.resident("Ayşe", lang="de")
+    await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Können Sie am Donnerstag kommen?")
+    await quiet_night(bot)
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.send("Er hat mich wieder geschlagen, ich weiß nicht weiter")
+    numbers, offer = bot.telegram.bot_messages(ayse.chat)[before:]
+    assert "🆘" in (numbers.text or "") and "110" in (numbers.text or "")  # the numbers first
+    assert (offer.text or "").startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+    await ayse.tap("✍️", offer)
+    await deliver(bot)
+    assert "Er hat mich wieder geschlagen" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "sieht, dass es dringend ist" in screen(ayse)  # marked urgent, as in an open conversation
+
+
 async def test_a_clear_question_about_something_else_the_next_morning_is_answered(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")

@@ -162,7 +162,10 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         danger = marks_urgent(services.engine, result.emergency_match)
         if dialogue:
             await write_on(update, context)
-            await taken_as_input(update, context, match=None, danger=danger)
+            if not await taken_as_input(update, context, match=None, danger=danger):
+                # After the conversation went quiet, asked about as a plain line is ("your answer to …?"):
+                # the partner helping her must not miss it (her tap finds its danger words again).
+                await offer_as_answer(update, context)
         elif update.edited_message is not None:
             await correction(update, context, danger=danger)  # in her draft, or passed on as a correction
         return

@@ -1337,6 +1337,9 @@ async def test_a_plain_yes_under_reopen_reopens_and_reaches_the_partner_after_he
     assert "wieder geöffnet" in texts[-3] and "Am Dienstag um 10?" in texts[-2]
     assert f"<blockquote>{yes}</blockquote>" in texts[-1]
     assert "weitergeleitet" in screen(anna) or "SOS" in screen(anna)
+    # One confirmation below, not one for her question and another for her yes (explore xr6 F13).
+    below = bot.telegram.bot_messages(anna.chat)[-3:]
+    assert sum(m.labels[:1] == anna.last().labels[:1] for m in below) == 1
 
 
 async def test_a_typed_no_to_reopen_leaves_it_closed_and_passes_nothing_on(bot: BotHarness) -> None:

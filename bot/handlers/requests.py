@@ -912,9 +912,10 @@ async def typed_reopen(message: Message, context: Context, user: User, request_i
     """Her typed answer ("да, откройте", "evet", "ja bitte", "nein danke") while the "Reopen?" offer waits
     for her messages about request `request_id`: a yes is the tap on ↩️ Reopen (it was offered again, and
     after the tap the partner read "да, откройте" as her message); a plain yes ("Ja") may answer the
-    partner's last question, so it is passed on after her waiting messages, unlike words that only ask to
-    reopen. A no leaves the request closed and her messages with it (the offers lose their button). False
-    if it is neither (thanks with a yes: `reopen_answer`), or no offer waits."""
+    partner's last question, so it is passed on after her waiting messages (their confirmation says so),
+    unlike words that only ask to reopen. A no leaves the request closed and her messages with it (the
+    offers lose their button). False if it is neither (thanks with a yes: `reopen_answer`), or no offer
+    waits."""
     answer = message.text and reopen_answer(message.text)
     if not answer:
         return False
@@ -926,7 +927,8 @@ async def typed_reopen(message: Message, context: Context, user: User, request_i
             return False
         if answer == "yes":
             relayed = await context.services.requests.converse(resident_message(user, message), request_id)
-            if relayed is not None:
+            # Passed on, it needs no second "Passed on to …" below the one of her message (explore xr6 F13).
+            if relayed is not None and relayed.outcome is not Outcome.OK:
                 await reply_relayed(message, context, relayed)
         return True
     async with residents.reopening(user.id, request_id) as offers:

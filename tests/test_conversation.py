@@ -735,9 +735,14 @@ async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_photo_outside_a_request_asks_who_gets_it_and_flows_into_the_consent(bot: BotHarness) -> None:
+    from tests.test_restart_keeps_her_words import edit_caption  # that module imports this one
+
     ayse = bot.resident("Ayşe", lang="de")
-    await ayse.send_photo("Brief vom Amt")
+    photo = await ayse.send_photo("Brief vom Amt")
+    await edit_caption(ayse, photo, "Brief vom Amt, Frist Freitag")
+    # Explore xr6 F9: "I have corrected this in your request too", before there was any request.
     asked = ayse.last()
+    assert (asked.text or "").startswith("✏️ Korrigiert. Ihre Datei geht mit dem neuen Text weiter.")
     assert "Wem soll ich das schicken?" in (asked.text or "")
     assert any("Beratung" in label for label in asked.labels)
     assert any("Quartiersmanagement" in label for label in asked.labels)

@@ -231,8 +231,11 @@ def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) ->
 def draft_corrected(t: Translator, view: DraftView, *, changed: bool) -> Screen:
     """She edited a message she wrote into her draft: corrected there (`changed`), or honestly not (the
     draft no longer holds it as she wrote it) and how to correct it; then her draft's screen again, or if
-    she left it, "continue / discard"."""
-    if changed:
+    she left it, "continue / discard". Before she chose who gets her file there is no request yet to name
+    (explore xr6 F9)."""
+    if changed and view.step is DialogueStep.ROUTE:
+        line = "✏️ " + t.html("Corrected. Your file goes on with the new text.")
+    elif changed:
         line = "✏️ " + t.html("I have corrected this in your request too.")
     else:
         line = "✏️ " + t.html(

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from bot.handlers.context import RECENT_QUESTIONS
 from bot.render.start import SLOW_DOWN
 from bot.storage.models.requests import Request
+from bot.storage.models.resident import WaitingMessage
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, run_cli_here, skip_questions
 from tests.test_resident_edits import write_to_the_cafe
@@ -276,6 +278,32 @@ async def test_danger_told_in_a_conversation_reaches_the_partner_even_beyond_the
     assert slow_down == services.i18n.translator("de").gettext(SLOW_DOWN)  # she was beyond the limit
     assert "110" in numbers_again and "weitergeleitet" in confirmation_again  # the numbers, then as always
     assert "Mein Mann schlägt mich, bitte helfen Sie" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+
+
+async def test_her_story_in_a_conversation_shows_the_numbers_once_and_ask_a_person_names_who_has_it(
+    bot: BotHarness,
+) -> None:
+    # Explore xr6 F12: each line of her story showed the whole 22-line emergency screen again, and its "Ask a
+    # person" started a second urgent request at the Quartiersmanagement, which knew nothing of the first.
+    ayse = bot.resident("Ayşe", lang="de")
+    await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Worum geht es genau?")
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.send("Mein Mann schlägt mich")
+    await ayse.send("Gestern hat er mich wieder geschlagen")
+    await deliver(bot)
+    numbers, _, reminder, passed = bot.telegram.bot_messages(ayse.chat)[before:]
+    assert "116 016" in (numbers.text or "")  # the whole screen once
+    assert (reminder.text, reminder.labels) == (
+        "🆘 Im Notfall rufen Sie 112 (Rettungsdienst, Feuerwehr) oder 110 (Polizei) an.",
+        ["🆘 Notfall"],  # every number again
+    )
+    assert (passed.text or "").startswith("An SOS-Mütterzentrum weitergeleitet")
+    assert "Gestern hat er mich wieder geschlagen" in group_texts(bot, MUETTERZENTRUM)[-1]
+    await ayse.tap("🙋", numbers)
+    await deliver(bot)
+    assert screen(ayse).startswith("🙋 Ihre Nachricht ist schon bei SOS-Mütterzentrum (Anfrage Nr.")
+    assert ayse.last().labels == ["🏠 Menü"]  # no second request begun
+    assert not any("Mein Mann" in text for text in group_texts(bot, QUARTIERSMANAGEMENT))
 
 
 async def test_danger_words_in_a_request_being_written_show_the_numbers_and_stay_in_the_message(
@@ -542,6 +570,25 @@ async def test_her_answer_the_next_morning_is_offered_even_when_the_search_knows
     assert "Meine Kinder sind 3 und 5 Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
 
 
+async def test_danger_words_the_next_morning_get_the_numbers_and_are_offered_to_the_partner(
+    bot: BotHarness,
+) -> None:
+    # Explore xr6 F14: after the quiet period her "he hit me again" got the numbers only: not passed on, not
+    # asked about (a plain line is), and the partner helping her never learnt it.
+    ayse = bot.resident("Ayşe", lang="de")
+    await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Können Sie am Donnerstag kommen?")
+    await quiet_night(bot)
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.send("Er hat mich wieder geschlagen, ich weiß nicht weiter")
+    numbers, offer = bot.telegram.bot_messages(ayse.chat)[before:]
+    assert "🆘" in (numbers.text or "") and "110" in (numbers.text or "")  # the numbers first
+    assert (offer.text or "").startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+    await ayse.tap("✍️", offer)
+    await deliver(bot)
+    assert "Er hat mich wieder geschlagen" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "sieht, dass es dringend ist" in screen(ayse)  # marked urgent, as in an open conversation
+
+
 async def test_a_clear_question_about_something_else_the_next_morning_is_answered(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")
@@ -569,6 +616,33 @@ async def test_writing_on_under_is_this_your_answer_passes_the_first_line_on_too
     passed = [m.text or "" for m in mine if (m.text or "").startswith("An SOS-Mütterzentrum")]
     assert len(passed) == 2  # each confirmed as usual
     assert offer.labels == []  # the question's buttons went
+
+
+async def test_her_line_told_not_passed_on_goes_before_her_next_line_with_one_tap_and_the_warning_goes(
+    bot: BotHarness,
+) -> None:
+    # Explore xr6 F6: her next line half an hour later was asked about too; she tapped "My answer" there,
+    # then under "⚠️ not passed on": the partner read her follow-up before her answer, and the warning
+    # stayed above "Passed on to …".
+    ayse = bot.resident("Ayşe", lang="de")
+    await asked_by_partner(
+        bot, ayse, "Ist das Café samstags offen?", "Können Sie am Donnerstag um 10 kommen?"
+    )
+    await quiet_night(bot)
+    line = await ayse.send("Donnerstag um zehn geht bei mir, danke")
+    later = datetime.now(UTC) - RECENT_QUESTIONS - timedelta(minutes=1)
+    async with bot.services.database.transaction() as session:
+        await session.execute(update(WaitingMessage).values(created_at=later))
+    await ayse.send("Muss ich etwas mitbringen oder nicht")
+    offer = ayse.last()
+    assert (offer.text or "").startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+    told = next(m for m in bot.telegram.bot_messages(ayse.chat) if m.reply_to == line.message_id and m.labels)
+    assert (told.text or "").startswith("⚠️ Diese Nachricht wurde nicht")
+    await ayse.tap("✍️", offer)
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Donnerstag um zehn" in texts[-2] and "mitbringen" in texts[-1]  # in the order she wrote them
+    assert told.message_id not in bot.telegram.chats[ayse.chat]
 
 
 async def test_a_new_question_the_next_morning_is_searched_and_not_passed_on(bot: BotHarness) -> None:
@@ -661,9 +735,14 @@ async def test_add_to_a_request_opens_the_conversation(bot: BotHarness) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_photo_outside_a_request_asks_who_gets_it_and_flows_into_the_consent(bot: BotHarness) -> None:
+    from tests.test_restart_keeps_her_words import edit_caption  # that module imports this one
+
     ayse = bot.resident("Ayşe", lang="de")
-    await ayse.send_photo("Brief vom Amt")
+    photo = await ayse.send_photo("Brief vom Amt")
+    await edit_caption(ayse, photo, "Brief vom Amt, Frist Freitag")
+    # Explore xr6 F9: "I have corrected this in your request too", before there was any request.
     asked = ayse.last()
+    assert (asked.text or "").startswith("✏️ Korrigiert. Ihre Datei geht mit dem neuen Text weiter.")
     assert "Wem soll ich das schicken?" in (asked.text or "")
     assert any("Beratung" in label for label in asked.labels)
     assert any("Quartiersmanagement" in label for label in asked.labels)
@@ -889,7 +968,8 @@ async def test_the_new_partners_card_shows_her_answers_to_the_old_partner_not_he
     for text in ("evet", "1", "tamam olur"):
         await zeynep.send(text)
         await deliver(bot)
-    await zeynep.tap("✅", zeynep.last())
+    asked = next(m for m in reversed(bot.telegram.bot_messages(zeynep.chat)) if "✖️ Hayır" in m.labels)
+    await zeynep.tap("✅", asked)
     await deliver(bot)
     new_card = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].text or ""
     assert "Kocam iş arıyor" in new_card.split("Bisheriger Austausch")[0]
@@ -943,13 +1023,19 @@ async def test_a_typed_yes_before_any_partners_message_shows_the_hand_over_quest
     card = await send_request(bot, olga, "frauencafe", "Можно прийти с ребёнком?")
     await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
     qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
-    for word in ("да", "Evet", "نعم", "tak", "yes", "нет"):
+    await olga.send("да")
+    asked = olga.last()
+    assert "передать ваш запрос" in (asked.text or "")  # the question itself, again
+    assert "Пожалуйста, ответьте кнопкой: ✅ — согласиться, ✖️ — отказаться." in (asked.text or "")
+    assert asked.labels == ["✅ Да, передать", "✖️ Нет"]
+    for word in ("Evet", "نعم", "tak", "yes", "нет"):
         await olga.send(word)
         await deliver(bot)
-        asked = olga.last()
-        assert "передать ваш запрос" in (asked.text or ""), word  # the question itself, again
-        assert "Пожалуйста, ответьте кнопкой: ✅ — согласиться, ✖️ — отказаться." in (asked.text or "")
-        assert asked.labels == ["✅ Да, передать", "✖️ Нет"]
+        # Explore xr6 F8: each word posted the whole question again, every copy with live buttons. Now one
+        # line, replying to the copy above.
+        hint = olga.last()
+        assert hint.text == "👆 Пожалуйста, ответьте кнопкой: ✅ — согласиться, ✖️ — отказаться.", word
+        assert (hint.labels, hint.reply_to) == ([], asked.message_id)
     assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before  # nothing went anywhere
     await olga.send("/menu")
     assert "незаконченный" not in screen(olga)  # and no request was begun
@@ -1292,6 +1378,9 @@ async def test_a_plain_yes_under_reopen_reopens_and_reaches_the_partner_after_he
     assert "wieder geöffnet" in texts[-3] and "Am Dienstag um 10?" in texts[-2]
     assert f"<blockquote>{yes}</blockquote>" in texts[-1]
     assert "weitergeleitet" in screen(anna) or "SOS" in screen(anna)
+    # One confirmation below, not one for her question and another for her yes (explore xr6 F13).
+    below = bot.telegram.bot_messages(anna.chat)[-3:]
+    assert sum(m.labels[:1] == anna.last().labels[:1] for m in below) == 1
 
 
 async def test_a_typed_no_to_reopen_leaves_it_closed_and_passes_nothing_on(bot: BotHarness) -> None:

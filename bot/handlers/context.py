@@ -107,10 +107,6 @@ class UserData:
     # When her danger words last showed the emergency numbers (`numbers_lately`; memory only: after a
     # restart the whole screen again).
     numbers_at: datetime | None = None
-    # The hand-over question posted again below her typed words (request id, message id): her further
-    # words get a one-line hint replying to it, not the whole question once more (memory only: after a
-    # restart the question once more).
-    handover_copy: tuple[int, int] | None = None
 
     def forget(self) -> None:
         """/delete: nothing of hers stays in memory either (her questions; what waited in the database went

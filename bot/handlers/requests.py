@@ -564,15 +564,8 @@ async def reply_relayed(
 
 async def ask_hand_over_again(message: Message, context: Context, relayed: Relayed) -> None:
     """The hand-over question of `relayed`'s request again (if one waits), with its buttons and how to
-    answer it: only they answer it. Posted again once; after it, only how to answer it, replying to that
-    copy."""
-    data = context.user_data
+    answer it: only they answer it."""
     if relayed.handover_to is not None and relayed.request_id is not None:
-        copy = data.handover_copy if data is not None else None
-        if copy is not None and copy[0] == relayed.request_id:
-            reply = ReplyParameters(copy[1], allow_sending_without_reply=True)
-            await message.reply_text(render.handover_hint(context.t), reply_parameters=reply)
-            return
         question = render.handover_question(
             context.t,
             relayed.number,
@@ -582,9 +575,7 @@ async def ask_hand_over_again(message: Message, context: Context, relayed: Relay
             **relayed.handover_shares,
         )
         text, keyboard = render.handover_reminder(context.t, question)
-        sent = await message.reply_text(text, reply_markup=markup(keyboard))
-        if data is not None:
-            data.handover_copy = (relayed.request_id, sent.message_id)
+        await message.reply_text(text, reply_markup=markup(keyboard))
 
 
 async def handover_typed(update: Update, context: Context) -> bool:
@@ -965,8 +956,6 @@ async def handover_answer(update: Update, context: Context) -> None:
     query, user, callback, request_id = pressed
     agreed = callback.arg(0) == "yes"
     partner, acted = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
-    if context.user_data is not None:
-        context.user_data.handover_copy = None  # a later proposal is asked in full again
     if acted.outcome is not Outcome.OK:
         await answer_query(query, render.toast(context.t, "unchanged"))
         return

@@ -658,13 +658,6 @@ def handover_reminder(t: Translator, question: Screen) -> Screen:
     return text + "\n\n👇 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no."), keyboard
 
 
-def handover_hint(t: Translator) -> str:
-    """Her further words while the hand-over question waits, which was posted again below her words a
-    moment ago: only how to answer it, replying to that copy (explore xr6 F8:
-    each line reposted all of it)."""
-    return "👆 " + t.html("Please answer with a button: ✅ to agree, ✖️ to say no.")
-
-
 def reopen_offer(t: Translator, partner: str, request_id: int) -> Screen:
     """The resident wrote about a recently closed request: open it again instead of starting over? (Or
     leave it: the menu.)"""

@@ -57,10 +57,6 @@ FIRST_MINUTE = "first_minute"  # her language and district after /delete: then a
 WHICH = "which"  # her tap on the request it is for ("which request?")
 ANSWER = "answer"  # "is this your answer to …?": her tap, or it goes there when she writes on
 REOPEN = "reopen"  # her tap on "Reopen" of the closed request
-# Her line under "is this your answer?" that she wrote on from hours later: "⚠️ not passed on" with
-# "✍️ My answer" (`offered`: its request) replies to it. Her tap there, or on another question offering that
-# request (her next line's "is this your answer?"), passes it on, before what she wrote after it.
-NOTICE = "notice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +72,6 @@ class Waiting:
     request_id: int | None = None
     created_at: datetime | None = None
     offered: tuple[int, ...] = ()
-    notice: bool = False  # under "⚠️ not passed on" (`NOTICE`), which goes once it is passed on
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,16 +455,13 @@ class ResidentService:
 
     def tapped(self, telegram_id: int, prompt_id: int, request_id: int) -> Passing:
         """Her tap on request `request_id` under the bot's question `prompt_id`: the message under it, and
-        every message of hers waiting under "which request?" (or "⚠️ not passed on", `NOTICE`) whose question
-        offered that request (not one whose question offered only others), oldest first (`Passing`)."""
+        every message of hers waiting under "which request?" whose question offered that request (not one
+        whose question offered only others), oldest first (`Passing`)."""
         query = select(WaitingMessage).where(
             WaitingMessage.resident_id == telegram_id,
             or_(
-                and_(
-                    WaitingMessage.waits_for.in_((WHICH, ANSWER, NOTICE)),
-                    WaitingMessage.prompt_id == prompt_id,
-                ),
-                WaitingMessage.waits_for.in_((WHICH, NOTICE)),
+                and_(WaitingMessage.waits_for.in_((WHICH, ANSWER)), WaitingMessage.prompt_id == prompt_id),
+                WaitingMessage.waits_for == WHICH,
             ),
         )
         return Passing(
@@ -577,12 +569,5 @@ def _waiting(row: WaitingMessage) -> Waiting:
     attachment = {**row.attachment, "caption": row.text} if row.attachment is not None else None
     offered = tuple(row.offered or ())
     return Waiting(
-        row.message_id,
-        row.text,
-        attachment,
-        row.prompt_id,
-        row.request_id,
-        row.created_at,
-        offered,
-        notice=row.waits_for == NOTICE,
+        row.message_id, row.text, attachment, row.prompt_id, row.request_id, row.created_at, offered
     )

@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from bot.handlers.context import RECENT_QUESTIONS
 from bot.render.start import SLOW_DOWN
 from bot.storage.models.requests import Request
-from bot.storage.models.resident import WaitingMessage
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, run_cli_here, skip_questions
 from tests.test_resident_edits import write_to_the_cafe
@@ -616,33 +614,6 @@ async def test_writing_on_under_is_this_your_answer_passes_the_first_line_on_too
     passed = [m.text or "" for m in mine if (m.text or "").startswith("An SOS-Mütterzentrum")]
     assert len(passed) == 2  # each confirmed as usual
     assert offer.labels == []  # the question's buttons went
-
-
-async def test_her_line_told_not_passed_on_goes_before_her_next_line_with_one_tap_and_the_warning_goes(
-    bot: BotHarness,
-) -> None:
-    # Explore xr6 F6: her next line half an hour later was asked about too; she tapped "My answer" there,
-    # then under "⚠️ not passed on": the partner read her follow-up before her answer, and the warning
-    # stayed above "Passed on to …".
-    ayse = bot.resident("Ayşe", lang="de")
-    await asked_by_partner(
-        bot, ayse, "Ist das Café samstags offen?", "Können Sie am Donnerstag um 10 kommen?"
-    )
-    await quiet_night(bot)
-    line = await ayse.send("Donnerstag um zehn geht bei mir, danke")
-    later = datetime.now(UTC) - RECENT_QUESTIONS - timedelta(minutes=1)
-    async with bot.services.database.transaction() as session:
-        await session.execute(update(WaitingMessage).values(created_at=later))
-    await ayse.send("Muss ich etwas mitbringen oder nicht")
-    offer = ayse.last()
-    assert (offer.text or "").startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
-    told = next(m for m in bot.telegram.bot_messages(ayse.chat) if m.reply_to == line.message_id and m.labels)
-    assert (told.text or "").startswith("⚠️ Diese Nachricht wurde nicht")
-    await ayse.tap("✍️", offer)
-    await deliver(bot)
-    texts = group_texts(bot, MUETTERZENTRUM)
-    assert "Donnerstag um zehn" in texts[-2] and "mitbringen" in texts[-1]  # in the order she wrote them
-    assert told.message_id not in bot.telegram.chats[ayse.chat]
 
 
 async def test_a_new_question_the_next_morning_is_searched_and_not_passed_on(bot: BotHarness) -> None:

@@ -52,7 +52,7 @@ from bot.render import screens
 from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
-from bot.residents import ANSWER, NOTICE, REOPEN, WHICH, Waiting
+from bot.residents import ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import reopen_answer, small_talk
 from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
@@ -502,10 +502,8 @@ async def write_on(update: Update, context: Context) -> None:
 
 async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> None:
     """Her line under "is this your answer?" from hours ago, which she wrote on from without a tap: it
-    does not go on with her next message, and she reads so below, replying to it, with "✍️ My answer" to
-    pass it on after all; the question far up loses its buttons (one place to tap). She never loses it
-    unaware. It waits for that tap (`NOTICE`), or for one under her next line's question to the same
-    request: then it goes first, as she wrote it first (explore xr6 F6)."""
+    waits no longer, and she reads so below, replying to it, with "✍️ My answer" to pass it on after all;
+    the question far up loses its buttons (one place to tap). She never loses it unaware."""
     if kept.request_id is None:
         return
     choice = await context.services.requests.request_choice(user.id, kept.request_id)
@@ -513,11 +511,7 @@ async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> Non
         return
     text, keyboard = render.answer_not_passed_on(context.t, choice)
     reply = ReplyParameters(kept.message_id, allow_sending_without_reply=True)
-    notice = await context.bot.send_message(
-        user.id, text, reply_markup=markup(keyboard), reply_parameters=reply
-    )
-    waits = replace(kept, prompt_id=notice.message_id, offered=(kept.request_id,))
-    await context.services.residents.keep(user.id, NOTICE, waits, limit=MAX_PROMPTS)
+    await context.bot.send_message(user.id, text, reply_markup=markup(keyboard), reply_parameters=reply)
     await edit_buttons(asked_prompt(context, user, kept), None)
 
 
@@ -710,10 +704,7 @@ async def pass_on_replied(
     go (its text becomes `now`, what is true now, if given), and the message goes to the request now chosen
     or reopened (`kept`: her message as the database kept it, for a question rebuilt by `asked_prompt`).
     What became of it (None: nothing to pass on)."""
-    if kept is not None and kept.notice:
-        await delete_prompt(context, prompt)  # "⚠️ not passed on" is true no longer
-    else:
-        await edit_buttons(prompt, None, now)
+    await edit_buttons(prompt, None, now)
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
         return None
@@ -1227,9 +1218,8 @@ async def pass_on_stray(update: Update, context: Context, query: CallbackQuery, 
 
 
 async def delete_prompt(context: Context, message: MaybeInaccessibleMessage | None) -> None:
-    """A question of the bot in a partner group that is answered with "no" (or "⚠️ not passed on" in her
-    chat, once it is) goes away; where Telegram refuses (older than two days) it keeps its text without
-    buttons."""
+    """A question of the bot in a partner group that is answered with "no" goes away; where Telegram
+    refuses (older than two days) it keeps its text without buttons."""
     if message is None:
         return
     try:

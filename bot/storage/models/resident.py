@@ -32,8 +32,7 @@ class WaitingMessage(Base):
     """A message of hers that waits for her tap, kept here so that a restart (a deploy, a crash) loses none:
     her question or file while she chooses her language and district after /delete (`waits_for`
     "first_minute", answered or asked about once she has chosen), and a message the bot asked about
-    ("which" request?, is this her "answer" to `request_id`?, "reopen" `request_id`?, her answer written
-    on from hours later, a "notice" that it was not passed on: the bot's question,
+    ("which" request?, is this her "answer" to `request_id`?, "reopen" `request_id`?: the bot's question,
     `prompt_id`, replies to her message), passed on with her tap (with it her other messages whose "which
     request?" `offered` the request she chose) or, for "answer", when her very next message follows within
     minutes (`bot.handlers.context.RECENT_QUESTIONS`). Removed only once passed on: a failed send, handled

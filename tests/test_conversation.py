@@ -278,32 +278,6 @@ async def test_danger_told_in_a_conversation_reaches_the_partner_even_beyond_the
     assert "Mein Mann schlägt mich, bitte helfen Sie" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
 
 
-async def test_her_story_in_a_conversation_shows_the_numbers_once_and_ask_a_person_names_who_has_it(
-    bot: BotHarness,
-) -> None:
-    # Explore xr6 F12: each line of her story showed the whole 22-line emergency screen again, and its "Ask a
-    # person" started a second urgent request at the Quartiersmanagement, which knew nothing of the first.
-    ayse = bot.resident("Ayşe", lang="de")
-    await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Worum geht es genau?")
-    before = len(bot.telegram.bot_messages(ayse.chat))
-    await ayse.send("Mein Mann schlägt mich")
-    await ayse.send("Gestern hat er mich wieder geschlagen")
-    await deliver(bot)
-    numbers, _, reminder, passed = bot.telegram.bot_messages(ayse.chat)[before:]
-    assert "116 016" in (numbers.text or "")  # the whole screen once
-    assert (reminder.text, reminder.labels) == (
-        "🆘 Im Notfall rufen Sie 112 (Rettungsdienst, Feuerwehr) oder 110 (Polizei) an.",
-        ["🆘 Notfall"],  # every number again
-    )
-    assert (passed.text or "").startswith("An SOS-Mütterzentrum weitergeleitet")
-    assert "Gestern hat er mich wieder geschlagen" in group_texts(bot, MUETTERZENTRUM)[-1]
-    await ayse.tap("🙋", numbers)
-    await deliver(bot)
-    assert screen(ayse).startswith("🙋 Ihre Nachricht ist schon bei SOS-Mütterzentrum (Anfrage Nr.")
-    assert ayse.last().labels == ["🏠 Menü"]  # no second request begun
-    assert not any("Mein Mann" in text for text in group_texts(bot, QUARTIERSMANAGEMENT))
-
-
 async def test_danger_words_in_a_request_being_written_show_the_numbers_and_stay_in_the_message(
     bot: BotHarness,
 ) -> None:

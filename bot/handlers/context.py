@@ -23,9 +23,6 @@ class BotData:
 # and "what do I do with this letter?" reach the partner together, nothing she asked long before.
 RECENT_QUESTIONS = timedelta(minutes=10)
 MAX_RECENT_QUESTIONS = 3
-# In a conversation, danger words within this time of the last emergency screen get a one-line reminder of
-# the numbers (a button shows them all again), not the whole screen after every line of her story.
-NUMBERS_AGAIN = timedelta(minutes=10)
 # Her messages kept in the database for a tap of hers (`bot.residents.ResidentService.keep`), the latest:
 # under "Reopen?" offers (one tap passes them on; an older offer's own button still passes on its own),
 MAX_REOPEN_OFFERS = 20
@@ -104,9 +101,6 @@ class UserData:
     # every stored question), the latest `MAX_HELD`: a restart loses none, and the step is read again with
     # her row (`bot.handlers.common.load_resident`).
     first_step: str | None = None
-    # When her danger words last showed the emergency numbers (`numbers_lately`; memory only: after a
-    # restart the whole screen again).
-    numbers_at: datetime | None = None
 
     def forget(self) -> None:
         """/delete: nothing of hers stays in memory either (her questions; what waited in the database went
@@ -121,13 +115,6 @@ class UserData:
         """Remember a question; earlier ones stay while they are recent and were not answered."""
         kept = [q for q in self.questions if not q.answered and q.at >= now - RECENT_QUESTIONS]
         self.questions = _latest(kept, Question(text, now, answered), MAX_RECENT_QUESTIONS)
-
-    def numbers_lately(self, now: datetime) -> bool:
-        """Whether her danger words showed the emergency numbers within `NUMBERS_AGAIN` (remembered from
-        now on): in a conversation a line of her story then gets a reminder, not the whole screen again."""
-        lately = self.numbers_at is not None and self.numbers_at >= now - NUMBERS_AGAIN
-        self.numbers_at = now
-        return lately
 
     def asked_lately(self, now: datetime) -> list[str]:
         """What "Ask a person" passes on (shown to her on the screen before sending): her questions of the

@@ -157,13 +157,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # The numbers first, at once. Then what she wrote still goes where it would have gone without the
         # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
         # below the numbers. Taken as written: the numbers already offer the search's entries.
-        data = context.user_data
-        lately = data is not None and data.numbers_lately(services.clock())
-        if dialogue and lately and data is not None and data.conversing:
-            # She tells her story line by line to the person she writes with: the numbers were just above.
-            await show(update, context, *screens.emergency_reminder(context.t), new_message=True)
-        else:
-            await emergency(update, context, hits[:3], origin="sos.q")
+        await emergency(update, context, hits[:3], origin="sos.q")
         # Only some danger words make the request urgent (`marks_urgent`: not "droht mir mit Sanktionen").
         danger = marks_urgent(services.engine, result.emergency_match)
         if dialogue:

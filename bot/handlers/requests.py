@@ -197,13 +197,6 @@ async def ask_person_typed(update: Update, context: Context) -> None:
 
 
 async def _start(update: Update, context: Context, user: User, namespace: str, origin: str) -> None:
-    if namespace == "ask" and origin in intake.EMERGENCY_ORIGINS and not drafting(context):
-        # Under the numbers her message in a conversation showed: it is with a person already (explore xr6
-        # F12: a second urgent request went to the Quartiersmanagement, saying nothing of the first).
-        if (reached := await context.services.requests.reached(user.id)) is not None:
-            await answer_query(update.callback_query)
-            await show(update, context, *render.already_reached(context.t, reached), new_message=True)
-            return
     # "Ask a person" after questions the bot could not answer: they start the message, so the resident need
     # not type them again (shown on the consent screen like anything else they wrote): a letter she pasted
     # with "what do I do with this letter?" after it. From the emergency screen only the danger words (her

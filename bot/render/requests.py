@@ -532,18 +532,6 @@ def which_request(
     return text, [*keyboard, nav_row(t)]
 
 
-def already_reached(t: Translator, choice: ConversationChoice) -> Screen:
-    """ "Ask a person" under the emergency numbers her message in a conversation showed: it reached the
-    partner she writes with already (no second request elsewhere), and she writes on here."""
-    text = "🙋 " + t.html(
-        "Your message has already reached {partner} (request {number}), where a person reads it. Just write "
-        "on here: your messages go to {partner}.",
-        partner=t.isolate(choice.partner),
-        number=t.isolate(choice.number),
-    )
-    return text, [nav_row(t)]
-
-
 def answer_not_passed_on(t: Translator, choice: ConversationChoice) -> Screen:
     """Her message under "is this your answer to …?" (replied to), which she wrote on from hours later
     without a tap (only her very next message, minutes later, goes on by itself): it was not passed on, and

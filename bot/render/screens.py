@@ -627,13 +627,6 @@ def emergency_screen(
     return "\n".join(lines) + w.footer(), [*hit_rows(t, catalogue, hits, here), *person_and_menu(t, origin)]
 
 
-def emergency_reminder(t: Translator) -> Screen:
-    """In a conversation, danger words shortly after the emergency screen (she tells her story line by
-    line): one line, and a button that shows every number again (`emergency_screen` was just above)."""
-    text = "🆘 " + t.html("In an emergency call 112 (ambulance, fire) or 110 (police).")
-    return text, [[("🆘 " + t.gettext("Emergency"), encode("sos"))]]
-
-
 def availability_lines(w: Writer, entry: Emergency) -> list[str]:
     """When a number answers and whether it is free, only as the content states it (never assumed)."""
     t = w.t

@@ -166,11 +166,6 @@ async def lapsed_conversation(
     return (request, last) if last is not None else None
 
 
-async def last_message(session: AsyncSession, request_id: int) -> RequestMessage | None:
-    """The latest message of the request's thread (hers or the partner's)."""
-    return await session.scalar(_LAST_MESSAGE, {"request_id": request_id})
-
-
 async def last_closed_conversation(
     session: AsyncSession, resident_id: int, since: datetime
 ) -> Request | None:

@@ -30,9 +30,6 @@ from bot.tickets.notify import QUESTION_AUTHOR
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
 
-# How recent her message to a conversation is for "Ask a person" under the numbers to point there (`reached`).
-REACHED = timedelta(minutes=10)
-
 
 class Subject(Protocol):
     """What a request (or a draft) is about."""
@@ -139,18 +136,6 @@ async def awaiting_answer(session: AsyncSession, ctx: TicketContext, resident_id
     if last.direction is not Direction.TO_RESIDENT or last.author == QUESTION_AUTHOR:
         return None
     return request
-
-
-async def reached(session: AsyncSession, ctx: TicketContext, resident_id: int) -> Request | None:
-    """The open conversation her message of the last minutes (`REACHED`) went to, the latest: "Ask a
-    person" under the emergency numbers that message showed says it is there already (the person she
-    writes with reads it), instead of starting a second request elsewhere. None if there is none."""
-    since = utcnow() - REACHED
-    for request in await store.list_conversations(session, resident_id, since):
-        last = await store.last_message(session, request.id)
-        if last is not None and last.direction is Direction.TO_PARTNER and last.created_at >= since:
-            return request
-    return None
 
 
 async def resume(session: AsyncSession, resident_id: int, request_id: int) -> None:

@@ -397,18 +397,6 @@ class RequestDesk:
                 return None  # a clear question about something else
             return ConversationChoice(request.id, request.number, readers(ctx, request))
 
-    async def reached(self, resident_id: int) -> ConversationChoice | None:
-        """The request her message of the last minutes reached in an open conversation
-        (`conversation.reached`), its readers named in her language; None if there is none."""
-        ctx = self._context()
-        async with self._database.sessions() as session:
-            request = await conversation.reached(session, ctx, resident_id)
-            return (
-                None
-                if request is None
-                else ConversationChoice(request.id, request.number, readers(ctx, request))
-            )
-
     async def hand_over_asked(self, resident_id: int) -> Relayed | None:
         """Her open request whose partner's proposal to hand it over waits for her yes or no (the latest
         sent, if several), with what its question shows (`handover_to`, `handover_by`, `handover_shares`);

@@ -1081,7 +1081,7 @@ def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]
             clause = message.clause[i]
             last = max(j for j in range(n) if message.clause[j] == clause)
             if last > i and message.folded[last] in SEPARABLE_PARTICLES:
-                return used | {last}
+                return used | set(range(i, last + 1))  # "schlägt mir einen Umzug vor"
             after = message.folded[i + 1] if i + 1 < n else ""
             pronoun = i + 2 < n and message.folded[i + 2] in OBJECT_PRONOUNS | AIMED_WORDS | _REFLEXIVE
             if after in SEPARABLE_PARTICLES and not pronoun:
@@ -1311,7 +1311,8 @@ class EmergencyDetector:
 
     def without_set_aside(self, text: str) -> str | None:
         """``text`` without the danger words that ``detect`` set aside because they say no danger
-        (``_set_aside``), or None when it set none aside. The engine judges the meaning of this rest: the
+        (``_set_aside``) and what comes before them in their clause (who threatens), or None when it set
+        none aside. The engine judges the meaning of this rest: the
         meaning of the whole message is close to a threat or a violence situation for them too
         ("Арендодатель угрожает выселением", "эта жара меня убьёт"), but not "… und hat mich gewürgt"."""
         message = _Message(text)
@@ -1319,8 +1320,12 @@ class EmergencyDetector:
         for position in self._candidates(message):
             trigger = self._triggers[position]
             found = self._find(trigger, message, False)
-            if found is not None:
-                aside |= self._set_aside(trigger, found[0], message)
+            words = self._set_aside(trigger, found[0], message) if found is not None else set()
+            if (
+                words
+            ):  # ...from the start of its clause: "Der Vermieter droht mir mit Kündigung | und hat mich …"
+                first = min(words)
+                aside |= words | {j for j in range(first) if message.clause[j] == message.clause[first]}
         if not aside:
             return None
         return " ".join(raw for i, raw in enumerate(message.raws) if i not in aside)

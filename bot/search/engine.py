@@ -254,11 +254,11 @@ class SearchEngine:
         if (
             match is None
             and result.alarming
-            and (rest := self.emergency.without_set_aside(query)) is not None
+            and (said := self.emergency.without_set_aside(query)) is not None
         ):
             # Danger words set aside because they say no danger ("droht mir mit Kündigung", "my mom will
             # kill me"): the meaning is asked of the rest of the message ("… und hat mich gewürgt").
-            alarming = self.search(rest, lang, district, limit).alarming if rest.strip() else False
+            alarming = self.search(said, lang, district, limit).alarming if said.strip() else False
         else:
             alarming = result.alarming
         if match is None and alarming:

@@ -205,6 +205,8 @@ EVERYDAY = [
     ("ru", "Арендодатель угрожает выселением"),
     ("pl", "Spółdzielnia grozi mi eksmisją"),
     ("ar", "المالك يهددني بالطرد"),
+    ("de", "Meine Mama bringt mich um, wenn ich die Prüfung nicht bestehe"),  # review rv9: urgent
+    ("ru", "мама меня убьет если я не сдам экзамен"),  # urgent
 ]
 
 
@@ -307,6 +309,9 @@ async def test_danger_in_a_held_text_she_files_as_her_answer_makes_the_request_u
         ("fa", "میخواد منو بکشه"),  # no numbers
         ("pl", "mąż grozi, że mnie zabije"),  # the numbers, not urgent
         ("de", "Mein Ex bedroht mich und meine Kinder"),  # the numbers, not urgent
+        ("ru", "сосед угрожает убить мою дочь"),  # review rv9: the numbers, not urgent
+        ("tr", "oglumu oldurecekler"),  # no numbers
+        ("de", "Der Vermieter droht mir mit Kündigung und hat mich gewürgt"),  # no numbers
     ],
 )
 async def test_a_threat_to_kill_her_or_her_children_shows_the_numbers_and_makes_the_request_urgent(

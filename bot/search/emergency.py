@@ -388,6 +388,10 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "tötet uns",
         "abstechen",
         "abzustechen",
+        "bring* sohn um",
+        "bring* tochter um",
+        "sohn töten",
+        "tochter töten",
         "morddroh*",
         "todesdroh*",
     ],
@@ -397,6 +401,8 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "seni öldür*",
         "çocukları öldür*",
         "çocuklarımı öldür*",
+        "oğlumu öldür*",
+        "kızımı öldür*",
         "öldürecek",
         "öldürecekmiş",
         "öldüreceğini",
@@ -416,6 +422,10 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "بالقتل",
         "يقتل أولادي",
         "يقتل اطفالي",
+        "يقتل ابني",
+        "يقتلون ابني",
+        "سيقتلون ابني",
+        "يقتل بنتي",
         "سأقتلك",
         "راح اقتلك",
         "رح اقتلك",
@@ -430,6 +440,10 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "убьёт нас",
         "убить детей",
         "убьёт детей",
+        "убь* сын*",
+        "убь* доч*",
+        "убить сын*",
+        "убить доч*",
         "убью тебя",
         "убью",
         "угро* убийством",
@@ -446,6 +460,8 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "вб'є нас",
         "вбити дітей",
         "вб'є дітей",
+        "вб* сина",
+        "вб* доньк*",
         "вб'ю тебе",
         "вб'ю",
         "уб'ю",
@@ -460,6 +476,8 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "zabije nas",
         "zabić nas",
         "zabije dzieci",
+        "zabi* syna",
+        "zabi* córk*",
         "zabić dzieci",
         "zabiję cię",
         "groz* śmiercią",
@@ -478,6 +496,8 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "بچه‌هامو بکشه",
         "بچه‌هامو میکشه",
         "بچه‌ها رو بکشه",
+        "پسرمو میکش*",
+        "دخترمو میکش*",
         "تهدید به قتل",
         "تهدید به مرگ",
     ],
@@ -497,6 +517,15 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "death threat*",
     ],
 }
+#: Kill triggers that name no one killed ("umzubringen", "threatened to kill"): aimed at her only with her,
+#: her children or "us" beside them (``AIMED_WORDS``: "er droht mich umzubringen"); "ein Mann hat gedroht,
+#: seine Nachbarn umzubringen" shows the numbers but makes no request urgent (bot/search/urgency.py).
+KILL_WITHOUT_OBJECT = frozenset(
+    {
+        *"umzubringen umbringt abstechen abzustechen öldürecek öldürecekmiş öldüreceğini öldürmekle".split(),
+        *("зарежет", "threatened to kill", "threatens to kill", "threatening to kill"),
+    }
+)
 #: A thing or "this" before a kill trigger makes it an idiom ("das bringt mich um", "this heat will kill
 #: me", "to mnie zabije", "эта жара меня убьёт", "bu sıcak beni öldürecek"): up to three words before its
 #: first word, in its clause, unless a person comes first ("er bringt mich um", "he said he'll kill me").
@@ -513,6 +542,48 @@ IDIOM_SUBJECTS: dict[str, frozenset[str]] = {
         ("en", "this that it"),
     )
 }
+#: Who says a kill phrase of her everyday, the way "this" does ("Meine Mama bringt mich um, wenn ich die
+#: Prüfung nicht bestehe", "my boss will kill me if I'm late", "annem beni öldürecek", "мама меня убьёт",
+#: "Mathe bringt mich um"): a parent, a teacher, a boss, a school subject (starts of words, folded). Not her
+#: husband, ex or a "he" (``PERSON_SUBJECTS``), and not when a threat or "said" comes first ("Mein Vater hat
+#: gesagt, er bringt mich um"; "Mein Vater droht mich umzubringen"): ``_an_idiom``.
+EVERYDAY_KILLERS = tuple(
+    fold(w)
+    for w in (
+        "mama mami mutti mutter vater papa eltern chef lehrer boss mathe physik prüfung "
+        "mom mum mommy dad daddy parents teacher manager math maths exam "
+        "anne annem baba babam patron öğretmen hoca sınav "
+        "мама мать папа отец начальни учител учительниц экзамен математик "
+        "мама мати тато батько начальни вчител іспит математик "
+        "mama matka tata ojciec szef nauczyciel egzamin matma "
+        "امي أمي ماما ابي أبي بابا المعلم معلم المدير مديري "
+        "مامان مادرم بابام پدرم معلم رئیسم امتحان"
+    ).split()
+)
+#: A film, a game or the news tells a kill phrase ("Wir spielen Werwolf, der Werwolf tötet uns alle", "I read
+#: in the news a man threatened to kill his neighbour", "oyunda abim beni öldürüyor"): anywhere in the
+#: message, it makes the phrase (and a threat word) no danger word; the meaning of the rest still decides
+#: (``SearchEngine.answer``).
+MEDIA_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "film filme films krimi serie spiel spiele spielen spielt zeitung nachrichten "
+        "movie movies film game games news series "
+        "oyun oyunda oyunu dizi dizide haberlerde "
+        "фильм фильме сериал игра игре игру новостях фільм фільмі серіал гра грі новинах "
+        "gra grze filmie serial wiadomościach "
+        "فيلم الفيلم لعبة اللعبة مسلسل الأخبار الاخبار فیلم بازی سریال اخبار"
+    ).split()
+)
+#: Words that say a threat was made ("hat gesagt", "said", "dedi", "сказал"): before a kill phrase they make
+#: it a reported threat, whoever made it.
+SAID_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "gesagt sagt sagte said says dedi diyor сказал сказала говорит сказав каже powiedział mówi قال يقول "
+        "گفت میگه"
+    ).split()
+)
 PERSON_SUBJECTS = frozenset(
     fold(w)
     for w in (
@@ -561,36 +632,67 @@ CONSEQUENCES = [
     *"تحریم جریمه اخراج تخلیه قطع".split(),
     *"sanction* evict* eviction benefits termination terminate expel* expulsion suspension suspend*".split(),
 ]
-#: A threat by her husband, her ex or her family is never everyday, whatever it names ("kocam beni evden
-#: atmakla tehdit ediyor", my husband threatens to throw me out; "Mein Mann droht mir mit Rauswurf"):
-#: controlling and threatening at home is what the women's helpline is for.
-FAMILY_WORDS = frozenset(
+#: A threat by her husband, her ex or a relative is never everyday, whatever it names ("kocam beni evden
+#: atmakla tehdit ediyor", my husband threatens to throw me out; "Mein Mann droht mir mit Rauswurf"; "Mein
+#: Onkel ist der Vermieter. Er droht mir mit Rauswurf"): controlling and threatening at home is what the
+#: women's helpline is for. A relative anywhere in the message (a word starting with one of these; "ex"
+#: whole), in-laws, uncles and cousins too.
+FAMILY_WORDS = tuple(
     fold(w)
     for w in (
-        "mann ehemann ex exmann exfreund freund partner vater papa bruder schwiegervater schwiegermutter "
-        "kocam kocası kocasi eşim esim eski babam abim ağabeyim kayınpederim "
-        "زوجي طليقي أبي ابي أخي اخي "
-        "муж мужа бывший отец брат свекровь свёкор чоловік колишній батько брат свекруха "
-        "mąż maz były byly ojciec brat teść tesc "
-        "شوهرم شوهر همسرم سابقم پدرم برادرم "
-        "husband ex boyfriend partner father dad brother"
+        "mann ehemann ex exmann exfreund freund partner vater papa bruder onkel cousin neffe schwager "
+        "schwägerin schwieger stiefvater "
+        "koca eşim esim babam abim ağabey kayın kayin kayn amca dayı enişte kuzen sevgili "
+        "زوج طليق أبي ابي أخي اخي حما عمي خالي صهري سلفي "
+        "муж бывш отец отчим брат свекр свёкр деверь шурин дяд зять сожител "
+        "чоловік колишн батьк вітчим брат свекр дівер шурин дядьк зять "
+        "mąż maz były byly ojciec ojczym brat teść tesc szwagier wujek wuj stryj kuzyn chłopak chlopak "
+        "شوهر همسر سابقم پدرم برادر عمو دایی پسرعمو نامزد "
+        "husband ex boyfriend father dad stepfather brother uncle cousin nephew"
     ).split()
+)
+
+
+def _done_to_her(message: _Message, besides: set[int]) -> bool:
+    """Whether a word of ``message`` not in ``besides`` says something is done to her (``DONE_TO_HER``)."""
+    words = message.folded
+    for j, word in enumerate(words):
+        done = word in DONE_TO_HER or (len(word) > 3 and word.endswith("ني"))
+        helped = any(words[k].startswith(HELP_STARTS) for k in (j - 1, j + 1) if 0 <= k < len(words))
+        if j not in besides and done and not helped:
+            return True
+    return False
+
+
+def _a_relative(word: str) -> bool:
+    """Whether the folded ``word`` names her husband, ex or a relative (``FAMILY_WORDS``)."""
+    return any(word == w or (len(w) > 2 and word.startswith(w)) for w in FAMILY_WORDS)
+
+
+#: Done to her ("… und hat mich gewürgt", "beni itti", "толкнул меня", "mnie popchnął", "ودفعني"): a first
+#: person object outside a threat and its consequence keeps the threat a danger word (Arabic: a word ending
+#: in the suffix "-ni"). Not beside a word of help ("können Sie mich beraten" is no violence).
+DONE_TO_HER = frozenset(fold(w) for w in "mich me beni меня мене mnie".split())
+HELP_STARTS = tuple(
+    fold(w) for w in "hilf helf berat help yardım помог допомож pomó pomoz pomag ساعد کمک".split()
 )
 #: Said of a threat, these words aim it at her, her children or "us" ("bedroht mich", "Ich werde bedroht",
 #: "beni tehdit ediyor", "угрожает мне", "grozi mi", "يهددني", "تهدیدم", "threatening me"), within two words
 #: of it in its clause: the request is urgent then (bot/search/urgency.py); a threat aimed at no one ("Mein
 #: Aufenthalt ist bedroht", "ev sahibi tehdit ediyor") stays an everyday word there. Not German "mir": "droht
-#: mir" is what an office or a landlord does ("… droht mir mit …"), "bedroht mich" what a person does.
+#: mir" is what an office or a landlord does ("… droht mir mit …"), "bedroht mich" what a person does; nor a
+#: possessive ("my husband threatens to cancel our netflix"): her son or daughter is named ("mein Sohn wird
+#: bedroht", "threatened to stab my son").
 AIMED_WORDS = frozenset(
     fold(w)
     for w in (
-        "mich uns werde wurde werden wurden bin kinder meine meinen meiner "
-        "beni bizi çocuklarımı çocuklarımızı çocuklarımıza bana bize "
-        "يهددني هددني يهددنا هددنا تهددني أطفالي اولادي أولادي "
-        "меня мне нас нам детей детям мене мені дітей дітям "
-        "mi mnie nam nas dzieci dzieciom "
-        "تهدیدم تهدیدمون منو مرا بچه‌هامو "
-        "me us my kids children i'm im being am was"
+        "mich uns werde wurde werden wurden bin kinder sohn tochter "
+        "beni bizi çocuklarımı çocuklarımızı çocuklarımıza bana bize oğlumu oğlum kızımı kızım "
+        "يهددني هددني يهددنا هددنا تهددني أطفالي اولادي أولادي ابني بنتي "
+        "меня мне нас нам детей детям сына сын дочь дочку мене мені дітей дітям сина доньку "
+        "mi mnie nam nas dzieci dzieciom syna córkę corke "
+        "تهدیدم تهدیدمون منو مرا بچه‌هامو پسرم دخترم پسرمو دخترمو "
+        "me us kids children son daughter i'm im being am was"
     ).split()
 )
 #: German "schlägt … vor" (proposes), "schlägt … nach" (looks up), "schlägt … um" (turns over): a separable
@@ -855,6 +957,7 @@ class EmergencyMatch:
     service: bool = False  # the trigger is one word naming an emergency service ("Polizei", "полиция")
     threat: bool = False  # the trigger tells a threat and no killing ("bedroht", "tehdit", "угрожает")
     aimed: bool = False  # ...aimed at her, her children or "us" (``AIMED_WORDS``: "bedroht mich")
+    kill: bool = False  # the trigger tells a threat to kill (``BUILTIN_KILL``); ``aimed`` as for a threat
 
 
 def _content_words(phrase: str, lang: str) -> int:
@@ -936,36 +1039,57 @@ class _Message:
         return typo
 
 
-def _an_idiom(used: set[int], message: _Message, lang: str) -> bool:
-    """Whether a thing or "this" says the kill trigger at ``used`` (``IDIOM_SUBJECTS``: "das bringt mich
-    um", "эта жара меня убьёт"): one of the three words before it in its clause, with no person between."""
+def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
+    """The words to set aside when the kill trigger at ``used`` is said of her everyday, or an empty set: a
+    thing, "this", a parent, a teacher or a boss says it (``IDIOM_SUBJECTS``, ``EVERYDAY_KILLERS``: "das
+    bringt mich um", "эта жара меня убьёт", "my mom will kill me"; one of the four words before it in its
+    clause, with no person, threat or "said" between: "Mein Vater hat gesagt, er bringt mich um"), or a
+    film, a game or the news tells it (``MEDIA_WORDS``)."""
+    if any(word in MEDIA_WORDS for word in message.folded):
+        return used
     first = min(used)
-    for i in range(first - 1, max(-1, first - 4), -1):
-        if message.clause[i] != message.clause[first] or message.folded[i] in PERSON_SUBJECTS:
-            return False
-        if message.folded[i] in IDIOM_SUBJECTS.get(lang, frozenset()):
-            return True
-    return False
+    for i in range(first - 1, max(-1, first - 5), -1):
+        word = message.folded[i]
+        if message.clause[i] != message.clause[first] or word in PERSON_SUBJECTS or word in SAID_WORDS:
+            return set()
+        if word.startswith(_THREAT_FOLDED):
+            return set()
+        if word in IDIOM_SUBJECTS.get(lang, frozenset()) or word.startswith(EVERYDAY_KILLERS):
+            return used | set(range(i, first))
+    return set()
 
 
 def _aimed(used: set[int], message: _Message) -> bool:
     """Whether the threat at ``used`` is aimed at her, her children or "us" (``AIMED_WORDS``): one of its
-    words or one within two words of it, in its clause."""
+    words or one within two words of it, in its clause. German "mir" too when a relative is named in the
+    clause ("Mein Mann droht mir mit Kündigung der Wohnung")."""
     near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < len(message.folded)}
     clauses = {message.clause[i] for i in used}
-    return any(message.folded[j] in AIMED_WORDS and message.clause[j] in clauses for j in near)
+    family = any(_a_relative(w) for i, w in enumerate(message.folded) if message.clause[i] in clauses)
+    aimed = AIMED_WORDS | ({"mir"} if family else set())
+    return any(message.folded[j] in aimed and message.clause[j] in clauses for j in near)
 
 
-def _separable(trigger: _Trigger, used: set[int], message: _Message) -> bool:
-    """Whether the German trigger's "schlägt" at ``used`` is a separable verb (``SEPARABLE_PARTICLES``:
-    "schlägt … vor", proposes): its clause ends with the particle."""
+def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
+    """The words to set aside when the German trigger's "schlägt" at ``used`` is a separable verb
+    (``SEPARABLE_PARTICLES``: "schlägt … vor", proposes), or an empty set: its clause ends with the particle,
+    or the particle comes right after it and no pronoun after that ("schlägt vor dass wir …", without the
+    comma residents leave out; not "schlägt um sich", "schlägt nach mir")."""
+    n = len(message.folded)
     for i in used:
         if message.folded[i].startswith(("schlagt", "schlag")):
             clause = message.clause[i]
-            last = max(j for j in range(len(message.folded)) if message.clause[j] == clause)
+            last = max(j for j in range(n) if message.clause[j] == clause)
             if last > i and message.folded[last] in SEPARABLE_PARTICLES:
-                return True
-    return False
+                return used | set(range(i, last + 1))  # "schlägt mir einen Umzug vor"
+            after = message.folded[i + 1] if i + 1 < n else ""
+            pronoun = i + 2 < n and message.folded[i + 2] in OBJECT_PRONOUNS | AIMED_WORDS | _REFLEXIVE
+            if after in SEPARABLE_PARTICLES and not pronoun:
+                return used | {i + 1}
+    return set()
+
+
+_REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})
 
 
 def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
@@ -1172,38 +1296,69 @@ class EmergencyDetector:
                 return used, weakest
         return None
 
-    def _set_aside(self, trigger: _Trigger, used: set[int], message: _Message) -> bool:
-        """Whether the words of ``trigger`` at ``used`` say no danger: a kill idiom ("das bringt mich um"),
-        a threat with an everyday consequence ("droht mir mit Sanktionen"), "schlägt … vor" (proposes)."""
-        return (
-            (trigger.kill and _an_idiom(used, message, trigger.lang))
-            or (trigger.threat and self._everyday_threat(used, message))
-            or (trigger.lang == "de" and _separable(trigger, used, message))
-        )
+    def _set_aside(self, trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
+        """The words to set aside when the words of ``trigger`` at ``used`` say no danger, or an empty set:
+        a kill idiom ("das bringt mich um", "my mom will kill me"), a threat with an everyday consequence
+        ("droht mir mit Sanktionen"), "schlägt … vor" (proposes). Only the trigger and the words that make
+        it everyday: the rest of the message is judged as any message is."""
+        if trigger.kill:
+            return _an_idiom(used, message, trigger.lang)
+        if trigger.threat and any(word in MEDIA_WORDS for word in message.folded):
+            return used  # "Im Film droht der Bösewicht …"
+        if trigger.threat:
+            return self._everyday_threat(used, message)
+        return _separable(trigger, used, message) if trigger.lang == "de" else set()
 
-    def set_aside(self, text: str) -> bool:
-        """Whether ``text`` has danger words that ``detect`` set aside because they say no danger
-        (``_set_aside``): the engine then raises no alarm by the meaning either, which is close to a threat
-        or a violence situation for them too ("Арендодатель угрожает выселением", "эта жара меня убьёт")."""
+    def without_set_aside(self, text: str) -> str | None:
+        """``text`` without the danger words that ``detect`` set aside because they say no danger
+        (``_set_aside``) and what comes before them in their clause (who threatens), or None when it set
+        none aside. The engine judges the meaning of this rest: the
+        meaning of the whole message is close to a threat or a violence situation for them too
+        ("Арендодатель угрожает выселением", "эта жара меня убьёт"), but not "… und hat mich gewürgt"."""
         message = _Message(text)
+        aside: set[int] = set()
         for position in self._candidates(message):
             trigger = self._triggers[position]
             found = self._find(trigger, message, False)
-            if found is not None and self._set_aside(trigger, found[0], message):
-                return True
-        return False
+            words = self._set_aside(trigger, found[0], message) if found is not None else set()
+            if (
+                words
+            ):  # ...from the start of its clause: "Der Vermieter droht mir mit Kündigung | und hat mich …"
+                first = min(words)
+                aside |= words | {j for j in range(first) if message.clause[j] == message.clause[first]}
+        if not aside:
+            return None
+        return " ".join(raw for i, raw in enumerate(message.raws) if i not in aside)
 
-    def _everyday_threat(self, threat: set[int], message: _Message) -> bool:
-        """Whether the clause of the threat at the words ``threat`` names an everyday consequence
-        (``CONSEQUENCES``: "droht mir mit Sanktionen", "угрожает выселением")."""
+    def _everyday_threat(self, threat: set[int], message: _Message) -> set[int]:
+        """The threat at the words ``threat`` and the everyday consequence its clause names (``CONSEQUENCES``:
+        "droht mir mit Sanktionen", "угрожает выселением"), with the words between them and a pronoun
+        beside them ("threatens to evict me"); an empty set when there is none, when a relative is
+        named anywhere in the message (``_a_relative``), or when something is done to her outside them
+        (``DONE_TO_HER``)."""
+        words = message.folded
+        if any(_a_relative(word) for word in words):
+            return set()
         clauses = {message.clause[i] for i in threat}
-        if any(w in FAMILY_WORDS for i, w in enumerate(message.folded) if message.clause[i] in clauses):
-            return False
         for consequence in self._consequences:
             found = self._find(consequence, message, False)
-            if found is not None and any(message.clause[i] in clauses for i in found[0]):
-                return True
-        return False
+            if found is None or not any(message.clause[i] in clauses for i in found[0]):
+                continue
+            both = threat | found[0]
+            span = set(range(min(both), max(both) + 1))
+            for j in (min(both) - 1, max(both) + 1):  # "threatens to evict me", "beni tahliye ile tehdit"
+                if 0 <= j < len(words) and words[j] in DONE_TO_HER:
+                    span.add(j)
+            return set() if _done_to_her(message, span) else span
+        return set()
+
+    def _kills_her(self, trigger: _Trigger, used: set[int], message: _Message) -> bool:
+        """Whether the kill trigger at ``used`` threatens her, her children, "us" or a relative: said so by
+        the trigger, or for a trigger that names no one (``KILL_WITHOUT_OBJECT``) by a word beside it
+        (``_aimed``) or by a relative in the message ("mein Bruder droht, meine Schwester umzubringen")."""
+        if trigger.text not in KILL_WITHOUT_OBJECT:
+            return True
+        return _aimed(used, message) or any(_a_relative(word) for word in message.folded)
 
     def _names_a_station(self, service: set[int], message: _Message) -> bool:
         """Whether the service's name at the words ``service`` names its station ("polis karakolu",
@@ -1286,7 +1441,9 @@ class EmergencyDetector:
                 other_word=weakest == OTHER,
                 service=self._names_a_service(trigger),
                 threat=trigger.threat,
-                aimed=trigger.threat and _aimed(used, message),
+                aimed=(trigger.threat and (_aimed(used, message) or _done_to_her(message, used)))
+                or (trigger.kill and self._kills_her(trigger, used, message)),
+                kill=trigger.kill,
             )
             if weakest == MATCH:
                 return match

@@ -251,13 +251,23 @@ class SearchEngine:
             # "was ist heute los?": no entry's words or meaning are near, the events topic lists what is on
             return SearchResult(answer=Hit(topic.id, topic.kind, 1.0), understood=True, confidence=1.0)
         result = searched or self.search(query, lang, district, limit, _trigger_words(query, match))
-        if match is None and result.alarming and not self.emergency.set_aside(query):
+        if (
+            match is None
+            and result.alarming
+            and (said := self.emergency.without_set_aside(query)) is not None
+        ):
+            # Danger words set aside because they say no danger ("droht mir mit Kündigung", "my mom will
+            # kill me"): the meaning is asked of the rest of the message ("… und hat mich gewürgt").
+            alarming = self.search(said, lang, district, limit).alarming if said.strip() else False
+        else:
+            alarming = result.alarming
+        if match is None and alarming:
             # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
             # a trigger word: the numbers first (bot/search/situations.py), entries below them only when
             # the message also clearly names one (``_below_the_numbers``). A confident answer is listed
             # there but does not overrule the meaning: it is confident by its words ("طفلي مفقود", my
             # child is missing: "child" → childcare) while the message is closer to an emergency than to
-            # any entry by the SITUATION_MARGIN. Not when its words say no danger (``set_aside``).
+            # any entry by the SITUATION_MARGIN.
             match = EmergencyMatch(SITUATION_TRIGGER, lang, None, hard=False, rest=query)
             return SearchResult(
                 alternatives=_below_the_numbers(result),

@@ -6,9 +6,13 @@ done to her ("mein Mann schlägt mich", "kocam beni dövüyor", "زوجي يضر
 request they are everyday words far more often ("Im Keller brennt kein Licht"), and she saw the numbers
 anyway. Nor does a threat aimed at no one ("Mein Aufenthalt ist bedroht", "ev sahibi tehdit ediyor"); a
 threat aimed at her, her children or "us" does ("Ich werde bedroht", "Mein Ex bedroht mich und meine
-Kinder", "угрожает мне": ``EmergencyMatch.aimed``). A threat with an everyday consequence ("Das Jobcenter
-droht mir mit Sanktionen", "Арендодатель угрожает выселением") is no danger word at all (the detector's
-``CONSEQUENCES``). Other danger words in the same message still count ("... hat ein Messer und droht").
+Kinder", "угрожает мне", "threatened to stab my son", or something done to her: "... und hat mich
+gewürgt": ``EmergencyMatch.aimed``), whether the trigger is hard or not ("my husband threatens to cancel our
+netflix" shows the numbers, not urgent). A threat to kill that names no one killed ("umzubringen",
+"threatened to kill") is urgent only so aimed, or with a relative named. A threat with an everyday
+consequence ("Das Jobcenter droht mir mit Sanktionen") and a kill idiom of her everyday ("Meine Mama bringt
+mich um, wenn ich die Prüfung nicht bestehe") are no danger words at all (the detector's ``_set_aside``).
+Other danger words in the same message still count ("... hat ein Messer und droht").
 Nor do a call for help ("Hilfe!") or a service's name ("Polizei") alone: asking for help is what a request
 is. "Ask a person" on the emergency screen still makes any request urgent: she chose it there."""
 
@@ -43,7 +47,7 @@ def _everyday(match: EmergencyMatch) -> bool:
     name)."""
     if match.call or match.service:
         return True
-    if match.threat:
+    if match.threat or match.kill:
         return not match.aimed
     words = [word.strip("*").lower() for word in match.trigger.split()]
     return any(word in EVERYDAY_WORDS or word.startswith(EVERYDAY_STARTS) for word in words)
@@ -55,7 +59,7 @@ def marks_urgent(engine: SearchEngine, match: EmergencyMatch | None) -> bool:
     for _ in range(5):  # five everyday danger words in a row are as everyday as one
         if match is None:
             return False
-        if match.hard or not _everyday(match):
+        if match.aimed or (match.hard and not match.kill and not match.threat) or not _everyday(match):
             return True
         # The rest read without typo guesses: "droht mir, mein Mann schläft nicht" is no "schlägt", and a
         # guess is kept elsewhere only once the meaning confirms it (`SearchEngine.answer`).

@@ -54,6 +54,12 @@ def detector() -> EmergencyDetector:
         "he wants to kill me",
         "надо вызвать полицию",
         "треба викликати поліцію",
+        # review rv9: a threat to kill her son or daughter; violence told beside a landlord's notice
+        "die jungs sagen sie bringen meinen sohn um",
+        "zabije moja corke",
+        "سيقتلون ابني",
+        "Der Vermieter droht mir mit Kündigung und hat mich an die Wand gedrückt",
+        "деверь угрожает выселением и душил меня",
     ],
 )
 def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, text: str) -> None:
@@ -77,6 +83,12 @@ def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, te
         "how can I kill time",
         "Das Jobcenter droht mir mit Sanktionen",
         "Арендодатель угрожает выселением",
+        # review rv9: a parent's, a boss's kill idiom, a game, "schlägt vor dass" without a comma
+        "мама меня убьет если я не сдам экзамен",
+        "annem beni oldurecek sinavdan kalirsam",
+        "my boss will kill me if im late again",
+        "Wir spielen Werwolf, der Werwolf tötet uns alle",
+        "mein mann schlägt vor dass wir zum sprachcafe gehen",
     ],
 )
 def test_ordinary_questions_do_not_trigger(detector: EmergencyDetector, text: str) -> None:

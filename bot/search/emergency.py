@@ -544,20 +544,23 @@ IDIOM_SUBJECTS: dict[str, frozenset[str]] = {
 }
 #: Who says a kill phrase of her everyday, the way "this" does ("Meine Mama bringt mich um, wenn ich die
 #: Prüfung nicht bestehe", "my boss will kill me if I'm late", "annem beni öldürecek", "мама меня убьёт",
-#: "Mathe bringt mich um"): a parent, a teacher, a boss, a school subject (starts of words, folded). Not her
+#: "Mathe bringt mich um"): a mother, a teacher, a boss, a school subject (starts of words, folded). Not her
 #: husband, ex or a "he" (``PERSON_SUBJECTS``), and not when a threat or "said" comes first ("Mein Vater hat
-#: gesagt, er bringt mich um"; "Mein Vater droht mich umzubringen"): ``_an_idiom``.
+#: gesagt, er bringt mich um"; "Mein Vater droht mich umzubringen"): ``_an_idiom``. Not a father or "the
+#: parents" either: "Mein Vater bringt mich um, wenn er erfährt, dass ich einen Freund habe", "أبي سيقتلني
+#: إذا عرف" is how a threat of violence in the name of honour is told, which words cannot tell from "my dad
+#: will kill me when he sees my grades"; a missed threat is the worse mistake.
 EVERYDAY_KILLERS = tuple(
     fold(w)
     for w in (
-        "mama mami mutti mutter vater papa eltern chef lehrer boss mathe physik prüfung "
-        "mom mum mommy dad daddy parents teacher manager math maths exam "
-        "anne annem baba babam patron öğretmen hoca sınav "
-        "мама мать папа отец начальни учител учительниц экзамен математик "
-        "мама мати тато батько начальни вчител іспит математик "
-        "mama matka tata ojciec szef nauczyciel egzamin matma "
-        "امي أمي ماما ابي أبي بابا المعلم معلم المدير مديري "
-        "مامان مادرم بابام پدرم معلم رئیسم امتحان"
+        "mama mami mutti mutter chef lehrer boss mathe physik prüfung "
+        "mom mum mommy teacher manager math maths exam "
+        "anne annem patron öğretmen hoca sınav "
+        "мама мать начальни учител учительниц экзамен математик "
+        "мама мати начальни вчител іспит математик "
+        "mama matka szef nauczyciel egzamin matma "
+        "امي أمي ماما المعلم معلم المدير مديري "
+        "مامان مادرم معلم رئیسم امتحان"
     ).split()
 )
 #: A film, a game or the news tells a kill phrase ("Wir spielen Werwolf, der Werwolf tötet uns alle", "I read

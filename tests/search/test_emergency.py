@@ -60,6 +60,10 @@ def detector() -> EmergencyDetector:
         "سيقتلون ابني",
         "Der Vermieter droht mir mit Kündigung und hat mich an die Wand gedrückt",
         "деверь угрожает выселением и душил меня",
+        # a father's threat in the name of honour (the lead, after review: the parents' idiom rule hid it)
+        "Mein Vater bringt mich um, wenn er erfährt, dass ich einen Freund habe",
+        "babam beni öldürür, erkek arkadaşım olduğunu öğrenirse",
+        "أبي سيقتلني إذا عرف أن لي صديقا",
     ],
 )
 def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, text: str) -> None:

@@ -1604,3 +1604,27 @@ async def test_thanks_with_a_question_after_the_close_is_still_offered_the_reope
     )
     await resident.send("danke, aber wann ist der Termin?")
     assert resident.last().labels[0].startswith("↩️")
+
+
+async def test_a_yes_under_a_hand_over_question_that_named_another_partner_hands_nothing_over(
+    bot: BotHarness,
+) -> None:
+    """Review rv10 F4: the question's buttons named only the request; after Petra replaced her proposal
+    (Quartiersmanagement → NOW), a ✅ under the first question handed the request to NOW, whom that question
+    never named. Now nothing happens and the question that holds now follows."""
+    olga = bot.resident("Olga", lang="ru")
+    card = await send_request(bot, olga, "frauencafe", "Можно прийти с ребёнком?")
+    petra = await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    first = olga.last()
+    assert "Quartiersmanagement" in (first.text or "")
+    await petra.press(f"req:ho:{card_request_id(card)}:now", card)
+    await deliver(bot)
+    await olga.tap("✅", first)
+    await deliver(bot)
+    assert not any("ребёнком" in text for text in group_texts(bot, QUARTIERSMANAGEMENT))
+    assert not any("req:" in b["callback_data"] or "hoc:" in b["callback_data"] for b in first.flat_buttons)
+    current = olga.last()
+    assert "Quartiersmanagement" not in (current.text or "").split("\n")[0] and "✅" in current.labels[0]
+    await olga.tap("✅", current)  # the question that holds: handed over to NOW (by e-mail)
+    await deliver(bot)
+    assert any("NOW" in (m.text or "") for m in bot.telegram.bot_messages(olga.chat)[-3:])

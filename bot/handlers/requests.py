@@ -560,6 +560,7 @@ async def ask_hand_over_again(message: Message, context: Context, relayed: Relay
             relayed.handover_to,
             relayed.request_id,
             **relayed.handover_shares,
+            to=relayed.handover_partner,
         )
         text, keyboard = render.handover_reminder(context.t, question)
         await message.reply_text(text, reply_markup=markup(keyboard))
@@ -939,7 +940,15 @@ async def handover_answer(update: Update, context: Context) -> None:
         return
     query, user, callback, request_id = pressed
     agreed = callback.arg(0) == "yes"
-    partner, acted = await context.services.requests.answer_hand_over(user.id, request_id, agreed)
+    requests = context.services.requests
+    partner, acted = await requests.answer_hand_over(user.id, request_id, agreed, callback.arg(2))
+    if acted.outcome is Outcome.OUTDATED and isinstance(query.message, Message):
+        # The proposal changed since this question: nothing happens, the question that holds now follows.
+        await answer_query(query, render.toast(context.t, "unchanged"))
+        await edit_buttons(query.message, None)
+        if (relayed := await requests.hand_over_asked(user.id)) is not None:
+            await ask_hand_over_again(query.message, context, relayed)
+        return
     if acted.outcome is not Outcome.OK:
         await answer_query(query, render.toast(context.t, "unchanged"))
         return

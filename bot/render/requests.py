@@ -8,6 +8,7 @@ share the dialogue's and the conversation's buttons across modules.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -609,6 +610,7 @@ def handover_question(
     phone: str | None = None,
     district: str | None = None,
     owner: str | None = None,
+    to: str = "",
 ) -> Screen:
     """Partner `by` (the request's own, or the Quartiersmanagement acting on its copy of the escalated
     request) wants to hand the request over: the resident decides (who, why, and exactly what the new
@@ -634,9 +636,16 @@ def handover_question(
     ]
     text = "\n".join(shared)
     return f"❓ {proposal}\n{text}", [
-        [("✅ " + t.gettext("Yes, hand it over"), encode("hoc", "yes", request_id))],
-        [("✖️ " + t.gettext("No"), encode("hoc", "no", request_id))],
+        [("✅ " + t.gettext("Yes, hand it over"), encode("hoc", "yes", request_id, proposal_key(to)))],
+        [("✖️ " + t.gettext("No"), encode("hoc", "no", request_id, proposal_key(to)))],
     ]
+
+
+def proposal_key(partner_id: str) -> str:
+    """The partner a hand-over question proposes, as its buttons carry it (8 characters: partner ids may be
+    long, callback data is 64 bytes): a partner may replace its proposal, and a yes under the question that
+    named another partner must not hand her request to the new one. "" for no partner (old buttons)."""
+    return hashlib.blake2s(partner_id.encode(), digest_size=4).hexdigest() if partner_id else ""
 
 
 def handover_reminder(t: Translator, question: Screen) -> Screen:

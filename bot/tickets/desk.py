@@ -53,6 +53,7 @@ class Relayed:
     urgent_now: bool = False  # OK for a message whose danger words made the request urgent: she is told
     number: str = ""  # the request's number (with `handover_to`)
     handover_to: str | None = None  # OK while the resident is asked to agree to a hand-over: to whom
+    handover_partner: str = ""  # ... that partner's id
     handover_by: str = ""  # ... and which partner proposed it
     # ... and what the new partner would see of her beyond her words (`partners.handover_shares`)
     handover_shares: Mapping[str, str | None] = field(default_factory=dict)
@@ -176,6 +177,7 @@ def _relayed(ctx: TicketContext, result: Result) -> Relayed:
         handover_to=ctx.partner_name(request.handover_to, request.language)
         if result.ok and request.handover_to
         else None,
+        handover_partner=request.handover_to or "" if result.ok else "",
         handover_by=ctx.partner_name(request.handover_by, request.language),
         handover_shares=partners.handover_shares(ctx, request) if request.handover_to else {},
     )
@@ -563,7 +565,7 @@ class RequestDesk:
         return CardAction(result.outcome, taken_by is not None, staff, cards, closed_by, pending)
 
     async def answer_hand_over(
-        self, resident_id: int, request_id: int, agreed: bool
+        self, resident_id: int, request_id: int, agreed: bool, proposal: str = ""
     ) -> tuple[str, CardAction]:
         """The resident's yes or no to a proposed hand-over: the (current) partner's name, and the outcome
         with the cards to rewrite: after a yes those in groups that may no longer act on the request (the
@@ -575,7 +577,7 @@ class RequestDesk:
             before = await session.get(Request, request_id)
             taken_by = before.taken_by if before is not None else None
             result = await partners.answer_hand_over(
-                session, ctx, resident_id=resident_id, request_id=request_id, agreed=agreed
+                session, ctx, resident_id=resident_id, request_id=request_id, agreed=agreed, proposal=proposal
             )
             request = result.request
             if request is None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.models import localized
 from bot.delivery.outbox import Destination
 from bot.render import partners as render
-from bot.render.requests import handover_question
+from bot.render.requests import handover_question, proposal_key
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Channel
@@ -369,6 +369,7 @@ async def propose_hand_over(
         ctx.partner_name(to_partner, lang),
         request.id,
         **handover_shares(ctx, request),
+        to=to_partner,
     )
     # A second tap finds `handover_to` set (ALREADY): no key needed against doubles; asking again after a
     # "no" is a new question.
@@ -378,7 +379,13 @@ async def propose_hand_over(
 
 
 async def answer_hand_over(
-    session: AsyncSession, ctx: TicketContext, *, resident_id: int, request_id: int, agreed: bool
+    session: AsyncSession,
+    ctx: TicketContext,
+    *,
+    resident_id: int,
+    request_id: int,
+    agreed: bool,
+    proposal: str = "",
 ) -> Result:
     """The resident answered the hand-over question. Yes: the request goes to the new partner (card
     there, resident told; the old partner and the one that proposed it learn of it in their threads). No: it
@@ -389,6 +396,9 @@ async def answer_hand_over(
     to_partner = request.handover_to
     if to_partner is None:
         return Result(Outcome.ALREADY, request)
+    if proposal and proposal != proposal_key(to_partner):
+        # A question that named another partner (the proposal was replaced since; review rv10 F4).
+        return Result(Outcome.OUTDATED, request)
     if request.status.is_final:
         return Result(Outcome.CLOSED, request)
     old_partner = request.partner_id

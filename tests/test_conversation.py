@@ -1606,6 +1606,7 @@ async def test_thanks_with_a_question_after_the_close_is_still_offered_the_reope
     assert resident.last().labels[0].startswith("↩️")
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 async def test_a_yes_under_a_hand_over_question_that_named_another_partner_hands_nothing_over(
     bot: BotHarness,
 ) -> None:

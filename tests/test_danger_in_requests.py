@@ -494,6 +494,7 @@ async def test_her_unanswered_danger_message_after_an_answer_is_reminded_of_then
     assert sum(reminder_of(number_on(lenas)) in text for text in centre()) == 1
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 async def test_a_hand_over_gives_the_new_partner_the_full_time_and_the_quartiersmanagement_only_a_reminder(
     bot: BotHarness,
 ) -> None:
@@ -611,6 +612,7 @@ async def test_a_request_from_the_emergency_screen_taken_on_but_never_answered_i
     assert await steps_at(bot, 3) == 1
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 async def test_a_typo_fixed_in_an_old_answer_is_no_answer_and_a_stuck_escalation_holds_back_no_reminder(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -198,6 +198,7 @@ async def test_danger_added_by_editing_her_draft_message_makes_the_request_urgen
 # Threat and fire words are everyday words in a request (review rv5 #1): no urgency (and no numbers for a
 # threat with an everyday consequence).
 EVERYDAY = [
+    ("ar", "حسنا، أنا في الانتظار"),  # "OK, I'm waiting": "الانتظار" was read as suicide (xr6 finding 5)
     ("de", "Das Jobcenter droht mir mit Sanktionen, ich verstehe den Brief nicht"),
     ("de", "Mein Vermieter droht mir mit Kündigung"),
     ("de", "Im Keller brennt seit Wochen kein Licht"),

@@ -35,7 +35,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue, texts_by_language
+from bot.search.documents import (
+    Entry,
+    content_names,
+    emergency_triggers,
+    entries_from_catalogue,
+    texts_by_language,
+)
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
 from bot.search.normalize import latin_reading, scope, tokenize
@@ -146,7 +152,9 @@ class SearchEngine:
         """The engine for ``catalogue``; with ``embedder`` meaning-based after :meth:`start_vectors`."""
         entries = entries_from_catalogue(catalogue)
         triggers = emergency_triggers(catalogue)
-        detector = EmergencyDetector.with_builtin(triggers, texts_by_language(entries))
+        detector = EmergencyDetector.with_builtin(
+            triggers, texts_by_language(entries), content_names(entries, catalogue)
+        )
         return cls(entries, detector, embedder, events_topic(catalogue))
 
     @classmethod
@@ -157,7 +165,9 @@ class SearchEngine:
         embedder: Embedder | None = None,
     ) -> SearchEngine:
         entries = list(entries)
-        detector = EmergencyDetector.with_builtin(emergency_triggers, texts_by_language(entries))
+        detector = EmergencyDetector.with_builtin(
+            emergency_triggers, texts_by_language(entries), content_names(entries)
+        )
         return cls(entries, detector, embedder)
 
     @property

@@ -451,6 +451,26 @@ def test_a_known_word_is_no_typo_of_a_trigger(lexical_engine: SearchEngine, text
     assert not lexical_engine.answer(text, "tr").emergency
 
 
+# xr6 findings 3 and 5: "الانتظار" (the waiting; the content says "انتظار") was read as "الانتحار"
+# (suicide); "bringen" (they) as "bringe" (I) in "bringe mich um"; "SOS" in the partner's name as a call.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("حسنا، أنا في الانتظار", "ar"),
+        ("كم مدة قائمة الانتظار للروضة؟", "ar"),
+        ("Kopfschmerzen bringen mich um", "de"),
+        ("Wann hat das SOS-Mütterzentrum offen?", "de"),
+        ("SOS Mütterzentrum nerede?", "tr"),
+    ],
+)
+def test_another_form_of_a_known_word_or_a_name_is_no_trigger(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert lexical_engine.emergency.detect(text) is None
+    assert not lexical_engine.answer(text, lang).emergency
+    assert lexical_engine.answer("SOS", lang).emergency  # a lone SOS is still a call
+
+
 def test_content_words_are_known_words() -> None:
     everyday = {"de": ["Unsere Gruppe trennt den Müll"]}  # "trennt": one letter from "brennt"
     detector = EmergencyDetector.with_builtin(None, everyday)
@@ -520,6 +540,9 @@ def test_a_wrong_letter_on_a_neighbouring_key_is_still_a_typo_without_the_model(
         ("أريد الانتحار", "ar"),
         ("муж меня избиваит", "ru"),
         ("он потерял сознане", "ru"),
+        ("ich will mich umbrigen", "de"),
+        ("Ich bring mich um", "de"),
+        ("أفكر في الانتحر", "ar"),
     ],
 )
 def test_a_real_emergency_with_a_typo_still_raises_the_alarm(

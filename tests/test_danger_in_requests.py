@@ -240,6 +240,24 @@ async def test_a_threat_or_fire_word_in_a_conversation_does_not_make_it_urgent(
     assert not await reminded_within_hours(bot, 3)
 
 
+async def test_a_cancellation_because_her_son_is_sick_in_a_conversation_is_no_emergency(
+    bot_with_model: BotHarness,
+) -> None:
+    # xr6 finding 2: by meaning it was closer to an emergency situation than to any entry (🆘 screen, the
+    # request made urgent); it is closer to the situations' everyday counterparts (bot/search/situations.py)
+    bot = bot_with_model
+    person = bot.resident("Anna")
+    card = await send_request(bot, person, "briefe-aemter", "Jobcenter")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen um 10 Uhr kommen?", reply_to=card)
+    await deliver(bot)
+    text = "Mein Sohn ist krank, ich kann morgen leider nicht"
+    await person.send(text)
+    await deliver(bot)
+    assert not any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(person.chat)[-3:])
+    assert text in group(bot)[-1] and "⚠️" not in group(bot)[-1]
+    assert not await reminded_within_hours(bot, 3)
+
+
 async def test_a_threat_word_waiting_for_which_request_does_not_make_the_chosen_one_urgent(
     bot: BotHarness,
 ) -> None:

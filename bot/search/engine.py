@@ -406,7 +406,10 @@ class SearchEngine:
             return cosine + LEX_WEIGHT * score / (score + LEX_HALF) * share
 
         situation = dense.pop(self.semantic.emergency, 0.0)
-        closest = max(dense.values(), default=0.0)
+        # The situations' everyday counterparts (a sick child, a hospital stay, a cancelled appointment):
+        # one closer than every situation says no emergency (it needs no margin over them, as an entry).
+        everyday = dense.pop(self.semantic.everyday, 0.0) - SITUATION_MARGIN
+        closest = max(everyday, max(dense.values(), default=0.0))
         # Closer to an emergency situation than to anything the content offers: the numbers come first.
         lead = situation - closest
         alarming = situation >= SITUATION and lead >= SITUATION_MARGIN

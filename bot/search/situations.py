@@ -23,6 +23,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Jemand ist zusammengebrochen und reagiert nicht.",
         "Er ist bewusstlos und atmet nicht.",
         "Sie hat starke Schmerzen in der Brust und bekommt kaum Luft.",
+        "Das Baby atmet ganz schwer und wird blau im Gesicht.",
         "Mein Kind hat Tabletten, Gift oder Putzmittel geschluckt.",
         "Jemand blutet stark nach einem Unfall.",
         "Jemand ist gestürzt, hat sich den Kopf angeschlagen und blutet.",
@@ -45,6 +46,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Biri yere yığıldı ve tepki vermiyor.",
         "Bilinci kapalı ve nefes almıyor.",
         "Göğsünde şiddetli ağrı var, zor nefes alıyor.",
+        "Çocuğum nefes alamıyor, morarıyor.",
         "Çocuğum ilaç, zehir ya da temizlik maddesi yuttu.",
         "Kazadan sonra biri çok kanıyor.",
         "Biri düştü, başını çarptı ve kanıyor.",
@@ -67,6 +69,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "شخص سقط على الأرض ولا يستجيب.",
         "إنه فاقد الوعي ولا يتنفس.",
         "عندها ألم شديد في الصدر وبالكاد تتنفس.",
+        "طفلي لا يستطيع التنفس ولونه يزرق.",
         "طفلي ابتلع أدوية أو سمًا أو مادة تنظيف.",
         "شخص ينزف بشدة بعد حادث.",
         "شخص وقع وضرب رأسه وهو ينزف.",
@@ -89,6 +92,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Человек упал и не реагирует.",
         "Он без сознания и не дышит.",
         "У неё сильная боль в груди, ей трудно дышать.",
+        "Ребёнок задыхается и синеет.",
         "Ребёнок проглотил таблетки, яд или моющее средство.",
         "После аварии человек сильно истекает кровью.",
         "Человек упал и ударился головой, течёт кровь.",
@@ -111,6 +115,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Людина впала і не реагує.",
         "Він непритомний і не дихає.",
         "У неї сильний біль у грудях, їй важко дихати.",
+        "Дитина задихається і синіє.",
         "Дитина проковтнула таблетки, отруту або миючий засіб.",
         "Після аварії людина сильно стікає кров'ю.",
         "Людина впала і вдарилася головою, тече кров.",
@@ -133,6 +138,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Ktoś upadł i nie reaguje.",
         "Jest nieprzytomny i nie oddycha.",
         "Ma silny ból w klatce piersiowej i ledwo oddycha.",
+        "Moje dziecko się dusi i sinieje.",
         "Moje dziecko połknęło tabletki, truciznę albo środek czyszczący.",
         "Ktoś mocno krwawi po wypadku.",
         "Ktoś upadł i uderzył się w głowę, leci krew.",
@@ -155,6 +161,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "کسی زمین خورده و هیچ واکنشی نشان نمی\u200cدهد.",
         "بیهوش است و نفس نمی\u200cکشد.",
         "درد شدیدی در سینه دارد و به سختی نفس می\u200cکشد.",
+        "بچه\u200cام نمی\u200cتواند نفس بکشد و کبود شده است.",
         "بچه\u200cام قرص، سم یا مواد شوینده قورت داده است.",
         "کسی بعد از تصادف خونریزی شدید دارد.",
         "کسی زمین خورده، سرش ضربه دیده و خونریزی می\u200cکند.",
@@ -177,6 +184,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Someone has collapsed and is not responding.",
         "He is unconscious and not breathing.",
         "She has severe chest pain and can hardly breathe.",
+        "My child cannot breathe and is turning blue.",
         "My child swallowed pills, poison or cleaning liquid.",
         "Someone is bleeding heavily after an accident.",
         "Someone fell and hit their head, and it is bleeding.",
@@ -194,5 +202,54 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "A child has disappeared and we cannot find them anywhere.",
         "Labour has started and the baby is coming right now.",
         "The stairwell is full of thick smoke and we cannot get out.",
+    ),
+}
+
+#: The situations' everyday counterparts: a person and an illness, a hospital stay, a cancelled
+#: appointment, without the acute part (unconscious, not breathing, bleeding, beaten). A message closer to
+#: one of these than to every situation is no emergency by meaning, as a message closer to an entry is not:
+#: "Mein Sohn ist krank, ich kann morgen leider nicht" lay 0.87–0.91 close to a situation (a beating "and I
+#: can't get out", a child that swallowed pills, a missing child), nearer than to any entry (xr6 finding 2;
+#: its phrases are dev, bench/eval/explore-dev-falsealarm.jsonl).
+EVERYDAY: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Mein Kind ist krank und hat Fieber.",
+        "Mein Mann liegt im Krankenhaus.",
+        "Ich kann morgen leider nicht zum Termin kommen.",
+    ),
+    "tr": (
+        "Çocuğum hasta, ateşi var.",
+        "Kocam birkaç gündür hastanede.",
+        "Yarın maalesef randevuya gelemiyorum.",
+    ),
+    "ar": (
+        "طفلي مريض وعنده حرارة.",
+        "زوجي في المستشفى.",
+        "للأسف لا أستطيع الحضور إلى الموعد غدًا.",
+    ),
+    "ru": (
+        "Мой ребёнок болеет, у него температура.",
+        "Мой муж лежит в больнице.",
+        "К сожалению, я не смогу прийти завтра на встречу.",
+    ),
+    "uk": (
+        "Моя дитина хворіє, у неї температура.",
+        "Мій чоловік лежить у лікарні.",
+        "На жаль, я не зможу прийти завтра на зустріч.",
+    ),
+    "pl": (
+        "Moje dziecko jest chore i ma gorączkę.",
+        "Mój mąż leży w szpitalu.",
+        "Niestety nie mogę jutro przyjść na spotkanie.",
+    ),
+    "fa": (
+        "بچه\u200cام مریض است و تب دارد.",
+        "شوهرم در بیمارستان بستری است.",
+        "متأسفانه فردا نمی\u200cتوانم سر قرار بیایم.",
+    ),
+    "en": (
+        "My child is ill and has a fever.",
+        "My husband is in hospital.",
+        "Sorry, I can't come to the appointment tomorrow.",
     ),
 }

@@ -118,6 +118,9 @@ def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest(engine: Sea
         # close by meaning to a threat situation; the words say no danger (an eviction, an idiom)
         ("Арендодатель угрожает выселением", "ru"),
         ("эта жара меня убьёт", "ru"),
+        # xr6 finding 2: closer to a situation than to any entry, not to its everyday counterparts
+        ("Mein Mann ist im Krankenhaus", "de"),
+        ("Мой сын болеет, завтра не смогу прийти", "ru"),
     ],
 )
 def test_everyday_phrases_raise_no_alarm(engine: SearchEngine, text: str, lang: str) -> None:
@@ -132,6 +135,7 @@ def test_everyday_phrases_raise_no_alarm(engine: SearchEngine, text: str, lang: 
         ("keine Luft!!", "de"),
         ("Mein Sohn ist vom Fahrrad gefallen und blutet", "de"),
         ("Hilfe, mein Vater atmet nicht", "de"),
+        ("Mein Kind ist krank und atmet ganz schwer, es wird blau", "de"),  # sick, and the acute part
     ],
 )
 def test_real_cries_about_breathing_and_bleeding_still_raise_the_alarm(

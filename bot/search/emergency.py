@@ -13,8 +13,13 @@ with it (also with one typo in the prefix).
 
 A typo is a word that does not exist: a message word that is itself a *known word* of the trigger's
 language (a stop word, or a word of the content's texts in that language) is never read as a typo of a
-trigger word. One letter turns many everyday words into a trigger ("yapıyor", is doing, into "yanıyor",
-is burning; "schläft" into "schlägt"); a misspelt trigger ("bewustlos", "dövüyo") is no word at all.
+trigger word, and neither is another form of one (its stem is a known word's: "الانتظار", the waiting,
+beside the content's "انتظار", is no "الانتحار", suicide). One letter turns many everyday words into a
+trigger ("yapıyor", is doing, into "yanıyor", is burning; "schläft" into "schlägt"); a misspelt trigger
+("bewustlos", "dövüyo") is no word at all. The verb of a suicide phrase said of herself ("bringe mich um":
+a verb, "me", ``FIRST_PERSON_OBJECTS``) does not inflect: "Kopfschmerzen bringen mich um" has another
+subject. A trigger inside a name the content uses ("SOS-Mütterzentrum": a partner's, an offer's, an
+event's or a place's name) is no trigger (``_in_a_name``).
 The known words are few, so one more rule: a *wrong* letter in a trigger word under eight letters
 ("kalıyor" for "kanıyor", "trennt" for "brennt") is only a guess. A finger slips to a neighbouring key
 ("kaniyir" for "kanıyor": i beside o; "blutrt": r beside e), so a wrong letter that is no neighbour of the

@@ -22,6 +22,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "de": (
         "Jemand ist zusammengebrochen und reagiert nicht.",
         "Er ist bewusstlos und atmet nicht.",
+        "Ein krankes Kind lässt sich nicht mehr wecken und reagiert nicht.",
         "Sie hat starke Schmerzen in der Brust und bekommt kaum Luft.",
         "Das Baby atmet ganz schwer und wird blau im Gesicht.",
         "Mein Kind hat Tabletten, Gift oder Putzmittel geschluckt.",
@@ -45,6 +46,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "tr": (
         "Biri yere yığıldı ve tepki vermiyor.",
         "Bilinci kapalı ve nefes almıyor.",
+        "Hasta çocuk uyanmıyor ve tepki vermiyor.",
         "Göğsünde şiddetli ağrı var, zor nefes alıyor.",
         "Çocuğum nefes alamıyor, morarıyor.",
         "Çocuğum ilaç, zehir ya da temizlik maddesi yuttu.",
@@ -68,6 +70,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "ar": (
         "شخص سقط على الأرض ولا يستجيب.",
         "إنه فاقد الوعي ولا يتنفس.",
+        "طفل مريض لا يستيقظ ولا يستجيب.",
         "عندها ألم شديد في الصدر وبالكاد تتنفس.",
         "طفلي لا يستطيع التنفس ولونه يزرق.",
         "طفلي ابتلع أدوية أو سمًا أو مادة تنظيف.",
@@ -91,6 +94,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "ru": (
         "Человек упал и не реагирует.",
         "Он без сознания и не дышит.",
+        "Больной ребёнок не просыпается и не реагирует.",
         "У неё сильная боль в груди, ей трудно дышать.",
         "Ребёнок задыхается и синеет.",
         "Ребёнок проглотил таблетки, яд или моющее средство.",
@@ -114,6 +118,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "uk": (
         "Людина впала і не реагує.",
         "Він непритомний і не дихає.",
+        "Хвора дитина не прокидається і не реагує.",
         "У неї сильний біль у грудях, їй важко дихати.",
         "Дитина задихається і синіє.",
         "Дитина проковтнула таблетки, отруту або миючий засіб.",
@@ -137,6 +142,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "pl": (
         "Ktoś upadł i nie reaguje.",
         "Jest nieprzytomny i nie oddycha.",
+        "Chore dziecko nie budzi się i nie reaguje.",
         "Ma silny ból w klatce piersiowej i ledwo oddycha.",
         "Moje dziecko się dusi i sinieje.",
         "Moje dziecko połknęło tabletki, truciznę albo środek czyszczący.",
@@ -160,6 +166,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "fa": (
         "کسی زمین خورده و هیچ واکنشی نشان نمی\u200cدهد.",
         "بیهوش است و نفس نمی\u200cکشد.",
+        "بچه\u200cی مریض بیدار نمی\u200cشود و واکنشی نشان نمی\u200cدهد.",
         "درد شدیدی در سینه دارد و به سختی نفس می\u200cکشد.",
         "بچه\u200cام نمی\u200cتواند نفس بکشد و کبود شده است.",
         "بچه\u200cام قرص، سم یا مواد شوینده قورت داده است.",
@@ -183,6 +190,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "en": (
         "Someone has collapsed and is not responding.",
         "He is unconscious and not breathing.",
+        "A sick child will not wake up and does not respond.",
         "She has severe chest pain and can hardly breathe.",
         "My child cannot breathe and is turning blue.",
         "My child swallowed pills, poison or cleaning liquid.",
@@ -205,51 +213,51 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: The situations' everyday counterparts: a person and an illness, a hospital stay, a cancelled
-#: appointment, without the acute part (unconscious, not breathing, bleeding, beaten). A message closer to
+#: The situations' everyday counterparts: an appointment cancelled for a sick child, a hospital stay getting
+#: better, a cancelled appointment, without the acute part (unconscious, not breathing, bleeding, beaten). A message closer to
 #: one of these than to every situation is no emergency by meaning, as a message closer to an entry is not:
 #: "Mein Sohn ist krank, ich kann morgen leider nicht" lay 0.87–0.91 close to a situation (a beating "and I
 #: can't get out", a child that swallowed pills, a missing child), nearer than to any entry (xr6 finding 2;
 #: its phrases are dev, bench/eval/explore-dev-falsealarm.jsonl).
 EVERYDAY: dict[str, tuple[str, ...]] = {
     "de": (
-        "Mein Kind ist krank und hat Fieber.",
-        "Mein Mann liegt im Krankenhaus.",
+        "Mein Kind ist krank, deshalb sage ich den Termin ab.",
+        "Mein Mann liegt seit einer Woche im Krankenhaus und es geht ihm schon besser.",
         "Ich kann morgen leider nicht zum Termin kommen.",
     ),
     "tr": (
-        "Çocuğum hasta, ateşi var.",
-        "Kocam birkaç gündür hastanede.",
+        "Çocuğum hasta, bu yüzden randevuyu iptal ediyorum.",
+        "Kocam bir haftadır hastanede, durumu iyileşiyor.",
         "Yarın maalesef randevuya gelemiyorum.",
     ),
     "ar": (
-        "طفلي مريض وعنده حرارة.",
-        "زوجي في المستشفى.",
+        "طفلي مريض، لذلك ألغي الموعد.",
+        "زوجي في المستشفى منذ أسبوع وحالته تتحسن.",
         "للأسف لا أستطيع الحضور إلى الموعد غدًا.",
     ),
     "ru": (
-        "Мой ребёнок болеет, у него температура.",
-        "Мой муж лежит в больнице.",
+        "Мой ребёнок болеет, поэтому я отменяю встречу.",
+        "Мой муж неделю лежит в больнице, ему уже лучше.",
         "К сожалению, я не смогу прийти завтра на встречу.",
     ),
     "uk": (
-        "Моя дитина хворіє, у неї температура.",
-        "Мій чоловік лежить у лікарні.",
+        "Моя дитина хворіє, тому я скасовую зустріч.",
+        "Мій чоловік тиждень лежить у лікарні, йому вже краще.",
         "На жаль, я не зможу прийти завтра на зустріч.",
     ),
     "pl": (
-        "Moje dziecko jest chore i ma gorączkę.",
-        "Mój mąż leży w szpitalu.",
+        "Moje dziecko jest chore, więc odwołuję spotkanie.",
+        "Mój mąż od tygodnia leży w szpitalu i czuje się już lepiej.",
         "Niestety nie mogę jutro przyjść na spotkanie.",
     ),
     "fa": (
-        "بچه\u200cام مریض است و تب دارد.",
-        "شوهرم در بیمارستان بستری است.",
+        "بچه\u200cام مریض است، برای همین قرار را لغو می\u200cکنم.",
+        "شوهرم یک هفته است در بیمارستان بستری است و حالش بهتر شده.",
         "متأسفانه فردا نمی\u200cتوانم سر قرار بیایم.",
     ),
     "en": (
-        "My child is ill and has a fever.",
-        "My husband is in hospital.",
+        "My child is ill, so I am cancelling the appointment.",
+        "My husband has been in hospital for a week and is getting better.",
         "Sorry, I can't come to the appointment tomorrow.",
     ),
 }

@@ -213,9 +213,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: The situations' everyday counterparts: an appointment cancelled for a sick child, a hospital stay getting
-#: better, a cancelled appointment, without the acute part (unconscious, not breathing, bleeding, beaten). A message closer to
-#: one of these than to every situation is no emergency by meaning, as a message closer to an entry is not:
+#: The situations' everyday counterparts: an appointment cancelled for a sick child, a hospital stay
+#: getting better, a cancelled appointment, without the acute part (unconscious, not breathing, bleeding,
+#: beaten). A message closer to one of these than to every situation is no emergency by meaning, as a
+#: message closer to an entry is not:
 #: "Mein Sohn ist krank, ich kann morgen leider nicht" lay 0.87–0.91 close to a situation (a beating "and I
 #: can't get out", a child that swallowed pills, a missing child), nearer than to any entry (xr6 finding 2;
 #: its phrases are dev, bench/eval/explore-dev-falsealarm.jsonl).

@@ -22,7 +22,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "de": (
         "Jemand ist zusammengebrochen und reagiert nicht.",
         "Er ist bewusstlos und atmet nicht.",
-        "Ein krankes Kind lässt sich nicht mehr wecken und reagiert nicht.",
+        "Ein krankes Kind wacht nicht mehr auf und reagiert nicht.",
         "Sie hat starke Schmerzen in der Brust und bekommt kaum Luft.",
         "Das Baby atmet ganz schwer und wird blau im Gesicht.",
         "Mein Kind hat Tabletten, Gift oder Putzmittel geschluckt.",
@@ -214,7 +214,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
 }
 
 #: The situations' everyday counterparts: an appointment cancelled for a sick child, a hospital stay
-#: getting better, a cancelled appointment, without the acute part (unconscious, not breathing, bleeding,
+#: getting better, without the acute part (unconscious, not breathing, bleeding,
 #: beaten). A message closer to one of these than to every situation is no emergency by meaning, as a
 #: message closer to an entry is not:
 #: "Mein Sohn ist krank, ich kann morgen leider nicht" lay 0.87–0.91 close to a situation (a beating "and I
@@ -224,41 +224,33 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
     "de": (
         "Mein Kind ist krank, deshalb sage ich den Termin ab.",
         "Mein Mann liegt seit einer Woche im Krankenhaus und es geht ihm schon besser.",
-        "Ich kann morgen leider nicht zum Termin kommen.",
     ),
     "tr": (
         "Çocuğum hasta, bu yüzden randevuyu iptal ediyorum.",
         "Kocam bir haftadır hastanede, durumu iyileşiyor.",
-        "Yarın maalesef randevuya gelemiyorum.",
     ),
     "ar": (
         "طفلي مريض، لذلك ألغي الموعد.",
         "زوجي في المستشفى منذ أسبوع وحالته تتحسن.",
-        "للأسف لا أستطيع الحضور إلى الموعد غدًا.",
     ),
     "ru": (
         "Мой ребёнок болеет, поэтому я отменяю встречу.",
         "Мой муж неделю лежит в больнице, ему уже лучше.",
-        "К сожалению, я не смогу прийти завтра на встречу.",
     ),
     "uk": (
         "Моя дитина хворіє, тому я скасовую зустріч.",
         "Мій чоловік тиждень лежить у лікарні, йому вже краще.",
-        "На жаль, я не зможу прийти завтра на зустріч.",
     ),
     "pl": (
         "Moje dziecko jest chore, więc odwołuję spotkanie.",
         "Mój mąż od tygodnia leży w szpitalu i czuje się już lepiej.",
-        "Niestety nie mogę jutro przyjść na spotkanie.",
     ),
     "fa": (
         "بچه\u200cام مریض است، برای همین قرار را لغو می\u200cکنم.",
         "شوهرم یک هفته است در بیمارستان بستری است و حالش بهتر شده.",
-        "متأسفانه فردا نمی\u200cتوانم سر قرار بیایم.",
     ),
     "en": (
         "My child is ill, so I am cancelling the appointment.",
         "My husband has been in hospital for a week and is getting better.",
-        "Sorry, I can't come to the appointment tomorrow.",
     ),
 }

@@ -198,6 +198,7 @@ async def test_danger_added_by_editing_her_draft_message_makes_the_request_urgen
 # Threat and fire words are everyday words in a request (review rv5 #1): no urgency (and no numbers for a
 # threat with an everyday consequence).
 EVERYDAY = [
+    ("ar", "حسنا، أنا في الانتظار"),  # "OK, I'm waiting": "الانتظار" was read as suicide (xr6 finding 5)
     ("de", "Das Jobcenter droht mir mit Sanktionen, ich verstehe den Brief nicht"),
     ("de", "Mein Vermieter droht mir mit Kündigung"),
     ("de", "Im Keller brennt seit Wochen kein Licht"),
@@ -237,6 +238,24 @@ async def test_a_threat_or_fire_word_in_a_conversation_does_not_make_it_urgent(
     # an eviction: an everyday consequence, not a danger (it showed the full emergency screen before).
     alarmed = any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(person.chat)[-3:])
     assert alarmed == ("brennt" in text)
+    assert text in group(bot)[-1] and "⚠️" not in group(bot)[-1]
+    assert not await reminded_within_hours(bot, 3)
+
+
+async def test_a_cancellation_because_her_son_is_sick_in_a_conversation_is_no_emergency(
+    bot_with_model: BotHarness,
+) -> None:
+    # xr6 finding 2: by meaning it was closer to an emergency situation than to any entry (🆘 screen, the
+    # request made urgent); it is closer to the situations' everyday counterparts (bot/search/situations.py)
+    bot = bot_with_model
+    person = bot.resident("Anna")
+    card = await send_request(bot, person, "briefe-aemter", "Jobcenter")
+    await bot.partner("Petra", QUARTIERSMANAGEMENT).send("Können Sie morgen um 10 Uhr kommen?", reply_to=card)
+    await deliver(bot)
+    text = "Mein Sohn ist krank, ich kann morgen leider nicht"
+    await person.send(text)
+    await deliver(bot)
+    assert not any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(person.chat)[-3:])
     assert text in group(bot)[-1] and "⚠️" not in group(bot)[-1]
     assert not await reminded_within_hours(bot, 3)
 

@@ -154,3 +154,19 @@ def emergency_triggers(catalogue: Any) -> dict[str, dict[str, list[str]]]:
         emergency_id: {lang: list(phrases) for lang, phrases in (entry.triggers or {}).items()}
         for emergency_id, entry in entries.items()
     }
+
+
+def content_names(entries: Iterable[Entry], catalogue: Any = None) -> list[str]:
+    """The names the content uses: titles of partners, offers and events, and the places' names (of
+    ``catalogue``) in every language. An emergency trigger inside one is no trigger ("SOS-Mütterzentrum",
+    bot/search/emergency.py)."""
+    names = [
+        text
+        for entry in entries
+        if entry.kind in ("partner", "offer", "event")
+        for _lang, text, weight in entry.fields
+        if weight == TITLE
+    ]
+    for place in (getattr(catalogue, "places", None) or {}).values():
+        names.extend(_texts(place.name).values())
+    return names

@@ -13,8 +13,13 @@ with it (also with one typo in the prefix).
 
 A typo is a word that does not exist: a message word that is itself a *known word* of the trigger's
 language (a stop word, or a word of the content's texts in that language) is never read as a typo of a
-trigger word. One letter turns many everyday words into a trigger ("yapıyor", is doing, into "yanıyor",
-is burning; "schläft" into "schlägt"); a misspelt trigger ("bewustlos", "dövüyo") is no word at all.
+trigger word, and neither is another form of one (its stem is a known word's: "الانتظار", the waiting,
+beside the content's "انتظار", is no "الانتحار", suicide). One letter turns many everyday words into a
+trigger ("yapıyor", is doing, into "yanıyor", is burning; "schläft" into "schlägt"); a misspelt trigger
+("bewustlos", "dövüyo") is no word at all. The verb of a suicide phrase said of herself ("bringe mich um":
+a verb, "me", ``FIRST_PERSON_OBJECTS``) does not inflect: "Kopfschmerzen bringen mich um" has another
+subject. A trigger inside a name the content uses ("SOS-Mütterzentrum": a partner's, an offer's, an
+event's or a place's name) is no trigger (``_in_a_name``).
 The known words are few, so one more rule: a *wrong* letter in a trigger word under eight letters
 ("kalıyor" for "kanıyor", "trennt" for "brennt") is only a guess. A finger slips to a neighbouring key
 ("kaniyir" for "kanıyor": i beside o; "blutrt": r beside e), so a wrong letter that is no neighbour of the
@@ -87,7 +92,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import process
@@ -97,6 +102,7 @@ from bot.languages import counts_as
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 
 MAX_GAP = 3
+KNOWN_STEM = "~"  # marks a stem among the known words (``_Message.known``)
 MISS, MATCH, GUESS, OTHER = 0, 1, 2, 3  # how a message word matches a trigger word (``_typo``)
 #: A wrong letter is a typo in trigger words this long; in shorter ones only a ``GUESS`` (``_typo``).
 SUBSTITUTION_FROM = 8
@@ -930,6 +936,7 @@ class _Word:
     word: str  # folded
     prefix: bool  # the trigger word ended in "*"
     stem: str  # folded stem in the trigger's language ("" = compare the word only)
+    inflects: bool = True  # another form of the word matches too (False: ``FIRST_PERSON_OBJECTS``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -969,6 +976,16 @@ def _content_words(phrase: str, lang: str) -> int:
     return sum(1 for word in raw_tokens(phrase.replace("*", "")) if fold(word) not in stops)
 
 
+#: "Me" as the object of a verb: a hard phrase of a verb and one of these, and no noun, is said of herself
+#: ("bringe mich um", I'll kill myself): another form of its verb has another subject ("Kopfschmerzen
+#: bringen mich um", headaches are killing me) and is no match (``_Word.inflects``); whether a person
+#: threatens her is the kill triggers' question (``BUILTIN_KILL``). Reflexives ("себя", "kendimi") are
+#: said of the speaker in every form and keep matching.
+FIRST_PERSON_OBJECTS = frozenset(
+    {"mich", "mir", "me", "beni", "bana", "меня", "мне", "мене", "мені", "mnie", "mi", "مرا", "منو"}
+)
+
+
 def _compile(
     text: str,
     lang: str,
@@ -990,6 +1007,11 @@ def _compile(
             words.append(_Word(word, is_prefix, word_stem if len(word_stem) >= 4 else ""))
     if not words:
         return None
+    if hard and any(w.word in FIRST_PERSON_OBJECTS for w in words):
+        stops = stop_words(lang)
+        others = [w for w in words if w.word not in FIRST_PERSON_OBJECTS and w.word not in stops]
+        if len(others) == 1:  # the verb alone: "bringe mich um", not "mann schlägt mich"
+            words = [_Word(w.word, w.prefix, w.stem, False) if w in others else w for w in words]
     threat = not kill and any(w.word.startswith(_THREAT_FOLDED) for w in words)
     return _Trigger(tuple(words), lang, hard, emergency_id, text, call, kill, threat)
 
@@ -1021,25 +1043,33 @@ class _Message:
             value = self._stems[key] = stem(self.raws[i], lang) if len(self.folded[i]) >= 4 else ""
         return value
 
+    def known(self, i: int, lang: str, known: frozenset[str]) -> bool:
+        """Whether message word ``i`` is a known word of ``lang``: one of ``known``, or another form of one
+        (its stem is in ``known``, marked ``KNOWN_STEM``: "الانتظار", the waiting, beside the content's
+        "انتظار", is no typo of "الانتحار", suicide)."""
+        return self.folded[i] in known or KNOWN_STEM + self.stem(i, lang) in known
+
     def matches(self, i: int, pattern: _Word, lang: str, known: frozenset[str] = frozenset()) -> int:
         """Whether message word ``i`` is ``pattern``: ``MISS``, ``MATCH``, ``GUESS`` or ``OTHER`` (``_typo``);
-        ``known``: words of ``lang`` that are never read as a typo."""
+        ``known``: words of ``lang`` (and stems, ``known``) that are never read as a typo. Another form of
+        ``pattern`` (the same stem) is a match, unless the pattern does not inflect (``_Word.inflects``):
+        then it is no match, and no typo either ("bringen" for "bringe")."""
         folded = self.folded[i]
         word = pattern.word
         if pattern.prefix:
             if folded.startswith(word):
                 return MATCH
-            return _typo(folded[: len(word)], word) if len(word) >= 6 and folded not in known else MISS
+            if len(word) < 6 or self.known(i, lang, known):
+                return MISS
+            return _typo(folded[: len(word)], word)
         if folded == word:
             return MATCH
-        typo = MISS
-        if len(word) >= 6 and abs(len(folded) - len(word)) <= 1 and len(folded) >= 6 and folded not in known:
-            typo = _typo(folded, word)
-            if typo == MATCH:
-                return MATCH
         if pattern.stem and self.stem(i, lang) == pattern.stem:
-            return MATCH
-        return typo
+            return MATCH if pattern.inflects else MISS
+        if len(word) >= 6 and abs(len(folded) - len(word)) <= 1 and len(folded) >= 6:
+            if not self.known(i, lang, known):
+                return _typo(folded, word)
+        return MISS
 
 
 def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
@@ -1111,6 +1141,18 @@ def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
     return after < len(words) and words[after] in ABOUT_WORDS.get(lang, frozenset())
 
 
+def _contiguous(positions: set[int], at: int) -> set[int]:
+    """The run of consecutive ``positions`` that holds ``at``."""
+    if at not in positions:
+        return set()
+    low = high = at
+    while low - 1 in positions:
+        low -= 1
+    while high + 1 in positions:
+        high += 1
+    return set(range(low, high + 1))
+
+
 def _typo(typed: str, word: str) -> int:
     """Whether ``typed`` is ``word`` with one typo: a letter missing, added or swapped with the next one
     (``MATCH``), or one letter wrong. A wrong letter in a word of eight letters or more is a typo too; in a
@@ -1162,6 +1204,7 @@ class EmergencyDetector:
         stations: Iterable[_Trigger] = (),
         known: Mapping[str, Iterable[str]] | None = None,
         consequences: Iterable[_Trigger] = (),
+        names: Iterable[str] = (),
     ) -> None:
         # Hard triggers first, calls for help last: a call is the weakest evidence, and a danger word in the
         # same message ("yardım edin, annemin kafası kanıyor") must be the match the engine weighs, with
@@ -1169,13 +1212,22 @@ class EmergencyDetector:
         self._triggers = sorted(triggers, key=lambda t: (not t.hard, t.call, -len(t.words)))
         # Per language, the known words that one typo would turn into a trigger word: these are no typo.
         patterns: dict[str, list[_Word]] = defaultdict(list)
+        known_words = {lang: set(words) for lang, words in (known or {}).items()}
         for trigger in self._triggers:
             patterns[trigger.lang].extend(trigger.words)
+        # ...and the stems of all known words: another form of a known word is no typo either.
         self._known = {
             lang: _near_misses({fold(w) for w in words}, patterns[lang])
-            for lang, words in (known or {}).items()
+            | {KNOWN_STEM + stem(w, lang) for w in words if len(w) >= 4}
+            for lang, words in known_words.items()
             if lang in patterns
         }
+        # the content's names of two words or more, by word: "SOS-Mütterzentrum" (``_in_a_name``)
+        self._names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for name in {tuple(fold(w) for w in raw_tokens(name)) for name in names}:
+            if len(name) > 1:
+                for word in set(name):
+                    self._names[word].append(name)
         self._context = list(context)
         self._air = list(air)
         self._stations = list(stations)
@@ -1208,10 +1260,12 @@ class EmergencyDetector:
         cls,
         content_triggers: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
         texts: Mapping[str, Iterable[str]] | None = None,
+        names: Iterable[str] = (),
     ) -> EmergencyDetector:
         """The built-in safety list plus ``content_triggers``: emergency id → language → phrases.
         The known words, which are never read as a typo of a trigger, are each language's stop words and
-        the words of ``texts`` (language → the content's texts)."""
+        the words of ``texts`` (language → the content's texts); ``names``: the content's names of
+        partners, offers, events and places, in which a trigger is none (``_in_a_name``)."""
         known: dict[str, set[str]] = defaultdict(set)
         for lang in SCRIPT_OF_LANG:
             known[lang].update(stop_words(lang))
@@ -1233,6 +1287,9 @@ class EmergencyDetector:
                 for verb in verbs
             ]
             triggers.extend(t for p in calls if (t := _compile(p, lang, False, None, stems=False)))
+        # A content phrase that repeats a built-in hard one is read as it ("bringe mich um": its verb
+        # does not inflect, whatever the stop words make of its hardness).
+        fixed = {(t.lang, tuple(w.word for w in t.words)): t.words for t in triggers if t.hard}
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
                 analyser_lang = counts_as(lang)
@@ -1243,12 +1300,15 @@ class EmergencyDetector:
                     hard = _content_words(phrase, analyser_lang) > 1 and not call
                     compiled = _compile(phrase, analyser_lang, hard, emergency_id, call)
                     if compiled:
+                        same = fixed.get((analyser_lang, tuple(w.word for w in compiled.words)))
+                        if same is not None and not hard:
+                            compiled = replace(compiled, words=same)
                         triggers.append(compiled)
         context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
         air = [t for p in AIR_THINGS if (t := _compile(p, "de", False, None))]
         stations = [t for p in STATION_WORDS if (t := _compile(p, "de", False, None))]
         consequences = [t for p in CONSEQUENCES if (t := _compile(p, "de", False, None))]
-        return cls(triggers, context, air, stations, known, consequences)
+        return cls(triggers, context, air, stations, known, consequences, names)
 
     def _find(
         self, trigger: _Trigger, message: _Message, guesses: bool = True
@@ -1374,6 +1434,28 @@ class EmergencyDetector:
                 return True
         return False
 
+    def _in_a_name(self, used: set[int], message: _Message) -> bool:
+        """Whether the trigger words at ``used`` are part of a name the content uses ("Wann hat das
+        SOS-Mütterzentrum offen?", "SOS Mütterzentrum nerede?"): they and a word beside them, in one clause,
+        are words that follow each other in the name, one of those others of four letters or more. A lone
+        "SOS" is still a call for help."""
+        folded = message.folded
+        first = min(used)
+        for name in self._names.get(folded[first], ()):
+            for at in (k for k, word in enumerate(name) if word == folded[first]):
+                start = first - at
+                # the longest run of message words around the trigger that follows the name, in one clause
+                run = [
+                    i
+                    for i in range(max(0, start), min(len(folded), start + len(name)))
+                    if folded[i] == name[i - start] and message.clause[i] == message.clause[first]
+                ]
+                span = {i for i in run if abs(i - first) <= len(name)}
+                around = _contiguous(span, first)
+                if used <= around and any(i not in used and len(folded[i]) >= 4 for i in around):
+                    return True
+        return False
+
     def _names_a_service(self, trigger: _Trigger) -> bool:
         """Whether ``trigger`` is one word that names an emergency service ("Polizei", "полиция")."""
         if len(trigger.words) != 1:
@@ -1421,6 +1503,8 @@ class EmergencyDetector:
                     self._find(c, message, False) is not None for c in self._air
                 ):
                     continue
+            if self._names and self._in_a_name(used, message):
+                continue
             if self._set_aside(trigger, used, message):
                 continue
             left = [i for i in range(len(message.folded)) if i not in used]

@@ -35,7 +35,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.search.documents import Entry, emergency_triggers, entries_from_catalogue, texts_by_language
+from bot.search.documents import (
+    Entry,
+    content_names,
+    emergency_triggers,
+    entries_from_catalogue,
+    texts_by_language,
+)
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
 from bot.search.normalize import latin_reading, scope, tokenize
@@ -146,7 +152,9 @@ class SearchEngine:
         """The engine for ``catalogue``; with ``embedder`` meaning-based after :meth:`start_vectors`."""
         entries = entries_from_catalogue(catalogue)
         triggers = emergency_triggers(catalogue)
-        detector = EmergencyDetector.with_builtin(triggers, texts_by_language(entries))
+        detector = EmergencyDetector.with_builtin(
+            triggers, texts_by_language(entries), content_names(entries, catalogue)
+        )
         return cls(entries, detector, embedder, events_topic(catalogue))
 
     @classmethod
@@ -157,7 +165,9 @@ class SearchEngine:
         embedder: Embedder | None = None,
     ) -> SearchEngine:
         entries = list(entries)
-        detector = EmergencyDetector.with_builtin(emergency_triggers, texts_by_language(entries))
+        detector = EmergencyDetector.with_builtin(
+            emergency_triggers, texts_by_language(entries), content_names(entries)
+        )
         return cls(entries, detector, embedder)
 
     @property
@@ -406,7 +416,10 @@ class SearchEngine:
             return cosine + LEX_WEIGHT * score / (score + LEX_HALF) * share
 
         situation = dense.pop(self.semantic.emergency, 0.0)
-        closest = max(dense.values(), default=0.0)
+        # The situations' everyday counterparts (a sick child, a hospital stay, a cancelled appointment):
+        # one closer than every situation says no emergency (it needs no margin over them, as an entry).
+        everyday = dense.pop(self.semantic.everyday, 0.0) - SITUATION_MARGIN
+        closest = max(everyday, max(dense.values(), default=0.0))
         # Closer to an emergency situation than to anything the content offers: the numbers come first.
         lead = situation - closest
         alarming = situation >= SITUATION and lead >= SITUATION_MARGIN

@@ -22,7 +22,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "de": (
         "Jemand ist zusammengebrochen und reagiert nicht.",
         "Er ist bewusstlos und atmet nicht.",
+        "Ein krankes Kind wacht nicht mehr auf und reagiert nicht.",
         "Sie hat starke Schmerzen in der Brust und bekommt kaum Luft.",
+        "Das Baby atmet ganz schwer und wird blau im Gesicht.",
         "Mein Kind hat Tabletten, Gift oder Putzmittel geschluckt.",
         "Jemand blutet stark nach einem Unfall.",
         "Jemand ist gestürzt, hat sich den Kopf angeschlagen und blutet.",
@@ -44,7 +46,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "tr": (
         "Biri yere yığıldı ve tepki vermiyor.",
         "Bilinci kapalı ve nefes almıyor.",
+        "Hasta çocuk uyanmıyor ve tepki vermiyor.",
         "Göğsünde şiddetli ağrı var, zor nefes alıyor.",
+        "Çocuğum nefes alamıyor, morarıyor.",
         "Çocuğum ilaç, zehir ya da temizlik maddesi yuttu.",
         "Kazadan sonra biri çok kanıyor.",
         "Biri düştü, başını çarptı ve kanıyor.",
@@ -66,7 +70,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "ar": (
         "شخص سقط على الأرض ولا يستجيب.",
         "إنه فاقد الوعي ولا يتنفس.",
+        "طفل مريض لا يستيقظ ولا يستجيب.",
         "عندها ألم شديد في الصدر وبالكاد تتنفس.",
+        "طفلي لا يستطيع التنفس ولونه يزرق.",
         "طفلي ابتلع أدوية أو سمًا أو مادة تنظيف.",
         "شخص ينزف بشدة بعد حادث.",
         "شخص وقع وضرب رأسه وهو ينزف.",
@@ -88,7 +94,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "ru": (
         "Человек упал и не реагирует.",
         "Он без сознания и не дышит.",
+        "Больной ребёнок не просыпается и не реагирует.",
         "У неё сильная боль в груди, ей трудно дышать.",
+        "Ребёнок задыхается и синеет.",
         "Ребёнок проглотил таблетки, яд или моющее средство.",
         "После аварии человек сильно истекает кровью.",
         "Человек упал и ударился головой, течёт кровь.",
@@ -110,7 +118,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "uk": (
         "Людина впала і не реагує.",
         "Він непритомний і не дихає.",
+        "Хвора дитина не прокидається і не реагує.",
         "У неї сильний біль у грудях, їй важко дихати.",
+        "Дитина задихається і синіє.",
         "Дитина проковтнула таблетки, отруту або миючий засіб.",
         "Після аварії людина сильно стікає кров'ю.",
         "Людина впала і вдарилася головою, тече кров.",
@@ -132,7 +142,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "pl": (
         "Ktoś upadł i nie reaguje.",
         "Jest nieprzytomny i nie oddycha.",
+        "Chore dziecko nie budzi się i nie reaguje.",
         "Ma silny ból w klatce piersiowej i ledwo oddycha.",
+        "Moje dziecko się dusi i sinieje.",
         "Moje dziecko połknęło tabletki, truciznę albo środek czyszczący.",
         "Ktoś mocno krwawi po wypadku.",
         "Ktoś upadł i uderzył się w głowę, leci krew.",
@@ -154,7 +166,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "fa": (
         "کسی زمین خورده و هیچ واکنشی نشان نمی\u200cدهد.",
         "بیهوش است و نفس نمی\u200cکشد.",
+        "بچه\u200cی مریض بیدار نمی\u200cشود و واکنشی نشان نمی\u200cدهد.",
         "درد شدیدی در سینه دارد و به سختی نفس می\u200cکشد.",
+        "بچه\u200cام نمی\u200cتواند نفس بکشد و کبود شده است.",
         "بچه\u200cام قرص، سم یا مواد شوینده قورت داده است.",
         "کسی بعد از تصادف خونریزی شدید دارد.",
         "کسی زمین خورده، سرش ضربه دیده و خونریزی می\u200cکند.",
@@ -176,7 +190,9 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "en": (
         "Someone has collapsed and is not responding.",
         "He is unconscious and not breathing.",
+        "A sick child will not wake up and does not respond.",
         "She has severe chest pain and can hardly breathe.",
+        "My child cannot breathe and is turning blue.",
         "My child swallowed pills, poison or cleaning liquid.",
         "Someone is bleeding heavily after an accident.",
         "Someone fell and hit their head, and it is bleeding.",
@@ -194,5 +210,47 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "A child has disappeared and we cannot find them anywhere.",
         "Labour has started and the baby is coming right now.",
         "The stairwell is full of thick smoke and we cannot get out.",
+    ),
+}
+
+#: The situations' everyday counterparts: an appointment cancelled for a sick child, a hospital stay
+#: getting better, without the acute part (unconscious, not breathing, bleeding,
+#: beaten). A message closer to one of these than to every situation is no emergency by meaning, as a
+#: message closer to an entry is not:
+#: "Mein Sohn ist krank, ich kann morgen leider nicht" lay 0.87–0.91 close to a situation (a beating "and I
+#: can't get out", a child that swallowed pills, a missing child), nearer than to any entry (xr6 finding 2;
+#: its phrases are dev, bench/eval/explore-dev-falsealarm.jsonl).
+EVERYDAY: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Mein Kind ist krank, deshalb sage ich den Termin ab.",
+        "Mein Mann liegt seit einer Woche im Krankenhaus und es geht ihm schon besser.",
+    ),
+    "tr": (
+        "Çocuğum hasta, bu yüzden randevuyu iptal ediyorum.",
+        "Kocam bir haftadır hastanede, durumu iyileşiyor.",
+    ),
+    "ar": (
+        "طفلي مريض، لذلك ألغي الموعد.",
+        "زوجي في المستشفى منذ أسبوع وحالته تتحسن.",
+    ),
+    "ru": (
+        "Мой ребёнок болеет, поэтому я отменяю встречу.",
+        "Мой муж неделю лежит в больнице, ему уже лучше.",
+    ),
+    "uk": (
+        "Моя дитина хворіє, тому я скасовую зустріч.",
+        "Мій чоловік тиждень лежить у лікарні, йому вже краще.",
+    ),
+    "pl": (
+        "Moje dziecko jest chore, więc odwołuję spotkanie.",
+        "Mój mąż od tygodnia leży w szpitalu i czuje się już lepiej.",
+    ),
+    "fa": (
+        "بچه\u200cام مریض است، برای همین قرار را لغو می\u200cکنم.",
+        "شوهرم یک هفته است در بیمارستان بستری است و حالش بهتر شده.",
+    ),
+    "en": (
+        "My child is ill, so I am cancelling the appointment.",
+        "My husband has been in hospital for a week and is getting better.",
     ),
 }

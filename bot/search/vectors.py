@@ -42,7 +42,7 @@ from bot.languages import LANGUAGES
 from bot.search.documents import Entry
 from bot.search.normalize import analyser_lang, scope
 from bot.search.offtopic import OFF_TOPIC
-from bot.search.situations import SITUATIONS
+from bot.search.situations import EVERYDAY, SITUATIONS
 
 logger = logging.getLogger(__name__)
 
@@ -120,13 +120,15 @@ class Calibration:
 class SemanticIndex:
     """The passages of one catalogue and, once computed, their vectors (one row each), ordered by language
     and entry: a question is compared with the rows of its languages as slices of the matrix (no copy).
-    The emergency situations (bot/search/situations.py) are one more owner, ``len(entries)``."""
+    The emergency situations (bot/search/situations.py) are one more owner, ``len(entries)``, and their
+    everyday counterparts (``EVERYDAY``) another, ``len(entries) + 1``."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         situations = [(lang, "situation", text) for lang, texts in SITUATIONS.items() for text in texts]
+        everyday = [(lang, "situation", text) for lang, texts in EVERYDAY.items() for text in texts]
         rows = [
             (lang, index, text, what)
-            for index, passages in enumerate([*(entry.passages for entry in entries), situations])
+            for index, passages in enumerate([*(entry.passages for entry in entries), situations, everyday])
             for lang, what, text in passages
         ]
         rows.sort(key=lambda row: (row[0], row[1]))  # stable: an entry's passages keep their order
@@ -139,7 +141,8 @@ class SemanticIndex:
         self.texts = [text for _, _, text, _ in rows] + probe_texts
         self.keys = [text_key(t) for t in self.texts[: self.passages]] + [query_key(t) for t in probe_texts]
         self.emergency = len(entries)
-        self._size = len(entries) + 1
+        self.everyday = len(entries) + 1
+        self._size = len(entries) + 2
         # language → (first row, end row, where each owner's rows start (relative), the owners)
         self._blocks: dict[str, tuple[int, int, np.ndarray, np.ndarray]] = {}
         owners = np.asarray([index for _, index, _, _ in rows], dtype=np.int64)

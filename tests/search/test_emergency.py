@@ -134,6 +134,9 @@ def test_soft_trigger_is_overruled_by_a_confident_answer_to_the_rest(engine: Sea
         # close by meaning to a threat situation; the words say no danger (an eviction, an idiom)
         ("Арендодатель угрожает выселением", "ru"),
         ("эта жара меня убьёт", "ru"),
+        # xr6 finding 2: closer to a situation than to any entry, not to its everyday counterparts
+        ("Mein Mann ist im Krankenhaus", "de"),
+        ("Мой сын болеет, завтра не смогу прийти", "ru"),
     ],
 )
 def test_everyday_phrases_raise_no_alarm(engine: SearchEngine, text: str, lang: str) -> None:
@@ -148,6 +151,7 @@ def test_everyday_phrases_raise_no_alarm(engine: SearchEngine, text: str, lang: 
         ("keine Luft!!", "de"),
         ("Mein Sohn ist vom Fahrrad gefallen und blutet", "de"),
         ("Hilfe, mein Vater atmet nicht", "de"),
+        ("Mein Kind ist krank und atmet ganz schwer, es wird blau", "de"),  # sick, and the acute part
     ],
 )
 def test_real_cries_about_breathing_and_bleeding_still_raise_the_alarm(
@@ -467,6 +471,26 @@ def test_a_known_word_is_no_typo_of_a_trigger(lexical_engine: SearchEngine, text
     assert not lexical_engine.answer(text, "tr").emergency
 
 
+# xr6 findings 3 and 5: "الانتظار" (the waiting; the content says "انتظار") was read as "الانتحار"
+# (suicide); "bringen" (they) as "bringe" (I) in "bringe mich um"; "SOS" in the partner's name as a call.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("حسنا، أنا في الانتظار", "ar"),
+        ("كم مدة قائمة الانتظار للروضة؟", "ar"),
+        ("Kopfschmerzen bringen mich um", "de"),
+        ("Wann hat das SOS-Mütterzentrum offen?", "de"),
+        ("SOS Mütterzentrum nerede?", "tr"),
+    ],
+)
+def test_another_form_of_a_known_word_or_a_name_is_no_trigger(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert lexical_engine.emergency.detect(text) is None
+    assert not lexical_engine.answer(text, lang).emergency
+    assert lexical_engine.answer("SOS", lang).emergency  # a lone SOS is still a call
+
+
 def test_content_words_are_known_words() -> None:
     everyday = {"de": ["Unsere Gruppe trennt den Müll"]}  # "trennt": one letter from "brennt"
     detector = EmergencyDetector.with_builtin(None, everyday)
@@ -536,6 +560,9 @@ def test_a_wrong_letter_on_a_neighbouring_key_is_still_a_typo_without_the_model(
         ("أريد الانتحار", "ar"),
         ("муж меня избиваит", "ru"),
         ("он потерял сознане", "ru"),
+        ("ich will mich umbrigen", "de"),
+        ("Ich bring mich um", "de"),
+        ("أفكر في الانتحر", "ar"),
     ],
 )
 def test_a_real_emergency_with_a_typo_still_raises_the_alarm(

@@ -384,6 +384,8 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "bringt mich um",
         "bringt uns um",
         "bringt die kinder um",
+        "sie bringen mich um",  # they (a typo of the suicide phrase until today); not "Kopfschmerzen
+        "sie bringen uns um",  # bringen mich um", nor "Die Kinder bringen mich um"
         "bring dich um",
         "bringe dich um",
         "kinder töten",

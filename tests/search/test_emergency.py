@@ -64,6 +64,8 @@ def detector() -> EmergencyDetector:
         "Mein Vater bringt mich um, wenn er erfährt, dass ich einen Freund habe",
         "babam beni öldürür, erkek arkadaşım olduğunu öğrenirse",
         "أبي سيقتلني إذا عرف أن لي صديقا",
+        "Sie bringen mich um",
+        "sie bringen uns um, wenn wir reden",
     ],
 )
 def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, text: str) -> None:

@@ -518,6 +518,38 @@ def escalation_note(t: Translator, partner: str, hours: int) -> str:
     )
 
 
+def danger_reminder(t: Translator, number: str, hours: int) -> str:
+    """To the partner's thread: her message with danger words has had no answer although the request was
+    taken on (`bot.tickets.reminders`)."""
+    text = t.html(
+        "Reminder: the resident's message in request {number} with words that point to danger has had no "
+        "answer for {time}. Please answer soon.",
+        number=number,
+        time=hours_phrase(t, hours),
+    )
+    return f"<i>{text}</i>"
+
+
+def danger_escalated(t: Translator, number: str, hours: int, catch_all: str) -> str:
+    """To the partner's thread: that message is escalated to the catch-all (`catch_all`, its name)."""
+    text = t.html(
+        "The resident's message in request {number} with words that point to danger has had no answer "
+        "within {time}: {partner} sees the request now too and may answer it.",
+        number=number,
+        time=hours_phrase(t, hours),
+        partner=catch_all,
+    )
+    return f"<i>{text}</i>"
+
+
+def danger_escalation_note(t: Translator, partner: str, hours: int) -> str:
+    """On the catch-all's card of a request escalated for her unanswered message with danger words."""
+    return t.gettext(
+        "Escalated: the resident's message with words that point to danger has had no answer from {partner} "
+        "within {time}."
+    ).format(partner=partner, time=hours_phrase(t, hours))
+
+
 def answers_through_note(t: Translator, partner: str) -> str:
     """On the Quartiersmanagement's copy of a request for a partner that cannot answer in the chat: its
     replies reach the resident as that partner's answer, passed on by it (`routing.passes_on_for`)."""
@@ -627,8 +659,12 @@ NOTICES = {
         "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content."
     ),
     "escalated": N_("Request {number} to {partner} has not been taken on within {time}; escalated."),
+    "danger_escalated": N_(
+        "Request {number} to {partner}: the resident's message with words that point to danger has had no "
+        "answer within {time}; escalated."
+    ),
 }
-NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰"}
+NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰", "danger_escalated": "⏰"}
 
 
 def notice(t: Translator, kind: str, **values: str | int) -> str:

@@ -26,7 +26,6 @@ from typing import ParamSpec
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.languages import N_
 from bot.render import partners as render
 from bot.render.requests import hours_phrase
 from bot.storage import requests as store
@@ -52,23 +51,6 @@ URGENT_REMINDER_HOURS = 2
 
 P = ParamSpec("P")
 
-# Her message with danger words had no answer (`_unanswered_danger`), although the request was taken on.
-DANGER_REMINDER = N_(
-    "Reminder: the resident's message in request {number} with words that point to danger has had no "
-    "answer for {time}. Please answer soon."
-)
-DANGER_ESCALATED = N_(
-    "The resident's message in request {number} with words that point to danger has had no answer "
-    "within {time}: {partner} sees the request now too and may answer it."
-)
-DANGER_CARD_NOTE = N_(
-    "Escalated: the resident's message with words that point to danger has had no answer from {partner} "
-    "within {time}."
-)
-DANGER_NOTICE = N_(
-    "Request {number} to {partner}: the resident's message with words that point to danger has had no "
-    "answer within {time}; escalated."
-)
 _TAKEN_ON = (RequestStatus.TAKEN, RequestStatus.ANSWERED)
 
 
@@ -82,7 +64,9 @@ async def remind_and_escalate(session: AsyncSession, ctx: TicketContext, now: da
         steps += await _apart(session, request.id, _unanswered, session, ctx, request, catch_all, now)
     due = now - timedelta(hours=URGENT_REMINDER_HOURS)
     for found in await store.unanswered_danger(session, due, catch_all):
-        steps += await _apart(session, found.request.id, _unanswered_danger, session, ctx, found, now)
+        steps += await _apart(
+            session, found.request.id, _unanswered_danger, session, ctx, found, catch_all, now
+        )
     return steps
 
 
@@ -138,7 +122,7 @@ async def _unanswered(
 
 
 async def _unanswered_danger(
-    session: AsyncSession, ctx: TicketContext, found: store.UnansweredDanger, now: datetime
+    session: AsyncSession, ctx: TicketContext, found: store.UnansweredDanger, catch_all: str, now: datetime
 ) -> int:
     """Her message with danger words (`store.unanswered_danger`: the earliest one each step is due for) has
     no answer from a partner, and the request was taken on: counted from it, or from when the request came
@@ -151,7 +135,6 @@ async def _unanswered_danger(
     if ctx.partner(request.partner_id) is None:
         return 0
     steps = 0
-    catch_all = ctx.catalogue.catch_all_partner_id
     pt = ctx.partner_t()
     routed = request.routed_at.timestamp()
     first, written = found.reminder or (0, now)
@@ -167,8 +150,7 @@ async def _unanswered_danger(
             reminder_sent_at=now,
         )
     ):
-        time = hours_phrase(pt, URGENT_REMINDER_HOURS)
-        html = f"<i>{pt.html(DANGER_REMINDER, number=request.number, time=time)}</i>"
+        html = render.danger_reminder(pt, request.number, URGENT_REMINDER_HOURS)
         await enqueue_partner(
             session, ctx, request, html, dedupe_key=f"req:{request.id}:danger-reminder:{routed}:{first}"
         )
@@ -199,13 +181,10 @@ async def _escalate_danger(
         return False
     pt = ctx.partner_t()
     partner = ctx.partner_name(request.partner_id)
-    time = hours_phrase(pt, URGENT_ESCALATION_HOURS)
-    note = pt.gettext(DANGER_CARD_NOTE).format(partner=partner, time=time)
+    note = render.danger_escalation_note(pt, partner, URGENT_ESCALATION_HOURS)
     await enqueue_card(session, ctx, request, catch_all, dest, note=note, key=key)
-    told = pt.html(DANGER_ESCALATED, number=request.number, time=time, partner=ctx.partner_name(catch_all))
-    await enqueue_partner(
-        session, ctx, request, f"<i>{told}</i>", dedupe_key=key, partner_id=request.partner_id
-    )
+    told = render.danger_escalated(pt, request.number, URGENT_ESCALATION_HOURS, ctx.partner_name(catch_all))
+    await enqueue_partner(session, ctx, request, told, dedupe_key=key, partner_id=request.partner_id)
     # She learns it as at an ordinary escalation (`_escalate`): her messages reach both now (`readers`).
     # Told that her last message had no answer, not her request: the partner may have answered before.
     if not no_chat_answer(ctx, catch_all):
@@ -213,7 +192,8 @@ async def _escalate_danger(
             session, ctx, request, "danger_escalated", by=catch_all, dedupe_key=f"{key}:resident"
         )
     if ctx.admin_chat_id is not None:
-        html = "⏰ " + pt.html(DANGER_NOTICE, number=request.number, partner=partner, time=time)
+        time = hours_phrase(pt, URGENT_ESCALATION_HOURS)
+        html = render.notice(pt, "danger_escalated", number=request.number, partner=partner, time=time)
         await notify_admin(session, ctx, html, request.id)
     logger.info(
         "request %s escalated to %s: her message with danger words had no answer", request.id, catch_all

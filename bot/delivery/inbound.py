@@ -74,13 +74,12 @@ ASCII_GERMAN = str.maketrans(
 )
 
 
-def smtp_answer(t: Translator | None, answer: tuple[str, str | None]) -> str:
+def smtp_answer(t: Translator, answer: tuple[str, str | None]) -> str:
     """`answer` (code, msgid) as an SMTP status line in the partners' language, ASCII only."""
     code, message = answer
     if message is None:
         return code
-    text = t.gettext(message) if t is not None else message
-    text = unicodedata.normalize("NFKD", text.translate(ASCII_GERMAN))
+    text = unicodedata.normalize("NFKD", t.gettext(message).translate(ASCII_GERMAN))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return f"{code} {text if text.isascii() else message}"
 
@@ -99,13 +98,11 @@ def reply_text(mail: EmailMessage) -> str:
 class ReplyHandler:
     """aiosmtpd handler: accepts only signed reply addresses of our domain, hands each e-mail over."""
 
-    def __init__(
-        self, domain: str, secret: str, on_reply: ReplyCallback, t: Translator | None = None
-    ) -> None:
+    def __init__(self, domain: str, secret: str, on_reply: ReplyCallback, t: Translator) -> None:
         self.domain = domain.lower()
         self.secret = secret
         self.on_reply = on_reply
-        self.t = t  # the partners' language for refusals (None: English)
+        self.t = t  # the partners' language for refusals
 
     def _number(self, address: str) -> str | None:
         match = ADDRESS_RE.match(address.strip())
@@ -144,7 +141,7 @@ class ReplyHandler:
         return status
 
 
-async def listen(settings: Settings, on_reply: ReplyCallback, t: Translator | None = None) -> asyncio.Server:
+async def listen(settings: Settings, on_reply: ReplyCallback, t: Translator) -> asyncio.Server:
     """Start the SMTP listener for partners' replies (MAIL_INBOUND_HOST, MAIL_INBOUND_PORT); `t` writes
     the refusals (the partners' language)."""
     domain, secret = settings.mail_reply_domain, settings.mail_reply_secret

@@ -819,3 +819,33 @@ def test_a_station_elsewhere_in_the_message_does_not_explain_away_a_call_for_the
     # the name, in the same clause, names the station ("polis karakolu", "police station").
     result = (engine if with_model else lexical_engine).answer(text, lang)
     assert result.emergency, result
+
+
+VIOLENCE = frozenset({"polizei", "hilfetelefon-gewalt-gegen-frauen"})
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "named"),
+    [
+        # the kind of danger: the content's entries whose triggers the danger words are (bot/sos.py)
+        ("Mein Mann schlägt mich", "de", VIOLENCE),
+        ("er hat mich wieder geschlagen", "de", {"polizei"}),  # a built-in word the content names too
+        ("Er schlägt mich wieder, ich habe Angst", "de", {"polizei"}),
+        ("ich will nicht mehr leben", "de", {"telefonseelsorge"}),
+        ("Mein Mann schlägt mich, ich will nicht mehr leben", "de", VIOLENCE | {"telefonseelsorge"}),
+        ("die Küche brennt", "de", {"feuerwehr-rettungsdienst"}),
+        ("زوجي يضربني", "ar", VIOLENCE),
+        ("ضربني مرة أخرى", "ar", {"polizei"}),
+        ("لا أريد أن أعيش", "ar", {"telefonseelsorge"}),
+        ("kocam beni dövüyor", "tr", VIOLENCE),
+        # no entry says what it is: a built-in threat to kill, a call of a service, the meaning only
+        ("er hat gesagt er bringt mich um", "de", None),
+        ("ruf die Polizei", "de", None),
+        ("ich habe Angst", "de", None),
+        ("Wo ist der Deutschkurs?", "de", None),
+    ],
+)
+def test_the_kind_of_danger_is_the_content_entries_its_words_name(
+    lexical_engine: SearchEngine, text: str, lang: str, named: set[str] | None
+) -> None:
+    assert lexical_engine.emergency_entries(text, lang) == (None if named is None else frozenset(named))

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -7,6 +8,7 @@ from bot.search.emergency import BUILTIN_SOFT, EmergencyDetector
 from bot.search.engine import SearchEngine
 from bot.search.offtopic import OFF_TOPIC
 from bot.search.situations import SITUATIONS
+from bot.sos import ShownNumbers
 from tests.harness import BotHarness
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
@@ -849,3 +851,19 @@ def test_the_kind_of_danger_is_the_content_entries_its_words_name(
     lexical_engine: SearchEngine, text: str, lang: str, named: set[str] | None
 ) -> None:
     assert lexical_engine.emergency_entries(text, lang) == (None if named is None else frozenset(named))
+
+
+def test_the_full_screen_comes_again_for_another_kind_after_the_window_and_after_a_restart() -> None:
+    start = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+    shown = ShownNumbers()
+    assert shown.reminder(VIOLENCE, start) is None  # the first: the full screen
+    assert shown.reminder({"polizei"}, start + timedelta(minutes=3)) == {"polizei"}
+    assert shown.reminder(None, start + timedelta(minutes=3)) is None  # kind unknown: the full screen
+    assert shown.reminder({"telefonseelsorge"}, start + timedelta(minutes=4)) is None  # another kind
+    assert shown.reminder({"telefonseelsorge", "polizei"}, start + timedelta(minutes=5)) is not None
+    # counted from the full screen, not from the reminders
+    assert shown.reminder(VIOLENCE, start + timedelta(minutes=9, seconds=59)) == VIOLENCE
+    assert shown.reminder(VIOLENCE, start + timedelta(minutes=10)) is None
+    assert shown.reminder(VIOLENCE, start + timedelta(minutes=11)) == VIOLENCE
+    assert shown.reminder(VIOLENCE, start) is None  # a clock set back: the full screen
+    assert ShownNumbers().reminder(VIOLENCE, start + timedelta(minutes=12)) is None  # after a restart

@@ -727,10 +727,14 @@ async def test_a_story_of_violence_told_line_by_line_gets_the_numbers_once_then_
     second = await tell(bot, anna, "Er hat mich wieder geschlagen")
     assert not full_screens(second)
     (reminder,) = short_reminders(second)
-    police = bot.services.content.catalogue.emergency["polizei"]
+    # Her words name the police; the kind of danger the full screen was for has the women's helpline too.
     numbers, *below = (reminder.text or "").split("\n")
-    assert numbers == "🆘 <b>Hilfe im Notfall – rufen Sie sofort an:</b> <b>110</b> – Polizei"
-    assert police.number == "110" and police.name["de"] == "Polizei"
+    assert numbers == (
+        "🆘 <b>Hilfe im Notfall – rufen Sie sofort an:</b> <b>110</b> – Polizei · "
+        "<b>116 016</b> – Hilfetelefon Gewalt gegen Frauen"
+    )
+    police = bot.services.content.catalogue.emergency["polizei"]
+    assert police.number == "110" and police.name["de"] == "Polizei"  # the content's, not the code's
     # "geschlagen" alone may also be an ordinary question: the search's entries below, as on the full screen
     assert below == ["Kein Notfall? Vielleicht hilft Ihnen eines davon:"] and len(reminder.labels) > 1
     assert reminder.labels[-1] == "🆘 Alle Notrufnummern zeigen"
@@ -779,7 +783,10 @@ async def test_an_arabic_story_told_into_her_draft_gets_a_reminder_and_every_lin
     (reminder,) = short_reminders(second)
     text = reminder.text or ""
     assert text.startswith("🆘 <b>" + ar.gettext("Emergency help – call now:")) and "الشرطة" in text
-    assert "110" in text and "112" not in text
+    catalogue = bot.services.content.catalogue
+    helpline = catalogue.emergency["hilfetelefon-gewalt-gegen-frauen"]
+    assert ar.isolate(catalogue.emergency["polizei"].number) in text and "112" not in text
+    assert ar.isolate(helpline.number) in text and helpline.name["ar"] in text  # the first line's kind
     assert reminder.labels == ["🆘 " + ar.gettext("Show all emergency numbers")]
     # A fire is another danger: its full screen.
     fire = await tell(bot, ayse, "المطبخ فيه حريق")  # the kitchen is on fire

@@ -857,13 +857,15 @@ def test_the_full_screen_comes_again_for_another_kind_after_the_window_and_after
     start = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
     shown = ShownNumbers()
     assert shown.reminder(VIOLENCE, start) is None  # the first: the full screen
-    assert shown.reminder({"polizei"}, start + timedelta(minutes=3)) == {"polizei"}
+    # "er hat mich wieder geschlagen" (the police): the numbers of the kind the full screen was for
+    assert shown.reminder({"polizei"}, start + timedelta(minutes=3)) == VIOLENCE
     assert shown.reminder(None, start + timedelta(minutes=3)) is None  # kind unknown: the full screen
     assert shown.reminder({"telefonseelsorge"}, start + timedelta(minutes=4)) is None  # another kind
-    assert shown.reminder({"telefonseelsorge", "polizei"}, start + timedelta(minutes=5)) is not None
+    both = VIOLENCE | {"telefonseelsorge"}
+    assert shown.reminder({"telefonseelsorge", "polizei"}, start + timedelta(minutes=5)) == both
     # counted from the full screen, not from the reminders
     assert shown.reminder(VIOLENCE, start + timedelta(minutes=9, seconds=59)) == VIOLENCE
     assert shown.reminder(VIOLENCE, start + timedelta(minutes=10)) is None
-    assert shown.reminder(VIOLENCE, start + timedelta(minutes=11)) == VIOLENCE
+    assert shown.reminder({"polizei"}, start + timedelta(minutes=11)) == VIOLENCE
     assert shown.reminder(VIOLENCE, start) is None  # a clock set back: the full screen
     assert ShownNumbers().reminder(VIOLENCE, start + timedelta(minutes=12)) is None  # after a restart

@@ -32,6 +32,7 @@ DOMAIN = (
     "bot.residents",
     "bot.feedback",
     "bot.flood",
+    "bot.sos",
 )
 SERVICES = (*DOMAIN, "bot.delivery", "bot.inbox")
 STORAGE = ("bot.storage",)

@@ -69,7 +69,7 @@ def register(app: AppType) -> None:
     app.add_handler(on_button(start.menu, "menu", args="none"))
     app.add_handler(on_button(start.language_command, "language", args="optional"))
     app.add_handler(on_button(start.confirm_delete, "forget", first=["yes"]))
-    app.add_handler(on_button(menu.emergency, "sos", args="none"))
+    app.add_handler(on_button(menu.all_numbers, "sos", first=["q"], args="optional"))
     app.add_handler(on_button(menu.open_entry, "topic", "offer", "event", "partner", "faq"))
     app.add_handler(on_button(menu.go_back, "back"))
     app.add_handler(on_button(menu.send_pin, "pin"))

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.sos import ShownNumbers
+
 if TYPE_CHECKING:
     from bot.i18n import Translator
     from bot.services import Services
@@ -101,12 +103,17 @@ class UserData:
     # every stored question), the latest `MAX_HELD`: a restart loses none, and the step is read again with
     # her row (`bot.handlers.common.load_resident`).
     first_step: str | None = None
+    # When she was last shown the full emergency screen for each kind of danger her words named: more lines
+    # of that kind within minutes get a short reminder of its numbers (`bot.sos`; memory only: after a
+    # restart, or /delete, the full screen again).
+    numbers_shown: ShownNumbers = field(default_factory=ShownNumbers)
 
     def forget(self) -> None:
         """/delete: nothing of hers stays in memory either (her questions; what waited in the database went
         with her row); the district goes with her row, the language answers this last message only. Her next
         message starts afresh."""
         self.questions = []
+        self.numbers_shown = ShownNumbers()
         self.district = None
         self.afresh = True
         self.first_step = None

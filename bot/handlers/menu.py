@@ -123,6 +123,32 @@ async def emergency(
     await show(update, context, *screen, new_message=True)
 
 
+async def all_numbers(update: Update, context: Context) -> None:
+    """🆘: the emergency numbers; `sos:q`, under a short reminder of them, with "Ask a person" carrying
+    her message as on the screen her danger words brought."""
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    await emergency(update, context, origin="sos.q" if callback.arg(0) == "q" else "sos")
+
+
+async def danger_words(
+    update: Update, context: Context, text: str, hits: Sequence[tuple[str, str]] = ()
+) -> None:
+    """Danger words she wrote (`text`; `hits`: entries that may be meant too): the emergency numbers, at
+    once. The full screen, or a short reminder of the numbers of the danger they name while she saw the
+    full screen for it minutes ago (`bot.sos`: a story told in short lines must not bury her conversation
+    under screens)."""
+    services = context.services
+    # A tap asking for the answer to her message ("🔎 A new question") gets the full screen: she asked.
+    if context.user_data is not None and update.callback_query is None:
+        named = services.engine.emergency_entries(text, context.lang)
+        shown = context.user_data.numbers_shown.reminder(named, services.clock())
+        if shown is not None:
+            screen = screens.emergency_reminder(context.t, services.content.catalogue, shown, hits)
+            await show(update, context, *screen, new_message=True)
+            return
+    await emergency(update, context, hits, origin="sos.q")
+
+
 async def rate_answer(update: Update, context: Context) -> None:
     """👍 / 👎 under an answer: counted once per resident and entry; 👎 offers a person."""
     if (press := button_press(update)) is None:

@@ -12,7 +12,7 @@ from telegram import Message, Update
 from bot.handlers import afresh
 from bot.handlers.common import answer_query, button_press, show, tapped_old_message
 from bot.handlers.context import Context
-from bot.handlers.menu import back_typed, emergency, show_entry
+from bot.handlers.menu import back_typed, danger_words, show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.requests import (
     ask_person_typed,
@@ -154,10 +154,11 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
             ]
         if context.user_data is not None:
             context.user_data.asked(text, services.clock(), answered=False)
-        # The numbers first, at once. Then what she wrote still goes where it would have gone without the
+        # The numbers first, at once (a short reminder of them while she saw them for this danger minutes
+        # ago: `danger_words`). Then what she wrote still goes where it would have gone without the
         # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
         # below the numbers. Taken as written: the numbers already offer the search's entries.
-        await emergency(update, context, hits[:3], origin="sos.q")
+        await danger_words(update, context, text, hits[:3])
         # Only some danger words make the request urgent (`marks_urgent`: not "droht mir mit Sanktionen").
         danger = marks_urgent(services.engine, result.emergency_match)
         if dialogue:

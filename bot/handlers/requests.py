@@ -42,7 +42,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import MAX_PROMPTS, MAX_REOPEN_OFFERS, RECENT_QUESTIONS, Context
 from bot.handlers.errors import unsupported_message
-from bot.handlers.menu import emergency
+from bot.handlers.menu import danger_words
 from bot.handlers.navigation import show_with_parked_draft, stale_button
 from bot.handlers.typed_labels import named_button, typed_button
 from bot.i18n import Translator, bare
@@ -838,7 +838,7 @@ async def caption_danger(update: Update, context: Context) -> bool:
         return False
     if context.user_data is not None:
         context.user_data.asked(caption, services.clock(), answered=False)
-    await emergency(update, context, origin="sos.q")
+    await danger_words(update, context, caption)
     return marks_urgent(services.engine, result.emergency_match)
 
 

@@ -22,7 +22,7 @@ NAMESPACES = {
     "district": "the district picker; district:<id> one picked (- for “I don't know”)",
     "menu": "the main menu",
     "forget": "forget:yes confirms /delete",
-    "sos": "the emergency numbers",
+    "sos": "the emergency numbers; sos:q under a reminder of them (“Ask a person” carries her message)",
     "topic": "topic:<id>:<page>[:<origin>]",
     "offer": "offer:<id>[:<origin>], an offer (origin: the screen it was opened from, see `Origin`)",
     "event": "event:<id>[:<origin>], an event",

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.harness import BotHarness, skip_questions
+from bot.render import screens
+from tests.harness import ROOT, BotHarness, shared_i18n, skip_questions
 
 pytestmark = pytest.mark.screens  # on SQLite only: the search does not touch the database's kind
 
@@ -265,3 +266,16 @@ async def test_asking_where_the_police_station_is_gets_no_emergency_screen(bot: 
     ayse = bot.resident("Ayşe", lang="tr")
     await ayse.send("polis karakolu nerede")
     assert "🆘" not in (ayse.last().text or ""), ayse.last()
+
+
+def test_a_reminder_names_the_numbers_in_the_full_screens_order_or_is_the_full_screen(catalogue: Any) -> None:
+    """bot/sos.py: the reminder's numbers are the content's (Arabic: isolated, as on the full screen); when a
+    /reload took every one of them away, the full screen is shown instead of an empty line."""
+    t = shared_i18n(ROOT / "locales", "de").translator("ar")
+    text, keyboard = screens.emergency_reminder(t, catalogue, {"hilfetelefon-gewalt-gegen-frauen", "polizei"})
+    police, helpline = (catalogue.emergency[e] for e in ("polizei", "hilfetelefon-gewalt-gegen-frauen"))
+    assert text.index(t.isolate(police.number)) < text.index(t.isolate(helpline.number))
+    assert police.name["ar"] in text and "\n" not in text
+    assert keyboard == [[("🆘 " + t.gettext("Show all emergency numbers"), "sos:q")]]
+    gone = screens.emergency_reminder(t, catalogue, {"removed-by-a-reload"})
+    assert gone == screens.emergency_screen(t, catalogue, origin="sos.q")

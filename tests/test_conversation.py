@@ -204,7 +204,9 @@ async def test_her_reply_to_a_partners_message_that_came_after_she_tapped_end_is
     partner = partner_name(bot, lang)
     assert asked.text == t.gettext(question).format(partner=partner, number=t.isolate(number))
     assert asked.labels == [
-        "✍️ " + t.gettext("My answer"), "🔎 " + t.gettext("A new question"), "🏠 " + t.gettext("Menu")
+        "✍️ " + t.gettext("My answer"),
+        "🔎 " + t.gettext("A new question"),
+        "🏠 " + t.gettext("Menu"),
     ]
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing passed on before her tap
     await ayse.tap("✍️", asked)

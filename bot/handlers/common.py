@@ -83,6 +83,8 @@ async def load_resident(update: Update, context: Context) -> None:
         # the partner she is writing with or her draft (someone in distress sends many short lines).
         resident = resident.emergency_settings
     context.user_data.album = album
+    # Whatever this update does comes below the screen with "Did this help?": only this update may answer it.
+    context.user_data.vote_open, context.user_data.vote_asked = context.user_data.vote_asked, None
     if update.message is not None:
         context.user_data.latest = update.message.message_id
     context.user_data.lang = resident.language

@@ -199,6 +199,22 @@ async def reaches_resident_after(session: AsyncSession, request: Request, messag
     return found is not None
 
 
+async def reached_chat_after(session: AsyncSession, chat_id: int, message_id: int) -> bool:
+    """Whether a message of the outbox (a partner's answer, a notice about a request) reached Telegram chat
+    `chat_id` after its message `message_id` (message ids grow within a chat)."""
+    found = await session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.channel == Channel.TELEGRAM,
+            OutboxMessage.target == str(chat_id),
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.result_message_id > message_id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def last_closed_conversation(
     session: AsyncSession, resident_id: int, since: datetime
 ) -> Request | None:

@@ -684,6 +684,10 @@ async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_s
     tap = NOT_PASSED_ON + "tap “✍️ My answer” or send it again."
     assert notice.reply_to == first.message_id and notice.text == "⚠️ " + t.gettext(tap).format(**values)
     assert notice.labels == ["✍️ " + t.gettext("My answer")]
+    # Her words are not kept for it (the tap passes on her message as Telegram shows it): /mydata lists none.
+    await ayse.send("/mydata")
+    mydata = next(m for m in reversed(bot.telegram.bot_messages(ayse.chat)) if m.kind == "text")
+    assert "Zwei und vier" not in (mydata.text or "") and "•\n" not in (mydata.text or "") + "\n"
     # "My answer" under the later line: it reaches the partner; the older line, passed on now, would stand
     # after it. So the notice loses its ✍️ and says to send it again (what keeps her order).
     await ayse.tap("✍️", asked)

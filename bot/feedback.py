@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.storage import requests as store
 from bot.storage.db import Database, upsert_insert
 from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 
 MAX_QUESTION_CHARS = 500
+# A yes or no typed this soon below "Did this help?" answers it (`FeedbackService.typed_vote`); later it may
+# answer anything she read meanwhile.
+TYPED_VOTE_WITHIN = timedelta(minutes=5)
 
 # What a stored question must not keep, in any script: e-mail addresses, and numbers of at least
 # `MIN_MASKED_DIGITS` digits (phone numbers, customer and ID numbers, IBANs), with the spaces, dashes, slashes
@@ -84,6 +89,28 @@ class FeedbackService:
                     set_={"helpful": statement.excluded.helpful},
                 )
             )
+
+    async def typed_vote(
+        self,
+        resident_id: int,
+        kind: str,
+        entry_id: str,
+        question: int,
+        asked_at: datetime,
+        now: datetime,
+        helpful: bool,
+    ) -> bool:
+        """A lone yes or no she typed below "Did this help?" (in her chat's message `question`, shown at
+        `asked_at`), as her next message after it (the caller knows): counted as 👍 or 👎 if it came within
+        `TYPED_VOTE_WITHIN` and no message about a request reached her chat since (a partner's question
+        below it is what a "ja" then answers). False: not a vote, nothing counted."""
+        if now - asked_at > TYPED_VOTE_WITHIN:
+            return False
+        async with self._database.sessions() as session:
+            if await store.reached_chat_after(session, resident_id, question):
+                return False
+        await self.vote(resident_id, kind, entry_id, helpful=helpful)
+        return True
 
     async def unanswered(self, resident_id: int, text: str, language: str, district: str | None) -> None:
         """A question the search found nothing for, asked by `resident_id` (kept masked and shortened)."""

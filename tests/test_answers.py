@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
+from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, fill_in_request, skip_questions
 from tests.telegram_html import html_problems
 from tests.test_conversation import MUETTERZENTRUM, send_request
@@ -153,6 +154,105 @@ async def test_a_vote_counts_once_per_resident_and_entry_and_thumbs_down_offers_
         votes = (await session.execute(select(AnswerFeedback))).scalars().all()
     # The same entry twice: her vote changed, it did not count twice.
     assert [(v.resident_id, v.helpful) for v in votes] == [(anna.user_id, False)]
+
+
+async def did_this_help(bot: BotHarness, lang: str) -> tuple[SimUser, Sent]:
+    """A resident asks for the neighbourhood office's address: the answer, with "Did this help? 👍 👎"."""
+    resident = await confirmed_resident(bot, "Nour", lang)
+    await resident.send("Quartiersbüro Adresse")
+    answer = resident.last()
+    t = bot.services.i18n.translator(lang)
+    assert answer.labels[:2] == ["👍", "👎"] and (answer.text or "").endswith(t.html("Did this help?"))
+    return resident, answer
+
+
+async def votes(bot: BotHarness) -> list[tuple[int, str, bool]]:
+    async with bot.services.database.sessions() as session:
+        rows = (await session.execute(select(AnswerFeedback))).scalars().all()
+    return [(vote.resident_id, vote.entry_id, vote.helpful) for vote in rows]
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "helpful"),
+    [
+        ("de", "ja", True),
+        ("de", "Nein", False),
+        ("de-simple", "ja", True),
+        ("tr", "evet", True),
+        ("ar", "نعم", True),
+        ("ru", "да", True),
+        ("uk", "так", True),
+        ("pl", "tak", True),
+        ("fa", "بله", True),
+        ("en", "yes", True),
+        ("en", "no", False),
+        ("tr", "hayır", False),
+    ],
+)
+async def test_a_yes_or_no_typed_right_under_did_this_help_is_the_vote(
+    bot: BotHarness, lang: str, typed: str, helpful: bool
+) -> None:
+    # Explore conv7 F1: a typed "ja" under "Hat Ihnen das geholfen?" got "not sure what your answer refers
+    # to", a "nein" "All right!": neither was counted, and "nein" was not offered a person as 👎 is.
+    resident, answer = await did_this_help(bot, "de" if lang == "de-simple" else lang)
+    if lang == "de-simple":  # plain German: chosen in the language menu (Telegram has no code for it)
+        await resident.send("/sprache")
+        await resident.tap("Einfaches Deutsch")
+        await resident.send("Quartiersbüro Adresse")
+        answer = resident.last()
+    t = bot.services.i18n.translator(lang)
+    navigation = answer.labels[2:]
+    await resident.send(typed)
+    reply = resident.last()
+    if helpful:  # as 👍: thanked, and the vote buttons go
+        assert reply.text == t.gettext("Thank you for your feedback!")
+        assert answer.labels == navigation
+    else:  # as 👎: a person is offered
+        text, keyboard = screens.not_helpful_screen(t)
+        assert (reply.text, reply.labels) == (text, [label for row in keyboard for label, _data in row])
+    assert await votes(bot) == [(resident.user_id, "quartiersbuero", helpful)]
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+async def test_only_a_lone_yes_right_under_did_this_help_and_within_minutes_is_a_vote(
+    bot: BotHarness, lang: str
+) -> None:
+    t = bot.services.i18n.translator(lang)
+    not_sure = t.html(
+        "Sorry, I'm not sure what your answer refers to. Please write your question in a few words or "
+        "choose from the menu – or ask a person."
+    )
+    resident, answer = await did_this_help(bot, lang)
+    await resident.send("ja, aber wann ist es offen?")  # more than a yes: a question
+    assert resident.last().text != t.gettext("Thank you for your feedback!")
+    await resident.send("ja")  # the question is no longer the latest
+    assert resident.last().text == not_sure
+    resident, answer = await did_this_help(bot, lang)
+    asked = bot.services.clock()
+    bot.services.clock = lambda: asked + timedelta(minutes=6)
+    await resident.send("ja")  # minutes later: it may answer anything she read meanwhile
+    assert resident.last().text == not_sure and answer.labels[:2] == ["👍", "👎"]
+    assert await votes(bot) == []
+
+
+# Asks the outbox what reached her since: on both databases.
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_a_yes_after_a_partners_question_below_did_this_help_answers_the_partner(
+    bot: BotHarness, lang: str
+) -> None:
+    resident = await confirmed_resident(bot, "Nour", lang)
+    card = await send_request(bot, resident, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await resident.send("/menu")
+    await resident.send("Quartiersbüro Adresse")
+    answer = resident.last()
+    assert answer.labels[:2] == ["👍", "👎"]
+    await bot.partner("Petra", MUETTERZENTRUM).send("Kommen Sie am Donnerstag?", reply_to=card)
+    await deliver(bot)
+    await resident.send("ja")  # the partner's question is the latest: her answer to it
+    await deliver(bot)
+    assert "ja" in (bot.telegram.bot_messages(MUETTERZENTRUM)[-1].text or "")
+    assert answer.labels[:2] == ["👍", "👎"] and await votes(bot) == []
 
 
 # Stores the unanswered question: on both databases.

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from bot.content.models import localized
 from bot.render.start import SLOW_DOWN
 from bot.storage.models.requests import Request
+from bot.storage.models.resident import WaitingMessage
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, run_cli_here, skip_questions
 from tests.test_resident_edits import write_to_the_cafe
@@ -171,6 +173,58 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
     await ayse.send("Wo ist das Quartiersbüro?")
     await deliver(bot)
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_her_reply_to_a_partners_message_that_came_after_she_tapped_end_is_not_answered_by_the_bot(
+    bot: BotHarness, lang: str
+) -> None:
+    # Explore conv7 F2: she tapped ⏹ End under the partner's first message as its next question was on its
+    # way; the question came below with "your messages go to … until you tap End", and her reply ("das
+    # passt mir gut") got an answer from the FAQ and reached no one.
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    number = re.findall(r"Anfrage Nr\. (\d{6})", card.text or "")[0]
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Gerne! Wie alt ist das Baby?", reply_to=card)
+    await deliver(bot)
+    first = ayse.last()
+    await petra.send("Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)  # on its way to her
+    await ayse.tap("⏹", first)
+    ended = t.gettext("Your messages no longer go to {partner}. /requests shows your open requests.")
+    assert screen(ayse).startswith(ended.split("{partner}")[0])
+    await deliver(bot)
+    assert "Donnerstag 15 Uhr" in screen(ayse)  # the latest thing she got
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("das passt mir gut")
+    asked = ayse.last()
+    question = "Is this your answer to {partner} (request {number}), or a new question?"
+    partner = partner_name(bot, lang)
+    assert asked.text == t.gettext(question).format(partner=partner, number=t.isolate(number))
+    assert asked.labels == [
+        "✍️ " + t.gettext("My answer"),
+        "🔎 " + t.gettext("A new question"),
+        "🏠 " + t.gettext("Menu"),
+    ]
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing passed on before her tap
+    await ayse.tap("✍️", asked)
+    await deliver(bot)
+    assert "das passt mir gut" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert screen(ayse) == t.gettext("Passed on to {partner}.").format(partner=partner)
+
+    # The partner writes after she ended: the conversation is open again, her reply goes on at once.
+    await ayse.tap("⏹", ayse.last())
+    await petra.send("Bis Donnerstag! Bringen Sie eine Decke mit?", reply_to=card)
+    await deliver(bot)
+    await ayse.send("Ja, mache ich")
+    await deliver(bot)
+    assert "Ja, mache ich" in group_texts(bot, MUETTERZENTRUM)[-1]
+    # ⏹ End under the message she had read: ended, and her next line is the bot's again.
+    await ayse.tap("⏹", ayse.last())
+    await ayse.send("Wo ist das Quartiersbüro?")
+    assert not (ayse.last().text or "").startswith(t.gettext(question).split("{partner}")[0])
 
 
 @pytest.mark.parametrize(
@@ -588,6 +642,91 @@ async def test_writing_on_under_is_this_your_answer_passes_the_first_line_on_too
     passed = [m.text or "" for m in mine if (m.text or "").startswith("An SOS-Mütterzentrum")]
     assert len(passed) == 2  # each confirmed as usual
     assert offer.labels == []  # the question's buttons went
+
+
+async def written_hours_ago(bot: BotHarness) -> None:
+    """Her lines waiting under "is this your answer?" were written hours ago: her next one does not take
+    them along."""
+    async with bot.services.database.transaction() as session:
+        hours_ago = datetime.now(UTC) - timedelta(hours=3)
+        await session.execute(update(WaitingMessage).values(created_at=hours_ago))
+
+
+NOT_PASSED_ON = (
+    "This message was not passed on to {partner} (request {number}). If it is your answer to them, "
+)
+
+
+def partner_name(bot: BotHarness, lang: str, partner_id: str = "sos-muetterzentrum") -> str:
+    """The partner's name as a resident reading `lang` sees it (isolated in right-to-left text)."""
+    t = bot.services.i18n.translator(lang)
+    return t.isolate(localized(bot.services.content.catalogue.partners[partner_id].name, lang))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_she_wrote(
+    bot: BotHarness, lang: str
+) -> None:
+    # Explore conv7 F3: the "⚠️ not passed on" notice kept saying so after her ✍️ had passed the line on,
+    # and with "My answer" tapped under a later line first, the older line reached the thread after it.
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")
+    number = re.findall(r"Anfrage Nr\. (\d{6})", card.text or "")[0]
+    await quiet_night(bot)
+    first = await ayse.send("Zwei und vier Jahre alt")
+    await written_hours_ago(bot)
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.send("Mein Sohn heißt Emre")
+    notice, asked = bot.telegram.bot_messages(ayse.chat)[before:]
+    values = {"partner": partner_name(bot, lang), "number": t.isolate(number)}
+    tap = NOT_PASSED_ON + "tap “✍️ My answer” or send it again."
+    assert notice.reply_to == first.message_id and notice.text == "⚠️ " + t.gettext(tap).format(**values)
+    assert notice.labels == ["✍️ " + t.gettext("My answer")]
+    # Her words are not kept for it (the tap passes on her message as Telegram shows it): /mydata lists none.
+    await ayse.send("/mydata")
+    mydata = next(m for m in reversed(bot.telegram.bot_messages(ayse.chat)) if m.kind == "text")
+    assert "Zwei und vier" not in (mydata.text or "") and "•\n" not in (mydata.text or "") + "\n"
+    # "My answer" under the later line: it reaches the partner; the older line, passed on now, would stand
+    # after it. So the notice loses its ✍️ and says to send it again (what keeps her order).
+    await ayse.tap("✍️", asked)
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Mein Sohn heißt Emre" in texts[-1] and not any("Zwei und vier" in text for text in texts)
+    again = NOT_PASSED_ON + "send it again."
+    assert notice.text == "⚠️ " + t.gettext(again).format(**values) and notice.labels == []
+    await ayse.send("Zwei und vier Jahre alt")  # sent again: after it, as she wrote it now
+    await deliver(bot)
+    assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+async def test_the_not_passed_on_notice_goes_once_her_tap_passed_the_line_on(
+    bot: BotHarness, lang: str
+) -> None:
+    # Explore conv7 F3: after her tap on its ✍️ the notice still said "not passed on" (only its button went).
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")
+    await quiet_night(bot)
+    await ayse.send("Zwei und vier Jahre alt")
+    await written_hours_ago(bot)
+    before = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.send("Mein Sohn heißt Emre")
+    notice, asked = bot.telegram.bot_messages(ayse.chat)[before:]
+    await ayse.tap("✍️", notice)
+    await deliver(bot)
+    assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
+    mine = bot.telegram.bot_messages(ayse.chat)
+    assert notice.message_id not in [m.message_id for m in mine]  # nothing claims it was not passed on
+    passed_on = t.gettext("Passed on to {partner}.").format(partner=partner_name(bot, lang))
+    assert mine[-1].text == passed_on and mine[-1].labels == ["⏹ " + t.gettext("End")]
+    # The later line still waits under its question, and goes after it.
+    await ayse.tap("✍️", asked)
+    await deliver(bot)
+    texts = group_texts(bot, MUETTERZENTRUM)
+    assert "Zwei und vier Jahre alt" in texts[-2] and "Mein Sohn heißt Emre" in texts[-1]
 
 
 async def test_a_new_question_the_next_morning_is_searched_and_not_passed_on(bot: BotHarness) -> None:

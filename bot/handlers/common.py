@@ -83,6 +83,8 @@ async def load_resident(update: Update, context: Context) -> None:
         # the partner she is writing with or her draft (someone in distress sends many short lines).
         resident = resident.emergency_settings
     context.user_data.album = album
+    # Whatever this update does comes below the screen with "Did this help?": only this update may answer it.
+    context.user_data.vote_open, context.user_data.vote_asked = context.user_data.vote_asked, None
     if update.message is not None:
         context.user_data.latest = update.message.message_id
     context.user_data.lang = resident.language
@@ -92,6 +94,7 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.has_draft = resident.has_draft
     context.user_data.conversing = resident.conversing
     context.user_data.answer_waits = resident.answer_waits
+    context.user_data.unsent_waits = resident.unsent_waits
     # Her first minute after /delete runs while something of hers waits for it (a restart loses neither).
     step = "district" if resident.language_confirmed else "language"
     context.user_data.first_step = step if resident.first_minute else None

@@ -12,6 +12,7 @@ from bot.sos import ShownNumbers
 
 if TYPE_CHECKING:
     from bot.i18n import Translator
+    from bot.render.keyboards import Keyboard
     from bot.services import Services
 
 
@@ -53,6 +54,18 @@ class Question:
     answered: bool
 
 
+@dataclass(frozen=True)
+class VoteAsked:
+    """ "Did this help?" under an answer the search found: its entry, the screen's message, when it was shown,
+    and the screen's buttons without 👍 / 👎 (what the screen keeps once she voted)."""
+
+    kind: str
+    entry_id: str
+    message_id: int
+    at: datetime
+    keyboard: Keyboard
+
+
 @dataclass
 class UserData:
     """`context.user_data`: a cache of the resident's row, refreshed at the start of every update.
@@ -75,6 +88,9 @@ class UserData:
     # A message of hers waits under "is this your answer?": when she writes on within minutes, it goes there
     # (`write_on`; later it waits no longer, only her tap there passes it on).
     answer_waits: bool = False
+    # A line of hers told "not passed on" waits for its ✍️: a later line to its request outdates the notice
+    # (`bot.handlers.requests.older_lines_outdated`; read with her row: nothing is asked otherwise).
+    unsent_waits: bool = False
     # What the resident asked lately, for "Ask a person" (`asked_lately`). Memory only, on purpose: her
     # questions are not written to disk verbatim (phone numbers, health: only unanswered ones are stored,
     # masked). After a restart, as after ten minutes, "Ask a person" asks her to write her message.
@@ -88,6 +104,11 @@ class UserData:
     # Her latest message in the chat (`common.load_resident`): a screen above it is old too, though only
     # confirmations ("Passed on to …", "Please tap a button") came below it (memory only, like `screen`).
     latest: int | None = None
+    # "Did this help?" under the screen this update showed (`menu.show_entry`); for the next update only, what
+    # was asked under the latest screen before it (`common.load_resident`): a lone yes or no typed then is
+    # 👍 / 👎 (`menu.typed_vote`). Memory only: after a restart a typed yes or no is a plain one again.
+    vote_asked: VoteAsked | None = None
+    vote_open: VoteAsked | None = None
     # The album (Telegram's media_group_id) of the latest update let through the flood limit: its further
     # files are not counted again (`bot.handlers.common.load_resident`; memory only, like the above).
     album: str | None = None

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
+from bot.delivery.outbox import markup
 from bot.handlers.common import answer_query, button_press, edit_buttons, show
-from bot.handlers.context import Context
+from bot.handlers.context import Context, VoteAsked
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import screens
 from bot.render.callback import Callback, Origin, decode, parse_origin
 from bot.render.keyboards import language_button
+
+logger = logging.getLogger(__name__)
 
 
 def _exists(context: Context, kind: str, entry_id: str) -> bool:
@@ -34,16 +39,20 @@ async def show_entry(
     t = context.t
     catalogue = context.services.content.catalogue
     now = context.services.clock()
+    plain = None  # the screen without "Did this help?", if it asks
     if not catalogue.is_current(kind, entry_id, now):
         # Over or not yet on (a poster's link, an old button): said plainly, without a sign-up.
         screen = screens.not_current_screen(t, catalogue, kind, entry_id)
     else:
         screen = screens.entry_screen(t, catalogue, kind, entry_id, now, context.district, page, came_from)
         if feedback_buttons:
-            screen = screens.with_feedback(t, screen, kind, entry_id)
+            plain, screen = screen, screens.with_feedback(t, screen, kind, entry_id)
     if language_then is not None:
         screen = screen[0], [*screen[1], [language_button(t, language_then)]]
     await show(update, context, *screen)
+    data = context.user_data
+    if plain is not None and plain is not screen and data is not None and data.screen is not None:
+        data.vote_asked = VoteAsked(kind, entry_id, data.screen, now, plain[1])
 
 
 async def open_entry(update: Update, context: Context, callback: Callback | None = None) -> None:
@@ -147,6 +156,34 @@ async def danger_words(
             await show(update, context, *screen, new_message=True)
             return
     await emergency(update, context, hits, origin="sos.q")
+
+
+async def typed_vote(update: Update, context: Context, *, helpful: bool) -> bool:
+    """A lone yes or no ("ja", "evet", "نعم", "да", "tak", "no") typed right under "Did this help?": what 👍
+    or 👎 does, with the same confirmation (the thanks as a message: a typed word has no pop-up). False if
+    that question is not the latest the bot asked (`feedback.typed_vote`): the word is something else then."""
+    data, user, message = context.user_data, update.effective_user, update.effective_message
+    asked = data.vote_open if data is not None else None
+    if asked is None or user is None or message is None or not _exists(context, asked.kind, asked.entry_id):
+        return False
+    feedback = context.services.feedback
+    now = context.services.clock()
+    if not await feedback.typed_vote(
+        user.id, asked.kind, asked.entry_id, asked.message_id, asked.at, now, helpful
+    ):
+        return False
+    if not helpful:
+        await show(update, context, *screens.not_helpful_screen(context.t), new_message=True)
+        return True
+    await message.reply_text(screens.feedback_thanks(context.t))
+    # The vote buttons go, as after the tap (a second vote would only change it); the navigation stays.
+    try:
+        await context.bot.edit_message_reply_markup(
+            message.chat_id, asked.message_id, reply_markup=markup(asked.keyboard)
+        )
+    except BadRequest as exc:
+        logger.info("vote buttons kept: %s", exc)
+    return True
 
 
 async def rate_answer(update: Update, context: Context) -> None:

@@ -12,7 +12,7 @@ from telegram import Message, Update
 from bot.handlers import afresh
 from bot.handlers.common import answer_query, button_press, show, tapped_old_message
 from bot.handlers.context import Context
-from bot.handlers.menu import back_typed, danger_words, show_entry
+from bot.handlers.menu import back_typed, danger_words, show_entry, typed_vote
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.requests import (
     ask_person_typed,
@@ -176,6 +176,9 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     if update.edited_message is not None and await correction(update, context):
         return
     match = (result.answer.kind, result.answer.id) if result.answer else None
+    if dialogue and result.reason in ("bare_yes", "bare_no"):
+        if await typed_vote(update, context, helpful=result.reason == "bare_yes"):
+            return  # "ja" right under "Did this help?": 👍
     if dialogue:
         await write_on(update, context)  # a message left under the bot's question is not lost
     if dialogue and await taken_as_input(update, context, match=match):

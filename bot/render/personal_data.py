@@ -137,10 +137,12 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
         lines += ["", "<b>" + t.html("Your questions the bot could not answer:") + "</b>"]
         for question in data.questions:
             lines.append(f"• {_question_html(t, question.text)} ({t.format_datetime(question.created_at)})")
-    if data.waiting:
-        # Under "which request?", "Reopen?", or sent while she chose her language after /delete.
+    # Under "which request?", "Reopen?", or sent while she chose her language after /delete (a notice that a
+    # line was not passed on keeps none of her words: only in the file, as ids).
+    waiting = [kept for kept in data.waiting if kept.text or kept.attachment]
+    if waiting:
         lines += ["", "<b>" + t.html("Your messages the bot keeps until you tap a button:") + "</b>"]
-        for kept in data.waiting:
+        for kept in waiting:
             attachment = kept.attachment or {}
             icon = KIND_ICONS.get(str(attachment.get("kind")), "📎") + " " if attachment else ""
             words = kept.text or str(attachment.get("file_name") or "")

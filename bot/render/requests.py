@@ -533,15 +533,22 @@ def which_request(
     return text, [*keyboard, nav_row(t)]
 
 
-def answer_not_passed_on(t: Translator, choice: ConversationChoice) -> Screen:
+def answer_not_passed_on(t: Translator, choice: ConversationChoice, *, tap: bool = True) -> Screen:
     """Her message under "is this your answer to …?" (replied to), which she wrote on from hours later
     without a tap (only her very next message, minutes later, goes on by itself): it was not passed on, and
-    "✍️ My answer" passes it on now."""
+    "✍️ My answer" passes it on now. Without `tap`: a later line of hers reached the request first, and
+    passed on now it would stand after it; only sending it again keeps the order she wrote in."""
+    values = {"partner": t.isolate(choice.partner), "number": t.isolate(choice.number)}
+    if not tap:
+        return "⚠️ " + t.html(
+            "This message was not passed on to {partner} (request {number}). If it is your answer to them, "
+            "send it again.",
+            **values,
+        ), []
     text = "⚠️ " + t.html(
         "This message was not passed on to {partner} (request {number}). If it is your answer to them, tap "
         "“✍️ My answer” or send it again.",
-        partner=t.isolate(choice.partner),
-        number=t.isolate(choice.number),
+        **values,
     )
     return text, [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choice.id))]]
 

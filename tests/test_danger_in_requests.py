@@ -676,7 +676,7 @@ async def test_a_typo_fixed_in_an_old_answer_is_no_answer_and_a_stuck_escalation
     assert sum(reminder_of(number_on(card)) in text for text in centre()) == 2
 
 
-# --- a story told in short lines: the full screen once per kind of danger, then a reminder (bot/sos.py) ----
+# --- a story told in short lines: the full screen, then a short list of every number (bot/sos.py) ----------
 
 
 async def tell(bot: BotHarness, person: SimUser, text: str) -> list[Sent]:
@@ -687,28 +687,34 @@ async def tell(bot: BotHarness, person: SimUser, text: str) -> list[Sent]:
     return bot.telegram.bot_messages(person.chat)[before:]
 
 
+EVERY_NUMBER = ("110", "112", "116 016", "0800 111 0 111", "116 111")
+
+
 def full_screens(sent: list[Sent]) -> list[str]:
-    """The full emergency screens among `sent`: every number of the content, one per paragraph."""
+    """The full emergency screens among `sent`: every number of the content with its description."""
     return [
         m.text or ""
         for m in sent
         if (m.text or "").startswith("🆘")
-        and "116 016" in (m.text or "")
-        and "112" in (m.text or "")
-        and "0800 111 0 111" in (m.text or "")
+        and not short_lists([m])
+        and all(n in (m.text or "") for n in EVERY_NUMBER)
     ]
 
 
-def short_reminders(sent: list[Sent]) -> list[Sent]:
-    """The short reminders among `sent`: a line with numbers (and one above the search's entries, if any)."""
-    return [m for m in sent if (m.text or "").startswith("🆘") and (m.text or "").count("\n") <= 1]
+def short_lists(sent: list[Sent]) -> list[Sent]:
+    """The short lists among `sent`: the numbers with their names, the full screen one tap away."""
+    return [
+        m for m in sent if (m.text or "").startswith("🆘") and any("🆘" in label for label in m.labels[:-2])
+    ]
 
 
-async def test_a_story_of_violence_told_line_by_line_gets_the_numbers_once_then_a_short_reminder(
+async def test_a_story_of_violence_told_line_by_line_gets_the_numbers_once_then_a_short_list(
     bot: BotHarness,
 ) -> None:
     """Exploratory test sos2: the full screen after every line buried her conversation with the partner.
-    Each line still reaches the partner, as before; only the screen above its confirmation is shorter."""
+    Each line still reaches the partner, as before; only the screen above its confirmation is shorter, and
+    it has every number (review rv11: a list of the numbers her words named left out the police for a rape
+    and read "mein Mann will mich umbringen" as suicide)."""
     anna = bot.resident("Anna", lang="de")
     now = [datetime(2026, 12, 7, 20, 0, tzinfo=UTC)]
     bot.services.clock = lambda: now[0]
@@ -717,54 +723,48 @@ async def test_a_story_of_violence_told_line_by_line_gets_the_numbers_once_then_
     await deliver(bot)
 
     first = await tell(bot, anna, "Mein Mann schlägt mich")
-    assert len(full_screens(first)) == 1 and not short_reminders(first)
+    assert len(full_screens(first)) == 1 and not short_lists(first)
     assert "Mein Mann schlägt mich" in group(bot)[-1]
     assert "weitergeleitet" in (first[-1].text or "")
 
-    # The same danger minutes later: one line with its numbers, as the content has them, and the full
-    # screen one tap away. It says nothing of where her message went: the confirmation below does.
+    # Minutes later: every number with its name, the full screen one tap away. It says nothing of where
+    # her message went: the confirmation below does.
     now[0] += timedelta(minutes=4)
-    second = await tell(bot, anna, "Er hat mich wieder geschlagen")
+    second = await tell(bot, anna, "Er hat mich wieder vergewaltigt")
     assert not full_screens(second)
-    (reminder,) = short_reminders(second)
-    # Her words name the police; the kind of danger the full screen was for has the women's helpline too.
-    numbers, *below = (reminder.text or "").split("\n")
-    assert numbers == (
-        "🆘 <b>Hilfe im Notfall – rufen Sie sofort an:</b> <b>110</b> – Polizei · "
-        "<b>116 016</b> – Hilfetelefon Gewalt gegen Frauen"
-    )
+    (short,) = short_lists(second)
+    lines = (short.text or "").split("\n")
+    assert lines[:3] == [
+        "🆘 <b>Hilfe im Notfall – rufen Sie sofort an:</b>",
+        "<b>110</b> – Polizei",
+        "<b>112</b> – Feuerwehr und Rettungsdienst",
+    ]
+    assert all(number in (short.text or "") for number in EVERY_NUMBER)
+    children = next(line for line in lines if "116 111" in line)
+    assert "🕐" in children and "14–20" in children  # not reachable day and night: when it is
     police = bot.services.content.catalogue.emergency["polizei"]
     assert police.number == "110" and police.name["de"] == "Polizei"  # the content's, not the code's
-    # "geschlagen" alone may also be an ordinary question: the search's entries below, as on the full screen
-    assert below == ["Kein Notfall? Vielleicht hilft Ihnen eines davon:"] and len(reminder.labels) > 1
-    assert reminder.labels[-1] == "🆘 Alle Notrufnummern zeigen"
-    assert "weitergeleitet" not in (reminder.text or "") and "Quartiersmanagement" not in (
-        reminder.text or ""
-    )
-    assert "Er hat mich wieder geschlagen" in group(bot)[-1]  # reached the partner, as before
-    assert "weitergeleitet" in (second[-1].text or "") and second[-1] is not reminder
-    third = await tell(bot, anna, "Mein Mann schlägt mich, ich habe Angst")
-    (reminder,) = short_reminders(third)
-    assert "<b>110</b> – Polizei · <b>116 016</b> – Hilfetelefon Gewalt gegen Frauen" in (reminder.text or "")
-    assert "ich habe Angst" in group(bot)[-1]
+    assert short.labels[-3:] == ["🆘 Alle Notrufnummern zeigen", "🙋 Einen Menschen fragen", "🏠 Menü"]
+    assert "weitergeleitet" not in (short.text or "") and "Quartiersmanagement" not in (short.text or "")
+    assert "Er hat mich wieder vergewaltigt" in group(bot)[-1]  # reached the partner, as before
+    assert "weitergeleitet" in (second[-1].text or "") and second[-1] is not short
+    suicide = await tell(bot, anna, "Mein Mann will mich umbringen, ich will nicht mehr leben")
+    (short,) = short_lists(suicide)
+    assert "<b>110</b> – Polizei" in (short.text or "") and "0800 111 0 111" in (short.text or "")
+    assert "ich will nicht mehr leben" in group(bot)[-1]
 
-    # Another danger (suicide): its full screen, at once.
-    other = await tell(bot, anna, "Ich will nicht mehr leben")
-    assert len(full_screens(other)) == 1 and not short_reminders(other)
-    assert "Ich will nicht mehr leben" in group(bot)[-1]
-
-    # The reminders did not extend the window: ten minutes after the full screen, the full screen again.
+    # The short lists did not extend the window: ten minutes after the full screen, the full screen again.
     now[0] += timedelta(minutes=6)
     again = await tell(bot, anna, "Er schlägt mich")
     assert len(full_screens(again)) == 1
     assert "Er schlägt mich" in group(bot)[-1]
 
-    # The reminder's button shows the full screen, "Ask a person" on it carrying her message.
-    await anna.tap("🆘", reminder)
+    # The short list's button shows the full screen, "Ask a person" on it carrying her message.
+    await anna.tap("🆘 Alle", short)
     assert full_screens([anna.last()]) and "ask:sos.q" in str(anna.last().reply_markup)
 
 
-async def test_an_arabic_story_told_into_her_draft_gets_a_reminder_and_every_line_reaches_the_card(
+async def test_an_arabic_story_told_into_her_draft_gets_a_short_list_and_every_line_reaches_the_card(
     bot: BotHarness,
 ) -> None:
     ayse = bot.resident("Ayşe", lang="ar")
@@ -776,21 +776,17 @@ async def test_an_arabic_story_told_into_her_draft_gets_a_reminder_and_every_lin
     await skip_questions(ayse)
 
     first = await tell(bot, ayse, "زوجي يضربني")  # my husband beats me
-    assert len(full_screens(first)) == 1 and not short_reminders(first)
+    assert len(full_screens(first)) == 1 and not short_lists(first)
     now[0] += timedelta(minutes=2)
-    second = await tell(bot, ayse, "ضربني مرة أخرى")  # he hit me again
-    assert not full_screens(second)
-    (reminder,) = short_reminders(second)
-    text = reminder.text or ""
-    assert text.startswith("🆘 <b>" + ar.gettext("Emergency help – call now:")) and "الشرطة" in text
-    catalogue = bot.services.content.catalogue
-    helpline = catalogue.emergency["hilfetelefon-gewalt-gegen-frauen"]
-    assert ar.isolate(catalogue.emergency["polizei"].number) in text and "112" not in text
-    assert ar.isolate(helpline.number) in text and helpline.name["ar"] in text  # the first line's kind
-    assert reminder.labels == ["🆘 " + ar.gettext("Show all emergency numbers")]
-    # A fire is another danger: its full screen.
     fire = await tell(bot, ayse, "المطبخ فيه حريق")  # the kitchen is on fire
-    assert len(full_screens(fire)) == 1
+    assert not full_screens(fire)
+    (short,) = short_lists(fire)
+    text = short.text or ""
+    assert text.startswith("🆘 <b>" + ar.gettext("Emergency help – call now:"))
+    catalogue = bot.services.content.catalogue
+    for entry in catalogue.emergency.values():
+        assert ar.isolate(entry.number) in text and entry.name["ar"] in text
+    assert short.labels[-3] == "🆘 " + ar.gettext("Show all emergency numbers")
     now[0] += timedelta(minutes=10)
     again = await tell(bot, ayse, "زوجي يضربني")
     assert len(full_screens(again)) == 1
@@ -800,6 +796,32 @@ async def test_an_arabic_story_told_into_her_draft_gets_a_reminder_and_every_lin
     await ayse.tap("💬")
     await ayse.tap("✅")
     await deliver(bot)
-    card = next(text for text in group(bot) if "ضربني مرة أخرى" in text)
-    assert "المطبخ فيه حريق" in card and card.count("زوجي يضربني") == 2
+    card = next(text for text in group(bot) if "المطبخ فيه حريق" in text)
+    assert card.count("زوجي يضربني") == 2
     assert "⚠️" in card
+
+
+async def test_after_a_change_of_language_or_a_refused_screen_the_numbers_come_in_full(
+    bot: BotHarness,
+) -> None:
+    """Review rv11: she may not have been able to read the screen in the language before; a full screen
+    Telegram refused was remembered as seen, and the update handled again got the short list only."""
+    anna = bot.resident("Anna", lang="de")
+    first = await tell(bot, anna, "Mein Mann schlägt mich")
+    assert len(full_screens(first)) == 1
+    await anna.send("/language")
+    await anna.tap("العربية")
+    arabic = await tell(bot, anna, "ضربني مرة أخرى")  # he hit me again
+    assert len(full_screens(arabic)) == 1 and not short_lists(arabic)
+
+    olga = bot.resident("Olga", lang="de")
+    down = {"ok": False, "error_code": 400, "description": "Bad Request: something went wrong"}
+    refused = [True]
+    bot.telegram.fault = lambda method, params: (
+        (400, down) if method == "sendMessage" and refused and refused.pop() else None
+    )
+    refused_screen = await tell(bot, olga, "Mein Mann schlägt mich")
+    assert not refused and not full_screens(refused_screen) and not short_lists(refused_screen)
+    bot.telegram.fault = None
+    again = await tell(bot, olga, "Mein Mann schlägt mich")
+    assert len(full_screens(again)) == 1 and not short_lists(again)

@@ -124,9 +124,9 @@ class UserData:
     # every stored question), the latest `MAX_HELD`: a restart loses none, and the step is read again with
     # her row (`bot.handlers.common.load_resident`).
     first_step: str | None = None
-    # When she was last shown the full emergency screen for each kind of danger her words named: more lines
-    # of that kind within minutes get a short reminder of its numbers (`bot.sos`; memory only: after a
-    # restart, or /delete, the full screen again).
+    # When (and in which language) she was last sent the full emergency screen for her danger words: more
+    # within minutes get the short list of the numbers (`bot.sos`; memory only: after a restart, or
+    # /delete, the full screen again).
     numbers_shown: ShownNumbers = field(default_factory=ShownNumbers)
 
     def forget(self) -> None:

@@ -143,19 +143,19 @@ async def danger_words(
     update: Update, context: Context, text: str, hits: Sequence[tuple[str, str]] = ()
 ) -> None:
     """Danger words she wrote (`text`; `hits`: entries that may be meant too): the emergency numbers, at
-    once. The full screen, or a short reminder of the numbers of the danger they name while she saw the
-    full screen for it minutes ago (`bot.sos`: a story told in short lines must not bury her conversation
-    under screens)."""
-    services = context.services
+    once. The full screen, or the short list of the same numbers while she was sent the full screen in her
+    language minutes ago (`bot.sos`: a story told in short lines must not bury her conversation under
+    screens)."""
+    now = context.services.clock()
+    shown = context.user_data.numbers_shown if context.user_data is not None else None
     # A tap asking for the answer to her message ("🔎 A new question") gets the full screen: she asked.
-    if context.user_data is not None and update.callback_query is None:
-        named = services.engine.emergency_entries(text, context.lang)
-        shown = context.user_data.numbers_shown.reminder(named, services.clock())
-        if shown is not None:
-            screen = screens.emergency_reminder(context.t, services.content.catalogue, shown, hits)
-            await show(update, context, *screen, new_message=True)
-            return
+    if shown is not None and update.callback_query is None and not shown.full_due(context.lang, now):
+        screen = screens.emergency_reminder(context.t, context.services.content.catalogue, hits)
+        await show(update, context, *screen, new_message=True)
+        return
     await emergency(update, context, hits, origin="sos.q")
+    if shown is not None:
+        shown.shown(context.lang, now)  # once sent: a screen Telegram refused comes in full again
 
 
 async def typed_vote(update: Update, context: Context, *, helpful: bool) -> bool:

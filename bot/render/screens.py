@@ -10,7 +10,7 @@ split by entry kind they would import each other.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import escape
@@ -627,32 +627,25 @@ def emergency_screen(
     return "\n".join(lines) + w.footer(), [*hit_rows(t, catalogue, hits, here), *person_and_menu(t, origin)]
 
 
-def emergency_reminder(
-    t: Translator, catalogue: Catalogue, named: Collection[str], hits: Sequence[Hit] = ()
-) -> Screen:
-    """More danger words of a kind whose full emergency screen she saw minutes ago (`bot.sos`): one line
-    with the numbers of the entries `named` (as the full screen has them, in its order), the search's
-    entries below it as on the full screen (`hits`, a line saying what they are), and the full screen one
-    tap away ("Ask a person" on it carrying her message, as on the screen her danger words bring). It says
-    nothing of where her message went: only what sent it knows, and says so below it. The full screen when
-    the content no longer has any of them (a /reload)."""
+def emergency_reminder(t: Translator, catalogue: Catalogue, hits: Sequence[Hit] = ()) -> Screen:
+    """More danger words minutes after she was sent the full emergency screen (`bot.sos`): every number of
+    it, one line each with its name, and its hours where it is not reachable day and night; the search's
+    entries below as on the full screen (`hits`), then the full screen one tap away, "Ask a person"
+    (carrying her message, as on the screen her danger words bring) and the menu. It says nothing of where
+    her message went: only what sent it knows, and says so below it."""
     w = Writer(t)
-    numbers = [
-        f"<b>{t.isolate(escape(entry.number))}</b> – {w.text(entry.name)}"
-        for entry_id, entry in catalogue.emergency.items()
-        if entry_id in named
-    ]
-    if not numbers:
-        return emergency_screen(t, catalogue, hits, origin="sos.q")
-    lines = ["🆘 <b>" + t.html("Emergency help – call now:") + "</b> " + " · ".join(numbers)]
+    lines = ["🆘 <b>" + t.html("Emergency help – call now:") + "</b>"]
+    for entry in catalogue.emergency.values():
+        line = f"<b>{t.isolate(escape(entry.number))}</b> – {w.text(entry.name)}"
+        if not entry.around_the_clock and entry.hours:
+            line += " · 🕐 " + t.html("Reachable: {hours}", hours=Markup(w.text(entry.hours)))
+        lines.append(line)
     if hits:
         hits = in_date_order(catalogue, hits)
-        lines.append(t.html("No emergency? Maybe one of these helps:"))
+        lines += ["", t.html("No emergency? Maybe one of these helps:")]
     rows = hit_rows(t, catalogue, hits, Origin.of("emergency", hits))
-    return "\n".join(lines) + w.footer(), [
-        *rows,
-        [("🆘 " + t.gettext("Show all emergency numbers"), encode("sos", "q"))],
-    ]
+    full = [("🆘 " + t.gettext("Show all emergency numbers"), encode("sos", "q"))]
+    return "\n".join(lines) + w.footer(), [*rows, full, *person_and_menu(t, "sos.q")]
 
 
 def availability_lines(w: Writer, entry: Emergency) -> list[str]:

@@ -91,7 +91,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -1483,39 +1483,11 @@ class EmergencyDetector:
         """The first matching trigger (hard ones first; one read through a ``GUESS`` only if no other
         trigger matches, through an ``OTHER`` only if no ``GUESS`` does, neither when ``guesses`` is
         False), or None."""
-        fallback: EmergencyMatch | None = None
-        for match, _ in self._matches(_Message(text), guesses):
-            if not match.guess:
-                return match
-            if fallback is None or (fallback.other_word and not match.other_word):
-                fallback = match
-        return fallback
-
-    def named_entries(self, text: str) -> frozenset[str] | None:
-        """The content's emergency entries whose triggers the danger words of ``text`` are (read as
-        ``detect`` reads them, a ``GUESS`` too: one entry more only makes a kind of danger new); None when
-        it has none, or when a danger word is a built-in trigger that no content trigger there covers
-        ("er bringt mich um": a threat the content names no number for), so no entry says what it is."""
-        named: set[str] = set()
-        covered: set[int] = set()
-        builtin: list[set[int]] = []
-        for match, used in self._matches(_Message(text), True):
-            if match.other_word:
-                continue  # another word, not a typo (the engine drops such a match too)
-            if match.emergency_id is None:
-                builtin.append(used)
-            else:
-                named.add(match.emergency_id)
-                covered |= used
-        if not named or any(not used <= covered for used in builtin):
-            return None
-        return frozenset(named)
-
-    def _matches(self, message: _Message, guesses: bool) -> Iterator[tuple[EmergencyMatch, set[int]]]:
-        """Every trigger that matches ``message`` (hard ones first), with the message words it used."""
+        message = _Message(text)
         if not message.folded:
-            return
+            return None
         in_context: bool | None = None
+        fallback: EmergencyMatch | None = None
         for position in self._candidates(message):
             trigger = self._triggers[position]
             found = self._find(trigger, message, guesses)
@@ -1562,4 +1534,8 @@ class EmergencyDetector:
                 or (trigger.kill and self._kills_her(trigger, used, message)),
                 kill=trigger.kill,
             )
-            yield match, used
+            if weakest == MATCH:
+                return match
+            if fallback is None or (fallback.other_word and not match.other_word):
+                fallback = match
+        return fallback

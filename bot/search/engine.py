@@ -213,13 +213,6 @@ class SearchEngine:
         match = self.emergency.detect(self.with_latin_reading(query, lang))
         return match if match is not None and not match.other_word else None
 
-    def emergency_entries(self, query: str, lang: str) -> frozenset[str] | None:
-        """The content's emergency entries the danger words of `query` name (its kind of danger: the
-        women's helpline and the police for "mein Mann schlägt mich", the crisis line for "ich will nicht
-        mehr leben"); None when no entry says what it is: an emergency told by its meaning only, or a
-        danger word of the built-in list alone (`EmergencyDetector.named_entries`)."""
-        return self.emergency.named_entries(self.with_latin_reading(query, lang))
-
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
         """Classify and answer one resident message."""
         shape = message_shape(query)

@@ -823,49 +823,15 @@ def test_a_station_elsewhere_in_the_message_does_not_explain_away_a_call_for_the
     assert result.emergency, result
 
 
-VIOLENCE = frozenset({"polizei", "hilfetelefon-gewalt-gegen-frauen"})
-
-
-@pytest.mark.parametrize(
-    ("text", "lang", "named"),
-    [
-        # the kind of danger: the content's entries whose triggers the danger words are (bot/sos.py)
-        ("Mein Mann schlägt mich", "de", VIOLENCE),
-        ("er hat mich wieder geschlagen", "de", {"polizei"}),  # a built-in word the content names too
-        ("Er schlägt mich wieder, ich habe Angst", "de", {"polizei"}),
-        ("ich will nicht mehr leben", "de", {"telefonseelsorge"}),
-        ("Mein Mann schlägt mich, ich will nicht mehr leben", "de", VIOLENCE | {"telefonseelsorge"}),
-        ("die Küche brennt", "de", {"feuerwehr-rettungsdienst"}),
-        ("زوجي يضربني", "ar", VIOLENCE),
-        ("ضربني مرة أخرى", "ar", {"polizei"}),
-        ("لا أريد أن أعيش", "ar", {"telefonseelsorge"}),
-        ("kocam beni dövüyor", "tr", VIOLENCE),
-        # no entry says what it is: a built-in threat to kill, a call of a service, the meaning only
-        ("er hat gesagt er bringt mich um", "de", None),
-        ("ruf die Polizei", "de", None),
-        ("ich habe Angst", "de", None),
-        ("Wo ist der Deutschkurs?", "de", None),
-    ],
-)
-def test_the_kind_of_danger_is_the_content_entries_its_words_name(
-    lexical_engine: SearchEngine, text: str, lang: str, named: set[str] | None
-) -> None:
-    assert lexical_engine.emergency_entries(text, lang) == (None if named is None else frozenset(named))
-
-
-def test_the_full_screen_comes_again_for_another_kind_after_the_window_and_after_a_restart() -> None:
+def test_the_full_screen_comes_again_after_the_window_in_another_language_and_after_a_restart() -> None:
     start = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
     shown = ShownNumbers()
-    assert shown.reminder(VIOLENCE, start) is None  # the first: the full screen
-    # "er hat mich wieder geschlagen" (the police): the numbers of the kind the full screen was for
-    assert shown.reminder({"polizei"}, start + timedelta(minutes=3)) == VIOLENCE
-    assert shown.reminder(None, start + timedelta(minutes=3)) is None  # kind unknown: the full screen
-    assert shown.reminder({"telefonseelsorge"}, start + timedelta(minutes=4)) is None  # another kind
-    both = VIOLENCE | {"telefonseelsorge"}
-    assert shown.reminder({"telefonseelsorge", "polizei"}, start + timedelta(minutes=5)) == both
-    # counted from the full screen, not from the reminders
-    assert shown.reminder(VIOLENCE, start + timedelta(minutes=9, seconds=59)) == VIOLENCE
-    assert shown.reminder(VIOLENCE, start + timedelta(minutes=10)) is None
-    assert shown.reminder({"polizei"}, start + timedelta(minutes=11)) == VIOLENCE
-    assert shown.reminder(VIOLENCE, start) is None  # a clock set back: the full screen
-    assert ShownNumbers().reminder(VIOLENCE, start + timedelta(minutes=12)) is None  # after a restart
+    assert shown.full_due("de", start)  # the first: the full screen
+    shown.shown("de", start)
+    assert not shown.full_due("de", start + timedelta(minutes=3))  # minutes later: the short list
+    assert shown.full_due("ar", start + timedelta(minutes=3))  # she may not have read the German one
+    # counted from the full screen, not from the short lists in between
+    assert not shown.full_due("de", start + timedelta(minutes=9, seconds=59))
+    assert shown.full_due("de", start + timedelta(minutes=10))
+    assert shown.full_due("de", start - timedelta(minutes=1))  # a clock set back: the full screen
+    assert ShownNumbers().full_due("de", start + timedelta(minutes=1))  # after a restart

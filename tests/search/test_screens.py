@@ -268,14 +268,20 @@ async def test_asking_where_the_police_station_is_gets_no_emergency_screen(bot: 
     assert "🆘" not in (ayse.last().text or ""), ayse.last()
 
 
-def test_a_reminder_names_the_numbers_in_the_full_screens_order_or_is_the_full_screen(catalogue: Any) -> None:
-    """bot/sos.py: the reminder's numbers are the content's (Arabic: isolated, as on the full screen); when a
-    /reload took every one of them away, the full screen is shown instead of an empty line."""
+def test_the_short_list_has_every_number_of_the_full_screen_in_its_order_with_limited_hours(
+    catalogue: Any,
+) -> None:
+    """bot/sos.py: every number of the content, not a guess at the kind of danger (review rv11: a rape got
+    the women's helpline without the police); the hours of a number not reachable day and night (Arabic:
+    numbers isolated, as on the full screen); the full screen, a person and the menu one tap away."""
     t = shared_i18n(ROOT / "locales", "de").translator("ar")
-    text, keyboard = screens.emergency_reminder(t, catalogue, {"hilfetelefon-gewalt-gegen-frauen", "polizei"})
-    police, helpline = (catalogue.emergency[e] for e in ("polizei", "hilfetelefon-gewalt-gegen-frauen"))
-    assert text.index(t.isolate(police.number)) < text.index(t.isolate(helpline.number))
-    assert police.name["ar"] in text and "\n" not in text
-    assert keyboard == [[("🆘 " + t.gettext("Show all emergency numbers"), "sos:q")]]
-    gone = screens.emergency_reminder(t, catalogue, {"removed-by-a-reload"})
-    assert gone == screens.emergency_screen(t, catalogue, origin="sos.q")
+    text, keyboard = screens.emergency_reminder(t, catalogue)
+    full, _ = screens.emergency_screen(t, catalogue, origin="sos.q")
+    positions = [text.index(t.isolate(entry.number)) for entry in catalogue.emergency.values()]
+    assert positions == sorted(positions) and len(positions) >= 5
+    assert all(entry.name["ar"] in text for entry in catalogue.emergency.values())
+    assert len(text.split("\n")) == len(catalogue.emergency) + 1 < len(full.split("\n")) / 2
+    limited = [e for e in catalogue.emergency.values() if not e.around_the_clock and e.hours]
+    assert limited and text.count("🕐") == len(limited)
+    assert keyboard[0] == [("🆘 " + t.gettext("Show all emergency numbers"), "sos:q")]
+    assert "ask:sos.q" in str(keyboard) and "menu" in str(keyboard)

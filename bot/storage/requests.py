@@ -201,14 +201,17 @@ async def reaches_resident_after(session: AsyncSession, request: Request, messag
 
 async def reached_chat_after(session: AsyncSession, chat_id: int, message_id: int) -> bool:
     """Whether a message of the outbox (a partner's answer, a notice about a request) reached Telegram chat
-    `chat_id` after its message `message_id` (message ids grow within a chat)."""
+    `chat_id` after its message `message_id` (message ids grow within a chat), or is being sent there now:
+    it may be on her screen before its row says so (the lease ends when Telegram's answer is written)."""
     found = await session.scalar(
         select(OutboxMessage.id)
         .where(
             OutboxMessage.channel == Channel.TELEGRAM,
             OutboxMessage.target == str(chat_id),
-            OutboxMessage.status == OutboxStatus.SENT,
-            OutboxMessage.result_message_id > message_id,
+            or_(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                and_(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.result_message_id > message_id),
+            ),
         )
         .limit(1)
     )

@@ -712,9 +712,7 @@ async def conversation_button(update: Update, context: Context) -> None:
 async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
     """⏹ End, tapped or typed: her messages no longer go to the request, and she reads where they go now.
     False if its conversation was not open."""
-    message = update.callback_query.message if update.callback_query else update.effective_message
-    seen = message.message_id if message is not None else None
-    partner = await context.services.requests.end_conversation(user_id, request_id, seen)
+    partner = await context.services.requests.end_conversation(user_id, request_id)
     if partner is None:
         return False
     await answer_query(update.callback_query)

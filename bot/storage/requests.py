@@ -178,27 +178,6 @@ async def lapsed_conversation(
     return (request, last) if last is not None else None
 
 
-async def last_message(session: AsyncSession, request_id: int) -> RequestMessage | None:
-    """The last message of the request's thread, either way."""
-    return await session.scalar(_LAST_MESSAGE, {"request_id": request_id})
-
-
-async def reaches_resident_after(session: AsyncSession, request: Request, message_id: int) -> bool:
-    """Whether a message about `request` to its resident's chat is still on its way, or came there after her
-    chat's message `message_id`: she had not got it then."""
-    found = await session.scalar(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.request_id == request.id,
-            OutboxMessage.channel == Channel.TELEGRAM,
-            OutboxMessage.target == str(request.resident_id),
-            or_(OutboxMessage.status.in_(ACTIVE_OUTBOX), OutboxMessage.result_message_id > message_id),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 async def reached_chat_after(session: AsyncSession, chat_id: int, message_id: int) -> bool:
     """Whether a message of the outbox (a partner's answer, a notice about a request) reached Telegram chat
     `chat_id` after its message `message_id` (message ids grow within a chat), or is being sent there now:

@@ -441,14 +441,12 @@ class RequestDesk:
         staff = request.taken_by if ctx.show_staff_names else None
         return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
-    async def end_conversation(
-        self, resident_id: int, request_id: int, seen: int | None = None
-    ) -> str | None:
-        """ "End", tapped under (or typed as) her chat's message `seen`: the resident's messages no longer go
-        to the request (`conversation.end`); the partner's name, None if no conversation was open."""
+    async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
+        """ "End": the resident's messages no longer go to the request; the partner's name, None if no
+        conversation was open."""
         ctx = self._context()
         async with self._transaction() as session:
-            request = await conversation.end(session, ctx, resident_id, request_id, seen)
+            request = await conversation.end(session, resident_id, request_id)
             return readers(ctx, request) if request else None
 
     async def open_requests(self, resident_id: int, lang: str) -> list[OpenRequest]:

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from bot.content.models import localized
 from bot.render.start import SLOW_DOWN
+from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import Request
 from bot.storage.models.resident import WaitingMessage
 from bot.testing.fakeapi import Sent, SimUser
@@ -173,6 +174,106 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
     await ayse.send("Wo ist das Quartiersbüro?")
     await deliver(bot)
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
+
+
+NOT_ENDED = (
+    "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
+    "still go to them. Once it has arrived, tap “⏹ End” under it."
+)
+ENDED = "Your messages no longer go to {partner}. /requests shows your open requests."
+END_LABEL = {"de": "Beenden", "tr": "bitir"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_end_while_a_partners_message_is_on_its_way_keeps_the_conversation_open_until_it_came(
+    bot: BotHarness, lang: str
+) -> None:
+    # Explore conv7 F2: ⏹ End tapped while the partner's next question was on its way; it came below with
+    # "your messages go to … until you tap End", and her reply got an answer from the FAQ. Review rv12 F1/F4:
+    # the quiet state that replaced it passed a typed "Beenden" on, and End twice stayed quiet.
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Gerne! Wie alt ist das Baby?", reply_to=card)
+    await deliver(bot)
+    first = ayse.last()
+    partner = partner_name(bot, lang)
+    await petra.send("Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)  # on its way to her
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.tap("⏹", first)
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    await ayse.send(END_LABEL[lang])  # typed, as it is still on its way: the same, and nothing passed on
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    await deliver(bot)
+    assert "Donnerstag 15 Uhr" in screen(ayse)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    await ayse.send("das passt mir gut")  # her reply to it reaches the partner, as the message said
+    await deliver(bot)
+    assert "das passt mir gut" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert screen(ayse) == t.gettext("Passed on to {partner}.").format(partner=partner)
+    # Nothing on its way: End ends, also under an older message; a second End changes nothing.
+    await ayse.tap("⏹", first)
+    assert screen(ayse) == t.html(ENDED, partner=partner)
+    callbacks = len(bot.telegram.answered_callbacks)
+    await ayse.tap("⏹", first)
+    assert screen(ayse) == t.html(ENDED, partner=partner)
+    unchanged = t.gettext("Nothing to change.")
+    assert any(a.get("text") == unchanged for a in bot.telegram.answered_callbacks[callbacks:])
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("ich brauche einen Kitaplatz")  # the bot's again: neither passed on nor asked about
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
+    assert not screen(ayse).startswith(question.split("{partner}")[0])
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_end_after_the_partners_message_on_its_way_was_given_up_ends_the_conversation(
+    bot: BotHarness, lang: str
+) -> None:
+    # Review rv12 F5: a message that never arrives (dead letter) must not keep her conversation from ending,
+    # nor get her next line asked about ("your answer to …?").
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await asked_by_partner(bot, ayse, "Darf ich mein Baby mitbringen?", "Wie alt ist das Baby?")
+    partner = partner_name(bot, lang)
+    await bot.partner("Petra", MUETTERZENTRUM).send("Passt Ihnen Donnerstag?", reply_to=card)
+    await ayse.send(END_LABEL[lang])
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    async with bot.services.database.transaction() as session:
+        pending = OutboxMessage.status == OutboxStatus.PENDING
+        await session.execute(update(OutboxMessage).where(pending).values(status=OutboxStatus.DEAD))
+    await ayse.send(END_LABEL[lang])
+    assert screen(ayse) == t.html(ENDED, partner=partner)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("morgen habe ich keine Zeit")
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
+    assert not screen(ayse).startswith(question.split("{partner}")[0])
+
+
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_the_end_label_typed_after_the_quiet_period_ends_the_conversation(
+    bot: BotHarness, lang: str
+) -> None:
+    # Review rv12 F1: a typed "Beenden" the next morning was asked about as her answer to the partner
+    # ("✍️ My answer" then passed the word on).
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    await asked_by_partner(bot, ayse, "Darf ich mein Baby mitbringen?", "Wie alt ist das Baby?")
+    await quiet_night(bot)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send(END_LABEL[lang])
+    assert screen(ayse) == t.html(ENDED, partner=partner_name(bot, lang))
+    await ayse.send("Zwei Jahre alt")  # ended: no longer asked about
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
+    assert not screen(ayse).startswith(question.split("{partner}")[0])
 
 
 @pytest.mark.parametrize(

@@ -448,8 +448,12 @@ async def conversation_input(update: Update, context: Context, *, danger: bool =
     if message.text and named_button(context.services.i18n, context.lang, message.text) == "menu":
         return False
     if message.text and typed_button(context.services.i18n, context.lang, message.text, _end_label):
-        # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation.
-        choices = await context.services.requests.conversations(user.id)
+        # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation;
+        # one gone quiet too, whose partner's message waits for her answer (not asked about as that answer).
+        requests = context.services.requests
+        choices = list(await requests.conversations(user.id))
+        if not choices and (waiting := await requests.awaiting_answer(user.id)) is not None:
+            choices = [waiting]
         return bool(choices) and await end_conversation(update, context, user.id, choices[0].id)
     relayed = await context.services.requests.converse(resident_message(user, message, danger=danger))
     if relayed is None:
@@ -710,13 +714,15 @@ async def conversation_button(update: Update, context: Context) -> None:
 
 
 async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
-    """⏹ End, tapped or typed: her messages no longer go to the request, and she reads where they go now.
+    """⏹ End, tapped or typed: her messages no longer go to the request, and she reads where they go now;
+    or, while the partner's message is on its way to her, that they still go there (`conversation.end`).
     False if its conversation was not open."""
-    partner = await context.services.requests.end_conversation(user_id, request_id)
-    if partner is None:
+    ending = await context.services.requests.end_conversation(user_id, request_id)
+    if ending is None:
         return False
     await answer_query(update.callback_query)
-    await show(update, context, *render.conversation_ended(context.t, partner), new_message=True)
+    screen = render.conversation_ended if ending.ended else render.conversation_not_ended
+    await show(update, context, *screen(context.t, ending.partner), new_message=True)
     return True
 
 

@@ -571,6 +571,16 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
     ), back_to_menu(t)
 
 
+def conversation_not_ended(t: Translator, partner: str) -> Screen:
+    """⏹ End while a message of the partner is on its way to her: that message will say that her messages
+    go to the partner, so they still do; End under it ends the conversation."""
+    return t.html(
+        "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
+        "still go to them. Once it has arrived, tap “⏹ End” under it.",
+        partner=t.isolate(partner),
+    ), back_to_menu(t)
+
+
 # --- after "Send" ----------
 
 

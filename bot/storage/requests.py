@@ -178,6 +178,22 @@ async def lapsed_conversation(
     return (request, last) if last is not None else None
 
 
+async def on_its_way_to_resident(session: AsyncSession, request: Request) -> bool:
+    """Whether a message about `request` to its resident's chat (a partner's answer, a notice) is still on
+    its way: waiting in the outbox or being sent."""
+    found = await session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.request_id == request.id,
+            OutboxMessage.channel == Channel.TELEGRAM,
+            OutboxMessage.target == str(request.resident_id),
+            OutboxMessage.status.in_(ACTIVE_OUTBOX),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def reached_chat_after(session: AsyncSession, chat_id: int, message_id: int) -> bool:
     """Whether a message of the outbox (a partner's answer, a notice about a request) reached Telegram chat
     `chat_id` after its message `message_id` (message ids grow within a chat), or is being sent there now:

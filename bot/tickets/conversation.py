@@ -158,10 +158,18 @@ def touch(request: Request) -> None:
     request.conversation_at = utcnow()
 
 
-async def end(session: AsyncSession, resident_id: int, request_id: int) -> Request | None:
-    """The resident tapped "End": their messages no longer go to the request. None if none was open."""
+async def end(session: AsyncSession, resident_id: int, request_id: int) -> tuple[Request, bool] | None:
+    """The resident tapped (or typed) "End": their messages no longer go to the request. The request, and
+    whether it ended; None if no conversation was open.
+
+    Not while a message about it is on its way to her chat (a partner's answer says "your messages go to …
+    until you tap End", review rv12 F1): then the conversation stays open, as that message will say, and her
+    reply to it reaches the partner (never the bot's search); End under it, once it came, ends it. So End
+    always ends once nothing is on its way: twice, typed, or after that message was given up (dead)."""
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id or request.conversation_at is None:
         return None
+    if await store.on_its_way_to_resident(session, request):
+        return request, False
     request.conversation_at = None
-    return request
+    return request, True

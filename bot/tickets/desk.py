@@ -39,6 +39,15 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Ending:
+    """ "End" tapped or typed: who reads the request (in her language), and whether the conversation ended
+    (not while a message about the request is on its way to her: `conversation.end`)."""
+
+    partner: str
+    ended: bool
+
+
+@dataclass(frozen=True)
 class Relayed:
     """A resident's message about a sent request: the outcome and who reads it (`notify.readers`) in their
     language; `choices` when several conversations are open (AMBIGUOUS)."""
@@ -441,13 +450,13 @@ class RequestDesk:
         staff = request.taken_by if ctx.show_staff_names else None
         return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
-    async def end_conversation(self, resident_id: int, request_id: int) -> str | None:
-        """ "End": the resident's messages no longer go to the request; the partner's name, None if no
-        conversation was open."""
+    async def end_conversation(self, resident_id: int, request_id: int) -> Ending | None:
+        """ "End": the resident's messages no longer go to the request, unless a message about it is on its
+        way to her (`conversation.end`); None if no conversation was open."""
         ctx = self._context()
         async with self._transaction() as session:
-            request = await conversation.end(session, resident_id, request_id)
-            return readers(ctx, request) if request else None
+            found = await conversation.end(session, resident_id, request_id)
+            return Ending(readers(ctx, found[0]), found[1]) if found else None
 
     async def open_requests(self, resident_id: int, lang: str) -> list[OpenRequest]:
         """/requests: the resident's open requests, partners named in `lang`."""

@@ -194,6 +194,31 @@ async def on_its_way_to_resident(session: AsyncSession, request: Request) -> boo
     return found is not None
 
 
+async def later_line_in_thread(session: AsyncSession, request: Request, message_id: int) -> bool:
+    """Whether the request's thread holds a message of its resident's chat that came after her message
+    `message_id`: a later line of hers that reached it (the messages the outbox brought her are left out by
+    their ids; the first parts of a long one, or an "✏️ Add to …" prompt, count too: erring towards
+    "later", which only asks her to send a line again)."""
+    brought = exists().where(
+        OutboxMessage.request_id == request.id,
+        OutboxMessage.channel == Channel.TELEGRAM,
+        OutboxMessage.target == str(request.resident_id),
+        OutboxMessage.result_message_id == ThreadLink.message_id,
+    )
+    found = await session.scalar(
+        select(ThreadLink.message_id)
+        .where(
+            ThreadLink.chat_id == request.resident_id,
+            ThreadLink.request_id == request.id,
+            ThreadLink.role == LinkRole.RESIDENT,
+            ThreadLink.message_id > message_id,
+            ~brought,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def reached_chat_after(session: AsyncSession, chat_id: int, message_id: int) -> bool:
     """Whether a message of the outbox (a partner's answer, a notice about a request) reached Telegram chat
     `chat_id` after its message `message_id` (message ids grow within a chat), or is being sent there now:

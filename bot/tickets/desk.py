@@ -384,6 +384,21 @@ class RequestDesk:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)
 
+    async def pass_on_unsent(self, message: ResidentMessage, request_id: int) -> Relayed | None:
+        """Her line told "not passed on" to request `request_id` (she wrote on from it hours later), its ✍️
+        tapped: into the thread as `converse` puts it, only in the order she wrote. OUTDATED (nothing passed
+        on) once a later line of hers reached the thread: this one would now stand after it, and only
+        sending it again keeps her order. Stateless: her words are not kept for it, the notice may be tapped
+        any time later."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            request = await session.get(Request, request_id)
+            if request is None or request.resident_id != message.resident_id:
+                return _relayed(ctx, Result(Outcome.NOT_FOUND))
+            if await store.later_line_in_thread(session, request, message.message_id):
+                return _relayed(ctx, Result(Outcome.OUTDATED, request))
+        return await self.converse(message, request_id)
+
     async def pass_thanks(self, message: ResidentMessage, request_id: int) -> Relayed:
         """Her thank-you about request `request_id`, which its partner closed: to the partner, the request
         staying closed (`relay.resident_thanks`)."""

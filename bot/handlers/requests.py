@@ -448,13 +448,10 @@ async def conversation_input(update: Update, context: Context, *, danger: bool =
     if message.text and named_button(context.services.i18n, context.lang, message.text) == "menu":
         return False
     if message.text and typed_button(context.services.i18n, context.lang, message.text, _end_label):
-        # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation;
-        # one gone quiet too, whose partner's message waits for her answer (not asked about as that answer).
-        requests = context.services.requests
-        choices = list(await requests.conversations(user.id))
-        if not choices and (waiting := await requests.awaiting_answer(user.id)) is not None:
-            choices = [waiting]
-        return bool(choices) and await end_conversation(update, context, user.id, choices[0].id)
+        # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation
+        # (one gone quiet too: the label is not her answer to the partner).
+        request_id = await context.services.requests.conversation_to_end(user.id)
+        return request_id is not None and await end_conversation(update, context, user.id, request_id)
     relayed = await context.services.requests.converse(resident_message(user, message, danger=danger))
     if relayed is None:
         return False

@@ -446,6 +446,17 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await _conversations(session, self._context(), resident_id)
 
+    async def conversation_to_end(self, resident_id: int) -> int | None:
+        """The request whose conversation the End button's label, typed, ends: her latest open one, else one
+        gone quiet whose partner's message waits for her answer (`conversation.awaiting_answer`: the label is
+        not her answer to it). None if there is neither."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            if requests := await conversation.open_conversations(session, ctx, resident_id):
+                return requests[0].id
+            request = await conversation.awaiting_answer(session, ctx, resident_id)
+            return request.id if request is not None else None
+
     async def reopen(self, resident_id: int, request_id: int) -> CardAction:
         """The resident reopens a request the partner closed recently (their message follows); its cards
         offer Close / Hand over again (an escalated request's copy at the Quartiersmanagement too: only its

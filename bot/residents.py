@@ -50,8 +50,6 @@ class ResidentSettings:
     # /delete runs (`FIRST_MINUTE`), a message waits for her tap on "is this your answer?" (`ANSWER`).
     first_minute: bool = False
     answer_waits: bool = False
-    # A line of hers was told "not passed on" (`UNSENT`): a later line of hers to its request outdates it.
-    unsent_waits: bool = False
 
 
 # What a message of hers waits for (`WaitingMessage.waits_for`).
@@ -59,11 +57,6 @@ FIRST_MINUTE = "first_minute"  # her language and district after /delete: then a
 WHICH = "which"  # her tap on the request it is for ("which request?")
 ANSWER = "answer"  # "is this your answer to …?": her tap, or it goes there when she writes on
 REOPEN = "reopen"  # her tap on "Reopen" of the closed request
-# Her line under "is this your answer?" that she wrote on from hours later: she was told it was "not passed
-# on", with ✍️ to pass it on (the notice is `prompt_id`; her words are not kept: the tap passes on her message
-# as Telegram shows it). Only that tap passes it on; once a later line of hers reached the request, the notice
-# loses its ✍️ (`ResidentService.outdated`): her lines reach the thread in the order she wrote them.
-UNSENT = "unsent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +72,6 @@ class Waiting:
     request_id: int | None = None
     created_at: datetime | None = None
     offered: tuple[int, ...] = ()
-    waits_for: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +175,7 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
 
 
 def _settings(resident: Resident, draft: Dialogue | None, *flags: bool) -> ResidentSettings:
-    conversing, first_minute, answer_waits, unsent_waits = flags
+    conversing, first_minute, answer_waits = flags
     return ResidentSettings(
         resident.language,
         resident.district,
@@ -193,7 +185,6 @@ def _settings(resident: Resident, draft: Dialogue | None, *flags: bool) -> Resid
         conversing=conversing,
         first_minute=first_minute,
         answer_waits=answer_waits,
-        unsent_waits=unsent_waits,
     )
 
 
@@ -213,7 +204,6 @@ _ARRIVING = (
         exists().where(Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)),
         _waits(FIRST_MINUTE),
         _waits(ANSWER),
-        _waits(UNSENT),
     )
     .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
     .where(Resident.telegram_id == bindparam("telegram_id", type_=Resident.telegram_id.type))
@@ -253,7 +243,7 @@ async def _remember(
     """The resident's settings, their row inserted or brought up to date (see `arrive`)."""
     first_name = (first_name or None) and first_name[:64]
     found = (await session.execute(_ARRIVING, {"telegram_id": telegram_id})).first()
-    resident, draft, *flags = found if found is not None else (None, None, False, False, False, False)
+    resident, draft, *flags = found if found is not None else (None, None, False, False, False)
     # Most taps change nothing; a new resident's row, or (something changed, `_changes`) the known
     # one brought up to date, in one statement: also when another update of theirs inserted the row
     # meanwhile. A resident who writes again has evidently unblocked the bot.
@@ -464,17 +454,13 @@ class ResidentService:
             return sorted((_waiting(row) for row in rows), key=_oldest)
 
     def tapped(self, telegram_id: int, prompt_id: int, request_id: int) -> Passing:
-        """Her tap on request `request_id` under the bot's question `prompt_id` (or its notice that her line
-        was not passed on, `UNSENT`): the message under it, and every message of hers waiting under "which
-        request?" whose question offered that request (not one whose question offered only others), oldest
-        first (`Passing`)."""
+        """Her tap on request `request_id` under the bot's question `prompt_id`: the message under it, and
+        every message of hers waiting under "which request?" whose question offered that request (not one
+        whose question offered only others), oldest first (`Passing`)."""
         query = select(WaitingMessage).where(
             WaitingMessage.resident_id == telegram_id,
             or_(
-                and_(
-                    WaitingMessage.waits_for.in_((WHICH, ANSWER, UNSENT)),
-                    WaitingMessage.prompt_id == prompt_id,
-                ),
+                and_(WaitingMessage.waits_for.in_((WHICH, ANSWER)), WaitingMessage.prompt_id == prompt_id),
                 WaitingMessage.waits_for == WHICH,
             ),
         )
@@ -484,18 +470,6 @@ class ResidentService:
             query,
             lambda row: row.prompt_id == prompt_id or request_id in (row.offered or ()),
         )
-
-    async def outdated(self, telegram_id: int, request_id: int, before: int) -> list[Waiting]:
-        """A line of hers, her message `before`, reached request `request_id`: her older lines told "not
-        passed on" to it (`UNSENT`) can no longer go on in the order she wrote them; they wait no longer
-        (their notices, returned, lose their ✍️). Read first: a write transaction only when one waits."""
-        query = _waiting_rows(telegram_id, UNSENT).where(
-            WaitingMessage.request_id == request_id, WaitingMessage.message_id < before
-        )
-        async with self._database.sessions() as session:
-            rows = list(await session.scalars(query))
-        await self.passed([row.id for row in rows])
-        return [_waiting(row) for row in rows]
 
     def answers(self, telegram_id: int, *, within: timedelta) -> Passing:
         """Her message under "is this your answer?", as she writes on: only if it was written `within` the
@@ -595,12 +569,5 @@ def _waiting(row: WaitingMessage) -> Waiting:
     attachment = {**row.attachment, "caption": row.text} if row.attachment is not None else None
     offered = tuple(row.offered or ())
     return Waiting(
-        row.message_id,
-        row.text,
-        attachment,
-        row.prompt_id,
-        row.request_id,
-        row.created_at,
-        offered,
-        row.waits_for,
+        row.message_id, row.text, attachment, row.prompt_id, row.request_id, row.created_at, offered
     )

@@ -8,11 +8,12 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.render import screens
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
+from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, fill_in_request, skip_questions
 from tests.telegram_html import html_problems
@@ -187,6 +188,10 @@ async def votes(bot: BotHarness) -> list[tuple[int, str, bool]]:
         ("en", "yes", True),
         ("en", "no", False),
         ("tr", "hayır", False),
+        # Review rv12 F3: the most natural replies, yes with thanks, were read as a thank-you and not counted.
+        ("de", "Ja, danke", True),
+        ("tr", "Evet, teşekkürler", True),
+        ("de", "Nein danke", False),
     ],
 )
 async def test_a_yes_or_no_typed_right_under_did_this_help_is_the_vote(
@@ -235,11 +240,32 @@ async def test_only_a_lone_yes_right_under_did_this_help_and_within_minutes_is_a
     assert await votes(bot) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("pl", "no"),  # colloquial Polish for "yeah", not a no
+        ("de", "wieder"),
+        ("de", "öffnen"),
+        ("en", "again"),
+        ("tr", "tekrar"),
+        ("de", "nicht nötig"),
+    ],
+)
+async def test_words_that_are_no_plain_yes_or_no_are_no_vote(bot: BotHarness, lang: str, typed: str) -> None:
+    # Review rv12 F3: the words for "Reopen?" counted as votes: "wieder", "again" as 👍, "nicht nötig" and the
+    # Polish "no" (= yeah) as 👎.
+    resident, answer = await did_this_help(bot, lang)
+    t = bot.services.i18n.translator(lang)
+    await resident.send(typed)
+    assert resident.last().text != t.gettext("Thank you for your feedback!")
+    assert answer.labels[:2] == ["👍", "👎"] and await votes(bot) == []
+
+
 # Asks the outbox what reached her since: on both databases.
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-@pytest.mark.parametrize("lang", ["de", "tr"])
+@pytest.mark.parametrize(("lang", "sending"), [("de", False), ("tr", False), ("de", True), ("tr", True)])
 async def test_a_yes_after_a_partners_question_below_did_this_help_answers_the_partner(
-    bot: BotHarness, lang: str
+    bot: BotHarness, lang: str, sending: bool
 ) -> None:
     resident = await confirmed_resident(bot, "Nour", lang)
     card = await send_request(bot, resident, "frauencafe", "Darf ich mein Baby mitbringen?")
@@ -248,7 +274,13 @@ async def test_a_yes_after_a_partners_question_below_did_this_help_answers_the_p
     answer = resident.last()
     assert answer.labels[:2] == ["👍", "👎"]
     await bot.partner("Petra", MUETTERZENTRUM).send("Kommen Sie am Donnerstag?", reply_to=card)
-    await deliver(bot)
+    if sending:
+        # Review rv12 F6: the question is being sent (it may be on her screen), its row not yet marked sent.
+        async with bot.services.database.transaction() as session:
+            pending = OutboxMessage.status == OutboxStatus.PENDING
+            await session.execute(update(OutboxMessage).where(pending).values(status=OutboxStatus.SENDING))
+    else:
+        await deliver(bot)
     await resident.send("ja")  # the partner's question is the latest: her answer to it
     await deliver(bot)
     assert "ja" in (bot.telegram.bot_messages(MUETTERZENTRUM)[-1].text or "")

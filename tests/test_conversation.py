@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from bot import jobs
 from bot.content.models import localized
 from bot.render.start import SLOW_DOWN
+from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import Request
 from bot.storage.models.resident import WaitingMessage
 from bot.testing.fakeapi import Sent, SimUser
@@ -175,56 +177,104 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == before
 
 
+NOT_ENDED = (
+    "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
+    "still go to them. Once it has arrived, tap “⏹ End” under it."
+)
+ENDED = "Your messages no longer go to {partner}. /requests shows your open requests."
+END_LABEL = {"de": "Beenden", "tr": "bitir"}
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 @pytest.mark.parametrize("lang", ["de", "tr"])
-async def test_her_reply_to_a_partners_message_that_came_after_she_tapped_end_is_not_answered_by_the_bot(
+async def test_end_while_a_partners_message_is_on_its_way_keeps_the_conversation_open_until_it_came(
     bot: BotHarness, lang: str
 ) -> None:
-    # Explore conv7 F2: she tapped ⏹ End under the partner's first message as its next question was on its
-    # way; the question came below with "your messages go to … until you tap End", and her reply ("das
-    # passt mir gut") got an answer from the FAQ and reached no one.
+    # Explore conv7 F2: ⏹ End tapped while the partner's next question was on its way; it came below with
+    # "your messages go to … until you tap End", and her reply got an answer from the FAQ. Review rv12 F1/F4:
+    # the quiet state that replaced it passed a typed "Beenden" on, and End twice stayed quiet.
     t = bot.services.i18n.translator(lang)
     ayse = bot.resident("Ayşe", lang=lang)
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
-    number = re.findall(r"Anfrage Nr\. (\d{6})", card.text or "")[0]
     petra = bot.partner("Petra", MUETTERZENTRUM)
     await petra.send("Gerne! Wie alt ist das Baby?", reply_to=card)
     await deliver(bot)
     first = ayse.last()
-    await petra.send("Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)  # on its way to her
-    await ayse.tap("⏹", first)
-    ended = t.gettext("Your messages no longer go to {partner}. /requests shows your open requests.")
-    assert screen(ayse).startswith(ended.split("{partner}")[0])
-    await deliver(bot)
-    assert "Donnerstag 15 Uhr" in screen(ayse)  # the latest thing she got
-    thread = len(group_texts(bot, MUETTERZENTRUM))
-    await ayse.send("das passt mir gut")
-    asked = ayse.last()
-    question = "Is this your answer to {partner} (request {number}), or a new question?"
     partner = partner_name(bot, lang)
-    assert asked.text == t.gettext(question).format(partner=partner, number=t.isolate(number))
-    assert asked.labels == [
-        "✍️ " + t.gettext("My answer"),
-        "🔎 " + t.gettext("A new question"),
-        "🏠 " + t.gettext("Menu"),
-    ]
-    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing passed on before her tap
-    await ayse.tap("✍️", asked)
+    await petra.send("Passt Ihnen Donnerstag 15 Uhr?", reply_to=card)  # on its way to her
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.tap("⏹", first)
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    await ayse.send(END_LABEL[lang])  # typed, as it is still on its way: the same, and nothing passed on
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    await deliver(bot)
+    assert "Donnerstag 15 Uhr" in screen(ayse)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    await ayse.send("das passt mir gut")  # her reply to it reaches the partner, as the message said
     await deliver(bot)
     assert "das passt mir gut" in group_texts(bot, MUETTERZENTRUM)[-1]
     assert screen(ayse) == t.gettext("Passed on to {partner}.").format(partner=partner)
+    # Nothing on its way: End ends, also under an older message; a second End changes nothing.
+    await ayse.tap("⏹", first)
+    assert screen(ayse) == t.html(ENDED, partner=partner)
+    callbacks = len(bot.telegram.answered_callbacks)
+    await ayse.tap("⏹", first)
+    assert screen(ayse) == t.html(ENDED, partner=partner)
+    unchanged = t.gettext("Nothing to change.")
+    assert any(a.get("text") == unchanged for a in bot.telegram.answered_callbacks[callbacks:])
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("ich brauche einen Kitaplatz")  # the bot's again: neither passed on nor asked about
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
+    assert not screen(ayse).startswith(question.split("{partner}")[0])
 
-    # The partner writes after she ended: the conversation is open again, her reply goes on at once.
-    await ayse.tap("⏹", ayse.last())
-    await petra.send("Bis Donnerstag! Bringen Sie eine Decke mit?", reply_to=card)
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_end_after_the_partners_message_on_its_way_was_given_up_ends_the_conversation(
+    bot: BotHarness, lang: str
+) -> None:
+    # Review rv12 F5: a message that never arrives (dead letter) must not keep her conversation from ending,
+    # nor get her next line asked about ("your answer to …?").
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await asked_by_partner(bot, ayse, "Darf ich mein Baby mitbringen?", "Wie alt ist das Baby?")
+    partner = partner_name(bot, lang)
+    await bot.partner("Petra", MUETTERZENTRUM).send("Passt Ihnen Donnerstag?", reply_to=card)
+    await ayse.send(END_LABEL[lang])
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    async with bot.services.database.transaction() as session:
+        pending = OutboxMessage.status == OutboxStatus.PENDING
+        await session.execute(update(OutboxMessage).where(pending).values(status=OutboxStatus.DEAD))
+    await ayse.send(END_LABEL[lang])
+    assert screen(ayse) == t.html(ENDED, partner=partner)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("morgen habe ich keine Zeit")
     await deliver(bot)
-    await ayse.send("Ja, mache ich")
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
+    assert not screen(ayse).startswith(question.split("{partner}")[0])
+
+
+@pytest.mark.parametrize("lang", ["de", "tr"])
+async def test_the_end_label_typed_after_the_quiet_period_ends_the_conversation(
+    bot: BotHarness, lang: str
+) -> None:
+    # Review rv12 F1: a typed "Beenden" the next morning was asked about as her answer to the partner
+    # ("✍️ My answer" then passed the word on).
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    await asked_by_partner(bot, ayse, "Darf ich mein Baby mitbringen?", "Wie alt ist das Baby?")
+    await quiet_night(bot)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send(END_LABEL[lang])
+    assert screen(ayse) == t.html(ENDED, partner=partner_name(bot, lang))
+    await ayse.send("Zwei Jahre alt")  # ended: no longer asked about
     await deliver(bot)
-    assert "Ja, mache ich" in group_texts(bot, MUETTERZENTRUM)[-1]
-    # ⏹ End under the message she had read: ended, and her next line is the bot's again.
-    await ayse.tap("⏹", ayse.last())
-    await ayse.send("Wo ist das Quartiersbüro?")
-    assert not (ayse.last().text or "").startswith(t.gettext(question).split("{partner}")[0])
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+    question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
+    assert not screen(ayse).startswith(question.split("{partner}")[0])
 
 
 @pytest.mark.parametrize(
@@ -655,6 +705,19 @@ async def written_hours_ago(bot: BotHarness) -> None:
 NOT_PASSED_ON = (
     "This message was not passed on to {partner} (request {number}). If it is your answer to them, "
 )
+CAME_AFTER = (
+    "This message was not passed on to {partner} (request {number}): a later message of yours has "
+    "already reached them, and this one would now come after it. If it is your answer, please send it "
+    "again."
+)
+
+
+async def purged_a_day_later(bot: BotHarness) -> None:
+    """The messages waiting for her tap are kept DRAFT_RETENTION_HOURS (24), then purged: 30 hours later."""
+    async with bot.services.database.transaction() as session:
+        day_ago = datetime.now(UTC) - timedelta(hours=30)
+        await session.execute(update(WaitingMessage).values(created_at=day_ago))
+    await jobs.purge_old_data(bot.services)
 
 
 def partner_name(bot: BotHarness, lang: str, partner_id: str = "sos-muetterzentrum") -> str:
@@ -688,19 +751,24 @@ async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_s
     await ayse.send("/mydata")
     mydata = next(m for m in reversed(bot.telegram.bot_messages(ayse.chat)) if m.kind == "text")
     assert "Zwei und vier" not in (mydata.text or "") and "•\n" not in (mydata.text or "") + "\n"
+    # Review rv12 F2: the row that backed the notice was purged after 24 hours, and its ✍️ then put the
+    # older line after the newer one. Nothing is kept for it now: the desk knows her lines' order.
+    await purged_a_day_later(bot)
     # "My answer" under the later line: it reaches the partner; the older line, passed on now, would stand
-    # after it. So the notice loses its ✍️ and says to send it again (what keeps her order).
+    # after it. So the notice's ✍️ passes nothing on: it says why, and to send it again (her order).
     await ayse.tap("✍️", asked)
     await deliver(bot)
-    texts = group_texts(bot, MUETTERZENTRUM)
-    assert "Mein Sohn heißt Emre" in texts[-1] and not any("Zwei und vier" in text for text in texts)
-    again = NOT_PASSED_ON + "send it again."
-    assert notice.text == "⚠️ " + t.gettext(again).format(**values) and notice.labels == []
+    assert "Mein Sohn heißt Emre" in group_texts(bot, MUETTERZENTRUM)[-1]
+    await ayse.tap("✍️", notice)
+    await deliver(bot)
+    assert not any("Zwei und vier" in text for text in group_texts(bot, MUETTERZENTRUM))
+    assert notice.text == "⚠️ " + t.html(CAME_AFTER, **values) and notice.labels == []
     await ayse.send("Zwei und vier Jahre alt")  # sent again: after it, as she wrote it now
     await deliver(bot)
     assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 @pytest.mark.parametrize("lang", ["de", "ar"])
 async def test_the_not_passed_on_notice_goes_once_her_tap_passed_the_line_on(
     bot: BotHarness, lang: str
@@ -708,13 +776,17 @@ async def test_the_not_passed_on_notice_goes_once_her_tap_passed_the_line_on(
     # Explore conv7 F3: after her tap on its ✍️ the notice still said "not passed on" (only its button went).
     t = bot.services.i18n.translator(lang)
     ayse = bot.resident("Ayşe", lang=lang)
-    await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")
+    card = await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")
     await quiet_night(bot)
     await ayse.send("Zwei und vier Jahre alt")
     await written_hours_ago(bot)
     before = len(bot.telegram.bot_messages(ayse.chat))
     await ayse.send("Mein Sohn heißt Emre")
     notice, asked = bot.telegram.bot_messages(ayse.chat)[before:]
+    await purged_a_day_later(bot)  # nothing is kept for the notice: its ✍️ works a day later too
+    # A partner's message below her line is no later line of hers: the line still goes on.
+    await bot.partner("Petra", MUETTERZENTRUM).send("Sind Sie noch da?", reply_to=card)
+    await deliver(bot)
     await ayse.tap("✍️", notice)
     await deliver(bot)
     assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]

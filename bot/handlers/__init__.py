@@ -83,7 +83,7 @@ def register(app: AppType) -> None:
     app.add_handler(on_button(requests.resident_request_button, "req", first=["add", "withdraw"]))
     # "A new question", not a message for a partner: her message goes to the search.
     app.add_handler(on_button(questions.conversation_question, "conv", first=["new"]))
-    app.add_handler(on_button(requests.conversation_button, "conv", first=["end", "to"]))
+    app.add_handler(on_button(requests.conversation_button, "conv", first=["end", "to", "un"]))
     app.add_handler(on_button(requests.handover_answer, "hoc", first=["yes", "no"]))
     app.add_handler(on_button(requests.reopen_button, "reopen"))
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))

@@ -94,7 +94,6 @@ async def load_resident(update: Update, context: Context) -> None:
     context.user_data.has_draft = resident.has_draft
     context.user_data.conversing = resident.conversing
     context.user_data.answer_waits = resident.answer_waits
-    context.user_data.unsent_waits = resident.unsent_waits
     # Her first minute after /delete runs while something of hers waits for it (a restart loses neither).
     step = "district" if resident.language_confirmed else "language"
     context.user_data.first_step = step if resident.first_minute else None

@@ -88,9 +88,6 @@ class UserData:
     # A message of hers waits under "is this your answer?": when she writes on within minutes, it goes there
     # (`write_on`; later it waits no longer, only her tap there passes it on).
     answer_waits: bool = False
-    # A line of hers told "not passed on" waits for its ✍️: a later line to its request outdates the notice
-    # (`bot.handlers.requests.older_lines_outdated`; read with her row: nothing is asked otherwise).
-    unsent_waits: bool = False
     # What the resident asked lately, for "Ask a person" (`asked_lately`). Memory only, on purpose: her
     # questions are not written to disk verbatim (phone numbers, health: only unanswered ones are stored,
     # masked). After a restart, as after ten minutes, "Ask a person" asks her to write her message.

@@ -29,6 +29,7 @@ from bot.handlers.requests import (
 from bot.handlers.typed_labels import named_button
 from bot.render import requests as request_screens
 from bot.render import screens
+from bot.search.smalltalk import vote_answer
 from bot.search.urgency import marks_urgent
 
 # Only a small number ("1", "2.", "٣", "1️⃣"): a resident who types the button she means instead of tapping.
@@ -176,9 +177,10 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     if update.edited_message is not None and await correction(update, context):
         return
     match = (result.answer.kind, result.answer.id) if result.answer else None
-    if dialogue and result.reason in ("bare_yes", "bare_no"):
-        if await typed_vote(update, context, helpful=result.reason == "bare_yes"):
-            return  # "ja" right under "Did this help?": 👍
+    # "ja" / "Ja, danke" right under "Did this help?": 👍 (only a plain yes or no: `vote_answer`).
+    if dialogue and (helpful := vote_answer(text, lang)) is not None:
+        if await typed_vote(update, context, helpful=helpful):
+            return
     if dialogue:
         await write_on(update, context)  # a message left under the bot's question is not lost
     if dialogue and await taken_as_input(update, context, match=match):

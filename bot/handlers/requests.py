@@ -52,7 +52,7 @@ from bot.render import screens
 from bot.render.callback import Callback, decode
 from bot.render.keyboards import Keyboard, back_to_menu
 from bot.render.start import phone_not_shared
-from bot.residents import ANSWER, REOPEN, UNSENT, WHICH, Waiting
+from bot.residents import ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import reopen_answer, small_talk
 from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
@@ -448,9 +448,10 @@ async def conversation_input(update: Update, context: Context, *, danger: bool =
     if message.text and named_button(context.services.i18n, context.lang, message.text) == "menu":
         return False
     if message.text and typed_button(context.services.i18n, context.lang, message.text, _end_label):
-        # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation.
-        choices = await context.services.requests.conversations(user.id)
-        return bool(choices) and await end_conversation(update, context, user.id, choices[0].id)
+        # Only the End button's label ("Beenden", "bitir"): what the tap does, for her latest conversation
+        # (one gone quiet too: the label is not her answer to the partner).
+        request_id = await context.services.requests.conversation_to_end(user.id)
+        return request_id is not None and await end_conversation(update, context, user.id, request_id)
     relayed = await context.services.requests.converse(resident_message(user, message, danger=danger))
     if relayed is None:
         return False
@@ -495,8 +496,8 @@ async def write_on(update: Update, context: Context) -> None:
 
 async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> None:
     """Her line under "is this your answer?" from hours ago, which she wrote on from without a tap: it
-    does not go on by itself, and she reads so below, replying to it, with "✍️ My answer" to pass it on
-    after all; the question far up loses its buttons (one place to tap). She never loses it unaware."""
+    waits no longer, and she reads so below, replying to it, with "✍️ My answer" to pass it on after all;
+    the question far up loses its buttons (one place to tap). She never loses it unaware."""
     if kept.request_id is None:
         return
     choice = await context.services.requests.request_choice(user.id, kept.request_id)
@@ -504,15 +505,7 @@ async def told_not_passed_on(context: Context, user: User, kept: Waiting) -> Non
         return
     text, keyboard = render.answer_not_passed_on(context.t, choice)
     reply = ReplyParameters(kept.message_id, allow_sending_without_reply=True)
-    notice = await context.bot.send_message(
-        user.id, text, reply_markup=markup(keyboard), reply_parameters=reply
-    )
-    # Only the notice is kept, not her words: its ✍️ passes on her message as Telegram shows it, and a later
-    # line of hers that reaches the request first takes the ✍️ away (`older_lines_outdated`).
-    unsent = replace(kept, text=None, attachment=None, prompt_id=notice.message_id)
-    await context.services.residents.keep(user.id, UNSENT, unsent, limit=MAX_PROMPTS)
-    if context.user_data is not None:
-        context.user_data.unsent_waits = True
+    await context.bot.send_message(user.id, text, reply_markup=markup(keyboard), reply_parameters=reply)
     await edit_buttons(asked_prompt(context, user, kept), None)
 
 
@@ -551,28 +544,10 @@ async def reply_relayed(
     album gets no answer of its own, unless the resident tapped for it. While the resident is asked to
     agree to a hand-over, the question follows again: her typed "yes" went to the partner as a message, and
     only its buttons answer it."""
-    await older_lines_outdated(message, context, relayed)
     if relayed.album and not tapped:
         return  # the album's first file was confirmed
     await _confirm(message, context, relayed, conversation)
     await ask_hand_over_again(message, context, relayed)
-
-
-async def older_lines_outdated(message: Message, context: Context, relayed: Relayed) -> None:
-    """Her `message` reached its request: an older line of hers told "not passed on" to it
-    (`told_not_passed_on`) would now reach the thread after it, so its notice loses ✍️ and says to send it
-    again if it is her answer (nothing else is true of it any more)."""
-    user = message.from_user
-    waits = context.user_data is not None and context.user_data.unsent_waits
-    if not waits or relayed.outcome is not Outcome.OK or relayed.request_id is None or user is None:
-        return
-    older = await context.services.residents.outdated(user.id, relayed.request_id, message.message_id)
-    if not older:
-        return
-    choice = await context.services.requests.request_choice(user.id, relayed.request_id)
-    text = render.answer_not_passed_on(context.t, choice, tap=False)[0] if choice is not None else None
-    for kept in older:
-        await edit_buttons(asked_prompt(context, user, kept), None, text)
 
 
 async def ask_hand_over_again(message: Message, context: Context, relayed: Relayed) -> None:
@@ -681,16 +656,16 @@ async def conversation_button(update: Update, context: Context) -> None:
         if not await end_conversation(update, context, user.id, request_id):
             await answer_query(query, render.toast(context.t, "unchanged"))
         return
-    tapped = query.message
-    original = tapped.reply_to_message if isinstance(tapped, Message) else None
-    if not isinstance(tapped, Message) or original is None:
+    if callback.arg(0) == "un":
+        await pass_on_unsent(update, context, user, request_id)
+        return
+    if not isinstance(query.message, Message) or query.message.reply_to_message is None:
         await stale_button(update, context)
         return
     await answer_query(query)
     # With it, her earlier messages still waiting under "which request?" that offered this request, oldest
     # first (`write_on`), kept in the database: also after a restart. They wait no longer once passed on.
-    # In the order she wrote them (by her messages: a notice that a line was not passed on comes hours after
-    # it); a tapped notice goes (her line, as Telegram shows it, is passed on: its words were not kept).
+    tapped = query.message
     async with context.services.residents.tapped(user.id, tapped.message_id, request_id) as kept_messages:
         waiting: dict[int, tuple[Message, Waiting | None]] = {tapped.message_id: (tapped, None)}
         for kept in kept_messages:
@@ -698,27 +673,21 @@ async def conversation_button(update: Update, context: Context) -> None:
                 waiting[tapped.message_id] = (tapped, kept)  # as she last edited it
             elif kept.prompt_id is not None and kept.prompt_id not in waiting:
                 waiting[kept.prompt_id] = (asked_prompt(context, user, kept), kept)
-
-        def written(item: tuple[Message, Waiting | None]) -> int:
-            return item[1].message_id if item[1] is not None else original.message_id
-
-        for prompt, kept_message in sorted(waiting.values(), key=written):
-            if kept_message is not None and kept_message.waits_for == UNSENT:
-                await pass_on_replied(prompt, context, user, request_id, notice=True)
-            else:
-                await pass_on_replied(prompt, context, user, request_id, kept=kept_message)
+        for message_id in sorted(waiting):
+            prompt, kept_message = waiting[message_id]
+            await pass_on_replied(prompt, context, user, request_id, kept=kept_message)
 
 
 async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
-    """⏹ End, tapped or typed: her messages no longer go to the request, and she reads where they go now.
+    """⏹ End, tapped or typed: her messages no longer go to the request, and she reads where they go now;
+    or, while the partner's message is on its way to her, that they still go there (`conversation.end`).
     False if its conversation was not open."""
-    message = update.callback_query.message if update.callback_query else update.effective_message
-    seen = message.message_id if message is not None else None
-    partner = await context.services.requests.end_conversation(user_id, request_id, seen)
-    if partner is None:
+    ending = await context.services.requests.end_conversation(user_id, request_id)
+    if ending is None:
         return False
     await answer_query(update.callback_query)
-    await show(update, context, *render.conversation_ended(context.t, partner), new_message=True)
+    screen = render.conversation_ended if ending.ended else render.conversation_not_ended
+    await show(update, context, *screen(context.t, ending.partner), new_message=True)
     return True
 
 
@@ -730,17 +699,12 @@ async def pass_on_replied(
     *,
     now: str | None = None,
     kept: Waiting | None = None,
-    notice: bool = False,
 ) -> Relayed | None:
     """The bot's question (`prompt`: which request? reopen?) replied to the resident's message: its buttons
-    go (its text becomes `now`, what is true now, if given; a `notice` that it was not passed on goes
-    altogether: the confirmation below her message says what became of it), and the message goes to the
-    request now chosen or reopened (`kept`: her message as the database kept it, for a question rebuilt by
-    `asked_prompt`). What became of it (None: nothing to pass on)."""
-    if notice:
-        await delete_prompt(context, prompt)
-    else:
-        await edit_buttons(prompt, None, now)
+    go (its text becomes `now`, what is true now, if given), and the message goes to the request now chosen
+    or reopened (`kept`: her message as the database kept it, for a question rebuilt by `asked_prompt`).
+    What became of it (None: nothing to pass on)."""
+    await edit_buttons(prompt, None, now)
     original = prompt.reply_to_message if isinstance(prompt, Message) else None
     if original is None:
         return None
@@ -748,14 +712,43 @@ async def pass_on_replied(
     if kept is not None:
         attachment = Attachment.from_json(kept.attachment) if kept.attachment else None
         theirs = ResidentMessage(user.id, kept.message_id, kept.text, attachment)
-    if theirs.text and urgent_words(context.services.engine, theirs.text, context.lang):
-        # Her message waited for her tap (which request? reopen?): its danger words are found again, as
-        # they were when it came (the numbers were shown then), and make the request urgent now.
-        theirs = replace(theirs, danger=True)
-    relayed = await context.services.requests.converse(theirs, request_id)
+    relayed = await context.services.requests.converse(waited(context, theirs), request_id)
     if relayed is not None:
         await reply_relayed(original, context, relayed, tapped=True)
     return relayed
+
+
+def waited(context: Context, theirs: ResidentMessage) -> ResidentMessage:
+    """Her message that waited for her tap (which request? reopen? not passed on?): its danger words are
+    found again, as they were when it came (the numbers were shown then), and make the request urgent now."""
+    if theirs.text and urgent_words(context.services.engine, theirs.text, context.lang):
+        return replace(theirs, danger=True)
+    return theirs
+
+
+async def pass_on_unsent(update: Update, context: Context, user: User, request_id: int) -> None:
+    """✍️ under the notice that her line was not passed on (`told_not_passed_on`): the line, as Telegram
+    shows it (the notice replies to it), goes to the request now and the notice goes (the confirmation says
+    what became of it). The desk refuses once a later line of hers reached the request first
+    (`RequestDesk.pass_on_unsent`): the notice then says so, without ✍️, and asks her to send it again."""
+    query = update.callback_query
+    notice = query.message if query is not None else None
+    original = notice.reply_to_message if isinstance(notice, Message) else None
+    if original is None:
+        await stale_button(update, context)
+        return
+    await answer_query(query)
+    theirs = waited(context, resident_message(user, original))
+    relayed = await context.services.requests.pass_on_unsent(theirs, request_id)
+    if relayed is not None and relayed.outcome is Outcome.OUTDATED:
+        await edit_buttons(notice, None, render.answer_came_after(context.t, relayed.partner, relayed.number))
+        return
+    if relayed is not None and relayed.outcome in (Outcome.OK, Outcome.DUPLICATE):
+        await delete_prompt(context, notice)  # no longer true
+    else:
+        await edit_buttons(notice, None)
+    if relayed is not None:
+        await reply_relayed(original, context, relayed, tapped=True)
 
 
 async def requests_command(update: Update, context: Context) -> None:
@@ -966,8 +959,6 @@ async def typed_reopen(message: Message, context: Context, user: User, request_i
             # Passed on, it needs no second "Passed on to …" below the one of her message (explore xr6 F13).
             if relayed is not None and relayed.outcome is not Outcome.OK:
                 await reply_relayed(message, context, relayed)
-            elif relayed is not None:
-                await older_lines_outdated(message, context, relayed)
         return True
     async with residents.reopening(user.id, request_id) as offers:
         for kept in offers:
@@ -1264,9 +1255,8 @@ async def pass_on_stray(update: Update, context: Context, query: CallbackQuery, 
 
 
 async def delete_prompt(context: Context, message: MaybeInaccessibleMessage | None) -> None:
-    """A question of the bot in a partner group that is answered with "no" (or a notice in her chat that
-    is no longer true) goes away; where Telegram refuses (older than two days) it keeps its text without
-    buttons."""
+    """A question of the bot in a partner group that is answered with "no" goes away; where Telegram
+    refuses (older than two days) it keeps its text without buttons."""
     if message is None:
         return
     try:

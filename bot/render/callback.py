@@ -38,7 +38,7 @@ NAMESPACES = {
     "req": "req:<action>:<request>[:<partner>], the resident's /requests and the partner's card",
     "reopen": "reopen:<request>, the resident opens a recently closed request again",
     "hoc": "hoc:yes|no:<request>, the resident's consent to a hand-over",
-    "conv": "conv:end|to:<request>, the resident's open conversation with a request (end it, or choose it)",
+    "conv": "conv:end|to|un:<request>, her conversation with a request: end it, choose it, pass on a line",
 }
 
 

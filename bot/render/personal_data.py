@@ -137,8 +137,8 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
         lines += ["", "<b>" + t.html("Your questions the bot could not answer:") + "</b>"]
         for question in data.questions:
             lines.append(f"• {_question_html(t, question.text)} ({t.format_datetime(question.created_at)})")
-    # Under "which request?", "Reopen?", or sent while she chose her language after /delete (a notice that a
-    # line was not passed on keeps none of her words: only in the file, as ids).
+    # Under "which request?", "Reopen?", or sent while she chose her language after /delete (a row without
+    # her words, as an earlier version kept for a "not passed on" notice until purged: only in the file).
     waiting = [kept for kept in data.waiting if kept.text or kept.attachment]
     if waiting:
         lines += ["", "<b>" + t.html("Your messages the bot keeps until you tap a button:") + "</b>"]

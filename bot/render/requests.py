@@ -533,24 +533,31 @@ def which_request(
     return text, [*keyboard, nav_row(t)]
 
 
-def answer_not_passed_on(t: Translator, choice: ConversationChoice, *, tap: bool = True) -> Screen:
+def answer_not_passed_on(t: Translator, choice: ConversationChoice) -> Screen:
     """Her message under "is this your answer to …?" (replied to), which she wrote on from hours later
     without a tap (only her very next message, minutes later, goes on by itself): it was not passed on, and
-    "✍️ My answer" passes it on now. Without `tap`: a later line of hers reached the request first, and
-    passed on now it would stand after it; only sending it again keeps the order she wrote in."""
-    values = {"partner": t.isolate(choice.partner), "number": t.isolate(choice.number)}
-    if not tap:
-        return "⚠️ " + t.html(
-            "This message was not passed on to {partner} (request {number}). If it is your answer to them, "
-            "send it again.",
-            **values,
-        ), []
+    "✍️ My answer" passes it on now (its own button: the request desk passes it on only in the order she
+    wrote, `RequestDesk.pass_on_unsent`)."""
     text = "⚠️ " + t.html(
         "This message was not passed on to {partner} (request {number}). If it is your answer to them, tap "
         "“✍️ My answer” or send it again.",
-        **values,
+        partner=t.isolate(choice.partner),
+        number=t.isolate(choice.number),
     )
-    return text, [[("✍️ " + t.gettext("My answer"), encode("conv", "to", choice.id))]]
+    return text, [[("✍️ " + t.gettext("My answer"), encode("conv", "un", choice.id))]]
+
+
+def answer_came_after(t: Translator, partner: str, number: str) -> str:
+    """The notice that her message was not passed on (`answer_not_passed_on`), its ✍️ tapped once a later
+    message of hers had reached the request: passed on now, it would stand after that one in the partner's
+    thread, so it is not; sending it again keeps the order she writes in."""
+    return "⚠️ " + t.html(
+        "This message was not passed on to {partner} (request {number}): a later message of yours has "
+        "already reached them, and this one would now come after it. If it is your answer, please send it "
+        "again.",
+        partner=t.isolate(partner),
+        number=t.isolate(number),
+    )
 
 
 # How much of what a request is about its row in "which request?" shows.
@@ -567,6 +574,16 @@ def _choice_label(t: Translator, choice: ConversationChoice) -> str:
 def conversation_ended(t: Translator, partner: str) -> Screen:
     return t.html(
         "Your messages no longer go to {partner}. /requests shows your open requests.",
+        partner=t.isolate(partner),
+    ), back_to_menu(t)
+
+
+def conversation_not_ended(t: Translator, partner: str) -> Screen:
+    """⏹ End while a message of the partner is on its way to her: that message will say that her messages
+    go to the partner, so they still do; End under it ends the conversation."""
+    return t.html(
+        "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
+        "still go to them. Once it has arrived, tap “⏹ End” under it.",
         partner=t.isolate(partner),
     ), back_to_menu(t)
 

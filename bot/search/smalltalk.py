@@ -356,3 +356,45 @@ def reopen_answer(text: str) -> ReopenAnswer | None:
     if "open" in kinds:
         return "reopen"
     return "yes" if kinds == {"yes"} else None
+
+
+#: A typed answer to "Did this help?": only a plain yes or no, with thanks or a please at most
+#: (`vote_answer`). Not the words that ask to reopen a request ("wieder", "again"), nor "nicht nötig",
+#: "istemiyorum": they answer another question. Polish "no" is a colloquial yes ("no, pomogło").
+_VOTE_WORDS: dict[str, str] = {
+    "yes": """
+    ja jaa jo jep jap evet evt نعم أجل اجل ايوه أيوه ايوا بله بلی آره да ага угу так tak yes yeah yep yup
+    """,
+    "no": """
+    nein nee nö hayır hayir لا كلا نه خیر нет ні nie no nope nah
+    """,
+    "thanks": """
+    danke teşekkürler teşekkür ederim sağol شكرا ممنون مرسی спасибо дякую dziękuję dzięki thanks thank you
+    """,
+    "please": """
+    bitte lütfen لطفا لطفاً пожалуйста будь ласка proszę please
+    """,
+}  # fmt: skip
+_VOTE_OF = {
+    fold(token): kind
+    for kind, words in _VOTE_WORDS.items()
+    for word in words.split()
+    for token in raw_tokens(word)
+}
+
+
+def vote_answer(text: str, lang: str) -> bool | None:
+    """A typed answer to "Did this help?" under an answer: True for a plain yes ("ja", "Ja, danke", "Evet,
+    teşekkürler", "так"), False for a plain no ("nein", "Nein danke", "нет"); None for anything else: a
+    question ("ja?"), both, other words ("wieder öffnen", "nicht nötig"), Polish "no" (a colloquial yes)."""
+    if any(mark in text for mark in QUESTION_MARKS):
+        return None
+    kinds: set[str] = set()
+    for word in raw_tokens(text):
+        kind = _VOTE_OF.get(fold(word))
+        if kind is None or (kind == "no" and lang == "pl" and fold(word) == "no"):
+            return None
+        kinds.add(kind)
+    if ("yes" in kinds) == ("no" in kinds):
+        return None
+    return "yes" in kinds

@@ -178,21 +178,41 @@ async def lapsed_conversation(
     return (request, last) if last is not None else None
 
 
-async def last_message(session: AsyncSession, request_id: int) -> RequestMessage | None:
-    """The last message of the request's thread, either way."""
-    return await session.scalar(_LAST_MESSAGE, {"request_id": request_id})
-
-
-async def reaches_resident_after(session: AsyncSession, request: Request, message_id: int) -> bool:
-    """Whether a message about `request` to its resident's chat is still on its way, or came there after her
-    chat's message `message_id`: she had not got it then."""
+async def on_its_way_to_resident(session: AsyncSession, request: Request) -> bool:
+    """Whether a message about `request` to its resident's chat (a partner's answer, a notice) is still on
+    its way: waiting in the outbox or being sent."""
     found = await session.scalar(
         select(OutboxMessage.id)
         .where(
             OutboxMessage.request_id == request.id,
             OutboxMessage.channel == Channel.TELEGRAM,
             OutboxMessage.target == str(request.resident_id),
-            or_(OutboxMessage.status.in_(ACTIVE_OUTBOX), OutboxMessage.result_message_id > message_id),
+            OutboxMessage.status.in_(ACTIVE_OUTBOX),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def later_line_in_thread(session: AsyncSession, request: Request, message_id: int) -> bool:
+    """Whether the request's thread holds a message of its resident's chat that came after her message
+    `message_id`: a later line of hers that reached it (the messages the outbox brought her are left out by
+    their ids; the first parts of a long one, or an "✏️ Add to …" prompt, count too: erring towards
+    "later", which only asks her to send a line again)."""
+    brought = exists().where(
+        OutboxMessage.request_id == request.id,
+        OutboxMessage.channel == Channel.TELEGRAM,
+        OutboxMessage.target == str(request.resident_id),
+        OutboxMessage.result_message_id == ThreadLink.message_id,
+    )
+    found = await session.scalar(
+        select(ThreadLink.message_id)
+        .where(
+            ThreadLink.chat_id == request.resident_id,
+            ThreadLink.request_id == request.id,
+            ThreadLink.role == LinkRole.RESIDENT,
+            ThreadLink.message_id > message_id,
+            ~brought,
         )
         .limit(1)
     )
@@ -201,14 +221,17 @@ async def reaches_resident_after(session: AsyncSession, request: Request, messag
 
 async def reached_chat_after(session: AsyncSession, chat_id: int, message_id: int) -> bool:
     """Whether a message of the outbox (a partner's answer, a notice about a request) reached Telegram chat
-    `chat_id` after its message `message_id` (message ids grow within a chat)."""
+    `chat_id` after its message `message_id` (message ids grow within a chat), or is being sent there now:
+    it may be on her screen before its row says so (the lease ends when Telegram's answer is written)."""
     found = await session.scalar(
         select(OutboxMessage.id)
         .where(
             OutboxMessage.channel == Channel.TELEGRAM,
             OutboxMessage.target == str(chat_id),
-            OutboxMessage.status == OutboxStatus.SENT,
-            OutboxMessage.result_message_id > message_id,
+            or_(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                and_(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.result_message_id > message_id),
+            ),
         )
         .limit(1)
     )

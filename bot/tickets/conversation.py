@@ -158,25 +158,18 @@ def touch(request: Request) -> None:
     request.conversation_at = utcnow()
 
 
-async def end(
-    session: AsyncSession, ctx: TicketContext, resident_id: int, request_id: int, seen: int | None = None
-) -> Request | None:
-    """The resident tapped "End" (under her chat's message `seen`, or typed it as that message): their
-    messages no longer go to the request. None if none was open.
+async def end(session: AsyncSession, resident_id: int, request_id: int) -> tuple[Request, bool] | None:
+    """The resident tapped (or typed) "End": their messages no longer go to the request. The request, and
+    whether it ended; None if no conversation was open.
 
-    A partner's message she had not got then (on its way, or come below `seen`) comes with "your messages go
-    to … until you tap End": her reply to it must not be answered by the bot and reach no one. So the
-    conversation goes quiet instead of ending, as after the quiet period: while the partner's words are the
-    last, her next text that is no clear question about something else is asked about ("your answer to
-    …?", `awaiting_answer`); End under that message ends it."""
+    Not while a message about it is on its way to her chat (a partner's answer says "your messages go to …
+    until you tap End", review rv12 F1): then the conversation stays open, as that message will say, and her
+    reply to it reaches the partner (never the bot's search); End under it, once it came, ends it. So End
+    always ends once nothing is on its way: twice, typed, or after that message was given up (dead)."""
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id or request.conversation_at is None:
         return None
-    unseen = False
-    if seen is not None:
-        last = await store.last_message(session, request.id)
-        partners = last is not None and last.direction is Direction.TO_RESIDENT
-        if partners and last is not None and last.author != QUESTION_AUTHOR:
-            unseen = await store.reaches_resident_after(session, request, seen)
-    request.conversation_at = lapsed(ctx) if unseen else None
-    return request
+    if await store.on_its_way_to_resident(session, request):
+        return request, False
+    request.conversation_at = None
+    return request, True

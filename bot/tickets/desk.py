@@ -39,6 +39,15 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Ending:
+    """ "End" tapped or typed: who reads the request (in her language), and whether the conversation ended
+    (not while a message about the request is on its way to her: `conversation.end`)."""
+
+    partner: str
+    ended: bool
+
+
+@dataclass(frozen=True)
 class Relayed:
     """A resident's message about a sent request: the outcome and who reads it (`notify.readers`) in their
     language; `choices` when several conversations are open (AMBIGUOUS)."""
@@ -375,6 +384,21 @@ class RequestDesk:
                 conversation.touch(chosen.request)
         return _relayed(ctx, result)
 
+    async def pass_on_unsent(self, message: ResidentMessage, request_id: int) -> Relayed | None:
+        """Her line told "not passed on" to request `request_id` (she wrote on from it hours later), its ✍️
+        tapped: into the thread as `converse` puts it, only in the order she wrote. OUTDATED (nothing passed
+        on) once a later line of hers reached the thread: this one would now stand after it, and only
+        sending it again keeps her order. Stateless: her words are not kept for it, the notice may be tapped
+        any time later."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            request = await session.get(Request, request_id)
+            if request is None or request.resident_id != message.resident_id:
+                return _relayed(ctx, Result(Outcome.NOT_FOUND))
+            if await store.later_line_in_thread(session, request, message.message_id):
+                return _relayed(ctx, Result(Outcome.OUTDATED, request))
+        return await self.converse(message, request_id)
+
     async def pass_thanks(self, message: ResidentMessage, request_id: int) -> Relayed:
         """Her thank-you about request `request_id`, which its partner closed: to the partner, the request
         staying closed (`relay.resident_thanks`)."""
@@ -422,6 +446,17 @@ class RequestDesk:
         async with self._database.sessions() as session:
             return await _conversations(session, self._context(), resident_id)
 
+    async def conversation_to_end(self, resident_id: int) -> int | None:
+        """The request whose conversation the End button's label, typed, ends: her latest open one, else one
+        gone quiet whose partner's message waits for her answer (`conversation.awaiting_answer`: the label is
+        not her answer to it). None if there is neither."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            if requests := await conversation.open_conversations(session, ctx, resident_id):
+                return requests[0].id
+            request = await conversation.awaiting_answer(session, ctx, resident_id)
+            return request.id if request is not None else None
+
     async def reopen(self, resident_id: int, request_id: int) -> CardAction:
         """The resident reopens a request the partner closed recently (their message follows); its cards
         offer Close / Hand over again (an escalated request's copy at the Quartiersmanagement too: only its
@@ -441,15 +476,13 @@ class RequestDesk:
         staff = request.taken_by if ctx.show_staff_names else None
         return CardAction(result.outcome, request.taken_by is not None, staff, cards)
 
-    async def end_conversation(
-        self, resident_id: int, request_id: int, seen: int | None = None
-    ) -> str | None:
-        """ "End", tapped under (or typed as) her chat's message `seen`: the resident's messages no longer go
-        to the request (`conversation.end`); the partner's name, None if no conversation was open."""
+    async def end_conversation(self, resident_id: int, request_id: int) -> Ending | None:
+        """ "End": the resident's messages no longer go to the request, unless a message about it is on its
+        way to her (`conversation.end`); None if no conversation was open."""
         ctx = self._context()
         async with self._transaction() as session:
-            request = await conversation.end(session, ctx, resident_id, request_id, seen)
-            return readers(ctx, request) if request else None
+            found = await conversation.end(session, resident_id, request_id)
+            return Ending(readers(ctx, found[0]), found[1]) if found else None
 
     async def open_requests(self, resident_id: int, lang: str) -> list[OpenRequest]:
         """/requests: the resident's open requests, partners named in `lang`."""

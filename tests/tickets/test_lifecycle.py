@@ -435,7 +435,7 @@ async def test_a_residents_arrival_tells_whether_a_conversation_may_take_their_m
         await conversation.open_for(session, await session.get_one(Request, request.id))
     assert await conversing()
     async with database.transaction() as session:
-        assert await conversation.end(session, ctx, RESIDENT, request.id) is not None
+        assert await conversation.end(session, RESIDENT, request.id) is not None
     assert not await conversing()
 
 

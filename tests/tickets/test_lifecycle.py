@@ -31,7 +31,15 @@ from tests.tickets.fakes import (
     add_resident,
     ticket_context,
 )
-from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, start_draft, submit
+from tests.tickets.helpers import (
+    drain,
+    outbox_rows,
+    partner_says,
+    photo,
+    sql_log,
+    start_draft,
+    submit,
+)
 
 
 def worker_for(
@@ -393,6 +401,19 @@ async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_rou
     assert before is not None and before.chat_id == PARTNER_CHAT
     assert after is not None and after.chat_id == new_chat
     assert later is not None and later.chat_id == new_chat
+
+
+async def test_routing_to_several_partners_reads_their_groups_once_per_transaction(
+    database: Database, ctx: TicketContext
+) -> None:
+    """The stored groups of migrated partners are read in one statement per transaction, however many
+    partners (the request's, the catch-all's copy) and however often it routes."""
+    with sql_log(database) as sent:
+        async with database.sessions() as session:
+            for partner_id in ("bildung", ctx.catalogue.catch_all_partner_id, "bildung"):
+                assert await partner_destination(session, ctx, partner_id) is not None
+    asked = [statement for statement in sent if "partner_chats" in statement]
+    assert len(asked) == 1
 
 
 async def test_a_residents_arrival_tells_whether_a_draft_waits_and_takes_their_texts(

@@ -618,32 +618,18 @@ async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
 # --- partner chats ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ChatOverride:
-    """A partner's group as stored (`PartnerChat`): the group it migrated to, and the one it migrated from."""
-
-    chat_id: int
-    previous_chat_id: int | None
-
-
-# session.info key: the partner chats of the session, partner id → override. Routing asks for a partner's
-# several times in one update (its card, the resident's confirmation, the thread note), and for several
-# partners (an escalated copy); rows exist only for groups that migrated. All of them are read at the first
-# question, in one Core statement on the table (no ORM entity: `session.get` of a missing row cost three
-# times as much and asked again for every partner).
+# session.info key: the partner chats looked up in the session, partner id → row or None. Routing asks for the
+# same partner's several times in one update (its card, the resident's confirmation, the thread note), and
+# the row is there only for a group that migrated: `session.get` would ask the database each time.
 _PARTNER_CHATS = "partner_chats"
-_CHATS = PartnerChat.__table__
-_ALL_PARTNER_CHATS = select(_CHATS.c.partner_id, _CHATS.c.chat_id, _CHATS.c.previous_chat_id)
 
 
-async def partner_chat(session: AsyncSession, partner_id: str) -> ChatOverride | None:
-    """The partner's group, if it migrated (the table read once per session)."""
-    known: dict[str, ChatOverride] | None = session.info.get(_PARTNER_CHATS)
-    if known is None:
-        rows = await session.execute(_ALL_PARTNER_CHATS)
-        known = {pid: ChatOverride(chat_id, previous) for pid, chat_id, previous in rows}
-        session.info[_PARTNER_CHATS] = known
-    return known.get(partner_id)
+async def partner_chat(session: AsyncSession, partner_id: str) -> PartnerChat | None:
+    """The partner's group, if it migrated (looked up once per session and partner)."""
+    known: dict[str, PartnerChat | None] = session.info.setdefault(_PARTNER_CHATS, {})
+    if partner_id not in known:
+        known[partner_id] = await session.get(PartnerChat, partner_id)
+    return known[partner_id]
 
 
 async def set_partner_chat(
@@ -657,10 +643,8 @@ async def set_partner_chat(
         row.chat_id = new_chat_id
         # Keep the id the content still names: the override applies as long as the content says that one.
         row.previous_chat_id = row.previous_chat_id or old_chat_id
+    session.info.setdefault(_PARTNER_CHATS, {})[partner_id] = row
     await session.flush()
-    known = session.info.get(_PARTNER_CHATS)
-    if known is not None:
-        known[partner_id] = ChatOverride(row.chat_id, row.previous_chat_id)
 
 
 # --- residents ----------------------------------------------------------------------------------------

@@ -403,19 +403,6 @@ async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_rou
     assert later is not None and later.chat_id == new_chat
 
 
-async def test_routing_to_several_partners_reads_their_groups_once_per_transaction(
-    database: Database, ctx: TicketContext
-) -> None:
-    """The stored groups of migrated partners are read in one statement per transaction, however many
-    partners (the request's, the catch-all's copy) and however often it routes."""
-    with sql_log(database) as sent:
-        async with database.sessions() as session:
-            for partner_id in ("bildung", ctx.catalogue.catch_all_partner_id, "bildung"):
-                assert await partner_destination(session, ctx, partner_id) is not None
-    asked = [statement for statement in sent if "partner_chats" in statement]
-    assert len(asked) == 1
-
-
 async def test_a_step_of_her_dialogue_reads_it_with_her_row_in_one_statement(
     database: Database, ctx: TicketContext
 ) -> None:

@@ -586,30 +586,6 @@ async def get_dialogue(session: AsyncSession, resident_id: int) -> Dialogue | No
     return await session.scalar(_DIALOGUE, {"resident_id": resident_id})
 
 
-# The dialogue with its resident's row: what it shows is in her language and district (`intake.draft_view`),
-# which then finds the row in the session (`session.get` asks no statement of its own). An outer join: a
-# resident without a dialogue is read too, for the one that starts.
-_DIALOGUE_OF_RESIDENT = (
-    select(Resident, Dialogue)
-    .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
-    .where(Resident.telegram_id == _param(Resident.telegram_id, "resident_id"))
-)
-
-
-# session.info key: rows read along with another, kept for the session: its identity map holds them weakly
-# only, and `session.get` of one nobody refers to any more would ask the database again.
-_KEPT = "kept_rows"
-
-
-async def get_dialogue_with_resident(session: AsyncSession, resident_id: int) -> Dialogue | None:
-    """`get_dialogue`, the resident's row read with it into the session."""
-    found = (await session.execute(_DIALOGUE_OF_RESIDENT, {"resident_id": resident_id})).first()
-    if found is None:
-        return None
-    session.info.setdefault(_KEPT, []).append(found[0])
-    return found[1]
-
-
 async def delete_dialogue(session: AsyncSession, dialogue: Dialogue) -> None:
     await session.delete(dialogue)
     await session.flush()

@@ -111,8 +111,7 @@ def _save(row: Dialogue, draft: Draft) -> None:
 async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> tuple[Dialogue, Draft] | None:
     """The resident's running dialogue. One untouched for longer than `ctx.draft_lifetime` is deleted here
     (the purge job deletes those nobody comes back to): nothing of it was sent."""
-    # With her row: the screen a change of her dialogue shows (`draft_view`) is in her language.
-    row = await store.get_dialogue_with_resident(session, resident_id)
+    row = await store.get_dialogue(session, resident_id)
     if row is None:
         return None
     if row.updated_at < utcnow() - ctx.draft_lifetime:

@@ -31,15 +31,7 @@ from tests.tickets.fakes import (
     add_resident,
     ticket_context,
 )
-from tests.tickets.helpers import (
-    drain,
-    outbox_rows,
-    partner_says,
-    photo,
-    sql_log,
-    start_draft,
-    submit,
-)
+from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, start_draft, submit
 
 
 def worker_for(
@@ -401,22 +393,6 @@ async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_rou
     assert before is not None and before.chat_id == PARTNER_CHAT
     assert after is not None and after.chat_id == new_chat
     assert later is not None and later.chat_id == new_chat
-
-
-async def test_a_step_of_her_dialogue_reads_it_with_her_row_in_one_statement(
-    database: Database, ctx: TicketContext
-) -> None:
-    """Her answer is taken and the screen after it is in her language: her dialogue and her row are read in
-    one statement, not one each."""
-    async with database.transaction() as session:
-        await add_resident(session, RESIDENT, language="ar")
-        await intake.start(session, ctx, RESIDENT, offer_id="deutschkurs")
-    with sql_log(database) as sent:
-        async with database.transaction() as session:
-            reply = await intake.advance(session, ctx, RESIDENT, Text("2 Kinder, 3 und 5 Jahre"))
-    assert reply.view is not None and reply.view.language == "ar"
-    reads = [s for s in sent if s.startswith("SELECT") and ("FROM residents" in s or "FROM dialogues" in s)]
-    assert len(reads) == 1 and "JOIN dialogues" in reads[0]
 
 
 async def test_a_residents_arrival_tells_whether_a_draft_waits_and_takes_their_texts(

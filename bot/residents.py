@@ -15,9 +15,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
@@ -165,7 +165,7 @@ def _record(record: type[_R], row: object, **values: Any) -> _R:
     return record(**values)
 
 
-def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
+def _changes(resident: Any, now: datetime, first_name: str | None) -> bool:
     """Whether a resident's arrival changes their row (see `ResidentService.arrive`)."""
     return (
         now - resident.last_seen > LAST_SEEN_PRECISION
@@ -174,24 +174,39 @@ def _changes(resident: Resident, now: datetime, first_name: str | None) -> bool:
     )
 
 
-def _settings(resident: Resident, draft: Dialogue | None, *flags: bool) -> ResidentSettings:
+def _settings(resident: Any, dialogue: Any, *flags: bool) -> ResidentSettings:
+    """`resident` (a row of `_RESIDENT_COLUMNS`) and their `dialogue` (its id and data; None: they have
+    none) as settings."""
     conversing, first_minute, answer_waits = flags
+    draft = dialogue is not None and dialogue[0] is not None
     return ResidentSettings(
         resident.language,
         resident.district,
         resident.language_confirmed,
-        drafting=draft is not None and not draft.parked,
-        has_draft=draft is not None,
+        drafting=draft and not Dialogue.is_parked(dialogue[1]),
+        has_draft=draft,
         conversing=conversing,
         first_minute=first_minute,
         answer_waits=answer_waits,
     )
 
 
+# Core statements on the tables (no ORM entities): every update runs them, and loading a Resident and a
+# Dialogue object (identity map, state) cost more than the statement.
+_RESIDENTS = cast(Table, Resident.__table__)
+_DIALOGUES = cast(Table, Dialogue.__table__)
+_REQUESTS = cast(Table, Request.__table__)
+_WAITING = cast(Table, WaitingMessage.__table__)
+_RESIDENT_COLUMNS = tuple(
+    _RESIDENTS.c[name]
+    for name in ("language", "district", "language_confirmed", "first_name", "blocked", "last_seen")
+)
+
+
 def _waits(waits_for: str) -> Any:
     """Whether a message of the arriving resident waits for `waits_for`."""
     return exists().where(
-        WaitingMessage.resident_id == Resident.telegram_id, WaitingMessage.waits_for == waits_for
+        _WAITING.c.resident_id == _RESIDENTS.c.telegram_id, _WAITING.c.waits_for == waits_for
     )
 
 
@@ -199,14 +214,17 @@ def _waits(waits_for: str) -> Any:
 # once, as is the upsert of a new or changed resident (building them anew cost about what running them does).
 _ARRIVING = (
     select(
-        Resident,
-        Dialogue,
-        exists().where(Request.resident_id == Resident.telegram_id, Request.conversation_at.is_not(None)),
+        *_RESIDENT_COLUMNS,
+        _DIALOGUES.c.id,
+        _DIALOGUES.c.data,
+        exists().where(
+            _REQUESTS.c.resident_id == _RESIDENTS.c.telegram_id, _REQUESTS.c.conversation_at.is_not(None)
+        ),
         _waits(FIRST_MINUTE),
         _waits(ANSWER),
     )
-    .outerjoin(Dialogue, Dialogue.resident_id == Resident.telegram_id)
-    .where(Resident.telegram_id == bindparam("telegram_id", type_=Resident.telegram_id.type))
+    .select_from(_RESIDENTS.outerjoin(_DIALOGUES, _DIALOGUES.c.resident_id == _RESIDENTS.c.telegram_id))
+    .where(_RESIDENTS.c.telegram_id == bindparam("telegram_id", type_=_RESIDENTS.c.telegram_id.type))
 )
 
 
@@ -214,7 +232,7 @@ _ARRIVING = (
 def _arrival(insert: Any) -> Any:
     """The upsert of an arriving resident (:telegram_id, :language, :first_name, :now), returning their row:
     a new one, or the known one seen now, their first name if given, unblocked."""
-    arriving = insert(Resident).values(
+    arriving = insert(_RESIDENTS).values(
         telegram_id=bindparam("telegram_id"),
         language=bindparam("language"),
         language_confirmed=False,
@@ -223,18 +241,14 @@ def _arrival(insert: Any) -> Any:
         first_seen=bindparam("first_seen"),
         last_seen=bindparam("last_seen"),
     )
-    return (
-        arriving.on_conflict_do_update(
-            index_elements=[Resident.telegram_id],
-            set_={
-                "last_seen": arriving.excluded.last_seen,
-                "first_name": func.coalesce(arriving.excluded.first_name, Resident.first_name),
-                "blocked": False,
-            },
-        )
-        .returning(Resident)
-        .execution_options(populate_existing=True)  # the row read before takes the new values
-    )
+    return arriving.on_conflict_do_update(
+        index_elements=[_RESIDENTS.c.telegram_id],
+        set_={
+            "last_seen": arriving.excluded.last_seen,
+            "first_name": func.coalesce(arriving.excluded.first_name, _RESIDENTS.c.first_name),
+            "blocked": False,
+        },
+    ).returning(*_RESIDENT_COLUMNS)
 
 
 async def _remember(
@@ -243,16 +257,16 @@ async def _remember(
     """The resident's settings, their row inserted or brought up to date (see `arrive`)."""
     first_name = (first_name or None) and first_name[:64]
     found = (await session.execute(_ARRIVING, {"telegram_id": telegram_id})).first()
-    resident, draft, *flags = found if found is not None else (None, None, False, False, False)
+    dialogue, flags = (found[6:8], found[8:]) if found is not None else (None, (False, False, False))
     # Most taps change nothing; a new resident's row, or (something changed, `_changes`) the known
     # one brought up to date, in one statement: also when another update of theirs inserted the row
     # meanwhile. A resident who writes again has evidently unblocked the bot.
-    if resident is not None and not _changes(resident, now, first_name):
-        return _settings(resident, draft, *flags)
+    if found is not None and not _changes(found, now, first_name):
+        return _settings(found, dialogue, *flags)
     values = {"telegram_id": telegram_id, "language": language, "first_name": first_name}
     upsert = _arrival(upsert_insert(session))
-    resident = (await session.scalars(upsert, {**values, "first_seen": now, "last_seen": now})).one()
-    return _settings(resident, draft, *flags)
+    resident = (await session.execute(upsert, {**values, "first_seen": now, "last_seen": now})).one()
+    return _settings(resident, dialogue, *flags)
 
 
 @dataclass(frozen=True, slots=True)

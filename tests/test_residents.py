@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from bot.residents import LAST_SEEN_PRECISION, Flooding, ResidentService, ResidentSettings
 from bot.storage.db import Database
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
+from bot.storage.models.requests import Dialogue
 
 AMINA = 4711
 
@@ -44,6 +45,36 @@ async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_
     await residents.arrive(AMINA, language="de", first_name=None, now=utcnow())
     row = await stored(database)
     assert (row.first_name, row.blocked) == ("Ami", False)
+
+
+async def test_an_arrival_reads_and_writes_the_resident_without_building_orm_objects(
+    database: Database,
+) -> None:
+    """Every update arrives: its resident (and her draft) is read and upserted by Core statements, whose
+    rows are all the settings need (loading Resident and Dialogue objects cost more than the statement)."""
+    loaded: list[object] = []
+
+    def load(target: object, _context: object) -> None:
+        loaded.append(target)
+
+    residents = ResidentService(database)
+    for model in (Resident, Dialogue):
+        event.listen(model, "load", load)
+    try:
+        new = await residents.arrive(AMINA, language="ar", first_name="Amina", now=utcnow())
+        async with database.transaction() as session:
+            session.add(Dialogue(id="d1", resident_id=AMINA, step="message", data={"parked": True}))
+        parked = await residents.arrive(AMINA, language="de", first_name="Amina", now=utcnow())
+        later = utcnow() + LAST_SEEN_PRECISION + timedelta(minutes=1)
+        seen = await residents.arrive(AMINA, language="de", first_name="Ami", now=later)
+    finally:
+        for model in (Resident, Dialogue):
+            event.remove(model, "load", load)
+    assert loaded == []
+    assert isinstance(new, ResidentSettings) and (new.language, new.has_draft) == ("ar", False)
+    assert isinstance(parked, ResidentSettings) and (parked.has_draft, parked.drafting) == (True, False)
+    assert isinstance(seen, ResidentSettings) and (seen.language, seen.has_draft) == ("ar", True)
+    assert (await stored(database)).first_name == "Ami"
 
 
 async def test_beyond_the_flood_limit_the_arrival_carries_what_emergency_words_go_on_with(

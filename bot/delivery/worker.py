@@ -391,27 +391,29 @@ class DeliveryWorker:
         /delete under way either commits first, and this finds the request withdrawn or gone, or waits for
         this commit, and then finds the card's link among the cards it takes the buttons off. Any other
         message of the thread leaves its request unlocked: it has no buttons to take off."""
-        db_row = await session.get(OutboxMessage, row.id, with_for_update=True)
-        if db_row is None:
+        sent = await store.record_sent(
+            session, row.id, self.clock(), message_ids[-1] if message_ids else None
+        )
+        if sent is None:
             # Deleted while we were sending (the resident used /delete): nothing left to record.
             logger.info("outbox %s vanished while being sent", row.id)
             return False
-        card = db_row.link_role == LinkRole.CARD and bool(message_ids)
-        request = None
-        if card and db_row.request_id is not None:
-            request = await session.get(Request, db_row.request_id, with_for_update=True)
-        db_row.status = OutboxStatus.SENT
-        db_row.attempts += 1
-        db_row.sent_at = self.clock()
-        db_row.result_message_id = message_ids[-1] if message_ids else None
-        db_row.last_error = None
-        await self._link(session, db_row, message_ids)
-        if _of_deleted_request(db_row):
+        card = sent.link_role == LinkRole.CARD and bool(message_ids)
+        status = sent.request_status
+        if card and sent.request_id is not None:
+            status = await store.lock_request_status(session, sent.request_id)
+        if message_ids and sent.link_role and sent.request_id is not None and status is not None:
+            # Mapped like `_link`: a reply to any part counts (the request exists: its status was read).
+            for message_id in message_ids:
+                role = LinkRole(sent.link_role)
+                await store.add_thread_link(session, int(sent.target), message_id, sent.request_id, role)
+        if sent.link_role is not None and sent.request_id is None:  # `_of_deleted_request`
+            db_row = await session.get_one(OutboxMessage, row.id)
             if card:
                 await self.hooks.card_of_gone_request(session, db_row, message_ids)
             # Its resident's words go with the rest of their data: /delete left the row only to finish.
             await session.delete(db_row)
-        return card and (request is None or request.status is RequestStatus.CANCELLED)
+        return card and (status is None or status is RequestStatus.CANCELLED)
 
     async def _link(self, session: AsyncSession, db_row: OutboxMessage, message_ids: list[int]) -> None:
         """Map the sent messages (every part of a long one) to the request: a reply to any of them counts."""

@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    Table,
     and_,
     bindparam,
     case,
@@ -758,6 +759,59 @@ async def claim_outbox(
     }
     rows = await session.scalars(_CLAIM, values)
     return sorted(rows, key=lambda row: row.id)
+
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_REQUESTS = cast(Table, Request.__table__)
+# The delivery worker's record of a message Telegram accepted (`record_sent`), Core statements on the tables:
+# every message sent runs them, and the ORM's identity loads and flush cost more than the statements.
+_RECORD_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == _param(OutboxMessage.id, "row_id"))
+    .values(
+        status=OutboxStatus.SENT,
+        attempts=_OUTBOX.c.attempts + 1,
+        sent_at=_param(OutboxMessage.sent_at),
+        result_message_id=_param(OutboxMessage.result_message_id),
+        last_error=None,
+    )
+    .returning(
+        _OUTBOX.c.link_role,
+        _OUTBOX.c.request_id,
+        _OUTBOX.c.target,
+        select(_REQUESTS.c.status).where(_REQUESTS.c.id == _OUTBOX.c.request_id).scalar_subquery(),
+    )
+)
+_LOCK_REQUEST = (
+    select(_REQUESTS.c.status).where(_REQUESTS.c.id == _param(Request.id, "request_id")).with_for_update()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SentRow:
+    """What `record_sent` brings back of an outbox row: its thread role, request and chat, and the status of
+    its request (None: the request is gone, or the row has none)."""
+
+    link_role: str | None
+    request_id: int | None
+    target: str
+    request_status: RequestStatus | None
+
+
+async def record_sent(
+    session: AsyncSession, row_id: int, sent_at: datetime, message_id: int | None
+) -> SentRow | None:
+    """Mark outbox row `row_id` sent at `sent_at` as message `message_id` (its attempts counted), in one
+    statement that also locks it (PostgreSQL: as SELECT ... FOR UPDATE did); None if the row is gone (its
+    resident used /delete)."""
+    values = {"row_id": row_id, "sent_at": sent_at, "result_message_id": message_id}
+    found = (await session.execute(_RECORD_SENT, values)).first()
+    return SentRow(*found) if found is not None else None
+
+
+async def lock_request_status(session: AsyncSession, request_id: int) -> RequestStatus | None:
+    """The status of request `request_id`, its row locked until the commit (PostgreSQL); None: it is gone."""
+    return await session.scalar(_LOCK_REQUEST, {"request_id": request_id})
 
 
 async def renew_outbox_leases(

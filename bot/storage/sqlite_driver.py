@@ -9,13 +9,19 @@ in the event loop's thread itself where the statement cannot wait:
 - any statement of a transaction that holds SQLite's write lock (it began with `BEGIN IMMEDIATE`): nothing
   else can lock it out until its commit;
 - a rollback (releases locks, writes nothing); a rollback outside a transaction does nothing in sqlite3, so
-  it is no call at all (SQLAlchemy's pool rolls back every connection it gets back, also after a commit).
+  it is no call at all (SQLAlchemy's pool rolls back every connection it gets back, also after a commit);
+- `BEGIN IMMEDIATE` when the write lock is free: tried with SQLite's busy timeout at 0, so it cannot wait
+  (the process's own writers queue before it, `bot.storage.db.WriteLock`); when another process holds the
+  lock it fails at once, begins nothing, and is sent again the usual way, below;
+- the `COMMIT` of such a transaction that sent nothing but SELECTs (an outbox round that found nothing due):
+  it has nothing to write, and only releases the lock.
 What may wait still makes its trip to the connection's thread, so the event loop keeps answering others
-meanwhile: `BEGIN IMMEDIATE` (for another process's writer, up to the busy timeout), `COMMIT` (for the
-disk), the connection's PRAGMAs and any write outside such a transaction. So does everything while an
-earlier trip of the connection has not finished (a cancelled wait still runs in the thread): the
-connection's calls keep their order. On a resident's and a partner's journey these trips were the largest
-single share of the CPU time an update costs on SQLite (BENCHMARKS.md, "Test suite time, fourth session").
+meanwhile: `BEGIN IMMEDIATE` while another process's writer holds the lock (up to the busy timeout),
+`COMMIT` of a transaction that may have written (for the disk), the connection's PRAGMAs and any write
+outside such a transaction. So does everything while an earlier trip of the connection has not finished
+(a cancelled wait still runs in the thread): the connection's calls keep their order. On a resident's and
+a partner's journey these trips were the largest single share of the CPU time an update costs on SQLite
+(BENCHMARKS.md, "Test suite time, fourth session").
 
 Nothing else changes: the same sqlite3 connection (usable from both threads: `check_same_thread` off, and
 SQLite's serialized mode), the statements in the same order, the same exceptions, SQLAlchemy's own dialect
@@ -79,8 +85,12 @@ class OneTripCursor:
 
     async def _trip(self, sql: str, parameters: Any, *, many: bool) -> OneTripCursor:
         connection = self._connection
+        if not sql.lstrip()[:6].upper() == "SELECT":
+            connection._wrote = True  # (a BEGIN IMMEDIATE starts afresh: `_after_trip`)
         if connection._may_run_here(sql):
             outcome = _run(connection._conn, sql, parameters, many)
+        elif sql == "BEGIN IMMEDIATE" and connection._begin_at_once():
+            outcome = (None, -1, None, ())
         else:
             outcome = await connection._execute(_run, connection._conn, sql, parameters, many)
             connection._after_trip(sql, outcome)
@@ -115,6 +125,7 @@ class OneTripConnection(aiosqlite.Connection):
         super().__init__(*args, **kwargs)
         self._wal = False  # the database is in WAL mode (learnt from the connection's PRAGMA journal_mode)
         self._immediate = False  # the transaction under way began with BEGIN IMMEDIATE
+        self._wrote = False  # ... and has sent a statement other than SELECT (it may have written)
         self._last_trip = [True]  # whether the connection's latest trip has finished in its thread
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
@@ -146,16 +157,41 @@ class OneTripConnection(aiosqlite.Connection):
             return True  # the write lock is ours until the commit
         return self._wal and sql.lstrip()[:6].upper() == "SELECT"
 
+    def _begin_at_once(self) -> bool:
+        """BEGIN IMMEDIATE here, if the write lock is free: SQLite's busy timeout is 0 meanwhile, so it never
+        waits. False (no transaction begun): another connection holds the lock (another process writes),
+        and the caller waits for it in the connection's thread, as with any other BEGIN IMMEDIATE."""
+        if not self._idle():
+            return False
+        conn = self._conn
+        timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                raise
+            return False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(timeout)}")
+        self._after_trip("BEGIN IMMEDIATE", (None, -1, None, ()))
+        return True
+
     def _after_trip(self, sql: str, outcome: _Outcome) -> None:
         if sql == "BEGIN IMMEDIATE":
             self._immediate = True
+            self._wrote = False
         elif sql.upper().startswith("PRAGMA JOURNAL_MODE"):
             rows = outcome[3]
             self._wal = bool(rows) and str(rows[0][0]).lower() == "wal"
 
     async def commit(self) -> None:
+        read_only = self._immediate and not self._wrote and self._idle()
         self._immediate = False
-        await super().commit()
+        if read_only:
+            self._conn.commit()  # nothing to write: releases the lock, no disk to wait for
+        else:
+            await super().commit()
 
     async def rollback(self) -> None:
         self._immediate = False

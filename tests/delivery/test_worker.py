@@ -32,7 +32,7 @@ from tests.tickets.fakes import (
     flaky,
     retry_after,
 )
-from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, submit
+from tests.tickets.helpers import drain, outbox_rows, partner_says, photo, sql_log, submit
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -47,6 +47,27 @@ def make_worker(
         clock=clock,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+async def test_a_sent_card_is_recorded_and_linked_without_reading_its_row_first(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Telegram accepted the card: its row is marked sent and locked by one statement (no read of the row
+    before it), and the card is mapped to its request, so a reply to it reaches the resident."""
+    request = await submit(database, ctx)
+    bot = FakeBot()
+    clock = Clock(datetime.now(UTC))
+    with sql_log(database) as sent:
+        await drain(make_worker(database, ctx, bot, clock), clock)
+    (card,) = bot.to(PARTNER_CHAT)
+    recorded = [s for s in sent if s.startswith("UPDATE outbox SET status") and "sent_at=" in s]
+    assert len(recorded) == 1 and "RETURNING" in recorded[0]
+    assert not [s for s in sent if s.startswith("SELECT") and "FROM outbox WHERE outbox.id =" in s]
+    (row,) = await outbox_rows(database)
+    assert (row.status, row.attempts, row.result_message_id) == (OutboxStatus.SENT, 1, card.message_id)
+    async with database.sessions() as session:
+        link = await session.get(ThreadLink, (PARTNER_CHAT, card.message_id))
+    assert link is not None and link.request_id == request.id
 
 
 async def test_retry_after_is_honoured_and_network_errors_are_retried(

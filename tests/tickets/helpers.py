@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.delivery.worker import DeliveryWorker
 from bot.storage import requests as store
@@ -15,6 +16,21 @@ from bot.storage.models.requests import MessageKind, Request
 from bot.tickets import dialogue, intake, relay
 from bot.tickets.deps import Result, TicketContext
 from tests.tickets.fakes import PARTNER_CHAT, RESIDENT, Clock, add_resident
+
+
+@contextmanager
+def sql_log(database: Database) -> Iterator[list[str]]:
+    """The SQL statements `database` is sent inside the `with`, in order (what a step costs)."""
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
 
 
 def photo(message_id: int = 77, chat_id: int = RESIDENT, caption: str | None = None) -> dialogue.Attachment:

@@ -220,7 +220,12 @@ class Dialogue(Base):
     @property
     def parked(self) -> bool:
         """The resident navigated away: the draft waits for "Continue" and takes none of their texts."""
-        return bool(self.data.get("parked", False))
+        return self.is_parked(self.data)
+
+    @staticmethod
+    def is_parked(data: dict[str, Any]) -> bool:
+        """`parked` of a dialogue whose `data` is read without its row (`bot.residents`)."""
+        return bool(data.get("parked", False))
 
 
 class PartnerChat(Base):

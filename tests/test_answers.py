@@ -192,6 +192,13 @@ async def votes(bot: BotHarness) -> list[tuple[int, str, bool]]:
         ("de", "Ja, danke", True),
         ("tr", "Evet, teşekkürler", True),
         ("de", "Nein danke", False),
+        # Review rv14 F5: thanks with a word more were no vote; Persian "خیر" (no) is a no in Persian only.
+        ("de", "Ja, vielen Dank", True),
+        ("ru", "Да, спасибо большое", True),
+        ("pl", "Tak, bardzo dziękuję", True),
+        ("fa", "بله خیلی ممنون", True),
+        ("en", "Yes, thanks a lot", True),
+        ("fa", "خیر", False),
     ],
 )
 async def test_a_yes_or_no_typed_right_under_did_this_help_is_the_vote(
@@ -249,6 +256,7 @@ async def test_only_a_lone_yes_right_under_did_this_help_and_within_minutes_is_a
         ("en", "again"),
         ("tr", "tekrar"),
         ("de", "nicht nötig"),
+        ("ar", "خير"),  # Arabic "good", written as Persian "no"
     ],
 )
 async def test_words_that_are_no_plain_yes_or_no_are_no_vote(bot: BotHarness, lang: str, typed: str) -> None:

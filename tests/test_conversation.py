@@ -231,12 +231,13 @@ async def test_end_while_a_partners_message_is_on_its_way_keeps_the_conversation
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
-@pytest.mark.parametrize("lang", ["de", "tr"])
+@pytest.mark.parametrize(("lang", "failed"), [("de", "dead"), ("tr", "dead"), ("de", "retried")])
 async def test_end_after_the_partners_message_on_its_way_was_given_up_ends_the_conversation(
-    bot: BotHarness, lang: str
+    bot: BotHarness, lang: str, failed: str
 ) -> None:
     # Review rv12 F5: a message that never arrives (dead letter) must not keep her conversation from ending,
-    # nor get her next line asked about ("your answer to …?").
+    # nor get her next line asked about ("your answer to …?"). Review rv14 F3: nor one that failed and waits
+    # to be tried again (up to hours while Telegram is unreachable).
     t = bot.services.i18n.translator(lang)
     ayse = bot.resident("Ayşe", lang=lang)
     card = await asked_by_partner(bot, ayse, "Darf ich mein Baby mitbringen?", "Wie alt ist das Baby?")
@@ -246,7 +247,11 @@ async def test_end_after_the_partners_message_on_its_way_was_given_up_ends_the_c
     assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
     async with bot.services.database.transaction() as session:
         pending = OutboxMessage.status == OutboxStatus.PENDING
-        await session.execute(update(OutboxMessage).where(pending).values(status=OutboxStatus.DEAD))
+        later = bot.services.clock() + timedelta(minutes=15)
+        failure = (
+            {"status": OutboxStatus.DEAD} if failed == "dead" else {"attempts": 3, "next_attempt_at": later}
+        )
+        await session.execute(update(OutboxMessage).where(pending).values(**failure))
     await ayse.send(END_LABEL[lang])
     assert screen(ayse) == t.html(ENDED, partner=partner)
     thread = len(group_texts(bot, MUETTERZENTRUM))

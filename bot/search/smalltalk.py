@@ -321,7 +321,8 @@ _ANSWER_WORDS: dict[str, str] = {
     nein nee nö nicht nötig hayır hayir yok gerek istemiyorum لا كلا نه خیر нет не ні nie no nope nah
     """,
     "thanks": """
-    danke teşekkürler teşekkür ederim sağol شكرا ممنون مرسی спасибо дякую dziękuję dzięki thanks thank you
+    danke dank vielen schön herzlichen teşekkürler teşekkür ederim çok sağol sağolun شكرا جزيلا ممنون مرسی
+    خیلی спасибо большое дякую дуже dziękuję dzięki bardzo thanks thank you a lot much many
     """,
     "either": """
     bitte sie es ihn ok okay lütfen من فضلك لو سمحت لطفا لطفاً کنید کن کنین пожалуйста его её надо нужно
@@ -360,7 +361,8 @@ def reopen_answer(text: str) -> ReopenAnswer | None:
 
 #: A typed answer to "Did this help?": only a plain yes or no, with thanks or a please at most
 #: (`vote_answer`). Not the words that ask to reopen a request ("wieder", "again"), nor "nicht nötig",
-#: "istemiyorum": they answer another question. Polish "no" is a colloquial yes ("no, pomogło").
+#: "istemiyorum": they answer another question. Polish "no" is a colloquial yes ("no, pomogło"); Persian
+#: "خیر" (no) is Arabic "خير" (good) folded alike: a no in Persian only.
 _VOTE_WORDS: dict[str, str] = {
     "yes": """
     ja jaa jo jep jap evet evt نعم أجل اجل ايوه أيوه ايوا بله بلی آره да ага угу так tak yes yeah yep yup
@@ -369,7 +371,8 @@ _VOTE_WORDS: dict[str, str] = {
     nein nee nö hayır hayir لا كلا نه خیر нет ні nie no nope nah
     """,
     "thanks": """
-    danke teşekkürler teşekkür ederim sağol شكرا ممنون مرسی спасибо дякую dziękuję dzięki thanks thank you
+    danke dank vielen schön herzlichen teşekkürler teşekkür ederim çok sağol sağolun شكرا جزيلا ممنون مرسی
+    خیلی спасибо большое дякую дуже dziękuję dzięki bardzo thanks thank you a lot much many
     """,
     "please": """
     bitte lütfen لطفا لطفاً пожалуйста будь ласка proszę please
@@ -383,6 +386,9 @@ _VOTE_OF = {
 }
 
 
+_PERSIAN_NO = fold("خیر")
+
+
 def vote_answer(text: str, lang: str) -> bool | None:
     """A typed answer to "Did this help?" under an answer: True for a plain yes ("ja", "Ja, danke", "Evet,
     teşekkürler", "так"), False for a plain no ("nein", "Nein danke", "нет"); None for anything else: a
@@ -393,6 +399,8 @@ def vote_answer(text: str, lang: str) -> bool | None:
     for word in raw_tokens(text):
         kind = _VOTE_OF.get(fold(word))
         if kind is None or (kind == "no" and lang == "pl" and fold(word) == "no"):
+            return None
+        if kind == "no" and lang != "fa" and fold(word) == _PERSIAN_NO:
             return None
         kinds.add(kind)
     if ("yes" in kinds) == ("no" in kinds):

@@ -180,15 +180,17 @@ async def lapsed_conversation(
 
 
 async def on_its_way_to_resident(session: AsyncSession, request: Request) -> bool:
-    """Whether a message about `request` to its resident's chat (a partner's answer, a notice) is still on
-    its way: waiting in the outbox or being sent."""
+    """Whether a message about `request` to its resident's chat (a partner's answer, a notice) is on its way
+    and about to arrive: being sent, or waiting for its first try. Not one that failed and waits to be tried
+    again (up to hours while Telegram is unreachable: review rv14 F3 found End refused all that time)."""
     found = await session.scalar(
         select(OutboxMessage.id)
         .where(
             OutboxMessage.request_id == request.id,
             OutboxMessage.channel == Channel.TELEGRAM,
             OutboxMessage.target == str(request.resident_id),
-            OutboxMessage.status.in_(ACTIVE_OUTBOX),
+            (OutboxMessage.status == OutboxStatus.SENDING)
+            | ((OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.attempts == 0)),
         )
         .limit(1)
     )

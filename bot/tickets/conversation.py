@@ -165,7 +165,8 @@ async def end(session: AsyncSession, resident_id: int, request_id: int) -> tuple
     Not while a message about it is on its way to her chat (a partner's answer says "your messages go to …
     until you tap End", review rv12 F1): then the conversation stays open, as that message will say, and her
     reply to it reaches the partner (never the bot's search); End under it, once it came, ends it. So End
-    always ends once nothing is on its way: twice, typed, or after that message was given up (dead)."""
+    always ends once nothing is on its way: twice, typed, or after that message failed (waiting to be tried
+    again, or given up: `store.on_its_way_to_resident`)."""
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id or request.conversation_at is None:
         return None

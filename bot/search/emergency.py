@@ -144,6 +144,11 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "notfall",
         "krankenwagen",
         "rettungswagen",
+        # strangling (the strongest sign of a partner's lethal violence), told as done or tried
+        *(
+            "mich gewürgt|würgt mich|würgte mich|mich zu würgen|erwürg*|hat sie gewürgt|"
+            "kinder gewürgt|tochter gewürgt|sohn gewürgt"
+        ).split("|"),
     ],
     "tr": [
         "intihar*",
@@ -164,6 +169,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "kan kaybı",
         "acil durum",
         "ambulans",
+        *("beni boğdu", "beni boğmaya", "beni boğacak", "boğmaya çalıştı", "boğazımı sıktı"),
     ],
     "ar": [
         "انتحار",
@@ -185,6 +191,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "ينزف",
         "طوارئ",
         "إسعاف",
+        *("خنقني", "خنقوني", "حاول خنقي", "خنقها"),
     ],
     "ru": [
         "суицид*",
@@ -206,6 +213,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "много крови",
         "скорая",
         "скорую",
+        *("задушить", "придушить", "душил* меня"),
     ],
     "uk": [
         "суїцид*",
@@ -226,6 +234,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "багато крові",
         "швидку",
         "швидка",
+        *("задушити", "придушити", "душив мене", "душил* мене"),
     ],
     "pl": [
         "samobójst*",
@@ -242,6 +251,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "krwawi*",
         "krwotok*",
         "pogotowie",
+        *("udusić mnie", "udusił mnie", "udusiła mnie", "dusił* mnie"),
     ],
     "fa": [
         "خودکشی",
@@ -259,6 +269,10 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "خونریزی",
         "اورژانس",
         "آمبولانس",
+        *(
+            "منو خفه کرد|مرا خفه کرد|من را خفه کرد|خفه‌ام کرد|خفه‌ام کنه|خفم کرد|گلومو فشار داد|"
+            "گلویم را فشار داد"
+        ).split("|"),
     ],
     "en": [
         "suicid*",
@@ -278,6 +292,10 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "lot of blood",
         "ambulance",
         "emergency",
+        *(
+            "strangled me|strangled her|strangle me|tried to strangle|choked me|choke me|"
+            "choked her|choked my|he is choking me|he's choking me"
+        ).split("|"),
     ],
 }
 BUILTIN_SOFT: dict[str, list[str]] = {
@@ -298,26 +316,58 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "in gefahr",
     ],
     "tr": ["şiddet", "dayak", "dövüyor", "dövdü", "beni dov*", "tehdit*", "yangın", "yanıyor"],
-    "ar": ["عنف", "يضربني", "ضربني", "يضربها", "تهديد", "يهددني", "حريق", "في خطر"],
-    "ru": ["насилие", "бьёт меня", "бьет", "избил*", "угрожа*", "пожар*", "горит", "в опасности"],
-    "uk": ["насильство", "б'є мене", "б'є", "побив*", "погрож*", "пожеж*", "горить", "в небезпеці"],
+    "ar": [
+        *"عنف يضربني ضربني ضربوني يضربها ضربها تهديد يهددني حريق".split(),
+        "في خطر",
+        # who was hit, after "ضرب"/"يضرب" (he hit, he hits): the children, a son, a daughter, her mother
+        *(f"{verb} {who}" for verb in ("ضرب", "يضرب") for who in "الأطفال الاولاد ابني بنتي أمي".split()),
+    ],
+    "ru": [
+        *"насилие бьет избил* угрожа* пожар* горит".split(),
+        *("бьёт меня", "в опасности", "ударил меня", "бил меня", "била меня", "били меня"),
+        *("бьет детей", "бил детей", "ударил ребенка"),
+    ],
+    "uk": [
+        *"насильство б'є побив* погрож* пожеж* горить".split(),
+        *("б'є мене", "в небезпеці", "вдарив мене", "ударив мене", "бив мене", "била мене", "били мене"),
+        *("б'є дітей", "бив дітей", "вдарив дитину"),
+    ],
     "pl": [
         "przemoc",
         "bije mnie",
         "pobił*",
+        "uderzył mnie",
+        "uderzyła mnie",
+        "bił mnie",
+        "biła mnie",
+        "bije dzieci",
         "grozi mi",
         "grożą",
         "pożar",
         "pali się",
         "w niebezpieczeństwie",
     ],
-    "fa": ["خشونت", "کتک", "کتکم", "تهدید", "آتش سوزی", "آتش", "آتیش", "در خطر"],
+    "fa": [
+        *"خشونت کتک کتکم تهدید آتش آتیش".split(),
+        *("آتش سوزی", "در خطر"),
+        # زدن, to hit, with whom: "مرا می‌زند", "منو زد" (not a compound verb: ``COMPOUND_VERB_NOUNS``)
+        *(f"{who} {verb}" for who in ("مرا", "منو", "من را") for verb in "میزند میزنه میزد زد".split()),
+        *(
+            f"{who} {verb}"
+            for who in ("بچه‌ها را", "بچه‌ها رو", "بچه‌هامو")
+            for verb in ("میزند", "میزنه", "زد")
+        ),
+    ],
     "en": [
         "violence",
         "beats me",
         "beating me",
         "hits me",
         "hit me",
+        "hit the kids",
+        "hit my kids",
+        "hit the children",
+        "hit my children",
         "threatened",
         "threatening me",
         "fire",
@@ -728,6 +778,10 @@ AIMED_LATER = frozenset(
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
 #: "ein", "aus", "auf": "er schlägt zu", "er schlägt auf mich ein", "schlägt mir die Zähne aus" are violence.
 SEPARABLE_PARTICLES = frozenset({"vor", "nach", "um", "fehl"})
+#: Persian nouns that make زدن (to hit) another verb right before it: "منو صدا میزنه" (calls me), "زنگ زد"
+#: (phoned), "حرف می‌زند" (talks), "سر زد" (dropped by), "گول زد" (fooled), "قدم زد" (walked), "داد زد"
+#: (shouted): a trigger with زدن does not fire there (``_compound``).
+COMPOUND_VERB_NOUNS = frozenset(fold(w) for w in "صدا زنگ حرف داد سر گول حدس قدم لبخند جار غر پس زل".split())
 
 
 #: A service's station: a message naming one asks about a place ("wo ist die Polizeiwache", "polis
@@ -1175,6 +1229,19 @@ def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]
 _REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})
 
 
+def _compound(used: set[int], message: _Message) -> set[int]:
+    """The words to set aside when a word of the Persian trigger at ``used`` is the verb of a compound
+    (``COMPOUND_VERB_NOUNS`` right before it, in its clause: "منو صدا میزنه", calls me), or an empty set."""
+    for i in used:
+        if (
+            i > 0
+            and message.folded[i - 1] in COMPOUND_VERB_NOUNS
+            and message.clause[i - 1] == message.clause[i]
+        ):
+            return used | {i - 1}
+    return set()
+
+
 def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
     """Whether the call for help at ``words[at]`` (folded) is part of a request: right after a request word
     ("potrzebuję pomocy", "ich brauche Hilfe", "wo bekomme ich Hilfe": a subject pronoun in between is
@@ -1465,6 +1532,8 @@ class EmergencyDetector:
             return used  # "Im Film droht der Bösewicht …"
         if trigger.threat:
             return self._everyday_threat(used, message)
+        if trigger.lang == "fa":
+            return _compound(used, message)
         return _separable(trigger, used, message) if trigger.lang == "de" else set()
 
     def without_set_aside(self, text: str) -> str | None:

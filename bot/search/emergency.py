@@ -38,8 +38,9 @@ False positives we chose to avoid
 Matching is on whole words, never substrings: "Feuerwehrfest" does not contain the word "Feuer",
 "Gewaltprävention" is not "Gewalt". On top of that, triggers are *hard* or *soft*:
 
-- hard (suicide, wanting to die, rape, heart attack, unconscious, not breathing, heavy bleeding) always
-  trigger; missing one is far worse than showing the emergency numbers once too often.
+- hard (suicide, wanting to die, rape, heart attack, unconscious, not breathing, heavy bleeding, being
+  strangled: told as done or tried, "hat mich gewürgt", not "the tie chokes me") always trigger; missing
+  one is far worse than showing the emergency numbers once too often.
 - soft (violence, being beaten, threatened, fire, danger) are ignored when the message also names a course,
   workshop, talk, festival or prevention ("Kurs gegen Gewalt", "Brandschutz-Workshop", "fire safety class"),
   because then the resident is asking about an offer, not reporting an emergency.
@@ -336,11 +337,7 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "przemoc",
         "bije mnie",
         "pobił*",
-        "uderzył mnie",
-        "uderzyła mnie",
-        "bił mnie",
-        "biła mnie",
-        "bije dzieci",
+        *("uderzył mnie", "uderzyła mnie", "bił mnie", "biła mnie", "bije dzieci"),
         "grozi mi",
         "grożą",
         "pożar",
@@ -364,10 +361,7 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "beating me",
         "hits me",
         "hit me",
-        "hit the kids",
-        "hit my kids",
-        "hit the children",
-        "hit my children",
+        *("hit the kids", "hit my kids", "hit the children", "hit my children"),
         "threatened",
         "threatening me",
         "fire",

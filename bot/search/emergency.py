@@ -299,6 +299,12 @@ BUILTIN_HARD: dict[str, list[str]] = {
         ).split("|"),
     ],
 }
+#: Who was hit, after "ضرب"/"يضرب" (he hit, he hits): the children, a son, a daughter, her mother. Arabic
+#: says whom a verb is done to after it: "ابني ضرب صديقه" (my son hit his friend) is no "ضرب ابني"
+#: (``_verb_after``).
+VERB_FIRST = tuple(
+    f"{verb} {who}" for verb in ("ضرب", "يضرب") for who in "الأطفال الاولاد ابني بنتي أمي".split()
+)
 BUILTIN_SOFT: dict[str, list[str]] = {
     "de": [
         "gewalt",
@@ -320,8 +326,7 @@ BUILTIN_SOFT: dict[str, list[str]] = {
     "ar": [
         *"عنف يضربني ضربني ضربوني يضربها ضربها تهديد يهددني حريق".split(),
         "في خطر",
-        # who was hit, after "ضرب"/"يضرب" (he hit, he hits): the children, a son, a daughter, her mother
-        *(f"{verb} {who}" for verb in ("ضرب", "يضرب") for who in "الأطفال الاولاد ابني بنتي أمي".split()),
+        *VERB_FIRST,
     ],
     "ru": [
         *"насилие бьет избил* угрожа* пожар* горит".split(),
@@ -1223,6 +1228,13 @@ def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]
 _REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})
 
 
+def _verb_after(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
+    """``used`` when the verb of the Arabic trigger at ``used`` comes after whom it names (``VERB_FIRST``:
+    "ابني ضرب", my son hit), or an empty set."""
+    who = next((i for i in used if message.matches(i, trigger.words[1], trigger.lang) != MISS), max(used))
+    return used if any(i > who for i in used) else set()
+
+
 def _compound(used: set[int], message: _Message) -> set[int]:
     """The words to set aside when a word of the Persian trigger at ``used`` is the verb of a compound
     (``COMPOUND_VERB_NOUNS`` right before it, in its clause: "منو صدا میزنه", calls me), or an empty set."""
@@ -1528,6 +1540,8 @@ class EmergencyDetector:
             return self._everyday_threat(used, message)
         if trigger.lang == "fa":
             return _compound(used, message)
+        if trigger.text in VERB_FIRST:
+            return _verb_after(trigger, used, message)
         return _separable(trigger, used, message) if trigger.lang == "de" else set()
 
     def without_set_aside(self, text: str) -> str | None:

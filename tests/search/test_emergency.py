@@ -126,6 +126,7 @@ def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, te
         "the traffic in the city strangles small shops",
         "в комнате душно, что делать",
         "ضرب 5 في 3 كم يساوي",
+        "ابني ضرب صديقه في المدرسة",  # my son hit his friend: the object comes after the verb
         "Mir ist übel, ich muss ständig würgen",
     ],
 )

@@ -35,8 +35,9 @@ False positives we chose to avoid
 Matching is on whole words, never substrings: "Feuerwehrfest" does not contain the word "Feuer",
 "Gewaltprävention" is not "Gewalt". On top of that, triggers are *hard* or *soft*:
 
-- hard (suicide, wanting to die, rape, heart attack, unconscious, not breathing, heavy bleeding) always
-  trigger; missing one is far worse than showing the emergency numbers once too often.
+- hard (suicide, wanting to die, rape, heart attack, unconscious, not breathing, heavy bleeding, being
+  strangled: told as done or tried, "hat mich gewürgt", not "the tie chokes me") always trigger; missing
+  one is far worse than showing the emergency numbers once too often.
 - soft (violence, being beaten, threatened, fire, danger) are ignored when the message also names a course,
   workshop, talk, festival or prevention ("Kurs gegen Gewalt", "Brandschutz-Workshop", "fire safety class"),
   because then the resident is asking about an offer, not reporting an emergency.
@@ -140,6 +141,11 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "notfall",
         "krankenwagen",
         "rettungswagen",
+        # strangling (the strongest sign of a partner's lethal violence), told as done or tried
+        *(
+            "mich gewürgt|würgt mich|würgte mich|mich zu würgen|erwürg*|hat sie gewürgt|"
+            "kinder gewürgt|tochter gewürgt|sohn gewürgt"
+        ).split("|"),
     ],
     "tr": [
         "intihar*",
@@ -160,6 +166,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "kan kaybı",
         "acil durum",
         "ambulans",
+        *("beni boğdu", "beni boğmaya", "beni boğacak", "boğmaya çalıştı", "boğazımı sıktı"),
     ],
     "ar": [
         "انتحار",
@@ -181,6 +188,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "ينزف",
         "طوارئ",
         "إسعاف",
+        *("خنقني", "خنقوني", "حاول خنقي", "خنقها"),
     ],
     "ru": [
         "суицид*",
@@ -202,6 +210,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "много крови",
         "скорая",
         "скорую",
+        *("задушить", "придушить", "душил* меня"),
     ],
     "uk": [
         "суїцид*",
@@ -222,6 +231,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "багато крові",
         "швидку",
         "швидка",
+        *("задушити", "придушити", "душив мене", "душил* мене"),
     ],
     "pl": [
         "samobójst*",
@@ -238,6 +248,7 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "krwawi*",
         "krwotok*",
         "pogotowie",
+        *("udusić mnie", "udusił mnie", "udusiła mnie", "dusił* mnie"),
     ],
     "fa": [
         "خودکشی",
@@ -255,6 +266,10 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "خونریزی",
         "اورژانس",
         "آمبولانس",
+        *(
+            "منو خفه کرد|مرا خفه کرد|من را خفه کرد|خفه‌ام کرد|خفه‌ام کنه|خفم کرد|گلومو فشار داد|"
+            "گلویم را فشار داد"
+        ).split("|"),
     ],
     "en": [
         "suicid*",
@@ -274,8 +289,18 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "lot of blood",
         "ambulance",
         "emergency",
+        *(
+            "strangled me|strangled her|strangle me|tried to strangle|choked me|choke me|"
+            "choked her|choked my|he is choking me|he's choking me"
+        ).split("|"),
     ],
 }
+#: Who was hit, after "ضرب"/"يضرب" (he hit, he hits): the children, a son, a daughter, her mother. Arabic
+#: says whom a verb is done to after it: "ابني ضرب صديقه" (my son hit his friend) is no "ضرب ابني"
+#: (``_verb_after``).
+VERB_FIRST = tuple(
+    f"{verb} {who}" for verb in ("ضرب", "يضرب") for who in "الأطفال الاولاد ابني بنتي أمي".split()
+)
 BUILTIN_SOFT: dict[str, list[str]] = {
     "de": [
         "gewalt",
@@ -294,26 +319,50 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "in gefahr",
     ],
     "tr": ["şiddet", "dayak", "dövüyor", "dövdü", "beni dov*", "tehdit*", "yangın", "yanıyor"],
-    "ar": ["عنف", "يضربني", "ضربني", "يضربها", "تهديد", "يهددني", "حريق", "في خطر"],
-    "ru": ["насилие", "бьёт меня", "бьет", "избил*", "угрожа*", "пожар*", "горит", "в опасности"],
-    "uk": ["насильство", "б'є мене", "б'є", "побив*", "погрож*", "пожеж*", "горить", "в небезпеці"],
+    "ar": [
+        *"عنف يضربني ضربني ضربوني يضربها ضربها تهديد يهددني حريق".split(),
+        "في خطر",
+        *VERB_FIRST,
+    ],
+    "ru": [
+        *"насилие бьет избил* угрожа* пожар* горит".split(),
+        *("бьёт меня", "в опасности", "ударил меня", "бил меня", "била меня", "били меня"),
+        *("бьет детей", "бил детей", "ударил ребенка"),
+    ],
+    "uk": [
+        *"насильство б'є побив* погрож* пожеж* горить".split(),
+        *("б'є мене", "в небезпеці", "вдарив мене", "ударив мене", "бив мене", "била мене", "били мене"),
+        *("б'є дітей", "бив дітей", "вдарив дитину"),
+    ],
     "pl": [
         "przemoc",
         "bije mnie",
         "pobił*",
+        *("uderzył mnie", "uderzyła mnie", "bił mnie", "biła mnie", "bije dzieci"),
         "grozi mi",
         "grożą",
         "pożar",
         "pali się",
         "w niebezpieczeństwie",
     ],
-    "fa": ["خشونت", "کتک", "کتکم", "تهدید", "آتش سوزی", "آتش", "آتیش", "در خطر"],
+    "fa": [
+        *"خشونت کتک کتکم تهدید آتش آتیش".split(),
+        *("آتش سوزی", "در خطر"),
+        # زدن, to hit, with whom: "مرا می‌زند", "منو زد" (not a compound verb: ``COMPOUND_VERB_NOUNS``)
+        *(f"{who} {verb}" for who in ("مرا", "منو", "من را") for verb in "میزند میزنه میزد زد".split()),
+        *(
+            f"{who} {verb}"
+            for who in ("بچه‌ها را", "بچه‌ها رو", "بچه‌هامو")
+            for verb in ("میزند", "میزنه", "زد")
+        ),
+    ],
     "en": [
         "violence",
         "beats me",
         "beating me",
         "hits me",
         "hit me",
+        *("hit the kids", "hit my kids", "hit the children", "hit my children"),
         "threatened",
         "threatening me",
         "fire",
@@ -711,6 +760,10 @@ AIMED_WORDS = frozenset(
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
 #: "ein", "aus", "auf": "er schlägt zu", "er schlägt auf mich ein", "schlägt mir die Zähne aus" are violence.
 SEPARABLE_PARTICLES = frozenset({"vor", "nach", "um", "fehl"})
+#: Persian nouns that make زدن (to hit) another verb right before it: "منو صدا میزنه" (calls me), "زنگ زد"
+#: (phoned), "حرف می‌زند" (talks), "سر زد" (dropped by), "گول زد" (fooled), "قدم زد" (walked), "داد زد"
+#: (shouted): a trigger with زدن does not fire there (``_compound``).
+COMPOUND_VERB_NOUNS = frozenset(fold(w) for w in "صدا زنگ حرف داد سر گول حدس قدم لبخند جار غر پس زل".split())
 
 
 #: A service's station: a message naming one asks about a place ("wo ist die Polizeiwache", "polis
@@ -1127,6 +1180,26 @@ def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]
 _REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})
 
 
+def _verb_after(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
+    """``used`` when the verb of the Arabic trigger at ``used`` comes after whom it names (``VERB_FIRST``:
+    "ابني ضرب", my son hit), or an empty set."""
+    who = next((i for i in used if message.matches(i, trigger.words[1], trigger.lang) != MISS), max(used))
+    return used if any(i > who for i in used) else set()
+
+
+def _compound(used: set[int], message: _Message) -> set[int]:
+    """The words to set aside when a word of the Persian trigger at ``used`` is the verb of a compound
+    (``COMPOUND_VERB_NOUNS`` right before it, in its clause: "منو صدا میزنه", calls me), or an empty set."""
+    for i in used:
+        if (
+            i > 0
+            and message.folded[i - 1] in COMPOUND_VERB_NOUNS
+            and message.clause[i - 1] == message.clause[i]
+        ):
+            return used | {i - 1}
+    return set()
+
+
 def _asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
     """Whether the call for help at ``words[at]`` (folded) is part of a request: right after a request word
     ("potrzebuję pomocy", "ich brauche Hilfe", "wo bekomme ich Hilfe": a subject pronoun in between is
@@ -1372,6 +1445,10 @@ class EmergencyDetector:
             return used  # "Im Film droht der Bösewicht …"
         if trigger.threat:
             return self._everyday_threat(used, message)
+        if trigger.lang == "fa":
+            return _compound(used, message)
+        if trigger.text in VERB_FIRST:
+            return _verb_after(trigger, used, message)
         return _separable(trigger, used, message) if trigger.lang == "de" else set()
 
     def without_set_aside(self, text: str) -> str | None:

@@ -68,6 +68,27 @@ def detector() -> EmergencyDetector:
         "أبي سيقتلني إذا عرف أن لي صديقا",
         "Sie bringen mich um",
         "sie bringen uns um, wenn wir reden",
+        # review gaps: past tense (uk, ru), Farsi mi- with a space or nothing, children hit (ar),
+        # strangling in every language
+        "він знову мене вдарив",
+        "вона мене вдарила при дітях",
+        "муж ударил меня по лицу",
+        "شوهرم مرا می زند",
+        "شوهرم مرا میزند",
+        "شوهرم مرا می\u200cزند",
+        "شوهرم بچه‌ها رو میزنه",
+        "ضرب الأطفال أيضا",
+        "أبي ضرب أمي",
+        "er hat mich gewürgt",
+        "er wollte mich erwürgen",
+        "my husband tried to strangle me",
+        "he choked me last night",
+        "kocam beni boğmaya çalıştı",
+        "زوجي خنقني البارحة",
+        "он пытался меня задушить",
+        "чоловік намагався мене задушити",
+        "mąż mnie dusił",
+        "شوهرم منو خفه کرد",
     ],
 )
 def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, text: str) -> None:
@@ -97,6 +118,16 @@ def test_emergency_is_detected_in_every_language(detector: EmergencyDetector, te
         "my boss will kill me if im late again",
         "Wir spielen Werwolf, der Werwolf tötet uns alle",
         "mein mann schlägt vor dass wir zum sprachcafe gehen",
+        # review gaps: the same words, everyday (a compound verb, a ball, a cough, stuffy air, sums)
+        "شوهرم منو صدا میزنه",
+        "پسرم پیانو می زند، کلاس موسیقی هست؟",
+        "син вдарив м'яч у вікно сусіда",
+        "kaszel mnie dusi w nocy, jaki lekarz",
+        "the traffic in the city strangles small shops",
+        "в комнате душно, что делать",
+        "ضرب 5 في 3 كم يساوي",
+        "ابني ضرب صديقه في المدرسة",  # my son hit his friend: the object comes after the verb
+        "Mir ist übel, ich muss ständig würgen",
     ],
 )
 def test_ordinary_questions_do_not_trigger(detector: EmergencyDetector, text: str) -> None:

@@ -5,6 +5,7 @@ from bot.search.normalize import (
     query_words,
     raw_tokens,
     scope,
+    stem,
     stop_words,
 )
 
@@ -67,3 +68,14 @@ def test_a_russian_resident_typing_latin_letters_finds_the_russian_words(lexical
     latin = lexical_engine.search("kurs nemetskogo dlya zhenshchin s rebenkom", "ru")
     shown = ([latin.answer] if latin.answer else []) + latin.alternatives
     assert shown and shown[0].key == "offer:deutschkurs-frauen"
+
+
+def test_a_persian_verb_prefix_is_one_word_with_its_verb_however_it_is_typed() -> None:
+    # the zero-width non-joiner, a space (phones), nothing: one word; Arabic "مي" (water) stands alone
+    assert raw_tokens("مرا می\u200cزند") == raw_tokens("مرا می زند") == raw_tokens("مرا میزند")
+    assert raw_tokens("نمی دانم") == ["نمیدانم"]
+    assert raw_tokens("بدي مي بارده") == ["بدي", "مي", "بارده"]
+
+
+def test_ukrainian_past_tense_meets_the_infinitive() -> None:
+    assert stem("вдарив", "uk") == stem("вдарила", "uk") == stem("вдарили", "uk") == stem("вдарити", "uk")

@@ -100,6 +100,7 @@ from rapidfuzz.distance import OSA, Hamming
 
 from bot.languages import counts_as
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
+from bot.search.translit import LatinReader
 
 MAX_GAP = 3
 KNOWN_STEM = "~"  # marks a stem among the known words (``_Message.known``)
@@ -1256,6 +1257,24 @@ class EmergencyDetector:
             if first.stem:
                 self._by_stem[(trigger.lang, first.stem)].append(position)
         self._stem_langs = sorted({lang for lang, _ in self._by_stem})
+        # Latin-typed Arabic, Persian, Russian, Ukrainian read back into the words all these rules know
+        by_lang: dict[str, list[str]] = defaultdict(list)
+        starts: dict[str, list[str]] = defaultdict(list)
+        for trigger in self._triggers:
+            for w in trigger.words:
+                (starts if w.prefix else by_lang)[trigger.lang].append(w.word)
+        rules = [w for t in (*self._context, *self._stations, *self._consequences) for w in t.words]
+        self._reader = LatinReader(
+            by_lang,
+            starts,
+            [w.word for w in rules if not w.prefix] + [w for group in _READ_ALSO for w in group],
+            [w.word for w in rules if w.prefix] + [w for group in _READ_AS_STARTS for w in group],
+        )
+
+    def latin_reading(self, text: str, lang: str) -> str | None:
+        """``text`` as a resident of ``lang`` meant it, where she typed her script's words in Latin letters
+        (bot/search/translit.py: "zawji yadribuni" → "زوجي يضربني"); None when no word was read."""
+        return self._reader.read(text, lang)
 
     @classmethod
     def with_builtin(
@@ -1539,3 +1558,20 @@ class EmergencyDetector:
             if fallback is None or (fallback.other_word and not match.other_word):
                 fallback = match
         return fallback
+
+
+#: The word lists the rules read, as the Latin reader knows them (whole words; ``_READ_AS_STARTS``: starts).
+_READ_ALSO = (
+    *IDIOM_SUBJECTS.values(),
+    MEDIA_WORDS,
+    SAID_WORDS,
+    PERSON_SUBJECTS,
+    AIMED_WORDS,
+    DONE_TO_HER,
+    OBJECT_PRONOUNS,
+    PLEASE_WORDS,
+    *URGENT_WORDS.values(),
+    *REQUEST_WORDS.values(),
+    *ABOUT_WORDS.values(),
+)
+_READ_AS_STARTS = (EVERYDAY_KILLERS, FAMILY_WORDS, _THREAT_FOLDED, HELP_STARTS)

@@ -835,3 +835,46 @@ def test_the_full_screen_comes_again_after_the_window_in_another_language_and_af
     assert shown.full_due("de", start + timedelta(minutes=10))
     assert shown.full_due("de", start - timedelta(minutes=1))  # a clock set back: the full screen
     assert ShownNumbers().full_due("de", start + timedelta(minutes=1))  # after a restart
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "emergency"),
+    [
+        ("zawji yadribuni", "ar", True),  # my husband hits me
+        ("ibni la yatanaffas", "ar", True),  # my son is not breathing
+        ("urid an amut", "ar", True),  # I want to die
+        ("etasel bil shorta besor3a", "ar", True),  # call the police, quick
+        ("shoharam goft mano mikoshe", "fa", True),  # my husband said he will kill me
+        ("mikham bemiram", "fa", True),  # I want to die
+        ("pesaram nafas nemikeshe", "fa", True),  # my son is not breathing
+        ("muzh menya b'et", "ru", True),
+        ("khochu pokonchit s soboy", "ru", True),
+        ("cholovik mene b'ye", "uk", True),
+        ("vin pohrozhuie vbyty mene", "uk", True),
+        ("ne khochu zhyty", "uk", True),
+        ("zawji yadrus almani bil masa2", "ar", False),  # my husband studies German in the evening
+        ("ana 7amel w ma 3ndi 7ada, wen fi musa3ade?", "ar", False),  # pregnant: no Persian "حمله"
+        ("man bimaram, nemitunam biam", "fa", False),  # I am ill, I can't come: no "بمیرم"
+        ("mamanam mano mikoshe age dir beresam", "fa", False),  # my mom will kill me if I'm late
+        ("mama menya ub'et za ocenki", "ru", False),
+        ("mama mene vb'ye yakshcho ya ne zdam", "uk", False),
+        ("ok, dyakuiu, bye", "uk", False),  # "bye" is no "б'є" (hits) on its own
+        ("zawji yadribuni", "de", False),  # read back only for a resident of a language with its script
+    ],
+)
+def test_danger_words_typed_in_latin_letters_are_read_in_her_script(
+    lexical_engine: SearchEngine, text: str, lang: str, emergency: bool
+) -> None:
+    # Residents of Arabic, Persian, Russian and Ukrainian type Arabizi, Finglish and Latin Cyrillic on
+    # their phones: the detector's own words, compared by their letters' sounds (bot/search/translit.py),
+    # with its rules unchanged (an everyday killer, "said").
+    assert (lexical_engine.emergency_match(text, lang) is not None) == emergency
+
+
+async def test_a_latin_typed_arabic_threat_shows_the_emergency_screen_in_arabic(bot: BotHarness) -> None:
+    amal = bot.resident("Amal", lang="ar")
+    await amal.send("zawji qal rah yqtolni")  # my husband said he will kill me
+    screen = amal.last().text or ""
+    ar = bot.services.i18n.translator("ar")
+    assert "🆘" in screen and ar.gettext("Emergency help – call now:") in screen
+    assert ar.gettext("Emergency help – call now:") != "Emergency help – call now:"

@@ -1,0 +1,245 @@
+"""Words typed in Latin letters by residents whose language has its own script, read back for the emergency
+detector: "zawji yadribuni" (زوجي يضربني), "shoharam goft mano mikoshe" (شوهرم گفت منو میکشه), "muzh menya
+b'et" (муж меня бьет), "cholovik mene b'ye" (чоловік мене б'є).
+
+There is no one spelling to transliterate back to: Arabizi and Finglish leave out what the Arabic script
+writes (no short vowels there, the Latin ones are guessed), and use digits for letters Latin lacks ("3"
+for ع, "7" for ح); Latin Russian and Ukrainian have several schemes ("zh", "j", "ya", "ia"). So a Latin word
+is compared, not transliterated: the detector's own words in the script (its triggers and the word lists its
+rules read: who, whom, "said", the mother of "my mom will kill me") are reduced by one small letter table
+per script to a *key*, and so is each Latin word; a Latin word whose key is a known word's key is read as
+that word, the others stay as typed, and the detector reads the message with the reading below it.
+
+- Cyrillic: each letter and each Latin spelling of it to one sound class; vowels in three classes (a/o,
+  e/i/y, u: unstressed "o" is written "a", "сабой"), soft and hard signs and apostrophes dropped, a letter
+  said twice once. "menya", "menia", "mena" → меня; "b'et", "byot" → бьет.
+- Arabic script: the consonants (one class for letters Latin spells alike: ص س and "9" → s, ح ه and "7"
+  → h, ق غ and "q", "gh", "8" → q), and between them the long vowels the script writes (ا و ي): the Latin
+  word must have a vowel there ("bemiram", بمیرم, not "bimaram", I am ill); where the script writes none,
+  any short vowel is fine. ع and hamza ("3", "2") may be there or not; "2" is also ق ("by2telni").
+
+A key of one or two sounds says too little: such a word is read only beside a longer one that was read
+("b'ye mene" → "б'є мене"; "ok bye" stays English).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.search.normalize import ARABIC, CYRILLIC, LATIN, fold, script_of
+
+#: The languages whose residents' Latin words are read back, and their script.
+READ_BACK = {"ar": ARABIC, "fa": ARABIC, "ru": CYRILLIC, "uk": CYRILLIC}
+SHORT = 3  # a key shorter than this is read only beside a longer one...
+NEAR = 3  # ...at most this many words away
+
+# --- Cyrillic --------------------------------------------------------------------------------------------
+_CYR = {
+    **dict.fromkeys("аоя", "A"), **dict.fromkeys("еєиіїйыэ", "I"), **dict.fromkeys("гґх", "G"),
+    **dict.fromkeys("шщ", "S"), **dict.fromkeys("ъь'", ""), "у": "U", "ю": "IU", "ж": "Z", "ц": "c",
+    "ч": "C", **dict(zip("бвдзклмнпрстф", "bvdzklmnprstf", strict=True)),
+}  # fmt: skip
+_CYR["я"] = "IA"
+#: Latin spellings, longest first ("shch" before "sh", "yo" for ё, which folds to е).
+_LAT_CYR = [
+    ("shch", "S"), ("sch", "S"), ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("kh", "G"), ("ts", "c"),
+    ("tz", "c"), ("yo", "I"), ("jo", "I"), ("io", "I"), ("a", "A"), ("o", "A"), ("e", "I"), ("i", "I"),
+    ("y", "I"), ("j", "I"), ("u", "U"), ("h", "G"), ("g", "G"), ("x", "G"), ("w", "v"), ("q", "k"),
+    ("c", "c"), ("'", ""),
+]  # fmt: skip
+
+
+def _squeeze(key: str) -> str:
+    """``key`` with a class said twice in a row once."""
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def cyrillic_key(word: str) -> str:
+    """The sound key of a folded Cyrillic word."""
+    return _squeeze("".join(_CYR.get(ch, ch) for ch in word))
+
+
+def _latin_cyrillic_key(word: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for latin, key in _LAT_CYR:
+            if word.startswith(latin, i):
+                out.append(key)
+                i += len(latin)
+                break
+        else:
+            out.append(word[i])
+            i += 1
+    return _squeeze("".join(out))
+
+
+# --- Arabic script ---------------------------------------------------------------------------------------
+_ARAB_CONSONANTS = dict(zip("بپتطثجچحهخدذضظرزژسصشغقفكگلمن", "bptttjChhxdddzrzZssSqqfkglmn", strict=True))
+_ARAB_VOWELS = {"ا": "a", "و": "u", "ي": "i"}
+_ARAB_ANY = "عء"  # may be written in Latin or not
+_LAT_ARAB = [
+    ("sh", "S"), ("ch", "C"), ("kh", "x"), ("gh", "q"), ("th", "t"), ("dh", "d"), ("zh", "Z"), ("5", "x"),
+    ("7", "h"), ("6", "t"), ("9", "s"), ("8", "q"), ("q", "q"), ("k", "k"), ("c", "k"), ("x", "x"),
+]  # fmt: skip
+_LAT_VOWELS = set("aeiouyvw3'")
+#: A Latin vowel that can stand for the long vowel the script writes.
+_SPELLS = {"a": set("ae"), "i": set("iey"), "u": set("uowv")}
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelled:
+    consonants: str
+    gaps: tuple[str, ...]  # len(consonants) + 1 vowel runs; "*": anything goes there
+
+
+def _arabic_spelled(word: str) -> _Spelled:
+    consonants: list[str] = []
+    gaps: list[str] = [""]
+    for i, ch in enumerate(word):
+        last = i == len(word) - 1
+        if ch in _ARAB_CONSONANTS and not (ch == "ه" and last and consonants):
+            consonants.append(_ARAB_CONSONANTS[ch])
+            gaps.append("")
+        elif ch in _ARAB_VOWELS and not (ch == "ا" and i == 0):
+            gaps[-1] += _ARAB_VOWELS[ch]
+        else:  # ع, hamza, a leading alef (a carrier), a final ه (a vowel)
+            gaps[-1] += "*"
+    return _Spelled("".join(consonants), tuple(gaps))
+
+
+def _latin_arabic_spelled(word: str) -> list[_Spelled]:
+    """The ways to read a Latin word as Arabic script: "2" is a hamza or ق."""
+    readings = [word.replace("2", "'")] + ([word.replace("2", "q")] if "2" in word else [])
+    out: list[_Spelled] = []
+    for reading in readings:
+        consonants: list[str] = []
+        gaps: list[str] = [""]
+        i = 0
+        while i < len(reading):
+            ch = reading[i]
+            if ch in _LAT_VOWELS or (ch == "h" and i == len(reading) - 1 and gaps[-1]):
+                gaps[-1] += ch
+                i += 1
+                continue
+            key = next(((k, len(lat)) for lat, k in _LAT_ARAB if reading.startswith(lat, i)), (ch, 1))
+            if not (consonants and consonants[-1] == key[0] and not gaps[-1]):  # "ff", "dd": one letter
+                consonants.append(key[0])
+                gaps.append("")
+            i += key[1]
+        out.append(_Spelled("".join(consonants), tuple(gaps)))
+    return out
+
+
+def _fits(native: _Spelled, typed: _Spelled, prefix: bool) -> bool:
+    """Whether the Latin ``typed`` can be ``native``: the same consonants (``prefix``: ``native``'s first),
+    and each long vowel the script writes spelled by a vowel in its place."""
+    if typed.consonants != native.consonants and not (
+        prefix and typed.consonants.startswith(native.consonants)
+    ):
+        return False
+    for written, spelled in zip(native.gaps, typed.gaps, strict=False):
+        if any(v != "*" and not (_SPELLS[v] & set(spelled)) for v in written):
+            return False
+    return True
+
+
+def _letters(native: _Spelled) -> int:
+    """How many letters of ``native`` a Latin spelling must match: its consonants and long vowels."""
+    return len(native.consonants) + sum(len(gap.replace("*", "")) for gap in native.gaps)
+
+
+# --- the reader ------------------------------------------------------------------------------------------
+_LATIN_TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
+
+
+class _Lexicon:
+    """The known words of one language, by key."""
+
+    def __init__(self, words: Iterable[str], prefixes: Iterable[str]) -> None:
+        self.cyrillic: dict[str, str] = {}
+        self.cyrillic_prefixes: list[tuple[str, str]] = []
+        self.arabic: dict[str, list[tuple[_Spelled, str, bool]]] = defaultdict(list)
+        prefixed = set(prefixes)
+        for word in sorted(set(words) | prefixed):
+            script = script_of(word)
+            if script == CYRILLIC:
+                key = cyrillic_key(word)
+                if word in prefixed:
+                    self.cyrillic_prefixes.append((key, word))
+                else:
+                    self.cyrillic.setdefault(key, word)
+            elif script == ARABIC:
+                spelled = _arabic_spelled(word)
+                if spelled.consonants:
+                    self.arabic[spelled.consonants[:2]].append((spelled, word, word in prefixed))
+        self.cyrillic_prefixes.sort(key=lambda kw: -len(kw[0]))
+
+
+class LatinReader:
+    """Reads a Latin-typed message back into known words: ``words`` and ``prefixes`` (words that stand for
+    every word starting with them), folded, per language (``READ_BACK``); ``shared``, ``shared_prefixes``:
+    words of every language (the word lists of the detector's rules), each read in its script's ones."""
+
+    def __init__(
+        self,
+        words: Mapping[str, Iterable[str]],
+        prefixes: Mapping[str, Iterable[str]],
+        shared: Iterable[str] = (),
+        shared_prefixes: Iterable[str] = (),
+    ) -> None:
+        shared, shared_prefixes = list(shared), list(shared_prefixes)
+        self._lexicons = {
+            lang: _Lexicon([*words.get(lang, ()), *shared], [*prefixes.get(lang, ()), *shared_prefixes])
+            for lang in READ_BACK
+        }
+
+    def _word(self, typed: str, script: str, lang: str) -> tuple[str, int] | None:
+        """The known word ``typed`` reads as, and the length of its key."""
+        lexicon = self._lexicons[lang]
+        if script == CYRILLIC:
+            key = _latin_cyrillic_key(typed)
+            if key in lexicon.cyrillic:
+                return lexicon.cyrillic[key], len(key)
+            for start, word in lexicon.cyrillic_prefixes:
+                if len(start) >= SHORT + 1 and key.startswith(start):
+                    return word, len(start)
+            return None
+        best: tuple[int, str, int] | None = None
+        # Levantine and Egyptian put "b" before a verb ("bedrebni", "by2telni": he hits, kills me)
+        typings = [typed] + ([typed[1:]] if lang == "ar" and typed.startswith("b") and len(typed) > 4 else [])
+        for spelled in (s for t in typings for s in _latin_arabic_spelled(t)):
+            for native, word, prefix in lexicon.arabic.get(spelled.consonants[:2], ()):
+                if (not prefix or _letters(native) > SHORT) and _fits(native, spelled, prefix):
+                    # all its consonants before a start of them, then the one that writes most vowels
+                    whole = native.consonants == spelled.consonants
+                    rank = whole * 100 + _letters(native) * 2 + (not prefix)
+                    if best is None or rank > best[0]:
+                        best = (rank, word, _letters(native))
+        return None if best is None else (best[1], best[2])
+
+    def read(self, text: str, lang: str) -> str | None:
+        """``text`` with its Latin words that are known words of ``lang``'s script written in that script,
+        or None when ``lang`` has no other script or no word was read."""
+        script = READ_BACK.get(lang)
+        if script is None:
+            return None
+        tokens = list(_LATIN_TOKEN.finditer(fold(text)))
+        found = [
+            self._word(m.group().strip("'"), script, lang) if script_of(m.group()) == LATIN else None
+            for m in tokens
+        ]
+        long_ones = [i for i, f in enumerate(found) if f is not None and f[1] >= SHORT]
+        if not long_ones:
+            return None
+        out, at = [], 0
+        folded = fold(text)
+        for i, m in enumerate(tokens):
+            word = found[i]
+            if word is not None and (word[1] >= SHORT or any(abs(i - j) <= NEAR for j in long_ones)):
+                out.append(folded[at : m.start()] + word[0])
+                at = m.end()
+        return "".join(out) + folded[at:]

@@ -1074,6 +1074,31 @@ class _Message:
                 return _typo(folded, word)
         return MISS
 
+    def slip(self, i: int, pattern: _Word, lang: str, known: frozenset[str]) -> bool:
+        """Whether message word ``i`` is ``pattern``, a word of four or five letters, too short for
+        ``matches`` to read a typo in, with one slip: a letter missing, added inside or swapped with the
+        next, a neighbouring key, or a vowel for a vowel ("kil", "tötn", "сабой", "вбыти"); never a known
+        word, nor the word with a letter added at its end or start (another form or word: "kills",
+        "bringen", "убьёт" for "бьёт"). Only inside a phrase whose other words are there as written
+        (``EmergencyDetector._find``)."""
+        folded, word = self.folded[i], pattern.word
+        if pattern.prefix or not 4 <= len(word) < 6 or len(folded) < 3:
+            return False
+        if folded.startswith(word) or folded.endswith(word):  # another form or word ("kills", "убьёт")
+            return False
+        if self.known(i, lang, known):
+            return False
+        if OSA.distance(folded, word, score_cutoff=1) > 1:
+            return False
+        if len(folded) == len(word) and folded != word and Hamming.distance(folded, word) == 1:
+            wrong, right = next((a, b) for a, b in zip(folded, word, strict=True) if a != b)
+            return wrong in NEIGHBOURS.get(right, ()) or (wrong in VOWELS and right in VOWELS)
+        return folded != word
+
+
+#: Vowels (folded, Latin and Cyrillic): one for another is a spelling slip ("сабой" for "собой").
+VOWELS = frozenset("aeiouаеиоуыэюяіє")
+
 
 def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
     """The words to set aside when the kill trigger at ``used`` is said of her everyday, or an empty set: a
@@ -1225,6 +1250,10 @@ class EmergencyDetector:
             for lang, words in known_words.items()
             if lang in patterns
         }
+        # All of them for a slip in a short word (``_Message.slip``: "his" is no slip of "hits").
+        self._vocabulary = {
+            lang: frozenset(fold(w) for w in known_words[lang]) | near for lang, near in self._known.items()
+        }
         # the content's names of two words or more, by word: "SOS-Mütterzentrum" (``_in_a_name``)
         self._names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for name in {tuple(fold(w) for w in raw_tokens(name)) for name in names}:
@@ -1251,7 +1280,7 @@ class EmergencyDetector:
                 self._prefixed.append(position)
                 continue
             self._by_word[first.word].append(position)
-            if len(first.word) >= 6:
+            if len(first.word) >= 6 or (len(first.word) >= 4 and len(trigger.words) > 1):
                 for deletion in {first.word[:i] + first.word[i + 1 :] for i in range(len(first.word))}:
                     self._by_word[deletion].append(position)
             if first.stem:
@@ -1342,13 +1371,22 @@ class EmergencyDetector:
         n = len(message.folded)
         words = trigger.words
         known = self._known.get(trigger.lang, frozenset())
+        vocabulary = self._vocabulary.get(trigger.lang, known)
+        # One slip in a short word of a phrase ("i want to kil myself", "хочу покончить с сабой"): the
+        # phrase's other words, one of three letters or more among them, are there as written.
+        # Not a kill trigger's: those are read as written ("my son kills me" is no "kill my son").
+        slips = len(words) > 1 and not trigger.call and not trigger.kill
         for start in range(n):
             first = message.matches(start, words[0], trigger.lang, known)
+            slipped = None
+            if first == MISS and slips and message.slip(start, words[0], trigger.lang, vocabulary):
+                first, slipped = MATCH, start
             if first == MISS or (first != MATCH and not guesses):
                 continue
             if trigger.call and len(words) == 1 and _asks_for_help_with(message.folded, start, trigger.lang):
                 continue
             used = {start}
+            exact = set() if slipped is not None else {start} if first == MATCH else set()
             weakest = first
             # The words of a phrase in one clause: "ev sahibi tehdit ediyor, kocam işsiz" (the landlord
             # threatens, my husband is out of work) is no "kocam tehdit ediyor" (my husband threatens).
@@ -1372,12 +1410,26 @@ class EmergencyDetector:
                     ),
                     None,
                 )
+                if found is None and slips and slipped is None:
+                    at = next(
+                        (
+                            i
+                            for i in window
+                            if i not in used and message.slip(i, word, trigger.lang, vocabulary)
+                        ),
+                        None,
+                    )
+                    found = None if at is None else (at, MATCH)
+                    slipped = at
                 if found is None:
                     break
                 used.add(found[0])
+                if found[1] == MATCH and found[0] != slipped:
+                    exact.add(found[0])
                 weakest = max(weakest, found[1])
             else:
-                return used, weakest
+                if slipped is None or any(len(message.folded[i]) >= 3 for i in exact):
+                    return used, weakest
         return None
 
     def _set_aside(self, trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
@@ -1488,7 +1540,7 @@ class EmergencyDetector:
         found: set[int] = set(self._prefixed)
         for i, word in enumerate(message.folded):
             found.update(self._by_word.get(word, ()))
-            if len(word) >= 5:
+            if len(word) >= 3:
                 for deletion in {word[:k] + word[k + 1 :] for k in range(len(word))}:
                     found.update(self._by_word.get(deletion, ()))
             if len(word) >= 4:

@@ -707,6 +707,19 @@ AIMED_WORDS = frozenset(
         "me us kids children son daughter i'm im being am was"
     ).split()
 )
+#: After a threat, its verb may come first ("threatened to stab my son", "droht, meine Tochter zu
+#: schlagen"): a person up to this many words after it is whom it is aimed at; not the words of the passive
+#: ("I'm", "bin": "Mein Aufenthalt ist bedroht, ich bin …" is aimed at no one), and her mother too.
+AIM_AFTER = 5
+AIMED_LATER = frozenset(
+    fold(w)
+    for w in (
+        "mich uns kinder sohn tochter mutter mama mami beni bizi çocuklarımı oğlumu kızımı annemi "
+        "أطفالي اولادي أولادي ابني بنتي أمي امي والدتي меня нас детей сына дочь дочку маму мать "
+        "мене нас дітей сина доньку маму матір mnie nas dzieci syna córkę corke mamę matkę "
+        "منو مرا بچه‌هامو پسرمو دخترمو مادرمو مامانمو me us kids children son daughter mom mum mother"
+    ).split()
+)
 #: German "schlägt … vor" (proposes), "schlägt … nach" (looks up), "schlägt … um" (turns over): a separable
 #: verb's particle at the end of the clause makes "schlägt" another verb ("Mein Mann schlägt vor, dass wir
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
@@ -1122,13 +1135,19 @@ def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
 
 def _aimed(used: set[int], message: _Message) -> bool:
     """Whether the threat at ``used`` is aimed at her, her children or "us" (``AIMED_WORDS``): one of its
-    words or one within two words of it, in its clause. German "mir" too when a relative is named in the
-    clause ("Mein Mann droht mir mit Kündigung der Wohnung")."""
-    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < len(message.folded)}
+    words or one within two words of it, in its clause; or a person (``AIMED_LATER``) up to ``AIM_AFTER``
+    words after it, where the verb the threat names comes first ("threatened to stab my son", "he
+    threatened to kill my mom"). German "mir" too when a relative is named in the clause ("Mein Mann droht
+    mir mit Kündigung der Wohnung")."""
+    n = len(message.folded)
+    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < n}
+    later = set(range(max(used) + 1, min(n, max(used) + 1 + AIM_AFTER)))
     clauses = {message.clause[i] for i in used}
     family = any(_a_relative(w) for i, w in enumerate(message.folded) if message.clause[i] in clauses)
     aimed = AIMED_WORDS | ({"mir"} if family else set())
-    return any(message.folded[j] in aimed and message.clause[j] in clauses for j in near)
+    return any(message.folded[j] in aimed and message.clause[j] in clauses for j in near) or any(
+        message.folded[j] in AIMED_LATER and message.clause[j] in clauses for j in later
+    )
 
 
 def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:

@@ -9,7 +9,10 @@ matter) when every trigger word is found close together (in any order: word orde
 languages). A trigger word matches a
 message word when they are equal, have the same stem in the trigger's language, differ by one typo (both at
 least six letters long), or — for trigger words written with a trailing ``*`` — the message word starts
-with it (also with one typo in the prefix).
+with it (also with one typo in the prefix). Inside a phrase whose other words stand as written, a word of
+four or five letters may have one slip ("i want to kil myself", "хочу покончить с сабой": ``_Message.slip``).
+Latin-typed Arabic, Persian, Russian and Ukrainian ("zawji yadribuni") is read back into these words by
+bot/search/translit.py (``latin_reading``).
 
 A typo is a word that does not exist: a message word that is itself a *known word* of the trigger's
 language (a stop word, or a word of the content's texts in that language) is never read as a typo of a

@@ -710,19 +710,6 @@ AIMED_WORDS = frozenset(
         "me us kids children son daughter i'm im being am was"
     ).split()
 )
-#: After a threat, its verb may come first ("threatened to stab my son", "droht, meine Tochter zu
-#: schlagen"): a person up to this many words after it is whom it is aimed at; not the words of the passive
-#: ("I'm", "bin": "Mein Aufenthalt ist bedroht, ich bin …" is aimed at no one), and her mother too.
-AIM_AFTER = 5
-AIMED_LATER = frozenset(
-    fold(w)
-    for w in (
-        "mich uns kinder sohn tochter mutter mama mami beni bizi çocuklarımı oğlumu kızımı annemi "
-        "أطفالي اولادي أولادي ابني بنتي أمي امي والدتي меня нас детей сына дочь дочку маму мать "
-        "мене нас дітей сина доньку маму матір mnie nas dzieci syna córkę corke mamę matkę "
-        "منو مرا بچه‌هامو پسرمو دخترمو مادرمو مامانمو me us kids children son daughter mom mum mother"
-    ).split()
-)
 #: German "schlägt … vor" (proposes), "schlägt … nach" (looks up), "schlägt … um" (turns over): a separable
 #: verb's particle at the end of the clause makes "schlägt" another verb ("Mein Mann schlägt vor, dass wir
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
@@ -1090,31 +1077,6 @@ class _Message:
                 return _typo(folded, word)
         return MISS
 
-    def slip(self, i: int, pattern: _Word, lang: str, known: frozenset[str]) -> bool:
-        """Whether message word ``i`` is ``pattern``, a word of four or five letters, too short for
-        ``matches`` to read a typo in, with one slip: a letter missing, added inside or swapped with the
-        next, a neighbouring key, or a vowel for a vowel ("kil", "tötn", "сабой", "вбыти"); never a known
-        word, nor the word with a letter added at its end or start (another form or word: "kills",
-        "bringen", "убьёт" for "бьёт"). Only inside a phrase whose other words are there as written
-        (``EmergencyDetector._find``)."""
-        folded, word = self.folded[i], pattern.word
-        if pattern.prefix or not 4 <= len(word) < 6 or len(folded) < 3:
-            return False
-        if folded.startswith(word) or folded.endswith(word):  # another form or word ("kills", "убьёт")
-            return False
-        if self.known(i, lang, known):
-            return False
-        if OSA.distance(folded, word, score_cutoff=1) > 1:
-            return False
-        if len(folded) == len(word) and folded != word and Hamming.distance(folded, word) == 1:
-            wrong, right = next((a, b) for a, b in zip(folded, word, strict=True) if a != b)
-            return wrong in NEIGHBOURS.get(right, ()) or (wrong in VOWELS and right in VOWELS)
-        return folded != word
-
-
-#: Vowels (folded, Latin and Cyrillic): one for another is a spelling slip ("сабой" for "собой").
-VOWELS = frozenset("aeiouаеиоуыэюяіє")
-
 
 def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
     """The words to set aside when the kill trigger at ``used`` is said of her everyday, or an empty set: a
@@ -1138,19 +1100,13 @@ def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
 
 def _aimed(used: set[int], message: _Message) -> bool:
     """Whether the threat at ``used`` is aimed at her, her children or "us" (``AIMED_WORDS``): one of its
-    words or one within two words of it, in its clause; or a person (``AIMED_LATER``) up to ``AIM_AFTER``
-    words after it, where the verb the threat names comes first ("threatened to stab my son", "he
-    threatened to kill my mom"). German "mir" too when a relative is named in the clause ("Mein Mann droht
-    mir mit Kündigung der Wohnung")."""
-    n = len(message.folded)
-    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < n}
-    later = set(range(max(used) + 1, min(n, max(used) + 1 + AIM_AFTER)))
+    words or one within two words of it, in its clause. German "mir" too when a relative is named in the
+    clause ("Mein Mann droht mir mit Kündigung der Wohnung")."""
+    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < len(message.folded)}
     clauses = {message.clause[i] for i in used}
     family = any(_a_relative(w) for i, w in enumerate(message.folded) if message.clause[i] in clauses)
     aimed = AIMED_WORDS | ({"mir"} if family else set())
-    return any(message.folded[j] in aimed and message.clause[j] in clauses for j in near) or any(
-        message.folded[j] in AIMED_LATER and message.clause[j] in clauses for j in later
-    )
+    return any(message.folded[j] in aimed and message.clause[j] in clauses for j in near)
 
 
 def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
@@ -1272,10 +1228,6 @@ class EmergencyDetector:
             for lang, words in known_words.items()
             if lang in patterns
         }
-        # All of them for a slip in a short word (``_Message.slip``: "his" is no slip of "hits").
-        self._vocabulary = {
-            lang: frozenset(fold(w) for w in known_words[lang]) | near for lang, near in self._known.items()
-        }
         # the content's names of two words or more, by word: "SOS-Mütterzentrum" (``_in_a_name``)
         self._names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for name in {tuple(fold(w) for w in raw_tokens(name)) for name in names}:
@@ -1302,7 +1254,7 @@ class EmergencyDetector:
                 self._prefixed.append(position)
                 continue
             self._by_word[first.word].append(position)
-            if len(first.word) >= 6 or (len(first.word) >= 4 and len(trigger.words) > 1):
+            if len(first.word) >= 6:
                 for deletion in {first.word[:i] + first.word[i + 1 :] for i in range(len(first.word))}:
                     self._by_word[deletion].append(position)
             if first.stem:
@@ -1393,22 +1345,13 @@ class EmergencyDetector:
         n = len(message.folded)
         words = trigger.words
         known = self._known.get(trigger.lang, frozenset())
-        vocabulary = self._vocabulary.get(trigger.lang, known)
-        # One slip in a short word of a phrase ("i want to kil myself", "хочу покончить с сабой"): the
-        # phrase's other words, one of three letters or more among them, are there as written.
-        # Not a kill trigger's: those are read as written ("my son kills me" is no "kill my son").
-        slips = len(words) > 1 and not trigger.call and not trigger.kill
         for start in range(n):
             first = message.matches(start, words[0], trigger.lang, known)
-            slipped = None
-            if first == MISS and slips and message.slip(start, words[0], trigger.lang, vocabulary):
-                first, slipped = MATCH, start
             if first == MISS or (first != MATCH and not guesses):
                 continue
             if trigger.call and len(words) == 1 and _asks_for_help_with(message.folded, start, trigger.lang):
                 continue
             used = {start}
-            exact = set() if slipped is not None else {start} if first == MATCH else set()
             weakest = first
             # The words of a phrase in one clause: "ev sahibi tehdit ediyor, kocam işsiz" (the landlord
             # threatens, my husband is out of work) is no "kocam tehdit ediyor" (my husband threatens).
@@ -1432,26 +1375,12 @@ class EmergencyDetector:
                     ),
                     None,
                 )
-                if found is None and slips and slipped is None:
-                    at = next(
-                        (
-                            i
-                            for i in window
-                            if i not in used and message.slip(i, word, trigger.lang, vocabulary)
-                        ),
-                        None,
-                    )
-                    found = None if at is None else (at, MATCH)
-                    slipped = at
                 if found is None:
                     break
                 used.add(found[0])
-                if found[1] == MATCH and found[0] != slipped:
-                    exact.add(found[0])
                 weakest = max(weakest, found[1])
             else:
-                if slipped is None or any(len(message.folded[i]) >= 3 for i in exact):
-                    return used, weakest
+                return used, weakest
         return None
 
     def _set_aside(self, trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
@@ -1562,7 +1491,7 @@ class EmergencyDetector:
         found: set[int] = set(self._prefixed)
         for i, word in enumerate(message.folded):
             found.update(self._by_word.get(word, ()))
-            if len(word) >= 3:
+            if len(word) >= 5:
                 for deletion in {word[:k] + word[k + 1 :] for k in range(len(word))}:
                     found.update(self._by_word.get(deletion, ()))
             if len(word) >= 4:

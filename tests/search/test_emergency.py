@@ -426,10 +426,7 @@ def test_an_emergency_by_meaning_lists_no_weak_entries_below_the_numbers(
     # named by nothing in it, read as not being taken seriously.
     result = engine.answer(text, lang)
     assert result.emergency and result.emergency_match is not None
-    # a hard trigger lists nothing below the numbers (bot/handlers/questions.py): "nich" is one slip of
-    # "nicht" in "will nicht mehr leben"
-    listed = [] if result.emergency_match.hard else result.alternatives
-    assert result.answer is None and listed == [], result
+    assert result.answer is None and result.alternatives == [], result
 
 
 @pytest.mark.parametrize(
@@ -872,37 +869,6 @@ def test_danger_words_typed_in_latin_letters_are_read_in_her_script(
     # their phones: the detector's own words, compared by their letters' sounds (bot/search/translit.py),
     # with its rules unchanged (an everyday killer, "said").
     assert (lexical_engine.emergency_match(text, lang) is not None) == emergency
-
-
-@pytest.mark.parametrize(
-    ("text", "emergency"),
-    [
-        ("i want to kil myself", True),
-        ("I wnat to die", True),
-        ("ich will mich tötn", True),
-        ("ich will nich mehr leben", True),
-        ("хочу покончить с сабой", True),
-        ("хочу убит себя", True),
-        ("хочу вбыти себе", True),
-        ("can you fill me in on the course", False),  # "me" is too short to be sure of the phrase
-        ("my son kills me with his jokes", False),  # another form of a kill trigger, read as written
-        ("ich will mich tönen lassen", False),  # t and n: no slip of the finger
-        ("ich will mich testen lassen", False),
-        ("I want to dye my hair", False),
-        ("эта жара меня убьёт", False),  # "убьёт" is another word than "бьёт"
-    ],
-)
-def test_one_slip_in_a_short_word_of_a_phrase_is_read_as_the_phrase(
-    detector: EmergencyDetector, text: str, emergency: bool
-) -> None:
-    # Words under six letters had no typo tolerance: "kil", "сабой" missed the suicide phrases. Inside a
-    # phrase whose other words are as written, one of three letters or more, one slip is safe.
-    assert (detector.detect(text) is not None) == emergency
-
-
-def test_a_slip_is_not_read_into_a_known_word(lexical_engine: SearchEngine) -> None:
-    # The content's phrase "my husband hits": "his" is a word of its own, not "hits" with a slip.
-    assert lexical_engine.emergency_match("my husband is missing his family", "en") is None
 
 
 async def test_a_latin_typed_arabic_threat_shows_the_emergency_screen_in_arabic(bot: BotHarness) -> None:

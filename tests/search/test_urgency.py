@@ -33,19 +33,3 @@ def test_an_everyday_threat_with_a_word_a_letter_from_danger_is_not_urgent(
 )
 def test_violence_done_to_her_is_urgent(lexical_engine: SearchEngine, text: str, lang: str) -> None:
     assert urgent_words(lexical_engine, text, lang)
-
-
-@pytest.mark.parametrize(
-    ("text", "urgent"),
-    [
-        ("he threatened to kill my mom", True),
-        ("someone threatened to stab my son", True),
-        ("my neighbour threatened to beat up my daughter", True),
-        ("my husband threatens to cancel our netflix", False),
-    ],
-)
-def test_a_threat_is_aimed_at_the_person_named_a_few_words_after_it(
-    lexical_engine: SearchEngine, text: str, urgent: bool
-) -> None:
-    # The verb of the threat comes between it and whom it is aimed at: two words were too few.
-    assert urgent_words(lexical_engine, text, "en") == urgent

@@ -103,9 +103,12 @@ from rapidfuzz.distance import OSA, Hamming
 
 from bot.languages import counts_as
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
-from bot.search.translit import LatinReader
+from bot.search.translit import LatinReader, common_words
 
 MAX_GAP = 3
+#: The Latin-script languages a resident of a language with its own script writes too: their words are
+#: never read back into her script (``LatinReader``).
+LATIN_WRITTEN = ("de", "en")
 KNOWN_STEM = "~"  # marks a stem among the known words (``_Message.known``)
 MISS, MATCH, GUESS, OTHER = 0, 1, 2, 3  # how a message word matches a trigger word (``_typo``)
 #: A wrong letter is a typo in trigger words this long; in shorter ones only a ``GUESS`` (``_typo``).
@@ -1272,6 +1275,17 @@ class EmergencyDetector:
             starts,
             [w.word for w in rules if not w.prefix] + [w for group in _READ_ALSO for w in group],
             [w.word for w in rules if w.prefix] + [w for group in _READ_AS_STARTS for w in group],
+            # never a German or English word she wrote ("near", "war", "bei Mama"): their stop words, the
+            # content's words and a general word list, and the other forms of the content's (their stems)
+            {fold(w) for lang in LATIN_WRITTEN for w in known_words.get(lang, ())}.union(
+                *(common_words(lang) for lang in LATIN_WRITTEN)
+            ),
+            {
+                lang: {stem(w, lang) for w in known_words.get(lang, ()) if len(w) >= 4}
+                for lang in LATIN_WRITTEN
+            },
+            [[w.word for w in t.words] for t in self._triggers if len(t.words) > 1],
+            [t.words[0].word for t in self._triggers if len(t.words) == 1],
         )
 
     def latin_reading(self, text: str, lang: str) -> str | None:

@@ -18,23 +18,35 @@ that word, the others stay as typed, and the detector reads the message with the
   word must have a vowel there ("bemiram", بمیرم, not "bimaram", I am ill); where the script writes none,
   any short vowel is fine. ع and hamza ("3", "2") may be there or not; "2" is also ق ("by2telni").
 
-A key of one or two sounds says too little: such a word is read only beside a longer one that was read
-("b'ye mene" → "б'є мене"; "ok bye" stays English).
+A key of one or two sounds (Arabic script: consonants; a long vowel is no evidence) says too little: such a
+word is read only beside a longer one that was read ("b'ye mene" → "б'є мене"; "ok bye" stays English), or
+beside the other word of a phrase of the detector's ("bedi mout" → "بدي موت"), and never as a danger word
+on its own ("mama by skazala": no б'є; "ana asef", sorry, "Saif": no إسعاف). The script writes a word's
+last vowel and its long ones: "nazife" (clean) is no نزيف (bleeding), "bi shart" no شرطة, "sokoot" no سکته.
+Every word a Latin word fits is kept ("mout": موت and اموت), one line per reading.
+
+Limits (review rv13: German and English lines of these residents alarmed): a German or English word
+(stop words, the content's words and their forms, wordfreq's list) is never read back; and a message is
+read only when it looks typed in her language: an Arabizi digit inside a word ("3ndi"), two words read
+back, or fewer than half of its Latin words German or English.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
-from bot.search.normalize import ARABIC, CYRILLIC, LATIN, fold, script_of
+from bot.search.normalize import ARABIC, CYRILLIC, LATIN, fold, script_of, stem
 
 #: The languages whose residents' Latin words are read back, and their script.
 READ_BACK = {"ar": ARABIC, "fa": ARABIC, "ru": CYRILLIC, "uk": CYRILLIC}
-SHORT = 3  # a key shorter than this is read only beside a longer one...
+SHORT = 3  # a key shorter than this (Arabic script: fewer consonants) is read only beside a longer one...
 NEAR = 3  # ...at most this many words away
+READINGS = 4  # a message with words of several readings: at most this many lines
 
 # --- Cyrillic --------------------------------------------------------------------------------------------
 _CYR = {
@@ -144,6 +156,15 @@ def _fits(native: _Spelled, typed: _Spelled, prefix: bool) -> bool:
     for written, spelled in zip(native.gaps, typed.gaps, strict=False):
         if any(v != "*" and not (_SPELLS[v] & set(spelled)) for v in written):
             return False
+    # The script writes a vowel at the end of a word (ا ي و ه ة): a Latin word ending in one is not a word
+    # ending in a consonant ("nazife", "nazifa", clean, is no نزيف, bleeding), nor the other way round
+    # ("bi shart", on condition, is no شرطة; "Himmel" no حمله).
+    if not prefix and bool(typed.gaps[-1].strip("'")) != bool(native.gaps[-1]):
+        return False
+    # A doubled vowel is a long one, which the script writes ("sokoot", silence, is no سکته)
+    for written, spelled in zip(native.gaps[1:-1], typed.gaps[1:-1], strict=False):
+        if not written and re.search(r"(aa|ee|ii|oo|ou)", spelled):
+            return False
     return True
 
 
@@ -152,15 +173,36 @@ def _letters(native: _Spelled) -> int:
     return len(native.consonants) + sum(len(gap.replace("*", "")) for gap in native.gaps)
 
 
+#: A digit Arabizi writes for a letter, inside a word ("3ndi", "7ari2", "ma3o"), not a number's ending
+#: ("2nd", "5th", "9am", "3x").
+_ARABIZI_DIGIT = re.compile(r"[a-z']+[23579]|[23579][a-z']*[a-z]{2}")
+_NUMBER_END = re.compile(r"\d+(st|nd|rd|th|am|pm|x|er|te|ten|min|kg|km|cm|mm|euro?|eur|std|uhr|h)")
+
+
+def _arabizi(token: str) -> bool:
+    return _ARABIZI_DIGIT.search(token) is not None and _NUMBER_END.fullmatch(token) is None
+
+
+@cache
+def common_words(lang: str) -> frozenset[str]:
+    """The everyday words of the Latin-script language ``lang`` (de, en), which she may write as well: the
+    small word list of wordfreq (about 30,000 words per language, down to once in a million words of
+    text: "near", "skin", "plays", "Harriet", "Sekte"), folded, of three letters or more (a shorter one,
+    "ne", "la", "ya", is hers as often)."""
+    from wordfreq import iter_wordlist
+
+    return frozenset(fold(w) for w in iter_wordlist(lang, "small") if len(w) >= 3 and w.isalpha())
+
+
 # --- the reader ------------------------------------------------------------------------------------------
 _LATIN_TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
 
 
 class _Lexicon:
-    """The known words of one language, by key."""
+    """The known words of one language, by key (every word of a key: "موت" and "اموت" are both "mout")."""
 
     def __init__(self, words: Iterable[str], prefixes: Iterable[str]) -> None:
-        self.cyrillic: dict[str, str] = {}
+        self.cyrillic: dict[str, list[str]] = defaultdict(list)
         self.cyrillic_prefixes: list[tuple[str, str]] = []
         self.arabic: dict[str, list[tuple[_Spelled, str, bool]]] = defaultdict(list)
         prefixed = set(prefixes)
@@ -171,7 +213,7 @@ class _Lexicon:
                 if word in prefixed:
                     self.cyrillic_prefixes.append((key, word))
                 else:
-                    self.cyrillic.setdefault(key, word)
+                    self.cyrillic[key].append(word)
             elif script == ARABIC:
                 spelled = _arabic_spelled(word)
                 if spelled.consonants:
@@ -182,7 +224,10 @@ class _Lexicon:
 class LatinReader:
     """Reads a Latin-typed message back into known words: ``words`` and ``prefixes`` (words that stand for
     every word starting with them), folded, per language (``READ_BACK``); ``shared``, ``shared_prefixes``:
-    words of every language (the word lists of the detector's rules), each read in its script's ones."""
+    words of every language (the word lists of the detector's rules), each read in its script's ones.
+    ``latin``: the known words of the Latin-script languages she may also write (German, English: stop
+    words and the content's words), folded, and ``latin_stems`` their stems per language: such a word is
+    never read back ("near", "today", "war", "bei Mama" are no نار, اعتداء, вор, "мама б'є")."""
 
     def __init__(
         self,
@@ -190,25 +235,43 @@ class LatinReader:
         prefixes: Mapping[str, Iterable[str]],
         shared: Iterable[str] = (),
         shared_prefixes: Iterable[str] = (),
+        latin: Iterable[str] = (),
+        latin_stems: Mapping[str, Iterable[str]] | None = None,
+        phrases: Iterable[Iterable[str]] = (),
+        singles: Iterable[str] = (),
     ) -> None:
         shared, shared_prefixes = list(shared), list(shared_prefixes)
         self._lexicons = {
             lang: _Lexicon([*words.get(lang, ()), *shared], [*prefixes.get(lang, ()), *shared_prefixes])
             for lang in READ_BACK
         }
+        self._latin = frozenset(latin)
+        self._latin_stems = {lang: frozenset(stems) for lang, stems in (latin_stems or {}).items()}
+        # two words side by side in a phrase of the detector's, in either order: short ones are read
+        # together ("bedi mout": بدي موت; "mene b'ye": "б'є мене")
+        self._pairs = {frozenset(pair) for phrase in phrases for pair in itertools.pairwise(list(phrase))}
+        # a danger word on its own: never read from a short word without its phrase ("mama by skazala")
+        self._singles = frozenset(singles)
 
-    def _word(self, typed: str, script: str, lang: str) -> tuple[str, int] | None:
-        """The known word ``typed`` reads as, and the length of its key."""
+    def known(self, word: str) -> bool:
+        """Whether the folded Latin ``word`` is a German or English word (or a form of one)."""
+        return word in self._latin or any(
+            stem(word, lang) in stems for lang, stems in self._latin_stems.items() if len(word) >= 4
+        )
+
+    def _words(self, typed: str, script: str, lang: str) -> list[tuple[str, int]]:
+        """The known words ``typed`` reads as, likeliest first, each with its strength: the sounds of its key
+        (Cyrillic) or its consonants (Arabic script: a long vowel is no evidence, "asef" is no إسعاف)."""
         lexicon = self._lexicons[lang]
         if script == CYRILLIC:
             key = _latin_cyrillic_key(typed)
             if key in lexicon.cyrillic:
-                return lexicon.cyrillic[key], len(key)
+                return [(word, len(key)) for word in lexicon.cyrillic[key]]
             for start, word in lexicon.cyrillic_prefixes:
                 if len(start) >= SHORT + 1 and key.startswith(start):
-                    return word, len(start)
-            return None
-        best: tuple[int, str, int] | None = None
+                    return [(word, len(start))]
+            return []
+        found: dict[str, tuple[int, int]] = {}
         # Levantine and Egyptian put "b" before a verb ("bedrebni", "by2telni": he hits, kills me)
         typings = [typed] + ([typed[1:]] if lang == "ar" and typed.startswith("b") and len(typed) > 4 else [])
         for spelled in (s for t in typings for s in _latin_arabic_spelled(t)):
@@ -217,29 +280,64 @@ class LatinReader:
                     # all its consonants before a start of them, then the one that writes most vowels
                     whole = native.consonants == spelled.consonants
                     rank = whole * 100 + _letters(native) * 2 + (not prefix)
-                    if best is None or rank > best[0]:
-                        best = (rank, word, _letters(native))
-        return None if best is None else (best[1], best[2])
+                    if rank > found.get(word, (-1, 0))[0]:
+                        found[word] = (rank, len(native.consonants))
+        if not found:
+            return []
+        best = max(rank for rank, _ in found.values())
+        # every word of the best fit's kind (whole or a start): "mout" is "موت" and "اموت"
+        return [
+            (word, strength)
+            for word, (rank, strength) in sorted(found.items(), key=lambda wr: -wr[1][0])
+            if rank // 100 == best // 100
+        ]
 
     def read(self, text: str, lang: str) -> str | None:
-        """``text`` with its Latin words that are known words of ``lang``'s script written in that script,
-        or None when ``lang`` has no other script or no word was read."""
+        """``text`` with its Latin words that are known words of ``lang``'s script written in that script
+        (one line per reading, at most ``READINGS``, where a word has several), or None when ``lang`` has
+        no other script, no word was read, or the message does not look typed in her language: it has no
+        Arabizi digit inside a word ("3ndi"), fewer than two words read, and mostly German or English
+        words ("Is there a doctor near me?", "wir spielen Skat im Cafe")."""
         script = READ_BACK.get(lang)
         if script is None:
             return None
-        tokens = list(_LATIN_TOKEN.finditer(fold(text)))
-        found = [
-            self._word(m.group().strip("'"), script, lang) if script_of(m.group()) == LATIN else None
-            for m in tokens
+        folded = fold(text)
+        tokens = list(_LATIN_TOKEN.finditer(folded))
+        latin = [script_of(m.group()) == LATIN for m in tokens]
+        # (a word of one or two letters is read only beside a longer one: "ne", "la" may be hers)
+        known = [
+            is_latin and self.known(m.group().strip("'")) for m, is_latin in zip(tokens, latin, strict=True)
         ]
-        long_ones = [i for i, f in enumerate(found) if f is not None and f[1] >= SHORT]
+        known_long = [k and len(m.group()) > 2 for m, k in zip(tokens, known, strict=True)]
+        found = [
+            self._words(m.group().strip("'"), script, lang) if is_latin and not is_known else []
+            for m, is_latin, is_known in zip(tokens, latin, known_long, strict=True)
+        ]
+        long_ones = [i for i, f in enumerate(found) if f and f[0][1] >= SHORT]
+        # two short words that are, side by side, two words of a phrase ("bedi mout": بدي موت)
+        paired = {
+            j
+            for i in range(len(found) - 1)
+            if any(frozenset((a, b)) in self._pairs for a, _ in found[i] for b, _ in found[i + 1])
+            for j in (i, i + 1)
+        }
+        long_ones = sorted(set(long_ones) | paired)
+        found = [
+            [(w, n) for w, n in words if n >= SHORT or i in paired or w not in self._singles]
+            for i, words in enumerate(found)
+        ]
         if not long_ones:
             return None
-        out, at = [], 0
-        folded = fold(text)
-        for i, m in enumerate(tokens):
-            word = found[i]
-            if word is not None and (word[1] >= SHORT or any(abs(i - j) <= NEAR for j in long_ones)):
-                out.append(folded[at : m.start()] + word[0])
-                at = m.end()
-        return "".join(out) + folded[at:]
+        digits = any(_arabizi(m.group()) for m, is_latin in zip(tokens, latin, strict=True) if is_latin)
+        if not digits and len(long_ones) < 2 and 2 * sum(known) > sum(latin):
+            return None
+        lines = []
+        for k in range(min(READINGS, max(len(f) for f in found))):
+            out, at = [], 0
+            for i, m in enumerate(tokens):
+                words = found[i]
+                if words and (i in long_ones or any(abs(i - j) <= NEAR for j in long_ones)):
+                    out.append(folded[at : m.start()] + words[min(k, len(words) - 1)][0])
+                    at = m.end()
+            lines.append("".join(out) + folded[at:])
+        return "\n".join(lines)

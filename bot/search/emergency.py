@@ -9,10 +9,8 @@ matter) when every trigger word is found close together (in any order: word orde
 languages). A trigger word matches a
 message word when they are equal, have the same stem in the trigger's language, differ by one typo (both at
 least six letters long), or — for trigger words written with a trailing ``*`` — the message word starts
-with it (also with one typo in the prefix). Inside a phrase whose other words stand as written, a word of
-four or five letters may have one slip ("i want to kil myself", "хочу покончить с сабой": ``_Message.slip``).
-Latin-typed Arabic, Persian, Russian and Ukrainian ("zawji yadribuni") is read back into these words by
-bot/search/translit.py (``latin_reading``).
+with it (also with one typo in the prefix). Latin-typed Arabic, Persian, Russian and Ukrainian ("zawji
+yadribuni") is read back into these words by bot/search/translit.py (``latin_reading``).
 
 A typo is a word that does not exist: a message word that is itself a *known word* of the trigger's
 language (a stop word, or a word of the content's texts in that language) is never read as a typo of a
@@ -713,6 +711,36 @@ AIMED_WORDS = frozenset(
         "me us kids children son daughter i'm im being am was"
     ).split()
 )
+#: After a threat, its verb may come first ("threatened to stab my son", "droht, meine Tochter zu
+#: schlagen"): a person up to this many words after it is whom it is aimed at; not the words of the passive
+#: ("I'm", "bin": "Mein Aufenthalt ist bedroht, ich bin …" is aimed at no one), and her mother too.
+AIM_AFTER = 5
+AIMED_LATER = frozenset(
+    fold(w)
+    for w in (
+        "mich uns kinder sohn tochter mutter mama mami beni bizi çocuklarımı oğlumu kızımı annemi "
+        "أطفالي اولادي أولادي ابني بنتي أمي امي والدتي меня нас детей сына дочь дочку маму мать "
+        "мене нас дітей сина доньку маму матір mnie nas dzieci syna córkę corke mamę matkę "
+        "منو مرا بچه‌هامو پسرمو دخترمو مادرمو مامانمو me us kids children son daughter mom mum mother"
+    ).split()
+)
+#: Harm done to a person (starts of words, folded): a person after a threat is whom it is aimed at only
+#: where one of these is named with it ("threatened to kill my mom", "droht, meinen Sohn zu schlagen"),
+#: not "threatened to report my son to the school", "школа угрожает отчислить мою дочку".
+HARM_STARTS = tuple(
+    fold(w)
+    for w in (
+        "kill stab beat hurt hit shoot shot harm attack strangl chok burn murder rape punch slap kidnap "
+        "umbring umzubring töte tötet getötet schlag schläg verprügel ersteche erstech absteche abzusteche "
+        "stech erschieß erschiess verletz erwürg würg anzünd vergewaltig entführ "
+        "öldür döv vur bıçakla yarala boğ kaçır "
+        "قتل يقتل اقتل تقتل ضرب يضرب اضرب تضرب طعن يطعن يؤذي أذى اذى حرق يحرق خطف يخطف "
+        "بکش میکش کشتن بزن میزن کتک چاقو آسیب بسوزون بدزد "
+        "уби убь побь поби бить бьет бьёт изби зарез удар покалеч изнасил похит сжечь сожж задуш "
+        "вби вб'ю побит бити б'є зарізат вдар покаліч згвалт викрад спалит задуш "
+        "zabi pobi bić bije dźgn skrzywdz uderz zadźga udusi porwa podpal"
+    ).split()
+)
 #: German "schlägt … vor" (proposes), "schlägt … nach" (looks up), "schlägt … um" (turns over): a separable
 #: verb's particle at the end of the clause makes "schlägt" another verb ("Mein Mann schlägt vor, dass wir
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
@@ -1103,13 +1131,27 @@ def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
 
 def _aimed(used: set[int], message: _Message) -> bool:
     """Whether the threat at ``used`` is aimed at her, her children or "us" (``AIMED_WORDS``): one of its
-    words or one within two words of it, in its clause. German "mir" too when a relative is named in the
-    clause ("Mein Mann droht mir mit Kündigung der Wohnung")."""
-    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < len(message.folded)}
+    words or one within two words of it, in its clause; or a person (``AIMED_LATER``) up to ``AIM_AFTER``
+    words after it, where the verb the threat names comes first, when that verb names harm
+    (``HARM_STARTS``: "threatened to stab my son", "he threatened to kill my mom"; not "threatened to
+    report my son to the school"). German "mir" too when a relative is named in the clause ("Mein Mann droht
+    mir mit Kündigung der Wohnung")."""
+    n = len(message.folded)
+    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < n}
+    later = set(range(max(used) + 1, min(n, max(used) + 1 + AIM_AFTER)))
     clauses = {message.clause[i] for i in used}
     family = any(_a_relative(w) for i, w in enumerate(message.folded) if message.clause[i] in clauses)
     aimed = AIMED_WORDS | ({"mir"} if family else set())
-    return any(message.folded[j] in aimed and message.clause[j] in clauses for j in near)
+    if any(message.folded[j] in aimed and message.clause[j] in clauses for j in near):
+        return True
+    # A person named later, where the threat names the harm it threatens, before the person or after (the
+    # verb ends a German, Turkish or Persian clause): not an administrative threat ("threatened to report
+    # my son to the school")
+    harm = any(
+        message.folded[j].startswith(HARM_STARTS) and message.clause[j] in clauses
+        for j in range(min(used), min(n, max(used) + 3 + AIM_AFTER))
+    )
+    return harm and any(message.folded[j] in AIMED_LATER and message.clause[j] in clauses for j in later)
 
 
 def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:

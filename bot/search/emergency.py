@@ -724,6 +724,13 @@ AIMED_LATER = frozenset(
         "منو مرا بچه‌هامو پسرمو دخترمو مادرمو مامانمو me us kids children son daughter mom mum mother"
     ).split()
 )
+#: Persian "الهی بمیرم" and "بمیرم برات" ("may I die", "I'd die for you"): sympathy, said of someone
+#: else's trouble, never her wish to die ("میخوام بمیرم"); Finglish too ("elahi bemiram barat").
+DIE_FOR_YOU = frozenset(fold(w) for w in "بمیرم".split())
+FONDLY_BEFORE = frozenset(fold(w) for w in "الهی الاهی elahi elahy ellahi".split())
+FONDLY_AFTER = frozenset(
+    fold(w) for w in "برات براش براتون براشون برای واست واسش واسه barat barash baratoon baratun vasat".split()
+)
 #: Harm done to a person (starts of words, folded): a person after a threat is whom it is aimed at only
 #: where one of these is named with it ("threatened to kill my mom", "droht, meinen Sohn zu schlagen"),
 #: not "threatened to report my son to the school", "школа угрожает отчислить мою дочку".
@@ -1446,6 +1453,13 @@ class EmergencyDetector:
         it everyday: the rest of the message is judged as any message is."""
         if trigger.kill:
             return _an_idiom(used, message, trigger.lang)
+        if len(used) == 1 and message.folded[min(used)] in DIE_FOR_YOU:
+            i = min(used)
+            before = message.folded[max(0, i - 2) : i]
+            after = message.folded[i + 1 : i + 2]
+            if any(w in FONDLY_BEFORE for w in before) or any(w in FONDLY_AFTER for w in after):
+                return used  # "الهی بمیرم", "بمیرم برات": sympathy
+            return set()
         if trigger.threat and any(word in MEDIA_WORDS for word in message.folded):
             return used  # "Im Film droht der Bösewicht …"
         if trigger.threat:

@@ -931,6 +931,24 @@ def test_the_latin_reading_reads_only_her_words_of_her_script(
     assert (lexical_engine.emergency_match(text, lang) is not None) == emergency
 
 
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("الهی بمیرم برات، خیلی ممنون", False),  # "I'd die for you": sympathy
+        ("الهی بمیرم، چی شده؟", False),
+        ("elahi bemiram barat, kheili mamnoon", False),
+        ("بمیرم", True),
+        ("میخوام بمیرم", True),
+        ("mikham bemiram", True),
+        ("دیگه میخوام بمیرم برای همیشه", True),
+    ],
+)
+def test_persian_sympathy_with_may_i_die_is_no_wish_to_die(
+    lexical_engine: SearchEngine, text: str, emergency: bool
+) -> None:
+    assert (lexical_engine.emergency_match(text, "fa") is not None) == emergency
+
+
 #: Everyday German and English lines that alarm a resident of a language with its own script and not a
 #: German one: "vor" read as вор (thief) and the separable "schlägt … vor" (native-script rules, before
 #: the Latin reading).

@@ -1335,6 +1335,7 @@ class EmergencyDetector:
             },
             [[w.word for w in t.words] for t in self._triggers if len(t.words) > 1],
             [t.words[0].word for t in self._triggers if len(t.words) == 1],
+            kill=[w.word for t in self._triggers if t.kill for w in t.words],
         )
 
     def latin_reading(self, text: str, lang: str) -> str | None:

@@ -183,6 +183,16 @@ def _arabizi(token: str) -> bool:
     return _ARABIZI_DIGIT.search(token) is not None and _NUMBER_END.fullmatch(token) is None
 
 
+def _pulls(native: _Spelled, typed: _Spelled) -> bool:
+    """Whether ``typed`` spells the ک ش of ``native`` with "e", "a" or "i" between (kesh: pull, draw), not
+    "o" or "u" (kosh: kill)."""
+    at = native.consonants.find("kS")
+    if at < 0 or typed.consonants[at : at + 2] != "kS":
+        return False
+    between = typed.gaps[at + 1]
+    return bool(between) and not set(between) & set("ouw")
+
+
 @cache
 def common_words(lang: str) -> frozenset[str]:
     """The everyday words of the Latin-script language ``lang`` (de, en), which she may write as well: the
@@ -239,6 +249,7 @@ class LatinReader:
         latin_stems: Mapping[str, Iterable[str]] | None = None,
         phrases: Iterable[Iterable[str]] = (),
         singles: Iterable[str] = (),
+        kill: Iterable[str] = (),
     ) -> None:
         shared, shared_prefixes = list(shared), list(shared_prefixes)
         self._lexicons = {
@@ -252,6 +263,9 @@ class LatinReader:
         self._pairs = {frozenset(pair) for phrase in phrases for pair in itertools.pairwise(list(phrase))}
         # a danger word on its own: never read from a short word without its phrase ("mama by skazala")
         self._singles = frozenset(singles)
+        # Persian writes "kill" (کش, kosh) and "pull" (کش, kesh) alike; Finglish does not: "mano mikeshe be
+        # kelas" (drags me to class) is no "منو میکشه" (kills me); "nafas nemikeshe" (not breathing) pulls
+        self._kill = frozenset(kill)
 
     def known(self, word: str) -> bool:
         """Whether the folded Latin ``word`` is a German or English word (or a form of one)."""
@@ -276,7 +290,11 @@ class LatinReader:
         typings = [typed] + ([typed[1:]] if lang == "ar" and typed.startswith("b") and len(typed) > 4 else [])
         for spelled in (s for t in typings for s in _latin_arabic_spelled(t)):
             for native, word, prefix in lexicon.arabic.get(spelled.consonants[:2], ()):
-                if (not prefix or _letters(native) > SHORT) and _fits(native, spelled, prefix):
+                if (
+                    (not prefix or _letters(native) > SHORT)
+                    and _fits(native, spelled, prefix)
+                    and not (word in self._kill and _pulls(native, spelled))
+                ):
                     # all its consonants before a start of them, then the one that writes most vowels
                     whole = native.consonants == spelled.consonants
                     rank = whole * 100 + _letters(native) * 2 + (not prefix)

@@ -921,6 +921,10 @@ def test_danger_words_typed_in_latin_letters_are_read_in_her_script(
         ("ye sekte kuchik dar football", "fa", False),
         ("my son plays a game where you kill zombies", "fa", False),  # no پلیس
         ("ana sakin bi Grone, wen el jobcenter?", "ar", False),  # I live: no سكين (knife)
+        # Finglish writes the vowel Persian leaves out: kesh (pull) is no kosh (kill)
+        ("mano mikeshe be kelas har roz", "fa", False),  # drags me to class
+        ("shoharam goft mano mikoshe", "fa", True),
+        ("pesaram nafas nemikeshe", "fa", True),  # not breathing: "pulls no breath"
         # still read: a word of her script she did not mean (pregnant, حامله, is no حمله, attack)
         pytest.param("man hamele hastam", "fa", False, marks=pytest.mark.xfail(strict=True)),
     ],

@@ -9,7 +9,8 @@ matter) when every trigger word is found close together (in any order: word orde
 languages). A trigger word matches a
 message word when they are equal, have the same stem in the trigger's language, differ by one typo (both at
 least six letters long), or — for trigger words written with a trailing ``*`` — the message word starts
-with it (also with one typo in the prefix).
+with it (also with one typo in the prefix). Latin-typed Arabic, Persian, Russian and Ukrainian ("zawji
+yadribuni") is read back into these words by bot/search/translit.py (``latin_reading``).
 
 A typo is a word that does not exist: a message word that is itself a *known word* of the trigger's
 language (a stop word, or a word of the content's texts in that language) is never read as a typo of a
@@ -101,8 +102,12 @@ from rapidfuzz.distance import OSA, Hamming
 
 from bot.languages import counts_as
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
+from bot.search.translit import LatinReader, common_words
 
 MAX_GAP = 3
+#: The Latin-script languages a resident of a language with its own script writes too: their words are
+#: never read back into her script (``LatinReader``).
+LATIN_WRITTEN = ("de", "en")
 KNOWN_STEM = "~"  # marks a stem among the known words (``_Message.known``)
 MISS, MATCH, GUESS, OTHER = 0, 1, 2, 3  # how a message word matches a trigger word (``_typo``)
 #: A wrong letter is a typo in trigger words this long; in shorter ones only a ``GUESS`` (``_typo``).
@@ -755,6 +760,43 @@ AIMED_WORDS = frozenset(
         "me us kids children son daughter i'm im being am was"
     ).split()
 )
+#: After a threat, its verb may come first ("threatened to stab my son", "droht, meine Tochter zu
+#: schlagen"): a person up to this many words after it is whom it is aimed at; not the words of the passive
+#: ("I'm", "bin": "Mein Aufenthalt ist bedroht, ich bin …" is aimed at no one), and her mother too.
+AIM_AFTER = 5
+AIMED_LATER = frozenset(
+    fold(w)
+    for w in (
+        "mich uns kinder sohn tochter mutter mama mami beni bizi çocuklarımı oğlumu kızımı annemi "
+        "أطفالي اولادي أولادي ابني بنتي أمي امي والدتي меня нас детей сына дочь дочку маму мать "
+        "мене нас дітей сина доньку маму матір mnie nas dzieci syna córkę corke mamę matkę "
+        "منو مرا بچه‌هامو پسرمو دخترمو مادرمو مامانمو me us kids children son daughter mom mum mother"
+    ).split()
+)
+#: Persian "الهی بمیرم" and "بمیرم برات" ("may I die", "I'd die for you"): sympathy, said of someone
+#: else's trouble, never her wish to die ("میخوام بمیرم"); Finglish too ("elahi bemiram barat").
+DIE_FOR_YOU = frozenset(fold(w) for w in "بمیرم".split())
+FONDLY_BEFORE = frozenset(fold(w) for w in "الهی الاهی elahi elahy ellahi".split())
+FONDLY_AFTER = frozenset(
+    fold(w) for w in "برات براش براتون براشون برای واست واسش واسه barat barash baratoon baratun vasat".split()
+)
+#: Harm done to a person (starts of words, folded): a person after a threat is whom it is aimed at only
+#: where one of these is named with it ("threatened to kill my mom", "droht, meinen Sohn zu schlagen"),
+#: not "threatened to report my son to the school", "школа угрожает отчислить мою дочку".
+HARM_STARTS = tuple(
+    fold(w)
+    for w in (
+        "kill stab beat hurt hit shoot shot harm attack strangl chok burn murder rape punch slap kidnap "
+        "umbring umzubring töte tötet getötet schlag schläg verprügel ersteche erstech absteche abzusteche "
+        "stech erschieß erschiess verletz erwürg würg anzünd vergewaltig entführ "
+        "öldür döv vur bıçakla yarala boğ kaçır "
+        "قتل يقتل اقتل تقتل ضرب يضرب اضرب تضرب طعن يطعن يؤذي أذى اذى حرق يحرق خطف يخطف "
+        "بکش میکش کشتن بزن میزن کتک چاقو آسیب بسوزون بدزد "
+        "уби убь побь поби бить бьет бьёт изби зарез удар покалеч изнасил похит сжечь сожж задуш "
+        "вби вб'ю побит бити б'є зарізат вдар покаліч згвалт викрад спалит задуш "
+        "zabi pobi bić bije dźgn skrzywdz uderz zadźga udusi porwa podpal"
+    ).split()
+)
 #: German "schlägt … vor" (proposes), "schlägt … nach" (looks up), "schlägt … um" (turns over): a separable
 #: verb's particle at the end of the clause makes "schlägt" another verb ("Mein Mann schlägt vor, dass wir
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
@@ -1149,13 +1191,27 @@ def _an_idiom(used: set[int], message: _Message, lang: str) -> set[int]:
 
 def _aimed(used: set[int], message: _Message) -> bool:
     """Whether the threat at ``used`` is aimed at her, her children or "us" (``AIMED_WORDS``): one of its
-    words or one within two words of it, in its clause. German "mir" too when a relative is named in the
-    clause ("Mein Mann droht mir mit Kündigung der Wohnung")."""
-    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < len(message.folded)}
+    words or one within two words of it, in its clause; or a person (``AIMED_LATER``) up to ``AIM_AFTER``
+    words after it, where the verb the threat names comes first, when that verb names harm
+    (``HARM_STARTS``: "threatened to stab my son", "he threatened to kill my mom"; not "threatened to
+    report my son to the school"). German "mir" too when a relative is named in the clause ("Mein Mann droht
+    mir mit Kündigung der Wohnung")."""
+    n = len(message.folded)
+    near = {j for i in used for j in range(i - 2, i + 3) if 0 <= j < n}
+    later = set(range(max(used) + 1, min(n, max(used) + 1 + AIM_AFTER)))
     clauses = {message.clause[i] for i in used}
     family = any(_a_relative(w) for i, w in enumerate(message.folded) if message.clause[i] in clauses)
     aimed = AIMED_WORDS | ({"mir"} if family else set())
-    return any(message.folded[j] in aimed and message.clause[j] in clauses for j in near)
+    if any(message.folded[j] in aimed and message.clause[j] in clauses for j in near):
+        return True
+    # A person named later, where the threat names the harm it threatens, before the person or after (the
+    # verb ends a German, Turkish or Persian clause): not an administrative threat ("threatened to report
+    # my son to the school")
+    harm = any(
+        message.folded[j].startswith(HARM_STARTS) and message.clause[j] in clauses
+        for j in range(min(used), min(n, max(used) + 3 + AIM_AFTER))
+    )
+    return harm and any(message.folded[j] in AIMED_LATER and message.clause[j] in clauses for j in later)
 
 
 def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
@@ -1329,6 +1385,36 @@ class EmergencyDetector:
             if first.stem:
                 self._by_stem[(trigger.lang, first.stem)].append(position)
         self._stem_langs = sorted({lang for lang, _ in self._by_stem})
+        # Latin-typed Arabic, Persian, Russian, Ukrainian read back into the words all these rules know
+        by_lang: dict[str, list[str]] = defaultdict(list)
+        starts: dict[str, list[str]] = defaultdict(list)
+        for trigger in self._triggers:
+            for w in trigger.words:
+                (starts if w.prefix else by_lang)[trigger.lang].append(w.word)
+        rules = [w for t in (*self._context, *self._stations, *self._consequences) for w in t.words]
+        self._reader = LatinReader(
+            by_lang,
+            starts,
+            [w.word for w in rules if not w.prefix] + [w for group in _READ_ALSO for w in group],
+            [w.word for w in rules if w.prefix] + [w for group in _READ_AS_STARTS for w in group],
+            # never a German or English word she wrote ("near", "war", "bei Mama"): their stop words, the
+            # content's words and a general word list, and the other forms of the content's (their stems)
+            {fold(w) for lang in LATIN_WRITTEN for w in known_words.get(lang, ())}.union(
+                *(common_words(lang) for lang in LATIN_WRITTEN)
+            ),
+            {
+                lang: {stem(w, lang) for w in known_words.get(lang, ()) if len(w) >= 4}
+                for lang in LATIN_WRITTEN
+            },
+            [[w.word for w in t.words] for t in self._triggers if len(t.words) > 1],
+            [t.words[0].word for t in self._triggers if len(t.words) == 1],
+            kill=[w.word for t in self._triggers if t.kill for w in t.words],
+        )
+
+    def latin_reading(self, text: str, lang: str) -> str | None:
+        """``text`` as a resident of ``lang`` meant it, where she typed her script's words in Latin letters
+        (bot/search/translit.py: "zawji yadribuni" → "زوجي يضربني"); None when no word was read."""
+        return self._reader.read(text, lang)
 
     @classmethod
     def with_builtin(
@@ -1441,6 +1527,13 @@ class EmergencyDetector:
         it everyday: the rest of the message is judged as any message is."""
         if trigger.kill:
             return _an_idiom(used, message, trigger.lang)
+        if len(used) == 1 and message.folded[min(used)] in DIE_FOR_YOU:
+            i = min(used)
+            before = message.folded[max(0, i - 2) : i]
+            after = message.folded[i + 1 : i + 2]
+            if any(w in FONDLY_BEFORE for w in before) or any(w in FONDLY_AFTER for w in after):
+                return used  # "الهی بمیرم", "بمیرم برات": sympathy
+            return set()
         if trigger.threat and any(word in MEDIA_WORDS for word in message.folded):
             return used  # "Im Film droht der Bösewicht …"
         if trigger.threat:
@@ -1616,3 +1709,20 @@ class EmergencyDetector:
             if fallback is None or (fallback.other_word and not match.other_word):
                 fallback = match
         return fallback
+
+
+#: The word lists the rules read, as the Latin reader knows them (whole words; ``_READ_AS_STARTS``: starts).
+_READ_ALSO = (
+    *IDIOM_SUBJECTS.values(),
+    MEDIA_WORDS,
+    SAID_WORDS,
+    PERSON_SUBJECTS,
+    AIMED_WORDS,
+    DONE_TO_HER,
+    OBJECT_PRONOUNS,
+    PLEASE_WORDS,
+    *URGENT_WORDS.values(),
+    *REQUEST_WORDS.values(),
+    *ABOUT_WORDS.values(),
+)
+_READ_AS_STARTS = (EVERYDAY_KILLERS, FAMILY_WORDS, _THREAT_FOLDED, HELP_STARTS)

@@ -203,6 +203,15 @@ class SearchEngine:
         reading = latin_reading(query, lang)
         return query if reading is None else f"{query}\n{reading}"
 
+    def for_detection(self, query: str, lang: str) -> str:
+        """`query` as the emergency detector reads it: with its Latin reading (`with_latin_reading`) and,
+        where she typed her script's words in Latin letters, those words in her script below it
+        ("zawji yadribuni" is also "زوجي يضربني": bot/search/translit.py). Only the detector reads the
+        second reading: the search of an everyday question stays as it was."""
+        query = self.with_latin_reading(query, lang)
+        reading = self.emergency.latin_reading(query.split("\n", 1)[0], lang)
+        return query if reading is None else f"{query}\n{reading}"
+
     def emergency_words(self, query: str, lang: str) -> bool:
         """Whether `query` has emergency words, read as `answer` reads them but without the search or the
         model: microseconds, so it may run for every update beyond the flood limit."""
@@ -210,7 +219,7 @@ class SearchEngine:
 
     def emergency_match(self, query: str, lang: str) -> EmergencyMatch | None:
         """The emergency words `emergency_words` finds (None: none; a word read as another is none)."""
-        match = self.emergency.detect(self.with_latin_reading(query, lang))
+        match = self.emergency.detect(self.for_detection(query, lang))
         return match if match is not None and not match.other_word else None
 
     def answer(self, query: str, lang: str, district: str | None = None, limit: int = 3) -> SearchResult:
@@ -221,19 +230,20 @@ class SearchEngine:
             return SearchResult(small_talk=kind, understood=True)  # "👍", "🙏"
         if shape in ("empty", "emoji", "unsupported_script"):
             return SearchResult(reason=shape)
+        detecting = self.for_detection(query, lang)
         query = self.with_latin_reading(query, lang)
-        match = self.emergency.detect(query)
+        match = self.emergency.detect(detecting)
         searched: SearchResult | None = None  # the whole message's search, made at most once
         if match is not None and match.other_word:
             # One wrong letter, far on the keyboard from the right one, in a short word ("yasiyor", lives,
             # for "yanıyor", burns): another word, not a typo. Only the meaning can raise the alarm then.
-            match = self.emergency.detect(query, guesses=False)
+            match = self.emergency.detect(detecting, guesses=False)
         if match is not None and match.guess:
             # One wrong letter, a neighbouring key, in a short word ("kaniyir" for "kanıyor"): kept when
             # the meaning agrees (closer to an emergency situation than to any entry) or cannot be asked.
             searched = self.search(query, lang, district, limit, _trigger_words(query, match))
             if searched.situation_lead is not None and searched.situation_lead < 0:
-                match = self.emergency.detect(query, guesses=False)
+                match = self.emergency.detect(detecting, guesses=False)
         if match is not None and match.call and small_talk(query) == "thanks":
             # A thank-you "for the help" ("Thanks a lot for the help, God bless you", "Danke für Hilfe"):
             # the help is what is thanked for, not a cry. Only a call gives way: a danger word in a
@@ -264,7 +274,7 @@ class SearchEngine:
         if (
             match is None
             and result.alarming
-            and (said := self.emergency.without_set_aside(query)) is not None
+            and (said := self.emergency.without_set_aside(detecting)) is not None
         ):
             # Danger words set aside because they say no danger ("droht mir mit Kündigung", "my mom will
             # kill me"): the meaning is asked of the rest of the message ("… und hat mich gewürgt").
@@ -354,7 +364,7 @@ class SearchEngine:
         mark ("Polizei!", "Polis!"): a call for the service, not a word of a question about it ("ich habe
         einen Brief von der Polizei bekommen")."""
         for part in _SHOUTED.findall(text):
-            alone = self.emergency.detect(self.with_latin_reading(part, lang), guesses=False)
+            alone = self.emergency.detect(self.for_detection(part, lang), guesses=False)
             if alone is not None and alone.service and not alone.rest.strip():
                 return True
         return False

@@ -1,4 +1,6 @@
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -866,3 +868,165 @@ def test_the_full_screen_comes_again_after_the_window_in_another_language_and_af
     assert shown.full_due("de", start + timedelta(minutes=10))
     assert shown.full_due("de", start - timedelta(minutes=1))  # a clock set back: the full screen
     assert ShownNumbers().full_due("de", start + timedelta(minutes=1))  # after a restart
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "emergency"),
+    [
+        ("zawji yadribuni", "ar", True),  # my husband hits me
+        ("ibni la yatanaffas", "ar", True),  # my son is not breathing
+        ("urid an amut", "ar", True),  # I want to die
+        ("etasel bil shorta besor3a", "ar", True),  # call the police, quick
+        ("shoharam goft mano mikoshe", "fa", True),  # my husband said he will kill me
+        ("mikham bemiram", "fa", True),  # I want to die
+        ("pesaram nafas nemikeshe", "fa", True),  # my son is not breathing
+        ("muzh menya b'et", "ru", True),
+        ("khochu pokonchit s soboy", "ru", True),
+        ("cholovik mene b'ye", "uk", True),
+        ("vin pohrozhuie vbyty mene", "uk", True),
+        ("ne khochu zhyty", "uk", True),
+        ("zawji yadrus almani bil masa2", "ar", False),  # my husband studies German in the evening
+        ("ana 7amel w ma 3ndi 7ada, wen fi musa3ade?", "ar", False),  # pregnant: no Persian "حمله"
+        ("man bimaram, nemitunam biam", "fa", False),  # I am ill, I can't come: no "بمیرم"
+        ("mamanam mano mikoshe age dir beresam", "fa", False),  # my mom will kill me if I'm late
+        ("mama menya ub'et za ocenki", "ru", False),
+        ("mama mene vb'ye yakshcho ya ne zdam", "uk", False),
+        ("ok, dyakuiu, bye", "uk", False),  # "bye" is no "б'є" (hits) on its own
+        ("zawji yadribuni", "de", False),  # read back only for a resident of a language with its script
+    ],
+)
+def test_danger_words_typed_in_latin_letters_are_read_in_her_script(
+    lexical_engine: SearchEngine, text: str, lang: str, emergency: bool
+) -> None:
+    # Residents of Arabic, Persian, Russian and Ukrainian type Arabizi, Finglish and Latin Cyrillic on
+    # their phones: the detector's own words, compared by their letters' sounds (bot/search/translit.py),
+    # with its rules unchanged (an everyday killer, "said").
+    assert (lexical_engine.emergency_match(text, lang) is not None) == emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "emergency"),
+    [
+        # Review rv13: German and English words are never read back (F1)...
+        ("Is there a doctor near me?", "ar", False),  # near: no نار (fire)
+        ("Is the office open today?", "ar", False),  # today: no اعتداء (assault)
+        ("my son has a skin rash, which doctor?", "ar", False),  # skin: no سكين (knife)
+        ("where can I buy a cheap shirt for my son", "ar", False),  # shirt: no شرطة (police)
+        ("safe place for kids to play?", "ar", False),  # safe: no إسعاف (ambulance)
+        ("wo kann ich Seife und Windeln billig kaufen", "ar", False),
+        ("wir spielen Skat im Cafe", "ar", False),  # no سكتة (stroke)
+        ("Ich gehe mit dem Sohn zum Arzt", "ru", False),  # dem: no дым (smoke)
+        ("Ich war beim Arzt mit meinem Sohn", "ru", False),  # war: no вор (thief)
+        ("Ich brauche ein Bett fuer mein Kind", "ru", False),  # no бьет
+        ("Ich war bei Mama, wann ist der Kurs?", "uk", False),  # no "мама б'є"
+        ("Termin bei der Mama am Montag", "uk", False),
+        ("bye mama, see you", "uk", False),
+        ("Wie lösche ich meine Daten bei Facebook?", "uk", False),  # no "б'є мене"
+        ("Kann ich mit dem Kinderwagen in den Bus?", "uk", False),  # no дим
+        ("ich trinke keinen Sekt", "fa", False),  # no سکته
+        ("aseman mesle Himmel", "fa", False),  # no حمله (attack)
+        ("dood nakon, dude", "fa", False),
+        # ...a word of two consonants is read only beside a longer one or inside its phrase (F2)...
+        ("ana asef, ma 3rft el jawab", "ar", False),  # sorry: no إسعاف
+        ("asef, mumkin tsa3dni bel kurs?", "ar", False),
+        ("Saif ibni 3ando madrase bokra", "ar", False),  # names: no إسعاف
+        ("esmi Safaa w bedi kurs almani", "ar", False),
+        ("beddi shaqa nazife w rkhisa", "ar", False),  # clean: no نزيف (bleeding)
+        ("el ghorfe nazifa?", "ar", False),
+        ("bi shart ykoon ma3 el wlad", "ar", False),  # on condition: no شرطة
+        ("iskut ya walad hahaha", "ar", False),  # no سكتة
+        ("sokoot lotfan, bacheha khabidan", "fa", False),  # silence: no سکته
+        ("esmam Khatereh ast", "fa", False),  # no خطر
+        ("mama by skazala tak", "uk", False),  # "by" alone is no б'є
+        # ...and every reading of a word is tried (F3): "mout" is "موت" as well as "اموت"
+        ("bedi mout", "ar", True),
+        ("bidi mout, ma fi faide", "ar", True),
+        ("3ayez amoot", "ar", True),
+        ("ibni la yatanaffas", "ar", True),
+        ("syn ne dyshit", "ru", True),
+        ("ne khochu zhyty", "uk", True),
+        # ...nor a word of a general German or English word list (wordfreq)
+        ("ya nemnogo ustala, a bit tired", "ru", False),  # no бьет
+        ("Harriet moya sosedka, ona pomogaet", "ru", False),  # no горит
+        ("de tut mozhna kupyty dim?", "uk", False),  # a house (дім), no дим (smoke)
+        ("ye sekte kuchik dar football", "fa", False),
+        ("my son plays a game where you kill zombies", "fa", False),  # no پلیس
+        ("ana sakin bi Grone, wen el jobcenter?", "ar", False),  # I live: no سكين (knife)
+        # Finglish writes the vowel Persian leaves out: kesh (pull) is no kosh (kill)
+        ("mano mikeshe be kelas har roz", "fa", False),  # drags me to class
+        ("shoharam goft mano mikoshe", "fa", True),
+        ("pesaram nafas nemikeshe", "fa", True),  # not breathing: "pulls no breath"
+        # still read: a word of her script she did not mean (pregnant, حامله, is no حمله, attack)
+        pytest.param("man hamele hastam", "fa", False, marks=pytest.mark.xfail(strict=True)),
+    ],
+)
+def test_the_latin_reading_reads_only_her_words_of_her_script(
+    lexical_engine: SearchEngine, text: str, lang: str, emergency: bool
+) -> None:
+    assert (lexical_engine.emergency_match(text, lang) is not None) == emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("الهی بمیرم برات، خیلی ممنون", False),  # "I'd die for you": sympathy
+        ("الهی بمیرم، چی شده؟", False),
+        ("elahi bemiram barat, kheili mamnoon", False),
+        ("بمیرم", True),
+        ("میخوام بمیرم", True),
+        ("mikham bemiram", True),
+        ("دیگه میخوام بمیرم برای همیشه", True),
+    ],
+)
+def test_persian_sympathy_with_may_i_die_is_no_wish_to_die(
+    lexical_engine: SearchEngine, text: str, emergency: bool
+) -> None:
+    assert (lexical_engine.emergency_match(text, "fa") is not None) == emergency
+
+
+#: Everyday German and English lines that alarm a resident of a language with its own script and not a
+#: German one: "vor" read as вор (thief) and the separable "schlägt … vor" (native-script rules, before
+#: the Latin reading).
+_ALARM_ONLY_FOR_HER = {
+    ("ru", "Ich habe Angst vor der Prüfung"),
+    ("ru", "Mein Mann schlägt vor, dass wir zusammen zum Deutschkurs gehen"),
+    ("ru", "Mein Mann schlägt mir einen Umzug vor"),
+    ("ru", "mein mann schlägt vor dass wir zum sprachcafe gehen"),
+    ("ru", "mein mann schlägt vor dass wir umziehen"),
+    ("ru", "Mein Mann schlägt mir einen Umzug nach Berlin vor"),
+    ("ru", "meine lehrerin schlägt vor dass ich den deutschkurs mache"),
+    ("ru", "mein Mann schlägt vor wir gehen zusammen zum Elterncafe"),
+}
+
+
+def test_everyday_german_and_english_lines_alarm_her_no_more_than_a_german_resident(
+    lexical_engine: SearchEngine,
+) -> None:
+    # Review rv13: an Arabic, Persian, Russian or Ukrainian resident who writes German or English (her
+    # Telegram in her language) got the emergency screen for "near", "today", "dem", "bei Mama". Every
+    # everyday German and English line of the evaluation sets, asked as her.
+    lines = {
+        row["q"]
+        for path in sorted((Path(__file__).parents[2] / "bench" / "eval").glob("*.jsonl"))
+        if "translit" not in path.name and "rv13" not in path.name
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+        if row.get("lang") in ("de", "en", "de-simple") and row["expect"] != ["emergency"]
+    }
+    assert len(lines) > 300
+    alarms = {
+        (lang, line)
+        for line in lines
+        if lexical_engine.emergency_match(line, "de") is None
+        for lang in ("ar", "fa", "ru", "uk")
+        if lexical_engine.emergency_match(line, lang) is not None
+    }
+    assert alarms <= _ALARM_ONLY_FOR_HER, sorted(alarms - _ALARM_ONLY_FOR_HER)
+
+
+async def test_a_latin_typed_arabic_threat_shows_the_emergency_screen_in_arabic(bot: BotHarness) -> None:
+    amal = bot.resident("Amal", lang="ar")
+    await amal.send("zawji qal rah yqtolni")  # my husband said he will kill me
+    screen = amal.last().text or ""
+    ar = bot.services.i18n.translator("ar")
+    assert "🆘" in screen and ar.gettext("Emergency help – call now:") in screen
+    assert ar.gettext("Emergency help – call now:") != "Emergency help – call now:"

@@ -33,3 +33,38 @@ def test_an_everyday_threat_with_a_word_a_letter_from_danger_is_not_urgent(
 )
 def test_violence_done_to_her_is_urgent(lexical_engine: SearchEngine, text: str, lang: str) -> None:
     assert urgent_words(lexical_engine, text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("he threatened to kill my mom", True),
+        ("someone threatened to stab my son", True),
+        ("my neighbour threatened to beat up my daughter", True),
+        ("my husband threatens to cancel our netflix", False),
+        # review rv13: only where the threat names harm, not an administrative threat
+        ("My neighbour threatened to report my son to the school for the noise", False),
+        ("the landlord threatened to tell my mother about the rent", False),
+        ("The school threatened to expel my son", False),
+    ],
+)
+def test_a_threat_is_aimed_at_the_person_named_a_few_words_after_it(
+    lexical_engine: SearchEngine, text: str, urgent: bool
+) -> None:
+    # The verb of the threat comes between it and whom it is aimed at: two words were too few.
+    assert urgent_words(lexical_engine, text, "en") == urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "urgent"),
+    [
+        ("er hat gedroht meine Mutter umzubringen", "de", True),  # the verb after her: a German clause
+        ("Der Vermieter hat gedroht meiner Mutter die Wohnung zu kündigen", "de", False),
+        ("школа угрожает отчислить мою дочку", "ru", False),
+        ("он угрожает убить мою дочку", "ru", True),
+    ],
+)
+def test_a_threat_aimed_later_names_harm(
+    lexical_engine: SearchEngine, text: str, lang: str, urgent: bool
+) -> None:
+    assert urgent_words(lexical_engine, text, lang) == urgent

@@ -1,0 +1,361 @@
+"""Words typed in Latin letters by residents whose language has its own script, read back for the emergency
+detector: "zawji yadribuni" (زوجي يضربني), "shoharam goft mano mikoshe" (شوهرم گفت منو میکشه), "muzh menya
+b'et" (муж меня бьет), "cholovik mene b'ye" (чоловік мене б'є).
+
+There is no one spelling to transliterate back to: Arabizi and Finglish leave out what the Arabic script
+writes (no short vowels there, the Latin ones are guessed), and use digits for letters Latin lacks ("3"
+for ع, "7" for ح); Latin Russian and Ukrainian have several schemes ("zh", "j", "ya", "ia"). So a Latin word
+is compared, not transliterated: the detector's own words in the script (its triggers and the word lists its
+rules read: who, whom, "said", the mother of "my mom will kill me") are reduced by one small letter table
+per script to a *key*, and so is each Latin word; a Latin word whose key is a known word's key is read as
+that word, the others stay as typed, and the detector reads the message with the reading below it.
+
+- Cyrillic: each letter and each Latin spelling of it to one sound class; vowels in three classes (a/o,
+  e/i/y, u: unstressed "o" is written "a", "сабой"), soft and hard signs and apostrophes dropped, a letter
+  said twice once. "menya", "menia", "mena" → меня; "b'et", "byot" → бьет.
+- Arabic script: the consonants (one class for letters Latin spells alike: ص س and "9" → s, ح ه and "7"
+  → h, ق غ and "q", "gh", "8" → q), and between them the long vowels the script writes (ا و ي): the Latin
+  word must have a vowel there ("bemiram", بمیرم, not "bimaram", I am ill); where the script writes none,
+  any short vowel is fine. ع and hamza ("3", "2") may be there or not; "2" is also ق ("by2telni").
+
+A key of one or two sounds (Arabic script: consonants; a long vowel is no evidence) says too little: such a
+word is read only beside a longer one that was read ("b'ye mene" → "б'є мене"; "ok bye" stays English), or
+beside the other word of a phrase of the detector's ("bedi mout" → "بدي موت"), and never as a danger word
+on its own ("mama by skazala": no б'є; "ana asef", sorry, "Saif": no إسعاف). The script writes a word's
+last vowel and its long ones: "nazife" (clean) is no نزيف (bleeding), "bi shart" no شرطة, "sokoot" no سکته.
+Every word a Latin word fits is kept ("mout": موت and اموت), one line per reading.
+
+Limits (review rv13: German and English lines of these residents alarmed): a German or English word
+(stop words, the content's words and their forms, wordfreq's list) is never read back; and a message is
+read only when it looks typed in her language: an Arabizi digit inside a word ("3ndi"), two words read
+back, or fewer than half of its Latin words German or English.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from bot.search.normalize import ARABIC, CYRILLIC, LATIN, fold, script_of, stem
+
+#: The languages whose residents' Latin words are read back, and their script.
+READ_BACK = {"ar": ARABIC, "fa": ARABIC, "ru": CYRILLIC, "uk": CYRILLIC}
+SHORT = 3  # a key shorter than this (Arabic script: fewer consonants) is read only beside a longer one...
+NEAR = 3  # ...at most this many words away
+READINGS = 4  # a message with words of several readings: at most this many lines
+
+# --- Cyrillic --------------------------------------------------------------------------------------------
+_CYR = {
+    **dict.fromkeys("аоя", "A"), **dict.fromkeys("еєиіїйыэ", "I"), **dict.fromkeys("гґх", "G"),
+    **dict.fromkeys("шщ", "S"), **dict.fromkeys("ъь'", ""), "у": "U", "ю": "IU", "ж": "Z", "ц": "c",
+    "ч": "C", **dict(zip("бвдзклмнпрстф", "bvdzklmnprstf", strict=True)),
+}  # fmt: skip
+_CYR["я"] = "IA"
+#: Latin spellings, longest first ("shch" before "sh", "yo" for ё, which folds to е).
+_LAT_CYR = [
+    ("shch", "S"), ("sch", "S"), ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("kh", "G"), ("ts", "c"),
+    ("tz", "c"), ("yo", "I"), ("jo", "I"), ("io", "I"), ("a", "A"), ("o", "A"), ("e", "I"), ("i", "I"),
+    ("y", "I"), ("j", "I"), ("u", "U"), ("h", "G"), ("g", "G"), ("x", "G"), ("w", "v"), ("q", "k"),
+    ("c", "c"), ("'", ""),
+]  # fmt: skip
+
+
+def _squeeze(key: str) -> str:
+    """``key`` with a class said twice in a row once."""
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def cyrillic_key(word: str) -> str:
+    """The sound key of a folded Cyrillic word."""
+    return _squeeze("".join(_CYR.get(ch, ch) for ch in word))
+
+
+def _latin_cyrillic_key(word: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for latin, key in _LAT_CYR:
+            if word.startswith(latin, i):
+                out.append(key)
+                i += len(latin)
+                break
+        else:
+            out.append(word[i])
+            i += 1
+    return _squeeze("".join(out))
+
+
+# --- Arabic script ---------------------------------------------------------------------------------------
+_ARAB_CONSONANTS = dict(zip("بپتطثجچحهخدذضظرزژسصشغقفكگلمن", "bptttjChhxdddzrzZssSqqfkglmn", strict=True))
+_ARAB_VOWELS = {"ا": "a", "و": "u", "ي": "i"}
+_ARAB_ANY = "عء"  # may be written in Latin or not
+_LAT_ARAB = [
+    ("sh", "S"), ("ch", "C"), ("kh", "x"), ("gh", "q"), ("th", "t"), ("dh", "d"), ("zh", "Z"), ("5", "x"),
+    ("7", "h"), ("6", "t"), ("9", "s"), ("8", "q"), ("q", "q"), ("k", "k"), ("c", "k"), ("x", "x"),
+]  # fmt: skip
+_LAT_VOWELS = set("aeiouyvw3'")
+#: A Latin vowel that can stand for the long vowel the script writes.
+_SPELLS = {"a": set("ae"), "i": set("iey"), "u": set("uowv")}
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelled:
+    consonants: str
+    gaps: tuple[str, ...]  # len(consonants) + 1 vowel runs; "*": anything goes there
+
+
+def _arabic_spelled(word: str) -> _Spelled:
+    consonants: list[str] = []
+    gaps: list[str] = [""]
+    for i, ch in enumerate(word):
+        last = i == len(word) - 1
+        if ch in _ARAB_CONSONANTS and not (ch == "ه" and last and consonants):
+            consonants.append(_ARAB_CONSONANTS[ch])
+            gaps.append("")
+        elif ch in _ARAB_VOWELS and not (ch == "ا" and i == 0):
+            gaps[-1] += _ARAB_VOWELS[ch]
+        else:  # ع, hamza, a leading alef (a carrier), a final ه (a vowel)
+            gaps[-1] += "*"
+    return _Spelled("".join(consonants), tuple(gaps))
+
+
+def _latin_arabic_spelled(word: str) -> list[_Spelled]:
+    """The ways to read a Latin word as Arabic script: "2" is a hamza or ق."""
+    readings = [word.replace("2", "'")] + ([word.replace("2", "q")] if "2" in word else [])
+    out: list[_Spelled] = []
+    for reading in readings:
+        consonants: list[str] = []
+        gaps: list[str] = [""]
+        i = 0
+        while i < len(reading):
+            ch = reading[i]
+            if ch in _LAT_VOWELS or (ch == "h" and i == len(reading) - 1 and gaps[-1]):
+                gaps[-1] += ch
+                i += 1
+                continue
+            key = next(((k, len(lat)) for lat, k in _LAT_ARAB if reading.startswith(lat, i)), (ch, 1))
+            if not (consonants and consonants[-1] == key[0] and not gaps[-1]):  # "ff", "dd": one letter
+                consonants.append(key[0])
+                gaps.append("")
+            i += key[1]
+        out.append(_Spelled("".join(consonants), tuple(gaps)))
+    return out
+
+
+def _fits(native: _Spelled, typed: _Spelled, prefix: bool) -> bool:
+    """Whether the Latin ``typed`` can be ``native``: the same consonants (``prefix``: ``native``'s first),
+    and each long vowel the script writes spelled by a vowel in its place."""
+    if typed.consonants != native.consonants and not (
+        prefix and typed.consonants.startswith(native.consonants)
+    ):
+        return False
+    for written, spelled in zip(native.gaps, typed.gaps, strict=False):
+        if any(v != "*" and not (_SPELLS[v] & set(spelled)) for v in written):
+            return False
+    # The script writes a vowel at the end of a word (ا ي و ه ة): a Latin word ending in one is not a word
+    # ending in a consonant ("nazife", "nazifa", clean, is no نزيف, bleeding), nor the other way round
+    # ("bi shart", on condition, is no شرطة; "Himmel" no حمله).
+    if not prefix and bool(typed.gaps[-1].strip("'")) != bool(native.gaps[-1]):
+        return False
+    # A doubled vowel is a long one, which the script writes ("sokoot", silence, is no سکته)
+    for written, spelled in zip(native.gaps[1:-1], typed.gaps[1:-1], strict=False):
+        if not written and re.search(r"(aa|ee|ii|oo|ou)", spelled):
+            return False
+    return True
+
+
+def _letters(native: _Spelled) -> int:
+    """How many letters of ``native`` a Latin spelling must match: its consonants and long vowels."""
+    return len(native.consonants) + sum(len(gap.replace("*", "")) for gap in native.gaps)
+
+
+#: A digit Arabizi writes for a letter, inside a word ("3ndi", "7ari2", "ma3o"), not a number's ending
+#: ("2nd", "5th", "9am", "3x").
+_ARABIZI_DIGIT = re.compile(r"[a-z']+[23579]|[23579][a-z']*[a-z]{2}")
+_NUMBER_END = re.compile(r"\d+(st|nd|rd|th|am|pm|x|er|te|ten|min|kg|km|cm|mm|euro?|eur|std|uhr|h)")
+
+
+def _arabizi(token: str) -> bool:
+    return _ARABIZI_DIGIT.search(token) is not None and _NUMBER_END.fullmatch(token) is None
+
+
+def _pulls(native: _Spelled, typed: _Spelled) -> bool:
+    """Whether ``typed`` spells the ک ش of ``native`` with "e", "a" or "i" between (kesh: pull, draw), not
+    "o" or "u" (kosh: kill)."""
+    at = native.consonants.find("kS")
+    if at < 0 or typed.consonants[at : at + 2] != "kS":
+        return False
+    between = typed.gaps[at + 1]
+    return bool(between) and not set(between) & set("ouw")
+
+
+@cache
+def common_words(lang: str) -> frozenset[str]:
+    """The everyday words of the Latin-script language ``lang`` (de, en), which she may write as well: the
+    small word list of wordfreq (about 30,000 words per language, down to once in a million words of
+    text: "near", "skin", "plays", "Harriet", "Sekte"), folded, of three letters or more (a shorter one,
+    "ne", "la", "ya", is hers as often)."""
+    from wordfreq import iter_wordlist
+
+    return frozenset(fold(w) for w in iter_wordlist(lang, "small") if len(w) >= 3 and w.isalpha())
+
+
+# --- the reader ------------------------------------------------------------------------------------------
+_LATIN_TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
+
+
+class _Lexicon:
+    """The known words of one language, by key (every word of a key: "موت" and "اموت" are both "mout")."""
+
+    def __init__(self, words: Iterable[str], prefixes: Iterable[str]) -> None:
+        self.cyrillic: dict[str, list[str]] = defaultdict(list)
+        self.cyrillic_prefixes: list[tuple[str, str]] = []
+        self.arabic: dict[str, list[tuple[_Spelled, str, bool]]] = defaultdict(list)
+        prefixed = set(prefixes)
+        for word in sorted(set(words) | prefixed):
+            script = script_of(word)
+            if script == CYRILLIC:
+                key = cyrillic_key(word)
+                if word in prefixed:
+                    self.cyrillic_prefixes.append((key, word))
+                else:
+                    self.cyrillic[key].append(word)
+            elif script == ARABIC:
+                spelled = _arabic_spelled(word)
+                if spelled.consonants:
+                    self.arabic[spelled.consonants[:2]].append((spelled, word, word in prefixed))
+        self.cyrillic_prefixes.sort(key=lambda kw: -len(kw[0]))
+
+
+class LatinReader:
+    """Reads a Latin-typed message back into known words: ``words`` and ``prefixes`` (words that stand for
+    every word starting with them), folded, per language (``READ_BACK``); ``shared``, ``shared_prefixes``:
+    words of every language (the word lists of the detector's rules), each read in its script's ones.
+    ``latin``: the known words of the Latin-script languages she may also write (German, English: stop
+    words and the content's words), folded, and ``latin_stems`` their stems per language: such a word is
+    never read back ("near", "today", "war", "bei Mama" are no نار, اعتداء, вор, "мама б'є")."""
+
+    def __init__(
+        self,
+        words: Mapping[str, Iterable[str]],
+        prefixes: Mapping[str, Iterable[str]],
+        shared: Iterable[str] = (),
+        shared_prefixes: Iterable[str] = (),
+        latin: Iterable[str] = (),
+        latin_stems: Mapping[str, Iterable[str]] | None = None,
+        phrases: Iterable[Iterable[str]] = (),
+        singles: Iterable[str] = (),
+        kill: Iterable[str] = (),
+    ) -> None:
+        shared, shared_prefixes = list(shared), list(shared_prefixes)
+        self._lexicons = {
+            lang: _Lexicon([*words.get(lang, ()), *shared], [*prefixes.get(lang, ()), *shared_prefixes])
+            for lang in READ_BACK
+        }
+        self._latin = frozenset(latin)
+        self._latin_stems = {lang: frozenset(stems) for lang, stems in (latin_stems or {}).items()}
+        # two words side by side in a phrase of the detector's, in either order: short ones are read
+        # together ("bedi mout": بدي موت; "mene b'ye": "б'є мене")
+        self._pairs = {frozenset(pair) for phrase in phrases for pair in itertools.pairwise(list(phrase))}
+        # a danger word on its own: never read from a short word without its phrase ("mama by skazala")
+        self._singles = frozenset(singles)
+        # Persian writes "kill" (کش, kosh) and "pull" (کش, kesh) alike; Finglish does not: "mano mikeshe be
+        # kelas" (drags me to class) is no "منو میکشه" (kills me); "nafas nemikeshe" (not breathing) pulls
+        self._kill = frozenset(kill)
+
+    def known(self, word: str) -> bool:
+        """Whether the folded Latin ``word`` is a German or English word (or a form of one)."""
+        return word in self._latin or any(
+            stem(word, lang) in stems for lang, stems in self._latin_stems.items() if len(word) >= 4
+        )
+
+    def _words(self, typed: str, script: str, lang: str) -> list[tuple[str, int]]:
+        """The known words ``typed`` reads as, likeliest first, each with its strength: the sounds of its key
+        (Cyrillic) or its consonants (Arabic script: a long vowel is no evidence, "asef" is no إسعاف)."""
+        lexicon = self._lexicons[lang]
+        if script == CYRILLIC:
+            key = _latin_cyrillic_key(typed)
+            if key in lexicon.cyrillic:
+                return [(word, len(key)) for word in lexicon.cyrillic[key]]
+            for start, word in lexicon.cyrillic_prefixes:
+                if len(start) >= SHORT + 1 and key.startswith(start):
+                    return [(word, len(start))]
+            return []
+        found: dict[str, tuple[int, int]] = {}
+        # Levantine and Egyptian put "b" before a verb ("bedrebni", "by2telni": he hits, kills me)
+        typings = [typed] + ([typed[1:]] if lang == "ar" and typed.startswith("b") and len(typed) > 4 else [])
+        for spelled in (s for t in typings for s in _latin_arabic_spelled(t)):
+            for native, word, prefix in lexicon.arabic.get(spelled.consonants[:2], ()):
+                if (
+                    (not prefix or _letters(native) > SHORT)
+                    and _fits(native, spelled, prefix)
+                    and not (word in self._kill and _pulls(native, spelled))
+                ):
+                    # all its consonants before a start of them, then the one that writes most vowels
+                    whole = native.consonants == spelled.consonants
+                    rank = whole * 100 + _letters(native) * 2 + (not prefix)
+                    if rank > found.get(word, (-1, 0))[0]:
+                        found[word] = (rank, len(native.consonants))
+        if not found:
+            return []
+        best = max(rank for rank, _ in found.values())
+        # every word of the best fit's kind (whole or a start): "mout" is "موت" and "اموت"
+        return [
+            (word, strength)
+            for word, (rank, strength) in sorted(found.items(), key=lambda wr: -wr[1][0])
+            if rank // 100 == best // 100
+        ]
+
+    def read(self, text: str, lang: str) -> str | None:
+        """``text`` with its Latin words that are known words of ``lang``'s script written in that script
+        (one line per reading, at most ``READINGS``, where a word has several), or None when ``lang`` has
+        no other script, no word was read, or the message does not look typed in her language: it has no
+        Arabizi digit inside a word ("3ndi"), fewer than two words read, and mostly German or English
+        words ("Is there a doctor near me?", "wir spielen Skat im Cafe")."""
+        script = READ_BACK.get(lang)
+        if script is None:
+            return None
+        folded = fold(text)
+        tokens = list(_LATIN_TOKEN.finditer(folded))
+        latin = [script_of(m.group()) == LATIN for m in tokens]
+        # (a word of one or two letters is read only beside a longer one: "ne", "la" may be hers)
+        known = [
+            is_latin and self.known(m.group().strip("'")) for m, is_latin in zip(tokens, latin, strict=True)
+        ]
+        known_long = [k and len(m.group()) > 2 for m, k in zip(tokens, known, strict=True)]
+        found = [
+            self._words(m.group().strip("'"), script, lang) if is_latin and not is_known else []
+            for m, is_latin, is_known in zip(tokens, latin, known_long, strict=True)
+        ]
+        long_ones = [i for i, f in enumerate(found) if f and f[0][1] >= SHORT]
+        # two short words that are, side by side, two words of a phrase ("bedi mout": بدي موت)
+        paired = {
+            j
+            for i in range(len(found) - 1)
+            if any(frozenset((a, b)) in self._pairs for a, _ in found[i] for b, _ in found[i + 1])
+            for j in (i, i + 1)
+        }
+        long_ones = sorted(set(long_ones) | paired)
+        found = [
+            [(w, n) for w, n in words if n >= SHORT or i in paired or w not in self._singles]
+            for i, words in enumerate(found)
+        ]
+        if not long_ones:
+            return None
+        digits = any(_arabizi(m.group()) for m, is_latin in zip(tokens, latin, strict=True) if is_latin)
+        if not digits and len(long_ones) < 2 and 2 * sum(known) > sum(latin):
+            return None
+        lines = []
+        for k in range(min(READINGS, max(len(f) for f in found))):
+            out, at = [], 0
+            for i, m in enumerate(tokens):
+                words = found[i]
+                if words and (i in long_ones or any(abs(i - j) <= NEAR for j in long_ones)):
+                    out.append(folded[at : m.start()] + words[min(k, len(words) - 1)][0])
+                    at = m.end()
+            lines.append("".join(out) + folded[at:])
+        return "\n".join(lines)

@@ -91,6 +91,7 @@ languages (`BUILTIN_HARD`, `BUILTIN_SOFT`), kept beside the matcher that reads t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -1319,6 +1320,43 @@ def _near_misses(words: set[str], patterns: Iterable[_Word]) -> frozenset[str]:
     return frozenset(out)
 
 
+# The built-in lists compiled once per process, not at every content load (a reload, each `ask`): they do
+# not depend on the content, and their triggers are frozen. A tenth of a second per engine.
+@functools.cache
+def _builtin_triggers() -> tuple[_Trigger, ...]:
+    """The built-in triggers: hard and soft phrases, threats to kill, calls of an emergency service."""
+    triggers: list[_Trigger] = []
+    for table, hard in ((BUILTIN_HARD, True), (BUILTIN_SOFT, False)):
+        for lang, phrases in table.items():
+            triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
+    for lang, phrases in BUILTIN_KILL.items():
+        triggers.extend(t for p in phrases if (t := _compile(p, lang, True, None, stems=False, kill=True)))
+    for lang, (services, verbs) in SERVICE_CALLS.items():
+        # the verb first where it is a whole word: prefix triggers are tried on every message
+        calls = [
+            f"{verb} {service}" if not verb.endswith("*") else f"{service} {verb}"
+            for service in services
+            for verb in verbs
+        ]
+        triggers.extend(t for p in calls if (t := _compile(p, lang, False, None, stems=False)))
+    return tuple(triggers)
+
+
+@functools.cache
+def _builtin_words() -> tuple[tuple[_Trigger, ...], ...]:
+    """The context words, things in the air, station words and consequences, compiled."""
+    return tuple(
+        tuple(t for p in words if (t := _compile(p, "de", False, None)))
+        for words in (CONTEXT_WORDS, AIR_THINGS, STATION_WORDS, CONSEQUENCES)
+    )
+
+
+@functools.cache
+def _known_stop_words() -> dict[str, frozenset[str]]:
+    """Each language's stop words: known words, never read as a typo of a trigger."""
+    return {lang: frozenset(stop_words(lang)) for lang in SCRIPT_OF_LANG}
+
+
 class EmergencyDetector:
     """Finds emergency triggers in a message. Build once (``with_builtin``), then call :meth:`detect`.
 
@@ -1428,26 +1466,11 @@ class EmergencyDetector:
         the words of ``texts`` (language → the content's texts); ``names``: the content's names of
         partners, offers, events and places, in which a trigger is none (``_in_a_name``)."""
         known: dict[str, set[str]] = defaultdict(set)
-        for lang in SCRIPT_OF_LANG:
-            known[lang].update(stop_words(lang))
+        for lang, words in _known_stop_words().items():
+            known[lang].update(words)
         for lang, lang_texts in (texts or {}).items():
             known[counts_as(lang)].update(word for text in lang_texts for word in raw_tokens(text))
-        triggers: list[_Trigger] = []
-        for table, hard in ((BUILTIN_HARD, True), (BUILTIN_SOFT, False)):
-            for lang, phrases in table.items():
-                triggers.extend(t for p in phrases if (t := _compile(p, lang, hard, None)))
-        for lang, phrases in BUILTIN_KILL.items():
-            triggers.extend(
-                t for p in phrases if (t := _compile(p, lang, True, None, stems=False, kill=True))
-            )
-        for lang, (services, verbs) in SERVICE_CALLS.items():
-            # the verb first where it is a whole word: prefix triggers are tried on every message
-            calls = [
-                f"{verb} {service}" if not verb.endswith("*") else f"{service} {verb}"
-                for service in services
-                for verb in verbs
-            ]
-            triggers.extend(t for p in calls if (t := _compile(p, lang, False, None, stems=False)))
+        triggers = list(_builtin_triggers())
         # A content phrase that repeats a built-in hard one is read as it ("bringe mich um": its verb
         # does not inflect, whatever the stop words make of its hardness).
         fixed = {(t.lang, tuple(w.word for w in t.words)): t.words for t in triggers if t.hard}
@@ -1465,10 +1488,7 @@ class EmergencyDetector:
                         if same is not None and not hard:
                             compiled = replace(compiled, words=same)
                         triggers.append(compiled)
-        context = [t for p in CONTEXT_WORDS if (t := _compile(p, "de", False, None))]
-        air = [t for p in AIR_THINGS if (t := _compile(p, "de", False, None))]
-        stations = [t for p in STATION_WORDS if (t := _compile(p, "de", False, None))]
-        consequences = [t for p in CONSEQUENCES if (t := _compile(p, "de", False, None))]
+        context, air, stations, consequences = (list(words) for words in _builtin_words())
         return cls(triggers, context, air, stations, known, consequences, names)
 
     def _find(

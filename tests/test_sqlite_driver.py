@@ -20,11 +20,8 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.requests import RetiredNumber
 
 
-async def test_only_what_may_wait_is_a_trip_to_the_connection_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    database = create_database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    await database.upgrade()
+def counted_trips(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The functions sent to the connection's thread from now on (a trip each)."""
     trips: list[object] = []
     execute = sqlite_driver.OneTripConnection._execute
 
@@ -33,6 +30,15 @@ async def test_only_what_may_wait_is_a_trip_to_the_connection_thread(
         return await execute(self, fn, *args)
 
     monkeypatch.setattr(sqlite_driver.OneTripConnection, "_execute", counted)
+    return trips
+
+
+async def test_only_what_may_wait_is_a_trip_to_the_connection_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = create_database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    await database.upgrade()
+    trips = counted_trips(monkeypatch)
     now = utcnow()
     try:
         async with database.sessions() as session:
@@ -81,14 +87,7 @@ async def test_a_write_transaction_waits_for_another_processs_writer_without_blo
     path = tmp_path / "bot.db"
     database = create_database(f"sqlite+aiosqlite:///{path}")
     await database.upgrade()
-    trips: list[object] = []
-    execute = sqlite_driver.OneTripConnection._execute
-
-    async def counted(self: sqlite_driver.OneTripConnection, fn: object, *args: object) -> object:
-        trips.append(fn)
-        return await execute(self, fn, *args)
-
-    monkeypatch.setattr(sqlite_driver.OneTripConnection, "_execute", counted)
+    trips = counted_trips(monkeypatch)
     other = sqlite3.connect(path, isolation_level=None)
     try:
         async with database.sessions() as session:

@@ -329,12 +329,19 @@ _ANSWER_WORDS: dict[str, str] = {
     будь ласка його її треба потрібно proszę je go trzeba please pls it need
     """,
 }  # fmt: skip
-_ANSWER_OF = {
-    fold(token): kind
-    for kind, words in _ANSWER_WORDS.items()
-    for word in words.split()
-    for token in raw_tokens(word)
-}
+
+
+def _kind_of(lists: dict[str, str]) -> dict[str, str]:
+    """Each folded word of `lists` (kind → the words, space-separated) → its kind."""
+    return {
+        fold(token): kind
+        for kind, words in lists.items()
+        for word in words.split()
+        for token in raw_tokens(word)
+    }
+
+
+_ANSWER_OF = _kind_of(_ANSWER_WORDS)
 
 
 def reopen_answer(text: str) -> ReopenAnswer | None:
@@ -378,12 +385,7 @@ _VOTE_WORDS: dict[str, str] = {
     bitte lütfen لطفا لطفاً пожалуйста будь ласка proszę please
     """,
 }  # fmt: skip
-_VOTE_OF = {
-    fold(token): kind
-    for kind, words in _VOTE_WORDS.items()
-    for word in words.split()
-    for token in raw_tokens(word)
-}
+_VOTE_OF = _kind_of(_VOTE_WORDS)
 
 
 _PERSIAN_NO = fold("خیر")

@@ -789,9 +789,18 @@ async def test_the_not_passed_on_notice_goes_once_her_tap_passed_the_line_on(
     await ayse.send("Mein Sohn heißt Emre")
     notice, asked = bot.telegram.bot_messages(ayse.chat)[before:]
     await purged_a_day_later(bot)  # nothing is kept for the notice: its ✍️ works a day later too
-    # A partner's message below her line is no later line of hers: the line still goes on.
-    await bot.partner("Petra", MUETTERZENTRUM).send("Sind Sie noch da?", reply_to=card)
+    # A partner's message below her line is no later line of hers: the line still goes on. Review rv14 F1:
+    # nor is the first part of a long one (sent in parts), or a photo's copy before its long caption.
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Sind Sie noch da?", reply_to=card)
+    await petra.send("Wir haben nächste Woche geschlossen. " * 150, reply_to=card)  # > 4,096 characters
+    await petra.send_photo(caption="Unser Flyer mit allen Zeiten. " * 50, reply_to=card)  # > 1,024
     await deliver(bot)
+    parts = [m for m in bot.telegram.bot_messages(ayse.chat) if m.message_id > notice.message_id]
+    assert sum("Wir haben nächste Woche" in (m.text or "") for m in parts) >= 2  # split
+    assert any(m.kind == "photo" for m in parts)
+    await ayse.send("/requests")  # nor the bot's "✏️ Add to …" prompt
+    await ayse.tap("✏️")
     await ayse.tap("✍️", notice)
     await deliver(bot)
     assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]

@@ -731,6 +731,14 @@ def partner_name(bot: BotHarness, lang: str, partner_id: str = "sos-muetterzentr
     return t.isolate(localized(bot.services.content.catalogue.partners[partner_id].name, lang))
 
 
+def old_notice_buttons(notice: Sent) -> dict[str, list[list[dict[str, str]]]]:
+    """The notice's ✍️ as notices sent before "conv:un" carried it: "conv:to:<request>"."""
+    (button,) = notice.flat_buttons
+    data = button["callback_data"].replace("conv:un:", "conv:to:")
+    assert data.startswith("conv:to:")
+    return {"inline_keyboard": [[{"text": button["text"], "callback_data": data}]]}
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 @pytest.mark.parametrize("lang", ["de", "tr"])
 async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_she_wrote(
@@ -764,7 +772,13 @@ async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_s
     await ayse.tap("✍️", asked)
     await deliver(bot)
     assert "Mein Sohn heißt Emre" in group_texts(bot, MUETTERZENTRUM)[-1]
-    await ayse.tap("✍️", notice)
+    if lang == "tr":
+        # Review rv14 F2: a notice sent before its ✍️ had data of its own carries "conv:to" (as the
+        # question's ✍️ does); it skipped the order check and put the older line after the newer one.
+        notice.reply_markup = old_notice_buttons(notice)
+        await ayse.press(notice.flat_buttons[0]["callback_data"], notice)
+    else:
+        await ayse.tap("✍️", notice)
     await deliver(bot)
     assert not any("Zwei und vier" in text for text in group_texts(bot, MUETTERZENTRUM))
     assert notice.text == "⚠️ " + t.html(CAME_AFTER, **values) and notice.labels == []

@@ -731,6 +731,14 @@ def partner_name(bot: BotHarness, lang: str, partner_id: str = "sos-muetterzentr
     return t.isolate(localized(bot.services.content.catalogue.partners[partner_id].name, lang))
 
 
+def old_notice_buttons(notice: Sent) -> dict[str, list[list[dict[str, str]]]]:
+    """The notice's ✍️ as notices sent before "conv:un" carried it: "conv:to:<request>"."""
+    (button,) = notice.flat_buttons
+    data = button["callback_data"].replace("conv:un:", "conv:to:")
+    assert data.startswith("conv:to:")
+    return {"inline_keyboard": [[{"text": button["text"], "callback_data": data}]]}
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 @pytest.mark.parametrize("lang", ["de", "tr"])
 async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_she_wrote(
@@ -764,7 +772,13 @@ async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_s
     await ayse.tap("✍️", asked)
     await deliver(bot)
     assert "Mein Sohn heißt Emre" in group_texts(bot, MUETTERZENTRUM)[-1]
-    await ayse.tap("✍️", notice)
+    if lang == "tr":
+        # Review rv14 F2: a notice sent before its ✍️ had data of its own carries "conv:to" (as the
+        # question's ✍️ does); it skipped the order check and put the older line after the newer one.
+        notice.reply_markup = old_notice_buttons(notice)
+        await ayse.press(notice.flat_buttons[0]["callback_data"], notice)
+    else:
+        await ayse.tap("✍️", notice)
     await deliver(bot)
     assert not any("Zwei und vier" in text for text in group_texts(bot, MUETTERZENTRUM))
     assert notice.text == "⚠️ " + t.html(CAME_AFTER, **values) and notice.labels == []
@@ -789,9 +803,18 @@ async def test_the_not_passed_on_notice_goes_once_her_tap_passed_the_line_on(
     await ayse.send("Mein Sohn heißt Emre")
     notice, asked = bot.telegram.bot_messages(ayse.chat)[before:]
     await purged_a_day_later(bot)  # nothing is kept for the notice: its ✍️ works a day later too
-    # A partner's message below her line is no later line of hers: the line still goes on.
-    await bot.partner("Petra", MUETTERZENTRUM).send("Sind Sie noch da?", reply_to=card)
+    # A partner's message below her line is no later line of hers: the line still goes on. Review rv14 F1:
+    # nor is the first part of a long one (sent in parts), or a photo's copy before its long caption.
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.send("Sind Sie noch da?", reply_to=card)
+    await petra.send("Wir haben nächste Woche geschlossen. " * 150, reply_to=card)  # > 4,096 characters
+    await petra.send_photo(caption="Unser Flyer mit allen Zeiten. " * 50, reply_to=card)  # > 1,024
     await deliver(bot)
+    parts = [m for m in bot.telegram.bot_messages(ayse.chat) if m.message_id > notice.message_id]
+    assert sum("Wir haben nächste Woche" in (m.text or "") for m in parts) >= 2  # split
+    assert any(m.kind == "photo" for m in parts)
+    await ayse.send("/requests")  # nor the bot's "✏️ Add to …" prompt
+    await ayse.tap("✏️")
     await ayse.tap("✍️", notice)
     await deliver(bot)
     assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]

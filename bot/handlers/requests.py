@@ -656,7 +656,7 @@ async def conversation_button(update: Update, context: Context) -> None:
         if not await end_conversation(update, context, user.id, request_id):
             await answer_query(query, render.toast(context.t, "unchanged"))
         return
-    if callback.arg(0) == "un":
+    if callback.arg(0) == "un" or _older_notice(query.message):
         await pass_on_unsent(update, context, user, request_id)
         return
     if not isinstance(query.message, Message) or query.message.reply_to_message is None:
@@ -676,6 +676,14 @@ async def conversation_button(update: Update, context: Context) -> None:
         for message_id in sorted(waiting):
             prompt, kept_message = waiting[message_id]
             await pass_on_replied(prompt, context, user, request_id, kept=kept_message)
+
+
+def _older_notice(message: MaybeInaccessibleMessage | None) -> bool:
+    """Whether a "conv:to" tap came from a notice that her line was not passed on, sent before its ✍️ had
+    data of its own ("conv:un"): its ✍️ was its only button. A question (`render.which_request`) has
+    🏠 Menu below its choices. Its tap too is passed on only in the order she wrote."""
+    markup = message.reply_markup if isinstance(message, Message) else None
+    return markup is not None and sum(len(row) for row in markup.inline_keyboard) == 1
 
 
 async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:

@@ -198,16 +198,9 @@ async def on_its_way_to_resident(session: AsyncSession, request: Request) -> boo
 
 
 async def later_line_in_thread(session: AsyncSession, request: Request, message_id: int) -> bool:
-    """Whether the request's thread holds a message of its resident's chat that came after her message
-    `message_id`: a later line of hers that reached it (the messages the outbox brought her are left out by
-    their ids; the first parts of a long one, or an "✏️ Add to …" prompt, count too: erring towards
-    "later", which only asks her to send a line again)."""
-    brought = exists().where(
-        OutboxMessage.request_id == request.id,
-        OutboxMessage.channel == Channel.TELEGRAM,
-        OutboxMessage.target == str(request.resident_id),
-        OutboxMessage.result_message_id == ThreadLink.message_id,
-    )
+    """Whether a later line of the request's resident than her message `message_id` reached its thread:
+    one of her own messages linked to it (LinkRole.RESIDENT), not the bot's messages in her chat (BOT: a
+    partner's answer in every part, a notice, a prompt). Message ids grow within a chat."""
     found = await session.scalar(
         select(ThreadLink.message_id)
         .where(
@@ -215,7 +208,6 @@ async def later_line_in_thread(session: AsyncSession, request: Request, message_
             ThreadLink.request_id == request.id,
             ThreadLink.role == LinkRole.RESIDENT,
             ThreadLink.message_id > message_id,
-            ~brought,
         )
         .limit(1)
     )
@@ -547,7 +539,7 @@ async def remember_deleted(session: AsyncSession, resident_id: int) -> None:
     links = await session.execute(
         select(ThreadLink.chat_id, ThreadLink.message_id, ThreadLink.request_id, Request.number)
         .join(Request, Request.id == ThreadLink.request_id)
-        .where(Request.resident_id == resident_id, ThreadLink.role != LinkRole.RESIDENT)
+        .where(Request.resident_id == resident_id, ThreadLink.role.in_((LinkRole.CARD, LinkRole.PARTNER)))
     )
     now = utcnow()
     session.add_all(

@@ -543,7 +543,7 @@ class RequestDesk:
         """The bot's message `message_id` asks for an addition to `request_id`: a reply to it goes there,
         and so do the resident's next plain messages (the conversation opens)."""
         async with self._transaction() as session:
-            await store.add_thread_link(session, resident_id, message_id, request_id, LinkRole.RESIDENT)
+            await store.add_thread_link(session, resident_id, message_id, request_id, LinkRole.BOT)
             request = await intake.open_request_of(session, resident_id, request_id)
             if request is not None:
                 await conversation.open_for(session, request)

@@ -621,7 +621,7 @@ async def submit(
     assert dest is not None  # routable_partner checked it
     await enqueue_card(session, ctx, request, partner_id, dest, key=f"req:{request.id}:to:{partner_id}:0")
     if screen_id is not None:
-        await store.add_thread_link(session, resident_id, screen_id, request.id, LinkRole.RESIDENT)
+        await store.add_thread_link(session, resident_id, screen_id, request.id, LinkRole.BOT)
     logger.info("request %s created for partner %s via %s", request.id, partner_id, dest.channel.value)
     return _sent(ctx, request)
 

@@ -400,7 +400,7 @@ async def enqueue_resident(
         copy=copy_of(attachment) if attachment is not None else None,
         keyboard=keyboard,
         request_id=request.id,
-        link_role=LinkRole.RESIDENT,
+        link_role=LinkRole.BOT,
         dedupe_key=dedupe_key,
     )
 

@@ -57,7 +57,12 @@ class LinkRole(StrEnum):
     # The request card in the partner's group: replies to it are relayed, resident replies attach to it.
     CARD = "card"
     PARTNER = "partner"  # any other message of the thread in the partner's group
-    RESIDENT = "resident"  # a message in the resident's private chat
+    # Her own message in her private chat (links made before BOT existed may be the bot's messages there).
+    RESIDENT = "resident"
+    # The bot's own message in her private chat: a partner's answer or a notice (every part of a long one),
+    # an "✏️ Add to …" prompt, the screen she sent a request from. Replies to it map back as to hers; it
+    # is no line of hers (`store.later_line_in_thread`).
+    BOT = "bot"
 
 
 class Request(Base):

@@ -133,8 +133,8 @@ async def emergency(
 
 
 async def all_numbers(update: Update, context: Context) -> None:
-    """🆘: the emergency numbers; `sos:q`, under a short reminder of them, with "Ask a person" carrying
-    her message as on the screen her danger words brought."""
+    """🆘: the emergency numbers; `sos:q`, under the short list of them (`danger_words`), with "Ask a
+    person" carrying her message as on the screen her danger words brought."""
     callback = decode(update.callback_query.data if update.callback_query else None)
     await emergency(update, context, origin="sos.q" if callback.arg(0) == "q" else "sos")
 

@@ -155,7 +155,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
             ]
         if context.user_data is not None:
             context.user_data.asked(text, services.clock(), answered=False)
-        # The numbers first, at once (a short reminder of them while she saw them for this danger minutes
+        # The numbers first, at once (the short list of them while she was sent the full screen minutes
         # ago: `danger_words`). Then what she wrote still goes where it would have gone without the
         # danger words (the counsellor she is writing with must learn it; a draft keeps it), confirmed
         # below the numbers. Taken as written: the numbers already offer the search's entries.

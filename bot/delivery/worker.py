@@ -154,10 +154,23 @@ def _parts(method: str, payload: Mapping[str, Any]) -> list[str | None]:
     return list(split_html(text, MESSAGE_LIMIT)) if html else [text]
 
 
-def _of_deleted_request(row: OutboxMessage) -> bool:
+def _of_deleted_request(row: OutboxMessage | store.SentRow) -> bool:
     """Whether `row` belonged to a request's thread (it has a link role) whose request is gone: its resident
     deleted their data while it was being sent."""
     return row.link_role is not None and row.request_id is None
+
+
+async def _link_parts(
+    session: AsyncSession, row: OutboxMessage | store.SentRow, message_ids: list[int]
+) -> None:
+    """Map the sent messages of a thread's row (every part of a long one) to its request, whose existence the
+    caller checked: a reply to any of them counts."""
+    if not (message_ids and row.link_role and row.request_id is not None):
+        return
+    for message_id in message_ids:
+        await store.add_thread_link(
+            session, int(row.target), message_id, row.request_id, LinkRole(row.link_role)
+        )
 
 
 class DeliveryWorker:
@@ -402,12 +415,9 @@ class DeliveryWorker:
         status = sent.request_status
         if card and sent.request_id is not None:
             status = await store.lock_request_status(session, sent.request_id)
-        if message_ids and sent.link_role and sent.request_id is not None and status is not None:
-            # Mapped like `_link`: a reply to any part counts (the request exists: its status was read).
-            for message_id in message_ids:
-                role = LinkRole(sent.link_role)
-                await store.add_thread_link(session, int(sent.target), message_id, sent.request_id, role)
-        if sent.link_role is not None and sent.request_id is None:  # `_of_deleted_request`
+        if status is not None:  # the request exists: its status was read
+            await _link_parts(session, sent, message_ids)
+        if _of_deleted_request(sent):
             db_row = await session.get_one(OutboxMessage, row.id)
             if card:
                 await self.hooks.card_of_gone_request(session, db_row, message_ids)
@@ -417,14 +427,8 @@ class DeliveryWorker:
 
     async def _link(self, session: AsyncSession, db_row: OutboxMessage, message_ids: list[int]) -> None:
         """Map the sent messages (every part of a long one) to the request: a reply to any of them counts."""
-        if not (message_ids and db_row.link_role and db_row.request_id is not None):
-            return
-        if await session.get(Request, db_row.request_id) is None:
-            return
-        for message_id in message_ids:
-            await store.add_thread_link(
-                session, int(db_row.target), message_id, db_row.request_id, LinkRole(db_row.link_role)
-            )
+        if db_row.request_id is not None and await session.get(Request, db_row.request_id) is not None:
+            await _link_parts(session, db_row, message_ids)
 
     async def _record_failure(
         self, session: AsyncSession, row: OutboxMessage, failure: _Failure, sent: list[int]

@@ -717,6 +717,8 @@ FAMILY_WORDS = tuple(
         "husband ex boyfriend father dad stepfather brother uncle cousin nephew"
     ).split()
 )
+_FAMILY_WHOLE = frozenset(FAMILY_WORDS)
+_FAMILY_STARTS = tuple(w for w in FAMILY_WORDS if len(w) > 2)
 
 
 def _done_to_her(message: _Message, besides: set[int]) -> bool:
@@ -731,8 +733,9 @@ def _done_to_her(message: _Message, besides: set[int]) -> bool:
 
 
 def _a_relative(word: str) -> bool:
-    """Whether the folded ``word`` names her husband, ex or a relative (``FAMILY_WORDS``)."""
-    return any(word == w or (len(w) > 2 and word.startswith(w)) for w in FAMILY_WORDS)
+    """Whether the folded ``word`` names her husband, ex or a relative (``FAMILY_WORDS``: a word of more
+    than two letters as a start too)."""
+    return word in _FAMILY_WHOLE or word.startswith(_FAMILY_STARTS)
 
 
 #: Done to her ("… und hat mich gewürgt", "beni itti", "толкнул меня", "mnie popchnął", "ودفعني"): a first
@@ -1157,16 +1160,17 @@ class _Message:
         if pattern.prefix:
             if folded.startswith(word):
                 return MATCH
-            if len(word) < 6 or self.known(i, lang, known):
+            if len(word) < 6:
                 return MISS
-            return _typo(folded[: len(word)], word)
+            typo = _typo(folded[: len(word)], word)  # the cheaper test first: most words are no typo
+            return typo if typo == MISS or not self.known(i, lang, known) else MISS
         if folded == word:
             return MATCH
         if pattern.stem and self.stem(i, lang) == pattern.stem:
             return MATCH if pattern.inflects else MISS
         if len(word) >= 6 and abs(len(folded) - len(word)) <= 1 and len(folded) >= 6:
-            if not self.known(i, lang, known):
-                return _typo(folded, word)
+            typo = _typo(folded, word)
+            return typo if typo == MISS or not self.known(i, lang, known) else MISS
         return MISS
 
 
@@ -1215,7 +1219,7 @@ def _aimed(used: set[int], message: _Message) -> bool:
     return harm and any(message.folded[j] in AIMED_LATER and message.clause[j] in clauses for j in later)
 
 
-def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
+def _separable(used: set[int], message: _Message) -> set[int]:
     """The words to set aside when the German trigger's "schlägt" at ``used`` is a separable verb
     (``SEPARABLE_PARTICLES``: "schlägt … vor", proposes), or an empty set: its clause ends with the particle,
     or the particle comes right after it and no pronoun after that ("schlägt vor dass wir …", without the
@@ -1228,13 +1232,14 @@ def _separable(trigger: _Trigger, used: set[int], message: _Message) -> set[int]
             if last > i and message.folded[last] in SEPARABLE_PARTICLES:
                 return used | set(range(i, last + 1))  # "schlägt mir einen Umzug vor"
             after = message.folded[i + 1] if i + 1 < n else ""
-            pronoun = i + 2 < n and message.folded[i + 2] in OBJECT_PRONOUNS | AIMED_WORDS | _REFLEXIVE
+            pronoun = i + 2 < n and message.folded[i + 2] in _PRONOUNS_AFTER_PARTICLE
             if after in SEPARABLE_PARTICLES and not pronoun:
                 return used | {i + 1}
     return set()
 
 
 _REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})
+_PRONOUNS_AFTER_PARTICLE = OBJECT_PRONOUNS | AIMED_WORDS | _REFLEXIVE
 
 
 def _verb_after(trigger: _Trigger, used: set[int], message: _Message) -> set[int]:
@@ -1351,12 +1356,6 @@ def _builtin_words() -> tuple[tuple[_Trigger, ...], ...]:
     )
 
 
-@functools.cache
-def _known_stop_words() -> dict[str, frozenset[str]]:
-    """Each language's stop words: known words, never read as a typo of a trigger."""
-    return {lang: frozenset(stop_words(lang)) for lang in SCRIPT_OF_LANG}
-
-
 class EmergencyDetector:
     """Finds emergency triggers in a message. Build once (``with_builtin``), then call :meth:`detect`.
 
@@ -1466,8 +1465,8 @@ class EmergencyDetector:
         the words of ``texts`` (language → the content's texts); ``names``: the content's names of
         partners, offers, events and places, in which a trigger is none (``_in_a_name``)."""
         known: dict[str, set[str]] = defaultdict(set)
-        for lang, words in _known_stop_words().items():
-            known[lang].update(words)
+        for lang in SCRIPT_OF_LANG:
+            known[lang].update(stop_words(lang))
         for lang, lang_texts in (texts or {}).items():
             known[counts_as(lang)].update(word for text in lang_texts for word in raw_tokens(text))
         triggers = list(_builtin_triggers())
@@ -1562,7 +1561,7 @@ class EmergencyDetector:
             return _compound(used, message)
         if trigger.text in VERB_FIRST:
             return _verb_after(trigger, used, message)
-        return _separable(trigger, used, message) if trigger.lang == "de" else set()
+        return _separable(used, message) if trigger.lang == "de" else set()
 
     def without_set_aside(self, text: str) -> str | None:
         """``text`` without the danger words that ``detect`` set aside because they say no danger
@@ -1576,9 +1575,8 @@ class EmergencyDetector:
             trigger = self._triggers[position]
             found = self._find(trigger, message, False)
             words = self._set_aside(trigger, found[0], message) if found is not None else set()
-            if (
-                words
-            ):  # ...from the start of its clause: "Der Vermieter droht mir mit Kündigung | und hat mich …"
+            # ...from the start of its clause: "Der Vermieter droht mir mit Kündigung | und hat mich …"
+            if words:
                 first = min(words)
                 aside |= words | {j for j in range(first) if message.clause[j] == message.clause[first]}
         if not aside:
@@ -1642,7 +1640,7 @@ class EmergencyDetector:
                     for i in range(max(0, start), min(len(folded), start + len(name)))
                     if folded[i] == name[i - start] and message.clause[i] == message.clause[first]
                 ]
-                span = {i for i in run if abs(i - first) <= len(name)}
+                span = set(run)
                 around = _contiguous(span, first)
                 if used <= around and any(i not in used and len(folded[i]) >= 4 for i in around):
                     return True

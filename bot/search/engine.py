@@ -208,8 +208,8 @@ class SearchEngine:
         where she typed her script's words in Latin letters, those words in her script below it
         ("zawji yadribuni" is also "زوجي يضربني": bot/search/translit.py). Only the detector reads the
         second reading: the search of an everyday question stays as it was."""
+        reading = self.emergency.latin_reading(query, lang)  # every line she wrote
         query = self.with_latin_reading(query, lang)
-        reading = self.emergency.latin_reading(query.split("\n", 1)[0], lang)
         return query if reading is None else f"{query}\n{reading}"
 
     def emergency_words(self, query: str, lang: str) -> bool:

@@ -377,10 +377,7 @@ _VOTE_WORDS: dict[str, str] = {
     "no": """
     nein nee nö hayır hayir لا كلا نه خیر нет ні nie no nope nah
     """,
-    "thanks": """
-    danke dank vielen schön herzlichen teşekkürler teşekkür ederim çok sağol sağolun شكرا جزيلا ممنون مرسی
-    خیلی спасибо большое дякую дуже dziękuję dzięki bardzo thanks thank you a lot much many
-    """,
+    "thanks": _ANSWER_WORDS["thanks"],
     "please": """
     bitte lütfen لطفا لطفاً пожалуйста будь ласка proszę please
     """,
@@ -399,10 +396,11 @@ def vote_answer(text: str, lang: str) -> bool | None:
         return None
     kinds: set[str] = set()
     for word in raw_tokens(text):
-        kind = _VOTE_OF.get(fold(word))
-        if kind is None or (kind == "no" and lang == "pl" and fold(word) == "no"):
+        folded = fold(word)
+        kind = _VOTE_OF.get(folded)
+        if kind is None or (kind == "no" and (lang, folded) == ("pl", "no")):
             return None
-        if kind == "no" and lang != "fa" and fold(word) == _PERSIAN_NO:
+        if kind == "no" and lang != "fa" and folded == _PERSIAN_NO:
             return None
         kinds.add(kind)
     if ("yes" in kinds) == ("no" in kinds):

@@ -874,6 +874,7 @@ def test_the_full_screen_comes_again_after_the_window_in_another_language_and_af
     ("text", "lang", "emergency"),
     [
         ("zawji yadribuni", "ar", True),  # my husband hits me
+        ("marhaba\nzawji yadribuni", "ar", True),  # on the second line of her message (final read)
         ("ibni la yatanaffas", "ar", True),  # my son is not breathing
         ("urid an amut", "ar", True),  # I want to die
         ("etasel bil shorta besor3a", "ar", True),  # call the police, quick

@@ -5,6 +5,10 @@ The domain service the handlers call; each call is one transaction. Nothing here
 What /mydata returns is plain data: bot/render/personal_data.py turns it into a message and a JSON file.
 Only the resident's own data is included: the first names of partner staff in a thread are theirs, not the
 resident's.
+
+Longer than most modules on purpose: every row kept about a resident outside her requests (settings, the
+lines held while she decides where they belong, votes, recent questions) is written, collected for /mydata
+and forgotten by /delete here, so a new kind of row cannot be added without /mydata and /delete seeing it.
 """
 
 from __future__ import annotations

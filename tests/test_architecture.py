@@ -12,6 +12,7 @@ more rules: render opens no file, and no handler words a sentence.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -294,3 +295,17 @@ def test_the_cycle_check_sees_an_import_hidden_in_a_function() -> None:
     assert imports_in(source, ["bot"], known) == {"typing", "bot.b", "bot.c"}
     graph = {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"], "e": []}
     assert strongly_connected(graph) == [("a", "b", "c")]
+
+
+# How a module's docstring says why it is long (the "no module over ~400 lines without a reason").
+LONG_ON_PURPOSE = re.compile(r"longer than most modules|over 400 lines|past the usual length", re.IGNORECASE)
+
+
+def test_a_module_over_400_lines_says_at_its_top_why() -> None:
+    unexplained = [
+        f"{module} ({len(path.read_text(encoding='utf-8').splitlines())} lines)"
+        for module, path in modules().items()
+        if len(path.read_text(encoding="utf-8").splitlines()) > 400
+        and not LONG_ON_PURPOSE.search(" ".join((ast.get_docstring(TREES[module]) or "").split()))
+    ]
+    assert unexplained == []

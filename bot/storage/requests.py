@@ -33,7 +33,7 @@ from sqlalchemy.orm import aliased
 from bot.storage.db import upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
-from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
+from bot.storage.models.outbox import THREAD_MESSAGE, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
     ContactPreference,
     DeletedRequestLink,
@@ -153,9 +153,19 @@ _CONVERSATIONS = _conversations(OPEN_STATUSES)
 _LAPSED = _CONVERSATIONS.where(
     Request.conversation_at < _param(Request.conversation_at, "quiet_since")
 ).limit(1)
+# A message of the thread to her whose row the outbox gave up, or has not sent yet: she never saw it (rows
+# carry the message's id since task conv9; an older one counts as seen, as before).
+_NOT_SEEN = exists().where(
+    OutboxMessage.request_id == RequestMessage.request_id,
+    OutboxMessage.payload[THREAD_MESSAGE].as_integer() == RequestMessage.id,
+    OutboxMessage.status.not_in((OutboxStatus.SENT, OutboxStatus.SENDING)),
+)
 _LAST_MESSAGE = (
     select(RequestMessage)
-    .where(RequestMessage.request_id == _param(RequestMessage.request_id))
+    .where(
+        RequestMessage.request_id == _param(RequestMessage.request_id),
+        (RequestMessage.direction != Direction.TO_RESIDENT) | ~_NOT_SEEN,
+    )
     .order_by(RequestMessage.id.desc())
     .limit(1)
 )
@@ -170,7 +180,9 @@ async def lapsed_conversation(
     session: AsyncSession, resident_id: int, quiet_since: datetime, since: datetime
 ) -> tuple[Request, RequestMessage] | None:
     """The resident's open request whose conversation went quiet before `quiet_since` (not ended) but was
-    active after `since`, the latest such, with the last message of its thread."""
+    active after `since`, the latest such, with the last message of its thread that is hers or reached her
+    (or is being sent: it may be on her screen): not a partner's that the outbox gave up or has still not
+    sent, which she never saw."""
     found = {"resident_id": resident_id, "since": since, "quiet_since": quiet_since}
     request = await session.scalar(_LAPSED, found)
     if request is None:

@@ -138,7 +138,9 @@ async def _to_resident(
         if parked is not None:
             await enqueue_resident(session, request, hint, dedupe_key=f"{dedupe_key}:kept", keyboard=keyboard)
         return
-    await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard)
+    await enqueue_resident(
+        session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard, carries=answer
+    )
 
 
 # --- resident → partner ----------

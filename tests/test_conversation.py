@@ -179,7 +179,7 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
 
 NOT_ENDED = (
     "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
-    "still go to them. Once it has arrived, tap “⏹ End” under it."
+    "still go to them. Once it has arrived, tap “⏹ End” below."
 )
 ENDED = "Your messages no longer go to {partner}. /requests shows your open requests."
 END_LABEL = {"de": "Beenden", "tr": "bitir"}
@@ -260,6 +260,33 @@ async def test_end_after_the_partners_message_on_its_way_was_given_up_ends_the_c
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread
     question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
     assert not screen(ayse).startswith(question.split("{partner}")[0])
+
+
+@pytest.mark.parametrize("lang", ["de", "tr", "ar"])
+async def test_end_refused_while_a_partners_photo_is_on_its_way_has_its_own_end_button(
+    bot: BotHarness, lang: str
+) -> None:
+    # Task conv9 #2: the refusal told her to tap ⏹ End under the partner's message, but a photo (any file)
+    # comes as a copy with the answer as its caption and no button: there was no ⏹ to tap. The refusal has
+    # its own, which ends the conversation once the message arrived.
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await asked_by_partner(bot, ayse, "Darf ich mein Baby mitbringen?", "Wie alt ist das Baby?")
+    first = ayse.last()
+    partner = partner_name(bot, lang)
+    await bot.partner("Petra", MUETTERZENTRUM).send_photo(caption="Unser Flyer", reply_to=card)
+    await ayse.tap("⏹", first)
+    refused = ayse.last()
+    assert refused.text == t.html(NOT_ENDED, partner=partner)
+    end = "⏹ " + t.gettext("End")
+    assert refused.labels[0] == end
+    await ayse.tap("⏹", refused)  # still on its way: the same answer
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    await deliver(bot)
+    photo = ayse.last()
+    assert "Unser Flyer" in (photo.text or "") and photo.labels == []  # no ⏹ under the photo
+    await ayse.tap("⏹", refused)
+    assert screen(ayse) == t.html(ENDED, partner=partner)
 
 
 @pytest.mark.parametrize("lang", ["de", "tr"])

@@ -578,14 +578,17 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
     ), back_to_menu(t)
 
 
-def conversation_not_ended(t: Translator, partner: str) -> Screen:
+def conversation_not_ended(t: Translator, partner: str, request_id: int) -> Screen:
     """⏹ End while a message of the partner is on its way to her: that message will say that her messages
-    go to the partner, so they still do; End under it ends the conversation."""
-    return t.html(
+    go to the partner, so they still do. Its own ⏹ End ends the conversation once the message arrived: a
+    partner's photo or file comes as a copy with no button under it (task conv9 #2), so the screen points
+    to none there."""
+    text = t.html(
         "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
-        "still go to them. Once it has arrived, tap “⏹ End” under it.",
+        "still go to them. Once it has arrived, tap “⏹ End” below.",
         partner=t.isolate(partner),
-    ), back_to_menu(t)
+    )
+    return text, [*end_keyboard(t, request_id), *back_to_menu(t)]
 
 
 # --- after "Send" ----------

@@ -561,6 +561,48 @@ async def test_a_request_with_danger_words_taken_on_but_never_answered_is_remind
     assert reminder_of(number_on(card)) in group(bot)[-1]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize(
+    ("lang", "before"), [("de", "taken"), ("de", "open"), ("de", "answered"), ("tr", "taken")]
+)
+async def test_requests_after_she_reopened_a_request_escalated_for_danger_tells_the_truth(
+    bot: BotHarness, lang: str, before: str
+) -> None:
+    """Task conv9 #4: her reopening makes a request "answered" (its card offers Close again), so /requests
+    said "answered, … sees it too" of one nobody ever answered (taken on, or not even that, when its
+    danger words had it escalated). It says that it is open again and who sees it; an answer given before
+    is still "answered"."""
+    t = bot.services.i18n.translator(lang)
+    lena = bot.resident("Lena", lang=lang)
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    danger = "Mein Mann schlägt mich, ich weiß nicht, ob ich kommen kann"
+    card = await send_request(bot, lena, "frauencafe", danger if before == "open" else "Gibt es noch Plätze?")
+    ack = lena.last()
+    if before != "open":
+        if before == "taken":
+            await petra.tap("Übernehmen", card)
+        else:
+            await petra.send("Ja, kommen Sie gern.", reply_to=card)
+        await deliver(bot)
+        await lena.send(danger, reply_to=ack)
+        await deliver(bot)
+    await steps_at(bot, 5)  # escalated: nobody took it on, or her danger words had no answer
+    await deliver(bot)
+    await lena.send("/requests")
+    await lena.tap("✏️", lena.last())  # she writes on, then Petra closes it
+    await lena.send("Bitte melden Sie sich")
+    await petra.tap("Abschließen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    await lena.send("Kann ich trotzdem kommen?")
+    await lena.tap("↩️", lena.last())
+    await deliver(bot)
+    await lena.send("/requests")
+    qm = t.isolate(str(bot.services.content.catalogue.partners["quartiersmanagement"].name[lang]))
+    status = t.gettext("answered" if before == "answered" else "reopened")
+    line = t.gettext("{status}, {partner} sees it too").format(status=status, partner=qm)
+    assert (lena.last().text or "").endswith(line)
+
+
 async def test_an_answered_danger_message_stays_answered_after_a_reopening(bot: BotHarness) -> None:
     """Review rv8 #1: the reopening restarts `routed_at`, which made Petra's earlier answer no answer: a
     false reminder, and after 4 h the Quartiersmanagement got her words and the whole conversation."""

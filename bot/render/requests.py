@@ -835,6 +835,7 @@ class OpenRequest:
     status: RequestStatus
     followed_up_by: str | None = None  # nobody answered in time: this organisation follows it up
     also_with: str | None = None  # escalated, then taken on or answered: this organisation sees it too
+    reopened: bool = False  # reopened without any answer from a partner: "answered" would not be true
 
 
 def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
@@ -853,6 +854,7 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
                 request.status,
                 request.followed_up_by,
                 request.also_with,
+                reopened=request.reopened,
             )
         )
         add = t.gettext("✏️ Add to {number}").format(number=request.number)
@@ -882,11 +884,14 @@ def request_line(
     status: RequestStatus,
     followed_up_by: str | None = None,
     also_with: str | None = None,
+    *,
+    reopened: bool = False,
 ) -> str:
     """A request in /requests and /mydata: number, partner, date, status (an open one escalated says that
     `followed_up_by`, the Quartiersmanagement, follows it up; one taken on or answered and escalated, that
-    `also_with`, the Quartiersmanagement, sees it too)."""
-    label = status_label(t, status)
+    `also_with`, the Quartiersmanagement, sees it too; one `reopened` without an answer, that it is open
+    again, where its status would say "answered")."""
+    label = t.gettext("reopened") if reopened else status_label(t, status)
     if status is RequestStatus.OPEN and followed_up_by:
         label = t.gettext("no answer yet, {partner} is following it up").format(
             partner=t.isolate(followed_up_by)

@@ -399,6 +399,26 @@ async def first_text_to_partner(session: AsyncSession, request_id: int) -> str |
     return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
 
 
+async def answered_requests(
+    session: AsyncSession, request_ids: Sequence[int], question_author: str
+) -> set[int]:
+    """Those of `request_ids` whose thread holds a partner's message to the resident: an answer, not the
+    bot's own hand-over question (`question_author`, no organisation). A reopening makes a request
+    "answered" without one."""
+    if not request_ids:
+        return set()
+    found = await session.scalars(
+        select(RequestMessage.request_id)
+        .where(
+            RequestMessage.request_id.in_(list(request_ids)),
+            RequestMessage.direction == Direction.TO_RESIDENT,
+            RequestMessage.partner_id.is_not(None) | RequestMessage.author.is_distinct_from(question_author),
+        )
+        .distinct()
+    )
+    return set(found.all())
+
+
 async def wrote_after_sending(session: AsyncSession, request: Request) -> bool:
     """Whether the resident added a message to the partner after "Send" (her phone number, for instance)."""
     found = await session.scalar(

@@ -399,6 +399,31 @@ async def first_text_to_partner(session: AsyncSession, request_id: int) -> str |
     return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
 
 
+async def danger_counted(session: AsyncSession, request_id: int, chat_id: int, message_id: int) -> bool:
+    """Whether her message `message_id` (in her chat `chat_id`) reached request `request_id`'s thread with
+    danger words counted (`RequestMessage.danger`): as she sent it, or in a correction of it (both rows
+    name it as their source). A line of the draft she sent has no row of its own, the card's text holds it
+    (as does an older message, stored before texts named their source): the card's first message stands
+    for it."""
+    own = await session.scalars(
+        select(RequestMessage.danger).where(
+            RequestMessage.request_id == request_id,
+            RequestMessage.source_chat_id == chat_id,
+            RequestMessage.source_message_id == message_id,
+        )
+    )
+    found = own.all()
+    if found:
+        return any(found)
+    card = await session.scalar(
+        select(RequestMessage.danger)
+        .where(RequestMessage.request_id == request_id, RequestMessage.direction == Direction.TO_PARTNER)
+        .order_by(RequestMessage.id)
+        .limit(1)
+    )
+    return bool(card)
+
+
 async def answered_requests(
     session: AsyncSession, request_ids: Sequence[int], question_author: str
 ) -> set[int]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Update, update
 
 from bot import jobs
 from bot.content.models import localized
@@ -179,7 +179,7 @@ async def test_after_a_partners_question_plain_messages_reach_the_partner_until_
 
 NOT_ENDED = (
     "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
-    "still go to them. Once it has arrived, tap “⏹ End” under it."
+    "still go to them. Once it has arrived, tap “⏹ End” below."
 )
 ENDED = "Your messages no longer go to {partner}. /requests shows your open requests."
 END_LABEL = {"de": "Beenden", "tr": "bitir"}
@@ -260,6 +260,33 @@ async def test_end_after_the_partners_message_on_its_way_was_given_up_ends_the_c
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread
     question = t.gettext("Is this your answer to {partner} (request {number}), or a new question?")
     assert not screen(ayse).startswith(question.split("{partner}")[0])
+
+
+@pytest.mark.parametrize("lang", ["de", "tr", "ar"])
+async def test_end_refused_while_a_partners_photo_is_on_its_way_has_its_own_end_button(
+    bot: BotHarness, lang: str
+) -> None:
+    # Task conv9 #2: the refusal told her to tap ⏹ End under the partner's message, but a photo (any file)
+    # comes as a copy with the answer as its caption and no button: there was no ⏹ to tap. The refusal has
+    # its own, which ends the conversation once the message arrived.
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await asked_by_partner(bot, ayse, "Darf ich mein Baby mitbringen?", "Wie alt ist das Baby?")
+    first = ayse.last()
+    partner = partner_name(bot, lang)
+    await bot.partner("Petra", MUETTERZENTRUM).send_photo(caption="Unser Flyer", reply_to=card)
+    await ayse.tap("⏹", first)
+    refused = ayse.last()
+    assert refused.text == t.html(NOT_ENDED, partner=partner)
+    end = "⏹ " + t.gettext("End")
+    assert refused.labels[0] == end
+    await ayse.tap("⏹", refused)  # still on its way: the same answer
+    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    await deliver(bot)
+    photo = ayse.last()
+    assert "Unser Flyer" in (photo.text or "") and photo.labels == []  # no ⏹ under the photo
+    await ayse.tap("⏹", refused)
+    assert screen(ayse) == t.html(ENDED, partner=partner)
 
 
 @pytest.mark.parametrize("lang", ["de", "tr"])
@@ -668,6 +695,67 @@ async def test_danger_words_the_next_morning_get_the_numbers_and_are_offered_to_
     await deliver(bot)
     assert "Er hat mich wieder geschlagen" in group_texts(bot, MUETTERZENTRUM)[-1]
     assert "sieht, dass es dringend ist" in screen(ayse)  # marked urgent, as in an open conversation
+
+
+def never_reaches(person: SimUser, status: OutboxStatus) -> Update:
+    """What is waiting for `person`'s chat is given up for good (`status`: DEAD or FAILED)."""
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.target == str(person.chat))
+        .values(status=status)
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize(
+    ("status", "replied"),
+    [(OutboxStatus.DEAD, False), (OutboxStatus.FAILED, False), (OutboxStatus.DEAD, True)],
+)
+async def test_a_partners_message_that_never_reached_her_is_not_asked_about_the_next_morning(
+    bot: BotHarness, status: OutboxStatus, replied: bool
+) -> None:
+    # Task conv9 #1: the partner's message whose outbox row was given up (dead or failed for good) was "the
+    # partner's words are the last" the next morning: "Is this your answer to …?" about a message she never
+    # saw. The question is about a message that reached her; with none after her own line, nobody asks.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    if replied:  # an earlier question reached her, and she answered it
+        await petra.send("Wie alt sind Ihre Kinder?", reply_to=card)
+        await deliver(bot)
+        await ayse.send("Zwei Jahre")
+        await deliver(bot)
+    await petra.send("Kommen Sie allein oder mit Kind?", reply_to=card)
+    async with bot.services.database.transaction() as session:
+        await session.execute(never_reaches(ayse, status))
+    await deliver(bot)
+    assert not any("allein oder mit Kind" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    await quiet_night(bot)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+    await ayse.send("Mein Sohn ist drei Jahre alt")
+    await deliver(bot)
+    assert "Ist das Ihre Antwort" not in screen(ayse)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread
+
+    # A later message that reached her is asked about as ever.
+    await petra.send("Wie heißt Ihr Sohn?", reply_to=card)
+    await deliver(bot)
+    await quiet_night(bot)
+    await ayse.send("Er heißt Emre")
+    assert (screen(ayse)).startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_the_next_morning_she_is_asked_about_the_last_message_that_reached_her(bot: BotHarness) -> None:
+    # Its follow-up never came: she answers what she saw, and is asked about that as before.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Und kommen Sie allein?", reply_to=card)
+    async with bot.services.database.transaction() as session:
+        await session.execute(never_reaches(ayse, OutboxStatus.DEAD))
+    await quiet_night(bot)
+    await ayse.send("Zwei und vier Jahre alt")
+    assert (screen(ayse)).startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
 
 
 async def test_a_clear_question_about_something_else_the_next_morning_is_answered(bot: BotHarness) -> None:

@@ -561,6 +561,48 @@ async def test_a_request_with_danger_words_taken_on_but_never_answered_is_remind
     assert reminder_of(number_on(card)) in group(bot)[-1]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize(
+    ("lang", "before"), [("de", "taken"), ("de", "open"), ("de", "answered"), ("tr", "taken")]
+)
+async def test_requests_after_she_reopened_a_request_escalated_for_danger_tells_the_truth(
+    bot: BotHarness, lang: str, before: str
+) -> None:
+    """Task conv9 #4: her reopening makes a request "answered" (its card offers Close again), so /requests
+    said "answered, … sees it too" of one nobody ever answered (taken on, or not even that, when its
+    danger words had it escalated). It says that it is open again and who sees it; an answer given before
+    is still "answered"."""
+    t = bot.services.i18n.translator(lang)
+    lena = bot.resident("Lena", lang=lang)
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    danger = "Mein Mann schlägt mich, ich weiß nicht, ob ich kommen kann"
+    card = await send_request(bot, lena, "frauencafe", danger if before == "open" else "Gibt es noch Plätze?")
+    ack = lena.last()
+    if before != "open":
+        if before == "taken":
+            await petra.tap("Übernehmen", card)
+        else:
+            await petra.send("Ja, kommen Sie gern.", reply_to=card)
+        await deliver(bot)
+        await lena.send(danger, reply_to=ack)
+        await deliver(bot)
+    await steps_at(bot, 5)  # escalated: nobody took it on, or her danger words had no answer
+    await deliver(bot)
+    await lena.send("/requests")
+    await lena.tap("✏️", lena.last())  # she writes on, then Petra closes it
+    await lena.send("Bitte melden Sie sich")
+    await petra.tap("Abschließen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    await lena.send("Kann ich trotzdem kommen?")
+    await lena.tap("↩️", lena.last())
+    await deliver(bot)
+    await lena.send("/requests")
+    qm = t.isolate(str(bot.services.content.catalogue.partners["quartiersmanagement"].name[lang]))
+    status = t.gettext("answered" if before == "answered" else "reopened")
+    line = t.gettext("{status}, {partner} sees it too").format(status=status, partner=qm)
+    assert (lena.last().text or "").endswith(line)
+
+
 async def test_an_answered_danger_message_stays_answered_after_a_reopening(bot: BotHarness) -> None:
     """Review rv8 #1: the reopening restarts `routed_at`, which made Petra's earlier answer no answer: a
     false reminder, and after 4 h the Quartiersmanagement got her words and the whole conversation."""
@@ -677,6 +719,76 @@ async def test_a_typo_fixed_in_an_old_answer_is_no_answer_and_a_stuck_escalation
 
 
 # --- a story told in short lines: the full screen, then a short list of every number (bot/sos.py) ----------
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize("where", ["conversation", "draft", "caption"])
+async def test_her_correction_of_a_danger_message_already_answered_brings_no_reminder_or_escalation(
+    bot: BotHarness, where: str
+) -> None:
+    """Task conv9 #3: her edit of a message with danger words (a typo fixed) was stored as a new message with
+    danger words: after Petra had answered it, the correction had "no answer", so the group was reminded
+    and the Quartiersmanagement got the request. A correction of a line already counted counts no more; it
+    still shows her the numbers and reaches the partner as her correction."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    danger = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
+    if where == "draft":  # the line is in the request's card
+        await anna.send("/start o_frauencafe")
+        await anna.tap(1)
+        await skip_questions(anna)
+        said = await anna.send(danger)
+        await anna.tap("✅")
+        await anna.tap("💬")
+        await anna.tap("✅")
+        await deliver(bot)
+        card = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    else:
+        card = await send_request(bot, anna, "frauencafe", "Gibt es noch Plätze im Frauencafé?")
+        await petra.send("Ja, kommen Sie gern.", reply_to=card)
+        await deliver(bot)
+        said = await (anna.send(danger) if where == "conversation" else anna.send_photo(danger))
+        await deliver(bot)
+    assert "⚠️" in group_texts(bot, MUETTERZENTRUM)[-1]  # urgent: the partner was told
+    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
+    await deliver(bot)
+    before = len(bot.telegram.bot_messages(anna.chat))
+    await anna.edit(said, danger.replace("komen", "kommen"))
+    await deliver(bot)
+    corrected = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "ob ich kommen kann" in corrected and "korrigiert" in corrected
+    assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(anna.chat)[before:])
+    assert await steps_at(bot, 3) == 0
+    assert await steps_at(bot, 5) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_her_correction_that_adds_danger_words_is_reminded_of_and_escalated_once(
+    bot: BotHarness,
+) -> None:
+    """The other half of task conv9 #3: a line without danger words, corrected to tell of violence, is the
+    danger it is: the numbers, the partner told, reminded of and escalated; a second correction of it adds
+    nothing (one reminder, one escalation)."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, anna, "frauencafe", "Gibt es noch Plätze im Frauencafé?")
+    await petra.send("Ja, kommen Sie gern.", reply_to=card)
+    await deliver(bot)
+    said = await anna.send("Ich weiß nicht ob ich komme")
+    await petra.send("Sagen Sie uns Bescheid.", reply_to=card)
+    await deliver(bot)
+    await anna.edit(said, "Ich weiß nicht ob ich komme, mein Mann schlägt mich")
+    await deliver(bot)
+    assert "⚠️" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert "Notrufnummern" in (anna.last().text or "")
+    await anna.edit(said, "Ich weiß nicht, ob ich komme, mein Mann schlägt mich")
+    await deliver(bot)
+    assert await steps_at(bot, 1) == 0
+    assert await steps_at(bot, 3) == 1
+    assert await steps_at(bot, 5) == 1
+    assert await steps_at(bot, 100) == 0
+    await deliver(bot)
+    assert sum(reminder_of(number_on(card)) in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
 
 
 async def tell(bot: BotHarness, person: SimUser, text: str) -> list[Sent]:

@@ -694,8 +694,11 @@ async def end_conversation(update: Update, context: Context, user_id: int, reque
     if ending is None:
         return False
     await answer_query(update.callback_query)
-    screen = render.conversation_ended if ending.ended else render.conversation_not_ended
-    await show(update, context, *screen(context.t, ending.partner), new_message=True)
+    if ending.ended:
+        screen = render.conversation_ended(context.t, ending.partner)
+    else:
+        screen = render.conversation_not_ended(context.t, ending.partner, request_id)
+    await show(update, context, *screen, new_message=True)
     return True
 
 

@@ -578,14 +578,17 @@ def conversation_ended(t: Translator, partner: str) -> Screen:
     ), back_to_menu(t)
 
 
-def conversation_not_ended(t: Translator, partner: str) -> Screen:
+def conversation_not_ended(t: Translator, partner: str, request_id: int) -> Screen:
     """⏹ End while a message of the partner is on its way to her: that message will say that her messages
-    go to the partner, so they still do; End under it ends the conversation."""
-    return t.html(
+    go to the partner, so they still do. Its own ⏹ End ends the conversation once the message arrived: a
+    partner's photo or file comes as a copy with no button under it (task conv9 #2), so the screen points
+    to none there."""
+    text = t.html(
         "A message from {partner} is on its way to you, so the conversation has not ended: your messages "
-        "still go to them. Once it has arrived, tap “⏹ End” under it.",
+        "still go to them. Once it has arrived, tap “⏹ End” below.",
         partner=t.isolate(partner),
-    ), back_to_menu(t)
+    )
+    return text, [*end_keyboard(t, request_id), *back_to_menu(t)]
 
 
 # --- after "Send" ----------
@@ -832,6 +835,7 @@ class OpenRequest:
     status: RequestStatus
     followed_up_by: str | None = None  # nobody answered in time: this organisation follows it up
     also_with: str | None = None  # escalated, then taken on or answered: this organisation sees it too
+    reopened: bool = False  # reopened without any answer from a partner: "answered" would not be true
 
 
 def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
@@ -850,6 +854,7 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
                 request.status,
                 request.followed_up_by,
                 request.also_with,
+                reopened=request.reopened,
             )
         )
         add = t.gettext("✏️ Add to {number}").format(number=request.number)
@@ -879,11 +884,14 @@ def request_line(
     status: RequestStatus,
     followed_up_by: str | None = None,
     also_with: str | None = None,
+    *,
+    reopened: bool = False,
 ) -> str:
     """A request in /requests and /mydata: number, partner, date, status (an open one escalated says that
     `followed_up_by`, the Quartiersmanagement, follows it up; one taken on or answered and escalated, that
-    `also_with`, the Quartiersmanagement, sees it too)."""
-    label = status_label(t, status)
+    `also_with`, the Quartiersmanagement, sees it too; one `reopened` without an answer, that it is open
+    again, where its status would say "answered")."""
+    label = t.gettext("reopened") if reopened else status_label(t, status)
     if status is RequestStatus.OPEN and followed_up_by:
         label = t.gettext("no answer yet, {partner} is following it up").format(
             partner=t.isolate(followed_up_by)

@@ -33,7 +33,7 @@ from sqlalchemy.orm import aliased
 from bot.storage.db import upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
-from bot.storage.models.outbox import Channel, OutboxMessage, OutboxStatus
+from bot.storage.models.outbox import THREAD_MESSAGE, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
     ContactPreference,
     DeletedRequestLink,
@@ -153,9 +153,19 @@ _CONVERSATIONS = _conversations(OPEN_STATUSES)
 _LAPSED = _CONVERSATIONS.where(
     Request.conversation_at < _param(Request.conversation_at, "quiet_since")
 ).limit(1)
+# A message of the thread to her whose row the outbox gave up, or has not sent yet: she never saw it (rows
+# carry the message's id since task conv9; an older one counts as seen, as before).
+_NOT_SEEN = exists().where(
+    OutboxMessage.request_id == RequestMessage.request_id,
+    OutboxMessage.payload[THREAD_MESSAGE].as_integer() == RequestMessage.id,
+    OutboxMessage.status.not_in((OutboxStatus.SENT, OutboxStatus.SENDING)),
+)
 _LAST_MESSAGE = (
     select(RequestMessage)
-    .where(RequestMessage.request_id == _param(RequestMessage.request_id))
+    .where(
+        RequestMessage.request_id == _param(RequestMessage.request_id),
+        (RequestMessage.direction != Direction.TO_RESIDENT) | ~_NOT_SEEN,
+    )
     .order_by(RequestMessage.id.desc())
     .limit(1)
 )
@@ -170,7 +180,9 @@ async def lapsed_conversation(
     session: AsyncSession, resident_id: int, quiet_since: datetime, since: datetime
 ) -> tuple[Request, RequestMessage] | None:
     """The resident's open request whose conversation went quiet before `quiet_since` (not ended) but was
-    active after `since`, the latest such, with the last message of its thread."""
+    active after `since`, the latest such, with the last message of its thread that is hers or reached her
+    (or is being sent: it may be on her screen): not a partner's that the outbox gave up or has still not
+    sent, which she never saw."""
     found = {"resident_id": resident_id, "since": since, "quiet_since": quiet_since}
     request = await session.scalar(_LAPSED, found)
     if request is None:
@@ -385,6 +397,51 @@ _FIRST_TEXT_TO_PARTNER = (
 async def first_text_to_partner(session: AsyncSession, request_id: int) -> str | None:
     """The text of the thread's first message to the partner that has one (the card's first text)."""
     return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
+
+
+async def danger_counted(session: AsyncSession, request_id: int, chat_id: int, message_id: int) -> bool:
+    """Whether her message `message_id` (in her chat `chat_id`) reached request `request_id`'s thread with
+    danger words counted (`RequestMessage.danger`): as she sent it, or in a correction of it (both rows
+    name it as their source). A line of the draft she sent has no row of its own, the card's text holds it
+    (as does an older message, stored before texts named their source): the card's first message stands
+    for it."""
+    own = await session.scalars(
+        select(RequestMessage.danger).where(
+            RequestMessage.request_id == request_id,
+            RequestMessage.source_chat_id == chat_id,
+            RequestMessage.source_message_id == message_id,
+        )
+    )
+    found = own.all()
+    if found:
+        return any(found)
+    card = await session.scalar(
+        select(RequestMessage.danger)
+        .where(RequestMessage.request_id == request_id, RequestMessage.direction == Direction.TO_PARTNER)
+        .order_by(RequestMessage.id)
+        .limit(1)
+    )
+    return bool(card)
+
+
+async def answered_requests(
+    session: AsyncSession, request_ids: Sequence[int], question_author: str
+) -> set[int]:
+    """Those of `request_ids` whose thread holds a partner's message to the resident: an answer, not the
+    bot's own hand-over question (`question_author`, no organisation). A reopening makes a request
+    "answered" without one."""
+    if not request_ids:
+        return set()
+    found = await session.scalars(
+        select(RequestMessage.request_id)
+        .where(
+            RequestMessage.request_id.in_(list(request_ids)),
+            RequestMessage.direction == Direction.TO_RESIDENT,
+            RequestMessage.partner_id.is_not(None) | RequestMessage.author.is_distinct_from(question_author),
+        )
+        .distinct()
+    )
+    return set(found.all())
 
 
 async def wrote_after_sending(session: AsyncSession, request: Request) -> bool:

@@ -387,8 +387,11 @@ async def enqueue_resident(
     attachment: RequestMessage | None = None,
     dedupe_key: str | None = None,
     keyboard: Keyboard | None = None,
+    carries: RequestMessage | None = None,
 ) -> None:
-    """A message to the resident about `request`; replies to it map back to the request."""
+    """A message to the resident about `request`; replies to it map back to the request. `carries`: the
+    thread's message it brings her (a partner's answer; `attachment` is one too), whose delivery tells
+    whether she saw it."""
     resident = await session.get(Resident, request.resident_id)
     if resident is not None and resident.blocked:
         return
@@ -402,6 +405,7 @@ async def enqueue_resident(
         request_id=request.id,
         link_role=LinkRole.BOT,
         dedupe_key=dedupe_key,
+        thread_message=carried.id if (carried := carries or attachment) is not None else None,
     )
 
 

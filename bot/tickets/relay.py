@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -138,7 +138,9 @@ async def _to_resident(
         if parked is not None:
             await enqueue_resident(session, request, hint, dedupe_key=f"{dedupe_key}:kept", keyboard=keyboard)
         return
-    await enqueue_resident(session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard)
+    await enqueue_resident(
+        session, request, f"{html}\n\n{hint}", dedupe_key=dedupe_key, keyboard=keyboard, carries=answer
+    )
 
 
 # --- resident → partner ----------
@@ -195,6 +197,8 @@ async def resident_reply(
         attachment=attachment,
         danger=message.danger,
     )
+    # Her text names its message too, as a file's row does: a correction of it finds what was counted.
+    stored.source_chat_id, stored.source_message_id = resident_id, message.message_id
     await store.add_thread_link(session, resident_id, message.message_id, request.id, LinkRole.RESIDENT)
     request.updated_at = utcnow()
     pt = ctx.partner_t()
@@ -249,7 +253,9 @@ async def resident_correction(
     reply, or written into the draft she sent): the corrected text goes into the partner's thread as her
     correction, as a partner's edit reaches her (`partner_reply`). None if the message belongs to no
     request (then it is something else). Each correction once: a replay changes nothing. Danger words in
-    it make the request urgent (`_danger`)."""
+    it make the request urgent (`_danger`) and count as her unanswered danger (`RequestMessage.danger`)
+    only where the line had none counted yet (`store.danger_counted`): she was shown the numbers again
+    all the same (the handler)."""
     resident_id = message.resident_id
     link = await store.get_thread_link(session, resident_id, message.message_id)
     if link is None:
@@ -267,6 +273,10 @@ async def resident_correction(
     if await store.outbox_key_exists(session, key):
         return Result(Outcome.DUPLICATE, request)
     await reroute_if_unlisted(session, ctx, request)
+    # Her danger words count once per line (task conv9 #3): a typo fixed in a message already counted is no
+    # new unanswered danger (Petra's answer to it stays one); a correction that adds them is.
+    if message.danger and await store.danger_counted(session, request.id, resident_id, message.message_id):
+        message = replace(message, danger=False)
     stored = await add_message(
         session,
         request,
@@ -276,6 +286,7 @@ async def resident_correction(
         danger=message.danger,
         correction=True,
     )
+    stored.source_chat_id, stored.source_message_id = resident_id, message.message_id
     request.updated_at = utcnow()
     html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
     html += (urgent_now := _danger(ctx, request, message))

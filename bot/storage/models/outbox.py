@@ -31,6 +31,11 @@ class OutboxStatus(StrEnum):
     DEAD = "dead"  # given up; the admin chat was told and the request re-routed where possible
 
 
+# The payload's key naming the message of a request's thread (`RequestMessage.id`) that a row carries to
+# the resident (a partner's answer): whether it reached her (`bot.storage.requests.lapsed_conversation`).
+THREAD_MESSAGE = "thread_message"
+
+
 class OutboxMessage(Base):
     """One message to deliver. See `bot.delivery` for the payload format."""
 

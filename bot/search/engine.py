@@ -9,7 +9,9 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
   what it asks for), and not an offer for one group only (women) unless the message is for that group:
   it names a woman, or it means that offer more than anything open to all (``_for_whom_unclear``);
   and not carried by the one word it shares with a message that names something no entry has ("Wo
-  melde ich meinen Hund an?": "anmelden" and the FAQ about signing up, ``_one_word_of_something_else``);
+  melde ich meinen Hund an?": "anmelden" and the FAQ about signing up, ``_one_word_of_something_else``),
+  nor by the one word of a message that denies it ("це не відповідь", that's no answer, is no question
+  about waiting for an answer: ``_denies_one_thing``) unless the meaning alone is as close;
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
@@ -44,7 +46,8 @@ from bot.search.documents import (
 )
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
-from bot.search.normalize import latin_reading, scope, tokenize
+from bot.search.negation import negations
+from bot.search.normalize import latin_reading, query_words, scope, tokenize
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, reopen_answer, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
 from bot.search.whatson import asks_whats_on
@@ -386,10 +389,12 @@ class SearchEngine:
         # What a question is about is said at its start; a pasted letter of 4,000 characters would cost
         # the model a second.
         vector = self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
+        denies = _denies_one_thing(query, lang, lexical)
         if vector is not None:
             dense = self.semantic.scores(vector, scope(lang), lexical.scores)
-            return self._hybrid(lexical, dense, district, limit, self.semantic.calibrations.get(lang))
-        return self._lexical(lexical, district, limit)
+            calibration = self.semantic.calibrations.get(lang)
+            return self._hybrid(lexical, dense, district, limit, calibration, denies)
+        return self._lexical(lexical, district, limit, denies)
 
     def _serves(self, index: int, district: str | None) -> bool:
         return self.entries[index].serves(district)
@@ -405,6 +410,7 @@ class SearchEngine:
         district: str | None,
         limit: int,
         calibration: Calibration | None,
+        denies: bool = False,
     ) -> SearchResult:
         floor = calibration.floor if calibration is not None else FLOOR
         answer = calibration.answer if calibration is not None else ANSWER
@@ -456,6 +462,11 @@ class SearchEngine:
             # that says how, not what ("anmelden", "записаться", "register"). That word is also what makes
             # the model find it close: the FAQ's questions are short and general ("Wo melde ich mich an?"),
             # so their meaning is little more than the verb. The answer must be close by meaning alone.
+            confident = False
+        if confident and denies and meaning(top, dense[top]) < answer:
+            # "це не відповідь", "das ist keine Antwort", "to nie jest kurs": a denial and one word, the title
+            # word of an entry. It may say the last answer was not what she wanted, not ask for that entry;
+            # only the meaning, not the one shared word, can make it the answer ("Nobody has answered.").
             confident = False
         # An offer for one group only is no confident answer unless the message is clearly for that group
         # (``_for_whom_unclear``); it stays among the choices, first where it was.
@@ -515,7 +526,9 @@ class SearchEngine:
         open_to_all = (v for i, v in meant.items() if self.entries[i].only_for is None)
         return meant[index] <= max(open_to_all, default=float("-inf"))  # none open to all: it is clear
 
-    def _lexical(self, lexical: LexicalHits, district: str | None, limit: int) -> SearchResult:
+    def _lexical(
+        self, lexical: LexicalHits, district: str | None, limit: int, denies: bool = False
+    ) -> SearchResult:
         # As in the fusion, a match of few of the question's words counts for less.
         scores = {
             i: s * lexical.matched[i] / lexical.words
@@ -533,6 +546,7 @@ class SearchEngine:
         # Without the model nothing can vouch for an entry that shares one word with a message about
         # something else (``_one_word_of_something_else``).
         confident = confident and not _one_word_of_something_else(lexical, top)
+        confident = confident and not denies  # nor a denial of the one word it names (``_denies_one_thing``)
         confidence = round(0.5 + 0.25 * min(2.0, (best - LEX_FLOOR) / (LEX_ANSWER - LEX_FLOOR)), 3)
         near = [i for i in ranked[1:limit] if scores[i] >= max(LEX_FLOOR, best / LEX_RATIO)]
         hits = [self._hit(i, scores[i]) for i in near]
@@ -561,6 +575,18 @@ def _one_word_of_something_else(lexical: LexicalHits, index: int) -> bool:
     about. With two shared words ("Deutschkurs" and "Kinderbetreuung") it is; a word that names a person or
     a stop word kept as a keyword ("wo") does not count (measured on the dev sets: BENCHMARKS.md)."""
     return lexical.unknown > 0 and lexical.content_matched.get(index, 0) <= 1
+
+
+def _denies_one_thing(query: str, lang: str, lexical: LexicalHits) -> bool:
+    """Whether ``query`` denies and names at most one thing: a word that denies (bot/search/negation.py)
+    and at most one other word that can carry an answer ("das ist keine Antwort", "это не курс", "not an
+    answer", "noch keine Antwort"). Such a message may be about the bot's last answer ("that's not the
+    answer"), not a question about the thing it names; "Ich spreche kein Deutsch" names two."""
+    denied = set(negations(query))
+    if not denied:
+        return False
+    counted = {w.surface for w in query_words(query, lang) if w.surface in denied and not w.stop}
+    return lexical.words - len(counted) <= 1
 
 
 def _a_thing_to_do(answer: Hit | None) -> bool:

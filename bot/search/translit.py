@@ -23,12 +23,21 @@ word is read only beside a longer one that was read ("b'ye mene" → "б'є ме
 beside the other word of a phrase of the detector's ("bedi mout" → "بدي موت"), and never as a danger word
 on its own ("mama by skazala": no б'є; "ana asef", sorry, "Saif": no إسعاف). The script writes a word's
 last vowel and its long ones: "nazife" (clean) is no نزيف (bleeding), "bi shart" no شرطة, "sokoot" no سکته.
-Every word a Latin word fits is kept ("mout": موت and اموت), one line per reading.
+Every word a Latin word fits is kept ("mout": موت and اموت), one line per reading. The script leaves the
+short vowels out, so a Latin word may fit a word of hers the reader does not know as well as its own:
+"hamele" is حامله (pregnant) as well as حمله (attack). In a sentence, a word that fits an everyday word
+of her language (wordfreq's list) with as many letters is read only beside another word read back, as a
+short one: "man hamele hastam" (I am pregnant) is not read, "be man hamle kard" (به … حمله كرد) is; alone
+("khatar!") it is a cry and read. A German or English word beside a word read back is read when the two are
+a phrase of the detector's ("dar khatar hastam": در خطر, where "khatar" also fits خاطر, sake).
 
 Limits (review rv13: German and English lines of these residents alarmed): a German or English word
 (stop words, the content's words and their forms, wordfreq's list) is never read back; and a message is
 read only when it looks typed in her language: an Arabizi digit inside a word ("3ndi"), two words read
 back, or fewer than half of its Latin words German or English.
+
+Over 400 lines because the two scripts' letter tables, the rules of a fit and the reading's limits are one
+comparison read top to bottom: each limit names the fit it guards against.
 """
 
 from __future__ import annotations
@@ -206,12 +215,43 @@ def common_words(lang: str) -> frozenset[str]:
 
 # --- the reader ------------------------------------------------------------------------------------------
 _LATIN_TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
+_WORD = re.compile(r"\w+")
+
+
+_NOT_CONSONANT = re.compile(f"[^{''.join(_ARAB_CONSONANTS)}]")
+_CONSONANT_CLASSES = str.maketrans(_ARAB_CONSONANTS)
+
+
+def _consonants(word: str) -> str:
+    """The consonants of an Arabic-script word as ``_arabic_spelled`` reads them (a final ه after one is a
+    vowel), quickly: for every word of a word list."""
+    if word.endswith("ه") and _NOT_CONSONANT.sub("", word[:-1]):
+        word = word[:-1]
+    return _NOT_CONSONANT.sub("", word).translate(_CONSONANT_CLASSES)
+
+
+@cache
+def everyday_spellings(
+    lang: str, consonants: frozenset[str]
+) -> Mapping[str, tuple[tuple[_Spelled, str], ...]]:
+    """The everyday words of ``lang`` written in the Arabic script (ar, fa: wordfreq's small list, folded)
+    with one of the ``consonants``, spelled as the reader compares them, by their consonants (once per
+    process and word list of the detector: a pass over ~30,000–60,000 words, ~0.1 s)."""
+    from wordfreq import iter_wordlist
+
+    out: dict[str, list[tuple[_Spelled, str]]] = defaultdict(list)
+    for raw in iter_wordlist(lang, "small"):
+        word = fold(raw)
+        if _consonants(word) in consonants:
+            spelled = _arabic_spelled(word)
+            out[spelled.consonants].append((spelled, word))
+    return {key: tuple(words) for key, words in out.items()}
 
 
 class _Lexicon:
     """The known words of one language, by key (every word of a key: "موت" and "اموت" are both "mout")."""
 
-    def __init__(self, words: Iterable[str], prefixes: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], prefixes: Iterable[str], lang: str = "") -> None:
         self.cyrillic: dict[str, list[str]] = defaultdict(list)
         self.cyrillic_prefixes: list[tuple[str, str]] = []
         self.arabic: dict[str, list[tuple[_Spelled, str, bool]]] = defaultdict(list)
@@ -228,6 +268,12 @@ class _Lexicon:
                 spelled = _arabic_spelled(word)
                 if spelled.consonants:
                     self.arabic[spelled.consonants[:2]].append((spelled, word, word in prefixed))
+        # her language's everyday words in the Arabic script with the consonants of a word here
+        # (``LatinReader._everyday``)
+        self.everyday: Mapping[str, tuple[tuple[_Spelled, str], ...]] = {}
+        if READ_BACK.get(lang) == ARABIC:
+            known = {s.consonants for spelleds in self.arabic.values() for s, _, _ in spelleds}
+            self.everyday = everyday_spellings(lang, frozenset(c for c in known if len(c) >= SHORT))
         self.cyrillic_prefixes.sort(key=lambda kw: -len(kw[0]))
 
 
@@ -253,7 +299,7 @@ class LatinReader:
     ) -> None:
         shared, shared_prefixes = list(shared), list(shared_prefixes)
         self._lexicons = {
-            lang: _Lexicon([*words.get(lang, ()), *shared], [*prefixes.get(lang, ()), *shared_prefixes])
+            lang: _Lexicon([*words.get(lang, ()), *shared], [*prefixes.get(lang, ()), *shared_prefixes], lang)
             for lang in READ_BACK
         }
         self._latin = frozenset(latin)
@@ -310,6 +356,21 @@ class LatinReader:
             if rank // 100 == best // 100
         ]
 
+    def _everyday(self, typed: str, lang: str, read_as: Iterable[str]) -> bool:
+        """Whether the Latin ``typed``, read as the words ``read_as`` of the Arabic script, fits an everyday
+        word of her language as well: another word with all its consonants, whose long vowels the Latin
+        word spells as well, written with as many letters ("hamele": حامله, pregnant, as well as حمله,
+        attack; the script leaves out the short vowels, so the Latin word cannot tell them apart)."""
+        lexicon = self._lexicons[lang]
+        read_as = set(read_as)
+        natives = [n for ns in lexicon.arabic.values() for n, w, _ in ns if w in read_as]
+        letters = max((_letters(n) for n in natives), default=0)
+        for spelled in _latin_arabic_spelled(typed):
+            for native, word in lexicon.everyday.get(spelled.consonants, ()):
+                if word not in read_as and _letters(native) >= letters and _fits(native, spelled, False):
+                    return True
+        return False
+
     def read(self, text: str, lang: str) -> str | None:
         """``text`` with its Latin words that are known words of ``lang``'s script written in that script
         (one line per reading, at most ``READINGS``, where a word has several), or None when ``lang`` has
@@ -332,18 +393,36 @@ class LatinReader:
             for m, is_latin, is_known in zip(tokens, latin, known_long, strict=True)
         ]
         long_ones = [i for i, f in enumerate(found) if f and f[0][1] >= SHORT]
-        # two short words that are, side by side, two words of a phrase ("bedi mout": بدي موت)
+        # two short words that are, side by side, two words of a phrase ("bedi mout": بدي موت); one of them
+        # may be a German or English word too, beside a word that was read, in the Arabic script ("dar
+        # khatar": در خطر; Cyrillic keeps "mama by skazala": no "мама б'є")
+        pairable = [
+            words
+            or (self._words(m.group().strip("'"), script, lang) if is_known and script == ARABIC else [])
+            for m, words, is_known in zip(tokens, found, known_long, strict=True)
+        ]
         paired = {
             j
             for i in range(len(found) - 1)
-            if any(frozenset((a, b)) in self._pairs for a, _ in found[i] for b, _ in found[i + 1])
+            if (found[i] or found[i + 1])
+            and any(frozenset((a, b)) in self._pairs for a, _ in pairable[i] for b, _ in pairable[i + 1])
             for j in (i, i + 1)
         }
+        found = [pairable[i] if i in paired else words for i, words in enumerate(found)]
         long_ones = sorted(set(long_ones) | paired)
         found = [
             [(w, n) for w, n in words if n >= SHORT or i in paired or w not in self._singles]
             for i, words in enumerate(found)
         ]
+        # in a sentence, a word that fits an everyday word of her language as well is read only beside another
+        # word read back ("man hamele hastam", I am pregnant: no حمله; "be man hamle kard": به … حمله كرد);
+        # alone, it is a cry
+        if script == ARABIC and len(_WORD.findall(folded)) > 1:
+            for i in [i for i in long_ones if i not in paired]:
+                if not any(
+                    found[j] for j in range(max(0, i - NEAR), min(len(found), i + NEAR + 1)) if j != i
+                ) and (self._everyday(tokens[i].group().strip("'"), lang, (w for w, _ in found[i]))):
+                    long_ones.remove(i)
         if not long_ones:
             return None
         digits = any(_arabizi(m.group()) for m, is_latin in zip(tokens, latin, strict=True) if is_latin)

@@ -957,8 +957,14 @@ def test_danger_words_typed_in_latin_letters_are_read_in_her_script(
         ("mano mikeshe be kelas har roz", "fa", False),  # drags me to class
         ("shoharam goft mano mikoshe", "fa", True),
         ("pesaram nafas nemikeshe", "fa", True),  # not breathing: "pulls no breath"
-        # still read: a word of her script she did not mean (pregnant, حامله, is no حمله, attack)
-        pytest.param("man hamele hastam", "fa", False, marks=pytest.mark.xfail(strict=True)),
+        # a word that fits an everyday word of hers as well (pregnant, حامله, and حمله, attack: the script
+        # writes no short vowel) is read only beside another word read back
+        ("man hamele hastam", "fa", False),
+        ("zanam hamele ast", "fa", False),
+        ("be man hamle kard", "fa", True),
+        ("shoharam be man hamle kard", "fa", True),
+        ("dar khatar hastam", "fa", True),  # خطر (danger) fits خاطر (sake) too: "dar" makes it در خطر
+        ("khatar", "fa", True),  # a word alone is a cry
     ],
 )
 def test_the_latin_reading_reads_only_her_words_of_her_script(

@@ -118,3 +118,44 @@ def test_a_name_that_is_also_a_word_counts_only_when_the_resident_writes_it(engi
     for text in ("who is NOW", "NOW"):
         result = engine.answer(text, "en")
         assert result.answer is not None and result.answer.key == "partner:now", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "confident"),
+    [
+        # Review: "це не відповідь" (that's no answer) got the FAQ "When will I get an answer?" confidently.
+        # A denial and one word, an entry's title word: it may be about the bot's last answer.
+        ("це не відповідь", "uk", False),
+        ("das ist keine Antwort", "de", False),
+        ("that's not an answer", "en", False),
+        ("bu cevap değil", "tr", False),
+        ("это не ответ", "ru", False),
+        ("to nie jest odpowiedź", "pl", False),
+        ("این جواب نیست", "fa", False),
+        # A question with the same word, or a denial that names two things, keeps its answer; so does the
+        # FAQ's own question, which the meaning alone makes the answer.
+        ("wann bekomme ich eine Antwort", "de", True),
+        ("cevap ne zaman", "tr", True),
+        ("when do I get an answer", "en", True),
+        ("Nobody has answered.", "en", True),
+        ("Мені ніхто не відповів.", "uk", True),
+    ],
+)
+def test_a_denial_of_one_title_word_is_no_confident_answer(
+    engine: SearchEngine, text: str, lang: str, confident: bool
+) -> None:
+    result = engine.answer(text, lang)
+    assert (result.answer is not None) == confident, result
+    assert (result.answer or result.alternatives[0]).key == "faq:antwort-dauer"  # among the choices, at most
+
+
+def test_a_denial_that_names_two_things_keeps_its_answer(engine: SearchEngine) -> None:
+    for text, lang in (("Ich kann nicht gut Deutsch.", "de-simple"), ("I don't speak German", "en")):
+        result = engine.answer(text, lang)
+        assert result.answer is not None and result.answer.key == "faq:wenig-deutsch", (text, result)
+
+
+def test_without_the_model_a_denial_of_one_word_is_no_confident_answer(lexical_engine: SearchEngine) -> None:
+    for text, lang in (("це не відповідь", "uk"), ("das ist keine Antwort", "de"), ("это не ответ", "ru")):
+        result = lexical_engine.answer(text, lang)
+        assert result.answer is None, (text, result)

@@ -760,6 +760,10 @@ async def test_her_correction_of_a_danger_message_already_answered_brings_no_rem
     assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(anna.chat)[before:])
     assert await steps_at(bot, 3) == 0
     assert await steps_at(bot, 5) == 0
+    # A second fix of the same line neither (the first correction's row, uncounted, is not the line).
+    await anna.edit(said, danger.replace("komen", "kommen").replace("weiß nicht", "weiß nicht,"))
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
@@ -789,6 +793,40 @@ async def test_her_correction_that_adds_danger_words_is_reminded_of_and_escalate
     assert await steps_at(bot, 100) == 0
     await deliver(bot)
     assert sum(reminder_of(number_on(card)) in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
+
+
+@pytest.mark.parametrize("album", [False, True])
+async def test_her_typo_fix_in_the_caption_of_a_card_photo_with_danger_words_counts_no_second_time(
+    bot: BotHarness, album: bool
+) -> None:
+    """Review rv15 F1: the card's danger is marked on its first row only; a photo of the card (alone, or the
+    second of an album) has a row of its own, unmarked, so her typo fixed in its caption counted as new
+    danger words: a reminder and the escalation for an answered request. Any row of the card is the card."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    danger = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
+    await anna.send("/start o_frauencafe")
+    await anna.tap(1)
+    await skip_questions(anna)
+    await anna.send("Gibt es noch Plätze im Frauencafé?")
+    if album:
+        await anna.send_photo(media_group="a1")
+        photo = await anna.send_photo(danger, media_group="a1")
+    else:
+        photo = await anna.send_photo(danger)  # the danger words are in the caption
+    draft = next(m for m in reversed(bot.telegram.bot_messages(anna.chat)) if "✅ Fertig" in m.labels)
+    for button in ("✅", "💬", "✅"):  # its screen, above the emergency numbers
+        await anna.tap(button, draft)
+    await deliver(bot)
+    card = next(m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if "Frauencafé" in (m.text or ""))
+    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0  # answered: nothing due without the edit
+    await anna.edit(photo, danger.replace("komen", "kommen"))  # its caption (`SimUser.edit`)
+    await deliver(bot)
+    assert "ob ich kommen kann" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert await steps_at(bot, 3) == 0
+    assert await steps_at(bot, 5) == 0
 
 
 async def tell(bot: BotHarness, person: SimUser, text: str) -> list[Sent]:

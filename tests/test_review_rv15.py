@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-import time
 
 import pytest
 from sqlalchemy import select, update
@@ -13,9 +12,8 @@ from sqlalchemy import select, update
 from bot.storage.models import Resident
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.storage.models.requests import RequestMessage
-from bot.testing.fakeapi import Sent, SimUser
-from tests.harness import BotHarness, deliver, skip_questions
-from tests.test_conversation import MUETTERZENTRUM, group_texts, quiet_night, screen, send_request
+from tests.harness import BotHarness, deliver
+from tests.test_conversation import MUETTERZENTRUM, quiet_night, screen, send_request
 from tests.test_danger_in_requests import steps_at
 from tests.test_mail_replies import bot_with_inbound_mail, first_mail, reply
 from tests.test_requests_e2e import arabic_resident_signs_up_for_the_german_course
@@ -23,44 +21,6 @@ from tests.test_requests_e2e import arabic_resident_signs_up_for_the_german_cour
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 DANGER = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
-
-
-async def edit_caption(person: SimUser, message: Sent, caption: str) -> None:
-    """Telegram's edited_message for a photo's caption (`SimUser.edit` sends a text, even for a photo)."""
-    extra = {"photo": message.params["photo"], "caption": caption, "edit_date": int(time.time())}
-    data = person._message_json(message.message_id, extra, None)
-    await person._process({"update_id": person.telegram.next_update_id(), "edited_message": data})
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="rv15 F1: a card photo's row has danger=False (intake marks only the card's first row), so "
-    "store.danger_counted finds the photo's own row and her typo fix in its caption counts again",
-)
-@pytest.mark.parametrize("edit", ["caption", "text"])
-async def test_her_typo_fix_in_the_caption_of_a_card_photo_with_danger_words_counts_no_second_time(
-    bot: BotHarness, edit: str
-) -> None:
-    anna = bot.resident("Anna", lang="de")
-    petra = bot.partner("Petra", MUETTERZENTRUM)
-    await anna.send("/start o_frauencafe")
-    await anna.tap(1)
-    await skip_questions(anna)
-    await anna.send("Gibt es noch Plätze im Frauencafé?")
-    photo = await anna.send_photo(DANGER)  # the danger words are in the caption
-    await anna.tap("✅")
-    await anna.tap("💬")
-    await anna.tap("✅")
-    await deliver(bot)
-    card = next(m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if "Frauencafé" in (m.text or ""))
-    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
-    await deliver(bot)
-    assert await steps_at(bot, 3) == 0  # answered: nothing due without the edit
-    fixed = DANGER.replace("komen", "kommen")
-    await (edit_caption(anna, photo, fixed) if edit == "caption" else anna.edit(photo, fixed))
-    await deliver(bot)
-    assert "ob ich kommen kann" in group_texts(bot, MUETTERZENTRUM)[-1]
-    assert await steps_at(bot, 3) == 0  # fails: a reminder (and at 5 h the escalation) for the typo fix
 
 
 @pytest.mark.xfail(

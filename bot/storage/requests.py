@@ -399,29 +399,36 @@ async def first_text_to_partner(session: AsyncSession, request_id: int) -> str |
     return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
 
 
-async def danger_counted(session: AsyncSession, request_id: int, chat_id: int, message_id: int) -> bool:
-    """Whether her message `message_id` (in her chat `chat_id`) reached request `request_id`'s thread with
-    danger words counted (`RequestMessage.danger`): as she sent it, or in a correction of it (both rows
-    name it as their source). A line of the draft she sent has no row of its own, the card's text holds it
-    (as does an older message, stored before texts named their source): the card's first message stands
-    for it."""
-    own = await session.scalars(
-        select(RequestMessage.danger).where(
-            RequestMessage.request_id == request_id,
-            RequestMessage.source_chat_id == chat_id,
-            RequestMessage.source_message_id == message_id,
+async def danger_counted(session: AsyncSession, request: Request, chat_id: int, message_id: int) -> bool:
+    """Whether her message `message_id` (in her chat `chat_id`) reached `request`'s thread with danger words
+    counted (`RequestMessage.danger`): as she sent it, or in a correction of it (both rows name it as their
+    source). A line of the card counts as the card, whose danger is marked on its first row only: a line of
+    the draft she sent has no row of its own (the card's text holds it; a correction of it has one), a
+    photo of the card has one, unmarked (rows of the card share the request's timestamp)."""
+    own = (
+        await session.execute(
+            select(RequestMessage.danger, RequestMessage.correction, RequestMessage.created_at).where(
+                RequestMessage.request_id == request.id,
+                RequestMessage.source_chat_id == chat_id,
+                RequestMessage.source_message_id == message_id,
+            )
         )
-    )
-    found = own.all()
-    if found:
-        return any(found)
+    ).all()
+    if any(danger for danger, _, _ in own):
+        return True
+    if any(not correction and created_at != request.created_at for _, correction, created_at in own):
+        return False  # a line she wrote after sending, not counted (nor any correction of it)
     card = await session.scalar(
-        select(RequestMessage.danger)
-        .where(RequestMessage.request_id == request_id, RequestMessage.direction == Direction.TO_PARTNER)
-        .order_by(RequestMessage.id)
+        select(RequestMessage.id)
+        .where(
+            RequestMessage.request_id == request.id,
+            RequestMessage.direction == Direction.TO_PARTNER,
+            RequestMessage.created_at == request.created_at,
+            RequestMessage.danger.is_(True),
+        )
         .limit(1)
     )
-    return bool(card)
+    return card is not None
 
 
 async def answered_requests(

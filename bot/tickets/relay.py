@@ -275,7 +275,7 @@ async def resident_correction(
     await reroute_if_unlisted(session, ctx, request)
     # Her danger words count once per line (task conv9 #3): a typo fixed in a message already counted is no
     # new unanswered danger (Petra's answer to it stays one); a correction that adds them is.
-    if message.danger and await store.danger_counted(session, request.id, resident_id, message.message_id):
+    if message.danger and await store.danger_counted(session, request, resident_id, message.message_id):
         message = replace(message, danger=False)
     stored = await add_message(
         session,

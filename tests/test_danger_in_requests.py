@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import Destination
@@ -827,6 +827,60 @@ async def test_her_typo_fix_in_the_caption_of_a_card_photo_with_danger_words_cou
     assert "ob ich kommen kann" in group_texts(bot, MUETTERZENTRUM)[-1]
     assert await steps_at(bot, 3) == 0
     assert await steps_at(bot, 5) == 0
+
+
+OLD_DANGER = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_a_typo_fixed_in_a_danger_line_stored_before_the_upgrade_counts_no_second_time(
+    bot: BotHarness,
+) -> None:
+    """Review rv15 F2: a text of hers stored before texts named their message (task conv9) has no source;
+    the card stood for it, so her typo fixed in a counted line counted again. Her row written last before
+    the line's link is its own."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, anna, "frauencafe", "Gibt es noch Plätze im Frauencafé?")
+    await petra.send("Ja, kommen Sie gern.", reply_to=card)
+    await deliver(bot)
+    said = await anna.send(OLD_DANGER)
+    await deliver(bot)
+    async with bot.services.database.transaction() as session:  # as a row written before the change
+        await session.execute(
+            update(RequestMessage)
+            .where(RequestMessage.text == OLD_DANGER)
+            .values(source_chat_id=None, source_message_id=None)
+        )
+    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
+    await deliver(bot)
+    await anna.edit(said, OLD_DANGER.replace("komen", "kommen"))
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_danger_words_added_to_a_line_stored_before_the_upgrade_count(bot: BotHarness) -> None:
+    """Review rv15 F2, the other way: such a line without danger words, on a card with them, took the
+    card's and her correction that adds them counted not at all."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, anna, "frauencafe", "Mein Mann schlägt mich. Gibt es noch Plätze?")
+    await petra.send("Ja, kommen Sie gern.", reply_to=card)
+    await deliver(bot)
+    said = await anna.send("Ich weiß nicht ob ich komme")
+    await deliver(bot)
+    async with bot.services.database.transaction() as session:
+        await session.execute(
+            update(RequestMessage)
+            .where(RequestMessage.text == "Ich weiß nicht ob ich komme")
+            .values(source_chat_id=None, source_message_id=None)
+        )
+    await petra.send("Sagen Sie Bescheid.", reply_to=card)
+    await deliver(bot)
+    await anna.edit(said, "Ich weiß nicht ob ich komme, er hat mich heute wieder geschlagen")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 1  # unanswered danger: reminded of
 
 
 async def tell(bot: BotHarness, person: SimUser, text: str) -> list[Sent]:

@@ -11,68 +11,14 @@ from sqlalchemy import select, update
 
 from bot.storage.models import Resident
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
-from bot.storage.models.requests import RequestMessage
 from tests.harness import BotHarness, deliver
 from tests.test_conversation import MUETTERZENTRUM, quiet_night, screen, send_request
-from tests.test_danger_in_requests import steps_at
 from tests.test_mail_replies import bot_with_inbound_mail, first_mail, reply
 from tests.test_requests_e2e import arabic_resident_signs_up_for_the_german_course
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 DANGER = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="rv15 F2: a text row stored before a3a8395 has no source ids; danger_counted falls back to the "
-    "card (no danger here), so her typo fix of that counted line counts again (the bug a3a8395 fixes)",
-)
-async def test_a_typo_fixed_in_a_danger_line_stored_before_the_upgrade_counts_no_second_time(
-    bot: BotHarness,
-) -> None:
-    anna = bot.resident("Anna", lang="de")
-    petra = bot.partner("Petra", MUETTERZENTRUM)
-    card = await send_request(bot, anna, "frauencafe", "Gibt es noch Plätze im Frauencafé?")
-    await petra.send("Ja, kommen Sie gern.", reply_to=card)
-    await deliver(bot)
-    said = await anna.send(DANGER)
-    await deliver(bot)
-    async with bot.services.database.transaction() as session:  # as a row written before the change
-        await session.execute(
-            update(RequestMessage).where(RequestMessage.text == DANGER).values(source_message_id=None)
-        )
-    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
-    await deliver(bot)
-    await anna.edit(said, DANGER.replace("komen", "kommen"))
-    await deliver(bot)
-    assert await steps_at(bot, 3) == 0
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="rv15 F2: an older line without danger words on a card with them: the fallback reads the card "
-    "as 'counted', so her correction that adds danger words counts not at all",
-)
-async def test_danger_words_added_to_a_line_stored_before_the_upgrade_count(bot: BotHarness) -> None:
-    anna = bot.resident("Anna", lang="de")
-    petra = bot.partner("Petra", MUETTERZENTRUM)
-    card = await send_request(bot, anna, "frauencafe", "Mein Mann schlägt mich. Gibt es noch Plätze?")
-    await petra.send("Ja, kommen Sie gern.", reply_to=card)
-    await deliver(bot)
-    said = await anna.send("Ich weiß nicht ob ich komme")
-    await deliver(bot)
-    async with bot.services.database.transaction() as session:
-        await session.execute(
-            update(RequestMessage)
-            .where(RequestMessage.text == "Ich weiß nicht ob ich komme")
-            .values(source_message_id=None)
-        )
-    await petra.send("Sagen Sie Bescheid.", reply_to=card)
-    await deliver(bot)
-    await anna.edit(said, "Ich weiß nicht ob ich komme, er hat mich heute wieder geschlagen")
-    await deliver(bot)
-    assert await steps_at(bot, 3) == 1  # unanswered danger: reminded of
 
 
 @pytest.mark.xfail(

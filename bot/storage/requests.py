@@ -399,18 +399,20 @@ async def first_text_to_partner(session: AsyncSession, request_id: int) -> str |
     return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
 
 
-async def danger_counted(session: AsyncSession, request: Request, chat_id: int, message_id: int) -> bool:
-    """Whether her message `message_id` (in her chat `chat_id`) reached `request`'s thread with danger words
-    counted (`RequestMessage.danger`): as she sent it, or in a correction of it (both rows name it as their
-    source). A line of the card counts as the card, whose danger is marked on its first row only: a line of
-    the draft she sent has no row of its own (the card's text holds it; a correction of it has one), a
-    photo of the card has one, unmarked (rows of the card share the request's timestamp)."""
+async def danger_counted(session: AsyncSession, request: Request, link: ThreadLink) -> bool:
+    """Whether her message `link` names (in her chat) reached `request`'s thread with danger words counted
+    (`RequestMessage.danger`): as she sent it, or in a correction of it (rows since task conv9 name it as
+    their source). A line of the card counts as the card, whose danger is marked on its first row only: a
+    line of the draft she sent has no row of its own (the card's text holds it; a correction of it has
+    one), a photo of the card has one, unmarked (rows of the card share the request's timestamp). Her text
+    stored before rows named their source is the row of hers written last before its link (the link
+    follows it in the same transaction); a draft line's link, made at "Send", has none after the card."""
     own = (
         await session.execute(
             select(RequestMessage.danger, RequestMessage.correction, RequestMessage.created_at).where(
                 RequestMessage.request_id == request.id,
-                RequestMessage.source_chat_id == chat_id,
-                RequestMessage.source_message_id == message_id,
+                RequestMessage.source_chat_id == link.chat_id,
+                RequestMessage.source_message_id == link.message_id,
             )
         )
     ).all()
@@ -418,6 +420,21 @@ async def danger_counted(session: AsyncSession, request: Request, chat_id: int, 
         return True
     if any(not correction and created_at != request.created_at for _, correction, created_at in own):
         return False  # a line she wrote after sending, not counted (nor any correction of it)
+    if not any(not correction for _, correction, _ in own):
+        older = await session.scalar(
+            select(RequestMessage.danger)
+            .where(
+                RequestMessage.request_id == request.id,
+                RequestMessage.direction == Direction.TO_PARTNER,
+                RequestMessage.correction.is_(False),
+                RequestMessage.created_at > request.created_at,
+                RequestMessage.created_at <= link.created_at,
+            )
+            .order_by(RequestMessage.created_at.desc(), RequestMessage.id.desc())
+            .limit(1)
+        )
+        if older is not None:
+            return older
     card = await session.scalar(
         select(RequestMessage.id)
         .where(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Update, update
+from sqlalchemy import Update, select, update
 
 from bot import jobs
 from bot.content.models import localized
@@ -743,6 +743,30 @@ async def test_a_partners_message_that_never_reached_her_is_not_asked_about_the_
     await quiet_night(bot)
     await ayse.send("Er heißt Emre")
     assert (screen(ayse)).startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_long_answer_of_which_she_read_the_first_part_is_asked_about(bot: BotHarness) -> None:
+    # Review rv15 F3: a long answer whose first part reached her before its row failed for good
+    # (`parts_sent`) counted as never seen: she was not asked about what she had read.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    question = "Wie alt sind Ihre Kinder? " + "Bitte lesen Sie auch unsere Hinweise. " * 110
+    await bot.partner("Petra", MUETTERZENTRUM).send(question, reply_to=card)
+    async with bot.services.database.transaction() as session:
+        row = (
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.target == str(ayse.chat)
+                )
+            )
+        ).one()
+        row.status = OutboxStatus.FAILED  # as the worker leaves it after part 1 went out
+        row.payload = {**row.payload, "parts_sent": 1}
+    await quiet_night(bot)
+    await ayse.send("Mein Sohn ist drei Jahre alt")
+    await deliver(bot)
+    assert screen(ayse).startswith("Ist das Ihre Antwort")
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL

@@ -7,45 +7,15 @@ import asyncio
 import smtplib
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.storage.models import Resident
-from bot.storage.models.outbox import OutboxMessage, OutboxStatus
-from tests.harness import BotHarness, deliver
-from tests.test_conversation import MUETTERZENTRUM, quiet_night, screen, send_request
 from tests.test_mail_replies import bot_with_inbound_mail, first_mail, reply
 from tests.test_requests_e2e import arabic_resident_signs_up_for_the_german_course
 
 pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 DANGER = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="rv15 F3: a long answer whose first part reached her before its row failed for good "
-    "(parts_sent > 0) counts as never seen: she is not asked about what she read",
-)
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-async def test_a_long_answer_of_which_she_read_the_first_part_is_asked_about(bot: BotHarness) -> None:
-    ayse = bot.resident("Ayşe", lang="de")
-    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
-    question = "Wie alt sind Ihre Kinder? " + "Bitte lesen Sie auch unsere Hinweise. " * 110
-    await bot.partner("Petra", MUETTERZENTRUM).send(question, reply_to=card)
-    async with bot.services.database.transaction() as session:
-        row = (
-            await session.scalars(
-                select(OutboxMessage).where(
-                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.target == str(ayse.chat)
-                )
-            )
-        ).one()
-        row.status = OutboxStatus.FAILED  # as the worker leaves it after part 1 went out
-        row.payload = {**row.payload, "parts_sent": 1}
-    await quiet_night(bot)
-    await ayse.send("Mein Sohn ist drei Jahre alt")
-    await deliver(bot)
-    assert screen(ayse).startswith("Ist das Ihre Antwort")
 
 
 @pytest.mark.xfail(

@@ -153,12 +153,14 @@ _CONVERSATIONS = _conversations(OPEN_STATUSES)
 _LAPSED = _CONVERSATIONS.where(
     Request.conversation_at < _param(Request.conversation_at, "quiet_since")
 ).limit(1)
-# A message of the thread to her whose row the outbox gave up, or has not sent yet: she never saw it (rows
-# carry the message's id since task conv9; an older one counts as seen, as before).
+# A message of the thread to her whose row the outbox gave up, or has not sent yet, not even the first part
+# of a long one (`parts_sent`, bot/delivery/worker.py): she never saw it (rows carry the message's id since
+# task conv9; an older one counts as seen, as before).
 _NOT_SEEN = exists().where(
     OutboxMessage.request_id == RequestMessage.request_id,
     OutboxMessage.payload[THREAD_MESSAGE].as_integer() == RequestMessage.id,
     OutboxMessage.status.not_in((OutboxStatus.SENT, OutboxStatus.SENDING)),
+    func.coalesce(OutboxMessage.payload["parts_sent"].as_integer(), 0) == 0,
 )
 _LAST_MESSAGE = (
     select(RequestMessage)
@@ -181,8 +183,8 @@ async def lapsed_conversation(
 ) -> tuple[Request, RequestMessage] | None:
     """The resident's open request whose conversation went quiet before `quiet_since` (not ended) but was
     active after `since`, the latest such, with the last message of its thread that is hers or reached her
-    (or is being sent: it may be on her screen): not a partner's that the outbox gave up or has still not
-    sent, which she never saw."""
+    (or is being sent: it may be on her screen; of a long one, its first part will do): not a partner's
+    that the outbox gave up or has still not sent, which she never saw."""
     found = {"resident_id": resident_id, "since": since, "quiet_since": quiet_since}
     request = await session.scalar(_LAPSED, found)
     if request is None:

@@ -35,6 +35,7 @@ from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import THREAD_MESSAGE, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
+    QUESTION_AUTHOR,
     ContactPreference,
     DeletedRequestLink,
     Dialogue,
@@ -308,6 +309,14 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
 _ANSWER = aliased(RequestMessage)
 
 
+def _partner_answer(message: Any) -> ColumnElement[bool]:
+    """`message` (RequestMessage or an alias) is a partner's message to the resident: not the bot's own
+    hand-over question (`QUESTION_AUTHOR`, no organisation)."""
+    return (message.direction == Direction.TO_RESIDENT) & (
+        message.partner_id.is_not(None) | message.author.is_distinct_from(QUESTION_AUTHOR)
+    )
+
+
 @dataclass(frozen=True)
 class UnansweredDanger:
     """A request with a message of hers with danger words that nobody answered (`unanswered_danger`): for
@@ -332,8 +341,7 @@ async def unanswered_danger(
     One query."""
     answered = exists().where(
         _ANSWER.request_id == RequestMessage.request_id,
-        _ANSWER.direction == Direction.TO_RESIDENT,
-        _ANSWER.partner_id.is_not(None),  # not the bot's own hand-over question
+        _partner_answer(_ANSWER),
         _ANSWER.correction.is_(False),
         _ANSWER.id > RequestMessage.id,
         (_ANSWER.created_at >= Request.routed_at) | _ANSWER.partner_id.in_([Request.partner_id, catch_all]),
@@ -450,20 +458,16 @@ async def danger_counted(session: AsyncSession, request: Request, link: ThreadLi
     return card is not None
 
 
-async def answered_requests(
-    session: AsyncSession, request_ids: Sequence[int], question_author: str
-) -> set[int]:
-    """Those of `request_ids` whose thread holds a partner's message to the resident: an answer, not the
-    bot's own hand-over question (`question_author`, no organisation). A reopening makes a request
-    "answered" without one."""
+async def answered_requests(session: AsyncSession, request_ids: Sequence[int]) -> set[int]:
+    """Those of `request_ids` whose thread holds a partner's message to the resident (`_partner_answer`). A
+    reopening makes a request "answered" without one."""
     if not request_ids:
         return set()
     found = await session.scalars(
         select(RequestMessage.request_id)
         .where(
             RequestMessage.request_id.in_(list(request_ids)),
-            RequestMessage.direction == Direction.TO_RESIDENT,
-            RequestMessage.partner_id.is_not(None) | RequestMessage.author.is_distinct_from(question_author),
+            _partner_answer(RequestMessage),
         )
         .distinct()
     )

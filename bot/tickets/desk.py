@@ -29,7 +29,7 @@ from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
-from bot.tickets.notify import QUESTION_AUTHOR, notify_admin, passes_on_copy, readers
+from bot.tickets.notify import notify_admin, passes_on_copy, readers
 from bot.tickets.relay import GroupMessage, ResidentMessage
 from bot.tickets.routing import partner_chats
 
@@ -490,7 +490,7 @@ class RequestDesk:
         async with self._database.sessions() as session:
             requests = await store.list_open_requests(session, resident_id)
             catch_all = ctx.catalogue.catch_all_partner_id
-            answered = await store.answered_requests(session, [r.id for r in requests], QUESTION_AUTHOR)
+            answered = await store.answered_requests(session, [r.id for r in requests])
 
             def escalated(r: Request) -> bool:
                 return (

@@ -29,6 +29,7 @@ from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import (
+    QUESTION_AUTHOR,
     ContactPreference,
     Dialogue,
     Direction,
@@ -55,8 +56,6 @@ logger = logging.getLogger(__name__)
 THREAD_MESSAGES = 8
 THREAD_MESSAGE_CHARS = 500
 THREAD_CHARS = 2_000
-# The author of the hand-over question in a request's thread (`record_question`): the bot asked her.
-QUESTION_AUTHOR = "Quartiersbot"
 
 
 def mail_id(request: Request, suffix: str | None = None) -> str:

@@ -540,7 +540,9 @@ async def email_reply(
     Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer, and
     only they learn what became of a request that is gone: deleted by its resident (DELETED), or purged
     long after it was finished (NOT_FOUND, as a number the bot never had); a closed or withdrawn request
-    refuses; the same e-mail delivered twice is relayed once.
+    refuses, and so does one whose resident blocked the bot (RESIDENT_UNREACHABLE: the answer could not
+    reach her, and the mail bounces instead of being lost, as a reply in the group is told); the same
+    e-mail delivered twice is relayed once.
     """
 
     def answering(partner_ids: list[str]) -> str | None:
@@ -574,6 +576,9 @@ async def email_reply(
     dedupe_key = "mail:" + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
+    resident = await session.get(Resident, request.resident_id)
+    if resident is not None and resident.blocked:
+        return Result(Outcome.RESIDENT_UNREACHABLE, request)
     message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None, by=by)
     await _to_resident(session, ctx, request, message, dedupe_key, by)
     return Result(Outcome.OK, request)

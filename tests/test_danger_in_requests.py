@@ -601,6 +601,10 @@ async def test_requests_after_she_reopened_a_request_escalated_for_danger_tells_
     status = t.gettext("answered" if before == "answered" else "reopened")
     line = t.gettext("{status}, {partner} sees it too").format(status=status, partner=qm)
     assert (lena.last().text or "").endswith(line)
+    # /mydata says the same (review rv15 F5: it said "answered" of one nobody answered).
+    await lena.send("/mydata")
+    mydata = next(m.text or "" for m in reversed(bot.telegram.bot_messages(lena.chat)) if m.kind == "text")
+    assert f" {status}</b>" in mydata
 
 
 async def test_an_answered_danger_message_stays_answered_after_a_reopening(bot: BotHarness) -> None:

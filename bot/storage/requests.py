@@ -458,9 +458,11 @@ async def danger_counted(session: AsyncSession, request: Request, link: ThreadLi
     return card is not None
 
 
-async def answered_requests(session: AsyncSession, request_ids: Sequence[int]) -> set[int]:
-    """Those of `request_ids` whose thread holds a partner's message to the resident (`_partner_answer`). A
-    reopening makes a request "answered" without one."""
+async def reopened_unanswered(session: AsyncSession, requests: Sequence[Request]) -> set[int]:
+    """The ids of those of `requests` that are "answered" by a reopening alone, their thread without a
+    partner's message to the resident (`_partner_answer`): their status would say "answered" (/requests,
+    /mydata), which is not true. A reopening sets that status, so that its card offers Close again."""
+    request_ids = [r.id for r in requests if r.status is RequestStatus.ANSWERED]
     if not request_ids:
         return set()
     found = await session.scalars(
@@ -471,7 +473,7 @@ async def answered_requests(session: AsyncSession, request_ids: Sequence[int]) -
         )
         .distinct()
     )
-    return set(found.all())
+    return set(request_ids) - set(found.all())
 
 
 async def wrote_after_sending(session: AsyncSession, request: Request) -> bool:

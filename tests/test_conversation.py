@@ -280,13 +280,19 @@ async def test_end_refused_while_a_partners_photo_is_on_its_way_has_its_own_end_
     assert refused.text == t.html(NOT_ENDED, partner=partner)
     end = "⏹ " + t.gettext("End")
     assert refused.labels[0] == end
-    await ayse.tap("⏹", refused)  # still on its way: the same answer
-    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    shown = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.tap("⏹", refused)  # still on its way: the same answer, in place
+    # Review rv15 F7: each tap posted another refusal with a live ⏹; the answer replaces the tapped one.
+    assert len(bot.telegram.bot_messages(ayse.chat)) == shown
+    assert bot.telegram.chats[ayse.chat][refused.message_id].text == t.html(NOT_ENDED, partner=partner)
     await deliver(bot)
     photo = ayse.last()
     assert "Unser Flyer" in (photo.text or "") and photo.labels == []  # no ⏹ under the photo
+    shown = len(bot.telegram.bot_messages(ayse.chat))
     await ayse.tap("⏹", refused)
-    assert screen(ayse) == t.html(ENDED, partner=partner)
+    assert len(bot.telegram.bot_messages(ayse.chat)) == shown
+    ended = bot.telegram.chats[ayse.chat][refused.message_id]
+    assert ended.text == t.html(ENDED, partner=partner) and end not in ended.labels
 
 
 @pytest.mark.parametrize("lang", ["de", "tr"])

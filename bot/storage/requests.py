@@ -33,7 +33,7 @@ from sqlalchemy.orm import aliased
 from bot.storage.db import upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
-from bot.storage.models.outbox import THREAD_MESSAGE, Channel, OutboxMessage, OutboxStatus
+from bot.storage.models.outbox import CARRIES, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
     QUESTION_AUTHOR,
     ContactPreference,
@@ -159,7 +159,7 @@ _LAPSED = _CONVERSATIONS.where(
 # task conv9; an older one counts as seen, as before).
 _NOT_SEEN = exists().where(
     OutboxMessage.request_id == RequestMessage.request_id,
-    OutboxMessage.payload[THREAD_MESSAGE].as_integer() == RequestMessage.id,
+    OutboxMessage.payload[CARRIES].as_integer() == RequestMessage.id,
     OutboxMessage.status.not_in((OutboxStatus.SENT, OutboxStatus.SENDING)),
     func.coalesce(OutboxMessage.payload["parts_sent"].as_integer(), 0) == 0,
 )

@@ -394,6 +394,7 @@ async def enqueue_resident(
     resident = await session.get(Resident, request.resident_id)
     if resident is not None and resident.blocked:
         return
+    carried = carries or attachment
     await outbox.enqueue(
         session,
         Destination(Channel.TELEGRAM, str(request.resident_id)),
@@ -404,7 +405,7 @@ async def enqueue_resident(
         request_id=request.id,
         link_role=LinkRole.BOT,
         dedupe_key=dedupe_key,
-        thread_message=carried.id if (carried := carries or attachment) is not None else None,
+        carries=carried.id if carried is not None else None,
     )
 
 

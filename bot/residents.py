@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flood
 from bot.feedback import mask_contact_details
+from bot.storage import requests as store
 from bot.storage.db import Database, upsert_insert
 from bot.storage.models import Resident, WaitingMessage
 from bot.storage.models.base import utcnow
@@ -108,6 +109,8 @@ class RequestRecord:
     created_at: datetime
     updated_at: datetime
     messages: tuple[ThreadMessage, ...]
+    # "answered" by a reopening alone, without a partner's answer (`store.reopened_unanswered`, as /requests)
+    reopened: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +384,7 @@ class ResidentService:
                 .where(RequestMessage.request_id.in_([r.id for r in requests]))
                 .order_by(RequestMessage.id)
             )
+            reopened = await store.reopened_unanswered(session, requests)
             threads: dict[int, list[ThreadMessage]] = {}
             for message in messages:
                 threads.setdefault(message.request_id, []).append(_record(ThreadMessage, message))
@@ -404,6 +408,7 @@ class ResidentService:
                         r,
                         intake=dict(r.intake or {}),
                         messages=tuple(threads.get(r.id, ())),
+                        reopened=r.id in reopened,
                     )
                     for r in requests
                 ),

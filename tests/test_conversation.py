@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Update, update
+from sqlalchemy import Update, select, update
 
 from bot import jobs
 from bot.content.models import localized
@@ -280,13 +280,19 @@ async def test_end_refused_while_a_partners_photo_is_on_its_way_has_its_own_end_
     assert refused.text == t.html(NOT_ENDED, partner=partner)
     end = "⏹ " + t.gettext("End")
     assert refused.labels[0] == end
-    await ayse.tap("⏹", refused)  # still on its way: the same answer
-    assert screen(ayse) == t.html(NOT_ENDED, partner=partner)
+    shown = len(bot.telegram.bot_messages(ayse.chat))
+    await ayse.tap("⏹", refused)  # still on its way: the same answer, in place
+    # Review rv15 F7: each tap posted another refusal with a live ⏹; the answer replaces the tapped one.
+    assert len(bot.telegram.bot_messages(ayse.chat)) == shown
+    assert bot.telegram.chats[ayse.chat][refused.message_id].text == t.html(NOT_ENDED, partner=partner)
     await deliver(bot)
     photo = ayse.last()
     assert "Unser Flyer" in (photo.text or "") and photo.labels == []  # no ⏹ under the photo
+    shown = len(bot.telegram.bot_messages(ayse.chat))
     await ayse.tap("⏹", refused)
-    assert screen(ayse) == t.html(ENDED, partner=partner)
+    assert len(bot.telegram.bot_messages(ayse.chat)) == shown
+    ended = bot.telegram.chats[ayse.chat][refused.message_id]
+    assert ended.text == t.html(ENDED, partner=partner) and end not in ended.labels
 
 
 @pytest.mark.parametrize("lang", ["de", "tr"])
@@ -743,6 +749,30 @@ async def test_a_partners_message_that_never_reached_her_is_not_asked_about_the_
     await quiet_night(bot)
     await ayse.send("Er heißt Emre")
     assert (screen(ayse)).startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_long_answer_of_which_she_read_the_first_part_is_asked_about(bot: BotHarness) -> None:
+    # Review rv15 F3: a long answer whose first part reached her before its row failed for good
+    # (`parts_sent`) counted as never seen: she was not asked about what she had read.
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    question = "Wie alt sind Ihre Kinder? " + "Bitte lesen Sie auch unsere Hinweise. " * 110
+    await bot.partner("Petra", MUETTERZENTRUM).send(question, reply_to=card)
+    async with bot.services.database.transaction() as session:
+        row = (
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.target == str(ayse.chat)
+                )
+            )
+        ).one()
+        row.status = OutboxStatus.FAILED  # as the worker leaves it after part 1 went out
+        row.payload = {**row.payload, "parts_sent": 1}
+    await quiet_night(bot)
+    await ayse.send("Mein Sohn ist drei Jahre alt")
+    await deliver(bot)
+    assert screen(ayse).startswith("Ist das Ihre Antwort")
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL

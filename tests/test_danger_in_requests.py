@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import Destination
@@ -601,6 +601,10 @@ async def test_requests_after_she_reopened_a_request_escalated_for_danger_tells_
     status = t.gettext("answered" if before == "answered" else "reopened")
     line = t.gettext("{status}, {partner} sees it too").format(status=status, partner=qm)
     assert (lena.last().text or "").endswith(line)
+    # /mydata says the same (review rv15 F5: it said "answered" of one nobody answered).
+    await lena.send("/mydata")
+    mydata = next(m.text or "" for m in reversed(bot.telegram.bot_messages(lena.chat)) if m.kind == "text")
+    assert f" {status}</b>" in mydata
 
 
 async def test_an_answered_danger_message_stays_answered_after_a_reopening(bot: BotHarness) -> None:
@@ -760,6 +764,10 @@ async def test_her_correction_of_a_danger_message_already_answered_brings_no_rem
     assert any("🆘" in (m.text or "") for m in bot.telegram.bot_messages(anna.chat)[before:])
     assert await steps_at(bot, 3) == 0
     assert await steps_at(bot, 5) == 0
+    # A second fix of the same line neither (the first correction's row, uncounted, is not the line).
+    await anna.edit(said, danger.replace("komen", "kommen").replace("weiß nicht", "weiß nicht,"))
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
@@ -789,6 +797,94 @@ async def test_her_correction_that_adds_danger_words_is_reminded_of_and_escalate
     assert await steps_at(bot, 100) == 0
     await deliver(bot)
     assert sum(reminder_of(number_on(card)) in text for text in group_texts(bot, MUETTERZENTRUM)) == 1
+
+
+@pytest.mark.parametrize("album", [False, True])
+async def test_her_typo_fix_in_the_caption_of_a_card_photo_with_danger_words_counts_no_second_time(
+    bot: BotHarness, album: bool
+) -> None:
+    """Review rv15 F1: the card's danger is marked on its first row only; a photo of the card (alone, or the
+    second of an album) has a row of its own, unmarked, so her typo fixed in its caption counted as new
+    danger words: a reminder and the escalation for an answered request. Any row of the card is the card."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    danger = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
+    await anna.send("/start o_frauencafe")
+    await anna.tap(1)
+    await skip_questions(anna)
+    await anna.send("Gibt es noch Plätze im Frauencafé?")
+    if album:
+        await anna.send_photo(media_group="a1")
+        photo = await anna.send_photo(danger, media_group="a1")
+    else:
+        photo = await anna.send_photo(danger)  # the danger words are in the caption
+    draft = next(m for m in reversed(bot.telegram.bot_messages(anna.chat)) if "✅ Fertig" in m.labels)
+    for button in ("✅", "💬", "✅"):  # its screen, above the emergency numbers
+        await anna.tap(button, draft)
+    await deliver(bot)
+    card = next(m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if "Frauencafé" in (m.text or ""))
+    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0  # answered: nothing due without the edit
+    await anna.edit(photo, danger.replace("komen", "kommen"))  # its caption (`SimUser.edit`)
+    await deliver(bot)
+    assert "ob ich kommen kann" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert await steps_at(bot, 3) == 0
+    assert await steps_at(bot, 5) == 0
+
+
+OLD_DANGER = "Mein Mann schlägt mich, ich weiß nicht ob ich komen kann"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_a_typo_fixed_in_a_danger_line_stored_before_the_upgrade_counts_no_second_time(
+    bot: BotHarness,
+) -> None:
+    """Review rv15 F2: a text of hers stored before texts named their message (task conv9) has no source;
+    the card stood for it, so her typo fixed in a counted line counted again. Her row written last before
+    the line's link is its own."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, anna, "frauencafe", "Gibt es noch Plätze im Frauencafé?")
+    await petra.send("Ja, kommen Sie gern.", reply_to=card)
+    await deliver(bot)
+    said = await anna.send(OLD_DANGER)
+    await deliver(bot)
+    async with bot.services.database.transaction() as session:  # as a row written before the change
+        await session.execute(
+            update(RequestMessage)
+            .where(RequestMessage.text == OLD_DANGER)
+            .values(source_chat_id=None, source_message_id=None)
+        )
+    await petra.send("Wir rufen Sie gleich an.", reply_to=card)
+    await deliver(bot)
+    await anna.edit(said, OLD_DANGER.replace("komen", "kommen"))
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_danger_words_added_to_a_line_stored_before_the_upgrade_count(bot: BotHarness) -> None:
+    """Review rv15 F2, the other way: such a line without danger words, on a card with them, took the
+    card's and her correction that adds them counted not at all."""
+    anna = bot.resident("Anna", lang="de")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    card = await send_request(bot, anna, "frauencafe", "Mein Mann schlägt mich. Gibt es noch Plätze?")
+    await petra.send("Ja, kommen Sie gern.", reply_to=card)
+    await deliver(bot)
+    said = await anna.send("Ich weiß nicht ob ich komme")
+    await deliver(bot)
+    async with bot.services.database.transaction() as session:
+        await session.execute(
+            update(RequestMessage)
+            .where(RequestMessage.text == "Ich weiß nicht ob ich komme")
+            .values(source_chat_id=None, source_message_id=None)
+        )
+    await petra.send("Sagen Sie Bescheid.", reply_to=card)
+    await deliver(bot)
+    await anna.edit(said, "Ich weiß nicht ob ich komme, er hat mich heute wieder geschlagen")
+    await deliver(bot)
+    assert await steps_at(bot, 3) == 1  # unanswered danger: reminded of
 
 
 async def tell(bot: BotHarness, person: SimUser, text: str) -> list[Sent]:

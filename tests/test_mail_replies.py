@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from bot import jobs
 from bot.storage import requests as store
+from bot.storage.models import Resident
+from bot.storage.models.requests import RequestStatus
 from bot.testing.fakeapi import SimUser
 from tests.harness import ROOT, BotHarness, deliver
 from tests.test_card_conversation import hand_over
@@ -364,6 +366,22 @@ async def test_an_email_reply_to_a_withdrawn_or_deleted_request_bounces_with_the
         draws(monkeypatch, number_of(address), "123456")
         async with bot.services.database.sessions() as session:
             assert await store.new_request_number(session) == "123456"
+
+
+async def test_an_email_answer_to_a_resident_who_blocked_the_bot_bounces(database_url: str) -> None:
+    """Review rv15 F4: an e-mail answer to a resident who blocked the bot was accepted (250 OK), the request
+    turned "answered" and the answer was dropped on its way to her: lost without a word. It bounces with
+    what a reply in the partner's group is told."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        await arabic_resident_signs_up_for_the_german_course(bot)
+        address = str((await first_mail(bot, inbox))["Reply-To"])
+        async with bot.services.database.transaction() as session:
+            await session.execute(update(Resident).values(blocked=True))
+        refused = await bounce(in_port, address, "<b1@example.org>")
+        assert f"Die Person hinter Anfrage Nr. {number_of(address)} hat den Bot blockiert" in refused
+        async with bot.services.database.sessions() as session:
+            request = await store.get_request_by_number(session, number_of(address))
+            assert request is not None and request.status is RequestStatus.OPEN
 
 
 async def test_an_email_reply_to_a_request_purged_long_after_it_was_finished_finds_no_such_request(

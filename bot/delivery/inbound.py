@@ -41,7 +41,8 @@ MAX_MAIL_BYTES = 10 * 1024 * 1024
 
 # (number, sender address, text, Message-ID) → what became of the reply: "ok", "duplicate", "wrong_chat"
 # (a sender the request's partner does not name), "closed", "withdrawn", "deleted" (by its resident, with
-# their data), "empty", or anything else for "no such request" (purged long after it was finished).
+# their data), "empty", "resident_unreachable" (she blocked the bot), or anything else for "no such
+# request" (purged long after it was finished).
 ReplyCallback = Callable[[str, str, str, str], Awaitable[str]]
 # The outcome as the SMTP answer: a refusal bounces back to the partner with its reason, in the partners'
 # language. Only the partner's own addresses may answer (SECURITY.md, partner impersonation: a forwarded
@@ -61,6 +62,11 @@ SMTP_ANSWERS = {
     "withdrawn": ("550 5.7.1", N_("The resident withdrew this request: your reply did not reach them.")),
     "deleted": ("550 5.1.1", N_("The resident deleted their data: this request no longer exists.")),
     "empty": ("550 5.6.0", N_("Your reply contains no text of your own above or below the quoted request.")),
+    # What a reply in the partner's group is told (`bot.render.partners.REFUSALS`).
+    "resident_unreachable": (
+        "550 5.7.1",
+        N_("The resident of request {number} has blocked the bot; your message cannot reach them."),
+    ),
 }
 NO_SUCH_REQUEST = (
     "550 5.1.1",
@@ -74,14 +80,15 @@ ASCII_GERMAN = str.maketrans(
 )
 
 
-def smtp_answer(t: Translator, answer: tuple[str, str | None]) -> str:
-    """`answer` (code, msgid) as an SMTP status line in the partners' language, ASCII only."""
+def smtp_answer(t: Translator, answer: tuple[str, str | None], number: str = "") -> str:
+    """`answer` (code, msgid) as an SMTP status line in the partners' language, ASCII only (`number`: the
+    request's, for a msgid that names it)."""
     code, message = answer
     if message is None:
         return code
-    text = unicodedata.normalize("NFKD", t.gettext(message).translate(ASCII_GERMAN))
+    text = unicodedata.normalize("NFKD", t.gettext(message).format(number=number).translate(ASCII_GERMAN))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return f"{code} {text if text.isascii() else message}"
+    return f"{code} {text if text.isascii() else message.format(number=number)}"
 
 
 def reply_text(mail: EmailMessage) -> str:
@@ -134,7 +141,7 @@ class ReplyHandler:
             if number is None:
                 continue
             outcome = str(await self.on_reply(number, sender, text, message_id))
-            status = smtp_answer(self.t, SMTP_ANSWERS.get(outcome, NO_SUCH_REQUEST))
+            status = smtp_answer(self.t, SMTP_ANSWERS.get(outcome, NO_SUCH_REQUEST), number)
             if not status.startswith("250"):
                 break
         logger.info("reply e-mail for a request: %s", status)

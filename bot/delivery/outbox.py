@@ -14,8 +14,8 @@ Telegram, method "copyMessage" (attachments are copied, never forwarded):
 E-mail, method "email":
     {"subject": "...", "text": "...", "html": "...", "message_id": "<...@quartiersbot>",
      "in_reply_to": "<...>"?, "attachments": [{"file_id": "...", "file_name": "...", "mime_type": "..."}]}
-Any of them: "thread_message": 31 (optional): the message of a request's thread (`RequestMessage.id`) this
-row carries, a partner's answer to the resident: whether it reached her (`store.lapsed_conversation`).
+Any of them: "carries": 31 (optional): the message of a request's thread (`RequestMessage.id`) this row
+carries, a partner's answer to the resident: whether it reached her (`store.lapsed_conversation`).
 
 `target` is the chat id as text, or the e-mail address. After a Telegram message is sent, the worker records
 it as a ThreadLink with `link_role` (when set), so replies to it map back to the request.
@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.keyboards import Keyboard
-from bot.storage.models.outbox import THREAD_MESSAGE, Audience, Channel, OutboxMessage
+from bot.storage.models.outbox import CARRIES, Audience, Channel, OutboxMessage
 from bot.storage.models.requests import LinkRole
 
 SEND_MESSAGE = "sendMessage"
@@ -106,7 +106,7 @@ async def enqueue(
     partner_id: str | None = None,
     link_role: LinkRole | None = None,
     dedupe_key: str | None = None,
-    thread_message: int | None = None,
+    carries: int | None = None,
 ) -> OutboxMessage:
     """Add `html` to the outbox as a Telegram message (a copy of `copy` with `html` as caption) or as an
     e-mail (flushed, not committed: it goes out only if the transaction commits).
@@ -117,8 +117,8 @@ async def enqueue(
     joins a request's thread).
 
     `dedupe_key` names the logical message ("req:12:ack"); enqueueing it twice violates a unique constraint
-    instead of sending twice. Messages without a natural key get a random one. `thread_message`: the
-    message of a request's thread this row carries (`RequestMessage.id`).
+    instead of sending twice. Messages without a natural key get a random one. `carries`: the message
+    of a request's thread this row carries (`RequestMessage.id`).
     """
     payload: dict[str, Any]
     if dest.channel is Channel.TELEGRAM:
@@ -153,8 +153,8 @@ async def enqueue(
             # The request number: with inbound mail configured, Reply-To becomes an address that leads back
             # to it.
             payload["reply_key"] = reply_key
-    if thread_message is not None:
-        payload[THREAD_MESSAGE] = thread_message
+    if carries is not None:
+        payload[CARRIES] = carries
     row = OutboxMessage(
         channel=dest.channel,
         target=dest.target,

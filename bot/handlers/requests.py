@@ -653,7 +653,10 @@ async def conversation_button(update: Update, context: Context) -> None:
         return
     query, user, callback, request_id = pressed
     if callback.arg(0) == "end":
-        if not await end_conversation(update, context, user.id, request_id):
+        # Tapped under its refusal (the partner's message was on its way): the answer replaces that one, so
+        # each tap leaves one screen with a live ⏹, not another.
+        in_place = callback.arg(2) == render.REFUSED
+        if not await end_conversation(update, context, user.id, request_id, in_place=in_place):
             await answer_query(query, render.toast(context.t, "unchanged"))
         return
     if callback.arg(0) == "un" or _older_notice(query.message):
@@ -686,10 +689,12 @@ def _older_notice(message: MaybeInaccessibleMessage | None) -> bool:
     return markup is not None and sum(len(row) for row in markup.inline_keyboard) == 1
 
 
-async def end_conversation(update: Update, context: Context, user_id: int, request_id: int) -> bool:
+async def end_conversation(
+    update: Update, context: Context, user_id: int, request_id: int, *, in_place: bool = False
+) -> bool:
     """⏹ End, tapped or typed: her messages no longer go to the request, and she reads where they go now;
-    or, while the partner's message is on its way to her, that they still go there (`conversation.end`).
-    False if its conversation was not open."""
+    or, while the partner's message is on its way to her, that they still go there (`conversation.end`),
+    as a new message, or `in_place` of the tapped one. False if its conversation was not open."""
     ending = await context.services.requests.end_conversation(user_id, request_id)
     if ending is None:
         return False
@@ -698,7 +703,7 @@ async def end_conversation(update: Update, context: Context, user_id: int, reque
         screen = render.conversation_ended(context.t, ending.partner)
     else:
         screen = render.conversation_not_ended(context.t, ending.partner, request_id)
-    await show(update, context, *screen, new_message=True)
+    await show(update, context, *screen, new_message=not in_place)
     return True
 
 

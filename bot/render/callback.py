@@ -38,7 +38,8 @@ NAMESPACES = {
     "req": "req:<action>:<request>[:<partner>], the resident's /requests and the partner's card",
     "reopen": "reopen:<request>, the resident opens a recently closed request again",
     "hoc": "hoc:yes|no:<request>, the resident's consent to a hand-over",
-    "conv": "conv:end|to|un:<request>, her conversation with a request: end it, choose it, pass on a line",
+    "conv": "conv:end|to|un:<request>[:r], her conversation with a request: end it (r: under its refusal), "
+    "choose it, pass on a line",
 }
 
 

@@ -404,9 +404,15 @@ def reply_outcome(
 # --- the open conversation ----------
 
 
-def end_keyboard(t: Translator, request_id: int) -> Keyboard:
-    """⏹ End: the resident's plain messages no longer go to the request."""
-    return [[("⏹ " + t.gettext("End"), encode("conv", "end", request_id))]]
+# The last argument of ⏹ End under its own refusal (`conversation_not_ended`): her tap answers in place.
+REFUSED = "r"
+
+
+def end_keyboard(t: Translator, request_id: int, *, refused: bool = False) -> Keyboard:
+    """⏹ End: the resident's plain messages no longer go to the request (`refused`: under the screen that
+    refused it, which her tap's answer replaces)."""
+    data = encode("conv", "end", request_id, REFUSED) if refused else encode("conv", "end", request_id)
+    return [[("⏹ " + t.gettext("End"), data)]]
 
 
 def conversation_hint(t: Translator, partner: str, request_id: int, quiet_hours: int) -> Screen:
@@ -588,7 +594,7 @@ def conversation_not_ended(t: Translator, partner: str, request_id: int) -> Scre
         "still go to them. Once it has arrived, tap “⏹ End” below.",
         partner=t.isolate(partner),
     )
-    return text, [*end_keyboard(t, request_id), *back_to_menu(t)]
+    return text, [*end_keyboard(t, request_id, refused=True), *back_to_menu(t)]
 
 
 # --- after "Send" ----------

@@ -33,8 +33,9 @@ from sqlalchemy.orm import aliased
 from bot.storage.db import upsert_insert
 from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
-from bot.storage.models.outbox import THREAD_MESSAGE, Channel, OutboxMessage, OutboxStatus
+from bot.storage.models.outbox import CARRIES, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
+    QUESTION_AUTHOR,
     ContactPreference,
     DeletedRequestLink,
     Dialogue,
@@ -153,12 +154,14 @@ _CONVERSATIONS = _conversations(OPEN_STATUSES)
 _LAPSED = _CONVERSATIONS.where(
     Request.conversation_at < _param(Request.conversation_at, "quiet_since")
 ).limit(1)
-# A message of the thread to her whose row the outbox gave up, or has not sent yet: she never saw it (rows
-# carry the message's id since task conv9; an older one counts as seen, as before).
+# A message of the thread to her whose row the outbox gave up, or has not sent yet, not even the first part
+# of a long one (`parts_sent`, bot/delivery/worker.py): she never saw it (rows carry the message's id since
+# task conv9; an older one counts as seen, as before).
 _NOT_SEEN = exists().where(
     OutboxMessage.request_id == RequestMessage.request_id,
-    OutboxMessage.payload[THREAD_MESSAGE].as_integer() == RequestMessage.id,
+    OutboxMessage.payload[CARRIES].as_integer() == RequestMessage.id,
     OutboxMessage.status.not_in((OutboxStatus.SENT, OutboxStatus.SENDING)),
+    func.coalesce(OutboxMessage.payload["parts_sent"].as_integer(), 0) == 0,
 )
 _LAST_MESSAGE = (
     select(RequestMessage)
@@ -181,8 +184,8 @@ async def lapsed_conversation(
 ) -> tuple[Request, RequestMessage] | None:
     """The resident's open request whose conversation went quiet before `quiet_since` (not ended) but was
     active after `since`, the latest such, with the last message of its thread that is hers or reached her
-    (or is being sent: it may be on her screen): not a partner's that the outbox gave up or has still not
-    sent, which she never saw."""
+    (or is being sent: it may be on her screen; of a long one, its first part will do): not a partner's
+    that the outbox gave up or has still not sent, which she never saw."""
     found = {"resident_id": resident_id, "since": since, "quiet_since": quiet_since}
     request = await session.scalar(_LAPSED, found)
     if request is None:
@@ -306,6 +309,14 @@ async def unanswered_requests(session: AsyncSession, routed_before: datetime) ->
 _ANSWER = aliased(RequestMessage)
 
 
+def _partner_answer(message: Any) -> ColumnElement[bool]:
+    """`message` (RequestMessage or an alias) is a partner's message to the resident: not the bot's own
+    hand-over question (`QUESTION_AUTHOR`, no organisation)."""
+    return (message.direction == Direction.TO_RESIDENT) & (
+        message.partner_id.is_not(None) | message.author.is_distinct_from(QUESTION_AUTHOR)
+    )
+
+
 @dataclass(frozen=True)
 class UnansweredDanger:
     """A request with a message of hers with danger words that nobody answered (`unanswered_danger`): for
@@ -330,8 +341,7 @@ async def unanswered_danger(
     One query."""
     answered = exists().where(
         _ANSWER.request_id == RequestMessage.request_id,
-        _ANSWER.direction == Direction.TO_RESIDENT,
-        _ANSWER.partner_id.is_not(None),  # not the bot's own hand-over question
+        _partner_answer(_ANSWER),
         _ANSWER.correction.is_(False),
         _ANSWER.id > RequestMessage.id,
         (_ANSWER.created_at >= Request.routed_at) | _ANSWER.partner_id.in_([Request.partner_id, catch_all]),
@@ -399,49 +409,71 @@ async def first_text_to_partner(session: AsyncSession, request_id: int) -> str |
     return await session.scalar(_FIRST_TEXT_TO_PARTNER, {"request_id": request_id})
 
 
-async def danger_counted(session: AsyncSession, request_id: int, chat_id: int, message_id: int) -> bool:
-    """Whether her message `message_id` (in her chat `chat_id`) reached request `request_id`'s thread with
-    danger words counted (`RequestMessage.danger`): as she sent it, or in a correction of it (both rows
-    name it as their source). A line of the draft she sent has no row of its own, the card's text holds it
-    (as does an older message, stored before texts named their source): the card's first message stands
-    for it."""
-    own = await session.scalars(
-        select(RequestMessage.danger).where(
-            RequestMessage.request_id == request_id,
-            RequestMessage.source_chat_id == chat_id,
-            RequestMessage.source_message_id == message_id,
+async def danger_counted(session: AsyncSession, request: Request, link: ThreadLink) -> bool:
+    """Whether her message `link` names (in her chat) reached `request`'s thread with danger words counted
+    (`RequestMessage.danger`): as she sent it, or in a correction of it (rows since task conv9 name it as
+    their source). A line of the card counts as the card, whose danger is marked on its first row only: a
+    line of the draft she sent has no row of its own (the card's text holds it; a correction of it has
+    one), a photo of the card has one, unmarked (rows of the card share the request's timestamp). Her text
+    stored before rows named their source is the row of hers written last before its link (the link
+    follows it in the same transaction); a draft line's link, made at "Send", has none after the card."""
+    own = (
+        await session.execute(
+            select(RequestMessage.danger, RequestMessage.correction, RequestMessage.created_at).where(
+                RequestMessage.request_id == request.id,
+                RequestMessage.source_chat_id == link.chat_id,
+                RequestMessage.source_message_id == link.message_id,
+            )
         )
-    )
-    found = own.all()
-    if found:
-        return any(found)
+    ).all()
+    if any(danger for danger, _, _ in own):
+        return True
+    if any(not correction and created_at != request.created_at for _, correction, created_at in own):
+        return False  # a line she wrote after sending, not counted (nor any correction of it)
+    if not any(not correction for _, correction, _ in own):
+        older = await session.scalar(
+            select(RequestMessage.danger)
+            .where(
+                RequestMessage.request_id == request.id,
+                RequestMessage.direction == Direction.TO_PARTNER,
+                RequestMessage.correction.is_(False),
+                RequestMessage.created_at > request.created_at,
+                RequestMessage.created_at <= link.created_at,
+            )
+            .order_by(RequestMessage.created_at.desc(), RequestMessage.id.desc())
+            .limit(1)
+        )
+        if older is not None:
+            return older
     card = await session.scalar(
-        select(RequestMessage.danger)
-        .where(RequestMessage.request_id == request_id, RequestMessage.direction == Direction.TO_PARTNER)
-        .order_by(RequestMessage.id)
+        select(RequestMessage.id)
+        .where(
+            RequestMessage.request_id == request.id,
+            RequestMessage.direction == Direction.TO_PARTNER,
+            RequestMessage.created_at == request.created_at,
+            RequestMessage.danger.is_(True),
+        )
         .limit(1)
     )
-    return bool(card)
+    return card is not None
 
 
-async def answered_requests(
-    session: AsyncSession, request_ids: Sequence[int], question_author: str
-) -> set[int]:
-    """Those of `request_ids` whose thread holds a partner's message to the resident: an answer, not the
-    bot's own hand-over question (`question_author`, no organisation). A reopening makes a request
-    "answered" without one."""
+async def reopened_unanswered(session: AsyncSession, requests: Sequence[Request]) -> set[int]:
+    """The ids of those of `requests` that are "answered" by a reopening alone, their thread without a
+    partner's message to the resident (`_partner_answer`): their status would say "answered" (/requests,
+    /mydata), which is not true. A reopening sets that status, so that its card offers Close again."""
+    request_ids = [r.id for r in requests if r.status is RequestStatus.ANSWERED]
     if not request_ids:
         return set()
     found = await session.scalars(
         select(RequestMessage.request_id)
         .where(
             RequestMessage.request_id.in_(list(request_ids)),
-            RequestMessage.direction == Direction.TO_RESIDENT,
-            RequestMessage.partner_id.is_not(None) | RequestMessage.author.is_distinct_from(question_author),
+            _partner_answer(RequestMessage),
         )
         .distinct()
     )
-    return set(found.all())
+    return set(request_ids) - set(found.all())
 
 
 async def wrote_after_sending(session: AsyncSession, request: Request) -> bool:

@@ -548,10 +548,13 @@ class SimUser:
         return await self._message(extra, reply_to)
 
     async def edit(self, message: Sent, text: str) -> None:
-        """Edit one of this person's earlier messages (Telegram sends an `edited_message` update)."""
+        """Edit one of this person's earlier messages (Telegram sends an `edited_message` update): a text's
+        text, or a file's caption (the edit comes with the file, as Telegram sends it)."""
         message.text = text
         original = self.telegram.chats.get(self.chat, {}).get(message.reply_to or 0)
-        data = self._message_json(message.message_id, {"text": text, "edit_date": int(time.time())}, original)
+        files = {k: v for k, v in message.params.items() if k in ("photo", "document", "voice")}
+        extra = {**files, "caption": text} if files else {"text": text}
+        data = self._message_json(message.message_id, {**extra, "edit_date": int(time.time())}, original)
         await self._process({"update_id": self.telegram.next_update_id(), "edited_message": data})
 
     async def send_sticker(self) -> Sent:

@@ -23,9 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.models import localized
 from bot.storage import requests as store
 from bot.storage.models.base import utcnow
-from bot.storage.models.requests import Dialogue, Direction, Request
+from bot.storage.models.requests import QUESTION_AUTHOR, Dialogue, Direction, Request
 from bot.tickets.deps import Outcome, Result, TicketContext
-from bot.tickets.notify import QUESTION_AUTHOR
 
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue

@@ -24,12 +24,12 @@ from bot.render.requests import ConversationChoice, DraftView, OpenRequest
 from bot.storage import requests as store
 from bot.storage.db import Database
 from bot.storage.models import Resident
-from bot.storage.models.requests import ContactPreference, LinkRole, Request, RequestStatus
+from bot.storage.models.requests import ContactPreference, LinkRole, Request
 from bot.tickets import conversation, intake, partners, relay, reminders
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attach, Attachment, Effect, Press, SharedPhone, Text, Unsupported
 from bot.tickets.intake import DialogueReply
-from bot.tickets.notify import QUESTION_AUTHOR, notify_admin, passes_on_copy, readers
+from bot.tickets.notify import notify_admin, passes_on_copy, readers
 from bot.tickets.relay import GroupMessage, ResidentMessage
 from bot.tickets.routing import partner_chats
 
@@ -490,7 +490,7 @@ class RequestDesk:
         async with self._database.sessions() as session:
             requests = await store.list_open_requests(session, resident_id)
             catch_all = ctx.catalogue.catch_all_partner_id
-            answered = await store.answered_requests(session, [r.id for r in requests], QUESTION_AUTHOR)
+            reopened = await store.reopened_unanswered(session, requests)
 
             def escalated(r: Request) -> bool:
                 return (
@@ -516,9 +516,7 @@ class RequestDesk:
                     also_with=ctx.partner_name(catch_all, lang)
                     if escalated(r) and r.passed_on_by is None
                     else None,
-                    # Her (or its partner's) reopening makes it "answered" (its card offers Close again):
-                    # one nobody answered says that it is open again instead.
-                    reopened=r.status is RequestStatus.ANSWERED and r.id not in answered,
+                    reopened=r.id in reopened,
                 )
                 for r in requests
             ]

@@ -29,6 +29,7 @@ from bot.storage.models import Resident
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel
 from bot.storage.models.requests import (
+    QUESTION_AUTHOR,
     ContactPreference,
     Dialogue,
     Direction,
@@ -55,8 +56,6 @@ logger = logging.getLogger(__name__)
 THREAD_MESSAGES = 8
 THREAD_MESSAGE_CHARS = 500
 THREAD_CHARS = 2_000
-# The author of the hand-over question in a request's thread (`record_question`): the bot asked her.
-QUESTION_AUTHOR = "Quartiersbot"
 
 
 def mail_id(request: Request, suffix: str | None = None) -> str:
@@ -395,6 +394,7 @@ async def enqueue_resident(
     resident = await session.get(Resident, request.resident_id)
     if resident is not None and resident.blocked:
         return
+    carried = carries or attachment
     await outbox.enqueue(
         session,
         Destination(Channel.TELEGRAM, str(request.resident_id)),
@@ -405,7 +405,7 @@ async def enqueue_resident(
         request_id=request.id,
         link_role=LinkRole.BOT,
         dedupe_key=dedupe_key,
-        thread_message=carried.id if (carried := carries or attachment) is not None else None,
+        carries=carried.id if carried is not None else None,
     )
 
 

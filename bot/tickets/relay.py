@@ -59,11 +59,14 @@ async def add_message(
     by: str | None = None,
     danger: bool = False,
     correction: bool = False,
+    source: tuple[int, int] | None = None,
 ) -> RequestMessage:
     """One message of the request's thread, as stored (flushed: its id keys what it causes). `danger`: hers,
     with danger words that make a request urgent (`RequestMessage.danger`); `correction`: an edit of an
-    earlier one (`RequestMessage.correction`)."""
-    message = thread_message(request, direction, text=text, attachment=attachment, author=author, by=by)
+    earlier one (`RequestMessage.correction`); `source`: her message it is (`thread_message`)."""
+    message = thread_message(
+        request, direction, text=text, attachment=attachment, author=author, by=by, source=source
+    )
     message.danger, message.correction = danger, correction
     session.add(message)
     await session.flush()
@@ -79,9 +82,15 @@ def thread_message(
     author: str | None = None,
     by: str | None = None,
     created_at: datetime | None = None,
+    source: tuple[int, int] | None = None,
 ) -> RequestMessage:
     """One message of the request's thread, not yet added to the session (`created_at`: now). Its
-    organisation: `by`, the partner that wrote a partner's message; hers went to the request's partner."""
+    organisation: `by`, the partner that wrote a partner's message; hers went to the request's partner.
+    It names the message it is, (chat id, message id): a file's own, or `source` for a text of hers (a
+    correction of it finds what was counted: `store.danger_counted`)."""
+    chat_id, message_id = (
+        (attachment.chat_id, attachment.message_id) if attachment else source or (None, None)
+    )
     message = RequestMessage(
         request_id=request.id,
         direction=direction,
@@ -91,8 +100,8 @@ def thread_message(
         file_name=attachment.file_name if attachment else None,
         mime_type=attachment.mime_type if attachment else None,
         file_size=attachment.file_size if attachment else None,
-        source_chat_id=attachment.chat_id if attachment else None,
-        source_message_id=attachment.message_id if attachment else None,
+        source_chat_id=chat_id,
+        source_message_id=message_id,
         media_group=attachment.media_group if attachment else None,
         author=author,
         partner_id=request.partner_id if direction is Direction.TO_PARTNER else by,
@@ -196,9 +205,8 @@ async def resident_reply(
         text=message.text,
         attachment=attachment,
         danger=message.danger,
+        source=(resident_id, message.message_id),
     )
-    # Her text names its message too, as a file's row does: a correction of it finds what was counted.
-    stored.source_chat_id, stored.source_message_id = resident_id, message.message_id
     await store.add_thread_link(session, resident_id, message.message_id, request.id, LinkRole.RESIDENT)
     request.updated_at = utcnow()
     pt = ctx.partner_t()
@@ -235,7 +243,14 @@ async def resident_thanks(
         return Result(Outcome.DUPLICATE, request)
     if await partner_destination(session, ctx, request.partner_id) is None:
         return Result(Outcome.CLOSED, request)
-    stored = await add_message(session, request, Direction.TO_PARTNER, text=message.text, attachment=None)
+    stored = await add_message(
+        session,
+        request,
+        Direction.TO_PARTNER,
+        text=message.text,
+        attachment=None,
+        source=(message.resident_id, message.message_id),
+    )
     await store.add_thread_link(
         session, message.resident_id, message.message_id, request.id, LinkRole.RESIDENT
     )
@@ -275,7 +290,7 @@ async def resident_correction(
     await reroute_if_unlisted(session, ctx, request)
     # Her danger words count once per line (task conv9 #3): a typo fixed in a message already counted is no
     # new unanswered danger (Petra's answer to it stays one); a correction that adds them is.
-    if message.danger and await store.danger_counted(session, request.id, resident_id, message.message_id):
+    if message.danger and await store.danger_counted(session, request, link):
         message = replace(message, danger=False)
     stored = await add_message(
         session,
@@ -285,8 +300,8 @@ async def resident_correction(
         attachment=None,
         danger=message.danger,
         correction=True,
+        source=(resident_id, message.message_id),
     )
-    stored.source_chat_id, stored.source_message_id = resident_id, message.message_id
     request.updated_at = utcnow()
     html = partner_render.resident_corrected(ctx.partner_t(), request.number, request.first_name, stored.text)
     html += (urgent_now := _danger(ctx, request, message))
@@ -525,7 +540,9 @@ async def email_reply(
     Only the addresses the partner's content names (its request e-mail and contact e-mail) may answer, and
     only they learn what became of a request that is gone: deleted by its resident (DELETED), or purged
     long after it was finished (NOT_FOUND, as a number the bot never had); a closed or withdrawn request
-    refuses; the same e-mail delivered twice is relayed once.
+    refuses, and so does one whose resident blocked the bot (RESIDENT_UNREACHABLE: the answer could not
+    reach her, and the mail bounces instead of being lost, as a reply in the group is told); the same
+    e-mail delivered twice is relayed once.
     """
 
     def answering(partner_ids: list[str]) -> str | None:
@@ -559,6 +576,9 @@ async def email_reply(
     dedupe_key = "mail:" + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
+    resident = await session.get(Resident, request.resident_id)
+    if resident is not None and resident.blocked:
+        return Result(Outcome.RESIDENT_UNREACHABLE, request)
     message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None, by=by)
     await _to_resident(session, ctx, request, message, dedupe_key, by)
     return Result(Outcome.OK, request)

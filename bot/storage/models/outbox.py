@@ -33,7 +33,7 @@ class OutboxStatus(StrEnum):
 
 # The payload's key naming the message of a request's thread (`RequestMessage.id`) that a row carries to
 # the resident (a partner's answer): whether it reached her (`bot.storage.requests.lapsed_conversation`).
-THREAD_MESSAGE = "thread_message"
+CARRIES = "carries"
 
 
 class OutboxMessage(Base):

@@ -65,6 +65,12 @@ class LinkRole(StrEnum):
     BOT = "bot"
 
 
+# The author of the bot's own hand-over question in a request's thread (`bot.tickets.notify.record_question`):
+# the bot asked her; no organisation's answer (it has no `partner_id`, nor has a partner's message stored
+# before messages named their organisation, migration 0015: the author tells them apart).
+QUESTION_AUTHOR = "Quartiersbot"
+
+
 class Request(Base):
     """A resident's request to one partner organisation (the ticket)."""
 

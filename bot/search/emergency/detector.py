@@ -52,7 +52,6 @@ from bot.search.emergency.words import (
     DONE_TO_HER,
     FONDLY_AFTER,
     FONDLY_BEFORE,
-    KILL_WITHOUT_OBJECT,
     MEDIA_WORDS,
     OBJECT_PRONOUNS,
     READ_ALSO,
@@ -62,7 +61,6 @@ from bot.search.emergency.words import (
     STATION_WORDS,
     SUBJECT_PRONOUNS,
     URGENT_WORDS,
-    VERB_FIRST,
 )
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 from bot.search.translit import LatinReader, common_words
@@ -326,7 +324,7 @@ class EmergencyDetector:
             return self._everyday_threat(used, message)
         if trigger.lang == "fa":
             return compound(used, message)
-        if trigger.text in VERB_FIRST:
+        if trigger.verb_first:
             return verb_after(trigger, used, message)
         return separable(used, message) if trigger.lang == "de" else set()
 
@@ -377,7 +375,7 @@ class EmergencyDetector:
         the trigger, or for a trigger that names no one (``KILL_WITHOUT_OBJECT``) by a word beside it
         (``aimed_at_her``) or by a relative in the message ("mein Bruder droht, meine Schwester
         umzubringen")."""
-        if trigger.text not in KILL_WITHOUT_OBJECT:
+        if not trigger.names_no_one:
             return True
         return aimed_at_her(used, message) or any(a_relative(word) for word in message.folded)
 

@@ -17,7 +17,13 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Hamming
 
-from bot.search.emergency.words import FIRST_PERSON_OBJECTS, KEYBOARD_ROWS, THREAT_FOLDED
+from bot.search.emergency.words import (
+    FIRST_PERSON_OBJECTS,
+    KEYBOARD_ROWS,
+    KILL_WITHOUT_OBJECT,
+    THREAT_FOLDED,
+    VERB_FIRST,
+)
 from bot.search.normalize import fold, raw_tokens, stem, stop_words
 
 KNOWN_STEM = "~"  # marks a stem among the known words (``Message.known``)
@@ -64,6 +70,8 @@ class Trigger:
     call: bool = False  # a call for help ("yardım edin!"): soft, even as a phrase
     kill: bool = False  # a threat to kill (``BUILTIN_KILL``): hard, never an idiom's
     threat: bool = False  # a threat word and no kill word (``THREAT_STARTS``)
+    names_no_one: bool = False  # a threat to kill that names no one killed (``KILL_WITHOUT_OBJECT``)
+    verb_first: bool = False  # an Arabic verb before whom it is done to (``VERB_FIRST``: "ضرب ابني")
 
 
 def content_words(phrase: str, lang: str) -> int:
@@ -99,7 +107,10 @@ def compile_trigger(
         if len(others) == 1:  # the verb alone: "bringe mich um", not "mann schlägt mich"
             words = [Word(w.word, w.prefix, w.stem, False) if w in others else w for w in words]
     threat = not kill and any(w.word.startswith(THREAT_FOLDED) for w in words)
-    return Trigger(tuple(words), lang, hard, emergency_id, text, call, kill, threat)
+    # the phrases of two lists mark their triggers, whichever list (or content entry) they come from
+    names_no_one = kill and text in KILL_WITHOUT_OBJECT
+    verb_first = text in VERB_FIRST
+    return Trigger(tuple(words), lang, hard, emergency_id, text, call, kill, threat, names_no_one, verb_first)
 
 
 _CLAUSE_END = re.compile(r"[!?.;,؟،]+")

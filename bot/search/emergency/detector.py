@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from bot.languages import counts_as
@@ -336,10 +336,8 @@ class EmergencyDetector:
         ("Арендодатель угрожает выселением", "эта жара меня убьёт"), but not "… und hat mich gewürgt"."""
         message = Message(text)
         aside: set[int] = set()
-        for position in self._candidates(message):
-            trigger = self._triggers[position]
-            found = self._find(trigger, message, False)
-            words = self._set_aside(trigger, found[0], message) if found is not None else set()
+        for trigger, used, _weakest in self._found(message, False):
+            words = self._set_aside(trigger, used, message)
             # ...from the start of its clause: "Der Vermieter droht mir mit Kündigung | und hat mich …"
             if words:
                 first = min(words)
@@ -358,17 +356,27 @@ class EmergencyDetector:
         if any(a_relative(word) for word in words):
             return set()
         clauses = {message.clause[i] for i in threat}
-        for consequence in self._consequences:
-            found = self._find(consequence, message, False)
-            if found is None or not any(message.clause[i] in clauses for i in found[0]):
+        for found in self._consequences_in(message):
+            if not any(message.clause[i] in clauses for i in found):
                 continue
-            both = threat | found[0]
+            both = threat | found
             span = set(range(min(both), max(both) + 1))
             for j in (min(both) - 1, max(both) + 1):  # "threatens to evict me", "beni tahliye ile tehdit"
                 if 0 <= j < len(words) and words[j] in DONE_TO_HER:
                     span.add(j)
             return set() if done_to_her(message, span) else span
         return set()
+
+    def _consequences_in(self, message: Message) -> list[set[int]]:
+        """The positions of each everyday consequence ``message`` names (``CONSEQUENCES``), in the list's
+        order: matched once per message, however many of its words are threats."""
+        if message.consequences is None:
+            message.consequences = [
+                found[0]
+                for consequence in self._consequences
+                if (found := self._find(consequence, message, False)) is not None
+            ]
+        return message.consequences
 
     def _kills_her(self, trigger: Trigger, used: set[int], message: Message) -> bool:
         """Whether the kill trigger at ``used`` threatens her, her children, "us" or a relative: said so by
@@ -433,6 +441,16 @@ class EmergencyDetector:
                         found.update(self._by_stem.get((lang, message.stem(i, lang)), ()))
         return sorted(found)
 
+    def _found(self, message: Message, guesses: bool) -> Iterator[tuple[Trigger, set[int], int]]:
+        """Each trigger ``message`` has, in the order ``detect`` weighs them (hard ones first, calls for
+        help last), with the positions of its words and the weakest way one of them matched (``_find``):
+        the one loop of ``detect`` and ``without_set_aside``."""
+        for position in self._candidates(message):
+            trigger = self._triggers[position]
+            found = self._find(trigger, message, guesses)
+            if found is not None:
+                yield trigger, *found
+
     def detect(self, text: str, guesses: bool = True) -> EmergencyMatch | None:
         """The first matching trigger (hard ones first; one read through a ``GUESS`` only if no other
         trigger matches, through an ``OTHER`` only if no ``GUESS`` does, neither when ``guesses`` is
@@ -442,12 +460,7 @@ class EmergencyDetector:
             return None
         in_context: bool | None = None
         fallback: EmergencyMatch | None = None
-        for position in self._candidates(message):
-            trigger = self._triggers[position]
-            found = self._find(trigger, message, guesses)
-            if found is None:
-                continue
-            used, weakest = found
+        for trigger, used, weakest in self._found(message, guesses):
             if not trigger.hard:
                 if in_context is None:
                     in_context = any(self._find(c, message, False) is not None for c in self._context)

@@ -128,6 +128,8 @@ class Message:
         self.clause = [n for n, words in enumerate(clauses) for _ in words]
         if len(self.clause) != len(self.raws):  # a mark inside a word: one clause
             self.clause = [0] * len(self.raws)
+        # the positions of the everyday consequences it names, found once (``EmergencyDetector``)
+        self.consequences: list[set[int]] | None = None
 
     def next_to(self, these: set[int], those: set[int]) -> bool:
         """Whether a word of ``these`` is one of ``those`` or right beside one, in the same clause."""

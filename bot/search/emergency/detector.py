@@ -237,20 +237,23 @@ class EmergencyDetector:
         for lang, lang_texts in (texts or {}).items():
             known[counts_as(lang)].update(word for text in lang_texts for word in raw_tokens(text))
         triggers = list(_builtin_triggers())
-        # A content phrase that repeats a built-in hard one is read as it ("bringe mich um": its verb
-        # does not inflect, whatever the stop words make of its hardness).
-        fixed = {(t.lang, tuple(w.word for w in t.words)): t.words for t in triggers if t.hard}
+        # A soft content phrase that repeats a built-in hard one is read as the built-in one, with its
+        # words as compiled there: "bringe mich um" and "mich töten" are soft here (the stop words leave
+        # one content word), and as soft phrases their verb would inflect ("Kopfschmerzen bringen mich
+        # um" would fire). Whether a verb with "me" inflects cannot be told from the phrase alone: a soft
+        # phrase of the same shape must inflect ("verfolgt mich" fires on "ein Mann verfolgte mich").
+        built_in = {(t.lang, tuple(w.word for w in t.words)): t.words for t in triggers if t.hard}
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
                 analyser_lang = counts_as(lang)
                 for phrase in content_phrases:
-                    # "yardım edin!": a call for help is soft even as a phrase (see the module docstring)
+                    # "yardım edin!": a call for help is soft even as a phrase (the package's docstring)
                     call = phrase.rstrip().endswith("!")
                     phrase = phrase.rstrip().rstrip("!").rstrip()
                     hard = content_words(phrase, analyser_lang) > 1 and not call
                     compiled = compile_trigger(phrase, analyser_lang, hard, emergency_id, call)
                     if compiled:
-                        same = fixed.get((analyser_lang, tuple(w.word for w in compiled.words)))
+                        same = built_in.get((analyser_lang, tuple(w.word for w in compiled.words)))
                         if same is not None and not hard:
                             compiled = replace(compiled, words=same)
                         triggers.append(compiled)

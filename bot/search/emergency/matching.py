@@ -190,7 +190,7 @@ def typo_kind(typed: str, word: str) -> int:
     shorter word it is only a ``GUESS``: often it is another word ("schläft"/"schlägt", sleeps/beats), and
     the engine asks the meaning; when the wrong letter is not even a neighbouring key of the right one
     ("yasiyor"/"yanıyor", lives/burns; "kalıyor"/"kanıyor", stays/bleeds; "trennt"/"brennt") it is
-    ``OTHER``: another word, not a slip of the finger (module docstring)."""
+    ``OTHER``: another word, not a slip of the finger (the package's docstring)."""
     if OSA.distance(typed, word, score_cutoff=1) > 1:
         return MISS
     if len(word) < SUBSTITUTION_FROM and len(typed) == len(word) and Hamming.distance(typed, word) == 1:

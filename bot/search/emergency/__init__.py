@@ -95,6 +95,6 @@ Where it is
 """
 
 from bot.search.emergency.detector import EmergencyDetector, EmergencyMatch
-from bot.search.emergency.words import BUILTIN_HARD, BUILTIN_KILL, BUILTIN_SOFT
+from bot.search.emergency.words import BUILTIN_SOFT
 
-__all__ = ["BUILTIN_HARD", "BUILTIN_KILL", "BUILTIN_SOFT", "EmergencyDetector", "EmergencyMatch"]
+__all__ = ["BUILTIN_SOFT", "EmergencyDetector", "EmergencyMatch"]

@@ -3,7 +3,9 @@ the built-in triggers of the nine languages, hard (``BUILTIN_HARD``), soft (``BU
 kill (``BUILTIN_KILL``) and calls of an emergency service (``SERVICE_CALLS``), and the words the rules read
 beside a trigger (rules.py: idioms, everyday consequences, relatives, whom a threat is aimed at, calls for
 help that are part of a request; detector.py: offers, stations, things that hold air). Data only: each
-list says above it what it is for and which rule reads it.
+list says above it what it is for and which rule reads it. In sections: the triggers; threats and kill
+phrases; other words that make a trigger say no danger; a soft trigger in an everyday question; calls for
+help; the keyboards; the lists as the Latin reader knows them.
 
 Over 400 lines on purpose: it is nothing but these lists, one word or phrase a line where a list
 is long, so that a reviewer who knows a language can read and check its words in one place.
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from bot.search.normalize import fold
 
-# "*" = prefix. Each language lists hard triggers, then soft triggers.
+# ---- The triggers: hard, soft, threats to kill, calls of a service (detector.py ``_builtin_triggers``)
+#: Hard triggers, per language ("*" = prefix): they always fire (the package's docstring).
 BUILTIN_HARD: dict[str, list[str]] = {
     "de": [
         "suizid*",
@@ -200,12 +203,14 @@ BUILTIN_HARD: dict[str, list[str]] = {
         ).split("|"),
     ],
 }
+
 #: Who was hit, after "ضرب"/"يضرب" (he hit, he hits): the children, a son, a daughter, her mother. Arabic
 #: says whom a verb is done to after it: "ابني ضرب صديقه" (my son hit his friend) is no "ضرب ابني"
 #: (``verb_after``).
 VERB_FIRST = tuple(
     f"{verb} {who}" for verb in ("ضرب", "يضرب") for who in "الأطفال الاولاد ابني بنتي أمي".split()
 )
+
 BUILTIN_SOFT: dict[str, list[str]] = {
     "de": [
         "gewalt",
@@ -276,7 +281,6 @@ BUILTIN_SOFT: dict[str, list[str]] = {
     ],
 }
 
-
 #: Asking someone to call an emergency service ("polisi arayın", "вызовите полицию", "call the police"):
 #: per language, the services' names (police, fire brigade, ambulance) and the verbs that call or summon
 #: one; a service and a verb close together are a soft phrase trigger (``with_builtin``), never overruled
@@ -322,7 +326,6 @@ SERVICE_CALLS: dict[str, tuple[list[str], list[str]]] = {
         ("en", "police|cops|cop|ambulance|fire brigade|fire department|firefighters", "call|phone|ring"),
     )
 }
-
 
 #: Threats to kill her, her children or "us" ("er droht mich umzubringen", "beni öldürecek", "سيقتلني",
 #: "он хочет меня убить", "میخواد منو بکشه", "he threatened to kill me"): hard triggers (the numbers, and
@@ -479,6 +482,7 @@ BUILTIN_KILL: dict[str, list[str]] = {
         "death threat*",
     ],
 }
+
 #: Kill triggers that name no one killed ("umzubringen", "threatened to kill"): aimed at her only with her,
 #: her children or "us" beside them (``AIMED_WORDS``: "er droht mich umzubringen"); "ein Mann hat gedroht,
 #: seine Nachbarn umzubringen" shows the numbers but makes no request urgent (bot/search/urgency.py).
@@ -488,6 +492,18 @@ KILL_WITHOUT_OBJECT = frozenset(
         *("зарежет", "threatened to kill", "threatens to kill", "threatening to kill"),
     }
 )
+
+#: "Me" as the object of a verb: a hard phrase of a verb and one of these, and no noun, is said of herself
+#: ("bringe mich um", I'll kill myself): another form of its verb has another subject ("Kopfschmerzen
+#: bringen mich um", headaches are killing me) and is no match (``Word.inflects``); whether a person
+#: threatens her is the kill triggers' question (``BUILTIN_KILL``). Reflexives ("себя", "kendimi") are
+#: said of the speaker in every form and keep matching.
+FIRST_PERSON_OBJECTS = frozenset(
+    {"mich", "mir", "me", "beni", "bana", "меня", "мне", "мене", "мені", "mnie", "mi", "مرا", "منو"}
+)
+
+
+# ---- Threats and kill phrases: who says them, whom they are aimed at, what makes them everyday (rules.py)
 #: A thing or "this" before a kill trigger makes it an idiom ("das bringt mich um", "this heat will kill
 #: me", "to mnie zabije", "эта жара меня убьёт", "bu sıcak beni öldürecek"): up to three words before its
 #: first word, in its clause, unless a person comes first ("er bringt mich um", "he said he'll kill me").
@@ -504,6 +520,7 @@ IDIOM_SUBJECTS: dict[str, frozenset[str]] = {
         ("en", "this that it"),
     )
 }
+
 #: Who says a kill phrase of her everyday, the way "this" does ("Meine Mama bringt mich um, wenn ich die
 #: Prüfung nicht bestehe", "my boss will kill me if I'm late", "annem beni öldürecek", "мама меня убьёт",
 #: "Mathe bringt mich um"): a mother, a teacher, a boss, a school subject (starts of words, folded). Not her
@@ -525,6 +542,7 @@ EVERYDAY_KILLERS = tuple(
         "مامان مادرم معلم رئیسم امتحان"
     ).split()
 )
+
 #: A film, a game or the news tells a kill phrase ("Wir spielen Werwolf, der Werwolf tötet uns alle", "I read
 #: in the news a man threatened to kill his neighbour", "oyunda abim beni öldürüyor"): anywhere in the
 #: message, it makes the phrase (and a threat word) no danger word; the meaning of the rest still decides
@@ -540,6 +558,7 @@ MEDIA_WORDS = frozenset(
         "فيلم الفيلم لعبة اللعبة مسلسل الأخبار الاخبار فیلم بازی سریال اخبار"
     ).split()
 )
+
 #: Words that say a threat was made ("hat gesagt", "said", "dedi", "сказал"): before a kill phrase they make
 #: it a reported threat, whoever made it.
 SAID_WORDS = frozenset(
@@ -556,6 +575,7 @@ PERSON_SUBJECTS = frozenset(
         "mann ex husband kocam муж чоловік mąż شوهرم زوجي"
     ).split()
 )
+
 #: The words of a threat (their starts): a threat trigger is one with such a word and no kill word.
 THREAT_STARTS = (
     "droh",
@@ -578,6 +598,7 @@ THREAT_STARTS = (
     "threat",
 )
 THREAT_FOLDED = tuple(fold(start) for start in THREAT_STARTS)
+
 #: An everyday consequence an office, a landlord or a school threatens with ("Das Jobcenter droht mir mit
 #: Sanktionen", "Арендодатель угрожает выселением", "ev sahibi evden çıkarmakla tehdit ediyor", "the school
 #: threatened to expel my son"): a threat trigger in the same clause does not fire; a kill trigger and
@@ -597,6 +618,7 @@ CONSEQUENCES = [
     *"تحریم جریمه اخراج تخلیه قطع".split(),
     *"sanction* evict* eviction benefits termination terminate expel* expulsion suspension suspend*".split(),
 ]
+
 #: A threat by her husband, her ex or a relative is never everyday, whatever it names ("kocam beni evden
 #: atmakla tehdit ediyor", my husband threatens to throw me out; "Mein Mann droht mir mit Rauswurf"; "Mein
 #: Onkel ist der Vermieter. Er droht mir mit Rauswurf"): controlling and threatening at home is what the
@@ -619,7 +641,6 @@ FAMILY_WORDS = tuple(
 FAMILY_WHOLE = frozenset(FAMILY_WORDS)
 FAMILY_STARTS = tuple(w for w in FAMILY_WORDS if len(w) > 2)
 
-
 #: Done to her ("… und hat mich gewürgt", "beni itti", "толкнул меня", "mnie popchnął", "ودفعني"): a first
 #: person object outside a threat and its consequence keeps the threat a danger word (Arabic: a word ending
 #: in the suffix "-ni"). Not beside a word of help ("können Sie mich beraten" is no violence).
@@ -627,6 +648,7 @@ DONE_TO_HER = frozenset(fold(w) for w in "mich me beni меня мене mnie".s
 HELP_STARTS = tuple(
     fold(w) for w in "hilf helf berat help yardım помог допомож pomó pomoz pomag ساعد کمک".split()
 )
+
 #: Said of a threat, these words aim it at her, her children or "us" ("bedroht mich", "Ich werde bedroht",
 #: "beni tehdit ediyor", "угрожает мне", "grozi mi", "يهددني", "تهدیدم", "threatening me"), within two words
 #: of it in its clause: the request is urgent then (bot/search/urgency.py); a threat aimed at no one ("Mein
@@ -646,6 +668,7 @@ AIMED_WORDS = frozenset(
         "me us kids children son daughter i'm im being am was"
     ).split()
 )
+
 #: After a threat, its verb may come first ("threatened to stab my son", "droht, meine Tochter zu
 #: schlagen"): a person up to this many words after it is whom it is aimed at; not the words of the passive
 #: ("I'm", "bin": "Mein Aufenthalt ist bedroht, ich bin …" is aimed at no one), and her mother too.
@@ -659,13 +682,7 @@ AIMED_LATER = frozenset(
         "منو مرا بچه‌هامو پسرمو دخترمو مادرمو مامانمو me us kids children son daughter mom mum mother"
     ).split()
 )
-#: Persian "الهی بمیرم" and "بمیرم برات" ("may I die", "I'd die for you"): sympathy, said of someone
-#: else's trouble, never her wish to die ("میخوام بمیرم"); Finglish too ("elahi bemiram barat").
-DIE_FOR_YOU = frozenset(fold(w) for w in "بمیرم".split())
-FONDLY_BEFORE = frozenset(fold(w) for w in "الهی الاهی elahi elahy ellahi".split())
-FONDLY_AFTER = frozenset(
-    fold(w) for w in "برات براش براتون براشون برای واست واسش واسه barat barash baratoon baratun vasat".split()
-)
+
 #: Harm done to a person (starts of words, folded): a person after a threat is whom it is aimed at only
 #: where one of these is named with it ("threatened to kill my mom", "droht, meinen Sohn zu schlagen"),
 #: not "threatened to report my son to the school", "школа угрожает отчислить мою дочку".
@@ -683,162 +700,33 @@ HARM_STARTS = tuple(
         "zabi pobi bić bije dźgn skrzywdz uderz zadźga udusi porwa podpal"
     ).split()
 )
+
+
+# ---- Other words that make a trigger say no danger (rules.py, detector.py ``_set_aside``)
+#: Persian "الهی بمیرم" and "بمیرم برات" ("may I die", "I'd die for you"): sympathy, said of someone
+#: else's trouble, never her wish to die ("میخوام بمیرم"); Finglish too ("elahi bemiram barat").
+DIE_FOR_YOU = frozenset(fold(w) for w in "بمیرم".split())
+FONDLY_BEFORE = frozenset(fold(w) for w in "الهی الاهی elahi elahy ellahi".split())
+FONDLY_AFTER = frozenset(
+    fold(w) for w in "برات براش براتون براشون برای واست واسش واسه barat barash baratoon baratun vasat".split()
+)
+
 #: German "schlägt … vor" (proposes), "schlägt … nach" (looks up), "schlägt … um" (turns over): a separable
 #: verb's particle at the end of the clause makes "schlägt" another verb ("Mein Mann schlägt vor, dass wir
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
 #: "ein", "aus", "auf": "er schlägt zu", "er schlägt auf mich ein", "schlägt mir die Zähne aus" are violence.
 SEPARABLE_PARTICLES = frozenset({"vor", "nach", "um", "fehl"})
+
+#: After a particle, these make it a preposition, "schlägt" still violence ("schlägt um sich": ``separable``).
+REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})
+
 #: Persian nouns that make زدن (to hit) another verb right before it: "منو صدا میزنه" (calls me), "زنگ زد"
 #: (phoned), "حرف می‌زند" (talks), "سر زد" (dropped by), "گول زد" (fooled), "قدم زد" (walked), "داد زد"
 #: (shouted): a trigger with زدن does not fire there (``compound``).
 COMPOUND_VERB_NOUNS = frozenset(fold(w) for w in "صدا زنگ حرف داد سر گول حدس قدم لبخند جار غر پس زل".split())
 
 
-#: A service's station: a message naming one asks about a place ("wo ist die Polizeiwache", "polis
-#: karakolu nerede", "where is the police station?"), so the service's name alone (a soft single word,
-#: "Polizei", "polis", "الشرطة") does not fire there; a call for the service (``SERVICE_CALLS``) and
-#: every danger word still do ("polis karakolunun önünde beni dövüyor").
-STATION_WORDS = [
-    "wache*",
-    "polizeiwache*",
-    "revier*",
-    "polizeirevier*",
-    "dienststelle*",
-    "polizeistation*",
-    "präsidium*",
-    "karakol*",
-    "emniyet*",
-    "مركز",
-    "قسم",
-    "مخفر",
-    "участ*",
-    "отделени*",
-    "відділ*",
-    "дільниц*",
-    "komisariat*",
-    "posterun*",
-    "komend*",
-    "کلانتری",
-    "پاسگاه",
-    "ایستگاه",
-    "station*",
-    "precinct*",
-]
-
-
-#: The letter rows of the keyboards residents type on (phones copy them), per script: QWERTY, QWERTZ and
-#: Turkish Q; Russian and Ukrainian ЙЦУКЕН; Arabic and Persian ("·": the lam-alef key). Read folded, like
-#: the messages.
-KEYBOARD_ROWS: tuple[tuple[str, ...], ...] = (
-    ("qwertyuiop", "asdfghjkl", "zxcvbnm"),
-    ("qwertzuiopü", "asdfghjklöä", "yxcvbnm"),
-    ("qwertyuıopğü", "asdfghjklşi", "zxcvbnmöç"),
-    ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"),
-    ("йцукенгшщзхї", "фівапролджє", "ячсмитьбю"),
-    ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤر·ىةوزظ"),
-    ("ضصثقفغعهخحجچ", "شسیبلاتنمکگ", "ظطزرذدپو"),
-)
-
-
-def _words(text: str) -> frozenset[str]:
-    """A word list as the matcher sees it (folded: no case, no diacritics, one spelling of Arabic letters)."""
-    return frozenset(fold(word) for word in text.split())
-
-
-#: A call for help right after one of these words is the object of a request, not a cry: Polish "pomocy" is
-#: both "help!" and the genitive in "potrzebuję pomocy" (I need help), "szukam pomocy" (I am looking for
-#: help), "bez pomocy" (without help); German "Hilfe" after a verb that takes it, an article or a
-#: possessive ("ich brauche Hilfe", "Ihre Hilfe", "erste Hilfe"); English "help" after "need", "can", "to"
-#: (a verb in a sentence: "can you help me…").
-REQUEST_WORDS: dict[str, frozenset[str]] = {
-    "pl": _words("potrzebuję potrzebujemy potrzebujesz potrzeba trzeba szukam szukamy bez"),
-    "de": _words(
-        "brauche brauchen braucht benötige benötigen benötigt suche suchen sucht bekomme bekommen bekommt "
-        "gibt um nach ohne keine etwas mehr erste die eine der einer ihre ihrer eure deine meine"
-    ),
-    "en": _words(
-        "need needs needed want get find some any for without more can could would will to you first"
-    ),
-    "ru": _words("нужна нужно ищу без"),
-    "uk": _words("потрібна потрібно шукаю без"),
-}
-#: A call for help right before one of these words (an object pronoun between them is skipped) asks for help
-#: *with* something ("Hilfe mit einem Brief", "помогите с письмом", "help me with the form"): a request, not
-#: a cry. Turkish and Persian put the thing before the call ("mektup için yardım edin"); there the engine
-#: asks whether the rest of the message names something it knows (SearchEngine.answer).
-ABOUT_WORDS: dict[str, frozenset[str]] = {
-    "de": _words("mit bei beim für fürs zum zur zu im in von vom gegen"),
-    "en": _words("with for on to in"),
-    "ru": _words("с со в по для найти написать заполнить понять"),
-    "uk": _words("з із зі в у по для знайти написати заповнити"),
-    "pl": _words("z ze w przy dla do"),
-    "ar": _words("في مع"),
-}
-OBJECT_PRONOUNS = _words("me us mir uns мне нам мені mi nam")
-#: "Please" between a call and what the help is for is skipped like an object pronoun: "помогите
-#: пожалуйста с письмом" asks for help with a letter as "помогите с письмом" does.
-PLEASE_WORDS = _words("bitte please lütfen пожалуйста будь ласка proszę لطفا أرجوكم")
-#: Skipped before a call in a question's word order ("bekomme ich Hilfe", "gibt es Hilfe").
-SUBJECT_PRONOUNS = _words("ich du er sie es wir ihr man i we you they he she")
-#: Words that only say that it is urgent ("Hilfe, bitte schnell!", "help, quick!"): they are left out of
-#: the rest of a call for help, so a call with nothing else is a cry (SearchEngine.answer).
-URGENT_WORDS: dict[str, frozenset[str]] = {
-    "de": _words("bitte schnell sofort dringend jetzt kommen kommt komm hier eilig"),
-    "en": _words("please quick quickly fast now hurry urgent urgently come here"),
-    "tr": _words("lütfen çabuk hemen acil gelin şimdi yetişin"),
-    "ar": _words("بسرعة الآن حالا أرجوكم تعالوا فورا"),
-    "ru": _words("быстрее скорее срочно пожалуйста сейчас быстро"),
-    "uk": _words("швидше терміново будь ласка зараз швидко"),
-    "pl": _words("szybko proszę natychmiast teraz pilnie"),
-    "fa": _words("سریع فوری لطفا الان زود زودتر"),
-}
-
-#: Things that hold air: a soft trigger about air ("keine Luft") is about them, not a person, when the
-#: message names one ("Mein Fahrradreifen hat keine Luft mehr"). A person's breathing has hard triggers
-#: of its own ("bekomme keine Luft", "atmet nicht").
-AIR_WORDS = {
-    "luft",
-    "air",
-    "hava",
-    "воздух",
-    "воздуха",
-    "повітря",
-    "powietrze",
-    "powietrza",
-    "هواء",
-    "هوا",
-    "باد",
-}
-AIR_THINGS = [
-    "reifen*",
-    "fahrrad*",
-    "fahrradreifen*",
-    "schlauch*",
-    "ball",
-    "luftmatratze*",
-    "tyre*",
-    "tire*",
-    "bike*",
-    "bicycle*",
-    "lastik*",
-    "bisiklet*",
-    "шин*",
-    "колес*",
-    "велосипед*",
-    "мяч*",
-    "опон*",
-    "м'яч*",
-    "opon*",
-    "rower*",
-    "dętk*",
-    "piłk*",
-    "إطار",
-    "دراجة",
-    "الدراجة",
-    "لاستیک",
-    "دوچرخه",
-]
-
+# ---- A soft trigger in an everyday question: an offer, a station, a thing holding air (``detect``)
 #: A message naming one of these asks about an offer, so soft triggers do not fire ("Kurs gegen Gewalt"); the
 #: same for an insurance or a drill, which are about a danger, not in one ("yangın sigortası", fire
 #: insurance; "Yangın tatbikatı", fire drill).
@@ -893,20 +781,157 @@ CONTEXT_WORDS = [
     "drill*",
 ]
 
+#: A service's station: a message naming one asks about a place ("wo ist die Polizeiwache", "polis
+#: karakolu nerede", "where is the police station?"), so the service's name alone (a soft single word,
+#: "Polizei", "polis", "الشرطة") does not fire there; a call for the service (``SERVICE_CALLS``) and
+#: every danger word still do ("polis karakolunun önünde beni dövüyor").
+STATION_WORDS = [
+    "wache*",
+    "polizeiwache*",
+    "revier*",
+    "polizeirevier*",
+    "dienststelle*",
+    "polizeistation*",
+    "präsidium*",
+    "karakol*",
+    "emniyet*",
+    "مركز",
+    "قسم",
+    "مخفر",
+    "участ*",
+    "отделени*",
+    "відділ*",
+    "дільниц*",
+    "komisariat*",
+    "posterun*",
+    "komend*",
+    "کلانتری",
+    "پاسگاه",
+    "ایستگاه",
+    "station*",
+    "precinct*",
+]
 
-#: "Me" as the object of a verb: a hard phrase of a verb and one of these, and no noun, is said of herself
-#: ("bringe mich um", I'll kill myself): another form of its verb has another subject ("Kopfschmerzen
-#: bringen mich um", headaches are killing me) and is no match (``Word.inflects``); whether a person
-#: threatens her is the kill triggers' question (``BUILTIN_KILL``). Reflexives ("себя", "kendimi") are
-#: said of the speaker in every form and keep matching.
-FIRST_PERSON_OBJECTS = frozenset(
-    {"mich", "mir", "me", "beni", "bana", "меня", "мне", "мене", "мені", "mnie", "mi", "مرا", "منو"}
+#: Things that hold air: a soft trigger about air ("keine Luft") is about them, not a person, when the
+#: message names one ("Mein Fahrradreifen hat keine Luft mehr"). A person's breathing has hard triggers
+#: of its own ("bekomme keine Luft", "atmet nicht").
+AIR_WORDS = {
+    "luft",
+    "air",
+    "hava",
+    "воздух",
+    "воздуха",
+    "повітря",
+    "powietrze",
+    "powietrza",
+    "هواء",
+    "هوا",
+    "باد",
+}
+AIR_THINGS = [
+    "reifen*",
+    "fahrrad*",
+    "fahrradreifen*",
+    "schlauch*",
+    "ball",
+    "luftmatratze*",
+    "tyre*",
+    "tire*",
+    "bike*",
+    "bicycle*",
+    "lastik*",
+    "bisiklet*",
+    "шин*",
+    "колес*",
+    "велосипед*",
+    "мяч*",
+    "опон*",
+    "м'яч*",
+    "opon*",
+    "rower*",
+    "dętk*",
+    "piłk*",
+    "إطار",
+    "دراجة",
+    "الدراجة",
+    "لاستیک",
+    "دوچرخه",
+]
+
+
+# ---- Calls for help: part of a request, or a cry (rules.py ``asks_for_help_with``, detector.py ``detect``)
+def _words(text: str) -> frozenset[str]:
+    """A word list as the matcher sees it (folded: no case, no diacritics, one spelling of Arabic letters)."""
+    return frozenset(fold(word) for word in text.split())
+
+
+#: A call for help right after one of these words is the object of a request, not a cry: Polish "pomocy" is
+#: both "help!" and the genitive in "potrzebuję pomocy" (I need help), "szukam pomocy" (I am looking for
+#: help), "bez pomocy" (without help); German "Hilfe" after a verb that takes it, an article or a
+#: possessive ("ich brauche Hilfe", "Ihre Hilfe", "erste Hilfe"); English "help" after "need", "can", "to"
+#: (a verb in a sentence: "can you help me…").
+REQUEST_WORDS: dict[str, frozenset[str]] = {
+    "pl": _words("potrzebuję potrzebujemy potrzebujesz potrzeba trzeba szukam szukamy bez"),
+    "de": _words(
+        "brauche brauchen braucht benötige benötigen benötigt suche suchen sucht bekomme bekommen bekommt "
+        "gibt um nach ohne keine etwas mehr erste die eine der einer ihre ihrer eure deine meine"
+    ),
+    "en": _words(
+        "need needs needed want get find some any for without more can could would will to you first"
+    ),
+    "ru": _words("нужна нужно ищу без"),
+    "uk": _words("потрібна потрібно шукаю без"),
+}
+
+#: A call for help right before one of these words (an object pronoun between them is skipped) asks for help
+#: *with* something ("Hilfe mit einem Brief", "помогите с письмом", "help me with the form"): a request, not
+#: a cry. Turkish and Persian put the thing before the call ("mektup için yardım edin"); there the engine
+#: asks whether the rest of the message names something it knows (SearchEngine.answer).
+ABOUT_WORDS: dict[str, frozenset[str]] = {
+    "de": _words("mit bei beim für fürs zum zur zu im in von vom gegen"),
+    "en": _words("with for on to in"),
+    "ru": _words("с со в по для найти написать заполнить понять"),
+    "uk": _words("з із зі в у по для знайти написати заповнити"),
+    "pl": _words("z ze w przy dla do"),
+    "ar": _words("في مع"),
+}
+OBJECT_PRONOUNS = _words("me us mir uns мне нам мені mi nam")
+#: "Please" between a call and what the help is for is skipped like an object pronoun: "помогите
+#: пожалуйста с письмом" asks for help with a letter as "помогите с письмом" does.
+PLEASE_WORDS = _words("bitte please lütfen пожалуйста будь ласка proszę لطفا أرجوكم")
+#: Skipped before a call in a question's word order ("bekomme ich Hilfe", "gibt es Hilfe").
+SUBJECT_PRONOUNS = _words("ich du er sie es wir ihr man i we you they he she")
+
+#: Words that only say that it is urgent ("Hilfe, bitte schnell!", "help, quick!"): they are left out of
+#: the rest of a call for help, so a call with nothing else is a cry (SearchEngine.answer).
+URGENT_WORDS: dict[str, frozenset[str]] = {
+    "de": _words("bitte schnell sofort dringend jetzt kommen kommt komm hier eilig"),
+    "en": _words("please quick quickly fast now hurry urgent urgently come here"),
+    "tr": _words("lütfen çabuk hemen acil gelin şimdi yetişin"),
+    "ar": _words("بسرعة الآن حالا أرجوكم تعالوا فورا"),
+    "ru": _words("быстрее скорее срочно пожалуйста сейчас быстро"),
+    "uk": _words("швидше терміново будь ласка зараз швидко"),
+    "pl": _words("szybko proszę natychmiast teraz pilnie"),
+    "fa": _words("سریع فوری لطفا الان زود زودتر"),
+}
+
+
+# ---- The keyboards, for typos (matching.py ``typo_kind``)
+#: The letter rows of the keyboards residents type on (phones copy them), per script: QWERTY, QWERTZ and
+#: Turkish Q; Russian and Ukrainian ЙЦУКЕН; Arabic and Persian ("·": the lam-alef key). Read folded, like
+#: the messages.
+KEYBOARD_ROWS: tuple[tuple[str, ...], ...] = (
+    ("qwertyuiop", "asdfghjkl", "zxcvbnm"),
+    ("qwertzuiopü", "asdfghjklöä", "yxcvbnm"),
+    ("qwertyuıopğü", "asdfghjklşi", "zxcvbnmöç"),
+    ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"),
+    ("йцукенгшщзхї", "фівапролджє", "ячсмитьбю"),
+    ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤر·ىةوزظ"),
+    ("ضصثقفغعهخحجچ", "شسیبلاتنمکگ", "ظطزرذدپو"),
 )
 
 
-REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})
-
-
+# ---- For the Latin reader (bot/search/translit.py)
 #: The word lists the rules read, as the Latin reader knows them (whole words; ``READ_AS_STARTS``: starts).
 READ_ALSO = (
     *IDIOM_SUBJECTS.values(),

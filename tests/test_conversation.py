@@ -426,7 +426,7 @@ async def test_danger_words_in_a_request_being_written_show_the_numbers_and_stay
     # "Help! I am being threatened over a letter" shows the emergency numbers (a cry for help and a danger
     # word), but in a request being written it is also what she wants to tell the partner: it must not
     # vanish. ("Помогите с письмом", help with a letter, was the example until it stopped being a false
-    # alarm: help asked *with* something is no cry, bot/search/emergency.py.)
+    # alarm: help asked *with* something is no cry, bot/search/emergency/.)
     olga = bot.resident("Olga", lang="ru")
     await olga.send("/start o_briefe-aemter")
     await olga.tap(1)

@@ -138,7 +138,7 @@ def single_keywords(entries: Iterable[Entry]) -> dict[str, set[str]]:
 
 
 def texts_by_language(entries: Iterable[Entry]) -> dict[str, list[str]]:
-    """Language → every text of ``entries`` in it: the words the content knows (bot/search/emergency.py
+    """Language → every text of ``entries`` in it: the words the content knows (bot/search/emergency/
     reads none of them as a typo of an emergency trigger)."""
     out: dict[str, list[str]] = {}
     for entry in entries:
@@ -159,7 +159,7 @@ def emergency_triggers(catalogue: Any) -> dict[str, dict[str, list[str]]]:
 def content_names(entries: Iterable[Entry], catalogue: Any = None) -> list[str]:
     """The names the content uses: titles of partners, offers and events, and the places' names (of
     ``catalogue``) in every language. An emergency trigger inside one is no trigger ("SOS-Mütterzentrum",
-    bot/search/emergency.py)."""
+    bot/search/emergency/)."""
     names = [
         text
         for entry in entries

@@ -1,5 +1,5 @@
 """Which danger words make a request urgent (the handlers pass the answer on to the request desk). The bot
-shows the emergency numbers for every danger word (bot/search/emergency.py); only some also mark the request
+shows the emergency numbers for every danger word (bot/search/emergency/); only some also mark the request
 she writes or talks about as urgent for its partner (⚠️ on the card, reminders after hours). Hard triggers
 (suicide, rape, not breathing, a threat to kill: "er droht mich umzubringen", "beni öldürecek") and violence
 done to her ("mein Mann schlägt mich", "kocam beni dövüyor", "زوجي يضربني") do. Fire words do not: in a

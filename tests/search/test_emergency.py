@@ -1042,23 +1042,20 @@ async def test_a_latin_typed_arabic_threat_shows_the_emergency_screen_in_arabic(
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        # Review rv16: a danger word that also fits an everyday word (wordfreq) is read only beside another
-        # word read back; these residents' danger messages then raise nothing. The everyday word fits with
+        # Review rv16: a danger word that also fits an everyday word (wordfreq) was read only beside another
+        # word read back; these residents' danger messages raised nothing. The everyday word fits with
         # a letter she did not type (جعلته "jaʿaltuhu" for "jalta": Arabizi writes ع as 3; اشرطه for
         # "shorta"), or is itself a danger word (نزف, bleeding, for "nazif"), or the sentence names a
-        # person it happened to ("ukhti", "abi", "mama"); "kardan" is "kard" with its person ending.
-        pytest.param("ana b7aja shorta", "ar", marks=pytest.mark.xfail(strict=True)),  # I need police
-        pytest.param("nadi el shorta ya rab", "ar", marks=pytest.mark.xfail(strict=True)),  # call the police
-        pytest.param("abi ja2to jalta", "ar", marks=pytest.mark.xfail(strict=True)),  # father had a stroke
-        pytest.param("mama ja2ha jalta", "ar", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("abuya 3ando jalta fil mokh", "ar", marks=pytest.mark.xfail(strict=True)),
-        pytest.param(
-            "ana 7amel w 3andi nazif", "ar", marks=pytest.mark.xfail(strict=True)
-        ),  # pregnant, bleeding
-        pytest.param(
-            "ukhti sar ma3ha hadith bil shari3", "ar", marks=pytest.mark.xfail(strict=True)
-        ),  # accident
-        pytest.param("hamle kardan behem", "fa", marks=pytest.mark.xfail(strict=True)),  # they attacked me
+        # person it happened to ("ukhti", "abi", "mama"); "kardan" is "kard" with its person ending. The
+        # everyday word now wins only when it fits strictly better ("hamele": حامله); on a tie, the alarm.
+        ("ana b7aja shorta", "ar"),  # I need police
+        ("nadi el shorta ya rab", "ar"),  # call the police
+        ("abi ja2to jalta", "ar"),  # father had a stroke
+        ("mama ja2ha jalta", "ar"),
+        ("abuya 3ando jalta fil mokh", "ar"),
+        ("ana 7amel w 3andi nazif", "ar"),  # pregnant, bleeding
+        ("ukhti sar ma3ha hadith bil shari3", "ar"),  # accident
+        ("hamle kardan behem", "fa"),  # they attacked me
     ],
 )
 def test_a_latin_typed_danger_word_that_fits_an_everyday_word_too_is_still_read(

@@ -165,15 +165,16 @@ def test_without_the_model_a_denial_of_one_word_is_no_confident_answer(lexical_e
     ("text", "lang"),
     [
         # Review rv16: "no answer yet" is the FAQ's own question (when will I get an answer?), not a complaint
-        # about the last answer; the denial of one word took its confident answer (it is first among choices).
-        pytest.param("noch keine Antwort", "de", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("keine Rückmeldung", "de", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("still no answer", "en", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("no answer yet", "en", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("henüz cevap yok", "tr", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("ещё нет ответа", "ru", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("nie ma odpowiedzi", "pl", marks=pytest.mark.xfail(strict=True)),
-        pytest.param("هنوز جوابی نیست", "fa", marks=pytest.mark.xfail(strict=True)),
+        # about the last answer; the denial of one word took its confident answer. It denies that something
+        # came, not what something is, and keeps its answer.
+        ("noch keine Antwort", "de"),
+        ("keine Rückmeldung", "de"),
+        ("still no answer", "en"),
+        ("no answer yet", "en"),
+        ("henüz cevap yok", "tr"),
+        ("ещё нет ответа", "ru"),
+        ("nie ma odpowiedzi", "pl"),
+        ("هنوز جوابی نیست", "fa"),
     ],
 )
 def test_no_answer_yet_is_the_question_about_waiting(engine: SearchEngine, text: str, lang: str) -> None:
@@ -181,7 +182,6 @@ def test_no_answer_yet_is_the_question_about_waiting(engine: SearchEngine, text:
     assert result.answer is not None and result.answer.key == "faq:antwort-dauer", result
 
 
-@pytest.mark.xfail(strict=True)  # review rv16: "kein Deutsch" (de-simple) got choices, before the answer
 def test_no_german_in_plain_german_keeps_its_answer(engine: SearchEngine) -> None:
     result = engine.answer("kein Deutsch", "de-simple")
     assert result.answer is not None and result.answer.key == "faq:wenig-deutsch", result

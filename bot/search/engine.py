@@ -46,7 +46,7 @@ from bot.search.documents import (
 )
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
-from bot.search.negation import negations
+from bot.search.negation import denies_what_it_is, negations
 from bot.search.normalize import latin_reading, query_words, scope, tokenize
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, reopen_answer, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
@@ -578,12 +578,14 @@ def _one_word_of_something_else(lexical: LexicalHits, index: int) -> bool:
 
 
 def _denies_one_thing(query: str, lang: str, lexical: LexicalHits) -> bool:
-    """Whether ``query`` denies and names at most one thing: a word that denies (bot/search/negation.py)
-    and at most one other word that can carry an answer ("das ist keine Antwort", "это не курс", "not an
-    answer", "noch keine Antwort"). Such a message may be about the bot's last answer ("that's not the
-    answer"), not a question about the thing it names; "Ich spreche kein Deutsch" names two."""
+    """Whether ``query`` denies what one thing is: a word that denies what something is (a demonstrative or
+    copula beside it, bot/search/negation.py) and at most one other word that can carry an answer ("das ist
+    keine Antwort", "это не курс", "not an answer"). Such a message may be about the bot's last answer
+    ("that's not the answer"), not a question about the thing it names; "Ich spreche kein Deutsch" names
+    two. A denial that it exists or came ("noch keine Antwort", "ещё нет ответа", "no reply", review rv16)
+    is the need itself and keeps its answer."""
     denied = set(negations(query))
-    if not denied:
+    if not denied or not denies_what_it_is(query):
         return False
     counted = {w.surface for w in query_words(query, lang) if w.surface in denied and not w.stop}
     return lexical.words - len(counted) <= 1

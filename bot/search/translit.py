@@ -26,9 +26,12 @@ last vowel and its long ones: "nazife" (clean) is no نزيف (bleeding), "bi sh
 Every word a Latin word fits is kept ("mout": موت and اموت), one line per reading. The script leaves the
 short vowels out, so a Latin word may fit a word of hers the reader does not know as well as its own:
 "hamele" is حامله (pregnant) as well as حمله (attack). In a sentence, a word that fits an everyday word
-of her language (wordfreq's list) with as many letters is read only beside another word read back, as a
-short one: "man hamele hastam" (I am pregnant) is not read, "be man hamle kard" (به … حمله كرد) is; alone
-("khatar!") it is a cry and read. A German or English word beside a word read back is read when the two are
+of her language (wordfreq's list) strictly better (``_fit``: more of its letters typed, fewer left
+out) is read only beside another word read back or a Persian verb with its person ending: "man hamele
+hastam" (I am pregnant) is not read, "be man hamle kard" (به … حمله كرد) and "hamle kardan" are; alone
+("khatar!") it is a cry and read. On a tie it is read (review rv16): "jalta" is جلطة (stroke) however
+well جعلته would fit without its ع, "nazif" نزيف (bleeding) as well as نظيف (clean).
+A German or English word beside a word read back is read when the two are
 a phrase of the detector's ("dar khatar hastam": در خطر, where "khatar" also fits خاطر, sake).
 
 Limits (review rv13: German and English lines of these residents alarmed): a German or English word
@@ -182,6 +185,20 @@ def _letters(native: _Spelled) -> int:
     return len(native.consonants) + sum(len(gap.replace("*", "")) for gap in native.gaps)
 
 
+def _fit(native: _Spelled, word: str, typed: str, spelled: _Spelled) -> int:
+    """How well the Latin ``typed`` (read as ``spelled``) spells the Arabic-script ``word``: the letters it
+    matches (``_letters``, and a final ه or ة for a vowel she typed at the end: "shorta" spells شرطة as
+    fully as شرطا), less the letters the word has that she did not type: an ع where Arabizi writes "3"
+    ("jalta" is no جعلته) and an alef before a word that she began with a consonant ("shorta" no اشرطه)."""
+    score = _letters(native)
+    if word.endswith("ه") and native.gaps[-1].endswith("*") and spelled.gaps[-1].strip("'"):
+        score += 1
+    score -= max(0, word.count("ع") - typed.count("3"))
+    if word.startswith("ا") and typed[:1] not in _LAT_VOWELS:
+        score -= 1
+    return score
+
+
 #: A digit Arabizi writes for a letter, inside a word ("3ndi", "7ari2", "ma3o"), not a number's ending
 #: ("2nd", "5th", "9am", "3x").
 _ARABIZI_DIGIT = re.compile(r"[a-z']+[23579]|[23579][a-z']*[a-z]{2}")
@@ -214,6 +231,8 @@ def common_words(lang: str) -> frozenset[str]:
 
 
 # --- the reader ------------------------------------------------------------------------------------------
+#: Persian person endings of a verb, as Finglish writes them ("kard-an", they did; "kard-am", I did)
+_PERSON_ENDINGS = ("and", "an", "am", "im", "id", "in", "ad", "e", "i")
 _LATIN_TOKEN = re.compile(r"[a-z0-9']*[a-z][a-z0-9']*")
 _WORD = re.compile(r"\w+")
 
@@ -275,6 +294,7 @@ class _Lexicon:
             known = {s.consonants for spelleds in self.arabic.values() for s, _, _ in spelleds}
             self.everyday = everyday_spellings(lang, frozenset(c for c in known if len(c) >= SHORT))
         self.cyrillic_prefixes.sort(key=lambda kw: -len(kw[0]))
+        self.words = frozenset(word for words in self.arabic.values() for _, word, _ in words)
 
 
 class LatinReader:
@@ -358,18 +378,40 @@ class LatinReader:
 
     def _everyday(self, typed: str, lang: str, read_as: Iterable[str]) -> bool:
         """Whether the Latin ``typed``, read as the words ``read_as`` of the Arabic script, fits an everyday
-        word of her language as well: another word with all its consonants, whose long vowels the Latin
-        word spells as well, written with as many letters ("hamele": حامله, pregnant, as well as حمله,
-        attack; the script leaves out the short vowels, so the Latin word cannot tell them apart)."""
+        word of her language strictly better (``_fit``): "hamele" spells the long vowel of حامله (pregnant)
+        that حمله (attack) does not write. On a tie the danger word is read: "jalta" fits جلطة (stroke) as
+        well as it fits anything, "nazif" نزيف (bleeding) as well as نظيف (clean), "hadith" حادث (accident)
+        as well as حديث (talk), and a resident's danger is worth a needless screen. A word the detector
+        knows itself (نزف, bleeding) is no everyday rival."""
         lexicon = self._lexicons[lang]
         read_as = set(read_as)
-        natives = [n for ns in lexicon.arabic.values() for n, w, _ in ns if w in read_as]
-        letters = max((_letters(n) for n in natives), default=0)
+        natives = [(n, w) for ns in lexicon.arabic.values() for n, w, _ in ns if w in read_as]
         for spelled in _latin_arabic_spelled(typed):
+            danger = max(
+                (_fit(n, w, typed, spelled) for n, w in natives if _fits(n, spelled, True)),
+                default=max((_letters(n) for n, _ in natives), default=0),
+            )
             for native, word in lexicon.everyday.get(spelled.consonants, ()):
-                if word not in read_as and _letters(native) >= letters and _fits(native, spelled, False):
+                if (
+                    word not in read_as
+                    and word not in lexicon.words
+                    and _fits(native, spelled, False)
+                    and _fit(native, word, typed, spelled) > danger
+                ):
                     return True
         return False
+
+    def _verb(self, typed: str, lang: str) -> bool:
+        """Whether the Latin ``typed`` is a known Persian verb with a person ending ("kardan", "kardand",
+        "kardam": they, I did; كرد): beside it a word is read as beside one read back ("hamle kardan")."""
+        if lang != "fa" or self.known(typed):
+            return False
+        return any(
+            typed.endswith(end)
+            and len(typed) - len(end) >= SHORT
+            and self._words(typed[: -len(end)], ARABIC, lang)
+            for end in _PERSON_ENDINGS
+        )
 
     def read(self, text: str, lang: str) -> str | None:
         """``text`` with its Latin words that are known words of ``lang``'s script written in that script
@@ -420,7 +462,9 @@ class LatinReader:
         if script == ARABIC and len(_WORD.findall(folded)) > 1:
             for i in [i for i in long_ones if i not in paired]:
                 if not any(
-                    found[j] for j in range(max(0, i - NEAR), min(len(found), i + NEAR + 1)) if j != i
+                    found[j] or self._verb(tokens[j].group().strip("'"), lang)
+                    for j in range(max(0, i - NEAR), min(len(found), i + NEAR + 1))
+                    if j != i
                 ) and (self._everyday(tokens[i].group().strip("'"), lang, (w for w, _ in found[i]))):
                     long_ones.remove(i)
         if not long_ones:

@@ -1037,3 +1037,28 @@ async def test_a_latin_typed_arabic_threat_shows_the_emergency_screen_in_arabic(
     ar = bot.services.i18n.translator("ar")
     assert "🆘" in screen and ar.gettext("Emergency help – call now:") in screen
     assert ar.gettext("Emergency help – call now:") != "Emergency help – call now:"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Review rv16: a danger word that also fits an everyday word (wordfreq) was read only beside another
+        # word read back; these residents' danger messages raised nothing. The everyday word fits with
+        # a letter she did not type (جعلته "jaʿaltuhu" for "jalta": Arabizi writes ع as 3; اشرطه for
+        # "shorta"), or is itself a danger word (نزف, bleeding, for "nazif"), or the sentence names a
+        # person it happened to ("ukhti", "abi", "mama"); "kardan" is "kard" with its person ending. The
+        # everyday word now wins only when it fits strictly better ("hamele": حامله); on a tie, the alarm.
+        ("ana b7aja shorta", "ar"),  # I need police
+        ("nadi el shorta ya rab", "ar"),  # call the police
+        ("abi ja2to jalta", "ar"),  # father had a stroke
+        ("mama ja2ha jalta", "ar"),
+        ("abuya 3ando jalta fil mokh", "ar"),
+        ("ana 7amel w 3andi nazif", "ar"),  # pregnant, bleeding
+        ("ukhti sar ma3ha hadith bil shari3", "ar"),  # accident
+        ("hamle kardan behem", "fa"),  # they attacked me
+    ],
+)
+def test_a_latin_typed_danger_word_that_fits_an_everyday_word_too_is_still_read(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert lexical_engine.emergency_match(text, lang) is not None

@@ -159,3 +159,29 @@ def test_without_the_model_a_denial_of_one_word_is_no_confident_answer(lexical_e
     for text, lang in (("це не відповідь", "uk"), ("das ist keine Antwort", "de"), ("это не ответ", "ru")):
         result = lexical_engine.answer(text, lang)
         assert result.answer is None, (text, result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Review rv16: "no answer yet" is the FAQ's own question (when will I get an answer?), not a complaint
+        # about the last answer; the denial of one word took its confident answer. It denies that something
+        # came, not what something is, and keeps its answer.
+        ("noch keine Antwort", "de"),
+        ("keine Rückmeldung", "de"),
+        ("still no answer", "en"),
+        ("no answer yet", "en"),
+        ("henüz cevap yok", "tr"),
+        ("ещё нет ответа", "ru"),
+        ("nie ma odpowiedzi", "pl"),
+        ("هنوز جوابی نیست", "fa"),
+    ],
+)
+def test_no_answer_yet_is_the_question_about_waiting(engine: SearchEngine, text: str, lang: str) -> None:
+    result = engine.answer(text, lang)
+    assert result.answer is not None and result.answer.key == "faq:antwort-dauer", result
+
+
+def test_no_german_in_plain_german_keeps_its_answer(engine: SearchEngine) -> None:
+    result = engine.answer("kein Deutsch", "de-simple")
+    assert result.answer is not None and result.answer.key == "faq:wenig-deutsch", result

@@ -437,11 +437,17 @@ class LatinReader:
         long_ones = [i for i, f in enumerate(found) if f and f[0][1] >= SHORT]
         # two short words that are, side by side, two words of a phrase ("bedi mout": بدي موت); one of them
         # may be a German or English word too, beside a word that was read, in the Arabic script ("dar
-        # khatar": در خطر; Cyrillic keeps "mama by skazala": no "мама б'є")
+        # khatar": در خطر; Cyrillic keeps "mama by skazala": no "мама б'є"); only a word beside one that was
+        # read is looked up (a long German letter in her chat would cost one look-up per word)
+        beside = [any(found[j] for j in (i - 1, i + 1) if 0 <= j < len(found)) for i in range(len(found))]
         pairable = [
             words
-            or (self._words(m.group().strip("'"), script, lang) if is_known and script == ARABIC else [])
-            for m, words, is_known in zip(tokens, found, known_long, strict=True)
+            or (
+                self._words(m.group().strip("'"), script, lang)
+                if is_known and script == ARABIC and near
+                else []
+            )
+            for m, words, is_known, near in zip(tokens, found, known_long, beside, strict=True)
         ]
         paired = {
             j

@@ -5,8 +5,8 @@ marked `db_behaviour` (concurrency, locks, leases, migrations, kills and restart
 such as double taps), or when it names both databases itself
 (`@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)`): the fewest tests that
 send PostgreSQL every SQL statement the tests make, chosen by statements, not by test. Every other journey
-would only send the same statements again (2026-12-07: 102 tests of 87 functions send all 364 statements;
-every database test on PostgreSQL would be 748 tests, about five times the seconds; 208 ran there before).
+would only send the same statements again (2026-12-07: 106 tests of 91 functions send all 368 statements;
+every database test on PostgreSQL would be 754 tests, about five times the seconds; 212 ran there before).
 scripts/check_postgres_statements.py checks this: it runs the PostgreSQL tests as they are and with every
 database test on both databases (ALL_ON_POSTGRES=1) and lists each statement only the second run sent; a
 test that sends it then names both databases (`--cover` proposes the cheapest such set). What a test gets:

@@ -369,6 +369,7 @@ async def test_an_email_reply_to_a_withdrawn_or_deleted_request_bounces_with_the
             assert await store.new_request_number(session) == "123456"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_email_answer_to_a_resident_who_blocked_the_bot_bounces(database_url: str) -> None:
     """Review rv15 F4: an e-mail answer to a resident who blocked the bot was accepted (250 OK), the request
     turned "answered" and the answer was dropped on its way to her: lost without a word. It bounces with

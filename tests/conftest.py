@@ -1,14 +1,15 @@
 """Shared fixtures: databases (SQLite and PostgreSQL), the session's search, and the offline bot.
 
-Every database test runs on both databases (storage, migrations, concurrency, inbox and outbox, delivery,
-the request lifecycle, privacy, flood counters, votes), except the tests marked `screens`: what residents,
-partners and staff see and do along a journey (menus, pages, answers, the request dialogue and conversation,
-long messages, reloads) runs on SQLite only, because the statements behind those screens are sent to
-PostgreSQL by the other tests. scripts/check_postgres_statements.py checks this: it runs the PostgreSQL
-tests as they are and with every database test on both databases (ALL_ON_POSTGRES=1) and lists each SQL
-statement only the second run sent (2026-12-07: none of 230). A `screens` test that is the only one to
-send a statement names both databases itself
-(`@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)`). What a test gets:
+Database tests run on SQLite; a test also runs on PostgreSQL when it is about what the database itself does,
+marked `db_behaviour` (concurrency, locks, leases, migrations, kills and restarts, the order of rows, races
+such as double taps), or when it names both databases itself
+(`@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)`): the fewest tests that
+send PostgreSQL every SQL statement the tests make, chosen by statements, not by test. Every other journey
+would only send the same statements again (2026-12-07: 106 tests of 91 functions send all 368 statements;
+every database test on PostgreSQL would be 754 tests, about five times the seconds; 212 ran there before).
+scripts/check_postgres_statements.py checks this: it runs the PostgreSQL tests as they are and with every
+database test on both databases (ALL_ON_POSTGRES=1) and lists each statement only the second run sent; a
+test that sends it then names both databases (`--cover` proposes the cheapest such set). What a test gets:
 - `database_url` (and `database`, `bot` on it): a migrated database with real commits, one per test
   process and database kind, emptied after each test by DELETEs: on SQLite a copy of a migrated template
   file (migrating takes a quarter of a second), on PostgreSQL this test process's schema, migrated once
@@ -123,18 +124,19 @@ def postgres_status() -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest reads the parametrize marks
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A `screens` test on SQLite only, unless it names its databases itself (see the module's docstring)."""
+    """A database test on SQLite only, unless it is marked `db_behaviour` or names its databases itself (see
+    the module's docstring)."""
     test = metafunc.definition
     named = any("backend" in mark.args[0] for mark in test.iter_markers("parametrize"))
     if os.environ.get("ALL_ON_POSTGRES"):  # scripts/check_postgres_statements.py
         return
-    if "backend" in metafunc.fixturenames and test.get_closest_marker("screens") and not named:
+    if "backend" in metafunc.fixturenames and not named and not test.get_closest_marker("db_behaviour"):
         test.add_marker(pytest.mark.parametrize("backend", ["sqlite"], indirect=True))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest, postgres_status: str | None) -> str:
-    """The database a test runs on (every database test runs on both)."""
+    """The database a test runs on (SQLite, and PostgreSQL for some: see the module's docstring)."""
     if request.param == "postgres" and postgres_status is not None:
         message = f"PostgreSQL not reachable at {POSTGRES_URL}: {postgres_status}"
         if os.environ.get("CI"):

@@ -1,6 +1,7 @@
 """A pytest plugin that records every distinct SQL statement a test sends to PostgreSQL (for
 scripts/check_postgres_statements.py): `-p tests.sql_statements`, the file named by RECORD_SQL (one per
-test process: `<file>.<pid>`, JSON of test id -> statements)."""
+test process: `<file>.<pid>`, JSON of test id -> {"statements": [...], "seconds": its duration,
+"behaviour": whether it is marked `db_behaviour`})."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from sqlalchemy.engine import Engine
 
 _running: list[str] = []
 _seen: dict[str, set[str]] = {}
+_seconds: dict[str, float] = {}
+_behaviour: set[str] = set()
 
 
 def shape(statement: str) -> str:
@@ -35,13 +38,23 @@ def _record(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     _running.append(item.nodeid)
+    if item.get_closest_marker("db_behaviour"):
+        _behaviour.add(item.nodeid)
     try:
         return (yield)
     finally:
         _running.clear()
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _seconds[report.nodeid] = _seconds.get(report.nodeid, 0.0) + report.duration
+
+
 def pytest_sessionfinish() -> None:
     target = os.environ["RECORD_SQL"]
+    tests = {
+        test: {"statements": sorted(_seen.get(test, ())), "seconds": seconds, "behaviour": test in _behaviour}
+        for test, seconds in _seconds.items()
+    }
     with open(f"{target}.{os.getpid()}", "w", encoding="utf-8") as file:
-        json.dump({test: sorted(statements) for test, statements in _seen.items()}, file)
+        json.dump(tests, file)

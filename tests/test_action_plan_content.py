@@ -12,9 +12,6 @@ import pytest
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
 
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 BERLIN = ZoneInfo("Europe/Berlin")
 
 

@@ -19,9 +19,6 @@ from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, fill_in
 from tests.telegram_html import html_problems
 from tests.test_conversation import MUETTERZENTRUM, send_request
 
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 # A Tuesday morning: the SOS-Mütterzentrum and most offices are open (example hours in the content).
 TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -137,8 +134,6 @@ async def test_unknown_deep_link_falls_back_to_the_greeting(bot: BotHarness) -> 
     assert "Hallo Anna" in (anna.last().text or "")
 
 
-# Stores a resident's votes: on both databases.
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_vote_counts_once_per_resident_and_entry_and_thumbs_down_offers_a_person(
     bot_with_model: BotHarness,
 ) -> None:
@@ -487,13 +482,8 @@ async def test_every_entry_has_a_deep_link_that_fits_and_opens_it(bot: BotHarnes
 # own catalog, falling back to German sentences, chosen though Telegram says "de") and Arabic (right to
 # left: commands and names in bidi isolates). The others are built as German is, from their catalogs, and
 # every sentence of every catalog is checked on its own (tests/test_catalogs.py), as every content screen
-# in every language is (above). The request it sends also on PostgreSQL, once: in Arabic, whose texts are
-# stored and read back (what is stored does not depend on the language).
-@pytest.mark.parametrize(
-    ("backend", "lang"),
-    [("sqlite", "de"), ("sqlite", "de-simple"), ("sqlite", "ar"), ("postgres", "ar")],
-    indirect=["backend"],
-)
+# in every language is (above).
+@pytest.mark.parametrize("lang", ["de", "de-simple", "ar"])
 async def test_a_whole_journey_sends_only_valid_telegram_html(bot: BotHarness, lang: str) -> None:
     """Every message the bot sends in a full journey, resident and partner side."""
     telegram_lang = {"de-simple": "de"}.get(lang, lang)

@@ -58,6 +58,7 @@ async def votes(bot: BotHarness) -> list[tuple[int | None, str, bool]]:
     return [(v.resident_id, v.entry_id, v.helpful) for v in rows]
 
 
+@pytest.mark.db_behaviour
 async def test_a_double_tap_on_thumbs_up_counts_once_without_error_or_apology(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -130,6 +131,7 @@ def button_data(card: Sent, action: str) -> str:
     )
 
 
+@pytest.mark.db_behaviour
 async def test_hand_over_reveals_nothing_outside_the_partners_own_group_and_a_double_close_is_quiet(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness, deliver
 from tests.test_conversation import MUETTERZENTRUM, QUARTIERSMANAGEMENT
 from tests.test_conversation import send_request as request_about
-
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 HAUPTSCHULE = -1_000_000_000_003  # the shipped content's partner groups
 SCHOOL = "Dr.-Klaus-Schmidt-Hauptschule"
@@ -85,7 +81,6 @@ async def test_a_card_handed_back_credits_each_message_to_its_organisation(bot: 
     assert "Petra" not in (back.text or "") and "Hans" not in (back.text or "")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_the_third_organisation_gets_only_the_conversation_she_agreed_to_pass_on(
     bot: BotHarness,
 ) -> None:

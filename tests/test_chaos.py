@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from telegram.error import TimedOut
 from telegram.ext import ExtBot
@@ -26,6 +27,9 @@ from bot.storage.models.outbox import OutboxMessage, OutboxStatus
 from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram
 from bot.tickets.hooks import TicketDeliveryHooks
 from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, fill_in_request
+
+# On both databases: a killed worker and its restart (tests/conftest.py).
+pytestmark = pytest.mark.db_behaviour
 
 GROUP = COURSE_GROUP
 LANGS = ["ar", "tr", "uk", "fa", "ru", "pl", "en", "de"]

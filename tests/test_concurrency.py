@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.storage.db import WriteLock
 from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, fill_in_request
+
+# On both databases: many writers at once (tests/conftest.py).
+pytestmark = pytest.mark.db_behaviour
 
 GROUP = COURSE_GROUP
 

@@ -21,8 +21,6 @@ from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, deliver, run_cli_here, skip_questions
 from tests.test_resident_edits import write_to_the_cafe
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 
 def screen(person: SimUser) -> str:
     return person.last().text or ""
@@ -185,7 +183,7 @@ ENDED = "Your messages no longer go to {partner}. /requests shows your open requ
 END_LABEL = {"de": "Beenden", "tr": "bitir"}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.db_behaviour
 @pytest.mark.parametrize("lang", ["de", "tr"])
 async def test_end_while_a_partners_message_is_on_its_way_keeps_the_conversation_open_until_it_came(
     bot: BotHarness, lang: str
@@ -481,7 +479,6 @@ async def test_an_album_in_an_open_conversation_reaches_the_partner_with_one_con
     assert not any(m.kind == "photo" for m in bot.telegram.bot_messages(MUETTERZENTRUM))
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_several_open_conversations_ask_which_request_and_a_quiet_period_ends_them(
     bot: BotHarness,
 ) -> None:
@@ -543,7 +540,6 @@ async def ask_the_quartiersmanagement(bot: BotHarness, person: SimUser, text: st
     return next(m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if text in (m.text or ""))
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_which_request_tells_two_requests_to_one_partner_apart(bot: BotHarness) -> None:
     # Explore5 F9: two rows "683897 · Quartiersmanagement …" and "436388 · Quartiersmanagement …": nobody
     # remembers six-digit numbers. Each row now names what the request is about, in her words (RTL safe).
@@ -561,6 +557,7 @@ async def test_which_request_tells_two_requests_to_one_partner_apart(bot: BotHar
     assert "\u2068وصلتني رسالة من الجوب سنتر\u2069" in rows[1]  # isolated: Latin names keep their place
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_which_request_offers_a_new_question_and_the_menu_and_neither_partner_gets_the_message(
     bot: BotHarness,
 ) -> None:
@@ -633,7 +630,6 @@ async def quiet_night(bot: BotHarness) -> None:
         await session.execute(update(Request).values(conversation_at=datetime.now(UTC) - timedelta(hours=16)))
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_her_answer_the_next_morning_is_offered_to_the_partner_who_asked(bot: BotHarness) -> None:
     """Found by exploratory testing: her answer the next morning went to the search ("Ich bin nicht
     sicher …"), the partner waited for it in vain, and the hint had promised "until you tap End"."""
@@ -857,7 +853,7 @@ def old_notice_buttons(notice: Sent) -> dict[str, list[list[dict[str, str]]]]:
     return {"inline_keyboard": [[{"text": button["text"], "callback_data": data}]]}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.db_behaviour
 @pytest.mark.parametrize("lang", ["de", "tr"])
 async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_she_wrote(
     bot: BotHarness, lang: str
@@ -905,7 +901,6 @@ async def test_a_line_told_not_passed_on_reaches_the_partner_only_in_the_order_s
     assert "Zwei und vier Jahre alt" in group_texts(bot, MUETTERZENTRUM)[-1]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 @pytest.mark.parametrize("lang", ["de", "ar"])
 async def test_the_not_passed_on_notice_goes_once_her_tap_passed_the_line_on(
     bot: BotHarness, lang: str
@@ -966,7 +961,6 @@ async def test_a_new_question_the_next_morning_is_searched_and_not_passed_on(bot
     assert "Ist das Ihre Antwort" not in screen(ayse)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
@@ -997,6 +991,7 @@ async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: Bo
     assert "Der Brief ist vom Jobcenter." in screen(ayse)  # the consent screen of the draft
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_text_held_by_the_draft_is_asked_about_again_after_a_partner_message_parked_it(
     bot: BotHarness,
 ) -> None:
@@ -1251,7 +1246,6 @@ async def test_a_long_conversation_on_the_new_partners_card_keeps_its_latest_mes
     assert "…</blockquote>" in new_card  # each message cut
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_the_new_partners_card_shows_her_answers_to_the_old_partner_not_her_replies_to_the_question(
     bot: BotHarness,
 ) -> None:
@@ -1373,6 +1367,7 @@ async def close_card(bot: BotHarness, card: Sent, group: int) -> SimUser:
     return petra
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_partner_reopens_from_the_card_the_resident_can_answer_and_a_second_closing_is_told_again(
     bot: BotHarness,
 ) -> None:
@@ -1441,7 +1436,6 @@ async def test_a_partner_reopening_without_a_word_leaves_the_draft_she_is_writin
     assert answer.labels == ["⏹ Beenden", "▶️ Weiter"]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_partner_reopening_does_not_bring_back_the_conversation_it_closed(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     card = await answered_and_closed(bot, ayse, "Darf ich mein Baby mitbringen?", "Ja, gerne.")
@@ -1454,7 +1448,6 @@ async def test_a_partner_reopening_does_not_bring_back_the_conversation_it_close
     assert len(group_texts(bot, MUETTERZENTRUM)) == thread and "weitergeleitet" not in screen(ayse)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_her_reply_after_the_partner_reopened_without_a_word_reaches_the_partner(
     bot: BotHarness,
 ) -> None:
@@ -1594,7 +1587,7 @@ def resident_menu_label(bot: BotHarness, lang: str) -> str:
     return "🏠 " + bot.services.i18n.translator(lang).gettext("Menu")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.db_behaviour
 async def test_one_reopen_passes_on_every_message_written_since_the_close_in_order(bot: BotHarness) -> None:
     # Found by exploratory testing: the newest "Reopen" passed on only its own message; the older one then
     # said "closed" for a request open again, and her first answer never reached the partner.

@@ -12,8 +12,6 @@ import pytest
 from tests.harness import ROOT, BotHarness, content_with_partner_group, deliver, skip_questions
 from tests.test_catalogs import informal_polish
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 TODAY = datetime.now(UTC).date()
 PAST, FUTURE = TODAY - timedelta(days=400), TODAY + timedelta(days=200)
 ORGANISER = -1_000_000_000_555  # the group of the organiser of an offer or event, where a test needs one

@@ -25,8 +25,6 @@ from tests.test_conversation import (
     send_request,
 )
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 DANGER_NOTE = (
     "While writing this request the resident used words that point to danger (the bot showed them the "
     "emergency numbers): please answer urgently."
@@ -96,7 +94,6 @@ async def test_a_plain_request_stays_ordinary(bot: BotHarness) -> None:
     assert not await reminded_within_hours(bot, 3)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # marks it urgent: new SQL
 async def test_danger_told_in_a_conversation_makes_the_request_urgent_once(bot: BotHarness) -> None:
     anna = bot.resident("Anna", lang="de")
     de = bot.services.i18n.translator("de")
@@ -448,7 +445,6 @@ def reminder_of(number: str) -> str:
     )
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # one query a round: new SQL
 async def test_her_unanswered_danger_message_after_an_answer_is_reminded_of_then_escalated_once(
     bot: BotHarness,
 ) -> None:
@@ -513,7 +509,6 @@ async def test_her_unanswered_danger_message_after_an_answer_is_reminded_of_then
     assert sum(reminder_of(number_on(lenas)) in text for text in centre()) == 1
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 async def test_a_hand_over_gives_the_new_partner_the_full_time_and_the_quartiersmanagement_only_a_reminder(
     bot: BotHarness,
 ) -> None:

@@ -17,8 +17,6 @@ from tests.harness import (
     skip_questions,
 )
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 CHILDCARE_TR = "Kurs sırasında çocuk bakımına ihtiyacınız var mı?"
 GERMAN_TR = "Ne kadar Almanca konuşuyorsunuz? (hiç, biraz, iyi)"
 ANSWER_OR_QUESTION_TR = "yeni bir soru mu"
@@ -100,6 +98,7 @@ async def test_a_language_name_typed_in_a_request_opens_the_picker_and_the_draft
     assert "How well do you speak German?" in (maryam.last().text or "")
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_language_tapped_on_an_old_picker_mid_request_asks_the_question_below(
     bot: BotHarness,
 ) -> None:

@@ -13,9 +13,6 @@ from bot.storage.models import Resident
 from bot.testing.fakeapi import SimUser
 from tests.harness import ROOT, BotHarness, skip_questions
 
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 BERLIN = ZoneInfo("Europe/Berlin")
 
 

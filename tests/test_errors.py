@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from telegram.error import BadRequest
 
 from tests.harness import BotHarness
-
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 ADMIN_CHAT = -1_000_000_000_500
 

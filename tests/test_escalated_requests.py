@@ -20,8 +20,6 @@ from tests.test_requests_e2e import (
     escalate,
 )
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 DELETED = "Die Person hat ihre Daten gelöscht und damit auch Anfrage Nr."
 
 
@@ -37,7 +35,6 @@ def notes_on(bot: BotHarness, chat: int, card_id: int) -> list[str]:
     return [m.text or "" for m in bot.telegram.bot_messages(chat) if m.reply_to == card_id]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_the_quartiersmanagement_closing_and_reopening_its_copy_is_told_as_its_own_doing(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -85,7 +82,6 @@ async def test_the_quartiersmanagement_closing_and_reopening_its_copy_is_told_as
             assert "ما زلت أحتاج" in notes_on(bot, chat, card_id)[-1]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_delete_tells_every_group_holding_a_card_of_the_escalated_request_once(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -105,7 +101,6 @@ async def test_delete_tells_every_group_holding_a_card_of_the_escalated_request_
         assert COURSE_PROVIDER not in "".join(notes_on(bot, QM_GROUP, copy.message_id))
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_answer_from_the_quartiersmanagements_copy_is_named_as_its_own(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -133,7 +128,6 @@ async def test_an_answer_from_the_quartiersmanagements_copy_is_named_as_its_own(
             assert "هل يمكنني إحضار ابنتي؟" in notes_on(bot, chat, card_id)[-1]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_hand_over_the_quartiersmanagement_proposes_is_asked_and_noted_in_its_name(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -193,7 +187,6 @@ async def test_a_hand_over_the_quartiersmanagement_proposes_is_asked_and_noted_i
         assert len(live) == 1 and live[0].labels[-1] == "🔒 Abschließen"
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_her_reopening_of_a_request_the_quartiersmanagement_answered_and_closed_reaches_it(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -228,7 +221,6 @@ async def test_her_reopening_of_a_request_the_quartiersmanagement_answered_and_c
         assert "Wieder bei" not in (copy.text or "")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_the_resident_is_told_once_when_her_unanswered_request_goes_to_the_quartiersmanagement(
     database_url: str, tmp_path: Path
 ) -> None:

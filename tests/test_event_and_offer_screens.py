@@ -15,8 +15,6 @@ from bot.render import screens
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = datetime(2026, 12, 7, 7, 30, tzinfo=BERLIN)  # the day of the exploratory round
 

@@ -9,12 +9,9 @@ from email import message_from_bytes
 from email.message import Message
 from zoneinfo import ZoneInfo
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from tests.harness import BotHarness, SimUser, deliver, skip_questions
-
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -155,7 +152,6 @@ async def test_a_pupil_signing_up_as_a_tandem_helper_is_asked_helper_questions(b
     assert "⏭" in " ".join(emre.last().labels) and "Hangi yaş" not in (emre.last().text or "")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_mydata_names_the_event_a_request_was_about(bot: BotHarness) -> None:
     anna = await signs_up_for_the_akteursforum(bot, "de")
     send = next(b["callback_data"] for b in anna.last().flat_buttons if b["text"].startswith("✅"))
@@ -165,7 +161,6 @@ async def test_mydata_names_the_event_a_request_was_about(bot: BotHarness) -> No
     assert "Veranstaltung: Akteursforum Ost- und Westsiedlung, Mittwoch, 10. März 2027, 18:00" in data
 
 
-@pytest.mark.screens
 async def test_a_teenager_asking_about_an_apprenticeship_is_asked_about_school_not_childcare(
     bot: BotHarness,
 ) -> None:

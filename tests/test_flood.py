@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.flood import MAX_UPDATES
 from bot.render.start import SLOW_DOWN
 from bot.testing.fakeapi import FakeTelegram, SimUser
@@ -22,6 +24,7 @@ def with_low_limit(bot: BotHarness) -> BotHarness:
     return bot
 
 
+@pytest.mark.db_behaviour
 async def test_the_flood_counter_survives_a_restart_and_a_new_minute_starts_afresh(database_url: str) -> None:
     telegram = FakeTelegram()
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
@@ -47,6 +50,7 @@ async def test_the_flood_counter_survives_a_restart_and_a_new_minute_starts_afre
         assert telegram.bot_messages(777)[-1].text != texts[-1]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_old_counters_are_purged_with_the_other_old_data(bot: BotHarness) -> None:
     from sqlalchemy import func, select
 
@@ -61,6 +65,7 @@ async def test_old_counters_are_purged_with_the_other_old_data(bot: BotHarness) 
         assert await session.scalar(select(func.count()).select_from(FloodCounter)) == 0
 
 
+@pytest.mark.db_behaviour
 async def test_the_slow_down_notice_after_a_restart_is_in_the_residents_language(database_url: str) -> None:
     # Sam (Telegram in German) chose Arabic and used up the minute's messages just before the bot restarted:
     # the first one after the restart is the refused one that tells him to slow down, before this process

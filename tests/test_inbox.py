@@ -16,6 +16,9 @@ from bot.storage.models.inbox import InboxStatus, InboxUpdate
 from bot.testing.fakeapi import SimUser
 from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, skip_questions
 
+# On both databases: kills, restarts and concurrent chats (tests/conftest.py).
+pytestmark = pytest.mark.db_behaviour
+
 GROUP = COURSE_GROUP
 
 

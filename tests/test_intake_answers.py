@@ -8,8 +8,6 @@ import pytest
 
 from tests.harness import BotHarness, skip_questions
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 
 async def test_plain_answers_at_the_helper_tandem_go_on_without_asking(bot_with_model: BotHarness) -> None:
     bot = bot_with_model

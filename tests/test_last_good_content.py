@@ -12,8 +12,6 @@ from bot.content.service import LastGoodContent, content_version
 from bot.testing.fakeapi import FAKE_TOKEN
 from tests.harness import ROOT, BotHarness, cli_environment, deliver, run_cli_here
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 ADMIN_CHAT = -1_000_000_000_500
 QUARTIERSMANAGEMENT = -1_000_000_000_001  # the catch-all's group in the shipped content
 SPRACHCAFE = Path("offers") / "sprachcafe.yaml"

@@ -24,8 +24,6 @@ from bot.tickets.notify import notify_admin
 from tests.harness import TIME_SCALE, BotHarness, deliver, fill_in_request
 from tests.test_requests_e2e import GROUP, arabic_resident_signs_up_for_the_german_course, content_with_group
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 PART = re.compile(r"\((\d+)/(\d+)\)\s*$")
 
 
@@ -107,7 +105,6 @@ async def test_a_letter_written_into_a_request_reaches_the_partner_whole_in_numb
     assert_no_rule_broken(bot)
 
 
-@pytest.mark.screens
 async def test_an_answer_past_the_limit_keeps_its_beginning_and_the_resident_is_told(
     with_group: BotHarness,
 ) -> None:
@@ -296,7 +293,6 @@ async def test_a_residents_message_telegram_refuses_is_reported_to_her_and_not_b
     assert pt.gettext("Telegram refused this message itself; the sender has been told.").lower() in staff
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_long_message_whose_second_part_failed_sends_only_the_rest_again(
     with_group: BotHarness,
 ) -> None:
@@ -345,6 +341,7 @@ async def test_a_send_whose_answer_was_lost_arrived_and_is_not_apologised_for(bo
     assert "Türkçe" in " ".join(screens[-1].labels)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_resident_with_the_most_open_requests_is_asked_to_wait_and_keeps_the_draft(
     with_group: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

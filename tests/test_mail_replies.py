@@ -81,6 +81,7 @@ async def first_mail(bot: BotHarness, inbox: Inbox, number: int = 1) -> Message:
     return inbox.mails[number - 1]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_email_reply_reaches_the_resident_strangers_are_refused_and_a_deletion_is_told(
     database_url: str,
 ) -> None:
@@ -368,6 +369,7 @@ async def test_an_email_reply_to_a_withdrawn_or_deleted_request_bounces_with_the
             assert await store.new_request_number(session) == "123456"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_email_answer_to_a_resident_who_blocked_the_bot_bounces(database_url: str) -> None:
     """Review rv15 F4: an e-mail answer to a resident who blocked the bot was accepted (250 OK), the request
     turned "answered" and the answer was dropped on its way to her: lost without a word. It bounces with
@@ -384,6 +386,7 @@ async def test_an_email_answer_to_a_resident_who_blocked_the_bot_bounces(databas
             assert request is not None and request.status is RequestStatus.OPEN
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_email_reply_to_a_request_purged_long_after_it_was_finished_finds_no_such_request(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -435,6 +438,7 @@ async def lena_writes_to_the_course(bot: BotHarness) -> SimUser:
     return lena
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_when_no_answer_can_reach_the_chat_the_resident_is_offered_a_call_and_never_promised_one(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.db import HEAD_REVISION, alembic_config, create_database, current_revision
+
+# On both databases: each database's own schema changes (tests/conftest.py).
+pytestmark = pytest.mark.db_behaviour
 
 # The resident (id 1) the requests of the data migrations below belong to.
 ONE_RESIDENT = text(

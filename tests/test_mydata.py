@@ -5,13 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from bot.render.split import MESSAGE_LIMIT, visible_length
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, deliver, fill_in_request, run_cli_here, skip_questions
-
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 QM_GROUP = -1_000_000_000_001  # the shipped content's group of the Quartiersmanagement
 

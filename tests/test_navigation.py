@@ -15,9 +15,6 @@ from bot.render.screens import AMONG_WOMEN, ONLY_FOR, TARGET_GROUPS, shorten
 from bot.testing.fakeapi import Sent
 from tests.harness import BotHarness, confirmed_resident
 
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 OUT_OF_DATE = "Dieser Button ist nicht mehr aktuell."
 
 

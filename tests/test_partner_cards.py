@@ -21,7 +21,6 @@ def number_of(card_text: str | None) -> str:
     return found[1]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_message_written_without_reply_is_offered_to_the_groups_open_requests(
     database_url: str,
 ) -> None:
@@ -85,7 +84,6 @@ async def test_a_message_written_without_reply_is_offered_to_the_groups_open_req
         assert all("morgen" not in (m.text or "") for m in bot.telegram.bot_messages(fatima.user_id))
 
 
-@pytest.mark.screens
 async def test_the_card_says_how_to_answer_and_close_keeps_its_place(bot: BotHarness) -> None:
     """Found in exploratory testing: after "Take on" the buttons moved and "Close" took the place of "Take
     on"; a partner closed a request by mistake. Close stays last in every state, the closed card offers
@@ -107,7 +105,6 @@ async def test_the_card_says_how_to_answer_and_close_keeps_its_place(bot: BotHar
     assert card.labels == ["↩️ Wieder öffnen"]
 
 
-@pytest.mark.screens
 async def test_the_hand_over_list_can_be_cancelled_and_the_card_shows_a_waiting_hand_over(
     bot: BotHarness,
 ) -> None:
@@ -138,7 +135,6 @@ async def test_the_hand_over_list_can_be_cancelled_and_the_card_shows_a_waiting_
     assert card.text == sent and card.labels[-1] == "🔒 Abschließen"
 
 
-@pytest.mark.screens
 async def test_a_chosen_request_deleted_meanwhile_never_leads_to_another_residents_request(
     bot: BotHarness,
 ) -> None:
@@ -169,7 +165,6 @@ async def test_a_chosen_request_deleted_meanwhile_never_leads_to_another_residen
     )
 
 
-@pytest.mark.screens
 async def test_a_correction_of_a_message_passed_on_without_reply_reaches_the_resident(
     bot: BotHarness,
 ) -> None:
@@ -195,7 +190,7 @@ async def test_a_correction_of_a_message_passed_on_without_reply_reaches_the_res
     assert len(bot.telegram.bot_messages(nora.user_id)) == before
 
 
-@pytest.mark.screens
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_the_which_request_question_names_an_ask_a_question_request_by_her_first_words(
     bot: BotHarness,
 ) -> None:
@@ -219,7 +214,6 @@ async def test_the_which_request_question_names_an_ask_a_question_request_by_her
     assert re.fullmatch(r"Anfrage Nr\. \d{6} – Mein Nachbar lässt nachts immer laut Mu…", label), label
 
 
-@pytest.mark.screens
 async def test_an_album_written_without_reply_is_said_once_not_to_be_passed_on(bot: BotHarness) -> None:
     """Review 1, finding 5: of an album written without "Reply" only its captioned file was offered (and a
     tap passed on one photo of three), one without a caption got no word at all. Each album now gets one
@@ -243,7 +237,6 @@ async def test_an_album_written_without_reply_is_said_once_not_to_be_passed_on(b
     assert all("Formular" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))
 
 
-@pytest.mark.screens
 async def test_a_second_tap_on_the_question_names_the_request_the_message_really_went_to(
     bot: BotHarness,
 ) -> None:
@@ -268,7 +261,6 @@ async def test_a_second_tap_on_the_question_names_the_request_the_message_really
     assert all("bringen Sie es" not in (m.text or "") for m in bot.telegram.bot_messages(nora.user_id))
 
 
-@pytest.mark.screens
 async def test_a_reply_to_the_bots_question_is_asked_about_too(bot: BotHarness) -> None:
     """Review 1, finding 8: staff answered the bot's "Not passed on" question with "Reply" (a natural
     reaction): the message belonged to no request and was lost without a word. It is asked about like a
@@ -286,7 +278,6 @@ async def test_a_reply_to_the_bots_question_is_asked_about_too(bot: BotHarness) 
     assert (question.text or "").startswith("<i>Nicht weitergeleitet")
 
 
-@pytest.mark.screens
 async def test_a_single_file_written_without_reply_is_offered_even_without_a_caption(bot: BotHarness) -> None:
     """A filled-in form sent in the group without "Reply" and without a caption may well be the answer
     (`relay.might_answer`): it is offered to the group's open requests, not dropped as a short text."""

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.testing.fakeapi import Sent
 from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, fill_in_request
-
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 GROUP = COURSE_GROUP
 OTHER_GROUP = -1_000_000_000_223

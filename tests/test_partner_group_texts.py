@@ -11,9 +11,6 @@ from babel.messages.pofile import read_po
 from tests.harness import ROOT, BotHarness, deliver, skip_questions
 from tests.test_conversation import MUETTERZENTRUM, send_request
 
-# What partners see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 
 async def test_a_photo_without_words_arrives_from_the_resident_not_as_an_empty_quote(bot: BotHarness) -> None:
     # Found by exploratory testing: a photo or voice message arrived as "Anfrage Nr. 731046: Fatima

@@ -15,8 +15,6 @@ from bot.tickets import partners
 from tests.harness import BotHarness, deliver, submit_request
 from tests.test_requests_e2e import GROUP, QM_GROUP, content_with_group
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 PROVIDER = "Bildungsträger in Salzgitter"
 
 
@@ -38,7 +36,6 @@ def qm_name(bot: BotHarness) -> str:
     return str(catalogue.partners[catalogue.catch_all_partner_id].name["de"])
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_her_answer_after_the_partner_was_removed_reaches_the_quartiersmanagement(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -66,7 +63,6 @@ async def test_her_answer_after_the_partner_was_removed_reaches_the_quartiersman
         assert qm_name(bot) in (anna.last().text or "")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_request_nobody_answered_goes_to_the_quartiersmanagement_once_its_partner_is_removed(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -98,7 +94,6 @@ def cards_in_new_group(bot: BotHarness) -> list[Sent]:
     return [m for m in bot.telegram.bot_messages(NEW_GROUP) if "Ich möchte mich anmelden" in (m.text or "")]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_open_requests_follow_a_partner_to_the_new_group_staff_entered(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -133,7 +128,7 @@ async def test_open_requests_follow_a_partner_to_the_new_group_staff_entered(
         assert "Dienstag um 9" in (anna.last().text or "")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.db_behaviour
 async def test_a_new_group_entered_while_the_bot_was_down_gets_the_open_cards_at_the_start(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -209,7 +204,7 @@ async def test_a_request_sent_while_the_new_content_went_live_follows_it_at_the_
         assert len(scans) == 1
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.db_behaviour
 async def test_a_group_that_went_live_during_the_jobs_scan_gets_the_cards_at_its_next_round(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -87,6 +87,7 @@ async def test_drafts_nobody_came_back_to_are_purged(bot: BotHarness) -> None:
     assert await count(bot, Dialogue) == 0
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_sent_messages_leave_the_outbox_after_the_retention_period(bot: BotHarness) -> None:
     from bot.storage.models.outbox import Audience, Channel, OutboxStatus
 
@@ -187,6 +188,7 @@ async def test_staff_see_an_unanswered_question_masked_and_without_who_asked(dat
         assert str(ayse.user_id) not in stats and "Ayşe" not in stats
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_unanswered_questions_are_in_mydata_and_gone_after_delete(bot: BotHarness) -> None:
     olga = bot.resident("Olga", lang="ru")
     await olga.send("Ксилофон ремонт, мой телефон +7 912 345-67-89")
@@ -249,6 +251,7 @@ async def deleted(bot: BotHarness, resident: SimUser) -> None:
     await deliver(bot)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_deleted_request_in_the_partners_chat_is_told_answered_kept_apart_and_then_forgotten(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -361,6 +364,7 @@ async def test_the_partners_note_about_a_deletion_goes_out_at_once(
     assert woken == [True]  # the note in the partner's thread
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_deleted_requests_card_never_acts_on_another_residents_request(bot: BotHarness) -> None:
     # (Moved here from the review2 pins.) SQLite reuses the highest id once /delete removed it, so the next
     # request carries the id on Anna's old card's buttons: the card's message decides, on every backend.
@@ -389,6 +393,7 @@ async def test_a_deleted_requests_card_never_acts_on_another_residents_request(b
 
 
 @pytest.mark.parametrize("gone_by", ["/delete", "withdrawal"])
+@pytest.mark.db_behaviour
 async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_buttons(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch, gone_by: str
 ) -> None:
@@ -455,6 +460,7 @@ async def test_a_card_still_being_sent_when_its_request_goes_arrives_without_but
     assert not [payload for payload in kept if "джобцентра" in str(payload)]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_card_whose_send_failed_after_delete_is_not_sent_again(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -492,6 +498,7 @@ async def test_a_card_whose_send_failed_after_delete_is_not_sent_again(
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.db_behaviour
 async def test_a_withdrawal_while_the_worker_records_the_card_still_takes_its_buttons(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

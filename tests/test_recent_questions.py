@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.harness import BotHarness, deliver
-
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
 
 QUARTIERSMANAGEMENT_GROUP = -1_000_000_000_001  # content/partners.yaml
 

@@ -15,8 +15,6 @@ from bot.handlers.admin import RELOAD_TASK
 from bot.testing.fakeapi import FAKE_TOKEN
 from tests.harness import ROOT, BotHarness, deliver
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 ADMIN_CHAT = -1_000_000_000_500
 
 

@@ -24,8 +24,6 @@ from tests.harness import (
     submit_request,
 )
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 GROUP = COURSE_GROUP
 
 
@@ -124,7 +122,6 @@ async def test_with_show_staff_names_the_resident_sees_who_answered(bot_factory,
         assert "Petra" in relayed.split("\n", 1)[0]  # named in the head line, in Arabic
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_after_a_hand_over_only_the_new_partner_may_act(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async with bot_factory(content_dir=content_with_group(tmp_path)) as bot:
         amal = await arabic_resident_signs_up_for_the_german_course(bot)
@@ -522,7 +519,6 @@ async def test_withdrawing_a_request_asks_first_and_leaves_nothing_to_act_on(
 
 
 @pytest.mark.parametrize("show_staff_names", [False, True])
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_card_taken_on_says_so_and_offers_no_take_on(  # type: ignore[no-untyped-def]
     bot_factory, tmp_path: Path, show_staff_names: bool
 ) -> None:
@@ -554,7 +550,6 @@ async def test_a_card_taken_on_says_so_and_offers_no_take_on(  # type: ignore[no
         assert card.text == after
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_card_closed_without_being_taken_on_says_it_is_closed(bot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async with bot_factory(content_dir=content_with_group(tmp_path), show_staff_names=True) as bot:
         await arabic_resident_signs_up_for_the_german_course(bot)
@@ -596,7 +591,6 @@ async def escalate(bot: BotHarness):  # type: ignore[no-untyped-def]
     return copy
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_every_copy_of_an_escalated_card_shows_what_became_of_the_request(  # type: ignore[no-untyped-def]
     bot_factory, tmp_path: Path
 ) -> None:
@@ -620,7 +614,6 @@ async def test_every_copy_of_an_escalated_card_shows_what_became_of_the_request(
         assert card.labels == copy.labels == ["↩️ Wieder öffnen"]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_request_reopened_by_its_partner_leaves_the_quartiersmanagements_copy_without_buttons(  # type: ignore[no-untyped-def]
     bot_factory, tmp_path: Path
 ) -> None:
@@ -644,7 +637,6 @@ async def test_a_request_reopened_by_its_partner_leaves_the_quartiersmanagements
         assert copy.text == f"{copy_before}\n\n↩️ <i>Wieder bei {COURSE_PROVIDER}.</i>"  # says why
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_request_reopened_by_its_resident_stays_escalated(  # type: ignore[no-untyped-def]
     bot_factory, tmp_path: Path
 ) -> None:

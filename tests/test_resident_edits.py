@@ -5,12 +5,8 @@ corrected where the draft still holds it, else she is told how to correct it. Fo
 
 from __future__ import annotations
 
-import pytest
-
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import BotHarness, deliver, skip_questions
-
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 MUETTERZENTRUM = -1_000_000_000_002  # the shipped content's partner groups
 QUARTIERSMANAGEMENT = -1_000_000_000_001

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event, update
 
 from bot.residents import LAST_SEEN_PRECISION, Flooding, ResidentService, ResidentSettings
@@ -20,6 +21,7 @@ async def stored(database: Database) -> Resident:
         return await session.get_one(Resident, AMINA)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_returning_resident_is_unblocked_renamed_and_seen_but_keeps_her_language(
     database: Database,
 ) -> None:
@@ -77,6 +79,7 @@ async def test_an_arrival_reads_and_writes_the_resident_without_building_orm_obj
     assert (await stored(database)).first_name == "Ami"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_beyond_the_flood_limit_the_arrival_carries_what_emergency_words_go_on_with(
     database: Database,
 ) -> None:

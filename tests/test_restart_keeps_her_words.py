@@ -60,6 +60,7 @@ async def waiting_rows(bot: BotHarness) -> int:
         return await session.scalar(select(func.count()).select_from(WaitingMessage)) or 0
 
 
+@pytest.mark.db_behaviour
 async def test_her_question_before_the_language_is_answered_after_a_restart(database_url: str) -> None:
     # Olga (her phone in German) deleted her data, then asked her question: the bot promised to answer it
     # once she has chosen. It restarted (a deploy) before her tap: the question was gone, she got the menu,
@@ -88,6 +89,7 @@ async def test_her_question_before_the_language_is_answered_after_a_restart(data
         assert await waiting_rows(bot) == 0  # nothing held once answered
 
 
+@pytest.mark.db_behaviour
 async def test_her_photo_before_the_language_is_asked_about_after_a_restart(database_url: str) -> None:
     telegram = FakeTelegram()
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
@@ -100,6 +102,7 @@ async def test_her_photo_before_the_language_is_asked_about_after_a_restart(data
         assert tr.gettext("Who should I send this to?") in (elif_.last().text or "")
 
 
+@pytest.mark.db_behaviour
 async def test_a_line_written_on_under_is_this_your_answer_reaches_the_partner_after_a_restart(
     database_url: str,
 ) -> None:
@@ -121,6 +124,7 @@ async def test_a_line_written_on_under_is_this_your_answer_reaches_the_partner_a
         assert telegram.chats[ayse.chat][offer.message_id].labels == []  # the question's buttons went
 
 
+@pytest.mark.db_behaviour
 async def test_messages_under_which_request_go_with_one_tap_after_a_restart(database_url: str) -> None:
     # Two lines, each asked "which request?"; the bot restarted; her tap on the newest question passed on
     # only the newest line, the first one stayed behind under its old question.
@@ -141,6 +145,7 @@ async def test_messages_under_which_request_go_with_one_tap_after_a_restart(data
         assert await waiting_rows(bot) == 0
 
 
+@pytest.mark.db_behaviour
 async def test_a_photo_under_which_request_reaches_the_partner_with_the_tap_after_a_restart(
     database_url: str,
 ) -> None:
@@ -162,6 +167,7 @@ async def test_a_photo_under_which_request_reaches_the_partner_with_the_tap_afte
         assert sum(text.startswith("An Quartiersmanagement") for text in mine) == 2  # each confirmed
 
 
+@pytest.mark.db_behaviour
 async def test_one_reopen_after_a_restart_passes_on_every_message_since_the_close(database_url: str) -> None:
     telegram = FakeTelegram()
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
@@ -225,6 +231,7 @@ async def test_a_resident_who_never_taps_keeps_only_the_latest_messages_waiting(
 # --- what stays in memory on purpose: after a restart she is asked again, nothing is passed on unseen ------
 
 
+@pytest.mark.db_behaviour
 async def test_after_a_restart_ask_a_person_asks_her_to_write_what_she_asked_before(
     database_url: str,
 ) -> None:
@@ -247,6 +254,7 @@ async def test_after_a_restart_ask_a_person_asks_her_to_write_what_she_asked_bef
         assert "Xylophon" not in (amy.last().text or "")
 
 
+@pytest.mark.db_behaviour
 async def test_after_delete_and_a_restart_her_question_is_answered_in_her_phones_language(
     database_url: str,
 ) -> None:
@@ -328,6 +336,7 @@ def bad_gateway_once(bot: BotHarness, method: str, message_id: int | None = None
     bot.telegram.fault = fault
 
 
+@pytest.mark.db_behaviour
 async def test_a_tap_that_failed_halfway_passes_on_every_waiting_message_when_handled_again(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -410,6 +419,7 @@ async def test_one_tap_passes_on_only_the_messages_whose_question_offered_that_r
     assert await waiting_rows(bot) == 0
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_her_question_in_the_first_minute_is_stored_masked_and_held_once(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -435,7 +445,6 @@ async def edit_caption(person: SimUser, sent: Sent, caption: str) -> None:
     await person._process({"update_id": person.telegram.next_update_id(), "edited_message": data})
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_an_edited_message_waiting_for_her_tap_goes_on_as_she_corrected_it(bot: BotHarness) -> None:
     # Review: she edited away her phone number while her message waited under "which request?"; her tap
     # passed on the old text, number and all. Exploratory test: the same with a photo's caption.

@@ -13,8 +13,6 @@ from bot.render import requests as render
 from bot.storage.models.requests import Request
 from tests.harness import ROOT, BotHarness, deliver, fill_in_request
 
-pytestmark = pytest.mark.screens
-
 
 class Killed(BaseException):
     """The process dies (not an error a handler could catch)."""
@@ -34,7 +32,6 @@ def acknowledgement(bot: BotHarness, lang: str, request: Request, *, urgent: boo
     return render.acknowledgement(t, request.number, name, hours, by_phone=False, urgent=urgent)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 @pytest.mark.parametrize(
     ("lang", "thanks", "here"),
     [

@@ -9,9 +9,6 @@ from bot.storage.models import Resident
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, confirmed_resident, fill_in_request, skip_questions
 
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 
 async def test_new_turkish_resident_is_greeted_in_turkish_and_confirms_the_language(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="tr")
@@ -123,7 +120,6 @@ async def test_commands_in_arabic_sentences_keep_their_slash_in_front(bot: BotHa
     assert "\u2066/help\u2069" in (amal.last().text or "")  # not shown as "help/"
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_resident_writing_arabic_to_a_german_bot_finds_the_way_to_arabic(bot: BotHarness) -> None:
     # Her phone is set to German; she writes Arabic and cannot read the German "I don't know".
     amal = bot.resident("Amal", lang="de")

@@ -90,6 +90,7 @@ def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
     assert nowhere in line and "cannot be reached" in line
 
 
+@pytest.mark.db_behaviour
 def test_an_unreachable_postgresql_is_one_line_without_the_password(tmp_path: Path) -> None:
     url = f"postgresql://bot:{DB_PASSWORD}@127.0.0.1:{free_port()}/quartier"
     with BotApiServer() as server:

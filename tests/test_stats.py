@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.harness import BotHarness
-
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
 
 ADMIN_CHAT = -1_000_000_000_500
 

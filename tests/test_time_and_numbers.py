@@ -16,9 +16,6 @@ from bot.render.requests import passed_on, reply_outcome
 from bot.testing.fakeapi import SimUser
 from tests.harness import ROOT, BotHarness, shared_i18n
 
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 BERLIN = ZoneInfo("Europe/Berlin")
 
 

@@ -14,8 +14,6 @@ from bot.testing.fakeapi import FakeTelegram
 from bot.transport import ChatPacer, Pacing, RetryingRequest
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 URL = "https://api.telegram.org/botTOKEN/sendMessage"
 MESSAGE = RequestData([RequestParameter("chat_id", 42, None), RequestParameter("text", "Hallo", None)])
 

@@ -15,9 +15,6 @@ import pytest
 from bot.testing.fakeapi import Sent, SimUser
 from tests.harness import ROOT, BotHarness, confirmed_resident, skip_questions
 
-# What residents see; the database calls behind it run on PostgreSQL in other tests: SQLite only (conftest).
-pytestmark = pytest.mark.screens
-
 MENU_QUESTION = "What can I help you with? Choose a topic or just write your question."
 
 
@@ -189,7 +186,6 @@ async def test_cancel_typed_cancels_the_request_as_the_button_does(
     assert not any(b["callback_data"].startswith("dlg:") for b in resident.last().flat_buttons)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 @pytest.mark.parametrize(("lang", "typed"), [("de", "Fertig"), ("tr", "tamam"), ("ar", "انتهيت")])
 async def test_done_typed_after_the_message_goes_on_as_the_button_does(
     bot: BotHarness, lang: str, typed: str

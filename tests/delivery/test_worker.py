@@ -92,6 +92,7 @@ async def test_retry_after_is_honoured_and_network_errors_are_retried(
     assert len(bot.to(PARTNER_CHAT)) == 1
 
 
+@pytest.mark.db_behaviour
 async def test_messages_to_one_chat_keep_their_order(database: Database, ctx: TicketContext) -> None:
     await submit(database, ctx, attachments=[photo(1), photo(2), photo(3)])
     failures = [NetworkError("boom")]
@@ -125,6 +126,7 @@ async def test_resident_who_blocked_the_bot_is_marked_and_not_retried(
         assert resident is not None and resident.blocked
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_deleted_partner_group_reroutes_to_catch_all_and_tells_admin(
     database: Database, ctx: TicketContext
 ) -> None:
@@ -146,6 +148,7 @@ async def test_deleted_partner_group_reroutes_to_catch_all_and_tells_admin(
     assert any("handed over to Quartiersmanagement" in s.text for s in bot.to(RESIDENT))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_migrated_group_keeps_working_and_staff_are_told(
     database: Database, ctx: TicketContext
 ) -> None:
@@ -182,6 +185,7 @@ async def test_migrated_group_keeps_working_and_staff_are_told(
     assert bot.to(new_chat)[-1].reply_to == card.message_id
 
 
+@pytest.mark.db_behaviour
 async def test_chaos_every_message_delivered_once_despite_failures_and_a_restart(
     database: Database, ctx: TicketContext
 ) -> None:
@@ -245,6 +249,7 @@ async def test_chaos_every_message_delivered_once_despite_failures_and_a_restart
     assert len(bot.sent) in (total, total + 1)
 
 
+@pytest.mark.db_behaviour
 async def test_rows_of_a_worker_that_died_are_taken_over_within_seconds(
     database: Database, ctx: TicketContext
 ) -> None:
@@ -269,6 +274,7 @@ async def test_rows_of_a_worker_that_died_are_taken_over_within_seconds(
     assert len(bot.sent) == len(rows)
 
 
+@pytest.mark.db_behaviour
 async def test_a_slow_send_keeps_its_row_while_another_worker_looks(
     database: Database, ctx: TicketContext
 ) -> None:
@@ -381,6 +387,7 @@ async def test_a_resident_does_not_wait_behind_partner_groups_that_wait_for_thei
     assert sorted(s.chat_id for s in bot.sent) == sorted([*groups, RESIDENT])
 
 
+@pytest.mark.db_behaviour
 async def test_after_a_restart_a_group_that_just_had_its_burst_waits_for_its_pace(
     database: Database, ctx: TicketContext
 ) -> None:

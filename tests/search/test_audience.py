@@ -15,8 +15,6 @@ from bot.search.normalize import query_words
 from bot.search.persons import person
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 
 def shown_entries(message: Any) -> list[str]:
     """The `<kind>:<id>` of the entry buttons of a choice list, in order."""

@@ -11,8 +11,6 @@ from bot.search.engine import SearchEngine
 from bot.search.smalltalk import small_talk
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 VIOLENCE_WITH_A_REQUEST = [
     ("My husband beats me, where can I get counselling?", "en"),
     ("Hilfe bitte, können Sie mir helfen einen Brief zu schreiben? Mein Mann schlägt mich", "de"),

@@ -13,8 +13,6 @@ from bot.search.situations import SITUATIONS
 from bot.sos import ShownNumbers
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 
 @pytest.fixture(scope="module")
 def detector() -> EmergencyDetector:

@@ -13,8 +13,6 @@ import pytest
 from bot.render import screens
 from tests.harness import ROOT, BotHarness, shared_i18n, skip_questions
 
-pytestmark = pytest.mark.screens  # on SQLite only: the search does not touch the database's kind
-
 ADMIN_CHAT = -1_000_000_000_500
 
 
@@ -91,6 +89,7 @@ async def test_an_out_of_scope_question_gets_i_dont_know_and_the_way_to_a_person
     assert question in (olga.last().text or "")
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_staff_see_whether_the_search_is_meaning_based(bot: BotHarness) -> None:
     await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
     report = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""

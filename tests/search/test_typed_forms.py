@@ -9,8 +9,6 @@ import pytest
 
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.screens  # on SQLite only: the search does not touch the database's kind
-
 
 @pytest.fixture
 async def words_only(database_url: str) -> AsyncIterator[BotHarness]:

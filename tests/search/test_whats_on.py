@@ -11,8 +11,6 @@ import pytest
 from bot.search.whatson import asks_whats_on
 from tests.harness import BotHarness
 
-pytestmark = pytest.mark.screens  # on SQLite only (tests/conftest.py says why)
-
 
 def shown_events(message: Any) -> list[str]:
     return [

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.requests import Request, RequestStatus
@@ -46,6 +48,7 @@ async def test_a_conversation_is_open_from_the_partners_message_until_the_quiet_
     assert open_ is not None and open_.outcome is Outcome.OK and open_.request_id == request.id
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_end_and_closing_the_request_end_the_conversation(
     database: Database, ctx: TicketContext
 ) -> None:

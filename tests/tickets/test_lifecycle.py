@@ -81,6 +81,7 @@ async def test_submit_enqueues_card_with_attachments_and_acknowledges_at_once(
         assert await store.get_dialogue(session, RESIDENT) is None
 
 
+@pytest.mark.db_behaviour
 async def test_send_pressed_twice_creates_one_request(database: Database, ctx: TicketContext) -> None:
     dialogue_id = await start_draft(database, ctx)
     async with database.transaction() as session:
@@ -208,6 +209,7 @@ async def test_replies_from_other_groups_and_anonymous_admins_are_refused(
     assert any("anonymously" in s.text for s in bot.to(PARTNER_CHAT))
 
 
+@pytest.mark.db_behaviour
 async def test_take_on_twice_tells_the_resident_once(database: Database, ctx: TicketContext) -> None:
     request = await submit(database, ctx)
     async with database.transaction() as session:
@@ -319,6 +321,7 @@ async def test_partner_without_destination_goes_to_catch_all(database: Database)
     assert (await outbox_rows(database))[0].target == str(CATCH_ALL_CHAT)
 
 
+@pytest.mark.db_behaviour
 async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
     database: Database, ctx: TicketContext
 ) -> None:
@@ -342,6 +345,7 @@ async def test_two_simultaneous_take_ons_of_an_answered_request_let_one_win(
     assert (other.outcome, late.outcome) == (Outcome.OK, Outcome.ALREADY)
 
 
+@pytest.mark.db_behaviour
 async def test_a_reply_naming_a_card_whose_link_is_recorded_meanwhile_reaches_the_resident(
     database: Database, ctx: TicketContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -379,6 +383,7 @@ async def test_a_reply_naming_a_card_whose_link_is_recorded_meanwhile_reaches_th
     assert link is not None and link.request_id == request.id and link.role is LinkRole.CARD
 
 
+@pytest.mark.db_behaviour
 async def test_a_group_migrated_during_a_transaction_is_where_the_rest_of_it_routes(
     database: Database, ctx: TicketContext
 ) -> None:

@@ -54,6 +54,22 @@ _POINTING = frozenset(
     """.split()
 )
 
+#: Words that say something exists or is awaited: "es gibt", "there is", "noch", "yet", "kommt". With one,
+#: the denial is of its being there or having come ("Es gibt keine Antwort", "Why is there no answer?",
+#: "Es ist noch keine Antwort da", "there isn't a reply yet"), even beside a pointing word or a denied copula.
+_THERE_OR_AWAITED = frozenset(
+    fold(word)
+    for word in """
+    gibt noch immer kommt kam gekommen angekommen
+    there yet still came come arrived
+    henüz hala hâlâ gelmedi
+    بعد لسه مازال
+    هنوز
+    ещё еще пор пришёл пришел пришло ще досі прийшла прийшло
+    jeszcze wciąż nadal przyszła przyszło
+    """.split()
+)
+
 #: An article right after a denial: "not an answer", "nicht der Kurs".
 _ARTICLES = frozenset("a an the der die den dem".split())
 
@@ -66,9 +82,12 @@ def negations(text: str) -> list[str]:
 def denies_what_it_is(text: str) -> bool:
     """Whether ``text`` denies what something is ("das ist keine Antwort", "це не відповідь", "bu cevap
     değil", "not an answer"), not that it exists or came ("noch keine Antwort", "still no answer", "hiç
-    cevap yok", "нет ответа", "nie ma odpowiedzi"): a denied copula, or a word that denies beside a word
-    that points or says what it is (``_POINTING``), or before an article."""
+    cevap yok", "нет ответа", "nie ma odpowiedzi", "Es gibt keine Antwort"): unless a word says it exists
+    or is awaited (``_THERE_OR_AWAITED``), a denied copula, or a word that denies beside a word that points
+    or says what it is (``_POINTING``), or before an article."""
     words = [fold(token) for token in raw_tokens(text)]
+    if any(word in _THERE_OR_AWAITED for word in words):
+        return False
     if any(word in _NOT_IS for word in words):
         return True
     denying = [i for i, word in enumerate(words) if word in _NEGATIONS]

@@ -132,6 +132,8 @@ def test_a_name_that_is_also_a_word_counts_only_when_the_resident_writes_it(engi
         ("это не ответ", "ru", False),
         ("to nie jest odpowiedź", "pl", False),
         ("این جواب نیست", "fa", False),
+        ("Es ist keine Antwort auf meine Frage", "de", False),
+        ("it is not the answer", "en", False),
         # A question with the same word, or a denial that names two things, keeps its answer; so does the
         # FAQ's own question, which the meaning alone makes the answer.
         ("wann bekomme ich eine Antwort", "de", True),
@@ -175,6 +177,11 @@ def test_without_the_model_a_denial_of_one_word_is_no_confident_answer(lexical_e
         ("ещё нет ответа", "ru"),
         ("nie ma odpowiedzi", "pl"),
         ("هنوز جوابی نیست", "fa"),
+        # Final read: "es", "ist", "is" point, so a denial that it is there ("es gibt", "there is") or that it
+        # came ("noch", "yet") beside them took the answer too; a word saying it exists or is awaited wins.
+        ("Es gibt keine Antwort", "de"),
+        ("Warum ist noch keine Antwort da?", "de"),
+        ("Why is there no answer?", "en"),
     ],
 )
 def test_no_answer_yet_is_the_question_about_waiting(engine: SearchEngine, text: str, lang: str) -> None:

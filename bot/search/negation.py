@@ -60,7 +60,7 @@ _POINTING = frozenset(
 _THERE_OR_AWAITED = frozenset(
     fold(word)
     for word in """
-    gibt noch immer kommt kam gekommen angekommen
+    gibt noch kommt kam gekommen angekommen
     there yet still came come arrived
     henüz hala hâlâ gelmedi
     بعد لسه مازال

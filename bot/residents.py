@@ -32,7 +32,7 @@ from bot.storage.models import Resident, WaitingMessage
 from bot.storage.models.base import utcnow
 from bot.storage.models.feedback import AnswerFeedback, UnansweredQuestion
 from bot.storage.models.outbox import OutboxMessage, OutboxStatus
-from bot.storage.models.requests import Dialogue, Request, RequestMessage
+from bot.storage.models.requests import AnswerShown, Dialogue, Request, RequestMessage
 
 LAST_SEEN_PRECISION = timedelta(minutes=15)
 
@@ -109,8 +109,9 @@ class RequestRecord:
     created_at: datetime
     updated_at: datetime
     messages: tuple[ThreadMessage, ...]
-    # "answered" by a reopening alone, without a partner's answer (`store.reopened_unanswered`, as /requests)
-    reopened: bool = False
+    # What its status says where "answered" is not true: reopened without a partner's answer, or no answer
+    # reached her (`store.answered_status`, as /requests)
+    status_shown: AnswerShown | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +385,7 @@ class ResidentService:
                 .where(RequestMessage.request_id.in_([r.id for r in requests]))
                 .order_by(RequestMessage.id)
             )
-            reopened = await store.reopened_unanswered(session, requests)
+            shown = await store.answered_status(session, requests)
             threads: dict[int, list[ThreadMessage]] = {}
             for message in messages:
                 threads.setdefault(message.request_id, []).append(_record(ThreadMessage, message))
@@ -408,7 +409,7 @@ class ResidentService:
                         r,
                         intake=dict(r.intake or {}),
                         messages=tuple(threads.get(r.id, ())),
-                        reopened=r.id in reopened,
+                        status_shown=shown.get(r.id),
                     )
                     for r in requests
                 ),

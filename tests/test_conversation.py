@@ -784,6 +784,90 @@ async def test_the_next_morning_she_is_asked_about_the_last_message_that_reached
     assert (screen(ayse)).startswith("Ist das Ihre Antwort an SOS-Mütterzentrum")
 
 
+REFUSALS = {
+    400: "Bad Request: can't parse entities",  # refused for good: the partner is told in its group
+    403: "Forbidden: bot was blocked by the user",  # she blocked the bot: nobody is told
+}
+
+
+def requests_and_mydata(bot: BotHarness, person: SimUser) -> tuple[str, str]:
+    """What /requests and /mydata said last."""
+    texts = [m.text or "" for m in bot.telegram.bot_messages(person.chat) if m.kind == "text"]
+    return texts[-2], texts[-1]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize(
+    ("lang", "error", "status"),
+    [
+        ("de", 400, "beantwortet, aber die Antwort konnte Sie nicht erreichen. SOS-Mütterzentrum wurde"),
+        ("ar", 400, "تم الرد، لكن الرد لم يصل إليك. تم إبلاغ \u2068"),
+        ("de", 403, "beantwortet, aber die Antwort konnte nicht zugestellt werden. Sie können schreiben"),
+        ("fa", 403, "جواب داده شد، اما جواب به شما تحویل داده نشد. می‌توانید بنویسید"),
+    ],
+    ids=["de-refused", "ar-refused", "de-blocked", "fa-blocked"],
+)
+async def test_requests_says_when_no_answer_reached_her(
+    bot: BotHarness, lang: str, error: int, status: str
+) -> None:
+    """Review rv15 F6: /requests and /mydata said "answered" of a request whose only answer never reached
+    her (its row given up for good). They say it could not reach her, and whether the partner was told
+    (a refused answer: its group learns so) or not (she had blocked the bot: she can write to ask)."""
+    t = bot.services.i18n.translator(lang)
+    ayse = bot.resident("Ayşe", lang=lang)
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    refusal = {"ok": False, "error_code": error, "description": REFUSALS[error]}
+    bot.telegram.fault = lambda method, params: (
+        (error, refusal) if str(params.get("chat_id")) == str(ayse.chat) else None
+    )
+    await petra.send("Ja, samstags von 10 bis 12 Uhr.", reply_to=card)
+    await deliver(bot)
+    bot.telegram.fault = None
+    assert not any("samstags von 10" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    told = any("dem Bewohner nicht zugestellt" in text for text in group_texts(bot, MUETTERZENTRUM))
+    assert told is (error == 400)
+    await ayse.send("/requests")
+    await ayse.send("/mydata")
+    requests, mydata = requests_and_mydata(bot, ayse)
+    assert status in requests and status in mydata
+    assert t.gettext("answered") + "<" not in requests + mydata.replace("</b>", "<")
+
+    # A later answer that reached her: "answered", as ever.
+    await petra.send("Kommen Sie gern vorbei.", reply_to=card)
+    await deliver(bot)
+    await ayse.send("/requests")
+    await ayse.send("/mydata")
+    requests, mydata = requests_and_mydata(bot, ayse)
+    assert requests.endswith(": " + t.gettext("answered")) and f": {t.gettext('answered')}</b>" in mydata
+    assert status not in requests + mydata
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_requests_says_answered_while_the_answer_is_on_its_way(bot: BotHarness) -> None:
+    """An answer whose first try failed and waits for the next (Telegram down for a while), beside one given
+    up for good, is still on its way: "answered", not that it could not reach her."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    refusal = {"ok": False, "error_code": 400, "description": REFUSALS[400]}
+    down = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+    faults = [(502, down), (400, refusal)]
+    bot.telegram.fault = lambda method, params: (
+        faults.pop() if faults and str(params.get("chat_id")) == str(ayse.chat) else None
+    )
+    await petra.send("Ja, samstags von 10 bis 12 Uhr.", reply_to=card)
+    await deliver(bot)
+    await petra.send("Und sonntags auch.", reply_to=card)
+    await deliver(bot)
+    bot.telegram.fault = None
+    assert not faults and not any("Uhr" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    await ayse.send("/requests")
+    await ayse.send("/mydata")
+    requests, mydata = requests_and_mydata(bot, ayse)
+    assert requests.endswith(": beantwortet") and ": beantwortet</b>" in mydata
+
+
 async def test_a_clear_question_about_something_else_the_next_morning_is_answered(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="de")
     await asked_by_partner(bot, ayse, "Ist das Café samstags offen?", "Wie alt sind Ihre Kinder?")

@@ -89,7 +89,9 @@ def personal_data_text(t: Translator, catalogue: Catalogue, data: PersonalData |
         partner = _name(catalogue.partners, request.partner_id, t, "name")
         lines.append("")
         status = RequestStatus(request.status)
-        line = request_line(t, request.number, partner, request.created_at, status, reopened=request.reopened)
+        line = request_line(
+            t, request.number, partner, request.created_at, status, shown=request.status_shown
+        )
         lines.append(f"<b>{line}</b>")
         if request.offer_id:
             offer = _name(catalogue.offers, request.offer_id, t, "title")

@@ -20,7 +20,7 @@ from bot.languages import N_
 from bot.render.callback import encode
 from bot.render.keyboards import Button, Keyboard, Screen, arrow, back_to_menu, nav_row
 from bot.render.screens import Writer, person_and_menu, shorten
-from bot.storage.models.requests import DialogueStep, RequestStatus
+from bot.storage.models.requests import AnswerShown, DialogueStep, RequestStatus
 
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
@@ -841,7 +841,8 @@ class OpenRequest:
     status: RequestStatus
     followed_up_by: str | None = None  # nobody answered in time: this organisation follows it up
     also_with: str | None = None  # escalated, then taken on or answered: this organisation sees it too
-    reopened: bool = False  # reopened without any answer from a partner: "answered" would not be true
+    # Where "answered" would not be true: reopened without a partner's answer, or no answer reached her
+    status_shown: AnswerShown | None = None
 
 
 def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
@@ -860,7 +861,7 @@ def open_requests(t: Translator, requests: Sequence[OpenRequest]) -> Screen:
                 request.status,
                 request.followed_up_by,
                 request.also_with,
-                reopened=request.reopened,
+                shown=request.status_shown,
             )
         )
         add = t.gettext("✏️ Add to {number}").format(number=request.number)
@@ -891,13 +892,22 @@ def request_line(
     followed_up_by: str | None = None,
     also_with: str | None = None,
     *,
-    reopened: bool = False,
+    shown: AnswerShown | None = None,
 ) -> str:
     """A request in /requests and /mydata: number, partner, date, status (an open one escalated says that
     `followed_up_by`, the Quartiersmanagement, follows it up; one taken on or answered and escalated, that
-    `also_with`, the Quartiersmanagement, sees it too; one `reopened` without an answer, that it is open
-    again, where its status would say "answered")."""
-    label = t.gettext("reopened") if reopened else status_label(t, status)
+    `also_with`, the Quartiersmanagement, sees it too). Where its status would say "answered" untruly,
+    `shown` (`bot.storage.requests.answered_status`): reopened without an answer, or answered but no answer
+    reached her (the partner told in its group, or nobody told: she can write to ask)."""
+    label = status_label(t, status)
+    if shown is AnswerShown.REOPENED:
+        label = t.gettext("reopened")
+    elif shown is AnswerShown.LOST_TOLD:
+        label = t.gettext("answered, but the answer could not reach you. {partner} has been told").format(
+            partner=t.isolate(partner)
+        )
+    elif shown is AnswerShown.LOST:
+        label = t.gettext("answered, but the answer could not be delivered. You can write to ask for it")
     if status is RequestStatus.OPEN and followed_up_by:
         label = t.gettext("no answer yet, {partner} is following it up").format(
             partner=t.isolate(followed_up_by)

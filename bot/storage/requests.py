@@ -36,6 +36,7 @@ from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import CARRIES, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import (
     QUESTION_AUTHOR,
+    AnswerShown,
     ContactPreference,
     DeletedRequestLink,
     Dialogue,
@@ -458,22 +459,56 @@ async def danger_counted(session: AsyncSession, request: Request, link: ThreadLi
     return card is not None
 
 
-async def reopened_unanswered(session: AsyncSession, requests: Sequence[Request]) -> set[int]:
-    """The ids of those of `requests` that are "answered" by a reopening alone, their thread without a
-    partner's message to the resident (`_partner_answer`): their status would say "answered" (/requests,
-    /mydata), which is not true. A reopening sets that status, so that its card offers Close again."""
+_CARRIER = aliased(OutboxMessage)
+_LOST_NOTICE = aliased(OutboxMessage)
+
+
+async def answered_status(session: AsyncSession, requests: Sequence[Request]) -> dict[int, AnswerShown]:
+    """For those of `requests` whose status "answered" (/requests, /mydata) is not true, what is:
+    REOPENED when their thread holds no partner's message to the resident (`_partner_answer`; a reopening
+    sets that status, so that its card offers Close again); LOST(_TOLD) when no partner's answer reached her
+    (unseen as in `_NOT_SEEN`), none is still on its way (pending or being sent) and at least one was given
+    up for good (dead or failed, no part sent): LOST_TOLD if the partner was told in its group
+    (`TicketDeliveryHooks.undeliverable` queues "<row's key>:lost"), LOST if no such notice is found (she had
+    blocked the bot: nobody is told)."""
     request_ids = [r.id for r in requests if r.status is RequestStatus.ANSWERED]
     if not request_ids:
-        return set()
-    found = await session.scalars(
-        select(RequestMessage.request_id)
-        .where(
-            RequestMessage.request_id.in_(list(request_ids)),
-            _partner_answer(RequestMessage),
+        return {}
+    told = exists().where(_LOST_NOTICE.dedupe_key == _CARRIER.dedupe_key + ":lost")
+    rows = await session.execute(
+        select(
+            RequestMessage.request_id,
+            RequestMessage.id,
+            _CARRIER.status,
+            func.coalesce(_CARRIER.payload["parts_sent"].as_integer(), 0),
+            told,
         )
-        .distinct()
+        .outerjoin(
+            _CARRIER,
+            (_CARRIER.request_id == RequestMessage.request_id)
+            & (_CARRIER.payload[CARRIES].as_integer() == RequestMessage.id),
+        )
+        .where(RequestMessage.request_id.in_(list(request_ids)), _partner_answer(RequestMessage))
     )
-    return set(request_ids) - set(found.all())
+    unseen: dict[int, bool] = {}  # an answer's id: whether it never reached her (any row of it unseen)
+    answers: dict[int, list[int]] = {}
+    on_its_way: set[int] = set()
+    given_up: dict[int, bool] = {}  # a request's id: whether its partner was told of an answer given up
+    for request_id, message_id, status, parts_sent, was_told in rows.all():
+        answers.setdefault(request_id, []).append(message_id)
+        not_seen = (
+            status is not None and status not in (OutboxStatus.SENT, OutboxStatus.SENDING) and not parts_sent
+        )
+        unseen[message_id] = unseen.get(message_id, False) or not_seen
+        if status in ACTIVE_OUTBOX and not parts_sent:
+            on_its_way.add(request_id)
+        if status in (OutboxStatus.DEAD, OutboxStatus.FAILED) and not parts_sent:
+            given_up[request_id] = given_up.get(request_id, False) or bool(was_told)
+    shown = {request_id: AnswerShown.REOPENED for request_id in request_ids if request_id not in answers}
+    for request_id, message_ids in answers.items():
+        if request_id in given_up and request_id not in on_its_way and all(unseen[m] for m in message_ids):
+            shown[request_id] = AnswerShown.LOST_TOLD if given_up[request_id] else AnswerShown.LOST
+    return shown
 
 
 async def wrote_after_sending(session: AsyncSession, request: Request) -> bool:

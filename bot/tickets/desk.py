@@ -490,7 +490,7 @@ class RequestDesk:
         async with self._database.sessions() as session:
             requests = await store.list_open_requests(session, resident_id)
             catch_all = ctx.catalogue.catch_all_partner_id
-            reopened = await store.reopened_unanswered(session, requests)
+            shown = await store.answered_status(session, requests)
 
             def escalated(r: Request) -> bool:
                 return (
@@ -516,7 +516,7 @@ class RequestDesk:
                     also_with=ctx.partner_name(catch_all, lang)
                     if escalated(r) and r.passed_on_by is None
                     else None,
-                    reopened=r.id in reopened,
+                    status_shown=shown.get(r.id),
                 )
                 for r in requests
             ]

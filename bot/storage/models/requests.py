@@ -26,6 +26,15 @@ class RequestStatus(StrEnum):
         return self in (RequestStatus.CLOSED, RequestStatus.CANCELLED)
 
 
+class AnswerShown(StrEnum):
+    """What the status of an "answered" request says instead, where "answered" alone would not be true
+    (`bot.storage.requests.answered_status`)."""
+
+    REOPENED = "reopened"  # answered by a reopening alone: no partner ever answered
+    LOST_TOLD = "lost_told"  # no answer reached her, one was given up for good; its partner was told
+    LOST = "lost"  # the same, and nobody was told (she had blocked the bot)
+
+
 class ContactPreference(StrEnum):
     CHAT = "chat"
     PHONE = "phone"

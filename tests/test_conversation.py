@@ -800,10 +800,10 @@ def requests_and_mydata(bot: BotHarness, person: SimUser) -> tuple[str, str]:
 @pytest.mark.parametrize(
     ("lang", "error", "status"),
     [
-        ("de", 400, "beantwortet, aber die Antwort konnte Sie nicht erreichen. SOS-Mütterzentrum wurde"),
-        ("ar", 400, "تم الرد، لكن الرد لم يصل إليك. تم إبلاغ \u2068"),
+        ("de", 400, "beantwortet, aber die Antwort konnte nicht zugestellt werden. Sie können schreiben"),
+        ("ar", 400, "تم الرد، لكن تعذّر إيصال الرد إليك. يمكنك الكتابة"),
         ("de", 403, "beantwortet, aber die Antwort konnte nicht zugestellt werden. Sie können schreiben"),
-        ("fa", 403, "جواب داده شد، اما جواب به شما تحویل داده نشد. می‌توانید بنویسید"),
+        ("fa", 403, "جواب داده شد، اما جواب به دست شما نرسید. می‌توانید بنویسید"),
     ],
     ids=["de-refused", "ar-refused", "de-blocked", "fa-blocked"],
 )
@@ -811,8 +811,9 @@ async def test_requests_says_when_no_answer_reached_her(
     bot: BotHarness, lang: str, error: int, status: str
 ) -> None:
     """Review rv15 F6: /requests and /mydata said "answered" of a request whose only answer never reached
-    her (its row given up for good). They say it could not reach her, and whether the partner was told
-    (a refused answer: its group learns so) or not (she had blocked the bot: she can write to ask)."""
+    her (its row given up for good). They say it could not be delivered and that she can write to ask for it,
+    whether the partner's group was told (a refused answer) or not (she had blocked the bot): who learnt of it
+    is not hers to track, and a notice to whoever wrote the answer may itself still be waiting (review rv17)."""
     t = bot.services.i18n.translator(lang)
     ayse = bot.resident("Ayşe", lang=lang)
     card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")

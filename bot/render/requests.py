@@ -898,21 +898,17 @@ def request_line(
     `followed_up_by`, the Quartiersmanagement, follows it up; one taken on or answered and escalated, that
     `also_with`, the Quartiersmanagement, sees it too). Where its status would say "answered" untruly,
     `shown` (`bot.storage.requests.answered_status`): reopened without an answer, or answered but no answer
-    reached her (the partner told in its group, or nobody told: she can write to ask)."""
+    reached her (she can write to ask for it; who else sees the request is left out of that longer line)."""
     label = status_label(t, status)
     if shown is AnswerShown.REOPENED:
         label = t.gettext("reopened")
-    elif shown is AnswerShown.LOST_TOLD:
-        label = t.gettext("answered, but the answer could not reach you. {partner} has been told").format(
-            partner=t.isolate(partner)
-        )
     elif shown is AnswerShown.LOST:
         label = t.gettext("answered, but the answer could not be delivered. You can write to ask for it")
     if status is RequestStatus.OPEN and followed_up_by:
         label = t.gettext("no answer yet, {partner} is following it up").format(
             partner=t.isolate(followed_up_by)
         )
-    elif status in (RequestStatus.TAKEN, RequestStatus.ANSWERED) and also_with:
+    elif status in (RequestStatus.TAKEN, RequestStatus.ANSWERED) and also_with and shown != AnswerShown.LOST:
         label = t.gettext("{status}, {partner} sees it too").format(
             status=label, partner=t.isolate(also_with)
         )

@@ -460,28 +460,24 @@ async def danger_counted(session: AsyncSession, request: Request, link: ThreadLi
 
 
 _CARRIER = aliased(OutboxMessage)
-_LOST_NOTICE = aliased(OutboxMessage)
 
 
 async def answered_status(session: AsyncSession, requests: Sequence[Request]) -> dict[int, AnswerShown]:
     """For those of `requests` whose status "answered" (/requests, /mydata) is not true, what is:
     REOPENED when their thread holds no partner's message to the resident (`_partner_answer`; a reopening
-    sets that status, so that its card offers Close again); LOST(_TOLD) when no partner's answer reached her
-    (unseen as in `_NOT_SEEN`), none is still on its way (pending or being sent) and at least one was given
-    up for good (dead or failed, no part sent): LOST_TOLD if the partner was told in its group
-    (`TicketDeliveryHooks.undeliverable` queues "<row's key>:lost"), LOST if no such notice is found (she had
-    blocked the bot: nobody is told)."""
+    sets that status, so that its card offers Close again); LOST when no partner's answer reached her (unseen
+    as in `_NOT_SEEN`), none is still on its way (pending or being sent) and at least one was given up for
+    good (dead or failed, no part sent). Whether, and which, organisation learnt of it is not said: the notice
+    goes to whoever wrote the answer, only for a refused Telegram message, and may itself still be waiting."""
     request_ids = [r.id for r in requests if r.status is RequestStatus.ANSWERED]
     if not request_ids:
         return {}
-    told = exists().where(_LOST_NOTICE.dedupe_key == _CARRIER.dedupe_key + ":lost")
     rows = await session.execute(
         select(
             RequestMessage.request_id,
             RequestMessage.id,
             _CARRIER.status,
             func.coalesce(_CARRIER.payload["parts_sent"].as_integer(), 0),
-            told,
         )
         .outerjoin(
             _CARRIER,
@@ -493,8 +489,8 @@ async def answered_status(session: AsyncSession, requests: Sequence[Request]) ->
     unseen: dict[int, bool] = {}  # an answer's id: whether it never reached her (any row of it unseen)
     answers: dict[int, list[int]] = {}
     on_its_way: set[int] = set()
-    given_up: dict[int, bool] = {}  # a request's id: whether its partner was told of an answer given up
-    for request_id, message_id, status, parts_sent, was_told in rows.all():
+    given_up: set[int] = set()  # the requests with an answer given up for good
+    for request_id, message_id, status, parts_sent in rows.all():
         answers.setdefault(request_id, []).append(message_id)
         not_seen = (
             status is not None and status not in (OutboxStatus.SENT, OutboxStatus.SENDING) and not parts_sent
@@ -503,11 +499,11 @@ async def answered_status(session: AsyncSession, requests: Sequence[Request]) ->
         if status in ACTIVE_OUTBOX and not parts_sent:
             on_its_way.add(request_id)
         if status in (OutboxStatus.DEAD, OutboxStatus.FAILED) and not parts_sent:
-            given_up[request_id] = given_up.get(request_id, False) or bool(was_told)
+            given_up.add(request_id)
     shown = {request_id: AnswerShown.REOPENED for request_id in request_ids if request_id not in answers}
     for request_id, message_ids in answers.items():
         if request_id in given_up and request_id not in on_its_way and all(unseen[m] for m in message_ids):
-            shown[request_id] = AnswerShown.LOST_TOLD if given_up[request_id] else AnswerShown.LOST
+            shown[request_id] = AnswerShown.LOST
     return shown
 
 

@@ -31,8 +31,7 @@ class AnswerShown(StrEnum):
     (`bot.storage.requests.answered_status`)."""
 
     REOPENED = "reopened"  # answered by a reopening alone: no partner ever answered
-    LOST_TOLD = "lost_told"  # no answer reached her, one was given up for good; its partner was told
-    LOST = "lost"  # the same, and nobody was told (she had blocked the bot)
+    LOST = "lost"  # no answer reached her, one was given up for good (she can write to ask for it)
 
 
 class ContactPreference(StrEnum):

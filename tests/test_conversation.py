@@ -813,7 +813,7 @@ async def test_requests_says_when_no_answer_reached_her(
     """Review rv15 F6: /requests and /mydata said "answered" of a request whose only answer never reached
     her (its row given up for good). They say it could not be delivered and that she can write to ask for it,
     whether the partner's group was told (a refused answer) or not (she had blocked the bot): who learnt of it
-    is not hers to track, and a notice to whoever wrote the answer may itself still be waiting (review rv17)."""
+    is not hers to track, and a notice to whoever wrote the answer may itself still be waiting (rv17)."""
     t = bot.services.i18n.translator(lang)
     ayse = bot.resident("Ayşe", lang=lang)
     card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")

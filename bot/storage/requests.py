@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Exists,
     Integer,
     Select,
     Table,
@@ -155,15 +156,24 @@ _CONVERSATIONS = _conversations(OPEN_STATUSES)
 _LAPSED = _CONVERSATIONS.where(
     Request.conversation_at < _param(Request.conversation_at, "quiet_since")
 ).limit(1)
-# A message of the thread to her whose row the outbox gave up, or has not sent yet, not even the first part
-# of a long one (`parts_sent`, bot/delivery/worker.py): she never saw it (rows carry the message's id since
-# task conv9; an older one counts as seen, as before).
-_NOT_SEEN = exists().where(
-    OutboxMessage.request_id == RequestMessage.request_id,
-    OutboxMessage.payload[CARRIES].as_integer() == RequestMessage.id,
-    OutboxMessage.status.not_in((OutboxStatus.SENT, OutboxStatus.SENDING)),
-    func.coalesce(OutboxMessage.payload["parts_sent"].as_integer(), 0) == 0,
-)
+
+
+def _carried_unread(status: ColumnElement[bool]) -> Exists:
+    """An outbox row carrying a message of the thread (`CARRIES`, since task conv9) with `status`, of which
+    not even the first part of a long one went out (`parts_sent`, bot/delivery/worker.py)."""
+    return exists().where(
+        OutboxMessage.request_id == RequestMessage.request_id,
+        OutboxMessage.payload[CARRIES].as_integer() == RequestMessage.id,
+        status,
+        func.coalesce(OutboxMessage.payload["parts_sent"].as_integer(), 0) == 0,
+    )
+
+
+# A message of the thread to her whose row the outbox gave up, or has not sent yet: she never saw it (an
+# older row, without `CARRIES`, counts as seen, as before).
+_NOT_SEEN = _carried_unread(OutboxMessage.status.not_in((OutboxStatus.SENT, OutboxStatus.SENDING)))
+_ON_ITS_WAY = _carried_unread(OutboxMessage.status.in_(ACTIVE_OUTBOX))
+_GIVEN_UP = _carried_unread(OutboxMessage.status.in_((OutboxStatus.DEAD, OutboxStatus.FAILED)))
 _LAST_MESSAGE = (
     select(RequestMessage)
     .where(
@@ -459,51 +469,32 @@ async def danger_counted(session: AsyncSession, request: Request, link: ThreadLi
     return card is not None
 
 
-_CARRIER = aliased(OutboxMessage)
-
-
 async def answered_status(session: AsyncSession, requests: Sequence[Request]) -> dict[int, AnswerShown]:
     """For those of `requests` whose status "answered" (/requests, /mydata) is not true, what is:
     REOPENED when their thread holds no partner's message to the resident (`_partner_answer`; a reopening
-    sets that status, so that its card offers Close again); LOST when no partner's answer reached her (unseen
-    as in `_NOT_SEEN`), none is still on its way (pending or being sent) and at least one was given up for
-    good (dead or failed, no part sent). Whether, and which, organisation learnt of it is not said: the notice
+    sets that status, so that its card offers Close again); LOST when no partner's answer reached her
+    (`_NOT_SEEN`), none is still on its way (pending or being sent) and at least one was given up for good
+    (dead or failed, no part sent). Whether, and which, organisation learnt of it is not said: the notice
     goes to whoever wrote the answer, only for a refused Telegram message, and may itself still be waiting."""
     request_ids = [r.id for r in requests if r.status is RequestStatus.ANSWERED]
     if not request_ids:
         return {}
     rows = await session.execute(
-        select(
-            RequestMessage.request_id,
-            RequestMessage.id,
-            _CARRIER.status,
-            func.coalesce(_CARRIER.payload["parts_sent"].as_integer(), 0),
+        select(RequestMessage.request_id, _NOT_SEEN, _ON_ITS_WAY, _GIVEN_UP).where(
+            RequestMessage.request_id.in_(request_ids), _partner_answer(RequestMessage)
         )
-        .outerjoin(
-            _CARRIER,
-            (_CARRIER.request_id == RequestMessage.request_id)
-            & (_CARRIER.payload[CARRIES].as_integer() == RequestMessage.id),
-        )
-        .where(RequestMessage.request_id.in_(list(request_ids)), _partner_answer(RequestMessage))
     )
-    unseen: dict[int, bool] = {}  # an answer's id: whether it never reached her (any row of it unseen)
-    answers: dict[int, list[int]] = {}
+    answered: set[int] = set()
+    reached: set[int] = set()
     on_its_way: set[int] = set()
-    given_up: set[int] = set()  # the requests with an answer given up for good
-    for request_id, message_id, status, parts_sent in rows.all():
-        answers.setdefault(request_id, []).append(message_id)
-        not_seen = (
-            status is not None and status not in (OutboxStatus.SENT, OutboxStatus.SENDING) and not parts_sent
-        )
-        unseen[message_id] = unseen.get(message_id, False) or not_seen
-        if status in ACTIVE_OUTBOX and not parts_sent:
-            on_its_way.add(request_id)
-        if status in (OutboxStatus.DEAD, OutboxStatus.FAILED) and not parts_sent:
-            given_up.add(request_id)
-    shown = {request_id: AnswerShown.REOPENED for request_id in request_ids if request_id not in answers}
-    for request_id, message_ids in answers.items():
-        if request_id in given_up and request_id not in on_its_way and all(unseen[m] for m in message_ids):
-            shown[request_id] = AnswerShown.LOST
+    given_up: set[int] = set()
+    for request_id, not_seen, coming, lost in rows.all():
+        answered.add(request_id)
+        for found, into in ((not not_seen, reached), (coming, on_its_way), (lost, given_up)):
+            if found:
+                into.add(request_id)
+    shown = {request_id: AnswerShown.REOPENED for request_id in request_ids if request_id not in answered}
+    shown.update((request_id, AnswerShown.LOST) for request_id in given_up - reached - on_its_way)
     return shown
 
 

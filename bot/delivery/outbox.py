@@ -15,7 +15,8 @@ E-mail, method "email":
     {"subject": "...", "text": "...", "html": "...", "message_id": "<...@quartiersbot>",
      "in_reply_to": "<...>"?, "attachments": [{"file_id": "...", "file_name": "...", "mime_type": "..."}]}
 Any of them: "carries": 31 (optional): the message of a request's thread (`RequestMessage.id`) this row
-carries, a partner's answer to the resident: whether it reached her (`store.lapsed_conversation`).
+carries, a partner's answer to the resident: whether it reached her (`store.lapsed_conversation`,
+`store.answered_status`).
 
 `target` is the chat id as text, or the e-mail address. After a Telegram message is sent, the worker records
 it as a ThreadLink with `link_role` (when set), so replies to it map back to the request.

@@ -846,27 +846,48 @@ async def test_requests_says_when_no_answer_reached_her(
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
 async def test_requests_says_answered_while_the_answer_is_on_its_way(bot: BotHarness) -> None:
-    """An answer whose first try failed and waits for the next (Telegram down for a while), beside one given
-    up for good, is still on its way: "answered", not that it could not reach her."""
+    """An answer whose try failed and waits for the next (Telegram down for a while), beside one given up for
+    good, is still on its way: "answered", not that it could not reach her; once its retry is refused for
+    good too, no answer can reach her and the line says so."""
     ayse = bot.resident("Ayşe", lang="de")
     card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
     petra = bot.partner("Petra", MUETTERZENTRUM)
     refusal = {"ok": False, "error_code": 400, "description": REFUSALS[400]}
     down = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
-    faults = [(502, down), (400, refusal)]
-    bot.telegram.fault = lambda method, params: (
-        faults.pop() if faults and str(params.get("chat_id")) == str(ayse.chat) else None
-    )
+
+    def to_her(error: int, body: dict[str, object]) -> None:
+        bot.telegram.fault = lambda method, params: (
+            (error, body) if str(params.get("chat_id")) == str(ayse.chat) else None
+        )
+
+    to_her(400, refusal)
     await petra.send("Ja, samstags von 10 bis 12 Uhr.", reply_to=card)
     await deliver(bot)
+    to_her(502, down)  # down for longer than the transport's own retries: the row waits for the next try
     await petra.send("Und sonntags auch.", reply_to=card)
     await deliver(bot)
     bot.telegram.fault = None
-    assert not faults and not any("Uhr" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    async with bot.services.database.transaction() as session:
+        waiting = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING))
+        ).all()
+    assert [row.payload.get("carries") is not None for row in waiting] == [True]
+    assert not any("sonntags" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
     await ayse.send("/requests")
     await ayse.send("/mydata")
     requests, mydata = requests_and_mydata(bot, ayse)
     assert requests.endswith(": beantwortet") and ": beantwortet</b>" in mydata
+
+    to_her(400, refusal)
+    async with bot.services.database.transaction() as session:  # the retry is due now
+        await session.execute(update(OutboxMessage).values(next_attempt_at=bot.services.clock()))
+    await deliver(bot)
+    bot.telegram.fault = None
+    await ayse.send("/requests")
+    await ayse.send("/mydata")
+    requests, mydata = requests_and_mydata(bot, ayse)
+    lost = "beantwortet, aber die Antwort konnte nicht zugestellt werden"
+    assert lost in requests and lost in mydata
 
 
 async def test_a_clear_question_about_something_else_the_next_morning_is_answered(bot: BotHarness) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -75,14 +76,41 @@ def read_lock(content_dir: Path) -> tuple[dict[str, str] | None, Problem | None]
         return None, None
     except (OSError, UnicodeDecodeError) as exc:
         return None, Problem("warning", "", display_name(path), None, f"nicht lesbar: {exc}", "lock")
-    try:
-        data = yaml.load(text, Loader=_Loader) or {}
-    except yaml.YAMLError:
-        data = None
+    data = _written_by_accept(text)
+    if data is None:  # edited by hand, or written by another version: YAML decides
+        try:
+            data = yaml.load(text, Loader=_Loader) or {}
+        except yaml.YAMLError:
+            data = None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         message = "unlesbar – mit `run_bot.py check --accept` neu schreiben"
         return None, Problem("warning", "", display_name(path), None, message, "lock")
     return {str(k): v for k, v in data.items()}, None
+
+
+# A line as `accept` writes it: a key (a kind, then ids, fields, list positions and a language, joined by
+# dots) and a hash, quoted when it is all digits. Both can only be text in YAML (a plain scalar that starts
+# with a letter and holds a dot is no bool, null or number; hex digits with a letter and no dot no number).
+_LOCK_LINE = re.compile(
+    r"([a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)+): (?:([0-9a-f]*[a-f][0-9a-f]*)|'([0-9a-f]+)'|\"([0-9a-f]+)\")"
+)
+# A comment line of printable characters that are no line break in YAML (no NEL, LS, PS, BOM or tab).
+_LOCK_COMMENT = re.compile("#[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+
+
+def _written_by_accept(text: str) -> dict[str, str] | None:
+    """The hashes of a lock file in the form `accept` writes (comment lines, blank lines and `key: hash`
+    lines), read without the YAML parser (the lock of 2,000 entries: 0.7 s of CPU with it); None for any
+    other form. Gives what `yaml.load` gives for such a file: the last value of a key written twice, at
+    the place of its first."""
+    hashes: dict[str, str] = {}
+    for line in text.split("\n"):
+        if not line or _LOCK_COMMENT.fullmatch(line):
+            continue
+        if (match := _LOCK_LINE.fullmatch(line)) is None or len(match[1]) > 1000:
+            return None  # (YAML refuses a key of over 1,024 characters)
+        hashes[match[1]] = match[2] or match[3] or match[4]
+    return hashes
 
 
 def accept(entries: EntriesByKind, content_dir: Path) -> int:

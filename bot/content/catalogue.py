@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from bot.content.freshness import copied_translations, read_lock, translation_pr
 from bot.content.loader import LoadedSources, load_sources
 from bot.content.models import (
     BIDI_CONTROLS,
+    MOJIBAKE,
     TIMEZONE,
     District,
     Emergency,
@@ -162,19 +162,9 @@ BIDI = (
 )
 
 
-# A UTF-8 text read as Windows-1252 and saved again: "é" becomes "Ã©", "–" becomes "â€“", "ł" becomes "Å‚".
-# A lead character (Â Ã Ä Å for Latin letters, â for punctuation) and one or two of the characters its
-# continuation bytes show as; `_mojibake` then decodes the candidate to be sure.
-_CONTINUATION = (  # how the bytes 0x80-0xbf show in Windows-1252 (and Latin-1)
-    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-)
-_MOJIBAKE = re.compile(f"[ÂÃÄÅ]{_CONTINUATION}|â€{_CONTINUATION}")
-
-
 def _mojibake(text: str) -> tuple[str, str] | None:
     """The first double-encoded character in `text`: (as written, as meant), e.g. ("Ã©", "é")."""
-    for match in _MOJIBAKE.finditer(text):
+    for match in MOJIBAKE.finditer(text):
         written = match.group()
         try:
             meant = written.encode("cp1252").decode("utf-8")
@@ -206,9 +196,12 @@ def _entry_warnings(loaded: LoadedSources) -> None:
     """Made-up entries, direction marks typed or pasted into a text (the bot isolates numbers itself), and
     text that went through a wrong encoding ("SprachcafÃ©"): `--strict` makes all three errors."""
     for kind, entries in loaded.entries.items():
+        files = loaded.defined_in[kind]
         for entry_id, entry in entries.items():
             if getattr(entry, "example", False):
                 loaded.warning(kind, entry_id, ("example",), EXAMPLE, code="example")
+            if files.get(entry_id) in loaded.plain_files:
+                continue  # its file's text has neither: none of its texts can have them
             for loc, texts in iter_localized(entry):
                 for lang, value in texts.items():
                     values = value if isinstance(value, tuple) else (value,)

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.content.messages import german_message, suggest
-from bot.content.models import KINDS, SLUG_PATTERN, ContentModel
+from bot.content.models import BIDI_CONTROLS, KINDS, MOJIBAKE, SLUG_PATTERN, ContentModel
 from bot.content.problems import Loc, Problem, Severity
 from bot.content.yamlfile import Lines, display_name, find_content_files, parse_yaml, read_text
 
@@ -37,6 +37,10 @@ class LoadedSources:
     """Kind → every id found (valid or not) → the file that defines it (as shown to staff)."""
     lines: dict[str, Lines] = field(default_factory=dict, repr=False)
     """File → line of every key and list item in it."""
+    plain_files: set[str] = field(default_factory=set, repr=False)
+    """Files whose text has no backslash (YAML's escapes), direction mark (`BIDI_CONTROLS`) or double-encoded
+    character (`MOJIBAKE`): no text read from them can have one (YAML joins lines with a space or a line
+    break), so the catalogue's warnings about them need not look at their entries' texts one by one."""
 
     def locate(self, kind: str, entry_id: str, *loc: str | int) -> tuple[str | None, int | None]:
         """File and line of `kind.entry_id.<loc>`: of the deepest part of `loc` that is written in the
@@ -101,6 +105,8 @@ def _load_file(path: Path, content_dir: Path, result: LoadedSources) -> None:
         return
     raw, text = read
     result.files.append((str(path.relative_to(content_dir)), hashlib.sha256(raw).hexdigest()))
+    if "\\" not in text and not BIDI_CONTROLS.search(text) and not MOJIBAKE.search(text):
+        result.plain_files.add(shown)
     data, lines, problems = parse_yaml(text, shown)
     result.problems.extend(problems)
     if data is None:

@@ -49,6 +49,15 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Invisible direction marks and isolates: the renderer sets them, staff never type them into YAML."""
 
+# A UTF-8 text read as Windows-1252 and saved again: "é" becomes "Ã©", "–" becomes "â€“", "ł" becomes "Å‚".
+# A lead character (Â Ã Ä Å for Latin letters, â for punctuation) and one or two of the characters its
+# continuation bytes show as; `catalogue._mojibake` then decodes the candidate to be sure.
+_CONTINUATION = (  # how the bytes 0x80-0xbf show in Windows-1252 (and Latin-1)
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+MOJIBAKE = re.compile(f"[ÂÃÄÅ]{_CONTINUATION}|â€{_CONTINUATION}")
+
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Languages people speak (partner staff, course language): any ISO 639 code, e.g. "ku".

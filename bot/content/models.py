@@ -46,7 +46,8 @@ OnlyFor = Literal["women", "youth", "seniors", "families", "migrants"]
 Signup = Literal["request", "walk_in", "phone"]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+BIDI_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_CONTROLS = re.compile(f"[{BIDI_MARKS}]")
 """Invisible direction marks and isolates: the renderer sets them, staff never type them into YAML."""
 
 # A UTF-8 text read as Windows-1252 and saved again: "é" becomes "Ã©", "–" becomes "â€“", "ł" becomes "Å‚".
@@ -56,6 +57,8 @@ _CONTINUATION = (  # how the bytes 0x80-0xbf show in Windows-1252 (and Latin-1)
     "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
+MOJIBAKE_LEADS = "ÂÃÄÅâ"
+"""The characters every match of `MOJIBAKE` starts with."""
 MOJIBAKE = re.compile(f"[ÂÃÄÅ]{_CONTINUATION}|â€{_CONTINUATION}")
 
 

@@ -158,7 +158,7 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
     """Add warnings for missing, outdated and not yet accepted translations to `sources.problems`. A
     translation confirmed under the entry's old id, for the same German text, counts as confirmed: only
     the id was changed, and one warning says so."""
-    orphans = _renamed(sources, lock) if lock else {}
+    orphans: dict[tuple[str, str, str, str], str] | None = None  # read from the lock once one is missing
     for kind, by_id in sources.entries.items():
         for entry_id, entry in by_id.items():
             missing: dict[Loc, list[str]] = {}  # field → the languages it has no text in
@@ -172,14 +172,18 @@ def translation_problems(sources: LoadedSources, lock: Mapping[str, str] | None)
                 if lock is None or not isinstance(german, str):  # word lists are not tracked
                     continue
                 current = source_hash(german)
+                key = f"{kind}.{entry_id}.{field}."  # `translation_key` but the language, once per field
                 for lang in texts:
                     if lang == CONTENT_SOURCE:
                         continue
-                    recorded = lock.get(translation_key(kind, entry_id, loc, lang))
-                    if recorded is None and (old := orphans.get((kind, field, lang, current))):
-                        renamed_from = old
-                    elif recorded is None:
-                        unaccepted.setdefault(lang, []).append(field)
+                    recorded = lock.get(key + lang)
+                    if recorded is None:
+                        if orphans is None:
+                            orphans = _renamed(sources, lock)
+                        if old := orphans.get((kind, field, lang, current)):
+                            renamed_from = old
+                        else:
+                            unaccepted.setdefault(lang, []).append(field)
                     elif recorded != current:
                         sources.warning(kind, entry_id, (*loc, lang), OUTDATED, code="outdated")
             if missing:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 from pathlib import Path
 
 import yaml
@@ -147,6 +148,8 @@ def generate(out: Path, entries: int, langs: list[str], per_file: int = 100, rea
     out.mkdir(parents=True, exist_ok=True)
     dump = {"allow_unicode": True, "sort_keys": False, "width": 200}
     (out / "base.yaml").write_text(HEADER + yaml.safe_dump(base(langs), **dump), encoding="utf-8")
+    # The emergency numbers are required content (without them the screen for danger would be empty).
+    shutil.copyfile(SHIPPED / "emergency.yaml", out / "emergency.yaml")
     rng = random.Random(1)
     files = 1
     offers = max(entries - 112, 0)  # base.yaml holds 112 entries

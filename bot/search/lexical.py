@@ -119,8 +119,9 @@ class _Language:
         average = float(lengths[has_text].mean()) if n else 1.0
         self.norms = K1 * (1 - B + B * lengths / average)
         entry_of = entry_of.astype(np.int32)
+        starts = bounds.tolist()  # Python ints: the loop runs once per term
         for term, tid in term_ids.items():
-            start, end = int(bounds[tid]), int(bounds[tid + 1])
+            start, end = starts[tid], starts[tid + 1]
             self.idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
             self.postings[term] = (entry_of[start:end], values[start:end])
         self.surfaces = sorted(t for t in self.postings if ":" not in t)
@@ -145,6 +146,9 @@ class LexicalIndex:
                 words.extend(found)
                 owners.extend([index] * len(found))
                 weights.extend([weight] * len(found))
+        # Language → every word of the entries' texts in it, as split (``raw_tokens``): the words the content
+        # knows, which the emergency detector reads as no typo of a trigger (``SearchEngine.from_catalogue``).
+        self.vocabulary = {lang: frozenset(words) for lang, (words, _owners, _weights) in texts.items()}
         # Language → a kept stop word (folded) → how titles spell it when not in small letters ("NOW").
         # Capitals beyond the first letter, which no sentence start explains ("NOW", not "Help with…").
         self.names: dict[str, dict[str, set[str]]] = {}

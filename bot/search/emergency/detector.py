@@ -29,6 +29,7 @@ from bot.search.emergency.matching import (
     content_words,
     contiguous,
     near_misses,
+    typo_kind,
 )
 from bot.search.emergency.rules import (
     a_relative,
@@ -66,6 +67,7 @@ from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, st
 from bot.search.translit import LatinReader, common_words
 
 MAX_GAP = 3
+WORD_MEMO = 8192  # message words whose candidate triggers a detector keeps (``_by_folded``)
 #: The Latin-script languages a resident of a language with its own script writes too: their words are
 #: never read back into her script (``LatinReader``).
 LATIN_WRITTEN = ("de", "en")
@@ -120,6 +122,14 @@ def _builtin_words() -> tuple[tuple[Trigger, ...], ...]:
     return tuple(
         tuple(t for p in words if (t := compile_trigger(p, "de", False, None)))
         for words in (CONTEXT_WORDS, AIR_THINGS, STATION_WORDS, CONSEQUENCES)
+    )
+
+
+def _may_start(folded: str, prefix: str) -> bool:
+    """Whether the message word ``folded`` may be read as the prefix word ``prefix`` (``Message.matches``:
+    it starts with it, or its start is it with one typo), a known word aside."""
+    return folded.startswith(prefix) or (
+        len(prefix) >= 6 and typo_kind(folded[: len(prefix)], prefix) != MISS
     )
 
 
@@ -260,6 +270,7 @@ class EmergencyDetector:
             if first.stem:
                 self._by_stem[(trigger.lang, first.stem)].append(position)
         self._stem_langs = sorted({lang for lang, _ in self._by_stem})
+        self._word_memo: dict[str, tuple[int, ...]] = {}  # ``_by_folded``
         # Latin-typed Arabic, Persian, Russian, Ukrainian read back into the words all these rules know
         by_lang: dict[str, list[str]] = defaultdict(list)
         starts: dict[str, list[str]] = defaultdict(list)
@@ -515,13 +526,33 @@ class EmergencyDetector:
         word = trigger.words[0].word
         return any(word.startswith(s.word) if s.prefix else word == s.word for s in self._services)
 
+    def _by_folded(self, word: str) -> tuple[int, ...]:
+        """The triggers whose first word the folded message word ``word`` may be, as written or with one
+        typo, by ``word`` alone (the stems are looked up per message): the prefix triggers it starts
+        with or nearly does (``Message.matches``; the others cannot match where it stands), and the
+        triggers indexed under it or under it less one letter. Kept per word, at most ``WORD_MEMO``."""
+        found = self._word_memo.get(word)
+        if found is not None:
+            return found
+        near: set[int] = {
+            position
+            for position in self._prefixed
+            if _may_start(word, self._triggers[position].words[0].word)
+        }
+        near.update(self._by_word.get(word, ()))
+        if len(word) >= 5:
+            for deletion in {word[:k] + word[k + 1 :] for k in range(len(word))}:
+                near.update(self._by_word.get(deletion, ()))
+        found = tuple(near)
+        if len(self._word_memo) >= WORD_MEMO:
+            self._word_memo.clear()
+        self._word_memo[word] = found
+        return found
+
     def _candidates(self, message: Message) -> list[int]:
-        found: set[int] = set(self._prefixed)
+        found: set[int] = set()
         for i, word in enumerate(message.folded):
-            found.update(self._by_word.get(word, ()))
-            if len(word) >= 5:
-                for deletion in {word[:k] + word[k + 1 :] for k in range(len(word))}:
-                    found.update(self._by_word.get(deletion, ()))
+            found.update(self._by_folded(word))
             if len(word) >= 4:
                 script = script_of(word)
                 for lang in self._stem_langs:

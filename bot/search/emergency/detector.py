@@ -1,7 +1,8 @@
 """The emergency detector (bot/search/emergency/__init__.py says what counts as an emergency and why):
 ``EmergencyDetector`` finds the triggers of a message and decides which one fires, ``EmergencyMatch`` is
-what it found. The built-in triggers are compiled once per process (``_builtin_triggers``), the
-content's with each content load (``EmergencyDetector.with_builtin``).
+what it found. The built-in triggers are compiled once per process (``_builtin_triggers``), and so is
+each content phrase (``_content_trigger``) and what the detector knows of the stop words and the general
+word lists: a content load (``EmergencyDetector.with_builtin``) adds only what its content changed.
 
 Over 400 lines on purpose: ``detect`` and the checks it runs in order (an offer named, a station,
 air, a name, a set-aside rule) decide together whether the numbers are shown; kept in one class, the
@@ -310,12 +311,13 @@ class EmergencyDetector:
         """``_known_of(words, patterns, lang)``, its stop words' part with the built-in triggers computed
         once per process (``_stop_words_known``)."""
         stops = stop_words(lang)
-        if not stops <= words:
-            return _known_of(words, patterns, lang)
         builtin = _builtin_patterns().get(lang, frozenset())
+        given = set(patterns)
+        if not stops <= words or not builtin <= given:
+            return _known_of(words, patterns, lang)
         return (
             _stop_words_known(lang)
-            | near_misses(set(_folded_stop_words(lang)), set(patterns) - builtin)
+            | near_misses(set(_folded_stop_words(lang)), given - builtin)
             | _known_of(words - stops, patterns, lang)
         )
 

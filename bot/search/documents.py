@@ -137,16 +137,6 @@ def single_keywords(entries: Iterable[Entry]) -> dict[str, set[str]]:
     return out
 
 
-def texts_by_language(entries: Iterable[Entry]) -> dict[str, list[str]]:
-    """Language → every text of ``entries`` in it: the words the content knows (bot/search/emergency/
-    reads none of them as a typo of an emergency trigger)."""
-    out: dict[str, list[str]] = {}
-    for entry in entries:
-        for lang, text, _weight in entry.fields:
-            out.setdefault(lang, []).append(text)
-    return out
-
-
 def emergency_triggers(catalogue: Any) -> dict[str, dict[str, list[str]]]:
     """Emergency id → language → trigger phrases from the content."""
     entries: Mapping[str, Any] = getattr(catalogue, "emergency", None) or {}

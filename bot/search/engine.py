@@ -42,7 +42,6 @@ from bot.search.documents import (
     content_names,
     emergency_triggers,
     entries_from_catalogue,
-    texts_by_language,
 )
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
@@ -133,6 +132,7 @@ class SearchEngine:
         emergency: EmergencyDetector,
         embedder: Embedder | None = None,
         events_topic: str | None = None,
+        lexical: LexicalIndex | None = None,
     ) -> None:
         self.entries = list(entries)
         self.emergency = emergency
@@ -140,7 +140,7 @@ class SearchEngine:
         self.events_topic = next(
             (e for e in self.entries if e.kind == "topic" and e.id == events_topic), None
         )
-        self.lexical = LexicalIndex(self.entries)
+        self.lexical = lexical if lexical is not None else LexicalIndex(self.entries)
         self.semantic = SemanticIndex(self.entries)
         self.embedder = embedder
 
@@ -153,12 +153,14 @@ class SearchEngine:
     @classmethod
     def from_catalogue(cls, catalogue: Any, embedder: Embedder | None = None) -> SearchEngine:
         """The engine for ``catalogue``; with ``embedder`` meaning-based after :meth:`start_vectors`."""
-        entries = entries_from_catalogue(catalogue)
-        triggers = emergency_triggers(catalogue)
+        entries = list(entries_from_catalogue(catalogue))
+        # The content's words are split once, for the index and for the detector (which reads none of them
+        # as a typo of a trigger): the texts are the same.
+        lexical = LexicalIndex(entries)
         detector = EmergencyDetector.with_builtin(
-            triggers, texts_by_language(entries), content_names(entries, catalogue)
+            emergency_triggers(catalogue), None, content_names(entries, catalogue), lexical.vocabulary
         )
-        return cls(entries, detector, embedder, events_topic(catalogue))
+        return cls(entries, detector, embedder, events_topic(catalogue), lexical)
 
     @classmethod
     def from_entries(
@@ -168,10 +170,11 @@ class SearchEngine:
         embedder: Embedder | None = None,
     ) -> SearchEngine:
         entries = list(entries)
+        lexical = LexicalIndex(entries)
         detector = EmergencyDetector.with_builtin(
-            emergency_triggers, texts_by_language(entries), content_names(entries)
+            emergency_triggers, None, content_names(entries), lexical.vocabulary
         )
-        return cls(entries, detector, embedder)
+        return cls(entries, detector, embedder, lexical=lexical)
 
     @property
     def semantic_ready(self) -> bool:

@@ -44,6 +44,7 @@ from bot.search.persons import Gender, person
 K1 = 1.2
 B = 0.75
 TYPO_WEIGHT = 0.7  # a word found only through a typo counts for less
+TYPO_MEMO = 4096  # words whose typo matches a language keeps (``_Language.typos``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,11 @@ class _Language:
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.idf: dict[str, float] = {}
         self.surfaces: list[str] = []
+        self.lengths: np.ndarray = np.zeros(0, dtype=np.int64)  # of each surface
         self.norms: np.ndarray = np.ones(size)
+        # A word's typo matches (``LexicalIndex._typos``), kept: a message is searched as a whole and again
+        # without its trigger or set-aside words, and residents ask alike. At most ``TYPO_MEMO`` words.
+        self.typos: dict[str, frozenset[str]] = {}
 
     def build(self, words: list[str], entries: list[int], weights: list[float], keep: set[str]) -> None:
         """``words[i]`` was written in entry ``entries[i]``, in a field of weight ``weights[i]``."""
@@ -119,11 +124,13 @@ class _Language:
         average = float(lengths[has_text].mean()) if n else 1.0
         self.norms = K1 * (1 - B + B * lengths / average)
         entry_of = entry_of.astype(np.int32)
+        starts = bounds.tolist()  # Python ints: the loop runs once per term
         for term, tid in term_ids.items():
-            start, end = int(bounds[tid]), int(bounds[tid + 1])
+            start, end = starts[tid], starts[tid + 1]
             self.idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
             self.postings[term] = (entry_of[start:end], values[start:end])
         self.surfaces = sorted(t for t in self.postings if ":" not in t)
+        self.lengths = np.fromiter(map(len, self.surfaces), dtype=np.int64, count=len(self.surfaces))
 
 
 def _cased_words(text: str) -> set[str]:
@@ -145,6 +152,9 @@ class LexicalIndex:
                 words.extend(found)
                 owners.extend([index] * len(found))
                 weights.extend([weight] * len(found))
+        # Language → every word of the entries' texts in it, as split (``raw_tokens``): the words the content
+        # knows, which the emergency detector reads as no typo of a trigger (``SearchEngine.from_catalogue``).
+        self.vocabulary = {lang: frozenset(words) for lang, (words, _owners, _weights) in texts.items()}
         # Language → a kept stop word (folded) → how titles spell it when not in small letters ("NOW").
         # Capitals beyond the first letter, which no sentence start explains ("NOW", not "Help with…").
         self.names: dict[str, dict[str, set[str]]] = {}
@@ -290,9 +300,20 @@ class LexicalIndex:
 
     @staticmethod
     def _typos(language: _Language, surface: str) -> frozenset[str]:
+        known = language.typos.get(surface)
+        if known is not None:
+            return known
         limit = 2 if len(surface) >= 8 else 1
-        found = process.extract(surface, language.surfaces, scorer=OSA.distance, score_cutoff=limit, limit=3)
-        return frozenset(term for term, _, _ in found if len(term) >= 5)
+        # Only the surfaces as long as the word, give or take the typos allowed (the distance is at least
+        # the difference in length), in their order: the same three best, ties to the first.
+        near = np.flatnonzero(np.abs(language.lengths - len(surface)) <= limit).tolist()
+        candidates = [language.surfaces[i] for i in near]
+        found = process.extract(surface, candidates, scorer=OSA.distance, score_cutoff=limit, limit=3)
+        terms = frozenset(term for term, _, _ in found if len(term) >= 5)
+        if len(language.typos) >= TYPO_MEMO:
+            language.typos.clear()
+        language.typos[surface] = terms
+        return terms
 
 
 _TR_VOWELS = frozenset("aeiouıöü")

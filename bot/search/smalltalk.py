@@ -21,6 +21,8 @@ are read beside the few rules that use them.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import OSA
@@ -224,6 +226,43 @@ _PHRASE_TOKENS: list[tuple[tuple[str, ...], SmallTalkKind]] = sorted(
     key=lambda pk: -len(pk[0]),
 )
 _PRIORITY: tuple[SmallTalkKind, ...] = ("person", "thanks", "bye", "greeting", "ok")
+#: The longer words (five letters or more: one typo allowed, ``same_word``) by their length, so a word is
+#: compared only with those one letter longer or shorter: each message is read in microseconds, not by a
+#: pass over every word of the lists (``small_talk`` runs for every question a resident asks).
+_TYPO_LENGTH = 5
+
+
+def _by_length(words: Iterable[str]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for word in sorted(set(words)):
+        if len(word) >= _TYPO_LENGTH:
+            out.setdefault(len(word), []).append(word)
+    return out
+
+
+_COMPANIONS_BY_LENGTH = _by_length(_COMPANION_OF)
+#: Each phrase's position in ``_PHRASE_TOKENS``, by its first word.
+_PHRASES_BY_FIRST: dict[str, list[int]] = {}
+for _position, (_phrase, _kind) in enumerate(_PHRASE_TOKENS):
+    _PHRASES_BY_FIRST.setdefault(_phrase[0], []).append(_position)
+_FIRST_WORDS_BY_LENGTH = _by_length(_PHRASES_BY_FIRST)
+
+
+def _typo_neighbours(word: str, by_length: dict[int, list[str]]) -> Iterator[str]:
+    """The words of ``by_length`` that ``word`` is with one typo (``same_word``), itself aside."""
+    for length in (len(word) - 1, len(word), len(word) + 1):
+        for pattern in by_length.get(length, ()):
+            if pattern != word and same_word(word, pattern):
+                yield pattern
+
+
+@lru_cache(maxsize=4096)
+def _phrases_from(word: str) -> tuple[int, ...]:
+    """The positions in ``_PHRASE_TOKENS`` (in its order) of the phrases whose first word ``word`` is."""
+    found = set(_PHRASES_BY_FIRST.get(word, ()))
+    for first in _typo_neighbours(word, _FIRST_WORDS_BY_LENGTH):
+        found.update(_PHRASES_BY_FIRST[first])
+    return tuple(sorted(found))
 
 
 def same_word(word: str, pattern: str) -> bool:
@@ -252,9 +291,10 @@ def small_talk(text: str, *, closing: bool = False) -> SmallTalkKind | None:
     companions: list[set[SmallTalkKind]] = []  # for each companion word, the kinds it may go with
     i = 0
     while i < len(words):
-        for phrase, kind in _PHRASE_TOKENS:
+        for position in _phrases_from(words[i]):
+            phrase, kind = _PHRASE_TOKENS[position]
             n = len(phrase)
-            if all(i + k < len(words) and same_word(words[i + k], phrase[k]) for k in range(n)):
+            if i + n <= len(words) and all(same_word(words[i + k], phrase[k]) for k in range(1, n)):
                 found.add(kind)
                 i += n
                 break
@@ -281,7 +321,7 @@ def _companion_of(word: str) -> set[SmallTalkKind] | None:
         return kinds
     if len(word) < 5:
         return None
-    found = set().union(*(kinds for w, kinds in _COMPANION_OF.items() if same_word(word, w)))
+    found = set().union(*(_COMPANION_OF[w] for w in _typo_neighbours(word, _COMPANIONS_BY_LENGTH)))
     return found or None
 
 

@@ -50,7 +50,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.search.normalize import ARABIC, CYRILLIC, LATIN, fold, script_of, stem
 
@@ -297,13 +297,21 @@ class _Lexicon:
         self.words = frozenset(word for words in self.arabic.values() for _, word, _ in words)
 
 
+# Built once per process and word list, not at every content load: the lists are the detector's trigger and
+# rule words, which change only with the content's emergency triggers (a bounded cache, keyed by them).
+@lru_cache(maxsize=32)
+def _lexicon(words: frozenset[str], prefixes: frozenset[str], lang: str) -> _Lexicon:
+    return _Lexicon(words, prefixes, lang)
+
+
 class LatinReader:
     """Reads a Latin-typed message back into known words: ``words`` and ``prefixes`` (words that stand for
     every word starting with them), folded, per language (``READ_BACK``); ``shared``, ``shared_prefixes``:
     words of every language (the word lists of the detector's rules), each read in its script's ones.
     ``latin``: the known words of the Latin-script languages she may also write (German, English: stop
     words and the content's words), folded, and ``latin_stems`` their stems per language: such a word is
-    never read back ("near", "today", "war", "bei Mama" are no نار, اعتداء, вор, "мама б'є")."""
+    never read back ("near", "today", "war", "bei Mama" are no نار, اعتداء, вор, "мама б'є"); ``common``: more
+    of them, the same for every content (a general word list), kept apart so it is not copied per content."""
 
     def __init__(
         self,
@@ -316,13 +324,19 @@ class LatinReader:
         phrases: Iterable[Iterable[str]] = (),
         singles: Iterable[str] = (),
         kill: Iterable[str] = (),
+        common: frozenset[str] = frozenset(),
     ) -> None:
         shared, shared_prefixes = list(shared), list(shared_prefixes)
         self._lexicons = {
-            lang: _Lexicon([*words.get(lang, ()), *shared], [*prefixes.get(lang, ()), *shared_prefixes], lang)
+            lang: _lexicon(
+                frozenset([*words.get(lang, ()), *shared]),
+                frozenset([*prefixes.get(lang, ()), *shared_prefixes]),
+                lang,
+            )
             for lang in READ_BACK
         }
         self._latin = frozenset(latin)
+        self._common = common
         self._latin_stems = {lang: frozenset(stems) for lang, stems in (latin_stems or {}).items()}
         # two words side by side in a phrase of the detector's, in either order: short ones are read
         # together ("bedi mout": بدي موت; "mene b'ye": "б'є мене")
@@ -335,8 +349,10 @@ class LatinReader:
 
     def known(self, word: str) -> bool:
         """Whether the folded Latin ``word`` is a German or English word (or a form of one)."""
-        return word in self._latin or any(
-            stem(word, lang) in stems for lang, stems in self._latin_stems.items() if len(word) >= 4
+        return (
+            word in self._latin
+            or word in self._common
+            or any(stem(word, lang) in stems for lang, stems in self._latin_stems.items() if len(word) >= 4)
         )
 
     def _words(self, typed: str, script: str, lang: str) -> list[tuple[str, int]]:

@@ -1,7 +1,8 @@
 """The emergency detector (bot/search/emergency/__init__.py says what counts as an emergency and why):
 ``EmergencyDetector`` finds the triggers of a message and decides which one fires, ``EmergencyMatch`` is
-what it found. The built-in triggers are compiled once per process (``_builtin_triggers``), the
-content's with each content load (``EmergencyDetector.with_builtin``).
+what it found. The built-in triggers are compiled once per process (``_builtin_triggers``), and so is
+each content phrase (``_content_trigger``) and what the detector knows of the stop words and the general
+word lists: a content load (``EmergencyDetector.with_builtin``) adds only what its content changed.
 
 Over 400 lines on purpose: ``detect`` and the checks it runs in order (an offer named, a station,
 air, a name, a set-aside rule) decide together whether the numbers are shown; kept in one class, the
@@ -29,6 +30,7 @@ from bot.search.emergency.matching import (
     content_words,
     contiguous,
     near_misses,
+    typo_kind,
 )
 from bot.search.emergency.rules import (
     a_relative,
@@ -66,6 +68,7 @@ from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, st
 from bot.search.translit import LatinReader, common_words
 
 MAX_GAP = 3
+WORD_MEMO = 8192  # message words whose candidate triggers a detector keeps (``_by_folded``)
 #: The Latin-script languages a resident of a language with its own script writes too: their words are
 #: never read back into her script (``LatinReader``).
 LATIN_WRITTEN = ("de", "en")
@@ -123,6 +126,86 @@ def _builtin_words() -> tuple[tuple[Trigger, ...], ...]:
     )
 
 
+def _may_start(folded: str, prefix: str) -> bool:
+    """Whether the message word ``folded`` may be read as the prefix word ``prefix`` (``Message.matches``:
+    it starts with it, or its start is it with one typo), a known word aside."""
+    return folded.startswith(prefix) or (
+        len(prefix) >= 6 and typo_kind(folded[: len(prefix)], prefix) != MISS
+    )
+
+
+@functools.cache
+def _builtin_patterns() -> Mapping[str, frozenset[Word]]:
+    """The built-in triggers' words, per language."""
+    out: dict[str, set[Word]] = defaultdict(set)
+    for trigger in _builtin_triggers():
+        out[trigger.lang].update(trigger.words)
+    return {lang: frozenset(words) for lang, words in out.items()}
+
+
+def _known_of(words: Iterable[str], patterns: Iterable[Word], lang: str) -> frozenset[str]:
+    """The ``words`` of ``lang`` that one typo would turn into one of ``patterns``, and the stems of all
+    ``words`` (``KNOWN_STEM``): what ``EmergencyDetector`` never reads as a typo."""
+    words = set(words)
+    return near_misses({fold(w) for w in words}, patterns) | {
+        KNOWN_STEM + stem(w, lang) for w in words if len(w) >= 4
+    }
+
+
+# The stop words' part of the known words, with the built-in triggers, and their folded forms and stems for
+# the Latin reader: the same for every content, so computed once per process; each content load adds only
+# its own words and triggers (the parts are unions: ``near_misses`` keeps each word on its own).
+@functools.cache
+def _stop_words_known(lang: str) -> frozenset[str]:
+    return _known_of(stop_words(lang), _builtin_patterns().get(lang, ()), lang)
+
+
+@functools.cache
+def _folded_stop_words(lang: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in stop_words(lang))
+
+
+@functools.cache
+def _stop_word_stems(lang: str) -> frozenset[str]:
+    return frozenset(stem(w, lang) for w in stop_words(lang) if len(w) >= 4)
+
+
+@functools.cache
+def _common_latin(with_stop_words: bool) -> frozenset[str]:
+    """The general word lists of ``LATIN_WRITTEN`` (``common_words``), with their stop words folded."""
+    stops = [_folded_stop_words(lang) for lang in LATIN_WRITTEN] if with_stop_words else []
+    return frozenset().union(*(common_words(lang) for lang in LATIN_WRITTEN), *stops)
+
+
+@functools.cache
+def _builtin_hard() -> Mapping[tuple[str, tuple[str, ...]], tuple[Word, ...]]:
+    """The built-in hard triggers' words, by language and words as folded (``_content_trigger``)."""
+    return {(t.lang, tuple(w.word for w in t.words)): t.words for t in _builtin_triggers() if t.hard}
+
+
+# A content phrase is compiled once per process (a bounded cache): a reload with the same triggers, as most
+# are, compiles none again. Each depends only on its phrase, language and entry, and is frozen.
+@functools.lru_cache(maxsize=4096)
+def _content_trigger(phrase: str, lang: str, emergency_id: str) -> Trigger | None:
+    """The content's trigger ``phrase`` of ``lang`` (the analyser's language) for entry ``emergency_id``.
+
+    A soft content phrase that repeats a built-in hard one is read as the built-in one, with its words as
+    compiled there: "bringe mich um" and "mich töten" are soft here (the stop words leave one content
+    word), and as soft phrases their verb would inflect ("Kopfschmerzen bringen mich um" would fire).
+    Whether a verb with "me" inflects cannot be told from the phrase alone: a soft phrase of the same shape
+    must inflect ("verfolgt mich" fires on "ein Mann verfolgte mich")."""
+    # "yardım edin!": a call for help is soft even as a phrase (the package's docstring)
+    call = phrase.rstrip().endswith("!")
+    phrase = phrase.rstrip().rstrip("!").rstrip()
+    hard = content_words(phrase, lang) > 1 and not call
+    compiled = compile_trigger(phrase, lang, hard, emergency_id, call)
+    if compiled:
+        same = _builtin_hard().get((lang, tuple(w.word for w in compiled.words)))
+        if same is not None and not hard:
+            compiled = replace(compiled, words=same)
+    return compiled
+
+
 class EmergencyDetector:
     """Finds emergency triggers in a message. Build once (``with_builtin``), then call :meth:`detect`.
 
@@ -152,8 +235,7 @@ class EmergencyDetector:
             patterns[trigger.lang].extend(trigger.words)
         # ...and the stems of all known words: another form of a known word is no typo either.
         self._known = {
-            lang: near_misses({fold(w) for w in words}, patterns[lang])
-            | {KNOWN_STEM + stem(w, lang) for w in words if len(w) >= 4}
+            lang: self._known_words(lang, words, patterns[lang])
             for lang, words in known_words.items()
             if lang in patterns
         }
@@ -189,6 +271,7 @@ class EmergencyDetector:
             if first.stem:
                 self._by_stem[(trigger.lang, first.stem)].append(position)
         self._stem_langs = sorted({lang for lang, _ in self._by_stem})
+        self._word_memo: dict[str, tuple[int, ...]] = {}  # ``_by_folded``
         # Latin-typed Arabic, Persian, Russian, Ukrainian read back into the words all these rules know
         by_lang: dict[str, list[str]] = defaultdict(list)
         starts: dict[str, list[str]] = defaultdict(list)
@@ -196,6 +279,15 @@ class EmergencyDetector:
             for w in trigger.words:
                 (starts if w.prefix else by_lang)[trigger.lang].append(w.word)
         rules = [w for t in (*self._context, *self._stations, *self._consequences) for w in t.words]
+        # the Latin-script languages' stop words are in a list of their own when all of them are known
+        with_stops = all(stop_words(lang) <= known_words.get(lang, set()) for lang in LATIN_WRITTEN)
+        latin_words = {
+            lang: known_words.get(lang, set()) - (stop_words(lang) if with_stops else set())
+            for lang in LATIN_WRITTEN
+        }
+        latin_stop_stems = {
+            lang: _stop_word_stems(lang) if with_stops else frozenset() for lang in LATIN_WRITTEN
+        }
         self._reader = LatinReader(
             by_lang,
             starts,
@@ -203,16 +295,30 @@ class EmergencyDetector:
             [w.word for w in rules if w.prefix] + [w for group in READ_AS_STARTS for w in group],
             # never a German or English word she wrote ("near", "war", "bei Mama"): their stop words, the
             # content's words and a general word list, and the other forms of the content's (their stems)
-            {fold(w) for lang in LATIN_WRITTEN for w in known_words.get(lang, ())}.union(
-                *(common_words(lang) for lang in LATIN_WRITTEN)
-            ),
+            {fold(w) for lang in LATIN_WRITTEN for w in latin_words[lang]},
             {
-                lang: {stem(w, lang) for w in known_words.get(lang, ()) if len(w) >= 4}
+                lang: {stem(w, lang) for w in latin_words[lang] if len(w) >= 4} | latin_stop_stems[lang]
                 for lang in LATIN_WRITTEN
             },
             [[w.word for w in t.words] for t in self._triggers if len(t.words) > 1],
             [t.words[0].word for t in self._triggers if len(t.words) == 1],
             kill=[w.word for t in self._triggers if t.kill for w in t.words],
+            common=_common_latin(with_stops),
+        )
+
+    @staticmethod
+    def _known_words(lang: str, words: set[str], patterns: list[Word]) -> frozenset[str]:
+        """``_known_of(words, patterns, lang)``, its stop words' part with the built-in triggers computed
+        once per process (``_stop_words_known``)."""
+        stops = stop_words(lang)
+        builtin = _builtin_patterns().get(lang, frozenset())
+        given = set(patterns)
+        if not stops <= words or not builtin <= given:
+            return _known_of(words, patterns, lang)
+        return (
+            _stop_words_known(lang)
+            | near_misses(set(_folded_stop_words(lang)), given - builtin)
+            | _known_of(words - stops, patterns, lang)
         )
 
     def latin_reading(self, text: str, lang: str) -> str | None:
@@ -226,37 +332,29 @@ class EmergencyDetector:
         content_triggers: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
         texts: Mapping[str, Iterable[str]] | None = None,
         names: Iterable[str] = (),
+        words: Mapping[str, Iterable[str]] | None = None,
     ) -> EmergencyDetector:
         """The built-in safety list plus ``content_triggers``: emergency id → language → phrases.
         The known words, which are never read as a typo of a trigger, are each language's stop words and
-        the words of ``texts`` (language → the content's texts); ``names``: the content's names of
+        the words of ``texts`` (language → the content's texts) or ``words`` (language → their words, as
+        ``raw_tokens`` splits them: ``LexicalIndex.vocabulary``); ``names``: the content's names of
         partners, offers, events and places, in which a trigger is none (``_in_a_name``)."""
         known: dict[str, set[str]] = defaultdict(set)
         for lang in SCRIPT_OF_LANG:
             known[lang].update(stop_words(lang))
         for lang, lang_texts in (texts or {}).items():
             known[counts_as(lang)].update(word for text in lang_texts for word in raw_tokens(text))
+        for lang, lang_words in (words or {}).items():  # the content's words, already split (raw_tokens)
+            known[counts_as(lang)].update(lang_words)
         triggers = list(_builtin_triggers())
-        # A soft content phrase that repeats a built-in hard one is read as the built-in one, with its
-        # words as compiled there: "bringe mich um" and "mich töten" are soft here (the stop words leave
-        # one content word), and as soft phrases their verb would inflect ("Kopfschmerzen bringen mich
-        # um" would fire). Whether a verb with "me" inflects cannot be told from the phrase alone: a soft
-        # phrase of the same shape must inflect ("verfolgt mich" fires on "ein Mann verfolgte mich").
-        built_in = {(t.lang, tuple(w.word for w in t.words)): t.words for t in triggers if t.hard}
+        # (a soft content phrase that repeats a built-in hard one is read as that one: ``_content_trigger``)
         for emergency_id, by_lang in (content_triggers or {}).items():
             for lang, content_phrases in by_lang.items():
-                analyser_lang = counts_as(lang)
-                for phrase in content_phrases:
-                    # "yardım edin!": a call for help is soft even as a phrase (the package's docstring)
-                    call = phrase.rstrip().endswith("!")
-                    phrase = phrase.rstrip().rstrip("!").rstrip()
-                    hard = content_words(phrase, analyser_lang) > 1 and not call
-                    compiled = compile_trigger(phrase, analyser_lang, hard, emergency_id, call)
-                    if compiled:
-                        same = built_in.get((analyser_lang, tuple(w.word for w in compiled.words)))
-                        if same is not None and not hard:
-                            compiled = replace(compiled, words=same)
-                        triggers.append(compiled)
+                triggers.extend(
+                    compiled
+                    for phrase in content_phrases
+                    if (compiled := _content_trigger(phrase, counts_as(lang), emergency_id)) is not None
+                )
         context, air, stations, consequences = (list(words) for words in _builtin_words())
         return cls(triggers, context, air, stations, known, consequences, names)
 
@@ -430,13 +528,33 @@ class EmergencyDetector:
         word = trigger.words[0].word
         return any(word.startswith(s.word) if s.prefix else word == s.word for s in self._services)
 
+    def _by_folded(self, word: str) -> tuple[int, ...]:
+        """The triggers whose first word the folded message word ``word`` may be, as written or with one
+        typo, by ``word`` alone (the stems are looked up per message): the prefix triggers it starts
+        with or nearly does (``Message.matches``; the others cannot match where it stands), and the
+        triggers indexed under it or under it less one letter. Kept per word, at most ``WORD_MEMO``."""
+        found = self._word_memo.get(word)
+        if found is not None:
+            return found
+        near: set[int] = {
+            position
+            for position in self._prefixed
+            if _may_start(word, self._triggers[position].words[0].word)
+        }
+        near.update(self._by_word.get(word, ()))
+        if len(word) >= 5:
+            for deletion in {word[:k] + word[k + 1 :] for k in range(len(word))}:
+                near.update(self._by_word.get(deletion, ()))
+        found = tuple(near)
+        if len(self._word_memo) >= WORD_MEMO:
+            self._word_memo.clear()
+        self._word_memo[word] = found
+        return found
+
     def _candidates(self, message: Message) -> list[int]:
-        found: set[int] = set(self._prefixed)
+        found: set[int] = set()
         for i, word in enumerate(message.folded):
-            found.update(self._by_word.get(word, ()))
-            if len(word) >= 5:
-                for deletion in {word[:k] + word[k + 1 :] for k in range(len(word))}:
-                    found.update(self._by_word.get(deletion, ()))
+            found.update(self._by_folded(word))
             if len(word) >= 4:
                 script = script_of(word)
                 for lang in self._stem_langs:

@@ -453,8 +453,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def shipped_search(request: pytest.FixtureRequest) -> Any:
-    """The shipped content's search with the real model and all vectors, for the whole session."""
-    return _start_vectors(request.config).ready()
+    """The shipped content's search with the real model and all vectors, for the whole session (also for
+    `run_bot.py ask` run in this process on its vectors' folder, tests/harness.py `run_cli_here`)."""
+    from tests.harness import MODEL_SEARCHES
+
+    search = _start_vectors(request.config).ready()
+    MODEL_SEARCHES[Path(search.embedder.cache_dir)] = search
+    return search
 
 
 @contextmanager

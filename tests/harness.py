@@ -20,7 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -289,6 +289,66 @@ def cli_environment(tmp_path: Path, vectors: Path | None) -> dict[str, str]:
     }
 
 
+# The process's searches with the model (tests/conftest.py `shipped_search`), by the folder of their vectors.
+MODEL_SEARCHES: dict[Path, Search] = {}
+
+
+def _process_search(content_dir: Path, embedder: Embedder | None) -> Search | None:
+    """The process's search of `content_dir`, for `embedder`'s kind: words only (status "off"), or the model
+    on the same vectors' folder; None if the process has none (or the content has errors)."""
+    content_dir = Path(content_dir)
+    if embedder is not None and embedder.status != "off":
+        search = MODEL_SEARCHES.get(Path(embedder.cache_dir)) if embedder.cache_dir else None
+        return search if search is not None and content_dir == SHIPPED_CONTENT else None
+    return shipped_words_only() if content_dir == SHIPPED_CONTENT else preloaded_content(content_dir)
+
+
+class _ProcessEngines:
+    """`SearchEngine` as `run_bot.py ask` in this process finds it: the process's engine for a catalogue
+    it has loaded already (`_process_copies`), else a new one."""
+
+    @staticmethod
+    def from_catalogue(catalogue: Catalogue, embedder: Embedder | None = None) -> SearchEngine:
+        for content_dir in {SHIPPED_CONTENT, *_content_dirs}:
+            search = _process_search(content_dir, embedder)
+            if search is not None and search.catalogue is catalogue:
+                return search.engine
+        return SearchEngine.from_catalogue(catalogue, embedder)
+
+
+_content_dirs: set[Path] = set()
+
+
+def _process_catalogue(content_dir: Path, **options: Any) -> tuple[Catalogue, list[Any]]:
+    """`load_catalogue` for `run_bot.py ask` in this process: the process's copy of a content folder without
+    errors (`preloaded_content`; `ask` ignores the warnings), else loaded from disk."""
+    search = None if options else _process_search(content_dir, None)
+    if search is None:
+        return load_catalogue(content_dir, **options)
+    _content_dirs.add(Path(content_dir))
+    return search.catalogue, []
+
+
+@contextlib.contextmanager
+def _process_copies() -> Iterator[None]:
+    """A command run in this process takes what the process has built already instead of building it again,
+    as the bots of the harness do: the catalogs (`shared_i18n`), and for `ask` the content's catalogue
+    and search (`shipped_words_only`, `preloaded_content`, the session's search with the model): a third
+    of a second per `ask`. Neither changes while it runs; `run_cli` runs a command as its own process, with
+    its own."""
+    from bot.i18n import DEFAULT_LANGUAGE
+
+    def i18n(locales_dir: Path, default: str = DEFAULT_LANGUAGE) -> I18n:
+        return shared_i18n(Path(locales_dir), default)
+
+    with (
+        mock.patch("bot.app.I18n", i18n),
+        mock.patch("bot.cli_ask.load_catalogue", _process_catalogue),
+        mock.patch("bot.cli_ask.SearchEngine", _ProcessEngines),
+    ):
+        yield
+
+
 def run_cli_here(
     tmp_path: Path,
     *args: str,
@@ -315,6 +375,7 @@ def run_cli_here(
             contextlib.redirect_stdout(stdout),
             contextlib.redirect_stderr(stderr),
             contextlib.chdir(tmp_path),
+            _process_copies(),
         ):
             code = run_bot.main(["--env-file", str(tmp_path / "none"), *args])
     finally:

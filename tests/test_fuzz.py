@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import os
+import shutil
 import time
 import traceback
 from collections.abc import Iterator
@@ -681,10 +682,12 @@ async def build_world(runner: asyncio.Runner, bot: BotHarness) -> World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One bot on SQLite for all examples, with two residents who each sent a request and left a draft."""
+def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[World]:
+    """One bot on SQLite for all examples, with two residents who each sent a request and left a draft (on
+    a copy of the session's migrated template: migrating is tests/test_migrations.py's)."""
     runner = asyncio.Runner()
     database = Path(tmp_path_factory.mktemp("fuzz")) / "fuzz.db"
+    shutil.copyfile(sqlite_template, database)
     harness = BotHarness.running(database_url=f"sqlite+aiosqlite:///{database}")
     bot = runner.run(harness.__aenter__())
     errors = ErrorLog()

@@ -38,8 +38,9 @@ BOT_TIMEOUT = 1.0
 def migrated_database(tmp_path: Path, sqlite_template: Path) -> None:
     """The bot processes' SQLite file, migrated already (a copy of the session's template): a process
     that finds its database at the newest revision does not import Alembic (migrating is
-    tests/test_migrations.py's and `db upgrade`'s, tests/test_cli.py)."""
+    tests/test_migrations.py's and `db upgrade`'s, tests/test_cli.py); the same for the console's."""
     shutil.copyfile(sqlite_template, tmp_path / "bot.db")
+    shutil.copyfile(sqlite_template, tmp_path / "console.db")
 
 
 def start_bot(tmp_path: Path, server: BotApiServer, **settings: str) -> subprocess.Popen[str]:

@@ -13,10 +13,21 @@ from bot.search.situations import SITUATIONS
 from bot.sos import ShownNumbers
 from tests.harness import BotHarness
 
+_BUILT: dict[str, EmergencyDetector] = {}
+
+
+def built(content_triggers: dict[str, dict[str, list[str]]] | None = None) -> EmergencyDetector:
+    """`EmergencyDetector.with_builtin(content_triggers)`, built once per test process for the same triggers
+    (30 ms each; a detector does not change once built, `detect` only reads it)."""
+    key = json.dumps(content_triggers, sort_keys=True)
+    if key not in _BUILT:
+        _BUILT[key] = EmergencyDetector.with_builtin(content_triggers)
+    return _BUILT[key]
+
 
 @pytest.fixture(scope="module")
 def detector() -> EmergencyDetector:
-    return EmergencyDetector.with_builtin()
+    return built()
 
 
 @pytest.mark.parametrize(
@@ -282,7 +293,7 @@ def test_a_call_for_help_alone_or_with_danger_still_shows_the_emergency_numbers(
     ],
 )
 def test_a_call_for_help_that_is_the_object_of_a_request_is_no_call(text: str, emergency: bool) -> None:
-    detector = EmergencyDetector.with_builtin(_CALL_TRIGGERS | {"hilfetelefon": {"pl": ["mąż mnie bije"]}})
+    detector = built(_CALL_TRIGGERS | {"hilfetelefon": {"pl": ["mąż mnie bije"]}})
     assert (detector.detect(text) is not None) is emergency, detector.detect(text)
 
 
@@ -354,7 +365,7 @@ _GERMAN_CALLS = {"polizei": {"de": ["hilfe!", "sos!"], "en": ["help!"], "ru": ["
     ],
 )
 def test_a_call_with_only_urgent_words_is_a_call_alone(text: str, rest: str) -> None:
-    match = EmergencyDetector.with_builtin(_GERMAN_CALLS).detect(text)
+    match = built(_GERMAN_CALLS).detect(text)
     assert match is not None and match.call and not match.hard
     assert match.rest == rest
 
@@ -375,7 +386,7 @@ def test_a_call_with_only_urgent_words_is_a_call_alone(text: str, rest: str) -> 
     ],
 )
 def test_help_asked_for_something_is_no_call(text: str) -> None:
-    assert EmergencyDetector.with_builtin(_GERMAN_CALLS).detect(text) is None
+    assert built(_GERMAN_CALLS).detect(text) is None
 
 
 @pytest.mark.parametrize(
@@ -530,7 +541,7 @@ def test_content_words_are_known_words() -> None:
     everyday = {"de": ["Unsere Gruppe trennt den Müll"]}  # "trennt": one letter from "brennt"
     detector = EmergencyDetector.with_builtin(None, everyday)
     assert detector.detect("Mein Mann trennt sich von mir") is None
-    assert EmergencyDetector.with_builtin().detect("Mein Mann trennt sich von mir") is not None
+    assert built().detect("Mein Mann trennt sich von mir") is not None
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import AsyncIterator
 from html import escape
 from pathlib import Path
@@ -30,8 +31,12 @@ async def bot(database_url: str, shipped_search: Any) -> AsyncIterator[BotHarnes
 
 
 @pytest.fixture
-async def bot_loading_the_model(tmp_path: Path, shipped_vectors: Path) -> AsyncIterator[BotHarness]:
-    """The bot loading the search model and the shipped vectors itself, as a started bot does."""
+async def bot_loading_the_model(
+    tmp_path: Path, shipped_vectors: Path, sqlite_template: Path
+) -> AsyncIterator[BotHarness]:
+    """The bot loading the search model and the shipped vectors itself, as a started bot does (on a copy of
+    the migrated template)."""
+    shutil.copyfile(sqlite_template, tmp_path / "bot.db")
     async with BotHarness.running(
         database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db",
         admin_chat_id=ADMIN_CHAT,
@@ -97,8 +102,10 @@ async def test_staff_see_whether_the_search_is_meaning_based(bot: BotHarness) ->
 
 
 async def test_without_the_model_residents_get_answers_and_staff_are_told(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path
 ) -> None:
+    shutil.copyfile(sqlite_template, tmp_path / "bot.db")  # migrated already
+
     class Missing:
         def __init__(self) -> None:
             raise OSError("libgomp.so.1: cannot open shared object file")

@@ -637,3 +637,42 @@ async def test_an_answer_of_the_quartiersmanagement_to_a_request_escalated_to_it
             answer
         )
         assert "weitergegeben" not in answer
+
+
+class StrayBraces:
+    """A partners' catalog whose translator slipped a "{" or "}" into its translations."""
+
+    def __init__(self, translations: dict[str, str]) -> None:
+        self.translations = translations
+
+    def gettext(self, msgid: str) -> str:
+        return self.translations.get(msgid, msgid)
+
+
+def test_a_translation_with_a_stray_brace_never_breaks_the_smtp_answer() -> None:
+    """`smtp_answer` filled the request number into every translation with `str.format`: a stray "{" or "}"
+    in one raised inside the SMTP server, and the partner's mail server got no reason at all. The msgid's
+    own text stands in for a translation that cannot be filled in; one without a number is not filled in."""
+    from bot.delivery.inbound import NO_SUCH_ADDRESS, SMTP_ANSWERS, smtp_answer
+
+    blocked, closed = SMTP_ANSWERS["resident_unreachable"], SMTP_ANSWERS["closed"]
+    assert blocked[1] is not None and closed[1] is not None and NO_SUCH_ADDRESS[1] is not None
+    broken = StrayBraces(
+        {
+            blocked[1]: "Die Person hinter Anfrage Nr. {number} hat den Bot blockiert {",
+            closed[1]: "Diese Anfrage ist geschlossen} {Ihre Antwort}",
+            NO_SUCH_ADDRESS[1]: "Diese Antwortadresse gibt es nicht {0}.",
+        }
+    )
+    t: Any = broken
+    assert smtp_answer(t, blocked, "123456") == (
+        "550 5.7.1 The resident of request 123456 has blocked the bot; your message cannot reach them."
+    )
+    assert smtp_answer(t, closed, "123456") == "550 5.7.1 Diese Anfrage ist geschlossen} {Ihre Antwort}"
+    assert smtp_answer(t, NO_SUCH_ADDRESS) == "550 5.1.1 Diese Antwortadresse gibt es nicht {0}."
+    # A sound translation is filled in as before.
+    sound = StrayBraces({blocked[1]: "Die Person hinter Anfrage Nr. {number} hat den Bot blockiert."})
+    t = sound
+    assert smtp_answer(t, blocked, "123456") == (
+        "550 5.7.1 Die Person hinter Anfrage Nr. 123456 hat den Bot blockiert."
+    )

@@ -86,9 +86,21 @@ def smtp_answer(t: Translator, answer: tuple[str, str | None], number: str = "")
     code, message = answer
     if message is None:
         return code
-    text = unicodedata.normalize("NFKD", t.gettext(message).format(number=number).translate(ASCII_GERMAN))
+    text = unicodedata.normalize("NFKD", _filled(t.gettext(message), message, number).translate(ASCII_GERMAN))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return f"{code} {text if text.isascii() else message.format(number=number)}"
+    return f"{code} {text if text.isascii() else _filled(message, message, number)}"
+
+
+def _filled(text: str, msgid: str, number: str) -> str:
+    """`text` (the translation of `msgid`) with the request number filled in where the msgid names it; a
+    translation that cannot be filled in (a stray "{" or "}") gives way to the msgid: an SMTP answer must
+    never fail inside the server."""
+    if "{number}" not in msgid:
+        return text
+    try:
+        return text.format(number=number)
+    except (IndexError, KeyError, ValueError):
+        return msgid.format(number=number)
 
 
 def reply_text(mail: EmailMessage) -> str:

@@ -18,13 +18,15 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text, update
 
 from bot import jobs
+from bot.delivery.worker import RetryPolicy
 from bot.storage import requests as store
 from bot.storage.models import Resident
+from bot.storage.models.outbox import OutboxMessage
 from bot.storage.models.requests import RequestStatus
 from bot.testing.fakeapi import SimUser
 from tests.harness import ROOT, BotHarness, deliver
 from tests.test_card_conversation import hand_over
-from tests.test_conversation import MUETTERZENTRUM
+from tests.test_conversation import MUETTERZENTRUM, group_texts
 from tests.test_requests_e2e import Inbox, arabic_resident_signs_up_for_the_german_course, free_port
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
@@ -637,6 +639,111 @@ async def test_an_answer_of_the_quartiersmanagement_to_a_request_escalated_to_it
             answer
         )
         assert "weitergegeben" not in answer
+
+
+LOST = (
+    "Your message for request {number} could not be delivered to the resident. "
+    "The Quartiersmanagement has been told."
+)
+
+
+def refuse_her(bot: BotHarness, resident: SimUser, status: int, description: str) -> None:
+    """Telegram answers every message to `resident` with `status` and `description`."""
+    body = {"ok": False, "error_code": status, "description": description}
+    bot.telegram.fault = lambda method, params: (
+        (status, body) if str(params.get("chat_id")) == str(resident.user_id) else None
+    )
+
+
+async def delivered(bot: BotHarness, inbox: Inbox, mails: int) -> None:
+    """Deliver until the partner's inbox holds `mails` mails (and a few rounds more: no further one)."""
+    if mails:
+        await first_mail(bot, inbox, mails)
+    for _ in range(3):
+        await deliver(bot)
+    assert len(inbox.mails) == mails, [plain_text(mail) for mail in inbox.mails]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize(
+    ("status", "description"),
+    [(400, "Bad Request: can't parse entities: unsupported start tag"), (502, "Bad Gateway")],
+    ids=["refused", "retries-exhausted"],
+)
+async def test_an_email_answer_that_cannot_reach_the_resident_is_told_to_its_partner_once(
+    database_url: str, status: int, description: str
+) -> None:
+    """Review rv17 F3: a partner's answer given up for good on its way to the resident (Telegram refused it,
+    or every retry failed) was told to a partner group in reply to its message, and to the staff, but an
+    e-mail partner never learnt it: it believed she had its answer. It gets one e-mail, in German, in the
+    request's thread, naming the request and quoting the answer; nobody else does. (An answer lost because
+    she blocked the bot is told to nobody, as in a group: the next answer bounces with that reason.)"""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        assert bot.services.delivery is not None
+        bot.services.delivery.policy = RetryPolicy(max_attempts=1)  # a retry that fails is the last
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = await first_mail(bot, inbox)
+        address = str(card["Reply-To"])
+        number = number_of(address)
+        refuse_her(bot, amal, status, description)
+        answer = "Gerne, der Kurs beginnt am Dienstag um 9 Uhr."
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", answer, "<lost1@example.org>")
+        await delivered(bot, inbox, 2)
+        bot.telegram.fault = None
+
+        notice = inbox.mails[1]
+        assert notice["To"] == "bildung@example.org"
+        assert notice["Subject"] == "Re: " + card["Subject"]
+        assert notice["In-Reply-To"].startswith(card["Message-ID"].split(".")[0])  # the card's thread
+        said = " ".join(plain_text(notice).split())
+        lost = bot.services.i18n.translator("de").gettext(LOST).format(number=number)
+        assert lost.startswith("Ihre Nachricht zur Anfrage Nr.")  # German, as the group's notice
+        assert said == f"⚠️ {lost} {answer}"
+        assert not any("Dienstag" in (m.text or "") for m in bot.telegram.bot_messages(amal.user_id))
+        assert not any(lost in line for chat in (QM_GROUP, MUETTERZENTRUM) for line in group_texts(bot, chat))
+
+        # She blocked the bot before the next answer reached her: nobody is told (the worker marks her
+        # blocked), as no group is; the partner's next answer bounces with the reason.
+        refuse_her(bot, amal, 403, "Forbidden: bot was blocked by the user")
+        later = "Bringen Sie bitte Ihren Ausweis mit."
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", later, "<lost2@example.org>")
+        await delivered(bot, inbox, 2)
+        assert "hat den Bot blockiert" in await bounce(in_port, address, "<lost3@example.org>")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # its hand-over, in SQL
+async def test_an_email_answer_lost_after_a_hand_over_is_told_to_its_writer_not_the_new_partner(
+    database_url: str,
+) -> None:
+    """The course provider's e-mail answer waits for Telegram; meanwhile the request went to the
+    SOS-Mütterzentrum (what a hand-over stores), and then the answer is given up for good. The course
+    provider, which wrote it, is told by e-mail; the Mütterzentrum's group is not."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = await first_mail(bot, inbox)
+        address = str(card["Reply-To"])
+        number = number_of(address)
+        refuse_her(bot, amal, 502, "Bad Gateway")
+        answer = "Der Kurs ist leider voll."
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", answer, "<h1@example.org>")
+        await deliver(bot)  # the first try fails: it waits for the next
+        assert len(inbox.mails) == 1
+        async with bot.services.database.transaction() as session:
+            await session.execute(
+                text(
+                    "UPDATE requests SET partner_id = 'sos-muetterzentrum', "
+                    "handed_over_from = 'bildungstraeger' WHERE number = :number"
+                ),
+                {"number": number},
+            )
+            await session.execute(update(OutboxMessage).values(next_attempt_at=bot.services.clock()))
+        refuse_her(bot, amal, 400, "Bad Request: can't parse entities: unclosed tag")
+        await delivered(bot, inbox, 2)
+        lost = bot.services.i18n.translator("de").gettext(LOST).format(number=number)
+        assert inbox.mails[1]["To"] == "bildung@example.org"
+        assert lost in " ".join(plain_text(inbox.mails[1]).split())
+        assert not any(lost in line for chat in (QM_GROUP, MUETTERZENTRUM) for line in group_texts(bot, chat))
+        bot.telegram.fault = None
 
 
 class StrayBraces:

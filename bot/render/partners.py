@@ -670,3 +670,18 @@ NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰", "danger_escalated": "�
 def notice(t: Translator, kind: str, **values: str | int) -> str:
     """The notice `kind` (a key of `NOTICES`) with its icon."""
     return f"{NOTICE_ICONS.get(kind, '⚠️')} {t.html(NOTICES[kind], **values)}"
+
+
+# How much of a lost answer its notice quotes (`answer_not_delivered`).
+LOST_ANSWER_CHARS = 500
+
+
+def answer_not_delivered(t: Translator, number: str, answer: str | None) -> str:
+    """A partner's e-mail answer could not reach the resident: the group's notice, quoting the answer it
+    means (the group's is a reply to it; an e-mail partner may have sent several)."""
+    html = notice(t, "not_delivered_to_resident", number=number)
+    if not answer:
+        return html
+    if len(answer) > LOST_ANSWER_CHARS:
+        answer = answer[:LOST_ANSWER_CHARS].rstrip() + " …"
+    return f"{html}\n{quote(answer)}"

@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
 from bot.storage import requests as store
-from bot.storage.models.outbox import Audience, OutboxMessage
-from bot.storage.models.requests import LinkRole, Request
+from bot.storage.models.outbox import CARRIES, Audience, OutboxMessage
+from bot.storage.models.requests import LinkRole, Request, RequestMessage
 from bot.tickets.deps import Outcome, TicketContext
-from bot.tickets.notify import enqueue_resident, notify_admin, reply_in_group
+from bot.tickets.notify import enqueue_partner, enqueue_resident, notify_admin, reply_in_group
 from bot.tickets.partners import hand_over
-from bot.tickets.relay import PARTNER_MESSAGE_KEY
+from bot.tickets.relay import MAIL_ANSWER_KEY, PARTNER_MESSAGE_KEY
 
 
 class TicketDeliveryHooks:
@@ -41,7 +41,7 @@ class TicketDeliveryHooks:
             if request is None:
                 return
             if row.dedupe_key.startswith(PARTNER_MESSAGE_KEY):
-                # A partner's answer (keyed by the partner's message): they learn it in their group.
+                # A partner's answer in its group (keyed by the partner's message): it learns so there.
                 _, chat_id, message_id = row.dedupe_key.split(":")[:3]
                 html = render.notice(pt, "not_delivered_to_resident", number=request.number)
                 await reply_in_group(
@@ -52,6 +52,8 @@ class TicketDeliveryHooks:
                     request_id=request.id,
                     dedupe_key=f"{row.dedupe_key}:lost",
                 )
+            elif row.dedupe_key.startswith(MAIL_ANSWER_KEY):
+                await self._tell_mail_sender(session, ctx, request, row)
             html = render.notice(pt, "resident_undeliverable", number=request.number, error=error)
             await notify_admin(session, ctx, html, request.id)
             return
@@ -81,6 +83,22 @@ class TicketDeliveryHooks:
                 pt, partner, request.number if request else None, error, rerouted_to, chat_unreachable
             ),
             row.request_id,
+        )
+
+    async def _tell_mail_sender(
+        self, session: AsyncSession, ctx: TicketContext, request: Request, row: OutboxMessage
+    ) -> None:
+        """A partner's e-mail answer (`relay.email_reply`) that will never reach the resident: the partner
+        that wrote it – the message the row carries names it, whoever acts on the request now (after a
+        hand-over, an escalation) – learns so as its group would, in the request's thread (an e-mail in
+        reply to the card), quoting the answer it means, once."""
+        carried = row.payload.get(CARRIES)
+        answer = await session.get(RequestMessage, int(carried)) if carried is not None else None
+        if answer is None or answer.partner_id is None:
+            return  # whose it was is unknown: only the staff are told
+        html = render.answer_not_delivered(ctx.partner_t(), request.number, answer.text)
+        await enqueue_partner(
+            session, ctx, request, html, partner_id=answer.partner_id, dedupe_key=f"{row.dedupe_key}:lost"
         )
 
     async def card_of_gone_request(

@@ -46,6 +46,8 @@ GROUP_ANONYMOUS_BOT_ID = 1087968824
 REQUEST_NUMBER = re.compile(r"(?<!\d)\d{6}(?!\d)")  # see store.new_request_number
 # The outbox key of what a partner's message in their group caused ("pmsg:<chat>:<message>").
 PARTNER_MESSAGE_KEY = "pmsg:"
+# The outbox key of a partner's e-mail answer relayed to the resident ("mail:<digest of its Message-ID>").
+MAIL_ANSWER_KEY = "mail:"
 
 
 async def add_message(
@@ -573,7 +575,7 @@ async def email_reply(
         return Result(Outcome.CLOSED, request)
     if not text.strip():
         return Result(Outcome.EMPTY, request)
-    dedupe_key = "mail:" + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
+    dedupe_key = MAIL_ANSWER_KEY + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
     resident = await session.get(Resident, request.resident_id)

@@ -786,7 +786,7 @@ async def test_the_next_morning_she_is_asked_about_the_last_message_that_reached
 
 REFUSALS = {
     400: "Bad Request: can't parse entities",  # refused for good: the partner is told in its group
-    403: "Forbidden: bot was blocked by the user",  # she blocked the bot: nobody is told
+    403: "Forbidden: bot was blocked by the user",  # she blocked the bot: the group is told that reason
 }
 
 
@@ -812,8 +812,9 @@ async def test_requests_says_when_no_answer_reached_her(
 ) -> None:
     """Review rv15 F6: /requests and /mydata said "answered" of a request whose only answer never reached
     her (its row given up for good). They say it could not be delivered and that she can write to ask for it,
-    whether the partner's group was told (a refused answer) or not (she had blocked the bot): who learnt of it
-    is not hers to track, and a notice to whoever wrote the answer may itself still be waiting (rv17)."""
+    whether the partner's group was told it was not delivered (a refused answer) or that she had blocked the
+    bot: who learnt of it is not hers to track, and a notice to whoever wrote the answer may itself still be
+    waiting (rv17)."""
     t = bot.services.i18n.translator(lang)
     ayse = bot.resident("Ayşe", lang=lang)
     card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
@@ -842,6 +843,59 @@ async def test_requests_says_when_no_answer_reached_her(
     requests, mydata = requests_and_mydata(bot, ayse)
     assert requests.endswith(": " + t.gettext("answered")) and f": {t.gettext('answered')}</b>" in mydata
     assert status not in requests + mydata
+
+
+BLOCKED_NOTICE = "hat den Bot blockiert. Ihre Nachricht kann sie nicht mehr erreichen."
+STAFF_NOTICE = "Eine Nachricht an die Bewohnerin oder den Bewohner der Anfrage"
+
+
+async def test_answers_waiting_when_she_blocked_the_bot_are_told_to_their_group_once_each(
+    bot: BotHarness,
+) -> None:
+    """She blocked the bot while the group's two answers and the bot's own notice that her request was taken
+    on waited for her: all are dropped. Each answer is told to the group once, in reply to it, with the true
+    reason (she blocked the bot, as its next message would be refused); the staff learn it once; the bot's
+    own notice tells nobody; later rounds tell nothing again."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.tap("Übernehmen", card)  # the bot tells her: the first row waiting for her
+    first = await petra.send("Ja, samstags von 10 bis 12 Uhr.", reply_to=card)
+    second = await petra.send("Bringen Sie gern die Kinder mit.", reply_to=card)
+    blocked = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+    bot.telegram.fault = lambda method, params: (
+        (403, blocked) if str(params.get("chat_id")) == str(ayse.chat) else None
+    )
+    before = {chat: len(bot.telegram.bot_messages(chat)) for chat in bot.telegram.chats}
+    for _ in range(3):
+        await deliver(bot)
+    bot.telegram.fault = None
+
+    assert not any("samstags von 10" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    new = {
+        chat: bot.telegram.bot_messages(chat)[before.get(chat, 0) :]
+        for chat in bot.telegram.chats
+        if chat != ayse.chat
+    }
+    told = [m for m in new.get(MUETTERZENTRUM, []) if BLOCKED_NOTICE in (m.text or "")]
+    assert sorted(m.reply_to or 0 for m in told) == sorted([first.message_id, second.message_id])
+    assert all((m.text or "").startswith("⚠️ Die Person hinter Anfrage Nr.") for m in told)
+    number = re.search(r"Nr\. (\d{6})", told[0].text or "")
+    assert number is not None and number.group(1) in (card.text or "")
+    staff = [m for messages in new.values() for m in messages if STAFF_NOTICE in (m.text or "")]
+    assert len(staff) == 1 and "blocked" in (staff[0].text or "")
+    others = [m.text or "" for messages in new.values() for m in messages if m not in told + staff]
+    assert len(others) == 1 and "übernommen" in others[0]  # the group's note: nothing for the bot's notice
+
+    # The next rounds (and the next answer, refused with the same words) tell nothing twice.
+    await deliver(bot)
+    await petra.send("Und sonntags auch?", reply_to=card)
+    await deliver(bot)
+    assert sum(BLOCKED_NOTICE in text for text in group_texts(bot, MUETTERZENTRUM)) == 3
+    assert (
+        sum(STAFF_NOTICE in (m.text or "") for c in bot.telegram.chats for m in bot.telegram.bot_messages(c))
+        == 1
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL

@@ -677,7 +677,7 @@ async def test_an_email_answer_that_cannot_reach_the_resident_is_told_to_its_par
     or every retry failed) was told to a partner group in reply to its message, and to the staff, but an
     e-mail partner never learnt it: it believed she had its answer. It gets one e-mail, in German, in the
     request's thread, naming the request and quoting the answer; nobody else does. (An answer lost because
-    she blocked the bot is told to nobody, as in a group: the next answer bounces with that reason.)"""
+    she blocked the bot is told with that reason: the next answer bounces with it.)"""
     async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
         assert bot.services.delivery is not None
         bot.services.delivery.policy = RetryPolicy(max_attempts=1)  # a retry that fails is the last
@@ -702,13 +702,61 @@ async def test_an_email_answer_that_cannot_reach_the_resident_is_told_to_its_par
         assert not any("Dienstag" in (m.text or "") for m in bot.telegram.bot_messages(amal.user_id))
         assert not any(lost in line for chat in (QM_GROUP, MUETTERZENTRUM) for line in group_texts(bot, chat))
 
-        # She blocked the bot before the next answer reached her: nobody is told (the worker marks her
-        # blocked), as no group is; the partner's next answer bounces with the reason.
+        # She blocked the bot before the next answer reached her: the partner is told so, with that reason
+        # (task "blocked": it was told nothing and believed she had it); its next answer bounces with it.
         refuse_her(bot, amal, 403, "Forbidden: bot was blocked by the user")
         later = "Bringen Sie bitte Ihren Ausweis mit."
         await asyncio.to_thread(reply, in_port, address, "bildung@example.org", later, "<lost2@example.org>")
-        await delivered(bot, inbox, 2)
+        await delivered(bot, inbox, 3)
+        assert "hat den Bot blockiert" in plain_text(inbox.mails[2]) and later in plain_text(inbox.mails[2])
         assert "hat den Bot blockiert" in await bounce(in_port, address, "<lost3@example.org>")
+
+
+BLOCKED = "The resident of request {number} has blocked the bot; your message cannot reach them."
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_email_answers_waiting_when_she_blocked_the_bot_are_each_told_to_their_partner_once(
+    database_url: str,
+) -> None:
+    """Two e-mail answers of the course provider wait for her (Telegram was down) when she blocks the bot:
+    both are dropped. Each is told to the course provider by one e-mail in the request's thread, with the
+    true reason (she blocked the bot) and quoting the answer it means; the staff learn it once; later rounds
+    send nothing more."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = await first_mail(bot, inbox)
+        address = str(card["Reply-To"])
+        number = number_of(address)
+        refuse_her(bot, amal, 502, "Bad Gateway")  # both answers wait for the next try
+        answers = ["Der Kurs beginnt am Dienstag.", "Bringen Sie bitte Ihren Ausweis mit."]
+        for index, answer in enumerate(answers):
+            mail_id = f"<wait{index}@example.org>"
+            await asyncio.to_thread(reply, in_port, address, "bildung@example.org", answer, mail_id)
+        await deliver(bot)
+        assert len(inbox.mails) == 1
+        refuse_her(bot, amal, 403, "Forbidden: bot was blocked by the user")
+        async with bot.services.database.transaction() as session:
+            await session.execute(update(OutboxMessage).values(next_attempt_at=bot.services.clock()))
+        await delivered(bot, inbox, 3)
+        bot.telegram.fault = None
+
+        blocked = bot.services.i18n.translator("de").gettext(BLOCKED).format(number=number)
+        assert blocked.startswith("Die Person hinter Anfrage Nr.")  # German, as the group's refusal
+        told = sorted(" ".join(plain_text(mail).split()) for mail in inbox.mails[1:])
+        assert told == sorted(f"⚠️ {blocked} {answer}" for answer in answers)
+        assert all(mail["To"] == "bildung@example.org" for mail in inbox.mails[1:])
+        assert all(mail["Subject"] == "Re: " + card["Subject"] for mail in inbox.mails[1:])
+        staff = [
+            m
+            for chat in bot.telegram.chats
+            for m in bot.telegram.bot_messages(chat)
+            if f"Anfrage Nr. {number} konnte nicht" in (m.text or "")
+        ]
+        assert len(staff) == 1 and "blocked" in (staff[0].text or "")
+        for _ in range(3):
+            await deliver(bot)
+        assert len(inbox.mails) == 3
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # its hand-over, in SQL

@@ -29,7 +29,7 @@ import random
 import secrets
 import smtplib
 from asyncio import FIRST_COMPLETED
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -76,6 +76,10 @@ class DeliveryHooks(Protocol):
 
     async def undeliverable(
         self, session: AsyncSession, row: OutboxMessage, error: str, chat_unreachable: bool
+    ) -> None: ...
+
+    async def resident_unreachable(
+        self, session: AsyncSession, rows: Sequence[OutboxMessage], error: str
     ) -> None: ...
 
     async def chat_migrated(
@@ -460,11 +464,14 @@ class DeliveryWorker:
             return
         if failure.kind is _Kind.BLOCKED:
             await store.mark_resident_blocked(session, int(row.target))
-            for other in await store.pending_for_target(session, Channel.TELEGRAM, row.target):
+            pending = await store.pending_for_target(session, Channel.TELEGRAM, row.target)
+            dropped = [db_row, *(other for other in pending if other.id != db_row.id)]
+            for other in dropped:
                 other.status = OutboxStatus.FAILED
                 other.last_error = db_row.last_error
-            db_row.status = OutboxStatus.FAILED
             logger.info("outbox %s: the resident blocked the bot; their pending messages are dropped", row.id)
+            # A partner's answer among them: the hooks tell whoever wrote it (and the staff) why.
+            await self.hooks.resident_unreachable(session, dropped, failure.error)
             return
         unreachable = failure.kind is _Kind.UNREACHABLE and row.audience is Audience.PARTNER
         if (unreachable and db_row.attempts < self.policy.unreachable_attempts) or (

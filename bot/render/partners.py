@@ -650,6 +650,9 @@ NOTICES = {
         "Your message for request {number} could not be delivered to the resident. "
         "The Quartiersmanagement has been told."
     ),
+    # A partner's answer dropped because its resident blocked the bot (or her account is gone) while it
+    # waited for her: the words its next message is refused with (`REFUSALS`).
+    "resident_unreachable": REFUSALS["resident_unreachable"],
     "not_passed_on": N_(
         "Your message about request {number} could not be passed on. The Quartiersmanagement has been "
         "told and will take care of it."
@@ -676,10 +679,13 @@ def notice(t: Translator, kind: str, **values: str | int) -> str:
 LOST_ANSWER_CHARS = 500
 
 
-def answer_not_delivered(t: Translator, number: str, answer: str | None) -> str:
-    """A partner's e-mail answer could not reach the resident: the group's notice, quoting the answer it
-    means (the group's is a reply to it; an e-mail partner may have sent several)."""
-    html = notice(t, "not_delivered_to_resident", number=number)
+def answer_not_delivered(
+    t: Translator, number: str, answer: str | None, kind: str = "not_delivered_to_resident"
+) -> str:
+    """A partner's e-mail answer could not reach the resident: the group's notice `kind` (a key of `NOTICES`:
+    "resident_unreachable" when she blocked the bot), quoting the answer it means (the group's is a reply to
+    it; an e-mail partner may have sent several)."""
+    html = notice(t, kind, number=number)
     if not answer:
         return html
     if len(answer) > LOST_ANSWER_CHARS:

@@ -3,7 +3,7 @@ card arrives after the request went."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +37,7 @@ class TicketDeliveryHooks:
         pt = ctx.partner_t()
         request = await session.get(Request, row.request_id) if row.request_id else None
         if row.audience is Audience.RESIDENT:
-            # (A resident who blocked the bot is marked by the worker and not reported here.)
+            # (A resident who blocked the bot: `resident_unreachable`.)
             if request is None:
                 return
             if row.dedupe_key.startswith(PARTNER_MESSAGE_KEY):
@@ -85,18 +85,61 @@ class TicketDeliveryHooks:
             row.request_id,
         )
 
+    async def resident_unreachable(
+        self, session: AsyncSession, rows: Sequence[OutboxMessage], error: str
+    ) -> None:
+        """The resident blocked the bot (or her account is gone): `rows`, everything that waited for her, are
+        dropped and nothing can reach her any more. Each partner's answer among them is told to the partner
+        that wrote it, with that reason (the words its next message would be refused with), once per
+        message it wrote: its group in reply to it, an e-mail partner by e-mail quoting it. The staff learn
+        it once per request that lost an answer. The bot's own messages to her (a status notice, the hint
+        below an answer) tell nobody."""
+        ctx = self._context()
+        pt = ctx.partner_t()
+        told: set[str] = set()
+        staff_told: set[int] = set()
+        for row in rows:
+            key = row.dedupe_key
+            answer = row.payload.get(CARRIES) is not None  # the hint below an answer carries none
+            if not answer or not key.startswith((PARTNER_MESSAGE_KEY, MAIL_ANSWER_KEY)):
+                continue
+            request = await session.get(Request, row.request_id) if row.request_id else None
+            if request is None:
+                continue
+            if key.startswith(PARTNER_MESSAGE_KEY):
+                # The group's message (a correction of it too: the same message) is told once, in reply.
+                prefix, chat_id, message_id = key.split(":")[:3]
+                lost = f"{prefix}:{chat_id}:{message_id}:lost"
+                if lost not in told and not await store.outbox_key_exists(session, lost):
+                    html = render.notice(pt, "resident_unreachable", number=request.number)
+                    await reply_in_group(
+                        session, int(chat_id), int(message_id), html, request_id=request.id, dedupe_key=lost
+                    )
+                told.add(lost)
+            else:
+                await self._tell_mail_sender(session, ctx, request, row, "resident_unreachable")
+            if request.id not in staff_told:
+                staff_told.add(request.id)
+                html = render.notice(pt, "resident_undeliverable", number=request.number, error=error)
+                await notify_admin(session, ctx, html, request.id)
+
     async def _tell_mail_sender(
-        self, session: AsyncSession, ctx: TicketContext, request: Request, row: OutboxMessage
+        self,
+        session: AsyncSession,
+        ctx: TicketContext,
+        request: Request,
+        row: OutboxMessage,
+        kind: str = "not_delivered_to_resident",
     ) -> None:
         """A partner's e-mail answer (`relay.email_reply`) that will never reach the resident: the partner
         that wrote it – the message the row carries names it, whoever acts on the request now (after a
         hand-over, an escalation) – learns so as its group would, in the request's thread (an e-mail in
-        reply to the card), quoting the answer it means, once."""
+        reply to the card), quoting the answer it means, once (`kind`: why, a key of `render.NOTICES`)."""
         carried = row.payload.get(CARRIES)
         answer = await session.get(RequestMessage, int(carried)) if carried is not None else None
         if answer is None or answer.partner_id is None:
             return  # whose it was is unknown: only the staff are told
-        html = render.answer_not_delivered(ctx.partner_t(), request.number, answer.text)
+        html = render.answer_not_delivered(ctx.partner_t(), request.number, answer.text, kind)
         await enqueue_partner(
             session, ctx, request, html, partner_id=answer.partner_id, dedupe_key=f"{row.dedupe_key}:lost"
         )

@@ -126,6 +126,38 @@ async def test_resident_who_blocked_the_bot_is_marked_and_not_retried(
         assert resident is not None and resident.blocked
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_answers_dropped_because_she_blocked_the_bot_are_told_to_their_group_once_each(
+    database: Database, ctx: TicketContext
+) -> None:
+    """Two answers of the group (one a photo) wait for her when she blocks the bot: the worker drops them
+    with her other messages and the hooks tell the group, in reply to each answer, that she blocked the bot;
+    the staff once; the next rounds nothing."""
+    request = await submit(database, ctx)
+    bot = FakeBot()
+    clock = Clock(datetime.now(UTC))
+    worker = make_worker(database, ctx, bot, clock)
+    await drain(worker, clock)
+    (card,) = bot.to(PARTNER_CHAT)
+    async with database.transaction() as session:
+        for message_id, extra in ((501, {"text": "Yes"}), (502, {"text": None, "attachment": photo(7)})):
+            result = await partner_says(
+                session, ctx, message_id=message_id, reply_to_message_id=card.message_id, **extra
+            )
+            assert result.outcome is Outcome.OK
+    bot.fail = lambda m, chat, kw: Forbidden("bot was blocked by the user") if chat == RESIDENT else None
+    await drain(worker, clock)
+    await drain(worker, clock)
+
+    told = bot.to(PARTNER_CHAT)[1:]
+    assert sorted(s.reply_to or 0 for s in told) == [501, 502]
+    assert all(request.number in s.text and "blocked the bot" in s.text for s in told)
+    (staff,) = bot.to(ADMIN_CHAT)
+    assert request.number in staff.text and "blocked" in staff.text
+    waiting = [r for r in await outbox_rows(database) if r.target == str(RESIDENT) and r.status != "sent"]
+    assert len(waiting) == 2 and {r.status for r in waiting} == {"failed"}
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_deleted_partner_group_reroutes_to_catch_all_and_tells_admin(
     database: Database, ctx: TicketContext

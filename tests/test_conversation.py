@@ -1151,6 +1151,27 @@ async def test_a_partner_answer_parks_the_draft_the_resident_was_writing(bot: Bo
     assert "Der Brief ist vom Jobcenter." in screen(ayse)  # the consent screen of the draft
 
 
+async def test_a_lost_hint_below_a_file_answer_that_reached_her_is_not_told_to_the_group_as_lost(
+    bot: BotHarness,
+) -> None:
+    """A partner's photo reaches her while she writes another request; the hint that follows it on its own
+    (where the draft is) is refused for good. The group's answer did reach her: the group is not told it
+    could not be delivered (only the staff hear of the refused hint)."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await ayse.send("/start o_briefe-aemter")
+    await ayse.tap(1)  # a second request, half written: the photo's hint follows on its own
+    refusal = {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities"}
+    bot.telegram.fault = lambda method, params: (
+        (400, refusal) if method == "sendMessage" and str(params.get("chat_id")) == str(ayse.chat) else None
+    )
+    await bot.partner("Petra", MUETTERZENTRUM).send_photo(caption="Unser Flyer", reply_to=card)
+    await deliver(bot)
+    bot.telegram.fault = None
+    assert any("Unser Flyer" in (m.text or "") for m in bot.telegram.bot_messages(ayse.chat))
+    assert not any("nicht zugestellt" in text for text in group_texts(bot, MUETTERZENTRUM))
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_a_text_held_by_the_draft_is_asked_about_again_after_a_partner_message_parked_it(
     bot: BotHarness,

@@ -40,7 +40,8 @@ class TicketDeliveryHooks:
             # (A resident who blocked the bot: `resident_unreachable`.)
             if request is None:
                 return
-            if row.dedupe_key.startswith(PARTNER_MESSAGE_KEY):
+            answer = row.payload.get(CARRIES) is not None  # the hint below an answer carries none
+            if answer and row.dedupe_key.startswith(PARTNER_MESSAGE_KEY):
                 # A partner's answer in its group (keyed by the partner's message): it learns so there.
                 _, chat_id, message_id = row.dedupe_key.split(":")[:3]
                 html = render.notice(pt, "not_delivered_to_resident", number=request.number)
@@ -52,7 +53,7 @@ class TicketDeliveryHooks:
                     request_id=request.id,
                     dedupe_key=f"{row.dedupe_key}:lost",
                 )
-            elif row.dedupe_key.startswith(MAIL_ANSWER_KEY):
+            elif answer and row.dedupe_key.startswith(MAIL_ANSWER_KEY):
                 await self._tell_mail_sender(session, ctx, request, row)
             html = render.notice(pt, "resident_undeliverable", number=request.number, error=error)
             await notify_admin(session, ctx, html, request.id)

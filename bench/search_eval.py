@@ -153,15 +153,16 @@ def evaluate(engine: SearchEngine, paths: list[Path], misses: bool) -> dict[str,
             if not line.strip():
                 continue
             item = json.loads(line)
-            result = engine.answer(item["q"], item["lang"], DISTRICT)
+            ui = item.get("ui", item["lang"])  # the language she chose for the bot, if not the question's
+            result = engine.answer(item["q"], ui, DISTRICT)
             tag = item.get("tag")
-            found = result.emergency and bool(shown(engine.search(item["q"], item["lang"], DISTRICT)))
+            found = result.emergency and bool(shown(engine.search(item["q"], ui, DISTRICT)))
             ok = tallies[item["lang"]].add(item["expect"], result, tag, found)
             tallies["all"].add(item["expect"], result, tag, found)
             if misses and not ok:
                 got = "EMERGENCY" if result.emergency else result.outcome
                 print(
-                    f"MISS [{item['lang']}] {item['q']!r} expect={item['expect']} -> {got} "
+                    f"MISS [{item['lang']}@{ui}] {item['q']!r} expect={item['expect']} -> {got} "
                     f"{shown(result)} conf={result.confidence}",
                     file=sys.stderr,
                 )

@@ -121,12 +121,14 @@ async def test_commands_in_arabic_sentences_keep_their_slash_in_front(bot: BotHa
 
 
 async def test_a_resident_writing_arabic_to_a_german_bot_finds_the_way_to_arabic(bot: BotHarness) -> None:
-    # Her phone is set to German; she writes Arabic and cannot read the German "I don't know".
+    # Her phone is set to German; she writes Arabic and cannot read the German "I don't know". (A question
+    # the content answers is read as Arabic and gets its entry, bot/search/engine.py `_in_its_script`;
+    # this one, where can I buy a cheap television, has none.)
     amal = bot.resident("Amal", lang="de")
     await amal.send("/start")
     await amal.tap("Deutsch")
     await amal.tap("Fredenberg")
-    await amal.send("هل يوجد دورة لغة ألمانية للنساء؟")
+    await amal.send("أين أشتري تلفزيون رخيص؟")
     assert "🌐 Sprache" in amal.last().labels
     await amal.tap("🌐")
     await amal.tap("العربية")

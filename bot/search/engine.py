@@ -15,6 +15,10 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
 - **choices**: something related was found, but not clearly one thing: "is it one of these?" (2–3);
 - **unknown**: nothing is close enough (the weather, a dentist): "I don't know" and *Ask a person*.
 
+A message written in a script its UI language does not use (Arabic in a German UI: the UI language is
+often just Telegram's) is also ranked in the languages of that script, and the better outcome is kept
+(``_in_its_script``); its emergency is decided as before, in the UI language.
+
 A wrong confident answer is worse than a choice list, so the thresholds lean to choices. "Nothing is
 close" is measured per catalogue and language with everyday off-topic questions (bot/search/offtopic.py):
 the model's similarities sit higher for one content or language than for another. The constants were
@@ -35,8 +39,9 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from bot.languages import LANGUAGES, REGISTRY, language
 from bot.search.documents import (
     Entry,
     content_names,
@@ -46,10 +51,23 @@ from bot.search.documents import (
 from bot.search.emergency import EmergencyDetector, EmergencyMatch
 from bot.search.lexical import LexicalHits, LexicalIndex
 from bot.search.negation import denies_what_it_is, negations
-from bot.search.normalize import latin_reading, query_words, scope, tokenize
+from bot.search.normalize import (
+    DIGIT,
+    LATIN,
+    OTHER,
+    latin_reading,
+    query_words,
+    raw_tokens,
+    scope,
+    script_of,
+    tokenize,
+)
 from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, reopen_answer, small_talk
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
 from bot.search.whatson import asks_whats_on
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # "bare_yes", "bare_no": a yes or no alone that answers no question of the bot (``SearchEngine.answer``)
 NotUnderstood = Literal[MessageShape, "no_match", "bare_yes", "bare_no"]
@@ -240,6 +258,7 @@ class SearchEngine:
         query = self.with_latin_reading(query, lang)
         match = self.emergency.detect(detecting)
         searched: SearchResult | None = None  # the whole message's search, made at most once
+        vector: np.ndarray | None = None  # and the model's vector of the message it used
         if match is not None and match.other_word:
             # One wrong letter, far on the keyboard from the right one, in a short word ("yasiyor", lives,
             # for "yanıyor", burns): another word, not a typo. Only the meaning can raise the alarm then.
@@ -247,7 +266,7 @@ class SearchEngine:
         if match is not None and match.guess:
             # One wrong letter, a neighbouring key, in a short word ("kaniyir" for "kanıyor"): kept when
             # the meaning agrees (closer to an emergency situation than to any entry) or cannot be asked.
-            searched = self.search(query, lang, district, limit, _trigger_words(query, match))
+            searched, vector = self._searched(query, lang, district, limit, _trigger_words(query, match))
             if searched.situation_lead is not None and searched.situation_lead < 0:
                 match = self.emergency.detect(detecting, guesses=False)
         if match is not None and match.call and small_talk(query) == "thanks":
@@ -276,7 +295,9 @@ class SearchEngine:
         if match is None and topic is not None and topic.serves(district) and asks_whats_on(asked):
             # "was ist heute los?": no entry's words or meaning are near, the events topic lists what is on
             return SearchResult(answer=Hit(topic.id, topic.kind, 1.0), understood=True, confidence=1.0)
-        result = searched or self.search(query, lang, district, limit, _trigger_words(query, match))
+        if searched is None:
+            searched, vector = self._searched(query, lang, district, limit, _trigger_words(query, match))
+        result = searched
         if (
             match is None
             and result.alarming
@@ -304,7 +325,7 @@ class SearchEngine:
                 semantic=True,
             )
         if match is None:
-            return result
+            return self._in_its_script(query, result, lang, district, limit, vector)
         # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the message is
         # confidently answered ("помогите | написать резюме" → job application training); "حريق |
         # بالعمارة" (fire | in the building) stays an emergency.
@@ -385,13 +406,63 @@ class SearchEngine:
     ) -> SearchResult:
         """The ranking and its outcome, without emergency or small-talk detection. ``known``: words (folded)
         the bot knows though no entry has them, the emergency trigger's ("verzweifelt")."""
+        return self._searched(query, lang, district, limit, known)[0]
+
+    def _searched(
+        self, query: str, lang: str, district: str | None, limit: int, known: frozenset[str]
+    ) -> tuple[SearchResult, np.ndarray | None]:
+        """`search`, and the model's vector of the message (None without the model), for
+        ``_in_its_script``."""
         # Both readings: a Russian resident may also write German or English in Latin letters.
         query = self.with_latin_reading(query, lang)
-        lexical = self.lexical.search(query, lang, known)
+        vector = self._vector(query)
+        return self._rank(query, lang, district, limit, known, vector), vector
+
+    def _vector(self, query: str) -> np.ndarray | None:
+        """The model's vector of ``query`` (None without the model or before the content's vectors)."""
         semantic = self.embedder is not None and self.semantic_ready
         # What a question is about is said at its start; a pasted letter of 4,000 characters would cost
         # the model a second.
-        vector = self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
+        return self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
+
+    def _in_its_script(
+        self,
+        query: str,
+        result: SearchResult,
+        lang: str,
+        district: str | None,
+        limit: int,
+        vector: np.ndarray | None,
+    ) -> SearchResult:
+        """``result`` (the search in the UI language ``lang``), or, for a message written in a script
+        ``lang`` does not use, the search in a language of that script where it is better: an Arabic
+        resident whose Telegram is set to German writes Arabic ("هل يوجد دورة ألمانية مع رعاية
+        للأطفال؟" got "I don't know": Arabic words meet no German text, and the German calibration is not
+        Arabic's). "Better" by the engine's own outcome and confidence (``_better``); a search that finds
+        the message closer to an emergency than to any entry is not taken (the emergency is decided
+        before, in the UI language). Latin script is read as written (Latin-typed Arabic or Russian has
+        its own reading in the ar or ru UI). The message's ``vector`` is the one the UI language's search
+        used: the model is not asked again, each further language costs a millisecond."""
+        others = other_script_languages(query, lang)
+        if not others:
+            return result
+        for other in others:
+            found = self._rank(query, other, district, limit, frozenset(), vector)
+            if not found.alarming and _better(found, result):
+                result = found
+        return result
+
+    def _rank(
+        self,
+        query: str,
+        lang: str,
+        district: str | None,
+        limit: int,
+        known: frozenset[str],
+        vector: np.ndarray | None,
+    ) -> SearchResult:
+        """The ranking of ``query`` read in ``lang`` (its words, and its ``vector`` if there is one)."""
+        lexical = self.lexical.search(query, lang, known)
         denies = _denies_one_thing(query, lang, lexical)
         if vector is not None:
             dense = self.semantic.scores(vector, scope(lang), lexical.scores)
@@ -560,6 +631,34 @@ class SearchEngine:
         return SearchResult(
             alternatives=[self._hit(top, best), *hits], understood=True, confidence=confidence
         )
+
+
+def other_script_languages(query: str, lang: str) -> tuple[str, ...]:
+    """The languages (bot/languages.py) written in the script of ``query`` where ``lang`` is not: "ar" and
+    "fa" for a message in Arabic letters in a German or Turkish UI, "ru" and "uk" for one in Cyrillic;
+    none where ``lang`` uses the script or the message is in Latin letters (or mixed: its script is the
+    one of more than half of its words)."""
+    if lang not in LANGUAGES:
+        return ()
+    scripts = [script_of(word) for word in raw_tokens(query)]
+    scripts = [script for script in scripts if script not in (DIGIT, OTHER)]
+    written = max(set(scripts), key=scripts.count, default=LATIN)
+    if written == LATIN or written == language(lang).script or 2 * scripts.count(written) <= len(scripts):
+        return ()
+    return tuple(
+        entry.code for entry in REGISTRY if entry.script == written and entry.counts_as == entry.code
+    )
+
+
+def _better(found: SearchResult, than: SearchResult) -> bool:
+    """Whether ``found`` is a better outcome than ``than`` by the engine's own rules: a confident answer
+    over choices over "I don't know", and within one outcome the higher confidence (the fused score spread
+    over the language's own floor and answer threshold, ``_confidence``: comparable across languages)."""
+
+    def rank(result: SearchResult) -> tuple[int, float]:
+        return (2 if result.answer else 1 if result.alternatives else 0), result.confidence
+
+    return rank(found) > rank(than)
 
 
 def _trigger_words(query: str, match: EmergencyMatch | None) -> frozenset[str]:

@@ -1,0 +1,77 @@
+"""A message written in a script the UI language does not use (an Arabic resident whose Telegram, and so
+her UI language, is German) is also searched in the languages of its script, on the shipped content.
+
+The dev set of bench/eval/explore-dev-xscript.jsonl measures it (BENCHMARKS.md); these are behaviours."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.search import SearchEngine
+from bot.search.engine import other_script_languages
+
+COURSE_AR = "هل يوجد دورة ألمانية مع رعاية للأطفال؟"  # is there a German course with childcare?
+COURSE_RU = "где курсы немецкого языка для женщин"  # where are German courses for women
+
+
+@pytest.mark.parametrize("ui", ["de", "tr"])
+def test_an_arabic_question_in_a_german_or_turkish_ui_gets_the_course(engine: SearchEngine, ui: str) -> None:
+    result = engine.answer(COURSE_AR, ui)  # main: "I don't know" (0.486 in the German UI)
+    assert result.answer is not None and result.answer.key == "offer:deutschkurs-frauen"
+    assert not result.emergency
+
+
+def test_a_russian_question_in_a_german_ui_gets_its_answer(engine: SearchEngine) -> None:
+    result = engine.answer(COURSE_RU, "de")  # main: choices
+    assert result.answer is not None and result.answer.key == "offer:deutschkurs-frauen"
+    assert not result.emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("kif bsajjel bel kurs? lazem roo7 3al maktab?", "ar"),  # Latin-typed Arabic: the Latin reader's
+        ("Gibt es einen Deutschkurs mit Kinderbetreuung?", "de"),
+        ("ابحث عن دورة لغة المانية للنساء", "fa"),  # a script the UI language uses
+    ],
+)
+def test_a_message_in_the_ui_languages_script_is_searched_as_before(
+    engine: SearchEngine, text: str, lang: str
+) -> None:
+    assert other_script_languages(text, lang) == ()
+    result, searched = engine.answer(text, lang), engine.search(text, lang)
+    assert (result.answer, result.alternatives, result.confidence) == (
+        searched.answer,
+        searched.alternatives,
+        searched.confidence,
+    )
+
+
+def test_without_the_model_an_arabic_question_in_a_german_ui_is_read_as_arabic(
+    lexical_engine: SearchEngine,
+) -> None:
+    result = lexical_engine.answer(COURSE_AR, "de")  # main: "I don't know" (no Arabic word meets German)
+    keys = [hit.key for hit in ([result.answer] if result.answer else []) + result.alternatives]
+    assert keys and keys[0] == "offer:deutschkurs-frauen"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "others"),
+    [
+        (COURSE_AR, "de", ("ar", "fa")),
+        (COURSE_AR, "de-simple", ("ar", "fa")),
+        (COURSE_RU, "tr", ("ru", "uk")),
+        (COURSE_RU, "ar", ("ru", "uk")),
+        (COURSE_AR, "ru", ("ar", "fa")),
+        (COURSE_AR, "ar", ()),
+        (COURSE_AR, "fa", ()),
+        (COURSE_RU, "uk", ()),
+        ("gde kursy nemeckogo", "de", ()),  # Latin letters are read as written
+        ("kif bsajjel bel kurs", "ar", ()),
+        ("Jobcenter Brief رسالة", "de", ()),  # mostly Latin
+        ("رسالة من Jobcenter", "de", ("ar", "fa")),  # mostly Arabic
+        ("курс", "xx", ()),  # a language the bot does not speak
+    ],
+)
+def test_the_languages_of_the_messages_script(text: str, lang: str, others: tuple[str, ...]) -> None:
+    assert other_script_languages(text, lang) == others

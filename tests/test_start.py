@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.content.models import localized
 from bot.storage.models import Resident
 from bot.testing.fakeapi import SimUser
 from tests.harness import BotHarness, confirmed_resident, fill_in_request, skip_questions
@@ -121,20 +122,39 @@ async def test_commands_in_arabic_sentences_keep_their_slash_in_front(bot: BotHa
 
 
 async def test_a_resident_writing_arabic_to_a_german_bot_finds_the_way_to_arabic(bot: BotHarness) -> None:
-    # Her phone is set to German; she writes Arabic and cannot read the German "I don't know". (A question
-    # the content answers is read as Arabic and gets its entry, bot/search/engine.py `_in_its_script`;
-    # this one, where can I buy a cheap television, has none.)
+    # Her phone is set to German; she writes Arabic and cannot read the German "I don't know".
     amal = bot.resident("Amal", lang="de")
     await amal.send("/start")
     await amal.tap("Deutsch")
     await amal.tap("Fredenberg")
-    await amal.send("أين أشتري تلفزيون رخيص؟")
+    await amal.send("أين أشتري تلفزيون رخيص؟")  # where can I buy a cheap television: no entry says
     assert "🌐 Sprache" in amal.last().labels
     await amal.tap("🌐")
     await amal.tap("العربية")
     assert amal.last().text == bot.services.i18n.translator("ar").gettext(
         "What can I help you with? Choose a topic or just write your question."
     )
+
+
+async def test_an_arabic_question_answered_on_a_german_phone_offers_the_answer_again_in_arabic(
+    bot: BotHarness,
+) -> None:
+    # Her question is read as Arabic and answered with the course (bot/search/engine.py `_in_its_script`),
+    # but the card is in the bot's language, German: 🌐 below it shows it again in the language she picks.
+    amal = bot.resident("Amal", lang="de")
+    await amal.send("/start")
+    await amal.tap("Deutsch")
+    await amal.tap("Fredenberg")
+    await amal.send("هل يوجد دورة لغة ألمانية للنساء؟")
+    card = amal.last()
+    assert "Deutschkurs für Frauen" in (card.text or "") and "🌐 Sprache" in card.labels
+    await amal.tap("🌐", card)
+    await amal.tap("العربية")
+    course = bot.services.content.catalogue.offers["deutschkurs-frauen"]
+    assert localized(course.title, "ar") in (amal.last().text or "")
+    # A German question on the German phone: its answer without 🌐.
+    await amal.send("Gibt es einen Deutschkurs mit Kinderbetreuung?")
+    assert "🌐 Sprache" not in amal.last().labels
 
 
 @pytest.mark.parametrize(

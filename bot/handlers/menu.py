@@ -34,8 +34,9 @@ async def show_entry(
     feedback_buttons: bool = False,
     language_then: str | None = None,
 ) -> None:
-    """`language_then`: a poster's link opened by a resident who never chose a language; 🌐 below the entry
-    lets her choose one, then shows the entry again."""
+    """`language_then` (the entry's deep-link payload): a poster's link opened by a resident who never chose
+    a language, or an answer to a message written in another script than the bot's language; 🌐 below the
+    entry lets her choose one, then shows the entry again."""
     t = context.t
     catalogue = context.services.content.catalogue
     now = context.services.clock()

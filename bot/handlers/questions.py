@@ -29,6 +29,8 @@ from bot.handlers.requests import (
 from bot.handlers.typed_labels import named_button
 from bot.render import requests as request_screens
 from bot.render import screens
+from bot.render.callback import DEEP_LINK_KINDS, deep_link_payload
+from bot.search.engine import other_script_languages
 from bot.search.smalltalk import vote_answer
 from bot.search.urgency import marks_urgent
 
@@ -230,7 +232,12 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
     if context.user_data is not None and result.reason not in BARE:
         context.user_data.asked(text, services.clock(), answered=result.answer is not None)
     if result.answer is not None:
-        await show_entry(update, context, result.answer.kind, result.answer.id, feedback_buttons=True)
+        kind, entry_id = result.answer.kind, result.answer.id
+        # Written in another script than the bot's language (Arabic on a German phone): 🌐 below the answer
+        # shows it again in the language she picks.
+        other = other_script_languages(text, lang) and kind in DEEP_LINK_KINDS.values()
+        then = deep_link_payload(kind, entry_id) if other else None
+        await show_entry(update, context, kind, entry_id, feedback_buttons=True, language_then=then)
         return
     if result.alternatives:
         hits = [(hit.kind, hit.id) for hit in result.alternatives]

@@ -1,8 +1,8 @@
 """The emergency detector (bot/search/emergency/__init__.py says what counts as an emergency and why):
 ``EmergencyDetector`` finds the triggers of a message and decides which one fires, ``EmergencyMatch`` is
 what it found. The built-in triggers are compiled once per process (``_builtin_triggers``), and so is
-each content phrase (``_content_trigger``) and what the detector knows of the stop words and the general
-word lists: a content load (``EmergencyDetector.with_builtin``) adds only what its content changed.
+each content phrase (``_content_trigger``) and the general word lists (``_common_latin``): a content load
+(``EmergencyDetector.with_builtin``) compiles only what its content changed.
 
 Over 400 lines on purpose: ``detect`` and the checks it runs in order (an offer named, a station,
 air, a name, a set-aside rule) decide together whether the numbers are shown; kept in one class, the
@@ -134,15 +134,6 @@ def _may_start(folded: str, prefix: str) -> bool:
     )
 
 
-@functools.cache
-def _builtin_patterns() -> Mapping[str, frozenset[Word]]:
-    """The built-in triggers' words, per language."""
-    out: dict[str, set[Word]] = defaultdict(set)
-    for trigger in _builtin_triggers():
-        out[trigger.lang].update(trigger.words)
-    return {lang: frozenset(words) for lang, words in out.items()}
-
-
 def _known_of(words: Iterable[str], patterns: Iterable[Word], lang: str) -> frozenset[str]:
     """The ``words`` of ``lang`` that one typo would turn into one of ``patterns``, and the stems of all
     ``words`` (``KNOWN_STEM``): what ``EmergencyDetector`` never reads as a typo."""
@@ -152,29 +143,10 @@ def _known_of(words: Iterable[str], patterns: Iterable[Word], lang: str) -> froz
     }
 
 
-# The stop words' part of the known words, with the built-in triggers, and their folded forms and stems for
-# the Latin reader: the same for every content, so computed once per process; each content load adds only
-# its own words and triggers (the parts are unions: ``near_misses`` keeps each word on its own).
 @functools.cache
-def _stop_words_known(lang: str) -> frozenset[str]:
-    return _known_of(stop_words(lang), _builtin_patterns().get(lang, ()), lang)
-
-
-@functools.cache
-def _folded_stop_words(lang: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in stop_words(lang))
-
-
-@functools.cache
-def _stop_word_stems(lang: str) -> frozenset[str]:
-    return frozenset(stem(w, lang) for w in stop_words(lang) if len(w) >= 4)
-
-
-@functools.cache
-def _common_latin(with_stop_words: bool) -> frozenset[str]:
-    """The general word lists of ``LATIN_WRITTEN`` (``common_words``), with their stop words folded."""
-    stops = [_folded_stop_words(lang) for lang in LATIN_WRITTEN] if with_stop_words else []
-    return frozenset().union(*(common_words(lang) for lang in LATIN_WRITTEN), *stops)
+def _common_latin() -> frozenset[str]:
+    """The general word lists of ``LATIN_WRITTEN`` (``common_words``), the same for every content."""
+    return frozenset().union(*(common_words(lang) for lang in LATIN_WRITTEN))
 
 
 @functools.cache
@@ -235,7 +207,7 @@ class EmergencyDetector:
             patterns[trigger.lang].extend(trigger.words)
         # ...and the stems of all known words: another form of a known word is no typo either.
         self._known = {
-            lang: self._known_words(lang, words, patterns[lang])
+            lang: _known_of(words, patterns[lang], lang)
             for lang, words in known_words.items()
             if lang in patterns
         }
@@ -279,15 +251,6 @@ class EmergencyDetector:
             for w in trigger.words:
                 (starts if w.prefix else by_lang)[trigger.lang].append(w.word)
         rules = [w for t in (*self._context, *self._stations, *self._consequences) for w in t.words]
-        # the Latin-script languages' stop words are in a list of their own when all of them are known
-        with_stops = all(stop_words(lang) <= known_words.get(lang, set()) for lang in LATIN_WRITTEN)
-        latin_words = {
-            lang: known_words.get(lang, set()) - (stop_words(lang) if with_stops else set())
-            for lang in LATIN_WRITTEN
-        }
-        latin_stop_stems = {
-            lang: _stop_word_stems(lang) if with_stops else frozenset() for lang in LATIN_WRITTEN
-        }
         self._reader = LatinReader(
             by_lang,
             starts,
@@ -295,30 +258,15 @@ class EmergencyDetector:
             [w.word for w in rules if w.prefix] + [w for group in READ_AS_STARTS for w in group],
             # never a German or English word she wrote ("near", "war", "bei Mama"): their stop words, the
             # content's words and a general word list, and the other forms of the content's (their stems)
-            {fold(w) for lang in LATIN_WRITTEN for w in latin_words[lang]},
+            {fold(w) for lang in LATIN_WRITTEN for w in known_words.get(lang, ())},
             {
-                lang: {stem(w, lang) for w in latin_words[lang] if len(w) >= 4} | latin_stop_stems[lang]
+                lang: {stem(w, lang) for w in known_words.get(lang, ()) if len(w) >= 4}
                 for lang in LATIN_WRITTEN
             },
             [[w.word for w in t.words] for t in self._triggers if len(t.words) > 1],
             [t.words[0].word for t in self._triggers if len(t.words) == 1],
             kill=[w.word for t in self._triggers if t.kill for w in t.words],
-            common=_common_latin(with_stops),
-        )
-
-    @staticmethod
-    def _known_words(lang: str, words: set[str], patterns: list[Word]) -> frozenset[str]:
-        """``_known_of(words, patterns, lang)``, its stop words' part with the built-in triggers computed
-        once per process (``_stop_words_known``)."""
-        stops = stop_words(lang)
-        builtin = _builtin_patterns().get(lang, frozenset())
-        given = set(patterns)
-        if not stops <= words or not builtin <= given:
-            return _known_of(words, patterns, lang)
-        return (
-            _stop_words_known(lang)
-            | near_misses(set(_folded_stop_words(lang)), given - builtin)
-            | _known_of(words - stops, patterns, lang)
+            common=_common_latin(),
         )
 
     def latin_reading(self, text: str, lang: str) -> str | None:

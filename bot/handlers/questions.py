@@ -30,7 +30,6 @@ from bot.handlers.typed_labels import named_button
 from bot.render import requests as request_screens
 from bot.render import screens
 from bot.render.callback import DEEP_LINK_KINDS, deep_link_payload
-from bot.search.engine import other_script_languages
 from bot.search.smalltalk import vote_answer
 from bot.search.urgency import marks_urgent
 
@@ -235,7 +234,7 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         kind, entry_id = result.answer.kind, result.answer.id
         # Written in another script than the bot's language (Arabic on a German phone): 🌐 below the answer
         # shows it again in the language she picks.
-        other = other_script_languages(text, lang) and kind in DEEP_LINK_KINDS.values()
+        other = result.other_script and kind in DEEP_LINK_KINDS.values()
         then = deep_link_payload(kind, entry_id) if other else None
         await show_entry(update, context, kind, entry_id, feedback_buttons=True, language_then=then)
         return

@@ -38,7 +38,7 @@ import asyncio
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.languages import LANGUAGES, REGISTRY, language
@@ -135,6 +135,7 @@ class SearchResult:
     semantic: bool = False  # whether the meaning-based evidence was used
     alarming: bool = False  # closer by meaning to an emergency situation than to any entry
     situation_lead: float | None = None  # how much closer (cosine) to a situation than to any entry
+    other_script: bool = False  # written in a script the UI language does not use (``_in_its_script``)
 
     @property
     def outcome(self) -> Outcome:
@@ -450,7 +451,7 @@ class SearchEngine:
             found = self._rank(query, other, district, limit, frozenset(), vector)
             if not found.alarming and _better(found, result):
                 result = found
-        return result
+        return replace(result, other_script=True)
 
     def _rank(
         self,

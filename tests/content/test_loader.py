@@ -7,11 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.content import yamlfile
 from bot.content.catalogue import load_catalogue
 from bot.content.check import run_check
-from bot.content.yamlfile import MAX_FILE_BYTES
+from bot.content.freshness import LOCK_NAME, _written_by_accept, read_lock
+from bot.content.yamlfile import MAX_FILE_BYTES, parse_yaml
 from tests.content.loading import errors_of
+from tests.harness import ROOT
 
 
 def one_error(content_dir: Path) -> str:
@@ -603,3 +607,71 @@ def test_only_for_everyone_is_refused_by_name(make_content: Callable[..., Path])
     assert error.startswith("offers.deutschkurs-frauen.only_for in ")
     assert "offers/kurse.yaml, Zeile 7: " in error
     assert "women, youth, seniors, families, migrants" in error
+
+
+# --- shortcuts of the loader, against the full reading they skip --------------------------------------
+
+SCALARS = """\
+a: Sprachcafé – Deutsch sprechen
+b: "quoted: 1"
+c: 'single'
+d: no
+e: on
+f: null
+g: ~
+h: true
+i: False
+j: 12
+k: -3
+l: 1.5
+m: .inf
+n: +1
+o: ""
+p: Nein danke
+q: Termine nach Absprache
+r: !!str 12
+u: [Kurs, 2, "3", no, tea, Tee]
+v: {x: Treff, y: 0x1f, z: 08:30}
+w: >
+  gefaltet
+  über Zeilen
+x: 2027-09-18
+"""
+
+
+def test_values_taken_as_text_straight_from_the_parser_are_what_the_full_reading_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`yamlfile._text` takes a value that can only be text without `_value`'s tag resolution: words that
+    look like a bool, null, number or date, and tags must still be read in full, anchors still refused."""
+    refused = "a: &anchor Text\nb: *anchor\n"
+    shortcut = [parse_yaml(text, "scalars.yaml") for text in (SCALARS, refused)]
+    monkeypatch.setattr(yamlfile, "_text", lambda event: None)
+    assert shortcut == [parse_yaml(text, "scalars.yaml") for text in (SCALARS, refused)]
+    data, _lines, problems = shortcut[0]
+    assert not problems and data["j"] == 12 and data["h"] is True and data["r"] == "12"
+    assert shortcut[1][2]  # the anchor's refusal
+
+
+def test_the_lock_read_without_yaml_gives_what_yaml_gives(tmp_path: Path) -> None:
+    """`read_lock` reads the form `check --accept` writes line by line; any other form goes through YAML,
+    and both give the same hashes (a key written twice: the last value)."""
+    shipped = (ROOT / "content" / LOCK_NAME).read_text(encoding="utf-8")
+    assert _written_by_accept(shipped) is not None  # the shortcut is what reads the shipped lock
+    variants = [
+        shipped,
+        shipped + "offers.x.title.tr: '123456789012'\noffers.x.title.tr: abc123abc123\n",
+        '# Übersetzungen – geprüft\n\noffers.x.title.ar: "000000000000"\n',
+        "offers.x.title.ar: abc123abc123  # von Hand\n",  # a comment after a hash: YAML decides
+        "Offers.X.title.ar: abc123abc123\n",  # capitals, as accept never writes them: YAML decides
+        "offers.x.title.ar: 'abc123abc123'\n",
+        "offers.x.title.ar: [abc]\n",  # not a hash: unreadable either way
+    ]
+    for text in variants:
+        (tmp_path / LOCK_NAME).write_text(text, encoding="utf-8")
+        hashes, problem = read_lock(tmp_path)
+        expected = yaml.safe_load(text)
+        if all(isinstance(value, str) for value in expected.values()):
+            assert problem is None and hashes == expected, text[-80:]
+        else:
+            assert hashes is None and problem is not None

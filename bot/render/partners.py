@@ -15,6 +15,7 @@ from bot.languages import N_, language
 from bot.render.callback import encode
 from bot.render.keyboards import Keyboard, Screen
 from bot.render.requests import hours_phrase, quote
+from bot.render.screens import shorten
 from bot.storage.models.requests import ContactPreference
 
 
@@ -686,8 +687,4 @@ def answer_not_delivered(
     "resident_unreachable" when she blocked the bot), quoting the answer it means (the group's is a reply to
     it; an e-mail partner may have sent several)."""
     html = notice(t, kind, number=number)
-    if not answer:
-        return html
-    if len(answer) > LOST_ANSWER_CHARS:
-        answer = answer[:LOST_ANSWER_CHARS].rstrip() + " …"
-    return f"{html}\n{quote(answer)}"
+    return f"{html}\n{quote(shorten(answer, LOST_ANSWER_CHARS))}" if answer else html

@@ -79,6 +79,19 @@ async def test_emergency_words_get_the_emergency_numbers_first(
     assert "110" in text and "112" in text and "116 016" in text
 
 
+async def test_an_arabic_fall_told_on_a_german_phone_gets_the_emergency_numbers(
+    bot_with_model: BotHarness,
+) -> None:
+    """Her Telegram, and so the bot, is in German; she writes Arabic, without a trigger word ("my
+    neighbour fell and does not answer"): the meaning, read in Arabic, brings the numbers (main: "I don't
+    know")."""
+    amal = await confirmed_resident(bot_with_model, "Amal", "de")
+    await amal.send("جارتي وقعت على الأرض ولا ترد")
+    text = amal.last().text or ""
+    assert "110" in text and "112" in text
+    assert "🙋" in " ".join(amal.last().labels)
+
+
 async def test_a_call_for_help_that_may_be_a_request_offers_entries_and_a_person(
     bot_with_model: BotHarness,
 ) -> None:

@@ -17,7 +17,7 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
 
 A message written in a script its UI language does not use (Arabic in a German UI: the UI language is
 often just Telegram's) is also ranked in the languages of that script, and the better outcome is kept
-(``_in_its_script``); its emergency is decided as before, in the UI language.
+(``_in_its_script``); its emergency by meaning is decided in those languages, not in the UI language.
 
 A wrong confident answer is worse than a choice list, so the thresholds lean to choices. "Nothing is
 close" is measured per catalogue and language with everyday off-topic questions (bot/search/offtopic.py):
@@ -299,34 +299,38 @@ class SearchEngine:
         if searched is None:
             searched, vector = self._searched(query, lang, district, limit, _trigger_words(query, match))
         result = searched
-        if (
-            match is None
-            and result.alarming
-            and (said := self.emergency.without_set_aside(detecting)) is not None
-        ):
-            # Danger words set aside because they say no danger ("droht mir mit Kündigung", "my mom will
-            # kill me"): the meaning is asked of the rest of the message ("… und hat mich gewürgt").
-            alarming = self.search(said, lang, district, limit).alarming if said.strip() else False
-        else:
-            alarming = result.alarming
-        if match is None and alarming:
-            # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
-            # a trigger word: the numbers first (bot/search/situations.py), entries below them only when
-            # the message also clearly names one (``_below_the_numbers``). A confident answer is listed
-            # there but does not overrule the meaning: it is confident by its words ("طفلي مفقود", my
-            # child is missing: "child" → childcare) while the message is closer to an emergency than to
-            # any entry by the SITUATION_MARGIN.
-            match = EmergencyMatch(SITUATION_TRIGGER, lang, None, hard=False, rest=query)
-            return SearchResult(
-                alternatives=_below_the_numbers(result),
-                emergency=True,
-                understood=True,
-                emergency_match=match,
-                confidence=result.confidence,
-                semantic=True,
-            )
         if match is None:
-            return self._in_its_script(query, result, lang, district, limit, vector)
+            # A message in a script the UI language does not use (Arabic on a German phone) is read in the
+            # languages of its script (``_in_its_script``), and its emergency by meaning is decided there, in
+            # either of them (ar or fa: which one she writes is not known), as for a resident whose UI is in
+            # it. Read in German, "جارتي وقعت على الأرض ولا ترد" (my neighbour fell and does not answer) met
+            # German situations and entries only, and "боюсь экзамена по немецкому, умру от страха" was
+            # closer to an emergency than in Russian (bench/eval/explore-dev-xalarm.jsonl).
+            others = [
+                (other, self._rank(query, other, district, limit, frozenset(), vector))
+                for other in other_script_languages(query, lang)
+            ]
+            readings = others or [(lang, result)]
+            alarmed = next(
+                (f for read, f in readings if self._alarming(f, detecting, read, district, limit)), None
+            )
+            if alarmed is not None:
+                # An emergency told in the resident's own words ("annem yere düştü, konuşmuyor"), without
+                # a trigger word: the numbers first (bot/search/situations.py), entries below them only when
+                # the message also clearly names one (``_below_the_numbers``). A confident answer is listed
+                # there but does not overrule the meaning: it is confident by its words ("طفلي مفقود", my
+                # child is missing: "child" → childcare) while the message is closer to an emergency than to
+                # any entry by the SITUATION_MARGIN.
+                match = EmergencyMatch(SITUATION_TRIGGER, lang, None, hard=False, rest=query)
+                return SearchResult(
+                    alternatives=_below_the_numbers(alarmed),
+                    emergency=True,
+                    understood=True,
+                    emergency_match=match,
+                    confidence=alarmed.confidence,
+                    semantic=True,
+                )
+            return self._in_its_script(result, others)
         # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the message is
         # confidently answered ("помогите | написать резюме" → job application training); "حريق |
         # بالعمارة" (fire | in the building) stays an emergency.
@@ -426,32 +430,34 @@ class SearchEngine:
         # the model a second.
         return self.embedder.query(query[:MAX_EMBEDDED]) if semantic and self.embedder else None
 
-    def _in_its_script(
-        self,
-        query: str,
-        result: SearchResult,
-        lang: str,
-        district: str | None,
-        limit: int,
-        vector: np.ndarray | None,
-    ) -> SearchResult:
-        """``result`` (the search in the UI language ``lang``), or, for a message written in a script
-        ``lang`` does not use, the search in a language of that script where it is better: an Arabic
-        resident whose Telegram is set to German writes Arabic ("هل يوجد دورة ألمانية مع رعاية
-        للأطفال؟" got "I don't know": Arabic words meet no German text, and the German calibration is not
-        Arabic's). "Better" by the engine's own outcome and confidence (``_better``); a search that finds
-        the message closer to an emergency than to any entry is not taken (the emergency is decided
-        before, in the UI language). Latin script is read as written (Latin-typed Arabic or Russian has
-        its own reading in the ar or ru UI). The message's ``vector`` is the one the UI language's search
-        used: the model is not asked again, each further language costs a millisecond."""
-        others = other_script_languages(query, lang)
+    @staticmethod
+    def _in_its_script(result: SearchResult, others: list[tuple[str, SearchResult]]) -> SearchResult:
+        """``result`` (the search in the UI language), or, for a message written in a script the UI
+        language does not use, its search in a language of that script (``others``: language and ranking)
+        where it is better: an Arabic resident whose Telegram is set to German writes Arabic ("هل يوجد
+        دورة ألمانية مع رعاية للأطفال؟" got "I don't know": Arabic words meet no German text, and the
+        German calibration is not Arabic's). "Better" by the engine's own outcome and confidence
+        (``_better``). Latin script is read as written (Latin-typed Arabic or Russian has its own reading
+        in the ar or ru UI). The rankings reuse the model's vector of the UI language's search: the model
+        is not asked again, each further language costs a millisecond."""
         if not others:
             return result
-        for other in others:
-            found = self._rank(query, other, district, limit, frozenset(), vector)
-            if not found.alarming and _better(found, result):
+        for _other, found in others:
+            if _better(found, result):
                 result = found
         return replace(result, other_script=True)
+
+    def _alarming(self, found: SearchResult, text: str, lang: str, district: str | None, limit: int) -> bool:
+        """Whether ``found``, the ranking of the message read in ``lang``, is closer to an emergency
+        situation than to any entry (bot/search/situations.py), also without the danger words the
+        detector set aside because they say no danger ("droht mir mit Kündigung", "my mom will kill me"):
+        then the meaning of the rest of the message is asked ("… und hat mich gewürgt")."""
+        if not found.alarming:
+            return False
+        said = self.emergency.without_set_aside(text)
+        if said is None:
+            return True
+        return bool(said.strip()) and self.search(said, lang, district, limit).alarming
 
     def _rank(
         self,

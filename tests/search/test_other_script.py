@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.search import SearchEngine
-from bot.search.engine import other_script_languages
+from bot.search.engine import SITUATION_TRIGGER, other_script_languages
 
 COURSE_AR = "هل يوجد دورة ألمانية مع رعاية للأطفال؟"  # is there a German course with childcare?
 COURSE_RU = "где курсы немецкого языка для женщин"  # where are German courses for women
@@ -75,3 +75,26 @@ def test_without_the_model_an_arabic_question_in_a_german_ui_is_read_as_arabic(
 )
 def test_the_languages_of_the_messages_script(text: str, lang: str, others: tuple[str, ...]) -> None:
     assert other_script_languages(text, lang) == others
+
+
+# Emergencies told without a trigger word, in a script the German UI does not use: read in German they met
+# German situations and entries only ("I don't know" on main); in their script they are emergencies by
+# meaning, as for a resident whose UI is Arabic or Russian (bench/eval/explore-dev-xalarm.jsonl).
+FALL_AR = "جارتي وقعت على الأرض ولا ترد"  # my neighbour fell and does not answer
+THREAT_RU = "сосед выломал дверь и кричит что прибьёт меня"  # he broke the door, shouts he will kill me
+
+
+@pytest.mark.parametrize("text", [FALL_AR, THREAT_RU])
+def test_an_emergency_by_meaning_in_another_script_gets_the_numbers(engine: SearchEngine, text: str) -> None:
+    assert engine.emergency_match(text, "de") is None  # no trigger word: the meaning decides
+    result = engine.answer(text, "de")
+    assert result.emergency
+    assert result.emergency_match is not None and result.emergency_match.trigger == SITUATION_TRIGGER
+
+
+def test_the_ui_languages_reading_no_longer_decides_the_alarm(engine: SearchEngine) -> None:
+    """Read in German, "I'm afraid of the German exam, I'll die of fear" was closer to an emergency than to
+    any entry; read in Russian and Ukrainian it is not (main: the emergency screen)."""
+    text = "боюсь экзамена по немецкому, умру от страха"
+    assert engine.search(text, "de").alarming
+    assert not engine.answer(text, "de").emergency

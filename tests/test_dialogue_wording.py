@@ -12,6 +12,7 @@ from tests.harness import (
     COURSE_GROUP,
     BotHarness,
     SimUser,
+    confirmed_resident,
     content_with_partner_group,
     deliver,
     skip_questions,
@@ -186,3 +187,31 @@ async def test_the_phone_step_says_one_thing(bot: BotHarness) -> None:
     assert prompt.text == "Кнопка внизу отправляет номер телефона вашего аккаунта Telegram."
     await olga.send("0176 1234 5678")
     assert "0176 1234 5678" in (olga.last().text or "")  # the consent screen: the typed number is taken
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "begins", "got_it"),
+    [
+        ("de", "Was kostet der Kurs?", "Ihre Nachricht beginnt mit Ihrer Frage:", "Angekommen."),
+        ("tr", "Kurs ücretli mi?", "Mesajınız sorunuzla başlıyor:", "Aldım."),
+    ],
+)
+async def test_a_question_carried_to_a_person_is_shown_as_the_start_of_her_message(
+    bot: BotHarness, lang: str, question: str, begins: str, got_it: str
+) -> None:
+    # Found by exploratory testing: "Ask a person" below an answer said "Got it. You can send more" though
+    # she had sent nothing new; her question only reappeared on the check screen.
+    anna = await confirmed_resident(bot, "Anna", lang)
+    await anna.send(question)
+    assert any(label.startswith("🙋") for label in anna.last().labels)
+    await anna.tap("🙋")
+    await skip_questions(anna)
+    screen = anna.last()
+    assert f"{begins} <i>{question}</i>" in (screen.text or "")
+    assert got_it not in (screen.text or "")
+    assert screen.labels[0].startswith("✅")
+    # Her own words added to it are acknowledged as usual.
+    await anna.send("Und ab wann?")
+    screen = anna.last()
+    assert got_it in (screen.text or "") and begins not in (screen.text or "")
+

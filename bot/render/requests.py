@@ -71,6 +71,7 @@ class DraftView:
     parked: bool = False  # she left it (navigation): it waits for "Continue"
     answer: str | None = None  # INTAKE: her answer to `question` so far (she changes her answers)
     urgent: bool = False  # the request will be marked urgent (emergency screen, or her danger words)
+    carried: str | None = None  # her question carried over into it, while the message is nothing else
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -115,7 +116,13 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             t.html("Write your message to {partner}.", partner=partner),
             t.html("You can also send a photo of a letter, a voice message or a document."),
         ]
-        if view.text or view.attachments:
+        if view.carried:
+            # Her question from before ("Ask a person"): shown as her message so far (as a sign-up's words),
+            # not acknowledged as if she had just sent something.
+            begins = t.html("Your message begins with your question:")
+            lines.append(f"{begins} <i>{escape(view.carried)}</i>")
+            lines.append(t.html("You can add more, or tap “Done”."))
+        elif view.text or view.attachments:
             lines.append(t.html("Got it. You can add more, or tap “Done”."))
         elif view.signup:
             # Her words when she has none: the offer's own ("I would like to order help") or signing up.

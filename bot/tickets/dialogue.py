@@ -154,6 +154,9 @@ class Draft:
     # The latest albums told that no more files fit (their media_group ids): their further files are left
     # out quietly.
     full_albums: tuple[str, ...] = ()
+    # The question she carried over into the request ("Ask a person" below an answer): the message starts
+    # with it, and while it holds nothing else she is shown it, not told that something arrived.
+    carried: str | None = None
     # The offer's or event's title when the draft started, in every language: what she signs up for is
     # still named (her check screen, "no longer listed" at "Send") once a reload removed it.
     title: Mapping[str, str] | None = None

@@ -228,7 +228,10 @@ async def start(
         title=entry.title if entry else None,
     )
     draft = replace(draft, urgent=urgent)
-    return await _begin(session, ctx, resident_id, machine.add_text(draft, text)[0] if text else draft)
+    if text:
+        draft = machine.add_text(draft, text)[0]
+        draft = replace(draft, carried=draft.text)
+    return await _begin(session, ctx, resident_id, draft)
 
 
 async def ask_urgently(
@@ -490,6 +493,10 @@ async def draft_view(
         text=message_text(catalogue, draft, ctx.t(lang)),
         signup=signup_words(catalogue, draft, ctx.t(lang)) if draft.can_sign_up else None,
         attachments=len(draft.attachments),
+        # Her carried question while the message is nothing else: shown to her, not acknowledged as new.
+        carried=draft.carried
+        if draft.carried and draft.text == draft.carried and not draft.attachments
+        else None,
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
         pending=draft.pending,
         calling=draft.waits_for_phone,

@@ -64,6 +64,7 @@ class DialogueReply:
     effect: Effect
     view: render.DraftView | None = None
     problem: str | None = None  # why a file was not added (`InputProblem`)
+    left_out: int = 0  # "too_many" (and QUIET): how many files of her album (or this one file) were left out
     number: str | None = None  # SENT: the request's number
     acknowledgement: str | None = None  # SENT: what she is told (`render.acknowledgement`)
     question: str | None = None  # QUESTION: the text the resident meant as a new question
@@ -350,6 +351,7 @@ async def advance(
         await draft_view(session, ctx, transition.draft, resident_id),
         transition.problem.value if transition.problem else None,
         question=transition.question,
+        left_out=transition.left_out,
     )
 
 
@@ -493,6 +495,7 @@ async def draft_view(
         text=message_text(catalogue, draft, ctx.t(lang)),
         signup=signup_words(catalogue, draft, ctx.t(lang)) if draft.can_sign_up else None,
         attachments=len(draft.attachments),
+        full=len(draft.attachments) >= machine.MAX_ATTACHMENTS,
         # Her carried question while the message is nothing else: shown to her, not acknowledged as new.
         carried=draft.carried
         if draft.carried and draft.text == draft.carried and not draft.attachments

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.render import requests as render
+from bot.tickets.dialogue import MAX_ATTACHMENTS
 from tests.harness import (
     COURSE_GROUP,
     BotHarness,
     SimUser,
+    confirmed_resident,
     content_with_partner_group,
     deliver,
     skip_questions,
@@ -20,6 +23,7 @@ from tests.harness import (
 CHILDCARE_TR = "Kurs sırasında çocuk bakımına ihtiyacınız var mı?"
 GERMAN_TR = "Ne kadar Almanca konuşuyorsunuz? (hiç, biraz, iyi)"
 ANSWER_OR_QUESTION_TR = "yeni bir soru mu"
+QUARTIERSMANAGEMENT = -1_000_000_000_001  # its group in the shipped content
 
 
 async def send_request(bot: BotHarness, resident: SimUser) -> None:
@@ -186,3 +190,64 @@ async def test_the_phone_step_says_one_thing(bot: BotHarness) -> None:
     assert prompt.text == "Кнопка внизу отправляет номер телефона вашего аккаунта Telegram."
     await olga.send("0176 1234 5678")
     assert "0176 1234 5678" in (olga.last().text or "")  # the consent screen: the typed number is taken
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "begins", "got_it"),
+    [
+        ("de", "Was kostet der Kurs?", "Ihre Nachricht beginnt mit Ihrer Frage:", "Angekommen."),
+        ("tr", "Kurs ücretli mi?", "Mesajınız sorunuzla başlıyor:", "Aldım."),
+    ],
+)
+async def test_a_question_carried_to_a_person_is_shown_as_the_start_of_her_message(
+    bot: BotHarness, lang: str, question: str, begins: str, got_it: str
+) -> None:
+    # Found by exploratory testing: "Ask a person" below an answer said "Got it. You can send more" though
+    # she had sent nothing new; her question only reappeared on the check screen.
+    anna = await confirmed_resident(bot, "Anna", lang)
+    await anna.send(question)
+    assert any(label.startswith("🙋") for label in anna.last().labels)
+    await anna.tap("🙋")
+    await skip_questions(anna)
+    screen = anna.last()
+    assert f"{begins} <i>{question}</i>" in (screen.text or "")
+    assert got_it not in (screen.text or "")
+    assert screen.labels[0].startswith("✅")
+    # Her own words added to it are acknowledged as usual.
+    await anna.send("Und ab wann?")
+    screen = anna.last()
+    assert got_it in (screen.text or "") and begins not in (screen.text or "")
+
+
+async def test_files_past_the_limit_are_counted_in_one_notice_and_reach_the_partner_after_sending(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: "no more fit" was followed at once by "you can send more", pages were
+    # dropped without a word of how many or what to do. The notice's advice (/requests ✏️) really works.
+    olena = await confirmed_resident(bot, "Olena", "uk")
+    t = bot.services.i18n.translator("uk")
+    for _ in range(8):
+        await olena.send_photo(media_group="letter-1")
+    await olena.tap("Quartiersmanagement")
+    before = len(bot.telegram.bot_messages(olena.chat))
+    for _ in range(4):  # two pages fit, two do not
+        await olena.send_photo(media_group="letter-2")
+    screen, notice, full = bot.telegram.bot_messages(olena.chat)[before:]
+    assert "Отримано. Можна додати ще" in (screen.text or "")  # the album's first page, which fit
+    assert notice.text == render.files_left_out(t, 2, MAX_ATTACHMENTS)
+    assert notice.text.startswith("📎 2 вкладення не прийнято") and "/requests" in notice.text
+    assert "Більше вкладень у цей запит не поміститься" in (full.text or "")
+    assert "Можна додати ще" not in (full.text or "") and full.labels[0].startswith("✅")
+    await olena.tap("✅")
+    await olena.tap("💬")
+    assert f"{MAX_ATTACHMENTS} вкладень" in (olena.last().text or "")
+    await olena.tap("✅")
+    await deliver(bot)
+    # The rest, as the notice says: /requests, ✏️, then the pages.
+    await olena.send("/requests")
+    await olena.tap("✏️")
+    for _ in range(2):
+        await olena.send_photo(media_group="letter-3")
+    await deliver(bot)
+    photos = [m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if m.kind == "photo"]
+    assert len(photos) == MAX_ATTACHMENTS + 2

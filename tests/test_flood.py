@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.flood import MAX_UPDATES
+from bot.render import requests as render
 from bot.render.start import SLOW_DOWN
 from bot.testing.fakeapi import FakeTelegram, SimUser
 from bot.tickets.dialogue import MAX_ATTACHMENTS
@@ -167,10 +168,16 @@ async def test_a_long_letter_in_albums_gets_one_notice_per_album_and_stays_withi
         for _ in range(pages):
             await ayse.send_photo(media_group=album)
     answers = [m.text or "" for m in bot.telegram.bot_messages(ayse.chat)[before:]]
-    enough = bot.services.i18n.translator("de").gettext(
-        "That is enough attachments for one request. Please tap “Done”."
-    )
-    assert len(answers) == 4 and answers[0] == answers[2] == enough  # per album: the notice, the screen
+    t = bot.services.i18n.translator("de")
+    # Per album: one notice, which counts the pages left out as they arrive (edited, not sent again), and
+    # the screen, which no longer says she can send more.
+    assert len(answers) == 4
+    assert answers[0] == render.files_left_out(t, MAX_ATTACHMENTS, MAX_ATTACHMENTS)
+    assert answers[0].startswith("📎 10 Anhänge wurden nicht übernommen") and "/requests" in answers[0]
+    assert answers[2] == render.files_left_out(t, 5, MAX_ATTACHMENTS)
+    for screen in (answers[1], answers[3]):
+        assert "Mehr Anhänge passen nicht in diese Anfrage" in screen
+        assert "Sie können noch mehr schicken" not in screen
     await ayse.tap("✅")
     await ayse.tap("💬")
     assert f"{MAX_ATTACHMENTS} Anhänge" in (ayse.last().text or "")

@@ -52,6 +52,28 @@ async def test_delete_forgets_the_resident_and_their_requests(bot: BotHarness) -
         assert await session.get(Resident, olga.user_id) is None
 
 
+async def test_delete_says_first_that_it_ends_her_open_requests(bot: BotHarness) -> None:
+    # Found by exploratory testing: the question only said partners keep what they got; that her open
+    # request ends and no answer comes was not said before she confirmed.
+    olena = bot.resident("Olena", lang="uk")
+    await olena.send("/delete")
+    warning = "⚠️ У вас"
+    assert warning not in (olena.last().text or "")  # nothing open: the question as it was
+    for text in ("Лист від джобцентру", "Ще один лист"):
+        await submit_request(bot, olena, "briefe-aemter", text)
+    await olena.send("/delete")
+    question = olena.last()
+    assert "⚠️ У вас 2 відкриті запити. Видалення їх завершить: відповіді не буде." in (question.text or "")
+    assert question.labels == ["🗑 Так, видалити мої дані", "✖️ Ні, залишити"]
+    anna = bot.resident("Anna", lang="de")
+    await submit_request(bot, anna, "briefe-aemter", "Brief vom Amt")
+    await anna.send("/delete")
+    text = anna.last().text or ""
+    assert "⚠️ Sie haben 1 offene Anfrage. Wenn Sie löschen, endet sie: Es kommt keine Antwort mehr." in text
+    await anna.tap(1)
+    assert await count(bot, Request) == 2  # Olena's, which she kept
+
+
 async def test_privacy_notice_is_shown_in_the_residents_language(bot: BotHarness) -> None:
     ayse = bot.resident("Ayşe", lang="tr")
     await ayse.send("/privacy")

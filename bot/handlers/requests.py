@@ -58,7 +58,7 @@ from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
 from bot.tickets.deps import Outcome
 from bot.tickets.desk import CardAction, CardCopy, Relayed
-from bot.tickets.dialogue import Attach, Attachment, Effect, MessageKind, Text, Unsupported
+from bot.tickets.dialogue import MAX_ATTACHMENTS, Attach, Attachment, Effect, MessageKind, Text, Unsupported
 from bot.tickets.intake import DialogueReply
 from bot.tickets.relay import GroupMessage, ResidentMessage, might_answer
 
@@ -343,16 +343,43 @@ async def dialogue_input(
     if reply is None or reply.view is None:
         return False
     if reply.effect is Effect.QUIET:  # another photo of the same album: the screen is already there
+        if reply.left_out:  # ... and the notice that files were left out: it counts this one too
+            await left_out_notice(context, message, reply.left_out)
         return True
     if reply.effect is Effect.PHONE:  # typed instead of shared: thanks, and the share button goes
         await message.reply_text(render.phone_shared(context.t, own=True), reply_markup=ReplyKeyboardRemove())
     if reply.effect is Effect.ASK_NEW:
         await show(update, context, *render.ask_new_screen(context.t, reply.view))
         return True
-    if reply.problem:
+    if reply.problem == "too_many":
+        await left_out_notice(context, message, reply.left_out)
+    elif reply.problem:
         await message.reply_text(render.input_problem(context.t, reply.problem))
     await show_dialogue(update, context, reply)
     return True
+
+
+async def left_out_notice(context: Context, message: Message, count: int) -> None:
+    """How many files (of her album, or this one file) did not fit, and what she can do: one notice per
+    album, edited as its further files are left out too. The latest albums' notices are remembered in
+    memory; a restart in the middle of an album at worst sends a second notice."""
+    text = render.files_left_out(context.t, count, MAX_ATTACHMENTS)
+    group = message.media_group_id
+    notices = (context.chat_data if context.chat_data is not None else {}).setdefault(
+        "left_out_notices", deque(maxlen=STRAY_ALBUMS_KEPT)
+    )
+    notice = next((sent for album, sent in notices if album == group), None) if group else None
+    if notice is not None:
+        try:
+            await context.bot.edit_message_text(text, message.chat_id, notice)
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            logger.info("notice %s not edited, sending a new one: %s", notice, exc)
+    sent = await message.reply_text(text)
+    if group:
+        notices.append((group, sent.message_id))
 
 
 async def typed_press(update: Update, context: Context, user: User, message_id: int, text: str) -> bool:

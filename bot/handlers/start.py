@@ -170,8 +170,11 @@ async def mydata(update: Update, context: Context) -> None:
 
 
 async def delete_command(update: Update, context: Context) -> None:
-    """/delete: ask once, then forget the resident (the privacy notice promises this)."""
-    await show(update, context, *screens.delete_question(context.t))
+    """/delete: ask once, then forget the resident (the privacy notice promises this); her open requests,
+    which it ends, are counted in the question."""
+    user = update.effective_user
+    count = len(await context.services.requests.open_requests(user.id, context.lang)) if user else 0
+    await show(update, context, *screens.delete_question(context.t, count))
 
 
 async def confirm_delete(update: Update, context: Context) -> None:

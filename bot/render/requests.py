@@ -71,6 +71,8 @@ class DraftView:
     parked: bool = False  # she left it (navigation): it waits for "Continue"
     answer: str | None = None  # INTAKE: her answer to `question` so far (she changes her answers)
     urgent: bool = False  # the request will be marked urgent (emergency screen, or her danger words)
+    full: bool = False  # it holds as many files as a request takes: no more fit
+    carried: str | None = None  # her question carried over into it, while the message is nothing else
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -115,7 +117,15 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             t.html("Write your message to {partner}.", partner=partner),
             t.html("You can also send a photo of a letter, a voice message or a document."),
         ]
-        if view.text or view.attachments:
+        if view.carried:
+            # Her question from before ("Ask a person"): shown as her message so far (as a sign-up's words),
+            # not acknowledged as if she had just sent something.
+            begins = t.html("Your message begins with your question:")
+            lines.append(f"{begins} <i>{escape(view.carried)}</i>")
+            lines.append(t.html("You can add more, or tap “Done”."))
+        elif view.full:
+            lines.append(t.html("No more files fit into this request. You can still write, or tap “Done”."))
+        elif view.text or view.attachments:
             lines.append(t.html("Got it. You can add more, or tap “Done”."))
         elif view.signup:
             # Her words when she has none: the offer's own ("I would like to order help") or signing up.
@@ -312,8 +322,6 @@ def input_problem(t: Translator, problem: str) -> str:
         return t.html("That was too long to pass on whole: only the beginning was kept.")
     if problem == "too_large":
         return t.html("This file is too big (more than 20 MB). Please send a photo of the page instead.")
-    if problem == "too_many":
-        return t.html("That is enough attachments for one request. Please tap “Done”.")
     if problem == "not_a_number":
         return t.html(
             "That does not look like a phone number: it has too few or too many digits (6 to 20). Please "
@@ -332,6 +340,22 @@ def input_problem(t: Translator, problem: str) -> str:
             change="✏️ " + t.gettext("Change"),
         )
     return t.html("I can pass on photos, voice messages and documents (PDF), but not this kind of file.")
+
+
+def files_left_out(t: Translator, count: int, most: int) -> str:
+    """Files past the most a request takes (`count`: of her album so far, or one file): what was not taken
+    and how the rest still reaches the partner (a sent request takes more files through /requests ✏️)."""
+    return "📎 " + "\n".join(
+        [
+            t.nhtml(
+                "{count} file was not taken: one request takes at most {most} files.",
+                "{count} files were not taken: one request takes at most {most} files.",
+                count,
+                most=most,
+            ),
+            t.html("Send this request first. Then open /requests, tap ✏️ and send the rest there."),
+        ]
+    )
 
 
 def share_phone_prompt(t: Translator) -> tuple[str, str]:

@@ -72,18 +72,29 @@ def privacy_screen(t: Translator, notice: PrivacyNotice) -> Screen:
     return f"<b>{w.text(notice.title)}</b>\n\n{w.text(notice.text)}" + w.footer(), ask_and_menu(t)
 
 
-def delete_question(t: Translator) -> Screen:
-    """/delete asks once before anything is deleted."""
+def delete_question(t: Translator, open_requests: int = 0) -> Screen:
+    """/delete asks once before anything is deleted; `open_requests`: how many of hers are open, which
+    deleting ends (their partners are told, and no answer comes), said before she confirms."""
     question = t.html("Should I delete everything the bot has stored about you?")
     scope = t.html(
         "That is your language, your neighbourhood and your requests. Partners who already got a "
         "request from you keep what you sent them."
     )
+    lines = [question, scope]
+    if open_requests:
+        lines.append(
+            "⚠️ "
+            + t.nhtml(
+                "You have {count} open request. Deleting ends it: no answer will come to you.",
+                "You have {count} open requests. Deleting ends them: no answer will come to you.",
+                open_requests,
+            )
+        )
     keyboard = [
         [("🗑 " + t.gettext("Yes, delete my data"), encode("forget", "yes"))],
         [("✖️ " + t.gettext("No, keep it"), encode("menu"))],
     ]
-    return f"{question}\n{scope}", keyboard
+    return "\n".join(lines), keyboard
 
 
 def deleted(t: Translator) -> str:

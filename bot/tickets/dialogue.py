@@ -12,8 +12,9 @@ restarts), advances it and stores it again, in one transaction. Only "Send" turn
     ROUTE ─a topic or the Quartiersmanagement chosen─► INTAKE / MESSAGE   (a file sent outside a request)
 
 The files of one album (a media group) arrive one by one: the first shows the screen, the others join
-the draft quietly. Past `MAX_ATTACHMENTS`, an album's first file that does not fit is answered (no more
-fit) and its further ones are left out quietly: one notice per album, not one per page.
+the draft quietly. Past `MAX_ATTACHMENTS`, an album's first file that does not fit is answered (how many
+were not taken, what she can do) and its further ones are left out quietly, each counted
+(`Transition.left_out`, which the one notice then shows): one notice per album, not one per page.
 
 Beside the step, a draft is active or parked. Navigation (/start, a command, a menu tap) parks it: a parked
 draft takes no text (the text is a question for the search) until the resident taps "Continue" or another
@@ -151,9 +152,12 @@ class Draft:
     # ... and in the text held for her tap (`pending`): they join `danger` only with the text, never when she
     # takes it out of the request as a new question.
     pending_danger: bool = False
-    # The latest albums told that no more files fit (their media_group ids): their further files are left
-    # out quietly.
-    full_albums: tuple[str, ...] = ()
+    # The latest albums told that no more files fit (media_group id: how many of its files were left out):
+    # their further files are left out quietly, counted for the notice.
+    full_albums: Mapping[str, int] = field(default_factory=dict)
+    # The question she carried over into the request ("Ask a person" below an answer): the message starts
+    # with it, and while it holds nothing else she is shown it, not told that something arrived.
+    carried: str | None = None
     # The offer's or event's title when the draft started, in every language: what she signs up for is
     # still named (her check screen, "no longer listed" at "Send") once a reload removed it.
     title: Mapping[str, str] | None = None
@@ -192,7 +196,7 @@ class Draft:
             "attachments": [a.to_json() for a in self.attachments],
             "contact": self.contact.value,
             "inputs": list(self.inputs),
-            "full_albums": list(self.full_albums),
+            "full_albums": dict(self.full_albums),
             "title": dict(self.title) if self.title else None,
             "written": [list(item) for item in self.written],
             "starts": dict(self.starts) if self.starts is not None else None,
@@ -213,7 +217,13 @@ class Draft:
         stored["attachments"] = tuple(Attachment.from_json(a) for a in data.get("attachments", []))
         stored["contact"] = ContactPreference(data.get("contact", ContactPreference.CHAT.value))
         stored["inputs"] = tuple(data.get("inputs", []))
-        stored["full_albums"] = tuple(data.get("full_albums", []))
+        albums = data.get("full_albums") or {}
+        # (Stored as a list of ids before the left-out files were counted: one each, told.)
+        stored["full_albums"] = (
+            {str(g): int(n) for g, n in albums.items()}
+            if isinstance(albums, dict)
+            else {str(g): 1 for g in albums}
+        )
         stored["written"] = tuple((str(k), str(w), str(t)) for k, w, t in data.get("written", []))
         starts = data.get("starts")
         stored["starts"] = {str(k): int(v) for k, v in starts.items()} if starts is not None else None
@@ -602,6 +612,9 @@ class Transition:
     effect: Effect = Effect.SCREEN
     problem: InputProblem | None = None
     question: str | None = None
+    # TOO_MANY (and QUIET for an album told so): how many files of this album (or this one file) were left
+    # out so far.
+    left_out: int = 0
 
 
 def remember(draft: Draft, input_key: str | None) -> tuple[str, ...]:
@@ -759,9 +772,15 @@ def advance(draft: Draft, event: Input, *, input_key: str | None = None) -> Tran
         problem = check_attachment(event.attachment, len(draft.attachments))
         group = event.attachment.media_group
         if problem is InputProblem.TOO_MANY and group is not None:
-            if group in draft.full_albums:
-                return Transition(settle(draft), Effect.QUIET)
-            draft = replace(draft, full_albums=(*draft.full_albums[-(RECENT_INPUTS - 1) :], group))
+            count = draft.full_albums.get(group, 0) + 1
+            others = [(g, n) for g, n in draft.full_albums.items() if g != group][-(RECENT_INPUTS - 1) :]
+            told = group in draft.full_albums
+            draft = replace(draft, full_albums={**dict(others), group: count})
+            if told:  # its notice is there: it counts this file too
+                return Transition(settle(draft), Effect.QUIET, left_out=count)
+            return Transition(settle(draft), Effect.SCREEN, problem, left_out=count)
+        if problem is InputProblem.TOO_MANY:
+            return Transition(settle(draft), Effect.SCREEN, problem, left_out=1)
         if problem is None:
             album = group is not None and any(a.media_group == group for a in draft.attachments)
             draft = replace(draft, attachments=(*draft.attachments, event.attachment))

@@ -64,6 +64,7 @@ class DialogueReply:
     effect: Effect
     view: render.DraftView | None = None
     problem: str | None = None  # why a file was not added (`InputProblem`)
+    left_out: int = 0  # "too_many" (and QUIET): how many files of her album (or this one file) were left out
     number: str | None = None  # SENT: the request's number
     acknowledgement: str | None = None  # SENT: what she is told (`render.acknowledgement`)
     question: str | None = None  # QUESTION: the text the resident meant as a new question
@@ -228,7 +229,10 @@ async def start(
         title=entry.title if entry else None,
     )
     draft = replace(draft, urgent=urgent)
-    return await _begin(session, ctx, resident_id, machine.add_text(draft, text)[0] if text else draft)
+    if text:
+        draft = machine.add_text(draft, text)[0]
+        draft = replace(draft, carried=draft.text)
+    return await _begin(session, ctx, resident_id, draft)
 
 
 async def ask_urgently(
@@ -347,6 +351,7 @@ async def advance(
         await draft_view(session, ctx, transition.draft, resident_id),
         transition.problem.value if transition.problem else None,
         question=transition.question,
+        left_out=transition.left_out,
     )
 
 
@@ -490,6 +495,11 @@ async def draft_view(
         text=message_text(catalogue, draft, ctx.t(lang)),
         signup=signup_words(catalogue, draft, ctx.t(lang)) if draft.can_sign_up else None,
         attachments=len(draft.attachments),
+        full=len(draft.attachments) >= machine.MAX_ATTACHMENTS,
+        # Her carried question while the message is nothing else: shown to her, not acknowledged as new.
+        carried=draft.carried
+        if draft.carried and draft.text == draft.carried and not draft.attachments
+        else None,
         phone=draft.phone if draft.contact is ContactPreference.PHONE else None,
         pending=draft.pending,
         calling=draft.waits_for_phone,

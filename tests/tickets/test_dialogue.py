@@ -368,16 +368,24 @@ def test_an_album_past_the_attachment_limit_is_told_once_and_its_other_files_lef
     # The rest of the letter, in two more albums: each is told once.
     for message_id, album in [(11, "second"), (12, "second"), (13, "second"), (14, "third"), (15, "third")]:
         step = advance(draft, page(message_id, album), input_key=f"m:{message_id}")
-        effects.append((step.effect, step.problem))
+        effects.append((step.effect, step.problem, step.left_out))
         draft = step.draft
+    # Each album's notice counts its files left out as they arrive.
     told, quiet = (Effect.SCREEN, InputProblem.TOO_MANY), (Effect.QUIET, None)
-    assert effects == [told, quiet, quiet, told, quiet]
+    assert effects == [(*told, 1), (*quiet, 2), (*quiet, 3), (*told, 1), (*quiet, 2)]
     assert len(draft.attachments) == MAX_ATTACHMENTS
+    # The same file again (a replay) is not counted twice.
+    assert advance(draft, page(15, "third"), input_key="m:15").left_out == 0
     # A single file past the limit is told each time (it is one message, not a pile of pages).
-    assert advance(draft, page(16, None)).problem is InputProblem.TOO_MANY
-    # What was told survives the database.
+    single = advance(draft, page(16, None))
+    assert (single.problem, single.left_out) == (InputProblem.TOO_MANY, 1)
+    # What was told survives the database, and so does a draft stored when only the albums were kept.
     stored = Draft.from_json(draft.id, draft.step.value, draft.to_json(), draft.questions)
-    assert advance(stored, page(17, "third")).effect is Effect.QUIET
+    assert advance(stored, page(17, "third")).left_out == 3
+    older = {**draft.to_json(), "full_albums": ["second", "third"]}
+    stored = Draft.from_json(draft.id, draft.step.value, older, draft.questions)
+    again = advance(stored, page(17, "third"))
+    assert (again.effect, again.left_out) == (Effect.QUIET, 2)
 
 
 def test_an_album_that_fits_only_in_part_is_told_once() -> None:

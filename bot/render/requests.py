@@ -71,6 +71,9 @@ class DraftView:
     parked: bool = False  # she left it (navigation): it waits for "Continue"
     answer: str | None = None  # INTAKE: her answer to `question` so far (she changes her answers)
     urgent: bool = False  # the request will be marked urgent (emergency screen, or her danger words)
+    # Who else sees it the moment it is sent (`bot.tickets.routing.copied_at_once`): the Quartiersmanagement,
+    # which passes on the answer of a partner that cannot answer in the chat. The check screen names it.
+    also_sees: str | None = None
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -262,13 +265,20 @@ def unfinished_screen(t: Translator, view: DraftView, *, typed: bool = False) ->
 
 
 def consent_screen(t: Translator, view: DraftView) -> Screen:
-    """Exactly what will be sent, to whom; nothing leaves before “Send”."""
+    """Exactly what will be sent, to whom (everyone who sees it at once: `DraftView.also_sees` too);
+    nothing leaves before “Send”."""
     lines = [
         "<b>" + t.html("Please check before sending") + "</b>",
         t.html("This goes to: {partner}", partner=t.isolate(view.partner)),
-        "",
-        t.html("They will see:"),
     ]
+    if view.also_sees:
+        lines.append(
+            t.html(
+                "{other} also sees your request at once and passes the answer on to you.",
+                other=t.isolate(view.also_sees),
+            )
+        )
+    lines += ["", t.html("They will see:")]
     first_name = (view.first_name or "").strip()
     if first_name:
         lines.append("• " + t.html("your first name: {name}", name=t.isolate(first_name)))

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.testing.fakeapi import SimUser
-from tests.harness import COURSE_GROUP, BotHarness, content_with_partner_group, deliver, fill_in_request
+from tests.harness import (
+    COURSE_GROUP,
+    BotHarness,
+    content_with_partner_group,
+    deliver,
+    fill_in_request,
+    skip_questions,
+)
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
 COURSE = "deutschkurs-frauen"  # offered by the Bildungsträger, which gets requests by e-mail only
@@ -90,3 +97,35 @@ async def test_a_resident_who_asks_for_a_call_from_an_email_partner_is_not_told_
     assert "Quartiersmanagement" not in text, text
     await resident.tap("✅")
     assert await qm_copies(bot) == 0
+
+
+MOTHERS_CENTRE = -1_000_000_000_002  # the SOS-Mütterzentrum's group in the shipped content
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+async def test_a_hand_over_to_an_email_partner_names_the_quartiersmanagement_too(
+    bot: BotHarness, lang: str
+) -> None:
+    """The hand-over question lists what the new partner would see; a new partner that answers by e-mail
+    only gets the card with a copy to the Quartiersmanagement's group (`hand_over`), so it says that too."""
+    resident = bot.resident("Amal", lang=lang)
+    await resident.send("/start o_frauencafe")  # the SOS-Mütterzentrum's, which has a group
+    await resident.tap("🙋")
+    await skip_questions(resident)
+    await resident.send("Ich suche einen Deutschkurs")
+    await resident.tap("✅")
+    await resident.tap("💬")
+    assert ALSO_SEES[lang] not in check_screen(resident).replace("\u2068", "").replace("\u2069", "")
+    await resident.tap("✅")
+    await deliver(bot)
+    (card,) = [m for m in bot.telegram.bot_messages(MOTHERS_CENTRE) if m.reply_markup]
+    staff = bot.partner("Maria", MOTHERS_CENTRE)
+    await staff.tap("übergeben", card)
+    choices = bot.telegram.bot_messages(MOTHERS_CENTRE)[-1]
+    await staff.tap(next(i for i, label in enumerate(choices.labels, 1) if "Bildung" in label), choices)
+    await deliver(bot)
+    question = (resident.last().text or "").replace("\u2068", "").replace("\u2069", "")
+    assert ALSO_SEES[lang] in question, question
+    assert await qm_copies(bot) == 0
+    await resident.tap("✅", resident.last())  # yes, hand it over
+    assert await qm_copies(bot) == 1

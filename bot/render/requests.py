@@ -653,12 +653,14 @@ def handover_question(
     phone: str | None = None,
     district: str | None = None,
     owner: str | None = None,
+    also: str | None = None,
     to: str = "",
 ) -> Screen:
     """Partner `by` (the request's own, or the Quartiersmanagement acting on its copy of the escalated
     request) wants to hand the request over: the resident decides (who, why, and exactly what the new
     partner's card shows of her: her phone number when she gave one, her district, her conversation with
-    `owner`, the request's partner, by default `by`)."""
+    `owner`, the request's partner, by default `by`; `also`: who else sees it at once, the Quartiersmanagement
+    passing on the answer of a new partner that answers by e-mail only, as on the check screen)."""
     values = {"number": t.isolate(number), "old": t.isolate(by), "new": t.isolate(new)}
     had = {**values, "old": t.isolate(owner or by)}
     proposal = t.html(
@@ -675,8 +677,15 @@ def handover_question(
         shared.append("• " + t.html("your phone number: {phone}", phone=t.isolate(phone)))
     shared += [
         "• " + t.html("your answers and your conversation with {old} so far", **had),
-        t.html("Nothing is passed on without your yes."),
     ]
+    if also:
+        shared.append(
+            t.html(
+                "{other} also sees your request at once and passes the answer on to you.",
+                other=t.isolate(also),
+            )
+        )
+    shared.append(t.html("Nothing is passed on without your yes."))
     text = "\n".join(shared)
     return f"❓ {proposal}\n{text}", [
         [("✅ " + t.gettext("Yes, hand it over"), encode("hoc", "yes", request_id, proposal_key(to)))],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -58,3 +59,44 @@ def test_no_translation_wraps_a_german_name_that_has_brackets_in_more_brackets()
         if isinstance(text, str) and ("((" in text or "))" in text)
     ]
     assert doubled == []
+
+
+# How each language says "at once": the Quartiersmanagement sees a request to a partner that answers by e-mail
+# only the moment it is sent (`bot.tickets.routing.copied_at_once`), not only when the partner is late.
+AT_ONCE = {
+    "de": "sofort",
+    "de-simple": "sofort",
+    "tr": "hemen",
+    "ar": "فورًا",
+    "ru": "сразу",
+    "uk": "одразу",
+    "pl": "od razu",
+    "fa": "فوراً",
+    "en": "at once",
+}
+
+
+def test_the_privacy_texts_name_who_else_sees_a_request_at_once() -> None:
+    """Found by an exploratory test: the privacy notice and the FAQ promised that only the chosen partner sees
+    a request, while an e-mail-only partner's request goes to the Quartiersmanagement's group at once."""
+    catalogue, _ = load_catalogue(ROOT / "content")
+    texts = {"privacy": catalogue.privacy_notice.text, "faq": catalogue.faq["datenschutz"].answer}
+    for where, text in texts.items():
+        assert set(AT_ONCE) <= set(text), where
+        for lang, at_once in AT_ONCE.items():
+            assert at_once in text[lang] and "Quartiers" in text[lang], (where, lang)
+        assert "nur der Partner" not in text["de"] and "Nur ein Partner" not in text["de-simple"], where
+        assert "Only the partner" not in text["en"], where
+
+
+def test_the_answer_time_faq_says_what_the_reminders_count() -> None:
+    """The bot promises "up to 2 days" (`response_hours`, counted in hours, weekends included) and the
+    Quartiersmanagement gets an unanswered request after `escalation_hours`; the FAQ said "two working
+    days"."""
+    catalogue, _ = load_catalogue(ROOT / "content")
+    answer = catalogue.faq["antwort-dauer"].answer
+    assert not [lang for lang, text in answer.items() if "Werktag" in text or "working day" in text]
+    partners = [p.requests for p in catalogue.partners.values()]
+    days = set(re.findall(r"\d+", answer["de"]))  # "innerhalb von 2 Tagen", "nach 4 bis 5 Tagen"
+    for hours in {r.response_hours for r in partners} | {r.escalation_hours for r in partners}:
+        assert hours % 24 == 0 and str(hours // 24) in days, hours

@@ -131,7 +131,11 @@ async def test_an_answer_naming_the_other_districts_office_sends_her_to_her_own(
     assert not [label for label in answer.labels if "Ost- und Westsiedlung" in label]
     assert "helfer-tandem-hilfe" not in offer_ids(answer.flat_buttons)  # not for her district either
     consent = await consent_after(nora, "🙋", "Was mache ich mit dem Brief?")
-    assert "Quartiersmanagement Fredenberg" in consent and "Ost- und Westsiedlung" not in consent
+    goes_to = next(line for line in consent.split("\n") if line.startswith("Das geht an:"))
+    assert "Quartiersmanagement Fredenberg" in goes_to and "Ost- und Westsiedlung" not in goes_to
+    # Her office gets requests by e-mail only: the catch-all's group sees it at once to pass the answer on,
+    # and the screen says so (`routing.copied_at_once`).
+    assert "Quartiersmanagement Ost- und Westsiedlung sieht Ihre Anfrage auch sofort" in consent
     # So does a question about a topic whose partner works in the Ost- und Westsiedlung only (the helper
     # tandems of its Hauptschule).
     await nora.send("/menu")

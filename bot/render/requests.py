@@ -73,6 +73,9 @@ class DraftView:
     urgent: bool = False  # the request will be marked urgent (emergency screen, or her danger words)
     full: bool = False  # it holds as many files as a request takes: no more fit
     carried: str | None = None  # her question carried over into it, while the message is nothing else
+    # Who else sees it the moment it is sent (`bot.tickets.routing.copied_at_once`): the Quartiersmanagement,
+    # which passes on the answer of a partner that cannot answer in the chat. The check screen names it.
+    also_sees: str | None = None
 
 
 def dialogue_button(view: DraftView, label: str, action: str, *args: str) -> Button:
@@ -272,13 +275,20 @@ def unfinished_screen(t: Translator, view: DraftView, *, typed: bool = False) ->
 
 
 def consent_screen(t: Translator, view: DraftView) -> Screen:
-    """Exactly what will be sent, to whom; nothing leaves before “Send”."""
+    """Exactly what will be sent, to whom (everyone who sees it at once: `DraftView.also_sees` too);
+    nothing leaves before “Send”."""
     lines = [
         "<b>" + t.html("Please check before sending") + "</b>",
         t.html("This goes to: {partner}", partner=t.isolate(view.partner)),
-        "",
-        t.html("They will see:"),
     ]
+    if view.also_sees:
+        lines.append(
+            t.html(
+                "{other} also sees your request at once and passes the answer on to you.",
+                other=t.isolate(view.also_sees),
+            )
+        )
+    lines += ["", t.html("They will see:")]
     first_name = (view.first_name or "").strip()
     if first_name:
         lines.append("• " + t.html("your first name: {name}", name=t.isolate(first_name)))
@@ -667,12 +677,14 @@ def handover_question(
     phone: str | None = None,
     district: str | None = None,
     owner: str | None = None,
+    also: str | None = None,
     to: str = "",
 ) -> Screen:
     """Partner `by` (the request's own, or the Quartiersmanagement acting on its copy of the escalated
     request) wants to hand the request over: the resident decides (who, why, and exactly what the new
     partner's card shows of her: her phone number when she gave one, her district, her conversation with
-    `owner`, the request's partner, by default `by`)."""
+    `owner`, the request's partner, by default `by`; `also`: who else sees it at once, the Quartiersmanagement
+    passing on the answer of a new partner that answers by e-mail only, as on the check screen)."""
     values = {"number": t.isolate(number), "old": t.isolate(by), "new": t.isolate(new)}
     had = {**values, "old": t.isolate(owner or by)}
     proposal = t.html(
@@ -689,8 +701,15 @@ def handover_question(
         shared.append("• " + t.html("your phone number: {phone}", phone=t.isolate(phone)))
     shared += [
         "• " + t.html("your answers and your conversation with {old} so far", **had),
-        t.html("Nothing is passed on without your yes."),
     ]
+    if also:
+        shared.append(
+            t.html(
+                "{other} also sees your request at once and passes the answer on to you.",
+                other=t.isolate(also),
+            )
+        )
+    shared.append(t.html("Nothing is passed on without your yes."))
     text = "\n".join(shared)
     return f"❓ {proposal}\n{text}", [
         [("✅ " + t.gettext("Yes, hand it over"), encode("hoc", "yes", request_id, proposal_key(to)))],

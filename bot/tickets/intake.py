@@ -39,7 +39,7 @@ from bot.tickets.dialogue import GONE, Draft, Effect, Input
 from bot.tickets.notify import enqueue_card, note_in_thread, tell_resident
 from bot.tickets.relay import thread_message
 from bot.tickets.routing import (
-    answers_through,
+    copied_at_once,
     no_chat_answer,
     partner_destination,
     response_hours,
@@ -480,6 +480,8 @@ async def draft_view(
     # Named as "Send" routes it: a partner the content no longer has (or that takes no requests) is not
     # who gets it, the district's office or the Quartiersmanagement is.
     to = await routable_partner(session, ctx, draft.partner_id, resident.district) if draft.partner_id else ""
+    # Who sees it at once besides: the same decision "Send" acts on (`routing.copied_at_once`).
+    also = copied_at_once(ctx, to, draft.contact) if to else None
     return render.DraftView(
         dialogue_id=draft.id,
         step=draft.step,
@@ -508,6 +510,7 @@ async def draft_view(
         topic=localized(topic.title, lang) if topic else None,
         district=localized(district.name, lang) if district else None,
         no_chat_answer=bool(to) and no_chat_answer(ctx, to),
+        also_sees=ctx.partner_name(also, lang) if also else None,
         urgent=draft.urgent or draft.danger,
     )
 
@@ -702,7 +705,7 @@ def _sent(ctx: TicketContext, request: Request) -> DialogueReply:
     to arrive: "Send" stays on her screen until this replaces it, the update is handled again after a
     crash (`bot.inbox`), and so is a "Send" she taps again; each finds the request and says the same."""
     by_phone = request.contact is ContactPreference.PHONE
-    via = None if by_phone else answers_through(ctx, request.partner_id)
+    via = copied_at_once(ctx, request.partner_id, request.contact)
     acknowledgement = render.acknowledgement(
         ctx.t(request.language),
         request.number,

@@ -42,6 +42,7 @@ from bot.tickets.deps import TicketContext, intake_questions
 from bot.tickets.routing import (
     admin_destination,
     answers_through,
+    copied_at_once,
     no_chat_answer,
     partner_destination,
     response_hours,
@@ -214,9 +215,7 @@ async def enqueue_card(
     only, and the bot receives no e-mail) is told that its reply goes to the Quartiersmanagement, whose
     group gets the card at once (`_copy_for`)."""
     t = ctx.partner_t()
-    via = None
-    if dest.channel is Channel.EMAIL and request.contact is not ContactPreference.PHONE:
-        via = answers_through(ctx, partner_id)
+    via = copied_at_once(ctx, partner_id, request.contact) if dest.channel is Channel.EMAIL else None
     view, attachments = await card_view(
         session, ctx, request, note, consented=consented, handed_over=handed_over
     )

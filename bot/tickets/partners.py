@@ -28,7 +28,13 @@ from bot.tickets.notify import (
     record_question,
     tell_resident,
 )
-from bot.tickets.routing import moved_from, partner_chats, partner_destination, partner_of_chat
+from bot.tickets.routing import (
+    copied_at_once,
+    moved_from,
+    partner_chats,
+    partner_destination,
+    partner_of_chat,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -325,10 +331,14 @@ async def repost_moved_cards(session: AsyncSession, ctx: TicketContext) -> int:
 def handover_shares(ctx: TicketContext, request: Request) -> dict[str, str | None]:
     """What the new partner's card shows of her beyond her name, language and words, for the hand-over
     question (`handover_question`): her phone number when she asked to be called, her district (in her
-    language), and the partner her conversation so far was with (the request's own, also when the
-    Quartiersmanagement proposes it from its copy of the escalated request)."""
+    language), the partner her conversation so far was with (the request's own, also when the
+    Quartiersmanagement proposes it from its copy of the escalated request), and who else sees it at once
+    once handed over (`routing.copied_at_once`: `hand_over` copies the card to the Quartiersmanagement's
+    group when the new partner answers by e-mail only)."""
     district = ctx.catalogue.districts.get(request.district or "")
+    also = copied_at_once(ctx, request.handover_to, request.contact) if request.handover_to else None
     return {
+        "also": ctx.partner_name(also, request.language) if also else None,
         "owner": ctx.partner_name(request.partner_id, request.language),
         "phone": request.phone if request.contact is ContactPreference.PHONE else None,
         "district": localized(district.name, request.language) if district else None,

@@ -34,7 +34,7 @@ from bot.storage.models.requests import ContactPreference, Request, RequestStatu
 from bot.tickets.deps import TicketContext
 from bot.tickets.notify import enqueue_card, enqueue_partner, note_in_thread, notify_admin, tell_resident
 from bot.tickets.routing import (
-    answers_through,
+    copied_at_once,
     no_chat_answer,
     partner_destination,
     response_hours,
@@ -213,9 +213,7 @@ async def _answerable(session: AsyncSession, ctx: TicketContext, request: Reques
 def _promised_hours(ctx: TicketContext, request: Request) -> int:
     """The time she was told to expect an answer within (`intake._sent`): the longer of the partner's and
     the Quartiersmanagement's where it passes the answer on."""
-    by_phone = request.contact is ContactPreference.PHONE
-    via = None if by_phone else answers_through(ctx, request.partner_id)
-    return response_hours(ctx, request.partner_id, via)
+    return response_hours(ctx, request.partner_id, copied_at_once(ctx, request.partner_id, request.contact))
 
 
 async def _remind(session: AsyncSession, ctx: TicketContext, request: Request, time: str) -> None:

@@ -8,7 +8,7 @@ from bot.content import models
 from bot.delivery.outbox import Destination
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
-from bot.storage.models.requests import Request
+from bot.storage.models.requests import ContactPreference, Request
 from bot.tickets.deps import TicketContext
 
 
@@ -46,6 +46,17 @@ def answers_through(ctx: TicketContext, partner_id: str) -> str | None:
     if not partner.requests.email_only:
         return None
     return catch_all_id if catch_all.requests.telegram_chat_id is not None else None
+
+
+def copied_at_once(ctx: TicketContext, partner_id: str, contact: ContactPreference) -> str | None:
+    """Who else sees a request for `partner_id` the moment it is sent: the catch-all whose group gets a copy
+    of its card at once to pass the e-mailed answer on (`answers_through`), unless she asked to be called
+    (the partner calls her itself). One decision for the check screen that names everyone who will see the
+    request (`intake.draft_view`), for the sending (`notify.enqueue_card`), and for the time she is promised
+    (`intake._sent`), so that what she is shown before "Send" is what happens."""
+    if contact is ContactPreference.PHONE:
+        return None
+    return answers_through(ctx, partner_id)
 
 
 def no_chat_answer(ctx: TicketContext, partner_id: str) -> bool:

@@ -111,8 +111,11 @@ def _lexicon(lang: str) -> tuple[dict[str, Gender], dict[str, Gender]]:
 
 def person(word: Word, lang: str) -> Gender | None:
     """The gender of ``word`` if it names a person in the resident's language ``lang`` (``"n"``: either),
-    else None. Only the resident's own language is read: German "man" (one) is no English man. Stop
-    words count too: the German list has "Mann"."""
+    else None. The resident's own language is read, stems too: German "man" (one) is no English man. Stop
+    words count too: the German list has "Mann". In another language's chat a German word for a man or
+    a woman, written out in full, counts as well: residents type the neighbourhood's German into their
+    own chats ("Deutschkurs für Männer" in a Turkish or Polish one), and whom a women-only offer may be
+    for must not depend on the chat's language (``SearchEngine._for_whom_unclear``)."""
     if word.number:
         return None
     code = analyser_lang(lang)
@@ -123,4 +126,6 @@ def person(word: Word, lang: str) -> Gender | None:
     for term in word.terms:
         if term.startswith(prefix) and term in stems:
             return stems[term]
+    if code != "de" and (gender := _lexicon("de")[0].get(word.surface)) in ("m", "f"):
+        return gender
     return None

@@ -144,6 +144,10 @@ def test_a_clear_question_naming_a_person_is_still_answered(engine: SearchEngine
         ("helfen", "de", "n"),
         ("Helferin", "de", "f"),
         ("Rentner", "de", "n"),
+        # German typed in another language's chat: a man or a woman, written out in full
+        ("Männer", "tr", "m"),
+        ("Frauen", "pl", "f"),
+        ("Mann", "en", "m"),
     ],
 )
 def test_person_words(text: str, lang: str, gender: str | None) -> None:

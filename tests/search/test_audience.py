@@ -12,7 +12,7 @@ import pytest
 
 from bot.search.engine import SearchEngine
 from bot.search.normalize import query_words
-from bot.search.persons import person
+from bot.search.persons import named_in_compound, person
 from tests.harness import BotHarness
 
 
@@ -162,8 +162,38 @@ def test_a_clear_question_naming_a_person_is_still_answered(engine: SearchEngine
         ("Männer", "tr", "m"),
         ("Frauen", "pl", "f"),
         ("Mann", "en", "m"),
+        ("women", "tr", "f"),
+        ("son", "tr", None),  # Turkish "son" (last) is no English son
+        # the genitive plural, "for women", "for mothers", which the stemmers miss
+        ("жінок", "uk", "f"),
+        ("матерей", "ru", "f"),
+        ("matek", "pl", "f"),
+        ("chłopców", "pl", "m"),
     ],
 )
 def test_person_words(text: str, lang: str, gender: str | None) -> None:
     (word,) = query_words(text, lang)
     assert person(word, lang) == gender
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gender"),
+    [
+        ("Frauencafé", "de", "f"),
+        ("Mütterzentrum", "de", "f"),
+        ("Männerchor", "de", "m"),
+        ("Frauenkurs", "tr", "f"),  # German typed in a Turkish chat
+        ("Frauke", "de", None),  # the rest is no word of its own
+        ("Deutschkurs", "de", None),
+    ],
+)
+def test_german_compounds_name_whom_a_thing_is_for(text: str, lang: str, gender: str | None) -> None:
+    (word,) = query_words(text, lang)
+    assert person(word, lang) is None  # the compound names the thing too: no person word
+    assert named_in_compound(word, lang) == gender
+
+
+def test_the_womens_cafe_asked_by_its_name_is_the_answer(engine: SearchEngine) -> None:
+    # "Frauencafé" says whom the café is for as "café for women" does: the women-only offer stays the answer.
+    result = engine.answer("Wann hat das Frauencafé offen?", "de")
+    assert result.answer is not None and result.answer.key == "offer:frauencafe", result

@@ -52,6 +52,10 @@ async def test_turkish_question_without_diacritics_finds_the_german_course(
     bot = bot_with_model
     ayse = await confirmed_resident(bot, "Ayşe", "tr")
     await ayse.send("almanca kursu nerde cocuk bakimi var mi")
+    # The course is only for women and she names no woman: it is the first choice, not the answer
+    # (tests/search/test_whom.py); naming the women ("kadinlar icin", no diacritics) makes it the answer.
+    assert "Almanca" in ayse.last().labels[0]
+    await ayse.send("kadinlar icin almanca kursu nerde cocuk bakimi var mi")
     answer = ayse.last()
     assert "Almanca" in (answer.text or "")
     assert answer.labels[:2] == ["👍", "👎"]

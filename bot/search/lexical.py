@@ -39,7 +39,7 @@ from bot.search.normalize import (
     stem,
     stop_words,
 )
-from bot.search.persons import Gender, person
+from bot.search.persons import Gender, named_in_compound, person
 
 K1 = 1.2
 B = 0.75
@@ -201,10 +201,13 @@ class LexicalIndex:
             groups.setdefault(reads.get(word.surface, word.surface), {}).setdefault(word.surface, word)
         words: dict[str, list[Word]] = {}
         genders: dict[str, Gender] = {}  # query word → gender of the words that name a person
+        compounds: set[Gender] = set()  # the genders of compounds that say whom a thing is for ("Frauencafé")
         for key, readings in groups.items():
             for word in readings.values():
                 if (gender := person(word, lang)) is not None:
                     genders[key] = gender
+                elif (gender := named_in_compound(word, lang)) is not None:
+                    compounds.add(gender)
             if all(self._counts(word, keep, names, written) for word in readings.values()):
                 words[key] = list(readings.values())
         best = np.zeros(len(self.entries))
@@ -250,7 +253,7 @@ class LexicalIndex:
             len(words),
             dict(zip(named.tolist(), best_things[named].tolist(), strict=True)),
             dict(zip(named.tolist(), best_things_matched[named].tolist(), strict=True)),
-            frozenset(genders.values()),
+            frozenset(genders.values()) | compounds,
             len(words.keys() - found_words - genders.keys()),
             dict(zip(found.tolist(), best_plain[found].tolist(), strict=True)),
             len(plain),

@@ -15,7 +15,9 @@ ask for a man or a boy. Age groups are not read (a daughter may be 8 or 40).
 
 The lists are the closed class of kin, gender, age and role nouns in each resident language, as a
 dictionary has them (base forms; the stemmer finds the inflected ones, possessive forms that stemmers miss
-are listed: Turkish "oğlum", Persian "پسرم", Arabic "ابني"); none was added for a failing question.
+are listed: Turkish "oğlum", Persian "پسرم", Arabic "ابني"; so are the Russian, Ukrainian and Polish
+genitive plurals the stemmers miss, the case of "for women", "для жінок", "dla matek": the whole case was
+added when "Курс німецької для жінок" was no longer read as naming women, not that one word).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from bot.search.normalize import Word, analyser_lang, content_words
+from bot.search.normalize import LATIN, Word, analyser_lang, content_words, script_of
 
 Gender = Literal["m", "f", "n"]
 
@@ -60,24 +62,25 @@ _WORDS: dict[str, dict[Gender, str]] = {
         "متقاعد متقاعدين مسن مسنين جار جاري جيران ناس",
     },
     "ru": {
-        "m": "муж сын сыну сына отец папа дед дедушка брат мальчик мужчина мужчины дядя внук",
+        "m": "муж сын сыну сына отец папа дед дедушка брат мальчик мужчина мужчины дядя внук сыновей отцов",
         "f": "жена дочь дочка дочери мать мама маме бабушка сестра девочка девушка женщина женщины "
-        "тётя внучка школьница пенсионерка помощница соседка",
+        "тётя внучка школьница пенсионерка помощница соседка девушек матерей сестёр сестер бабушек",
         "n": "ребёнок ребенок дети детей малыш родители подросток подростки молодёжь школьник "
         "школьники студент студенты пенсионер пенсионеры пожилой пожилые помощник помощники "
         "волонтёр сосед соседи люди",
     },
     "uk": {
-        "m": "чоловік син сину батько тато дід дідусь брат хлопець хлопчик дядько онук",
+        "m": "чоловік син сину батько тато дід дідусь брат хлопець хлопчик дядько онук хлопців",
         "f": "дружина донька дочка мати мама мамі бабуся бабця сестра дівчина дівчинка жінка жінки "
-        "тітка онука пенсіонерка помічниця сусідка",
+        "тітка онука пенсіонерка помічниця сусідка жінок дівчат матерів сестер доньок дочок",
         "n": "дитина діти дітей малюк батьки підліток підлітки молодь школяр школярі учень учні "
         "студент пенсіонер пенсіонери літні помічник помічники волонтер сусід сусіди люди",
     },
     "pl": {
-        "m": "mąż męża syn syna ojciec tata dziadek brat chłopiec chłopak mężczyzna mężczyźni wujek wnuk",
+        "m": "mąż męża syn syna ojciec tata dziadek brat chłopiec chłopak mężczyzna mężczyźni wujek wnuk "
+        "ojców chłopców",
         "f": "żona córka matka mama babcia siostra dziewczyna dziewczynka kobieta kobiety ciocia "
-        "wnuczka emerytka sąsiadka",
+        "wnuczka emerytka sąsiadka matek córek",
         "n": "dziecko dzieci niemowlę rodzice nastolatek nastolatki młodzież uczeń uczniowie student "
         "studenci emeryt emeryci senior seniorzy starsi pomocnik pomocnika wolontariusz sąsiad "
         "sąsiedzi ludzie",
@@ -111,8 +114,14 @@ def _lexicon(lang: str) -> tuple[dict[str, Gender], dict[str, Gender]]:
 
 def person(word: Word, lang: str) -> Gender | None:
     """The gender of ``word`` if it names a person in the resident's language ``lang`` (``"n"``: either),
-    else None. Only the resident's own language is read: German "man" (one) is no English man. Stop
-    words count too: the German list has "Mann"."""
+    else None. The resident's own language is read, stems too: German "man" (one) is no English man. Stop
+    words count too: the German list has "Mann". In another language's chat a German or English word for
+    a man or a woman, as written (no stem) and four letters or more, counts as well: residents type the
+    neighbourhood's German and English into their own chats ("Deutschkurs für Männer" in a Turkish or
+    Polish one, the search reads them in those languages too: ``normalize.scope``), and whom a
+    women-only offer may be for must not depend on the chat's language
+    (``SearchEngine._for_whom_unclear``). Shorter words are left to the chat's own language: Turkish
+    "son" (last) is no English son. German chats do not read English: German "man" (one)."""
     if word.number:
         return None
     code = analyser_lang(lang)
@@ -123,4 +132,37 @@ def person(word: Word, lang: str) -> Gender | None:
     for term in word.terms:
         if term.startswith(prefix) and term in stems:
             return stems[term]
+    if code != "de" and len(word.surface) >= 4:
+        for other in ("de", "en"):
+            if other != code and (gender := _lexicon(other)[0].get(word.surface)) in ("m", "f"):
+                return gender
+    return None
+
+
+def named_in_compound(word: Word, lang: str) -> Gender | None:
+    """The gender of a German compound (also typed in another language's chat) whose first part is a man
+    or a woman: "Frauencafé", "Frauenkurs", "Mütterzentrum", "Männerchor" say whom they are for, as "café
+    for women" does in two words. Unlike ``person`` such a word is no person word: it names the thing too
+    (the women's café), so it says whom a message is for without being left out of what it asks for
+    (``LexicalHits.genders``). The rest must be four letters or more ("Frauke" is no woman); a city like
+    "Mannheim" reads as a man, which only keeps a women-only offer from a confident answer."""
+    if word.number or (analyser_lang(lang) != "de" and script_of(word.surface) != LATIN):
+        return None
+    return _german_compound(word.surface)
+
+
+@lru_cache(maxsize=1)
+def _german_heads() -> tuple[tuple[str, Gender], ...]:
+    """The German words for a man or a woman that begin a compound ("Frauen-", "Mütter-", "Männer-"),
+    longest first."""
+    surfaces = _lexicon("de")[0]
+    heads = [(word, gender) for word, gender in surfaces.items() if gender in ("m", "f") and len(word) >= 4]
+    return tuple(sorted(heads, key=lambda head: -len(head[0])))
+
+
+def _german_compound(surface: str) -> Gender | None:
+    """The gender of a German compound (folded) that begins with a man or a woman (``named_in_compound``)."""
+    for head, gender in _german_heads():
+        if surface.startswith(head) and len(surface) - len(head) >= 4:
+            return gender
     return None

@@ -24,7 +24,9 @@ of life") it drew "a bit tired" and "dying of boredom". A relative who has not c
 off came with the everyday broken phone below: "Meine Tochter ist verschwunden, sie geht nicht ans Handy"
 lay closer to a short "Mein Handy ist kaputt oder der Akku ist leer" than to a missing child (that short
 counterpart was close to everything: a held-out grandfather who collapsed and does not wake up lay closer
-to it than to any situation; a longer, concrete one replaced it).
+to it than to any situation; a longer, concrete one replaced it). Smoke from a neighbour's flat with its
+smoke alarm beeping came with the household breakdowns: a Grone dev description of it ("kapısının altından
+gri hava geliyor, alarm ötüyor") lay closer to a broken home than to gas in the house.
 """
 
 SITUATIONS: dict[str, tuple[str, ...]] = {
@@ -54,6 +56,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Ich habe Angst vor meinem Mann, er tut mir weh.",
         "Mein Mann schlägt die Kinder und tut ihnen weh.",
         "Meine Mutter ist nicht nach Hause gekommen, ihr Handy ist aus, wir finden sie nicht.",
+        "Aus der Nachbarwohnung kommt Rauch, der Rauchmelder piept und niemand macht auf.",
     ),
     "tr": (
         "Biri yere yığıldı ve tepki vermiyor.",
@@ -81,6 +84,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Kocamdan korkuyorum, bana zarar veriyor.",
         "Kocam çocukları dövüyor ve onlara zarar veriyor.",
         "Annem eve dönmedi, telefonu kapalı, onu bulamıyoruz.",
+        "Komşunun dairesinden duman geliyor, duman dedektörü ötüyor ve kimse kapıyı açmıyor.",
     ),
     "ar": (
         "شخص سقط على الأرض ولا يستجيب.",
@@ -108,6 +112,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "أخاف من زوجي، إنه يؤذيني.",
         "زوجي يضرب الأطفال ويؤذيهم.",
         "أمي لم تعد إلى البيت، هاتفها مغلق، ولا نجدها.",
+        "يخرج دخان من شقة الجيران، وجهاز إنذار الدخان يرن ولا أحد يفتح الباب.",
     ),
     "ru": (
         "Человек упал и не реагирует.",
@@ -135,6 +140,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Я боюсь своего мужа, он делает мне больно.",
         "Муж бьёт детей и делает им больно.",
         "Мама не вернулась домой, телефон выключен, мы не можем её найти.",
+        "Из соседней квартиры идёт дым, пищит датчик дыма, и никто не открывает.",
     ),
     "uk": (
         "Людина впала і не реагує.",
@@ -162,6 +168,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Я боюся свого чоловіка, він робить мені боляче.",
         "Чоловік б'є дітей і робить їм боляче.",
         "Мама не повернулася додому, телефон вимкнений, ми не можемо її знайти.",
+        "З сусідньої квартири йде дим, пищить датчик диму, і ніхто не відчиняє.",
     ),
     "pl": (
         "Ktoś upadł i nie reaguje.",
@@ -189,6 +196,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Boję się mojego męża, on robi mi krzywdę.",
         "Mąż bije dzieci i robi im krzywdę.",
         "Mama nie wróciła do domu, telefon ma wyłączony, nie możemy jej znaleźć.",
+        "Z mieszkania sąsiadów wydobywa się dym, czujnik dymu piszczy i nikt nie otwiera.",
     ),
     "fa": (
         "کسی زمین خورده و هیچ واکنشی نشان نمی\u200cدهد.",
@@ -216,6 +224,8 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "از شوهرم می\u200cترسم، او به من آسیب می\u200cزند.",
         "شوهرم بچه\u200cها را کتک می\u200cزند و به آن\u200cها آسیب می\u200cزند.",
         "مادرم به خانه برنگشته، گوشی\u200cاش خاموش است و پیدایش نمی\u200cکنیم.",
+        "از خانه\u200cی همسایه دود بیرون می\u200cآید، آژیر هشدار دود بوق می\u200cزند "
+        "و کسی در را باز نمی\u200cکند.",
     ),
     "en": (
         "Someone has collapsed and is not responding.",
@@ -243,6 +253,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "I am afraid of my husband, he hurts me.",
         "My husband hits the children and hurts them.",
         "My mother has not come home, her phone is off, we cannot find her.",
+        "Smoke is coming out of the neighbours' flat, the smoke alarm is beeping and nobody opens the door.",
     ),
 }
 

@@ -16,6 +16,17 @@ because the nearest situations were a collapse without a wound and bleeding afte
 child, a birth happening now and smoke in the stairwell came after an exploratory test found them missing
 ("طفلي مفقود" answered with childcare, "karım doğuruyor", "dumanla dolu merdiven": no alarm); they are
 written as the situations, not as the test's phrases (those are dev, bench/eval/explore-dev-emergency.jsonl).
+Fear of the husband who hurts her and a husband who hurts the children (a mother telling it, where "my
+parents hit me" is the child's side) came after a safety test found "I am afraid of my husband" and "my
+husband hurts the kids" silent (dev, bench/eval/explore-dev-safety.jsonl); wishing to be dead, which it
+also found silent, is a hard trigger (emergency/words.py): as a situation ("I wish I were dead, I am tired
+of life") it drew "a bit tired" and "dying of boredom". A relative who has not come home with the phone
+off came with the everyday broken phone below: "Meine Tochter ist verschwunden, sie geht nicht ans Handy"
+lay closer to a short "Mein Handy ist kaputt oder der Akku ist leer" than to a missing child (that short
+counterpart was close to everything: a held-out grandfather who collapsed and does not wake up lay closer
+to it than to any situation; a longer, concrete one replaced it). Smoke from a neighbour's flat with its
+smoke alarm beeping came with the household breakdowns: a Grone dev description of it ("kapısının altından
+gri hava geliyor, alarm ötüyor") lay closer to a broken home than to gas in the house.
 """
 
 SITUATIONS: dict[str, tuple[str, ...]] = {
@@ -42,6 +53,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Ein Kind ist verschwunden und wir finden es nirgends.",
         "Die Wehen haben angefangen, das Baby kommt gleich.",
         "Das Treppenhaus ist voller Rauch, wir kommen nicht raus.",
+        "Ich habe Angst vor meinem Mann, er tut mir weh.",
+        "Mein Mann schlägt die Kinder und tut ihnen weh.",
+        "Meine Mutter ist nicht nach Hause gekommen, ihr Handy ist aus, wir finden sie nicht.",
+        "Aus der Nachbarwohnung kommt Rauch, der Rauchmelder piept und niemand macht auf.",
     ),
     "tr": (
         "Biri yere yığıldı ve tepki vermiyor.",
@@ -66,6 +81,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Bir çocuk kayboldu, hiçbir yerde bulamıyoruz.",
         "Doğum sancıları başladı, bebek şimdi geliyor.",
         "Apartmanın merdivenlerinde yoğun duman var, dışarı çıkamıyoruz.",
+        "Kocamdan korkuyorum, bana zarar veriyor.",
+        "Kocam çocukları dövüyor ve onlara zarar veriyor.",
+        "Annem eve dönmedi, telefonu kapalı, onu bulamıyoruz.",
+        "Komşunun dairesinden duman geliyor, duman dedektörü ötüyor ve kimse kapıyı açmıyor.",
     ),
     "ar": (
         "شخص سقط على الأرض ولا يستجيب.",
@@ -90,6 +109,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "طفل اختفى ولا نجده في أي مكان.",
         "بدأ المخاض والطفل سيولد الآن.",
         "الدرج مليء بالدخان ولا نستطيع الخروج.",
+        "أخاف من زوجي، إنه يؤذيني.",
+        "زوجي يضرب الأطفال ويؤذيهم.",
+        "أمي لم تعد إلى البيت، هاتفها مغلق، ولا نجدها.",
+        "يخرج دخان من شقة الجيران، وجهاز إنذار الدخان يرن ولا أحد يفتح الباب.",
     ),
     "ru": (
         "Человек упал и не реагирует.",
@@ -114,6 +137,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Пропал ребёнок, мы нигде не можем его найти.",
         "Начались схватки, ребёнок вот-вот родится.",
         "На лестнице густой дым, мы не можем выйти.",
+        "Я боюсь своего мужа, он делает мне больно.",
+        "Муж бьёт детей и делает им больно.",
+        "Мама не вернулась домой, телефон выключен, мы не можем её найти.",
+        "Из соседней квартиры идёт дым, пищит датчик дыма, и никто не открывает.",
     ),
     "uk": (
         "Людина впала і не реагує.",
@@ -138,6 +165,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Зникла дитина, ми ніде не можемо її знайти.",
         "Почалися перейми, дитина ось-ось народиться.",
         "На сходах густий дим, ми не можемо вийти.",
+        "Я боюся свого чоловіка, він робить мені боляче.",
+        "Чоловік б'є дітей і робить їм боляче.",
+        "Мама не повернулася додому, телефон вимкнений, ми не можемо її знайти.",
+        "З сусідньої квартири йде дим, пищить датчик диму, і ніхто не відчиняє.",
     ),
     "pl": (
         "Ktoś upadł i nie reaguje.",
@@ -162,6 +193,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "Zaginęło dziecko, nigdzie nie możemy go znaleźć.",
         "Zaczął się poród, dziecko zaraz się urodzi.",
         "Na klatce schodowej jest gęsty dym, nie możemy wyjść.",
+        "Boję się mojego męża, on robi mi krzywdę.",
+        "Mąż bije dzieci i robi im krzywdę.",
+        "Mama nie wróciła do domu, telefon ma wyłączony, nie możemy jej znaleźć.",
+        "Z mieszkania sąsiadów wydobywa się dym, czujnik dymu piszczy i nikt nie otwiera.",
     ),
     "fa": (
         "کسی زمین خورده و هیچ واکنشی نشان نمی\u200cدهد.",
@@ -186,6 +221,11 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "بچه\u200cای گم شده و هیچ جا پیدایش نمی\u200cکنیم.",
         "درد زایمان شروع شده و بچه همین الان به دنیا می\u200cآید.",
         "راه\u200cپله پر از دود است و نمی\u200cتوانیم بیرون برویم.",
+        "از شوهرم می\u200cترسم، او به من آسیب می\u200cزند.",
+        "شوهرم بچه\u200cها را کتک می\u200cزند و به آن\u200cها آسیب می\u200cزند.",
+        "مادرم به خانه برنگشته، گوشی\u200cاش خاموش است و پیدایش نمی\u200cکنیم.",
+        "از خانه\u200cی همسایه دود بیرون می\u200cآید، آژیر هشدار دود بوق می\u200cزند "
+        "و کسی در را باز نمی\u200cکند.",
     ),
     "en": (
         "Someone has collapsed and is not responding.",
@@ -210,6 +250,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
         "A child has disappeared and we cannot find them anywhere.",
         "Labour has started and the baby is coming right now.",
         "The stairwell is full of thick smoke and we cannot get out.",
+        "I am afraid of my husband, he hurts me.",
+        "My husband hits the children and hurts them.",
+        "My mother has not come home, her phone is off, we cannot find her.",
+        "Smoke is coming out of the neighbours' flat, the smoke alarm is beeping and nobody opens the door.",
     ),
 }
 
@@ -219,38 +263,94 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
 #: message closer to an entry is not:
 #: "Mein Sohn ist krank, ich kann morgen leider nicht" lay 0.87–0.91 close to a situation (a beating "and I
 #: can't get out", a child that swallowed pills, a missing child), nearer than to any entry (xr6 finding 2;
-#: its phrases are dev, bench/eval/explore-dev-falsealarm.jsonl).
+#: its phrases are dev, bench/eval/explore-dev-falsealarm.jsonl). A thing broken at home (the heating, hot
+#: water, electricity, mould, a phone, the bus not coming) lay 0.02–0.05 closer to gas, smoke in the flat
+#: or someone "not responding" than to any entry (no entry is about housing repairs), and "my husband is
+#: afraid of dogs" closer to a threat: these everyday counterparts are the breakdowns and a family's
+#: everyday fears (the safety test; dev, bench/eval/explore-dev-safety.jsonl).
 EVERYDAY: dict[str, tuple[str, ...]] = {
     "de": (
         "Mein Kind ist krank, deshalb sage ich den Termin ab.",
         "Mein Mann liegt seit einer Woche im Krankenhaus und es geht ihm schon besser.",
+        "In der Wohnung ist etwas kaputt, die Heizung geht nicht, "
+        "an der Wand ist Schimmel, der Vermieter repariert nichts.",
+        "Wir haben kein warmes Wasser und keinen Strom.",
+        "Der Akku von meinem Handy ist leer und das Display ist kaputt, ich brauche ein neues Ladekabel.",
+        "Der Bus kommt nicht, die Bahn fährt heute nicht.",
+        "Mein Mann und die Kinder haben Angst vor Hunden und vor dem Zahnarzt.",
+        "Mein Mann schimpft mit den Kindern wegen der Hausaufgaben.",
     ),
     "tr": (
         "Çocuğum hasta, bu yüzden randevuyu iptal ediyorum.",
         "Kocam bir haftadır hastanede, durumu iyileşiyor.",
+        "Evde bir şey bozuk, kalorifer çalışmıyor, duvarda küf var, ev sahibi tamir etmiyor.",
+        "Sıcak suyumuz ve elektriğimiz yok.",
+        "Telefonumun şarjı bitti ve ekranı kırıldı, yeni bir şarj kablosu lazım.",
+        "Otobüs gelmiyor, tren bugün çalışmıyor.",
+        "Kocam ve çocuklar köpeklerden ve dişçiden korkuyor.",
+        "Kocam ödevler yüzünden çocuklara kızıyor.",
     ),
     "ar": (
         "طفلي مريض، لذلك ألغي الموعد.",
         "زوجي في المستشفى منذ أسبوع وحالته تتحسن.",
+        "هناك شيء معطل في الشقة، التدفئة لا تعمل، وعلى الحائط عفن، والمالك لا يصلح شيئا.",
+        "ليس عندنا ماء ساخن ولا كهرباء.",
+        "بطارية هاتفي فارغة وشاشته مكسورة، أحتاج إلى شاحن جديد.",
+        "الباص لا يأتي، والقطار لا يعمل اليوم.",
+        "زوجي والأطفال يخافون من الكلاب ومن طبيب الأسنان.",
+        "زوجي يوبخ الأطفال بسبب الواجبات المدرسية.",
     ),
     "ru": (
         "Мой ребёнок болеет, поэтому я отменяю встречу.",
         "Мой муж неделю лежит в больнице, ему уже лучше.",
+        "В квартире что-то сломалось, отопление не работает, на стене плесень, хозяин ничего не чинит.",
+        "У нас нет горячей воды и света.",
+        "Телефон разрядился и экран разбит, мне нужна новая зарядка.",
+        "Автобус не приходит, электричка сегодня не ходит.",
+        "Муж и дети боятся собак и зубного врача.",
+        "Муж ругает детей из-за домашних заданий.",
     ),
     "uk": (
         "Моя дитина хворіє, тому я скасовую зустріч.",
         "Мій чоловік тиждень лежить у лікарні, йому вже краще.",
+        "У квартирі щось зламалося, опалення не працює, на стіні пліснява, власник нічого не ремонтує.",
+        "У нас немає гарячої води і світла.",
+        "Телефон розрядився і екран розбитий, мені потрібна нова зарядка.",
+        "Автобус не приходить, електричка сьогодні не ходить.",
+        "Чоловік і діти бояться собак і зубного лікаря.",
+        "Чоловік сварить дітей через домашні завдання.",
     ),
     "pl": (
         "Moje dziecko jest chore, więc odwołuję spotkanie.",
         "Mój mąż od tygodnia leży w szpitalu i czuje się już lepiej.",
+        "W mieszkaniu coś się zepsuło, ogrzewanie nie działa, "
+        "na ścianie jest pleśń, właściciel nic nie naprawia.",
+        "Nie mamy ciepłej wody ani prądu.",
+        "Bateria w telefonie padła i ekran jest zbity, potrzebuję nowej ładowarki.",
+        "Autobus nie przyjeżdża, pociąg dzisiaj nie jeździ.",
+        "Mąż i dzieci boją się psów i dentysty.",
+        "Mąż krzyczy na dzieci z powodu zadań domowych.",
     ),
     "fa": (
         "بچه\u200cام مریض است، برای همین قرار را لغو می\u200cکنم.",
         "شوهرم یک هفته است در بیمارستان بستری است و حالش بهتر شده.",
+        "در خانه چیزی خراب شده، شوفاژ کار نمی\u200cکند، "
+        "روی دیوار کپک زده، صاحبخانه چیزی را تعمیر نمی\u200cکند.",
+        "آب گرم و برق نداریم.",
+        "باتری گوشی\u200cام تمام شده و صفحه\u200cاش شکسته، یک شارژر تازه لازم دارم.",
+        "اتوبوس نمی\u200cآید، قطار امروز کار نمی\u200cکند.",
+        "شوهرم و بچه\u200cها از سگ و دندانپزشک می\u200cترسند.",
+        "شوهرم سر تکلیف مدرسه با بچه\u200cها دعوا می\u200cکند.",
     ),
     "en": (
         "My child is ill, so I am cancelling the appointment.",
         "My husband has been in hospital for a week and is getting better.",
+        "Something in the flat is broken, the heating does not work, "
+        "there is mould on the wall, the landlord repairs nothing.",
+        "We have no hot water and no electricity.",
+        "My phone battery is empty and the screen is broken, I need a new charger.",
+        "The bus is not coming, the train is not running today.",
+        "My husband and the children are afraid of dogs and of the dentist.",
+        "My husband tells the children off about their homework.",
     ),
 }

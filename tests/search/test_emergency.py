@@ -1005,6 +1005,8 @@ def test_persian_sympathy_with_may_i_die_is_no_wish_to_die(
 #: the Latin reading).
 _ALARM_ONLY_FOR_HER = {
     ("ru", "Ich habe Angst vor der Prüfung"),
+    ("ru", "Mein Mann hat Angst vor Hunden"),  # explore-dev-safety.jsonl: the same "vor"
+    ("ru", "Ich sterbe vor Neugier, wann fängt der Deutschkurs an?"),
     ("ru", "Mein Mann schlägt vor, dass wir zusammen zum Deutschkurs gehen"),
     ("ru", "Mein Mann schlägt mir einen Umzug vor"),
     ("ru", "mein mann schlägt vor dass wir zum sprachcafe gehen"),

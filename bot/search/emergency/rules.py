@@ -30,6 +30,7 @@ from bot.search.emergency.words import (
     REQUEST_WORDS,
     SAID_WORDS,
     SEPARABLE_PARTICLES,
+    SKIN_BEFORE,
     SUBJECT_PRONOUNS,
     THREAT_FOLDED,
 )
@@ -98,13 +99,17 @@ def aimed_at_her(used: set[int], message: Message) -> bool:
 
 
 def separable(used: set[int], message: Message) -> set[int]:
-    """The words to set aside when the German trigger's "schlägt" at ``used`` is a separable verb
-    (``SEPARABLE_PARTICLES``: "schlägt … vor", proposes), or an empty set: its clause ends with the particle,
-    or the particle comes right after it and no pronoun after that ("schlägt vor dass wir …", without the
-    comma residents leave out; not "schlägt um sich", "schlägt nach mir")."""
+    """The words to set aside when the German trigger's "schlägt" or "haut" at ``used`` is a separable verb
+    (``SEPARABLE_PARTICLES``: "schlägt … vor", proposes; "das haut mich um", amazes me), or an empty set:
+    its clause ends with the particle, or the particle comes right after it and no pronoun after that
+    ("schlägt vor dass wir …", without the comma residents leave out; not "schlägt um sich", "schlägt nach
+    mir"). "haut" after an article or a possessive is the noun, skin ("meine Haut juckt mich",
+    ``SKIN_BEFORE``)."""
     n = len(message.folded)
     for i in used:
-        if message.folded[i].startswith(("schlagt", "schlag")):
+        if message.folded[i] == "haut" and i > 0 and message.folded[i - 1] in SKIN_BEFORE:
+            return used
+        if message.folded[i].startswith(("schlagt", "schlag", "haut", "haue")):
             clause = message.clause[i]
             last = max(j for j in range(n) if message.clause[j] == clause)
             if last > i and message.folded[last] in SEPARABLE_PARTICLES:

@@ -54,6 +54,17 @@ BUILTIN_HARD: dict[str, list[str]] = {
             "mich gewürgt|würgt mich|würgte mich|mich zu würgen|erwürg*|hat sie gewürgt|"
             "kinder gewürgt|tochter gewürgt|sohn gewürgt"
         ).split("|"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *(
+            "will tot",
+            "möchte tot",
+            "wäre lieber tot",
+            "wäre ich tot",
+            "ich wäre tot",
+            "müde vom leben",
+            "das leben satt",
+            "keine lust mehr zu leben",
+        ),
     ],
     "tr": [
         "intihar*",
@@ -75,6 +86,16 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "acil durum",
         "ambulans",
         *("beni boğdu", "beni boğmaya", "beni boğacak", "boğmaya çalıştı", "boğazımı sıktı"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *(
+            "ölmüş olmak",
+            "keşke ölsem",
+            "keşke ölseydim",
+            "hayattan bıktım",
+            "yaşamaktan bıktım",
+            "yaşamaktan yoruldum",
+            "hayattan yoruldum",
+        ),
     ],
     "ar": [
         "انتحار",
@@ -97,6 +118,18 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "طوارئ",
         "إسعاف",
         *("خنقني", "خنقوني", "حاول خنقي", "خنقها"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *(
+            "تعبت من الحياة",
+            "تعبت من حياتي",
+            "مليت من الحياة",
+            "مللت من الحياة",
+            "مليت من حياتي",
+            "لو كنت ميت*",
+            "أكون ميت*",
+            "ليتني مت",
+            "ليتني ميت*",
+        ),
     ],
     "ru": [
         "суицид*",
@@ -119,6 +152,15 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "скорая",
         "скорую",
         *("задушить", "придушить", "душил* меня"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *(
+            "быть мертв*",
+            "лучше бы я умер*",
+            "устал* жить",
+            "устал* от жизни",
+            "надоело жить",
+            "жить надоело",
+        ),
     ],
     "uk": [
         "суїцид*",
@@ -140,6 +182,8 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "швидку",
         "швидка",
         *("задушити", "придушити", "душив мене", "душил* мене"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *("бути мертв*", "краще б я помер*", "втомил* від життя", "втомил* жити", "набридло жити"),
     ],
     "pl": [
         "samobójst*",
@@ -157,6 +201,8 @@ BUILTIN_HARD: dict[str, list[str]] = {
         "krwotok*",
         "pogotowie",
         *("udusić mnie", "udusił mnie", "udusiła mnie", "dusił* mnie"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *("być martw*", "wolał* nie żyć", "mam dość życia", "zmęczon* życiem", "zmęczył* życiem"),
     ],
     "fa": [
         "خودکشی",
@@ -178,6 +224,8 @@ BUILTIN_HARD: dict[str, list[str]] = {
             "منو خفه کرد|مرا خفه کرد|من را خفه کرد|خفه‌ام کرد|خفه‌ام کنه|خفم کرد|گلومو فشار داد|"
             "گلویم را فشار داد"
         ).split("|"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *("کاش مرده بودم", "کاش بمیرم", "مرده باشم", "از زندگی خسته", "از زندگی سیرم", "از زندگی سیر شدم"),
     ],
     "en": [
         "suicid*",
@@ -201,6 +249,18 @@ BUILTIN_HARD: dict[str, list[str]] = {
             "strangled me|strangled her|strangle me|tried to strangle|choked me|choke me|"
             "choked her|choked my|he is choking me|he's choking me"
         ).split("|"),
+        # wishing to be dead, tired of life: a wish to die told without the verb "die"
+        *(
+            "wish i was dead",
+            "wish i were dead",
+            "want to be dead",
+            "rather be dead",
+            "better off dead",
+            "tired of living",
+            "tired of life",
+            "sick of life",
+            "sick of living",
+        ),
     ],
 }
 
@@ -219,6 +279,8 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "schlägt",
         "geschlagen",
         "verprügel*",
+        # colloquial verbs of hitting, with whom (an everyday "haut mich um", amazes me: ``separable``)
+        *("haut mich", "haute mich", "hauen mich", "haut die kinder", "haut uns"),
         "bedroht",
         "droht mir",
         "droht uns",
@@ -238,17 +300,23 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         *"насилие бьет избил* угрожа* пожар* горит".split(),
         *("бьёт меня", "в опасности", "ударил меня", "бил меня", "била меня", "били меня"),
         *("бьет детей", "бил детей", "ударил ребенка"),
+        # colloquial verbs of hitting, with whom
+        *("лупит меня", "колотит меня", "лупит детей", "лупил меня"),
     ],
     "uk": [
         *"насильство б'є побив* погрож* пожеж* горить".split(),
         *("б'є мене", "в небезпеці", "вдарив мене", "ударив мене", "бив мене", "била мене", "били мене"),
         *("б'є дітей", "бив дітей", "вдарив дитину"),
+        # colloquial verbs of hitting, with whom
+        *("лупцює мене", "лупить мене", "лупцює дітей"),
     ],
     "pl": [
         "przemoc",
         "bije mnie",
         "pobił*",
         *("uderzył mnie", "uderzyła mnie", "bił mnie", "biła mnie", "bije dzieci"),
+        # colloquial verbs of hitting, with whom
+        *("leje mnie", "lał mnie", "tłucze mnie", "leje dzieci", "tłucze dzieci"),
         "grozi mi",
         "grożą",
         "pożar",
@@ -273,6 +341,8 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "hits me",
         "hit me",
         *("hit the kids", "hit my kids", "hit the children", "hit my children"),
+        # colloquial verbs of hitting, with whom (not "kicks me": the baby in her belly does)
+        *("slaps me", "slapped me", "punches me", "punched me"),
         "threatened",
         "threatening me",
         "fire",
@@ -716,6 +786,12 @@ FONDLY_AFTER = frozenset(
 #: …", "Mein Mann schlägt mir einen Umzug vor"); a trigger with "schlägt" does not fire there. Not "zu",
 #: "ein", "aus", "auf": "er schlägt zu", "er schlägt auf mich ein", "schlägt mir die Zähne aus" are violence.
 SEPARABLE_PARTICLES = frozenset({"vor", "nach", "um", "fehl"})
+
+#: Before "haut", these make it the noun, skin ("meine Haut juckt mich", "die Haut"), not "hits"
+#: (``separable``).
+SKIN_BEFORE = frozenset(
+    fold(w) for w in "die der meine deine seine ihre unsere eure meiner deiner seiner ihrer unserer".split()
+)
 
 #: After a particle, these make it a preposition, "schlägt" still violence ("schlägt um sich": ``separable``).
 REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})

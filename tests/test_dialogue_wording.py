@@ -219,6 +219,7 @@ async def test_a_question_carried_to_a_person_is_shown_as_the_start_of_her_messa
     assert got_it in (screen.text or "") and begins not in (screen.text or "")
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # files added to a sent request
 async def test_files_past_the_limit_are_counted_in_one_notice_and_reach_the_partner_after_sending(
     bot: BotHarness,
 ) -> None:

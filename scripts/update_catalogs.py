@@ -61,6 +61,10 @@ def main() -> int:
         else:
             catalog = Catalog(locale=language.counts_as, project="Quartiersbot", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
+        # An obsolete entry whose msgid is in use again (a sentence removed, then brought back) is a
+        # duplicate GNU msgfmt refuses: the active entry is the one that counts.
+        for key in [key for key in catalog.obsolete if key in catalog]:
+            del catalog.obsolete[key]
         write(path, catalog, ignore_obsolete=False, width=100)
         missing = sum(1 for m in catalog if m.id and not m.string)
         print(f"{language.code:10} {len([m for m in catalog if m.id]):4} msgids, {missing:4} untranslated")

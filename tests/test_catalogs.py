@@ -72,6 +72,16 @@ def test_catalog_translates_every_msgid(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_has_one_entry_per_msgid_and_one_header(lang: str) -> None:
+    """GNU msgfmt (and translators' tools) refuse an obsolete entry that repeats an active msgid; a merge of
+    two branches' catalogs once left every header with two creation dates."""
+    po = catalog(lang)
+    assert not [key for key in po.obsolete if key in po], f"{lang}: run scripts/update_catalogs.py"
+    path = ROOT / "locales" / language(lang).catalog_dir / "LC_MESSAGES" / "bot.po"
+    assert path.read_text(encoding="utf-8").count('"POT-Creation-Date:') == 1
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_translations_keep_placeholders_and_tags(lang: str) -> None:
     problems = []
     messages = catalog(lang)

@@ -195,8 +195,13 @@ async def test_the_phone_step_says_one_thing(bot: BotHarness) -> None:
 @pytest.mark.parametrize(
     ("lang", "question", "begins", "got_it"),
     [
-        ("de", "Was kostet der Kurs?", "Ihre Nachricht beginnt mit Ihrer Frage:", "Angekommen."),
-        ("tr", "Kurs ücretli mi?", "Mesajınız sorunuzla başlıyor:", "Aldım."),
+        (
+            "de",
+            "Was kostet der Kurs?",
+            "Ihre Nachricht beginnt mit dem, was Sie geschrieben haben:",
+            "Angekommen.",
+        ),
+        ("tr", "Kurs ücretli mi?", "Mesajınız yazdıklarınızla başlıyor:", "Aldım."),
     ],
 )
 async def test_a_question_carried_to_a_person_is_shown_as_the_start_of_her_message(
@@ -217,6 +222,19 @@ async def test_a_question_carried_to_a_person_is_shown_as_the_start_of_her_messa
     await anna.send("Und ab wann?")
     screen = anna.last()
     assert got_it in (screen.text or "") and begins not in (screen.text or "")
+
+
+async def test_words_carried_from_the_emergency_screen_are_not_called_her_question(bot: BotHarness) -> None:
+    # Review rv20: "Mein Mann schlägt mich", then "Ask a person" on the emergency screen, said "Your message
+    # begins with your question: Mein Mann schlägt mich". What she wrote is shown as what she wrote.
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Mein Mann schlägt mich")
+    assert "110" in (anna.last().text or "")
+    await anna.tap("🙋")
+    await skip_questions(anna)
+    text = anna.last().text or ""
+    assert "Ihre Nachricht beginnt mit dem, was Sie geschrieben haben: <i>Mein Mann schlägt mich</i>" in text
+    assert "Frage" not in text
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # files added to a sent request

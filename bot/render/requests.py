@@ -121,9 +121,9 @@ def dialogue_screen(t: Translator, view: DraftView) -> Screen:
             t.html("You can also send a photo of a letter, a voice message or a document."),
         ]
         if view.carried:
-            # Her question from before ("Ask a person"): shown as her message so far (as a sign-up's words),
-            # not acknowledged as if she had just sent something.
-            begins = t.html("Your message begins with your question:")
+            # Her words from before (a question, then "Ask a person"; or what she wrote on the emergency
+            # screen): shown as her message so far (as a sign-up's words), not acknowledged as new.
+            begins = t.html("Your message begins with what you wrote:")
             lines.append(f"{begins} <i>{escape(view.carried)}</i>")
             lines.append(t.html("You can add more, or tap “Done”."))
         elif view.full:

@@ -197,6 +197,8 @@ class LexicalIndex:
             if (reading := latin_word_reading(word.surface, lang)) is not None:
                 reads.setdefault(reading, word.surface)
         groups: dict[str, dict[str, Word]] = {}
+        # The word as typed (lower case), for the compounds that say whom: "Mütter-" folds to "Mutter-".
+        typed = dict(zip((word.surface for word in analysed), raw_tokens(text), strict=True))
         for word in analysed:
             groups.setdefault(reads.get(word.surface, word.surface), {}).setdefault(word.surface, word)
         words: dict[str, list[Word]] = {}
@@ -206,7 +208,7 @@ class LexicalIndex:
             for word in readings.values():
                 if (gender := person(word, lang)) is not None:
                     genders[key] = gender
-                elif (gender := named_in_compound(word, lang)) is not None:
+                elif (gender := named_in_compound(typed.get(word.surface, ""), lang)) is not None:
                     compounds.add(gender)
             if all(self._counts(word, keep, names, written) for word in readings.values()):
                 words[key] = list(readings.values())

@@ -139,30 +139,33 @@ def person(word: Word, lang: str) -> Gender | None:
     return None
 
 
-def named_in_compound(word: Word, lang: str) -> Gender | None:
-    """The gender of a German compound (also typed in another language's chat) whose first part is a man
-    or a woman: "Frauencafé", "Frauenkurs", "Mütterzentrum", "Männerchor" say whom they are for, as "café
-    for women" does in two words. Unlike ``person`` such a word is no person word: it names the thing too
-    (the women's café), so it says whom a message is for without being left out of what it asks for
-    (``LexicalHits.genders``). The rest must be four letters or more ("Frauke" is no woman); a city like
-    "Mannheim" reads as a man, which only keeps a women-only offer from a confident answer."""
-    if word.number or (analyser_lang(lang) != "de" and script_of(word.surface) != LATIN):
+# The first parts of German compounds that say whom a thing is for, as typed (lower case): plural or
+# linking forms that clearly mean people ("Frauencafé", "Mütterzentrum", "Männerchor", "Herrenfriseur"),
+# with the spellings without umlauts ("Muetter-", and "Manner-", "Madchen-", "Sohne-" where that reads
+# no other way). Not the singular "Mutter-", "Mann-", "Tochter-", "Vater-": they begin words that name no
+# person ("Muttersprache", "Mannschaft", "Tochterfirma", "Vaterland"), and "Mütter-"/"Väter-"/"Töchter-"
+# typed without umlauts are those words. Folded (``fold``), "Mütter" is "Mutter": the word as typed is read.
+_WOMEN_HEADS = "frauen damen mädchen maedchen madchen mütter muetter töchter toechter"
+_MEN_HEADS = "männer maenner manner herren väter vaeter söhne soehne sohne"
+_GERMAN_HEADS: tuple[tuple[str, Gender], ...] = tuple(
+    sorted(
+        [(head, "f") for head in _WOMEN_HEADS.split()] + [(head, "m") for head in _MEN_HEADS.split()],
+        key=lambda head: -len(head[0]),
+    )
+)
+
+
+def named_in_compound(typed: str, lang: str) -> Gender | None:
+    """The gender of a German compound (also typed in another language's chat) whose first part names
+    women or men: "Frauencafé", "Damenfriseur", "Mütterzentrum", "Männerchor" say whom they are for, as
+    "café for women" does in two words. ``typed`` is the word as typed, lower case (``raw_tokens``): the
+    umlaut tells "Mütterzentrum" from "Muttersprache" (``_GERMAN_HEADS``). Unlike ``person`` such a word
+    is no person word: it names the thing too (the women's café), so it says whom a message is for
+    without being left out of what it asks for (``LexicalHits.genders``). The rest must be four letters
+    or more ("Frauke" is no woman)."""
+    if analyser_lang(lang) != "de" and script_of(typed) != LATIN:
         return None
-    return _german_compound(word.surface)
-
-
-@lru_cache(maxsize=1)
-def _german_heads() -> tuple[tuple[str, Gender], ...]:
-    """The German words for a man or a woman that begin a compound ("Frauen-", "Mütter-", "Männer-"),
-    longest first."""
-    surfaces = _lexicon("de")[0]
-    heads = [(word, gender) for word, gender in surfaces.items() if gender in ("m", "f") and len(word) >= 4]
-    return tuple(sorted(heads, key=lambda head: -len(head[0])))
-
-
-def _german_compound(surface: str) -> Gender | None:
-    """The gender of a German compound (folded) that begins with a man or a woman (``named_in_compound``)."""
-    for head, gender in _german_heads():
-        if surface.startswith(head) and len(surface) - len(head) >= 4:
+    for head, gender in _GERMAN_HEADS:
+        if typed.startswith(head) and len(typed) - len(head) >= 4:
             return gender
     return None

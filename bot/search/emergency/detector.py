@@ -33,6 +33,7 @@ from bot.search.emergency.matching import (
     typo_kind,
 )
 from bot.search.emergency.rules import (
+    a_complaint,
     a_relative,
     aimed_at_her,
     an_idiom,
@@ -63,6 +64,7 @@ from bot.search.emergency.words import (
     STATION_WORDS,
     SUBJECT_PRONOUNS,
     URGENT_WORDS,
+    WISH_TO_DIE,
 )
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 from bot.search.translit import LatinReader, common_words
@@ -360,6 +362,8 @@ class EmergencyDetector:
         it everyday: the rest of the message is judged as any message is."""
         if trigger.kill:
             return an_idiom(used, message, trigger.lang)
+        if trigger.hard and trigger.text in WISH_TO_DIE:
+            return a_complaint(trigger, used, message)
         if len(used) == 1 and message.folded[min(used)] in DIE_FOR_YOU:
             i = min(used)
             before = message.folded[max(0, i - 2) : i]

@@ -40,6 +40,7 @@ from bot.search.emergency.rules import (
     asks_for_help_with,
     compound,
     done_to_her,
+    not_hitting,
     separable,
     verb_after,
 )
@@ -379,6 +380,8 @@ class EmergencyDetector:
             return compound(used, message)
         if trigger.verb_first:
             return verb_after(trigger, used, message)
+        if not_hitting(used, message):
+            return used  # "меня колотит от температуры", "haut mich übers Ohr"
         return separable(used, message) if trigger.lang == "de" else set()
 
     def without_set_aside(self, text: str) -> str | None:

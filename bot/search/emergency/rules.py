@@ -21,13 +21,16 @@ from bot.search.emergency.words import (
     FAMILY_WHOLE,
     HARM_STARTS,
     HELP_STARTS,
+    HIT_OBJECTS,
     IDIOM_SUBJECTS,
     LOCATIVE_ENDINGS,
     MEDIA_WORDS,
+    NOT_HITTING,
     OBJECT_PRONOUNS,
     PERSON_SUBJECTS,
     PLACE_AFTER,
     PLEASE_WORDS,
+    POINTING_BEFORE,
     REFLEXIVE,
     REQUEST_WORDS,
     SAID_WORDS,
@@ -114,7 +117,9 @@ def separable(used: set[int], message: Message) -> set[int]:
     n = len(message.folded)
     for i in used:
         if message.folded[i] == "haut" and i > 0 and message.folded[i - 1] in SKIN_BEFORE:
-            return used
+            pointing = message.folded[i - 1] in POINTING_BEFORE
+            if not (pointing and i + 1 < n and message.folded[i + 1] in HIT_OBJECTS):
+                return used
         if message.folded[i].startswith(("schlagt", "schlag", "haut", "haue")):
             clause = message.clause[i]
             last = max(j for j in range(n) if message.clause[j] == clause)
@@ -191,4 +196,21 @@ def a_complaint(trigger: Trigger, used: set[int], message: Message) -> set[int]:
         after = [before, *after]
     if place and not any(words[j].startswith(STILL_LIFE_STARTS) for j in after):
         return used
+    return set()
+
+
+def not_hitting(used: set[int], message: Message) -> set[int]:
+    """``used`` when the colloquial verb of hitting at ``used`` says something else (``NOT_HITTING``: "меня
+    колотит от температуры", "leje mnie woda z sufitu", "haut mich übers Ohr"): one of its words in the
+    clause after the verb; or an empty set."""
+    words = message.folded
+    for i in used:
+        other = next((these for verb, these in NOT_HITTING.items() if words[i].startswith(verb)), None)
+        if other is None:
+            continue
+        for j in range(min(used), len(words)):
+            if message.clause[j] != message.clause[i] or j in used:
+                continue
+            if words[j] in other or any(len(w) >= 4 and words[j].startswith(w) for w in other):
+                return used
     return set()

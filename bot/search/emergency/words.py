@@ -281,6 +281,7 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "verprügel*",
         # colloquial verbs of hitting, with whom (an everyday "haut mich um", amazes me: ``separable``)
         *("haut mich", "haute mich", "hauen mich", "haut die kinder", "haut uns"),
+        *("haut meine kinder", "haut unsere kinder", "haut meinen sohn", "haut meine tochter"),
         "bedroht",
         "droht mir",
         "droht uns",
@@ -842,6 +843,28 @@ WOULD_BE_DEAD = frozenset({"wäre ich tot", "ich wäre tot"})
 SKIN_BEFORE = frozenset(
     fold(w) for w in "die der meine deine seine ihre unsere eure meiner deiner seiner ihrer unserer".split()
 )
+
+#: ...unless an object follows right after: then "der"/"die" is a pronoun, "haut" the verb ("Der haut mich
+#: jeden Tag", "Die haut mich immer"); not after a possessive ("meine Haut juckt mich").
+HIT_OBJECTS = frozenset(fold(w) for w in "mich uns dich ihn meine meinen unsere unseren".split())
+POINTING_BEFORE = frozenset({"der", "die"})
+
+#: A colloquial verb of hitting (its start, folded) and the words in its clause that make it something else
+#: (``not_hitting``): "меня колотит от температуры" (shivering with fever: "от" right after), "leje mnie
+#: woda z sufitu" (water pours on me), "haut mich übers Ohr" (cheats me). A word of four letters or more is
+#: a start ("sufitu"), a shorter one a whole word ("от", not "отец").
+NOT_HITTING: dict[str, frozenset[str]] = {
+    fold(verb): frozenset(fold(w) for w in words.split())
+    for verb, words in (
+        ("колот", "от від"),
+        ("колоч", "от від"),
+        ("leje", "woda wodą wody deszcz deszczem sufit rura rury"),
+        ("lał", "woda wodą wody deszcz deszczem sufit rura rury"),
+        ("haut", "ohr übers"),
+        ("haute", "ohr übers"),
+        ("hauen", "ohr übers"),
+    )
+}
 
 #: After a particle, these make it a preposition, "schlägt" still violence ("schlägt um sich": ``separable``).
 REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})

@@ -267,10 +267,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
 #: water, electricity, mould, a phone, the bus not coming) lay 0.02–0.05 closer to gas, smoke in the flat
 #: or someone "not responding" than to any entry (no entry is about housing repairs), and "my husband is
 #: afraid of dogs" closer to a threat: these everyday counterparts are the breakdowns and a family's
-#: everyday fears (the safety test; dev, bench/eval/explore-dev-safety.jsonl); a son who rang to say he comes
-#: home later with his phone nearly empty ("Mein Sohn kommt heute später nach Hause, sein Handy ist leer" lay
-#: closer to a missing mother), a stressed father shouting at the children when they do not tidy up (a
-#: shorter one, close to "schreit die Kinder an", was as close to "wird gewalttätig gegen die Kinder").
+#: everyday fears (the safety test; dev, bench/eval/explore-dev-safety.jsonl).
 EVERYDAY: dict[str, tuple[str, ...]] = {
     "de": (
         "Mein Kind ist krank, deshalb sage ich den Termin ab.",
@@ -282,8 +279,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "Der Bus kommt nicht, die Bahn fährt heute nicht.",
         "Mein Mann und die Kinder haben Angst vor Hunden und vor dem Zahnarzt.",
         "Mein Mann schimpft mit den Kindern wegen der Hausaufgaben.",
-        "Mein Sohn hat angerufen, er kommt heute später nach Hause, sein Handy ist gleich leer.",
-        "Mein Mann ist gestresst und schreit die Kinder an, wenn sie nicht aufräumen.",
     ),
     "tr": (
         "Çocuğum hasta, bu yüzden randevuyu iptal ediyorum.",
@@ -294,8 +289,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "Otobüs gelmiyor, tren bugün çalışmıyor.",
         "Kocam ve çocuklar köpeklerden ve dişçiden korkuyor.",
         "Kocam ödevler yüzünden çocuklara kızıyor.",
-        "Oğlum aradı, bugün eve geç gelecek, telefonunun şarjı bitmek üzere.",
-        "Kocam stresli, çocuklar odalarını toplamayınca onlara bağırıyor.",
     ),
     "ar": (
         "طفلي مريض، لذلك ألغي الموعد.",
@@ -306,8 +299,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "الباص لا يأتي، والقطار لا يعمل اليوم.",
         "زوجي والأطفال يخافون من الكلاب ومن طبيب الأسنان.",
         "زوجي يوبخ الأطفال بسبب الواجبات المدرسية.",
-        "اتصل ابني، سيعود اليوم إلى البيت متأخرا، وبطارية هاتفه على وشك أن تنفد.",
-        "زوجي متوتر ويصرخ على الأطفال عندما لا يرتبون غرفتهم.",
     ),
     "ru": (
         "Мой ребёнок болеет, поэтому я отменяю встречу.",
@@ -318,8 +309,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "Автобус не приходит, электричка сегодня не ходит.",
         "Муж и дети боятся собак и зубного врача.",
         "Муж ругает детей из-за домашних заданий.",
-        "Сын позвонил, он сегодня придёт домой позже, у него садится телефон.",
-        "Муж нервничает и кричит на детей, когда они не убирают в комнате.",
     ),
     "uk": (
         "Моя дитина хворіє, тому я скасовую зустріч.",
@@ -330,8 +319,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "Автобус не приходить, електричка сьогодні не ходить.",
         "Чоловік і діти бояться собак і зубного лікаря.",
         "Чоловік сварить дітей через домашні завдання.",
-        "Син подзвонив, він сьогодні прийде додому пізніше, у нього сідає телефон.",
-        "Чоловік нервує і кричить на дітей, коли вони не прибирають у кімнаті.",
     ),
     "pl": (
         "Moje dziecko jest chore, więc odwołuję spotkanie.",
@@ -343,8 +330,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "Autobus nie przyjeżdża, pociąg dzisiaj nie jeździ.",
         "Mąż i dzieci boją się psów i dentysty.",
         "Mąż krzyczy na dzieci z powodu zadań domowych.",
-        "Syn zadzwonił, wróci dziś później do domu, rozładowuje mu się telefon.",
-        "Mąż jest zdenerwowany i krzyczy na dzieci, kiedy nie sprzątają pokoju.",
     ),
     "fa": (
         "بچه\u200cام مریض است، برای همین قرار را لغو می\u200cکنم.",
@@ -356,8 +341,6 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "اتوبوس نمی\u200cآید، قطار امروز کار نمی\u200cکند.",
         "شوهرم و بچه\u200cها از سگ و دندانپزشک می\u200cترسند.",
         "شوهرم سر تکلیف مدرسه با بچه\u200cها دعوا می\u200cکند.",
-        "پسرم زنگ زد، امروز دیرتر به خانه می\u200cآید، شارژ گوشی\u200cاش دارد تمام می\u200cشود.",
-        "شوهرم عصبی است و وقتی بچه\u200cها اتاقشان را مرتب نمی\u200cکنند سرشان داد می\u200cزند.",
     ),
     "en": (
         "My child is ill, so I am cancelling the appointment.",
@@ -369,7 +352,5 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "The bus is not coming, the train is not running today.",
         "My husband and the children are afraid of dogs and of the dentist.",
         "My husband tells the children off about their homework.",
-        "My son called, he is coming home later today, his phone battery is nearly empty.",
-        "My husband is stressed and shouts at the children when they do not tidy up.",
     ),
 }

@@ -95,3 +95,69 @@ def test_a_thing_broken_at_home_raises_no_alarm(engine: SearchEngine, text: str,
     no entry about repairs), but closer still to the situations' everyday counterparts: breakdowns at
     home, a broken phone (``EVERYDAY``)."""
     assert not engine.answer(text, lang).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I'm tired of living in this tiny room with my kids", "en"),
+        ("yurtta yaşamaktan bıktım, ev arıyorum", "tr"),
+        ("устал жить в этой комнате с соседями", "ru"),
+        ("zmęczona życiem w akademiku, szukam mieszkania", "pl"),
+        ("Wir haben das Leben im Container satt", "de"),
+        ("Ohne die Tafel wäre ich tot, danke", "de"),
+        ("I'd rather be dead than eat that food again", "en"),
+    ],
+)
+def test_tired_of_a_place_or_a_thing_is_no_wish_to_die(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    """A wish-to-die phrase said of a place, with other words between its words, "wäre ich tot" without a
+    wish, "rather be dead than …" (emergency/rules.py ``a_complaint``): no hard trigger."""
+    result = lexical_engine.answer(text, lang)
+    assert result.emergency_match is None or not result.emergency_match.hard, result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I'm tired of living in this world", "en"),
+        ("bu dünyada yaşamaktan bıktım", "tr"),
+        ("ich will einfach nur tot sein", "de"),
+        ("Ich wünsche mir, ich wäre tot", "de"),
+        ("устала жить, не знаю что делать", "ru"),
+    ],
+)
+def test_the_wish_to_die_with_fillers_or_the_world_stays_hard(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    """Fillers between the words, the world as the place, a wish before "wäre ich tot": still hard."""
+    result = lexical_engine.answer(text, lang)
+    assert result.emergency and result.emergency_match is not None and result.emergency_match.hard, result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("na przystanku leje mnie deszcz", "pl"),
+        ("Die Werkstatt haut uns übers Ohr", "de"),
+        ("меня всего колотит от холода", "ru"),
+    ],
+)
+def test_rain_shivering_and_cheating_are_no_hitting(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    """A colloquial verb of hitting that says something else (emergency/words.py ``NOT_HITTING``)."""
+    assert not lexical_engine.answer(text, lang).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Der haut uns ständig", "de"), ("Die haut mich, wenn ich weine", "de"), ("Er haut meinen Sohn", "de")],
+)
+def test_der_die_haut_with_an_object_and_haut_my_son_are_hitting(
+    lexical_engine: SearchEngine, text: str, lang: str
+) -> None:
+    """ "der"/"die" before "haut" and an object right after is a pronoun and the verb (``HIT_OBJECTS``);
+    "haut meinen Sohn" a soft trigger."""
+    assert lexical_engine.answer(text, lang).emergency

@@ -33,12 +33,14 @@ from bot.search.emergency.matching import (
     typo_kind,
 )
 from bot.search.emergency.rules import (
+    a_complaint,
     a_relative,
     aimed_at_her,
     an_idiom,
     asks_for_help_with,
     compound,
     done_to_her,
+    not_hitting,
     separable,
     verb_after,
 )
@@ -63,6 +65,7 @@ from bot.search.emergency.words import (
     STATION_WORDS,
     SUBJECT_PRONOUNS,
     URGENT_WORDS,
+    WISH_TO_DIE,
 )
 from bot.search.normalize import SCRIPT_OF_LANG, fold, raw_tokens, script_of, stem, stop_words
 from bot.search.translit import LatinReader, common_words
@@ -360,6 +363,8 @@ class EmergencyDetector:
         it everyday: the rest of the message is judged as any message is."""
         if trigger.kill:
             return an_idiom(used, message, trigger.lang)
+        if trigger.hard and trigger.text in WISH_TO_DIE:
+            return a_complaint(trigger, used, message)
         if len(used) == 1 and message.folded[min(used)] in DIE_FOR_YOU:
             i = min(used)
             before = message.folded[max(0, i - 2) : i]
@@ -375,6 +380,8 @@ class EmergencyDetector:
             return compound(used, message)
         if trigger.verb_first:
             return verb_after(trigger, used, message)
+        if not_hitting(used, message):
+            return used  # "меня колотит от температуры", "haut mich übers Ohr"
         return separable(used, message) if trigger.lang == "de" else set()
 
     def without_set_aside(self, text: str) -> str | None:

@@ -21,18 +21,27 @@ from bot.search.emergency.words import (
     FAMILY_WHOLE,
     HARM_STARTS,
     HELP_STARTS,
+    HIT_OBJECTS,
     IDIOM_SUBJECTS,
+    LOCATIVE_ENDINGS,
     MEDIA_WORDS,
+    NOT_HITTING,
     OBJECT_PRONOUNS,
     PERSON_SUBJECTS,
+    PLACE_AFTER,
     PLEASE_WORDS,
+    POINTING_BEFORE,
     REFLEXIVE,
     REQUEST_WORDS,
     SAID_WORDS,
     SEPARABLE_PARTICLES,
     SKIN_BEFORE,
+    STILL_LIFE_STARTS,
     SUBJECT_PRONOUNS,
     THREAT_FOLDED,
+    WISH_FILLERS,
+    WISH_WORDS,
+    WOULD_BE_DEAD,
 )
 
 
@@ -108,7 +117,9 @@ def separable(used: set[int], message: Message) -> set[int]:
     n = len(message.folded)
     for i in used:
         if message.folded[i] == "haut" and i > 0 and message.folded[i - 1] in SKIN_BEFORE:
-            return used
+            pointing = message.folded[i - 1] in POINTING_BEFORE
+            if not (pointing and i + 1 < n and message.folded[i + 1] in HIT_OBJECTS):
+                return used
         if message.folded[i].startswith(("schlagt", "schlag", "haut", "haue")):
             clause = message.clause[i]
             last = max(j for j in range(n) if message.clause[j] == clause)
@@ -158,3 +169,48 @@ def asks_for_help_with(words: list[str], at: int, lang: str) -> bool:
     while after < len(words) and (words[after] in OBJECT_PRONOUNS or words[after] in PLEASE_WORDS):
         after += 1
     return after < len(words) and words[after] in ABOUT_WORDS.get(lang, frozenset())
+
+
+def a_complaint(trigger: Trigger, used: set[int], message: Message) -> set[int]:
+    """``used`` when the wish to die at ``used`` (``WISH_TO_DIE``) is an everyday complaint, or an empty set:
+    a word between its words that is no filler ("möchte meinen Opa tot melden", ``WISH_FILLERS``); a place
+    right after it or, in Turkish, a locative right before it ("tired of living in a hostel", "bu evde
+    yaşamaktan bıktım", ``PLACE_AFTER``), unless the place is the world, fear or pain
+    (``STILL_LIFE_STARTS``); "wäre ich tot" without a wish (``WISH_WORDS``: "Ohne meine Nachbarin wäre ich
+    tot"); "rather be dead than …"."""
+    words = message.folded
+    first, last = min(used), max(used)
+    if any(j not in used and words[j] not in WISH_FILLERS for j in range(first, last + 1)):
+        return used
+    if trigger.text in WOULD_BE_DEAD and not any(w.startswith(WISH_WORDS) for w in words):
+        return used
+    if trigger.text == "rather be dead" and last + 1 < len(words) and words[last + 1] == "than":
+        return used
+    clause = message.clause[first]
+    after = [j for j in range(last + 1, min(len(words), last + 5)) if message.clause[j] == clause]
+    before = first - 1 if first > 0 and message.clause[first - 1] == clause else None
+    place = bool(after) and words[after[0]] in PLACE_AFTER
+    if trigger.lang == "tr" and before is not None:
+        word = words[before]
+        place = place or (len(word) > 3 and word.endswith(LOCATIVE_ENDINGS))
+        after = [before, *after]
+    if place and not any(words[j].startswith(STILL_LIFE_STARTS) for j in after):
+        return used
+    return set()
+
+
+def not_hitting(used: set[int], message: Message) -> set[int]:
+    """``used`` when the colloquial verb of hitting at ``used`` says something else (``NOT_HITTING``: "меня
+    колотит от температуры", "leje mnie woda z sufitu", "haut mich übers Ohr"): one of its words in the
+    clause after the verb; or an empty set."""
+    words = message.folded
+    for i in used:
+        other = next((these for verb, these in NOT_HITTING.items() if words[i].startswith(verb)), None)
+        if other is None:
+            continue
+        for j in range(min(used), len(words)):
+            if message.clause[j] != message.clause[i] or j in used:
+                continue
+            if words[j] in other or any(len(w) >= 4 and words[j].startswith(w) for w in other):
+                return used
+    return set()

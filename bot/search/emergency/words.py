@@ -281,6 +281,7 @@ BUILTIN_SOFT: dict[str, list[str]] = {
         "verprügel*",
         # colloquial verbs of hitting, with whom (an everyday "haut mich um", amazes me: ``separable``)
         *("haut mich", "haute mich", "hauen mich", "haut die kinder", "haut uns"),
+        *("haut meine kinder", "haut unsere kinder", "haut meinen sohn", "haut meine tochter"),
         "bedroht",
         "droht mir",
         "droht uns",
@@ -787,11 +788,83 @@ FONDLY_AFTER = frozenset(
 #: "ein", "aus", "auf": "er schlägt zu", "er schlägt auf mich ein", "schlägt mir die Zähne aus" are violence.
 SEPARABLE_PARTICLES = frozenset({"vor", "nach", "um", "fehl"})
 
+#: The wish to die told without the verb "die" (the phrases under "wishing to be dead" in ``BUILTIN_HARD``):
+#: hard, but said of a place or a thing they are an everyday complaint (``a_complaint``): "I'm tired of
+#: living in a hostel", "bu evde yaşamaktan bıktım", "устала жить в общежитии", "Ich habe das Leben in der
+#: Unterkunft satt", "Ich möchte meinen Opa tot melden", "Ohne meine Nachbarin wäre ich tot".
+WISH_TO_DIE = frozenset(
+    (
+        "will tot|möchte tot|wäre lieber tot|wäre ich tot|ich wäre tot|müde vom leben|das leben satt|"
+        "keine lust mehr zu leben|ölmüş olmak|keşke ölsem|keşke ölseydim|hayattan bıktım|yaşamaktan bıktım|"
+        "yaşamaktan yoruldum|hayattan yoruldum|تعبت من الحياة|تعبت من حياتي|مليت من الحياة|مللت من الحياة|"
+        "مليت من حياتي|لو كنت ميت*|أكون ميت*|ليتني مت|ليتني ميت*|быть мертв*|лучше бы я умер*|устал* жить|"
+        "устал* от жизни|надоело жить|жить надоело|бути мертв*|краще б я помер*|втомил* від життя|"
+        "втомил* жити|набридло жити|być martw*|wolał* nie żyć|mam dość życia|zmęczon* życiem|"
+        "zmęczył* życiem|کاش مرده بودم|کاش بمیرم|مرده باشم|از زندگی خسته|از زندگی سیرم|از زندگی سیر شدم|"
+        "wish i was dead|wish i were dead|want to be dead|rather be dead|better off dead|tired of living|"
+        "tired of life|sick of life|sick of living"
+    ).split("|")
+)
+#: Between the words of such a phrase only these may stand ("manchmal möchte ich einfach tot sein", "از
+#: زندگی خیلی خسته شدم"); another word makes it another sentence ("möchte meinen Opa tot melden", "das Leben
+#: in der Unterkunft satt", "از زندگی در این خانه خسته").
+WISH_FILLERS = frozenset(
+    fold(w)
+    for w in (
+        "ich i je einfach nur noch so lieber am liebsten echt wirklich jetzt schon bald manchmal gern gerne "
+        "ganz total just really so very all artık çok gerçekten я так просто уже очень вже дуже już tak "
+        "po prostu naprawdę bardzo ja دیگه خیلی واقعا من حقا جدا كثيرا"
+    ).split()
+)
+#: Right after such a phrase, a place ("tired of living in a hostel", "here", "устала жить в общежитии",
+#: "mam dość życia w tym mieszkaniu", "تعبت من الحياة في هذه الشقة"); Turkish says it before, in the
+#: locative ("bu evde yaşamaktan bıktım", "burada"): the complaint is about the place.
+PLACE_AFTER = frozenset(
+    fold(w)
+    for w in "in im at here there hier dort в во у тут здесь w we tu tutaj في هنا هون در اینجا".split()
+)
+LOCATIVE_ENDINGS = ("de", "da", "te", "ta")
+#: ...unless the place is the world, or fear or pain ("tired of living in this world", "bu dünyada"):
+#: still the wish to die.
+STILL_LIFE_STARTS = tuple(
+    fold(w)
+    for w in "world welt мир світ świat świecie dünya dunya العالم الدنيا دنیا fear pain angst schmerz "
+    "страх бол біл strach ból bol".split()
+)
+#: "wäre ich tot" is the wish only with a wish ("Ich wünschte, ich wäre tot", "am liebsten"), not "Ohne
+#: meine Nachbarin wäre ich tot" (a thank-you); "rather be dead than …" compares ("I'd rather be dead than
+#: call the Jobcenter again").
+WISH_WORDS = tuple(fold(w) for w in "lieber wünsch liebsten hoffentlich wish".split())
+WOULD_BE_DEAD = frozenset({"wäre ich tot", "ich wäre tot"})
+
+
 #: Before "haut", these make it the noun, skin ("meine Haut juckt mich", "die Haut"), not "hits"
 #: (``separable``).
 SKIN_BEFORE = frozenset(
     fold(w) for w in "die der meine deine seine ihre unsere eure meiner deiner seiner ihrer unserer".split()
 )
+
+#: ...unless an object follows right after: then "der"/"die" is a pronoun, "haut" the verb ("Der haut mich
+#: jeden Tag", "Die haut mich immer"); not after a possessive ("meine Haut juckt mich").
+HIT_OBJECTS = frozenset(fold(w) for w in "mich uns dich ihn meine meinen unsere unseren".split())
+POINTING_BEFORE = frozenset({"der", "die"})
+
+#: A colloquial verb of hitting (its start, folded) and the words in its clause that make it something else
+#: (``not_hitting``): "меня колотит от температуры" (shivering with fever: "от" right after), "leje mnie
+#: woda z sufitu" (water pours on me), "haut mich übers Ohr" (cheats me). A word of four letters or more is
+#: a start ("sufitu"), a shorter one a whole word ("от", not "отец").
+NOT_HITTING: dict[str, frozenset[str]] = {
+    fold(verb): frozenset(fold(w) for w in words.split())
+    for verb, words in (
+        ("колот", "от від"),
+        ("колоч", "от від"),
+        ("leje", "woda wodą wody deszcz deszczem sufit rura rury"),
+        ("lał", "woda wodą wody deszcz deszczem sufit rura rury"),
+        ("haut", "ohr übers"),
+        ("haute", "ohr übers"),
+        ("hauen", "ohr übers"),
+    )
+}
 
 #: After a particle, these make it a preposition, "schlägt" still violence ("schlägt um sich": ``separable``).
 REFLEXIVE = frozenset({"sich", "dich", "dir", "ihn", "ihm", "ihr", "euch"})

@@ -302,10 +302,11 @@ class SearchEngine:
         if match is None:
             # A message in a script the UI language does not use (Arabic on a German phone) is read in the
             # languages of its script (``_in_its_script``), and its emergency by meaning is decided there, in
-            # either of them (ar or fa: which one she writes is not known), as for a resident whose UI is in
-            # it. Read in German, "جارتي وقعت على الأرض ولا ترد" (my neighbour fell and does not answer) met
-            # German situations and entries only, and "боюсь экзамена по немецкому, умру от страха" was
-            # closer to an emergency than in Russian (bench/eval/explore-dev-xalarm.jsonl).
+            # either of them (ar or fa, where her letters do not tell which: ``other_script_languages``), as
+            # for a resident whose UI is in it. Read in German, "جارتي وقعت على الأرض ولا ترد" (my neighbour
+            # fell and does not answer) met German situations and entries only, and "боюсь экзамена по
+            # немецкому, умру от страха" was closer to an emergency than in Russian
+            # (bench/eval/explore-dev-xalarm.jsonl).
             others = [
                 (other, self._rank(query, other, district, limit, frozenset(), vector))
                 for other in other_script_languages(query, lang)
@@ -649,7 +650,10 @@ def other_script_languages(query: str, lang: str) -> tuple[str, ...]:
     """The languages (bot/languages.py) written in the script of ``query`` where ``lang`` is not: "ar" and
     "fa" for a message in Arabic letters in a German or Turkish UI, "ru" and "uk" for one in Cyrillic;
     none where ``lang`` uses the script or the message is in Latin letters (or mixed: its script is the
-    one of more than half of its words)."""
+    one of more than half of its words). Only one of them where the message has letters only that one uses
+    (``_OWN_LETTERS``: "ы" is Russian, "پ" Persian): read in its neighbour, "устала от работы" alarmed as
+    Ukrainian, "بطارية هاتفي فارغة" as Persian (review rv20; explore-dev-xalarm false alarms 21 → 19 of 48,
+    emergencies 31/34 and explore-dev-xscript unchanged)."""
     if lang not in LANGUAGES:
         return ()
     scripts = [script_of(word) for word in raw_tokens(query)]
@@ -657,9 +661,21 @@ def other_script_languages(query: str, lang: str) -> tuple[str, ...]:
     written = max(set(scripts), key=scripts.count, default=LATIN)
     if written == LATIN or written == language(lang).script or 2 * scripts.count(written) <= len(scripts):
         return ()
-    return tuple(
+    codes = tuple(
         entry.code for entry in REGISTRY if entry.script == written and entry.counts_as == entry.code
     )
+    # Letters only one language of the script uses say which one it is (Persian پ چ ژ گ ی ک, Arabic ة ى ي
+    # ك; Russian ы э ъ ё, Ukrainian і ї є ґ); without them, or with both kinds, either may be meant.
+    told = [code for code in codes if _OWN_LETTERS.get(code, frozenset()) & set(query)]
+    return tuple(told) if len(told) == 1 else codes
+
+
+_OWN_LETTERS = {
+    "fa": frozenset("پچژگیک"),
+    "ar": frozenset("ةىيك"),
+    "ru": frozenset("ыэъёЫЭЪЁ"),
+    "uk": frozenset("іїєґІЇЄҐ"),
+}
 
 
 def _better(found: SearchResult, than: SearchResult) -> bool:

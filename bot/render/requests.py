@@ -282,12 +282,7 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
         t.html("This goes to: {partner}", partner=t.isolate(view.partner)),
     ]
     if view.also_sees:
-        lines.append(
-            t.html(
-                "{other} also sees your request at once and passes the answer on to you.",
-                other=t.isolate(view.also_sees),
-            )
-        )
+        lines.append(also_sees_line(t, view.also_sees))
     lines += ["", t.html("They will see:")]
     first_name = (view.first_name or "").strip()
     if first_name:
@@ -350,6 +345,14 @@ def input_problem(t: Translator, problem: str) -> str:
             change="✏️ " + t.gettext("Change"),
         )
     return t.html("I can pass on photos, voice messages and documents (PDF), but not this kind of file.")
+
+
+def also_sees_line(t: Translator, other: str) -> str:
+    """Who else sees her request the moment it is sent (`routing.copied_at_once`), on the check screen and
+    in the hand-over question alike."""
+    return t.html(
+        "{other} also sees your request at once and passes the answer on to you.", other=t.isolate(other)
+    )
 
 
 def files_left_out(t: Translator, count: int, most: int) -> str:
@@ -703,12 +706,7 @@ def handover_question(
         "• " + t.html("your answers and your conversation with {old} so far", **had),
     ]
     if also:
-        shared.append(
-            t.html(
-                "{other} also sees your request at once and passes the answer on to you.",
-                other=t.isolate(also),
-            )
-        )
+        shared.append(also_sees_line(t, also))
     shared.append(t.html("Nothing is passed on without your yes."))
     text = "\n".join(shared)
     return f"❓ {proposal}\n{text}", [

@@ -87,13 +87,18 @@ def test_fear_of_the_husband_and_a_husband_hurting_the_children_raise_the_alarm_
         ("Die Heizung funktioniert seit gestern nicht", "de"),
         ("Warmwasser geht nicht", "de"),
         ("bizim evde elektrik yok", "tr"),
-        ("мій телефон зламався", "uk"),
     ],
 )
 def test_a_thing_broken_at_home_raises_no_alarm(engine: SearchEngine, text: str, lang: str) -> None:
     """Closer to gas or smoke in the flat or someone "not responding" than to any entry (the content has
     no entry about repairs), but closer still to the situations' everyday counterparts: breakdowns at
-    home, a broken phone (``EVERYDAY``)."""
+    home, a broken phone (``EVERYDAY``).
+
+    Not here: "мій телефон зламався" (uk). It lies as close to a situation as to its counterpart (0.8823
+    and 0.8820 on an AMD EPYC, the other way round on the machine the test was written on): the same
+    model file gives vectors that differ in the fourth decimal from one CPU to another, so a test of a
+    tie passes on one machine and fails on the next. Giving the counterparts a lead of 0.005 to break
+    such ties lost "شوهرم بچه ها رو میزنه" (my husband hits the children) on dev: a tie stays an alarm."""
     assert not engine.answer(text, lang).emergency
 
 

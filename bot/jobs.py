@@ -75,10 +75,14 @@ async def purge_old_data(services: Services) -> int:
     return removed
 
 
+async def remind_and_escalate(services: Services) -> int:
+    """Requests nobody took on, on the bot's clock: a reminder in the partner group, the resident told when
+    the time she was promised passed, later escalation to the catch-all; returns how many steps."""
+    return await services.requests.remind_and_escalate(services.clock())
+
+
 async def _reminder_job(context: Any) -> None:
-    """Requests nobody took on: a reminder in the partner group, later escalation to the catch-all."""
-    services: Services = context.bot_data.services
-    await services.requests.remind_and_escalate(services.clock())
+    await remind_and_escalate(context.bot_data.services)
 
 
 async def _purge_job(context: Any) -> None:

@@ -81,6 +81,7 @@ def register(app: AppType) -> None:
     app.add_handler(on_button(questions.new_question, "dlg", first=["new"]))
     app.add_handler(on_button(requests.dialogue_button, "dlg"))
     app.add_handler(on_button(requests.resident_request_button, "req", first=["add", "withdraw"]))
+    app.add_handler(on_button(requests.my_requests_button, "req", first=["list"]))
     # "A new question", not a message for a partner: her message goes to the search.
     app.add_handler(on_button(questions.conversation_question, "conv", first=["new"]))
     app.add_handler(on_button(requests.conversation_button, "conv", first=["end", "to", "un"]))

@@ -804,6 +804,16 @@ async def requests_command(update: Update, context: Context) -> None:
     await show_with_parked_draft(update, context, render.open_requests(context.t, requests))
 
 
+async def my_requests_button(update: Update, context: Context) -> None:
+    """📋 My requests under a notice about a request: /requests below it (the notice stays readable)."""
+    user = update.effective_user
+    if user is None:
+        return
+    await answer_query(update.callback_query)
+    requests = await context.services.requests.open_requests(user.id, context.lang)
+    await show_with_parked_draft(update, context, render.open_requests(context.t, requests), new_message=True)
+
+
 async def resident_request_button(update: Update, context: Context) -> None:
     """✏️ Add to … (the next reply goes to that request) and 🗑 Withdraw … (asks first)."""
     chat = update.effective_chat

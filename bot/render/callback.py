@@ -35,7 +35,8 @@ NAMESPACES = {
     "signup-e": "signup-e:<event>, the same for an event",
     "ask": "ask[:<origin>], a request to a person (t.<topic>, p.<partner>, f.<faq>, q; urgent: sos, sos.q)",
     "dlg": "dlg:<action>:<dialogue>, a button of the request dialogue",
-    "req": "req:<action>:<request>[:<partner>], the resident's /requests and the partner's card",
+    "req": "req:<action>:<request>[:<partner>], the resident's /requests and the partner's card; req:list "
+    "opens /requests",
     "reopen": "reopen:<request>, the resident opens a recently closed request again",
     "hoc": "hoc:yes|no:<request>, the resident's consent to a hand-over",
     "conv": "conv:end|to|un:<request>[:r], her conversation with a request: end it (r: under its refusal), "

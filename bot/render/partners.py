@@ -663,12 +663,18 @@ NOTICES = {
         "instead of {old_id}. Please set telegram_chat_id: {new_id} in the content."
     ),
     "escalated": N_("Request {number} to {partner} has not been taken on within {time}; escalated."),
+    # The time the resident was promised an answer within passed (`bot.tickets.reminders`): she was told
+    # that the Quartiersmanagement takes care of it.
+    "late": N_(
+        "Request {number} to {partner} has had no answer within {time}, the time the resident was told to "
+        "expect one. They were told that the Quartiersmanagement will take care of it."
+    ),
     "danger_escalated": N_(
         "Request {number} to {partner}: the resident's message with words that point to danger has had no "
         "answer within {time}; escalated."
     ),
 }
-NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰", "danger_escalated": "⏰"}
+NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰", "danger_escalated": "⏰", "late": "⏰"}
 
 
 def notice(t: Translator, kind: str, **values: str | int) -> str:

@@ -641,19 +641,19 @@ def acknowledgement(
     t: Translator,
     number: str,
     partner: str,
-    response_hours: int,
+    response_hours: int | None,
     by_phone: bool,
     urgent: bool = False,
     via: str | None = None,
     no_chat_answer: bool = False,
 ) -> str:
     """What the resident sees in place of the check screen after "Send" (with the menu below): the number
-    and when to expect an answer.
-    From the emergency screen (`urgent`) no waiting time: someone in danger must not wait for it. `via`:
-    the partner answers by e-mail to this organisation (the Quartiersmanagement), which brings the answer
-    into the chat (`bot.tickets.routing.answers_through`). `no_chat_answer`: nobody can (the partner gets
-    requests by e-mail only, `bot.tickets.routing.no_chat_answer`): no answer is promised in the chat, and
-    without a phone number no time either."""
+    and when to expect an answer, within `response_hours` (`bot.tickets.routing.promised_hours`: None, no
+    time promised). From the emergency screen (`urgent`) no waiting time: someone in danger must not wait
+    for it. `via`: the partner answers by e-mail to this organisation (the Quartiersmanagement), which
+    brings the answer into the chat (`bot.tickets.routing.answers_through`). `no_chat_answer`: nobody can
+    (the partner gets requests by e-mail only, `bot.tickets.routing.no_chat_answer`): no answer is promised
+    in the chat, and without a phone number no time either."""
     n, p = t.isolate(number), t.isolate(partner)
     lines = ["✅ " + t.html("Thank you! Your request {number} was sent to {partner}.", number=n, partner=p)]
     no_chat = no_chat_answer and not by_phone
@@ -783,6 +783,30 @@ def status_notice(t: Translator, kind: str, number: str, partner: str) -> str:
     return "ℹ️ " + t.html(STATUS_NOTICES[kind], number=t.isolate(number), partner=t.isolate(partner))
 
 
+def late_notice(t: Translator, number: str, partner: str, by: str | None) -> Screen:
+    """The time she was promised an answer within passed and nobody took her request on
+    (`bot.tickets.reminders`): told once, calmly, that it is not lost. `by`, the Quartiersmanagement, was
+    told and takes care of it; None: the request is its own, and it was reminded. Below: her requests and
+    the menu (nothing to send again)."""
+    values = {"number": t.isolate(number), "partner": t.isolate(partner)}
+    if by is None:
+        text = t.html(
+            "Your request {number} to {partner} has not been answered yet. {partner} has been reminded and "
+            "will take care of it.",
+            **values,
+        )
+    else:
+        text = t.html(
+            "Your request {number} to {partner} has not been answered yet. {by} has been told and will take "
+            "care of it.",
+            by=t.isolate(by),
+            **values,
+        )
+    more = t.html("You do not need to send it again.")
+    mine = ("📋 " + t.gettext("My requests"), encode("req", "list"))
+    return f"ℹ️ {text}\n{more}", [[mine], nav_row(t)]
+
+
 def handed_over_notice(
     t: Translator, number: str, partner: str, hours: int, via: str | None, *, urgent: bool = False
 ) -> str:
@@ -796,7 +820,7 @@ def handed_over_notice(
 
 
 def _what_to_expect(
-    t: Translator, p: str, hours: int, *, urgent: bool, via: str | None, no_chat: bool
+    t: Translator, p: str, hours: int | None, *, urgent: bool, via: str | None, no_chat: bool
 ) -> list[str]:
     """When and how the answer of partner `p` (isolated) comes, after "Send" and after a hand-over: an
     `urgent` request names no time and says not to wait in danger; `no_chat` (nobody can bring the answer
@@ -819,7 +843,7 @@ def _what_to_expect(
             )
         )
         return lines
-    if not urgent:
+    if not urgent and hours is not None:
         lines.append(t.html("You can expect an answer within {time}.", time=hours_phrase(t, hours)))
     if via:
         lines.append(

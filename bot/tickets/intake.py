@@ -42,7 +42,7 @@ from bot.tickets.routing import (
     copied_at_once,
     no_chat_answer,
     partner_destination,
-    response_hours,
+    promised_hours,
     routable_partner,
     serving_partner,
 )
@@ -710,7 +710,7 @@ def _sent(ctx: TicketContext, request: Request) -> DialogueReply:
         ctx.t(request.language),
         request.number,
         ctx.partner_name(request.partner_id, request.language),
-        response_hours(ctx, request.partner_id, via),
+        promised_hours(ctx, request),
         by_phone=by_phone,
         urgent=request.urgent,
         via=ctx.partner_name(via, request.language) if via else None,

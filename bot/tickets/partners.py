@@ -238,6 +238,7 @@ async def hand_over(
         reminder_sent_at=None,
         escalated_at=None,
         overdue_at=None,
+        late_notice_at=None,
         passed_on_by=None,
     )
     if not won:

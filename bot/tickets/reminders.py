@@ -8,8 +8,17 @@ the emergency screen, or with danger words in her message: `Request.urgent`) is 
 `URGENT_REMINDER_HOURS` and escalated after `URGENT_ESCALATION_HOURS` at the latest, not days. The
 resident is told once that her request is now with the catch-all too, or that the catch-all, which had it
 from the start, follows it up (she was promised an answer within the time that passed). Each step is
-recorded on the request (`reminder_sent_at`, `escalated_at`, `overdue_at`) with a conditional update, so
-restarts, overlapping polls and two bot processes never send a step twice.
+recorded on the request (`reminder_sent_at`, `escalated_at`, `overdue_at`, `late_notice_at`) with a
+conditional update, so restarts, overlapping polls and two bot processes never send a step twice.
+
+She learns it before the escalation too: once the time she was promised an answer within
+(`routing.answer_due`, the rule her acknowledgement said it by) is over and nobody took her request on, she
+is told once that it has not been answered yet and that the Quartiersmanagement has been told and takes
+care of it (the staff get the notice in the same transaction: what she reads is true), with her requests
+and the menu below. Not where no time was promised (urgent: the escalation after hours tells her; no answer
+can reach her chat), not when she asked for a call (the bot cannot see whether it came), and not when the
+escalation tells her in the same round or told her before. It goes through the outbox like every message
+to her (a blocked resident gets none, `notify.enqueue_resident`).
 
 Her message with danger words that nobody answers (`_unanswered_danger`) is reminded of and escalated in the
 same times also after the partner took the request on or answered it, counted from that message (or from
@@ -27,17 +36,25 @@ from typing import ParamSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import partners as render
-from bot.render.requests import hours_phrase
+from bot.render.requests import hours_phrase, late_notice
 from bot.storage import requests as store
 from bot.storage.models.outbox import Channel
 from bot.storage.models.requests import ContactPreference, Request, RequestStatus
 from bot.tickets.deps import TicketContext
-from bot.tickets.notify import enqueue_card, enqueue_partner, note_in_thread, notify_admin, tell_resident
+from bot.tickets.notify import (
+    enqueue_card,
+    enqueue_partner,
+    enqueue_resident,
+    note_in_thread,
+    notify_admin,
+    tell_resident,
+)
 from bot.tickets.routing import (
-    copied_at_once,
+    admin_destination,
+    answer_due,
     no_chat_answer,
     partner_destination,
-    response_hours,
+    promised_hours,
     responsible_partners,
 )
 
@@ -108,7 +125,8 @@ async def _unanswered(
         and await _answerable(session, ctx, request)
         and await store.mark_once(session, request, "reminder_sent_at", now)
     ):
-        promised = response_hours if request.urgent else _promised_hours(ctx, request)
+        # The time she was told, on which the reminder says she waits (the same rule as the notice below).
+        promised = promised_hours(ctx, request) or response_hours
         await _remind(session, ctx, request, hours_phrase(pt, promised))
         steps += 1
     if (
@@ -118,7 +136,48 @@ async def _unanswered(
     ):
         if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
             steps += 1
+    if await _tell_late(session, ctx, request, catch_all, now):
+        steps += 1
     return steps
+
+
+async def _tell_late(
+    session: AsyncSession, ctx: TicketContext, request: Request, catch_all: str, now: datetime
+) -> bool:
+    """The time she was promised an answer within (`routing.answer_due`) is over and nobody took her request
+    on: she is told once that it has not been answered yet and that the Quartiersmanagement was told and
+    takes care of it, and the staff are told (admin chat, else the Quartiersmanagement's group), so that it
+    is true. Not when an escalation told her (this round or before: `overdue_at`), nor for a call she asked
+    for, nor with nobody on the staff side to tell. True if this call told her."""
+    due = answer_due(ctx, request)
+    if (
+        due is None
+        or due > now
+        or request.late_notice_at is not None
+        or request.overdue_at is not None
+        or request.contact is not ContactPreference.CHAT
+        or await admin_destination(session, ctx) is None
+        or not await store.mark_once(session, request, "late_notice_at", now)
+    ):
+        return False
+    lang = request.language
+    own = request.partner_id == catch_all
+    html, keyboard = late_notice(
+        ctx.t(lang),
+        request.number,
+        ctx.partner_name(request.partner_id, lang),
+        None if own else ctx.partner_name(catch_all, lang),
+    )
+    key = f"req:{request.id}:late:{request.routed_at.timestamp()}"
+    await enqueue_resident(session, request, html, dedupe_key=key, keyboard=keyboard)
+    pt = ctx.partner_t()
+    time = hours_phrase(pt, promised_hours(ctx, request) or 0)
+    partner = ctx.partner_name(request.partner_id)
+    await notify_admin(
+        session, ctx, render.notice(pt, "late", number=request.number, partner=partner, time=time), request.id
+    )
+    logger.info("request %s: its resident was told that her promised answer time passed", request.id)
+    return True
 
 
 async def _unanswered_danger(
@@ -208,12 +267,6 @@ async def _answerable(session: AsyncSession, ctx: TicketContext, request: Reques
     if request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, request.partner_id):
         return True
     return await store.wrote_after_sending(session, request)
-
-
-def _promised_hours(ctx: TicketContext, request: Request) -> int:
-    """The time she was told to expect an answer within (`intake._sent`): the longer of the partner's and
-    the Quartiersmanagement's where it passes the answer on."""
-    return response_hours(ctx, request.partner_id, copied_at_once(ctx, request.partner_id, request.contact))
 
 
 async def _remind(session: AsyncSession, ctx: TicketContext, request: Request, time: str) -> None:

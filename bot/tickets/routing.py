@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import models
@@ -89,6 +91,25 @@ def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:
     chat only once `via` has acted, and `via` cannot pass on an answer before the partner has written it."""
     hours = [p.requests.response_hours for p in (ctx.partner(partner_id), ctx.partner(via or "")) if p]
     return max(hours, default=48)
+
+
+def promised_hours(ctx: TicketContext, request: Request) -> int | None:
+    """The time she was told to expect an answer within (`response_hours`, counted from `routed_at`), or None
+    where she was told none: an urgent request (not to wait if in danger), or one whose answer cannot reach
+    her chat when she asked for none by phone (`no_chat_answer`). The one rule for what the acknowledgement
+    says (`intake._sent`), for the time her partner is reminded of and for telling her when it passed
+    (`bot.tickets.reminders`)."""
+    if request.urgent:
+        return None
+    if request.contact is ContactPreference.CHAT and no_chat_answer(ctx, request.partner_id):
+        return None
+    return response_hours(ctx, request.partner_id, copied_at_once(ctx, request.partner_id, request.contact))
+
+
+def answer_due(ctx: TicketContext, request: Request) -> datetime | None:
+    """When the time she was promised an answer within (`promised_hours`) is over; None: none promised."""
+    hours = promised_hours(ctx, request)
+    return None if hours is None else request.routed_at + timedelta(hours=hours)
 
 
 async def routable_partner(

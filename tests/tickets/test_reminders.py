@@ -26,19 +26,25 @@ async def test_reminder_after_response_time_then_escalation_once(
 
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=23)) == 0
-    async with database.transaction() as session:
-        assert await remind_and_escalate(session, ctx, created + timedelta(hours=25)) == 1
+    async with database.transaction() as session:  # the reminder, and she learns her time has passed
+        assert await remind_and_escalate(session, ctx, created + timedelta(hours=25)) == 2
     async with database.transaction() as session:  # the next poll (or a restarted bot) does nothing again
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=26)) == 0
     rows = (await outbox_rows(database))[before:]
-    (reminder,) = rows
+    reminder, late, staff = rows
     assert reminder.target == str(PARTNER_CHAT) and reminder.payload["reply_to_card"] == request.id
     assert f"nobody has taken on request {request.number}" in reminder.payload["text"]
+    assert late.target == str(RESIDENT) and late.request_id == request.id
+    assert late.dedupe_key == f"req:{request.id}:late:{created.timestamp()}"
+    assert staff.target == str(ADMIN_CHAT) and staff.payload["text"] == (
+        f"⏰ Request {request.number} to Bildungsträger has had no answer within 24 hours, the time the "
+        "resident was told to expect one. They were told that the Quartiersmanagement will take care of it."
+    )
 
     async with database.transaction() as session:
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=73)) == 1
         assert await remind_and_escalate(session, ctx, created + timedelta(hours=74)) == 0
-    card, told, resident, note = (await outbox_rows(database))[before + 1 :]
+    card, told, resident, note = (await outbox_rows(database))[before + 3 :]
     assert card.target == str(CATCH_ALL_CHAT) and card.link_role == "card"
     assert "Escalated: Bildungsträger has not taken this request on within 3 days" in card.payload["text"]
     # The partner learns that someone else may now act on its request, in its thread.
@@ -161,7 +167,7 @@ async def test_an_e_mail_partner_is_reminded_that_no_answer_arrived_not_to_take_
     before = len(await outbox_rows(database))
     async with database.transaction() as session:
         due = request.routed_at + timedelta(hours=partner.requests.response_hours + 1)
-        assert await remind_and_escalate(session, ctx, due) == 1
+        assert await remind_and_escalate(session, ctx, due) == 2  # and she learns that her time passed
     rows = (await outbox_rows(database))[before:]
     (mail,) = [row for row in rows if row.channel == "email"]
     assert mail.payload["text"] == (

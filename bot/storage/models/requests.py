@@ -136,6 +136,9 @@ class Request(Base):
     passed_on_by: Mapped[str | None] = mapped_column(String(40), default=None)
     # Staff were told that nobody took it on within the partner's escalation time (`bot.tickets.reminders`).
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The resident was told that the time she was promised an answer within passed without one
+    # (`bot.tickets.reminders`): once per partner it was routed to.
+    late_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The open conversation (bot/tickets/conversation.py): when the request last waited for the resident or
     # heard from them; the resident's plain messages go to its thread for a quiet period. None: not open.
     conversation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

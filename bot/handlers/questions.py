@@ -22,6 +22,7 @@ from bot.handlers.requests import (
     handover_typed,
     media_kept,
     offer_as_answer,
+    offer_to_add,
     resident_followup,
     settled,
     write_on,
@@ -240,11 +241,15 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     if result.alternatives:
         hits = [(hit.kind, hit.id) for hit in result.alternatives]
-        await show(update, context, *screens.alternatives_screen(context.t, services.content.catalogue, hits))
-        return
+        screen = screens.alternatives_screen(context.t, services.content.catalogue, hits)
+    elif result.reason == "no_match":
+        screen = screens.unknown_screen(context.t)
+    else:
+        screen = screens.not_found_screen(context.t, result.reason)
     if result.reason in {"no_match", "unsupported_script"} and update.effective_user is not None:
         await services.feedback.unanswered(update.effective_user.id, text, lang, district)
-    if result.reason == "no_match":
-        await show(update, context, *screens.unknown_screen(context.t))
-        return
-    await show(update, context, *screens.not_found_screen(context.t, result.reason))
+    if dialogue and result.reason not in BARE:
+        # Not answered while a request of hers is open ("Hallo? Antwortet mir jemand?" after a sign-up): may
+        # be meant for the people who have it. First on the screen, one tap adds it there.
+        screen = await offer_to_add(update, context, screen)
+    await show(update, context, *screen)

@@ -1,7 +1,8 @@
 """Free-text questions: the emergency numbers first (the text still going on to a running request dialogue or
 thread; an edited text corrects what it went into), else such a dialogue or thread, else (her first message
 after /delete) the first minute again, else a button's label typed, else small talk (and a typed wish to
-talk to a person, which opens "Ask a person"), else the search."""
+talk to a person, which opens "Ask a person"), else the search (what it cannot answer offers first to add
+the message to an open request of hers: `requests.offer_to_add`)."""
 
 from __future__ import annotations
 

@@ -821,7 +821,8 @@ async def add_to_request(update: Update, context: Context) -> None:
     if pressed is None:
         return
     query, user, callback, request_id = pressed
-    message_id = int(callback.arg(2)) if callback.arg(2).isdigit() else 0
+    arg = callback.arg(2)
+    message_id = int(arg) if arg.isascii() and arg.isdigit() and len(arg) < 16 else 0  # else: forged
     async with context.services.residents.adding(user.id, message_id, request_id) as kept:
         if not kept:
             await stale_button(update, context)
@@ -852,7 +853,11 @@ async def add_to_request(update: Update, context: Context) -> None:
             await edit_buttons(tapped, InlineKeyboardMarkup(rows))
         reply = ReplyParameters(message_id, allow_sending_without_reply=True)
         await context.bot.send_message(
-            user.id, screen[0], parse_mode=ParseMode.HTML, reply_markup=markup(screen[1]), reply_parameters=reply
+            user.id,
+            screen[0],
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen[1]),
+            reply_parameters=reply,
         )
 
 

@@ -593,7 +593,9 @@ def with_add_to_request(
     text, keyboard = screen
     rows: list[list[Button]] = []
     for choice in choices[:MAX_ADD_CHOICES]:
-        label = "✍️ " + t.gettext("Add this to my request to {partner}").format(partner=t.isolate(choice.partner))
+        label = "✍️ " + t.gettext("Add this to my request to {partner}").format(
+            partner=t.isolate(choice.partner)
+        )
         if choice.about:
             label += " · " + shorten(t.isolate(" ".join(choice.about.split())), ABOUT_CHARS)
         rows.append([(label, encode("conv", "add", choice.id, message_id))])

@@ -62,6 +62,7 @@ FIRST_MINUTE = "first_minute"  # her language and district after /delete: then a
 WHICH = "which"  # her tap on the request it is for ("which request?")
 ANSWER = "answer"  # "is this your answer to …?": her tap, or it goes there when she writes on
 REOPEN = "reopen"  # her tap on "Reopen" of the closed request
+ADD = "add"  # her tap on "add this to my request" under a question the bot could not answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +495,13 @@ class ResidentService:
             query,
             lambda row: row.prompt_id == prompt_id or request_id in (row.offered or ()),
         )
+
+    def adding(self, telegram_id: int, message_id: int, request_id: int) -> Passing:
+        """Her message `message_id`, kept under the bot's answer that could not answer it for her tap on "add
+        this to my request" (`ADD`) `request_id`: that one message, never another, and only if its screen
+        offered that request (`Passing`)."""
+        query = _waiting_rows(telegram_id, ADD).where(WaitingMessage.message_id == message_id)
+        return Passing(self._database, self.passed, query, lambda row: request_id in (row.offered or ()))
 
     def answers(self, telegram_id: int, *, within: timedelta) -> Passing:
         """Her message under "is this your answer?", as she writes on: only if it was written `within` the

@@ -84,6 +84,8 @@ def register(app: AppType) -> None:
     app.add_handler(on_button(requests.my_requests_button, "req", first=["list"]))
     # "A new question", not a message for a partner: her message goes to the search.
     app.add_handler(on_button(questions.conversation_question, "conv", first=["new"]))
+    # Her question the bot could not answer, added to an open request of hers.
+    app.add_handler(on_button(requests.add_to_request, "conv", first=["add"]))
     app.add_handler(on_button(requests.conversation_button, "conv", first=["end", "to", "un"]))
     app.add_handler(on_button(requests.handover_answer, "hoc", first=["yes", "no"]))
     app.add_handler(on_button(requests.reopen_button, "reopen"))

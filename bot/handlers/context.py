@@ -141,6 +141,11 @@ class UserData:
         kept = [q for q in self.questions if not q.answered and q.at >= now - RECENT_QUESTIONS]
         self.questions = _latest(kept, Question(text, now, answered), MAX_RECENT_QUESTIONS)
 
+    def carried_no_more(self, text: str) -> None:
+        """Her question went to a request of hers ("add this to my request"): "Ask a person" no longer
+        carries it into a new one."""
+        self.questions = [q for q in self.questions if q.text != text]
+
     def asked_lately(self, now: datetime) -> list[str]:
         """What "Ask a person" passes on (shown to her on the screen before sending): her questions of the
         last few minutes, the latest (answered or not) first: the screen before sending shortens a long

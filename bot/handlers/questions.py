@@ -1,7 +1,8 @@
 """Free-text questions: the emergency numbers first (the text still going on to a running request dialogue or
 thread; an edited text corrects what it went into), else such a dialogue or thread, else (her first message
 after /delete) the first minute again, else a button's label typed, else small talk (and a typed wish to
-talk to a person, which opens "Ask a person"), else the search."""
+talk to a person, which opens "Ask a person"), else the search (what it cannot answer offers first to add
+the message to an open request of hers: `requests.offer_to_add`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bot.handlers.requests import (
     handover_typed,
     media_kept,
     offer_as_answer,
+    offer_to_add,
     resident_followup,
     settled,
     write_on,
@@ -240,11 +242,15 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     if result.alternatives:
         hits = [(hit.kind, hit.id) for hit in result.alternatives]
-        await show(update, context, *screens.alternatives_screen(context.t, services.content.catalogue, hits))
-        return
+        screen = screens.alternatives_screen(context.t, services.content.catalogue, hits)
+    elif result.reason == "no_match":
+        screen = screens.unknown_screen(context.t)
+    else:
+        screen = screens.not_found_screen(context.t, result.reason)
     if result.reason in {"no_match", "unsupported_script"} and update.effective_user is not None:
         await services.feedback.unanswered(update.effective_user.id, text, lang, district)
-    if result.reason == "no_match":
-        await show(update, context, *screens.unknown_screen(context.t))
-        return
-    await show(update, context, *screens.not_found_screen(context.t, result.reason))
+    if dialogue and result.reason not in BARE:
+        # Not answered while a request of hers is open ("Hallo? Antwortet mir jemand?" after a sign-up): may
+        # be meant for the people who have it. First on the screen, one tap adds it there.
+        screen = await offer_to_add(update, context, screen)
+    await show(update, context, *screen)

@@ -18,6 +18,7 @@ from telegram import (
     CallbackQuery,
     Chat,
     Document,
+    InlineKeyboardMarkup,
     KeyboardButton,
     MaybeInaccessibleMessage,
     Message,
@@ -50,9 +51,9 @@ from bot.render import partners as partner_render
 from bot.render import requests as render
 from bot.render import screens
 from bot.render.callback import Callback, decode
-from bot.render.keyboards import Keyboard, back_to_menu
+from bot.render.keyboards import Keyboard, Screen, back_to_menu
 from bot.render.start import phone_not_shared
-from bot.residents import ANSWER, REOPEN, WHICH, Waiting
+from bot.residents import ADD, ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import reopen_answer, small_talk
 from bot.search.urgency import marks_urgent, urgent_words
 from bot.tickets import intake
@@ -792,6 +793,72 @@ async def pass_on_unsent(update: Update, context: Context, user: User, request_i
         await edit_buttons(notice, None)
     if relayed is not None:
         await reply_relayed(original, context, relayed, tapped=True)
+
+
+async def offer_to_add(update: Update, context: Context, screen: Screen) -> Screen:
+    """`screen`, the bot's answer to her message that it could not answer (no confident answer, no
+    emergency), with “✍️ Add this to my request to …” first while requests of hers are open
+    (`render.with_add_to_request`): her message is kept in the database for the tap (a restart loses it
+    not), the button names only the request and her message."""
+    message, user = update.message, update.effective_user
+    if message is None or user is None or not message.text:
+        return screen
+    requests = context.services.requests
+    choices = await requests.open_to_add(user.id, context.lang, render.MAX_ADD_CHOICES)
+    if not choices:
+        return screen
+    kept = Waiting(message.message_id, message.text, offered=tuple(choice.id for choice in choices))
+    await context.services.residents.keep(user.id, ADD, kept, limit=MAX_PROMPTS)
+    return render.with_add_to_request(context.t, screen, choices, message.message_id)
+
+
+async def add_to_request(update: Update, context: Context) -> None:
+    """✍️ Add this to my request to … (`offer_to_add`): her kept message goes into that request's thread,
+    and she reads who sees it now (replying to it); the tapped screen loses these buttons. Once the request
+    was closed or withdrawn, nothing is added and “Ask a person” carries her message into a new request.
+    A message no longer kept (added already, /delete) or a request it was not offered for: out of date."""
+    pressed = await pressed_request(update, context)
+    if pressed is None:
+        return
+    query, user, callback, request_id = pressed
+    arg = callback.arg(2)
+    message_id = int(arg) if arg.isascii() and arg.isdigit() and len(arg) < 16 else 0  # else: forged
+    async with context.services.residents.adding(user.id, message_id, request_id) as kept:
+        if not kept:
+            await stale_button(update, context)
+            return
+        theirs = waited(context, ResidentMessage(user.id, message_id, kept[0].text))
+        relayed = await context.services.requests.add_to_request(theirs, request_id)
+        t, data, text = context.t, context.user_data, kept[0].text or ""
+        if relayed.outcome in (Outcome.OK, Outcome.DUPLICATE):
+            screen = render.added_to_request(t, relayed.partner, relayed.number)
+            if data is not None:
+                data.carried_no_more(text)
+        elif relayed.outcome is Outcome.CLOSED:
+            screen = render.not_added_closed(t, relayed.partner, relayed.number)
+            if data is not None:  # "Ask a person" carries it, as after any question the bot could not answer
+                data.carried_no_more(text)
+                data.asked(text, context.services.clock(), answered=False)
+        else:
+            await stale_button(update, context)
+            return
+        await answer_query(query)
+        tapped = query.message
+        if isinstance(tapped, Message) and tapped.reply_markup is not None:
+            rows = [
+                row
+                for row in tapped.reply_markup.inline_keyboard
+                if not any(str(button.callback_data or "").startswith("conv:add:") for button in row)
+            ]
+            await edit_buttons(tapped, InlineKeyboardMarkup(rows))
+        reply = ReplyParameters(message_id, allow_sending_without_reply=True)
+        await context.bot.send_message(
+            user.id,
+            screen[0],
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen[1]),
+            reply_parameters=reply,
+        )
 
 
 async def requests_command(update: Update, context: Context) -> None:

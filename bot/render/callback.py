@@ -40,7 +40,7 @@ NAMESPACES = {
     "reopen": "reopen:<request>, the resident opens a recently closed request again",
     "hoc": "hoc:yes|no:<request>, the resident's consent to a hand-over",
     "conv": "conv:end|to|un:<request>[:r], her conversation with a request: end it (r: under its refusal), "
-    "choose it, pass on a line",
+    "choose it, pass on a line; conv:add:<request>:<her message>, add a line the bot could not answer",
 }
 
 

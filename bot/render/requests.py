@@ -576,6 +576,55 @@ def which_request(
     return text, [*keyboard, nav_row(t)]
 
 
+# At most this many of her open requests are offered under a question the bot could not answer.
+MAX_ADD_CHOICES = 3
+
+
+def with_add_to_request(
+    t: Translator, screen: Screen, choices: Sequence[ConversationChoice], message_id: int
+) -> Screen:
+    """A screen that could not answer her message (“I don't know”, “is it one of these?”) while requests of
+    hers are open: first, a button per request (the most recent first) that adds exactly that message to it
+    (`message_id`: her message, kept in the database for the tap, never in the button). “Hallo? Antwortet mir
+    jemand?” after a sign-up is meant for the people who have the request; as a new question it reached
+    nobody (explore: follow-up). The rest of the screen stays as it is: it may be a new question after all.
+    Each button names who gets it (two requests to one partner: what each is about, as “which request?”
+    does): with several, a message added to the wrong one would show her words to the wrong organisation."""
+    text, keyboard = screen
+    rows: list[list[Button]] = []
+    for choice in choices[:MAX_ADD_CHOICES]:
+        label = "✍️ " + t.gettext("Add this to my request to {partner}").format(
+            partner=t.isolate(choice.partner)
+        )
+        if choice.about:
+            label += " · " + shorten(t.isolate(" ".join(choice.about.split())), ABOUT_CHARS)
+        rows.append([(label, encode("conv", "add", choice.id, message_id))])
+    return text, [*rows, *keyboard]
+
+
+def added_to_request(t: Translator, partner: str, number: str) -> Screen:
+    """Her message added to her open request with one tap (`with_add_to_request`): who sees it now."""
+    text = "✅ " + t.html(
+        "Added to your request {number}. {partner} will see it.",
+        number=t.isolate(number),
+        partner=t.isolate(partner),
+    )
+    return text, back_to_menu(t)
+
+
+def not_added_closed(t: Translator, partner: str, number: str) -> Screen:
+    """“Add this to my request” tapped once the request was closed or withdrawn: nothing was added, and
+    “Ask a person” carries her message on (it starts the new request's message, as after any question the
+    bot could not answer)."""
+    text = "⚠️ " + t.html(
+        "Your request {number} to {partner} is closed now, so your message was not added. Tap “Ask a "
+        "person” to send it as a new request.",
+        number=t.isolate(number),
+        partner=t.isolate(partner),
+    )
+    return text, person_and_menu(t)
+
+
 def answer_not_passed_on(t: Translator, choice: ConversationChoice) -> Screen:
     """Her message under "is this your answer to …?" (replied to), which she wrote on from hours later
     without a tap (only her very next message, minutes later, goes on by itself): it was not passed on, and

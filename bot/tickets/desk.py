@@ -423,6 +423,34 @@ class RequestDesk:
                 return None  # a clear question about something else
             return ConversationChoice(request.id, request.number, readers(ctx, request))
 
+    async def open_to_add(self, resident_id: int, lang: str, limit: int) -> list[ConversationChoice]:
+        """Her open requests (sent, not closed or withdrawn) that a question the bot could not answer may be
+        added to, the most recent first, at most `limit`: each with its partner named in `lang` (who gets
+        it), and what it is about where two go to the same partner (to tell them apart)."""
+        ctx = self._context()
+        async with self._database.sessions() as session:
+            requests = list(reversed(await store.list_open_requests(session, resident_id)))[:limit]
+            names = [ctx.partner_name(r.partner_id, lang) for r in requests]
+            return [
+                ConversationChoice(
+                    r.id,
+                    r.number,
+                    name,
+                    await conversation.subject(session, ctx, r, lang) if names.count(name) > 1 else "",
+                )
+                for r, name in zip(requests, names, strict=True)
+            ]
+
+    async def add_to_request(self, message: ResidentMessage, request_id: int) -> Relayed:
+        """Her message, kept under the bot's answer that could not answer it, added to her open request
+        `request_id` with her tap: into its thread as a reply to the card, as "✏️ Add to …" and her
+        conversation put it (`relay.resident_reply`: once, however often she taps), but the conversation
+        does not open: she added this one message, her next question is the bot's again. CLOSED once the
+        request was closed or withdrawn meanwhile, NOT_FOUND if it is not hers (gone with /delete)."""
+        ctx = self._context()
+        async with self._transaction() as session:
+            return _relayed(ctx, await relay.resident_reply(session, ctx, message, request_id))
+
     async def hand_over_asked(self, resident_id: int) -> Relayed | None:
         """Her open request whose partner's proposal to hand it over waits for her yes or no (the latest
         sent, if several), with what its question shows (`handover_to`, `handover_by`, `handover_shares`);

@@ -35,9 +35,11 @@ class WaitingMessage(Base):
     ("which" request?, is this her "answer" to `request_id`?, "reopen" `request_id`?: the bot's question,
     `prompt_id`, replies to her message), passed on with her tap (with it her other messages whose "which
     request?" `offered` the request she chose) or, for "answer", when her very next message follows within
-    minutes (`bot.handlers.context.RECENT_QUESTIONS`). Removed only once passed on: a failed send, handled
-    again, still finds them. A question of the first minute is stored masked (`mask_contact_details`).
-    Goes with her row (/delete), is in /mydata, and is purged with abandoned drafts."""
+    minutes (`bot.handlers.context.RECENT_QUESTIONS`); and a question the bot could not answer while
+    requests of hers are open ("add" it to one of those it `offered`: only her tap passes it on). Removed
+    only once passed on: a failed send, handled again, still finds them. A question of the first minute is
+    stored masked (`mask_contact_details`). Goes with her row (/delete), is in /mydata, and is purged with
+    abandoned drafts."""
 
     __tablename__ = "waiting_messages"
     # A message of hers waits once for each kind of tap: an update handled again holds it no second time.

@@ -1,0 +1,238 @@
+"""A resident's follow-up to a request she sent ("Hallo? Antwortet mir jemand?"), written as a plain message
+the search cannot answer: the bot's answer offers first to add it to that request, and one tap puts exactly
+her words into its thread, where the people who have the request read them (explore: follow-up; before, it
+was a new question, and "Ask a person" made a second request that nobody linked to the first)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.storage.models.requests import Request
+from bot.testing.fakeapi import FakeTelegram, Sent, SimUser
+from tests.harness import BotHarness, confirmed_resident, deliver, skip_questions
+from tests.test_conversation import (
+    MUETTERZENTRUM,
+    QUARTIERSMANAGEMENT,
+    group_texts,
+    partner_name,
+    send_request,
+)
+from tests.test_escalated_requests import e_mails
+
+ADD = "Add this to my request to {partner}"
+ADDED = "Added to your request {number}. {partner} will see it."
+CLOSED = (
+    "Your request {number} to {partner} is closed now, so your message was not added. Tap “Ask a "
+    "person” to send it as a new request."
+)
+
+
+async def request_count(bot: BotHarness) -> int:
+    async with bot.services.database.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Request)) or 0)
+
+
+async def request_number(bot: BotHarness) -> str:
+    async with bot.services.database.sessions() as session:
+        return str(await session.scalar(select(Request.number).order_by(Request.id.desc()).limit(1)))
+
+
+async def signs_up_for_the_german_course(bot: BotHarness, resident: SimUser, text: str) -> Sent:
+    """`resident` signs up for the women's German course (the course provider gets it by e-mail, the
+    Quartiersmanagement's group a copy at once); that copy."""
+    await resident.send("/start o_deutschkurs-frauen")
+    await resident.tap("✋")
+    await skip_questions(resident)
+    await resident.send(text)
+    await resident.tap("✅")
+    await resident.tap("💬")
+    await resident.tap("✅")
+    await deliver(bot)
+    return next(m for m in bot.telegram.bot_messages(QUARTIERSMANAGEMENT) if text in (m.text or ""))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_a_follow_up_after_a_german_course_sign_up_is_added_to_that_request_with_one_tap(
+    bot: BotHarness,
+) -> None:
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    card = await signs_up_for_the_german_course(bot, anna, "Ich möchte mich anmelden, ich habe zwei Kinder.")
+    number = await request_number(bot)
+    provider = partner_name(bot, "de", "bildungstraeger")
+
+    follow_up = await anna.send("Hallo? Antwortet mir jemand?")
+    offered = anna.last()
+    # First her request, then the screen as it was: the search's choices, "Ask a person", the menu.
+    assert offered.labels[0] == "✍️ " + t.gettext(ADD).format(partner=provider)
+    assert offered.labels[-3:] == ["🙋 Einen Menschen fragen", "🌐 Sprache", "🏠 Menü"]
+    assert "Ist es eines davon?" in (offered.text or "")
+    for button in offered.flat_buttons:  # her words are never in a button
+        assert "Hallo" not in button["callback_data"] and len(button["callback_data"].encode()) <= 64
+
+    await anna.tap(1, offered)
+    await deliver(bot)
+    # The Quartiersmanagement's copy of the card gets her words in its thread; the provider, by e-mail.
+    thread = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1]
+    assert thread.reply_to == card.message_id
+    assert "Hallo? Antwortet mir jemand?" in (thread.text or "") and number in (thread.text or "")
+    assert any("Hallo? Antwortet mir jemand?" in mail for mail in await e_mails(bot))
+    # She reads who sees it, replying to her message, with the way to the menu; no second request.
+    confirmation = anna.last()
+    assert confirmation.text == (
+        f"✅ Ihre Nachricht ist jetzt bei Ihrer Anfrage Nr. {number}. Sie geht an: Bildungsträger in "
+        "Salzgitter und Quartiersmanagement Ost- und Westsiedlung."
+    )
+    assert confirmation.reply_to == follow_up.message_id
+    assert confirmation.labels == ["🏠 Menü"]
+    assert await request_count(bot) == 1
+    # The screen she tapped keeps its choices, without the button: a second tap adds nothing.
+    assert offered.labels == [
+        "❓ Wann bekomme ich eine Antwort?",
+        "🙋 Einen Menschen fragen",
+        "🌐 Sprache",
+        "🏠 Menü",
+    ]
+    # Her next question is the bot's again: the conversation did not open.
+    before = len(group_texts(bot, QUARTIERSMANAGEMENT))
+    await anna.send("Wo ist das Quartiersbüro?")
+    await deliver(bot)
+    assert len(group_texts(bot, QUARTIERSMANAGEMENT)) == before
+
+
+async def test_an_arabic_residents_follow_up_reaches_the_partners_group_with_her_request(
+    bot: BotHarness,
+) -> None:
+    t = bot.services.i18n.translator("ar")
+    amal = await confirmed_resident(bot, "Amal", "ar")
+    card = await send_request(bot, amal, "frauencafe", "هل يمكنني أن آتي مع طفلي الصغير؟")
+    number = await request_number(bot)
+    centre = partner_name(bot, "ar")
+
+    follow_up = await amal.send("مرحبا؟ هل يرد علي أحد؟")
+    offered = amal.last()
+    assert offered.labels[0] == "✍️ " + t.gettext(ADD).format(partner=centre)
+    assert offered.labels[0] == "✍️ أضِف هذا إلى طلبي لدى " + centre
+    assert "🙋 " + t.gettext("Ask a person") in offered.labels
+    await amal.tap(1, offered)
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert thread.reply_to == card.message_id
+    assert "مرحبا؟ هل يرد علي أحد؟" in (thread.text or "") and number in (thread.text or "")
+    confirmation = amal.last()
+    assert confirmation.text == "✅ " + t.html(ADDED, number=t.isolate(number), partner=centre)
+    assert confirmation.text.startswith("✅ أُضيفت رسالتك إلى طلبك")
+    assert confirmation.reply_to == follow_up.message_id
+    assert confirmation.labels == ["🏠 " + t.gettext("Menu")]
+    assert await request_count(bot) == 1
+
+
+async def test_a_follow_up_tapped_after_the_request_was_closed_is_kept_for_a_new_request(
+    bot: BotHarness,
+) -> None:
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    number = await request_number(bot)
+    await anna.send("Hallo? Antwortet mir jemand?")
+    offered = anna.last()
+    assert offered.labels[0].startswith("✍️ ")
+    add = offered.flat_buttons[0]["callback_data"]
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    await petra.tap("Abschließen", card)  # closed meanwhile
+    await deliver(bot)
+    thread = len(group_texts(bot, MUETTERZENTRUM))
+
+    await anna.tap(1, offered)
+    await deliver(bot)
+    assert len(group_texts(bot, MUETTERZENTRUM)) == thread  # nothing added to a closed request
+    stale = anna.last()
+    assert stale.text == "⚠️ " + t.html(CLOSED, number=number, partner=partner_name(bot, "de"))
+    assert stale.labels == ["🙋 Einen Menschen fragen", "🏠 Menü"]
+    # Her words are not lost: "Ask a person" carries them into the new request's message.
+    await anna.tap("🙋 Einen Menschen fragen", stale)
+    await anna.tap("✅")
+    await anna.tap("💬")
+    assert "Hallo? Antwortet mir jemand?" in (anna.last().text or "")
+    # The button went from the screen; pressed again (a second phone, a double tap), it is out of date:
+    # nothing is kept for it any more.
+    assert not any(label.startswith("✍️") for label in offered.labels)
+    await anna.press(add, offered)
+    out_of_date = t.gettext("This button is out of date.")
+    assert any(a.get("text") == out_of_date for a in bot.telegram.answered_callbacks[-2:])
+
+
+async def test_only_an_open_request_is_offered(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Hallo? Antwortet mir jemand?")
+    without = anna.last().labels
+    assert without[0] == "❓ Wann bekomme ich eine Antwort?"
+    assert not any(label.startswith("✍️") for label in without)
+    await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await anna.send("Hallo? Antwortet mir jemand?")
+    assert anna.last().labels == ["✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen", *without]
+    # Once she withdrew it, none again.
+    await anna.send("/anfragen")
+    await anna.tap("🗑")
+    await anna.tap("🗑 Ja, zurückziehen")
+    await anna.send("Hallo? Antwortet mir jemand?")
+    assert anna.last().labels == without
+
+
+async def test_danger_words_with_an_open_request_show_the_emergency_numbers_first(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    before = len(bot.telegram.bot_messages(anna.chat))
+    await anna.send("Hilfe, mein Mann schlägt mich")
+    answers = bot.telegram.bot_messages(anna.chat)[before:]
+    # The emergency screen first, as without a request (its "Ask a person" carries her words, urgent).
+    assert "110" in (answers[0].text or "") and "112" in (answers[0].text or "")
+    berta = await confirmed_resident(bot, "Berta", "de")  # the same screen as for one without a request
+    await berta.send("Hilfe, mein Mann schlägt mich")
+    assert (answers[0].text, answers[0].labels) == (berta.last().text, berta.last().labels)
+    assert not any(label.startswith("✍️") for answer in answers for label in answer.labels)
+    # A line after it that the bot cannot answer is offered to her request as any other.
+    await anna.send("Hallo? Antwortet mir jemand?")
+    assert anna.last().labels[0] == "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen"
+
+
+async def test_with_several_open_requests_each_is_offered_and_only_the_chosen_one_gets_it(
+    bot: BotHarness,
+) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    cafe = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    course = await signs_up_for_the_german_course(bot, anna, "Ich möchte mich für den Kurs anmelden.")
+    await anna.send("Hallo? Antwortet mir jemand?")
+    offered = anna.last()
+    # The most recent first: a line added to the wrong one would show her words to another organisation.
+    assert offered.labels[:2] == [
+        "✍️ Zu meiner Anfrage an Bildungsträger in Salzgitter hinzufügen",
+        "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen",
+    ]
+    qm_thread = len(group_texts(bot, QUARTIERSMANAGEMENT))
+    await anna.tap(2, offered)
+    await deliver(bot)
+    assert bot.telegram.bot_messages(MUETTERZENTRUM)[-1].reply_to == cafe.message_id
+    assert "Hallo? Antwortet mir jemand?" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert len(group_texts(bot, QUARTIERSMANAGEMENT)) == qm_thread  # the course's copy got nothing
+    assert not any("Hallo?" in mail for mail in await e_mails(bot))
+    assert not any(label.startswith("✍️") for label in offered.labels)  # one tap, one request
+    assert group_texts(bot, QUARTIERSMANAGEMENT)[-1] == course.text  # the course's card, as it was
+
+
+@pytest.mark.db_behaviour
+async def test_her_words_wait_for_the_tap_in_the_database_across_a_restart(database_url: str) -> None:
+    telegram = FakeTelegram()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        anna = await confirmed_resident(bot, "Anna", "de")
+        card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+        await anna.send("Hallo? Antwortet mir jemand?")
+        offered = anna.last()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        anna = bot.resident("Anna", lang="de", user_id=anna.user_id)
+        await anna.tap(1, offered)
+        await deliver(bot)
+        thread = telegram.bot_messages(MUETTERZENTRUM)[-1]
+        assert thread.reply_to == card.message_id and "Hallo? Antwortet mir jemand?" in (thread.text or "")
+        assert (anna.last().text or "").startswith("✅ Ihre Nachricht ist jetzt bei Ihrer Anfrage Nr.")

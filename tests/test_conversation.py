@@ -558,6 +558,25 @@ async def test_which_request_tells_two_requests_to_one_partner_apart(bot: BotHar
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_which_request_shortens_a_long_german_subject_after_a_whole_word_in_a_turkish_chat(
+    bot: BotHarness,
+) -> None:
+    """Found in exploratory testing: a Turkish chat's "which request?" row cut her German words in the middle
+    ("Wohnungsbewerbungsunterlage…"). A label ends after a whole word with "…"; a first word longer than the
+    row's room is kept whole (Telegram's app shortens a long label itself)."""
+    ayse = await confirmed_resident(bot, "Ayşe", "tr")
+    papers = await ask_the_quartiersmanagement(bot, ayse, "Wohnungsbewerbungsunterlagen fehlen noch")
+    kita = await ask_the_quartiersmanagement(bot, ayse, "Kindergartenplatzvergabe und Anmeldung im Stadtteil")
+    jonas = bot.partner("Jonas", QUARTIERSMANAGEMENT)
+    await jonas.send("Welche Unterlagen fehlen?", reply_to=papers)
+    await jonas.send("Die Anmeldung ist im Januar.", reply_to=kita)
+    await deliver(bot)
+    await ayse.send("Teşekkürler, yarın gelirim.")
+    rows = ayse.last().labels[:2]
+    assert " · Kindergartenplatzvergabe… · " in rows[0]
+    assert " · Wohnungsbewerbungsunterlagen… · " in rows[1]
+
+
 async def test_which_request_offers_a_new_question_and_the_menu_and_neither_partner_gets_the_message(
     bot: BotHarness,
 ) -> None:

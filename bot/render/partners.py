@@ -343,8 +343,9 @@ STRAY_SUBJECT_CHARS = 40
 
 def _stray_subject(subject: str) -> str:
     """A request's subject as the question under a message without "Reply" shows it: at most
-    `STRAY_SUBJECT_CHARS` characters, in its button and in what it says once passed on alike."""
-    return subject if len(subject) <= STRAY_SUBJECT_CHARS else subject[: STRAY_SUBJECT_CHARS - 1] + "…"
+    `STRAY_SUBJECT_CHARS` characters (after a whole word), in its button and in what it says once passed on
+    alike."""
+    return shorten(subject, STRAY_SUBJECT_CHARS)
 
 
 def stray_prompt(t: Translator, choices: Sequence[tuple[int, str, str]]) -> Screen:

@@ -24,3 +24,14 @@ async def test_votes_are_listed_by_the_entries_german_titles_not_their_ids(datab
     assert "❓ Was kostet das? – 1 / 0" in lines, stats
     assert "offer:gibt-es-nicht-mehr – 1 / 0" in lines, stats
     assert "offer:deutschkurs-frauen" not in stats and "faq:kosten" not in stats
+
+
+async def test_stats_without_data_says_so_under_each_heading(database_url: str) -> None:
+    """Found in exploratory testing: /stats on a new bot showed two headings with nothing under them, which
+    read as if something had failed. Each empty section says that there is nothing yet."""
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        await bot.partner("Nadine", ADMIN_CHAT).send("/stats")
+        stats = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+    lines = stats.splitlines()
+    assert lines[:2] == ["<b>Hat das geholfen? (👍 / 👎)</b>", "<i>Noch keine Bewertungen.</i>"], stats
+    assert lines[3:5] == ["<b>Fragen ohne Antwort</b>", "<i>Noch keine Fragen ohne Antwort.</i>"], stats

@@ -557,7 +557,6 @@ async def test_which_request_tells_two_requests_to_one_partner_apart(bot: BotHar
     assert "\u2068وصلتني رسالة من الجوب سنتر\u2069" in rows[1]  # isolated: Latin names keep their place
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_which_request_shortens_a_long_german_subject_after_a_whole_word_in_a_turkish_chat(
     bot: BotHarness,
 ) -> None:
@@ -577,6 +576,7 @@ async def test_which_request_shortens_a_long_german_subject_after_a_whole_word_i
     assert " · Wohnungsbewerbungsunterlagen… · " in rows[1]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_which_request_offers_a_new_question_and_the_menu_and_neither_partner_gets_the_message(
     bot: BotHarness,
 ) -> None:

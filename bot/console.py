@@ -186,14 +186,25 @@ def switch_role(
     return actor
 
 
-async def deliver(app: Any) -> None:
-    """Send what the outbox holds now, so the resident's side shows a partner's answer at once (a failure
-    is logged and left to the delivery worker's retries, as on Telegram)."""
+# How long one delivery of what the outbox holds may take at most (a few seconds: the preview must not hang
+# on a chat that keeps failing).
+DELIVER_SECONDS = 5.0
+
+
+async def deliver(app: Any, seconds: float = DELIVER_SECONDS) -> None:
+    """Send what the outbox holds now, so the resident's side shows a partner's answer at once and the end
+    of a piped input shows every post still queued: round after round until nothing is due, for at most
+    `seconds` (a round sends one message per chat, so a card and its ten photos take eleven; a fixed ten
+    rounds lost the last posts of a script). A failure is logged and left to the delivery worker's retries,
+    as on Telegram."""
     delivery = app.bot_data.services.delivery
+    if delivery is None:
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
     try:
-        for _ in range(10):
-            if delivery is None or not await delivery.run_once():
-                break
+        while loop.time() < deadline and await delivery.run_once():
+            pass
     except Exception:
         logger.exception("delivery in the preview failed; the worker retries")
 

@@ -8,6 +8,8 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
+from bot.i18n import FSI, PDI
+from bot.render.screens import shorten
 from bot.storage.models.feedback import AnswerFeedback
 from bot.storage.models.requests import Dialogue
 from bot.testing.fakeapi import Sent
@@ -160,3 +162,22 @@ async def test_hand_over_reveals_nothing_outside_the_partners_own_group_and_a_do
     assert bot.telegram.answered_callbacks[-1].get("text") == "Das ist bereits erledigt."
     assert not bot.telegram.bot_messages(OTHER_PARTNER_GROUP)  # no hand-over menu there
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("label", "limit", "shortened"),
+    [
+        ("Wohnungsbewerbungsunterlagen fehlen noch", 28, "Wohnungsbewerbungsunterlagen…"),
+        ("❓ Wohnungsbewerbungsunterlagen fehlen noch", 28, "❓ Wohnungsbewerbungsunterlagen…"),
+        (f"{FSI}دورة اللغة الألمانية للنساء، مع رعاية الأطفال{PDI}", 28, f"{FSI}دورة اللغة الألمانية{PDI}…"),
+        (f"{FSI}دورة اللغة الألمانية، للنساء مع رعاية الأطفال{PDI}", 28, f"{FSI}دورة اللغة الألمانية{PDI}…"),
+        (f"{FSI}کلاس‌های آموزش زبان آلمانی برای خانم‌ها{PDI}", 28, f"{FSI}کلاس‌های آموزش زبان آلمانی{PDI}…"),
+        ("Schwangerschaftskonfliktberatung", 20, "Schwangerschaftskonfliktberatung"),
+    ],
+)
+def test_a_label_is_shortened_after_a_whole_word_in_every_script(
+    label: str, limit: int, shortened: str
+) -> None:
+    """Never inside a word (Arabic and Farsi too: the Arabic comma goes with the cut, the isolate is
+    closed before the "…"); a single word longer than the room is kept whole."""
+    assert shorten(label, limit) == shortened

@@ -86,3 +86,16 @@ def test_numbers_tap_buttons_staff_answer_as_the_partner_and_back_as_the_residen
     back = out.index("(Sie schreiben wieder als Bewohnerin.)")
     assert out[back:].split("\n")[1].strip() == "[1] ⏹ Beenden"  # the answer's button, numbered again
     assert "Ihre Nachrichten gehen nicht mehr an SOS-Mütterzentrum." in out[back:]  # "1" tapped it
+
+
+def test_the_end_of_a_piped_script_shows_every_post_still_queued_for_a_partner_group(tmp_path: Path) -> None:
+    """Found in exploratory testing: a script ending right after "Send" lost its last lines: at the end of
+    input the preview delivered ten rounds of one message per chat, and two requests with ten photos each
+    to the same group are 22 posts. It delivers until nothing waits (bounded by a few seconds)."""
+    request = "/start o_frauencafe\n1\n1\n:album 10\nDarf ich mein Baby mitbringen?\n1\n1\n1\n"
+    result = run_cli_here(tmp_path, "--lang", "de", stdin=request * 2)
+    assert result.returncode == 0, result.stderr
+    cafe = "📨 [Partnergruppe -1000000000002]"  # the SOS-Mütterzentrum's group
+    group = [line for line in result.stdout.splitlines() if line.startswith(cafe)]
+    assert len(group) == 22, result.stdout
+    assert sum("[photo]" in line for line in group) == 20

@@ -557,6 +557,25 @@ async def test_which_request_tells_two_requests_to_one_partner_apart(bot: BotHar
     assert "\u2068وصلتني رسالة من الجوب سنتر\u2069" in rows[1]  # isolated: Latin names keep their place
 
 
+async def test_which_request_shortens_a_long_german_subject_after_a_whole_word_in_a_turkish_chat(
+    bot: BotHarness,
+) -> None:
+    """Found in exploratory testing: a Turkish chat's "which request?" row cut her German words in the middle
+    ("Wohnungsbewerbungsunterlage…"). A label ends after a whole word with "…"; a first word longer than the
+    row's room is kept whole (Telegram's app shortens a long label itself)."""
+    ayse = await confirmed_resident(bot, "Ayşe", "tr")
+    papers = await ask_the_quartiersmanagement(bot, ayse, "Wohnungsbewerbungsunterlagen fehlen noch")
+    kita = await ask_the_quartiersmanagement(bot, ayse, "Kindergartenplatzvergabe und Anmeldung im Stadtteil")
+    jonas = bot.partner("Jonas", QUARTIERSMANAGEMENT)
+    await jonas.send("Welche Unterlagen fehlen?", reply_to=papers)
+    await jonas.send("Die Anmeldung ist im Januar.", reply_to=kita)
+    await deliver(bot)
+    await ayse.send("Teşekkürler, yarın gelirim.")
+    rows = ayse.last().labels[:2]
+    assert " · Kindergartenplatzvergabe… · " in rows[0]
+    assert " · Wohnungsbewerbungsunterlagen… · " in rows[1]
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_which_request_offers_a_new_question_and_the_menu_and_neither_partner_gets_the_message(
     bot: BotHarness,
@@ -896,6 +915,50 @@ async def test_answers_waiting_when_she_blocked_the_bot_are_told_to_their_group_
         sum(STAFF_NOTICE in (m.text or "") for c in bot.telegram.chats for m in bot.telegram.bot_messages(c))
         == 1
     )
+
+
+GONE_NOTICE = "ist nicht mehr erreichbar: Ihr Telegram-Konto gibt es nicht mehr."
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+@pytest.mark.parametrize(
+    "refused", [(400, "Bad Request: chat not found"), (403, "Forbidden: user is deactivated")]
+)
+async def test_a_resident_whose_account_is_gone_is_not_said_to_have_blocked_the_bot(
+    bot: BotHarness, refused: tuple[int, str]
+) -> None:
+    """Found in exploratory testing: "chat not found" (she deleted her Telegram account, or the chat does not
+    exist) was told to the group and the staff as "has blocked the bot". Each is told as it is: the group
+    in reply to its answer, the staff below Telegram's error, and the group's next answer is refused with
+    the same words."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+    first = await petra.send("Ja, samstags von 10 bis 12 Uhr.", reply_to=card)
+    code, description = refused
+    body = {"ok": False, "error_code": code, "description": description}
+    bot.telegram.fault = lambda method, params: (
+        (code, body) if str(params.get("chat_id")) == str(ayse.chat) else None
+    )
+    before = {chat: len(bot.telegram.bot_messages(chat)) for chat in bot.telegram.chats}
+    await deliver(bot)
+    bot.telegram.fault = None
+    new = [
+        m.text or ""
+        for chat in bot.telegram.chats
+        if chat != ayse.chat
+        for m in bot.telegram.bot_messages(chat)[before.get(chat, 0) :]
+    ]
+    told = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if GONE_NOTICE in (m.text or "")]
+    assert [m.reply_to for m in told] == [first.message_id]
+    staff = [text for text in new if STAFF_NOTICE in text]
+    assert len(staff) == 1 and "Das Telegram-Konto der Person gibt es nicht mehr" in staff[0], staff
+    assert not any("blockiert" in text for text in new), new
+
+    await petra.send("Und sonntags auch?", reply_to=card)
+    await deliver(bot)
+    refusal = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert GONE_NOTICE in refusal and "blockiert" not in refusal
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL

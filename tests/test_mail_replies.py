@@ -712,6 +712,26 @@ async def test_an_email_answer_that_cannot_reach_the_resident_is_told_to_its_par
         assert "hat den Bot blockiert" in await bounce(in_port, address, "<lost3@example.org>")
 
 
+async def test_an_email_partner_learns_that_her_account_is_gone_not_that_she_blocked_the_bot(
+    database_url: str,
+) -> None:
+    """Found in exploratory testing: "chat not found" (her Telegram account deleted) was told as "has blocked
+    the bot". The e-mail partner whose answer was lost learns the true reason, and its next answer bounces
+    with it."""
+    async with bot_with_inbound_mail(database_url) as (bot, inbox, in_port):
+        amal = await arabic_resident_signs_up_for_the_german_course(bot)
+        card = await first_mail(bot, inbox)
+        address = str(card["Reply-To"])
+        refuse_her(bot, amal, 400, "Bad Request: chat not found")
+        answer = "Bringen Sie bitte Ihren Ausweis mit."
+        await asyncio.to_thread(reply, in_port, address, "bildung@example.org", answer, "<gone1@example.org>")
+        await delivered(bot, inbox, 2)
+        told = plain_text(inbox.mails[1])
+        assert "Ihr Telegram-Konto gibt es nicht mehr" in told and answer in told and "blockiert" not in told
+        bounced = await bounce(in_port, address, "<gone2@example.org>")
+        assert "Telegram-Konto gibt es nicht mehr" in bounced and "blockiert" not in bounced
+
+
 BLOCKED = "The resident of request {number} has blocked the bot; your message cannot reach them."
 
 

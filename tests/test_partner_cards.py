@@ -211,7 +211,8 @@ async def test_the_which_request_question_names_an_ask_a_question_request_by_her
     await sabine.send("Sprechen Sie ihn erst freundlich an.")
     await deliver(bot)
     (label, _) = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1].labels
-    assert re.fullmatch(r"Anfrage Nr\. \d{6} – Mein Nachbar lässt nachts immer laut Mu…", label), label
+    # Cut after a whole word.
+    assert re.fullmatch(r"Anfrage Nr\. \d{6} – Mein Nachbar lässt nachts immer laut…", label), label
 
 
 async def test_an_album_written_without_reply_is_said_once_not_to_be_passed_on(bot: BotHarness) -> None:

@@ -17,7 +17,7 @@ async def test_new_turkish_resident_is_greeted_in_turkish_and_confirms_the_langu
     greeting = ayse.last()
     assert "Ayşe" in (greeting.text or "")
     assert greeting.text != bot.services.i18n.translator("de").gettext(
-        "Hello {name}! I am the neighbourhood bot of the Quartiersmanagement."
+        "Hello {name}! I am the bot of the neighbourhood office (Quartiersmanagement)."
     ).format(name="Ayşe")
     assert greeting.labels[0] == "✓ Türkçe"
     assert {"Deutsch", "العربية", "فارسی", "Українська"} <= set(greeting.labels)
@@ -51,7 +51,7 @@ async def test_returning_resident_gets_the_menu_directly(bot: BotHarness) -> Non
     await olena.tap(1)
     await olena.send("/start")
     hello = bot.services.i18n.translator("uk").gettext(
-        "Hello {name}! I am the neighbourhood bot of the Quartiersmanagement."
+        "Hello {name}! I am the bot of the neighbourhood office (Quartiersmanagement)."
     )
     assert hello.format(name="Olena") in (olena.last().text or "")
     assert any(label.startswith("🆘") for label in olena.last().labels)
@@ -475,3 +475,19 @@ async def test_after_delete_a_second_line_before_the_language_is_kept_and_the_st
     await huda.tap(1)
     await huda.send("أين توجد دورة ألمانية للنساء؟\nومتى تبدأ؟\nOstsiedlung")
     assert (amal.last().text, amal.last().labels) == (huda.last().text, huda.last().labels)
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "says_what_it_is"),
+    [("tr", "Ayşe", "mahalle ofisinin"), ("ar", "Amal", "مكتب الحي"), ("ru", "Olga", "бюро помощи жителям")],
+)
+async def test_the_greeting_says_what_the_quartiersmanagement_is(
+    bot: BotHarness, lang: str, name: str, says_what_it_is: str
+) -> None:
+    """Found in exploratory testing: the greeting named the "Quartiersmanagement" alone, a word that means
+    nothing to a resident with little German. It says what it is in her language, where she first meets
+    it, keeping the German name she will see on posters and later screens."""
+    resident = bot.resident(name, lang=lang)
+    await resident.send("/start")
+    greeting = resident.last().text or ""
+    assert says_what_it_is in greeting and "Quartiersmanagement" in greeting

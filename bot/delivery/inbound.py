@@ -41,8 +41,8 @@ MAX_MAIL_BYTES = 10 * 1024 * 1024
 
 # (number, sender address, text, Message-ID) → what became of the reply: "ok", "duplicate", "wrong_chat"
 # (a sender the request's partner does not name), "closed", "withdrawn", "deleted" (by its resident, with
-# their data), "empty", "resident_unreachable" (she blocked the bot), or anything else for "no such
-# request" (purged long after it was finished).
+# their data), "empty", "resident_unreachable" (she blocked the bot), "resident_gone" (her Telegram
+# account is gone), or anything else for "no such request" (purged long after it was finished).
 ReplyCallback = Callable[[str, str, str, str], Awaitable[str]]
 # The outcome as the SMTP answer: a refusal bounces back to the partner with its reason, in the partners'
 # language. Only the partner's own addresses may answer (SECURITY.md, partner impersonation: a forwarded
@@ -66,6 +66,13 @@ SMTP_ANSWERS = {
     "resident_unreachable": (
         "550 5.7.1",
         N_("The resident of request {number} has blocked the bot; your message cannot reach them."),
+    ),
+    "resident_gone": (
+        "550 5.1.1",
+        N_(
+            "The resident of request {number} can no longer be reached: their Telegram account no longer "
+            "exists. Your message cannot reach them."
+        ),
     ),
 }
 NO_SUCH_REQUEST = (

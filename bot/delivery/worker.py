@@ -61,6 +61,16 @@ UNREACHABLE_CHAT_ERRORS = (
     "group chat was deactivated",
 )
 
+# Of those, the ones that say a resident's account or chat is gone (she deleted her Telegram account, or the
+# chat never existed) rather than that she blocked the bot ("Forbidden: bot was blocked by the user").
+GONE_CHAT_ERRORS = ("chat not found", "user is deactivated")
+
+
+def chat_gone(error: str) -> bool:
+    """Whether a send `error` (as `classify` words it) says the chat or account is gone, not blocked."""
+    text = error.lower()
+    return any(marker in text for marker in GONE_CHAT_ERRORS)
+
 
 class Mailer(Protocol):
     async def send(self, to: str, payload: Mapping[str, Any]) -> None: ...

@@ -8,6 +8,7 @@ from telegram import Message, Update
 
 from bot.handlers.context import Context
 from bot.handlers.errors import unknown_command
+from bot.i18n import Translator
 from bot.render import staff
 
 
@@ -25,6 +26,14 @@ async def refused(update: Update, context: Context) -> bool:
     return True
 
 
+def staff_translator(update: Update, context: Context) -> Translator:
+    """The staff member's Telegram language for the answer to their command (every catalog has the staff
+    strings); German when the phone reports none the bot has."""
+    user = update.effective_user
+    i18n = context.services.i18n
+    return i18n.translator(i18n.negotiate(user.language_code if user else None))
+
+
 RELOAD_TASK = "staff-reload"
 
 
@@ -37,7 +46,7 @@ async def reload_content(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or await refused(update, context):
         return
-    t = context.services.i18n.translator("de")
+    t = staff_translator(update, context)
     await message.reply_text(staff.reload_started(t))
     task = asyncio.create_task(report_reload(update, message, context), name=RELOAD_TASK)
     _running.add(task)  # keep a reference until it is done
@@ -58,7 +67,7 @@ async def report_reload(update: Update, message: Message, context: Context) -> N
     try:
         result = await context.services.content.reload()
         errors = [] if result.ok else result.errors
-        t = context.services.i18n.translator("de")
+        t = staff_translator(update, context)
         await message.reply_text(staff.reload_report(t, result.warnings, errors))
     except Exception as exc:
         await context.application.process_error(update, exc)
@@ -69,7 +78,7 @@ async def stats(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or await refused(update, context):
         return
-    t = context.services.i18n.translator("de")
+    t = staff_translator(update, context)
     report = await context.services.feedback.report(entries=20, questions=15)
     embedder, engine = context.services.embedder, context.services.search
     search = staff.search_status(
@@ -79,4 +88,5 @@ async def stats(update: Update, context: Context) -> None:
         engine is not None and engine.semantic_ready,
         embedder.progress if embedder else (0, 0),
     )
-    await message.reply_text(staff.stats_report(t, context.services.content.catalogue, report, search))
+    catalogue, german = context.services.content.catalogue, context.services.i18n.translator("de")
+    await message.reply_text(staff.stats_report(t, catalogue, report, search, titles=german))

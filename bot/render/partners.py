@@ -343,8 +343,9 @@ STRAY_SUBJECT_CHARS = 40
 
 def _stray_subject(subject: str) -> str:
     """A request's subject as the question under a message without "Reply" shows it: at most
-    `STRAY_SUBJECT_CHARS` characters, in its button and in what it says once passed on alike."""
-    return subject if len(subject) <= STRAY_SUBJECT_CHARS else subject[: STRAY_SUBJECT_CHARS - 1] + "…"
+    `STRAY_SUBJECT_CHARS` characters (after a whole word), in its button and in what it says once passed on
+    alike."""
+    return shorten(subject, STRAY_SUBJECT_CHARS)
 
 
 def stray_prompt(t: Translator, choices: Sequence[tuple[int, str, str]]) -> Screen:
@@ -605,6 +606,11 @@ REFUSALS = {
     "resident_unreachable": N_(
         "The resident of request {number} has blocked the bot; your message cannot reach them."
     ),
+    # Her Telegram account was deleted (or the chat does not exist): not her choice to block the bot.
+    "resident_gone": N_(
+        "The resident of request {number} can no longer be reached: their Telegram account no longer exists. "
+        "Your message cannot reach them."
+    ),
     "command": N_(
         "Bot commands are not passed on to the resident of request {number}. To answer, write your message "
         "without “/” at the start."
@@ -654,6 +660,7 @@ NOTICES = {
     # A partner's answer dropped because its resident blocked the bot (or her account is gone) while it
     # waited for her: the words its next message is refused with (`REFUSALS`).
     "resident_unreachable": REFUSALS["resident_unreachable"],
+    "resident_gone": REFUSALS["resident_gone"],
     "not_passed_on": N_(
         "Your message about request {number} could not be passed on. The Quartiersmanagement has been "
         "told and will take care of it."
@@ -677,6 +684,25 @@ NOTICES = {
 NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰", "danger_escalated": "⏰", "late": "⏰"}
 
 
+# Why nothing reaches a resident any more, for the staff, below the error Telegram gave.
+UNREACHABLE_REASONS = {
+    "resident_unreachable": N_("The resident has blocked the bot."),
+    "resident_gone": N_(
+        "The resident's Telegram account no longer exists (deleted, or the chat was not found)."
+    ),
+}
+
+
+def resident_unreachable_for_staff(t: Translator, number: str, error: str, reason: str) -> str:
+    """The staff's notice that nothing reaches the resident of request `number` any more: Telegram's `error`
+    and what it means (`reason`, a key of `UNREACHABLE_REASONS`: blocked, or the account gone)."""
+    return (
+        notice(t, "resident_undeliverable", number=number, error=error)
+        + "\n"
+        + t.html(UNREACHABLE_REASONS[reason])
+    )
+
+
 def notice(t: Translator, kind: str, **values: str | int) -> str:
     """The notice `kind` (a key of `NOTICES`) with its icon."""
     return f"{NOTICE_ICONS.get(kind, '⚠️')} {t.html(NOTICES[kind], **values)}"
@@ -690,7 +716,7 @@ def answer_not_delivered(
     t: Translator, number: str, answer: str | None, kind: str = "not_delivered_to_resident"
 ) -> str:
     """A partner's e-mail answer could not reach the resident: the group's notice `kind` (a key of `NOTICES`:
-    "resident_unreachable" when she blocked the bot), quoting the answer it means (the group's is a reply to
-    it; an e-mail partner may have sent several)."""
+    "resident_unreachable" when she blocked the bot, "resident_gone" when her account is gone), quoting the
+    answer it means (the group's is a reply to it; an e-mail partner may have sent several)."""
     html = notice(t, kind, number=number)
     return f"{html}\n{quote(shorten(answer, LOST_ANSWER_CHARS))}" if answer else html

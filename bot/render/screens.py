@@ -154,18 +154,31 @@ _ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068")
 
 
 def shorten(label: str, limit: int) -> str:
-    """`label` in at most `limit` characters: cut after the last whole word that fits, with "…" (a bidi
-    isolate the cut leaves open is closed, so the "…" stays where it belongs in right-to-left labels)."""
+    """`label` in about `limit` characters: cut after the last whole word that fits, with "…" (a bidi
+    isolate the cut leaves open is closed, so the "…" stays where it belongs in right-to-left labels).
+    Never inside a word: a first word longer than `limit` (a German compound in a Turkish chat,
+    "Wohnungsbewerbungsunterlagen") is kept whole, as Telegram's apps shorten a long label themselves; only
+    a "word" longer than twice the limit (a pasted link, a run of letters) is cut where the limit falls."""
     if len(label) <= limit:
         return label
     cut = label[: limit - 1]
-    if label[limit - 1].isspace() or " " not in cut:
-        kept = cut  # a cut at a word's end, or one word longer than the limit
+    if label[limit - 1].isspace():
+        kept = cut  # a cut at a word's end
     else:
-        kept = cut[: cut.rindex(" ")]
-    kept = kept.rstrip(" ,;:–-·(")
+        space = max(cut.rfind(space) for space in _SPACES)
+        if space > 0 and any(character.isalpha() for character in cut[:space]):
+            kept = cut[:space]
+        else:  # the first word (after an icon) goes past the limit: up to its end
+            end = next((i for i in range(limit - 1, len(label)) if label[i].isspace()), len(label))
+            if end == len(label) and end <= 2 * limit:
+                return label
+            kept = label[:end] if end <= 2 * limit else cut
+    kept = kept.rstrip(" ,;:–-·(،؛\u00a0")
     unclosed = len(kept) - len(kept.translate(_ISOLATES)) - kept.count(PDI)
     return kept + PDI * max(unclosed, 0) + "…"
+
+
+_SPACES = (" ", "\u00a0", "\n", "\t")
 
 
 # --- helpers for times and places ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""What the Quartiersmanagement's staff read in the admin chat: the result of /reload and /stats (German)."""
+"""What the Quartiersmanagement's staff read in the admin chat: the result of /reload and /stats (in the
+language of the staff member who asked), and the notices at start-up (German)."""
 
 from __future__ import annotations
 
@@ -127,18 +128,26 @@ def example_data_live(t: Translator, count: int) -> str:
     )
 
 
-def stats_report(t: Translator, catalogue: Catalogue, report: Any, search: str) -> str:
-    """/stats: 'did this help?' votes per entry (by its German title, as staff know it; by its id only when
-    the content no longer has it), the latest unanswered questions, the search's state."""
+def stats_report(
+    t: Translator, catalogue: Catalogue, report: Any, search: str, titles: Translator | None = None
+) -> str:
+    """/stats in the staff member's language `t`: 'did this help?' votes per entry (by its title in `titles`'
+    language, German as staff know it from the content; by its id only when the content no longer has it),
+    the latest unanswered questions, the search's state. A section with
+    nothing in it says so (a heading alone read as if something had failed to load)."""
     lines = ["<b>" + t.html("Did this help? (👍 / 👎)") + "</b>"]
     for kind, entry_id, up, down in report.votes:
         if entry_id in entries(catalogue, kind):
-            label = entry_label(t, catalogue, kind, entry_id)
+            label = entry_label(titles or t, catalogue, kind, entry_id)
         else:
             label = f"{kind}:{entry_id}"
         lines.append(f"{escape(label)} – {up} / {down}")
+    if not report.votes:
+        lines.append("<i>" + t.html("No votes yet.") + "</i>")
     lines += ["", "<b>" + t.html("Questions without an answer") + "</b>"]
     lines += [f"• [{q.language}] {escape(q.text[:200])}" for q in report.unanswered]
+    if not report.unanswered:
+        lines.append("<i>" + t.html("No unanswered questions yet.") + "</i>")
     lines += ["", search]
     return join_within_limit(lines)
 

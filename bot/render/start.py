@@ -15,13 +15,17 @@ from bot.render.screens import Writer
 
 
 def welcome(t: Translator, first_name: str | None) -> str:
-    """The greeting and what the bot does (the language picker or the main menu follows)."""
+    """The greeting and what the bot does (the language picker or the main menu follows). It names the
+    Quartiersmanagement with what it is, in her words: the German word alone means nothing to a resident
+    with little German, and this is where she first meets it (the partner's name on later screens says it
+    too, as the content spells it)."""
     if first_name:
         greeting = t.html(
-            "Hello {name}! I am the neighbourhood bot of the Quartiersmanagement.", name=t.isolate(first_name)
+            "Hello {name}! I am the bot of the neighbourhood office (Quartiersmanagement).",
+            name=t.isolate(first_name),
         )
     else:
-        greeting = t.html("Hello! I am the neighbourhood bot of the Quartiersmanagement.")
+        greeting = t.html("Hello! I am the bot of the neighbourhood office (Quartiersmanagement).")
     intro = t.html(
         "I help you find courses, counselling and help in your neighbourhood, and I pass your questions on "
         "to the right people."

@@ -94,6 +94,7 @@ class Outcome(StrEnum):
     ANONYMOUS = "anonymous"  # an anonymous admin or a channel wrote: nobody to attribute the reply to
     EMPTY = "empty"
     RESIDENT_UNREACHABLE = "resident_unreachable"  # the resident blocked the bot
+    RESIDENT_GONE = "resident_gone"  # the resident's Telegram account (or chat) no longer exists
     COMMAND = "command"  # a partner sent a bot command ("/requests") as a reply in a request's thread
     INVALID = "invalid"  # e.g. hand over to an unknown partner or to the same one
 

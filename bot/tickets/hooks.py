@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.worker import chat_gone
 from bot.render import partners as render
 from bot.storage import requests as store
 from bot.storage.models.outbox import CARRIES, Audience, OutboxMessage
@@ -97,6 +98,8 @@ class TicketDeliveryHooks:
         below an answer) tell nobody."""
         ctx = self._context()
         pt = ctx.partner_t()
+        # Blocked, or her account gone: each is told as it is (a deleted account is not her blocking the bot).
+        why = "resident_gone" if chat_gone(error) else "resident_unreachable"
         told: set[str] = set()
         staff_told: set[int] = set()
         for row in rows:
@@ -112,16 +115,16 @@ class TicketDeliveryHooks:
                 prefix, chat_id, message_id = key.split(":")[:3]
                 lost = f"{prefix}:{chat_id}:{message_id}:lost"
                 if lost not in told and not await store.outbox_key_exists(session, lost):
-                    html = render.notice(pt, "resident_unreachable", number=request.number)
+                    html = render.notice(pt, why, number=request.number)
                     await reply_in_group(
                         session, int(chat_id), int(message_id), html, request_id=request.id, dedupe_key=lost
                     )
                 told.add(lost)
             else:
-                await self._tell_mail_sender(session, ctx, request, row, "resident_unreachable")
+                await self._tell_mail_sender(session, ctx, request, row, why)
             if request.id not in staff_told:
                 staff_told.add(request.id)
-                html = render.notice(pt, "resident_undeliverable", number=request.number, error=error)
+                html = render.resident_unreachable_for_staff(pt, request.number, error, why)
                 await notify_admin(session, ctx, html, request.id)
 
     async def _tell_mail_sender(

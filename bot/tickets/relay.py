@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.worker import chat_gone
 from bot.render import partners as partner_render
 from bot.render.requests import partner_answer
 from bot.storage import requests as store
@@ -348,6 +349,16 @@ class GroupMessage:
     request_id: int | None = None
 
 
+async def _unreachable(session: AsyncSession, resident: Resident | None) -> Outcome | None:
+    """Why nothing reaches `resident` any more, if she is `blocked`: she blocked the bot, or her Telegram
+    account is gone (a deleted account is not her blocking the bot; told apart by the error that flagged
+    her, read as the delivery worker does)."""
+    if resident is None or not resident.blocked:
+        return None
+    error = await store.last_refusal_to(session, resident.telegram_id)
+    return Outcome.RESIDENT_GONE if error and chat_gone(error) else Outcome.RESIDENT_UNREACHABLE
+
+
 async def partner_reply(session: AsyncSession, ctx: TicketContext, message: GroupMessage) -> Result:
     """A message in a partner group that replies to a message of a request thread: relay it to the resident.
 
@@ -418,9 +429,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     elif not (message.text and message.text.strip()) and message.attachment is None:
         return Result(Outcome.EMPTY, request)
     else:
-        resident = await session.get(Resident, request.resident_id)
-        if resident is not None and resident.blocked:
-            refusal = Outcome.RESIDENT_UNREACHABLE
+        refusal = await _unreachable(session, await session.get(Resident, request.resident_id))
     if refusal is not None:
         why = refusal.value
         if refusal is Outcome.CLOSED and reopenable(ctx, request):
@@ -578,9 +587,8 @@ async def email_reply(
     dedupe_key = MAIL_ANSWER_KEY + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
-    resident = await session.get(Resident, request.resident_id)
-    if resident is not None and resident.blocked:
-        return Result(Outcome.RESIDENT_UNREACHABLE, request)
+    if unreachable := await _unreachable(session, await session.get(Resident, request.resident_id)):
+        return Result(unreachable, request)
     message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None, by=by)
     await _to_resident(session, ctx, request, message, dedupe_key, by)
     return Result(Outcome.OK, request)

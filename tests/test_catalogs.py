@@ -82,6 +82,23 @@ def test_catalog_has_one_entry_per_msgid_and_one_header(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_translation_carries_another_sentence(lang: str) -> None:
+    """Two branches that each add a sentence next to the other can merge into one translation holding both
+    (a late-answer notice once ended in the English of the closed-request notice): no translation holds the
+    English source of another sentence."""
+    messages = [m for m in catalog(lang) if m.id]
+    sources = {m.id if isinstance(m.id, str) else m.id[0] for m in messages}
+    long_sources = [source for source in sources if len(source) > 30]
+    carried = []
+    for message in messages:
+        own = message.id if isinstance(message.id, str) else " ".join(message.id)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            carried += [(own[:40], other[:40]) for other in long_sources if other in string and other not in own]
+    assert not carried, carried
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_translations_keep_placeholders_and_tags(lang: str) -> None:
     problems = []
     messages = catalog(lang)

@@ -29,6 +29,10 @@ SUMMARY = 1.2
 ANSWER = 0.8
 DESCRIPTION = 1.0
 DETAILS = 0.5
+# The fields that mention a word in passing (a FAQ's answer, an offer's details: "practise conversations at
+# the doctor's"), not what the entry is about: a word only they have is no thing the content offers
+# (``LexicalHits.unknown``).
+MENTIONS = frozenset({ANSWER, DETAILS})
 
 #: Catalogue attribute → entry kind (the "<kind>:<id>" used in results and tests).
 KINDS = {"offers": "offer", "faq": "faq", "partners": "partner", "events": "event", "topics": "topic"}

@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.search.documents import TITLE, Entry, single_keywords
+from bot.search.documents import MENTIONS, TITLE, Entry, single_keywords
 from bot.search.normalize import (
     Word,
     analyse_word,
@@ -59,9 +59,10 @@ class LexicalHits:
     things: dict[int, float] = field(default_factory=dict)
     things_matched: dict[int, int] = field(default_factory=dict)
     genders: frozenset[Gender] = frozenset()
-    # The query's words that no entry has in any of its languages, not even as a typo ("Wohnung",
-    # "Hund", "врачу" where the content has no flat, dog or doctor): what the question is about, when
-    # the words it shares with an entry only say how ("anmelden", "записаться").
+    # The query's words that no entry is about in any of its languages, not even as a typo ("Wohnung",
+    # "Hund", "врачу" where the content has no flat, dog or doctor; a word only an answer or an offer's
+    # details mention in passing, "beim Arzt", counts as none): what the question is about, when the
+    # words it shares with an entry only say how ("anmelden", "записаться") or in which language.
     unknown: int = 0
     # Per entry, how many of the query's content words it has (no stop word kept as a keyword, like
     # "wo", no word naming a person), and how many content words the query has.
@@ -83,6 +84,9 @@ class _Language:
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.idf: dict[str, float] = {}
         self.surfaces: list[str] = []
+        # The terms of the fields that say what an entry is about (not ``MENTIONS``): a query word only the
+        # others have names a thing the content mentions in passing, not one it offers.
+        self.about: frozenset[str] = frozenset()
         self.lengths: np.ndarray = np.zeros(0, dtype=np.int64)  # of each surface
         self.norms: np.ndarray = np.ones(size)
         # A word's typo matches (``LexicalIndex._typos``), kept: a message is searched as a whole and again
@@ -91,6 +95,7 @@ class _Language:
 
     def build(self, words: list[str], entries: list[int], weights: list[float], keep: set[str]) -> None:
         """``words[i]`` was written in entry ``entries[i]``, in a field of weight ``weights[i]``."""
+        about_words = {w for w, weight in zip(words, weights, strict=True) if weight not in MENTIONS}
         vocabulary: dict[str, int] = {}
         word_ids = np.fromiter(
             (vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64, count=len(words)
@@ -99,12 +104,16 @@ class _Language:
         term_ids: dict[str, int] = {}
         columns = np.full((len(vocabulary), 2), -1, dtype=np.int64)
         langs = (analyser_lang(self.lang),)
+        about: set[str] = set()
         for raw, wid in vocabulary.items():
             word = analyse_word(raw, langs)
             if word.number or (word.stop and word.surface not in keep):
                 continue
             for column, term in enumerate(sorted(word.terms)):
                 columns[wid, column] = term_ids.setdefault(term, len(term_ids))
+            if raw in about_words:
+                about.update(word.terms)
+        self.about = frozenset(about)
         owner = np.asarray(entries, dtype=np.int64)
         weight = np.asarray(weights)
         counted = columns[word_ids, 0] >= 0
@@ -229,11 +238,12 @@ class LexicalIndex:
             for key, forms in words.items():
                 contribution: np.ndarray | None = None
                 for word in forms:
-                    part = self._contribution(language, word, code)
+                    part, about = self._contribution(language, word, code)
                     if part is not None:
                         contribution = part if contribution is None else np.maximum(contribution, part)
+                    if about:
+                        found_words.add(key)
                 if contribution is not None:
-                    found_words.add(key)
                     scores += contribution
                     matched += contribution > 0
                     if key in plain:
@@ -269,9 +279,10 @@ class LexicalIndex:
             return False  # "now", not "NOW"
         return not word.number and (not word.stop or word.surface in keep)
 
-    def _contribution(self, language: _Language, word: Word, code: str) -> np.ndarray | None:
-        """Per entry, the BM25 score of one query word in ``language`` (read in ``code``); None if it does
-        not occur there, not even as a typo."""
+    def _contribution(self, language: _Language, word: Word, code: str) -> tuple[np.ndarray | None, bool]:
+        """Per entry, the BM25 score of one query word in ``language`` (read in ``code``), None if it does
+        not occur there, not even as a typo; and whether an entry is about it (a term found is one of
+        ``_Language.about``)."""
         terms, surfaces = word.terms, [word.surface]
         # A loan word in Cyrillic letters ("з джобцентру"): the German spelling of it and of its stem as well.
         for form in (word.surface, *(term.split(":", 1)[1] for term in word.terms if ":" in term)):
@@ -279,13 +290,16 @@ class LexicalIndex:
             if spelled is not None and spelled not in surfaces:
                 terms = terms | analyse_word(spelled, (analyser_lang(code),)).terms
                 surfaces.append(spelled)
-        contribution = self._word(language, terms, 1.0)
+        found = terms
+        contribution = self._word(language, found, 1.0)
         if contribution is None and analyser_lang(code) == "tr":
-            contribution = self._word(language, _turkish_endings_off(terms), 1.0)
+            found = _turkish_endings_off(terms)
+            contribution = self._word(language, found, 1.0)
         for surface in surfaces:
             if contribution is None and len(surface) >= 5:
-                contribution = self._word(language, self._typos(language, surface), TYPO_WEIGHT)
-        return contribution
+                found = self._typos(language, surface)
+                contribution = self._word(language, found, TYPO_WEIGHT)
+        return contribution, contribution is not None and not found.isdisjoint(language.about)
 
     @staticmethod
     def _word(language: _Language, terms: frozenset[str], factor: float) -> np.ndarray | None:

@@ -2,7 +2,16 @@
 
 from types import SimpleNamespace
 
-from bot.search.documents import entries_from_catalogue, entry_for, single_keywords
+from bot.search.documents import (
+    ANSWER,
+    DETAILS,
+    SUMMARY,
+    TITLE,
+    Entry,
+    entries_from_catalogue,
+    entry_for,
+    single_keywords,
+)
 from bot.search.engine import SearchEngine
 from bot.search.lexical import LexicalIndex
 
@@ -118,3 +127,28 @@ def test_rent_you_cannot_pay_in_turkish_leads_to_the_social_services(engine: Sea
     result = engine.answer("ev kirası ödeyemiyorum", "tr")
     shown = [result.answer] if result.answer else result.alternatives
     assert not result.emergency and shown and shown[0].key == "partner:fd-soziales", result
+
+
+def _offer(entry_id: str, *fields: tuple[str, str, float]) -> Entry:
+    return Entry("offer", entry_id, None, fields, ())
+
+
+def test_a_word_only_the_details_or_an_answer_mention_names_nothing_the_content_offers() -> None:
+    # "Türkçe konuşan doktor arıyorum": the doctor is only in an offer's details ("practise conversations
+    # at the doctor's"); the content has no doctor (bench/eval/explore-dev-langword.jsonl).
+    index = LexicalIndex(
+        [
+            _offer(
+                "kurs",
+                ("de", "Deutschkurs", TITLE),
+                ("de", "Deutsch lernen in kleinen Gruppen", SUMMARY),
+                ("de", "Sie üben Gespräche beim Arzt", DETAILS),
+            ),
+            _offer("cafe", ("de", "Sprachcafé", TITLE), ("de", "Bringen Sie Ihren Ausweis mit", ANSWER)),
+        ]
+    )
+    assert index.search("Arzt", "de").unknown == 1
+    assert index.search("Ausweis", "de").unknown == 1
+    # Found all the same: the words still count for the ranking.
+    assert index.search("Arzt", "de").scores
+    assert index.search("Gruppen Deutschkurs", "de").unknown == 0

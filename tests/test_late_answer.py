@@ -145,9 +145,13 @@ async def test_an_arabic_resident_is_told_in_arabic_also_when_the_partner_answer
             f"\u2068{qm}\u2069 وسيتولى الأمر.\nلا داعي لإرسال طلبك مرة أخرى."
         )
         assert told.labels == ["📋 طلباتي", "🏠 القائمة"]
-        # The escalation two days later tells her what is new (the Quartiersmanagement follows it up).
+        # The escalation two days later tells the Quartiersmanagement's group that it is overdue, but not her:
+        # "it follows it up" is what she read at her promised time, and two messages saying the same would
+        # only make her wonder what changed (review: the escalation repeated the late notice).
+        staff_before = len(bot.telegram.bot_messages(QM_GROUP))
         await the_job_at(bot, sent + timedelta(days=5))
-        assert len(news(bot, amal.chat, before)) == 2
+        assert [m.text for m in news(bot, amal.chat, before)] == [told.text]
+        assert [m for m in news(bot, QM_GROUP, staff_before) if number in (m.text or "")]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -199,3 +203,58 @@ async def test_a_resident_who_blocked_the_bot_costs_no_one_else_her_notice(
         ]
         to_anna = [m.text or "" for m in bot.telegram.bot_messages(anna.chat)]
         assert not [text for text in to_anna if "noch nicht beantwortet" in text]
+
+
+async def test_requests_long_past_their_time_at_the_first_round_are_not_all_told_late_at_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Deploying the notice (or a bot down for days) finds requests whose promised time passed long ago,
+    among them the Quartiersmanagement's own, which are never escalated and may be open for weeks: the
+    first round must not send each of them a late notice, and the staff one notice each (a flood). Only a
+    time passed within the last day is told; an older one learns it from its escalation, as before."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        anna, number, sent = await anna_asks_about_the_german_course(bot)
+        berta = bot.resident("Berta", lang="de")
+        await fill_in_request(berta, "briefe-aemter", "Ich verstehe einen Brief vom Amt nicht.")
+        await berta.tap("✅")
+        await deliver(bot)
+        before = {who.chat: len(bot.telegram.bot_messages(who.chat)) for who in (anna, berta)}
+        staff_before = len(bot.telegram.bot_messages(QM_GROUP))
+
+        # The first round: Anna's 2 days passed 25 hours ago, Berta's three weeks ago.
+        await the_job_at(bot, sent + timedelta(hours=73))
+        await the_job_at(bot, sent + timedelta(days=21))
+        assert news(bot, berta.chat, before[berta.chat]) == []
+        assert [m.text for m in news(bot, anna.chat, before[anna.chat])] == [
+            # Hers came from the escalation (4 days), which tells her where her request is now.
+            f"ℹ️ Ihre Anfrage Nr. {number} ist noch nicht beantwortet. Jetzt kümmert sich auch "
+            f"{quartiersmanagement(bot, 'de')} darum und meldet sich bei Ihnen."
+        ]
+        staff = [m.text or "" for m in news(bot, QM_GROUP, staff_before)]
+        assert not [text for text in staff if "So lange sollte die Person höchstens warten" in text]
+
+
+async def test_without_an_admin_chat_the_quartiersmanagements_own_request_is_reminded_once_in_its_group(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Her request to the Quartiersmanagement itself: at the promised time its group gets the reminder in
+    the request's thread; with no admin chat the staff notice would go to the same group in the same
+    minute, the same news twice (as `_escalate` avoids). She reads that it was reminded: true."""
+    async with BotHarness.running(database_url=database_url, content_dir=content_with_group(tmp_path)) as bot:
+        anna = bot.resident("Anna", lang="de")
+        await fill_in_request(anna, "briefe-aemter", "Ich verstehe einen Brief vom Amt nicht.")
+        sent = datetime.now(UTC)
+        await anna.tap("✅")
+        await deliver(bot)
+        number = re.findall(r"\d{6}", anna.last().text or "")[0]
+        before = len(bot.telegram.bot_messages(anna.chat))
+        staff_before = len(bot.telegram.bot_messages(QM_GROUP))
+        await the_job_at(bot, sent + timedelta(hours=48, minutes=2))
+        qm = quartiersmanagement(bot, "de")
+        (told,) = news(bot, anna.chat, before)
+        assert told.text is not None and told.text.startswith(
+            f"ℹ️ Ihre Anfrage Nr. {number} an {qm} ist noch nicht beantwortet. {qm} wurde daran erinnert"
+        )
+        (reminder,) = news(bot, QM_GROUP, staff_before)
+        assert reminder.reply_to is not None and number in (reminder.text or "")
+        assert not (reminder.text or "").startswith("⏰")

@@ -857,7 +857,7 @@ def late_notice(t: Translator, number: str, partner: str, by: str | None) -> Scr
 
 
 def handed_over_notice(
-    t: Translator, number: str, partner: str, hours: int, via: str | None, *, urgent: bool = False
+    t: Translator, number: str, partner: str, hours: int | None, via: str | None, *, urgent: bool = False
 ) -> str:
     """Her request went to a partner that cannot answer in the chat (`bot.tickets.routing`): the hand-over
     notice, then what the acknowledgement of a request sent to it says: `via` (the Quartiersmanagement)

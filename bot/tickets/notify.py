@@ -45,7 +45,7 @@ from bot.tickets.routing import (
     copied_at_once,
     no_chat_answer,
     partner_destination,
-    response_hours,
+    promised_hours,
     responsible_partners,
 )
 
@@ -474,14 +474,14 @@ async def tell_resident(
         html, keyboard = closed_notice(t, request.number, partner, request.partner_id)
     elif kind == "handed_over" and request.contact is not ContactPreference.PHONE:
         # To a partner that cannot answer in the chat: who brings its answer now, and when (as the
-        # acknowledgement of a request sent to it directly says).
+        # acknowledgement of a request sent to it directly says: the one rule, `promised_hours`).
         via = answers_through(ctx, request.partner_id)
         if via is not None or no_chat_answer(ctx, request.partner_id):
             html = handed_over_notice(
                 t,
                 request.number,
                 partner,
-                response_hours(ctx, request.partner_id, via),
+                promised_hours(ctx, request),
                 via=ctx.partner_name(via, request.language) if via else None,
                 urgent=request.urgent,
             )

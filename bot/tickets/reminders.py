@@ -12,13 +12,16 @@ recorded on the request (`reminder_sent_at`, `escalated_at`, `overdue_at`, `late
 conditional update, so restarts, overlapping polls and two bot processes never send a step twice.
 
 She learns it before the escalation too: once the time she was promised an answer within
-(`routing.answer_due`, the rule her acknowledgement said it by) is over and nobody took her request on, she
-is told once that it has not been answered yet and that the Quartiersmanagement has been told and takes
-care of it (the staff get the notice in the same transaction: what she reads is true), with her requests
-and the menu below. Not where no time was promised (urgent: the escalation after hours tells her; no answer
-can reach her chat), not when she asked for a call (the bot cannot see whether it came), and not when the
-escalation tells her in the same round or told her before. It goes through the outbox like every message
-to her (a blocked resident gets none, `notify.enqueue_resident`).
+(`routing.promised_hours`, the rule her acknowledgement said it by) is over and nobody took her request on,
+she is told once that it has not been answered yet and that the Quartiersmanagement has been told and takes
+care of it (the staff get the notice in the same transaction: what she reads is true; without an admin
+chat not where the Quartiersmanagement's group just had the reminder in its thread), with her requests and
+the menu below. Not where no time was promised (urgent: the escalation after hours tells her; no answer
+can reach her chat), not when she asked for a call (the bot cannot see whether it came), not when the
+escalation tells her in the same round or told her before, and only within `LATE_NOTICE_WINDOW` of that
+time (no flood of late notices for requests long overdue). The escalation after it tells her nothing
+again. It goes through the outbox like every message to her (a blocked resident gets none,
+`notify.enqueue_resident`).
 
 Her message with danger words that nobody answers (`_unanswered_danger`) is reminded of and escalated in the
 same times also after the partner took the request on or answered it, counted from that message (or from
@@ -51,7 +54,6 @@ from bot.tickets.notify import (
 )
 from bot.tickets.routing import (
     admin_destination,
-    answer_due,
     no_chat_answer,
     partner_destination,
     promised_hours,
@@ -64,6 +66,13 @@ logger = logging.getLogger(__name__)
 # sees her request: within a working day's hours, when nobody took it on.
 URGENT_ESCALATION_HOURS = 4
 URGENT_REMINDER_HOURS = 2
+
+# How long after her promised time passed she is still told that it did (`_tell_late`). A request whose time
+# passed longer ago (open when the notice was deployed, a catch-all's request open for weeks, a bot that was
+# down for days, a partner's `response_hours` shortened in the content) is not told late, all at once with a
+# staff notice each: where the partner is escalated to the Quartiersmanagement its escalation tells her
+# (`_escalate`, as before the notice existed). A day: a bot down for some hours still tells everyone on time.
+LATE_NOTICE_WINDOW = timedelta(days=1)
 
 
 P = ParamSpec("P")
@@ -113,21 +122,22 @@ async def _unanswered(
     partner = ctx.partner(request.partner_id)
     if partner is None:
         return 0
-    response_hours = partner.requests.response_hours
+    remind_after = partner.requests.response_hours
     escalation_hours = partner.requests.escalation_hours
     if request.urgent:
-        response_hours = min(response_hours, URGENT_REMINDER_HOURS)
+        remind_after = min(remind_after, URGENT_REMINDER_HOURS)
         escalation_hours = min(escalation_hours, URGENT_ESCALATION_HOURS)
+    # The time she was told to expect an answer within (None: none was named), the one rule of
+    # `routing.promised_hours`: the reminder says she waits that long, and her notice comes when it passed.
+    promised = promised_hours(ctx, request)
     pt = ctx.partner_t()
     if (
         request.reminder_sent_at is None
-        and request.routed_at + timedelta(hours=response_hours) <= now
+        and request.routed_at + timedelta(hours=remind_after) <= now
         and await _answerable(session, ctx, request)
         and await store.mark_once(session, request, "reminder_sent_at", now)
     ):
-        # The time she was told, on which the reminder says she waits (the same rule as the notice below).
-        promised = promised_hours(ctx, request) or response_hours
-        await _remind(session, ctx, request, hours_phrase(pt, promised))
+        await _remind(session, ctx, request, hours_phrase(pt, promised or remind_after))
         steps += 1
     if (
         request.overdue_at is None
@@ -136,23 +146,25 @@ async def _unanswered(
     ):
         if await _escalate(session, ctx, request, catch_all, escalation_hours, now):
             steps += 1
-    if await _tell_late(session, ctx, request, catch_all, now):
+    if promised is not None and await _tell_late(session, ctx, request, catch_all, promised, now):
         steps += 1
     return steps
 
 
 async def _tell_late(
-    session: AsyncSession, ctx: TicketContext, request: Request, catch_all: str, now: datetime
+    session: AsyncSession, ctx: TicketContext, request: Request, catch_all: str, promised: int, now: datetime
 ) -> bool:
-    """The time she was promised an answer within (`routing.answer_due`) is over and nobody took her request
-    on: she is told once that it has not been answered yet and that the Quartiersmanagement was told and
-    takes care of it, and the staff are told (admin chat, else the Quartiersmanagement's group), so that it
-    is true. Not when an escalation told her (this round or before: `overdue_at`), nor for a call she asked
-    for, nor with nobody on the staff side to tell. True if this call told her."""
-    due = answer_due(ctx, request)
+    """The time she was promised an answer within (`promised` hours from `routed_at`,
+    `routing.promised_hours`) is over and nobody took her request on: she is told once that it has not
+    been answered yet and that the Quartiersmanagement was told and takes care of it, and the staff are
+    told (admin chat, else the Quartiersmanagement's group), so that it is true. Only within
+    `LATE_NOTICE_WINDOW` after that time; not when an escalation told her (this round or before:
+    `overdue_at`), nor for a call she asked for, nor with nobody on the staff side to tell. True if this
+    call told her."""
+    due = request.routed_at + timedelta(hours=promised)
     if (
-        due is None
-        or due > now
+        due > now
+        or now - due >= LATE_NOTICE_WINDOW
         or request.late_notice_at is not None
         or request.overdue_at is not None
         or request.contact is not ContactPreference.CHAT
@@ -170,12 +182,17 @@ async def _tell_late(
     )
     key = f"req:{request.id}:late:{request.routed_at.timestamp()}"
     await enqueue_resident(session, request, html, dedupe_key=key, keyboard=keyboard)
-    pt = ctx.partner_t()
-    time = hours_phrase(pt, promised_hours(ctx, request) or 0)
-    partner = ctx.partner_name(request.partner_id)
-    await notify_admin(
-        session, ctx, render.notice(pt, "late", number=request.number, partner=partner, time=time), request.id
-    )
+    reminded_there = catch_all in responsible_partners(ctx, request) and request.reminder_sent_at is not None
+    if ctx.admin_chat_id is not None or not reminded_there:
+        # Without an admin chat the staff notice would go to the Quartiersmanagement's group, whose thread
+        # already had the reminder (its own request, or one it had a copy of from the start): the same news
+        # twice in its group, as `_escalate` avoids. What she reads stays true: the reminder told it.
+        pt = ctx.partner_t()
+        partner = ctx.partner_name(request.partner_id)
+        html = render.notice(
+            pt, "late", number=request.number, partner=partner, time=hours_phrase(pt, promised)
+        )
+        await notify_admin(session, ctx, html, request.id)
     logger.info("request %s: its resident was told that her promised answer time passed", request.id)
     return True
 
@@ -361,7 +378,13 @@ async def _escalate(
         notice = "escalated"
     # She was promised an answer within a time that has now passed: she learns where her request is (her
     # messages reach both, `readers`), unless nobody there could answer her (no chat, no number).
-    if notice and (request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, catch_all)):
+    # Not when she was told at her promised time that the Quartiersmanagement knows and takes care of it
+    # (`_tell_late`, same routing): that it now has the request, or follows it up, is the same news again.
+    if (
+        notice
+        and request.late_notice_at is None
+        and (request.contact is ContactPreference.PHONE or not no_chat_answer(ctx, catch_all))
+    ):
         await tell_resident(session, ctx, request, notice, by=catch_all, dedupe_key=f"{key}:resident")
     if ctx.admin_chat_id is not None:
         # Without an admin chat the staff notice would go to the catch-all, which was just told (its card

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import models
@@ -84,7 +82,7 @@ def passes_on_for(request: Request, by: str) -> str | None:
     return request.partner_id
 
 
-def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:
+def _response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:
     """The time within which the resident is told to expect an answer from `partner_id`: its
     `response_hours`; when its answer comes through `via` (`answers_through`: the Quartiersmanagement
     passes it on, or answers itself), the longer of the partner's and `via`'s own: her answer comes in the
@@ -94,22 +92,16 @@ def response_hours(ctx: TicketContext, partner_id: str, via: str | None) -> int:
 
 
 def promised_hours(ctx: TicketContext, request: Request) -> int | None:
-    """The time she was told to expect an answer within (`response_hours`, counted from `routed_at`), or None
+    """The time she was told to expect an answer within (`_response_hours`, counted from `routed_at`), or None
     where she was told none: an urgent request (not to wait if in danger), or one whose answer cannot reach
     her chat when she asked for none by phone (`no_chat_answer`). The one rule for what the acknowledgement
-    says (`intake._sent`), for the time her partner is reminded of and for telling her when it passed
-    (`bot.tickets.reminders`)."""
+    says (`intake._sent`) and a hand-over notice (`notify.tell_resident`), for the time her partner is
+    reminded of and for telling her when it passed (`bot.tickets.reminders`)."""
     if request.urgent:
         return None
     if request.contact is ContactPreference.CHAT and no_chat_answer(ctx, request.partner_id):
         return None
-    return response_hours(ctx, request.partner_id, copied_at_once(ctx, request.partner_id, request.contact))
-
-
-def answer_due(ctx: TicketContext, request: Request) -> datetime | None:
-    """When the time she was promised an answer within (`promised_hours`) is over; None: none promised."""
-    hours = promised_hours(ctx, request)
-    return None if hours is None else request.routed_at + timedelta(hours=hours)
+    return _response_hours(ctx, request.partner_id, copied_at_once(ctx, request.partner_id, request.contact))
 
 
 async def routable_partner(

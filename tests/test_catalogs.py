@@ -94,7 +94,9 @@ def test_no_translation_carries_another_sentence(lang: str) -> None:
         own = message.id if isinstance(message.id, str) else " ".join(message.id)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for string in strings:
-            carried += [(own[:40], other[:40]) for other in long_sources if other in string and other not in own]
+            carried += [
+                (own[:40], other[:40]) for other in long_sources if other in string and other not in own
+            ]
     assert not carried, carried
 
 

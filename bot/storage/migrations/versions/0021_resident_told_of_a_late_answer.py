@@ -1,7 +1,9 @@
 """a request remembers when its resident was told that the time she was promised an answer within passed
 without one (`late_notice_at`, bot/tickets/reminders.py): she is told once, and a restart or a second bot
-process tells her no second time. Requests stored before stay unmarked: those still open and past their
-time get the notice at the next round, as they would have
+process tells her no second time. Requests stored before stay unmarked: the job tells only those whose
+time passed within the last day (`reminders.LATE_NOTICE_WINDOW`), so the first round after the upgrade sends
+no flood for requests long overdue (the content's response_hours, which the time depends on, are not known
+here)
 
 Revision ID: 0021
 Revises: 0020

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.storage import requests as store
 from bot.storage.db import Database, upsert_insert
@@ -122,6 +122,21 @@ class FeedbackService:
         )
         async with self._database.transaction() as session:
             session.add(question)
+
+    async def went_to_a_request(self, resident_id: int, text: str) -> None:
+        """Her question that found nothing, which she then added to an open request of hers with one tap
+        ("✍️ Add this to my request"): her words to the people who have that request, not a gap in the
+        content, so it leaves the unanswered questions staff read in /stats (her latest with that text)."""
+        masked = mask_contact_details(text)[:MAX_QUESTION_CHARS]
+        async with self._database.transaction() as session:
+            latest = await session.scalar(
+                select(UnansweredQuestion.id)
+                .where(UnansweredQuestion.resident_id == resident_id, UnansweredQuestion.text == masked)
+                .order_by(UnansweredQuestion.created_at.desc(), UnansweredQuestion.id.desc())
+                .limit(1)
+            )
+            if latest is not None:
+                await session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.id == latest))
 
     async def report(self, *, entries: int = 20, questions: int = 15) -> FeedbackReport:
         """The `entries` most voted entries and the latest `questions` unanswered questions (what was asked,

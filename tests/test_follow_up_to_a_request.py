@@ -5,6 +5,9 @@ was a new question, and "Ask a person" made a second request that nobody linked 
 
 from __future__ import annotations
 
+import html
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -20,6 +23,7 @@ from tests.test_conversation import (
 )
 from tests.test_escalated_requests import e_mails
 
+ADMIN_CHAT = -1_000_000_000_500
 ADD = "Add this to my request to {partner}"
 ADDED = "Added to your request {number}. {partner} will see it."
 CLOSED = (
@@ -236,3 +240,114 @@ async def test_her_words_wait_for_the_tap_in_the_database_across_a_restart(datab
         thread = telegram.bot_messages(MUETTERZENTRUM)[-1]
         assert thread.reply_to == card.message_id and "Hallo? Antwortet mir jemand?" in (thread.text or "")
         assert (anna.last().text or "").startswith("✅ Ihre Nachricht ist jetzt bei Ihrer Anfrage Nr.")
+
+
+GREETING = "Hello! Your request is still open. Tap ✍️ to send this message to it, or write your question."
+HINT = "Is this about your request? Tap ✍️ and your message goes to it."
+
+
+async def test_a_bare_nudge_while_she_waits_can_go_to_her_request(bot: BotHarness) -> None:
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send("Hallo?")  # no request yet: the bot's greeting, as before
+    assert anna.last().text == t.html(
+        "Hello! How can I help you? Write your question or choose from the menu."
+    )
+    assert not any(label.startswith("✍️") for label in anna.last().labels)
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    add = "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen"
+
+    # "Hallo?" while she waits: not "How can I help you?", but her open request and the way to it.
+    hello = await anna.send("Hallo?")
+    greeted = anna.last()
+    assert greeted.text == t.html(GREETING)
+    assert greeted.text.startswith("Hallo! Ihre Anfrage ist noch offen. Tippen Sie auf ✍️")
+    assert greeted.labels[0] == add
+    # "???": the "too short" prompt, and the same button, with one sentence saying what it does.
+    await anna.send("???")
+    short = anna.last()
+    assert t.html(HINT) in (short.text or "") and "in ein paar Worten" in (short.text or "")
+    assert short.labels[0] == add
+    # The unknown screen says what ✍️ does besides "Ask a person" (which would make a second request).
+    await anna.send("Xylophon Reparatur Termin")
+    unknown = anna.last()
+    assert (unknown.text or "").endswith(
+        "\n\nGeht es um Ihre Anfrage? Tippen Sie auf ✍️, dann kommt Ihre Nachricht dorthin."
+    )
+    assert unknown.labels[0] == add
+
+    await anna.tap(1, greeted)
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert thread.reply_to == card.message_id and "Hallo?" in (thread.text or "")
+    assert anna.last().reply_to == hello.message_id
+    assert (anna.last().text or "").startswith("✅ Ihre Nachricht ist jetzt bei Ihrer Anfrage")
+
+
+async def test_a_confident_answer_offers_her_recent_request_last_but_the_menu(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await anna.send("Ich habe noch keine Antwort bekommen")
+    answered = anna.last()
+    assert "Wann bekomme ich eine Antwort" in (answered.text or "")  # the answer, first and unchanged
+    assert answered.labels[-2:] == ["✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen", "🏠 Menü"] or (
+        answered.labels[-3] == "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen"
+    )
+    assert sum(label.startswith("✍️") for label in answered.labels) == 1
+    await anna.tap(answered.labels.index("✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen") + 1, answered)
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert thread.reply_to == card.message_id and "Ich habe noch keine Antwort bekommen" in (
+        thread.text or ""
+    )
+    # A week after she sent it, a confident answer is only an answer again: the screen stays short.
+    later = bot.services.clock() + timedelta(days=8)
+    bot.services.clock = lambda: later
+    await anna.send("Ich habe noch keine Antwort bekommen")
+    assert "Wann bekomme ich eine Antwort" in (anna.last().text or "")
+    assert not any(label.startswith("✍️") for label in anna.last().labels)
+
+
+@pytest.mark.db_behaviour  # new SQL: the delete of her unanswered question
+async def test_a_question_added_to_her_request_is_no_unanswered_question_in_stats(database_url: str) -> None:
+    async with BotHarness.running(database_url=database_url, admin_chat_id=ADMIN_CHAT) as bot:
+        anna = await confirmed_resident(bot, "Anna", "de")
+        await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+        await anna.send("Xylophon Reparatur Termin")
+        offered = anna.last()
+        await anna.send("Trompete Stimmgerät leihen")  # not added: stays a question without an answer
+        nadine = bot.partner("Nadine", ADMIN_CHAT)
+        await nadine.send("/stats")
+        stats = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+        assert "Xylophon Reparatur Termin" in stats and "Trompete Stimmgerät leihen" in stats
+        await anna.tap(1, offered)
+        await deliver(bot)
+        assert "Xylophon Reparatur Termin" in group_texts(bot, MUETTERZENTRUM)[-1]
+        await nadine.send("/stats")
+        stats = bot.telegram.bot_messages(ADMIN_CHAT)[-1].text or ""
+        assert "Xylophon Reparatur Termin" not in stats  # her words to one partner, not a gap in the content
+        assert "Trompete Stimmgerät leihen" in stats
+
+
+@pytest.mark.parametrize(
+    ("lang", "goes_to"),
+    [
+        ("ru", "Его получат: {provider} и {qm}."),
+        ("uk", "Його отримають: {provider} і {qm}."),
+        ("pl", "Otrzymają ją: {provider} i {qm}."),
+        ("tr", "{provider} ve {qm} mesajınızı görecek."),
+    ],
+)
+async def test_the_confirmation_names_two_organisations_as_two(
+    bot: BotHarness, lang: str, goes_to: str
+) -> None:
+    olga = await confirmed_resident(bot, "Olga", lang)
+    await signs_up_for_the_german_course(bot, olga, "Хочу записаться, у меня двое детей.")
+    await olga.send("Алло? Мне кто-нибудь ответит?")
+    await olga.tap(1)
+    await deliver(bot)
+    provider = partner_name(bot, lang, "bildungstraeger")
+    qm = partner_name(bot, lang, "quartiersmanagement")
+    text = html.unescape(olga.last().text or "")
+    assert text.endswith(" " + goes_to.format(provider=provider, qm=qm)), text
+    assert "«" not in text and "„" not in text

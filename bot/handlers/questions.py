@@ -23,6 +23,7 @@ from bot.handlers.requests import (
     handover_typed,
     media_kept,
     offer_as_answer,
+    offer_below_answer,
     offer_to_add,
     resident_followup,
     settled,
@@ -223,7 +224,11 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         await ask_person_typed(update, context)  # "ich will mit einem Menschen sprechen": as "🙋" does
         return
     if result.small_talk:
-        await show(update, context, *screens.small_talk_screen(context.t, result.small_talk))
+        screen = screens.small_talk_screen(context.t, result.small_talk)
+        if dialogue:  # "Hallo?" while she waits for an answer: a nudge she may send to her request
+            say = "greeting" if result.small_talk == "greeting" else "hint"
+            screen = await offer_to_add(update, context, screen, say)
+        await show(update, context, *screen)
         return
     # No clear question, or one whose answer is what the request is about ("Meine Kinder sind 3 und 5" →
     # the childcare FAQ), while a partner's message waits for her answer (she answers the next morning,
@@ -238,7 +243,12 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # shows it again in the language she picks.
         other = result.other_script and kind in DEEP_LINK_KINDS.values()
         then = deep_link_payload(kind, entry_id) if other else None
-        await show_entry(update, context, kind, entry_id, feedback_buttons=True, language_then=then)
+        # Even a confident answer may miss what she meant for the people who have her request ("Ich habe
+        # noch keine Antwort bekommen"): while one she sent lately is open, it may go there with one tap.
+        below = await offer_below_answer(update, context) if dialogue else None
+        await show_entry(
+            update, context, kind, entry_id, feedback_buttons=True, language_then=then, below=below
+        )
         return
     if result.alternatives:
         hits = [(hit.kind, hit.id) for hit in result.alternatives]
@@ -249,8 +259,8 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         screen = screens.not_found_screen(context.t, result.reason)
     if result.reason in {"no_match", "unsupported_script"} and update.effective_user is not None:
         await services.feedback.unanswered(update.effective_user.id, text, lang, district)
-    if dialogue and result.reason not in BARE:
-        # Not answered while a request of hers is open ("Hallo? Antwortet mir jemand?" after a sign-up): may
-        # be meant for the people who have it. First on the screen, one tap adds it there.
+    if dialogue and result.reason not in BARE - {"too_short"}:
+        # Not answered while a request of hers is open ("Hallo? Antwortet mir jemand?" after a sign-up,
+        # "???"): may be meant for the people who have it. First on the screen, one tap adds it there.
         screen = await offer_to_add(update, context, screen)
     await show(update, context, *screen)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import (
     CallbackQuery,
@@ -67,6 +68,10 @@ logger = logging.getLogger(__name__)
 
 # How many albums written without "Reply" in a partner group are remembered, so each gets one note.
 STRAY_ALBUMS_KEPT = 64
+# A confident answer to her message offers to add it to a request she sent this recently (while it is open):
+# she is most likely waiting for its answer then ("Ich habe noch keine Antwort bekommen" finds the FAQ on
+# waiting, "Geht auch Dienstag?" a wrong one); later, the answer's screen stays as short as it was.
+ADD_UNDER_AN_ANSWER = timedelta(days=7)
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -795,21 +800,45 @@ async def pass_on_unsent(update: Update, context: Context, user: User, request_i
         await reply_relayed(original, context, relayed, tapped=True)
 
 
-async def offer_to_add(update: Update, context: Context, screen: Screen) -> Screen:
+async def offer_to_add(update: Update, context: Context, screen: Screen, say: str = "hint") -> Screen:
     """`screen`, the bot's answer to her message that it could not answer (no confident answer, no
-    emergency), with “✍️ Add this to my request to …” first while requests of hers are open
-    (`render.with_add_to_request`): her message is kept in the database for the tap (a restart loses it
-    not), the button names only the request and her message."""
+    emergency: "I don't know", "one of these?", small talk, "too short"), with “✍️ Add this to my request to
+    …” first while requests of hers are open (`render.with_add_to_request`, `say` there): her message is
+    kept in the database for the tap (a restart loses it not), the button names only the request and her
+    message."""
+    kept = await _kept_to_add(update, context, render.MAX_ADD_CHOICES)
+    if kept is None:
+        return screen
+    choices, message_id = kept
+    return render.with_add_to_request(context.t, screen, choices, message_id, say)
+
+
+async def offer_below_answer(update: Update, context: Context) -> Callable[[Screen], Screen] | None:
+    """A confident answer to her message while a request she sent within `ADD_UNDER_AN_ANSWER` is open: one
+    “✍️ Add this to my request” (her latest request) to put below it (`render.with_add_below`), her message
+    kept as `offer_to_add` keeps it. Later, a confident answer is only an answer: the screen stays short."""
+    since = context.services.clock() - ADD_UNDER_AN_ANSWER
+    kept = await _kept_to_add(update, context, 1, since=since)
+    if kept is None:
+        return None
+    (choice, *_), message_id = kept
+    return lambda screen: render.with_add_below(context.t, screen, choice, message_id)
+
+
+async def _kept_to_add(
+    update: Update, context: Context, limit: int, since: datetime | None = None
+) -> tuple[list[render.ConversationChoice], int] | None:
+    """Her open requests (sent `since`, if given) her message may be added to, and her message kept for
+    the tap; None if there are none."""
     message, user = update.message, update.effective_user
     if message is None or user is None or not message.text:
-        return screen
-    requests = context.services.requests
-    choices = await requests.open_to_add(user.id, context.lang, render.MAX_ADD_CHOICES)
+        return None
+    choices = await context.services.requests.open_to_add(user.id, context.lang, limit, since=since)
     if not choices:
-        return screen
+        return None
     kept = Waiting(message.message_id, message.text, offered=tuple(choice.id for choice in choices))
     await context.services.residents.keep(user.id, ADD, kept, limit=MAX_PROMPTS)
-    return render.with_add_to_request(context.t, screen, choices, message.message_id)
+    return choices, message.message_id
 
 
 async def add_to_request(update: Update, context: Context) -> None:
@@ -834,6 +863,7 @@ async def add_to_request(update: Update, context: Context) -> None:
             screen = render.added_to_request(t, relayed.partner, relayed.number)
             if data is not None:
                 data.carried_no_more(text)
+            await context.services.feedback.went_to_a_request(user.id, text)
         elif relayed.outcome is Outcome.CLOSED:
             screen = render.not_added_closed(t, relayed.partner, relayed.number)
             if data is not None:  # "Ask a person" carries it, as after any question the bot could not answer
@@ -848,7 +878,7 @@ async def add_to_request(update: Update, context: Context) -> None:
             rows = [
                 row
                 for row in tapped.reply_markup.inline_keyboard
-                if not any(str(button.callback_data or "").startswith("conv:add:") for button in row)
+                if not any(render.adds_to_request(button.callback_data) for button in row)
             ]
             await edit_buttons(tapped, InlineKeyboardMarkup(rows))
         reply = ReplyParameters(message_id, allow_sending_without_reply=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.languages import N_
-from bot.render.callback import encode
+from bot.render.callback import decode, encode
 from bot.render.keyboards import Button, Keyboard, Screen, arrow, back_to_menu, nav_row
 from bot.render.screens import Writer, person_and_menu, shorten
 from bot.storage.models.requests import AnswerShown, DialogueStep, RequestStatus
@@ -581,7 +581,7 @@ MAX_ADD_CHOICES = 3
 
 
 def with_add_to_request(
-    t: Translator, screen: Screen, choices: Sequence[ConversationChoice], message_id: int
+    t: Translator, screen: Screen, choices: Sequence[ConversationChoice], message_id: int, say: str = "hint"
 ) -> Screen:
     """A screen that could not answer her message (“I don't know”, “is it one of these?”) while requests of
     hers are open: first, a button per request (the most recent first) that adds exactly that message to it
@@ -589,8 +589,21 @@ def with_add_to_request(
     jemand?” after a sign-up is meant for the people who have the request; as a new question it reached
     nobody (explore: follow-up). The rest of the screen stays as it is: it may be a new question after all.
     Each button names who gets it (two requests to one partner: what each is about, as “which request?”
-    does): with several, a message added to the wrong one would show her words to the wrong organisation."""
+    does): with several, a message added to the wrong one would show her words to the wrong organisation.
+    `say`: "hint", one sentence below the text says what ✍️ does; "greeting", a bare "Hallo?" is told her
+    request is still open (instead of "How can I help you?"); "", the text as it is."""
     text, keyboard = screen
+    if say == "greeting":  # "Hallo?" while she waits: a nudge, not small talk
+        text = t.html(
+            "Hello! Your request is still open. Tap ✍️ to send this message to it, or write your question."
+        )
+    elif say == "hint":  # "Ask a person" alone would make a second request of it
+        text += "\n\n" + t.html("Is this about your request? Tap ✍️ and your message goes to it.")
+    return text, [*add_rows(t, choices, message_id), *keyboard]
+
+
+def add_rows(t: Translator, choices: Sequence[ConversationChoice], message_id: int) -> list[list[Button]]:
+    """A “✍️ Add this to my request to …” button per request in `choices` (`with_add_to_request`)."""
     rows: list[list[Button]] = []
     for choice in choices[:MAX_ADD_CHOICES]:
         label = "✍️ " + t.gettext("Add this to my request to {partner}").format(
@@ -599,7 +612,24 @@ def with_add_to_request(
         if choice.about:
             label += " · " + shorten(t.isolate(" ".join(choice.about.split())), ABOUT_CHARS)
         rows.append([(label, encode("conv", "add", choice.id, message_id))])
-    return text, [*rows, *keyboard]
+    return rows
+
+
+def with_add_below(t: Translator, screen: Screen, choice: ConversationChoice, message_id: int) -> Screen:
+    """A confident answer to her message while a request she sent lately is open (“Ich habe noch keine
+    Antwort bekommen” finds the FAQ on waiting; “geht auch Dienstag?” may find a wrong one): the answer stays
+    first and unchanged, and one “✍️ Add this to my request” (her latest request) comes last but the menu,
+    so words meant for the people who have her request reach them with one tap."""
+    text, keyboard = screen
+    return text, [*keyboard[:-1], *add_rows(t, [choice], message_id), *keyboard[-1:]]
+
+
+def adds_to_request(data: object) -> bool:
+    """A button's callback data is one of `with_add_to_request`'s (once tapped, that screen loses them)."""
+    if not isinstance(data, str) or not data:
+        return False
+    callback = decode(data)
+    return callback.namespace == "conv" and callback.arg(0) == "add"
 
 
 def added_to_request(t: Translator, partner: str, number: str) -> Screen:

@@ -423,13 +423,17 @@ class RequestDesk:
                 return None  # a clear question about something else
             return ConversationChoice(request.id, request.number, readers(ctx, request))
 
-    async def open_to_add(self, resident_id: int, lang: str, limit: int) -> list[ConversationChoice]:
+    async def open_to_add(
+        self, resident_id: int, lang: str, limit: int, *, since: datetime | None = None
+    ) -> list[ConversationChoice]:
         """Her open requests (sent, not closed or withdrawn) that a question the bot could not answer may be
-        added to, the most recent first, at most `limit`: each with its partner named in `lang` (who gets
-        it), and what it is about where two go to the same partner (to tell them apart)."""
+        added to, the most recent first, at most `limit` (only those sent `since`, if given): each with its
+        partner named in `lang` (who gets it), and what it is about where two go to the same partner (to
+        tell them apart)."""
         ctx = self._context()
         async with self._database.sessions() as session:
-            requests = list(reversed(await store.list_open_requests(session, resident_id)))[:limit]
+            requests = list(reversed(await store.list_open_requests(session, resident_id)))
+            requests = [r for r in requests if since is None or r.routed_at >= since][:limit]
             names = [ctx.partner_name(r.partner_id, lang) for r in requests]
             return [
                 ConversationChoice(

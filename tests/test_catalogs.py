@@ -253,3 +253,28 @@ def test_no_partner_is_called_the_organisation_organisations(lang: str, noun: st
     names = [entry["name"][lang] for entry in partners.values()]
     assert any(noun in str(m.string) and "{partner}" in str(m.string) for m in catalog(lang))
     assert [name for name in names if noun in name.lower()] == []
+
+
+def plural_entries(lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(m.id[0], tuple(m.string)) for m in catalog(lang) if m.id and m.pluralizable]
+
+
+def test_arabic_counts_from_11_to_99_take_the_accusative_singular_and_from_100_the_genitive() -> None:
+    # Forms: 0 zero, 1 one, 2 two, 3 (3–10), 4 (11–99), 5 (100+). "14 يومًا" but "100 يوم": two of them had
+    # forms 4 and 5 swapped ("خلال 14 يوم", "خلال 100 يومًا"). An entry that avoids the agreement
+    # ("عدد المرفقات: {count}") has one text for all forms and is left alone.
+    for msgid, forms in plural_entries("ar"):
+        assert len(forms) == 6, msgid
+        if forms[4] != forms[5]:
+            assert "ًا" in forms[4] and "ًا" not in forms[5], (msgid, forms[4], forms[5])
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk", "pl"])
+def test_slavic_counts_of_five_read_otherwise_than_a_count_of_one(lang: str) -> None:
+    # One, few, many: "1 вложение", "2 вложения", "5 вложений". Few may equal one where the noun does
+    # (Ukrainian "1 попередження", "2 попередження" – right), but many never equals one.
+    for msgid, forms in plural_entries(lang):
+        assert len(forms) == 3, msgid
+        assert forms[2] != forms[0], (msgid, forms)
+        # 5+ takes a singular (neuter) predicate: "5 записей выдумано", not "выдуманы".
+        assert not re.search(r"\{count\} \w+ (выдуманы|вигадані)", forms[2]), forms[2]

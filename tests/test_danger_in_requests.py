@@ -490,7 +490,7 @@ async def test_her_unanswered_danger_message_after_an_answer_is_reminded_of_then
     told = ayse.last().text or ""
     assert told.startswith("ℹ️ لم يتم الرد بعد على رسالتك الأخيرة بشأن الطلب") and "أرقام الطوارئ" in told
     await ayse.send("/requests")
-    assert "تم الرد، ويطّلع عليه \u2068إدارة الحي Quartiersmanagement" in (ayse.last().text or "")
+    assert "تم الرد، ويطّلع عليه \u2068مكتب الحي Quartiersmanagement" in (ayse.last().text or "")
     assert await steps_at(bot, 100) == 0
 
     # Petra closes and reopens it, Ayşe writes of danger again, and so does Lena: the reopening restarts the

@@ -93,6 +93,9 @@ class BotApiServer:
         self.attempts_of_the_bot = RetryingRequest.ATTEMPTS
         self._streaks: dict[tuple[int | None, str], int] = {}
         self.log = ServerLog()
+        # Notified after every call the bot made (its state changed): tests that wait for the bot look again.
+        self.called = threading.Condition(self.lock)
+        self.calls_answered = 0
         self._stopping = threading.Event()
         self._pusher: threading.Thread | None = None
         server = self
@@ -110,6 +113,9 @@ class BotApiServer:
                     params = {k: server.decode(v[0]) for k, v in parse_qs(body).items()}
                 method = self.path.rsplit("/", 1)[-1]
                 status, answer, delay = server.handle(method, params)
+                with server.called:
+                    server.calls_answered += 1
+                    server.called.notify_all()
                 if delay:
                     time.sleep(delay)
                 payload = json.dumps(answer).encode()
@@ -205,6 +211,13 @@ class BotApiServer:
                 if found or left <= 0 or self._stopping.is_set():
                     return found
                 self.arrived.wait(left)
+
+    def wait_for_a_call(self, seen: int, seconds: float) -> int:
+        """Wait until the bot has made a call since `seen` calls were answered, at most `seconds`; the
+        number answered now."""
+        with self.called:
+            self.called.wait_for(lambda: self.calls_answered > seen, seconds)
+            return self.calls_answered
 
     # --- updates -----------------------------------------------------------------------------------------
 

@@ -112,16 +112,24 @@ def post_update(port: int, update: dict[str, object], secret: str | None) -> int
 # --- a resident's request and the partner's answer, with kill -9 and a restart in the middle ---------------
 
 
-def wait_for(what: str, found: Callable[[], T | None], process: subprocess.Popen[str], seconds: float) -> T:
-    """Poll until `found()` returns something; fail naming `what` (with the bot's log if it died)."""
+def wait_for(
+    what: str,
+    found: Callable[[], T | None],
+    process: subprocess.Popen[str],
+    seconds: float,
+    server: BotApiServer,
+) -> T:
+    """Look again whenever the bot has called the Bot API, and every 50 ms (what is looked for may be in its
+    database), until `found()` returns something; fail naming `what` (with the bot's log if it died)."""
     deadline = time.monotonic() + seconds
+    calls = server.calls_answered
     while time.monotonic() < deadline:
         result = found()
         if result:
             return result
         if process.poll() is not None:
             raise AssertionError(f"the bot died waiting for {what}:\n{process.communicate()[1][-3000:]}")
-        time.sleep(0.05)
+        calls = server.wait_for_a_call(calls, 0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -185,18 +193,18 @@ def journey_with_a_kill(tmp_path: Path, *, webhook: bool) -> None:
                 server.push_to(f"http://127.0.0.1:{port}/telegram", "s3cret-token")
             amal = HttpUser(server, 4242, "Amal", "ar")
             amal.send("/start o_deutschkurs-frauen")
-            offer = wait_for("the offer", screen_with(amal, "✋"), process, 60)
+            offer = wait_for("the offer", screen_with(amal, "✋"), process, 60, server)
             amal.tap("✋", offer)
-            screen = wait_for("the dialogue", screen_with(amal, "✖️", offer), process, 20)
+            screen = wait_for("the dialogue", screen_with(amal, "✖️", offer), process, 20, server)
             while "⏭" in " ".join(screen.labels):
                 amal.tap("⏭", screen)
-                screen = wait_for("the next question", screen_with(amal, "✖️", screen), process, 20)
+                screen = wait_for("the next question", screen_with(amal, "✖️", screen), process, 20, server)
             amal.send("أريد التسجيل في دورة اللغة الألمانية")
-            done = wait_for("the Done button", screen_with(amal, "✖️", screen), process, 20)
+            done = wait_for("the Done button", screen_with(amal, "✖️", screen), process, 20, server)
             amal.tap("✅", done)
-            contact = wait_for("how to answer", screen_with(amal, "💬", done), process, 20)
+            contact = wait_for("how to answer", screen_with(amal, "💬", done), process, 20, server)
             amal.tap("💬", contact)
-            consent = wait_for("the consent screen", screen_with(amal, "✏️", contact), process, 20)
+            consent = wait_for("the consent screen", screen_with(amal, "✏️", contact), process, 20, server)
 
             # The Bot API answers slowly for Amal's chat; her "Send" and two other residents' /start arrive.
             # The partner's card will time out on its way and arrive anyway (sent before or after the kill).
@@ -211,24 +219,28 @@ def journey_with_a_kill(tmp_path: Path, *, webhook: bool) -> None:
                 with server.lock:
                     return (server.log.pushed_ok if webhook else server.confirmed - 1) >= last_id
 
-            wait_for("the bot to take the updates", bot_has_them, process, 20)
+            wait_for("the bot to take the updates", bot_has_them, process, 20, server)
             kill(process)  # Telegram considers all three delivered
             server.held.clear()
 
             process = start_bot(tmp_path, server, **settings)
             for resident in (olena, mehmet):
-                wait_for(f"{resident.first_name}'s answer", screen_with(resident, "Türkçe"), process, 60)
+                wait_for(
+                    f"{resident.first_name}'s answer", screen_with(resident, "Türkçe"), process, 60, server
+                )
             sent = wait_for(
                 "Amal's request number",
                 lambda: next((m for m in amal.messages() if m.text and m.text.startswith("✅")), None),
                 process,
                 30,
+                server,
             )
             cards = wait_for(
                 "the card sent twice",
                 lambda: server.bot_messages(GROUP)[1:] and server.bot_messages(GROUP),
                 process,
                 45,
+                server,
             )
             assert len([f for f in server.log.faults if f.kind == "timeout"]) == 1
             # The first copy is the one whose send timed out: the bot never learned its message id.
@@ -239,6 +251,7 @@ def journey_with_a_kill(tmp_path: Path, *, webhook: bool) -> None:
                 lambda: [m for m in amal.messages() if "Dienstag um 9 Uhr" in (m.text or "")],
                 process,
                 30,
+                server,
             )
             if webhook:  # listening again (Petra's reply came through it): an update it would answer
                 assert post_update(port, refused_update(), "wrong") == 403
@@ -247,6 +260,7 @@ def journey_with_a_kill(tmp_path: Path, *, webhook: bool) -> None:
                 lambda: not unfinished_updates(tmp_path / "bot.db"),
                 process,
                 30,
+                server,
             )
             # A graceful stop finishes every update the bot took.
             log = stop(process) if webhook else stop(process, signal.SIGHUP, signal.SIGTERM)

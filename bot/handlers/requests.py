@@ -891,24 +891,21 @@ async def add_to_request(update: Update, context: Context) -> None:
         )
 
 
-async def requests_command(update: Update, context: Context) -> None:
+async def requests_command(update: Update, context: Context, new_message: bool = False) -> None:
     """/requests: open requests with “add” and “withdraw”."""
     user = update.effective_user
     if user is None:
         return
     await answer_query(update.callback_query)
     requests = await context.services.requests.open_requests(user.id, context.lang)
-    await show_with_parked_draft(update, context, render.open_requests(context.t, requests))
+    await show_with_parked_draft(
+        update, context, render.open_requests(context.t, requests), new_message=new_message
+    )
 
 
 async def my_requests_button(update: Update, context: Context) -> None:
     """📋 My requests under a notice about a request: /requests below it (the notice stays readable)."""
-    user = update.effective_user
-    if user is None:
-        return
-    await answer_query(update.callback_query)
-    requests = await context.services.requests.open_requests(user.id, context.lang)
-    await show_with_parked_draft(update, context, render.open_requests(context.t, requests), new_message=True)
+    await requests_command(update, context, new_message=True)
 
 
 async def resident_request_button(update: Update, context: Context) -> None:

@@ -152,3 +152,20 @@ def test_a_word_only_the_details_or_an_answer_mention_names_nothing_the_content_
     # Found all the same: the words still count for the ranking.
     assert index.search("Arzt", "de").scores
     assert index.search("Gruppen Deutschkurs", "de").unknown == 0
+
+
+def test_the_fields_that_mention_in_passing_are_told_apart_by_their_weight() -> None:
+    """``documents.MENTIONS`` names the answer and details fields by their weight: a field that says what an
+    entry is about may not share one of those weights, or its words would count as mentioned in passing."""
+    from bot.search import documents
+
+    about = {
+        documents.TITLE,
+        documents.QUESTION,
+        documents.KEYWORDS,
+        documents.TOPIC_KEYWORDS,
+        documents.SUMMARY,
+        documents.DESCRIPTION,
+    }
+    assert documents.MENTIONS == {documents.ANSWER, documents.DETAILS}
+    assert not documents.MENTIONS & about

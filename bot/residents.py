@@ -151,6 +151,7 @@ class PersonalData:
     district: str | None
     first_name: str | None
     blocked: bool
+    blocked_reason: str | None  # why (`BlockedReason`): she blocked the bot, or her account was gone
     first_seen: datetime
     last_seen: datetime
     requests: tuple[RequestRecord, ...]
@@ -240,13 +241,15 @@ _ARRIVING = (
 @cache
 def _arrival(insert: Any) -> Any:
     """The upsert of an arriving resident (:telegram_id, :language, :first_name, :now), returning their row:
-    a new one, or the known one seen now, their first name if given, unblocked."""
+    a new one, or the known one seen now, their first name if given, unblocked (and why she was blocked
+    forgotten)."""
     arriving = insert(_RESIDENTS).values(
         telegram_id=bindparam("telegram_id"),
         language=bindparam("language"),
         language_confirmed=False,
         first_name=bindparam("first_name"),
         blocked=False,
+        blocked_reason=None,
         first_seen=bindparam("first_seen"),
         last_seen=bindparam("last_seen"),
     )
@@ -256,6 +259,7 @@ def _arrival(insert: Any) -> Any:
             "last_seen": arriving.excluded.last_seen,
             "first_name": func.coalesce(arriving.excluded.first_name, _RESIDENTS.c.first_name),
             "blocked": False,
+            "blocked_reason": None,
         },
     ).returning(*_RESIDENT_COLUMNS)
 

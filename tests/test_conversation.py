@@ -3,6 +3,7 @@ questions; a partner's question opens a conversation; photos start a request."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -959,6 +960,67 @@ async def test_a_resident_whose_account_is_gone_is_not_said_to_have_blocked_the_
     await deliver(bot)
     refusal = group_texts(bot, MUETTERZENTRUM)[-1]
     assert GONE_NOTICE in refusal and "blockiert" not in refusal
+
+
+async def refusals_purged(bot: BotHarness, person: SimUser) -> None:
+    """Her messages Telegram refused are older than the retention period, and the purge job deletes them."""
+    hers = (OutboxMessage.target == str(person.chat), OutboxMessage.status == OutboxStatus.FAILED)
+    async with bot.services.database.transaction() as session:
+        long_ago = datetime.now(UTC) - timedelta(days=bot.services.settings.request_retention_days + 1)
+        await session.execute(update(OutboxMessage).where(*hers).values(created_at=long_ago))
+    await jobs.purge_old_data(bot.services)
+    async with bot.services.database.transaction() as session:
+        assert (await session.scalars(select(OutboxMessage.id).where(*hers))).all() == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_her_account_gone_is_told_so_after_the_refused_messages_are_purged(bot: BotHarness) -> None:
+    """Review (derivable state at the wrong depth): why she was flagged was read back from her latest refused
+    outbox row; once the retention purge deleted it, a partner writing to a resident whose account is gone
+    was told that she had blocked the bot. The reason is kept with the flag: told as it is after the purge;
+    her next message clears both (/mydata shows it), and a later refusal because she blocked the bot is
+    told as that, the purge again changing nothing."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Ist das Café samstags offen?")
+    petra = bot.partner("Petra", MUETTERZENTRUM)
+
+    def refuse_her(code: int, description: str) -> None:
+        body = {"ok": False, "error_code": code, "description": description}
+        bot.telegram.fault = lambda method, params: (
+            (code, body) if str(params.get("chat_id")) == str(ayse.chat) else None
+        )
+
+    refuse_her(400, "Bad Request: chat not found")
+    await petra.send("Ja, samstags von 10 bis 12 Uhr.", reply_to=card)
+    await deliver(bot)
+    bot.telegram.fault = None
+    assert GONE_NOTICE in group_texts(bot, MUETTERZENTRUM)[-1]
+    await refusals_purged(bot, ayse)
+    await petra.send("Und sonntags auch?", reply_to=card)
+    await deliver(bot)
+    refusal = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert GONE_NOTICE in refusal and "blockiert" not in refusal, refusal
+
+    # She writes again (her account was there after all): the flag and its reason go, answers reach her.
+    await ayse.send("/mydata")
+    upload = next(name for name in reversed(bot.telegram.uploads) if name.startswith("mydata-"))
+    resident = json.loads(bot.telegram.uploads[upload])["resident"]
+    assert (resident["blocked"], resident["blocked_reason"]) == (False, None)
+    await petra.send("Kommen Sie gern vorbei.", reply_to=card)
+    await deliver(bot)
+    assert "Kommen Sie gern vorbei." in (bot.telegram.bot_messages(ayse.chat)[-1].text or "")
+
+    # Now she blocks the bot: told as that, also once the refusal is purged.
+    refuse_her(403, "Forbidden: bot was blocked by the user")
+    await petra.send("Bringen Sie gern die Kinder mit.", reply_to=card)
+    await deliver(bot)
+    bot.telegram.fault = None
+    assert BLOCKED_NOTICE in group_texts(bot, MUETTERZENTRUM)[-1]
+    await refusals_purged(bot, ayse)
+    await petra.send("Hallo?", reply_to=card)
+    await deliver(bot)
+    refusal = group_texts(bot, MUETTERZENTRUM)[-1]
+    assert BLOCKED_NOTICE in refusal and GONE_NOTICE not in refusal, refusal
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL

@@ -315,3 +315,58 @@ async def test_upgrading_to_0019_keeps_the_messages_and_marks_none_as_danger(emp
             assert (await conn.execute(text("SELECT count(*) FROM request_messages"))).scalar() == 1
     finally:
         await db.dispose()
+
+
+async def test_upgrading_to_0022_keeps_why_a_blocked_resident_is_blocked(empty_database_url: str) -> None:
+    """Before 0022 why a resident was flagged `blocked` was read from her latest refused outbox row. The
+    upgrade keeps what that row tells (her account gone, or she blocked the bot; the latest refusal counts);
+    one whose refused rows were purged already counts as having blocked the bot, as she was told of before;
+    a resident not blocked gets no reason. A downgrade keeps every resident."""
+    db = create_database(empty_database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await back_to(conn, "0021")
+            # 1: account gone (refused earlier as blocked); 2: blocked; 3: blocked, refusals purged;
+            # 4: account gone, but not blocked any more (she wrote again since).
+            for resident, blocked in ((1, "true"), (2, "true"), (3, "true"), (4, "false")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO residents (telegram_id, language, language_confirmed, blocked, "
+                        f"first_seen, last_seen) VALUES ({resident}, 'de', true, {blocked}, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+            for oid, target, status, error in (
+                (1, "1", "failed", "Forbidden: bot was blocked by the user"),
+                (2, "1", "failed", "BadRequest: Chat not found"),
+                (3, "1", "sent", None),
+                (4, "2", "failed", "Forbidden: user is deactivated"),
+                (5, "2", "failed", "Forbidden: bot was blocked by the user"),
+                (6, "4", "failed", "Forbidden: user is deactivated"),
+                (7, "-100", "failed", "BadRequest: chat not found"),  # a group's, not a resident's
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO outbox (id, channel, target, audience, method, payload, status, "
+                        "attempts, next_attempt_at, last_error, dedupe_key, created_at) VALUES "
+                        f"({oid}, 'telegram', '{target}', 'resident', 'sendMessage', '{{}}', '{status}', 1, "
+                        f"CURRENT_TIMESTAMP, :error, 'k{oid}', CURRENT_TIMESTAMP)"
+                    ),
+                    {"error": error},
+                )
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            rows: Any = await conn.execute(
+                text("SELECT telegram_id, blocked, blocked_reason FROM residents ORDER BY telegram_id")
+            )
+            assert [tuple(row) for row in rows] == [
+                (1, True, "gone"),
+                (2, True, "blocked"),
+                (3, True, "blocked"),
+                (4, False, None),
+            ]
+            await back_to(conn, "0021")
+            assert (await conn.execute(text("SELECT count(*) FROM residents"))).scalar() == 4
+    finally:
+        await db.dispose()

@@ -46,6 +46,7 @@ from bot.storage.db import Database
 from bot.storage.models.base import utcnow
 from bot.storage.models.outbox import Audience, Channel, OutboxMessage, OutboxStatus
 from bot.storage.models.requests import LinkRole, Request, RequestStatus
+from bot.storage.models.resident import BlockedReason
 from bot.transport import ChatPacer, backoff, retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -473,7 +474,10 @@ class DeliveryWorker:
             await self._migrate(session, db_row, failure.new_chat_id)
             return
         if failure.kind is _Kind.BLOCKED:
-            await store.mark_resident_blocked(session, int(row.target))
+            # Why, kept with the flag: the partners who write to her later are told it after this row is
+            # purged too.
+            reason = BlockedReason.GONE if chat_gone(failure.error) else BlockedReason.BLOCKED
+            await store.mark_resident_blocked(session, int(row.target), reason)
             pending = await store.pending_for_target(session, Channel.TELEGRAM, row.target)
             dropped = [db_row, *(other for other in pending if other.id != db_row.id)]
             for other in dropped:

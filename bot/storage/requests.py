@@ -50,6 +50,7 @@ from bot.storage.models.requests import (
     RetiredNumber,
     ThreadLink,
 )
+from bot.storage.models.resident import BlockedReason
 
 OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.TAKEN, RequestStatus.ANSWERED)
 ACTIVE_OUTBOX = (OutboxStatus.PENDING, OutboxStatus.SENDING)
@@ -792,24 +793,10 @@ async def set_partner_chat(
 # --- residents ----------------------------------------------------------------------------------------
 
 
-async def mark_resident_blocked(session: AsyncSession, telegram_id: int) -> None:
-    await session.execute(update(Resident).where(Resident.telegram_id == telegram_id).values(blocked=True))
-
-
-async def last_refusal_to(session: AsyncSession, telegram_id: int) -> str | None:
-    """The error of the latest message to resident `telegram_id` that Telegram refused for good (why she is
-    `blocked`: she blocked the bot, or her account is gone); None once such rows are purged."""
-    return await session.scalar(
-        select(OutboxMessage.last_error)
-        .where(
-            OutboxMessage.channel == Channel.TELEGRAM,
-            OutboxMessage.target == str(telegram_id),
-            OutboxMessage.status == OutboxStatus.FAILED,
-            OutboxMessage.last_error.is_not(None),
-        )
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
+async def mark_resident_blocked(session: AsyncSession, telegram_id: int, reason: BlockedReason) -> None:
+    """Nothing reaches resident `telegram_id` any more, for `reason` (told to partners who write to her)."""
+    mark = update(Resident).where(Resident.telegram_id == telegram_id)
+    await session.execute(mark.values(blocked=True, blocked_reason=reason))
 
 
 # --- outbox -------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.worker import chat_gone
 from bot.render import partners as partner_render
 from bot.render.requests import partner_answer
 from bot.storage import requests as store
@@ -28,6 +27,7 @@ from bot.storage.models.requests import (
     RequestStatus,
     RetiredNumber,
 )
+from bot.storage.models.resident import BlockedReason
 from bot.tickets.conversation import open_for, subject
 from bot.tickets.deps import Outcome, Result, TicketContext
 from bot.tickets.dialogue import Attachment, InputProblem, check_attachment
@@ -349,14 +349,14 @@ class GroupMessage:
     request_id: int | None = None
 
 
-async def _unreachable(session: AsyncSession, resident: Resident | None) -> Outcome | None:
+def _unreachable(resident: Resident | None) -> Outcome | None:
     """Why nothing reaches `resident` any more, if she is `blocked`: she blocked the bot, or her Telegram
-    account is gone (a deleted account is not her blocking the bot; told apart by the error that flagged
-    her, read as the delivery worker does)."""
+    account is gone (a deleted account is not her blocking the bot), as the delivery worker flagged her."""
     if resident is None or not resident.blocked:
         return None
-    error = await store.last_refusal_to(session, resident.telegram_id)
-    return Outcome.RESIDENT_GONE if error and chat_gone(error) else Outcome.RESIDENT_UNREACHABLE
+    if resident.blocked_reason is BlockedReason.GONE:
+        return Outcome.RESIDENT_GONE
+    return Outcome.RESIDENT_UNREACHABLE
 
 
 async def partner_reply(session: AsyncSession, ctx: TicketContext, message: GroupMessage) -> Result:
@@ -429,7 +429,7 @@ async def partner_reply(session: AsyncSession, ctx: TicketContext, message: Grou
     elif not (message.text and message.text.strip()) and message.attachment is None:
         return Result(Outcome.EMPTY, request)
     else:
-        refusal = await _unreachable(session, await session.get(Resident, request.resident_id))
+        refusal = _unreachable(await session.get(Resident, request.resident_id))
     if refusal is not None:
         why = refusal.value
         if refusal is Outcome.CLOSED and reopenable(ctx, request):
@@ -587,7 +587,7 @@ async def email_reply(
     dedupe_key = MAIL_ANSWER_KEY + hashlib.sha256(mail_message_id.encode()).hexdigest()[:32]
     if await store.outbox_key_exists(session, dedupe_key):
         return Result(Outcome.DUPLICATE, request)
-    if unreachable := await _unreachable(session, await session.get(Resident, request.resident_id)):
+    if unreachable := _unreachable(await session.get(Resident, request.resident_id)):
         return Result(unreachable, request)
     message = await add_message(session, request, Direction.TO_RESIDENT, text=text, attachment=None, by=by)
     await _to_resident(session, ctx, request, message, dedupe_key, by)

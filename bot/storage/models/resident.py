@@ -1,12 +1,20 @@
 """Residents: the people who write to the bot."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models.base import Base, UTCDateTime, utcnow
+from bot.storage.models.base import Base, UTCDateTime, string_enum, utcnow
+
+
+class BlockedReason(StrEnum):
+    """Why Telegram refuses to deliver to a `blocked` resident: what partners are told of her."""
+
+    BLOCKED = "blocked"  # she blocked the bot ("Forbidden: bot was blocked by the user")
+    GONE = "gone"  # her Telegram account (or chat) no longer exists ("chat not found", "user is deactivated")
 
 
 class Resident(Base):
@@ -22,8 +30,12 @@ class Resident(Base):
     district: Mapped[str | None] = mapped_column(String(40), default=None)
     # First name only, for greeting and for the partner's request card; never the username.
     first_name: Mapped[str | None] = mapped_column(String(64), default=None)
-    # Set when Telegram says the resident blocked the bot: nothing is sent any more.
+    # Set when Telegram says the resident blocked the bot (or her account is gone): nothing is sent any more.
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why, set and cleared with `blocked` (None while she is not blocked; a row flagged before 0022 without a
+    # refusal left to tell it by counts as BLOCKED). Kept here, not read back from the refused outbox row,
+    # which the retention purge deletes long before she may be written to again.
+    blocked_reason: Mapped[BlockedReason | None] = mapped_column(string_enum(BlockedReason), default=None)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -428,3 +428,28 @@ async def test_after_the_tap_an_arabic_screen_no_longer_asks_her_to_tap(bot: Bot
     await amal.tap(1, greeted)
     assert greeted.plain == "مرحبًا! طلبك ما زال مفتوحًا."
     assert greeted.labels == ["🏠 " + t.gettext("Menu")]
+
+
+async def test_thanks_and_goodbyes_are_not_offered_to_her_request_other_unanswered_lines_are(
+    bot: BotHarness,
+) -> None:
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    add = "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen"
+    # Said to the bot: its small talk, as without a request.
+    for said, answer in [
+        ("Danke", "You're welcome! Write to me any time."),
+        ("Vielen Dank!", "You're welcome! Write to me any time."),
+        ("Tschüss", "Goodbye! Write to me any time."),
+    ]:
+        await anna.send(said)
+        assert anna.last().text == t.html(answer), said
+        assert anna.last().labels == ["🏠 Menü"], said
+    # What the bot cannot answer may be meant for the people who have her request.
+    for said in ("Hallo? Antwortet mir jemand?", "???", "Xylophon Reparatur Termin", "ok"):
+        await anna.send(said)
+        assert anna.last().labels[0] == add, said
+        assert (anna.last().text or "").endswith(t.html(HINT)), said
+    await anna.send("Hallo?")
+    assert anna.last().labels[0] == add and anna.last().text == t.html(GREETING)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -356,3 +357,99 @@ async def test_the_confirmation_names_two_organisations_as_two(
     text = html.unescape(olga.last().text or "")
     assert text.endswith(" " + goes_to.format(provider=provider, qm=qm)), text
     assert "«" not in text and "„" not in text
+
+
+def shown_before(message: Sent, sentence: str) -> tuple[str, list[dict[str, Any]]]:
+    """What `message` shows (its text and entities, as Telegram shows them) without `sentence`, its last."""
+    text = message.plain or ""
+    assert text.endswith("\n\n" + sentence), text
+    head = text.removesuffix("\n\n" + sentence)
+    end = len(head.encode("utf-16-le")) // 2  # entities count UTF-16 code units
+    return head, [e for e in message.entities if e["offset"] + e["length"] <= end]
+
+
+async def test_after_the_tap_her_screen_no_longer_asks_her_to_tap(bot: BotHarness) -> None:
+    """The screen she tapped ✍️ on keeps what it said above "Tap ✍️ …" (the choices, the "I don't know"), with
+    its markup; that sentence goes with the button. A greeting's nudge says only that her request is open."""
+    t = bot.services.i18n.translator("de")
+    hint = html.unescape(t.html(HINT))
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+
+    await anna.send("Hallo? Antwortet mir jemand?")
+    choices = anna.last()
+    kept = shown_before(choices, hint)
+    assert "Ist es eines davon?" in kept[0]
+    await anna.tap(1, choices)
+    await deliver(bot)
+    assert (choices.plain, choices.entities) == kept  # the rest as it was, markup included
+    assert hint not in (choices.text or "") and "✍️" not in (choices.plain or "")
+    assert not any(label.startswith("✍️") for label in choices.labels)
+    assert choices.labels[-3:] == ["🙋 Einen Menschen fragen", "🌐 Sprache", "🏠 Menü"]
+    assert (anna.last().text or "").startswith("✅ Ihre Nachricht ist jetzt bei Ihrer Anfrage Nr.")
+
+    await anna.send("Xylophon Reparatur Termin")
+    unknown = anna.last()
+    kept = shown_before(
+        unknown, "Geht es um Ihre Anfrage? Tippen Sie auf ✍️, dann kommt Ihre Nachricht dorthin."
+    )
+    assert kept[1] == [{"type": "bold", "offset": 3, "length": 37}]  # 🤷 is two UTF-16 units
+    await anna.tap(1, unknown)
+    assert (unknown.plain, unknown.entities) == kept
+    assert (unknown.text or "").startswith("🤷 <b>Darauf weiß ich leider keine Antwort.</b>\n\n")
+
+    await anna.send("Hallo?")
+    greeted = anna.last()
+    assert greeted.plain == html.unescape(t.html(GREETING))
+    await anna.tap(1, greeted)
+    await deliver(bot)
+    assert greeted.plain == "Hallo! Ihre Anfrage ist noch offen."
+    assert greeted.labels == ["🏠 Menü"]
+    assert (anna.last().text or "").startswith("✅ Ihre Nachricht ist jetzt bei Ihrer Anfrage Nr.")
+
+
+async def test_after_the_tap_an_arabic_screen_no_longer_asks_her_to_tap(bot: BotHarness) -> None:
+    t = bot.services.i18n.translator("ar")
+    amal = await confirmed_resident(bot, "Amal", "ar")
+    await send_request(bot, amal, "frauencafe", "هل يمكنني أن آتي مع طفلي الصغير؟")
+    await amal.send("مرحبا؟ هل يرد علي أحد؟")
+    offered = amal.last()
+    kept = shown_before(offered, "هل هذا عن طلبك؟ اضغط ✍️ لتصل رسالتك إليه.")
+    await amal.tap(1, offered)
+    await deliver(bot)
+    assert (offered.plain, offered.entities) == kept and "✍️" not in (offered.plain or "")
+    assert "🙋 " + t.gettext("Ask a person") in offered.labels
+    assert not any(label.startswith("✍️") for label in offered.labels)
+    assert (amal.last().text or "").startswith("✅ أُضيفت رسالتك إلى طلبك")
+
+    await amal.send("مرحبا")
+    greeted = amal.last()
+    assert greeted.plain == html.unescape(t.html(GREETING))
+    await amal.tap(1, greeted)
+    assert greeted.plain == "مرحبًا! طلبك ما زال مفتوحًا."
+    assert greeted.labels == ["🏠 " + t.gettext("Menu")]
+
+
+async def test_thanks_and_goodbyes_are_not_offered_to_her_request_other_unanswered_lines_are(
+    bot: BotHarness,
+) -> None:
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    add = "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen"
+    # Said to the bot: its small talk, as without a request.
+    for said, answer in [
+        ("Danke", "You're welcome! Write to me any time."),
+        ("Vielen Dank!", "You're welcome! Write to me any time."),
+        ("Tschüss", "Goodbye! Write to me any time."),
+    ]:
+        await anna.send(said)
+        assert anna.last().text == t.html(answer), said
+        assert anna.last().labels == ["🏠 Menü"], said
+    # What the bot cannot answer may be meant for the people who have her request.
+    for said in ("Hallo? Antwortet mir jemand?", "???", "Xylophon Reparatur Termin", "ok"):
+        await anna.send(said)
+        assert anna.last().labels[0] == add, said
+        assert (anna.last().text or "").endswith(t.html(HINT)), said
+    await anna.send("Hallo?")
+    assert anna.last().labels[0] == add and anna.last().text == t.html(GREETING)

@@ -225,7 +225,9 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         return
     if result.small_talk:
         screen = screens.small_talk_screen(context.t, result.small_talk)
-        if dialogue:  # "Hallo?" while she waits for an answer: a nudge she may send to her request
+        # "Hallo?" while she waits for an answer: a nudge she may send to her request. "Danke", "Tschüss":
+        # said to the bot, nothing for the people who have her request.
+        if dialogue and result.small_talk not in ("thanks", "bye"):
             say = "greeting" if result.small_talk == "greeting" else "hint"
             screen = await offer_to_add(update, context, screen, say)
         await show(update, context, *screen)

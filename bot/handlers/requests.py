@@ -802,10 +802,10 @@ async def pass_on_unsent(update: Update, context: Context, user: User, request_i
 
 async def offer_to_add(update: Update, context: Context, screen: Screen, say: str = "hint") -> Screen:
     """`screen`, the bot's answer to her message that it could not answer (no confident answer, no
-    emergency: "I don't know", "one of these?", small talk, "too short"), with “✍️ Add this to my request to
-    …” first while requests of hers are open (`render.with_add_to_request`, `say` there): her message is
-    kept in the database for the tap (a restart loses it not), the button names only the request and her
-    message."""
+    emergency: "I don't know", "one of these?", "Hallo?", "ok", "too short"), with “✍️ Add this to my
+    request to …” first while requests of hers are open (`render.with_add_to_request`, `say` there): her
+    message is kept in the database for the tap (a restart loses it not), the button names only the request
+    and her message."""
     kept = await _kept_to_add(update, context, render.MAX_ADD_CHOICES)
     if kept is None:
         return screen
@@ -843,7 +843,8 @@ async def _kept_to_add(
 
 async def add_to_request(update: Update, context: Context) -> None:
     """✍️ Add this to my request to … (`offer_to_add`): her kept message goes into that request's thread,
-    and she reads who sees it now (replying to it); the tapped screen loses these buttons. Once the request
+    and she reads who sees it now (replying to it); the tapped screen loses these buttons and the sentence
+    that asks her to tap one (`render.after_adding`). Once the request
     was closed or withdrawn, nothing is added and “Ask a person” carries her message into a new request.
     A message no longer kept (added already, /delete) or a request it was not offered for: out of date."""
     pressed = await pressed_request(update, context)
@@ -880,7 +881,9 @@ async def add_to_request(update: Update, context: Context) -> None:
                 for row in tapped.reply_markup.inline_keyboard
                 if not any(render.adds_to_request(button.callback_data) for button in row)
             ]
-            await edit_buttons(tapped, InlineKeyboardMarkup(rows))
+            # Its sentence "Tap ✍️ …" goes with the button (the text as it stands on her screen).
+            shown = render.after_adding(t, tapped.text, tapped.text_html) if tapped.text else None
+            await edit_buttons(tapped, InlineKeyboardMarkup(rows), shown)
         reply = ReplyParameters(message_id, allow_sending_without_reply=True)
         await context.bot.send_message(
             user.id,

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 from typing import TYPE_CHECKING
 
 from bot.i18n import LANGUAGE_NAMES, Translator
@@ -578,6 +578,11 @@ def which_request(
 
 # At most this many of her open requests are offered under a question the bot could not answer.
 MAX_ADD_CHOICES = 3
+# What `with_add_to_request` says of ✍️ (`say`); gone from the screen once she tapped it (`after_adding`).
+ADD_GREETING = N_(
+    "Hello! Your request is still open. Tap ✍️ to send this message to it, or write your question."
+)
+ADD_HINT = N_("Is this about your request? Tap ✍️ and your message goes to it.")
 
 
 def with_add_to_request(
@@ -594,12 +599,26 @@ def with_add_to_request(
     request is still open (instead of "How can I help you?"); "", the text as it is."""
     text, keyboard = screen
     if say == "greeting":  # "Hallo?" while she waits: a nudge, not small talk
-        text = t.html(
-            "Hello! Your request is still open. Tap ✍️ to send this message to it, or write your question."
-        )
+        text = t.html(ADD_GREETING)
     elif say == "hint":  # "Ask a person" alone would make a second request of it
-        text += "\n\n" + t.html("Is this about your request? Tap ✍️ and your message goes to it.")
+        text += "\n\n" + t.html(ADD_HINT)
     return text, [*add_rows(t, choices, message_id), *keyboard]
+
+
+def after_adding(t: Translator, text: str, text_html: str) -> str | None:
+    """The text (HTML) of a screen once its “✍️ Add this to my request” was tapped (the button goes): without
+    the sentence that asks her to tap ✍️ (`with_add_to_request`), the rest as it is (the choices, the "too
+    short" prompt); the greeting's nudge says only that her request is still open. `text` is the screen's
+    text as Telegram gives it back, `text_html` its HTML rebuilt from the entities (PTB's `text_html`: the
+    bot keeps no copy of its screens). None if it asks nothing of ✍️ (an answer with ✍️ below it:
+    `with_add_below`) or asks in another language than hers now: the text stays."""
+    if text == unescape(t.html(ADD_GREETING)):  # a sentence without markup shows as it is, unescaped
+        return t.html("Hello! Your request is still open.")
+    hint = unescape(t.html(ADD_HINT))
+    head, _, tail = text_html.rpartition("\n\n")
+    if not text.endswith("\n\n" + hint) or not head or unescape(tail) != hint:
+        return None
+    return head
 
 
 def add_rows(t: Translator, choices: Sequence[ConversationChoice], message_id: int) -> list[list[Button]]:

@@ -1,14 +1,15 @@
 """An in-memory Telegram Bot API: the transport of the offline console chat, the tests and the benchmarks.
 
-`FakeTelegram` is a PTB `BaseRequest`: the real `Application`, handlers and `ExtBot` run unchanged and
-only the HTTP layer is replaced. It answers like Telegram (message ids per chat, dates in seconds,
-`reply_markup` echoed, edits applied) and records every call. It enforces Telegram's rules: a text longer
-than 4,096 characters after parsing its markup (a caption: 1,024) or an empty one is refused with 400, as
-is an edit of a message that is not there or that changes nothing ("message is not modified"), and with
-`limits` a chat that gets messages faster than Telegram allows is answered 429 with `retry_after`
-(`Limits.scaled` keeps tests fast: the same limits on a faster clock). Every refusal is kept in `refused`.
-`SimUser` is a person on the other side: they send texts, commands and attachments, tap inline buttons
-and reply to messages, in private chats and in groups.
+`FakeTelegram` is a PTB `BaseRequest`: the real `Application`, handlers and `ExtBot` run unchanged and only
+the HTTP layer is replaced. It answers like Telegram (message ids per chat, dates in seconds, `reply_markup`
+echoed, edits applied, a text sent with `parse_mode` HTML given back as Telegram shows it: its characters and
+their entities, `parse_text`) and records every call. It enforces Telegram's rules: a text longer than 4,096
+characters after parsing its markup (a caption: 1,024) or an empty one is refused with 400, as is an edit of a
+message that is not there or that changes nothing ("message is not modified"), and with `limits` a chat that
+gets messages faster than Telegram allows is answered 429 with `retry_after` (`Limits.scaled` keeps tests
+fast: the same limits on a faster clock). Every refusal is kept in `refused`. `SimUser` is a person on the
+other side: they send texts, commands and attachments, tap inline buttons and reply to messages, in private
+chats and in groups.
 
 Longer than most modules on purpose: it is test infrastructure, not product code, and mirrors the part of
 the Bot API the bot uses together with Telegram's rules for it.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -133,25 +135,117 @@ def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-class _TextLength(HTMLParser):
-    """What Telegram counts of an HTML text: its characters after parsing (entities decoded), in UTF-16
-    code units."""
+# Telegram's HTML tags and the entity each makes (`a`, `span`, `tg-emoji`, `blockquote` and a `code` inside
+# `pre` are read by `_TelegramHTML._entity`).
+TAG_ENTITIES = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+}
+# What Telegram trims from both ends of a text or caption (a text of nothing else is empty).
+TRIMMED = " \t\r\n\v\0"
+
+
+class _TelegramHTML(HTMLParser):
+    """An HTML text parsed as Telegram parses it (`parse_mode` HTML): the text without its markup, HTML
+    entities decoded (`&lt;` `&amp;` `&quot;` `&#39;` …), and Bot API `MessageEntity` objects for the markup,
+    offsets and lengths in UTF-16 code units."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.length = 0
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.length = 0  # in UTF-16 code units
+        self.open: list[tuple[str, dict[str, Any] | None]] = []  # each open tag and the entity it makes
+        self.entities: list[dict[str, Any]] = []  # in the order their tags opened (an outer one first)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        entity = self._entity(tag, {name: value or "" for name, value in attrs})
+        if entity is not None:
+            entity["offset"] = self.length
+            self.entities.append(entity)
+        self.open.append((tag, entity))
+
+    def _entity(self, tag: str, attributes: dict[str, str]) -> dict[str, Any] | None:
+        if tag == "a":
+            href = attributes.get("href", "")
+            if (user := re.fullmatch(r"tg://user\?id=(\d+)", href)) is not None:
+                person = {"id": int(user[1]), "is_bot": False, "first_name": ""}
+                return {"type": "text_mention", "user": person}
+            return {"type": "text_link", "url": href}
+        if tag == "span":
+            return {"type": "spoiler"} if attributes.get("class") == "tg-spoiler" else None
+        if tag == "tg-emoji":
+            return {"type": "custom_emoji", "custom_emoji_id": attributes.get("emoji-id", "")}
+        if tag == "blockquote" and "expandable" in attributes:
+            return {"type": "expandable_blockquote"}
+        if tag == "code" and self.open and self.open[-1][0] == "pre":
+            # <pre><code class="language-python">: one `pre` entity with its language, no `code`.
+            pre = self.open[-1][1]
+            language = attributes.get("class", "")
+            if pre is not None and language.startswith("language-"):
+                pre["language"] = language.removeprefix("language-")
+            return None
+        return {"type": TAG_ENTITIES[tag]} if tag in TAG_ENTITIES else None
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                self._close(self.open.pop(index)[1])
+                return
+
+    def _close(self, entity: dict[str, Any] | None) -> None:
+        if entity is not None:
+            entity["length"] = self.length - entity["offset"]
 
     def handle_data(self, data: str) -> None:
+        self.parts.append(data)
         self.length += _utf16_length(data)
+
+    def result(self) -> tuple[str, list[dict[str, Any]]]:
+        """The text and its entities, as Telegram gives them back: the text trimmed at both ends, an entity
+        cut to what is left of it (none that is left empty), ordered by offset, an outer one first."""
+        self.close()
+        while self.open:  # Telegram refuses a tag left open; the fake lets it end with the text
+            self._close(self.open.pop()[1])
+        whole = "".join(self.parts)
+        text = whole.strip(TRIMMED)
+        start = _utf16_length(whole[: len(whole) - len(whole.lstrip(TRIMMED))])
+        end = start + _utf16_length(text)
+        entities = []
+        for entity in self.entities:
+            first, last = max(entity["offset"], start), min(entity["offset"] + entity["length"], end)
+            if last > first:
+                entities.append({**entity, "offset": first - start, "length": last - first})
+        entities.sort(key=lambda entity: (entity["offset"], -entity["length"]))  # stable: outer first
+        return text, entities
+
+
+def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[dict[str, Any]]]:
+    """A text or caption as Telegram shows it and gives it back: without its markup and trimmed, with the
+    entities the markup made (`parse_mode` HTML; without one, the text as it is, trimmed). Telegram also finds
+    links, mentions and hashtags in a text by itself: the fake does not (PTB's `text_html` leaves them as
+    text anyway)."""
+    if (parse_mode or "").upper() != "HTML":
+        return text.strip(TRIMMED), []
+    parser = _TelegramHTML()
+    parser.feed(text)
+    return parser.result()
 
 
 def text_length(text: str, parse_mode: str | None) -> int:
-    if (parse_mode or "").upper() != "HTML":
-        return _utf16_length(text)
-    parser = _TextLength()
-    parser.feed(text)
-    parser.close()
-    return parser.length
+    """What Telegram counts of a text for its limits: its characters as shown (`parse_text`), in UTF-16
+    code units."""
+    return _utf16_length(parse_text(text, parse_mode)[0])
 
 
 @dataclass
@@ -174,7 +268,9 @@ class Call:
 
 @dataclass
 class Sent:
-    """A message as it stands in a chat (after any edits)."""
+    """A message as it stands in a chat (after any edits). `text` is its text or caption as the bot sent it,
+    with its markup (what the tests read: "<b>…</b>", "&amp;"); `plain` and `entities` are what Telegram
+    makes of it (`parse_mode`), what a person sees and what the bot gets back in a `Message`."""
 
     chat_id: int
     message_id: int
@@ -188,6 +284,17 @@ class Sent:
     from_bot: bool = True
     edits: int = 0
     sender: dict[str, Any] | None = None  # a person's message in a group: who wrote it (Bot API `User`)
+    parse_mode: str | None = None  # how Telegram read `text` (the bot's messages: HTML)
+
+    @property
+    def plain(self) -> str | None:
+        """The text as Telegram shows it: without its markup, HTML entities decoded, trimmed."""
+        return None if self.text is None else parse_text(self.text, self.parse_mode)[0]
+
+    @property
+    def entities(self) -> list[dict[str, Any]]:
+        """The Bot API `MessageEntity` objects of `plain` (offsets and lengths in UTF-16 code units)."""
+        return [] if self.text is None else parse_text(self.text, self.parse_mode)[1]
 
     @property
     def flat_buttons(self) -> list[dict[str, Any]]:
@@ -387,7 +494,13 @@ class FakeTelegram(BaseRequest):
             data.update(sent.params)
             return data
         if sent.text is not None:
-            data["caption" if sent.kind in {"photo", "document", "voice"} else "text"] = sent.text
+            # As Telegram gives it back: the text parsed, its markup as entities (PTB's `text_html`
+            # rebuilds the HTML from both).
+            key = "caption" if sent.kind in {"photo", "document", "voice"} else "text"
+            text, entities = parse_text(sent.text, sent.parse_mode)
+            data[key] = text
+            if entities:
+                data["caption_entities" if key == "caption" else "entities"] = entities
         if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
             data["reply_markup"] = sent.reply_markup
         return data
@@ -403,6 +516,7 @@ class FakeTelegram(BaseRequest):
             kind=kind,
             params=params,
             reply_to=reply.get("message_id") or params.get("reply_to_message_id"),
+            parse_mode=params.get("parse_mode"),
         )
         return self.message_json(self.store(sent))
 
@@ -419,6 +533,8 @@ class FakeTelegram(BaseRequest):
         source = self.chats.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
         copy = dict(params)
         copy["text"] = params.get("caption") or (source.text if source else None)
+        if not params.get("caption"):  # `parse_mode` is a new caption's: the original's text stays as it is
+            copy["parse_mode"] = source.parse_mode if source else None
         result = self._send(copy, source.kind if source else "copy", "text")
         return {"message_id": result["message_id"]}
 
@@ -428,7 +544,12 @@ class FakeTelegram(BaseRequest):
         sent = self.chats.get(chat_id, {}).get(int(params.get("message_id") or 0))
         if sent is None:
             return "Bad Request: message to edit not found"
-        if (not text or params.get("text") == sent.text) and params.get("reply_markup") == sent.reply_markup:
+        # Telegram compares what the text shows (its characters and entities), not how its HTML was written.
+        same_text = not text or parse_text(str(params.get("text") or ""), params.get("parse_mode")) == (
+            sent.plain,
+            sent.entities,
+        )
+        if same_text and params.get("reply_markup") == sent.reply_markup:
             return (
                 "Bad Request: message is not modified: specified new message content and reply markup are "
                 "exactly the same as a current content and reply markup of the message"
@@ -439,7 +560,7 @@ class FakeTelegram(BaseRequest):
         # `_broken_rule` refused the edit of a message that is not there.
         sent = self.chats[int(params["chat_id"])][int(params["message_id"])]
         if text:
-            sent.text = params.get("text")
+            sent.text, sent.parse_mode = params.get("text"), params.get("parse_mode")
         sent.reply_markup = params.get("reply_markup")
         sent.edits += 1
         self._notify("edit", sent)

@@ -119,11 +119,11 @@ def classify(exc: BaseException, audience: Audience) -> _Failure:
     if isinstance(exc, Forbidden | BadRequest):  # before NetworkError: BadRequest is a subclass of it
         text = exc.message.lower()
         if isinstance(exc, BadRequest) and not any(marker in text for marker in UNREACHABLE_CHAT_ERRORS):
-            return _Failure(_Kind.PERMANENT, f"{name}: {exc.message}")
+            return _Failure(_Kind.PERMANENT, _said(name, exc.message))
         kind = _Kind.BLOCKED if audience is Audience.RESIDENT else _Kind.UNREACHABLE
-        return _Failure(kind, f"{name}: {exc.message}")
+        return _Failure(kind, _said(name, exc.message))
     if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
-        return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
+        return _Failure(_Kind.RETRY, _said(name, exc.message))
     if isinstance(exc, smtplib.SMTPResponseException):
         # 5xx: the server refuses for good (unknown mailbox, rejected) — treated like a deleted group.
         kind = _Kind.UNREACHABLE if exc.smtp_code >= 500 else _Kind.RETRY
@@ -132,13 +132,19 @@ def classify(exc: BaseException, audience: Audience) -> _Failure:
         answers = [_smtp_answer(code, text) for code, text in exc.recipients.values()]
         return _Failure(_Kind.UNREACHABLE, f"{name}: {answers[0]}" if answers else name)
     if isinstance(exc, TelegramError):
-        return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
+        return _Failure(_Kind.RETRY, _said(name, exc.message))
     if isinstance(exc, OSError | smtplib.SMTPException | MailNotConfigured):
         # Connection refused, SMTP server down, mail not configured: retried with backoff. The system's
         # words (no message body) say which.
         return _Failure(_Kind.RETRY, f"{name}: {exc}" if str(exc) else name)
     # A bug: retried with backoff; its text could quote anything, so only its name.
     return _Failure(_Kind.RETRY, name)
+
+
+def _said(name: str, message: str) -> str:
+    """A Telegram error on one line, named once: "Forbidden: bot was kicked from the group chat" (Telegram's
+    own description of a 403 starts with "Forbidden:" already), "BadRequest: Chat not found"."""
+    return message if message.startswith(f"{name}:") else f"{name}: {message}"
 
 
 def _smtp_answer(code: int, text: bytes | str) -> str:

@@ -40,6 +40,7 @@ from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery import outbox
+from bot.delivery.refusals import UNREACHABLE_CHAT_ERRORS, chat_gone
 from bot.render.split import CAPTION_LIMIT, MESSAGE_LIMIT, split_html
 from bot.storage import requests as store
 from bot.storage.db import Database
@@ -50,27 +51,6 @@ from bot.storage.models.resident import BlockedReason
 from bot.transport import ChatPacer, backoff, retry_after_seconds
 
 logger = logging.getLogger(__name__)
-
-# BadRequest texts that mean "this chat is gone for the bot" rather than "this message was wrong".
-UNREACHABLE_CHAT_ERRORS = (
-    "chat not found",
-    "bot was kicked",
-    "bot is not a member",
-    "user is deactivated",
-    "have no rights to send",
-    "not enough rights",
-    "group chat was deactivated",
-)
-
-# Of those, the ones that say a resident's account or chat is gone (she deleted her Telegram account, or the
-# chat never existed) rather than that she blocked the bot ("Forbidden: bot was blocked by the user").
-GONE_CHAT_ERRORS = ("chat not found", "user is deactivated")
-
-
-def chat_gone(error: str) -> bool:
-    """Whether a send `error` (as `classify` words it) says the chat or account is gone, not blocked."""
-    text = error.lower()
-    return any(marker in text for marker in GONE_CHAT_ERRORS)
 
 
 class Mailer(Protocol):
@@ -139,21 +119,38 @@ def classify(exc: BaseException, audience: Audience) -> _Failure:
     if isinstance(exc, Forbidden | BadRequest):  # before NetworkError: BadRequest is a subclass of it
         text = exc.message.lower()
         if isinstance(exc, BadRequest) and not any(marker in text for marker in UNREACHABLE_CHAT_ERRORS):
-            return _Failure(_Kind.PERMANENT, f"{name}: {exc.message}")
+            return _Failure(_Kind.PERMANENT, _said(name, exc.message))
         kind = _Kind.BLOCKED if audience is Audience.RESIDENT else _Kind.UNREACHABLE
-        return _Failure(kind, f"{name}: {exc.message}")
+        return _Failure(kind, _said(name, exc.message))
     if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
-        return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
+        return _Failure(_Kind.RETRY, _said(name, exc.message))
     if isinstance(exc, smtplib.SMTPResponseException):
         # 5xx: the server refuses for good (unknown mailbox, rejected) — treated like a deleted group.
         kind = _Kind.UNREACHABLE if exc.smtp_code >= 500 else _Kind.RETRY
-        return _Failure(kind, f"{name}: {exc.smtp_code}")
+        return _Failure(kind, f"{name}: {_smtp_answer(exc.smtp_code, exc.smtp_error)}")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return _Failure(_Kind.UNREACHABLE, name)
+        answers = [_smtp_answer(code, text) for code, text in exc.recipients.values()]
+        return _Failure(_Kind.UNREACHABLE, f"{name}: {answers[0]}" if answers else name)
     if isinstance(exc, TelegramError):
-        return _Failure(_Kind.RETRY, f"{name}: {exc.message}")
-    # Connection refused, SMTP server down, mail not configured, or a bug: retried with backoff.
+        return _Failure(_Kind.RETRY, _said(name, exc.message))
+    if isinstance(exc, OSError | smtplib.SMTPException | MailNotConfigured):
+        # Connection refused, SMTP server down, mail not configured: retried with backoff. The system's
+        # words (no message body) say which.
+        return _Failure(_Kind.RETRY, f"{name}: {exc}" if str(exc) else name)
+    # A bug: retried with backoff; its text could quote anything, so only its name.
     return _Failure(_Kind.RETRY, name)
+
+
+def _said(name: str, message: str) -> str:
+    """A Telegram error on one line, named once: "Forbidden: bot was kicked from the group chat" (Telegram's
+    own description of a 403 starts with "Forbidden:" already), "BadRequest: Chat not found"."""
+    return message if message.startswith(f"{name}:") else f"{name}: {message}"
+
+
+def _smtp_answer(code: int, text: bytes | str) -> str:
+    """An SMTP server's answer on one line: "550 5.1.1 <x@example.org>: Recipient address rejected"."""
+    words = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return " ".join(f"{code} {words}".split())
 
 
 def _parts(method: str, payload: Mapping[str, Any]) -> list[str | None]:

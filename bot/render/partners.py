@@ -625,24 +625,103 @@ def refusal_note(t: Translator, reason: str, number: str) -> str:
 # --- for the staff, and about messages that did not arrive -------------------------------------------
 
 
+# Why a message did not arrive, for the staff: what happened, in plain words, and what to do about it. Keyed
+# by `bot.delivery.refusals.Refusal` (the delivery side reads the reason from Telegram's or the mail server's
+# error; the error itself follows only as a technical detail).
+UNDELIVERED_REASONS = {
+    "bot_removed": N_(
+        "The bot is no longer in the Telegram group of {partner}: someone removed it. Please add the bot to "
+        "the group again."
+    ),
+    "no_rights": N_(
+        "The bot may not write in the Telegram group of {partner}. Please allow it to send messages there "
+        "(in the group's settings, or make it an admin)."
+    ),
+    "group_gone": N_(
+        "The Telegram group of {partner} was not found: it was deleted, or its number in the content is "
+        "wrong. Please check telegram_chat_id in {file}."
+    ),
+    "address_unknown": N_(
+        "The e-mail address of {partner} does not exist. Please check the e-mail address in {file}."
+    ),
+    "mailbox_full": N_("The mailbox of {partner} is full. Please ask {partner} to make room in it."),
+    "mail_refused": N_(
+        "The mail server of {partner} refused the e-mail. Please check the e-mail address in "
+        "{file}; if it is right, ask {partner} to accept e-mails from the bot."
+    ),
+    "mail_server": N_(
+        "The bot could not send the e-mail: its own mail server could not be reached or refused it. Please "
+        "tell whoever looks after the bot to check the mail server and the SMTP settings."
+    ),
+    "blocked": N_("The resident has blocked the bot."),
+    "account_gone": N_(
+        "The resident's Telegram account no longer exists (deleted, or the chat was not found)."
+    ),
+    "message_refused": N_(
+        "Telegram refused this one message; the chat itself is fine. If this happens again, please tell "
+        "whoever looks after the bot."
+    ),
+    "other": N_(
+        "The reason is not clear (for example, Telegram could not be reached for hours). If this happens "
+        "again, please tell whoever looks after the bot."
+    ),
+}
+# What the staff can still do when nothing reaches a resident in the chat.
+RESIDENT_LOST_HINT = N_(
+    "Nothing reaches them in the chat now. If they left a phone number, you can call them."
+)
+# Where the content names each partner's group and e-mail address (a file name: the same in every language).
+PARTNERS_FILE = "content/partners.yaml"
+# How much of the error a notice shows as its technical detail.
+DETAIL_CHARS = 200
+
+
+def why_undelivered(t: Translator, reason: str, partner: str = "") -> list[str]:
+    """Why a message did not arrive (`reason`, a key of `UNDELIVERED_REASONS`), in plain words with what to
+    do: the lines of a staff notice below its first."""
+    text = UNDELIVERED_REASONS.get(reason, UNDELIVERED_REASONS["other"])
+    lines = [t.html(text, partner=partner, file=t.isolate(PARTNERS_FILE))]
+    if reason in ("blocked", "account_gone"):
+        lines.append(t.html(RESIDENT_LOST_HINT))
+    return lines
+
+
+def technical_detail(t: Translator, error: str) -> str:
+    """A failed send's `error` as it came (Telegram's or the mail server's words), escaped and cut: the last
+    line of a staff notice, for whoever looks after the bot."""
+    detail = error if len(error) <= DETAIL_CHARS else error[: DETAIL_CHARS - 1] + "…"
+    label = t.html("Technical detail:")
+    return f"<i>{label}</i> <code>{escape(detail)}</code>"
+
+
 def admin_undeliverable(
     t: Translator,
     partner: str,
     number: str | None,
     error: str,
-    rerouted_to: str | None,
-    chat_unreachable: bool,
+    reason: str,
+    rerouted_to: str | None = None,
+    resident_told: bool = False,
 ) -> str:
-    head = t.html("A message to {partner} could not be delivered: {error}", partner=partner, error=error)
-    parts = [f"⚠️ {head}"]
+    """The staff's notice that a message to `partner` (about request `number`) did not arrive: why (`reason`,
+    a key of `UNDELIVERED_REASONS`) and what to do, where the request went instead, whether its resident was
+    told, and the `error` as a technical detail at the end."""
+    if number:
+        head = t.html(
+            "A message to {partner} about request {number} could not be delivered.",
+            partner=partner,
+            number=number,
+        )
+    else:
+        head = t.html("A message to {partner} could not be delivered.", partner=partner)
+    parts = [f"⚠️ {head}", *why_undelivered(t, reason, partner)]
     if number and rerouted_to:
         parts.append(
             t.html("Request {number} was passed on to {partner}.", number=number, partner=rerouted_to)
         )
-    if chat_unreachable:
-        parts.append(t.html("Please check the partner's group or e-mail address in the content."))
-    else:
-        parts.append(t.html("Telegram refused this message itself; the sender has been told."))
+    if resident_told:
+        parts.append(t.html("The resident was told that their message was not passed on."))
+    parts.append(technical_detail(t, error))
     return "\n".join(parts)
 
 
@@ -650,9 +729,7 @@ def admin_undeliverable(
 # for the resident whose message (or request) did not reach the partner. Each warns (⚠️) unless `NOTICE_ICONS`
 # says otherwise.
 NOTICES = {
-    "resident_undeliverable": N_(
-        "A message to the resident of request {number} could not be delivered: {error}"
-    ),
+    "resident_undeliverable": N_("A message to the resident of request {number} could not be delivered."),
     "not_delivered_to_resident": N_(
         "Your message for request {number} could not be delivered to the resident. "
         "The Quartiersmanagement has been told."
@@ -684,23 +761,12 @@ NOTICES = {
 NOTICE_ICONS = {"migrated": "ℹ️", "escalated": "⏰", "danger_escalated": "⏰", "late": "⏰"}
 
 
-# Why nothing reaches a resident any more, for the staff, below the error Telegram gave.
-UNREACHABLE_REASONS = {
-    "resident_unreachable": N_("The resident has blocked the bot."),
-    "resident_gone": N_(
-        "The resident's Telegram account no longer exists (deleted, or the chat was not found)."
-    ),
-}
-
-
-def resident_unreachable_for_staff(t: Translator, number: str, error: str, reason: str) -> str:
-    """The staff's notice that nothing reaches the resident of request `number` any more: Telegram's `error`
-    and what it means (`reason`, a key of `UNREACHABLE_REASONS`: blocked, or the account gone)."""
-    return (
-        notice(t, "resident_undeliverable", number=number, error=error)
-        + "\n"
-        + t.html(UNREACHABLE_REASONS[reason])
-    )
+def resident_undeliverable(t: Translator, number: str, error: str, reason: str) -> str:
+    """The staff's notice that a message to the resident of request `number` did not arrive: why (`reason`, a
+    key of `UNDELIVERED_REASONS`: she blocked the bot, her account is gone, Telegram refused the message) and
+    what they can do, with Telegram's `error` as a technical detail at the end."""
+    head = notice(t, "resident_undeliverable", number=number)
+    return "\n".join([head, *why_undelivered(t, reason), technical_detail(t, error)])
 
 
 def notice(t: Translator, kind: str, **values: str | int) -> str:

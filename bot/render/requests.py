@@ -25,7 +25,7 @@ from bot.storage.models.requests import AnswerShown, DialogueStep, RequestStatus
 if TYPE_CHECKING:
     from bot.content.catalogue import Catalogue
 
-PREVIEW_CHARS = 600
+PREVIEW_CHARS = 600  # how much of her message the check screen shows (the whole is sent)
 
 
 def hours_phrase(t: Translator, hours: int) -> str:
@@ -33,6 +33,19 @@ def hours_phrase(t: Translator, hours: int) -> str:
         days = hours // 24
         return t.ngettext("{count} day", "{count} days", days).format(count=days)
     return t.ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """`text`, or, if longer than `limit`, its start cut after the last whole word that fits, then " …"; a
+    first "word" longer than `limit` (a pasted link, a run of letters) is cut where the limit falls."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace():  # the limit falls inside a word: that word goes
+        space = max(cut.rfind(c) for c in (" ", "\n", "\t", "\u00a0"))
+        if space > 0 and cut[:space].strip():
+            cut = cut[:space]
+    return cut.rstrip() + " …"
 
 
 def quote(text: str) -> str:
@@ -182,7 +195,7 @@ def ask_new_screen(t: Translator, view: DraftView) -> Screen:
         else t.html("Is this your answer to my question, or a new question?")
     ]
     if view.pending:
-        lines.append(quote(view.pending[:PREVIEW_CHARS]))
+        lines.append(quote(preview(view.pending)))
     return "\n".join(lines), [
         [dialogue_button(view, "✍️ " + t.gettext("My answer"), "mine")],
         [dialogue_button(view, "🔎 " + t.gettext("A new question"), "new")],
@@ -302,8 +315,7 @@ def consent_screen(t: Translator, view: DraftView) -> Screen:
     lines += [f"• {escape(question)} {escape(answer)}" for question, answer in view.intake]
     if view.text:
         shortened = len(view.text) > PREVIEW_CHARS
-        preview = view.text[:PREVIEW_CHARS] + " …" if shortened else view.text
-        lines.append("• " + t.html("your message:") + "\n<i>" + escape(preview) + "</i>")
+        lines.append("• " + t.html("your message:") + "\n<i>" + escape(preview(view.text)) + "</i>")
         if shortened:
             lines.append(t.html("(shortened here – the whole message will be sent)"))
     if view.attachments:

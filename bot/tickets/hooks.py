@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.worker import chat_gone
+from bot.delivery.refusals import Refusal, chat_gone, refusal
 from bot.render import partners as render
 from bot.storage import requests as store
 from bot.storage.models.outbox import CARRIES, Audience, OutboxMessage
@@ -56,14 +56,16 @@ class TicketDeliveryHooks:
                 )
             elif answer and row.dedupe_key.startswith(MAIL_ANSWER_KEY):
                 await self._tell_mail_sender(session, ctx, request, row)
-            html = render.notice(pt, "resident_undeliverable", number=request.number, error=error)
+            why = refusal(error, row.audience)
+            html = render.resident_undeliverable(pt, request.number, error, why.value)
             await notify_admin(session, ctx, html, request.id)
             return
         partner = ctx.partner_name(row.partner_id)
         # The card, or a resident's message relayed to the partner (keyed "msg:<id>"), carries the
         # resident's words: they learn that these were not passed on.
         residents_words = row.link_role == LinkRole.CARD.value or row.dedupe_key.startswith("msg:")
-        if request is not None and not chat_unreachable and residents_words:
+        resident_told = request is not None and not chat_unreachable and residents_words
+        if request is not None and resident_told:
             html = render.notice(ctx.t(request.language), "not_passed_on", number=request.number)
             await enqueue_resident(session, request, html, dedupe_key=f"{row.dedupe_key}:lost")
         rerouted_to = None
@@ -82,7 +84,13 @@ class TicketDeliveryHooks:
             session,
             ctx,
             render.admin_undeliverable(
-                pt, partner, request.number if request else None, error, rerouted_to, chat_unreachable
+                pt,
+                partner,
+                request.number if request else None,
+                error,
+                refusal(error, row.audience).value,
+                rerouted_to,
+                resident_told,
             ),
             row.request_id,
         )
@@ -124,7 +132,8 @@ class TicketDeliveryHooks:
                 await self._tell_mail_sender(session, ctx, request, row, why)
             if request.id not in staff_told:
                 staff_told.add(request.id)
-                html = render.resident_unreachable_for_staff(pt, request.number, error, why)
+                reason = Refusal.ACCOUNT_GONE if why == "resident_gone" else Refusal.BLOCKED
+                html = render.resident_undeliverable(pt, request.number, error, reason.value)
                 await notify_admin(session, ctx, html, request.id)
 
     async def _tell_mail_sender(

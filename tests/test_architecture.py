@@ -280,7 +280,7 @@ def test_the_architecture_tests_see_the_whole_bot() -> None:
     """A guard for the guards: the graph covers the packages the rules above are about."""
     for package in ("bot.handlers", "bot.tickets", "bot.render", "bot.delivery", "bot.storage"):
         assert any(module.startswith(package + ".") for module in modules()), package
-    assert "bot.tickets.desk" in imports("bot.handlers.requests")
+    assert "bot.tickets.desk" in imports("bot.handlers.conversation")
 
 
 def test_the_cycle_check_sees_an_import_hidden_in_a_function() -> None:

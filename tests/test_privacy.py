@@ -587,7 +587,7 @@ def test_a_button_on_a_card_too_old_for_its_content_still_names_the_card() -> No
     # deleted request's card apart from a new request with the same id (found in review).
     from telegram import CallbackQuery, Chat, InaccessibleMessage, User
 
-    from bot.handlers.requests import pressed_card
+    from bot.handlers.partner_group import pressed_card
 
     card = InaccessibleMessage(chat=Chat(-1_000_000_000_001, Chat.SUPERGROUP), message_id=42)
     query = CallbackQuery("1", User(7, "Petra", is_bot=False), "chat", message=card, data="req:close:3")

@@ -10,7 +10,19 @@ from typing import Any, Literal
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.handlers import admin, afresh, common, errors, menu, navigation, questions, requests, start
+from bot.handlers import (
+    admin,
+    afresh,
+    common,
+    conversation,
+    errors,
+    menu,
+    navigation,
+    partner_group,
+    questions,
+    requests,
+    start,
+)
 from bot.handlers.context import AppType, Context
 from bot.render.callback import pattern
 
@@ -51,7 +63,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["language", "sprache"], start.language_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["district", "stadtteil"], start.district_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["privacy", "datenschutz"], start.privacy, filters=PRIVATE))
-    app.add_handler(CommandHandler(["requests", "anfragen"], requests.requests_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["requests", "anfragen"], conversation.requests_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["delete", "loeschen"], start.delete_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["mydata", "meinedaten"], start.mydata, filters=PRIVATE))
 
@@ -80,15 +92,15 @@ def register(app: AppType) -> None:
     # "A new question", not an answer to the draft: the held text goes to the search.
     app.add_handler(on_button(questions.new_question, "dlg", first=["new"]))
     app.add_handler(on_button(requests.dialogue_button, "dlg"))
-    app.add_handler(on_button(requests.resident_request_button, "req", first=["add", "withdraw"]))
-    app.add_handler(on_button(requests.my_requests_button, "req", first=["list"]))
+    app.add_handler(on_button(conversation.resident_request_button, "req", first=["add", "withdraw"]))
+    app.add_handler(on_button(conversation.my_requests_button, "req", first=["list"]))
     # "A new question", not a message for a partner: her message goes to the search.
     app.add_handler(on_button(questions.conversation_question, "conv", first=["new"]))
     # Her question the bot could not answer, added to an open request of hers.
-    app.add_handler(on_button(requests.add_to_request, "conv", first=["add"]))
-    app.add_handler(on_button(requests.conversation_button, "conv", first=["end", "to", "un"]))
-    app.add_handler(on_button(requests.handover_answer, "hoc", first=["yes", "no"]))
-    app.add_handler(on_button(requests.reopen_button, "reopen"))
+    app.add_handler(on_button(conversation.add_to_request, "conv", first=["add"]))
+    app.add_handler(on_button(conversation.conversation_button, "conv", first=["end", "to", "un"]))
+    app.add_handler(on_button(conversation.handover_answer, "hoc", first=["yes", "no"]))
+    app.add_handler(on_button(conversation.reopen_button, "reopen"))
     app.add_handler(MessageHandler(PRIVATE & filters.CONTACT, requests.on_contact))
     app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & FILES, requests.resident_media))
     # A file's caption edited: the file, if it waits for her tap, goes on with the new caption.
@@ -96,20 +108,20 @@ def register(app: AppType) -> None:
         MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & FILES, requests.caption_edited)
     )
     # The partner side, in groups: buttons on request cards, and replies to a request's thread.
-    app.add_handler(CallbackQueryHandler(requests.partner_button, pattern=common.PARTNER_BUTTON))
+    app.add_handler(CallbackQueryHandler(partner_group.partner_button, pattern=common.PARTNER_BUTTON))
     group_replies = filters.ChatType.GROUPS & filters.REPLY & (filters.TEXT | FILES)
-    app.add_handler(MessageHandler(group_replies, requests.partner_message))
+    app.add_handler(MessageHandler(group_replies, partner_group.partner_message))
     # A message there that replies to nothing reaches nobody: the group is told and may pick a request. The
     # bot sees such messages only as an admin or with privacy mode off (README, "Partners").
     group_plain = (
         filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & ~filters.REPLY & ~filters.COMMAND
     ) & (filters.TEXT | FILES)
-    app.add_handler(MessageHandler(group_plain, requests.partner_stray))
+    app.add_handler(MessageHandler(group_plain, partner_group.partner_stray))
     # Its correction, once staff passed it on to a request, follows it as a Reply's does.
     group_plain_edits = (
         filters.ChatType.GROUPS & filters.UpdateType.EDITED_MESSAGE & ~filters.REPLY & ~filters.COMMAND
     ) & (filters.TEXT | FILES)
-    app.add_handler(MessageHandler(group_plain_edits, requests.partner_unreplied_edit))
+    app.add_handler(MessageHandler(group_plain_edits, partner_group.partner_unreplied_edit))
 
     # Free text in the private chat: emergency words first, then a running dialogue, then the search.
     app.add_handler(

@@ -1,11 +1,23 @@
-"""Steps every update passes through (registered in negative groups), and helpers for answering."""
+"""Steps every update passes through (registered in negative groups), helpers for answering, and a message's
+file as a request takes it (`attachment_of`: the resident's draft, her messages about a request, a partner's
+reply)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update, User
+from telegram import (
+    CallbackQuery,
+    Document,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    PhotoSize,
+    Update,
+    User,
+    Voice,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -17,6 +29,7 @@ from bot.render.keyboards import Keyboard, back_of
 from bot.render.split import split_html
 from bot.render.start import out_of_date, slow_down, slow_down_toast
 from bot.residents import Flooding
+from bot.tickets.dialogue import Attachment, MessageKind
 
 logger = logging.getLogger(__name__)
 
@@ -228,3 +241,23 @@ async def remove_card_buttons(context: Context, cards: Iterable[tuple[int, int, 
             await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except TelegramError as exc:
             logger.info("card %s in chat %s keeps its buttons: %s", message_id, chat_id, exc)
+
+
+def attachment_of(message: Message) -> Attachment | None:
+    """A photo, voice message or document as a request attachment (other media: unsupported)."""
+    media: PhotoSize | Voice | Document
+    name: str | None
+    mime: str | None
+    if message.photo:
+        kind, media, name, mime = MessageKind.PHOTO, message.photo[-1], None, "image/jpeg"
+    elif message.voice:
+        kind, media, name, mime = MessageKind.VOICE, message.voice, None, message.voice.mime_type
+    elif message.document:
+        media = message.document
+        kind, name, mime = MessageKind.DOCUMENT, media.file_name, media.mime_type
+    else:
+        return None
+    chat_id, message_id, size = message.chat_id, message.message_id, media.file_size
+    return Attachment(
+        kind, media.file_id, chat_id, message_id, name, mime, size, message.caption, message.media_group_id
+    )

@@ -34,6 +34,10 @@ MAX_PROMPTS = 20
 # and what she writes or sends while choosing her language and district after /delete: a few questions
 # and an album's photos.
 MAX_HELD = 10
+# Albums remembered in memory (`context.chat_data`), the latest, so each gets one note: one written in a
+# partner group without "Reply" (`partner_group.partner_stray`), one whose files did not all fit into her
+# draft (`requests.left_out_notice`).
+STRAY_ALBUMS_KEPT = 64
 
 
 T = TypeVar("T")
@@ -74,7 +78,7 @@ class UserData:
     sends while choosing her language after /delete are not kept here: they wait in the database
     (`bot.residents.Waiting`), so that her tap after a restart passes on every one whose question offered the
     request she chose, and "is this your answer?" still goes on when her very next message follows within
-    `RECENT_QUESTIONS` (`bot.handlers.requests.write_on`). What is here and not in
+    `RECENT_QUESTIONS` (`bot.handlers.conversation.write_on`). What is here and not in
     her row is memory only: each field says what she sees after a restart."""
 
     lang: str = "de"

@@ -50,7 +50,7 @@ async def show_entry(
         screen = screens.entry_screen(t, catalogue, kind, entry_id, now, context.district, page, came_from)
         if feedback_buttons:
             plain, screen = screen, screens.with_feedback(t, screen, kind, entry_id)
-        if below is not None:  # "✍️ Add this to my request" (`requests.offer_below_answer`)
+        if below is not None:  # "✍️ Add this to my request" (`conversation.offer_below_answer`)
             screen = below(screen)
     if language_then is not None:
         screen = screen[0], [*screen[1], [language_button(t, language_then)]]

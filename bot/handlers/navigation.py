@@ -1,12 +1,14 @@
-"""Ways back to the main menu that every area uses: the menu itself and the answer to an outdated button."""
+"""Ways back to the main menu that every area uses: the menu itself and the answer to an outdated button
+(also to a button that names no request: `pressed_request`)."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update, User
 
-from bot.handlers.common import answer_query, show
+from bot.handlers.common import answer_query, button_press, show
 from bot.handlers.context import Context
 from bot.render import start as screens
+from bot.render.callback import Callback
 from bot.render.keyboards import Screen
 from bot.render.requests import with_conversation_notice, with_parked_notice
 
@@ -44,3 +46,18 @@ async def stale_button(update: Update, context: Context) -> None:
         # In a partner group the tapped message is a request card: never replace it with a menu.
         return
     await show_main_menu(update, context)
+
+
+async def pressed_request(
+    update: Update, context: Context, index: int = 1
+) -> tuple[CallbackQuery, User, Callback, int] | None:
+    """The button press, its presser, its data and the request the data names (argument `index`); a press
+    naming no request is stale."""
+    if (press := button_press(update)) is None:
+        return None
+    try:
+        request_id = int(press[2].arg(index))
+    except ValueError:
+        await stale_button(update, context)
+        return None
+    return *press, request_id

@@ -2,7 +2,7 @@
 thread; an edited text corrects what it went into), else such a dialogue or thread, else (her first message
 after /delete) the first minute again, else a button's label typed, else small talk (and a typed wish to
 talk to a person, which opens "Ask a person"), else the search (what it cannot answer offers first to add
-the message to an open request of hers: `requests.offer_to_add`)."""
+the message to an open request of hers: `conversation.offer_to_add`)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,10 @@ from telegram import Message, Update
 from bot.handlers import afresh
 from bot.handlers.common import answer_query, button_press, show, tapped_old_message
 from bot.handlers.context import Context
-from bot.handlers.menu import back_typed, danger_words, show_entry, typed_vote
-from bot.handlers.navigation import show_main_menu, stale_button
-from bot.handlers.requests import (
-    ask_person_typed,
+from bot.handlers.conversation import (
     conversation_input,
     correction,
-    dialogue_input,
     handover_typed,
-    media_kept,
     offer_as_answer,
     offer_below_answer,
     offer_to_add,
@@ -29,6 +24,9 @@ from bot.handlers.requests import (
     settled,
     write_on,
 )
+from bot.handlers.menu import back_typed, danger_words, show_entry, typed_vote
+from bot.handlers.navigation import show_main_menu, stale_button
+from bot.handlers.requests import ask_person_typed, dialogue_input, media_kept
 from bot.handlers.typed_labels import named_button
 from bot.render import requests as request_screens
 from bot.render import screens

@@ -11,10 +11,10 @@ from bot.delivery.outbox import markup
 from bot.handlers import afresh
 from bot.handlers.common import answer_query, button_press, remove_card_buttons, show, tapped_old_message
 from bot.handlers.context import Context
+from bot.handlers.conversation import settled
 from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.questions import after_first_minute, district_chosen
-from bot.handlers.requests import settled
 from bot.render import start as screens
 from bot.render.callback import decode, parse_deep_link
 from bot.render.keyboards import back_to_menu

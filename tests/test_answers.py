@@ -61,6 +61,21 @@ async def test_turkish_question_without_diacritics_finds_the_german_course(
     assert answer.labels[:2] == ["👍", "👎"]
 
 
+async def test_a_turkish_question_on_a_german_phone_finds_the_german_course(
+    bot_with_model: BotHarness,
+) -> None:
+    """Her Telegram, and so the bot, is in German; she writes Turkish (the exploratory finding: "I don't
+    know", or the course listing first): it is also read in Turkish (bench/eval/explore-dev-xlatin.jsonl)."""
+    bot = bot_with_model
+    ayse = await confirmed_resident(bot, "Ayşe", "de")
+    await ayse.send("Almanca kursu var mı?")
+    assert "Deutschkurs" in ayse.last().labels[0]  # names no woman: the first choice (test_whom.py)
+    await ayse.send("kurs niemieckiego dla kobiet")  # Polish, for women: the answer
+    answer = ayse.last()
+    assert "Deutschkurs für Frauen" in (answer.text or "")
+    assert answer.labels[:2] == ["👍", "👎"]
+
+
 EMERGENCY_SENTENCES = [
     ("de", "Mein Mann schlägt mich"),
     ("tr", "kocam beni dovuyor"),

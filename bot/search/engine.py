@@ -17,7 +17,10 @@ numbers, typos, words the model does not know). The fused ranking then ends in o
 
 A message written in a script its UI language does not use (Arabic in a German UI: the UI language is
 often just Telegram's) is also ranked in the languages of that script, and the better outcome is kept
-(``_in_its_script``); its emergency by meaning is decided in those languages, not in the UI language.
+(``_in_its_script``); its emergency by meaning is decided in those languages, not in the UI language. A
+message in Latin letters whose words the UI language mostly does not know, and Turkish or Polish does
+("Almanca kursu var mı?" on a German phone), is also ranked in that language, the better outcome kept, and
+either reading may raise the emergency by meaning (``_in_other_latin_languages``).
 
 A wrong confident answer is worse than a choice list, so the thresholds lean to choices. "Nothing is
 close" is measured per catalogue and language with everyday off-topic questions (bot/search/offtopic.py):
@@ -41,7 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.languages import LANGUAGES, REGISTRY, language
+from bot.languages import LANGUAGES, REGISTRY, counts_as, language
 from bot.search.documents import (
     Entry,
     content_names,
@@ -311,7 +314,12 @@ class SearchEngine:
                 (other, self._rank(query, other, district, limit, frozenset(), vector))
                 for other in other_script_languages(query, lang)
             ]
-            readings = others or [(lang, result)]
+            # A message in another Latin-script language than the UI language ("Almanca kursu var mı?" on a
+            # German phone) is also read in that language (``_in_other_latin_languages``); either reading
+            # may raise the alarm: "sąsiad leży na klatce schodowej i się nie rusza" met German and
+            # English situations only (bench/eval/explore-dev-xlatin.jsonl).
+            latin = [] if others else self._in_other_latin_languages(query, lang, district, limit, vector)
+            readings = (others or [(lang, result)]) + latin
             alarmed = next(
                 (f for read, f in readings if self._alarming(f, detecting, read, district, limit)), None
             )
@@ -331,6 +339,8 @@ class SearchEngine:
                     confidence=alarmed.confidence,
                     semantic=True,
                 )
+            if latin:
+                return _best(result, latin)
             return self._in_its_script(result, others)
         # A soft trigger ("Hilfe", "pomocy", "Polizei") is overruled only when the *rest* of the message is
         # confidently answered ("помогите | написать резюме" → job application training); "حريق |
@@ -443,10 +453,36 @@ class SearchEngine:
         is not asked again, each further language costs a millisecond."""
         if not others:
             return result
-        for _other, found in others:
-            if _better(found, result):
-                result = found
-        return replace(result, other_script=True)
+        return replace(_best(result, others), other_script=True)
+
+    def _in_other_latin_languages(
+        self, query: str, lang: str, district: str | None, limit: int, vector: np.ndarray | None
+    ) -> list[tuple[str, SearchResult]]:
+        """The rankings of a Latin-script message in the Latin-script languages its UI language's reading
+        leaves out (``other_latin_languages``: Turkish and Polish on a German or English phone), where
+        the UI language does not know its words and another language does. A Turkish resident whose
+        phone is set to German writes "Almanca kursu var mı?": read in German (and English), three of
+        its four words are no stop word and no word of any entry; read in Turkish, "var" and "mı" are
+        stop words and "almanca" and "kursu" meet the Turkish course. The evidence is the engine's own
+        (``LexicalHits.unknown``, no word list): the UI language's reading leaves at least half of the
+        message's words unknown, and the other language's leaves fewer. Then the message is ranked in
+        that language, the model's vector reused, and ``answer`` keeps the better outcome (``_best``).
+        A message in the UI language rarely has half its words unknown ("Wo melde ich meinen Hund an?":
+        one of three), so it costs one more lexical reading of it, no ranking."""
+        codes = other_latin_languages(query, lang)
+        if not codes:
+            return []
+        own = self.lexical.search(query, lang)
+        if not own.unknown or 2 * own.unknown < own.words:
+            return []
+        readings = []
+        for code in codes:
+            lexical = self.lexical.search(query, code)
+            if lexical.unknown < own.unknown:
+                readings.append(
+                    (code, self._rank(query, code, district, limit, frozenset(), vector, lexical))
+                )
+        return readings
 
     def _alarming(self, found: SearchResult, text: str, lang: str, district: str | None, limit: int) -> bool:
         """Whether ``found``, the ranking of the message read in ``lang``, is closer to an emergency
@@ -468,9 +504,11 @@ class SearchEngine:
         limit: int,
         known: frozenset[str],
         vector: np.ndarray | None,
+        lexical: LexicalHits | None = None,
     ) -> SearchResult:
         """The ranking of ``query`` read in ``lang`` (its words, and its ``vector`` if there is one)."""
-        lexical = self.lexical.search(query, lang, known)
+        if lexical is None:
+            lexical = self.lexical.search(query, lang, known)
         denies = _denies_one_thing(query, lang, lexical)
         if vector is not None:
             dense = self.semantic.scores(vector, scope(lang), lexical.scores)
@@ -670,12 +708,40 @@ def other_script_languages(query: str, lang: str) -> tuple[str, ...]:
     return tuple(told) if len(told) == 1 else codes
 
 
+def other_latin_languages(query: str, lang: str) -> tuple[str, ...]:
+    """The Latin-script languages a message in Latin letters (more than half of its words) may be written
+    in that its Latin-script UI language ``lang`` does not read (bot/search/normalize.py ``scope``: the
+    own language, German, English): Turkish and Polish in a German or English UI, Polish in a Turkish
+    one. None for a UI language in another script (its Latin-typed messages have their own reading)."""
+    if lang not in LANGUAGES or language(lang).script != LATIN:
+        return ()
+    scripts = [script_of(word) for word in raw_tokens(query)]
+    scripts = [script for script in scripts if script not in (DIGIT, OTHER)]
+    if not scripts or 2 * scripts.count(LATIN) <= len(scripts):
+        return ()
+    read = {counts_as(code) for code in scope(lang)}
+    return tuple(
+        entry.code
+        for entry in REGISTRY
+        if entry.script == LATIN and entry.counts_as == entry.code and entry.code not in read
+    )
+
+
 _OWN_LETTERS = {
     "fa": frozenset("پچژگیک"),
     "ar": frozenset("ةىيك"),
     "ru": frozenset("ыэъёЫЭЪЁ"),
     "uk": frozenset("іїєґІЇЄҐ"),
 }
+
+
+def _best(result: SearchResult, others: list[tuple[str, SearchResult]]) -> SearchResult:
+    """The best (``_better``) of ``result`` and the rankings in ``others`` (language and ranking); on a
+    tie ``result``."""
+    for _other, found in others:
+        if _better(found, result):
+            result = found
+    return result
 
 
 def _better(found: SearchResult, than: SearchResult) -> bool:

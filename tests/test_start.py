@@ -140,11 +140,16 @@ async def test_an_arabic_question_answered_on_a_german_phone_offers_the_answer_a
     bot: BotHarness,
 ) -> None:
     # Her question is read as Arabic and answered with the course (bot/search/engine.py `_in_its_script`),
-    # but the card is in the bot's language, German: 🌐 below it shows it again in the language she picks.
+    # but the card is in the bot's language, German: below it, Arabic is offered in Arabic (she chose German
+    # herself: once, test_continue_in.py); under the next such answer 🌐 shows it again in the language she
+    # picks.
     amal = bot.resident("Amal", lang="de")
     await amal.send("/start")
     await amal.tap("Deutsch")
     await amal.tap("Fredenberg")
+    await amal.send("هل يوجد دورة لغة ألمانية للنساء؟")
+    card = amal.last()
+    assert "Deutschkurs für Frauen" in (card.text or "") and card.labels[-1] == "🌐 متابعة بالعربية"
     await amal.send("هل يوجد دورة لغة ألمانية للنساء؟")
     card = amal.last()
     assert "Deutschkurs für Frauen" in (card.text or "") and "🌐 Sprache" in card.labels

@@ -80,6 +80,7 @@ def register(app: AppType) -> None:
     app.add_handler(on_button(start.district_command, "district", args="none"))
     app.add_handler(on_button(start.menu, "menu", args="none"))
     app.add_handler(on_button(start.language_command, "language", args="optional"))
+    app.add_handler(on_button(start.continue_in, "switch"))
     app.add_handler(on_button(start.confirm_delete, "forget", first=["yes"]))
     app.add_handler(on_button(menu.all_numbers, "sos", first=["q"], args="optional"))
     app.add_handler(on_button(menu.open_entry, "topic", "offer", "event", "partner", "faq"))

@@ -129,6 +129,10 @@ class UserData:
     # within minutes get the short list of the numbers (`bot.sos`; memory only: after a restart, or
     # /delete, the full screen again).
     numbers_shown: ShownNumbers = field(default_factory=ShownNumbers)
+    # The languages she was offered to go on in ("🌐 Türkçe devam et" under an answer to a question read in
+    # Turkish, `questions.continue_in`) while the language the bot writes in is one she chose herself: each
+    # is offered once, not under every answer (memory only: after a restart or /delete, once more).
+    continue_offered: set[str] = field(default_factory=set)
 
     def forget(self) -> None:
         """/delete: nothing of hers stays in memory either (her questions; what waited in the database went
@@ -136,6 +140,7 @@ class UserData:
         message starts afresh."""
         self.questions = []
         self.numbers_shown = ShownNumbers()
+        self.continue_offered = set()
         self.district = None
         self.afresh = True
         self.first_step = None

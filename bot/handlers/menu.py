@@ -14,7 +14,7 @@ from bot.handlers.context import Context, VoteAsked
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.render import screens
 from bot.render.callback import Callback, Origin, decode, parse_origin
-from bot.render.keyboards import Screen, language_button
+from bot.render.keyboards import Button, Screen, language_button
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +33,14 @@ async def show_entry(
     came_from: Origin | None = None,
     feedback_buttons: bool = False,
     language_then: str | None = None,
+    switch: Button | None = None,
     below: Callable[[Screen], Screen] | None = None,
 ) -> None:
     """`language_then` (the entry's deep-link payload): a poster's link opened by a resident who never chose
     a language, or an answer to a message written in another script than the bot's language; 🌐 below the
-    entry lets her choose one, then shows the entry again. `below`: what the answer to her message gets added
-    below it (“✍️ Add this to my request”)."""
+    entry lets her choose one, then shows the entry again. `switch`, in its place: “🌐 Türkçe devam et”, the
+    language her question was read in (`questions.continue_in`). `below`: what the answer to her message
+    gets added below it (“✍️ Add this to my request”)."""
     t = context.t
     catalogue = context.services.content.catalogue
     now = context.services.clock()
@@ -52,7 +54,9 @@ async def show_entry(
             plain, screen = screen, screens.with_feedback(t, screen, kind, entry_id)
         if below is not None:  # "✍️ Add this to my request" (`conversation.offer_below_answer`)
             screen = below(screen)
-    if language_then is not None:
+    if switch is not None:
+        screen = screen[0], [*screen[1], [switch]]
+    elif language_then is not None:
         screen = screen[0], [*screen[1], [language_button(t, language_then)]]
     await show(update, context, *screen)
     data = context.user_data

@@ -28,9 +28,12 @@ from bot.handlers.menu import back_typed, danger_words, show_entry, typed_vote
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.requests import ask_person_typed, dialogue_input, media_kept
 from bot.handlers.typed_labels import named_button
+from bot.languages import same_language
 from bot.render import requests as request_screens
 from bot.render import screens
-from bot.render.callback import DEEP_LINK_KINDS, deep_link_payload
+from bot.render.callback import DEEP_LINK_KINDS, Origin, deep_link_payload
+from bot.render.keyboards import Button
+from bot.search.engine import SearchResult
 from bot.search.smalltalk import vote_answer
 from bot.search.urgency import marks_urgent
 
@@ -138,6 +141,25 @@ async def taken_as_input(
     )
 
 
+def continue_in(context: Context, result: SearchResult, target: str) -> Button | None:
+    """“🌐 Türkçe devam et”, in that language's own words, below the answer or the choices that her question
+    read in another language than the bot's brought (``SearchResult.read_in``: Turkish words on a German
+    phone, Arabic or Persian letters, whichever reading won): her language becomes it, and `target` (the
+    answer's link, the choices' `Origin`) comes again in it (`start.continue_in`). Not for the bot's own
+    language (German and plain German are one), nor one the bot does not speak. While the bot's language is
+    one she chose herself (in the picker), each language is offered once (`UserData.continue_offered`):
+    she may write Turkish to a German bot on purpose."""
+    lang, data = result.read_in, context.user_data
+    if lang is None or data is None or lang not in context.services.i18n.languages:
+        return None
+    if same_language(lang, context.lang) or (data.language_confirmed and lang in data.continue_offered):
+        return None
+    button = screens.continue_in(context.services.i18n.translator(lang), target)
+    if button is not None and data.language_confirmed:
+        data.continue_offered.add(lang)
+    return button
+
+
 async def answer(update: Update, context: Context, text: str, *, dialogue: bool) -> None:
     """Emergency first (and then, with `dialogue`, the text goes on to a running request dialogue or thread,
     as it would without the danger words), else such a dialogue or thread, else the search."""
@@ -239,20 +261,32 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         context.user_data.asked(text, services.clock(), answered=result.answer is not None)
     if result.answer is not None:
         kind, entry_id = result.answer.kind, result.answer.id
-        # Written in another script than the bot's language (Arabic on a German phone): 🌐 below the answer
-        # shows it again in the language she picks.
-        other = result.other_script and kind in DEEP_LINK_KINDS.values()
+        linkable = kind in DEEP_LINK_KINDS.values()
+        # Read in another language than the bot's ("Almanca kursu var mı?" on a German phone): "🌐 Türkçe
+        # devam et" below the answer, her language then, and the answer again in it. Else, written in
+        # another script (Arabic on a German phone): 🌐 shows it again in the language she picks.
+        switch = continue_in(context, result, deep_link_payload(kind, entry_id)) if linkable else None
+        other = result.other_script and linkable and switch is None
         then = deep_link_payload(kind, entry_id) if other else None
         # Even a confident answer may miss what she meant for the people who have her request ("Ich habe
         # noch keine Antwort bekommen"): while one she sent lately is open, it may go there with one tap.
         below = await offer_below_answer(update, context) if dialogue else None
         await show_entry(
-            update, context, kind, entry_id, feedback_buttons=True, language_then=then, below=below
+            update,
+            context,
+            kind,
+            entry_id,
+            feedback_buttons=True,
+            language_then=then,
+            switch=switch,
+            below=below,
         )
         return
     if result.alternatives:
         hits = [(hit.kind, hit.id) for hit in result.alternatives]
-        screen = screens.alternatives_screen(context.t, services.content.catalogue, hits)
+        # The choices, too, may come again in the language they were read in (in place of 🌐).
+        switch = continue_in(context, result, str(Origin.of("alternatives", hits)))
+        screen = screens.alternatives_screen(context.t, services.content.catalogue, hits, switch)
     elif result.reason == "no_match":
         screen = screens.unknown_screen(context.t)
     else:

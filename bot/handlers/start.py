@@ -16,10 +16,10 @@ from bot.handlers.menu import show_entry
 from bot.handlers.navigation import show_main_menu, stale_button
 from bot.handlers.questions import after_first_minute, district_chosen
 from bot.render import start as screens
-from bot.render.callback import decode, parse_deep_link
+from bot.render.callback import decode, parse_deep_link, parse_origin
 from bot.render.keyboards import back_to_menu
 from bot.render.personal_data import file_caption, file_name, personal_data_json, personal_data_text
-from bot.render.screens import linked_entry
+from bot.render.screens import alternatives_screen, linked_entry, resolve
 
 
 async def start(update: Update, context: Context) -> None:
@@ -118,6 +118,34 @@ async def choose_language(update: Update, context: Context) -> None:
         await show(update, context, *screens.district_screen(t, districts), new_message=below)
     elif entry is None:
         await after_first_minute(update, context)
+
+
+async def continue_in(update: Update, context: Context) -> None:
+    """“🌐 Türkçe devam et” below an answer (or the choices) to a question read in that language
+    (`questions.continue_in`): her language becomes it, stored as the picker stores it, and the same
+    answer or choices come again in it, in place of the screen she tapped. A tap on an older screen's
+    button, after she switched already, is her choice too (she may have gone back in between); one whose
+    entries the content no longer has is out of date (after /delete: `afresh.old_screen`)."""
+    if (press := button_press(update)) is None or context.user_data is None:
+        return
+    query, user, callback = press
+    lang, target = callback.arg(0), callback.arg(1)
+    catalogue = context.services.content.catalogue
+    entry = linked_entry(catalogue, target)
+    came_from = parse_origin(target) if entry is None else None
+    choices = came_from is not None and came_from.kind == "alternatives"
+    hits = resolve(catalogue, came_from.refs) if came_from is not None and choices else []
+    if lang not in context.services.i18n.languages or (entry is None and not hits):
+        await stale_button(update, context)
+        return
+    await context.services.residents.choose_language(user.id, lang)
+    context.user_data.lang = lang
+    context.user_data.language_confirmed = True
+    await answer_query(query, screens.language_chosen(context.t))
+    if entry is not None:
+        await show_entry(update, context, *entry, feedback_buttons=True)
+    else:
+        await show(update, context, *alternatives_screen(context.t, catalogue, hits))
 
 
 async def district_command(update: Update, context: Context) -> None:

@@ -18,6 +18,8 @@ MAX_BYTES = 64
 # Every namespace the bot's buttons use; the handlers' patterns are built from them (`pattern`).
 NAMESPACES = {
     "lang": "a language picked (lang:<code>[:<poster link>], the link's entry following)",
+    "switch": "switch:<code>:<poster link>|<origin>, go on in the language a question was read in: her "
+    "language becomes <code>, then the answer (an entry's link) or the choices (an `Origin`, a…) again",
     "language": "the language picker (language[:<poster link>], its buttons carrying the link on)",
     "district": "the district picker; district:<id> one picked (- for “I don't know”)",
     "menu": "the main menu",

@@ -116,6 +116,14 @@ def ask_and_menu(t: Translator) -> Keyboard:
     return [[ask_button(t)], nav_row(t)]
 
 
+def continue_in_button(t: Translator, data: str) -> Button:
+    """🌐 Go on in the language of `t`, in its own words ("🌐 Türkçe devam et"), whatever language the bot
+    writes in now: under an answer to a question read in that language (`data`: the `switch` button's)."""
+    # Translators: a button: "go on in <your language>", in your language's own words (Turkish:
+    # "Türkçe devam et"). Shown to someone whose bot writes another language but who wrote in yours.
+    return ("🌐 " + t.gettext("Continue in this language"), data)
+
+
 def language_button(t: Translator, then: str = "") -> Button:
     """🌐 to the language picker: in the main menu, and where a resident may not read the bot's language
     (`then`: the poster's link whose entry follows the choice)."""

@@ -35,12 +35,13 @@ from bot.content.models import (
 )
 from bot.i18n import LANGUAGE_NAMES, PDI, TIMEZONE, Translator, isolate_digits
 from bot.languages import CONTENT_FALLBACK, CONTENT_SOURCE, N_, same_language
-from bot.render.callback import Origin, encode, parse_deep_link, ref, with_origin
+from bot.render.callback import CallbackDataError, Origin, encode, parse_deep_link, ref, with_origin
 from bot.render.keyboards import (
     Button,
     Screen,
     Way,
     arrow,
+    continue_in_button,
     in_reading_order,
     language_button,
     nav_row,
@@ -805,14 +806,30 @@ def in_date_order(catalogue: Catalogue, hits: Sequence[Hit]) -> list[Hit]:
     return [next(soonest) if hit in events else hit for hit in hits]
 
 
-def alternatives_screen(t: Translator, catalogue: Catalogue, hits: Sequence[Hit]) -> Screen:
+def alternatives_screen(
+    t: Translator, catalogue: Catalogue, hits: Sequence[Hit], switch: Button | None = None
+) -> Screen:
     """“Is it one of these?”: the search's best entries, events in date order (Back from each returns
-    here)."""
+    here). `switch`: “🌐 Continue in …” in the language the question was read in (`continue_in`), in
+    place of the 🌐 to the picker."""
     hits = in_date_order(catalogue, hits)
+    rows = person_and_menu(t, language=switch is None)
+    if switch is not None:
+        rows[-1].insert(0, switch)
     return t.html("I am not sure what you mean. Is it one of these?"), [
         *hit_rows(t, catalogue, hits, Origin.of("alternatives", hits)),
-        *person_and_menu(t, language=True),
+        *rows,
     ]
+
+
+def continue_in(t: Translator, target: str) -> Button | None:
+    """“🌐 Türkçe devam et”, in the language of `t` (one the resident's question was read in, not the one the
+    bot writes in): her language becomes it, then `target` comes again in it, an entry's link
+    (`deep_link_payload`) or an `Origin` of the choices. None if its data does not fit into a button."""
+    try:
+        return continue_in_button(t, encode("switch", t.lang, target))
+    except CallbackDataError:
+        return None
 
 
 def unknown_screen(t: Translator) -> Screen:

@@ -139,6 +139,9 @@ class SearchResult:
     alarming: bool = False  # closer by meaning to an emergency situation than to any entry
     situation_lead: float | None = None  # how much closer (cosine) to a situation than to any entry
     other_script: bool = False  # written in a script the UI language does not use (``_in_its_script``)
+    # The language whose reading of the message won over the UI language's (``_best``: "tr" for "Almanca
+    # kursu var mı?" on a German phone, "ar" or "fa" for Arabic letters); None when the UI language's did.
+    read_in: str | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -737,10 +740,11 @@ _OWN_LETTERS = {
 
 def _best(result: SearchResult, others: list[tuple[str, SearchResult]]) -> SearchResult:
     """The best (``_better``) of ``result`` and the rankings in ``others`` (language and ranking); on a
-    tie ``result``."""
-    for _other, found in others:
+    tie ``result``. One of ``others`` that wins says its language (``read_in``): the resident may be
+    offered to go on in it."""
+    for other, found in others:
         if _better(found, result):
-            result = found
+            result = replace(found, read_in=other)
     return result
 
 

@@ -99,3 +99,20 @@ def test_the_latin_languages_the_ui_language_does_not_read(
     text: str, lang: str, others: tuple[str, ...]
 ) -> None:
     assert other_latin_languages(text, lang) == others
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "read_in"),
+    [
+        (COURSE_TR, "de", "tr"),  # the Turkish reading won: the bot offers to go on in Turkish
+        ("kurs niemieckiego dla kobiet", "de", "pl"),
+        ("هل يوجد دورة لغة ألمانية للنساء؟", "de", "ar"),  # another script: the one whose reading won
+        ("کلاس زبان آلمانی برای زنان هست؟", "de", "fa"),
+        ("Gibt es einen Deutschkurs für Frauen?", "de", None),  # the UI language's own reading
+        ("Gibt es einen Deutschkurs für Frauen?", "tr", None),  # German in a Turkish UI: German is read there
+    ],
+)
+def test_the_result_says_which_languages_reading_won(
+    engine: SearchEngine, text: str, lang: str, read_in: str | None
+) -> None:
+    assert engine.answer(text, lang).read_in == read_in

@@ -1639,6 +1639,34 @@ async def test_a_typed_yes_before_any_partners_message_shows_the_hand_over_quest
     assert "Можно прийти с ребёнком?" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
 
 
+@pytest.mark.parametrize(
+    ("lang", "label", "question", "moved"),
+    [
+        ("de", "Ja, weitergeben", "möchte Ihre Anfrage", True),
+        ("ru", "да, передать", "передать ваш запрос", True),
+        ("de", "Nein", "möchte Ihre Anfrage", False),  # a bare no: the question again, as "нет" above
+    ],
+)
+async def test_the_hand_over_buttons_label_typed_answers_the_question(
+    bot: BotHarness, lang: str, label: str, question: str, moved: bool
+) -> None:
+    # Found by exploratory testing: "Ja, weitergeben", the button's own words typed, went to the search
+    # (FAQ choices and "add this to my request"), while typed labels work everywhere else.
+    anna = bot.resident("Anna", lang=lang)
+    card = await send_request(bot, anna, "frauencafe", "Mein Mann sucht Arbeit.")
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
+    await anna.send(label)
+    await deliver(bot)
+    if not moved:
+        assert question in screen(anna) and len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before
+        return
+    assert "Mein Mann sucht Arbeit." in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+    assert "zugestimmt" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert all("✍️" not in label for label in anna.last().labels)
+    assert question not in screen(anna)
+
+
 async def test_a_hand_over_to_a_partner_without_any_channel_is_refused(
     database_url: str, tmp_path: Path
 ) -> None:

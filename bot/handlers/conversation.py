@@ -43,6 +43,7 @@ from bot.handlers.typed_labels import named_button, typed_button
 from bot.i18n import Translator
 from bot.render import requests as render
 from bot.render import screens
+from bot.render.callback import decode
 from bot.render.keyboards import Keyboard, Screen
 from bot.residents import ADD, ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import reopen_answer, small_talk
@@ -186,6 +187,8 @@ async def conversation_input(update: Update, context: Context, *, danger: bool =
         # (one gone quiet too: the label is not her answer to the partner).
         request_id = await context.services.requests.conversation_to_end(user.id)
         return request_id is not None and await end_conversation(update, context, user.id, request_id)
+    if await typed_hand_over(update, context):
+        return True  # the hand-over question's label ("Ja, weitergeben"): her answer to it, as the tap is
     relayed = await context.services.requests.converse(resident_message(user, message, danger=danger))
     if relayed is None:
         return False
@@ -288,17 +291,21 @@ async def ask_hand_over_again(message: Message, context: Context, relayed: Relay
     """The hand-over question of `relayed`'s request again (if one waits), with its buttons and how to
     answer it: only they answer it."""
     if relayed.handover_to is not None and relayed.request_id is not None:
-        question = render.handover_question(
-            context.t,
-            relayed.number,
-            relayed.handover_by,
-            relayed.handover_to,
-            relayed.request_id,
-            **relayed.handover_shares,
-            to=relayed.handover_partner,
-        )
-        text, keyboard = render.handover_reminder(context.t, question)
+        text, keyboard = render.handover_reminder(context.t, _hand_over_question(context.t, relayed))
         await message.reply_text(text, reply_markup=markup(keyboard))
+
+
+def _hand_over_question(t: Translator, relayed: Relayed) -> Screen:
+    """The hand-over question of `relayed`'s request (one waits for her answer)."""
+    return render.handover_question(
+        t,
+        relayed.number,
+        relayed.handover_by,
+        relayed.handover_to or "",
+        relayed.request_id or 0,
+        **relayed.handover_shares,
+        to=relayed.handover_partner,
+    )
 
 
 async def handover_typed(update: Update, context: Context) -> bool:
@@ -307,10 +314,13 @@ async def handover_typed(update: Update, context: Context) -> bool:
     question again, with its buttons and how to answer it, not a search for the word. The word is not taken
     as her consent: it lets her first name, answers and conversation go to another organisation, and a word
     typed below later screens may answer something else; the tap answers exactly that question (as under a
-    partner's message, `ask_hand_over_again`). False if the text is no such answer or nothing waits."""
+    partner's message, `ask_hand_over_again`); a button's whole label ("Ja, weitergeben") is the tap
+    (`typed_hand_over`). False if the text is no such answer or nothing waits."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or not message.text:
         return False
+    if await typed_hand_over(update, context):
+        return True
     if reopen_answer(message.text) not in ("yes", "no") and small_talk(message.text) != "ok":
         return False
     relayed = await context.services.requests.hand_over_asked(user.id)
@@ -707,22 +717,58 @@ async def handover_answer(update: Update, context: Context) -> None:
     pressed = await pressed_request(update, context)
     if pressed is None:
         return
-    query, user, callback, request_id = pressed
+    _query, user, callback, request_id = pressed
+    await _answer_hand_over(update, context, user, request_id, callback.arg(0) == "yes", callback.arg(2))
+
+
+async def typed_hand_over(update: Update, context: Context) -> bool:
+    """A button's label of the hand-over question typed ("Ja, weitergeben", "Evet, devredilsin") while it
+    waits for her answer: what the tap does (residents who seldom read type what a button says). Not a bare
+    yes or no ("ja", "нет": also the label "Nein"): such a word may answer something else and is not taken
+    as her consent (`handover_typed` shows the question again). False if nothing waits or the text names no
+    button of it."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return False
+    if reopen_answer(message.text) is not None or small_talk(message.text) is not None:
+        return False
+    relayed = await context.services.requests.hand_over_asked(user.id)
+    if relayed is None or relayed.request_id is None:
+        return False
+    data = typed_button(
+        context.services.i18n, context.lang, message.text, lambda t: _hand_over_question(t, relayed)[1]
+    )
+    if data is None:
+        return False
+    callback = decode(data)
     agreed = callback.arg(0) == "yes"
+    await _answer_hand_over(update, context, user, relayed.request_id, agreed, callback.arg(2))
+    return True
+
+
+async def _answer_hand_over(
+    update: Update, context: Context, user: User, request_id: int, agreed: bool, proposal: str
+) -> None:
+    """Her yes or no to the hand-over `proposal` of request `request_id`, tapped (the question loses its
+    buttons) or its label typed (`typed_hand_over`: the answers come below)."""
+    query, typed = update.callback_query, update.callback_query is None
+    tapped = query.message if query is not None else None
     requests = context.services.requests
-    partner, acted = await requests.answer_hand_over(user.id, request_id, agreed, callback.arg(2))
-    if acted.outcome is Outcome.OUTDATED and isinstance(query.message, Message):
+    partner, acted = await requests.answer_hand_over(user.id, request_id, agreed, proposal)
+    if acted.outcome is Outcome.OUTDATED and isinstance(tapped, Message):
         # The proposal changed since this question: nothing happens, the question that holds now follows.
         await answer_query(query, render.toast(context.t, "unchanged"))
-        await edit_buttons(query.message, None)
+        await edit_buttons(tapped, None)
         if (relayed := await requests.hand_over_asked(user.id)) is not None:
-            await ask_hand_over_again(query.message, context, relayed)
+            await ask_hand_over_again(tapped, context, relayed)
         return
     if acted.outcome is not Outcome.OK:
+        if typed and update.effective_message is not None:
+            await update.effective_message.reply_text(render.toast(context.t, "unchanged"))
         await answer_query(query, render.toast(context.t, "unchanged"))
         return
     await answer_query(query)
-    await edit_buttons(query.message, None)
+    await edit_buttons(tapped, None)
     pt = context.services.requests.partner_t()
     # After a yes the old partner's cards (the request is no longer theirs); after a no the cards that
     # showed the hand-over waiting for her.

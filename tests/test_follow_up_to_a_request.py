@@ -453,3 +453,33 @@ async def test_thanks_and_goodbyes_are_not_offered_to_her_request_other_unanswer
         assert (anna.last().text or "").endswith(t.html(HINT)), said
     await anna.send("Hallo?")
     assert anna.last().labels[0] == add and anna.last().text == t.html(GREETING)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("de", ("Ja", "Nein")), ("tr", ("evet", "hayır")), ("pl", ("tak", "nie"))],
+)
+async def test_a_bare_yes_or_no_after_she_ended_the_conversation_can_go_to_her_request(
+    bot: BotHarness, lang: str, words: tuple[str, str]
+) -> None:
+    # Found by exploratory testing: the partner asked "Können Sie am Dienstag um 10 Uhr kommen?", she tapped
+    # ⏹ End, then wrote "Ja": "I don't know what your answer refers to", and no ✍️ ("ok" and "Ja, Dienstag
+    # passt" had it); "Nein" got "Alles klar!". Her answer never reached the partner who asked.
+    t = bot.services.i18n.translator(lang)
+    anna = bot.resident("Anna", lang=lang)
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Können Sie am Dienstag um 10 Uhr kommen?", reply_to=card)
+    await deliver(bot)
+    end = anna.last()
+    await anna.tap("⏹", end)
+    add = "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, lang))
+    for word in words:
+        said = await anna.send(word)
+        offered = anna.last()
+        assert offered.labels[0] == add, word
+        assert (offered.text or "").endswith(t.html(HINT)), word
+    await anna.tap(1, offered)  # her "no" goes to the partner who asked
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert thread.reply_to == card.message_id and words[1] in (thread.text or "")
+    assert anna.last().reply_to == said.message_id

@@ -1821,6 +1821,32 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     assert card.labels == ["Übernehmen", "An anderen Partner übergeben", "🔒 Abschließen"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "reopen"),
+    [("de", "Noch eine Frage: wann genau?", "Soll ich sie wieder öffnen?"), ("ru", "Ещё вопрос: когда точно?", "Открыть его снова?")],
+)  # fmt: skip
+async def test_an_old_end_tapped_after_the_close_still_offers_the_reopening(
+    bot: BotHarness, lang: str, question: str, reopen: str
+) -> None:
+    # Found by exploratory testing: after the partner closed the request, the old ⏹ End under the partner's
+    # message ended the conversation, and her next question went to the search: the reopening she is
+    # offered without that tap was gone.
+    resident = bot.resident("Galina", lang=lang)
+    card = await send_request(bot, resident, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Bitte kommen Sie Dienstag.", reply_to=card)
+    await deliver(bot)
+    answer = resident.last()
+    await close_card(bot, card, MUETTERZENTRUM)
+    await resident.tap("⏹", answer)
+    t = bot.services.i18n.translator(lang)
+    assert bot.telegram.answered_callbacks[-1].get("text") == t.gettext("Nothing to change.")
+    await resident.send(question)
+    assert reopen in screen(resident)
+    await resident.tap("↩️", resident.last())
+    await deliver(bot)
+    assert question in group_texts(bot, MUETTERZENTRUM)[-1]
+
+
 async def test_a_thank_you_after_the_close_reaches_the_partner_not_an_offer_to_reopen(
     bot: BotHarness,
 ) -> None:

@@ -1823,8 +1823,11 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
 
 @pytest.mark.parametrize(
     ("lang", "question", "reopen"),
-    [("de", "Noch eine Frage: wann genau?", "Soll ich sie wieder öffnen?"), ("ru", "Ещё вопрос: когда точно?", "Открыть его снова?")],
-)  # fmt: skip
+    [
+        ("de", "Noch eine Frage: wann genau?", "Soll ich sie wieder öffnen?"),
+        ("ru", "Ещё вопрос: когда точно?", "Открыть его снова?"),
+    ],
+)
 async def test_an_old_end_tapped_after_the_close_still_offers_the_reopening(
     bot: BotHarness, lang: str, question: str, reopen: str
 ) -> None:

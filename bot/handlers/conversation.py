@@ -524,24 +524,60 @@ async def offer_below_answer(update: Update, context: Context) -> Callable[[Scre
 async def _kept_to_add(
     update: Update, context: Context, limit: int, since: datetime | None = None
 ) -> tuple[list[render.ConversationChoice], int] | None:
-    """Her open requests (sent `since`, if given) her message may be added to, and her message kept for
-    the tap; None if there are none."""
+    """Her open requests (sent `since`, if given) her message may be added to, and her message (a text, or
+    a file with its caption) kept for the tap; None if there are none."""
     message, user = update.message, update.effective_user
-    if message is None or user is None or not message.text:
+    attachment = attachment_of(message) if message is not None else None
+    if message is None or user is None or not (message.text or attachment):
         return None
     choices = await context.services.requests.open_to_add(user.id, context.lang, limit, since=since)
     if not choices:
         return None
-    kept = Waiting(message.message_id, message.text, offered=tuple(choice.id for choice in choices))
+    offered = tuple(choice.id for choice in choices)
+    file = attachment.to_json() if attachment is not None else None
+    kept = Waiting(message.message_id, message.text or message.caption, file, offered=offered)
     await context.services.residents.keep(user.id, ADD, kept, limit=MAX_PROMPTS)
     return choices, message.message_id
+
+
+async def keep_with_album(context: Context, user: User, message: Message) -> None:
+    """A further file of an album whose first file waits for “✍️ Add this to my request” (`offer_to_add`
+    under "who should get this?"): it waits with it, for the same requests, and the one tap adds them all
+    (`add_to_request`). Nothing if no file of its album waits."""
+    attachment = attachment_of(message)
+    if attachment is None or attachment.media_group is None:
+        return
+    residents = context.services.residents
+    waiting = await residents.waiting(user.id, ADD)
+    first = next((kept for kept in waiting if _album(kept) == attachment.media_group), None)
+    if first is None:
+        return
+    kept = Waiting(message.message_id, message.caption, attachment.to_json(), offered=first.offered)
+    await residents.keep(user.id, ADD, kept, limit=MAX_PROMPTS)
+
+
+def _album(kept: Waiting) -> str | None:
+    """The album (Telegram's media group) of a kept file; None for a text or a single file."""
+    group = kept.attachment.get("media_group") if kept.attachment else None
+    return group if isinstance(group, str) else None
+
+
+async def _album_of(context: Context, user_id: int, message_id: int) -> tuple[int, ...]:
+    """The further files of the album of her kept file `message_id`, kept with it (`keep_with_album`)."""
+    kept = await context.services.residents.waiting(user_id, ADD)
+    group = next((_album(one) for one in kept if one.message_id == message_id), None)
+    if group is None:
+        return ()
+    return tuple(one.message_id for one in kept if _album(one) == group and one.message_id != message_id)
 
 
 async def add_to_request(update: Update, context: Context) -> None:
     """✍️ Add this to my request to … (`offer_to_add`): her kept message goes into that request's thread,
     and she reads who sees it now (replying to it); the tapped screen loses these buttons and the sentence
-    that asks her to tap one (`render.after_adding`). Once the request
-    was closed or withdrawn, nothing is added and “Ask a person” carries her message into a new request.
+    that asks her to tap one (`render.after_adding`). A file (offered under "who should get this?") goes
+    with the further files of its album, and the draft they began goes: the confirmation takes the place of
+    its question. Once the request was closed or withdrawn, nothing is added and “Ask a person” carries her
+    message into a new request (files: their question "who should get this?" stays).
     A message no longer kept (added already, /delete) or a request it was not offered for: out of date."""
     pressed = await pressed_request(update, context)
     if pressed is None:
@@ -549,18 +585,43 @@ async def add_to_request(update: Update, context: Context) -> None:
     query, user, callback, request_id = pressed
     arg = callback.arg(2)
     message_id = int(arg) if arg.isascii() and arg.isdigit() and len(arg) < 16 else 0  # else: forged
-    async with context.services.residents.adding(user.id, message_id, request_id) as kept:
+    album = await _album_of(context, user.id, message_id)
+    desk, t, data = context.services.requests, context.t, context.user_data
+    async with context.services.residents.adding(user.id, message_id, request_id, album=album) as kept:
         if not kept:
             await stale_button(update, context)
             return
-        theirs = waited(context, ResidentMessage(user.id, message_id, kept[0].text))
-        relayed = await context.services.requests.add_to_request(theirs, request_id)
-        t, data, text = context.t, context.user_data, kept[0].text or ""
+        files = kept[0].attachment is not None
+        relayed: Relayed | None = None
+        for one in kept:  # oldest first: an album in its order
+            attachment = Attachment.from_json(one.attachment) if one.attachment else None
+            theirs = waited(context, ResidentMessage(user.id, one.message_id, one.text, attachment))
+            added = await desk.add_to_request(theirs, request_id)
+            if relayed is None:  # the first file's outcome answers for the album
+                relayed = added
+            if added.outcome not in (Outcome.OK, Outcome.DUPLICATE):
+                break
+        assert relayed is not None
+        text = kept[0].text or ""
+        tapped = query.message
         if relayed.outcome in (Outcome.OK, Outcome.DUPLICATE):
             screen = render.added_to_request(t, relayed.partner, relayed.number)
-            if data is not None:
-                data.carried_no_more(text)
-            await context.services.feedback.went_to_a_request(user.id, text)
+            if not files:
+                if data is not None:
+                    data.carried_no_more(text)
+                await context.services.feedback.went_to_a_request(user.id, text)
+            elif await desk.drop_files_draft(user.id, [one.message_id for one in kept]):
+                await answer_query(query)
+                await edit_buttons(tapped, markup(screen[1]), screen[0])  # in place of "who should get this?"
+                return
+        elif relayed.outcome is Outcome.CLOSED and files:
+            # Her files are still in the draft that asks who should get them: she chooses there.
+            await answer_query(query)
+            await _without_add_rows(t, tapped)
+            reply = ReplyParameters(message_id, allow_sending_without_reply=True)
+            notice = render.files_not_added_closed(t, relayed.partner, relayed.number)
+            await context.bot.send_message(user.id, notice, parse_mode=ParseMode.HTML, reply_parameters=reply)
+            return
         elif relayed.outcome is Outcome.CLOSED:
             screen = render.not_added_closed(t, relayed.partner, relayed.number)
             if data is not None:  # "Ask a person" carries it, as after any question the bot could not answer
@@ -570,16 +631,7 @@ async def add_to_request(update: Update, context: Context) -> None:
             await stale_button(update, context)
             return
         await answer_query(query)
-        tapped = query.message
-        if isinstance(tapped, Message) and tapped.reply_markup is not None:
-            rows = [
-                row
-                for row in tapped.reply_markup.inline_keyboard
-                if not any(render.adds_to_request(button.callback_data) for button in row)
-            ]
-            # Its sentence "Tap ✍️ …" goes with the button (the text as it stands on her screen).
-            shown = render.after_adding(t, tapped.text, tapped.text_html) if tapped.text else None
-            await edit_buttons(tapped, InlineKeyboardMarkup(rows), shown)
+        await _without_add_rows(t, tapped)
         reply = ReplyParameters(message_id, allow_sending_without_reply=True)
         await context.bot.send_message(
             user.id,
@@ -588,6 +640,19 @@ async def add_to_request(update: Update, context: Context) -> None:
             reply_markup=markup(screen[1]),
             reply_parameters=reply,
         )
+
+
+async def _without_add_rows(t: Translator, tapped: MaybeInaccessibleMessage | None) -> None:
+    """The screen whose “✍️ Add this to my request” was tapped, without these buttons and its sentence that
+    asks her to tap one (the text as it stands on her screen)."""
+    if isinstance(tapped, Message) and tapped.reply_markup is not None:
+        rows = [
+            row
+            for row in tapped.reply_markup.inline_keyboard
+            if not any(render.adds_to_request(button.callback_data) for button in row)
+        ]
+        shown = render.after_adding(t, tapped.text, tapped.text_html) if tapped.text else None
+        await edit_buttons(tapped, InlineKeyboardMarkup(rows), shown)
 
 
 async def requests_command(update: Update, context: Context, new_message: bool = False) -> None:

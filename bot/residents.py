@@ -500,11 +500,14 @@ class ResidentService:
             lambda row: row.prompt_id == prompt_id or request_id in (row.offered or ()),
         )
 
-    def adding(self, telegram_id: int, message_id: int, request_id: int) -> Passing:
+    def adding(
+        self, telegram_id: int, message_id: int, request_id: int, *, album: Sequence[int] = ()
+    ) -> Passing:
         """Her message `message_id`, kept under the bot's answer that could not answer it for her tap on "add
-        this to my request" (`ADD`) `request_id`: that one message, never another, and only if its screen
-        offered that request (`Passing`)."""
-        query = _waiting_rows(telegram_id, ADD).where(WaitingMessage.message_id == message_id)
+        this to my request" (`ADD`) `request_id`: that one message (with a file: the further files of its
+        `album`, kept with it), never another, and only if its screen offered that request (`Passing`)."""
+        ids = (message_id, *album)
+        query = _waiting_rows(telegram_id, ADD).where(WaitingMessage.message_id.in_(ids))
         return Passing(self._database, self.passed, query, lambda row: request_id in (row.offered or ()))
 
     def answers(self, telegram_id: int, *, within: timedelta) -> Passing:

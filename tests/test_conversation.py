@@ -1639,6 +1639,34 @@ async def test_a_typed_yes_before_any_partners_message_shows_the_hand_over_quest
     assert "Можно прийти с ребёнком?" in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
 
 
+@pytest.mark.parametrize(
+    ("lang", "label", "question", "moved"),
+    [
+        ("de", "Ja, weitergeben", "möchte Ihre Anfrage", True),
+        ("ru", "да, передать", "передать ваш запрос", True),
+        ("de", "Nein", "möchte Ihre Anfrage", False),  # a bare no: the question again, as "нет" above
+    ],
+)
+async def test_the_hand_over_buttons_label_typed_answers_the_question(
+    bot: BotHarness, lang: str, label: str, question: str, moved: bool
+) -> None:
+    # Found by exploratory testing: "Ja, weitergeben", the button's own words typed, went to the search
+    # (FAQ choices and "add this to my request"), while typed labels work everywhere else.
+    anna = bot.resident("Anna", lang=lang)
+    card = await send_request(bot, anna, "frauencafe", "Mein Mann sucht Arbeit.")
+    await propose_hand_over(bot, card, MUETTERZENTRUM, "Quartiersmanagement Ost")
+    qm_before = len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT))
+    await anna.send(label)
+    await deliver(bot)
+    if not moved:
+        assert question in screen(anna) and len(bot.telegram.bot_messages(QUARTIERSMANAGEMENT)) == qm_before
+        return
+    assert "Mein Mann sucht Arbeit." in group_texts(bot, QUARTIERSMANAGEMENT)[-1]
+    assert "zugestimmt" in group_texts(bot, MUETTERZENTRUM)[-1]
+    assert all("✍️" not in label for label in anna.last().labels)
+    assert question not in screen(anna)
+
+
 async def test_a_hand_over_to_a_partner_without_any_channel_is_refused(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -1791,6 +1819,35 @@ async def test_a_message_about_a_just_closed_request_offers_to_reopen_it(bot: Bo
     assert "Die Person hat Anfrage" in texts[-2] and "Parkplätze" in texts[-1]
     card = bot.telegram.chats[MUETTERZENTRUM][card.message_id]  # open again: Close / Hand over, not Reopen
     assert card.labels == ["Übernehmen", "An anderen Partner übergeben", "🔒 Abschließen"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "reopen"),
+    [
+        ("de", "Noch eine Frage: wann genau?", "Soll ich sie wieder öffnen?"),
+        ("ru", "Ещё вопрос: когда точно?", "Открыть его снова?"),
+    ],
+)
+async def test_an_old_end_tapped_after_the_close_still_offers_the_reopening(
+    bot: BotHarness, lang: str, question: str, reopen: str
+) -> None:
+    # Found by exploratory testing: after the partner closed the request, the old ⏹ End under the partner's
+    # message ended the conversation, and her next question went to the search: the reopening she is
+    # offered without that tap was gone.
+    resident = bot.resident("Galina", lang=lang)
+    card = await send_request(bot, resident, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Bitte kommen Sie Dienstag.", reply_to=card)
+    await deliver(bot)
+    answer = resident.last()
+    await close_card(bot, card, MUETTERZENTRUM)
+    await resident.tap("⏹", answer)
+    t = bot.services.i18n.translator(lang)
+    assert bot.telegram.answered_callbacks[-1].get("text") == t.gettext("Nothing to change.")
+    await resident.send(question)
+    assert reopen in screen(resident)
+    await resident.tap("↩️", resident.last())
+    await deliver(bot)
+    assert question in group_texts(bot, MUETTERZENTRUM)[-1]
 
 
 async def test_a_thank_you_after_the_close_reaches_the_partner_not_an_offer_to_reopen(

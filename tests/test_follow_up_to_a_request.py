@@ -18,6 +18,7 @@ from tests.harness import BotHarness, confirmed_resident, deliver, skip_question
 from tests.test_conversation import (
     MUETTERZENTRUM,
     QUARTIERSMANAGEMENT,
+    close_card,
     group_texts,
     partner_name,
     send_request,
@@ -453,3 +454,176 @@ async def test_thanks_and_goodbyes_are_not_offered_to_her_request_other_unanswer
         assert (anna.last().text or "").endswith(t.html(HINT)), said
     await anna.send("Hallo?")
     assert anna.last().labels[0] == add and anna.last().text == t.html(GREETING)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("de", ("Ja", "Nein")), ("tr", ("evet", "hayır")), ("pl", ("tak", "nie"))],
+)
+async def test_a_bare_yes_or_no_after_she_ended_the_conversation_can_go_to_her_request(
+    bot: BotHarness, lang: str, words: tuple[str, str]
+) -> None:
+    # Found by exploratory testing: the partner asked "Können Sie am Dienstag um 10 Uhr kommen?", she tapped
+    # ⏹ End, then wrote "Ja": "I don't know what your answer refers to", and no ✍️ ("ok" and "Ja, Dienstag
+    # passt" had it); "Nein" got "Alles klar!". Her answer never reached the partner who asked.
+    t = bot.services.i18n.translator(lang)
+    anna = bot.resident("Anna", lang=lang)
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await bot.partner("Petra", MUETTERZENTRUM).send("Können Sie am Dienstag um 10 Uhr kommen?", reply_to=card)
+    await deliver(bot)
+    end = anna.last()
+    await anna.tap("⏹", end)
+    add = "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, lang))
+    for word in words:
+        said = await anna.send(word)
+        offered = anna.last()
+        assert offered.labels[0] == add, word
+        assert (offered.text or "").endswith(t.html(HINT)), word
+    await anna.tap(1, offered)  # her "no" goes to the partner who asked
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert thread.reply_to == card.message_id and words[1] in (thread.text or "")
+    assert anna.last().reply_to == said.message_id
+
+
+# --- her files while a request is open: page 2 of her letter, a voice message ----------
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # new SQL
+async def test_a_photo_and_a_voice_message_while_a_request_is_open_can_join_it_with_one_tap(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: page 2 of her letter, sent while her request was open, got only "Who
+    # should I send this to?"; choosing the Quartiersmanagement made a second request, and page 2 never
+    # joined the first (a text had "✍️ Add this to my request").
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    number = await request_number(bot)
+    add = "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "de"))
+    await anna.send_photo("Seite 2 vom Brief")
+    photo_screen = anna.last()
+    assert (photo_screen.text or "").startswith("📎 Wem soll ich das schicken?")
+    assert (photo_screen.text or "").endswith(t.html(HINT))
+    assert photo_screen.labels[0] == add and photo_screen.labels[-1] == "✖️ Abbrechen"
+    assert "Seite 2" not in " ".join(button["callback_data"] for button in photo_screen.flat_buttons)
+
+    await anna.tap(1, photo_screen)
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert thread.kind == "photo" and thread.reply_to == card.message_id
+    assert "Seite 2 vom Brief" in (thread.text or "")
+    # The confirmation takes the place of "who should get this?"; no second request, no draft left.
+    confirmed = bot.telegram.chats[anna.chat][photo_screen.message_id]
+    assert confirmed.text == "✅ " + t.html(ADDED, number=t.isolate(number), partner=partner_name(bot, "de"))
+    assert confirmed.labels == ["🏠 Menü"]
+    await anna.send("/menu")
+    assert "unfertige Anfrage" not in (anna.last().text or "")
+    assert await request_count(bot) == 1
+
+    await anna.send_voice()
+    voice_screen = anna.last()
+    assert voice_screen.labels[0] == add
+    await anna.tap(1, voice_screen)
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert thread.kind == "voice" and thread.reply_to == card.message_id
+    assert await request_count(bot) == 1
+    # A tap again, on a screen gone: nothing twice.
+    sent = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    await anna.press(voice_screen.flat_buttons[0]["callback_data"], voice_screen)
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == sent
+
+
+async def test_no_open_request_no_offer_for_a_photo(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await anna.send_photo("Ein Brief")
+    assert (anna.last().text or "").startswith("📎 Wem soll ich das schicken?")
+    assert not any(label.startswith("✍️") for label in anna.last().labels)
+
+
+async def test_a_turkish_residents_album_joins_her_request_with_one_tap(bot: BotHarness) -> None:
+    t = bot.services.i18n.translator("tr")
+    zeynep = await confirmed_resident(bot, "Zeynep", "tr")
+    card = await send_request(bot, zeynep, "frauencafe", "Bebeğimi getirebilir miyim?")
+    for page in range(3):
+        await zeynep.send_photo("Mektubun sayfaları" if page == 0 else None, media_group="mektup")
+    offers = [m for m in bot.telegram.bot_messages(zeynep.chat) if any(lb.startswith("✍️") for lb in m.labels)]
+    assert len(offers) == 1  # one offer for the album
+    offer = offers[0]
+    assert offer.labels[0] == "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "tr"))
+    assert (offer.text or "").endswith(t.html(HINT))
+    await zeynep.tap(1, offer)
+    await deliver(bot)
+    photos = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if m.kind == "photo"]
+    assert len(photos) == 3 and all(m.reply_to == card.message_id for m in photos)
+    assert "Mektubun sayfaları" in (photos[0].text or "")
+    assert await request_count(bot) == 1
+    await zeynep.send("/menu")
+    assert "✍️" not in " ".join(zeynep.last().labels)
+
+
+async def test_a_document_added_to_a_course_sign_up_reaches_the_e_mail_partner_as_in_a_conversation(
+    bot: BotHarness,
+) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    copy = await signs_up_for_the_german_course(bot, anna, "Ich möchte mich anmelden, ich habe zwei Kinder.")
+    mails = len(await e_mails(bot))
+    await anna.send_document("Zeugnis.pdf", "application/pdf")
+    await anna.tap(1, anna.last())
+    await deliver(bot)
+    # The Quartiersmanagement's copy gets the file in its thread, the course provider an e-mail with it.
+    document = bot.telegram.bot_messages(QUARTIERSMANAGEMENT)[-1]
+    assert document.kind == "document" and document.reply_to == copy.message_id
+    new = (await e_mails(bot))[mails:]
+    assert len(new) == 1 and "Zeugnis.pdf" in new[0]
+
+
+@pytest.mark.db_behaviour
+async def test_her_file_waits_for_the_tap_in_the_database_across_a_restart(database_url: str) -> None:
+    telegram = FakeTelegram()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        anna = await confirmed_resident(bot, "Anna", "de")
+        card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+        await anna.send_photo("Seite 2")
+        offered = anna.last()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        anna = bot.resident("Anna", lang="de", user_id=anna.user_id)
+        await anna.tap(1, offered)
+        await deliver(bot)
+        thread = telegram.bot_messages(MUETTERZENTRUM)[-1]
+        assert thread.kind == "photo" and thread.reply_to == card.message_id
+        assert "Seite 2" in (thread.text or "")
+
+
+@pytest.mark.parametrize("lang", ["de", "ru"])
+async def test_a_file_offered_to_a_request_closed_meanwhile_stays_for_her_to_send_elsewhere(
+    bot: BotHarness, lang: str
+) -> None:
+    t = bot.services.i18n.translator(lang)
+    anna = await confirmed_resident(bot, "Anna", lang)
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    number = await request_number(bot)
+    photo = await anna.send_photo("Seite 2")
+    offered = anna.last()
+    await close_card(bot, card, MUETTERZENTRUM)
+    sent = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    await anna.tap(1, offered)
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == sent  # nothing added
+    notice = anna.last()
+    closed = (
+        "Your request {number} to {partner} is closed now, so nothing was added. Choose above who should get "
+        "this."
+    )
+    assert notice.text == "⚠️ " + t.html(closed, number=t.isolate(number), partner=partner_name(bot, lang))
+    assert notice.reply_to == photo.message_id
+    # "Who should get this?" stays, without ✍️: her photo goes where she chooses.
+    question = bot.telegram.chats[anna.chat][offered.message_id]
+    assert not any(label.startswith("✍️") for label in question.labels)
+    assert t.html(HINT) not in (question.text or "")
+    assert question.labels[-2].startswith("🏢")
+    await anna.tap(len(question.labels) - 1, question)  # her district's office
+    draft = await bot.services.requests.running_draft(anna.user_id)
+    assert draft is not None and draft.attachments

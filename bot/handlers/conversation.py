@@ -43,6 +43,7 @@ from bot.handlers.typed_labels import named_button, typed_button
 from bot.i18n import Translator
 from bot.render import requests as render
 from bot.render import screens
+from bot.render.callback import decode
 from bot.render.keyboards import Keyboard, Screen
 from bot.residents import ADD, ANSWER, REOPEN, WHICH, Waiting
 from bot.search.smalltalk import reopen_answer, small_talk
@@ -186,6 +187,8 @@ async def conversation_input(update: Update, context: Context, *, danger: bool =
         # (one gone quiet too: the label is not her answer to the partner).
         request_id = await context.services.requests.conversation_to_end(user.id)
         return request_id is not None and await end_conversation(update, context, user.id, request_id)
+    if await typed_hand_over(update, context):
+        return True  # the hand-over question's label ("Ja, weitergeben"): her answer to it, as the tap is
     relayed = await context.services.requests.converse(resident_message(user, message, danger=danger))
     if relayed is None:
         return False
@@ -288,17 +291,21 @@ async def ask_hand_over_again(message: Message, context: Context, relayed: Relay
     """The hand-over question of `relayed`'s request again (if one waits), with its buttons and how to
     answer it: only they answer it."""
     if relayed.handover_to is not None and relayed.request_id is not None:
-        question = render.handover_question(
-            context.t,
-            relayed.number,
-            relayed.handover_by,
-            relayed.handover_to,
-            relayed.request_id,
-            **relayed.handover_shares,
-            to=relayed.handover_partner,
-        )
-        text, keyboard = render.handover_reminder(context.t, question)
+        text, keyboard = render.handover_reminder(context.t, _hand_over_question(context.t, relayed))
         await message.reply_text(text, reply_markup=markup(keyboard))
+
+
+def _hand_over_question(t: Translator, relayed: Relayed) -> Screen:
+    """The hand-over question of `relayed`'s request (one waits for her answer)."""
+    return render.handover_question(
+        t,
+        relayed.number,
+        relayed.handover_by,
+        relayed.handover_to or "",
+        relayed.request_id or 0,
+        **relayed.handover_shares,
+        to=relayed.handover_partner,
+    )
 
 
 async def handover_typed(update: Update, context: Context) -> bool:
@@ -307,10 +314,13 @@ async def handover_typed(update: Update, context: Context) -> bool:
     question again, with its buttons and how to answer it, not a search for the word. The word is not taken
     as her consent: it lets her first name, answers and conversation go to another organisation, and a word
     typed below later screens may answer something else; the tap answers exactly that question (as under a
-    partner's message, `ask_hand_over_again`). False if the text is no such answer or nothing waits."""
+    partner's message, `ask_hand_over_again`); a button's whole label ("Ja, weitergeben") is the tap
+    (`typed_hand_over`). False if the text is no such answer or nothing waits."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or not message.text:
         return False
+    if await typed_hand_over(update, context):
+        return True
     if reopen_answer(message.text) not in ("yes", "no") and small_talk(message.text) != "ok":
         return False
     relayed = await context.services.requests.hand_over_asked(user.id)
@@ -514,24 +524,60 @@ async def offer_below_answer(update: Update, context: Context) -> Callable[[Scre
 async def _kept_to_add(
     update: Update, context: Context, limit: int, since: datetime | None = None
 ) -> tuple[list[render.ConversationChoice], int] | None:
-    """Her open requests (sent `since`, if given) her message may be added to, and her message kept for
-    the tap; None if there are none."""
+    """Her open requests (sent `since`, if given) her message may be added to, and her message (a text, or
+    a file with its caption) kept for the tap; None if there are none."""
     message, user = update.message, update.effective_user
-    if message is None or user is None or not message.text:
+    attachment = attachment_of(message) if message is not None else None
+    if message is None or user is None or not (message.text or attachment):
         return None
     choices = await context.services.requests.open_to_add(user.id, context.lang, limit, since=since)
     if not choices:
         return None
-    kept = Waiting(message.message_id, message.text, offered=tuple(choice.id for choice in choices))
+    offered = tuple(choice.id for choice in choices)
+    file = attachment.to_json() if attachment is not None else None
+    kept = Waiting(message.message_id, message.text or message.caption, file, offered=offered)
     await context.services.residents.keep(user.id, ADD, kept, limit=MAX_PROMPTS)
     return choices, message.message_id
+
+
+async def keep_with_album(context: Context, user: User, message: Message) -> None:
+    """A further file of an album whose first file waits for “✍️ Add this to my request” (`offer_to_add`
+    under "who should get this?"): it waits with it, for the same requests, and the one tap adds them all
+    (`add_to_request`). Nothing if no file of its album waits."""
+    attachment = attachment_of(message)
+    if attachment is None or attachment.media_group is None:
+        return
+    residents = context.services.residents
+    waiting = await residents.waiting(user.id, ADD)
+    first = next((kept for kept in waiting if _album(kept) == attachment.media_group), None)
+    if first is None:
+        return
+    kept = Waiting(message.message_id, message.caption, attachment.to_json(), offered=first.offered)
+    await residents.keep(user.id, ADD, kept, limit=MAX_PROMPTS)
+
+
+def _album(kept: Waiting) -> str | None:
+    """The album (Telegram's media group) of a kept file; None for a text or a single file."""
+    group = kept.attachment.get("media_group") if kept.attachment else None
+    return group if isinstance(group, str) else None
+
+
+async def _album_of(context: Context, user_id: int, message_id: int) -> tuple[int, ...]:
+    """The further files of the album of her kept file `message_id`, kept with it (`keep_with_album`)."""
+    kept = await context.services.residents.waiting(user_id, ADD)
+    group = next((_album(one) for one in kept if one.message_id == message_id), None)
+    if group is None:
+        return ()
+    return tuple(one.message_id for one in kept if _album(one) == group and one.message_id != message_id)
 
 
 async def add_to_request(update: Update, context: Context) -> None:
     """✍️ Add this to my request to … (`offer_to_add`): her kept message goes into that request's thread,
     and she reads who sees it now (replying to it); the tapped screen loses these buttons and the sentence
-    that asks her to tap one (`render.after_adding`). Once the request
-    was closed or withdrawn, nothing is added and “Ask a person” carries her message into a new request.
+    that asks her to tap one (`render.after_adding`). A file (offered under "who should get this?") goes
+    with the further files of its album, and the draft they began goes: the confirmation takes the place of
+    its question. Once the request was closed or withdrawn, nothing is added and “Ask a person” carries her
+    message into a new request (files: their question "who should get this?" stays).
     A message no longer kept (added already, /delete) or a request it was not offered for: out of date."""
     pressed = await pressed_request(update, context)
     if pressed is None:
@@ -539,18 +585,43 @@ async def add_to_request(update: Update, context: Context) -> None:
     query, user, callback, request_id = pressed
     arg = callback.arg(2)
     message_id = int(arg) if arg.isascii() and arg.isdigit() and len(arg) < 16 else 0  # else: forged
-    async with context.services.residents.adding(user.id, message_id, request_id) as kept:
+    album = await _album_of(context, user.id, message_id)
+    desk, t, data = context.services.requests, context.t, context.user_data
+    async with context.services.residents.adding(user.id, message_id, request_id, album=album) as kept:
         if not kept:
             await stale_button(update, context)
             return
-        theirs = waited(context, ResidentMessage(user.id, message_id, kept[0].text))
-        relayed = await context.services.requests.add_to_request(theirs, request_id)
-        t, data, text = context.t, context.user_data, kept[0].text or ""
+        files = kept[0].attachment is not None
+        relayed: Relayed | None = None
+        for one in kept:  # oldest first: an album in its order
+            attachment = Attachment.from_json(one.attachment) if one.attachment else None
+            theirs = waited(context, ResidentMessage(user.id, one.message_id, one.text, attachment))
+            added = await desk.add_to_request(theirs, request_id)
+            if relayed is None:  # the first file's outcome answers for the album
+                relayed = added
+            if added.outcome not in (Outcome.OK, Outcome.DUPLICATE):
+                break
+        assert relayed is not None
+        text = kept[0].text or ""
+        tapped = query.message
         if relayed.outcome in (Outcome.OK, Outcome.DUPLICATE):
             screen = render.added_to_request(t, relayed.partner, relayed.number)
-            if data is not None:
-                data.carried_no_more(text)
-            await context.services.feedback.went_to_a_request(user.id, text)
+            if not files:
+                if data is not None:
+                    data.carried_no_more(text)
+                await context.services.feedback.went_to_a_request(user.id, text)
+            elif await desk.drop_files_draft(user.id, [one.message_id for one in kept]):
+                await answer_query(query)
+                await edit_buttons(tapped, markup(screen[1]), screen[0])  # in place of "who should get this?"
+                return
+        elif relayed.outcome is Outcome.CLOSED and files:
+            # Her files are still in the draft that asks who should get them: she chooses there.
+            await answer_query(query)
+            await _without_add_rows(t, tapped)
+            reply = ReplyParameters(message_id, allow_sending_without_reply=True)
+            notice = render.files_not_added_closed(t, relayed.partner, relayed.number)
+            await context.bot.send_message(user.id, notice, parse_mode=ParseMode.HTML, reply_parameters=reply)
+            return
         elif relayed.outcome is Outcome.CLOSED:
             screen = render.not_added_closed(t, relayed.partner, relayed.number)
             if data is not None:  # "Ask a person" carries it, as after any question the bot could not answer
@@ -560,16 +631,7 @@ async def add_to_request(update: Update, context: Context) -> None:
             await stale_button(update, context)
             return
         await answer_query(query)
-        tapped = query.message
-        if isinstance(tapped, Message) and tapped.reply_markup is not None:
-            rows = [
-                row
-                for row in tapped.reply_markup.inline_keyboard
-                if not any(render.adds_to_request(button.callback_data) for button in row)
-            ]
-            # Its sentence "Tap ✍️ …" goes with the button (the text as it stands on her screen).
-            shown = render.after_adding(t, tapped.text, tapped.text_html) if tapped.text else None
-            await edit_buttons(tapped, InlineKeyboardMarkup(rows), shown)
+        await _without_add_rows(t, tapped)
         reply = ReplyParameters(message_id, allow_sending_without_reply=True)
         await context.bot.send_message(
             user.id,
@@ -578,6 +640,19 @@ async def add_to_request(update: Update, context: Context) -> None:
             reply_markup=markup(screen[1]),
             reply_parameters=reply,
         )
+
+
+async def _without_add_rows(t: Translator, tapped: MaybeInaccessibleMessage | None) -> None:
+    """The screen whose “✍️ Add this to my request” was tapped, without these buttons and its sentence that
+    asks her to tap one (the text as it stands on her screen)."""
+    if isinstance(tapped, Message) and tapped.reply_markup is not None:
+        rows = [
+            row
+            for row in tapped.reply_markup.inline_keyboard
+            if not any(render.adds_to_request(button.callback_data) for button in row)
+        ]
+        shown = render.after_adding(t, tapped.text, tapped.text_html) if tapped.text else None
+        await edit_buttons(tapped, InlineKeyboardMarkup(rows), shown)
 
 
 async def requests_command(update: Update, context: Context, new_message: bool = False) -> None:
@@ -707,22 +782,58 @@ async def handover_answer(update: Update, context: Context) -> None:
     pressed = await pressed_request(update, context)
     if pressed is None:
         return
-    query, user, callback, request_id = pressed
+    _query, user, callback, request_id = pressed
+    await _answer_hand_over(update, context, user, request_id, callback.arg(0) == "yes", callback.arg(2))
+
+
+async def typed_hand_over(update: Update, context: Context) -> bool:
+    """A button's label of the hand-over question typed ("Ja, weitergeben", "Evet, devredilsin") while it
+    waits for her answer: what the tap does (residents who seldom read type what a button says). Not a bare
+    yes or no ("ja", "нет": also the label "Nein"): such a word may answer something else and is not taken
+    as her consent (`handover_typed` shows the question again). False if nothing waits or the text names no
+    button of it."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return False
+    if reopen_answer(message.text) is not None or small_talk(message.text) is not None:
+        return False
+    relayed = await context.services.requests.hand_over_asked(user.id)
+    if relayed is None or relayed.request_id is None:
+        return False
+    data = typed_button(
+        context.services.i18n, context.lang, message.text, lambda t: _hand_over_question(t, relayed)[1]
+    )
+    if data is None:
+        return False
+    callback = decode(data)
     agreed = callback.arg(0) == "yes"
+    await _answer_hand_over(update, context, user, relayed.request_id, agreed, callback.arg(2))
+    return True
+
+
+async def _answer_hand_over(
+    update: Update, context: Context, user: User, request_id: int, agreed: bool, proposal: str
+) -> None:
+    """Her yes or no to the hand-over `proposal` of request `request_id`, tapped (the question loses its
+    buttons) or its label typed (`typed_hand_over`: the answers come below)."""
+    query, typed = update.callback_query, update.callback_query is None
+    tapped = query.message if query is not None else None
     requests = context.services.requests
-    partner, acted = await requests.answer_hand_over(user.id, request_id, agreed, callback.arg(2))
-    if acted.outcome is Outcome.OUTDATED and isinstance(query.message, Message):
+    partner, acted = await requests.answer_hand_over(user.id, request_id, agreed, proposal)
+    if acted.outcome is Outcome.OUTDATED and isinstance(tapped, Message):
         # The proposal changed since this question: nothing happens, the question that holds now follows.
         await answer_query(query, render.toast(context.t, "unchanged"))
-        await edit_buttons(query.message, None)
+        await edit_buttons(tapped, None)
         if (relayed := await requests.hand_over_asked(user.id)) is not None:
-            await ask_hand_over_again(query.message, context, relayed)
+            await ask_hand_over_again(tapped, context, relayed)
         return
     if acted.outcome is not Outcome.OK:
+        if typed and update.effective_message is not None:
+            await update.effective_message.reply_text(render.toast(context.t, "unchanged"))
         await answer_query(query, render.toast(context.t, "unchanged"))
         return
     await answer_query(query)
-    await edit_buttons(query.message, None)
+    await edit_buttons(tapped, None)
     pt = context.services.requests.partner_t()
     # After a yes the old partner's cards (the request is no longer theirs); after a no the cards that
     # showed the hand-over waiting for her.

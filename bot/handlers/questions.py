@@ -293,8 +293,10 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         screen = screens.not_found_screen(context.t, result.reason)
     if result.reason in {"no_match", "unsupported_script"} and update.effective_user is not None:
         await services.feedback.unanswered(update.effective_user.id, text, lang, district)
-    if dialogue and result.reason not in BARE - {"too_short"}:
+    if dialogue and result.reason not in ("empty", "emoji"):
         # Not answered while a request of hers is open ("Hallo? Antwortet mir jemand?" after a sign-up,
-        # "???"): may be meant for the people who have it. First on the screen, one tap adds it there.
+        # "???"): may be meant for the people who have it. First on the screen, one tap adds it there. So
+        # may a bare "Ja" or "Nein" (the partner asked "Können Sie am Dienstag kommen?" before she ended the
+        # conversation), as "ok" is.
         screen = await offer_to_add(update, context, screen)
     await show(update, context, *screen)

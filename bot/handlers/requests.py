@@ -19,7 +19,7 @@ from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboard
 from telegram.error import BadRequest
 
 from bot.delivery.outbox import markup
-from bot.handlers import afresh
+from bot.handlers import afresh, conversation
 from bot.handlers.common import answer_query, attachment_of, button_press, show
 from bot.handlers.context import STRAY_ALBUMS_KEPT, Context
 from bot.handlers.conversation import conversation_input, correction, resident_followup, write_on
@@ -195,8 +195,7 @@ async def show_dialogue(
 
 async def on_contact(update: Update, context: Context) -> None:
     """The resident shared their own phone number."""
-    message = update.effective_message
-    user = update.effective_user
+    message, user = update.effective_message, update.effective_user
     if message is None or message.contact is None or user is None:
         return
     if message.contact.user_id not in (None, user.id):
@@ -215,8 +214,7 @@ async def dialogue_input(
     question, not an answer); `danger`: the search found danger words in it (the request will be urgent).
     A button's label typed acts as the button (`typed_press`); the menu's parks the draft and is False (the
     menu follows, offering the draft)."""
-    message = update.effective_message
-    user = update.effective_user
+    message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return False
     if message.text is not None and drafting(context):
@@ -240,6 +238,7 @@ async def dialogue_input(
     if reply is None or reply.view is None:
         return False
     if reply.effect is Effect.QUIET:  # another photo of the same album: the screen is already there
+        await conversation.keep_with_album(context, user, message)  # ... maybe with ✍️ for its first file
         if reply.left_out:  # ... and the notice that files were left out: it counts this one too
             await left_out_notice(context, message, reply.left_out)
         return True
@@ -299,10 +298,10 @@ async def typed_press(update: Update, context: Context, user: User, message_id: 
 
 
 async def media_request(update: Update, context: Context, *, danger: bool = False) -> bool:
-    """A photo, voice message or document outside any request: “Who should I send this to?” (`danger`:
-    danger words in its caption make the request urgent: `marks_urgent`)."""
-    message = update.effective_message
-    user = update.effective_user
+    """A photo, voice message or document outside any request: “Who should I send this to?”, with ✍️ first
+    to add it to a request of hers that is open (page 2 of her letter: `conversation.offer_to_add`). `danger`:
+    danger words in its caption make the request urgent (`marks_urgent`)."""
+    message, user = update.effective_message, update.effective_user
     attachment = attachment_of(message) if message is not None else None
     if message is None or user is None or attachment is None:
         return False
@@ -310,7 +309,8 @@ async def media_request(update: Update, context: Context, *, danger: bool = Fals
     if reply.view is None:
         await message.reply_text(render.input_problem(context.t, reply.problem or "unsupported"))
         return True
-    await show(update, context, *render.dialogue_screen(context.t, reply.view))
+    screen = render.dialogue_screen(context.t, reply.view)
+    await show(update, context, *await conversation.offer_to_add(update, context, screen))
     return True
 
 

@@ -686,6 +686,17 @@ def not_added_closed(t: Translator, partner: str, number: str) -> Screen:
     return text, person_and_menu(t)
 
 
+def files_not_added_closed(t: Translator, partner: str, number: str) -> str:
+    """“Add this to my request” tapped under "who should get this?" (her file) once the request was closed
+    or withdrawn: nothing was added, and the question above still takes her files to whom she chooses."""
+    return "⚠️ " + t.html(
+        "Your request {number} to {partner} is closed now, so nothing was added. Choose above who should get "
+        "this.",
+        number=t.isolate(number),
+        partner=t.isolate(partner),
+    )
+
+
 def answer_not_passed_on(t: Translator, choice: ConversationChoice) -> Screen:
     """Her message under "is this your answer to …?" (replied to), which she wrote on from hours later
     without a tap (only her very next message, minutes later, goes on by itself): it was not passed on, and

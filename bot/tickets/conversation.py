@@ -165,9 +165,15 @@ async def end(session: AsyncSession, resident_id: int, request_id: int) -> tuple
     until you tap End", review rv12 F1): then the conversation stays open, as that message will say, and her
     reply to it reaches the partner (never the bot's search); End under it, once it came, ends it. So End
     always ends once nothing is on its way: twice, typed, or after that message failed (waiting to be tried
-    again, or given up: `store.on_its_way_to_resident`)."""
+    again, or given up: `store.on_its_way_to_resident`).
+
+    Nor once its partner closed it: her messages no longer reach it already, and her next one is offered
+    the reopening while the conversation is recent (`choose`), an old ⏹ tapped first or not (explore: after
+    that tap "Noch eine Frage: wann genau?" went to the search instead)."""
     request = await session.get(Request, request_id)
     if request is None or request.resident_id != resident_id or request.conversation_at is None:
+        return None
+    if request.status.is_final:
         return None
     if await store.on_its_way_to_resident(session, request):
         return request, False

@@ -11,7 +11,7 @@ thing a resident, a partner group or a job does; split up, callers would have to
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -454,6 +454,11 @@ class RequestDesk:
         ctx = self._context()
         async with self._transaction() as session:
             return _relayed(ctx, await relay.resident_reply(session, ctx, message, request_id))
+
+    async def drop_files_draft(self, resident_id: int, message_ids: Collection[int]) -> bool:
+        """Her files (`message_ids`) added to a request she sent: the draft they began, which still asks who
+        should get them, goes (`intake.drop_files_draft`); False if it stays."""
+        return await self._write(intake.drop_files_draft, resident_id, message_ids)
 
     async def hand_over_asked(self, resident_id: int) -> Relayed | None:
         """Her open request whose partner's proposal to hand it over waits for her yes or no (the latest

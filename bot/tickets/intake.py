@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -123,6 +123,23 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
     questions = _questions(ctx, data.get("topic_id"), offer_id, event_id)
     signs_up = _can_sign_up(ctx.catalogue, offer_id, event_id)
     return row, Draft.from_json(row.id, row.step, data, questions, can_sign_up=signs_up)
+
+
+async def drop_files_draft(
+    session: AsyncSession, ctx: TicketContext, resident_id: int, message_ids: Collection[int]
+) -> bool:
+    """Her draft begun by files (`start_media`), still asking who should get them and holding only the files
+    `message_ids`: deleted, as they went to a request she sent ("✍️ Add this to my request" under its
+    question). False (the draft stays) if there is none, or it holds more or went on."""
+    loaded = await load(session, ctx, resident_id)
+    if loaded is None:
+        return False
+    row, draft = loaded
+    files = {attachment.message_id for attachment in draft.attachments}
+    if draft.step is not DialogueStep.ROUTE or not files or not files <= set(message_ids):
+        return False
+    await store.delete_dialogue(session, row)
+    return True
 
 
 # "Ask a person" on the emergency screen: after 🆘, or after danger words (whose text starts the message).

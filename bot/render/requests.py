@@ -992,6 +992,16 @@ def closed_notice(t: Translator, number: str, partner: str, partner_id: str) -> 
     return f"{status_notice(t, 'closed', number, partner)}\n{more}", [[ask], nav_row(t)]
 
 
+def reopened_notice(t: Translator, number: str, partner: str, request_id: int) -> Screen:
+    """The partner reopened the request (the card's button, without a word): said so, and how she writes to
+    it again: ✏️ is /requests' “Add to …” (her messages go to it until “End”). Her notice of the closing
+    said “Ask a person”, which starts a new request. Her next message still goes where it went (a draft she
+    is writing keeps it) until she taps or the partner writes."""
+    more = t.html("You can write about it again: tap ✏️.")
+    add = (t.gettext("✏️ Add to {number}").format(number=number), encode("req", "add", request_id))
+    return f"{status_notice(t, 'reopened', number, partner)}\n{more}", [[add], nav_row(t)]
+
+
 def partner_answer(
     t: Translator,
     number: str,

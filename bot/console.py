@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from bot.app import build_application, start_services, stop_services
 from bot.delivery.outbox import html_to_text
 from bot.handlers.admin import reloads_done
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.render.callback import encode
 from bot.settings import Settings
 from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
@@ -209,9 +210,11 @@ async def deliver(app: Any, seconds: float = DELIVER_SECONDS) -> None:
         logger.exception("delivery in the preview failed; the worker retries")
 
 
-def console_user_id(lang: str | None, name: str) -> int:
-    """A stable simulated user per language and name, so `--lang tr` is a Turkish-speaking resident."""
-    return 100_000 + zlib.crc32(f"{lang}:{name}".encode()) % 900_000
+def console_user_id(lang: str | None = None, name: str = "Anna") -> int:
+    """A stable simulated user per language and name, so `--lang tr` is a Turkish-speaking resident. Without
+    a language (no --lang) she is the German one, as the bot answers her in German: the staff recipe
+    `ADMIN_USER_IDS=$(… console_user_id()) run_bot.py` (README) names her, with or without `--lang de`."""
+    return 100_000 + zlib.crc32(f"{lang or DEFAULT_LANGUAGE}:{name}".encode()) % 900_000
 
 
 async def run_console(

@@ -269,6 +269,41 @@ def test_arabic_counts_from_11_to_99_take_the_accusative_singular_and_from_100_t
             assert "ًا" in forms[4] and "ًا" not in forms[5], (msgid, forms[4], forms[5])
 
 
+def test_arabic_counts_render_with_the_noun_each_number_takes() -> None:
+    """Found in exploratory testing: "لم يُؤخذ 11 مرفق", "11 يوم". The forms were right, but the catalog's
+    Plural-Forms (an old Babel's) gave 11–99 form 5 and 100–102 form 4: the order the forms were written in
+    (and the test above reads) is 0, 1, 2, 3–10, 11–99, 100+, as in CLDR and today's Babel."""
+    t = I18n(ROOT / "locales").translator("ar")
+
+    def attachments(n: int) -> str:
+        return t.ngettext("{count} attachment", "{count} attachments", n).format(count=n)
+
+    def days(n: int) -> str:
+        return t.ngettext("{count} day", "{count} days", n).format(count=n)
+
+    assert [attachments(n) for n in (1, 2, 3, 11, 100)] == [
+        "مرفق واحد",  # one attachment
+        "مرفقان",  # two (dual)
+        "3 مرفقات",  # 3–10: genitive plural
+        "11 مرفقًا",  # 11–99: accusative singular
+        "100 مرفق",  # 100+: genitive singular
+    ]
+    assert [days(n) for n in (14, 99, 101, 103, 111, 200)] == [
+        "14 يومًا",
+        "99 يومًا",
+        "101 يوم",
+        "103 أيام",  # as 3
+        "111 يومًا",  # as 11
+        "200 يوم",
+    ]
+    not_taken = t.ngettext(
+        "{count} file was not taken: one request takes at most {most} files.",
+        "{count} files were not taken: one request takes at most {most} files.",
+        11,
+    ).format(count=11, most=10)
+    assert not_taken.startswith("لم يُؤخذ 11 مرفقًا:")
+
+
 @pytest.mark.parametrize("lang", ["ru", "uk", "pl"])
 def test_slavic_counts_of_five_read_otherwise_than_a_count_of_one(lang: str) -> None:
     # One, few, many: "1 вложение", "2 вложения", "5 вложений". Few may equal one where the noun does

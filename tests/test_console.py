@@ -64,6 +64,20 @@ def test_a_piped_reload_as_staff_shows_its_result_before_the_preview_ends(tmp_pa
     assert "Neue Inhalte sind online" in result.stdout  # the reload's result, not cut off by the end of input
 
 
+def test_the_staff_recipe_works_without_lang(tmp_path: Path) -> None:
+    """Found in exploratory testing: `ADMIN_USER_IDS=<console_user_id('de', 'Anna')> run_bot.py` without
+    --lang answered /stats with "Diesen Befehl kenne ich nicht": the console's resident without --lang had
+    another id. Without --lang she is German (the bot's default), and so is her id; the defaults are the
+    console's (Anna)."""
+    assert console_user_id() == console_user_id(None, "Anna") == console_user_id("de", "Anna")
+    assert console_user_id("tr", "Anna") != console_user_id("de", "Anna")  # --lang tr: another resident
+    env = {**cli_environment(tmp_path, None), "ADMIN_USER_IDS": str(console_user_id("de", "Anna"))}
+    result = run_cli_here(tmp_path, stdin="/stats\n", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Diesen Befehl kenne ich nicht" not in result.stdout
+    assert "Fragen ohne Antwort" in result.stdout, result.stdout  # the /stats report
+
+
 def test_numbers_tap_buttons_staff_answer_as_the_partner_and_back_as_the_resident_end_the_answer(
     tmp_path: Path,
 ) -> None:

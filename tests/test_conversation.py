@@ -1733,6 +1733,32 @@ async def test_a_partner_reopens_from_the_card_the_resident_can_answer_and_a_sec
     assert len(closed) == 2  # the second closing is told like the first
 
 
+async def test_a_partner_reopening_tells_her_how_to_write_to_it_again(bot: BotHarness) -> None:
+    """Found in exploratory testing: reopened by the partner, she read only "… hat Ihre Anfrage Nr. N wieder
+    geöffnet." – no button, no next step – and her notice of the closing still said "Tippen Sie auf
+    ‚Einen Menschen fragen'", which starts a new request. The notice says she can write to it again, and
+    its ✏️ (as in /requests) sends her next messages to that request."""
+    ayse = bot.resident("Ayşe", lang="de")
+    card = await send_request(bot, ayse, "frauencafe", "Darf ich mein Baby mitbringen?")
+    number = re.findall(r"Anfrage Nr\. (\d{6})", card.text or "")[0]
+    petra = await close_card(bot, card, MUETTERZENTRUM)
+    await petra.tap("Wieder öffnen", bot.telegram.chats[MUETTERZENTRUM][card.message_id])
+    await deliver(bot)
+    notice = ayse.last()
+    assert notice.plain == (
+        f"ℹ️ SOS-Mütterzentrum hat Ihre Anfrage Nr. {number} wieder geöffnet.\n"
+        "Sie können wieder dazu schreiben: Tippen Sie auf ✏️."
+    )
+    assert notice.labels == [f"✏️ Nr. {number} ergänzen", "🏠 Menü"]
+    await ayse.tap(1, notice)
+    assert (ayse.last().text or "").startswith(f"Schreiben Sie, was Sie zur Anfrage Nr. {number} ergänzen")
+    await ayse.send("Danke! Ist am Dienstag noch ein Platz frei?")
+    await deliver(bot)
+    thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
+    assert "Ist am Dienstag noch ein Platz frei?" in (thread.text or "")
+    assert thread.reply_to == card.message_id  # in the request's thread: no new request
+
+
 async def test_a_partner_reopening_without_a_word_leaves_the_draft_she_is_writing_on_her_screen(
     bot: BotHarness,
 ) -> None:
@@ -1756,7 +1782,7 @@ async def test_a_partner_reopening_without_a_word_leaves_the_draft_she_is_writin
     assert "SOS-Mütterzentrum hat Ihre Anfrage" in (notice.text or "")
     assert "wieder geöffnet" in (notice.text or "")
     assert "unfertige" not in (notice.text or "") and "Beenden" not in (notice.text or "")
-    assert notice.labels == []
+    assert [label for label in notice.labels if "Beenden" in label] == []  # ✏️ only once she taps it
     thread = len(group_texts(bot, MUETTERZENTRUM))
     await ayse.send("Ja, 2 Kinder, 3 und 5 Jahre")
     await deliver(bot)

@@ -66,7 +66,8 @@ async def test_the_quartiersmanagement_closing_and_reopening_its_copy_is_told_as
         await deliver(bot)
         reopened = amal.last()
         assert qm in (reopened.text or "") and provider not in (reopened.text or "")
-        assert reopened.labels == []  # no conversation yet: the reopening came without words
+        # No conversation yet (the reopening came without words, so no ⏹ End): ✏️ opens one if she wants.
+        assert [label.split()[0] for label in reopened.labels] == ["✏️", "🏠"]
         for chat, card_id in ((GROUP, card.message_id), (QM_GROUP, copy.message_id)):
             assert f"Quentin ({names(bot, 'de')[0]}) hat Anfrage" in notes_on(bot, chat, card_id)[-1]
             assert "wieder geöffnet" in notes_on(bot, chat, card_id)[-1]

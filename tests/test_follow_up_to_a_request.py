@@ -227,6 +227,72 @@ async def test_with_several_open_requests_each_is_offered_and_only_the_chosen_on
     assert group_texts(bot, QUARTIERSMANAGEMENT)[-1] == course.text  # the course's card, as it was
 
 
+def a_while_later(bot: BotHarness, minutes: int = 2) -> None:
+    later = bot.services.clock() + timedelta(minutes=minutes)
+    bot.services.clock = lambda: later
+
+
+async def test_with_two_open_requests_the_nudge_speaks_of_two(bot: BotHarness) -> None:
+    """Found in exploratory testing: with two open requests "Hallo?" read "Ihre Anfrage ist noch offen.
+    Tippen Sie auf ✍️" above two ✍️ buttons. The greeting, the hint and what stays after the tap speak of
+    one request or of several, as many as there are buttons."""
+    anna = await confirmed_resident(bot, "Anna", "de")
+    await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await signs_up_for_the_german_course(bot, anna, "Ich möchte mich für den Kurs anmelden.")
+    a_while_later(bot)  # not within the minute of her requests' messages (the flood limit)
+
+    await anna.send("Hallo?")
+    greeted = anna.last()
+    assert greeted.text == (
+        "Hallo! Ihre Anfragen sind noch offen. Tippen Sie auf das passende ✍️, dann geht diese Nachricht "
+        "dorthin – oder schreiben Sie Ihre Frage."
+    )
+    assert [label for label in greeted.labels if label.startswith("✍️")] == [
+        "✍️ Zu meiner Anfrage an Bildungsträger in Salzgitter hinzufügen",
+        "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen",
+    ]
+    await anna.send("Xylophon Reparatur Termin")
+    unknown = anna.last()
+    hint = "Geht es um eine Ihrer Anfragen? Tippen Sie auf das passende ✍️, dann kommt Ihre Nachricht dorthin."
+    assert (unknown.plain or "").endswith("\n\n" + hint)
+    # After the tap the sentence about ✍️ goes, in the plural as it was said.
+    await anna.tap(2, greeted)
+    await deliver(bot)
+    assert greeted.plain == "Hallo! Ihre Anfragen sind noch offen."
+    assert "Hallo?" in group_texts(bot, MUETTERZENTRUM)[-1]  # the second button: the café's request
+    await anna.tap(1, unknown)
+    await deliver(bot)
+    assert hint not in (unknown.plain or "") and "✍️" not in (unknown.plain or "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "hello", "one", "two"),
+    [
+        ("ar", "مرحبا", "مرحبًا! طلبك ما زال مفتوحًا.", "مرحبًا! طلباك ما زالا مفتوحين."),
+        ("ru", "Привет", "Здравствуйте! Ваш запрос ещё открыт.", "Здравствуйте! Ваши запросы ещё открыты."),
+        ("en", "Hello", "Hello! Your request is still open.", "Hello! Your requests are still open."),
+    ],
+)
+async def test_the_nudge_after_the_tap_keeps_its_number(
+    bot: BotHarness, lang: str, hello: str, one: str, two: str
+) -> None:
+    """What stays of the greeting after the tap (`render.after_adding`) in a language with a dual (Arabic)
+    and one with three forms: one request, then two."""
+    resident = await confirmed_resident(bot, "Amal", lang)
+    await send_request(bot, resident, "frauencafe", "Darf ich mein Baby mitbringen?")
+    for shown in (one, two):
+        await resident.send(hello)
+        greeted = resident.last()
+        assert (greeted.plain or "").startswith(shown.removesuffix(".")), greeted.plain
+        assert "✍️" in (greeted.plain or "")
+        await resident.tap(1, greeted)
+        await deliver(bot)
+        assert greeted.plain == shown
+        if shown == one:
+            await signs_up_for_the_german_course(bot, resident, "Ich möchte mich für den Kurs anmelden.")
+            a_while_later(bot)
+
+
 @pytest.mark.db_behaviour
 async def test_her_words_wait_for_the_tap_in_the_database_across_a_restart(database_url: str) -> None:
     telegram = FakeTelegram()
@@ -246,6 +312,10 @@ async def test_her_words_wait_for_the_tap_in_the_database_across_a_restart(datab
 
 GREETING = "Hello! Your request is still open. Tap ✍️ to send this message to it, or write your question."
 HINT = "Is this about your request? Tap ✍️ and your message goes to it."
+GREETINGS = (
+    "Hello! Your requests are still open. Tap the right ✍️ to send this message there, or write your question."
+)
+HINTS = "Is this about one of your requests? Tap the right ✍️ and your message goes there."
 
 
 async def test_a_bare_nudge_while_she_waits_can_go_to_her_request(bot: BotHarness) -> None:
@@ -262,13 +332,13 @@ async def test_a_bare_nudge_while_she_waits_can_go_to_her_request(bot: BotHarnes
     # "Hallo?" while she waits: not "How can I help you?", but her open request and the way to it.
     hello = await anna.send("Hallo?")
     greeted = anna.last()
-    assert greeted.text == t.html(GREETING)
+    assert greeted.text == t.nhtml(GREETING, GREETINGS, 1)
     assert greeted.text.startswith("Hallo! Ihre Anfrage ist noch offen. Tippen Sie auf ✍️")
     assert greeted.labels[0] == add
     # "???": the "too short" prompt, and the same button, with one sentence saying what it does.
     await anna.send("???")
     short = anna.last()
-    assert t.html(HINT) in (short.text or "") and "in ein paar Worten" in (short.text or "")
+    assert t.nhtml(HINT, HINTS, 1) in (short.text or "") and "in ein paar Worten" in (short.text or "")
     assert short.labels[0] == add
     # The unknown screen says what ✍️ does besides "Ask a person" (which would make a second request).
     await anna.send("Xylophon Reparatur Termin")
@@ -373,7 +443,7 @@ async def test_after_the_tap_her_screen_no_longer_asks_her_to_tap(bot: BotHarnes
     """The screen she tapped ✍️ on keeps what it said above "Tap ✍️ …" (the choices, the "I don't know"), with
     its markup; that sentence goes with the button. A greeting's nudge says only that her request is open."""
     t = bot.services.i18n.translator("de")
-    hint = html.unescape(t.html(HINT))
+    hint = html.unescape(t.nhtml(HINT, HINTS, 1))
     anna = await confirmed_resident(bot, "Anna", "de")
     await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
 
@@ -401,7 +471,7 @@ async def test_after_the_tap_her_screen_no_longer_asks_her_to_tap(bot: BotHarnes
 
     await anna.send("Hallo?")
     greeted = anna.last()
-    assert greeted.plain == html.unescape(t.html(GREETING))
+    assert greeted.plain == html.unescape(t.nhtml(GREETING, GREETINGS, 1))
     await anna.tap(1, greeted)
     await deliver(bot)
     assert greeted.plain == "Hallo! Ihre Anfrage ist noch offen."
@@ -425,7 +495,7 @@ async def test_after_the_tap_an_arabic_screen_no_longer_asks_her_to_tap(bot: Bot
 
     await amal.send("مرحبا")
     greeted = amal.last()
-    assert greeted.plain == html.unescape(t.html(GREETING))
+    assert greeted.plain == html.unescape(t.nhtml(GREETING, GREETINGS, 1))
     await amal.tap(1, greeted)
     assert greeted.plain == "مرحبًا! طلبك ما زال مفتوحًا."
     assert greeted.labels == ["🏠 " + t.gettext("Menu")]
@@ -451,9 +521,9 @@ async def test_thanks_and_goodbyes_are_not_offered_to_her_request_other_unanswer
     for said in ("Hallo? Antwortet mir jemand?", "???", "Xylophon Reparatur Termin", "ok"):
         await anna.send(said)
         assert anna.last().labels[0] == add, said
-        assert (anna.last().text or "").endswith(t.html(HINT)), said
+        assert (anna.last().text or "").endswith(t.nhtml(HINT, HINTS, 1)), said
     await anna.send("Hallo?")
-    assert anna.last().labels[0] == add and anna.last().text == t.html(GREETING)
+    assert anna.last().labels[0] == add and anna.last().text == t.nhtml(GREETING, GREETINGS, 1)
 
 
 @pytest.mark.parametrize(
@@ -478,7 +548,7 @@ async def test_a_bare_yes_or_no_after_she_ended_the_conversation_can_go_to_her_r
         said = await anna.send(word)
         offered = anna.last()
         assert offered.labels[0] == add, word
-        assert (offered.text or "").endswith(t.html(HINT)), word
+        assert (offered.text or "").endswith(t.nhtml(HINT, HINTS, 1)), word
     await anna.tap(1, offered)  # her "no" goes to the partner who asked
     await deliver(bot)
     thread = bot.telegram.bot_messages(MUETTERZENTRUM)[-1]
@@ -504,7 +574,7 @@ async def test_a_photo_and_a_voice_message_while_a_request_is_open_can_join_it_w
     await anna.send_photo("Seite 2 vom Brief")
     photo_screen = anna.last()
     assert (photo_screen.text or "").startswith("📎 Wem soll ich das schicken?")
-    assert (photo_screen.text or "").endswith(t.html(HINT))
+    assert (photo_screen.text or "").endswith(t.nhtml(HINT, HINTS, 1))
     assert photo_screen.labels[0] == add and photo_screen.labels[-1] == "✖️ Abbrechen"
     assert "Seite 2" not in " ".join(button["callback_data"] for button in photo_screen.flat_buttons)
 
@@ -553,7 +623,7 @@ async def test_a_turkish_residents_album_joins_her_request_with_one_tap(bot: Bot
     assert len(offers) == 1  # one offer for the album
     offer = offers[0]
     assert offer.labels[0] == "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "tr"))
-    assert (offer.text or "").endswith(t.html(HINT))
+    assert (offer.text or "").endswith(t.nhtml(HINT, HINTS, 1))
     await zeynep.tap(1, offer)
     await deliver(bot)
     photos = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if m.kind == "photo"]
@@ -622,7 +692,7 @@ async def test_a_file_offered_to_a_request_closed_meanwhile_stays_for_her_to_sen
     # "Who should get this?" stays, without ✍️: her photo goes where she chooses.
     question = bot.telegram.chats[anna.chat][offered.message_id]
     assert not any(label.startswith("✍️") for label in question.labels)
-    assert t.html(HINT) not in (question.text or "")
+    assert t.nhtml(HINT, HINTS, 1) not in (question.text or "")
     assert question.labels[-2].startswith("🏢")
     await anna.tap(len(question.labels) - 1, question)  # her district's office
     draft = await bot.services.requests.running_draft(anna.user_id)

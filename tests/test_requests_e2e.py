@@ -582,6 +582,7 @@ async def test_a_card_whose_text_is_no_longer_kept_still_loses_take_on(bot_facto
 
 QM_GROUP = -1_000_000_000_001  # the Quartiersmanagement's group in the shipped content
 COURSE_PROVIDER = "Bildungsträger in Salzgitter"
+REOPENED = "Wieder geöffnet; die Person wurde informiert."  # the toast on "Wieder öffnen"
 
 
 async def escalate(bot: BotHarness):  # type: ignore[no-untyped-def]
@@ -606,6 +607,7 @@ async def test_every_copy_of_an_escalated_card_shows_what_became_of_the_request(
         copy_before = copy.text or ""
 
         await bot.partner("Petra", GROUP).tap("Übernehmen", card)
+        assert bot.telegram.answered_callbacks[-1].get("text") == "Übernommen; die Person wurde informiert."
         for shown in (card, copy):
             assert not any("Übernehmen" in label for label in shown.labels)
             assert any("Abschließen" in label for label in shown.labels)
@@ -633,7 +635,8 @@ async def test_a_request_reopened_by_its_partner_leaves_the_quartiersmanagements
         assert copy.text == f"{copy_before}\n\n🔒 <b>Abgeschlossen</b>"  # the copy says so too
 
         await petra.tap("Wieder öffnen", card)
-        assert bot.telegram.answered_callbacks[-1].get("text") == "Erledigt."
+        # What happened, in the card's words ("Erledigt." read as closed)
+        assert bot.telegram.answered_callbacks[-1].get("text") == REOPENED
         assert any("Abschließen" in label for label in card.labels)
         assert copy.labels == []
         assert copy.text == f"{copy_before}\n\n↩️ <i>Wieder bei {COURSE_PROVIDER}.</i>"  # says why
@@ -677,7 +680,8 @@ async def test_a_request_the_quartiersmanagement_reopens_stays_escalated_for_it(
         quentin = bot.partner("Quentin", QM_GROUP)
         await quentin.tap("Abschließen", copy)
         await quentin.tap("Wieder öffnen", copy)
-        assert bot.telegram.answered_callbacks[-1].get("text") == "Erledigt."
+        # What happened, in the card's words ("Erledigt." read as closed)
+        assert bot.telegram.answered_callbacks[-1].get("text") == REOPENED
         for shown in (card, copy):
             assert any("Abschließen" in label for label in shown.labels)
             assert any("übergeben" in label for label in shown.labels)

@@ -307,6 +307,10 @@ def action_toast(t: Translator, action: str, outcome: str) -> str:
     """The toast on the card's button `action` (take, close, handover, ho, reopen) that led to `outcome`."""
     if action == "ho" and outcome == "ok":
         return t.gettext("The resident is asked first.")  # the hand-over waits for their yes
+    if action == "take" and outcome == "ok":  # what happened, in the card's words ("Done." read as closed)
+        return t.gettext("Taken on; the resident has been told.")
+    if action == "reopen" and outcome == "ok":
+        return t.gettext("Reopened; the resident has been told.")
     if action == "close" and outcome == "ok":
         # No confirmation before closing (every request ends with it): a mistaken tap is undone with the
         # button in the same place.

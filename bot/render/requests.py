@@ -590,11 +590,25 @@ def which_request(
 
 # At most this many of her open requests are offered under a question the bot could not answer.
 MAX_ADD_CHOICES = 3
-# What `with_add_to_request` says of ✍️ (`say`); gone from the screen once she tapped it (`after_adding`).
-ADD_GREETING = N_(
-    "Hello! Your request is still open. Tap ✍️ to send this message to it, or write your question."
-)
-ADD_HINT = N_("Is this about your request? Tap ✍️ and your message goes to it.")
+
+
+# What `with_add_to_request` says of ✍️ (`say`), for `n` requests offered; gone from the screen once she
+# tapped it (`after_adding`).
+def add_greeting(t: Translator, n: int) -> str:
+    return t.nhtml(
+        "Hello! Your request is still open. Tap ✍️ to send this message to it, or write your question.",
+        "Hello! Your requests are still open. Tap the right ✍️ to send this message there, or write your "
+        "question.",
+        n,
+    )
+
+
+def add_hint(t: Translator, n: int) -> str:
+    return t.nhtml(
+        "Is this about your request? Tap ✍️ and your message goes to it.",
+        "Is this about one of your requests? Tap the right ✍️ and your message goes there.",
+        n,
+    )
 
 
 def with_add_to_request(
@@ -608,29 +622,33 @@ def with_add_to_request(
     Each button names who gets it (two requests to one partner: what each is about, as “which request?”
     does): with several, a message added to the wrong one would show her words to the wrong organisation.
     `say`: "hint", one sentence below the text says what ✍️ does; "greeting", a bare "Hallo?" is told her
-    request is still open (instead of "How can I help you?"); "", the text as it is."""
+    request is still open (instead of "How can I help you?"); "", the text as it is. Both speak of one
+    request or of several, as many as there are buttons."""
     text, keyboard = screen
+    rows = add_rows(t, choices, message_id)
     if say == "greeting":  # "Hallo?" while she waits: a nudge, not small talk
-        text = t.html(ADD_GREETING)
+        text = add_greeting(t, len(rows))
     elif say == "hint":  # "Ask a person" alone would make a second request of it
-        text += "\n\n" + t.html(ADD_HINT)
-    return text, [*add_rows(t, choices, message_id), *keyboard]
+        text += "\n\n" + add_hint(t, len(rows))
+    return text, [*rows, *keyboard]
 
 
 def after_adding(t: Translator, text: str, text_html: str) -> str | None:
     """The text (HTML) of a screen once its “✍️ Add this to my request” was tapped (the button goes): without
     the sentence that asks her to tap ✍️ (`with_add_to_request`), the rest as it is (the choices, the "too
-    short" prompt); the greeting's nudge says only that her request is still open. `text` is the screen's
-    text as Telegram gives it back, `text_html` its HTML rebuilt from the entities (PTB's `text_html`: the
-    bot keeps no copy of its screens). None if it asks nothing of ✍️ (an answer with ✍️ below it:
-    `with_add_below`) or asks in another language than hers now: the text stays."""
-    if text == unescape(t.html(ADD_GREETING)):  # a sentence without markup shows as it is, unescaped
-        return t.html("Hello! Your request is still open.")
-    hint = unescape(t.html(ADD_HINT))
+    short" prompt); the greeting's nudge says only that her request (or requests) is still open. `text` is
+    the screen's text as Telegram gives it back, `text_html` its HTML rebuilt from the entities (PTB's
+    `text_html`: the bot keeps no copy of its screens). None if it asks nothing of ✍️ (an answer with ✍️
+    below it: `with_add_below`) or asks in another language than hers now: the text stays."""
+    for n in range(1, MAX_ADD_CHOICES + 1):  # the sentence said one request or several: either may be shown
+        if text == unescape(add_greeting(t, n)):  # a sentence without markup shows as it is, unescaped
+            return t.nhtml("Hello! Your request is still open.", "Hello! Your requests are still open.", n)
     head, _, tail = text_html.rpartition("\n\n")
-    if not text.endswith("\n\n" + hint) or not head or unescape(tail) != hint:
-        return None
-    return head
+    for n in range(1, MAX_ADD_CHOICES + 1):
+        hint = unescape(add_hint(t, n))
+        if text.endswith("\n\n" + hint) and head and unescape(tail) == hint:
+            return head
+    return None
 
 
 def add_rows(t: Translator, choices: Sequence[ConversationChoice], message_id: int) -> list[list[Button]]:
@@ -983,6 +1001,16 @@ def closed_notice(t: Translator, number: str, partner: str, partner_id: str) -> 
     more = t.html("Do you still need help? Tap “Ask a person”.")
     ask = ("🙋 " + t.gettext("Ask a person"), encode("ask", f"p.{partner_id}"))
     return f"{status_notice(t, 'closed', number, partner)}\n{more}", [[ask], nav_row(t)]
+
+
+def reopened_notice(t: Translator, number: str, partner: str, request_id: int) -> Screen:
+    """The partner reopened the request (the card's button, without a word): said so, and how she writes to
+    it again: ✏️ is /requests' “Add to …” (her messages go to it until “End”). Her notice of the closing
+    said “Ask a person”, which starts a new request. Her next message still goes where it went (a draft she
+    is writing keeps it) until she taps or the partner writes."""
+    more = t.html("You can write about it again: tap ✏️.")
+    add = (t.gettext("✏️ Add to {number}").format(number=number), encode("req", "add", request_id))
+    return f"{status_notice(t, 'reopened', number, partner)}\n{more}", [[add], nav_row(t)]
 
 
 def partner_answer(

@@ -21,6 +21,7 @@ from bot.render.requests import (
     conversation_hint,
     draft_kept,
     handed_over_notice,
+    reopened_notice,
     status_notice,
     together,
 )
@@ -472,6 +473,8 @@ async def tell_resident(
     html, keyboard = status_notice(t, kind, request.number, partner), None
     if kind == "closed":
         html, keyboard = closed_notice(t, request.number, partner, request.partner_id)
+    elif kind == "reopened":  # how she writes to it again (✏️)
+        html, keyboard = reopened_notice(t, request.number, partner, request.id)
     elif kind == "handed_over" and request.contact is not ContactPreference.PHONE:
         # To a partner that cannot answer in the chat: who brings its answer now, and when (as the
         # acknowledgement of a request sent to it directly says: the one rule, `promised_hours`).

@@ -807,3 +807,25 @@ async def test_after_cancel_her_photos_add_button_is_out_of_date(bot: BotHarness
     assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == sent
     out_of_date = bot.services.i18n.translator(lang).gettext("This button is out of date.")
     assert out_of_date in [answered.get("text") for answered in bot.telegram.answered_callbacks[-2:]]
+
+
+async def test_with_two_open_requests_the_newest_file_screen_offers_both_and_the_chosen_one_gets_all(
+    bot: BotHarness,
+) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    cafe = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await signs_up_for_the_german_course(bot, anna, "Ich möchte mich für den Kurs anmelden.")
+    await anna.send_photo("Seite eins")
+    await anna.send("Und hier mein Brief")
+    first, newest = _offers(bot, anna)
+    both = ["✍️ Zu meiner Anfrage an Bildungsträger in Salzgitter hinzufügen"]
+    both.append("✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen")
+    assert newest.labels[:2] == first.labels[:2] == both
+    qm_thread = len(group_texts(bot, QUARTIERSMANAGEMENT))
+    await anna.tap(2, newest)
+    await deliver(bot)
+    thread = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if m.reply_to == cafe.message_id]
+    assert [m.kind for m in thread[-2:]] == ["photo", "text"]
+    assert "Und hier mein Brief" in (thread[-1].text or "")
+    assert len(group_texts(bot, QUARTIERSMANAGEMENT)) == qm_thread  # the course's copy got nothing
+    assert not any("Und hier mein Brief" in mail for mail in await e_mails(bot))

@@ -697,3 +697,135 @@ async def test_a_file_offered_to_a_request_closed_meanwhile_stays_for_her_to_sen
     await anna.tap(len(question.labels) - 1, question)  # her district's office
     draft = await bot.services.requests.running_draft(anna.user_id)
     assert draft is not None and draft.attachments
+
+
+# --- her file draft whole: a second file, her words, an album and a PDF; after Cancel ----------
+
+
+def _offers(bot: BotHarness, user: SimUser) -> list[Sent]:
+    """Her screens "who should get this?" with ✍️, oldest first."""
+    return [m for m in bot.telegram.bot_messages(user.chat) if any(lb.startswith("✍️") for lb in m.labels)]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_a_second_photo_and_her_words_go_with_the_first_at_one_tap_on_the_older_screen(
+    bot: BotHarness,
+) -> None:
+    # Found by exploratory testing: the second photo's screen had no ✍️, and ✍️ on the first added only
+    # page one; the draft holding page two went with it. Her words typed after a file were lost the same way.
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    number = await request_number(bot)
+    add = "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "de"))
+    await anna.send_photo("Seite eins")
+    await anna.send_photo("Seite zwei")
+    await anna.send("Das ist der Brief vom Vermieter")
+    first, second, words = _offers(bot, anna)
+    for screen in (second, words):  # the newest screens keep the ✍️ row, as the first
+        assert (screen.text or "").startswith("📎 Wem soll ich das schicken?")
+        assert screen.labels[0] == add and screen.labels[-1] == "✖️ Abbrechen"
+        assert (screen.text or "").endswith(t.html(HINT))
+    await anna.tap(1, first)
+    await deliver(bot)
+    thread = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if m.reply_to == card.message_id]
+    assert [m.kind for m in thread[-3:]] == ["photo", "photo", "text"]
+    assert "Seite eins" in (thread[-3].text or "") and "Seite zwei" in (thread[-2].text or "")
+    assert "Das ist der Brief vom Vermieter" in (thread[-1].text or "")
+    confirmed = bot.telegram.chats[anna.chat][first.message_id]
+    assert confirmed.text == "✅ " + t.html(ADDED, number=t.isolate(number), partner=partner_name(bot, "de"))
+    assert await request_count(bot) == 1
+    await anna.send("/menu")
+    assert "unfertige Anfrage" not in (anna.last().text or "")
+    # ✍️ of the newest screen: all went already, nothing twice.
+    sent = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    await anna.press(words.flat_buttons[0]["callback_data"], words)
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == sent
+
+
+async def test_her_words_after_a_document_go_with_it_from_the_newest_screen(bot: BotHarness) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await anna.send_document("Brief.pdf", "application/pdf")
+    await anna.send("Das ist der Brief")
+    await anna.tap(1, _offers(bot, anna)[-1])
+    await deliver(bot)
+    thread = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if m.reply_to == card.message_id]
+    assert [m.kind for m in thread[-2:]] == ["document", "text"]
+    assert "Das ist der Brief" in (thread[-1].text or "")
+    assert await bot.services.requests.running_draft(anna.user_id) is None
+
+
+async def test_a_ukrainian_residents_album_and_a_pdf_after_it_go_together(bot: BotHarness) -> None:
+    t = bot.services.i18n.translator("uk")
+    olena = await confirmed_resident(bot, "Olena", "uk")
+    card = await send_request(bot, olena, "frauencafe", "Чи можна прийти з дитиною?")
+    for page in range(2):
+        await olena.send_photo("Лист" if page == 0 else None, media_group="lyst")
+    await olena.send_document("Dovidka.pdf", "application/pdf")
+    album, pdf = _offers(bot, olena)
+    assert pdf.labels[0] == "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "uk"))
+    await olena.tap(1, album)
+    await deliver(bot)
+    thread = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if m.reply_to == card.message_id]
+    assert [m.kind for m in thread[-3:]] == ["photo", "photo", "document"]
+    assert await request_count(bot) == 1
+
+
+@pytest.mark.db_behaviour
+async def test_her_second_photo_goes_with_the_first_across_a_restart(database_url: str) -> None:
+    telegram = FakeTelegram()
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        anna = await confirmed_resident(bot, "Anna", "de")
+        card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+        await anna.send_photo("Seite eins")
+    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
+        anna = bot.resident("Anna", lang="de", user_id=anna.user_id)
+        await anna.send_photo("Seite zwei")
+        first = _offers(bot, anna)[0]
+        await anna.tap(1, first)
+        await deliver(bot)
+        thread = [m for m in telegram.bot_messages(MUETTERZENTRUM) if m.reply_to == card.message_id]
+        assert [m.kind for m in thread[-2:]] == ["photo", "photo"]
+        assert "Seite zwei" in (thread[-1].text or "")
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+async def test_after_cancel_her_photos_add_button_is_out_of_date(bot: BotHarness, lang: str) -> None:
+    # Found by exploratory testing: "Cancel" said nothing was sent, then ✍️ above it forwarded the photo.
+    anna = await confirmed_resident(bot, "Anna", lang)
+    await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await anna.send_photo("Seite eins")
+    offered = anna.last()
+    add = offered.flat_buttons[0]["callback_data"]  # (the screen changes in place)
+    assert offered.labels[0].startswith("✍️")
+    await anna.tap(len(offered.labels), offered)  # ✖️ Cancel
+    sent = len(bot.telegram.bot_messages(MUETTERZENTRUM))
+    await anna.press(add, offered)
+    await deliver(bot)
+    assert len(bot.telegram.bot_messages(MUETTERZENTRUM)) == sent
+    out_of_date = bot.services.i18n.translator(lang).gettext("This button is out of date.")
+    assert out_of_date in [answered.get("text") for answered in bot.telegram.answered_callbacks[-2:]]
+
+
+async def test_with_two_open_requests_the_newest_file_screen_offers_both_and_the_chosen_one_gets_all(
+    bot: BotHarness,
+) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    cafe = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    await signs_up_for_the_german_course(bot, anna, "Ich möchte mich für den Kurs anmelden.")
+    await anna.send_photo("Seite eins")
+    await anna.send("Und hier mein Brief")
+    first, newest = _offers(bot, anna)
+    both = ["✍️ Zu meiner Anfrage an Bildungsträger in Salzgitter hinzufügen"]
+    both.append("✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen")
+    assert newest.labels[:2] == first.labels[:2] == both
+    qm_thread = len(group_texts(bot, QUARTIERSMANAGEMENT))
+    await anna.tap(2, newest)
+    await deliver(bot)
+    thread = [m for m in bot.telegram.bot_messages(MUETTERZENTRUM) if m.reply_to == cafe.message_id]
+    assert [m.kind for m in thread[-2:]] == ["photo", "text"]
+    assert "Und hier mein Brief" in (thread[-1].text or "")
+    assert len(group_texts(bot, QUARTIERSMANAGEMENT)) == qm_thread  # the course's copy got nothing
+    assert not any("Und hier mein Brief" in mail for mail in await e_mails(bot))

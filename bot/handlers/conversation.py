@@ -540,35 +540,53 @@ async def _kept_to_add(
     return choices, message.message_id
 
 
-async def keep_with_album(context: Context, user: User, message: Message) -> None:
-    """A further file of an album whose first file waits for “✍️ Add this to my request” (`offer_to_add`
-    under "who should get this?"): it waits with it, for the same requests, and the one tap adds them all
-    (`add_to_request`). Nothing if no file of its album waits."""
-    attachment = attachment_of(message)
-    if attachment is None or attachment.media_group is None:
-        return
+async def show_files_question(
+    update: Update, context: Context, view: render.DraftView, *, first: bool = False
+) -> bool:
+    """ "Who should get this?" (`view`: the draft her files began), with “✍️ Add this to my request” first
+    while a request of hers is open: for her `first` file (`offer_to_add`), and again after each further
+    file or words of hers in it (`offer_to_add_files`). True: it is shown."""
+    screen = render.dialogue_screen(context.t, view)
+    offer = offer_to_add if first else offer_to_add_files
+    await show(update, context, *await offer(update, context, screen))
+    return True
+
+
+async def offer_to_add_files(update: Update, context: Context, screen: Screen) -> Screen:
+    """`screen`, "who should get this?" again after a further file or words of hers in the draft her files
+    began, whose first file waits for “✍️ Add this to my request” (`offer_to_add`): this message waits with
+    it (`keep_in_files_draft`) and the ✍️ rows come again, naming that first file: one tap on any of them
+    adds all the draft holds (`add_to_request`)."""
+    user, message = update.effective_user, update.message
+    if user is None or message is None or (kept := await keep_in_files_draft(context, user, message)) is None:
+        return screen
+    first, offered = kept
+    choices = await context.services.requests.open_to_add(user.id, context.lang, render.MAX_ADD_CHOICES)
+    choices = [choice for choice in choices if choice.id in offered]
+    return render.with_add_to_request(context.t, screen, choices, first) if choices else screen
+
+
+async def keep_in_files_draft(
+    context: Context, user: User, message: Message
+) -> tuple[int, tuple[int, ...]] | None:
+    """A further file (of her album, or another) or her words in the draft her files began, whose first file
+    waits for “✍️ Add this to my request” (`offer_to_add` under "who should get this?"): it waits with it,
+    for the same requests, and the one tap adds them all (`add_to_request`). The first file's message id and
+    those requests; None (nothing kept) if no first file of her draft waits."""
+    drafted = await context.services.requests.files_draft(user.id)
+    if drafted is None or not drafted.routing:
+        return None
     residents = context.services.residents
-    waiting = await residents.waiting(user.id, ADD)
-    first = next((kept for kept in waiting if _album(kept) == attachment.media_group), None)
-    if first is None:
-        return
-    kept = Waiting(message.message_id, message.caption, attachment.to_json(), offered=first.offered)
+    first = next(
+        (kept for kept in await residents.waiting(user.id, ADD) if kept.message_id == drafted.first), None
+    )
+    if first is None or not first.offered:
+        return None
+    attachment = attachment_of(message)
+    file = attachment.to_json() if attachment is not None else None
+    kept = Waiting(message.message_id, message.text or message.caption, file, offered=first.offered)
     await residents.keep(user.id, ADD, kept, limit=MAX_PROMPTS)
-
-
-def _album(kept: Waiting) -> str | None:
-    """The album (Telegram's media group) of a kept file; None for a text or a single file."""
-    group = kept.attachment.get("media_group") if kept.attachment else None
-    return group if isinstance(group, str) else None
-
-
-async def _album_of(context: Context, user_id: int, message_id: int) -> tuple[int, ...]:
-    """The further files of the album of her kept file `message_id`, kept with it (`keep_with_album`)."""
-    kept = await context.services.residents.waiting(user_id, ADD)
-    group = next((_album(one) for one in kept if one.message_id == message_id), None)
-    if group is None:
-        return ()
-    return tuple(one.message_id for one in kept if _album(one) == group and one.message_id != message_id)
+    return first.message_id, first.offered
 
 
 async def add_to_request(update: Update, context: Context) -> None:
@@ -585,10 +603,12 @@ async def add_to_request(update: Update, context: Context) -> None:
     query, user, callback, request_id = pressed
     arg = callback.arg(2)
     message_id = int(arg) if arg.isascii() and arg.isdigit() and len(arg) < 16 else 0  # else: forged
-    album = await _album_of(context, user.id, message_id)
     desk, t, data = context.services.requests, context.t, context.user_data
+    drafted = await desk.files_draft(user.id)
+    held = drafted.messages if drafted is not None and drafted.first == message_id else ()
+    album = tuple(one for one in held if one != message_id)
     async with context.services.residents.adding(user.id, message_id, request_id, album=album) as kept:
-        if not kept:
+        if not kept or (kept[0].attachment is not None and not held):  # her files cancelled, sent, …
             await stale_button(update, context)
             return
         files = kept[0].attachment is not None

@@ -238,7 +238,7 @@ async def dialogue_input(
     if reply is None or reply.view is None:
         return False
     if reply.effect is Effect.QUIET:  # another photo of the same album: the screen is already there
-        await conversation.keep_with_album(context, user, message)  # ... maybe with ✍️ for its first file
+        await conversation.keep_in_files_draft(context, user, message)  # ... maybe with ✍️ for its first file
         if reply.left_out:  # ... and the notice that files were left out: it counts this one too
             await left_out_notice(context, message, reply.left_out)
         return True
@@ -251,6 +251,8 @@ async def dialogue_input(
         await left_out_notice(context, message, reply.left_out)
     elif reply.problem:
         await message.reply_text(render.input_problem(context.t, reply.problem))
+    if reply.view.choices and not reply.problem:  # "who should get this?": her files' ✍️ again, with this
+        return await conversation.show_files_question(update, context, reply.view)
     await show_dialogue(update, context, reply)
     return True
 
@@ -309,9 +311,7 @@ async def media_request(update: Update, context: Context, *, danger: bool = Fals
     if reply.view is None:
         await message.reply_text(render.input_problem(context.t, reply.problem or "unsupported"))
         return True
-    screen = render.dialogue_screen(context.t, reply.view)
-    await show(update, context, *await conversation.offer_to_add(update, context, screen))
-    return True
+    return await conversation.show_files_question(update, context, reply.view, first=True)
 
 
 async def media_kept(

@@ -455,6 +455,11 @@ class RequestDesk:
         async with self._transaction() as session:
             return _relayed(ctx, await relay.resident_reply(session, ctx, message, request_id))
 
+    async def files_draft(self, resident_id: int) -> intake.FilesDraft | None:
+        """Her draft, if it holds files: its first file and all it holds (`intake.files_draft`)."""
+        async with self._database.sessions() as session:
+            return await intake.files_draft(session, self._context(), resident_id)
+
     async def drop_files_draft(self, resident_id: int, message_ids: Collection[int]) -> bool:
         """Her files (`message_ids`) added to a request she sent: the draft they began, which still asks who
         should get them, goes (`intake.drop_files_draft`); False if it stays."""

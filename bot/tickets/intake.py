@@ -125,20 +125,53 @@ async def load(session: AsyncSession, ctx: TicketContext, resident_id: int) -> t
     return row, Draft.from_json(row.id, row.step, data, questions, can_sign_up=signs_up)
 
 
+@dataclass(frozen=True, slots=True)
+class FilesDraft:
+    """Her draft that holds files, as “✍️ Add this to my request” under its question "who should get this?"
+    sees it: `first`, her first file (each ✍️ of the draft names it), and `messages`, the message ids of all
+    it holds: her files and the words she typed into it (`routing`: it still asks who should get them)."""
+
+    first: int
+    messages: tuple[int, ...]
+    routing: bool
+
+
+def _files_draft(draft: Draft) -> FilesDraft | None:
+    if not draft.attachments:
+        return None
+    files = tuple(attachment.message_id for attachment in draft.attachments)
+    typed = tuple(
+        int(key[2:])
+        for key, went, _ in draft.written
+        if went == "text" and key[:2] == "m:" and key[2:].isdigit()
+    )
+    routing = draft.step is DialogueStep.ROUTE and draft.pending is None
+    return FilesDraft(files[0], tuple(sorted({*files, *typed})), routing)
+
+
+async def files_draft(session: AsyncSession, ctx: TicketContext, resident_id: int) -> FilesDraft | None:
+    """Her draft, if it holds files (`FilesDraft`); None if she has none, or one without files."""
+    loaded = await load(session, ctx, resident_id)
+    return _files_draft(loaded[1]) if loaded is not None else None
+
+
 async def drop_files_draft(
     session: AsyncSession, ctx: TicketContext, resident_id: int, message_ids: Collection[int]
 ) -> bool:
-    """Her draft begun by files (`start_media`), still asking who should get them and holding only the files
-    `message_ids`: deleted, as they went to a request she sent ("✍️ Add this to my request" under its
-    question). False (the draft stays) if there is none, or it holds more or went on."""
+    """Her draft begun by files (`start_media`), still asking who should get them and holding only
+    `message_ids` (her files, the words she typed into it): deleted, as they went to a request she sent
+    ("✍️ Add this to my request" under its question). False (the draft stays) if there is none, or it holds
+    more or went on."""
     loaded = await load(session, ctx, resident_id)
-    if loaded is None:
+    drafted = _files_draft(loaded[1]) if loaded is not None else None
+    if (
+        loaded is None
+        or drafted is None
+        or not drafted.routing
+        or not set(drafted.messages) <= set(message_ids)
+    ):
         return False
-    row, draft = loaded
-    files = {attachment.message_id for attachment in draft.attachments}
-    if draft.step is not DialogueStep.ROUTE or not files or not files <= set(message_ids):
-        return False
-    await store.delete_dialogue(session, row)
+    await store.delete_dialogue(session, loaded[0])
     return True
 
 

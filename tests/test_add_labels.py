@@ -21,7 +21,7 @@ def add_labels(resident: SimUser) -> list[str]:
 
 
 async def asks_the_quartiersmanagement(bot: BotHarness, resident: SimUser, text: str) -> None:
-    """`resident` writes `text` to the Quartiersmanagement from the menu (“Ask a person”), answer in the chat."""
+    """`resident` writes `text` to the Quartiersmanagement from the menu, the answer to come in the chat."""
     await resident.send("/start")
     await resident.tap(8)
     await resident.send(text)

@@ -247,9 +247,15 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         screen = screens.small_talk_screen(context.t, result.small_talk)
         # "Hallo?" while she waits for an answer: a nudge she may send to her request. "Danke", "Tschüss":
         # said to the bot, nothing for the people who have her request.
+        plain = screen
         if dialogue and result.small_talk not in ("thanks", "bye"):
             say = "greeting" if result.small_talk == "greeting" else "hint"
             screen = await offer_to_add(update, context, screen, say)
+        # "Merhaba" on a German phone, often the first thing she types: "🌐 Türkçe devam et" above the menu,
+        # then the greeting again in Turkish (not under the nudge to her open request: its ✍️ would go).
+        target = screens.small_talk_target(result.small_talk)
+        if screen is plain and (switch := continue_in(context, result, target)) is not None:
+            screen = screen[0], [*screen[1][:-1], [switch], *screen[1][-1:]]
         await show(update, context, *screen)
         return
     # No clear question, or one whose answer is what the request is about ("Meine Kinder sind 3 und 5" →

@@ -303,6 +303,9 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # Not answered while a request of hers is open ("Hallo? Antwortet mir jemand?" after a sign-up,
         # "???"): may be meant for the people who have it. First on the screen, one tap adds it there. So
         # may a bare "Ja" or "Nein" (the partner asked "Können Sie am Dienstag kommen?" before she ended the
-        # conversation), as "ok" is.
-        screen = await offer_to_add(update, context, screen)
+        # conversation), as "ok" is. With ✍️ below, a bare "Ja" reads as "Nein" does ("All right!"), not as
+        # if the bot failed ("I'm not sure what your answer refers to"): ✍️ says where it may belong.
+        friendly = screens.not_found_screen(context.t, "bare_no") if result.reason == "bare_yes" else screen
+        offered = await offer_to_add(update, context, friendly)
+        screen = screen if offered is friendly and friendly is not screen else offered
     await show(update, context, *screen)

@@ -149,3 +149,43 @@ async def test_every_continue_button_fits_into_telegrams_callback_data(bot: BotH
             assert decode(button[1]).args == (lang, deep_link_payload(kind, entry_id))
         button = screens.continue_in(t, str(Origin.of("alternatives", hits[:8])))
         assert button is not None and len(button[1].encode()) <= MAX_BYTES
+
+
+GREETING = "Hello! How can I help you? Write your question or choose from the menu."
+
+
+async def test_a_greeting_in_another_language_offers_it_and_greets_again_in_it(bot: BotHarness) -> None:
+    """Found in exploratory testing: "مرحبا" or "Merhaba", often the first thing she types, got the German
+    greeting with only [🏠 Menü]. Small talk read in another language than the bot's offers it as a question
+    does; the tap greets her again in it."""
+    for name, hello, lang, offer in [
+        ("Ayşe", "Merhaba", "tr", "🌐 Türkçe devam et"),
+        ("Fatima", "مرحبا", "ar", None),
+        ("Olga", "Привет", "ru", None),
+    ]:
+        resident = await confirmed_resident(bot, name, "de")
+        await resident.send(hello)
+        greeted = resident.last()
+        de, t = bot.services.i18n.translator("de"), bot.services.i18n.translator(lang)
+        assert greeted.text == de.gettext(GREETING)
+        assert switches(greeted) == ["🌐 " + t.gettext("Continue in this language")]
+        assert offer is None or switches(greeted) == [offer]
+        assert greeted.labels[-1] == "🏠 " + de.gettext("Menu")  # the menu stays last
+        await resident.tap(switches(greeted)[0], greeted)
+        assert greeted.text == t.gettext(GREETING)  # in place, in her language
+        assert not switches(greeted)
+        assert await language_of(bot, resident) == (lang, True)
+
+
+async def test_a_greeting_in_the_bots_language_offers_nothing_and_is_not_offered_twice(
+    bot: BotHarness,
+) -> None:
+    anna = await confirmed_resident(bot, "Anna", "de")
+    for hello in ("Hallo", "hi", "Guten Morgen", "Danke"):
+        await anna.send(hello)
+        assert not switches(anna.last()), hello
+    # Turkish small talk to a German bot she chose herself: offered once, as a question is.
+    await anna.send("Merhaba")
+    assert switches(anna.last())
+    await anna.send("selam nasılsın")
+    assert not switches(anna.last())

@@ -213,8 +213,8 @@ async def test_with_several_open_requests_each_is_offered_and_only_the_chosen_on
     offered = anna.last()
     # The most recent first: a line added to the wrong one would show her words to another organisation.
     assert offered.labels[:2] == [
-        "✍️ Zu meiner Anfrage an Bildungsträger in Salzgitter hinzufügen",
-        "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen",
+        "✍️ Bildungsträger in Salzgitter",
+        "✍️ SOS-Mütterzentrum",
     ]
     qm_thread = len(group_texts(bot, QUARTIERSMANAGEMENT))
     await anna.tap(2, offered)
@@ -248,8 +248,8 @@ async def test_with_two_open_requests_the_nudge_speaks_of_two(bot: BotHarness) -
         "dorthin – oder schreiben Sie Ihre Frage."
     )
     assert [label for label in greeted.labels if label.startswith("✍️")] == [
-        "✍️ Zu meiner Anfrage an Bildungsträger in Salzgitter hinzufügen",
-        "✍️ Zu meiner Anfrage an SOS-Mütterzentrum hinzufügen",
+        "✍️ Bildungsträger in Salzgitter",
+        "✍️ SOS-Mütterzentrum",
     ]
     await anna.send("Xylophon Reparatur Termin")
     unknown = anna.last()

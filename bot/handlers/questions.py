@@ -247,9 +247,15 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         screen = screens.small_talk_screen(context.t, result.small_talk)
         # "Hallo?" while she waits for an answer: a nudge she may send to her request. "Danke", "Tschüss":
         # said to the bot, nothing for the people who have her request.
+        plain = screen
         if dialogue and result.small_talk not in ("thanks", "bye"):
             say = "greeting" if result.small_talk == "greeting" else "hint"
             screen = await offer_to_add(update, context, screen, say)
+        # "Merhaba" on a German phone, often the first thing she types: "🌐 Türkçe devam et" above the menu,
+        # then the greeting again in Turkish (not under the nudge to her open request: its ✍️ would go).
+        target = screens.small_talk_target(result.small_talk)
+        if screen is plain and (switch := continue_in(context, result, target)) is not None:
+            screen = screen[0], [*screen[1][:-1], [switch], *screen[1][-1:]]
         await show(update, context, *screen)
         return
     # No clear question, or one whose answer is what the request is about ("Meine Kinder sind 3 und 5" →
@@ -297,6 +303,9 @@ async def answer(update: Update, context: Context, text: str, *, dialogue: bool)
         # Not answered while a request of hers is open ("Hallo? Antwortet mir jemand?" after a sign-up,
         # "???"): may be meant for the people who have it. First on the screen, one tap adds it there. So
         # may a bare "Ja" or "Nein" (the partner asked "Können Sie am Dienstag kommen?" before she ended the
-        # conversation), as "ok" is.
-        screen = await offer_to_add(update, context, screen)
+        # conversation), as "ok" is. With ✍️ below, a bare "Ja" reads as "Nein" does ("All right!"), not as
+        # if the bot failed ("I'm not sure what your answer refers to"): ✍️ says where it may belong.
+        friendly = screens.not_found_screen(context.t, "bare_no") if result.reason == "bare_yes" else screen
+        offered = await offer_to_add(update, context, friendly)
+        screen = screen if offered is friendly and friendly is not screen else offered
     await show(update, context, *screen)

@@ -19,7 +19,7 @@ from bot.render import start as screens
 from bot.render.callback import decode, parse_deep_link, parse_origin
 from bot.render.keyboards import back_to_menu
 from bot.render.personal_data import file_caption, file_name, personal_data_json, personal_data_text
-from bot.render.screens import alternatives_screen, linked_entry, resolve
+from bot.render.screens import alternatives_screen, linked_entry, resolve, small_talk_of, small_talk_screen
 
 
 async def start(update: Update, context: Context) -> None:
@@ -123,19 +123,21 @@ async def choose_language(update: Update, context: Context) -> None:
 async def continue_in(update: Update, context: Context) -> None:
     """“🌐 Türkçe devam et” below an answer (or the choices) to a question read in that language
     (`questions.continue_in`): her language becomes it, stored as the picker stores it, and the same
-    answer or choices come again in it, in place of the screen she tapped. A tap on an older screen's
-    button, after she switched already, is her choice too (she may have gone back in between); one whose
-    entries the content no longer has is out of date (after /delete: `afresh.old_screen`)."""
+    answer or choices (or the answer to her greeting: `screens.small_talk_target`) come again in it, in
+    place of the screen she tapped. A tap on an older screen's button, after she switched already, is her
+    choice too (she may have gone back in between); one whose entries the content no longer has is out of
+    date (after /delete: `afresh.old_screen`)."""
     if (press := button_press(update)) is None or context.user_data is None:
         return
     query, user, callback = press
     lang, target = callback.arg(0), callback.arg(1)
     catalogue = context.services.content.catalogue
     entry = linked_entry(catalogue, target)
-    came_from = parse_origin(target) if entry is None else None
+    small_talk = small_talk_of(target) if entry is None else None
+    came_from = parse_origin(target) if entry is None and small_talk is None else None
     choices = came_from is not None and came_from.kind == "alternatives"
     hits = resolve(catalogue, came_from.refs) if came_from is not None and choices else []
-    if lang not in context.services.i18n.languages or (entry is None and not hits):
+    if lang not in context.services.i18n.languages or (entry is None and small_talk is None and not hits):
         await stale_button(update, context)
         return
     await context.services.residents.choose_language(user.id, lang)
@@ -144,6 +146,8 @@ async def continue_in(update: Update, context: Context) -> None:
     await answer_query(query, screens.language_chosen(context.t))
     if entry is not None:
         await show_entry(update, context, *entry, feedback_buttons=True)
+    elif small_talk is not None:  # "Merhaba": the greeting again, in Turkish
+        await show(update, context, *small_talk_screen(context.t, small_talk))
     else:
         await show(update, context, *alternatives_screen(context.t, catalogue, hits))
 

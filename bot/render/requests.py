@@ -652,16 +652,35 @@ def after_adding(t: Translator, text: str, text_html: str) -> str | None:
 
 
 def add_rows(t: Translator, choices: Sequence[ConversationChoice], message_id: int) -> list[list[Button]]:
-    """A “✍️ Add this to my request to …” button per request in `choices` (`with_add_to_request`)."""
-    rows: list[list[Button]] = []
-    for choice in choices[:MAX_ADD_CHOICES]:
+    """A ✍️ button per request in `choices` (`with_add_to_request`) that adds her message to it. One request:
+    “✍️ Add this to my request to …”. Several: what tells them apart, first, as “which request?” names them
+    (what it is about, where two go to the same partner, then the partner; its number before both if that
+    is not enough), no sentence around it: a phone cuts a long label after some 35 characters, and “Zu
+    meiner Anfrage an Quartiersmanagement Ost- und Westsiedlung hinzufügen · …” twice showed two equal
+    buttons (explore: labels). The screen's sentence above says what ✍️ does."""
+    shown = choices[:MAX_ADD_CHOICES]
+    if len(shown) == 1:
         label = "✍️ " + t.gettext("Add this to my request to {partner}").format(
-            partner=t.isolate(choice.partner)
+            partner=t.isolate(shown[0].partner)
         )
-        if choice.about:
-            label += " · " + shorten(t.isolate(" ".join(choice.about.split())), ABOUT_CHARS)
-        rows.append([(label, encode("conv", "add", choice.id, message_id))])
-    return rows
+        return [[(label, encode("conv", "add", shown[0].id, message_id))]]
+    labels = [_add_label(t, choice) for choice in shown]
+    return [
+        [
+            (
+                "✍️ " + (_add_label(t, choice, number=True) if labels.count(label) > 1 else label),
+                encode("conv", "add", choice.id, message_id),
+            )
+        ]
+        for choice, label in zip(shown, labels, strict=True)
+    ]
+
+
+def _add_label(t: Translator, choice: ConversationChoice, *, number: bool = False) -> str:
+    parts = [t.isolate(choice.number)] if number else []
+    if choice.about:
+        parts.append(shorten(t.isolate(" ".join(choice.about.split())), ABOUT_CHARS))
+    return " · ".join([*parts, t.isolate(choice.partner)])
 
 
 def with_add_below(t: Translator, screen: Screen, choice: ConversationChoice, message_id: int) -> Screen:

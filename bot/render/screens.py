@@ -867,6 +867,25 @@ def not_helpful_screen(t: Translator) -> Screen:
     return text, person_and_menu(t)
 
 
+# “🌐 Continue in …” under small talk (`continue_in`): the target that shows its answer again.
+_SMALL_TALK_TARGET = "~"
+
+
+def small_talk_target(kind: str) -> str:
+    """The `continue_in` target that shows the answer to small talk of `kind` again ("Merhaba" on a German
+    phone: the greeting, in Turkish)."""
+    return _SMALL_TALK_TARGET + kind
+
+
+def small_talk_of(target: str) -> str | None:
+    """The kind of small talk a `continue_in` target shows again (`small_talk_target`); None for another."""
+    kind = target.removeprefix(_SMALL_TALK_TARGET)
+    return kind if target.startswith(_SMALL_TALK_TARGET) and kind in _SMALL_TALK_KINDS else None
+
+
+_SMALL_TALK_KINDS = ("greeting", "thanks", "bye", "ok")
+
+
 def small_talk_screen(t: Translator, kind: str) -> Screen:
     texts = {
         "greeting": t.html("Hello! How can I help you? Write your question or choose from the menu."),

@@ -65,7 +65,14 @@ from bot.search.normalize import (
     script_of,
     tokenize,
 )
-from bot.search.smalltalk import MessageShape, SmallTalkKind, message_shape, reopen_answer, small_talk
+from bot.search.smalltalk import (
+    MessageShape,
+    SmallTalkKind,
+    message_shape,
+    reopen_answer,
+    small_talk,
+    small_talk_languages,
+)
 from bot.search.vectors import Calibration, Embedder, SemanticIndex
 from bot.search.whatson import asks_whats_on
 
@@ -289,7 +296,7 @@ class SearchEngine:
             )
         kind = small_talk(query) if match is None else None
         if kind is not None:
-            return SearchResult(small_talk=kind, understood=True)
+            return SearchResult(small_talk=kind, understood=True, read_in=small_talk_language(query, lang))
         if match is None and (typed := reopen_answer(asked)) is not None:
             # A yes or no alone ("evet", "نعم", "tak", "nein danke"; read as a typed answer to "Reopen?"):
             # a question of the bot waiting for it (a request's dialogue, "Reopen?", a partner's question)
@@ -709,6 +716,21 @@ def other_script_languages(query: str, lang: str) -> tuple[str, ...]:
     # ك; Russian ы э ъ ё, Ukrainian і ї є ґ); without them, or with both kinds, either may be meant.
     told = [code for code in codes if _OWN_LETTERS.get(code, frozenset()) & set(query)]
     return tuple(told) if len(told) == 1 else codes
+
+
+def small_talk_language(query: str, lang: str) -> str | None:
+    """The language a greeting, "how are you" or thank-you is in where the UI language ``lang`` is another
+    ("Merhaba", "مرحبا", "Привет" on a German phone), as the search would read it in (``read_in``): one of the
+    languages of its script (``other_script_languages``) or of the Latin-script ones ``lang`` does not read
+    (``other_latin_languages``), whose list of such words has it (``small_talk_languages``); in Arabic or
+    Cyrillic letters that none has, the script's language if only one may be meant. None if none or
+    several ("hi" is German and English)."""
+    scripts = other_script_languages(query, lang)
+    others = scripts or other_latin_languages(query, lang)
+    said = [code for code in others if code in small_talk_languages(query)]
+    if not said and len(scripts) == 1:
+        said = list(scripts)  # "спасибки": no word of the lists, Russian by its letters
+    return said[0] if len(said) == 1 else None
 
 
 def other_latin_languages(query: str, lang: str) -> tuple[str, ...]:

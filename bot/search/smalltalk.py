@@ -33,58 +33,82 @@ from bot.search.normalize import OTHER, fold, raw_tokens, script_of
 SmallTalkKind = Literal["greeting", "thanks", "bye", "ok", "person"]
 MessageShape = Literal["empty", "emoji", "too_short", "unsupported_script"]
 
-_PHRASES: dict[SmallTalkKind, list[str]] = {
-    "greeting": [
-        # de / de-simple
+#: Greetings and "how are you" (answered as a greeting), and thanks, by language: the one a message's small
+#: talk is in may be offered to go on in (``small_talk_languages``). "" for words of no one language ("salam"
+#: typed in Latin letters).
+_GREETINGS: dict[str, list[str]] = {
+    "de": [
         "hallo", "hallöchen", "hi", "hey", "moin", "moinsen", "servus", "guten tag", "guten morgen",
         "guten abend", "grüß gott", "grüß dich", "na",
-        # tr
+        "wie geht's", "wie gehts", "wie geht es dir", "wie geht es ihnen", "wie geht es euch", "wie läuft's",
+    ],
+    "tr": [
         "merhaba", "merhabalar", "mrb", "selam", "selamlar", "slm", "selamün aleyküm", "selamın aleyküm",
         "sa", "günaydın", "iyi günler", "iyi akşamlar",
-        # ar
+        "nasılsın", "nasılsınız", "naber", "ne haber", "iyi misin", "iyi misiniz", "ne var ne yok",
+    ],
+    "ar": [
         "مرحبا", "مرحباً", "اهلا", "أهلا", "أهلا وسهلا", "السلام عليكم", "سلام عليكم", "صباح الخير",
         "مساء الخير", "هلا",
-        # fa
-        "سلام", "درود", "صبح بخیر", "عصر بخیر", "سلام علیکم",
-        # ru / uk
-        "привет", "приветик", "здравствуйте", "здраствуйте", "добрый день", "доброе утро", "добрый вечер",
-        "привіт", "вітаю", "добрий день", "доброго дня", "доброго ранку", "добрий вечір",
-        # pl
-        "cześć", "dzień dobry", "witam", "witaj", "hej", "siema", "dobry wieczór",
-        # en
-        "hello", "hi there", "good morning", "good evening", "good afternoon", "salam", "salaam",
-        # "how are you", alone or after a greeting: answered as a greeting
-        "wie geht's", "wie gehts", "wie geht es dir", "wie geht es ihnen", "wie geht es euch", "wie läuft's",
-        "nasılsın", "nasılsınız", "naber", "ne haber", "iyi misin", "iyi misiniz", "ne var ne yok",
         "كيف حالك", "كيف حالكم", "كيف الحال", "كيفك", "شلونك", "شو أخبارك",
+    ],
+    "fa": [
+        "سلام", "درود", "صبح بخیر", "عصر بخیر", "سلام علیکم",
         "خوبی", "خوبید", "خوبین", "چطوری", "چطورید", "حالت خوبه", "حالتون خوبه", "چه خبر",
+    ],
+    "ru": [
+        "привет", "приветик", "здравствуйте", "здраствуйте", "добрый день", "доброе утро", "добрый вечер",
         "как дела", "как ты", "как вы", "как поживаешь", "как поживаете", "как жизнь",
+    ],
+    "uk": [
+        "привіт", "вітаю", "добрий день", "доброго дня", "доброго ранку", "добрий вечір",
         "як справи", "як ти", "як ви", "як життя", "як ся маєш",
+    ],
+    "pl": [
+        "cześć", "dzień dobry", "witam", "witaj", "hej", "siema", "dobry wieczór",
         "jak się masz", "jak się pan ma", "jak się pani ma", "co słychać", "jak leci",
+    ],
+    "en": [
+        "hello", "hi there", "good morning", "good evening", "good afternoon",
         "how are you", "how are u", "how r u", "how's it going", "how do you do", "what's up", "whats up",
     ],
-    "thanks": [
+    "": ["salam", "salaam"],
+}  # fmt: skip
+_THANKS: dict[str, list[str]] = {
+    "de": [
         "danke", "danke schön", "dankeschön", "vielen dank", "danke sehr", "merci", "dank",
+        # thanks said as a blessing or a wish, alone (so in every language)
+        "herzlichen dank", "vergelt's gott", "gott segne sie", "gott segne dich",
+    ],
+    "tr": [
         "teşekkürler", "teşekkür ederim", "teşekkür", "sağol", "sağ ol", "sağolun", "sağ olun", "eyvallah",
         "tşk",
-        "شكرا", "شكراً", "شكرا جزيلا", "مشكور", "تسلم",
-        "ممنون", "مرسی", "متشکرم", "سپاس", "سپاسگزارم", "مچکرم",
-        "спасибо", "спс", "благодарю", "большое спасибо",
-        "дякую", "щиро дякую", "дуже дякую",
-        "dziękuję", "dzięki", "dziękuje", "wielkie dzięki",
-        "thanks", "thank you", "thx", "cheers", "many thanks",
-        # thanks said as a blessing or a wish, alone
-        "herzlichen dank", "vergelt's gott", "gott segne sie", "gott segne dich",
         "allah razı olsun", "eline sağlık", "elinize sağlık", "emeğinize sağlık", "emeklerinize sağlık",
+    ],
+    "ar": [
+        "شكرا", "شكراً", "شكرا جزيلا", "مشكور", "تسلم",
         "جزاك الله خيرا", "جزاكم الله خيرا", "بارك الله فيك", "بارك الله فيكم", "الله يعطيك العافية",
         "يعطيك العافية", "الله يجزيك الخير",
+    ],
+    "fa": [
+        "ممنون", "مرسی", "متشکرم", "سپاس", "سپاسگزارم", "مچکرم",
         "دستت درد نکنه", "دستتون درد نکنه", "دست شما درد نکند", "خدا خیرت بده", "خدا خیرتون بده",
         "خسته نباشید", "لطف کردید",
+    ],
+    "ru": [
+        "спасибо", "спс", "благодарю", "большое спасибо",
         "спасибочки", "дай бог здоровья", "храни вас бог", "спаси бог",
-        "дай боже здоров'я", "дякуємо", "спасибі",
-        "bóg zapłać", "szczęść boże",
+    ],
+    "uk": ["дякую", "щиро дякую", "дуже дякую", "дай боже здоров'я", "дякуємо", "спасибі"],
+    "pl": ["dziękuję", "dzięki", "dziękuje", "wielkie dzięki", "bóg zapłać", "szczęść boże"],
+    "en": [
+        "thanks", "thank you", "thx", "cheers", "many thanks",
         "god bless you", "thank u", "ty", "tysm",
     ],
+}  # fmt: skip
+_PHRASES: dict[SmallTalkKind, list[str]] = {
+    "greeting": [phrase for phrases in _GREETINGS.values() for phrase in phrases],
+    "thanks": [phrase for phrases in _THANKS.values() for phrase in phrases],
     "bye": [
         "tschüss", "tschüs", "tschau", "ciao", "auf wiedersehen", "bis bald", "bis dann", "bis später",
         "güle güle", "hoşça kal", "görüşürüz", "allaha ısmarladık",
@@ -225,6 +249,13 @@ _PHRASE_TOKENS: list[tuple[tuple[str, ...], SmallTalkKind]] = sorted(
     ((tuple(fold(t) for t in raw_tokens(p)), kind) for kind, phrases in _PHRASES.items() for p in phrases),
     key=lambda pk: -len(pk[0]),
 )
+#: Each greeting's or thank-you's words (folded) and the languages whose list has it.
+_LANGUAGES_OF: dict[tuple[str, ...], frozenset[str]] = {}
+for _lists in (_GREETINGS, _THANKS):
+    for _lang, _phrases in _lists.items():
+        for _p in _phrases:
+            _key = tuple(fold(t) for t in raw_tokens(_p))
+            _LANGUAGES_OF[_key] = _LANGUAGES_OF.get(_key, frozenset()) | ({_lang} if _lang else set())
 _PRIORITY: tuple[SmallTalkKind, ...] = ("person", "thanks", "bye", "greeting", "ok")
 #: The longer words (five letters or more: one typo allowed, ``same_word``) by their length, so a word is
 #: compared only with those one letter longer or shorter: each message is read in microseconds, not by a
@@ -288,14 +319,37 @@ def small_talk(text: str, *, closing: bool = False) -> SmallTalkKind | None:
         if not signs or any(c not in emoji for c in signs):
             return None
         found = {emoji[c] for c in signs}
-    companions: list[set[SmallTalkKind]] = []  # for each companion word, the kinds it may go with
+    read = _read(words)
+    if read is None:
+        return None
+    phrases, companions = read
+    found |= {kind for _phrase, kind in phrases}
+    chosen = next((k for k in _PRIORITY if k in found), None)
+    if chosen is None or not all(chosen in kinds for kinds in companions):
+        return None  # "für die Hilfe" alone, "hallo, ich will sprechen"
+    if chosen == "thanks" and companions and any(mark in text for mark in QUESTION_MARKS):
+        return None  # "danke für die Info?"
+    return chosen
+
+
+def _read(
+    words: list[str], *, exact_first: bool = False
+) -> tuple[list[tuple[tuple[str, ...], SmallTalkKind]], list[set[SmallTalkKind]]] | None:
+    """The small-talk phrases `words` (folded) are made of, each as its list has it, and for each companion
+    word the kinds it may go with; None if a word is neither (nor a filler). `exact_first`: a phrase whose
+    first word is the word itself before one with a typo ("hello" is English, not "hallo")."""
+    phrases: list[tuple[tuple[str, ...], SmallTalkKind]] = []
+    companions: list[set[SmallTalkKind]] = []
     i = 0
     while i < len(words):
-        for position in _phrases_from(words[i]):
+        positions = _phrases_from(words[i])
+        if exact_first:
+            positions = tuple(sorted(positions, key=lambda p: _PHRASE_TOKENS[p][0][0] != words[i]))
+        for position in positions:
             phrase, kind = _PHRASE_TOKENS[position]
             n = len(phrase)
             if i + n <= len(words) and all(same_word(words[i + k], phrase[k]) for k in range(1, n)):
-                found.add(kind)
+                phrases.append((phrase, kind))
                 i += n
                 break
         else:
@@ -307,12 +361,22 @@ def small_talk(text: str, *, closing: bool = False) -> SmallTalkKind | None:
             else:
                 return None
             i += 1
-    chosen = next((k for k in _PRIORITY if k in found), None)
-    if chosen is None or not all(chosen in kinds for kinds in companions):
-        return None  # "für die Hilfe" alone, "hallo, ich will sprechen"
-    if chosen == "thanks" and companions and any(mark in text for mark in QUESTION_MARKS):
-        return None  # "danke für die Info?"
-    return chosen
+    return phrases, companions
+
+
+def small_talk_languages(text: str) -> frozenset[str]:
+    """The languages whose greetings ("how are you" with them) or thanks a small-talk message is in: those
+    of each such phrase in it, where they agree ("Merhaba" Turkish, "مرحبا" Arabic, "Привет" Russian, "hi"
+    German and English). Empty if it has none, or they disagree ("hallo, teşekkürler")."""
+    read = _read([fold(w) for w in raw_tokens(text)], exact_first=True)
+    if read is None:
+        return frozenset()
+    languages: frozenset[str] | None = None
+    for phrase, kind in read[0]:
+        if kind in ("greeting", "thanks"):
+            of = _LANGUAGES_OF.get(phrase, frozenset())
+            languages = of if languages is None else languages & of
+    return languages or frozenset()
 
 
 def _companion_of(word: str) -> set[SmallTalkKind] | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.search.engine import SearchEngine
+from bot.search.engine import SearchEngine, small_talk_language
 from bot.search.smalltalk import message_shape, reopen_answer, small_talk
 
 
@@ -264,3 +264,28 @@ def test_a_no_after_the_close_is_a_friendly_ok() -> None:
         assert small_talk(text, closing=True) == "ok"
     assert small_talk("Nein danke") is None  # elsewhere a no answers nothing
     assert small_talk("danke, aber wann ist der Termin?", closing=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "read_in"),
+    [
+        ("Merhaba", "de", "tr"),
+        ("selam nasılsın", "de", "tr"),
+        ("مرحبا", "de", "ar"),
+        ("سلام", "de", "fa"),
+        ("Привет", "de", "ru"),
+        ("привіт", "de", "uk"),
+        ("Cześć", "de", "pl"),
+        ("Dziękuję", "en", "pl"),
+        ("Hallo", "de", None),
+        ("hello", "de", None),  # English, which a German phone reads
+        ("hi", "en", None),
+        ("Merhaba", "tr", None),
+        ("مرحبا", "fa", None),  # the same script: the search reads it as it is
+        ("hallo, teşekkürler", "de", None),  # two languages: none offered
+    ],
+)
+def test_small_talk_says_the_language_it_is_in_where_the_bot_writes_another(
+    text: str, lang: str, read_in: str | None
+) -> None:
+    assert small_talk_language(text, lang) == read_in

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.i18n import I18n
 from bot.render.partners import CardView, partner_card_email
 from bot.storage.models.requests import ContactPreference
-from bot.testing.fakeapi import parse_text
+from bot.testing.fakeapi import client_parts, parse_text
 from tests.harness import BotHarness, SimUser, deliver, skip_questions
 from tests.test_conversation import MUETTERZENTRUM, group_texts
 from tests.test_long_message_preview import german_letter
@@ -41,6 +43,7 @@ def language_line(card: str) -> str:
     return next(line for line in card.splitlines() if line.startswith("Sprache:"))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # requests.written_in (0023)
 async def test_arabic_typed_by_a_resident_whose_bot_speaks_turkish_is_named_on_the_card(
     bot: BotHarness,
 ) -> None:
@@ -86,7 +89,8 @@ async def test_a_long_message_her_phone_cut_reaches_the_card_joined_where_it_was
         for text in (f"{'Sehr' * k} {german_letter(4_999 - 4 * k)}" for k in range(1, 12))
         if text[4_095].isalpha() and text[4_096].isalpha()
     )
-    first, second = letter[:4_096], letter[4_096:]  # "…Aus" | "füllen…"
+    first, second = client_parts(letter)  # "…Aus" | "füllen…", as a phone sends it
+    assert (first, second) == (letter[:4_096], letter[4_096:])
     ayse = bot.resident("Ayşe", lang="de")
     card = await card_for(bot, ayse, first, second, "Danke schön!", "Bis bald")
     words = " ".join(re.sub(r"\(\d+/\d+\)", " ", card).split())
@@ -107,3 +111,24 @@ async def test_a_part_the_desktop_app_cut_at_a_space_joins_with_one_space(bot: B
     card = await card_for(bot, ayse, first, second)
     assert f"{first[-30:]}\n\n{second[:30]}" not in card  # (her words recur: so not "… in card")
     assert " ".join(letter.split()) in " ".join(re.sub(r"\(\d+/\d+\)", " ", card).split())
+
+
+async def test_an_edit_of_the_first_part_of_a_cut_message_is_corrected_in_place(bot: BotHarness) -> None:
+    """She corrects a word in the first part (Telegram edits that message): the draft's text changes there,
+    the parts stay joined, and the card carries the corrected text."""
+    letter = german_letter(5_000)
+    ayse = bot.resident("Ayşe", lang="de")
+    await ayse.send("/start o_frauencafe")
+    await ayse.tap(1)
+    await skip_questions(ayse)
+    first, second = await ayse.send_long(letter)
+    fixed = (first.text or "").replace("Sehr geehrte", "Liebe", 1)
+    await ayse.edit(first, fixed)
+    await ayse.tap("✅")
+    await ayse.tap("💬")
+    await ayse.tap("✅")
+    await deliver(bot)
+    cards = [parse_text(text, "HTML")[0] for text in group_texts(bot, MUETTERZENTRUM)]
+    words = " ".join(re.sub(r"\(\d+/\d+\)", " ", "\n".join(cards)).split())
+    assert " ".join(f"{fixed}{second.text}".split()) in words
+    assert "Sehr geehrte" not in words.split("Liebe", 1)[0]

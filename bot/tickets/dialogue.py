@@ -305,9 +305,10 @@ def _joined_by(draft: Draft) -> str:
     if last is None or last[1] != "text" or not (draft.text or "").endswith(last[2]):
         return "\n\n"  # her last text went elsewhere (an answer, her phone number), or was cut
     size = len(last[2].encode("utf-16-le")) // 2  # Telegram counts UTF-16 code units
-    if size >= TELEGRAM_LIMIT:
+    if size == TELEGRAM_LIMIT:
         return ""
-    return " " if size >= TELEGRAM_LIMIT - CUT_NEAR else "\n\n"
+    # A text longer than the limit did not come through Telegram: a message of its own.
+    return " " if TELEGRAM_LIMIT - CUT_NEAR <= size < TELEGRAM_LIMIT else "\n\n"
 
 
 def phone_number(text: str) -> str | None:

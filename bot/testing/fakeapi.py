@@ -68,6 +68,8 @@ def client_parts(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         size += units
     parts.append("".join(part))
     return [stripped for p in parts if (stripped := p.strip())]
+
+
 # The calls of the bot that put a message into a chat (what Telegram's flood limits count): the kind of
 # message each makes and the parameter its text is in (copyMessage is answered apart). The bot sends
 # residents' photos and voice messages only as copies.

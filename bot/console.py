@@ -25,7 +25,7 @@ from bot.handlers.admin import reloads_done
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.render.callback import encode
 from bot.settings import Settings
-from bot.testing.fakeapi import FAKE_TOKEN, FakeTelegram, Sent, SimUser
+from bot.testing.fakeapi import FAKE_TOKEN, MESSAGE_LIMIT, FakeTelegram, Sent, SimUser
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def preview_word(text: str) -> tuple[str, str]:
 async def act(person: SimUser, text: str, printer: ConsolePrinter) -> None:
     """What one line does: `:foto Text`, `:album 3`, `:sprache`, `:dokument` send a simulated file (as on a
     phone), a number taps a numbered button, anything else is a message (a partner's answers the request
-    card, as in the group on Telegram)."""
+    card, as in the group on Telegram; one longer than Telegram takes arrives in parts, as from a phone)."""
     word, rest = preview_word(text)
     buttons = printer.last_buttons
     if word in {"foto", "photo"}:
@@ -151,6 +151,8 @@ async def act(person: SimUser, text: str, printer: ConsolePrinter) -> None:
         await person.send_document(rest or "Brief.pdf", "application/pdf")
     elif buttons is not None and text.strip().isdigit() and 1 <= int(text) <= len(buttons.flat_buttons):
         await person.tap(int(text), buttons)
+    elif len(text) > MESSAGE_LIMIT:
+        await person.send_long(text)  # as a phone sends it: in parts (a pasted letter)
     else:
         await person.send(text, reply_to=printer.cards.get(person.chat))
 

@@ -72,7 +72,12 @@ class Services:
             conversation_quiet=timedelta(hours=settings.conversation_quiet_hours),
             reopen_window=timedelta(days=settings.reopen_days),
             clock=self.clock,
+            written_in=self._written_in,
         )
+
+    def _written_in(self, text: str, lang: str) -> str | None:
+        """`SearchEngine.written_in` of the search live now (None before it is built)."""
+        return self.search.written_in(text, lang) if self.search is not None else None
 
     async def _resident_deleted(
         self, session: AsyncSession, resident_id: int

@@ -45,6 +45,9 @@ class CardView:
     handed_over_from: str | None = None
     # Set when the card goes to the catch-all because the partner did not react or cannot be reached.
     escalation_note: str | None = None
+    # The language her message is written in, where it differs from `language` (her bot language): a code,
+    # or the script where its letters do not tell the language ("arabic", "cyrillic": `Request.written_in`).
+    written_in: str | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -57,6 +60,28 @@ def language_label(t: Translator, code: str) -> str:
     if name == own or (code in LANGUAGE_NAMES and language(code).other_name):
         return name  # German itself, or plain German by its catalog name
     return f"{name} ({own})"
+
+
+# What the card says of a message in a script whose letters did not tell its language (`CardView.written_in`).
+# The keys are bot.languages' scripts (`Script`).
+_WRITTEN_IN_SCRIPT = {
+    "arabic": N_("Language: {language} – writes in Arabic script (Arabic or Persian/Dari)"),
+    "cyrillic": N_("Language: {language} – writes in Cyrillic script (Russian or Ukrainian)"),
+}
+
+
+def _language_line(t: Translator, card: CardView) -> str:
+    """Her bot language, and the language her message is written in where that differs: the partner
+    reads the one and may answer in the other ("Sprache: Türkisch (Türkçe) – schreibt auf Arabisch")."""
+    label = language_label(t, card.language)
+    written = card.written_in
+    if written in _WRITTEN_IN_SCRIPT:
+        return t.gettext(_WRITTEN_IN_SCRIPT[written]).format(language=label)
+    if written and written != card.language:
+        return t.gettext("Language: {language} – writes in {written}").format(
+            language=label, written=t.language_name(written)
+        )
+    return t.gettext("Writes in: {language}").format(language=label)
 
 
 # --- the partner card ---------------------------------------------------------------------------------
@@ -80,9 +105,7 @@ def _card_lines(t: Translator, card: CardView, *, no_chat: bool = False) -> list
     if card.district:
         lines.append(("field", t.gettext("District: {district}").format(district=card.district)))
     lines.append(("field", t.gettext("From: {name}").format(name=card.first_name or "—")))
-    lines.append(
-        ("field", t.gettext("Writes in: {language}").format(language=language_label(t, card.language)))
-    )
+    lines.append(("field", _language_line(t, card)))
     if card.contact is ContactPreference.PHONE and card.phone:
         lines.append(("field", t.gettext("Wants to be called: {phone}").format(phone=card.phone)))
     elif no_chat:

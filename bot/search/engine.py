@@ -105,6 +105,8 @@ ORGANISATIONS = frozenset({"partner", "place"})  # entries that name who or wher
 MAX_EMBEDDED = 600  # characters of a message given to the model
 # A sentence that ends in an exclamation mark (``SearchEngine._shouted``).
 _SHOUTED = re.compile(r"[^!?.;,\n؟،]+(?=!)")
+# ``SearchEngine.written_in`` reads this much of a message: its start tells the language.
+WRITTEN_IN_CHARS = 1_000
 # Lexical alone (no vectors yet, or no model):
 LEX_FLOOR = 2.0  # BM25 × share of the question's words found: below, "I don't know"
 LEX_ANSWER = 6.0
@@ -494,6 +496,39 @@ class SearchEngine:
                 )
         return readings
 
+    def written_in(self, text: str, lang: str) -> str | None:
+        """The language ``text`` is written in where the bot can tell it differs from the UI language
+        ``lang``, by the search's own evidence (no word list of its own): a script ``lang`` does not use
+        (``other_script_languages``: "ar", "fa", "ru", "uk"), or, in ``lang``'s own script, letters only
+        its neighbour uses ("پ" in an Arabic UI is Persian, "і" in a Russian one Ukrainian:
+        ``_OWN_LETTERS``); a Latin-script message whose words the UI language mostly does not know and
+        Turkish or Polish knows more of (``other_latin_languages``, ``LexicalHits.unknown``, as
+        ``_in_other_latin_languages`` reads it). Where the letters do not tell Arabic from Persian or
+        Russian from Ukrainian, the script (``ARABIC``, ``CYRILLIC``): a guess would tell a partner the
+        wrong language. None where it is ``lang``'s or cannot be told (German or English on a Turkish
+        phone: both are read in every UI language). Its start only (``WRITTEN_IN_CHARS``): a long letter
+        costs no more."""
+        text = text[:WRITTEN_IN_CHARS]
+        if lang not in LANGUAGES:
+            return None
+        others = other_script_languages(text, lang)
+        if len(others) == 1:
+            return others[0]
+        if others:
+            return language(others[0]).script
+        if (sibling := _told_by_letters(text, lang)) is not None:
+            return sibling
+        codes = other_latin_languages(text, lang)
+        if not codes:
+            return None
+        own = self.lexical.search(text, lang)
+        if not own.unknown or 2 * own.unknown < own.words:
+            return None
+        unknown = {code: self.lexical.search(text, code).unknown for code in codes}
+        fewest = min(unknown.values())
+        told = [code for code in codes if unknown[code] == fewest]
+        return told[0] if fewest < own.unknown and len(told) == 1 else None
+
     def _alarming(self, found: SearchResult, text: str, lang: str, district: str | None, limit: int) -> bool:
         """Whether ``found``, the ranking of the message read in ``lang``, is closer to an emergency
         situation than to any entry (bot/search/situations.py), also without the danger words the
@@ -750,6 +785,28 @@ def other_latin_languages(query: str, lang: str) -> tuple[str, ...]:
         for entry in REGISTRY
         if entry.script == LATIN and entry.counts_as == entry.code and entry.code not in read
     )
+
+
+def _told_by_letters(query: str, lang: str) -> str | None:
+    """The neighbour of ``lang`` in its own non-Latin script (Persian beside Arabic, Ukrainian beside
+    Russian) whose own letters (``_OWN_LETTERS``) a message mostly in that script has, where it has none
+    of ``lang``'s own: a Ukrainian resident's Russian, an Afghan resident's Dari on an Arabic phone."""
+    if lang not in LANGUAGES or language(lang).script == LATIN:
+        return None
+    ui = counts_as(lang)
+    script = language(lang).script
+    scripts = [s for s in (script_of(word) for word in raw_tokens(query)) if s not in (DIGIT, OTHER)]
+    if not scripts or 2 * scripts.count(script) <= len(scripts):
+        return None
+    letters = set(query)
+    told = [
+        entry.code
+        for entry in REGISTRY
+        if entry.script == script
+        and entry.counts_as == entry.code
+        and _OWN_LETTERS.get(entry.code, frozenset()) & letters
+    ]
+    return told[0] if len(told) == 1 and told[0] != ui else None
 
 
 _OWN_LETTERS = {

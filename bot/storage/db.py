@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0022"
+HEAD_REVISION = "0023"
 """The newest migration (tests/storage check it is Alembic's head). A database already there is not
 upgraded, and Alembic (~11 MB of memory for the bot's lifetime) is not even imported."""
 

@@ -49,6 +49,27 @@ Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, Any]] | BaseExcept
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
+
+
+def client_parts(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """A message as Telegram's apps for Android and iOS send it: longer than `limit` (UTF-16 code units, as
+    Telegram counts), it is cut every `limit` units, also mid-word (Telegram Desktop cuts at a line break
+    or a space in the second half of the limit instead), and each part is trimmed as Telegram trims a
+    message."""
+    parts: list[str] = []
+    part: list[str] = []
+    size = 0
+    for ch in text.strip():
+        units = 2 if ord(ch) > 0xFFFF else 1
+        if size + units > limit:
+            parts.append("".join(part))
+            part, size = [], 0
+        part.append(ch)
+        size += units
+    parts.append("".join(part))
+    return [stripped for p in parts if (stripped := p.strip())]
+
+
 # The calls of the bot that put a message into a chat (what Telegram's flood limits count): the kind of
 # message each makes and the parameter its text is in (copyMessage is answered apart). The bot sends
 # residents' photos and voice messages only as copies.
@@ -667,6 +688,11 @@ class SimUser:
             command = text.split()[0]
             extra["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self._message(extra, reply_to)
+
+    async def send_long(self, text: str) -> list[Sent]:
+        """Send `text` as a phone's Telegram app does: a message longer than Telegram takes arrives in parts
+        (`client_parts`)."""
+        return [await self.send(part) for part in client_parts(text)]
 
     async def edit(self, message: Sent, text: str) -> None:
         """Edit one of this person's earlier messages (Telegram sends an `edited_message` update): a text's

@@ -33,6 +33,11 @@ def intake_questions(
     return topic.intake if topic else ()
 
 
+def _not_told(text: str, lang: str) -> str | None:
+    """No search to tell the language of a message by (`TicketContext.written_in`)."""
+    return None
+
+
 @dataclass(frozen=True)
 class TicketContext:
     """Everything a ticket service call needs besides the session. Cheap: build one per update."""
@@ -58,6 +63,9 @@ class TicketContext:
     reopen_window: timedelta = timedelta(days=14)
     # The bot's clock (`Services.clock`): whether an offer or event is still on.
     clock: Callable[[], datetime] = field(default=utcnow)
+    # The language a message (her text, her bot language) is written in where it differs from the bot
+    # language: the search's `SearchEngine.written_in` (the card names both).
+    written_in: Callable[[str, str], str | None] = field(default=_not_told)
 
     def partner_t(self) -> Translator:
         return self.i18n.translator(self.partner_language)

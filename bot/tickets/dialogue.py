@@ -47,6 +47,10 @@ MAX_ATTACHMENTS = 10
 # What one request carries at most: a letter pasted in several messages fits (Telegram cuts a message at
 # 4,096 characters; the card reaches the partner in numbered parts); past it, the resident is told.
 MAX_TEXT_CHARS = 20_000
+# A message longer than Telegram's limit (UTF-16 code units) arrives in parts her phone cut (`_joined_by`):
+# at the limit itself, or (Telegram Desktop) at a space within this many characters before it.
+TELEGRAM_LIMIT = 4_096
+CUT_NEAR = 200
 MAX_ANSWER_CHARS = 500
 MAX_PHONE_CHARS = 32
 # A typed phone number, loosely: digits (any script's), spaces, +, -, /, dots and parentheses; 6 to 20 digits;
@@ -279,13 +283,32 @@ def settle(draft: Draft) -> Draft:
 
 
 def add_text(draft: Draft, text: str) -> tuple[Draft, InputProblem | None]:
-    """Append the resident's text (several messages become one paragraph each), up to MAX_TEXT_CHARS."""
+    """Append the resident's text (several messages become one paragraph each, the parts of one long
+    message her phone cut do not: `_joined_by`), up to MAX_TEXT_CHARS."""
     text = text.strip()
     if not text:
         return draft, None
-    combined = f"{draft.text}\n\n{text}" if draft.text else text
+    combined = f"{draft.text}{_joined_by(draft)}{text}" if draft.text else text
     cut = InputProblem.TOO_LONG if len(combined) > MAX_TEXT_CHARS else None
     return replace(draft, text=combined[:MAX_TEXT_CHARS]), cut
+
+
+def _joined_by(draft: Draft) -> str:
+    """What comes between the message and her next text: a blank line, unless her last text was a part of
+    one long message that her phone cut (Telegram takes `TELEGRAM_LIMIT` characters): Android and iOS cut
+    at the limit itself, also mid-word ("Aus" | "füllen"), so that part is joined as it is; Telegram Desktop
+    cuts at a line break, a space or punctuation in the second half of the limit, and the space at the
+    cut is trimmed: a part within `CUT_NEAR` of the limit gets a single space (one cut at a line break
+    further back keeps the blank line, near enough to what she wrote). Her texts are as Telegram gave
+    them: trimmed, so a cut on a space cannot be told from one mid-word at the limit itself."""
+    last = draft.written[-1] if draft.written else None
+    if last is None or last[1] != "text" or not (draft.text or "").endswith(last[2]):
+        return "\n\n"  # her last text went elsewhere (an answer, her phone number), or was cut
+    size = len(last[2].encode("utf-16-le")) // 2  # Telegram counts UTF-16 code units
+    if size == TELEGRAM_LIMIT:
+        return ""
+    # A text longer than the limit did not come through Telegram: a message of its own.
+    return " " if TELEGRAM_LIMIT - CUT_NEAR <= size < TELEGRAM_LIMIT else "\n\n"
 
 
 def phone_number(text: str) -> str | None:

@@ -630,6 +630,8 @@ async def submit(
                 topic_id=draft.topic_id,
                 district=resident.district,
                 language=resident.language,
+                # Her own words only: the text sent also has the bot's lines in the partner language.
+                written_in=ctx.written_in(draft.text, resident.language) if draft.text else None,
                 status=RequestStatus.OPEN,
                 urgent=draft.urgent or draft.danger,
                 contact=draft.contact,

@@ -147,6 +147,7 @@ async def card_view(
         number=request.number,
         first_name=request.first_name,
         language=request.language,
+        written_in=request.written_in,
         contact=request.contact,
         phone=request.phone,
         topic=localized(topic.title, lang) if topic else None,

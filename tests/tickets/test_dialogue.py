@@ -11,6 +11,7 @@ from bot.tickets.dialogue import (
     MAX_ANSWER_CHARS,
     MAX_ATTACHMENTS,
     MAX_TEXT_CHARS,
+    TELEGRAM_LIMIT,
     Attach,
     Attachment,
     Correction,
@@ -560,3 +561,26 @@ def test_danger_words_in_a_held_text_join_the_draft_only_with_the_text() -> None
     edited, outcome = correct(held, "m:1", "Wo ist der Kurs?")
     assert outcome is Correction.CHANGED and not edited.pending_danger
     assert not advance(edited, Press("mine")).draft.danger
+
+
+def test_the_parts_of_a_message_her_phone_cut_join_as_she_wrote_them() -> None:
+    """Telegram takes TELEGRAM_LIMIT characters: a phone cuts a longer message at the limit, also mid-word
+    (joined as it is); Telegram Desktop at a space a little before it, which goes (one space). Separate
+    messages, also one after a long message of her own, keep the blank line; an edit of a part corrects it
+    where it is."""
+    part = "Antrag " * 585 + "Aus"  # 4,098 characters: cut below to the limit
+    part = part[-TELEGRAM_LIMIT:]
+    assert len(part) == TELEGRAM_LIMIT and part.endswith("Aus")
+    draft = advance(new_draft("d", "qm"), Text(part), input_key="m:1").draft
+    draft = advance(draft, Text("füllen, bitte."), input_key="m:2").draft
+    assert (draft.text or "").endswith("Ausfüllen, bitte.")
+    draft = advance(draft, Text("Danke"), input_key="m:3").draft
+    assert (draft.text or "").endswith("Ausfüllen, bitte.\n\nDanke")
+    fixed, outcome = correct(draft, "m:2", "füllen, bitte sehr.")
+    assert outcome is Correction.CHANGED and (fixed.text or "").endswith("Ausfüllen, bitte sehr.\n\nDanke")
+    desktop = advance(new_draft("d", "qm"), Text(part[:-4]), input_key="m:1").draft  # the space trimmed
+    desktop = advance(desktop, Text("Ausfüllen"), input_key="m:2").draft
+    assert (desktop.text or "").endswith("Antrag Ausfüllen")
+    short = advance(new_draft("d", "qm"), Text("x" * 3_000), input_key="m:1").draft
+    short = advance(short, Text("Danke"), input_key="m:2").draft
+    assert (short.text or "").endswith("x\n\nDanke")

@@ -103,6 +103,11 @@ class Request(Base):
     district: Mapped[str | None] = mapped_column(String(40), default=None)
     # The resident's language when sending: their messages and our messages to them are in it.
     language: Mapped[str] = mapped_column(String(16))
+    # The language her message is written in where the bot could tell it differs from `language` (Arabic
+    # typed by a resident whose bot speaks Turkish; "arabic" or "cyrillic" where the letters do not tell
+    # which language of the script: `SearchEngine.written_in`), decided at "Send" from her own words only
+    # (the card's stored text has the bot's German lines too). The partner's card names both.
+    written_in: Mapped[str | None] = mapped_column(String(16), default=None)
     status: Mapped[RequestStatus] = mapped_column(string_enum(RequestStatus), default=RequestStatus.OPEN)
     contact: Mapped[ContactPreference] = mapped_column(
         string_enum(ContactPreference), default=ContactPreference.CHAT

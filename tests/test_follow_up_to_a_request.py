@@ -294,19 +294,27 @@ async def test_the_nudge_after_the_tap_keeps_its_number(
 
 
 @pytest.mark.db_behaviour
-async def test_her_words_wait_for_the_tap_in_the_database_across_a_restart(database_url: str) -> None:
+@pytest.mark.parametrize("kind", ["text", "photo"])
+async def test_what_she_sent_waits_for_the_tap_in_the_database_across_a_restart(
+    database_url: str, kind: str
+) -> None:
     telegram = FakeTelegram()
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
         anna = await confirmed_resident(bot, "Anna", "de")
         card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
-        await anna.send("Hallo? Antwortet mir jemand?")
+        if kind == "text":
+            await anna.send("Hallo? Antwortet mir jemand?")
+        else:
+            await anna.send_photo("Seite 2")  # page 2 of her letter
         offered = anna.last()
     async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
         anna = bot.resident("Anna", lang="de", user_id=anna.user_id)
         await anna.tap(1, offered)
         await deliver(bot)
         thread = telegram.bot_messages(MUETTERZENTRUM)[-1]
-        assert thread.reply_to == card.message_id and "Hallo? Antwortet mir jemand?" in (thread.text or "")
+        assert thread.kind == kind and thread.reply_to == card.message_id
+        said = "Hallo? Antwortet mir jemand?" if kind == "text" else "Seite 2"
+        assert said in (thread.text or "")
         assert (anna.last().text or "").startswith("✅ Ihre Nachricht ist jetzt bei Ihrer Anfrage Nr.")
 
 
@@ -648,23 +656,6 @@ async def test_a_document_added_to_a_course_sign_up_reaches_the_e_mail_partner_a
     assert document.kind == "document" and document.reply_to == copy.message_id
     new = (await e_mails(bot))[mails:]
     assert len(new) == 1 and "Zeugnis.pdf" in new[0]
-
-
-@pytest.mark.db_behaviour
-async def test_her_file_waits_for_the_tap_in_the_database_across_a_restart(database_url: str) -> None:
-    telegram = FakeTelegram()
-    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
-        anna = await confirmed_resident(bot, "Anna", "de")
-        card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
-        await anna.send_photo("Seite 2")
-        offered = anna.last()
-    async with BotHarness.running(database_url=database_url, telegram=telegram) as bot:
-        anna = bot.resident("Anna", lang="de", user_id=anna.user_id)
-        await anna.tap(1, offered)
-        await deliver(bot)
-        thread = telegram.bot_messages(MUETTERZENTRUM)[-1]
-        assert thread.kind == "photo" and thread.reply_to == card.message_id
-        assert "Seite 2" in (thread.text or "")
 
 
 @pytest.mark.parametrize("lang", ["de", "ru"])

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.i18n import Translator
 from bot.storage.models.requests import Request
 from bot.testing.fakeapi import FakeTelegram, Sent, SimUser
 from tests.harness import BotHarness, confirmed_resident, deliver, skip_questions
@@ -564,6 +565,16 @@ async def test_a_bare_yes_or_no_after_she_ended_the_conversation_can_go_to_her_r
     assert anna.last().reply_to == said.message_id
 
 
+async def anna_asked_the_frauencafe(bot: BotHarness) -> tuple[Translator, SimUser, Sent, str, str]:
+    """Anna (German) with an open request to the SOS-Mütterzentrum about the Frauencafé: her translator, Anna,
+    the card in the group, the request's number and the label of its ✍️ button."""
+    t = bot.services.i18n.translator("de")
+    anna = await confirmed_resident(bot, "Anna", "de")
+    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
+    add = "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "de"))
+    return t, anna, card, await request_number(bot), add
+
+
 # --- her files while a request is open: page 2 of her letter, a voice message ----------
 
 
@@ -574,11 +585,7 @@ async def test_a_photo_and_a_voice_message_while_a_request_is_open_can_join_it_w
     # Found by exploratory testing: page 2 of her letter, sent while her request was open, got only "Who
     # should I send this to?"; choosing the Quartiersmanagement made a second request, and page 2 never
     # joined the first (a text had "✍️ Add this to my request").
-    t = bot.services.i18n.translator("de")
-    anna = await confirmed_resident(bot, "Anna", "de")
-    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
-    number = await request_number(bot)
-    add = "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "de"))
+    t, anna, card, number, add = await anna_asked_the_frauencafe(bot)
     await anna.send_photo("Seite 2 vom Brief")
     photo_screen = anna.last()
     assert (photo_screen.text or "").startswith("📎 Wem soll ich das schicken?")
@@ -704,11 +711,7 @@ async def test_a_second_photo_and_her_words_go_with_the_first_at_one_tap_on_the_
 ) -> None:
     # Found by exploratory testing: the second photo's screen had no ✍️, and ✍️ on the first added only
     # page one; the draft holding page two went with it. Her words typed after a file were lost the same way.
-    t = bot.services.i18n.translator("de")
-    anna = await confirmed_resident(bot, "Anna", "de")
-    card = await send_request(bot, anna, "frauencafe", "Darf ich mein Baby mitbringen?")
-    number = await request_number(bot)
-    add = "✍️ " + t.gettext(ADD).format(partner=partner_name(bot, "de"))
+    t, anna, card, number, add = await anna_asked_the_frauencafe(bot)
     await anna.send_photo("Seite eins")
     await anna.send_photo("Seite zwei")
     await anna.send("Das ist der Brief vom Vermieter")

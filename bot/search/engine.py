@@ -481,20 +481,24 @@ class SearchEngine:
         that language, the model's vector reused, and ``answer`` keeps the better outcome (``_best``).
         A message in the UI language rarely has half its words unknown ("Wo melde ich meinen Hund an?":
         one of three), so it costs one more lexical reading of it, no ranking."""
-        codes = other_latin_languages(query, lang)
+        return [
+            (code, self._rank(query, code, district, limit, frozenset(), vector, lexical))
+            for code, lexical in self._latin_readings(query, lang)
+        ]
+
+    def _latin_readings(self, text: str, lang: str) -> list[tuple[str, LexicalHits]]:
+        """The lexical readings of a Latin-script ``text`` in the Latin-script languages its UI language
+        ``lang`` leaves out (``other_latin_languages``) that know more of its words, where ``lang``'s own
+        reading leaves at least half of them unknown to every entry (``LexicalHits.unknown``); none
+        otherwise. The evidence of ``_in_other_latin_languages`` and ``written_in``."""
+        codes = other_latin_languages(text, lang)
         if not codes:
             return []
-        own = self.lexical.search(query, lang)
+        own = self.lexical.search(text, lang)
         if not own.unknown or 2 * own.unknown < own.words:
             return []
-        readings = []
-        for code in codes:
-            lexical = self.lexical.search(query, code)
-            if lexical.unknown < own.unknown:
-                readings.append(
-                    (code, self._rank(query, code, district, limit, frozenset(), vector, lexical))
-                )
-        return readings
+        readings = [(code, self.lexical.search(text, code)) for code in codes]
+        return [(code, lexical) for code, lexical in readings if lexical.unknown < own.unknown]
 
     def written_in(self, text: str, lang: str) -> str | None:
         """The language ``text`` is written in where the bot can tell it differs from the UI language
@@ -518,16 +522,12 @@ class SearchEngine:
             return language(others[0]).script
         if (sibling := _told_by_letters(text, lang)) is not None:
             return sibling
-        codes = other_latin_languages(text, lang)
-        if not codes:
+        readings = self._latin_readings(text, lang)
+        if not readings:
             return None
-        own = self.lexical.search(text, lang)
-        if not own.unknown or 2 * own.unknown < own.words:
-            return None
-        unknown = {code: self.lexical.search(text, code).unknown for code in codes}
-        fewest = min(unknown.values())
-        told = [code for code in codes if unknown[code] == fewest]
-        return told[0] if fewest < own.unknown and len(told) == 1 else None
+        fewest = min(lexical.unknown for _code, lexical in readings)
+        told = [code for code, lexical in readings if lexical.unknown == fewest]
+        return told[0] if len(told) == 1 else None
 
     def _alarming(self, found: SearchResult, text: str, lang: str, district: str | None, limit: int) -> bool:
         """Whether ``found``, the ranking of the message read in ``lang``, is closer to an emergency

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import COMMANDS
@@ -101,11 +101,8 @@ async def choose_language(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     old_picker = tapped_old_message(update, context)  # before a screen is shown
-    await context.services.residents.choose_language(user.id, lang)
-    context.user_data.lang = lang
-    context.user_data.language_confirmed = True
+    await take_language(context, query, user.id, lang)
     t = context.t
-    await answer_query(query, screens.language_chosen(t))
     entry = linked_entry(context.services.content.catalogue, callback.arg(1))
     if entry is not None:
         await show_entry(update, context, *entry)  # the poster's entry she came for, first
@@ -118,6 +115,16 @@ async def choose_language(update: Update, context: Context) -> None:
         await show(update, context, *screens.district_screen(t, districts), new_message=below)
     elif entry is None:
         await after_first_minute(update, context)
+
+
+async def take_language(context: Context, query: CallbackQuery, user_id: int, lang: str) -> None:
+    """`lang` chosen by a tap (the picker, or “🌐 Continue in …”): stored as hers and confirmed, the bot
+    writes it from now on, and the tap is answered in it."""
+    assert context.user_data is not None
+    await context.services.residents.choose_language(user_id, lang)
+    context.user_data.lang = lang
+    context.user_data.language_confirmed = True
+    await answer_query(query, screens.language_chosen(context.t))
 
 
 async def continue_in(update: Update, context: Context) -> None:
@@ -140,10 +147,7 @@ async def continue_in(update: Update, context: Context) -> None:
     if lang not in context.services.i18n.languages or (entry is None and small_talk is None and not hits):
         await stale_button(update, context)
         return
-    await context.services.residents.choose_language(user.id, lang)
-    context.user_data.lang = lang
-    context.user_data.language_confirmed = True
-    await answer_query(query, screens.language_chosen(context.t))
+    await take_language(context, query, user.id, lang)
     if entry is not None:
         await show_entry(update, context, *entry, feedback_buttons=True)
     elif small_talk is not None:  # "Merhaba": the greeting again, in Turkish

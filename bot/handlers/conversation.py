@@ -806,6 +806,11 @@ async def handover_answer(update: Update, context: Context) -> None:
     await _answer_hand_over(update, context, user, request_id, callback.arg(0) == "yes", callback.arg(2))
 
 
+def _any_hand_over_buttons(t: Translator) -> Keyboard:
+    """The buttons of a hand-over question, whichever request it asks about (their labels are the same)."""
+    return render.handover_question(t, "", "", "", 0)[1]
+
+
 async def typed_hand_over(update: Update, context: Context) -> bool:
     """A button's label of the hand-over question typed ("Ja, weitergeben", "Evet, devredilsin") while it
     waits for her answer: what the tap does (residents who seldom read type what a button says). Not a bare
@@ -816,6 +821,10 @@ async def typed_hand_over(update: Update, context: Context) -> bool:
     if message is None or user is None or not message.text:
         return False
     if reopen_answer(message.text) is not None or small_talk(message.text) is not None:
+        return False
+    # Its labels name no request: a text that is none of them is not read against the database (this runs
+    # for every message of an open conversation).
+    if typed_button(context.services.i18n, context.lang, message.text, _any_hand_over_buttons) is None:
         return False
     relayed = await context.services.requests.hand_over_asked(user.id)
     if relayed is None or relayed.request_id is None:
